@@ -1,0 +1,5 @@
+"""Allow ``python -m newsletter``."""
+
+from newsletter.cli import main
+
+main()

@@ -1,0 +1,78 @@
+"""The `newsletter` command: a click group over the library.
+
+Each command lives in a small module beside this one (``posts``, ``preview``, ``send``, ...),
+parses its options, calls one library function and prints. This module holds the root group,
+the :class:`Site` handed to every command, and the one boundary that turns a
+:class:`~newsletter.errors.NewsletterError` into a one-line message and an exit code.
+
+Heavy libraries (premailer, markdown, requests) are imported inside command functions so that
+``newsletter --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cached_property
+from pathlib import Path
+
+import click
+
+from newsletter.errors import NewsletterError
+
+
+class Site:
+    """The site folder a command works on; settings are read on first use."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    @cached_property
+    def settings(self):
+        from newsletter.config import load_settings
+
+        return load_settings(self.root, os.environ)
+
+
+pass_site = click.make_pass_decorator(Site)
+
+
+class NewsletterGroup(click.Group):
+    """A click group whose commands report expected failures as one line."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NewsletterError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=NewsletterGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site folder (holding newsletter.toml).",
+)
+@click.version_option(package_name="newsletter")
+@click.pass_context
+def main(ctx: click.Context, site: Path) -> None:
+    """Publish a static blog's Markdown posts as email newsletters."""
+    ctx.obj = Site(site)
+
+
+def _register_commands() -> None:
+    # Explicit imports: every command module is listed here and nowhere else.
+    from newsletter.cli import posts, preview, send, serve, status, subscribers
+
+    for module in (posts, preview, send, status, subscribers, serve):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

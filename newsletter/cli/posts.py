@@ -1,0 +1,3 @@
+"""`newsletter posts`: not built yet."""
+
+COMMANDS: list = []

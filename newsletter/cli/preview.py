@@ -1,0 +1,3 @@
+"""`newsletter preview`: not built yet."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""`newsletter send`: not built yet."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""`newsletter serve`: not built yet."""
+
+COMMANDS: list = []

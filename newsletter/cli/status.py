@@ -1,0 +1,3 @@
+"""`newsletter status`: not built yet."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""`newsletter subscribers`: not built yet."""
+
+COMMANDS: list = []

@@ -1,0 +1,307 @@
+"""Settings: newsletter.toml into frozen dataclasses, secrets from the environment only.
+
+One pipeline, :func:`load_settings`: parse TOML, reject unknown keys, check types, apply
+defaults, then read secrets from ``environ``. Every failure names the file and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field, fields
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsletter.errors import ConfigError
+
+SETTINGS_FILE = "newsletter.toml"
+
+# Environment variables holding secrets. Nothing else is read from the environment.
+SECRET_VARIABLES = (
+    "POSTMARK_SERVER_TOKEN",
+    "SENDGRID_API_KEY",
+    "MAILGUN_API_KEY",
+    "RESEND_API_KEY",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
+    "NEWSLETTER_SECRET",
+)
+
+_REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """[site]: the blog itself."""
+
+    title: str = _REQUIRED  # type: ignore[assignment]
+    url: str = _REQUIRED  # type: ignore[assignment]
+    timezone: str = "UTC"
+    language: str = "en"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """[email]: what every message says and where its links go."""
+
+    from_: str = _REQUIRED  # type: ignore[assignment]
+    unsubscribe_url: str = _REQUIRED  # type: ignore[assignment]
+    postal_address: str = _REQUIRED  # type: ignore[assignment]
+    reply_to: str | None = None
+    subject: str = "{title}"
+    cta_text: str = "Get in touch"
+    cta_url: str | None = None  # defaults to mailto: the From address
+    unsubscribe_mailto: str | None = None
+
+    @property
+    def from_address(self) -> str:
+        return parseaddr(self.from_)[1]
+
+    @property
+    def from_name(self) -> str:
+        return parseaddr(self.from_)[0]
+
+    @property
+    def sender_domain(self) -> str:
+        return self.from_address.rpartition("@")[2]
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """[provider]: which mail provider sends, and how hard to push it."""
+
+    name: str = "outbox"
+    api_url: str | None = None
+    batch_size: int | None = None  # None: the provider's own maximum
+    concurrency: int = 4  # batches in flight at once
+    rate_limit: float | None = None  # messages per second; None: as fast as allowed
+    timeout: float = 30.0
+    test_mode: bool = False
+    # provider-specific keys
+    message_stream: str = "broadcast"  # postmark
+    track_opens: bool = False  # postmark, sendgrid, mailgun
+    track_links: bool = False  # postmark, sendgrid, mailgun
+    domain: str | None = None  # mailgun
+    host: str = "localhost"  # smtp
+    port: int | None = None  # smtp; default by security
+    security: str = "starttls"  # smtp: starttls | ssl | none
+    directory: str = "outbox"  # outbox: where .eml files go, relative to the site
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """[schedule]: what `send --due` may send."""
+
+    since: dt.datetime | None = None
+    max_posts_per_run: int = 2
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Secrets read from the environment; never printed (see __repr__)."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, name: str) -> str | None:
+        return self.values.get(name) or None
+
+    def __repr__(self) -> str:
+        return f"Secrets({sorted(self.values)} set, values hidden)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know about one site."""
+
+    root: Path
+    site: SiteSettings
+    email: EmailSettings
+    provider: ProviderSettings
+    schedule: ScheduleSettings
+    secrets: Secrets
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def subscribers_dir(self) -> Path:
+        return self.root / "subscribers"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".newsletter"
+
+
+_SECTIONS = {
+    "site": SiteSettings,
+    "email": EmailSettings,
+    "provider": ProviderSettings,
+    "schedule": ScheduleSettings,
+}
+PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
+    """Read and validate ``site_dir/newsletter.toml`` and the secrets in ``environ``."""
+    path = Path(site_dir) / SETTINGS_FILE
+    raw = _read_toml(path)
+    where = path.name
+    unknown = sorted(set(raw) - set(_SECTIONS))
+    if unknown:
+        raise ConfigError(
+            f"unknown section [{unknown[0]}]",
+            where=where,
+            hint=f"use one of {', '.join(f'[{s}]' for s in _SECTIONS)}",
+        )
+    sections = {}
+    for name, cls in _SECTIONS.items():
+        table = raw.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{name} must be a table", where=where, hint=f"write it as [{name}]")
+        sections[name] = _build_section(cls, name, table, where)
+    settings = Settings(
+        root=Path(site_dir).resolve(),
+        secrets=Secrets({k: environ[k] for k in SECRET_VARIABLES if environ.get(k)}),
+        **sections,
+    )
+    _check_values(settings, where)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(
+            "not found",
+            where=str(path),
+            hint="run newsletter in a site folder or pass --site DIR",
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML ({exc})", where=path.name) from None
+
+
+def _toml_key(section: str, attr: str) -> str:
+    return f"{section}.{attr.rstrip('_')}"
+
+
+def _build_section(cls: type, section: str, table: dict[str, Any], where: str) -> Any:
+    known = {f.name.rstrip("_"): f for f in fields(cls)}
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"unknown setting {section}.{unknown[0]}",
+            where=where,
+            hint=f"check the spelling; [{section}] takes {', '.join(known)}",
+        )
+    values = {}
+    for key, spec in known.items():
+        if key not in table:
+            if spec.default is _REQUIRED:
+                raise ConfigError(
+                    f"missing required setting {section}.{key}", where=where,
+                    hint=f"add {key} = ... under [{section}]",
+                )
+            continue
+        values[spec.name] = _coerce(table[key], spec.type, f"{section}.{key}", where)
+    return cls(**values)
+
+
+_TYPE_NAMES = {
+    "str": "a string",
+    "str | None": "a string",
+    "int": "an integer",
+    "int | None": "an integer",
+    "float": "a number",
+    "float | None": "a number",
+    "bool": "true or false",
+    "dt.datetime | None": "a date-time such as 2026-11-25T00:00:00Z",
+}
+
+
+def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
+    """Check one value against its field's (string) annotation."""
+    base = type_name.replace(" | None", "")
+    ok = {
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "dt.datetime": isinstance(value, (dt.datetime, dt.date, str)),
+    }[base]
+    if not ok:
+        raise ConfigError(
+            f"{key} must be {_TYPE_NAMES[type_name]}, not {value!r}", where=where,
+        )
+    if base == "float":
+        return float(value)
+    if base == "dt.datetime":
+        return _parse_since(value, key, where)
+    return value
+
+
+def _parse_since(value: Any, key: str, where: str) -> dt.datetime:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(
+                f"{key} must be {_TYPE_NAMES['dt.datetime | None']}, not {value!r}", where=where,
+            ) from None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    # A zone-less `since` is read in UTC here; content.py reads post dates in site.timezone.
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _check_values(settings: Settings, where: str) -> None:
+    """Checks that need more than a type: allowed names, URLs, zones, ranges."""
+    site, email, provider = settings.site, settings.email, settings.provider
+    if not site.url.startswith(("https://", "http://")):
+        raise ConfigError("site.url must start with https://", where=where)
+    try:
+        site.zone
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"site.timezone {site.timezone!r} is not a known time zone",
+            where=where, hint="use a name such as UTC or Europe/Berlin",
+        ) from None
+    if "@" not in email.from_address:
+        raise ConfigError(
+            f"email.from {email.from_!r} has no address",
+            where=where, hint='write it as "Your Name <you@example.com>"',
+        )
+    if not email.unsubscribe_url.startswith("https://"):
+        raise ConfigError(
+            "email.unsubscribe_url must be an https:// URL (RFC 8058 one-click unsubscribe)",
+            where=where,
+        )
+    if provider.name not in PROVIDER_NAMES:
+        raise ConfigError(
+            f"provider.name {provider.name!r} is not a known provider",
+            where=where, hint=f"use one of {', '.join(PROVIDER_NAMES)}",
+        )
+    if provider.security not in SMTP_SECURITY:
+        raise ConfigError(
+            f"provider.security {provider.security!r} is not known",
+            where=where, hint=f"use one of {', '.join(SMTP_SECURITY)}",
+        )
+    for key in ("batch_size", "concurrency", "timeout", "rate_limit", "port"):
+        value = getattr(provider, key)
+        if value is not None and value <= 0:
+            raise ConfigError(f"provider.{key} must be greater than 0", where=where)
+    if settings.schedule.max_posts_per_run < 1:
+        raise ConfigError("schedule.max_posts_per_run must be at least 1", where=where)

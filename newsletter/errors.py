@@ -1,0 +1,88 @@
+"""Every failure the tool expects, as one small tree.
+
+``cli`` catches :class:`NewsletterError` at one boundary and prints it as one line
+(``where: message; hint``) with its ``exit_code``. Anything else is a bug.
+
+::
+
+    NewsletterError                 exit 1: a failure the user must act on
+    ├── InputError                  exit 2: bad usage or bad input
+    │   ├── ConfigError             newsletter.toml or the environment
+    │   ├── ContentError            a post (front matter, body, date)
+    │   ├── TemplateError           templates/ (missing file, Jinja error)
+    │   ├── SubscriberError         a subscribers/*.csv row or command argument
+    │   └── PostNotFoundError       a POST argument that names no post, or several
+    ├── SiteLockedError             another `send` holds the site lock
+    └── ProviderError               the mail provider did not accept a request
+        ├── TransientError          nothing was accepted; safe to retry (retry_after in s)
+        ├── InDoubtError            the request may have been accepted; never resend blindly
+        └── AuthError               the credentials were refused; stop the whole run
+"""
+
+from __future__ import annotations
+
+
+class NewsletterError(Exception):
+    """An expected failure, shown to the user as one line."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+class InputError(NewsletterError):
+    """Bad usage or bad input: the user fixes a file or an argument."""
+
+    exit_code = 2
+
+
+class ConfigError(InputError):
+    """A problem in newsletter.toml or the environment."""
+
+
+class ContentError(InputError):
+    """A problem in one post."""
+
+
+class TemplateError(InputError):
+    """A problem in the email templates."""
+
+
+class SubscriberError(InputError):
+    """A problem in a subscriber list or a subscriber argument."""
+
+
+class PostNotFoundError(InputError):
+    """A POST argument matched no post, or more than one."""
+
+
+class SiteLockedError(NewsletterError):
+    """Another send is running on this site."""
+
+
+class ProviderError(NewsletterError):
+    """The mail provider did not accept a request."""
+
+
+class TransientError(ProviderError):
+    """Nothing was accepted; the same request may be retried (after ``retry_after`` s)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class InDoubtError(ProviderError):
+    """The request may have been accepted: never resend without --resend-in-doubt."""
+
+
+class AuthError(ProviderError):
+    """The provider refused the credentials; the run stops at once."""

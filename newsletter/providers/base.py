@@ -1,0 +1,68 @@
+"""The provider adapter contract (DESIGN section 6).
+
+An adapter owns only its wire format. Batching, retries, rate limiting, the ledger and
+progress live above it, in ``newsletter.sending``.
+
+``send_batch(messages)`` returns one :class:`Result` per message, in the same order, or raises:
+
+- ``TransientError``: nothing was accepted; safe to retry (``retry_after`` seconds if known);
+- ``InDoubtError``: the request may have been accepted; never resent blindly;
+- ``AuthError``: credentials refused; the run stops.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.message import Message
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the provider said about one message: sent (with its id) or rejected for good."""
+
+    status: Literal["sent", "rejected"]
+    message_id: str | None = None
+    reason: str | None = None
+
+    def __post_init__(self):
+        if self.status not in ("sent", "rejected"):
+            raise ValueError(f"unknown result status {self.status!r}")
+        if self.status == "rejected" and not self.reason:
+            raise ValueError("a rejected result needs a reason")
+
+    @classmethod
+    def sent(cls, message_id: str | None) -> Result:
+        return cls("sent", message_id=message_id)
+
+    @classmethod
+    def rejected(cls, reason: str) -> Result:
+        return cls("rejected", reason=reason)
+
+
+class Provider(ABC):
+    """A mail provider adapter."""
+
+    name: ClassVar[str]
+    max_batch: ClassVar[int]  # messages per call the provider allows
+    # True when the provider deduplicates a repeated batch (Resend's Idempotency-Key),
+    # so an in-doubt batch may be retried with the same key.
+    idempotent: ClassVar[bool] = False
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    @abstractmethod
+    def send_batch(self, messages: list[Message]) -> list[Result]:
+        """Send one batch; one Result per message, same order."""
+
+    def describe(self) -> str:
+        """A short line for the user: which provider (and stream, region...) is used."""
+        return self.name
+
+    def close(self) -> None:
+        """Release connections; called once at the end of a run."""
