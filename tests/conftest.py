@@ -1,0 +1,59 @@
+"""Fixtures shared by every test: a private copy of the example site, and ways to run the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsletter.config import SECRET_VARIABLES
+
+REPO = Path(__file__).resolve().parent.parent
+SITE_PARTS = ("newsletter.toml", "content", "templates", "subscribers")
+REFERENCE_POST = "/posts/what-matters"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """No test sees the developer's real secrets."""
+    for name in SECRET_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """A private copy of the repository's example site."""
+    root = tmp_path / "site"
+    root.mkdir()
+    for part in SITE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        elif source.exists():
+            shutil.copy2(source, root / part)
+    return root
+
+
+def invoke(site: Path, *args: str, input: str | None = None, env: dict | None = None):
+    """Run the CLI in-process (click's CliRunner) against ``site``."""
+    from newsletter.cli import main
+
+    runner = CliRunner()
+    return runner.invoke(main, ["--site", str(site), *args], input=input, env=env,
+                         catch_exceptions=False)
+
+
+def run_cli(site: Path, *args: str, env: dict | None = None, timeout: float = 120,
+            **kwargs) -> subprocess.CompletedProcess:
+    """Run the real CLI in a subprocess against ``site``."""
+    full_env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "newsletter", "--site", str(site), *args],
+        capture_output=True, text=True, env=full_env, timeout=timeout, **kwargs,
+    )
