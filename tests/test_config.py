@@ -1,0 +1,138 @@
+"""newsletter.toml: typed settings, and one clear line for every mistake in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newsletter.config import load_settings
+from newsletter.errors import ConfigError
+
+MINIMAL = """
+[site]
+title = "Blog"
+url = "https://blog.example.com"
+
+[email]
+from = "Jane <jane@example.com>"
+postal_address = "1 Street"
+unsubscribe_url = "https://blog.example.com/u?email={email}&token={token}"
+"""
+
+
+def write(tmp_path, text):
+    (tmp_path / "newsletter.toml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def error_for(tmp_path, text) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text), {})
+    assert caught.value.exit_code == 2
+    return str(caught.value)
+
+
+def test_example_site_settings_load(site):
+    settings = load_settings(site, {})
+    assert settings.site.title == "Example Notes"
+    assert settings.email.from_address == "jane@example.com"
+    assert settings.email.from_name == "Jane Writer"
+    assert settings.email.sender_domain == "example.com"
+    assert settings.provider.name == "outbox"
+    assert settings.schedule.since == dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def test_defaults_fill_what_is_left_out(tmp_path):
+    settings = load_settings(write(tmp_path, MINIMAL), {})
+    assert settings.site.timezone == "UTC"
+    assert settings.email.subject == "{title}"
+    assert settings.email.cta_text == "Get in touch"
+    assert settings.provider.name == "outbox"
+    assert settings.provider.batch_size is None
+    assert settings.schedule.since is None
+    assert settings.schedule.max_posts_per_run == 2
+
+
+def test_typo_in_a_key_names_the_key_and_the_choices(tmp_path):
+    message = error_for(tmp_path, MINIMAL + '\n[provider]\nnmae = "postmark"\n')
+    assert message.startswith("newsletter.toml: unknown setting provider.nmae; check the spelling")
+    assert "name" in message
+
+
+def test_unknown_section_is_named(tmp_path):
+    assert error_for(tmp_path, MINIMAL + "\n[sending]\n") == (
+        "newsletter.toml: unknown section [sending]; "
+        "use one of [site], [email], [provider], [schedule]"
+    )
+
+
+def test_wrong_type_names_the_key_and_the_value(tmp_path):
+    message = error_for(tmp_path, MINIMAL + '\n[provider]\nbatch_size = "100"\n')
+    assert message == "newsletter.toml: provider.batch_size must be an integer, not '100'"
+
+
+def test_boolean_is_not_an_integer(tmp_path):
+    message = error_for(tmp_path, MINIMAL + "\n[provider]\nconcurrency = true\n")
+    assert "provider.concurrency must be an integer" in message
+
+
+def test_missing_required_value_says_what_to_add(tmp_path):
+    text = MINIMAL.replace('postal_address = "1 Street"\n', "")
+    assert error_for(tmp_path, text) == (
+        "newsletter.toml: missing required setting email.postal_address; "
+        "add postal_address = ... under [email]"
+    )
+
+
+def test_unknown_provider_lists_the_known_ones(tmp_path):
+    message = error_for(tmp_path, MINIMAL + '\n[provider]\nname = "mailchimp"\n')
+    assert "provider.name 'mailchimp' is not a known provider" in message
+    assert "postmark" in message and "outbox" in message
+
+
+def test_unknown_timezone(tmp_path):
+    message = error_for(tmp_path, MINIMAL.replace('[email]', 'timezone = "Mars/Olympus"\n[email]'))
+    assert "site.timezone 'Mars/Olympus' is not a known time zone" in message
+
+
+def test_plain_http_unsubscribe_url_is_refused(tmp_path):
+    message = error_for(tmp_path, MINIMAL.replace("https://blog.example.com/u", "http://x/u"))
+    assert "email.unsubscribe_url must be an https:// URL" in message
+
+
+def test_broken_toml_names_the_file(tmp_path):
+    message = error_for(tmp_path, "[site\n")
+    assert message.startswith("newsletter.toml: not valid TOML")
+
+
+def test_missing_file_says_how_to_point_at_a_site(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path, {})
+    assert str(caught.value).endswith("not found; run newsletter in a site folder or pass --site DIR")
+
+
+def test_since_accepts_a_string_and_a_date(tmp_path):
+    text = MINIMAL + '\n[schedule]\nsince = "2026-03-01T10:00:00+02:00"\n'
+    since = load_settings(write(tmp_path, text), {}).schedule.since
+    assert since == dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
+    text = MINIMAL + "\n[schedule]\nsince = 2026-03-01\n"
+    assert load_settings(write(tmp_path, text), {}).schedule.since.day == 1
+
+
+def test_secrets_come_only_from_the_environment_and_never_show(tmp_path):
+    settings = load_settings(write(tmp_path, MINIMAL), {"POSTMARK_SERVER_TOKEN": "pm-secret-123",
+                                                       "HOME": "/root"})
+    assert settings.secrets.get("POSTMARK_SERVER_TOKEN") == "pm-secret-123"
+    assert settings.secrets.get("HOME") is None
+    assert "pm-secret-123" not in repr(settings)
+
+
+def test_a_config_error_reaches_the_user_as_one_line(tmp_path):
+    from tests.conftest import invoke
+
+    write(tmp_path, MINIMAL + '\n[provider]\nnmae = "postmark"\n')
+    result = invoke(tmp_path, "posts")
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert result.output.startswith("error: newsletter.toml: unknown setting provider.nmae")
