@@ -1,0 +1,277 @@
+"""The subscriber CSV format: read messy files, rewrite them atomically without disturbing them.
+
+Real lists come from spreadsheets: a BOM, CRLF, ``;`` separators, blank lines, spaces around
+values, no header at all. :func:`read_csv` streams records with their first line number;
+:class:`CsvFile` holds a whole file for a rewrite and writes back every record it did not
+change byte for byte (same delimiter, line ending, BOM, header and unknown columns).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from newsletter.errors import SubscriberError
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = ("email", "name", "status", "tags", "subscribed_at")
+# Header names spreadsheets and other tools use for the address column.
+EMAIL_HEADERS = {"email", "e-mail", "email address", "email_address", "e-mail address"}
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass
+class Layout:
+    """How one CSV file is written: what a rewrite must keep."""
+
+    delimiter: str = ","
+    newline: str = "\n"
+    bom: bool = False
+    header: list[str] | None = None  # the header cells as written; None: the file has none
+    columns: list[str] = field(default_factory=lambda: list(COLUMNS))  # one name per position
+
+    def column_name(self, index: int) -> str:
+        return self.columns[index] if index < len(self.columns) else f"column{index + 1}"
+
+
+@dataclass
+class Record:
+    """One CSV record: where it starts, its cells (as written) and its text (None once changed)."""
+
+    line: int
+    cells: list[str]
+    raw: str | None
+
+    @property
+    def blank(self) -> bool:
+        return not any(cell.strip() for cell in self.cells)
+
+
+def column_names(header: list[str]) -> list[str]:
+    """Canonical column names for a header row: known names lower-cased, others as written."""
+    names = []
+    for cell in header:
+        name = cell.strip().lstrip("\ufeff")
+        lowered = name.lower()
+        if lowered in EMAIL_HEADERS:
+            lowered = "email"
+        names.append(lowered if lowered in COLUMNS else name)
+    return names
+
+
+def sniff_delimiter(line: str) -> str:
+    """The separator a spreadsheet used: the most frequent of , ; TAB outside quotes."""
+    unquoted = "".join(line.split('"')[::2])
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _records(lines: Iterable[str], delimiter: str, first_line: int = 1) -> Iterator[Record]:
+    """Parse lines into records; each keeps the exact text it came from."""
+    consumed: list[str] = []
+
+    def feed() -> Iterator[str]:
+        for text in lines:
+            consumed.append(text)
+            yield text
+
+    reader = csv.reader(feed(), delimiter=delimiter)
+    line = first_line
+    # csv.reader pulls one line at a time and never reads ahead of the record it returns,
+    # so `consumed` holds exactly the lines of the record just parsed.
+    for cells in reader:
+        raw = "".join(consumed)
+        yield Record(line, cells, raw)
+        line += len(consumed)
+        consumed.clear()
+
+
+def read_csv(path: Path) -> tuple[Layout, Iterator[Record]]:
+    """Open ``path`` and return its layout and a stream of its data records (header excluded).
+
+    Raises SubscriberError naming the file when it cannot be decoded or has no email column.
+    The stream raises SubscriberError at the line where the CSV becomes unreadable.
+    """
+    handle = path.open("r", encoding="utf-8", newline="")
+    try:
+        layout, records = _read_layout(path, handle)
+    except BaseException:
+        handle.close()
+        raise
+    return layout, _closing(path, handle, records)
+
+
+def _closing(path: Path, handle, records: Iterator[Record]) -> Iterator[Record]:
+    with handle:
+        try:
+            yield from records
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, exc) from None
+        except csv.Error as exc:
+            raise SubscriberError(
+                f"unreadable CSV ({exc})", where=str(path),
+                hint="look for an unclosed quote; rows from there on are skipped",
+            ) from None
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> SubscriberError:
+    return SubscriberError(
+        f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(path),
+        hint="save it as 'CSV UTF-8' from your spreadsheet",
+    )
+
+
+def _read_layout(path: Path, handle) -> tuple[Layout, Iterator[Record]]:
+    layout = Layout()
+    skipped: list[str] = []
+    try:
+        for text in handle:
+            if not skipped and text.startswith("\ufeff"):
+                layout.bom, text = True, text[1:]
+            if text.strip():
+                break
+            skipped.append(text)
+        else:
+            return layout, iter(())  # empty file: nothing to read
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
+    layout.delimiter = sniff_delimiter(text)
+    layout.newline = "\r\n" if text.endswith("\r\n") else "\n"
+    records = _records(chain([text], handle), layout.delimiter, first_line=len(skipped) + 1)
+    first = next(records)
+    names = column_names(first.cells)
+    if "email" in names:
+        layout.header, layout.columns = first.cells, names
+        return layout, records
+    if any("@" in cell for cell in first.cells):
+        return layout, chain([first], records)  # no header: the first row is a reader
+    raise SubscriberError(
+        "no email column in the header", where=f"{path}:{first.line}",
+        hint="name the column holding addresses 'email' (or start the file with an address)",
+    )
+
+
+class CsvFile:
+    """A whole subscriber file held for a rewrite."""
+
+    def __init__(self, path: Path, layout: Layout, preamble: str, records: list[Record]):
+        self.path = path
+        self.layout = layout
+        self.preamble = preamble  # BOM, blank lines and header, as written
+        self.records = records
+        # A missing or empty file gets the standard header on its first write.
+        self.header_changed = not preamble.strip("\ufeff\r\n\t ") and not records
+
+    @classmethod
+    def load(cls, path: Path) -> CsvFile:
+        """Read ``path``; a missing or empty file starts with the standard header."""
+        if not path.exists():
+            return cls(path, Layout(header=list(COLUMNS)), "", [])
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, exc) from None
+        layout, stream = read_csv(path)
+        try:
+            records = list(stream)
+        except SubscriberError as error:
+            raise SubscriberError(
+                f"not changed: {error.message}", where=error.where, hint=error.hint,
+            ) from None
+        if layout.header is None and not records:
+            layout.header = list(COLUMNS)
+        body = "".join(record.raw or "" for record in records)
+        return cls(path, layout, text[: len(text) - len(body)], records)
+
+    def index(self, column: str) -> int:
+        """The position of ``column``, adding it to the header if the file lacks it."""
+        if column in self.layout.columns:
+            return self.layout.columns.index(column)
+        if self.layout.header is None:
+            raise SubscriberError(
+                f"cannot add a {column!r} column to a file without a header", where=str(self.path),
+                hint="add a header line (email,name,status,tags,subscribed_at)",
+            )
+        self.layout.columns.append(column)
+        self.layout.header.append(column)
+        self.header_changed = True
+        return len(self.layout.columns) - 1
+
+    def set_cell(self, record: Record, column: str, value: str) -> None:
+        """Change one cell of ``record``; the rest of the record is written back as it was."""
+        index = self.index(column)
+        cells = record.cells + [""] * (index + 1 - len(record.cells))
+        if cells[index] != value:
+            cells[index] = value
+            record.cells, record.raw = cells, None
+
+    def append(self, values: dict[str, str]) -> Record:
+        """Add a record at the end; unknown columns are added to the header."""
+        indexes = {self.index(name): value for name, value in values.items() if value}
+        cells = [indexes.get(i, "") for i in range(max(indexes, default=0) + 1)]
+        record = Record(0, cells, None)
+        self.records.append(record)
+        return record
+
+    @property
+    def changed(self) -> bool:
+        return self.header_changed or any(record.raw is None for record in self.records)
+
+    def render(self) -> str:
+        """The file's new text: unchanged records exactly as read, changed ones re-encoded."""
+        layout = self.layout
+        if self.header_changed:
+            parts = [("\ufeff" if layout.bom else "") + self._encode(layout.header or [])]
+        else:
+            parts = [self.preamble]
+        for record in self.records:
+            if parts and parts[-1] and not parts[-1].endswith(("\n", "\r")):
+                parts.append(layout.newline)  # the last line had no line ending
+            parts.append(record.raw if record.raw is not None else self._encode(record.cells))
+        return "".join(parts)
+
+    def _encode(self, cells: list[str]) -> str:
+        if not cells:
+            return ""
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=self.layout.delimiter,
+                   lineterminator=self.layout.newline).writerow(cells)
+        return buffer.getvalue()
+
+    def save(self) -> None:
+        """Write the file atomically if anything changed."""
+        if self.changed:
+            write_atomically(self.path, self.render())
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``: temp file in the same folder, fsync, rename, fsync folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    # The suffix keeps a leftover temp file (after a crash) out of subscribers/*.csv.
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
