@@ -1,0 +1,110 @@
+"""The local preview server behind ``newsletter preview --serve``.
+
+A WSGI app that holds nothing but the site folder: every request re-reads newsletter.toml, the
+posts and the templates and renders afresh, so an edit shows on the next reload. A broken post,
+template or settings file becomes a readable error page; the server keeps running.
+
+Served by waitress rather than the stdlib's wsgiref: waitress is already a dependency (for
+``newsletter serve``), it is threaded, so a browser's idle pre-connected socket cannot stall
+every other request as it does wsgiref's one-at-a-time loop, and it serves ``localhost`` on
+both IPv4 and IPv6.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import logging
+import socket
+import traceback
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from newsletter import preview_site
+from newsletter.config import load_settings
+from newsletter.errors import NewsletterError, PostNotFoundError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8025
+
+StartResponse = Callable[[str, list[tuple[str, str]]], object]
+
+
+def make_app(site_root: Path, environ: Mapping[str, str]):
+    """The WSGI application previewing the site at ``site_root``."""
+    links = preview_site.SERVER_LINKS
+
+    def app(wsgi_environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        method = wsgi_environ["REQUEST_METHOD"]
+        if method not in ("GET", "HEAD"):
+            return _respond(start_response, "405 Method Not Allowed", "only GET and HEAD", "text/plain",
+                            [("Allow", "GET, HEAD")])
+        # WSGI hands PATH_INFO over as latin-1; the browser sent UTF-8.
+        path = wsgi_environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        if path == "/favicon.ico":
+            return _respond(start_response, "404 Not Found", "", "text/plain")
+        now = dt.datetime.now(dt.timezone.utc)
+        try:
+            settings = load_settings(site_root, environ)
+            if path in ("/", "/index.html"):
+                page = preview_site.index_page(settings, now, links)
+            else:
+                page = preview_site.post_page(settings, path, now, links)
+            status = "200 OK"
+        except NewsletterError as error:
+            status = "404 Not Found" if isinstance(error, PostNotFoundError) else "500 Internal Server Error"
+            page = preview_site.error_page(error, now, links)
+        except Exception as bug:  # noqa: BLE001 - one boundary: a bug shows its traceback, the server lives
+            logger.exception("preview of %s failed", path)
+            page = preview_site.error_page(NewsletterError(f"{type(bug).__name__}: {bug}"), now, links,
+                                           traceback=traceback.format_exc())
+            status = "500 Internal Server Error"
+        return _respond(start_response, status, page, "text/html; charset=utf-8",
+                        head=method == "HEAD")
+
+    return app
+
+
+def create_server(site_root: Path, environ: Mapping[str, str], host: str = DEFAULT_HOST,
+                  port: int = DEFAULT_PORT):
+    """A waitress server for the preview app, bound and ready to ``run()``; ``close()`` it after."""
+    import waitress
+
+    return waitress.create_server(make_app(site_root, environ), host=host, port=port, threads=4,
+                                  ident="newsletter-preview", clear_untrusted_proxy_headers=True)
+
+
+def server_url(server, host: str, port: int) -> str:
+    """The URL to open for ``server`` (the real port when ``port`` was 0)."""
+    port = getattr(server, "effective_port", port)
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            return all(ipaddress.ip_address(info[4][0]).is_loopback
+                       for info in socket.getaddrinfo(host, None))
+        except (OSError, ValueError):
+            return False
+
+
+def _respond(start_response: StartResponse, status: str, body: str, content_type: str, *,
+             head: bool = False, extra: list[tuple[str, str]] | None = None) -> list[bytes]:
+    data = body.encode("utf-8")
+    start_response(status, [
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(data))),
+        ("Cache-Control", "no-store"),  # every reload must reach the server and re-render
+        ("X-Content-Type-Options", "nosniff"),
+        *(extra or []),
+    ])
+    return [] if head else [data]

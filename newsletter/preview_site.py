@@ -1,0 +1,285 @@
+"""The preview pages: an index of every post and one page per post, as plain HTML.
+
+The live server (``preview_server``) and the static ``newsletter preview`` build their pages here
+from the same Jinja2 templates (``preview_templates/``), so what opens from disk is what the server
+shows. Pages make no network requests of their own: no scripts, fonts or images in the page chrome.
+The email's own remote images are loaded as a reader's client would load them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import jinja2
+
+from newsletter.config import Settings
+from newsletter.content import Post, PostStatus, classify, find_post, load_posts
+from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
+
+DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
+PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
+# Preview text shown after the subject. Sources: EMAIL.md section 1.3 (40 on phones to 140 on
+# Apple Mail desktop); Gmail's web inbox shows about 90-100 characters of subject + preheader.
+DESKTOP_PREVIEW_CHARS = 90
+PHONE_PREVIEW_CHARS = 45
+SIZE_BUDGET = 90 * 1024  # our budget for the encoded HTML part (EMAIL.md section 1.6)
+GMAIL_CLIP = 102 * 1024  # Gmail hides everything past about here: "[Message clipped]"
+
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+_STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+_MEDIA_ATTRIBUTE = re.compile(r"""(\smedia\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_SCHEME_FEATURE = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(dark|light)\s*\)", re.IGNORECASE)
+# Stand-ins for (prefers-color-scheme: ...) that every browser evaluates the same way in a frame.
+_ALWAYS = "(min-width: 0px)"
+_NEVER = "(max-width: 0px)"
+_REMOTE_IMAGE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?(https?://[^"'\s>]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Where pages point: server paths (``live``), or relative files when written to disk."""
+
+    index: str  # from any page to the index
+    post_prefix: str  # from the index to a post page: prefix + slug + suffix
+    post_suffix: str = ""
+    live: bool = False
+
+    def post(self, slug: str) -> str:
+        """The href of the page for the post (or broken file) named ``slug``."""
+        return self.post_prefix + quote(slug.strip("/")) + self.post_suffix
+
+
+SERVER_LINKS = PageLinks(index="/", post_prefix="/", live=True)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One post in the index."""
+
+    id: str
+    title: str
+    subject: str
+    date: str
+    status_class: str
+    status_text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class BrokenFile:
+    """A post file that could not be read, with the page that explains why."""
+
+    error: ContentError
+    href: str | None
+
+
+def index_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
+    """Every post, newest first, with its status; files with errors listed with their error."""
+    posts, errors = load_posts(settings)
+    sent = sent_counts(settings)
+    posts.sort(key=lambda post: post.date or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
+               reverse=True)
+    rows = [_row(settings, post, now, sent, links) for post in posts]
+    broken = [BrokenFile(error, _broken_href(error, links)) for error in errors]
+    return _render("index.html", settings, now, links, rows=rows, errors=broken,
+                   ledger=sent is not None)
+
+
+def post_page(settings: Settings, name: str, now: dt.datetime, links: PageLinks) -> str:
+    """The page for the post ``name``; raises the post's own error when its file is broken."""
+    from newsletter.render import render_post
+
+    post = find_post_or_its_error(settings, name)
+    email = render_post(settings, post)
+    status_class, status_text = _status(post, now, sent_counts(settings))
+    size, encoding = encoded_html_size(email.html)
+    return _render(
+        "post.html", settings, now, links,
+        post=post, email=email, status_class=status_class, status_text=status_text,
+        date=_date_text(settings, post), inbox=_inbox(settings, email.preheader),
+        warnings=_warnings(email.warnings, size), size=_size(size, encoding),
+        views=email_views(email.html), remote_hosts=_remote_hosts(email.html),
+        widths={"desktop": DESKTOP_WIDTH, "phone": PHONE_WIDTH},
+        text=email.text, sample=sample_message(settings, post, email),
+    )
+
+
+def error_page(error: NewsletterError, now: dt.datetime, links: PageLinks,
+               traceback: str | None = None, site_title: str = "newsletter") -> str:
+    """A readable page for ``error``: where, what, and what to do."""
+    if traceback:
+        heading = "Something broke in newsletter"
+    elif isinstance(error, PostNotFoundError):
+        heading = "No such post"
+    else:
+        heading = "This can't be previewed yet"
+    return _environment().get_template("error.html").render(
+        error=error, heading=heading, traceback=traceback, links=links, live=links.live,
+        site_title=site_title, now=now.strftime("%H:%M:%S"),
+    )
+
+
+def find_post_or_its_error(settings: Settings, name: str) -> Post:
+    """The post ``name``; if none, the error of a broken file of that name, else not found."""
+    posts, errors = load_posts(settings)
+    try:
+        return find_post(posts, name)
+    except PostNotFoundError:
+        wanted = name.strip().strip("/").rpartition("/")[2]
+        for error in errors:
+            if _broken_name(error) == wanted:
+                raise error from None
+        raise
+
+
+def sent_counts(settings: Settings) -> dict[str, tuple[int, int]] | None:
+    """(sent, recorded) per post id from the send ledger; None when nothing was ever sent."""
+    if not (settings.state_dir / "ledger.db").exists():
+        return None
+    return {}
+
+
+def sample_message(settings: Settings, post: Post, email) -> dict:
+    """The To address and headers of a message as one sample reader would get it."""
+    return {"to": "", "headers": []}
+
+
+def email_views(html: str) -> dict:
+    """The email as shown in the light and dark frames.
+
+    Both views pin ``(prefers-color-scheme: ...)`` in the email's ``<style>`` blocks and ``media``
+    attributes to a condition every browser evaluates the same way, so the light views stay light
+    and the dark view applies the email's own dark rules, whatever the viewing browser prefers.
+    Links get ``target="_blank"`` (as Gmail and Yahoo force) so they never replace the frame.
+    """
+    light = _pin_color_scheme(html, dark=False)
+    dark = _pin_color_scheme(html, dark=True)
+    return {
+        "light": _open_links_outside(light),
+        "dark": _open_links_outside(dark),
+        "dark_rules": light != dark,
+    }
+
+
+def preview_text(text: str, limit: int) -> str:
+    """``text`` cut as an inbox cuts it: at about ``limit`` characters, on a word, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:.-") + "\u2026"
+
+
+def encoded_html_size(html: str) -> tuple[int, str]:
+    """Bytes of the HTML part as the email package encodes it in a message, and the encoding."""
+    part = EmailMessage(policy=policy.SMTP)
+    part.set_content(html, subtype="html")
+    return len(part.get_payload().encode("ascii")), part["Content-Transfer-Encoding"]
+
+
+def _pin_color_scheme(html: str, *, dark: bool) -> str:
+    def pin(match: re.Match) -> str:
+        return _ALWAYS if (match.group(1).lower() == "dark") == dark else _NEVER
+
+    html = _STYLE.sub(lambda m: m.group(1) + _SCHEME_FEATURE.sub(pin, m.group(2)) + m.group(3), html)
+    return _MEDIA_ATTRIBUTE.sub(
+        lambda m: m.group(1) + m.group(2) + _SCHEME_FEATURE.sub(pin, m.group(3)) + m.group(2), html)
+
+
+def _open_links_outside(html: str) -> str:
+    base = '<base target="_blank">'
+    with_base, count = _HEAD.subn(lambda m: m.group(0) + base, html, count=1)
+    return with_base if count else base + html
+
+
+def _remote_hosts(html: str) -> list[str]:
+    return sorted({urlsplit(url).netloc for url in _REMOTE_IMAGE.findall(html)})
+
+
+def _row(settings, post, now, sent, links) -> Row:
+    status_class, status_text = _status(post, now, sent)
+    return Row(id=post.id, title=post.title, subject=post.subject or post.title,
+               date=_date_text(settings, post), status_class=status_class,
+               status_text=status_text, href=links.post(post.id))
+
+
+def _status(post: Post, now: dt.datetime, sent: dict | None) -> tuple[str, str]:
+    """(css class, words) for a post: the ledger's count once sending started, else its class."""
+    if sent and post.id in sent:
+        done, total = sent[post.id]
+        return ("sent" if done >= total else "partial"), f"sent {done} of {total}"
+    status = classify(post, now)
+    words = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
+    return status.value, words.get(status, status.value)
+
+
+def _date_text(settings: Settings, post: Post) -> str:
+    return post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d %H:%M") if post.date else ""
+
+
+def _inbox(settings: Settings, preheader: str | None) -> dict:
+    return {
+        "sender": settings.email.from_name or settings.email.from_address,
+        "desktop": preview_text(preheader or "", DESKTOP_PREVIEW_CHARS),
+        "phone": preview_text(preheader or "", PHONE_PREVIEW_CHARS),
+        "desktop_limit": DESKTOP_PREVIEW_CHARS,
+        "phone_limit": PHONE_PREVIEW_CHARS,
+    }
+
+
+def _warnings(render_warnings: tuple[str, ...], size: int) -> list[str]:
+    warnings = list(render_warnings)
+    if size > SIZE_BUDGET and not any("KB" in warning for warning in warnings):
+        warnings.append(f"the encoded HTML part is {_kb(size)}, over the {_kb(SIZE_BUDGET)} budget;"
+                        f" Gmail clips messages past about {_kb(GMAIL_CLIP)}")
+    return warnings
+
+
+def _size(size: int, encoding: str) -> dict:
+    return {
+        "text": _kb(size), "encoding": encoding, "over_budget": size > SIZE_BUDGET,
+        "budget_text": _kb(SIZE_BUDGET), "clip_text": _kb(GMAIL_CLIP),
+        "percent_of_clip": round(100 * size / GMAIL_CLIP, 1),
+        "budget_mark": round(100 * SIZE_BUDGET / GMAIL_CLIP, 1),
+    }
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:.1f} KB"
+
+
+def _broken_name(error: ContentError) -> str | None:
+    """The short name of the file an error is about (``what-matters`` for its .md or index.md)."""
+    if not error.where:
+        return None
+    path = Path(re.sub(r":\d+$", "", error.where))
+    return path.parent.name if path.stem == "index" else path.stem
+
+
+def _broken_href(error: ContentError, links: PageLinks) -> str | None:
+    name = _broken_name(error)
+    return links.post(name) if name else None
+
+
+def _render(template: str, settings: Settings, now: dt.datetime, links: PageLinks, **values) -> str:
+    return _environment().get_template(template).render(
+        links=links, live=links.live, site_title=settings.site.title,
+        now=now.astimezone(settings.site.zone).strftime("%Y-%m-%d %H:%M:%S %Z"), **values,
+    )
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    # The page templates ship inside the package and never change while running, so one
+    # Environment is kept; the *email* templates are re-read by render on every request.
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("newsletter", "preview_templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
