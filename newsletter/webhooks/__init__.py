@@ -1,0 +1,66 @@
+"""Provider webhooks: check that the provider sent the request, then act on its events.
+
+Each provider module holds only what differs: ``verify(request, secrets, now)`` raises a
+:class:`WebhookError` unless the provider's documented authentication or signature checks out,
+and ``parse_events(body)`` turns the JSON body into :class:`Event`s. Verification always runs
+before the body is parsed, so nothing from an unverified request is ever read or acted on.
+
+Hard bounces, spam complaints and provider-side unsubscribes change the subscriber's status
+(through :func:`newsletter.suppression_sync.apply_suppressions`, the store's locked write);
+soft bounces are only counted and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from newsletter.suppression_sync import Suppression, apply_suppressions
+from newsletter.webhooks import mailgun, postmark, resend, sendgrid
+from newsletter.webhooks.common import (
+    SOFT_BOUNCE, STATUS_KINDS, WebhookError, WebhookRequest, load_json,
+)
+
+__all__ = ["WEBHOOKS", "WebhookError", "WebhookReport", "WebhookRequest", "handle_webhook"]
+
+logger = logging.getLogger(__name__)
+
+WEBHOOKS = {
+    "postmark": postmark,
+    "sendgrid": sendgrid,
+    "mailgun": mailgun,
+    "resend": resend,
+}
+
+
+@dataclass
+class WebhookReport:
+    """What one webhook request did."""
+
+    changes: list[Suppression] = field(default_factory=list)
+    soft_bounces: int = 0
+    ignored: int = 0
+
+
+def handle_webhook(provider: str, request: WebhookRequest, store, secrets,
+                   now: float | None = None) -> WebhookReport:
+    """Verify a webhook request from ``provider``, then apply its events to ``store``."""
+    module = WEBHOOKS[provider]
+    module.verify(request, secrets, time.time() if now is None else now)
+    events = module.parse_events(load_json(request.body))
+    report = WebhookReport()
+    suppressions = []
+    for event in events:
+        if event.kind in STATUS_KINDS:
+            suppressions.append(Suppression(event.address, event.kind, f"{provider}: {event.detail}"))
+        elif event.kind == SOFT_BOUNCE:
+            report.soft_bounces += 1
+            logger.info("%s: soft bounce for %s (%s), not acted on", provider, event.address,
+                        event.detail)
+        else:
+            report.ignored += 1
+    report.changes = apply_suppressions(store, suppressions)
+    for change in report.changes:
+        logger.info("%s: %s is now %s (%s)", provider, change.address, change.status, change.reason)
+    return report

@@ -1,0 +1,52 @@
+"""Mailgun webhooks: an HMAC-SHA256 of timestamp+token inside the JSON body.
+
+Body: ``{"signature": {"timestamp", "token", "signature"}, "event-data": {...}}``; the
+signature is hex HMAC-SHA256 keyed with the webhook signing key (MAILGUN_WEBHOOK_SIGNING_KEY,
+not the API key) over ``timestamp + token`` (providers.md section 4.6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from newsletter.webhooks.common import (
+    IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, WebhookError, check_timestamp, field_text,
+    load_json, require_records, require_secret,
+)
+
+
+def verify(request, secrets, now: float) -> None:
+    """Refuse the request unless its signature block was made with our signing key."""
+    key = require_secret(secrets, "MAILGUN_WEBHOOK_SIGNING_KEY").encode()
+    # The signature lives in the body, so the JSON is read here, but nothing in it is acted on
+    # before the signature checks out.
+    try:
+        signature = load_json(request.body).get("signature")
+    except (WebhookError, AttributeError):
+        raise NotAuthenticated("no Mailgun signature block") from None
+    if not isinstance(signature, dict):
+        raise NotAuthenticated("no Mailgun signature block")
+    timestamp = str(signature.get("timestamp", ""))
+    token = str(signature.get("token", ""))
+    expected = hmac.new(key, (timestamp + token).encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, str(signature.get("signature", ""))):
+        raise NotAuthenticated("bad Mailgun signature")
+    check_timestamp(timestamp, now)
+
+
+def parse_events(payload) -> list[Event]:
+    """The one event in a Mailgun webhook body."""
+    data = require_records(require_records(payload, dict, "a JSON object").get("event-data"),
+                           dict, "an event-data object")
+    event = data.get("event")
+    address = field_text(data, "recipient")
+    if event == "failed":
+        severity = field_text(data, "severity")
+        detail = f"failed ({severity}): {field_text(data, 'reason')}"
+        return [Event("bounced" if severity == "permanent" else SOFT_BOUNCE, address, detail)]
+    if event == "complained":
+        return [Event("complained", address, "complained")]
+    if event == "unsubscribed":
+        return [Event("unsubscribed", address, "unsubscribed")]
+    return [Event(IGNORED, address, str(event))]

@@ -1,0 +1,75 @@
+"""SendGrid Event Webhook: an ECDSA (P-256, SHA-256) signature over timestamp + raw body.
+
+Headers ``X-Twilio-Email-Event-Webhook-Signature`` (base64 DER signature) and
+``X-Twilio-Email-Event-Webhook-Timestamp``; the verification key is the base64 public key
+SendGrid shows under "Signed Event Webhook" (SENDGRID_WEBHOOK_PUBLIC_KEY). The body is a JSON
+array of events (providers.md section 3.6; sendgrid-python ``helpers/eventwebhook``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
+
+from newsletter.webhooks.common import (
+    IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, NotConfigured, check_timestamp, field_text,
+    require_records, require_secret,
+)
+
+SIGNATURE_HEADER = "x-twilio-email-event-webhook-signature"
+TIMESTAMP_HEADER = "x-twilio-email-event-webhook-timestamp"
+STATUS_EVENTS = {"spamreport": "complained", "unsubscribe": "unsubscribed",
+                 "group_unsubscribe": "unsubscribed"}
+
+
+def verify(request, secrets, now: float) -> None:
+    """Refuse the request unless SendGrid's key signed this timestamp and body."""
+    key = load_public_key(require_secret(secrets, "SENDGRID_WEBHOOK_PUBLIC_KEY"))
+    timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+    try:
+        signature = base64.b64decode(request.headers.get(SIGNATURE_HEADER, ""), validate=True)
+        key.verify(signature, timestamp.encode() + request.body, ec.ECDSA(hashes.SHA256()))
+    except (binascii.Error, ValueError, InvalidSignature):
+        raise NotAuthenticated("bad SendGrid signature") from None
+    check_timestamp(timestamp, now)
+
+
+def load_public_key(text: str) -> ec.EllipticCurvePublicKey:
+    """SendGrid's verification key, given as base64 DER (as shown) or as PEM."""
+    try:
+        if text.lstrip().startswith("-----BEGIN"):
+            key = load_pem_public_key(text.encode())
+        else:
+            key = load_der_public_key(base64.b64decode(text.strip(), validate=True))
+    except (binascii.Error, ValueError, TypeError):
+        key = None
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        raise NotConfigured("SENDGRID_WEBHOOK_PUBLIC_KEY is not an ECDSA public key")
+    return key
+
+
+def parse_events(payload) -> list[Event]:
+    """Every event in a SendGrid webhook body (a JSON array)."""
+    events = []
+    for record in require_records(payload, list, "a JSON array of events"):
+        record = require_records(record, dict, "events as JSON objects")
+        name = field_text(record, "event")
+        address = field_text(record, "email")
+        if name == "bounce":
+            # `type` is "bounce" for a hard bounce and "blocked" for a temporary block
+            # (SendGrid Event Webhook reference, "Delivery events").
+            bounce_type = field_text(record, "type") or "bounce"
+            kind = "bounced" if bounce_type == "bounce" else SOFT_BOUNCE
+            events.append(Event(kind, address, f"{bounce_type}: {field_text(record, 'reason')}"))
+        elif name in STATUS_EVENTS:
+            events.append(Event(STATUS_EVENTS[name], address, name))
+        elif name == "deferred":
+            events.append(Event(SOFT_BOUNCE, address, name))
+        else:
+            events.append(Event(IGNORED, address, name))
+    return events
