@@ -1,0 +1,221 @@
+"""Render a post into a ready-to-send :class:`Email`, once per post.
+
+Markdown (:mod:`newsletter.markdown_email`) -> Jinja2 templates (``templates/email.html`` with
+autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`` (only ``@media``
+rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.text_part`).
+
+Per-recipient placeholders
+--------------------------
+Nothing is re-rendered per recipient. The rendered ``Email.html`` and ``Email.text`` hold, for
+each name in :data:`RECIPIENT_FIELDS`, the token ``%%name%%``:
+
+- ``%%unsubscribe_url%%``: the reader's one-click unsubscribe URL (footer link in the HTML part,
+  last lines of the text part);
+- ``%%email%%``: the reader's address (the footer's "you receive this because" line).
+
+The tokens are inserted by the templates only, and are plain ASCII that Markdown, Jinja2's
+autoescape and premailer leave untouched (premailer gets no ``base_url``, so it rewrites no URL;
+links are made absolute here). A post whose text would produce a token is refused with a
+ContentError, so post content can never inject a recipient value. ``Email.fill(values)`` swaps
+every token in one pass: HTML-escaped in the HTML part (the tokens sit in attribute values and
+text), raw in the text part. Values are never re-scanned, so a value that contains a token stays
+as it is. Adapters that personalise on the provider's side pass the provider's own merge tags as
+values.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import logging
+import re
+import traceback
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Mapping
+
+import jinja2
+from markupsafe import Markup
+from premailer import Premailer
+
+from newsletter.config import Settings
+from newsletter.content import Post, plain_line, site_relative
+from newsletter.errors import ConfigError, ContentError, TemplateError
+from newsletter.markdown_email import fragment_html, markdown_to_fragment
+from newsletter.text_part import fragment_to_text
+
+logger = logging.getLogger(__name__)
+
+RECIPIENT_FIELDS = ("unsubscribe_url", "email")
+PLACEHOLDERS = {name: f"%%{name}%%" for name in RECIPIENT_FIELDS}
+_PLACEHOLDER = re.compile("%%(" + "|".join(RECIPIENT_FIELDS) + ")%%")
+
+HTML_TEMPLATE = "email.html"
+TEXT_TEMPLATE = "email.txt"
+# Invisible characters after the preheader so the inbox preview stops before the body text
+# (EMAIL.md 1.3): combining grapheme joiner, zero-width non-joiner, no-break space.
+PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
+# Gmail clips an HTML part past about 102 KB encoded, hiding the unsubscribe footer (EMAIL.md 1.6).
+CLIP_WARNING_BYTES = 90 * 1024
+_RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+# premailer turns CSS `height: auto` into an invalid height="auto" attribute (EMAIL.md 1.7).
+_HEIGHT_AUTO = re.compile(r'\sheight="auto"')
+
+
+@dataclass(frozen=True)
+class Email:
+    """A post rendered once, with ``%%name%%`` placeholders for each recipient's values."""
+
+    post_id: str
+    subject: str
+    preheader: str
+    html: str
+    text: str
+    warnings: tuple[str, ...] = ()
+
+    def fill(self, values: Mapping[str, str]) -> tuple[str, str]:
+        """(html, text) with every placeholder replaced: HTML-escaped in html, raw in text."""
+        missing = [name for name in RECIPIENT_FIELDS if name not in values]
+        if missing:
+            raise KeyError(f"no value for placeholder(s): {', '.join(missing)}")
+        html = _PLACEHOLDER.sub(lambda m: html_lib.escape(values[m[1]], quote=True), self.html)
+        text = _PLACEHOLDER.sub(lambda m: values[m[1]], self.text)
+        return html, text
+
+
+def render_post(settings: Settings, post: Post) -> Email:
+    """Render ``post`` into its Email (HTML and text parts, subject, preheader, warnings)."""
+    where = site_relative(settings, post.path)
+    fragment, warnings = markdown_to_fragment(post.body, post.url)
+    body_html = fragment_html(fragment)
+    body_text = fragment_to_text(fragment)
+    context = _template_context(settings, post)
+    _refuse_placeholders(where, post.body, body_html, body_text,
+                         *(value for value in context.values() if isinstance(value, str)))
+    context["unsubscribe_url"] = PLACEHOLDERS["unsubscribe_url"]
+    context["recipient_email"] = PLACEHOLDERS["email"]
+
+    environment = _environment(settings.templates_dir)
+    html = _render_template(environment, HTML_TEMPLATE, {**context, "body": Markup(body_html)})
+    html = inline_css(html)
+    text = _render_template(environment, TEXT_TEMPLATE, {**context, "body": body_text})
+
+    if not post.description and not post.preheader:
+        warnings.insert(0, "no description: the inbox preview will show the start of the post; "
+                           "add description: ... to the front matter")
+    size = encoded_html_size(html)
+    if size > CLIP_WARNING_BYTES:
+        warnings.append(f"the HTML part is {size // 1024} KB encoded; "
+                        "Gmail clips messages near 102 KB, hiding the unsubscribe link")
+    return Email(
+        post_id=post.id,
+        subject=_subject(settings, post, where),
+        preheader=context["preheader"],
+        html=html,
+        text=text,
+        warnings=tuple(warnings),
+    )
+
+
+def inline_css(html: str) -> str:
+    """Inline the document's CSS into style attributes; only @media rules stay in <style>."""
+    inliner = Premailer(
+        html,
+        keep_style_tags=False,
+        strip_important=False,  # the dark-mode and mobile @media overrides need !important
+        allow_network=False,
+        disable_validation=True,
+        cssutils_logging_level=logging.CRITICAL,  # else cssutils logs every vendor property
+    )
+    return _HEIGHT_AUTO.sub("", inliner.transform(pretty_print=False))
+
+
+def encoded_html_size(html: str) -> int:
+    """Bytes the HTML part takes once encoded for sending, as Python's email package encodes it."""
+    part = EmailMessage()
+    part.set_content(html, subtype="html")
+    return len(part.get_payload().encode("ascii", "replace"))
+
+
+def _template_context(settings: Settings, post: Post) -> dict:
+    email = settings.email
+    date = post.date.astimezone(settings.site.zone) if post.date else None
+    return {
+        "lang": post.language,
+        "dir": "rtl" if post.language.split("-")[0].lower() in _RTL_LANGUAGES else "ltr",
+        "title": post.title,
+        "date": f"{date:%B} {date.day}, {date.year}" if date else "",
+        "preheader": post.preheader or post.description or "",
+        "preheader_padding": PREHEADER_PADDING,
+        "tags": post.tags,
+        "cta_text": post.cta_text or email.cta_text,
+        "cta_url": post.cta_url or email.cta_url or f"mailto:{email.from_address}",
+        "post_url": post.url,
+        "site_title": settings.site.title,
+        "site_url": settings.site.url,
+        "postal_address": email.postal_address,
+    }
+
+
+def _subject(settings: Settings, post: Post, where: str) -> str:
+    if post.subject:
+        return post.subject
+    fields = {"title": post.title, "description": post.description or "", "slug": post.id,
+              "url": post.url, "date": post.date, "site": settings.site.title}
+    try:
+        subject = settings.email.subject.format(**fields)
+    except (KeyError, IndexError, ValueError) as error:
+        raise ConfigError(
+            f"email.subject {settings.email.subject!r} cannot be filled in ({error})",
+            where="newsletter.toml", hint="use the fields {" + "}, {".join(fields) + "}",
+        ) from None
+    subject = plain_line(subject)  # a newline must never reach a header
+    if not subject:
+        raise ContentError("the subject is empty", where=where, hint="give the post a title")
+    return subject
+
+
+def _refuse_placeholders(where: str, *texts: str) -> None:
+    for text in texts:
+        match = _PLACEHOLDER.search(text)
+        if match:
+            raise ContentError(
+                f"the post contains {match[0]}, which is reserved for each reader's {match[1]}",
+                where=where, hint="write it differently (for example with spaces: %% email %%)",
+            )
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _render_template(environment: jinja2.Environment, name: str, context: dict) -> str:
+    where = f"templates/{name}"
+    try:
+        return environment.get_template(name).render(context)
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError("template file not found", where=f"templates/{error.name}",
+                            hint="restore it from the example site") from None
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(error.message or "syntax error",
+                            where=f"templates/{error.name or name}:{error.lineno}") from None
+    # A template can fail while it runs, too (an unknown variable, a bad filter argument).
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as error:
+        raise TemplateError(str(error), where=_template_line(error, environment, where)) from None
+
+
+def _template_line(error: BaseException, environment: jinja2.Environment, where: str) -> str:
+    """``templates/<file>:<line>`` of the innermost template frame in the error's traceback."""
+    search_path = [Path(path) for path in environment.loader.searchpath]
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename)
+        if any(path.parent == folder for folder in search_path):
+            return f"templates/{path.name}:{frame.lineno}"
+    return where

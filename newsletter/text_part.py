@@ -1,0 +1,130 @@
+"""The text/plain part, written from the same body fragment as the HTML part.
+
+Conventions (EMAIL.md 3.1): links become ``text <url>``, images ``[Image: alt]``, headings are
+underlined, lists keep their markers, quotes get ``> ``, code is indented, paragraphs wrap at
+72 columns (URLs are never broken).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import lxml.html
+
+WIDTH = 72
+_SPACES = re.compile(r"[ \t\r\f\v\n]+")
+_INLINE_LINE_BREAK = "\x00"  # stands for <br> until whitespace has been collapsed
+_BLOCK_TAGS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
+    "div", "section", "article", "figure", "figcaption", "dl", "dt", "dd", "header", "footer",
+})
+
+
+def fragment_to_text(root: lxml.html.HtmlElement) -> str:
+    """The fragment as plain text: blocks separated by blank lines."""
+    return "\n\n".join(_blocks(root, WIDTH))
+
+
+def _blocks(container: lxml.html.HtmlElement, width: int) -> list[str]:
+    """Text blocks for the children of ``container``; loose inline content becomes a paragraph."""
+    blocks: list[str] = []
+    run: list[str] = [container.text or ""]
+
+    def close_run() -> None:
+        paragraph = _wrap("".join(run), width)
+        if paragraph:
+            blocks.append(paragraph)
+        run.clear()
+
+    for child in container:
+        if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
+            close_run()
+            block = _block(child, width)
+            if block:
+                blocks.append(block)
+        else:
+            run.append(_inline(child))
+        run.append(child.tail or "")
+    close_run()
+    return blocks
+
+
+def _block(element: lxml.html.HtmlElement, width: int) -> str:
+    tag = element.tag
+    if tag == "p":
+        return _wrap(_inline_children(element), width)
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        heading = " ".join(_collapse(_inline_children(element)).split())
+        return f"{heading}\n{('=' if tag == 'h1' else '-') * len(heading)}"
+    if tag in ("ul", "ol"):
+        return _list(element, width)
+    if tag == "blockquote":
+        inner = "\n\n".join(_blocks(element, width - 2))
+        return "\n".join(f"> {line}" if line else ">" for line in inner.splitlines())
+    if tag == "pre":
+        return "\n".join(f"    {line}" for line in element.text_content().rstrip("\n").splitlines())
+    if tag == "hr":
+        return "* * *"
+    if tag == "table":
+        rows = element.iter("tr")
+        return "\n".join(
+            " | ".join(_collapse(_inline_children(cell)).strip() for cell in row.iter("th", "td"))
+            for row in rows
+        )
+    return "\n\n".join(_blocks(element, width))
+
+
+def _list(element: lxml.html.HtmlElement, width: int) -> str:
+    items = []
+    for number, item in enumerate(element.iterchildren("li"), start=1):
+        marker = f"{number}. " if element.tag == "ol" else "- "
+        indent = " " * len(marker)
+        body = "\n\n".join(_blocks(item, width - len(marker)))
+        lines = body.splitlines() or [""]
+        items.append("\n".join([marker + lines[0], *(indent + line if line else "" for line in lines[1:])]))
+    return "\n".join(items)
+
+
+def _inline_children(element: lxml.html.HtmlElement) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(_inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _inline(element: lxml.html.HtmlElement) -> str:
+    """One inline element (without its tail) as text."""
+    if not isinstance(element.tag, str):
+        return ""  # comments and processing instructions
+    if element.tag == "br":
+        return _INLINE_LINE_BREAK
+    if element.tag == "img":
+        alt = (element.get("alt") or "").strip()
+        return f"[Image: {alt}]" if alt else "[Image]"
+    label = _inline_children(element)
+    if element.tag != "a":
+        return label
+    href = element.get("href", "")
+    classes = element.get("class", "").split()
+    if "footnote-backref" in classes:
+        return ""
+    if "footnote-ref" in classes:
+        return f"[{label}]"
+    if not href or href.startswith("#"):
+        return label
+    label = _collapse(label).strip()
+    return f"<{href}>" if label in ("", href) else f"{label} <{href}>"
+
+
+def _collapse(text: str) -> str:
+    return _SPACES.sub(" ", text)
+
+
+def _wrap(text: str, width: int) -> str:
+    lines = _collapse(text).strip().split(_INLINE_LINE_BREAK)
+    return "\n".join(
+        textwrap.fill(line.strip(), width=max(width, 20), break_long_words=False, break_on_hyphens=False)
+        for line in lines
+    ).strip()
