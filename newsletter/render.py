@@ -25,12 +25,12 @@ values.
 
 from __future__ import annotations
 
+import binascii
 import html as html_lib
 import logging
 import re
 import traceback
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Mapping
 
@@ -131,10 +131,8 @@ def inline_css(html: str) -> str:
 
 
 def encoded_html_size(html: str) -> int:
-    """Bytes the HTML part takes once encoded for sending, as Python's email package encodes it."""
-    part = EmailMessage()
-    part.set_content(html, subtype="html")
-    return len(part.get_payload().encode("ascii", "replace"))
+    """Bytes the HTML part takes quoted-printable encoded, as it is sent."""
+    return len(binascii.b2a_qp(html.encode("utf-8"), istext=True))
 
 
 def _template_context(settings: Settings, post: Post) -> dict:
