@@ -95,42 +95,56 @@ def _records(lines: Iterable[str], delimiter: str, first_line: int = 1) -> Itera
         consumed.clear()
 
 
-def read_csv(path: Path) -> tuple[Layout, Iterator[Record]]:
+def read_csv(path: Path, label: str | None = None) -> tuple[Layout, Iterator[Record]]:
     """Open ``path`` and return its layout and a stream of its data records (header excluded).
 
-    Raises SubscriberError naming the file when it cannot be decoded or has no email column.
-    The stream raises SubscriberError at the line where the CSV becomes unreadable.
+    Raises SubscriberError naming the file (as ``label``) when it cannot be decoded or has no
+    email column. The stream raises SubscriberError where the CSV becomes unreadable.
     """
     handle = path.open("r", encoding="utf-8", newline="")
     try:
-        layout, records = _read_layout(path, handle)
+        layout, records = parse_csv(handle, label or str(path))
     except BaseException:
         handle.close()
         raise
-    return layout, _closing(path, handle, records)
+    return layout, _closing(handle, records)
 
 
-def _closing(path: Path, handle, records: Iterator[Record]) -> Iterator[Record]:
+def _closing(handle, records: Iterator[Record]) -> Iterator[Record]:
     with handle:
-        try:
-            yield from records
-        except UnicodeDecodeError as exc:
-            raise _not_utf8(path, exc) from None
-        except csv.Error as exc:
-            raise SubscriberError(
-                f"unreadable CSV ({exc})", where=str(path),
-                hint="look for an unclosed quote; rows from there on are skipped",
-            ) from None
+        yield from records
 
 
-def _not_utf8(path: Path, exc: UnicodeDecodeError) -> SubscriberError:
+def parse_csv(lines: Iterable[str], label: str) -> tuple[Layout, Iterator[Record]]:
+    """The layout and data records of CSV text given as lines (line endings kept)."""
+    layout, records = _read_layout(label, iter(lines))
+    return layout, _guarded(label, records)
+
+
+def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
+    """Turn decoding and CSV errors met while streaming into a SubscriberError."""
+    line = 0
+    try:
+        for record in records:
+            line = record.line
+            yield record
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
+    except csv.Error as exc:
+        raise SubscriberError(
+            f"unreadable CSV after line {line} ({exc})", where=path,
+            hint="look for an unclosed quote; the rows after it are skipped",
+        ) from None
+
+
+def _not_utf8(path: str, exc: UnicodeDecodeError) -> SubscriberError:
     return SubscriberError(
-        f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(path),
+        f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=path,
         hint="save it as 'CSV UTF-8' from your spreadsheet",
     )
 
 
-def _read_layout(path: Path, handle) -> tuple[Layout, Iterator[Record]]:
+def _read_layout(path: str, handle) -> tuple[Layout, Iterator[Record]]:
     layout = Layout()
     skipped: list[str] = []
     try:
@@ -147,7 +161,10 @@ def _read_layout(path: Path, handle) -> tuple[Layout, Iterator[Record]]:
     layout.delimiter = sniff_delimiter(text)
     layout.newline = "\r\n" if text.endswith("\r\n") else "\n"
     records = _records(chain([text], handle), layout.delimiter, first_line=len(skipped) + 1)
-    first = next(records)
+    try:
+        first = next(records)
+    except csv.Error as exc:
+        raise SubscriberError(f"unreadable CSV ({exc})", where=path) from None
     names = column_names(first.cells)
     if "email" in names:
         layout.header, layout.columns = first.cells, names
@@ -163,8 +180,10 @@ def _read_layout(path: Path, handle) -> tuple[Layout, Iterator[Record]]:
 class CsvFile:
     """A whole subscriber file held for a rewrite."""
 
-    def __init__(self, path: Path, layout: Layout, preamble: str, records: list[Record]):
+    def __init__(self, path: Path, layout: Layout, preamble: str, records: list[Record],
+                 label: str | None = None):
         self.path = path
+        self.label = label or str(path)  # how problems name the file
         self.layout = layout
         self.preamble = preamble  # BOM, blank lines and header, as written
         self.records = records
@@ -172,16 +191,16 @@ class CsvFile:
         self.header_changed = not preamble.strip("\ufeff\r\n\t ") and not records
 
     @classmethod
-    def load(cls, path: Path) -> CsvFile:
+    def load(cls, path: Path, label: str | None = None) -> CsvFile:
         """Read ``path``; a missing or empty file starts with the standard header."""
+        label = label or str(path)
         if not path.exists():
-            return cls(path, Layout(header=list(COLUMNS)), "", [])
-        data = path.read_bytes()
+            return cls(path, Layout(header=list(COLUMNS)), "", [], label)
         try:
-            text = data.decode("utf-8")
+            text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _not_utf8(path, exc) from None
-        layout, stream = read_csv(path)
+            raise _not_utf8(label, exc) from None
+        layout, stream = parse_csv(io.StringIO(text, newline=""), label)
         try:
             records = list(stream)
         except SubscriberError as error:
@@ -191,7 +210,7 @@ class CsvFile:
         if layout.header is None and not records:
             layout.header = list(COLUMNS)
         body = "".join(record.raw or "" for record in records)
-        return cls(path, layout, text[: len(text) - len(body)], records)
+        return cls(path, layout, text[: len(text) - len(body)], records, label)
 
     def index(self, column: str) -> int:
         """The position of ``column``, adding it to the header if the file lacks it."""
@@ -199,7 +218,7 @@ class CsvFile:
             return self.layout.columns.index(column)
         if self.layout.header is None:
             raise SubscriberError(
-                f"cannot add a {column!r} column to a file without a header", where=str(self.path),
+                f"cannot add a {column!r} column to a file without a header", where=self.label,
                 hint="add a header line (email,name,status,tags,subscribed_at)",
             )
         self.layout.columns.append(column)
@@ -216,7 +235,9 @@ class CsvFile:
             record.cells, record.raw = cells, None
 
     def append(self, values: dict[str, str]) -> Record:
-        """Add a record at the end; unknown columns are added to the header."""
+        """Add a record at the end; unknown columns join the header (if the file has one)."""
+        if self.layout.header is None:  # no header: no room for columns beyond the standard five
+            values = {name: value for name, value in values.items() if name in COLUMNS}
         indexes = {self.index(name): value for name, value in values.items() if value}
         cells = [indexes.get(i, "") for i in range(max(indexes, default=0) + 1)]
         record = Record(0, cells, None)

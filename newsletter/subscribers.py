@@ -1,191 +1,56 @@
-"""Subscribers: every ``subscribers/*.csv`` read as one list, and the only way to change it.
-
-Addresses are checked with email-validator (syntax only, never the network). ``address`` is
-email-validator's normalised form: Unicode-normalised, domain lower-cased, local part kept as
-written. Two rows are the same reader when their addresses match case-insensitively (``key``):
-RFC 5321 lets a server treat ``Jane@`` and ``jane@`` apart, but no real mailbox does, and
-mailing someone twice is worse than the theoretical miss.
+"""The subscriber list: every ``subscribers/*.csv`` read as one list, and the one way to change it.
 
 Someone listed twice (in one file or two) is one reader, and suppression wins: if any copy is
-unsubscribed, bounced or complained, that reader gets nothing. Every write goes through
-:meth:`SubscriberStore.transaction`: an exclusive lock, a fresh read, the change, an atomic
-rewrite. So the unsubscribe endpoint, webhooks, ``subscribers add`` and a running send never
-lose each other's rows.
+unsubscribed, bounced or complained (or has a status nobody understands), that reader gets
+nothing. Invalid rows are reported as ``file:line`` problems and skipped for sending, never
+dropped from their file.
+
+Sending, the unsubscribe endpoint, webhooks and the ``subscribers`` commands all change the list
+through :meth:`SubscriberStore.transaction`: an exclusive lock on ``.newsletter/subscribers.lock``,
+a fresh read inside it, the change, then an atomic rewrite of each changed file. So concurrent
+writers never lose each other's rows, and readers (who take no lock) see whole files only.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import fcntl
+import csv
 import logging
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
-from typing import Iterable, Iterator
-
-from email_validator import EmailNotValidError, validate_email
+from typing import Iterable, Iterator, TextIO
 
 from newsletter.errors import SubscriberError
-from newsletter.subscriber_csv import COLUMNS, CsvFile, Layout, Record, read_csv
+from newsletter.subscriber_csv import COLUMNS, CsvFile
+from newsletter.subscriber_edits import (
+    ListFiles, exclusive_lock, index_copies, merge_reader, set_statuses,
+)
+from newsletter.subscriber_rows import (
+    Row, Status, Subscriber, address_key, new_row, normalise_address, read_rows, row_key,
+)
+
+__all__ = ["ImportSummary", "Status", "Subscriber", "SubscriberStore", "address_key",
+           "normalise_address"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FILE = "subscribers.csv"  # where `add` and `import` put new readers
+DEFAULT_FILE = "subscribers.csv"  # where `add` and `import` write new readers
 LOCK_FILE = "subscribers.lock"  # in the site's state folder (.newsletter/)
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer
 
 
-class Status(StrEnum):
-    """A reader's status in the `status` column (empty means active)."""
+@dataclass
+class ImportSummary:
+    """What `import_file` did, reader by reader."""
 
-    ACTIVE = "active"  # receives every newsletter
-    UNSUBSCRIBED = "unsubscribed"  # asked to stop; the row stays as a suppression record
-    BOUNCED = "bounced"  # the address hard-bounced
-    COMPLAINED = "complained"  # marked a newsletter as spam
-
-
-STATUS_VALUES = frozenset(status.value for status in Status)
-STATUS_NAMES = ", ".join(Status)
+    added: int = 0
+    updated: int = 0  # status, name or tags changed
+    unchanged: int = 0  # already listed as the file says (or listed twice in the file)
+    skipped: int = 0  # unsubscribed, bounced or complained here, active in the file
+    problems: list[SubscriberError] = field(default_factory=list)  # invalid rows of the file
 
 
 @dataclass(frozen=True)
-class Subscriber:
-    """One valid row of a subscriber file."""
-
-    email: str  # as written in the file (spaces trimmed)
-    address: str  # normalised: domain lower-cased, local part as written
-    name: str = ""
-    status: Status = Status.ACTIVE
-    tags: tuple[str, ...] = ()
-    subscribed_at: str = ""
-    extra: dict[str, str] = field(default_factory=dict)  # unknown columns, as written
-    source: Path | None = None
-    line: int = 0
-
-    @property
-    def key(self) -> str:
-        """The de-duplication key: the address compared case-insensitively."""
-        return self.address.lower()
-
-    @property
-    def active(self) -> bool:
-        return self.status is Status.ACTIVE
-
-
-def normalise_address(email: str) -> str:
-    """The normalised form of ``email``, or SubscriberError saying what is wrong with it."""
-    try:
-        return validate_email(email.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise SubscriberError(f"{email.strip()!r} is not a valid address ({exc})") from None
-
-
-def address_key(email: str) -> str:
-    """The case-insensitive key two spellings of one address share (raises SubscriberError)."""
-    return normalise_address(email).lower()
-
-
-def _fast_key(email: str) -> str | None:
-    """The key without full validation, for plain ASCII addresses (None: validate instead).
-
-    For an ASCII address without IDNA labels email-validator changes nothing but the domain's
-    case, so lower-casing gives the same key at a fraction of the cost.
-    """
-    email = email.strip()
-    if email.isascii() and "@" in email and "xn--" not in email.lower():
-        return email.lower()
-    return None
-
-
-def _row_key(email: str) -> str | None:
-    """The key of a row's address, or None when it is not a valid address."""
-    try:
-        return _fast_key(email) or address_key(email)
-    except SubscriberError:
-        return None
-
-
-def split_tags(text: str) -> tuple[str, ...]:
-    """Tags as written in a cell: separated by commas, semicolons or |."""
-    return tuple(t.strip() for t in text.replace(";", ",").replace("|", ",").split(",") if t.strip())
-
-
-@dataclass
-class Row:
-    """A data record with its cells named by column; not yet validated."""
-
-    source: Path
-    line: int
-    values: dict[str, str]
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}"
-
-    @property
-    def email(self) -> str:
-        return self.values.get("email", "")
-
-    @property
-    def status_text(self) -> str:
-        return self.values.get("status", "").lower() or Status.ACTIVE
-
-    @property
-    def suppressed(self) -> bool:
-        """True unless the status says active (an unknown status suppresses too: never guess)."""
-        return self.status_text != Status.ACTIVE
-
-    def to_subscriber(self) -> Subscriber:
-        """Validate the row; raise SubscriberError (where=file:line) when it cannot be sent to."""
-        values = self.values
-        if not self.email:
-            raise SubscriberError("no email address", where=self.where,
-                                  hint="fill in the email column or delete the row")
-        if "\n" in self.email or "\r" in self.email:
-            raise SubscriberError("the email cell spans several lines", where=self.where,
-                                  hint="look for an unclosed quote on this line")
-        try:
-            address = normalise_address(self.email)
-        except SubscriberError as error:
-            raise SubscriberError(error.message, where=self.where,
-                                  hint="fix the address; the row is skipped for sending") from None
-        try:
-            status = Status(self.status_text)
-        except ValueError:
-            raise SubscriberError(
-                f"unknown status {values['status']!r}", where=self.where,
-                hint=f"use one of {STATUS_NAMES}; the reader gets nothing until it is fixed",
-            ) from None
-        extra = {k: v for k, v in values.items() if k not in COLUMNS}
-        return Subscriber(
-            email=self.email, address=address, name=values.get("name", ""), status=status,
-            tags=split_tags(values.get("tags", "")), subscribed_at=values.get("subscribed_at", ""),
-            extra=extra, source=self.source, line=self.line,
-        )
-
-
-def row_values(layout: Layout, record: Record) -> dict[str, str]:
-    """A record's cells by column name, spaces trimmed; missing trailing cells are empty."""
-    values = {name: "" for name in layout.columns}
-    for index, cell in enumerate(record.cells):
-        values[layout.column_name(index)] = cell.strip()
-    return values
-
-
-def read_rows(path: Path, problems: list[SubscriberError]) -> Iterator[Row]:
-    """Stream the non-blank rows of one file; a file-level problem is appended and ends it."""
-    try:
-        layout, records = read_csv(path)
-        for record in records:
-            if not record.blank:
-                yield Row(path, record.line, row_values(layout, record))
-    except SubscriberError as error:
-        problems.append(error)
-
-
-@dataclass
 class Snapshot:
     """Who is active and who is suppressed, as of one state of the files."""
 
@@ -201,23 +66,28 @@ class SubscriberStore:
                  state_dir: Path | None = None, lock_timeout: float = LOCK_TIMEOUT):
         self.directory = Path(directory or settings.subscribers_dir)
         self.state_dir = Path(state_dir or settings.state_dir)
+        self.root = self.directory.parent  # problems name files relative to the site
         self.lock_timeout = lock_timeout
         self._snapshot: Snapshot | None = None
 
-    # -- reading -------------------------------------------------------------------------------
+    # -- reading: no lock; every file is always whole (it is only ever replaced) --------------
 
     def files(self) -> list[Path]:
         """Every subscriber file, in name order."""
         return sorted(self.directory.glob("*.csv")) if self.directory.is_dir() else []
 
+    def label(self, path: Path) -> str:
+        """How problems name ``path``: relative to the site folder."""
+        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
+
     def rows(self, problems: list[SubscriberError] | None = None) -> Iterator[Row]:
         """Every non-blank row of every file, in file order (file problems go to ``problems``)."""
         problems = [] if problems is None else problems
         for path in self.files():
-            yield from read_rows(path, problems)
+            yield from read_rows(path, self.label(path), problems)
 
     def scan(self) -> Iterator[Subscriber | SubscriberError]:
-        """Every row as a Subscriber, or the problem that makes it unusable, in file order."""
+        """Every row as a Subscriber or as the problem that makes it unusable, in file order."""
         problems: list[SubscriberError] = []
         for row in self.rows(problems):
             yield from problems
@@ -230,20 +100,19 @@ class SubscriberStore:
 
     def load(self) -> tuple[list[Subscriber], list[SubscriberError]]:
         """One Subscriber per reader (first copy, status after suppression), and every problem."""
+        suppression = self._suppression()
         readers: dict[str, Subscriber] = {}
         problems: list[SubscriberError] = []
-        suppressed = self._suppressing_rows()
         for item in self.scan():
             if isinstance(item, SubscriberError):
                 problems.append(item)
             elif item.key not in readers:
-                status = suppressed.get(item.key, item.status)
-                readers[item.key] = replace(item, status=status)
+                readers[item.key] = replace(item, status=suppression.get(item.key, item.status))
         return list(readers.values()), problems
 
     def active(self) -> Iterator[Subscriber]:
-        """Stream active readers once each, in file order; invalid rows are skipped."""
-        suppressed = self._suppressing_rows()
+        """Stream the readers to send to: once each, in file order, invalid rows skipped."""
+        suppression = self._suppression()  # a first, cheap pass: suppression wins
         seen: set[str] = set()
         for row in self.rows():
             if row.suppressed:
@@ -252,17 +121,16 @@ class SubscriberStore:
                 subscriber = row.to_subscriber()
             except SubscriberError:
                 continue
-            if subscriber.key not in suppressed and subscriber.key not in seen:
+            if subscriber.key not in suppression and subscriber.key not in seen:
                 seen.add(subscriber.key)
                 yield subscriber
 
-    def _suppressing_rows(self) -> dict[str, Status]:
-        """Key -> status of every row that suppresses its address (unknown status: unsubscribed)."""
+    def _suppression(self) -> dict[str, Status]:
+        """Key -> status of every suppressed address (the first suppressing row wins)."""
         found: dict[str, Status] = {}
         for row in self.rows():
-            if row.suppressed and (key := _row_key(row.email)):
-                known = row.status_text in STATUS_VALUES
-                found.setdefault(key, Status(row.status_text) if known else Status.UNSUBSCRIBED)
+            if row.suppressed and (key := row_key(row.email)):
+                found.setdefault(key, row.suppression)
         return found
 
     def snapshot(self) -> Snapshot:
@@ -271,134 +139,151 @@ class SubscriberStore:
         if self._snapshot is None or self._snapshot.signature != signature:
             active, suppressed = set(), set()
             for row in self.rows():
-                key = _row_key(row.email)
-                if key:
+                if key := row_key(row.email):
                     (suppressed if row.suppressed else active).add(key)
             self._snapshot = Snapshot(signature, frozenset(active - suppressed),
                                       frozenset(suppressed))
         return self._snapshot
 
     def _signature(self) -> tuple:
+        # Every write replaces the file, so a new inode marks it even within one mtime tick.
         stats = []
         for path in self.files():
             try:
                 stat = path.stat()
             except FileNotFoundError:
-                continue
+                continue  # replaced or removed while listing: the next call sees it
             stats.append((path.name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
         return tuple(stats)
 
     def suppressed_addresses(self) -> frozenset[str]:
-        """Keys of every unsubscribed, bounced or complained reader (fresh when files changed)."""
+        """Keys (lower-cased addresses) of every unsubscribed, bounced or complained reader."""
         return self.snapshot().suppressed
 
     def is_active(self, address: str) -> bool:
         """True if ``address`` is listed, valid and not suppressed, as the files are now."""
-        key = _row_key(address)
+        key = row_key(address)
         return key is not None and key in self.snapshot().active
 
-    # -- writing -------------------------------------------------------------------------------
+    def is_listed(self, address: str) -> bool:
+        """True if any row holds ``address``, whatever its status."""
+        key = row_key(address)
+        snapshot = self.snapshot()
+        return key is not None and (key in snapshot.active or key in snapshot.suppressed)
+
+    def export(self, stream: TextIO, status: Status | str | None = None) -> int:
+        """Write one CSV row per reader (normalised address) to ``stream``; return the count."""
+        readers, _ = self.load()
+        if status is not None:
+            readers = [r for r in readers if r.status == Status(status)]
+        extra = list(dict.fromkeys(name for r in readers for name in r.extra))
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow([*COLUMNS, *extra])
+        for r in readers:
+            writer.writerow([r.address, r.name, r.status.value, ",".join(r.tags),
+                             r.subscribed_at, *(r.extra.get(name, "") for name in extra)])
+        return len(readers)
+
+    # -- writing: always inside transaction() ---------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[dict[Path, CsvFile]]:
+    def transaction(self) -> Iterator[ListFiles]:
         """Lock the list, read every file fresh, and save the changed ones on success.
 
-        Yields {path: CsvFile} for every existing file plus the default file (created on save
-        only if something was added to it). Raises SubscriberError if the lock is not free
-        within ``lock_timeout`` seconds.
+        Files that cannot be read whole are left alone (and logged), so one broken export
+        never blocks an unsubscribe. Raises SubscriberError if the lock is not free within
+        ``lock_timeout`` seconds.
         """
-        with self._lock():
-            files = {path: CsvFile.load(path) for path in self.files()}
-            default = self.directory / DEFAULT_FILE
-            files.setdefault(default, CsvFile.load(default))
+        default = self.directory / DEFAULT_FILE
+        with exclusive_lock(self.state_dir / LOCK_FILE, self.lock_timeout):
+            files = ListFiles({}, {}, default)
+            for path in dict.fromkeys([*self.files(), default]):
+                try:
+                    files.readable[path] = CsvFile.load(path, self.label(path))
+                except SubscriberError as error:
+                    logger.warning("%s", error)
+                    files.unreadable[path] = error
             yield files
-            for csv_file in files.values():
+            for csv_file in files.readable.values():
                 csv_file.save()
 
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        # flock (not lockf): it also excludes threads of one process holding their own handle,
-        # as the WSGI server's worker threads do.
-        with open(self.state_dir / LOCK_FILE, "a") as handle:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise SubscriberError(
-                            f"the subscriber list stayed locked for {self.lock_timeout:.0f} s",
-                            where=str(self.state_dir / LOCK_FILE),
-                            hint="another newsletter command is changing it; try again",
-                        ) from None
-                    time.sleep(0.02)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
     def set_status(self, address: str, status: Status | str, reason: str | None = None) -> bool:
-        """Give every copy of ``address`` this status; True if any row changed (idempotent)."""
+        """Give every copy of ``address`` this status; True if any row changed (idempotent).
+
+        Rows stay: an unsubscribed row is the record that keeps the reader from being mailed
+        or imported again. Suppressing an address no readable file holds appends such a
+        record to subscribers.csv; activating one changes nothing.
+        """
         status = Status(status)
-        key = address_key(address)
-        changed = False
+        address = normalise_address(address)
         with self.transaction() as files:
-            for csv_file, record, row in _matching(files, {key}):
-                if row.status_text != status:
-                    csv_file.set_cell(record, "status", status.value)
-                    changed = True
+            copies = index_copies(files).get(address.lower(), [])
+            changed = set_statuses(copies, status, only_if=lambda row: row.status_text != status)
+            if not copies and status is not Status.ACTIVE:
+                files.default.append(new_row(address, status=status))
+                changed = True
         if changed:
             logger.info("%s is now %s%s", address, status, f" ({reason})" if reason else "")
         return changed
 
     def add(self, email: str, name: str = "", tags: Iterable[str] = (),
             resubscribe: bool = False) -> bool:
-        """Add a reader to subscribers.csv; False if already active.
+        """Add a reader to subscribers.csv; False if they were already active.
 
         A reader who unsubscribed, bounced or complained is only made active again with
-        ``resubscribe`` (their consent is the writer's to check); otherwise SubscriberError.
+        ``resubscribe`` (checking their consent is the writer's job); otherwise SubscriberError.
         """
         address = normalise_address(email)
-        key = address.lower()
         with self.transaction() as files:
-            copies = list(_matching(files, {key}))
+            copies = index_copies(files).get(address.lower(), [])
             suppressed = [row for _, _, row in copies if row.suppressed]
             if suppressed and not resubscribe:
                 raise SubscriberError(
                     f"{address} is {suppressed[0].status_text}", where=suppressed[0].where,
-                    hint="add --resubscribe only if they asked to come back",
+                    hint="pass --resubscribe only if they asked to come back",
                 )
-            for csv_file, record, row in copies:
-                if row.suppressed:
-                    csv_file.set_cell(record, "status", Status.ACTIVE.value)
             if not copies:
-                self.default_file(files).append(new_row(email.strip(), name, tags))
+                files.default.append(new_row(address, name, tags))
+            set_statuses(copies, Status.ACTIVE, only_if=lambda row: row.suppressed)
         return bool(suppressed) or not copies
 
-    def default_file(self, files: dict[Path, CsvFile]) -> CsvFile:
-        """The file new readers are written to."""
-        return files[self.directory / DEFAULT_FILE]
+    def import_file(self, path: Path, resubscribe: bool = False) -> ImportSummary:
+        """Merge the readers of another CSV into the list (see ImportSummary for the outcomes).
+
+        New readers go to subscribers.csv with their status and columns. A reader listed here
+        as unsubscribed, bounced or complained stays so unless ``resubscribe``; one the file
+        marks as suppressed becomes so here. Names fill empty names; tags are added.
+        """
+        summary = ImportSummary()
+        incoming: dict[str, Subscriber] = {}
+        for item in _scan_file(Path(path)):
+            if isinstance(item, SubscriberError):
+                summary.problems.append(item)
+            elif item.key in incoming:
+                summary.unchanged += 1
+            else:
+                incoming[item.key] = item
+        with self.transaction() as files:
+            index = index_copies(files)
+            for key, reader in incoming.items():
+                if key not in index:
+                    files.default.append(new_row(reader.address, reader.name, reader.tags,
+                                          reader.status, reader.subscribed_at, reader.extra))
+                    summary.added += 1
+                    continue
+                outcome = merge_reader(index[key], reader, resubscribe)
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+        return summary
 
 
-def new_row(email: str, name: str = "", tags: Iterable[str] = (),
-            status: Status = Status.ACTIVE, subscribed_at: str | None = None,
-            extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The cells of a new record, by column name."""
-    stamp = subscribed_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    return {"email": email, "name": name, "status": status.value, "tags": ",".join(tags),
-            "subscribed_at": stamp, **(extra or {})}
-
-
-def _matching(files: dict[Path, CsvFile], keys: set[str]) -> Iterator[tuple[CsvFile, Record, Row]]:
-    """Every record, in every file, whose address has one of ``keys``."""
-    for path, csv_file in files.items():
-        for record in csv_file.records:
-            if record.blank:
-                continue
-            row = Row(path, record.line, row_values(csv_file.layout, record))
-            if _row_key(row.email) in keys:
-                yield csv_file, record, row
-
-
+def _scan_file(path: Path) -> Iterator[Subscriber | SubscriberError]:
+    """Every row of one file outside the list, as a Subscriber or a problem."""
+    problems: list[SubscriberError] = []
+    if not path.is_file():
+        raise SubscriberError("no such file", where=str(path), hint="check the path")
+    for row in read_rows(path, str(path), problems):
+        try:
+            yield row.to_subscriber()
+        except SubscriberError as error:
+            yield error
+    yield from problems

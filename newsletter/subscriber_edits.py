@@ -1,0 +1,112 @@
+"""Changing the subscriber files: one locked transaction, and the edits made inside it.
+
+Every writer (commands, the unsubscribe endpoint, webhooks, sending) holds an exclusive lock
+while it reads the files fresh, edits them and writes them back atomically, so no writer ever
+loses another's change.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from newsletter.errors import SubscriberError
+from newsletter.subscriber_csv import CsvFile, Record
+from newsletter.subscriber_rows import Row, Status, Subscriber, row_key, row_values, split_tags
+
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold an exclusive flock on ``path``, waiting up to ``timeout`` s (else SubscriberError)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # flock, not lockf: it also excludes other threads of this process that open their own
+    # handle, as the WSGI server's worker threads do.
+    with open(path, "a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise SubscriberError(
+                        f"the subscriber list stayed locked for {timeout:g} s", where=str(path),
+                        hint="another newsletter command is changing it; try again",
+                    ) from None
+                time.sleep(0.01)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class ListFiles:
+    """Every subscriber file, read whole inside one transaction."""
+
+    readable: dict[Path, CsvFile]
+    unreadable: dict[Path, SubscriberError]  # left untouched: a rewrite could lose rows
+    default_path: Path
+
+    @property
+    def default(self) -> CsvFile:
+        """subscribers.csv, where new readers and new suppression records go."""
+        if self.default_path in self.unreadable:
+            raise self.unreadable[self.default_path]
+        return self.readable[self.default_path]
+
+
+Copy = tuple[CsvFile, Record, Row]
+
+
+def index_copies(files: ListFiles) -> dict[str, list[Copy]]:
+    """Key -> every (file, record, row) holding that address, in file order."""
+    index: dict[str, list[Copy]] = {}
+    for path, csv_file in files.readable.items():
+        for record in csv_file.records:
+            if record.blank:
+                continue
+            row = Row(path, csv_file.label, record.line, row_values(csv_file.layout, record))
+            if key := row_key(row.email):
+                index.setdefault(key, []).append((csv_file, record, row))
+    return index
+
+
+def set_statuses(copies: list[Copy], status: Status, only_if: Callable[[Row], bool]) -> bool:
+    """Set ``status`` on the copies ``only_if`` accepts; True if any changed."""
+    changed = False
+    for csv_file, record, row in copies:
+        if only_if(row):
+            csv_file.set_cell(record, "status", status.value)
+            changed = True
+    return changed
+
+
+def merge_reader(copies: list[Copy], reader: Subscriber, resubscribe: bool) -> str:
+    """Apply one imported reader to the copies already listed; return the ImportSummary field."""
+    listed_suppressed = any(row.suppressed for _, _, row in copies)
+    if not reader.active:
+        if listed_suppressed:
+            return "unchanged"
+        set_statuses(copies, reader.status, only_if=lambda row: not row.suppressed)
+        return "updated"
+    if listed_suppressed and not resubscribe:
+        return "skipped"
+    changed = set_statuses(copies, Status.ACTIVE, only_if=lambda row: row.suppressed)
+    csv_file, record, row = copies[0]
+    if reader.name and not row.values.get("name"):
+        csv_file.set_cell(record, "name", reader.name)
+        changed = True
+    tags = split_tags(row.values.get("tags", ""))
+    new_tags = [tag for tag in reader.tags if tag not in tags]
+    if new_tags:
+        csv_file.set_cell(record, "tags", ",".join([*tags, *new_tags]))
+        changed = True
+    return "updated" if changed else "unchanged"

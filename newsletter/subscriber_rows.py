@@ -1,0 +1,181 @@
+"""A subscriber row: the Subscriber it describes, or the problem that keeps it from being sent to.
+
+Addresses are checked with email-validator (syntax only, never the network). ``address`` is
+email-validator's normalised form: Unicode-normalised, domain lower-cased, local part kept as
+written. Two rows are the same reader when their addresses match case-insensitively (``key``):
+RFC 5321 lets a server tell ``Jane@`` from ``jane@``, but real mailboxes don't, and mailing
+someone twice is worse than that theoretical miss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from email_validator import EmailNotValidError, validate_email
+
+from newsletter.errors import SubscriberError
+from newsletter.subscriber_csv import COLUMNS, Layout, Record, read_csv
+
+
+class Status(StrEnum):
+    """A reader's status in the `status` column (empty means active)."""
+
+    ACTIVE = "active"  # receives every newsletter
+    UNSUBSCRIBED = "unsubscribed"  # asked to stop; the row stays as a suppression record
+    BOUNCED = "bounced"  # the address hard-bounced
+    COMPLAINED = "complained"  # marked a newsletter as spam
+
+
+STATUS_VALUES = frozenset(status.value for status in Status)
+STATUS_NAMES = ", ".join(Status)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """One valid row of a subscriber file."""
+
+    email: str  # as written in the file (spaces trimmed)
+    address: str  # normalised: domain lower-cased, local part as written
+    name: str = ""
+    status: Status = Status.ACTIVE
+    tags: tuple[str, ...] = ()
+    subscribed_at: str = ""
+    extra: dict[str, str] = field(default_factory=dict)  # unknown columns, as written
+    source: Path | None = None
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """The de-duplication key: the address compared case-insensitively."""
+        return self.address.lower()
+
+    @property
+    def active(self) -> bool:
+        return self.status is Status.ACTIVE
+
+
+def normalise_address(email: str) -> str:
+    """The normalised form of ``email``, or SubscriberError saying what is wrong with it."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise SubscriberError(f"{email.strip()!r} is not a valid address ({exc})") from None
+
+
+def address_key(email: str) -> str:
+    """The case-insensitive key two spellings of one address share (raises SubscriberError)."""
+    return normalise_address(email).lower()
+
+
+def row_key(email: str) -> str | None:
+    """The key of a row's address, or None when it is not a valid address.
+
+    Only rows that will be compared, not sent to, come here. For a plain ASCII address
+    without IDNA labels email-validator changes nothing but the domain's case, so lowering it
+    gives the same key at a fraction of the cost; invalid ones simply never match a valid key.
+    """
+    email = email.strip()
+    if email.isascii() and "@" in email and "xn--" not in email.lower():
+        return email.lower()
+    try:
+        return address_key(email)
+    except SubscriberError:
+        return None
+
+
+def split_tags(text: str) -> tuple[str, ...]:
+    """Tags as written in a cell: separated by commas, semicolons or |."""
+    parts = text.replace(";", ",").replace("|", ",").split(",")
+    return tuple(tag.strip() for tag in parts if tag.strip())
+
+
+def new_row(email: str, name: str = "", tags: Iterable[str] = (),
+            status: Status = Status.ACTIVE, subscribed_at: str = "",
+            extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The cells of a new record by column name; subscribed_at defaults to now (UTC)."""
+    stamp = subscribed_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return {"email": email, "name": name, "status": Status(status).value,
+            "tags": ",".join(tags), "subscribed_at": stamp, **(extra or {})}
+
+
+@dataclass
+class Row:
+    """A data record with its cells named by column; not yet validated."""
+
+    source: Path
+    label: str  # the file as problems name it
+    line: int
+    values: dict[str, str]
+
+    @property
+    def where(self) -> str:
+        return f"{self.label}:{self.line}"
+
+    @property
+    def email(self) -> str:
+        return self.values.get("email", "")
+
+    @property
+    def status_text(self) -> str:
+        return self.values.get("status", "").lower() or Status.ACTIVE.value
+
+    @property
+    def suppressed(self) -> bool:
+        """True unless the status says active (an unknown status suppresses too: never guess)."""
+        return self.status_text != Status.ACTIVE
+
+    @property
+    def suppression(self) -> Status:
+        """The status this row imposes on its address; an unknown one counts as unsubscribed."""
+        known = self.status_text in STATUS_VALUES
+        return Status(self.status_text) if known else Status.UNSUBSCRIBED
+
+    def to_subscriber(self) -> Subscriber:
+        """Validate the row; raise SubscriberError (where=file:line) when it cannot be sent to."""
+        values = self.values
+        if not self.email:
+            raise SubscriberError("no email address", where=self.where,
+                                  hint="fill in the email column or delete the row")
+        if "\n" in self.email or "\r" in self.email:
+            raise SubscriberError("the email cell spans several lines", where=self.where,
+                                  hint="look for an unclosed quote on this line")
+        try:
+            address = normalise_address(self.email)
+        except SubscriberError as error:
+            raise SubscriberError(error.message, where=self.where,
+                                  hint="fix the address; the row is skipped for sending") from None
+        if self.status_text not in STATUS_VALUES:
+            raise SubscriberError(
+                f"unknown status {values['status']!r}", where=self.where,
+                hint=f"use one of {STATUS_NAMES}; the reader gets nothing until it is fixed",
+            )
+        return Subscriber(
+            email=self.email, address=address, name=values.get("name", ""),
+            status=Status(self.status_text), tags=split_tags(values.get("tags", "")),
+            subscribed_at=values.get("subscribed_at", ""),
+            extra={k: v for k, v in values.items() if k not in COLUMNS},
+            source=self.source, line=self.line,
+        )
+
+
+def row_values(layout: Layout, record: Record) -> dict[str, str]:
+    """A record's cells by column name, spaces trimmed; missing trailing cells are empty."""
+    values = {name: "" for name in layout.columns}
+    for index, cell in enumerate(record.cells):
+        values[layout.column_name(index)] = cell.strip()
+    return values
+
+
+def read_rows(path: Path, label: str, problems: list[SubscriberError]) -> Iterator[Row]:
+    """Stream the non-blank rows of one file; a file-level problem is appended and ends it."""
+    try:
+        layout, records = read_csv(path, label)
+        for record in records:
+            if not record.blank:
+                yield Row(path, label, record.line, row_values(layout, record))
+    except SubscriberError as error:
+        problems.append(error)
