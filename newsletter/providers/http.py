@@ -1,0 +1,283 @@
+"""The one HTTP send template every API provider shares: build, POST once, sort the outcome.
+
+``HttpProvider.send_batch()`` builds the request (the adapter's ``build_request``), POSTs it
+once with the configured timeout, turns transport failures and error statuses into the
+error classes of ``newsletter.errors``, and hands a successful response to the adapter's
+``parse_response``. Adapters override only the wire format and, where their docs say so,
+:meth:`HttpProvider.raise_for_status`.
+
+Sorting (DESIGN section 5, providers.md section 1):
+
+- refused connection, connect timeout, TLS handshake failure: nothing reached the provider
+  -> ``TransientError``;
+- read timeout, connection dropped after the request was written, body cut short
+  -> ``InDoubtError``;
+- 401/403 -> ``AuthError``; 429 -> ``TransientError`` with the provider's retry hint;
+  5xx the provider's docs call safe (``transient_statuses``) -> ``TransientError``;
+  any other 5xx -> ``InDoubtError``;
+- any other non-2xx: the provider rejected the whole request for good -> one
+  ``Result.rejected`` per message, with the provider's reason.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html
+import json
+import logging
+import threading
+import time
+from abc import abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+
+from newsletter import __version__
+from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.providers.base import Provider, Result
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.message import Message
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = f"newsletter/{__version__} requests/{requests.__version__}"
+REASON_LIMIT = 200  # characters of the provider's error message kept in a reason
+
+
+def make_session(pool_size: int) -> requests.Session:
+    """A Session that never retries on its own (twine's make_requests_session, minus retries).
+
+    A POST to a send endpoint is not idempotent: urllib3 must not resend it after a read
+    error or a dropped connection. Retries are decided in ``newsletter.sending`` by error class.
+    """
+    session = requests.Session()
+    no_retries = urllib3.Retry(total=0, connect=0, read=False, redirect=False, status=0,
+                               allowed_methods=frozenset(), raise_on_status=False)
+    adapter = HTTPAdapter(max_retries=no_retries, pool_connections=1, pool_maxsize=pool_size)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    session.verify = True
+    return session
+
+
+@dataclass
+class HttpRequest:
+    """What an adapter wants POSTed: a path under the API URL, a body and extra headers."""
+
+    path: str
+    body: bytes | None = None  # JSON bytes, sent as is
+    files: list[tuple[str, tuple[None, str]]] | None = None  # multipart/form-data fields
+    headers: dict[str, str] = field(default_factory=dict)
+    auth: tuple[str, str] | None = None
+
+
+def json_body(payload: Any) -> bytes:
+    """Compact UTF-8 JSON, serialised once by us (as anymail's serialize_data does)."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class HttpProvider(Provider):
+    """A provider reached over HTTPS with ``requests``; subclasses hold only the wire format."""
+
+    default_api_url: ClassVar[str]
+    secret_name: ClassVar[str]  # environment variable holding the API key
+    transient_statuses: ClassVar[frozenset[int]] = frozenset()  # 5xx the docs call safe to retry
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self.api_key = self.read_api_key(settings)
+        self.api_url = (settings.provider.api_url or self.default_api_url).rstrip("/")
+        self.timeout = settings.provider.timeout
+        self._local = threading.local()  # one Session per sending thread
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.api_url} key hidden>"
+
+    def describe(self) -> str:
+        """Provider name, then what the writer should know: stream, domain, test mode, API URL."""
+        details = self.details()
+        if self.api_url != self.default_api_url:
+            details.append(f"API {self.api_url}")
+        return f"{self.name} ({', '.join(details)})" if details else self.name
+
+    def details(self) -> list[str]:
+        """Short facts for :meth:`describe`."""
+        return ["test mode"] if self.settings.provider.test_mode else []
+
+    def read_api_key(self, settings: Settings) -> str:
+        """The API key from the environment, or a ConfigError naming the variable."""
+        key = settings.secrets.get(self.secret_name)
+        if not key:
+            raise ConfigError(
+                f"{self.secret_name} is not set", where="environment",
+                hint=f"export {self.secret_name}=... to send with provider.name = {self.name!r}",
+            )
+        return key
+
+    @abstractmethod
+    def build_request(self, messages: list[Message]) -> HttpRequest:
+        """The request that sends this batch."""
+
+    @abstractmethod
+    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+        """One Result per message, same order, from a 2xx response."""
+
+    def send_batch(self, messages: list[Message]) -> list[Result]:
+        """Build, POST once, sort the outcome into results or one error for the batch."""
+        response = self.post(self.build_request(messages))
+        if 200 <= response.status_code < 300:
+            return self.parse_response(response, messages)
+        self.raise_for_status(response)
+        reason = self.describe_response(response)
+        logger.warning("%s rejected a batch of %d: %s", self.name, len(messages), reason)
+        return [Result.rejected(reason) for _ in messages]
+
+    def post(self, request: HttpRequest) -> requests.Response:
+        """POST once; sort transport failures by whether the request can have been received."""
+        url = self.api_url + request.path
+        headers = {"Accept": "application/json", **request.headers}
+        if request.body is not None:
+            headers.setdefault("Content-Type", "application/json")
+        try:
+            return self.session.post(
+                url, data=request.body, files=request.files, headers=headers, auth=request.auth,
+                timeout=self.timeout, allow_redirects=False,
+            )
+        except requests.ConnectTimeout:
+            raise TransientError(f"{self.name}: no connection to {self.api_url} (timed out)") from None
+        except requests.exceptions.SSLError:
+            raise TransientError(f"{self.name}: TLS handshake with {self.api_url} failed") from None
+        except requests.ReadTimeout:
+            raise InDoubtError(f"{self.name}: no answer within {self.timeout:g} s") from None
+        except requests.ConnectionError as exc:
+            if _never_connected(exc):
+                raise TransientError(f"{self.name}: cannot connect to {self.api_url}") from None
+            raise InDoubtError(f"{self.name}: connection lost after sending") from None
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
+            raise InDoubtError(f"{self.name}: connection lost while reading the answer") from None
+
+    def raise_for_status(self, response: requests.Response) -> None:
+        """Raise the error class for a failed response; a rejection of the request falls through."""
+        status = response.status_code
+        if status in (401, 403):
+            raise AuthError(self.describe_response(response),
+                            hint=f"check {self.secret_name} and the sender's set-up")
+        if status == 429:
+            raise TransientError(self.describe_response(response),
+                                 retry_after=self.retry_after(response))
+        if status in self.transient_statuses:
+            raise TransientError(self.describe_response(response),
+                                 retry_after=self.retry_after(response))
+        if status >= 500:
+            raise InDoubtError(self.describe_response(response))
+
+    def retry_after(self, response: requests.Response) -> float | None:
+        """Seconds to wait before retrying, from a standard Retry-After header."""
+        return parse_retry_after(response.headers.get("Retry-After"))
+
+    def describe_response(self, response: requests.Response) -> str:
+        """Provider, status and the provider's short reason; never our headers, body or key."""
+        reason = self.error_message(response) or response.reason or "no reason given"
+        reason = " ".join(reason.split())[:REASON_LIMIT].replace(self.api_key, "<hidden>")
+        return f"{self.name} answered {response.status_code}: {reason}"
+
+    def error_message(self, response: requests.Response) -> str | None:
+        """The provider's own error text: ``message``/``Message`` or SendGrid's ``errors[]``."""
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        if not isinstance(body, dict):
+            return None
+        if isinstance(body.get("errors"), list) and body["errors"]:
+            return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e)
+                             for e in body["errors"][:3])
+        message = body.get("message") or body.get("Message")
+        if message and "ErrorCode" in body:
+            return f"{message} (ErrorCode {body['ErrorCode']})"
+        return str(message) if message else None
+
+    def read_json(self, response: requests.Response) -> Any:
+        """The JSON of an accepted response; unreadable means we cannot tell what was sent."""
+        try:
+            return response.json()
+        except ValueError:
+            raise InDoubtError(
+                f"{self.name} answered {response.status_code} but the answer was not JSON",
+            ) from None
+
+    @property
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = make_session(pool_size=1)
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        """Close every thread's connections."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """True when urllib3 gave up before a connection existed (refused, unknown host)."""
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", None)
+    return isinstance(cause, urllib3.exceptions.MaxRetryError) and isinstance(
+        reason, urllib3.exceptions.NewConnectionError)
+
+
+# Headers every provider builds from its own fields (or sets itself); the rest are passed on.
+BUILT_HEADERS = frozenset({"From", "To", "Subject", "Date", "Message-ID", "Reply-To"})
+
+
+def extra_headers(message: Message) -> dict[str, str]:
+    """The message's own headers the provider does not build: List-Unsubscribe and -Post."""
+    return {name: value for name, value in message.headers.items() if name not in BUILT_HEADERS}
+
+
+def shared_parts(message: Message, token: Callable[[str], str]) -> tuple[str, str]:
+    """The post's (html, text) once, with a provider placeholder where each reader's value goes.
+
+    HTML and text get different placeholders because a value is escaped in the HTML part
+    only (``Email.fill``); :func:`recipient_values` gives both forms per reader.
+    """
+    html, _ = message.email.fill({key: token(f"{key}_html") for key in message.values})
+    _, text = message.email.fill({key: token(key) for key in message.values})
+    return html, text
+
+
+def recipient_values(message: Message) -> dict[str, str]:
+    """One reader's values for the placeholders of :func:`shared_parts`."""
+    values = dict(message.values)
+    values.update({f"{key}_html": html.escape(value) for key, value in message.values.items()})
+    return values
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """A Retry-After header (seconds or an HTTP date) as seconds from now."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

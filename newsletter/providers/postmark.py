@@ -1,0 +1,109 @@
+"""Postmark: ``POST /email/batch``, one JSON message per reader (providers.md section 2)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import requests
+
+from newsletter.errors import AuthError, InDoubtError, TransientError
+from newsletter.providers.base import Result
+from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers, json_body
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.message import Message
+
+# Validates the request without sending anything (providers.md 2.1, "Test token").
+TEST_TOKEN = "POSTMARK_API_TEST"
+# ErrorCodes that mean this account or server cannot send at all: stop the run.
+# 10 bad token, 400/401 sender signature missing/unconfirmed, 405 not allowed to send,
+# 412 account pending, 413 account may not send (providers.md 2.7).
+ACCOUNT_CODES = frozenset({10, 400, 401, 405, 412, 413})
+MAINTENANCE = 100  # ErrorCode 100: maintenance, safe to retry later
+
+
+class PostmarkProvider(HttpProvider):
+    """Postmark's batch API; newsletters belong on a broadcast message stream."""
+
+    name = "postmark"
+    max_batch = 500  # /email/batch takes at most 500 messages (ErrorCode 410 beyond)
+    default_api_url = "https://api.postmarkapp.com"
+    secret_name = "POSTMARK_SERVER_TOKEN"
+    transient_statuses = frozenset({503})  # 503 = maintenance; 500 stays in doubt
+
+    def read_api_key(self, settings: Settings) -> str:
+        if settings.provider.test_mode:
+            return TEST_TOKEN
+        return super().read_api_key(settings)
+
+    def details(self) -> list[str]:
+        details = [f"stream {self.settings.provider.message_stream}"]
+        if self.settings.provider.test_mode:
+            details.append(f"test mode: token {TEST_TOKEN}, nothing delivered")
+        return details
+
+    def build_request(self, messages: list[Message]) -> HttpRequest:
+        provider = self.settings.provider
+        common = {
+            "MessageStream": provider.message_stream,
+            "TrackOpens": provider.track_opens,
+            "TrackLinks": "HtmlAndText" if provider.track_links else "None",
+        }
+        batch = []
+        for message in messages:
+            item = {
+                "From": message.headers["From"],
+                "To": message.headers["To"],
+                "Subject": message.subject,
+                "HtmlBody": message.html,
+                "TextBody": message.text,
+                # On a broadcast stream where Postmark manages unsubscribes these headers are
+                # replaced by Postmark's own (providers.md 2.6); ours are right either way.
+                "Headers": [{"Name": k, "Value": v} for k, v in extra_headers(message).items()],
+                "Tag": message.post_id,
+                "Metadata": {"post": message.post_id},
+                **common,
+            }
+            if "Reply-To" in message.headers:
+                item["ReplyTo"] = message.headers["Reply-To"]
+            batch.append(item)
+        return HttpRequest("/email/batch", body=json_body(batch),
+                           headers={"X-Postmark-Server-Token": self.api_key})
+
+    def raise_for_status(self, response: requests.Response) -> None:
+        # A whole-request failure is 422 with one {ErrorCode, Message} (providers.md 2.3).
+        if response.status_code == 422:
+            code = _error_code(response)
+            if code in ACCOUNT_CODES:
+                raise AuthError(self.describe_response(response),
+                                hint=f"check {self.secret_name} and the sender signature")
+            if code == MAINTENANCE:
+                raise TransientError(self.describe_response(response))
+        super().raise_for_status(response)
+
+    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+        # 200 even when some messages failed: one entry per message, in input order.
+        entries = self.read_json(response)
+        if not isinstance(entries, list) or len(entries) != len(messages):
+            raise InDoubtError(f"{self.name} answered {response.status_code} without one result "
+                               f"per message")
+        results, account_failures = [], 0
+        for entry in entries:
+            # "Message accepted, but delivery may be delayed." comes without an ErrorCode.
+            code = entry.get("ErrorCode", 0)
+            if code == 0:
+                results.append(Result.sent(entry.get("MessageID")))
+            else:
+                account_failures += code in ACCOUNT_CODES
+                results.append(Result.rejected(f"{self.name} ErrorCode {code}: {entry.get('Message')}"))
+        if account_failures == len(messages):
+            raise AuthError(results[0].reason, hint="check the sender signature and the account")
+        return results
+
+
+def _error_code(response: requests.Response) -> int | None:
+    try:
+        return response.json().get("ErrorCode")
+    except (ValueError, AttributeError):
+        return None

@@ -1,0 +1,705 @@
+"""Fake mail provider APIs over real HTTP on 127.0.0.1, for tests and benchmarks.
+
+Each fake checks a request the way the real API does (auth header, content type, required
+fields, batch and size limits; SendGrid, Mailgun and Resend bodies against the official
+OpenAPI specs in ``../shared/specs``), records what it accepted, and plays back queued
+behaviours (``server.enqueue(fail(429, retry_after=0.05), OK)``); with nothing queued it
+accepts. Requests that fail validation are kept in ``server.invalid`` so a test can assert
+the adapter never sends one.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.parser
+import email.policy
+import functools
+import hashlib
+import json
+import re
+import socket
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+SPECS = Path(__file__).resolve().parents[2] / "shared" / "specs"
+
+
+# ---------------------------------------------------------------- behaviours
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What the fake does with one request."""
+
+    kind: str = "ok"  # ok | partial | fail | slow | drop | hangup
+    status: int = 200
+    codes: tuple[tuple[int, int], ...] = ()  # partial: (index in batch, provider error code)
+    retry_after: float | None = None
+    delay: float = 0.0
+    name: str | None = None  # fail: the provider's error name/code (Resend name, Postmark ErrorCode)
+
+
+OK = Behaviour()
+
+
+def partial(**codes: int) -> Behaviour:
+    """Accept the batch but fail some messages: ``partial(i0=406, i2=300)``."""
+    return Behaviour("partial", codes=tuple((int(k[1:]), v) for k, v in codes.items()))
+
+
+def fail(status: int, *, retry_after: float | None = None, name: Any = None) -> Behaviour:
+    """Answer ``status`` with the provider's error body; nothing is accepted."""
+    return Behaviour("fail", status=status, retry_after=retry_after, name=name)
+
+
+def slow(delay: float) -> Behaviour:
+    """Accept everything, but answer only after ``delay`` seconds."""
+    return Behaviour("slow", delay=delay)
+
+
+DROP = Behaviour("drop")  # accept everything, then close the connection mid-response
+HANGUP = Behaviour("hangup")  # accept everything, then close the connection without answering
+
+
+@dataclass
+class Recorded:
+    """One request as the fake saw it."""
+
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    payload: Any = None
+    recipients: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+@dataclass
+class Delivery:
+    """What one reader would receive, after the provider's own substitutions."""
+
+    address: str
+    html: str
+    text: str
+    headers: dict[str, str]
+    fields: dict[str, Any]
+
+
+# ---------------------------------------------------------------- spec validation
+
+@functools.cache
+def _spec(name: str) -> dict:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with (SPECS / name).open() as handle:
+        return yaml.load(handle, Loader=loader)
+
+
+def spec_validator(name: str, pointer: str, patch=None) -> jsonschema.Draft202012Validator:
+    """A validator for the schema at ``pointer`` inside the OpenAPI file ``name``."""
+    spec = _spec(name)
+    root = {"components": spec.get("components", {}), "paths": spec.get("paths", {}),
+            "$ref": pointer}
+    if patch:
+        root = patch(json.loads(json.dumps(root)))
+    return jsonschema.Draft202012Validator(root)
+
+
+def _first_error(validator, instance) -> str | None:
+    error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+    if error is None:
+        return None
+    return f"{'/'.join(map(str, error.absolute_path)) or 'body'}: {error.message[:200]}"
+
+
+# ---------------------------------------------------------------- the four APIs
+
+class FakeApi:
+    """One provider's rules and answers. Subclasses fill in the wire format."""
+
+    name = ""
+    path = re.compile(".*")
+    keep_bodies = True
+
+    def __init__(self, key: str, validate: bool = True):
+        self.key = key
+        self.validate = validate
+
+    def authorised(self, headers: dict[str, str]) -> bool:
+        raise NotImplementedError
+
+    def read(self, request: Recorded) -> None:
+        """Parse the body into ``payload`` and ``recipients``; set ``problem`` when invalid."""
+        raise NotImplementedError
+
+    def deliveries(self, request: Recorded) -> list[Delivery]:
+        raise NotImplementedError
+
+    def success(self, request: Recorded, behaviour: Behaviour) -> tuple[int, dict, Any]:
+        raise NotImplementedError
+
+    def failure(self, status: int, behaviour: Behaviour) -> tuple[int, dict, Any]:
+        headers = {}
+        if behaviour.retry_after is not None:
+            headers["Retry-After"] = f"{behaviour.retry_after:g}"
+        return status, headers, {"message": behaviour.name or f"fake failure {status}"}
+
+    def unauthorised(self) -> tuple[int, dict, Any]:
+        return 401, {}, {"message": "Unauthorized"}
+
+    def invalid(self, problem: str) -> tuple[int, dict, Any]:
+        return 400, {}, {"message": problem}
+
+    def _require_json(self, request: Recorded) -> Any:
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            request.problem = "Content-Type must be application/json"
+            return None
+        try:
+            return json.loads(request.body)
+        except ValueError:
+            request.problem = "body is not JSON"
+            return None
+
+
+class PostmarkApi(FakeApi):
+    """POST /email/batch (no official spec: rules from providers.md section 2)."""
+
+    name = "postmark"
+    path = re.compile(r"^/email/batch$")
+    TRACK_LINKS = {"None", "HtmlAndText", "HtmlOnly", "TextOnly"}
+
+    def authorised(self, headers):
+        return headers.get("x-postmark-server-token") in (self.key, "POSTMARK_API_TEST")
+
+    def unauthorised(self):
+        return 401, {}, {"ErrorCode": 10, "Message": "Bad or missing Server API token"}
+
+    def invalid(self, problem):
+        code = 410 if "500" in problem else 300
+        return 422, {}, {"ErrorCode": code, "Message": problem}
+
+    def read(self, request):
+        batch = self._require_json(request)
+        if batch is None:
+            return
+        request.payload = batch
+        if not isinstance(batch, list):
+            request.problem = "the batch must be a JSON array"
+        elif len(batch) > 500:
+            request.problem = "more than 500 messages in a batch"
+        elif len(request.body) > 50 * 1024 * 1024:
+            request.problem = "batch larger than 50 MB"
+        else:
+            request.problem = next(filter(None, map(self._check, batch)), None)
+            request.recipients = [parseaddr(m.get("To", ""))[1] for m in batch]
+
+    def _check(self, message) -> str | None:
+        if not isinstance(message, dict) or not message.get("From") or not message.get("To"):
+            return "each message needs From and To"
+        if not (message.get("HtmlBody") or message.get("TextBody")):
+            return "each message needs HtmlBody or TextBody"
+        if len(message["To"].split(",")) > 50:
+            return "more than 50 recipients"
+        if len(message.get("Tag", "")) > 1000:
+            return "Tag longer than 1000 characters"
+        if message.get("TrackLinks", "None") not in self.TRACK_LINKS:
+            return f"TrackLinks {message['TrackLinks']!r} is not allowed"
+        if not isinstance(message.get("TrackOpens", False), bool):
+            return "TrackOpens must be true or false"
+        headers = message.get("Headers", [])
+        if not all(isinstance(h, dict) and set(h) == {"Name", "Value"} for h in headers):
+            return "Headers must be [{Name, Value}]"
+        metadata = message.get("Metadata", {})
+        if not all(isinstance(v, str) for v in metadata.values()):
+            return "Metadata values must be strings"
+        return None
+
+    def deliveries(self, request):
+        return [Delivery(address, m.get("HtmlBody", ""), m.get("TextBody", ""),
+                         {h["Name"]: h["Value"] for h in m.get("Headers", [])}, m)
+                for address, m in zip(request.recipients, request.payload)]
+
+    def success(self, request, behaviour):
+        codes = dict(behaviour.codes)
+        answers = []
+        for index, address in enumerate(request.recipients):
+            code = codes.get(index, 0)
+            if code == 0:
+                answers.append({"To": address, "SubmittedAt": "2026-11-26T00:00:00Z",
+                                "MessageID": str(uuid.uuid4()), "ErrorCode": 0, "Message": "OK"})
+            else:
+                answers.append({"ErrorCode": code, "Message": f"fake per-message error {code}"})
+        return 200, {}, answers
+
+    def failure(self, status, behaviour):
+        headers = {} if behaviour.retry_after is None else {"Retry-After": f"{behaviour.retry_after:g}"}
+        return status, headers, {"ErrorCode": behaviour.name or 0, "Message": f"fake failure {status}"}
+
+
+def _sendgrid_patch(root):
+    # Spec quirk (providers.md 3.2): top-level custom_args is typed "string" in
+    # tsg_mail_v3.yaml, but the docs and every client send an object.
+    schema = root["components"]["requestBodies"]["PostMailSend"]["content"]["application/json"]
+    schema["schema"]["properties"]["custom_args"] = {"type": "object"}
+    return root
+
+
+class SendGridApi(FakeApi):
+    """POST /v3/mail/send, validated against sendgrid.mail.yaml."""
+
+    name = "sendgrid"
+    path = re.compile(r"^/v3/mail/send$")
+
+    def __init__(self, key, validate=True):
+        super().__init__(key, validate)
+        if validate:
+            self.schema = spec_validator(
+                "sendgrid.mail.yaml",
+                "#/components/requestBodies/PostMailSend/content/application~1json/schema",
+                _sendgrid_patch)
+
+    def authorised(self, headers):
+        return headers.get("authorization") == f"Bearer {self.key}"
+
+    def unauthorised(self):
+        return 401, {}, {"errors": [{"message": "The provided authorization grant is invalid, "
+                                                "expired, or revoked", "field": None}]}
+
+    def invalid(self, problem):
+        return 400, {}, {"errors": [{"message": problem, "field": None}]}
+
+    def read(self, request):
+        body = self._require_json(request)
+        if body is None:
+            return
+        request.payload = body
+        if self.validate:
+            request.problem = _first_error(self.schema, body)
+        if request.problem:
+            return
+        personalizations = body["personalizations"]
+        request.recipients = [to["email"] for p in personalizations for to in p["to"]]
+        content_types = [c["type"] for c in body.get("content", [])]
+        if len(request.recipients) > 1000:
+            request.problem = "more than 1000 recipients"
+        elif len(set(request.recipients)) != len(request.recipients):
+            request.problem = "each email address may appear only once"
+        elif not content_types and "template_id" not in body:
+            request.problem = "content or template_id is required"
+        elif "text/html" in content_types and content_types[0] != "text/plain":
+            request.problem = "text/plain must come before text/html"
+        elif any(len(json.dumps(p.get("substitutions", {}))) > 10_000 for p in personalizations):
+            request.problem = "substitutions over 10000 bytes"
+        elif len(request.body) > 30 * 1024 * 1024:
+            request.problem = "request larger than 30 MB"
+
+    def deliveries(self, request):
+        body = request.payload
+        content = {c["type"]: c["value"] for c in body.get("content", [])}
+        out = []
+        for p in body["personalizations"]:
+            subs = p.get("substitutions", {})
+            html, text = (_substitute(content.get(t, ""), subs) for t in ("text/html", "text/plain"))
+            headers = {**body.get("headers", {}), **p.get("headers", {})}
+            for to in p["to"]:
+                out.append(Delivery(to["email"], html, text, headers, {**body, "personalization": p}))
+        return out
+
+    def success(self, request, behaviour):
+        sandbox = request.payload.get("mail_settings", {}).get("sandbox_mode", {}).get("enable")
+        return (200 if sandbox else 202), {"X-Message-Id": uuid.uuid4().hex[:22]}, None
+
+    def failure(self, status, behaviour):
+        headers = {}
+        if behaviour.retry_after is not None:  # SendGrid sends a reset time, not Retry-After
+            headers = {"X-RateLimit-Limit": "600", "X-RateLimit-Remaining": "0",
+                       "X-RateLimit-Reset": f"{time.time() + behaviour.retry_after:.3f}"}
+        return status, headers, {"errors": [{"message": f"fake failure {status}", "field": None}]}
+
+
+def _substitute(text: str, values: dict[str, str]) -> str:
+    for token, value in values.items():
+        text = text.replace(token, value)
+    return text
+
+
+class MailgunApi(FakeApi):
+    """POST /v3/{domain}/messages (multipart form), validated against mailgun.yaml."""
+
+    name = "mailgun"
+    path = re.compile(r"^/v3/(?P<domain>[^/]+)/messages$")
+    ARRAY_FIELDS = {"to", "cc", "bcc", "o:tag", "attachment", "inline"}
+
+    def __init__(self, key, validate=True):
+        super().__init__(key, validate)
+        if validate:
+            self.schema = spec_validator(
+                "mailgun.yaml",
+                "#/components/schemas/POST-v3-domain_name-messages-multipart-form-data-RequestBody")
+
+    def authorised(self, headers):
+        expected = "Basic " + base64.b64encode(f"api:{self.key}".encode()).decode()
+        return headers.get("authorization") == expected
+
+    def unauthorised(self):
+        return 401, {}, "Forbidden"
+
+    def read(self, request):
+        content_type = request.headers.get("content-type", "")
+        if not content_type.startswith("multipart/form-data"):
+            request.problem = "Expecting 'multipart/form-data'"
+            return
+        parsed = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.body)
+        form: dict[str, Any] = {}
+        for part in parsed.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            value = part.get_content()
+            if name in self.ARRAY_FIELDS:
+                form.setdefault(name, []).append(value)
+            elif name in form:
+                request.problem = f"{name} given twice"
+            else:
+                form[name] = value
+        request.payload = form
+        if self.validate:
+            request.problem = request.problem or _first_error(self.schema, form)
+        if request.problem:
+            return
+        request.recipients = [parseaddr(to)[1] for to in form["to"]]
+        variables = json.loads(form.get("recipient-variables", "{}"))
+        options = sum(len(k) + len(v) for k, v in form.items() if k[:2] in ("o:", "h:", "v:", "t:")
+                      for v in (v if isinstance(v, list) else [v]))
+        if len(request.recipients) > 1000:
+            request.problem = "Too many recipients"
+        elif len(request.recipients) > 1 and set(variables) != set(request.recipients):
+            # Without recipient-variables every reader sees the whole To list (providers.md 4.3).
+            request.problem = "recipient-variables must name every recipient"
+        elif not (form.get("text") or form.get("html") or form.get("template")):
+            request.problem = "Need at least one of 'text', 'html' or 'template'"
+        elif options > 16 * 1024:
+            request.problem = "o:, h:, v: and t: options over 16 KB"
+
+    def deliveries(self, request):
+        form = request.payload
+        variables = json.loads(form.get("recipient-variables", "{}"))
+        out = []
+        for address in request.recipients:
+            values = {f"%recipient.{k}%": str(v) for k, v in variables.get(address, {}).items()}
+            headers = {k[2:]: _substitute(v, values) for k, v in form.items() if k.startswith("h:")}
+            out.append(Delivery(address, _substitute(form.get("html", ""), values),
+                                _substitute(form.get("text", ""), values), headers, form))
+        return out
+
+    def success(self, request, behaviour):
+        domain = self.path.match(request.path)["domain"]
+        return 200, {}, {"id": f"<{uuid.uuid4().hex}@{domain}>", "message": "Queued. Thank you."}
+
+    def failure(self, status, behaviour):
+        message = f"fake failure {status}"
+        if behaviour.retry_after is not None:  # Mailgun says when in the body (providers.md 4.5)
+            message = f"request limit exceeded, try again after {behaviour.retry_after:g} seconds"
+        return status, {}, {"message": message}
+
+
+class ResendApi(FakeApi):
+    """POST /emails/batch, validated against resend.yaml; honours Idempotency-Key."""
+
+    name = "resend"
+    path = re.compile(r"^/emails/batch$")
+
+    def __init__(self, key, validate=True):
+        super().__init__(key, validate)
+        self.schema = spec_validator("resend.yaml", "#/paths/~1emails~1batch/post/requestBody/"
+                                     "content/application~1json/schema") if validate else None
+        self.answers: dict[str, tuple[str, tuple]] = {}  # idempotency key -> (payload hash, answer)
+
+    def authorised(self, headers):
+        return headers.get("authorization") == f"Bearer {self.key}"
+
+    def unauthorised(self):
+        return 401, {}, {"statusCode": 401, "name": "validation_error", "message": "API key is invalid"}
+
+    def invalid(self, problem):
+        return 422, {}, {"statusCode": 422, "name": "validation_error", "message": problem}
+
+    def read(self, request):
+        batch = self._require_json(request)
+        if batch is None:
+            return
+        request.payload = batch
+        if self.validate:
+            request.problem = _first_error(self.schema, batch)
+        if request.problem:
+            return
+        key = request.headers.get("idempotency-key")
+        request.recipients = [parseaddr(to)[1] for m in batch
+                              for to in ([m["to"]] if isinstance(m["to"], str) else m["to"])]
+        if len(batch) > 100:
+            request.problem = "Too many emails in batch (max 100)"
+        elif key is not None and not 1 <= len(key) <= 256:
+            request.problem = "invalid_idempotency_key"
+        elif request.headers.get("x-batch-validation", "strict") not in ("strict", "permissive"):
+            request.problem = "x-batch-validation must be strict or permissive"
+        elif any("attachments" in m or "scheduled_at" in m for m in batch):
+            request.problem = "attachments and scheduled_at are not supported in batch"
+
+    def deliveries(self, request):
+        return [Delivery(parseaddr(m["to"] if isinstance(m["to"], str) else m["to"][0])[1],
+                         m.get("html", ""), m.get("text", ""), m.get("headers", {}), m)
+                for m in request.payload]
+
+    def success(self, request, behaviour):
+        codes = dict(behaviour.codes)
+        data = [{"id": str(uuid.uuid4())} for i in range(len(request.payload)) if i not in codes]
+        body = {"data": data}
+        if codes:
+            body["errors"] = [{"index": i, "message": f"fake error {c}"} for i, c in codes.items()]
+        return 200, {}, body
+
+    def failure(self, status, behaviour):
+        headers = {} if behaviour.retry_after is None else {"retry-after": f"{behaviour.retry_after:g}"}
+        name = behaviour.name or {429: "rate_limit_exceeded", 409: "concurrent_idempotent_requests",
+                                  500: "internal_server_error"}.get(status, "application_error")
+        return status, headers, {"statusCode": status, "name": name, "message": f"fake {name}"}
+
+
+# ---------------------------------------------------------------- the server
+
+class FakeProviderServer:
+    """A fake provider API on 127.0.0.1 and a free port, in a background thread."""
+
+    def __init__(self, api: FakeApi, latency: float = 0.0):
+        self.api = api
+        self.latency = latency
+        self.queue: deque[Behaviour] = deque()
+        self.requests: list[Recorded] = []
+        self.invalid: list[Recorded] = []
+        self.accepted: Counter[str] = Counter()  # address -> times accepted
+        self.delivered: list[Delivery] = []
+        self.request_count = 0
+        self.bytes_received = 0
+        self.record = True  # False in benchmarks: count only
+        self.lock = threading.Lock()
+        self.httpd = _Server(("127.0.0.1", 0), _Handler)
+        self.httpd.fake = self
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def enqueue(self, *behaviours: Behaviour) -> None:
+        """Play these behaviours for the next requests, in order; then accept."""
+        self.queue.extend(behaviours)
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def last_json(self) -> Any:
+        return self.requests[-1].payload
+
+    def delivery(self, address: str) -> Delivery:
+        """What ``address`` received (exactly once, or this fails)."""
+        found = [d for d in self.delivered if d.address == address]
+        assert len(found) == 1, f"{address} received {len(found)} messages"
+        return found[0]
+
+    def handle(self, request: Recorded) -> tuple[Behaviour, tuple[int, dict, Any]]:
+        """Validate, pick the behaviour, record what is accepted; return the answer."""
+        api = self.api
+        with self.lock:
+            self.request_count += 1
+            self.bytes_received += len(request.body)
+            if self.record:
+                self.requests.append(request)
+        if not api.path.match(request.path):
+            return OK, (404, {}, {"message": "not found"})
+        if not api.authorised(request.headers):
+            return OK, api.unauthorised()
+        api.read(request)
+        if request.problem:
+            with self.lock:
+                self.invalid.append(request)
+            return OK, api.invalid(request.problem)
+        with self.lock:
+            behaviour = self.queue.popleft() if self.queue else OK
+            replay = self._replay(request)
+            if replay:
+                return behaviour if behaviour.kind in ("slow", "drop", "hangup") else OK, replay
+            if behaviour.kind == "fail":
+                return behaviour, api.failure(behaviour.status, behaviour)
+            answer = api.success(request, behaviour)
+            rejected = {i for i, _ in behaviour.codes}
+            for i, address in enumerate(request.recipients):
+                if i not in rejected:
+                    self.accepted[address] += 1
+            if self.record and api.keep_bodies:
+                self.delivered.extend(d for i, d in enumerate(api.deliveries(request))
+                                      if i not in rejected)
+            self._remember(request, answer)
+        return behaviour, answer
+
+    def _replay(self, request: Recorded):
+        """Resend's Idempotency-Key: same key and payload -> the first answer, nothing sent."""
+        key = request.headers.get("idempotency-key")
+        if not isinstance(self.api, ResendApi) or key is None or key not in self.api.answers:
+            return None
+        digest, answer = self.api.answers[key]
+        if digest != hashlib.sha256(request.body).hexdigest():
+            return 409, {}, {"statusCode": 409, "name": "invalid_idempotent_request",
+                             "message": "Same idempotency key used with a different payload"}
+        return answer
+
+    def _remember(self, request: Recorded, answer) -> None:
+        key = request.headers.get("idempotency-key")
+        if isinstance(self.api, ResendApi) and key is not None:
+            self.api.answers[key] = (hashlib.sha256(request.body).hexdigest(), answer)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # the default 5 drops connections under load
+    fake: FakeProviderServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real APIs
+
+    def setup(self):
+        super().setup()
+        # Without TCP_NODELAY, Nagle + delayed ACK add ~40 ms to every keep-alive answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format, *args):  # keep test output clean
+        pass
+
+    def do_POST(self):
+        fake = self.server.fake
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        request = Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        behaviour, (status, headers, payload) = fake.handle(request)
+        delay = fake.latency + behaviour.delay
+        if delay:
+            time.sleep(delay)
+        data = b"" if payload is None else (
+            payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
+        try:
+            if behaviour.kind == "hangup":  # the request was read; no answer at all
+                self._hang_up()
+                return
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json" if not isinstance(payload, str)
+                             else "text/plain")
+            if behaviour.kind == "drop":  # headers and half the promised body, then nothing
+                self.send_header("Content-Length", str(len(data) + 64))
+                self.end_headers()
+                self.wfile.write(data[: len(data) // 2])
+                self._hang_up()
+                return
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:  # the client gave up (slow answers): nothing to do
+            self.close_connection = True
+
+    def _hang_up(self):
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
+        self.close_connection = True
+
+
+API_CLASSES = {cls.name: cls for cls in (PostmarkApi, SendGridApi, MailgunApi, ResendApi)}
+
+
+def start_fake(provider: str, key: str, *, validate: bool = True, latency: float = 0.0):
+    """A running fake for ``provider`` that accepts ``key``."""
+    return FakeProviderServer(API_CLASSES[provider](key, validate=validate), latency=latency)
+
+
+# ---------------------------------------------------------------- test support
+
+@dataclass(frozen=True)
+class StandInEmail:
+    """A small rendered post with the Email contract (``fill``), for adapter tests."""
+
+    post_id: str = "/posts/what-matters"
+    subject: str = "What matters — a test"
+    preheader: str = "A preheader"
+    html: str = ('<html><body><p>Hello {email}, a line that stays the same.</p>\n'
+                 '<p><a href="{unsubscribe_url}">Unsubscribe</a></p>\n</body></html>\n')
+    text: str = "Hello {email}.\n\nUnsubscribe: {unsubscribe_url}\n"
+    warnings: tuple[str, ...] = ()
+
+    def fill(self, values):
+        import html
+        escaped = {k: html.escape(v) for k, v in values.items()}
+        return self.html.format(**escaped), self.text.format(**values)
+
+
+def write_provider_settings(site: Path, **provider: Any) -> None:
+    """Replace the [provider] table of ``site``'s newsletter.toml."""
+    path = site / "newsletter.toml"
+    text = path.read_text()
+    head, _, rest = text.partition("[provider]")
+    tail = rest[rest.find("\n["):] if "\n[" in rest else ""
+    lines = [f"{key} = {json.dumps(value)}" for key, value in provider.items()]
+    path.write_text(head + "[provider]\n" + "\n".join(lines) + "\n" + tail)
+
+
+def make_messages(settings, addresses, email=None, *, test=False):
+    """Messages for ``addresses`` built by the real MessageFactory."""
+    from newsletter.message import MessageFactory
+
+    factory = MessageFactory(settings, email or StandInEmail(), "test-secret", test=test)
+    return [factory.build(address, f"Reader {i}") for i, address in enumerate(addresses)]
+
+
+KEYS = {  # recognisable fake keys, so a leak is easy to find
+    "postmark": "pm-SECRET-9f8e7d6c", "sendgrid": "SG.SECRET-abcdef.123456",
+    "mailgun": "key-SECRET-0a1b2c3d", "resend": "re_SECRET_5e6f7a8b",
+}
+SECRET_NAMES = {"postmark": "POSTMARK_SERVER_TOKEN", "sendgrid": "SENDGRID_API_KEY",
+                "mailgun": "MAILGUN_API_KEY", "resend": "RESEND_API_KEY"}
+DEFAULTS = {"timeout": 0.5, "domain": "mg.example.com"}  # short timeout keeps tests fast
+
+
+def provider_environ(name: str) -> dict[str, str]:
+    return {SECRET_NAMES[name]: KEYS[name], "NEWSLETTER_SECRET": "test-secret"}
+
+
+@pytest.fixture
+def fake_provider(site):
+    """``connect(name, **settings)`` -> (adapter, fake server); all closed at teardown."""
+    from newsletter.config import load_settings
+    from newsletter.providers import PROVIDERS
+
+    opened = []
+
+    def connect(name: str, *, environ=None, validate=True, **settings):
+        server = start_fake(name, KEYS[name], validate=validate)
+        values = {"name": name, "api_url": server.url, **DEFAULTS, **settings}
+        if name != "mailgun":
+            values.pop("domain")
+        write_provider_settings(site, **{k: v for k, v in values.items() if v is not None})
+        loaded = load_settings(site, provider_environ(name) if environ is None else environ)
+        provider = PROVIDERS[name](loaded)
+        opened.append((provider, server))
+        return provider, server
+
+    yield connect
+    for provider, server in opened:
+        provider.close()
+        server.close()

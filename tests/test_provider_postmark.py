@@ -1,0 +1,122 @@
+"""Postmark adapter against a fake /email/batch that checks requests like the real API."""
+
+from __future__ import annotations
+
+import pytest
+from fake_providers import KEYS, fail, fake_provider, make_messages, partial  # noqa: F401
+
+from newsletter.errors import AuthError, ConfigError, TransientError
+from newsletter.providers.base import Result
+
+ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
+
+
+def test_a_batch_is_one_message_per_reader_on_the_broadcast_stream(fake_provider):
+    postmark, server = fake_provider("postmark")
+    messages = make_messages(postmark.settings, ADDRESSES)
+
+    results = postmark.send_batch(messages)
+
+    assert [r.status for r in results] == ["sent"] * 3
+    assert all(r.message_id for r in results)
+    assert server.invalid == []
+    assert server.requests[0].headers["x-postmark-server-token"] == KEYS["postmark"]
+    batch = server.last_json()
+    assert [m["To"] for m in batch] == [m.headers["To"] for m in messages]
+    first = batch[0]
+    assert first["MessageStream"] == "broadcast"
+    assert first["Tag"] == "/posts/what-matters"
+    assert first["Metadata"] == {"post": "/posts/what-matters"}
+    assert (first["TrackOpens"], first["TrackLinks"]) == (False, "None")
+    assert first["ReplyTo"] == "jane@example.com"
+    for message in messages:
+        received = server.delivery(message.to_address)
+        assert received.headers["List-Unsubscribe"] == message.headers["List-Unsubscribe"]
+        assert received.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert (received.html, received.text) == (message.html, message.text)
+
+
+def test_stream_and_tracking_come_from_the_settings(fake_provider):
+    postmark, server = fake_provider("postmark", message_stream="weekly", track_opens=True,
+                                     track_links=True)
+    postmark.send_batch(make_messages(postmark.settings, ADDRESSES[:1]))
+
+    first = server.last_json()[0]
+    assert (first["MessageStream"], first["TrackOpens"], first["TrackLinks"]) == (
+        "weekly", True, "HtmlAndText")
+    assert postmark.describe() == f"postmark (stream weekly, API {server.url})"
+
+
+def test_inactive_and_invalid_recipients_are_rejected_and_the_rest_sent(fake_provider):
+    postmark, server = fake_provider("postmark")
+    server.enqueue(partial(i0=406, i2=300))
+
+    results = postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+    assert [r.status for r in results] == ["rejected", "sent", "rejected"]
+    assert "ErrorCode 406" in results[0].reason and "ErrorCode 300" in results[2].reason
+    assert dict(server.accepted) == {"bob@example.org": 1}
+
+
+def test_a_whole_request_422_rejects_every_message_with_postmarks_reason(fake_provider):
+    postmark, server = fake_provider("postmark")
+    server.enqueue(fail(422, name=300))
+
+    results = postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+    assert results == [Result.rejected("postmark answered 422: fake failure 422 (ErrorCode 300)")] * 3
+    assert not server.accepted
+
+
+@pytest.mark.parametrize("code", [10, 401, 405])
+def test_a_422_saying_the_account_cannot_send_stops_the_run(fake_provider, code):
+    postmark, server = fake_provider("postmark")
+    server.enqueue(fail(422, name=code))
+
+    with pytest.raises(AuthError, match=f"ErrorCode {code}"):
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+
+def test_maintenance_is_transient(fake_provider):
+    postmark, server = fake_provider("postmark")
+    server.enqueue(fail(422, name=100), fail(503))
+    messages = make_messages(postmark.settings, ADDRESSES)
+
+    for _ in range(2):
+        with pytest.raises(TransientError):
+            postmark.send_batch(messages)
+    assert not server.accepted
+
+
+def test_a_wrong_token_is_an_auth_error_without_the_token(fake_provider):
+    postmark, server = fake_provider("postmark", environ={"POSTMARK_SERVER_TOKEN": "wrong-token"})
+
+    with pytest.raises(AuthError) as caught:
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+    assert str(caught.value) == ("postmark answered 401: Bad or missing Server API token "
+                                 "(ErrorCode 10); check POSTMARK_SERVER_TOKEN and the sender's set-up")
+    assert "wrong-token" not in repr(postmark)
+
+
+def test_a_missing_token_names_the_variable(fake_provider):
+    with pytest.raises(ConfigError, match="POSTMARK_SERVER_TOKEN is not set"):
+        fake_provider("postmark", environ={})
+
+
+def test_test_mode_validates_with_postmarks_test_token(fake_provider):
+    postmark, server = fake_provider("postmark", environ={}, test_mode=True)
+
+    postmark.send_batch(make_messages(postmark.settings, ADDRESSES[:1]))
+
+    assert server.requests[0].headers["x-postmark-server-token"] == "POSTMARK_API_TEST"
+    assert "test mode" in postmark.describe()
+
+
+def test_a_full_batch_of_500_is_accepted(fake_provider):
+    postmark, server = fake_provider("postmark")
+    addresses = [f"reader{i}@example.com" for i in range(postmark.max_batch)]
+
+    results = postmark.send_batch(make_messages(postmark.settings, addresses))
+
+    assert len(results) == 500 and server.invalid == []
+    assert sum(server.accepted.values()) == 500
