@@ -1,3 +1,48 @@
-"""`newsletter serve`: not built yet."""
+"""`newsletter serve`: one-click unsubscribe and provider webhooks, under waitress."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import click
+
+from newsletter.cli import pass_site
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep 127.0.0.1 behind a reverse proxy.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Requests handled at once.")
+@pass_site
+def serve(site, host: str, port: int, threads: int) -> None:
+    """Serve the one-click unsubscribe URL and /webhooks/<provider> until stopped.
+
+    The unsubscribe path is the one in email.unsubscribe_url. Run it behind a reverse proxy
+    that terminates HTTPS (see docs/unsubscribe.md). Needs NEWSLETTER_SECRET, the secret the
+    newsletters were signed with.
+    """
+    import logging
+    from urllib.parse import urlsplit
+
+    from waitress.server import create_server
+
+    from newsletter.web import MAX_WEBHOOK_BODY, NewsletterApp
+
+    app = NewsletterApp(site.settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # waitress itself refuses (413) anything larger than the largest body we accept.
+    server = create_server(app, host=host, port=port, threads=threads,
+                           max_request_body_size=MAX_WEBHOOK_BODY, ident="newsletter")
+    address = f"http://{host}:{server.effective_port}"
+    path = urlsplit(site.settings.email.unsubscribe_url).path
+    click.echo(f"Serving {address}{path} and {address}/webhooks/<provider> (Ctrl-C to stop)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+COMMANDS = [serve]

@@ -1,0 +1,327 @@
+"""The web endpoint, a WSGI application: one-click unsubscribe and provider webhooks.
+
+Routes:
+
+- the path of ``email.unsubscribe_url``: ``GET`` shows a page with a button (link scanners
+  GET, so a GET never changes anything); ``POST`` with ``List-Unsubscribe=One-Click`` in the body
+  (RFC 8058, or the page's button) unsubscribes at once and answers 200. No cookies, no
+  confirmation step. The address and token are read from where the URL template puts them.
+- ``/webhooks/<provider>``: ``POST`` from Postmark, SendGrid, Mailgun or Resend
+  (:mod:`newsletter.webhooks`).
+
+``newsletter serve`` runs it under waitress; any WSGI server can run
+``newsletter.web:create_app()``.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import HTTP
+from http import HTTPStatus
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+from newsletter.errors import ConfigError, SubscriberError
+from newsletter.message import verify_token
+from newsletter.subscribers import SubscriberStore
+from newsletter.suppression_sync import Suppression, apply_suppressions
+from newsletter.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
+
+logger = logging.getLogger(__name__)
+
+MAX_FORM_BODY = 64 * 1024  # an RFC 8058 body is 26 bytes; a form post is not much more
+MAX_WEBHOOK_BODY = 4 * 1024 * 1024  # SendGrid posts batches of events in one request
+MAX_FORM_FIELDS = 20
+ONE_CLICK = ("List-Unsubscribe", "One-Click")  # RFC 8058 section 3.1: the POST body's key=value
+WEBHOOK_PREFIX = "/webhooks/"
+FIELDS = ("email", "token")
+
+# Nothing on these pages loads anything, and the token in the URL never leaves in a Referer.
+PAGE_HEADERS = (
+    ("Content-Type", "text/html; charset=utf-8"),
+    ("Cache-Control", "no-store"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Content-Security-Policy",
+     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+)
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{heading} · {site}</title>
+<style>body{{font:17px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;
+color:#222;background:#fafafa}}button{{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:6px;
+background:#333;color:#fff;cursor:pointer}}</style></head>
+<body><h1>{heading}</h1>{body}</body></html>
+"""
+
+
+class HttpError(Exception):
+    """A request we answer with an error status and a short message."""
+
+    def __init__(self, status: int, message: str, headers: Iterable[tuple[str, str]] = ()):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = list(headers)
+
+
+@dataclass(frozen=True)
+class Response:
+    """What the application answers: a status, headers and a body."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+class UnsubscribeRoute:
+    """The path of ``email.unsubscribe_url``, and where in the URL the address and token sit."""
+
+    def __init__(self, template: str):
+        parts = urlsplit(template)
+        pieces = re.split(r"\{(email|token)\}", parts.path)
+        # Literal text and placeholders alternate; a placeholder matches one path segment.
+        self.path = re.compile("".join(
+            f"(?P<{piece}>[^/]+)" if index % 2 else re.escape(piece)
+            for index, piece in enumerate(pieces)
+        ))
+        self.query = {name: value[1:-1] for name, value in parse_qsl(parts.query)
+                      if value in ("{email}", "{token}")}
+        found = set(self.path.groupindex) | set(self.query.values())
+        if found != set(FIELDS):
+            raise ConfigError(
+                "email.unsubscribe_url must hold both {email} and {token}", where="newsletter.toml",
+                hint="for example https://blog.example.com/unsubscribe?email={email}&token={token}",
+            )
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """The placeholders found in ``path`` if it is the unsubscribe path, else None."""
+        found = self.path.fullmatch(path)
+        return found.groupdict() if found else None
+
+    def recipient(self, from_path: dict[str, str], query: Mapping[str, list[str]]) -> tuple[str, str]:
+        """(address, token) from the path and query string; HttpError 400 when missing."""
+        values = dict(from_path)
+        for name, field in self.query.items():
+            given = set(query.get(name, []))
+            if len(given) > 1:
+                raise HttpError(400, f"The link gives {name} more than once.")
+            if given:
+                values[field] = given.pop()
+        if not all(values.get(field) for field in FIELDS):
+            raise HttpError(400, "This unsubscribe link is incomplete. Please use the link from "
+                                 "the newsletter as it is.")
+        return values["email"].strip(), values["token"].strip()
+
+
+class NewsletterApp:
+    """The WSGI application for one site."""
+
+    def __init__(self, settings, store: SubscriberStore | None = None,
+                 clock: Callable[[], float] | None = None):
+        self.settings = settings
+        self.secret = settings.secrets.get("NEWSLETTER_SECRET")
+        if not self.secret:
+            raise ConfigError("NEWSLETTER_SECRET is not set", where="environment",
+                              hint="use the secret the newsletters were sent with, or no link works")
+        self.route = UnsubscribeRoute(settings.email.unsubscribe_url)
+        self.store = store or SubscriberStore(settings)
+        self.clock = clock  # for tests of the webhook replay window; None: the real time
+
+    def __call__(self, environ: dict, start_response) -> list[bytes]:
+        try:
+            response = self.respond(environ)
+        except HttpError as error:
+            response = self.page(error.status, HTTPStatus(error.status).phrase,
+                                 f"<p>{html.escape(error.message)}</p>", error.headers)
+        reason = HTTPStatus(response.status).phrase
+        start_response(f"{response.status} {reason}", [
+            *response.headers, ("Content-Length", str(len(response.body)))])
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [response.body]
+
+    def respond(self, environ: dict) -> Response:
+        """Route one request."""
+        path = _request_path(environ)
+        method = environ.get("REQUEST_METHOD", "GET")
+        from_path = self.route.match(path)
+        if from_path is not None:
+            if method not in ("GET", "HEAD", "POST"):
+                raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
+            query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+            address, token = self.route.recipient(from_path, query)
+            if method == "POST":
+                return self.unsubscribe(environ, address, token)
+            return self.confirmation_page(address, token)
+        if path.startswith(WEBHOOK_PREFIX):
+            provider = path.removeprefix(WEBHOOK_PREFIX)
+            if provider not in WEBHOOKS:
+                raise HttpError(404, "No such webhook.")
+            if method != "POST":
+                raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
+            return self.webhook(environ, provider)
+        raise HttpError(404, "There is nothing here.")
+
+    def confirmation_page(self, address: str, token: str) -> Response:
+        """GET: a page whose button POSTs back to the same URL; nothing changes here."""
+        self.check_token(address, token)
+        who = html.escape(address)
+        if not self.store.is_active(address):
+            return self.page(200, "You are unsubscribed",
+                             f"<p>{who} gets no newsletters from {self.site_name}.</p>")
+        # No action attribute: the form posts to this very URL, query string included.
+        form = ('<form method="post"><input type="hidden" name="List-Unsubscribe" '
+                'value="One-Click"><button type="submit">Unsubscribe</button></form>')
+        return self.page(200, "Unsubscribe?",
+                         f"<p>Stop sending the {self.site_name} newsletter to {who}?</p>{form}")
+
+    def unsubscribe(self, environ: dict, address: str, token: str) -> Response:
+        """POST: unsubscribe at once (RFC 8058); repeating it changes nothing more."""
+        form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
+        if form.get(ONE_CLICK[0]) != [ONE_CLICK[1]]:
+            raise HttpError(400, "This is not a one-click unsubscribe request "
+                                 "(the body must be List-Unsubscribe=One-Click).")
+        self.check_token(address, token)
+        try:
+            changed = apply_suppressions(
+                self.store, [Suppression(address, "unsubscribed", "one-click unsubscribe")])
+        except SubscriberError as error:  # the list stayed locked: ask the client to come back
+            logger.warning("unsubscribe of %s not recorded: %s", address, error)
+            raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
+        if changed:
+            logger.info("unsubscribed %s (one-click)", address)
+        return self.page(200, "You are unsubscribed",
+                         f"<p>{html.escape(address)} gets no more newsletters from "
+                         f"{self.site_name}.</p>")
+
+    def webhook(self, environ: dict, provider: str) -> Response:
+        """POST /webhooks/<provider>: verify, then apply the events."""
+        request = WebhookRequest(_headers(environ), read_body(environ, MAX_WEBHOOK_BODY))
+        now = self.clock() if self.clock else None
+        try:
+            report = handle_webhook(provider, request, self.store, self.settings.secrets, now)
+        except WebhookError as error:
+            logger.warning("%s webhook refused (%d): %s", provider, error.status, error.message)
+            return text_response(error.status, error.message, error.headers.items())
+        except SubscriberError as error:  # the list stayed locked; providers retry a 503
+            logger.warning("%s webhook not applied: %s", provider, error)
+            return text_response(503, "subscriber list busy", [("Retry-After", "60")])
+        return text_response(200, f"ok: {len(report.changes)} changed, "
+                                  f"{report.soft_bounces} soft bounces, {report.ignored} ignored")
+
+    def check_token(self, address: str, token: str) -> None:
+        """HttpError 403 unless ``token`` was made for ``address`` with our secret."""
+        if not verify_token(self.secret, address, token):
+            logger.info("refused an unsubscribe link with a bad token for %r", address)
+            raise HttpError(403, "This unsubscribe link is not valid. Please use the link from "
+                                 "the newsletter as it is, or reply to the newsletter.")
+
+    @property
+    def site_name(self) -> str:
+        return html.escape(self.settings.site.title)
+
+    def page(self, status: int, heading: str, body: str,
+             extra_headers: Iterable[tuple[str, str]] = ()) -> Response:
+        """A small HTML page; ``body`` is HTML, ``heading`` plain text."""
+        text = PAGE.format(heading=html.escape(heading), site=self.site_name, body=body)
+        return Response(status, text.encode(), (*PAGE_HEADERS, *extra_headers))
+
+
+def text_response(status: int, text: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """A plain-text answer (for webhooks)."""
+    return Response(status, f"{text}\n".encode(),
+                    (("Content-Type", "text/plain; charset=utf-8"), *headers))
+
+
+def read_body(environ: dict, limit: int) -> bytes:
+    """The request body, at most ``limit`` bytes (HttpError 413 beyond, 400 if unreadable)."""
+    length_text = environ.get("CONTENT_LENGTH") or ""
+    stream = environ["wsgi.input"]
+    if not length_text:
+        # No length: only a server that marks the stream as terminated lets us read to its end.
+        return stream.read(limit + 1) if environ.get("wsgi.input_terminated") else b""
+    if not length_text.isdigit():
+        raise HttpError(400, "Bad Content-Length.")
+    length = int(length_text)
+    if length > limit:
+        raise HttpError(413, f"The request body is larger than {limit // 1024} KB.")
+    body = stream.read(length)
+    if len(body) != length:
+        raise HttpError(400, "The request body was cut short.")
+    return body
+
+
+def parse_form(environ: dict, body: bytes) -> dict[str, list[str]]:
+    """Form fields from a urlencoded or multipart/form-data body (RFC 8058 allows both)."""
+    if len(body) > MAX_FORM_BODY:
+        raise HttpError(413, f"The request body is larger than {MAX_FORM_BODY // 1024} KB.")
+    header = EmailMessage(policy=HTTP)
+    header["Content-Type"] = environ.get("CONTENT_TYPE") or "application/x-www-form-urlencoded"
+    content_type = header.get_content_type()
+    if content_type == "application/x-www-form-urlencoded":
+        try:
+            return parse_qs(body.decode("utf-8"), strict_parsing=bool(body),
+                            max_num_fields=MAX_FORM_FIELDS)
+        except (UnicodeDecodeError, ValueError):
+            raise HttpError(400, "The form data is malformed.") from None
+    if content_type == "multipart/form-data":
+        return _parse_multipart(header, body)
+    raise HttpError(415, "Send the form as application/x-www-form-urlencoded or multipart/form-data.")
+
+
+def _parse_multipart(header: EmailMessage, body: bytes) -> dict[str, list[str]]:
+    if not header.get_param("boundary"):
+        raise HttpError(400, "The multipart form has no boundary.")
+    raw = f"Content-Type: {header['Content-Type']}\r\n\r\n".encode() + body
+    message = BytesParser(policy=HTTP).parsebytes(raw)
+    parts = list(message.iter_parts()) if message.is_multipart() else []
+    if not parts or message.defects or len(parts) > MAX_FORM_FIELDS:
+        raise HttpError(400, "The multipart form is malformed.")
+    fields: dict[str, list[str]] = {}
+    for part in parts:
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or payload is None:
+            raise HttpError(400, "The multipart form is malformed.")
+        try:
+            fields.setdefault(name, []).append(payload.decode("utf-8").strip())
+        except UnicodeDecodeError:
+            raise HttpError(400, "The multipart form is not UTF-8.") from None
+    return fields
+
+
+def _request_path(environ: dict) -> str:
+    """The full URL path (mount point included), decoded as UTF-8 (WSGI gives latin-1)."""
+    raw = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        raise HttpError(400, "The URL is not UTF-8.") from None
+
+
+def _headers(environ: dict) -> dict[str, str]:
+    """Request headers by lower-case name."""
+    headers = {key[5:].replace("_", "-").lower(): value
+               for key, value in environ.items() if key.startswith("HTTP_")}
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    return headers
+
+
+def create_app(site: str | os.PathLike | None = None) -> NewsletterApp:
+    """The app for a site folder (default: $NEWSLETTER_SITE, else the current folder).
+
+    For other WSGI servers, e.g. ``gunicorn 'newsletter.web:create_app()'``.
+    """
+    from newsletter.config import load_settings
+
+    root = Path(site or os.environ.get("NEWSLETTER_SITE") or ".")
+    return NewsletterApp(load_settings(root, os.environ))
