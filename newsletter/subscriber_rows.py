@@ -63,7 +63,8 @@ def normalise_address(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise SubscriberError(f"{email.strip()!r} is not a valid address ({exc})") from None
+        raise SubscriberError(f"{email.strip()!r} is not a valid address ({exc})",
+                              hint="check it for typos") from None
 
 
 def address_key(email: str) -> str:

@@ -1,3 +1,145 @@
-"""`newsletter subscribers`: not built yet."""
+"""`newsletter subscribers ...`: list, count, add, remove, import, export and check the list."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from newsletter.cli import pass_site
+
+STATUSES = ("active", "unsubscribed", "bounced", "complained")
+status_option = click.option("--status", type=click.Choice(STATUSES),
+                             help="Only readers with this status.")
+
+
+def _store(site):
+    from newsletter.subscribers import SubscriberStore
+
+    return SubscriberStore(site.settings)
+
+
+def _warn_problems(problems) -> None:
+    if problems:
+        click.echo(f"warning: {len(problems)} row(s) with problems are skipped; "
+                   "see `newsletter subscribers check`", err=True)
+
+
+@click.group()
+def subscribers() -> None:
+    """Read and change the subscriber list (subscribers/*.csv)."""
+
+
+@subscribers.command("list")
+@status_option
+@pass_site
+def list_(site, status: str | None) -> None:
+    """List readers (once each): address, name, status, tags, tab-separated."""
+    readers, problems = _store(site).load()
+    for reader in readers:
+        if status is None or reader.status == status:
+            click.echo("\t".join([reader.address, reader.name, reader.status, ",".join(reader.tags)]))
+    _warn_problems(problems)
+
+
+@subscribers.command()
+@pass_site
+def count(site) -> None:
+    """Count readers by status."""
+    readers, problems = _store(site).load()
+    for status in STATUSES:
+        click.echo(f"{status:<13}{sum(1 for r in readers if r.status == status):>8}")
+    click.echo(f"{'total':<13}{len(readers):>8}")
+    if problems:
+        click.echo(f"{'invalid rows':<13}{len(problems):>8}")
+
+
+@subscribers.command()
+@click.argument("email")
+@click.option("--name", default="", help="The reader's name.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option("--resubscribe", is_flag=True,
+              help="Make an unsubscribed, bounced or complained reader active again.")
+@pass_site
+def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -> None:
+    """Add a reader to subscribers/subscribers.csv."""
+    from newsletter.subscribers import normalise_address
+
+    address = normalise_address(email)
+    if _store(site).add(address, name=name, tags=tags, resubscribe=resubscribe):
+        click.echo(f"added {address}")
+    else:
+        click.echo(f"{address} is already subscribed")
+
+
+@subscribers.command()
+@click.argument("email")
+@pass_site
+def remove(site, email: str) -> None:
+    """Unsubscribe a reader (their row stays, so they are never imported again)."""
+    from newsletter.errors import SubscriberError
+    from newsletter.subscribers import Status, normalise_address
+
+    address = normalise_address(email)
+    store = _store(site)
+    if not store.is_listed(address):
+        raise SubscriberError(f"{address} is not on the list",
+                              hint="check the spelling with `newsletter subscribers list`")
+    if store.set_status(address, Status.UNSUBSCRIBED, reason="subscribers remove"):
+        click.echo(f"unsubscribed {address}")
+    else:
+        click.echo(f"{address} was already unsubscribed")
+
+
+@subscribers.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--resubscribe", is_flag=True,
+              help="Make readers who unsubscribed, bounced or complained active again "
+                   "if FILE lists them as active.")
+@pass_site
+def import_(site, file: Path, resubscribe: bool) -> None:
+    """Merge the readers of another CSV into the list."""
+    summary = _store(site).import_file(file, resubscribe=resubscribe)
+    for problem in summary.problems:
+        click.echo(f"skipped {problem}", err=True)
+    click.echo(f"added {summary.added}, updated {summary.updated}, "
+               f"unchanged {summary.unchanged}, skipped {summary.skipped}, "
+               f"invalid {len(summary.problems)}")
+    if summary.skipped and not resubscribe:
+        click.echo(f"{summary.skipped} reader(s) unsubscribed, bounced or complained here and "
+                   "were left so; --resubscribe only with their consent")
+
+
+@subscribers.command()
+@status_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@pass_site
+def export(site, status: str | None, out: Path | None) -> None:
+    """Write the list as one CSV (one row per reader, normalised addresses)."""
+    store = _store(site)
+    if out is None:
+        store.export(click.get_text_stream("stdout"), status)
+        return
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        written = store.export(stream, status)
+    click.echo(f"wrote {written} reader(s) to {out}", err=True)
+
+
+@subscribers.command()
+@pass_site
+def check(site) -> None:
+    """Check every subscriber file; print each problem as file:line (exit 2 if any)."""
+    store = _store(site)
+    readers, problems = store.load()
+    for problem in problems:
+        click.echo(str(problem))
+    files = len(store.files())
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {files} file(s); "
+                   "those rows are skipped for sending", err=True)
+        click.get_current_context().exit(2)
+    click.echo(f"{len(readers)} reader(s) in {files} file(s), no problems")
+
+
+COMMANDS = [subscribers]
