@@ -1,25 +1,105 @@
 """One recipient's message: the post's rendered Email with that reader's values filled in.
 
-CONTRACT (shared by sending and every provider adapter; the build functions are not written yet):
+CONTRACT (shared by sending and every provider adapter):
 
 - ``Message.email`` is the post's :class:`newsletter.render.Email`, rendered once per post and
   shared by every message of the campaign.
 - ``Message.values`` holds the per-recipient placeholder values (``unsubscribe_url``, ``email``)
   that ``Email.fill(values)`` substitutes into the HTML (escaped) and text parts.
-- ``Message.headers`` holds every final header as a string, in order: From, To, Subject, Date,
-  Message-ID, Reply-To (if set), List-Unsubscribe, List-Unsubscribe-Post.
+- ``Message.headers`` holds every final header as a one-line string, in order: From, To, Subject,
+  Date, Message-ID, Reply-To (if set), List-Unsubscribe, List-Unsubscribe-Post. Values are plain
+  Unicode (not RFC 2047 encoded); ``as_bytes()`` encodes them for MIME.
 - Adapters that substitute per recipient on the provider side (Mailgun recipient-variables,
   SendGrid substitutions) call ``message.email.fill({...provider tokens...})`` once per batch.
+- ``Message.as_bytes()`` is the complete RFC 5322 message (CRLF, multipart/alternative: text then
+  html), for SMTP and the outbox.
+
+Build messages with a :class:`MessageFactory`, one per post and run: it checks every value that
+goes into a header, signs the unsubscribe token and shares the MIME encoder between messages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass, field
+from email.utils import format_datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Mapping
+from urllib.parse import quote
+
+from newsletter.errors import ConfigError, SubscriberError
+from newsletter.mime import MimeEncoder
 
 if TYPE_CHECKING:
+    from newsletter.config import Settings
     from newsletter.render import Email
+
+logger = logging.getLogger(__name__)
+
+# DEVELOPMENT ONLY. Signs unsubscribe links when NEWSLETTER_SECRET is unset and the provider is
+# the local outbox, so the example site works out of the box. Anyone can forge links signed with
+# it, so a real provider refuses to start without NEWSLETTER_SECRET (see signing_secret()).
+DEVELOPMENT_SECRET = "newsletter-development-secret--not-for-real-mail--set-NEWSLETTER_SECRET"
+TOKEN_BYTES = 16  # 128 bits of HMAC-SHA256: unguessable, and short enough for a URL
+TEST_PREFIX = "[TEST] "
+MAX_NAME_LENGTH = 200  # keeps the To header far below the 998-octet line limit
+
+# A normalised address with nothing that could end a header or an address list.
+_SAFE_ADDRESS = re.compile(r"[^\s<>(),;:\"\[\]\\@]+@[^\s<>(),;:\"\[\]\\@]+")
+# Anything that could start a new header line or confuse a reader: controls and line separators.
+_LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+_ADDRESS_SPECIALS = re.compile(r"[()<>@,;:\\\".\[\]]")
+
+
+def signing_secret(settings: Settings) -> str:
+    """The secret for unsubscribe tokens: NEWSLETTER_SECRET, or the development one for the outbox."""
+    secret = settings.secrets.get("NEWSLETTER_SECRET")
+    if secret:
+        return secret
+    if settings.provider.name == "outbox":
+        logger.debug("NEWSLETTER_SECRET is not set: the outbox signs with the development secret")
+        return DEVELOPMENT_SECRET
+    raise ConfigError(
+        f"NEWSLETTER_SECRET is not set; provider {settings.provider.name} sends real mail",
+        where="environment",
+        hint="set NEWSLETTER_SECRET to a long random string (it signs unsubscribe links)",
+    )
+
+
+def make_token(secret: str, address: str) -> str:
+    """The unsubscribe token of ``address``: an HMAC of the address, case-insensitive."""
+    digest = hmac.new(secret.encode(), b"unsubscribe\n" + _token_key(address), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:TOKEN_BYTES]).rstrip(b"=").decode()
+
+
+def verify_token(secret: str, address: str, token: str) -> bool:
+    """True if ``token`` was made for ``address`` with ``secret`` (constant-time comparison)."""
+    expected = make_token(secret, address).encode()
+    return hmac.compare_digest(expected, token.encode("utf-8", "replace"))
+
+
+def _token_key(address: str) -> bytes:
+    return address.strip().lower().encode()
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character and line break turned into a space."""
+    return " ".join(_LINE_BREAKERS.sub(" ", text).split())
+
+
+def format_address(name: str, address: str) -> str:
+    """``Name <address>`` with the name quoted when it holds specials (Unicode kept as is)."""
+    if not name:
+        return address
+    if _ADDRESS_SPECIALS.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
 
 
 @dataclass(frozen=True)
@@ -32,6 +112,8 @@ class Message:
     to_name: str
     values: Mapping[str, str]
     headers: Mapping[str, str]
+    test: bool = False  # a `send --to` test message: never recorded in the ledger
+    encoder: MimeEncoder | None = field(default=None, compare=False, repr=False)
 
     @property
     def message_id(self) -> str:
@@ -53,3 +135,80 @@ class Message:
     @property
     def text(self) -> str:
         return self.parts[1]
+
+    def as_bytes(self) -> bytes:
+        """The whole message as MIME bytes (CRLF line ends)."""
+        encoder = self.encoder or MimeEncoder(self.email)
+        return encoder.encode(self.headers, self.text, self.html)
+
+
+class MessageFactory:
+    """Builds each recipient's Message for one rendered post."""
+
+    def __init__(self, settings: Settings, email: Email, secret: str, *, test: bool = False):
+        self.settings = settings
+        self.email = email
+        self.secret = secret
+        self.test = test
+        self.encoder = MimeEncoder(email)
+        config = settings.email
+        self.from_header = format_address(one_line(config.from_name), config.from_address)
+        subject = one_line(email.subject)
+        self.subject = TEST_PREFIX + subject if test else subject
+        self.reply_to = one_line(config.reply_to) if config.reply_to else None
+        self.mailto = (f"<mailto:{quote(config.unsubscribe_mailto, safe='@')}?subject=unsubscribe>"
+                       if config.unsubscribe_mailto else None)
+        self.domain = config.sender_domain
+        self._date = (0, "")
+        _check_url_template(config.unsubscribe_url)
+
+    def build(self, address: str, name: str = "") -> Message:
+        """The message for one reader (raises SubscriberError for an unusable address)."""
+        if not _SAFE_ADDRESS.fullmatch(address):
+            raise SubscriberError(f"{address!r} cannot be put in a To header")
+        name = one_line(name)[:MAX_NAME_LENGTH]
+        token = make_token(self.secret, address)
+        url = self.settings.email.unsubscribe_url.format(email=quote(address, safe=""), token=token)
+        unsubscribe = f"<{url}>, {self.mailto}" if self.mailto else f"<{url}>"
+        headers = {
+            "From": self.from_header,
+            "To": format_address(name, address),
+            "Subject": self.subject,
+            "Date": self._date_header(),
+            "Message-ID": self._message_id(address),
+        }
+        if self.reply_to:
+            headers["Reply-To"] = self.reply_to
+        headers["List-Unsubscribe"] = unsubscribe
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        return Message(
+            post_id=self.email.post_id, email=self.email, to_address=address, to_name=name,
+            values={"unsubscribe_url": url, "email": address}, headers=headers, test=self.test,
+            encoder=self.encoder,
+        )
+
+    def _message_id(self, address: str) -> str:
+        """Derived from post and address, so a resent in-doubt message keeps its Message-ID
+        (receivers may drop the copy); test sends get a random one."""
+        if self.test:
+            return f"<test.{secrets.token_hex(12)}@{self.domain}>"
+        seed = f"message-id\n{self.email.post_id}\n".encode() + _token_key(address)
+        digest = hmac.new(self.secret.encode(), seed, hashlib.sha256).hexdigest()[:32]
+        return f"<nl.{digest}@{self.domain}>"
+
+    def _date_header(self) -> str:
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        second = int(now.timestamp())
+        if self._date[0] != second:
+            self._date = (second, format_datetime(now))
+        return self._date[1]
+
+
+def _check_url_template(template: str) -> None:
+    try:
+        template.format(email="x", token="y")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(
+            f"email.unsubscribe_url cannot be filled in ({exc!r})", where="newsletter.toml",
+            hint="use only the {email} and {token} placeholders",
+        ) from None

@@ -1,3 +1,173 @@
-"""`newsletter send`: not built yet."""
+"""`newsletter send`: send a post to every subscriber who does not have it yet."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from newsletter.cli import Site, pass_site
+from newsletter.errors import InputError
+
+
+@click.command()
+@click.argument("post")
+@click.option("--dry-run", is_flag=True, help="Render and count recipients; send nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Send without asking (needed off a terminal).")
+@click.option("--to", "to", multiple=True, metavar="EMAIL",
+              help="Test send to this address only (repeatable); no ledger, drafts allowed.")
+@click.option("--resend-in-doubt", is_flag=True,
+              help="Also send to readers whose earlier message may or may not have gone out.")
+@click.option("--retry-failed", is_flag=True,
+              help="Also send to readers the provider rejected before.")
+@pass_site
+def send(site: Site, post: str, dry_run: bool, yes: bool, to: tuple[str, ...],
+         resend_in_doubt: bool, retry_failed: bool) -> None:
+    """Send POST to every active subscriber who has not had it yet.
+
+    POST is the post's slug, the slug's last part, its file name or its path. Each reader gets
+    the post exactly once: the ledger in .newsletter/ledger.db remembers who has it, so running
+    send again sends only to readers added since (or left pending by an error).
+    """
+    from newsletter.providers import make_provider
+    from newsletter.render import render_post
+
+    settings = site.settings
+    post_ = _find_post(settings, post)
+    from newsletter.sending import check_sendable
+
+    check_sendable(post_, dt.datetime.now(dt.timezone.utc), test=bool(to))
+    provider = make_provider(settings)
+    email = render_post(settings, post_)
+    for warning in email.warnings:
+        click.echo(f"warning: {post_.path.name}: {warning}", err=True)
+    try:
+        if to:
+            _test_send(settings, email, provider, to, dry_run)
+        else:
+            _send(settings, post_, email, provider, dry_run=dry_run, yes=yes,
+                  resend_in_doubt=resend_in_doubt, retry_failed=retry_failed)
+    finally:
+        provider.close()
+
+
+def _find_post(settings, name: str):
+    """Load every post (reporting the broken ones) and pick the one named."""
+    from newsletter.content import find_post, load_posts
+    from newsletter.errors import PostNotFoundError
+
+    posts, problems = load_posts(settings)
+    try:
+        found = find_post(posts, name)
+    except PostNotFoundError:
+        # The post may exist but not load: show why instead of "no post named".
+        for problem in problems:
+            if name.strip("/").rpartition("/")[2] in (problem.where or ""):
+                raise problem from None
+        raise
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    return found
+
+
+def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
+          resend_in_doubt: bool, retry_failed: bool) -> None:
+    from newsletter.ledger import Ledger
+    from newsletter.schedule import site_lock
+    from newsletter.sending import count_recipients, send_post, settled_states
+    from newsletter.subscribers import SubscriberStore
+
+    store = SubscriberStore(settings)
+    states = settled_states(retry_failed, resend_in_doubt)
+    existing = Ledger.open_existing(settings)
+    try:
+        total = count_recipients(store, existing, post.id, states)
+        earlier = existing.counts(post.id).get(post.id) if existing else None
+    finally:
+        if existing:
+            existing.close()
+    if total == 0:
+        click.echo(f"Nothing left to send: every active subscriber has {post.id} already.")
+        if earlier and (earlier["failed"] or earlier["in_doubt"]):
+            click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
+                       f"see `newsletter status {post.name}`.")
+        return
+    click.echo(f"Post:       {post.title} ({post.id})")
+    click.echo(f"Subject:    {email.subject}")
+    click.echo(f"Recipients: {total}")
+    click.echo(f"Provider:   {provider.describe()}")
+    if dry_run:
+        click.echo("Dry run: nothing sent.")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError("not on a terminal, so nothing was sent",
+                             hint="add --yes to send without confirmation")
+        click.confirm(f"Send to {total} readers?", abort=True)
+    on_tty = sys.stdout.isatty()
+    with site_lock(settings), Ledger.open(settings) as ledger:
+        if on_tty:
+            with click.progressbar(length=total, label="Sending") as bar:
+                progress = _BarProgress(bar)
+                report = send_post(settings, email, provider, store=store, ledger=ledger,
+                                   retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
+                                   on_progress=progress)
+        else:
+            report = send_post(settings, email, provider, store=store, ledger=ledger,
+                               retry_failed=retry_failed, resend_in_doubt=resend_in_doubt)
+    _print_report(report, post, total)
+    if not report.complete:
+        sys.exit(1)
+
+
+class _BarProgress:
+    """Advances a click progress bar by what each batch settled."""
+
+    def __init__(self, bar):
+        self.bar = bar
+        self.shown = 0
+
+    def __call__(self, report) -> None:
+        self.bar.update(report.done - self.shown)
+        self.shown = report.done
+
+
+def _print_report(report, post, total: int) -> None:
+    if report.recovered:
+        click.echo(f"{report.recovered} messages of an interrupted run are now in doubt.")
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    line = (f"Sent {report.sent}, failed {report.failed}, in doubt {report.in_doubt}, "
+            f"pending {report.pending}")
+    if report.skipped:
+        line += f", skipped {report.skipped} (unsubscribed during the send)"
+    click.echo(line + ".")
+    if report.stopped:
+        left = max(0, total - report.done)
+        click.echo(f"error: stopped: {report.stopped}; {left} readers not attempted", err=True)
+    if not report.complete:
+        click.echo(f"See `newsletter status {post.name}`; run send again to continue "
+                   f"(--retry-failed, --resend-in-doubt).", err=True)
+
+
+def _test_send(settings, email, provider, addresses, dry_run: bool) -> None:
+    from newsletter.sending import send_test
+
+    split = [a.strip() for item in addresses for a in item.split(",") if a.strip()]
+    if dry_run:
+        click.echo(f"Dry run: would test-send to {', '.join(split)} via {provider.describe()}.")
+        return
+    click.echo(f"Test send via {provider.describe()}:")
+    failed = False
+    for address, result in send_test(settings, email, provider, split):
+        if result.status == "sent":
+            click.echo(f"  {address}: accepted ({result.message_id})")
+        else:
+            failed = True
+            click.echo(f"  {address}: rejected ({result.reason})")
+    if failed:
+        sys.exit(1)
+
+
+COMMANDS = [send]

@@ -1,7 +1,30 @@
 """Every provider adapter, by the name used in newsletter.toml (``[provider] name``)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newsletter.errors import ConfigError
+from newsletter.message import signing_secret
+from newsletter.providers.base import Provider
+from newsletter.providers.outbox import OutboxProvider
 from newsletter.providers.postmark import PostmarkProvider
 
-PROVIDERS = {
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+
+PROVIDERS: dict[str, type[Provider]] = {
+    "outbox": OutboxProvider,
     "postmark": PostmarkProvider,
 }
+
+
+def make_provider(settings: Settings) -> Provider:
+    """The adapter named by ``provider.name``; a real provider needs NEWSLETTER_SECRET."""
+    name = settings.provider.name
+    cls = PROVIDERS.get(name)
+    if cls is None:
+        raise ConfigError(f"provider {name} is not available", where="newsletter.toml",
+                          hint=f"use one of {', '.join(PROVIDERS)}")
+    signing_secret(settings)  # a ConfigError before anything is rendered or sent
+    return cls(settings)

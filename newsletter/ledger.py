@@ -1,0 +1,260 @@
+"""The send ledger: one SQLite row per (post, recipient), in ``.newsletter/ledger.db``.
+
+States and moves (DESIGN section 5)::
+
+    pending ──▶ submitting ──▶ sent       provider accepted it (provider message id kept)
+                     │    └──▶ failed     provider rejected it for good (reason kept)
+                     │    └──▶ pending    provably not sent (retries used up, auth refused)
+                     └──────▶ in_doubt    may have gone out, no answer came (timeout, crash)
+
+A batch is committed as ``submitting`` before its request goes out and its results are
+committed as soon as they come back, so a crash at any instant leaves a row that says what may
+have happened. :meth:`Ledger.recover` turns leftover ``submitting`` rows into ``in_doubt``; call
+it only while holding the site lock, or it would take a running send's batches for dead ones.
+
+Only the main thread of a send writes (SQLite connections stay in the thread that made them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+
+logger = logging.getLogger(__name__)
+
+LEDGER_FILE = "ledger.db"
+BUSY_TIMEOUT_MS = 10_000  # `status` may read while a send writes
+MAX_VARIABLES = 500  # addresses per IN (...) query, far below SQLite's limit
+
+
+class State(StrEnum):
+    """Where one message stands."""
+
+    PENDING = "pending"  # not sent yet: the next run sends it
+    SUBMITTING = "submitting"  # its batch is (or was, before a crash) on its way to the provider
+    SENT = "sent"  # the provider accepted it; provider_message_id says under which id
+    FAILED = "failed"  # the provider rejected it for good; `send --retry-failed` tries again
+    IN_DOUBT = "in_doubt"  # may have gone out; `send --resend-in-doubt` risks a duplicate
+
+
+# Rows in these states are not recipients of a normal run.
+SETTLED = (State.SENT, State.FAILED, State.IN_DOUBT, State.SUBMITTING)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One ledger row."""
+
+    post_id: str
+    address: str
+    state: State
+    attempts: int
+    reason: str | None
+    provider: str | None
+    provider_message_id: str | None
+    updated_at: str
+
+
+# -- migrations: append only; each runs once, in order, recorded in `migrations` ------------------
+
+def m001_create_deliveries(db: sqlite3.Connection) -> None:
+    db.execute("""
+        CREATE TABLE deliveries (
+            post_id TEXT NOT NULL,
+            address TEXT NOT NULL,          -- the reader's key: normalised, lower-cased
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            reason TEXT,
+            provider TEXT,
+            provider_message_id TEXT,
+            message_id TEXT,                -- our Message-ID header
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (post_id, address)
+        ) WITHOUT ROWID
+    """)
+    db.execute("CREATE INDEX deliveries_by_state ON deliveries (state, post_id)")
+
+
+def m002_create_meta(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_create_deliveries, m002_create_meta]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+class Ledger:
+    """The ledger of one site."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: no implicit transactions; atomic() issues BEGIN/COMMIT itself.
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit is on disk before the batch's request goes out, even across power loss.
+        self.db.execute("PRAGMA synchronous=FULL")
+        self._migrate()
+
+    @classmethod
+    def open(cls, settings: Settings) -> Ledger:
+        """The site's ledger, created on first use."""
+        return cls(settings.state_dir / LEDGER_FILE)
+
+    @classmethod
+    def open_existing(cls, settings: Settings) -> Ledger | None:
+        """The site's ledger, or None if nothing was ever sent (creates nothing)."""
+        path = settings.state_dir / LEDGER_FILE
+        return cls(path) if path.exists() else None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed on success, rolled back on any exception (re-raised)."""
+        if self.db.in_transaction:  # joined into the enclosing transaction
+            yield self.db
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.atomic() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+            done = {row[0] for row in db.execute("SELECT name FROM migrations")}
+            for migration in MIGRATIONS:
+                if migration.__name__ not in done:
+                    migration(db)
+                    db.execute("INSERT INTO migrations VALUES (?, ?)", (migration.__name__, _now()))
+                    logger.info("ledger migration %s applied", migration.__name__)
+
+    # -- meta ----------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """A value stored under ``key`` (None if never set)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key``."""
+        with self.atomic() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- state moves ---------------------------------------------------------------------------
+
+    def recover(self) -> int:
+        """Leftover ``submitting`` rows (a crash mid-batch) become ``in_doubt``; returns how many."""
+        with self.atomic() as db:
+            cursor = db.execute(
+                "UPDATE deliveries SET state = ?, reason = ?, updated_at = ? WHERE state = ?",
+                (State.IN_DOUBT, "the run stopped while its batch was being sent", _now(),
+                 State.SUBMITTING),
+            )
+        return cursor.rowcount
+
+    def requeue(self, post_id: str, state: State) -> int:
+        """Move ``state`` rows (failed or in_doubt) of a post back to ``pending``; returns how many."""
+        with self.atomic() as db:
+            cursor = db.execute(
+                "UPDATE deliveries SET state = ?, updated_at = ? WHERE post_id = ? AND state = ?",
+                (State.PENDING, _now(), post_id, state),
+            )
+        return cursor.rowcount
+
+    def settled(self, post_id: str, addresses: Sequence[str],
+                states: Iterable[State] = SETTLED) -> set[str]:
+        """Those of ``addresses`` that the ledger holds in one of ``states`` for this post."""
+        states = tuple(states)
+        found: set[str] = set()
+        for start in range(0, len(addresses), MAX_VARIABLES):
+            chunk = addresses[start:start + MAX_VARIABLES]
+            query = (f"SELECT address FROM deliveries WHERE post_id = ? "
+                     f"AND address IN ({','.join('?' * len(chunk))}) "
+                     f"AND state IN ({','.join('?' * len(states))})")
+            found.update(row[0] for row in self.db.execute(query, (post_id, *chunk, *states)))
+        return found
+
+    def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
+              provider: str) -> None:
+        """Mark a batch ``submitting`` and commit: call before its request goes out."""
+        now = _now()
+        with self.atomic() as db:
+            db.executemany(
+                """INSERT INTO deliveries (post_id, address, state, attempts, provider, message_id,
+                                           created_at, updated_at)
+                   VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+                   ON CONFLICT (post_id, address) DO UPDATE SET
+                       state = excluded.state, attempts = attempts + 1, reason = NULL,
+                       provider = excluded.provider, message_id = excluded.message_id,
+                       updated_at = excluded.updated_at""",
+                [(post_id, address, State.SUBMITTING, provider, message_id, now, now)
+                 for address, message_id in zip(addresses, message_ids)],
+            )
+
+    def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
+        """Commit a batch's outcomes: (address, state, provider message id, reason) each."""
+        now = _now()
+        with self.atomic() as db:
+            db.executemany(
+                """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
+                                         updated_at = ?
+                   WHERE post_id = ? AND address = ?""",
+                [(state, provider_id, reason, now, post_id, address)
+                 for address, state, provider_id, reason in outcomes],
+            )
+
+    def mark(self, post_id: str, addresses: Iterable[str], state: State, reason: str | None) -> None:
+        """Give every address of a batch the same outcome (in_doubt, or back to pending)."""
+        self.record(post_id, ((address, state, None, reason) for address in addresses))
+
+    # -- reports -------------------------------------------------------------------------------
+
+    def counts(self, post_id: str | None = None) -> dict[str, Counter]:
+        """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""
+        query = "SELECT post_id, state, COUNT(*) FROM deliveries"
+        params: tuple = ()
+        if post_id is not None:
+            query += " WHERE post_id = ?"
+            params = (post_id,)
+        result: dict[str, Counter] = {}
+        for post, state, count in self.db.execute(query + " GROUP BY post_id, state", params):
+            result.setdefault(post, Counter())[State(state)] = count
+        return result
+
+    def deliveries(self, post_id: str, states: Iterable[State]) -> list[Delivery]:
+        """The rows of a post in ``states``, by address."""
+        states = tuple(states)
+        rows = self.db.execute(
+            f"""SELECT post_id, address, state, attempts, reason, provider, provider_message_id,
+                       updated_at
+                FROM deliveries WHERE post_id = ? AND state IN ({','.join('?' * len(states))})
+                ORDER BY state, address""",
+            (post_id, *states),
+        )
+        return [Delivery(post, address, State(state), *rest) for post, address, state, *rest in rows]

@@ -1,0 +1,77 @@
+"""The default provider: one .eml file per message in the site's outbox folder, no mail account.
+
+``<site>/<provider.directory>/<last slug segment>/<address>.eml``; test sends (``send --to``) go
+to a ``test-sends/`` folder beside them. A file is never overwritten: a second message to the same
+reader becomes ``<address>.dup2.eml``, so a duplicate send is visible on disk, not hidden.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from newsletter.message import Message
+from newsletter.providers.base import Provider, Result
+
+logger = logging.getLogger(__name__)
+
+TEST_FOLDER = "test-sends"
+MAX_NAME = 200  # bytes; file names stop at 255
+
+
+def post_folder_name(post_id: str) -> str:
+    """The outbox folder of a post: the last segment of its slug."""
+    return post_id.rstrip("/").rpartition("/")[2] or "post"
+
+
+def file_stem(address: str) -> str:
+    """A file name for an address: percent-encoded, so two addresses never share one."""
+    return quote(address, safe="@.+-_")[:MAX_NAME]
+
+
+class OutboxProvider(Provider):
+    """Writes each message to an .eml file (atomically: temp file, fsync, link into place)."""
+
+    name = "outbox"
+    max_batch = 100
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.directory = settings.root / settings.provider.directory
+
+    def describe(self) -> str:
+        return f"outbox (writes .eml files under {self.settings.provider.directory}/, sends no mail)"
+
+    def folder(self, post_id: str, test: bool = False) -> Path:
+        """Where the messages of ``post_id`` are written."""
+        folder = self.directory / post_folder_name(post_id)
+        return folder / TEST_FOLDER if test else folder
+
+    def send_batch(self, messages: list[Message]) -> list[Result]:
+        return [Result.sent(self._write(message)) for message in messages]
+
+    def _write(self, message: Message) -> str:
+        folder = self.folder(message.post_id, message.test)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = file_stem(message.to_address)
+        temp = folder / f".{stem}.{os.getpid()}.tmp"
+        with open(temp, "wb") as handle:
+            handle.write(message.as_bytes())
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            # link, not replace: it fails if the name is taken instead of overwriting a message
+            # a reader already got.
+            copy = 1
+            while True:
+                target = folder / (f"{stem}.eml" if copy == 1 else f"{stem}.dup{copy}.eml")
+                try:
+                    os.link(temp, target)
+                    break
+                except FileExistsError:
+                    copy += 1
+        finally:
+            temp.unlink()
+        return str(target.relative_to(self.settings.root))

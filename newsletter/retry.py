@@ -1,0 +1,85 @@
+"""Retries of transient provider failures (backoff with jitter, Retry-After) and the rate limit.
+
+Both run inside the worker threads that call the provider, so one batch waiting out a 429 does
+not hold up the ledger writer or the other batches in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from newsletter.errors import TransientError
+
+if TYPE_CHECKING:
+    from newsletter.message import Message
+    from newsletter.providers.base import Provider, Result
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently a batch is retried after a TransientError."""
+
+    attempts: int = 5  # calls per batch in all, the first one included
+    base_delay: float = 1.0  # seconds before the first retry; doubles each time
+    max_delay: float = 60.0  # cap of one backoff step
+    max_retry_after: float = 300.0  # a longer Retry-After leaves the batch for the next run
+
+    def delay(self, retry: int, retry_after: float | None) -> float | None:
+        """Seconds to wait before retry number ``retry`` (1, 2, ...), or None to give up."""
+        if retry >= self.attempts:
+            return None
+        if retry_after is not None and retry_after > self.max_retry_after:
+            return None
+        step = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        jittered = step / 2 + random.uniform(0, step / 2)  # "equal jitter": spreads retries out
+        return max(jittered, retry_after or 0.0)
+
+
+class RateLimiter:
+    """At most ``per_second`` messages per second across every thread (None: no limit)."""
+
+    def __init__(self, per_second: float | None, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic):
+        self.per_second = per_second
+        self.sleep = sleep
+        self.clock = clock
+        self._next_free = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self, count: int) -> None:
+        """Block until ``count`` more messages may go out."""
+        if not self.per_second:
+            return
+        with self._lock:
+            now = self.clock()
+            start = max(now, self._next_free)
+            self._next_free = start + count / self.per_second
+        if start > now:
+            self.sleep(start - now)
+
+
+def send_with_retries(provider: Provider, messages: list[Message], policy: RetryPolicy,
+                      limiter: RateLimiter, sleep: Callable[[float], None]) -> list[Result]:
+    """``provider.send_batch(messages)``, retried on TransientError while the policy allows.
+
+    Raises the last TransientError when retries run out; InDoubtError and AuthError at once.
+    """
+    retry = 0
+    while True:
+        limiter.wait(len(messages))
+        try:
+            return provider.send_batch(messages)
+        except TransientError as error:
+            retry += 1
+            delay = policy.delay(retry, error.retry_after)
+            if delay is None:
+                raise
+            logger.info("%s: %s; retry %d in %.1f s", provider.name, error, retry, delay)
+            sleep(delay)

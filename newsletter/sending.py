@@ -1,0 +1,237 @@
+"""Campaigns: send one rendered post to every active reader exactly once.
+
+Recipients are the active subscribers minus those the ledger holds as sent, failed, in doubt (or
+submitting). They are streamed from the subscriber files and built into messages one batch at a
+time, so memory stays flat however long the list is.
+
+Threads: up to ``provider.concurrency`` batches are in flight in a thread pool (the provider
+call, its retries and the rate limit run there); the main thread alone builds batches and writes
+the ledger. Ordering that makes a crash safe: a batch is committed as ``submitting`` *before* it
+is handed to a worker, and its results are committed as soon as the worker returns.
+
+Call :func:`send_post` while holding :func:`newsletter.schedule.site_lock`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from newsletter.errors import AuthError, InDoubtError, InputError, TransientError
+from newsletter.ledger import SETTLED, Ledger, State
+from newsletter.message import Message, MessageFactory, signing_secret
+from newsletter.retry import RateLimiter, RetryPolicy, send_with_retries
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.content import Post
+    from newsletter.providers.base import Provider, Result
+    from newsletter.render import Email
+    from newsletter.subscribers import Subscriber, SubscriberStore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SendReport:
+    """What one run did; handed to the progress callback after every batch."""
+
+    post_id: str
+    sent: int = 0
+    failed: int = 0
+    in_doubt: int = 0
+    pending: int = 0  # left for the next run: retries used up, or the run stopped
+    skipped: int = 0  # unsubscribed while the send ran
+    recovered: int = 0  # `submitting` rows of an interrupted run, now in doubt
+    problems: list[str] = field(default_factory=list)  # one line per batch that did not go out
+    stopped: str | None = None  # why the run stopped early (an authentication error)
+
+    @property
+    def done(self) -> int:
+        """Recipients this run has dealt with, one way or another."""
+        return self.sent + self.failed + self.in_doubt + self.pending + self.skipped
+
+    @property
+    def complete(self) -> bool:
+        """True when every recipient of this run was sent to."""
+        return not (self.failed or self.in_doubt or self.pending or self.stopped)
+
+
+def settled_states(retry_failed: bool = False, resend_in_doubt: bool = False) -> tuple[State, ...]:
+    """Ledger states whose readers a run skips, given the --retry-failed/--resend-in-doubt flags."""
+    skipped = {State.FAILED} if retry_failed else set()
+    if resend_in_doubt:
+        skipped.add(State.IN_DOUBT)
+    return tuple(state for state in SETTLED if state not in skipped)
+
+
+def batch_size(settings: Settings, provider: Provider) -> int:
+    """Messages per provider call: the provider's maximum, or less if batch_size says so."""
+    return min(provider.max_batch, settings.provider.batch_size or provider.max_batch)
+
+
+def recipient_batches(store: SubscriberStore, ledger: Ledger | None, post_id: str, size: int,
+                      states: Iterable[State] = SETTLED) -> Iterator[list[Subscriber]]:
+    """Active readers the ledger does not hold in ``states``, ``size`` at a time (streamed)."""
+    states = tuple(states)
+    batch: list[Subscriber] = []
+    readers = store.active()
+    while chunk := list(islice(readers, size)):
+        done = ledger.settled(post_id, [s.key for s in chunk], states) if ledger else set()
+        batch.extend(s for s in chunk if s.key not in done)
+        while len(batch) >= size:
+            yield batch[:size]
+            batch = batch[size:]
+    if batch:
+        yield batch
+
+
+def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str,
+                     states: Iterable[State] = SETTLED) -> int:
+    """How many readers a run would send to now."""
+    return sum(len(batch) for batch in recipient_batches(store, ledger, post_id, 500, states))
+
+
+def check_sendable(post: Post, now: dt.datetime, *, test: bool = False) -> None:
+    """Refuse drafts, scheduled posts, pages and opted-out posts (tests may send drafts)."""
+    from newsletter.content import PostStatus, classify
+
+    status = classify(post, now)
+    refusals = {
+        PostStatus.DRAFT: ("is a draft", "set draft: false to publish it, or test it with --to EMAIL"),
+        PostStatus.SCHEDULED: (f"is scheduled for {post.date:%Y-%m-%d %H:%M %Z}",
+                               "wait for its date, or test it with --to EMAIL"),
+        PostStatus.PAGE: (f"is a page (template: {post.template}), not a newsletter", None),
+        PostStatus.OPTED_OUT: ("says newsletter: false", "remove that line to email it"),
+    }
+    if status in refusals and not (test and status in (PostStatus.DRAFT, PostStatus.SCHEDULED)):
+        reason, hint = refusals[status]
+        raise InputError(f"{post.id} {reason}: not sent", where=post.path.name, hint=hint)
+
+
+def send_post(settings: Settings, email: Email, provider: Provider, *, store: SubscriberStore,
+              ledger: Ledger, retry_failed: bool = False, resend_in_doubt: bool = False,
+              on_progress: Callable[[SendReport], None] | None = None,
+              retry: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
+              ) -> SendReport:
+    """Send ``email`` to every reader who does not have it yet; the ledger records each one."""
+    campaign = Campaign(settings, email, provider, store, ledger, retry, sleep)
+    return campaign.run(retry_failed, resend_in_doubt, on_progress or (lambda report: None))
+
+
+class Campaign:
+    """One run of one post: the writer loop over batches in flight."""
+
+    def __init__(self, settings: Settings, email: Email, provider: Provider,
+                 store: SubscriberStore, ledger: Ledger, retry: RetryPolicy,
+                 sleep: Callable[[float], None]):
+        self.settings = settings
+        self.email = email
+        self.provider = provider
+        self.store = store
+        self.ledger = ledger
+        self.retry = retry
+        self.sleep = sleep
+        self.factory = MessageFactory(settings, email, signing_secret(settings))
+        self.limiter = RateLimiter(settings.provider.rate_limit, sleep)
+        self.report = SendReport(email.post_id)
+
+    def run(self, retry_failed: bool, resend_in_doubt: bool,
+            on_progress: Callable[[SendReport], None]) -> SendReport:
+        post_id, report = self.email.post_id, self.report
+        report.recovered = self.ledger.recover()
+        if retry_failed:
+            self.ledger.requeue(post_id, State.FAILED)
+        if resend_in_doubt:
+            self.ledger.requeue(post_id, State.IN_DOUBT)
+        concurrency = self.settings.provider.concurrency
+        size = batch_size(self.settings, self.provider)
+        in_flight: dict[Future, list[Message]] = {}
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool:
+            for readers in recipient_batches(self.store, self.ledger, post_id, size):
+                # Re-read suppression now: someone may have unsubscribed since the send began.
+                active = [r for r in readers if self.store.is_active(r.address)]
+                report.skipped += len(readers) - len(active)
+                if active:
+                    messages = [self.factory.build(r.address, r.name) for r in active]
+                    # Committed before the request can go out: the heart of crash safety.
+                    self.ledger.claim(post_id, [m.to_address.lower() for m in messages],
+                                      [m.message_id for m in messages], self.provider.name)
+                    future = pool.submit(send_with_retries, self.provider, messages,
+                                         self.retry, self.limiter, self.sleep)
+                    in_flight[future] = messages
+                while len(in_flight) >= concurrency:
+                    self._settle(in_flight, on_progress)
+                if report.stopped:
+                    break
+            while in_flight:
+                self._settle(in_flight, on_progress)
+        return report
+
+    def _settle(self, in_flight: dict[Future, list[Message]],
+                on_progress: Callable[[SendReport], None]) -> None:
+        """Wait for at least one batch and commit what happened to it."""
+        finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in finished:
+            self._record(in_flight.pop(future), future)
+        on_progress(self.report)
+
+    def _record(self, messages: list[Message], future: Future) -> None:
+        post_id, report = self.email.post_id, self.report
+        keys = [m.to_address.lower() for m in messages]
+        try:
+            results = future.result()
+        except TransientError as error:
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {error}")
+            report.pending += len(keys)
+            report.problems.append(f"{len(keys)} messages left for the next run: {error}")
+            return
+        except InDoubtError as error:
+            self.ledger.mark(post_id, keys, State.IN_DOUBT, str(error))
+            report.in_doubt += len(keys)
+            report.problems.append(f"{len(keys)} messages in doubt: {error}")
+            return
+        except AuthError as error:
+            # A refused credential provably sent nothing: these readers stay pending.
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {error}")
+            report.pending += len(keys)
+            report.stopped = str(error)
+            return
+        if len(results) != len(messages):  # an adapter bug; nobody can tell what went out
+            reason = f"{self.provider.name} answered {len(results)} results for {len(messages)} messages"
+            self.ledger.mark(post_id, keys, State.IN_DOUBT, reason)
+            report.in_doubt += len(keys)
+            report.problems.append(reason)
+            return
+        outcomes = [_outcome(key, result) for key, result in zip(keys, results)]
+        self.ledger.record(post_id, outcomes)
+        for _, state, _, _ in outcomes:
+            if state is State.SENT:
+                report.sent += 1
+            else:
+                report.failed += 1
+
+
+def _outcome(key: str, result: Result) -> tuple[str, State, str | None, str | None]:
+    if result.status == "sent":
+        return key, State.SENT, result.message_id, None
+    return key, State.FAILED, None, result.reason
+
+
+def send_test(settings: Settings, email: Email, provider: Provider,
+              addresses: Iterable[str]) -> list[tuple[str, Result]]:
+    """Send a ``[TEST]`` copy to ``addresses`` only; nothing is written to the ledger."""
+    from newsletter.subscribers import normalise_address
+
+    factory = MessageFactory(settings, email, signing_secret(settings), test=True)
+    messages = [factory.build(normalise_address(address)) for address in addresses]
+    answers: list[tuple[str, Result]] = []
+    for start in range(0, len(messages), provider.max_batch):
+        batch = messages[start:start + provider.max_batch]
+        answers.extend(zip((m.to_address for m in batch), provider.send_batch(batch)))
+    return answers
