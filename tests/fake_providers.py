@@ -639,7 +639,8 @@ class StandInEmail:
     subject: str = "What matters — a test"
     preheader: str = "A preheader"
     html: str = ('<html><body><p>Hello {email}, a line that stays the same.</p>\n'
-                 '<p><a href="{unsubscribe_url}">Unsubscribe</a></p>\n</body></html>\n')
+                 + "<p>" + "Words every reader shares. " * 150 + "</p>\n"
+                 + '<p><a href="{unsubscribe_url}">Unsubscribe</a></p>\n</body></html>\n')
     text: str = "Hello {email}.\n\nUnsubscribe: {unsubscribe_url}\n"
     warnings: tuple[str, ...] = ()
 

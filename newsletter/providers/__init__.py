@@ -9,6 +9,7 @@ from newsletter.message import signing_secret
 from newsletter.providers.base import Provider
 from newsletter.providers.outbox import OutboxProvider
 from newsletter.providers.postmark import PostmarkProvider
+from newsletter.providers.sendgrid import SendGridProvider
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 PROVIDERS: dict[str, type[Provider]] = {
     "outbox": OutboxProvider,
     "postmark": PostmarkProvider,
+    "sendgrid": SendGridProvider,
 }
 
 

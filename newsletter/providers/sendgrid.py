@@ -1,0 +1,102 @@
+"""SendGrid v3 ``POST /v3/mail/send``: one personalization per reader (providers.md section 3).
+
+The post's HTML and text go in the request once, with placeholders that SendGrid's legacy
+``substitutions`` fill per personalization, so each reader costs only their address, their
+headers and their values, not a copy of the body.
+"""
+
+from __future__ import annotations
+
+import time
+from email.utils import parseaddr
+from typing import TYPE_CHECKING
+
+import requests
+
+from newsletter.providers.base import Result
+from newsletter.providers.http import (
+    HttpProvider, HttpRequest, extra_headers, json_body, recipient_values, shared_parts,
+)
+
+if TYPE_CHECKING:
+    from newsletter.message import Message
+
+
+def _token(name: str) -> str:
+    # Substitution tags are plain strings replaced in subject, reply-to and content.
+    return f"-nl-{name}-"
+
+
+class SendGridProvider(HttpProvider):
+    """SendGrid's mail/send with personalizations; sandbox mode for ``test_mode``."""
+
+    name = "sendgrid"
+    max_batch = 1000  # personalizations (and recipients) per request
+    default_api_url = "https://api.sendgrid.com"  # EU subusers: https://api.eu.sendgrid.com
+    secret_name = "SENDGRID_API_KEY"
+
+    def details(self) -> list[str]:
+        return ["sandbox mode: nothing delivered"] if self.settings.provider.test_mode else []
+
+    def build_request(self, messages: list[Message]) -> HttpRequest:
+        first, settings = messages[0], self.settings
+        html, text = shared_parts(first, _token)
+        # Headers equal for the whole batch are sent once; the rest per personalization.
+        common = {name: value for name, value in extra_headers(first).items()
+                  if all(m.headers.get(name) == value for m in messages)}
+        payload = {
+            "personalizations": [self._personalization(m, common, first.subject)
+                                 for m in messages],
+            "from": _address(first.headers["From"]),
+            "subject": first.subject,
+            "content": [{"type": "text/plain", "value": text},  # text/plain must come first
+                        {"type": "text/html", "value": html}],
+            "headers": common,
+            "categories": [first.post_id[:255]],
+            "custom_args": {"post": first.post_id},
+            "tracking_settings": {
+                "click_tracking": {"enable": settings.provider.track_links},
+                "open_tracking": {"enable": settings.provider.track_opens},
+                # Our own List-Unsubscribe and footer link handle unsubscribes.
+                "subscription_tracking": {"enable": False},
+            },
+        }
+        if "Reply-To" in first.headers:
+            payload["reply_to"] = _address(first.headers["Reply-To"])
+        if settings.provider.test_mode:
+            # Validated and answered 200, never delivered (providers.md 3.4).
+            payload["mail_settings"] = {"sandbox_mode": {"enable": True}}
+        return HttpRequest("/v3/mail/send", body=json_body(payload),
+                           headers={"Authorization": f"Bearer {self.api_key}"})
+
+    def _personalization(self, message: Message, common: dict[str, str], subject: str) -> dict:
+        own = {k: v for k, v in extra_headers(message).items() if k not in common}
+        personalization = {
+            "to": [_address(message.headers["To"])],
+            "substitutions": {_token(k): v for k, v in recipient_values(message).items()},
+        }
+        if own:
+            personalization["headers"] = own
+        if message.subject != subject:
+            personalization["subject"] = message.subject
+        return personalization
+
+    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+        # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request.
+        message_id = response.headers.get("X-Message-Id")
+        return [Result.sent(message_id) for _ in messages]
+
+    def retry_after(self, response: requests.Response) -> float | None:
+        # 429 carries X-RateLimit-Reset (a unix time), not Retry-After (providers.md 3.4).
+        reset = response.headers.get("X-RateLimit-Reset")
+        try:
+            return max(0.0, float(reset) - time.time())
+        except (TypeError, ValueError):
+            return super().retry_after(response)
+
+
+def _address(header: str) -> dict[str, str]:
+    """``Name <address>`` as SendGrid's {email, name}; names may not hold ``;`` or ``,``."""
+    name, address = parseaddr(header)
+    name = name.replace(";", " ").replace(",", " ").strip()
+    return {"email": address, "name": name} if name else {"email": address}

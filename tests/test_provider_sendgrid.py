@@ -1,0 +1,96 @@
+"""SendGrid adapter against a fake /v3/mail/send validated with SendGrid's OpenAPI spec."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fake_providers import KEYS, fail, fake_provider, make_messages  # noqa: F401
+
+from newsletter.errors import AuthError, TransientError
+from newsletter.providers.base import Result
+
+ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
+
+
+def test_each_reader_gets_their_own_link_from_one_shared_body(fake_provider):
+    sendgrid, server = fake_provider("sendgrid")
+    messages = make_messages(sendgrid.settings, ADDRESSES)
+
+    results = sendgrid.send_batch(messages)
+
+    message_id = server.requests[0].payload and results[0].message_id
+    assert results == [Result.sent(message_id)] * 3 and message_id
+    assert server.invalid == []
+    assert server.requests[0].headers["authorization"] == f"Bearer {KEYS['sendgrid']}"
+    body = server.last_json()
+    assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
+    assert body["custom_args"] == {"post": "/posts/what-matters"}
+    assert body["categories"] == ["/posts/what-matters"]
+    assert body["headers"] == {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    assert "mail_settings" not in body
+    for message in messages:
+        received = server.delivery(message.to_address)
+        assert (received.html, received.text) == (message.html, message.text)
+        assert received.headers["List-Unsubscribe"] == message.headers["List-Unsubscribe"]
+
+
+def test_the_body_is_sent_once_per_request_not_once_per_reader(fake_provider):
+    sendgrid, server = fake_provider("sendgrid")
+    messages = make_messages(sendgrid.settings, [f"r{i}@example.com" for i in range(100)])
+
+    sendgrid.send_batch(messages)
+
+    request = server.requests[0]
+    assert request.body.count(b"a line that stays the same") == 1
+    assert len(request.body) < 100 * len(messages[0].html.encode())
+
+
+def test_test_mode_is_sandbox_mode(fake_provider):
+    sendgrid, server = fake_provider("sendgrid", test_mode=True)
+
+    results = sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES[:1]))
+
+    assert server.last_json()["mail_settings"] == {"sandbox_mode": {"enable": True}}
+    assert results[0].status == "sent"
+    assert "sandbox mode" in sendgrid.describe()
+
+
+def test_a_400_rejects_the_whole_batch_with_sendgrids_reason(fake_provider):
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(fail(400))
+
+    results = sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+    assert results == [Result.rejected("sendgrid answered 400: fake failure 400")] * 3
+
+
+def test_429_waits_until_the_rate_limit_resets(fake_provider):
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(fail(429, retry_after=30))
+
+    with pytest.raises(TransientError) as caught:
+        sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+    assert 25 < caught.value.retry_after <= 30
+
+
+def test_403_stops_the_run(fake_provider):
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(fail(403))
+
+    with pytest.raises(AuthError, match="SENDGRID_API_KEY"):
+        sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+
+def test_names_with_commas_are_cleaned_for_sendgrid(fake_provider):
+    sendgrid, server = fake_provider("sendgrid")
+    from newsletter.message import MessageFactory
+    from fake_providers import StandInEmail
+
+    factory = MessageFactory(sendgrid.settings, StandInEmail(), "test-secret")
+    sendgrid.send_batch([factory.build("ann@example.com", "Doe, Ann; PhD")])
+
+    assert server.invalid == []
+    to = server.last_json()["personalizations"][0]["to"][0]
+    assert to == {"email": "ann@example.com", "name": "Doe  Ann  PhD"}
+    assert json.dumps(server.last_json()).count("Doe") == 1
