@@ -1,0 +1,240 @@
+"""The one-click unsubscribe endpoint, over real HTTP (waitress on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from urllib.parse import quote, urljoin, urlsplit
+
+import pytest
+import requests
+from web_server import SECRET, serving, statuses, subscriber_csv
+
+from newsletter.config import load_settings
+from newsletter.message import make_token
+from newsletter.web import NewsletterApp
+
+READER = "ann@example.com"
+OTHER = "bob+news@example.org"
+ONE_CLICK = {"List-Unsubscribe": "One-Click"}
+
+
+@pytest.fixture
+def endpoint(site):
+    """(base URL, site) with two active readers, served from the site's settings."""
+    subscriber_csv(site, READER, OTHER)
+    app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
+    with serving(app) as base:
+        yield base, site
+
+
+def link(base: str, address: str, token: str | None = None) -> str:
+    """The unsubscribe URL the newsletter carries, pointed at the test server."""
+    token = make_token(SECRET, address) if token is None else token
+    return f"{base}/unsubscribe?email={quote(address, safe='')}&token={token}"
+
+
+def test_one_click_post_unsubscribes_at_once_without_cookies(endpoint):
+    base, site = endpoint
+
+    answer = requests.post(link(base, OTHER), data=ONE_CLICK, allow_redirects=False)
+
+    assert answer.status_code == 200
+    assert "Set-Cookie" not in answer.headers
+    assert "unsubscribed" in answer.text
+    assert statuses(site) == {READER: "active", OTHER: "unsubscribed"}
+
+
+def test_one_click_post_as_multipart_form_data(endpoint):
+    base, site = endpoint
+    # RFC 8058 section 3.1: the body SHOULD be multipart/form-data.
+    answer = requests.post(link(base, READER), files={"List-Unsubscribe": (None, "One-Click")})
+
+    assert answer.status_code == 200
+    assert statuses(site)[READER] == "unsubscribed"
+
+
+class _Forms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"method": attrs.get("method", "get"), "action": attrs.get("action"),
+                               "fields": {}})
+        elif tag == "input" and self.forms and attrs.get("name"):
+            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value", "")
+
+
+def test_get_shows_a_button_and_changes_nothing_until_it_is_pressed(endpoint):
+    base, site = endpoint
+    url = link(base, READER)
+
+    page = requests.get(url)
+    assert page.status_code == 200
+    assert statuses(site)[READER] == "active"  # a link scanner's GET unsubscribes no one
+    parser = _Forms()
+    parser.feed(page.text)
+    [form] = parser.forms
+    assert form["method"].lower() == "post"
+
+    # Submit the form as a browser does: no action attribute means "this same URL".
+    pressed = requests.post(urljoin(url, form["action"] or url), data=form["fields"])
+
+    assert pressed.status_code == 200
+    assert statuses(site)[READER] == "unsubscribed"
+    assert "You are unsubscribed" in requests.get(url).text
+
+
+def test_a_forged_token_changes_nothing(endpoint):
+    base, site = endpoint
+    forged = make_token("not-our-secret", READER)
+
+    for method in (requests.get, requests.post):
+        answer = method(link(base, READER, forged), data=ONE_CLICK)
+        assert answer.status_code == 403
+        assert "not valid" in answer.text
+    assert statuses(site)[READER] == "active"
+
+
+def test_a_token_for_another_address_changes_nothing(endpoint):
+    base, site = endpoint
+    url = link(base, READER, make_token(SECRET, OTHER))
+
+    answer = requests.post(url, data=ONE_CLICK)
+
+    assert answer.status_code == 403
+    assert statuses(site) == {READER: "active", OTHER: "active"}
+
+
+def test_a_link_without_its_token_is_a_bad_request(endpoint):
+    base, site = endpoint
+
+    answer = requests.post(f"{base}/unsubscribe?email={READER}", data=ONE_CLICK)
+
+    assert answer.status_code == 400
+    assert statuses(site)[READER] == "active"
+
+
+def test_replaying_an_unsubscribe_is_harmless(endpoint):
+    base, site = endpoint
+    before = None
+    for _ in range(3):
+        answer = requests.post(link(base, READER), data=ONE_CLICK)
+        assert answer.status_code == 200
+        text = (site / "subscribers" / "subscribers.csv").read_text()
+        assert before in (None, text)  # the file is written once, then left alone
+        before = text
+    assert statuses(site) == {READER: "unsubscribed", OTHER: "active"}
+    assert text.count(READER) == 1
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_not_allowed(endpoint, method):
+    base, site = endpoint
+
+    answer = requests.request(method, link(base, READER), data=ONE_CLICK)
+
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == "GET, HEAD, POST"
+    assert statuses(site)[READER] == "active"
+
+
+def test_a_huge_body_is_refused(endpoint):
+    base, site = endpoint
+    body = b"List-Unsubscribe=One-Click&padding=" + b"x" * (1024 * 1024)
+
+    answer = requests.post(link(base, READER), data=body,
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    assert answer.status_code == 413
+    assert statuses(site)[READER] == "active"
+
+
+@pytest.mark.parametrize("content_type, body, status", [
+    ("application/x-www-form-urlencoded", b"\xff\xfe\x00garbage", 400),
+    ("application/x-www-form-urlencoded", b"List-Unsubscribe", 400),
+    ("application/x-www-form-urlencoded", b"", 400),
+    ("application/x-www-form-urlencoded", b"List-Unsubscribe=Two-Clicks", 400),
+    ("multipart/form-data", b"--x\r\nnot a part\r\n", 400),
+    ("multipart/form-data; boundary=x", b"no boundary in here at all", 400),
+    ("application/json", b'{"List-Unsubscribe": "One-Click"}', 415),
+])
+def test_a_malformed_body_is_a_client_error_not_a_crash(endpoint, content_type, body, status):
+    base, site = endpoint
+
+    answer = requests.post(link(base, READER), data=body, headers={"Content-Type": content_type})
+
+    assert answer.status_code == status
+    assert statuses(site)[READER] == "active"
+    # and the server still answers
+    assert requests.get(link(base, READER)).status_code == 200
+
+
+def test_unknown_paths_are_not_found(endpoint):
+    base, _ = endpoint
+
+    assert requests.get(f"{base}/").status_code == 404
+    assert requests.post(f"{base}/webhooks/nosuchprovider", data=b"{}").status_code == 404
+
+
+def test_the_path_comes_from_the_configured_unsubscribe_url(site):
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace(
+        "https://blog.example.com/unsubscribe?email={email}&token={token}",
+        "https://news.example.com/letters/{token}/stop?who={email}"))
+    subscriber_csv(site, READER)
+    app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
+    with serving(app) as base:
+        token = make_token(SECRET, READER)
+        assert requests.post(f"{base}/unsubscribe?email={READER}&token={token}",
+                             data=ONE_CLICK).status_code == 404
+        answer = requests.post(f"{base}/letters/{token}/stop?who={READER}", data=ONE_CLICK)
+    assert answer.status_code == 200
+    assert statuses(site)[READER] == "unsubscribed"
+
+
+def test_the_link_in_a_real_message_works(endpoint):
+    """The URL the sender builds (MessageFactory) is the URL the endpoint accepts."""
+    base, site = endpoint
+    from fake_providers import make_messages
+
+    settings = load_settings(site, {"NEWSLETTER_SECRET": SECRET})
+    [message] = make_messages(settings, [OTHER])
+    header_url = re.search(r"<(https://[^>]+)>", message.headers["List-Unsubscribe"]).group(1)
+    parts = urlsplit(header_url)
+
+    answer = requests.post(f"{base}{parts.path}?{parts.query}", data=ONE_CLICK)
+
+    assert answer.status_code == 200
+    assert statuses(site)[OTHER] == "unsubscribed"
+
+
+def test_newsletter_serve_answers_one_click_posts(site):
+    subscriber_csv(site, READER)
+    env = {"NEWSLETTER_SECRET": SECRET, "PATH": "/usr/bin:/bin"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "newsletter", "--site", str(site), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = server.stdout.readline()
+        base = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
+        answer = requests.post(link(base, READER), data=ONE_CLICK, timeout=10)
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert answer.status_code == 200
+    assert statuses(site)[READER] == "unsubscribed"
+
+
+def test_serve_without_the_secret_says_what_to_set(site):
+    from conftest import invoke
+
+    result = invoke(site, "serve", "--port", "0")
+
+    assert result.exit_code == 2
+    assert "NEWSLETTER_SECRET is not set" in result.output
