@@ -1,0 +1,72 @@
+"""`newsletter subscribers ...` as a writer uses it."""
+
+from __future__ import annotations
+
+from tests.conftest import invoke, run_cli
+
+
+def test_example_list_counts_by_status(site):
+    result = invoke(site, "subscribers", "count")
+    assert result.exit_code == 0
+    assert "unsubscribed        1" in result.output
+    assert "total               5" in result.output
+
+
+def test_add_list_remove_round_trip(site):
+    assert invoke(site, "subscribers", "add", "New@Example.COM", "--name", "New",
+                  "--tag", "a", "--tag", "b").output == "added New@example.com\n"
+    assert "New@example.com\tNew\tactive\ta,b" in invoke(site, "subscribers", "list").output
+    assert invoke(site, "subscribers", "remove", "new@example.com").output == \
+        "unsubscribed new@example.com\n"
+    listed = invoke(site, "subscribers", "list", "--status", "active").output
+    assert "New@example.com" not in listed
+    rows = (site / "subscribers" / "subscribers.csv").read_text().splitlines()
+    assert len(rows) == 7 and ",unsubscribed," in rows[-1]
+
+
+def test_add_refuses_to_resubscribe_without_the_flag(site):
+    result = invoke(site, "subscribers", "add", "alan@example.com")
+    assert result.exit_code == 2
+    assert result.output == ("error: subscribers/subscribers.csv:4: alan@example.com is "
+                             "unsubscribed; pass --resubscribe only if they asked to come back\n")
+    result = invoke(site, "subscribers", "add", "alan@example.com", "--resubscribe")
+    assert result.output == "added alan@example.com\n"
+
+
+def test_bad_address_and_unknown_reader_are_one_line_errors(site):
+    result = invoke(site, "subscribers", "add", "nobody@")
+    assert result.exit_code == 2
+    assert result.output.startswith("error: 'nobody@' is not a valid address")
+    result = invoke(site, "subscribers", "remove", "who@example.com")
+    assert result.exit_code == 2
+    assert result.output == ("error: who@example.com is not on the list; check the spelling "
+                             "with `newsletter subscribers list`\n")
+
+
+def test_import_prints_counts_and_problems(site, tmp_path):
+    incoming = tmp_path / "more.csv"
+    incoming.write_text("email,name\nalan@example.com,Alan\nnew@example.org,New\nbroken,\n")
+    result = invoke(site, "subscribers", "import", str(incoming))
+    assert result.exit_code == 0
+    assert "added 1, updated 0, unchanged 0, skipped 1, invalid 1" in result.output
+    assert f"skipped {incoming}:4: 'broken' is not a valid address" in result.output
+
+
+def test_export_to_stdout_and_to_a_file(site, tmp_path):
+    result = invoke(site, "subscribers", "export", "--status", "unsubscribed")
+    assert result.output.splitlines() == [
+        "email,name,status,tags,subscribed_at",
+        "alan@example.com,Alan Turing,unsubscribed,founding,2026-02-01T08:15:00+00:00"]
+    out = tmp_path / "all.csv"
+    invoke(site, "subscribers", "export", "--out", str(out))
+    assert len(out.read_text().splitlines()) == 6
+
+
+def test_check_lists_every_problem_and_exits_2(site):
+    assert invoke(site, "subscribers", "check").exit_code == 0
+    (site / "subscribers" / "extra.csv").write_text("email;name\r\nfine@example.com;Fine\r\n"
+                                                    "oops@@example.com;Oops\r\n")
+    result = run_cli(site, "subscribers", "check")
+    assert result.returncode == 2
+    assert result.stdout.startswith("subscribers/extra.csv:3: 'oops@@example.com' is not a valid")
+    assert "Traceback" not in result.stderr
