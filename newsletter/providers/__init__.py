@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from newsletter.errors import ConfigError
 from newsletter.message import signing_secret
 from newsletter.providers.base import Provider
+from newsletter.providers.mailgun import MailgunProvider
 from newsletter.providers.outbox import OutboxProvider
 from newsletter.providers.postmark import PostmarkProvider
 from newsletter.providers.sendgrid import SendGridProvider
@@ -18,6 +19,7 @@ PROVIDERS: dict[str, type[Provider]] = {
     "outbox": OutboxProvider,
     "postmark": PostmarkProvider,
     "sendgrid": SendGridProvider,
+    "mailgun": MailgunProvider,
 }
 
 

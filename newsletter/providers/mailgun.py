@@ -1,0 +1,115 @@
+"""Mailgun ``POST /v3/{domain}/messages``: one call, many readers (providers.md section 4).
+
+The batch is one message with up to 1000 ``to`` addresses and ``recipient-variables``:
+Mailgun sends each reader a separate copy, replacing ``%recipient.x%`` with that reader's
+values, so the HTML and text go in the request once. Without ``recipient-variables`` every
+reader would see the whole To list (providers.md 4.3), so it is always sent.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import requests
+
+from newsletter.errors import AuthError, ConfigError
+from newsletter.providers.base import Result
+from newsletter.providers.http import (
+    HttpProvider, HttpRequest, extra_headers, parse_retry_after, recipient_values, shared_parts,
+)
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.message import Message
+
+TAG_LIMIT = 128  # characters in an o:tag (Mailgun tags are short ASCII labels)
+
+
+def _variable(name: str) -> str:
+    return f"%recipient.{name}%"
+
+
+class MailgunProvider(HttpProvider):
+    """Mailgun's messages API with recipient-variables; EU domains via ``api_url``."""
+
+    name = "mailgun"
+    max_batch = 1000  # recipients per call ("Too many recipients" beyond)
+    default_api_url = "https://api.mailgun.net"  # EU domains: https://api.eu.mailgun.net
+    secret_name = "MAILGUN_API_KEY"
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        if not settings.provider.domain:
+            raise ConfigError("provider.domain is not set", where="newsletter.toml",
+                              hint="add domain = \"mg.example.com\" (your Mailgun sending domain) "
+                                   "under [provider]")
+        self.domain = settings.provider.domain
+
+    def details(self) -> list[str]:
+        details = [f"domain {self.domain}"]
+        if ".eu." in self.api_url:
+            details.append("EU region")
+        if self.settings.provider.test_mode:
+            details.append("test mode: accepted, not delivered (still billed)")
+        return details
+
+    def build_request(self, messages: list[Message]) -> HttpRequest:
+        first, provider = messages[0], self.settings.provider
+        html, text = shared_parts(first, _variable)
+        fields = [("from", first.headers["From"]), ("subject", first.subject)]
+        fields += [("to", m.headers["To"]) for m in messages]
+        fields += [("html", html), ("text", text)]
+        if "Reply-To" in first.headers:
+            fields.append(("h:Reply-To", first.headers["Reply-To"]))
+        # A header equal for the whole batch is sent as is; one that differs per reader is a
+        # %recipient.h:Name% variable, as django-anymail's merge_headers does.
+        variables = {m.to_address: recipient_values(m) for m in messages}
+        for name, value in extra_headers(first).items():
+            if all(m.headers.get(name) == value for m in messages):
+                fields.append((f"h:{name}", value))
+            else:
+                fields.append((f"h:{name}", _variable(f"h:{name}")))
+                for m in messages:
+                    variables[m.to_address][f"h:{name}"] = m.headers[name]
+        fields += [
+            ("recipient-variables", json.dumps(variables, separators=(",", ":"))),
+            ("o:tag", first.post_id[:TAG_LIMIT]),
+            ("v:post", first.post_id),
+            ("o:tracking-clicks", "yes" if provider.track_links else "no"),
+            ("o:tracking-opens", "yes" if provider.track_opens else "no"),
+        ]
+        if provider.test_mode:
+            fields.append(("o:testmode", "yes"))
+        return HttpRequest(f"/v3/{self.domain}/messages", auth=("api", self.api_key),
+                           files=[(name, (None, value)) for name, value in fields])
+
+    def raise_for_status(self, response: requests.Response) -> None:
+        if response.status_code == 404:  # "Domain not found": wrong domain or region
+            raise AuthError(self.describe_response(response),
+                            hint="check provider.domain; EU domains need "
+                                 "api_url = \"https://api.eu.mailgun.net\"")
+        super().raise_for_status(response)
+
+    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+        # 200 {"id", "message": "Queued. Thank you."}: one id for the whole call.
+        answer = self.read_json(response)
+        message_id = answer.get("id") if isinstance(answer, dict) else None
+        if not message_id:
+            # A wrong path can answer 200 "Mailgun Magnificent API" without sending anything
+            # (django-anymail backends/mailgun.py).
+            raise AuthError(f"{self.name} answered {response.status_code} without a message id",
+                            hint=f"check provider.api_url ({self.api_url}) and provider.domain")
+        return [Result.sent(message_id) for _ in messages]
+
+    def retry_after(self, response: requests.Response) -> float | None:
+        # 429 says when in its body: "... try again after 120 seconds" or after an RFC date.
+        message = self.error_message(response) or ""
+        _, found, when = message.partition("try again after ")
+        if found:
+            seconds = when.removesuffix(" seconds").strip()
+            try:
+                return max(0.0, float(seconds))
+            except ValueError:
+                return parse_retry_after(when.strip())
+        return super().retry_after(response)

@@ -1,0 +1,79 @@
+"""Mailgun adapter against a fake messages API validated with Mailgun's OpenAPI spec."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from fake_providers import KEYS, fail, fake_provider, make_messages  # noqa: F401
+
+from newsletter.errors import AuthError, ConfigError, TransientError
+from newsletter.providers.base import Result
+
+ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
+
+
+def test_one_call_gives_each_reader_their_own_copy_and_link(fake_provider):
+    mailgun, server = fake_provider("mailgun")
+    messages = make_messages(mailgun.settings, ADDRESSES)
+
+    results = mailgun.send_batch(messages)
+
+    assert len({r.message_id for r in results}) == 1 and results[0].status == "sent"
+    assert server.invalid == []
+    request = server.requests[0]
+    assert request.path == "/v3/mg.example.com/messages"
+    assert request.headers["authorization"] == "Basic " + base64.b64encode(
+        f"api:{KEYS['mailgun']}".encode()).decode()
+    form = request.payload
+    assert form["to"] == [m.headers["To"] for m in messages]
+    assert set(json.loads(form["recipient-variables"])) == set(ADDRESSES)
+    assert (form["o:tag"], form["v:post"]) == (["/posts/what-matters"], "/posts/what-matters")
+    assert form["h:List-Unsubscribe"] == "%recipient.h:List-Unsubscribe%"
+    assert "o:testmode" not in form
+    for message in messages:
+        received = server.delivery(message.to_address)
+        assert (received.html, received.text) == (message.html, message.text)
+        assert received.headers["List-Unsubscribe"] == message.headers["List-Unsubscribe"]
+        assert received.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_test_mode_and_the_eu_region_are_described(fake_provider):
+    mailgun, server = fake_provider("mailgun", test_mode=True)
+
+    mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES[:1]))
+
+    assert server.last_json()["o:testmode"] == "yes"
+    assert mailgun.describe().startswith("mailgun (domain mg.example.com, test mode")
+
+
+def test_a_missing_domain_names_the_setting(fake_provider):
+    with pytest.raises(ConfigError, match="provider.domain is not set"):
+        fake_provider("mailgun", domain=None)
+
+
+def test_429_reads_the_wait_from_the_body(fake_provider):
+    mailgun, server = fake_provider("mailgun")
+    server.enqueue(fail(429, retry_after=120))
+
+    with pytest.raises(TransientError) as caught:
+        mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
+    assert caught.value.retry_after == 120
+
+
+def test_domain_not_found_stops_the_run_with_a_region_hint(fake_provider):
+    mailgun, server = fake_provider("mailgun")
+    server.enqueue(fail(404))
+
+    with pytest.raises(AuthError, match="api.eu.mailgun.net"):
+        mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
+
+
+def test_a_400_rejects_the_batch_with_mailguns_reason(fake_provider):
+    mailgun, server = fake_provider("mailgun")
+    server.enqueue(fail(400))
+
+    results = mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
+
+    assert results == [Result.rejected("mailgun answered 400: fake failure 400")] * 3
