@@ -10,6 +10,7 @@ from newsletter.providers.base import Provider
 from newsletter.providers.mailgun import MailgunProvider
 from newsletter.providers.outbox import OutboxProvider
 from newsletter.providers.postmark import PostmarkProvider
+from newsletter.providers.resend import ResendProvider
 from newsletter.providers.sendgrid import SendGridProvider
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ PROVIDERS: dict[str, type[Provider]] = {
     "postmark": PostmarkProvider,
     "sendgrid": SendGridProvider,
     "mailgun": MailgunProvider,
+    "resend": ResendProvider,
 }
 
 

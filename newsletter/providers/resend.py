@@ -1,0 +1,114 @@
+"""Resend ``POST /emails/batch``: up to 100 emails per call, made idempotent (providers.md 5).
+
+Every request carries an ``Idempotency-Key`` derived from the post and the batch's readers.
+Resend remembers a key for 24 hours and answers a repeat of the same request with the first
+answer, without sending again: so an in-doubt batch may be retried with the same messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING
+
+import requests
+
+from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.providers.base import Result
+from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers, json_body
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.message import Message
+
+_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # tags allow ASCII letters, digits, _ and -
+QUOTA_ERRORS = ("daily_quota_exceeded", "monthly_quota_exceeded")
+
+
+def idempotency_key(messages: list[Message]) -> str:
+    """The same key for the same post and readers, in any run (1-256 characters).
+
+    Built from the Message-IDs, which derive from post and address (test sends get random
+    ones, so a test copy never shares a key with the real send).
+    """
+    digest = hashlib.sha256(messages[0].post_id.encode())
+    for message in messages:
+        digest.update(b"\n" + message.message_id.encode())
+    return f"newsletter/{_tag(messages[0].post_id)[:64]}/{digest.hexdigest()[:40]}"
+
+
+def _tag(value: str) -> str:
+    return _TAG_UNSAFE.sub("_", value).strip("_")[:256] or "post"
+
+
+class ResendProvider(HttpProvider):
+    """Resend's batch endpoint with Idempotency-Key and per-email validation results."""
+
+    name = "resend"
+    max_batch = 100
+    idempotent = True
+    default_api_url = "https://api.resend.com"
+    secret_name = "RESEND_API_KEY"
+
+    def __init__(self, settings: Settings):
+        if settings.provider.test_mode:
+            raise ConfigError("Resend has no test mode", where="newsletter.toml",
+                              hint="remove test_mode and try `send POST --to delivered@resend.dev`")
+        super().__init__(settings)
+
+    def build_request(self, messages: list[Message]) -> HttpRequest:
+        batch = []
+        for message in messages:
+            item = {
+                "from": message.headers["From"],
+                "to": [message.headers["To"]],
+                "subject": message.subject,
+                "html": message.html,
+                "text": message.text,
+                "headers": extra_headers(message),
+                "tags": [{"name": "post", "value": _tag(message.post_id)}],
+            }
+            if "Reply-To" in message.headers:
+                item["reply_to"] = message.headers["Reply-To"]
+            batch.append(item)
+        return HttpRequest("/emails/batch", body=json_body(batch), headers={
+            "Authorization": f"Bearer {self.api_key}",
+            "Idempotency-Key": idempotency_key(messages),
+            # Permissive: valid emails are sent and invalid ones listed by index; strict (the
+            # default) would fail all 100 for one bad address (providers.md 5.3).
+            "x-batch-validation": "permissive",
+        })
+
+    def raise_for_status(self, response: requests.Response) -> None:
+        name = _error_name(response)
+        if name == "concurrent_idempotent_requests":  # the first request is still running
+            raise TransientError(self.describe_response(response),
+                                 retry_after=self.retry_after(response))
+        if name == "invalid_idempotent_request":
+            # This key already went out with another payload: those readers may have it.
+            raise InDoubtError(self.describe_response(response))
+        if name in QUOTA_ERRORS:  # will not clear by backing off: stop, readers stay pending
+            raise AuthError(self.describe_response(response),
+                            hint="Resend's sending quota is used up; run send again later")
+        super().raise_for_status(response)
+
+    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+        # {"data": [{"id"}...]} in input order, plus "errors": [{"index", "message"}] for the
+        # emails permissive validation refused; "data" then holds only the accepted ones.
+        answer = self.read_json(response)
+        if not isinstance(answer, dict) or not isinstance(answer.get("data"), list):
+            raise InDoubtError(f"{self.name} answered {response.status_code} without ids")
+        errors = {e.get("index"): e.get("message") for e in answer.get("errors") or []}
+        ids = iter(answer["data"])
+        if len(answer["data"]) + len(errors) != len(messages):
+            raise InDoubtError(f"{self.name} answered {len(answer['data'])} ids and "
+                               f"{len(errors)} errors for {len(messages)} emails")
+        return [Result.rejected(f"{self.name}: {errors[i]}") if i in errors
+                else Result.sent(next(ids).get("id")) for i in range(len(messages))]
+
+
+def _error_name(response: requests.Response) -> str | None:
+    try:
+        return response.json().get("name")
+    except (ValueError, AttributeError):
+        return None
