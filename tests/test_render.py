@@ -1,0 +1,348 @@
+"""Rendering: the reference post's email against golden files and the rules of EMAIL.md.
+
+Regenerate the golden files after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_render.py``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import REFERENCE_POST
+from newsletter.config import load_settings
+from newsletter.content import find_post, load_posts
+from newsletter.errors import ConfigError, ContentError, TemplateError
+from newsletter.render import PLACEHOLDERS, RECIPIENT_FIELDS, render_post
+from test_content import add_fixture
+
+GOLDEN = Path(__file__).parent / "golden" / "what-matters"
+PADDING = "\u034f\u200c\u00a0"  # &#847;&zwnj;&nbsp; once premailer has decoded them
+SAMPLE = {"unsubscribe_url": "https://blog.example.com/unsubscribe?email=a%40example.org&token=t",
+          "email": "a@example.org"}
+
+
+def render(site: Path, name: str = REFERENCE_POST):
+    settings = load_settings(site, {})
+    posts, errors = load_posts(settings)
+    assert errors == []
+    post = find_post(posts, name)
+    return post, render_post(settings, post)
+
+
+def render_fixture(site: Path, fixture: str):
+    add_fixture(site, fixture)
+    return render(site, fixture)
+
+
+def body_of(html: str):
+    return lxml.html.document_fromstring(html).body
+
+
+def edit_settings(site: Path, old: str, new: str) -> None:
+    toml = site / "newsletter.toml"
+    text = toml.read_text()
+    assert old in text
+    toml.write_text(text.replace(old, new))
+
+
+@pytest.mark.parametrize("part, golden", [("html", "email.html"), ("text", "email.txt")])
+def test_reference_post_matches_the_golden_files(site, part, golden):
+    _, email = render(site)
+    rendered = getattr(email, part)
+    path = GOLDEN / golden
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(rendered, encoding="utf-8")
+    assert rendered == path.read_text(encoding="utf-8")
+
+
+def test_reference_post_subject_preheader_and_no_warnings(site):
+    post, email = render(site)
+    assert email.post_id == REFERENCE_POST
+    assert email.subject == "What Matters When You Write Every Week"
+    assert email.preheader == post.description
+    assert email.warnings == ()
+
+
+def test_css_is_inlined_and_only_media_rules_stay_in_a_style_block(site):
+    _, email = render(site)
+    assert "<link" not in email.html
+    document = lxml.html.document_fromstring(email.html)
+    styles = [style.text for style in document.iter("style")]
+    assert len(styles) == 1
+    outside_media = _strip_blocks(styles[0], "@media")
+    assert outside_media.strip() == ""
+    assert "prefers-color-scheme: dark" in styles[0] and "!important" in styles[0]
+    assert 'height="auto"' not in email.html  # premailer's invalid attribute is removed
+
+
+def _strip_blocks(css: str, at_rule: str) -> str:
+    """``css`` without each ``at_rule {...}`` block (braces balanced)."""
+    out, index = [], 0
+    while (start := css.find(at_rule, index)) >= 0:
+        out.append(css[index:start])
+        depth, index = 0, css.index("{", start)
+        while True:
+            depth += {"{": 1, "}": -1}.get(css[index], 0)
+            index += 1
+            if depth == 0:
+                break
+    return "".join(out) + css[index:]
+
+
+def test_every_paragraph_and_link_carries_an_inline_style(site):
+    _, email = render(site)
+    body = body_of(email.html)
+    elements = list(body.iter("p", "a"))
+    assert len(elements) > 20
+    assert [el for el in elements if not el.get("style")] == []
+
+
+def test_first_text_in_body_is_the_description_then_invisible_padding(site):
+    post, email = render(site)
+    first = next(text for text in body_of(email.html).itertext() if text.strip())
+    assert first == post.description + PADDING * 90
+    assert f'<meta name="description" content="{post.description}">' in email.html
+
+
+def test_exactly_one_get_in_touch_button_for_every_client(site):
+    _, email = render(site)
+    buttons = [a for a in body_of(email.html).iter("a") if a.text_content().strip() == "Get in touch"]
+    assert [a.get("href") for a in buttons] == ["mailto:jane@example.com"]
+    # Outlook's VML twin sits in a conditional comment with the same link and size.
+    vml = re.search(r"<!--\[if mso\]><v:roundrect[^>]*>", email.html).group(0)
+    assert 'href="mailto:jane@example.com"' in vml and "height:48px" in vml and "width:220px" in vml
+    assert "<!--[if !mso]><!-- -->" in email.html
+
+
+def test_html_element_declares_language_and_direction(site):
+    _, email = render(site)
+    html = lxml.html.document_fromstring(email.html)
+    assert (html.get("lang"), html.get("dir")) == ("en", "ltr")
+
+
+def test_layout_tables_are_presentational_with_an_outlook_ghost_table(site):
+    _, email = render(site)
+    tables = list(body_of(email.html).iter("table"))
+    assert tables and all(table.get("role") == "presentation" for table in tables)
+    assert 'width="600"' in email.html
+    assert '<!--[if mso]><table role="presentation" width="600"' in email.html
+
+
+def test_every_link_and_image_is_absolute_once_filled(site):
+    _, email = render(site)
+    html, _ = email.fill(SAMPLE)
+    body = body_of(html)
+    urls = [a.get("href") for a in body.iter("a")] + [img.get("src") for img in body.iter("img")]
+    assert [url for url in urls if not url.startswith(("https://", "mailto:"))] == []
+    assert "https://blog.example.com/media/what-matters-desk.jpg" in urls
+
+
+def test_images_have_alt_text_a_width_and_fluid_style(site):
+    _, email = render(site)
+    images = list(body_of(email.html).iter("img"))
+    assert len(images) == 1
+    image = images[0]
+    assert image.get("alt") == "A notebook, a pencil and a cup of coffee on a wooden desk"
+    assert image.get("width") == "520"
+    assert "max-width:100%" in image.get("style") and "height:auto" in image.get("style")
+
+
+def test_footer_reads_online_unsubscribes_and_shows_the_postal_address(site):
+    post, email = render(site)
+    footer = next(td for td in body_of(email.html).iter("td") if td.get("class") == "footer")
+    links = {a.text_content(): a.get("href") for a in footer.iter("a")}
+    assert links == {"Read online": post.url, "Unsubscribe": PLACEHOLDERS["unsubscribe_url"]}
+    assert "1 Example Street, Springfield" in footer.text_content()
+
+
+def test_text_part_holds_the_title_every_paragraph_and_the_call_to_action(site):
+    post, email = render(site)
+    # Compare words only: quotes get "> " and links " <url>" in the text part.
+    without_markup = re.sub(r"^> ?", "", re.sub(r"\s<[^>\s]+>", "", email.text), flags=re.MULTILINE)
+    words = " ".join(without_markup.split())
+    assert email.text.startswith(post.title + "\n" + "=" * len(post.title) + "\n")
+    content = next(td for td in body_of(email.html).iter("td") if td.get("class") == "content")
+    paragraphs = [" ".join(p.text_content().split()) for p in content.iter("p")]
+    assert len(paragraphs) > 20
+    assert [p for p in paragraphs if p not in words] == []
+    text = " ".join(email.text.split())
+    assert ("the importance of the daily practice "
+            "<https://austinkleon.com/2019/09/30/the-importance-of-a-daily-practice/>") in text
+    assert "[Image: A notebook, a pencil and a cup of coffee on a wooden desk]" in text
+    assert "Showing up is the whole trick\n-----------------------------" in email.text
+    assert "- Chasing a perfect headline." in email.text and "1. Write the first draft" in email.text
+    assert "> Perfectionism is the voice of the oppressor" in email.text
+    tail = email.text.rstrip().splitlines()[-7:]
+    assert tail == [
+        "Get in touch: mailto:jane@example.com",
+        "",
+        "Read online: https://blog.example.com/posts/what-matters",
+        "Unsubscribe: %%unsubscribe_url%%",
+        "",
+        "You receive this because %%email%% subscribed to Example Notes.",
+        "1 Example Street, Springfield",
+    ]
+
+
+def test_fill_escapes_values_in_html_and_keeps_them_raw_in_text(site):
+    _, email = render(site)
+    values = {"unsubscribe_url": "https://x.example/u?a=1&b=%%email%%", "email": "o'neil<x>@example.org"}
+    html, text = email.fill(values)
+    assert 'href="https://x.example/u?a=1&amp;b=%%email%%"' in html  # values are not re-scanned
+    assert "o&#x27;neil&lt;x&gt;@example.org" in html
+    assert "Unsubscribe: https://x.example/u?a=1&b=%%email%%" in text
+    assert "o'neil<x>@example.org subscribed" in text
+    assert "%%unsubscribe_url%%" not in html + text
+
+
+def test_fill_needs_every_recipient_field(site):
+    _, email = render(site)
+    assert RECIPIENT_FIELDS == ("unsubscribe_url", "email")
+    with pytest.raises(KeyError):
+        email.fill({"email": "a@example.org"})
+
+
+def test_a_post_cannot_inject_a_recipient_placeholder(site):
+    with pytest.raises(ContentError) as caught:
+        render_fixture(site, "placeholder_in_body.md")
+    assert str(caught.value) == (
+        "content/posts/placeholder_in_body.md: the post contains %%unsubscribe_url%%, which is reserved "
+        "for each reader's unsubscribe_url; write it differently (for example with spaces: %% email %%)")
+
+
+def test_html_in_title_and_description_never_reaches_markup_or_headers(site):
+    _, email = render_fixture(site, "title_with_html.md")
+    assert email.subject == "Hello World & alert(1)Friends"
+    assert "<script" not in email.html and "<em>World" not in email.html and "<b>bold" not in email.html
+    assert "<title>Hello World &amp; alert(1)Friends</title>" in email.html
+    assert email.preheader == "A bold claim & more"
+    assert '<meta name="description" content="A bold claim &amp; more">' in email.html
+
+
+def test_a_title_on_two_lines_becomes_a_one_line_subject(site):
+    _, email = render_fixture(site, "title_with_newline.md")
+    assert email.subject == "A Title On Two Lines"
+
+
+def test_front_matter_overrides_subject_preheader_button_and_language(site):
+    _, email = render_fixture(site, "cta_and_subject_overrides.md")
+    assert email.subject == "A Custom Subject"
+    assert email.preheader == "A custom preheader"
+    html = lxml.html.document_fromstring(email.html)
+    assert (html.get("lang"), html.get("dir")) == ("he", "rtl")
+    buttons = [a.get("href") for a in html.body.iter("a") if a.text_content() == "Book a call"]
+    assert buttons == ["https://cal.example.com/jane"]
+    assert "Book a call: https://cal.example.com/jane" in email.text
+
+
+def test_button_defaults_to_mailto_the_sender(site):
+    edit_settings(site, 'cta_url = "mailto:jane@example.com"\n', "")
+    edit_settings(site, 'from = "Jane Writer <jane@example.com>"', 'from = "Jane Writer <hello@example.com>"')
+    _, email = render(site)
+    assert [a.get("href") for a in body_of(email.html).iter("a")
+            if a.text_content() == "Get in touch"] == ["mailto:hello@example.com"]
+
+
+def test_subject_format_from_settings(site):
+    edit_settings(site, 'subject = "{title}"', 'subject = "{site}: {title}"')
+    _, email = render(site)
+    assert email.subject == "Example Notes: What Matters When You Write Every Week"
+
+
+def test_subject_format_with_an_unknown_field(site):
+    edit_settings(site, 'subject = "{title}"', 'subject = "{titel}"')
+    with pytest.raises(ConfigError) as caught:
+        render(site)
+    assert str(caught.value) == ("newsletter.toml: email.subject '{titel}' cannot be filled in ('titel'); "
+                                 "use the fields {title}, {description}, {slug}, {url}, {date}, {site}")
+
+
+def test_writer_warnings(site):
+    _, missing = render_fixture(site, "description_missing.md")
+    assert missing.warnings == ("no description: the inbox preview will show the start of the post; "
+                                "add description: ... to the front matter",)
+    assert missing.preheader == ""
+    assert 'class="preheader"' not in missing.html
+    _, no_alt = render_fixture(site, "image_without_alt.md")
+    assert no_alt.warnings == ("image without alt text: https://blog.example.com/media/chart.png",)
+    _, relative = render_fixture(site, "relative_links.md")
+    assert relative.warnings == (
+        "relative link ../other-post made absolute: https://blog.example.com/posts/other-post",
+        "relative link notes.pdf made absolute: https://blog.example.com/posts/relative-links/notes.pdf",
+        "relative link photo.jpg made absolute: https://blog.example.com/posts/relative-links/photo.jpg",
+    )
+
+
+def test_relative_and_protocol_relative_links_become_absolute(site):
+    _, email = render_fixture(site, "relative_links.md")
+    content = next(td for td in body_of(email.html).iter("td") if td.get("class") == "content")
+    assert [a.get("href") for a in content.iter("a")] == [
+        "https://blog.example.com/archive",
+        "https://blog.example.com/posts/other-post",
+        "https://blog.example.com/posts/relative-links/notes.pdf",
+        "https://example.org/x",
+        "https://cdn.example.com/y",
+    ]
+    assert "[Image: A photo next to the post]" in email.text
+
+
+def test_image_widths_are_capped_to_the_column(site):
+    _, email = render_fixture(site, "image_without_alt.md")
+    images = {img.get("src"): img for img in body_of(email.html).iter("img")}
+    wide = images["https://cdn.example.com/wide.jpg"]
+    assert wide.get("width") == "520" and wide.get("height") is None
+    assert images["https://blog.example.com/media/chart.png"].get("alt") == ""
+    assert "[Image]" in email.text and "[Image: A wide view]" in email.text
+
+
+def test_footnotes_tables_code_and_line_breaks(site):
+    _, email = render_fixture(site, "footnotes_and_table.md")
+    body = body_of(email.html)
+    data_table = next(t for t in body.iter("table") if t.get("role") is None)
+    assert [th.text for th in data_table.iter("th")] == ["Day", "Words"]
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in email.html
+    assert "A claim that needs a source.[1]" in email.text
+    assert "Day | Words\nMon | 500\nTue | 750" in email.text
+    assert '    print("<b>not bold</b>")' in email.text
+    assert "A line\nbreak here." in email.text
+    assert "1. The source, at example.org <https://example.org/source>." in email.text
+
+
+def test_a_post_too_big_for_gmail_is_flagged(site):
+    posts = site / "content" / "posts"
+    paragraph = "A sentence with *some* emphasis and [a link](https://example.org/x). " * 12
+    body = "\n\n".join([paragraph] * 150)
+    (posts / "huge.md").write_text(f'---\ntitle: Huge\ndate: 2026-01-02\ndescription: "d"\n---\n\n{body}\n')
+    _, email = render(site, "huge")
+    assert len(email.warnings) == 1
+    assert re.fullmatch(r"the HTML part is \d+ KB encoded; Gmail clips messages near 102 KB, "
+                        r"hiding the unsubscribe link", email.warnings[0])
+
+
+@pytest.mark.parametrize("template, source, line", [
+    ("email.html", "<p>{{ title }</p>\n",
+     "templates/email.html:1: unexpected '}'"),
+    ("email.txt", "{{ title }}\n\n{{ no_such_value }}\n",
+     "templates/email.txt:3: 'no_such_value' is undefined"),
+    ("email.css", "body { color: red; }\n{% if %}\n",
+     "templates/email.css:2: Expected an expression, got 'end of statement block'"),
+])
+def test_template_errors_name_the_file_and_line(site, template, source, line):
+    (site / "templates" / template).write_text(source)
+    with pytest.raises(TemplateError) as caught:
+        render(site)
+    assert str(caught.value) == line
+    assert caught.value.exit_code == 2
+
+
+def test_a_missing_template_file(site):
+    (site / "templates" / "email.txt").unlink()
+    with pytest.raises(TemplateError) as caught:
+        render(site)
+    assert str(caught.value) == "templates/email.txt: template file not found; restore it from the example site"
