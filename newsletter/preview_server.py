@@ -27,7 +27,7 @@ from newsletter.errors import NewsletterError, PostNotFoundError
 logger = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8025
+DEFAULT_PORT = 8000  # `newsletter serve` (the unsubscribe endpoint) defaults to 8080
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
@@ -51,7 +51,8 @@ def make_app(site_root: Path, environ: Mapping[str, str]):
             if path in ("/", "/index.html"):
                 page = preview_site.index_page(settings, now, links)
             else:
-                page = preview_site.post_page(settings, path, now, links)
+                post = preview_site.find_post_or_its_error(settings, path)
+                page = preview_site.post_page(settings, post, now, links)
             status = "200 OK"
         except NewsletterError as error:
             status = "404 Not Found" if isinstance(error, PostNotFoundError) else "500 Internal Server Error"
@@ -72,8 +73,12 @@ def create_server(site_root: Path, environ: Mapping[str, str], host: str = DEFAU
     """A waitress server for the preview app, bound and ready to ``run()``; ``close()`` it after."""
     import waitress
 
-    return waitress.create_server(make_app(site_root, environ), host=host, port=port, threads=4,
-                                  ident="newsletter-preview", clear_untrusted_proxy_headers=True)
+    try:
+        return waitress.create_server(make_app(site_root, environ), host=host, port=port, threads=4,
+                                      ident="newsletter-preview", clear_untrusted_proxy_headers=True)
+    except OSError as error:
+        raise NewsletterError(f"cannot listen on {host} port {port} ({error.strerror or error})",
+                              hint="choose another --port, or stop what is using it") from None
 
 
 def server_url(server, host: str, port: int) -> str:

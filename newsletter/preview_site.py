@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from email import policy
-from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -22,6 +23,8 @@ import jinja2
 from newsletter.config import Settings
 from newsletter.content import Post, PostStatus, classify, find_post, load_posts
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
+from newsletter.preview import sample_message, sample_values
+from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
@@ -29,8 +32,10 @@ PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many An
 # Apple Mail desktop); Gmail's web inbox shows about 90-100 characters of subject + preheader.
 DESKTOP_PREVIEW_CHARS = 90
 PHONE_PREVIEW_CHARS = 45
-SIZE_BUDGET = 90 * 1024  # our budget for the encoded HTML part (EMAIL.md section 1.6)
+SIZE_BUDGET = CLIP_WARNING_BYTES  # our budget for the encoded HTML part (EMAIL.md section 1.6)
 GMAIL_CLIP = 102 * 1024  # Gmail hides everything past about here: "[Message clipped]"
+PAGE_FILE = "index.html"  # the index in preview/, and each post's page in preview/<name>/
+_BODY_HEADERS = ("MIME-Version", "Content-Type", "Content-Transfer-Encoding")
 
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 _STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
@@ -46,17 +51,19 @@ _REMOTE_IMAGE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?(https?://[^"'\s>]+)
 class PageLinks:
     """Where pages point: server paths (``live``), or relative files when written to disk."""
 
-    index: str  # from any page to the index
-    post_prefix: str  # from the index to a post page: prefix + slug + suffix
-    post_suffix: str = ""
-    live: bool = False
+    index: str  # from a post page to the index
+    live: bool  # served: every post has a page at /<slug>
+    written: frozenset[str] = frozenset()  # on disk: the names of posts whose page exists
 
-    def post(self, slug: str) -> str:
-        """The href of the page for the post (or broken file) named ``slug``."""
-        return self.post_prefix + quote(slug.strip("/")) + self.post_suffix
+    def post(self, slug: str) -> str | None:
+        """The href of the page for the post (or broken file) ``slug``, if it has one."""
+        if self.live:
+            return "/" + quote(slug.strip("/"))
+        name = slug.rstrip("/").rpartition("/")[2]
+        return f"{quote(name)}/{PAGE_FILE}" if name in self.written else None
 
 
-SERVER_LINKS = PageLinks(index="/", post_prefix="/", live=True)
+SERVER_LINKS = PageLinks(index="/", live=True)
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,7 @@ class Row:
     date: str
     status_class: str
     status_text: str
-    href: str
+    href: str | None
 
 
 @dataclass(frozen=True)
@@ -87,28 +94,45 @@ def index_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
     posts.sort(key=lambda post: post.date or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
                reverse=True)
     rows = [_row(settings, post, now, sent, links) for post in posts]
-    broken = [BrokenFile(error, _broken_href(error, links)) for error in errors]
+    broken = [BrokenFile(error, links.post(_broken_name(error) or "")) for error in errors]
     return _render("index.html", settings, now, links, rows=rows, errors=broken,
                    ledger=sent is not None)
 
 
-def post_page(settings: Settings, name: str, now: dt.datetime, links: PageLinks) -> str:
-    """The page for the post ``name``; raises the post's own error when its file is broken."""
-    from newsletter.render import render_post
-
-    post = find_post_or_its_error(settings, name)
-    email = render_post(settings, post)
+def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks,
+              email: Email | None = None) -> str:
+    """The page for ``post``: inbox rows, warnings, size, the email in frames, text, headers."""
+    email = email or render_post(settings, post)
+    values = sample_values(settings)
+    html, text = email.fill(values)
     status_class, status_text = _status(post, now, sent_counts(settings))
-    size, encoding = encoded_html_size(email.html)
     return _render(
         "post.html", settings, now, links,
         post=post, email=email, status_class=status_class, status_text=status_text,
         date=_date_text(settings, post), inbox=_inbox(settings, email.preheader),
-        warnings=_warnings(email.warnings, size), size=_size(size, encoding),
-        views=email_views(email.html), remote_hosts=_remote_hosts(email.html),
+        warnings=email.warnings, size=_size(encoded_html_size(email.html)),
+        views=email_views(html), remote_hosts=_remote_hosts(html),
         widths={"desktop": DESKTOP_WIDTH, "phone": PHONE_WIDTH},
-        text=email.text, sample=sample_message(settings, post, email),
+        text=text, headers=sample_headers(settings, email, values),
     )
+
+
+def write_pages(settings: Settings, posts: list[tuple[Post, Email]], out_dir: Path,
+                now: dt.datetime) -> list[Path]:
+    """Write each post's page (``<out>/<name>/index.html``) and the index (``<out>/index.html``)."""
+    paths = []
+    for post, email in posts:
+        path = out_dir / post.name / PAGE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(post_page(settings, post, now, PageLinks(f"../{PAGE_FILE}", live=False),
+                                  email), encoding="utf-8")
+        paths.append(path)
+    # Link every post whose page is on disk, including those written by earlier runs.
+    written = frozenset(page.parent.name for page in out_dir.glob(f"*/{PAGE_FILE}"))
+    index = out_dir / PAGE_FILE
+    index.write_text(index_page(settings, now, PageLinks(PAGE_FILE, live=False, written=written)),
+                     encoding="utf-8")
+    return [*paths, index]
 
 
 def error_page(error: NewsletterError, now: dt.datetime, links: PageLinks,
@@ -139,16 +163,21 @@ def find_post_or_its_error(settings: Settings, name: str) -> Post:
         raise
 
 
-def sent_counts(settings: Settings) -> dict[str, tuple[int, int]] | None:
-    """(sent, recorded) per post id from the send ledger; None when nothing was ever sent."""
-    if not (settings.state_dir / "ledger.db").exists():
+def sent_counts(settings: Settings) -> dict[str, Counter] | None:
+    """Ledger rows per state for each post id; None when nothing was ever sent from the site."""
+    from newsletter.ledger import LEDGER_FILE, Ledger
+
+    if not (settings.state_dir / LEDGER_FILE).exists():
         return None
-    return {}
+    with Ledger.open_existing(settings) as ledger:
+        return ledger.counts()
 
 
-def sample_message(settings: Settings, post: Post, email) -> dict:
-    """The To address and headers of a message as one sample reader would get it."""
-    return {"to": "", "headers": []}
+def sample_headers(settings: Settings, email: Email, values: dict[str, str]) -> list[tuple[str, str]]:
+    """The headers of the sample message that ``newsletter preview`` writes as message.eml."""
+    message = BytesHeaderParser(policy=policy.default).parsebytes(
+        sample_message(settings, email, values))
+    return [(name, str(value)) for name, value in message.items() if name not in _BODY_HEADERS]
 
 
 def email_views(html: str) -> dict:
@@ -177,13 +206,6 @@ def preview_text(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-") + "\u2026"
 
 
-def encoded_html_size(html: str) -> tuple[int, str]:
-    """Bytes of the HTML part as the email package encodes it in a message, and the encoding."""
-    part = EmailMessage(policy=policy.SMTP)
-    part.set_content(html, subtype="html")
-    return len(part.get_payload().encode("ascii")), part["Content-Transfer-Encoding"]
-
-
 def _pin_color_scheme(html: str, *, dark: bool) -> str:
     def pin(match: re.Match) -> str:
         return _ALWAYS if (match.group(1).lower() == "dark") == dark else _NEVER
@@ -210,11 +232,15 @@ def _row(settings, post, now, sent, links) -> Row:
                status_text=status_text, href=links.post(post.id))
 
 
-def _status(post: Post, now: dt.datetime, sent: dict | None) -> tuple[str, str]:
+def _status(post: Post, now: dt.datetime, sent: dict[str, Counter] | None) -> tuple[str, str]:
     """(css class, words) for a post: the ledger's count once sending started, else its class."""
     if sent and post.id in sent:
-        done, total = sent[post.id]
-        return ("sent" if done >= total else "partial"), f"sent {done} of {total}"
+        states = sent[post.id]
+        done, total = states["sent"], sum(states.values())
+        others = ", ".join(f"{count} {state.replace('_', ' ')}" for state, count in sorted(states.items())
+                           if state != "sent" and count)
+        words = f"sent {done} of {total}" + (f" ({others})" if others else "")
+        return ("sent" if done == total else "partial"), words
     status = classify(post, now)
     words = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
     return status.value, words.get(status, status.value)
@@ -234,17 +260,9 @@ def _inbox(settings: Settings, preheader: str | None) -> dict:
     }
 
 
-def _warnings(render_warnings: tuple[str, ...], size: int) -> list[str]:
-    warnings = list(render_warnings)
-    if size > SIZE_BUDGET and not any("KB" in warning for warning in warnings):
-        warnings.append(f"the encoded HTML part is {_kb(size)}, over the {_kb(SIZE_BUDGET)} budget;"
-                        f" Gmail clips messages past about {_kb(GMAIL_CLIP)}")
-    return warnings
-
-
-def _size(size: int, encoding: str) -> dict:
+def _size(size: int) -> dict:
     return {
-        "text": _kb(size), "encoding": encoding, "over_budget": size > SIZE_BUDGET,
+        "text": _kb(size), "over_budget": size > SIZE_BUDGET,
         "budget_text": _kb(SIZE_BUDGET), "clip_text": _kb(GMAIL_CLIP),
         "percent_of_clip": round(100 * size / GMAIL_CLIP, 1),
         "budget_mark": round(100 * SIZE_BUDGET / GMAIL_CLIP, 1),
@@ -261,11 +279,6 @@ def _broken_name(error: ContentError) -> str | None:
         return None
     path = Path(re.sub(r":\d+$", "", error.where))
     return path.parent.name if path.stem == "index" else path.stem
-
-
-def _broken_href(error: ContentError, links: PageLinks) -> str | None:
-    name = _broken_name(error)
-    return links.post(name) if name else None
 
 
 def _render(template: str, settings: Settings, now: dt.datetime, links: PageLinks, **values) -> str:

@@ -1,4 +1,4 @@
-"""`newsletter preview`: write a post's email as files to look at before sending."""
+"""`newsletter preview`: write a post's email as files to look at before sending, or serve it."""
 
 from __future__ import annotations
 
@@ -14,16 +14,32 @@ from newsletter.cli import pass_site
 @click.argument("post", required=False)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the preview files (default: preview/ in the site).")
+@click.option("--serve", is_flag=True,
+              help="Serve the preview pages instead, re-rendered from the files on every reload.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port for --serve (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address for --serve; any other than loopback shows your drafts to the network.")
+@click.option("--open", "open_browser", is_flag=True, help="With --serve: open the page in a browser.")
 @pass_site
-def preview(site, post: str | None, out: Path | None) -> None:
+def preview(site, post: str | None, out: Path | None, serve: bool, port: int, host: str,
+            open_browser: bool) -> None:
     """Write email.html, email.txt and message.eml for POST, or for every ready or scheduled post.
 
     POST is a slug, the slug's last segment, a file name or a path; naming a draft or a page
-    previews it too. Files go to <out>/<post>/, for a sample reader (reader@example.org).
+    previews it too. Files go to <out>/<post>/, for a sample reader (reader@example.org), with a
+    page per post (<out>/<post>/index.html) and an index (<out>/index.html) to open in a browser.
+
+    With --serve, the same pages are served on http://127.0.0.1:8000/ and rendered afresh on
+    every reload, so edits to posts and templates show at once.
     """
+    if serve:
+        _serve(site, post, host, port, open_browser)
+        return
     from newsletter.content import find_post, load_posts, site_relative
     from newsletter.errors import ContentError, PostNotFoundError
     from newsletter.preview import posts_to_preview, write_preview
+    from newsletter.preview_site import write_pages
 
     settings = site.settings
     found, errors = load_posts(settings)
@@ -39,20 +55,47 @@ def preview(site, post: str | None, out: Path | None) -> None:
         if not chosen and not errors:
             click.echo("no ready or scheduled posts to preview; name one: newsletter preview POST")
     out_dir = out if out is not None else settings.root / "preview"
+    written = []
     for item in chosen:
         try:
             result = write_preview(settings, item, out_dir)
         except ContentError as error:
             errors.append(error)
             continue
+        written.append((item, result.email))
         where = site_relative(settings, item.path)
         for warning in result.email.warnings:
             click.echo(f"warning: {where}: {warning}", err=True)
         for path in result.paths:
             click.echo(str(path))
+    for path in write_pages(settings, written, out_dir, dt.datetime.now(dt.timezone.utc)):
+        click.echo(str(path))
     _echo_errors(errors)
     if errors:
         click.get_current_context().exit(2)
+
+
+def _serve(site, post: str | None, host: str, port: int, open_browser: bool) -> None:
+    import os
+    import webbrowser
+    from urllib.parse import quote
+
+    from newsletter.preview_server import create_server, is_loopback, server_url
+
+    if not is_loopback(host):
+        click.echo(f"warning: --host {host} lets anyone who can reach this machine read the "
+                   "preview, drafts included", err=True)
+    server = create_server(site.root, os.environ, host, port)
+    url = server_url(server, host, port) + (quote(post.strip("/")) if post else "")
+    click.echo(f"Previewing {site.root.resolve()} at {url} (Ctrl+C to stop)")
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 def _echo_errors(errors) -> None:

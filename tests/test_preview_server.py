@@ -1,0 +1,171 @@
+"""`newsletter preview --serve` in a real headless Chromium, and the static pages on disk.
+
+One server subprocess and one browser serve the whole module. Tests that edit the site put
+every file back as it was, so they can run in any order.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from browser import chromium, copy_site, png_colours, preview_server
+from conftest import REFERENCE_POST, REPO, SITE_PARTS, invoke
+
+REFERENCE_FILE = Path("content/posts/what-matters.md")
+
+# The distinct, visible background colours of a frame's elements, as rgb()/rgba() strings.
+BACKGROUNDS_JS = """
+const seen = new Set();
+for (const element of document.querySelectorAll('*')) {
+  const colour = getComputedStyle(element).backgroundColor;
+  const parts = colour.match(/[\\d.]+/g).map(Number);
+  if (parts.length === 3 || parts[3] > 0) seen.add(colour);
+}
+return [...seen];
+"""
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory) -> Path:
+    return copy_site(REPO, SITE_PARTS, tmp_path_factory.mktemp("preview") / "site")
+
+
+@pytest.fixture(scope="module")
+def base_url(served_site, tmp_path_factory):
+    with preview_server(served_site, tmp_path_factory.mktemp("server-log")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
+        yield driver
+
+
+@contextmanager
+def edited(path: Path, old: str, new: str):
+    """``path`` with ``old`` replaced by ``new`` for the duration of the block."""
+    original = path.read_text(encoding="utf-8")
+    assert old in original
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def frame_script(browser, frame_id: str, script: str):
+    """Run ``script`` inside the email frame ``frame_id`` of the current page."""
+    browser.switch_to.frame(browser.find_element(By.ID, frame_id))
+    try:
+        return browser.execute_script(script)
+    finally:
+        browser.switch_to.default_content()
+
+
+def luminance(colour: str) -> float:
+    red, green, blue = (float(part) for part in colour[colour.index("(") + 1:-1].split(",")[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def test_index_lists_the_reference_post_with_its_status(browser, base_url):
+    browser.get(base_url + "/")
+    row = browser.find_element(By.CSS_SELECTOR, f'tr[data-post-id="{REFERENCE_POST}"]')
+    assert row.find_element(By.CSS_SELECTOR, ".status").text == "ready"
+    assert "What Matters When You Write Every Week" in row.text
+    assert row.find_element(By.TAG_NAME, "a").get_attribute("href") == base_url + REFERENCE_POST
+
+
+def test_post_page_shows_subject_and_preheader_in_an_inbox_row(browser, base_url):
+    browser.get(base_url + REFERENCE_POST)
+    assert browser.find_element(By.ID, "sender").text == "Jane Writer"
+    assert browser.find_element(By.ID, "subject").text == "What Matters When You Write Every Week"
+    preheader = browser.find_element(By.ID, "preheader").text
+    assert "Three years of weekly posts taught me" in preheader
+    assert preheader.endswith("\u2026")  # the description is longer than a desktop inbox shows
+
+
+def test_phone_view_is_375_px_with_no_horizontal_scroll(browser, base_url):
+    browser.get(base_url + REFERENCE_POST)
+    width, scroll_width = frame_script(
+        browser, "phone",
+        "const root = document.documentElement; return [root.clientWidth, root.scrollWidth];")
+    assert width <= 375  # 375 less a vertical scroll bar, if one shows
+    assert scroll_width <= width
+
+
+def test_dark_view_applies_the_emails_dark_rules(browser, base_url):
+    browser.get(base_url + REFERENCE_POST)
+    light = frame_script(browser, "phone", BACKGROUNDS_JS)
+    dark = frame_script(browser, "dark", BACKGROUNDS_JS)
+    changed_light, changed_dark = set(light) - set(dark), set(dark) - set(light)
+    assert changed_light and changed_dark
+    # Every background the dark rules changed is darker than any it replaced.
+    assert max(map(luminance, changed_dark)) < min(map(luminance, changed_light))
+    assert "prefers-color-scheme: dark" in browser.find_element(By.ID, "dark-note").text
+
+
+def test_the_page_makes_no_requests_of_its_own(browser, base_url):
+    browser.get(base_url + REFERENCE_POST)
+    requests = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(entry => entry.name);")
+    assert requests == []
+
+
+def test_an_edited_title_shows_on_reload(browser, base_url, served_site):
+    browser.get(base_url + REFERENCE_POST)
+    with edited(served_site / REFERENCE_FILE, "title: What Matters", "title: What Still Matters"):
+        browser.refresh()
+        assert browser.find_element(By.ID, "title").text == "What Still Matters When You Write Every Week"
+        assert browser.find_element(By.ID, "subject").text == "What Still Matters When You Write Every Week"
+    browser.refresh()
+    assert browser.find_element(By.ID, "title").text == "What Matters When You Write Every Week"
+
+
+def test_broken_front_matter_shows_an_error_page_and_the_index_still_loads(
+        browser, base_url, served_site):
+    broken = served_site / "content/posts/broken-front-matter.md"
+    broken.write_text('---\ntitle: "Unclosed\ndate: 2026-01-01\n---\nBody.\n', encoding="utf-8")
+    try:
+        browser.get(base_url + "/posts/broken-front-matter")
+        assert browser.find_element(By.ID, "error-title").text == "This can't be previewed yet"
+        assert browser.find_element(By.ID, "error-where").text.startswith(
+            "content/posts/broken-front-matter.md")
+        assert "not valid YAML" in browser.find_element(By.ID, "error-message").text
+
+        browser.get(base_url + "/")
+        assert "broken-front-matter.md" in browser.find_element(By.ID, "errors").text
+        browser.find_element(By.CSS_SELECTOR, f'tr[data-post-id="{REFERENCE_POST}"]')
+    finally:
+        broken.unlink()
+
+
+def test_a_broken_template_shows_an_error_page_and_the_server_keeps_running(
+        browser, base_url, served_site):
+    with edited(served_site / "templates/email.html", "</body>", "{% if %}</body>"):
+        browser.get(base_url + REFERENCE_POST)
+        assert "templates/email.html" in browser.find_element(By.ID, "error").text
+    browser.refresh()
+    assert browser.find_element(By.ID, "title").text == "What Matters When You Write Every Week"
+
+
+def test_screenshot_of_the_post_page_is_not_blank(browser, base_url, tmp_path):
+    browser.get(base_url + REFERENCE_POST)
+    screenshot = tmp_path / "post-page.png"
+    assert browser.save_screenshot(str(screenshot))
+    colours = png_colours(screenshot.read_bytes())
+    pixels = sum(colours.values())
+    assert pixels >= 1000 * 700
+    assert len(colours) > 50  # text, status badges, the email's colours
+    assert max(colours.values()) < 0.9 * pixels  # no single colour fills the page
+
+
+def test_static_preview_writes_pages_that_open_from_disk(site):
+    result = invoke(site, "preview")
+    assert result.exit_code == 0, result.output
+    index = site / "preview" / "index.html"
+    assert "What Matters When You Write Every Week" in index.read_text(encoding="utf-8")
