@@ -1,0 +1,159 @@
+"""`newsletter posts` and `newsletter preview`, as a user runs them."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import subprocess
+import sys
+
+import pytest
+
+from conftest import invoke, run_cli
+from test_content import add_fixture
+
+EXAMPLE_TABLE = [
+    "STATUS  DATE        SLUG                     TITLE",
+    "draft   2026-12-03  /posts/notes-on-editing  Notes on Editing Your Own Work",
+    "ready   2026-11-20  /posts/what-matters      What Matters When You Write Every Week",
+    "page    -           /pages/about             About Me",
+]
+
+
+def test_posts_lists_status_date_slug_and_title(site):
+    result = invoke(site, "posts")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == EXAMPLE_TABLE
+    assert result.stderr == ""
+
+
+def test_posts_lists_everything_then_every_broken_post_and_exits_2(site):
+    add_fixture(site, "broken_yaml.md")
+    add_fixture(site, "non_utf8.md")
+    result = invoke(site, "posts")
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == EXAMPLE_TABLE
+    assert result.stderr.splitlines() == [
+        "error: content/posts/broken_yaml.md:4: front matter is not valid YAML (mapping values are not "
+        "allowed in this context); quote values that contain \": \" or start with a special character",
+        "error: content/posts/non_utf8.md:2: not UTF-8 text (byte 0xe9); save the file as UTF-8",
+    ]
+
+
+def test_posts_with_a_settings_typo_is_one_line(site):
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("timezone =", "timezon ="))
+    result = run_cli(site, "posts")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: newsletter.toml: unknown setting site.timezon;")
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_preview_writes_html_text_and_eml_for_each_ready_post(site):
+    result = invoke(site, "preview")
+    folder = site / "preview" / "what-matters"
+    assert result.exit_code == 0
+    printed = result.stdout.splitlines()
+    for name in ("email.html", "email.txt", "message.eml"):
+        assert str(folder / name) in printed
+    assert result.stderr == ""
+    assert not (site / "preview" / "notes-on-editing").exists()  # drafts only when named
+    html = (folder / "email.html").read_text(encoding="utf-8")
+    assert "reader@example.org" in html and "%%" not in html
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert "Unsubscribe: https://blog.example.com/unsubscribe?email=reader%40example.org" in text
+
+
+def test_preview_message_is_a_complete_multipart_email(site):
+    invoke(site, "preview", "what-matters")
+    raw = (site / "preview" / "what-matters" / "message.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"] == "What Matters When You Write Every Week"
+    assert message["From"] == "Jane Writer <jane@example.com>"
+    assert message["To"] == "Sample Reader <reader@example.org>"
+    assert message["List-Unsubscribe"].startswith("<https://blog.example.com/unsubscribe?email=reader%40")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert b"\r\n" in raw
+
+
+def test_preview_a_named_draft_into_another_folder(site, tmp_path):
+    out = tmp_path / "elsewhere"
+    result = invoke(site, "preview", "/posts/notes-on-editing", "--out", str(out))
+    assert result.exit_code == 0
+    assert str(out / "notes-on-editing" / "email.html") in result.stdout.splitlines()
+    assert (out / "notes-on-editing" / "message.eml").exists()
+
+
+def test_preview_warns_about_what_the_writer_should_fix(site):
+    add_fixture(site, "image_without_alt.md")
+    add_fixture(site, "description_missing.md")
+    result = invoke(site, "preview")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "warning: content/posts/description_missing.md: no description: the inbox preview will show "
+        "the start of the post; add description: ... to the front matter",
+        "warning: content/posts/image_without_alt.md: image without alt text: "
+        "https://blog.example.com/media/chart.png",
+    ]
+
+
+def test_preview_of_an_unknown_post(site):
+    result = invoke(site, "preview", "nope")
+    assert result.exit_code == 2
+    assert result.stderr == "error: no post named 'nope'; run `newsletter posts` to list them\n"
+
+
+def test_preview_of_a_broken_post_shows_why(site):
+    add_fixture(site, "empty_body.md")
+    result = invoke(site, "preview", "empty_body.md")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: content/posts/empty_body.md: the post has no body; write the post below the front matter",
+        "error: no post named 'empty_body.md'; run `newsletter posts` to list them",
+    ]
+
+
+def test_preview_all_writes_the_good_posts_and_reports_the_broken_ones(site):
+    add_fixture(site, "placeholder_in_body.md")
+    add_fixture(site, "no_title.md")
+    result = invoke(site, "preview")
+    assert result.exit_code == 2
+    assert (site / "preview" / "what-matters" / "email.html").exists()
+    assert result.stderr.splitlines() == [
+        "error: content/posts/no_title.md: no title; add title: ... to the front matter",
+        "error: content/posts/placeholder_in_body.md: the post contains %%unsubscribe_url%%, which is "
+        "reserved for each reader's unsubscribe_url; write it differently (for example with spaces: "
+        "%% email %%)",
+    ]
+
+
+@pytest.mark.parametrize("template, source, line", [
+    ("email.html", "<p>fine</p>\n<h1>{{ title }</h1>\n", "error: templates/email.html:2: unexpected '}'"),
+    ("email.txt", None, "error: templates/email.txt: template file not found; restore it from the "
+     "example site"),
+])
+def test_template_problems_are_one_line_without_traceback(site, template, source, line):
+    path = site / "templates" / template
+    if source is None:
+        path.unlink()
+    else:
+        path.write_text(source)
+    result = run_cli(site, "preview")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [line]
+
+
+@pytest.mark.parametrize("command", ["posts", "preview"])
+def test_help(site, command):
+    result = invoke(site, command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout and len(result.stdout.splitlines()) > 3
+
+
+def test_help_does_not_import_the_renderer():
+    code = ("import sys\nfrom newsletter.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('premailer', 'markdown', 'newsletter.render', 'lxml') if m in sys.modules))")
+    probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert probe.stdout.strip().splitlines()[-1] == "[]"
