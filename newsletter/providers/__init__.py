@@ -12,6 +12,7 @@ from newsletter.providers.outbox import OutboxProvider
 from newsletter.providers.postmark import PostmarkProvider
 from newsletter.providers.resend import ResendProvider
 from newsletter.providers.sendgrid import SendGridProvider
+from newsletter.providers.smtp import SmtpProvider
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -22,6 +23,7 @@ PROVIDERS: dict[str, type[Provider]] = {
     "sendgrid": SendGridProvider,
     "mailgun": MailgunProvider,
     "resend": ResendProvider,
+    "smtp": SmtpProvider,
 }
 
 

@@ -1,0 +1,169 @@
+"""SMTP with the standard library: the MIME bytes of each message, on a reused connection.
+
+Why ``max_batch = 1``: an SMTP server answers each message (and each recipient) on its own,
+and the adapter contract has one error per batch. With one message per batch every outcome
+maps exactly: accepted (250) -> sent; a 5xx for the sender, recipient or content -> rejected;
+a 4xx -> ``TransientError`` (nothing accepted, try later); a connection lost before DATA ->
+``TransientError``; lost during DATA -> ``InDoubtError``. A batch of several could not say
+"the first two were accepted, the third may have been" without new result kinds. Speed comes
+from keeping the connection open across batches (one per sending thread), not from batching.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.providers.base import Provider, Result
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.message import Message
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+IDLE_CHECK = 10.0  # seconds idle after which a kept connection is checked with NOOP first
+
+
+class SmtpProvider(Provider):
+    """Any SMTP server: STARTTLS, implicit TLS or plain (local relays only, for passwords)."""
+
+    name = "smtp"
+    max_batch = 1  # see the module docstring
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        provider = settings.provider
+        self.host, self.security, self.timeout = provider.host, provider.security, provider.timeout
+        self.port = provider.port or DEFAULT_PORTS[self.security]
+        self.username = settings.secrets.get("SMTP_USERNAME")
+        self._password = settings.secrets.get("SMTP_PASSWORD")
+        if bool(self.username) != bool(self._password):
+            raise ConfigError("SMTP_USERNAME and SMTP_PASSWORD must be set together",
+                              where="environment")
+        if self._password and self.security == "none" and self.host not in LOOPBACK:
+            raise ConfigError(
+                f"provider.security = \"none\" would send SMTP_PASSWORD to {self.host} unencrypted",
+                where="newsletter.toml", hint='use security = "starttls" or "ssl"')
+        self.sender = settings.email.from_address
+        self._local = threading.local()
+        self._open: list[smtplib.SMTP] = []
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<SmtpProvider {self.host}:{self.port} password hidden>"
+
+    def describe(self) -> str:
+        login = ", with login" if self.username else ""
+        return f"smtp ({self.host}:{self.port}, {self.security}{login})"
+
+    def send_batch(self, messages: list[Message]) -> list[Result]:
+        return [self._send(message) for message in messages]
+
+    def _send(self, message: Message) -> Result:
+        connection = self._connection()
+        try:
+            # Envelope first: a refusal here means nothing was accepted for this message.
+            code, reply = connection.mail(self.sender)
+            if code != 250:
+                return self._refused(connection, "sender", code, reply)
+            code, reply = connection.rcpt(message.to_address)
+            if code not in (250, 251):
+                return self._refused(connection, "recipient", code, reply)
+            data = message.as_bytes()
+        except (smtplib.SMTPException, OSError) as exc:
+            self._discard(connection)
+            raise TransientError(f"smtp: connection to {self.host} lost before sending ({exc})") from None
+        try:
+            code, reply = connection.data(data)
+        except smtplib.SMTPDataError as exc:  # DATA itself refused: the content never went
+            return self._refused(connection, "message", exc.smtp_code, exc.smtp_error)
+        except (smtplib.SMTPException, OSError) as exc:
+            self._discard(connection)
+            raise InDoubtError(f"smtp: connection to {self.host} lost while sending ({exc})") from None
+        if code != 250:
+            return self._refused(connection, "message", code, reply)
+        self._local.used = time.monotonic()
+        return Result.sent(message.message_id)
+
+    def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str) -> Result:
+        """A 5xx rejects the message for good; a 4xx says try later (nothing accepted)."""
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        reason = f"smtp {code} for the {what}: {' '.join(text.split())[:200]}"
+        try:
+            connection.rset()
+        except (smtplib.SMTPException, OSError):
+            self._discard(connection)
+        if 400 <= code < 500:
+            raise TransientError(reason)
+        if what == "sender":  # the server will refuse every message: stop the run
+            raise AuthError(reason, hint="check email.from and the server's sender rules")
+        return Result.rejected(reason)
+
+    def _connection(self) -> smtplib.SMTP:
+        """This thread's open connection, checked with NOOP after a pause; else a new one."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None and time.monotonic() - self._local.used > IDLE_CHECK:
+            try:
+                if connection.noop()[0] != 250:
+                    raise smtplib.SMTPServerDisconnected("NOOP refused")
+            except (smtplib.SMTPException, OSError):
+                self._discard(connection)
+                connection = None
+        if connection is None:
+            connection = self._connect()
+            self._local.connection, self._local.used = connection, time.monotonic()
+            with self._lock:
+                self._open.append(connection)
+        return connection
+
+    def _connect(self) -> smtplib.SMTP:
+        where = f"{self.host}:{self.port}"
+        try:
+            if self.security == "ssl":
+                connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                              context=ssl.create_default_context())
+            else:
+                connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            connection.ehlo()
+            if self.security == "starttls":
+                connection.starttls(context=ssl.create_default_context())
+                connection.ehlo()
+            if self.username:
+                connection.login(self.username, self._password)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise AuthError(f"smtp: {where} refused the login ({exc.smtp_code})",
+                            hint="check SMTP_USERNAME and SMTP_PASSWORD") from None
+        except smtplib.SMTPNotSupportedError:
+            raise AuthError(f"smtp: {where} does not offer STARTTLS or login",
+                            hint="check provider.security and provider.port") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TransientError(f"smtp: cannot connect to {where} ({exc})") from None
+        return connection
+
+    def _discard(self, connection: smtplib.SMTP) -> None:
+        """Forget a broken connection (the next message opens a new one)."""
+        if getattr(self._local, "connection", None) is connection:
+            self._local.connection = None
+        with self._lock:
+            if connection in self._open:
+                self._open.remove(connection)
+        connection.close()
+
+    def close(self) -> None:
+        """Say QUIT on every open connection."""
+        with self._lock:
+            connections, self._open = self._open, []
+        for connection in connections:
+            try:
+                connection.quit()
+            except (smtplib.SMTPException, OSError):
+                connection.close()
+        self._local = threading.local()
