@@ -6,6 +6,7 @@ every file back as it was, so they can run in any order.
 
 from __future__ import annotations
 
+import socket
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from browser import chromium, copy_site, png_colours, preview_server
-from conftest import REFERENCE_POST, REPO, SITE_PARTS, invoke
+from conftest import REFERENCE_POST, REPO, SITE_PARTS, invoke, run_cli
 
 REFERENCE_FILE = Path("content/posts/what-matters.md")
 
@@ -164,8 +165,46 @@ def test_screenshot_of_the_post_page_is_not_blank(browser, base_url, tmp_path):
     assert max(colours.values()) < 0.9 * pixels  # no single colour fills the page
 
 
-def test_static_preview_writes_pages_that_open_from_disk(site):
+def test_static_preview_writes_pages_that_open_from_disk(site, browser):
     result = invoke(site, "preview")
     assert result.exit_code == 0, result.output
     index = site / "preview" / "index.html"
-    assert "What Matters When You Write Every Week" in index.read_text(encoding="utf-8")
+    assert str(index) in result.stdout.splitlines()
+
+    browser.get(index.as_uri())
+    row = browser.find_element(By.CSS_SELECTOR, f'tr[data-post-id="{REFERENCE_POST}"]')
+    assert row.find_element(By.CSS_SELECTOR, ".status").text == "ready"
+    draft = browser.find_element(By.CSS_SELECTOR, 'tr[data-post-id="/posts/notes-on-editing"]')
+    assert "newsletter preview notes-on-editing" in draft.text  # drafts get a page only when named
+    row.find_element(By.LINK_TEXT, "What Matters When You Write Every Week").click()
+    assert browser.current_url == (site / "preview/what-matters/index.html").as_uri()
+    assert browser.find_element(By.ID, "subject").text == "What Matters When You Write Every Week"
+    assert frame_script(browser, "phone", "return document.title") == "What Matters When You Write Every Week"
+
+
+def test_index_counts_what_the_ledger_says_was_sent(site):
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    invoke(site, "preview")
+    index = (site / "preview" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="status status-sent">sent 4 of 4</span>' in index
+
+
+def test_a_host_other_than_loopback_gets_a_warning(site):
+    # 192.0.2.1 (TEST-NET-1) is on no interface: the warning shows, then binding fails cleanly.
+    result = run_cli(site, "preview", "--serve", "--host", "192.0.2.1", "--port", "0", timeout=30)
+    assert result.returncode == 1
+    warning, error = result.stderr.splitlines()
+    assert warning == ("warning: --host 192.0.2.1 lets anyone who can reach this machine read the "
+                       "preview, drafts included")
+    assert error.startswith("error: cannot listen on 192.0.2.1 port 0 (")
+
+
+def test_a_port_in_use_is_one_line(site):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli(site, "preview", "--serve", "--port", str(port), timeout=30)
+    assert result.returncode == 1
+    assert result.stderr == (f"error: cannot listen on 127.0.0.1 port {port} (Address already in use); "
+                             "choose another --port, or stop what is using it\n")
