@@ -40,8 +40,13 @@ def serving(app, threads: int = 8) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.close()  # the listening socket and the wake-up trigger
-        for channel in list(server._map.values()):  # open keep-alive connections
-            channel.close()
-        server.task_dispatcher.shutdown()
+        # Close everything from inside the server's own loop, which then ends (its map empty).
+        server.trigger.pull_trigger(lambda: _close_all(server))
         thread.join(5)
+        server.task_dispatcher.shutdown()
+
+
+def _close_all(server) -> None:
+    server.close()  # the listening socket and the wake-up trigger
+    for channel in list(server._map.values()):  # open keep-alive connections
+        channel.close()

@@ -1,0 +1,251 @@
+"""Provider webhooks over real HTTP: each provider's signature, then the status it sets."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+import requests
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from web_server import SECRET, serving, statuses, subscriber_csv
+
+from newsletter.config import load_settings
+from newsletter.web import NewsletterApp
+
+ANN, BOB, CY = "ann@example.com", "bob+news@example.org", "cy@example.net"
+
+SENDGRID_KEY = ec.generate_private_key(ec.SECP256R1())
+SENDGRID_PUBLIC = base64.b64encode(SENDGRID_KEY.public_key().public_bytes(
+    serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)).decode()
+RESEND_KEY = b"resend-test-signing-key-32-bytes"
+ENVIRON = {
+    "NEWSLETTER_SECRET": SECRET,
+    "NEWSLETTER_WEBHOOK_USER": "postmark-hook",
+    "NEWSLETTER_WEBHOOK_PASSWORD": "s3cret-pass",
+    "SENDGRID_WEBHOOK_PUBLIC_KEY": SENDGRID_PUBLIC,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": "mailgun-signing-key",
+    "RESEND_WEBHOOK_SECRET": "whsec_" + base64.b64encode(RESEND_KEY).decode(),
+}
+
+
+# ------------------------------------------------------------- signing as each provider does
+
+def postmark_request(payload, *, password="s3cret-pass", when=None):
+    credentials = base64.b64encode(f"postmark-hook:{password}".encode()).decode()
+    return {"Authorization": f"Basic {credentials}"}, json.dumps(payload).encode()
+
+
+def sendgrid_request(events, *, key=SENDGRID_KEY, when=None):
+    body = json.dumps(events).encode()
+    timestamp = str(int(when or time.time()))
+    signature = key.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
+    return {"X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
+            "X-Twilio-Email-Event-Webhook-Timestamp": timestamp,
+            "Content-Type": "application/json"}, body
+
+
+def mailgun_request(event_data, *, key="mailgun-signing-key", when=None):
+    timestamp, token = str(int(when or time.time())), "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0"
+    signature = hmac.new(key.encode(), (timestamp + token).encode(), hashlib.sha256).hexdigest()
+    body = {"signature": {"timestamp": timestamp, "token": token, "signature": signature},
+            "event-data": event_data}
+    return {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+
+def resend_request(payload, *, key=RESEND_KEY, when=None):
+    body = json.dumps(payload).encode()
+    message_id, timestamp = "msg_2Lh9KRb0pzN6Zq1C6", str(int(when or time.time()))
+    digest = hmac.new(key, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return {"svix-id": message_id, "svix-timestamp": timestamp,
+            "svix-signature": f"v1,{base64.b64encode(b'old-key-signature').decode()} "
+                              f"v1,{base64.b64encode(digest).decode()}",
+            "Content-Type": "application/json"}, body
+
+
+# One hard bounce (ANN), one complaint (BOB) and one soft bounce (CY) per provider, as each
+# provider words them.
+EVENTS = {
+    "postmark": [
+        {"RecordType": "Bounce", "Type": "HardBounce", "TypeCode": 1, "Email": ANN,
+         "MessageStream": "broadcast", "Description": "Unknown user", "Inactive": True},
+        {"RecordType": "SpamComplaint", "Type": "SpamComplaint", "Email": BOB},
+        {"RecordType": "Bounce", "Type": "SoftBounce", "TypeCode": 4096, "Email": CY},
+    ],
+    "sendgrid": [[
+        {"email": ANN, "event": "bounce", "type": "bounce", "reason": "550 5.1.1 no such user",
+         "timestamp": 1764115200, "sg_event_id": "e1"},
+        {"email": BOB, "event": "spamreport", "timestamp": 1764115200, "sg_event_id": "e2"},
+        {"email": CY, "event": "deferred", "timestamp": 1764115200, "sg_event_id": "e3"},
+        {"email": CY, "event": "delivered", "timestamp": 1764115200, "sg_event_id": "e4"},
+    ]],
+    "mailgun": [
+        {"event": "failed", "severity": "permanent", "recipient": ANN, "reason": "bounce"},
+        {"event": "complained", "recipient": BOB},
+        {"event": "failed", "severity": "temporary", "recipient": CY, "reason": "greylisted"},
+    ],
+    "resend": [
+        {"type": "email.bounced", "created_at": "2026-11-25T10:00:00Z",
+         "data": {"email_id": "4ef9", "to": [ANN],
+                  "bounce": {"type": "Permanent", "subType": "General", "message": "no user"}}},
+        {"type": "email.complained", "created_at": "2026-11-25T10:00:00Z",
+         "data": {"email_id": "4efa", "to": [BOB]}},
+        {"type": "email.delivery_delayed", "created_at": "2026-11-25T10:00:00Z",
+         "data": {"email_id": "4efb", "to": [CY]}},
+    ],
+}
+SIGN = {"postmark": postmark_request, "sendgrid": sendgrid_request,
+        "mailgun": mailgun_request, "resend": resend_request}
+BAD = {  # signed with the wrong credentials
+    "postmark": {"password": "guessed"},
+    "sendgrid": {"key": ec.generate_private_key(ec.SECP256R1())},
+    "mailgun": {"key": "someone-elses-key"},
+    "resend": {"key": b"someone-elses-signing-key-32-byt"},
+}
+PROVIDERS = list(SIGN)
+
+
+class Hooks:
+    """The served app's webhook URLs."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def url(self, provider: str) -> str:
+        return f"{self.base}/webhooks/{provider}"
+
+    def __call__(self, provider: str, headers: dict, body: bytes) -> requests.Response:
+        return requests.post(self.url(provider), data=body, headers=headers)
+
+
+@pytest.fixture
+def hooks(site):
+    """(post, site): ``post(provider, headers, body)`` against an app with three active readers."""
+    subscriber_csv(site, ANN, BOB, CY)
+    app = NewsletterApp(load_settings(site, ENVIRON))
+    with serving(app) as base:
+        yield Hooks(base), site
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_signed_webhook_marks_bounces_and_complaints_and_only_counts_soft_bounces(hooks, provider):
+    post, site = hooks
+
+    answers = [post(provider, *SIGN[provider](payload)) for payload in EVENTS[provider]]
+
+    assert [a.status_code for a in answers] == [200] * len(answers)
+    assert statuses(site) == {ANN: "bounced", BOB: "complained", CY: "active"}
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_badly_signed_webhook_is_refused_and_changes_nothing(hooks, provider):
+    post, site = hooks
+
+    answers = [post(provider, *SIGN[provider](payload, **BAD[provider]))
+               for payload in EVENTS[provider]]
+
+    assert {a.status_code for a in answers} == {401}
+    assert statuses(site) == {ANN: "active", BOB: "active", CY: "active"}
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_an_unsigned_webhook_is_refused(hooks, provider):
+    post, site = hooks
+    _, body = SIGN[provider](EVENTS[provider][0])
+    if provider == "mailgun":  # its signature travels in the body
+        body = json.dumps({"event-data": EVENTS["mailgun"][0]}).encode()
+
+    assert post(provider, {"Content-Type": "application/json"}, body).status_code == 401
+    assert statuses(site)[ANN] == "active"
+
+
+@pytest.mark.parametrize("provider", ["sendgrid", "mailgun", "resend"])
+def test_a_replayed_old_signature_is_refused(hooks, provider):
+    post, site = hooks
+    an_hour_ago = time.time() - 3600
+
+    answer = post(provider, *SIGN[provider](EVENTS[provider][0], when=an_hour_ago))
+
+    assert answer.status_code == 401
+    assert "replay" in answer.text
+    assert statuses(site)[ANN] == "active"
+
+
+def test_a_tampered_body_fails_the_signature(hooks):
+    post, site = hooks
+    headers, body = sendgrid_request(EVENTS["sendgrid"][0])
+
+    answer = post("sendgrid", headers, body.replace(ANN.encode(), BOB.encode()))
+
+    assert answer.status_code == 401
+    assert statuses(site)[BOB] == "active"
+
+
+def test_a_provider_side_unsubscribe_unsubscribes(hooks):
+    post, site = hooks
+    change = {"RecordType": "SubscriptionChange", "Recipient": BOB, "Origin": "Recipient",
+              "SuppressSending": True, "SuppressionReason": "ManualSuppression",
+              "MessageStream": "broadcast", "ChangedAt": "2026-11-25T10:53:34Z"}
+    unsubscribe = {"email": ANN, "event": "unsubscribe", "timestamp": 1764115200}
+
+    assert post("postmark", *postmark_request(change)).status_code == 200
+    assert post("sendgrid", *sendgrid_request([unsubscribe])).status_code == 200
+    assert post("mailgun", *mailgun_request({"event": "unsubscribed", "recipient": CY})
+                ).status_code == 200
+    assert statuses(site) == {ANN: "unsubscribed", BOB: "unsubscribed", CY: "unsubscribed"}
+
+
+def test_events_for_addresses_not_on_the_list_add_no_one(hooks):
+    post, site = hooks
+    bounce = dict(EVENTS["postmark"][0], Email="stranger@example.com")
+
+    assert post("postmark", *postmark_request(bounce)).status_code == 200
+    assert set(statuses(site)) == {ANN, BOB, CY}
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2", b'"a string"', b'{"data": 5}', b"\xff\xfe"])
+def test_a_malformed_signed_body_is_a_client_error(hooks, body):
+    post, site = hooks
+    # Resend's signature covers the raw body, so garbage can be signed correctly.
+    headers, _ = resend_request({})
+    message_id, timestamp = headers["svix-id"], headers["svix-timestamp"]
+    digest = hmac.new(RESEND_KEY, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256)
+    headers["svix-signature"] = "v1," + base64.b64encode(digest.digest()).decode()
+
+    answer = post("resend", headers, body)
+
+    assert answer.status_code == 400
+    assert statuses(site) == {ANN: "active", BOB: "active", CY: "active"}
+
+
+def test_a_huge_webhook_body_is_refused(hooks):
+    post, _ = hooks
+
+    answer = post("sendgrid", {"Content-Type": "application/json"}, b"[" + b" " * (5 << 20) + b"]")
+
+    assert answer.status_code == 413
+
+
+def test_webhooks_are_posted(hooks):
+    post, _ = hooks
+
+    for provider in PROVIDERS:
+        answer = requests.get(post.url(provider))
+        assert answer.status_code == 405
+        assert answer.headers["Allow"] == "POST"
+
+
+def test_a_provider_without_its_secret_is_refused(site):
+    subscriber_csv(site, ANN)
+    environ = {k: v for k, v in ENVIRON.items() if k != "SENDGRID_WEBHOOK_PUBLIC_KEY"}
+    app = NewsletterApp(load_settings(site, environ))
+    with serving(app) as base:
+        headers, body = sendgrid_request(EVENTS["sendgrid"][0])
+        answer = requests.post(f"{base}/webhooks/sendgrid", data=body, headers=headers)
+    assert answer.status_code == 403
+    assert "SENDGRID_WEBHOOK_PUBLIC_KEY" in answer.text
+    assert statuses(site)[ANN] == "active"
