@@ -26,6 +26,7 @@ values.
 from __future__ import annotations
 
 import binascii
+import functools
 import html as html_lib
 import logging
 import re
@@ -52,12 +53,14 @@ _PLACEHOLDER = re.compile("%%(" + "|".join(RECIPIENT_FIELDS) + ")%%")
 
 HTML_TEMPLATE = "email.html"
 TEXT_TEMPLATE = "email.txt"
+STYLESHEET = "email.css"
 # Invisible characters after the preheader so the inbox preview stops before the body text
 # (EMAIL.md 1.3): combining grapheme joiner, zero-width non-joiner, no-break space.
 PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
 # Gmail clips an HTML part past about 102 KB encoded, hiding the unsubscribe footer (EMAIL.md 1.6).
 CLIP_WARNING_BYTES = 90 * 1024
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # premailer turns CSS `height: auto` into an invalid height="auto" attribute (EMAIL.md 1.7).
 _HEIGHT_AUTO = re.compile(r'\sheight="auto"')
 
@@ -96,7 +99,10 @@ def render_post(settings: Settings, post: Post) -> Email:
     context["recipient_email"] = PLACEHOLDERS["email"]
 
     environment = _environment(settings.templates_dir)
-    html = _render_template(environment, HTML_TEMPLATE, {**context, "body": Markup(body_html)})
+    inlined_css, media_css = split_media_rules(_read_stylesheet(settings.templates_dir))
+    html = _render_template(environment, HTML_TEMPLATE, {
+        **context, "body": Markup(body_html), "css": Markup(inlined_css), "media_css": Markup(media_css),
+    })
     html = inline_css(html)
     text = _render_template(environment, TEXT_TEMPLATE, {**context, "body": body_text})
 
@@ -117,12 +123,35 @@ def render_post(settings: Settings, post: Post) -> Email:
     )
 
 
+def split_media_rules(css: str) -> tuple[str, str]:
+    """``css`` split into (rules to inline, ``@media`` blocks to keep), comments dropped."""
+    css = _CSS_COMMENT.sub("", css)
+    plain, media, index = [], [], 0
+    while (start := css.find("@media", index)) >= 0:
+        plain.append(css[index:start])
+        depth, index = 0, css.find("{", start)
+        while index != -1 and index < len(css):
+            depth += {"{": 1, "}": -1}.get(css[index], 0)
+            index += 1
+            if depth == 0:
+                break
+        else:
+            index = len(css)  # an unclosed block: keep the rest as it is, for Gmail to judge
+        media.append(css[start:index].strip())
+    plain.append(css[index:])
+    return "".join(plain).strip(), "\n".join(media)
+
+
 def inline_css(html: str) -> str:
-    """Inline the document's CSS into style attributes; only @media rules stay in <style>."""
+    """Inline the document's CSS into style attributes.
+
+    The template puts the ``@media`` rules in ``<style data-premailer="ignore">``, which premailer
+    leaves as written (with their ``!important``): serialising them through cssutils took most
+    of the render time.
+    """
     inliner = Premailer(
         html,
         keep_style_tags=False,
-        strip_important=False,  # the dark-mode and mobile @media overrides need !important
         allow_network=False,
         disable_validation=True,
         cssutils_logging_level=logging.CRITICAL,  # else cssutils logs every vendor property
@@ -183,6 +212,20 @@ def _refuse_placeholders(where: str, *texts: str) -> None:
             )
 
 
+def _read_stylesheet(templates_dir: Path) -> str:
+    try:
+        return (templates_dir / STYLESHEET).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TemplateError("template file not found", where=f"templates/{STYLESHEET}",
+                            hint="restore it from the example site") from None
+    except UnicodeDecodeError:
+        raise TemplateError("not UTF-8 text", where=f"templates/{STYLESHEET}",
+                            hint="save the file as UTF-8") from None
+
+
+# Compiling the templates costs more than rendering them; the loader checks the files' mtimes
+# on every use, so edits (preview --serve) are still picked up.
+@functools.lru_cache(maxsize=8)
 def _environment(templates_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
