@@ -143,3 +143,6 @@ def check(site) -> None:
 
 
 COMMANDS = [subscribers]
+
+from newsletter.cli.sync import sync  # noqa: E402  (`subscribers sync`, in its own module)
+subscribers.add_command(sync)
