@@ -139,7 +139,7 @@ class Message:
     def as_bytes(self) -> bytes:
         """The whole message as MIME bytes (CRLF line ends)."""
         encoder = self.encoder or MimeEncoder(self.email)
-        return encoder.encode(self.headers, self.text, self.html)
+        return encoder.encode(self.headers, self.values)
 
 
 class MessageFactory:

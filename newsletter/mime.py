@@ -5,7 +5,7 @@ quoted-printable encoding the HTML in pure Python), which caps a send near 500 m
 messages of one post differ only in a few lines (those holding the reader's address or
 unsubscribe link) and a few headers, so :class:`MimeEncoder` works out once per post which lines
 can differ, quoted-printable encodes the others once (``binascii.b2a_qp``, in C), and per
-message encodes only the varying lines. Quoted-printable works line by line, so the result is
+message fills in and encodes only the varying lines. Quoted-printable works line by line, so the result is
 byte for byte what encoding the whole part would give.
 
 Headers: structured ASCII headers (Message-ID, Date, List-Unsubscribe...) are written as they
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import binascii
 import secrets
+from dataclasses import replace
 from email import policy
 from typing import TYPE_CHECKING, Mapping
 
@@ -56,33 +57,40 @@ def qp_line(line: str) -> bytes:
 
 
 class PartEncoder:
-    """Quoted-printable encoding of one body part whose lines mostly never change."""
+    """Quoted-printable encoding of one body part, re-encoding only the lines that vary."""
 
-    def __init__(self, first: str, second: str):
-        # `first` and `second` are the part filled with two different sets of values: the
-        # lines that differ are the only ones a recipient's values can change.
+    def __init__(self, template: str, first: str, second: str):
+        # `first` and `second` are the part filled with two different sets of values: the lines
+        # that differ between them are the only ones a recipient's values can change.
+        lines = template.split("\n")
         first_lines, second_lines = first.split("\n"), second.split("\n")
-        if len(first_lines) != len(second_lines):
+        if not len(lines) == len(first_lines) == len(second_lines):
             raise ValueError("filling in recipient values changed the number of lines")
-        self.line_count = len(first_lines)
-        self.pieces: list[bytes | int] = []  # encoded runs of fixed lines, or a line number
+        self.varying: list[str] = []  # the unfilled lines that hold placeholders
+        self.pieces: list[bytes | int] = []  # encoded runs of fixed lines, or an index in varying
         run: list[bytes] = []
-        for number, (a, b) in enumerate(zip(first_lines, second_lines)):
+        for line, a, b in zip(lines, first_lines, second_lines):
             if a == b:
                 run.append(qp_line(a))
                 continue
             if run:
                 self.pieces.append(b"".join(run))
                 run = []
-            self.pieces.append(number)
+            self.pieces.append(len(self.varying))
+            self.varying.append(line)
         if run:
             self.pieces.append(b"".join(run))
 
-    def encode(self, filled: str) -> bytes:
-        """The encoded part for one recipient's filled-in text."""
-        lines = filled.split("\n")
-        if len(lines) != self.line_count:  # a value held a line break: encode it all
-            return b"".join(qp_line(line) for line in lines)
+    @property
+    def template(self) -> str:
+        """The varying lines, unfilled, one per line."""
+        return "\n".join(self.varying)
+
+    def encode(self, filled_varying: str) -> bytes:
+        """The encoded part, given the varying lines filled in for one recipient."""
+        lines = filled_varying.split("\n")
+        if len(lines) != len(self.varying):
+            raise ValueError("a recipient value holds a line break")
         return b"".join(piece if isinstance(piece, bytes) else qp_line(lines[piece])
                         for piece in self.pieces)
 
@@ -95,8 +103,11 @@ class MimeEncoder:
         probe_b = {"unsubscribe_url": "https://b.invalid/b?x=1&y=2", "email": "b@b.invalid"}
         html_a, text_a = email.fill(probe_a)
         html_b, text_b = email.fill(probe_b)
-        self.text = PartEncoder(text_a, text_b)
-        self.html = PartEncoder(html_a, html_b)
+        self.text = PartEncoder(email.text, text_a, text_b)
+        self.html = PartEncoder(email.html, html_a, html_b)
+        # Per message only these lines are filled in, through the Email's own fill() (so its
+        # escaping rules apply), instead of filling the whole 20 KB html and text.
+        self.varying = replace(email, html=self.html.template, text=self.text.template)
         # "=_" never occurs in quoted-printable output, so the boundary cannot clash with a body.
         boundary = f"=_nl_{secrets.token_hex(12)}".encode()
         self.head = (b'MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="'
@@ -105,8 +116,9 @@ class MimeEncoder:
         self.tail = b"--" + boundary + b"--\r\n"
         self._header_cache: dict[tuple[str, str], bytes] = {}
 
-    def encode(self, headers: Mapping[str, str], text: str, html: str) -> bytes:
-        """The whole message: headers, then the text and html parts."""
+    def encode(self, headers: Mapping[str, str], values: Mapping[str, str]) -> bytes:
+        """The whole message: headers, then the text and html parts filled with ``values``."""
+        html, text = self.varying.fill(values)
         return b"".join((
             *(self._header(name, value) for name, value in headers.items()),
             self.head, self.text.encode(text), self.middle, self.html.encode(html), self.tail,

@@ -32,13 +32,15 @@ def send(site: Site, post: str, dry_run: bool, yes: bool, to: tuple[str, ...],
     """
     from newsletter.providers import make_provider
     from newsletter.render import render_post
+    from newsletter.sending import check_sendable
 
     settings = site.settings
     post_ = _find_post(settings, post)
-    from newsletter.sending import check_sendable
-
     check_sendable(post_, dt.datetime.now(dt.timezone.utc), test=bool(to))
     provider = make_provider(settings)
+    if not settings.secrets.get("NEWSLETTER_SECRET"):
+        click.echo("note: NEWSLETTER_SECRET is not set; unsubscribe links are signed with the "
+                   "development secret (fine for the outbox, never for real mail)", err=True)
     email = render_post(settings, post_)
     for warning in email.warnings:
         click.echo(f"warning: {post_.path.name}: {warning}", err=True)

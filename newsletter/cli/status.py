@@ -1,3 +1,87 @@
-"""`newsletter status`: not built yet."""
+"""`newsletter status`: what the ledger says was sent, failed, is in doubt or pending."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import click
+
+from newsletter.cli import Site, pass_site
+
+# What each ledger state means to the writer, in the order they are shown.
+STATE_LABELS = (
+    ("sent", "sent"),
+    ("failed", "failed"),
+    ("in_doubt", "in doubt"),
+    ("pending", "pending"),
+    ("submitting", "in flight"),
+)
+
+
+@click.command()
+@click.argument("post", required=False)
+@pass_site
+def status(site: Site, post: str | None) -> None:
+    """Show sent / failed / in doubt / pending counts per post, or one POST's problems."""
+    from newsletter.ledger import Ledger
+
+    settings = site.settings
+    ledger = Ledger.open_existing(settings)
+    if ledger is None:
+        click.echo("Nothing sent yet (no ledger in .newsletter/).")
+        return
+    with ledger:
+        if post is None:
+            counts = ledger.counts()
+            if not counts:
+                click.echo("Nothing sent yet.")
+            for post_id, counter in sorted(counts.items()):
+                click.echo(f"{post_id}: {_summary(counter)}")
+            return
+        post_id = _post_id(settings, ledger, post)
+        counter = ledger.counts(post_id).get(post_id)
+        if not counter:
+            click.echo(f"{post_id}: not sent yet.")
+            return
+        click.echo(f"{post_id}: {_summary(counter)}")
+        _show_problems(ledger, post_id, post)
+
+
+def _summary(counter) -> str:
+    return ", ".join(f"{label} {counter[state]}" for state, label in STATE_LABELS
+                     if counter[state] or state != "submitting")
+
+
+def _post_id(settings, ledger, name: str) -> str:
+    """The ledger id of POST: matched on ledger ids first (a post may since have been deleted)."""
+    from newsletter.content import find_post, load_posts
+
+    wanted = name.strip()
+    known = [pid for pid in ledger.counts() if wanted in (pid, pid.lstrip("/"), pid.rpartition("/")[2])]
+    if len(known) == 1:
+        return known[0]
+    posts, _ = load_posts(settings)
+    return find_post(posts, name).id
+
+
+def _show_problems(ledger, post_id: str, name: str) -> None:
+    from newsletter.ledger import State
+
+    failed = ledger.deliveries(post_id, [State.FAILED])
+    in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT])
+    pending = ledger.deliveries(post_id, [State.PENDING, State.SUBMITTING])
+    short = post_id.rpartition("/")[2]
+    if failed:
+        click.echo("\nFailed (the provider rejected these for good):")
+        for row in failed:
+            click.echo(f"  {row.address}: {row.reason}")
+        click.echo(f"  Fix the cause, then: newsletter send {short} --retry-failed")
+    if in_doubt:
+        click.echo("\nIn doubt (may or may not have been delivered; never resent on their own):")
+        for row in in_doubt:
+            click.echo(f"  {row.address}: {row.reason}")
+        click.echo("  Check the provider's activity log; to send them again (risking a duplicate):"
+                   f" newsletter send {short} --resend-in-doubt")
+    if pending:
+        click.echo(f"\n{len(pending)} pending or in flight: newsletter send {short} sends them.")
+
+
+COMMANDS = [status]

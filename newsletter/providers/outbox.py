@@ -31,8 +31,16 @@ def file_stem(address: str) -> str:
     return quote(address, safe="@.+-_")[:MAX_NAME]
 
 
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 class OutboxProvider(Provider):
-    """Writes each message to an .eml file (atomically: temp file, fsync, link into place)."""
+    """Writes each message to an .eml file (atomically: temp file, sync, link into place)."""
 
     name = "outbox"
     max_batch = 100
@@ -50,7 +58,12 @@ class OutboxProvider(Provider):
         return folder / TEST_FOLDER if test else folder
 
     def send_batch(self, messages: list[Message]) -> list[Result]:
-        return [Result.sent(self._write(message)) for message in messages]
+        results = [Result.sent(self._write(message)) for message in messages]
+        # One fsync of the folder per batch makes the new names durable before the ledger
+        # records these messages as sent (the file contents were synced one by one).
+        for folder in {self.folder(m.post_id, m.test) for m in messages}:
+            _sync_folder(folder)
+        return results
 
     def _write(self, message: Message) -> str:
         folder = self.folder(message.post_id, message.test)
@@ -60,7 +73,8 @@ class OutboxProvider(Provider):
         with open(temp, "wb") as handle:
             handle.write(message.as_bytes())
             handle.flush()
-            os.fsync(handle.fileno())
+            # fdatasync: the contents and size of a new file, without its timestamps.
+            os.fdatasync(handle.fileno())
         try:
             # link, not replace: it fails if the name is taken instead of overwriting a message
             # a reader already got.

@@ -1,0 +1,91 @@
+"""Send the reference post to 25,000 / 50,000 / 100,000 generated readers through the outbox.
+
+Prints messages per second of the send (ledger, MIME, one fsynced .eml per reader) and the peak
+memory of the process. Each size runs in its own process so peaks don't mix.
+Targets: >= 3,000 messages/s; peak <= 150 MB and flat as the list grows.
+
+    python bench/bench_send_outbox.py                # 25k, 50k, 100k
+    python bench/bench_send_outbox.py --readers 5000 # one size
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SITE_PARTS = ("newsletter.toml", "content", "templates")
+SIZES = (25_000, 50_000, 100_000)
+
+
+def make_site(root: Path, readers: int) -> Path:
+    """A copy of the example site whose subscriber list holds ``readers`` generated readers."""
+    site = root / "site"
+    site.mkdir()
+    for part in SITE_PARTS:
+        source = REPO / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, site / part)
+    (site / "subscribers").mkdir()
+    with open(site / "subscribers" / "subscribers.csv", "w", encoding="utf-8") as handle:
+        handle.write("email,name,status,tags,subscribed_at\n")
+        for number in range(readers):
+            handle.write(f"reader{number}@example.org,Reader {number},active,,2026-01-01\n")
+    return site
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # ru_maxrss is in KiB
+
+
+def run_once(readers: int) -> dict:
+    """Send to ``readers`` readers in this process; the figures as a dict."""
+    from newsletter.config import load_settings
+    from newsletter.content import find_post, load_posts
+    from newsletter.ledger import Ledger
+    from newsletter.providers import make_provider
+    from newsletter.render import render_post
+    from newsletter.sending import send_post
+    from newsletter.subscribers import SubscriberStore
+
+    with tempfile.TemporaryDirectory() as temp:
+        site = make_site(Path(temp), readers)
+        settings = load_settings(site, {})
+        posts, _ = load_posts(settings)
+        email = render_post(settings, find_post(posts, "what-matters"))
+        provider = make_provider(settings)
+        before = peak_mb()
+        started = time.perf_counter()
+        with Ledger.open(settings) as ledger:
+            report = send_post(settings, email, provider, store=SubscriberStore(settings),
+                               ledger=ledger)
+        seconds = time.perf_counter() - started
+        files = sum(1 for _ in (site / "outbox" / "what-matters").glob("*.eml"))
+    return {"readers": readers, "sent": report.sent, "files": files, "seconds": seconds,
+            "per_second": report.sent / seconds, "peak_mb": peak_mb(), "before_mb": before}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, help="one size, in this process")
+    args = parser.parse_args()
+    if args.readers:
+        print(json.dumps(run_once(args.readers)))
+        return
+    print(f"{'readers':>8} {'sent':>8} {'seconds':>8} {'msg/s':>8} {'peak MB':>8} {'MB before send':>15}")
+    for size in SIZES:
+        out = subprocess.run([sys.executable, __file__, "--readers", str(size)],
+                             capture_output=True, text=True, check=True).stdout
+        row = json.loads(out)
+        print(f"{row['readers']:>8} {row['sent']:>8} {row['seconds']:>8.1f} "
+              f"{row['per_second']:>8.0f} {row['peak_mb']:>8.0f} {row['before_mb']:>15.0f}")
+
+
+if __name__ == "__main__":
+    main()
