@@ -1,8 +1,12 @@
 """Render a post into a ready-to-send :class:`Email`, once per post.
 
 Markdown (:mod:`newsletter.markdown_email`) -> Jinja2 templates (``templates/email.html`` with
-autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`` (only ``@media``
+autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`` (its ``@media``
 rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.text_part`).
+Template variables: ``title``, ``date``, ``preheader``, ``preheader_padding``, ``body``, ``lang``,
+``dir``, ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``, ``site_url``,
+``postal_address``, ``css``, ``media_css`` (html only), ``unsubscribe_url`` and ``recipient_email``
+(the placeholders below).
 
 Per-recipient placeholders
 --------------------------
@@ -13,7 +17,8 @@ each name in :data:`RECIPIENT_FIELDS`, the token ``%%name%%``:
   last lines of the text part);
 - ``%%email%%``: the reader's address (the footer's "you receive this because" line).
 
-The tokens are inserted by the templates only, and are plain ASCII that Markdown, Jinja2's
+The tokens reach the output only through the templates' ``unsubscribe_url`` and
+``recipient_email`` variables, and are plain ASCII that Markdown, Jinja2's
 autoescape and premailer leave untouched (premailer gets no ``base_url``, so it rewrites no URL;
 links are made absolute here). A post whose text would produce a token is refused with a
 ContentError, so post content can never inject a recipient value. ``Email.fill(values)`` swaps
