@@ -72,7 +72,6 @@ class Row:
 
     id: str
     title: str
-    subject: str
     date: str
     status_class: str
     status_text: str
@@ -227,9 +226,8 @@ def _remote_hosts(html: str) -> list[str]:
 
 def _row(settings, post, now, sent, links) -> Row:
     status_class, status_text = _status(post, now, sent)
-    return Row(id=post.id, title=post.title, subject=post.subject or post.title,
-               date=_date_text(settings, post), status_class=status_class,
-               status_text=status_text, href=links.post(post.id))
+    return Row(id=post.id, title=post.title, date=_date_text(settings, post),
+               status_class=status_class, status_text=status_text, href=links.post(post.id))
 
 
 def _status(post: Post, now: dt.datetime, sent: dict[str, Counter] | None) -> tuple[str, str]:
