@@ -704,3 +704,21 @@ def fake_provider(site):
     for provider, server in opened:
         provider.close()
         server.close()
+
+
+def render_reference(settings):
+    """The example site's reference post, rendered for real."""
+    from newsletter.content import find_post, load_posts
+    from newsletter.render import render_post
+
+    posts, _ = load_posts(settings)
+    return render_post(settings, find_post(posts, "/posts/what-matters"))
+
+
+def write_readers(site: Path, addresses) -> None:
+    """Replace the site's subscriber list with these active readers (plus one unsubscribed)."""
+    rows = ["email,name,status"] + [f"{a},Reader {i},active" for i, a in enumerate(addresses)]
+    rows.append("gone@example.com,Gone,unsubscribed")
+    for old in (site / "subscribers").glob("*.csv"):
+        old.unlink()
+    (site / "subscribers" / "readers.csv").write_text("\n".join(rows) + "\n")

@@ -1,0 +1,163 @@
+"""Every provider failure, end to end: send_post, the ledger, the fake's counts, and a rerun.
+
+Six readers go out in two batches of three with two batches in flight; the first request the
+fake sees gets the failure, the others succeed. After the run and after a plain rerun, no reader
+was accepted twice and every reader is accounted for in the ledger.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fake_providers import (
+    DEFAULTS, DROP, HANGUP, KEYS, OK, fail, partial, provider_environ, render_reference,
+    slow, start_fake, write_provider_settings, write_readers,
+)
+
+from newsletter.config import load_settings
+from newsletter.ledger import Ledger, State
+from newsletter.providers import PROVIDERS
+from newsletter.retry import RetryPolicy
+from newsletter.sending import send_post
+from newsletter.subscribers import SubscriberStore
+
+READERS = [f"reader{i}@example.com" for i in range(6)]
+POST = "/posts/what-matters"
+FAST_RETRIES = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
+HTTP_PROVIDERS = ("postmark", "sendgrid", "mailgun", "resend")
+
+# case -> (behaviour of the first request, ledger after the first run)
+SENT_ALL = {State.SENT: 6}
+HALF_IN_DOUBT = {State.SENT: 3, State.IN_DOUBT: 3}
+CASES = {
+    "success": (OK, SENT_ALL),
+    "partial failure": (partial(i0=406, i2=300), {State.SENT: 4, State.FAILED: 2}),
+    "401": (fail(401), {State.SENT: 3, State.PENDING: 3}),
+    "422": (fail(422, name=300), {State.SENT: 3, State.FAILED: 3}),
+    "429 with a retry hint": (fail(429, retry_after=0.05), SENT_ALL),
+    "500": (fail(500), HALF_IN_DOUBT),
+    "503": (fail(503), HALF_IN_DOUBT),
+    "slower than the timeout": (slow(0.8), HALF_IN_DOUBT),
+    "connection closed mid-response": (DROP, HALF_IN_DOUBT),
+    "connection closed without an answer": (HANGUP, HALF_IN_DOUBT),
+}
+# Where a provider's docs say otherwise (providers.md): Postmark calls 503 safe to retry.
+SPECIAL = {("postmark", "503"): SENT_ALL}
+# Only Postmark and Resend report per-message failures inside an accepted batch.
+PARTIAL = ("postmark", "resend")
+
+
+class Run:
+    """One site, one fake provider, and the runs of send_post against it."""
+
+    def __init__(self, site, provider_name, **settings):
+        self.site, self.name = site, provider_name
+        self.server = start_fake(provider_name, KEYS[provider_name])
+        write_readers(site, READERS)
+        self.configure(api_url=self.server.url, **settings)
+
+    def configure(self, **settings):
+        values = {"name": self.name, **DEFAULTS, "batch_size": 3, "concurrency": 2, **settings}
+        if self.name != "mailgun":
+            values.pop("domain")
+        write_provider_settings(self.site, **values)
+        self.settings = load_settings(self.site, provider_environ(self.name))
+        self.email = render_reference(self.settings)
+
+    def send(self, **options):
+        provider = PROVIDERS[self.name](self.settings)
+        try:
+            with Ledger.open(self.settings) as ledger:
+                return send_post(self.settings, self.email, provider,
+                                 store=SubscriberStore(self.settings), ledger=ledger,
+                                 retry=FAST_RETRIES, **options)
+        finally:
+            provider.close()
+
+    def states(self) -> dict[str, State]:
+        with Ledger.open(self.settings) as ledger:
+            return {d.address: d.state for d in ledger.deliveries(POST, list(State))}
+
+    def counts(self) -> dict[State, int]:
+        counts: dict[State, int] = {}
+        for state in self.states().values():
+            counts[state] = counts.get(state, 0) + 1
+        return counts
+
+    def assert_accounted(self) -> None:
+        """Never a reader accepted twice, never one unaccounted, never one sent and not told."""
+        states, accepted = self.states(), self.server.accepted
+        assert self.server.invalid == []
+        assert max(accepted.values(), default=0) <= 1, accepted
+        by_state = {s: {a for a, v in states.items() if v == s} for s in State}
+        assert by_state[State.SENT] <= set(accepted)
+        assert set(accepted) <= by_state[State.SENT] | by_state[State.IN_DOUBT]
+        assert "gone@example.com" not in accepted
+
+    def close(self):
+        self.server.close()
+
+
+@pytest.fixture
+def run(site):
+    runs = []
+
+    def start(provider_name, **settings):
+        runs.append(Run(site, provider_name, **settings))
+        return runs[-1]
+
+    yield start
+    for each in runs:
+        each.close()
+
+
+MATRIX = [(name, case) for name in HTTP_PROVIDERS for case in CASES
+          if case != "partial failure" or name in PARTIAL]
+
+
+@pytest.mark.parametrize(("provider_name", "case"), MATRIX)
+def test_each_failure_leaves_an_honest_ledger_and_a_safe_rerun(run, provider_name, case):
+    behaviour, expected = CASES[case]
+    expected = SPECIAL.get((provider_name, case), expected)
+    campaign = run(provider_name)
+    campaign.server.enqueue(behaviour)
+
+    first = campaign.send()
+
+    assert campaign.counts() == expected
+    assert bool(first.stopped) == (case == "401")
+    campaign.assert_accounted()
+
+    second = campaign.send()
+
+    after = campaign.counts()
+    assert after.get(State.SENT, 0) == 6 - expected.get(State.FAILED, 0) - expected.get(State.IN_DOUBT, 0)
+    assert after.get(State.PENDING, 0) == 0 and not second.stopped
+    campaign.assert_accounted()
+
+
+@pytest.mark.parametrize("provider_name", HTTP_PROVIDERS)
+def test_an_unreachable_provider_leaves_everyone_pending_for_the_next_run(run, provider_name):
+    campaign = run(provider_name)
+    live_url = campaign.server.url
+    campaign.configure(api_url="http://127.0.0.1:1")  # nothing listens there
+
+    first = campaign.send()
+
+    assert campaign.counts() == {State.PENDING: 6} and first.pending == 6
+    campaign.configure(api_url=live_url)
+    campaign.send()
+    assert campaign.counts() == {State.SENT: 6}
+    campaign.assert_accounted()
+
+
+def test_resend_retries_an_in_doubt_batch_without_a_duplicate(run):
+    campaign = run("resend")
+    campaign.server.enqueue(slow(0.8))
+    campaign.send()
+    assert campaign.counts() == HALF_IN_DOUBT
+
+    campaign.send(resend_in_doubt=True)
+
+    assert campaign.counts() == SENT_ALL
+    assert sorted(campaign.server.accepted.values()) == [1] * 6
+    campaign.assert_accounted()
