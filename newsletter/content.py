@@ -180,7 +180,10 @@ class _FieldReader:
 
     def where(self, key: str) -> str:
         match = re.search(rf"^{re.escape(key)}\s*:", self.text, re.MULTILINE)
-        return f"{self.file}:{self.text.count(chr(10), 0, match.start()) + 1}" if match else self.file
+        if not match:
+            return self.file
+        line = self.text.count("\n", 0, match.start()) + 1
+        return f"{self.file}:{line}"
 
     def string(self, key: str) -> str | None:
         value = self.meta.get(key)
