@@ -1,0 +1,100 @@
+"""The ledger: SQLite file, migrations, transactions and the state moves of DESIGN section 5."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from newsletter.ledger import MIGRATIONS, Ledger, State
+
+POST = "/posts/what-matters"
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    with Ledger(tmp_path / ".newsletter" / "ledger.db") as ledger:
+        yield ledger
+
+
+def states(ledger) -> dict[str, str]:
+    return dict(ledger.db.execute("SELECT address, state FROM deliveries").fetchall())
+
+
+def test_the_ledger_is_a_wal_sqlite_file_with_every_migration_recorded_once(tmp_path):
+    path = tmp_path / "ledger.db"
+    Ledger(path).close()
+    Ledger(path).close()  # reopening applies nothing twice
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    names = [row[0] for row in db.execute("SELECT name FROM migrations")]
+    assert names == [migration.__name__ for migration in MIGRATIONS]
+
+
+def test_atomic_rolls_back_everything_on_an_error(ledger):
+    with pytest.raises(RuntimeError):
+        with ledger.atomic() as db:
+            db.execute("INSERT INTO meta VALUES ('since', 'x')")
+            raise RuntimeError("boom")
+    assert ledger.get_meta("since") is None
+
+
+def test_meta_values_are_kept(ledger):
+    ledger.set_meta("since", "2026-11-25T00:00:00+00:00")
+    ledger.set_meta("since", "2026-11-26T00:00:00+00:00")
+    assert ledger.get_meta("since") == "2026-11-26T00:00:00+00:00"
+
+
+def test_a_claimed_batch_is_committed_as_submitting_before_anything_is_sent(ledger, tmp_path):
+    ledger.claim(POST, ["a@x.org", "b@x.org"], ["<1@x>", "<2@x>"], "outbox")
+    # Another connection (another process) sees the rows at once: they are committed.
+    other = sqlite3.connect(ledger.path)
+    assert dict(other.execute("SELECT address, state FROM deliveries")) == {
+        "a@x.org": "submitting", "b@x.org": "submitting"}
+
+
+def test_results_move_rows_to_sent_or_failed_keeping_ids_and_reasons(ledger):
+    ledger.claim(POST, ["a@x.org", "b@x.org"], ["<1@x>", "<2@x>"], "postmark")
+    ledger.record(POST, [("a@x.org", State.SENT, "pm-1", None),
+                         ("b@x.org", State.FAILED, None, "422 inactive recipient")])
+    [failed] = ledger.deliveries(POST, [State.FAILED])
+    [sent] = ledger.deliveries(POST, [State.SENT])
+    assert (sent.provider_message_id, sent.provider, sent.attempts) == ("pm-1", "postmark", 1)
+    assert failed.reason == "422 inactive recipient"
+
+
+def test_recover_turns_leftover_submitting_rows_into_in_doubt(ledger):
+    ledger.claim(POST, ["a@x.org"], ["<1@x>"], "outbox")
+    ledger.claim(POST, ["b@x.org"], ["<2@x>"], "outbox")
+    ledger.record(POST, [("b@x.org", State.SENT, "id", None)])
+    assert ledger.recover() == 1
+    assert states(ledger) == {"a@x.org": "in_doubt", "b@x.org": "sent"}
+
+
+def test_requeue_moves_failed_or_in_doubt_back_to_pending_and_attempts_count_up(ledger):
+    ledger.claim(POST, ["a@x.org", "b@x.org"], ["<1@x>", "<2@x>"], "outbox")
+    ledger.mark(POST, ["a@x.org"], State.IN_DOUBT, "timeout")
+    ledger.record(POST, [("b@x.org", State.FAILED, None, "rejected")])
+    assert ledger.requeue(POST, State.IN_DOUBT) == 1
+    assert states(ledger) == {"a@x.org": "pending", "b@x.org": "failed"}
+    ledger.claim(POST, ["a@x.org"], ["<1@x>"], "outbox")
+    [row] = ledger.deliveries(POST, [State.SUBMITTING])
+    assert row.attempts == 2
+
+
+def test_settled_names_the_readers_a_run_skips(ledger):
+    addresses = [f"r{n}@x.org" for n in range(1200)]  # more than one IN (...) query
+    ledger.claim(POST, addresses, ["<m@x>"] * 1200, "outbox")
+    ledger.mark(POST, addresses[:5], State.PENDING, "not sent: 503")
+    assert ledger.settled(POST, addresses) == set(addresses[5:])
+    assert ledger.settled("/posts/other", addresses) == set()
+
+
+def test_counts_per_post(ledger):
+    ledger.claim(POST, ["a@x.org", "b@x.org"], ["<1@x>", "<2@x>"], "outbox")
+    ledger.claim("/posts/other", ["a@x.org"], ["<3@x>"], "outbox")
+    ledger.record(POST, [("a@x.org", State.SENT, "id", None)])
+    counts = ledger.counts()
+    assert counts[POST] == {State.SENT: 1, State.SUBMITTING: 1}
+    assert counts["/posts/other"] == {State.SUBMITTING: 1}
+    assert list(ledger.counts(POST)) == [POST]

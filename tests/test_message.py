@@ -1,0 +1,143 @@
+"""Each message parses back as the reader should get it: headers, parts, their own unsubscribe link."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+from email import policy
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from newsletter.errors import ConfigError, SubscriberError
+from newsletter.message import (
+    DEVELOPMENT_SECRET, MessageFactory, make_token, signing_secret, verify_token,
+)
+from sending_support import reference_email, site_settings
+
+SECRET = "test-secret-0123456789"
+
+
+@pytest.fixture
+def settings(site):
+    return site_settings(site)
+
+
+@pytest.fixture
+def factory(settings):
+    return MessageFactory(settings, reference_email(settings), SECRET)
+
+
+def parse(raw: bytes):
+    return email.message_from_bytes(raw, policy=policy.default)
+
+
+def unsubscribe_link(url: str) -> tuple[str, str]:
+    query = parse_qs(urlparse(url).query)
+    return query["email"][0], query["token"][0]
+
+
+def test_a_message_is_multipart_alternative_text_then_html_with_every_header(factory):
+    message = factory.build("ada@example.com", "Ada Lovelace")
+    parsed = parse(message.as_bytes())
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in parsed.iter_parts()] == ["text/plain", "text/html"]
+    assert parsed["From"] == "Jane Writer <jane@example.com>"
+    assert parsed["To"] == "Ada Lovelace <ada@example.com>"
+    assert parsed["Subject"] == "What Matters When You Write Every Week"
+    assert parsed["Reply-To"] == "jane@example.com"
+    assert parsed["Date"].datetime is not None
+    assert parsed["Message-ID"].endswith("@example.com>")
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    https, mailto = [item.strip(" <>") for item in parsed["List-Unsubscribe"].split(",")]
+    assert https.startswith("https://blog.example.com/unsubscribe?")
+    assert mailto == "mailto:unsubscribe@example.com?subject=unsubscribe"
+
+
+def test_the_readers_own_unsubscribe_link_is_in_the_header_the_html_and_the_text(factory):
+    message = factory.build("grace@example.org", "Grace Hopper")
+    parsed = parse(message.as_bytes())
+    url = parsed["List-Unsubscribe"].split(",")[0].strip(" <>")
+    address, token = unsubscribe_link(url)
+    assert address == "grace@example.org"
+    assert verify_token(SECRET, "grace@example.org", token)
+    assert not verify_token(SECRET, "ada@example.com", token)
+    html = parsed.get_body(("html",)).get_content()
+    text = parsed.get_body(("plain",)).get_content()
+    assert url.replace("&", "&amp;") in html
+    assert url in text
+
+
+def test_the_encoded_parts_decode_to_exactly_the_filled_in_email(factory):
+    # The MIME encoder re-encodes only the lines that vary; the result must be the full text.
+    message = factory.build("katherine@example.org", "Katherine Johnson")
+    parsed = parse(message.as_bytes())
+    html = parsed.get_body(("html",)).get_content()
+    text = parsed.get_body(("plain",)).get_content()
+    assert html.replace("\r\n", "\n") == message.html  # lines end in CRLF on the wire
+    assert text.replace("\r\n", "\n") == message.text
+
+
+def test_every_line_is_crlf_terminated_and_short_enough_for_smtp(factory):
+    raw = factory.build("ada@example.com", "Ada").as_bytes()
+    lines = raw.split(b"\r\n")
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in lines) <= 998
+
+
+def test_no_header_can_be_injected_through_a_title_or_a_name(settings):
+    hostile = dataclasses.replace(reference_email(settings),
+                                  subject="Hello\r\nBcc: victim@example.net")
+    factory = MessageFactory(settings, hostile, SECRET)
+    message = factory.build("ada@example.com", "Ada\nBcc: other@example.net\r\nX-Evil: 1")
+    parsed = parse(message.as_bytes())
+    assert parsed["Bcc"] is None and parsed["X-Evil"] is None
+    assert parsed["Subject"] == "Hello Bcc: victim@example.net"
+    assert "\n" not in parsed["To"]
+
+
+@pytest.mark.parametrize("address", [
+    "ada@example.com\r\nBcc: x@example.net", "ada@example.com, x@example.net",
+    "Ada <ada@example.com>", "no-at-sign",
+])
+def test_an_address_that_could_break_a_header_is_refused(factory, address):
+    with pytest.raises(SubscriberError):
+        factory.build(address, "Ada")
+
+
+def test_unicode_names_and_subjects_survive_the_round_trip(settings):
+    accented = dataclasses.replace(reference_email(settings), subject="Café — naïve ünïcode")
+    factory = MessageFactory(settings, accented, SECRET)
+    parsed = parse(factory.build("zoe@example.org", "Zoë, the \"Reader\"").as_bytes())
+    assert parsed["Subject"] == "Café — naïve ünïcode"
+    assert parsed["To"].addresses[0].display_name == 'Zoë, the "Reader"'
+    assert parsed["To"].addresses[0].addr_spec == "zoe@example.org"
+
+
+def test_tokens_are_per_address_case_insensitive_and_need_the_secret():
+    token = make_token(SECRET, "Ada@Example.com")
+    assert verify_token(SECRET, "ada@example.com", token)
+    assert not verify_token("another-secret", "ada@example.com", token)
+    assert not verify_token(SECRET, "ada@example.com", token[:-1] + "A")
+    assert not verify_token(SECRET, "ada@example.com", "ünïcode")
+
+
+def test_message_ids_are_stable_per_reader_and_test_sends_are_marked(settings):
+    email_ = reference_email(settings)
+    first = MessageFactory(settings, email_, SECRET).build("ada@example.com")
+    again = MessageFactory(settings, email_, SECRET).build("ada@example.com")
+    other = MessageFactory(settings, email_, SECRET).build("grace@example.org")
+    test = MessageFactory(settings, email_, SECRET, test=True).build("ada@example.com")
+    assert first.message_id == again.message_id != other.message_id
+    assert test.message_id != first.message_id
+    assert test.subject == "[TEST] What Matters When You Write Every Week"
+
+
+def test_the_outbox_may_use_the_development_secret_but_real_providers_may_not(settings):
+    assert signing_secret(settings) == DEVELOPMENT_SECRET
+    postmark = dataclasses.replace(settings,
+                                   provider=dataclasses.replace(settings.provider, name="postmark"))
+    with pytest.raises(ConfigError, match="NEWSLETTER_SECRET"):
+        signing_secret(postmark)
+    secret = dataclasses.replace(postmark, secrets=type(settings.secrets)({"NEWSLETTER_SECRET": "s"}))
+    assert signing_secret(secret) == "s"
