@@ -66,15 +66,21 @@ class ListFiles:
 Copy = tuple[CsvFile, Record, Row]
 
 
-def index_copies(files: ListFiles) -> dict[str, list[Copy]]:
-    """Key -> every (file, record, row) holding that address, in file order."""
+def index_copies(files: ListFiles, keys: set[str] | None = None) -> dict[str, list[Copy]]:
+    """Key -> every (file, record, row) holding that address, in file order.
+
+    With ``keys``, only those addresses are indexed: a single change to a long list then
+    builds one Row, not one per record.
+    """
     index: dict[str, list[Copy]] = {}
     for path, csv_file in files.readable.items():
+        email_at = csv_file.layout.columns.index("email")
         for record in csv_file.records:
-            if record.blank:
+            if len(record.cells) <= email_at or record.blank:
                 continue
-            row = Row(path, csv_file.label, record.line, row_values(csv_file.layout, record))
-            if key := row_key(row.email):
+            key = row_key(record.cells[email_at])
+            if key and (keys is None or key in keys):
+                row = Row(path, csv_file.label, record.line, row_values(csv_file.layout, record))
                 index.setdefault(key, []).append((csv_file, record, row))
     return index
 

@@ -217,7 +217,7 @@ class SubscriberStore:
         status = Status(status)
         address = normalise_address(address)
         with self.transaction() as files:
-            copies = index_copies(files).get(address.lower(), [])
+            copies = index_copies(files, {address.lower()}).get(address.lower(), [])
             changed = set_statuses(copies, status, only_if=lambda row: row.status_text != status)
             if not copies and status is not Status.ACTIVE:
                 files.default.append(new_row(address, status=status))
@@ -235,7 +235,7 @@ class SubscriberStore:
         """
         address = normalise_address(email)
         with self.transaction() as files:
-            copies = index_copies(files).get(address.lower(), [])
+            copies = index_copies(files, {address.lower()}).get(address.lower(), [])
             suppressed = [row for _, _, row in copies if row.suppressed]
             if suppressed and not resubscribe:
                 raise SubscriberError(

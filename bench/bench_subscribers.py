@@ -1,0 +1,61 @@
+"""How fast the subscriber list streams: rows/s and peak memory for a generated list.
+
+    python bench/bench_subscribers.py [ROWS]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from newsletter.subscribers import Status, SubscriberStore
+
+
+def write_list(folder: Path, rows: int) -> None:
+    """A list of ``rows`` readers; every 50th unsubscribed, one unknown column."""
+    folder.mkdir()
+    with (folder / "subscribers.csv").open("w") as handle:
+        handle.write("email,name,status,tags,subscribed_at,source\n")
+        for i in range(rows):
+            status = "unsubscribed" if i % 50 == 0 else "active"
+            handle.write(f"reader{i}@Example.com,Reader {i},{status},news,2026-01-01,bench\n")
+
+
+def measure(label: str, rows: int, action) -> None:
+    start = time.perf_counter()
+    count = action()
+    seconds = time.perf_counter() - start
+    tracemalloc.start()
+    action()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"{label:<34} {count:>7} items  {seconds:6.2f} s  {rows / seconds:>9,.0f} rows/s"
+          f"  peak {peak / 2**20:6.1f} MiB")
+
+
+def main(rows: int) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        write_list(root / "subscribers", rows)
+        store = SubscriberStore(directory=root / "subscribers", state_dir=root / ".newsletter")
+        print(f"{rows:,} rows")
+        measure("active() stream", rows, lambda: sum(1 for _ in store.active()))
+        measure("load() (every reader + problems)", rows, lambda: len(store.load()[0]))
+
+        def fresh_snapshot():
+            store._snapshot = None  # force the re-read a changed file causes
+            return len(store.snapshot().active)
+
+        measure("snapshot() re-read after a change", rows, fresh_snapshot)
+        measure("set_status() (locked rewrite)", rows,
+                lambda: int(store.set_status(f"reader{rows - 1}@example.com",
+                                             Status.UNSUBSCRIBED if store.is_active(
+                                                 f"reader{rows - 1}@example.com")
+                                             else Status.ACTIVE)))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
