@@ -154,6 +154,14 @@ def test_a_broken_template_shows_an_error_page_and_the_server_keeps_running(
     assert browser.find_element(By.ID, "title").text == "What Matters When You Write Every Week"
 
 
+def test_a_broken_settings_file_shows_an_error_page_until_it_is_fixed(browser, base_url, served_site):
+    with edited(served_site / "newsletter.toml", "timezone =", "timezon ="):
+        browser.get(base_url + "/")
+        assert browser.find_element(By.ID, "error-message").text == "unknown setting site.timezon"
+    browser.refresh()
+    browser.find_element(By.CSS_SELECTOR, f'tr[data-post-id="{REFERENCE_POST}"]')
+
+
 def test_screenshot_of_the_post_page_is_not_blank(browser, base_url, tmp_path):
     browser.get(base_url + REFERENCE_POST)
     screenshot = tmp_path / "post-page.png"
