@@ -241,7 +241,10 @@ class PostmarkApi(FakeApi):
 
     def failure(self, status, behaviour):
         headers = {} if behaviour.retry_after is None else {"Retry-After": f"{behaviour.retry_after:g}"}
-        return status, headers, {"ErrorCode": behaviour.name or 0, "Message": f"fake failure {status}"}
+        body = {"Message": f"fake failure {status}"}
+        if behaviour.name is not None:
+            body["ErrorCode"] = behaviour.name
+        return status, headers, body
 
 
 def _sendgrid_patch(root):
@@ -583,6 +586,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # keep test output clean
         pass
+
+    def do_GET(self):
+        """``GET /_stats``: what the fake has seen (for benchmarks in another process)."""
+        fake = self.server.fake
+        with fake.lock:
+            stats = {"requests": fake.request_count, "bytes": fake.bytes_received,
+                     "accepted": sum(fake.accepted.values()), "readers": len(fake.accepted),
+                     "invalid": len(fake.invalid)}
+        data = json.dumps(stats).encode()
+        self.send_response(200 if self.path == "/_stats" else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def do_POST(self):
         fake = self.server.fake

@@ -29,7 +29,7 @@ import threading
 import time
 from abc import abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable
 
 import requests
 import urllib3
@@ -80,6 +80,20 @@ class HttpRequest:
 def json_body(payload: Any) -> bytes:
     """Compact UTF-8 JSON, serialised once by us (as anymail's serialize_data does)."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def json_array(items: Iterable[Any]) -> bytes:
+    """A JSON array serialised item by item, so each item's dict can be freed at once."""
+    return b"[" + b",".join(map(json_body, items)) + b"]"
+
+
+def filled_parts(message: Message) -> tuple[str, str]:
+    """The reader's (html, text) without caching them on the Message.
+
+    ``message.html`` keeps both parts alive as long as the Message (a whole batch in flight,
+    ``concurrency`` batches at once); filling here lets them go once serialised.
+    """
+    return message.email.fill(message.values)
 
 
 class HttpProvider(Provider):

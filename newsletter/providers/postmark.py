@@ -8,7 +8,9 @@ import requests
 
 from newsletter.errors import AuthError, InDoubtError, TransientError
 from newsletter.providers.base import Result
-from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers, json_body
+from newsletter.providers.http import (
+    HttpProvider, HttpRequest, extra_headers, filled_parts, json_array,
+)
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -50,26 +52,28 @@ class PostmarkProvider(HttpProvider):
             "TrackOpens": provider.track_opens,
             "TrackLinks": "HtmlAndText" if provider.track_links else "None",
         }
-        batch = []
-        for message in messages:
-            item = {
-                "From": message.headers["From"],
-                "To": message.headers["To"],
-                "Subject": message.subject,
-                "HtmlBody": message.html,
-                "TextBody": message.text,
-                # On a broadcast stream where Postmark manages unsubscribes these headers are
-                # replaced by Postmark's own (providers.md 2.6); ours are right either way.
-                "Headers": [{"Name": k, "Value": v} for k, v in extra_headers(message).items()],
-                "Tag": message.post_id,
-                "Metadata": {"post": message.post_id},
-                **common,
-            }
-            if "Reply-To" in message.headers:
-                item["ReplyTo"] = message.headers["Reply-To"]
-            batch.append(item)
-        return HttpRequest("/email/batch", body=json_body(batch),
+        body = json_array(self._message(m, common) for m in messages)
+        return HttpRequest("/email/batch", body=body,
                            headers={"X-Postmark-Server-Token": self.api_key})
+
+    def _message(self, message: Message, common: dict) -> dict:
+        html, text = filled_parts(message)
+        item = {
+            "From": message.headers["From"],
+            "To": message.headers["To"],
+            "Subject": message.subject,
+            "HtmlBody": html,
+            "TextBody": text,
+            # On a broadcast stream where Postmark manages unsubscribes these headers are
+            # replaced by Postmark's own (providers.md 2.6); ours are right either way.
+            "Headers": [{"Name": k, "Value": v} for k, v in extra_headers(message).items()],
+            "Tag": message.post_id,
+            "Metadata": {"post": message.post_id},
+            **common,
+        }
+        if "Reply-To" in message.headers:
+            item["ReplyTo"] = message.headers["Reply-To"]
+        return item
 
     def raise_for_status(self, response: requests.Response) -> None:
         # A whole-request failure is 422 with one {ErrorCode, Message} (providers.md 2.3).

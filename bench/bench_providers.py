@@ -1,0 +1,165 @@
+"""100,000 generated readers through the Postmark and SendGrid adapters, against a fake API.
+
+The fake provider runs in its own process on 127.0.0.1 (bench/fake_server.py), answering at
+once or after 200 ms. For each provider and latency, two runs, each in its own process:
+
+- newsletter: ``send_post`` (subscriber file, ledger, batches in flight: ``concurrency``);
+- baseline: a plain loop that builds the same batches with the same adapter and posts them
+  with ``requests``, one after another, with no ledger.
+
+Prints messages/s, requests, bytes sent per reader and peak memory of each run.
+Targets: newsletter >= 0.9x baseline at 0 ms, >= 4x at 200 ms; peak memory flat.
+
+    python bench/bench_providers.py                      # the full table (a few minutes)
+    python bench/bench_providers.py --readers 20000      # a smaller list
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_send_outbox import make_site  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+KEY = "bench-key"
+SECRETS = {"POSTMARK_SERVER_TOKEN": KEY, "SENDGRID_API_KEY": KEY, "NEWSLETTER_SECRET": "bench"}
+CONCURRENCY = 8  # batches in flight (provider.concurrency)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+class FakeServer:
+    """bench/fake_server.py in a child process."""
+
+    def __init__(self, provider: str, latency: float):
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "fake_server.py"), provider, KEY, str(latency)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.url = self.process.stdout.readline().strip()
+
+    def stats(self) -> dict:
+        with urllib.request.urlopen(self.url + "/_stats", timeout=10) as answer:
+            return json.load(answer)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def configure(site: Path, provider: str, url: str) -> None:
+    text = (site / "newsletter.toml").read_text()
+    head, _, rest = text.partition("[provider]")
+    tail = rest[rest.find("\n["):]
+    (site / "newsletter.toml").write_text(
+        f'{head}[provider]\nname = "{provider}"\napi_url = "{url}"\n'
+        f"concurrency = {CONCURRENCY}\ntimeout = 60\n{tail}")
+
+
+def run_once(provider: str, latency: float, mode: str, readers: int) -> dict:
+    """One run in this process, against a fresh fake server."""
+    from newsletter.config import load_settings
+    from newsletter.content import find_post, load_posts
+    from newsletter.render import render_post
+
+    server = FakeServer(provider, latency)
+    try:
+        with tempfile.TemporaryDirectory() as temp:
+            site = make_site(Path(temp), readers)
+            configure(site, provider, server.url)
+            settings = load_settings(site, SECRETS)
+            posts, _ = load_posts(settings)
+            email = render_post(settings, find_post(posts, "what-matters"))
+            started = time.perf_counter()
+            sent = (_newsletter if mode == "newsletter" else _baseline)(settings, email, readers)
+            seconds = time.perf_counter() - started
+        stats = server.stats()
+    finally:
+        server.close()
+    return {"provider": provider, "latency_ms": round(latency * 1000), "mode": mode,
+            "readers": readers, "sent": sent, "accepted": stats["accepted"],
+            "seconds": round(seconds, 2), "per_second": round(sent / seconds),
+            "requests": stats["requests"], "bytes_per_reader": round(stats["bytes"] / readers),
+            "peak_mb": round(peak_mb())}
+
+
+def _newsletter(settings, email, readers: int) -> int:
+    from newsletter.ledger import Ledger
+    from newsletter.providers import make_provider
+    from newsletter.sending import send_post
+    from newsletter.subscribers import SubscriberStore
+
+    provider = make_provider(settings)
+    try:
+        with Ledger.open(settings) as ledger:
+            report = send_post(settings, email, provider, store=SubscriberStore(settings),
+                               ledger=ledger)
+    finally:
+        provider.close()
+    return report.sent
+
+
+def _baseline(settings, email, readers: int) -> int:
+    """The same batches, built by the same adapter, posted one after another: no ledger."""
+    import requests
+
+    from newsletter.message import MessageFactory
+    from newsletter.providers import make_provider
+
+    provider = make_provider(settings)
+    factory = MessageFactory(settings, email, "bench")
+    session = requests.Session()
+    sent = 0
+    for start in range(0, readers, provider.max_batch):
+        stop = min(readers, start + provider.max_batch)
+        messages = [factory.build(f"reader{n}@example.org", f"Reader {n}") for n in range(start, stop)]
+        request = provider.build_request(messages)
+        answer = session.post(provider.api_url + request.path, data=request.body, timeout=60,
+                              headers={"Content-Type": "application/json", **request.headers})
+        answer.raise_for_status()
+        sent += len(messages)
+    return sent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=100_000)
+    parser.add_argument("--one", nargs=3, metavar=("PROVIDER", "LATENCY", "MODE"),
+                        help=argparse.SUPPRESS)  # one run, in this process
+    args = parser.parse_args()
+    if args.one:
+        provider, latency, mode = args.one
+        print(json.dumps(run_once(provider, float(latency), mode, args.readers)))
+        return
+    print(f"{args.readers:,} readers, concurrency {CONCURRENCY}, fake API in its own process")
+    print(f"{'provider':9} {'latency':>7} {'run':10} {'msgs/s':>8} {'requests':>8} "
+          f"{'bytes/reader':>12} {'peak MB':>7} {'ratio':>6}")
+    for provider in ("postmark", "sendgrid"):
+        for latency in (0.0, 0.2):
+            runs = {}
+            for mode in ("baseline", "newsletter"):
+                output = subprocess.run(
+                    [sys.executable, __file__, "--readers", str(args.readers), "--one",
+                     provider, str(latency), mode], capture_output=True, text=True, check=True)
+                runs[mode] = figures = json.loads(output.stdout)
+                assert figures["accepted"] == figures["sent"] == args.readers, figures
+                ratio = figures["per_second"] / runs["baseline"]["per_second"]
+                print(f"{provider:9} {figures['latency_ms']:>5}ms {mode:10} "
+                      f"{figures['per_second']:>8,} {figures['requests']:>8} "
+                      f"{figures['bytes_per_reader']:>12,} {figures['peak_mb']:>7} "
+                      f"{ratio:>5.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()
