@@ -1,7 +1,8 @@
 """Retries of transient provider failures (backoff with jitter, Retry-After) and the rate limit.
 
-Both run inside the worker threads that call the provider, so one batch waiting out a 429 does
-not hold up the ledger writer or the other batches in flight.
+Retries run inside the worker threads that call the provider, so one batch waiting out a 429
+does not hold up the ledger writer or the other batches in flight. The rate limit is shared by
+every thread: the writer waits on it before claiming a batch, a worker before each retry.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def send_with_retries(provider: Provider, messages: list[Message], policy: Retry
     """
     retry = 0
     while True:
-        limiter.wait(len(messages))
+        if retry:  # the first attempt waited its turn before the batch was claimed
+            limiter.wait(len(messages))
         try:
             return provider.send_batch(messages)
         except TransientError as error:

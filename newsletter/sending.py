@@ -58,8 +58,8 @@ class SendReport:
 
     @property
     def complete(self) -> bool:
-        """True when every recipient of this run was sent to."""
-        return not (self.failed or self.in_doubt or self.pending or self.stopped)
+        """True when every recipient was sent to and nothing was found in doubt."""
+        return not (self.failed or self.in_doubt or self.pending or self.stopped or self.recovered)
 
 
 def settled_states(retry_failed: bool = False, resend_in_doubt: bool = False) -> tuple[State, ...]:
@@ -159,6 +159,9 @@ class Campaign:
                 report.skipped += len(readers) - len(active)
                 if active:
                     messages = [self.factory.build(r.address, r.name) for r in active]
+                    # Wait for the rate limit *before* the claim: a batch waiting its turn is
+                    # not `submitting`, so a crash now cannot leave it in doubt.
+                    self.limiter.wait(len(messages))
                     # Committed before the request can go out: the heart of crash safety.
                     self.ledger.claim(post_id, [m.to_address.lower() for m in messages],
                                       [m.message_id for m in messages], self.provider.name)

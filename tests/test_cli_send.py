@@ -1,0 +1,132 @@
+"""`newsletter send` and `newsletter status` as a writer uses them."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+
+from conftest import invoke, run_cli
+from newsletter.ledger import Ledger, State
+from newsletter.schedule import site_lock
+from newsletter.subscribers import SubscriberStore
+from sending_support import REFERENCE_POST, ledger_states, site_settings
+
+ACTIVE = {"ada@example.com", "grace@example.org", "katherine@example.org", "edsger@example.com"}
+
+
+def outbox_files(site):
+    return sorted(path.name for path in (site / "outbox" / "what-matters").glob("*.eml"))
+
+
+def test_sending_the_reference_post_writes_one_eml_per_active_subscriber(site):
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert result.exit_code == 0, result.output
+    assert outbox_files(site) == sorted(f"{address}.eml" for address in ACTIVE)
+    assert "Recipients: 4" in result.output
+    assert "Sent 4, failed 0, in doubt 0, pending 0." in result.output
+    parsed = email.message_from_bytes(
+        (site / "outbox" / "what-matters" / "ada@example.com.eml").read_bytes(),
+        policy=policy.default)
+    assert parsed["To"] == "Ada Lovelace <ada@example.com>"
+
+
+def test_a_rerun_sends_nothing_and_says_so(site):
+    invoke(site, "send", "what-matters", "--yes")
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert result.exit_code == 0
+    assert "Nothing left to send" in result.output
+    assert len(outbox_files(site)) == 4
+
+
+def test_after_a_new_subscriber_a_rerun_sends_only_to_the_newcomer(site):
+    invoke(site, "send", "what-matters", "--yes")
+    SubscriberStore(site_settings(site)).add("newcomer@example.net", "New Comer")
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert "Recipients: 1" in result.output
+    assert "newcomer@example.net.eml" in outbox_files(site)
+    assert len(outbox_files(site)) == 5
+
+
+def test_without_a_terminal_and_without_yes_nothing_is_sent(site):
+    result = invoke(site, "send", "what-matters")
+    assert result.exit_code == 2
+    assert "error: not on a terminal, so nothing was sent; add --yes" in result.output
+    assert not (site / "outbox").exists()
+    assert not (site / ".newsletter" / "ledger.db").exists()
+
+
+def test_a_dry_run_counts_and_sends_nothing(site):
+    result = invoke(site, "send", "what-matters", "--dry-run")
+    assert result.exit_code == 0
+    assert "Recipients: 4" in result.output and "Dry run: nothing sent." in result.output
+    assert not (site / "outbox").exists()
+
+
+def test_a_draft_is_refused_but_may_be_test_sent(site):
+    refused = invoke(site, "send", "notes-on-editing", "--yes")
+    assert refused.exit_code == 2
+    assert "/posts/notes-on-editing is a draft: not sent" in refused.output
+
+    test = invoke(site, "send", "notes-on-editing", "--to", "me@example.net")
+    assert test.exit_code == 0, test.output
+    assert "via outbox" in test.output and "me@example.net: accepted" in test.output
+    [eml] = (site / "outbox" / "notes-on-editing" / "test-sends").glob("*.eml")
+    parsed = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert parsed["Subject"].startswith("[TEST] ")
+    assert parsed["To"] == "me@example.net"
+
+
+def test_a_test_send_writes_nothing_to_the_ledger(site):
+    invoke(site, "send", "what-matters", "--to", "me@example.net", "--to", "you@example.net")
+    assert ledger_states(site_settings(site)) == {}
+    assert outbox_files(site) == []  # test copies live in test-sends/, apart from the real ones
+
+
+def test_a_second_send_while_one_runs_is_refused(site):
+    with site_lock(site_settings(site)):
+        result = run_cli(site, "send", "what-matters", "--yes")
+    assert result.returncode == 1
+    assert "another send is running on this site" in result.stderr
+    assert not (site / "outbox").exists()
+
+
+def test_a_real_provider_refuses_to_start_without_newsletter_secret(site):
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace('name = "outbox"', 'name = "postmark"'))
+    result = run_cli(site, "send", "what-matters", "--yes")
+    assert result.returncode == 2
+    assert "NEWSLETTER_SECRET is not set" in result.stderr
+
+
+def test_status_counts_per_post_and_lists_problems_with_what_to_do(site):
+    invoke(site, "send", "what-matters", "--yes")
+    with Ledger.open(site_settings(site)) as ledger:
+        ledger.mark(REFERENCE_POST, ["ada@example.com"], State.IN_DOUBT, "read timeout")
+        ledger.record(REFERENCE_POST, [("grace@example.org", State.FAILED, None, "422 bounced")])
+    overview = invoke(site, "status")
+    assert "/posts/what-matters: sent 2, failed 1, in doubt 1, pending 0" in overview.output
+    detail = invoke(site, "status", "what-matters")
+    assert "ada@example.com: read timeout" in detail.output
+    assert "grace@example.org: 422 bounced" in detail.output
+    assert "--resend-in-doubt" in detail.output and "--retry-failed" in detail.output
+
+
+def test_send_exits_1_and_says_so_when_something_is_left_in_doubt(site):
+    with Ledger.open(site_settings(site)) as ledger:  # a crashed run left a batch submitting
+        ledger.claim(REFERENCE_POST, ["ada@example.com"], ["<x@example.com>"], "outbox")
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert result.exit_code == 1
+    assert "Sent 3, failed 0" in result.output
+    assert "1 messages of an interrupted run are now in doubt." in result.output
+    assert ledger_states(site_settings(site))["ada@example.com"] == "in_doubt"
+    assert "ada@example.com.eml" not in outbox_files(site)
+
+    resend = invoke(site, "send", "what-matters", "--yes", "--resend-in-doubt")
+    assert "Recipients: 1" in resend.output and resend.exit_code == 0
+    assert "ada@example.com.eml" in outbox_files(site)
+
+
+def test_status_before_any_send(site):
+    result = invoke(site, "status")
+    assert result.exit_code == 0 and "Nothing sent yet" in result.output
+    assert not (site / ".newsletter" / "ledger.db").exists()

@@ -1,0 +1,98 @@
+"""The kill test: SIGKILL `newsletter send` at random moments, rerun, and nobody gets two copies.
+
+A real subprocess sends to a few thousand readers through the outbox; it is killed at seeded
+random moments (mostly while files are being written, some during start-up) and run again, round
+after round. Afterwards every active reader has exactly one .eml or is listed in doubt, no reader
+has two, and the ledger's counts match the files on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from urllib.parse import unquote
+
+from conftest import run_cli
+from newsletter.config import SECRET_VARIABLES
+from sending_support import ledger_states, site_settings, write_readers
+
+READERS = 3000
+ROUNDS = 20
+SEED = 20261125
+
+
+def count_files(folder) -> int:
+    try:
+        return sum(1 for name in os.listdir(folder) if name.endswith(".eml"))
+    except FileNotFoundError:
+        return 0
+
+
+def kill_at_a_random_moment(site, folder, rng: random.Random) -> None:
+    """Start a send; SIGKILL it a random moment after it starts writing (or during start-up)."""
+    env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsletter", "--site", str(site), "send", "what-matters", "--yes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        if rng.random() < 0.2:  # during start-up, counting, or the first batches
+            time.sleep(rng.uniform(0.0, 0.8))
+        else:
+            before = count_files(folder)
+            deadline = time.monotonic() + 20
+            while count_files(folder) == before and process.poll() is None:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0.0, 0.15))
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+
+def reader_of(file_name: str) -> tuple[str, bool]:
+    """(address, is a duplicate copy) for an outbox file name."""
+    stem = file_name.removesuffix(".eml")
+    base, _, copy = stem.rpartition(".dup")
+    if base and copy.isdigit():
+        return unquote(base), True
+    return unquote(stem), False
+
+
+def test_sigkill_at_random_moments_never_sends_twice_and_loses_nothing(site):
+    addresses = set(write_readers(site, READERS))
+    toml = site / "newsletter.toml"
+    # A rate limit stretches the send over many rounds, so the kills land mid-send.
+    toml.write_text(toml.read_text().replace('name = "outbox"',
+                                             'name = "outbox"\nrate_limit = 1500.0\nbatch_size = 10'))
+    folder = site / "outbox" / "what-matters"
+    rng = random.Random(SEED)
+    for _ in range(ROUNDS):
+        kill_at_a_random_moment(site, folder, rng)
+
+    final = run_cli(site, "send", "what-matters", "--yes")
+    assert final.returncode in (0, 1), final.stderr
+    again = run_cli(site, "send", "what-matters", "--yes")
+    assert again.returncode == 0 and "Nothing left to send" in again.stdout
+
+    files = [name for name in os.listdir(folder) if name.endswith(".eml")]
+    copies = Counter(reader_of(name)[0] for name in files)
+    assert [name for name in files if reader_of(name)[1]] == []  # zero duplicates
+    assert max(copies.values()) == 1
+
+    states = ledger_states(site_settings(site))
+    assert set(states) == addresses
+    assert set(states.values()) <= {"sent", "in_doubt"}
+    sent = {a for a, s in states.items() if s == "sent"}
+    in_doubt = {a for a, s in states.items() if s == "in_doubt"}
+    for address in addresses:  # exactly one .eml, or listed in doubt
+        assert copies[address] == 1 or address in in_doubt
+    assert sent <= set(copies)  # every `sent` row has its file ...
+    assert set(copies) <= sent | in_doubt  # ... and every file is in the ledger
+    assert len(files) == len(sent) + len(in_doubt & set(copies))
+    assert len(sent) > READERS // 2  # the rounds really made progress between kills
