@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesHeaderParser
@@ -21,8 +20,9 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from newsletter.config import Settings
-from newsletter.content import Post, PostStatus, classify, find_post, load_posts
+from newsletter.content import Post, find_post, load_posts
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
+from newsletter.post_status import ledger_counts, status_words
 from newsletter.preview import sample_message, sample_values
 from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
 
@@ -89,13 +89,13 @@ class BrokenFile:
 def index_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
     """Every post, newest first, with its status; files with errors listed with their error."""
     posts, errors = load_posts(settings)
-    sent = sent_counts(settings)
+    sent = ledger_counts(settings)
     posts.sort(key=lambda post: post.date or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
                reverse=True)
     rows = [_row(settings, post, now, sent, links) for post in posts]
     broken = [BrokenFile(error, links.post(_broken_name(error) or "")) for error in errors]
     return _render("index.html", settings, now, links, rows=rows, errors=broken,
-                   ledger=sent is not None)
+                   ledger=bool(sent))
 
 
 def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks,
@@ -104,7 +104,7 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
     email = email or render_post(settings, post)
     values = sample_values(settings)
     html, text = email.fill(values)
-    status_class, status_text = _status(post, now, sent_counts(settings))
+    status_class, status_text = status_words(post, now, ledger_counts(settings))
     return _render(
         "post.html", settings, now, links,
         post=post, email=email, status_class=status_class, status_text=status_text,
@@ -162,16 +162,6 @@ def find_post_or_its_error(settings: Settings, name: str) -> Post:
         raise
 
 
-def sent_counts(settings: Settings) -> dict[str, Counter] | None:
-    """Ledger rows per state for each post id; None when nothing was ever sent from the site."""
-    from newsletter.ledger import LEDGER_FILE, Ledger
-
-    if not (settings.state_dir / LEDGER_FILE).exists():
-        return None
-    with Ledger.open_existing(settings) as ledger:
-        return ledger.counts()
-
-
 def sample_headers(settings: Settings, email: Email, values: dict[str, str]) -> list[tuple[str, str]]:
     """The headers of the sample message that ``newsletter preview`` writes as message.eml."""
     message = BytesHeaderParser(policy=policy.default).parsebytes(
@@ -225,23 +215,9 @@ def _remote_hosts(html: str) -> list[str]:
 
 
 def _row(settings, post, now, sent, links) -> Row:
-    status_class, status_text = _status(post, now, sent)
+    status_class, status_text = status_words(post, now, sent)
     return Row(id=post.id, title=post.title, date=_date_text(settings, post),
                status_class=status_class, status_text=status_text, href=links.post(post.id))
-
-
-def _status(post: Post, now: dt.datetime, sent: dict[str, Counter] | None) -> tuple[str, str]:
-    """(css class, words) for a post: the ledger's count once sending started, else its class."""
-    if sent and post.id in sent:
-        states = sent[post.id]
-        done, total = states["sent"], sum(states.values())
-        others = ", ".join(f"{count} {state.replace('_', ' ')}" for state, count in sorted(states.items())
-                           if state != "sent" and count)
-        words = f"sent {done} of {total}" + (f" ({others})" if others else "")
-        return ("sent" if done == total else "partial"), words
-    status = classify(post, now)
-    words = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
-    return status.value, words.get(status, status.value)
 
 
 def _date_text(settings: Settings, post: Post) -> str:

@@ -13,18 +13,24 @@ from conftest import invoke, run_cli
 from test_content import add_fixture
 
 EXAMPLE_TABLE = [
-    "STATUS  DATE        SLUG                     TITLE",
-    "draft   2026-12-03  /posts/notes-on-editing  Notes on Editing Your Own Work",
-    "ready   2026-11-20  /posts/what-matters      What Matters When You Write Every Week",
-    "page    -           /pages/about             About Me",
+    "STATUS              DATE        SLUG                     TITLE",
+    "draft               2026-12-03  /posts/notes-on-editing  Notes on Editing Your Own Work",
+    "ready               2026-11-20  /posts/what-matters      What Matters When You Write Every Week",
+    "page (not emailed)  -           /pages/about             About Me",
 ]
-
 
 def test_posts_lists_status_date_slug_and_title(site):
     result = invoke(site, "posts")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == EXAMPLE_TABLE
     assert result.stderr == ""
+
+
+def test_posts_shows_how_far_sending_got(site):
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    lines = invoke(site, "posts").stdout.splitlines()
+    assert lines[2].split("  ")[0] == "sent 4 of 4"
+    assert lines[2].endswith("/posts/what-matters      What Matters When You Write Every Week")
 
 
 def test_posts_lists_everything_then_every_broken_post_and_exits_2(site):

@@ -13,17 +13,19 @@ from newsletter.cli import pass_site
 @pass_site
 def posts(site) -> None:
     """List every post: status, date, slug and title; broken posts with their error."""
-    from newsletter.content import classify, load_posts
+    from newsletter.content import load_posts
+    from newsletter.post_status import ledger_counts, status_words
 
     settings = site.settings
     found, errors = load_posts(settings)
     now = dt.datetime.now(dt.timezone.utc)
+    counts = ledger_counts(settings)
     # Newest first; pages without a date last.
     found.sort(key=lambda post: post.date or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
                reverse=True)
     rows = [
         (
-            _status_label(classify(post, now)),
+            status_words(post, now, counts)[1],
             post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d") if post.date else "-",
             post.id,
             post.title,
@@ -41,11 +43,6 @@ def posts(site) -> None:
         click.echo(f"error: {error}", err=True)
     if errors:
         click.get_current_context().exit(2)
-
-
-def _status_label(status) -> str:
-    # The ledger's "sent n/m", "partial" and "in doubt" will refine READY here.
-    return str(status)
 
 
 COMMANDS = [posts]

@@ -1,0 +1,38 @@
+"""A post's status in words, shared by `newsletter posts` and the preview pages.
+
+Before sending starts a post's status is its class (draft, scheduled, ready, ...); afterwards the
+ledger's counts say more: "sent 4 of 4", or "sent 3 of 4 (1 in doubt)" for a partial campaign.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from newsletter.config import Settings
+from newsletter.content import Post, PostStatus, classify
+
+_CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
+
+
+def ledger_counts(settings: Settings) -> dict[str, Counter]:
+    """Ledger rows per state for each post id; empty when nothing was ever sent from the site."""
+    from newsletter.ledger import LEDGER_FILE, Ledger
+
+    if not (settings.state_dir / LEDGER_FILE).exists():
+        return {}
+    with Ledger.open_existing(settings) as ledger:
+        return ledger.counts()
+
+
+def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter]) -> tuple[str, str]:
+    """(kind, words) for a post; kind is "sent", "partial" or the post's class."""
+    states = counts.get(post.id)
+    if states:
+        done, total = states["sent"], sum(states.values())
+        others = ", ".join(f"{count} {state.replace('_', ' ')}"
+                           for state, count in sorted(states.items()) if state != "sent" and count)
+        words = f"sent {done} of {total}" + (f" ({others})" if others else "")
+        return ("sent" if done == total else "partial"), words
+    status = classify(post, now)
+    return status.value, _CLASS_WORDS.get(status, status.value)
