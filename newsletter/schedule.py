@@ -1,21 +1,124 @@
-"""Which posts are due (to come), and the site lock: one `send` at a time per site."""
+"""Which posts are due for `send --due`, and the site lock: one `send` at a time per site.
+
+A post is due when it is published at ``now`` (not a draft, a post and not a page, not
+``newsletter: false``, dated at or before ``now``), dated at or after ``since``, and its campaign
+is not finished. The ledger keys everything on the post id (its slug), so editing a sent post,
+renaming its file or changing its date never sends it again.
+
+A campaign is *finished* once a run has walked its whole recipient list; ``send --due`` then
+records ``finished:<post id>`` in the ledger's meta table. Until then it is resumed: a post with
+ledger rows but no such record was interrupted (killed mid-send, or a manual ``send POST``).
+A finished campaign with ``pending`` rows (retries used up) is resumed too. Readers who subscribe
+after a campaign finished do not reopen it.
+
+``since`` comes from ``[schedule] since``; without it the first ``send --due`` records its own
+``now`` in the ledger (meta key ``since``), so a blog with years of posts never mails its archive.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import logging
 import os
+from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
+from zoneinfo import ZoneInfo
 
-from newsletter.errors import SiteLockedError
+from newsletter.content import PostStatus, classify
+from newsletter.errors import InputError, SiteLockedError
+from newsletter.ledger import State
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
+    from newsletter.content import Post
+    from newsletter.errors import ContentError
+    from newsletter.ledger import Ledger
 
 logger = logging.getLogger(__name__)
 
 LOCK_FILE = "send.lock"
+SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since is not set
+FINISHED_KEY = "finished:{post_id}"  # ledger meta: when a run walked the post's whole list
+
+
+@dataclass(frozen=True)
+class DuePost:
+    """A post that `send --due` sends now."""
+
+    post: Post
+    resume: bool  # an earlier run started this campaign and left it unfinished
+
+
+@dataclass(frozen=True)
+class DuePlan:
+    """What `send --due` would do at ``now``."""
+
+    now: dt.datetime
+    since: dt.datetime
+    first_run: bool  # `since` was not set: this run records (or, dry, would record) `now`
+    due: tuple[DuePost, ...]
+    problems: tuple[ContentError, ...]  # posts that did not load; they may be due
+
+    @property
+    def new(self) -> tuple[DuePost, ...]:
+        """Due posts never sent before (the ones the max_posts_per_run cap counts)."""
+        return tuple(item for item in self.due if not item.resume)
+
+
+def parse_time(text: str, zone: ZoneInfo) -> dt.datetime:
+    """An ISO 8601 date or date-time (``Z`` allowed); one without a zone is read in ``zone``."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"--now {text!r} is not an ISO date-time",
+                         hint="write it as 2026-12-01T09:00 or 2026-12-01T08:00:00Z") from None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def plan_due(settings: Settings, posts: list[Post], problems: list[ContentError],
+             ledger: Ledger | None, now: dt.datetime, *, record_since: bool) -> DuePlan:
+    """The posts due at ``now``, oldest first; on a first run, records ``now`` as since if asked."""
+    since, first_run = _since(settings, ledger, now, record_since)
+    published = [post for post in posts
+                 if classify(post, now) is PostStatus.READY and post.date >= since]
+    due = []
+    for post in sorted(published, key=lambda p: (p.date, p.id)):
+        campaign = campaign_state(ledger, post.id)
+        if campaign != "finished":
+            due.append(DuePost(post, resume=campaign == "unfinished"))
+    return DuePlan(now, since, first_run, tuple(due), tuple(problems))
+
+
+def campaign_state(ledger: Ledger | None, post_id: str) -> str:
+    """"new" (never started), "unfinished" (to resume) or "finished", by the ledger."""
+    if ledger is None:
+        return "new"
+    counts = ledger.counts(post_id).get(post_id, Counter())
+    finished = ledger.get_meta(FINISHED_KEY.format(post_id=post_id))
+    # `submitting` rows outlive a run only if it crashed: resume (they become in_doubt).
+    if finished and not (counts[State.PENDING] or counts[State.SUBMITTING]):
+        return "finished"
+    return "unfinished" if counts or finished else "new"
+
+
+def mark_finished(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
+    """Record that a run walked the whole recipient list of ``post_id``."""
+    ledger.set_meta(FINISHED_KEY.format(post_id=post_id), now.isoformat())
+
+
+def _since(settings: Settings, ledger: Ledger | None, now: dt.datetime,
+           record: bool) -> tuple[dt.datetime, bool]:
+    if settings.schedule.since is not None:
+        return settings.schedule.since, False
+    stored = ledger.get_meta(SINCE_KEY) if ledger else None
+    if stored:
+        return dt.datetime.fromisoformat(stored), False
+    if record:
+        ledger.set_meta(SINCE_KEY, now.isoformat())
+    return now, True
 
 
 @contextmanager

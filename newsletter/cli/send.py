@@ -12,7 +12,11 @@ from newsletter.errors import InputError
 
 
 @click.command()
-@click.argument("post")
+@click.argument("post", required=False)
+@click.option("--due", is_flag=True,
+              help="For cron: send every published post not sent yet; silent when none is due.")
+@click.option("--now", metavar="TIME",
+              help="With --due: evaluate the schedule at TIME (ISO; no zone = site.timezone).")
 @click.option("--dry-run", is_flag=True, help="Render and count recipients; send nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Send without asking (needed off a terminal).")
 @click.option("--to", "to", multiple=True, metavar="EMAIL",
@@ -22,14 +26,27 @@ from newsletter.errors import InputError
 @click.option("--retry-failed", is_flag=True,
               help="Also send to readers the provider rejected before.")
 @pass_site
-def send(site: Site, post: str, dry_run: bool, yes: bool, to: tuple[str, ...],
-         resend_in_doubt: bool, retry_failed: bool) -> None:
+def send(site: Site, post: str | None, due: bool, now: str | None, dry_run: bool, yes: bool,
+         to: tuple[str, ...], resend_in_doubt: bool, retry_failed: bool) -> None:
     """Send POST to every active subscriber who has not had it yet.
 
     POST is the post's slug, the slug's last part, its file name or its path. Each reader gets
     the post exactly once: the ledger in .newsletter/ledger.db remembers who has it, so running
     send again sends only to readers added since (or left pending by an error).
+
+    With --due (no POST), for cron: send every published post dated from [schedule] since that
+    was never sent, print nothing when none is due, and never ask.
     """
+    if due or now:
+        if not due or post or to or resend_in_doubt or retry_failed:
+            raise click.UsageError("--due takes no POST, --to, --retry-failed or "
+                                   "--resend-in-doubt; --now needs --due")
+        from newsletter.cli.due import send_due
+
+        send_due(site.settings, now, dry_run)
+        return
+    if post is None:
+        raise click.UsageError("missing POST: name the post to send, or use --due")
     from newsletter.providers import make_provider
     from newsletter.render import render_post
     from newsletter.sending import check_sendable
