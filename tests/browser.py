@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -101,17 +100,6 @@ def _wait_until_serving(process: subprocess.Popen, port: int, timeout: float, lo
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"preview server did not answer on port {port} within {timeout} s")
-
-
-def copy_site(source: Path, parts: tuple[str, ...], destination: Path) -> Path:
-    """A private copy of the example site's ``parts`` under ``destination``."""
-    destination.mkdir(parents=True)
-    for part in parts:
-        if (source / part).is_dir():
-            shutil.copytree(source / part, destination / part)
-        elif (source / part).exists():
-            shutil.copy2(source / part, destination / part)
-    return destination
 
 
 def png_colours(data: bytes) -> dict[tuple[int, ...], int]:

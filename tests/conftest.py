@@ -25,18 +25,22 @@ def clean_environment(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def site(tmp_path) -> Path:
-    """A private copy of the repository's example site."""
-    root = tmp_path / "site"
-    root.mkdir()
+def copy_example_site(destination: Path) -> Path:
+    """A private copy of the repository's example site at ``destination``."""
+    destination.mkdir(parents=True)
     for part in SITE_PARTS:
         source = REPO / part
         if source.is_dir():
-            shutil.copytree(source, root / part)
+            shutil.copytree(source, destination / part)
         elif source.exists():
-            shutil.copy2(source, root / part)
-    return root
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """A private copy of the repository's example site."""
+    return copy_example_site(tmp_path / "site")
 
 
 def invoke(site: Path, *args: str, input: str | None = None, env: dict | None = None):

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from browser import chromium, copy_site, png_colours, preview_server
-from conftest import REFERENCE_POST, REPO, SITE_PARTS, invoke, run_cli
+from browser import chromium, png_colours, preview_server
+from conftest import REFERENCE_POST, copy_example_site, invoke, run_cli
 
 REFERENCE_FILE = Path("content/posts/what-matters.md")
 
@@ -32,7 +32,7 @@ return [...seen];
 
 @pytest.fixture(scope="module")
 def served_site(tmp_path_factory) -> Path:
-    return copy_site(REPO, SITE_PARTS, tmp_path_factory.mktemp("preview") / "site")
+    return copy_example_site(tmp_path_factory.mktemp("preview") / "site")
 
 
 @pytest.fixture(scope="module")
