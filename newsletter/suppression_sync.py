@@ -46,13 +46,15 @@ class SyncReport:
     changes: list[Suppression] = field(default_factory=list)
 
 
-def apply_suppressions(store: SubscriberStore, suppressions: Iterable[Suppression]) -> list[Suppression]:
+def apply_suppressions(store: SubscriberStore, suppressions: Iterable[Suppression], *,
+                       record_unknown: bool = False) -> list[Suppression]:
     """Give each active reader its suppression's status; return the ones that changed a row.
 
-    Only active readers change: a reader already unsubscribed, bounced or complained keeps the
-    status they have, and addresses not on the list are left alone (never added).
+    A reader already unsubscribed, bounced or complained keeps the status they have. Addresses
+    not on the list are left alone (a provider's lists may hold other lists' readers), unless
+    ``record_unknown``: then a suppression row is added, so a later import cannot mail them.
     """
-    active = store.snapshot().active
+    snapshot = store.snapshot()
     done: set[str] = set()
     changed = []
     for suppression in sorted(suppressions, key=lambda s: PRIORITY[s.status]):
@@ -60,7 +62,8 @@ def apply_suppressions(store: SubscriberStore, suppressions: Iterable[Suppressio
             key = address_key(suppression.address)
         except SubscriberError:
             continue
-        if key in done or key not in active:
+        listed = key in snapshot.active
+        if key in done or key in snapshot.suppressed or not (listed or record_unknown):
             continue
         done.add(key)
         if store.set_status(suppression.address, suppression.status, suppression.reason):

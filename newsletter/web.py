@@ -191,8 +191,10 @@ class NewsletterApp:
                                  "(the body must be List-Unsubscribe=One-Click).")
         self.check_token(address, token)
         try:
+            # A valid token proves we mailed this address: if its row is gone, keep a record.
             changed = apply_suppressions(
-                self.store, [Suppression(address, "unsubscribed", "one-click unsubscribe")])
+                self.store, [Suppression(address, "unsubscribed", "one-click unsubscribe")],
+                record_unknown=True)
         except SubscriberError as error:  # the list stayed locked: ask the client to come back
             logger.warning("unsubscribe of %s not recorded: %s", address, error)
             raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None

@@ -133,6 +133,27 @@ def test_replaying_an_unsubscribe_is_harmless(endpoint):
     assert text.count(READER) == 1
 
 
+def test_a_valid_link_for_an_address_no_longer_listed_leaves_a_record(endpoint):
+    base, site = endpoint
+    gone = "cy@example.net"  # mailed once; the row was deleted by hand since
+
+    answer = requests.post(link(base, gone), data=ONE_CLICK)
+
+    assert answer.status_code == 200
+    assert statuses(site)[gone] == "unsubscribed"  # a later import cannot mail them
+
+
+def test_a_reader_who_bounced_keeps_that_status(endpoint):
+    base, site = endpoint
+    from newsletter.subscribers import SubscriberStore
+
+    SubscriberStore(directory=site / "subscribers", state_dir=site / ".newsletter").set_status(
+        READER, "bounced")
+
+    assert requests.post(link(base, READER), data=ONE_CLICK).status_code == 200
+    assert statuses(site)[READER] == "bounced"
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_other_methods_are_not_allowed(endpoint, method):
     base, site = endpoint
