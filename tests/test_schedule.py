@@ -1,4 +1,4 @@
-"""What `send --due` considers due: published, dated between `since` and now, campaign unfinished."""
+"""What `send --due` finds due: published, dated from `since` to now, campaign unfinished."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_a_now_that_is_not_a_date_is_bad_input():
 
 
 @pytest.mark.parametrize("date, due_from", [
-    # A naive date-time in front matter is local time in site.timezone (New York, UTC-5 in December).
+    # A naive date-time in front matter is local time in site.timezone (New York: UTC-5 in Dec).
     ('"2026-12-01T09:00:00"', dt.datetime(2026, 12, 1, 14, 0, tzinfo=UTC)),
     ("2026-12-01 09:00:00", dt.datetime(2026, 12, 1, 14, 0, tzinfo=UTC)),  # YAML date-time
     ("2026-12-01", dt.datetime(2026, 12, 1, 5, 0, tzinfo=UTC)),  # YAML date: local midnight
@@ -170,5 +170,6 @@ def test_a_sent_post_stays_sent_when_edited_renamed_or_re_dated(site):
         mark_finished(ledger, "/posts/sent", now)
         (site / "content" / "posts" / "sent.md").unlink()
         (site / "content" / "posts" / "renamed-file.md").write_text(
-            '---\ntitle: Edited\ndate: "2026-11-19T00:00:00Z"\nslug: /posts/sent\n---\n\nNew words.\n')
+            '---\ntitle: Edited\ndate: "2026-11-19T00:00:00Z"\nslug: /posts/sent\n---\n\n'
+            "New words.\n")
         assert plan(site, now, ledger=ledger).due == ()

@@ -55,6 +55,11 @@ def due(site, *args, now: str = NOW) -> subprocess.CompletedProcess:
     return run_cli(site, "send", "--due", "--now", now, *args)
 
 
+def due_command(site) -> list[str]:
+    """The same run, for Popen."""
+    return [sys.executable, "-m", "newsletter", "--site", str(site), "send", "--due", "--now", NOW]
+
+
 def received(site) -> dict[str, list[str]]:
     """Outbox folder (post) -> sorted readers who got it, once per copy (duplicates show twice)."""
     found: dict[str, list[str]] = {}
@@ -146,6 +151,9 @@ def test_more_posts_due_than_the_cap_sends_none_and_lists_how_to_send_each(blog)
         "newsletter send /posts/also-due",
         "newsletter send /posts/and-this"]
     assert not (blog / "outbox").exists()
+    shown = due(blog, "--dry-run")
+    assert ("A run would send none of them: 3 new posts are more than [schedule] "
+            "max_posts_per_run (2).") in shown.stdout.splitlines()
 
     # The writer sends one on purpose; the next cron run sends the two left, and not that one.
     assert run_cli(blog, "send", "/posts/due-now", "--yes").returncode == 0
@@ -186,8 +194,8 @@ def test_a_run_while_another_holds_the_site_says_one_line_and_exits_0(blog):
 def test_two_runs_started_together_send_each_reader_one_email(blog):
     readers = add_readers(blog, 300)
     set_schedule(blog, 'since = "2026-11-25T00:00:00Z"', "batch_size = 20\nrate_limit = 400\n")
-    command = [sys.executable, "-m", "newsletter", "--site", str(blog), "send", "--due", "--now", NOW]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    runs = [subprocess.Popen(due_command(blog), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
             for _ in range(2)]
     outputs = [run.communicate(timeout=60) for run in runs]
     assert [run.returncode for run in runs] == [0, 0]
@@ -203,8 +211,7 @@ def test_a_run_killed_mid_send_is_finished_by_the_next_run_without_duplicates(bl
     readers = add_readers(blog, 600)
     set_schedule(blog, 'since = "2026-11-25T00:00:00Z"',
                  "batch_size = 10\nconcurrency = 1\nrate_limit = 300\n")
-    command = [sys.executable, "-m", "newsletter", "--site", str(blog), "send", "--due", "--now", NOW]
-    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = subprocess.Popen(due_command(blog), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     folder = blog / "outbox" / "due-now"
     deadline = time.monotonic() + 30
     while len(list(folder.glob("*.eml"))) < 50 and time.monotonic() < deadline:
@@ -220,7 +227,7 @@ def test_a_run_killed_mid_send_is_finished_by_the_next_run_without_duplicates(bl
     assert Counter(got).most_common(1)[0][1] == 1  # nobody got it twice
     assert set(got) | in_doubt == set(readers)  # everyone got it, or may have (the killed batch)
     assert finished.stdout.startswith('Sent /posts/due-now "Due Now" to ')
-    assert finished.stdout.endswith(" readers (resumed an interrupted run).\n")
+    assert finished.stdout.endswith(" readers (resumed an unfinished run).\n")
     if in_doubt:  # the kill landed mid-batch: the writer is told where to look
         assert finished.returncode == 1
         assert finished.stderr == (f"error: /posts/due-now: in doubt {len(in_doubt)}; "
@@ -235,14 +242,29 @@ def test_a_crashed_batch_is_reported_once_and_the_rest_sent(blog):
         ledger.claim("/posts/due-now", ["ada@example.com"], ["<x@example.com>"], "outbox")
     resumed = due(blog)
     assert resumed.returncode == 1
-    assert resumed.stdout == 'Sent /posts/due-now "Due Now" to 3 readers (resumed an interrupted run).\n'
+    assert resumed.stdout == ('Sent /posts/due-now "Due Now" to 3 readers '
+                              "(resumed an unfinished run).\n")
     assert resumed.stderr == "error: /posts/due-now: in doubt 1; see `newsletter status due-now`\n"
     assert received(blog) == {"due-now": ACTIVE[1:]}
     assert quiet(due(blog))
 
 
+def test_readers_left_pending_by_an_outage_are_sent_by_the_next_run(blog):
+    due(blog)
+    with Ledger.open(load_settings(blog, {})) as ledger:  # as if ada's batch had run out of retries
+        ledger.mark("/posts/due-now", ["ada@example.com"], State.PENDING, "not sent: 503")
+    (blog / "outbox" / "due-now" / "ada@example.com.eml").unlink()
+    resumed = due(blog)
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout == ('Sent /posts/due-now "Due Now" to 1 reader '
+                              "(resumed an unfinished run).\n")
+    assert received(blog) == {"due-now": ACTIVE}
+    assert quiet(due(blog))
+
+
 def test_a_broken_post_is_reported_without_holding_up_the_due_one(blog):
-    (blog / "content" / "posts" / "broken.md").write_text('---\ntitle: Broken\ndate: "soon"\n---\n\nx\n')
+    (blog / "content" / "posts" / "broken.md").write_text(
+        '---\ntitle: Broken\ndate: "soon"\n---\n\nx\n')
     result = due(blog)
     assert result.returncode == 1
     assert result.stdout == 'Sent /posts/due-now "Due Now" to 4 readers.\n'

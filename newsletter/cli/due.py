@@ -51,7 +51,8 @@ def _send_due(settings, ledger, now: dt.datetime) -> bool:
     plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=True)
     if plan.first_run:
         click.echo(f"First run: recorded since = {_when(plan.since)} in the ledger; posts dated "
-                   f"before it are never sent by --due (send one on purpose: newsletter send POST).")
+                   f"before it are never sent by --due (send one on purpose: "
+                   f"newsletter send POST).")
     cap = settings.schedule.max_posts_per_run
     if len(plan.new) > cap:
         _refuse_over_cap(plan, cap)
@@ -103,8 +104,8 @@ def _send_all(settings, ledger, emails, now: dt.datetime) -> bool:
             report = send_post(settings, email, provider, store=store, ledger=ledger)
             if not report.stopped:  # the whole list was walked; later subscribers don't reopen it
                 mark_finished(ledger, post.id, now)
-            resumed = " (resumed an interrupted run)" if item.resume else ""
-            click.echo(f"Sent {post.id} \"{post.title}\" to {report.sent} readers{resumed}.")
+            resumed = " (resumed an unfinished run)" if item.resume else ""
+            click.echo(f"Sent {post.id} \"{post.title}\" to {_readers(report.sent)}{resumed}.")
             if _report_problems(ledger, post, report):
                 failed = True
             if report.stopped:
@@ -160,16 +161,20 @@ def _show_plan(settings, plan, ledger) -> None:
         readers = count_recipients(store, ledger, item.post.id)
         action = "would resume" if item.resume else "would send"
         click.echo(f"  {action} {item.post.id} \"{item.post.title}\" ({_when(item.post.date)}) "
-                   f"to {readers} readers")
+                   f"to {_readers(readers)}")
     if not plan.due:
         click.echo("Nothing is due.")
     cap = settings.schedule.max_posts_per_run
     if len(plan.new) > cap:
         click.echo(f"A run would send none of them: {len(plan.new)} new posts are more than "
-                   f"schedule.max_posts_per_run = {cap}.")
+                   f"[schedule] max_posts_per_run ({cap}).")
     _report_broken(plan)
     click.echo("Dry run: nothing sent.")
 
 
 def _when(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="minutes")
+
+
+def _readers(count: int) -> str:
+    return f"{count} reader{'' if count == 1 else 's'}"
