@@ -24,6 +24,7 @@ import os
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Iterator
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,14 @@ logger = logging.getLogger(__name__)
 LOCK_FILE = "send.lock"
 SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since is not set
 FINISHED_KEY = "finished:{post_id}"  # ledger meta: when a run walked the post's whole list
+
+
+class CampaignState(StrEnum):
+    """How far `send --due` got with a post."""
+
+    NEW = "new"  # nothing in the ledger: never sent
+    UNFINISHED = "unfinished"  # started, not walked to the end, or readers left pending: resume
+    FINISHED = "finished"  # the whole list was walked and nobody is pending: never again
 
 
 @dataclass(frozen=True)
@@ -87,21 +96,21 @@ def plan_due(settings: Settings, posts: list[Post], problems: list[ContentError]
     due = []
     for post in sorted(published, key=lambda p: (p.date, p.id)):
         campaign = campaign_state(ledger, post.id)
-        if campaign != "finished":
-            due.append(DuePost(post, resume=campaign == "unfinished"))
+        if campaign is not CampaignState.FINISHED:
+            due.append(DuePost(post, resume=campaign is CampaignState.UNFINISHED))
     return DuePlan(now, since, first_run, tuple(due), tuple(problems))
 
 
-def campaign_state(ledger: Ledger | None, post_id: str) -> str:
-    """"new" (never started), "unfinished" (to resume) or "finished", by the ledger."""
+def campaign_state(ledger: Ledger | None, post_id: str) -> CampaignState:
+    """Where the campaign of ``post_id`` stands, by the ledger."""
     if ledger is None:
-        return "new"
+        return CampaignState.NEW
     counts = ledger.counts(post_id).get(post_id, Counter())
     finished = ledger.get_meta(FINISHED_KEY.format(post_id=post_id))
     # `submitting` rows outlive a run only if it crashed: resume (they become in_doubt).
     if finished and not (counts[State.PENDING] or counts[State.SUBMITTING]):
-        return "finished"
-    return "unfinished" if counts or finished else "new"
+        return CampaignState.FINISHED
+    return CampaignState.UNFINISHED if counts else CampaignState.NEW
 
 
 def mark_finished(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
