@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Mapping
@@ -183,6 +183,11 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
         **sections,
     )
     _check_values(settings, where)
+    since = settings.schedule.since
+    if since is not None and since.tzinfo is None:
+        # Like post dates, a zone-less `since` is read in the site's time zone.
+        schedule = replace(settings.schedule, since=since.replace(tzinfo=settings.site.zone))
+        settings = replace(settings, schedule=schedule)
     return settings
 
 
@@ -269,8 +274,7 @@ def _parse_since(value: Any, key: str, where: str) -> dt.datetime:
             ) from None
     if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
-    # A zone-less `since` is read in UTC here; content.py reads post dates in site.timezone.
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value  # a zone-less value is read in site.timezone by load_settings
 
 
 def _check_values(settings: Settings, where: str) -> None:

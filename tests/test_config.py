@@ -120,6 +120,13 @@ def test_since_accepts_a_string_and_a_date(tmp_path):
     assert load_settings(write(tmp_path, text), {}).schedule.since.day == 1
 
 
+def test_since_without_a_zone_is_read_in_the_site_time_zone(tmp_path):
+    text = MINIMAL.replace("[email]", 'timezone = "Europe/Berlin"\n[email]')
+    since = load_settings(write(tmp_path, text + "\n[schedule]\nsince = 2026-03-01T09:00:00\n"), {})
+    assert since.schedule.since.astimezone(dt.timezone.utc) == dt.datetime(
+        2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
+
+
 def test_secrets_come_only_from_the_environment_and_never_show(tmp_path):
     settings = load_settings(write(tmp_path, MINIMAL), {"POSTMARK_SERVER_TOKEN": "pm-secret-123",
                                                        "HOME": "/root"})
