@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,7 +32,7 @@ def file_stem(address: str) -> str:
     return quote(address, safe="@.+-_")[:MAX_NAME]
 
 
-def _sync_folder(folder: Path) -> None:
+def _sync_folder(folder: str) -> None:
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)
@@ -58,18 +59,29 @@ class OutboxProvider(Provider):
         return folder / TEST_FOLDER if test else folder
 
     def send_batch(self, messages: list[Message]) -> list[Result]:
-        results = [Result.sent(self._write(message)) for message in messages]
+        folders: dict[tuple[str, bool], tuple[str, str]] = {}  # -> (absolute, site-relative)
+        results = []
+        for message in messages:
+            key = (message.post_id, message.test)
+            if key not in folders:
+                folder = self.folder(*key)
+                folder.mkdir(parents=True, exist_ok=True)
+                folders[key] = (str(folder), folder.relative_to(self.settings.root).as_posix())
+            absolute, relative = folders[key]
+            # The result's message id is the file, relative to the site.
+            results.append(Result.sent(f"{relative}/{self._write(message, absolute)}"))
         # One fsync of the folder per batch makes the new names durable before the ledger
         # records these messages as sent (the file contents were synced one by one).
-        for folder in {self.folder(m.post_id, m.test) for m in messages}:
-            _sync_folder(folder)
+        for absolute, _ in folders.values():
+            _sync_folder(absolute)
         return results
 
-    def _write(self, message: Message) -> str:
-        folder = self.folder(message.post_id, message.test)
-        folder.mkdir(parents=True, exist_ok=True)
+    def _write(self, message: Message, folder: str) -> str:
+        """Write one message into ``folder``; returns the file name used."""
+        # Plain strings, not pathlib: pathlib interns every path part, which would keep one
+        # string per reader alive for the whole run.
         stem = file_stem(message.to_address)
-        temp = folder / f".{stem}.{os.getpid()}.tmp"
+        temp = os.path.join(folder, f".{stem}.{os.getpid()}-{threading.get_ident()}.tmp")
         with open(temp, "wb") as handle:
             handle.write(message.as_bytes())
             handle.flush()
@@ -80,12 +92,13 @@ class OutboxProvider(Provider):
             # a reader already got.
             copy = 1
             while True:
-                target = folder / (f"{stem}.eml" if copy == 1 else f"{stem}.dup{copy}.eml")
+                name = f"{stem}.eml" if copy == 1 else f"{stem}.dup{copy}.eml"
+                target = os.path.join(folder, name)
                 try:
                     os.link(temp, target)
                     break
                 except FileExistsError:
                     copy += 1
         finally:
-            temp.unlink()
-        return str(target.relative_to(self.settings.root))
+            os.unlink(temp)
+        return name
