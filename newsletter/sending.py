@@ -154,8 +154,10 @@ class Campaign:
         in_flight: dict[Future, list[Message]] = {}
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool:
             for readers in recipient_batches(self.store, self.ledger, post_id, size):
-                # Re-read suppression now: someone may have unsubscribed since the send began.
-                active = [r for r in readers if self.store.is_active(r.address)]
+                # Re-check suppression now: someone may have unsubscribed since the send began.
+                # (The snapshot is re-read only when a subscriber file changed.)
+                still_active = self.store.snapshot().active
+                active = [r for r in readers if r.key in still_active]
                 report.skipped += len(readers) - len(active)
                 if active:
                     messages = [self.factory.build(r.address, r.name) for r in active]
