@@ -154,22 +154,7 @@ class Campaign:
         in_flight: dict[Future, list[Message]] = {}
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool:
             for readers in recipient_batches(self.store, self.ledger, post_id, size):
-                # Re-check suppression now: someone may have unsubscribed since the send began.
-                # (The snapshot is re-read only when a subscriber file changed.)
-                still_active = self.store.snapshot().active
-                active = [r for r in readers if r.key in still_active]
-                report.skipped += len(readers) - len(active)
-                if active:
-                    messages = [self.factory.build(r.address, r.name) for r in active]
-                    # Wait for the rate limit *before* the claim: a batch waiting its turn is
-                    # not `submitting`, so a crash now cannot leave it in doubt.
-                    self.limiter.wait(len(messages))
-                    # Committed before the request can go out: the heart of crash safety.
-                    self.ledger.claim(post_id, [m.to_address.lower() for m in messages],
-                                      [m.message_id for m in messages], self.provider.name)
-                    future = pool.submit(send_with_retries, self.provider, messages,
-                                         self.retry, self.limiter, self.sleep)
-                    in_flight[future] = messages
+                self._submit(readers, pool, in_flight)
                 while len(in_flight) >= concurrency:
                     self._settle(in_flight, on_progress)
                 if report.stopped:
@@ -177,6 +162,27 @@ class Campaign:
             while in_flight:
                 self._settle(in_flight, on_progress)
         return report
+
+    def _submit(self, readers: list[Subscriber], pool: ThreadPoolExecutor,
+                in_flight: dict[Future, list[Message]]) -> None:
+        """Claim a batch in the ledger, then hand it to a worker."""
+        # Re-check suppression now: someone may have unsubscribed since the send began.
+        # (The snapshot is re-read only when a subscriber file changed.)
+        still_active = self.store.snapshot().active
+        active = [r for r in readers if r.key in still_active]
+        self.report.skipped += len(readers) - len(active)
+        if not active:
+            return
+        messages = [self.factory.build(r.address, r.name) for r in active]
+        # Wait for the rate limit *before* the claim: a batch waiting its turn is not
+        # `submitting`, so a crash now cannot leave it in doubt.
+        self.limiter.wait(len(messages))
+        # Committed before the request can go out: the heart of crash safety.
+        self.ledger.claim(self.email.post_id, [m.to_address.lower() for m in messages],
+                          [m.message_id for m in messages], self.provider.name)
+        future = pool.submit(send_with_retries, self.provider, messages, self.retry,
+                             self.limiter, self.sleep)
+        in_flight[future] = messages
 
     def _settle(self, in_flight: dict[Future, list[Message]],
                 on_progress: Callable[[SendReport], None]) -> None:
