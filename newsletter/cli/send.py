@@ -55,9 +55,6 @@ def send(site: Site, post: str | None, due: bool, now: str | None, dry_run: bool
     post_ = _find_post(settings, post)
     check_sendable(post_, dt.datetime.now(dt.timezone.utc), test=bool(to))
     provider = make_provider(settings)
-    if not settings.secrets.get("NEWSLETTER_SECRET"):
-        click.echo("note: NEWSLETTER_SECRET is not set; unsubscribe links are signed with the "
-                   "development secret (fine for the outbox, never for real mail)", err=True)
     email = render_post(settings, post_)
     for warning in email.warnings:
         click.echo(f"warning: {post_.path.name}: {warning}", err=True)
@@ -112,6 +109,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
                        f"see `newsletter status {post.name}`.")
         return
+    _note_development_secret(settings)
     click.echo(f"Post:       {post.title} ({post.id})")
     click.echo(f"Subject:    {email.subject}")
     click.echo(f"Recipients: {total}")
@@ -138,6 +136,12 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     _print_report(report, post, total)
     if not report.complete:
         sys.exit(1)
+
+
+def _note_development_secret(settings) -> None:
+    if not settings.secrets.get("NEWSLETTER_SECRET"):
+        click.echo("note: NEWSLETTER_SECRET is not set; unsubscribe links are signed with the "
+                   "development secret (fine for the outbox, never for real mail)", err=True)
 
 
 class _BarProgress:
@@ -177,6 +181,7 @@ def _test_send(settings, email, provider, addresses, dry_run: bool) -> None:
     if dry_run:
         click.echo(f"Dry run: would test-send to {', '.join(split)} via {provider.describe()}.")
         return
+    _note_development_secret(settings)
     click.echo(f"Test send via {provider.describe()}:")
     failed = False
     for address, result in send_test(settings, email, provider, split):
