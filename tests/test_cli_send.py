@@ -130,3 +130,20 @@ def test_status_before_any_send(site):
     result = invoke(site, "status")
     assert result.exit_code == 0 and "Nothing sent yet" in result.output
     assert not (site / ".newsletter" / "ledger.db").exists()
+
+
+def test_an_auth_error_stops_the_send_at_once_exits_1_and_leaves_readers_pending(site):
+    from fake_providers import KEYS, start_fake, write_provider_settings
+
+    server = start_fake("postmark", KEYS["postmark"])
+    try:
+        write_provider_settings(site, name="postmark", api_url=server.url, timeout=5.0,
+                                concurrency=1, batch_size=2)
+        result = run_cli(site, "send", "what-matters", "--yes",
+                         env={"POSTMARK_SERVER_TOKEN": "wrong-token", "NEWSLETTER_SECRET": "s"})
+    finally:
+        server.close()
+    assert result.returncode == 1
+    assert "Sent 0, failed 0, in doubt 0, pending 2." in result.stdout
+    assert "error: stopped:" in result.stderr and "2 readers not attempted" in result.stderr
+    assert list(ledger_states(site_settings(site)).values()) == ["pending", "pending"]
