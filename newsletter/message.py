@@ -13,6 +13,9 @@ CONTRACT (shared by sending and every provider adapter):
   SendGrid substitutions) call ``message.email.fill({...provider tokens...})`` once per batch.
 - ``Message.as_bytes()`` is the complete RFC 5322 message (CRLF, multipart/alternative: text then
   html), for SMTP and the outbox.
+- ``Message.test`` is True for a ``send --to`` copy (subject prefixed ``[TEST] ``, random
+  Message-ID, never in the ledger). Otherwise the Message-ID is derived from the post and the
+  address, so a resent in-doubt message keeps it.
 
 Build messages with a :class:`MessageFactory`, one per post and run: it checks every value that
 goes into a header, signs the unsubscribe token and shares the MIME encoder between messages.
