@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from newsletter.errors import InDoubtError, TransientError
+from newsletter.errors import TransientError
 
 if TYPE_CHECKING:
     from newsletter.message import Message
@@ -70,10 +70,7 @@ def send_with_retries(provider: Provider, messages: list[Message], policy: Retry
                       limiter: RateLimiter, sleep: Callable[[float], None]) -> list[Result]:
     """``provider.send_batch(messages)``, retried on TransientError while the policy allows.
 
-    An InDoubtError is retried too when the provider is ``idempotent``: the same batch carries
-    the same idempotency key, so the provider drops the copy if the first one got through
-    (DESIGN section 5). Otherwise InDoubtError and AuthError are raised at once, and the last
-    TransientError when retries run out.
+    Raises the last TransientError when retries run out; InDoubtError and AuthError at once.
     """
     retry = 0
     while True:
@@ -81,12 +78,9 @@ def send_with_retries(provider: Provider, messages: list[Message], policy: Retry
             limiter.wait(len(messages))
         try:
             return provider.send_batch(messages)
-        except (TransientError, InDoubtError) as error:
-            transient = isinstance(error, TransientError)
-            if not (transient or provider.idempotent):
-                raise
+        except TransientError as error:
             retry += 1
-            delay = policy.delay(retry, error.retry_after if transient else None)
+            delay = policy.delay(retry, error.retry_after)
             if delay is None:
                 raise
             logger.info("%s: %s; retry %d in %.1f s", provider.name, error, retry, delay)

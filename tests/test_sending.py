@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from newsletter.errors import InDoubtError
 from newsletter.ledger import Ledger, State
 from newsletter.retry import RateLimiter, RetryPolicy
 from newsletter.subscribers import SubscriberStore
@@ -187,24 +186,3 @@ def test_rate_limit_setting_is_applied_to_a_send(site):
     waits = []
     run_send(settings, RecordingProvider(settings), sleep=waits.append)
     assert len(waits) == 1 and 0.9 <= waits[0] <= 1.0  # second batch of 10 waits ~1 s
-
-
-def test_an_idempotent_provider_retries_an_in_doubt_batch_with_the_same_messages(site):
-    addresses = write_readers(site, 5)
-    settings = site_settings(site, concurrency=1)
-
-    class IdempotentProvider(RecordingProvider):
-        idempotent = True  # e.g. Resend: the retried batch carries the same Idempotency-Key
-        batches = []
-
-        def answer(self, messages):
-            self.batches.append([m.message_id for m in messages])
-            if len(self.batches) == 1:
-                raise InDoubtError("read timeout")
-            return super().answer(messages)
-
-    provider = IdempotentProvider(settings)
-    report = run_send(settings, provider)
-    assert report.sent == 5 and report.in_doubt == 0
-    assert provider.batches[0] == provider.batches[1]
-    assert sorted(provider.addresses) == addresses
