@@ -144,10 +144,18 @@ class Ledger:
             raise
         self.db.execute("COMMIT")
 
+    def _applied(self) -> set[str]:
+        exists = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
+        return {row[0] for row in self.db.execute("SELECT name FROM migrations")} if exists else set()
+
     def _migrate(self) -> None:
+        # Read first: a reader (`status`) must not wait for a running send's write lock.
+        if self._applied() >= {migration.__name__ for migration in MIGRATIONS}:
+            return
         with self.atomic() as db:
             db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-            done = {row[0] for row in db.execute("SELECT name FROM migrations")}
+            done = self._applied()  # again, inside the lock: another process may have migrated
             for migration in MIGRATIONS:
                 if migration.__name__ not in done:
                     migration(db)
