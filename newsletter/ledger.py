@@ -93,7 +93,8 @@ def m002_create_meta(db: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_create_deliveries, m002_create_meta]
 
 
-def _now() -> str:
+def ledger_time() -> str:
+    """Now, as the ledger writes times."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
@@ -159,7 +160,7 @@ class Ledger:
             for migration in MIGRATIONS:
                 if migration.__name__ not in done:
                     migration(db)
-                    db.execute("INSERT INTO migrations VALUES (?, ?)", (migration.__name__, _now()))
+                    db.execute("INSERT INTO migrations VALUES (?, ?)", (migration.__name__, ledger_time()))
                     logger.info("ledger migration %s applied", migration.__name__)
 
     # -- meta ----------------------------------------------------------------------------------
@@ -181,7 +182,7 @@ class Ledger:
         with self.atomic() as db:
             cursor = db.execute(
                 "UPDATE deliveries SET state = ?, reason = ?, updated_at = ? WHERE state = ?",
-                (State.IN_DOUBT, "the run stopped while its batch was being sent", _now(),
+                (State.IN_DOUBT, "the run stopped while its batch was being sent", ledger_time(),
                  State.SUBMITTING),
             )
         return cursor.rowcount
@@ -191,7 +192,7 @@ class Ledger:
         with self.atomic() as db:
             cursor = db.execute(
                 "UPDATE deliveries SET state = ?, updated_at = ? WHERE post_id = ? AND state = ?",
-                (State.PENDING, _now(), post_id, state),
+                (State.PENDING, ledger_time(), post_id, state),
             )
         return cursor.rowcount
 
@@ -209,9 +210,13 @@ class Ledger:
         return found
 
     def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
-              provider: str) -> None:
-        """Mark a batch ``submitting`` and commit: call before its request goes out."""
-        now = _now()
+              provider: str, at: str | None = None) -> None:
+        """Mark a batch ``submitting`` and commit: call before its request goes out.
+
+        ``at`` (from :func:`ledger_time`) is when the batch was decided: the moment its readers'
+        subscription status was last checked.
+        """
+        now = at or ledger_time()
         with self.atomic() as db:
             db.executemany(
                 """INSERT INTO deliveries (post_id, address, state, attempts, provider, message_id,
@@ -227,7 +232,7 @@ class Ledger:
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""
-        now = _now()
+        now = ledger_time()
         with self.atomic() as db:
             db.executemany(
                 """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from newsletter.errors import TransientError
+from newsletter.errors import InDoubtError, TransientError
 
 if TYPE_CHECKING:
     from newsletter.message import Message
@@ -70,7 +70,9 @@ def send_with_retries(provider: Provider, messages: list[Message], policy: Retry
                       limiter: RateLimiter, sleep: Callable[[float], None]) -> list[Result]:
     """``provider.send_batch(messages)``, retried on TransientError while the policy allows.
 
-    Raises the last TransientError when retries run out; InDoubtError and AuthError at once.
+    An InDoubtError is retried too when the provider is idempotent (Resend's Idempotency-Key):
+    the same batch carries the same key, so the provider sends it at most once (DESIGN 5).
+    Raises the last error when retries run out; AuthError, and InDoubtError elsewhere, at once.
     """
     retry = 0
     while True:
@@ -78,9 +80,11 @@ def send_with_retries(provider: Provider, messages: list[Message], policy: Retry
             limiter.wait(len(messages))
         try:
             return provider.send_batch(messages)
-        except TransientError as error:
+        except (TransientError, InDoubtError) as error:
+            if isinstance(error, InDoubtError) and not provider.idempotent:
+                raise
             retry += 1
-            delay = policy.delay(retry, error.retry_after)
+            delay = policy.delay(retry, getattr(error, "retry_after", None))
             if delay is None:
                 raise
             logger.info("%s: %s; retry %d in %.1f s", provider.name, error, retry, delay)

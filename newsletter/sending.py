@@ -23,7 +23,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.errors import AuthError, InDoubtError, InputError, TransientError
-from newsletter.ledger import SETTLED, Ledger, State
+from newsletter.ledger import SETTLED, Ledger, State, ledger_time
 from newsletter.message import Message, MessageFactory, signing_secret
 from newsletter.retry import RateLimiter, RetryPolicy, send_with_retries
 
@@ -120,6 +120,15 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Su
               retry: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
               ) -> SendReport:
     """Send ``email`` to every reader who does not have it yet; the ledger records each one."""
+    if settings.provider.test_mode:
+        # A provider in test mode accepts without delivering: the ledger would call every
+        # reader sent, and the real send would then skip them all.
+        raise InputError(
+            f"provider.test_mode is on: {provider.name} would accept this post without "
+            "delivering it, and every reader would count as sent",
+            where="newsletter.toml",
+            hint="use send --to EMAIL to test, or set test_mode = false to send",
+        )
     campaign = Campaign(settings, email, provider, store, ledger, retry, sleep)
     return campaign.run(retry_failed, resend_in_doubt, on_progress or (lambda report: None))
 
@@ -166,20 +175,22 @@ class Campaign:
     def _submit(self, readers: list[Subscriber], pool: ThreadPoolExecutor,
                 in_flight: dict[Future, list[Message]]) -> None:
         """Claim a batch in the ledger, then hand it to a worker."""
-        # Re-check suppression now: someone may have unsubscribed since the send began.
-        # (The snapshot is re-read only when a subscriber file changed.)
+        # Wait for the rate limit *before* the claim: a batch waiting its turn is not
+        # `submitting`, so a crash now cannot leave it in doubt.
+        self.limiter.wait(len(readers))
+        # Re-check suppression now: someone may have unsubscribed since the send began. The
+        # claim is dated at this check, so no reader is claimed after their unsubscribe was
+        # recorded. (The snapshot is re-read only when a subscriber file changed.)
+        decided_at = ledger_time()
         still_active = self.store.snapshot().active
         active = [r for r in readers if r.key in still_active]
         self.report.skipped += len(readers) - len(active)
         if not active:
             return
         messages = [self.factory.build(r.address, r.name) for r in active]
-        # Wait for the rate limit *before* the claim: a batch waiting its turn is not
-        # `submitting`, so a crash now cannot leave it in doubt.
-        self.limiter.wait(len(messages))
         # Committed before the request can go out: the heart of crash safety.
         self.ledger.claim(self.email.post_id, [m.to_address.lower() for m in messages],
-                          [m.message_id for m in messages], self.provider.name)
+                          [m.message_id for m in messages], self.provider.name, at=decided_at)
         future = pool.submit(send_with_retries, self.provider, messages, self.retry,
                              self.limiter, self.sleep)
         in_flight[future] = messages

@@ -147,3 +147,22 @@ def test_an_auth_error_stops_the_send_at_once_exits_1_and_leaves_readers_pending
     assert "Sent 0, failed 0, in doubt 0, pending 2." in result.stdout
     assert "error: stopped:" in result.stderr and "2 readers not attempted" in result.stderr
     assert list(ledger_states(site_settings(site)).values()) == ["pending", "pending"]
+
+
+def test_test_mode_allows_test_sends_but_refuses_a_send_that_would_mark_everyone_sent(site):
+    from fake_providers import KEYS, start_fake, write_provider_settings
+
+    server = start_fake("sendgrid", KEYS["sendgrid"])
+    env = {"SENDGRID_API_KEY": KEYS["sendgrid"], "NEWSLETTER_SECRET": "s"}
+    try:
+        write_provider_settings(site, name="sendgrid", api_url=server.url, test_mode=True)
+        refused = run_cli(site, "send", "what-matters", "--yes", env=env)
+        tested = run_cli(site, "send", "what-matters", "--to", "me@example.net", env=env)
+    finally:
+        server.close()
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: newsletter.toml: provider.test_mode is on: sendgrid")
+    assert "use send --to EMAIL to test" in refused.stderr
+    assert tested.returncode == 0, tested.stderr
+    assert list(server.accepted) == ["me@example.net"]
+    assert ledger_states(site_settings(site)) == {}

@@ -40,8 +40,10 @@ CASES = {
     "connection closed mid-response": (DROP, HALF_IN_DOUBT),
     "connection closed without an answer": (HANGUP, HALF_IN_DOUBT),
 }
-# Where a provider's docs say otherwise (providers.md): Postmark calls 503 safe to retry.
-SPECIAL = {("postmark", "503"): SENT_ALL}
+IN_DOUBT_CASES = [case for case, (_, expected) in CASES.items() if expected is HALF_IN_DOUBT]
+# Where a provider's docs say otherwise (providers.md): Postmark calls 503 safe to retry, and
+# Resend retries an in-doubt batch under the same Idempotency-Key, so it is never sent twice.
+SPECIAL = {("postmark", "503"): SENT_ALL, **{("resend", case): SENT_ALL for case in IN_DOUBT_CASES}}
 # Only Postmark and Resend report per-message failures inside an accepted batch.
 PARTIAL = ("postmark", "resend")
 
@@ -150,11 +152,23 @@ def test_an_unreachable_provider_leaves_everyone_pending_for_the_next_run(run, p
     campaign.assert_accounted()
 
 
-def test_resend_retries_an_in_doubt_batch_without_a_duplicate(run):
+def test_resend_retries_an_in_doubt_batch_under_its_key_without_a_duplicate(run):
     campaign = run("resend")
     campaign.server.enqueue(slow(0.8))
+
+    report = campaign.send()
+
+    assert campaign.counts() == SENT_ALL and report.in_doubt == 0
+    assert sorted(campaign.server.accepted.values()) == [1] * 6
+    campaign.assert_accounted()
+
+
+def test_resend_in_doubt_after_retries_run_out_is_resent_safely_on_request(run):
+    campaign = run("resend")
+    for _ in range(2 * FAST_RETRIES.attempts):  # both batches use up their retries
+        campaign.server.enqueue(fail(500))
     campaign.send()
-    assert campaign.counts() == HALF_IN_DOUBT
+    assert campaign.counts() == {State.IN_DOUBT: 6}
 
     campaign.send(resend_in_doubt=True)
 
