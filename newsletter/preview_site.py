@@ -22,8 +22,9 @@ import jinja2
 from newsletter.config import Settings
 from newsletter.content import Post, find_post, load_posts
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
+from newsletter.message import Message
 from newsletter.post_status import ledger_counts, status_words
-from newsletter.preview import sample_message, sample_values
+from newsletter.preview import sample_message
 from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
@@ -102,8 +103,8 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
               email: Email | None = None) -> str:
     """The page for ``post``: inbox rows, warnings, size, the email in frames, text, headers."""
     email = email or render_post(settings, post)
-    values = sample_values(settings)
-    html, text = email.fill(values)
+    message = sample_message(settings, email)
+    html, text = message.html, message.text
     status_class, status_text = status_words(post, now, ledger_counts(settings))
     return _render(
         "post.html", settings, now, links,
@@ -112,7 +113,7 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
         warnings=email.warnings, size=_size(encoded_html_size(email.html)),
         views=email_views(html), remote_hosts=_remote_hosts(html),
         widths={"desktop": DESKTOP_WIDTH, "phone": PHONE_WIDTH},
-        text=text, headers=sample_headers(settings, email, values),
+        text=text, headers=sample_headers(message),
     )
 
 
@@ -162,11 +163,10 @@ def find_post_or_its_error(settings: Settings, name: str) -> Post:
         raise
 
 
-def sample_headers(settings: Settings, email: Email, values: dict[str, str]) -> list[tuple[str, str]]:
+def sample_headers(message: Message) -> list[tuple[str, str]]:
     """The headers of the sample message that ``newsletter preview`` writes as message.eml."""
-    message = BytesHeaderParser(policy=policy.default).parsebytes(
-        sample_message(settings, email, values))
-    return [(name, str(value)) for name, value in message.items() if name not in _BODY_HEADERS]
+    parsed = BytesHeaderParser(policy=policy.default).parsebytes(message.as_bytes())
+    return [(name, str(value)) for name, value in parsed.items() if name not in _BODY_HEADERS]
 
 
 def email_views(html: str) -> dict:
