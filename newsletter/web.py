@@ -20,9 +20,6 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.policy import HTTP
 from http import HTTPStatus
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -32,13 +29,14 @@ from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message import verify_token
 from newsletter.subscribers import SubscriberStore
 from newsletter.suppression_sync import Suppression, apply_suppressions
+from newsletter.web_requests import (
+    MAX_FORM_BODY, HttpError, parse_form, read_body, request_headers, request_path,
+)
 from newsletter.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
 
 logger = logging.getLogger(__name__)
 
-MAX_FORM_BODY = 64 * 1024  # an RFC 8058 body is 26 bytes; a form post is not much more
 MAX_WEBHOOK_BODY = 4 * 1024 * 1024  # SendGrid posts batches of events in one request
-MAX_FORM_FIELDS = 20
 ONE_CLICK = ("List-Unsubscribe", "One-Click")  # RFC 8058 section 3.1: the POST body's key=value
 WEBHOOK_PREFIX = "/webhooks/"
 FIELDS = ("email", "token")
@@ -62,16 +60,6 @@ color:#222;background:#fafafa}}button{{font:inherit;padding:.6rem 1.4rem;border:
 background:#333;color:#fff;cursor:pointer}}</style></head>
 <body><h1>{heading}</h1>{body}</body></html>
 """
-
-
-class HttpError(Exception):
-    """A request we answer with an error status and a short message."""
-
-    def __init__(self, status: int, message: str, headers: Iterable[tuple[str, str]] = ()):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = list(headers)
 
 
 @dataclass(frozen=True)
@@ -150,7 +138,7 @@ class NewsletterApp:
 
     def respond(self, environ: dict) -> Response:
         """Route one request."""
-        path = _request_path(environ)
+        path = request_path(environ)
         method = environ.get("REQUEST_METHOD", "GET")
         from_path = self.route.match(path)
         if from_path is not None:
@@ -206,7 +194,7 @@ class NewsletterApp:
 
     def webhook(self, environ: dict, provider: str) -> Response:
         """POST /webhooks/<provider>: verify, then apply the events."""
-        request = WebhookRequest(_headers(environ), read_body(environ, MAX_WEBHOOK_BODY))
+        request = WebhookRequest(request_headers(environ), read_body(environ, MAX_WEBHOOK_BODY))
         now = self.clock() if self.clock else None
         try:
             report = handle_webhook(provider, request, self.store, self.settings.secrets, now)
@@ -241,81 +229,6 @@ def text_response(status: int, text: str, headers: Iterable[tuple[str, str]] = (
     """A plain-text answer (for webhooks)."""
     return Response(status, f"{text}\n".encode(),
                     (("Content-Type", "text/plain; charset=utf-8"), *headers))
-
-
-def read_body(environ: dict, limit: int) -> bytes:
-    """The request body, at most ``limit`` bytes (HttpError 413 beyond, 400 if unreadable)."""
-    length_text = environ.get("CONTENT_LENGTH") or ""
-    stream = environ["wsgi.input"]
-    if not length_text:
-        # No length: only a server that marks the stream as terminated lets us read to its end.
-        return stream.read(limit + 1) if environ.get("wsgi.input_terminated") else b""
-    if not length_text.isdigit():
-        raise HttpError(400, "Bad Content-Length.")
-    length = int(length_text)
-    if length > limit:
-        raise HttpError(413, f"The request body is larger than {limit // 1024} KB.")
-    body = stream.read(length)
-    if len(body) != length:
-        raise HttpError(400, "The request body was cut short.")
-    return body
-
-
-def parse_form(environ: dict, body: bytes) -> dict[str, list[str]]:
-    """Form fields from a urlencoded or multipart/form-data body (RFC 8058 allows both)."""
-    if len(body) > MAX_FORM_BODY:
-        raise HttpError(413, f"The request body is larger than {MAX_FORM_BODY // 1024} KB.")
-    header = EmailMessage(policy=HTTP)
-    header["Content-Type"] = environ.get("CONTENT_TYPE") or "application/x-www-form-urlencoded"
-    content_type = header.get_content_type()
-    if content_type == "application/x-www-form-urlencoded":
-        try:
-            return parse_qs(body.decode("utf-8"), strict_parsing=bool(body),
-                            max_num_fields=MAX_FORM_FIELDS)
-        except (UnicodeDecodeError, ValueError):
-            raise HttpError(400, "The form data is malformed.") from None
-    if content_type == "multipart/form-data":
-        return _parse_multipart(header, body)
-    raise HttpError(415, "Send the form as application/x-www-form-urlencoded or multipart/form-data.")
-
-
-def _parse_multipart(header: EmailMessage, body: bytes) -> dict[str, list[str]]:
-    if not header.get_param("boundary"):
-        raise HttpError(400, "The multipart form has no boundary.")
-    raw = f"Content-Type: {header['Content-Type']}\r\n\r\n".encode() + body
-    message = BytesParser(policy=HTTP).parsebytes(raw)
-    parts = list(message.iter_parts()) if message.is_multipart() else []
-    if not parts or message.defects or len(parts) > MAX_FORM_FIELDS:
-        raise HttpError(400, "The multipart form is malformed.")
-    fields: dict[str, list[str]] = {}
-    for part in parts:
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        if not isinstance(name, str) or payload is None:
-            raise HttpError(400, "The multipart form is malformed.")
-        try:
-            fields.setdefault(name, []).append(payload.decode("utf-8").strip())
-        except UnicodeDecodeError:
-            raise HttpError(400, "The multipart form is not UTF-8.") from None
-    return fields
-
-
-def _request_path(environ: dict) -> str:
-    """The full URL path (mount point included), decoded as UTF-8 (WSGI gives latin-1)."""
-    raw = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    try:
-        return raw.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        raise HttpError(400, "The URL is not UTF-8.") from None
-
-
-def _headers(environ: dict) -> dict[str, str]:
-    """Request headers by lower-case name."""
-    headers = {key[5:].replace("_", "-").lower(): value
-               for key, value in environ.items() if key.startswith("HTTP_")}
-    if environ.get("CONTENT_TYPE"):
-        headers["content-type"] = environ["CONTENT_TYPE"]
-    return headers
 
 
 def create_app(site: str | os.PathLike | None = None) -> NewsletterApp:
