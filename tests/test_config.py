@@ -143,3 +143,10 @@ def test_a_config_error_reaches_the_user_as_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert result.output.startswith("error: newsletter.toml: unknown setting provider.nmae")
+
+
+def test_every_provider_name_the_settings_accept_has_an_adapter():
+    from newsletter.config import PROVIDER_NAMES
+    from newsletter.providers import PROVIDERS
+
+    assert set(PROVIDER_NAMES) == set(PROVIDERS)
