@@ -19,8 +19,8 @@ def serve(site, host: str, port: int, threads: int) -> None:
     """Serve the one-click unsubscribe URL and /webhooks/<provider> until stopped.
 
     The unsubscribe path is the one in email.unsubscribe_url. Run it behind a reverse proxy
-    that terminates HTTPS (see the README, "Unsubscribes, bounces and complaints"). Needs NEWSLETTER_SECRET, the secret the
-    newsletters were signed with.
+    that terminates HTTPS (see the README, "Unsubscribes, bounces and complaints"). Needs
+    NEWSLETTER_SECRET, the secret the newsletters were signed with.
     """
     import logging
     from urllib.parse import urlsplit
