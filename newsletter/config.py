@@ -205,10 +205,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"not valid TOML ({exc})", where=path.name) from None
 
 
-def _toml_key(section: str, attr: str) -> str:
-    return f"{section}.{attr.rstrip('_')}"
-
-
 def _build_section(cls: type, section: str, table: dict[str, Any], where: str) -> Any:
     known = {f.name.rstrip("_"): f for f in fields(cls)}
     unknown = sorted(set(table) - set(known))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsletter.cli import pass_site
+from newsletter.cli import pass_site, serve_until_interrupted
 
 
 @click.command()
@@ -90,12 +90,7 @@ def _serve(site, post: str | None, host: str, port: int, open_browser: bool) -> 
     click.echo(f"Previewing {site.root.resolve()} at {url} (Ctrl+C to stop)")
     if open_browser:
         webbrowser.open(url)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    serve_until_interrupted(server)
 
 
 def _echo_errors(errors) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from newsletter.cli import pass_site
+from newsletter.cli import pass_site, serve_until_interrupted
 
 
 @click.command()
@@ -37,12 +37,7 @@ def serve(site, host: str, port: int, threads: int) -> None:
     address = f"http://{host}:{server.effective_port}"
     path = urlsplit(site.settings.email.unsubscribe_url).path
     click.echo(f"Serving {address}{path} and {address}/webhooks/<provider> (Ctrl-C to stop)")
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    serve_until_interrupted(server)
 
 
 COMMANDS = [serve]
