@@ -166,3 +166,20 @@ def test_test_mode_allows_test_sends_but_refuses_a_send_that_would_mark_everyone
     assert tested.returncode == 0, tested.stderr
     assert list(server.accepted) == ["me@example.net"]
     assert ledger_states(site_settings(site)) == {}
+
+
+def test_a_typo_in_a_test_address_is_reported_before_anything_is_sent(site):
+    result = run_cli(site, "send", "what-matters", "--to", "me@example.net", "--to", "bad@")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "error: 'bad@' is not a valid address (There must be something after the @-sign.); "
+        "check it for typos")
+    assert "Test send via" not in result.stdout
+    assert not (site / "outbox").exists()
+
+
+def test_status_of_an_unknown_post_says_so_before_anything_was_sent(site):
+    result = invoke(site, "status", "nope")
+    assert result.exit_code == 2
+    assert result.stderr == "error: no post named 'nope'; run `newsletter posts` to list them\n"
+    assert invoke(site, "status", "what-matters").stdout == "/posts/what-matters: not sent yet.\n"

@@ -182,9 +182,10 @@ def _test_send(settings, email, provider, addresses, dry_run: bool) -> None:
         click.echo(f"Dry run: would test-send to {', '.join(split)} via {provider.describe()}.")
         return
     _note_development_secret(settings)
+    answers = send_test(settings, email, provider, split)  # a bad address fails before any send
     click.echo(f"Test send via {provider.describe()}:")
     failed = False
-    for address, result in send_test(settings, email, provider, split):
+    for address, result in answers:
         if result.status == "sent":
             click.echo(f"  {address}: accepted ({result.message_id})")
         else:

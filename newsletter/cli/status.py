@@ -26,7 +26,12 @@ def status(site: Site, post: str | None) -> None:
     settings = site.settings
     ledger = Ledger.open_existing(settings)
     if ledger is None:
-        click.echo("Nothing sent yet (no ledger in .newsletter/).")
+        if post is not None:
+            from newsletter.content import find_post, load_posts
+
+            click.echo(f"{find_post(load_posts(settings)[0], post).id}: not sent yet.")
+        else:
+            click.echo("Nothing sent yet (no ledger in .newsletter/).")
         return
     with ledger:
         if post is None:
