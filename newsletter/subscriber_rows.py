@@ -15,7 +15,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import email_validator
 from email_validator import EmailNotValidError, validate_email
+from email_validator.rfc_constants import (
+    CASE_INSENSITIVE_MAILBOX_NAMES, DOT_ATOM_TEXT, DOT_ATOM_TEXT_HOSTNAME,
+)
 
 from newsletter.errors import SubscriberError
 from newsletter.subscriber_csv import COLUMNS, Layout, Record, read_csv
@@ -58,12 +62,52 @@ class Subscriber:
         return self.status is Status.ACTIVE
 
 
+# Limits below email-validator's own (RFC 5321 sizes; 64 also holds in its strict mode).
+_FAST_MAX_LOCAL, _FAST_MAX_ADDRESS, _FAST_MAX_LABEL = 64, 254, 63
+_LOWER_MAILBOX_NAMES = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
+
+
+def _fast_normalised(email: str) -> str | None:
+    """email-validator's normalised form of a plain ASCII address, or None to ask it instead.
+
+    email-validator costs ~22 µs an address, most of a send's reading time. For an ASCII
+    dot-atom local part and an ASCII letters-digits-hyphens domain its answer is known: the
+    local part unchanged, the domain lower-cased (UTS-46 maps only case for such names). This
+    accepts a strict subset of what it accepts, using its own patterns and lists; anything
+    else (IDNA, ``--`` in the domain, quotes, RFC 2142 names it lower-cases, special-use
+    domains, lengths near a limit) returns None. tests/test_address_fast_path.py compares the
+    two on many generated and tricky addresses.
+    """
+    if not email.isascii() or len(email) > _FAST_MAX_ADDRESS or email.count("@") != 1:
+        return None
+    local, domain = email.split("@")
+    if (len(local) > _FAST_MAX_LOCAL or not DOT_ATOM_TEXT.match(local)
+            or local.lower() in _LOWER_MAILBOX_NAMES):
+        return None
+    domain = domain.lower()
+    if ("." not in domain or "--" in domain or not domain[-1:].isalpha()
+            or not DOT_ATOM_TEXT_HOSTNAME.match(domain)):
+        return None
+    labels = domain.split(".")
+    if max(map(len, labels)) > _FAST_MAX_LABEL:
+        return None
+    # Read at each call: the list is module state that callers of email-validator may extend.
+    special = email_validator.SPECIAL_USE_DOMAIN_NAMES
+    if any(domain == name or domain.endswith("." + name) for name in special):
+        return None
+    return f"{local}@{domain}"
+
+
 def normalise_address(email: str) -> str:
     """The normalised form of ``email``, or SubscriberError saying what is wrong with it."""
+    email = email.strip()
+    fast = _fast_normalised(email)
+    if fast is not None:
+        return fast
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized
+        return validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise SubscriberError(f"{email.strip()!r} is not a valid address ({exc})",
+        raise SubscriberError(f"{email!r} is not a valid address ({exc})",
                               hint="check it for typos") from None
 
 
