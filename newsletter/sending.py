@@ -180,10 +180,12 @@ class Campaign:
         self.limiter.wait(len(readers))
         # Re-check suppression now: someone may have unsubscribed since the send began. The
         # claim is dated at this check, so no reader is claimed after their unsubscribe was
-        # recorded. (The snapshot is re-read only when a subscriber file changed.)
+        # recorded. Only the suppressed keys are read (re-read only when a subscriber file
+        # changed), so memory stays flat: a row deleted by hand during the send is not
+        # noticed; unsubscribing keeps the row as the suppression record, and that is checked.
         decided_at = ledger_time()
-        still_active = self.store.snapshot().active
-        active = [r for r in readers if r.key in still_active]
+        suppressed = self.store.suppressed_addresses()
+        active = [r for r in readers if r.key not in suppressed]
         self.report.skipped += len(readers) - len(active)
         if not active:
             return

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, TextIO
 
 import email_validator
 from email_validator import EmailNotValidError, validate_email
@@ -22,7 +22,7 @@ from email_validator.rfc_constants import (
 )
 
 from newsletter.errors import SubscriberError
-from newsletter.subscriber_csv import COLUMNS, Layout, Record, read_csv
+from newsletter.subscriber_csv import COLUMNS, Layout, Record, parse_csv, read_csv
 
 
 class Status(StrEnum):
@@ -215,12 +215,49 @@ def row_values(layout: Layout, record: Record) -> dict[str, str]:
     return values
 
 
-def read_rows(path: Path, label: str, problems: list[SubscriberError]) -> Iterator[Row]:
-    """Stream the non-blank rows of one file; a file-level problem is appended and ends it."""
+def read_rows(path: Path, label: str, problems: list[SubscriberError],
+              handle: TextIO | None = None) -> Iterator[Row]:
+    """Stream the non-blank rows of one file; a file-level problem is appended and ends it.
+
+    With ``handle`` (``path`` opened as UTF-8 text with ``newline=""``), rows are read from it:
+    an open file keeps the version it opened, however often the file is replaced since.
+    """
     try:
-        layout, records = read_csv(path, label)
+        layout, records = read_csv(path, label) if handle is None else parse_csv(handle, label)
         for record in records:
             if not record.blank:
                 yield Row(path, label, record.line, row_values(layout, record))
     except SubscriberError as error:
         problems.append(error)
+
+
+class RepeatFilter:
+    """Which keys of a list may occur more than once, in 2 MB however long the list is.
+
+    Two bitmaps indexed by a slice of the key's hash: "seen" and "seen again". Every repeated
+    key finds its slot in "seen again"; a key whose slot is not there occurred once for sure.
+    Keys that merely share a slot with another are flagged too (about n / 8 million of them),
+    so whoever de-duplicates still compares flagged keys exactly: no repeat is ever missed.
+    hash() is salted per process: build and query a filter in the same process.
+    """
+
+    BITS = 23  # 8,388,608 slots; two bitmaps of 1 MiB
+
+    def __init__(self) -> None:
+        self.mask = (1 << self.BITS) - 1
+        self.seen = bytearray(1 << (self.BITS - 3))
+        self.again = bytearray(1 << (self.BITS - 3))
+
+    def add(self, key: str) -> None:
+        """Count one occurrence of ``key``."""
+        slot = hash(key) & self.mask
+        byte, bit = slot >> 3, 1 << (slot & 7)
+        if self.seen[byte] & bit:
+            self.again[byte] |= bit
+        else:
+            self.seen[byte] |= bit
+
+    def may_repeat(self, key: str) -> bool:
+        """False only when ``key`` was added at most once."""
+        slot = hash(key) & self.mask
+        return bool(self.again[slot >> 3] & (1 << (slot & 7)))

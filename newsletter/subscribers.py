@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import logging
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
@@ -26,7 +26,8 @@ from newsletter.subscriber_edits import (
     ListFiles, exclusive_lock, index_copies, merge_reader, set_statuses,
 )
 from newsletter.subscriber_rows import (
-    Row, Status, Subscriber, address_key, new_row, normalise_address, read_rows, row_key,
+    RepeatFilter, Row, Status, Subscriber, address_key, new_row, normalise_address, read_rows,
+    row_key,
 )
 
 __all__ = ["ImportSummary", "Status", "Subscriber", "SubscriberStore", "address_key",
@@ -69,6 +70,7 @@ class SubscriberStore:
         self.root = self.directory.parent  # problems name files relative to the site
         self.lock_timeout = lock_timeout
         self._snapshot: Snapshot | None = None
+        self._suppressed: tuple[tuple, frozenset[str]] | None = None  # (signature, keys)
 
     # -- reading: no lock; every file is always whole (it is only ever replaced) --------------
 
@@ -111,19 +113,51 @@ class SubscriberStore:
         return list(readers.values()), problems
 
     def active(self) -> Iterator[Subscriber]:
-        """Stream the readers to send to: once each, in file order, invalid rows skipped."""
-        suppression = self._suppression()  # a first, cheap pass: suppression wins
-        seen: set[str] = set()
-        for row in self.rows():
-            if row.suppressed:
-                continue
-            try:
-                subscriber = row.to_subscriber()
-            except SubscriberError:
-                continue
-            if subscriber.key not in suppression and subscriber.key not in seen:
-                seen.add(subscriber.key)
+        """Stream the readers to send to: once each, in file order, invalid rows skipped.
+
+        Two passes over the same open files (so both see one version of each): the first
+        collects the suppressed keys (suppression wins, whatever the order of the copies) and
+        counts keys in a RepeatFilter; the second yields each valid active row once.
+        De-duplication memory: a set of every key would grow ~100 bytes a reader; the filter
+        is a fixed 2 MB and only the keys it flags (true repeats and ~n/8M chance collisions)
+        are remembered exactly. The cost is the first pass computing every row's key (~1 µs).
+        """
+        signature = self._signature()  # before opening: a later change then forces a re-read
+        with ExitStack() as stack:
+            opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
+                      for path in self.files()]
+            suppressed: set[str] = set()
+            repeats = RepeatFilter()
+            for row in self._rows_from(opened):
+                if not (key := row_key(row.email)):
+                    continue
+                if row.suppressed:
+                    suppressed.add(key)
+                else:
+                    repeats.add(key)
+            self._suppressed = (signature, frozenset(suppressed))
+            seen: set[str] = set()  # flagged keys only
+            for row in self._rows_from(opened):
+                if row.suppressed:
+                    continue
+                try:
+                    subscriber = row.to_subscriber()
+                except SubscriberError:
+                    continue
+                key = subscriber.key
+                if key in suppressed:
+                    continue
+                if repeats.may_repeat(key):
+                    if key in seen:
+                        continue
+                    seen.add(key)
                 yield subscriber
+
+    def _rows_from(self, opened: list[tuple[Path, TextIO]]) -> Iterator[Row]:
+        """Every non-blank row of already opened files, from their start."""
+        for path, handle in opened:
+            handle.seek(0)
+            yield from read_rows(path, self.label(path), [], handle)
 
     def _suppression(self) -> dict[str, Status]:
         """Key -> status of every suppressed address (the first suppressing row wins)."""
@@ -157,8 +191,16 @@ class SubscriberStore:
         return tuple(stats)
 
     def suppressed_addresses(self) -> frozenset[str]:
-        """Keys (lower-cased addresses) of every unsubscribed, bounced or complained reader."""
-        return self.snapshot().suppressed
+        """Keys (lower-cased addresses) of every unsubscribed, bounced or complained reader.
+
+        Re-read only when a file changed; unlike :meth:`snapshot` it holds no active key, so a
+        send can call it before every batch and stay small however long the list is.
+        """
+        signature = self._signature()
+        if self._suppressed is None or self._suppressed[0] != signature:
+            keys = {key for row in self.rows() if row.suppressed and (key := row_key(row.email))}
+            self._suppressed = (signature, frozenset(keys))
+        return self._suppressed[1]
 
     def is_active(self, address: str) -> bool:
         """True if ``address`` is listed, valid and not suppressed, as the files are now."""

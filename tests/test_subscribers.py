@@ -12,6 +12,7 @@ import pytest
 
 from newsletter.errors import SubscriberError
 from newsletter.subscriber_edits import exclusive_lock
+from newsletter.subscriber_rows import RepeatFilter
 from newsletter.subscribers import LOCK_FILE, Status, SubscriberStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
@@ -113,6 +114,31 @@ def test_someone_listed_twice_gets_one_email_and_suppression_wins(tmp_path):
     assert readers["max@example.com"].status == Status.BOUNCED
     assert not store.is_active("max@example.com")
     assert store.is_active("Zoe@EXAMPLE.com")
+
+
+def test_repeats_are_caught_even_when_every_key_shares_a_filter_slot(tmp_path, monkeypatch):
+    # A filter of 8 slots flags nearly every key: de-duplication must still be exact.
+    monkeypatch.setattr(RepeatFilter, "BITS", 3)
+    store = make_store(tmp_path)
+    readers = [f"r{n}@example.com" for n in range(300)]
+    (store.directory / "a.csv").write_text("email\n" + "\n".join(readers + ["R7@EXAMPLE.COM"]))
+    (store.directory / "b.csv").write_text("email,status\n" + "\n".join(
+        [f"{r},active" for r in readers[::3]] + ["r5@example.com,unsubscribed"]))
+    sent = [s.address for s in store.active()]
+    assert sent == [r for r in readers if r != "r5@example.com"]
+
+
+def test_a_send_reads_one_version_of_each_file_and_sees_later_unsubscribes(tmp_path):
+    store = make_store(tmp_path, "no_header.csv")
+    stream = store.active()
+    first = next(stream)
+    other = SubscriberStore(directory=store.directory, state_dir=store.state_dir)
+    other.add("newcomer@example.org")
+    other.set_status("olivia@example.com", Status.UNSUBSCRIBED)
+    # The stream keeps the version it opened; the per-batch check sees the change.
+    assert [first.address, *(s.address for s in stream)] == ["liam@example.org",
+                                                            "olivia@example.com"]
+    assert "olivia@example.com" in store.suppressed_addresses()
 
 
 def test_is_active_sees_a_change_made_by_another_process(tmp_path):
