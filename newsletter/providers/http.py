@@ -82,20 +82,6 @@ def json_body(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def json_array(items: Iterable[Any]) -> bytes:
-    """A JSON array serialised item by item, so each item's dict can be freed at once."""
-    return b"[" + b",".join(map(json_body, items)) + b"]"
-
-
-def filled_parts(message: Message) -> tuple[str, str]:
-    """The reader's (html, text) without caching them on the Message.
-
-    ``message.html`` keeps both parts alive as long as the Message (a whole batch in flight,
-    ``concurrency`` batches at once); filling here lets them go once serialised.
-    """
-    return message.email.fill(message.values)
-
-
 class HttpProvider(Provider):
     """A provider reached over HTTPS with ``requests``; subclasses hold only the wire format."""
 

@@ -8,9 +8,8 @@ import requests
 
 from newsletter.errors import AuthError, InDoubtError, TransientError
 from newsletter.providers.base import Result
-from newsletter.providers.http import (
-    HttpProvider, HttpRequest, extra_headers, filled_parts, json_array,
-)
+from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers
+from newsletter.providers.json_bodies import json_array_with_bodies
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -52,12 +51,12 @@ class PostmarkProvider(HttpProvider):
             "TrackOpens": provider.track_opens,
             "TrackLinks": "HtmlAndText" if provider.track_links else "None",
         }
-        body = json_array(self._message(m, common) for m in messages)
+        body = json_array_with_bodies(
+            messages, lambda message, html, text: self._message(message, html, text, common))
         return HttpRequest("/email/batch", body=body,
                            headers={"X-Postmark-Server-Token": self.api_key})
 
-    def _message(self, message: Message, common: dict) -> dict:
-        html, text = filled_parts(message)
+    def _message(self, message: Message, html: str, text: str, common: dict) -> dict:
         item = {
             "From": message.headers["From"],
             "To": message.headers["To"],

@@ -15,9 +15,8 @@ import requests
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
 from newsletter.providers.base import Result
-from newsletter.providers.http import (
-    HttpProvider, HttpRequest, extra_headers, filled_parts, json_array,
-)
+from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers
+from newsletter.providers.json_bodies import json_array_with_bodies
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -59,7 +58,8 @@ class ResendProvider(HttpProvider):
         super().__init__(settings)
 
     def build_request(self, messages: list[Message]) -> HttpRequest:
-        return HttpRequest("/emails/batch", body=json_array(map(self._email, messages)), headers={
+        body = json_array_with_bodies(messages, self._email)
+        return HttpRequest("/emails/batch", body=body, headers={
             "Authorization": f"Bearer {self.api_key}",
             "Idempotency-Key": idempotency_key(messages),
             # Permissive: valid emails are sent and invalid ones listed by index; strict (the
@@ -67,8 +67,7 @@ class ResendProvider(HttpProvider):
             "x-batch-validation": "permissive",
         })
 
-    def _email(self, message: Message) -> dict:
-        html, text = filled_parts(message)
+    def _email(self, message: Message, html: str, text: str) -> dict:
         item = {
             "from": message.headers["From"],
             "to": [message.headers["To"]],

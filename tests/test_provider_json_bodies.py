@@ -1,0 +1,45 @@
+"""Postmark and Resend batches spliced from pre-escaped pieces are byte for byte plain JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fake_providers import StandInEmail, fake_provider, render_reference  # noqa: F401
+
+from newsletter.message import MessageFactory
+from newsletter.providers.http import json_body
+
+READERS = [("ann@example.com", "Ann"), ("o'brien+x&y@example.org", 'Sean "Jr" O\'Brien'),
+           ("zoë@bücher.de", "Zoë \\ Ünïcode"), ("a&b{c}%25@example.net", "</script><b>x</b>"),
+           ("x%%email%%{email}@example.com", "Tab\tand\u2028line")]
+
+
+def messages_for(settings, email, secret="test-secret"):
+    factory = MessageFactory(settings, email, secret)
+    return [factory.build(address, name) for address, name in READERS]
+
+
+def plain(provider, messages) -> bytes:
+    """The request body as a straightforward json.dumps of items holding the filled bodies."""
+    items = [provider._message(m, m.html, m.text, _common(provider)) if provider.name == "postmark"
+             else provider._email(m, m.html, m.text) for m in messages]
+    return b"[" + b",".join(map(json_body, items)) + b"]"
+
+
+def _common(provider):
+    settings = provider.settings.provider
+    return {"MessageStream": settings.message_stream, "TrackOpens": settings.track_opens,
+            "TrackLinks": "HtmlAndText" if settings.track_links else "None"}
+
+
+@pytest.mark.parametrize("name", ["postmark", "resend"])
+@pytest.mark.parametrize("email", ["reference", "stand-in"])
+def test_spliced_batches_equal_plain_json_of_the_filled_bodies(fake_provider, name, email):
+    provider, _ = fake_provider(name)
+    post = render_reference(provider.settings) if email == "reference" else StandInEmail()
+    messages = messages_for(provider.settings, post) + messages_for(provider.settings, post, "other")
+    body = provider.build_request(messages).body
+    assert body == plain(provider, messages)
+    assert [item.get("HtmlBody", item.get("html")) for item in json.loads(body)] == [
+        m.html for m in messages]
