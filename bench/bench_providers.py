@@ -1,17 +1,18 @@
 """100,000 generated readers through the Postmark and SendGrid adapters, against a fake API.
 
-The fake provider runs in its own process on 127.0.0.1 (bench/fake_server.py), answering at
-once or after 200 ms. For each provider and latency, two runs, each in its own process:
+The fake provider runs in its own process on 127.0.0.1 (bench/fake_server.py: answers like
+the API, counts items without parsing them), answering at once or after 200 ms. For each provider and latency, two runs, each in its own process:
 
 - newsletter: ``send_post`` (subscriber file, ledger, batches in flight: ``concurrency``);
 - baseline: a plain loop that builds the same batches with the same adapter and posts them
   with ``requests``, one after another, with no ledger.
 
-Prints messages/s, requests, bytes sent per reader and peak memory of each run.
+Prints messages/s, requests, bytes sent per reader and peak memory (ru_maxrss) of each run.
 Targets: newsletter >= 0.9x baseline at 0 ms, >= 4x at 200 ms; peak memory flat.
 
     python bench/bench_providers.py                      # the full table (a few minutes)
     python bench/bench_providers.py --readers 20000      # a smaller list
+    python bench/bench_providers.py --memory             # peak memory at 25k, 50k, 100k
 """
 
 from __future__ import annotations
@@ -132,28 +133,44 @@ def _baseline(settings, email, readers: int) -> int:
     return sent
 
 
+def _one(provider: str, latency: float, mode: str, readers: int) -> dict:
+    """One run in a fresh process; its figures."""
+    output = subprocess.run([sys.executable, __file__, "--readers", str(readers), "--one",
+                             provider, str(latency), mode], capture_output=True, text=True, check=True)
+    figures = json.loads(output.stdout)
+    assert figures["accepted"] == figures["sent"] == readers, figures
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=100_000)
     parser.add_argument("--one", nargs=3, metavar=("PROVIDER", "LATENCY", "MODE"),
                         help=argparse.SUPPRESS)  # one run, in this process
+    parser.add_argument("--memory", action="store_true",
+                        help="only newsletter runs at 0 ms, for 25k, 50k and 100k readers")
     args = parser.parse_args()
     if args.one:
         provider, latency, mode = args.one
         print(json.dumps(run_once(provider, float(latency), mode, args.readers)))
         return
-    print(f"{args.readers:,} readers, concurrency {CONCURRENCY}, fake API in its own process")
+    print(f"provider.concurrency = {CONCURRENCY} (set by this bench in newsletter.toml); "
+          "lean fake API (bench/fake_server.py) in its own process; peak MB = ru_maxrss")
+    if args.memory:
+        for provider in ("postmark", "sendgrid"):
+            for readers in (25_000, 50_000, 100_000):
+                figures = _one(provider, 0.0, "newsletter", readers)
+                print(f"{provider:9} {readers:>7,} readers {figures['per_second']:>8,} msg/s "
+                      f"peak {figures['peak_mb']} MB", flush=True)
+        return
+    print(f"{args.readers:,} readers")
     print(f"{'provider':9} {'latency':>7} {'run':10} {'msgs/s':>8} {'requests':>8} "
           f"{'bytes/reader':>12} {'peak MB':>7} {'ratio':>6}")
     for provider in ("postmark", "sendgrid"):
         for latency in (0.0, 0.2):
             runs = {}
             for mode in ("baseline", "newsletter"):
-                output = subprocess.run(
-                    [sys.executable, __file__, "--readers", str(args.readers), "--one",
-                     provider, str(latency), mode], capture_output=True, text=True, check=True)
-                runs[mode] = figures = json.loads(output.stdout)
-                assert figures["accepted"] == figures["sent"] == args.readers, figures
+                runs[mode] = figures = _one(provider, latency, mode, args.readers)
                 ratio = figures["per_second"] / runs["baseline"]["per_second"]
                 print(f"{provider:9} {figures['latency_ms']:>5}ms {mode:10} "
                       f"{figures['per_second']:>8,} {figures['requests']:>8} "

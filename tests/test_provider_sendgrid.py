@@ -94,3 +94,24 @@ def test_names_with_commas_are_cleaned_for_sendgrid(fake_provider):
     to = server.last_json()["personalizations"][0]["to"][0]
     assert to == {"email": "ann@example.com", "name": "Doe  Ann  PhD"}
     assert json.dumps(server.last_json()).count("Doe") == 1
+
+
+def test_the_recipient_from_the_message_fields_is_the_parsed_to_header(fake_provider):
+    import random
+    import string
+
+    from fake_providers import StandInEmail
+
+    from newsletter.message import MessageFactory
+    from newsletter.providers.sendgrid import _address, _recipient
+
+    sendgrid, _ = fake_provider("sendgrid")
+    factory = MessageFactory(sendgrid.settings, StandInEmail(), "test-secret")
+    rng = random.Random(5)
+    characters = string.printable + 'éü漢\u2028"\\()<>@,;:.[]  '
+    names = ["", "Ann", "Doe, Ann; PhD", 'Sean "Jr" O\'Brien', "x" * 199 + " y", "a\\", " . "]
+    names += ["".join(rng.choice(characters) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    addresses = ["ann@example.com", "o'brien+x&y@example.org", "zoë@bücher.de", "a%b{c}@ex.net"]
+    for index, name in enumerate(names):
+        message = factory.build(addresses[index % len(addresses)], name)
+        assert _recipient(message) == _address(message.headers["To"]), repr(name)
