@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from newsletter.errors import AuthError, InDoubtError, InputError, TransientError
+from newsletter.errors import (
+    AuthError, InDoubtError, InputError, SubscriberError, TransientError,
+)
 from newsletter.ledger import SETTLED, Ledger, State, ledger_time
 from newsletter.message import Message, MessageFactory, signing_secret
 from newsletter.retry import RateLimiter, RetryPolicy, send_with_retries
@@ -76,11 +78,15 @@ def batch_size(settings: Settings, provider: Provider) -> int:
 
 
 def recipient_batches(store: SubscriberStore, ledger: Ledger | None, post_id: str, size: int,
-                      states: Iterable[State] = SETTLED) -> Iterator[list[Subscriber]]:
-    """Active readers the ledger does not hold in ``states``, ``size`` at a time (streamed)."""
+                      states: Iterable[State] = SETTLED,
+                      problems: list[SubscriberError] | None = None) -> Iterator[list[Subscriber]]:
+    """Active readers the ledger does not hold in ``states``, ``size`` at a time (streamed).
+
+    Invalid subscriber rows, skipped, are appended to ``problems`` when it is given.
+    """
     states = tuple(states)
     batch: list[Subscriber] = []
-    readers = store.active()
+    readers = store.active(problems)
     while chunk := list(islice(readers, size)):
         done = ledger.settled(post_id, [s.key for s in chunk], states) if ledger else set()
         batch.extend(s for s in chunk if s.key not in done)
@@ -92,9 +98,11 @@ def recipient_batches(store: SubscriberStore, ledger: Ledger | None, post_id: st
 
 
 def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str,
-                     states: Iterable[State] = SETTLED) -> int:
-    """How many readers a run would send to now."""
-    return sum(len(batch) for batch in recipient_batches(store, ledger, post_id, 500, states))
+                     states: Iterable[State] = SETTLED,
+                     problems: list[SubscriberError] | None = None) -> int:
+    """How many readers a run would send to now (invalid rows go to ``problems``, if given)."""
+    batches = recipient_batches(store, ledger, post_id, 500, states, problems)
+    return sum(len(batch) for batch in batches)
 
 
 def check_sendable(post: Post, now: dt.datetime, *, test: bool = False) -> None:

@@ -112,8 +112,10 @@ class SubscriberStore:
                 readers[item.key] = replace(item, status=suppression.get(item.key, item.status))
         return list(readers.values()), problems
 
-    def active(self) -> Iterator[Subscriber]:
+    def active(self, problems: list[SubscriberError] | None = None) -> Iterator[Subscriber]:
         """Stream the readers to send to: once each, in file order, invalid rows skipped.
+
+        Invalid rows and unreadable files are appended to ``problems`` when it is given.
 
         Two passes over the same open files (so both see one version of each): the first
         collects the suppressed keys (suppression wins, whatever the order of the copies) and
@@ -137,12 +139,14 @@ class SubscriberStore:
                     repeats.add(key)
             self._suppressed = (signature, frozenset(suppressed))
             seen: set[str] = set()  # flagged keys only
-            for row in self._rows_from(opened):
+            for row in self._rows_from(opened, problems):
                 if row.suppressed:
                     continue
                 try:
                     subscriber = row.to_subscriber()
-                except SubscriberError:
+                except SubscriberError as error:
+                    if problems is not None:
+                        problems.append(error)
                     continue
                 key = subscriber.key
                 if key in suppressed:
@@ -153,11 +157,13 @@ class SubscriberStore:
                     seen.add(key)
                 yield subscriber
 
-    def _rows_from(self, opened: list[tuple[Path, TextIO]]) -> Iterator[Row]:
+    def _rows_from(self, opened: list[tuple[Path, TextIO]],
+                   problems: list[SubscriberError] | None = None) -> Iterator[Row]:
         """Every non-blank row of already opened files, from their start."""
         for path, handle in opened:
             handle.seek(0)
-            yield from read_rows(path, self.label(path), [], handle)
+            yield from read_rows(path, self.label(path), [] if problems is None else problems,
+                                 handle)
 
     def _suppression(self) -> dict[str, Status]:
         """Key -> status of every suppressed address (the first suppressing row wins)."""

@@ -183,3 +183,16 @@ def test_status_of_an_unknown_post_says_so_before_anything_was_sent(site):
     assert result.exit_code == 2
     assert result.stderr == "error: no post named 'nope'; run `newsletter posts` to list them\n"
     assert invoke(site, "status", "what-matters").stdout == "/posts/what-matters: not sent yet.\n"
+
+
+def test_an_invalid_subscriber_row_is_never_skipped_silently(site):
+    with (site / "subscribers" / "subscribers.csv").open("a") as csv:
+        csv.write("not-an-email,Bob,active,,\n")
+    result = run_cli(site, "send", "what-matters", "--yes")
+    assert result.returncode == 0
+    assert result.stderr.splitlines()[:2] == [
+        "warning: subscribers/subscribers.csv:7: 'not-an-email' is not a valid address (An email "
+        "address must have an @-sign.); fix the address; the row is skipped for sending",
+        "warning: 1 subscriber row(s) skipped; `newsletter subscribers check` lists them",
+    ]
+    assert "Recipients: 4" in result.stdout

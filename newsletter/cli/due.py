@@ -85,6 +85,7 @@ def _render(settings, plan):
 
 
 def _send_all(settings, ledger, emails, now: dt.datetime) -> bool:
+    from newsletter.cli.send import warn_skipped_rows
     from newsletter.providers import make_provider
     from newsletter.schedule import mark_finished
     from newsletter.sending import count_recipients, send_post
@@ -96,11 +97,13 @@ def _send_all(settings, ledger, emails, now: dt.datetime) -> bool:
     try:
         for item, email in emails:
             post = item.post
-            if count_recipients(store, ledger, post.id) == 0:
+            skipped_rows: list = []
+            if count_recipients(store, ledger, post.id, problems=skipped_rows) == 0:
                 mark_finished(ledger, post.id, now)
                 if not item.resume:
                     click.echo(f"{post.id}: no active subscribers, nothing sent.")
                 continue
+            warn_skipped_rows(skipped_rows)
             report = send_post(settings, email, provider, store=store, ledger=ledger)
             if not report.stopped:  # the whole list was walked; later subscribers don't reopen it
                 mark_finished(ledger, post.id, now)

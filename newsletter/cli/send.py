@@ -97,8 +97,9 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     store = SubscriberStore(settings)
     states = settled_states(retry_failed, resend_in_doubt)
     existing = Ledger.open_existing(settings)
+    skipped_rows: list = []
     try:
-        total = count_recipients(store, existing, post.id, states)
+        total = count_recipients(store, existing, post.id, states, skipped_rows)
         earlier = existing.counts(post.id).get(post.id) if existing else None
     finally:
         if existing:
@@ -109,6 +110,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
                        f"see `newsletter status {post.name}`.")
         return
+    warn_skipped_rows(skipped_rows)
     _note_development_secret(settings)
     click.echo(f"Post:       {post.title} ({post.id})")
     click.echo(f"Subject:    {email.subject}")
@@ -136,6 +138,16 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     _print_report(report, post, total)
     if not report.complete:
         sys.exit(1)
+
+
+def warn_skipped_rows(problems: list, shown: int = 5) -> None:
+    """Invalid subscriber rows are never mailed: say so, never silently."""
+    for problem in problems[:shown]:
+        click.echo(f"warning: {problem}", err=True)
+    if problems:
+        more = f" ({len(problems) - shown} more not shown)" if len(problems) > shown else ""
+        click.echo(f"warning: {len(problems)} subscriber row(s) skipped{more}; "
+                   "`newsletter subscribers check` lists them", err=True)
 
 
 def _note_development_secret(settings) -> None:
