@@ -56,8 +56,9 @@ def make_session(pool_size: int) -> requests.Session:
     error or a dropped connection. Retries are decided in ``newsletter.sending`` by error class.
     """
     session = requests.Session()
+    # total=0 with read=False: no retry of any kind, whatever the method.
     no_retries = urllib3.Retry(total=0, connect=0, read=False, redirect=False, status=0,
-                               allowed_methods=frozenset(), raise_on_status=False)
+                               raise_on_status=False)
     adapter = HTTPAdapter(max_retries=no_retries, pool_connections=1, pool_maxsize=pool_size)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
