@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
@@ -35,6 +36,8 @@ class Status(StrEnum):
 
 
 STATUS_VALUES = frozenset(status.value for status in Status)
+_STATUS_BY_VALUE = {status.value: status for status in Status}  # Status(text), without enum's call
+_KNOWN_COLUMNS = frozenset(COLUMNS)
 STATUS_NAMES = ", ".join(Status)
 
 
@@ -92,10 +95,16 @@ def _fast_normalised(email: str) -> str | None:
     if max(map(len, labels)) > _FAST_MAX_LABEL:
         return None
     # Read at each call: the list is module state that callers of email-validator may extend.
-    special = email_validator.SPECIAL_USE_DOMAIN_NAMES
-    if any(domain == name or domain.endswith("." + name) for name in special):
+    special = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+    if domain in special or domain.endswith(_dotted(special)):
         return None
     return f"{local}@{domain}"
+
+
+@lru_cache(maxsize=4)
+def _dotted(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``.name`` for each name: a domain under one of them ends with it."""
+    return tuple("." + name for name in names)
 
 
 def normalise_address(email: str) -> str:
@@ -134,6 +143,8 @@ def row_key(email: str) -> str | None:
 
 def split_tags(text: str) -> tuple[str, ...]:
     """Tags as written in a cell: separated by commas, semicolons or |."""
+    if not text:
+        return ()
     parts = text.replace(";", ",").replace("|", ",").split(",")
     return tuple(tag.strip() for tag in parts if tag.strip())
 
@@ -182,53 +193,77 @@ class Row:
     def to_subscriber(self) -> Subscriber:
         """Validate the row; raise SubscriberError (where=file:line) when it cannot be sent to."""
         values = self.values
-        if not self.email:
+        email = values.get("email", "")
+        if not email:
             raise SubscriberError("no email address", where=self.where,
                                   hint="fill in the email column or delete the row")
-        if "\n" in self.email or "\r" in self.email:
+        if "\n" in email or "\r" in email:
             raise SubscriberError("the email cell spans several lines", where=self.where,
                                   hint="look for an unclosed quote on this line")
         try:
-            address = normalise_address(self.email)
+            address = normalise_address(email)
         except SubscriberError as error:
             raise SubscriberError(error.message, where=self.where,
                                   hint="fix the address; the row is skipped for sending") from None
-        if self.status_text not in STATUS_VALUES:
+        status = _STATUS_BY_VALUE.get(self.status_text)
+        if status is None:
             raise SubscriberError(
                 f"unknown status {values['status']!r}", where=self.where,
                 hint=f"use one of {STATUS_NAMES}; the reader gets nothing until it is fixed",
             )
+        known = values.keys() <= _KNOWN_COLUMNS
         return Subscriber(
-            email=self.email, address=address, name=values.get("name", ""),
-            status=Status(self.status_text), tags=split_tags(values.get("tags", "")),
+            email=email, address=address, name=values.get("name", ""),
+            status=status, tags=split_tags(values.get("tags", "")),
             subscribed_at=values.get("subscribed_at", ""),
-            extra={k: v for k, v in values.items() if k not in COLUMNS},
+            extra={} if known else {k: v for k, v in values.items() if k not in COLUMNS},
             source=self.source, line=self.line,
         )
 
 
 def row_values(layout: Layout, record: Record) -> dict[str, str]:
     """A record's cells by column name, spaces trimmed; missing trailing cells are empty."""
-    values = {name: "" for name in layout.columns}
-    for index, cell in enumerate(record.cells):
-        values[layout.column_name(index)] = cell.strip()
+    columns, cells = layout.columns, [cell.strip() for cell in record.cells]
+    values = dict(zip(columns, cells))  # a repeated column name: the later cell wins
+    for index in range(len(cells), len(columns)):
+        values.setdefault(columns[index], "")
+    for index in range(len(columns), len(cells)):
+        values[layout.column_name(index)] = cells[index]
     return values
+
+
+def open_records(path: Path, label: str, problems: list[SubscriberError],
+                 handle: TextIO | None = None) -> tuple[Layout, Iterator[Record]]:
+    """The layout and non-blank records of one file; a file-level problem is appended and ends it.
+
+    With ``handle`` (``path`` opened as UTF-8 text with ``newline=""``), records are read from
+    it: an open file keeps the version it opened, however often the file is replaced since.
+    Records come without their text (enough to read the list, not to rewrite it).
+    """
+    try:
+        layout, records = (read_csv(path, label, keep_text=False) if handle is None
+                           else parse_csv(handle, label, keep_text=False))
+    except SubscriberError as error:
+        problems.append(error)
+        return Layout(), iter(())
+    return layout, _non_blank(records, problems)
+
+
+def _non_blank(records: Iterator[Record], problems: list[SubscriberError]) -> Iterator[Record]:
+    try:
+        for record in records:
+            if not record.blank:
+                yield record
+    except SubscriberError as error:
+        problems.append(error)
 
 
 def read_rows(path: Path, label: str, problems: list[SubscriberError],
               handle: TextIO | None = None) -> Iterator[Row]:
-    """Stream the non-blank rows of one file; a file-level problem is appended and ends it.
-
-    With ``handle`` (``path`` opened as UTF-8 text with ``newline=""``), rows are read from it:
-    an open file keeps the version it opened, however often the file is replaced since.
-    """
-    try:
-        layout, records = read_csv(path, label) if handle is None else parse_csv(handle, label)
-        for record in records:
-            if not record.blank:
-                yield Row(path, label, record.line, row_values(layout, record))
-    except SubscriberError as error:
-        problems.append(error)
+    """Stream the non-blank rows of one file (see :func:`open_records`)."""
+    layout, records = open_records(path, label, problems, handle)
+    for record in records:
+        yield Row(path, label, record.line, row_values(layout, record))
 
 
 class RepeatFilter:
