@@ -24,6 +24,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
@@ -90,7 +91,18 @@ def m002_create_meta(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_create_deliveries, m002_create_meta]
+def m003_index_only_submitting_rows(db: sqlite3.Connection) -> None:
+    # Every claim and every result moved each row inside the (state, post_id) index: ~40% of
+    # the ledger's time in a send. Only recover() needs to find rows by state, and only the
+    # `submitting` ones, which are few at any moment; per-post queries use the primary key.
+    db.execute("DROP INDEX IF EXISTS deliveries_by_state")
+    db.execute("CREATE INDEX deliveries_submitting ON deliveries (post_id) "
+                "WHERE state = 'submitting'")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_create_deliveries, m002_create_meta, m003_index_only_submitting_rows,
+]
 
 
 def ledger_time() -> str:
@@ -184,10 +196,11 @@ class Ledger:
     def recover(self) -> int:
         """Leftover ``submitting`` rows (a crash mid-batch) become ``in_doubt``; returns how many."""
         with self.atomic() as db:
+            # The literal (not a parameter) lets SQLite use the partial index of m003.
             cursor = db.execute(
-                "UPDATE deliveries SET state = ?, reason = ?, updated_at = ? WHERE state = ?",
-                (State.IN_DOUBT, "the run stopped while its batch was being sent", ledger_time(),
-                 State.SUBMITTING),
+                "UPDATE deliveries SET state = ?, reason = ?, updated_at = ? "
+                "WHERE state = 'submitting'",
+                (State.IN_DOUBT, "the run stopped while its batch was being sent", ledger_time()),
             )
         return cursor.rowcount
 
@@ -225,25 +238,42 @@ class Ledger:
             db.executemany(
                 """INSERT INTO deliveries (post_id, address, state, attempts, provider, message_id,
                                            created_at, updated_at)
-                   VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+                   VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?6)
                    ON CONFLICT (post_id, address) DO UPDATE SET
                        state = excluded.state, attempts = attempts + 1, reason = NULL,
                        provider = excluded.provider, message_id = excluded.message_id,
                        updated_at = excluded.updated_at""",
-                [(post_id, address, State.SUBMITTING, provider, message_id, now, now)
-                 for address, message_id in zip(addresses, message_ids)],
+                zip(repeat(post_id), addresses, repeat(State.SUBMITTING.value), repeat(provider),
+                    message_ids, repeat(now)),
             )
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""
         now = ledger_time()
+        # Readers with the same outcome (a whole SendGrid batch shares one message id) are
+        # updated by one statement per MAX_VARIABLES addresses: half the cost of a row each.
+        alike: dict[tuple, list[str]] = {}
+        for address, state, provider_id, reason in outcomes:
+            alike.setdefault((state, provider_id, reason), []).append(address)
         with self.atomic() as db:
+            singles = []
+            for (state, provider_id, reason), addresses in alike.items():
+                if len(addresses) == 1:
+                    singles.append((state, provider_id, reason, now, post_id, addresses[0]))
+                    continue
+                for start in range(0, len(addresses), MAX_VARIABLES):
+                    chunk = addresses[start:start + MAX_VARIABLES]
+                    db.execute(
+                        f"""UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
+                                                  updated_at = ?
+                            WHERE post_id = ? AND address IN ({','.join('?' * len(chunk))})""",
+                        (state, provider_id, reason, now, post_id, *chunk),
+                    )
             db.executemany(
                 """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
                                          updated_at = ?
                    WHERE post_id = ? AND address = ?""",
-                [(state, provider_id, reason, now, post_id, address)
-                 for address, state, provider_id, reason in outcomes],
+                singles,
             )
 
     def mark(self, post_id: str, addresses: Iterable[str], state: State, reason: str | None) -> None:
