@@ -20,7 +20,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 
 from newsletter.errors import (
     AuthError, InDoubtError, InputError, SubscriberError, TransientError,
@@ -88,8 +88,9 @@ def recipient_batches(store: SubscriberStore, ledger: Ledger | None, post_id: st
     batch: list[Subscriber] = []
     readers = store.active(problems)
     while chunk := list(islice(readers, size)):
-        done = ledger.settled(post_id, [s.key for s in chunk], states) if ledger else set()
-        batch.extend(s for s in chunk if s.key not in done)
+        if ledger and (done := ledger.settled(post_id, [s.key for s in chunk], states)):
+            chunk = [s for s in chunk if s.key not in done]
+        batch.extend(chunk)
         while len(batch) >= size:
             yield batch[:size]
             batch = batch[size:]
@@ -141,6 +142,13 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Su
     return campaign.run(retry_failed, resend_in_doubt, on_progress or (lambda report: None))
 
 
+class Batch(NamedTuple):
+    """A batch in flight: its messages and their readers' keys (the ledger's addresses)."""
+
+    messages: list[Message]
+    keys: list[str]
+
+
 class Campaign:
     """One run of one post: the writer loop over batches in flight."""
 
@@ -168,7 +176,7 @@ class Campaign:
             self.ledger.requeue(post_id, State.IN_DOUBT)
         concurrency = self.settings.provider.concurrency
         size = batch_size(self.settings, self.provider)
-        in_flight: dict[Future, list[Message]] = {}
+        in_flight: dict[Future, Batch] = {}
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool:
             for readers in recipient_batches(self.store, self.ledger, post_id, size):
                 self._submit(readers, pool, in_flight)
@@ -181,7 +189,7 @@ class Campaign:
         return report
 
     def _submit(self, readers: list[Subscriber], pool: ThreadPoolExecutor,
-                in_flight: dict[Future, list[Message]]) -> None:
+                in_flight: dict[Future, Batch]) -> None:
         """Claim a batch in the ledger, then hand it to a worker."""
         # Wait for the rate limit *before* the claim: a batch waiting its turn is not
         # `submitting`, so a crash now cannot leave it in doubt.
@@ -193,19 +201,22 @@ class Campaign:
         # noticed; unsubscribing keeps the row as the suppression record, and that is checked.
         decided_at = ledger_time()
         suppressed = self.store.suppressed_addresses()
-        active = [r for r in readers if r.key not in suppressed]
-        self.report.skipped += len(readers) - len(active)
-        if not active:
+        keys = [r.key for r in readers]
+        if suppressed and not suppressed.isdisjoint(keys):
+            readers = [r for r, key in zip(readers, keys) if key not in suppressed]
+            self.report.skipped += len(keys) - len(readers)
+            keys = [r.key for r in readers]
+        if not readers:
             return
-        messages = [self.factory.build(r.address, r.name) for r in active]
+        messages = [self.factory.build(r.address, r.name) for r in readers]
         # Committed before the request can go out: the heart of crash safety.
-        self.ledger.claim(self.email.post_id, [m.to_address.lower() for m in messages],
-                          [m.message_id for m in messages], self.provider.name, at=decided_at)
+        self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
+                          self.provider.name, at=decided_at)
         future = pool.submit(send_with_retries, self.provider, messages, self.retry,
                              self.limiter, self.sleep)
-        in_flight[future] = messages
+        in_flight[future] = Batch(messages, keys)
 
-    def _settle(self, in_flight: dict[Future, list[Message]],
+    def _settle(self, in_flight: dict[Future, Batch],
                 on_progress: Callable[[SendReport], None]) -> None:
         """Wait for at least one batch and commit what happened to it."""
         finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -213,9 +224,9 @@ class Campaign:
             self._record(in_flight.pop(future), future)
         on_progress(self.report)
 
-    def _record(self, messages: list[Message], future: Future) -> None:
+    def _record(self, batch: Batch, future: Future) -> None:
         post_id, report = self.email.post_id, self.report
-        keys = [m.to_address.lower() for m in messages]
+        messages, keys = batch
         try:
             results = future.result()
         except TransientError as error:
@@ -240,19 +251,13 @@ class Campaign:
             report.in_doubt += len(keys)
             report.problems.append(reason)
             return
-        outcomes = [_outcome(key, result) for key, result in zip(keys, results)]
+        outcomes = [(key, State.SENT, result.message_id, None) if result.status == "sent"
+                    else (key, State.FAILED, None, result.reason)
+                    for key, result in zip(keys, results)]
         self.ledger.record(post_id, outcomes)
-        for _, state, _, _ in outcomes:
-            if state is State.SENT:
-                report.sent += 1
-            else:
-                report.failed += 1
-
-
-def _outcome(key: str, result: Result) -> tuple[str, State, str | None, str | None]:
-    if result.status == "sent":
-        return key, State.SENT, result.message_id, None
-    return key, State.FAILED, None, result.reason
+        sent = sum(1 for outcome in outcomes if outcome[1] is State.SENT)
+        report.sent += sent
+        report.failed += len(outcomes) - sent
 
 
 def send_test(settings: Settings, email: Email, provider: Provider,

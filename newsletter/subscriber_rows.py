@@ -87,24 +87,23 @@ def _fast_normalised(email: str) -> str | None:
     if (len(local) > _FAST_MAX_LOCAL or not DOT_ATOM_TEXT.match(local)
             or local.lower() in _LOWER_MAILBOX_NAMES):
         return None
+    # Read at each call: the list is module state that callers of email-validator may extend.
+    domain = _plain_domain(domain, tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES))
+    return None if domain is None else f"{local}@{domain}"
+
+
+@lru_cache(maxsize=4096)  # a list holds many readers of few domains
+def _plain_domain(domain: str, special: tuple[str, ...]) -> str | None:
+    """``domain`` lower-cased when the fast path may take it, else None."""
     domain = domain.lower()
     if ("." not in domain or "--" in domain or not domain[-1:].isalpha()
             or not DOT_ATOM_TEXT_HOSTNAME.match(domain)):
         return None
-    labels = domain.split(".")
-    if max(map(len, labels)) > _FAST_MAX_LABEL:
+    if max(map(len, domain.split("."))) > _FAST_MAX_LABEL:
         return None
-    # Read at each call: the list is module state that callers of email-validator may extend.
-    special = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
-    if domain in special or domain.endswith(_dotted(special)):
+    if domain in special or domain.endswith(tuple("." + name for name in special)):
         return None
-    return f"{local}@{domain}"
-
-
-@lru_cache(maxsize=4)
-def _dotted(names: tuple[str, ...]) -> tuple[str, ...]:
-    """``.name`` for each name: a domain under one of them ends with it."""
-    return tuple("." + name for name in names)
+    return domain
 
 
 def normalise_address(email: str) -> str:
