@@ -82,9 +82,9 @@ class SendGridProvider(HttpProvider):
         return personalization
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
-        # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request.
-        message_id = response.headers.get("X-Message-Id")
-        return [Result.sent(message_id) for _ in messages]
+        # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request, so
+        # one (frozen) Result serves every message.
+        return [Result.sent(response.headers.get("X-Message-Id"))] * len(messages)
 
     def retry_after(self, response: requests.Response) -> float | None:
         # 429 carries X-RateLimit-Reset (a unix time), not Retry-After (providers.md 3.4).
