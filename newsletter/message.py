@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import hmac
 import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from functools import cached_property
@@ -57,6 +57,8 @@ MAX_NAME_LENGTH = 200  # keeps the To header far below the 998-octet line limit
 _SAFE_ADDRESS = re.compile(r"[^\s<>(),;:\"\[\]\\@]+@[^\s<>(),;:\"\[\]\\@]+")
 # Anything that could start a new header line or confuse a reader: controls and line separators.
 _LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# What quote() never escapes, and "@" (the one character of a plain address it does).
+_URL_SAFE_OR_AT = re.compile(r"[A-Za-z0-9_.~@-]*")
 _ADDRESS_SPECIALS = re.compile(r"[()<>@,;:\\\".\[\]]")
 
 
@@ -77,8 +79,9 @@ def signing_secret(settings: Settings) -> str:
 
 def make_token(secret: str, address: str) -> str:
     """The unsubscribe token of ``address``: an HMAC of the address, case-insensitive."""
-    digest = hmac.new(secret.encode(), b"unsubscribe\n" + _token_key(address), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()[:TOKEN_BYTES]).rstrip(b"=").decode()
+    # hmac.digest: the same bytes as hmac.new(...).digest(), in one C call (~4x faster).
+    digest = hmac.digest(secret.encode(), b"unsubscribe\n" + _token_key(address), "sha256")
+    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).rstrip(b"=").decode()
 
 
 def verify_token(secret: str, address: str, token: str) -> bool:
@@ -89,6 +92,13 @@ def verify_token(secret: str, address: str, token: str) -> bool:
 
 def _token_key(address: str) -> bytes:
     return address.strip().lower().encode()
+
+
+def quote_address(address: str) -> str:
+    """``quote(address, safe="")``, without quote()'s per-character loop for plain addresses."""
+    if _URL_SAFE_OR_AT.fullmatch(address):
+        return address.replace("@", "%40")
+    return quote(address, safe="")
 
 
 def one_line(text: str) -> str:
@@ -171,7 +181,7 @@ class MessageFactory:
             raise SubscriberError(f"{address!r} cannot be put in a To header")
         name = one_line(name)[:MAX_NAME_LENGTH]
         token = make_token(self.secret, address)
-        url = self.settings.email.unsubscribe_url.format(email=quote(address, safe=""), token=token)
+        url = self.settings.email.unsubscribe_url.format(email=quote_address(address), token=token)
         unsubscribe = f"<{url}>, {self.mailto}" if self.mailto else f"<{url}>"
         headers = {
             "From": self.from_header,
@@ -196,13 +206,13 @@ class MessageFactory:
         if self.test:
             return f"<test.{secrets.token_hex(12)}@{self.domain}>"
         seed = f"message-id\n{self.email.post_id}\n".encode() + _token_key(address)
-        digest = hmac.new(self.secret.encode(), seed, hashlib.sha256).hexdigest()[:32]
+        digest = hmac.digest(self.secret.encode(), seed, "sha256").hex()[:32]
         return f"<nl.{digest}@{self.domain}>"
 
     def _date_header(self) -> str:
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        second = int(now.timestamp())
-        if self._date[0] != second:
+        second = int(time.time())
+        if self._date[0] != second:  # one date a second, shared by that second's messages
+            now = dt.datetime.fromtimestamp(second, dt.timezone.utc)
             self._date = (second, format_datetime(now))
         return self._date[1]
 

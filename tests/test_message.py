@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import email
+import hashlib
+import hmac
 from email import policy
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message import (
-    DEVELOPMENT_SECRET, MessageFactory, make_token, signing_secret, verify_token,
+    DEVELOPMENT_SECRET, MessageFactory, make_token, quote_address, signing_secret, verify_token,
 )
 from sending_support import reference_email, site_settings
 
@@ -141,3 +143,19 @@ def test_the_outbox_may_use_the_development_secret_but_real_providers_may_not(se
         signing_secret(postmark)
     secret = dataclasses.replace(postmark, secrets=type(settings.secrets)({"NEWSLETTER_SECRET": "s"}))
     assert signing_secret(secret) == "s"
+
+
+def test_tokens_and_message_ids_keep_their_published_values(settings):
+    # Links already mailed must keep verifying, and a resent in-doubt message must keep its
+    # Message-ID, whatever computes the HMACs: HMAC-SHA256 over fixed inputs, pinned here.
+    assert make_token(SECRET, " Ada@Example.com") == "h9BBZKomEhx2bSSJ6FIk2Q"
+    seed = b"message-id\n/posts/what-matters\nada@example.com"
+    digest = hmac.new(SECRET.encode(), seed, hashlib.sha256).hexdigest()[:32]
+    message = MessageFactory(settings, reference_email(settings), SECRET).build("Ada@example.com")
+    assert message.message_id == f"<nl.{digest}@{settings.email.sender_domain}>"
+
+
+@pytest.mark.parametrize("address", ["ada@example.com", "a+b%c@x.org", "o'neil@ex.com",
+                                     "ü@bücher.de", "a/b?c=d&e#f@x.org", "@@", ""])
+def test_the_unsubscribe_url_quotes_the_address_as_quote_with_nothing_safe(address):
+    assert quote_address(address) == quote(address, safe="")
