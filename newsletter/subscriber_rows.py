@@ -220,6 +220,43 @@ class Row:
         )
 
 
+class PlainRows:
+    """Subscribers built straight from the cells of a file's plain records, without a Row.
+
+    A send's hot path: :meth:`subscriber` returns what ``Row.to_subscriber()`` returns for an
+    active record of a file whose columns are all known (once each), when the address takes
+    the fast path of :func:`normalise_address`; None for anything else, and the caller then
+    builds the Row (which reports the problem, if any). tests/test_subscribers.py compares both.
+    """
+
+    def __init__(self, source: Path, layout: Layout):
+        columns = layout.columns
+        self.source = source
+        self.plain = len(set(columns)) == len(columns) and set(columns) <= _KNOWN_COLUMNS
+        self.width = len(columns)
+        self.name_at, self.tags_at, self.since_at = (
+            layout.position(name) for name in ("name", "tags", "subscribed_at"))
+
+    def subscriber(self, record: Record, email: str, status: str) -> Subscriber | None:
+        """The Subscriber of ``record`` (``email`` and ``status``: its cells, stripped), or None."""
+        cells = record.cells
+        if not self.plain or len(cells) > self.width or status not in ("", Status.ACTIVE):
+            return None
+        address = _fast_normalised(email)
+        if address is None:
+            return None
+        count = len(cells)
+        at = self.name_at
+        name = cells[at].strip() if at is not None and at < count else ""
+        at = self.tags_at
+        tags = split_tags(cells[at].strip()) if at is not None and at < count else ()
+        at = self.since_at
+        since = cells[at].strip() if at is not None and at < count else ""
+        return Subscriber(email=email, address=address, name=name, status=Status.ACTIVE,
+                          tags=tags, subscribed_at=since, extra={}, source=self.source,
+                          line=record.line)
+
+
 def row_values(layout: Layout, record: Record) -> dict[str, str]:
     """A record's cells by column name, spaces trimmed; missing trailing cells are empty."""
     columns, cells = layout.columns, [cell.strip() for cell in record.cells]

@@ -26,8 +26,8 @@ from newsletter.subscriber_edits import (
     ListFiles, exclusive_lock, index_copies, merge_reader, set_statuses,
 )
 from newsletter.subscriber_rows import (
-    RepeatFilter, Row, Status, Subscriber, address_key, new_row, normalise_address, open_records,
-    read_rows, row_key, row_values,
+    PlainRows, RepeatFilter, Row, Status, Subscriber, address_key, new_row, normalise_address,
+    open_records, read_rows, row_key, row_values,
 )
 
 __all__ = ["ImportSummary", "Status", "Subscriber", "SubscriberStore", "address_key",
@@ -141,16 +141,18 @@ class SubscriberStore:
             self._suppressed = (signature, frozenset(suppressed))
             seen: set[str] = set()  # flagged keys only
             records = self._cells_from(opened, problems)
-            for (path, label, layout), record, email, status in records:
+            for (path, label, layout, plain), record, email, status in records:
                 if status and status != Status.ACTIVE:
                     continue  # suppressed (or an unknown status): never sent to, never reported
-                row = Row(path, label, record.line, row_values(layout, record))
-                try:
-                    subscriber = row.to_subscriber()
-                except SubscriberError as error:
-                    if problems is not None:
-                        problems.append(error)
-                    continue
+                subscriber = plain.subscriber(record, email, status)
+                if subscriber is None:  # not a plain row: the Row validates it, or says why not
+                    row = Row(path, label, record.line, row_values(layout, record))
+                    try:
+                        subscriber = row.to_subscriber()
+                    except SubscriberError as error:
+                        if problems is not None:
+                            problems.append(error)
+                        continue
                 key = subscriber.key
                 if key in suppressed:
                     continue
@@ -162,8 +164,8 @@ class SubscriberStore:
 
     def _cells_from(self, opened: list[tuple[Path, TextIO]],
                     problems: list[SubscriberError] | None,
-                    ) -> Iterator[tuple[tuple[Path, str, Layout], Record, str, str]]:
-        """((path, label, layout), record, email, lower-cased status) of every non-blank record.
+                    ) -> Iterator[tuple[tuple[Path, str, Layout, PlainRows], Record, str, str]]:
+        """((path, label, layout, plain rows), record, email, lower-cased status) of each record.
 
         Reads already opened files from their start; file problems go to ``problems``.
         """
@@ -172,7 +174,7 @@ class SubscriberStore:
             handle.seek(0)
             label = self.label(path)
             layout, records = open_records(path, label, problems, handle)
-            source = (path, label, layout)
+            source = (path, label, layout, PlainRows(path, layout))
             email_at, status_at = layout.position("email"), layout.position("status")
             for record in records:
                 cells = record.cells

@@ -12,7 +12,7 @@ import pytest
 
 from newsletter.errors import SubscriberError
 from newsletter.subscriber_edits import exclusive_lock
-from newsletter.subscriber_rows import RepeatFilter
+from newsletter.subscriber_rows import RepeatFilter, Row
 from newsletter.subscribers import LOCK_FILE, Status, SubscriberStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
@@ -126,6 +126,59 @@ def test_repeats_are_caught_even_when_every_key_shares_a_filter_slot(tmp_path, m
         [f"{r},active" for r in readers[::3]] + ["r5@example.com,unsubscribed"]))
     sent = [s.address for s in store.active()]
     assert sent == [r for r in readers if r != "r5@example.com"]
+
+
+LAYOUTS = {  # header line (None: no header) and the column each generated cell goes to
+    "standard.csv": ("email,name,status,tags,subscribed_at",
+                     ["email", "name", "status", "tags", "subscribed_at"]),
+    "reordered.csv": ("Name,tags,E-mail,Status", ["name", "tags", "email", "status"]),
+    "only_email.csv": ("email", ["email"]),
+    "extra_column.csv": ("email,name,plan", ["email", "name", "plan"]),
+    "twice.csv": ("email,name,email", ["email", "name", "email"]),
+    "no_header.csv": (None, ["email", "name", "status", "tags", "subscribed_at"]),
+}
+ADDRESSES = ["ada{n}@example.com", " Grace{n}@Example.ORG ", "bad{n}", "", "ü{n}@bücher.de",
+             "postmaster@x{n}.org", "a{n}@localhost", "b{n}@x.test", "c{n}@xn--bcher-kva.de",
+             '"quoted {n}"@example.com', "d{n}@ex--ample.com", "e{n}@EXAMPLE.com."]
+CELLS = {"name": ["", " Ada ", "Ó, Brien", "x"], "status": ["", "active", " Active ", "ACTIVE"],
+         "tags": ["", "a;b|c", " x , y ", "t"], "subscribed_at": ["", "2026-01-01"],
+         "plan": ["", "pro"]}
+
+
+def test_a_send_streams_exactly_the_readers_and_problems_a_row_by_row_check_finds(tmp_path,
+                                                                                 monkeypatch):
+    # active() builds plain rows' Subscribers straight from their cells (PlainRows); every
+    # other row goes through Row.to_subscriber(). Both must give the same readers and problems.
+    store = make_store(tmp_path)
+    number = 0
+    for file_name, (header, columns) in LAYOUTS.items():
+        lines = [header] if header else []
+        for index in range(60):
+            values = {name: CELLS[name][index % len(CELLS[name])]
+                      for name in columns if name in CELLS}
+            values["email"] = ADDRESSES[index % len(ADDRESSES)].format(n=number)
+            number += 1
+            cells = [values.get(name, "") for name in columns]
+            cells = cells[:index % 7 + 1]  # some records lack trailing cells
+            lines.append(",".join(f'"{cell}"' if "," in cell else cell for cell in cells))
+        (store.directory / file_name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected, expected_problems = [], []
+    for item in store.scan():
+        if isinstance(item, SubscriberError):
+            expected_problems.append(str(item))
+        elif item.active:
+            expected.append(item)
+    checked_rows = []
+    to_subscriber = Row.to_subscriber
+    monkeypatch.setattr(Row, "to_subscriber",
+                        lambda row: checked_rows.append(row) or to_subscriber(row))
+    problems: list[SubscriberError] = []
+    readers = list(store.active(problems))
+    assert readers == expected
+    assert [str(problem) for problem in problems] == expected_problems
+    assert len(readers) > 100 and len(problems) > 50
+    from_rows = len(checked_rows) - len(problems)
+    assert 20 < from_rows < len(readers) - 20  # both paths were taken
 
 
 def test_a_send_reads_one_version_of_each_file_and_sees_later_unsubscribes(tmp_path):
