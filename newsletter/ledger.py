@@ -249,26 +249,17 @@ class Ledger:
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""
-        now = ledger_time()
-        # Readers with the same outcome (a whole SendGrid batch shares one message id) are
-        # updated by one statement per MAX_VARIABLES addresses: half the cost of a row each.
         alike: dict[tuple, list[str]] = {}
         for address, state, provider_id, reason in outcomes:
             alike.setdefault((state, provider_id, reason), []).append(address)
+        now = ledger_time()
         with self.atomic() as db:
             singles = []
             for (state, provider_id, reason), addresses in alike.items():
                 if len(addresses) == 1:
                     singles.append((state, provider_id, reason, now, post_id, addresses[0]))
-                    continue
-                for start in range(0, len(addresses), MAX_VARIABLES):
-                    chunk = addresses[start:start + MAX_VARIABLES]
-                    db.execute(
-                        f"""UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
-                                                  updated_at = ?
-                            WHERE post_id = ? AND address IN ({','.join('?' * len(chunk))})""",
-                        (state, provider_id, reason, now, post_id, *chunk),
-                    )
+                else:
+                    self._update_all(post_id, addresses, (state, provider_id, reason, now))
             db.executemany(
                 """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
                                          updated_at = ?
@@ -276,9 +267,23 @@ class Ledger:
                 singles,
             )
 
-    def mark(self, post_id: str, addresses: Iterable[str], state: State, reason: str | None) -> None:
-        """Give every address of a batch the same outcome (in_doubt, or back to pending)."""
-        self.record(post_id, ((address, state, None, reason) for address in addresses))
+    def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
+             provider_id: str | None = None) -> None:
+        """Give every address of a batch the same outcome: in_doubt, back to pending, or sent
+        under one provider message id (SendGrid's answer to a whole batch)."""
+        with self.atomic():
+            self._update_all(post_id, addresses, (state, provider_id, reason, ledger_time()))
+
+    def _update_all(self, post_id: str, addresses: Sequence[str], outcome: tuple) -> None:
+        # One statement per MAX_VARIABLES addresses: half the cost of a statement per row.
+        for start in range(0, len(addresses), MAX_VARIABLES):
+            chunk = addresses[start:start + MAX_VARIABLES]
+            self.db.execute(
+                f"""UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
+                                          updated_at = ?
+                    WHERE post_id = ? AND address IN ({','.join('?' * len(chunk))})""",
+                (*outcome, post_id, *chunk),
+            )
 
     # -- reports -------------------------------------------------------------------------------
 

@@ -251,13 +251,25 @@ class Campaign:
             report.in_doubt += len(keys)
             report.problems.append(reason)
             return
-        outcomes = [(key, State.SENT, result.message_id, None) if result.status == "sent"
-                    else (key, State.FAILED, None, result.reason)
-                    for key, result in zip(keys, results)]
-        self.ledger.record(post_id, outcomes)
-        sent = sum(1 for outcome in outcomes if outcome[1] is State.SENT)
+        first = results[0]
+        if all(result is first for result in results):  # one answer for the batch (SendGrid)
+            state, provider_id, reason = _outcome(first)
+            self.ledger.mark(post_id, keys, state, reason, provider_id)
+            states = [state] * len(keys)
+        else:
+            outcomes = [(key, *_outcome(result)) for key, result in zip(keys, results)]
+            self.ledger.record(post_id, outcomes)
+            states = [outcome[1] for outcome in outcomes]
+        sent = states.count(State.SENT)
         report.sent += sent
-        report.failed += len(outcomes) - sent
+        report.failed += len(states) - sent
+
+
+def _outcome(result: Result) -> tuple[State, str | None, str | None]:
+    """(state, provider message id, reason) of one provider result."""
+    if result.status == "sent":
+        return State.SENT, result.message_id, None
+    return State.FAILED, None, result.reason
 
 
 def send_test(settings: Settings, email: Email, provider: Provider,

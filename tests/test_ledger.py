@@ -63,6 +63,44 @@ def test_results_move_rows_to_sent_or_failed_keeping_ids_and_reasons(ledger):
     assert failed.reason == "422 inactive recipient"
 
 
+def test_outcomes_shared_by_many_readers_are_written_for_each_of_them(ledger):
+    # One UPDATE per 500 addresses for readers with the same outcome: none may be missed.
+    addresses = [f"r{n}@x.org" for n in range(1203)]
+    other_post = [f"s{n}@x.org" for n in range(3)]
+    ledger.claim(POST, addresses, [f"<{n}@x>" for n in range(1203)], "sendgrid")
+    ledger.claim("/posts/other", other_post, ["<a@x>", "<b@x>", "<c@x>"], "sendgrid")
+    ledger.mark(POST, addresses[:1100], State.SENT, None, "sg-batch-1")
+    ledger.record(POST, [(a, State.FAILED, None, "bounced") for a in addresses[1100:1202]]
+                  + [(addresses[1202], State.SENT, "sg-2", None)])
+    sent = ledger.deliveries(POST, [State.SENT])
+    assert {row.address: row.provider_message_id for row in sent} == {
+        **{a: "sg-batch-1" for a in addresses[:1100]}, addresses[1202]: "sg-2"}
+    assert {row.reason for row in ledger.deliveries(POST, [State.FAILED])} == {"bounced"}
+    assert len(ledger.deliveries(POST, [State.FAILED])) == 102
+    assert ledger.counts("/posts/other")["/posts/other"] == {State.SUBMITTING: 3}
+
+
+def test_a_ledger_from_before_m003_keeps_its_rows_and_indexes_only_submitting_ones(tmp_path):
+    path = tmp_path / "ledger.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for migration in MIGRATIONS[:2]:
+        migration(db)
+        db.execute("INSERT INTO migrations VALUES (?, '')", (migration.__name__,))
+    db.execute("INSERT INTO deliveries (post_id, address, state, created_at, updated_at) "
+               "VALUES (?, 'a@x.org', 'submitting', '', '')", (POST,))
+    db.close()
+    with Ledger(path) as ledger:
+        indexes = ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                    "AND tbl_name = 'deliveries' AND sql IS NOT NULL")
+        assert [row[0] for row in indexes] == ["deliveries_submitting"]
+        plan = ledger.db.execute("EXPLAIN QUERY PLAN UPDATE deliveries SET state = 'x' "
+                                 "WHERE state = 'submitting'").fetchall()
+        assert "deliveries_submitting" in str(plan)  # recover() does not scan every row
+        assert ledger.recover() == 1
+        assert states(ledger) == {"a@x.org": "in_doubt"}
+
+
 def test_recover_turns_leftover_submitting_rows_into_in_doubt(ledger):
     ledger.claim(POST, ["a@x.org"], ["<1@x>"], "outbox")
     ledger.claim(POST, ["b@x.org"], ["<2@x>"], "outbox")
