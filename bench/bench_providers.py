@@ -5,7 +5,10 @@ the API, counts items without parsing them), answering at once or after 200 ms. 
 
 - newsletter: ``send_post`` (subscriber file, ledger, batches in flight: ``concurrency``);
 - baseline: a plain loop that builds the same batches with the same adapter and posts them
-  with ``requests``, one after another, with no ledger.
+  with ``requests``, one after another, with no ledger;
+- list loop (0 ms only): the baseline, taking its readers from the subscriber file as the send
+  does (``SubscriberStore.active()``: parsed, validated, de-duplicated) instead of generating
+  them. Newsletter against it is the cost of the ledger and of the writer loop alone.
 
 Prints messages/s, requests, bytes sent per reader and peak memory (ru_maxrss) of each run.
 Targets: newsletter >= 0.9x baseline at 0 ms, >= 4x at 200 ms; peak memory flat.
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from itertools import islice
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -83,7 +87,8 @@ def run_once(provider: str, latency: float, mode: str, readers: int) -> dict:
             posts, _ = load_posts(settings)
             email = render_post(settings, find_post(posts, "what-matters"))
             started = time.perf_counter()
-            sent = (_newsletter if mode == "newsletter" else _baseline)(settings, email, readers)
+            run = {"newsletter": _newsletter, "baseline": _baseline, "list-loop": _list_loop}[mode]
+            sent = run(settings, email, readers)
             seconds = time.perf_counter() - started
         stats = server.stats()
     finally:
@@ -113,24 +118,46 @@ def _newsletter(settings, email, readers: int) -> int:
 
 def _baseline(settings, email, readers: int) -> int:
     """The same batches, built by the same adapter, posted one after another: no ledger."""
-    import requests
-
     from newsletter.message import MessageFactory
     from newsletter.providers import make_provider
 
-    provider = make_provider(settings)
+    provider, session = make_provider(settings), _session()
     factory = MessageFactory(settings, email, "bench")
-    session = requests.Session()
     sent = 0
     for start in range(0, readers, provider.max_batch):
         stop = min(readers, start + provider.max_batch)
         messages = [factory.build(f"reader{n}@example.org", f"Reader {n}") for n in range(start, stop)]
-        request = provider.build_request(messages)
-        answer = session.post(provider.api_url + request.path, data=request.body, timeout=60,
-                              headers={"Content-Type": "application/json", **request.headers})
-        answer.raise_for_status()
-        sent += len(messages)
+        sent += _post(session, provider, messages)
     return sent
+
+
+def _list_loop(settings, email, readers: int) -> int:
+    """The baseline, its readers read from the subscriber file as a send reads them."""
+    from newsletter.message import MessageFactory
+    from newsletter.providers import make_provider
+    from newsletter.subscribers import SubscriberStore
+
+    provider, session = make_provider(settings), _session()
+    factory = MessageFactory(settings, email, "bench")
+    listed = SubscriberStore(settings).active()
+    sent = 0
+    while batch := list(islice(listed, provider.max_batch)):
+        sent += _post(session, provider, [factory.build(s.address, s.name) for s in batch])
+    return sent
+
+
+def _session():
+    import requests
+
+    return requests.Session()
+
+
+def _post(session, provider, messages) -> int:
+    request = provider.build_request(messages)
+    answer = session.post(provider.api_url + request.path, data=request.body, timeout=60,
+                          headers={"Content-Type": "application/json", **request.headers})
+    answer.raise_for_status()
+    return len(messages)
 
 
 def _one(provider: str, latency: float, mode: str, readers: int) -> dict:
@@ -165,17 +192,22 @@ def main() -> None:
         return
     print(f"{args.readers:,} readers")
     print(f"{'provider':9} {'latency':>7} {'run':10} {'msgs/s':>8} {'requests':>8} "
-          f"{'bytes/reader':>12} {'peak MB':>7} {'ratio':>6}")
+          f"{'bytes/reader':>12} {'peak MB':>7} {'ratio':>6}  (to the baseline; newsletter "
+          "at 0 ms: also to the list loop)")
     for provider in ("postmark", "sendgrid"):
         for latency in (0.0, 0.2):
             runs = {}
-            for mode in ("baseline", "newsletter"):
+            modes = ("baseline", "list-loop", "newsletter") if latency == 0 else (
+                "baseline", "newsletter")
+            for mode in modes:
                 runs[mode] = figures = _one(provider, latency, mode, args.readers)
                 ratio = figures["per_second"] / runs["baseline"]["per_second"]
+                to_list = (f"  {figures['per_second'] / runs['list-loop']['per_second']:.2f}x"
+                           if mode == "newsletter" and "list-loop" in runs else "")
                 print(f"{provider:9} {figures['latency_ms']:>5}ms {mode:10} "
                       f"{figures['per_second']:>8,} {figures['requests']:>8} "
                       f"{figures['bytes_per_reader']:>12,} {figures['peak_mb']:>7} "
-                      f"{ratio:>5.2f}x", flush=True)
+                      f"{ratio:>5.2f}x{to_list}", flush=True)
 
 
 if __name__ == "__main__":
