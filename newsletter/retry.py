@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from newsletter.errors import InDoubtError, TransientError
+from newsletter.errors import AuthError, InDoubtError, TransientError
 
 if TYPE_CHECKING:
     from newsletter.message import Message
@@ -73,19 +73,27 @@ def send_with_retries(provider: Provider, messages: list[Message], policy: Retry
     An InDoubtError is retried too when the provider is idempotent (Resend's Idempotency-Key):
     the same batch carries the same key, so the provider sends it at most once (DESIGN 5).
     Raises the last error when retries run out; AuthError, and InDoubtError elsewhere, at once.
+    Once an attempt was in doubt, any failure that ends the retries is raised as in doubt: that
+    attempt may have gone out, and a batch left pending would be regrouped under another key.
     """
     retry = 0
+    doubt: InDoubtError | None = None
     while True:
         if retry:  # the first attempt waited its turn before the batch was claimed
             limiter.wait(len(messages))
         try:
             return provider.send_batch(messages)
-        except (TransientError, InDoubtError) as error:
-            if isinstance(error, InDoubtError) and not provider.idempotent:
+        except (TransientError, InDoubtError, AuthError) as error:
+            if isinstance(error, InDoubtError):
+                if not provider.idempotent:
+                    raise
+                doubt = error
+            delay = None if isinstance(error, AuthError) else policy.delay(
+                retry + 1, getattr(error, "retry_after", None))
+            if delay is None:
+                if doubt is not None and error is not doubt:
+                    raise InDoubtError(f"{doubt}; then, retrying: {error}") from error
                 raise
             retry += 1
-            delay = policy.delay(retry, getattr(error, "retry_after", None))
-            if delay is None:
-                raise
             logger.info("%s: %s; retry %d in %.1f s", provider.name, error, retry, delay)
             sleep(delay)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
+from newsletter.errors import AuthError, InDoubtError, TransientError
 from newsletter.ledger import Ledger, State
 from newsletter.retry import RateLimiter, RetryPolicy
 from newsletter.subscribers import SubscriberStore
@@ -186,3 +189,34 @@ def test_rate_limit_setting_is_applied_to_a_send(site):
     waits = []
     run_send(settings, RecordingProvider(settings), sleep=waits.append)
     assert len(waits) == 1 and 0.9 <= waits[0] <= 1.0  # second batch of 10 waits ~1 s
+
+
+class _DoubtThenBusyProvider(RecordingProvider):
+    """Idempotent (like Resend): the first call times out, every retry is refused."""
+
+    idempotent = True
+
+    def __init__(self, settings, then):
+        super().__init__(settings)
+        self.then = then
+
+    def answer(self, messages):
+        if self.calls == 1:
+            raise InDoubtError("read timeout after 30 s: the provider may have accepted it")
+        raise self.then
+
+
+@pytest.mark.parametrize("then", [TransientError("429 Too Many Requests"),
+                                  AuthError("resend: daily_quota_exceeded")])
+def test_a_batch_once_in_doubt_stays_in_doubt_when_its_retries_fail_otherwise(site, then):
+    # The first call may have gone out; a later 429 or a used-up quota says nothing about it.
+    # Left pending, the next run would regroup the batch under another idempotency key and
+    # mail those readers a second time.
+    write_readers(site, 10)
+    settings = site_settings(site, concurrency=1)
+    report = run_send(settings, _DoubtThenBusyProvider(settings, then))
+    assert report.in_doubt == 10 and report.pending == 0
+    assert set(ledger_states(settings).values()) == {"in_doubt"}
+    rerun = RecordingProvider(settings)
+    run_send(settings, rerun)
+    assert rerun.calls == 0
