@@ -88,7 +88,7 @@ class PartEncoder:
 
     def encode(self, filled_varying: str) -> bytes:
         """The encoded part, given the varying lines filled in for one recipient."""
-        lines = filled_varying.split("\n")
+        lines = filled_varying.split("\n") if self.varying else []  # "".split() is [""]
         if len(lines) != len(self.varying):
             raise ValueError("a recipient value holds a line break")
         return b"".join(piece if isinstance(piece, bytes) else qp_line(lines[piece])

@@ -159,3 +159,12 @@ def test_tokens_and_message_ids_keep_their_published_values(settings):
                                      "ü@bücher.de", "a/b?c=d&e#f@x.org", "@@", ""])
 def test_the_unsubscribe_url_quotes_the_address_as_quote_with_nothing_safe(address):
     assert quote_address(address) == quote(address, safe="")
+
+
+def test_a_part_without_any_reader_value_still_encodes(settings):
+    # A site's own email.txt may leave out the unsubscribe line: no line of that part varies.
+    plain = dataclasses.replace(reference_email(settings), text="Hello.\nNo links here.\n")
+    message = MessageFactory(settings, plain, SECRET).build("ada@example.com", "Ada")
+    parsed = parse(message.as_bytes())
+    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == plain.text
+    assert parsed.get_body(("html",)).get_content().replace("\r\n", "\n") == message.html
