@@ -106,21 +106,24 @@ def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str
     return sum(len(batch) for batch in batches)
 
 
-def check_sendable(post: Post, now: dt.datetime, *, test: bool = False) -> None:
+def check_sendable(post: Post, now: dt.datetime, *, test: bool = False,
+                   where: str | None = None) -> None:
     """Refuse drafts, scheduled posts, pages and opted-out posts (tests may send drafts)."""
     from newsletter.content import PostStatus, classify
 
     status = classify(post, now)
+    # Lambdas: only the refusal that applies is worded (a page has no date to format).
     refusals = {
-        PostStatus.DRAFT: ("is a draft", "set draft: false to publish it, or test it with --to EMAIL"),
-        PostStatus.SCHEDULED: (f"is scheduled for {post.date:%Y-%m-%d %H:%M %Z}",
-                               "wait for its date, or test it with --to EMAIL"),
-        PostStatus.PAGE: (f"is a page (template: {post.template}), not a newsletter", None),
-        PostStatus.OPTED_OUT: ("says newsletter: false", "remove that line to email it"),
+        PostStatus.DRAFT: lambda: ("is a draft",
+                                   "set draft: false to publish it, or test it with --to EMAIL"),
+        PostStatus.SCHEDULED: lambda: (f"is scheduled for {post.date:%Y-%m-%d %H:%M %Z}",
+                                       "wait for its date, or test it with --to EMAIL"),
+        PostStatus.PAGE: lambda: (f"is a page (template: {post.template}), not a newsletter", None),
+        PostStatus.OPTED_OUT: lambda: ("says newsletter: false", "remove that line to email it"),
     }
     if status in refusals and not (test and status in (PostStatus.DRAFT, PostStatus.SCHEDULED)):
-        reason, hint = refusals[status]
-        raise InputError(f"{post.id} {reason}: not sent", where=post.path.name, hint=hint)
+        reason, hint = refusals[status]()
+        raise InputError(f"{post.id} {reason}: not sent", where=where or post.path.name, hint=hint)
 
 
 def send_post(settings: Settings, email: Email, provider: Provider, *, store: SubscriberStore,

@@ -196,3 +196,20 @@ def test_an_invalid_subscriber_row_is_never_skipped_silently(site):
         "warning: 1 subscriber row(s) skipped; `newsletter subscribers check` lists them",
     ]
     assert "Recipients: 4" in result.stdout
+
+
+def test_sending_a_page_is_refused_in_one_line_naming_the_file(site):
+    result = run_cli(site, "send", "about", "--yes")
+    assert result.returncode == 2
+    assert result.stderr == ("error: content/pages/about.md: /pages/about is a page (template: page), "
+                             "not a newsletter: not sent\n")
+
+
+def test_a_refused_draft_and_render_warnings_name_the_file_from_the_site_folder(site):
+    refused = run_cli(site, "send", "notes-on-editing", "--yes")
+    assert refused.stderr.startswith("error: content/posts/notes-on-editing.md: "
+                                     "/posts/notes-on-editing is a draft: not sent;")
+    post = site / "content" / "posts" / "what-matters.md"
+    post.write_text(post.read_text().replace("description:", "old_description:"))
+    sent = run_cli(site, "send", "what-matters", "--yes")
+    assert "warning: content/posts/what-matters.md: no description:" in sent.stderr

@@ -68,6 +68,7 @@ def _send_due(settings, ledger, now: dt.datetime) -> bool:
 
 def _render(settings, plan):
     """Render every due post before anything is sent; a broken one does not hold up the rest."""
+    from newsletter.content import site_relative
     from newsletter.errors import InputError
     from newsletter.render import render_post
 
@@ -79,7 +80,7 @@ def _render(settings, plan):
             broken.append(f"{item.post.id} not sent: {error}")
             continue
         for warning in email.warnings:
-            click.echo(f"warning: {item.post.path.name}: {warning}", err=True)
+            click.echo(f"warning: {site_relative(settings, item.post.path)}: {warning}", err=True)
         emails.append((item, email))
     return emails, broken
 

@@ -48,16 +48,18 @@ def send(site: Site, post: str | None, due: bool, now: str | None, dry_run: bool
     if post is None:
         raise click.UsageError("missing POST: name the post to send, or use --due")
     from newsletter.providers import make_provider
+    from newsletter.content import site_relative
     from newsletter.render import render_post
     from newsletter.sending import check_sendable
 
     settings = site.settings
     post_ = _find_post(settings, post)
-    check_sendable(post_, dt.datetime.now(dt.timezone.utc), test=bool(to))
+    where = site_relative(settings, post_.path)
+    check_sendable(post_, dt.datetime.now(dt.timezone.utc), test=bool(to), where=where)
     provider = make_provider(settings)
     email = render_post(settings, post_)
     for warning in email.warnings:
-        click.echo(f"warning: {post_.path.name}: {warning}", err=True)
+        click.echo(f"warning: {where}: {warning}", err=True)
     try:
         if to:
             _test_send(settings, email, provider, to, dry_run)
