@@ -27,6 +27,7 @@ from newsletter.errors import ContentError, PostNotFoundError
 logger = logging.getLogger(__name__)
 
 # Where python-frontmatter splits the YAML from the body; used to turn a YAML line into a file line.
+_DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
 _FRONT_MATTER_START = re.compile(r"^-{3}\s*$", re.MULTILINE)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
@@ -104,6 +105,8 @@ def read_post(settings: Settings, path: Path) -> Post:
         parsed = frontmatter.loads(text)
     except yaml.YAMLError as error:
         raise _yaml_error(error, text, where) from None
+    except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
+        raise _impossible_date_error(error, text, where) from None
     meta: dict[str, Any] = parsed.metadata
     fields = _FieldReader(meta, text, where)
 
@@ -230,10 +233,26 @@ def _yaml_error(error: yaml.YAMLError, text: str, where: str) -> ContentError:
     # frontmatter hands YAML the text after the first `---`, which starts on that same line.
     start = _FRONT_MATTER_START.search(text)
     offset = text.count("\n", 0, start.start()) if start else 0
-    return ContentError(
-        f"front matter is not valid YAML ({problem})", where=f"{where}:{offset + mark.line + 1}",
-        hint='quote values that contain ": " or start with a special character',
-    )
+    lines = text.splitlines()
+    line = lines[offset + mark.line] if offset + mark.line < len(lines) else ""
+    hint = ("indent with spaces: YAML does not allow tabs" if "\t" in line
+            else 'quote values that contain ": " or start with a special character')
+    return ContentError(f"front matter is not valid YAML ({problem})",
+                        where=f"{where}:{offset + mark.line + 1}", hint=hint)
+
+
+def _impossible_date_error(error: ValueError, text: str, where: str) -> ContentError:
+    """Name the front-matter line whose unquoted date YAML could not build."""
+    for number, line in enumerate(text.splitlines(), 1):
+        key, colon, value = line.partition(":")
+        if colon and _DATE_LIKE.match(value.strip()):
+            try:
+                yaml.safe_load(value)
+            except ValueError:
+                return ContentError(f"{key.strip()}: {value.strip()} is not a real date ({error})",
+                                    where=f"{where}:{number}",
+                                    hint='write it as "2024-05-01T09:00:00Z" or 2024-05-01')
+    return ContentError(f"front matter holds an impossible date ({error})", where=where)
 
 
 def _parse_date(value: Any, settings: Settings, fields: _FieldReader) -> dt.datetime | None:

@@ -163,3 +163,20 @@ def test_help_does_not_import_the_renderer():
             "print(sorted(m for m in ('premailer', 'markdown', 'newsletter.render', 'lxml') if m in sys.modules))")
     probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert probe.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_posts_names_the_line_of_an_impossible_date_or_a_tab_in_the_front_matter(site):
+    posts = site / "content" / "posts"
+    (posts / "bad-date.md").write_text(
+        '---\ntitle: "Month Thirteen"\ndate: 2026-13-45\n---\n\nBody.\n')
+    (posts / "tabbed.md").write_text(
+        '---\ntitle: "Tabbed"\ndate: 2026-11-12\ntags:\n\t- "Editing"\n---\n\nBody.\n')
+    result = run_cli(site, "posts")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: content/posts/bad-date.md:3: date: 2026-13-45 is not a real date (month must be in "
+        "1..12); write it as \"2024-05-01T09:00:00Z\" or 2024-05-01",
+        "error: content/posts/tabbed.md:5: front matter is not valid YAML (found character that "
+        "cannot start any token); indent with spaces: YAML does not allow tabs",
+    ]
+    assert "/posts/what-matters" in result.stdout
