@@ -77,3 +77,24 @@ def test_settings_and_adapters_hide_their_secrets(site):
         provider = PROVIDERS[name](settings)
         texts += [repr(provider), provider.describe(), repr(vars(provider).get("settings"))]
     _assert_hidden(*texts)
+
+
+@pytest.mark.parametrize("name", ["postmark", "sendgrid", "resend"])
+def test_a_key_with_a_stray_line_end_is_refused_before_anyone_is_claimed(site, name):
+    # A .env file saved with CRLF line ends leaves "\r" on every value. requests refuses such
+    # a header with an error quoting the value: the key was printed in a traceback, and the
+    # batch, claimed before the request, was left in doubt though nothing went out.
+    server = start_fake(name, KEYS[name])
+    try:
+        write_readers(site, ["ann@example.com", "bob@example.org"])
+        write_provider_settings(site, name=name, api_url=server.url,
+                                **{k: v for k, v in DEFAULTS.items() if k != "domain"})
+        env = {**SECRETS, {"postmark": "POSTMARK_SERVER_TOKEN", "sendgrid": "SENDGRID_API_KEY",
+                           "resend": "RESEND_API_KEY"}[name]: KEYS[name] + "\r"}
+        result = invoke(site, "send", "what-matters", "--yes", env=env)
+        status = invoke(site, "status", "what-matters", env=env)
+    finally:
+        server.close()
+    assert result.exit_code == 2 and "line break or space" in result.output
+    _assert_hidden(result.output)
+    assert "in doubt" not in status.output.replace("in doubt 0", "")

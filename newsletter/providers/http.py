@@ -121,6 +121,13 @@ class HttpProvider(Provider):
                 f"{self.secret_name} is not set", where="environment",
                 hint=f"export {self.secret_name}=... to send with provider.name = {self.name!r}",
             )
+        # requests refuses such a header with an error that quotes it: the key in a traceback.
+        if not key.isprintable() or key != key.strip():
+            raise ConfigError(
+                f"{self.secret_name} holds a line break or space", where="environment",
+                hint="set it again without the trailing newline or spaces "
+                     "(a .env file with Windows line ends leaves one)",
+            )
         return key
 
     @abstractmethod
