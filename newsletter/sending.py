@@ -181,12 +181,17 @@ class Campaign:
         size = batch_size(self.settings, self.provider)
         in_flight: dict[Future, Batch] = {}
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool:
-            for readers in recipient_batches(self.store, self.ledger, post_id, size):
-                self._submit(readers, pool, in_flight)
-                while len(in_flight) >= concurrency:
-                    self._settle(in_flight, on_progress)
-                if report.stopped:
-                    break
+            try:
+                for readers in recipient_batches(self.store, self.ledger, post_id, size):
+                    self._submit(readers, pool, in_flight)
+                    while len(in_flight) >= concurrency:
+                        self._settle(in_flight, on_progress)
+                    if report.stopped:
+                        break
+            except KeyboardInterrupt:
+                # Ctrl-C: start no new batch, but record the answers for those on their way,
+                # which would otherwise be left in doubt. A second Ctrl-C leaves them so.
+                report.stopped = "interrupted (Ctrl-C)"
             while in_flight:
                 self._settle(in_flight, on_progress)
         return report

@@ -213,3 +213,41 @@ def test_a_refused_draft_and_render_warnings_name_the_file_from_the_site_folder(
     post.write_text(post.read_text().replace("description:", "old_description:"))
     sent = run_cli(site, "send", "what-matters", "--yes")
     assert "warning: content/posts/what-matters.md: no description:" in sent.stderr
+
+
+def test_ctrl_c_stops_the_send_records_the_batches_on_their_way_and_the_rerun_finishes(site):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from newsletter.config import SECRET_VARIABLES
+    from sending_support import write_readers
+
+    write_readers(site, 200)
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace(
+        'name = "outbox"', 'name = "outbox"\nbatch_size = 10\nrate_limit = 40'))
+    folder = site / "outbox" / "what-matters"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsletter", "--site", str(site), "send", "what-matters", "--yes"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES})
+    deadline = time.monotonic() + 60
+    while len(list(folder.glob("*.eml"))) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err
+    assert "error: stopped: interrupted (Ctrl-C);" in err
+    assert "run send again to continue" in err
+    states = ledger_states(site_settings(site))
+    assert set(states.values()) == {"sent"}  # nothing left submitting, so nothing in doubt
+    assert len(states) == len(list(folder.glob("*.eml"))) < 200
+
+    rerun = run_cli(site, "send", "what-matters", "--yes")
+    assert rerun.returncode == 0, rerun.stderr
+    assert "interrupted run" not in rerun.stdout
+    assert f"Sent {200 - len(states)}, failed 0, in doubt 0, pending 0." in rerun.stdout
+    assert len(list(folder.glob("*.eml"))) == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 
@@ -127,7 +128,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                              hint="add --yes to send without confirmation")
         click.confirm(f"Send to {total} readers?", abort=True)
     on_tty = sys.stdout.isatty()
-    with site_lock(settings), Ledger.open(settings) as ledger:
+    with site_lock(settings), Ledger.open(settings) as ledger, _second_interrupt(post):
         if on_tty:
             with click.progressbar(length=total, label="Sending") as bar:
                 progress = _BarProgress(bar)
@@ -140,6 +141,18 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     _print_report(report, post, total)
     if not report.complete:
         sys.exit(1)
+
+
+@contextlib.contextmanager
+def _second_interrupt(post):
+    """A Ctrl-C while the first one waits for the batches on their way: say what is left."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo(f"\nerror: interrupted while batches were on their way; the next "
+                   f"`newsletter send {post.name}` marks them in doubt (see `newsletter status "
+                   f"{post.name}`)", err=True)
+        sys.exit(130)
 
 
 def warn_skipped_rows(problems: list, shown: int = 5) -> None:
