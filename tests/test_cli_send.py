@@ -251,3 +251,17 @@ def test_ctrl_c_stops_the_send_records_the_batches_on_their_way_and_the_rerun_fi
     assert "interrupted run" not in rerun.stdout
     assert f"Sent {200 - len(states)}, failed 0, in doubt 0, pending 0." in rerun.stdout
     assert len(list(folder.glob("*.eml"))) == 200
+
+
+def test_status_never_promises_that_send_resends_a_batch_left_in_flight(site):
+    with Ledger.open(site_settings(site)) as ledger:  # a killed run left a batch submitting
+        ledger.claim(REFERENCE_POST, ["ada@example.com"], ["<x@example.com>"], "outbox")
+        ledger.claim(REFERENCE_POST, ["grace@example.org"], ["<y@example.com>"], "outbox")
+        ledger.mark(REFERENCE_POST, ["grace@example.org"], State.PENDING, "not sent: 503")
+    detail = invoke(site, "status", "what-matters")
+    assert detail.output.splitlines()[-3:] == [
+        "1 pending (provably not sent): newsletter send what-matters sends them.",
+        "",
+        "1 in flight: on their way in a send running now, or left by one that was killed; "
+        "then the next `newsletter send what-matters` marks them in doubt.",
+    ]

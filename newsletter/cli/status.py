@@ -72,7 +72,8 @@ def _show_problems(ledger, post_id: str, name: str) -> None:
 
     failed = ledger.deliveries(post_id, [State.FAILED])
     in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT])
-    pending = ledger.deliveries(post_id, [State.PENDING, State.SUBMITTING])
+    pending = ledger.deliveries(post_id, [State.PENDING])
+    in_flight = ledger.deliveries(post_id, [State.SUBMITTING])
     short = post_id.rpartition("/")[2]
     if failed:
         click.echo("\nFailed (the provider rejected these for good):")
@@ -86,7 +87,10 @@ def _show_problems(ledger, post_id: str, name: str) -> None:
         click.echo("  Check the provider's activity log; to send them again (risking a duplicate):"
                    f" newsletter send {short} --resend-in-doubt")
     if pending:
-        click.echo(f"\n{len(pending)} pending or in flight: newsletter send {short} sends them.")
+        click.echo(f"\n{len(pending)} pending (provably not sent): newsletter send {short} sends them.")
+    if in_flight:
+        click.echo(f"\n{len(in_flight)} in flight: on their way in a send running now, or left by "
+                   f"one that was killed; then the next `newsletter send {short}` marks them in doubt.")
 
 
 COMMANDS = [status]
