@@ -237,9 +237,10 @@ class CsvFile:
         return cls(path, layout, text[: len(text) - len(body)], records, label)
 
     def index(self, column: str) -> int:
-        """The position of ``column``, adding it to the header if the file lacks it."""
-        if column in self.layout.columns:
-            return self.layout.columns.index(column)
+        """The position of ``column`` (the cell readers read), adding it if the file lacks it."""
+        position = self.layout.position(column)
+        if position is not None:
+            return position
         if self.layout.header is None:
             raise SubscriberError(
                 f"cannot add a {column!r} column to a file without a header", where=self.label,

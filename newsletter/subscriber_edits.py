@@ -74,7 +74,7 @@ def index_copies(files: ListFiles, keys: set[str] | None = None) -> dict[str, li
     """
     index: dict[str, list[Copy]] = {}
     for path, csv_file in files.readable.items():
-        email_at = csv_file.layout.columns.index("email")
+        email_at = csv_file.layout.position("email")  # the cell readers read
         for record in csv_file.records:
             if len(record.cells) <= email_at or record.blank:
                 continue

@@ -340,3 +340,27 @@ def test_concurrent_writers_from_several_processes_lose_no_row(tmp_path):
     added = {row[0] for row in rows[readers:]}
     assert added == {f"new{w}-{n}@example.org" for w in range(workers) for n in range(count)}
     assert not list(folder.glob(".*.tmp"))
+
+
+def test_an_unsubscribe_takes_in_a_file_with_a_repeated_column(tmp_path):
+    # Two columns a spreadsheet calls "Status" and "status" (or "Email" and "E-mail"): every
+    # reader reads the later cell, so a change written to the earlier one would be ignored
+    # and the reader, told "you are unsubscribed", would be mailed again.
+    store = make_store(tmp_path)
+    (store.directory / "export.csv").write_text(
+        "Email,Status,Name,status\n"
+        "ann@example.com,,Ann,active\n", encoding="utf-8")
+    assert [s.address for s in store.active()] == ["ann@example.com"]
+    assert store.set_status("ann@example.com", Status.UNSUBSCRIBED)
+    assert list(store.active()) == []
+    assert not store.is_active("ann@example.com")
+    assert by_address(store)["ann@example.com"].status == Status.UNSUBSCRIBED
+
+
+def test_a_file_with_two_email_columns_is_changed_where_it_is_read(tmp_path):
+    store = make_store(tmp_path)
+    (store.directory / "export.csv").write_text(
+        "Email,Name,E-mail\nold@example.com,Ann,ann@example.com\n", encoding="utf-8")
+    assert [s.address for s in store.active()] == ["ann@example.com"]
+    assert not store.add("ann@example.com")  # already active: no second row
+    assert data_rows(store.directory / "subscribers.csv") == []
