@@ -278,3 +278,14 @@ def test_due_takes_no_post(blog):
     result = run_cli(blog, "send", "--due", "due-now")
     assert result.returncode == 2
     assert "--due takes no POST" in result.stderr
+
+
+def test_a_dry_run_shows_every_time_in_the_site_timezone(blog):
+    toml = blog / "newsletter.toml"
+    toml.write_text(toml.read_text().replace('timezone = "UTC"', 'timezone = "Europe/Berlin"'))
+    set_schedule(blog, "since = 2026-11-25T00:00:00")  # no zone: read in Europe/Berlin
+    shown = due(blog, "--dry-run", now="2026-11-27T12:00:00Z")
+    assert shown.stdout.splitlines() == [
+        "Schedule at 2026-11-27T13:00+01:00, sending posts dated from 2026-11-25T00:00+01:00.",
+        '  would send /posts/due-now "Due Now" (2026-11-26T09:00+01:00) to 4 readers',
+        "Dry run: nothing sent."]

@@ -50,12 +50,12 @@ def _send_due(settings, ledger, now: dt.datetime) -> bool:
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
     plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=True)
     if plan.first_run:
-        click.echo(f"First run: recorded since = {_when(plan.since)} in the ledger; posts dated "
-                   f"before it are never sent by --due (send one on purpose: "
+        click.echo(f"First run: recorded since = {_when(plan.since, settings)} in the ledger; "
+                   f"posts dated before it are never sent by --due (send one on purpose: "
                    f"newsletter send POST).")
     cap = settings.schedule.max_posts_per_run
     if len(plan.new) > cap:
-        _refuse_over_cap(plan, cap)
+        _refuse_over_cap(settings, plan, cap)
         _report_broken(plan)
         return True
     emails, broken = _render(settings, plan)
@@ -138,12 +138,12 @@ def _report_problems(ledger, post, report) -> bool:
     return True
 
 
-def _refuse_over_cap(plan, cap: int) -> None:
+def _refuse_over_cap(settings, plan, cap: int) -> None:
     click.echo(f"error: {len(plan.new)} posts are due at once, more than [schedule] "
                f"max_posts_per_run ({cap}): nothing was sent. Send them on purpose, one by one "
                f"(or raise max_posts_per_run, or move [schedule] since):", err=True)
     for item in plan.new:
-        click.echo(f"  newsletter send {item.post.id}    # {_when(item.post.date)}  "
+        click.echo(f"  newsletter send {item.post.id}    # {_when(item.post.date, settings)}  "
                    f"{item.post.title}", err=True)
 
 
@@ -158,14 +158,15 @@ def _show_plan(settings, plan, ledger) -> None:
     from newsletter.sending import count_recipients
     from newsletter.subscribers import SubscriberStore
 
-    click.echo(f"Schedule at {_when(plan.now)}, sending posts dated from {_when(plan.since)}"
+    click.echo(f"Schedule at {_when(plan.now, settings)}, sending posts dated from "
+               f"{_when(plan.since, settings)}"
                f"{' (first run: this would be recorded as since)' if plan.first_run else ''}.")
     store = SubscriberStore(settings)
     for item in plan.due:
         readers = count_recipients(store, ledger, item.post.id)
         action = "would resume" if item.resume else "would send"
-        click.echo(f"  {action} {item.post.id} \"{item.post.title}\" ({_when(item.post.date)}) "
-                   f"to {_readers(readers)}")
+        click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
+                   f"({_when(item.post.date, settings)}) to {_readers(readers)}")
     if not plan.due:
         click.echo("Nothing is due.")
     cap = settings.schedule.max_posts_per_run
@@ -176,8 +177,9 @@ def _show_plan(settings, plan, ledger) -> None:
     click.echo("Dry run: nothing sent.")
 
 
-def _when(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="minutes")
+def _when(moment: dt.datetime, settings) -> str:
+    """A moment as the writer reads it: in site.timezone, like post dates without a zone."""
+    return moment.astimezone(settings.site.zone).isoformat(timespec="minutes")
 
 
 def _readers(count: int) -> str:
