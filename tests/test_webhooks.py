@@ -249,3 +249,21 @@ def test_a_provider_without_its_secret_is_refused(site):
     assert answer.status_code == 403
     assert "SENDGRID_WEBHOOK_PUBLIC_KEY" in answer.text
     assert statuses(site)[ANN] == "active"
+
+
+def test_a_signature_with_non_ascii_characters_is_refused_not_a_server_error(hooks):
+    post, site = hooks
+    headers, body = resend_request(EVENTS["resend"][0])
+    headers["svix-signature"] = "v1,\xe9t\xe9"  # a byte above 127, read by WSGI as latin-1
+    forged = [
+        {"timestamp": str(int(time.time())), "token": "abc", "signature": "\u00e9"},
+        {"timestamp": str(int(time.time())), "token": "\ud800", "signature": "00"},
+    ]
+
+    answers = [post("resend", headers, body)]
+    answers += [post("mailgun", {"Content-Type": "application/json"},
+                     json.dumps({"signature": block, "event-data": EVENTS["mailgun"][0]}).encode())
+                for block in forged]
+
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert statuses(site)[ANN] == "active"

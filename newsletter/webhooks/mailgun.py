@@ -29,8 +29,12 @@ def verify(request, secrets, now: float) -> None:
         raise NotAuthenticated("no Mailgun signature block")
     timestamp = str(signature.get("timestamp", ""))
     token = str(signature.get("token", ""))
-    expected = hmac.new(key, (timestamp + token).encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, str(signature.get("signature", ""))):
+    # Bytes throughout: JSON may carry any character, even a lone surrogate, and
+    # compare_digest refuses non-ASCII strings with a TypeError (a 500, not a 401).
+    signed = (timestamp + token).encode("utf-8", "surrogatepass")
+    expected = hmac.new(key, signed, hashlib.sha256).hexdigest().encode()
+    given = str(signature.get("signature", "")).encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(expected, given):
         raise NotAuthenticated("bad Mailgun signature")
     check_timestamp(timestamp, now)
 

@@ -25,9 +25,10 @@ def verify(request, secrets, now: float) -> None:
     message_id = request.headers.get("svix-id", "")
     timestamp = request.headers.get("svix-timestamp", "")
     signed = f"{message_id}.{timestamp}.".encode() + request.body
-    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-    given = [part.partition(",")[2] for part in request.headers.get("svix-signature", "").split()
-             if part.startswith("v1,")]
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest())
+    # Bytes: compare_digest refuses non-ASCII strings (a header byte above 127) with a TypeError.
+    given = [part.partition(",")[2].encode("utf-8", "surrogatepass")
+             for part in request.headers.get("svix-signature", "").split() if part.startswith("v1,")]
     if not message_id or not any(hmac.compare_digest(expected, sig) for sig in given):
         raise NotAuthenticated("bad Svix signature")
     check_timestamp(timestamp, now)
