@@ -117,7 +117,9 @@ def test_send_exits_1_and_says_so_when_something_is_left_in_doubt(site):
     result = invoke(site, "send", "what-matters", "--yes")
     assert result.exit_code == 1
     assert "Sent 3, failed 0" in result.output
-    assert "1 messages of an interrupted run are now in doubt." in result.output
+    assert ("An earlier run was interrupted with 1 message(s) on their way: they are now in "
+            "doubt, not resent (see `newsletter status what-matters`).") in result.output
+    assert "run send again to continue (with --resend-in-doubt for those)." in result.output
     assert ledger_states(site_settings(site))["ada@example.com"] == "in_doubt"
     assert "ada@example.com.eml" not in outbox_files(site)
 
@@ -241,7 +243,7 @@ def test_ctrl_c_stops_the_send_records_the_batches_on_their_way_and_the_rerun_fi
     out, err = process.communicate(timeout=60)
     assert process.returncode == 1, err
     assert "error: stopped: interrupted (Ctrl-C);" in err
-    assert "run send again to continue" in err
+    assert "run send again to continue." in err  # nothing failed or in doubt: no flags offered
     states = ledger_states(site_settings(site))
     assert set(states.values()) == {"sent"}  # nothing left submitting, so nothing in doubt
     assert len(states) == len(list(folder.glob("*.eml"))) < 200

@@ -185,7 +185,8 @@ class _BarProgress:
 
 def _print_report(report, post, total: int) -> None:
     if report.recovered:
-        click.echo(f"{report.recovered} messages of an interrupted run are now in doubt.")
+        click.echo(f"An earlier run was interrupted with {report.recovered} message(s) on their "
+                   f"way: they are now in doubt, not resent (see `newsletter status {post.name}`).")
     for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
     line = (f"Sent {report.sent}, failed {report.failed}, in doubt {report.in_doubt}, "
@@ -197,8 +198,12 @@ def _print_report(report, post, total: int) -> None:
         left = max(0, total - report.done)
         click.echo(f"error: stopped: {report.stopped}; {left} readers not attempted", err=True)
     if not report.complete:
-        click.echo(f"See `newsletter status {post.name}`; run send again to continue "
-                   f"(--retry-failed, --resend-in-doubt).", err=True)
+        options = [flag for flag, count in (("--retry-failed", report.failed),
+                                            ("--resend-in-doubt", report.in_doubt + report.recovered))
+                   if count]
+        also = f" (with {' or '.join(options)} for those)" if options else ""
+        click.echo(f"See `newsletter status {post.name}`; run send again to continue{also}.",
+                   err=True)
 
 
 def _test_send(settings, email, provider, addresses, dry_run: bool) -> None:
