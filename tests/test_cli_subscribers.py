@@ -49,7 +49,8 @@ def test_import_prints_counts_and_problems(site, tmp_path):
     result = invoke(site, "subscribers", "import", str(incoming))
     assert result.exit_code == 0
     assert "added 1, updated 0, unchanged 0, skipped 1, invalid 1" in result.output
-    assert f"skipped {incoming}:4: 'broken' is not a valid address" in result.output
+    assert f"not imported: {incoming}:4: 'broken' is not a valid address" in result.output
+    assert "skipped for sending" not in result.output
 
 
 def test_export_to_stdout_and_to_a_file(site, tmp_path):

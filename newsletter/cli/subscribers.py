@@ -101,7 +101,7 @@ def import_(site, file: Path, resubscribe: bool) -> None:
     """Merge the readers of another CSV into the list."""
     summary = _store(site).import_file(file, resubscribe=resubscribe)
     for problem in summary.problems:
-        click.echo(f"skipped {problem}", err=True)
+        click.echo(f"not imported: {problem.where}: {problem.message}", err=True)
     click.echo(f"added {summary.added}, updated {summary.updated}, "
                f"unchanged {summary.unchanged}, skipped {summary.skipped}, "
                f"invalid {len(summary.problems)}")
