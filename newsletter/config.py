@@ -276,6 +276,11 @@ def _parse_since(value: Any, key: str, where: str) -> dt.datetime:
 def _check_values(settings: Settings, where: str) -> None:
     """Checks that need more than a type: allowed names, URLs, zones, ranges."""
     site, email, provider = settings.site, settings.email, settings.provider
+    for key in ("from_", "reply_to", "subject", "unsubscribe_url", "unsubscribe_mailto"):
+        value = getattr(email, key)
+        if value and any(char in value for char in "\r\n\0"):
+            # These values reach message headers, where a line break would start a new header.
+            raise ConfigError(f"email.{key.rstrip('_')} must be on one line", where=where)
     if not site.url.startswith(("https://", "http://")):
         raise ConfigError("site.url must start with https://", where=where)
     try:

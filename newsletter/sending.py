@@ -253,6 +253,14 @@ class Campaign:
             report.pending += len(keys)
             report.stopped = str(error)
             return
+        except Exception as error:  # noqa: BLE001 - a bug, but the ledger must stay honest
+            # An adapter bug or an answer it could not read: the batch may have gone out.
+            logger.exception("unexpected error while %s sent a batch", self.provider.name)
+            self.ledger.mark(post_id, keys, State.IN_DOUBT, f"unexpected error: {error!r}")
+            report.in_doubt += len(keys)
+            report.stopped = (f"unexpected error in {self.provider.name}: {error!r}; "
+                              "this is a bug in newsletter, please report it")
+            return
         if len(results) != len(messages):  # an adapter bug; nobody can tell what went out
             reason = f"{self.provider.name} answered {len(results)} results for {len(messages)} messages"
             self.ledger.mark(post_id, keys, State.IN_DOUBT, reason)

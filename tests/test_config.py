@@ -150,3 +150,8 @@ def test_every_provider_name_the_settings_accept_has_an_adapter():
     from newsletter.providers import PROVIDERS
 
     assert set(PROVIDER_NAMES) == set(PROVIDERS)
+
+
+def test_a_line_break_in_a_value_that_reaches_headers_is_refused(tmp_path):
+    text = MINIMAL.replace('[email]\n', '[email]\nreply_to = """jane@example.com\nBcc: all@example.com"""\n')
+    assert error_for(tmp_path, text) == "newsletter.toml: email.reply_to must be on one line"

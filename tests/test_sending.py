@@ -220,3 +220,18 @@ def test_a_batch_once_in_doubt_stays_in_doubt_when_its_retries_fail_otherwise(si
     rerun = RecordingProvider(settings)
     run_send(settings, rerun)
     assert rerun.calls == 0
+
+
+def test_an_unexpected_error_in_a_batch_stops_the_run_with_the_batch_in_doubt(site):
+    write_readers(site, 30)
+    settings = site_settings(site, concurrency=1)
+
+    class BrokenProvider(RecordingProvider):
+        def answer(self, messages):
+            raise AttributeError("'str' object has no attribute 'get'")  # an unreadable answer
+
+    report = run_send(settings, BrokenProvider(settings))
+
+    assert report.stopped.startswith("unexpected error in recording: AttributeError(")
+    assert Counter(ledger_states(settings).values()) == {"in_doubt": 10}  # nothing left submitting
+    assert run_send(settings, RecordingProvider(settings)).sent == 20  # the rest, never the 10
