@@ -16,7 +16,7 @@
     └── ProviderError               the mail provider did not accept a request
         ├── TransientError          nothing was accepted; safe to retry (retry_after in s)
         ├── InDoubtError            the request may have been accepted; never resend blindly
-        └── AuthError               the credentials were refused; stop the whole run
+        └── AuthError               the account or request is refused outright; stop the run
 """
 
 from __future__ import annotations
@@ -85,4 +85,5 @@ class InDoubtError(ProviderError):
 
 
 class AuthError(ProviderError):
-    """The provider refused the credentials; the run stops at once."""
+    """The provider refused the credentials, the account or the request itself: nothing was
+    sent, and every batch would get the same answer, so the run stops at once."""

@@ -68,8 +68,8 @@ def test_a_whole_request_422_rejects_every_message_with_postmarks_reason(fake_pr
     assert not server.accepted
 
 
-@pytest.mark.parametrize("code", [10, 401, 405])
-def test_a_422_saying_the_account_cannot_send_stops_the_run(fake_provider, code):
+@pytest.mark.parametrize("code", [10, 401, 405, 402, 410])
+def test_a_422_saying_the_account_or_request_cannot_send_stops_the_run(fake_provider, code):
     postmark, server = fake_provider("postmark")
     server.enqueue(fail(422, name=code))
 

@@ -21,6 +21,10 @@ TEST_TOKEN = "POSTMARK_API_TEST"
 # 10 bad token, 400/401 sender signature missing/unconfirmed, 405 not allowed to send,
 # 412 account pending, 413 account may not send (providers.md 2.7).
 ACCOUNT_CODES = frozenset({10, 400, 401, 405, 412, 413})
+# ErrorCodes that refuse the request itself, whoever it is for: 402 invalid JSON, 403
+# incompatible JSON, 409 JSON required, 410 too many batch messages, 411 forbidden attachment
+# (providers.md 2.7). Every batch would get the same answer: stop, nothing was sent.
+REQUEST_CODES = frozenset({402, 403, 409, 410, 411})
 MAINTENANCE = 100  # ErrorCode 100: maintenance, safe to retry later
 
 
@@ -81,6 +85,10 @@ class PostmarkProvider(HttpProvider):
             if code in ACCOUNT_CODES:
                 raise AuthError(self.describe_response(response),
                                 hint=f"check {self.secret_name} and the sender signature")
+            if code in REQUEST_CODES:
+                raise AuthError(self.describe_response(response),
+                                hint="Postmark refuses every request newsletter builds; "
+                                     "this is a bug in newsletter, please report it")
             if code == MAINTENANCE:
                 raise TransientError(self.describe_response(response))
         super().raise_for_status(response)
