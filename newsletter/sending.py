@@ -141,6 +141,7 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Su
             where="newsletter.toml",
             hint="use send --to EMAIL to test, or set test_mode = false to send",
         )
+    provider.check_email(email)
     campaign = Campaign(settings, email, provider, store, ledger, retry, sleep)
     return campaign.run(retry_failed, resend_in_doubt, on_progress or (lambda report: None))
 
@@ -293,6 +294,7 @@ def send_test(settings: Settings, email: Email, provider: Provider,
     """Send a ``[TEST]`` copy to ``addresses`` only; nothing is written to the ledger."""
     from newsletter.subscribers import normalise_address
 
+    provider.check_email(email)
     factory = MessageFactory(settings, email, signing_secret(settings), test=True)
     messages = [factory.build(normalise_address(address)) for address in addresses]
     answers: list[tuple[str, Result]] = []

@@ -14,6 +14,7 @@ from fake_providers import (
 )
 
 from newsletter.config import load_settings
+from newsletter.errors import ContentError
 from newsletter.ledger import Ledger, State
 from newsletter.providers import PROVIDERS
 from newsletter.retry import RetryPolicy
@@ -175,3 +176,17 @@ def test_resend_in_doubt_after_retries_run_out_is_resent_safely_on_request(run):
     assert campaign.counts() == SENT_ALL
     assert sorted(campaign.server.accepted.values()) == [1] * 6
     campaign.assert_accounted()
+
+
+@pytest.mark.parametrize(("provider_name", "tag"), [("sendgrid", "-nl-email-"),
+                                                    ("mailgun", "%recipient.email%")])
+def test_a_post_holding_a_merge_tag_is_refused_before_anyone_is_claimed(run, provider_name, tag):
+    campaign = run(provider_name)
+    post = campaign.site / "content" / "posts" / "what-matters.md"
+    post.write_text(post.read_text().replace("Three years ago", f"Write to {tag} three years ago"))
+    campaign.configure()
+
+    with pytest.raises(ContentError, match=f"which {provider_name} would replace"):
+        campaign.send()
+
+    assert campaign.counts() == {} and not campaign.server.accepted

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
+    from newsletter.render import Email
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class Provider(ABC):
     @abstractmethod
     def send_batch(self, messages: list[Message]) -> list[Result]:
         """Send one batch; one Result per message, same order."""
+
+    def check_email(self, email: Email) -> None:
+        """Raise ContentError if this provider cannot carry ``email``; called before any send."""
 
     def describe(self) -> str:
         """A short line for the user: which provider (and stream, region...) is used."""

@@ -29,19 +29,21 @@ import threading
 import time
 from abc import abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
 from newsletter import __version__
-from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.errors import AuthError, ConfigError, ContentError, InDoubtError, TransientError
 from newsletter.providers.base import Provider, Result
+from newsletter.render import RECIPIENT_FIELDS
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
+    from newsletter.render import Email
 
 logger = logging.getLogger(__name__)
 
@@ -267,6 +269,17 @@ def shared_parts(message: Message, token: Callable[[str], str]) -> tuple[str, st
     html, _ = message.email.fill({key: token(f"{key}_html") for key in message.values})
     _, text = message.email.fill({key: token(key) for key in message.values})
     return html, text
+
+
+def refuse_merge_tags(provider: str, rendered: Email, token: Callable[[str], str]) -> None:
+    """ContentError if the post's own text holds a tag the provider would fill per reader."""
+    for key in RECIPIENT_FIELDS:
+        for tag in (token(key), token(f"{key}_html")):
+            if tag in rendered.html or tag in rendered.text or tag in rendered.subject:
+                raise ContentError(
+                    f"the post contains {tag!r}, which {provider} would replace with each "
+                    "reader's own value", where=rendered.post_id, hint="reword that text",
+                )
 
 
 def recipient_values(message: Message) -> dict[str, str]:

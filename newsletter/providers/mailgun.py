@@ -16,12 +16,13 @@ import requests
 from newsletter.errors import AuthError, ConfigError
 from newsletter.providers.base import Result
 from newsletter.providers.http import (
-    HttpProvider, HttpRequest, extra_headers, parse_retry_after, recipient_values, shared_parts,
+    HttpProvider, HttpRequest, extra_headers, refuse_merge_tags, parse_retry_after, recipient_values, shared_parts,
 )
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
+    from newsletter.render import Email
 
 TAG_LIMIT = 128  # characters in an o:tag (Mailgun tags are short ASCII labels)
 
@@ -37,6 +38,9 @@ class MailgunProvider(HttpProvider):
     max_batch = 1000  # recipients per call ("Too many recipients" beyond)
     default_api_url = "https://api.mailgun.net"  # EU domains: https://api.eu.mailgun.net
     secret_name = "MAILGUN_API_KEY"
+
+    def check_email(self, email: Email) -> None:
+        refuse_merge_tags(self.name, email, _variable)
 
     def __init__(self, settings: Settings):
         super().__init__(settings)

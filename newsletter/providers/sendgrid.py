@@ -15,11 +15,12 @@ import requests
 
 from newsletter.providers.base import Result
 from newsletter.providers.http import (
-    HttpProvider, HttpRequest, extra_headers, json_body, recipient_values, shared_parts,
+    HttpProvider, HttpRequest, extra_headers, refuse_merge_tags, json_body, recipient_values, shared_parts,
 )
 
 if TYPE_CHECKING:
     from newsletter.message import Message
+    from newsletter.render import Email
 
 
 def _token(name: str) -> str:
@@ -34,6 +35,9 @@ class SendGridProvider(HttpProvider):
     max_batch = 1000  # personalizations (and recipients) per request
     default_api_url = "https://api.sendgrid.com"  # EU subusers: https://api.eu.sendgrid.com
     secret_name = "SENDGRID_API_KEY"
+
+    def check_email(self, email: Email) -> None:
+        refuse_merge_tags(self.name, email, _token)
 
     def details(self) -> list[str]:
         return ["sandbox mode: nothing delivered"] if self.settings.provider.test_mode else []
