@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import frontmatter
 import yaml
@@ -157,8 +157,12 @@ def classify(post: Post, now: dt.datetime) -> PostStatus:
     return PostStatus.READY
 
 
-def find_post(posts: list[Post], name: str) -> Post:
-    """The one post that ``name`` names: slug, slug's last segment, file name or path."""
+def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = ()) -> Post:
+    """The one post that ``name`` names: slug, slug's last segment, file name or path.
+
+    When none matches but one of ``problems`` (from :func:`load_posts`) is about a file of
+    that name, that problem is raised: the post exists but does not load.
+    """
     wanted = name.strip()
     wanted_parts = Path(wanted).parts
     matches = [
@@ -167,12 +171,24 @@ def find_post(posts: list[Post], name: str) -> Post:
         or (len(wanted_parts) > 1 and post.path.parts[-len(wanted_parts):] == wanted_parts)
     ]
     if not matches:
+        short = wanted.strip("/").rpartition("/")[2].removesuffix(".md")
+        for problem in problems:
+            if error_file_name(problem) == short:
+                raise problem
         raise PostNotFoundError(f"no post named {name!r}", hint="run `newsletter posts` to list them")
     if len(matches) > 1:
         ids = ", ".join(post.id for post in matches)
         raise PostNotFoundError(f"{name!r} names {len(matches)} posts: {ids}",
                                 hint="name the post by its full slug")
     return matches[0]
+
+
+def error_file_name(error: ContentError) -> str | None:
+    """The short name of the post file an error is about (``x`` for x.md or x/index.md)."""
+    if not error.where:
+        return None
+    path = Path(re.sub(r":\d+$", "", error.where))
+    return path.parent.name if path.stem == "index" else path.stem
 
 
 class _FieldReader:

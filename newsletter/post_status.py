@@ -15,6 +15,12 @@ from newsletter.content import Post, PostStatus, classify
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
 
 
+def newest_first(posts: list[Post]) -> list[Post]:
+    """Posts newest first; pages without a date last."""
+    oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return sorted(posts, key=lambda post: post.date or oldest, reverse=True)
+
+
 def ledger_counts(settings: Settings) -> dict[str, Counter]:
     """Ledger rows per state for each post id; empty when nothing was ever sent from the site."""
     from newsletter.ledger import LEDGER_FILE, Ledger

@@ -20,10 +20,10 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from newsletter.config import Settings
-from newsletter.content import Post, find_post, load_posts
+from newsletter.content import Post, error_file_name, find_post, load_posts
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
 from newsletter.message import Message
-from newsletter.post_status import ledger_counts, status_words
+from newsletter.post_status import ledger_counts, newest_first, status_words
 from newsletter.preview import sample_message
 from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
 
@@ -91,10 +91,8 @@ def index_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
     """Every post, newest first, with its status; files with errors listed with their error."""
     posts, errors = load_posts(settings)
     sent = ledger_counts(settings)
-    posts.sort(key=lambda post: post.date or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
-               reverse=True)
-    rows = [_row(settings, post, now, sent, links) for post in posts]
-    broken = [BrokenFile(error, links.post(_broken_name(error) or "")) for error in errors]
+    rows = [_row(settings, post, now, sent, links) for post in newest_first(posts)]
+    broken = [BrokenFile(error, links.post(error_file_name(error) or "")) for error in errors]
     return _render("index.html", settings, now, links, rows=rows, errors=broken,
                    ledger=bool(sent))
 
@@ -153,14 +151,7 @@ def error_page(error: NewsletterError, now: dt.datetime, links: PageLinks,
 def find_post_or_its_error(settings: Settings, name: str) -> Post:
     """The post ``name``; if none, the error of a broken file of that name, else not found."""
     posts, errors = load_posts(settings)
-    try:
-        return find_post(posts, name)
-    except PostNotFoundError:
-        wanted = name.strip().strip("/").rpartition("/")[2]
-        for error in errors:
-            if _broken_name(error) == wanted:
-                raise error from None
-        raise
+    return find_post(posts, name, errors)
 
 
 def sample_headers(message: Message) -> list[tuple[str, str]]:
@@ -245,14 +236,6 @@ def _size(size: int) -> dict:
 
 def _kb(size: int) -> str:
     return f"{size / 1024:.1f} KB"
-
-
-def _broken_name(error: ContentError) -> str | None:
-    """The short name of the file an error is about (``what-matters`` for its .md or index.md)."""
-    if not error.where:
-        return None
-    path = Path(re.sub(r":\d+$", "", error.where))
-    return path.parent.name if path.stem == "index" else path.stem
 
 
 def _render(template: str, settings: Settings, now: dt.datetime, links: PageLinks, **values) -> str:

@@ -14,15 +14,12 @@ from newsletter.cli import pass_site
 def posts(site) -> None:
     """List every post: status, date, slug and title; broken posts with their error."""
     from newsletter.content import load_posts
-    from newsletter.post_status import ledger_counts, status_words
+    from newsletter.post_status import ledger_counts, newest_first, status_words
 
     settings = site.settings
     found, errors = load_posts(settings)
     now = dt.datetime.now(dt.timezone.utc)
     counts = ledger_counts(settings)
-    # Newest first; pages without a date last.
-    found.sort(key=lambda post: post.date or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
-               reverse=True)
     rows = [
         (
             status_words(post, now, counts)[1],
@@ -30,7 +27,7 @@ def posts(site) -> None:
             post.id,
             post.title,
         )
-        for post in found
+        for post in newest_first(found)
     ]
     if rows:
         header = ("STATUS", "DATE", "SLUG", "TITLE")

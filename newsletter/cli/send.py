@@ -74,17 +74,9 @@ def send(site: Site, post: str | None, due: bool, now: str | None, dry_run: bool
 def _find_post(settings, name: str):
     """Load every post (reporting the broken ones) and pick the one named."""
     from newsletter.content import find_post, load_posts
-    from newsletter.errors import PostNotFoundError
 
     posts, problems = load_posts(settings)
-    try:
-        found = find_post(posts, name)
-    except PostNotFoundError:
-        # The post may exist but not load: show why instead of "no post named".
-        for problem in problems:
-            if name.strip("/").rpartition("/")[2] in (problem.where or ""):
-                raise problem from None
-        raise
+    found = find_post(posts, name, problems)  # a broken file of that name raises its own error
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
     return found
