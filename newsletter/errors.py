@@ -37,6 +37,18 @@ class NewsletterError(Exception):
         text = f"{self.where}: {self.message}" if self.where else self.message
         return f"{text}; {self.hint}" if self.hint else text
 
+    def __reduce__(self):
+        # Pickled whole (where, hint, retry_after...) so an error can come back from a helper
+        # process; the default would call the class with the message alone.
+        return _restore, (type(self), self.__dict__)
+
+
+def _restore(cls: type[NewsletterError], state: dict) -> NewsletterError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state["message"])
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(NewsletterError):
     """Bad usage or bad input: the user fixes a file or an argument."""

@@ -18,13 +18,13 @@ Only the main thread of a send writes (SQLite connections stay in the thread tha
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 LEDGER_FILE = "ledger.db"
 BUSY_TIMEOUT_MS = 10_000  # `status` may read while a send writes
-MAX_VARIABLES = 500  # addresses per IN (...) query, far below SQLite's limit
 
 
 class State(StrEnum):
@@ -213,18 +212,23 @@ class Ledger:
             )
         return cursor.rowcount
 
+    # The send's hot path: each method is one statement taking the whole batch as one JSON
+    # parameter (json_each), so one call into SQLite, which runs without the GIL. A write is
+    # then its own transaction (autocommit: committed and synced when the call returns).
+    # executemany(), IN (?, ?, ...) lists and BEGIN/COMMIT made one call or one bound value per
+    # reader in Python, and every call hands the GIL to the send's threads, which the writer
+    # then waits to get back: ~5 µs a reader, against ~0.5 µs now.
+
     def settled(self, post_id: str, addresses: Sequence[str],
                 states: Iterable[State] = SETTLED) -> set[str]:
         """Those of ``addresses`` that the ledger holds in one of ``states`` for this post."""
-        states = tuple(states)
-        found: set[str] = set()
-        for start in range(0, len(addresses), MAX_VARIABLES):
-            chunk = addresses[start:start + MAX_VARIABLES]
-            query = (f"SELECT address FROM deliveries WHERE post_id = ? "
-                     f"AND address IN ({','.join('?' * len(chunk))}) "
-                     f"AND state IN ({','.join('?' * len(states))})")
-            found.update(row[0] for row in self.db.execute(query, (post_id, *chunk, *states)))
-        return found
+        rows = self.db.execute(
+            "SELECT address FROM deliveries WHERE post_id = ? "
+            "AND address IN (SELECT value FROM json_each(?)) "
+            "AND state IN (SELECT value FROM json_each(?))",
+            (post_id, json.dumps(addresses), json.dumps(list(states))),
+        )
+        return {row[0] for row in rows}
 
     def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
               provider: str, at: str | None = None) -> None:
@@ -233,57 +237,49 @@ class Ledger:
         ``at`` (from :func:`ledger_time`) is when the batch was decided: the moment its readers'
         subscription status was last checked.
         """
-        now = at or ledger_time()
-        with self.atomic() as db:
-            db.executemany(
-                """INSERT INTO deliveries (post_id, address, state, attempts, provider, message_id,
-                                           created_at, updated_at)
-                   VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?6)
-                   ON CONFLICT (post_id, address) DO UPDATE SET
-                       state = excluded.state, attempts = attempts + 1, reason = NULL,
-                       provider = excluded.provider, message_id = excluded.message_id,
-                       updated_at = excluded.updated_at""",
-                zip(repeat(post_id), addresses, repeat(State.SUBMITTING.value), repeat(provider),
-                    message_ids, repeat(now)),
-            )
+        self.db.execute(
+            # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert clause.
+            """INSERT INTO deliveries (post_id, address, state, attempts, provider, message_id,
+                                       created_at, updated_at)
+               SELECT ?1, json_extract(value, '$[0]'), ?2, 1, ?3,
+                      json_extract(value, '$[1]'), ?4, ?4
+               FROM json_each(?5) WHERE true
+               ON CONFLICT (post_id, address) DO UPDATE SET
+                   state = excluded.state, attempts = attempts + 1, reason = NULL,
+                   provider = excluded.provider, message_id = excluded.message_id,
+                   updated_at = excluded.updated_at""",
+            (post_id, State.SUBMITTING.value, provider, at or ledger_time(),
+             json.dumps(list(zip(addresses, message_ids)))),
+        )
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""
-        alike: dict[tuple, list[str]] = {}
-        for address, state, provider_id, reason in outcomes:
-            alike.setdefault((state, provider_id, reason), []).append(address)
-        now = ledger_time()
-        with self.atomic() as db:
-            singles = []
-            for (state, provider_id, reason), addresses in alike.items():
-                if len(addresses) == 1:
-                    singles.append((state, provider_id, reason, now, post_id, addresses[0]))
-                else:
-                    self._update_all(post_id, addresses, (state, provider_id, reason, now))
-            db.executemany(
-                """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
-                                         updated_at = ?
-                   WHERE post_id = ? AND address = ?""",
-                singles,
-            )
+        self.db.execute(
+            # MATERIALIZED: SQLite would otherwise scan the JSON once per row of the post.
+            """WITH outcome AS MATERIALIZED (
+                   SELECT json_extract(value, '$[0]') AS address,
+                          json_extract(value, '$[1]') AS state,
+                          json_extract(value, '$[2]') AS provider_message_id,
+                          json_extract(value, '$[3]') AS reason
+                   FROM json_each(?))
+               UPDATE deliveries SET state = outcome.state,
+                                     provider_message_id = outcome.provider_message_id,
+                                     reason = outcome.reason, updated_at = ?
+               FROM outcome
+               WHERE deliveries.post_id = ? AND deliveries.address = outcome.address""",
+            (json.dumps(list(outcomes)), ledger_time(), post_id),
+        )
 
     def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
              provider_id: str | None = None) -> None:
         """Give every address of a batch the same outcome: in_doubt, back to pending, or sent
         under one provider message id (SendGrid's answer to a whole batch)."""
-        with self.atomic():
-            self._update_all(post_id, addresses, (state, provider_id, reason, ledger_time()))
-
-    def _update_all(self, post_id: str, addresses: Sequence[str], outcome: tuple) -> None:
-        # One statement per MAX_VARIABLES addresses: half the cost of a statement per row.
-        for start in range(0, len(addresses), MAX_VARIABLES):
-            chunk = addresses[start:start + MAX_VARIABLES]
-            self.db.execute(
-                f"""UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
-                                          updated_at = ?
-                    WHERE post_id = ? AND address IN ({','.join('?' * len(chunk))})""",
-                (*outcome, post_id, *chunk),
-            )
+        self.db.execute(
+            """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
+                                     updated_at = ?
+               WHERE post_id = ? AND address IN (SELECT value FROM json_each(?))""",
+            (state, provider_id, reason, ledger_time(), post_id, json.dumps(addresses)),
+        )
 
     # -- reports -------------------------------------------------------------------------------
 

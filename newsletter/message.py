@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, NamedTuple
 from urllib.parse import quote
 
 from newsletter.errors import ConfigError, SubscriberError
@@ -155,6 +155,19 @@ class Message:
         return encoder.encode(self.headers, self.values)
 
 
+class Prepared(NamedTuple):
+    """What one reader's message holds of its own, checked and signed: the costly part of
+    building it. A plain tuple of strings, so a helper process can prepare readers for a
+    send (:mod:`newsletter.reader_feed`) and :meth:`MessageFactory.assemble` finish them."""
+
+    key: str  # the ledger's key: the address, lower-cased
+    address: str
+    name: str  # on one line, cut to MAX_NAME_LENGTH
+    to: str  # the To header
+    message_id: str
+    unsubscribe_url: str
+
+
 class MessageFactory:
     """Builds each recipient's Message for one rendered post."""
 
@@ -177,27 +190,36 @@ class MessageFactory:
 
     def build(self, address: str, name: str = "") -> Message:
         """The message for one reader (raises SubscriberError for an unusable address)."""
+        return self.assemble(self.prepare(address, name))
+
+    def prepare(self, address: str, name: str = "") -> Prepared:
+        """The checked and signed part of one reader's message (see :class:`Prepared`)."""
         if not _SAFE_ADDRESS.fullmatch(address):
             raise SubscriberError(f"{address!r} cannot be put in a To header")
         name = one_line(name)[:MAX_NAME_LENGTH]
         token = make_token(self.secret, address)
         url = self.settings.email.unsubscribe_url.format(email=quote_address(address), token=token)
-        unsubscribe = f"<{url}>, {self.mailto}" if self.mailto else f"<{url}>"
+        return Prepared(address.lower(), address, name, format_address(name, address),
+                        self._message_id(address), url)
+
+    def assemble(self, reader: Prepared) -> Message:
+        """The message of a prepared reader: the headers this post shares, and theirs."""
+        url = reader.unsubscribe_url
         headers = {
             "From": self.from_header,
-            "To": format_address(name, address),
+            "To": reader.to,
             "Subject": self.subject,
             "Date": self._date_header(),
-            "Message-ID": self._message_id(address),
+            "Message-ID": reader.message_id,
         }
         if self.reply_to:
             headers["Reply-To"] = self.reply_to
-        headers["List-Unsubscribe"] = unsubscribe
+        headers["List-Unsubscribe"] = f"<{url}>, {self.mailto}" if self.mailto else f"<{url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         return Message(
-            post_id=self.email.post_id, email=self.email, to_address=address, to_name=name,
-            values={"unsubscribe_url": url, "email": address}, headers=headers, test=self.test,
-            encoder=self.encoder,
+            post_id=self.email.post_id, email=self.email, to_address=reader.address,
+            to_name=reader.name, values={"unsubscribe_url": url, "email": reader.address},
+            headers=headers, test=self.test, encoder=self.encoder,
         )
 
     def _message_id(self, address: str) -> str:

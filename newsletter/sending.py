@@ -1,8 +1,9 @@
 """Campaigns: send one rendered post to every active reader exactly once.
 
 Recipients are the active subscribers minus those the ledger holds as sent, failed, in doubt (or
-submitting). They are streamed from the subscriber files and built into messages one batch at a
-time, so memory stays flat however long the list is.
+submitting). They are streamed from the subscriber files (read and prepared in a helper process
+on a long list: :mod:`newsletter.reader_feed`) and built into messages one batch at a time, so
+memory stays flat however long the list is.
 
 Threads: up to ``provider.concurrency`` batches are in flight in a thread pool (the provider
 call, its retries and the rate limit run there); the main thread alone builds batches and writes
@@ -20,13 +21,14 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from newsletter.errors import (
     AuthError, InDoubtError, InputError, SubscriberError, TransientError,
 )
 from newsletter.ledger import SETTLED, Ledger, State, ledger_time
-from newsletter.message import Message, MessageFactory, signing_secret
+from newsletter.message import Message, MessageFactory, Prepared, signing_secret
+from newsletter.reader_feed import feed
 from newsletter.retry import RateLimiter, RetryPolicy, send_with_retries
 
 if TYPE_CHECKING:
@@ -34,9 +36,11 @@ if TYPE_CHECKING:
     from newsletter.content import Post
     from newsletter.providers.base import Provider, Result
     from newsletter.render import Email
-    from newsletter.subscribers import Subscriber, SubscriberStore
+    from newsletter.subscribers import SubscriberStore
 
 logger = logging.getLogger(__name__)
+
+R = TypeVar("R")  # a reader: anything with a `key`
 
 
 @dataclass
@@ -77,19 +81,16 @@ def batch_size(settings: Settings, provider: Provider) -> int:
     return min(provider.max_batch, settings.provider.batch_size or provider.max_batch)
 
 
-def recipient_batches(store: SubscriberStore, ledger: Ledger | None, post_id: str, size: int,
-                      states: Iterable[State] = SETTLED,
-                      problems: list[SubscriberError] | None = None) -> Iterator[list[Subscriber]]:
-    """Active readers the ledger does not hold in ``states``, ``size`` at a time (streamed).
-
-    Invalid subscriber rows, skipped, are appended to ``problems`` when it is given.
-    """
+def unsettled_batches(readers: Iterable[R], ledger: Ledger | None, post_id: str, size: int,
+                      states: Iterable[State] = SETTLED) -> Iterator[list[R]]:
+    """``readers`` (each with a ``key``) the ledger does not hold in ``states``, ``size`` at a
+    time (streamed)."""
     states = tuple(states)
-    batch: list[Subscriber] = []
-    readers = store.active(problems)
+    batch: list[R] = []
+    readers = iter(readers)
     while chunk := list(islice(readers, size)):
-        if ledger and (done := ledger.settled(post_id, [s.key for s in chunk], states)):
-            chunk = [s for s in chunk if s.key not in done]
+        if ledger and (done := ledger.settled(post_id, [r.key for r in chunk], states)):
+            chunk = [r for r in chunk if r.key not in done]
         batch.extend(chunk)
         while len(batch) >= size:
             yield batch[:size]
@@ -102,7 +103,7 @@ def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str
                      states: Iterable[State] = SETTLED,
                      problems: list[SubscriberError] | None = None) -> int:
     """How many readers a run would send to now (invalid rows go to ``problems``, if given)."""
-    batches = recipient_batches(store, ledger, post_id, 500, states, problems)
+    batches = unsettled_batches(store.active(problems), ledger, post_id, 500, states)
     return sum(len(batch) for batch in batches)
 
 
@@ -183,7 +184,8 @@ class Campaign:
         in_flight: dict[Future, Batch] = {}
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool:
             try:
-                for readers in recipient_batches(self.store, self.ledger, post_id, size):
+                readers_to_send = feed(self.store, self.factory)
+                for readers in unsettled_batches(readers_to_send, self.ledger, post_id, size):
                     self._submit(readers, pool, in_flight)
                     while len(in_flight) >= concurrency:
                         self._settle(in_flight, on_progress)
@@ -197,7 +199,7 @@ class Campaign:
                 self._settle(in_flight, on_progress)
         return report
 
-    def _submit(self, readers: list[Subscriber], pool: ThreadPoolExecutor,
+    def _submit(self, readers: list[Prepared], pool: ThreadPoolExecutor,
                 in_flight: dict[Future, Batch]) -> None:
         """Claim a batch in the ledger, then hand it to a worker."""
         # Wait for the rate limit *before* the claim: a batch waiting its turn is not
@@ -217,7 +219,7 @@ class Campaign:
             keys = [r.key for r in readers]
         if not readers:
             return
-        messages = [self.factory.build(r.address, r.name) for r in readers]
+        messages = [self.factory.assemble(r) for r in readers]
         # Committed before the request can go out: the heart of crash safety.
         self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
                           self.provider.name, at=decided_at)

@@ -226,6 +226,21 @@ class SubscriberStore:
             self._suppressed = (signature, frozenset(keys))
         return self._suppressed[1]
 
+    def suppression_snapshot(self) -> tuple[tuple, frozenset[str]] | None:
+        """The suppressed keys last read (by :meth:`active` or :meth:`suppressed_addresses`),
+        with the version of the files they belong to; None before any read."""
+        return self._suppressed
+
+    def adopt_suppression(self, snapshot: tuple[tuple, frozenset[str]] | None) -> None:
+        """Take a snapshot read by another store of this list (a send's helper process), so
+        :meth:`suppressed_addresses` need not read the files again while they are unchanged."""
+        if snapshot is not None:
+            self._suppressed = snapshot
+
+    def size(self) -> int:
+        """Bytes in every subscriber file."""
+        return sum(entry[3] for entry in self._signature())
+
     def is_active(self, address: str) -> bool:
         """True if ``address`` is listed, valid and not suppressed, as the files are now."""
         key = row_key(address)
