@@ -241,15 +241,14 @@ class Ledger:
             # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert clause.
             """INSERT INTO deliveries (post_id, address, state, attempts, provider, message_id,
                                        created_at, updated_at)
-               SELECT ?1, json_extract(value, '$[0]'), ?2, 1, ?3,
-                      json_extract(value, '$[1]'), ?4, ?4
+               SELECT ?1, key, ?2, 1, ?3, value, ?4, ?4
                FROM json_each(?5) WHERE true
                ON CONFLICT (post_id, address) DO UPDATE SET
                    state = excluded.state, attempts = attempts + 1, reason = NULL,
                    provider = excluded.provider, message_id = excluded.message_id,
                    updated_at = excluded.updated_at""",
             (post_id, State.SUBMITTING.value, provider, at or ledger_time(),
-             json.dumps(list(zip(addresses, message_ids)))),
+             json.dumps(dict(zip(addresses, message_ids)))),  # {address: Message-ID}
         )
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:

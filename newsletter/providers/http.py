@@ -285,8 +285,12 @@ def refuse_merge_tags(provider: str, rendered: Email, token: Callable[[str], str
 def recipient_values(message: Message) -> dict[str, str]:
     """One reader's values for the placeholders of :func:`shared_parts`."""
     values = dict(message.values)
-    values.update({f"{key}_html": html.escape(value) for key, value in message.values.items()})
+    for key, value in message.values.items():
+        values[_HTML_NAMES.get(key) or f"{key}_html"] = html.escape(value)
     return values
+
+
+_HTML_NAMES = {key: f"{key}_html" for key in RECIPIENT_FIELDS}  # once, not once a reader
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -15,8 +15,10 @@ import requests
 
 from newsletter.providers.base import Result
 from newsletter.providers.http import (
-    HttpProvider, HttpRequest, extra_headers, refuse_merge_tags, json_body, recipient_values, shared_parts,
+    BUILT_HEADERS, HttpProvider, HttpRequest, extra_headers, json_body, recipient_values,
+    refuse_merge_tags, shared_parts,
 )
+from newsletter.render import RECIPIENT_FIELDS
 
 if TYPE_CHECKING:
     from newsletter.message import Message
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
 def _token(name: str) -> str:
     # Substitution tags are plain strings replaced in subject, reply-to and content.
     return f"-nl-{name}-"
+
+
+# The tag of each reader value, made once (a send looks them up ~4 times a reader).
+_TAGS = {name: _token(name) for key in RECIPIENT_FIELDS for name in (key, f"{key}_html")}
 
 
 class SendGridProvider(HttpProvider):
@@ -48,8 +54,9 @@ class SendGridProvider(HttpProvider):
         # Headers equal for the whole batch are sent once; the rest per personalization.
         common = {name: value for name, value in extra_headers(first).items()
                   if all(m.headers.get(name) == value for m in messages)}
+        not_own = BUILT_HEADERS | common.keys()
         payload = {
-            "personalizations": [self._personalization(m, common, first.subject)
+            "personalizations": [self._personalization(m, not_own, first.subject)
                                  for m in messages],
             "from": _address(first.headers["From"]),
             "subject": first.subject,
@@ -73,11 +80,12 @@ class SendGridProvider(HttpProvider):
         return HttpRequest("/v3/mail/send", body=json_body(payload),
                            headers={"Authorization": f"Bearer {self.api_key}"})
 
-    def _personalization(self, message: Message, common: dict[str, str], subject: str) -> dict:
-        own = {k: v for k, v in extra_headers(message).items() if k not in common}
+    def _personalization(self, message: Message, not_own: frozenset[str], subject: str) -> dict:
+        own = {k: v for k, v in message.headers.items() if k not in not_own}
         personalization = {
             "to": [_recipient(message)],
-            "substitutions": {_token(k): v for k, v in recipient_values(message).items()},
+            "substitutions": {_TAGS.get(k) or _token(k): v
+                              for k, v in recipient_values(message).items()},
         }
         if own:
             personalization["headers"] = own
