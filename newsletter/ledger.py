@@ -180,6 +180,11 @@ class Ledger:
 
     # -- meta ----------------------------------------------------------------------------------
 
+    def has_rows(self, post_id: str) -> bool:
+        """True if any reader of this post is in the ledger, in any state."""
+        query = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ?)"
+        return bool(self.db.execute(query, (post_id,)).fetchone()[0])
+
     def get_meta(self, key: str) -> str | None:
         """A value stored under ``key`` (None if never set)."""
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

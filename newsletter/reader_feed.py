@@ -14,11 +14,14 @@ dies, the send stops with an error, and the next run resumes from the ledger.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import logging
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import traceback
 from functools import partial
 from itertools import islice
@@ -41,6 +44,7 @@ logger = logging.getLogger(__name__)
 HELPER_MIN_BYTES = 1 << 20
 CHUNK = 1000  # readers per message on the pipe (~300 KB)
 PIPE_BYTES = 1 << 20  # room for three chunks
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 # Prepared from the plain tuple that crossed the pipe, in C (Prepared._make is ~1 µs in Python).
 _as_prepared = partial(tuple.__new__, Prepared)
@@ -59,14 +63,27 @@ def feed(store: SubscriberStore, factory: MessageFactory) -> Iterator[Prepared]:
     return _from_helper(store, factory)
 
 
+def _start_method() -> str:
+    """fork while this process has one thread, else spawn.
+
+    A forked helper starts in ~10 ms with everything imported; a spawned one takes ~0.2 s to
+    start Python and import newsletter, while the send has nothing to do. But a fork copies
+    every lock as it is, held or not, so with other threads running (tests, a server) only
+    spawn is safe.
+    """
+    return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+
+
 def _from_helper(store: SubscriberStore, factory: MessageFactory) -> Iterator[Prepared]:
-    context = multiprocessing.get_context("spawn")  # a clean process: the send has threads
+    method = _start_method()
+    context = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
     _widen(receiver)
     helper = context.Process(
         target=_helper, name="newsletter list reader", daemon=True,
-        args=(sender, store.directory, store.state_dir, factory.settings, factory.email,
-              factory.secret),
+        # A forked helper inherits the reading end too, and must close it (see _helper).
+        args=(sender, receiver if method == "fork" else None, os.getpid(), store.directory,
+              store.state_dir, factory.settings, factory.email, factory.secret),
     )
     helper.start()
     sender.close()  # the helper holds its own copy: EOF here once it exits
@@ -96,6 +113,14 @@ def _from_helper(store: SubscriberStore, factory: MessageFactory) -> Iterator[Pr
         helper.join()
 
 
+def _end_with(send_pid: int) -> None:
+    """Have Linux kill this process when the send that forked it dies."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != send_pid:  # it died before prctl took effect
+        os._exit(0)
+
+
 def _widen(pipe: Connection) -> None:
     """Let the pipe hold a few chunks: with the default 64 KiB (a quarter of a chunk) the helper
     waits for every read, and the two processes take turns instead of working at once."""
@@ -105,10 +130,16 @@ def _widen(pipe: Connection) -> None:
         logger.debug("the helper's pipe keeps its default size")
 
 
-def _helper(sender: Connection, directory, state_dir, settings: Settings, email: Email,
-            secret: str) -> None:
+def _helper(sender: Connection, inherited: Connection | None, send_pid: int, directory,
+            state_dir, settings: Settings, email: Email, secret: str) -> None:
     """The helper process: stream prepared readers to ``sender``, then ("end", None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the send to handle
+    if inherited is not None:  # forked
+        # With a reading end open here, a write would never fail once the send is gone.
+        inherited.close()
+        # A fork also shares the send's open files, its site lock among them: end with the
+        # send, or a killed send's lock would outlive it until our next write.
+        _end_with(send_pid)
     try:
         store = SubscriberStore(directory=directory, state_dir=state_dir)
         readers = prepared_readers(store, MessageFactory(settings, email, secret))

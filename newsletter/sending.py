@@ -185,7 +185,9 @@ class Campaign:
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool:
             try:
                 readers_to_send = feed(self.store, self.factory)
-                for readers in unsettled_batches(readers_to_send, self.ledger, post_id, size):
+                # Only rows there before this run can settle a reader (each is claimed once).
+                earlier = self.ledger if self.ledger.has_rows(post_id) else None
+                for readers in unsettled_batches(readers_to_send, earlier, post_id, size):
                     self._submit(readers, pool, in_flight)
                     while len(in_flight) >= concurrency:
                         self._settle(in_flight, on_progress)
