@@ -66,9 +66,11 @@ class RateLimiter:
             self.sleep(start - now)
 
 
-def send_with_retries(provider: Provider, messages: list[Message], policy: RetryPolicy,
-                      limiter: RateLimiter, sleep: Callable[[float], None]) -> list[Result]:
-    """``provider.send_batch(messages)``, retried on TransientError while the policy allows.
+def send_with_retries(provider: Provider, messages: list[Message], send: Callable[[], list[Result]],
+                      policy: RetryPolicy, limiter: RateLimiter,
+                      sleep: Callable[[float], None]) -> list[Result]:
+    """``send()`` (``provider.sender(messages)``), retried on TransientError while the policy
+    allows.
 
     An InDoubtError is retried too when the provider is idempotent (Resend's Idempotency-Key):
     the same batch carries the same key, so the provider sends it at most once (DESIGN 5).
@@ -82,7 +84,7 @@ def send_with_retries(provider: Provider, messages: list[Message], policy: Retry
         if retry:  # the first attempt waited its turn before the batch was claimed
             limiter.wait(len(messages))
         try:
-            return provider.send_batch(messages)
+            return send()
         except (TransientError, InDoubtError, AuthError) as error:
             if isinstance(error, InDoubtError):
                 if not provider.idempotent:

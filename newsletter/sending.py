@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, TypeVar
@@ -182,9 +183,9 @@ class Campaign:
         concurrency = self.settings.provider.concurrency
         size = batch_size(self.settings, self.provider)
         in_flight: dict[Future, Batch] = {}
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool:
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool, \
+                closing(feed(self.store, self.factory)) as readers_to_send:  # ends its helper
             try:
-                readers_to_send = feed(self.store, self.factory)
                 # Only rows there before this run can settle a reader (each is claimed once).
                 earlier = self.ledger if self.ledger.has_rows(post_id) else None
                 for readers in unsettled_batches(readers_to_send, earlier, post_id, size):
@@ -222,10 +223,11 @@ class Campaign:
         if not readers:
             return
         messages = [self.factory.assemble(r) for r in readers]
+        send = self.provider.sender(messages)  # builds the request here, if the adapter can
         # Committed before the request can go out: the heart of crash safety.
         self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
                           self.provider.name, at=decided_at)
-        future = pool.submit(send_with_retries, self.provider, messages, self.retry,
+        future = pool.submit(send_with_retries, self.provider, messages, send, self.retry,
                              self.limiter, self.sleep)
         in_flight[future] = Batch(messages, keys)
 

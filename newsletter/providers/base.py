@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Callable, ClassVar, Literal
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -60,6 +61,15 @@ class Provider(ABC):
     @abstractmethod
     def send_batch(self, messages: list[Message]) -> list[Result]:
         """Send one batch; one Result per message, same order."""
+
+    def sender(self, messages: list[Message]) -> Callable[[], list[Result]]:
+        """This batch's :meth:`send_batch` as a function of no arguments, called once per attempt.
+
+        Called on the send's main thread, the function then on a worker. An adapter that can
+        build its request ahead does it here (HttpProvider): the worker then mostly waits on
+        the network, and does not compete with the main thread for Python's GIL.
+        """
+        return partial(self.send_batch, messages)
 
     def check_email(self, email: Email) -> None:
         """Raise ContentError if this provider cannot carry ``email``; called before any send."""

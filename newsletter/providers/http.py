@@ -29,6 +29,7 @@ import threading
 import time
 from abc import abstractmethod
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import requests
@@ -144,7 +145,14 @@ class HttpProvider(Provider):
 
     def send_batch(self, messages: list[Message]) -> list[Result]:
         """Build, POST once, sort the outcome into results or one error for the batch."""
-        response = self.post(self.build_request(messages))
+        return self._send(self.build_request(messages), messages)
+
+    def sender(self, messages: list[Message]) -> Callable[[], list[Result]]:
+        """The request built now; the function only POSTs it (the same bytes on every retry)."""
+        return partial(self._send, self.build_request(messages), messages)
+
+    def _send(self, request: HttpRequest, messages: list[Message]) -> list[Result]:
+        response = self.post(request)
         if 200 <= response.status_code < 300:
             return self.parse_response(response, messages)
         self.raise_for_status(response)
