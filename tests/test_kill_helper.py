@@ -1,0 +1,161 @@
+"""The kill test on a list long enough for the helper process: SIGKILL `newsletter send`, and
+neither a second copy nor an orphaned helper.
+
+As tests/test_kill.py, but the subscriber files pass reader_feed.HELPER_MIN_BYTES, so the real
+CLI reads and prepares its readers in a helper process (newsletter.reader_feed; forked or
+spawned, whichever the send chooses). The list holds
+more prepared readers than the helper's pipe, so for the first seconds of a send the helper is
+alive, waiting on the pipe, when the send is killed. Before each kill the send's child processes
+are noted; each must be gone soon after (a helper notices the send's death at its next write).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+from conftest import run_cli
+from test_kill import count_files, reader_of
+
+from newsletter.config import SECRET_VARIABLES
+from newsletter.reader_feed import HELPER_MIN_BYTES
+from sending_support import ledger_states, site_settings
+
+READERS = 8000  # ~2 MB prepared: twice what the pipe holds, so the helper waits on the send
+PADDING = "x" * 100  # an extra column: the files total ~1.1 MiB
+ROUNDS = 6
+SEED = 20261126
+CHILD_EXIT_SECONDS = 10
+
+
+def write_padded_readers(site) -> set[str]:
+    """Replace the site's list with READERS active readers, each row padded by a notes column."""
+    folder = site / "subscribers"
+    for old in folder.glob("*.csv"):
+        old.unlink()
+    addresses = [f"reader{number:05d}@example.org" for number in range(READERS)]
+    with open(folder / "subscribers.csv", "w", encoding="utf-8") as handle:
+        handle.write("email,name,status,notes\n")
+        for number, address in enumerate(addresses):
+            handle.write(f"{address},Reader {number},active,{PADDING}\n")
+    assert sum(path.stat().st_size for path in folder.glob("*.csv")) > HELPER_MIN_BYTES
+    return set(addresses)
+
+
+def process_identity(pid: int) -> tuple[str, str] | None:
+    """(state, start time) of a process from /proc/<pid>/stat; None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            stat = handle.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = stat.rpartition(")")[2].split()  # after "(command)", which may hold spaces
+    return fields[0], fields[19]  # state; starttime (field 22), which tells a reused pid apart
+
+
+def children_of(pid: int) -> dict[int, tuple[str, str, str]]:
+    """pid -> (state, start time, command line) of every live child of ``pid``."""
+    found = {}
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                pids = [int(child) for child in handle.read().split()]
+        except FileNotFoundError:
+            continue
+        for child in pids:
+            identity = process_identity(child)
+            if identity is None or identity[0] == "Z":
+                continue  # already exited (a zombie waiting to be reaped)
+            try:
+                with open(f"/proc/{child}/cmdline", "rb") as handle:
+                    command = handle.read().replace(b"\0", b" ").decode(errors="replace")
+            except FileNotFoundError:
+                continue
+            found[child] = (*identity, command)
+    return found
+
+
+def still_running(pid: int, started: str) -> bool:
+    """True while the process that had this pid and start time has not exited."""
+    identity = process_identity(pid)
+    return identity is not None and identity[1] == started and identity[0] != "Z"
+
+
+def kill_at_a_random_moment(site, folder, rng: random.Random) -> dict[int, tuple[str, str, str]]:
+    """Start a send; SIGKILL it a random moment after it starts writing (or during start-up).
+    Returns its child processes as they were just before the kill."""
+    env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsletter", "--site", str(site), "send", "what-matters", "--yes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    children = {}
+    try:
+        if rng.random() < 0.2:  # during start-up, counting, or the first batches
+            time.sleep(rng.uniform(0.0, 1.0))
+        else:
+            before = count_files(folder)
+            deadline = time.monotonic() + 20
+            while count_files(folder) == before and process.poll() is None:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0.0, 0.15))
+        children = children_of(process.pid)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    return children
+
+
+def test_sigkill_with_a_helper_never_sends_twice_and_leaves_no_process_behind(site):
+    addresses = write_padded_readers(site)
+    toml = site / "newsletter.toml"
+    # A rate limit stretches the send over the rounds, and keeps the helper waiting on its pipe.
+    toml.write_text(toml.read_text().replace(
+        'name = "outbox"', 'name = "outbox"\nrate_limit = 4000.0\nbatch_size = 20'))
+    folder = site / "outbox" / "what-matters"
+    rng = random.Random(SEED)
+    helpers_killed_alive = 0
+    for _ in range(ROUNDS):
+        children = kill_at_a_random_moment(site, folder, rng)
+        # Forked, the helper shows the send's command line; spawned, multiprocessing's (and
+        # a resource tracker comes along).
+        helpers_killed_alive += sum("resource_tracker" not in command
+                                    for _, _, command in children.values())
+        deadline = time.monotonic() + CHILD_EXIT_SECONDS
+        while (left := {pid: command for pid, (_, started, command) in children.items()
+                        if still_running(pid, started)}) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert left == {}, "the send's child processes outlived it"
+    assert helpers_killed_alive > 0  # some kill did land while a helper was running
+
+    final = run_cli(site, "send", "what-matters", "--yes")
+    assert final.returncode in (0, 1), final.stderr
+    again = run_cli(site, "send", "what-matters", "--yes")
+    assert again.returncode == 0 and "Nothing left to send" in again.stdout
+
+    files = [name for name in os.listdir(folder) if name.endswith(".eml")]
+    copies = Counter(reader_of(name)[0] for name in files)
+    assert [name for name in files if reader_of(name)[1]] == []  # zero duplicates
+    assert max(copies.values()) == 1
+
+    states = ledger_states(site_settings(site))
+    assert set(states) == addresses
+    assert set(states.values()) <= {"sent", "in_doubt"}
+    sent = {a for a, s in states.items() if s == "sent"}
+    in_doubt = {a for a, s in states.items() if s == "in_doubt"}
+    for address in addresses:  # exactly one .eml, or listed in doubt
+        assert copies[address] == 1 or address in in_doubt
+    assert sent <= set(copies)  # every `sent` row has its file ...
+    assert set(copies) <= sent | in_doubt  # ... and every file is in the ledger
+    assert len(files) == len(sent) + len(in_doubt & set(copies))
+    assert len(sent) > READERS // 2  # the rounds really made progress between kills
