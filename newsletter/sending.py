@@ -195,11 +195,13 @@ class Campaign:
                     if report.stopped:
                         break
             except KeyboardInterrupt:
-                # Ctrl-C: start no new batch, but record the answers for those on their way,
-                # which would otherwise be left in doubt. A second Ctrl-C leaves them so.
                 report.stopped = "interrupted (Ctrl-C)"
-            while in_flight:
-                self._settle(in_flight, on_progress)
+            finally:
+                # Whatever ended the loop (the end of the list, Ctrl-C, an error reading it),
+                # record the answers for the batches on their way, which would otherwise be
+                # left in doubt. A second Ctrl-C leaves them so.
+                while in_flight:
+                    self._settle(in_flight, on_progress)
         return report
 
     def _submit(self, readers: list[Prepared], pool: ThreadPoolExecutor,
