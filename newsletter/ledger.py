@@ -37,6 +37,9 @@ LEDGER_FILE = "ledger.db"
 BUSY_TIMEOUT_MS = 10_000  # `status` may read while a send writes
 
 
+RUNNING_PREFIX = "running:"  # meta key + post id: a run of that post may leave `submitting` rows
+
+
 class State(StrEnum):
     """Where one message stands."""
 
@@ -99,8 +102,18 @@ def m003_index_only_submitting_rows(db: sqlite3.Connection) -> None:
                 "WHERE state = 'submitting'")
 
 
+def m004_mark_running_posts_instead_of_indexing_rows(db: sqlite3.Connection) -> None:
+    # m003's index still took every claimed row in and out again: ~0.5 µs a reader, 3% of a
+    # fast send. A run now marks its post in `meta` while it may leave `submitting` rows
+    # (Ledger.running), and recover() searches only the marked posts.
+    db.execute("INSERT OR IGNORE INTO meta SELECT DISTINCT ? || post_id, 'before m004' "
+               "FROM deliveries WHERE state = 'submitting'", (RUNNING_PREFIX,))
+    db.execute("DROP INDEX IF EXISTS deliveries_submitting")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_create_deliveries, m002_create_meta, m003_index_only_submitting_rows,
+    m004_mark_running_posts_instead_of_indexing_rows,
 ]
 
 
@@ -197,16 +210,40 @@ class Ledger:
 
     # -- state moves ---------------------------------------------------------------------------
 
-    def recover(self) -> int:
-        """Leftover ``submitting`` rows (a crash mid-batch) become ``in_doubt``; returns how many."""
+    @contextmanager
+    def running(self, post_id: str) -> Iterator[None]:
+        """Around a run's claims, so that :meth:`recover` knows where to look after a crash.
+
+        The mark is removed only when the run ends normally, every batch recorded; after a
+        crash or an error it stays, and the next recover() searches that post.
+        """
+        key = RUNNING_PREFIX + post_id
+        self.set_meta(key, ledger_time())
+        yield
         with self.atomic() as db:
-            # The literal (not a parameter) lets SQLite use the partial index of m003.
-            cursor = db.execute(
-                "UPDATE deliveries SET state = ?, reason = ?, updated_at = ? "
-                "WHERE state = 'submitting'",
-                (State.IN_DOUBT, "the run stopped while its batch was being sent", ledger_time()),
-            )
-        return cursor.rowcount
+            db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+    def recover(self) -> int:
+        """Leftover ``submitting`` rows (a crash mid-batch) become ``in_doubt``; returns how many.
+
+        Call with no run in progress (under the site lock): every post still marked
+        :meth:`running` is a run that did not end normally.
+        """
+        recovered = 0
+        with self.atomic() as db:
+            marks = [row[0] for row in db.execute(
+                "SELECT key FROM meta WHERE substr(key, 1, ?) = ?",
+                (len(RUNNING_PREFIX), RUNNING_PREFIX))]
+            for key in marks:
+                cursor = db.execute(
+                    "UPDATE deliveries SET state = ?, reason = ?, updated_at = ? "
+                    "WHERE post_id = ? AND state = ?",
+                    (State.IN_DOUBT, "the run stopped while its batch was being sent",
+                     ledger_time(), key.removeprefix(RUNNING_PREFIX), State.SUBMITTING),
+                )
+                recovered += cursor.rowcount
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+        return recovered
 
     def requeue(self, post_id: str, state: State) -> int:
         """Move ``state`` rows (failed or in_doubt) of a post back to ``pending``; returns how many."""

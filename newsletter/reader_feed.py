@@ -42,8 +42,8 @@ logger = logging.getLogger(__name__)
 # Below this many bytes of subscriber files (~20,000 readers) starting a helper (~0.2 s) costs
 # more than it saves.
 HELPER_MIN_BYTES = 1 << 20
-CHUNK = 1000  # readers per message on the pipe (~300 KB)
-PIPE_BYTES = 1 << 20  # room for three chunks
+CHUNK = 500  # readers per message on the pipe (~125 KB)
+PIPE_BYTES = 1 << 20  # room for eight chunks
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 # Prepared from the plain tuple that crossed the pipe, in C (Prepared._make is ~1 µs in Python).
@@ -122,7 +122,7 @@ def _end_with(send_pid: int) -> None:
 
 
 def _widen(pipe: Connection) -> None:
-    """Let the pipe hold a few chunks: with the default 64 KiB (a quarter of a chunk) the helper
+    """Let the pipe hold a few chunks: with the default 64 KiB (half a chunk) the helper
     waits for every read, and the two processes take turns instead of working at once."""
     try:
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)

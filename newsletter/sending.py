@@ -183,7 +183,8 @@ class Campaign:
         concurrency = self.settings.provider.concurrency
         size = batch_size(self.settings, self.provider)
         in_flight: dict[Future, Batch] = {}
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool, \
+        with self.ledger.running(post_id), \
+                ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool, \
                 closing(feed(self.store, self.factory)) as readers_to_send:  # ends its helper
             try:
                 # Only rows there before this run can settle a reader (each is claimed once).

@@ -14,7 +14,7 @@ from pathlib import Path
 from newsletter.config import Settings, load_settings
 from newsletter.content import find_post, load_posts
 from newsletter.errors import AuthError, InDoubtError, TransientError
-from newsletter.ledger import Ledger
+from newsletter.ledger import RUNNING_PREFIX, Ledger, ledger_time
 from newsletter.providers.base import Provider, Result
 from newsletter.render import Email, render_post
 from newsletter.retry import RetryPolicy
@@ -149,3 +149,11 @@ def ledger_states(settings: Settings, post_id: str = REFERENCE_POST) -> dict[str
         rows = ledger.db.execute("SELECT address, state FROM deliveries WHERE post_id = ?",
                                  (post_id,))
         return dict(rows.fetchall())
+
+
+def leave_in_flight(ledger: Ledger, post_id: str, addresses: list[str]) -> None:
+    """What a run killed with a batch on its way leaves: the batch `submitting`, and its post
+    still marked running (Ledger.running), which tells recover() where to look."""
+    ledger.set_meta(RUNNING_PREFIX + post_id, ledger_time())
+    ledger.claim(post_id, addresses, [f"<{n}.killed@example.com>" for n in range(len(addresses))],
+                 "outbox")

@@ -12,7 +12,7 @@ from newsletter.retry import RateLimiter, RetryPolicy
 from newsletter.subscribers import SubscriberStore
 from sending_support import (
     REFERENCE_POST, AuthFailProvider, FlakyProvider, InDoubtProvider, RecordingProvider,
-    RejectingProvider, ledger_states, run_send, site_settings, write_readers,
+    RejectingProvider, leave_in_flight, ledger_states, run_send, site_settings, write_readers,
 )
 
 
@@ -135,7 +135,7 @@ def test_rows_left_submitting_by_a_crash_become_in_doubt_and_are_not_resent(site
     addresses = write_readers(site, 10)
     settings = site_settings(site)
     with Ledger.open(settings) as ledger:
-        ledger.claim(REFERENCE_POST, addresses[:3], ["<a@x>", "<b@x>", "<c@x>"], "outbox")
+        leave_in_flight(ledger, REFERENCE_POST, addresses[:3])
     provider = RecordingProvider(settings)
     report = run_send(settings, provider)
     assert report.recovered == 3
