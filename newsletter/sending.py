@@ -6,9 +6,11 @@ on a long list: :mod:`newsletter.reader_feed`) and built into messages one batch
 memory stays flat however long the list is.
 
 Threads: up to ``provider.concurrency`` batches are in flight in a thread pool (the provider
-call, its retries and the rate limit run there); the main thread alone builds batches and writes
-the ledger. Ordering that makes a crash safe: a batch is committed as ``submitting`` *before* it
-is handed to a worker, and its results are committed as soon as the worker returns.
+call, its retries and the rate limit run there); the main thread alone builds batches (and, for
+HTTP adapters, their requests: ``Provider.sender``) and writes the ledger, so the workers mostly
+wait on the network instead of competing for the GIL. Ordering that makes a crash safe: a batch
+is committed as ``submitting`` *before* it is handed to a worker, and its results are committed
+as soon as the worker returns. ``Ledger.running`` marks the post meanwhile, for recover().
 
 Call :func:`send_post` while holding :func:`newsletter.schedule.site_lock`.
 """

@@ -8,6 +8,9 @@ progress live above it, in ``newsletter.sending``.
 - ``TransientError``: nothing was accepted; safe to retry (``retry_after`` seconds if known);
 - ``InDoubtError``: the request may have been accepted; never resent blindly;
 - ``AuthError``: credentials refused; the run stops.
+
+A send calls ``sender(messages)`` on its main thread and the function it returns on a worker,
+once per attempt; by default that function is ``send_batch(messages)``.
 """
 
 from __future__ import annotations
