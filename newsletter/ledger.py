@@ -26,7 +26,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+from newsletter.ledger_schema import MIGRATIONS, RUNNING_PREFIX
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -35,9 +37,6 @@ logger = logging.getLogger(__name__)
 
 LEDGER_FILE = "ledger.db"
 BUSY_TIMEOUT_MS = 10_000  # `status` may read while a send writes
-
-
-RUNNING_PREFIX = "running:"  # meta key + post id: a run of that post may leave `submitting` rows
 
 
 class State(StrEnum):
@@ -66,55 +65,6 @@ class Delivery:
     provider: str | None
     provider_message_id: str | None
     updated_at: str
-
-
-# -- migrations: append only; each runs once, in order, recorded in `migrations` ------------------
-
-def m001_create_deliveries(db: sqlite3.Connection) -> None:
-    db.execute("""
-        CREATE TABLE deliveries (
-            post_id TEXT NOT NULL,
-            address TEXT NOT NULL,          -- the reader's key: normalised, lower-cased
-            state TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            reason TEXT,
-            provider TEXT,
-            provider_message_id TEXT,
-            message_id TEXT,                -- our Message-ID header
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (post_id, address)
-        ) WITHOUT ROWID
-    """)
-    db.execute("CREATE INDEX deliveries_by_state ON deliveries (state, post_id)")
-
-
-def m002_create_meta(db: sqlite3.Connection) -> None:
-    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-
-
-def m003_index_only_submitting_rows(db: sqlite3.Connection) -> None:
-    # Every claim and every result moved each row inside the (state, post_id) index: ~40% of
-    # the ledger's time in a send. Only recover() needs to find rows by state, and only the
-    # `submitting` ones, which are few at any moment; per-post queries use the primary key.
-    db.execute("DROP INDEX IF EXISTS deliveries_by_state")
-    db.execute("CREATE INDEX deliveries_submitting ON deliveries (post_id) "
-                "WHERE state = 'submitting'")
-
-
-def m004_mark_running_posts_instead_of_indexing_rows(db: sqlite3.Connection) -> None:
-    # m003's index still took every claimed row in and out again: ~0.5 µs a reader, 3% of a
-    # fast send. A run now marks its post in `meta` while it may leave `submitting` rows
-    # (Ledger.running), and recover() searches only the marked posts.
-    db.execute("INSERT OR IGNORE INTO meta SELECT DISTINCT ? || post_id, 'before m004' "
-               "FROM deliveries WHERE state = 'submitting'", (RUNNING_PREFIX,))
-    db.execute("DROP INDEX IF EXISTS deliveries_submitting")
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    m001_create_deliveries, m002_create_meta, m003_index_only_submitting_rows,
-    m004_mark_running_posts_instead_of_indexing_rows,
-]
 
 
 def ledger_time() -> str:

@@ -80,13 +80,19 @@ def test_outcomes_shared_by_many_readers_are_written_for_each_of_them(ledger):
     assert ledger.counts("/posts/other")["/posts/other"] == {State.SUBMITTING: 3}
 
 
-def test_a_ledger_from_before_m004_keeps_a_crashed_runs_rows_recoverable(tmp_path):
-    path = tmp_path / "ledger.db"
+def ledger_as_of(path, migrations: int) -> sqlite3.Connection:
+    """A ledger file built by the first ``migrations`` migrations only, as an older version left it."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    for migration in MIGRATIONS[:3]:
+    for migration in MIGRATIONS[:migrations]:
         migration(db)
         db.execute("INSERT INTO migrations VALUES (?, '')", (migration.__name__,))
+    return db
+
+
+def test_a_ledger_from_before_m004_keeps_a_crashed_runs_rows_recoverable(tmp_path):
+    path = tmp_path / "ledger.db"
+    db = ledger_as_of(path, 3)
     db.execute("INSERT INTO deliveries (post_id, address, state, created_at, updated_at) "
                "VALUES (?, 'a@x.org', 'submitting', '', '')", (POST,))
     db.execute("INSERT INTO deliveries (post_id, address, state, created_at, updated_at) "
@@ -95,10 +101,30 @@ def test_a_ledger_from_before_m004_keeps_a_crashed_runs_rows_recoverable(tmp_pat
     with Ledger(path) as ledger:
         indexes = ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
                                     "AND tbl_name = 'deliveries' AND sql IS NOT NULL")
-        assert [row[0] for row in indexes] == []  # no index moves with every claim
+        assert [row[0] for row in indexes] == ["deliveries_by_reader"]  # none by state
         assert ledger.recover() == 1
         assert states(ledger) == {"a@x.org": "in_doubt", "b@x.org": "sent"}
         assert ledger.recover() == 0
+
+
+def test_a_ledger_from_before_m005_keeps_every_row_and_field(tmp_path):
+    path = tmp_path / "ledger.db"
+    db = ledger_as_of(path, 4)
+    rows = [(POST, "b@x.org", "sent", 1, None, "postmark", "pm-1", "<1@x>", "t1", "t2"),
+            (POST, "a@x.org", "failed", 2, "422 inactive", "postmark", None, "<2@x>", "t1", "t3"),
+            ("/posts/other", "a@x.org", "pending", 1, "not sent: 503", "sendgrid", None, "<3@x>",
+             "t0", "t4")]
+    db.executemany("INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.close()
+    with Ledger(path) as ledger:
+        kept = ledger.db.execute(
+            "SELECT post_id, address, state, attempts, reason, provider, provider_message_id, "
+            "message_id, created_at, updated_at FROM deliveries").fetchall()
+        assert sorted(kept, key=str) == sorted(rows, key=str)
+        ledger.claim("/posts/other", ["a@x.org"], ["<4@x>"], "sendgrid")  # still one row a reader
+        [again] = ledger.deliveries("/posts/other", [State.SUBMITTING])
+        assert (again.attempts, again.reason) == (2, None)
+        assert ledger.counts()[POST] == {State.SENT: 1, State.FAILED: 1}
 
 
 def test_recover_turns_a_crashed_runs_submitting_rows_into_in_doubt(ledger):
