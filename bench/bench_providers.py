@@ -9,6 +9,8 @@ the API, counts items without parsing them), answering at once or after 200 ms. 
 - list loop (0 ms only): the baseline, taking its readers from the subscriber file as the send
   does (``SubscriberStore.active()``: parsed, validated, de-duplicated) instead of generating
   them. Newsletter against it is the cost of the ledger and of the writer loop alone.
+- signup order: newsletter again, on a list whose addresses are in no order (as a real list,
+  kept in the order people subscribed, is): what the ledger's index of addresses costs.
 
 Prints messages/s, requests, bytes sent per reader and peak memory (ru_maxrss) of each run, and
 of the helper process a send starts to read a long list (newsletter/reader_feed.py).
@@ -82,13 +84,14 @@ def run_once(provider: str, latency: float, mode: str, readers: int) -> dict:
     server = FakeServer(provider, latency)
     try:
         with tempfile.TemporaryDirectory() as temp:
-            site = make_site(Path(temp), readers)
+            site = make_site(Path(temp), readers, signup_order=mode == "signup-order")
             configure(site, provider, server.url)
             settings = load_settings(site, SECRETS)
             posts, _ = load_posts(settings)
             email = render_post(settings, find_post(posts, "what-matters"))
             started = time.perf_counter()
-            run = {"newsletter": _newsletter, "baseline": _baseline, "list-loop": _list_loop}[mode]
+            run = {"newsletter": _newsletter, "signup-order": _newsletter, "baseline": _baseline,
+                   "list-loop": _list_loop}[mode]
             sent = run(settings, email, readers)
             seconds = time.perf_counter() - started
             # The send's helper process, if it had one (joined by now; the fake API is not yet).
@@ -194,20 +197,20 @@ def main() -> None:
                       f"peak {figures['peak_mb']} MB, helper {figures['helper_mb']} MB", flush=True)
         return
     print(f"{args.readers:,} readers")
-    print(f"{'provider':9} {'latency':>7} {'run':10} {'msgs/s':>8} {'requests':>8} "
+    print(f"{'provider':9} {'latency':>7} {'run':12} {'msgs/s':>8} {'requests':>8} "
           f"{'bytes/reader':>12} {'peak MB':>7} {'helper':>6} {'ratio':>6}  (to the baseline; "
           "newsletter at 0 ms: also to the list loop)")
     for provider in ("postmark", "sendgrid"):
         for latency in (0.0, 0.2):
             runs = {}
-            modes = ("baseline", "list-loop", "newsletter") if latency == 0 else (
-                "baseline", "newsletter")
+            modes = ("baseline", "list-loop", "newsletter", "signup-order") if latency == 0 else (
+                "baseline", "newsletter", "signup-order")
             for mode in modes:
                 runs[mode] = figures = _one(provider, latency, mode, args.readers)
                 ratio = figures["per_second"] / runs["baseline"]["per_second"]
                 to_list = (f"  {figures['per_second'] / runs['list-loop']['per_second']:.2f}x"
                            if mode == "newsletter" and "list-loop" in runs else "")
-                print(f"{provider:9} {figures['latency_ms']:>5}ms {mode:10} "
+                print(f"{provider:9} {figures['latency_ms']:>5}ms {mode:12} "
                       f"{figures['per_second']:>8,} {figures['requests']:>8} "
                       f"{figures['bytes_per_reader']:>12,} {figures['peak_mb']:>7} "
                       f"{figures['helper_mb']:>6} {ratio:>5.2f}x{to_list}", flush=True)

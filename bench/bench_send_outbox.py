@@ -12,6 +12,7 @@ Targets: >= 3,000 messages/s; peak <= 150 MB and flat as the list grows.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -27,8 +28,12 @@ SITE_PARTS = ("newsletter.toml", "content", "templates")
 SIZES = (25_000, 50_000, 100_000)
 
 
-def make_site(root: Path, readers: int) -> Path:
-    """A copy of the example site whose subscriber list holds ``readers`` generated readers."""
+def make_site(root: Path, readers: int, signup_order: bool = False) -> Path:
+    """A copy of the example site whose subscriber list holds ``readers`` generated readers.
+
+    Their addresses follow each other (reader0, reader1, ...), or with ``signup_order`` are in
+    no order at all, as in a real list kept in the order people subscribed.
+    """
     site = root / "site"
     site.mkdir()
     for part in SITE_PARTS:
@@ -38,7 +43,9 @@ def make_site(root: Path, readers: int) -> Path:
     with open(site / "subscribers" / "subscribers.csv", "w", encoding="utf-8") as handle:
         handle.write("email,name,status,tags,subscribed_at\n")
         for number in range(readers):
-            handle.write(f"reader{number}@example.org,Reader {number},active,,2026-01-01\n")
+            local = (hashlib.sha1(str(number).encode()).hexdigest()[:12] if signup_order
+                     else f"reader{number}")
+            handle.write(f"{local}@example.org,Reader {number},active,,2026-01-01\n")
     return site
 
 
