@@ -58,9 +58,17 @@ def prepared_readers(store: SubscriberStore, factory: MessageFactory) -> Iterato
 
 def feed(store: SubscriberStore, factory: MessageFactory) -> Iterator[Prepared]:
     """:func:`prepared_readers`, from a helper process when the list is long enough to gain."""
-    if store.size() < HELPER_MIN_BYTES or len(os.sched_getaffinity(0)) < 2:
+    if store.size() < HELPER_MIN_BYTES or _cores() < 2:
         return prepared_readers(store, factory)
     return _from_helper(store, factory)
+
+
+def _cores() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _start_method() -> str:
