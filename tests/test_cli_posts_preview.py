@@ -114,10 +114,8 @@ def test_preview_of_a_broken_post_shows_why(site):
     add_fixture(site, "empty_body.md")
     result = invoke(site, "preview", "empty_body.md")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        "error: content/posts/empty_body.md: the post has no body; write the post below the front matter",
-        "error: no post named 'empty_body.md'; run `newsletter posts` to list them",
-    ]
+    assert result.stderr == ("error: content/posts/empty_body.md: the post has no body; "
+                             "write the post below the front matter\n")
 
 
 def test_preview_all_writes_the_good_posts_and_reports_the_broken_ones(site):

@@ -37,19 +37,15 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
         _serve(site, post, host, port, open_browser)
         return
     from newsletter.content import find_post, load_posts, site_relative
-    from newsletter.errors import ContentError, PostNotFoundError
+    from newsletter.errors import ContentError
     from newsletter.preview import posts_to_preview, write_preview
     from newsletter.preview_site import write_pages
 
     settings = site.settings
     found, errors = load_posts(settings)
     if post:
-        try:
-            chosen = [find_post(found, post)]
-            errors = []  # other posts' problems do not matter for this one
-        except PostNotFoundError:
-            _echo_errors(errors)  # the post may be one of the broken ones
-            raise
+        chosen = [find_post(found, post, errors)]  # a broken post named: its own error
+        errors = []  # other posts' problems do not matter for this one
     else:
         chosen = posts_to_preview(found, dt.datetime.now(dt.timezone.utc))
         if not chosen and not errors:
