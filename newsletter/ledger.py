@@ -28,7 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from newsletter.ledger_schema import MIGRATIONS, RUNNING_PREFIX
+from newsletter.ledger_schema import MIGRATIONS, PENDING_PREFIX, RUNNING_PREFIX
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -199,8 +199,25 @@ class Ledger:
                 db.execute("DELETE FROM meta WHERE key = ?", (key,))
         return recovered
 
+    def may_have_pending(self, post_id: str) -> bool:
+        """True if readers of this post may be ``pending`` (a run left some to send again) or
+        ``submitting`` (a run did not end normally). From ``meta`` alone: no row is read."""
+        return any(self.get_meta(prefix + post_id) is not None
+                   for prefix in (PENDING_PREFIX, RUNNING_PREFIX))
+
+    def clear_pending(self, post_id: str) -> None:
+        """After a run that walked the whole list and left nobody pending (see may_have_pending)."""
+        with self.atomic() as db:
+            db.execute("DELETE FROM meta WHERE key = ?", (PENDING_PREFIX + post_id,))
+
+    def _flag_pending(self, post_id: str) -> None:
+        # Flagged before the rows change: a crash in between leaves a flag with nothing pending
+        # (one needless resume), never pending readers that nobody looks for.
+        self.set_meta(PENDING_PREFIX + post_id, ledger_time())
+
     def requeue(self, post_id: str, state: State) -> int:
         """Move ``state`` rows (failed or in_doubt) of a post back to ``pending``; returns how many."""
+        self._flag_pending(post_id)
         with self.atomic() as db:
             cursor = db.execute(
                 "UPDATE deliveries SET state = ?, updated_at = ? WHERE post_id = ? AND state = ?",
@@ -269,6 +286,8 @@ class Ledger:
              provider_id: str | None = None) -> None:
         """Give every address of a batch the same outcome: in_doubt, back to pending, or sent
         under one provider message id (SendGrid's answer to a whole batch)."""
+        if state is State.PENDING:
+            self._flag_pending(post_id)
         self.db.execute(
             """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
                                      updated_at = ?

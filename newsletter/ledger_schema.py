@@ -8,6 +8,7 @@ import sqlite3
 from typing import Callable
 
 RUNNING_PREFIX = "running:"  # meta key + post id: a run of that post may leave `submitting` rows
+PENDING_PREFIX = "pending:"  # meta key + post id: readers of that post may be `pending`
 
 
 def m001_create_deliveries(db: sqlite3.Connection) -> None:
@@ -80,7 +81,16 @@ def m005_keep_each_batchs_rows_together(db: sqlite3.Connection) -> None:
     db.execute("CREATE UNIQUE INDEX deliveries_by_reader ON deliveries (post_id, address)")
 
 
+def m006_flag_posts_with_pending_rows(db: sqlite3.Connection) -> None:
+    # `send --due` counted every post's rows on every run to find readers left pending; with
+    # rows in claim order that took ~1.4 µs a row. Posts with pending readers are now flagged
+    # in `meta` (Ledger.may_have_pending), so a cron run costs the same however long the lists.
+    db.execute("INSERT OR IGNORE INTO meta SELECT DISTINCT ? || post_id, 'before m006' "
+               "FROM deliveries WHERE state = 'pending'", (PENDING_PREFIX,))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_create_deliveries, m002_create_meta, m003_index_only_submitting_rows,
     m004_mark_running_posts_instead_of_indexing_rows, m005_keep_each_batchs_rows_together,
+    m006_flag_posts_with_pending_rows,
 ]

@@ -8,8 +8,9 @@ renaming its file or changing its date never sends it again.
 A campaign is *finished* once a run has walked its whole recipient list; ``send --due`` then
 records ``finished:<post id>`` in the ledger's meta table. Until then it is resumed: a post with
 ledger rows but no such record was interrupted (killed mid-send, or a manual ``send POST``).
-A finished campaign with ``pending`` rows (retries used up) is resumed too. Readers who subscribe
-after a campaign finished do not reopen it.
+A finished campaign with ``pending`` rows (retries used up) is resumed too; the ledger flags such
+posts (:meth:`Ledger.may_have_pending`), so deciding costs the same however long the lists are.
+Readers who subscribe after a campaign finished do not reopen it.
 
 ``since`` comes from ``[schedule] since``; without it the first ``send --due`` records its own
 ``now`` in the ledger (meta key ``since``), so a blog with years of posts never mails its archive.
@@ -21,7 +22,6 @@ import datetime as dt
 import fcntl
 import logging
 import os
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,7 +30,6 @@ from zoneinfo import ZoneInfo
 
 from newsletter.content import PostStatus, classify
 from newsletter.errors import InputError, SiteLockedError
-from newsletter.ledger import State
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -105,12 +104,11 @@ def campaign_state(ledger: Ledger | None, post_id: str) -> CampaignState:
     """Where the campaign of ``post_id`` stands, by the ledger."""
     if ledger is None:
         return CampaignState.NEW
-    counts = ledger.counts(post_id).get(post_id, Counter())
     finished = ledger.get_meta(FINISHED_KEY.format(post_id=post_id))
-    # `submitting` rows outlive a run only if it crashed: resume (they become in_doubt).
-    if finished and not (counts[State.PENDING] or counts[State.SUBMITTING]):
+    # Readers left pending, or `submitting` rows of a crashed run (they become in_doubt): resume.
+    if finished and not ledger.may_have_pending(post_id):
         return CampaignState.FINISHED
-    return CampaignState.UNFINISHED if counts else CampaignState.NEW
+    return CampaignState.UNFINISHED if ledger.has_rows(post_id) else CampaignState.NEW
 
 
 def mark_finished(ledger: Ledger, post_id: str, now: dt.datetime) -> None:

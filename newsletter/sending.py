@@ -205,6 +205,8 @@ class Campaign:
                 # left in doubt. A second Ctrl-C leaves them so.
                 while in_flight:
                     self._settle(in_flight, on_progress)
+        if not (report.stopped or report.pending):  # every reader left pending was sent again
+            self.ledger.clear_pending(post_id)
         return report
 
     def _submit(self, readers: list[Prepared], pool: ThreadPoolExecutor,

@@ -127,6 +127,30 @@ def test_a_ledger_from_before_m005_keeps_every_row_and_field(tmp_path):
         assert ledger.counts()[POST] == {State.SENT: 1, State.FAILED: 1}
 
 
+def test_a_ledger_from_before_m006_still_knows_which_posts_have_readers_pending(tmp_path):
+    db = ledger_as_of(tmp_path / "ledger.db", 5)
+    db.executemany("INSERT INTO deliveries (post_id, address, state, created_at, updated_at) "
+                   "VALUES (?, ?, ?, '', '')", [(POST, "a@x.org", "pending"),
+                                               ("/posts/other", "a@x.org", "sent")])
+    db.close()
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        assert ledger.may_have_pending(POST)
+        assert not ledger.may_have_pending("/posts/other")
+
+
+def test_readers_moved_to_pending_flag_their_post_until_cleared(ledger):
+    ledger.claim(POST, ["a@x.org", "b@x.org"], ["<1@x>", "<2@x>"], "outbox")
+    ledger.record(POST, [("a@x.org", State.FAILED, None, "422"), ("b@x.org", State.SENT, "i", None)])
+    assert not ledger.may_have_pending(POST)
+    ledger.requeue(POST, State.FAILED)  # send --retry-failed
+    assert ledger.may_have_pending(POST)
+    ledger.clear_pending(POST)
+    ledger.claim(POST, ["a@x.org"], ["<1@x>"], "outbox")
+    ledger.mark(POST, ["a@x.org"], State.PENDING, "not sent: 503")
+    assert ledger.may_have_pending(POST)
+    assert not ledger.may_have_pending("/posts/other")
+
+
 def test_recover_turns_a_crashed_runs_submitting_rows_into_in_doubt(ledger):
     with pytest.raises(RuntimeError), ledger.running(POST):
         ledger.claim(POST, ["a@x.org"], ["<1@x>"], "outbox")

@@ -80,9 +80,13 @@ def test_transient_failures_beyond_the_retries_stay_pending_for_the_next_run(sit
     report = run_send(settings, FlakyProvider(settings, failures=100))
     assert report.pending == 5 and not report.complete
     assert set(ledger_states(settings).values()) == {"pending"}
+    with Ledger.open(settings) as ledger:  # what `send --due` looks at to resume the post
+        assert ledger.may_have_pending(REFERENCE_POST)
     rerun = RecordingProvider(settings)
     assert run_send(settings, rerun).sent == 5
     assert set(ledger_states(settings).values()) == {"sent"}
+    with Ledger.open(settings) as ledger:
+        assert not ledger.may_have_pending(REFERENCE_POST)
 
 
 def test_an_in_doubt_batch_is_kept_in_doubt_and_never_resent_without_the_flag(site):
