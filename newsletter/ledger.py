@@ -89,7 +89,7 @@ class Ledger:
         self.db.execute("PRAGMA synchronous=FULL")
         # Copy the log into the database every 10,000 pages (~40 MB) instead of 1,000: a page
         # rewritten by several batches in between is copied once. +11% for a 100k list in
-        # signup order (bench_providers.py --shuffled).
+        # signup order (the signup-order runs of bench_providers.py).
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
         self._migrate()
 
@@ -146,11 +146,6 @@ class Ledger:
                     logger.info("ledger migration %s applied", migration.__name__)
 
     # -- meta ----------------------------------------------------------------------------------
-
-    def has_rows(self, post_id: str) -> bool:
-        """True if any reader of this post is in the ledger, in any state."""
-        query = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ?)"
-        return bool(self.db.execute(query, (post_id,)).fetchone()[0])
 
     def get_meta(self, key: str) -> str | None:
         """A value stored under ``key`` (None if never set)."""
@@ -296,6 +291,11 @@ class Ledger:
         )
 
     # -- reports -------------------------------------------------------------------------------
+
+    def has_rows(self, post_id: str) -> bool:
+        """True if any reader of this post is in the ledger, in any state."""
+        query = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ?)"
+        return bool(self.db.execute(query, (post_id,)).fetchone()[0])
 
     def counts(self, post_id: str | None = None) -> dict[str, Counter]:
         """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""
