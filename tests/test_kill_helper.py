@@ -159,3 +159,34 @@ def test_sigkill_with_a_helper_never_sends_twice_and_leaves_no_process_behind(si
     assert set(copies) <= sent | in_doubt  # ... and every file is in the ledger
     assert len(files) == len(sent) + len(in_doubt & set(copies))
     assert len(sent) > READERS // 2  # the rounds really made progress between kills
+
+
+def test_ctrl_c_stops_a_send_and_its_helper_and_records_what_was_on_its_way(site):
+    addresses = write_padded_readers(site)
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace(
+        'name = "outbox"', 'name = "outbox"\nrate_limit = 2000.0\nbatch_size = 50'))
+    folder = site / "outbox" / "what-matters"
+    env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsletter", "--site", str(site), "send", "what-matters", "--yes"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=True)  # its own process group, as a terminal's foreground job
+    deadline = time.monotonic() + 30
+    while count_files(folder) < 200 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    children = children_of(process.pid)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the send and its helper
+    out, err = process.communicate(timeout=60)
+
+    assert process.returncode == 1, err
+    assert "error: stopped: interrupted (Ctrl-C);" in err
+    assert [pid for pid, (_, started, _) in children.items() if still_running(pid, started)] == []
+    states = ledger_states(site_settings(site))
+    assert set(states.values()) == {"sent"}  # batches on their way were recorded, none in doubt
+    assert len(states) == count_files(folder) < READERS
+
+    rerun = run_cli(site, "send", "what-matters", "--yes")
+    assert rerun.returncode == 0, rerun.stderr
+    assert set(ledger_states(site_settings(site))) == addresses
+    assert count_files(folder) == READERS  # everyone once
