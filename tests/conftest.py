@@ -55,9 +55,19 @@ def invoke(site: Path, *args: str, input: str | None = None, env: dict | None = 
 def run_cli(site: Path, *args: str, env: dict | None = None, timeout: float = 120,
             **kwargs) -> subprocess.CompletedProcess:
     """Run the real CLI in a subprocess against ``site``."""
-    full_env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "newsletter", "--site", str(site), *args],
-        capture_output=True, text=True, env=full_env, timeout=timeout, **kwargs,
-    )
+    return subprocess.run(_cli_command(site, args), capture_output=True, text=True,
+                          env=_cli_environ(env), timeout=timeout, **kwargs)
+
+
+def start_cli(site: Path, *args: str, env: dict | None = None, **popen) -> subprocess.Popen:
+    """Start the real CLI against ``site`` and return at once (to signal or kill it)."""
+    return subprocess.Popen(_cli_command(site, args), env=_cli_environ(env), **popen)
+
+
+def _cli_command(site: Path, args: tuple[str, ...]) -> list[str]:
+    return [sys.executable, "-m", "newsletter", "--site", str(site), *args]
+
+
+def _cli_environ(extra: dict | None) -> dict[str, str]:
+    """This environment without any provider secret, plus ``extra``."""
+    return {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES} | (extra or {})

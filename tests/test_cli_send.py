@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 from email import policy
 
-from conftest import invoke, run_cli
+from conftest import invoke, run_cli, start_cli
 from newsletter.ledger import Ledger, State
 from newsletter.schedule import site_lock
 from newsletter.subscribers import SubscriberStore
@@ -218,13 +218,10 @@ def test_a_refused_draft_and_render_warnings_name_the_file_from_the_site_folder(
 
 
 def test_ctrl_c_stops_the_send_records_the_batches_on_their_way_and_the_rerun_finishes(site):
-    import os
     import signal
     import subprocess
-    import sys
     import time
 
-    from newsletter.config import SECRET_VARIABLES
     from sending_support import write_readers
 
     write_readers(site, 200)
@@ -232,10 +229,8 @@ def test_ctrl_c_stops_the_send_records_the_batches_on_their_way_and_the_rerun_fi
     toml.write_text(toml.read_text().replace(
         'name = "outbox"', 'name = "outbox"\nbatch_size = 10\nrate_limit = 40'))
     folder = site / "outbox" / "what-matters"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsletter", "--site", str(site), "send", "what-matters", "--yes"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES})
+    process = start_cli(site, "send", "what-matters", "--yes",
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(list(folder.glob("*.eml"))) < 20 and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -15,14 +15,11 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
-from collections import Counter
 
-from conftest import run_cli
-from test_kill import count_files, reader_of
+from conftest import run_cli, start_cli
+from test_kill import assert_each_reader_once, count_files, kill_at_a_random_moment
 
-from newsletter.config import SECRET_VARIABLES
 from newsletter.reader_feed import HELPER_MIN_BYTES
 from sending_support import ledger_states, site_settings
 
@@ -90,32 +87,6 @@ def still_running(pid: int, started: str) -> bool:
     return identity is not None and identity[1] == started and identity[0] != "Z"
 
 
-def kill_at_a_random_moment(site, folder, rng: random.Random) -> dict[int, tuple[str, str, str]]:
-    """Start a send; SIGKILL it a random moment after it starts writing (or during start-up).
-    Returns its child processes as they were just before the kill."""
-    env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsletter", "--site", str(site), "send", "what-matters", "--yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    children = {}
-    try:
-        if rng.random() < 0.2:  # during start-up, counting, or the first batches
-            time.sleep(rng.uniform(0.0, 1.0))
-        else:
-            before = count_files(folder)
-            deadline = time.monotonic() + 20
-            while count_files(folder) == before and process.poll() is None:
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.005)
-            time.sleep(rng.uniform(0.0, 0.15))
-        children = children_of(process.pid)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-    return children
-
-
 def test_sigkill_with_a_helper_never_sends_twice_and_leaves_no_process_behind(site):
     addresses = write_padded_readers(site)
     toml = site / "newsletter.toml"
@@ -126,7 +97,8 @@ def test_sigkill_with_a_helper_never_sends_twice_and_leaves_no_process_behind(si
     rng = random.Random(SEED)
     helpers_killed_alive = 0
     for _ in range(ROUNDS):
-        children = kill_at_a_random_moment(site, folder, rng)
+        children = kill_at_a_random_moment(site, folder, rng, startup=1.0,
+                                           before_kill=children_of)
         # Forked, the helper shows the send's command line; spawned, multiprocessing's (and
         # a resource tracker comes along).
         helpers_killed_alive += sum("resource_tracker" not in command
@@ -138,26 +110,7 @@ def test_sigkill_with_a_helper_never_sends_twice_and_leaves_no_process_behind(si
         assert left == {}, "the send's child processes outlived it"
     assert helpers_killed_alive > 0  # some kill did land while a helper was running
 
-    final = run_cli(site, "send", "what-matters", "--yes")
-    assert final.returncode in (0, 1), final.stderr
-    again = run_cli(site, "send", "what-matters", "--yes")
-    assert again.returncode == 0 and "Nothing left to send" in again.stdout
-
-    files = [name for name in os.listdir(folder) if name.endswith(".eml")]
-    copies = Counter(reader_of(name)[0] for name in files)
-    assert [name for name in files if reader_of(name)[1]] == []  # zero duplicates
-    assert max(copies.values()) == 1
-
-    states = ledger_states(site_settings(site))
-    assert set(states) == addresses
-    assert set(states.values()) <= {"sent", "in_doubt"}
-    sent = {a for a, s in states.items() if s == "sent"}
-    in_doubt = {a for a, s in states.items() if s == "in_doubt"}
-    for address in addresses:  # exactly one .eml, or listed in doubt
-        assert copies[address] == 1 or address in in_doubt
-    assert sent <= set(copies)  # every `sent` row has its file ...
-    assert set(copies) <= sent | in_doubt  # ... and every file is in the ledger
-    assert len(files) == len(sent) + len(in_doubt & set(copies))
+    sent = assert_each_reader_once(site, folder, addresses)
     assert len(sent) > READERS // 2  # the rounds really made progress between kills
 
 
@@ -167,11 +120,9 @@ def test_ctrl_c_stops_a_send_and_its_helper_and_records_what_was_on_its_way(site
     toml.write_text(toml.read_text().replace(
         'name = "outbox"', 'name = "outbox"\nrate_limit = 2000.0\nbatch_size = 50'))
     folder = site / "outbox" / "what-matters"
-    env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsletter", "--site", str(site), "send", "what-matters", "--yes"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        start_new_session=True)  # its own process group, as a terminal's foreground job
+    process = start_cli(site, "send", "what-matters", "--yes", stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, text=True,
+                        start_new_session=True)  # its own process group, as a terminal's job
     deadline = time.monotonic() + 30
     while count_files(folder) < 200 and time.monotonic() < deadline:
         time.sleep(0.01)

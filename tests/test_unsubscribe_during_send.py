@@ -8,20 +8,18 @@ change or read the same subscriber files at once.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import requests
-from conftest import REFERENCE_POST, run_cli
+from conftest import REFERENCE_POST, run_cli, start_cli
 from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
 from web_server import SECRET, serving, statuses, subscriber_csv
 
-from newsletter.config import SECRET_VARIABLES, load_settings
+from newsletter.config import load_settings
 from newsletter.message import make_token
 from newsletter.web import NewsletterApp
 
@@ -54,13 +52,10 @@ def test_unsubscribes_and_adds_during_a_send_lose_nothing_and_stop_later_batches
                             concurrency=2, timeout=30)
     environ = provider_environ("postmark")
     app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
-    env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES} | environ
     try:
         with serving(app, threads=8) as base:
-            send = subprocess.Popen(
-                [sys.executable, "-m", "newsletter", "--site", str(site), "send",
-                 REFERENCE_POST, "--yes"],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            send = start_cli(site, "send", REFERENCE_POST, "--yes", env=environ,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             deadline = time.monotonic() + 60
             while fake.request_count == 0 and send.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.01)
