@@ -44,6 +44,13 @@ def write_padded_readers(site) -> set[str]:
     return set(addresses)
 
 
+def pace_outbox(site, rate_limit: int, batch_size: int) -> None:
+    """Slow the site's outbox down to ``rate_limit`` messages a second, in batches of ``batch_size``."""
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace(
+        'name = "outbox"', f'name = "outbox"\nrate_limit = {rate_limit}\nbatch_size = {batch_size}'))
+
+
 def process_identity(pid: int) -> tuple[str, str] | None:
     """(state, start time) of a process from /proc/<pid>/stat; None once it is gone."""
     try:
@@ -89,10 +96,8 @@ def still_running(pid: int, started: str) -> bool:
 
 def test_sigkill_with_a_helper_never_sends_twice_and_leaves_no_process_behind(site):
     addresses = write_padded_readers(site)
-    toml = site / "newsletter.toml"
     # A rate limit stretches the send over the rounds, and keeps the helper waiting on its pipe.
-    toml.write_text(toml.read_text().replace(
-        'name = "outbox"', 'name = "outbox"\nrate_limit = 4000.0\nbatch_size = 20'))
+    pace_outbox(site, rate_limit=4000, batch_size=20)
     folder = site / "outbox" / "what-matters"
     rng = random.Random(SEED)
     helpers_killed_alive = 0
@@ -116,9 +121,7 @@ def test_sigkill_with_a_helper_never_sends_twice_and_leaves_no_process_behind(si
 
 def test_ctrl_c_stops_a_send_and_its_helper_and_records_what_was_on_its_way(site):
     addresses = write_padded_readers(site)
-    toml = site / "newsletter.toml"
-    toml.write_text(toml.read_text().replace(
-        'name = "outbox"', 'name = "outbox"\nrate_limit = 2000.0\nbatch_size = 50'))
+    pace_outbox(site, rate_limit=2000, batch_size=50)
     folder = site / "outbox" / "what-matters"
     process = start_cli(site, "send", "what-matters", "--yes", stdout=subprocess.PIPE,
                         stderr=subprocess.PIPE, text=True,

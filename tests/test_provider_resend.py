@@ -47,7 +47,7 @@ def test_a_key_reused_with_another_payload_is_in_doubt(fake_provider):
     resend, server = fake_provider("resend")
     resend.send_batch(make_messages(resend.settings, ADDRESSES))
     changed = make_messages(resend.settings, ADDRESSES)
-    object.__setattr__(changed[0], "headers", {**changed[0].headers, "Subject": "Changed"})
+    changed[0].headers = {**changed[0].headers, "Subject": "Changed"}
 
     with pytest.raises(InDoubtError, match="invalid_idempotent_request|different payload"):
         resend.send_batch(changed)
