@@ -157,6 +157,11 @@ class Ledger:
         with self.atomic() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def delete_meta(self, key: str) -> None:
+        """Forget ``key`` (nothing happens if it was never set)."""
+        with self.atomic() as db:
+            db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     # -- state moves ---------------------------------------------------------------------------
 
     @contextmanager
@@ -169,8 +174,7 @@ class Ledger:
         key = RUNNING_PREFIX + post_id
         self.set_meta(key, ledger_time())
         yield
-        with self.atomic() as db:
-            db.execute("DELETE FROM meta WHERE key = ?", (key,))
+        self.delete_meta(key)
 
     def recover(self) -> int:
         """Leftover ``submitting`` rows (a crash mid-batch) become ``in_doubt``; returns how many.
@@ -191,7 +195,7 @@ class Ledger:
                      ledger_time(), key.removeprefix(RUNNING_PREFIX), State.SUBMITTING),
                 )
                 recovered += cursor.rowcount
-                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+                self.delete_meta(key)  # in this transaction
         return recovered
 
     def may_have_pending(self, post_id: str) -> bool:
@@ -202,8 +206,7 @@ class Ledger:
 
     def clear_pending(self, post_id: str) -> None:
         """After a run that walked the whole list and left nobody pending (see may_have_pending)."""
-        with self.atomic() as db:
-            db.execute("DELETE FROM meta WHERE key = ?", (PENDING_PREFIX + post_id,))
+        self.delete_meta(PENDING_PREFIX + post_id)
 
     def _flag_pending(self, post_id: str) -> None:
         # Flagged before the rows change: a crash in between leaves a flag with nothing pending

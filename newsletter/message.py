@@ -161,12 +161,16 @@ class Prepared(NamedTuple):
     building it. A plain tuple of strings, so a helper process can prepare readers for a
     send (:mod:`newsletter.reader_feed`) and :meth:`MessageFactory.assemble` finish them."""
 
-    key: str  # the ledger's key: the address, lower-cased
     address: str
     name: str  # on one line, cut to MAX_NAME_LENGTH
     to: str  # the To header
     message_id: str
     unsubscribe_url: str
+
+    @property
+    def key(self) -> str:
+        """The ledger's key, as Subscriber.key: the address compared case-insensitively."""
+        return self.address.lower()
 
 
 class MessageFactory:
@@ -200,8 +204,8 @@ class MessageFactory:
         name = one_line(name)[:MAX_NAME_LENGTH]
         token = make_token(self.secret, address)
         url = self.settings.email.unsubscribe_url.format(email=quote_address(address), token=token)
-        return Prepared(address.lower(), address, name, format_address(name, address),
-                        self._message_id(address), url)
+        return Prepared(address, name, format_address(name, address), self._message_id(address),
+                        url)
 
     def assemble(self, reader: Prepared) -> Message:
         """The message of a prepared reader: the headers this post shares, and theirs."""

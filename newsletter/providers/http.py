@@ -145,7 +145,7 @@ class HttpProvider(Provider):
 
     def send_batch(self, messages: list[Message]) -> list[Result]:
         """Build, POST once, sort the outcome into results or one error for the batch."""
-        return self._send(self.build_request(messages), messages)
+        return self.sender(messages)()
 
     def sender(self, messages: list[Message]) -> Callable[[], list[Result]]:
         """The request built now; the function only POSTs it (the same bytes on every retry)."""
