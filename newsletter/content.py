@@ -11,7 +11,6 @@ post never hides the others.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,7 +23,6 @@ import yaml
 from newsletter.config import Settings
 from newsletter.errors import ContentError, PostNotFoundError
 
-logger = logging.getLogger(__name__)
 
 # Where python-frontmatter splits the YAML from the body; used to turn a YAML line into a file line.
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")

@@ -126,8 +126,8 @@ class Message:
     to_name: str
     values: Mapping[str, str]
     headers: Mapping[str, str]
+    encoder: MimeEncoder = field(compare=False, repr=False)  # the post's, shared
     test: bool = False  # a `send --to` test message: never recorded in the ledger
-    encoder: MimeEncoder | None = field(default=None, compare=False, repr=False)
 
     @property
     def message_id(self) -> str:
@@ -152,8 +152,7 @@ class Message:
 
     def as_bytes(self) -> bytes:
         """The whole message as MIME bytes (CRLF line ends)."""
-        encoder = self.encoder or MimeEncoder(self.email)
-        return encoder.encode(self.headers, self.values)
+        return self.encoder.encode(self.headers, self.values)
 
 
 class Prepared(NamedTuple):

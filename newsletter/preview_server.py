@@ -40,7 +40,7 @@ def make_app(site_root: Path, environ: Mapping[str, str]):
         method = wsgi_environ["REQUEST_METHOD"]
         if method not in ("GET", "HEAD"):
             return _respond(start_response, "405 Method Not Allowed", "only GET and HEAD", "text/plain",
-                            [("Allow", "GET, HEAD")])
+                            extra=[("Allow", "GET, HEAD")])
         # WSGI hands PATH_INFO over as latin-1; the browser sent UTF-8.
         path = wsgi_environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
         if path == "/favicon.ico":

@@ -50,7 +50,6 @@ from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.markdown_email import fragment_html, markdown_to_fragment
 from newsletter.text_part import fragment_to_text
 
-logger = logging.getLogger(__name__)
 
 RECIPIENT_FIELDS = ("unsubscribe_url", "email")
 PLACEHOLDERS = {name: f"%%{name}%%" for name in RECIPIENT_FIELDS}

@@ -55,7 +55,7 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
     if tag == "p":
         return _wrap(_inline_children(element), width)
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-        heading = " ".join(_collapse(_inline_children(element)).split())
+        heading = " ".join(_inline_children(element).split())
         return f"{heading}\n{('=' if tag == 'h1' else '-') * len(heading)}"
     if tag in ("ul", "ol"):
         return _list(element, width)

@@ -216,3 +216,14 @@ def test_a_port_in_use_is_one_line(site):
     assert result.returncode == 1
     assert result.stderr == (f"error: cannot listen on 127.0.0.1 port {port} (Address already in use); "
                              "choose another --port, or stop what is using it\n")
+
+
+def test_a_post_to_the_preview_server_gets_405_naming_the_methods_it_takes(base_url):
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(base_url + REFERENCE_POST, data=b"x=1", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 405
+    assert caught.value.headers["Allow"] == "GET, HEAD"

@@ -168,3 +168,17 @@ def test_a_password_is_never_sent_unencrypted_to_another_host(site):
 
     with pytest.raises(ConfigError, match="unencrypted"):
         SmtpProvider(settings)
+
+
+def test_newsletter_send_delivers_the_post_to_every_reader_over_smtp(site, smtp_server):
+    from conftest import run_cli
+    from sending_support import ledger_states, site_settings
+
+    mailbox, port = smtp_server
+    write_provider_settings(site, name="smtp", host="127.0.0.1", port=port, security="none")
+    result = run_cli(site, "send", "what-matters", "--yes", env={"NEWSLETTER_SECRET": "s"})
+    assert result.returncode == 0, result.stderr
+    states = ledger_states(site_settings(site))
+    assert set(states.values()) == {"sent"} and len(states) == 4  # the example site's readers
+    delivered = sorted(recipient for recipients, _ in mailbox.received for recipient in recipients)
+    assert delivered == sorted(states)  # each reader once, in their own message

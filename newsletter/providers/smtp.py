@@ -52,7 +52,7 @@ class SmtpProvider(Provider):
             raise ConfigError(
                 f"provider.security = \"none\" would send SMTP_PASSWORD to {self.host} unencrypted",
                 where="newsletter.toml", hint='use security = "starttls" or "ssl"')
-        self.sender = settings.email.from_address
+        self.envelope_from = settings.email.from_address
         self._local = threading.local()
         self._open: list[smtplib.SMTP] = []
         self._lock = threading.Lock()
@@ -71,7 +71,7 @@ class SmtpProvider(Provider):
         connection = self._connection()
         try:
             # Envelope first: a refusal here means nothing was accepted for this message.
-            code, reply = connection.mail(self.sender)
+            code, reply = connection.mail(self.envelope_from)
             if code != 250:
                 return self._refused(connection, "sender", code, reply)
             code, reply = connection.rcpt(message.to_address)
