@@ -168,13 +168,17 @@ class Ledger:
     def running(self, post_id: str) -> Iterator[None]:
         """Around a run's claims, so that :meth:`recover` knows where to look after a crash.
 
-        The mark is removed only when the run ends normally, every batch recorded; after a
-        crash or an error it stays, and the next recover() searches that post.
+        The mark is removed only when the run ends normally with no batch left ``submitting``;
+        after a crash, an error or an interrupted claim it stays, and the next recover()
+        searches that post.
         """
         key = RUNNING_PREFIX + post_id
         self.set_meta(key, ledger_time())
         yield
-        self.delete_meta(key)
+        left = self.db.execute("SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ? "
+                               "AND state = ?)", (post_id, State.SUBMITTING)).fetchone()[0]
+        if not left:
+            self.delete_meta(key)
 
     def recover(self) -> int:
         """Leftover ``submitting`` rows (a crash mid-batch) become ``in_doubt``; returns how many.

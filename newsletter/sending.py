@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, TypeVar
@@ -69,6 +71,32 @@ class SendReport:
     def complete(self) -> bool:
         """True when every recipient was sent to and nothing was found in doubt."""
         return not (self.failed or self.in_doubt or self.pending or self.stopped or self.recovered)
+
+
+INTERRUPTED = "interrupted (Ctrl-C)"
+
+
+@contextmanager
+def _first_ctrl_c_stops(report: SendReport) -> Iterator[None]:
+    """While a run sends, the first Ctrl-C only asks it to stop before its next batch.
+
+    A KeyboardInterrupt could land between a batch's claim and its hand-over to a worker, and
+    leave readers claimed that nothing sends. The second Ctrl-C interrupts at once, as usual.
+    Signal handlers belong to the main thread: a run on another thread keeps Python's own.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame) -> None:
+        report.stopped = INTERRUPTED
+        signal.signal(signal.SIGINT, previous)
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def settled_states(retry_failed: bool = False, resend_in_doubt: bool = False) -> tuple[State, ...]:
@@ -187,22 +215,23 @@ class Campaign:
         in_flight: dict[Future, Batch] = {}
         with self.ledger.running(post_id), \
                 ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool, \
-                closing(feed(self.store, self.factory)) as readers_to_send:  # ends its helper
+                closing(feed(self.store, self.factory)) as readers_to_send, \
+                _first_ctrl_c_stops(report):
             try:
                 # Only rows there before this run can settle a reader (each is claimed once).
                 earlier = self.ledger if self.ledger.has_rows(post_id) else None
                 for readers in unsettled_batches(readers_to_send, earlier, post_id, size):
+                    if report.stopped:
+                        break
                     self._submit(readers, pool, in_flight)
                     while len(in_flight) >= concurrency:
                         self._settle(in_flight, on_progress)
-                    if report.stopped:
-                        break
-            except KeyboardInterrupt:
-                report.stopped = "interrupted (Ctrl-C)"
+            except KeyboardInterrupt:  # a second Ctrl-C
+                report.stopped = INTERRUPTED
             finally:
                 # Whatever ended the loop (the end of the list, Ctrl-C, an error reading it),
                 # record the answers for the batches on their way, which would otherwise be
-                # left in doubt. A second Ctrl-C leaves them so.
+                # left in doubt. A third Ctrl-C leaves them so.
                 while in_flight:
                     self._settle(in_flight, on_progress)
         if not (report.stopped or report.pending):  # every reader left pending was sent again
@@ -282,7 +311,7 @@ class Campaign:
             report.problems.append(reason)
             return
         first = results[0]
-        if all(result is first for result in results):  # one answer for the batch (SendGrid)
+        if all(result == first for result in results):  # one answer for the batch (SendGrid, Mailgun)
             state, provider_id, reason = _outcome(first)
             self.ledger.mark(post_id, keys, state, reason, provider_id)
             states = [state] * len(keys)
@@ -311,7 +340,8 @@ def send_test(settings: Settings, email: Email, provider: Provider,
     factory = MessageFactory(settings, email, signing_secret(settings), test=True)
     messages = [factory.build(normalise_address(address)) for address in addresses]
     answers: list[tuple[str, Result]] = []
-    for start in range(0, len(messages), provider.max_batch):
-        batch = messages[start:start + provider.max_batch]
+    size = batch_size(settings, provider)
+    for start in range(0, len(messages), size):
+        batch = messages[start:start + size]
         answers.extend(zip((m.to_address for m in batch), provider.send_batch(batch)))
     return answers

@@ -198,3 +198,11 @@ def test_counts_per_post(ledger):
     assert counts[POST] == {State.SENT: 1, State.SUBMITTING: 1}
     assert counts["/posts/other"] == {State.SUBMITTING: 1}
     assert list(ledger.counts(POST)) == [POST]
+
+
+def test_a_run_that_ends_with_a_batch_still_submitting_keeps_its_mark_for_recover(ledger):
+    with ledger.running(POST):  # e.g. interrupted between a claim and its hand-over
+        ledger.claim(POST, ["a@x.org"], ["<1@x>"], "outbox")
+    assert ledger.get_meta(RUNNING_PREFIX + POST) is not None
+    assert ledger.recover() == 1
+    assert states(ledger) == {"a@x.org": "in_doubt"}
