@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,8 +35,6 @@ if TYPE_CHECKING:
     from newsletter.content import Post
     from newsletter.errors import ContentError
     from newsletter.ledger import Ledger
-
-logger = logging.getLogger(__name__)
 
 LOCK_FILE = "send.lock"
 SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since is not set

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -19,8 +18,6 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsletter.errors import SubscriberError
-
-logger = logging.getLogger(__name__)
 
 COLUMNS = ("email", "name", "status", "tags", "subscribed_at")
 # Header names spreadsheets and other tools use for the address column.

@@ -8,7 +8,6 @@ loses another's change.
 from __future__ import annotations
 
 import fcntl
-import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from typing import Callable, Iterator
 from newsletter.errors import SubscriberError
 from newsletter.subscriber_csv import CsvFile, Record
 from newsletter.subscriber_rows import Row, Status, Subscriber, row_key, row_values, split_tags
-
-logger = logging.getLogger(__name__)
 
 
 @contextmanager

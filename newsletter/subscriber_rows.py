@@ -295,10 +295,9 @@ def _non_blank(records: Iterator[Record], problems: list[SubscriberError]) -> It
         problems.append(error)
 
 
-def read_rows(path: Path, label: str, problems: list[SubscriberError],
-              handle: TextIO | None = None) -> Iterator[Row]:
+def read_rows(path: Path, label: str, problems: list[SubscriberError]) -> Iterator[Row]:
     """Stream the non-blank rows of one file (see :func:`open_records`)."""
-    layout, records = open_records(path, label, problems, handle)
+    layout, records = open_records(path, label, problems)
     for record in records:
         yield Row(path, label, record.line, row_values(layout, record))
 

@@ -101,16 +101,22 @@ class SubscriberStore:
         yield from problems
 
     def load(self) -> tuple[list[Subscriber], list[SubscriberError]]:
-        """One Subscriber per reader (first copy, status after suppression), and every problem."""
-        suppression = self._suppression()
+        """One Subscriber per reader (first copy, status after suppression), and every problem,
+        from one read of the files."""
         readers: dict[str, Subscriber] = {}
-        problems: list[SubscriberError] = []
-        for item in self.scan():
-            if isinstance(item, SubscriberError):
-                problems.append(item)
-            elif item.key not in readers:
-                readers[item.key] = replace(item, status=suppression.get(item.key, item.status))
-        return list(readers.values()), problems
+        suppression: dict[str, Status] = {}  # the first suppressing row of each address wins
+        problems: list[SubscriberError] = []  # in file order: rows() appends the files' own
+        for row in self.rows(problems):
+            if row.suppressed and (key := row_key(row.email)):
+                suppression.setdefault(key, row.suppression)
+            try:
+                subscriber = row.to_subscriber()
+            except SubscriberError as error:
+                problems.append(error)
+                continue
+            readers.setdefault(subscriber.key, subscriber)
+        return [replace(reader, status=suppression.get(reader.key, reader.status))
+                for reader in readers.values()], problems
 
     def active(self, problems: list[SubscriberError] | None = None) -> Iterator[Subscriber]:
         """Stream the readers to send to: once each, in file order, invalid rows skipped.
@@ -182,14 +188,6 @@ class SubscriberStore:
                 status = (cells[status_at].strip().lower()
                           if status_at is not None and status_at < len(cells) else "")
                 yield source, record, email, status
-
-    def _suppression(self) -> dict[str, Status]:
-        """Key -> status of every suppressed address (the first suppressing row wins)."""
-        found: dict[str, Status] = {}
-        for row in self.rows():
-            if row.suppressed and (key := row_key(row.email)):
-                found.setdefault(key, row.suppression)
-        return found
 
     def snapshot(self) -> Snapshot:
         """Active and suppressed keys, re-read only when a file changed (cheap between batches)."""
@@ -345,7 +343,7 @@ class SubscriberStore:
             else:
                 incoming[item.key] = item
         with self.transaction() as files:
-            index = index_copies(files)
+            index = index_copies(files, set(incoming))
             for key, reader in incoming.items():
                 if key not in index:
                     files.default.append(new_row(reader.address, reader.name, reader.tags,

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
 from newsletter.errors import AuthError, ConfigError, ProviderError, SubscriberError
-from newsletter.subscribers import SubscriberStore, address_key
+from newsletter.subscriber_edits import index_copies, set_statuses
+from newsletter.subscriber_rows import new_row
+from newsletter.subscribers import Status, SubscriberStore, address_key, normalise_address
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -53,25 +55,33 @@ def apply_suppressions(store: SubscriberStore, suppressions: Iterable[Suppressio
     A reader already unsubscribed, bounced or complained keeps the status they have. Addresses
     not on the list are left alone (a provider's lists may hold other lists' readers), unless
     ``record_unknown``: then a suppression row is added, so a later import cannot mail them.
+    All in one transaction of the store: one read and one write, however many changes.
     """
-    snapshot = store.snapshot()
-    done: set[str] = set()
-    changed = []
+    strongest: dict[str, Suppression] = {}
     for suppression in sorted(suppressions, key=lambda s: PRIORITY[s.status]):
         try:
-            key = address_key(suppression.address)
+            strongest.setdefault(address_key(suppression.address), suppression)
         except SubscriberError:
             continue
-        listed = key in snapshot.active
-        if key in done or key in snapshot.suppressed or not (listed or record_unknown):
-            continue
-        done.add(key)
-        if store.set_status(suppression.address, suppression.status, suppression.reason):
+    changed = []
+    with store.transaction() as files:
+        copies = index_copies(files, set(strongest))
+        for key, suppression in strongest.items():
+            rows = copies.get(key, [])
+            if any(row.suppressed for _, _, row in rows) or not (rows or record_unknown):
+                continue
+            status = Status(suppression.status)
+            if rows:
+                set_statuses(rows, status, only_if=lambda row: True)
+            else:
+                files.default.append(new_row(normalise_address(suppression.address), status=status))
             changed.append(suppression)
+    for change in changed:
+        logger.info("%s is now %s (%s)", change.address, change.status, change.reason)
     return changed
 
 
-def sync_suppressions(settings: Settings, store: SubscriberStore | None = None) -> SyncReport:
+def sync_suppressions(settings: Settings) -> SyncReport:
     """Pull the provider's suppression lists and apply them to the subscriber list."""
     from newsletter.providers import PROVIDERS
 
@@ -88,7 +98,7 @@ def sync_suppressions(settings: Settings, store: SubscriberStore | None = None) 
     finally:
         provider.close()
     report = SyncReport(provider=name, listed=len(suppressions))
-    report.changes = apply_suppressions(store or SubscriberStore(settings), suppressions)
+    report.changes = apply_suppressions(SubscriberStore(settings), suppressions)
     return report
 
 

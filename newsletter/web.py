@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from newsletter.errors import ConfigError, SubscriberError
@@ -114,16 +114,14 @@ class UnsubscribeRoute:
 class NewsletterApp:
     """The WSGI application for one site."""
 
-    def __init__(self, settings, store: SubscriberStore | None = None,
-                 clock: Callable[[], float] | None = None):
+    def __init__(self, settings):
         self.settings = settings
         self.secret = settings.secrets.get("NEWSLETTER_SECRET")
         if not self.secret:
             raise ConfigError("NEWSLETTER_SECRET is not set", where="environment",
                               hint="use the secret the newsletters were sent with, or no link works")
         self.route = UnsubscribeRoute(settings.email.unsubscribe_url)
-        self.store = store or SubscriberStore(settings)
-        self.clock = clock  # for tests of the webhook replay window; None: the real time
+        self.store = SubscriberStore(settings)
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         try:
@@ -195,9 +193,8 @@ class NewsletterApp:
     def webhook(self, environ: dict, provider: str) -> Response:
         """POST /webhooks/<provider>: verify, then apply the events."""
         request = WebhookRequest(request_headers(environ), read_body(environ, MAX_WEBHOOK_BODY))
-        now = self.clock() if self.clock else None
         try:
-            report = handle_webhook(provider, request, self.store, self.settings.secrets, now)
+            report = handle_webhook(provider, request, self.store, self.settings.secrets)
         except WebhookError as error:
             logger.warning("%s webhook refused (%d): %s", provider, error.status, error.message)
             return text_response(error.status, error.message, error.headers.items())

@@ -30,14 +30,18 @@ def read_body(environ: dict, limit: int) -> bytes:
     """The request body, at most ``limit`` bytes (HttpError 413 beyond, 400 if unreadable)."""
     length_text = environ.get("CONTENT_LENGTH") or ""
     stream = environ["wsgi.input"]
+    too_large = HttpError(413, f"The request body is larger than {limit // 1024} KB.")
     if not length_text:
         # No length: only a server that marks the stream as terminated lets us read to its end.
-        return stream.read(limit + 1) if environ.get("wsgi.input_terminated") else b""
+        body = stream.read(limit + 1) if environ.get("wsgi.input_terminated") else b""
+        if len(body) > limit:
+            raise too_large
+        return body
     if not length_text.isdigit():
         raise HttpError(400, "Bad Content-Length.")
     length = int(length_text)
     if length > limit:
-        raise HttpError(413, f"The request body is larger than {limit // 1024} KB.")
+        raise too_large
     body = stream.read(length)
     if len(body) != length:
         raise HttpError(400, "The request body was cut short.")
@@ -46,8 +50,6 @@ def read_body(environ: dict, limit: int) -> bytes:
 
 def parse_form(environ: dict, body: bytes) -> dict[str, list[str]]:
     """Form fields from a urlencoded or multipart/form-data body (RFC 8058 allows both)."""
-    if len(body) > MAX_FORM_BODY:
-        raise HttpError(413, f"The request body is larger than {MAX_FORM_BODY // 1024} KB.")
     header = EmailMessage(policy=HTTP)
     header["Content-Type"] = environ.get("CONTENT_TYPE") or "application/x-www-form-urlencoded"
     content_type = header.get_content_type()

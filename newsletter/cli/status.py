@@ -47,7 +47,7 @@ def status(site: Site, post: str | None) -> None:
             click.echo(f"{post_id}: not sent yet.")
             return
         click.echo(f"{post_id}: {_summary(counter)}")
-        _show_problems(ledger, post_id, post)
+        _show_problems(ledger, post_id, counter)
 
 
 def _summary(counter) -> str:
@@ -67,13 +67,13 @@ def _post_id(settings, ledger, name: str) -> str:
     return find_post(posts, name).id
 
 
-def _show_problems(ledger, post_id: str, name: str) -> None:
+def _show_problems(ledger, post_id: str, counter) -> None:
+    """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
     from newsletter.ledger import State
 
     failed = ledger.deliveries(post_id, [State.FAILED])
     in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT])
-    pending = ledger.deliveries(post_id, [State.PENDING])
-    in_flight = ledger.deliveries(post_id, [State.SUBMITTING])
+    pending, in_flight = counter[State.PENDING], counter[State.SUBMITTING]
     short = post_id.rpartition("/")[2]
     if failed:
         click.echo("\nFailed (the provider rejected these for good):")
@@ -87,9 +87,9 @@ def _show_problems(ledger, post_id: str, name: str) -> None:
         click.echo("  Check the provider's activity log; to send them again (risking a duplicate):"
                    f" newsletter send {short} --resend-in-doubt")
     if pending:
-        click.echo(f"\n{len(pending)} pending (provably not sent): newsletter send {short} sends them.")
+        click.echo(f"\n{pending} pending (provably not sent): newsletter send {short} sends them.")
     if in_flight:
-        click.echo(f"\n{len(in_flight)} in flight: on their way in a send running now, or left by "
+        click.echo(f"\n{in_flight} in flight: on their way in a send running now, or left by "
                    f"one that was killed; then the next `newsletter send {short}` marks them in doubt.")
 
 

@@ -190,10 +190,7 @@ class HttpProvider(Provider):
         if status in (401, 403):
             raise AuthError(self.describe_response(response),
                             hint=f"check {self.secret_name} and the sender's set-up")
-        if status == 429:
-            raise TransientError(self.describe_response(response),
-                                 retry_after=self.retry_after(response))
-        if status in self.transient_statuses:
+        if status == 429 or status in self.transient_statuses:
             raise TransientError(self.describe_response(response),
                                  retry_after=self.retry_after(response))
         if status >= 500:
@@ -263,6 +260,21 @@ def _never_connected(exc: requests.ConnectionError) -> bool:
 
 # Headers every provider builds from its own fields (or sets itself); the rest are passed on.
 BUILT_HEADERS = frozenset({"From", "To", "Subject", "Date", "Message-ID", "Reply-To"})
+
+
+def json_field(response: requests.Response, key: str) -> Any:
+    """``key`` of the JSON object a response carries, or None."""
+    try:
+        return response.json().get(key)
+    except (ValueError, AttributeError):
+        return None
+
+
+def common_headers(messages: list[Message]) -> dict[str, str]:
+    """The :func:`extra_headers` every message of the batch has alike (sent once a batch)."""
+    first = messages[0]
+    return {name: value for name, value in extra_headers(first).items()
+            if all(m.headers.get(name) == value for m in messages)}
 
 
 def extra_headers(message: Message) -> dict[str, str]:

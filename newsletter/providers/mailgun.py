@@ -16,7 +16,8 @@ import requests
 from newsletter.errors import AuthError, ConfigError
 from newsletter.providers.base import Result
 from newsletter.providers.http import (
-    HttpProvider, HttpRequest, extra_headers, refuse_merge_tags, parse_retry_after, recipient_values, shared_parts,
+    HttpProvider, HttpRequest, common_headers, extra_headers, parse_retry_after, recipient_values,
+    refuse_merge_tags, shared_parts,
 )
 
 if TYPE_CHECKING:
@@ -69,9 +70,10 @@ class MailgunProvider(HttpProvider):
         # A header equal for the whole batch is sent as is; one that differs per reader is a
         # %recipient.h:Name% variable, as django-anymail's merge_headers does.
         variables = {m.to_address: recipient_values(m) for m in messages}
-        for name, value in extra_headers(first).items():
-            if all(m.headers.get(name) == value for m in messages):
-                fields.append((f"h:{name}", value))
+        common = common_headers(messages)
+        for name in extra_headers(first):
+            if name in common:
+                fields.append((f"h:{name}", common[name]))
             else:
                 fields.append((f"h:{name}", _variable(f"h:{name}")))
                 for m in messages:

@@ -7,7 +7,6 @@ reader becomes ``<address>.dup2.eml``, so a duplicate send is visible on disk, n
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from pathlib import Path
@@ -15,8 +14,6 @@ from urllib.parse import quote
 
 from newsletter.message import Message
 from newsletter.providers.base import Provider, Result
-
-logger = logging.getLogger(__name__)
 
 TEST_FOLDER = "test-sends"
 MAX_NAME = 200  # bytes; file names stop at 255

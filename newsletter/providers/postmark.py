@@ -8,7 +8,7 @@ import requests
 
 from newsletter.errors import AuthError, InDoubtError, TransientError
 from newsletter.providers.base import Result
-from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers
+from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class PostmarkProvider(HttpProvider):
     def raise_for_status(self, response: requests.Response) -> None:
         # A whole-request failure is 422 with one {ErrorCode, Message} (providers.md 2.3).
         if response.status_code == 422:
-            code = _error_code(response)
+            code = json_field(response, "ErrorCode")
             if code in ACCOUNT_CODES:
                 raise AuthError(self.describe_response(response),
                                 hint=f"check {self.secret_name} and the sender signature")
@@ -111,10 +111,3 @@ class PostmarkProvider(HttpProvider):
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
         return results
-
-
-def _error_code(response: requests.Response) -> int | None:
-    try:
-        return response.json().get("ErrorCode")
-    except (ValueError, AttributeError):
-        return None

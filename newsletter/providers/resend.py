@@ -15,7 +15,7 @@ import requests
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
 from newsletter.providers.base import Result
-from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers
+from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class ResendProvider(HttpProvider):
         return item
 
     def raise_for_status(self, response: requests.Response) -> None:
-        name = _error_name(response)
+        name = json_field(response, "name")
         if name == "concurrent_idempotent_requests":  # the first request is still running
             raise TransientError(self.describe_response(response),
                                  retry_after=self.retry_after(response))
@@ -107,10 +107,3 @@ class ResendProvider(HttpProvider):
                                f"{len(errors)} errors for {len(messages)} emails")
         return [Result.rejected(f"{self.name}: {errors[i]}") if i in errors
                 else Result.sent(next(ids).get("id")) for i in range(len(messages))]
-
-
-def _error_name(response: requests.Response) -> str | None:
-    try:
-        return response.json().get("name")
-    except (ValueError, AttributeError):
-        return None

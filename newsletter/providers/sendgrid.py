@@ -15,7 +15,7 @@ import requests
 
 from newsletter.providers.base import Result
 from newsletter.providers.http import (
-    BUILT_HEADERS, HttpProvider, HttpRequest, extra_headers, json_body, recipient_values,
+    BUILT_HEADERS, HttpProvider, HttpRequest, common_headers, json_body, recipient_values,
     refuse_merge_tags, shared_parts,
 )
 from newsletter.render import RECIPIENT_FIELDS
@@ -52,8 +52,7 @@ class SendGridProvider(HttpProvider):
         first, settings = messages[0], self.settings
         html, text = shared_parts(first, _token)
         # Headers equal for the whole batch are sent once; the rest per personalization.
-        common = {name: value for name, value in extra_headers(first).items()
-                  if all(m.headers.get(name) == value for m in messages)}
+        common = common_headers(messages)
         not_own = BUILT_HEADERS | common.keys()
         payload = {
             "personalizations": [self._personalization(m, not_own, first.subject)

@@ -11,7 +11,6 @@ from keeping the connection open across batches (one per sending thread), not fr
 
 from __future__ import annotations
 
-import logging
 import smtplib
 import ssl
 import threading
@@ -24,8 +23,6 @@ from newsletter.providers.base import Provider, Result
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")

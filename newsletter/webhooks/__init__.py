@@ -43,11 +43,10 @@ class WebhookReport:
     ignored: int = 0
 
 
-def handle_webhook(provider: str, request: WebhookRequest, store, secrets,
-                   now: float | None = None) -> WebhookReport:
+def handle_webhook(provider: str, request: WebhookRequest, store, secrets) -> WebhookReport:
     """Verify a webhook request from ``provider``, then apply its events to ``store``."""
     module = WEBHOOKS[provider]
-    module.verify(request, secrets, time.time() if now is None else now)
+    module.verify(request, secrets, time.time())
     events = module.parse_events(load_json(request.body))
     report = WebhookReport()
     suppressions = []

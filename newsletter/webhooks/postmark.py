@@ -11,6 +11,7 @@ import base64
 import binascii
 import hmac
 
+from newsletter.suppression_sync import POSTMARK_REASONS
 from newsletter.webhooks.common import (
     IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, field_text, require_records, require_secret,
 )
@@ -19,12 +20,6 @@ from newsletter.webhooks.common import (
 # counted only. (Postmark bounce API, "Bounce types".)
 HARD_BOUNCE_TYPES = {"HardBounce", "BadEmailAddress"}
 SOFT_BOUNCE_TYPES = {"SoftBounce", "Transient", "DnsError", "AutoResponder"}
-# SubscriptionChange `SuppressionReason` -> our status.
-SUPPRESSION_REASONS = {
-    "HardBounce": "bounced",
-    "SpamComplaint": "complained",
-    "ManualSuppression": "unsubscribed",
-}
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="newsletter webhooks"'}
 
 
@@ -60,7 +55,7 @@ def parse_events(payload) -> list[Event]:
         return [Event("complained", field_text(record, "Email", "Recipient"), "SpamComplaint")]
     if kind == "SubscriptionChange" and record.get("SuppressSending") is True:
         reason = field_text(record, "SuppressionReason")
-        status = SUPPRESSION_REASONS.get(reason)
+        status = POSTMARK_REASONS.get(reason)  # as `subscribers sync` reads them
         address = field_text(record, "Recipient", "Email")
         origin = field_text(record, "Origin")
         return [Event(status or IGNORED, address, f"{reason} by {origin or 'unknown'}")]
