@@ -311,7 +311,8 @@ class Campaign:
             report.problems.append(reason)
             return
         first = results[0]
-        if all(result == first for result in results):  # one answer for the batch (SendGrid, Mailgun)
+        # One answer for the whole batch (SendGrid: one shared Result; Mailgun: equal ones).
+        if all(result is first or result == first for result in results):
             state, provider_id, reason = _outcome(first)
             self.ledger.mark(post_id, keys, state, reason, provider_id)
             states = [state] * len(keys)
