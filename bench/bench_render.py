@@ -30,8 +30,8 @@ def median_ms(action, runs: int) -> float:
 def main(runs: int) -> None:
     start = time.perf_counter()
     from newsletter.config import load_settings
-    from newsletter.content import find_post, load_posts
-    from newsletter.render import encoded_html_size, render_post
+    from newsletter.posts import find_post, load_posts
+    from newsletter.render.email import encoded_html_size, render_post
 
     print(f"import render modules          {(time.perf_counter() - start) * 1000:7.1f} ms")
     settings = load_settings(REPO, os.environ)

@@ -9,7 +9,7 @@ import pytest
 from email_validator import EmailNotValidError, validate_email
 
 from newsletter.errors import SubscriberError
-from newsletter.subscriber_rows import _fast_normalised, address_key, normalise_address, row_key
+from newsletter.subscribers.rows import _fast_normalised, address_key, normalise_address, row_key
 
 ATEXT = string.ascii_letters + string.digits + "!#$%&'*+-/=?^_`{|}~"
 LOCALS = [

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REFERENCE_POST
 from newsletter.config import load_settings
-from newsletter.content import PostStatus, classify, find_post, load_posts
+from newsletter.posts import PostStatus, classify, find_post, load_posts
 from newsletter.errors import PostNotFoundError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "posts"

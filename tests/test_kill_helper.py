@@ -20,7 +20,7 @@ import time
 from conftest import run_cli, start_cli
 from test_kill import assert_each_reader_once, count_files, kill_at_a_random_moment
 
-from newsletter.reader_feed import HELPER_MIN_BYTES
+from newsletter.sending.reader_feed import HELPER_MIN_BYTES
 from sending_support import ledger_states, site_settings
 
 READERS = 8000  # ~2 MB prepared: twice what the pipe holds, so the helper waits on the send

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from newsletter.ledger import MIGRATIONS, RUNNING_PREFIX, Ledger, State
+from newsletter.sending.ledger import MIGRATIONS, RUNNING_PREFIX, Ledger, State
 
 POST = "/posts/what-matters"
 

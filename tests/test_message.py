@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from newsletter.errors import ConfigError, SubscriberError
-from newsletter.message import (
+from newsletter.message.compose import (
     DEVELOPMENT_SECRET, MessageFactory, make_token, quote_address, signing_secret, verify_token,
 )
 from sending_support import reference_email, site_settings

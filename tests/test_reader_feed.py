@@ -24,12 +24,12 @@ from typing import Iterator
 import pytest
 from conftest import copy_example_site, run_cli
 
-from newsletter import reader_feed
+from newsletter.sending import reader_feed
 from newsletter.errors import (
     AuthError, InputError, NewsletterError, SubscriberError, TransientError,
 )
 from newsletter.providers.outbox import OutboxProvider
-from newsletter.subscribers import SubscriberStore
+from newsletter.subscribers.store import SubscriberStore
 from sending_support import (
     AuthFailProvider, RecordingProvider, ledger_states, run_send, site_settings, write_readers,
 )

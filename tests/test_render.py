@@ -15,9 +15,9 @@ import pytest
 
 from conftest import REFERENCE_POST
 from newsletter.config import load_settings
-from newsletter.content import find_post, load_posts
+from newsletter.posts import find_post, load_posts
 from newsletter.errors import ConfigError, ContentError, TemplateError
-from newsletter.render import PLACEHOLDERS, RECIPIENT_FIELDS, render_post
+from newsletter.render.email import PLACEHOLDERS, RECIPIENT_FIELDS, render_post
 from test_content import add_fixture
 
 GOLDEN = Path(__file__).parent / "golden" / "what-matters"

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newsletter.config import load_settings
-from newsletter.content import load_posts
+from newsletter.posts import load_posts
 from newsletter.errors import InputError
-from newsletter.ledger import Ledger, State
-from newsletter.schedule import SINCE_KEY, mark_finished, parse_time, plan_due
+from newsletter.sending.ledger import Ledger, State
+from newsletter.sending.schedule import SINCE_KEY, mark_finished, parse_time, plan_due
 
 UTC = dt.timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from newsletter.errors import SubscriberError
-from newsletter.subscriber_edits import exclusive_lock
-from newsletter.subscriber_rows import RepeatFilter, Row
-from newsletter.subscribers import LOCK_FILE, Status, SubscriberStore
+from newsletter.subscribers.edits import exclusive_lock
+from newsletter.subscribers.rows import RepeatFilter, Row
+from newsletter.subscribers.store import LOCK_FILE, Status, SubscriberStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 

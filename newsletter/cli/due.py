@@ -15,10 +15,10 @@ import click
 
 def send_due(settings, now_text: str | None, dry_run: bool) -> None:
     """Send every post due at ``now_text`` (default: now), or show them with ``dry_run``."""
-    from newsletter.content import load_posts
+    from newsletter.posts import load_posts
     from newsletter.errors import SiteLockedError
-    from newsletter.ledger import Ledger
-    from newsletter.schedule import parse_time, plan_due, site_lock
+    from newsletter.sending.ledger import Ledger
+    from newsletter.sending.schedule import parse_time, plan_due, site_lock
 
     now = (parse_time(now_text, settings.site.zone) if now_text
            else dt.datetime.now(dt.timezone.utc))
@@ -44,8 +44,8 @@ def send_due(settings, now_text: str | None, dry_run: bool) -> None:
 
 def _send_due(settings, ledger, now: dt.datetime) -> bool:
     """The locked part of a run; returns True if the writer must act."""
-    from newsletter.content import load_posts
-    from newsletter.schedule import plan_due
+    from newsletter.posts import load_posts
+    from newsletter.sending.schedule import plan_due
 
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
     plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=True)
@@ -68,9 +68,9 @@ def _send_due(settings, ledger, now: dt.datetime) -> bool:
 
 def _render(settings, plan):
     """Render every due post before anything is sent; a broken one does not hold up the rest."""
-    from newsletter.content import site_relative
+    from newsletter.posts import site_relative
     from newsletter.errors import InputError
-    from newsletter.render import render_post
+    from newsletter.render.email import render_post
 
     emails, broken = [], []
     for item in plan.due:
@@ -88,9 +88,9 @@ def _render(settings, plan):
 def _send_all(settings, ledger, emails, now: dt.datetime) -> bool:
     from newsletter.cli.send import warn_skipped_rows
     from newsletter.providers import make_provider
-    from newsletter.schedule import mark_finished
-    from newsletter.sending import count_recipients, send_post
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.sending.schedule import mark_finished
+    from newsletter.sending.campaign import count_recipients, send_post
+    from newsletter.subscribers.store import SubscriberStore
 
     store = SubscriberStore(settings)
     provider = make_provider(settings)
@@ -123,7 +123,7 @@ def _report_problems(ledger, post, report) -> bool:
     """One stderr line if the post's campaign has failed, in-doubt or pending readers."""
     from collections import Counter
 
-    from newsletter.ledger import State
+    from newsletter.sending.ledger import State
 
     counts = ledger.counts(post.id).get(post.id, Counter())
     left = {label: counts[state] for state, label in (
@@ -155,8 +155,8 @@ def _report_broken(plan) -> bool:
 
 def _show_plan(settings, plan, ledger) -> None:
     """--dry-run: what a run at plan.now would send, and what would stop it."""
-    from newsletter.sending import count_recipients
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.sending.campaign import count_recipients
+    from newsletter.subscribers.store import SubscriberStore
 
     click.echo(f"Schedule at {_when(plan.now, settings)}, sending posts dated from "
                f"{_when(plan.since, settings)}"

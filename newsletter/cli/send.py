@@ -49,9 +49,9 @@ def send(site: Site, post: str | None, due: bool, now: str | None, dry_run: bool
     if post is None:
         raise click.UsageError("missing POST: name the post to send, or use --due")
     from newsletter.providers import make_provider
-    from newsletter.content import site_relative
-    from newsletter.render import render_post
-    from newsletter.sending import check_sendable
+    from newsletter.posts import site_relative
+    from newsletter.render.email import render_post
+    from newsletter.sending.campaign import check_sendable
 
     settings = site.settings
     post_ = _find_post(settings, post)
@@ -73,7 +73,7 @@ def send(site: Site, post: str | None, due: bool, now: str | None, dry_run: bool
 
 def _find_post(settings, name: str):
     """Load every post (reporting the broken ones) and pick the one named."""
-    from newsletter.content import find_post, load_posts
+    from newsletter.posts import find_post, load_posts
 
     posts, problems = load_posts(settings)
     found = find_post(posts, name, problems)  # a broken file of that name raises its own error
@@ -84,10 +84,10 @@ def _find_post(settings, name: str):
 
 def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
           resend_in_doubt: bool, retry_failed: bool) -> None:
-    from newsletter.ledger import Ledger
-    from newsletter.schedule import site_lock
-    from newsletter.sending import count_recipients, send_post, settled_states
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.sending.ledger import Ledger
+    from newsletter.sending.schedule import site_lock
+    from newsletter.sending.campaign import count_recipients, send_post, settled_states
+    from newsletter.subscribers.store import SubscriberStore
 
     store = SubscriberStore(settings)
     states = settled_states(retry_failed, resend_in_doubt)
@@ -199,7 +199,7 @@ def _print_report(report, post, total: int) -> None:
 
 
 def _test_send(settings, email, provider, addresses, dry_run: bool) -> None:
-    from newsletter.sending import send_test
+    from newsletter.sending.campaign import send_test
 
     split = [a.strip() for item in addresses for a in item.split(",") if a.strip()]
     if dry_run:

@@ -21,13 +21,13 @@ STATE_LABELS = (
 @pass_site
 def status(site: Site, post: str | None) -> None:
     """Show sent / failed / in doubt / pending counts per post, or one POST's problems."""
-    from newsletter.ledger import Ledger
+    from newsletter.sending.ledger import Ledger
 
     settings = site.settings
     ledger = Ledger.open_existing(settings)
     if ledger is None:
         if post is not None:
-            from newsletter.content import find_post, load_posts
+            from newsletter.posts import find_post, load_posts
 
             click.echo(f"{find_post(load_posts(settings)[0], post).id}: not sent yet.")
         else:
@@ -57,7 +57,7 @@ def _summary(counter) -> str:
 
 def _post_id(settings, ledger, name: str) -> str:
     """The ledger id of POST: matched on ledger ids first (a post may since have been deleted)."""
-    from newsletter.content import find_post, load_posts
+    from newsletter.posts import find_post, load_posts
 
     wanted = name.strip()
     known = [pid for pid in ledger.counts() if wanted in (pid, pid.lstrip("/"), pid.rpartition("/")[2])]
@@ -69,7 +69,7 @@ def _post_id(settings, ledger, name: str) -> str:
 
 def _show_problems(ledger, post_id: str, counter) -> None:
     """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
-    from newsletter.ledger import State
+    from newsletter.sending.ledger import State
 
     failed = ledger.deliveries(post_id, [State.FAILED])
     in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT])

@@ -14,7 +14,7 @@ status_option = click.option("--status", type=click.Choice(STATUSES),
 
 
 def _store(site):
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.subscribers.store import SubscriberStore
 
     return SubscriberStore(site.settings)
 
@@ -63,7 +63,7 @@ def count(site) -> None:
 @pass_site
 def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -> None:
     """Add a reader to subscribers/subscribers.csv."""
-    from newsletter.subscribers import normalise_address
+    from newsletter.subscribers.store import normalise_address
 
     address = normalise_address(email)
     if _store(site).add(address, name=name, tags=tags, resubscribe=resubscribe):
@@ -78,7 +78,7 @@ def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -
 def remove(site, email: str) -> None:
     """Unsubscribe a reader (their row stays, so they are never imported again)."""
     from newsletter.errors import SubscriberError
-    from newsletter.subscribers import Status, normalise_address
+    from newsletter.subscribers.store import Status, normalise_address
 
     address = normalise_address(email)
     store = _store(site)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsletter.errors import ConfigError
-from newsletter.message import signing_secret
+from newsletter.message.compose import signing_secret
 from newsletter.providers.base import Provider
 from newsletter.providers.mailgun import MailgunProvider
 from newsletter.providers.outbox import OutboxProvider

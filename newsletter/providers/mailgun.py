@@ -22,8 +22,8 @@ from newsletter.providers.http import (
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.message import Message
-    from newsletter.render import Email
+    from newsletter.message.compose import Message
+    from newsletter.render.email import Email
 
 TAG_LIMIT = 128  # characters in an o:tag (Mailgun tags are short ASCII labels)
 

@@ -13,7 +13,7 @@ from newsletter.providers.json_bodies import json_array_with_bodies
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.message import Message
+    from newsletter.message.compose import Message
 
 # Validates the request without sending anything (providers.md 2.1, "Test token").
 TEST_TOKEN = "POSTMARK_API_TEST"

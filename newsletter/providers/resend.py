@@ -20,7 +20,7 @@ from newsletter.providers.json_bodies import json_array_with_bodies
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.message import Message
+    from newsletter.message.compose import Message
 
 _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # tags allow ASCII letters, digits, _ and -
 QUOTA_ERRORS = ("daily_quota_exceeded", "monthly_quota_exceeded")

@@ -18,11 +18,11 @@ from newsletter.providers.http import (
     BUILT_HEADERS, HttpProvider, HttpRequest, common_headers, json_body, recipient_values,
     refuse_merge_tags, shared_parts,
 )
-from newsletter.render import RECIPIENT_FIELDS
+from newsletter.render.email import RECIPIENT_FIELDS
 
 if TYPE_CHECKING:
-    from newsletter.message import Message
-    from newsletter.render import Email
+    from newsletter.message.compose import Message
+    from newsletter.render.email import Email
 
 
 def _token(name: str) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 from newsletter.errors import AuthError, InDoubtError, TransientError
 
 if TYPE_CHECKING:
-    from newsletter.message import Message
+    from newsletter.message.compose import Message
     from newsletter.providers.base import Provider, Result
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 
-from newsletter.webhooks.common import (
+from newsletter.web.webhooks.common import (
     IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, NotConfigured, check_timestamp, field_text,
     require_records, require_secret,
 )

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
 from newsletter.errors import SubscriberError
-from newsletter.subscriber_csv import COLUMNS, CsvFile, Layout, Record
-from newsletter.subscriber_edits import (
+from newsletter.subscribers.csv_format import COLUMNS, CsvFile, Layout, Record
+from newsletter.subscribers.edits import (
     ListFiles, exclusive_lock, index_copies, merge_reader, set_statuses,
 )
-from newsletter.subscriber_rows import (
+from newsletter.subscribers.rows import (
     PlainRows, RepeatFilter, Row, Status, Subscriber, address_key, new_row, normalise_address,
     open_records, read_rows, row_key, row_values,
 )

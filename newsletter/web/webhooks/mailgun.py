@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from newsletter.webhooks.common import (
+from newsletter.web.webhooks.common import (
     IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, WebhookError, check_timestamp, field_text,
     load_json, require_records, require_secret,
 )

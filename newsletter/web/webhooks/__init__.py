@@ -16,9 +16,9 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from newsletter.suppression_sync import Suppression, apply_suppressions
-from newsletter.webhooks import mailgun, postmark, resend, sendgrid
-from newsletter.webhooks.common import (
+from newsletter.subscribers.suppressions import Suppression, apply_suppressions
+from newsletter.web.webhooks import mailgun, postmark, resend, sendgrid
+from newsletter.web.webhooks.common import (
     SOFT_BOUNCE, STATUS_KINDS, WebhookError, WebhookRequest, load_json,
 )
 

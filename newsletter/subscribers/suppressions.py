@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
 from newsletter.errors import AuthError, ConfigError, ProviderError, SubscriberError
-from newsletter.subscriber_edits import index_copies, set_statuses
-from newsletter.subscriber_rows import new_row
-from newsletter.subscribers import Status, SubscriberStore, address_key, normalise_address
+from newsletter.subscribers.edits import index_copies, set_statuses
+from newsletter.subscribers.rows import new_row
+from newsletter.subscribers.store import Status, SubscriberStore, address_key, normalise_address
 
 if TYPE_CHECKING:
     from newsletter.config import Settings

@@ -20,7 +20,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from newsletter import preview_site
+from newsletter.preview import pages
 from newsletter.config import load_settings
 from newsletter.errors import NewsletterError, PostNotFoundError
 
@@ -34,7 +34,7 @@ StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
 def make_app(site_root: Path, environ: Mapping[str, str]):
     """The WSGI application previewing the site at ``site_root``."""
-    links = preview_site.SERVER_LINKS
+    links = pages.SERVER_LINKS
 
     def app(wsgi_environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = wsgi_environ["REQUEST_METHOD"]
@@ -49,17 +49,17 @@ def make_app(site_root: Path, environ: Mapping[str, str]):
         try:
             settings = load_settings(site_root, environ)
             if path in ("/", "/index.html"):
-                page = preview_site.index_page(settings, now, links)
+                page = pages.index_page(settings, now, links)
             else:
-                post = preview_site.find_post_or_its_error(settings, path)
-                page = preview_site.post_page(settings, post, now, links)
+                post = pages.find_post_or_its_error(settings, path)
+                page = pages.post_page(settings, post, now, links)
             status = "200 OK"
         except NewsletterError as error:
             status = "404 Not Found" if isinstance(error, PostNotFoundError) else "500 Internal Server Error"
-            page = preview_site.error_page(error, now, links)
+            page = pages.error_page(error, now, links)
         except Exception as bug:  # noqa: BLE001 - one boundary: a bug shows its traceback, the server lives
             logger.exception("preview of %s failed", path)
-            page = preview_site.error_page(NewsletterError(f"{type(bug).__name__}: {bug}"), now, links,
+            page = pages.error_page(NewsletterError(f"{type(bug).__name__}: {bug}"), now, links,
                                            traceback=traceback.format_exc())
             status = "500 Internal Server Error"
         return _respond(start_response, status, page, "text/html; charset=utf-8",

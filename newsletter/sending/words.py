@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 
 from newsletter.config import Settings
-from newsletter.content import Post, PostStatus, classify
+from newsletter.posts import Post, PostStatus, classify
 
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
 
@@ -23,7 +23,7 @@ def newest_first(posts: list[Post]) -> list[Post]:
 
 def ledger_counts(settings: Settings) -> dict[str, Counter]:
     """Ledger rows per state for each post id; empty when nothing was ever sent from the site."""
-    from newsletter.ledger import LEDGER_FILE, Ledger
+    from newsletter.sending.ledger import LEDGER_FILE, Ledger
 
     if not (settings.state_dir / LEDGER_FILE).exists():
         return {}

@@ -1,7 +1,7 @@
 """The preview pages: an index of every post and one page per post, as plain HTML.
 
 The live server (``preview_server``) and the static ``newsletter preview`` build their pages here
-from the same Jinja2 templates (``preview_templates/``), so what opens from disk is what the server
+from the same Jinja2 templates (``templates/`` beside this module), so what opens from disk is what the server
 shows. Pages make no network requests of their own: no scripts, fonts or images in the page chrome.
 The email's own remote images are loaded as a reader's client would load them.
 """
@@ -20,12 +20,12 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from newsletter.config import Settings
-from newsletter.content import Post, error_file_name, find_post, load_posts
+from newsletter.posts import Post, error_file_name, find_post, load_posts
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
-from newsletter.message import Message
-from newsletter.post_status import ledger_counts, newest_first, status_words
-from newsletter.preview import sample_message
-from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
+from newsletter.message.compose import Message
+from newsletter.sending.words import ledger_counts, newest_first, status_words
+from newsletter.preview.files import sample_message
+from newsletter.render.email import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
@@ -250,6 +250,6 @@ def _environment() -> jinja2.Environment:
     # The page templates ship inside the package and never change while running, so one
     # Environment is kept; the *email* templates are re-read by render on every request.
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("newsletter", "preview_templates"),
+        loader=jinja2.PackageLoader("newsletter.preview", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )

@@ -28,7 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from newsletter.ledger_schema import MIGRATIONS, PENDING_PREFIX, RUNNING_PREFIX
+from newsletter.sending.ledger_schema import MIGRATIONS, PENDING_PREFIX, RUNNING_PREFIX
 
 if TYPE_CHECKING:
     from newsletter.config import Settings

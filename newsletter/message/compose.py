@@ -37,11 +37,11 @@ from typing import TYPE_CHECKING, Mapping, NamedTuple
 from urllib.parse import quote
 
 from newsletter.errors import ConfigError, SubscriberError
-from newsletter.mime import MimeEncoder
+from newsletter.message.mime import MimeEncoder
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.render import Email
+    from newsletter.render.email import Email
 
 logger = logging.getLogger(__name__)
 

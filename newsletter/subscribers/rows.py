@@ -23,7 +23,7 @@ from email_validator.rfc_constants import (
 )
 
 from newsletter.errors import SubscriberError
-from newsletter.subscriber_csv import COLUMNS, Layout, Record, parse_csv, read_csv
+from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, parse_csv, read_csv
 
 
 class Status(StrEnum):

@@ -31,17 +31,17 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Type
 from newsletter.errors import (
     AuthError, InDoubtError, InputError, SubscriberError, TransientError,
 )
-from newsletter.ledger import SETTLED, Ledger, State, ledger_time
-from newsletter.message import Message, MessageFactory, Prepared, signing_secret
-from newsletter.reader_feed import feed
-from newsletter.retry import RateLimiter, RetryPolicy, send_with_retries
+from newsletter.sending.ledger import SETTLED, Ledger, State, ledger_time
+from newsletter.message.compose import Message, MessageFactory, Prepared, signing_secret
+from newsletter.sending.reader_feed import feed
+from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.content import Post
+    from newsletter.posts import Post
     from newsletter.providers.base import Provider, Result
-    from newsletter.render import Email
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.render.email import Email
+    from newsletter.subscribers.store import SubscriberStore
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str
 def check_sendable(post: Post, now: dt.datetime, *, test: bool = False,
                    where: str | None = None) -> None:
     """Refuse drafts, scheduled posts, pages and opted-out posts (tests may send drafts)."""
-    from newsletter.content import PostStatus, classify
+    from newsletter.posts import PostStatus, classify
 
     status = classify(post, now)
     # Lambdas: only the refusal that applies is worded (a page has no date to format).
@@ -335,7 +335,7 @@ def _outcome(result: Result) -> tuple[State, str | None, str | None]:
 def send_test(settings: Settings, email: Email, provider: Provider,
               addresses: Iterable[str]) -> list[tuple[str, Result]]:
     """Send a ``[TEST]`` copy to ``addresses`` only; nothing is written to the ledger."""
-    from newsletter.subscribers import normalise_address
+    from newsletter.subscribers.store import normalise_address
 
     provider.check_email(email)
     factory = MessageFactory(settings, email, signing_secret(settings), test=True)

@@ -11,8 +11,8 @@ import base64
 import binascii
 import hmac
 
-from newsletter.suppression_sync import POSTMARK_REASONS
-from newsletter.webhooks.common import (
+from newsletter.subscribers.suppressions import POSTMARK_REASONS
+from newsletter.web.webhooks.common import (
     IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, field_text, require_records, require_secret,
 )
 

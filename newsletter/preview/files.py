@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.config import Settings
-from newsletter.content import Post, PostStatus, classify
-from newsletter.message import DEVELOPMENT_SECRET, Message, MessageFactory
-from newsletter.render import Email, render_post
+from newsletter.posts import Post, PostStatus, classify
+from newsletter.message.compose import DEVELOPMENT_SECRET, Message, MessageFactory
+from newsletter.render.email import Email, render_post
 
 
 SAMPLE_ADDRESS = "reader@example.org"

@@ -26,13 +26,13 @@ from typing import Iterable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from newsletter.errors import ConfigError, SubscriberError
-from newsletter.message import verify_token
-from newsletter.subscribers import SubscriberStore
-from newsletter.suppression_sync import Suppression, apply_suppressions
-from newsletter.web_requests import (
+from newsletter.message.compose import verify_token
+from newsletter.subscribers.store import SubscriberStore
+from newsletter.subscribers.suppressions import Suppression, apply_suppressions
+from newsletter.web.request import (
     MAX_FORM_BODY, HttpError, parse_form, read_body, request_headers, request_path,
 )
-from newsletter.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
+from newsletter.web.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
 
 logger = logging.getLogger(__name__)
 

@@ -27,14 +27,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Iterator
 from zoneinfo import ZoneInfo
 
-from newsletter.content import PostStatus, classify
+from newsletter.posts import PostStatus, classify
 from newsletter.errors import InputError, SiteLockedError
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.content import Post
+    from newsletter.posts import Post
     from newsletter.errors import ContentError
-    from newsletter.ledger import Ledger
+    from newsletter.sending.ledger import Ledger
 
 LOCK_FILE = "send.lock"
 SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since is not set

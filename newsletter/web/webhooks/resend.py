@@ -13,7 +13,7 @@ import binascii
 import hashlib
 import hmac
 
-from newsletter.webhooks.common import (
+from newsletter.web.webhooks.common import (
     IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, NotConfigured, check_timestamp, field_text,
     require_records, require_secret,
 )

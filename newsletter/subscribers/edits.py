@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from newsletter.errors import SubscriberError
-from newsletter.subscriber_csv import CsvFile, Record
-from newsletter.subscriber_rows import Row, Status, Subscriber, row_key, row_values, split_tags
+from newsletter.subscribers.csv_format import CsvFile, Record
+from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_values, split_tags
 
 
 @contextmanager
