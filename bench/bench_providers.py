@@ -79,7 +79,7 @@ def run_once(provider: str, latency: float, mode: str, readers: int) -> dict:
     """One run in this process, against a fresh fake server."""
     from newsletter.config import load_settings
     from newsletter.posts import find_post, load_posts
-    from newsletter.render.email import render_post
+    from newsletter.render import render_post
 
     server = FakeServer(provider, latency)
     try:
@@ -107,10 +107,10 @@ def run_once(provider: str, latency: float, mode: str, readers: int) -> dict:
 
 
 def _newsletter(settings, email, readers: int) -> int:
-    from newsletter.sending.ledger import Ledger
+    from newsletter.sending import Ledger
     from newsletter.providers import make_provider
-    from newsletter.sending.campaign import send_post
-    from newsletter.subscribers.store import SubscriberStore
+    from newsletter.sending import send_post
+    from newsletter.subscribers import SubscriberStore
 
     provider = make_provider(settings)
     try:
@@ -124,7 +124,7 @@ def _newsletter(settings, email, readers: int) -> int:
 
 def _baseline(settings, email, readers: int) -> int:
     """The same batches, built by the same adapter, posted one after another: no ledger."""
-    from newsletter.message.compose import MessageFactory
+    from newsletter.message import MessageFactory
     from newsletter.providers import make_provider
 
     provider, session = make_provider(settings), _session()
@@ -139,9 +139,9 @@ def _baseline(settings, email, readers: int) -> int:
 
 def _list_loop(settings, email, readers: int) -> int:
     """The baseline, its readers read from the subscriber file as a send reads them."""
-    from newsletter.message.compose import MessageFactory
+    from newsletter.message import MessageFactory
     from newsletter.providers import make_provider
-    from newsletter.subscribers.store import SubscriberStore
+    from newsletter.subscribers import SubscriberStore
 
     provider, session = make_provider(settings), _session()
     factory = MessageFactory(settings, email, "bench")

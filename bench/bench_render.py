@@ -31,7 +31,7 @@ def main(runs: int) -> None:
     start = time.perf_counter()
     from newsletter.config import load_settings
     from newsletter.posts import find_post, load_posts
-    from newsletter.render.email import encoded_html_size, render_post
+    from newsletter.render import encoded_html_size, render_post
 
     print(f"import render modules          {(time.perf_counter() - start) * 1000:7.1f} ms")
     settings = load_settings(REPO, os.environ)

@@ -57,11 +57,11 @@ def run_once(readers: int) -> dict:
     """Send to ``readers`` readers in this process; the figures as a dict."""
     from newsletter.config import load_settings
     from newsletter.posts import find_post, load_posts
-    from newsletter.sending.ledger import Ledger
+    from newsletter.sending import Ledger
     from newsletter.providers import make_provider
-    from newsletter.render.email import render_post
-    from newsletter.sending.campaign import send_post
-    from newsletter.subscribers.store import SubscriberStore
+    from newsletter.render import render_post
+    from newsletter.sending import send_post
+    from newsletter.subscribers import SubscriberStore
 
     with tempfile.TemporaryDirectory() as temp:
         site = make_site(Path(temp), readers)

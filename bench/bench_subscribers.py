@@ -11,7 +11,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from newsletter.subscribers.store import Status, SubscriberStore
+from newsletter.subscribers import Status, SubscriberStore
 
 
 def write_list(folder: Path, rows: int) -> None:

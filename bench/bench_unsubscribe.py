@@ -22,10 +22,10 @@ import requests
 from waitress.server import create_server
 
 from newsletter.config import load_settings
-from newsletter.message.compose import make_token
-from newsletter.subscribers.store import SubscriberStore
-from newsletter.subscribers.suppressions import Suppression, apply_suppressions
-from newsletter.web.app import NewsletterApp
+from newsletter.message.tokens import make_token
+from newsletter.subscribers import SubscriberStore
+from newsletter.subscribers import Suppression, apply_suppressions
+from newsletter.web import NewsletterApp
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"

@@ -23,7 +23,6 @@ import yaml
 from newsletter.config import Settings
 from newsletter.errors import ContentError, PostNotFoundError
 
-
 # Where python-frontmatter splits the YAML from the body; used to turn a YAML line into a file line.
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
 _FRONT_MATTER_START = re.compile(r"^-{3}\s*$", re.MULTILINE)
@@ -66,6 +65,12 @@ class Post:
     def name(self) -> str:
         """The slug's last segment: the short name used in folders and messages."""
         return self.id.rstrip("/").rpartition("/")[2] or self.path.stem
+
+
+def newest_first(posts: list[Post]) -> list[Post]:
+    """Posts newest first; pages without a date last."""
+    oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return sorted(posts, key=lambda post: post.date or oldest, reverse=True)
 
 
 def plain_line(text: str) -> str:

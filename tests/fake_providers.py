@@ -679,7 +679,7 @@ def write_provider_settings(site: Path, **provider: Any) -> None:
 
 def make_messages(settings, addresses, email=None, *, test=False):
     """Messages for ``addresses`` built by the real MessageFactory."""
-    from newsletter.message.compose import MessageFactory
+    from newsletter.message import MessageFactory
 
     factory = MessageFactory(settings, email or StandInEmail(), "test-secret", test=test)
     return [factory.build(address, f"Reader {i}") for i, address in enumerate(addresses)]
@@ -726,7 +726,7 @@ def fake_provider(site):
 def render_reference(settings):
     """The example site's reference post, rendered for real."""
     from newsletter.posts import find_post, load_posts
-    from newsletter.render.email import render_post
+    from newsletter.render import render_post
 
     posts, _ = load_posts(settings)
     return render_post(settings, find_post(posts, "/posts/what-matters"))

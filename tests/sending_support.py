@@ -15,11 +15,11 @@ from newsletter.config import Settings, load_settings
 from newsletter.posts import find_post, load_posts
 from newsletter.errors import AuthError, InDoubtError, TransientError
 from newsletter.sending.ledger import RUNNING_PREFIX, Ledger, ledger_time
-from newsletter.providers.base import Provider, Result
-from newsletter.render.email import Email, render_post
+from newsletter.providers import Provider, Result
+from newsletter.render import Email, render_post
 from newsletter.sending.retry import RetryPolicy
-from newsletter.sending.campaign import SendReport, send_post
-from newsletter.subscribers.store import SubscriberStore
+from newsletter.sending import SendReport, send_post
+from newsletter.subscribers import SubscriberStore
 
 REFERENCE_POST = "/posts/what-matters"
 FAST_RETRY = RetryPolicy(attempts=4, base_delay=0.001, max_delay=0.01)

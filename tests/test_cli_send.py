@@ -6,9 +6,9 @@ import email
 from email import policy
 
 from conftest import invoke, run_cli, start_cli
-from newsletter.sending.ledger import Ledger, State
-from newsletter.sending.schedule import site_lock
-from newsletter.subscribers.store import SubscriberStore
+from newsletter.sending import Ledger, State
+from newsletter.sending import site_lock
+from newsletter.subscribers import SubscriberStore
 from sending_support import REFERENCE_POST, leave_in_flight, ledger_states, site_settings
 
 ACTIVE = {"ada@example.com", "grace@example.org", "katherine@example.org", "edsger@example.com"}

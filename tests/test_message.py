@@ -12,9 +12,8 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from newsletter.errors import ConfigError, SubscriberError
-from newsletter.message.compose import (
-    DEVELOPMENT_SECRET, MessageFactory, make_token, quote_address, signing_secret, verify_token,
-)
+from newsletter.message.compose import MessageFactory, quote_address
+from newsletter.message.tokens import DEVELOPMENT_SECRET, make_token, signing_secret, verify_token
 from sending_support import reference_email, site_settings
 
 SECRET = "test-secret-0123456789"

@@ -7,7 +7,7 @@ import json
 import pytest
 from fake_providers import StandInEmail, fake_provider, render_reference  # noqa: F401
 
-from newsletter.message.compose import MessageFactory
+from newsletter.message import MessageFactory
 from newsletter.providers.http import json_body
 
 READERS = [("ann@example.com", "Ann"), ("o'brien+x&y@example.org", 'Sean "Jr" O\'Brien'),

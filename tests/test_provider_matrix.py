@@ -15,11 +15,11 @@ from fake_providers import (
 
 from newsletter.config import load_settings
 from newsletter.errors import ContentError
-from newsletter.sending.ledger import Ledger, State
+from newsletter.sending import Ledger, State
 from newsletter.providers import PROVIDERS
 from newsletter.sending.retry import RetryPolicy
-from newsletter.sending.campaign import send_post
-from newsletter.subscribers.store import SubscriberStore
+from newsletter.sending import send_post
+from newsletter.subscribers import SubscriberStore
 
 READERS = [f"reader{i}@example.com" for i in range(6)]
 POST = "/posts/what-matters"

@@ -6,7 +6,7 @@ import pytest
 from fake_providers import KEYS, fail, fake_provider, make_messages, partial  # noqa: F401
 
 from newsletter.errors import AuthError, ConfigError, TransientError
-from newsletter.providers.base import Result
+from newsletter.providers import Result
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
 

@@ -8,7 +8,7 @@ import pytest
 from fake_providers import KEYS, fail, fake_provider, make_messages  # noqa: F401
 
 from newsletter.errors import AuthError, TransientError
-from newsletter.providers.base import Result
+from newsletter.providers import Result
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
 
@@ -84,7 +84,7 @@ def test_403_stops_the_run(fake_provider):
 
 def test_names_with_commas_are_cleaned_for_sendgrid(fake_provider):
     sendgrid, server = fake_provider("sendgrid")
-    from newsletter.message.compose import MessageFactory
+    from newsletter.message import MessageFactory
     from fake_providers import StandInEmail
 
     factory = MessageFactory(sendgrid.settings, StandInEmail(), "test-secret")
@@ -102,7 +102,7 @@ def test_the_recipient_from_the_message_fields_is_the_parsed_to_header(fake_prov
 
     from fake_providers import StandInEmail
 
-    from newsletter.message.compose import MessageFactory
+    from newsletter.message import MessageFactory
     from newsletter.providers.sendgrid import _address, _recipient
 
     sendgrid, _ = fake_provider("sendgrid")

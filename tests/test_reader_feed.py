@@ -29,7 +29,7 @@ from newsletter.errors import (
     AuthError, InputError, NewsletterError, SubscriberError, TransientError,
 )
 from newsletter.providers.outbox import OutboxProvider
-from newsletter.subscribers.store import SubscriberStore
+from newsletter.subscribers import SubscriberStore
 from sending_support import (
     AuthFailProvider, RecordingProvider, ledger_states, run_send, site_settings, write_readers,
 )

@@ -10,7 +10,7 @@ import pytest
 from newsletter.config import load_settings
 from newsletter.posts import load_posts
 from newsletter.errors import InputError
-from newsletter.sending.ledger import Ledger, State
+from newsletter.sending import Ledger, State
 from newsletter.sending.schedule import SINCE_KEY, mark_finished, parse_time, plan_due
 
 UTC = dt.timezone.utc

@@ -17,8 +17,8 @@ import pytest
 
 from conftest import run_cli
 from newsletter.config import load_settings
-from newsletter.sending.ledger import Ledger, State
-from newsletter.sending.schedule import site_lock
+from newsletter.sending import Ledger, State
+from newsletter.sending import site_lock
 from sending_support import leave_in_flight
 
 NOW = "2026-11-27T12:00:00Z"

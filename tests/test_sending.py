@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 
 from newsletter.errors import AuthError, InDoubtError, TransientError
-from newsletter.sending.ledger import Ledger, State
+from newsletter.sending import Ledger, State
 from newsletter.sending.retry import RateLimiter, RetryPolicy
-from newsletter.subscribers.store import SubscriberStore
+from newsletter.subscribers import SubscriberStore
 from sending_support import (
     REFERENCE_POST, AuthFailProvider, FlakyProvider, InDoubtProvider, RecordingProvider,
     RejectingProvider, leave_in_flight, ledger_states, run_send, site_settings, write_readers,

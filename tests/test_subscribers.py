@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsletter.errors import SubscriberError
-from newsletter.subscribers.edits import exclusive_lock
 from newsletter.subscribers.rows import RepeatFilter, Row
-from newsletter.subscribers.store import LOCK_FILE, Status, SubscriberStore
+from newsletter.subscribers.store import Status, SubscriberStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 
@@ -301,7 +300,7 @@ def test_export_writes_one_row_per_reader_with_the_status_after_suppression(tmp_
 
 def test_a_writer_waits_for_the_lock_then_gives_up_with_a_clear_error(tmp_path):
     store = make_store(tmp_path, "no_header.csv", lock_timeout=0.2)
-    with exclusive_lock(store.state_dir / LOCK_FILE, 1):
+    with store.transaction():  # holds the list's lock
         with pytest.raises(SubscriberError, match="stayed locked"):
             store.add("late@example.com")
     assert store.add("late@example.com")

@@ -20,8 +20,8 @@ from fake_providers import KEYS, provider_environ, start_fake, write_provider_se
 from web_server import SECRET, serving, statuses, subscriber_csv
 
 from newsletter.config import load_settings
-from newsletter.message.compose import make_token
-from newsletter.web.app import NewsletterApp
+from newsletter.message.tokens import make_token
+from newsletter.web import NewsletterApp
 
 READERS = [f"reader{i:03d}@example.com" for i in range(600)]
 LEAVING = READERS[-200:]  # late in the list: their batches come after the unsubscribes start

@@ -13,8 +13,8 @@ import requests
 from web_server import SECRET, serving, statuses, subscriber_csv
 
 from newsletter.config import load_settings
-from newsletter.message.compose import make_token
-from newsletter.web.app import NewsletterApp
+from newsletter.message.tokens import make_token
+from newsletter.web import NewsletterApp
 
 READER = "ann@example.com"
 OTHER = "bob+news@example.org"
@@ -145,7 +145,7 @@ def test_a_valid_link_for_an_address_no_longer_listed_leaves_a_record(endpoint):
 
 def test_a_reader_who_bounced_keeps_that_status(endpoint):
     base, site = endpoint
-    from newsletter.subscribers.store import SubscriberStore
+    from newsletter.subscribers import SubscriberStore
 
     SubscriberStore(directory=site / "subscribers", state_dir=site / ".newsletter").set_status(
         READER, "bounced")

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from web_server import SECRET, serving, statuses, subscriber_csv
 
 from newsletter.config import load_settings
-from newsletter.web.app import NewsletterApp
+from newsletter.web import NewsletterApp
 
 ANN, BOB, CY = "ann@example.com", "bob+news@example.org", "cy@example.net"
 

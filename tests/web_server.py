@@ -22,7 +22,7 @@ def subscriber_csv(site: Path, *addresses: str, status: str = "active") -> None:
 
 def statuses(site: Path) -> dict[str, str]:
     """address -> status, as the store reads the list now."""
-    from newsletter.subscribers.store import SubscriberStore
+    from newsletter.subscribers import SubscriberStore
 
     readers, _ = SubscriberStore(directory=site / "subscribers", state_dir=site / ".newsletter").load()
     return {reader.address: str(reader.status) for reader in readers}
@@ -31,7 +31,7 @@ def statuses(site: Path) -> dict[str, str]:
 @contextmanager
 def serving(app, threads: int = 8) -> Iterator[str]:
     """Run ``app`` under waitress on a free port; yield its base URL; stop it afterwards."""
-    from newsletter.web.app import MAX_WEBHOOK_BODY
+    from newsletter.web import MAX_WEBHOOK_BODY
 
     server = create_server(app, host="127.0.0.1", port=0, threads=threads,
                            max_request_body_size=MAX_WEBHOOK_BODY)

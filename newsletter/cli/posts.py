@@ -13,8 +13,8 @@ from newsletter.cli import pass_site
 @pass_site
 def posts(site) -> None:
     """List every post: status, date, slug and title; broken posts with their error."""
-    from newsletter.posts import load_posts
-    from newsletter.sending.words import ledger_counts, newest_first, status_words
+    from newsletter.posts import load_posts, newest_first
+    from newsletter.sending import ledger_counts, status_words
 
     settings = site.settings
     found, errors = load_posts(settings)

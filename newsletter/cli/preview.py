@@ -36,10 +36,9 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
     if serve:
         _serve(site, post, host, port, open_browser)
         return
-    from newsletter.posts import find_post, load_posts, site_relative
     from newsletter.errors import ContentError
-    from newsletter.preview.files import posts_to_preview, write_preview
-    from newsletter.preview.pages import write_pages
+    from newsletter.posts import find_post, load_posts, site_relative
+    from newsletter.preview import posts_to_preview, write_pages, write_preview
 
     settings = site.settings
     found, errors = load_posts(settings)
@@ -76,7 +75,7 @@ def _serve(site, post: str | None, host: str, port: int, open_browser: bool) -> 
     import webbrowser
     from urllib.parse import quote
 
-    from newsletter.preview.server import create_server, is_loopback, server_url
+    from newsletter.preview import create_server, is_loopback, server_url
 
     if not is_loopback(host):
         click.echo(f"warning: --host {host} lets anyone who can reach this machine read the "

@@ -9,6 +9,7 @@ import sys
 import click
 
 from newsletter.cli import Site, pass_site
+from newsletter.cli.echo import warn_skipped_rows
 from newsletter.errors import InputError
 
 
@@ -27,7 +28,8 @@ from newsletter.errors import InputError
 @click.option("--retry-failed", is_flag=True,
               help="Also send to readers the provider rejected before.")
 @pass_site
-def send(site: Site, post: str | None, due: bool, now: str | None, dry_run: bool, yes: bool,
+@click.pass_context
+def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str | None, dry_run: bool, yes: bool,
          to: tuple[str, ...], resend_in_doubt: bool, retry_failed: bool) -> None:
     """Send POST to every active subscriber who has not had it yet.
 
@@ -44,14 +46,13 @@ def send(site: Site, post: str | None, due: bool, now: str | None, dry_run: bool
                                    "--resend-in-doubt; --now needs --due")
         from newsletter.cli.due import send_due
 
-        send_due(site.settings, now, dry_run)
-        return
+        ctx.exit(send_due(site.settings, now, dry_run))
     if post is None:
         raise click.UsageError("missing POST: name the post to send, or use --due")
-    from newsletter.providers import make_provider
     from newsletter.posts import site_relative
-    from newsletter.render.email import render_post
-    from newsletter.sending.campaign import check_sendable
+    from newsletter.providers import make_provider
+    from newsletter.render import render_post
+    from newsletter.sending import check_sendable
 
     settings = site.settings
     post_ = _find_post(settings, post)
@@ -63,12 +64,14 @@ def send(site: Site, post: str | None, due: bool, now: str | None, dry_run: bool
         click.echo(f"warning: {where}: {warning}", err=True)
     try:
         if to:
-            _test_send(settings, email, provider, to, dry_run)
+            complete = _test_send(settings, email, provider, to, dry_run)
         else:
-            _send(settings, post_, email, provider, dry_run=dry_run, yes=yes,
-                  resend_in_doubt=resend_in_doubt, retry_failed=retry_failed)
+            complete = _send(settings, post_, email, provider, dry_run=dry_run, yes=yes,
+                             resend_in_doubt=resend_in_doubt, retry_failed=retry_failed)
     finally:
         provider.close()
+    if not complete:
+        ctx.exit(1)
 
 
 def _find_post(settings, name: str):
@@ -84,10 +87,8 @@ def _find_post(settings, name: str):
 
 def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
           resend_in_doubt: bool, retry_failed: bool) -> None:
-    from newsletter.sending.ledger import Ledger
-    from newsletter.sending.schedule import site_lock
-    from newsletter.sending.campaign import count_recipients, send_post, settled_states
-    from newsletter.subscribers.store import SubscriberStore
+    from newsletter.sending import Ledger, count_recipients, send_post, settled_states, site_lock
+    from newsletter.subscribers import SubscriberStore
 
     store = SubscriberStore(settings)
     states = settled_states(retry_failed, resend_in_doubt)
@@ -104,7 +105,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         if earlier and (earlier["failed"] or earlier["in_doubt"]):
             click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
                        f"see `newsletter status {post.name}`.")
-        return
+        return True
     warn_skipped_rows(skipped_rows)
     _note_development_secret(settings)
     click.echo(f"Post:       {post.title} ({post.id})")
@@ -113,7 +114,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     click.echo(f"Provider:   {provider.describe()}")
     if dry_run:
         click.echo("Dry run: nothing sent.")
-        return
+        return True
     if not yes:
         if not sys.stdin.isatty():
             raise InputError("not on a terminal, so nothing was sent",
@@ -131,8 +132,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             report = send_post(settings, email, provider, store=store, ledger=ledger,
                                retry_failed=retry_failed, resend_in_doubt=resend_in_doubt)
     _print_report(report, post, total)
-    if not report.complete:
-        sys.exit(1)
+    return report.complete
 
 
 @contextlib.contextmanager
@@ -145,16 +145,6 @@ def _second_interrupt(post):
                    f"`newsletter send {post.name}` marks them in doubt (see `newsletter status "
                    f"{post.name}`)", err=True)
         sys.exit(130)
-
-
-def warn_skipped_rows(problems: list, shown: int = 5) -> None:
-    """Invalid subscriber rows are never mailed: say so, never silently."""
-    for problem in problems[:shown]:
-        click.echo(f"warning: {problem}", err=True)
-    if problems:
-        more = f" ({len(problems) - shown} more not shown)" if len(problems) > shown else ""
-        click.echo(f"warning: {len(problems)} subscriber row(s) skipped{more}; "
-                   "`newsletter subscribers check` lists them", err=True)
 
 
 def _note_development_secret(settings) -> None:
@@ -198,13 +188,14 @@ def _print_report(report, post, total: int) -> None:
                    err=True)
 
 
-def _test_send(settings, email, provider, addresses, dry_run: bool) -> None:
-    from newsletter.sending.campaign import send_test
+def _test_send(settings, email, provider, addresses, dry_run: bool) -> bool:
+    """Send [TEST] copies; False when the provider rejected one."""
+    from newsletter.sending import send_test
 
     split = [a.strip() for item in addresses for a in item.split(",") if a.strip()]
     if dry_run:
         click.echo(f"Dry run: would test-send to {', '.join(split)} via {provider.describe()}.")
-        return
+        return True
     _note_development_secret(settings)
     answers = send_test(settings, email, provider, split)  # a bad address fails before any send
     click.echo(f"Test send via {provider.describe()}:")
@@ -215,8 +206,7 @@ def _test_send(settings, email, provider, addresses, dry_run: bool) -> None:
         else:
             failed = True
             click.echo(f"  {address}: rejected ({result.reason})")
-    if failed:
-        sys.exit(1)
+    return not failed
 
 
 COMMANDS = [send]

@@ -27,7 +27,7 @@ def serve(site, host: str, port: int, threads: int) -> None:
 
     from waitress.server import create_server
 
-    from newsletter.web.app import MAX_WEBHOOK_BODY, NewsletterApp
+    from newsletter.web import MAX_WEBHOOK_BODY, NewsletterApp
 
     app = NewsletterApp(site.settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")

@@ -6,22 +6,13 @@ import click
 
 from newsletter.cli import Site, pass_site
 
-# What each ledger state means to the writer, in the order they are shown.
-STATE_LABELS = (
-    ("sent", "sent"),
-    ("failed", "failed"),
-    ("in_doubt", "in doubt"),
-    ("pending", "pending"),
-    ("submitting", "in flight"),
-)
-
 
 @click.command()
 @click.argument("post", required=False)
 @pass_site
 def status(site: Site, post: str | None) -> None:
     """Show sent / failed / in doubt / pending counts per post, or one POST's problems."""
-    from newsletter.sending.ledger import Ledger
+    from newsletter.sending import Ledger, state_summary
 
     settings = site.settings
     ledger = Ledger.open_existing(settings)
@@ -39,20 +30,15 @@ def status(site: Site, post: str | None) -> None:
             if not counts:
                 click.echo("Nothing sent yet.")
             for post_id, counter in sorted(counts.items()):
-                click.echo(f"{post_id}: {_summary(counter)}")
+                click.echo(f"{post_id}: {state_summary(counter)}")
             return
         post_id = _post_id(settings, ledger, post)
         counter = ledger.counts(post_id).get(post_id)
         if not counter:
             click.echo(f"{post_id}: not sent yet.")
             return
-        click.echo(f"{post_id}: {_summary(counter)}")
+        click.echo(f"{post_id}: {state_summary(counter)}")
         _show_problems(ledger, post_id, counter)
-
-
-def _summary(counter) -> str:
-    return ", ".join(f"{label} {counter[state]}" for state, label in STATE_LABELS
-                     if counter[state] or state != "submitting")
 
 
 def _post_id(settings, ledger, name: str) -> str:
@@ -69,7 +55,7 @@ def _post_id(settings, ledger, name: str) -> str:
 
 def _show_problems(ledger, post_id: str, counter) -> None:
     """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
-    from newsletter.sending.ledger import State
+    from newsletter.sending import State
 
     failed = ledger.deliveries(post_id, [State.FAILED])
     in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT])

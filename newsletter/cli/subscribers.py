@@ -14,7 +14,7 @@ status_option = click.option("--status", type=click.Choice(STATUSES),
 
 
 def _store(site):
-    from newsletter.subscribers.store import SubscriberStore
+    from newsletter.subscribers import SubscriberStore
 
     return SubscriberStore(site.settings)
 
@@ -63,7 +63,7 @@ def count(site) -> None:
 @pass_site
 def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -> None:
     """Add a reader to subscribers/subscribers.csv."""
-    from newsletter.subscribers.store import normalise_address
+    from newsletter.addresses import normalise_address
 
     address = normalise_address(email)
     if _store(site).add(address, name=name, tags=tags, resubscribe=resubscribe):
@@ -77,8 +77,9 @@ def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -
 @pass_site
 def remove(site, email: str) -> None:
     """Unsubscribe a reader (their row stays, so they are never imported again)."""
+    from newsletter.addresses import normalise_address
     from newsletter.errors import SubscriberError
-    from newsletter.subscribers.store import Status, normalise_address
+    from newsletter.subscribers import Status
 
     address = normalise_address(email)
     store = _store(site)
@@ -145,4 +146,5 @@ def check(site) -> None:
 COMMANDS = [subscribers]
 
 from newsletter.cli.sync import sync  # noqa: E402  (`subscribers sync`, in its own module)
+
 subscribers.add_command(sync)

@@ -19,7 +19,7 @@ def sync(site) -> None:
     unsubscribes; Resend: suppressions) and changes only readers who are active. Prints one
     line per change and nothing when nothing changed, so cron mails only news.
     """
-    from newsletter.subscribers.suppressions import sync_suppressions
+    from newsletter.providers import sync_suppressions
 
     report = sync_suppressions(site.settings)
     for change in report.changes:

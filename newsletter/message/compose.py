@@ -23,7 +23,6 @@ goes into a header, signs the unsubscribe token and shares the MIME encoder betw
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hmac
 import logging
@@ -36,20 +35,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Mapping, NamedTuple
 from urllib.parse import quote
 
+from newsletter.addresses import address_key
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message.mime import MimeEncoder
+from newsletter.message.tokens import make_token
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.render.email import Email
+    from newsletter.render import Email
 
 logger = logging.getLogger(__name__)
 
-# DEVELOPMENT ONLY. Signs unsubscribe links when NEWSLETTER_SECRET is unset and the provider is
-# the local outbox, so the example site works out of the box. Anyone can forge links signed with
-# it, so a real provider refuses to start without NEWSLETTER_SECRET (see signing_secret()).
-DEVELOPMENT_SECRET = "newsletter-development-secret--not-for-real-mail--set-NEWSLETTER_SECRET"
-TOKEN_BYTES = 16  # 128 bits of HMAC-SHA256: unguessable, and short enough for a URL
 TEST_PREFIX = "[TEST] "
 MAX_NAME_LENGTH = 200  # keeps the To header far below the 998-octet line limit
 
@@ -60,38 +56,6 @@ _LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 # What quote() never escapes, and "@" (the one character of a plain address it does).
 _URL_SAFE_OR_AT = re.compile(r"[A-Za-z0-9_.~@-]*")
 _ADDRESS_SPECIALS = re.compile(r"[()<>@,;:\\\".\[\]]")
-
-
-def signing_secret(settings: Settings) -> str:
-    """The secret for unsubscribe tokens: NEWSLETTER_SECRET, or the development one for the outbox."""
-    secret = settings.secrets.get("NEWSLETTER_SECRET")
-    if secret:
-        return secret
-    if settings.provider.name == "outbox":
-        logger.debug("NEWSLETTER_SECRET is not set: the outbox signs with the development secret")
-        return DEVELOPMENT_SECRET
-    raise ConfigError(
-        f"NEWSLETTER_SECRET is not set; provider {settings.provider.name} sends real mail",
-        where="environment",
-        hint="set NEWSLETTER_SECRET to a long random string (it signs unsubscribe links)",
-    )
-
-
-def make_token(secret: str, address: str) -> str:
-    """The unsubscribe token of ``address``: an HMAC of the address, case-insensitive."""
-    # hmac.digest: the same bytes as hmac.new(...).digest(), in one C call (~4x faster).
-    digest = hmac.digest(secret.encode(), b"unsubscribe\n" + _token_key(address), "sha256")
-    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).rstrip(b"=").decode()
-
-
-def verify_token(secret: str, address: str, token: str) -> bool:
-    """True if ``token`` was made for ``address`` with ``secret`` (constant-time comparison)."""
-    expected = make_token(secret, address).encode()
-    return hmac.compare_digest(expected, token.encode("utf-8", "replace"))
-
-
-def _token_key(address: str) -> bytes:
-    return address.strip().lower().encode()
 
 
 def quote_address(address: str) -> str:
@@ -168,8 +132,8 @@ class Prepared(NamedTuple):
 
     @property
     def key(self) -> str:
-        """The ledger's key, as Subscriber.key: the address compared case-insensitively."""
-        return self.address.lower()
+        """The ledger's key (:func:`newsletter.addresses.address_key`)."""
+        return address_key(self.address)
 
 
 class MessageFactory:
@@ -231,7 +195,7 @@ class MessageFactory:
         (receivers may drop the copy); test sends get a random one."""
         if self.test:
             return f"<test.{secrets.token_hex(12)}@{self.domain}>"
-        seed = f"message-id\n{self.email.post_id}\n".encode() + _token_key(address)
+        seed = f"message-id\n{self.email.post_id}\n".encode() + address_key(address).encode()
         digest = hmac.digest(self.secret.encode(), seed, "sha256").hex()[:32]
         return f"<nl.{digest}@{self.domain}>"
 

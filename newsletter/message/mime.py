@@ -23,7 +23,7 @@ from email import policy
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
-    from newsletter.render.email import Email
+    from newsletter.render import Email
 
 # Headers whose values are ASCII tokens, dates and URLs: written unfolded, never encoded.
 RAW_HEADERS = frozenset({"Message-ID", "Date", "List-Unsubscribe", "List-Unsubscribe-Post"})

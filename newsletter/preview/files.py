@@ -12,8 +12,8 @@ from pathlib import Path
 
 from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
-from newsletter.message.compose import DEVELOPMENT_SECRET, Message, MessageFactory
-from newsletter.render.email import Email, render_post
+from newsletter.message import DEVELOPMENT_SECRET, Message, MessageFactory
+from newsletter.render import Email, render_post
 
 
 SAMPLE_ADDRESS = "reader@example.org"

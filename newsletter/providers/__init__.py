@@ -1,38 +1,10 @@
-"""Every provider adapter, by the name used in newsletter.toml (``[provider] name``)."""
+"""Mail providers: one adapter module per provider (sending, suppression fetcher, reason
+tables) over the shared contract in :mod:`newsletter.providers.base`."""
 
-from __future__ import annotations
+from newsletter.providers.base import Provider, Result
+from newsletter.providers.postmark import POSTMARK_REASONS
+from newsletter.providers.registry import FETCHERS, PROVIDERS, make_provider
+from newsletter.providers.sync import SyncReport, sync_suppressions
 
-from typing import TYPE_CHECKING
-
-from newsletter.errors import ConfigError
-from newsletter.message.compose import signing_secret
-from newsletter.providers.base import Provider
-from newsletter.providers.mailgun import MailgunProvider
-from newsletter.providers.outbox import OutboxProvider
-from newsletter.providers.postmark import PostmarkProvider
-from newsletter.providers.resend import ResendProvider
-from newsletter.providers.sendgrid import SendGridProvider
-from newsletter.providers.smtp import SmtpProvider
-
-if TYPE_CHECKING:
-    from newsletter.config import Settings
-
-PROVIDERS: dict[str, type[Provider]] = {
-    "outbox": OutboxProvider,
-    "postmark": PostmarkProvider,
-    "sendgrid": SendGridProvider,
-    "mailgun": MailgunProvider,
-    "resend": ResendProvider,
-    "smtp": SmtpProvider,
-}
-
-
-def make_provider(settings: Settings) -> Provider:
-    """The adapter named by ``provider.name``; a real provider needs NEWSLETTER_SECRET."""
-    name = settings.provider.name
-    cls = PROVIDERS.get(name)
-    if cls is None:
-        raise ConfigError(f"provider {name} is not available", where="newsletter.toml",
-                          hint=f"use one of {', '.join(PROVIDERS)}")
-    signing_secret(settings)  # a ConfigError before anything is rendered or sent
-    return cls(settings)
+__all__ = ["FETCHERS", "POSTMARK_REASONS", "PROVIDERS", "Provider", "Result", "SyncReport",
+           "make_provider", "sync_suppressions"]

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Literal
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.message.compose import Message
-    from newsletter.render.email import Email
+    from newsletter.message import Message
+    from newsletter.render import Email
 
 
 @dataclass(frozen=True)

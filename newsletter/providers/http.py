@@ -39,12 +39,12 @@ from requests.adapters import HTTPAdapter
 from newsletter import __version__
 from newsletter.errors import AuthError, ConfigError, ContentError, InDoubtError, TransientError
 from newsletter.providers.base import Provider, Result
-from newsletter.render.email import RECIPIENT_FIELDS
+from newsletter.render import RECIPIENT_FIELDS
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.message.compose import Message
-    from newsletter.render.email import Email
+    from newsletter.message import Message
+    from newsletter.render import Email
 
 logger = logging.getLogger(__name__)
 

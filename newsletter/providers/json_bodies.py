@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from newsletter.providers.http import json_body, recipient_values, shared_parts
 
 if TYPE_CHECKING:
-    from newsletter.message.compose import Message
+    from newsletter.message import Message
 
 # Stand-ins for the two bodies in an item; plain ASCII letters, so JSON leaves them as they are.
 _SLOT = f"nlbody{secrets.token_hex(8)}"

@@ -9,21 +9,30 @@ reader would see the whole To list (providers.md 4.3), so it is always sent.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
+from urllib.parse import quote, urlsplit
 
 import requests
 
 from newsletter.errors import AuthError, ConfigError
 from newsletter.providers.base import Result
 from newsletter.providers.http import (
-    HttpProvider, HttpRequest, common_headers, extra_headers, parse_retry_after, recipient_values,
-    refuse_merge_tags, shared_parts,
+    HttpProvider,
+    HttpRequest,
+    common_headers,
+    extra_headers,
+    parse_retry_after,
+    recipient_values,
+    refuse_merge_tags,
+    shared_parts,
 )
+from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
+from newsletter.subscribers import Suppression
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.message.compose import Message
-    from newsletter.render.email import Email
+    from newsletter.message import Message
+    from newsletter.render import Email
 
 TAG_LIMIT = 128  # characters in an o:tag (Mailgun tags are short ASCII labels)
 
@@ -119,3 +128,30 @@ class MailgunProvider(HttpProvider):
             except ValueError:
                 return parse_retry_after(when.strip())
         return super().retry_after(response)
+
+
+# Mailgun: three lists per domain, paged by following `paging.next` until a page is empty
+# (mailgun.yaml, GET /v3/{domain_name}/bounces). At most 1000 a page.
+MAILGUN_LISTS = {"bounces": "bounced", "complaints": "complained", "unsubscribes": "unsubscribed"}
+
+
+def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
+    """Every address on the Mailgun domain's bounce, complaint and unsubscribe lists."""
+    domain = provider.settings.provider.domain  # the adapter refuses to start without it
+    auth = ("api", provider.api_key)
+    for list_name, status in MAILGUN_LISTS.items():
+        path = f"/v3/{quote(domain, safe='')}/{list_name}?limit=1000"
+        for _ in range(MAX_PAGES):
+            body = get_json(provider, path, auth=auth)
+            records = records_in(body, "items", provider.name, path)
+            for record in records:
+                if isinstance(record.get("address"), str):
+                    detail = record.get("error") or record.get("code") or list_name
+                    yield Suppression(record["address"], status, f"mailgun {list_name}: {detail}")
+            next_url = (body.get("paging") or {}).get("next") if records else None
+            if not isinstance(next_url, str):
+                break
+            # Follow the path and query only: the API URL (region, test server) and the
+            # credentials stay ours, whatever host the link names.
+            parts = urlsplit(next_url)
+            path = f"{parts.path}?{parts.query}" if parts.query else parts.path

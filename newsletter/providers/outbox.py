@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from urllib.parse import quote
 
-from newsletter.message.compose import Message
+from newsletter.message import Message
 from newsletter.providers.base import Provider, Result
 
 TEST_FOLDER = "test-sends"

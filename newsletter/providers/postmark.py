@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
+from urllib.parse import quote
 
 import requests
 
@@ -10,10 +11,12 @@ from newsletter.errors import AuthError, InDoubtError, TransientError
 from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
+from newsletter.providers.suppression_api import get_json, records_in
+from newsletter.subscribers import Suppression
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.message.compose import Message
+    from newsletter.message import Message
 
 # Validates the request without sending anything (providers.md 2.1, "Test token").
 TEST_TOKEN = "POSTMARK_API_TEST"
@@ -111,3 +114,20 @@ class PostmarkProvider(HttpProvider):
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
         return results
+
+
+# Postmark: one dump per message stream, no paging (providers.md 2.6).
+POSTMARK_REASONS = {"HardBounce": "bounced", "SpamComplaint": "complained",
+                    "ManualSuppression": "unsubscribed"}
+
+
+def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
+    """Every suppression on the newsletter's Postmark message stream."""
+    stream = provider.settings.provider.message_stream
+    path = f"/message-streams/{quote(stream, safe='')}/suppressions/dump"
+    body = get_json(provider, path, headers={"X-Postmark-Server-Token": provider.api_key})
+    for record in records_in(body, "Suppressions", provider.name, path):
+        reason = record.get("SuppressionReason")
+        if reason in POSTMARK_REASONS and isinstance(record.get("EmailAddress"), str):
+            yield Suppression(record["EmailAddress"], POSTMARK_REASONS[reason],
+                              f"postmark {stream}: {reason} ({record.get('Origin', '?')})")

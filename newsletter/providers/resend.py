@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterator
 
 import requests
 
@@ -17,10 +17,12 @@ from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientErr
 from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
+from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
+from newsletter.subscribers import Suppression
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.message.compose import Message
+    from newsletter.message import Message
 
 _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # tags allow ASCII letters, digits, _ and -
 QUOTA_ERRORS = ("daily_quota_exceeded", "monthly_quota_exceeded")
@@ -107,3 +109,24 @@ class ResendProvider(HttpProvider):
                                f"{len(errors)} errors for {len(messages)} emails")
         return [Result.rejected(f"{self.name}: {errors[i]}") if i in errors
                 else Result.sent(next(ids).get("id")) for i in range(len(messages))]
+
+
+# Resend: one list, cursor-paged with `after` while `has_more` (resend.yaml, /suppressions;
+# private beta at the time of writing).
+RESEND_ORIGINS = {"bounce": "bounced", "complaint": "complained", "manual": "unsubscribed"}
+
+
+def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
+    """Every address on Resend's suppression list."""
+    headers = {"Authorization": f"Bearer {provider.api_key}"}
+    params: dict[str, Any] = {"limit": 100}
+    for _ in range(MAX_PAGES):
+        body = get_json(provider, "/suppressions", headers=headers, params=params)
+        records = records_in(body, "data", provider.name, "/suppressions")
+        for record in records:
+            status = RESEND_ORIGINS.get(record.get("origin"))
+            if status and isinstance(record.get("email"), str):
+                yield Suppression(record["email"], status, f"resend {record['origin']}")
+        if not (records and body.get("has_more")):
+            break
+        params["after"] = records[-1].get("id")

@@ -9,20 +9,28 @@ from __future__ import annotations
 
 import time
 from email.utils import parseaddr
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import requests
 
 from newsletter.providers.base import Result
 from newsletter.providers.http import (
-    BUILT_HEADERS, HttpProvider, HttpRequest, common_headers, json_body, recipient_values,
-    refuse_merge_tags, shared_parts,
+    BUILT_HEADERS,
+    HttpProvider,
+    HttpRequest,
+    common_headers,
+    json_body,
+    recipient_values,
+    refuse_merge_tags,
+    shared_parts,
 )
-from newsletter.render.email import RECIPIENT_FIELDS
+from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
+from newsletter.render import RECIPIENT_FIELDS
+from newsletter.subscribers import Suppression
 
 if TYPE_CHECKING:
-    from newsletter.message.compose import Message
-    from newsletter.render.email import Email
+    from newsletter.message import Message
+    from newsletter.render import Email
 
 
 def _token(name: str) -> str:
@@ -124,3 +132,27 @@ def _recipient(message: Message) -> dict[str, str]:
 def _name_and_email(name: str, address: str) -> dict[str, str]:
     name = name.replace(";", " ").replace(",", " ").strip()
     return {"email": address, "name": name} if name else {"email": address}
+
+
+# SendGrid: five global lists, paged with limit/offset, at most 500 a page
+# (sendgrid.suppressions.yaml, PaginationCommonLimit). SendGrid files blocks among its
+# suppressions; we treat them as bounces, as the list's name says the receiver refused.
+SENDGRID_LISTS = {"bounces": "bounced", "blocks": "bounced", "invalid_emails": "bounced",
+                  "spam_reports": "complained", "unsubscribes": "unsubscribed"}
+SENDGRID_PAGE = 500
+
+
+def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
+    """Every address on SendGrid's bounce, block, invalid, spam-report and unsubscribe lists."""
+    headers = {"Authorization": f"Bearer {provider.api_key}"}
+    for list_name, status in SENDGRID_LISTS.items():
+        path = f"/v3/suppression/{list_name}"
+        for page in range(MAX_PAGES):
+            params = {"limit": SENDGRID_PAGE, "offset": page * SENDGRID_PAGE}
+            records = records_in(get_json(provider, path, headers=headers, params=params),
+                               None, provider.name, path)
+            for record in records:
+                if isinstance(record.get("email"), str):
+                    yield Suppression(record["email"], status, f"sendgrid {list_name}")
+            if len(records) < SENDGRID_PAGE:
+                break

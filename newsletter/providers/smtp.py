@@ -22,7 +22,7 @@ from newsletter.providers.base import Provider, Result
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.message.compose import Message
+    from newsletter.message import Message
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")

@@ -45,11 +45,10 @@ from markupsafe import Markup
 from premailer import Premailer
 
 from newsletter.config import Settings
-from newsletter.posts import Post, plain_line, site_relative
 from newsletter.errors import ConfigError, ContentError, TemplateError
+from newsletter.posts import Post, plain_line, site_relative
 from newsletter.render.markdown import fragment_html, markdown_to_fragment
 from newsletter.render.text import fragment_to_text
-
 
 RECIPIENT_FIELDS = ("unsubscribe_url", "email")
 PLACEHOLDERS = {name: f"%%{name}%%" for name in RECIPIENT_FIELDS}

@@ -2,7 +2,7 @@
 
 Recipients are the active subscribers minus those the ledger holds as sent, failed, in doubt (or
 submitting). They are streamed from the subscriber files (read and prepared in a helper process
-on a long list: :mod:`newsletter.reader_feed`) and built into messages one batch at a time, so
+on a long list: :mod:`newsletter.sending.reader_feed`) and built into messages one batch at a time, so
 memory stays flat however long the list is.
 
 Threads: up to ``provider.concurrency`` batches are in flight in a thread pool (the provider
@@ -12,12 +12,11 @@ wait on the network instead of competing for the GIL. Ordering that makes a cras
 is committed as ``submitting`` *before* it is handed to a worker, and its results are committed
 as soon as the worker returns. ``Ledger.running`` marks the post meanwhile, for recover().
 
-Call :func:`send_post` while holding :func:`newsletter.schedule.site_lock`.
+Call :func:`send_post` while holding :func:`newsletter.sending.lock.site_lock`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import signal
 import threading
@@ -25,28 +24,27 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 
 from newsletter.errors import (
-    AuthError, InDoubtError, InputError, SubscriberError, TransientError,
+    AuthError,
+    InDoubtError,
+    InputError,
+    TransientError,
 )
-from newsletter.sending.ledger import SETTLED, Ledger, State, ledger_time
-from newsletter.message.compose import Message, MessageFactory, Prepared, signing_secret
+from newsletter.message import Message, MessageFactory, Prepared, signing_secret
+from newsletter.sending.ledger import Ledger, State, ledger_time
 from newsletter.sending.reader_feed import feed
+from newsletter.sending.recipients import batch_size, unsettled_batches
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.posts import Post
-    from newsletter.providers.base import Provider, Result
-    from newsletter.render.email import Email
-    from newsletter.subscribers.store import SubscriberStore
+    from newsletter.providers import Provider, Result
+    from newsletter.render import Email
+    from newsletter.subscribers import SubscriberStore
 
 logger = logging.getLogger(__name__)
-
-R = TypeVar("R")  # a reader: anything with a `key`
-
 
 @dataclass
 class SendReport:
@@ -97,65 +95,6 @@ def _first_ctrl_c_stops(report: SendReport) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def settled_states(retry_failed: bool = False, resend_in_doubt: bool = False) -> tuple[State, ...]:
-    """Ledger states whose readers a run skips, given the --retry-failed/--resend-in-doubt flags."""
-    skipped = {State.FAILED} if retry_failed else set()
-    if resend_in_doubt:
-        skipped.add(State.IN_DOUBT)
-    return tuple(state for state in SETTLED if state not in skipped)
-
-
-def batch_size(settings: Settings, provider: Provider) -> int:
-    """Messages per provider call: the provider's maximum, or less if batch_size says so."""
-    return min(provider.max_batch, settings.provider.batch_size or provider.max_batch)
-
-
-def unsettled_batches(readers: Iterable[R], ledger: Ledger | None, post_id: str, size: int,
-                      states: Iterable[State] = SETTLED) -> Iterator[list[R]]:
-    """``readers`` (each with a ``key``) the ledger does not hold in ``states``, ``size`` at a
-    time (streamed)."""
-    states = tuple(states)
-    batch: list[R] = []
-    readers = iter(readers)
-    while chunk := list(islice(readers, size)):
-        if ledger and (done := ledger.settled(post_id, [r.key for r in chunk], states)):
-            chunk = [r for r in chunk if r.key not in done]
-        batch.extend(chunk)
-        while len(batch) >= size:
-            yield batch[:size]
-            batch = batch[size:]
-    if batch:
-        yield batch
-
-
-def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str,
-                     states: Iterable[State] = SETTLED,
-                     problems: list[SubscriberError] | None = None) -> int:
-    """How many readers a run would send to now (invalid rows go to ``problems``, if given)."""
-    batches = unsettled_batches(store.active(problems), ledger, post_id, 500, states)
-    return sum(len(batch) for batch in batches)
-
-
-def check_sendable(post: Post, now: dt.datetime, *, test: bool = False,
-                   where: str | None = None) -> None:
-    """Refuse drafts, scheduled posts, pages and opted-out posts (tests may send drafts)."""
-    from newsletter.posts import PostStatus, classify
-
-    status = classify(post, now)
-    # Lambdas: only the refusal that applies is worded (a page has no date to format).
-    refusals = {
-        PostStatus.DRAFT: lambda: ("is a draft",
-                                   "set draft: false to publish it, or test it with --to EMAIL"),
-        PostStatus.SCHEDULED: lambda: (f"is scheduled for {post.date:%Y-%m-%d %H:%M %Z}",
-                                       "wait for its date, or test it with --to EMAIL"),
-        PostStatus.PAGE: lambda: (f"is a page (template: {post.template}), not a newsletter", None),
-        PostStatus.OPTED_OUT: lambda: ("says newsletter: false", "remove that line to email it"),
-    }
-    if status in refusals and not (test and status in (PostStatus.DRAFT, PostStatus.SCHEDULED)):
-        reason, hint = refusals[status]()
-        raise InputError(f"{post.id} {reason}: not sent", where=where or post.path.name, hint=hint)
 
 
 def send_post(settings: Settings, email: Email, provider: Provider, *, store: SubscriberStore,
@@ -335,7 +274,7 @@ def _outcome(result: Result) -> tuple[State, str | None, str | None]:
 def send_test(settings: Settings, email: Email, provider: Provider,
               addresses: Iterable[str]) -> list[tuple[str, Result]]:
     """Send a ``[TEST]`` copy to ``addresses`` only; nothing is written to the ledger."""
-    from newsletter.subscribers.store import normalise_address
+    from newsletter.addresses import normalise_address
 
     provider.check_email(email)
     factory = MessageFactory(settings, email, signing_secret(settings), test=True)

@@ -1,6 +1,6 @@
 """The send ledger: one SQLite row per (post, recipient), in ``.newsletter/ledger.db``.
 
-States and moves (DESIGN section 5)::
+States and moves (docs/architecture.md#ledger)::
 
     pending ──▶ submitting ──▶ sent       provider accepted it (provider message id kept)
                      │    └──▶ failed     provider rejected it for good (reason kept)
@@ -48,6 +48,14 @@ class State(StrEnum):
     FAILED = "failed"  # the provider rejected it for good; `send --retry-failed` tries again
     IN_DOUBT = "in_doubt"  # may have gone out; `send --resend-in-doubt` risks a duplicate
 
+    @property
+    def words(self) -> str:
+        """The state as `status`, `posts` and the cron report name it to the writer."""
+        return "in flight" if self is State.SUBMITTING else self.value.replace("_", " ")
+
+
+# The order in which reports list the states.
+REPORT_ORDER = (State.SENT, State.FAILED, State.IN_DOUBT, State.PENDING, State.SUBMITTING)
 
 # Rows in these states are not recipients of a normal run.
 SETTLED = (State.SENT, State.FAILED, State.IN_DOUBT, State.SUBMITTING)

@@ -29,14 +29,14 @@ from itertools import islice
 from typing import TYPE_CHECKING, Iterator
 
 from newsletter.errors import NewsletterError
-from newsletter.message.compose import MessageFactory, Prepared
-from newsletter.subscribers.store import SubscriberStore
+from newsletter.message import MessageFactory, Prepared
+from newsletter.subscribers import SubscriberStore
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from newsletter.config import Settings
-    from newsletter.render.email import Email
+    from newsletter.render import Email
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Callable
 from newsletter.errors import AuthError, InDoubtError, TransientError
 
 if TYPE_CHECKING:
-    from newsletter.message.compose import Message
-    from newsletter.providers.base import Provider, Result
+    from newsletter.message import Message
+    from newsletter.providers import Provider, Result
 
 logger = logging.getLogger(__name__)
 

@@ -19,21 +19,18 @@ Readers who subscribe after a campaign finished do not reopen it.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from newsletter.errors import InputError
 from newsletter.posts import PostStatus, classify
-from newsletter.errors import InputError, SiteLockedError
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
-    from newsletter.posts import Post
     from newsletter.errors import ContentError
+    from newsletter.posts import Post
     from newsletter.sending.ledger import Ledger
 
 LOCK_FILE = "send.lock"
@@ -123,31 +120,3 @@ def _since(settings: Settings, ledger: Ledger | None, now: dt.datetime,
     if record:
         ledger.set_meta(SINCE_KEY, now.isoformat())
     return now, True
-
-
-@contextmanager
-def site_lock(settings: Settings) -> Iterator[None]:
-    """Hold the site's send lock, or raise SiteLockedError at once if another run holds it."""
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.state_dir / LOCK_FILE
-    # The lock is the flock on the file, not the file itself: it dies with the process (even on
-    # SIGKILL), so a crashed run never leaves the site locked. flock rather than lockf: it also
-    # excludes a second handle in the same process. The pid inside is only for the message.
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            holder = handle.read().strip()
-            raise SiteLockedError(
-                f"another send is running on this site{f' (pid {holder})' if holder else ''}",
-                where=str(path),
-                hint="wait for it to finish; runs never interleave",
-            ) from None
-        try:
-            handle.truncate(0)
-            handle.write(str(os.getpid()))
-            handle.flush()
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,4 +1,4 @@
-"""A post's status in words, shared by `newsletter posts` and the preview pages.
+"""A post's status in words, shared by `newsletter posts`, `status` and the preview pages.
 
 Before sending starts a post's status is its class (draft, scheduled, ready, ...); afterwards the
 ledger's counts say more: "sent 4 of 4", or "sent 3 of 4 (1 in doubt)" for a partial campaign.
@@ -11,20 +11,13 @@ from collections import Counter
 
 from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
+from newsletter.sending.ledger import LEDGER_FILE, REPORT_ORDER, Ledger, State
 
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
 
 
-def newest_first(posts: list[Post]) -> list[Post]:
-    """Posts newest first; pages without a date last."""
-    oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-    return sorted(posts, key=lambda post: post.date or oldest, reverse=True)
-
-
 def ledger_counts(settings: Settings) -> dict[str, Counter]:
     """Ledger rows per state for each post id; empty when nothing was ever sent from the site."""
-    from newsletter.sending.ledger import LEDGER_FILE, Ledger
-
     if not (settings.state_dir / LEDGER_FILE).exists():
         return {}
     with Ledger.open_existing(settings) as ledger:
@@ -36,9 +29,15 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter]) -> tu
     states = counts.get(post.id)
     if states:
         done, total = states["sent"], sum(states.values())
-        others = ", ".join(f"{count} {state.replace('_', ' ')}"
-                           for state, count in sorted(states.items()) if state != "sent" and count)
+        others = ", ".join(f"{states[state]} {state.words}"
+                           for state in REPORT_ORDER[1:] if states[state])
         words = f"sent {done} of {total}" + (f" ({others})" if others else "")
         return ("sent" if done == total else "partial"), words
     status = classify(post, now)
     return status.value, _CLASS_WORDS.get(status, status.value)
+
+
+def state_summary(counts: Counter) -> str:
+    """"sent 3, failed 0, in doubt 1, pending 0" (and "in flight N" while rows are submitting)."""
+    return ", ".join(f"{state.words} {counts[state]}" for state in REPORT_ORDER
+                     if counts[state] or state is not State.SUBMITTING)

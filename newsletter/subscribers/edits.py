@@ -7,41 +7,13 @@ loses another's change.
 
 from __future__ import annotations
 
-import fcntl
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import CsvFile, Record
 from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_values, split_tags
-
-
-@contextmanager
-def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
-    """Hold an exclusive flock on ``path``, waiting up to ``timeout`` s (else SubscriberError)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # flock, not lockf: it also excludes other threads of this process that open their own
-    # handle, as the WSGI server's worker threads do.
-    with open(path, "a") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise SubscriberError(
-                        f"the subscriber list stayed locked for {timeout:g} s", where=str(path),
-                        hint="another newsletter command is changing it; try again",
-                    ) from None
-                time.sleep(0.01)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass

@@ -12,16 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
-import email_validator
-from email_validator import EmailNotValidError, validate_email
-from email_validator.rfc_constants import (
-    CASE_INSENSITIVE_MAILBOX_NAMES, DOT_ATOM_TEXT, DOT_ATOM_TEXT_HOSTNAME,
-)
-
+from newsletter.addresses import address_key, fast_normalised, normalise_address, normalised_key
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, parse_csv, read_csv
 
@@ -58,71 +52,12 @@ class Subscriber:
 
     @property
     def key(self) -> str:
-        """The de-duplication key: the address compared case-insensitively."""
-        return self.address.lower()
+        """The de-duplication key (:func:`newsletter.addresses.address_key`)."""
+        return address_key(self.address)
 
     @property
     def active(self) -> bool:
         return self.status is Status.ACTIVE
-
-
-# Limits below email-validator's own (RFC 5321 sizes; 64 also holds in its strict mode).
-_FAST_MAX_LOCAL, _FAST_MAX_ADDRESS, _FAST_MAX_LABEL = 64, 254, 63
-_LOWER_MAILBOX_NAMES = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
-
-
-def _fast_normalised(email: str) -> str | None:
-    """email-validator's normalised form of a plain ASCII address, or None to ask it instead.
-
-    email-validator costs ~22 µs an address, most of a send's reading time. For an ASCII
-    dot-atom local part and an ASCII letters-digits-hyphens domain its answer is known: the
-    local part unchanged, the domain lower-cased (UTS-46 maps only case for such names). This
-    accepts a strict subset of what it accepts, using its own patterns and lists; anything
-    else (IDNA, ``--`` in the domain, quotes, RFC 2142 names it lower-cases, special-use
-    domains, lengths near a limit) returns None. tests/test_address_fast_path.py compares the
-    two on many generated and tricky addresses.
-    """
-    if not email.isascii() or len(email) > _FAST_MAX_ADDRESS or email.count("@") != 1:
-        return None
-    local, domain = email.split("@")
-    if (len(local) > _FAST_MAX_LOCAL or not DOT_ATOM_TEXT.match(local)
-            or local.lower() in _LOWER_MAILBOX_NAMES):
-        return None
-    # Read at each call: the list is module state that callers of email-validator may extend.
-    domain = _plain_domain(domain, tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES))
-    return None if domain is None else f"{local}@{domain}"
-
-
-@lru_cache(maxsize=4096)  # a list holds many readers of few domains
-def _plain_domain(domain: str, special: tuple[str, ...]) -> str | None:
-    """``domain`` lower-cased when the fast path may take it, else None."""
-    domain = domain.lower()
-    if ("." not in domain or "--" in domain or not domain[-1:].isalpha()
-            or not DOT_ATOM_TEXT_HOSTNAME.match(domain)):
-        return None
-    if max(map(len, domain.split("."))) > _FAST_MAX_LABEL:
-        return None
-    if domain in special or domain.endswith(tuple("." + name for name in special)):
-        return None
-    return domain
-
-
-def normalise_address(email: str) -> str:
-    """The normalised form of ``email``, or SubscriberError saying what is wrong with it."""
-    email = email.strip()
-    fast = _fast_normalised(email)
-    if fast is not None:
-        return fast
-    try:
-        return validate_email(email, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise SubscriberError(f"{email!r} is not a valid address ({exc})",
-                              hint="check it for typos") from None
-
-
-def address_key(email: str) -> str:
-    """The case-insensitive key two spellings of one address share (raises SubscriberError)."""
-    return normalise_address(email).lower()
 
 
 def row_key(email: str) -> str | None:
@@ -134,9 +69,9 @@ def row_key(email: str) -> str | None:
     """
     email = email.strip()
     if email.isascii() and "@" in email and "xn--" not in email.lower():
-        return email.lower()
-    try:
         return address_key(email)
+    try:
+        return normalised_key(email)
     except SubscriberError:
         return None
 
@@ -243,7 +178,7 @@ class PlainRows:
         cells = record.cells
         if not self.plain or len(cells) > self.width or status not in ("", Status.ACTIVE):
             return None
-        address = _fast_normalised(email)
+        address = fast_normalised(email)
         if address is None:
             return None
         count = len(cells)

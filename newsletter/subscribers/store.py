@@ -20,18 +20,28 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
+from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
+from newsletter.locks import exclusive_lock
 from newsletter.subscribers.csv_format import COLUMNS, CsvFile, Layout, Record
 from newsletter.subscribers.edits import (
-    ListFiles, exclusive_lock, index_copies, merge_reader, set_statuses,
+    ListFiles,
+    index_copies,
+    merge_reader,
+    set_statuses,
 )
 from newsletter.subscribers.rows import (
-    PlainRows, RepeatFilter, Row, Status, Subscriber, address_key, new_row, normalise_address,
-    open_records, read_rows, row_key, row_values,
+    PlainRows,
+    RepeatFilter,
+    Row,
+    Status,
+    Subscriber,
+    new_row,
+    open_records,
+    read_rows,
+    row_key,
+    row_values,
 )
-
-__all__ = ["ImportSummary", "Status", "Subscriber", "SubscriberStore", "address_key",
-           "normalise_address"]
 
 logger = logging.getLogger(__name__)
 
@@ -274,7 +284,10 @@ class SubscriberStore:
         ``lock_timeout`` seconds.
         """
         default = self.directory / DEFAULT_FILE
-        with exclusive_lock(self.state_dir / LOCK_FILE, self.lock_timeout):
+        lock = self.state_dir / LOCK_FILE
+        with exclusive_lock(lock, self.lock_timeout, lambda: SubscriberError(
+                f"the subscriber list stayed locked for {self.lock_timeout:g} s", where=str(lock),
+                hint="another newsletter command is changing it; try again")):
             files = ListFiles({}, {}, default)
             for path in dict.fromkeys([*self.files(), default]):
                 try:
@@ -296,7 +309,7 @@ class SubscriberStore:
         status = Status(status)
         address = normalise_address(address)
         with self.transaction() as files:
-            copies = index_copies(files, {address.lower()}).get(address.lower(), [])
+            copies = index_copies(files, {address_key(address)}).get(address_key(address), [])
             changed = set_statuses(copies, status, only_if=lambda row: row.status_text != status)
             if not copies and status is not Status.ACTIVE:
                 files.default.append(new_row(address, status=status))
@@ -314,7 +327,7 @@ class SubscriberStore:
         """
         address = normalise_address(email)
         with self.transaction() as files:
-            copies = index_copies(files, {address.lower()}).get(address.lower(), [])
+            copies = index_copies(files, {address_key(address)}).get(address_key(address), [])
             suppressed = [row for _, _, row in copies if row.suppressed]
             if suppressed and not resubscribe:
                 raise SubscriberError(

@@ -26,11 +26,15 @@ from typing import Iterable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from newsletter.errors import ConfigError, SubscriberError
-from newsletter.message.compose import verify_token
-from newsletter.subscribers.store import SubscriberStore
-from newsletter.subscribers.suppressions import Suppression, apply_suppressions
+from newsletter.message import verify_token
+from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
 from newsletter.web.request import (
-    MAX_FORM_BODY, HttpError, parse_form, read_body, request_headers, request_path,
+    MAX_FORM_BODY,
+    HttpError,
+    parse_form,
+    read_body,
+    request_headers,
+    request_path,
 )
 from newsletter.web.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
 

@@ -16,10 +16,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from newsletter.subscribers.suppressions import Suppression, apply_suppressions
+from newsletter.subscribers import Suppression, apply_suppressions
 from newsletter.web.webhooks import mailgun, postmark, resend, sendgrid
 from newsletter.web.webhooks.common import (
-    SOFT_BOUNCE, STATUS_KINDS, WebhookError, WebhookRequest, load_json,
+    SOFT_BOUNCE,
+    STATUS_KINDS,
+    WebhookError,
+    WebhookRequest,
+    load_json,
 )
 
 __all__ = ["WEBHOOKS", "WebhookError", "WebhookReport", "WebhookRequest", "handle_webhook"]

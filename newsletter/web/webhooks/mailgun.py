@@ -11,8 +11,16 @@ import hashlib
 import hmac
 
 from newsletter.web.webhooks.common import (
-    IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, WebhookError, check_timestamp, field_text,
-    load_json, require_records, require_secret,
+    IGNORED,
+    SOFT_BOUNCE,
+    Event,
+    NotAuthenticated,
+    WebhookError,
+    check_timestamp,
+    field_text,
+    load_json,
+    require_records,
+    require_secret,
 )
 
 

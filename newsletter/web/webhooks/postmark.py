@@ -11,9 +11,15 @@ import base64
 import binascii
 import hmac
 
-from newsletter.subscribers.suppressions import POSTMARK_REASONS
+from newsletter.providers import POSTMARK_REASONS
 from newsletter.web.webhooks.common import (
-    IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, field_text, require_records, require_secret,
+    IGNORED,
+    SOFT_BOUNCE,
+    Event,
+    NotAuthenticated,
+    field_text,
+    require_records,
+    require_secret,
 )
 
 # Bounce `Type`s that mean the address will never take mail; the rest of the soft kinds are

@@ -14,8 +14,15 @@ import hashlib
 import hmac
 
 from newsletter.web.webhooks.common import (
-    IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, NotConfigured, check_timestamp, field_text,
-    require_records, require_secret,
+    IGNORED,
+    SOFT_BOUNCE,
+    Event,
+    NotAuthenticated,
+    NotConfigured,
+    check_timestamp,
+    field_text,
+    require_records,
+    require_secret,
 )
 
 

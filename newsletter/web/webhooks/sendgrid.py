@@ -17,8 +17,15 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 
 from newsletter.web.webhooks.common import (
-    IGNORED, SOFT_BOUNCE, Event, NotAuthenticated, NotConfigured, check_timestamp, field_text,
-    require_records, require_secret,
+    IGNORED,
+    SOFT_BOUNCE,
+    Event,
+    NotAuthenticated,
+    NotConfigured,
+    check_timestamp,
+    field_text,
+    require_records,
+    require_secret,
 )
 
 SIGNATURE_HEADER = "x-twilio-email-event-webhook-signature"

@@ -1,0 +1,41 @@
+"""`subscribers sync`: pull the provider's suppression lists and apply them to the list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsletter.errors import ConfigError
+from newsletter.providers.registry import FETCHERS, PROVIDERS
+from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+
+
+@dataclass
+class SyncReport:
+    """What `subscribers sync` found at the provider and what it changed."""
+
+    provider: str
+    listed: int = 0  # suppressions the provider listed
+    changes: list[Suppression] = field(default_factory=list)
+
+
+def sync_suppressions(settings: Settings) -> SyncReport:
+    """Pull the provider's suppression lists and apply them to the subscriber list."""
+    name = settings.provider.name
+    fetch = FETCHERS.get(name)
+    if fetch is None:
+        raise ConfigError(
+            f"provider {name!r} keeps no suppression list to sync", where="provider.name",
+            hint=f"sync works with {', '.join(FETCHERS)}",
+        )
+    provider = PROVIDERS[name](settings)
+    try:
+        suppressions = list(fetch(provider))
+    finally:
+        provider.close()
+    report = SyncReport(provider=name, listed=len(suppressions))
+    report.changes = apply_suppressions(SubscriberStore(settings), suppressions)
+    return report

@@ -1,0 +1,146 @@
+"""`send --due` as a library function: send every post that is due, and report what happened.
+
+The cron run renders every due post before anything is sent (a broken one does not hold up the
+rest), refuses to send more new posts at once than ``[schedule] max_posts_per_run``, and stops
+at the first post whose run was stopped (an authentication error stops them all alike). A run
+that finds another one holding the site lock sends nothing and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsletter.errors import InputError, SiteLockedError
+from newsletter.posts import load_posts, site_relative
+from newsletter.providers import make_provider
+from newsletter.render import render_post
+from newsletter.sending.campaign import SendReport, send_post
+from newsletter.sending.ledger import Ledger, State
+from newsletter.sending.lock import site_lock
+from newsletter.sending.recipients import count_recipients
+from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
+from newsletter.subscribers import SubscriberStore
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.render import Email
+
+# Ledger states that leave a post's campaign unfinished, as the cron report lists them.
+LEFT_STATES = (State.FAILED, State.IN_DOUBT, State.PENDING)
+
+
+@dataclass
+class PostOutcome:
+    """What a run did with one due post."""
+
+    item: DuePost
+    report: SendReport | None  # None: the post had no active subscribers left
+    left: dict[str, int] = field(default_factory=dict)  # state words -> readers not sent
+
+    @property
+    def problem(self) -> str | None:
+        """Why the writer must look at this post (stopped, or readers left), if they must."""
+        if self.report is None or not (self.left or self.report.stopped):
+            return None
+        detail = ", ".join(f"{words} {n}" for words, n in self.left.items()) or "stopped"
+        report = self.report
+        why = report.stopped or (report.problems[0] if report.problems else None)
+        return detail + (f" ({why})" if why else "")
+
+
+@dataclass
+class DueRun:
+    """What one `send --due` run did."""
+
+    plan: DuePlan | None = None
+    locked_out: str | None = None  # another run held the site lock: nothing was sent
+    over_cap: bool = False  # more new posts than max_posts_per_run: nothing was sent
+    warnings: list[str] = field(default_factory=list)
+    skipped_rows: list = field(default_factory=list)  # subscriber rows that cannot be sent to
+    broken: list[str] = field(default_factory=list)  # due posts that did not render
+    outcomes: list[PostOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True when the writer must act: a post not sent, a broken file, readers left."""
+        return bool(self.over_cap or self.broken or (self.plan and self.plan.problems)
+                    or any(outcome.problem for outcome in self.outcomes))
+
+
+def send_due(settings: Settings, now: dt.datetime) -> DueRun:
+    """Send every post due at ``now`` to the readers who do not have it yet."""
+    run = DueRun()
+    try:
+        # Locked before anything is read: a run that waits for no one sees the ledger as it is.
+        with site_lock(settings), Ledger.open(settings) as ledger:
+            _send_due(settings, ledger, now, run)
+    except SiteLockedError as error:
+        run.locked_out = error.message
+    return run
+
+
+def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[int]]:
+    """What a run at ``now`` would send (the plan, and each due post's readers); sends nothing."""
+    ledger = Ledger.open_existing(settings)
+    try:
+        plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
+        store = SubscriberStore(settings)
+        readers = [count_recipients(store, ledger, item.post.id) for item in plan.due]
+    finally:
+        if ledger:
+            ledger.close()
+    return plan, readers
+
+
+def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
+    ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
+    run.plan = plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=True)
+    if len(plan.new) > settings.schedule.max_posts_per_run:
+        run.over_cap = True
+        return
+    emails = _render(settings, plan, run)
+    if emails:
+        _send_all(settings, ledger, emails, now, run)
+
+
+def _render(settings: Settings, plan: DuePlan, run: DueRun) -> list[tuple[DuePost, Email]]:
+    """Render every due post before anything is sent; a broken one does not hold up the rest."""
+    emails = []
+    for item in plan.due:
+        try:
+            email = render_post(settings, item.post)
+        except InputError as error:
+            run.broken.append(f"{item.post.id} not sent: {error}")
+            continue
+        where = site_relative(settings, item.post.path)
+        run.warnings.extend(f"{where}: {warning}" for warning in email.warnings)
+        emails.append((item, email))
+    return emails
+
+
+def _send_all(settings: Settings, ledger: Ledger, emails: list[tuple[DuePost, Email]],
+              now: dt.datetime, run: DueRun) -> None:
+    store = SubscriberStore(settings)
+    provider = make_provider(settings)
+    try:
+        for item, email in emails:
+            post_id = item.post.id
+            skipped_rows: list = []
+            if count_recipients(store, ledger, post_id, problems=skipped_rows) == 0:
+                mark_finished(ledger, post_id, now)
+                run.outcomes.append(PostOutcome(item, None))
+                continue
+            run.skipped_rows.extend(skipped_rows)
+            report = send_post(settings, email, provider, store=store, ledger=ledger)
+            if not report.stopped:  # the whole list was walked; later subscribers don't reopen it
+                mark_finished(ledger, post_id, now)
+            counts = ledger.counts(post_id).get(post_id, Counter())
+            left = {state.words: counts[state] for state in LEFT_STATES if counts[state]}
+            run.outcomes.append(PostOutcome(item, report, left))
+            if report.stopped:
+                break
+    finally:
+        provider.close()

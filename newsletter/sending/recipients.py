@@ -1,0 +1,76 @@
+"""Who a run sends to: active readers the ledger does not hold as settled, in batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import islice
+from typing import TYPE_CHECKING, Iterable, Iterator, TypeVar
+
+from newsletter.errors import InputError, SubscriberError
+from newsletter.posts import PostStatus, classify
+from newsletter.sending.ledger import SETTLED, Ledger, State
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.posts import Post
+    from newsletter.providers import Provider
+    from newsletter.subscribers import SubscriberStore
+
+R = TypeVar("R")  # a reader: anything with a `key`
+
+
+def settled_states(retry_failed: bool = False, resend_in_doubt: bool = False) -> tuple[State, ...]:
+    """Ledger states whose readers a run skips, given the --retry-failed/--resend-in-doubt flags."""
+    skipped = {State.FAILED} if retry_failed else set()
+    if resend_in_doubt:
+        skipped.add(State.IN_DOUBT)
+    return tuple(state for state in SETTLED if state not in skipped)
+
+
+def batch_size(settings: Settings, provider: Provider) -> int:
+    """Messages per provider call: the provider's maximum, or less if batch_size says so."""
+    return min(provider.max_batch, settings.provider.batch_size or provider.max_batch)
+
+
+def unsettled_batches(readers: Iterable[R], ledger: Ledger | None, post_id: str, size: int,
+                      states: Iterable[State] = SETTLED) -> Iterator[list[R]]:
+    """``readers`` (each with a ``key``) the ledger does not hold in ``states``, ``size`` at a
+    time (streamed)."""
+    states = tuple(states)
+    batch: list[R] = []
+    readers = iter(readers)
+    while chunk := list(islice(readers, size)):
+        if ledger and (done := ledger.settled(post_id, [r.key for r in chunk], states)):
+            chunk = [r for r in chunk if r.key not in done]
+        batch.extend(chunk)
+        while len(batch) >= size:
+            yield batch[:size]
+            batch = batch[size:]
+    if batch:
+        yield batch
+
+
+def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str,
+                     states: Iterable[State] = SETTLED,
+                     problems: list[SubscriberError] | None = None) -> int:
+    """How many readers a run would send to now (invalid rows go to ``problems``, if given)."""
+    batches = unsettled_batches(store.active(problems), ledger, post_id, 500, states)
+    return sum(len(batch) for batch in batches)
+
+
+def check_sendable(post: Post, now: dt.datetime, *, test: bool = False,
+                   where: str | None = None) -> None:
+    """Refuse drafts, scheduled posts, pages and opted-out posts (tests may send drafts)."""
+    status = classify(post, now)
+    # Lambdas: only the refusal that applies is worded (a page has no date to format).
+    refusals = {
+        PostStatus.DRAFT: lambda: ("is a draft",
+                                   "set draft: false to publish it, or test it with --to EMAIL"),
+        PostStatus.SCHEDULED: lambda: (f"is scheduled for {post.date:%Y-%m-%d %H:%M %Z}",
+                                       "wait for its date, or test it with --to EMAIL"),
+        PostStatus.PAGE: lambda: (f"is a page (template: {post.template}), not a newsletter", None),
+        PostStatus.OPTED_OUT: lambda: ("says newsletter: false", "remove that line to email it"),
+    }
+    if status in refusals and not (test and status in (PostStatus.DRAFT, PostStatus.SCHEDULED)):
+        reason, hint = refusals[status]()
+        raise InputError(f"{post.id} {reason}: not sent", where=where or post.path.name, hint=hint)
