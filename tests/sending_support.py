@@ -12,13 +12,14 @@ import time
 from pathlib import Path
 
 from newsletter.config import Settings, load_settings
-from newsletter.posts import find_post, load_posts
 from newsletter.errors import AuthError, InDoubtError, TransientError
-from newsletter.sending.ledger import RUNNING_PREFIX, Ledger, ledger_time
+from newsletter.posts import find_post, load_posts
 from newsletter.providers import Provider, Result
 from newsletter.render import Email, render_post
-from newsletter.sending.retry import RetryPolicy
 from newsletter.sending import SendReport, send_post
+from newsletter.sending.ledger import RUNNING_PREFIX, Ledger
+from newsletter.sending.retry import RetryPolicy
+from newsletter.sending.states import ledger_time
 from newsletter.subscribers import SubscriberStore
 
 REFERENCE_POST = "/posts/what-matters"

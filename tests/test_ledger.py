@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from newsletter.sending.ledger import MIGRATIONS, RUNNING_PREFIX, Ledger, State
+from newsletter.sending.ledger import MIGRATIONS, RUNNING_PREFIX, Ledger
+from newsletter.sending.states import State
 
 POST = "/posts/what-matters"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsletter.errors import SubscriberError
+from newsletter.subscribers import Status, SubscriberStore, export_readers, import_file
 from newsletter.subscribers.rows import RepeatFilter, Row
-from newsletter.subscribers.store import Status, SubscriberStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 
@@ -254,7 +254,7 @@ def test_round_trip_of_add_remove_import_keeps_every_row_and_unknown_column(tmp_
     store.set_status("ella@example.com", Status.ACTIVE)
     imported = tmp_path / "import.csv"
     imported.write_text("email,name,tags\nmia@example.com,,new-tag\nfresh@example.org,Fresh,\n")
-    store.import_file(imported)
+    import_file(store, imported)
     for name in names:
         after = data_rows(store.directory / name)
         assert len(after) == len(before[name])
@@ -279,14 +279,14 @@ def test_import_merges_without_resubscribing_unless_asked(tmp_path):
                         "kai@example.com,Kai,,Lima\n"          # twice in the file
                         "broken@,Broken,,\n"                   # invalid
                         "rae@example.com,Rae,complained,\n")   # new suppression record
-    summary = store.import_file(incoming)
+    summary = import_file(store, incoming)
     assert (summary.added, summary.updated, summary.unchanged, summary.skipped) == (2, 0, 1, 2)
     assert [p.where for p in summary.problems] == [f"{incoming}:6"]
     readers = by_address(store)
     assert readers["kai@example.com"].extra == {"city": "Lima"}
     assert readers["rae@example.com"].status == Status.COMPLAINED
     assert readers["zoe@example.com"].status == Status.UNSUBSCRIBED
-    summary = store.import_file(incoming, resubscribe=True)
+    summary = import_file(store, incoming, resubscribe=True)
     assert summary.updated == 2
     assert store.is_active("zoe@example.com") and store.is_active("max@example.com")
 
@@ -294,7 +294,7 @@ def test_import_merges_without_resubscribing_unless_asked(tmp_path):
 def test_export_writes_one_row_per_reader_with_the_status_after_suppression(tmp_path):
     store = make_store(tmp_path, "duplicates_suppression_wins.csv")
     out = io.StringIO()
-    assert store.export(out, Status.BOUNCED) == 1
+    assert export_readers(store, out, Status.BOUNCED) == 1
     assert out.getvalue() == "email,name,status,tags,subscribed_at\nmax@example.com,Max,bounced,,\n"
 
 

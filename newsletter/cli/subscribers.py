@@ -100,7 +100,9 @@ def remove(site, email: str) -> None:
 @pass_site
 def import_(site, file: Path, resubscribe: bool) -> None:
     """Merge the readers of another CSV into the list."""
-    summary = _store(site).import_file(file, resubscribe=resubscribe)
+    from newsletter.subscribers import import_file
+
+    summary = import_file(_store(site), file, resubscribe=resubscribe)
     for problem in summary.problems:
         click.echo(f"not imported: {problem.where}: {problem.message}", err=True)
     click.echo(f"added {summary.added}, updated {summary.updated}, "
@@ -118,12 +120,14 @@ def import_(site, file: Path, resubscribe: bool) -> None:
 @pass_site
 def export(site, status: str | None, out: Path | None) -> None:
     """Write the list as one CSV (one row per reader, normalised addresses)."""
+    from newsletter.subscribers import export_readers
+
     store = _store(site)
     if out is None:
-        store.export(click.get_text_stream("stdout"), status)
+        export_readers(store, click.get_text_stream("stdout"), status)
         return
     with out.open("w", encoding="utf-8", newline="") as stream:
-        written = store.export(stream, status)
+        written = export_readers(store, stream, status)
     click.echo(f"wrote {written} reader(s) to {out}", err=True)
 
 

@@ -15,7 +15,8 @@ import re
 import secrets
 from typing import TYPE_CHECKING, Callable
 
-from newsletter.providers.http import json_body, recipient_values, shared_parts
+from newsletter.providers.http import json_body
+from newsletter.providers.message_parts import recipient_values, shared_parts
 
 if TYPE_CHECKING:
     from newsletter.message import Message

@@ -16,12 +16,10 @@ import requests
 
 from newsletter.errors import AuthError, ConfigError
 from newsletter.providers.base import Result
-from newsletter.providers.http import (
-    HttpProvider,
-    HttpRequest,
+from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
+from newsletter.providers.message_parts import (
     common_headers,
     extra_headers,
-    parse_retry_after,
     recipient_values,
     refuse_merge_tags,
     shared_parts,

@@ -9,8 +9,9 @@ import requests
 
 from newsletter.errors import AuthError, InDoubtError, TransientError
 from newsletter.providers.base import Result
-from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers, json_field
+from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
+from newsletter.providers.message_parts import extra_headers
 from newsletter.providers.suppression_api import get_json, records_in
 from newsletter.subscribers import Suppression
 

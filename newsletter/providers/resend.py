@@ -15,8 +15,9 @@ import requests
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
 from newsletter.providers.base import Result
-from newsletter.providers.http import HttpProvider, HttpRequest, extra_headers, json_field
+from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
+from newsletter.providers.message_parts import extra_headers
 from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
 from newsletter.subscribers import Suppression
 

@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING, Iterator
 import requests
 
 from newsletter.providers.base import Result
-from newsletter.providers.http import (
+from newsletter.providers.http import HttpProvider, HttpRequest, json_body
+from newsletter.providers.message_parts import (
     BUILT_HEADERS,
-    HttpProvider,
-    HttpRequest,
     common_headers,
-    json_body,
     recipient_values,
     refuse_merge_tags,
     shared_parts,

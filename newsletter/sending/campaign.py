@@ -33,10 +33,11 @@ from newsletter.errors import (
     TransientError,
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
-from newsletter.sending.ledger import Ledger, State, ledger_time
+from newsletter.sending.ledger import Ledger
 from newsletter.sending.reader_feed import feed
 from newsletter.sending.recipients import batch_size, unsettled_batches
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
+from newsletter.sending.states import State, ledger_time
 
 if TYPE_CHECKING:
     from newsletter.config import Settings

@@ -17,18 +17,16 @@ Only the main thread of a send writes (SQLite connections stay in the thread tha
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from newsletter.sending.ledger_schema import MIGRATIONS, PENDING_PREFIX, RUNNING_PREFIX
+from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -37,47 +35,6 @@ logger = logging.getLogger(__name__)
 
 LEDGER_FILE = "ledger.db"
 BUSY_TIMEOUT_MS = 10_000  # `status` may read while a send writes
-
-
-class State(StrEnum):
-    """Where one message stands."""
-
-    PENDING = "pending"  # not sent yet: the next run sends it
-    SUBMITTING = "submitting"  # its batch is (or was, before a crash) on its way to the provider
-    SENT = "sent"  # the provider accepted it; provider_message_id says under which id
-    FAILED = "failed"  # the provider rejected it for good; `send --retry-failed` tries again
-    IN_DOUBT = "in_doubt"  # may have gone out; `send --resend-in-doubt` risks a duplicate
-
-    @property
-    def words(self) -> str:
-        """The state as `status`, `posts` and the cron report name it to the writer."""
-        return "in flight" if self is State.SUBMITTING else self.value.replace("_", " ")
-
-
-# The order in which reports list the states.
-REPORT_ORDER = (State.SENT, State.FAILED, State.IN_DOUBT, State.PENDING, State.SUBMITTING)
-
-# Rows in these states are not recipients of a normal run.
-SETTLED = (State.SENT, State.FAILED, State.IN_DOUBT, State.SUBMITTING)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One ledger row."""
-
-    post_id: str
-    address: str
-    state: State
-    attempts: int
-    reason: str | None
-    provider: str | None
-    provider_message_id: str | None
-    updated_at: str
-
-
-def ledger_time() -> str:
-    """Now, as the ledger writes times."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
 class Ledger:

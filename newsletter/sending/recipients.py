@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator, TypeVar
 
 from newsletter.errors import InputError, SubscriberError
 from newsletter.posts import PostStatus, classify
-from newsletter.sending.ledger import SETTLED, Ledger, State
+from newsletter.sending.ledger import Ledger
+from newsletter.sending.states import SETTLED, State
 
 if TYPE_CHECKING:
     from newsletter.config import Settings

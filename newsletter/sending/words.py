@@ -11,7 +11,8 @@ from collections import Counter
 
 from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
-from newsletter.sending.ledger import LEDGER_FILE, REPORT_ORDER, Ledger, State
+from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.states import REPORT_ORDER, State
 
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
 

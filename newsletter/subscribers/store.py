@@ -13,21 +13,19 @@ writers never lose each other's rows, and readers (who take no lock) see whole f
 
 from __future__ import annotations
 
-import csv
 import logging
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.locks import exclusive_lock
-from newsletter.subscribers.csv_format import COLUMNS, CsvFile, Layout, Record
+from newsletter.subscribers.csv_format import CsvFile, Layout, Record
 from newsletter.subscribers.edits import (
     ListFiles,
     index_copies,
-    merge_reader,
     set_statuses,
 )
 from newsletter.subscribers.rows import (
@@ -48,17 +46,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_FILE = "subscribers.csv"  # where `add` and `import` write new readers
 LOCK_FILE = "subscribers.lock"  # in the site's state folder (.newsletter/)
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer
-
-
-@dataclass
-class ImportSummary:
-    """What `import_file` did, reader by reader."""
-
-    added: int = 0
-    updated: int = 0  # status, name or tags changed
-    unchanged: int = 0  # already listed as the file says (or listed twice in the file)
-    skipped: int = 0  # unsubscribed, bounced or complained here, active in the file
-    problems: list[SubscriberError] = field(default_factory=list)  # invalid rows of the file
 
 
 @dataclass(frozen=True)
@@ -260,19 +247,6 @@ class SubscriberStore:
         snapshot = self.snapshot()
         return key is not None and (key in snapshot.active or key in snapshot.suppressed)
 
-    def export(self, stream: TextIO, status: Status | str | None = None) -> int:
-        """Write one CSV row per reader (normalised address) to ``stream``; return the count."""
-        readers, _ = self.load()
-        if status is not None:
-            readers = [r for r in readers if r.status == Status(status)]
-        extra = list(dict.fromkeys(name for r in readers for name in r.extra))
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow([*COLUMNS, *extra])
-        for r in readers:
-            writer.writerow([r.address, r.name, r.status.value, ",".join(r.tags),
-                             r.subscribed_at, *(r.extra.get(name, "") for name in extra)])
-        return len(readers)
-
     # -- writing: always inside transaction() ---------------------------------------------------
 
     @contextmanager
@@ -338,44 +312,3 @@ class SubscriberStore:
                 files.default.append(new_row(address, name, tags))
             set_statuses(copies, Status.ACTIVE, only_if=lambda row: row.suppressed)
         return bool(suppressed) or not copies
-
-    def import_file(self, path: Path, resubscribe: bool = False) -> ImportSummary:
-        """Merge the readers of another CSV into the list (see ImportSummary for the outcomes).
-
-        New readers go to subscribers.csv with their status and columns. A reader listed here
-        as unsubscribed, bounced or complained stays so unless ``resubscribe``; one the file
-        marks as suppressed becomes so here. Names fill empty names; tags are added.
-        """
-        summary = ImportSummary()
-        incoming: dict[str, Subscriber] = {}
-        for item in _scan_file(Path(path)):
-            if isinstance(item, SubscriberError):
-                summary.problems.append(item)
-            elif item.key in incoming:
-                summary.unchanged += 1
-            else:
-                incoming[item.key] = item
-        with self.transaction() as files:
-            index = index_copies(files, set(incoming))
-            for key, reader in incoming.items():
-                if key not in index:
-                    files.default.append(new_row(reader.address, reader.name, reader.tags,
-                                          reader.status, reader.subscribed_at, reader.extra))
-                    summary.added += 1
-                    continue
-                outcome = merge_reader(index[key], reader, resubscribe)
-                setattr(summary, outcome, getattr(summary, outcome) + 1)
-        return summary
-
-
-def _scan_file(path: Path) -> Iterator[Subscriber | SubscriberError]:
-    """Every row of one file outside the list, as a Subscriber or a problem."""
-    problems: list[SubscriberError] = []
-    if not path.is_file():
-        raise SubscriberError("no such file", where=str(path), hint="check the path")
-    for row in read_rows(path, str(path), problems):
-        try:
-            yield row.to_subscriber()
-        except SubscriberError as error:
-            yield error
-    yield from problems

@@ -1,0 +1,62 @@
+"""Pieces of a message that HTTP adapters put into their request bodies."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Callable
+
+from newsletter.errors import ContentError
+from newsletter.render import RECIPIENT_FIELDS
+
+if TYPE_CHECKING:
+    from newsletter.message import Message
+    from newsletter.render import Email
+
+# Headers every provider builds from its own fields (or sets itself); the rest are passed on.
+BUILT_HEADERS = frozenset({"From", "To", "Subject", "Date", "Message-ID", "Reply-To"})
+
+
+
+def common_headers(messages: list[Message]) -> dict[str, str]:
+    """The :func:`extra_headers` every message of the batch has alike (sent once a batch)."""
+    first = messages[0]
+    return {name: value for name, value in extra_headers(first).items()
+            if all(m.headers.get(name) == value for m in messages)}
+
+
+def extra_headers(message: Message) -> dict[str, str]:
+    """The message's own headers the provider does not build: List-Unsubscribe and -Post."""
+    return {name: value for name, value in message.headers.items() if name not in BUILT_HEADERS}
+
+
+def shared_parts(message: Message, token: Callable[[str], str]) -> tuple[str, str]:
+    """The post's (html, text) once, with a provider placeholder where each reader's value goes.
+
+    HTML and text get different placeholders because a value is escaped in the HTML part
+    only (``Email.fill``); :func:`recipient_values` gives both forms per reader.
+    """
+    html, _ = message.email.fill({key: token(f"{key}_html") for key in message.values})
+    _, text = message.email.fill({key: token(key) for key in message.values})
+    return html, text
+
+
+def refuse_merge_tags(provider: str, rendered: Email, token: Callable[[str], str]) -> None:
+    """ContentError if the post's own text holds a tag the provider would fill per reader."""
+    for key in RECIPIENT_FIELDS:
+        for tag in (token(key), token(f"{key}_html")):
+            if tag in rendered.html or tag in rendered.text or tag in rendered.subject:
+                raise ContentError(
+                    f"the post contains {tag!r}, which {provider} would replace with each "
+                    "reader's own value", where=rendered.post_id, hint="reword that text",
+                )
+
+
+def recipient_values(message: Message) -> dict[str, str]:
+    """One reader's values for the placeholders of :func:`shared_parts`."""
+    values = dict(message.values)
+    for key, value in message.values.items():
+        values[_HTML_NAMES.get(key) or f"{key}_html"] = html.escape(value)
+    return values
+
+
+_HTML_NAMES = {key: f"{key}_html" for key in RECIPIENT_FIELDS}  # once, not once a reader
