@@ -32,6 +32,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import requests
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
@@ -107,7 +108,10 @@ def _first_error(validator, instance) -> str | None:
     error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
     if error is None:
         return None
-    return f"{'/'.join(map(str, error.absolute_path)) or 'body'}: {error.message[:200]}"
+    message = error.message
+    if len(message) > 200:  # it quotes the whole instance: name the rule it breaks instead
+        message = f"breaks {error.validator} {json.dumps(error.validator_value)}"[:200]
+    return f"{'/'.join(map(str, error.absolute_path)) or 'body'}: {message}"
 
 
 # ---------------------------------------------------------------- the four APIs
@@ -615,6 +619,23 @@ KEYS = {  # recognisable fake keys, so a leak is easy to find
 SECRET_NAMES = {"postmark": "POSTMARK_SERVER_TOKEN", "sendgrid": "SENDGRID_API_KEY",
                 "mailgun": "MAILGUN_API_KEY", "resend": "RESEND_API_KEY"}
 DEFAULTS = {"timeout": 0.5, "domain": "mg.example.com"}  # short timeout keeps tests fast
+
+
+PATHS = {"postmark": "/email/batch", "sendgrid": "/v3/mail/send",
+         "mailgun": "/v3/mg.example.com/messages", "resend": "/emails/batch"}
+
+
+def post(server: FakeProviderServer, name: str, body: Any):
+    """``body`` sent to the fake with ``name``'s key, as its API wants it: JSON, or for Mailgun a
+    multipart form from {field: value or list of values}."""
+    url = server.url + PATHS[name]
+    if name == "mailgun":
+        fields = [(k, (None, v)) for k, values in body.items()
+                  for v in (values if isinstance(values, list) else [values])]
+        return requests.post(url, auth=("api", KEYS[name]), files=fields, timeout=10)
+    headers = ({"X-Postmark-Server-Token": KEYS[name]} if name == "postmark"
+               else {"Authorization": f"Bearer {KEYS[name]}"})
+    return requests.post(url, json=body, headers=headers, timeout=10)
 
 
 def provider_environ(name: str) -> dict[str, str]:
