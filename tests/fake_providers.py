@@ -4,7 +4,7 @@ Each fake checks a request the way the real API does: auth header and content ty
 the body against the project's JSON Schema of that API in ``tests/schemas`` (required fields,
 types, batch, recipient and size limits, written from the provider's documentation), then
 in code the rules a schema cannot express (recipients counted across a request, sizes in
-bytes, headers). It records what it accepted, and plays back queued behaviours
+bytes, request headers). It records what it accepted, and plays back queued behaviours
 (``server.enqueue(fail(429, retry_after=0.05), OK)``); with nothing queued it accepts.
 Requests that fail validation are kept in ``server.invalid`` so a test can assert the adapter
 never sends one.
