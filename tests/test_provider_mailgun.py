@@ -1,4 +1,4 @@
-"""Mailgun adapter against a fake messages API validated with Mailgun's OpenAPI spec."""
+"""Mailgun adapter against a fake messages API that checks requests like the real API."""
 
 from __future__ import annotations
 

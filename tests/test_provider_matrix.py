@@ -42,7 +42,7 @@ CASES = {
     "connection closed without an answer": (HANGUP, HALF_IN_DOUBT),
 }
 IN_DOUBT_CASES = [case for case, (_, expected) in CASES.items() if expected is HALF_IN_DOUBT]
-# Where a provider's docs say otherwise (providers.md): Postmark calls 503 safe to retry, and
+# Where a provider's docs say otherwise (docs/providers.md): Postmark calls 503 safe to retry, and
 # Resend retries an in-doubt batch under the same Idempotency-Key, so it is never sent twice.
 SPECIAL = {("postmark", "503"): SENT_ALL, **{("resend", case): SENT_ALL for case in IN_DOUBT_CASES}}
 # Only Postmark and Resend report per-message failures inside an accepted batch.

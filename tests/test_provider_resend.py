@@ -1,4 +1,4 @@
-"""Resend adapter against a fake /emails/batch validated with Resend's OpenAPI spec."""
+"""Resend adapter against a fake /emails/batch that checks requests like the real API."""
 
 from __future__ import annotations
 

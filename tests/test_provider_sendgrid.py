@@ -1,4 +1,4 @@
-"""SendGrid adapter against a fake /v3/mail/send validated with SendGrid's OpenAPI spec."""
+"""SendGrid adapter against a fake /v3/mail/send that checks requests like the real API."""
 
 from __future__ import annotations
 

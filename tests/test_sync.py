@@ -34,7 +34,7 @@ def sendgrid_lists(path, query, lists):
     if not found or found.group(1) not in lists:
         return 404, {"errors": [{"message": "not found"}]}
     limit, offset = int(query["limit"][0]), int(query.get("offset", ["0"])[0])
-    assert 1 <= limit <= 500  # sendgrid.suppressions.yaml: PaginationCommonLimit
+    assert 1 <= limit <= 500  # SendGrid pages by limit 1 to 500 (docs/providers.md#sendgrid)
     return 200, lists[found.group(1)][offset:offset + limit]
 
 
