@@ -27,7 +27,7 @@ SECRET_VARIABLES = (
     "SMTP_USERNAME",
     "SMTP_PASSWORD",
     "NEWSLETTER_SECRET",
-    # webhook verification (newsletter.webhooks)
+    # webhook verification (newsletter.web.webhooks)
     "NEWSLETTER_WEBHOOK_USER",
     "NEWSLETTER_WEBHOOK_PASSWORD",
     "SENDGRID_WEBHOOK_PUBLIC_KEY",

@@ -1,6 +1,6 @@
 """Posts: every ``*.md`` under ``content/`` read into a :class:`Post`, and classified.
 
-Real blogs' front matter is messy (DESIGN section 2). Accepted here: ``date`` as a quoted ISO
+Real blogs' front matter is messy (docs/architecture.md#site-layout). Accepted here: ``date`` as a quoted ISO
 string (``Z`` allowed), a YAML date or a YAML date-time, with or without a zone (a zone-less date
 is read in ``site.timezone``); ``slug`` with or without a leading slash, or missing (then from the
 file's path); ``tags`` as a list or a comma-separated string; ``draft`` and ``newsletter`` as
@@ -31,7 +31,7 @@ _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
 
 
 class PostStatus(StrEnum):
-    """What the tool may do with a post (DESIGN section 2)."""
+    """What the tool may do with a post (docs/architecture.md#site-layout)."""
 
     DRAFT = "draft"  # draft: true
     SCHEDULED = "scheduled"  # dated in the future

@@ -2,7 +2,7 @@
 neither a second copy nor an orphaned helper.
 
 As tests/test_kill.py, but the subscriber files pass reader_feed.HELPER_MIN_BYTES, so the real
-CLI reads and prepares its readers in a helper process (newsletter.reader_feed; forked or
+CLI reads and prepares its readers in a helper process (newsletter.sending.reader_feed; forked or
 spawned, whichever the send chooses). The list holds
 more prepared readers than the helper's pipe, so for the first seconds of a send the helper is
 alive, waiting on the pipe, when the send is killed. Before each kill the send's child processes

@@ -1,4 +1,4 @@
-"""The ledger: SQLite file, migrations, transactions and the state moves of DESIGN section 5."""
+"""The ledger: SQLite file, migrations, transactions and the state moves of docs/architecture.md#ledger."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from newsletter.sending.ledger import MIGRATIONS, RUNNING_PREFIX, Ledger
-from newsletter.sending.states import State
+from newsletter.sending import State
 
 POST = "/posts/what-matters"
 

@@ -1,4 +1,4 @@
-"""A send whose readers are read and prepared in a helper process (newsletter.reader_feed).
+"""A send whose readers are read and prepared in a helper process (newsletter.sending.reader_feed).
 
 The helper is what a long list (over reader_feed.HELPER_MIN_BYTES) gets; these tests lower the
 threshold to 0 so a short list takes the same path, and run the key cases both with the send's

@@ -1,4 +1,4 @@
-"""Rendering: the reference post's email against golden files and the rules of EMAIL.md.
+"""Rendering: the reference post's email against golden files and the rules of docs/email.md.
 
 Regenerate the golden files after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_render.py``
 and review the diff.

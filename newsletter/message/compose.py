@@ -82,7 +82,7 @@ def format_address(name: str, address: str) -> str:
 @dataclass
 class Message:
     """A ready-to-send message for one recipient. Read-only by convention: a frozen dataclass
-    took ~1.2 µs to build against ~0.4 µs, paid once a reader on the send's busiest thread."""
+    costs several times as much to build, paid once a reader on the send's busiest thread."""
 
     post_id: str
     email: Email
@@ -122,7 +122,7 @@ class Message:
 class Prepared(NamedTuple):
     """What one reader's message holds of its own, checked and signed: the costly part of
     building it. A plain tuple of strings, so a helper process can prepare readers for a
-    send (:mod:`newsletter.reader_feed`) and :meth:`MessageFactory.assemble` finish them."""
+    send (:mod:`newsletter.sending.reader_feed`) and :meth:`MessageFactory.assemble` finish them."""
 
     address: str
     name: str  # on one line, cut to MAX_NAME_LENGTH

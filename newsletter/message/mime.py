@@ -1,7 +1,7 @@
 """MIME bytes for one post's messages, fast enough for 100,000 readers.
 
-Building each message with ``email.message.EmailMessage`` costs about 2 ms (most of it
-quoted-printable encoding the HTML in pure Python), which caps a send near 500 messages/s. The
+Building each message with ``email.message.EmailMessage`` is slow (most of it is
+quoted-printable encoding the HTML in pure Python), and would cap a send's speed. The
 messages of one post differ only in a few lines (those holding the reader's address or
 unsubscribe link) and a few headers, so :class:`MimeEncoder` works out once per post which lines
 can differ, quoted-printable encodes the others once (``binascii.b2a_qp``, in C), and per

@@ -30,11 +30,11 @@ from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, rend
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
-# Preview text shown after the subject. Sources: EMAIL.md section 1.3 (40 on phones to 140 on
+# Preview text shown after the subject. Sources: docs/email.md#preheader (40 on phones to 140 on
 # Apple Mail desktop); Gmail's web inbox shows about 90-100 characters of subject + preheader.
 DESKTOP_PREVIEW_CHARS = 90
 PHONE_PREVIEW_CHARS = 45
-SIZE_BUDGET = CLIP_WARNING_BYTES  # our budget for the encoded HTML part (EMAIL.md section 1.6)
+SIZE_BUDGET = CLIP_WARNING_BYTES  # our budget for the encoded HTML part (docs/email.md#gmail-clipping)
 GMAIL_CLIP = 102 * 1024  # Gmail hides everything past about here: "[Message clipped]"
 PAGE_FILE = "index.html"  # the index in preview/, and each post's page in preview/<name>/
 _BODY_HEADERS = ("MIME-Version", "Content-Type", "Content-Transfer-Encoding")

@@ -1,4 +1,4 @@
-"""The provider adapter contract (DESIGN section 6).
+"""The provider adapter contract (docs/architecture.md#providers).
 
 An adapter owns only its wire format. Batching, retries, rate limiting, the ledger and
 progress live above it, in ``newsletter.sending``.

@@ -6,7 +6,7 @@ error classes of ``newsletter.errors``, and hands a successful response to the a
 ``parse_response``. Adapters override only the wire format and, where their docs say so,
 :meth:`HttpProvider.raise_for_status`.
 
-Sorting (DESIGN section 5, providers.md section 1):
+Sorting (docs/providers.md#errors-and-retries-all-providers):
 
 - refused connection, connect timeout, TLS handshake failure: nothing reached the provider
   -> ``TransientError``;
@@ -80,7 +80,7 @@ class HttpRequest:
 
 def json_body(payload: Any) -> bytes:
     """Compact UTF-8 JSON, serialised once by us (as anymail's serialize_data does)."""
-    # check_circular=False: payloads are plain trees we build; the check cost 15% of a batch.
+    # check_circular=False: payloads are plain trees we build, and the check is costly.
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False,
                       check_circular=False).encode()
 

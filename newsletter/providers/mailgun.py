@@ -1,9 +1,9 @@
-"""Mailgun ``POST /v3/{domain}/messages``: one call, many readers (providers.md section 4).
+"""Mailgun ``POST /v3/{domain}/messages``: one call, many readers (docs/providers.md#mailgun).
 
 The batch is one message with up to 1000 ``to`` addresses and ``recipient-variables``:
 Mailgun sends each reader a separate copy, replacing ``%recipient.x%`` with that reader's
 values, so the HTML and text go in the request once. Without ``recipient-variables`` every
-reader would see the whole To list (providers.md 4.3), so it is always sent.
+reader would see the whole To list (docs/providers.md#mailgun-sending), so it is always sent.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ class MailgunProvider(HttpProvider):
 
 
 # Mailgun: three lists per domain, paged by following `paging.next` until a page is empty
-# (mailgun.yaml, GET /v3/{domain_name}/bounces). At most 1000 a page.
+# (docs/providers.md#mailgun-suppressions). At most 1000 a page.
 MAILGUN_LISTS = {"bounces": "bounced", "complaints": "complained", "unsubscribes": "unsubscribed"}
 
 

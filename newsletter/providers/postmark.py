@@ -1,4 +1,4 @@
-"""Postmark: ``POST /email/batch``, one JSON message per reader (providers.md section 2)."""
+"""Postmark: ``POST /email/batch``, one JSON message per reader (docs/providers.md#postmark)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
 
-# Validates the request without sending anything (providers.md 2.1, "Test token").
+# Validates the request without sending anything (docs/providers.md#postmark-test-mode).
 TEST_TOKEN = "POSTMARK_API_TEST"
 # ErrorCodes that mean this account or server cannot send at all: stop the run.
 # 10 bad token, 400/401 sender signature missing/unconfirmed, 405 not allowed to send,
-# 412 account pending, 413 account may not send (providers.md 2.7).
+# 412 account pending, 413 account may not send (docs/providers.md#postmark-errors).
 ACCOUNT_CODES = frozenset({10, 400, 401, 405, 412, 413})
 # ErrorCodes that refuse the request itself, whoever it is for: 402 invalid JSON, 403
 # incompatible JSON, 409 JSON required, 410 too many batch messages, 411 forbidden attachment
-# (providers.md 2.7). Every batch would get the same answer: stop, nothing was sent.
+# (docs/providers.md#postmark-errors). Every batch would get the same answer: stop, nothing was sent.
 REQUEST_CODES = frozenset({402, 403, 409, 410, 411})
 MAINTENANCE = 100  # ErrorCode 100: maintenance, safe to retry later
 
@@ -72,7 +72,7 @@ class PostmarkProvider(HttpProvider):
             "HtmlBody": html,
             "TextBody": text,
             # On a broadcast stream where Postmark manages unsubscribes these headers are
-            # replaced by Postmark's own (providers.md 2.6); ours are right either way.
+            # replaced by Postmark's own (docs/providers.md#postmark-streams); ours are right either way.
             "Headers": [{"Name": k, "Value": v} for k, v in extra_headers(message).items()],
             "Tag": message.post_id,
             "Metadata": {"post": message.post_id},
@@ -83,7 +83,7 @@ class PostmarkProvider(HttpProvider):
         return item
 
     def raise_for_status(self, response: requests.Response) -> None:
-        # A whole-request failure is 422 with one {ErrorCode, Message} (providers.md 2.3).
+        # A whole-request failure is 422 with one {ErrorCode, Message} (docs/providers.md#postmark-errors).
         if response.status_code == 422:
             code = json_field(response, "ErrorCode")
             if code in ACCOUNT_CODES:
@@ -117,7 +117,7 @@ class PostmarkProvider(HttpProvider):
         return results
 
 
-# Postmark: one dump per message stream, no paging (providers.md 2.6).
+# Postmark: one dump per message stream, no paging (docs/providers.md#postmark-streams).
 POSTMARK_REASONS = {"HardBounce": "bounced", "SpamComplaint": "complained",
                     "ManualSuppression": "unsubscribed"}
 

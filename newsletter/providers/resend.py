@@ -1,4 +1,4 @@
-"""Resend ``POST /emails/batch``: up to 100 emails per call, made idempotent (providers.md 5).
+"""Resend ``POST /emails/batch``: up to 100 emails per call, made idempotent (docs/providers.md#resend).
 
 Every request carries an ``Idempotency-Key`` derived from the post and the batch's readers.
 Resend remembers a key for 24 hours and answers a repeat of the same request with the first
@@ -66,7 +66,7 @@ class ResendProvider(HttpProvider):
             "Authorization": f"Bearer {self.api_key}",
             "Idempotency-Key": idempotency_key(messages),
             # Permissive: valid emails are sent and invalid ones listed by index; strict (the
-            # default) would fail all 100 for one bad address (providers.md 5.3).
+            # default) would fail all 100 for one bad address (docs/providers.md#resend-sending).
             "x-batch-validation": "permissive",
         })
 
@@ -112,7 +112,7 @@ class ResendProvider(HttpProvider):
                 else Result.sent(next(ids).get("id")) for i in range(len(messages))]
 
 
-# Resend: one list, cursor-paged with `after` while `has_more` (resend.yaml, /suppressions;
+# Resend: one list, cursor-paged with `after` while `has_more` (docs/providers.md#resend-suppressions;
 # private beta at the time of writing).
 RESEND_ORIGINS = {"bounce": "bounced", "complaint": "complained", "manual": "unsubscribed"}
 

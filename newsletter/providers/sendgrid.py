@@ -1,4 +1,4 @@
-"""SendGrid v3 ``POST /v3/mail/send``: one personalization per reader (providers.md section 3).
+"""SendGrid v3 ``POST /v3/mail/send``: one personalization per reader (docs/providers.md#sendgrid).
 
 The post's HTML and text go in the request once, with placeholders that SendGrid's legacy
 ``substitutions`` fill per personalization, so each reader costs only their address, their
@@ -80,7 +80,7 @@ class SendGridProvider(HttpProvider):
         if "Reply-To" in first.headers:
             payload["reply_to"] = _address(first.headers["Reply-To"])
         if settings.provider.test_mode:
-            # Validated and answered 200, never delivered (providers.md 3.4).
+            # Validated and answered 200, never delivered (docs/providers.md#sendgrid-test-mode).
             payload["mail_settings"] = {"sandbox_mode": {"enable": True}}
         return HttpRequest("/v3/mail/send", body=json_body(payload),
                            headers={"Authorization": f"Bearer {self.api_key}"})
@@ -104,7 +104,7 @@ class SendGridProvider(HttpProvider):
         return [Result.sent(response.headers.get("X-Message-Id"))] * len(messages)
 
     def retry_after(self, response: requests.Response) -> float | None:
-        # 429 carries X-RateLimit-Reset (a unix time), not Retry-After (providers.md 3.4).
+        # 429 carries X-RateLimit-Reset (a unix time), not Retry-After (docs/providers.md#sendgrid-errors).
         reset = response.headers.get("X-RateLimit-Reset")
         try:
             return max(0.0, float(reset) - time.time())
@@ -121,7 +121,7 @@ def _address(header: str) -> dict[str, str]:
 def _recipient(message: Message) -> dict[str, str]:
     """The reader as :func:`_address` reads the To header, from the Message's own fields.
 
-    Parsing the header cost ~15 µs a reader; its name and address are the Message's (the
+    Parsing the header is costly, once a reader; its name and address are the Message's (the
     header only quotes them). tests/test_provider_sendgrid.py checks both agree.
     """
     return _name_and_email(message.to_name, message.to_address)
@@ -133,7 +133,7 @@ def _name_and_email(name: str, address: str) -> dict[str, str]:
 
 
 # SendGrid: five global lists, paged with limit/offset, at most 500 a page
-# (sendgrid.suppressions.yaml, PaginationCommonLimit). SendGrid files blocks among its
+# (docs/providers.md#sendgrid-suppressions). SendGrid files blocks among its
 # suppressions; we treat them as bounces, as the list's name says the receiver refused.
 SENDGRID_LISTS = {"bounces": "bounced", "blocks": "bounced", "invalid_emails": "bounced",
                   "spam_reports": "complained", "unsubscribes": "unsubscribed"}

@@ -1,8 +1,8 @@
 """Render a post into a ready-to-send :class:`Email`, once per post.
 
-Markdown (:mod:`newsletter.markdown_email`) -> Jinja2 templates (``templates/email.html`` with
+Markdown (:mod:`newsletter.render.markdown`) -> Jinja2 templates (``templates/email.html`` with
 autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`` (its ``@media``
-rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.text_part`).
+rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.render.text`).
 Template variables: ``title``, ``date``, ``preheader``, ``preheader_padding``, ``body``, ``lang``,
 ``dir``, ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``, ``site_url``,
 ``postal_address``, ``css``, ``media_css`` (html only), ``unsubscribe_url`` and ``recipient_email``
@@ -58,13 +58,13 @@ HTML_TEMPLATE = "email.html"
 TEXT_TEMPLATE = "email.txt"
 STYLESHEET = "email.css"
 # Invisible characters after the preheader so the inbox preview stops before the body text
-# (EMAIL.md 1.3): combining grapheme joiner, zero-width non-joiner, no-break space.
+# (docs/email.md#preheader): combining grapheme joiner, zero-width non-joiner, no-break space.
 PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
-# Gmail clips an HTML part past about 102 KB encoded, hiding the unsubscribe footer (EMAIL.md 1.6).
+# Gmail clips an HTML part past about 102 KB encoded, hiding the unsubscribe footer (docs/email.md#gmail-clipping).
 CLIP_WARNING_BYTES = 90 * 1024
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-# premailer turns CSS `height: auto` into an invalid height="auto" attribute (EMAIL.md 1.7).
+# premailer turns CSS `height: auto` into an invalid height="auto" attribute (docs/email.md#images).
 _HEIGHT_AUTO = re.compile(r'\sheight="auto"')
 
 

@@ -1,7 +1,7 @@
 """A post's Markdown as the email's body fragment: absolute links, sized images, and warnings.
 
 The fragment is an lxml tree so that both parts of the email come from the same content: the
-HTML part serialises it, the text part (:mod:`newsletter.text_part`) walks it. Links are fixed on
+HTML part serialises it, the text part (:mod:`newsletter.render.text`) walks it. Links are fixed on
 the tree, after Markdown, so raw HTML in a post gets the same treatment as Markdown syntax.
 """
 
@@ -14,7 +14,7 @@ import markdown
 
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty")
 # The content column is 600 px minus 2 x 40 px padding; classic Outlook ignores CSS widths on
-# images, so every image gets a width attribute no larger than this (EMAIL.md 1.7).
+# images, so every image gets a width attribute no larger than this (docs/email.md#images).
 MAX_IMAGE_WIDTH = 520
 
 

@@ -1,6 +1,6 @@
 """The text/plain part, written from the same body fragment as the HTML part.
 
-Conventions (EMAIL.md 3.1): links become ``text <url>``, images ``[Image: alt]``, headings are
+Conventions (docs/email.md#text-part): links become ``text <url>``, images ``[Image: alt]``, headings are
 underlined, lists keep their markers, quotes get ``> ``, code is indented, paragraphs wrap at
 72 columns (URLs are never broken).
 """

@@ -48,13 +48,12 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode=WAL")
         # FULL: a commit is on disk before the batch's request goes out, even across power loss.
         # NORMAL (WAL) would survive a killed process but could lose the last claims to a power
-        # cut, and a lost claim is a reader mailed twice. Measured with bench_providers.py at
-        # 50k readers, 0 ms: NORMAL gained 1% (SendGrid) to 4% (Postmark): two commits per batch
-        # are not where the time goes, so FULL stays.
+        # cut, and a lost claim is a reader mailed twice. bench/bench_providers.py shows two
+        # commits per batch are not where a send's time goes, so FULL stays.
         self.db.execute("PRAGMA synchronous=FULL")
         # Copy the log into the database every 10,000 pages (~40 MB) instead of 1,000: a page
-        # rewritten by several batches in between is copied once. +11% for a 100k list in
-        # signup order (the signup-order runs of bench_providers.py).
+        # rewritten by several batches in between is copied once (the signup-order runs of
+        # bench/bench_providers.py show the gain).
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
         self._migrate()
 
@@ -197,7 +196,7 @@ class Ledger:
     # then its own transaction (autocommit: committed and synced when the call returns).
     # executemany(), IN (?, ?, ...) lists and BEGIN/COMMIT made one call or one bound value per
     # reader in Python, and every call hands the GIL to the send's threads, which the writer
-    # then waits to get back: ~5 µs a reader, against ~0.5 µs now.
+    # then waits to get back.
 
     def settled(self, post_id: str, addresses: Sequence[str],
                 states: Iterable[State] = SETTLED) -> set[str]:

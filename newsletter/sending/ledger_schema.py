@@ -1,5 +1,5 @@
 """The ledger's schema, as the migrations that build it: append only, each run once, in order,
-and recorded in the ``migrations`` table (:meth:`newsletter.ledger.Ledger._migrate`).
+and recorded in the ``migrations`` table (:meth:`newsletter.sending.ledger.Ledger._migrate`).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def m002_create_meta(db: sqlite3.Connection) -> None:
 
 
 def m003_index_only_submitting_rows(db: sqlite3.Connection) -> None:
-    # Every claim and every result moved each row inside the (state, post_id) index: ~40% of
-    # the ledger's time in a send. Only recover() needs to find rows by state, and only the
+    # Every claim and every result moved each row inside the (state, post_id) index, the
+    # largest part of the ledger's time in a send. Only recover() needs to find rows by state, and only the
     # `submitting` ones, which are few at any moment; per-post queries use the primary key.
     db.execute("DROP INDEX IF EXISTS deliveries_by_state")
     db.execute("CREATE INDEX deliveries_submitting ON deliveries (post_id) "
@@ -44,8 +44,7 @@ def m003_index_only_submitting_rows(db: sqlite3.Connection) -> None:
 
 
 def m004_mark_running_posts_instead_of_indexing_rows(db: sqlite3.Connection) -> None:
-    # m003's index still took every claimed row in and out again: ~0.5 µs a reader, 3% of a
-    # fast send. A run now marks its post in `meta` while it may leave `submitting` rows
+    # m003's index still took every claimed row in and out again, a cost paid by every reader. A run now marks its post in `meta` while it may leave `submitting` rows
     # (Ledger.running), and recover() searches only the marked posts.
     db.execute("INSERT OR IGNORE INTO meta SELECT DISTINCT ? || post_id, 'before m004' "
                "FROM deliveries WHERE state = 'submitting'", (RUNNING_PREFIX,))
@@ -54,8 +53,8 @@ def m004_mark_running_posts_instead_of_indexing_rows(db: sqlite3.Connection) -> 
 
 def m005_keep_each_batchs_rows_together(db: sqlite3.Connection) -> None:
     # Rows were stored in (post, address) order, so a batch of readers in signup order wrote to
-    # ~1000 scattered pages, twice (claim, then result): ~30 µs a reader on a 100k list, the
-    # slowest part of a send. Rows now go in claim order, and only a slim index of addresses
+    # about a thousand scattered pages, twice (claim, then result): on a long list the slowest
+    # part of a send. Rows now go in claim order, and only a slim index of addresses
     # is scattered; a batch's result rewrites the pages its claim filled.
     db.execute("""
         CREATE TABLE deliveries_in_claim_order (
@@ -83,7 +82,7 @@ def m005_keep_each_batchs_rows_together(db: sqlite3.Connection) -> None:
 
 def m006_flag_posts_with_pending_rows(db: sqlite3.Connection) -> None:
     # `send --due` counted every post's rows on every run to find readers left pending; with
-    # rows in claim order that took ~1.4 µs a row. Posts with pending readers are now flagged
+    # rows in claim order that grew with every list. Posts with pending readers are now flagged
     # in `meta` (Ledger.may_have_pending), so a cron run costs the same however long the lists.
     db.execute("INSERT OR IGNORE INTO meta SELECT DISTINCT ? || post_id, 'before m006' "
                "FROM deliveries WHERE state = 'pending'", (PENDING_PREFIX,))

@@ -1,9 +1,9 @@
 """The readers of a send, read from the list and prepared: in a helper process on a long list.
 
 A send runs in one Python process, so everything it does per reader shares one core (the GIL).
-Reading, validating and de-duplicating the list (~6 µs a reader) and signing each reader's
-unsubscribe link and Message-ID (:meth:`MessageFactory.prepare`, ~8 µs) are ~40% of that
-through SendGrid, and need nothing from the ledger or the provider. On a long list they run in a
+Reading, validating and de-duplicating the list and signing each reader's unsubscribe link and
+Message-ID (:meth:`MessageFactory.prepare`) are a large share of that work (README,
+"Performance"), and need nothing from the ledger or the provider. On a long list they run in a
 helper process, on another core, up to a few thousand readers ahead (the pipe's buffer is the
 only queue, so memory stays flat), while the send's own process builds, claims, sends, records.
 
@@ -47,7 +47,7 @@ CHUNK = 500  # readers per message on the pipe (~125 KB)
 PIPE_BYTES = 1 << 20  # room for eight chunks
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
-# Prepared from the plain tuple that crossed the pipe, in C (Prepared._make is ~1 µs in Python).
+# Prepared from the plain tuple that crossed the pipe, in C (Prepared._make runs in Python).
 _as_prepared = partial(tuple.__new__, Prepared)
 
 
@@ -75,8 +75,8 @@ def _cores() -> int:
 def _start_method() -> str:
     """fork while this process has one thread, else spawn.
 
-    A forked helper starts in ~10 ms with everything imported; a spawned one takes ~0.2 s to
-    start Python and import newsletter, while the send has nothing to do. But a fork copies
+    A forked helper starts at once with everything imported; a spawned one must start Python
+    and import newsletter first, while the send has nothing to do. But a fork copies
     every lock as it is, held or not, so with other threads running (tests, a server) only
     spawn is safe.
     """

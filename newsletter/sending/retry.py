@@ -73,7 +73,7 @@ def send_with_retries(provider: Provider, messages: list[Message], send: Callabl
     allows.
 
     An InDoubtError is retried too when the provider is idempotent (Resend's Idempotency-Key):
-    the same batch carries the same key, so the provider sends it at most once (DESIGN 5).
+    the same batch carries the same key, so the provider sends it at most once (docs/architecture.md#ledger).
     Raises the last error when retries run out; AuthError, and InDoubtError elsewhere, at once.
     Once an attempt was in doubt, any failure that ends the retries is raised as in doubt: that
     attempt may have gone out, and a batch left pending would be regrouped under another key.

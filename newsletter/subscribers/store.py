@@ -123,10 +123,10 @@ class SubscriberStore:
         Two passes over the same open files (so both see one version of each): the first
         collects the suppressed keys (suppression wins, whatever the order of the copies) and
         counts keys in a RepeatFilter; the second yields each valid active row once.
-        De-duplication memory: a set of every key would grow ~100 bytes a reader; the filter
-        is a fixed 2 MB and only the keys it flags (true repeats and ~n/8M chance collisions)
-        are remembered exactly. The cost is the first pass: parsing every record again and
-        computing its key from two cells, no row built (~2 µs a reader).
+        De-duplication memory: a set of every key would grow with the list; the filter is a
+        fixed 2 MB and only the keys it flags (true repeats and rare chance collisions) are
+        remembered exactly. The cost is the first pass: parsing every record again and
+        computing its key from two cells, no row built.
         """
         signature = self._signature()  # before opening: a later change then forces a re-read
         with ExitStack() as stack:

@@ -7,7 +7,7 @@ Routes:
   (RFC 8058, or the page's button) unsubscribes at once and answers 200. No cookies, no
   confirmation step. The address and token are read from where the URL template puts them.
 - ``/webhooks/<provider>``: ``POST`` from Postmark, SendGrid, Mailgun or Resend
-  (:mod:`newsletter.webhooks`).
+  (:mod:`newsletter.web.webhooks`).
 
 ``newsletter serve`` runs it under waitress; any WSGI server can run
 ``newsletter.web:create_app()``.

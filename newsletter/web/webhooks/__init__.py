@@ -6,7 +6,7 @@ and ``parse_events(body)`` turns the JSON body into :class:`Event`s. Verificatio
 before the body is parsed, so nothing from an unverified request is ever read or acted on.
 
 Hard bounces, spam complaints and provider-side unsubscribes change the subscriber's status
-(through :func:`newsletter.suppression_sync.apply_suppressions`, the store's locked write);
+(through :func:`newsletter.subscribers.apply_suppressions`, the store's locked write);
 soft bounces are only counted and logged.
 """
 

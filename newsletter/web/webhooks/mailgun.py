@@ -2,7 +2,7 @@
 
 Body: ``{"signature": {"timestamp", "token", "signature"}, "event-data": {...}}``; the
 signature is hex HMAC-SHA256 keyed with the webhook signing key (MAILGUN_WEBHOOK_SIGNING_KEY,
-not the API key) over ``timestamp + token`` (providers.md section 4.6).
+not the API key) over ``timestamp + token`` (docs/providers.md#mailgun-webhooks).
 """
 
 from __future__ import annotations

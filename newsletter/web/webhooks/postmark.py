@@ -1,7 +1,7 @@
 """Postmark webhooks: HTTP basic auth on the webhook URL, one JSON event per request.
 
 Postmark signs nothing; its docs say to protect the URL with basic auth, set as ``HttpAuth``
-{Username, Password} on the webhook (providers.md section 2.9). We compare both parts with
+{Username, Password} on the webhook (docs/providers.md#postmark-webhooks). We compare both parts with
 NEWSLETTER_WEBHOOK_USER / NEWSLETTER_WEBHOOK_PASSWORD in constant time.
 """
 

@@ -2,7 +2,7 @@
 
 The secret (RESEND_WEBHOOK_SECRET) is ``whsec_`` + base64 key; ``svix-signature`` holds one
 or more space-separated ``v1,<base64>`` signatures, any of which may match (key rotation).
-Body: ``{type, created_at, data{email_id, to[], ...}}`` (providers.md section 5.6; Svix docs
+Body: ``{type, created_at, data{email_id, to[], ...}}`` (docs/providers.md#resend-webhooks; Svix docs
 "Verifying webhooks manually").
 """
 

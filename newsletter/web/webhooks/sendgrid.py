@@ -3,7 +3,7 @@
 Headers ``X-Twilio-Email-Event-Webhook-Signature`` (base64 DER signature) and
 ``X-Twilio-Email-Event-Webhook-Timestamp``; the verification key is the base64 public key
 SendGrid shows under "Signed Event Webhook" (SENDGRID_WEBHOOK_PUBLIC_KEY). The body is a JSON
-array of events (providers.md section 3.6; sendgrid-python ``helpers/eventwebhook``).
+array of events (docs/providers.md#sendgrid-webhooks; sendgrid-python ``helpers/eventwebhook``).
 """
 
 from __future__ import annotations
