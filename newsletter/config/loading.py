@@ -1,4 +1,4 @@
-"""Settings: newsletter.toml into frozen dataclasses, secrets from the environment only.
+"""Loading newsletter.toml: one pipeline from TOML to checked Settings, secrets from the environment.
 
 One pipeline, :func:`load_settings`: parse TOML, reject unknown keys, check types, apply
 defaults, then read secrets from ``environ``. Every failure names the file and the key.
@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field, fields, replace
-from email.utils import parseaddr
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
+from newsletter.config.sections import (
+    PROVIDER_NAMES,
+    REQUIRED,
+    SECTIONS,
+    SMTP_SECURITY,
+    Secrets,
+    Settings,
+)
 from newsletter.errors import ConfigError
 
 SETTINGS_FILE = "newsletter.toml"
@@ -35,144 +42,20 @@ SECRET_VARIABLES = (
     "RESEND_WEBHOOK_SECRET",
 )
 
-_REQUIRED = object()
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    """[site]: the blog itself."""
-
-    title: str = _REQUIRED  # type: ignore[assignment]
-    url: str = _REQUIRED  # type: ignore[assignment]
-    timezone: str = "UTC"
-    language: str = "en"
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-@dataclass(frozen=True)
-class EmailSettings:
-    """[email]: what every message says and where its links go."""
-
-    from_: str = _REQUIRED  # type: ignore[assignment]
-    unsubscribe_url: str = _REQUIRED  # type: ignore[assignment]
-    postal_address: str = _REQUIRED  # type: ignore[assignment]
-    reply_to: str | None = None
-    subject: str = "{title}"
-    cta_text: str = "Get in touch"
-    cta_url: str | None = None  # defaults to mailto: the From address
-    unsubscribe_mailto: str | None = None
-
-    @property
-    def from_address(self) -> str:
-        return parseaddr(self.from_)[1]
-
-    @property
-    def from_name(self) -> str:
-        return parseaddr(self.from_)[0]
-
-    @property
-    def sender_domain(self) -> str:
-        return self.from_address.rpartition("@")[2]
-
-
-@dataclass(frozen=True)
-class ProviderSettings:
-    """[provider]: which mail provider sends, and how hard to push it."""
-
-    name: str = "outbox"
-    api_url: str | None = None
-    batch_size: int | None = None  # None: the provider's own maximum
-    concurrency: int = 4  # batches in flight at once
-    rate_limit: float | None = None  # messages per second; None: as fast as allowed
-    timeout: float = 30.0
-    test_mode: bool = False
-    # provider-specific keys
-    message_stream: str = "broadcast"  # postmark
-    track_opens: bool = False  # postmark, sendgrid, mailgun
-    track_links: bool = False  # postmark, sendgrid, mailgun
-    domain: str | None = None  # mailgun
-    host: str = "localhost"  # smtp
-    port: int | None = None  # smtp; default by security
-    security: str = "starttls"  # smtp: starttls | ssl | none
-    directory: str = "outbox"  # outbox: where .eml files go, relative to the site
-
-
-@dataclass(frozen=True)
-class ScheduleSettings:
-    """[schedule]: what `send --due` may send."""
-
-    since: dt.datetime | None = None
-    max_posts_per_run: int = 2
-
-
-@dataclass(frozen=True)
-class Secrets:
-    """Secrets read from the environment; never printed (see __repr__)."""
-
-    values: Mapping[str, str] = field(default_factory=dict)
-
-    def get(self, name: str) -> str | None:
-        return self.values.get(name) or None
-
-    def __repr__(self) -> str:
-        return f"Secrets({sorted(self.values)} set, values hidden)"
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything a command needs to know about one site."""
-
-    root: Path
-    site: SiteSettings
-    email: EmailSettings
-    provider: ProviderSettings
-    schedule: ScheduleSettings
-    secrets: Secrets
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def subscribers_dir(self) -> Path:
-        return self.root / "subscribers"
-
-    @property
-    def state_dir(self) -> Path:
-        return self.root / ".newsletter"
-
-
-_SECTIONS = {
-    "site": SiteSettings,
-    "email": EmailSettings,
-    "provider": ProviderSettings,
-    "schedule": ScheduleSettings,
-}
-PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
-SMTP_SECURITY = ("starttls", "ssl", "none")
-
-
 def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     """Read and validate ``site_dir/newsletter.toml`` and the secrets in ``environ``."""
     path = Path(site_dir) / SETTINGS_FILE
     raw = _read_toml(path)
     where = path.name
-    unknown = sorted(set(raw) - set(_SECTIONS))
+    unknown = sorted(set(raw) - set(SECTIONS))
     if unknown:
         raise ConfigError(
             f"unknown section [{unknown[0]}]",
             where=where,
-            hint=f"use one of {', '.join(f'[{s}]' for s in _SECTIONS)}",
+            hint=f"use one of {', '.join(f'[{s}]' for s in SECTIONS)}",
         )
     sections = {}
-    for name, cls in _SECTIONS.items():
+    for name, cls in SECTIONS.items():
         table = raw.get(name, {})
         if not isinstance(table, dict):
             raise ConfigError(f"{name} must be a table", where=where, hint=f"write it as [{name}]")
@@ -217,7 +100,7 @@ def _build_section(cls: type, section: str, table: dict[str, Any], where: str) -
     values = {}
     for key, spec in known.items():
         if key not in table:
-            if spec.default is _REQUIRED:
+            if spec.default is REQUIRED:
                 raise ConfigError(
                     f"missing required setting {section}.{key}", where=where,
                     hint=f"add {key} = ... under [{section}]",
