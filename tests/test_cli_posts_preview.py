@@ -134,8 +134,8 @@ def test_preview_all_writes_the_good_posts_and_reports_the_broken_ones(site):
 
 @pytest.mark.parametrize("template, source, line", [
     ("email.html", "<p>fine</p>\n<h1>{{ title }</h1>\n", "error: templates/email.html:2: unexpected '}'"),
-    ("email.txt", None, "error: templates/email.txt: template file not found; restore it from the "
-     "example site"),
+    ("email.txt", None, "error: templates/email.txt: template file not found; run `newsletter "
+     "init` to restore it"),
 ])
 def test_template_problems_are_one_line_without_traceback(site, template, source, line):
     path = site / "templates" / template

@@ -344,4 +344,4 @@ def test_a_missing_template_file(site, template):
     (site / "templates" / template).unlink()
     with pytest.raises(TemplateError) as caught:
         render(site)
-    assert str(caught.value) == f"templates/{template}: template file not found; restore it from the example site"
+    assert str(caught.value) == f"templates/{template}: template file not found; run `newsletter init` to restore it"

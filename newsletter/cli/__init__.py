@@ -21,6 +21,9 @@ import click
 from newsletter.errors import NewsletterError
 
 
+SUPPORTED_PLATFORMS = ("linux", "darwin")
+
+
 class Site:
     """The site folder a command works on; settings are read on first use."""
 
@@ -70,14 +73,19 @@ class NewsletterGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, site: Path) -> None:
     """Publish a static blog's Markdown posts as email newsletters."""
+    if not sys.platform.startswith(SUPPORTED_PLATFORMS):
+        # The send's helper process, its pipe and its lock rely on POSIX.
+        click.echo(f"error: newsletter runs on Linux and macOS, not on {sys.platform}; "
+                   "on Windows, use WSL", err=True)
+        ctx.exit(2)
     ctx.obj = Site(site)
 
 
 def _register_commands() -> None:
     # Explicit imports: every command module is listed here and nowhere else.
-    from newsletter.cli import posts, preview, send, serve, status, subscribers
+    from newsletter.cli import init, posts, preview, send, serve, status, subscribers
 
-    for module in (posts, preview, send, status, subscribers, serve):
+    for module in (init, posts, preview, send, status, subscribers, serve):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -220,7 +220,7 @@ def _read_stylesheet(templates_dir: Path) -> str:
         return (templates_dir / STYLESHEET).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TemplateError("template file not found", where=f"templates/{STYLESHEET}",
-                            hint="restore it from the example site") from None
+                            hint="run `newsletter init` to restore it") from None
     except UnicodeDecodeError:
         raise TemplateError("not UTF-8 text", where=f"templates/{STYLESHEET}",
                             hint="save the file as UTF-8") from None
@@ -246,7 +246,7 @@ def _render_template(environment: jinja2.Environment, name: str, context: dict) 
         return environment.get_template(name).render(context)
     except jinja2.TemplateNotFound as error:
         raise TemplateError("template file not found", where=f"templates/{error.name}",
-                            hint="restore it from the example site") from None
+                            hint="run `newsletter init` to restore it") from None
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(error.message or "syntax error",
                             where=f"templates/{error.name or name}:{error.lineno}") from None

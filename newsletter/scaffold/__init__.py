@@ -1,0 +1,110 @@
+"""`newsletter init`: the files a site needs, written into a blog's folder without touching any.
+
+It writes ``newsletter.toml`` (filled in with what the blog's generator settings say, see
+:mod:`newsletter.scaffold.site_info`), the shipped email templates, an empty subscriber list and
+the ``.gitignore`` lines for what the tool makes. A file that exists is never overwritten, and
+``content/`` is left alone. The templates ship inside the package, so this works from a wheel;
+the repository's own example site uses these very templates.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from string import Template
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsletter.config import SETTINGS_FILE
+from newsletter.scaffold.site_info import SiteInfo, read_site_info
+
+SUBSCRIBERS_HEADER = "email,name,status,tags,subscribed_at\n"
+IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a site
+PLACEHOLDER_URL = "https://blog.example.com"
+
+
+@dataclass
+class InitReport:
+    """What `init` wrote, what it left as it was, and where the blog's details came from."""
+
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # existed already: left untouched
+    info: SiteInfo = field(default_factory=SiteInfo)
+
+
+def init_site(root: Path) -> InitReport:
+    """Write every missing file of a site into ``root`` (made if needed)."""
+    root.mkdir(parents=True, exist_ok=True)
+    report = InitReport(info=read_site_info(root))
+    _write(root, SETTINGS_FILE, settings_text(report.info), report)
+    shipped = resources.files(__name__) / "templates"
+    for template in sorted(shipped.iterdir(), key=lambda t: t.name):
+        if template.is_file():
+            _write(root, f"templates/{template.name}", template.read_text(encoding="utf-8"), report)
+    _write(root, "subscribers/subscribers.csv", SUBSCRIBERS_HEADER, report)
+    _ignore_generated_files(root, report)
+    return report
+
+
+def settings_text(info: SiteInfo) -> str:
+    """newsletter.toml for a blog, with its details where its generator's settings had them."""
+    url = _https(info.url) or PLACEHOLDER_URL
+    source = f"  # from {info.source}" if info.source else ""
+    values = {
+        "title": _toml(info.title or "My Blog"),
+        "title_source": source if info.title else "  # your blog's name",
+        "url": _toml(url),
+        "url_source": source if info.url else "  # your blog's address",
+        "timezone": _toml(info.timezone if _known_zone(info.timezone) else "UTC"),
+        "language": _toml(info.language or "en"),
+        "unsubscribe_url": _toml(url + "/unsubscribe?email={email}&token={token}"),
+    }
+    return Template(resources.files(__name__).joinpath("newsletter.toml.in")
+                    .read_text(encoding="utf-8")).substitute(values)
+
+
+def _write(root: Path, name: str, text: str, report: InitReport) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as handle:  # never overwrites
+            handle.write(text)
+    except FileExistsError:
+        report.skipped.append(name)
+        return
+    report.written.append(name)
+
+
+def _ignore_generated_files(root: Path, report: InitReport) -> None:
+    """Add the lines .gitignore lacks for what the tool makes; keep every line it has."""
+    path = root / ".gitignore"
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    present = {line.strip() for line in existing.splitlines()}
+    missing = [line for line in IGNORED if line not in present and line.rstrip("/") not in present]
+    if not missing:
+        report.skipped.append(".gitignore")
+        return
+    separator = "\n" if existing and not existing.endswith("\n") else ""
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(separator + "# newsletter\n" + "".join(f"{line}\n" for line in missing))
+    report.written.append(".gitignore")
+
+
+def _https(url: str | None) -> str | None:
+    """The blog's address as an https:// URL without a trailing slash (None if it is none)."""
+    if not url or "://" not in url or not url.startswith(("http://", "https://")):
+        return None
+    return "https://" + url.split("://", 1)[1].rstrip("/")
+
+
+def _known_zone(name: str | None) -> bool:
+    try:
+        return bool(name) and ZoneInfo(name) is not None
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+
+
+def _toml(value: str) -> str:
+    """A TOML basic string (JSON's escapes are all valid TOML escapes)."""
+    return json.dumps(value, ensure_ascii=False)

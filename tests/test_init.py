@@ -1,0 +1,175 @@
+"""`newsletter init`: a working site from nothing, from an installed wheel, never overwriting."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, invoke
+from newsletter.config import load_settings
+
+LUMEN_POST = """---
+title: "Hello, Subscribers"
+date: "2026-11-30T08:00:00.000Z"
+template: "post"
+draft: false
+slug: "/posts/hello-subscribers"
+category: "News"
+tags:
+  - "Newsletter"
+description: "The first letter of the blog."
+socialImage: "./image.jpg"
+---
+
+**Welcome.** The blog now comes by email, too.
+"""
+
+
+def lumen_blog(root: Path) -> Path:
+    """A folder shaped like a Gatsby Lumen blog: content/config.json and dated post folders."""
+    post = root / "content" / "posts" / "2026-11-30---hello-subscribers"
+    post.mkdir(parents=True)
+    (post / "index.md").write_text(LUMEN_POST, encoding="utf-8")
+    (root / "content" / "config.json").write_text(
+        '{"title": "Blog by John Doe", "url": "https://lumen.example.com/", "pathPrefix": "/"}',
+        encoding="utf-8")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_init_writes_a_site_that_loads_with_the_blogs_title_and_address(tmp_path):
+    blog = lumen_blog(tmp_path / "blog")
+    result = invoke(blog, "init")
+    assert result.exit_code == 0, result.output
+    assert "Read the blog's title and address from content/config.json." in result.output
+    settings = load_settings(blog, {})
+    assert settings.site.title == "Blog by John Doe"
+    assert settings.site.url == "https://lumen.example.com"
+    assert settings.email.unsubscribe_url.startswith("https://lumen.example.com/unsubscribe")
+    assert settings.provider.name == "outbox"
+    assert (blog / "subscribers" / "subscribers.csv").read_text() == "email,name,status,tags,subscribed_at\n"
+    shipped = sorted(p.name for p in (REPO / "newsletter" / "scaffold" / "templates").iterdir())
+    assert sorted(p.name for p in (blog / "templates").iterdir()) == shipped
+    assert (blog / ".gitignore").read_text().splitlines()[-3:] == [".newsletter/", "outbox/", "preview/"]
+
+
+def test_a_second_init_changes_nothing_and_says_what_it_kept(tmp_path):
+    blog = lumen_blog(tmp_path / "blog")
+    invoke(blog, "init")
+    before = snapshot(blog)
+    result = invoke(blog, "init")
+    assert result.exit_code == 0
+    assert snapshot(blog) == before
+    assert "wrote" not in result.output
+    assert "  kept    newsletter.toml (exists; not changed)" in result.output
+
+
+def test_init_never_overwrites_and_keeps_the_blogs_own_gitignore(tmp_path):
+    blog = lumen_blog(tmp_path / "blog")
+    (blog / "templates").mkdir()
+    (blog / "templates" / "email.css").write_text("/* mine */\n")
+    (blog / ".gitignore").write_text("node_modules\npublic\noutbox")  # no newline at the end
+    invoke(blog, "init", str(blog))
+    assert (blog / "templates" / "email.css").read_text() == "/* mine */\n"
+    assert (blog / ".gitignore").read_text() == (
+        "node_modules\npublic\noutbox\n# newsletter\n.newsletter/\npreview/\n")
+    assert (blog / "content" / "posts" / "2026-11-30---hello-subscribers" / "index.md").read_text() == LUMEN_POST
+
+
+@pytest.mark.parametrize("name, text, title, url, zone", [
+    ("hugo.toml", 'baseURL = "https://hugo.example.org/"\ntitle = "Hugo Notes"\ntimeZone = "Europe/Paris"\n',
+     "Hugo Notes", "https://hugo.example.org", "Europe/Paris"),
+    ("config.yaml", "baseURL: http://yaml.example.org\ntitle: YAML Hugo\n",
+     "YAML Hugo", "https://yaml.example.org", "UTC"),
+    ("_config.yml", "title: Jekyll Log\nurl: https://jekyll.example.net\nbaseurl: /blog\ntimezone: Nowhere/Atlantis\n",
+     "Jekyll Log", "https://jekyll.example.net/blog", "UTC"),
+    ("gatsby-config.js", "module.exports = {\n  siteMetadata: {\n    title: `Gatsby Days`,\n"
+     "    siteUrl: 'https://gatsby.example.com',\n  },\n  plugins: [],\n}\n",
+     "Gatsby Days", "https://gatsby.example.com", "UTC"),
+])
+def test_init_reads_other_generators_settings(tmp_path, name, text, title, url, zone):
+    (tmp_path / name).write_text(text)
+    invoke(tmp_path, "init")
+    settings = load_settings(tmp_path, {})
+    assert (settings.site.title, settings.site.url, settings.site.timezone) == (title, url, zone)
+
+
+def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path):
+    (tmp_path / "hugo.toml").write_text("this is = not [toml")
+    result = invoke(tmp_path, "init")
+    assert "Read the blog" not in result.output
+    raw = tomllib.loads((tmp_path / "newsletter.toml").read_text())
+    assert raw["site"]["url"] == "https://blog.example.com"
+    load_settings(tmp_path, {})
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(tmp_path_factory):
+    """The repository built as a wheel and installed in a fresh virtual environment."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "source"
+    source.mkdir()
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / part, source / part)
+    shutil.copytree(REPO / "newsletter", source / "newsletter",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                    "-q", "-w", str(work / "dist"), str(source)], check=True, capture_output=True)
+    wheel, = (work / "dist").glob("newsletter-*.whl")
+    venv = work / "venv"
+    # The dependencies come from this interpreter's site-packages; newsletter itself from the wheel.
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+                   check=True, capture_output=True)
+    return venv
+
+
+def test_a_site_made_by_init_from_an_installed_wheel_previews_and_sends(installed_wheel, tmp_path):
+    blog = lumen_blog(tmp_path / "blog")
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NEWSLETTER_SECRET")}
+
+    def newsletter(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(installed_wheel / "bin" / "newsletter"), *args], cwd=blog,
+                              env=environ, capture_output=True, text=True, timeout=120)
+
+    where = subprocess.run([str(installed_wheel / "bin" / "python"), "-c",
+                            "import newsletter; print(newsletter.__file__)"],
+                           cwd=blog, env=environ, capture_output=True, text=True, check=True)
+    assert str(installed_wheel) in where.stdout  # the wheel's copy, not the repository's
+    assert newsletter("init").returncode == 0
+    for reader in ("ada@example.com", "grace@example.org"):
+        assert newsletter("subscribers", "add", reader).returncode == 0
+    posts = newsletter("posts")
+    assert posts.returncode == 0 and "/posts/hello-subscribers" in posts.stdout
+    assert newsletter("preview").returncode == 0
+    assert (blog / "preview" / "hello-subscribers" / "email.html").exists()
+    sent = newsletter("send", "hello-subscribers", "--yes")
+    assert sent.returncode == 0, sent.stderr
+    messages = sorted((blog / "outbox").rglob("*.eml"))
+    assert len(messages) == 2
+    message = email.message_from_bytes(messages[0].read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "Hello, Subscribers"
+    html = message.get_body(("html",)).get_content()
+    assert "The blog now comes by email, too." in html and "Get in touch" in html
+    before = snapshot(blog / "templates")
+    assert newsletter("init").returncode == 0
+    assert snapshot(blog / "templates") == before
+
+
+def test_an_unsupported_platform_is_one_line_not_a_traceback(site, monkeypatch):
+    monkeypatch.setattr(sys, "platform", "win32")
+    result = invoke(site, "posts")
+    assert result.exit_code == 2
+    assert result.output == "error: newsletter runs on Linux and macOS, not on win32; on Windows, use WSL\n"
