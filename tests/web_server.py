@@ -42,7 +42,10 @@ def serving(app, threads: int = 8) -> Iterator[str]:
     finally:
         # Close everything from inside the server's own loop, which then ends (its map empty).
         server.trigger.pull_trigger(lambda: _close_all(server))
-        thread.join(5)
+        # Wait for the loop to finish closing: a later test must not get a descriptor number
+        # this server is still about to close.
+        thread.join(60)
+        assert not thread.is_alive(), "the test server did not stop"
         server.task_dispatcher.shutdown()
 
 
