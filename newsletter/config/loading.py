@@ -63,11 +63,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
         if not isinstance(table, dict):
             raise ConfigError(f"{name} must be a table", where=where, hint=f"write it as [{name}]")
         sections[name] = _build_section(cls, name, table, where)
-    settings = Settings(
-        root=Path(site_dir).resolve(),
-        secrets=Secrets({k: environ[k] for k in SECRET_VARIABLES if environ.get(k)}),
-        **sections,
-    )
+    settings = Settings(root=Path(site_dir).resolve(), secrets=read_secrets(environ), **sections)
     _check_values(settings, where)
     since = settings.schedule.since
     if since is not None and since.tzinfo is None:
@@ -75,6 +71,11 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
         schedule = replace(settings.schedule, since=since.replace(tzinfo=settings.site.zone))
         settings = replace(settings, schedule=schedule)
     return settings
+
+
+def read_secrets(environ: Mapping[str, str]) -> Secrets:
+    """The secrets set in ``environ``; nothing else is read from it."""
+    return Secrets({k: environ[k] for k in SECRET_VARIABLES if environ.get(k)})
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from newsletter.config.redaction import redact
+
 REQUIRED = object()  # the default of a setting that has none: it must be given
 
 
@@ -105,6 +107,10 @@ class ScheduleSettings:
     max_posts_per_run: int = ranged(2, 1, 100, "posts")
 
 
+# Secret variables that name someone rather than grant anything: left visible in messages.
+USER_NAMES = frozenset({"SMTP_USERNAME", "NEWSLETTER_WEBHOOK_USER"})
+
+
 @dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
@@ -113,6 +119,13 @@ class Secrets:
 
     def get(self, name: str) -> str | None:
         return self.values.get(name) or None
+
+    def redact(self, text: str, limit: int | None = None) -> str:
+        """``text`` with every secret hidden in every form it travels in, then cut to ``limit``;
+        for anything from outside that is printed, logged or stored."""
+        hidden = tuple(value for name, value in sorted(self.values.items())
+                       if name not in USER_NAMES)
+        return redact(text, hidden, limit)
 
     def __repr__(self) -> str:
         return f"Secrets({sorted(self.values)} set, values hidden)"
