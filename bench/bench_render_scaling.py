@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -61,8 +62,9 @@ def main(compare: bool) -> None:
     for shape, make in shapes(post.body).items():
         for label, inline_pass in passes.items():
             markdown_step.use_linear_inline = inline_pass
-            times = [cpu_seconds(lambda: render_post(settings, dataclasses.replace(
-                post, body=make(size)))) for size in SIZES]
+            times = [cpu_seconds(partial(render_post, settings,
+                                         dataclasses.replace(post, body=make(size))))
+                     for size in SIZES]
             print(f"{shape:24} {label:22} {times[0]:7.2f}s {times[1]:7.2f}s "
                   f"{times[1] / times[0]:6.1f}", flush=True)
     markdown_step.use_linear_inline = passes["linear inline pass"]

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message import verify_token
 from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
+from newsletter.web.replay import UsedTokens
 from newsletter.web.request import (
     MAX_FORM_BODY,
     HttpError,
@@ -36,7 +37,6 @@ from newsletter.web.request import (
     request_headers,
     request_path,
 )
-from newsletter.web.replay import UsedTokens
 from newsletter.web.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.smtp import AuthResult
 from conftest import invoke
-from fake_providers import SECRET_NAMES, write_provider_settings, write_readers
+from fake_providers import SECRET_NAMES, answer_json, write_provider_settings, write_readers
 from test_smtp import LocalController
 
 # Every 4 characters of it hold a capital: no hex id or English word can match by chance.
@@ -72,12 +72,7 @@ class Echo(BaseHTTPRequestHandler):
         else:
             status = int(mode)
             payload = {"message": text, "errors": [{"message": text}], "name": "validation_error"}
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        answer_json(self, status, payload)
 
     do_GET = do_POST = _answer
 
