@@ -28,7 +28,8 @@ _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
 _FRONT_MATTER_START = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
-MAX_POST_BYTES = 2**20  # far beyond any email: Gmail clips past ~102 KB (docs/email.md#gmail-clipping)
+# Far beyond any email: Gmail clips past about 102 KB (docs/email.md#gmail-clipping).
+MAX_POST_BYTES = 2**20
 
 
 class PostStatus(StrEnum):

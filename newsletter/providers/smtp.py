@@ -152,7 +152,8 @@ class SmtpProvider(Provider):
             raise AuthError(f"smtp: {where} does not offer STARTTLS or login",
                             hint="check provider.security and provider.port") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise TransientError(f"smtp: cannot connect to {where} ({self.provider_text(exc)})") from None
+            raise TransientError(f"smtp: cannot connect to {where} "
+                                 f"({self.provider_text(exc)})") from None
         return connection
 
     def _discard(self, connection: smtplib.SMTP) -> None:

@@ -23,7 +23,8 @@ ENVIRON = provider_environ("postmark")
 def postmark_settings(site, url: str, **provider):
     write_provider_settings(site, name="postmark", api_url=url, timeout=5)
     settings = load_settings(site, ENVIRON)
-    return dataclasses.replace(settings, provider=dataclasses.replace(settings.provider, **provider))
+    changed = dataclasses.replace(settings.provider, **provider)
+    return dataclasses.replace(settings, provider=changed)
 
 
 def test_a_request_that_cannot_be_built_leaves_its_readers_pending_and_nothing_sent(site):

@@ -96,7 +96,8 @@ def logs(caplog):
 
 def ledger_reasons(site) -> str:
     with sqlite3.connect(site / ".newsletter" / "ledger.db") as db:
-        return "\n".join(str(row) for row in db.execute("SELECT reason, message_id FROM deliveries"))
+        rows = db.execute("SELECT reason, message_id FROM deliveries")
+        return "\n".join(str(row) for row in rows)
 
 
 def use_provider(site, name: str, url: str) -> dict[str, str]:
