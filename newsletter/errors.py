@@ -16,7 +16,8 @@
     └── ProviderError               the mail provider did not accept a request
         ├── TransientError          nothing was accepted; safe to retry (retry_after in s)
         ├── InDoubtError            the request may have been accepted; never resend blindly
-        └── AuthError               the account or request is refused outright; stop the run
+        ├── AuthError               the account or request is refused outright; stop the run
+        └── NotSentError            the request never left (a local failure); stop the run
 """
 
 from __future__ import annotations
@@ -99,3 +100,8 @@ class InDoubtError(ProviderError):
 class AuthError(ProviderError):
     """The provider refused the credentials, the account or the request itself: nothing was
     sent, and every batch would get the same answer, so the run stops at once."""
+
+
+class NotSentError(ProviderError):
+    """The request provably never left: building or preparing it failed here. Nothing was
+    sent, and every batch would fail alike, so the run stops and its readers stay pending."""

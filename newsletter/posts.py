@@ -25,9 +25,11 @@ from newsletter.errors import ContentError, PostNotFoundError
 
 # Where python-frontmatter splits the YAML from the body; used to turn a YAML line into a file line.
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
-_FRONT_MATTER_START = re.compile(r"^-{3}\s*$", re.MULTILINE)
+_FRONT_MATTER_START = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
+# Far beyond any email: Gmail clips past about 102 KB (docs/email.md#gmail-clipping).
+MAX_POST_BYTES = 2**20
 
 
 class PostStatus(StrEnum):
@@ -111,6 +113,9 @@ def read_post(settings: Settings, path: Path) -> Post:
     except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
         raise _impossible_date_error(error, text, where) from None
     meta: dict[str, Any] = parsed.metadata
+    if not meta and len(_FRONT_MATTER_START.findall(text)) == 1 and _FRONT_MATTER_START.match(text):
+        raise ContentError("the front matter is never closed", where=f"{where}:1",
+                           hint="end it with a line of three dashes: ---")
     fields = _FieldReader(meta, text, where)
 
     template = fields.string("template") or "post"
@@ -233,6 +238,10 @@ def site_relative(settings: Settings, path: Path) -> str:
 
 
 def _read_text(path: Path, where: str) -> str:
+    if (size := path.stat().st_size) > MAX_POST_BYTES:  # refused unread: no time, no memory
+        raise ContentError(f"the post is {size / 2**20:.1f} MB; posts over 1 MB are refused",
+                           where=where, hint="Gmail clips an email past about 102 KB anyway: "
+                                             "split it into several posts")
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")

@@ -575,6 +575,16 @@ def start_fake(provider: str, key: str, *, latency: float = 0.0):
 
 # ---------------------------------------------------------------- test support
 
+def answer_json(handler: BaseHTTPRequestHandler, status: int, payload: Any) -> None:
+    """Answer the request ``handler`` serves with ``status`` and ``payload`` as JSON."""
+    data = json.dumps(payload).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 @dataclass(frozen=True)
 class StandInEmail:
     """A small rendered post with the Email contract (``fill``), for adapter tests."""

@@ -259,8 +259,9 @@ def test_subject_format_with_an_unknown_field(site):
     edit_settings(site, 'subject = "{title}"', 'subject = "{titel}"')
     with pytest.raises(ConfigError) as caught:
         render(site)
-    assert str(caught.value) == ("newsletter.toml: email.subject '{titel}' cannot be filled in ('titel'); "
-                                 "use the fields {title}, {description}, {slug}, {url}, {date}, {site}")
+    assert str(caught.value) == ("newsletter.toml: email.subject may not use {titel}; use the "
+                                 "fields {title}, {description}, {slug}, {url}, {date}, {site}, "
+                                 "e.g. {date:%B %d}")
 
 
 def test_writer_warnings(site):

@@ -6,13 +6,20 @@ this module adds only the GET suppression endpoints, with each provider's paging
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from conftest import invoke
-from fake_providers import KEYS, Recorded, _Handler, provider_environ, start_fake, write_provider_settings
+from fake_providers import (
+    KEYS,
+    Recorded,
+    _Handler,
+    answer_json,
+    provider_environ,
+    start_fake,
+    write_provider_settings,
+)
 from web_server import statuses, subscriber_csv
 
 ANN, BOB, CY, DEE = "ann@example.com", "bob+news@example.org", "cy@example.net", "dee@example.com"
@@ -89,12 +96,7 @@ class SuppressionHandler(_Handler):
             status, payload = ANSWERS[fake.api.name](url.path, parse_qs(url.query), fake.lists)
         else:
             status, _, payload = fake.api.unauthorised()
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        answer_json(self, status, payload)
 
 
 @pytest.fixture

@@ -57,7 +57,10 @@ class NewsletterGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NewsletterError as error:
-            click.echo(f"error: {error}", err=True)
+            from newsletter.config import read_secrets
+
+            # The last line of defence: whatever an error quotes, no secret reaches the screen.
+            click.echo(f"error: {read_secrets(os.environ).redact(str(error))}", err=True)
             ctx.exit(error.exit_code)
 
 

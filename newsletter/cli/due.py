@@ -49,10 +49,13 @@ def _print_run(settings, run) -> None:
                 click.echo(f"{post.id}: no active subscribers, nothing sent.")
             continue
         resumed = " (resumed an unfinished run)" if outcome.item.resume else ""
-        click.echo(f"Sent {post.id} \"{post.title}\" to {readers(outcome.report.sent)}{resumed}.")
+        sent = outcome.report.sent
+        if sent or not outcome.problem:  # never "Sent ... to 0 readers" beside an error
+            click.echo(f"Sent {post.id} \"{post.title}\" to {readers(sent)}{resumed}.")
         if outcome.problem:
-            click.echo(f"error: {post.id}: {outcome.problem}; see `newsletter status {post.name}`",
-                       err=True)
+            nothing = "" if sent else "nothing sent: "
+            click.echo(f"error: {post.id}: {nothing}{outcome.problem}; "
+                       f"see `newsletter status {post.name}`", err=True)
     for line in run.broken:
         click.echo(f"error: {line}", err=True)
     _report_broken(plan)

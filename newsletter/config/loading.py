@@ -7,8 +7,10 @@ defaults, then read secrets from ``environ``. Every failure names the file and t
 from __future__ import annotations
 
 import datetime as dt
+import math
+import string
 import tomllib
-from dataclasses import fields, replace
+from dataclasses import Field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfoNotFoundError
@@ -18,6 +20,7 @@ from newsletter.config.sections import (
     REQUIRED,
     SECTIONS,
     SMTP_SECURITY,
+    SUBJECT_FIELDS,
     Secrets,
     Settings,
 )
@@ -60,11 +63,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
         if not isinstance(table, dict):
             raise ConfigError(f"{name} must be a table", where=where, hint=f"write it as [{name}]")
         sections[name] = _build_section(cls, name, table, where)
-    settings = Settings(
-        root=Path(site_dir).resolve(),
-        secrets=Secrets({k: environ[k] for k in SECRET_VARIABLES if environ.get(k)}),
-        **sections,
-    )
+    settings = Settings(root=Path(site_dir).resolve(), secrets=read_secrets(environ), **sections)
     _check_values(settings, where)
     since = settings.schedule.since
     if since is not None and since.tzinfo is None:
@@ -74,16 +73,30 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     return settings
 
 
+def read_secrets(environ: Mapping[str, str]) -> Secrets:
+    """The secrets set in ``environ``; nothing else is read from it."""
+    return Secrets({k: environ[k] for k in SECRET_VARIABLES if environ.get(k)})
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
             "not found",
             where=str(path),
             hint="run newsletter in a site folder or pass --site DIR",
         ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot be read ({exc.strerror})", where=str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")  # TOML is UTF-8; Windows editors may add a BOM
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                          where=f"{path.name}:{line}", hint="save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML ({exc})", where=path.name) from None
 
@@ -107,7 +120,19 @@ def _build_section(cls: type, section: str, table: dict[str, Any], where: str) -
                 )
             continue
         values[spec.name] = _coerce(table[key], spec.type, f"{section}.{key}", where)
+        _check_number(values[spec.name], spec, f"{section}.{key}", where)
     return cls(**values)
+
+
+def _check_number(value: Any, spec: Field, key: str, where: str) -> None:
+    """Every number finite (TOML allows nan and inf); one with a declared Range inside it."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return
+    allowed = spec.metadata.get("range")
+    if allowed is not None and value not in allowed:
+        raise ConfigError(f"{key} must be {allowed}, not {value!r}", where=where)
+    if not math.isfinite(value):
+        raise ConfigError(f"{key} must be a finite number, not {value!r}", where=where)
 
 
 _TYPE_NAMES = {
@@ -137,7 +162,10 @@ def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
             f"{key} must be {_TYPE_NAMES[type_name]}, not {value!r}", where=where,
         )
     if base == "float":
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer too large for a float: refused as not finite
+            return math.inf
     if base == "dt.datetime":
         return _parse_since(value, key, where)
     return value
@@ -164,6 +192,7 @@ def _check_values(settings: Settings, where: str) -> None:
         if value and any(char in value for char in "\r\n\0"):
             # These values reach message headers, where a line break would start a new header.
             raise ConfigError(f"email.{key.rstrip('_')} must be on one line", where=where)
+    _check_subject(email.subject, where)
     if not site.url.startswith(("https://", "http://")):
         raise ConfigError("site.url must start with https://", where=where)
     try:
@@ -193,9 +222,21 @@ def _check_values(settings: Settings, where: str) -> None:
             f"provider.security {provider.security!r} is not known",
             where=where, hint=f"use one of {', '.join(SMTP_SECURITY)}",
         )
-    for key in ("batch_size", "concurrency", "timeout", "rate_limit", "port"):
-        value = getattr(provider, key)
-        if value is not None and value <= 0:
-            raise ConfigError(f"provider.{key} must be greater than 0", where=where)
-    if settings.schedule.max_posts_per_run < 1:
-        raise ConfigError("schedule.max_posts_per_run must be at least 1", where=where)
+
+
+def _check_subject(pattern: str, where: str) -> None:
+    """email.subject names only the post's fields: no attributes, indexes or conversions."""
+    hint = "use the fields {" + "}, {".join(SUBJECT_FIELDS) + "}, e.g. {date:%B %d}"
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise ConfigError(f"email.subject {pattern!r} is not a valid pattern ({exc})",
+                          where=where, hint="write a literal brace as {{ or }}") from None
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if (name not in SUBJECT_FIELDS or conversion or "{" in spec
+                or (spec and name != "date")):
+            used = "{" + name + (f"!{conversion}" if conversion else "") + (
+                f":{spec}" if spec else "") + "}"
+            raise ConfigError(f"email.subject may not use {used}", where=where, hint=hint)

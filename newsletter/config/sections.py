@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from newsletter.config.redaction import redact
+
 REQUIRED = object()  # the default of a setting that has none: it must be given
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a numeric setting may take: finite, from ``low`` to ``high`` inclusive."""
+
+    low: float
+    high: float
+    unit: str = ""
+
+    def __contains__(self, value: float) -> bool:
+        return math.isfinite(value) and self.low <= value <= self.high
+
+    def __str__(self) -> str:
+        return f"from {self.low:g} to {self.high:g}" + (f" {self.unit}" if self.unit else "")
+
+
+def ranged(default: float | None, low: float, high: float, unit: str = ""):
+    """A numeric setting: its default and the range the loader holds every value to."""
+    return field(default=default, metadata={"range": Range(low, high, unit)})
 
 
 @dataclass(frozen=True)
@@ -58,10 +81,12 @@ class ProviderSettings:
 
     name: str = "outbox"
     api_url: str | None = None
-    batch_size: int | None = None  # None: the provider's own maximum
-    concurrency: int = 4  # batches in flight at once
-    rate_limit: float | None = None  # messages per second; None: as fast as allowed
-    timeout: float = 30.0
+    # None: the provider's own maximum; no provider takes more than 1000 (docs/providers.md)
+    batch_size: int | None = ranged(None, 1, 1000, "messages")
+    concurrency: int = ranged(4, 1, 64, "batches")  # batches in flight at once
+    # messages per second; None: as fast as allowed
+    rate_limit: float | None = ranged(None, 0.01, 100_000, "messages per second")
+    timeout: float = ranged(30.0, 0.1, 600, "seconds")
     test_mode: bool = False
     # provider-specific keys
     message_stream: str = "broadcast"  # postmark
@@ -69,7 +94,7 @@ class ProviderSettings:
     track_links: bool = False  # postmark, sendgrid, mailgun
     domain: str | None = None  # mailgun
     host: str = "localhost"  # smtp
-    port: int | None = None  # smtp; default by security
+    port: int | None = ranged(None, 1, 65535)  # smtp; default by security
     security: str = "starttls"  # smtp: starttls | ssl | none
     directory: str = "outbox"  # outbox: where .eml files go, relative to the site
 
@@ -79,7 +104,11 @@ class ScheduleSettings:
     """[schedule]: what `send --due` may send."""
 
     since: dt.datetime | None = None
-    max_posts_per_run: int = 2
+    max_posts_per_run: int = ranged(2, 1, 100, "posts")
+
+
+# Secret variables that name someone rather than grant anything: left visible in messages.
+USER_NAMES = frozenset({"SMTP_USERNAME", "NEWSLETTER_WEBHOOK_USER"})
 
 
 @dataclass(frozen=True)
@@ -90,6 +119,13 @@ class Secrets:
 
     def get(self, name: str) -> str | None:
         return self.values.get(name) or None
+
+    def redact(self, text: str, limit: int | None = None) -> str:
+        """``text`` with every secret hidden in every form it travels in, then cut to ``limit``;
+        for anything from outside that is printed, logged or stored."""
+        hidden = tuple(value for name, value in sorted(self.values.items())
+                       if name not in USER_NAMES)
+        return redact(text, hidden, limit)
 
     def __repr__(self) -> str:
         return f"Secrets({sorted(self.values)} set, values hidden)"
@@ -131,5 +167,7 @@ SECTIONS = {
 }
 PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+# The post fields email.subject may name; only {date} takes a format (strftime codes).
+SUBJECT_FIELDS = ("title", "description", "slug", "url", "date", "site")
 
 

@@ -20,6 +20,7 @@ import binascii
 import secrets
 from dataclasses import replace
 from email import policy
+from email.header import Header
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
@@ -38,6 +39,11 @@ def encode_header(name: str, value: str) -> bytes:
     line = f"{name}: {value}\r\n"
     if name in RAW_HEADERS:
         return line.encode("ascii")
+    if name == "Subject" and "=?" in value:
+        # Written as it is, text such as "=?utf-8?q?x?=" is an RFC 2047 encoded-word that mail
+        # readers decode (to "x"); encoded whole, it reads as written (docs/email.md#subject).
+        encoded = Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
+        return f"{name}: {encoded}\r\n".encode("ascii")
     if value.isascii() and len(line) <= MAX_LINE + 2:
         return line.encode("ascii")
     chosen = policy.SMTP if _address_part_ascii(value) else policy.SMTPUTF8

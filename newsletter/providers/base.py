@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from newsletter.message import Message
     from newsletter.render import Email
 
+REASON_LIMIT = 200  # characters of a provider's own words kept in a reason or an error
+
 
 @dataclass(frozen=True)
 class Result:
@@ -73,6 +75,11 @@ class Provider(ABC):
         the network, and does not compete with the main thread for Python's GIL.
         """
         return partial(self.send_batch, messages)
+
+    def provider_text(self, text: object) -> str:
+        """Words from the provider (an error, a server reply), fit to print, log and store: one
+        line, every secret hidden in every form it travels in, and only then cut short."""
+        return self.settings.secrets.redact(" ".join(str(text).split()), REASON_LIMIT)
 
     def check_email(self, email: Email) -> None:
         """Raise ContentError if this provider cannot carry ``email``; called before any send."""

@@ -12,6 +12,7 @@ Sorting (docs/providers.md#errors-and-retries-all-providers):
   -> ``TransientError``;
 - read timeout, connection dropped after the request was written, body cut short
   -> ``InDoubtError``;
+- the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
 - 401/403 -> ``AuthError``; 429 -> ``TransientError`` with the provider's retry hint;
   5xx the provider's docs call safe (``transient_statuses``) -> ``TransientError``;
   any other 5xx -> ``InDoubtError``;
@@ -24,6 +25,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
 import threading
 import time
 from abc import abstractmethod
@@ -36,7 +38,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from newsletter import __version__
-from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.errors import AuthError, ConfigError, InDoubtError, NotSentError, TransientError
 from newsletter.providers.base import Provider, Result
 
 if TYPE_CHECKING:
@@ -46,7 +48,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 USER_AGENT = f"newsletter/{__version__} requests/{requests.__version__}"
-REASON_LIMIT = 200  # characters of the provider's error message kept in a reason
 
 
 def make_session(pool_size: int) -> requests.Session:
@@ -130,6 +131,9 @@ class HttpProvider(Provider):
                 hint="set it again without the trailing newline or spaces "
                      "(a .env file with Windows line ends leaves one)",
             )
+        if not key.isascii():  # HTTP headers carry Latin-1 at most; no provider key is other
+            raise ConfigError(f"{self.secret_name} holds characters that are not ASCII",
+                              where="environment", hint="copy the key again from the provider")
         return key
 
     @abstractmethod
@@ -159,15 +163,9 @@ class HttpProvider(Provider):
 
     def post(self, request: HttpRequest) -> requests.Response:
         """POST once; sort transport failures by whether the request can have been received."""
-        url = self.api_url + request.path
-        headers = {"Accept": "application/json", **request.headers}
-        if request.body is not None:
-            headers.setdefault("Content-Type", "application/json")
+        prepared, options = self.prepare(request)
         try:
-            return self.session.post(
-                url, data=request.body, files=request.files, headers=headers, auth=request.auth,
-                timeout=self.timeout, allow_redirects=False,
-            )
+            return self.session.send(prepared, **options)
         except requests.ConnectTimeout:
             raise TransientError(f"{self.name}: no connection to {self.api_url} (timed out)") from None
         except requests.exceptions.SSLError:
@@ -180,6 +178,25 @@ class HttpProvider(Provider):
             raise InDoubtError(f"{self.name}: connection lost after sending") from None
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
             raise InDoubtError(f"{self.name}: connection lost while reading the answer") from None
+
+    def prepare(self, request: HttpRequest) -> tuple[requests.PreparedRequest, dict[str, Any]]:
+        """The request as it will be sent, and the options to send it with (what
+        ``Session.request`` does before sending); NotSentError if any of it fails."""
+        headers = {"Accept": "application/json", **request.headers}
+        if request.body is not None:
+            headers.setdefault("Content-Type", "application/json")
+        try:
+            if not (math.isfinite(self.timeout) and self.timeout > 0):
+                raise ValueError(f"timeout {self.timeout!r} s")  # else it fails on connecting
+            prepared = self.session.prepare_request(requests.Request(
+                "POST", self.api_url + request.path, data=request.body, files=request.files,
+                headers=headers, auth=request.auth))
+            options = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
+        except Exception as exc:  # noqa: BLE001 - whatever it was, no byte has left yet
+            raise NotSentError(f"{self.name}: the request could not be prepared "
+                               f"({self.provider_text(repr(exc))}); nothing was sent",
+                               hint="check provider.api_url and the settings") from None
+        return prepared, {**options, "timeout": self.timeout, "allow_redirects": False}
 
     def raise_for_status(self, response: requests.Response) -> None:
         """Raise the error class for a failed response; a rejection of the request falls through."""
@@ -200,8 +217,7 @@ class HttpProvider(Provider):
     def describe_response(self, response: requests.Response) -> str:
         """Provider, status and the provider's short reason; never our headers, body or key."""
         reason = self.error_message(response) or response.reason or "no reason given"
-        reason = " ".join(reason.split())[:REASON_LIMIT].replace(self.api_key, "<hidden>")
-        return f"{self.name} answered {response.status_code}: {reason}"
+        return f"{self.name} answered {response.status_code}: {self.provider_text(reason)}"
 
     def error_message(self, response: requests.Response) -> str | None:
         """The provider's own error text: ``message``/``Message`` or SendGrid's ``errors[]``."""

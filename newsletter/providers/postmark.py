@@ -111,7 +111,8 @@ class PostmarkProvider(HttpProvider):
                 results.append(Result.sent(entry.get("MessageID")))
             else:
                 account_failures += code in ACCOUNT_CODES
-                results.append(Result.rejected(f"{self.name} ErrorCode {code}: {entry.get('Message')}"))
+                reason = self.provider_text(f"ErrorCode {code}: {entry.get('Message')}")
+                results.append(Result.rejected(f"{self.name} {reason}"))
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
         return results

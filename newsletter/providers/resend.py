@@ -108,7 +108,7 @@ class ResendProvider(HttpProvider):
         if len(answer["data"]) + len(errors) != len(messages):
             raise InDoubtError(f"{self.name} answered {len(answer['data'])} ids and "
                                f"{len(errors)} errors for {len(messages)} emails")
-        return [Result.rejected(f"{self.name}: {errors[i]}") if i in errors
+        return [Result.rejected(f"{self.name}: {self.provider_text(errors[i])}") if i in errors
                 else Result.sent(next(ids).get("id")) for i in range(len(messages))]
 
 

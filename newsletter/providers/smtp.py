@@ -15,7 +15,7 @@ import smtplib
 import ssl
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
 from newsletter.providers.base import Provider, Result
@@ -45,6 +45,10 @@ class SmtpProvider(Provider):
         if bool(self.username) != bool(self._password):
             raise ConfigError("SMTP_USERNAME and SMTP_PASSWORD must be set together",
                               where="environment")
+        if not f"{self.username or ''}{self._password or ''}".isascii():
+            # smtplib encodes the login as ASCII: it would fail mid-send with a traceback.
+            raise ConfigError("SMTP_USERNAME or SMTP_PASSWORD holds characters that are not ASCII",
+                              where="environment", hint="smtplib can only send an ASCII login")
         if self._password and self.security == "none" and self.host not in LOOPBACK:
             raise ConfigError(
                 f"provider.security = \"none\" would send SMTP_PASSWORD to {self.host} unencrypted",
@@ -62,9 +66,14 @@ class SmtpProvider(Provider):
         return f"smtp ({self.host}:{self.port}, {self.security}{login})"
 
     def send_batch(self, messages: list[Message]) -> list[Result]:
-        return [self._send(message) for message in messages]
+        return self.sender(messages)()
 
-    def _send(self, message: Message) -> Result:
+    def sender(self, messages: list[Message]) -> Callable[[], list[Result]]:
+        """The messages' bytes built now, before any command: a failure here sent nothing."""
+        built = [(message, message.as_bytes()) for message in messages]
+        return lambda: [self._send(message, data) for message, data in built]
+
+    def _send(self, message: Message, data: bytes) -> Result:
         connection = self._connection()
         try:
             # Envelope first: a refusal here means nothing was accepted for this message.
@@ -74,17 +83,18 @@ class SmtpProvider(Provider):
             code, reply = connection.rcpt(message.to_address)
             if code not in (250, 251):
                 return self._refused(connection, "recipient", code, reply)
-            data = message.as_bytes()
         except (smtplib.SMTPException, OSError) as exc:
             self._discard(connection)
-            raise TransientError(f"smtp: connection to {self.host} lost before sending ({exc})") from None
+            raise TransientError(f"smtp: connection to {self.host} lost before sending "
+                                 f"({self.provider_text(exc)})") from None
         try:
             code, reply = connection.data(data)
         except smtplib.SMTPDataError as exc:  # DATA itself refused: the content never went
             return self._refused(connection, "message", exc.smtp_code, exc.smtp_error)
         except (smtplib.SMTPException, OSError) as exc:
             self._discard(connection)
-            raise InDoubtError(f"smtp: connection to {self.host} lost while sending ({exc})") from None
+            raise InDoubtError(f"smtp: connection to {self.host} lost while sending "
+                               f"({self.provider_text(exc)})") from None
         if code != 250:
             return self._refused(connection, "message", code, reply)
         self._local.used = time.monotonic()
@@ -93,7 +103,7 @@ class SmtpProvider(Provider):
     def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str) -> Result:
         """A 5xx rejects the message for good; a 4xx says try later (nothing accepted)."""
         text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-        reason = f"smtp {code} for the {what}: {' '.join(text.split())[:200]}"
+        reason = f"smtp {code} for the {what}: {self.provider_text(text)}"
         try:
             connection.rset()
         except (smtplib.SMTPException, OSError):
@@ -142,7 +152,8 @@ class SmtpProvider(Provider):
             raise AuthError(f"smtp: {where} does not offer STARTTLS or login",
                             hint="check provider.security and provider.port") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise TransientError(f"smtp: cannot connect to {where} ({exc})") from None
+            raise TransientError(f"smtp: cannot connect to {where} "
+                                 f"({self.provider_text(exc)})") from None
         return connection
 
     def _discard(self, connection: smtplib.SMTP) -> None:

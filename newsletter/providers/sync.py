@@ -33,7 +33,9 @@ def sync_suppressions(settings: Settings) -> SyncReport:
         )
     provider = PROVIDERS[name](settings)
     try:
-        suppressions = list(fetch(provider))
+        # Reasons are the provider's words, kept in the subscriber files: secrets hidden.
+        suppressions = [Suppression(s.address, s.status, provider.provider_text(s.reason))
+                        for s in fetch(provider)]
     finally:
         provider.close()
     report = SyncReport(provider=name, listed=len(suppressions))

@@ -194,7 +194,7 @@ def _subject(settings: Settings, post: Post, where: str) -> str:
               "url": post.url, "date": post.date, "site": settings.site.title}
     try:
         subject = settings.email.subject.format(**fields)
-    except (KeyError, IndexError, ValueError) as error:
+    except (KeyError, IndexError, ValueError, TypeError) as error:  # TypeError: {date:%Y}, no date
         raise ConfigError(
             f"email.subject {settings.email.subject!r} cannot be filled in ({error})",
             where="newsletter.toml", hint="use the fields {" + "}, {".join(fields) + "}",

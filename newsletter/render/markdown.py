@@ -12,6 +12,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import markdown
 
+from newsletter.render.inline import use_linear_inline
+
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty")
 # The content column is 600 px minus 2 x 40 px padding; classic Outlook ignores CSS widths on
 # images, so every image gets a width attribute no larger than this (docs/email.md#images).
@@ -20,7 +22,8 @@ MAX_IMAGE_WIDTH = 520
 
 def markdown_to_fragment(source: str, page_url: str) -> tuple[lxml.html.HtmlElement, list[str]]:
     """Render Markdown into a ``<div>`` tree for an email; return it and warnings for the writer."""
-    html = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html").convert(source)
+    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+    html = use_linear_inline(md).convert(source)
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     warnings: list[str] = []
     # A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it

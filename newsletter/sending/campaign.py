@@ -21,6 +21,7 @@ import logging
 import signal
 import threading
 import time
+import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from newsletter.errors import (
     AuthError,
     InDoubtError,
     InputError,
+    NewsletterError,
+    NotSentError,
     TransientError,
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
@@ -199,13 +202,40 @@ class Campaign:
         if not readers:
             return
         messages = [self.factory.assemble(r) for r in readers]
-        send = self.provider.sender(messages)  # builds the request here, if the adapter can
+        try:
+            send = self.provider.sender(messages)  # builds the request here, if the adapter can
+        except Exception as error:  # noqa: BLE001 - whatever failed, nothing has left yet
+            self._not_sent(messages, keys, decided_at, error)
+            return
         # Committed before the request can go out: the heart of crash safety.
         self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
                           self.provider.name, at=decided_at)
         future = pool.submit(send_with_retries, self.provider, messages, send, self.retry,
                              self.limiter, self.sleep)
         in_flight[future] = Batch(messages, keys)
+
+    def _not_sent(self, messages: list[Message], keys: list[str], decided_at: str,
+                  error: Exception) -> None:
+        """The batch's request could not be built: its readers are recorded pending (in one
+        transaction, never `submitting`) and the run stops, as every batch would fail alike."""
+        why = (self._safe(str(error)) if isinstance(error, NewsletterError)
+               else self._bug(error, " building a request"))
+        with self.ledger.atomic():
+            self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
+                              self.provider.name, at=decided_at)
+            self.ledger.mark(self.email.post_id, keys, State.PENDING, f"not sent: {why}")
+        self.report.pending += len(keys)
+        self.report.stopped = why
+
+    def _safe(self, text: str) -> str:
+        """``text`` with every secret hidden, for the ledger, the report and the log."""
+        return self.settings.secrets.redact(text)
+
+    def _bug(self, error: Exception, doing: str = "") -> str:
+        """Log a bug's traceback (secrets hidden); return the line that reports it."""
+        logger.error("%s", self._safe("".join(traceback.format_exception(error))))
+        return (f"unexpected error in {self.provider.name}{doing}: {self._safe(repr(error))}; "
+                "this is a bug in newsletter, please report it")
 
     def _settle(self, in_flight: dict[Future, Batch],
                 on_progress: Callable[[SendReport], None]) -> None:
@@ -221,28 +251,29 @@ class Campaign:
         try:
             results = future.result()
         except TransientError as error:
-            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {error}")
+            why = self._safe(str(error))
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {why}")
             report.pending += len(keys)
-            report.problems.append(f"{len(keys)} messages left for the next run: {error}")
+            report.problems.append(f"{len(keys)} messages left for the next run: {why}")
             return
         except InDoubtError as error:
-            self.ledger.mark(post_id, keys, State.IN_DOUBT, str(error))
+            why = self._safe(str(error))
+            self.ledger.mark(post_id, keys, State.IN_DOUBT, why)
             report.in_doubt += len(keys)
-            report.problems.append(f"{len(keys)} messages in doubt: {error}")
+            report.problems.append(f"{len(keys)} messages in doubt: {why}")
             return
-        except AuthError as error:
-            # A refused credential provably sent nothing: these readers stay pending.
-            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {error}")
+        except (AuthError, NotSentError) as error:
+            # A refused credential, or a request that never left, provably sent nothing:
+            # these readers stay pending.
+            report.stopped = self._safe(str(error))
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {report.stopped}")
             report.pending += len(keys)
-            report.stopped = str(error)
             return
         except Exception as error:  # noqa: BLE001 - a bug, but the ledger must stay honest
             # An adapter bug or an answer it could not read: the batch may have gone out.
-            logger.exception("unexpected error while %s sent a batch", self.provider.name)
-            self.ledger.mark(post_id, keys, State.IN_DOUBT, f"unexpected error: {error!r}")
+            report.stopped = self._bug(error)
+            self.ledger.mark(post_id, keys, State.IN_DOUBT, report.stopped)
             report.in_doubt += len(keys)
-            report.stopped = (f"unexpected error in {self.provider.name}: {error!r}; "
-                              "this is a bug in newsletter, please report it")
             return
         if len(results) != len(messages):  # an adapter bug; nobody can tell what went out
             reason = f"{self.provider.name} answered {len(results)} results for {len(messages)} messages"

@@ -64,4 +64,6 @@ def _scan_file(path: Path) -> Iterator[Subscriber | SubscriberError]:
             yield row.to_subscriber()
         except SubscriberError as error:
             yield error
-    yield from problems
+    if problems:  # the file itself is unreadable, whole or from some line on: import none of it
+        raise SubscriberError(f"nothing imported: {problems[0].message}",
+                              where=problems[0].where, hint=problems[0].hint)

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message import verify_token
 from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
+from newsletter.web.replay import UsedTokens
 from newsletter.web.request import (
     MAX_FORM_BODY,
     HttpError,
@@ -126,6 +127,7 @@ class NewsletterApp:
                               hint="use the secret the newsletters were sent with, or no link works")
         self.route = UnsubscribeRoute(settings.email.unsubscribe_url)
         self.store = SubscriberStore(settings)
+        self.used_tokens = UsedTokens(settings.state_dir)
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         try:
@@ -198,7 +200,8 @@ class NewsletterApp:
         """POST /webhooks/<provider>: verify, then apply the events."""
         request = WebhookRequest(request_headers(environ), read_body(environ, MAX_WEBHOOK_BODY))
         try:
-            report = handle_webhook(provider, request, self.store, self.settings.secrets)
+            report = handle_webhook(provider, request, self.store, self.settings.secrets,
+                                    self.used_tokens)
         except WebhookError as error:
             logger.warning("%s webhook refused (%d): %s", provider, error.status, error.message)
             return text_response(error.status, error.message, error.headers.items())

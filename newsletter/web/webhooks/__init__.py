@@ -21,6 +21,7 @@ from newsletter.web.webhooks import mailgun, postmark, resend, sendgrid
 from newsletter.web.webhooks.common import (
     SOFT_BOUNCE,
     STATUS_KINDS,
+    Replayed,
     WebhookError,
     WebhookRequest,
     load_json,
@@ -36,6 +37,10 @@ WEBHOOKS = {
     "mailgun": mailgun,
     "resend": resend,
 }
+# Providers whose signature leaves the events unsigned: each signature is accepted once. The
+# others sign the whole body, so a replay can only repeat the same events, which change nothing
+# the second time (docs/providers.md#webhook-guarantees).
+ONE_USE_TOKENS = {"mailgun": mailgun.signature_token}
 
 
 @dataclass
@@ -47,10 +52,25 @@ class WebhookReport:
     ignored: int = 0
 
 
-def handle_webhook(provider: str, request: WebhookRequest, store, secrets) -> WebhookReport:
-    """Verify a webhook request from ``provider``, then apply its events to ``store``."""
-    module = WEBHOOKS[provider]
-    module.verify(request, secrets, time.time())
+def handle_webhook(provider: str, request: WebhookRequest, store, secrets,
+                   used_tokens) -> WebhookReport:
+    """Verify a webhook request from ``provider``, refuse a replayed one, then apply its
+    events to ``store``. ``used_tokens`` is a :class:`newsletter.web.replay.UsedTokens`."""
+    module, now = WEBHOOKS[provider], time.time()
+    module.verify(request, secrets, now)
+    token = ONE_USE_TOKENS[provider](request) if provider in ONE_USE_TOKENS else None
+    if token and not used_tokens.claim(provider, *token, now):
+        raise Replayed(f"this {provider} signature was already used")
+    try:
+        return _apply(provider, module, request, store)
+    except BaseException:
+        if token:  # not applied: the provider's retry of this very request must get through
+            used_tokens.release(provider, token[0])
+        raise
+
+
+def _apply(provider: str, module, request: WebhookRequest, store) -> WebhookReport:
+    """Turn a verified request's events into status changes on the list."""
     events = module.parse_events(load_json(request.body))
     report = WebhookReport()
     suppressions = []

@@ -36,6 +36,12 @@ class NotAuthenticated(WebhookError):
     status = 401
 
 
+class Replayed(WebhookError):
+    """A signature that was already used: a captured request sent again."""
+
+    status = 403
+
+
 class NotConfigured(WebhookError):
     """The secret needed to verify this provider's webhooks is not set."""
 

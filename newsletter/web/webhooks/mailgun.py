@@ -2,7 +2,8 @@
 
 Body: ``{"signature": {"timestamp", "token", "signature"}, "event-data": {...}}``; the
 signature is hex HMAC-SHA256 keyed with the webhook signing key (MAILGUN_WEBHOOK_SIGNING_KEY,
-not the API key) over ``timestamp + token`` (docs/providers.md#mailgun-webhooks).
+not the API key) over ``timestamp + token`` (docs/providers.md#mailgun-webhooks). The event data is
+not signed, so each token is accepted once (:func:`signature_token`, newsletter.web.replay).
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def verify(request, secrets, now: float) -> None:
     if not hmac.compare_digest(expected, given):
         raise NotAuthenticated("bad Mailgun signature")
     check_timestamp(timestamp, now)
+
+
+def signature_token(request) -> tuple[str, float]:
+    """The token of a verified request, and when it was signed; each token is used once."""
+    signature = load_json(request.body)["signature"]
+    return str(signature.get("token", "")), float(int(signature.get("timestamp")))
 
 
 def parse_events(payload) -> list[Event]:

@@ -1,0 +1,93 @@
+"""How render time grows with a post's size, and how fast a giant post is refused.
+
+    python bench/bench_render_scaling.py [--compare]
+
+Renders posts of 100 KB and 1 MB in four shapes (the example post repeated, one long
+paragraph, a long list, a long table) and prints CPU seconds and the 1 MB / 100 KB ratio:
+linear rendering gives about 10. ``--compare`` also times Python-Markdown's own inline pass,
+whose list.pop(0) and list.index() made the ratio grow with the size (slow: minutes at 1 MB).
+Last, the time to refuse a 50 MB post file (it is never read).
+
+Target (issue 12): a 1 MB post renders in time proportional to a 100 KB one; a post over 1 MB
+is refused at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parent.parent
+SIZES = (100_000, 1_000_000)
+
+
+def shapes(example_body: str) -> dict[str, Callable[[int], str]]:
+    def fill(unit: str, size: int, separator: str = "") -> str:
+        return separator.join([unit] * (size // (len(unit) + len(separator)) + 1))[:size]
+
+    return {
+        "example post repeated": lambda n: fill(example_body, n, "\n\n"),
+        "one long paragraph": lambda n: fill(
+            "Some *words* and a [link](https://example.com/x) with `code` here. ", n),
+        "a long list": lambda n: fill("- an item with **bold** text\n", n),
+        "a long table": lambda n: "| a | b |\n|---|---|\n" + fill("| x *y* | z |\n", n),
+    }
+
+
+def cpu_seconds(action) -> float:
+    start = time.process_time()
+    action()
+    return time.process_time() - start
+
+
+def main(compare: bool) -> None:
+    import newsletter.render.markdown as markdown_step
+    from newsletter.config import load_settings
+    from newsletter.posts import find_post, load_posts
+    from newsletter.render import render_post
+
+    settings = load_settings(REPO, os.environ)
+    post = find_post(load_posts(settings)[0], "/posts/what-matters")
+    render_post(settings, post)  # warm up premailer and cssutils
+    passes = {"linear inline pass": markdown_step.use_linear_inline}
+    if compare:
+        passes["Markdown's own pass"] = lambda md: md
+    print(f"{'shape':24} {'inline pass':22} {'100 KB':>8} {'1 MB':>8} {'ratio':>6}")
+    for shape, make in shapes(post.body).items():
+        for label, inline_pass in passes.items():
+            markdown_step.use_linear_inline = inline_pass
+            times = [cpu_seconds(partial(render_post, settings,
+                                         dataclasses.replace(post, body=make(size))))
+                     for size in SIZES]
+            print(f"{shape:24} {label:22} {times[0]:7.2f}s {times[1]:7.2f}s "
+                  f"{times[1] / times[0]:6.1f}", flush=True)
+    markdown_step.use_linear_inline = passes["linear inline pass"]
+    refuse_giant_post(settings)
+
+
+def refuse_giant_post(settings) -> None:
+    from newsletter.posts import load_posts
+
+    with tempfile.TemporaryDirectory() as folder:
+        giant_site = dataclasses.replace(settings, root=Path(folder))
+        posts = Path(folder) / "content" / "posts"
+        posts.mkdir(parents=True)
+        with open(posts / "giant.md", "w", encoding="utf-8") as handle:
+            handle.write('---\ntitle: "Giant"\ndate: 2026-01-01\n---\n')
+            handle.write(("Words upon words. " * 50 + "\n\n") * 58_000)
+        size = (posts / "giant.md").stat().st_size
+        start = time.perf_counter()
+        _, problems = load_posts(giant_site)
+        elapsed = time.perf_counter() - start
+    print(f"refuse a {size / 2**20:.0f} MB post       {elapsed * 1000:7.1f} ms   "
+          f"({problems[0].message})")
+
+
+if __name__ == "__main__":
+    main("--compare" in sys.argv[1:])

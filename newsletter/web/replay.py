@@ -1,0 +1,53 @@
+"""Webhook tokens already used, so that a captured webhook cannot be sent again.
+
+Mailgun signs only ``timestamp + token``, not the event data: within the timestamp window one
+captured signature block could carry any other event (docs/providers.md#mailgun-webhooks).
+Mailgun's advice is to refuse a token seen before. Each accepted token is kept in SQLite
+(``.newsletter/webhook-tokens.db``, shared by every thread and process serving the site) until
+its timestamp leaves the window, after which the timestamp check refuses it anyway.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from newsletter.web.webhooks.common import REPLAY_WINDOW
+
+TOKENS_FILE = "webhook-tokens.db"
+BUSY_TIMEOUT = 10.0  # seconds a request waits for another one's write
+
+
+class UsedTokens:
+    """The signature tokens this site has accepted, each until its window closes."""
+
+    def __init__(self, state_dir: Path, window: float = REPLAY_WINDOW):
+        self.path = Path(state_dir) / TOKENS_FILE
+        self.window = window
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("""CREATE TABLE IF NOT EXISTS used_tokens (
+                          provider TEXT NOT NULL, token TEXT NOT NULL, expires REAL NOT NULL,
+                          PRIMARY KEY (provider, token)) WITHOUT ROWID""")
+        return db
+
+    def claim(self, provider: str, token: str, signed_at: float, now: float) -> bool:
+        """True the first time ``token`` is seen (it is kept until the window closes), False
+        for a replay. Expired tokens are forgotten on the way."""
+        with closing(self._connect()) as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM used_tokens WHERE expires < ?", (now,))
+            cursor = db.execute("INSERT OR IGNORE INTO used_tokens VALUES (?, ?, ?)",
+                                (provider, token, signed_at + self.window))
+            db.execute("COMMIT")
+            return cursor.rowcount == 1
+
+    def release(self, provider: str, token: str) -> None:
+        """Forget a token whose request was not applied, so the provider's retry is accepted."""
+        with closing(self._connect()) as db:
+            db.execute("DELETE FROM used_tokens WHERE provider = ? AND token = ?",
+                       (provider, token))

