@@ -6,8 +6,6 @@ proportion to the square of a post's length (bench/bench_render_scaling.py measu
 
 from __future__ import annotations
 
-import time
-
 import markdown
 import pytest
 from conftest import invoke
@@ -27,16 +25,16 @@ def write_post(site, name: str, size: int) -> None:
     (site / "content" / "posts" / f"{name}.md").write_text(text, encoding="utf-8")
 
 
-def test_a_50_mb_post_is_refused_at_once_in_one_line_naming_file_and_size(site):
-    write_post(site, "everything", 50 * 1024 * 1024)
+def test_a_50_mb_post_is_refused_unread_in_one_line_naming_file_and_size(site):
+    # Past its front matter the file is not even UTF-8: only a refusal by size, before
+    # reading, names the size instead (bench/bench_render_scaling.py times the refusal).
+    path = site / "content" / "posts" / "everything.md"
+    path.write_bytes(FRONT_MATTER.encode() + b"\xff" * (50 * 1024 * 1024 - len(FRONT_MATTER)))
     settings = load_settings(site, {})
 
-    start = time.monotonic()
     posts, problems = load_posts(settings)
-    elapsed = time.monotonic() - start  # the bar: refused in under a second, unread
     result = invoke(site, "send", "everything", "--yes")
 
-    assert elapsed < 1.0
     assert [str(p) for p in problems] == [(
         "content/posts/everything.md: the post is 50.0 MB; posts over 1 MB are refused; "
         "Gmail clips an email past about 102 KB anyway: split it into several posts")]
