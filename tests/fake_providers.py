@@ -587,6 +587,8 @@ class StandInEmail:
                  + '<p><a href="{unsubscribe_url}">Unsubscribe</a></p>\n</body></html>\n')
     text: str = "Hello {email}.\n\nUnsubscribe: {unsubscribe_url}\n"
     warnings: tuple[str, ...] = ()
+    images: tuple = ()
+    inline_images: tuple = ()
 
     def fill(self, values):
         import html

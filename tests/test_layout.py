@@ -19,7 +19,7 @@ LAYERS = [
     {"errors", "__init__"},
     {"addresses", "locks"},
     {"config"},
-    {"posts"},
+    {"posts", "feature_image"},
     {"render"},
     {"message"},
     {"check"},

@@ -119,6 +119,7 @@ _TYPE_NAMES = {
     "float | None": "a number",
     "bool": "true or false",
     "dt.datetime | None": "a date-time such as 2026-11-25T00:00:00Z",
+    "tuple[str, ...]": "a list of strings",
 }
 
 
@@ -131,6 +132,7 @@ def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
         "float": isinstance(value, (int, float)) and not isinstance(value, bool),
         "bool": isinstance(value, bool),
         "dt.datetime": isinstance(value, (dt.datetime, dt.date, str)),
+        "tuple[str, ...]": isinstance(value, list) and all(isinstance(v, str) for v in value),
     }[base]
     if not ok:
         raise ConfigError(
@@ -140,6 +142,8 @@ def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
         return float(value)
     if base == "dt.datetime":
         return _parse_since(value, key, where)
+    if base == "tuple[str, ...]":
+        return tuple(value)
     return value
 
 

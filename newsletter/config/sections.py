@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from newsletter.errors import ConfigError
+
 REQUIRED = object()  # the default of a setting that has none: it must be given
 
 
@@ -38,6 +40,7 @@ class EmailSettings:
     cta_text: str = "Get in touch"
     cta_url: str | None = None  # defaults to mailto: the From address
     unsubscribe_mailto: str | None = None
+    feature_image: bool = True  # the post's front-matter image at the top of the email
 
     @property
     def from_address(self) -> str:
@@ -83,6 +86,27 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class ImageSettings:
+    """[images]: the post's own image files, and how they reach the reader (docs/images.md)."""
+
+    mode: str | None = None  # hosted | inline; unset: preview works, send refuses local images
+    static_dirs: tuple[str, ...] = ("static",)  # folders the blog serves at its root
+    publish_dir: str = "static/newsletter"  # hosted: where the prepared files are written
+    url: str | None = None  # hosted: the address publish_dir is served at
+
+    def __post_init__(self):
+        if self.mode is not None and self.mode not in IMAGE_MODES:
+            raise ConfigError(f"images.mode {self.mode!r} is not known", where="newsletter.toml",
+                              hint=f"use one of {', '.join(IMAGE_MODES)}")
+        if self.url is not None and not self.url.startswith(("https://", "http://")):
+            raise ConfigError("images.url must start with https://", where="newsletter.toml")
+        if self.mode == "hosted" and not self.url:
+            raise ConfigError(
+                'images.mode = "hosted" needs images.url', where="newsletter.toml",
+                hint=f'add url = "https://your.blog/newsletter" (where {self.publish_dir} is served)')
+
+
+@dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -105,6 +129,7 @@ class Settings:
     provider: ProviderSettings
     schedule: ScheduleSettings
     secrets: Secrets
+    images: ImageSettings = ImageSettings()
 
     @property
     def content_dir(self) -> Path:
@@ -128,8 +153,10 @@ SECTIONS = {
     "email": EmailSettings,
     "provider": ProviderSettings,
     "schedule": ScheduleSettings,
+    "images": ImageSettings,
 }
 PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+IMAGE_MODES = ("hosted", "inline")
 
 
