@@ -81,6 +81,7 @@ class FoundImage:
     src: str  # as written
     where: str  # file:line
     shown_width: int  # CSS pixels in the email
+    path: Path | None  # the file it names
     prepared: PreparedImage | None
     problem: ContentError | None
 
@@ -102,6 +103,8 @@ def place_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
     """
     body = _body_images(settings, post, fragment)
     feature = _local_feature(settings, post) if settings.email.feature_image else None
+    if feature and any(found.path == feature.path for _, found in body if feature.path):
+        feature = None  # Lumen's socialImage is often the photo the post shows: not twice
     problems = [found.problem for _, found in body if found.problem]
     if feature and feature.problem:
         problems.append(feature.problem)
@@ -148,12 +151,13 @@ def _local_feature(settings: Settings, post: Post) -> FoundImage | None:
 
 
 def _find(settings: Settings, post: Post, src: str, where: str, width: int) -> FoundImage:
+    path = None
     try:
         path = resolve_image(settings, post, src, where)
         prepared = prepare_image(path, width * DENSITY, settings.state_dir / "images", where)
     except ContentError as problem:
-        return FoundImage(src, where, width, None, problem)
-    return FoundImage(src, where, width, prepared, None)
+        return FoundImage(src, where, width, path, None, problem)
+    return FoundImage(src, where, width, path, prepared, None)
 
 
 def _shown_size(found: FoundImage) -> tuple[int, int]:
@@ -187,11 +191,12 @@ def _feature(settings: Settings, post: Post, found: FoundImage | None,
              images: dict[str, EmailImage]) -> FeatureImage | None:
     if not settings.email.feature_image or post.image is None:
         return None
-    alt = post.image.alt or post.title
-    if found is None:  # a URL: shown as it is, at the column's width
-        src = post.image.src
+    alt, src = post.image.alt or post.title, post.image.src
+    if not is_local(src):  # a URL: shown as it is, at the column's width
         return FeatureImage("https:" + src if src.startswith("//") else src, MAX_IMAGE_WIDTH,
                             None, alt, post.url)
+    if found is None:  # the body shows this image already
+        return None
     image = _delivered(settings, found.prepared, images)
     width, height = _shown_size(found)
     return FeatureImage(image.src, width, height, alt, post.url)
