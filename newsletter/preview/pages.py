@@ -124,6 +124,7 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
 def write_pages(settings: Settings, posts: list[tuple[Post, Email]], out_dir: Path,
                 now: dt.datetime) -> list[Path]:
     """Write each post's page (``<out>/<name>/index.html``) and the index (``<out>/index.html``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for post, email in posts:
         path = out_dir / post.name / PAGE_FILE
