@@ -1,0 +1,70 @@
+"""The preview shows the images readers will get, in a real headless Chromium: every image of
+every view loads, from the preview server and from the preview files on disk, in both modes,
+before anything is deployed."""
+
+from __future__ import annotations
+
+import pytest
+from lumen_site import PAPER_ID, TYPOGRAPHY_ID, make_lumen_site
+from selenium.webdriver.common.by import By
+
+from browser import chromium, preview_server
+from conftest import invoke
+
+FRAMES = ("desktop", "phone", "dark")
+# Every <img> of the document: [src, loaded?, natural width], once loading has settled.
+IMAGES_JS = """
+const done = arguments[arguments.length - 1];
+const images = [...document.images];
+Promise.all(images.map(img => img.complete ? null : new Promise(r => { img.onload = img.onerror = r; })))
+  .then(() => done(images.map(img => [img.getAttribute('src'), img.complete, img.naturalWidth])));
+"""
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
+        driver.set_script_timeout(20)
+        yield driver
+
+
+def frame_images(browser) -> dict[str, list]:
+    found = {}
+    for frame in FRAMES:
+        browser.switch_to.frame(browser.find_element(By.ID, frame))
+        try:
+            found[frame] = browser.execute_async_script(IMAGES_JS)
+        finally:
+            browser.switch_to.default_content()
+    return found
+
+
+def assert_all_loaded(found: dict[str, list], count: int) -> None:
+    for frame, images in found.items():
+        assert len(images) == count, (frame, images)
+        for src, complete, natural_width in images:
+            assert complete and natural_width > 0, f"{frame}: {src} did not load"
+
+
+@pytest.mark.parametrize("mode", ["inline", "hosted"])
+def test_the_preview_server_shows_every_image(browser, tmp_path, mode):
+    # Hosted at an address nothing answers: the preview must not need the deploy.
+    site = make_lumen_site(tmp_path / "blog", mode=mode, url="https://blog.example.com/newsletter")
+    with preview_server(site, tmp_path) as base_url:
+        for post_id, count in ((TYPOGRAPHY_ID, 2), (PAPER_ID, 2)):
+            browser.get(base_url + post_id)
+            assert browser.find_element(By.ID, "inbox-size").text.endswith("KB")
+            assert_all_loaded(frame_images(browser), count)
+
+
+def test_the_preview_files_on_disk_show_every_image(browser, tmp_path):
+    site = make_lumen_site(tmp_path / "blog", mode="inline")
+    assert invoke(site, "preview").exit_code == 0
+    folder = site / "preview" / "paper-sizes-and-why-they-work"
+
+    browser.get((folder / "index.html").as_uri())
+    assert_all_loaded(frame_images(browser), 2)
+
+    browser.get((folder / "email.html").as_uri())
+    images = browser.execute_async_script(IMAGES_JS)
+    assert len(images) == 2 and all(complete and width > 0 for _, complete, width in images)
