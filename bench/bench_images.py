@@ -123,9 +123,11 @@ def main(runs: int) -> None:
                 print(f"image preparation per post, cached {cached:8.1f} ms")
             email = render_post(settings, post)
             prepared = sum(len(image.data) for image in email.images)
-            print(f"\n{mode}: prepared image {prepared / 1024:.0f} KB; bytes per reader on the wire")
+            print(f"\n{mode}: prepared image {prepared / 1024:.0f} KB; "
+                  "bytes per reader on the wire")
             for name, per_reader in wire_bytes(settings, email).items():
-                shown = "refused (use hosted)" if per_reader is None else f"{per_reader / 1024:8.1f} KB"
+                shown = ("refused (use hosted)" if per_reader is None
+                         else f"{per_reader / 1024:8.1f} KB")
                 print(f"  {name:16} {shown}")
 
 

@@ -12,7 +12,8 @@ from newsletter.errors import ContentError
 # the first one present wins.
 IMAGE_KEYS = ("socialImage", "image", "cover", "feature_image", "featured_image")
 ALT_KEYS = ("image_alt", "socialImageAlt")
-# In a mapping such as Hugo's `cover: {image: ..., alt: ...}` or jekyll-seo-tag's `image: {path: ...}`.
+# The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
+# `image: {path: ...}`.
 SOURCE_KEYS = ("image", "path", "src", "url")
 
 

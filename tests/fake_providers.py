@@ -269,8 +269,8 @@ class SendGridApi(FakeApi):
             html, text = (_substitute(content.get(t, ""), subs) for t in ("text/html", "text/plain"))
             headers = {**body.get("headers", {}), **p.get("headers", {})}
             for to in p["to"]:
-                out.append(Delivery(to["email"], html, text, headers, {**body, "personalization": p},
-                                    images))
+                fields = {**body, "personalization": p}
+                out.append(Delivery(to["email"], html, text, headers, fields, images))
         return out
 
     def success(self, request, behaviour):

@@ -14,10 +14,9 @@ import io
 import shutil
 from pathlib import Path
 
-from PIL import Image, ImageDraw
-
 from conftest import copy_example_site
 from fake_providers import write_readers, write_settings
+from PIL import Image, ImageDraw
 
 TYPOGRAPHY = "2016-02-02---a-brief-history-of-typography"
 TYPOGRAPHY_ID = "/posts/a-brief-history-of-typography"

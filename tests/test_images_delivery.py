@@ -16,11 +16,11 @@ from email import policy
 import lxml.html
 import pytest
 import requests
+from conftest import invoke
 from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
 from folder_server import serving_folder
 from lumen_site import PAPER_ID, READERS, TYPOGRAPHY_ID, make_lumen_site
 
-from conftest import invoke
 from newsletter.config import load_settings
 from newsletter.posts import find_post, load_posts
 from newsletter.render import render_post
@@ -45,7 +45,8 @@ def prepared_files(site, post_id) -> dict[str, bytes]:
     """The prepared images of a post, by name, as newsletter made them."""
     settings = load_settings(site, {})
     posts, _ = load_posts(settings)
-    return {image.name: image.data for image in render_post(settings, find_post(posts, post_id)).images}
+    email = render_post(settings, find_post(posts, post_id))
+    return {image.name: image.data for image in email.images}
 
 
 def arrived(site, post_id, name, server) -> dict[str, tuple[str, dict[str, bytes]]]:
@@ -78,7 +79,8 @@ def send(site, post_id, name, stack):
 
 
 def image_sources(html: str) -> list[tuple[str, str]]:
-    return [(img.get("src"), img.get("alt")) for img in lxml.html.document_fromstring(html).iter("img")]
+    document = lxml.html.document_fromstring(html)
+    return [(img.get("src"), img.get("alt")) for img in document.iter("img")]
 
 
 @pytest.mark.parametrize("post_id", ALTS)

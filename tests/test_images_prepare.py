@@ -76,7 +76,8 @@ def test_webp_arrives_as_jpeg_or_as_png_when_it_has_transparency(site):
     opened = Image.open(io.BytesIO(transparent.data))
     assert opened.format == "PNG" and opened.mode == "RGBA"
     # Written width="300": prepared at twice that, shown at 300.
-    assert opened.size == (600, 375) and (folded.get("width"), folded.get("height")) == ("300", "188")
+    assert opened.size == (600, 375)
+    assert (folded.get("width"), folded.get("height")) == ("300", "188")
 
 
 def test_png_stays_png_and_a_small_image_is_never_blown_up(site):
@@ -140,9 +141,11 @@ def test_a_changed_photo_is_prepared_again(site):
 
 
 def test_the_gps_position_is_gone_from_the_hosted_copy_too(tmp_path):
-    site = make_lumen_site(tmp_path / "blog", mode="hosted", url="https://blog.example.com/newsletter")
+    site = make_lumen_site(tmp_path / "blog", mode="hosted",
+                           url="https://blog.example.com/newsletter")
     email = render(site, TYPOGRAPHY_ID)
-    published = {path.name: path.read_bytes() for path in (site / "static" / "newsletter").iterdir()}
+    folder = site / "static" / "newsletter"
+    published = {path.name: path.read_bytes() for path in folder.iterdir()}
     assert set(published) == {image.name for image in email.images}
     for data in published.values():
         assert b"GPS" not in data and b"Exif" not in data

@@ -10,14 +10,19 @@ from contextlib import ExitStack
 
 import lxml.html
 import pytest
+from conftest import invoke
 from fake_providers import (
-    KEYS, provider_environ, start_fake, write_provider_settings, write_readers, write_settings,
+    KEYS,
+    provider_environ,
+    start_fake,
+    write_provider_settings,
+    write_readers,
+    write_settings,
 )
 from folder_server import serving_folder
 from lumen_site import PAPER, PAPER_ID, TYPOGRAPHY, TYPOGRAPHY_ID, make_lumen_site
 from PIL import Image
 
-from conftest import invoke
 from newsletter.config import load_settings
 from newsletter.posts import find_post, load_posts
 from newsletter.render import render_post
@@ -187,7 +192,8 @@ def test_send_due_leaves_a_post_with_undeployed_images_for_the_next_run(tmp_path
 
 def noise_png(path, size):
     """A PNG that does not compress: every byte of it travels."""
-    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(path, "PNG", compress_level=1)
+    pixels = os.urandom(size[0] * size[1] * 3)
+    Image.frombytes("RGB", size, pixels).save(path, "PNG", compress_level=1)
 
 
 def test_a_postmark_batch_heavier_than_50_mb_is_split(tmp_path, stack):

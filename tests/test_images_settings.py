@@ -30,7 +30,8 @@ url = "https://blog.example.com/letters/"
 """), {})
     images = settings.images
     assert (images.mode, images.static_dirs) == ("hosted", ("static", "assets/public"))
-    assert (images.publish_dir, images.url) == ("public/letters", "https://blog.example.com/letters/")
+    assert images.publish_dir == "public/letters"
+    assert images.url == "https://blog.example.com/letters/"
 
 
 @pytest.mark.parametrize("table, message", [

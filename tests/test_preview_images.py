@@ -5,18 +5,18 @@ before anything is deployed."""
 from __future__ import annotations
 
 import pytest
-from lumen_site import PAPER_ID, TYPOGRAPHY_ID, make_lumen_site
-from selenium.webdriver.common.by import By
-
 from browser import chromium, preview_server
 from conftest import invoke
+from lumen_site import PAPER_ID, TYPOGRAPHY_ID, make_lumen_site
+from selenium.webdriver.common.by import By
 
 FRAMES = ("desktop", "phone", "dark")
 # Every <img> of the document: [src, loaded?, natural width], once loading has settled.
 IMAGES_JS = """
 const done = arguments[arguments.length - 1];
 const images = [...document.images];
-Promise.all(images.map(img => img.complete ? null : new Promise(r => { img.onload = img.onerror = r; })))
+const settled = img => img.complete ? null : new Promise(r => { img.onload = img.onerror = r; });
+Promise.all(images.map(settled))
   .then(() => done(images.map(img => [img.getAttribute('src'), img.complete, img.naturalWidth])));
 """
 

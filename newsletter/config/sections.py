@@ -103,7 +103,8 @@ class ImageSettings:
         if self.mode == "hosted" and not self.url:
             raise ConfigError(
                 'images.mode = "hosted" needs images.url', where="newsletter.toml",
-                hint=f'add url = "https://your.blog/newsletter" (where {self.publish_dir} is served)')
+                hint=f'add url = "https://your.blog/newsletter" '
+                     f"(where {self.publish_dir} is served)")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Where a post's image is on disk: a reference that is not a URL, resolved to a file of the site.
 
-Static site generators serve a post's own images in different ways (docs/images.md#finding-the-file):
+Static site generators serve a post's own images in different ways
+(docs/images.md#finding-the-file):
 Gatsby's remark image plugins resolve ``./x.jpg``, ``x.jpg`` and ``/x.jpg`` against the post's
 own folder, and Gatsby, Hugo and Jekyll-style sites serve their static folders at the site's
 root. So a reference is looked up beside the post first, then in each of ``[images]
@@ -30,7 +31,8 @@ def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
     relative = unquote(urlsplit(src.strip()).path)  # ?v=2 and #anchors are for browsers
     if not relative.strip("/"):
         raise ContentError(f"image {src!r} names no file", where=where)
-    static = [Path(os.path.normpath(settings.root / folder)) for folder in settings.images.static_dirs]
+    static = [Path(os.path.normpath(settings.root / folder))
+              for folder in settings.images.static_dirs]
     # Where an image may be: in the site or a static folder, also once links are followed (a
     # content or static folder may be a link to the blog's own).
     allowed = [settings.root, *static,

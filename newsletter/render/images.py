@@ -15,6 +15,7 @@ readers need. Where the ``src`` points depends on ``[images] mode`` (docs/images
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -220,9 +221,10 @@ class _SourceLines:
         self.next_search: dict[str, int] = {}
 
     def where(self, src: str) -> str:
-        start = self.next_search.get(src, 0)
-        index = self.body.find(src, start)
-        if index < 0:
+        # The reference as a whole: "image.jpg" is not the end of "/media/image.jpg".
+        pattern = re.compile(rf"(?<![\w./%-]){re.escape(src)}(?![\w./%-])")
+        match = pattern.search(self.body, self.next_search.get(src, 0))
+        if match is None:
             return self.file
-        self.next_search[src] = index + len(src)
-        return f"{self.file}:{self.first_line + self.body.count(chr(10), 0, index)}"
+        self.next_search[src] = match.end()
+        return f"{self.file}:{self.first_line + self.body.count(chr(10), 0, match.start())}"

@@ -12,6 +12,7 @@ from newsletter.sending.states import State
 from newsletter.sending.words import ledger_counts, state_summary, status_words
 
 __all__ = ["LEDGER_FILE", "DueRun", "Ledger", "SendReport", "State", "check_images",
-           "check_sendable", "count_recipients", "ledger_counts", "parse_time", "preview_due", "send_due",
+           "check_sendable", "count_recipients", "ledger_counts", "parse_time", "preview_due",
+           "send_due",
            "send_post", "send_test", "settled_states", "site_lock", "state_summary",
            "status_words"]

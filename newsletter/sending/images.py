@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 CHECK_TIMEOUT = (5.0, 10.0)  # seconds to connect, and to wait for an answer, per URL
 CHECKS_AT_ONCE = 4
+HEADERS = {"User-Agent": f"newsletter/{__version__} image check"}
 
 
 def check_images(settings: Settings, email: Email, provider: Provider, *, online: bool) -> None:
@@ -48,10 +49,8 @@ def check_hosted_images(settings: Settings, email: Email) -> None:
     hosted = [image for image in email.images if not image.inline]
     if not hosted:
         return
-    with requests.Session() as session, ThreadPoolExecutor(CHECKS_AT_ONCE) as pool:
-        session.headers["User-Agent"] = f"newsletter/{__version__} image check"
-        problems = [problem for problem in pool.map(lambda i: _problem(session, i), hosted)
-                    if problem]
+    with ThreadPoolExecutor(CHECKS_AT_ONCE) as pool:
+        problems = [problem for problem in pool.map(_problem, hosted) if problem]
     if problems:
         raise NewsletterError(
             f"{len(problems)} of the post's {len(hosted)} images are not online: "
@@ -61,10 +60,11 @@ def check_hosted_images(settings: Settings, email: Email) -> None:
         )
 
 
-def _problem(session: requests.Session, image: EmailImage) -> str | None:
-    """Why ``image`` cannot be loaded from its URL, or None when it can."""
+def _problem(image: EmailImage) -> str | None:
+    """Why ``image`` cannot be loaded from its URL, or None when it can (the body is not read)."""
     try:
-        with session.get(image.src, timeout=CHECK_TIMEOUT, stream=True) as response:
+        with requests.get(image.src, timeout=CHECK_TIMEOUT, stream=True,
+                          headers=HEADERS) as response:
             kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if response.status_code != 200:
                 return f"{image.src} ({response.status_code})"

@@ -9,9 +9,8 @@ import struct
 import zlib
 
 import pytest
-from lumen_site import TYPOGRAPHY, TYPOGRAPHY_ID, camera_photo, make_lumen_site
-
 from conftest import invoke, run_cli
+from lumen_site import TYPOGRAPHY, TYPOGRAPHY_ID, camera_photo, make_lumen_site
 
 SECRET_IMAGE = b"\xff\xd8\xff\xe0 the writer's private photo"
 
@@ -93,7 +92,8 @@ def png_claiming(width: int, height: int) -> bytes:
 
 @pytest.mark.parametrize("content, expected", [
     (b"just some text, named like a picture\n",
-     ("cannot be read (not a JPEG, PNG, GIF, WebP or AVIF file)", "export it again as JPEG or PNG")),
+     ("cannot be read (not a JPEG, PNG, GIF, WebP or AVIF file)",
+      "export it again as JPEG or PNG")),
     (camera_photo((800, 600))[:5000], ("cannot be read (the file is damaged",)),
     (png_claiming(100_000, 100_000), ("has too many pixels to prepare",)),
     (png_claiming(12_000, 9_000), ("has too many pixels to prepare",)),
