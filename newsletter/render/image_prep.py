@@ -90,7 +90,9 @@ def _prepare(original: bytes, max_width: int, file_name: str, where: str
             if image.width * image.height > MAX_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")
             target = KEPT.get(image.format)
-            if target == "GIF":
+            if target == "GIF":  # every frame is decoded: count them all
+                if image.n_frames * image.width * image.height > MAX_PIXELS:
+                    raise Image.DecompressionBombError("too many pixels in its frames")
                 return "GIF", *_gif(image, max_width)
             image.draft("RGB", (max_width, max_width))  # JPEG: decode at a fraction of the size
             image = _upright_srgb(image)

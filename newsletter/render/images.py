@@ -104,7 +104,7 @@ def place_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
     """
     body = _body_images(settings, post, fragment)
     feature = _local_feature(settings, post) if settings.email.feature_image else None
-    if feature and any(found.path == feature.path for _, found in body if feature.path):
+    if feature and feature.path and any(found.path == feature.path for _, found in body):
         feature = None  # Lumen's socialImage is often the photo the post shows: not twice
     problems = [found.problem for _, found in body if found.problem]
     if feature and feature.problem:

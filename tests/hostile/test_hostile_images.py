@@ -108,6 +108,13 @@ def test_a_file_that_is_not_a_usable_image_is_refused(site, content, expected):
     refused(site, "image press.png", *expected)
 
 
+def test_a_gif_with_too_many_frames_is_refused(site):
+    frames = [Image.new("P", (2000, 1000), colour) for colour in range(60)]
+    frames[0].save(post_folder(site) / "press.png", "GIF", save_all=True,
+                   append_images=frames[1:])  # small on disk, 120 million pixels to decode
+    refused(site, "image press.png has too many pixels to prepare")
+
+
 def test_a_file_too_large_to_be_a_photo_is_refused_without_reading_it(site):
     with open(post_folder(site) / "press.png", "wb") as huge:  # sparse: costs no disk
         huge.truncate(51 * 1024 * 1024)
