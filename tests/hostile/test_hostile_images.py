@@ -11,6 +11,7 @@ import zlib
 import pytest
 from conftest import invoke, run_cli
 from lumen_site import TYPOGRAPHY, TYPOGRAPHY_ID, camera_photo, make_lumen_site
+from PIL import Image
 
 SECRET_IMAGE = b"\xff\xd8\xff\xe0 the writer's private photo"
 
