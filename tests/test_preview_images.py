@@ -1,9 +1,10 @@
 """The preview shows the images readers will get, in a real headless Chromium: every image of
 every view loads, from the preview server and from the preview files on disk, in both modes,
-before anything is deployed."""
+before anything is deployed; and the page counts their bytes."""
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 from browser import chromium, preview_server
 from conftest import invoke
@@ -68,3 +69,21 @@ def test_the_preview_files_on_disk_show_every_image(browser, tmp_path):
     browser.get((folder / "email.html").as_uri())
     images = browser.execute_async_script(IMAGES_JS)
     assert len(images) == 2 and all(complete and width > 0 for _, complete, width in images)
+
+
+@pytest.mark.parametrize("mode", ["inline", "hosted"])
+def test_the_inbox_row_and_the_size_count_the_images(tmp_path, mode):
+    site = make_lumen_site(tmp_path / "blog", mode=mode, url="https://blog.example.com/letters")
+    assert invoke(site, "preview", PAPER_ID).exit_code == 0
+    folder = site / "preview" / "paper-sizes-and-why-they-work"
+    page = lxml.html.fromstring((folder / "index.html").read_text(encoding="utf-8"))
+    images = sum(path.stat().st_size for path in (folder / "images").iterdir())
+    message = (folder / "message.eml").stat().st_size
+
+    def kb(selector):
+        return float(page.cssselect(selector)[0].text_content().split()[0])
+
+    assert kb("#size-images") == round(images / 1024, 1)
+    downloaded = message + (0 if mode == "inline" else images)
+    assert kb("#inbox-size") == round(downloaded / 1024, 1)
+    assert (kb("#inbox-size") > images / 1024) and page.cssselect("#images-meter")

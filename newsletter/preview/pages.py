@@ -28,7 +28,13 @@ from newsletter.message import Message
 from newsletter.posts import newest_first
 from newsletter.sending import ledger_counts, status_words
 from newsletter.preview.files import IMAGES_FOLDER, local_images, sample_message
-from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
+from newsletter.render import (
+    CLIP_WARNING_BYTES,
+    IMAGE_WARNING_BYTES,
+    Email,
+    encoded_html_size,
+    render_post,
+)
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
@@ -238,12 +244,15 @@ def _size(settings: Settings, email: Email, message_bytes: int) -> dict:
     message (inline images inside it, base64), plus hosted images when the email is opened."""
     size = encoded_html_size(email.html)
     hosted = sum(len(image.data) for image in email.images if not image.inline)
+    images = sum(len(image.data) for image in email.images)
     return {
         "text": _kb(size), "over_budget": size > SIZE_BUDGET,
         "budget_text": _kb(SIZE_BUDGET), "clip_text": _kb(GMAIL_CLIP),
         "percent_of_clip": round(100 * size / GMAIL_CLIP, 1),
         "budget_mark": round(100 * SIZE_BUDGET / GMAIL_CLIP, 1),
-        "images": len(email.images), "images_text": _kb(sum(len(i.data) for i in email.images)),
+        "images": len(email.images), "images_text": _kb(images),
+        "images_over": images > IMAGE_WARNING_BYTES, "image_budget_text": _kb(IMAGE_WARNING_BYTES),
+        "images_percent": round(100 * images / IMAGE_WARNING_BYTES, 1),
         "inline": bool(email.inline_images), "image_url": settings.images.url,
         "message_text": _kb(message_bytes), "download_text": _kb(message_bytes + hosted),
     }

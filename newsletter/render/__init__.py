@@ -8,7 +8,7 @@ from newsletter.render.email import (
     encoded_html_size,
     render_post,
 )
-from newsletter.render.images import EmailImage, FoundImage, post_images
+from newsletter.render.images import IMAGE_WARNING_BYTES, EmailImage, FoundImage, post_images
 
-__all__ = ["CLIP_WARNING_BYTES", "RECIPIENT_FIELDS", "Email", "EmailImage", "FoundImage",
-           "encoded_html_size", "post_images", "render_post"]
+__all__ = ["CLIP_WARNING_BYTES", "IMAGE_WARNING_BYTES", "RECIPIENT_FIELDS", "Email", "EmailImage",
+           "FoundImage", "encoded_html_size", "post_images", "render_post"]
