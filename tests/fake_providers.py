@@ -194,8 +194,9 @@ class PostmarkApi(FakeApi):
 
     def check(self, request):
         request.recipients = [parseaddr(m["To"])[1] for m in request.payload]
-        if any(len(json.dumps(m, ensure_ascii=False).encode()) > 10 * 1024 * 1024
-               for m in request.payload):
+        if len(request.body) > 10 * 1024 * 1024 and any(  # only then can one message be
+                len(json.dumps(m, ensure_ascii=False).encode()) > 10 * 1024 * 1024
+                for m in request.payload):
             return "a message larger than 10 MB with its attachments"
         return "batch larger than 50 MB" if len(request.body) > 50 * 1024 * 1024 else None
 
