@@ -39,6 +39,11 @@ def make_site(root: Path, readers: int, signup_order: bool = False) -> Path:
     for part in SITE_PARTS:
         source = REPO / part
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, site / part)
+    # The post's picture as a remote URL: this measures the send itself. Inline, its 78 KB of
+    # base64 would be in every message (10 GB for 100,000 readers); bench_images.py prints
+    # what images add per reader.
+    post = site / "content" / "posts" / "what-matters.md"
+    post.write_text(post.read_text().replace("(/media/", "(https://blog.example.com/media/"))
     (site / "subscribers").mkdir()
     with open(site / "subscribers" / "subscribers.csv", "w", encoding="utf-8") as handle:
         handle.write("email,name,status,tags,subscribed_at\n")

@@ -22,6 +22,7 @@ import yaml
 
 from newsletter.config import Settings
 from newsletter.errors import ContentError, PostNotFoundError
+from newsletter.feature_image import PostImage, feature_image
 
 # Where python-frontmatter splits the YAML from the body; used to turn a YAML line into a file line.
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
@@ -62,6 +63,8 @@ class Post:
     url: str  # site.url + slug
     body: str  # the Markdown source
     language: str  # front matter `lang`, else site.language
+    image: PostImage | None = None  # the feature image the front matter names
+    body_line: int = 1  # the file line the body starts on, for errors about the body
 
     @property
     def name(self) -> str:
@@ -149,6 +152,8 @@ def read_post(settings: Settings, path: Path) -> Post:
         url=settings.site.url.rstrip("/") + slug,
         body=parsed.content,
         language=fields.string("lang") or settings.site.language,
+        image=feature_image(meta, fields),
+        body_line=text.count("\n", 0, max(text.rfind(parsed.content), 0)) + 1,
     )
 
 

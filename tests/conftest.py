@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from newsletter.config import SECRET_VARIABLES
 
 REPO = Path(__file__).resolve().parent.parent
-SITE_PARTS = ("newsletter.toml", "content", "templates", "subscribers")
+SITE_PARTS = ("newsletter.toml", "content", "templates", "subscribers", "static")
 REFERENCE_POST = "/posts/what-matters"
 
 

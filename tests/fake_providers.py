@@ -83,6 +83,7 @@ class Recorded:
     payload: Any = None
     recipients: list[str] = field(default_factory=list)
     problem: str | None = None
+    files: dict[str, list[tuple[str, str, bytes]]] = field(default_factory=dict)  # multipart files
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Delivery:
     text: str
     headers: dict[str, str]
     fields: dict[str, Any]
+    images: dict[str, bytes] = field(default_factory=dict)  # Content-ID -> bytes, inline parts
 
 
 # ---------------------------------------------------------------- schema validation
@@ -192,11 +194,17 @@ class PostmarkApi(FakeApi):
 
     def check(self, request):
         request.recipients = [parseaddr(m["To"])[1] for m in request.payload]
+        if len(request.body) > 10 * 1024 * 1024 and any(  # only then can one message be
+                len(json.dumps(m, ensure_ascii=False).encode()) > 10 * 1024 * 1024
+                for m in request.payload):
+            return "a message larger than 10 MB with its attachments"
         return "batch larger than 50 MB" if len(request.body) > 50 * 1024 * 1024 else None
 
     def deliveries(self, request):
         return [Delivery(address, m.get("HtmlBody", ""), m.get("TextBody", ""),
-                         {h["Name"]: h["Value"] for h in m.get("Headers", [])}, m)
+                         {h["Name"]: h["Value"] for h in m.get("Headers", [])}, m,
+                         {a["ContentID"].removeprefix("cid:"): base64.b64decode(a["Content"])
+                          for a in m.get("Attachments", []) if a.get("ContentID")})
                 for address, m in zip(request.recipients, request.payload)]
 
     def success(self, request, behaviour):
@@ -253,13 +261,17 @@ class SendGridApi(FakeApi):
     def deliveries(self, request):
         body = request.payload
         content = {c["type"]: c["value"] for c in body.get("content", [])}
+        images = {a["content_id"]: base64.b64decode(a["content"])
+                  for a in body.get("attachments", [])
+                  if a.get("disposition") == "inline" and a.get("content_id")}
         out = []
         for p in body["personalizations"]:
             subs = p.get("substitutions", {})
             html, text = (_substitute(content.get(t, ""), subs) for t in ("text/html", "text/plain"))
             headers = {**body.get("headers", {}), **p.get("headers", {})}
             for to in p["to"]:
-                out.append(Delivery(to["email"], html, text, headers, {**body, "personalization": p}))
+                fields = {**body, "personalization": p}
+                out.append(Delivery(to["email"], html, text, headers, fields, images))
         return out
 
     def success(self, request, behaviour):
@@ -305,7 +317,13 @@ class MailgunApi(FakeApi):
         form: dict[str, Any] = {}
         for part in parsed.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            value = part.get_content()
+            filename = part.get_filename()
+            if filename is None:
+                value = part.get_content()
+            else:  # a file (attachment, inline): the form holds its name, `files` its bytes
+                request.files.setdefault(name, []).append(
+                    (filename, part.get_content_type(), part.get_payload(decode=True)))
+                value = filename
             if name in self.ARRAY_FIELDS:
                 form.setdefault(name, []).append(value)
             elif name in form:
@@ -325,6 +343,8 @@ class MailgunApi(FakeApi):
                       for v in (v if isinstance(v, list) else [v]))
         if sum(len(form.get(kind, [])) for kind in ("to", "cc", "bcc")) > 1000:
             return "Too many recipients"
+        if len(request.body) > 25 * 1024 * 1024:
+            return "message larger than 25 MB"
         if len(request.recipients) > 1 and set(variables) != set(request.recipients):
             # Without recipient-variables every reader sees the whole To list.
             return "recipient-variables must name every recipient"
@@ -338,7 +358,8 @@ class MailgunApi(FakeApi):
             values = {f"%recipient.{k}%": str(v) for k, v in variables.get(address, {}).items()}
             headers = {k[2:]: _substitute(v, values) for k, v in form.items() if k.startswith("h:")}
             out.append(Delivery(address, _substitute(form.get("html", ""), values),
-                                _substitute(form.get("text", ""), values), headers, form))
+                                _substitute(form.get("text", ""), values), headers, form,
+                                {name: data for name, _, data in request.files.get("inline", [])}))
         return out
 
     def success(self, request, behaviour):
@@ -597,6 +618,8 @@ class StandInEmail:
                  + '<p><a href="{unsubscribe_url}">Unsubscribe</a></p>\n</body></html>\n')
     text: str = "Hello {email}.\n\nUnsubscribe: {unsubscribe_url}\n"
     warnings: tuple[str, ...] = ()
+    images: tuple = ()
+    inline_images: tuple = ()
 
     def fill(self, values):
         import html
@@ -606,12 +629,17 @@ class StandInEmail:
 
 def write_provider_settings(site: Path, **provider: Any) -> None:
     """Replace the [provider] table of ``site``'s newsletter.toml."""
+    write_settings(site, "provider", **provider)
+
+
+def write_settings(site: Path, section: str, **values: Any) -> None:
+    """Replace (or add) the [section] table of ``site``'s newsletter.toml."""
     path = site / "newsletter.toml"
     text = path.read_text()
-    head, _, rest = text.partition("[provider]")
-    tail = rest[rest.find("\n["):] if "\n[" in rest else ""
-    lines = [f"{key} = {json.dumps(value)}" for key, value in provider.items()]
-    path.write_text(head + "[provider]\n" + "\n".join(lines) + "\n" + tail)
+    head, found, rest = text.partition(f"[{section}]")
+    tail = rest[rest.find("\n["):] if found and "\n[" in rest else ""
+    lines = [f"{key} = {json.dumps(value)}" for key, value in values.items()]
+    path.write_text(head.rstrip("\n") + f"\n\n[{section}]\n" + "\n".join(lines) + "\n" + tail)
 
 
 def make_messages(settings, addresses, email=None, *, test=False):

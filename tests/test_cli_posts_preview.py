@@ -79,7 +79,8 @@ def test_preview_message_is_a_complete_multipart_email(site):
     assert message["To"] == "Sample Reader <reader@example.org>"
     assert message["List-Unsubscribe"].startswith("<https://blog.example.com/unsubscribe?email=reader%40")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert [part.get_content_type() for part in message.walk()] == [
+        "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/jpeg"]
     assert b"\r\n" in raw
 
 

@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import REPO, invoke
 from newsletter.config import load_settings
@@ -30,6 +31,8 @@ socialImage: "./image.jpg"
 ---
 
 **Welcome.** The blog now comes by email, too.
+
+![The desk where it is written](/image.jpg)
 """
 
 
@@ -38,6 +41,7 @@ def lumen_blog(root: Path) -> Path:
     post = root / "content" / "posts" / "2026-11-30---hello-subscribers"
     post.mkdir(parents=True)
     (post / "index.md").write_text(LUMEN_POST, encoding="utf-8")
+    Image.new("RGB", (1600, 900), (180, 120, 60)).save(post / "image.jpg", quality=80)
     (root / "content" / "config.json").write_text(
         '{"title": "Blog by John Doe", "url": "https://lumen.example.com/", "pathPrefix": "/"}',
         encoding="utf-8")
@@ -163,6 +167,8 @@ def test_a_site_made_by_init_from_an_installed_wheel_previews_and_sends(installe
     assert message["Subject"] == "Hello, Subscribers"
     html = message.get_body(("html",)).get_content()
     assert "The blog now comes by email, too." in html and "Get in touch" in html
+    picture, = [part for part in message.walk() if part.get_content_type() == "image/jpeg"]
+    assert f'src="cid:{picture["Content-ID"].strip("<>")}"' in html  # the image travels inline
     before = snapshot(blog / "templates")
     assert newsletter("init").returncode == 0
     assert snapshot(blog / "templates") == before

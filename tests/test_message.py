@@ -42,7 +42,10 @@ def test_a_message_is_multipart_alternative_text_then_html_with_every_header(fac
     message = factory.build("ada@example.com", "Ada Lovelace")
     parsed = parse(message.as_bytes())
     assert parsed.get_content_type() == "multipart/alternative"
-    assert [part.get_content_type() for part in parsed.iter_parts()] == ["text/plain", "text/html"]
+    text, related = parsed.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    assert related.get_content_type() == "multipart/related"  # the html and its image
+    assert [part.get_content_type() for part in related.iter_parts()] == ["text/html", "image/jpeg"]
     assert parsed["From"] == "Jane Writer <jane@example.com>"
     assert parsed["To"] == "Ada Lovelace <ada@example.com>"
     assert parsed["Subject"] == "What Matters When You Write Every Week"

@@ -7,11 +7,14 @@ was accepted twice and every reader is accounted for in the ledger.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import pytest
 from fake_providers import (
     DEFAULTS, DROP, HANGUP, KEYS, OK, fail, partial, provider_environ, render_reference,
-    slow, start_fake, write_provider_settings, write_readers,
+    slow, start_fake, write_provider_settings, write_readers, write_settings,
 )
+from folder_server import serving_folder
 
 from newsletter.config import load_settings
 from newsletter.errors import ContentError
@@ -54,8 +57,13 @@ class Run:
 
     def __init__(self, site, provider_name, **settings):
         self.site, self.name = site, provider_name
+        self.stack = ExitStack()
         self.server = start_fake(provider_name, KEYS[provider_name])
+        self.stack.callback(self.server.close)
         write_readers(site, READERS)
+        if provider_name == "resend":  # its batches take no attachments: the blog serves images
+            blog = self.stack.enter_context(serving_folder(site / "static" / "newsletter"))
+            write_settings(site, "images", mode="hosted", url=blog)
         self.configure(api_url=self.server.url, **settings)
 
     def configure(self, **settings):
@@ -97,7 +105,7 @@ class Run:
         assert "gone@example.com" not in accepted
 
     def close(self):
-        self.server.close()
+        self.stack.close()
 
 
 @pytest.fixture

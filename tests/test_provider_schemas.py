@@ -7,6 +7,7 @@ with the provider's own error, and the adapter's real request, at its largest ba
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from contextlib import closing
@@ -111,10 +112,13 @@ def test_postmark_calls_a_batch_over_500_error_code_410_and_a_bad_message_300():
 
 @pytest.mark.parametrize("name", sorted(GOOD))
 def test_the_adapters_own_largest_batch_passes_the_schema(fake_provider, name):
-    # A whole batch of the real post takes the fake a while to check: a timeout to match.
-    provider, server = fake_provider(name, track_opens=True, track_links=True, timeout=30)
-    addresses = ADDRESSES[:provider.max_batch]
-    messages = make_messages(provider.settings, addresses, render_reference(provider.settings))
+    # A generous timeout: the fake validates up to 50 MB, and this tests the schema, not speed.
+    provider, server = fake_provider(name, track_opens=True, track_links=True, timeout=60)
+    email = render_reference(provider.settings)
+    if name == "resend":  # its batches take no attachments (hosted images instead)
+        email = dataclasses.replace(email, images=())
+    addresses = ADDRESSES[:provider.max_batch_for(email)]
+    messages = make_messages(provider.settings, addresses, email)
 
     results = provider.send_batch(messages)
 

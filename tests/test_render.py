@@ -50,10 +50,14 @@ def edit_settings(site: Path, old: str, new: str) -> None:
     toml.write_text(text.replace(old, new))
 
 
+# A prepared image's name is the hash of its bytes, which another libjpeg may encode differently.
+IMAGE_NAME = re.compile(r"cid:[0-9a-f]{16}\.(jpg|png|gif)")
+
+
 @pytest.mark.parametrize("part, golden", [("html", "email.html"), ("text", "email.txt")])
 def test_reference_post_matches_the_golden_files(site, part, golden):
     _, email = render(site)
-    rendered = getattr(email, part)
+    rendered = IMAGE_NAME.sub(r"cid:<sha256>.\1", getattr(email, part))
     path = GOLDEN / golden
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,8 +143,8 @@ def test_every_link_and_image_is_absolute_once_filled(site):
     html, _ = email.fill(SAMPLE)
     body = body_of(html)
     urls = [a.get("href") for a in body.iter("a")] + [img.get("src") for img in body.iter("img")]
-    assert [url for url in urls if not url.startswith(("https://", "mailto:"))] == []
-    assert "https://blog.example.com/media/what-matters-desk.jpg" in urls
+    assert [url for url in urls if not url.startswith(("https://", "mailto:", "cid:"))] == []
+    assert f"cid:{email.images[0].name}" in urls  # the example site sends its image inline
 
 
 def test_images_have_alt_text_a_width_and_fluid_style(site):
@@ -276,7 +280,6 @@ def test_writer_warnings(site):
     assert relative.warnings == (
         "relative link ../other-post made absolute: https://blog.example.com/posts/other-post",
         "relative link notes.pdf made absolute: https://blog.example.com/posts/relative-links/notes.pdf",
-        "relative link photo.jpg made absolute: https://blog.example.com/posts/relative-links/photo.jpg",
     )
 
 

@@ -52,7 +52,7 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
     from newsletter.posts import site_relative
     from newsletter.providers import make_provider
     from newsletter.render import render_post
-    from newsletter.sending import check_sendable
+    from newsletter.sending import check_images, check_sendable
 
     settings = site.settings
     post_ = _find_post(settings, post)
@@ -63,6 +63,8 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
     for warning in email.warnings:
         click.echo(f"warning: {where}: {warning}", err=True)
     try:
+        # Before the summary and the question; the send checks once more before anyone is claimed.
+        check_images(settings, email, provider, online=not dry_run)
         if to:
             complete = _test_send(settings, email, provider, to, dry_run)
         else:

@@ -144,6 +144,7 @@ _TYPE_NAMES = {
     "float | None": "a number",
     "bool": "true or false",
     "dt.datetime | None": "a date-time such as 2026-11-25T00:00:00Z",
+    "tuple[str, ...]": "a list of strings",
 }
 
 
@@ -156,6 +157,7 @@ def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
         "float": isinstance(value, (int, float)) and not isinstance(value, bool),
         "bool": isinstance(value, bool),
         "dt.datetime": isinstance(value, (dt.datetime, dt.date, str)),
+        "tuple[str, ...]": isinstance(value, list) and all(isinstance(v, str) for v in value),
     }[base]
     if not ok:
         raise ConfigError(
@@ -168,6 +170,8 @@ def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
             return math.inf
     if base == "dt.datetime":
         return _parse_since(value, key, where)
+    if base == "tuple[str, ...]":
+        return tuple(value)
     return value
 
 

@@ -11,6 +11,7 @@ from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from newsletter.config.redaction import redact
+from newsletter.errors import ConfigError
 
 REQUIRED = object()  # the default of a setting that has none: it must be given
 
@@ -61,6 +62,7 @@ class EmailSettings:
     cta_text: str = "Get in touch"
     cta_url: str | None = None  # defaults to mailto: the From address
     unsubscribe_mailto: str | None = None
+    feature_image: bool = True  # the post's front-matter image at the top of the email
 
     @property
     def from_address(self) -> str:
@@ -112,6 +114,28 @@ USER_NAMES = frozenset({"SMTP_USERNAME", "NEWSLETTER_WEBHOOK_USER"})
 
 
 @dataclass(frozen=True)
+class ImageSettings:
+    """[images]: the post's own image files, and how they reach the reader (docs/images.md)."""
+
+    mode: str | None = None  # hosted | inline; unset: preview works, send refuses local images
+    static_dirs: tuple[str, ...] = ("static",)  # folders the blog serves at its root
+    publish_dir: str = "static/newsletter"  # hosted: where the prepared files are written
+    url: str | None = None  # hosted: the address publish_dir is served at
+
+    def __post_init__(self):
+        if self.mode is not None and self.mode not in IMAGE_MODES:
+            raise ConfigError(f"images.mode {self.mode!r} is not known", where="newsletter.toml",
+                              hint=f"use one of {', '.join(IMAGE_MODES)}")
+        if self.url is not None and not self.url.startswith(("https://", "http://")):
+            raise ConfigError("images.url must start with https://", where="newsletter.toml")
+        if self.mode == "hosted" and not self.url:
+            raise ConfigError(
+                'images.mode = "hosted" needs images.url', where="newsletter.toml",
+                hint=f'add url = "https://your.blog/newsletter" '
+                     f"(where {self.publish_dir} is served)")
+
+
+@dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -141,6 +165,7 @@ class Settings:
     provider: ProviderSettings
     schedule: ScheduleSettings
     secrets: Secrets
+    images: ImageSettings = ImageSettings()
 
     @property
     def content_dir(self) -> Path:
@@ -164,10 +189,12 @@ SECTIONS = {
     "email": EmailSettings,
     "provider": ProviderSettings,
     "schedule": ScheduleSettings,
+    "images": ImageSettings,
 }
 PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # The post fields email.subject may name; only {date} takes a format (strftime codes).
 SUBJECT_FIELDS = ("title", "description", "slug", "url", "date", "site")
+IMAGE_MODES = ("hosted", "inline")
 
 

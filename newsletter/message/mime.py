@@ -8,6 +8,10 @@ can differ, quoted-printable encodes the others once (``binascii.b2a_qp``, in C)
 message fills in and encodes only the varying lines. Quoted-printable works line by line, so the result is
 byte for byte what encoding the whole part would give.
 
+Images that travel inline (``Email.inline_images``) follow the HTML part inside a
+``multipart/related`` part (RFC 2387), each base64-encoded once per post with the ``Content-ID``
+its ``cid:`` URL names (RFC 2392): multipart/alternative(text, multipart/related(html, images)).
+
 Headers: structured ASCII headers (Message-ID, Date, List-Unsubscribe...) are written as they
 are; the ``email`` package (policy SMTP) folds and RFC 2047 encodes the others when they are not
 plain short ASCII. ``email`` would RFC 2047 encode a long ``List-Unsubscribe`` URL, which no
@@ -16,6 +20,7 @@ receiver decodes, so that header is never folded.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import secrets
 from dataclasses import replace
@@ -24,12 +29,14 @@ from email.header import Header
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
-    from newsletter.render import Email
+    from newsletter.render import Email, EmailImage
 
 # Headers whose values are ASCII tokens, dates and URLs: written unfolded, never encoded.
 RAW_HEADERS = frozenset({"Message-ID", "Date", "List-Unsubscribe", "List-Unsubscribe-Post"})
 MAX_LINE = 78  # RFC 5322 recommended line length; longer or non-ASCII values go to `email`
 PART_HEADERS = b'Content-Type: text/%s; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+IMAGE_HEADERS = ('Content-Type: {type}\r\nContent-Transfer-Encoding: base64\r\n'
+                 'Content-ID: <{name}>\r\nContent-Disposition: inline; filename="{name}"\r\n\r\n')
 
 
 def encode_header(name: str, value: str) -> bytes:
@@ -60,6 +67,12 @@ def qp_line(line: str) -> bytes:
     """One line, quoted-printable encoded, ending in CRLF (soft breaks use CRLF too)."""
     # b2a_qp picks CRLF soft breaks only when the data's first newline is CRLF: hence the "\r\n".
     return binascii.b2a_qp(line.rstrip("\r").encode("utf-8") + b"\r\n", istext=True)
+
+
+def image_part(image: EmailImage) -> bytes:
+    """One inline image's MIME part: headers, then base64 in 76-character lines."""
+    head = IMAGE_HEADERS.format(type=image.content_type, name=image.name).encode("ascii")
+    return head + base64.encodebytes(image.data).replace(b"\n", b"\r\n")
 
 
 class PartEncoder:
@@ -114,12 +127,21 @@ class MimeEncoder:
         # Per message only these lines are filled in, through the Email's own fill() (so its
         # escaping rules apply), instead of filling the whole 20 KB html and text.
         self.varying = replace(email, html=self.html.template, text=self.text.template)
-        # "=_" never occurs in quoted-printable output, so the boundary cannot clash with a body.
+        # "=_" never occurs in quoted-printable or base64 output, so the boundary cannot clash
+        # with a body.
         boundary = f"=_nl_{secrets.token_hex(12)}".encode()
         self.head = (b'MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="'
                      + boundary + b'"\r\n\r\n--' + boundary + b"\r\n" + PART_HEADERS % b"plain")
-        self.middle = b"--" + boundary + b"\r\n" + PART_HEADERS % b"html"
+        self.middle = b"--" + boundary + b"\r\n"
         self.tail = b"--" + boundary + b"--\r\n"
+        images = email.inline_images
+        if images:
+            related = f"=_nl_{secrets.token_hex(12)}".encode()
+            self.middle += (b'Content-Type: multipart/related; type="text/html"; boundary="'
+                            + related + b'"\r\n\r\n--' + related + b"\r\n")
+            self.tail = b"".join(b"--" + related + b"\r\n" + image_part(image) for image in images
+                                 ) + b"--" + related + b"--\r\n" + self.tail
+        self.middle += PART_HEADERS % b"html"
         self._header_cache: dict[tuple[str, str], bytes] = {}
 
     def encode(self, headers: Mapping[str, str], values: Mapping[str, str]) -> bytes:

@@ -3,7 +3,9 @@
 The live server (``preview_server``) and the static ``newsletter preview`` build their pages here
 from the same Jinja2 templates (``templates/`` beside this module), so what opens from disk is what the server
 shows. Pages make no network requests of their own: no scripts, fonts or images in the page chrome.
-The email's own remote images are loaded as a reader's client would load them.
+The post's own images are shown from the prepared files (``PageLinks.images``), so the page shows
+what readers will get before anything is deployed; other remote images are loaded as a reader's
+client would load them.
 """
 
 from __future__ import annotations
@@ -25,8 +27,14 @@ from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
 from newsletter.message import Message
 from newsletter.posts import newest_first
 from newsletter.sending import ledger_counts, status_words
-from newsletter.preview.files import sample_message
-from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
+from newsletter.preview.files import IMAGES_FOLDER, local_images, sample_message
+from newsletter.render import (
+    CLIP_WARNING_BYTES,
+    IMAGE_WARNING_BYTES,
+    Email,
+    encoded_html_size,
+    render_post,
+)
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
@@ -56,6 +64,7 @@ class PageLinks:
     index: str  # from a post page to the index
     live: bool  # served: every post has a page at /<slug>
     written: frozenset[str] = frozenset()  # on disk: the names of posts whose page exists
+    images: str = f"{IMAGES_FOLDER}/"  # where a post page finds its prepared images
 
     def post(self, slug: str) -> str | None:
         """The href of the page for the post (or broken file) ``slug``, if it has one."""
@@ -65,7 +74,8 @@ class PageLinks:
         return f"{quote(name)}/{PAGE_FILE}" if name in self.written else None
 
 
-SERVER_LINKS = PageLinks(index="/", live=True)
+IMAGE_PATH = "/_images/"  # the preview server's prepared images
+SERVER_LINKS = PageLinks(index="/", live=True, images=IMAGE_PATH)
 
 
 @dataclass(frozen=True)
@@ -103,13 +113,14 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
     """The page for ``post``: inbox rows, warnings, size, the email in frames, text, headers."""
     email = email or render_post(settings, post)
     message = sample_message(settings, email)
-    html, text = message.html, message.text
+    html, text = local_images(message.html, email, links.images), message.text
     status_class, status_text = status_words(post, now, ledger_counts(settings))
+    size = _size(settings, email, len(message.as_bytes()))
     return _render(
         "post.html", settings, now, links,
         post=post, email=email, status_class=status_class, status_text=status_text,
-        date=_date_text(settings, post), inbox=_inbox(settings, email.preheader),
-        warnings=email.warnings, size=_size(encoded_html_size(email.html)),
+        date=_date_text(settings, post), inbox=_inbox(settings, email.preheader, size),
+        warnings=email.warnings, size=size,
         views=email_views(html), remote_hosts=_remote_hosts(html),
         widths={"desktop": DESKTOP_WIDTH, "phone": PHONE_WIDTH},
         text=text, headers=sample_headers(message),
@@ -119,6 +130,7 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
 def write_pages(settings: Settings, posts: list[tuple[Post, Email]], out_dir: Path,
                 now: dt.datetime) -> list[Path]:
     """Write each post's page (``<out>/<name>/index.html``) and the index (``<out>/index.html``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for post, email in posts:
         path = out_dir / post.name / PAGE_FILE
@@ -216,9 +228,10 @@ def _date_text(settings: Settings, post: Post) -> str:
     return post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d %H:%M") if post.date else ""
 
 
-def _inbox(settings: Settings, preheader: str | None) -> dict:
+def _inbox(settings: Settings, preheader: str | None, size: dict) -> dict:
     return {
         "sender": settings.email.from_name or settings.email.from_address,
+        "size": size["download_text"],
         "desktop": preview_text(preheader or "", DESKTOP_PREVIEW_CHARS),
         "phone": preview_text(preheader or "", PHONE_PREVIEW_CHARS),
         "desktop_limit": DESKTOP_PREVIEW_CHARS,
@@ -226,17 +239,27 @@ def _inbox(settings: Settings, preheader: str | None) -> dict:
     }
 
 
-def _size(size: int) -> dict:
+def _size(settings: Settings, email: Email, message_bytes: int) -> dict:
+    """The HTML part against Gmail's clipping point, and what a reader downloads in all: the
+    message (inline images inside it, base64), plus hosted images when the email is opened."""
+    size = encoded_html_size(email.html)
+    hosted = sum(len(image.data) for image in email.images if not image.inline)
+    images = sum(len(image.data) for image in email.images)
     return {
         "text": _kb(size), "over_budget": size > SIZE_BUDGET,
         "budget_text": _kb(SIZE_BUDGET), "clip_text": _kb(GMAIL_CLIP),
         "percent_of_clip": round(100 * size / GMAIL_CLIP, 1),
         "budget_mark": round(100 * SIZE_BUDGET / GMAIL_CLIP, 1),
+        "images": len(email.images), "images_text": _kb(images),
+        "images_over": images > IMAGE_WARNING_BYTES, "image_budget_text": _kb(IMAGE_WARNING_BYTES),
+        "images_percent": round(100 * images / IMAGE_WARNING_BYTES, 1),
+        "inline": bool(email.inline_images), "image_url": settings.images.url,
+        "message_text": _kb(message_bytes), "download_text": _kb(message_bytes + hosted),
     }
 
 
 def _kb(size: int) -> str:
-    return f"{size / 1024:.1f} KB"
+    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def _render(template: str, settings: Settings, now: dt.datetime, links: PageLinks, **values) -> str:

@@ -4,6 +4,10 @@ A WSGI app that holds nothing but the site folder: every request re-reads newsle
 posts and the templates and renders afresh, so an edit shows on the next reload. A broken post,
 template or settings file becomes a readable error page; the server keeps running.
 
+The one thing it remembers is the prepared images of the posts it rendered, which post pages
+show from ``/_images/<name>``: only those files, looked up by their exact content-hashed name,
+never a path built from the request.
+
 Served by waitress rather than the stdlib's wsgiref: waitress is already a dependency (for
 ``newsletter serve``), it is threaded, so a browser's idle pre-connected socket cannot stall
 every other request as it does wsgiref's one-at-a-time loop, and it serves ``localhost`` on
@@ -15,14 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import logging
+import re
 import socket
+import threading
 import traceback
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from newsletter.preview import pages
 from newsletter.config import load_settings
 from newsletter.errors import NewsletterError, PostNotFoundError
+from newsletter.preview import pages
+from newsletter.render import EmailImage, render_post
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +38,37 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000  # `newsletter serve` (the unsubscribe endpoint) defaults to 8080
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
+IMAGE_NAME = re.compile(r"[0-9a-f]{16}\.(?:jpg|png|gif)")  # what image_prep names a file
+KEPT_IMAGES = 256  # the images of the last posts shown; older ones answer 404 until re-rendered
+
+
+class ShownImages:
+    """The prepared images of the post pages rendered so far, by name (the newest kept)."""
+
+    def __init__(self, limit: int = KEPT_IMAGES):
+        self.limit = limit
+        self._images: OrderedDict[str, EmailImage] = OrderedDict()
+        self._lock = threading.Lock()  # waitress serves on several threads
+
+    def add(self, images: Iterable[EmailImage]) -> None:
+        with self._lock:
+            for image in images:
+                self._images[image.name] = image
+                self._images.move_to_end(image.name)
+            while len(self._images) > self.limit:
+                self._images.popitem(last=False)
+
+    def get(self, name: str) -> EmailImage | None:
+        if not IMAGE_NAME.fullmatch(name):
+            return None
+        with self._lock:
+            return self._images.get(name)
 
 
 def make_app(site_root: Path, environ: Mapping[str, str]):
     """The WSGI application previewing the site at ``site_root``."""
     links = pages.SERVER_LINKS
+    shown = ShownImages()
 
     def app(wsgi_environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = wsgi_environ["REQUEST_METHOD"]
@@ -45,6 +79,9 @@ def make_app(site_root: Path, environ: Mapping[str, str]):
         path = wsgi_environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
         if path == "/favicon.ico":
             return _respond(start_response, "404 Not Found", "", "text/plain")
+        if path.startswith(pages.IMAGE_PATH):
+            return _image(start_response, shown.get(path[len(pages.IMAGE_PATH):]),
+                          head=method == "HEAD")
         now = dt.datetime.now(dt.timezone.utc)
         try:
             settings = load_settings(site_root, environ)
@@ -52,7 +89,9 @@ def make_app(site_root: Path, environ: Mapping[str, str]):
                 page = pages.index_page(settings, now, links)
             else:
                 post = pages.find_post_or_its_error(settings, path)
-                page = pages.post_page(settings, post, now, links)
+                email = render_post(settings, post)
+                shown.add(email.images)
+                page = pages.post_page(settings, post, now, links, email)
             status = "200 OK"
         except NewsletterError as error:
             status = "404 Not Found" if isinstance(error, PostNotFoundError) else "500 Internal Server Error"
@@ -102,13 +141,22 @@ def is_loopback(host: str) -> bool:
             return False
 
 
-def _respond(start_response: StartResponse, status: str, body: str, content_type: str, *,
-             head: bool = False, extra: list[tuple[str, str]] | None = None) -> list[bytes]:
-    data = body.encode("utf-8")
+def _image(start_response: StartResponse, image: EmailImage | None, *, head: bool) -> list[bytes]:
+    if image is None:
+        return _respond(start_response, "404 Not Found", "no such image", "text/plain", head=head)
+    # Content-hashed: a name always holds the same bytes, so the browser may keep it.
+    return _respond(start_response, "200 OK", image.data, image.content_type, head=head,
+                    cache="max-age=86400, immutable")
+
+
+def _respond(start_response: StartResponse, status: str, body: str | bytes, content_type: str, *,
+             head: bool = False, extra: list[tuple[str, str]] | None = None,
+             cache: str = "no-store") -> list[bytes]:
+    data = body.encode("utf-8") if isinstance(body, str) else body
     start_response(status, [
         ("Content-Type", content_type),
         ("Content-Length", str(len(data))),
-        ("Cache-Control", "no-store"),  # every reload must reach the server and re-render
+        ("Cache-Control", cache),  # no-store: every reload must reach the server and re-render
         ("X-Content-Type-Options", "nosniff"),
         *(extra or []),
     ])

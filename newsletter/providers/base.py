@@ -82,7 +82,12 @@ class Provider(ABC):
         return self.settings.secrets.redact(" ".join(str(text).split()), REASON_LIMIT)
 
     def check_email(self, email: Email) -> None:
-        """Raise ContentError if this provider cannot carry ``email``; called before any send."""
+        """Raise an InputError if this provider cannot carry ``email``; called before any send."""
+
+    def max_batch_for(self, email: Email) -> int:
+        """Messages per call for ``email``: fewer than ``max_batch`` where the provider limits
+        a request's bytes and each message carries its images."""
+        return self.max_batch
 
     def describe(self) -> str:
         """A short line for the user: which provider (and stream, region...) is used."""

@@ -74,7 +74,8 @@ class HttpRequest:
 
     path: str
     body: bytes | None = None  # JSON bytes, sent as is
-    files: list[tuple[str, tuple[None, str]]] | None = None  # multipart/form-data fields
+    # multipart/form-data: (name, (None, value)) fields, (name, (filename, bytes, type)) files
+    files: list[tuple[str, tuple]] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     auth: tuple[str, str] | None = None
 

@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 # Stand-ins for the two bodies in an item; plain ASCII letters, so JSON leaves them as they are.
 _SLOT = f"nlbody{secrets.token_hex(8)}"
 HTML_SLOT, TEXT_SLOT = f"{_SLOT}html", f"{_SLOT}text"
-_SLOTS = re.compile(f"({HTML_SLOT}|{TEXT_SLOT})".encode())
+# A value the same for every item of the batch (Postmark's inline images), given as raw JSON:
+# the string SHARED_SLOT, quotes included, is replaced by it.
+SHARED_SLOT = f"{_SLOT}shared"
+_SLOTS = re.compile(f'({HTML_SLOT}|{TEXT_SLOT}|"{SHARED_SLOT}")'.encode())
+_SHARED = f'"{SHARED_SLOT}"'.encode()
 
 
 def json_escaped(text: str) -> bytes:
@@ -55,9 +59,10 @@ class BodyTemplate:
                    for i, piece in enumerate(self.parts[slot]))
 
 
-def json_array_with_bodies(messages: list[Message],
-                           item: Callable[[Message, str, str], dict]) -> bytes:
-    """``[item, ...]`` where ``item(message, HTML_SLOT, TEXT_SLOT)`` marks where the bodies go."""
+def json_array_with_bodies(messages: list[Message], item: Callable[[Message, str, str], dict],
+                           shared: bytes = b"null") -> bytes:
+    """``[item, ...]`` where ``item(message, HTML_SLOT, TEXT_SLOT)`` marks where the bodies go,
+    and any value SHARED_SLOT stands for ``shared`` (JSON, serialised once for the batch)."""
     template: BodyTemplate | None = None
     out = [b"["]
     for index, message in enumerate(messages):
@@ -70,6 +75,8 @@ def json_array_with_bodies(messages: list[Message],
         for i, piece in enumerate(pieces):
             if i % 2 == 0:
                 out.append(piece)
+            elif piece == _SHARED:
+                out.append(shared)
             else:
                 template.extend(out, piece, values)
     out.append(b"]")

@@ -4,6 +4,8 @@ The batch is one message with up to 1000 ``to`` addresses and ``recipient-variab
 Mailgun sends each reader a separate copy, replacing ``%recipient.x%`` with that reader's
 values, so the HTML and text go in the request once. Without ``recipient-variables`` every
 reader would see the whole To list (docs/providers.md#mailgun-sending), so it is always sent.
+Inline images go once per call as ``inline`` files; Mailgun makes a file's name its Content-ID,
+which is the name the ``cid:`` URL uses.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_aft
 from newsletter.providers.message_parts import (
     common_headers,
     extra_headers,
+    message_size,
     recipient_values,
     refuse_merge_tags,
+    refuse_oversized,
     shared_parts,
 )
 from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from newsletter.render import Email
 
 TAG_LIMIT = 128  # characters in an o:tag (Mailgun tags are short ASCII labels)
+MAX_MESSAGE_BYTES = 25 * 1000 * 1000  # a message with its files (docs/providers.md#mailgun-sending)
 
 
 def _variable(name: str) -> str:
@@ -49,6 +54,7 @@ class MailgunProvider(HttpProvider):
 
     def check_email(self, email: Email) -> None:
         refuse_merge_tags(self.name, email, _variable)
+        refuse_oversized("Mailgun", email, message_size(email), MAX_MESSAGE_BYTES)
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
@@ -94,8 +100,10 @@ class MailgunProvider(HttpProvider):
         ]
         if provider.test_mode:
             fields.append(("o:testmode", "yes"))
-        return HttpRequest(f"/v3/{self.domain}/messages", auth=("api", self.api_key),
-                           files=[(name, (None, value)) for name, value in fields])
+        files = [(name, (None, value)) for name, value in fields]
+        files += [("inline", (image.name, image.data, image.content_type))
+                  for image in first.email.inline_images]
+        return HttpRequest(f"/v3/{self.domain}/messages", auth=("api", self.api_key), files=files)
 
     def raise_for_status(self, response: requests.Response) -> None:
         if response.status_code == 404:  # "Domain not found": wrong domain or region

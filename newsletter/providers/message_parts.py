@@ -51,6 +51,20 @@ def refuse_merge_tags(provider: str, rendered: Email, token: Callable[[str], str
                 )
 
 
+def message_size(email: Email) -> int:
+    """Bytes of one message's bodies and inline images (base64), as a request carries them."""
+    return len(email.html) + len(email.text) + sum(len(i.base64) for i in email.inline_images)
+
+
+def refuse_oversized(provider: str, email: Email, size: int, limit: int) -> None:
+    """ContentError if one message, ``size`` bytes with its images, is over the provider's limit."""
+    if size > limit:
+        raise ContentError(
+            f"each message would be {size / 1e6:.1f} MB with its images; {provider} takes at "
+            f"most {limit // 1000 // 1000} MB a message", where=email.post_id,
+            hint='use smaller images, or [images] mode = "hosted"')
+
+
 def recipient_values(message: Message) -> dict[str, str]:
     """One reader's values for the placeholders of :func:`shared_parts`."""
     values = dict(message.values)

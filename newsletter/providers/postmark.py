@@ -1,4 +1,9 @@
-"""Postmark: ``POST /email/batch``, one JSON message per reader (docs/providers.md#postmark)."""
+"""Postmark: ``POST /email/batch``, one JSON message per reader (docs/providers.md#postmark).
+
+Inline images go in every message's ``Attachments`` with a ``ContentID`` of ``cid:<name>``; their
+base64 is serialised once per batch. Since each message carries them, a batch holds as many
+messages as fit in Postmark's 50 MB a call, and a message over 10 MB is refused before sending.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,16 @@ import requests
 
 from newsletter.errors import AuthError, InDoubtError, TransientError
 from newsletter.providers.base import Result
-from newsletter.providers.http import HttpProvider, HttpRequest, json_field
-from newsletter.providers.json_bodies import json_array_with_bodies
-from newsletter.providers.message_parts import extra_headers
+from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
+from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
+from newsletter.providers.message_parts import extra_headers, refuse_oversized
 from newsletter.providers.suppression_api import get_json, records_in
 from newsletter.subscribers import Suppression
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
+    from newsletter.render import Email
 
 # Validates the request without sending anything (docs/providers.md#postmark-test-mode).
 TEST_TOKEN = "POSTMARK_API_TEST"
@@ -30,6 +36,12 @@ ACCOUNT_CODES = frozenset({10, 400, 401, 405, 412, 413})
 # (docs/providers.md#postmark-errors). Every batch would get the same answer: stop, nothing was sent.
 REQUEST_CODES = frozenset({402, 403, 409, 410, 411})
 MAINTENANCE = 100  # ErrorCode 100: maintenance, safe to retry later
+# Request sizes (docs/providers.md#postmark-sending): 50 MB a batch call, 10 MB a message with
+# its attachments, both counted after base64.
+MAX_CALL_BYTES = 50 * 1000 * 1000
+MAX_MESSAGE_BYTES = 10 * 1000 * 1000
+# A message's bytes beside its bodies and images: addresses, headers, the reader's link.
+MESSAGE_OVERHEAD = 4096
 
 
 class PostmarkProvider(HttpProvider):
@@ -52,6 +64,12 @@ class PostmarkProvider(HttpProvider):
             details.append(f"test mode: token {TEST_TOKEN}, nothing delivered")
         return details
 
+    def check_email(self, email: Email) -> None:
+        refuse_oversized("Postmark", email, message_bytes(email), MAX_MESSAGE_BYTES)
+
+    def max_batch_for(self, email: Email) -> int:
+        return max(1, min(self.max_batch, MAX_CALL_BYTES // message_bytes(email)))
+
     def build_request(self, messages: list[Message]) -> HttpRequest:
         provider = self.settings.provider
         common = {
@@ -59,8 +77,12 @@ class PostmarkProvider(HttpProvider):
             "TrackOpens": provider.track_opens,
             "TrackLinks": "HtmlAndText" if provider.track_links else "None",
         }
+        images = messages[0].email.inline_images
+        if images:
+            common["Attachments"] = SHARED_SLOT
         body = json_array_with_bodies(
-            messages, lambda message, html, text: self._message(message, html, text, common))
+            messages, lambda message, html, text: self._message(message, html, text, common),
+            shared=json_body(attachments(images)))
         return HttpRequest("/email/batch", body=body,
                            headers={"X-Postmark-Server-Token": self.api_key})
 
@@ -116,6 +138,18 @@ class PostmarkProvider(HttpProvider):
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
         return results
+
+
+def attachments(images) -> list[dict]:
+    """Inline images as Postmark attachments: ``ContentID`` is the ``cid:`` URL the HTML uses."""
+    return [{"Name": image.name, "Content": image.base64, "ContentType": image.content_type,
+             "ContentID": f"cid:{image.name}"} for image in images]
+
+
+def message_bytes(email: Email) -> int:
+    """About how many bytes one reader's message takes in a batch: bodies, images, headers."""
+    return (len(json_escaped(email.html)) + len(json_escaped(email.text)) + MESSAGE_OVERHEAD
+            + sum(len(image.base64) + 200 for image in email.inline_images))
 
 
 # Postmark: one dump per message stream, no paging (docs/providers.md#postmark-streams).

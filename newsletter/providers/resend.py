@@ -24,6 +24,7 @@ from newsletter.subscribers import Suppression
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
+    from newsletter.render import Email
 
 _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # tags allow ASCII letters, digits, _ and -
 QUOTA_ERRORS = ("daily_quota_exceeded", "monthly_quota_exceeded")
@@ -59,6 +60,15 @@ class ResendProvider(HttpProvider):
             raise ConfigError("Resend has no test mode", where="newsletter.toml",
                               hint="remove test_mode and try `send POST --to delivered@resend.dev`")
         super().__init__(settings)
+
+    def check_email(self, email: Email) -> None:
+        # The batch endpoint takes no attachments, inline images included
+        # (docs/providers.md#resend-sending).
+        if email.inline_images:
+            raise ConfigError(
+                'Resend\'s batch sending takes no attachments, so [images] mode = "inline" '
+                "cannot reach readers", where="newsletter.toml",
+                hint='set mode = "hosted" under [images] and deploy its publish_dir with the blog')
 
     def build_request(self, messages: list[Message]) -> HttpRequest:
         body = json_array_with_bodies(messages, self._email)

@@ -2,7 +2,8 @@
 
 The post's HTML and text go in the request once, with placeholders that SendGrid's legacy
 ``substitutions`` fill per personalization, so each reader costs only their address, their
-headers and their values, not a copy of the body.
+headers and their values, not a copy of the body. Inline images go once too, as
+``attachments`` with ``disposition: inline`` and the ``content_id`` their ``cid:`` URL names.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from newsletter.providers.http import HttpProvider, HttpRequest, json_body
 from newsletter.providers.message_parts import (
     BUILT_HEADERS,
     common_headers,
+    message_size,
     recipient_values,
     refuse_merge_tags,
+    refuse_oversized,
     shared_parts,
 )
 from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
@@ -40,6 +43,10 @@ def _token(name: str) -> str:
 _TAGS = {name: _token(name) for key in RECIPIENT_FIELDS for name in (key, f"{key}_html")}
 
 
+# The whole request with its attachments must stay under 30 MB (docs/providers.md#sendgrid-sending).
+MAX_MESSAGE_BYTES = 30 * 1000 * 1000
+
+
 class SendGridProvider(HttpProvider):
     """SendGrid's mail/send with personalizations; sandbox mode for ``test_mode``."""
 
@@ -50,6 +57,7 @@ class SendGridProvider(HttpProvider):
 
     def check_email(self, email: Email) -> None:
         refuse_merge_tags(self.name, email, _token)
+        refuse_oversized("SendGrid", email, message_size(email), MAX_MESSAGE_BYTES)
 
     def details(self) -> list[str]:
         return ["sandbox mode: nothing delivered"] if self.settings.provider.test_mode else []
@@ -79,6 +87,11 @@ class SendGridProvider(HttpProvider):
         }
         if "Reply-To" in first.headers:
             payload["reply_to"] = _address(first.headers["Reply-To"])
+        if first.email.inline_images:
+            payload["attachments"] = [
+                {"content": image.base64, "type": image.content_type, "filename": image.name,
+                 "disposition": "inline", "content_id": image.name}
+                for image in first.email.inline_images]
         if settings.provider.test_mode:
             # Validated and answered 200, never delivered (docs/providers.md#sendgrid-test-mode).
             payload["mail_settings"] = {"sandbox_mode": {"enable": True}}

@@ -5,8 +5,10 @@ autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`
 rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.render.text`).
 Template variables: ``title``, ``date``, ``preheader``, ``preheader_padding``, ``body``, ``lang``,
 ``dir``, ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``, ``site_url``,
-``postal_address``, ``css``, ``media_css`` (html only), ``unsubscribe_url`` and ``recipient_email``
-(the placeholders below).
+``postal_address``, ``feature_image`` (a :class:`~newsletter.render.images.FeatureImage` or None),
+``css``, ``media_css`` (html only), ``unsubscribe_url`` and ``recipient_email`` (the placeholders
+below). The post's own image files are prepared and placed by :mod:`newsletter.render.images`;
+``Email.images`` carries them.
 
 Per-recipient placeholders
 --------------------------
@@ -47,6 +49,7 @@ from premailer import Premailer
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.posts import Post, plain_line, site_relative
+from newsletter.render.images import EmailImage, image_warnings, place_images
 from newsletter.render.markdown import fragment_html, markdown_to_fragment
 from newsletter.render.text import fragment_to_text
 
@@ -64,8 +67,6 @@ PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
 CLIP_WARNING_BYTES = 90 * 1024
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-# premailer turns CSS `height: auto` into an invalid height="auto" attribute (docs/email.md#images).
-_HEIGHT_AUTO = re.compile(r'\sheight="auto"')
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ class Email:
     html: str
     text: str
     warnings: tuple[str, ...] = ()
+    images: tuple[EmailImage, ...] = ()  # the post's own image files, prepared, each once
+
+    @property
+    def inline_images(self) -> tuple[EmailImage, ...]:
+        """The images that travel inside each message (``cid:`` parts)."""
+        return tuple(image for image in self.images if image.inline)
 
     def fill(self, values: Mapping[str, str]) -> tuple[str, str]:
         """(html, text) with every placeholder replaced: HTML-escaped in html, raw in text."""
@@ -93,6 +100,7 @@ def render_post(settings: Settings, post: Post) -> Email:
     """Render ``post`` into its Email (HTML and text parts, subject, preheader, warnings)."""
     where = site_relative(settings, post.path)
     fragment, warnings = markdown_to_fragment(post.body, post.url)
+    images, feature_image = place_images(settings, post, fragment)
     body_html = fragment_html(fragment)
     body_text = fragment_to_text(fragment)
     context = _template_context(settings, post)
@@ -100,6 +108,7 @@ def render_post(settings: Settings, post: Post) -> Email:
                          *(value for value in context.values() if isinstance(value, str)))
     context["unsubscribe_url"] = PLACEHOLDERS["unsubscribe_url"]
     context["recipient_email"] = PLACEHOLDERS["email"]
+    context["feature_image"] = feature_image
 
     environment = _environment(settings.templates_dir)
     inlined_css, media_css = split_media_rules(_read_stylesheet(settings.templates_dir))
@@ -112,6 +121,7 @@ def render_post(settings: Settings, post: Post) -> Email:
     if not post.description and not post.preheader:
         warnings.insert(0, "no description: the inbox preview will show the start of the post; "
                            "add description: ... to the front matter")
+    warnings.extend(image_warnings(images))
     size = encoded_html_size(html)
     if size > CLIP_WARNING_BYTES:
         warnings.append(f"the HTML part is {size // 1024} KB encoded; "
@@ -123,6 +133,7 @@ def render_post(settings: Settings, post: Post) -> Email:
         html=html,
         text=text,
         warnings=tuple(warnings),
+        images=images,
     )
 
 
@@ -158,8 +169,11 @@ def inline_css(html: str) -> str:
         allow_network=False,
         disable_validation=True,
         cssutils_logging_level=logging.CRITICAL,  # else cssutils logs every vendor property
+        # premailer would copy CSS `height: auto` into height="auto", an invalid attribute that
+        # replaces an image's own height (docs/email.md#css-inlining).
+        disable_basic_attributes=["height"],
     )
-    return _HEIGHT_AUTO.sub("", inliner.transform(pretty_print=False))
+    return inliner.transform(pretty_print=False)
 
 
 def encoded_html_size(html: str) -> int:

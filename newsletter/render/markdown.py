@@ -3,6 +3,8 @@
 The fragment is an lxml tree so that both parts of the email come from the same content: the
 HTML part serialises it, the text part (:mod:`newsletter.render.text`) walks it. Links are fixed on
 the tree, after Markdown, so raw HTML in a post gets the same treatment as Markdown syntax.
+Images that name a file of the site are left as written here, for
+:mod:`newsletter.render.images` to find, prepare and size.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import markdown
 
+from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
 
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty")
@@ -32,10 +35,13 @@ def markdown_to_fragment(source: str, page_url: str) -> tuple[lxml.html.HtmlElem
     for element in root.iter("a", "img"):
         attribute = "href" if element.tag == "a" else "src"
         url = (element.get(attribute) or "").strip()
+        if element.tag == "img":
+            _check_alt(element, warnings)
+            if is_local(url):
+                continue  # a file of the site: newsletter.render.images sizes it
+            _cap_width(element)
         if url:
             element.set(attribute, _absolute_url(url, base, warnings))
-        if element.tag == "img":
-            _prepare_image(element, warnings)
     return root, warnings
 
 
@@ -58,10 +64,19 @@ def _absolute_url(url: str, base: str, warnings: list[str]) -> str:
     return absolute
 
 
-def _prepare_image(image: lxml.html.HtmlElement, warnings: list[str]) -> None:
+def display_width(image: lxml.html.HtmlElement) -> int:
+    """The width the image is shown at: its own width attribute, capped at the column."""
+    width = image.get("width", "").strip()
+    return min(int(width), MAX_IMAGE_WIDTH) if width.isdigit() and int(width) else MAX_IMAGE_WIDTH
+
+
+def _check_alt(image: lxml.html.HtmlElement, warnings: list[str]) -> None:
     if not (image.get("alt") or "").strip():
         warnings.append(f"image without alt text: {image.get('src', '')}")
         image.set("alt", "")
-    width = image.get("width", "")
-    image.set("width", str(min(int(width), MAX_IMAGE_WIDTH) if width.isdigit() else MAX_IMAGE_WIDTH))
+
+
+def _cap_width(image: lxml.html.HtmlElement) -> None:
+    """A remote image: its width capped at the column, and no height (its size is unknown)."""
+    image.set("width", str(display_width(image)))
     image.attrib.pop("height", None)  # a fixed height would distort the image once width is capped

@@ -36,6 +36,7 @@ from newsletter.errors import (
     TransientError,
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
+from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.reader_feed import feed
 from newsletter.sending.recipients import batch_size, unsettled_batches
@@ -116,7 +117,7 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Su
             where="newsletter.toml",
             hint="use send --to EMAIL to test, or set test_mode = false to send",
         )
-    provider.check_email(email)
+    check_images(settings, email, provider, online=True)  # before anyone is claimed
     campaign = Campaign(settings, email, provider, store, ledger, retry, sleep)
     return campaign.run(retry_failed, resend_in_doubt, on_progress or (lambda report: None))
 
@@ -154,7 +155,7 @@ class Campaign:
         if resend_in_doubt:
             self.ledger.requeue(post_id, State.IN_DOUBT)
         concurrency = self.settings.provider.concurrency
-        size = batch_size(self.settings, self.provider)
+        size = batch_size(self.settings, self.provider, self.email)
         in_flight: dict[Future, Batch] = {}
         with self.ledger.running(post_id), \
                 ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool, \
@@ -308,11 +309,11 @@ def send_test(settings: Settings, email: Email, provider: Provider,
     """Send a ``[TEST]`` copy to ``addresses`` only; nothing is written to the ledger."""
     from newsletter.addresses import normalise_address
 
-    provider.check_email(email)
+    check_images(settings, email, provider, online=True)
     factory = MessageFactory(settings, email, signing_secret(settings), test=True)
     messages = [factory.build(normalise_address(address)) for address in addresses]
     answers: list[tuple[str, Result]] = []
-    size = batch_size(settings, provider)
+    size = batch_size(settings, provider, email)
     for start in range(0, len(messages), size):
         batch = messages[start:start + size]
         answers.extend(zip((m.to_address for m in batch), provider.send_batch(batch)))

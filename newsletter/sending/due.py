@@ -13,11 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsletter.errors import InputError, SiteLockedError
+from newsletter.errors import InputError, NewsletterError, SiteLockedError
 from newsletter.posts import load_posts, site_relative
 from newsletter.providers import make_provider
 from newsletter.render import render_post
 from newsletter.sending.campaign import SendReport, send_post
+from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.recipients import count_recipients
@@ -135,6 +136,11 @@ def _send_all(settings: Settings, ledger: Ledger, emails: list[tuple[DuePost, Em
                 run.outcomes.append(PostOutcome(item, None))
                 continue
             run.skipped_rows.extend(skipped_rows)
+            try:
+                check_images(settings, email, provider, online=True)
+            except NewsletterError as error:  # e.g. hosted images not deployed yet: next run
+                run.broken.append(f"{post_id} not sent: {error}")
+                continue
             report = send_post(settings, email, provider, store=store, ledger=ledger)
             if not report.stopped:  # the whole list was walked; later subscribers don't reopen it
                 mark_finished(ledger, post_id, now)

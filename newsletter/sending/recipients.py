@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.posts import Post
     from newsletter.providers import Provider
+    from newsletter.render import Email
     from newsletter.subscribers import SubscriberStore
 
 R = TypeVar("R")  # a reader: anything with a `key`
@@ -28,9 +29,11 @@ def settled_states(retry_failed: bool = False, resend_in_doubt: bool = False) ->
     return tuple(state for state in SETTLED if state not in skipped)
 
 
-def batch_size(settings: Settings, provider: Provider) -> int:
-    """Messages per provider call: the provider's maximum, or less if batch_size says so."""
-    return min(provider.max_batch, settings.provider.batch_size or provider.max_batch)
+def batch_size(settings: Settings, provider: Provider, email: Email) -> int:
+    """Messages per provider call: the provider's maximum for this email (its request-size
+    limit counts the images each message carries), or less if batch_size says so."""
+    largest = provider.max_batch_for(email)
+    return min(largest, settings.provider.batch_size or largest)
 
 
 def unsettled_batches(readers: Iterable[R], ledger: Ledger | None, post_id: str, size: int,

@@ -1,0 +1,230 @@
+"""A post's own images in its email: found, prepared once, and pointed at where readers get them.
+
+Every ``<img>`` of the body (Markdown or raw HTML) whose ``src`` is not a URL, and the feature
+image of the front matter, is resolved to a file (:mod:`newsletter.render.image_files`),
+prepared (:mod:`newsletter.render.image_prep`) and given the ``src``, ``width`` and ``height``
+readers need. Where the ``src`` points depends on ``[images] mode`` (docs/images.md#delivery):
+
+- ``hosted``: ``[images] url`` + the content-hashed name; the file is written to
+  ``[images] publish_dir``, which the writer deploys with the blog;
+- ``inline`` (and while no mode is set, for the preview): ``cid:<name>``, a part of the message.
+
+:func:`post_images` is the same search without rendering an email, for a preflight check.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import lxml.html
+
+from newsletter.config import Settings
+from newsletter.errors import ContentError
+from newsletter.posts import Post, site_relative
+from newsletter.render.image_files import is_local, resolve_image
+from newsletter.render.image_prep import PreparedImage, prepare_image, write_atomically
+from newsletter.render.markdown import MAX_IMAGE_WIDTH, display_width, markdown_to_fragment
+
+DENSITY = 2  # pixels prepared per CSS pixel shown: sharp on high-density screens
+# Past this much image data per message, a warning: every reader downloads it (docs/images.md).
+IMAGE_WARNING_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class EmailImage:
+    """One prepared image as the email carries it."""
+
+    prepared: PreparedImage
+    src: str  # what the email's HTML says: cid:<name>, or [images] url + name
+
+    @property
+    def name(self) -> str:
+        return self.prepared.name
+
+    @property
+    def content_type(self) -> str:
+        return self.prepared.content_type
+
+    @property
+    def data(self) -> bytes:
+        return self.prepared.data
+
+    @property
+    def inline(self) -> bool:
+        """True when the image travels inside each message, as a ``cid:`` part."""
+        return self.src.startswith("cid:")
+
+    @cached_property
+    def base64(self) -> str:
+        """The bytes in base64, as JSON APIs take attachments (encoded once per post)."""
+        return base64.b64encode(self.data).decode("ascii")
+
+
+@dataclass(frozen=True)
+class FeatureImage:
+    """The front matter's image at the top of the email, for the template."""
+
+    src: str
+    width: int
+    height: int | None  # None for a remote image, whose size is unknown
+    alt: str
+    href: str  # the post's web page
+
+
+@dataclass(frozen=True)
+class FoundImage:
+    """One local image reference of a post, and the file it led to (or why it did not)."""
+
+    src: str  # as written
+    where: str  # file:line
+    shown_width: int  # CSS pixels in the email
+    path: Path | None  # the file it names
+    prepared: PreparedImage | None
+    problem: ContentError | None
+
+
+def post_images(settings: Settings, post: Post) -> list[FoundImage]:
+    """Every local image of ``post`` (body, then feature image), prepared or with its problem."""
+    fragment, _ = markdown_to_fragment(post.body, post.url)
+    found = [image for _, image in _body_images(settings, post, fragment)]
+    feature = _local_feature(settings, post)
+    return found + ([feature] if feature else [])
+
+
+def place_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
+                 ) -> tuple[tuple[EmailImage, ...], FeatureImage | None]:
+    """Point every local image of the body at its prepared file; the feature image, if shown.
+
+    Raises one ContentError for the first image that cannot be used, naming how many more
+    there are, so nothing is ever sent with an image it could have found broken.
+    """
+    body = _body_images(settings, post, fragment)
+    feature = _local_feature(settings, post) if settings.email.feature_image else None
+    if feature and feature.path and any(found.path == feature.path for _, found in body):
+        feature = None  # Lumen's socialImage is often the photo the post shows: not twice
+    problems = [found.problem for _, found in body if found.problem]
+    if feature and feature.problem:
+        problems.append(feature.problem)
+    if problems:
+        raise _first_of(problems)
+    images: dict[str, EmailImage] = {}
+    for element, found in body:
+        image = _delivered(settings, found.prepared, images)
+        width, height = _shown_size(found)
+        element.set("src", image.src)
+        element.set("width", str(width))
+        element.set("height", str(height))
+        for attribute in ("srcset", "sizes"):  # would name the site's files, not the prepared one
+            element.attrib.pop(attribute, None)
+    shown = _feature(settings, post, feature, images)
+    return tuple(images.values()), shown
+
+
+def image_warnings(images: tuple[EmailImage, ...]) -> list[str]:
+    """A warning when the images make each message heavy to download."""
+    total = sum(len(image.data) for image in images)
+    if total <= IMAGE_WARNING_BYTES:
+        return []
+    return [f"the images weigh {total // 1024} KB; every reader downloads them with the email "
+            "(export smaller files, or fewer)"]
+
+
+def _body_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
+                 ) -> list[tuple[lxml.html.HtmlElement, FoundImage]]:
+    lines = _SourceLines(settings, post)
+    found = []
+    for element in fragment.iter("img"):
+        src = (element.get("src") or "").strip()
+        if is_local(src):
+            width = display_width(element)
+            found.append((element, _find(settings, post, src, lines.where(src), width)))
+    return found
+
+
+def _local_feature(settings: Settings, post: Post) -> FoundImage | None:
+    if post.image is None or not is_local(post.image.src):
+        return None
+    return _find(settings, post, post.image.src, post.image.where, MAX_IMAGE_WIDTH)
+
+
+def _find(settings: Settings, post: Post, src: str, where: str, width: int) -> FoundImage:
+    path = None
+    try:
+        path = resolve_image(settings, post, src, where)
+        prepared = prepare_image(path, width * DENSITY, settings.state_dir / "images", where)
+    except ContentError as problem:
+        return FoundImage(src, where, width, path, None, problem)
+    return FoundImage(src, where, width, path, prepared, None)
+
+
+def _shown_size(found: FoundImage) -> tuple[int, int]:
+    """The size shown: the width asked for, never more than the prepared pixels (no blur)."""
+    prepared = found.prepared
+    width = min(found.shown_width, prepared.width)
+    return width, max(1, round(prepared.height * width / prepared.width))
+
+
+def _delivered(settings: Settings, prepared: PreparedImage, done: dict[str, EmailImage]
+               ) -> EmailImage:
+    """The image as readers get it; the same file used twice travels once."""
+    if prepared.name not in done:
+        done[prepared.name] = _deliver(settings, prepared)
+    return done[prepared.name]
+
+
+def _deliver(settings: Settings, prepared: PreparedImage) -> EmailImage:
+    images = settings.images
+    if images.mode != "hosted":
+        return EmailImage(prepared, f"cid:{prepared.name}")
+    folder = settings.root / images.publish_dir
+    target = folder / prepared.name
+    if not target.is_file():  # content-hashed: a file of that name already holds these bytes
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, prepared.data)
+    return EmailImage(prepared, f"{images.url.rstrip('/')}/{prepared.name}")
+
+
+def _feature(settings: Settings, post: Post, found: FoundImage | None,
+             images: dict[str, EmailImage]) -> FeatureImage | None:
+    if not settings.email.feature_image or post.image is None:
+        return None
+    alt, src = post.image.alt or post.title, post.image.src
+    if not is_local(src):  # a URL: shown as it is, at the column's width
+        return FeatureImage("https:" + src if src.startswith("//") else src, MAX_IMAGE_WIDTH,
+                            None, alt, post.url)
+    if found is None:  # the body shows this image already
+        return None
+    image = _delivered(settings, found.prepared, images)
+    width, height = _shown_size(found)
+    return FeatureImage(image.src, width, height, alt, post.url)
+
+
+def _first_of(problems: list[ContentError]) -> ContentError:
+    first = problems[0]
+    if len(problems) == 1:
+        return first
+    more = ", ".join(problem.where or "?" for problem in problems[1:])
+    return ContentError(f"{first.message} (and {len(problems) - 1} more: {more})",
+                        where=first.where, hint=first.hint)
+
+
+class _SourceLines:
+    """``file:line`` of each image reference in the post's body, in the order they appear."""
+
+    def __init__(self, settings: Settings, post: Post):
+        self.file = site_relative(settings, Path(post.path))
+        self.body, self.first_line = post.body, post.body_line
+        self.next_search: dict[str, int] = {}
+
+    def where(self, src: str) -> str:
+        # The reference as a whole: "image.jpg" is not the end of "/media/image.jpg".
+        pattern = re.compile(rf"(?<![\w./%-]){re.escape(src)}(?![\w./%-])")
+        match = pattern.search(self.body, self.next_search.get(src, 0))
+        if match is None:
+            return self.file
+        self.next_search[src] = match.end()
+        return f"{self.file}:{self.first_line + self.body.count(chr(10), 0, match.start())}"
