@@ -12,12 +12,16 @@ import json
 import logging
 import sqlite3
 import threading
+from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.smtp import AuthResult
 from conftest import invoke
-from fake_providers import SECRET_NAMES, answer_json, write_provider_settings, write_readers
+from fake_providers import (
+    SECRET_NAMES, answer_json, write_provider_settings, write_readers, write_settings,
+)
+from folder_server import serving_folder
 from test_smtp import LocalController
 
 # Every 4 characters of it hold a capital: no hex id or English word can match by chance.
@@ -100,7 +104,17 @@ def ledger_reasons(site) -> str:
         return "\n".join(str(row) for row in rows)
 
 
-def use_provider(site, name: str, url: str) -> dict[str, str]:
+@pytest.fixture
+def blog():
+    """Servers standing in for the blog, stopped after the test."""
+    with ExitStack() as stack:
+        yield stack
+
+
+def use_provider(site, name: str, url: str, blog: ExitStack) -> dict[str, str]:
+    if name == "resend":  # its batches take no attachments: the blog serves the image
+        write_settings(site, "images", mode="hosted",
+                       url=blog.enter_context(serving_folder(site / "static" / "newsletter")))
     settings = {"name": name, "api_url": url, "timeout": 5}
     if name == "mailgun":
         settings["domain"] = "mg.example.com"
@@ -115,10 +129,10 @@ CASES = [(name, mode) for name in ("postmark", "sendgrid", "mailgun", "resend")
 
 
 @pytest.mark.parametrize(("name", "mode"), CASES)
-def test_an_echoed_key_never_shows_in_output_ledger_or_logs(site, echo, logs, name, mode):
+def test_an_echoed_key_never_shows_in_output_ledger_or_logs(site, echo, logs, blog, name, mode):
     echo.mode = mode
     write_readers(site, READERS)
-    env = use_provider(site, name, f"http://127.0.0.1:{echo.server_address[1]}")
+    env = use_provider(site, name, f"http://127.0.0.1:{echo.server_address[1]}", blog)
 
     sent = invoke(site, "send", "what-matters", "--yes", env=env)
     test = invoke(site, "send", "what-matters", "--to", "me@example.com", env=env)
@@ -130,9 +144,9 @@ def test_an_echoed_key_never_shows_in_output_ledger_or_logs(site, echo, logs, na
 
 
 @pytest.mark.parametrize("name", ["postmark", "sendgrid", "mailgun", "resend"])
-def test_an_echoed_key_in_a_suppression_list_answer_never_shows(site, echo, logs, name):
+def test_an_echoed_key_in_a_suppression_list_answer_never_shows(site, echo, logs, blog, name):
     echo.mode = "500"
-    env = use_provider(site, name, f"http://127.0.0.1:{echo.server_address[1]}")
+    env = use_provider(site, name, f"http://127.0.0.1:{echo.server_address[1]}", blog)
 
     result = invoke(site, "subscribers", "sync", env=env)
 
