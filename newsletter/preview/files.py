@@ -12,12 +12,9 @@ from pathlib import Path
 
 from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
-from newsletter.message import DEVELOPMENT_SECRET, Message, MessageFactory
+from newsletter.message import sample_message
 from newsletter.render import Email, render_post
 
-
-SAMPLE_ADDRESS = "reader@example.org"
-SAMPLE_NAME = "Sample Reader"
 # Posts previewed when none is named: everything that is or will be sent.
 PREVIEWED_STATUSES = (PostStatus.READY, PostStatus.SCHEDULED)
 
@@ -34,14 +31,6 @@ class Preview:
 def posts_to_preview(posts: list[Post], now: dt.datetime) -> list[Post]:
     """The posts previewed by default: ready or scheduled newsletters, not drafts or pages."""
     return [post for post in posts if classify(post, now) in PREVIEWED_STATUSES]
-
-
-def sample_message(settings: Settings, email: Email) -> Message:
-    """The message as the sample reader would get it, built exactly as `send` builds one."""
-    # Signed with the real secret when set, so the preview's unsubscribe link works on a deployed
-    # endpoint; a preview never refuses to run for want of a secret.
-    secret = settings.secrets.get("NEWSLETTER_SECRET") or DEVELOPMENT_SECRET
-    return MessageFactory(settings, email, secret).build(SAMPLE_ADDRESS, SAMPLE_NAME)
 
 
 def write_preview(settings: Settings, post: Post, out_dir: Path) -> Preview:

@@ -22,10 +22,9 @@ import jinja2
 from newsletter.config import Settings
 from newsletter.posts import Post, error_file_name, find_post, load_posts
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
-from newsletter.message import Message
+from newsletter.message import Message, sample_message
 from newsletter.posts import newest_first
 from newsletter.sending import ledger_counts, status_words
-from newsletter.preview.files import sample_message
 from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
