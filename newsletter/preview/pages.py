@@ -25,7 +25,13 @@ from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
 from newsletter.message import Message, sample_message
 from newsletter.posts import newest_first
 from newsletter.sending import ledger_counts, status_words
-from newsletter.render import CLIP_WARNING_BYTES, Email, encoded_html_size, render_post
+from newsletter.render import (
+    CLIP_WARNING_BYTES,
+    GMAIL_CLIP_BYTES,
+    Email,
+    encoded_html_size,
+    render_post,
+)
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
@@ -33,8 +39,6 @@ PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many An
 # Apple Mail desktop); Gmail's web inbox shows about 90-100 characters of subject + preheader.
 DESKTOP_PREVIEW_CHARS = 90
 PHONE_PREVIEW_CHARS = 45
-SIZE_BUDGET = CLIP_WARNING_BYTES  # our budget for the encoded HTML part (docs/email.md#gmail-clipping)
-GMAIL_CLIP = 102 * 1024  # Gmail hides everything past about here: "[Message clipped]"
 PAGE_FILE = "index.html"  # the index in preview/, and each post's page in preview/<name>/
 _BODY_HEADERS = ("MIME-Version", "Content-Type", "Content-Transfer-Encoding")
 
@@ -227,10 +231,10 @@ def _inbox(settings: Settings, preheader: str | None) -> dict:
 
 def _size(size: int) -> dict:
     return {
-        "text": _kb(size), "over_budget": size > SIZE_BUDGET,
-        "budget_text": _kb(SIZE_BUDGET), "clip_text": _kb(GMAIL_CLIP),
-        "percent_of_clip": round(100 * size / GMAIL_CLIP, 1),
-        "budget_mark": round(100 * SIZE_BUDGET / GMAIL_CLIP, 1),
+        "text": _kb(size), "over_budget": size > CLIP_WARNING_BYTES,
+        "budget_text": _kb(CLIP_WARNING_BYTES), "clip_text": _kb(GMAIL_CLIP_BYTES),
+        "percent_of_clip": round(100 * size / GMAIL_CLIP_BYTES, 1),
+        "budget_mark": round(100 * CLIP_WARNING_BYTES / GMAIL_CLIP_BYTES, 1),
     }
 
 

@@ -2,10 +2,17 @@
 
 from newsletter.render.email import (
     CLIP_WARNING_BYTES,
+    GMAIL_CLIP_BYTES,
+    HTML_TEMPLATE,
     RECIPIENT_FIELDS,
+    STYLESHEET,
+    TEXT_TEMPLATE,
     Email,
     encoded_html_size,
     render_post,
 )
+from newsletter.render.markdown import URL_ATTRIBUTES, absolute_url, markdown_fragment
 
-__all__ = ["CLIP_WARNING_BYTES", "RECIPIENT_FIELDS", "Email", "encoded_html_size", "render_post"]
+__all__ = ["CLIP_WARNING_BYTES", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE", "RECIPIENT_FIELDS",
+           "STYLESHEET", "TEXT_TEMPLATE", "URL_ATTRIBUTES", "Email", "absolute_url",
+           "encoded_html_size", "markdown_fragment", "render_post"]

@@ -60,8 +60,10 @@ STYLESHEET = "email.css"
 # Invisible characters after the preheader so the inbox preview stops before the body text
 # (docs/email.md#preheader): combining grapheme joiner, zero-width non-joiner, no-break space.
 PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
-# Gmail clips an HTML part past about 102 KB encoded, hiding the unsubscribe footer (docs/email.md#gmail-clipping).
+# Gmail clips an HTML part past about 102 KB encoded, hiding the unsubscribe footer; we warn
+# from 90 KB on (docs/email.md#gmail-clipping).
 CLIP_WARNING_BYTES = 90 * 1024
+GMAIL_CLIP_BYTES = 102 * 1024
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # premailer turns CSS `height: auto` into an invalid height="auto" attribute (docs/email.md#images).
@@ -77,7 +79,6 @@ class Email:
     preheader: str
     html: str
     text: str
-    warnings: tuple[str, ...] = ()
 
     def fill(self, values: Mapping[str, str]) -> tuple[str, str]:
         """(html, text) with every placeholder replaced: HTML-escaped in html, raw in text."""
@@ -90,9 +91,9 @@ class Email:
 
 
 def render_post(settings: Settings, post: Post) -> Email:
-    """Render ``post`` into its Email (HTML and text parts, subject, preheader, warnings)."""
+    """Render ``post`` into its Email (HTML and text parts, subject, preheader)."""
     where = site_relative(settings, post.path)
-    fragment, warnings = markdown_to_fragment(post.body, post.url)
+    fragment = markdown_to_fragment(post.body, post.url)
     body_html = fragment_html(fragment)
     body_text = fragment_to_text(fragment)
     context = _template_context(settings, post)
@@ -108,21 +109,12 @@ def render_post(settings: Settings, post: Post) -> Email:
     })
     html = inline_css(html)
     text = _render_template(environment, TEXT_TEMPLATE, {**context, "body": body_text})
-
-    if not post.description and not post.preheader:
-        warnings.insert(0, "no description: the inbox preview will show the start of the post; "
-                           "add description: ... to the front matter")
-    size = encoded_html_size(html)
-    if size > CLIP_WARNING_BYTES:
-        warnings.append(f"the HTML part is {size // 1024} KB encoded; "
-                        "Gmail clips messages near 102 KB, hiding the unsubscribe link")
     return Email(
         post_id=post.id,
         subject=_subject(settings, post, where),
         preheader=context["preheader"],
         html=html,
         text=text,
-        warnings=tuple(warnings),
     )
 
 

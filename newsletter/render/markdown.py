@@ -1,8 +1,10 @@
-"""A post's Markdown as the email's body fragment: absolute links, sized images, and warnings.
+"""A post's Markdown as the email's body fragment: absolute links and sized images.
 
 The fragment is an lxml tree so that both parts of the email come from the same content: the
 HTML part serialises it, the text part (:mod:`newsletter.render.text`) walks it. Links are fixed on
 the tree, after Markdown, so raw HTML in a post gets the same treatment as Markdown syntax.
+What the writer should look at (relative links, images without alt text) is for the preflight
+check (:mod:`newsletter.check`), which reads the same tree before its links are fixed.
 """
 
 from __future__ import annotations
@@ -16,24 +18,27 @@ MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty")
 # The content column is 600 px minus 2 x 40 px padding; classic Outlook ignores CSS widths on
 # images, so every image gets a width attribute no larger than this (docs/email.md#images).
 MAX_IMAGE_WIDTH = 520
+# The attribute holding each linking element's URL.
+URL_ATTRIBUTES = {"a": "href", "img": "src"}
 
 
-def markdown_to_fragment(source: str, page_url: str) -> tuple[lxml.html.HtmlElement, list[str]]:
-    """Render Markdown into a ``<div>`` tree for an email; return it and warnings for the writer."""
+def markdown_fragment(source: str) -> lxml.html.HtmlElement:
+    """The Markdown as a ``<div>`` tree, links and images exactly as the post writes them."""
     html = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html").convert(source)
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    warnings: list[str] = []
-    # A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it
-    # means /posts/x/img.png.
-    base = page_url.rstrip("/") + "/"
-    for element in root.iter("a", "img"):
-        attribute = "href" if element.tag == "a" else "src"
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def markdown_to_fragment(source: str, page_url: str) -> lxml.html.HtmlElement:
+    """Render Markdown into a ``<div>`` tree for an email: absolute URLs, sized images."""
+    root = markdown_fragment(source)
+    for element in root.iter(*URL_ATTRIBUTES):
+        attribute = URL_ATTRIBUTES[element.tag]
         url = (element.get(attribute) or "").strip()
         if url:
-            element.set(attribute, _absolute_url(url, base, warnings))
+            element.set(attribute, absolute_url(url, page_url))
         if element.tag == "img":
-            _prepare_image(element, warnings)
-    return root, warnings
+            _prepare_image(element)
+    return root
 
 
 def fragment_html(root: lxml.html.HtmlElement) -> str:
@@ -42,23 +47,22 @@ def fragment_html(root: lxml.html.HtmlElement) -> str:
     return inner[len("<div>"):-len("</div>")]
 
 
-def _absolute_url(url: str, base: str, warnings: list[str]) -> str:
+def absolute_url(url: str, page_url: str) -> str:
+    """``url`` as written in the post served at ``page_url``, made absolute.
+
+    A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it means
+    /posts/x/img.png. Same-document anchors (footnotes) and URLs with a scheme stay as written.
+    """
     if url.startswith("#") or urlsplit(url).scheme:
-        return url  # same-document anchors (footnotes) and absolute URLs stay as written
+        return url
     if url.startswith("//"):
         return "https:" + url
-    absolute = urljoin(base, url)
-    if not url.startswith("/"):
-        # Root-relative links are unambiguous; document-relative ones depend on where the
-        # page is served, so the writer should check the result.
-        warnings.append(f"relative link {url} made absolute: {absolute}")
-    return absolute
+    return urljoin(page_url.rstrip("/") + "/", url)
 
 
-def _prepare_image(image: lxml.html.HtmlElement, warnings: list[str]) -> None:
+def _prepare_image(image: lxml.html.HtmlElement) -> None:
     if not (image.get("alt") or "").strip():
-        warnings.append(f"image without alt text: {image.get('src', '')}")
-        image.set("alt", "")
+        image.set("alt", "")  # marks it decorative for screen readers (docs/email.md#images)
     width = image.get("width", "")
     image.set("width", str(min(int(width), MAX_IMAGE_WIDTH) if width.isdigit() else MAX_IMAGE_WIDTH))
     image.attrib.pop("height", None)  # a fixed height would distort the image once width is capped

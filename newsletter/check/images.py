@@ -1,0 +1,83 @@
+"""Image findings: what the rendered email's ``<img>`` elements show is wrong with them.
+
+This reads the HTML alone (alt text, where ``src`` points, the file type its name says).
+Resolving a post's local images (missing file, too large) belongs to rendering; its problems
+join these in :func:`image_findings`.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from newsletter.check.findings import Finding, Severity, error, warning
+from newsletter.check.links import private_problem, relative_problem
+from newsletter.check.urls import WEB_SCHEMES, scheme_of
+
+if TYPE_CHECKING:
+    from newsletter.check.context import CheckContext
+    from newsletter.check.links import LinkUse
+
+# Formats by file extension (docs/email.md#images): every client shows PNG, JPEG and GIF.
+NEWER_FORMATS = {".webp": "a WebP", ".avif": "an AVIF"}  # shown by some clients only
+UNSHOWN_FORMATS = {".svg": "an SVG", ".heic": "a HEIC", ".heif": "a HEIF", ".tif": "a TIFF",
+                   ".tiff": "a TIFF", ".bmp": "a BMP", ".psd": "a Photoshop", ".pdf": "a PDF"}
+IMAGE_SCHEMES = WEB_SCHEMES | {"cid"}  # cid: an image attached to the message itself
+
+
+def image_findings(uses: list[LinkUse], context: CheckContext) -> list[Finding]:
+    """What is wrong with each ``<img>`` of the email."""
+    found = []
+    for use in uses:
+        if use.tag == "img":
+            found += _image_problems(use)
+    return found
+
+
+def _image_problems(use: LinkUse) -> list[Finding]:
+    url, where = use.url, use.where
+    problems = []
+    if not use.has_alt:
+        problems.append(warning(
+            "image-no-alt", where, f"the image {_name(url)} has no alt text",
+            "describe it: ![what it shows](...) or alt=\"...\"; many clients show the alt text "
+            "until the reader allows images"))
+    source_problem = _source_problem(use)
+    if source_problem:
+        problems.append(source_problem)
+        if source_problem.severity is Severity.ERROR:
+            return problems  # no client loads it: its format does not matter
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    if suffix in UNSHOWN_FORMATS:
+        problems.append(error("image-format", where, f"{_name(url)} is "
+                              f"{UNSHOWN_FORMATS[suffix]} image, which most email clients do "
+                              "not show", "convert it to PNG or JPEG"))
+    elif suffix in NEWER_FORMATS:
+        problems.append(warning("image-format", where, f"{_name(url)} is "
+                                f"{NEWER_FORMATS[suffix]} image, which classic Outlook and some "
+                                "other clients do not show", "PNG or JPEG shows everywhere"))
+    return problems
+
+
+def _source_problem(use: LinkUse) -> Finding | None:
+    url, where, scheme = use.url, use.where, scheme_of(use.url)
+    if not url:
+        return error("image-empty", where, "an image has no src", "give it the image's address")
+    if scheme == "data":
+        return error("image-data", where, "an image is embedded as a data: URL, which Gmail "
+                     "and Outlook do not show", "put the image file beside the post, or on the web")
+    if scheme == "file":
+        return error("image-local-file", where,
+                     f"the image {_name(url)} is a file on your computer ({url})",
+                     "readers cannot load it: put it beside the post, or on the web")
+    if scheme and scheme not in IMAGE_SCHEMES:
+        return error("image-scheme", where, f"the image source uses {scheme}:, which no email "
+                     "client loads", "use the image's https:// address")
+    subject = f"the image {_name(url)}"
+    return relative_problem(use, "image", subject) or private_problem(use, "image", subject)
+
+
+def _name(url: str) -> str:
+    name = PurePosixPath(urlsplit(url).path).name if url else ""
+    return name or url or "(no source)"

@@ -1,0 +1,192 @@
+"""Every link and image of a post's email, found where the writer wrote it, and link findings.
+
+The post's own links come from its Markdown before rendering made them absolute, so a finding
+can quote the URL as written and point at its line. The template's links (masthead, button,
+footer) are the rest of what the rendered HTML links to; they point into the post's front
+matter (``cta_url``), the HTML template or newsletter.toml, wherever the URL is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import lxml.html
+
+from newsletter.check.findings import Finding, error, warning
+from newsletter.check.urls import (
+    SCRIPT_SCHEMES,
+    WEB_SCHEMES,
+    host_of,
+    is_private_host,
+    is_relative,
+    looks_like_a_domain,
+    same_site,
+    scheme_of,
+)
+from newsletter.render import URL_ATTRIBUTES, absolute_url, markdown_fragment
+
+if TYPE_CHECKING:
+    from newsletter.check.context import CheckContext
+
+PLACEHOLDER = re.compile(r"%%\w+%%")  # a reader's value, filled in per message
+FOOTNOTE_CLASSES = frozenset({"footnote-ref", "footnote-backref"})  # Markdown's own anchors
+LINK_SCHEMES = WEB_SCHEMES | {"mailto", "tel", "sms"}
+# Link text that shows an address: a URL, or a host name such as example.com/page.
+_SHOWN_ADDRESS = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?$",
+                            re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LinkUse:
+    """One ``<a href>`` or ``<img src>`` of the email."""
+
+    tag: str  # "a" or "img"
+    url: str  # as written
+    sent: str  # as it goes out (made absolute)
+    label: str  # a link's visible text, an image's alt text
+    has_alt: bool  # images: an alt attribute with text
+    where: str
+    in_post: bool  # written in the post's body (else in the template or settings)
+    footnote: bool = False  # a footnote reference or back-link that Markdown made
+
+
+def collect_links(context: CheckContext) -> list[LinkUse]:
+    """The post's links and images, then the template's, in document order."""
+    uses = _post_links(context)
+    sent = Counter((use.tag, use.sent) for use in uses)
+    document = lxml.html.document_fromstring(context.email.html)
+    for element in document.iter(*URL_ATTRIBUTES):
+        url = (element.get(URL_ATTRIBUTES[element.tag]) or "").strip()
+        if sent[(element.tag, url)]:  # one of the post's own
+            sent[(element.tag, url)] -= 1
+        elif not PLACEHOLDER.fullmatch(url):  # the unsubscribe link is the footer check's
+            uses.append(_use(element, url, url, _template_where(context, url), in_post=False))
+    return uses
+
+
+def link_findings(uses: list[LinkUse], context: CheckContext) -> list[Finding]:
+    """What is wrong with each ``<a href>``."""
+    found = []
+    for use in uses:
+        if use.tag == "a" and not use.footnote:
+            problem = _link_problem(use, context.post.url)
+            if problem:
+                found.append(problem)
+    return found
+
+
+def _link_problem(use: LinkUse, page_url: str) -> Finding | None:
+    url, where, shown = use.url, use.where, _quote(use.label)
+    scheme = scheme_of(url)
+    if not url:
+        return error("link-empty", where, f"the link {shown} has no address",
+                     "give it a URL, or remove the link")
+    if url == "#":
+        return error("link-fragment", where, f"the link {shown} goes nowhere (#)",
+                     "link to a web page, or remove the link")
+    if url.startswith("#"):
+        return warning("link-fragment", where,
+                       f"the link {shown} jumps to {url}, which most email clients ignore",
+                       f"link to the post on the web instead: {page_url}{url}")
+    if scheme in SCRIPT_SCHEMES:
+        return error("link-javascript", where, f"the link {shown} runs a script ({_cut(url)})",
+                     "email clients strip it and spam filters distrust it; link to a web page")
+    if scheme == "data":
+        return error("link-data", where, f"the link {shown} is a data: URL",
+                     "email clients and browsers refuse to open those; link to a web page")
+    if scheme == "file":
+        return error("link-local-file", where,
+                     f"the link {shown} points to a file on your computer ({_cut(url)})",
+                     "readers cannot open it: publish the file and link to its web address")
+    if scheme and scheme not in LINK_SCHEMES:
+        return warning("link-scheme", where, f"the link {shown} uses {scheme}:, which email "
+                       "clients may not open", "link to a web page (https://) instead")
+    subject = f"the link {shown}"
+    return (relative_problem(use, "link", subject) or private_problem(use, "link", subject)
+            or _phishing(use))
+
+
+def relative_problem(use: LinkUse, noun: str, subject: str) -> Finding | None:
+    """A relative URL: post links are made absolute against the post's address (check the
+    result); a template's are not, and a bare domain is another site missing https://."""
+    url, where, code = use.url, use.where, f"{noun}-relative"
+    if is_relative(url) and looks_like_a_domain(url):
+        return error(code, where, f"{subject} looks like a web address without https:// ({url})",
+                     f"write https://{url}; as it is, it goes to {use.sent}")
+    if is_relative(url) and use.in_post:
+        return warning(code, where, f"the relative {noun} {url} was made absolute: {use.sent}",
+                       "check that it exists there, or write the full URL")
+    if not use.in_post and (is_relative(url) or url.startswith("/")):
+        return error(code, where, f"the template's relative {noun} {url} cannot work in an "
+                     "email (it has no web address of its own)", "write the full https:// address")
+    return None
+
+
+def private_problem(use: LinkUse, noun: str, subject: str) -> Finding | None:
+    """A web URL on a host that only the writer's computer or network can reach."""
+    host = host_of(use.url)
+    if scheme_of(use.url) not in WEB_SCHEMES or not is_private_host(host):
+        return None
+    return warning(f"{noun}-private", use.where, f"{subject} points to {host}, which only your "
+                   "own computer or network can reach", "use a public address")
+
+
+def _phishing(use: LinkUse) -> Finding | None:
+    """Link text that shows one site while the link goes to another (spam filters' phishing
+    heuristic, and a reader's too)."""
+    label = use.label.strip()
+    if scheme_of(use.sent) not in WEB_SCHEMES or not _SHOWN_ADDRESS.match(label):
+        return None
+    shown, actual = host_of(label), host_of(use.sent)
+    if not shown or not actual or same_site(shown, actual):
+        return None
+    return warning("link-phishing", use.where,
+                   f"the link text shows {shown} but the link goes to {actual}",
+                   "spam filters read this as phishing; show the real address, or use words "
+                   "as the link text")
+
+
+def _post_links(context: CheckContext) -> list[LinkUse]:
+    source = context.sources.post
+    cursor = source.start
+    uses = []
+    for element in markdown_fragment(context.post.body).iter(*URL_ATTRIBUTES):
+        url = (element.get(URL_ATTRIBUTES[element.tag]) or "").strip()
+        found = source.find_url(url, cursor) or source.find_url(url, source.start)
+        if found:
+            cursor = found.end()
+        where = source.where(source.line_at(found.start()) if found else None)
+        sent = absolute_url(url, context.post.url) if url else url
+        uses.append(_use(element, url, sent, where, in_post=True))
+    return uses
+
+
+def _use(element, url: str, sent: str, where: str, *, in_post: bool) -> LinkUse:
+    alt = (element.get("alt") or "").strip()
+    label = alt if element.tag == "img" else " ".join(element.text_content().split())
+    footnote = bool(FOOTNOTE_CLASSES & set((element.get("class") or "").split()))
+    return LinkUse(element.tag, url, sent, label, bool(alt), where, in_post, footnote)
+
+
+def _template_where(context: CheckContext, url: str) -> str:
+    """Where a URL outside the post's body is written: the front matter, a template, settings."""
+    sources = context.sources
+    post = sources.post
+    searched = ((post, post.text[:post.start]), (sources.html_template, None),
+                (sources.settings_file, None))
+    for source, text in searched:
+        text = source.text if text is None else text
+        if url and url in text:
+            return source.where(source.line_at(text.index(url)))
+    return sources.html_template.name
+
+
+def _quote(label: str) -> str:
+    return f'"{_cut(label)}"' if label else "(no text)"
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"

@@ -1,0 +1,61 @@
+"""What a URL in an email is: its scheme, its host, and whether a reader could ever reach it."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+WEB_SCHEMES = frozenset({"http", "https"})
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
+# A path on the writer's computer: file:, a Windows drive (C:\ or C:/) or a network share (\\).
+_LOCAL_FILE = re.compile(r"^(?:file:|[a-z]:[\\/]|\\\\)", re.IGNORECASE)
+# Names that only resolve inside a home or company network (RFC 6761, RFC 8375, common usage).
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".corp", ".test")
+# A relative link that is really another site written without https://.
+_BARE_DOMAIN = re.compile(
+    r"^(?:www\d?\.[^/\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|app|co|edu|gov))"
+    r"(?:[/?#]|$)", re.IGNORECASE)
+
+
+def scheme_of(url: str) -> str:
+    """``url``'s scheme in lower case ("file" for a local path, "" for a relative URL)."""
+    if _LOCAL_FILE.match(url):
+        return "file"
+    return urlsplit(url).scheme.lower()
+
+
+def is_relative(url: str) -> bool:
+    """Relative to the page: neither a scheme, nor ``//host``, nor ``/`` from the site's root."""
+    return bool(url) and not scheme_of(url) and not url.startswith(("/", "#"))
+
+
+def looks_like_a_domain(url: str) -> bool:
+    """A relative URL that names another site (``www.example.com/x``): https:// is missing."""
+    return bool(_BARE_DOMAIN.match(url))
+
+
+def host_of(url: str) -> str:
+    """The host name of a web URL, lower case, without a leading ``www.``; "" if none."""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:  # an invalid IPv6 literal or port
+        return ""
+    return host.removeprefix("www.")
+
+
+def same_site(host: str, other: str) -> bool:
+    """``blog.example.com`` and ``example.com`` are one site; ``example.com.evil.net`` is not."""
+    return host == other or host.endswith("." + other) or other.endswith("." + host)
+
+
+def is_private_host(host: str) -> bool:
+    """A host only this computer or its network can reach: loopback, private, link-local."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(_PRIVATE_SUFFIXES) or "." not in host and host:
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return not address.is_global
