@@ -99,10 +99,12 @@ def test_preview_warns_about_what_the_writer_should_fix(site):
     result = invoke(site, "preview")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "warning: content/posts/description_missing.md: no description: the inbox preview will show "
-        "the start of the post; add description: ... to the front matter",
-        "warning: content/posts/image_without_alt.md: image without alt text: "
-        "https://blog.example.com/media/chart.png",
+        "warning: content/posts/description_missing.md:1: no-description: the post has no "
+        "description, so inboxes preview its first lines instead; add description: ... to the "
+        "front matter (one sentence, the point first)",
+        "warning: content/posts/image_without_alt.md:10: image-no-alt: the image chart.png has no "
+        "alt text; describe it: ![what it shows](...) or alt=\"...\"; many clients show the alt "
+        "text until the reader allows images",
     ]
 
 

@@ -30,6 +30,10 @@ class Finding:
     message: str
     hint: str | None = None
 
+    def __str__(self) -> str:
+        """``severity: where: code: message; hint`` on one line."""
+        return f"{self.severity}: {self.line()}"
+
     def line(self) -> str:
         """``where: code: message; hint`` on one line."""
         text = f"{self.where}: {self.code}: {self.message}"

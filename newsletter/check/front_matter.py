@@ -47,7 +47,7 @@ def _description(context: CheckContext) -> list[Finding]:
     if post.description or post.preheader:
         return []
     return [warning("no-description", context.sources.post.where(1),
-                    "no description: the inbox preview will show the start of the post",
+                    "the post has no description, so inboxes preview its first lines instead",
                     "add description: ... to the front matter (one sentence, the point first)")]
 
 

@@ -10,10 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsletter.check import Finding
 from newsletter.config import Settings
-from newsletter.posts import Post, PostStatus, classify
 from newsletter.message import sample_message
-from newsletter.render import Email, render_post
+from newsletter.posts import Post, PostStatus, classify
+from newsletter.render import Email
+from newsletter.sending import prepare_post, since_of
 
 # Posts previewed when none is named: everything that is or will be sent.
 PREVIEWED_STATUSES = (PostStatus.READY, PostStatus.SCHEDULED)
@@ -21,10 +23,11 @@ PREVIEWED_STATUSES = (PostStatus.READY, PostStatus.SCHEDULED)
 
 @dataclass(frozen=True)
 class Preview:
-    """The files written for one post, and the rendered email they came from."""
+    """The files written for one post, the rendered email they came from, and its findings."""
 
     post: Post
     email: Email
+    findings: list[Finding]
     paths: tuple[Path, ...]
 
 
@@ -33,9 +36,15 @@ def posts_to_preview(posts: list[Post], now: dt.datetime) -> list[Post]:
     return [post for post in posts if classify(post, now) in PREVIEWED_STATUSES]
 
 
-def write_preview(settings: Settings, post: Post, out_dir: Path) -> Preview:
+def checked_email(settings: Settings, post: Post, now: dt.datetime) -> tuple[Email, list[Finding]]:
+    """``post`` rendered, and the preflight check's findings, as `send` would find them."""
+    email, preflight = prepare_post(settings, post, now, since_of(settings))
+    return email, preflight.findings
+
+
+def write_preview(settings: Settings, post: Post, out_dir: Path, now: dt.datetime) -> Preview:
     """Render ``post`` and write its email.html, email.txt and message.eml under ``out_dir``."""
-    email = render_post(settings, post)
+    email, findings = checked_email(settings, post, now)
     message = sample_message(settings, email)
     folder = out_dir / post.name
     folder.mkdir(parents=True, exist_ok=True)
@@ -49,4 +58,4 @@ def write_preview(settings: Settings, post: Post, out_dir: Path) -> Preview:
         path = folder / name
         path.write_bytes(data)
         paths.append(path)
-    return Preview(post=post, email=email, paths=tuple(paths))
+    return Preview(post=post, email=email, findings=findings, paths=tuple(paths))

@@ -24,14 +24,10 @@ from newsletter.posts import Post, error_file_name, find_post, load_posts
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
 from newsletter.message import Message, sample_message
 from newsletter.posts import newest_first
-from newsletter.sending import ledger_counts, status_words
-from newsletter.render import (
-    CLIP_WARNING_BYTES,
-    GMAIL_CLIP_BYTES,
-    Email,
-    encoded_html_size,
-    render_post,
-)
+from newsletter.sending import ledger_counts, since_of, status_words
+from newsletter.check import Finding
+from newsletter.preview.files import Preview, checked_email
+from newsletter.render import CLIP_WARNING_BYTES, GMAIL_CLIP_BYTES, Email, encoded_html_size
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
@@ -95,39 +91,41 @@ def index_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
     """Every post, newest first, with its status; files with errors listed with their error."""
     posts, errors = load_posts(settings)
     sent = ledger_counts(settings)
-    rows = [_row(settings, post, now, sent, links) for post in newest_first(posts)]
+    since = since_of(settings)
+    rows = [_row(settings, post, now, sent, since, links) for post in newest_first(posts)]
     broken = [BrokenFile(error, links.post(error_file_name(error) or "")) for error in errors]
     return _render("index.html", settings, now, links, rows=rows, errors=broken,
                    ledger=bool(sent))
 
 
 def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks,
-              email: Email | None = None) -> str:
-    """The page for ``post``: inbox rows, warnings, size, the email in frames, text, headers."""
-    email = email or render_post(settings, post)
+              checked: tuple[Email, list[Finding]] | None = None) -> str:
+    """The page for ``post``: inbox rows, findings, size, the email in frames, text, headers."""
+    email, findings = checked or checked_email(settings, post, now)
     message = sample_message(settings, email)
     html, text = message.html, message.text
-    status_class, status_text = status_words(post, now, ledger_counts(settings))
+    status_class, status_text = status_words(post, now, ledger_counts(settings), since_of(settings))
     return _render(
         "post.html", settings, now, links,
         post=post, email=email, status_class=status_class, status_text=status_text,
         date=_date_text(settings, post), inbox=_inbox(settings, email.preheader),
-        warnings=email.warnings, size=_size(encoded_html_size(email.html)),
+        findings=findings, size=_size(encoded_html_size(email.html)),
         views=email_views(html), remote_hosts=_remote_hosts(html),
         widths={"desktop": DESKTOP_WIDTH, "phone": PHONE_WIDTH},
         text=text, headers=sample_headers(message),
     )
 
 
-def write_pages(settings: Settings, posts: list[tuple[Post, Email]], out_dir: Path,
+def write_pages(settings: Settings, previews: list[Preview], out_dir: Path,
                 now: dt.datetime) -> list[Path]:
     """Write each post's page (``<out>/<name>/index.html``) and the index (``<out>/index.html``)."""
     paths = []
-    for post, email in posts:
-        path = out_dir / post.name / PAGE_FILE
+    for preview in previews:
+        path = out_dir / preview.post.name / PAGE_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(post_page(settings, post, now, PageLinks(f"../{PAGE_FILE}", live=False),
-                                  email), encoding="utf-8")
+        path.write_text(post_page(settings, preview.post, now,
+                                  PageLinks(f"../{PAGE_FILE}", live=False),
+                                  (preview.email, preview.findings)), encoding="utf-8")
         paths.append(path)
     # Link every post whose page is on disk, including those written by earlier runs.
     written = frozenset(page.parent.name for page in out_dir.glob(f"*/{PAGE_FILE}"))
@@ -209,8 +207,8 @@ def _remote_hosts(html: str) -> list[str]:
     return sorted({urlsplit(url).netloc for url in _REMOTE_IMAGE.findall(html)})
 
 
-def _row(settings, post, now, sent, links) -> Row:
-    status_class, status_text = status_words(post, now, sent)
+def _row(settings, post, now, sent, since, links) -> Row:
+    status_class, status_text = status_words(post, now, sent, since)
     return Row(id=post.id, title=post.title, date=_date_text(settings, post),
                status_class=status_class, status_text=status_text, href=links.post(post.id))
 
