@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import lxml.html
 
@@ -26,7 +27,7 @@ from newsletter.check.urls import (
     same_site,
     scheme_of,
 )
-from newsletter.render import URL_ATTRIBUTES, absolute_url, markdown_fragment
+from newsletter.render import URL_ATTRIBUTES, email_url, markdown_fragment
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -56,12 +57,13 @@ class LinkUse:
 def collect_links(context: CheckContext) -> list[LinkUse]:
     """The post's links and images, then the template's, in document order."""
     uses = _post_links(context)
-    sent = Counter((use.tag, use.sent) for use in uses)
+    # Compared unquoted: the HTML serialiser percent-escapes spaces and such in href and src.
+    sent = Counter((use.tag, unquote(use.sent)) for use in uses)
     document = lxml.html.document_fromstring(context.email.html)
     for element in document.iter(*URL_ATTRIBUTES):
         url = (element.get(URL_ATTRIBUTES[element.tag]) or "").strip()
-        if sent[(element.tag, url)]:  # one of the post's own
-            sent[(element.tag, url)] -= 1
+        if sent[(element.tag, unquote(url))]:  # one of the post's own
+            sent[(element.tag, unquote(url))] -= 1
         elif not PLACEHOLDER.fullmatch(url):  # the unsubscribe link is the footer check's
             uses.append(_use(element, url, url, _template_where(context, url), in_post=False))
     return uses
@@ -154,34 +156,44 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     cursor = source.start
     uses = []
     for element in markdown_fragment(context.post.body).iter(*URL_ATTRIBUTES):
-        url = (element.get(URL_ATTRIBUTES[element.tag]) or "").strip()
-        found = source.find_url(url, cursor) or source.find_url(url, source.start)
+        written = element.get(URL_ATTRIBUTES[element.tag]) or ""
+        url = written.strip()
+        found = (source.find_url(url, cursor) or source.find_url(url, source.start)
+                 or source.find_label(_label(element)))
         if found:
             cursor = found.end()
         where = source.where(source.line_at(found.start()) if found else None)
-        sent = absolute_url(url, context.post.url) if url else url
-        uses.append(_use(element, url, sent, where, in_post=True))
+        uses.append(_use(element, url, email_url(written, context.post.url), where, in_post=True))
     return uses
 
 
 def _use(element, url: str, sent: str, where: str, *, in_post: bool) -> LinkUse:
     alt = (element.get("alt") or "").strip()
-    label = alt if element.tag == "img" else " ".join(element.text_content().split())
+    label = _label(element)
     footnote = bool(FOOTNOTE_CLASSES & set((element.get("class") or "").split()))
     return LinkUse(element.tag, url, sent, label, bool(alt), where, in_post, footnote)
+
+
+def _label(element) -> str:
+    """A link's visible text, an image's alt text."""
+    if element.tag == "img":
+        return (element.get("alt") or "").strip()
+    return " ".join(element.text_content().split())
 
 
 def _template_where(context: CheckContext, url: str) -> str:
     """Where a URL outside the post's body is written: the front matter, a template, settings."""
     sources = context.sources
-    post = sources.post
-    searched = ((post, post.text[:post.start]), (sources.html_template, None),
-                (sources.settings_file, None))
-    for source, text in searched:
-        text = source.text if text is None else text
-        if url and url in text:
-            return source.where(source.line_at(text.index(url)))
-    return sources.html_template.name
+    post, template = sources.post, sources.html_template
+    found = post.find_value(url)
+    if found and found.start() < post.start:
+        return post.where(post.line_at(found.start()))
+    found = template.find_url(url, 0) if url else None
+    if found:
+        return template.where(template.line_at(found.start()))
+    found = sources.settings_file.find_value(url)
+    return sources.settings_file.where(sources.settings_file.line_at(found.start())) if found \
+        else template.name
 
 
 def _quote(label: str) -> str:

@@ -75,6 +75,8 @@ def _parity(context: CheckContext, html_urls: list[str]) -> list[Finding]:
     """Every web or mail link of the HTML part is in the text part too (some readers and spam
     filters read only that part; docs/email.md#text-part)."""
     in_text = {_plain(url) for url in text_urls(context.sample.text)}
+    # A text part without its unsubscribe link is the footer check's (an error).
+    in_text.add(_plain(context.sample.values["unsubscribe_url"]))
     missing = [url for url in dict.fromkeys(html_urls)
                if re.match(r"(?:https?|mailto):", url) and _plain(url) not in in_text]
     where = context.sources.text_template.name

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?-{3}[ \t]*\r?\n.*?^-{3}[ \t]*$", re.DOTALL | re.MULTILINE)
 # What may stand right before a URL in Markdown or HTML: "](", "]: ", href=" or src=', "<".
-_BEFORE_URL = r"(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|\b(?:href|src)\s*=\s*[\"']?|<)"
+_BEFORE_URL = r"(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|\b(?:href|src)\s*=\s*[\"']?\s*|<)"
 _AFTER_URL = r"(?=[\s)\"'>]|$)"
 _EMPTY_URL = re.compile(r"\]\(\s*\)|\b(?:href|src)\s*=\s*(?:\"\"|'')", re.IGNORECASE)
 
@@ -59,6 +59,19 @@ class Source:
         pattern = re.compile(_BEFORE_URL + f"(?:{forms})" + _AFTER_URL,
                              re.IGNORECASE | re.MULTILINE)
         return pattern.search(self.text, start)
+
+    def find_label(self, label: str) -> re.Match | None:
+        """Where the body writes a link's text (``[label]`` or ``>label<``), when its URL is
+        written in a way no search finds (HTML entities)."""
+        if not label:
+            return None
+        return re.compile(rf"(?:\[|>)\s*{re.escape(label)}\s*(?:\]|<)").search(self.text, self.start)
+
+    def find_value(self, value: str) -> re.Match | None:
+        """A front-matter or TOML line whose value is ``value`` (``key: value``, ``key = "value"``)."""
+        if not value:
+            return None
+        return re.search(rf"[:=][ \t]*[\"']?{re.escape(value)}[\"']?[ \t]*$", self.text, re.MULTILINE)
 
     def key_where(self, key: str) -> str:
         """The line of a front-matter ``key:`` (or of ``key =`` in TOML), else the file."""

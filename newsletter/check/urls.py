@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 WEB_SCHEMES = frozenset({"http", "https"})
 SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
+_C0_CONTROLS_AND_SPACE = "".join(map(chr, range(0x21)))
+_IGNORED_BY_BROWSERS = re.compile(r"[\t\n\r]")
 # A path on the writer's computer: file:, a Windows drive (C:\ or C:/) or a network share (\\).
 _LOCAL_FILE = re.compile(r"^(?:file:|[a-z]:[\\/]|\\\\)", re.IGNORECASE)
 # Names that only resolve inside a home or company network (RFC 6761, RFC 8375, common usage).
@@ -19,7 +21,12 @@ _BARE_DOMAIN = re.compile(
 
 
 def scheme_of(url: str) -> str:
-    """``url``'s scheme in lower case ("file" for a local path, "" for a relative URL)."""
+    """``url``'s scheme in lower case ("file" for a local path, "" for a relative URL).
+
+    Read as a browser reads it (the WHATWG URL standard): control characters and spaces around
+    it dropped, tabs and newlines inside it removed, so "java<TAB>script:" is javascript.
+    """
+    url = _IGNORED_BY_BROWSERS.sub("", url.strip(_C0_CONTROLS_AND_SPACE))
     if _LOCAL_FILE.match(url):
         return "file"
     return urlsplit(url).scheme.lower()

@@ -60,7 +60,7 @@ def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, 
             for finding in findings:
                 click.echo(f"{finding.severity}: {finding.line()}")
     if not as_json:
-        click.echo(_summary(report, groups), err=bool(report.findings))
+        click.echo(_summary(report, groups), err=True)
     ctx.exit(exit_status(report.findings, strict=strict))
 
 

@@ -11,8 +11,8 @@ from newsletter.render.email import (
     encoded_html_size,
     render_post,
 )
-from newsletter.render.markdown import URL_ATTRIBUTES, absolute_url, markdown_fragment
+from newsletter.render.markdown import URL_ATTRIBUTES, email_url, markdown_fragment
 
 __all__ = ["CLIP_WARNING_BYTES", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE", "RECIPIENT_FIELDS",
-           "STYLESHEET", "TEXT_TEMPLATE", "URL_ATTRIBUTES", "Email", "absolute_url",
+           "STYLESHEET", "TEXT_TEMPLATE", "URL_ATTRIBUTES", "Email", "email_url",
            "encoded_html_size", "markdown_fragment", "render_post"]

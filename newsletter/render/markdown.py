@@ -9,6 +9,7 @@ check (:mod:`newsletter.check`), which reads the same tree before its links are 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -20,6 +21,9 @@ MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty")
 MAX_IMAGE_WIDTH = 520
 # The attribute holding each linking element's URL.
 URL_ATTRIBUTES = {"a": "href", "img": "src"}
+# Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
+# lxml refuses most of them in attribute values.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def markdown_fragment(source: str) -> lxml.html.HtmlElement:
@@ -33,9 +37,9 @@ def markdown_to_fragment(source: str, page_url: str) -> lxml.html.HtmlElement:
     root = markdown_fragment(source)
     for element in root.iter(*URL_ATTRIBUTES):
         attribute = URL_ATTRIBUTES[element.tag]
-        url = (element.get(attribute) or "").strip()
+        url = email_url(element.get(attribute) or "", page_url)
         if url:
-            element.set(attribute, absolute_url(url, page_url))
+            element.set(attribute, url)
         if element.tag == "img":
             _prepare_image(element)
     return root
@@ -47,13 +51,15 @@ def fragment_html(root: lxml.html.HtmlElement) -> str:
     return inner[len("<div>"):-len("</div>")]
 
 
-def absolute_url(url: str, page_url: str) -> str:
-    """``url`` as written in the post served at ``page_url``, made absolute.
+def email_url(url: str, page_url: str) -> str:
+    """``url`` as written in the post served at ``page_url``, as the email carries it: without
+    control characters or surrounding spaces, and absolute.
 
     A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it means
     /posts/x/img.png. Same-document anchors (footnotes) and URLs with a scheme stay as written.
     """
-    if url.startswith("#") or urlsplit(url).scheme:
+    url = _CONTROL_CHARACTERS.sub("", url).strip()
+    if not url or url.startswith("#") or urlsplit(url).scheme:
         return url
     if url.startswith("//"):
         return "https:" + url
