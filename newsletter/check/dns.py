@@ -93,8 +93,8 @@ def parse_nameserver(text: str) -> tuple[str, int]:
     text = text.strip()
     address, port = text, ""
     if text.startswith("["):
-        address, _, port = text[1:].partition("]")
-        port = port.removeprefix(":")
+        address, bracket, port = text[1:].partition("]")
+        port = port.removeprefix(":") if bracket else "no closing bracket"
     elif text.count(":") == 1:
         address, port = text.split(":")
     try:

@@ -12,6 +12,10 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Iterable
 
+MAX_TEXT = 500  # characters of a message or hint
+# Control characters (C0, DEL, C1) and line or paragraph separators: a finding is one line.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
 
 class Severity(StrEnum):
     """How much a finding matters."""
@@ -46,12 +50,25 @@ class Finding:
 
 def error(code: str, where: str, message: str, hint: str | None = None) -> Finding:
     """A finding that blocks sending."""
-    return Finding(Severity.ERROR, code, where, message, hint)
+    return finding(Severity.ERROR, code, where, message, hint)
 
 
 def warning(code: str, where: str, message: str, hint: str | None = None) -> Finding:
     """A finding that informs."""
-    return Finding(Severity.WARNING, code, where, message, hint)
+    return finding(Severity.WARNING, code, where, message, hint)
+
+
+def finding(severity: Severity, code: str, where: str, message: str,
+            hint: str | None = None) -> Finding:
+    """A finding whose texts are safe to print: they quote posts, which may hold anything (a
+    terminal escape sequence in a link's text, a URL of a megabyte)."""
+    return Finding(severity, code, _printable(where), _printable(message),
+                   _printable(hint) if hint else None)
+
+
+def _printable(text: str) -> str:
+    text = _UNPRINTABLE.sub("\ufffd", text)
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "\u2026"
 
 
 def errors_in(findings: Iterable[Finding]) -> list[Finding]:

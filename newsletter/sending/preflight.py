@@ -20,6 +20,7 @@ from newsletter.check import (
     Severity,
     check_online,
     check_rendered,
+    finding,
     in_order,
 )
 from newsletter.errors import ContentError, InputError
@@ -57,7 +58,7 @@ class SiteCheck:
 
     @property
     def findings(self) -> list[Finding]:
-        return [*self.site, *(finding for post in self.posts for finding in post.findings)]
+        return [*self.site, *(item for post in self.posts for item in post.findings)]
 
 
 def since_of(settings: Settings) -> dt.datetime | None:
@@ -117,13 +118,13 @@ def _check_post(settings: Settings, post: Post, now: dt.datetime,
         _, preflight = prepare_post(settings, post, now, since)
     except InputError as error:
         where = error.where or site_relative(settings, post.path)
-        return PostCheck(post.id, [Finding(Severity.ERROR, "render-failed", where, error.message,
+        return PostCheck(post.id, [finding(Severity.ERROR, "render-failed", where, error.message,
                                            error.hint)])
     return PostCheck(post.id, preflight.findings, preflight)
 
 
 def _unreadable(problem: ContentError) -> PostCheck:
     where = problem.where or "content"
-    return PostCheck(where.partition(":")[0], [Finding(Severity.ERROR, "post-unreadable", where,
+    return PostCheck(where.partition(":")[0], [finding(Severity.ERROR, "post-unreadable", where,
                                                        problem.message, problem.hint)])
 
