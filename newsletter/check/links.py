@@ -161,8 +161,8 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
         found = (source.find_url(url, cursor) or source.find_url(url, source.start)
                  or source.find_label(_label(element)))
         if found:
-            cursor = found.end()
-        where = source.where(source.line_at(found.start()) if found else None)
+            cursor = found[1]
+        where = source.where(source.line_at(found[0]) if found else None)
         uses.append(_use(element, url, email_url(written, context.post.url), where, in_post=True))
     return uses
 
@@ -190,7 +190,7 @@ def _template_where(context: CheckContext, url: str) -> str:
         return post.where(post.line_at(found.start()))
     found = template.find_url(url, 0) if url else None
     if found:
-        return template.where(template.line_at(found.start()))
+        return template.where(template.line_at(found[0]))
     found = sources.settings_file.find_value(url)
     return sources.settings_file.where(sources.settings_file.line_at(found.start())) if found \
         else template.name

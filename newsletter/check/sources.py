@@ -8,6 +8,7 @@ file without a line.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -24,13 +25,15 @@ if TYPE_CHECKING:
     from newsletter.posts import Post
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?-{3}[ \t]*\r?\n.*?^-{3}[ \t]*$", re.DOTALL | re.MULTILINE)
-# What may stand right before a URL in Markdown or HTML: "](", "]: ", href=" or src=', "<".
-_BEFORE_URL = r"(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|\b(?:href|src)\s*=\s*[\"']?\s*|<)"
-_AFTER_URL = r"(?=[\s)\"'>]|$)"
+# What may stand right before a URL in Markdown or HTML: "](", "]: ", href=" or src=', "<";
+# and right after it.
+_BEFORE_URL = re.compile(r"(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|\b(?:href|src)\s*=\s*[\"']?\s*|<)\Z",
+                         re.IGNORECASE | re.MULTILINE)
+_AFTER_URL = frozenset(" \t\r\n)\"'>")
 _EMPTY_URL = re.compile(r"\]\(\s*\)|\b(?:href|src)\s*=\s*(?:\"\"|'')", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Source:
     """One file of the site, as text, named as findings show it."""
 
@@ -43,7 +46,11 @@ class Source:
         return f"{self.name}:{line}" if line else self.name
 
     def line_at(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        return bisect.bisect_right(self._line_ends, offset - 1) + 1
+
+    @cached_property
+    def _line_ends(self) -> list[int]:
+        return [found.start() for found in re.finditer("\n", self.text)]
 
     def where_match(self, pattern: str | re.Pattern, start: int | None = None) -> str | None:
         """``name:line`` of the first match of ``pattern`` (from ``start``), or None."""
@@ -51,21 +58,31 @@ class Source:
             self.text, self.start if start is None else start)
         return self.where(self.line_at(found.start())) if found else None
 
-    def find_url(self, url: str, start: int) -> re.Match | None:
-        """Where the body writes ``url`` (as Markdown or HTML), searching from ``start``."""
+    def find_url(self, url: str, start: int) -> tuple[int, int] | None:
+        """(start, end) of where the body writes ``url`` as Markdown or HTML, from ``start``."""
         if not url:
-            return _EMPTY_URL.search(self.text, start)
-        forms = "|".join(re.escape(form) for form in dict.fromkeys((url, html.escape(url))))
-        pattern = re.compile(_BEFORE_URL + f"(?:{forms})" + _AFTER_URL,
-                             re.IGNORECASE | re.MULTILINE)
-        return pattern.search(self.text, start)
+            found = _EMPTY_URL.search(self.text, start)
+            return found.span() if found else None
+        text = self.text
+        for form in dict.fromkeys((url, html.escape(url))):
+            at = text.find(form, start)
+            while at >= 0:
+                end = at + len(form)
+                line_start = text.rfind("\n", 0, at) + 1
+                if ((end == len(text) or text[end] in _AFTER_URL)
+                        and _BEFORE_URL.search(text, line_start, at)):
+                    return at, end
+                at = text.find(form, at + 1)
+        return None
 
-    def find_label(self, label: str) -> re.Match | None:
-        """Where the body writes a link's text (``[label]`` or ``>label<``), when its URL is
-        written in a way no search finds (HTML entities)."""
-        if not label:
-            return None
-        return re.compile(rf"(?:\[|>)\s*{re.escape(label)}\s*(?:\]|<)").search(self.text, self.start)
+    def find_label(self, label: str) -> tuple[int, int] | None:
+        """(start, end) of where the body writes a link's text (``[label]`` or ``>label<``), for
+        a URL written in a way no search finds (HTML entities)."""
+        for form in (f"[{label}]", f">{label}<") if label else ():
+            at = self.text.find(form, self.start)
+            if at >= 0:
+                return at, at + len(form)
+        return None
 
     def find_value(self, value: str) -> re.Match | None:
         """A front-matter or TOML line whose value is ``value`` (``key: value``, ``key = "value"``)."""
