@@ -12,23 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-REFERENCE_POST = "/posts/what-matters"
-
-
-def median_ms(action, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+from bench_render import REFERENCE_POST, REPO, median_ms
 
 
 def main(runs: int) -> None:

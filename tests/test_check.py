@@ -246,3 +246,14 @@ def test_a_table_on_a_terminal(site, tmp_path):
     row = next(line for line in text.splitlines() if "link-javascript" in line)
     assert "error" in row and "content/posts/link_javascript.md:9" in row
     assert "fix: email clients strip it" in text
+
+
+def test_every_finding_code_is_explained_in_the_readme():
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    others = {"footer-no-unsubscribe", "footer-no-address", "text-missing-link",
+              "spam-address-in-url", "size-clipped", "post-unreadable", "render-failed",
+              "link-broken", "image-broken", "dns-spf", "dns-dkim", "dns-dmarc", "dns-lookup"}
+    codes = {code for _, _, code, _ in PLANTED} | others
+    assert {code for code in codes if f"`{code}`" not in readme} == set()

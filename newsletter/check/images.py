@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsletter.check.findings import Finding, Severity, error, warning
-from newsletter.check.links import private_problem, relative_problem
-from newsletter.check.urls import WEB_SCHEMES, scheme_of
+from newsletter.check.links import private_problem, relative_problem, scheme_finding
+from newsletter.check.urls import WEB_SCHEMES
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -23,7 +23,19 @@ if TYPE_CHECKING:
 NEWER_FORMATS = {".webp": "a WebP", ".avif": "an AVIF"}  # shown by some clients only
 UNSHOWN_FORMATS = {".svg": "an SVG", ".heic": "a HEIC", ".heif": "a HEIF", ".tif": "a TIFF",
                    ".tiff": "a TIFF", ".bmp": "a BMP", ".psd": "a Photoshop", ".pdf": "a PDF"}
-IMAGE_SCHEMES = WEB_SCHEMES | {"cid"}  # cid: an image attached to the message itself
+IMAGE_SCHEMES = WEB_SCHEMES | frozenset({"cid"})  # cid: an image attached to the message itself
+_UNLOADABLE = (error, "image-scheme", "{subject} uses {scheme}:, which no email client loads",
+               "use the image's https:// address")
+# What each scheme problem (check/urls.py: scheme_problem) means for an image.
+IMAGE_SCHEME_PROBLEMS = {
+    "empty": (error, "image-empty", "an image has no src", "give it the image's address"),
+    "script": _UNLOADABLE,
+    "data": (error, "image-data", "{subject} is embedded as a data: URL, which Gmail and Outlook "
+             "do not show", "put the image file beside the post, or on the web"),
+    "file": (error, "image-local-file", "{subject} is a file on your computer ({url})",
+             "readers cannot load it: put it beside the post, or on the web"),
+    "unknown": _UNLOADABLE,
+}
 
 
 def image_findings(uses: list[LinkUse], context: CheckContext) -> list[Finding]:
@@ -61,21 +73,9 @@ def _image_problems(use: LinkUse) -> list[Finding]:
 
 
 def _source_problem(use: LinkUse) -> Finding | None:
-    url, where, scheme = use.url, use.where, scheme_of(use.url)
-    if not url:
-        return error("image-empty", where, "an image has no src", "give it the image's address")
-    if scheme == "data":
-        return error("image-data", where, "an image is embedded as a data: URL, which Gmail "
-                     "and Outlook do not show", "put the image file beside the post, or on the web")
-    if scheme == "file":
-        return error("image-local-file", where,
-                     f"the image {_name(url)} is a file on your computer ({url})",
-                     "readers cannot load it: put it beside the post, or on the web")
-    if scheme and scheme not in IMAGE_SCHEMES:
-        return error("image-scheme", where, f"the image source uses {scheme}:, which no email "
-                     "client loads", "use the image's https:// address")
-    subject = f"the image {_name(url)}"
-    return relative_problem(use, "image", subject) or private_problem(use, "image", subject)
+    subject = f"the image {_name(use.url)}"
+    return (scheme_finding(use, subject, IMAGE_SCHEME_PROBLEMS, IMAGE_SCHEMES)
+            or relative_problem(use, "image", subject) or private_problem(use, "image", subject))
 
 
 def _name(url: str) -> str:

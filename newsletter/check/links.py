@@ -18,7 +18,6 @@ import lxml.html
 
 from newsletter.check.findings import Finding, error, warning
 from newsletter.check.urls import (
-    SCRIPT_SCHEMES,
     WEB_SCHEMES,
     host_of,
     is_private_host,
@@ -26,6 +25,7 @@ from newsletter.check.urls import (
     looks_like_a_domain,
     same_site,
     scheme_of,
+    scheme_problem,
 )
 from newsletter.render import URL_ATTRIBUTES, email_url, markdown_fragment
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = re.compile(r"%%\w+%%")  # a reader's value, filled in per message
 FOOTNOTE_CLASSES = frozenset({"footnote-ref", "footnote-backref"})  # Markdown's own anchors
-LINK_SCHEMES = WEB_SCHEMES | {"mailto", "tel", "sms"}
+LINK_SCHEMES = WEB_SCHEMES | frozenset({"mailto", "tel", "sms"})
 # Link text that shows an address: a URL, or a host name such as example.com/page.
 _SHOWN_ADDRESS = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?$",
                             re.IGNORECASE)
@@ -80,35 +80,44 @@ def link_findings(uses: list[LinkUse], context: CheckContext) -> list[Finding]:
     return found
 
 
+# What each scheme problem (check/urls.py: scheme_problem) means for a link.
+LINK_SCHEME_PROBLEMS = {
+    "empty": (error, "link-empty", "{subject} has no address", "give it a URL, or remove the link"),
+    "script": (error, "link-javascript", "{subject} runs a script ({url})",
+               "email clients strip it and spam filters distrust it; link to a web page"),
+    "data": (error, "link-data", "{subject} is a data: URL",
+             "email clients and browsers refuse to open those; link to a web page"),
+    "file": (error, "link-local-file", "{subject} points to a file on your computer ({url})",
+             "readers cannot open it: publish the file and link to its web address"),
+    "unknown": (warning, "link-scheme", "{subject} uses {scheme}:, which email clients may not "
+                "open", "link to a web page (https://) instead"),
+}
+
+
 def _link_problem(use: LinkUse, page_url: str) -> Finding | None:
-    url, where, shown = use.url, use.where, _quote(use.label)
-    scheme = scheme_of(url)
-    if not url:
-        return error("link-empty", where, f"the link {shown} has no address",
-                     "give it a URL, or remove the link")
+    url, where = use.url, use.where
+    subject = f"the link {_quote(use.label)}"
     if url == "#":
-        return error("link-fragment", where, f"the link {shown} goes nowhere (#)",
+        return error("link-fragment", where, f"{subject} goes nowhere (#)",
                      "link to a web page, or remove the link")
     if url.startswith("#"):
         return warning("link-fragment", where,
-                       f"the link {shown} jumps to {url}, which most email clients ignore",
+                       f"{subject} jumps to {url}, which most email clients ignore",
                        f"link to the post on the web instead: {page_url}{url}")
-    if scheme in SCRIPT_SCHEMES:
-        return error("link-javascript", where, f"the link {shown} runs a script ({_cut(url)})",
-                     "email clients strip it and spam filters distrust it; link to a web page")
-    if scheme == "data":
-        return error("link-data", where, f"the link {shown} is a data: URL",
-                     "email clients and browsers refuse to open those; link to a web page")
-    if scheme == "file":
-        return error("link-local-file", where,
-                     f"the link {shown} points to a file on your computer ({_cut(url)})",
-                     "readers cannot open it: publish the file and link to its web address")
-    if scheme and scheme not in LINK_SCHEMES:
-        return warning("link-scheme", where, f"the link {shown} uses {scheme}:, which email "
-                       "clients may not open", "link to a web page (https://) instead")
-    subject = f"the link {shown}"
-    return (relative_problem(use, "link", subject) or private_problem(use, "link", subject)
+    return (scheme_finding(use, subject, LINK_SCHEME_PROBLEMS, LINK_SCHEMES)
+            or relative_problem(use, "link", subject) or private_problem(use, "link", subject)
             or _phishing(use))
+
+
+def scheme_finding(use: LinkUse, subject: str, problems: dict, allowed: frozenset[str]
+                   ) -> Finding | None:
+    """The finding for a URL no reader's client would follow or load, from ``problems``."""
+    problem = scheme_problem(use.url, allowed)
+    if problem is None:
+        return None
+    make, code, message, hint = problems[problem]
+    return make(code, use.where, message.format(subject=subject, url=_cut(use.url),
+                                                scheme=scheme_of(use.url)), hint)
 
 
 def relative_problem(use: LinkUse, noun: str, subject: str) -> Finding | None:

@@ -32,6 +32,19 @@ def scheme_of(url: str) -> str:
     return urlsplit(url).scheme.lower()
 
 
+def scheme_problem(url: str, allowed: frozenset[str]) -> str | None:
+    """What keeps ``url`` from working in an email: "empty", "script", "data", "file" or
+    "unknown" (a scheme not in ``allowed``); None for a web URL or a relative one."""
+    scheme = scheme_of(url)
+    if not url:
+        return "empty"
+    if scheme in SCRIPT_SCHEMES:
+        return "script"
+    if scheme in ("data", "file"):
+        return scheme
+    return "unknown" if scheme and scheme not in allowed else None
+
+
 def is_relative(url: str) -> bool:
     """Relative to the page: neither a scheme, nor ``//host``, nor ``/`` from the site's root."""
     return bool(url) and not scheme_of(url) and not url.startswith(("/", "#"))
