@@ -41,9 +41,9 @@ def main(runs: int) -> None:
             post = find_post(posts, name)
             email = render_post(settings, post)
             check = check_rendered(settings, post, email, now=now, since=None)  # warms caches
-            render = median_ms(lambda: render_post(settings, post), runs)
-            checked = median_ms(
-                lambda: check_rendered(settings, post, email, now=now, since=None), runs)
+            render = median_ms(lambda post=post: render_post(settings, post), runs)
+            checked = median_ms(lambda post=post, email=email: check_rendered(
+                settings, post, email, now=now, since=None), runs)
             print(f"{label}  render {render:7.1f} ms   check {checked:7.1f} ms (median of "
                   f"{runs})   {len(check.links)} links and images, {len(check.findings)} findings")
 

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REFERENCE_POST, invoke
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"

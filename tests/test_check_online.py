@@ -7,10 +7,10 @@ import datetime as dt
 import json
 
 import pytest
-
 from conftest import invoke
 from dns_server import dns_server
 from link_server import link_server
+
 from newsletter.check import OnlineOptions
 from newsletter.config import load_settings
 from newsletter.sending import check_site

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REFERENCE_POST, run_cli
+
 from newsletter.config import load_settings
 from newsletter.sending import Ledger
 

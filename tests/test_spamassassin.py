@@ -11,7 +11,6 @@ import re
 import subprocess
 
 import pytest
-
 from conftest import invoke
 
 RULE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Z0-9_]+)\s", re.MULTILINE)

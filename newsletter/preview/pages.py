@@ -19,15 +19,14 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
+from newsletter.check import Finding
 from newsletter.config import Settings
-from newsletter.posts import Post, error_file_name, find_post, load_posts
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
 from newsletter.message import Message, sample_message
-from newsletter.posts import newest_first
-from newsletter.sending import ledger_counts, since_of, status_words
-from newsletter.check import Finding
+from newsletter.posts import Post, error_file_name, find_post, load_posts, newest_first
 from newsletter.preview.files import Preview, checked_email
 from newsletter.render import CLIP_WARNING_BYTES, GMAIL_CLIP_BYTES, Email, encoded_html_size
+from newsletter.sending import ledger_counts, since_of, status_words
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
