@@ -12,6 +12,8 @@ import click
 
 from newsletter.cli import Site, pass_site
 
+SITE_GROUP = "sender DNS"  # findings about the site rather than a post (JSON: "post": null)
+
 
 @click.command()
 @click.argument("posts", nargs=-1, metavar="[POST]...")
@@ -50,7 +52,7 @@ def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, 
     report = check_site(settings, posts, dt.datetime.now(dt.timezone.utc), options)
     groups = [(post.label, post.findings) for post in report.posts]
     if report.site:
-        groups.append(("sender DNS", report.site))
+        groups.append((SITE_GROUP, report.site))
     if as_json:
         click.echo(json.dumps(_as_json(report, groups), indent=2))
     elif sys.stdout.isatty():
@@ -65,7 +67,8 @@ def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, 
 
 
 def _as_json(report, groups) -> dict:
-    findings = [{"post": label, **finding.as_dict()} for label, found in groups for finding in found]
+    findings = [{"post": None if label == SITE_GROUP else label, **finding.as_dict()}
+                for label, found in groups for finding in found]
     return {
         "checked": [post.label for post in report.posts],
         "errors": sum(f["severity"] == "error" for f in findings),
