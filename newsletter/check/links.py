@@ -60,7 +60,7 @@ def collect_links(context: CheckContext) -> list[LinkUse]:
     # Compared unquoted: the HTML serialiser percent-escapes spaces and such in href and src.
     sent = Counter((use.tag, unquote(use.sent)) for use in uses)
     document = lxml.html.document_fromstring(context.email.html)
-    for element in document.iter(*URL_ATTRIBUTES):
+    for element in _linking(document):
         url = (element.get(URL_ATTRIBUTES[element.tag]) or "").strip()
         if sent[(element.tag, unquote(url))]:  # one of the post's own
             sent[(element.tag, unquote(url))] -= 1
@@ -164,7 +164,7 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     source = context.sources.post
     cursor = source.start
     uses = []
-    for element in markdown_fragment(context.post.body).iter(*URL_ATTRIBUTES):
+    for element in _linking(markdown_fragment(context.post.body)):
         written = element.get(URL_ATTRIBUTES[element.tag]) or ""
         url = written.strip()
         found = (source.find_url(url, cursor) or source.find_url(url, source.start)
@@ -174,6 +174,12 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
         where = source.where(source.line_at(found[0]) if found else None)
         uses.append(_use(element, url, email_url(written, context.post.url), where, in_post=True))
     return uses
+
+
+def _linking(root) -> list:
+    """Every image, and every link that has an href (``<a id="top">`` is a target, not a link)."""
+    return [element for element in root.iter(*URL_ATTRIBUTES)
+            if element.tag == "img" or element.get("href") is not None]
 
 
 def _use(element, url: str, sent: str, where: str, *, in_post: bool) -> LinkUse:
