@@ -10,12 +10,12 @@ import lxml.html
 
 from newsletter.check.findings import Finding, error, warning
 from newsletter.message import SAMPLE_ADDRESS
-from newsletter.render import CLIP_WARNING_BYTES, GMAIL_CLIP_BYTES, encoded_html_size
+from newsletter.render import CLIP_WARNING_BYTES, GMAIL_CLIP_BYTES, PLACEHOLDERS, encoded_html_size
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
 
-UNSUBSCRIBE_PLACEHOLDER = "%%unsubscribe_url%%"
+UNSUBSCRIBE_PLACEHOLDER = PLACEHOLDERS["unsubscribe_url"]
 # A URL in the text part: up to a space or an angle bracket; trailing punctuation is prose.
 _TEXT_URL = re.compile(r"(?:https?|mailto):[^\s<>\"]+")
 _TRAILING_PROSE = ".,;:!?)'\""
@@ -46,7 +46,7 @@ def _size(context: CheckContext) -> list[Finding]:
 
 def _footer(context: CheckContext, document) -> list[Finding]:
     """Bulk mail must carry a way to unsubscribe and the sender's postal address, in both parts
-    (docs/email.md#headers)."""
+    (docs/email.md#footer)."""
     email, sources = context.email, context.sources
     html_text = _words(document.text_content())
     address = _words(context.settings.email.postal_address)
