@@ -88,7 +88,7 @@ def _show_plan(settings, plan, previews) -> int:
             action = "would NOT send"
         click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
                    f"({_when(item.post.date, settings)}) to {readers(preview.readers)}")
-        echo_findings(preview.findings)
+        echo_findings(preview.warnings)
     if not plan.due:
         click.echo("Nothing is due.")
     cap = settings.schedule.max_posts_per_run

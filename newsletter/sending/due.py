@@ -1,7 +1,8 @@
 """`send --due` as a library function: send every post that is due, and report what happened.
 
 The cron run renders and checks (:mod:`newsletter.sending.preflight`) every due post before
-anything is sent (a broken one, or one with an error finding, does not hold up the rest), refuses to send more new posts at once than ``[schedule] max_posts_per_run``, and stops
+anything is sent (a broken one, or one with an error finding, does not hold up the rest),
+refuses to send more new posts at once than ``[schedule] max_posts_per_run``, and stops
 at the first post whose run was stopped (an authentication error stops them all alike). A run
 that finds another one holding the site lock sends nothing and says so.
 """
@@ -90,7 +91,7 @@ class DuePreview:
 
     item: DuePost
     readers: int
-    findings: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)  # why a real run would not send it
 
 
@@ -111,7 +112,7 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     if previews:
         make_provider(settings).close()
     for preview in previews:
-        _, preview.findings, preview.broken = _prepare(settings, preview.item, plan)
+        _, preview.warnings, preview.broken = _prepare(settings, preview.item, plan)
     return plan, previews
 
 
@@ -132,23 +133,24 @@ def _render(settings: Settings, plan: DuePlan,
     error finding, does not hold up the rest."""
     emails = []
     for item in plan.due:
-        email, findings, broken = _prepare(settings, item, plan)
+        email, warnings, broken = _prepare(settings, item, plan)
         run.broken += broken
         if not broken:
-            emails.append((item, email, findings))
+            emails.append((item, email, warnings))
     return emails
 
 
 def _prepare(settings: Settings, item: DuePost,
              plan: DuePlan) -> tuple[Email | None, list[Finding], list[str]]:
-    """A due post rendered and checked: (email, findings, why it is not sent, if it is not)."""
+    """A due post rendered and checked: (email, warnings, why it is not sent, if it is not)."""
     post = item.post
     try:
         email, preflight = prepare_post(settings, post, plan.now, plan.since)
     except InputError as error:
         return None, [], [f"{post.id} not sent: {error}"]
     errors = errors_in(preflight.findings)
-    return email, preflight.findings, [f"{post.id} not sent: {f.line()}" for f in errors]
+    warnings = [finding for finding in preflight.findings if finding not in errors]
+    return email, warnings, [f"{post.id} not sent: {error.line()}" for error in errors]
 
 
 def _send_all(settings: Settings, ledger: Ledger,
