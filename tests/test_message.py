@@ -10,6 +10,7 @@ from email import policy
 from urllib.parse import quote
 
 import pytest
+from sending_support import reference_email, site_settings
 
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message.compose import MessageFactory, quote_address
@@ -20,7 +21,6 @@ from newsletter.message.tokens import (
     signing_secret,
     verify_legacy_token,
 )
-from sending_support import reference_email, site_settings
 
 SECRET = "test-secret-0123456789"
 
