@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import requests
 
-from newsletter.check.dns import check_sender_dns
 from newsletter.check.findings import Finding, warning
 from newsletter.check.urls import WEB_SCHEMES, host_of, is_private_host, scheme_of
 
@@ -52,6 +51,8 @@ def check_online(settings: Settings, links: dict[str, list[LinkUse]], options: O
                     "fix the address, or remove it" if use.tag == "a" else
                     "publish the image there, or fix its address")
             for use in uses if problems.get(use.sent)]
+    from newsletter.check.dns import check_sender_dns  # dnspython: only when checking online
+
     return by_post, check_sender_dns(settings, options)
 
 
