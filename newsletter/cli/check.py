@@ -23,6 +23,7 @@ SITE_GROUP = "sender DNS"  # findings about the site rather than a post (JSON: "
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--strict", is_flag=True, help="Exit 2 on warnings too (for CI).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              metavar="SECONDS",
               help="With --online: seconds to wait for each link and each DNS answer.")
 @click.option("--nameserver", metavar="IP[:PORT]",
               help="With --online: ask this DNS server (default: the system's).")
