@@ -16,13 +16,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote
 
 import requests
 from waitress.server import create_server
 
 from newsletter.config import load_settings
-from newsletter.message.tokens import make_token
+from newsletter.message import UnsubscribeTokens
 from newsletter.subscribers import SubscriberStore
 from newsletter.subscribers import Suppression, apply_suppressions
 from newsletter.web import NewsletterApp
@@ -46,10 +45,11 @@ def one_click(root: Path, count: int) -> None:
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     base = f"http://127.0.0.1:{server.effective_port}/unsubscribe"
+    tokens = UnsubscribeTokens(SECRET)
 
     def post(i: int) -> None:
         address = f"reader{i}@example.com"
-        url = f"{base}?email={quote(address, safe='')}&token={make_token(SECRET, address)}"
+        url = f"{base}/{tokens.make(address)}"
         assert requests.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 200
 
     start = time.perf_counter()

@@ -65,6 +65,10 @@ class ContentError(InputError):
     """A problem in one post."""
 
 
+class MissingImageError(ContentError):
+    """An image a post names is neither beside the post nor in a static folder."""
+
+
 class TemplateError(InputError):
     """A problem in the email templates."""
 

@@ -31,6 +31,7 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
 # Far beyond any email: Gmail clips past about 102 KB (docs/email.md#gmail-clipping).
 MAX_POST_BYTES = 2**20
+_DATED_NAME = re.compile(r"^\d{4}-\d\d-\d\d(?:---|-)(?=.)")  # a date before a post's name
 
 
 class PostStatus(StrEnum):
@@ -171,22 +172,19 @@ def classify(post: Post, now: dt.datetime) -> PostStatus:
 
 
 def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = ()) -> Post:
-    """The one post that ``name`` names: slug, slug's last segment, file name or path.
+    """The one post that ``name`` names: slug, slug's last segment, file or folder name, path.
 
     When none matches but one of ``problems`` (from :func:`load_posts`) is about a file of
     that name, that problem is raised: the post exists but does not load.
     """
     wanted = name.strip()
-    wanted_parts = Path(wanted).parts
-    matches = [
-        post for post in posts
-        if wanted in (post.id, post.id.lstrip("/"), post.name, post.path.name, str(post.path))
-        or (len(wanted_parts) > 1 and post.path.parts[-len(wanted_parts):] == wanted_parts)
-    ]
+    matches = [post for post in posts
+               if wanted in (post.id, post.id.lstrip("/"), post.name) or _names_file(wanted, post.path)]
     if not matches:
-        short = wanted.strip("/").rpartition("/")[2].removesuffix(".md")
+        short = wanted.strip("/").rpartition("/")[2]
         for problem in problems:
-            if error_file_name(problem) == short:
+            path = _error_path(problem)
+            if path is not None and (short in file_names(path) or _names_file(wanted, path)):
                 raise problem
         raise PostNotFoundError(f"no post named {name!r}", hint="run `newsletter posts` to list them")
     if len(matches) > 1:
@@ -196,12 +194,33 @@ def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = (
     return matches[0]
 
 
+def file_names(path: Path) -> set[str]:
+    """The names a post file goes by: ``x`` and ``x.md`` for x.md, the folder for x/index.md,
+    and without a leading date (Gatsby's ``2026-12-02---x/``, Jekyll's ``2026-12-02-x.md``)."""
+    short = path.parent.name if path.stem == "index" else path.stem
+    names = {short, _DATED_NAME.sub("", short)}
+    if path.stem != "index":
+        names.add(path.name)
+    return names
+
+
+def _names_file(wanted: str, path: Path) -> bool:
+    """``wanted`` is one of the file's names, its path, or the end of its path."""
+    parts = Path(wanted).parts
+    return (wanted in file_names(path) or wanted == str(path)
+            or len(parts) > 1 and path.parts[-len(parts):] == parts)
+
+
 def error_file_name(error: ContentError) -> str | None:
     """The short name of the post file an error is about (``x`` for x.md or x/index.md)."""
-    if not error.where:
+    path = _error_path(error)
+    if path is None:
         return None
-    path = Path(re.sub(r":\d+$", "", error.where))
     return path.parent.name if path.stem == "index" else path.stem
+
+
+def _error_path(error: ContentError) -> Path | None:
+    return Path(re.sub(r":\d+$", "", error.where)) if error.where else None
 
 
 class _FieldReader:

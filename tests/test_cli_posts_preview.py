@@ -67,7 +67,8 @@ def test_preview_writes_html_text_and_eml_for_each_ready_post(site):
     html = (folder / "email.html").read_text(encoding="utf-8")
     assert "reader@example.org" in html and "%%" not in html
     text = (folder / "email.txt").read_text(encoding="utf-8")
-    assert "Unsubscribe: https://blog.example.com/unsubscribe?email=reader%40example.org" in text
+    assert "Unsubscribe: https://blog.example.com/unsubscribe/" in text
+    assert "reader%40example.org" not in text
 
 
 def test_preview_message_is_a_complete_multipart_email(site):
@@ -77,7 +78,8 @@ def test_preview_message_is_a_complete_multipart_email(site):
     assert message["Subject"] == "What Matters When You Write Every Week"
     assert message["From"] == "Jane Writer <jane@example.com>"
     assert message["To"] == "Sample Reader <reader@example.org>"
-    assert message["List-Unsubscribe"].startswith("<https://blog.example.com/unsubscribe?email=reader%40")
+    assert message["List-Unsubscribe"].startswith("<https://blog.example.com/unsubscribe/")
+    assert message["List-Id"] == "Example Notes <newsletter.blog.example.com>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert [part.get_content_type() for part in message.walk()] == [
         "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/jpeg"]
@@ -98,10 +100,12 @@ def test_preview_warns_about_what_the_writer_should_fix(site):
     result = invoke(site, "preview")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "warning: content/posts/description_missing.md: no description: the inbox preview will show "
-        "the start of the post; add description: ... to the front matter",
-        "warning: content/posts/image_without_alt.md: image without alt text: "
-        "https://blog.example.com/media/chart.png",
+        "warning: content/posts/description_missing.md:1: no-description: the post has no "
+        "description, so inboxes preview its first lines instead; add description: ... to the "
+        "front matter (one sentence, the point first)",
+        "warning: content/posts/image_without_alt.md:10: image-no-alt: the image chart.png has no "
+        "alt text; describe it: ![what it shows](...) or alt=\"...\"; many clients show the alt "
+        "text until the reader allows images",
     ]
 
 

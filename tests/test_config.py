@@ -101,6 +101,51 @@ def test_plain_http_unsubscribe_url_is_refused(tmp_path):
     assert "email.unsubscribe_url must be an https:// URL" in message
 
 
+EXAMPLE_URL = "for example https://blog.example.com/unsubscribe/{token}"
+
+
+@pytest.mark.parametrize("url, complaint", [
+    ("https://blog.example.com/unsubscribe", "must hold {token} once: without it every reader "
+                                             "would get the same link"),
+    ("https://blog.example.com/u?email={email}", "must hold {token} once"),
+    ("https://blog.example.com/{token}/{token}", "must hold {token} once"),
+    ("https://blog.example.com/u/{reader}", "cannot be filled in (KeyError('reader'))"),
+    ("https://blog.example.com/u/{token", "cannot be filled in"),
+    ("https://{token}.example.com/u", "must put {token} in the path or as a whole query value"),
+    ("https://blog.example.com/u?t=x{token}", "must put {token} in the path"),
+    ("https://blog.example.com/u#{token}", "must put {token} in the path"),
+])
+def test_an_unsubscribe_url_that_cannot_name_each_reader_stops_every_command(tmp_path, url,
+                                                                             complaint):
+    message = error_for(tmp_path, MINIMAL.replace(
+        "https://blog.example.com/u?email={email}&token={token}", url))
+    assert message.startswith("newsletter.toml: email.unsubscribe_url ")
+    assert complaint in message
+    assert message.endswith(EXAMPLE_URL)
+
+
+@pytest.mark.parametrize("url", ["https://blog.example.com/unsubscribe/{token}",
+                                 "https://blog.example.com/u?t={token}",
+                                 "https://blog.example.com/u?email={email}&token={token}",
+                                 "https://news.example.com/letters/{token}/stop?who={email}"])
+def test_an_unsubscribe_url_with_its_token_where_serve_reads_it_loads(tmp_path, url):
+    settings = load_settings(write(tmp_path, MINIMAL.replace(
+        "https://blog.example.com/u?email={email}&token={token}", url)), {})
+    assert settings.email.unsubscribe_url == url
+
+
+def test_an_unsubscribe_url_without_its_token_is_refused_by_the_cli_too(site):
+    from conftest import invoke
+
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("/unsubscribe/{token}", "/unsubscribe"))
+    for command in (["posts"], ["check"], ["send", "what-matters", "--dry-run"]):
+        result = invoke(site, *command)
+        assert result.exit_code == 2
+        assert result.stderr.startswith("error: newsletter.toml: email.unsubscribe_url must hold "
+                                        "{token} once"), result.stderr
+
+
 def test_broken_toml_names_the_file(tmp_path):
     message = error_for(tmp_path, "[site\n")
     assert message.startswith("newsletter.toml: not valid TOML")

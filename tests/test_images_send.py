@@ -97,9 +97,12 @@ def test_without_a_mode_preview_works_and_send_explains_the_two_modes(tmp_path):
     assert len(list((site / "preview" / "paper-sizes-and-why-they-work" / "images").iterdir())) == 2
     assert send.exit_code == 2
     assert error_lines(send) == [
-        f"error: newsletter.toml: {PAPER_ID} has 2 images of its own but [images] mode is not set; "
-        'set mode = "inline" under [images] to send them inside each message, or mode = "hosted" '
-        'with url = "..." to load them from the blog once its publish_dir is deployed']
+        f"error: newsletter.toml: image-mode: {PAPER_ID} has 2 images of its own but [images] "
+        'mode is not set; set mode = "inline" under [images] to send them inside each message, or '
+        'mode = "hosted" with url = "..." to load them from the blog once its publish_dir is '
+        "deployed",
+        f"error: {PAPER_ID} not sent: 1 error above; fix them and run `newsletter check "
+        "paper-sizes-and-why-they-work`"]
     assert nothing_claimed(site)
 
 

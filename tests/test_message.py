@@ -7,14 +7,20 @@ import email
 import hashlib
 import hmac
 from email import policy
-from urllib.parse import parse_qs, quote, urlparse
+from urllib.parse import quote
 
 import pytest
+from sending_support import reference_email, site_settings
 
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message.compose import MessageFactory, quote_address
-from newsletter.message.tokens import DEVELOPMENT_SECRET, make_token, signing_secret, verify_token
-from sending_support import reference_email, site_settings
+from newsletter.message.tokens import (
+    DEVELOPMENT_SECRET,
+    UnsubscribeTokens,
+    legacy_token,
+    signing_secret,
+    verify_legacy_token,
+)
 
 SECRET = "test-secret-0123456789"
 
@@ -33,9 +39,8 @@ def parse(raw: bytes):
     return email.message_from_bytes(raw, policy=policy.default)
 
 
-def unsubscribe_link(url: str) -> tuple[str, str]:
-    query = parse_qs(urlparse(url).query)
-    return query["email"][0], query["token"][0]
+TOKENS = UnsubscribeTokens(SECRET)
+UNSUBSCRIBE = "https://blog.example.com/unsubscribe/"
 
 
 def test_a_message_is_multipart_alternative_text_then_html_with_every_header(factory):
@@ -52,9 +57,10 @@ def test_a_message_is_multipart_alternative_text_then_html_with_every_header(fac
     assert parsed["Reply-To"] == "jane@example.com"
     assert parsed["Date"].datetime is not None
     assert parsed["Message-ID"].endswith("@example.com>")
+    assert parsed["List-Id"] == "Example Notes <newsletter.blog.example.com>"
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     https, mailto = [item.strip(" <>") for item in parsed["List-Unsubscribe"].split(",")]
-    assert https.startswith("https://blog.example.com/unsubscribe?")
+    assert https.startswith(UNSUBSCRIBE)
     assert mailto == "mailto:unsubscribe@example.com?subject=unsubscribe"
 
 
@@ -62,10 +68,10 @@ def test_the_readers_own_unsubscribe_link_is_in_the_header_the_html_and_the_text
     message = factory.build("grace@example.org", "Grace Hopper")
     parsed = parse(message.as_bytes())
     url = parsed["List-Unsubscribe"].split(",")[0].strip(" <>")
-    address, token = unsubscribe_link(url)
-    assert address == "grace@example.org"
-    assert verify_token(SECRET, "grace@example.org", token)
-    assert not verify_token(SECRET, "ada@example.com", token)
+    token = url.removeprefix(UNSUBSCRIBE)
+    assert "grace" not in url and "%40" not in url  # the address is not in clear
+    assert TOKENS.read(token) == "grace@example.org"
+    assert UnsubscribeTokens("another-secret").read(token) is None
     html = parsed.get_body(("html",)).get_content()
     text = parsed.get_body(("plain",)).get_content()
     assert url.replace("&", "&amp;") in html
@@ -118,12 +124,24 @@ def test_unicode_names_and_subjects_survive_the_round_trip(settings):
     assert parsed["To"].addresses[0].addr_spec == "zoe@example.org"
 
 
-def test_tokens_are_per_address_case_insensitive_and_need_the_secret():
-    token = make_token(SECRET, "Ada@Example.com")
-    assert verify_token(SECRET, "ada@example.com", token)
-    assert not verify_token("another-secret", "ada@example.com", token)
-    assert not verify_token(SECRET, "ada@example.com", token[:-1] + "A")
-    assert not verify_token(SECRET, "ada@example.com", "ünïcode")
+def test_a_token_gives_back_its_address_and_nothing_else_reads_as_one():
+    token = TOKENS.make("Ada@Example.com")
+    assert TOKENS.read(token) == "Ada@Example.com"
+    assert TOKENS.make("Ada@Example.com") == token  # the same link in every newsletter
+    assert TOKENS.make("ada@example.com") != token
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    for forged in (tampered, token[:-1], "", "ünïcode", "A" * 30, "=" * 40, token + "A" * 5000,
+                   legacy_token(SECRET, "ada@example.com")):
+        assert TOKENS.read(forged) is None, forged
+
+
+def test_old_links_tokens_are_per_address_case_insensitive_and_need_the_secret():
+    token = legacy_token(SECRET, "Ada@Example.com")
+    assert verify_legacy_token(SECRET, "ada@example.com", token)
+    assert not verify_legacy_token("another-secret", "ada@example.com", token)
+    assert not verify_legacy_token(SECRET, "ada@example.com", token[:-1] + "A")
+    assert not verify_legacy_token(SECRET, "ada@example.com", "ünïcode")
 
 
 def test_message_ids_are_stable_per_reader_and_test_sends_are_marked(settings):
@@ -150,7 +168,8 @@ def test_the_outbox_may_use_the_development_secret_but_real_providers_may_not(se
 def test_tokens_and_message_ids_keep_their_published_values(settings):
     # Links already mailed must keep verifying, and a resent in-doubt message must keep its
     # Message-ID, whatever computes the HMACs: HMAC-SHA256 over fixed inputs, pinned here.
-    assert make_token(SECRET, " Ada@Example.com") == "h9BBZKomEhx2bSSJ6FIk2Q"
+    assert legacy_token(SECRET, " Ada@Example.com") == "h9BBZKomEhx2bSSJ6FIk2Q"
+    assert TOKENS.make("ada@example.com") == "2oUM9wa5T2QYo4FLoc_fxC1DXiYQZBOf2pPXz_BjyA"
     seed = b"message-id\n/posts/what-matters\nada@example.com"
     digest = hmac.new(SECRET.encode(), seed, hashlib.sha256).hexdigest()[:32]
     message = MessageFactory(settings, reference_email(settings), SECRET).build("Ada@example.com")

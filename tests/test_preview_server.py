@@ -117,6 +117,26 @@ def test_the_page_makes_no_requests_of_its_own(browser, base_url):
     assert requests == []
 
 
+def test_the_post_page_shows_the_preflight_findings_of_newsletter_check(browser, base_url,
+                                                                       served_site):
+    browser.get(base_url + REFERENCE_POST)
+    assert browser.find_element(By.ID, "findings").text.startswith("Nothing found")
+    with edited(served_site / REFERENCE_FILE, "Three years ago I promised",
+                "Three years ago I [promised](#) and [Donec](javascript:alert(1))"):
+        browser.refresh()
+        findings = browser.find_elements(By.CSS_SELECTOR, "#findings .finding")
+        rows = [(item.find_element(By.CSS_SELECTOR, ".severity").text,
+                 item.find_element(By.CSS_SELECTOR, ".code").text,
+                 item.find_element(By.CSS_SELECTOR, ".where").text) for item in findings]
+        assert rows == [("ERROR", "link-fragment", "content/posts/what-matters.md:14"),
+                        ("ERROR", "link-javascript", "content/posts/what-matters.md:14")]
+        assert "Fix: link to a web page" in findings[0].text
+        # The same findings, from the same code, as the command prints.
+        printed = run_cli(served_site, "check", "what-matters")
+        assert [line.split(": ")[1:3] for line in printed.stdout.splitlines()] == [
+            [where, code] for _, code, where in rows]
+
+
 def test_an_edited_title_shows_on_reload(browser, base_url, served_site):
     browser.get(base_url + REFERENCE_POST)
     with edited(served_site / REFERENCE_FILE, "title: What Matters", "title: What Still Matters"):

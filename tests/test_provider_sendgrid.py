@@ -27,7 +27,8 @@ def test_each_reader_gets_their_own_link_from_one_shared_body(fake_provider):
     assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
     assert body["custom_args"] == {"post": "/posts/what-matters"}
     assert body["categories"] == ["/posts/what-matters"]
-    assert body["headers"] == {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    assert body["headers"] == {"List-Id": "Example Notes <newsletter.blog.example.com>",
+                               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     assert "mail_settings" not in body
     for message in messages:
         received = server.delivery(message.to_address)

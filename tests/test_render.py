@@ -65,12 +65,11 @@ def test_reference_post_matches_the_golden_files(site, part, golden):
     assert rendered == path.read_text(encoding="utf-8")
 
 
-def test_reference_post_subject_preheader_and_no_warnings(site):
+def test_reference_post_subject_and_preheader(site):
     post, email = render(site)
     assert email.post_id == REFERENCE_POST
     assert email.subject == "What Matters When You Write Every Week"
     assert email.preheader == post.description
-    assert email.warnings == ()
 
 
 def test_css_is_inlined_and_only_media_rules_stay_in_a_style_block(site):
@@ -189,7 +188,7 @@ def test_text_part_holds_the_title_every_paragraph_and_the_call_to_action(site):
         "Read online: https://blog.example.com/posts/what-matters",
         "Unsubscribe: %%unsubscribe_url%%",
         "",
-        "You receive this because %%email%% subscribed to Example Notes.",
+        "You receive this because %%email%% subscribed to Example Notes <https://blog.example.com>.",
         "1 Example Street, Springfield",
     ]
 
@@ -268,19 +267,10 @@ def test_subject_format_with_an_unknown_field(site):
                                  "e.g. {date:%B %d}")
 
 
-def test_writer_warnings(site):
+def test_a_post_without_description_gets_no_preheader(site):
     _, missing = render_fixture(site, "description_missing.md")
-    assert missing.warnings == ("no description: the inbox preview will show the start of the post; "
-                                "add description: ... to the front matter",)
     assert missing.preheader == ""
     assert 'class="preheader"' not in missing.html
-    _, no_alt = render_fixture(site, "image_without_alt.md")
-    assert no_alt.warnings == ("image without alt text: https://blog.example.com/media/chart.png",)
-    _, relative = render_fixture(site, "relative_links.md")
-    assert relative.warnings == (
-        "relative link ../other-post made absolute: https://blog.example.com/posts/other-post",
-        "relative link notes.pdf made absolute: https://blog.example.com/posts/relative-links/notes.pdf",
-    )
 
 
 def test_relative_and_protocol_relative_links_become_absolute(site):
@@ -316,17 +306,6 @@ def test_footnotes_tables_code_and_line_breaks(site):
     assert '    print("<b>not bold</b>")' in email.text
     assert "A line\nbreak here." in email.text
     assert "1. The source, at example.org <https://example.org/source>." in email.text
-
-
-def test_a_post_too_big_for_gmail_is_flagged(site):
-    posts = site / "content" / "posts"
-    paragraph = "A sentence with *some* emphasis and [a link](https://example.org/x). " * 12
-    body = "\n\n".join([paragraph] * 150)
-    (posts / "huge.md").write_text(f'---\ntitle: Huge\ndate: 2026-01-02\ndescription: "d"\n---\n\n{body}\n')
-    _, email = render(site, "huge")
-    assert len(email.warnings) == 1
-    assert re.fullmatch(r"the HTML part is \d+ KB encoded; Gmail clips messages near 102 KB, "
-                        r"hiding the unsubscribe link", email.warnings[0])
 
 
 @pytest.mark.parametrize("template, source, line", [

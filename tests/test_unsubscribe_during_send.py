@@ -12,7 +12,6 @@ import sqlite3
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote
 
 import requests
 from conftest import REFERENCE_POST, run_cli, start_cli
@@ -20,7 +19,7 @@ from fake_providers import KEYS, provider_environ, start_fake, write_provider_se
 from web_server import SECRET, serving, statuses, subscriber_csv
 
 from newsletter.config import load_settings
-from newsletter.message.tokens import make_token
+from newsletter.message import UnsubscribeTokens
 from newsletter.web import NewsletterApp
 
 READERS = [f"reader{i:03d}@example.com" for i in range(600)]
@@ -30,8 +29,7 @@ JOINING = [f"newcomer{i:02d}@example.org" for i in range(16)]
 
 def unsubscribe(base: str, address: str) -> float:
     """POST the one-click unsubscribe; return the time the 200 came back."""
-    url = (f"{base}/unsubscribe?email={quote(address, safe='')}"
-           f"&token={make_token(SECRET, address)}")
+    url = f"{base}/unsubscribe/{UnsubscribeTokens(SECRET).make(address)}"
     answer = requests.post(url, data={"List-Unsubscribe": "One-Click"}, timeout=60)
     assert answer.status_code == 200, answer.text
     return time.time()

@@ -13,7 +13,7 @@ import requests
 from web_server import SECRET, serving, statuses, subscriber_csv
 
 from newsletter.config import load_settings
-from newsletter.message.tokens import make_token
+from newsletter.message.tokens import UnsubscribeTokens, legacy_token
 from newsletter.web import NewsletterApp
 
 READER = "ann@example.com"
@@ -30,9 +30,17 @@ def endpoint(site):
         yield base, site
 
 
+TOKENS = UnsubscribeTokens(SECRET)
+
+
 def link(base: str, address: str, token: str | None = None) -> str:
     """The unsubscribe URL the newsletter carries, pointed at the test server."""
-    token = make_token(SECRET, address) if token is None else token
+    return f"{base}/unsubscribe/{TOKENS.make(address) if token is None else token}"
+
+
+def old_link(base: str, address: str, token: str | None = None) -> str:
+    """A link of the kind mailed before tokens named the reader: ?email=...&token=HMAC."""
+    token = legacy_token(SECRET, address) if token is None else token
     return f"{base}/unsubscribe?email={quote(address, safe='')}&token={token}"
 
 
@@ -92,18 +100,33 @@ def test_get_shows_a_button_and_changes_nothing_until_it_is_pressed(endpoint):
 
 def test_a_forged_token_changes_nothing(endpoint):
     base, site = endpoint
-    forged = make_token("not-our-secret", READER)
+    forged = UnsubscribeTokens("not-our-secret").make(READER)
+    token = TOKENS.make(READER)
+    tampered = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
 
-    for method in (requests.get, requests.post):
-        answer = method(link(base, READER, forged), data=ONE_CLICK)
-        assert answer.status_code == 403
-        assert "not valid" in answer.text
+    for url in (link(base, READER, forged), link(base, READER, tampered),
+                old_link(base, READER, legacy_token("not-our-secret", READER))):
+        for method in (requests.get, requests.post):
+            answer = method(url, data=ONE_CLICK)
+            assert answer.status_code == 403
+            assert "not valid" in answer.text
     assert statuses(site)[READER] == "active"
 
 
-def test_a_token_for_another_address_changes_nothing(endpoint):
+def test_an_old_link_with_the_address_and_its_hmac_still_unsubscribes(endpoint):
     base, site = endpoint
-    url = link(base, READER, make_token(SECRET, OTHER))
+
+    page = requests.get(old_link(base, OTHER))
+    assert page.status_code == 200 and "bob+news@example.org" in page.text
+    answer = requests.post(old_link(base, OTHER), data=ONE_CLICK)
+
+    assert answer.status_code == 200
+    assert statuses(site) == {READER: "active", OTHER: "unsubscribed"}
+
+
+def test_an_old_links_token_for_another_address_changes_nothing(endpoint):
+    base, site = endpoint
+    url = old_link(base, READER, legacy_token(SECRET, OTHER))
 
     answer = requests.post(url, data=ONE_CLICK)
 
@@ -111,10 +134,20 @@ def test_a_token_for_another_address_changes_nothing(endpoint):
     assert statuses(site) == {READER: "active", OTHER: "active"}
 
 
-def test_a_link_without_its_token_is_a_bad_request(endpoint):
+def test_the_token_alone_says_who_unsubscribes_whatever_email_the_query_adds(endpoint):
     base, site = endpoint
 
-    answer = requests.post(f"{base}/unsubscribe?email={READER}", data=ONE_CLICK)
+    answer = requests.post(f"{link(base, OTHER)}?email={READER}", data=ONE_CLICK)
+
+    assert answer.status_code == 200
+    assert statuses(site) == {READER: "active", OTHER: "unsubscribed"}
+
+
+@pytest.mark.parametrize("path", [f"/unsubscribe?email={READER}", "/unsubscribe", "/unsubscribe/"])
+def test_a_link_without_its_token_is_a_bad_request(endpoint, path):
+    base, site = endpoint
+
+    answer = requests.post(f"{base}{path}", data=ONE_CLICK)
 
     assert answer.status_code == 400
     assert statuses(site)[READER] == "active"
@@ -203,20 +236,38 @@ def test_unknown_paths_are_not_found(endpoint):
     assert requests.post(f"{base}/webhooks/nosuchprovider", data=b"{}").status_code == 404
 
 
-def test_the_path_comes_from_the_configured_unsubscribe_url(site):
+def configure_unsubscribe_url(site, url: str) -> None:
     toml = site / "newsletter.toml"
-    toml.write_text(toml.read_text().replace(
-        "https://blog.example.com/unsubscribe?email={email}&token={token}",
-        "https://news.example.com/letters/{token}/stop?who={email}"))
-    subscriber_csv(site, READER)
+    toml.write_text(toml.read_text().replace("https://blog.example.com/unsubscribe/{token}", url))
+
+
+def test_the_path_comes_from_the_configured_unsubscribe_url(site):
+    configure_unsubscribe_url(site, "https://news.example.com/letters/{token}/stop?who={email}")
+    subscriber_csv(site, READER, OTHER)
     app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
     with serving(app) as base:
-        token = make_token(SECRET, READER)
-        assert requests.post(f"{base}/unsubscribe?email={READER}&token={token}",
-                             data=ONE_CLICK).status_code == 404
+        token, old = TOKENS.make(READER), legacy_token(SECRET, OTHER)
+        assert requests.post(f"{base}/unsubscribe/{token}", data=ONE_CLICK).status_code == 404
         answer = requests.post(f"{base}/letters/{token}/stop?who={READER}", data=ONE_CLICK)
-    assert answer.status_code == 200
-    assert statuses(site)[READER] == "unsubscribed"
+        # a link mailed with the old token: the address and its HMAC
+        older = requests.post(f"{base}/letters/{old}/stop?who={quote(OTHER, safe='')}",
+                              data=ONE_CLICK)
+    assert answer.status_code == older.status_code == 200
+    assert statuses(site) == {READER: "unsubscribed", OTHER: "unsubscribed"}
+
+
+def test_a_token_in_the_query_string_and_old_links_on_the_same_path(site):
+    configure_unsubscribe_url(site, "https://blog.example.com/stop?t={token}")
+    subscriber_csv(site, READER, OTHER)
+    app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
+    with serving(app) as base:
+        answer = requests.post(f"{base}/stop?t={TOKENS.make(READER)}", data=ONE_CLICK)
+        older = requests.post(old_link(base, OTHER).replace("/unsubscribe?", "/stop?"),
+                              data=ONE_CLICK)
+        twice = requests.post(f"{base}/stop?t=a&t=b", data=ONE_CLICK)
+    assert answer.status_code == older.status_code == 200
+    assert twice.status_code == 400
+    assert statuses(site) == {READER: "unsubscribed", OTHER: "unsubscribed"}
 
 
 def test_the_link_in_a_real_message_works(endpoint):

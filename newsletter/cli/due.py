@@ -11,18 +11,22 @@ import datetime as dt
 
 import click
 
-from newsletter.cli.echo import readers, warn_skipped_rows
+from newsletter.cli.echo import echo_findings, readers, warn_skipped_rows
+from newsletter.errors import InputError
 
 
 def send_due(settings, now_text: str | None, dry_run: bool) -> int:
     """Send every post due at ``now_text`` (default: now), or show them; returns the exit code."""
     from newsletter.sending import parse_time, preview_due, send_due
 
-    now = (parse_time(now_text, settings.site.zone) if now_text
-           else dt.datetime.now(dt.timezone.utc))
+    clock = dt.datetime.now(dt.timezone.utc)
+    now = parse_time(now_text, settings.site.zone) if now_text else clock
+    if now > clock and not dry_run:
+        raise InputError(f"--now {now_text} is later than the current time, and a real run "
+                         "would send early what is due then",
+                         hint="add --dry-run to see what a run at that time would send")
     if dry_run:
-        _show_plan(settings, *preview_due(settings, now))
-        return 0
+        return _show_plan(settings, *preview_due(settings, now))
     run = send_due(settings, now)
     if run.locked_out:
         click.echo(f"Skipped: {run.locked_out}; this run sent nothing.")
@@ -39,8 +43,6 @@ def _print_run(settings, run) -> None:
                    f"newsletter send POST).")
     if run.over_cap:
         _refuse_over_cap(settings, plan)
-    for warning in run.warnings:
-        click.echo(f"warning: {warning}", err=True)
     warn_skipped_rows(run.skipped_rows)
     for outcome in run.outcomes:
         post = outcome.item.post
@@ -48,6 +50,7 @@ def _print_run(settings, run) -> None:
             if not outcome.item.resume:
                 click.echo(f"{post.id}: no active subscribers, nothing sent.")
             continue
+        echo_findings(outcome.warnings)  # on the run that sends it, so once
         resumed = " (resumed an unfinished run)" if outcome.item.resume else ""
         sent = outcome.report.sent
         if sent or not outcome.problem:  # never "Sent ... to 0 readers" beside an error
@@ -76,23 +79,32 @@ def _report_broken(plan) -> None:
         click.echo(f"error: {problem} (send --due skips this file until it is fixed)", err=True)
 
 
-def _show_plan(settings, plan, counts: list[int]) -> None:
-    """--dry-run: what a run at plan.now would send, and what would stop it."""
+def _show_plan(settings, plan, previews) -> int:
+    """--dry-run: what a run at plan.now would send, and what would stop it; 1 if anything would."""
     click.echo(f"Schedule at {_when(plan.now, settings)}, sending posts dated from "
                f"{_when(plan.since, settings)}"
                f"{' (first run: this would be recorded as since)' if plan.first_run else ''}.")
-    for item, count in zip(plan.due, counts):
+    for preview in previews:
+        item = preview.item
         action = "would resume" if item.resume else "would send"
+        if preview.broken:
+            action = "would NOT send"
         click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
-                   f"({_when(item.post.date, settings)}) to {readers(count)}")
+                   f"({_when(item.post.date, settings)}) to {readers(preview.readers)}")
+        echo_findings(preview.warnings)
     if not plan.due:
         click.echo("Nothing is due.")
     cap = settings.schedule.max_posts_per_run
-    if len(plan.new) > cap:
+    over_cap = len(plan.new) > cap
+    if over_cap:
         click.echo(f"A run would send none of them: {len(plan.new)} new posts are more than "
                    f"[schedule] max_posts_per_run ({cap}).")
+    broken = [line for preview in previews for line in preview.broken]
+    for line in broken:
+        click.echo(f"error: {line}", err=True)
     _report_broken(plan)
     click.echo("Dry run: nothing sent.")
+    return 1 if over_cap or broken or plan.problems else 0
 
 
 def _when(moment: dt.datetime, settings) -> str:

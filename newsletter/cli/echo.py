@@ -17,4 +17,15 @@ def warn_skipped_rows(problems: list, shown: int = 5) -> None:
 
 def readers(count: int) -> str:
     """"1 reader", "2 readers"."""
-    return f"{count} reader{'' if count == 1 else 's'}"
+    return counted(count, "reader")
+
+
+def counted(count: int, noun: str) -> str:
+    """"1 error", "2 errors"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def echo_findings(findings) -> None:
+    """Preflight findings on stderr, one line each: ``severity: where: code: message; hint``."""
+    for finding in findings:
+        click.echo(str(finding), err=True)

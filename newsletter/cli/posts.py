@@ -14,15 +14,16 @@ from newsletter.cli import pass_site
 def posts(site) -> None:
     """List every post: status, date, slug and title; broken posts with their error."""
     from newsletter.posts import load_posts, newest_first
-    from newsletter.sending import ledger_counts, status_words
+    from newsletter.sending import ledger_counts, since_of, status_words
 
     settings = site.settings
     found, errors = load_posts(settings)
     now = dt.datetime.now(dt.timezone.utc)
     counts = ledger_counts(settings)
+    since = since_of(settings)
     rows = [
         (
-            status_words(post, now, counts)[1],
+            status_words(post, now, counts, since)[1],
             post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d") if post.date else "-",
             post.id,
             post.title,

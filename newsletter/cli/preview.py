@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from newsletter.cli import pass_site, serve_until_interrupted
+from newsletter.cli.echo import echo_findings
 
 
 @click.command()
@@ -37,7 +38,7 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
         _serve(site, post, host, port, open_browser)
         return
     from newsletter.errors import ContentError
-    from newsletter.posts import find_post, load_posts, site_relative
+    from newsletter.posts import find_post, load_posts
     from newsletter.preview import posts_to_preview, write_pages, write_preview
 
     settings = site.settings
@@ -50,20 +51,19 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
         if not chosen and not errors:
             click.echo("no ready or scheduled posts to preview; name one: newsletter preview POST")
     out_dir = out if out is not None else settings.root / "preview"
+    now = dt.datetime.now(dt.timezone.utc)
     written = []
     for item in chosen:
         try:
-            result = write_preview(settings, item, out_dir)
+            result = write_preview(settings, item, out_dir, now)
         except ContentError as error:
             errors.append(error)
             continue
-        written.append((item, result.email))
-        where = site_relative(settings, item.path)
-        for warning in result.email.warnings:
-            click.echo(f"warning: {where}: {warning}", err=True)
+        written.append(result)
+        echo_findings(result.findings)
         for path in result.paths:
             click.echo(str(path))
-    for path in write_pages(settings, written, out_dir, dt.datetime.now(dt.timezone.utc)):
+    for path in write_pages(settings, written, out_dir, now):
         click.echo(str(path))
     _echo_errors(errors)
     if errors:

@@ -9,7 +9,7 @@ import sys
 import click
 
 from newsletter.cli import Site, pass_site
-from newsletter.cli.echo import warn_skipped_rows
+from newsletter.cli.echo import counted, echo_findings, warn_skipped_rows
 from newsletter.errors import InputError
 
 
@@ -51,18 +51,15 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
         raise click.UsageError("missing POST: name the post to send, or use --due")
     from newsletter.posts import site_relative
     from newsletter.providers import make_provider
-    from newsletter.render import render_post
     from newsletter.sending import check_images, check_sendable
 
     settings = site.settings
     post_ = _find_post(settings, post)
-    where = site_relative(settings, post_.path)
-    check_sendable(post_, dt.datetime.now(dt.timezone.utc), test=bool(to), where=where)
+    now = dt.datetime.now(dt.timezone.utc)
+    check_sendable(post_, now, test=bool(to), where=site_relative(settings, post_.path))
     provider = make_provider(settings)
-    email = render_post(settings, post_)
-    for warning in email.warnings:
-        click.echo(f"warning: {where}: {warning}", err=True)
     try:
+        email = _checked_email(settings, post_, now, provider, test=bool(to))
         # Before the summary and the question; the send checks once more before anyone is claimed.
         check_images(settings, email, provider, online=not dry_run)
         if to:
@@ -85,6 +82,24 @@ def _find_post(settings, name: str):
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
     return found
+
+
+def _checked_email(settings, post, now: dt.datetime, provider, *, test: bool):
+    """Render the post and run the preflight check: its findings are printed once, and an
+    error stops a real send (or its dry run) before anyone is claimed."""
+    from newsletter.check import errors_in
+    from newsletter.sending import prepare_post, since_of
+
+    email, preflight = prepare_post(settings, post, now, since_of(settings), provider)
+    echo_findings(preflight.findings)
+    errors = len(errors_in(preflight.findings))
+    if errors and test:
+        click.echo(f"note: a real send refuses {post.id} until the {counted(errors, 'error')} "
+                   "above are fixed; this test copy goes anyway.", err=True)
+    elif errors:
+        raise InputError(f"{post.id} not sent: {counted(errors, 'error')} above",
+                         hint=f"fix them and run `newsletter check {post.name}`")
+    return email
 
 
 def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import Field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
 from newsletter.config.sections import (
@@ -211,11 +212,7 @@ def _check_values(settings: Settings, where: str) -> None:
             f"email.from {email.from_!r} has no address",
             where=where, hint='write it as "Your Name <you@example.com>"',
         )
-    if not email.unsubscribe_url.startswith("https://"):
-        raise ConfigError(
-            "email.unsubscribe_url must be an https:// URL (RFC 8058 one-click unsubscribe)",
-            where=where,
-        )
+    _check_unsubscribe_url(email.unsubscribe_url, site.url, where)
     if provider.name not in PROVIDER_NAMES:
         raise ConfigError(
             f"provider.name {provider.name!r} is not a known provider",
@@ -244,3 +241,30 @@ def _check_subject(pattern: str, where: str) -> None:
             used = "{" + name + (f"!{conversion}" if conversion else "") + (
                 f":{spec}" if spec else "") + "}"
             raise ConfigError(f"email.subject may not use {used}", where=where, hint=hint)
+
+
+def _check_unsubscribe_url(url: str, site_url: str, where: str) -> None:
+    """The URL must be https and name each reader by ``{token}`` where the endpoint can read it.
+
+    ``{email}`` is still allowed (links of the old ``?email={email}&token={token}`` kind), but
+    the token alone names the reader, and ``newsletter check`` warns about the address in clear.
+    """
+    example = f"for example {site_url.rstrip('/')}/unsubscribe/{{token}}"
+    if not url.startswith("https://"):
+        raise ConfigError("email.unsubscribe_url must be an https:// URL (RFC 8058 one-click "
+                          "unsubscribe)", where=where, hint=example)
+    try:
+        url.format(email="e", token="t")
+    except (KeyError, IndexError, ValueError) as error:
+        raise ConfigError(f"email.unsubscribe_url cannot be filled in ({error!r})", where=where,
+                          hint="use only the {token} placeholder; " + example) from None
+    if url.count("{token}") != 1:
+        raise ConfigError("email.unsubscribe_url must hold {token} once: without it every "
+                          "reader would get the same link", where=where, hint=example)
+    parts = urlsplit(url)
+    in_query_names = any("{" in name for name, _ in parse_qsl(parts.query))
+    partial_values = [value for _, value in parse_qsl(parts.query)
+                      if "{" in value and value not in ("{email}", "{token}")]
+    if "{" in parts.netloc or "{" in parts.fragment or in_query_names or partial_values:
+        raise ConfigError("email.unsubscribe_url must put {token} in the path or as a whole "
+                          "query value (?t={token})", where=where, hint=example)

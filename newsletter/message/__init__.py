@@ -1,7 +1,13 @@
-"""Each reader's message: the post's Email with their values, MIME bytes and signed tokens."""
+"""Each reader's message: the post's Email with their values filled in, MIME bytes and tokens."""
 
 from newsletter.message.compose import Message, MessageFactory, Prepared
-from newsletter.message.tokens import DEVELOPMENT_SECRET, signing_secret, verify_token
+from newsletter.message.sample import SAMPLE_ADDRESS, sample_message
+from newsletter.message.tokens import (
+    DEVELOPMENT_SECRET,
+    UnsubscribeTokens,
+    signing_secret,
+    verify_legacy_token,
+)
 
-__all__ = ["DEVELOPMENT_SECRET", "Message", "MessageFactory", "Prepared", "signing_secret",
-           "verify_token"]
+__all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "Prepared",
+           "UnsubscribeTokens", "sample_message", "signing_secret", "verify_legacy_token"]

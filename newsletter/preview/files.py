@@ -14,14 +14,13 @@ import html as html_lib
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsletter.check import Finding
 from newsletter.config import Settings
+from newsletter.message import sample_message
 from newsletter.posts import Post, PostStatus, classify
-from newsletter.message import DEVELOPMENT_SECRET, Message, MessageFactory
-from newsletter.render import Email, render_post
+from newsletter.render import Email
+from newsletter.sending import prepare_post, since_of
 
-
-SAMPLE_ADDRESS = "reader@example.org"
-SAMPLE_NAME = "Sample Reader"
 # Posts previewed when none is named: everything that is or will be sent.
 PREVIEWED_STATUSES = (PostStatus.READY, PostStatus.SCHEDULED)
 IMAGES_FOLDER = "images"  # beside each post's preview files
@@ -29,10 +28,11 @@ IMAGES_FOLDER = "images"  # beside each post's preview files
 
 @dataclass(frozen=True)
 class Preview:
-    """The files written for one post, and the rendered email they came from."""
+    """The files written for one post, the rendered email they came from, and its findings."""
 
     post: Post
     email: Email
+    findings: list[Finding]
     paths: tuple[Path, ...]
 
 
@@ -41,12 +41,10 @@ def posts_to_preview(posts: list[Post], now: dt.datetime) -> list[Post]:
     return [post for post in posts if classify(post, now) in PREVIEWED_STATUSES]
 
 
-def sample_message(settings: Settings, email: Email) -> Message:
-    """The message as the sample reader would get it, built exactly as `send` builds one."""
-    # Signed with the real secret when set, so the preview's unsubscribe link works on a deployed
-    # endpoint; a preview never refuses to run for want of a secret.
-    secret = settings.secrets.get("NEWSLETTER_SECRET") or DEVELOPMENT_SECRET
-    return MessageFactory(settings, email, secret).build(SAMPLE_ADDRESS, SAMPLE_NAME)
+def checked_email(settings: Settings, post: Post, now: dt.datetime) -> tuple[Email, list[Finding]]:
+    """``post`` rendered, and the preflight check's findings, as `send` would find them."""
+    email, preflight = prepare_post(settings, post, now, since_of(settings))
+    return email, preflight.findings
 
 
 def local_images(html: str, email: Email, prefix: str) -> str:
@@ -58,10 +56,10 @@ def local_images(html: str, email: Email, prefix: str) -> str:
     return html
 
 
-def write_preview(settings: Settings, post: Post, out_dir: Path) -> Preview:
+def write_preview(settings: Settings, post: Post, out_dir: Path, now: dt.datetime) -> Preview:
     """Render ``post`` and write its email.html, email.txt, message.eml and images under
     ``out_dir``."""
-    email = render_post(settings, post)
+    email, findings = checked_email(settings, post, now)
     message = sample_message(settings, email)
     folder = out_dir / post.name
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,4 +76,4 @@ def write_preview(settings: Settings, post: Post, out_dir: Path) -> Preview:
         path = folder / name
         path.write_bytes(data)
         paths.append(path)
-    return Preview(post=post, email=email, paths=tuple(paths))
+    return Preview(post=post, email=email, findings=findings, paths=tuple(paths))

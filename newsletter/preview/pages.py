@@ -21,20 +21,20 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
+from newsletter.check import Finding
 from newsletter.config import Settings
-from newsletter.posts import Post, error_file_name, find_post, load_posts
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
-from newsletter.message import Message
-from newsletter.posts import newest_first
-from newsletter.sending import ledger_counts, status_words
-from newsletter.preview.files import IMAGES_FOLDER, local_images, sample_message
+from newsletter.message import Message, sample_message
+from newsletter.posts import Post, error_file_name, find_post, load_posts, newest_first
+from newsletter.preview.files import IMAGES_FOLDER, Preview, checked_email, local_images
 from newsletter.render import (
     CLIP_WARNING_BYTES,
+    GMAIL_CLIP_BYTES,
     IMAGE_WARNING_BYTES,
     Email,
     encoded_html_size,
-    render_post,
 )
+from newsletter.sending import ledger_counts, since_of, status_words
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
@@ -42,8 +42,6 @@ PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many An
 # Apple Mail desktop); Gmail's web inbox shows about 90-100 characters of subject + preheader.
 DESKTOP_PREVIEW_CHARS = 90
 PHONE_PREVIEW_CHARS = 45
-SIZE_BUDGET = CLIP_WARNING_BYTES  # our budget for the encoded HTML part (docs/email.md#gmail-clipping)
-GMAIL_CLIP = 102 * 1024  # Gmail hides everything past about here: "[Message clipped]"
 PAGE_FILE = "index.html"  # the index in preview/, and each post's page in preview/<name>/
 _BODY_HEADERS = ("MIME-Version", "Content-Type", "Content-Transfer-Encoding")
 
@@ -102,41 +100,43 @@ def index_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
     """Every post, newest first, with its status; files with errors listed with their error."""
     posts, errors = load_posts(settings)
     sent = ledger_counts(settings)
-    rows = [_row(settings, post, now, sent, links) for post in newest_first(posts)]
+    since = since_of(settings)
+    rows = [_row(settings, post, now, sent, since, links) for post in newest_first(posts)]
     broken = [BrokenFile(error, links.post(error_file_name(error) or "")) for error in errors]
     return _render("index.html", settings, now, links, rows=rows, errors=broken,
                    ledger=bool(sent))
 
 
 def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks,
-              email: Email | None = None) -> str:
-    """The page for ``post``: inbox rows, warnings, size, the email in frames, text, headers."""
-    email = email or render_post(settings, post)
+              checked: tuple[Email, list[Finding]] | None = None) -> str:
+    """The page for ``post``: inbox rows, findings, size, the email in frames, text, headers."""
+    email, findings = checked or checked_email(settings, post, now)
     message = sample_message(settings, email)
     html, text = local_images(message.html, email, links.images), message.text
-    status_class, status_text = status_words(post, now, ledger_counts(settings))
+    status_class, status_text = status_words(post, now, ledger_counts(settings), since_of(settings))
     size = _size(settings, email, len(message.as_bytes()))
     return _render(
         "post.html", settings, now, links,
         post=post, email=email, status_class=status_class, status_text=status_text,
         date=_date_text(settings, post), inbox=_inbox(settings, email.preheader, size),
-        warnings=email.warnings, size=size,
+        findings=findings, size=size,
         views=email_views(html), remote_hosts=_remote_hosts(html),
         widths={"desktop": DESKTOP_WIDTH, "phone": PHONE_WIDTH},
         text=text, headers=sample_headers(message),
     )
 
 
-def write_pages(settings: Settings, posts: list[tuple[Post, Email]], out_dir: Path,
+def write_pages(settings: Settings, previews: list[Preview], out_dir: Path,
                 now: dt.datetime) -> list[Path]:
     """Write each post's page (``<out>/<name>/index.html``) and the index (``<out>/index.html``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for post, email in posts:
-        path = out_dir / post.name / PAGE_FILE
+    for preview in previews:
+        path = out_dir / preview.post.name / PAGE_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(post_page(settings, post, now, PageLinks(f"../{PAGE_FILE}", live=False),
-                                  email), encoding="utf-8")
+        path.write_text(post_page(settings, preview.post, now,
+                                  PageLinks(f"../{PAGE_FILE}", live=False),
+                                  (preview.email, preview.findings)), encoding="utf-8")
         paths.append(path)
     # Link every post whose page is on disk, including those written by earlier runs.
     written = frozenset(page.parent.name for page in out_dir.glob(f"*/{PAGE_FILE}"))
@@ -218,8 +218,8 @@ def _remote_hosts(html: str) -> list[str]:
     return sorted({urlsplit(url).netloc for url in _REMOTE_IMAGE.findall(html)})
 
 
-def _row(settings, post, now, sent, links) -> Row:
-    status_class, status_text = status_words(post, now, sent)
+def _row(settings, post, now, sent, since, links) -> Row:
+    status_class, status_text = status_words(post, now, sent, since)
     return Row(id=post.id, title=post.title, date=_date_text(settings, post),
                status_class=status_class, status_text=status_text, href=links.post(post.id))
 
@@ -246,10 +246,10 @@ def _size(settings: Settings, email: Email, message_bytes: int) -> dict:
     hosted = sum(len(image.data) for image in email.images if not image.inline)
     images = sum(len(image.data) for image in email.images)
     return {
-        "text": _kb(size), "over_budget": size > SIZE_BUDGET,
-        "budget_text": _kb(SIZE_BUDGET), "clip_text": _kb(GMAIL_CLIP),
-        "percent_of_clip": round(100 * size / GMAIL_CLIP, 1),
-        "budget_mark": round(100 * SIZE_BUDGET / GMAIL_CLIP, 1),
+        "text": _kb(size), "over_budget": size > CLIP_WARNING_BYTES,
+        "budget_text": _kb(CLIP_WARNING_BYTES), "clip_text": _kb(GMAIL_CLIP_BYTES),
+        "percent_of_clip": round(100 * size / GMAIL_CLIP_BYTES, 1),
+        "budget_mark": round(100 * CLIP_WARNING_BYTES / GMAIL_CLIP_BYTES, 1),
         "images": len(email.images), "images_text": _kb(images),
         "images_over": images > IMAGE_WARNING_BYTES, "image_budget_text": _kb(IMAGE_WARNING_BYTES),
         "images_percent": round(100 * images / IMAGE_WARNING_BYTES, 1),

@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Mapping
 from newsletter.config import load_settings
 from newsletter.errors import NewsletterError, PostNotFoundError
 from newsletter.preview import pages
-from newsletter.render import EmailImage, render_post
+from newsletter.render import EmailImage
 
 logger = logging.getLogger(__name__)
 
@@ -89,9 +89,9 @@ def make_app(site_root: Path, environ: Mapping[str, str]):
                 page = pages.index_page(settings, now, links)
             else:
                 post = pages.find_post_or_its_error(settings, path)
-                email = render_post(settings, post)
-                shown.add(email.images)
-                page = pages.post_page(settings, post, now, links, email)
+                checked = pages.checked_email(settings, post, now)
+                shown.add(checked[0].images)
+                page = pages.post_page(settings, post, now, links, checked)
             status = "200 OK"
         except NewsletterError as error:
             status = "404 Not Found" if isinstance(error, PostNotFoundError) else "500 Internal Server Error"

@@ -49,7 +49,7 @@ from premailer import Premailer
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.posts import Post, plain_line, site_relative
-from newsletter.render.images import EmailImage, image_warnings, place_images
+from newsletter.render.images import EmailImage, place_images
 from newsletter.render.markdown import fragment_html, markdown_to_fragment
 from newsletter.render.text import fragment_to_text
 
@@ -63,8 +63,10 @@ STYLESHEET = "email.css"
 # Invisible characters after the preheader so the inbox preview stops before the body text
 # (docs/email.md#preheader): combining grapheme joiner, zero-width non-joiner, no-break space.
 PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
-# Gmail clips an HTML part past about 102 KB encoded, hiding the unsubscribe footer (docs/email.md#gmail-clipping).
+# Gmail clips an HTML part past about 102 KB encoded, hiding the unsubscribe footer; we warn
+# from 90 KB on (docs/email.md#gmail-clipping).
 CLIP_WARNING_BYTES = 90 * 1024
+GMAIL_CLIP_BYTES = 102 * 1024
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
@@ -78,7 +80,6 @@ class Email:
     preheader: str
     html: str
     text: str
-    warnings: tuple[str, ...] = ()
     images: tuple[EmailImage, ...] = ()  # the post's own image files, prepared, each once
 
     @property
@@ -97,9 +98,9 @@ class Email:
 
 
 def render_post(settings: Settings, post: Post) -> Email:
-    """Render ``post`` into its Email (HTML and text parts, subject, preheader, warnings)."""
+    """Render ``post`` into its Email (HTML and text parts, subject, preheader)."""
     where = site_relative(settings, post.path)
-    fragment, warnings = markdown_to_fragment(post.body, post.url)
+    fragment = markdown_to_fragment(post.body, post.url)
     images, feature_image = place_images(settings, post, fragment)
     body_html = fragment_html(fragment)
     body_text = fragment_to_text(fragment)
@@ -117,22 +118,12 @@ def render_post(settings: Settings, post: Post) -> Email:
     })
     html = inline_css(html)
     text = _render_template(environment, TEXT_TEMPLATE, {**context, "body": body_text})
-
-    if not post.description and not post.preheader:
-        warnings.insert(0, "no description: the inbox preview will show the start of the post; "
-                           "add description: ... to the front matter")
-    warnings.extend(image_warnings(images))
-    size = encoded_html_size(html)
-    if size > CLIP_WARNING_BYTES:
-        warnings.append(f"the HTML part is {size // 1024} KB encoded; "
-                        "Gmail clips messages near 102 KB, hiding the unsubscribe link")
     return Email(
         post_id=post.id,
         subject=_subject(settings, post, where),
         preheader=context["preheader"],
         html=html,
         text=text,
-        warnings=tuple(warnings),
         images=images,
     )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from newsletter.config import Settings
-from newsletter.errors import ContentError
+from newsletter.errors import ContentError, MissingImageError
 from newsletter.posts import Post, site_relative
 
 
@@ -49,7 +49,7 @@ def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
                                    where=where, hint="copy the image into the site instead")
             return candidate
         tried.append(site_relative(settings, candidate))
-    raise ContentError(
+    raise MissingImageError(
         f"image {src} not found; looked for {' and '.join(tried)}", where=where,
         hint="put the file there, fix the path, or list its folder in [images] static_dirs",
     )

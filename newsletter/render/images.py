@@ -19,15 +19,19 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lxml.html
 
 from newsletter.config import Settings
-from newsletter.errors import ContentError
+from newsletter.errors import ConfigError, ContentError
 from newsletter.posts import Post, site_relative
 from newsletter.render.image_files import is_local, resolve_image
 from newsletter.render.image_prep import PreparedImage, prepare_image, write_atomically
 from newsletter.render.markdown import MAX_IMAGE_WIDTH, display_width, markdown_to_fragment
+
+if TYPE_CHECKING:
+    from newsletter.render.email import Email
 
 DENSITY = 2  # pixels prepared per CSS pixel shown: sharp on high-density screens
 # Past this much image data per message, a warning: every reader downloads it (docs/images.md).
@@ -89,10 +93,25 @@ class FoundImage:
 
 def post_images(settings: Settings, post: Post) -> list[FoundImage]:
     """Every local image of ``post`` (body, then feature image), prepared or with its problem."""
-    fragment, _ = markdown_to_fragment(post.body, post.url)
+    fragment = markdown_to_fragment(post.body, post.url)
     found = [image for _, image in _body_images(settings, post, fragment)]
     feature = _local_feature(settings, post)
     return found + ([feature] if feature else [])
+
+
+def mode_problem(settings: Settings, email: Email) -> ConfigError | None:
+    """Why the post's own images cannot be sent yet: ``[images] mode`` is not set."""
+    if not email.images or settings.images.mode is not None:
+        return None
+    count = len(email.images)
+    return ConfigError(
+        f"{email.post_id} has {count} image{'s' if count > 1 else ''} of its own but "
+        "[images] mode is not set",
+        where="newsletter.toml",
+        hint='set mode = "inline" under [images] to send them inside each message, or '
+             'mode = "hosted" with url = "..." to load them from the blog once its '
+             "publish_dir is deployed",
+    )
 
 
 def place_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
@@ -122,15 +141,6 @@ def place_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
             element.attrib.pop(attribute, None)
     shown = _feature(settings, post, feature, images)
     return tuple(images.values()), shown
-
-
-def image_warnings(images: tuple[EmailImage, ...]) -> list[str]:
-    """A warning when the images make each message heavy to download."""
-    total = sum(len(image.data) for image in images)
-    if total <= IMAGE_WARNING_BYTES:
-        return []
-    return [f"the images weigh {total // 1024} KB; every reader downloads them with the email "
-            "(export smaller files, or fewer)"]
 
 
 def _body_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement

@@ -1,14 +1,17 @@
-"""A post's Markdown as the email's body fragment: absolute links, sized images, and warnings.
+"""A post's Markdown as the email's body fragment: absolute links and sized images.
 
 The fragment is an lxml tree so that both parts of the email come from the same content: the
 HTML part serialises it, the text part (:mod:`newsletter.render.text`) walks it. Links are fixed on
 the tree, after Markdown, so raw HTML in a post gets the same treatment as Markdown syntax.
 Images that name a file of the site are left as written here, for
-:mod:`newsletter.render.images` to find, prepare and size.
+:mod:`newsletter.render.images` to find, prepare and size. What the writer should look at
+(relative links, images without alt text) is for the preflight check (:mod:`newsletter.check`),
+which reads the same tree before its links are fixed.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -21,28 +24,35 @@ MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty")
 # The content column is 600 px minus 2 x 40 px padding; classic Outlook ignores CSS widths on
 # images, so every image gets a width attribute no larger than this (docs/email.md#images).
 MAX_IMAGE_WIDTH = 520
+# The attribute holding each linking element's URL.
+URL_ATTRIBUTES = {"a": "href", "img": "src"}
+# Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
+# lxml refuses most of them in attribute values.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def markdown_to_fragment(source: str, page_url: str) -> tuple[lxml.html.HtmlElement, list[str]]:
-    """Render Markdown into a ``<div>`` tree for an email; return it and warnings for the writer."""
+def markdown_fragment(source: str) -> lxml.html.HtmlElement:
+    """The Markdown as a ``<div>`` tree, links and images exactly as the post writes them."""
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-    html = use_linear_inline(md).convert(source)
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    warnings: list[str] = []
-    # A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it
-    # means /posts/x/img.png.
-    base = page_url.rstrip("/") + "/"
-    for element in root.iter("a", "img"):
-        attribute = "href" if element.tag == "a" else "src"
-        url = (element.get(attribute) or "").strip()
+    return lxml.html.fragment_fromstring(use_linear_inline(md).convert(source), create_parent="div")
+
+
+def markdown_to_fragment(source: str, page_url: str) -> lxml.html.HtmlElement:
+    """Render Markdown into a ``<div>`` tree for an email: absolute URLs, sized remote images."""
+    root = markdown_fragment(source)
+    for element in root.iter(*URL_ATTRIBUTES):
+        attribute = URL_ATTRIBUTES[element.tag]
+        written = element.get(attribute) or ""
         if element.tag == "img":
-            _check_alt(element, warnings)
-            if is_local(url):
-                continue  # a file of the site: newsletter.render.images sizes it
+            if not (element.get("alt") or "").strip():
+                element.set("alt", "")  # marks it decorative for screen readers (docs/email.md#images)
+            if is_local(written):
+                continue  # a file of the site: newsletter.render.images finds and sizes it
             _cap_width(element)
+        url = email_url(written, page_url)
         if url:
-            element.set(attribute, _absolute_url(url, base, warnings))
-    return root, warnings
+            element.set(attribute, url)
+    return root
 
 
 def fragment_html(root: lxml.html.HtmlElement) -> str:
@@ -51,29 +61,25 @@ def fragment_html(root: lxml.html.HtmlElement) -> str:
     return inner[len("<div>"):-len("</div>")]
 
 
-def _absolute_url(url: str, base: str, warnings: list[str]) -> str:
-    if url.startswith("#") or urlsplit(url).scheme:
-        return url  # same-document anchors (footnotes) and absolute URLs stay as written
+def email_url(url: str, page_url: str) -> str:
+    """``url`` as written in the post served at ``page_url``, as the email carries it: without
+    control characters or surrounding spaces, and absolute.
+
+    A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it means
+    /posts/x/img.png. Same-document anchors (footnotes) and URLs with a scheme stay as written.
+    """
+    url = _CONTROL_CHARACTERS.sub("", url).strip()
+    if not url or url.startswith("#") or urlsplit(url).scheme:
+        return url
     if url.startswith("//"):
         return "https:" + url
-    absolute = urljoin(base, url)
-    if not url.startswith("/"):
-        # Root-relative links are unambiguous; document-relative ones depend on where the
-        # page is served, so the writer should check the result.
-        warnings.append(f"relative link {url} made absolute: {absolute}")
-    return absolute
+    return urljoin(page_url.rstrip("/") + "/", url)
 
 
 def display_width(image: lxml.html.HtmlElement) -> int:
     """The width the image is shown at: its own width attribute, capped at the column."""
     width = image.get("width", "").strip()
     return min(int(width), MAX_IMAGE_WIDTH) if width.isdigit() and int(width) else MAX_IMAGE_WIDTH
-
-
-def _check_alt(image: lxml.html.HtmlElement, warnings: list[str]) -> None:
-    if not (image.get("alt") or "").strip():
-        warnings.append(f"image without alt text: {image.get('src', '')}")
-        image.set("alt", "")
 
 
 def _cap_width(image: lxml.html.HtmlElement) -> None:

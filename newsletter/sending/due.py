@@ -1,7 +1,8 @@
 """`send --due` as a library function: send every post that is due, and report what happened.
 
-The cron run renders every due post before anything is sent (a broken one does not hold up the
-rest), refuses to send more new posts at once than ``[schedule] max_posts_per_run``, and stops
+The cron run renders and checks (:mod:`newsletter.sending.preflight`) every due post before
+anything is sent (a broken one, or one with an error finding, does not hold up the rest),
+refuses to send more new posts at once than ``[schedule] max_posts_per_run``, and stops
 at the first post whose run was stopped (an authentication error stops them all alike). A run
 that finds another one holding the site lock sends nothing and says so.
 """
@@ -13,14 +14,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsletter.check import Finding, errors_in
 from newsletter.errors import InputError, NewsletterError, SiteLockedError
-from newsletter.posts import load_posts, site_relative
+from newsletter.posts import load_posts
 from newsletter.providers import make_provider
-from newsletter.render import render_post
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.lock import site_lock
+from newsletter.sending.preflight import prepare_post
 from newsletter.sending.recipients import count_recipients
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
@@ -41,6 +43,7 @@ class PostOutcome:
     item: DuePost
     report: SendReport | None  # None: the post had no active subscribers left
     left: dict[str, int] = field(default_factory=dict)  # state words -> readers not sent
+    warnings: list[Finding] = field(default_factory=list)  # the preflight check's
 
     @property
     def problem(self) -> str | None:
@@ -60,9 +63,8 @@ class DueRun:
     plan: DuePlan | None = None
     locked_out: str | None = None  # another run held the site lock: nothing was sent
     over_cap: bool = False  # more new posts than max_posts_per_run: nothing was sent
-    warnings: list[str] = field(default_factory=list)
     skipped_rows: list = field(default_factory=list)  # subscriber rows that cannot be sent to
-    broken: list[str] = field(default_factory=list)  # due posts that did not render
+    broken: list[str] = field(default_factory=list)  # due posts not rendered, or with errors
     outcomes: list[PostOutcome] = field(default_factory=list)
 
     @property
@@ -84,17 +86,44 @@ def send_due(settings: Settings, now: dt.datetime) -> DueRun:
     return run
 
 
-def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[int]]:
-    """What a run at ``now`` would send (the plan, and each due post's readers); sends nothing."""
+@dataclass
+class DuePreview:
+    """What a run at ``plan.now`` would do with one due post (`send --due --dry-run`)."""
+
+    item: DuePost
+    readers: int
+    warnings: list[Finding] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # why a real run would not send it
+
+
+def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[DuePreview]]:
+    """What a run at ``now`` would send, each due post rendered and checked; sends nothing.
+
+    A provider that could not start (a missing key or secret) raises its ConfigError here too.
+    """
     ledger = Ledger.open_existing(settings)
     try:
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
         store = SubscriberStore(settings)
-        readers = [count_recipients(store, ledger, item.post.id) for item in plan.due]
+        previews = [DuePreview(item, count_recipients(store, ledger, item.post.id))
+                    for item in plan.due]
     finally:
         if ledger:
             ledger.close()
-    return plan, readers
+    if not previews:
+        return plan, previews
+    provider = make_provider(settings)
+    try:
+        for preview in previews:
+            email, preview.warnings, preview.broken = _prepare(settings, preview.item, plan)
+            if not preview.broken:
+                try:  # offline: a dry run fetches no hosted image
+                    check_images(settings, email, provider, online=False)
+                except NewsletterError as error:
+                    preview.broken.append(f"{preview.item.post.id} not sent: {error}")
+    finally:
+        provider.close()
+    return plan, previews
 
 
 def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
@@ -108,27 +137,39 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
         _send_all(settings, ledger, emails, now, run)
 
 
-def _render(settings: Settings, plan: DuePlan, run: DueRun) -> list[tuple[DuePost, Email]]:
-    """Render every due post before anything is sent; a broken one does not hold up the rest."""
+def _render(settings: Settings, plan: DuePlan,
+            run: DueRun) -> list[tuple[DuePost, Email, list[Finding]]]:
+    """Render and check every due post before anything is sent; a broken one, or one with an
+    error finding, does not hold up the rest."""
     emails = []
     for item in plan.due:
-        try:
-            email = render_post(settings, item.post)
-        except InputError as error:
-            run.broken.append(f"{item.post.id} not sent: {error}")
-            continue
-        where = site_relative(settings, item.post.path)
-        run.warnings.extend(f"{where}: {warning}" for warning in email.warnings)
-        emails.append((item, email))
+        email, warnings, broken = _prepare(settings, item, plan)
+        run.broken += broken
+        if not broken:
+            emails.append((item, email, warnings))
     return emails
 
 
-def _send_all(settings: Settings, ledger: Ledger, emails: list[tuple[DuePost, Email]],
-              now: dt.datetime, run: DueRun) -> None:
+def _prepare(settings: Settings, item: DuePost,
+             plan: DuePlan) -> tuple[Email | None, list[Finding], list[str]]:
+    """A due post rendered and checked: (email, warnings, why it is not sent, if it is not)."""
+    post = item.post
+    try:
+        email, preflight = prepare_post(settings, post, plan.now, plan.since)
+    except InputError as error:
+        return None, [], [f"{post.id} not sent: {error}"]
+    errors = errors_in(preflight.findings)
+    warnings = [finding for finding in preflight.findings if finding not in errors]
+    return email, warnings, [f"{post.id} not sent: {error.line()}" for error in errors]
+
+
+def _send_all(settings: Settings, ledger: Ledger,
+              emails: list[tuple[DuePost, Email, list[Finding]]], now: dt.datetime,
+              run: DueRun) -> None:
     store = SubscriberStore(settings)
     provider = make_provider(settings)
     try:
-        for item, email in emails:
+        for item, email, warnings in emails:
             post_id = item.post.id
             skipped_rows: list = []
             if count_recipients(store, ledger, post_id, problems=skipped_rows) == 0:
@@ -146,7 +187,7 @@ def _send_all(settings: Settings, ledger: Ledger, emails: list[tuple[DuePost, Em
                 mark_finished(ledger, post_id, now)
             counts = ledger.counts(post_id).get(post_id, Counter())
             left = {state.words: counts[state] for state in LEFT_STATES if counts[state]}
-            run.outcomes.append(PostOutcome(item, report, left))
+            run.outcomes.append(PostOutcome(item, report, left, warnings))
             if report.stopped:
                 break
     finally:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import requests
 
 from newsletter import __version__
-from newsletter.errors import ConfigError, NewsletterError
+from newsletter.errors import NewsletterError
+from newsletter.render import mode_problem
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -29,16 +30,8 @@ HEADERS = {"User-Agent": f"newsletter/{__version__} image check"}
 
 def check_images(settings: Settings, email: Email, provider: Provider, *, online: bool) -> None:
     """Raise if the post's images cannot reach readers; ``online`` also fetches hosted URLs."""
-    if email.images and settings.images.mode is None:
-        count = len(email.images)
-        raise ConfigError(
-            f"{email.post_id} has {count} image{'s' if count > 1 else ''} of its own but "
-            "[images] mode is not set",
-            where="newsletter.toml",
-            hint='set mode = "inline" under [images] to send them inside each message, or '
-                 'mode = "hosted" with url = "..." to load them from the blog once its '
-                 "publish_dir is deployed",
-        )
+    if problem := mode_problem(settings, email):
+        raise problem
     provider.check_email(email)
     if online:
         check_hosted_images(settings, email)

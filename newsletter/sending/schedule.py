@@ -110,13 +110,19 @@ def mark_finished(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
     ledger.set_meta(FINISHED_KEY.format(post_id=post_id), now.isoformat())
 
 
+def known_since(settings: Settings, ledger: Ledger | None) -> dt.datetime | None:
+    """``[schedule] since``, else the time the first `send --due` recorded; None before that."""
+    if settings.schedule.since is not None:
+        return settings.schedule.since
+    stored = ledger.get_meta(SINCE_KEY) if ledger else None
+    return dt.datetime.fromisoformat(stored) if stored else None
+
+
 def _since(settings: Settings, ledger: Ledger | None, now: dt.datetime,
            record: bool) -> tuple[dt.datetime, bool]:
-    if settings.schedule.since is not None:
-        return settings.schedule.since, False
-    stored = ledger.get_meta(SINCE_KEY) if ledger else None
-    if stored:
-        return dt.datetime.fromisoformat(stored), False
+    since = known_since(settings, ledger)
+    if since is not None:
+        return since, False
     if record:
         ledger.set_meta(SINCE_KEY, now.isoformat())
     return now, True

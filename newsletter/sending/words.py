@@ -15,6 +15,7 @@ from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.states import REPORT_ORDER, State
 
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
+BEFORE_SINCE = ("before-since", "before since (not sent by --due)")
 
 
 def ledger_counts(settings: Settings) -> dict[str, Counter]:
@@ -25,8 +26,13 @@ def ledger_counts(settings: Settings) -> dict[str, Counter]:
         return ledger.counts()
 
 
-def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter]) -> tuple[str, str]:
-    """(kind, words) for a post; kind is "sent", "partial" or the post's class."""
+def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
+                 since: dt.datetime | None = None) -> tuple[str, str]:
+    """(kind, words) for a post; kind is "sent", "partial", "before-since" or the post's class.
+
+    A published post dated before ``since`` is one `send --due` never sends: said so, because
+    a wrong year in its date would otherwise go unnoticed.
+    """
     states = counts.get(post.id)
     if states:
         done, total = states["sent"], sum(states.values())
@@ -35,6 +41,9 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter]) -> tu
         words = f"sent {done} of {total}" + (f" ({others})" if others else "")
         return ("sent" if done == total else "partial"), words
     status = classify(post, now)
+    if (since is not None and status in (PostStatus.READY, PostStatus.SCHEDULED)
+            and post.date < since):
+        return BEFORE_SINCE
     return status.value, _CLASS_WORDS.get(status, status.value)
 
 

@@ -5,7 +5,8 @@ Routes:
 - the path of ``email.unsubscribe_url``: ``GET`` shows a page with a button (link scanners
   GET, so a GET never changes anything); ``POST`` with ``List-Unsubscribe=One-Click`` in the body
   (RFC 8058, or the page's button) unsubscribes at once and answers 200. No cookies, no
-  confirmation step. The address and token are read from where the URL template puts them.
+  confirmation step. The token names the reader (:mod:`newsletter.message.tokens`); links of the
+  old ``?email=...&token=...`` kind keep working.
 - ``/webhooks/<provider>``: ``POST`` from Postmark, SendGrid, Mailgun or Resend
   (:mod:`newsletter.web.webhooks`).
 
@@ -26,7 +27,7 @@ from typing import Iterable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from newsletter.errors import ConfigError, SubscriberError
-from newsletter.message import verify_token
+from newsletter.message import UnsubscribeTokens, verify_legacy_token
 from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
 from newsletter.web.replay import UsedTokens
 from newsletter.web.request import (
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 MAX_WEBHOOK_BODY = 4 * 1024 * 1024  # SendGrid posts batches of events in one request
 ONE_CLICK = ("List-Unsubscribe", "One-Click")  # RFC 8058 section 3.1: the POST body's key=value
 WEBHOOK_PREFIX = "/webhooks/"
-FIELDS = ("email", "token")
+LEGACY_QUERY = {"email": "email", "token": "token"}  # links mailed as ?email=...&token=...
 
 # Nothing on these pages loads anything, and the token in the URL never leaves in a Referer.
 PAGE_HEADERS = (
@@ -77,7 +78,14 @@ class Response:
 
 
 class UnsubscribeRoute:
-    """The path of ``email.unsubscribe_url``, and where in the URL the address and token sit."""
+    """Where unsubscribe links point, and where in them the token (and an address) sit.
+
+    The configured ``email.unsubscribe_url`` is matched with its ``{token}`` (and ``{email}``)
+    in the path or the query. Links mailed before the token named the reader by itself,
+    ``<path>?email=...&token=...``, are still read, on the configured path without its
+    placeholder segments (``/unsubscribe/{token}`` and ``/unsubscribe?t={token}`` both take
+    ``/unsubscribe?email=...&token=...``).
+    """
 
     def __init__(self, template: str):
         parts = urlsplit(template)
@@ -87,33 +95,33 @@ class UnsubscribeRoute:
             f"(?P<{piece}>[^/]+)" if index % 2 else re.escape(piece)
             for index, piece in enumerate(pieces)
         ))
+        # The configuration has checked that a query placeholder is a whole value.
         self.query = {name: value[1:-1] for name, value in parse_qsl(parts.query)
                       if value in ("{email}", "{token}")}
-        found = set(self.path.groupindex) | set(self.query.values())
-        if found != set(FIELDS):
-            raise ConfigError(
-                "email.unsubscribe_url must hold both {email} and {token}", where="newsletter.toml",
-                hint="for example https://blog.example.com/unsubscribe?email={email}&token={token}",
-            )
+        self.legacy_path = re.sub(r"/?\{(email|token)\}", "", parts.path).rstrip("/") or "/"
 
     def match(self, path: str) -> dict[str, str] | None:
-        """The placeholders found in ``path`` if it is the unsubscribe path, else None."""
+        """The placeholders found in ``path`` if it is an unsubscribe path, else None."""
         found = self.path.fullmatch(path)
-        return found.groupdict() if found else None
+        if found:
+            return found.groupdict()
+        return {} if path.rstrip("/") == self.legacy_path.rstrip("/") else None
 
     def recipient(self, from_path: dict[str, str], query: Mapping[str, list[str]]) -> tuple[str, str]:
-        """(address, token) from the path and query string; HttpError 400 when missing."""
+        """(address or "", token) from the path and query string; HttpError 400 when missing."""
         values = dict(from_path)
-        for name, field in self.query.items():
+        names = {**LEGACY_QUERY, **self.query}
+        for name, field in names.items():
             given = set(query.get(name, []))
             if len(given) > 1:
                 raise HttpError(400, f"The link gives {name} more than once.")
-            if given:
+            if given and not values.get(field):
                 values[field] = given.pop()
-        if not all(values.get(field) for field in FIELDS):
+        token = values.get("token", "").strip()
+        if not token:
             raise HttpError(400, "This unsubscribe link is incomplete. Please use the link from "
                                  "the newsletter as it is.")
-        return values["email"].strip(), values["token"].strip()
+        return values.get("email", "").strip(), token
 
 
 class NewsletterApp:
@@ -126,6 +134,7 @@ class NewsletterApp:
             raise ConfigError("NEWSLETTER_SECRET is not set", where="environment",
                               hint="use the secret the newsletters were sent with, or no link works")
         self.route = UnsubscribeRoute(settings.email.unsubscribe_url)
+        self.tokens = UnsubscribeTokens(self.secret)
         self.store = SubscriberStore(settings)
         self.used_tokens = UsedTokens(settings.state_dir)
 
@@ -152,7 +161,7 @@ class NewsletterApp:
             address, token = self.route.recipient(from_path, query)
             if method == "POST":
                 return self.unsubscribe(environ, address, token)
-            return self.confirmation_page(address, token)
+            return self.confirmation_page(self.reader(address, token))
         if path.startswith(WEBHOOK_PREFIX):
             provider = path.removeprefix(WEBHOOK_PREFIX)
             if provider not in WEBHOOKS:
@@ -162,9 +171,8 @@ class NewsletterApp:
             return self.webhook(environ, provider)
         raise HttpError(404, "There is nothing here.")
 
-    def confirmation_page(self, address: str, token: str) -> Response:
+    def confirmation_page(self, address: str) -> Response:
         """GET: a page whose button POSTs back to the same URL; nothing changes here."""
-        self.check_token(address, token)
         who = html.escape(address)
         if not self.store.is_active(address):
             return self.page(200, "You are unsubscribed",
@@ -181,7 +189,7 @@ class NewsletterApp:
         if form.get(ONE_CLICK[0]) != [ONE_CLICK[1]]:
             raise HttpError(400, "This is not a one-click unsubscribe request "
                                  "(the body must be List-Unsubscribe=One-Click).")
-        self.check_token(address, token)
+        address = self.reader(address, token)
         try:
             # A valid token proves we mailed this address: if its row is gone, keep a record.
             changed = apply_suppressions(
@@ -211,11 +219,16 @@ class NewsletterApp:
         return text_response(200, f"ok: {len(report.changes)} changed, "
                                   f"{report.soft_bounces} soft bounces, {report.ignored} ignored")
 
-    def check_token(self, address: str, token: str) -> None:
-        """HttpError 403 unless ``token`` was made for ``address`` with our secret."""
-        if not verify_token(self.secret, address, token):
-            logger.info("refused an unsubscribe link with a bad token for %r", address)
-            raise HttpError(403, "This unsubscribe link is not valid. Please use the link from "
+    def reader(self, address: str, token: str) -> str:
+        """The address a link names: its token's, or (old links) ``address`` if the token is
+        its HMAC; HttpError 403 when neither holds."""
+        from_token = self.tokens.read(token)
+        if from_token:
+            return from_token
+        if address and verify_legacy_token(self.secret, address, token):
+            return address
+        logger.info("refused an unsubscribe link with a bad token")
+        raise HttpError(403, "This unsubscribe link is not valid. Please use the link from "
                                  "the newsletter as it is, or reply to the newsletter.")
 
     @property

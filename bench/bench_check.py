@@ -1,0 +1,52 @@
+"""How long the preflight check adds to a send: the offline check of a rendered post.
+
+    python bench/bench_check.py [RUNS]
+
+`send` renders a post once and checks it once before anyone is claimed; `newsletter check`
+does the same for every post `send --due` could send. Printed: the render, the check of the
+reference post, and the check of a post with 2,000 links (each located at its line).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_render import REFERENCE_POST, REPO, median_ms
+
+
+def main(runs: int) -> None:
+    from newsletter.check import check_rendered
+    from newsletter.config import load_settings
+    from newsletter.posts import find_post, load_posts
+    from newsletter.render import render_post
+
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder)
+        for part in ("newsletter.toml", "content", "templates", "subscribers"):
+            copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
+            copy(REPO / part, site / part)
+        links = "\n\n".join(f"Paragraph {n} with [a link](https://example.org/page/{n})."
+                            for n in range(2000))
+        (site / "content" / "posts" / "links.md").write_text(
+            f'---\ntitle: Links\ndate: "2026-11-02T09:00:00Z"\ndescription: d\n---\n\n{links}\n')
+        settings = load_settings(site, os.environ)
+        posts = load_posts(settings)[0]
+        now = dt.datetime.now(dt.timezone.utc)
+        for name, label in ((REFERENCE_POST, "reference post"), ("links", "2,000 links   ")):
+            post = find_post(posts, name)
+            email = render_post(settings, post)
+            check = check_rendered(settings, post, email, now=now, since=None)  # warms caches
+            render = median_ms(lambda post=post: render_post(settings, post), runs)
+            checked = median_ms(lambda post=post, email=email: check_rendered(
+                settings, post, email, now=now, since=None), runs)
+            print(f"{label}  render {render:7.1f} ms   check {checked:7.1f} ms (median of "
+                  f"{runs})   {len(check.links)} links and images, {len(check.findings)} findings")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)

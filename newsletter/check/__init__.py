@@ -1,0 +1,16 @@
+"""Preflight: findings about a post's email before it goes out (`check`, `send`, the preview)."""
+
+from newsletter.check.findings import (
+    Finding,
+    Severity,
+    errors_in,
+    exit_status,
+    finding,
+    in_order,
+)
+from newsletter.check.images import file_image_findings
+from newsletter.check.online import OnlineOptions, check_online
+from newsletter.check.preflight import Preflight, check_rendered
+
+__all__ = ["Finding", "OnlineOptions", "Preflight", "Severity", "check_online", "check_rendered",
+           "errors_in", "exit_status", "file_image_findings", "finding", "in_order"]

@@ -1,0 +1,37 @@
+"""What every check of one post reads: the post, its rendered email, a sample reader's message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from newsletter.check.sources import Sources
+from newsletter.message import sample_message
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.message import Message
+    from newsletter.posts import Post
+    from newsletter.render import Email
+
+
+@dataclass
+class CheckContext:
+    """One post's check: the post, its email, and when it is checked."""
+
+    settings: Settings
+    post: Post
+    email: Email
+    now: dt.datetime
+    since: dt.datetime | None  # [schedule] since, or the one the ledger recorded; None if unset
+
+    @cached_property
+    def sources(self) -> Sources:
+        return Sources(self.settings, self.post)
+
+    @cached_property
+    def sample(self) -> Message:
+        """The message a sample reader gets, exactly as `send` builds it."""
+        return sample_message(self.settings, self.email)

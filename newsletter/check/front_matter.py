@@ -1,0 +1,69 @@
+"""Findings about the post itself: its dates against the schedule, its description, its subject."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from newsletter.check.findings import Finding, warning
+
+if TYPE_CHECKING:
+    from newsletter.check.context import CheckContext
+
+FAR_AHEAD = dt.timedelta(days=365)
+SUBJECT_MAX = 80  # characters; inboxes cut long subjects, phones at about 40
+CAPITALS_SHARE = 0.7  # a subject this much in capitals reads as shouting (and as spam)
+CAPITALS_MIN_LETTERS = 10
+
+
+def front_matter_findings(context: CheckContext) -> list[Finding]:
+    """Dates, description and subject of the post."""
+    return [*_dates(context), *_description(context), *_subject(context)]
+
+
+def _dates(context: CheckContext) -> list[Finding]:
+    post, source = context.post, context.sources.post
+    if post.date is None or post.template != "post":
+        return []
+    where = source.key_where("date")
+    zone = context.settings.site.zone
+    date = f"{post.date.astimezone(zone):%Y-%m-%d %H:%M}"
+    since = context.since
+    if since is not None and post.date < since:
+        return [warning(
+            "date-before-since", where,
+            f"dated {date}, before [schedule] since ({since.astimezone(zone):%Y-%m-%d %H:%M}): "
+            "send --due never sends it",
+            "if the date is a typo, fix it; to send it anyway: newsletter send " + post.name)]
+    if post.date > context.now + FAR_AHEAD:
+        return [warning("date-far-future", where,
+                        f"dated {date}, more than a year ahead: send --due waits until then",
+                        "check the year")]
+    return []
+
+
+def _description(context: CheckContext) -> list[Finding]:
+    post = context.post
+    if post.description or post.preheader:
+        return []
+    return [warning("no-description", context.sources.post.where(1),
+                    "the post has no description, so inboxes preview its first lines instead",
+                    "add description: ... to the front matter (one sentence, the point first)")]
+
+
+def _subject(context: CheckContext) -> list[Finding]:
+    subject, post = context.email.subject, context.post
+    key = "subject" if post.subject else "title"
+    where = context.sources.post.key_where(key)
+    found = []
+    if len(subject) > SUBJECT_MAX:
+        found.append(warning("subject-long", where,
+                             f"the subject is {len(subject)} characters long; inboxes cut it "
+                             f"after about {SUBJECT_MAX} (phones after about 40)",
+                             f"shorten the {key}, or give the post a shorter subject: ..."))
+    cased = [char for char in subject if char.isupper() or char.islower()]
+    capitals = sum(char.isupper() for char in cased)
+    if len(cased) >= CAPITALS_MIN_LETTERS and capitals > CAPITALS_SHARE * len(cased):
+        found.append(warning("subject-capitals", where, f"the subject is in capitals: {subject}",
+                             "write it in sentence or title case; spam filters count shouting"))
+    return found

@@ -1,0 +1,219 @@
+"""Every link and image of a post's email, found where the writer wrote it, and link findings.
+
+The post's own links come from its Markdown before rendering made them absolute, so a finding
+can quote the URL as written and point at its line. The template's links (masthead, button,
+footer) are the rest of what the rendered HTML links to; they point into the post's front
+matter (``cta_url``), the HTML template or newsletter.toml, wherever the URL is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+import lxml.html
+
+from newsletter.check.findings import Finding, error, warning
+from newsletter.check.urls import (
+    WEB_SCHEMES,
+    host_of,
+    is_private_host,
+    is_relative,
+    looks_like_a_domain,
+    same_site,
+    scheme_of,
+    scheme_problem,
+)
+from newsletter.render import URL_ATTRIBUTES, email_url, markdown_fragment
+
+if TYPE_CHECKING:
+    from newsletter.check.context import CheckContext
+
+PLACEHOLDER = re.compile(r"%%\w+%%")  # a reader's value, filled in per message
+FOOTNOTE_CLASSES = frozenset({"footnote-ref", "footnote-backref"})  # Markdown's own anchors
+LINK_SCHEMES = WEB_SCHEMES | frozenset({"mailto", "tel", "sms"})
+# Link text that shows an address: a URL, or a host name such as example.com/page.
+_SHOWN_ADDRESS = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?$",
+                            re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LinkUse:
+    """One ``<a href>`` or ``<img src>`` of the email."""
+
+    tag: str  # "a" or "img"
+    url: str  # as written
+    sent: str  # as it goes out (made absolute)
+    label: str  # a link's visible text, an image's alt text
+    has_alt: bool  # images: an alt attribute with text
+    where: str
+    in_post: bool  # written in the post's body (else in the template or settings)
+    footnote: bool = False  # a footnote reference or back-link that Markdown made
+
+
+def collect_links(context: CheckContext) -> list[LinkUse]:
+    """The post's links and images, then the template's, in document order."""
+    uses = _post_links(context)
+    # Compared unquoted: the HTML serialiser percent-escapes spaces and such in href and src.
+    sent = Counter((use.tag, unquote(use.sent)) for use in uses)
+    document = lxml.html.document_fromstring(context.email.html)
+    for element in _linking(document):
+        url = (element.get(URL_ATTRIBUTES[element.tag]) or "").strip()
+        if sent[(element.tag, unquote(url))]:  # one of the post's own
+            sent[(element.tag, unquote(url))] -= 1
+        elif not PLACEHOLDER.fullmatch(url):  # the unsubscribe link is the footer check's
+            uses.append(_use(element, url, url, _template_where(context, url), in_post=False))
+    return uses
+
+
+def link_findings(uses: list[LinkUse], context: CheckContext) -> list[Finding]:
+    """What is wrong with each ``<a href>``."""
+    found = []
+    for use in uses:
+        if use.tag == "a" and not use.footnote:
+            problem = _link_problem(use, context.post.url)
+            if problem:
+                found.append(problem)
+    return found
+
+
+# What each scheme problem (check/urls.py: scheme_problem) means for a link.
+LINK_SCHEME_PROBLEMS = {
+    "empty": (error, "link-empty", "{subject} has no address", "give it a URL, or remove the link"),
+    "script": (error, "link-javascript", "{subject} runs a script ({url})",
+               "email clients strip it and spam filters distrust it; link to a web page"),
+    "data": (error, "link-data", "{subject} is a data: URL",
+             "email clients and browsers refuse to open those; link to a web page"),
+    "file": (error, "link-local-file", "{subject} points to a file on your computer ({url})",
+             "readers cannot open it: publish the file and link to its web address"),
+    "unknown": (warning, "link-scheme", "{subject} uses {scheme}:, which email clients may not "
+                "open", "link to a web page (https://) instead"),
+}
+
+
+def _link_problem(use: LinkUse, page_url: str) -> Finding | None:
+    url, where = use.url, use.where
+    subject = f"the link {_quote(use.label)}"
+    if url == "#":
+        return error("link-fragment", where, f"{subject} goes nowhere (#)",
+                     "link to a web page, or remove the link")
+    if url.startswith("#"):
+        return warning("link-fragment", where,
+                       f"{subject} jumps to {url}, which most email clients ignore",
+                       f"link to the post on the web instead: {page_url}{url}")
+    return (scheme_finding(use, subject, LINK_SCHEME_PROBLEMS, LINK_SCHEMES)
+            or relative_problem(use, "link", subject) or private_problem(use, "link", subject)
+            or _phishing(use))
+
+
+def scheme_finding(use: LinkUse, subject: str, problems: dict, allowed: frozenset[str]
+                   ) -> Finding | None:
+    """The finding for a URL no reader's client would follow or load, from ``problems``."""
+    problem = scheme_problem(use.url, allowed)
+    if problem is None:
+        return None
+    make, code, message, hint = problems[problem]
+    return make(code, use.where, message.format(subject=subject, url=_cut(use.url),
+                                                scheme=scheme_of(use.url)), hint)
+
+
+def relative_problem(use: LinkUse, noun: str, subject: str) -> Finding | None:
+    """A relative URL: post links are made absolute against the post's address (check the
+    result); a template's are not, and a bare domain is another site missing https://."""
+    url, where, code = use.url, use.where, f"{noun}-relative"
+    if is_relative(url) and looks_like_a_domain(url):
+        return error(code, where, f"{subject} looks like a web address without https:// ({url})",
+                     f"write https://{url}; as it is, it goes to {use.sent}")
+    if is_relative(url) and use.in_post:
+        return warning(code, where, f"the relative {noun} {url} was made absolute: {use.sent}",
+                       "check that it exists there, or write the full URL")
+    if not use.in_post and (is_relative(url) or url.startswith("/")):
+        return error(code, where, f"the template's relative {noun} {url} cannot work in an "
+                     "email (it has no web address of its own)", "write the full https:// address")
+    return None
+
+
+def private_problem(use: LinkUse, noun: str, subject: str) -> Finding | None:
+    """A web URL on a host that only the writer's computer or network can reach."""
+    host = host_of(use.url)
+    if scheme_of(use.url) not in WEB_SCHEMES or not is_private_host(host):
+        return None
+    return warning(f"{noun}-private", use.where, f"{subject} points to {host}, which only your "
+                   "own computer or network can reach", "use a public address")
+
+
+def _phishing(use: LinkUse) -> Finding | None:
+    """Link text that shows one site while the link goes to another (spam filters' phishing
+    heuristic, and a reader's too)."""
+    label = use.label.strip()
+    if scheme_of(use.sent) not in WEB_SCHEMES or not _SHOWN_ADDRESS.match(label):
+        return None
+    shown, actual = host_of(label), host_of(use.sent)
+    if not shown or not actual or same_site(shown, actual):
+        return None
+    return warning("link-phishing", use.where,
+                   f"the link text shows {shown} but the link goes to {actual}",
+                   "spam filters read this as phishing; show the real address, or use words "
+                   "as the link text")
+
+
+def _post_links(context: CheckContext) -> list[LinkUse]:
+    source = context.sources.post
+    cursor = source.start
+    uses = []
+    for element in _linking(markdown_fragment(context.post.body)):
+        written = element.get(URL_ATTRIBUTES[element.tag]) or ""
+        url = written.strip()
+        found = (source.find_url(url, cursor) or source.find_url(url, source.start)
+                 or source.find_label(_label(element)))
+        if found:
+            cursor = found[1]
+        where = source.where(source.line_at(found[0]) if found else None)
+        uses.append(_use(element, url, email_url(written, context.post.url), where, in_post=True))
+    return uses
+
+
+def _linking(root) -> list:
+    """Every image, and every link that has an href (``<a id="top">`` is a target, not a link)."""
+    return [element for element in root.iter(*URL_ATTRIBUTES)
+            if element.tag == "img" or element.get("href") is not None]
+
+
+def _use(element, url: str, sent: str, where: str, *, in_post: bool) -> LinkUse:
+    alt = (element.get("alt") or "").strip()
+    label = _label(element)
+    footnote = bool(FOOTNOTE_CLASSES & set((element.get("class") or "").split()))
+    return LinkUse(element.tag, url, sent, label, bool(alt), where, in_post, footnote)
+
+
+def _label(element) -> str:
+    """A link's visible text, an image's alt text."""
+    if element.tag == "img":
+        return (element.get("alt") or "").strip()
+    return " ".join(element.text_content().split())
+
+
+def _template_where(context: CheckContext, url: str) -> str:
+    """Where a URL outside the post's body is written: the front matter, a template, settings."""
+    sources = context.sources
+    post, template = sources.post, sources.html_template
+    found = post.find_value(url)
+    if found and found.start() < post.start:
+        return post.where(post.line_at(found.start()))
+    found = template.find_url(url, 0) if url else None
+    if found:
+        return template.where(template.line_at(found[0]))
+    found = sources.settings_file.find_value(url)
+    return sources.settings_file.where(sources.settings_file.line_at(found.start())) if found \
+        else template.name
+
+
+def _quote(label: str) -> str:
+    return f'"{_cut(label)}"' if label else "(no text)"
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"

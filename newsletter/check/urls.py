@@ -1,0 +1,81 @@
+"""What a URL in an email is: its scheme, its host, and whether a reader could ever reach it."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+WEB_SCHEMES = frozenset({"http", "https"})
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
+_C0_CONTROLS_AND_SPACE = "".join(map(chr, range(0x21)))
+_IGNORED_BY_BROWSERS = re.compile(r"[\t\n\r]")
+# A path on the writer's computer: file:, a Windows drive (C:\ or C:/) or a network share (\\).
+_LOCAL_FILE = re.compile(r"^(?:file:|[a-z]:[\\/]|\\\\)", re.IGNORECASE)
+# Names that only resolve inside a home or company network (RFC 6761, RFC 8375, common usage).
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".corp", ".test")
+# A relative link that is really another site written without https://.
+_BARE_DOMAIN = re.compile(
+    r"^(?:www\d?\.[^/\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|app|co|edu|gov))"
+    r"(?:[/?#]|$)", re.IGNORECASE)
+
+
+def scheme_of(url: str) -> str:
+    """``url``'s scheme in lower case ("file" for a local path, "" for a relative URL).
+
+    Read as a browser reads it (the WHATWG URL standard): control characters and spaces around
+    it dropped, tabs and newlines inside it removed, so "java<TAB>script:" is javascript.
+    """
+    url = _IGNORED_BY_BROWSERS.sub("", url.strip(_C0_CONTROLS_AND_SPACE))
+    if _LOCAL_FILE.match(url):
+        return "file"
+    return urlsplit(url).scheme.lower()
+
+
+def scheme_problem(url: str, allowed: frozenset[str]) -> str | None:
+    """What keeps ``url`` from working in an email: "empty", "script", "data", "file" or
+    "unknown" (a scheme not in ``allowed``); None for a web URL or a relative one."""
+    scheme = scheme_of(url)
+    if not url:
+        return "empty"
+    if scheme in SCRIPT_SCHEMES:
+        return "script"
+    if scheme in ("data", "file"):
+        return scheme
+    return "unknown" if scheme and scheme not in allowed else None
+
+
+def is_relative(url: str) -> bool:
+    """Relative to the page: neither a scheme, nor ``//host``, nor ``/`` from the site's root."""
+    return bool(url) and not scheme_of(url) and not url.startswith(("/", "#"))
+
+
+def looks_like_a_domain(url: str) -> bool:
+    """A relative URL that names another site (``www.example.com/x``): https:// is missing."""
+    return bool(_BARE_DOMAIN.match(url))
+
+
+def host_of(url: str) -> str:
+    """The host name of a web URL, lower case, without a leading ``www.``; "" if none."""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:  # an invalid IPv6 literal or port
+        return ""
+    return host.removeprefix("www.")
+
+
+def same_site(host: str, other: str) -> bool:
+    """``blog.example.com`` and ``example.com`` are one site; ``example.com.evil.net`` is not."""
+    return host == other or host.endswith("." + other) or other.endswith("." + host)
+
+
+def is_private_host(host: str) -> bool:
+    """A host only this computer or its network can reach: loopback, private, link-local."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(_PRIVATE_SUFFIXES) or "." not in host and host:
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return not address.is_global

@@ -1,0 +1,135 @@
+"""The preflight check as `check`, `send` and `send --due` run it: which posts, against which
+``since``, rendered exactly as they would be sent.
+
+``send`` and ``send --due`` call :func:`prepare_post` for each post before anyone is claimed:
+its error findings stop that post. ``newsletter check`` calls :func:`check_site`, which checks
+the posts ``send --due`` could send (or the ones named), and with ``online`` also visits every
+link and looks up the sender's DNS records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsletter.check import (
+    Finding,
+    Preflight,
+    Severity,
+    check_online,
+    check_rendered,
+    file_image_findings,
+    finding,
+    in_order,
+)
+from newsletter.errors import ContentError, InputError
+from newsletter.posts import PostStatus, classify, find_post, load_posts, site_relative
+from newsletter.render import post_images, render_post
+from newsletter.sending.ledger import Ledger
+from newsletter.sending.schedule import CampaignState, campaign_state, known_since
+
+if TYPE_CHECKING:
+    from newsletter.check import OnlineOptions
+    from newsletter.config import Settings
+    from newsletter.posts import Post
+    from newsletter.providers import Provider
+    from newsletter.render import Email
+
+# What `check` looks at when no post is named: what `send --due` could send now or later.
+CHECKED_STATUSES = (PostStatus.READY, PostStatus.SCHEDULED)
+
+
+@dataclass
+class PostCheck:
+    """The findings about one post (or about a post file that did not load)."""
+
+    label: str  # the post's id, or the file's name
+    findings: list[Finding]
+    preflight: Preflight | None = None  # None when it did not render
+
+
+@dataclass
+class SiteCheck:
+    """What `newsletter check` found."""
+
+    posts: list[PostCheck] = field(default_factory=list)
+    site: list[Finding] = field(default_factory=list)  # the sender's DNS records
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [*self.site, *(item for post in self.posts for item in post.findings)]
+
+
+def since_of(settings: Settings) -> dt.datetime | None:
+    """``[schedule] since``, or the one the first `send --due` recorded in the ledger."""
+    with Ledger.open_existing(settings) or nullcontext() as ledger:
+        return known_since(settings, ledger)
+
+
+def prepare_post(settings: Settings, post: Post, now: dt.datetime, since: dt.datetime | None,
+                 provider: Provider | None = None) -> tuple[Email, Preflight]:
+    """Render ``post`` and check it as it would be sent; InputError if it cannot be sent at all."""
+    email = render_post(settings, post)
+    if provider is not None:
+        provider.check_email(email)  # a post the provider's own merge tags would corrupt
+    return email, check_rendered(settings, post, email, now=now, since=since)
+
+
+def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
+               online: OnlineOptions | None = None) -> SiteCheck:
+    """Check the named posts (a name may be a broken file's), or all `send --due` could send."""
+    posts, problems = load_posts(settings)
+    report = SiteCheck()
+    with Ledger.open_existing(settings) or nullcontext() as ledger:
+        since = known_since(settings, ledger)
+        if names:
+            chosen = []
+            for name in names:
+                try:
+                    chosen.append(find_post(posts, name, problems))
+                except ContentError as problem:  # the file named exists but does not load
+                    report.posts.append(_unreadable(problem))
+        else:
+            chosen = _checked_by_default(posts, ledger, now, since)
+            report.posts += [_unreadable(problem) for problem in problems]
+    for post in chosen:
+        report.posts.append(_check_post(settings, post, now, since))
+    if online is not None:
+        links = {post.label: post.preflight.links for post in report.posts if post.preflight}
+        by_post, report.site = check_online(settings, links, online)
+        for post in report.posts:
+            post.findings = in_order([*post.findings, *by_post.get(post.label, [])])
+    return report
+
+
+def _checked_by_default(posts: list[Post], ledger: Ledger | None, now: dt.datetime,
+                        since: dt.datetime | None) -> list[Post]:
+    # Without a since, the first `send --due` records its own time: only later posts are sent.
+    since = since or now
+    return [post for post in posts
+            if classify(post, now) in CHECKED_STATUSES and post.date >= since
+            and campaign_state(ledger, post.id) is not CampaignState.FINISHED]
+
+
+def _check_post(settings: Settings, post: Post, now: dt.datetime,
+                since: dt.datetime | None) -> PostCheck:
+    try:
+        _, preflight = prepare_post(settings, post, now, since)
+    except InputError as error:
+        # Rendering stops at the first image it cannot use: name each one.
+        broken = [image.problem for image in post_images(settings, post) if image.problem]
+        if broken:
+            return PostCheck(post.id, file_image_findings(broken))
+        where = error.where or site_relative(settings, post.path)
+        return PostCheck(post.id, [finding(Severity.ERROR, "render-failed", where, error.message,
+                                           error.hint)])
+    return PostCheck(post.id, preflight.findings, preflight)
+
+
+def _unreadable(problem: ContentError) -> PostCheck:
+    where = problem.where or "content"
+    return PostCheck(where.partition(":")[0], [finding(Severity.ERROR, "post-unreadable", where,
+                                                       problem.message, problem.hint)])
+

@@ -1,0 +1,60 @@
+"""Posts written to slip past the preflight check, or to break it, or the terminal it prints to."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import invoke, run_cli
+
+
+def write(site, name: str, body: str) -> str:
+    (site / "content" / "posts" / f"{name}.md").write_text(
+        f'---\ntitle: "{name}"\ndate: "2026-11-02T09:00:00Z"\ndescription: d\n---\n\n{body}\n')
+    return name
+
+
+def findings(site, name: str) -> list[dict]:
+    result = invoke(site, "check", name, "--json")
+    return json.loads(result.stdout)["findings"]
+
+
+def test_scripts_hidden_as_browsers_would_still_run_them_are_found(site):
+    write(site, "sneaky", '<a href="java&#x09;script:alert(1)">one</a>\n\n'
+                          '<a href="&#x01;JaVaScRiPt:alert(2)">two</a>\n\n'
+                          '<a href=" vbscript:msgbox(3)">three</a>\n\n'
+                          '<a href="jav&#10;ascript:alert(4)">four</a>')
+    assert [(f["code"], f["where"]) for f in findings(site, "sneaky")] == [
+        ("link-javascript", f"content/posts/sneaky.md:{line}") for line in (7, 9, 11, 13)]
+
+
+def test_a_post_nested_deep_enough_to_lose_the_footer_is_never_sent(site):
+    # The HTML parser stops nesting at 256 levels and drops the rest: the footer with it.
+    write(site, "deep", "<div>" * 3000 + "deep" + "</div>" * 3000)
+    result = run_cli(site, "send", "deep", "--yes")
+    assert result.returncode == 2
+    assert "error: templates/email.html: footer-no-unsubscribe:" in result.stderr
+    assert "error: /posts/deep not sent:" in result.stderr
+    assert not (site / "outbox").exists()
+
+
+def test_terminal_escapes_in_a_post_do_not_reach_the_terminal(site):
+    write(site, "escapes", "[\x1b[2J\x1b]0;pwned\x07click](#)")
+    result = invoke(site, "check", "escapes")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
+    [line] = result.stdout.splitlines()
+    assert line.startswith("error: content/posts/escapes.md:7: link-fragment: the link \"")
+
+
+def test_a_url_of_a_megabyte_makes_one_short_line(site):
+    write(site, "long", f"[x](javascript:{'a' * 1_000_000})")
+    found = {f["code"]: f for f in findings(site, "long")}
+    assert set(found) == {"link-javascript", "size-clipped"}  # and Gmail would clip it
+    assert len(found["link-javascript"]["message"]) < 600
+
+
+def test_thousands_of_links_are_each_found_at_their_own_line(site):
+    write(site, "many", "\n\n".join(f"[link {n}](#)" for n in range(2000)))
+    found = [f for f in findings(site, "many") if f["code"] == "link-fragment"]
+    assert len(found) == 2000
+    assert {f["where"] for f in found} == {f"content/posts/many.md:{7 + 2 * n}" for n in range(2000)}
