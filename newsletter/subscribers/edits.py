@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from newsletter.errors import SubscriberError
-from newsletter.subscribers.csv_format import CsvFile, Record
+from newsletter.subscribers.csv_file import CsvFile
+from newsletter.subscribers.csv_format import Record
 from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_values, split_tags
 
 

@@ -22,7 +22,8 @@ from typing import Iterable, Iterator, TextIO
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.locks import exclusive_lock
-from newsletter.subscribers.csv_format import CsvFile, Layout, Record
+from newsletter.subscribers.csv_file import CsvFile
+from newsletter.subscribers.csv_format import Layout, Record
 from newsletter.subscribers.edits import (
     ListFiles,
     index_copies,
