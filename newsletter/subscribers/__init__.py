@@ -1,10 +1,18 @@
-"""The subscriber list: CSV files read as one list, locked atomic edits, and suppressions."""
+"""The subscriber list: CSV files read as one list, locked atomic edits, the suppression journal
+and imports from other services."""
 
 from newsletter.subscribers.export import export_readers
-from newsletter.subscribers.imports import ImportSummary, import_file
-from newsletter.subscribers.rows import Status, Subscriber
+from newsletter.subscribers.folding import BackgroundFolder, fold_journal
+from newsletter.subscribers.formats import FORMAT_NAMES
+from newsletter.subscribers.imports import ImportOptions, ImportSummary, import_file
+from newsletter.subscribers.rows import LEFT, Status, Subscriber
 from newsletter.subscribers.store import SubscriberStore
-from newsletter.subscribers.suppressions import Suppression, apply_suppressions
+from newsletter.subscribers.suppressions import (
+    Suppression,
+    apply_suppressions,
+    record_suppressions,
+)
 
-__all__ = ["ImportSummary", "Status", "Subscriber", "SubscriberStore", "Suppression",
-           "apply_suppressions", "export_readers", "import_file"]
+__all__ = ["FORMAT_NAMES", "LEFT", "BackgroundFolder", "ImportOptions", "ImportSummary",
+           "Status", "Subscriber", "SubscriberStore", "Suppression", "apply_suppressions",
+           "export_readers", "fold_journal", "import_file", "record_suppressions"]
