@@ -52,6 +52,7 @@ class Post:
     template: str
     description: str | None
     tags: tuple[str, ...]
+    newsletter_tags: tuple[str, ...]  # front matter `newsletter_tags`: only readers with one
     subject: str | None  # front matter `subject`; render falls back to email.subject
     preheader: str | None  # front matter `preheader`; render falls back to the description
     newsletter: bool
@@ -136,6 +137,7 @@ def read_post(settings: Settings, path: Path) -> Post:
         template=template,
         description=plain_line(fields.string("description") or "") or None,
         tags=_tags(meta.get("tags"), fields),
+        newsletter_tags=_tags(meta.get("newsletter_tags"), fields, "newsletter_tags"),
         subject=plain_line(fields.string("subject") or "") or None,
         preheader=plain_line(fields.string("preheader") or "") or None,
         newsletter=fields.boolean("newsletter", default=True),
@@ -301,11 +303,12 @@ def _slug(value: str | None, settings: Settings, path: Path) -> str:
     return "/" + relative.as_posix()
 
 
-def _tags(value: Any, fields: _FieldReader) -> tuple[str, ...]:
+def _tags(value: Any, fields: _FieldReader, key: str = "tags") -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
         return tuple(tag.strip() for tag in value.split(",") if tag.strip())
     if isinstance(value, list):
         return tuple(str(tag).strip() for tag in value if tag is not None and str(tag).strip())
-    raise ContentError("tags must be a list or a comma-separated string", where=fields.where("tags"))
+    raise ContentError(f"{key} must be a list or a comma-separated string",
+                       where=fields.where(key))

@@ -1,16 +1,22 @@
 """Sending: campaigns with retries, the ledger that makes them exactly-once, the site lock,
 and what is due for `send --due`."""
 
+from newsletter.sending.accounting import (
+    LedgerReport,
+    count_recipients,
+    ledger_report,
+    recover_dead_runs,
+)
 from newsletter.sending.campaign import SendReport, send_post, send_test
 from newsletter.sending.due import DueRun, preview_due, send_due
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.lock import site_lock
-from newsletter.sending.recipients import check_sendable, count_recipients, settled_states
+from newsletter.sending.recipients import check_sendable, settled_states
 from newsletter.sending.schedule import parse_time
 from newsletter.sending.states import State
 from newsletter.sending.words import ledger_counts, state_summary, status_words
 
-__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "SendReport", "State", "check_sendable",
-           "count_recipients", "ledger_counts", "parse_time", "preview_due", "send_due",
-           "send_post", "send_test", "settled_states", "site_lock", "state_summary",
-           "status_words"]
+__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "SendReport", "State",
+           "check_sendable", "count_recipients", "ledger_counts", "ledger_report", "parse_time",
+           "preview_due", "recover_dead_runs", "send_due", "send_post", "send_test",
+           "settled_states", "site_lock", "state_summary", "status_words"]

@@ -20,7 +20,7 @@ from newsletter.render import render_post
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.lock import site_lock
-from newsletter.sending.recipients import count_recipients
+from newsletter.sending.accounting import count_recipients, recover_dead_runs
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
 from newsletter.subscribers import SubscriberStore
@@ -84,12 +84,15 @@ def send_due(settings: Settings, now: dt.datetime) -> DueRun:
 
 
 def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[int]]:
-    """What a run at ``now`` would send (the plan, and each due post's readers); sends nothing."""
+    """What a run at ``now`` would send (the plan, and each due post's readers); sends nothing
+    (but a dead run's batches are marked in doubt first, as any run would)."""
+    recover_dead_runs(settings)
     ledger = Ledger.open_existing(settings)
     try:
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
         store = SubscriberStore(settings)
-        readers = [count_recipients(store, ledger, item.post.id) for item in plan.due]
+        readers = [count_recipients(store, ledger, item.post.id,
+                                    tags=item.post.newsletter_tags) for item in plan.due]
     finally:
         if ledger:
             ledger.close()
@@ -130,12 +133,15 @@ def _send_all(settings: Settings, ledger: Ledger, emails: list[tuple[DuePost, Em
         for item, email in emails:
             post_id = item.post.id
             skipped_rows: list = []
-            if count_recipients(store, ledger, post_id, problems=skipped_rows) == 0:
+            segment = item.post.newsletter_tags or None
+            if count_recipients(store, ledger, post_id, problems=skipped_rows,
+                                tags=segment or ()) == 0:
                 mark_finished(ledger, post_id, now)
                 run.outcomes.append(PostOutcome(item, None))
                 continue
             run.skipped_rows.extend(skipped_rows)
-            report = send_post(settings, email, provider, store=store, ledger=ledger)
+            report = send_post(settings, email, provider, store=store, ledger=ledger,
+                               tags=segment)
             if not report.stopped:  # the whole list was walked; later subscribers don't reopen it
                 mark_finished(ledger, post_id, now)
             counts = ledger.counts(post_id).get(post_id, Counter())

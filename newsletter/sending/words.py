@@ -15,6 +15,7 @@ from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.states import REPORT_ORDER, State
 
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
+NOT_YET_SENT = "not yet sent"  # active readers the ledger does not hold for the post
 
 
 def ledger_counts(settings: Settings) -> dict[str, Counter]:
@@ -25,20 +26,31 @@ def ledger_counts(settings: Settings) -> dict[str, Counter]:
         return ledger.counts()
 
 
-def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter]) -> tuple[str, str]:
-    """(kind, words) for a post; kind is "sent", "partial" or the post's class."""
+def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
+                 unsent: dict[str, int] | None = None) -> tuple[str, str]:
+    """(kind, words) for a post; kind is "sent", "partial" or the post's class.
+
+    With ``unsent`` (post id -> active readers the ledger lacks), those count too: "sent 40
+    of 120 (80 not yet sent)".
+    """
     states = counts.get(post.id)
     if states:
-        done, total = states["sent"], sum(states.values())
-        others = ", ".join(f"{states[state]} {state.words}"
-                           for state in REPORT_ORDER[1:] if states[state])
-        words = f"sent {done} of {total}" + (f" ({others})" if others else "")
+        missing = (unsent or {}).get(post.id, 0)
+        done, total = states["sent"], sum(states.values()) + missing
+        others = [f"{states[state]} {state.words}" for state in REPORT_ORDER[1:] if states[state]]
+        if missing:
+            others.append(f"{missing} {NOT_YET_SENT}")
+        words = f"sent {done} of {total}" + (f" ({', '.join(others)})" if others else "")
         return ("sent" if done == total else "partial"), words
     status = classify(post, now)
     return status.value, _CLASS_WORDS.get(status, status.value)
 
 
-def state_summary(counts: Counter) -> str:
-    """"sent 3, failed 0, in doubt 1, pending 0" (and "in flight N" while rows are submitting)."""
-    return ", ".join(f"{state.words} {counts[state]}" for state in REPORT_ORDER
-                     if counts[state] or state is not State.SUBMITTING)
+def state_summary(counts: Counter, unsent: int | None = None) -> str:
+    """"sent 3, failed 0, in doubt 1, pending 0" (and "in flight N" while rows are submitting),
+    then "not yet sent N" when ``unsent`` is given."""
+    words = [f"{state.words} {counts[state]}" for state in REPORT_ORDER
+             if counts[state] or state is not State.SUBMITTING]
+    if unsent is not None:
+        words.append(f"{NOT_YET_SENT} {unsent}")
+    return ", ".join(words)

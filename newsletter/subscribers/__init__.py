@@ -3,7 +3,6 @@ and imports from other services."""
 
 from newsletter.subscribers.export import export_readers
 from newsletter.subscribers.folding import BackgroundFolder, fold_journal
-from newsletter.subscribers.formats import FORMAT_NAMES
 from newsletter.subscribers.imports import ImportOptions, ImportSummary, import_file
 from newsletter.subscribers.rows import LEFT, Status, Subscriber
 from newsletter.subscribers.store import SubscriberStore
@@ -13,6 +12,6 @@ from newsletter.subscribers.suppressions import (
     record_suppressions,
 )
 
-__all__ = ["FORMAT_NAMES", "LEFT", "BackgroundFolder", "ImportOptions", "ImportSummary",
+__all__ = ["LEFT", "BackgroundFolder", "ImportOptions", "ImportSummary",
            "Status", "Subscriber", "SubscriberStore", "Suppression", "apply_suppressions",
            "export_readers", "fold_journal", "import_file", "record_suppressions"]

@@ -22,6 +22,7 @@ from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_na
 from newsletter.subscribers.edits import index_copies, merge_reader
 from newsletter.subscribers.formats import (
     ALIASES,
+    FORMAT_NAMES,
     FORMATS,
     ExportFormat,
     UnknownStatus,
@@ -123,6 +124,9 @@ def _read(path: Path, options: ImportOptions,
     layout, records = read_csv(path, label, keep_text=False)
     header = [cell.strip().lstrip("\ufeff").lower() for cell in layout.header or []]
     source = ALIASES.get(options.source or "", options.source)
+    if source and source not in FORMATS and source != OURS:
+        raise SubscriberError(f"no export format named {options.source!r}",
+                              hint=f"--from takes {', '.join(FORMAT_NAMES)}")
     format_ = FORMATS.get(source) if source else (recognise(frozenset(header))
                                                   if not options.status_column else None)
     if format_ is not None:
@@ -200,7 +204,7 @@ def _our_status_reader(label: str, layout: Layout, header: list[str], options: I
     names = column_names(layout.header) if layout.header else list(COLUMNS)
     for written, name in zip(layout.header or [], names):
         if name not in COLUMNS and status_like(written):
-            raise _refusal(label, written, "whether each reader may be mailed")
+            raise _refusal(label, written, "a status")
     return None
 
 
@@ -212,8 +216,8 @@ def _check_our_status(row: Row, label: str) -> None:
 
 def _refusal(where: str, column: str, what: str) -> SubscriberError:
     return SubscriberError(
-        f"column {column!r} holds {what}, and this is no export newsletter recognises: "
-        "nothing was imported", where=where,
+        f"column {column!r} holds {what}, in no export newsletter knows: nothing was imported",
+        where=where,
         hint=f"say how to read it: --status-column {shlex.quote(column)} --active-values A,B "
              "(or --from ghost|substack|buttondown|mailchimp|listmonk|kit|beehiiv)")
 
