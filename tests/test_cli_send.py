@@ -265,3 +265,18 @@ def test_status_finds_a_killed_runs_batch_in_doubt_and_shows_nothing_in_flight(s
     assert "in flight" not in detail.output
     assert lines[-1] == ("2 not yet sent (active readers no run has reached): "
                          "newsletter send what-matters sends them.")
+
+
+def test_a_killed_runs_last_batch_is_reported_in_doubt_before_nothing_left_to_send(site):
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    with Ledger.open(site_settings(site)) as ledger:  # as if killed with this batch on its way
+        leave_in_flight(ledger, REFERENCE_POST, ["ada@example.com", "grace@example.org"])
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "An earlier run was interrupted with 2 message(s) on their way: they are now in doubt, "
+        "not resent (see `newsletter status what-matters`).",
+        "Nothing left to send: every active subscriber has /posts/what-matters already."]
+    status = invoke(site, "status", "what-matters")
+    assert "in doubt 2" in status.output and "in flight" not in status.output
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0

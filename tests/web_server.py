@@ -30,7 +30,8 @@ def statuses(site: Path) -> dict[str, str]:
 
 @contextmanager
 def serving(app, threads: int = 8) -> Iterator[str]:
-    """Run ``app`` under waitress on a free port; yield its base URL; stop it afterwards."""
+    """Run ``app`` under waitress on a free port; yield its base URL; stop it (and the app's
+    background folding) afterwards."""
     from newsletter.web import MAX_WEBHOOK_BODY
 
     server = create_server(app, host="127.0.0.1", port=0, threads=threads,
@@ -44,6 +45,7 @@ def serving(app, threads: int = 8) -> Iterator[str]:
         server.trigger.pull_trigger(lambda: _close_all(server))
         thread.join(5)
         server.task_dispatcher.shutdown()
+        app.close()
 
 
 def _close_all(server) -> None:

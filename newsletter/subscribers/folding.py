@@ -40,7 +40,7 @@ class Found:
     """Where the journalled addresses are listed, from one pass over the files."""
 
     rows: dict[str, list[tuple[Path, int, str]]]  # key -> (file, line, status) of each row
-    unwritable: set[Path]  # files that cannot be rewritten (not whole, or an unclosed quote)
+    unwritable: dict[Path, SubscriberError]  # files that cannot be rewritten, and why
 
 
 def fold_locked(store: SubscriberStore) -> list[Entry]:
@@ -53,7 +53,7 @@ def fold_locked(store: SubscriberStore) -> list[Entry]:
     entries: dict[str, list[Entry]] = {}
     for entry in pending.entries:
         entries.setdefault(entry.key, []).append(entry)
-    found = _find(store, set(statuses))
+    found = find_rows(store, set(statuses))
     default = store.default_path
     edits: dict[Path, dict[int, str]] = {}
     appended: list[dict[str, str]] = []
@@ -99,8 +99,9 @@ def _strongest_entry(entries: list[Entry], status: str) -> Entry:
     return next(entry for entry in entries if entry.status == status)
 
 
-def _find(store: SubscriberStore, keys: set[str]) -> Found:
-    found = Found({}, set())
+def find_rows(store: SubscriberStore, keys: set[str]) -> Found:
+    """Every row of these keys in the files, and the files that cannot be rewritten."""
+    found = Found({}, {})
     for path in store.files():
         problems: list[SubscriberError] = []
         layout, records = open_records(path, store.label(path), problems)
@@ -112,7 +113,7 @@ def _find(store: SubscriberStore, keys: set[str]) -> Found:
                           if status_at is not None and status_at < len(cells) else "")
                 found.rows.setdefault(key, []).append((path, record.line, status))
         if problems:  # read only in part, or around an unclosed quote: never rewritten
-            found.unwritable.add(path)
+            found.unwritable[path] = problems[0]
     return found
 
 

@@ -198,7 +198,7 @@ class Journal:
         write left them when this one read them (``before``), someone edited them by hand,
         and the epoch grows so that a running send reads them again."""
         recorded, epoch = self.files()
-        if recorded is not None and recorded != before:
+        if recorded != before:  # (or no write recorded yet: nobody can tell)
             epoch += 1
         db = self._db()
         db.execute("BEGIN IMMEDIATE")

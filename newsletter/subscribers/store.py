@@ -27,7 +27,7 @@ from newsletter.errors import SubscriberError
 from newsletter.locks import exclusive_lock
 from newsletter.subscribers.csv_file import CsvFile, UnclosedQuoteError
 from newsletter.subscribers.edits import ListFiles, index_copies, set_statuses
-from newsletter.subscribers.folding import fold_locked
+from newsletter.subscribers.folding import find_rows, fold_locked
 from newsletter.subscribers.journal import Journal, strongest
 from newsletter.subscribers.reading import (
     SuppressedView,
@@ -219,6 +219,9 @@ class SubscriberStore:
         """Hold the list's lock for a write, and record the files it leaves (so that a running
         send can tell this write from an edit by hand: :meth:`Journal.record_files`)."""
         with self.locked(timeout):
+            # A write killed halfway leaves its temporary file; no other write runs now.
+            for leftover in self.directory.glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
             before = self.signature()
             yield
             self.journal.record_files(before, self.signature())
@@ -265,6 +268,10 @@ class SubscriberStore:
         key = address_key(address)
         if status in LEFT:
             with self.writing():
+                found = find_rows(self, {key})
+                for path, _, _ in found.rows.get(key, []):
+                    if path in found.unwritable:  # a command never half-applies its change
+                        raise found.unwritable[path]
                 self.journal.append([(key, address, status.value, reason or "")],
                                     record_unknown=True)
                 changed = any(entry.key == key for entry in fold_locked(self))
