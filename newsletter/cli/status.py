@@ -56,14 +56,19 @@ def status(site: Site, post: str | None) -> None:
 
 
 def _post_id(ledger, posts, name: str) -> str:
-    """The ledger id of POST: matched on ledger ids first (a post may since have been deleted)."""
+    """The ledger id of POST: a post's, else one only the ledger knows (a deleted post)."""
+    from newsletter.errors import PostNotFoundError
     from newsletter.posts import find_post
 
-    wanted = name.strip()
-    known = [pid for pid in ledger.counts() if wanted in (pid, pid.lstrip("/"), pid.rpartition("/")[2])]
-    if len(known) == 1:
-        return known[0]
-    return find_post(posts, name).id
+    try:
+        return find_post(posts, name).id
+    except PostNotFoundError:
+        wanted = name.strip()
+        known = [pid for pid in ledger.post_ids()
+                 if wanted in (pid, pid.lstrip("/"), pid.rpartition("/")[2])]
+        if len(known) == 1:
+            return known[0]
+        raise
 
 
 def _note_recovery(recovered: int | None) -> None:
@@ -87,8 +92,8 @@ def _show_problems(ledger, post_id: str, counter, report) -> None:
     """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
     from newsletter.sending import State
 
-    failed = ledger.deliveries(post_id, [State.FAILED])
-    in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT])
+    failed = ledger.deliveries(post_id, [State.FAILED]) if counter[State.FAILED] else []
+    in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT]) if counter[State.IN_DOUBT] else []
     pending, in_flight = counter[State.PENDING], counter[State.SUBMITTING]
     unsent = report.unsent[post_id]
     short = post_id.rpartition("/")[2]

@@ -1,5 +1,12 @@
 """Sending: campaigns with retries, the ledger that makes them exactly-once, the site lock,
-and what is due for `send --due`."""
+what is due for `send --due`, and the accounting `status` and `posts` show.
+
+Campaigns and `send --due` need the providers and the renderer (requests, Jinja2, premailer):
+their names are imported on first use, so that `status` and `posts`, which only count, start
+without them.
+"""
+
+from importlib import import_module
 
 from newsletter.sending.accounting import (
     LedgerReport,
@@ -7,8 +14,6 @@ from newsletter.sending.accounting import (
     ledger_report,
     recover_dead_runs,
 )
-from newsletter.sending.campaign import SendReport, send_post, send_test
-from newsletter.sending.due import DueRun, preview_due, send_due
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.recipients import check_sendable, settled_states
@@ -16,7 +21,18 @@ from newsletter.sending.schedule import parse_time
 from newsletter.sending.states import State
 from newsletter.sending.words import ledger_counts, state_summary, status_words
 
+_ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test": "campaign",
+                 "DueRun": "due", "preview_due": "due", "send_due": "due"}
+
 __all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "SendReport", "State",
            "check_sendable", "count_recipients", "ledger_counts", "ledger_report", "parse_time",
            "preview_due", "recover_dead_runs", "send_due", "send_post", "send_test",
            "settled_states", "site_lock", "state_summary", "status_words"]
+
+
+def __getattr__(name: str):
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"newsletter.sending.{_ON_FIRST_USE[name]}"), name)
+    globals()[name] = value
+    return value

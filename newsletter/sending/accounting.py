@@ -9,21 +9,21 @@ flight" when no send is running.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from newsletter.errors import SiteLockedError, SubscriberError
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.states import SETTLED, State
-from newsletter.subscribers import SubscriberStore
+from newsletter.subscribers import Roster, SubscriberStore, fresh_roster
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
 
-BATCH = 1000  # readers per ledger query
 EVERY_STATE = tuple(State)
 
 
@@ -59,34 +59,69 @@ def ledger_report(settings: Settings, segments: Mapping[str, Iterable[str]],
     if ledger is None:
         return LedgerReport({}, {}, recovered)
     with ledger:
-        counts = ledger.counts(only)
-        wanted = {post_id: (EVERY_STATE, tuple(segments.get(post_id, ()))) for post_id in counts}
-        problems: list[SubscriberError] = []
-        unsent = readers_missing(SubscriberStore(settings), ledger, wanted, problems)
-    return LedgerReport(counts, unsent, recovered, problems)
+        roster = fresh_roster(SubscriberStore(settings))
+        counts: dict[str, Counter] = {}
+        unsent: dict[str, int] = {}
+        for post_id in ledger.post_ids() if only is None else [only]:
+            tally = tally_post(ledger, roster, post_id, segments.get(post_id, ()))
+            if tally.rows:
+                counts[post_id] = tally.rows
+                unsent[post_id] = tally.missing
+    return LedgerReport(counts, unsent, recovered, list(roster.problems))
 
 
-def readers_missing(store: SubscriberStore, ledger: Ledger | None,
-                    wanted: Mapping[str, tuple[Iterable[State], Iterable[str]]],
-                    problems: list[SubscriberError] | None = None) -> dict[str, int]:
-    """For each post id: how many active readers (holding one of its tags, if it has any)
-    the ledger does not hold in its states; in one pass over the list, however many posts."""
-    posts = {post_id: (tuple(states), frozenset(tag.lower() for tag in tags))
-             for post_id, (states, tags) in wanted.items()}
-    missing = dict.fromkeys(posts, 0)
-    readers = iter(store.active(problems))
-    while batch := list(islice(readers, BATCH)):
-        for post_id, (states, tags) in posts.items():
-            keys = [reader.key for reader in batch
-                    if not tags or not tags.isdisjoint(tag.lower() for tag in reader.tags)]
-            held = ledger.settled(post_id, keys, states) if ledger and keys else ()
-            missing[post_id] += len(keys) - len(held)
-    return missing
+@dataclass(frozen=True)
+class Tally:
+    """One post's ledger rows by state, and the active readers of its segment it lacks."""
+
+    rows: Counter  # ledger rows by state
+    active: int  # active readers in the segment
+    missing: int  # of those, the ones the ledger does not hold in the states asked about
+
+
+def tally_post(ledger: Ledger | None, roster: Roster, post_id: str, tags: Iterable[str] = (),
+               states: Iterable[State] = EVERY_STATE) -> Tally:
+    """Count a post against the roster in SQLite (attached to the ledger's connection): who is
+    active in the segment (``tags``; ``roster.gone`` left out), and who of them the ledger
+    does not hold in ``states``. One look-up in the ledger's index per active reader."""
+    states = set(states)
+    rows = ledger.counts(post_id).get(post_id, Counter()) if ledger is not None else Counter()
+    db = ledger.db if ledger is not None else sqlite3.connect(":memory:", isolation_level=None)
+    wanted = ["|" + tag.lower() + "|" for tag in tags]
+    current = " OR ".join(["instr(r.tags, ?)"] * len(wanted)) or "1"
+    current = f"({current}) AND r.key NOT IN (SELECT value FROM json_each(?))"
+    params = (*wanted, json.dumps(sorted(roster.gone)))
+    db.execute("ATTACH DATABASE ? AS roster", (str(roster.path),))
+    try:
+        active = db.execute(f"SELECT count(*) FROM roster.readers r WHERE {current}",
+                            params).fetchone()[0]
+        missing = active
+        if rows:
+            missing = db.execute(
+                f"""SELECT count(*) FROM roster.readers r WHERE {current} AND NOT EXISTS (
+                        SELECT 1 FROM deliveries d WHERE d.post_id = ? AND d.address = r.key)""",
+                (*params, post_id)).fetchone()[0]
+        for state in (state for state in rows if state not in states and rows[state]):
+            # Held, but in a state the run sends to again (pending, or failed with
+            # --retry-failed): rare, so a pass over the post's rows is fine.
+            missing += db.execute(
+                f"""SELECT count(*) FROM deliveries d JOIN roster.readers r ON r.key = d.address
+                    WHERE d.post_id = ? AND d.state = ? AND {current}""",
+                (post_id, state, *params)).fetchone()[0]
+    finally:
+        db.execute("DETACH DATABASE roster")
+        if ledger is None:
+            db.close()
+    return Tally(rows, active, missing)
 
 
 def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str,
                      states: Iterable[State] = SETTLED,
                      problems: list[SubscriberError] | None = None,
                      tags: Iterable[str] = ()) -> int:
-    """How many readers a run would send to now (invalid rows go to ``problems``, if given)."""
-    return readers_missing(store, ledger, {post_id: (states, tags)}, problems)[post_id]
+    """How many readers a run would send to now (the rows the list cannot use are appended
+    to ``problems``, if given)."""
+    roster = fresh_roster(store)
+    if problems is not None:
+        problems.extend(roster.problems)
+    return tally_post(ledger, roster, post_id, tags, states).missing

@@ -281,6 +281,10 @@ class Ledger:
         query = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ?)"
         return bool(self.db.execute(query, (post_id,)).fetchone()[0])
 
+    def post_ids(self) -> list[str]:
+        """Every post the ledger holds rows for."""
+        return [row[0] for row in self.db.execute("SELECT DISTINCT post_id FROM deliveries")]
+
     def counts(self, post_id: str | None = None) -> dict[str, Counter]:
         """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""
         query = "SELECT post_id, state, COUNT(*) FROM deliveries"

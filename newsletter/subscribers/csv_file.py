@@ -37,6 +37,10 @@ class CsvFile:
         self.preamble = preamble  # BOM, blank lines and header, as written
         self.records = records
         self.header_changed = header_changed  # the header must be written anew
+        self._positions: dict[str, int] = {}  # column -> position, as new_record looks them up
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, delimiter=layout.delimiter,
+                                  lineterminator=layout.newline)
 
     @classmethod
     def load(cls, path: Path, label: str | None = None) -> CsvFile:
@@ -124,8 +128,14 @@ class CsvFile:
         """A record holding ``values`` by column; unknown columns join the header (if any)."""
         if self.layout.header is None:  # no header: no room for columns beyond the standard five
             values = {name: value for name, value in values.items() if name in COLUMNS}
-        indexes = {self.index(name): value for name, value in values.items() if value}
-        cells = [indexes.get(i, "") for i in range(max(indexes, default=0) + 1)]
+        positions = self._positions
+        if not positions.keys() >= values.keys():  # a column this file lacks, or not looked up
+            positions.update((name, self.index(name)) for name in values)
+        cells = [""] * len(self.layout.columns)
+        for name, value in values.items():
+            cells[positions[name]] = value
+        while cells and not cells[-1]:
+            cells.pop()
         return Record(0, cells, None)
 
     def append(self, values: dict[str, str]) -> Record:
@@ -160,9 +170,10 @@ class CsvFile:
     def _encode(self, cells: list[str]) -> str:
         if not cells:
             return ""
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=self.layout.delimiter,
-                   lineterminator=self.layout.newline).writerow(cells)
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow(cells)
         return buffer.getvalue()
 
     def save(self) -> None:

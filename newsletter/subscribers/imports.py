@@ -34,6 +34,7 @@ from newsletter.subscribers.formats import (
 from newsletter.subscribers.rows import (
     LEFT,
     STATUS_VALUES,
+    PlainRows,
     Row,
     Status,
     Subscriber,
@@ -138,7 +139,17 @@ def _read(path: Path, options: ImportOptions,
         yield from _read_export(path, label, header, records, format_)
         return
     read_status = _our_status_reader(label, layout, header, options)
+    plain = PlainRows(path, layout) if read_status is None else None
+    email_at, status_at = layout.position("email"), layout.position("status")
     for record in _whole(records, label):
+        if plain is not None:  # a plain active row needs no Row (as a send reads the list)
+            cells = record.cells
+            email = cells[email_at].strip() if email_at < len(cells) else ""
+            status = (cells[status_at].strip().lower()
+                      if status_at is not None and status_at < len(cells) else "")
+            if (subscriber := plain.subscriber(record, email, status)) is not None:
+                yield subscriber
+                continue
         row = Row(path, label, record.line, row_values(layout, record))
         if read_status is not None:
             status_column, read = read_status

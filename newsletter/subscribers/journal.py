@@ -9,8 +9,10 @@ the CSV files in one rewrite and marks them folded.
 
 Folded rows are kept for a while (``KEEP_FOLDED``): a running send follows the journal by id
 (:meth:`Journal.since`), and must see every change made after it read the files, folded or not.
-The ``state`` table also records the files as the last locked write left them, and an
-``epoch`` that grows when a write finds them changed by hand (so a send re-reads them then).
+The ``state`` table also records the files as the last locked write left them, an ``epoch``
+that grows when a write finds them changed by hand (so a send re-reads them then), and a
+``generation`` that grows with every write that may add or reactivate a reader (so the roster
+of active readers is rebuilt then; folds only take readers away).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+from newsletter.errors import NewsletterError
 
 JOURNAL_FILE = "journal.db"
 KEEP_FOLDED = dt.timedelta(days=7)
@@ -57,12 +61,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Marks:
+    """The files as the last locked write left them (None: no write recorded yet), and the
+    counters of edits by hand (``epoch``) and of writes that may add readers (``generation``)."""
+
+    files: tuple | None = None
+    epoch: int = 0
+    generation: int = 0
+
+
+@dataclass(frozen=True)
 class Pending:
     """What the journal held at one moment: read it before the files it overlays."""
 
     entries: tuple[Entry, ...]  # not yet folded, in id order
     last_id: int  # the newest id, folded or not
-    epoch: int
+    marks: Marks
     pruned_through: int  # folded rows up to this id may be gone
 
     def statuses(self) -> dict[str, str]:
@@ -70,7 +84,7 @@ class Pending:
         return strongest(self.entries)
 
 
-NOTHING = Pending((), 0, 0, 0)
+NOTHING = Pending((), 0, Marks(), 0)
 STRENGTH = {"complained": 0, "bounced": 1, "unsubscribed": 2}  # a complaint hurts most
 
 
@@ -101,11 +115,18 @@ class Journal:
         if getattr(local, "pid", None) != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
-            db.execute("PRAGMA journal_mode=WAL")
-            # FULL: an append is on disk before the unsubscribe is answered, even if the
-            # power fails right after (NORMAL in WAL mode could lose the last commits).
-            db.execute("PRAGMA synchronous=FULL")
-            db.executescript(SCHEMA)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                # FULL: an append is on disk before the unsubscribe is answered, even if the
+                # power fails right after (NORMAL in WAL mode could lose the last commits).
+                db.execute("PRAGMA synchronous=FULL")
+                db.executescript(SCHEMA)
+            except sqlite3.DatabaseError as error:
+                db.close()
+                raise NewsletterError(
+                    f"not a suppression journal ({error})", where=str(self.path),
+                    hint="restore it from a backup: it may hold unsubscribes the subscriber "
+                         "files do not have yet") from None
             local.db, local.pid = db, os.getpid()
         return local.db
 
@@ -142,8 +163,7 @@ class Journal:
             db.execute("COMMIT")
         entries = tuple(Entry(id_, key, address, status, reason, bool(unknown))
                         for id_, key, address, status, reason, unknown in rows)
-        return Pending(entries, last, int(state.get("epoch", 0)),
-                       int(state.get("pruned_through", 0)))
+        return Pending(entries, last, _marks(state), int(state.get("pruned_through", 0)))
 
     def since(self, last_id: int) -> tuple[dict[str, str], int, int]:
         """(key -> status of every change after ``last_id``, folded or not; the newest id;
@@ -183,25 +203,29 @@ class Journal:
             raise
         db.execute("COMMIT")
 
-    def files(self) -> tuple[tuple | None, int]:
-        """(the files' signature as the last locked write left them, or None; the epoch)."""
+    def marks(self) -> Marks:
+        """The files as the last locked write left them, and the epoch and generation."""
         if not self.path.exists():
-            return None, 0
-        state = dict(self._db().execute(
-            "SELECT name, value FROM state WHERE name IN ('files', 'epoch')"))
-        files = state.get("files")
-        signature = tuple(tuple(entry) for entry in json.loads(files)) if files else None
-        return signature, int(state.get("epoch", 0))
+            return Marks()
+        return _marks(dict(self._db().execute("SELECT name, value FROM state")))
 
-    def record_files(self, before: tuple, after: tuple) -> None:
+    def record_files(self, before: tuple, after: tuple, adds_readers: bool) -> None:
         """After a locked write: the files are now ``after``. If they were not as the last
         write left them when this one read them (``before``), someone edited them by hand,
-        and the epoch grows so that a running send reads them again."""
-        recorded, epoch = self.files()
-        if recorded != before:  # (or no write recorded yet: nobody can tell)
-            epoch += 1
+        and the epoch grows so that a running send reads them again; a write that may have
+        added or reactivated readers grows the generation."""
+        marks = self.marks()
+        epoch = marks.epoch + (marks.files != before)  # (or no write recorded: who can tell)
+        generation = marks.generation + adds_readers
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)",
-                       [("files", json.dumps(after)), ("epoch", str(epoch))])
+                       [("files", json.dumps(after)), ("epoch", str(epoch)),
+                        ("generation", str(generation))])
         db.execute("COMMIT")
+
+
+def _marks(state: dict[str, str]) -> Marks:
+    files = state.get("files")
+    return Marks(tuple(tuple(entry) for entry in json.loads(files)) if files else None,
+                 int(state.get("epoch", 0)), int(state.get("generation", 0)))

@@ -40,6 +40,7 @@ class SuppressedView:
 
     signature: tuple  # the files this view read
     epoch: int  # the journal's epoch when it read them
+    generation: int  # the journal's generation when it read them
     listed: frozenset[str]  # keys the files suppress
     journalled: frozenset[str]  # keys the journal suppressed then, and every one since
     last_id: int  # the newest journal change seen
@@ -63,10 +64,10 @@ class SuppressedView:
                 self.journalled | changes.keys(), last_id, None)
         signature = store.signature()
         if signature != self.signature:
-            files, epoch = journal.files()
+            marks = journal.marks()
             # Written by a locked write (the journal holds its suppressions) and nobody has
             # edited the files by hand since this view read them: nothing to read again.
-            if files != signature or epoch != self.epoch:
+            if marks.files != signature or marks.epoch != self.epoch:
                 return read_suppressed(store)
             self.signature = signature
         return self
@@ -88,7 +89,8 @@ def read_suppressed(store: SubscriberStore) -> SuppressedView:
 
 
 def _view(signature: tuple, pending: Pending, listed: Iterable[str]) -> SuppressedView:
-    return SuppressedView(signature, pending.epoch, frozenset(listed),
+    return SuppressedView(signature, pending.marks.epoch, pending.marks.generation,
+                          frozenset(listed),
                           frozenset(pending.statuses()), pending.last_id)
 
 

@@ -215,16 +215,18 @@ class SubscriberStore:
             yield
 
     @contextmanager
-    def writing(self, timeout: float | None = None) -> Iterator[None]:
+    def writing(self, timeout: float | None = None, adds_readers: bool = False
+                ) -> Iterator[None]:
         """Hold the list's lock for a write, and record the files it leaves (so that a running
-        send can tell this write from an edit by hand: :meth:`Journal.record_files`)."""
+        send can tell this write from an edit by hand: :meth:`Journal.record_files`);
+        ``adds_readers``: the write may add or reactivate readers."""
         with self.locked(timeout):
             # A write killed halfway leaves its temporary file; no other write runs now.
             for leftover in self.directory.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
             before = self.signature()
             yield
-            self.journal.record_files(before, self.signature())
+            self.journal.record_files(before, self.signature(), adds_readers)
 
     @contextmanager
     def transaction(self, journalled: Iterable[tuple[str, str, str, str]] = ()
@@ -238,7 +240,7 @@ class SubscriberStore:
         within ``lock_timeout`` seconds.
         """
         default = self.default_path
-        with self.writing():
+        with self.writing(adds_readers=True):
             self.journal.append(journalled, record_unknown=False)
             folded = fold_locked(self)  # a change made now must come after every journalled one
             files = ListFiles({}, {}, default, folded=folded)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-from newsletter.errors import ConfigError
+from newsletter.errors import ConfigError, NewsletterError
 from newsletter.message import verify_token
 from newsletter.subscribers import (
     BackgroundFolder,
@@ -212,7 +212,7 @@ class NewsletterApp:
             recorded = record_suppressions(
                 self.store, [Suppression(address, "unsubscribed", "one-click unsubscribe")],
                 record_unknown=True)
-        except sqlite3.Error as error:  # the journal stayed busy: ask the client to come back
+        except (sqlite3.Error, NewsletterError) as error:  # the journal is busy or broken
             logger.warning("unsubscribe of %s not recorded: %s", address, error)
             raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
         if recorded:
@@ -230,7 +230,7 @@ class NewsletterApp:
         except WebhookError as error:
             logger.warning("%s webhook refused (%d): %s", provider, error.status, error.message)
             return text_response(error.status, error.message, error.headers.items())
-        except sqlite3.Error as error:  # the journal stayed busy; providers retry a 503
+        except (sqlite3.Error, NewsletterError) as error:  # journal busy or broken: 503, retried
             logger.warning("%s webhook not applied: %s", provider, error)
             return text_response(503, "subscriber list busy", [("Retry-After", "60")])
         if report.changes:
