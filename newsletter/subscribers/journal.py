@@ -22,7 +22,7 @@ import json
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -98,6 +98,15 @@ def strongest(entries: Iterable[Entry]) -> dict[str, str]:
     return found
 
 
+@dataclass
+class _Append:
+    """Rows waiting for the next group commit, and how it went."""
+
+    rows: list[tuple]
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
@@ -108,6 +117,9 @@ class Journal:
     def __init__(self, state_dir: Path):
         self.path = Path(state_dir) / JOURNAL_FILE
         self._local = threading.local()
+        self._queue = threading.Lock()  # guards _waiting and _leading
+        self._waiting: list[_Append] = []
+        self._leading = False  # a thread is committing (and will take what waits)
 
     def _db(self) -> sqlite3.Connection:
         local = self._local
@@ -130,23 +142,52 @@ class Journal:
             local.db, local.pid = db, os.getpid()
         return local.db
 
-    def append(self, changes: Iterable[tuple[str, str, str, str]], record_unknown: bool) -> int:
-        """Journal (key, address, status, reason) changes in one commit; the last id, or 0."""
+    def append(self, changes: Iterable[tuple[str, str, str, str]], record_unknown: bool) -> None:
+        """Journal (key, address, status, reason) changes; on disk when this returns.
+
+        Group commit: appends that arrive from other threads while one commits wait and go in
+        the next commit together, one fsync for all of them (a burst of one-click POSTs).
+        """
         rows = [(key, address, status, reason, int(record_unknown), now())
                 for key, address, status, reason in changes]
         if not rows:
-            return 0
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.executemany("INSERT INTO changes (key, address, status, reason, record_unknown, "
-                           "at) VALUES (?, ?, ?, ?, ?, ?)", rows)
-            last = db.execute("SELECT max(id) FROM changes").fetchone()[0]
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-        return last
+            return
+        waiting = _Append(rows)
+        with self._queue:
+            self._waiting.append(waiting)
+            leading = not self._leading
+            self._leading = True
+        if not leading:
+            waiting.done.wait()
+        else:
+            self._commit_waiting()
+        if waiting.error is not None:
+            raise waiting.error
+
+    def _commit_waiting(self) -> None:
+        """As the thread that commits: commit what waits, until nothing does."""
+        while True:
+            with self._queue:
+                batch, self._waiting = self._waiting, []
+                if not batch:
+                    self._leading = False
+                    return
+            try:
+                db = self._db()
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.executemany("INSERT INTO changes (key, address, status, reason, "
+                                   "record_unknown, at) VALUES (?, ?, ?, ?, ?, ?)",
+                                   [row for waiting in batch for row in waiting.rows])
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            except BaseException as error:  # every waiting append learns of it
+                for waiting in batch:
+                    waiting.error = error
+            for waiting in batch:
+                waiting.done.set()
 
     def pending(self) -> Pending:
         """The unfolded changes and the journal's marks, read in one transaction."""
