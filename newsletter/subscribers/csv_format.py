@@ -45,7 +45,7 @@ class Layout:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One CSV record: where it starts, its cells (as written) and its text.
 

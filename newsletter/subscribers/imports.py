@@ -101,7 +101,8 @@ def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False,
     with store.transaction(journalled=leaving) as files:
         left_now = {entry.key for entry in files.folded}
         index = index_copies(files, set(incoming))
-        for key, reader in incoming.items():
+        for key in list(incoming):
+            reader = incoming.pop(key)  # its row holds what is needed from here on
             if key not in index:
                 files.default.append(new_row(reader.address, reader.name, reader.tags,
                                              reader.status, reader.subscribed_at, reader.extra))
@@ -177,8 +178,8 @@ def _read_export(path: Path, label: str, header: list[str], records: Iterable[Re
             address = normalise_address(reading.email)
         except UnknownStatus as unknown:
             yield SubscriberError(f"{unknown} is not a {format_.name} status newsletter knows",
-                                  where=where, hint="the row is not imported; docs/imports.md "
-                                                    "lists the values each export uses")
+                                  where=where, hint="the row is not imported (the README lists "
+                                                    "the values each export uses)")
             continue
         except SubscriberError as error:
             yield SubscriberError(error.message, where=where, hint="the row is not imported")

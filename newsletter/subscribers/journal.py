@@ -1,7 +1,7 @@
 """The suppression journal: unsubscribes, bounces and complaints, durable at once, folded later.
 
 Rewriting a long subscriber file for every one-click unsubscribe made each one wait for the
-whole list (docs/architecture.md#the-suppression-journal). Instead, each change is one row
+whole list (docs/subscribers.md#the-suppression-journal). Instead, each change is one row
 appended to ``.newsletter/journal.db`` (SQLite, WAL, ``synchronous=FULL``: on disk before the
 endpoint answers 200), and takes effect at once: every read of the list treats a journalled
 address as suppressed. :mod:`newsletter.subscribers.folding` later writes many changes into

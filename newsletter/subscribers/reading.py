@@ -3,7 +3,7 @@
 A send streams the active readers once (:func:`stream_active`) and, before every batch, asks
 who is suppressed (:class:`SuppressedView`): someone may have unsubscribed since it began.
 That check must stay cheap however long the list is, so it reads the files again only when
-they changed in a way the journal does not explain (docs/architecture.md#the-suppression-journal).
+they changed in a way the journal does not explain (docs/subscribers.md#the-suppression-journal).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ list with the ledger. Reading a long list takes seconds, so the readers a send w
 (:func:`newsletter.subscribers.reading.stream_active`: key and tags of each) are kept in
 ``.newsletter/roster.db``, a cache rebuilt when the files may hold a reader it lacks: they
 changed by hand, or a write may have added or reactivated someone (the journal's generation,
-docs/architecture.md#the-suppression-journal). Folds only take readers away, and so do the
+docs/subscribers.md#the-suppression-journal). Folds only take readers away, and so do the
 journal's changes since the build: they come with the roster as ``gone``, for the counting
 query to leave out.
 """

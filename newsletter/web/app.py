@@ -206,9 +206,9 @@ class NewsletterApp:
                                  "(the body must be List-Unsubscribe=One-Click).")
         self.check_token(address, token)
         try:
-            # One append to the journal, on disk before the 200 (docs/architecture.md#the-
-            # suppression-journal). A valid token proves we mailed this address: if its row is
-            # gone, the fold keeps a record.
+            # One append to the journal, on disk before the 200, whatever the length of the
+            # list (docs/subscribers.md#the-suppression-journal). A valid token proves we
+            # mailed this address: if its row is gone, the fold keeps a record.
             recorded = record_suppressions(
                 self.store, [Suppression(address, "unsubscribed", "one-click unsubscribe")],
                 record_unknown=True)
