@@ -14,7 +14,10 @@ new status; a reader who already unsubscribed, bounced or complained keeps that 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,7 +132,12 @@ def _rewrite(store: SubscriberStore, path: Path, lines: dict[int, str],
 
 class BackgroundFolder:
     """Folds the journal a moment after changes arrive (``newsletter serve``): a burst of
-    unsubscribes becomes one rewrite of the files instead of one each."""
+    unsubscribes becomes one rewrite of the files instead of one each.
+
+    Each fold runs in a process of its own: on a long list it reads and rewrites the files
+    for seconds, and in the server's process it would hold the interpreter lock that the
+    threads answering unsubscribes need.
+    """
 
     def __init__(self, store: SubscriberStore, delay: float = FOLD_DELAY,
                  interval: float = FOLD_INTERVAL):
@@ -150,15 +158,34 @@ class BackgroundFolder:
         self.thread.join()
 
     def _run(self) -> None:
+        spawn = multiprocessing.get_context("spawn")  # fork is unsafe with threads running
         while not self.stopping.is_set():
             self.wake.wait()
             if self.stopping.wait(self.delay):
                 return
             self.wake.clear()
-            try:
-                fold_journal(self.store, lock_timeout=1.0)
-            except SubscriberError as error:  # busy or unreadable: the changes stay in effect
-                logger.warning("journal not folded yet: %s", error)
+            started = time.monotonic()
+            fold = spawn.Process(target=fold_elsewhere, name="newsletter journal fold",
+                                 args=(str(self.store.directory), str(self.store.state_dir)))
+            fold.start()
+            fold.join()
+            if fold.exitcode != 0:  # busy or unreadable: the changes stay in effect
+                logger.warning("journal not folded yet (the fold exited with %s); will retry",
+                               fold.exitcode)
                 self.wake.set()
-            if self.stopping.wait(self.interval):
+            # Keep folding to a quarter of the time at most, however fast changes come.
+            pause = max(self.interval, 3 * (time.monotonic() - started))
+            if self.stopping.wait(pause):
                 return
+
+
+def fold_elsewhere(directory: str, state_dir: str) -> None:
+    """The fold process of :class:`BackgroundFolder`: exit 0 when folded, 1 when not."""
+    from newsletter.subscribers.store import SubscriberStore
+
+    store = SubscriberStore(directory=Path(directory), state_dir=Path(state_dir))
+    try:
+        fold_journal(store, lock_timeout=1.0)
+    except SubscriberError as error:
+        logger.warning("journal not folded yet: %s", error)
+        sys.exit(1)
