@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 from conftest import invoke
 from sending_support import site_settings
+from web_server import statuses
 
 from newsletter.subscribers import SubscriberStore
 
@@ -57,10 +58,12 @@ def test_a_command_that_would_rewrite_it_stops_with_that_line(site, tmp_path):
         assert result.exit_code == 2, args
         assert result.output.startswith(f"error: {PROBLEM};"), result.output
     incoming = tmp_path / "more.csv"
-    incoming.write_text("email,name\nr@example.com,Rita\nnew@example.com,New\n")
+    incoming.write_text("email,name,status\nr@example.com,Rita,unsubscribed\n"
+                        "new@example.com,New,\n")
     assert invoke(site, "subscribers", "import", str(incoming)).output.startswith(
         f"error: {PROBLEM};")
     assert path.read_text() == LIST
+    assert statuses(site)["r@example.com"] == "active"  # nothing of the import took effect
     assert not (site / "subscribers" / "subscribers.csv").exists()
     # A change that does not touch its readers goes ahead, in another file.
     assert invoke(site, "subscribers", "add", "new@example.com").exit_code == 0

@@ -14,7 +14,6 @@ from typing import Callable, Iterable
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_file import CsvFile
 from newsletter.subscribers.csv_format import Record
-from newsletter.subscribers.journal import Entry
 from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_values, split_tags
 
 
@@ -28,7 +27,8 @@ class ListFiles:
     # Files with an unclosed quote: read around it, never rewritten; a change to one of their
     # readers stops with the file's error instead of adding a second row elsewhere.
     frozen: dict[Path, tuple[SubscriberError, frozenset[str]]] = field(default_factory=dict)
-    folded: list[Entry] = field(default_factory=list)  # journal changes folded in first
+    # Readers this change made leave: (key, address, status, reason), for the journal.
+    left: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def default(self) -> CsvFile:
@@ -84,9 +84,18 @@ def set_statuses(copies: list[Copy], status: Status, only_if: Callable[[Row], bo
     return changed
 
 
+def leave(files: ListFiles, copies: list[Copy], reader: Subscriber, reason: str) -> bool:
+    """Give the reader's active and unconfirmed copies the status ``reader`` left with (one
+    who already left keeps theirs); True if any changed. Recorded in ``files.left``."""
+    changed = set_statuses(copies, reader.status, only_if=lambda row: not row.left)
+    if changed:
+        files.left.append((reader.key, reader.address, reader.status.value, reason))
+    return changed
+
+
 def merge_reader(copies: list[Copy], reader: Subscriber, resubscribe: bool) -> str:
     """Apply one imported reader, active or unconfirmed, to the copies already listed; return
-    the ImportSummary field. (Readers who left go through the journal instead.)"""
+    the ImportSummary field. (For readers who left, see :func:`leave`.)"""
     if not reader.active:
         return "unchanged"  # unconfirmed in the file: the status listed here stands
     if any(row.left for _, _, row in copies) and not resubscribe:

@@ -4,8 +4,9 @@ The file is read whole and checked before anything changes: its format is recogn
 header (:mod:`newsletter.subscribers.formats`: Ghost, Substack, Buttondown, Mailchimp, listmonk,
 Kit, beehiiv, or our own columns), a file of no known format with a column that looks like a
 status is refused until ``--status-column`` says how to read it, and a file with an unclosed
-quote is refused. Then one locked transaction merges it: readers who left go through the
-journal like every unsubscribe, new readers are added with their status.
+quote is refused. Then one locked transaction merges it: readers who left there leave here
+too (and the journal records it, for a send running now), new readers are added with their
+status.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from newsletter.addresses import normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
-from newsletter.subscribers.edits import index_copies, merge_reader
+from newsletter.subscribers.edits import index_copies, leave, merge_reader
 from newsletter.subscribers.formats import (
     ALIASES,
     FORMAT_NAMES,
@@ -78,7 +79,7 @@ def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False,
 
     New readers go to subscribers.csv with their status. A reader listed here as
     unsubscribed, bounced or complained stays so unless ``resubscribe``; one the file marks
-    as left becomes so here (through the journal); one the file marks as unconfirmed keeps
+    as left becomes so here (recorded in the journal too); one the file marks as unconfirmed keeps
     the status listed here. Names fill empty names; tags are added.
     """
     path = Path(path)
@@ -96,10 +97,7 @@ def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False,
             incoming[item.key] = item  # a copy that left wins, as in the list
         if known is not None:
             summary.unchanged += 1
-    leaving = [(key, reader.address, reader.status.value, f"import of {path.name}")
-               for key, reader in incoming.items() if reader.status in LEFT]
-    with store.transaction(journalled=leaving) as files:
-        left_now = {entry.key for entry in files.folded}
+    with store.transaction() as files:
         index = index_copies(files, set(incoming))
         for key in list(incoming):
             reader = incoming.pop(key)  # its row holds what is needed from here on
@@ -108,10 +106,9 @@ def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False,
                                              reader.status, reader.subscribed_at, reader.extra))
                 summary.added += 1
             elif reader.status in LEFT:
-                if key in left_now:
-                    summary.updated += 1
-                else:
-                    summary.unchanged += 1
+                changed = leave(files, index[key], reader, f"import of {path.name}")
+                summary.updated += changed
+                summary.unchanged += not changed
             else:
                 outcome = merge_reader(index[key], reader, resubscribe)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)

@@ -142,14 +142,18 @@ class Journal:
             local.db, local.pid = db, os.getpid()
         return local.db
 
-    def append(self, changes: Iterable[tuple[str, str, str, str]], record_unknown: bool) -> None:
+    def append(self, changes: Iterable[tuple[str, str, str, str]], record_unknown: bool,
+               folded: bool = False) -> None:
         """Journal (key, address, status, reason) changes; on disk when this returns.
+        ``folded``: a locked write has already written them into the files (sends still
+        follow them by id).
 
         Group commit: appends that arrive from other threads while one commits wait and go in
         the next commit together, one fsync for all of them (a burst of one-click POSTs).
         """
-        rows = [(key, address, status, reason, int(record_unknown), now())
-                for key, address, status, reason in changes]
+        stamp = now()
+        rows = [(key, address, status, reason, int(record_unknown), stamp,
+                 stamp if folded else None) for key, address, status, reason in changes]
         if not rows:
             return
         waiting = _Append(rows)
@@ -177,7 +181,7 @@ class Journal:
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     db.executemany("INSERT INTO changes (key, address, status, reason, "
-                                   "record_unknown, at) VALUES (?, ?, ?, ?, ?, ?)",
+                                   "record_unknown, at, folded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                    [row for waiting in batch for row in waiting.rows])
                 except BaseException:
                     db.execute("ROLLBACK")

@@ -229,10 +229,10 @@ class SubscriberStore:
             self.journal.record_files(before, self.signature(), adds_readers)
 
     @contextmanager
-    def transaction(self, journalled: Iterable[tuple[str, str, str, str]] = ()
-                    ) -> Iterator[ListFiles]:
-        """Lock the list, journal the ``journalled`` (key, address, status, reason) changes,
-        fold the journal in, read every file fresh, and save the changed ones on success.
+    def transaction(self) -> Iterator[ListFiles]:
+        """Lock the list, fold the journal in, read every file fresh, and save the changed
+        ones on success; the suppressions the change made (``ListFiles.left``) then go to the
+        journal as folded, so that a running send sees them.
 
         Files that cannot be read whole are left alone (and logged), so one broken export
         never blocks another change; one with an unclosed quote stops a change that would
@@ -241,9 +241,8 @@ class SubscriberStore:
         """
         default = self.default_path
         with self.writing(adds_readers=True):
-            self.journal.append(journalled, record_unknown=False)
-            folded = fold_locked(self)  # a change made now must come after every journalled one
-            files = ListFiles({}, {}, default, folded=folded)
+            fold_locked(self)  # a change made now must come after every journalled one
+            files = ListFiles({}, {}, default)
             for path in dict.fromkeys([*self.files(), default]):
                 try:
                     files.readable[path] = CsvFile.load(path, self.label(path))
@@ -255,6 +254,7 @@ class SubscriberStore:
             yield files
             for csv_file in files.readable.values():
                 csv_file.save()
+            self.journal.append(files.left, record_unknown=False, folded=True)
 
     def set_status(self, address: str, status: Status | str, reason: str | None = None) -> bool:
         """Give ``address`` this status; True if the reader's status changed (idempotent).
