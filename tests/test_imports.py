@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
 from conftest import invoke
 from web_server import statuses
 

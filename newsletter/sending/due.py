@@ -17,10 +17,10 @@ from newsletter.errors import InputError, SiteLockedError
 from newsletter.posts import load_posts, site_relative
 from newsletter.providers import make_provider
 from newsletter.render import render_post
+from newsletter.sending.accounting import count_recipients, recover_dead_runs
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.lock import site_lock
-from newsletter.sending.accounting import count_recipients, recover_dead_runs
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
 from newsletter.subscribers import SubscriberStore

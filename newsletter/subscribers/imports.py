@@ -37,7 +37,6 @@ from newsletter.subscribers.rows import (
     STATUS_VALUES,
     PlainRows,
     Row,
-    Status,
     Subscriber,
     new_row,
     row_values,
@@ -175,8 +174,9 @@ def _read_export(path: Path, label: str, header: list[str], records: Iterable[Re
             address = normalise_address(reading.email)
         except UnknownStatus as unknown:
             yield SubscriberError(f"{unknown} is not a {format_.name} status newsletter knows",
-                                  where=where, hint="the row is not imported (the README lists "
-                                                    "the values each export uses)")
+                                  where=where, hint="the row is not imported (docs/imports.md "
+                                                    "in newsletter's repository lists the "
+                                                    "values each export uses)")
             continue
         except SubscriberError as error:
             yield SubscriberError(error.message, where=where, hint="the row is not imported")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from conftest import invoke, run_cli
 from web_server import statuses
 
