@@ -11,6 +11,7 @@ from collections import Counter
 
 from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
+from newsletter.sending.accounting import recover_dead_runs
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.states import REPORT_ORDER, State
 
@@ -19,9 +20,11 @@ NOT_YET_SENT = "not yet sent"  # active readers the ledger does not hold for the
 
 
 def ledger_counts(settings: Settings) -> dict[str, Counter]:
-    """Ledger rows per state for each post id; empty when nothing was ever sent from the site."""
+    """Ledger rows per state for each post id (a dead run's batches found in doubt first);
+    empty when nothing was ever sent from the site."""
     if not (settings.state_dir / LEDGER_FILE).exists():
         return {}
+    recover_dead_runs(settings)
     with Ledger.open_existing(settings) as ledger:
         return ledger.counts()
 
