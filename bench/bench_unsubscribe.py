@@ -3,8 +3,9 @@
     python bench/bench_unsubscribe.py [READERS] [CHANGES]
 
 Prints one-click unsubscribes per second (8 client threads against `serve`'s default of 4
-server threads) and the time `apply_suppressions` takes to apply CHANGES suppressions to a
-list of READERS (each change is one locked, atomic rewrite of the list).
+server threads; each one a journal append, docs/subscribers.md#the-suppression-journal) and the
+time `apply_suppressions` (`subscribers sync`) takes to journal CHANGES suppressions and fold
+them into a list of READERS (one streamed rewrite for all of them).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def one_click(root: Path, count: int) -> None:
         list(pool.map(post, range(count)))
     seconds = time.perf_counter() - start
     print(f"one-click: {count} unsubscribes in {seconds:.2f} s ({count / seconds:.0f}/s)")
+    app.close()
 
 
 def sync_apply(root: Path, readers: int, changes: int) -> None:

@@ -253,15 +253,33 @@ def test_ctrl_c_stops_the_send_records_the_batches_on_their_way_and_the_rerun_fi
     assert len(list(folder.glob("*.eml"))) == 200
 
 
-def test_status_never_promises_that_send_resends_a_batch_left_in_flight(site):
+def test_status_finds_a_killed_runs_batch_in_doubt_and_shows_nothing_in_flight(site):
     with Ledger.open(site_settings(site)) as ledger:  # a killed run left a batch submitting
-        ledger.claim(REFERENCE_POST, ["ada@example.com"], ["<x@example.com>"], "outbox")
+        leave_in_flight(ledger, REFERENCE_POST, ["ada@example.com"])
         ledger.claim(REFERENCE_POST, ["grace@example.org"], ["<y@example.com>"], "outbox")
         ledger.mark(REFERENCE_POST, ["grace@example.org"], State.PENDING, "not sent: 503")
     detail = invoke(site, "status", "what-matters")
-    assert detail.output.splitlines()[-3:] == [
-        "1 pending (provably not sent): newsletter send what-matters sends them.",
-        "",
-        "1 in flight: on their way in a send running now, or left by one that was killed; "
-        "then the next `newsletter send what-matters` marks them in doubt.",
-    ]
+    lines = detail.output.splitlines()
+    assert lines[0] == ("A send was interrupted with 1 message(s) on their way: they are now "
+                        "in doubt (listed below for each post).")
+    assert lines[1] == ("/posts/what-matters: sent 0, failed 0, in doubt 1, pending 1, "
+                        "not yet sent 2")
+    assert "  ada@example.com: the run stopped while its batch was being sent" in lines
+    assert "in flight" not in detail.output
+    assert lines[-1] == ("2 not yet sent (active readers no run has reached): "
+                         "newsletter send what-matters sends them.")
+
+
+def test_a_killed_runs_last_batch_is_reported_in_doubt_before_nothing_left_to_send(site):
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    with Ledger.open(site_settings(site)) as ledger:  # as if killed with this batch on its way
+        leave_in_flight(ledger, REFERENCE_POST, ["ada@example.com", "grace@example.org"])
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "An earlier run was interrupted with 2 message(s) on their way: they are now in doubt, "
+        "not resent (see `newsletter status what-matters`).",
+        "Nothing left to send: every active subscriber has /posts/what-matters already."]
+    status = invoke(site, "status", "what-matters")
+    assert "in doubt 2" in status.output and "in flight" not in status.output
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0

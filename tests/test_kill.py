@@ -1,4 +1,4 @@
-"""The kill test: SIGKILL `newsletter send` at random moments, rerun, and nobody gets two copies.
+"""The kill tests: SIGKILL `newsletter send` at random moments, rerun, and nobody gets two copies.
 
 A real subprocess sends to a few thousand readers through the outbox; it is killed at seeded
 random moments (mostly while files are being written, some during start-up) and run again, round
@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import time
 from collections import Counter
+from contextlib import closing
 from typing import Callable, TypeVar
 from urllib.parse import unquote
 
 from conftest import run_cli, start_cli
+from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
 from sending_support import ledger_states, site_settings, write_readers
 
 READERS = 3000
@@ -105,3 +108,55 @@ def assert_each_reader_once(site, folder, addresses: set[str]) -> set[str]:
     assert set(copies) <= sent | in_doubt  # ... and every file is in the ledger
     assert len(files) == len(sent) + len(in_doubt & set(copies))
     return sent
+
+
+def submitting(site) -> int:
+    """Rows the ledger holds as `submitting` right now (0 before it exists)."""
+    path = site / ".newsletter" / "ledger.db"
+    if not path.exists():
+        return 0
+    with closing(sqlite3.connect(path, timeout=10)) as db:
+        try:
+            return db.execute("SELECT count(*) FROM deliveries WHERE state = 'submitting'"
+                              ).fetchone()[0]
+        except sqlite3.OperationalError:  # the first run is still creating its tables
+            return 0
+
+
+def test_sigkill_between_a_batchs_claim_and_its_result_then_one_send_accounts_for_all(site):
+    addresses = set(write_readers(site, 400))
+    fake = start_fake("postmark", KEYS["postmark"], latency=0.3)  # batches stay on their way
+    environ = provider_environ("postmark")
+    rng = random.Random(SEED)
+    try:
+        write_provider_settings(site, name="postmark", api_url=fake.url, batch_size=10,
+                                concurrency=2, timeout=30)
+        for _ in range(6):
+            process = start_cli(site, "send", "what-matters", "--yes", env=environ,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 30
+            while not submitting(site) and process.poll() is None:
+                assert time.monotonic() < deadline
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0.0, 0.25))  # still before the 0.3 s answer
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        assert submitting(site)  # the last kill left a batch on its way
+
+        final = run_cli(site, "send", "what-matters", "--yes", env=environ)
+        assert final.returncode == 1, final.stderr  # in doubt: the writer must look
+        assert "An earlier run was interrupted with" in final.stdout
+        status = run_cli(site, "status", "what-matters", env=environ)
+    finally:
+        fake.close()
+
+    states = ledger_states(site_settings(site))
+    assert set(states) == addresses
+    assert set(states.values()) <= {"sent", "in_doubt"}
+    assert all(fake.accepted[address] <= 1 for address in addresses)  # nobody twice
+    assert all(fake.accepted[address] == 1 for address, state in states.items()
+               if state == "sent")
+    in_doubt = sorted(address for address, state in states.items() if state == "in_doubt")
+    assert in_doubt and "in flight" not in status.stdout
+    assert f"in doubt {len(in_doubt)}, pending 0, not yet sent 0" in status.stdout
+    assert all(f"  {address}: " in status.stdout for address in in_doubt)

@@ -45,9 +45,9 @@ def helper_runs(monkeypatch) -> Iterator[list[Path]]:
     runs: list[Path] = []
     start_helper = reader_feed._from_helper
 
-    def counted(store, factory):
+    def counted(store, factory, tags):
         runs.append(store.directory)
-        return start_helper(store, factory)
+        return start_helper(store, factory, tags)
 
     monkeypatch.setattr(reader_feed, "_from_helper", counted)
     yield runs

@@ -30,8 +30,9 @@ def statuses(site: Path) -> dict[str, str]:
 
 @contextmanager
 def serving(app, threads: int = 8) -> Iterator[str]:
-    """Run ``app`` under waitress on a free port; yield its base URL; stop it afterwards."""
-    from newsletter.web import MAX_WEBHOOK_BODY
+    """Run ``app`` under waitress on a free port; yield its base URL; stop it (and the app's
+    background folding) afterwards."""
+    from newsletter.web import MAX_WEBHOOK_BODY, NewsletterApp
 
     server = create_server(app, host="127.0.0.1", port=0, threads=threads,
                            max_request_body_size=MAX_WEBHOOK_BODY,
@@ -56,6 +57,8 @@ def serving(app, threads: int = 8) -> Iterator[str]:
         thread.join(60)
         assert not thread.is_alive(), "the test server did not stop"
         server.task_dispatcher.shutdown()
+        if isinstance(app, NewsletterApp):  # the preview server's app is a plain function
+            app.close()
 
 
 def _close_all(server) -> None:

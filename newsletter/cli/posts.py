@@ -12,18 +12,21 @@ from newsletter.cli import pass_site
 @click.command()
 @pass_site
 def posts(site) -> None:
-    """List every post: status, date, slug and title; broken posts with their error."""
+    """List every post: status, date, slug and title; broken posts with their error.
+
+    A post sent to part of the list says how many active readers it has not reached yet.
+    """
     from newsletter.posts import load_posts, newest_first
-    from newsletter.sending import ledger_counts, since_of, status_words
+    from newsletter.sending import ledger_report, since_of, status_words
 
     settings = site.settings
     found, errors = load_posts(settings)
     now = dt.datetime.now(dt.timezone.utc)
-    counts = ledger_counts(settings)
+    report = ledger_report(settings, {post.id: post.newsletter_tags for post in found})
     since = since_of(settings)
     rows = [
         (
-            status_words(post, now, counts, since)[1],
+            status_words(post, now, report.counts, report.unsent, since)[1],
             post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d") if post.date else "-",
             post.id,
             post.title,

@@ -27,22 +27,29 @@ from newsletter.errors import InputError
               help="Also send to readers whose earlier message may or may not have gone out.")
 @click.option("--retry-failed", is_flag=True,
               help="Also send to readers the provider rejected before.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Only readers with this tag (repeat: any of them). Default: the post's "
+                   "newsletter_tags, else every active reader.")
 @pass_site
 @click.pass_context
 def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str | None, dry_run: bool, yes: bool,
-         to: tuple[str, ...], resend_in_doubt: bool, retry_failed: bool) -> None:
+         to: tuple[str, ...], resend_in_doubt: bool, retry_failed: bool,
+         tags: tuple[str, ...]) -> None:
     """Send POST to every active subscriber who has not had it yet.
 
     POST is the post's slug, the slug's last part, its file name or its path. Each reader gets
     the post exactly once: the ledger in .newsletter/ledger.db remembers who has it, so running
     send again sends only to readers added since (or left pending by an error).
 
+    With --tag (or newsletter_tags in the post's front matter) only readers holding one of
+    those tags get it; a later send without tags reaches the others, once each.
+
     With --due (no POST), for cron: send every published post dated from [schedule] since that
     was never sent, print nothing when none is due, and never ask.
     """
     if due or now:
-        if not due or post or to or resend_in_doubt or retry_failed:
-            raise click.UsageError("--due takes no POST, --to, --retry-failed or "
+        if not due or post or to or resend_in_doubt or retry_failed or tags:
+            raise click.UsageError("--due takes no POST, --to, --tag, --retry-failed or "
                                    "--resend-in-doubt; --now needs --due")
         from newsletter.cli.due import send_due
 
@@ -66,7 +73,8 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
             complete = _test_send(settings, email, provider, to, dry_run)
         else:
             complete = _send(settings, post_, email, provider, dry_run=dry_run, yes=yes,
-                             resend_in_doubt=resend_in_doubt, retry_failed=retry_failed)
+                             resend_in_doubt=resend_in_doubt, retry_failed=retry_failed,
+                             tags=tags or post_.newsletter_tags)
     finally:
         provider.close()
     if not complete:
@@ -103,31 +111,43 @@ def _checked_email(settings, post, now: dt.datetime, provider, *, test: bool):
 
 
 def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
-          resend_in_doubt: bool, retry_failed: bool) -> None:
-    from newsletter.sending import Ledger, count_recipients, send_post, settled_states, site_lock
+          resend_in_doubt: bool, retry_failed: bool, tags: tuple[str, ...]) -> bool:
+    from newsletter.sending import (
+        Ledger,
+        count_recipients,
+        recover_dead_runs,
+        send_post,
+        settled_states,
+        site_lock,
+    )
     from newsletter.subscribers import SubscriberStore
 
+    # Before counting: a dead run's batches are in doubt, and must be reported as such.
+    recovered = recover_dead_runs(settings) or 0
     store = SubscriberStore(settings)
     states = settled_states(retry_failed, resend_in_doubt)
     existing = Ledger.open_existing(settings)
     skipped_rows: list = []
     try:
-        total = count_recipients(store, existing, post.id, states, skipped_rows)
+        total = count_recipients(store, existing, post.id, states, skipped_rows, tags)
         earlier = existing.counts(post.id).get(post.id) if existing else None
     finally:
         if existing:
             existing.close()
+    who = f"subscriber tagged {', '.join(tags)}" if tags else "active subscriber"
+    _note_recovered(recovered, post)
     if total == 0:
-        click.echo(f"Nothing left to send: every active subscriber has {post.id} already.")
+        click.echo(f"Nothing left to send: every {who} has {post.id} already.")
         if earlier and (earlier["failed"] or earlier["in_doubt"]):
             click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
                        f"see `newsletter status {post.name}`.")
-        return True
+        warn_skipped_rows(skipped_rows)
+        return not recovered
     warn_skipped_rows(skipped_rows)
     _note_development_secret(settings)
     click.echo(f"Post:       {post.title} ({post.id})")
     click.echo(f"Subject:    {email.subject}")
-    click.echo(f"Recipients: {total}")
+    click.echo(f"Recipients: {total}" + (f" (tagged {', '.join(tags)})" if tags else ""))
     click.echo(f"Provider:   {provider.describe()}")
     if dry_run:
         click.echo("Dry run: nothing sent.")
@@ -144,12 +164,13 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                 progress = _BarProgress(bar)
                 report = send_post(settings, email, provider, store=store, ledger=ledger,
                                    retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
-                                   on_progress=progress)
+                                   on_progress=progress, tags=tags)
         else:
             report = send_post(settings, email, provider, store=store, ledger=ledger,
-                               retry_failed=retry_failed, resend_in_doubt=resend_in_doubt)
-    _print_report(report, post, total)
-    return report.complete
+                               retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
+                               tags=tags)
+    _print_report(report, post, total, recovered)
+    return report.complete and not recovered
 
 
 @contextlib.contextmanager
@@ -182,10 +203,16 @@ class _BarProgress:
         self.shown = report.done
 
 
-def _print_report(report, post, total: int) -> None:
-    if report.recovered:
-        click.echo(f"An earlier run was interrupted with {report.recovered} message(s) on their "
+def _note_recovered(recovered: int, post) -> None:
+    if recovered:
+        click.echo(f"An earlier run was interrupted with {recovered} message(s) on their "
                    f"way: they are now in doubt, not resent (see `newsletter status {post.name}`).")
+
+
+def _print_report(report, post, total: int, recovered: int) -> None:
+    """The run's outcome; ``recovered``: rows of a dead run found in doubt before it began."""
+    _note_recovered(report.recovered, post)
+    recovered += report.recovered
     for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
     line = (f"Sent {report.sent}, failed {report.failed}, in doubt {report.in_doubt}, "
@@ -196,9 +223,9 @@ def _print_report(report, post, total: int) -> None:
     if report.stopped:
         left = max(0, total - report.done)
         click.echo(f"error: stopped: {report.stopped}; {left} readers not attempted", err=True)
-    if not report.complete:
+    if not report.complete or recovered:
         options = [flag for flag, count in (("--retry-failed", report.failed),
-                                            ("--resend-in-doubt", report.in_doubt + report.recovered))
+                                            ("--resend-in-doubt", report.in_doubt + recovered))
                    if count]
         also = f" (with {' or '.join(options)} for those)" if options else ""
         click.echo(f"See `newsletter status {post.name}`; run send again to continue{also}.",

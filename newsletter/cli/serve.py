@@ -37,7 +37,10 @@ def serve(site, host: str, port: int, threads: int) -> None:
     address = f"http://{host}:{server.effective_port}"
     path = urlsplit(site.settings.email.unsubscribe_url).path
     click.echo(f"Serving {address}{path} and {address}/webhooks/<provider> (Ctrl-C to stop)")
-    serve_until_interrupted(server)
+    try:
+        serve_until_interrupted(server)
+    finally:
+        app.close()  # changes not folded yet stay in the journal, in effect, for the next fold
 
 
 COMMANDS = [serve]

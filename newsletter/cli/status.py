@@ -1,65 +1,101 @@
-"""`newsletter status`: what the ledger says was sent, failed, is in doubt or pending."""
+"""`newsletter status`: what the ledger says was sent, failed, is in doubt or pending, and who
+on the list has not been reached yet."""
 
 from __future__ import annotations
 
 import click
 
 from newsletter.cli import Site, pass_site
+from newsletter.cli.echo import warn_skipped_rows
 
 
 @click.command()
 @click.argument("post", required=False)
 @pass_site
 def status(site: Site, post: str | None) -> None:
-    """Show sent / failed / in doubt / pending counts per post, or one POST's problems."""
-    from newsletter.sending import Ledger, state_summary
+    """Show sent / failed / in doubt / pending / not yet sent per post, or one POST's problems.
+
+    "Not yet sent" counts the active readers (of the post's newsletter_tags, if it has any)
+    that no run has reached: after a stopped run, or sign-ups since. A run that died with
+    batches on their way is found first: those readers are then in doubt, never in flight.
+    """
+    from newsletter.posts import load_posts
+    from newsletter.sending import Ledger, ledger_report, state_summary
 
     settings = site.settings
+    posts, _ = load_posts(settings)
+    segments = {item.id: item.newsletter_tags for item in posts}
     ledger = Ledger.open_existing(settings)
     if ledger is None:
         if post is not None:
-            from newsletter.posts import find_post, load_posts
+            from newsletter.posts import find_post
 
-            click.echo(f"{find_post(load_posts(settings)[0], post).id}: not sent yet.")
+            click.echo(f"{find_post(posts, post).id}: not sent yet.")
         else:
             click.echo("Nothing sent yet (no ledger in .newsletter/).")
         return
     with ledger:
-        if post is None:
-            counts = ledger.counts()
-            if not counts:
-                click.echo("Nothing sent yet.")
-            for post_id, counter in sorted(counts.items()):
-                click.echo(f"{post_id}: {state_summary(counter)}")
-            return
-        post_id = _post_id(settings, ledger, post)
-        counter = ledger.counts(post_id).get(post_id)
+        post_id = None if post is None else _post_id(ledger, posts, post)
+    report = ledger_report(settings, segments, only=post_id)
+    _note_recovery(report.recovered)
+    if post_id is None:
+        if not report.counts:
+            click.echo("Nothing sent yet.")
+        for each, counter in sorted(report.counts.items()):
+            click.echo(f"{each}: {state_summary(counter, report.unsent[each])}")
+    else:
+        counter = report.counts.get(post_id)
         if not counter:
             click.echo(f"{post_id}: not sent yet.")
-            return
-        click.echo(f"{post_id}: {state_summary(counter)}")
-        _show_problems(ledger, post_id, counter)
+        else:
+            click.echo(f"{post_id}: {state_summary(counter, report.unsent[post_id])}")
+            with Ledger.open(settings) as ledger:
+                _show_runs(ledger, post_id)
+                _show_problems(ledger, post_id, counter, report)
+    warn_skipped_rows(report.problems)
 
 
-def _post_id(settings, ledger, name: str) -> str:
-    """The ledger id of POST: matched on ledger ids first (a post may since have been deleted)."""
-    from newsletter.posts import find_post, load_posts
+def _post_id(ledger, posts, name: str) -> str:
+    """The ledger id of POST: a post's, else one only the ledger knows (a deleted post)."""
+    from newsletter.errors import PostNotFoundError
+    from newsletter.posts import find_post
 
-    wanted = name.strip()
-    known = [pid for pid in ledger.counts() if wanted in (pid, pid.lstrip("/"), pid.rpartition("/")[2])]
-    if len(known) == 1:
-        return known[0]
-    posts, _ = load_posts(settings)
-    return find_post(posts, name).id
+    try:
+        return find_post(posts, name).id
+    except PostNotFoundError:
+        wanted = name.strip()
+        known = [pid for pid in ledger.post_ids()
+                 if wanted in (pid, pid.lstrip("/"), pid.rpartition("/")[2])]
+        if len(known) == 1:
+            return known[0]
+        raise
 
 
-def _show_problems(ledger, post_id: str, counter) -> None:
+def _note_recovery(recovered: int | None) -> None:
+    if recovered:
+        click.echo(f"A send was interrupted with {recovered} message(s) on their way: they are "
+                   "now in doubt (listed below for each post).")
+
+
+def _show_runs(ledger, post_id: str) -> None:
+    """Each run and the readers it was for, when any run sent to part of the list."""
+    runs = ledger.runs(post_id)
+    if not any(segment for _, segment, _ in runs):
+        return
+    click.echo("\nRuns:")
+    for started, segment, _ in runs:
+        who = f"readers tagged {', '.join(segment)}" if segment else "every active reader"
+        click.echo(f"  {started[:16].replace('T', ' ')} UTC  to {who}")
+
+
+def _show_problems(ledger, post_id: str, counter, report) -> None:
     """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
     from newsletter.sending import State
 
-    failed = ledger.deliveries(post_id, [State.FAILED])
-    in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT])
+    failed = ledger.deliveries(post_id, [State.FAILED]) if counter[State.FAILED] else []
+    in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT]) if counter[State.IN_DOUBT] else []
     pending, in_flight = counter[State.PENDING], counter[State.SUBMITTING]
+    unsent = report.unsent[post_id]
     short = post_id.rpartition("/")[2]
     if failed:
         click.echo("\nFailed (the provider rejected these for good):")
@@ -74,9 +110,11 @@ def _show_problems(ledger, post_id: str, counter) -> None:
                    f" newsletter send {short} --resend-in-doubt")
     if pending:
         click.echo(f"\n{pending} pending (provably not sent): newsletter send {short} sends them.")
+    if unsent:
+        click.echo(f"\n{unsent} not yet sent (active readers no run has reached): "
+                   f"newsletter send {short} sends them.")
     if in_flight:
-        click.echo(f"\n{in_flight} in flight: on their way in a send running now, or left by "
-                   f"one that was killed; then the next `newsletter send {short}` marks them in doubt.")
+        click.echo(f"\n{in_flight} in flight: on their way in the send running now.")
 
 
 COMMANDS = [status]

@@ -8,15 +8,24 @@ import click
 
 from newsletter.cli import pass_site
 
-STATUSES = ("active", "unsubscribed", "bounced", "complained")
+STATUSES = ("active", "unsubscribed", "bounced", "complained", "unconfirmed")
+FOLD_WAIT = 5.0  # seconds a command that only reads waits to fold the journal first
 status_option = click.option("--status", type=click.Choice(STATUSES),
                              help="Only readers with this status.")
 
 
 def _store(site):
-    from newsletter.subscribers import SubscriberStore
+    """The site's list, with the journal folded into the files first when the list is free
+    (a command that only reads shows the same readers either way)."""
+    from newsletter.errors import SubscriberError
+    from newsletter.subscribers import SubscriberStore, fold_journal
 
-    return SubscriberStore(site.settings)
+    store = SubscriberStore(site.settings)
+    try:
+        fold_journal(store, lock_timeout=FOLD_WAIT)
+    except SubscriberError:
+        pass  # busy or unreadable: the journal stays in effect for every read
+    return store
 
 
 def _warn_problems(problems) -> None:
@@ -94,17 +103,37 @@ def remove(site, email: str) -> None:
 
 @subscribers.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "source", metavar="SERVICE",
+              help="Read FILE as this service's export: ghost, substack, buttondown, "
+                   "mailchimp, listmonk, kit or beehiiv (or newsletter, our own columns). "
+                   "Default: recognised by its header.")
+@click.option("--status-column", metavar="NAME",
+              help="For a file of no known format: the column that says who may be mailed.")
+@click.option("--active-values", metavar="A,B", default="",
+              help="With --status-column: the values that mean active (others never are).")
 @click.option("--resubscribe", is_flag=True,
               help="Make readers who unsubscribed, bounced or complained active again "
                    "if FILE lists them as active.")
 @pass_site
-def import_(site, file: Path, resubscribe: bool) -> None:
-    """Merge the readers of another CSV into the list."""
-    from newsletter.subscribers import import_file
+def import_(site, file: Path, source: str | None, status_column: str | None,
+            active_values: str, resubscribe: bool) -> None:
+    """Merge the readers of another CSV into the list: our own columns, or the export of
+    Ghost, Substack, Buttondown, Mailchimp, listmonk, Kit or beehiiv (recognised by its
+    header). Readers who left there never become active here."""
+    from newsletter.subscribers import ImportOptions, import_file
 
-    summary = import_file(_store(site), file, resubscribe=resubscribe)
+    values = frozenset(value.strip().lower() for value in active_values.split(",")
+                       if value.strip())
+    if bool(status_column) != bool(values):
+        raise click.UsageError("--status-column and --active-values go together")
+    options = ImportOptions(source, status_column, values)
+    summary = import_file(_store(site), file, resubscribe=resubscribe, options=options)
     for problem in summary.problems:
         click.echo(f"not imported: {problem.where}: {problem.message}", err=True)
+    arrived = ", ".join(f"{status} {summary.arrived[status]}" for status in STATUSES
+                        if summary.arrived[status])
+    click.echo(f"{file.name}: {summary.source}, {sum(summary.arrived.values())} reader(s)"
+               f"{': ' + arrived if arrived else ''}")
     click.echo(f"added {summary.added}, updated {summary.updated}, "
                f"unchanged {summary.unchanged}, skipped {summary.skipped}, "
                f"invalid {len(summary.problems)}")

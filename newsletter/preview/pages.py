@@ -113,7 +113,8 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
     email, findings = checked or checked_email(settings, post, now)
     message = sample_message(settings, email)
     html, text = local_images(message.html, email, links.images), message.text
-    status_class, status_text = status_words(post, now, ledger_counts(settings), since_of(settings))
+    status_class, status_text = status_words(post, now, ledger_counts(settings),
+                                             since=since_of(settings))
     size = _size(settings, email, len(message.as_bytes()))
     return _render(
         "post.html", settings, now, links,
@@ -219,7 +220,7 @@ def _remote_hosts(html: str) -> list[str]:
 
 
 def _row(settings, post, now, sent, since, links) -> Row:
-    status_class, status_text = status_words(post, now, sent, since)
+    status_class, status_text = status_words(post, now, sent, since=since)
     return Row(id=post.id, title=post.title, date=_date_text(settings, post),
                status_class=status_class, status_text=status_text, href=links.post(post.id))
 

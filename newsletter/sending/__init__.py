@@ -1,18 +1,42 @@
 """Sending: campaigns with retries, the ledger that makes them exactly-once, the site lock,
-what is due for `send --due`, and the preflight check run before anything goes out."""
+what is due for `send --due`, the preflight check run before anything goes out, and the
+accounting `status` and `posts` show.
 
-from newsletter.sending.campaign import SendReport, send_post, send_test
-from newsletter.sending.due import DueRun, preview_due, send_due
-from newsletter.sending.images import check_images
+Campaigns, `send --due` and the preflight check need the providers and the renderer (requests,
+Jinja2, premailer): their names are imported on first use, so that `status` and `posts`, which
+only count, start without them.
+"""
+
+from importlib import import_module
+
+from newsletter.sending.accounting import (
+    LedgerReport,
+    count_recipients,
+    ledger_report,
+    recover_dead_runs,
+)
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.lock import site_lock
-from newsletter.sending.preflight import SiteCheck, check_site, prepare_post, since_of
-from newsletter.sending.recipients import check_sendable, count_recipients, settled_states
-from newsletter.sending.schedule import parse_time
+from newsletter.sending.recipients import check_sendable, settled_states
+from newsletter.sending.schedule import parse_time, since_of
 from newsletter.sending.states import State
 from newsletter.sending.words import ledger_counts, state_summary, status_words
 
-__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "SendReport", "SiteCheck", "State",
+_ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test": "campaign",
+                 "DueRun": "due", "preview_due": "due", "send_due": "due",
+                 "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
+                 "prepare_post": "preflight"}
+
+__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "SendReport", "SiteCheck", "State",
            "check_images", "check_sendable", "check_site", "count_recipients", "ledger_counts",
-           "parse_time", "prepare_post", "preview_due", "send_due", "send_post", "send_test",
-           "settled_states", "since_of", "site_lock", "state_summary", "status_words"]
+           "ledger_report", "parse_time", "prepare_post", "preview_due", "recover_dead_runs",
+           "send_due", "send_post", "send_test", "settled_states", "since_of", "site_lock",
+           "state_summary", "status_words"]
+
+
+def __getattr__(name: str):
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"newsletter.sending.{_ON_FIRST_USE[name]}"), name)
+    globals()[name] = value
+    return value

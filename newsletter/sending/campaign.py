@@ -25,7 +25,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from newsletter.errors import (
     AuthError,
@@ -106,8 +106,12 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Su
               ledger: Ledger, retry_failed: bool = False, resend_in_doubt: bool = False,
               on_progress: Callable[[SendReport], None] | None = None,
               retry: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
-              ) -> SendReport:
-    """Send ``email`` to every reader who does not have it yet; the ledger records each one."""
+              tags: Sequence[str] | None = None) -> SendReport:
+    """Send ``email`` to every reader who does not have it yet; the ledger records each one.
+
+    With ``tags``, only to readers holding one of them (a segment, recorded with the run); a
+    later run without tags reaches the others, and nobody twice.
+    """
     if settings.provider.test_mode:
         # A provider in test mode accepts without delivering: the ledger would call every
         # reader sent, and the real send would then skip them all.
@@ -118,7 +122,7 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Su
             hint="use send --to EMAIL to test, or set test_mode = false to send",
         )
     check_images(settings, email, provider, online=True)  # before anyone is claimed
-    campaign = Campaign(settings, email, provider, store, ledger, retry, sleep)
+    campaign = Campaign(settings, email, provider, store, ledger, retry, sleep, tags)
     return campaign.run(retry_failed, resend_in_doubt, on_progress or (lambda report: None))
 
 
@@ -134,8 +138,9 @@ class Campaign:
 
     def __init__(self, settings: Settings, email: Email, provider: Provider,
                  store: SubscriberStore, ledger: Ledger, retry: RetryPolicy,
-                 sleep: Callable[[float], None]):
+                 sleep: Callable[[float], None], tags: Sequence[str] | None = None):
         self.settings = settings
+        self.tags = tuple(tags) if tags else None
         self.email = email
         self.provider = provider
         self.store = store
@@ -157,9 +162,9 @@ class Campaign:
         concurrency = self.settings.provider.concurrency
         size = batch_size(self.settings, self.provider, self.email)
         in_flight: dict[Future, Batch] = {}
-        with self.ledger.running(post_id), \
+        with self.ledger.running(post_id, self.tags), \
                 ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool, \
-                closing(feed(self.store, self.factory)) as readers_to_send, \
+                closing(feed(self.store, self.factory, self.tags)) as readers_to_send, \
                 _first_ctrl_c_stops(report):
             try:
                 # Only rows there before this run can settle a reader (each is claimed once).

@@ -18,12 +18,12 @@ from newsletter.check import Finding, errors_in
 from newsletter.errors import InputError, NewsletterError, SiteLockedError
 from newsletter.posts import load_posts
 from newsletter.providers import make_provider
+from newsletter.sending.accounting import count_recipients, recover_dead_runs
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
-from newsletter.sending.recipients import count_recipients
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
 from newsletter.subscribers import SubscriberStore
@@ -97,15 +97,18 @@ class DuePreview:
 
 
 def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[DuePreview]]:
-    """What a run at ``now`` would send, each due post rendered and checked; sends nothing.
+    """What a run at ``now`` would send, each due post rendered and checked; sends nothing
+    (but a dead run's batches are marked in doubt first, as any run would).
 
     A provider that could not start (a missing key or secret) raises its ConfigError here too.
     """
+    recover_dead_runs(settings)
     ledger = Ledger.open_existing(settings)
     try:
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
         store = SubscriberStore(settings)
-        previews = [DuePreview(item, count_recipients(store, ledger, item.post.id))
+        previews = [DuePreview(item, count_recipients(store, ledger, item.post.id,
+                                                      tags=item.post.newsletter_tags))
                     for item in plan.due]
     finally:
         if ledger:
@@ -172,7 +175,9 @@ def _send_all(settings: Settings, ledger: Ledger,
         for item, email, warnings in emails:
             post_id = item.post.id
             skipped_rows: list = []
-            if count_recipients(store, ledger, post_id, problems=skipped_rows) == 0:
+            segment = item.post.newsletter_tags or None
+            if count_recipients(store, ledger, post_id, problems=skipped_rows,
+                                tags=segment or ()) == 0:
                 mark_finished(ledger, post_id, now)
                 run.outcomes.append(PostOutcome(item, None))
                 continue
@@ -182,7 +187,8 @@ def _send_all(settings: Settings, ledger: Ledger,
             except NewsletterError as error:  # e.g. hosted images not deployed yet: next run
                 run.broken.append(f"{post_id} not sent: {error}")
                 continue
-            report = send_post(settings, email, provider, store=store, ledger=ledger)
+            report = send_post(settings, email, provider, store=store, ledger=ledger,
+                               tags=segment)
             if not report.stopped:  # the whole list was walked; later subscribers don't reopen it
                 mark_finished(ledger, post_id, now)
             counts = ledger.counts(post_id).get(post_id, Counter())

@@ -129,20 +129,33 @@ class Ledger:
     # -- state moves ---------------------------------------------------------------------------
 
     @contextmanager
-    def running(self, post_id: str) -> Iterator[None]:
-        """Around a run's claims, so that :meth:`recover` knows where to look after a crash.
+    def running(self, post_id: str, segment: Sequence[str] | None = None) -> Iterator[None]:
+        """Around a run's claims, so that :meth:`recover` knows where to look after a crash;
+        the run is recorded with its ``segment`` (the tags it sends to; None: everyone).
 
         The mark is removed only when the run ends normally with no batch left ``submitting``;
         after a crash, an error or an interrupted claim it stays, and the next recover()
         searches that post.
         """
         key = RUNNING_PREFIX + post_id
-        self.set_meta(key, ledger_time())
+        with self.atomic() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, ledger_time()))
+            run = db.execute("INSERT INTO runs (post_id, segment, started_at) VALUES (?, ?, ?)",
+                             (post_id, None if segment is None else json.dumps(list(segment)),
+                              ledger_time())).lastrowid
         yield
+        self.db.execute("UPDATE runs SET ended_at = ? WHERE id = ?", (ledger_time(), run))
         left = self.db.execute("SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ? "
                                "AND state = ?)", (post_id, State.SUBMITTING)).fetchone()[0]
         if not left:
             self.delete_meta(key)
+
+    def runs(self, post_id: str) -> list[tuple[str, list[str] | None, str | None]]:
+        """(started_at, segment, ended_at) of each run of a post, oldest first."""
+        rows = self.db.execute("SELECT started_at, segment, ended_at FROM runs WHERE post_id = ? "
+                               "ORDER BY id", (post_id,))
+        return [(started, None if segment is None else json.loads(segment), ended)
+                for started, segment, ended in rows]
 
     def recover(self) -> int:
         """Leftover ``submitting`` rows (a crash mid-batch) become ``in_doubt``; returns how many.
@@ -267,6 +280,10 @@ class Ledger:
         """True if any reader of this post is in the ledger, in any state."""
         query = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ?)"
         return bool(self.db.execute(query, (post_id,)).fetchone()[0])
+
+    def post_ids(self) -> list[str]:
+        """Every post the ledger holds rows for."""
+        return [row[0] for row in self.db.execute("SELECT DISTINCT post_id FROM deliveries")]
 
     def counts(self, post_id: str | None = None) -> dict[str, Counter]:
         """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""

@@ -88,8 +88,23 @@ def m006_flag_posts_with_pending_rows(db: sqlite3.Connection) -> None:
                "FROM deliveries WHERE state = 'pending'", (PENDING_PREFIX,))
 
 
+def m007_record_each_run_and_its_segment(db: sqlite3.Connection) -> None:
+    # A run may send to part of the list (send --tag, newsletter_tags); `status` says which
+    # part each run was for, and a later run without tags reaches the rest.
+    db.execute("""
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            post_id TEXT NOT NULL,
+            segment TEXT,                   -- JSON list of tags; NULL: every active reader
+            started_at TEXT NOT NULL,
+            ended_at TEXT                   -- NULL: still running, or it did not end normally
+        )
+    """)
+    db.execute("CREATE INDEX runs_by_post ON runs (post_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_create_deliveries, m002_create_meta, m003_index_only_submitting_rows,
     m004_mark_running_posts_instead_of_indexing_rows, m005_keep_each_batchs_rows_together,
-    m006_flag_posts_with_pending_rows,
+    m006_flag_posts_with_pending_rows, m007_record_each_run_and_its_segment,
 ]

@@ -62,12 +62,6 @@ class SiteCheck:
         return [*self.site, *(item for post in self.posts for item in post.findings)]
 
 
-def since_of(settings: Settings) -> dt.datetime | None:
-    """``[schedule] since``, or the one the first `send --due` recorded in the ledger."""
-    with Ledger.open_existing(settings) or nullcontext() as ledger:
-        return known_since(settings, ledger)
-
-
 def prepare_post(settings: Settings, post: Post, now: dt.datetime, since: dt.datetime | None,
                  provider: Provider | None = None) -> tuple[Email, Preflight]:
     """Render ``post`` and check it as it would be sent; InputError if it cannot be sent at all."""

@@ -26,7 +26,7 @@ import threading
 import traceback
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from newsletter.errors import NewsletterError
 from newsletter.message import MessageFactory, Prepared
@@ -51,17 +51,20 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _as_prepared = partial(tuple.__new__, Prepared)
 
 
-def prepared_readers(store: SubscriberStore, factory: MessageFactory) -> Iterator[Prepared]:
-    """Every reader to send to (:meth:`SubscriberStore.active`), prepared, in list order."""
-    for subscriber in store.active():
+def prepared_readers(store: SubscriberStore, factory: MessageFactory,
+                     tags: Sequence[str] | None = None) -> Iterator[Prepared]:
+    """Every reader to send to (:meth:`SubscriberStore.active`; with ``tags``, those holding
+    one), prepared, in list order."""
+    for subscriber in store.active(tags=tags):
         yield factory.prepare(subscriber.address, subscriber.name)
 
 
-def feed(store: SubscriberStore, factory: MessageFactory) -> Iterator[Prepared]:
+def feed(store: SubscriberStore, factory: MessageFactory,
+         tags: Sequence[str] | None = None) -> Iterator[Prepared]:
     """:func:`prepared_readers`, from a helper process when the list is long enough to gain."""
     if store.size() < HELPER_MIN_BYTES or _cores() < 2:
-        return prepared_readers(store, factory)
-    return _from_helper(store, factory)
+        return prepared_readers(store, factory, tags)
+    return _from_helper(store, factory, tags)
 
 
 def _cores() -> int:
@@ -83,7 +86,8 @@ def _start_method() -> str:
     return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
 
 
-def _from_helper(store: SubscriberStore, factory: MessageFactory) -> Iterator[Prepared]:
+def _from_helper(store: SubscriberStore, factory: MessageFactory,
+                 tags: Sequence[str] | None) -> Iterator[Prepared]:
     method = _start_method()
     context = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
@@ -92,7 +96,7 @@ def _from_helper(store: SubscriberStore, factory: MessageFactory) -> Iterator[Pr
         target=_helper, name="newsletter list reader", daemon=True,
         # A forked helper inherits the reading end too, and must close it (see _helper).
         args=(sender, receiver if method == "fork" else None, os.getpid(), store.directory,
-              store.state_dir, factory.settings, factory.email, factory.secret),
+              store.state_dir, factory.settings, factory.email, factory.secret, tags),
     )
     helper.start()
     sender.close()  # the helper holds its own copy: EOF here once it exits
@@ -140,7 +144,8 @@ def _widen(pipe: Connection) -> None:
 
 
 def _helper(sender: Connection, inherited: Connection | None, send_pid: int, directory,
-            state_dir, settings: Settings, email: Email, secret: str) -> None:
+            state_dir, settings: Settings, email: Email, secret: str,
+            tags: Sequence[str] | None) -> None:
     """The helper process: stream prepared readers to ``sender``, then ("end", None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the send to handle
     if inherited is not None:  # forked
@@ -152,7 +157,7 @@ def _helper(sender: Connection, inherited: Connection | None, send_pid: int, dir
     try:
         try:
             _stream(sender, SubscriberStore(directory=directory, state_dir=state_dir),
-                    MessageFactory(settings, email, secret))
+                    MessageFactory(settings, email, secret), tags)
         except NewsletterError as error:
             sender.send(("error", error))
         except Exception:  # noqa: BLE001 - a bug: the send reports it with this traceback
@@ -163,9 +168,10 @@ def _helper(sender: Connection, inherited: Connection | None, send_pid: int, dir
         pass  # the send has gone: nobody to read for
 
 
-def _stream(sender: Connection, store: SubscriberStore, factory: MessageFactory) -> None:
+def _stream(sender: Connection, store: SubscriberStore, factory: MessageFactory,
+            tags: Sequence[str] | None) -> None:
     """The suppressed keys, then the prepared readers a chunk at a time, then ("end", None)."""
-    readers = prepared_readers(store, factory)
+    readers = prepared_readers(store, factory, tags)
     snapshot_sent = False
     while chunk := list(islice(readers, CHUNK)):
         if not snapshot_sent:  # read by active() before its first reader

@@ -6,7 +6,7 @@ import datetime as dt
 from itertools import islice
 from typing import TYPE_CHECKING, Iterable, Iterator, TypeVar
 
-from newsletter.errors import InputError, SubscriberError
+from newsletter.errors import InputError
 from newsletter.posts import PostStatus, classify
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.states import SETTLED, State
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from newsletter.posts import Post
     from newsletter.providers import Provider
     from newsletter.render import Email
-    from newsletter.subscribers import SubscriberStore
 
 R = TypeVar("R")  # a reader: anything with a `key`
 
@@ -52,14 +51,6 @@ def unsettled_batches(readers: Iterable[R], ledger: Ledger | None, post_id: str,
             batch = batch[size:]
     if batch:
         yield batch
-
-
-def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str,
-                     states: Iterable[State] = SETTLED,
-                     problems: list[SubscriberError] | None = None) -> int:
-    """How many readers a run would send to now (invalid rows go to ``problems``, if given)."""
-    batches = unsettled_batches(store.active(problems), ledger, post_id, 500, states)
-    return sum(len(batch) for batch in batches)
 
 
 def check_sendable(post: Post, now: dt.datetime, *, test: bool = False,

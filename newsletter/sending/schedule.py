@@ -19,6 +19,7 @@ Readers who subscribe after a campaign finished do not reopen it.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -108,6 +109,14 @@ def campaign_state(ledger: Ledger | None, post_id: str) -> CampaignState:
 def mark_finished(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
     """Record that a run walked the whole recipient list of ``post_id``."""
     ledger.set_meta(FINISHED_KEY.format(post_id=post_id), now.isoformat())
+
+
+def since_of(settings: Settings) -> dt.datetime | None:
+    """``[schedule] since``, or the one the first `send --due` recorded in the ledger."""
+    from newsletter.sending.ledger import Ledger
+
+    with Ledger.open_existing(settings) or nullcontext() as ledger:
+        return known_since(settings, ledger)
 
 
 def known_since(settings: Settings, ledger: Ledger | None) -> dt.datetime | None:

@@ -11,34 +11,42 @@ from collections import Counter
 
 from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
+from newsletter.sending.accounting import recover_dead_runs
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.states import REPORT_ORDER, State
 
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
 BEFORE_SINCE = ("before-since", "before since (not sent by --due)")
+NOT_YET_SENT = "not yet sent"  # active readers the ledger does not hold for the post
 
 
 def ledger_counts(settings: Settings) -> dict[str, Counter]:
-    """Ledger rows per state for each post id; empty when nothing was ever sent from the site."""
+    """Ledger rows per state for each post id (a dead run's batches found in doubt first);
+    empty when nothing was ever sent from the site."""
     if not (settings.state_dir / LEDGER_FILE).exists():
         return {}
+    recover_dead_runs(settings)
     with Ledger.open_existing(settings) as ledger:
         return ledger.counts()
 
 
 def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
+                 unsent: dict[str, int] | None = None,
                  since: dt.datetime | None = None) -> tuple[str, str]:
     """(kind, words) for a post; kind is "sent", "partial", "before-since" or the post's class.
 
-    A published post dated before ``since`` is one `send --due` never sends: said so, because
-    a wrong year in its date would otherwise go unnoticed.
+    With ``unsent`` (post id -> active readers the ledger lacks), those count too: "sent 40
+    of 120 (80 not yet sent)". A published post dated before ``since`` is one `send --due`
+    never sends: said so, because a wrong year in its date would otherwise go unnoticed.
     """
     states = counts.get(post.id)
     if states:
-        done, total = states["sent"], sum(states.values())
-        others = ", ".join(f"{states[state]} {state.words}"
-                           for state in REPORT_ORDER[1:] if states[state])
-        words = f"sent {done} of {total}" + (f" ({others})" if others else "")
+        missing = (unsent or {}).get(post.id, 0)
+        done, total = states["sent"], sum(states.values()) + missing
+        others = [f"{states[state]} {state.words}" for state in REPORT_ORDER[1:] if states[state]]
+        if missing:
+            others.append(f"{missing} {NOT_YET_SENT}")
+        words = f"sent {done} of {total}" + (f" ({', '.join(others)})" if others else "")
         return ("sent" if done == total else "partial"), words
     status = classify(post, now)
     if (since is not None and status in (PostStatus.READY, PostStatus.SCHEDULED)
@@ -47,7 +55,11 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
     return status.value, _CLASS_WORDS.get(status, status.value)
 
 
-def state_summary(counts: Counter) -> str:
-    """"sent 3, failed 0, in doubt 1, pending 0" (and "in flight N" while rows are submitting)."""
-    return ", ".join(f"{state.words} {counts[state]}" for state in REPORT_ORDER
-                     if counts[state] or state is not State.SUBMITTING)
+def state_summary(counts: Counter, unsent: int | None = None) -> str:
+    """"sent 3, failed 0, in doubt 1, pending 0" (and "in flight N" while rows are submitting),
+    then "not yet sent N" when ``unsent`` is given."""
+    words = [f"{state.words} {counts[state]}" for state in REPORT_ORDER
+             if counts[state] or state is not State.SUBMITTING]
+    if unsent is not None:
+        words.append(f"{NOT_YET_SENT} {unsent}")
+    return ", ".join(words)

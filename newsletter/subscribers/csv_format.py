@@ -9,9 +9,7 @@ change byte for byte (same delimiter, line ending, BOM, header and unknown colum
 from __future__ import annotations
 
 import csv
-import io
-import os
-import tempfile
+import re
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -34,6 +32,7 @@ class Layout:
     bom: bool = False
     header: list[str] | None = None  # the header cells as written; None: the file has none
     columns: list[str] = field(default_factory=lambda: list(COLUMNS))  # one name per position
+    preamble: str = ""  # BOM, blank lines and header line as written (read keeping text only)
 
     def column_name(self, index: int) -> str:
         return self.columns[index] if index < len(self.columns) else f"column{index + 1}"
@@ -46,20 +45,28 @@ class Layout:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One CSV record: where it starts, its cells (as written) and its text.
 
     ``raw`` is None once the record is changed, and when it was read without keeping its text.
+    A record with a ``problem`` holds no cells: it stands for lines that could not be read.
     """
 
     line: int
     cells: list[str]
     raw: str | None
+    problem: str | None = None  # UNCLOSED_QUOTE: not a record, the rows around it are
 
     @property
     def blank(self) -> bool:
         return not "".join(self.cells).strip()
+
+    def error(self, label: str) -> SubscriberError:
+        """The problem of a problem record, as ``file:line: ...``."""
+        return SubscriberError(self.problem or "unreadable record", where=f"{label}:{self.line}",
+                               hint="close the quote (or remove it); the file is not changed "
+                                    "by any command until then")
 
 
 def column_names(header: list[str]) -> list[str]:
@@ -82,32 +89,66 @@ def sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
+# A line that starts like a record of its own: an address (maybe quoted), then a separator
+# (or nothing more: a list of addresses only).
+_ROW_START = re.compile(r'\s*"?[^\s"@,;\t]+@[^\s"@,;\t]+"?[ \t]*(?P<separator>[,;\t]|\r?\n|$)')
+UNCLOSED_QUOTE = "unclosed quote"
+
+
+def _feed(lines: Iterable[str], taken: list[str], back: list[str]) -> Iterator[str]:
+    """The lines csv.reader reads, each also appended to ``taken``; lines put ``back`` (the
+    next one last) are read again before the rest."""
+    for text in lines:
+        while back:
+            again = back.pop()
+            taken.append(again)
+            yield again
+        taken.append(text)
+        yield text
+    while back:
+        again = back.pop()
+        taken.append(again)
+        yield again
+
+
+def _swallowed_row(taken: list[str], delimiter: str) -> int | None:
+    """Index of the first continuation line of a multi-line record that starts like a row of
+    its own (then a quote left open swallowed it), or None."""
+    for index in range(1, len(taken)):
+        found = _ROW_START.match(taken[index])
+        if found and found["separator"] in (delimiter, "\n", "\r\n", ""):
+            return index
+    return None
+
+
 def _records(lines: Iterable[str], delimiter: str, first_line: int = 1,
              keep_text: bool = True) -> Iterator[Record]:
-    """Parse lines into records; each keeps the exact text it came from if ``keep_text``."""
-    if not keep_text:  # a plain read: no per-line bookkeeping (a third of a streamed read)
-        plain = csv.reader(lines, delimiter=delimiter)
-        line = first_line
-        for cells in plain:
-            yield Record(line, cells, None)
-            line = first_line + plain.line_num
-        return
-    consumed: list[str] = []
+    """Parse lines into records; each keeps the exact text it came from if ``keep_text``.
 
-    def feed() -> Iterator[str]:
-        for text in lines:
-            consumed.append(text)
-            yield text
-
-    reader = csv.reader(feed(), delimiter=delimiter)
+    A quoted cell left open runs on into the following lines, and a CSV parser reads every
+    row up to the next quote into it. When a continuation line starts like a row of its own
+    (an address and the separator), the record is given back as a problem record at the line
+    before it, and parsing resumes at that line: no row after the quote is lost unreported.
+    """
+    taken: list[str] = []
+    back: list[str] = []
     line = first_line
-    # csv.reader pulls one line at a time and never reads ahead of the record it returns,
-    # so `consumed` holds exactly the lines of the record just parsed.
-    for cells in reader:
-        raw = "".join(consumed)
-        yield Record(line, cells, raw)
-        line += len(consumed)
-        consumed.clear()
+    source = iter(lines)
+    while True:
+        # csv.reader pulls one line at a time and never reads ahead of the record it returns,
+        # so `taken` holds exactly the lines of the record just parsed.
+        for cells in csv.reader(_feed(source, taken, back), delimiter=delimiter):
+            count = len(taken)
+            if count > 1 and (resume := _swallowed_row(taken, delimiter)) is not None:
+                yield Record(line + resume - 1, [], None, problem=UNCLOSED_QUOTE)
+                back.extend(reversed(taken[resume:]))
+                line += resume
+            else:
+                yield Record(line, cells, "".join(taken) if keep_text else None)
+                line += count
+            taken.clear()
+        if not back:  # lines put back after the quote ran to the end are read by a new reader
+            return
 
 
 def read_csv(path: Path, label: str | None = None,
@@ -150,7 +191,7 @@ def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
             line = record.line
             yield record
     except UnicodeDecodeError as exc:
-        raise _not_utf8(path, exc) from None
+        raise not_utf8(path, exc) from None
     except csv.Error as exc:
         raise SubscriberError(
             f"unreadable CSV after line {line} ({exc})", where=path,
@@ -158,7 +199,7 @@ def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
         ) from None
 
 
-def _not_utf8(path: str, exc: UnicodeDecodeError) -> SubscriberError:
+def not_utf8(path: str, exc: UnicodeDecodeError) -> SubscriberError:
     return SubscriberError(
         f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=path,
         hint="save it as 'CSV UTF-8' from your spreadsheet",
@@ -178,7 +219,7 @@ def _read_layout(path: str, handle, keep_text: bool) -> tuple[Layout, Iterator[R
         else:
             return layout, iter(())  # empty file: nothing to read
     except UnicodeDecodeError as exc:
-        raise _not_utf8(path, exc) from None
+        raise not_utf8(path, exc) from None
     layout.delimiter = sniff_delimiter(text)
     layout.newline = "\r\n" if text.endswith("\r\n") else "\n"
     records = _records(chain([text], handle), layout.delimiter, len(skipped) + 1, keep_text)
@@ -186,9 +227,13 @@ def _read_layout(path: str, handle, keep_text: bool) -> tuple[Layout, Iterator[R
         first = next(records)
     except csv.Error as exc:
         raise SubscriberError(f"unreadable CSV ({exc})", where=path) from None
+    if first.problem:
+        raise first.error(path)
     names = column_names(first.cells)
+    layout.preamble = ("\ufeff" if layout.bom else "") + "".join(skipped)
     if "email" in names:
         layout.header, layout.columns = first.cells, names
+        layout.preamble += first.raw or ""
         return layout, records
     if any("@" in cell for cell in first.cells):
         return layout, chain([first], records)  # no header: the first row is a reader
@@ -198,123 +243,3 @@ def _read_layout(path: str, handle, keep_text: bool) -> tuple[Layout, Iterator[R
     )
 
 
-class CsvFile:
-    """A whole subscriber file held for a rewrite."""
-
-    def __init__(self, path: Path, layout: Layout, preamble: str, records: list[Record],
-                 label: str | None = None):
-        self.path = path
-        self.label = label or str(path)  # how problems name the file
-        self.layout = layout
-        self.preamble = preamble  # BOM, blank lines and header, as written
-        self.records = records
-        # A missing or empty file gets the standard header on its first write.
-        self.header_changed = not preamble.strip("\ufeff\r\n\t ") and not records
-
-    @classmethod
-    def load(cls, path: Path, label: str | None = None) -> CsvFile:
-        """Read ``path``; a missing or empty file starts with the standard header."""
-        label = label or str(path)
-        if not path.exists():
-            return cls(path, Layout(header=list(COLUMNS)), "", [], label)
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _not_utf8(label, exc) from None
-        layout, stream = parse_csv(io.StringIO(text, newline=""), label)
-        try:
-            records = list(stream)
-        except SubscriberError as error:
-            raise SubscriberError(
-                f"not changed: {error.message}", where=error.where, hint=error.hint,
-            ) from None
-        if layout.header is None and not records:
-            layout.header = list(COLUMNS)
-        body = "".join(record.raw or "" for record in records)
-        return cls(path, layout, text[: len(text) - len(body)], records, label)
-
-    def index(self, column: str) -> int:
-        """The position of ``column`` (the cell readers read), adding it if the file lacks it."""
-        position = self.layout.position(column)
-        if position is not None:
-            return position
-        if self.layout.header is None:
-            raise SubscriberError(
-                f"cannot add a {column!r} column to a file without a header", where=self.label,
-                hint="add a header line (email,name,status,tags,subscribed_at)",
-            )
-        self.layout.columns.append(column)
-        self.layout.header.append(column)
-        self.header_changed = True
-        return len(self.layout.columns) - 1
-
-    def set_cell(self, record: Record, column: str, value: str) -> None:
-        """Change one cell of ``record``; the rest of the record is written back as it was."""
-        index = self.index(column)
-        cells = record.cells + [""] * (index + 1 - len(record.cells))
-        if cells[index] != value:
-            cells[index] = value
-            record.cells, record.raw = cells, None
-
-    def append(self, values: dict[str, str]) -> Record:
-        """Add a record at the end; unknown columns join the header (if the file has one)."""
-        if self.layout.header is None:  # no header: no room for columns beyond the standard five
-            values = {name: value for name, value in values.items() if name in COLUMNS}
-        indexes = {self.index(name): value for name, value in values.items() if value}
-        cells = [indexes.get(i, "") for i in range(max(indexes, default=0) + 1)]
-        record = Record(0, cells, None)
-        self.records.append(record)
-        return record
-
-    @property
-    def changed(self) -> bool:
-        return self.header_changed or any(record.raw is None for record in self.records)
-
-    def render(self) -> str:
-        """The file's new text: unchanged records exactly as read, changed ones re-encoded."""
-        layout = self.layout
-        if self.header_changed:
-            parts = [("\ufeff" if layout.bom else "") + self._encode(layout.header or [])]
-        else:
-            parts = [self.preamble]
-        for record in self.records:
-            if parts and parts[-1] and not parts[-1].endswith(("\n", "\r")):
-                parts.append(layout.newline)  # the last line had no line ending
-            parts.append(record.raw if record.raw is not None else self._encode(record.cells))
-        return "".join(parts)
-
-    def _encode(self, cells: list[str]) -> str:
-        if not cells:
-            return ""
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=self.layout.delimiter,
-                   lineterminator=self.layout.newline).writerow(cells)
-        return buffer.getvalue()
-
-    def save(self) -> None:
-        """Write the file atomically if anything changed."""
-        if self.changed:
-            write_atomically(self.path, self.render())
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text``: temp file in the same folder, fsync, rename, fsync folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    # The suffix keeps a leftover temp file (after a crash) out of subscribers/*.csv.
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

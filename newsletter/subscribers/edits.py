@@ -7,12 +7,13 @@ loses another's change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from newsletter.errors import SubscriberError
-from newsletter.subscribers.csv_format import CsvFile, Record
+from newsletter.subscribers.csv_file import CsvFile
+from newsletter.subscribers.csv_format import Record
 from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_values, split_tags
 
 
@@ -23,13 +24,30 @@ class ListFiles:
     readable: dict[Path, CsvFile]
     unreadable: dict[Path, SubscriberError]  # left untouched: a rewrite could lose rows
     default_path: Path
+    # Files with an unclosed quote: read around it, never rewritten; a change to one of their
+    # readers stops with the file's error instead of adding a second row elsewhere.
+    frozen: dict[Path, tuple[SubscriberError, frozenset[str]]] = field(default_factory=dict)
+    # Readers this change made leave: (key, address, status, reason), for the journal.
+    left: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def default(self) -> CsvFile:
         """subscribers.csv, where new readers and new suppression records go."""
         if self.default_path in self.unreadable:
             raise self.unreadable[self.default_path]
+        if self.default_path in self.frozen:
+            raise self.frozen[self.default_path][0]
         return self.readable[self.default_path]
+
+    def freeze(self, path: Path, error: SubscriberError, rows: Iterable[Row]) -> None:
+        """Hold ``path`` back from every change, remembering whose rows it has."""
+        self.frozen[path] = (error, frozenset(key for row in rows if (key := row_key(row.email))))
+
+    def check_frozen(self, keys: set[str]) -> None:
+        """Raise the error of a frozen file that lists any of ``keys``."""
+        for error, listed in self.frozen.values():
+            if not listed.isdisjoint(keys):
+                raise error
 
 
 Copy = tuple[CsvFile, Record, Row]
@@ -41,6 +59,8 @@ def index_copies(files: ListFiles, keys: set[str] | None = None) -> dict[str, li
     With ``keys``, only those addresses are indexed: a single change to a long list then
     builds one Row, not one per record.
     """
+    files.check_frozen(keys if keys is not None else set().union(
+        *(listed for _, listed in files.frozen.values())))
     index: dict[str, list[Copy]] = {}
     for path, csv_file in files.readable.items():
         email_at = csv_file.layout.position("email")  # the cell readers read
@@ -64,15 +84,21 @@ def set_statuses(copies: list[Copy], status: Status, only_if: Callable[[Row], bo
     return changed
 
 
+def leave(files: ListFiles, copies: list[Copy], reader: Subscriber, reason: str) -> bool:
+    """Give the reader's active and unconfirmed copies the status ``reader`` left with (one
+    who already left keeps theirs); True if any changed. Recorded in ``files.left``."""
+    changed = set_statuses(copies, reader.status, only_if=lambda row: not row.left)
+    if changed:
+        files.left.append((reader.key, reader.address, reader.status.value, reason))
+    return changed
+
+
 def merge_reader(copies: list[Copy], reader: Subscriber, resubscribe: bool) -> str:
-    """Apply one imported reader to the copies already listed; return the ImportSummary field."""
-    listed_suppressed = any(row.suppressed for _, _, row in copies)
+    """Apply one imported reader, active or unconfirmed, to the copies already listed; return
+    the ImportSummary field. (For readers who left, see :func:`leave`.)"""
     if not reader.active:
-        if listed_suppressed:
-            return "unchanged"
-        set_statuses(copies, reader.status, only_if=lambda row: not row.suppressed)
-        return "updated"
-    if listed_suppressed and not resubscribe:
+        return "unchanged"  # unconfirmed in the file: the status listed here stands
+    if any(row.left for _, _, row in copies) and not resubscribe:
         return "skipped"
     changed = set_statuses(copies, Status.ACTIVE, only_if=lambda row: row.suppressed)
     csv_file, record, row = copies[0]

@@ -1,23 +1,60 @@
-"""`subscribers import`: merge the readers of another CSV file into the list."""
+"""`subscribers import`: merge the readers of another CSV file into the list.
+
+The file is read whole and checked before anything changes: its format is recognised by its
+header (:mod:`newsletter.subscribers.formats`: Ghost, Substack, Buttondown, Mailchimp, listmonk,
+Kit, beehiiv, or our own columns), a file of no known format with a column that looks like a
+status is refused until ``--status-column`` says how to read it, and a file with an unclosed
+quote is refused. Then one locked transaction merges it: readers who left there leave here
+too (and the journal records it, for a send running now), new readers are added with their
+status.
+"""
 
 from __future__ import annotations
 
+import shlex
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from newsletter.addresses import normalise_address
 from newsletter.errors import SubscriberError
-from newsletter.subscribers.edits import index_copies, merge_reader
-from newsletter.subscribers.rows import Subscriber, new_row, read_rows
+from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
+from newsletter.subscribers.edits import index_copies, leave, merge_reader
+from newsletter.subscribers.formats import (
+    ALIASES,
+    FORMAT_NAMES,
+    FORMATS,
+    ExportFormat,
+    UnknownStatus,
+    missing_column,
+    recognise,
+    status_column_reader,
+    status_like,
+)
+from newsletter.subscribers.rows import (
+    LEFT,
+    STATUS_VALUES,
+    PlainRows,
+    Row,
+    Subscriber,
+    new_row,
+    row_values,
+)
 
 if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
+
+OURS = "newsletter"
+OUR_TITLE = "newsletter subscriber file"
 
 
 @dataclass
 class ImportSummary:
     """What `import_file` did, reader by reader."""
 
+    source: str = OUR_TITLE  # the format the file was read as
+    arrived: Counter = field(default_factory=Counter)  # valid rows of the file, by status
     added: int = 0
     updated: int = 0  # status, name or tags changed
     unchanged: int = 0  # already listed as the file says (or listed twice in the file)
@@ -25,45 +62,171 @@ class ImportSummary:
     problems: list[SubscriberError] = field(default_factory=list)  # invalid rows of the file
 
 
-def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False) -> ImportSummary:
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read the file: its format (None: recognise it), and for a file of no known
+    format, the column that holds the status and the values of it that mean active."""
+
+    source: str | None = None
+    status_column: str | None = None
+    active_values: frozenset[str] = frozenset()
+
+
+def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False,
+                options: ImportOptions = ImportOptions()) -> ImportSummary:
     """Merge the readers of another CSV into the list (see ImportSummary for the outcomes).
 
-    New readers go to subscribers.csv with their status and columns. A reader listed here
-    as unsubscribed, bounced or complained stays so unless ``resubscribe``; one the file
-    marks as suppressed becomes so here. Names fill empty names; tags are added.
+    New readers go to subscribers.csv with their status. A reader listed here as
+    unsubscribed, bounced or complained stays so unless ``resubscribe``; one the file marks
+    as left becomes so here (recorded in the journal too); one the file marks as unconfirmed keeps
+    the status listed here. Names fill empty names; tags are added.
     """
+    path = Path(path)
+    if not path.is_file():
+        raise SubscriberError("no such file", where=str(path), hint="check the path")
     summary = ImportSummary()
     incoming: dict[str, Subscriber] = {}
-    for item in _scan_file(Path(path)):
+    for item in _read(path, options, summary):
         if isinstance(item, SubscriberError):
             summary.problems.append(item)
-        elif item.key in incoming:
+            continue
+        summary.arrived[item.status] += 1
+        known = incoming.get(item.key)
+        if known is None or (item.status in LEFT and known.status not in LEFT):
+            incoming[item.key] = item  # a copy that left wins, as in the list
+        if known is not None:
             summary.unchanged += 1
-        else:
-            incoming[item.key] = item
     with store.transaction() as files:
         index = index_copies(files, set(incoming))
-        for key, reader in incoming.items():
+        for key in list(incoming):
+            reader = incoming.pop(key)  # its row holds what is needed from here on
             if key not in index:
                 files.default.append(new_row(reader.address, reader.name, reader.tags,
-                                      reader.status, reader.subscribed_at, reader.extra))
+                                             reader.status, reader.subscribed_at, reader.extra))
                 summary.added += 1
-                continue
-            outcome = merge_reader(index[key], reader, resubscribe)
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
+            elif reader.status in LEFT:
+                changed = leave(files, index[key], reader, f"import of {path.name}")
+                summary.updated += changed
+                summary.unchanged += not changed
+            else:
+                outcome = merge_reader(index[key], reader, resubscribe)
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
     return summary
 
 
-def _scan_file(path: Path) -> Iterator[Subscriber | SubscriberError]:
-    """Every row of one file outside the list, as a Subscriber or a problem."""
-    problems: list[SubscriberError] = []
-    if not path.is_file():
-        raise SubscriberError("no such file", where=str(path), hint="check the path")
-    for row in read_rows(path, str(path), problems):
+def _read(path: Path, options: ImportOptions,
+          summary: ImportSummary) -> Iterator[Subscriber | SubscriberError]:
+    """Every row of the file as a Subscriber or a problem; SubscriberError for the whole file
+    when it cannot be imported as it is."""
+    label = str(path)
+    layout, records = read_csv(path, label, keep_text=False)
+    header = [cell.strip().lstrip("\ufeff").lower() for cell in layout.header or []]
+    source = ALIASES.get(options.source or "", options.source)
+    if source and source not in FORMATS and source != OURS:
+        raise SubscriberError(f"no export format named {options.source!r}",
+                              hint=f"--from takes {', '.join(FORMAT_NAMES)}")
+    format_ = FORMATS.get(source) if source else (recognise(frozenset(header))
+                                                  if not options.status_column else None)
+    if format_ is not None:
+        lacking = missing_column(format_, frozenset(header))
+        if lacking:
+            raise SubscriberError(f"no {lacking} column, so this is not a {format_.title}",
+                                  where=label, hint="check the file, or drop --from")
+        summary.source = format_.title
+        yield from _read_export(path, label, header, records, format_)
+        return
+    read_status = _our_status_reader(label, layout, header, options)
+    plain = PlainRows(path, layout) if read_status is None else None
+    email_at, status_at = layout.position("email"), layout.position("status")
+    for record in _whole(records, label):
+        if plain is not None:  # a plain active row needs no Row (as a send reads the list)
+            cells = record.cells
+            email = cells[email_at].strip() if email_at < len(cells) else ""
+            status = (cells[status_at].strip().lower()
+                      if status_at is not None and status_at < len(cells) else "")
+            if (subscriber := plain.subscriber(record, email, status)) is not None:
+                yield subscriber
+                continue
+        row = Row(path, label, record.line, row_values(layout, record))
+        if read_status is not None:
+            status_column, read = read_status
+            row.values.pop(status_column, None)  # read into our status, not kept as a column
+            row.values["status"] = read(dict(zip(header, row_cells(record))))
+        else:
+            _check_our_status(row, label)
         try:
             yield row.to_subscriber()
         except SubscriberError as error:
             yield error
-    if problems:  # the file itself is unreadable, whole or from some line on: import none of it
-        raise SubscriberError(f"nothing imported: {problems[0].message}",
-                              where=problems[0].where, hint=problems[0].hint)
+
+
+def row_cells(record: Record) -> list[str]:
+    return [cell.strip() for cell in record.cells]
+
+
+def _read_export(path: Path, label: str, header: list[str], records: Iterable[Record],
+                 format_: ExportFormat) -> Iterator[Subscriber | SubscriberError]:
+    for record in _whole(records, label):
+        values = dict(zip(header, row_cells(record)))
+        where = f"{label}:{record.line}"
+        try:
+            reading = format_.read(values, path.name)
+            address = normalise_address(reading.email)
+        except UnknownStatus as unknown:
+            yield SubscriberError(f"{unknown} is not a {format_.name} status newsletter knows",
+                                  where=where, hint="the row is not imported (docs/imports.md "
+                                                    "in newsletter's repository lists the "
+                                                    "values each export uses)")
+            continue
+        except SubscriberError as error:
+            yield SubscriberError(error.message, where=where, hint="the row is not imported")
+            continue
+        yield Subscriber(email=reading.email, address=address, name=reading.name,
+                         status=reading.status, tags=reading.tags,
+                         subscribed_at=reading.subscribed_at, source=path, line=record.line)
+
+
+def _whole(records: Iterable[Record], label: str) -> Iterator[Record]:
+    """Non-blank records; an unclosed quote refuses the whole file (nothing imported)."""
+    for record in records:
+        if record.problem:
+            error = record.error(label)
+            raise SubscriberError(error.message, where=error.where,
+                                  hint="close the quote and import again; nothing was imported")
+        if not record.blank:
+            yield record
+
+
+def _our_status_reader(label: str, layout: Layout, header: list[str], options: ImportOptions,
+                       ) -> tuple[str, Callable] | None:
+    """For a file in our own columns: None (our status words), or (the column as rows name
+    it, the reader) that --status-column asks for; SubscriberError when a status-like column
+    says something nobody told us how to read."""
+    if options.status_column:
+        column = options.status_column.strip().lower()
+        if column not in header:
+            raise SubscriberError(f"no column {options.status_column!r}", where=label,
+                                  hint=f"the columns are {', '.join(layout.header or [])}")
+        written = layout.header[header.index(column)]
+        return (column_names([written])[0],
+                status_column_reader(column, options.active_values))
+    names = column_names(layout.header) if layout.header else list(COLUMNS)
+    for written, name in zip(layout.header or [], names):
+        if name not in COLUMNS and status_like(written):
+            raise _refusal(label, written, "a status")
+    return None
+
+
+def _check_our_status(row: Row, label: str) -> None:
+    text = row.values.get("status", "")
+    if text and text.lower() not in STATUS_VALUES:
+        raise _refusal(f"{label}:{row.line}", "status", f"{text!r}, not a newsletter status")
+
+
+def _refusal(where: str, column: str, what: str) -> SubscriberError:
+    return SubscriberError(
+        f"column {column!r} holds {what}, in no export newsletter knows: nothing was imported",
+        where=where,
+        hint=f"say how to read it: --status-column {shlex.quote(column)} --active-values A,B "
+             "(or --from ghost|substack|buttondown|mailchimp|listmonk|kit|beehiiv)")
+

@@ -27,19 +27,22 @@ class Status(StrEnum):
     UNSUBSCRIBED = "unsubscribed"  # asked to stop; the row stays as a suppression record
     BOUNCED = "bounced"  # the address hard-bounced
     COMPLAINED = "complained"  # marked a newsletter as spam
+    UNCONFIRMED = "unconfirmed"  # signed up but never confirmed: never sent posts
 
 
 STATUS_VALUES = frozenset(status.value for status in Status)
+# Statuses that record a reader leaving: never undone by an import or a suppression.
+LEFT = frozenset({Status.UNSUBSCRIBED, Status.BOUNCED, Status.COMPLAINED})
 _STATUS_BY_VALUE = {status.value: status for status in Status}  # Status(text), without enum's call
 _KNOWN_COLUMNS = frozenset(COLUMNS)
 STATUS_NAMES = ", ".join(Status)
 
 
-@dataclass
+@dataclass(slots=True)
 class Subscriber:
     """One valid row of a subscriber file. Read-only by convention (change it with replace()):
     not frozen, because a frozen dataclass costs several times as much to build, once a reader
-    of every send."""
+    of every send; slots, because an import of a long list holds one per reader."""
 
     email: str  # as written in the file (spaces trimmed)
     address: str  # normalised: domain lower-cased, local part as written
@@ -119,6 +122,11 @@ class Row:
     def suppressed(self) -> bool:
         """True unless the status says active (an unknown status suppresses too: never guess)."""
         return self.status_text != Status.ACTIVE
+
+    @property
+    def left(self) -> bool:
+        """True if the status says the reader left (an unknown status counts as leaving)."""
+        return self.suppressed and self.status_text != Status.UNCONFIRMED
 
     @property
     def suppression(self) -> Status:
@@ -219,13 +227,16 @@ def open_records(path: Path, label: str, problems: list[SubscriberError],
     except SubscriberError as error:
         problems.append(error)
         return Layout(), iter(())
-    return layout, _non_blank(records, problems)
+    return layout, _non_blank(records, label, problems)
 
 
-def _non_blank(records: Iterator[Record], problems: list[SubscriberError]) -> Iterator[Record]:
+def _non_blank(records: Iterator[Record], label: str,
+               problems: list[SubscriberError]) -> Iterator[Record]:
     try:
         for record in records:
-            if not record.blank:
+            if record.problem:  # lines that could not be read: reported, the rest read on
+                problems.append(record.error(label))
+            elif not record.blank:
                 yield record
     except SubscriberError as error:
         problems.append(error)

@@ -5,41 +5,36 @@ unsubscribed, bounced or complained (or has a status nobody understands), that r
 nothing. Invalid rows are reported as ``file:line`` problems and skipped for sending, never
 dropped from their file.
 
-Sending, the unsubscribe endpoint, webhooks and the ``subscribers`` commands all change the list
-through :meth:`SubscriberStore.transaction`: an exclusive lock on ``.newsletter/subscribers.lock``,
-a fresh read inside it, the change, then an atomic rewrite of each changed file. So concurrent
-writers never lose each other's rows, and readers (who take no lock) see whole files only.
+Unsubscribes, bounces and complaints go to the suppression journal first
+(:mod:`newsletter.subscribers.journal`): durable and in effect at once, whatever the length of
+the list. Every read here treats a journalled address as suppressed. Every other change goes
+through :meth:`SubscriberStore.transaction`: an exclusive lock on
+``.newsletter/subscribers.lock``, the journal folded in, a fresh read, the change, then an
+atomic rewrite of each changed file. So concurrent writers never lose each other's rows, and
+readers (who take no lock) see whole files only.
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import Iterable, Iterator
 
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.locks import exclusive_lock
-from newsletter.subscribers.csv_format import CsvFile, Layout, Record
-from newsletter.subscribers.edits import (
-    ListFiles,
-    index_copies,
-    set_statuses,
+from newsletter.subscribers.csv_file import CsvFile, UnclosedQuoteError
+from newsletter.subscribers.edits import ListFiles, index_copies, set_statuses
+from newsletter.subscribers.folding import find_rows, fold_locked
+from newsletter.subscribers.journal import Journal, strongest
+from newsletter.subscribers.reading import (
+    SuppressedView,
+    read_suppressed,
+    stream_active,
 )
-from newsletter.subscribers.rows import (
-    PlainRows,
-    RepeatFilter,
-    Row,
-    Status,
-    Subscriber,
-    new_row,
-    open_records,
-    read_rows,
-    row_key,
-    row_values,
-)
+from newsletter.subscribers.rows import LEFT, Row, Status, Subscriber, new_row, read_rows, row_key
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +61,14 @@ class SubscriberStore:
         self.state_dir = Path(state_dir or settings.state_dir)
         self.root = self.directory.parent  # problems name files relative to the site
         self.lock_timeout = lock_timeout
+        self.journal = Journal(self.state_dir)
         self._snapshot: Snapshot | None = None
-        self._suppressed: tuple[tuple, frozenset[str]] | None = None  # (signature, keys)
+        self._suppressed: SuppressedView | None = None
+
+    @property
+    def default_path(self) -> Path:
+        """subscribers.csv, where new readers and new suppression records go."""
+        return self.directory / DEFAULT_FILE
 
     # -- reading: no lock; every file is always whole (it is only ever replaced) --------------
 
@@ -98,97 +99,49 @@ class SubscriberStore:
         yield from problems
 
     def load(self) -> tuple[list[Subscriber], list[SubscriberError]]:
-        """One Subscriber per reader (first copy, status after suppression), and every problem,
-        from one read of the files."""
+        """One Subscriber per reader (first copy, status after suppression and after the
+        journal), and every problem, from one read of the files."""
+        pending = self.journal.pending()  # before the files: a fold in between is then in them
         readers: dict[str, Subscriber] = {}
-        suppression: dict[str, Status] = {}  # the first suppressing row of each address wins
+        left: dict[str, Status] = {}  # the first row of each address that says it left wins,
+        unconfirmed: set[str] = set()  # ... else an unconfirmed row
         problems: list[SubscriberError] = []  # in file order: rows() appends the files' own
         for row in self.rows(problems):
             if row.suppressed and (key := row_key(row.email)):
-                suppression.setdefault(key, row.suppression)
+                if row.left:
+                    left.setdefault(key, row.suppression)
+                else:
+                    unconfirmed.add(key)
             try:
                 subscriber = row.to_subscriber()
             except SubscriberError as error:
                 problems.append(error)
                 continue
             readers.setdefault(subscriber.key, subscriber)
-        return [replace(reader, status=suppression.get(reader.key, reader.status))
-                for reader in readers.values()], problems
+        journalled = pending.statuses()
+        result = []
+        for key, reader in readers.items():
+            status = left.get(key) or (Status.UNCONFIRMED if key in unconfirmed else reader.status)
+            if key in journalled and status not in LEFT:
+                status = Status(journalled[key])
+            result.append(replace(reader, status=status))
+        unlisted = [entry for entry in pending.entries
+                    if entry.record_unknown and entry.key not in readers]
+        for key, status in strongest(unlisted).items():  # a record the next fold adds
+            address = next(entry.address for entry in unlisted if entry.key == key)
+            result.append(Subscriber(email=address, address=address, status=Status(status)))
+        return result, problems
 
-    def active(self, problems: list[SubscriberError] | None = None) -> Iterator[Subscriber]:
-        """Stream the readers to send to: once each, in file order, invalid rows skipped.
-
-        Invalid rows and unreadable files are appended to ``problems`` when it is given.
-
-        Two passes over the same open files (so both see one version of each): the first
-        collects the suppressed keys (suppression wins, whatever the order of the copies) and
-        counts keys in a RepeatFilter; the second yields each valid active row once.
-        De-duplication memory: a set of every key would grow with the list; the filter is a
-        fixed 2 MB and only the keys it flags (true repeats and rare chance collisions) are
-        remembered exactly. The cost is the first pass: parsing every record again and
-        computing its key from two cells, no row built.
-        """
-        signature = self._signature()  # before opening: a later change then forces a re-read
-        with ExitStack() as stack:
-            opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
-                      for path in self.files()]
-            # Pass 1 looks at two cells of each record and builds no row.
-            suppressed: set[str] = set()
-            repeats = RepeatFilter()
-            for _, _, email, status in self._cells_from(opened, []):
-                if key := row_key(email):
-                    if status and status != Status.ACTIVE:
-                        suppressed.add(key)
-                    else:
-                        repeats.add(key)
-            self._suppressed = (signature, frozenset(suppressed))
-            seen: set[str] = set()  # flagged keys only
-            records = self._cells_from(opened, problems)
-            for (path, label, layout, plain), record, email, status in records:
-                if status and status != Status.ACTIVE:
-                    continue  # suppressed (or an unknown status): never sent to, never reported
-                subscriber = plain.subscriber(record, email, status)
-                if subscriber is None:  # not a plain row: the Row validates it, or says why not
-                    row = Row(path, label, record.line, row_values(layout, record))
-                    try:
-                        subscriber = row.to_subscriber()
-                    except SubscriberError as error:
-                        if problems is not None:
-                            problems.append(error)
-                        continue
-                key = subscriber.key
-                if key in suppressed:
-                    continue
-                if repeats.may_repeat(key):
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                yield subscriber
-
-    def _cells_from(self, opened: list[tuple[Path, TextIO]],
-                    problems: list[SubscriberError] | None,
-                    ) -> Iterator[tuple[tuple[Path, str, Layout, PlainRows], Record, str, str]]:
-        """((path, label, layout, plain rows), record, email, lower-cased status) of each record.
-
-        Reads already opened files from their start; file problems go to ``problems``.
-        """
-        problems = [] if problems is None else problems
-        for path, handle in opened:
-            handle.seek(0)
-            label = self.label(path)
-            layout, records = open_records(path, label, problems, handle)
-            source = (path, label, layout, PlainRows(path, layout))
-            email_at, status_at = layout.position("email"), layout.position("status")
-            for record in records:
-                cells = record.cells
-                email = cells[email_at].strip() if email_at < len(cells) else ""
-                status = (cells[status_at].strip().lower()
-                          if status_at is not None and status_at < len(cells) else "")
-                yield source, record, email, status
+    def active(self, problems: list[SubscriberError] | None = None,
+               tags: Iterable[str] | None = None) -> Iterator[Subscriber]:
+        """Stream the readers to send to (see :func:`newsletter.subscribers.reading.stream_active`);
+        with ``tags``, only those holding one of them (compared ignoring case)."""
+        wanted = None if tags is None else frozenset(tag.lower() for tag in tags)
+        return stream_active(self, problems, wanted)
 
     def snapshot(self) -> Snapshot:
-        """Active and suppressed keys, re-read only when a file changed (cheap between batches)."""
-        signature = self._signature()
+        """Active and suppressed keys of the files, re-read only when a file changed."""
+        signature = self.signature()
         if self._snapshot is None or self._snapshot.signature != signature:
             active, suppressed = set(), set()
             for row in self.rows():
@@ -198,8 +151,9 @@ class SubscriberStore:
                                       frozenset(suppressed))
         return self._snapshot
 
-    def _signature(self) -> tuple:
-        # Every write replaces the file, so a new inode marks it even within one mtime tick.
+    def signature(self) -> tuple:
+        """The version of the files: every write replaces a file, so a new inode marks it even
+        within one mtime tick."""
         stats = []
         for path in self.files():
             try:
@@ -210,36 +164,37 @@ class SubscriberStore:
         return tuple(stats)
 
     def suppressed_addresses(self) -> frozenset[str]:
-        """Keys (lower-cased addresses) of every unsubscribed, bounced or complained reader.
+        """Keys (lower-cased addresses) of every unsubscribed, bounced or complained reader,
+        in the files or in the journal.
 
-        Re-read only when a file changed; unlike :meth:`snapshot` it holds no active key, so a
-        send can call it before every batch and stay small however long the list is.
+        Cheap to call before every batch of a send: new journal changes are read by id, and
+        the files again only when they changed without the journal vouching for it.
         """
-        signature = self._signature()
-        if self._suppressed is None or self._suppressed[0] != signature:
-            keys = {key for row in self.rows() if row.suppressed and (key := row_key(row.email))}
-            self._suppressed = (signature, frozenset(keys))
-        return self._suppressed[1]
+        view = self._suppressed
+        self._suppressed = read_suppressed(self) if view is None else view.follow(self)
+        return self._suppressed.keys
 
-    def suppression_snapshot(self) -> tuple[tuple, frozenset[str]] | None:
+    def suppression_snapshot(self) -> SuppressedView | None:
         """The suppressed keys last read (by :meth:`active` or :meth:`suppressed_addresses`),
-        with the version of the files they belong to; None before any read."""
+        with the version of the files and journal they belong to; None before any read."""
         return self._suppressed
 
-    def adopt_suppression(self, snapshot: tuple[tuple, frozenset[str]] | None) -> None:
-        """Take a snapshot read by another store of this list (a send's helper process), so
+    def adopt_suppression(self, view: SuppressedView | None) -> None:
+        """Take a view read by another store of this list (a send's helper process), so
         :meth:`suppressed_addresses` need not read the files again while they are unchanged."""
-        if snapshot is not None:
-            self._suppressed = snapshot
+        if view is not None:
+            self._suppressed = view
 
     def size(self) -> int:
         """Bytes in every subscriber file."""
-        return sum(entry[3] for entry in self._signature())
+        return sum(entry[3] for entry in self.signature())
 
     def is_active(self, address: str) -> bool:
-        """True if ``address`` is listed, valid and not suppressed, as the files are now."""
+        """True if ``address`` is listed, valid and not suppressed, as the files and the
+        journal are now."""
         key = row_key(address)
-        return key is not None and key in self.snapshot().active
+        return (key is not None and key in self.snapshot().active
+                and key not in self.journal.pending().statuses())
 
     def is_listed(self, address: str) -> bool:
         """True if any row holds ``address``, whatever its status."""
@@ -247,47 +202,86 @@ class SubscriberStore:
         snapshot = self.snapshot()
         return key is not None and (key in snapshot.active or key in snapshot.suppressed)
 
-    # -- writing: always inside transaction() ---------------------------------------------------
+    # -- writing -------------------------------------------------------------------------------
+
+    @contextmanager
+    def locked(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the list's lock (waiting up to ``timeout``, default ``lock_timeout`` seconds)."""
+        timeout = self.lock_timeout if timeout is None else timeout
+        lock = self.state_dir / LOCK_FILE
+        with exclusive_lock(lock, timeout, lambda: SubscriberError(
+                f"the subscriber list stayed locked for {timeout:g} s", where=str(lock),
+                hint="another newsletter command is changing it; try again")):
+            yield
+
+    @contextmanager
+    def writing(self, timeout: float | None = None, adds_readers: bool = False
+                ) -> Iterator[None]:
+        """Hold the list's lock for a write, and record the files it leaves (so that a running
+        send can tell this write from an edit by hand: :meth:`Journal.record_files`);
+        ``adds_readers``: the write may add or reactivate readers."""
+        with self.locked(timeout):
+            # A write killed halfway leaves its temporary file; no other write runs now.
+            for leftover in self.directory.glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
+            before = self.signature()
+            yield
+            self.journal.record_files(before, self.signature(), adds_readers)
 
     @contextmanager
     def transaction(self) -> Iterator[ListFiles]:
-        """Lock the list, read every file fresh, and save the changed ones on success.
+        """Lock the list, fold the journal in, read every file fresh, and save the changed
+        ones on success; the suppressions the change made (``ListFiles.left``) then go to the
+        journal as folded, so that a running send sees them.
 
         Files that cannot be read whole are left alone (and logged), so one broken export
-        never blocks an unsubscribe. Raises SubscriberError if the lock is not free within
-        ``lock_timeout`` seconds.
+        never blocks another change; one with an unclosed quote stops a change that would
+        touch its rows (:class:`ListFiles`). Raises SubscriberError if the lock is not free
+        within ``lock_timeout`` seconds.
         """
-        default = self.directory / DEFAULT_FILE
-        lock = self.state_dir / LOCK_FILE
-        with exclusive_lock(lock, self.lock_timeout, lambda: SubscriberError(
-                f"the subscriber list stayed locked for {self.lock_timeout:g} s", where=str(lock),
-                hint="another newsletter command is changing it; try again")):
+        default = self.default_path
+        with self.writing(adds_readers=True):
+            fold_locked(self)  # a change made now must come after every journalled one
             files = ListFiles({}, {}, default)
             for path in dict.fromkeys([*self.files(), default]):
                 try:
                     files.readable[path] = CsvFile.load(path, self.label(path))
+                except UnclosedQuoteError as error:
+                    files.freeze(path, error, read_rows(path, self.label(path), []))
                 except SubscriberError as error:
                     logger.warning("%s", error)
                     files.unreadable[path] = error
             yield files
             for csv_file in files.readable.values():
                 csv_file.save()
+            self.journal.append(files.left, record_unknown=False, folded=True)
 
     def set_status(self, address: str, status: Status | str, reason: str | None = None) -> bool:
-        """Give every copy of ``address`` this status; True if any row changed (idempotent).
+        """Give ``address`` this status; True if the reader's status changed (idempotent).
 
-        Rows stay: an unsubscribed row is the record that keeps the reader from being mailed
-        or imported again. Suppressing an address no readable file holds appends such a
-        record to subscribers.csv; activating one changes nothing.
+        Unsubscribed, bounced and complained go through the journal, then into the files:
+        every copy that is active or unconfirmed takes the status, and a reader who already
+        left keeps theirs. An address no file lists gets a suppression row in subscribers.csv,
+        the record that keeps them from being mailed or imported again. Active and
+        unconfirmed are written at once; activating an address no file lists changes nothing.
         """
         status = Status(status)
         address = normalise_address(address)
-        with self.transaction() as files:
-            copies = index_copies(files, {address_key(address)}).get(address_key(address), [])
-            changed = set_statuses(copies, status, only_if=lambda row: row.status_text != status)
-            if not copies and status is not Status.ACTIVE:
-                files.default.append(new_row(address, status=status))
-                changed = True
+        key = address_key(address)
+        if status in LEFT:
+            with self.writing():
+                found = find_rows(self, {key})
+                for path, _, _ in found.rows.get(key, []):
+                    if path in found.unwritable:  # a command never half-applies its change
+                        raise found.unwritable[path]
+                self.journal.append([(key, address, status.value, reason or "")],
+                                    record_unknown=True)
+                changed = any(entry.key == key for entry in fold_locked(self))
+        else:
+            with self.transaction() as files:
+                copies = index_copies(files, {key}).get(key, [])
+                changed = set_statuses(copies, status,
+                                       only_if=lambda row: row.status_text != status)
         if changed:
             logger.info("%s is now %s%s", address, status, f" ({reason})" if reason else "")
         return changed
@@ -296,8 +290,9 @@ class SubscriberStore:
             resubscribe: bool = False) -> bool:
         """Add a reader to subscribers.csv; False if they were already active.
 
-        A reader who unsubscribed, bounced or complained is only made active again with
-        ``resubscribe`` (checking their consent is the writer's job); otherwise SubscriberError.
+        A reader who unsubscribed, bounced, complained or never confirmed is only made active
+        again with ``resubscribe`` (checking their consent is the writer's job); otherwise
+        SubscriberError.
         """
         address = normalise_address(email)
         with self.transaction() as files:

@@ -1,7 +1,9 @@
-"""Suppressions: statuses a provider or a reader asks for, applied through the subscriber store.
+"""Suppressions: statuses a provider or a reader asks for, applied through the journal.
 
-:func:`apply_suppressions` is the one place the unsubscribe endpoint, the webhooks and
-``subscribers sync`` change a status. Each change is the store's own locked, atomic write.
+:func:`record_suppressions` is what the unsubscribe endpoint and the webhooks call: one append
+to the journal, durable and in effect before it returns, however long the list is; the files
+follow when the journal is folded. :func:`apply_suppressions` (``subscribers sync``) also folds
+at once, and says which readers changed.
 """
 
 from __future__ import annotations
@@ -10,19 +12,15 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from newsletter.addresses import normalise_address, normalised_key
+from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
-from newsletter.subscribers.edits import index_copies, set_statuses
-from newsletter.subscribers.rows import Status, new_row
+from newsletter.subscribers.folding import fold_locked
+from newsletter.subscribers.journal import STRENGTH
 
 if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
 
 logger = logging.getLogger(__name__)
-
-# When one address is on several lists, the strongest signal wins: a complaint hurts the
-# sender's reputation most, a hard bounce next, an unsubscribe least.
-PRIORITY = {"complained": 0, "bounced": 1, "unsubscribed": 2}
 
 
 @dataclass(frozen=True)
@@ -34,36 +32,38 @@ class Suppression:
     reason: str = ""
 
 
-def apply_suppressions(store: SubscriberStore, suppressions: Iterable[Suppression], *,
-                       record_unknown: bool = False) -> list[Suppression]:
-    """Give each active reader its suppression's status; return the ones that changed a row.
+def record_suppressions(store: SubscriberStore, suppressions: Iterable[Suppression], *,
+                        record_unknown: bool = False) -> list[Suppression]:
+    """Journal each suppression of a valid address; return those journalled.
 
-    A reader already unsubscribed, bounced or complained keeps the status they have. Addresses
-    not on the list are left alone (a provider's lists may hold other lists' readers), unless
-    ``record_unknown``: then a suppression row is added, so a later import cannot mail them.
-    All in one transaction of the store: one read and one write, however many changes.
+    When one address is asked for twice, the strongest status wins: a complaint hurts the
+    sender's reputation most, a hard bounce next, an unsubscribe least. The fold gives the
+    status to active and unconfirmed readers only (one who already left keeps theirs), and
+    leaves addresses no file lists alone (a provider's lists may hold other lists' readers)
+    unless ``record_unknown``: then a suppression row is added, so a later import cannot
+    mail them.
     """
-    strongest: dict[str, Suppression] = {}
-    for suppression in sorted(suppressions, key=lambda s: PRIORITY[s.status]):
+    strongest: dict[str, tuple[str, Suppression]] = {}
+    for suppression in sorted(suppressions, key=lambda s: STRENGTH[s.status]):
         try:
-            strongest.setdefault(normalised_key(suppression.address), suppression)
+            address = normalise_address(suppression.address)
         except SubscriberError:
             continue
-    changed = []
-    with store.transaction() as files:
-        copies = index_copies(files, set(strongest))
-        for key, suppression in strongest.items():
-            rows = copies.get(key, [])
-            if any(row.suppressed for _, _, row in rows) or not (rows or record_unknown):
-                continue
-            status = Status(suppression.status)
-            if rows:
-                set_statuses(rows, status, only_if=lambda row: True)
-            else:
-                files.default.append(new_row(normalise_address(suppression.address), status=status))
-            changed.append(suppression)
+        strongest.setdefault(address_key(address), (address, suppression))
+    store.journal.append(((key, address, s.status, s.reason)
+                          for key, (address, s) in strongest.items()), record_unknown)
+    return [suppression for _, suppression in strongest.values()]
+
+
+def apply_suppressions(store: SubscriberStore, suppressions: Iterable[Suppression], *,
+                       record_unknown: bool = False) -> list[Suppression]:
+    """Journal the suppressions and fold them into the files now, under the list's lock;
+    return the ones that changed a reader's status."""
+    with store.writing():
+        asked = {address_key(normalise_address(s.address)): s
+                 for s in record_suppressions(store, suppressions,
+                                              record_unknown=record_unknown)}
+        changed = [asked[entry.key] for entry in fold_locked(store) if entry.key in asked]
     for change in changed:
         logger.info("%s is now %s (%s)", change.address, change.status, change.reason)
     return changed
-
-

@@ -20,15 +20,22 @@ import html
 import logging
 import os
 import re
+import sqlite3
+import threading
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Iterable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-from newsletter.errors import ConfigError, SubscriberError
+from newsletter.errors import ConfigError, NewsletterError
 from newsletter.message import UnsubscribeTokens, verify_legacy_token
-from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
+from newsletter.subscribers import (
+    BackgroundFolder,
+    SubscriberStore,
+    Suppression,
+    record_suppressions,
+)
 from newsletter.web.replay import UsedTokens
 from newsletter.web.request import (
     MAX_FORM_BODY,
@@ -137,6 +144,24 @@ class NewsletterApp:
         self.tokens = UnsubscribeTokens(self.secret)
         self.store = SubscriberStore(settings)
         self.used_tokens = UsedTokens(settings.state_dir)
+        self._folder: BackgroundFolder | None = None
+        self._folder_lock = threading.Lock()
+        if self.store.journal.pending().entries:  # left by an earlier run: fold them soon
+            self.journalled()
+
+    def journalled(self) -> None:
+        """The journal holds new changes: have them folded into the files soon (many at once)."""
+        with self._folder_lock:
+            if self._folder is None:
+                self._folder = BackgroundFolder(self.store)
+        self._folder.poke()
+
+    def close(self) -> None:
+        """Stop folding in the background (after the fold in progress, if any)."""
+        with self._folder_lock:
+            folder, self._folder = self._folder, None
+        if folder is not None:
+            folder.close()
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         try:
@@ -191,15 +216,18 @@ class NewsletterApp:
                                  "(the body must be List-Unsubscribe=One-Click).")
         address = self.reader(address, token)
         try:
-            # A valid token proves we mailed this address: if its row is gone, keep a record.
-            changed = apply_suppressions(
+            # One append to the journal, on disk before the 200, whatever the length of the
+            # list (docs/subscribers.md#the-suppression-journal). A valid token proves we
+            # mailed this address: if its row is gone, the fold keeps a record.
+            recorded = record_suppressions(
                 self.store, [Suppression(address, "unsubscribed", "one-click unsubscribe")],
                 record_unknown=True)
-        except SubscriberError as error:  # the list stayed locked: ask the client to come back
+        except (sqlite3.Error, NewsletterError) as error:  # the journal is busy or broken
             logger.warning("unsubscribe of %s not recorded: %s", address, error)
             raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
-        if changed:
+        if recorded:
             logger.info("unsubscribed %s (one-click)", address)
+            self.journalled()
         return self.page(200, "You are unsubscribed",
                          f"<p>{html.escape(address)} gets no more newsletters from "
                          f"{self.site_name}.</p>")
@@ -213,10 +241,12 @@ class NewsletterApp:
         except WebhookError as error:
             logger.warning("%s webhook refused (%d): %s", provider, error.status, error.message)
             return text_response(error.status, error.message, error.headers.items())
-        except SubscriberError as error:  # the list stayed locked; providers retry a 503
+        except (sqlite3.Error, NewsletterError) as error:  # journal busy or broken: 503, retried
             logger.warning("%s webhook not applied: %s", provider, error)
             return text_response(503, "subscriber list busy", [("Retry-After", "60")])
-        return text_response(200, f"ok: {len(report.changes)} changed, "
+        if report.changes:
+            self.journalled()
+        return text_response(200, f"ok: {len(report.changes)} recorded, "
                                   f"{report.soft_bounces} soft bounces, {report.ignored} ignored")
 
     def reader(self, address: str, token: str) -> str:

@@ -6,8 +6,8 @@ and ``parse_events(body)`` turns the JSON body into :class:`Event`s. Verificatio
 before the body is parsed, so nothing from an unverified request is ever read or acted on.
 
 Hard bounces, spam complaints and provider-side unsubscribes change the subscriber's status
-(through :func:`newsletter.subscribers.apply_suppressions`, the store's locked write);
-soft bounces are only counted and logged.
+(through :func:`newsletter.subscribers.record_suppressions`: journalled before the answer,
+in effect at once, folded into the files soon after); soft bounces are only counted and logged.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from newsletter.subscribers import Suppression, apply_suppressions
+from newsletter.subscribers import Suppression, record_suppressions
 from newsletter.web.webhooks import mailgun, postmark, resend, sendgrid
 from newsletter.web.webhooks.common import (
     SOFT_BOUNCE,
@@ -47,7 +47,7 @@ ONE_USE_TOKENS = {"mailgun": mailgun.signature_token}
 class WebhookReport:
     """What one webhook request did."""
 
-    changes: list[Suppression] = field(default_factory=list)
+    changes: list[Suppression] = field(default_factory=list)  # journalled
     soft_bounces: int = 0
     ignored: int = 0
 
@@ -83,7 +83,8 @@ def _apply(provider: str, module, request: WebhookRequest, store) -> WebhookRepo
                         event.detail)
         else:
             report.ignored += 1
-    report.changes = apply_suppressions(store, suppressions)
+    report.changes = record_suppressions(store, suppressions)
     for change in report.changes:
-        logger.info("%s: %s is now %s (%s)", provider, change.address, change.status, change.reason)
+        logger.info("%s: %s recorded as %s (%s)", provider, change.address, change.status,
+                    change.reason)
     return report

@@ -1,0 +1,64 @@
+"""Finding the post a writer names: by slug, by the slug's last part, by file or folder name."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from newsletter.errors import ContentError, PostNotFoundError
+from newsletter.posts.post import Post
+
+_DATED_NAME = re.compile(r"^\d{4}-\d\d-\d\d(?:---|-)(?=.)")  # a date before a post's name
+
+
+def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = ()) -> Post:
+    """The one post that ``name`` names: slug, slug's last segment, file or folder name, path.
+
+    When none matches but one of ``problems`` (from :func:`load_posts`) is about a file of
+    that name, that problem is raised: the post exists but does not load.
+    """
+    wanted = name.strip()
+    matches = [post for post in posts
+               if wanted in (post.id, post.id.lstrip("/"), post.name) or _names_file(wanted, post.path)]
+    if not matches:
+        short = wanted.strip("/").rpartition("/")[2]
+        for problem in problems:
+            path = _error_path(problem)
+            if path is not None and (short in file_names(path) or _names_file(wanted, path)):
+                raise problem
+        raise PostNotFoundError(f"no post named {name!r}", hint="run `newsletter posts` to list them")
+    if len(matches) > 1:
+        ids = ", ".join(post.id for post in matches)
+        raise PostNotFoundError(f"{name!r} names {len(matches)} posts: {ids}",
+                                hint="name the post by its full slug")
+    return matches[0]
+
+
+def file_names(path: Path) -> set[str]:
+    """The names a post file goes by: ``x`` and ``x.md`` for x.md, the folder for x/index.md,
+    and without a leading date (Gatsby's ``2026-12-02---x/``, Jekyll's ``2026-12-02-x.md``)."""
+    short = path.parent.name if path.stem == "index" else path.stem
+    names = {short, _DATED_NAME.sub("", short)}
+    if path.stem != "index":
+        names.add(path.name)
+    return names
+
+
+def _names_file(wanted: str, path: Path) -> bool:
+    """``wanted`` is one of the file's names, its path, or the end of its path."""
+    parts = Path(wanted).parts
+    return (wanted in file_names(path) or wanted == str(path)
+            or len(parts) > 1 and path.parts[-len(parts):] == parts)
+
+
+def error_file_name(error: ContentError) -> str | None:
+    """The short name of the post file an error is about (``x`` for x.md or x/index.md)."""
+    path = _error_path(error)
+    if path is None:
+        return None
+    return path.parent.name if path.stem == "index" else path.stem
+
+
+def _error_path(error: ContentError) -> Path | None:
+    return Path(re.sub(r":\d+$", "", error.where)) if error.where else None

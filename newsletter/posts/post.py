@@ -1,0 +1,77 @@
+"""A post, and what the tool may do with it at a given moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from newsletter.posts.feature_image import PostImage
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+class PostStatus(StrEnum):
+    """What the tool may do with a post (docs/architecture.md#site-layout)."""
+
+    DRAFT = "draft"  # draft: true
+    SCHEDULED = "scheduled"  # dated in the future
+    READY = "ready"  # published: may be sent
+    PAGE = "page"  # template other than "post": not a newsletter
+    OPTED_OUT = "opted-out"  # newsletter: false, never emailed
+
+
+@dataclass(frozen=True)
+class Post:
+    """One Markdown post with its front matter checked and normalised."""
+
+    id: str  # the slug with a leading slash, e.g. "/posts/what-matters"
+    path: Path
+    title: str  # plain text on one line
+    date: dt.datetime | None  # aware; None only for pages without a date
+    draft: bool
+    template: str
+    description: str | None
+    tags: tuple[str, ...]
+    newsletter_tags: tuple[str, ...]  # front matter `newsletter_tags`: only readers with one
+    subject: str | None  # front matter `subject`; render falls back to email.subject
+    preheader: str | None  # front matter `preheader`; render falls back to the description
+    newsletter: bool
+    cta_text: str | None
+    cta_url: str | None
+    url: str  # site.url + slug
+    body: str  # the Markdown source
+    language: str  # front matter `lang`, else site.language
+    image: PostImage | None = None  # the feature image the front matter names
+    body_line: int = 1  # the file line the body starts on, for errors about the body
+
+    @property
+    def name(self) -> str:
+        """The slug's last segment: the short name used in folders and messages."""
+        return self.id.rstrip("/").rpartition("/")[2] or self.path.stem
+
+
+def classify(post: Post, now: dt.datetime) -> PostStatus:
+    """Whether ``post`` is a draft, scheduled, ready to send, a page, or opted out, at ``now``."""
+    if post.template != "post":
+        return PostStatus.PAGE
+    if post.draft:
+        return PostStatus.DRAFT
+    if not post.newsletter:
+        return PostStatus.OPTED_OUT
+    if post.date is not None and post.date > now:
+        return PostStatus.SCHEDULED
+    return PostStatus.READY
+
+
+def newest_first(posts: list[Post]) -> list[Post]:
+    """Posts newest first; pages without a date last."""
+    oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return sorted(posts, key=lambda post: post.date or oldest, reverse=True)
+
+
+def plain_line(text: str) -> str:
+    """``text`` as one line of plain text: HTML tags removed, whitespace and newlines collapsed."""
+    return " ".join(_TAG.sub("", text).split())

@@ -1,0 +1,222 @@
+"""Rewriting a subscriber file: whole (a locked edit) or streamed (folding the journal).
+
+Every record the rewrite does not change is written back byte for byte; changed and new ones
+are encoded with the file's own delimiter and line ending. The new text goes to a temporary
+file in the same folder, is fsynced and renamed over the old one, so readers only ever see a
+whole file, old or new.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from itertools import chain
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from newsletter.errors import SubscriberError
+from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, not_utf8, parse_csv
+
+
+class UnclosedQuoteError(SubscriberError):
+    """A file that holds an unclosed quote: read around it, never rewritten until it is fixed."""
+
+
+class CsvFile:
+    """A subscriber file held for a rewrite: its records as a list (``load``), or streamed
+    through an edit (``rewrite``)."""
+
+    def __init__(self, path: Path, layout: Layout, preamble: str,
+                 records: list[Record] | Iterator[Record], label: str | None = None,
+                 header_changed: bool = False):
+        self.path = path
+        self.label = label or str(path)  # how problems name the file
+        self.layout = layout
+        self.preamble = preamble  # BOM, blank lines and header, as written
+        self.records = records
+        self.header_changed = header_changed  # the header must be written anew
+        self._positions: dict[str, int] = {}  # column -> position, as new_record looks them up
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, delimiter=layout.delimiter,
+                                  lineterminator=layout.newline)
+
+    @classmethod
+    def load(cls, path: Path, label: str | None = None) -> CsvFile:
+        """Read ``path`` whole; a missing or empty file starts with the standard header."""
+        label = label or str(path)
+        if not path.exists():
+            return cls(path, Layout(header=list(COLUMNS)), "", [], label, header_changed=True)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise not_utf8(label, exc) from None
+        layout, stream = parse_csv(io.StringIO(text, newline=""), label)
+        records = list(_whole(stream, label))
+        empty = not layout.preamble.strip("\ufeff\r\n\t ") and not records
+        if layout.header is None and not records:
+            layout.header = list(COLUMNS)
+        return cls(path, layout, layout.preamble, records, label, header_changed=empty)
+
+    @classmethod
+    def rewrite(cls, path: Path, label: str, columns: Iterable[str],
+                edit: Callable[[CsvFile, Record], None],
+                appended: Iterable[dict[str, str]] = ()) -> None:
+        """Stream ``path`` through ``edit`` into its replacement, then add ``appended`` records.
+
+        ``columns`` are the ones the edits write (added to the header first, if missing).
+        Memory stays flat however long the file is. Raises UnclosedQuoteError (nothing
+        written) if the file holds one.
+        """
+        if not path.exists():
+            csv_file = cls(path, Layout(header=list(COLUMNS)), "", iter(()), label,
+                           header_changed=True)
+            handle = None
+        else:
+            handle = path.open("r", encoding="utf-8", newline="")
+            layout, stream = parse_csv(handle, label)
+            first = next(stream, None)
+            empty = first is None and not layout.preamble.strip("\ufeff\r\n\t ")
+            if empty:  # as load() does: an empty file starts with the standard header
+                layout.header = list(COLUMNS)
+            records = chain([first] if first else [], stream)
+            csv_file = cls(path, layout, layout.preamble, _whole(records, label), label,
+                           header_changed=empty)
+        try:
+            for column in columns:
+                csv_file.index(column)
+            source = csv_file.records
+
+            def edited() -> Iterator[Record]:
+                for record in source:
+                    edit(csv_file, record)
+                    yield record
+                for values in appended:
+                    yield csv_file.new_record(values)
+
+            csv_file.records = edited()
+            write_atomically(path, csv_file.chunks())
+        finally:
+            if handle is not None:
+                handle.close()
+
+    def index(self, column: str) -> int:
+        """The position of ``column`` (the cell readers read), adding it if the file lacks it."""
+        position = self.layout.position(column)
+        if position is not None:
+            return position
+        if self.layout.header is None:
+            raise SubscriberError(
+                f"cannot add a {column!r} column to a file without a header", where=self.label,
+                hint="add a header line (email,name,status,tags,subscribed_at)",
+            )
+        self.layout.columns.append(column)
+        self.layout.header.append(column)
+        self.header_changed = True
+        return len(self.layout.columns) - 1
+
+    def set_cell(self, record: Record, column: str, value: str) -> None:
+        """Change one cell of ``record``; the rest of the record is written back as it was."""
+        index = self.index(column)
+        cells = record.cells + [""] * (index + 1 - len(record.cells))
+        if cells[index] != value:
+            cells[index] = value
+            record.cells, record.raw = cells, None
+
+    def new_record(self, values: dict[str, str]) -> Record:
+        """A record holding ``values`` by column; unknown columns join the header (if any)."""
+        if self.layout.header is None:  # no header: no room for columns beyond the standard five
+            values = {name: value for name, value in values.items() if name in COLUMNS}
+        positions = self._positions
+        if not positions.keys() >= values.keys():  # a column this file lacks, or not looked up
+            positions.update((name, self.index(name)) for name in values)
+        cells = [""] * len(self.layout.columns)
+        for name, value in values.items():
+            cells[positions[name]] = value
+        while cells and not cells[-1]:
+            cells.pop()
+        return Record(0, cells, None)
+
+    def append(self, values: dict[str, str]) -> Record:
+        """Add a record at the end (see :meth:`new_record`)."""
+        record = self.new_record(values)
+        self.records.append(record)
+        return record
+
+    @property
+    def changed(self) -> bool:
+        return self.header_changed or any(record.raw is None for record in self.records)
+
+    def chunks(self) -> Iterator[str]:
+        """The file's new text: unchanged records exactly as read, changed ones re-encoded.
+
+        Each changed record keeps its new text, so once written the file is unchanged again.
+        """
+        layout = self.layout
+        if self.header_changed:
+            self.preamble = ("\ufeff" if layout.bom else "") + self._encode(layout.header or [])
+            self.header_changed = False
+        last = self.preamble
+        yield last
+        for record in self.records:
+            if last and not last.endswith(("\n", "\r")):
+                yield layout.newline  # the last line had no line ending
+            if record.raw is None:
+                record.raw = self._encode(record.cells)
+            last = record.raw
+            yield last
+
+    def _encode(self, cells: list[str]) -> str:
+        if not cells:
+            return ""
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow(cells)
+        return buffer.getvalue()
+
+    def save(self) -> None:
+        """Write the file atomically if anything changed."""
+        if self.changed:
+            write_atomically(self.path, self.chunks())
+
+
+def _whole(records: Iterator[Record], label: str) -> Iterator[Record]:
+    """The records of a file to rewrite; UnclosedQuoteError at the first problem record, and
+    "not changed:" before the message of a CSV the parser gave up on."""
+    try:
+        for record in records:
+            if record.problem:
+                error = record.error(label)
+                raise UnclosedQuoteError(error.message, where=error.where, hint=error.hint)
+            yield record
+    except UnclosedQuoteError:
+        raise
+    except SubscriberError as error:
+        raise SubscriberError(f"not changed: {error.message}", where=error.where,
+                              hint=error.hint) from None
+
+
+def write_atomically(path: Path, chunks: Iterable[str]) -> None:
+    """Replace ``path`` with the text of ``chunks``: temp file in the same folder, fsync,
+    rename, fsync folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    # The suffix keeps a leftover temp file (after a crash) out of subscribers/*.csv.
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(chunks)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

@@ -1,0 +1,258 @@
+"""What another service's export says about each reader, by the columns that service writes.
+
+Each format is recognised by its header (docs/imports.md lists every column and where it comes
+from) and read into our five columns: the address, a name, a status (active, unsubscribed,
+bounced, complained or unconfirmed), tags and the sign-up time. A status value a format does
+not define is never guessed: that row is reported and not imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from newsletter.subscribers.rows import Status, split_tags
+
+Values = Mapping[str, str]  # one row's cells by header name, lower-cased and trimmed
+ACTIVE, UNSUBSCRIBED, BOUNCED, COMPLAINED, UNCONFIRMED = (
+    Status.ACTIVE, Status.UNSUBSCRIBED, Status.BOUNCED, Status.COMPLAINED, Status.UNCONFIRMED)
+TRUE, FALSE = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0"})
+
+
+class UnknownStatus(ValueError):
+    """A status value the format does not define."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One row of an export, in our terms."""
+
+    email: str
+    status: Status
+    name: str = ""
+    tags: tuple[str, ...] = ()
+    subscribed_at: str = ""
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A service's export: how to recognise it and how to read one row."""
+
+    name: str  # as --from names it
+    title: str  # as summaries name it
+    recognise: Callable[[frozenset[str]], bool]  # from the lower-cased header names
+    required: tuple[str, ...]  # columns --from needs (the first of each "a|b" present)
+    read: Callable[[Values, str], Reading]  # (row, file name) -> Reading; UnknownStatus
+
+
+def first(values: Values, *names: str) -> str:
+    """The first non-empty cell among ``names``."""
+    return next((values[name] for name in names if values.get(name)), "")
+
+
+def full_name(values: Values, first_name: str, last_name: str) -> str:
+    return " ".join(part for part in (values.get(first_name, ""), values.get(last_name, ""))
+                    if part)
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """A cell of tags as services write them: a JSON or Python list (``["a", "b"]``,
+    ``['a']``), quoted names (Mailchimp's ``"a","b"``), or names separated by , ; or |."""
+    text = text.strip()
+    if text.startswith("[") and text.endswith("]"):
+        for parse in (json.loads, ast.literal_eval):
+            try:
+                items = parse(text)
+            except (ValueError, SyntaxError, RecursionError, MemoryError):
+                continue
+            if isinstance(items, list):
+                return tuple(str(item).strip() for item in items if str(item).strip())
+        text = text[1:-1]
+    if text.startswith('"'):
+        cells = next(csv.reader([text], skipinitialspace=True), [])
+        return tuple(cell.strip() for cell in cells if cell.strip())
+    return split_tags(text)
+
+
+def boolean(values: Values, column: str) -> bool:
+    text = values.get(column, "").lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise UnknownStatus(f"{column} {values.get(column, '')!r}")
+
+
+def mapped(table: Mapping[str, Status], values: Values, column: str) -> Status:
+    text = values.get(column, "").lower()
+    if text not in table:
+        raise UnknownStatus(f"{column} {values.get(column, '')!r}")
+    return table[text]
+
+
+# -- the formats -----------------------------------------------------------------------------
+
+def _ghost(values: Values, file_name: str) -> Reading:
+    column = "subscribed_to_emails" if "subscribed_to_emails" in values else "subscribed"
+    return Reading(values["email"], ACTIVE if boolean(values, column) else UNSUBSCRIBED,
+                   values.get("name", ""), parse_tags(values.get("labels", "")),
+                   values.get("created_at", ""))
+
+
+def _substack(values: Values, file_name: str) -> Reading:
+    disabled = values.get("email_disabled", "") != "" and boolean(values, "email_disabled")
+    return Reading(values["email"], UNSUBSCRIBED if disabled else ACTIVE,
+                   subscribed_at=values.get("created_at", ""))
+
+
+BUTTONDOWN_TYPES = {
+    **dict.fromkeys(("regular", "premium", "trialed", "unpaid", "gifted", "churning", "paused",
+                     "past_due"), ACTIVE),
+    "unactivated": UNCONFIRMED,
+    **dict.fromkeys(("unsubscribed", "removed", "spammy"), UNSUBSCRIBED),
+    "undeliverable": BOUNCED,
+    "complained": COMPLAINED,
+}
+
+
+def _buttondown(values: Values, file_name: str) -> Reading:
+    column = "subscriber_type" if "subscriber_type" in values else "type"
+    return Reading(first(values, "email", "email_address"),
+                   mapped(BUTTONDOWN_TYPES, values, column), values.get("name", ""),
+                   parse_tags(values.get("tags", "")),
+                   first(values, "creation_date", "created_date", "created_at"))
+
+
+def _mailchimp(values: Values, file_name: str) -> Reading:
+    # One file per status: the unsubscribed and cleaned exports add their own time column.
+    name = file_name.lower()
+    if "unsub_time" in values or "unsubscribed" in name:
+        status = UNSUBSCRIBED
+    elif "clean_time" in values or "cleaned" in name:
+        status = BOUNCED  # "cleaned": addresses Mailchimp removed after hard bounces
+    elif "nonsubscribed" in name or not (values.get("optin_time") or values.get("confirm_time")):
+        status = UNCONFIRMED  # no record of an opt-in: never mailed until they confirm
+    else:
+        status = ACTIVE
+    return Reading(values["email address"], status,
+                   full_name(values, "first name", "last name"),
+                   parse_tags(values.get("tags", "")),
+                   first(values, "confirm_time", "optin_time"))
+
+
+LISTMONK_STATUSES = {"enabled": ACTIVE, "disabled": UNSUBSCRIBED, "blocklisted": UNSUBSCRIBED}
+
+
+def _listmonk(values: Values, file_name: str) -> Reading:
+    return Reading(values["email"], mapped(LISTMONK_STATUSES, values, "status"),
+                   values.get("name", ""), subscribed_at=values.get("created_at", ""))
+
+
+KIT_STATES = {"active": ACTIVE, "inactive": UNCONFIRMED, "cancelled": UNSUBSCRIBED,
+              "bounced": BOUNCED, "complained": COMPLAINED}
+
+
+def _kit(values: Values, file_name: str) -> Reading:
+    column = "state" if "state" in values else "status"
+    return Reading(first(values, "email_address", "email"), mapped(KIT_STATES, values, column),
+                   first(values, "first_name", "name"), parse_tags(values.get("tags", "")),
+                   values.get("created_at", ""))
+
+
+BEEHIIV_STATUSES = {"active": ACTIVE, "inactive": UNSUBSCRIBED, "invalid": BOUNCED,
+                    "pending": UNCONFIRMED, "validating": UNCONFIRMED,
+                    "needs_attention": UNCONFIRMED}
+
+
+def _beehiiv(values: Values, file_name: str) -> Reading:
+    status = mapped(BEEHIIV_STATUSES, values, "status")
+    if values.get("unsubscribed_at"):
+        status = UNSUBSCRIBED
+    return Reading(values["email"], status,
+                   full_name(values, "first name", "last name") or values.get("name", ""),
+                   parse_tags(values.get("tags", "")), values.get("created_at", ""))
+
+
+def _has(*names: str) -> Callable[[frozenset[str]], bool]:
+    return lambda header: all(any(alt in header for alt in name.split("|")) for name in names)
+
+
+BUTTONDOWN_MARKS = ("creation_date", "secondary_id", "referrer_url", "utm_source", "metadata")
+FORMATS = {format_.name: format_ for format_ in (
+    ExportFormat("mailchimp", "Mailchimp audience export",
+                 lambda h: "email address" in h and bool({"member_rating", "leid", "euid",
+                                                          "optin_time"} & h),
+                 ("email address",), _mailchimp),
+    ExportFormat("ghost", "Ghost members export",
+                 lambda h: "email" in h and ("subscribed_to_emails" in h or (
+                     "subscribed" in h and "complimentary_plan" in h)),
+                 ("email", "subscribed_to_emails|subscribed"), _ghost),
+    ExportFormat("substack", "Substack subscriber export",
+                 lambda h: {"email", "email_disabled"} <= h and bool(
+                     {"active_subscription", "expiry", "plan"} & h),
+                 ("email", "email_disabled"), _substack),
+    ExportFormat("buttondown", "Buttondown subscriber export",
+                 lambda h: bool({"email", "email_address"} & h and {"subscriber_type", "type"} & h
+                                and set(BUTTONDOWN_MARKS) & h),
+                 ("email|email_address", "subscriber_type|type"), _buttondown),
+    ExportFormat("listmonk", "listmonk subscriber export",
+                 _has("uuid", "email", "attributes", "status"), ("email", "status"), _listmonk),
+    ExportFormat("kit", "Kit (ConvertKit) subscriber export",
+                 lambda h: "email_address" in h and bool({"state", "status"} & h),
+                 ("email_address|email", "state|status"), _kit),
+    ExportFormat("beehiiv", "beehiiv subscriber export",
+                 lambda h: {"email", "status"} <= h and bool(
+                     {"tier", "free tier", "premium tier", "subscription_tier"} & h),
+                 ("email", "status"), _beehiiv),
+)}
+FORMAT_NAMES = ("newsletter", *FORMATS, "convertkit")  # convertkit: Kit's former name
+ALIASES = {"convertkit": "kit"}
+
+# Columns that say whether someone may be mailed, in files of no known format. Such a file is
+# refused unless --status-column says how to read it: never guessed to be active.
+STATUS_LIKE = frozenset({
+    "status", "state", "type", "subscribed", "unsubscribed", "email_disabled",
+    "subscribed_to_emails", "subscriber_type", "subscription", "subscription_status",
+    "member_status", "opted_in", "opt_in", "optin", "opted_out", "opt_out", "optout",
+    "confirmed", "double_opt_in", "bounced", "blocked", "blocklisted", "blacklisted",
+    "enabled", "disabled", "active", "inactive", "consent", "marketing_consent",
+    "accepts_marketing", "email_marketing_consent", "do_not_email", "unsub_time", "clean_time",
+    "unsubscribed_at", "deleted_at",
+})
+_STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?)$")
+
+
+def status_like(column: str) -> bool:
+    """True if a column name looks like it says whether someone may be mailed."""
+    name = re.sub(r"[\s\-]+", "_", column.strip().lower())
+    return name in STATUS_LIKE or bool(_STATUS_WORDS.search(name))
+
+
+def recognise(header: frozenset[str]) -> ExportFormat | None:
+    """The service whose export has this header (lower-cased names), if any."""
+    return next((format_ for format_ in FORMATS.values() if format_.recognise(header)), None)
+
+
+def missing_column(format_: ExportFormat, header: frozenset[str]) -> str | None:
+    """The first column ``format_`` needs that ``header`` lacks (as "a" or "a or b")."""
+    for need in format_.required:
+        if not any(name in header for name in need.split("|")):
+            return need.replace("|", " or ")
+    return None
+
+
+def status_column_reader(column: str, active_values: frozenset[str]) -> Callable[[Values], Status]:
+    """--status-column NAME --active-values a,b: the values listed are active; unsubscribed,
+    bounced, complained and unconfirmed mean what they say; anything else counts as
+    unsubscribed (never guessed to be active)."""
+    kept = {status.value: status for status in Status if status is not ACTIVE}
+
+    def read(values: Values) -> Status:
+        text = values.get(column, "").lower()
+        return ACTIVE if text in active_values else kept.get(text, UNSUBSCRIBED)
+
+    return read

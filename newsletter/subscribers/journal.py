@@ -1,0 +1,276 @@
+"""The suppression journal: unsubscribes, bounces and complaints, durable at once, folded later.
+
+Rewriting a long subscriber file for every one-click unsubscribe made each one wait for the
+whole list (docs/subscribers.md#the-suppression-journal). Instead, each change is one row
+appended to ``.newsletter/journal.db`` (SQLite, WAL, ``synchronous=FULL``: on disk before the
+endpoint answers 200), and takes effect at once: every read of the list treats a journalled
+address as suppressed. :mod:`newsletter.subscribers.folding` later writes many changes into
+the CSV files in one rewrite and marks them folded.
+
+Folded rows are kept for a while (``KEEP_FOLDED``): a running send follows the journal by id
+(:meth:`Journal.since`), and must see every change made after it read the files, folded or not.
+The ``state`` table also records the files as the last locked write left them, an ``epoch``
+that grows when a write finds them changed by hand (so a send re-reads them then), and a
+``generation`` that grows with every write that may add or reactivate a reader (so the roster
+of active readers is rebuilt then; folds only take readers away).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from newsletter.errors import NewsletterError
+
+JOURNAL_FILE = "journal.db"
+KEEP_FOLDED = dt.timedelta(days=7)
+BUSY_TIMEOUT = 30.0  # seconds: appends from many threads and processes queue for the write lock
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: sends follow the journal by id
+    key TEXT NOT NULL,                      -- the reader key (newsletter.addresses.address_key)
+    address TEXT NOT NULL,                  -- normalised, for a row added to subscribers.csv
+    status TEXT NOT NULL,                   -- unsubscribed | bounced | complained
+    reason TEXT NOT NULL,
+    record_unknown INTEGER NOT NULL,        -- 1: add a row if no file lists the address
+    at TEXT NOT NULL,
+    folded_at TEXT                          -- NULL until written into the CSV files
+);
+CREATE INDEX IF NOT EXISTS unfolded_changes ON changes (id) WHERE folded_at IS NULL;
+CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journalled change."""
+
+    id: int
+    key: str
+    address: str
+    status: str
+    reason: str
+    record_unknown: bool
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The files as the last locked write left them (None: no write recorded yet), and the
+    counters of edits by hand (``epoch``) and of writes that may add readers (``generation``)."""
+
+    files: tuple | None = None
+    epoch: int = 0
+    generation: int = 0
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What the journal held at one moment: read it before the files it overlays."""
+
+    entries: tuple[Entry, ...]  # not yet folded, in id order
+    last_id: int  # the newest id, folded or not
+    marks: Marks
+    pruned_through: int  # folded rows up to this id may be gone
+
+    def statuses(self) -> dict[str, str]:
+        """key -> the strongest status journalled for it (complained > bounced > unsubscribed)."""
+        return strongest(self.entries)
+
+
+NOTHING = Pending((), 0, Marks(), 0)
+STRENGTH = {"complained": 0, "bounced": 1, "unsubscribed": 2}  # a complaint hurts most
+
+
+def strongest(entries: Iterable[Entry]) -> dict[str, str]:
+    """key -> the strongest status among ``entries``."""
+    found: dict[str, str] = {}
+    for entry in entries:
+        known = found.get(entry.key)
+        if known is None or STRENGTH[entry.status] < STRENGTH[known]:
+            found[entry.key] = entry.status
+    return found
+
+
+@dataclass
+class _Append:
+    """Rows waiting for the next group commit, and how it went."""
+
+    rows: list[tuple]
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+class Journal:
+    """The journal of one site's list; safe to share between threads (one connection each)."""
+
+    def __init__(self, state_dir: Path):
+        self.path = Path(state_dir) / JOURNAL_FILE
+        self._local = threading.local()
+        self._queue = threading.Lock()  # guards _waiting and _leading
+        self._waiting: list[_Append] = []
+        self._leading = False  # a thread is committing (and will take what waits)
+
+    def _db(self) -> sqlite3.Connection:
+        local = self._local
+        # A connection belongs to its thread and its process (a forked helper opens its own).
+        if getattr(local, "pid", None) != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                # FULL: an append is on disk before the unsubscribe is answered, even if the
+                # power fails right after (NORMAL in WAL mode could lose the last commits).
+                db.execute("PRAGMA synchronous=FULL")
+                db.executescript(SCHEMA)
+            except sqlite3.DatabaseError as error:
+                db.close()
+                raise NewsletterError(
+                    f"not a suppression journal ({error})", where=str(self.path),
+                    hint="restore it from a backup: it may hold unsubscribes the subscriber "
+                         "files do not have yet") from None
+            local.db, local.pid = db, os.getpid()
+        return local.db
+
+    def append(self, changes: Iterable[tuple[str, str, str, str]], record_unknown: bool,
+               folded: bool = False) -> None:
+        """Journal (key, address, status, reason) changes; on disk when this returns.
+        ``folded``: a locked write has already written them into the files (sends still
+        follow them by id).
+
+        Group commit: appends that arrive from other threads while one commits wait and go in
+        the next commit together, one fsync for all of them (a burst of one-click POSTs).
+        """
+        stamp = now()
+        rows = [(key, address, status, reason, int(record_unknown), stamp,
+                 stamp if folded else None) for key, address, status, reason in changes]
+        if not rows:
+            return
+        waiting = _Append(rows)
+        with self._queue:
+            self._waiting.append(waiting)
+            leading = not self._leading
+            self._leading = True
+        if not leading:
+            waiting.done.wait()
+        else:
+            self._commit_waiting()
+        if waiting.error is not None:
+            raise waiting.error
+
+    def _commit_waiting(self) -> None:
+        """As the thread that commits: commit what waits, until nothing does."""
+        while True:
+            with self._queue:
+                batch, self._waiting = self._waiting, []
+                if not batch:
+                    self._leading = False
+                    return
+            try:
+                db = self._db()
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.executemany("INSERT INTO changes (key, address, status, reason, "
+                                   "record_unknown, at, folded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   [row for waiting in batch for row in waiting.rows])
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            except BaseException as error:  # every waiting append learns of it
+                for waiting in batch:
+                    waiting.error = error
+            for waiting in batch:
+                waiting.done.set()
+
+    def pending(self) -> Pending:
+        """The unfolded changes and the journal's marks, read in one transaction."""
+        if not self.path.exists():
+            return NOTHING  # nothing was ever journalled; a read creates no file
+        db = self._db()
+        db.execute("BEGIN")
+        try:
+            rows = db.execute("SELECT id, key, address, status, reason, record_unknown "
+                              "FROM changes WHERE folded_at IS NULL ORDER BY id").fetchall()
+            last = db.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]
+            state = dict(db.execute("SELECT name, value FROM state"))
+        finally:
+            db.execute("COMMIT")
+        entries = tuple(Entry(id_, key, address, status, reason, bool(unknown))
+                        for id_, key, address, status, reason, unknown in rows)
+        return Pending(entries, last, _marks(state), int(state.get("pruned_through", 0)))
+
+    def since(self, last_id: int) -> tuple[dict[str, str], int, int]:
+        """(key -> status of every change after ``last_id``, folded or not; the newest id;
+        pruned_through). Cheap: a send calls it before every batch."""
+        if not self.path.exists():
+            return {}, last_id, 0
+        db = self._db()
+        rows = db.execute("SELECT id, key, status FROM changes WHERE id > ? ORDER BY id",
+                          (last_id,)).fetchall()
+        pruned = db.execute("SELECT value FROM state WHERE name = 'pruned_through'").fetchone()
+        found: dict[str, str] = {}
+        for id_, key, status in rows:
+            last_id = id_
+            if key not in found or STRENGTH[status] < STRENGTH[found[key]]:
+                found[key] = status
+        return found, last_id, int(pruned[0]) if pruned else 0
+
+    def mark_folded(self, ids: Iterable[int]) -> None:
+        """Record that these changes are in the CSV files; forget ones folded long ago."""
+        ids = list(ids)
+        db = self._db()
+        stamp = now()
+        cutoff = (dt.datetime.now(dt.timezone.utc) - KEEP_FOLDED).isoformat()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("UPDATE changes SET folded_at = ? WHERE id = ?",
+                           [(stamp, id_) for id_ in ids])
+            gone = db.execute("SELECT max(id) FROM changes WHERE folded_at < ?",
+                              (cutoff,)).fetchone()[0]
+            if gone:
+                db.execute("DELETE FROM changes WHERE folded_at < ?", (cutoff,))
+                db.execute("INSERT OR REPLACE INTO state VALUES ('pruned_through', "
+                           "max(?, coalesce((SELECT value FROM state WHERE name = "
+                           "'pruned_through'), 0)))", (gone,))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def marks(self) -> Marks:
+        """The files as the last locked write left them, and the epoch and generation."""
+        if not self.path.exists():
+            return Marks()
+        return _marks(dict(self._db().execute("SELECT name, value FROM state")))
+
+    def record_files(self, before: tuple, after: tuple, adds_readers: bool) -> None:
+        """After a locked write: the files are now ``after``. If they were not as the last
+        write left them when this one read them (``before``), someone edited them by hand,
+        and the epoch grows so that a running send reads them again; a write that may have
+        added or reactivated readers grows the generation."""
+        marks = self.marks()
+        epoch = marks.epoch + (marks.files != before)  # (or no write recorded: who can tell)
+        generation = marks.generation + adds_readers
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)",
+                       [("files", json.dumps(after)), ("epoch", str(epoch)),
+                        ("generation", str(generation))])
+        db.execute("COMMIT")
+
+
+def _marks(state: dict[str, str]) -> Marks:
+    files = state.get("files")
+    return Marks(tuple(tuple(entry) for entry in json.loads(files)) if files else None,
+                 int(state.get("epoch", 0)), int(state.get("generation", 0)))

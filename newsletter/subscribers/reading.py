@@ -1,0 +1,172 @@
+"""Reading the list for a send: the readers to send to, streamed, and who is suppressed now.
+
+A send streams the active readers once (:func:`stream_active`) and, before every batch, asks
+who is suppressed (:class:`SuppressedView`): someone may have unsubscribed since it began.
+That check must stay cheap however long the list is, so it reads the files again only when
+they changed in a way the journal does not explain (docs/subscribers.md#the-suppression-journal).
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator, TextIO
+
+from newsletter.errors import SubscriberError
+from newsletter.subscribers.csv_format import Layout, Record
+from newsletter.subscribers.journal import Pending
+from newsletter.subscribers.rows import (
+    PlainRows,
+    RepeatFilter,
+    Row,
+    Status,
+    Subscriber,
+    open_records,
+    row_key,
+    row_values,
+)
+
+if TYPE_CHECKING:
+    from newsletter.subscribers.store import SubscriberStore
+
+Source = tuple[Path, str, Layout, PlainRows]
+
+
+@dataclass
+class SuppressedView:
+    """Who is suppressed, as of one read of the files and the journal since; picklable, so a
+    send's helper process can hand over the view it read."""
+
+    signature: tuple  # the files this view read
+    epoch: int  # the journal's epoch when it read them
+    generation: int  # the journal's generation when it read them
+    listed: frozenset[str]  # keys the files suppress
+    journalled: frozenset[str]  # keys the journal suppressed then, and every one since
+    last_id: int  # the newest journal change seen
+    _both: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        if self._both is None:
+            self._both = self.listed | self.journalled
+        return self._both
+
+    def follow(self, store: SubscriberStore) -> SuppressedView:
+        """This view brought up to date: new journal changes added; the files read again only
+        when they changed and the journal does not vouch for the change."""
+        journal = store.journal
+        changes, last_id, pruned_through = journal.since(self.last_id)
+        if pruned_through > self.last_id:  # changes this view never saw are gone
+            return read_suppressed(store)
+        if changes:
+            self.journalled, self.last_id, self._both = (
+                self.journalled | changes.keys(), last_id, None)
+        signature = store.signature()
+        if signature != self.signature:
+            marks = journal.marks()
+            # Written by a locked write (the journal holds its suppressions) and nobody has
+            # edited the files by hand since this view read them: nothing to read again.
+            if marks.files != signature or marks.epoch != self.epoch:
+                return read_suppressed(store)
+            self.signature = signature
+        return self
+
+
+def read_suppressed(store: SubscriberStore) -> SuppressedView:
+    """A fresh view: the journal first, then the files (a change folded in between is then
+    in the files, or still in the journal)."""
+    pending = store.journal.pending()
+    signature = store.signature()
+    keys: set[str] = set()
+    with ExitStack() as stack:
+        opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
+                  for path in store.files()]
+        for _, _, email, status in cells_from(store, opened, None):
+            if status and status != Status.ACTIVE and (key := row_key(email)):
+                keys.add(key)
+    return _view(signature, pending, keys)
+
+
+def _view(signature: tuple, pending: Pending, listed: Iterable[str]) -> SuppressedView:
+    return SuppressedView(signature, pending.marks.epoch, pending.marks.generation,
+                          frozenset(listed),
+                          frozenset(pending.statuses()), pending.last_id)
+
+
+def stream_active(store: SubscriberStore, problems: list[SubscriberError] | None = None,
+                  tags: frozenset[str] | None = None) -> Iterator[Subscriber]:
+    """The readers to send to: once each, in file order, invalid rows skipped (and appended
+    to ``problems`` when given); with ``tags`` (folded to lower case), only readers holding
+    one of them.
+
+    Two passes over the same open files (so both see one version of each): the first
+    collects the suppressed keys (suppression wins, whatever the order of the copies) and
+    counts keys in a RepeatFilter; the second yields each valid active row once.
+    De-duplication memory: a set of every key would grow with the list; the filter is a
+    fixed 2 MB and only the keys it flags (true repeats and rare chance collisions) are
+    remembered exactly. The cost is the first pass: parsing every record again and
+    computing its key from two cells, no row built.
+    """
+    pending = store.journal.pending()  # before the files: see read_suppressed()
+    signature = store.signature()  # before opening: a later change then forces a re-read
+    with ExitStack() as stack:
+        opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
+                  for path in store.files()]
+        listed: set[str] = set()
+        repeats = RepeatFilter()
+        for _, _, email, status in cells_from(store, opened, []):
+            if key := row_key(email):
+                if status and status != Status.ACTIVE:
+                    listed.add(key)
+                else:
+                    repeats.add(key)
+        view = _view(signature, pending, listed)
+        store.adopt_suppression(view)
+        suppressed = view.keys
+        seen: set[str] = set()  # flagged keys only
+        for (path, label, layout, plain), record, email, status in cells_from(
+                store, opened, problems):
+            if status and status != Status.ACTIVE:
+                continue  # suppressed (or an unknown status): never sent to, never reported
+            subscriber = plain.subscriber(record, email, status)
+            if subscriber is None:  # not a plain row: the Row validates it, or says why not
+                row = Row(path, label, record.line, row_values(layout, record))
+                try:
+                    subscriber = row.to_subscriber()
+                except SubscriberError as error:
+                    if problems is not None:
+                        problems.append(error)
+                    continue
+            key = subscriber.key
+            if key in suppressed:
+                continue
+            if tags is not None and tags.isdisjoint(tag.lower() for tag in subscriber.tags):
+                continue
+            if repeats.may_repeat(key):
+                if key in seen:
+                    continue
+                seen.add(key)
+            yield subscriber
+
+
+def cells_from(store: SubscriberStore, opened: list[tuple[Path, TextIO]],
+               problems: list[SubscriberError] | None,
+               ) -> Iterator[tuple[Source, Record, str, str]]:
+    """((path, label, layout, plain rows), record, email, lower-cased status) of each record.
+
+    Reads already opened files from their start; file problems go to ``problems``.
+    """
+    problems = [] if problems is None else problems
+    for path, handle in opened:
+        handle.seek(0)
+        label = store.label(path)
+        layout, records = open_records(path, label, problems, handle)
+        source = (path, label, layout, PlainRows(path, layout))
+        email_at, status_at = layout.position("email"), layout.position("status")
+        for record in records:
+            cells = record.cells
+            email = cells[email_at].strip() if email_at < len(cells) else ""
+            status = (cells[status_at].strip().lower()
+                      if status_at is not None and status_at < len(cells) else "")
+            yield source, record, email, status

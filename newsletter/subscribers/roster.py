@@ -1,0 +1,109 @@
+"""The roster: the list's active readers as a SQLite table, to count them against the ledger.
+
+How many readers a send would reach, and how many no run has reached yet, compare the whole
+list with the ledger. Reading a long list takes seconds, so the readers a send would read
+(:func:`newsletter.subscribers.reading.stream_active`: key and tags of each) are kept in
+``.newsletter/roster.db``, a cache rebuilt when the files may hold a reader it lacks: they
+changed by hand, or a write may have added or reactivated someone (the journal's generation,
+docs/subscribers.md#the-suppression-journal). Folds only take readers away, and so do the
+journal's changes since the build: they come with the roster as ``gone``, for the counting
+query to leave out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsletter.errors import SubscriberError
+
+if TYPE_CHECKING:
+    from newsletter.subscribers.store import SubscriberStore
+
+ROSTER_FILE = "roster.db"
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A roster that is current once ``gone`` is left out of it."""
+
+    path: Path
+    gone: frozenset[str]  # keys journalled since the roster was built
+    problems: tuple[SubscriberError, ...]  # the rows the build could not use, as it met them
+
+
+def fresh_roster(store: SubscriberStore) -> Roster:
+    """The site's roster, rebuilt first if the files may hold readers it lacks."""
+    path = store.state_dir / ROSTER_FILE
+    built = _state(path)
+    if built is not None:
+        marks = store.journal.marks()
+        signature = store.signature()
+        same_files = signature == built["signature"] or (
+            marks.files == signature and marks.epoch == built["epoch"])
+        if same_files and marks.generation == built["generation"]:
+            changes, _, pruned_through = store.journal.since(built["last_id"])
+            if pruned_through <= built["last_id"]:
+                return Roster(path, frozenset(changes), _problems(path))
+    return _build(store, path)
+
+
+def _state(path: Path) -> dict | None:
+    if not path.exists():
+        return None
+    try:
+        with closing(_connect(path)) as db:
+            state = dict(db.execute("SELECT name, value FROM state"))
+    except sqlite3.DatabaseError:  # a cache: a broken one is simply built again
+        return None
+    return {"signature": tuple(tuple(entry) for entry in json.loads(state["signature"])),
+            "epoch": int(state["epoch"]), "generation": int(state["generation"]),
+            "last_id": int(state["last_id"])}
+
+
+def _problems(path: Path) -> tuple[SubscriberError, ...]:
+    with closing(_connect(path)) as db:
+        return tuple(SubscriberError(message, where=where or None, hint=hint or None)
+                     for message, where, hint in db.execute(
+                         "SELECT message, where_, hint FROM problems ORDER BY rowid"))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def _build(store: SubscriberStore, path: Path) -> Roster:
+    """Read the list as a send would, into a new roster file swapped in whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{ROSTER_FILE}.{os.getpid()}.tmp")
+    temp.unlink(missing_ok=True)
+    problems: list[SubscriberError] = []
+    db = _connect(temp)
+    try:
+        db.execute("PRAGMA journal_mode=OFF")  # a cache: nothing to recover after a crash
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("BEGIN")
+        db.execute("CREATE TABLE readers (key TEXT NOT NULL, tags TEXT NOT NULL)")
+        db.execute("CREATE TABLE problems (message TEXT, where_ TEXT, hint TEXT)")
+        db.execute("CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        # Tags lower-cased between bars, so that "|weekly|" finds one tag exactly.
+        db.executemany("INSERT INTO readers VALUES (?, ?)", (
+            (reader.key, "|" + "|".join(tag.lower() for tag in reader.tags) + "|")
+            for reader in store.active(problems)))
+        db.execute("CREATE UNIQUE INDEX readers_by_key ON readers (key)")
+        db.executemany("INSERT INTO problems VALUES (?, ?, ?)",
+                       [(p.message, p.where or "", p.hint or "") for p in problems])
+        view = store.suppression_snapshot()  # what the read above saw
+        db.executemany("INSERT INTO state VALUES (?, ?)", [
+            ("signature", json.dumps(view.signature)), ("epoch", str(view.epoch)),
+            ("generation", str(view.generation)), ("last_id", str(view.last_id))])
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    os.replace(temp, path)
+    return Roster(path, frozenset(), tuple(problems))

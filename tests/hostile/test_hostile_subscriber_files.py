@@ -1,0 +1,64 @@
+"""Hostile subscriber files and imports: one line, exit 2, nothing changed, no traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from conftest import invoke, run_cli
+from web_server import statuses
+
+from newsletter.subscribers import SubscriberStore, Suppression, record_suppressions
+
+HOSTILE_IMPORTS = {
+    "a cell past the CSV field limit": "email,name\nx@example.com," + "A" * 200_000 + "\n",
+    "no email column": "name,city\nAda,London\n",
+    "a status nobody defined": "email,status\nx@example.com,maybe-later\n",
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE_IMPORTS.values(), ids=HOSTILE_IMPORTS.keys())
+def test_a_hostile_import_is_one_line_and_changes_nothing(site, tmp_path, text):
+    path = tmp_path / "hostile.csv"
+    path.write_text(text, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (site / "subscribers").iterdir()}
+    result = run_cli(site, "subscribers", "import", str(path))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path}")
+    assert {p.name: p.read_bytes() for p in (site / "subscribers").iterdir()} == before
+
+
+@pytest.mark.parametrize("cell", [
+    "[" * 5_000 + "]" * 5_000,  # nesting deep enough to exhaust a recursive parser
+    "['a', " * 3_000,  # a list that never closes
+    "[" + ",".join(["'x'"] * 20_000) + "]",  # a long list within the field limit
+    "__import__('os').system('false')",  # never evaluated: only literals are read
+])
+def test_tags_cells_built_to_hurt_the_parser_are_read_as_text(site, tmp_path, cell):
+    path = tmp_path / "subscribers.csv"
+    path.write_text("id,email,creation_date,tags,type\n"
+                    f'1,t@example.com,2024-01-01,"{cell}",regular\n', encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert statuses(site)["t@example.com"] == "active"
+
+
+def test_ten_thousand_events_for_one_address_are_one_journalled_change(site):
+    store = SubscriberStore(directory=site / "subscribers", state_dir=site / ".newsletter")
+    kinds = ["unsubscribed", "bounced", "complained"]
+    record_suppressions(store, [Suppression("ada@example.com", kinds[n % 3], "hook")
+                                for n in range(10_000)])
+    with sqlite3.connect(site / ".newsletter" / "journal.db") as db:
+        assert db.execute("SELECT address, status FROM changes").fetchall() == [
+            ("ada@example.com", "complained")]  # the strongest, once
+
+
+def test_a_journal_that_is_not_a_database_is_one_line_not_a_traceback(site):
+    state = site / ".newsletter"
+    state.mkdir()
+    (state / "journal.db").write_bytes(b"this is not SQLite" * 100)
+    result = run_cli(site, "subscribers", "count")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {state / 'journal.db'}: not a suppression journal")

@@ -1,0 +1,263 @@
+"""`subscribers import` of other services' exports: nobody who left them is ever mailed here.
+
+Each export is written here from the columns docs/imports.md documents for it, with readers who
+are active, who left (unsubscribed, bounced or cleaned, complained) and who never confirmed,
+and tags as each service writes them. After the import a real send through the outbox reaches
+the active ones only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from conftest import invoke
+from web_server import statuses
+
+# service -> (file name, header, rows); the address names the status it must end with.
+EXPORTS = {
+    "ghost": ("members.csv",
+              "id,email,name,note,subscribed_to_emails,complimentary_plan,stripe_customer_id,"
+              "created_at,deleted_at,labels,tiers",
+              ["1,active.g@example.com,Gail,,true,false,,2024-01-15T10:00:00.000Z,,"
+               '"Tech, Weekly",Free',
+               "2,unsubscribed.g@example.com,Uma,,false,false,,2024-02-01T08:00:00.000Z,,,"]),
+    "substack": ("email_list.my-letter.csv",
+                 "email,active_subscription,expiry,plan,email_disabled,created_at,"
+                 "first_payment_at",
+                 ["active.s@example.com,true,2027-01-01T00:00:00.000Z,yearly,false,"
+                  "2024-03-01T09:30:00.000Z,2024-03-01T09:30:00.000Z",
+                  "unsubscribed.s@example.com,false,,,true,2024-04-01T09:30:00.000Z,"]),
+    "buttondown": ("buttondown-subscribers.csv",
+                   "id,email,creation_date,notes,tags,metadata,referrer_url,secondary_id,"
+                   "source,type",
+                   ["a1,active.b@example.com,2024-05-01T12:00:00Z,,['tech'],{},,1,import,"
+                    "regular",
+                    "a2,unsubscribed.b@example.com,2024-05-02T12:00:00Z,,[],{},,2,form,"
+                    "unsubscribed",
+                    "a3,unconfirmed.b@example.com,2024-05-03T12:00:00Z,,\"['tech', 'news']\","
+                    "{},,3,form,unactivated",
+                    "a4,complained.b@example.com,2024-05-04T12:00:00Z,,[],{},,4,form,"
+                    "complained"]),
+    "listmonk": ("subscribers.csv",
+                 "uuid,email,name,attributes,status,created_at,updated_at",
+                 ['u-1,active.l@example.com,Lea,"{""city"": ""Oslo""}",enabled,'
+                  "2024-06-01 10:00:00 +0000 UTC,2024-06-01 10:00:00 +0000 UTC",
+                  "u-2,unsubscribed.l@example.com,Lou,{},blocklisted,"
+                  "2024-06-02 10:00:00 +0000 UTC,2024-06-03 10:00:00 +0000 UTC"]),
+    "kit": ("kit-subscribers.csv",
+            "first_name,email_address,state,created_at,tags",
+            ['Kai,active.k@example.com,active,2024-07-01T00:00:00Z,"[""tech"", ""paid""]"',
+             "Kim,unsubscribed.k@example.com,cancelled,2024-07-02T00:00:00Z,",
+             "Ken,bounced.k@example.com,bounced,2024-07-03T00:00:00Z,",
+             "Kat,unconfirmed.k@example.com,inactive,2024-07-04T00:00:00Z,"]),
+    "beehiiv": ("beehiiv-export.csv",
+                "email,First Name,Last Name,status,tier,created_at,stripe_customer_id,"
+                "Free Tier,Premium Tier,unsubscribed_at",
+                ["active.h@example.com,Hal,Lee,active,free,2023-03-24 10:23:10 UTC,,Yes,No,",
+                 "unsubscribed.h@example.com,,,inactive,free,2023-03-24 10:36:48 UTC,,Yes,No,",
+                 "unconfirmed.h@example.com,,,pending,free,2023-04-11 14:02:46 UTC,,Yes,No,",
+                 "bounced.h@example.com,,,invalid,free,2023-04-11 14:02:46 UTC,,Yes,No,"]),
+}
+MAILCHIMP_COMMON = ("Email Address,First Name,Last Name,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,"
+                    "CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION")
+MAILCHIMP = {  # one file per status, as Mailchimp exports an audience
+    "subscribed_members_export_1a2b.csv": (
+        f"{MAILCHIMP_COMMON},LAST_CHANGED,LEID,EUID,NOTES,TAGS",
+        ['active.m@example.com,Mia,Moss,2,2023-01-05 10:00:00,,2023-01-05 10:01:00,,,,,,,,,'
+         '2023-01-05 10:01:00,11,e1,,"""Editors"",""Weekly"""']),
+    "unsubscribed_members_export_1a2b.csv": (
+        f"{MAILCHIMP_COMMON},UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,UNSUB_CAMPAIGN_ID,UNSUB_REASON,"
+        "UNSUB_REASON_OTHER,LEID,EUID,NOTES,TAGS",
+        ["unsubscribed.m@example.com,Ulf,,1,2023-01-05 10:00:00,,2023-01-05 10:00:00,,,,,,,,,"
+         "2023-06-06 12:56:15,,,,,12,e2,,"]),
+    "cleaned_members_export_1a2b.csv": (
+        f"{MAILCHIMP_COMMON},CLEAN_TIME,CLEAN_CAMPAIGN_TITLE,CLEAN_CAMPAIGN_ID,LEID,EUID,NOTES,"
+        "TAGS",
+        ["bounced.m@example.com,Bea,,1,2023-01-05 10:00:00,,2023-01-05 10:00:00,,,,,,,,,"
+         '2023-03-23 17:30:05,,,13,e3,,"""Editors"""']),
+}
+
+
+def write_export(folder: Path, name: str, header: str, rows: list[str]) -> Path:
+    path = folder / name
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def expected_status(address: str) -> str:
+    return address.split(".", 1)[0]
+
+
+def sent_to(site: Path) -> set[str]:
+    folder = site / "outbox" / "what-matters"
+    return {unquote(path.stem) for path in folder.glob("*.eml")}
+
+
+@pytest.mark.parametrize("service", sorted(EXPORTS))
+def test_an_export_is_recognised_and_nobody_who_left_is_mailed(site, tmp_path, service):
+    name, header, rows = EXPORTS[service]
+    path = write_export(tmp_path, name, header, rows)
+    addresses = [re.search(r"[\w.]+@example\.com", row).group() for row in rows]
+
+    result = invoke(site, "subscribers", "import", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert FORMAT_TITLES[service] in result.output.splitlines()[0]
+    listed = statuses(site)
+    assert {address: listed[address] for address in addresses} == {
+        address: expected_status(address) for address in addresses}
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    mailed = {address for address in addresses if address in sent_to(site)}
+    assert mailed == {address for address in addresses if address.startswith("active.")}
+
+
+FORMAT_TITLES = {"ghost": "Ghost members export", "substack": "Substack subscriber export",
+                 "buttondown": "Buttondown subscriber export",
+                 "listmonk": "listmonk subscriber export",
+                 "kit": "Kit (ConvertKit) subscriber export",
+                 "beehiiv": "beehiiv subscriber export"}
+
+
+def test_mailchimps_subscribed_unsubscribed_and_cleaned_files(site, tmp_path):
+    for name, (header, rows) in MAILCHIMP.items():
+        result = invoke(site, "subscribers", "import",
+                        str(write_export(tmp_path, name, header, rows)))
+        assert result.exit_code == 0, result.output
+        assert "Mailchimp audience export" in result.output
+    listed = statuses(site)
+    assert {a: listed[a] for a in ("active.m@example.com", "unsubscribed.m@example.com",
+                                   "bounced.m@example.com")} == {
+        "active.m@example.com": "active", "unsubscribed.m@example.com": "unsubscribed",
+        "bounced.m@example.com": "bounced"}
+    invoke(site, "send", "what-matters", "--yes")
+    assert "active.m@example.com" in sent_to(site)
+    assert not {"unsubscribed.m@example.com", "bounced.m@example.com"} & sent_to(site)
+
+
+def rows_of_our_file(site: Path) -> dict[str, dict[str, str]]:
+    text = (site / "subscribers" / "subscribers.csv").read_text(encoding="utf-8")
+    return {row["email"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def test_sign_up_times_names_and_list_valued_tags_are_kept_in_our_columns(site, tmp_path):
+    for service in ("ghost", "buttondown", "kit", "beehiiv"):
+        name, header, rows = EXPORTS[service]
+        invoke(site, "subscribers", "import", str(write_export(tmp_path, name, header, rows)))
+    for name, (header, rows) in MAILCHIMP.items():
+        invoke(site, "subscribers", "import", str(write_export(tmp_path, name, header, rows)))
+    rows = rows_of_our_file(site)
+    assert rows["active.g@example.com"]["subscribed_at"] == "2024-01-15T10:00:00.000Z"
+    assert rows["active.g@example.com"]["tags"] == "Tech,Weekly"
+    assert rows["active.b@example.com"]["tags"] == "tech"  # not the text "['tech']"
+    assert rows["unconfirmed.b@example.com"]["tags"] == "tech,news"
+    assert rows["active.k@example.com"]["tags"] == "tech,paid"
+    assert rows["active.m@example.com"]["tags"] == "Editors,Weekly"
+    assert rows["active.m@example.com"]["name"] == "Mia Moss"
+    assert rows["active.m@example.com"]["subscribed_at"] == "2023-01-05 10:01:00"
+    assert rows["active.h@example.com"]["name"] == "Hal Lee"
+    assert set(rows["active.g@example.com"]) == {"email", "name", "status", "tags",
+                                                 "subscribed_at"}  # no service bookkeeping
+
+
+def test_the_summary_says_how_many_arrived_in_each_status(site, tmp_path):
+    name, header, rows = EXPORTS["kit"]
+    result = invoke(site, "subscribers", "import", str(write_export(tmp_path, name, header, rows)))
+    assert result.output.splitlines()[:2] == [
+        "kit-subscribers.csv: Kit (ConvertKit) subscriber export, 4 reader(s): active 1, "
+        "unsubscribed 1, bounced 1, unconfirmed 1",
+        "added 4, updated 0, unchanged 0, skipped 0, invalid 0"]
+
+
+def test_a_leaver_elsewhere_who_is_active_here_becomes_a_leaver_through_the_journal(site,
+                                                                                   tmp_path):
+    path = write_export(tmp_path, "members.csv", EXPORTS["ghost"][1],
+                        ["9,ada@example.com,Ada,,false,false,,2024-01-15T10:00:00.000Z,,,"])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert "added 0, updated 1," in result.output
+    assert statuses(site)["ada@example.com"] == "unsubscribed"
+    assert ",unsubscribed," in (site / "subscribers" / "subscribers.csv").read_text()
+
+
+def test_an_unconfirmed_reader_in_the_export_never_demotes_one_active_here(site, tmp_path):
+    name, header, _ = EXPORTS["kit"]
+    path = write_export(tmp_path, name, header,
+                        ["Ada,ada@example.com,inactive,2024-07-04T00:00:00Z,"])
+    assert "unchanged 1" in invoke(site, "subscribers", "import", str(path)).output
+    assert statuses(site)["ada@example.com"] == "active"
+
+
+def test_a_status_value_the_format_does_not_define_is_reported_not_guessed(site, tmp_path):
+    name, header, rows = EXPORTS["listmonk"]
+    path = write_export(tmp_path, name, header, [
+        *rows, "u-3,odd.l@example.com,Odd,{},suspended,2024-06-02 10:00:00 +0000 UTC,"])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0
+    assert (f"not imported: {path}:4: status 'suspended' is not a listmonk status newsletter "
+            "knows") in result.output
+    assert "odd.l@example.com" not in statuses(site)
+
+
+LISTS = [
+    ("email,name,Subscribed\nw1@example.com,W,yes\nw2@example.com,X,no\n", "Subscribed"),
+    ("E-mail,First name,Opt-In\nw1@example.com,W,Y\n", "Opt-In"),
+    ("email,name,status\nw1@example.com,W,enabled\n", "status"),
+    ("email,state\nw1@example.com,on\n", "state"),
+]
+
+
+@pytest.mark.parametrize("text, column", LISTS, ids=[column for _, column in LISTS])
+def test_an_unknown_file_with_a_status_like_column_is_refused_and_nothing_changes(
+        site, tmp_path, text, column):
+    path = tmp_path / "list.csv"
+    path.write_text(text)
+    before = {p.name: p.read_bytes() for p in (site / "subscribers").glob("*.csv")}
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 2
+    error = result.output.strip()
+    assert error.count("\n") == 0 and error.startswith(f"error: {path}")
+    assert f"column '{column}'" in error
+    assert f"--status-column {column} --active-values" in error
+    assert {p.name: p.read_bytes() for p in (site / "subscribers").glob("*.csv")} == before
+
+
+def test_status_column_says_how_to_read_a_file_and_anything_else_is_never_active(site,
+                                                                                 tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("email,name,Subscribed\nw1@example.com,W,yes\nw2@example.com,X,no\n"
+                    "w3@example.com,Y,\nw4@example.com,Z,bounced\n")
+    result = invoke(site, "subscribers", "import", str(path), "--status-column", "subscribed",
+                    "--active-values", "YES")
+    assert result.exit_code == 0, result.output
+    listed = statuses(site)
+    assert [listed[f"w{n}@example.com"] for n in range(1, 5)] == [
+        "active", "unsubscribed", "unsubscribed", "bounced"]
+    assert "Subscribed" not in rows_of_our_file(site)["w1@example.com"]
+
+
+def test_from_forces_a_format_and_says_what_is_missing(site, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("email,name\nw1@example.com,W\n")
+    result = invoke(site, "subscribers", "import", str(path), "--from", "substack")
+    assert result.exit_code == 2
+    assert result.output == (f"error: {path}: no email_disabled column, so this is not a "
+                             "Substack subscriber export; check the file, or drop --from\n")
+    assert invoke(site, "subscribers", "import", str(path), "--from", "nosuch").exit_code == 2
+    name, header, rows = EXPORTS["kit"]
+    renamed = write_export(tmp_path, "export.csv", header.replace("state", "status"), rows)
+    result = invoke(site, "subscribers", "import", str(renamed), "--from", "convertkit")
+    assert result.exit_code == 0 and "Kit (ConvertKit)" in result.output
+
+
+def test_our_own_file_with_our_status_words_imports_as_before(site, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("email,name,status\nw1@example.com,W,\nw2@example.com,X,unconfirmed\n")
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        "list.csv: newsletter subscriber file, 2 reader(s): active 1, unconfirmed 1")
+    assert statuses(site)["w2@example.com"] == "unconfirmed"
