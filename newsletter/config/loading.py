@@ -21,6 +21,7 @@ from newsletter.config.sections import (
     Secrets,
     Settings,
 )
+from newsletter.config.signup import checked_signup
 from newsletter.errors import ConfigError
 
 SETTINGS_FILE = "newsletter.toml"
@@ -66,6 +67,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
         **sections,
     )
     _check_values(settings, where)
+    settings = replace(settings, signup=checked_signup(settings, where))
     since = settings.schedule.since
     if since is not None and since.tzinfo is None:
         # Like post dates, a zone-less `since` is read in the site's time zone.
@@ -119,6 +121,7 @@ _TYPE_NAMES = {
     "float | None": "a number",
     "bool": "true or false",
     "dt.datetime | None": "a date-time such as 2026-11-25T00:00:00Z",
+    "tuple[str, ...]": "a list of strings",
 }
 
 
@@ -131,6 +134,7 @@ def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
         "float": isinstance(value, (int, float)) and not isinstance(value, bool),
         "bool": isinstance(value, bool),
         "dt.datetime": isinstance(value, (dt.datetime, dt.date, str)),
+        "tuple[str, ...]": isinstance(value, list) and all(isinstance(v, str) for v in value),
     }[base]
     if not ok:
         raise ConfigError(
@@ -140,6 +144,8 @@ def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
         return float(value)
     if base == "dt.datetime":
         return _parse_since(value, key, where)
+    if base == "tuple[str, ...]":
+        return tuple(value)
     return value
 
 

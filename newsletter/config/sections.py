@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from newsletter.config.durations import parse_duration
+
 REQUIRED = object()  # the default of a setting that has none: it must be given
 
 
@@ -83,6 +85,27 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class SignupSettings:
+    """[signup]: readers joining from the blog through `newsletter serve` (double opt-in)."""
+
+    enabled: bool = True
+    path: str = "/subscribe"  # where `serve` takes the form
+    confirm_url: str | None = None  # default: email.unsubscribe_url's server + /confirm/{token}
+    allowed_origins: tuple[str, ...] = ()  # pages that may post the form; default: site.url's
+    tags: tuple[str, ...] = ()  # tags a reader may pick on the form
+    confirm_within: str = "48h"  # how long a confirmation link works
+    min_fill_seconds: float = 2.0  # a form sent sooner after the page loaded is a bot's
+    max_per_address: int = 3  # confirmation emails to one address per hour
+    max_per_ip: int = 20  # sign-ups from one client (an IPv6 /64) per hour
+    max_per_day: int = 1000  # confirmation emails in any 24 hours, to everyone
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")  # whose X-Forwarded-For is believed
+
+    @property
+    def confirm_lifetime(self) -> dt.timedelta:
+        return parse_duration(self.confirm_within)
+
+
+@dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -104,6 +127,7 @@ class Settings:
     email: EmailSettings
     provider: ProviderSettings
     schedule: ScheduleSettings
+    signup: SignupSettings
     secrets: Secrets
 
     @property
@@ -128,6 +152,7 @@ SECTIONS = {
     "email": EmailSettings,
     "provider": ProviderSettings,
     "schedule": ScheduleSettings,
+    "signup": SignupSettings,
 }
 PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")

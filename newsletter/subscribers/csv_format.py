@@ -210,6 +210,7 @@ class CsvFile:
         self.records = records
         # A missing or empty file gets the standard header on its first write.
         self.header_changed = not preamble.strip("\ufeff\r\n\t ") and not records
+        self.dropped = False
 
     @classmethod
     def load(cls, path: Path, label: str | None = None) -> CsvFile:
@@ -266,9 +267,16 @@ class CsvFile:
         self.records.append(record)
         return record
 
+    def drop(self, doomed: list[Record]) -> None:
+        """Remove these records from the file (on the next save)."""
+        gone = {id(record) for record in doomed}
+        self.records = [record for record in self.records if id(record) not in gone]
+        self.dropped = self.dropped or bool(gone)
+
     @property
     def changed(self) -> bool:
-        return self.header_changed or any(record.raw is None for record in self.records)
+        return (self.header_changed or self.dropped
+                or any(record.raw is None for record in self.records))
 
     def render(self) -> str:
         """The file's new text: unchanged records exactly as read, changed ones re-encoded."""

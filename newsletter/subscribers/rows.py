@@ -27,6 +27,7 @@ class Status(StrEnum):
     UNSUBSCRIBED = "unsubscribed"  # asked to stop; the row stays as a suppression record
     BOUNCED = "bounced"  # the address hard-bounced
     COMPLAINED = "complained"  # marked a newsletter as spam
+    UNCONFIRMED = "unconfirmed"  # signed up, not yet confirmed: never sent posts
 
 
 STATUS_VALUES = frozenset(status.value for status in Status)

@@ -54,7 +54,10 @@ def apply_suppressions(store: SubscriberStore, suppressions: Iterable[Suppressio
         copies = index_copies(files, set(strongest))
         for key, suppression in strongest.items():
             rows = copies.get(key, [])
-            if any(row.suppressed for _, _, row in rows) or not (rows or record_unknown):
+            # An unconfirmed reader has not left: a bounce or complaint about the confirmation
+            # email still counts.
+            left = [row for _, _, row in rows if row.suppression is not Status.UNCONFIRMED]
+            if any(row.suppressed for row in left) or not (rows or record_unknown):
                 continue
             status = Status(suppression.status)
             if rows:
