@@ -70,6 +70,21 @@ def one_line(text: str) -> str:
     return " ".join(_LINE_BREAKERS.sub(" ", text).split())
 
 
+def sender_headers(settings: Settings) -> tuple[str, str | None]:
+    """The From header, and the Reply-To header (None when not set), of every message."""
+    config = settings.email
+    reply_to = one_line(config.reply_to) if config.reply_to else None
+    return format_address(one_line(config.from_name), config.from_address), reply_to
+
+
+def checked_recipient(address: str, name: str) -> tuple[str, str]:
+    """(name on one line and cut short, To header); SubscriberError for an unusable address."""
+    if not _SAFE_ADDRESS.fullmatch(address):
+        raise SubscriberError(f"{address!r} cannot be put in a To header")
+    name = one_line(name)[:MAX_NAME_LENGTH]
+    return name, format_address(name, address)
+
+
 def format_address(name: str, address: str) -> str:
     """``Name <address>`` with the name quoted when it holds specials (Unicode kept as is)."""
     if not name:
@@ -146,10 +161,9 @@ class MessageFactory:
         self.test = test
         self.encoder = MimeEncoder(email)
         config = settings.email
-        self.from_header = format_address(one_line(config.from_name), config.from_address)
+        self.from_header, self.reply_to = sender_headers(settings)
         subject = one_line(email.subject)
         self.subject = TEST_PREFIX + subject if test else subject
-        self.reply_to = one_line(config.reply_to) if config.reply_to else None
         self.mailto = (f"<mailto:{quote(config.unsubscribe_mailto, safe='@')}?subject=unsubscribe>"
                        if config.unsubscribe_mailto else None)
         self.domain = config.sender_domain
@@ -162,13 +176,10 @@ class MessageFactory:
 
     def prepare(self, address: str, name: str = "") -> Prepared:
         """The checked and signed part of one reader's message (see :class:`Prepared`)."""
-        if not _SAFE_ADDRESS.fullmatch(address):
-            raise SubscriberError(f"{address!r} cannot be put in a To header")
-        name = one_line(name)[:MAX_NAME_LENGTH]
+        name, to = checked_recipient(address, name)
         token = make_token(self.secret, address)
         url = self.settings.email.unsubscribe_url.format(email=quote_address(address), token=token)
-        return Prepared(address, name, format_address(name, address), self._message_id(address),
-                        url)
+        return Prepared(address, name, to, self._message_id(address), url)
 
     def assemble(self, reader: Prepared) -> Message:
         """The message of a prepared reader: the headers this post shares, and theirs."""

@@ -8,6 +8,8 @@ Routes:
   confirmation step. The address and token are read from where the URL template puts them.
 - ``/webhooks/<provider>``: ``POST`` from Postmark, SendGrid, Mailgun or Resend
   (:mod:`newsletter.web.webhooks`).
+- ``signup.path`` and the path of ``signup.confirm_url``: sign-ups from the blog with double
+  opt-in (:mod:`newsletter.web.signup`).
 
 ``newsletter serve`` runs it under waitress; any WSGI server can run
 ``newsletter.web:create_app()``.
@@ -19,7 +21,6 @@ import html
 import logging
 import os
 import re
-from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -28,6 +29,7 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message import verify_token
 from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
+from newsletter.web.pages import Response, html_page, text_response
 from newsletter.web.request import (
     MAX_FORM_BODY,
     HttpError,
@@ -36,6 +38,7 @@ from newsletter.web.request import (
     request_headers,
     request_path,
 )
+from newsletter.web.signup import signup_routes
 from newsletter.web.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
 
 logger = logging.getLogger(__name__)
@@ -44,36 +47,6 @@ MAX_WEBHOOK_BODY = 4 * 1024 * 1024  # SendGrid posts batches of events in one re
 ONE_CLICK = ("List-Unsubscribe", "One-Click")  # RFC 8058 section 3.1: the POST body's key=value
 WEBHOOK_PREFIX = "/webhooks/"
 FIELDS = ("email", "token")
-
-# Nothing on these pages loads anything, and the token in the URL never leaves in a Referer.
-PAGE_HEADERS = (
-    ("Content-Type", "text/html; charset=utf-8"),
-    ("Cache-Control", "no-store"),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Content-Security-Policy",
-     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
-)
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{heading} · {site}</title>
-<style>body{{font:17px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;
-color:#222;background:#fafafa}}button{{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:6px;
-background:#333;color:#fff;cursor:pointer}}</style></head>
-<body><h1>{heading}</h1>{body}</body></html>
-"""
-
-
-@dataclass(frozen=True)
-class Response:
-    """What the application answers: a status, headers and a body."""
-
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-
 
 class UnsubscribeRoute:
     """The path of ``email.unsubscribe_url``, and where in the URL the address and token sit."""
@@ -126,6 +99,17 @@ class NewsletterApp:
                               hint="use the secret the newsletters were sent with, or no link works")
         self.route = UnsubscribeRoute(settings.email.unsubscribe_url)
         self.store = SubscriberStore(settings)
+        self.signups = signup_routes(settings, self.store, self.secret)
+
+    def start(self) -> None:
+        """Start the background work: sign-ups journalled before a restart are finished."""
+        if self.signups is not None:
+            self.signups.worker.start()
+
+    def close(self) -> None:
+        """Stop the background work and release files and connections."""
+        if self.signups is not None:
+            self.signups.close()
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         try:
@@ -158,6 +142,9 @@ class NewsletterApp:
             if method != "POST":
                 raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
             return self.webhook(environ, provider)
+        answer = self.signups and self.signups.route(environ, path, method)
+        if answer is not None:
+            return answer
         raise HttpError(404, "There is nothing here.")
 
     def confirmation_page(self, address: str, token: str) -> Response:
@@ -222,14 +209,7 @@ class NewsletterApp:
     def page(self, status: int, heading: str, body: str,
              extra_headers: Iterable[tuple[str, str]] = ()) -> Response:
         """A small HTML page; ``body`` is HTML, ``heading`` plain text."""
-        text = PAGE.format(heading=html.escape(heading), site=self.site_name, body=body)
-        return Response(status, text.encode(), (*PAGE_HEADERS, *extra_headers))
-
-
-def text_response(status: int, text: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
-    """A plain-text answer (for webhooks)."""
-    return Response(status, f"{text}\n".encode(),
-                    (("Content-Type", "text/plain; charset=utf-8"), *headers))
+        return html_page(self.settings.site.title, status, heading, body, extra_headers)
 
 
 def create_app(site: str | os.PathLike | None = None) -> NewsletterApp:
@@ -240,4 +220,6 @@ def create_app(site: str | os.PathLike | None = None) -> NewsletterApp:
     from newsletter.config import load_settings
 
     root = Path(site or os.environ.get("NEWSLETTER_SITE") or ".")
-    return NewsletterApp(load_settings(root, os.environ))
+    app = NewsletterApp(load_settings(root, os.environ))
+    app.start()
+    return app
