@@ -75,9 +75,9 @@ def main(ctx: click.Context, site: Path) -> None:
 
 def _register_commands() -> None:
     # Explicit imports: every command module is listed here and nowhere else.
-    from newsletter.cli import posts, preview, send, serve, status, subscribers
+    from newsletter.cli import form, posts, preview, send, serve, status, subscribers
 
-    for module in (posts, preview, send, status, subscribers, serve):
+    for module in (posts, preview, send, status, subscribers, serve, form):
         for command in module.COMMANDS:
             main.add_command(command)
 
