@@ -34,7 +34,8 @@ def serving(app, threads: int = 8) -> Iterator[str]:
     from newsletter.web import MAX_WEBHOOK_BODY
 
     server = create_server(app, host="127.0.0.1", port=0, threads=threads,
-                           max_request_body_size=MAX_WEBHOOK_BODY)
+                           max_request_body_size=MAX_WEBHOOK_BODY,
+                           clear_untrusted_proxy_headers=False)  # as `newsletter serve` runs it
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -33,8 +33,10 @@ def serve(site, host: str, port: int, threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = NewsletterApp(site.settings)
     # waitress itself refuses (413) anything larger than the largest body we accept.
+    # X-Forwarded-For reaches the app, which believes it only from signup.trusted_proxies.
     server = create_server(app, host=host, port=port, threads=threads,
-                           max_request_body_size=MAX_WEBHOOK_BODY, ident="newsletter")
+                           max_request_body_size=MAX_WEBHOOK_BODY, ident="newsletter",
+                           clear_untrusted_proxy_headers=False)
     address = f"http://{host}:{server.effective_port}"
     path = urlsplit(site.settings.email.unsubscribe_url).path
     click.echo(f"Serving {address}{path} and {address}/webhooks/<provider> (Ctrl-C to stop)")
