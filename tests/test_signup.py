@@ -367,3 +367,22 @@ def test_newsletter_serve_says_where_sign_ups_arrive(site):
         server.wait(10)
     base = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
     assert second.strip() == f"Sign-ups at {base}/subscribe, confirmed at {base}/confirm/{{token}}"
+
+
+def test_without_the_providers_key_sign_ups_are_off_and_unsubscribes_still_work(site, caplog):
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace('name = "outbox"', 'name = "postmark"'))
+    subscriber_csv(site, "ann@example.com")
+    caplog.set_level(logging.WARNING)
+    from newsletter.message.tokens import make_token
+
+    with signup_endpoint(site) as (base, app):
+        signed_up = sign_up(base, NEW)
+        left = requests.post(
+            f"{base}/unsubscribe?email=ann%40example.com&token={make_token(SECRET, 'ann@example.com')}",
+            data={"List-Unsubscribe": "One-Click"})
+
+    assert signed_up.status_code == 404
+    assert left.status_code == 200
+    assert any("sign-ups are off" in r.getMessage() and "POSTMARK_SERVER_TOKEN" in r.getMessage()
+               for r in caplog.records)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from newsletter.addresses import address_key
 from newsletter.config import duration_words
-from newsletter.errors import SubscriberError
+from newsletter.errors import ConfigError, SubscriberError
 from newsletter.render import CONFIRM, has_notice
 from newsletter.subscribers import Consent, Signup, Standing, SubscriberStore, confirm_signup
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
@@ -53,7 +53,11 @@ def signup_routes(settings, store: SubscriberStore, secret: str) -> SignupRoutes
         logger.warning("sign-ups are off: templates/confirm.html and confirm.txt are missing; "
                        "copy them from the example site, or set enabled = false under [signup]")
         return None
-    return SignupRoutes(settings, store, secret)
+    try:
+        return SignupRoutes(settings, store, secret)
+    except ConfigError as error:  # the provider's key is missing: unsubscribes still work
+        logger.warning("sign-ups are off: confirmation emails cannot be sent (%s)", error)
+        return None
 
 
 class SignupRoutes:
@@ -64,9 +68,9 @@ class SignupRoutes:
         self.store = store
         self.secret = secret
         signup = settings.signup
+        self.mailer = SignupMailer(settings, secret)  # first: it fails without the provider's key
         self.limits = Limits(signup.max_per_address, signup.max_per_ip, signup.max_per_day)
         self.journal = SignupJournal(settings.state_dir / JOURNAL_FILE)
-        self.mailer = SignupMailer(settings, secret)
         self.worker = SignupWorker(settings, store, self.journal, self.mailer, self.limits)
         self.trusted = trusted_networks(signup.trusted_proxies)
         self.origins = frozenset(signup.allowed_origins)
