@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import pytest
 import requests
@@ -301,9 +302,14 @@ def test_sign_ups_journalled_before_a_restart_are_finished(site):
     from newsletter.subscribers import Signup
     from newsletter.web.signup_journal import Limits, SignupJournal
 
+    limits = Limits(3, 20, 1000)
     journal = SignupJournal(site / ".newsletter" / "signups.db")
-    journal.admit(Signup(NEW, "Nora"), f"{BLOG}/", "client", Limits(3, 20, 1000))
-    journal.close()  # the server died before its worker got to it
+    journal.admit(Signup(NEW, "Nora"), f"{BLOG}/", "client", limits)
+    journal.admit(Signup("half@example.net"), f"{BLOG}/", "client", limits)
+    # The server died while mailing one sign-up, before its worker got to the other.
+    [half] = [entry for entry in journal.pending(10) if entry.signup.address == "half@example.net"]
+    journal.claim([half], [True], limits, now=time.time())
+    journal.close()
 
     app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
     try:
@@ -314,6 +320,8 @@ def test_sign_ups_journalled_before_a_restart_are_finished(site):
 
     assert statuses(site)[NEW] == "unconfirmed"
     assert len(emails_to(site, NEW)) == 1
+    assert len(emails_to(site, "half@example.net")) == 1  # its email goes out after all
+    assert journal_rows(site)[-1][8] == "done"
 
 
 def test_sign_ups_are_off_without_the_confirmation_templates(site, caplog):
@@ -378,9 +386,9 @@ def test_without_the_providers_key_sign_ups_are_off_and_unsubscribes_still_work(
 
     with signup_endpoint(site) as (base, app):
         signed_up = sign_up(base, NEW)
-        left = requests.post(
-            f"{base}/unsubscribe?email=ann%40example.com&token={make_token(SECRET, 'ann@example.com')}",
-            data={"List-Unsubscribe": "One-Click"})
+        token = make_token(SECRET, "ann@example.com")
+        left = requests.post(f"{base}/unsubscribe?email=ann%40example.com&token={token}",
+                             data={"List-Unsubscribe": "One-Click"})
 
     assert signed_up.status_code == 404
     assert left.status_code == 200

@@ -118,28 +118,38 @@ class SignupJournal:
         self._local = threading.local()
 
     def admit(self, signup: Signup, page: str, client: str, limits: Limits) -> None:
-        """Journal a sign-up; Refused("client") or Refused("daily") when over a limit."""
+        """Journal a sign-up; Refused("client") or Refused("daily") when over a limit.
+
+        One statement, so one commit and one trip into SQLite for a sign-up within the limits
+        (the limits are checked inside the INSERT, atomically); only a refusal asks which.
+        """
         now = signup.received_at.timestamp()
-        with self._transaction() as db:
+        db = self._db()
+        inserted = db.execute(
+            "INSERT INTO signups (address, key, name, tags, page, client, received_at, state)"
+            " SELECT ?, ?, ?, ?, ?, ?, ?, 'received'"
+            " WHERE (SELECT count(*) FROM signups WHERE client = ? AND received_at > ?) < ?"
+            " AND (SELECT count(*) FROM signups WHERE mailed_at > ?) < ?",
+            (signup.address, address_key(signup.address), signup.name, ",".join(signup.tags),
+             page, client, now, client, now - HOUR, limits.per_client, now - DAY,
+             limits.per_day)).rowcount
+        if not inserted:
             (from_client,) = db.execute(
                 "SELECT count(*) FROM signups WHERE client = ? AND received_at > ?",
                 (client, now - HOUR)).fetchone()
-            if from_client >= limits.per_client:
-                raise Refused("client")
-            if self._mailed_since(db, now - DAY) >= limits.per_day:
-                raise Refused("daily")
-            db.execute(
-                "INSERT INTO signups (address, key, name, tags, page, client, received_at, state)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 'received')",
-                (signup.address, address_key(signup.address), signup.name, ",".join(signup.tags),
-                 page, client, now))
+            raise Refused("client" if from_client >= limits.per_client else "daily")
 
-    def pending(self, limit: int) -> list[Entry]:
-        """The oldest sign-ups not done yet: ``received`` ones, and ``mailing`` ones a crash left."""
-        rows = self._db().execute(
-            "SELECT * FROM signups WHERE state IN ('received', 'mailing') ORDER BY id LIMIT ?",
-            (limit,)).fetchall()
+    def pending(self, limit: int, state: str = "received") -> list[Entry]:
+        """The oldest sign-ups in ``state``: ``received`` ones wait for the worker, ``mailing``
+        ones (at start) were being mailed when the server stopped."""
+        rows = self._db().execute("SELECT * FROM signups WHERE state = ? ORDER BY id LIMIT ?",
+                                  (state, limit)).fetchall()
         return [_entry(row) for row in rows]
+
+    def busy(self) -> bool:
+        """True while any sign-up is not done."""
+        return self._db().execute(
+            "SELECT 1 FROM signups WHERE state IN ('received', 'mailing') LIMIT 1").fetchone() is not None
 
     def claim(self, entries: list[Entry], mailable: list[bool], limits: Limits,
               now: float) -> tuple[list[Entry], bool]:

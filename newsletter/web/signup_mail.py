@@ -31,7 +31,7 @@ class SignupMailer:
         self.retry = retry
         self.provider = make_provider(settings)
         self._rendered: dict[str, tuple[tuple, object]] = {}
-        self._lock = threading.Lock()
+        self._rendering = threading.Lock()
         self.factory(CONFIRM)  # a broken template stops `serve` at its start, not at a sign-up
 
     def factory(self, kind: str):
@@ -39,12 +39,13 @@ class SignupMailer:
         paths = (*notice_templates(self.settings.templates_dir, kind),
                  self.settings.templates_dir / "email.css")
         signature = tuple(path.stat().st_mtime_ns if path.exists() else None for path in paths)
-        cached = self._rendered.get(kind)
-        if cached is None or cached[0] != signature:
-            email = render_notice(self.settings, kind)
-            made = (NoticeFactory(self.settings, email) if kind == CONFIRM
-                    else MessageFactory(self.settings, email, self.secret))
-            self._rendered[kind] = cached = (signature, made)
+        with self._rendering:
+            cached = self._rendered.get(kind)
+            if cached is None or cached[0] != signature:
+                email = render_notice(self.settings, kind)
+                made = (NoticeFactory(self.settings, email) if kind == CONFIRM
+                        else MessageFactory(self.settings, email, self.secret))
+                self._rendered[kind] = cached = (signature, made)
         return cached[1]
 
     def confirm_link(self, address: str) -> str:
@@ -52,7 +53,9 @@ class SignupMailer:
         return self.settings.signup.confirm_url.format(token=make_confirm_token(self.secret, address))
 
     def send_confirmations(self, entries: list[Entry]) -> None:
-        """Hand a confirmation email for each sign-up to the provider; failures are logged."""
+        """Hand a confirmation email for each sign-up to the provider, in one batch of at most
+        ``provider.max_batch``; failures are logged. Safe to call from several threads at once,
+        as a send's workers call the provider."""
         factory = self.factory(CONFIRM)
         messages = []
         for entry in entries:
@@ -62,8 +65,8 @@ class SignupMailer:
                                               self.confirm_link(signup.address)))
             except SubscriberError as error:
                 logger.warning("no confirmation email for %s: %s", signup.address, error)
-        for start in range(0, len(messages), self.provider.max_batch):
-            self._send(messages[start:start + self.provider.max_batch], "confirmation")
+        if messages:
+            self._send(messages, "confirmation")
 
     def send_welcome(self, address: str, name: str) -> None:
         """The welcome email, if the site has templates/welcome.html and .txt."""
@@ -71,14 +74,13 @@ class SignupMailer:
             self._send([self.factory(WELCOME).build(address, name)], "welcome")
 
     def _send(self, messages: list, kind: str) -> None:
-        with self._lock:
-            try:
-                results = send_with_retries(self.provider, messages, self.provider.sender(messages),
-                                            self.retry, RateLimiter(None), time.sleep)
-            except ProviderError as error:
-                logger.error("%d %s email(s) not sent (%s): %s", len(messages), kind,
-                             self.provider.name, error)
-                return
+        try:
+            results = send_with_retries(self.provider, messages, self.provider.sender(messages),
+                                        self.retry, RateLimiter(None), time.sleep)
+        except ProviderError as error:
+            logger.error("%d %s email(s) not sent (%s): %s", len(messages), kind,
+                         self.provider.name, error)
+            return
         for message, result in zip(messages, results):
             if result.status == "sent":
                 logger.info("%s email to %s handed to %s", kind, message.to_address,

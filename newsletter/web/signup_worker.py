@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from newsletter.errors import NewsletterError, SiteLockedError
 from newsletter.locks import exclusive_lock
@@ -26,14 +27,14 @@ from newsletter.web.signup_mail import SignupMailer
 logger = logging.getLogger(__name__)
 
 LOCK_FILE = "signups.lock"
-BATCH = 500  # sign-ups per transaction of the list; Postmark's largest batch
+BATCH = 2000  # sign-ups per transaction of the list at most
 POLL_SECONDS = 1.0  # how often the journal is read when nobody wakes the worker
 PURGE_EVERY = 600.0  # seconds between clean-ups of old journal rows
 MAILABLE = frozenset({Standing.NEW, Standing.UNCONFIRMED, Standing.LEFT})
 
 
 class SignupWorker:
-    """A daemon thread that works through the sign-up journal."""
+    """A daemon thread that works through the sign-up journal, and the threads that mail."""
 
     def __init__(self, settings, store: SubscriberStore, journal: SignupJournal,
                  mailer: SignupMailer, limits: Limits):
@@ -44,16 +45,20 @@ class SignupWorker:
         self.limits = limits
         self.lock_path = settings.state_dir / LOCK_FILE
         self.keep_seconds = max(DAY, settings.signup.confirm_lifetime.total_seconds()) + HOUR
+        # Emails go out while the next batch is read: waiting on the provider (or the disk)
+        # does not hold up the list.
+        self.mailing = ThreadPoolExecutor(settings.provider.concurrency,
+                                          thread_name_prefix="signup-mail")
         self._wake = threading.Event()
         self._stopping = threading.Event()
-        self._busy = threading.Lock()
+        self._starting = threading.Lock()
         self._thread: threading.Thread | None = None
         self._purged_at = 0.0
-        self._cap_logged_at = 0.0
+        self._cap_logged_at = -HOUR
 
     def start(self) -> None:
-        """Start the thread (once); it first finishes what the journal still holds."""
-        with self._busy:
+        """Start the thread (once); it first mails what a stopped server left half-mailed."""
+        with self._starting:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="signup-worker",
                                                 daemon=True)
@@ -65,21 +70,30 @@ class SignupWorker:
         self._wake.set()
 
     def stop(self, timeout: float = 30) -> None:
-        """Finish the batch at hand and end the thread."""
+        """Finish the batch at hand, and the emails on their way, and end the threads."""
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self.mailing.shutdown(wait=True)
 
     def _run(self) -> None:
+        self._mail(self.journal.pending(BATCH * 4, "mailing"))  # a second email at worst
         while not self._stopping.is_set():
+            started = time.monotonic()
             try:
-                while self.process() and not self._stopping.is_set():
-                    pass
+                worked = self.process()
             except NewsletterError as error:  # the list stayed locked, a template broke...
                 logger.warning("sign-ups wait: %s", error)
-            self._wake.wait(POLL_SECONDS)
-            self._wake.clear()
+                worked = 0
+            if worked:
+                # Rest as long as the batch took: on a long list every batch rewrites the whole
+                # list, and the form's requests need the CPU too. Sign-ups that come meanwhile
+                # make the next batch larger, not later.
+                self._stopping.wait(time.monotonic() - started)
+            else:
+                self._wake.wait(POLL_SECONDS)
+                self._wake.clear()
 
     def process(self) -> int:
         """Work through one batch of the journal; how many sign-ups it held (0: none, or
@@ -91,9 +105,10 @@ class SignupWorker:
             return 0
 
     def _process_batch(self) -> int:
-        entries = self.journal.pending(BATCH)
-        received = [entry for entry in entries if entry.state == "received"]
-        standings = record_signups(self.store, [e.signup for e in received]) if received else []
+        received = self.journal.pending(BATCH)
+        if not received:
+            return 0
+        standings = record_signups(self.store, [entry.signup for entry in received])
         now = time.time()
         claimed, capped = self.journal.claim(
             received, [standing in MAILABLE for standing in standings], self.limits, now)
@@ -102,19 +117,24 @@ class SignupWorker:
             logger.warning("daily cap reached: %d confirmation emails in 24 hours "
                            "(signup.max_per_day); sign-ups are kept but not mailed",
                            self.limits.per_day)
-        unfinished = [entry for entry in entries if entry.state == "mailing"]  # after a crash
-        self.mailer.send_confirmations(unfinished + claimed)
-        self.journal.finish(unfinished + claimed)
+        chunk = self.mailer.provider.max_batch
+        for start in range(0, len(claimed), chunk):
+            self.mailing.submit(self._mail, claimed[start:start + chunk])
         if now - self._purged_at > PURGE_EVERY:
             self._purged_at = now
             self.journal.purge(now - self.keep_seconds)
-        return len(entries)
+        return len(received)
+
+    def _mail(self, entries: list) -> None:
+        if entries:
+            self.mailer.send_confirmations(entries)
+            self.journal.finish(entries)
 
     def wait_idle(self, timeout: float) -> bool:
-        """Wait until the journal holds nothing left to do (tests, benchmarks); False on timeout."""
+        """Wait until every sign-up in the journal is done (tests, benchmarks); False on timeout."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if not self.journal.pending(1):
+            if not self.journal.busy():
                 return True
             self.wake()
             time.sleep(0.02)
