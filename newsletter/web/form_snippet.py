@@ -50,7 +50,7 @@ def signup_form(settings, action: str | None = None, fetch: bool = False) -> str
                f'<form class="newsletter-signup" action="{url}" method="post"\n'
                f'      onsubmit="{STAMP}">')
     lines = [
-        f"<!-- Sign-up form for {site} (from `newsletter form`): it posts to `newsletter serve`. -->",
+        f"<!-- Sign-up form for {site}, made by newsletter form: it posts to newsletter serve. -->",
         opening,
         "  <p>",
         '    <label for="newsletter-email">Your email address</label>',
