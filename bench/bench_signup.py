@@ -50,7 +50,8 @@ def sign_ups(root: Path, count: int) -> None:
         env={**os.environ, "NEWSLETTER_SECRET": SECRET})
     try:
         base = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline()).group(0)
-        answered, finished = post_all(f"{base}/subscribe", count, root / "outbox" / "signup-confirm")
+        outbox = root / "outbox" / "signup-confirm"
+        answered, finished = post_all(f"{base}/subscribe", count, outbox)
     finally:
         server.terminate()
         server.wait(30)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import email
-import json
 import email.policy
+import json
 import re
 import sqlite3
 from contextlib import contextmanager

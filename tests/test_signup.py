@@ -12,8 +12,8 @@ import requests
 from conftest import invoke
 from signup_support import (
     PATIENT,
-    confirm_path,
     configure_signup,
+    confirm_path,
     csv_row,
     emails_to,
     journal_rows,

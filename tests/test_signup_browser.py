@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from browser import chromium
+from conftest import invoke, run_cli, start_cli
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
-from signup_support import confirm_path, configure_signup, csv_row, emails_to, journal_rows
-
-from browser import chromium
-from conftest import invoke, run_cli, start_cli
+from signup_support import configure_signup, confirm_path, csv_row, emails_to, journal_rows
 from web_server import SECRET, statuses
 
 READER = "nora.reader@example.com"

@@ -52,7 +52,8 @@ def checked_signup(settings: Settings, where: str) -> SignupSettings:
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
             raise ConfigError(f"signup.trusted_proxies: {proxy!r} is not an IP address or "
-                              "network", where=where, hint="for example 127.0.0.1 or 10.0.0.0/8") from None
+                              "network", where=where,
+                              hint="for example 127.0.0.1 or 10.0.0.0/8") from None
     return signup
 
 

@@ -1,4 +1,4 @@
-"""The sign-up emails: ``templates/confirm.*`` and ``templates/welcome.*``, rendered once like posts.
+"""The sign-up emails, ``templates/confirm.*`` and ``templates/welcome.*``, rendered like posts.
 
 Same pipeline as a post (Jinja2 with autoescape, ``templates/email.css`` inlined by premailer,
 its ``@media`` rules kept), same placeholders for each reader's values

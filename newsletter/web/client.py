@@ -4,7 +4,8 @@ Behind a reverse proxy every request comes from the proxy, so the client's addre
 ``X-Forwarded-For`` entry that a trusted proxy added; entries further left were written by the
 client itself and prove nothing. Addresses are never stored: the sign-up limits key on a salted
 hash of the client's network (an IPv4 address, or the /64 an IPv6 host gets from its provider
-and can change within at will), the consent record on a salted hash of the address.
+and can change within at will), the consent record on a salted hash of the address
+(docs/signup.md#the-clients-address).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from newsletter.config import origin_of
 
 TRAP_STYLE = "position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden"
 # Fills in the page the form is on and how long after loading it was sent (in ms).
-STAMP = "this.elements.page.value=location.href;this.elements.elapsed.value=Math.round(performance.now())"
+STAMP = ("this.elements.page.value=location.href;"
+         "this.elements.elapsed.value=Math.round(performance.now())")
 FETCH_SCRIPT = """<script>
 document.getElementById("newsletter-signup").addEventListener("submit", function (event) {
   event.preventDefault();
@@ -30,7 +31,9 @@ document.getElementById("newsletter-signup").addEventListener("submit", function
     })
   }).then(function (response) { return response.json(); })
     .then(function (reply) { answer.textContent = reply.message; if (reply.ok) { form.reset(); } })
-    .catch(function () { answer.textContent = "The sign-up did not go through. Please try again later."; });
+    .catch(function () {
+      answer.textContent = "The sign-up did not go through. Please try again later.";
+    });
 });
 </script>
 """

@@ -6,8 +6,10 @@
   (:mod:`newsletter.web.signup_worker`) adds the unconfirmed row and sends the email. Bots
   (honeypot, too fast) get that same answer and nothing is kept.
 - the path of ``signup.confirm_url``: ``GET`` shows a page with a Confirm button and changes
-  nothing (mail scanners follow links); ``POST`` from that button makes the reader active and
-  records their consent.
+  nothing (mail scanners follow links, docs/signup.md#confirmation-tokens); ``POST`` from that
+  button makes the reader active and records their consent.
+
+Why the answer comes before the work: docs/signup.md#why-the-answer-comes-before-the-work.
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ class SignupRoutes:
         self.worker = SignupWorker(settings, store, self.journal, self.mailer, self.limits)
         self.trusted = trusted_networks(signup.trusted_proxies)
         self.origins = frozenset(signup.allowed_origins)
-        self.confirm_prefix, self.confirm_suffix = urlsplit(signup.confirm_url).path.split("{token}")
+        confirm_path = urlsplit(signup.confirm_url).path
+        self.confirm_prefix, self.confirm_suffix = confirm_path.split("{token}")
         self._daily_logged = -3600.0  # when the daily cap was last logged (monotonic)
 
     def close(self) -> None:
@@ -106,6 +109,8 @@ class SignupRoutes:
             if method != "POST":
                 raise HttpError(405, "Sign up with the form on the blog.",
                                 [("Allow", "POST, OPTIONS")])
+            # Refused here, not only by the browser: a plain form post needs no preflight
+            # (docs/signup.md#cors-and-origins).
             if origin is not None and origin.lower() not in self.origins:
                 logger.info("refused a sign-up from origin %r (signup.allowed_origins)", origin)
                 cors = ()  # no CORS header: the browser keeps the answer from the page

@@ -8,7 +8,7 @@ count them, the per-client limit counts every row. Rows stay a day (or as long a
 link lives, if longer) for those counts and for the consent record, then go.
 
 Nothing here holds an IP address: ``client`` is a salted hash of the client's network
-(:mod:`newsletter.web.client`).
+(:mod:`newsletter.web.client`). States and limits: docs/signup.md#journal-states.
 """
 
 from __future__ import annotations
@@ -148,8 +148,9 @@ class SignupJournal:
 
     def busy(self) -> bool:
         """True while any sign-up is not done."""
-        return self._db().execute(
-            "SELECT 1 FROM signups WHERE state IN ('received', 'mailing') LIMIT 1").fetchone() is not None
+        found = self._db().execute(
+            "SELECT 1 FROM signups WHERE state IN ('received', 'mailing') LIMIT 1").fetchone()
+        return found is not None
 
     def claim(self, entries: list[Entry], mailable: list[bool], limits: Limits,
               now: float) -> tuple[list[Entry], bool]:

@@ -50,7 +50,8 @@ class SignupMailer:
 
     def confirm_link(self, address: str) -> str:
         """The confirmation URL for ``address``, valid from now on."""
-        return self.settings.signup.confirm_url.format(token=make_confirm_token(self.secret, address))
+        token = make_confirm_token(self.secret, address)
+        return self.settings.signup.confirm_url.format(token=token)
 
     def send_confirmations(self, entries: list[Entry]) -> None:
         """Hand a confirmation email for each sign-up to the provider, in one batch of at most

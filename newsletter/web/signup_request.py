@@ -28,7 +28,8 @@ ELAPSED = "elapsed"
 TEXT_FIELDS = ("email", "name", "page", HONEYPOT)
 # Control characters and line separators: never part of a name or a URL we keep.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
-# A cell starting with one of these runs as a formula when the list is opened in a spreadsheet.
+# A cell starting with one of these runs as a formula when the list is opened in a spreadsheet
+# (docs/signup.md#what-a-sign-up-may-write-into-the-list).
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 

@@ -10,8 +10,8 @@ import pytest
 import requests
 from signup_support import (
     PATIENT,
-    confirm_path,
     configure_signup,
+    confirm_path,
     csv_row,
     emails_to,
     journal_rows,
