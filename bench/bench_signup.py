@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
+from bench_unsubscribe import make_site as make_list
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
@@ -33,13 +34,11 @@ SIGNUP_TABLE = "\n[signup]\nmax_per_ip = 10000000\nmax_per_day = 10000000\n"
 
 
 def make_site(root: Path, readers: int) -> Path:
-    (root / "subscribers").mkdir(parents=True)
-    (root / "newsletter.toml").write_text((REPO / "newsletter.toml").read_text() + SIGNUP_TABLE)
+    """bench_unsubscribe's site of READERS active readers, with the templates and [signup]."""
+    make_list(root, readers)
+    toml = root / "newsletter.toml"
+    toml.write_text(toml.read_text() + SIGNUP_TABLE)
     shutil.copytree(REPO / "templates", root / "templates")
-    with (root / "subscribers" / "subscribers.csv").open("w") as handle:
-        handle.write("email,name,status,tags,subscribed_at\n")
-        for i in range(readers):
-            handle.write(f"reader{i}@example.com,Reader {i},active,,2026-01-01\n")
     return root
 
 

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from conftest import invoke
 from signup_support import configure_signup
+from test_config import MINIMAL as SMALLEST
 from web_server import statuses
 
 from newsletter.config import load_settings
@@ -170,16 +171,8 @@ def test_list_and_count_show_unconfirmed_readers(site):
     assert "active              1" in counted.output
 
 
-MINIMAL = """
-[site]
-title = "Blog"
-url = "https://blog.example.com"
-
-[email]
-from = "Jane <jane@example.com>"
-postal_address = "1 Street"
-unsubscribe_url = "https://news.example.com/u?email={email}&token={token}"
-"""
+# The smallest settings, with `serve` on a host of its own (news.) beside the blog's.
+MINIMAL = SMALLEST.replace("https://blog.example.com/u?", "https://news.example.com/u?")
 
 
 def test_signup_defaults_come_from_the_site(tmp_path):

@@ -5,7 +5,8 @@ its ``@media`` rules kept), same placeholders for each reader's values
 (:mod:`newsletter.render.email`). A confirmation has no unsubscribe link: its one per-reader
 link, the confirmation URL, travels in the ``unsubscribe_url`` placeholder, so providers and
 the MIME encoder fill it in like any other. The subject is the template's ``subject`` block
-(it may also fill the ``<title>``), else a default.
+(the example site's ``notice.html``, which both extend, puts it in the ``<title>``), else a
+default.
 
 Template variables: ``site_title``, ``site_url``, ``postal_address``, ``lang``, ``dir``,
 ``recipient_email``, ``css``, ``media_css`` and ``preheader_padding``; a confirmation also

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message import verify_token
 from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
-from newsletter.web.pages import Response, html_page, text_response
+from newsletter.web.pages import Response, button_form, html_page, text_response
 from newsletter.web.request import (
     MAX_FORM_BODY,
     HttpError,
@@ -154,9 +154,7 @@ class NewsletterApp:
         if not self.store.is_active(address):
             return self.page(200, "You are unsubscribed",
                              f"<p>{who} gets no newsletters from {self.site_name}.</p>")
-        # No action attribute: the form posts to this very URL, query string included.
-        form = ('<form method="post"><input type="hidden" name="List-Unsubscribe" '
-                'value="One-Click"><button type="submit">Unsubscribe</button></form>')
+        form = button_form(*ONE_CLICK, "Unsubscribe")
         return self.page(200, "Unsubscribe?",
                          f"<p>Stop sending the {self.site_name} newsletter to {who}?</p>{form}")
 

@@ -44,6 +44,14 @@ def html_page(site_title: str, status: int, heading: str, body: str,
     return Response(status, text.encode(), (*PAGE_HEADERS, *extra_headers))
 
 
+def button_form(name: str, value: str, label: str) -> str:
+    """A form of one button that POSTs ``name=value`` back to the page's own URL (no action
+    attribute: the query string stays)."""
+    return (f'<form method="post"><input type="hidden" name="{html.escape(name)}" '
+            f'value="{html.escape(value)}"><button type="submit">{html.escape(label)}</button>'
+            "</form>")
+
+
 def text_response(status: int, text: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
     """A plain-text answer (for webhooks)."""
     return Response(status, f"{text}\n".encode(),

@@ -28,7 +28,7 @@ from newsletter.render import CONFIRM, has_notice
 from newsletter.subscribers import Consent, Signup, Standing, SubscriberStore, confirm_signup
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
 from newsletter.web.confirm_tokens import TokenError, read_confirm_token
-from newsletter.web.pages import Response, html_page, json_response
+from newsletter.web.pages import Response, button_form, html_page, json_response
 from newsletter.web.request import MAX_FORM_BODY, HttpError, parse_form, read_body
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_mail import SignupMailer
@@ -181,10 +181,9 @@ class SignupRoutes:
             if self.store.is_active(address):
                 return self.page(200, "You are subscribed",
                                  f"<p>New posts of {site} come to {who}.</p>")
-            form = ('<form method="post"><input type="hidden" name="confirm" value="yes">'
-                    '<button type="submit">Confirm</button></form>')
             return self.page(200, "Confirm your subscription",
-                             f"<p>Get the new posts of {site} by email at {who}?</p>{form}")
+                             f"<p>Get the new posts of {site} by email at {who}?</p>"
+                             + button_form("confirm", "yes", "Confirm"))
         form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
         if form.get("confirm") != ["yes"]:
             raise HttpError(400, "Please press the Confirm button on the page.")
