@@ -78,7 +78,7 @@ class SignupMailer:
         try:
             results = send_with_retries(self.provider, messages, self.provider.sender(messages),
                                         self.retry, RateLimiter(None), time.sleep)
-        except ProviderError as error:
+        except (ProviderError, OSError) as error:  # OSError: the outbox could not write
             logger.error("%d %s email(s) not sent (%s): %s", len(messages), kind,
                          self.provider.name, error)
             return

@@ -14,9 +14,10 @@ may share a site; each polls the journal for the others' sign-ups.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from newsletter.errors import NewsletterError, SiteLockedError
 from newsletter.locks import exclusive_lock
@@ -83,7 +84,8 @@ class SignupWorker:
             started = time.monotonic()
             try:
                 worked = self.process()
-            except NewsletterError as error:  # the list stayed locked, a template broke...
+            # The list stayed locked, a template broke, the disk is full: try again later.
+            except (NewsletterError, sqlite3.Error, OSError) as error:
                 logger.warning("sign-ups wait: %s", error)
                 worked = 0
             if worked:
@@ -119,7 +121,8 @@ class SignupWorker:
                            self.limits.per_day)
         chunk = self.mailer.provider.max_batch
         for start in range(0, len(claimed), chunk):
-            self.mailing.submit(self._mail, claimed[start:start + chunk])
+            self.mailing.submit(self._mail, claimed[start:start + chunk]).add_done_callback(
+                _report_failure)
         if now - self._purged_at > PURGE_EVERY:
             self._purged_at = now
             self.journal.purge(now - self.keep_seconds)
@@ -139,3 +142,11 @@ class SignupWorker:
             self.wake()
             time.sleep(0.02)
         return False
+
+
+def _report_failure(future: Future) -> None:
+    """Log what made a mailing thread fail; its sign-ups stay ``mailing`` and are mailed again
+    when the server next starts."""
+    error = future.exception()
+    if error is not None:
+        logger.error("confirmation emails not sent: %r", error, exc_info=error)
