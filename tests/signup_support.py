@@ -7,6 +7,7 @@ import email.policy
 import json
 import re
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -66,6 +67,16 @@ def outbox_emails(site: Path, kind: str = "confirm") -> list[email.message.Email
 
 def emails_to(site: Path, address: str, kind: str = "confirm") -> list:
     return [m for m in outbox_emails(site, kind) if address in m["To"]]
+
+
+def wait_for_email(site: Path, address: str, kind: str = "confirm", timeout: float = 20):
+    """The first email of ``kind`` to ``address``, once the outbox has it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if emails := emails_to(site, address, kind):
+            return emails[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no {kind} email for {address} within {timeout} s")
 
 
 def confirm_path(message) -> str:

@@ -22,7 +22,14 @@ from conftest import invoke, run_cli, start_cli
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
-from signup_support import configure_signup, confirm_path, csv_row, emails_to, journal_rows
+from signup_support import (
+    configure_signup,
+    confirm_path,
+    csv_row,
+    emails_to,
+    journal_rows,
+    wait_for_email,
+)
 from web_server import SECRET, statuses
 
 READER = "nora.reader@example.com"
@@ -74,15 +81,6 @@ def blog_page(folder: Path, snippet: str) -> None:
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>A post</title></head>"
         f"<body><main><h1>A post</h1><p>Words.</p></main><aside>{snippet}</aside></body></html>",
         encoding="utf-8")
-
-
-def wait_for_email(site: Path, address: str):
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if emails := emails_to(site, address):
-            return emails[0]
-        time.sleep(0.1)
-    raise AssertionError(f"no confirmation email for {address} within {WAIT} s")
 
 
 def fill_in(browser, page: str) -> None:

@@ -39,10 +39,8 @@ logger = logging.getLogger(__name__)
 
 PREFLIGHT_MAX_AGE = "600"  # seconds a browser may reuse a preflight answer
 REFUSALS = {  # what a sender over a limit hears; no answer depends on the address
-    "client": (429, "Too many sign-ups", "Too many sign-ups came from your network. "
-                                         "Please try again in an hour."),
-    "daily": (503, "Sign-ups are paused", "We cannot take more sign-ups today. "
-                                          "Please try again tomorrow."),
+    "client": (429, "Too many sign-ups came from your network. Please try again in an hour."),
+    "daily": (503, "We cannot take more sign-ups today. Please try again tomorrow."),
 }
 
 
@@ -138,7 +136,7 @@ class SignupRoutes:
         try:
             self.journal.admit(signup, request.page, client, self.limits)
         except Refused as refused:
-            status, heading, message = REFUSALS[refused.limit]
+            status, message = REFUSALS[refused.limit]
             if refused.limit == "daily" and time.monotonic() - self._daily_logged > 3600:
                 self._daily_logged = time.monotonic()
                 logger.warning("daily cap reached: sign-ups are refused until fewer than %d "
@@ -194,8 +192,8 @@ class SignupRoutes:
                              f"<p>{who} once marked our email as spam, so we do not write to it "
                              f"any more. To come back, write to "
                              f"{html.escape(self.settings.email.from_address)}.</p>")
-        if before is not Standing.ACTIVE:
-            self.mailer.send_welcome(address, signup.name)
+        if before is not Standing.ACTIVE:  # sent in the background: the page need not wait
+            self.worker.mailing.submit(self.mailer.send_welcome, address, signup.name)
         return self.page(200, "You are subscribed",
                          f"<p>Thank you! New posts of {site} will come to {who}.</p>")
 
