@@ -397,3 +397,28 @@ def test_without_the_providers_key_sign_ups_are_off_and_unsubscribes_still_work(
     assert left.status_code == 200
     assert any("sign-ups are off" in r.getMessage() and "POSTMARK_SERVER_TOKEN" in r.getMessage()
                for r in caplog.records)
+
+
+def test_sign_ups_wait_in_the_journal_while_the_list_cannot_be_written(site, caplog,
+                                                                      monkeypatch):
+    from newsletter.web import signup_worker
+
+    monkeypatch.setattr(signup_worker, "ERROR_PAUSE_SECONDS", 0.2)
+    caplog.set_level(logging.WARNING)
+    listing = site / "subscribers" / "subscribers.csv"
+    good = listing.read_bytes()
+    listing.write_bytes(good + b"broken\xff@example.com,,active\n")  # saved as Latin-1
+    with signup_endpoint(site) as (base, app):
+        answer = sign_up(base, NEW)
+        deadline = time.monotonic() + 10
+        while not any("sign-ups wait" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "the worker never said why sign-ups wait"
+            time.sleep(0.05)
+        assert [row[8] for row in journal_rows(site)] == ["received"]  # kept, not lost
+
+        listing.write_bytes(good)  # the writer fixes the file
+        settle(app)
+
+    assert answer.status_code == 200
+    assert statuses(site)[NEW] == "unconfirmed"
+    assert len(emails_to(site, NEW)) == 1

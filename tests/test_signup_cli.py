@@ -210,3 +210,13 @@ def test_a_signup_mistake_is_one_line_naming_the_key(tmp_path, table, message):
 
     assert str(caught.value).startswith("newsletter.toml: ")
     assert message in str(caught.value)
+
+
+def test_serve_with_a_broken_confirmation_template_stops_at_once_naming_the_line(site):
+    template = site / "templates" / "confirm.html"
+    template.write_text(template.read_text() + "{% block extra %}{{ oops( }}{% endblock %}\n")
+
+    result = invoke(site, "serve", "--port", "0", env={"NEWSLETTER_SECRET": "s"})
+
+    assert result.exit_code == 2
+    assert result.output.startswith("error: templates/confirm.html:")

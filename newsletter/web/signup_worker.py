@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 LOCK_FILE = "signups.lock"
 BATCH = 2000  # sign-ups per transaction of the list at most
 POLL_SECONDS = 1.0  # how often the journal is read when nobody wakes the worker
+ERROR_PAUSE_SECONDS = 30.0  # after a failed batch; the sign-ups wait in the journal
 PURGE_EVERY = 600.0  # seconds between clean-ups of old journal rows
 MAILABLE = frozenset({Standing.NEW, Standing.UNCONFIRMED, Standing.LEFT})
 
@@ -55,6 +56,7 @@ class SignupWorker:
         self._starting = threading.Lock()
         self._thread: threading.Thread | None = None
         self._purged_at = 0.0
+        self._recovered = False
         self._cap_logged_at = -HOUR
 
     def start(self) -> None:
@@ -79,15 +81,15 @@ class SignupWorker:
         self.mailing.shutdown(wait=True)
 
     def _run(self) -> None:
-        self._mail(self.journal.pending(BATCH * 4, "mailing"))  # a second email at worst
         while not self._stopping.is_set():
             started = time.monotonic()
             try:
                 worked = self.process()
             # The list stayed locked, a template broke, the disk is full: try again later.
             except (NewsletterError, sqlite3.Error, OSError) as error:
-                logger.warning("sign-ups wait: %s", error)
-                worked = 0
+                logger.warning("sign-ups wait %g s: %s", ERROR_PAUSE_SECONDS, error)
+                self._stopping.wait(ERROR_PAUSE_SECONDS)
+                continue
             if worked:
                 # Rest as long as the batch took: on a long list every batch rewrites the whole
                 # list, and the form's requests need the CPU too. Sign-ups that come meanwhile
@@ -102,6 +104,9 @@ class SignupWorker:
         another process's worker has the journal)."""
         try:
             with exclusive_lock(self.lock_path, 0, lambda: SiteLockedError("busy")):
+                if not self._recovered:  # left "mailing" by a stopped server: mail them again
+                    self._mail(self.journal.pending(BATCH * 4, "mailing"))
+                    self._recovered = True
                 return self._process_batch()
         except SiteLockedError:
             return 0
