@@ -235,8 +235,8 @@ def test_a_json_sign_up_from_an_allowed_origin_gets_cors_headers(endpoint):
     assert answer.status_code == 200
     assert answer.headers["Access-Control-Allow-Origin"] == BLOG
     assert answer.json() == {"ok": True, "message": (
-        "If this address is not subscribed yet, we have sent it an email: open it and press "
-        "Confirm to finish. The link works for 48 hours.")}
+        "Check your inbox. If this address is not subscribed yet, we have sent it an email: "
+        "open it and press Confirm to finish. The link works for 48 hours.")}
     assert len(emails_to(site, NEW)) == 1
 
 

@@ -159,8 +159,9 @@ class SignupRoutes:
                headers=(), back: str = "") -> Response:
         """The answer to the form: JSON for ``fetch``, else a page linking back to the blog
         (to ``back``, the form's page, when known)."""
-        if as_json:
-            return json_response(status, {"ok": status < 400, "message": message}, headers)
+        if as_json:  # one line for the page to show: the heading leads an accepted one
+            text = message if status >= 400 else f"{heading}. {message}"
+            return json_response(status, {"ok": status < 400, "message": text}, headers)
         site = self.settings.site
         body = (f"<p>{html.escape(message)}</p><p><a href=\"{html.escape(back or site.url)}\">"
                 f"Back to {html.escape(site.title)}</a></p>")
