@@ -42,7 +42,15 @@ def serving(app, threads: int = 8) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         # Close everything from inside the server's own loop, which then ends (its map empty).
-        server.trigger.pull_trigger(lambda: _close_all(server))
+        try:
+            server.trigger.pull_trigger(lambda: _close_all(server))
+        except OSError:
+            # waitress queues the thunk, then writes to the trigger outside its lock: a request
+            # finishing meanwhile woke the loop, which ran the thunk and closed the trigger
+            # first. Harmless if the loop has ended.
+            thread.join(5)
+            if thread.is_alive():
+                raise
         thread.join(5)
         server.task_dispatcher.shutdown()
 
