@@ -56,6 +56,7 @@ class Consent:
     ip_hash: str
 
     def cells(self) -> dict[str, str]:
+        """The consent columns of the reader's row, by name."""
         return dict(zip(CONSENT_COLUMNS, (timestamp(self.at), self.page, self.ip_hash)))
 
 

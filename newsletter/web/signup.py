@@ -79,6 +79,7 @@ class SignupRoutes:
         self._daily_logged = -3600.0  # when the daily cap was last logged (monotonic)
 
     def close(self) -> None:
+        """Stop the worker (after the batch and emails at hand), then release files."""
         self.worker.stop()
         self.journal.close()
         self.mailer.close()
@@ -231,4 +232,5 @@ class SignupRoutes:
         return Signup(address, entry.signup.name, entry.signup.tags), entry.page
 
     def page(self, status: int, heading: str, body: str) -> Response:
+        """A page of this site; ``body`` is HTML."""
         return html_page(self.settings.site.title, status, heading, body)

@@ -111,6 +111,7 @@ class SignupJournal:
         db.execute("COMMIT")
 
     def close(self) -> None:
+        """Close every thread's connection (once the threads are done with them)."""
         with self._lock:
             for db in self._connections:
                 db.close()

@@ -91,4 +91,5 @@ class SignupMailer:
                                result.reason)
 
     def close(self) -> None:
+        """Release the provider's connections."""
         self.provider.close()
