@@ -159,11 +159,16 @@ def test_the_answer_is_the_same_for_new_unconfirmed_active_and_unsubscribed_addr
     assert statuses(site)["alan@example.com"] == "unsubscribed"  # until they confirm
 
 
-def test_an_unsubscribed_reader_comes_back_only_by_confirming(endpoint):
+@pytest.mark.parametrize("status", ["unsubscribed", "bounced"])
+def test_a_reader_who_left_comes_back_only_by_confirming(endpoint, status):
     base, site, app = endpoint
+    from newsletter.subscribers import SubscriberStore
+
+    SubscriberStore(directory=site / "subscribers", state_dir=site / ".newsletter").set_status(
+        "alan@example.com", status)
     sign_up(base, "alan@example.com", tags="Book notes")
     settle(app)
-    assert statuses(site)["alan@example.com"] == "unsubscribed"
+    assert statuses(site)["alan@example.com"] == status
 
     requests.post(base + confirm_path(emails_to(site, "alan@example.com")[0]),
                   data={"confirm": "yes"})
