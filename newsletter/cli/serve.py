@@ -1,4 +1,4 @@
-"""`newsletter serve`: one-click unsubscribe and provider webhooks, under waitress."""
+"""`newsletter serve`: one-click unsubscribe, sign-ups and provider webhooks, under waitress."""
 
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from newsletter.cli import pass_site, serve_until_interrupted
               help="Requests handled at once.")
 @pass_site
 def serve(site, host: str, port: int, threads: int) -> None:
-    """Serve the one-click unsubscribe URL and /webhooks/<provider> until stopped.
+    """Serve the one-click unsubscribe URL, sign-ups and /webhooks/<provider> until stopped.
 
-    The unsubscribe path is the one in email.unsubscribe_url. Run it behind a reverse proxy
-    that terminates HTTPS (see the README, "Unsubscribes, bounces and complaints"). Needs
-    NEWSLETTER_SECRET, the secret the newsletters were signed with.
+    The unsubscribe path is the one in email.unsubscribe_url; sign-ups arrive at signup.path
+    and are confirmed at the path of signup.confirm_url ([signup] in newsletter.toml). Run it
+    behind a reverse proxy that terminates HTTPS (see the README, "Unsubscribes, bounces and
+    complaints"). Needs NEWSLETTER_SECRET, the secret the newsletters were signed with.
     """
     import logging
     from urllib.parse import urlsplit
@@ -29,14 +30,21 @@ def serve(site, host: str, port: int, threads: int) -> None:
 
     from newsletter.web import MAX_WEBHOOK_BODY, NewsletterApp
 
-    app = NewsletterApp(site.settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    app = NewsletterApp(site.settings)
     # waitress itself refuses (413) anything larger than the largest body we accept.
+    # X-Forwarded-For reaches the app, which believes it only from signup.trusted_proxies.
     server = create_server(app, host=host, port=port, threads=threads,
-                           max_request_body_size=MAX_WEBHOOK_BODY, ident="newsletter")
+                           max_request_body_size=MAX_WEBHOOK_BODY, ident="newsletter",
+                           clear_untrusted_proxy_headers=False)
     address = f"http://{host}:{server.effective_port}"
     path = urlsplit(site.settings.email.unsubscribe_url).path
     click.echo(f"Serving {address}{path} and {address}/webhooks/<provider> (Ctrl-C to stop)")
+    signup = site.settings.signup
+    if app.signups is not None:
+        confirm = urlsplit(signup.confirm_url).path
+        click.echo(f"Sign-ups at {address}{signup.path}, confirmed at {address}{confirm}")
+    app.start()
     try:
         serve_until_interrupted(server)
     finally:

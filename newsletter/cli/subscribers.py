@@ -176,6 +176,33 @@ def check(site) -> None:
     click.echo(f"{len(readers)} reader(s) in {files} file(s), no problems")
 
 
+@subscribers.command()
+@click.option("--unconfirmed-older-than", "older_than", required=True, metavar="DURATION",
+              help="Remove readers who signed up this long ago and never confirmed "
+                   "(e.g. 7d, 48h).")
+@click.option("--dry-run", is_flag=True, help="List them, remove nothing.")
+@pass_site
+def prune(site, older_than: str, dry_run: bool) -> None:
+    """Remove stale unconfirmed sign-ups (one line each; nothing printed when none)."""
+    import datetime as dt
+
+    from newsletter.config import parse_duration
+    from newsletter.subscribers import prune_unconfirmed
+
+    try:
+        age = parse_duration(older_than)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--unconfirmed-older-than") from None
+    cutoff = dt.datetime.now(dt.timezone.utc) - age
+    report = prune_unconfirmed(_store(site), cutoff, dry_run=dry_run)
+    for address in report.removed:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {address} "
+                   f"(unconfirmed for more than {older_than})")
+    if report.undated:
+        click.echo(f"warning: {report.undated} unconfirmed row(s) have no readable "
+                   "subscribed_at and were kept", err=True)
+
+
 COMMANDS = [subscribers]
 
 from newsletter.cli.sync import sync  # noqa: E402  (`subscribers sync`, in its own module)

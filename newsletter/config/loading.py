@@ -25,6 +25,7 @@ from newsletter.config.sections import (
     Secrets,
     Settings,
 )
+from newsletter.config.signup import checked_signup
 from newsletter.errors import ConfigError
 
 SETTINGS_FILE = "newsletter.toml"
@@ -66,6 +67,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
         sections[name] = _build_section(cls, name, table, where)
     settings = Settings(root=Path(site_dir).resolve(), secrets=read_secrets(environ), **sections)
     _check_values(settings, where)
+    settings = replace(settings, signup=checked_signup(settings, where))
     since = settings.schedule.since
     if since is not None and since.tzinfo is None:
         # Like post dates, a zone-less `since` is read in the site's time zone.

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from newsletter.config.durations import parse_duration
 from newsletter.config.redaction import redact
 from newsletter.errors import ConfigError
 
@@ -136,6 +137,31 @@ class ImageSettings:
 
 
 @dataclass(frozen=True)
+class SignupSettings:
+    """[signup]: readers joining from the blog through `newsletter serve` (double opt-in)."""
+
+    enabled: bool = True
+    path: str = "/subscribe"  # where `serve` takes the form
+    confirm_url: str | None = None  # default: email.unsubscribe_url's server + /confirm/{token}
+    allowed_origins: tuple[str, ...] = ()  # pages that may post the form; default: site.url's
+    tags: tuple[str, ...] = ()  # tags a reader may pick on the form
+    confirm_within: str = "48h"  # how long a confirmation link works
+    # A form sent sooner after the page loaded is a bot's.
+    min_fill_seconds: float = ranged(2.0, 0, 3600, "seconds")
+    # Confirmation emails to one address per hour.
+    max_per_address: int = ranged(3, 1, 100, "emails")
+    # Sign-ups from one client (an IPv4 address, an IPv6 /64) per hour.
+    max_per_ip: int = ranged(20, 1, 100_000, "sign-ups")
+    # Confirmation emails in any 24 hours, to everyone.
+    max_per_day: int = ranged(1000, 1, 10_000_000, "emails")
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")  # whose X-Forwarded-For is believed
+
+    @property
+    def confirm_lifetime(self) -> dt.timedelta:
+        return parse_duration(self.confirm_within)
+
+
+@dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -164,6 +190,7 @@ class Settings:
     email: EmailSettings
     provider: ProviderSettings
     schedule: ScheduleSettings
+    signup: SignupSettings
     secrets: Secrets
     images: ImageSettings = ImageSettings()
 
@@ -190,6 +217,7 @@ SECTIONS = {
     "provider": ProviderSettings,
     "schedule": ScheduleSettings,
     "images": ImageSettings,
+    "signup": SignupSettings,
 }
 PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")

@@ -1,6 +1,7 @@
 """Each reader's message: the post's Email with their values filled in, MIME bytes and tokens."""
 
 from newsletter.message.compose import Message, MessageFactory, Prepared
+from newsletter.message.notice import NoticeFactory
 from newsletter.message.sample import SAMPLE_ADDRESS, sample_message
 from newsletter.message.tokens import (
     DEVELOPMENT_SECRET,
@@ -9,5 +10,6 @@ from newsletter.message.tokens import (
     verify_legacy_token,
 )
 
-__all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "Prepared",
-           "UnsubscribeTokens", "sample_message", "signing_secret", "verify_legacy_token"]
+__all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "NoticeFactory",
+           "Prepared", "UnsubscribeTokens", "sample_message", "signing_secret",
+           "verify_legacy_token"]

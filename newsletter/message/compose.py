@@ -77,6 +77,21 @@ def list_id(settings: Settings) -> str:
     return format_address(name, f"newsletter.{host}") if name else f"<newsletter.{host}>"
 
 
+def sender_headers(settings: Settings) -> tuple[str, str | None]:
+    """The From header, and the Reply-To header (None when not set), of every message."""
+    config = settings.email
+    reply_to = one_line(config.reply_to) if config.reply_to else None
+    return format_address(one_line(config.from_name), config.from_address), reply_to
+
+
+def checked_recipient(address: str, name: str) -> tuple[str, str]:
+    """(name on one line and cut short, To header); SubscriberError for an unusable address."""
+    if not _SAFE_ADDRESS.fullmatch(address):
+        raise SubscriberError(f"{address!r} cannot be put in a To header")
+    name = one_line(name)[:MAX_NAME_LENGTH]
+    return name, format_address(name, address)
+
+
 def format_address(name: str, address: str) -> str:
     """``Name <address>`` with the name quoted when it holds specials (Unicode kept as is)."""
     if not name:
@@ -153,10 +168,9 @@ class MessageFactory:
         self.test = test
         self.encoder = MimeEncoder(email)
         config = settings.email
-        self.from_header = format_address(one_line(config.from_name), config.from_address)
+        self.from_header, self.reply_to = sender_headers(settings)
         subject = one_line(email.subject)
         self.subject = TEST_PREFIX + subject if test else subject
-        self.reply_to = one_line(config.reply_to) if config.reply_to else None
         self.mailto = (f"<mailto:{quote(config.unsubscribe_mailto, safe='@')}?subject=unsubscribe>"
                        if config.unsubscribe_mailto else None)
         self.list_id = list_id(settings)
@@ -170,15 +184,12 @@ class MessageFactory:
 
     def prepare(self, address: str, name: str = "") -> Prepared:
         """The checked and signed part of one reader's message (see :class:`Prepared`)."""
-        if not _SAFE_ADDRESS.fullmatch(address):
-            raise SubscriberError(f"{address!r} cannot be put in a To header")
-        name = one_line(name)[:MAX_NAME_LENGTH]
+        name, to = checked_recipient(address, name)
         # {email} is allowed for links of the old kind (docs/email.md#one-click-unsubscribe);
         # the token alone names the reader.
         url = self.settings.email.unsubscribe_url.format(email=quote_address(address),
                                                          token=self.tokens.make(address))
-        return Prepared(address, name, format_address(name, address), self._message_id(address),
-                        url)
+        return Prepared(address, name, to, self._message_id(address), url)
 
     def assemble(self, reader: Prepared) -> Message:
         """The message of a prepared reader: the headers this post shares, and theirs."""

@@ -22,8 +22,10 @@ from newsletter.render.images import (
     post_images,
 )
 from newsletter.render.markdown import URL_ATTRIBUTES, email_url, markdown_fragment
+from newsletter.render.notice import CONFIRM, WELCOME, has_notice, notice_templates, render_notice
 
-__all__ = ["CLIP_WARNING_BYTES", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE", "IMAGE_WARNING_BYTES",
-           "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET", "TEXT_TEMPLATE", "URL_ATTRIBUTES",
-           "Email", "EmailImage", "FoundImage", "email_url", "encoded_html_size", "is_local",
-           "markdown_fragment", "mode_problem", "post_images", "render_post"]
+__all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
+           "IMAGE_WARNING_BYTES", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET", "TEXT_TEMPLATE",
+           "URL_ATTRIBUTES", "WELCOME", "Email", "EmailImage", "FoundImage", "email_url",
+           "encoded_html_size", "has_notice", "is_local", "markdown_fragment", "mode_problem",
+           "notice_templates", "post_images", "render_notice", "render_post"]

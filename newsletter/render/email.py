@@ -177,7 +177,7 @@ def _template_context(settings: Settings, post: Post) -> dict:
     date = post.date.astimezone(settings.site.zone) if post.date else None
     return {
         "lang": post.language,
-        "dir": "rtl" if post.language.split("-")[0].lower() in _RTL_LANGUAGES else "ltr",
+        "dir": text_direction(post.language),
         "title": post.title,
         "date": f"{date:%B} {date.day}, {date.year}" if date else "",
         "preheader": post.preheader or post.description or "",
@@ -190,6 +190,11 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "site_url": settings.site.url,
         "postal_address": email.postal_address,
     }
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` for a right-to-left language tag (``ar``, ``he-IL``...), else ``ltr``."""
+    return "rtl" if language.split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
 
 
 def _subject(settings: Settings, post: Post, where: str) -> str:

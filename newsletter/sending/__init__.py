@@ -18,6 +18,7 @@ from newsletter.sending.accounting import (
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.recipients import check_sendable, settled_states
+from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
 from newsletter.sending.schedule import parse_time, since_of
 from newsletter.sending.states import State
 from newsletter.sending.words import ledger_counts, state_summary, status_words
@@ -27,11 +28,12 @@ _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test":
                  "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
                  "prepare_post": "preflight"}
 
-__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "SendReport", "SiteCheck", "State",
-           "check_images", "check_sendable", "check_site", "count_recipients", "ledger_counts",
-           "ledger_report", "parse_time", "prepare_post", "preview_due", "recover_dead_runs",
-           "send_due", "send_post", "send_test", "settled_states", "since_of", "site_lock",
-           "state_summary", "status_words"]
+__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "RetryPolicy",
+           "SendReport", "SiteCheck", "State", "check_images", "check_sendable", "check_site",
+           "count_recipients", "ledger_counts", "ledger_report", "parse_time", "prepare_post",
+           "preview_due", "recover_dead_runs", "send_due", "send_post", "send_test",
+           "send_with_retries", "settled_states", "since_of", "site_lock", "state_summary",
+           "status_words"]
 
 
 def __getattr__(name: str):

@@ -1,11 +1,21 @@
-"""The subscriber list: CSV files read as one list, locked atomic edits, the suppression journal
-and imports from other services."""
+"""The subscriber list: CSV files read as one list, locked atomic edits, the suppression journal,
+imports from other services and sign-ups."""
 
 from newsletter.subscribers.export import export_readers
 from newsletter.subscribers.folding import BackgroundFolder, fold_journal
 from newsletter.subscribers.imports import ImportOptions, ImportSummary, import_file
 from newsletter.subscribers.roster import Roster, fresh_roster
 from newsletter.subscribers.rows import LEFT, Status, Subscriber
+from newsletter.subscribers.signups import (
+    CONSENT_COLUMNS,
+    Consent,
+    PruneReport,
+    Signup,
+    Standing,
+    confirm_signup,
+    prune_unconfirmed,
+    record_signups,
+)
 from newsletter.subscribers.store import SubscriberStore
 from newsletter.subscribers.suppressions import (
     Suppression,
@@ -13,7 +23,8 @@ from newsletter.subscribers.suppressions import (
     record_suppressions,
 )
 
-__all__ = ["LEFT", "BackgroundFolder", "ImportOptions", "ImportSummary", "Roster", "Status",
-           "Subscriber", "SubscriberStore", "Suppression", "apply_suppressions",
-           "export_readers", "fold_journal", "fresh_roster", "import_file",
-           "record_suppressions"]
+__all__ = ["CONSENT_COLUMNS", "LEFT", "BackgroundFolder", "Consent", "ImportOptions",
+           "ImportSummary", "PruneReport", "Roster", "Signup", "Standing", "Status", "Subscriber",
+           "SubscriberStore", "Suppression", "apply_suppressions", "confirm_signup",
+           "export_readers", "fold_journal", "fresh_roster", "import_file", "prune_unconfirmed",
+           "record_signups", "record_suppressions"]

@@ -37,6 +37,7 @@ class CsvFile:
         self.preamble = preamble  # BOM, blank lines and header, as written
         self.records = records
         self.header_changed = header_changed  # the header must be written anew
+        self.dropped = False  # records were removed (`subscribers prune`)
         self._positions: dict[str, int] = {}  # column -> position, as new_record looks them up
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, delimiter=layout.delimiter,
@@ -144,9 +145,16 @@ class CsvFile:
         self.records.append(record)
         return record
 
+    def drop(self, doomed: list[Record]) -> None:
+        """Remove these records from the file (on the next save)."""
+        gone = {id(record) for record in doomed}
+        self.records = [record for record in self.records if id(record) not in gone]
+        self.dropped = self.dropped or bool(gone)
+
     @property
     def changed(self) -> bool:
-        return self.header_changed or any(record.raw is None for record in self.records)
+        return (self.header_changed or self.dropped
+                or any(record.raw is None for record in self.records))
 
     def chunks(self) -> Iterator[str]:
         """The file's new text: unchanged records exactly as read, changed ones re-encoded.
@@ -157,6 +165,7 @@ class CsvFile:
         if self.header_changed:
             self.preamble = ("\ufeff" if layout.bom else "") + self._encode(layout.header or [])
             self.header_changed = False
+        self.dropped = False
         last = self.preamble
         yield last
         for record in self.records:

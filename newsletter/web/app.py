@@ -9,6 +9,8 @@ Routes:
   old ``?email=...&token=...`` kind keep working.
 - ``/webhooks/<provider>``: ``POST`` from Postmark, SendGrid, Mailgun or Resend
   (:mod:`newsletter.web.webhooks`).
+- ``signup.path`` and the path of ``signup.confirm_url``: sign-ups from the blog with double
+  opt-in (:mod:`newsletter.web.signup`).
 
 ``newsletter serve`` runs it under waitress; any WSGI server can run
 ``newsletter.web:create_app()``.
@@ -22,7 +24,6 @@ import os
 import re
 import sqlite3
 import threading
-from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -36,6 +37,7 @@ from newsletter.subscribers import (
     Suppression,
     record_suppressions,
 )
+from newsletter.web.pages import Response, button_form, html_page, text_response
 from newsletter.web.replay import UsedTokens
 from newsletter.web.request import (
     MAX_FORM_BODY,
@@ -45,6 +47,7 @@ from newsletter.web.request import (
     request_headers,
     request_path,
 )
+from newsletter.web.signup import signup_routes
 from newsletter.web.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
 
 logger = logging.getLogger(__name__)
@@ -53,36 +56,6 @@ MAX_WEBHOOK_BODY = 4 * 1024 * 1024  # SendGrid posts batches of events in one re
 ONE_CLICK = ("List-Unsubscribe", "One-Click")  # RFC 8058 section 3.1: the POST body's key=value
 WEBHOOK_PREFIX = "/webhooks/"
 LEGACY_QUERY = {"email": "email", "token": "token"}  # links mailed as ?email=...&token=...
-
-# Nothing on these pages loads anything, and the token in the URL never leaves in a Referer.
-PAGE_HEADERS = (
-    ("Content-Type", "text/html; charset=utf-8"),
-    ("Cache-Control", "no-store"),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Content-Security-Policy",
-     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
-)
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{heading} · {site}</title>
-<style>body{{font:17px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;
-color:#222;background:#fafafa}}button{{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:6px;
-background:#333;color:#fff;cursor:pointer}}</style></head>
-<body><h1>{heading}</h1>{body}</body></html>
-"""
-
-
-@dataclass(frozen=True)
-class Response:
-    """What the application answers: a status, headers and a body."""
-
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-
 
 class UnsubscribeRoute:
     """Where unsubscribe links point, and where in them the token (and an address) sit.
@@ -144,10 +117,16 @@ class NewsletterApp:
         self.tokens = UnsubscribeTokens(self.secret)
         self.store = SubscriberStore(settings)
         self.used_tokens = UsedTokens(settings.state_dir)
+        self.signups = signup_routes(settings, self.store, self.secret)
         self._folder: BackgroundFolder | None = None
         self._folder_lock = threading.Lock()
         if self.store.journal.pending().entries:  # left by an earlier run: fold them soon
             self.journalled()
+
+    def start(self) -> None:
+        """Start the background work: sign-ups journalled before a restart are finished."""
+        if self.signups is not None:
+            self.signups.worker.start()
 
     def journalled(self) -> None:
         """The journal holds new changes: have them folded into the files soon (many at once)."""
@@ -157,7 +136,10 @@ class NewsletterApp:
         self._folder.poke()
 
     def close(self) -> None:
-        """Stop folding in the background (after the fold in progress, if any)."""
+        """Stop the background work (after the fold in progress, if any); release files and
+        connections."""
+        if self.signups is not None:
+            self.signups.close()
         with self._folder_lock:
             folder, self._folder = self._folder, None
         if folder is not None:
@@ -194,6 +176,9 @@ class NewsletterApp:
             if method != "POST":
                 raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
             return self.webhook(environ, provider)
+        answer = self.signups and self.signups.route(environ, path, method)
+        if answer is not None:
+            return answer
         raise HttpError(404, "There is nothing here.")
 
     def confirmation_page(self, address: str) -> Response:
@@ -202,9 +187,7 @@ class NewsletterApp:
         if not self.store.is_active(address):
             return self.page(200, "You are unsubscribed",
                              f"<p>{who} gets no newsletters from {self.site_name}.</p>")
-        # No action attribute: the form posts to this very URL, query string included.
-        form = ('<form method="post"><input type="hidden" name="List-Unsubscribe" '
-                'value="One-Click"><button type="submit">Unsubscribe</button></form>')
+        form = button_form(*ONE_CLICK, "Unsubscribe")
         return self.page(200, "Unsubscribe?",
                          f"<p>Stop sending the {self.site_name} newsletter to {who}?</p>{form}")
 
@@ -268,14 +251,7 @@ class NewsletterApp:
     def page(self, status: int, heading: str, body: str,
              extra_headers: Iterable[tuple[str, str]] = ()) -> Response:
         """A small HTML page; ``body`` is HTML, ``heading`` plain text."""
-        text = PAGE.format(heading=html.escape(heading), site=self.site_name, body=body)
-        return Response(status, text.encode(), (*PAGE_HEADERS, *extra_headers))
-
-
-def text_response(status: int, text: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
-    """A plain-text answer (for webhooks)."""
-    return Response(status, f"{text}\n".encode(),
-                    (("Content-Type", "text/plain; charset=utf-8"), *headers))
+        return html_page(self.settings.site.title, status, heading, body, extra_headers)
 
 
 def create_app(site: str | os.PathLike | None = None) -> NewsletterApp:
@@ -286,4 +262,6 @@ def create_app(site: str | os.PathLike | None = None) -> NewsletterApp:
     from newsletter.config import load_settings
 
     root = Path(site or os.environ.get("NEWSLETTER_SITE") or ".")
-    return NewsletterApp(load_settings(root, os.environ))
+    app = NewsletterApp(load_settings(root, os.environ))
+    app.start()
+    return app

@@ -1,0 +1,82 @@
+"""The [signup] settings checked, and their defaults taken from the rest of the site."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from newsletter.config.durations import parse_duration
+from newsletter.config.sections import Settings, SignupSettings
+from newsletter.errors import ConfigError
+
+CONFIRM_PATH = "/confirm/{token}"  # after email.unsubscribe_url's server, by default
+MAX_CONFIRM_WITHIN_DAYS = 30
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL, lower-cased: what a browser sends as Origin."""
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def checked_signup(settings: Settings, where: str) -> SignupSettings:
+    """[signup] with its defaults filled in; ConfigError naming the first bad value."""
+    signup = settings.signup
+    origins = tuple(dict.fromkeys(_origin(value, where) for value in signup.allowed_origins))
+    confirm_url = signup.confirm_url or origin_of(settings.email.unsubscribe_url) + CONFIRM_PATH
+    signup = replace(signup, allowed_origins=origins or (origin_of(settings.site.url),),
+                     confirm_url=confirm_url)
+    if not signup.path.startswith("/") or any(char in signup.path for char in "{}?# \t"):
+        raise ConfigError(f"signup.path {signup.path!r} must be a URL path such as /subscribe",
+                          where=where)
+    _check_confirm_url(signup, settings, where)
+    try:
+        lifetime = parse_duration(signup.confirm_within)
+    except ValueError as error:
+        raise ConfigError(f"signup.confirm_within: {error}", where=where) from None
+    if not lifetime or lifetime.days > MAX_CONFIRM_WITHIN_DAYS:
+        raise ConfigError(f"signup.confirm_within must be between 1s and "
+                          f"{MAX_CONFIRM_WITHIN_DAYS}d", where=where)
+    for tag in signup.tags:
+        if not tag.strip() or any(char in tag for char in ",;|\r\n"):
+            raise ConfigError(f"signup.tags: {tag!r} is not a tag", where=where,
+                              hint="a tag is a word or two, without , ; or |")
+    for key in ("max_per_address", "max_per_ip", "max_per_day"):
+        if getattr(signup, key) < 1:
+            raise ConfigError(f"signup.{key} must be at least 1", where=where)
+    if not 0 <= signup.min_fill_seconds <= 600:
+        raise ConfigError("signup.min_fill_seconds must be between 0 and 600", where=where)
+    for proxy in signup.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"signup.trusted_proxies: {proxy!r} is not an IP address or "
+                              "network", where=where,
+                              hint="for example 127.0.0.1 or 10.0.0.0/8") from None
+    return signup
+
+
+def _origin(value: str, where: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.path not in ("", "/"):
+        raise ConfigError(f"signup.allowed_origins: {value!r} is not an origin", where=where,
+                          hint="write scheme and host only, such as https://blog.example.com")
+    return origin_of(value)
+
+
+def _check_confirm_url(signup: SignupSettings, settings: Settings, where: str) -> None:
+    url = signup.confirm_url
+    parts = urlsplit(url)
+    if parts.scheme != "https" or url.count("{token}") != 1 or "{token}" not in parts.path:
+        raise ConfigError(
+            "signup.confirm_url must be an https:// URL with {token} in its path", where=where,
+            hint="for example https://blog.example.com/confirm/{token}")
+    if any(char in url for char in "\r\n\0 "):
+        raise ConfigError("signup.confirm_url must be on one line, without spaces", where=where)
+    unsubscribe_path = urlsplit(settings.email.unsubscribe_url).path
+    confirm_prefix = parts.path.split("{token}")[0]
+    if (signup.path == unsubscribe_path or confirm_prefix in (unsubscribe_path, signup.path)
+            or any(path.startswith("/webhooks/") for path in (signup.path, confirm_prefix))):
+        raise ConfigError("signup.path and signup.confirm_url must not share a path with the "
+                          "unsubscribe URL, each other or /webhooks/", where=where)

@@ -1,0 +1,62 @@
+"""Who sent a request: the client's IP address (behind trusted proxies), kept only as a hash.
+
+Behind a reverse proxy every request comes from the proxy, so the client's address is the last
+``X-Forwarded-For`` entry that a trusted proxy added; entries further left were written by the
+client itself and prove nothing. Addresses are never stored: the sign-up limits key on a salted
+hash of the client's network (an IPv4 address, or the /64 an IPv6 host gets from its provider
+and can change within at will), the consent record on a salted hash of the address
+(docs/signup.md#the-clients-address).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from typing import Iterable
+
+IPV6_NETWORK = 64
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(proxies: Iterable[str]) -> tuple[Network, ...]:
+    """The ``signup.trusted_proxies`` setting as networks (checked when the settings load)."""
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def client_ip(environ: dict, trusted: tuple[Network, ...]) -> str:
+    """The client's IP address as text ("unknown" when the server gives none)."""
+    peer = environ.get("REMOTE_ADDR") or ""
+    address = _parse(peer)
+    if address is None:
+        return peer.strip()[:64] or "unknown"
+    hops = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    while hops and any(address in network for network in trusted):
+        hop = _parse(hops.pop())
+        if hop is None:
+            break
+        address = hop
+    return str(address)
+
+
+def client_network(ip: str) -> str:
+    """What the per-client limit counts: an IPv4 address, or an IPv6 address's /64."""
+    address = _parse(ip)
+    if not isinstance(address, ipaddress.IPv6Address):
+        return ip
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/{IPV6_NETWORK}", strict=False))
+
+
+def salted_hash(secret: str, purpose: str, value: str) -> str:
+    """An HMAC of ``value`` under NEWSLETTER_SECRET: the same input gives the same hash, and
+    nobody without the secret can test a guess against it."""
+    digest = hmac.digest(secret.encode(), f"{purpose}\n{value}".encode(), "sha256")
+    return digest[:16].hex()
+
+
+def _parse(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None

@@ -1,0 +1,65 @@
+"""What the endpoint answers: small self-contained HTML pages, plain text and JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from typing import Iterable
+
+# Nothing on these pages loads anything, and a token in the URL never leaves in a Referer.
+PAGE_HEADERS = (
+    ("Content-Type", "text/html; charset=utf-8"),
+    ("Cache-Control", "no-store"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Content-Security-Policy",
+     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+)
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{heading} · {site}</title>
+<style>body{{font:17px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;
+color:#222;background:#fafafa}}button{{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:6px;
+background:#333;color:#fff;cursor:pointer}}</style></head>
+<body><h1>{heading}</h1>{body}</body></html>
+"""
+
+
+@dataclass(frozen=True)
+class Response:
+    """What the application answers: a status, headers and a body."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def html_page(site_title: str, status: int, heading: str, body: str,
+              extra_headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """A small HTML page; ``body`` is HTML, ``heading`` and ``site_title`` plain text."""
+    text = PAGE.format(heading=html.escape(heading), site=html.escape(site_title), body=body)
+    return Response(status, text.encode(), (*PAGE_HEADERS, *extra_headers))
+
+
+def button_form(name: str, value: str, label: str) -> str:
+    """A form of one button that POSTs ``name=value`` back to the page's own URL (no action
+    attribute: the query string stays)."""
+    return (f'<form method="post"><input type="hidden" name="{html.escape(name)}" '
+            f'value="{html.escape(value)}"><button type="submit">{html.escape(label)}</button>'
+            "</form>")
+
+
+def text_response(status: int, text: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """A plain-text answer (for webhooks)."""
+    return Response(status, f"{text}\n".encode(),
+                    (("Content-Type", "text/plain; charset=utf-8"), *headers))
+
+
+def json_response(status: int, payload: dict, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """A JSON answer (for the sign-up form's fetch)."""
+    return Response(status, json.dumps(payload).encode(),
+                    (("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+                     ("X-Content-Type-Options", "nosniff"), *headers))

@@ -1,0 +1,236 @@
+"""Sign-ups from the blog (double opt-in): ``POST /subscribe`` and ``/confirm/<token>``.
+
+- ``signup.path`` (``/subscribe``): ``POST`` a form or JSON; ``OPTIONS`` answers a browser's
+  CORS preflight for ``signup.allowed_origins``. A sign-up is journalled and answered at once,
+  with the same answer whoever the address belongs to; the worker
+  (:mod:`newsletter.web.signup_worker`) adds the unconfirmed row and sends the email. Bots
+  (honeypot, too fast) get that same answer and nothing is kept.
+- the path of ``signup.confirm_url``: ``GET`` shows a page with a Confirm button and changes
+  nothing (mail scanners follow links, docs/signup.md#confirmation-tokens); ``POST`` from that
+  button makes the reader active and records their consent.
+
+Why the answer comes before the work: docs/signup.md#why-the-answer-comes-before-the-work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import time
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from newsletter.addresses import address_key
+from newsletter.config import duration_words
+from newsletter.errors import ConfigError, SubscriberError
+from newsletter.render import CONFIRM, has_notice
+from newsletter.subscribers import Consent, Signup, Standing, SubscriberStore, confirm_signup
+from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
+from newsletter.web.confirm_tokens import TokenError, read_confirm_token
+from newsletter.web.pages import Response, button_form, html_page, json_response
+from newsletter.web.request import MAX_FORM_BODY, HttpError, parse_form, read_body
+from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
+from newsletter.web.signup_mail import SignupMailer
+from newsletter.web.signup_request import is_json, read_signup
+from newsletter.web.signup_worker import SignupWorker
+
+logger = logging.getLogger(__name__)
+
+PREFLIGHT_MAX_AGE = "600"  # seconds a browser may reuse a preflight answer
+REFUSALS = {  # what a sender over a limit hears; no answer depends on the address
+    "client": (429, "Too many sign-ups came from your network. Please try again in an hour."),
+    "daily": (503, "We cannot take more sign-ups today. Please try again tomorrow."),
+}
+
+
+def signup_routes(settings, store: SubscriberStore, secret: str) -> SignupRoutes | None:
+    """The sign-up routes, or None when sign-ups are off (``signup.enabled``) or the site has
+    no confirmation email to send (then a warning says how to turn them on)."""
+    if not settings.signup.enabled:
+        return None
+    if not has_notice(settings, CONFIRM):
+        logger.warning("sign-ups are off: templates/confirm.html and confirm.txt are missing; "
+                       "copy them from the example site, or set enabled = false under [signup]")
+        return None
+    try:
+        return SignupRoutes(settings, store, secret)
+    except ConfigError as error:  # the provider's key is missing: unsubscribes still work
+        logger.warning("sign-ups are off: confirmation emails cannot be sent (%s)", error)
+        return None
+
+
+class SignupRoutes:
+    """The sign-up and confirmation routes of one site, and the worker behind them."""
+
+    def __init__(self, settings, store: SubscriberStore, secret: str):
+        self.settings = settings
+        self.store = store
+        self.secret = secret
+        signup = settings.signup
+        self.mailer = SignupMailer(settings, secret)  # first: it fails without the provider's key
+        self.limits = Limits(signup.max_per_address, signup.max_per_ip, signup.max_per_day)
+        self.journal = SignupJournal(settings.state_dir / JOURNAL_FILE)
+        self.worker = SignupWorker(settings, store, self.journal, self.mailer, self.limits)
+        self.trusted = trusted_networks(signup.trusted_proxies)
+        self.origins = frozenset(signup.allowed_origins)
+        confirm_path = urlsplit(signup.confirm_url).path
+        self.confirm_prefix, self.confirm_suffix = confirm_path.split("{token}")
+        self._daily_logged = -3600.0  # when the daily cap was last logged (monotonic)
+
+    def close(self) -> None:
+        """Stop the worker (after the batch and emails at hand), then release files."""
+        self.worker.stop()
+        self.journal.close()
+        self.mailer.close()
+
+    def route(self, environ: dict, path: str, method: str) -> Response | None:
+        """The answer if ``path`` is one of ours, else None."""
+        if path == self.settings.signup.path:
+            return self.subscribe(environ, method)
+        if (path.startswith(self.confirm_prefix) and path.endswith(self.confirm_suffix)
+                and len(path) > len(self.confirm_prefix) + len(self.confirm_suffix)):
+            token = path[len(self.confirm_prefix):len(path) - len(self.confirm_suffix)]
+            if "/" not in token:
+                return self.confirm(environ, method, token)
+        return None
+
+    # -- the form ---------------------------------------------------------------------------
+
+    def subscribe(self, environ: dict, method: str) -> Response:
+        """``signup.path``: a sign-up (POST) or a CORS preflight (OPTIONS)."""
+        origin = environ.get("HTTP_ORIGIN")
+        if method == "OPTIONS":
+            return self.preflight(origin)
+        as_json = is_json(environ)
+        cors = (("Access-Control-Allow-Origin", origin), ("Vary", "Origin")) if origin else ()
+        try:
+            if method != "POST":
+                raise HttpError(405, "Sign up with the form on the blog.",
+                                [("Allow", "POST, OPTIONS")])
+            # Refused here, not only by the browser: a plain form post needs no preflight
+            # (docs/signup.md#cors-and-origins).
+            if origin is not None and origin.lower() not in self.origins:
+                logger.info("refused a sign-up from origin %r (signup.allowed_origins)", origin)
+                cors = ()  # no CORS header: the browser keeps the answer from the page
+                raise HttpError(403, "This form may not be sent from another site.")
+            back = self.take(environ)
+        except HttpError as error:
+            return self.answer(as_json, error.status, HTTPStatus(error.status).phrase,
+                               error.message, [*cors, *error.headers])
+        words = duration_words(self.settings.signup.confirm_within)
+        return self.answer(as_json, 200, "Check your inbox",
+                           "If this address is not subscribed yet, we have sent it an email: open "
+                           f"it and press Confirm to finish. The link works for {words}.", cors,
+                           back)
+
+    def take(self, environ: dict) -> str:
+        """Journal the sign-up in this request (or, for a bot, nothing); HttpError if refused.
+        Returns the page the form was on, if known."""
+        request = read_signup(environ, self.settings)
+        if request.looks_automated:
+            logger.info("ignored a sign-up that looks automated (honeypot or too fast)")
+            return request.page
+        ip = client_ip(environ, self.trusted)
+        client = salted_hash(self.secret, "signup-client", client_network(ip))
+        signup = Signup(request.address, request.name, request.tags)
+        try:
+            self.journal.admit(signup, request.page, client, self.limits)
+        except Refused as refused:
+            status, message = REFUSALS[refused.limit]
+            if refused.limit == "daily" and time.monotonic() - self._daily_logged > 3600:
+                self._daily_logged = time.monotonic()
+                logger.warning("daily cap reached: sign-ups are refused until fewer than %d "
+                               "confirmation emails went out in 24 hours (signup.max_per_day)",
+                               self.limits.per_day)
+            raise HttpError(status, message, [("Retry-After", "3600")]) from None
+        self.worker.wake()
+        return request.page
+
+    def preflight(self, origin: str | None) -> Response:
+        """OPTIONS: let an allowed origin's page POST JSON here (the Fetch standard's CORS)."""
+        if origin is None or origin.lower() not in self.origins:
+            return Response(403, b"", (("Vary", "Origin"),))
+        return Response(204, b"", (
+            ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Methods", "POST"),
+            ("Access-Control-Allow-Headers", "Content-Type"),
+            ("Access-Control-Max-Age", PREFLIGHT_MAX_AGE), ("Vary", "Origin")))
+
+    def answer(self, as_json: bool, status: int, heading: str, message: str,
+               headers=(), back: str = "") -> Response:
+        """The answer to the form: JSON for ``fetch``, else a page linking back to the blog
+        (to ``back``, the form's page, when known)."""
+        if as_json:  # one line for the page to show: the heading leads an accepted one
+            text = message if status >= 400 else f"{heading}. {message}"
+            return json_response(status, {"ok": status < 400, "message": text}, headers)
+        site = self.settings.site
+        body = (f"<p>{html.escape(message)}</p><p><a href=\"{html.escape(back or site.url)}\">"
+                f"Back to {html.escape(site.title)}</a></p>")
+        return html_page(site.title, status, heading, body, headers)
+
+    # -- the confirmation link --------------------------------------------------------------
+
+    def confirm(self, environ: dict, method: str, token: str) -> Response:
+        """``/confirm/<token>``: GET shows the button, its POST confirms."""
+        if method not in ("GET", "HEAD", "POST"):
+            raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
+        address = self.read_token(token)
+        site = html.escape(self.settings.site.title)
+        who = html.escape(address)
+        if method != "POST":
+            if self.store.is_active(address):
+                return self.page(200, "You are subscribed",
+                                 f"<p>New posts of {site} come to {who}.</p>")
+            return self.page(200, "Confirm your subscription",
+                             f"<p>Get the new posts of {site} by email at {who}?</p>"
+                             + button_form("confirm", "yes", "Confirm"))
+        form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
+        if form.get("confirm") != ["yes"]:
+            raise HttpError(400, "Please press the Confirm button on the page.")
+        signup, page = self._details(address)
+        before = self.record_consent(environ, signup, page)
+        if before is Standing.COMPLAINED:
+            return self.page(200, "We cannot subscribe you here",
+                             f"<p>{who} once marked our email as spam, so we do not write to it "
+                             f"any more. To come back, write to "
+                             f"{html.escape(self.settings.email.from_address)}.</p>")
+        if before is not Standing.ACTIVE:  # sent in the background: the page need not wait
+            self.worker.mailing.submit(self.mailer.send_welcome, address, signup.name)
+        return self.page(200, "You are subscribed",
+                         f"<p>Thank you! New posts of {site} will come to {who}.</p>")
+
+    def read_token(self, token: str) -> str:
+        """The address a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""
+        lifetime = self.settings.signup.confirm_lifetime.total_seconds()
+        try:
+            return read_confirm_token(self.secret, token, lifetime)
+        except TokenError as error:
+            logger.info("refused a confirmation link: %s", error.reason)
+            if error.reason == "expired":
+                raise HttpError(410, "This confirmation link has expired. Please sign up again "
+                                     "on the blog: the new email will hold a fresh link.") from None
+            raise HttpError(403, "This confirmation link is not valid. Please use the link "
+                                 "from the email as it is.") from None
+
+    def record_consent(self, environ: dict, signup: Signup, page: str) -> Standing:
+        """Make the reader active with their consent record; where they stood before."""
+        ip = client_ip(environ, self.trusted)
+        consent = Consent(dt.datetime.now(dt.timezone.utc), page,
+                          salted_hash(self.secret, "consent-ip", ip))
+        try:
+            return confirm_signup(self.store, signup, consent)
+        except SubscriberError as error:  # the list stayed locked: ask the reader to come back
+            logger.warning("confirmation of %s not recorded: %s", signup.address, error)
+            raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
+
+    def _details(self, address: str) -> tuple[Signup, str]:
+        """The latest sign-up of ``address`` (name, tags) and its page, as far as the journal
+        still knows them."""
+        entry = self.journal.latest(address_key(address))
+        if entry is None:
+            return Signup(address), ""
+        return Signup(address, entry.signup.name, entry.signup.tags), entry.page
+
+    def page(self, status: int, heading: str, body: str) -> Response:
+        """A page of this site; ``body`` is HTML."""
+        return html_page(self.settings.site.title, status, heading, body)

@@ -1,0 +1,159 @@
+"""A reader signs up in headless Chromium: a static blog page on 127.0.0.1 holding the
+`newsletter form` snippet posts to a running `newsletter serve`, the confirmation email lands
+in the outbox, its link opens a page whose Confirm button makes the reader active, and the
+next `send` reaches them. The same through the `fetch` snippet, from an allowed and a refused
+origin."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+import time
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from browser import chromium
+from conftest import invoke, run_cli, start_cli
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+from signup_support import (
+    configure_signup,
+    confirm_path,
+    csv_row,
+    emails_to,
+    journal_rows,
+    wait_for_email,
+)
+from web_server import SECRET, statuses
+
+READER = "nora.reader@example.com"
+WAIT = 20  # seconds for a page, an answer or an email
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
+        yield driver
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def static_blog(folder: Path) -> Iterator[str]:
+    """The blog: ``folder`` served as static files on 127.0.0.1; yields its origin."""
+    folder.mkdir(parents=True, exist_ok=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=folder))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@contextmanager
+def newsletter_serve(site: Path) -> Iterator[str]:
+    """`newsletter serve` on a free port as a subprocess; yields its base URL."""
+    process = start_cli(site, "serve", "--port", "0", env={"NEWSLETTER_SECRET": SECRET},
+                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        base = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def blog_page(folder: Path, snippet: str) -> None:
+    """A post page with the sign-up form in its sidebar, as a blog template would hold it."""
+    (folder / "post.html").write_text(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>A post</title></head>"
+        f"<body><main><h1>A post</h1><p>Words.</p></main><aside>{snippet}</aside></body></html>",
+        encoding="utf-8")
+
+
+def fill_in(browser, page: str) -> None:
+    browser.get(page)
+    time.sleep(1.2)  # a person reads before signing up (signup.min_fill_seconds = 1)
+    browser.find_element(By.ID, "newsletter-email").send_keys(READER)
+    browser.find_element(By.ID, "newsletter-name").send_keys("Nora Reader")
+    browser.find_element(By.CSS_SELECTOR, "form.newsletter-signup button").click()
+
+
+def heading(browser) -> str:
+    return WebDriverWait(browser, WAIT).until(
+        expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))).text
+
+
+def test_a_reader_signs_up_confirms_and_gets_the_next_post(site, browser, tmp_path):
+    with static_blog(tmp_path / "blog") as blog:
+        configure_signup(site, allowed_origins=[blog], min_fill_seconds=1)
+        with newsletter_serve(site) as base:
+            snippet = invoke(site, "form", "--action", f"{base}/subscribe").output
+            blog_page(tmp_path / "blog", snippet)
+
+            fill_in(browser, f"{blog}/post.html")
+            WebDriverWait(browser, WAIT).until(expected_conditions.url_to_be(f"{base}/subscribe"))
+            assert heading(browser) == "Check your inbox"
+            back = browser.find_element(By.LINK_TEXT, "Back to Example Notes")
+            assert back.get_attribute("href") == f"{blog}/post.html"
+
+            message = wait_for_email(site, READER)
+            assert statuses(site)[READER] == "unconfirmed"
+            browser.get(base + confirm_path(message))
+            assert heading(browser) == "Confirm your subscription"
+            assert statuses(site)[READER] == "unconfirmed"  # opening the link is not consent
+            browser.find_element(By.TAG_NAME, "button").click()
+            WebDriverWait(browser, WAIT).until(
+                expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"),
+                                                                  "You are subscribed"))
+
+    row = csv_row(site, READER)
+    assert (row["name"], row["status"]) == ("Nora Reader", "active")
+    assert row["consent_page"] == f"{blog}/post.html"
+    assert row["consent_at"] and re.fullmatch(r"[0-9a-f]{32}", row["consent_ip_hash"])
+
+    sent = run_cli(site, "send", "what-matters", "--yes")
+
+    assert sent.returncode == 0, sent.stderr
+    post = (site / "outbox" / "what-matters" / f"{READER}.eml").read_text()
+    assert f"To: Nora Reader <{READER}>" in post
+
+
+def test_the_fetch_snippet_signs_up_from_an_allowed_origin_only(site, browser, tmp_path):
+    with static_blog(tmp_path / "blog") as blog, static_blog(tmp_path / "elsewhere") as other:
+        configure_signup(site, allowed_origins=[blog], min_fill_seconds=1)
+        with newsletter_serve(site) as base:
+            snippet = invoke(site, "form", "--json-example", "--action",
+                             f"{base}/subscribe").output
+            blog_page(tmp_path / "blog", snippet)
+            blog_page(tmp_path / "elsewhere", snippet)
+
+            fill_in(browser, f"{other}/post.html")  # a page the writer did not allow
+            refused = WebDriverWait(browser, WAIT).until(
+                lambda driver: driver.find_element(By.ID, "newsletter-signup-answer").text)
+            time.sleep(1.5)  # the worker polls every second: give it the chance to act
+            assert refused == "The sign-up did not go through. Please try again later."
+            assert journal_rows(site) == [] and emails_to(site, READER) == []
+
+            fill_in(browser, f"{blog}/post.html")
+            accepted = WebDriverWait(browser, WAIT).until(
+                lambda driver: driver.find_element(By.ID, "newsletter-signup-answer").text)
+            assert accepted.startswith("Check your inbox.") and "press Confirm" in accepted
+            assert browser.current_url == f"{blog}/post.html"  # answered in place
+            assert browser.find_element(By.ID, "newsletter-email").get_attribute("value") == ""
+            message = wait_for_email(site, READER)
+
+    assert csv_row(site, READER)["status"] == "unconfirmed"
+    assert confirm_path(message).startswith("/confirm/")
