@@ -60,7 +60,7 @@ def test_init_writes_a_site_that_loads_with_the_blogs_title_and_address(tmp_path
     settings = load_settings(blog, {})
     assert settings.site.title == "Blog by John Doe"
     assert settings.site.url == "https://lumen.example.com"
-    assert settings.email.unsubscribe_url.startswith("https://lumen.example.com/unsubscribe")
+    assert settings.email.unsubscribe_url == "https://lumen.example.com/unsubscribe/{token}"
     assert settings.provider.name == "outbox"
     assert (blog / "subscribers" / "subscribers.csv").read_text() == "email,name,status,tags,subscribed_at\n"
     shipped = sorted(p.name for p in (REPO / "newsletter" / "scaffold" / "templates").iterdir())

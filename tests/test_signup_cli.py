@@ -197,7 +197,7 @@ def test_signup_defaults_come_from_the_site(tmp_path):
     ('path = "subscribe"', "signup.path 'subscribe' must be a URL path"),
     ('path = "/u"', "must not share a path"),
     ('tags = ["a,b"]', "signup.tags: 'a,b' is not a tag"),
-    ("max_per_address = 0", "signup.max_per_address must be at least 1"),
+    ("max_per_address = 0", "signup.max_per_address must be from 1 to 100 emails, not 0"),
     ('trusted_proxies = ["localhost"]', "signup.trusted_proxies: 'localhost' is not an IP"),
 ], ids=["origin-with-path", "origins-not-a-list", "bad-duration", "too-long", "no-token",
         "plain-http", "relative-path", "path-taken", "tag-with-comma", "zero-limit",

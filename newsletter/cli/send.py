@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sys
 
@@ -70,15 +69,14 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
         # Before the summary and the question; the send checks once more before anyone is claimed.
         check_images(settings, email, provider, online=not dry_run)
         if to:
-            complete = _test_send(settings, email, provider, to, dry_run)
+            code = _test_send(settings, email, provider, to, dry_run)
         else:
-            complete = _send(settings, post_, email, provider, dry_run=dry_run, yes=yes,
-                             resend_in_doubt=resend_in_doubt, retry_failed=retry_failed,
-                             tags=tags or post_.newsletter_tags)
+            code = _send(settings, post_, email, provider, dry_run=dry_run, yes=yes,
+                         resend_in_doubt=resend_in_doubt, retry_failed=retry_failed,
+                         tags=tags or post_.newsletter_tags)
     finally:
         provider.close()
-    if not complete:
-        ctx.exit(1)
+    ctx.exit(code)
 
 
 def _find_post(settings, name: str):
@@ -111,7 +109,8 @@ def _checked_email(settings, post, now: dt.datetime, provider, *, test: bool):
 
 
 def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
-          resend_in_doubt: bool, retry_failed: bool, tags: tuple[str, ...]) -> bool:
+          resend_in_doubt: bool, retry_failed: bool, tags: tuple[str, ...]) -> int:
+    """Send to the list (after asking); the exit code: 1 when readers are left to look at."""
     from newsletter.sending import (
         Ledger,
         count_recipients,
@@ -142,7 +141,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
                        f"see `newsletter status {post.name}`.")
         warn_skipped_rows(skipped_rows)
-        return not recovered
+        return 1 if recovered else 0
     warn_skipped_rows(skipped_rows)
     _note_development_secret(settings)
     click.echo(f"Post:       {post.title} ({post.id})")
@@ -151,38 +150,33 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     click.echo(f"Provider:   {provider.describe()}")
     if dry_run:
         click.echo("Dry run: nothing sent.")
-        return True
+        return 0
     if not yes:
         if not sys.stdin.isatty():
             raise InputError("not on a terminal, so nothing was sent",
                              hint="add --yes to send without confirmation")
         click.confirm(f"Send to {total} readers?", abort=True)
     on_tty = sys.stdout.isatty()
-    with site_lock(settings), Ledger.open(settings) as ledger, _second_interrupt(post):
-        if on_tty:
-            with click.progressbar(length=total, label="Sending") as bar:
-                progress = _BarProgress(bar)
+    try:
+        with site_lock(settings), Ledger.open(settings) as ledger:
+            if on_tty:
+                with click.progressbar(length=total, label="Sending") as bar:
+                    progress = _BarProgress(bar)
+                    report = send_post(settings, email, provider, store=store, ledger=ledger,
+                                       retry_failed=retry_failed,
+                                       resend_in_doubt=resend_in_doubt,
+                                       on_progress=progress, tags=tags)
+            else:
                 report = send_post(settings, email, provider, store=store, ledger=ledger,
                                    retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
-                                   on_progress=progress, tags=tags)
-        else:
-            report = send_post(settings, email, provider, store=store, ledger=ledger,
-                               retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
-                               tags=tags)
-    _print_report(report, post, total, recovered)
-    return report.complete and not recovered
-
-
-@contextlib.contextmanager
-def _second_interrupt(post):
-    """A Ctrl-C while the first one waits for the batches on their way: say what is left."""
-    try:
-        yield
-    except KeyboardInterrupt:
+                                   tags=tags)
+    except KeyboardInterrupt:  # a second Ctrl-C, while the first waited for batches on their way
         click.echo(f"\nerror: interrupted while batches were on their way; the next "
                    f"`newsletter send {post.name}` marks them in doubt (see `newsletter status "
                    f"{post.name}`)", err=True)
-        sys.exit(130)
+        return 130
+    _print_report(report, post, total, recovered)
+    return 0 if report.complete and not recovered else 1
 
 
 def _note_development_secret(settings) -> None:
@@ -232,14 +226,14 @@ def _print_report(report, post, total: int, recovered: int) -> None:
                    err=True)
 
 
-def _test_send(settings, email, provider, addresses, dry_run: bool) -> bool:
-    """Send [TEST] copies; False when the provider rejected one."""
+def _test_send(settings, email, provider, addresses, dry_run: bool) -> int:
+    """Send [TEST] copies; the exit code: 1 when the provider rejected one."""
     from newsletter.sending import send_test
 
     split = [a.strip() for item in addresses for a in item.split(",") if a.strip()]
     if dry_run:
         click.echo(f"Dry run: would test-send to {', '.join(split)} via {provider.describe()}.")
-        return True
+        return 0
     _note_development_secret(settings)
     answers = send_test(settings, email, provider, split)  # a bad address fails before any send
     click.echo(f"Test send via {provider.describe()}:")
@@ -250,7 +244,7 @@ def _test_send(settings, email, provider, addresses, dry_run: bool) -> bool:
         else:
             failed = True
             click.echo(f"  {address}: rejected ({result.reason})")
-    return not failed
+    return 1 if failed else 0
 
 
 COMMANDS = [send]

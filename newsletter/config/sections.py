@@ -147,7 +147,7 @@ class SignupSettings:
     tags: tuple[str, ...] = ()  # tags a reader may pick on the form
     confirm_within: str = "48h"  # how long a confirmation link works
     # A form sent sooner after the page loaded is a bot's.
-    min_fill_seconds: float = ranged(2.0, 0, 3600, "seconds")
+    min_fill_seconds: float = ranged(2.0, 0, 600, "seconds")
     # Confirmation emails to one address per hour.
     max_per_address: int = ranged(3, 1, 100, "emails")
     # Sign-ups from one client (an IPv4 address, an IPv6 /64) per hour.

@@ -42,11 +42,6 @@ def checked_signup(settings: Settings, where: str) -> SignupSettings:
         if not tag.strip() or any(char in tag for char in ",;|\r\n"):
             raise ConfigError(f"signup.tags: {tag!r} is not a tag", where=where,
                               hint="a tag is a word or two, without , ; or |")
-    for key in ("max_per_address", "max_per_ip", "max_per_day"):
-        if getattr(signup, key) < 1:
-            raise ConfigError(f"signup.{key} must be at least 1", where=where)
-    if not 0 <= signup.min_fill_seconds <= 600:
-        raise ConfigError("signup.min_fill_seconds must be between 0 and 600", where=where)
     for proxy in signup.trusted_proxies:
         try:
             ipaddress.ip_network(proxy, strict=False)

@@ -58,7 +58,7 @@ def settings_text(info: SiteInfo) -> str:
         "url_source": source if info.url else "  # your blog's address",
         "timezone": _toml(info.timezone if _known_zone(info.timezone) else "UTC"),
         "language": _toml(info.language or "en"),
-        "unsubscribe_url": _toml(url + "/unsubscribe?email={email}&token={token}"),
+        "unsubscribe_url": _toml(url + "/unsubscribe/{token}"),
     }
     return Template(resources.files(__name__).joinpath("newsletter.toml.in")
                     .read_text(encoding="utf-8")).substitute(values)
