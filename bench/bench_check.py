@@ -27,7 +27,7 @@ def main(runs: int) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder)
-        for part in ("newsletter.toml", "content", "templates", "subscribers"):
+        for part in ("newsletter.toml", "content", "templates", "subscribers", "static"):
             copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
             copy(REPO / part, site / part)
         links = "\n\n".join(f"Paragraph {n} with [a link](https://example.org/page/{n})."
