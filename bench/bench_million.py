@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import resource
 import shutil
 import subprocess
@@ -129,7 +130,8 @@ class Serve:
         return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
     def close(self) -> None:
-        self.process.terminate()
+        # Ctrl-C, as a person stops it: serve waits for the fold it started, then exits.
+        self.process.send_signal(signal.SIGINT)
         self.process.wait(timeout=60)
 
 
