@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_render import REFERENCE_POST, REPO, median_ms
+from bench_render import REFERENCE_POST, median_ms
+from example_site import copy_example_site
 
 
 def main(runs: int) -> None:
@@ -26,10 +26,7 @@ def main(runs: int) -> None:
     from newsletter.render import render_post
 
     with tempfile.TemporaryDirectory() as folder:
-        site = Path(folder)
-        for part in ("newsletter.toml", "content", "templates", "subscribers", "static"):
-            copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
-            copy(REPO / part, site / part)
+        site = copy_example_site(Path(folder))
         links = "\n\n".join(f"Paragraph {n} with [a link](https://example.org/page/{n})."
                             for n in range(2000))
         (site / "content" / "posts" / "links.md").write_text(

@@ -25,10 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from example_site import copy_example_site
 from PIL import Image, ImageFilter
 
-REPO = Path(__file__).resolve().parent.parent
-SITE_PARTS = ("newsletter.toml", "content", "templates", "subscribers", "static")
 PHOTO = "static/media/what-matters-desk.jpg"
 READERS = 100
 SECRETS = {"POSTMARK_SERVER_TOKEN": "k", "SENDGRID_API_KEY": "k", "MAILGUN_API_KEY": "k",
@@ -54,10 +53,7 @@ def photo(target_kb: int = 300) -> bytes:
 
 
 def make_site(root: Path, mode: str) -> Path:
-    root.mkdir(parents=True)
-    for part in SITE_PARTS:
-        source = REPO / part
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / part)
+    copy_example_site(root)
     (root / PHOTO).write_bytes(photo())
     toml = root / "newsletter.toml"
     text = toml.read_text().replace('mode = "inline"', f'mode = "{mode}"\nurl = '

@@ -29,9 +29,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,10 +41,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from bench_providers import KEY, FakeServer  # noqa: E402
+from example_site import copy_example_site  # noqa: E402
 
 SECRET = "bench-secret"
 ENVIRON = {"SENDGRID_API_KEY": KEY, "POSTMARK_SERVER_TOKEN": KEY, "NEWSLETTER_SECRET": SECRET}
@@ -55,11 +55,7 @@ POST = "what-matters"
 
 def make_site(root: Path) -> Path:
     """The example site's posts, templates and settings, with an empty subscriber folder."""
-    site = root / "site"
-    site.mkdir(parents=True)
-    for part in ("newsletter.toml", "content", "templates"):
-        source = REPO / part
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, site / part)
+    site = copy_example_site(root / "site", ("newsletter.toml", "content", "templates", "static"))
     (site / "subscribers").mkdir()
     return site
 

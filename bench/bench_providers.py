@@ -107,9 +107,8 @@ def run_once(provider: str, latency: float, mode: str, readers: int) -> dict:
 
 
 def _newsletter(settings, email, readers: int) -> int:
-    from newsletter.sending import Ledger
     from newsletter.providers import make_provider
-    from newsletter.sending import send_post
+    from newsletter.sending import Ledger, send_post
     from newsletter.subscribers import SubscriberStore
 
     provider = make_provider(settings)

@@ -62,10 +62,9 @@ def run_once(readers: int) -> dict:
     """Send to ``readers`` readers in this process; the figures as a dict."""
     from newsletter.config import load_settings
     from newsletter.posts import find_post, load_posts
-    from newsletter.sending import Ledger
     from newsletter.providers import make_provider
     from newsletter.render import render_post
-    from newsletter.sending import send_post
+    from newsletter.sending import Ledger, send_post
     from newsletter.subscribers import SubscriberStore
 
     with tempfile.TemporaryDirectory() as temp:

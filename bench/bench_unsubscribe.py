@@ -23,8 +23,7 @@ from waitress.server import create_server
 
 from newsletter.config import load_settings
 from newsletter.message import UnsubscribeTokens
-from newsletter.subscribers import SubscriberStore
-from newsletter.subscribers import Suppression, apply_suppressions
+from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
 from newsletter.web import NewsletterApp
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
 import time
 from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from browser import chromium
 from conftest import invoke, run_cli, start_cli
+from folder_server import serving_folder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -42,26 +40,6 @@ def browser(tmp_path_factory):
         yield driver
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def static_blog(folder: Path) -> Iterator[str]:
-    """The blog: ``folder`` served as static files on 127.0.0.1; yields its origin."""
-    folder.mkdir(parents=True, exist_ok=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=folder))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
 @contextmanager
 def newsletter_serve(site: Path) -> Iterator[str]:
     """`newsletter serve` on a free port as a subprocess; yields its base URL."""
@@ -77,6 +55,7 @@ def newsletter_serve(site: Path) -> Iterator[str]:
 
 def blog_page(folder: Path, snippet: str) -> None:
     """A post page with the sign-up form in its sidebar, as a blog template would hold it."""
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "post.html").write_text(
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>A post</title></head>"
         f"<body><main><h1>A post</h1><p>Words.</p></main><aside>{snippet}</aside></body></html>",
@@ -97,7 +76,7 @@ def heading(browser) -> str:
 
 
 def test_a_reader_signs_up_confirms_and_gets_the_next_post(site, browser, tmp_path):
-    with static_blog(tmp_path / "blog") as blog:
+    with serving_folder(tmp_path / "blog") as blog:
         configure_signup(site, allowed_origins=[blog], min_fill_seconds=1)
         with newsletter_serve(site) as base:
             snippet = invoke(site, "form", "--action", f"{base}/subscribe").output
@@ -132,7 +111,7 @@ def test_a_reader_signs_up_confirms_and_gets_the_next_post(site, browser, tmp_pa
 
 
 def test_the_fetch_snippet_signs_up_from_an_allowed_origin_only(site, browser, tmp_path):
-    with static_blog(tmp_path / "blog") as blog, static_blog(tmp_path / "elsewhere") as other:
+    with serving_folder(tmp_path / "blog") as blog, serving_folder(tmp_path / "elsewhere") as other:
         configure_signup(site, allowed_origins=[blog], min_fill_seconds=1)
         with newsletter_serve(site) as base:
             snippet = invoke(site, "form", "--json-example", "--action",
