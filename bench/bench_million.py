@@ -44,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_providers import KEY, FakeServer  # noqa: E402
-from example_site import copy_example_site  # noqa: E402
+from example_site import copy_example_site, picture_on_the_web  # noqa: E402
 
 SECRET = "bench-secret"
 ENVIRON = {"SENDGRID_API_KEY": KEY, "POSTMARK_SERVER_TOKEN": KEY, "NEWSLETTER_SECRET": SECRET}
@@ -55,7 +55,8 @@ POST = "what-matters"
 
 def make_site(root: Path) -> Path:
     """The example site's posts, templates and settings, with an empty subscriber folder."""
-    site = copy_example_site(root / "site", ("newsletter.toml", "content", "templates", "static"))
+    site = copy_example_site(root / "site", ("newsletter.toml", "content", "templates"))
+    picture_on_the_web(site)
     (site / "subscribers").mkdir()
     return site
 

@@ -16,14 +16,14 @@ import hashlib
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from example_site import copy_example_site, picture_on_the_web
+
 SITE_PARTS = ("newsletter.toml", "content", "templates")
 SIZES = (25_000, 50_000, 100_000)
 
@@ -34,16 +34,8 @@ def make_site(root: Path, readers: int, signup_order: bool = False) -> Path:
     Their addresses follow each other (reader0, reader1, ...), or with ``signup_order`` are in
     no order at all, as in a real list kept in the order people subscribed.
     """
-    site = root / "site"
-    site.mkdir()
-    for part in SITE_PARTS:
-        source = REPO / part
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, site / part)
-    # The post's picture as a remote URL: this measures the send itself. Inline, its 78 KB of
-    # base64 would be in every message (10 GB for 100,000 readers); bench_images.py prints
-    # what images add per reader.
-    post = site / "content" / "posts" / "what-matters.md"
-    post.write_text(post.read_text().replace("(/media/", "(https://blog.example.com/media/"))
+    site = copy_example_site(root / "site", SITE_PARTS)
+    picture_on_the_web(site)
     (site / "subscribers").mkdir()
     with open(site / "subscribers" / "subscribers.csv", "w", encoding="utf-8") as handle:
         handle.write("email,name,status,tags,subscribed_at\n")

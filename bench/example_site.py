@@ -16,3 +16,10 @@ def copy_example_site(destination: Path, parts: tuple[str, ...] = PARTS) -> Path
         source = REPO / part
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, destination / part)
     return destination
+
+
+def picture_on_the_web(site: Path) -> None:
+    """The example post's picture as a remote URL, so that a benchmark measures the send itself:
+    inline, its base64 would be in every message (bench_images.py prints what images add)."""
+    post = site / "content" / "posts" / "what-matters.md"
+    post.write_text(post.read_text().replace("(/media/", "(https://blog.example.com/media/"))
