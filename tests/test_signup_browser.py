@@ -17,6 +17,7 @@ import pytest
 from browser import chromium
 from conftest import invoke, run_cli, start_cli
 from folder_server import serving_folder
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -70,9 +71,10 @@ def fill_in(browser, page: str) -> None:
     browser.find_element(By.CSS_SELECTOR, "form.newsletter-signup button").click()
 
 
-def heading(browser) -> str:
-    return WebDriverWait(browser, WAIT).until(
-        expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))).text
+def shows_heading(browser, text: str) -> bool:
+    """True once the page's h1 reads ``text``; a page still being replaced is waited out."""
+    return WebDriverWait(browser, WAIT, ignored_exceptions=(WebDriverException,)).until(
+        lambda driver: driver.find_element(By.TAG_NAME, "h1").text == text)
 
 
 def test_a_reader_signs_up_confirms_and_gets_the_next_post(site, browser, tmp_path):
@@ -84,14 +86,14 @@ def test_a_reader_signs_up_confirms_and_gets_the_next_post(site, browser, tmp_pa
 
             fill_in(browser, f"{blog}/post.html")
             WebDriverWait(browser, WAIT).until(expected_conditions.url_to_be(f"{base}/subscribe"))
-            assert heading(browser) == "Check your inbox"
+            assert shows_heading(browser, "Check your inbox")
             back = browser.find_element(By.LINK_TEXT, "Back to Example Notes")
             assert back.get_attribute("href") == f"{blog}/post.html"
 
             message = wait_for_email(site, READER)
             assert statuses(site)[READER] == "unconfirmed"
             browser.get(base + confirm_path(message))
-            assert heading(browser) == "Confirm your subscription"
+            assert shows_heading(browser, "Confirm your subscription")
             assert statuses(site)[READER] == "unconfirmed"  # opening the link is not consent
             browser.find_element(By.TAG_NAME, "button").click()
             WebDriverWait(browser, WAIT).until(
