@@ -13,7 +13,7 @@ the API, counts items without parsing them), answering at once or after 200 ms. 
   kept in the order people subscribed, is): what the ledger's index of addresses costs.
 
 Prints messages/s, requests, bytes sent per reader and peak memory (ru_maxrss) of each run, and
-of the helper process a send starts to read a long list (newsletter/reader_feed.py).
+of the helper process a send starts to read a long list (newsletter/sending/reader_feed.py).
 Targets: newsletter >= 0.9x baseline at 0 ms, >= 4x at 200 ms; peak memory flat.
 
     python bench/bench_providers.py                      # the full table (a few minutes)
