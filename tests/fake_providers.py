@@ -33,6 +33,7 @@ from typing import Any
 import jsonschema
 import pytest
 import requests
+from fake_postmark_templates import Templates
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
@@ -84,6 +85,7 @@ class Recorded:
     recipients: list[str] = field(default_factory=list)
     problem: str | None = None
     files: dict[str, list[tuple[str, str, bytes]]] = field(default_factory=dict)  # multipart files
+    method: str = "POST"
 
 
 @dataclass
@@ -172,13 +174,23 @@ class FakeApi:
     def invalid(self, request: Recorded) -> tuple[int, dict, Any]:
         return 400, {}, {"message": request.problem}
 
+    def other(self, method: str, path: str, body: bytes) -> tuple[int, dict, Any] | None:
+        """The answer to a request that sends nothing (Postmark's /templates), or None."""
+        return None
+
 
 class PostmarkApi(FakeApi):
-    """POST /email/batch (docs/providers.md#postmark)."""
+    """POST /email/batch, and /email/batchWithTemplates with the /templates it refers to
+    (docs/providers.md#postmark)."""
 
     name = "postmark"
-    path = re.compile(r"^/email/batch$")
+    path = re.compile(r"^/email/batch(WithTemplates)?$")
     schema = "postmark_email_batch"
+
+    def __init__(self, key):
+        super().__init__(key)
+        self.templates = Templates()
+        self.templated = schema_validator("postmark_email_batch_with_templates")
 
     def authorised(self, headers):
         return headers.get("x-postmark-server-token") in (self.key, "POSTMARK_API_TEST")
@@ -186,26 +198,58 @@ class PostmarkApi(FakeApi):
     def unauthorised(self):
         return 401, {}, {"ErrorCode": 10, "Message": "Bad or missing Server API token"}
 
+    def other(self, method, path, body):
+        """The /templates API (tests/fake_postmark_templates.py)."""
+        try:
+            payload = json.loads(body) if body else None
+        except ValueError:
+            return 422, {}, {"ErrorCode": 402, "Message": "Received invalid JSON input."}
+        return self.templates.answer(method, path, payload)
+
+    def read(self, request):
+        if not request.path.endswith("WithTemplates"):
+            return super().read(request)
+        request.payload = self.parse(request)
+        if request.problem is None:
+            request.problem = (_first_error(self.templated, request.payload)
+                               or self.check(request))
+
+    def messages(self, request) -> list[dict]:
+        payload = request.payload
+        return payload["Messages"] if isinstance(payload, dict) else payload
+
     def invalid(self, request):
-        # ErrorCode 410: too many batch messages; 300: invalid email request.
-        batch = request.payload
-        too_many = isinstance(batch, list) and len(batch) > self.validator.schema["maxItems"]
-        return 422, {}, {"ErrorCode": 410 if too_many else 300, "Message": request.problem}
+        # ErrorCode 410: too many batch messages; 1101: no such template; 300: invalid request.
+        batch = self.messages(request) if isinstance(request.payload, (dict, list)) else None
+        too_many = isinstance(batch, list) and len(batch) > 500
+        code = 410 if too_many else 1101 if "template" in (request.problem or "") else 300
+        return 422, {}, {"ErrorCode": code, "Message": request.problem}
 
     def check(self, request):
-        request.recipients = [parseaddr(m["To"])[1] for m in request.payload]
+        messages = self.messages(request)
+        request.recipients = [parseaddr(m["To"])[1] for m in messages]
+        for message in messages:
+            if "TemplateAlias" in message and (
+                    message["TemplateAlias"] not in self.templates.by_alias):
+                return f"template {message['TemplateAlias']} not found"
         if len(request.body) > 10 * 1024 * 1024 and any(  # only then can one message be
                 len(json.dumps(m, ensure_ascii=False).encode()) > 10 * 1024 * 1024
-                for m in request.payload):
+                for m in messages):
             return "a message larger than 10 MB with its attachments"
         return "batch larger than 50 MB" if len(request.body) > 50 * 1024 * 1024 else None
 
     def deliveries(self, request):
-        return [Delivery(address, m.get("HtmlBody", ""), m.get("TextBody", ""),
-                         {h["Name"]: h["Value"] for h in m.get("Headers", [])}, m,
-                         {a["ContentID"].removeprefix("cid:"): base64.b64decode(a["Content"])
-                          for a in m.get("Attachments", []) if a.get("ContentID")})
-                for address, m in zip(request.recipients, request.payload)]
+        out = []
+        for address, m in zip(request.recipients, self.messages(request)):
+            html, text, subject = m.get("HtmlBody", ""), m.get("TextBody", ""), m.get("Subject")
+            if "TemplateAlias" in m:
+                subject, html, text = self.templates.rendered(m)
+            fields = {**m, "Subject": subject}
+            out.append(Delivery(address, html, text,
+                                {h["Name"]: h["Value"] for h in m.get("Headers", [])}, fields,
+                                {a["ContentID"].removeprefix("cid:"): base64.b64decode(a["Content"])
+                                 for a in m.get("Attachments", []) if a.get("ContentID")}))
+        return out
 
     def success(self, request, behaviour):
         codes = dict(behaviour.codes)
@@ -318,8 +362,8 @@ class MailgunApi(FakeApi):
         for part in parsed.iter_parts():
             name = part.get_param("name", header="content-disposition")
             filename = part.get_filename()
-            if filename is None:
-                value = part.get_content()
+            if filename is None:  # form fields are UTF-8 whatever the part says
+                value = part.get_payload(decode=True).decode("utf-8")
             else:  # a file (attachment, inline): the form holds its name, `files` its bytes
                 request.files.setdefault(name, []).append(
                     (filename, part.get_content_type(), part.get_payload(decode=True)))
@@ -432,7 +476,8 @@ class FakeProviderServer:
         self.api = api
         self.latency = latency
         self.queue: deque[Behaviour] = deque()
-        self.requests: list[Recorded] = []
+        self.requests: list[Recorded] = []  # every request to the send endpoint
+        self.other_requests: list[Recorded] = []  # the rest (Postmark's /templates)
         self.invalid: list[Recorded] = []
         self.accepted: Counter[str] = Counter()  # address -> times accepted
         self.delivered: list[Delivery] = []
@@ -469,13 +514,18 @@ class FakeProviderServer:
     def handle(self, request: Recorded) -> tuple[Behaviour, tuple[int, dict, Any]]:
         """Validate, pick the behaviour, record what is accepted; return the answer."""
         api = self.api
+        if request.method != "POST" or not api.path.match(request.path):
+            if not api.authorised(request.headers):
+                return OK, api.unauthorised()
+            with self.lock:
+                self.other_requests.append(request)
+                answer = api.other(request.method, request.path, request.body)
+            return OK, answer or (404, {}, {"message": "not found"})
         with self.lock:
             self.request_count += 1
             self.bytes_received += len(request.body)
             if self.record:
                 self.requests.append(request)
-        if not api.path.match(request.path):
-            return OK, (404, {}, {"message": "not found"})
         if not api.authorised(request.headers):
             return OK, api.unauthorised()
         api.read(request)
@@ -537,13 +587,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         """``GET /_stats``: what the fake has seen (for benchmarks in another process)."""
+        if self.path != "/_stats":
+            self.do_POST()
+            return
         fake = self.server.fake
         with fake.lock:
             stats = {"requests": fake.request_count, "bytes": fake.bytes_received,
                      "accepted": sum(fake.accepted.values()), "readers": len(fake.accepted),
                      "invalid": len(fake.invalid)}
         data = json.dumps(stats).encode()
-        self.send_response(200 if self.path == "/_stats" else 404)
+        self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -552,7 +605,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         fake = self.server.fake
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        request = Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        request = Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body,
+                           method=self.command)
         behaviour, (status, headers, payload) = fake.handle(request)
         delay = fake.latency + behaviour.delay
         if delay:
@@ -579,6 +633,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except OSError:  # the client gave up (slow answers): nothing to do
             self.close_connection = True
+
+    do_PUT = do_DELETE = do_POST
 
     def _hang_up(self):
         self.wfile.flush()

@@ -157,6 +157,9 @@ def test_sigkill_between_a_batchs_claim_and_its_result_then_one_send_accounts_fo
     assert all(fake.accepted[address] == 1 for address, state in states.items()
                if state == "sent")
     in_doubt = sorted(address for address, state in states.items() if state == "in_doubt")
+    # Each killed run left the post's Postmark template behind; the next found and reused
+    # it (made once), and the run that finished removed it.
+    assert (fake.api.templates.created, fake.api.templates.by_alias) == (1, {})
     assert in_doubt and "in flight" not in status.stdout
     assert f"in doubt {len(in_doubt)}, pending 0, not yet sent 0" in status.stdout
     assert all(f"  {address}: " in status.stdout for address in in_doubt)

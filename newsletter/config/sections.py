@@ -86,7 +86,8 @@ class ProviderSettings:
     api_url: str | None = None
     # None: the provider's own maximum; no provider takes more than 1000 (docs/providers.md)
     batch_size: int | None = ranged(None, 1, 1000, "messages")
-    concurrency: int = ranged(4, 1, 64, "batches")  # batches in flight at once
+    # batches in flight at most; None: as many as the provider's pace allows (sending/pace.py)
+    concurrency: int | None = ranged(None, 1, 64, "batches")
     # messages per second; None: as fast as allowed
     rate_limit: float | None = ranged(None, 0.01, 100_000, "messages per second")
     timeout: float = ranged(30.0, 0.1, 600, "seconds")

@@ -1,6 +1,6 @@
 """Each reader's message: the post's Email with their values filled in, MIME bytes and tokens."""
 
-from newsletter.message.compose import Message, MessageFactory, Prepared
+from newsletter.message.compose import Message, MessageFactory, Prepared, one_line
 from newsletter.message.notice import NoticeFactory
 from newsletter.message.sample import SAMPLE_ADDRESS, sample_message
 from newsletter.message.tokens import (
@@ -11,5 +11,5 @@ from newsletter.message.tokens import (
 )
 
 __all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "NoticeFactory",
-           "Prepared", "UnsubscribeTokens", "sample_message", "signing_secret",
+           "Prepared", "UnsubscribeTokens", "one_line", "sample_message", "signing_secret",
            "verify_legacy_token"]

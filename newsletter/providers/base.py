@@ -16,9 +16,10 @@ once per attempt; by default that function is ``send_batch(messages)``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Callable, ClassVar, Literal
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterator, Literal
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -59,6 +60,12 @@ class Provider(ABC):
     # True when the provider deduplicates a repeated batch (Resend's Idempotency-Key),
     # so an in-doubt batch may be retried with the same key.
     idempotent: ClassVar[bool] = False
+    # Batches in flight at most, from the provider's documented limits; a send grows towards
+    # it while answers stay fast (newsletter/sending/pace.py), below provider.concurrency if set.
+    max_in_flight: ClassVar[int] = 4
+    # Requests a second the provider allows by default (None: no documented limit); the
+    # send's rate limit holds batches to it, below provider.rate_limit if that is lower.
+    requests_per_second: ClassVar[float | None] = None
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -75,6 +82,12 @@ class Provider(ABC):
         the network, and does not compete with the main thread for Python's GIL.
         """
         return partial(self.send_batch, messages)
+
+    @contextmanager
+    def campaign(self, email: Email) -> Iterator[None]:
+        """Around one send of ``email`` (every batch of a run): a provider may store the post
+        on its side for the run (Postmark's templates). Raises AuthError to stop the run."""
+        yield
 
     def provider_text(self, text: object) -> str:
         """Words from the provider (an error, a server reply), fit to print, log and store: one

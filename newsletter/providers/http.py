@@ -93,6 +93,9 @@ class HttpProvider(Provider):
     default_api_url: ClassVar[str]
     secret_name: ClassVar[str]  # environment variable holding the API key
     transient_statuses: ClassVar[frozenset[int]] = frozenset()  # 5xx the docs call safe to retry
+    # No API provider documents a limit on requests in flight; 16 lets a send reach the
+    # provider's pace at 200 ms answers, and the send backs off on 429 or slow answers.
+    max_in_flight: ClassVar[int] = 16
 
     def __init__(self, settings: Settings):
         super().__init__(settings)

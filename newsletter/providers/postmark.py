@@ -7,16 +7,19 @@ messages as fit in Postmark's 50 MB a call, and a message over 10 MB is refused 
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
 
 import requests
 
-from newsletter.errors import AuthError, InDoubtError, TransientError
+from newsletter.errors import AuthError, InDoubtError, NewsletterError, TransientError
 from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
+from newsletter.providers.postmark_templates import PostTemplate, TemplateStore, batch_body
 from newsletter.providers.suppression_api import get_json, records_in
 from newsletter.subscribers import Suppression
 
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
     from newsletter.render import Email
+
+logger = logging.getLogger(__name__)
 
 # Validates the request without sending anything (docs/providers.md#postmark-test-mode).
 TEST_TOKEN = "POSTMARK_API_TEST"
@@ -53,6 +58,10 @@ class PostmarkProvider(HttpProvider):
     secret_name = "POSTMARK_SERVER_TOKEN"
     transient_statuses = frozenset({503})  # 503 = maintenance; 500 stays in doubt
 
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self.template: PostTemplate | None = None  # the post's, while a send of it runs
+
     def read_api_key(self, settings: Settings) -> str:
         if settings.provider.test_mode:
             return TEST_TOKEN
@@ -70,6 +79,27 @@ class PostmarkProvider(HttpProvider):
     def max_batch_for(self, email: Email) -> int:
         return max(1, min(self.max_batch, MAX_CALL_BYTES // message_bytes(email)))
 
+    @contextmanager
+    def campaign(self, email: Email) -> Iterator[None]:
+        """The post as a template on the server while its send runs (postmark_templates.py).
+        If Postmark refuses to store it (its 100 templates a server, a refused token), whole
+        messages instead: their first batch meets the same refusal, and it stops the run."""
+        template = PostTemplate.of(email, self.settings.site.url)
+        store = TemplateStore(self, self.settings.site.url)
+        try:
+            store.open(template)
+        except NewsletterError as error:
+            logger.warning("postmark: no template for %s (%s); sending whole messages",
+                           email.post_id, self.provider_text(error))
+            template = None
+        self.template = template
+        try:
+            yield
+        finally:
+            self.template = None
+            if template is not None:
+                store.remove(template.alias)
+
     def build_request(self, messages: list[Message]) -> HttpRequest:
         provider = self.settings.provider
         common = {
@@ -77,17 +107,32 @@ class PostmarkProvider(HttpProvider):
             "TrackOpens": provider.track_opens,
             "TrackLinks": "HtmlAndText" if provider.track_links else "None",
         }
-        images = messages[0].email.inline_images
+        first = messages[0]
+        images = first.email.inline_images
+        headers = {"X-Postmark-Server-Token": self.api_key}
+        template = self.template
+        if template is not None and template.fits(first):
+            fixed = {"From": first.headers["From"], **self._labels(first), **common}
+            if images:
+                fixed["Attachments"] = attachments(images)
+            return HttpRequest("/email/batchWithTemplates", headers=headers,
+                               body=batch_body(template, messages, fixed, extra_headers))
         if images:
             common["Attachments"] = SHARED_SLOT
         body = json_array_with_bodies(
             messages, lambda message, html, text: self._message(message, html, text, common),
             shared=json_body(attachments(images)))
-        return HttpRequest("/email/batch", body=body,
-                           headers={"X-Postmark-Server-Token": self.api_key})
+        return HttpRequest("/email/batch", body=body, headers=headers)
+
+    def _labels(self, message: Message) -> dict:
+        """Tag, Metadata and ReplyTo: the same for every message of a post."""
+        labels = {"Tag": message.post_id, "Metadata": {"post": message.post_id}}
+        if "Reply-To" in message.headers:
+            labels["ReplyTo"] = message.headers["Reply-To"]
+        return labels
 
     def _message(self, message: Message, html: str, text: str, common: dict) -> dict:
-        item = {
+        return {
             "From": message.headers["From"],
             "To": message.headers["To"],
             "Subject": message.subject,
@@ -96,13 +141,9 @@ class PostmarkProvider(HttpProvider):
             # On a broadcast stream where Postmark manages unsubscribes these headers are
             # replaced by Postmark's own (docs/providers.md#postmark-streams); ours are right either way.
             "Headers": [{"Name": k, "Value": v} for k, v in extra_headers(message).items()],
-            "Tag": message.post_id,
-            "Metadata": {"post": message.post_id},
+            **self._labels(message),
             **common,
         }
-        if "Reply-To" in message.headers:
-            item["ReplyTo"] = message.headers["Reply-To"]
-        return item
 
     def raise_for_status(self, response: requests.Response) -> None:
         # A whole-request failure is 422 with one {ErrorCode, Message} (docs/providers.md#postmark-errors).

@@ -52,6 +52,9 @@ class ResendProvider(HttpProvider):
     name = "resend"
     max_batch = 100
     idempotent = True
+    # The default rate limit is 5 requests a second per team (docs/providers.md#resend-errors).
+    max_in_flight = 5
+    requests_per_second = 5.0
     default_api_url = "https://api.resend.com"
     secret_name = "RESEND_API_KEY"
 

@@ -5,8 +5,9 @@ submitting). They are streamed from the subscriber files (read and prepared in a
 on a long list: :mod:`newsletter.sending.reader_feed`) and built into messages one batch at a time, so
 memory stays flat however long the list is.
 
-Threads: up to ``provider.concurrency`` batches are in flight in a thread pool (the provider
-call, its retries and the rate limit run there); the main thread alone builds batches (and, for
+Threads: batches are in flight in a thread pool, as many as :class:`newsletter.sending.pace.Pace`
+allows (the provider call, its retries and the rate limit run there); the main thread alone
+builds batches (and, for
 HTTP adapters, their requests: ``Provider.sender``) and writes the ledger, so the workers mostly
 wait on the network instead of competing for the GIL. Ordering that makes a crash safe: a batch
 is committed as ``submitting`` *before* it is handed to a worker, and its results are committed
@@ -18,14 +19,12 @@ Call :func:`send_post` while holding :func:`newsletter.sending.lock.site_lock`.
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from newsletter.errors import (
     AuthError,
@@ -37,7 +36,9 @@ from newsletter.errors import (
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
 from newsletter.sending.images import check_images
+from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
+from newsletter.sending.pace import Pace, rate_limit, timed
 from newsletter.sending.reader_feed import feed
 from newsletter.sending.recipients import batch_size, unsettled_batches
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
@@ -61,6 +62,7 @@ class SendReport:
     in_doubt: int = 0
     pending: int = 0  # left for the next run: retries used up, or the run stopped
     skipped: int = 0  # unsubscribed while the send ran
+    in_flight: int = 0  # batches the send may have in flight now (its pace)
     recovered: int = 0  # `submitting` rows of an interrupted run, now in doubt
     problems: list[str] = field(default_factory=list)  # one line per batch that did not go out
     stopped: str | None = None  # why the run stopped early (an authentication error)
@@ -74,32 +76,6 @@ class SendReport:
     def complete(self) -> bool:
         """True when every recipient was sent to and nothing was found in doubt."""
         return not (self.failed or self.in_doubt or self.pending or self.stopped or self.recovered)
-
-
-INTERRUPTED = "interrupted (Ctrl-C)"
-
-
-@contextmanager
-def _first_ctrl_c_stops(report: SendReport) -> Iterator[None]:
-    """While a run sends, the first Ctrl-C only asks it to stop before its next batch.
-
-    A KeyboardInterrupt could land between a batch's claim and its hand-over to a worker, and
-    leave readers claimed that nothing sends. The second Ctrl-C interrupts at once, as usual.
-    Signal handlers belong to the main thread: a run on another thread keeps Python's own.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum, frame) -> None:
-        report.stopped = INTERRUPTED
-        signal.signal(signal.SIGINT, previous)
-
-    previous = signal.signal(signal.SIGINT, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def send_post(settings: Settings, email: Email, provider: Provider, *, store: SubscriberStore,
@@ -148,7 +124,10 @@ class Campaign:
         self.retry = retry
         self.sleep = sleep
         self.factory = MessageFactory(settings, email, signing_secret(settings))
-        self.limiter = RateLimiter(settings.provider.rate_limit, sleep)
+        self.size = batch_size(settings, provider, email)
+        self.limiter = RateLimiter(rate_limit(settings, provider, self.size), sleep)
+        # provider.concurrency, when set, caps what the provider's documented limit allows.
+        self.pace = Pace(settings.provider.concurrency or provider.max_in_flight)
         self.report = SendReport(email.post_id)
 
     def run(self, retry_failed: bool, resend_in_doubt: bool,
@@ -159,13 +138,12 @@ class Campaign:
             self.ledger.requeue(post_id, State.FAILED)
         if resend_in_doubt:
             self.ledger.requeue(post_id, State.IN_DOUBT)
-        concurrency = self.settings.provider.concurrency
-        size = batch_size(self.settings, self.provider, self.email)
+        pace, size = self.pace, self.size
         in_flight: dict[Future, Batch] = {}
-        with self.ledger.running(post_id, self.tags), \
-                ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send") as pool, \
+        with self.provider.campaign(self.email), self.ledger.running(post_id, self.tags), \
+                ThreadPoolExecutor(max_workers=pace.ceiling, thread_name_prefix="send") as pool, \
                 closing(feed(self.store, self.factory, self.tags)) as readers_to_send, \
-                _first_ctrl_c_stops(report):
+                first_ctrl_c_stops(report):
             try:
                 # Only rows there before this run can settle a reader (each is claimed once).
                 earlier = self.ledger if self.ledger.has_rows(post_id) else None
@@ -173,7 +151,7 @@ class Campaign:
                     if report.stopped:
                         break
                     self._submit(readers, pool, in_flight)
-                    while len(in_flight) >= concurrency:
+                    while len(in_flight) >= pace.limit:
                         self._settle(in_flight, on_progress)
             except KeyboardInterrupt:  # a second Ctrl-C
                 report.stopped = INTERRUPTED
@@ -216,8 +194,8 @@ class Campaign:
         # Committed before the request can go out: the heart of crash safety.
         self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
                           self.provider.name, at=decided_at)
-        future = pool.submit(send_with_retries, self.provider, messages, send, self.retry,
-                             self.limiter, self.sleep)
+        future = pool.submit(send_with_retries, self.provider, messages, timed(send, self.pace),
+                             self.retry, self.limiter, self.sleep)
         in_flight[future] = Batch(messages, keys)
 
     def _not_sent(self, messages: list[Message], keys: list[str], decided_at: str,
@@ -249,6 +227,7 @@ class Campaign:
         finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
         for future in finished:
             self._record(in_flight.pop(future), future)
+        self.report.in_flight = self.pace.limit
         on_progress(self.report)
 
     def _record(self, batch: Batch, future: Future) -> None:

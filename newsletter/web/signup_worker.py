@@ -49,7 +49,7 @@ class SignupWorker:
         self.keep_seconds = max(DAY, settings.signup.confirm_lifetime.total_seconds()) + HOUR
         # Emails go out while the next batch is read: waiting on the provider (or the disk)
         # does not hold up the list.
-        self.mailing = ThreadPoolExecutor(settings.provider.concurrency,
+        self.mailing = ThreadPoolExecutor(settings.provider.concurrency or 4,
                                           thread_name_prefix="signup-mail")
         self._wake = threading.Event()
         self._stopping = threading.Event()
