@@ -238,7 +238,7 @@ def test_a_send_stopped_early_leaves_the_readers_it_did_not_send_for_the_next_ru
     assert "401 Unauthorized" in report.stopped and not report.complete
     states = ledger_states(settings)
     assert set(states.values()) == {"pending"}  # claimed, provably not sent
-    assert 0 < len(states) <= settings.provider.concurrency * provider.max_batch
+    assert 0 < len(states) <= provider.max_in_flight * provider.max_batch
     assert provider.sent == []
 
     again = FastRecordingProvider(settings)

@@ -9,7 +9,12 @@ import click
 
 from newsletter.cli import Site, pass_site
 from newsletter.cli.echo import counted, echo_findings, warn_skipped_rows
+from newsletter.cli.progress import ProgressLine
 from newsletter.errors import InputError
+
+# Subscriber files this large (~20,000 readers) take a noticeable time to count when the
+# roster is not current: `send --yes` then counts them as it sends.
+COUNT_FIRST_MAX_BYTES = 1 << 20
 
 
 @click.command()
@@ -127,8 +132,12 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     states = settled_states(retry_failed, resend_in_doubt)
     existing = Ledger.open_existing(settings)
     skipped_rows: list = []
+    # Counting reads the whole list unless the roster is current; a long list is read once,
+    # by the send itself, when nobody waits on the count (--yes).
+    read_list = dry_run or not yes or store.size() < COUNT_FIRST_MAX_BYTES
     try:
-        total = count_recipients(store, existing, post.id, states, skipped_rows, tags)
+        total = count_recipients(store, existing, post.id, states, skipped_rows, tags,
+                                 read_list=read_list)
         earlier = existing.counts(post.id).get(post.id) if existing else None
     finally:
         if existing:
@@ -146,7 +155,8 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     _note_development_secret(settings)
     click.echo(f"Post:       {post.title} ({post.id})")
     click.echo(f"Subject:    {email.subject}")
-    click.echo(f"Recipients: {total}" + (f" (tagged {', '.join(tags)})" if tags else ""))
+    counted_as = "counted as they are sent" if total is None else str(total)
+    click.echo(f"Recipients: {counted_as}" + (f" (tagged {', '.join(tags)})" if tags else ""))
     click.echo(f"Provider:   {provider.describe()}")
     if dry_run:
         click.echo("Dry run: nothing sent.")
@@ -159,17 +169,12 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     on_tty = sys.stdout.isatty()
     try:
         with site_lock(settings), Ledger.open(settings) as ledger:
-            if on_tty:
-                with click.progressbar(length=total, label="Sending") as bar:
-                    progress = _BarProgress(bar)
-                    report = send_post(settings, email, provider, store=store, ledger=ledger,
-                                       retry_failed=retry_failed,
-                                       resend_in_doubt=resend_in_doubt,
-                                       on_progress=progress, tags=tags)
-            else:
-                report = send_post(settings, email, provider, store=store, ledger=ledger,
-                                   retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
-                                   tags=tags)
+            progress = ProgressLine(total) if on_tty else None
+            report = send_post(settings, email, provider, store=store, ledger=ledger,
+                               retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
+                               on_progress=progress, tags=tags)
+            if progress:
+                progress.end()
     except KeyboardInterrupt:  # a second Ctrl-C, while the first waited for batches on their way
         click.echo(f"\nerror: interrupted while batches were on their way; the next "
                    f"`newsletter send {post.name}` marks them in doubt (see `newsletter status "
@@ -185,25 +190,13 @@ def _note_development_secret(settings) -> None:
                    "development secret (fine for the outbox, never for real mail)", err=True)
 
 
-class _BarProgress:
-    """Advances a click progress bar by what each batch settled."""
-
-    def __init__(self, bar):
-        self.bar = bar
-        self.shown = 0
-
-    def __call__(self, report) -> None:
-        self.bar.update(report.done - self.shown)
-        self.shown = report.done
-
-
 def _note_recovered(recovered: int, post) -> None:
     if recovered:
         click.echo(f"An earlier run was interrupted with {recovered} message(s) on their "
                    f"way: they are now in doubt, not resent (see `newsletter status {post.name}`).")
 
 
-def _print_report(report, post, total: int, recovered: int) -> None:
+def _print_report(report, post, total: int | None, recovered: int) -> None:
     """The run's outcome; ``recovered``: rows of a dead run found in doubt before it began."""
     _note_recovered(report.recovered, post)
     recovered += report.recovered
@@ -215,7 +208,7 @@ def _print_report(report, post, total: int, recovered: int) -> None:
         line += f", skipped {report.skipped} (unsubscribed during the send)"
     click.echo(line + ".")
     if report.stopped:
-        left = max(0, total - report.done)
+        left = "the other" if total is None else max(0, total - report.done)
         click.echo(f"error: stopped: {report.stopped}; {left} readers not attempted", err=True)
     if not report.complete or recovered:
         options = [flag for flag, count in (("--retry-failed", report.failed),

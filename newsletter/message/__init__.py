@@ -3,6 +3,7 @@
 from newsletter.message.compose import Message, MessageFactory, Prepared, one_line
 from newsletter.message.notice import NoticeFactory
 from newsletter.message.sample import SAMPLE_ADDRESS, sample_message
+from newsletter.message.token_cache import TokenCache
 from newsletter.message.tokens import (
     DEVELOPMENT_SECRET,
     UnsubscribeTokens,
@@ -11,5 +12,5 @@ from newsletter.message.tokens import (
 )
 
 __all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "NoticeFactory",
-           "Prepared", "UnsubscribeTokens", "one_line", "sample_message", "signing_secret",
+           "Prepared", "TokenCache", "UnsubscribeTokens", "one_line", "sample_message", "signing_secret",
            "verify_legacy_token"]

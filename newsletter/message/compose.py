@@ -182,13 +182,14 @@ class MessageFactory:
         """The message for one reader (raises SubscriberError for an unusable address)."""
         return self.assemble(self.prepare(address, name))
 
-    def prepare(self, address: str, name: str = "") -> Prepared:
-        """The checked and signed part of one reader's message (see :class:`Prepared`)."""
+    def prepare(self, address: str, name: str = "", token: str | None = None) -> Prepared:
+        """The checked and signed part of one reader's message (see :class:`Prepared`);
+        ``token``: the address's unsubscribe token, if known (a TokenCache's)."""
         name, to = checked_recipient(address, name)
         # {email} is allowed for links of the old kind (docs/email.md#one-click-unsubscribe);
         # the token alone names the reader.
-        url = self.settings.email.unsubscribe_url.format(email=quote_address(address),
-                                                         token=self.tokens.make(address))
+        url = self.settings.email.unsubscribe_url.format(
+            email=quote_address(address), token=token or self.tokens.make(address))
         return Prepared(address, name, to, self._message_id(address), url)
 
     def assemble(self, reader: Prepared) -> Message:

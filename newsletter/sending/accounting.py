@@ -19,7 +19,7 @@ from newsletter.errors import SiteLockedError, SubscriberError
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.states import SETTLED, State
-from newsletter.subscribers import Roster, SubscriberStore, fresh_roster
+from newsletter.subscribers import Roster, SubscriberStore, current_roster, fresh_roster
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -118,10 +118,13 @@ def tally_post(ledger: Ledger | None, roster: Roster, post_id: str, tags: Iterab
 def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str,
                      states: Iterable[State] = SETTLED,
                      problems: list[SubscriberError] | None = None,
-                     tags: Iterable[str] = ()) -> int:
+                     tags: Iterable[str] = (), *, read_list: bool = True) -> int | None:
     """How many readers a run would send to now (the rows the list cannot use are appended
-    to ``problems``, if given)."""
-    roster = fresh_roster(store)
+    to ``problems``, if given). With ``read_list`` false, None rather than a read of the
+    whole list when the roster is not current."""
+    roster = fresh_roster(store) if read_list else current_roster(store)
+    if roster is None:
+        return None
     if problems is not None:
         problems.extend(roster.problems)
     return tally_post(ledger, roster, post_id, tags, states).missing

@@ -24,12 +24,13 @@ import signal
 import sys
 import threading
 import traceback
+from contextlib import closing
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from newsletter.errors import NewsletterError
-from newsletter.message import MessageFactory, Prepared
+from newsletter.message import MessageFactory, Prepared, TokenCache
 from newsletter.subscribers import SubscriberStore
 
 if TYPE_CHECKING:
@@ -54,9 +55,13 @@ _as_prepared = partial(tuple.__new__, Prepared)
 def prepared_readers(store: SubscriberStore, factory: MessageFactory,
                      tags: Sequence[str] | None = None) -> Iterator[Prepared]:
     """Every reader to send to (:meth:`SubscriberStore.active`; with ``tags``, those holding
-    one), prepared, in list order."""
-    for subscriber in store.active(tags=tags):
-        yield factory.prepare(subscriber.address, subscriber.name)
+    one), prepared, in list order; their tokens from the site's TokenCache."""
+    with closing(TokenCache(store.state_dir, factory.secret)) as cache:
+        subscribers = store.active(tags=tags)
+        while chunk := list(islice(subscribers, CHUNK)):
+            tokens = cache.tokens([s.address for s in chunk], factory.tokens.make)
+            for subscriber, token in zip(chunk, tokens):
+                yield factory.prepare(subscriber.address, subscriber.name, token)
 
 
 def feed(store: SubscriberStore, factory: MessageFactory,

@@ -39,6 +39,12 @@ class Roster:
 
 def fresh_roster(store: SubscriberStore) -> Roster:
     """The site's roster, rebuilt first if the files may hold readers it lacks."""
+    return current_roster(store) or _build(store, store.state_dir / ROSTER_FILE)
+
+
+def current_roster(store: SubscriberStore) -> Roster | None:
+    """The site's roster if it is current (with ``gone``), else None: rebuilding it reads the
+    whole list, which a send reads anyway (cli/send.py counts as it sends instead)."""
     path = store.state_dir / ROSTER_FILE
     built = _state(path)
     if built is not None:
@@ -50,7 +56,7 @@ def fresh_roster(store: SubscriberStore) -> Roster:
             changes, _, pruned_through = store.journal.since(built["last_id"])
             if pruned_through <= built["last_id"]:
                 return Roster(path, frozenset(changes), _problems(path))
-    return _build(store, path)
+    return None
 
 
 def _state(path: Path) -> dict | None:

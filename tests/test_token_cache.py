@@ -1,0 +1,51 @@
+"""Unsubscribe tokens kept between sends, for one secret only."""
+
+from __future__ import annotations
+
+import stat
+
+from sending_support import RecordingProvider, run_send, site_settings, write_readers
+
+from newsletter.message import TokenCache, UnsubscribeTokens, signing_secret
+
+
+def test_a_kept_token_is_the_token_and_another_secret_never_gets_it(tmp_path):
+    made = []
+
+    def make_with(secret):
+        def make(address):
+            made.append(address)
+            return UnsubscribeTokens(secret).make(address)
+        return make
+
+    first = TokenCache(tmp_path, "secret-one")
+    tokens = first.tokens(["a@example.com", "b@example.com"], make_with("secret-one"))
+    first.close()
+    again = TokenCache(tmp_path, "secret-one")
+    assert again.tokens(["b@example.com", "a@example.com"], make_with("secret-one")) == tokens[::-1]
+    again.close()
+    assert made == ["a@example.com", "b@example.com"]  # the second time from the file
+
+    other = TokenCache(tmp_path, "secret-two")
+    renewed = other.tokens(["a@example.com"], make_with("secret-two"))
+    other.close()
+    assert renewed == [UnsubscribeTokens("secret-two").make("a@example.com")] != tokens[:1]
+    assert stat.S_IMODE((tmp_path / "tokens.db").stat().st_mode) == 0o600
+    assert b"secret-one" not in (tmp_path / "tokens.db").read_bytes()
+
+
+def test_a_send_keeps_each_readers_token_for_the_next_post(site):
+    write_readers(site, 30)
+    settings = site_settings(site)
+    provider = RecordingProvider(settings)
+    run_send(settings, provider)
+    secret = signing_secret(settings)
+    cache = TokenCache(settings.state_dir, secret)
+    try:
+        kept = dict(cache.db.execute("SELECT address, token FROM tokens"))
+    finally:
+        cache.close()
+    assert len(kept) == 30
+    tokens = UnsubscribeTokens(secret)
+    assert all(tokens.read(token) == address for address, token in kept.items())
+    assert all(m.values["unsubscribe_url"].endswith(kept[m.to_address]) for m in provider.sent)
