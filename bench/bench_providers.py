@@ -67,12 +67,19 @@ class FakeServer:
 
 
 def configure(site: Path, provider: str, url: str) -> None:
+    configure_provider(site, provider, url, f"concurrency = {CONCURRENCY}\n")
+
+
+def configure_provider(site: Path, provider: str, url: str, extra: str = "") -> None:
+    """[provider]: this provider at ``url``, the other settings at their defaults (and
+    ``extra``, TOML lines)."""
     text = (site / "newsletter.toml").read_text()
     head, _, rest = text.partition("[provider]")
     tail = rest[rest.find("\n["):]
+    domain = 'domain = "mg.example.com"\n' if provider == "mailgun" else ""
     (site / "newsletter.toml").write_text(
         f'{head}[provider]\nname = "{provider}"\napi_url = "{url}"\n'
-        f"concurrency = {CONCURRENCY}\ntimeout = 60\n{tail}")
+        f"timeout = 60\n{domain}{extra}{tail}")
 
 
 def run_once(provider: str, latency: float, mode: str, readers: int) -> dict:

@@ -1,18 +1,23 @@
-"""A lean fake Postmark or SendGrid API in its own process, for bench_providers.py.
+"""A lean fake Postmark, SendGrid, Mailgun or Resend API in its own process, for the benchmarks.
 
     python bench/fake_server.py postmark KEY LATENCY_SECONDS
 
 Prints the base URL, serves until stdin closes. ``GET /_stats`` reports requests, bytes
-received and messages accepted. It answers like the API but does not parse the body: it counts
-the items by the bytes that start each one (``{"From":`` for Postmark, ``{"to":[`` for a
-SendGrid personalization; inside JSON strings those quotes are escaped, so bodies cannot fake
-them). tests/fake_providers.py parsed and checked every 11 MB batch, and on two shared cores the
-fake then set the pace of both the send and the baseline. Both face this same server.
+received, messages accepted and when the first message request came (Unix time). It answers
+like the API but does not parse the body: it counts the items by the bytes that start each one
+(``{"From":`` for a Postmark message, ``{"to":[`` for a SendGrid personalization, ``{"from":``
+for a Resend email, a ``name="to"`` form field for Mailgun; inside JSON strings those quotes
+are escaped, so bodies cannot fake them). Postmark's /templates calls are answered (an empty
+list; made, edited, removed) and not counted as requests. tests/fake_providers.py parses and
+checks every batch, and on two shared cores that fake would set the pace of both the send and
+the baseline. Both face this same server.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import socket
 import sys
 import threading
@@ -20,9 +25,12 @@ import time
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-ITEM_START = {"postmark": b'{"From":', "sendgrid": b'{"to":['}
+ITEM_START = {"postmark": re.compile(rb'\{"From":'), "sendgrid": re.compile(rb'\{"to": ?\['),
+              "resend": re.compile(rb'\{"from":'), "mailgun": re.compile(rb'name="to"')}
 AUTH = {"postmark": ("X-Postmark-Server-Token", "{key}"),
-        "sendgrid": ("Authorization", "Bearer {key}")}
+        "sendgrid": ("Authorization", "Bearer {key}"),
+        "resend": ("Authorization", "Bearer {key}"),
+        "mailgun": ("Authorization", "Basic {basic}")}
 
 
 @lru_cache(maxsize=8)
@@ -30,6 +38,12 @@ def postmark_answer(count: int) -> bytes:
     """Postmark's 200: one accepted entry per message, in order."""
     return json.dumps([{"To": "", "SubmittedAt": "2026-11-26T00:00:00Z", "MessageID": f"bench-{i}",
                         "ErrorCode": 0, "Message": "OK"} for i in range(count)]).encode()
+
+
+@lru_cache(maxsize=8)
+def resend_answer(count: int) -> bytes:
+    """Resend's 200: one id per email."""
+    return json.dumps({"data": [{"id": f"bench-{i}"} for i in range(count)]}).encode()
 
 
 class Server(ThreadingHTTPServer):
@@ -40,9 +54,10 @@ class Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.provider, self.latency = provider, latency
         header, value = AUTH[provider]
-        self.auth_header, self.auth_value = header, value.format(key=key)
+        basic = base64.b64encode(f"api:{key}".encode()).decode()
+        self.auth_header, self.auth_value = header, value.format(key=key, basic=basic)
         self.lock = threading.Lock()
-        self.stats = {"requests": 0, "bytes": 0, "accepted": 0}
+        self.stats = {"requests": 0, "bytes": 0, "accepted": 0, "first_at": None}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -58,16 +73,32 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        if self.path.startswith("/templates"):
+            self._answer(200, b'{"TotalCount":0,"Templates":[]}')
+            return
         with self.server.lock:
+            if self.path == "/_reset":  # between two runs against the same server
+                self.server.stats.update(requests=0, bytes=0, accepted=0, first_at=None)
             self._answer(200, json.dumps(self.server.stats).encode())
+
+    def do_PUT(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer(200, b'{"TemplateId":1,"Alias":"bench","Active":true}')
+
+    do_DELETE = do_PUT
 
     def do_POST(self):
         server = self.server
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        count = body.count(ITEM_START[server.provider])
+        if self.path == "/templates":
+            self._answer(200, b'{"TemplateId":1,"Alias":"bench","Active":true}')
+            return
+        count = len(ITEM_START[server.provider].findall(body))
         with server.lock:
             server.stats["requests"] += 1
             server.stats["bytes"] += len(body)
+            if server.stats["first_at"] is None:
+                server.stats["first_at"] = time.time()
         if self.headers.get(server.auth_header) != server.auth_value:
             self._answer(401, b'{"Message": "bad key"}')
             return
@@ -77,6 +108,10 @@ class Handler(BaseHTTPRequestHandler):
             server.stats["accepted"] += count
         if server.provider == "postmark":
             self._answer(200, postmark_answer(count))
+        elif server.provider == "resend":
+            self._answer(200, resend_answer(count))
+        elif server.provider == "mailgun":
+            self._answer(200, b'{"id":"<bench@mg.example.com>","message":"Queued. Thank you."}')
         else:
             self._answer(202, b"", {"X-Message-Id": "bench"})
 
