@@ -1,6 +1,6 @@
 """What a post's images cost: preparing them, and the bytes each reader's message takes with them.
 
-    python bench/bench_images.py [RUNS]
+    python bench/bench_images.py [RUNS]        (--quick: one run)
 
 The example site's reference post, its picture replaced by one photo of about 300 KB (3000 x
 2000 pixels, as a camera exports it, with EXIF), in a temporary copy of the site:
@@ -129,4 +129,7 @@ def main(runs: int) -> None:
 
 if __name__ == "__main__":
     os.environ.pop("NEWSLETTER_SECRET", None)
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
+    if "--quick" in sys.argv:  # one run: does the bench still work?
+        main(1)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)

@@ -1,6 +1,6 @@
 """How long the reference post takes to render, and how fast `newsletter --help` starts.
 
-    python bench/bench_render.py [RUNS]
+    python bench/bench_render.py [RUNS]        (--quick: one run)
 
 Targets (issue 2): render <= 50 ms median after import; `newsletter --help` <= 300 ms.
 """
@@ -50,4 +50,7 @@ def main(runs: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
+    if "--quick" in sys.argv:  # one run: does the bench still work?
+        main(1)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)

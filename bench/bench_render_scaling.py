@@ -1,6 +1,7 @@
 """How render time grows with a post's size, and how fast a giant post is refused.
 
     python bench/bench_render_scaling.py [--compare]
+    python bench/bench_render_scaling.py --quick     # 2 KB and 20 KB, a 2 MB post refused
 
 Renders posts of 100 KB and 1 MB in four shapes (the example post repeated, one long
 paragraph, a long list, a long table) and prints CPU seconds and the 1 MB / 100 KB ratio:
@@ -46,7 +47,10 @@ def cpu_seconds(action) -> float:
     return time.process_time() - start
 
 
-def main(compare: bool) -> None:
+def main(compare: bool, quick: bool = False) -> None:
+    global SIZES
+    if quick:
+        SIZES = (2_000, 20_000)
     import newsletter.render.markdown as markdown_step
     from newsletter.config import load_settings
     from newsletter.posts import find_post, load_posts
@@ -68,10 +72,10 @@ def main(compare: bool) -> None:
             print(f"{shape:24} {label:22} {times[0]:7.2f}s {times[1]:7.2f}s "
                   f"{times[1] / times[0]:6.1f}", flush=True)
     markdown_step.use_linear_inline = passes["linear inline pass"]
-    refuse_giant_post(settings)
+    refuse_giant_post(settings, 2 if quick else 50)
 
 
-def refuse_giant_post(settings) -> None:
+def refuse_giant_post(settings, megabytes: int = 50) -> None:
     from newsletter.posts import load_posts
 
     with tempfile.TemporaryDirectory() as folder:
@@ -80,7 +84,7 @@ def refuse_giant_post(settings) -> None:
         posts.mkdir(parents=True)
         with open(posts / "giant.md", "w", encoding="utf-8") as handle:
             handle.write('---\ntitle: "Giant"\ndate: 2026-01-01\n---\n')
-            handle.write(("Words upon words. " * 50 + "\n\n") * 58_000)
+            handle.write(("Words upon words. " * 50 + "\n\n") * (58_000 * megabytes // 50))
         size = (posts / "giant.md").stat().st_size
         start = time.perf_counter()
         _, problems = load_posts(giant_site)
@@ -90,4 +94,4 @@ def refuse_giant_post(settings) -> None:
 
 
 if __name__ == "__main__":
-    main("--compare" in sys.argv[1:])
+    main("--compare" in sys.argv[1:], "--quick" in sys.argv[1:])

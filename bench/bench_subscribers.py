@@ -1,6 +1,7 @@
 """How fast the subscriber list streams: rows/s and peak memory for a generated list.
 
     python bench/bench_subscribers.py [ROWS]
+    python bench/bench_subscribers.py --quick     # 300 rows
 """
 
 from __future__ import annotations
@@ -58,4 +59,7 @@ def main(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    if "--quick" in sys.argv:
+        main(300)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

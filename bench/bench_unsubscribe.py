@@ -1,6 +1,7 @@
 """How fast unsubscribes land: one-click POSTs through waitress, and a large `sync`.
 
     python bench/bench_unsubscribe.py [READERS] [CHANGES]
+    python bench/bench_unsubscribe.py --quick     # 300 readers, 20 of each
 
 Prints one-click unsubscribes per second (8 client threads against `serve`'s default of 4
 server threads; each one a journal append, docs/subscribers.md#the-suppression-journal) and the
@@ -75,11 +76,13 @@ def sync_apply(root: Path, readers: int, changes: int) -> None:
 
 def main() -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is N"
-    readers = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    changes = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    args = [a for a in sys.argv[1:] if a != "--quick"]
+    quick = len(args) < len(sys.argv) - 1
+    readers = int(args[0]) if args else 300 if quick else 10_000
+    changes = int(args[1]) if len(args) > 1 else 20 if quick else 200
     with tempfile.TemporaryDirectory() as folder:
         root = make_site(Path(folder) / "site", readers)
-        one_click(root, 200)
+        one_click(root, changes)
         sync_apply(root, readers, changes)
 
 
