@@ -34,7 +34,9 @@ def main(runs: int, links_count: int = 2000) -> None:
         settings = load_settings(site, os.environ)
         posts = load_posts(settings)[0]
         now = dt.datetime.now(dt.timezone.utc)
-        for name, label in ((REFERENCE_POST, "reference post"), ("links", f"{links_count:,} links".ljust(14))):
+        labels = ((REFERENCE_POST, "reference post"), ("links", f"{links_count:,} links"))
+        for name, label in labels:
+            label = label.ljust(14)
             post = find_post(posts, name)
             email = render_post(settings, post)
             check = check_rendered(settings, post, email, now=now, since=None)  # warms caches
