@@ -39,6 +39,7 @@ class CsvFile:
         self.header_changed = header_changed  # the header must be written anew
         self.dropped = False  # records were removed (`subscribers prune`)
         self._positions: dict[str, int] = {}  # column -> position, as new_record looks them up
+        self._appended: Iterable[dict[str, str]] = ()  # records added as the file is written
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, delimiter=layout.delimiter,
                                   lineterminator=layout.newline)
@@ -145,6 +146,14 @@ class CsvFile:
         self.records.append(record)
         return record
 
+    def append_all(self, values: Iterable[dict[str, str]], columns: Iterable[str]) -> None:
+        """Add records at the end as the file is written (streamed: memory stays flat).
+        ``columns``: every column they may hold, added to the header now, before it is
+        written."""
+        self.new_record(dict.fromkeys(columns, ""))  # the header learns the columns
+        self._appended = chain(self._appended, values)
+        self.header_changed = True  # the file is written again, whatever else changed
+
     def drop(self, doomed: list[Record]) -> None:
         """Remove these records from the file (on the next save)."""
         gone = {id(record) for record in doomed}
@@ -168,7 +177,9 @@ class CsvFile:
         self.dropped = False
         last = self.preamble
         yield last
-        for record in self.records:
+        appended = (self.new_record(values) for values in self._appended)
+        self._appended = ()
+        for record in chain(self.records, appended):
             if last and not last.endswith(("\n", "\r")):
                 yield layout.newline  # the last line had no line ending
             if record.raw is None:

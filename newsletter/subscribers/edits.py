@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Container, Iterable
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_file import CsvFile
@@ -43,17 +43,18 @@ class ListFiles:
         """Hold ``path`` back from every change, remembering whose rows it has."""
         self.frozen[path] = (error, frozenset(key for row in rows if (key := row_key(row.email))))
 
-    def check_frozen(self, keys: set[str]) -> None:
+    def check_frozen(self, keys: Container[str]) -> None:
         """Raise the error of a frozen file that lists any of ``keys``."""
         for error, listed in self.frozen.values():
-            if not listed.isdisjoint(keys):
+            if any(key in keys for key in listed):
                 raise error
 
 
 Copy = tuple[CsvFile, Record, Row]
 
 
-def index_copies(files: ListFiles, keys: set[str] | None = None) -> dict[str, list[Copy]]:
+def index_copies(files: ListFiles, keys: Container[str] | None = None,
+                 ) -> dict[str, list[Copy]]:
     """Key -> every (file, record, row) holding that address, in file order.
 
     With ``keys``, only those addresses are indexed: a single change to a long list then

@@ -21,6 +21,7 @@ from newsletter.addresses import normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
+from newsletter.subscribers.import_stage import ImportStage
 from newsletter.subscribers.formats import (
     ALIASES,
     FORMAT_NAMES,
@@ -85,33 +86,43 @@ def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False,
     if not path.is_file():
         raise SubscriberError("no such file", where=str(path), hint="check the path")
     summary = ImportSummary()
-    incoming: dict[str, Subscriber] = {}
+    stage = ImportStage(store.state_dir)  # the file's readers, on disk until the merge
+    try:
+        summary.unchanged += stage.add(_valid(path, options, summary))
+        with store.transaction() as files:
+            index = index_copies(files, stage)
+            for key, copies in index.items():
+                reader = stage.get(key)
+                if reader.status in LEFT:
+                    changed = leave(files, copies, reader, f"import of {path.name}")
+                    summary.updated += changed
+                    summary.unchanged += not changed
+                else:
+                    outcome = merge_reader(copies, reader, resubscribe)
+                    setattr(summary, outcome, getattr(summary, outcome) + 1)
+            if stage.count > len(index):
+                files.default.append_all(_new_rows(stage.readers(skip=set(index)), summary),
+                                         columns=stage.columns)
+    finally:
+        stage.close()
+    return summary
+
+
+def _valid(path: Path, options: ImportOptions, summary: ImportSummary) -> Iterator[Subscriber]:
+    """The file's valid readers; its problems go to ``summary``."""
     for item in _read(path, options, summary):
         if isinstance(item, SubscriberError):
             summary.problems.append(item)
             continue
         summary.arrived[item.status] += 1
-        known = incoming.get(item.key)
-        if known is None or (item.status in LEFT and known.status not in LEFT):
-            incoming[item.key] = item  # a copy that left wins, as in the list
-        if known is not None:
-            summary.unchanged += 1
-    with store.transaction() as files:
-        index = index_copies(files, set(incoming))
-        for key in list(incoming):
-            reader = incoming.pop(key)  # its row holds what is needed from here on
-            if key not in index:
-                files.default.append(new_row(reader.address, reader.name, reader.tags,
-                                             reader.status, reader.subscribed_at, reader.extra))
-                summary.added += 1
-            elif reader.status in LEFT:
-                changed = leave(files, index[key], reader, f"import of {path.name}")
-                summary.updated += changed
-                summary.unchanged += not changed
-            else:
-                outcome = merge_reader(index[key], reader, resubscribe)
-                setattr(summary, outcome, getattr(summary, outcome) + 1)
-    return summary
+        yield item
+
+
+def _new_rows(readers: Iterable[Subscriber], summary: ImportSummary) -> Iterator[dict[str, str]]:
+    for reader in readers:
+        summary.added += 1
+        yield new_row(reader.address, reader.name, reader.tags, reader.status,
+                      reader.subscribed_at, reader.extra)
 
 
 def _read(path: Path, options: ImportOptions,
