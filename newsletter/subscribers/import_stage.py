@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from newsletter.subscribers.rows import LEFT, Status, Subscriber
+from newsletter.subscribers.rows import LEFT, Status, Subscriber, new_row, split_tags
 
 CHUNK = 2000  # readers per statement
 _LEFT = tuple(status.value for status in LEFT)
@@ -52,7 +52,8 @@ class ImportStage:
         return repeated + (self._add(chunk) if chunk else 0)
 
     def _add(self, chunk: list[Subscriber]) -> int:
-        rows = [(r.key, r.address, r.email, r.name, r.status.value, json.dumps(r.tags),
+        # Tags joined by commas, as the tags cell holds them (a tag never holds a comma).
+        rows = [(r.key, r.address, r.email, r.name, r.status.value, ",".join(r.tags),
                  r.subscribed_at, json.dumps(r.extra) if r.extra else "") for r in chunk]
         before = self.db.total_changes
         self.db.executemany("INSERT OR IGNORE INTO readers VALUES (?,?,?,?,?,?,?,?)", rows)
@@ -78,11 +79,14 @@ class ImportStage:
         found = self.db.execute("SELECT * FROM readers WHERE key = ?", (key,)).fetchone()
         return _subscriber(found)
 
-    def readers(self, skip: set[str]) -> Iterator[Subscriber]:
-        """Every staged reader not in ``skip``, in the order the file gave them."""
-        for row in self.db.execute("SELECT * FROM readers ORDER BY rowid"):
-            if row[0] not in skip:
-                yield _subscriber(row)
+    def new_rows(self, skip: set[str]) -> Iterator[dict[str, str]]:
+        """The cells of every staged reader not in ``skip`` as a new record (``new_row``),
+        in the order the file gave them."""
+        for key, address, _, name, status, tags, subscribed_at, extra in self.db.execute(
+                "SELECT * FROM readers ORDER BY rowid"):
+            if key not in skip:
+                yield new_row(address, name, (tags,) if tags else (), status, subscribed_at,
+                              json.loads(extra) if extra else None)
 
     def close(self) -> None:
         self.db.close()
@@ -92,5 +96,5 @@ class ImportStage:
 def _subscriber(row: tuple) -> Subscriber:
     _, address, email, name, status, tags, subscribed_at, extra = row
     return Subscriber(email=email, address=address, name=name, status=Status(status),
-                      tags=tuple(json.loads(tags)), subscribed_at=subscribed_at,
+                      tags=tuple(split_tags(tags)), subscribed_at=subscribed_at,
                       extra=json.loads(extra) if extra else {})

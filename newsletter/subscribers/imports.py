@@ -39,7 +39,6 @@ from newsletter.subscribers.rows import (
     PlainRows,
     Row,
     Subscriber,
-    new_row,
     row_values,
 )
 
@@ -101,7 +100,7 @@ def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False,
                     outcome = merge_reader(copies, reader, resubscribe)
                     setattr(summary, outcome, getattr(summary, outcome) + 1)
             if stage.count > len(index):
-                files.default.append_all(_new_rows(stage.readers(skip=set(index)), summary),
+                files.default.append_all(_counted(stage.new_rows(skip=set(index)), summary),
                                          columns=stage.columns)
     finally:
         stage.close()
@@ -118,11 +117,10 @@ def _valid(path: Path, options: ImportOptions, summary: ImportSummary) -> Iterat
         yield item
 
 
-def _new_rows(readers: Iterable[Subscriber], summary: ImportSummary) -> Iterator[dict[str, str]]:
-    for reader in readers:
+def _counted(rows: Iterable[dict[str, str]], summary: ImportSummary) -> Iterator[dict[str, str]]:
+    for row in rows:
         summary.added += 1
-        yield new_row(reader.address, reader.name, reader.tags, reader.status,
-                      reader.subscribed_at, reader.extra)
+        yield row
 
 
 def _read(path: Path, options: ImportOptions,
