@@ -128,6 +128,11 @@ class FakeApi:
     schema = ""  # the payload must match tests/schemas/<schema>.json
     keep_bodies = True
 
+    @classmethod
+    def schemas(cls) -> list[str]:
+        """Every schema in tests/schemas this API checks requests against."""
+        return [cls.schema]
+
     def __init__(self, key: str):
         self.key = key
         self.validator = schema_validator(self.schema)
@@ -187,10 +192,16 @@ class PostmarkApi(FakeApi):
     path = re.compile(r"^/email/batch(WithTemplates)?$")
     schema = "postmark_email_batch"
 
+    templated_schema = "postmark_email_batch_with_templates"
+
     def __init__(self, key):
         super().__init__(key)
         self.templates = Templates()
-        self.templated = schema_validator("postmark_email_batch_with_templates")
+        self.templated = schema_validator(self.templated_schema)
+
+    @classmethod
+    def schemas(cls):
+        return [cls.schema, cls.templated_schema]
 
     def authorised(self, headers):
         return headers.get("x-postmark-server-token") in (self.key, "POSTMARK_API_TEST")

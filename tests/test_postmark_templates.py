@@ -4,6 +4,7 @@ send left behind found again (tests/test_kill.py kills sends) or cleared away.""
 from __future__ import annotations
 
 from conftest import invoke
+import requests
 from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
 
 from newsletter.providers.postmark_templates import site_key
@@ -49,3 +50,20 @@ def test_a_server_at_its_template_limit_gets_whole_messages(site):
     assert result.exit_code == 0, result.output
     assert {r.path for r in server.requests} == {"/email/batch"}
     assert sum(server.accepted.values()) > 0 and server.invalid == []
+
+
+def test_the_fake_refuses_a_templated_message_without_its_model_or_template(site):
+    server = start_fake("postmark", KEYS["postmark"])
+    headers = {"X-Postmark-Server-Token": KEYS["postmark"]}
+    message = {"From": "a@example.com", "To": "b@example.com", "TemplateAlias": "missing",
+               "TemplateModel": {}}
+    try:
+        no_model = requests.post(f"{server.url}/email/batchWithTemplates", timeout=10,
+                                 headers=headers, json={"Messages": [
+                                     {k: v for k, v in message.items() if k != "TemplateModel"}]})
+        no_template = requests.post(f"{server.url}/email/batchWithTemplates", timeout=10,
+                                    headers=headers, json={"Messages": [message]})
+    finally:
+        server.close()
+    assert no_model.status_code == no_template.status_code == 422
+    assert no_template.json()["ErrorCode"] == 1101 and len(server.invalid) == 2

@@ -59,6 +59,11 @@ class BodyTemplate:
                    for i, piece in enumerate(self.parts[slot]))
 
 
+def json_with_raw(payload: dict, raw: bytes) -> bytes:
+    """``json_body(payload)`` where the one value SHARED_SLOT stands for ``raw`` (JSON text)."""
+    return json_body(payload).replace(_SHARED, raw, 1)
+
+
 def json_array_with_bodies(messages: list[Message], item: Callable[[Message, str, str], dict],
                            shared: bytes = b"null") -> bytes:
     """``[item, ...]`` where ``item(message, HTML_SLOT, TEXT_SLOT)`` marks where the bodies go,
