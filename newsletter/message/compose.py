@@ -177,6 +177,8 @@ class MessageFactory:
         self.domain = config.sender_domain
         self.tokens = UnsubscribeTokens(secret)
         self._date = (0, "")
+        self._secret_bytes = secret.encode()
+        self._message_id_seed = f"message-id\n{email.post_id}\n".encode()
 
     def build(self, address: str, name: str = "") -> Message:
         """The message for one reader (raises SubscriberError for an unusable address)."""
@@ -218,8 +220,8 @@ class MessageFactory:
         (receivers may drop the copy); test sends get a random one."""
         if self.test:
             return f"<test.{secrets.token_hex(12)}@{self.domain}>"
-        seed = f"message-id\n{self.email.post_id}\n".encode() + address_key(address).encode()
-        digest = hmac.digest(self.secret.encode(), seed, "sha256").hex()[:32]
+        seed = self._message_id_seed + address_key(address).encode()
+        digest = hmac.digest(self._secret_bytes, seed, "sha256").hex()[:32]
         return f"<nl.{digest}@{self.domain}>"
 
     def _date_header(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING, Callable
 
 from newsletter.errors import ContentError
@@ -69,8 +70,12 @@ def recipient_values(message: Message) -> dict[str, str]:
     """One reader's values for the placeholders of :func:`shared_parts`."""
     values = dict(message.values)
     for key, value in message.values.items():
-        values[_HTML_NAMES.get(key) or f"{key}_html"] = html.escape(value)
+        # html.escape is five str.replace calls: most values (plain addresses, URLs without
+        # "&") need none of them.
+        values[_HTML_NAMES.get(key) or f"{key}_html"] = (
+            html.escape(value) if _HTML_SPECIAL.search(value) else value)
     return values
 
 
 _HTML_NAMES = {key: f"{key}_html" for key in RECIPIENT_FIELDS}  # once, not once a reader
+_HTML_SPECIAL = re.compile("[&<>\"']")

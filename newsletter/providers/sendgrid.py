@@ -108,18 +108,22 @@ class SendGridProvider(HttpProvider):
         "subject"}``, as ``json_body`` would write it. Encoding a dict per reader with
         ``json.dumps`` was the largest cost of a SendGrid batch."""
         to = _recipient(message)
-        name = f',"name":{encode_basestring(to["name"])}' if "name" in to else ""
-        values = ",".join((_TAGS.get(k) or encode_basestring(_token(k)) + ":")
-                          + encode_basestring(v) for k, v in recipient_values(message).items())
-        text = f'{{"to":[{{"email":{encode_basestring(to["email"])}{name}}}],' \
-               f'"substitutions":{{{values}}}'
+        parts = ['{"to":[{"email":', encode_basestring(to["email"])]
+        if "name" in to:
+            parts += [',"name":', encode_basestring(to["name"])]
+        parts.append('}],"substitutions":{')
+        for key, value in recipient_values(message).items():
+            parts += [_TAGS.get(key) or encode_basestring(_token(key)) + ":",
+                      encode_basestring(value), ","]
+        parts[-1] = "}"
         own = [f"{encode_basestring(k)}:{encode_basestring(v)}"
                for k, v in message.headers.items() if k not in not_own]
         if own:
-            text += f',"headers":{{{",".join(own)}}}'
+            parts += [',"headers":{', ",".join(own), "}"]
         if message.subject != subject:
-            text += f',"subject":{encode_basestring(message.subject)}'
-        return text + "}"
+            parts += [',"subject":', encode_basestring(message.subject)]
+        parts.append("}")
+        return "".join(parts)
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request, so
