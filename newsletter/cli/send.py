@@ -180,6 +180,8 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                    f"`newsletter send {post.name}` marks them in doubt (see `newsletter status "
                    f"{post.name}`)", err=True)
         return 130
+    if total is None:  # not counted first: the send's own read found them
+        warn_skipped_rows(report.unusable_rows)
     _print_report(report, post, total, recovered)
     return 0 if report.complete and not recovered else 1
 

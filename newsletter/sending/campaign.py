@@ -63,6 +63,8 @@ class SendReport:
     pending: int = 0  # left for the next run: retries used up, or the run stopped
     skipped: int = 0  # unsubscribed while the send ran
     in_flight: int = 0  # batches the send may have in flight now (its pace)
+    # rows of the list it could not use (SubscriberErrors)
+    unusable_rows: list = field(default_factory=list)
     recovered: int = 0  # `submitting` rows of an interrupted run, now in doubt
     problems: list[str] = field(default_factory=list)  # one line per batch that did not go out
     stopped: str | None = None  # why the run stopped early (an authentication error)
@@ -142,7 +144,8 @@ class Campaign:
         in_flight: dict[Future, Batch] = {}
         with self.provider.campaign(self.email), self.ledger.running(post_id, self.tags), \
                 ThreadPoolExecutor(max_workers=pace.ceiling, thread_name_prefix="send") as pool, \
-                closing(feed(self.store, self.factory, self.tags)) as readers_to_send, \
+                closing(feed(self.store, self.factory, self.tags,
+                             report.unusable_rows)) as readers_to_send, \
                 first_ctrl_c_stops(report):
             try:
                 # Only rows there before this run can settle a reader (each is claimed once).

@@ -29,7 +29,7 @@ from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from newsletter.errors import NewsletterError
+from newsletter.errors import NewsletterError, SubscriberError
 from newsletter.message import MessageFactory, Prepared, TokenCache
 from newsletter.subscribers import SubscriberStore
 
@@ -53,23 +53,26 @@ _as_prepared = partial(tuple.__new__, Prepared)
 
 
 def prepared_readers(store: SubscriberStore, factory: MessageFactory,
-                     tags: Sequence[str] | None = None) -> Iterator[Prepared]:
+                     tags: Sequence[str] | None = None,
+                     problems: list[SubscriberError] | None = None) -> Iterator[Prepared]:
     """Every reader to send to (:meth:`SubscriberStore.active`; with ``tags``, those holding
-    one), prepared, in list order; their tokens from the site's TokenCache."""
+    one), prepared, in list order; their tokens from the site's TokenCache. The rows the list
+    cannot use go to ``problems``."""
     with closing(TokenCache(store.state_dir, factory.secret)) as cache:
-        subscribers = store.active(tags=tags)
+        subscribers = store.active(problems, tags=tags)
         while chunk := list(islice(subscribers, CHUNK)):
             tokens = cache.tokens([s.address for s in chunk], factory.tokens.make)
             for subscriber, token in zip(chunk, tokens):
                 yield factory.prepare(subscriber.address, subscriber.name, token)
 
 
-def feed(store: SubscriberStore, factory: MessageFactory,
-         tags: Sequence[str] | None = None) -> Iterator[Prepared]:
-    """:func:`prepared_readers`, from a helper process when the list is long enough to gain."""
+def feed(store: SubscriberStore, factory: MessageFactory, tags: Sequence[str] | None = None,
+         problems: list[SubscriberError] | None = None) -> Iterator[Prepared]:
+    """:func:`prepared_readers`, from a helper process when the list is long enough to gain
+    (which sends ``problems`` when it is done)."""
     if store.size() < HELPER_MIN_BYTES or _cores() < 2:
-        return prepared_readers(store, factory, tags)
-    return _from_helper(store, factory, tags)
+        return prepared_readers(store, factory, tags, problems)
+    return _from_helper(store, factory, tags, problems)
 
 
 def _cores() -> int:
@@ -91,8 +94,8 @@ def _start_method() -> str:
     return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
 
 
-def _from_helper(store: SubscriberStore, factory: MessageFactory,
-                 tags: Sequence[str] | None) -> Iterator[Prepared]:
+def _from_helper(store: SubscriberStore, factory: MessageFactory, tags: Sequence[str] | None,
+                 problems: list[SubscriberError] | None) -> Iterator[Prepared]:
     method = _start_method()
     context = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
@@ -119,6 +122,9 @@ def _from_helper(store: SubscriberStore, factory: MessageFactory,
                 yield from map(_as_prepared, payload)
             elif kind == "suppressed":
                 store.adopt_suppression(payload)
+            elif kind == "problems":
+                if problems is not None:
+                    problems.extend(payload)
             elif kind == "error":
                 raise payload
             else:
@@ -175,12 +181,15 @@ def _helper(sender: Connection, inherited: Connection | None, send_pid: int, dir
 
 def _stream(sender: Connection, store: SubscriberStore, factory: MessageFactory,
             tags: Sequence[str] | None) -> None:
-    """The suppressed keys, then the prepared readers a chunk at a time, then ("end", None)."""
-    readers = prepared_readers(store, factory, tags)
+    """The suppressed keys, then the prepared readers a chunk at a time, then the rows the
+    list could not use, then ("end", None)."""
+    problems: list[SubscriberError] = []
+    readers = prepared_readers(store, factory, tags, problems)
     snapshot_sent = False
     while chunk := list(islice(readers, CHUNK)):
         if not snapshot_sent:  # read by active() before its first reader
             sender.send(("suppressed", store.suppression_snapshot()))
             snapshot_sent = True
         sender.send(("readers", [tuple(reader) for reader in chunk]))
+    sender.send(("problems", problems))
     sender.send(("end", None))
