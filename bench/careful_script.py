@@ -50,10 +50,11 @@ def unsubscribe_url(settings, address: str) -> str:
     return f"{settings.site.url}/unsubscribe?email={address}&token={token}"
 
 
-def batches(site: Path, size: int):
+def batches(settings, site: Path, size: int):
+    """Lists of (address, name, unsubscribe link), ``size`` readers each."""
     batch = []
-    for reader in readers(site):
-        batch.append(reader)
+    for address, name in readers(site):
+        batch.append((address, name, unsubscribe_url(settings, address)))
         if len(batch) == size:
             yield batch
             batch = []
@@ -67,20 +68,17 @@ def send_postmark(settings, email, site: Path, url: str) -> int:
     client = PostmarkClient(server_token=os.environ[KEY_NAMES["postmark"]],
                             root_api_url=url + "/")
     sent = 0
-    for batch in batches(site, BATCH["postmark"]):
-        messages = []
-        for address, name in batch:
-            link = unsubscribe_url(settings, address)
-            messages.append({
-                "From": settings.email.from_, "To": f"{name} <{address}>",
-                "Subject": email.subject, "MessageStream": "broadcast",
-                "HtmlBody": email.html.replace("%%unsubscribe_url%%", link)
-                                      .replace("%%email%%", address),
-                "TextBody": email.text.replace("%%unsubscribe_url%%", link)
-                                      .replace("%%email%%", address),
-                "Headers": {"List-Unsubscribe": f"<{link}>",
-                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}})
-        sent += len(client.emails.send_batch(*messages))
+    for batch in batches(settings, site, BATCH["postmark"]):
+        sent += len(client.emails.send_batch(*[{
+            "From": settings.email.from_, "To": f"{name} <{address}>",
+            "Subject": email.subject, "MessageStream": "broadcast",
+            "HtmlBody": email.html.replace("%%unsubscribe_url%%", link)
+                                  .replace("%%email%%", address),
+            "TextBody": email.text.replace("%%unsubscribe_url%%", link)
+                                  .replace("%%email%%", address),
+            "Headers": {"List-Unsubscribe": f"<{link}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}}
+            for address, name, link in batch]))
     return sent
 
 
@@ -91,15 +89,13 @@ def send_sendgrid(settings, email, site: Path, url: str) -> int:
     html = email.html.replace("%%unsubscribe_url%%", "-unsub-").replace("%%email%%", "-email-")
     text = email.text.replace("%%unsubscribe_url%%", "-unsub-").replace("%%email%%", "-email-")
     sent = 0
-    for batch in batches(site, BATCH["sendgrid"]):
-        personalizations = []
-        for address, name in batch:
-            link = unsubscribe_url(settings, address)
-            personalizations.append({
-                "to": [{"email": address, "name": name}],
-                "substitutions": {"-unsub-": link, "-email-": address},
-                "headers": {"List-Unsubscribe": f"<{link}>",
-                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}})
+    for batch in batches(settings, site, BATCH["sendgrid"]):
+        personalizations = [{
+            "to": [{"email": address, "name": name}],
+            "substitutions": {"-unsub-": link, "-email-": address},
+            "headers": {"List-Unsubscribe": f"<{link}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}}
+            for address, name, link in batch]
         client.client.mail.send.post(request_body={
             "personalizations": personalizations, "from": {"email": settings.email.from_address},
             "subject": email.subject, "content": [{"type": "text/plain", "value": text},
@@ -114,12 +110,11 @@ def send_mailgun(settings, email, site: Path, url: str) -> int:
     session, sent = requests.Session(), 0
     html = email.html.replace("%%unsubscribe_url%%", "%recipient.unsub%")
     text = email.text.replace("%%unsubscribe_url%%", "%recipient.unsub%")
-    for batch in batches(site, BATCH["mailgun"]):
-        variables = {address: {"unsub": unsubscribe_url(settings, address)}
-                     for address, _ in batch}
+    for batch in batches(settings, site, BATCH["mailgun"]):
+        variables = {address: {"unsub": link} for address, _, link in batch}
         fields = [("from", settings.email.from_), ("subject", email.subject), ("html", html),
                   ("text", text), ("recipient-variables", json.dumps(variables))]
-        fields += [("to", f"{name} <{address}>") for address, name in batch]
+        fields += [("to", f"{name} <{address}>") for address, name, _ in batch]
         answer = session.post(f"{url}/v3/mg.example.com/messages",
                               auth=("api", os.environ[KEY_NAMES["mailgun"]]),
                               files=[(k, (None, v)) for k, v in fields], timeout=60)
@@ -132,15 +127,13 @@ def send_resend(settings, email, site: Path, url: str) -> int:
     import requests
 
     session, sent = requests.Session(), 0
-    for batch in batches(site, BATCH["resend"]):
-        emails = []
-        for address, name in batch:
-            link = unsubscribe_url(settings, address)
-            emails.append({"from": settings.email.from_, "to": [f"{name} <{address}>"],
-                           "subject": email.subject,
-                           "html": email.html.replace("%%unsubscribe_url%%", link),
-                           "text": email.text.replace("%%unsubscribe_url%%", link),
-                           "headers": {"List-Unsubscribe": f"<{link}>"}})
+    for batch in batches(settings, site, BATCH["resend"]):
+        emails = [{"from": settings.email.from_, "to": [f"{name} <{address}>"],
+                   "subject": email.subject,
+                   "html": email.html.replace("%%unsubscribe_url%%", link),
+                   "text": email.text.replace("%%unsubscribe_url%%", link),
+                   "headers": {"List-Unsubscribe": f"<{link}>"}}
+                  for address, name, link in batch]
         answer = session.post(f"{url}/emails/batch", json=emails, timeout=60, headers={
             "Authorization": f"Bearer {os.environ[KEY_NAMES['resend']]}"})
         answer.raise_for_status()
