@@ -26,6 +26,8 @@ def test_a_long_list_is_read_once_and_its_bad_rows_are_still_reported(site, monk
     assert "1 subscriber row(s) skipped" in result.output
     assert sorted(ledger_states(site_settings(site))) == sorted(addresses)
     assert not (site / ".newsletter" / "roster.db").exists()  # no count pass before the send
+    again = invoke(site, "send", "what-matters", "--yes")
+    assert again.exit_code == 0 and "Nothing left to send" in again.output
 
 
 def test_a_dry_run_or_a_question_still_counts_first(site, monkeypatch):

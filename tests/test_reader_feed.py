@@ -45,9 +45,9 @@ def helper_runs(monkeypatch) -> Iterator[list[Path]]:
     runs: list[Path] = []
     start_helper = reader_feed._from_helper
 
-    def counted(store, factory, tags):
+    def counted(store, factory, tags, problems):
         runs.append(store.directory)
-        return start_helper(store, factory, tags)
+        return start_helper(store, factory, tags, problems)
 
     monkeypatch.setattr(reader_feed, "_from_helper", counted)
     yield runs

@@ -145,10 +145,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     who = f"subscriber tagged {', '.join(tags)}" if tags else "active subscriber"
     _note_recovered(recovered, post)
     if total == 0:
-        click.echo(f"Nothing left to send: every {who} has {post.id} already.")
-        if earlier and (earlier["failed"] or earlier["in_doubt"]):
-            click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
-                       f"see `newsletter status {post.name}`.")
+        _nothing_left(who, post, earlier)
         warn_skipped_rows(skipped_rows)
         return 1 if recovered else 0
     warn_skipped_rows(skipped_rows)
@@ -182,8 +179,18 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         return 130
     if total is None:  # not counted first: the send's own read found them
         warn_skipped_rows(report.unusable_rows)
+        if report.done == 0 and not (report.stopped or report.recovered or recovered):
+            _nothing_left(who, post, earlier)
+            return 0
     _print_report(report, post, total, recovered)
     return 0 if report.complete and not recovered else 1
+
+
+def _nothing_left(who: str, post, earlier) -> None:
+    click.echo(f"Nothing left to send: every {who} has {post.id} already.")
+    if earlier and (earlier["failed"] or earlier["in_doubt"]):
+        click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
+                   f"see `newsletter status {post.name}`.")
 
 
 def _note_development_secret(settings) -> None:

@@ -184,8 +184,6 @@ class TemplateStore:
         return aliases
 
     def _call(self, method: str, path: str, body: bytes | None = None):
-        import requests
-
         provider = self.provider
         headers = dict(self.headers)
         if body is not None:
@@ -194,7 +192,7 @@ class TemplateStore:
             response = provider.session.request(method, provider.api_url + path, data=body,
                                                 headers=headers, timeout=provider.timeout,
                                                 allow_redirects=False)
-        except requests.RequestException as error:
+        except Exception as error:  # noqa: BLE001 - a bad URL or timeout too: no template then
             raise NewsletterError(f"postmark: {method} {path.split('?')[0]} failed "
                                   f"({type(error).__name__})") from None
         if response.status_code in (401, 403):
