@@ -434,7 +434,8 @@ class ResendApi(FakeApi):
         return 401, {}, {"statusCode": 401, "name": "validation_error", "message": "API key is invalid"}
 
     def refused_read(self):  # every endpoint but sending answers a wrong key so
-        return 400, {}, {"statusCode": 400, "name": "validation_error", "message": "API key is invalid"}
+        return 400, {}, {"statusCode": 400, "name": "validation_error",
+                         "message": "API key is invalid"}
 
     def invalid(self, request):
         return 422, {}, {"statusCode": 422, "name": "validation_error", "message": request.problem}
@@ -711,7 +712,8 @@ KEYS = {  # recognisable fake keys, so a leak is easy to find
 }
 SECRET_NAMES = {"postmark": "POSTMARK_SERVER_TOKEN", "sendgrid": "SENDGRID_API_KEY",
                 "mailgun": "MAILGUN_API_KEY", "resend": "RESEND_API_KEY"}
-# A timeout no answer of a loaded machine reaches; a test of timeouts sets its own, and a slow() fake.
+# A timeout no answer of a loaded machine reaches; a test of timeouts sets its own, against
+# a slow() fake.
 DEFAULTS = {"timeout": 10, "domain": "mg.example.com"}
 
 

@@ -1,10 +1,10 @@
 """`check --format github`: findings as GitHub Actions workflow commands, so a pull request
 shows each one on the line of the post (or template, or setting) it is about.
 
-``::error file=content/posts/x.md,line=9,title=newsletter link-javascript::the link ...; hint``. Paths are
-made relative to the current folder (the repository's root in a workflow) when the site is a
-folder of it. The values are escaped as the Actions toolkit escapes them: ``%``, CR and LF in
-the message; also ``:`` and ``,`` in the properties.
+``::error file=content/posts/x.md,line=9,title=newsletter link-javascript::the link ...``.
+Paths are made relative to the current folder (the repository's root in a workflow) when the
+site is a folder of it. The values are escaped as the Actions toolkit escapes them: ``%``, CR
+and LF in the message; also ``:`` and ``,`` in the properties.
 """
 
 from __future__ import annotations

@@ -132,7 +132,8 @@ def _summary(report, groups) -> str:
     checked = f"Checked {len(report.posts)} post{'' if len(report.posts) == 1 else 's'}"
     if not report.findings:
         return f"{checked}: nothing found."
-    return f"{checked}: {counted(counts['errors'], 'error')}, {counted(counts['warnings'], 'warning')}."
+    return (f"{checked}: {counted(counts['errors'], 'error')}, "
+            f"{counted(counts['warnings'], 'warning')}.")
 
 
 def _print_table(groups) -> None:

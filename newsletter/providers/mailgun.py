@@ -167,7 +167,8 @@ def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
 def check_key(provider: HttpProvider) -> str | None:
     """`check --online`: GET /v4/domains/{domain}, the sending domain as the key sees it."""
     domain = provider.settings.provider.domain
-    response = read(provider, f"/v4/domains/{quote(domain, safe='')}", auth=("api", provider.api_key))
+    response = read(provider, f"/v4/domains/{quote(domain, safe='')}",
+                    auth=("api", provider.api_key))
     if response.status_code in (401, 403):  # a wrong key, or a domain sending key (send only)
         return (f"mailgun refused the key for reading domain {domain}: a domain sending key "
                 "may only send, so a test send (newsletter send POST --to you@...) tells; "

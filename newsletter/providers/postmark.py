@@ -171,7 +171,8 @@ def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
 
 
 def check_key(provider: HttpProvider) -> str | None:
-    """`check --online`: GET /server, read-only with the server token (docs/providers.md#checking-the-key)."""
+    """`check --online`: GET /server, read-only, with the server token
+    (docs/providers.md#checking-the-key)."""
     if provider.settings.provider.test_mode:
         return None  # the test token is Postmark's own; sends use no key of the writer's
     response = read(provider, "/server", headers={"X-Postmark-Server-Token": provider.api_key})

@@ -31,8 +31,9 @@ _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test":
 
 __all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "RetryPolicy",
            "SendReport", "SiteCheck", "State", "check_images", "check_sendable", "check_site",
-           "count_active", "count_recipients", "ledger_counts", "ledger_report", "parse_time", "prepare_post",
-           "preview_due", "readiness_findings", "recover_dead_runs", "send_due", "send_post", "send_test",
+           "count_active", "count_recipients", "ledger_counts", "ledger_report", "parse_time",
+           "prepare_post", "preview_due", "readiness_findings", "recover_dead_runs", "send_due",
+           "send_post", "send_test",
            "send_with_retries", "settled_states", "since_of", "site_lock", "state_summary",
            "status_words"]
 
