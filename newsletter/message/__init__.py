@@ -12,5 +12,5 @@ from newsletter.message.tokens import (
 )
 
 __all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "NoticeFactory",
-           "Prepared", "TokenCache", "UnsubscribeTokens", "one_line", "sample_message", "signing_secret",
-           "verify_legacy_token"]
+           "Prepared", "TokenCache", "UnsubscribeTokens", "one_line", "sample_message",
+           "signing_secret", "verify_legacy_token"]
