@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from newsletter.render.tags import hugo, liquid, values
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
-from newsletter.render.tags.expansion import OPENING, Expansion, TemplateProblem, snippet
+from newsletter.render.tags.expansion import (
+    OPENING,
+    SNIPPET_CHARS,
+    Expansion,
+    TemplateProblem,
+    snippet,
+)
 from newsletter.render.tags.scan import (
     BacktickRuns,
     Finder,
@@ -31,6 +37,7 @@ from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagPro
 
 _BACKTICK = re.compile("`")
 _HUGO_COMMENT_END = re.compile(r"\*/\}\}")
+MAX_PROBLEMS = 100  # reported one by one; past them, one more line says there are others
 _REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
 # {{ site.url }}{{ site.baseurl }} right before {% link %} or {% post_url %}, which give the
 # whole address already (Jekyll 3 posts write the prefix, Jekyll 4 adds it itself).
@@ -65,7 +72,9 @@ class _Expander:
         self.backticks = BacktickRuns(text)
         self.openings = Finder(text, OPENING)
         self.ticks = Finder(text, _BACKTICK)
-        self.finders: dict[str, Finder] = {}
+        self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
+        self.closers = {closer: Finder(text, re.compile(re.escape(closer)))
+                        for _, _, closer in DELIMITERS}
         self.frames: list[_Frame] = []
         self.unknown: set[str] = set()  # shortcodes reported: their closing tags are not
 
@@ -80,11 +89,14 @@ class _Expander:
             else:
                 limit = self.regions[at + 1].start if at + 1 < len(self.regions) else length
                 pos = self._prose(pos, limit)
-        for frame in reversed(self.frames):
+        unclosed = {}
+        for frame in self.frames:  # shown as written, where they were
             self._report(frame.tag.start, f"{frame.tag.quoted()} is never closed",
                          f"close it with {{{{< /{frame.tag.name} >}}}}")
-            self.out.insert(frame.out_index, frame.tag.source)
-        return Expansion("".join(self.out), tuple(self.problems), tuple(self.snippets))
+            unclosed[frame.out_index] = unclosed.get(frame.out_index, "") + frame.tag.source
+        pieces = [unclosed.get(index, "") + piece for index, piece in enumerate(self.out)]
+        pieces += [unclosed.get(len(self.out), "")]
+        return Expansion("".join(pieces), tuple(self.problems), tuple(self.snippets))
 
     # Reading ------------------------------------------------------------------------------
 
@@ -130,9 +142,8 @@ class _Expander:
             stop = literal.start if literal and literal.end <= end else end
             if kind not in ("comment", "generated"):
                 for found in OPENING.finditer(text, pos, stop):
-                    piece = snippet(text, found.start(), stop)
                     self.snippets.append((self._line(found.start()),
-                                          html.unescape(piece) if kind in ("pre", "code") else piece))
+                                          self._snippet(found.start(), stop, kind)))
             pieces.append(text[pos:stop])
             if stop < end:
                 pieces.append(literal.text)
@@ -140,13 +151,19 @@ class _Expander:
             pos = stop
         return "".join(pieces)
 
+    def _snippet(self, start: int, end: int, kind: str) -> str:
+        if kind not in ("pre", "code"):
+            return snippet(self.text, start, end)
+        markup = self.text.find("<", start, min(end, start + 4 * SNIPPET_CHARS))  # </pre>
+        return html.unescape(snippet(self.text, start, markup if markup >= 0 else end))
+
     def _tag(self, pos: int, limit: int) -> int:
         """Read the tag at ``pos`` and put what it becomes in the output; returns its end."""
         text = self.text
         opener, kind, closer = next(item for item in DELIMITERS if text.startswith(item[0], pos))
         if kind == "hugo-comment":
             return self._drop_until(pos, opener, _HUGO_COMMENT_END, "*/}}")
-        close = self._finder(re.escape(closer)).next(pos + len(opener))
+        close = self.closers[closer].next(pos + len(opener))
         nested = self.openings.next(pos + 2)
         if close is None or close.start() >= limit or (nested and nested.start() < close.start()):
             self._report(pos, f"{text[pos:pos + 40].split(chr(10))[0]}\u2026 is never closed",
@@ -262,7 +279,12 @@ class _Expander:
         return end.end()
 
     def _report(self, offset: int, message: str, hint: str) -> None:
-        self.problems.append(TemplateProblem(self._line(offset), message, hint))
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(TemplateProblem(self._line(offset), message, hint))
+        elif len(self.problems) == MAX_PROBLEMS:  # one line for the rest: enough to act on
+            self.problems.append(TemplateProblem(
+                self._line(offset), "more template tags are left as written from here on",
+                "fix the ones above, then check again"))
 
     def _line(self, offset: int) -> int:
         return self.first_line + bisect.bisect_left(self.line_ends, offset)

@@ -21,6 +21,8 @@ _URL_TRIM = "".join(map(chr, range(0x21)))  # C0 controls and space (WHATWG URL 
 # Characters Markdown would read as syntax, written as character references instead.
 _MARKDOWN_PUNCTUATION = {ord(char): f"&#{ord(char)};" for char in "\\`*_[]{}~|#!"}
 WEB_SCHEMES = ("http", "https")
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#~|{}]")
+_INLINE = markdown.Markdown()  # one line of a parameter at a time
 
 
 def escape(value: str) -> str:
@@ -63,7 +65,10 @@ def inline_markdown(value: str) -> tuple[str, str]:
     one_line = _SPACES.sub(" ", _CONTROLS.sub(" ", value)).strip()
     if not one_line:
         return "", ""
-    rendered = markdown.markdown(html.escape(one_line, quote=False))
+    if not _MARKDOWN_SYNTAX.search(one_line):
+        return escape(one_line), one_line
+    _INLINE.reset()
+    rendered = _INLINE.convert(html.escape(one_line, quote=False))
     single_paragraph = rendered.startswith("<p>") and rendered.count("<p>") == 1
     inner = rendered[3:-4] if single_paragraph and rendered.endswith("</p>") else escape(one_line)
     return inner, lxml.html.fragment_fromstring(inner, create_parent="div").text_content()

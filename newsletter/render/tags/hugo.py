@@ -65,7 +65,7 @@ def youtube(tag: Tag, context: TagContext) -> Output:
         url += f"&t={start}s"
     thumbnail = (f'<img src="https://i.ytimg.com/vi/{video}/hqdefault.jpg" alt="" '
                  f'role="presentation" width="{YOUTUBE_THUMBNAIL_WIDTH}">')
-    return Output(link(url, f"{thumbnail}<br>{_watch('YouTube', tag.get('title'))}"))
+    return Output(link(url, thumbnail + _watch("YouTube", tag.get("title"))))
 
 
 def vimeo(tag: Tag, context: TagContext) -> Output:

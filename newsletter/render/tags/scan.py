@@ -19,7 +19,7 @@ from dataclasses import dataclass
 _FENCE_OPEN = re.compile(r"(~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*"
                          r"(?:hl_lines=([\"']).*?\2[ ]*)?)")
 _FENCE_CLOSE = re.compile(r"(~{3,}|`{3,})[ ]*")
-_LIST_ITEM = re.compile(r"[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
+_LIST_ITEM = re.compile(r"[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+\S")
 _HTML_OPEN = re.compile(r"<(pre|code)\b[^<>]{0,500}>|<!--", re.IGNORECASE)
 _HTML_CLOSE = {"pre": re.compile(r"</pre\s*>", re.IGNORECASE),
                "code": re.compile(r"</code\s*>", re.IGNORECASE),

@@ -60,43 +60,41 @@ class Tag:
             return self.positional[position]
         return None
 
-    def quoted(self, limit: int = 80) -> str:
+    def quoted(self) -> str:
         """The tag's text on one line, cut for a message."""
-        text = " ".join(self.source.split())
-        return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+        return _cut(self.source)
 
 
 def read_tag(opener: str, kind: str, text: str, start: int, close: int, closer: str) -> Tag:
     """The tag from ``start`` (its opener) to ``close`` (where its closing delimiter begins)."""
     end = close + len(closer)
-    inner = text[start + len(opener):close]
-    tag = Tag(kind, opener, text[start:end], start, end)
+    inner, source = text[start + len(opener):close], text[start:end]
     if kind == "shortcode":
-        return _shortcode(tag, inner)
+        return _shortcode(opener, source, start, end, inner)
     if kind in ("liquid", "output"):
         inner = inner.removeprefix("-").removesuffix("-")  # whitespace control: {%- ... -%}
         if kind == "output":
-            return Tag(**{**tag.__dict__, "body": inner.strip()})
+            return Tag(kind, opener, source, start, end, body=inner.strip())
         found = _LIQUID.fullmatch(inner)
         if not found:
-            raise TagProblem(f"{tag.quoted()} names no Liquid tag", "remove it, or put it in code")
-        return Tag(**{**tag.__dict__, "name": found[1], "body": found[2].strip()})
-    return tag
+            raise TagProblem(f"{_cut(source)} names no Liquid tag", "remove it, or put it in code")
+        return Tag(kind, opener, source, start, end, name=found[1], body=found[2].strip())
+    return Tag(kind, opener, source, start, end)
 
 
-def _shortcode(tag: Tag, inner: str) -> Tag:
+def _shortcode(opener: str, source: str, start: int, end: int, inner: str) -> Tag:
     self_closing = inner.rstrip().endswith("/")
     if self_closing:
         inner = inner.rstrip()[:-1]
     found = _NAME.match(inner)
     if not found:
-        raise TagProblem(f"{tag.quoted()} names no shortcode", "remove it, or put it in code")
+        raise TagProblem(f"{_cut(source)} names no shortcode", "remove it, or put it in code")
     positional, named, pos = [], {}, found.end()
     while not _ONLY_SPACE.match(inner, pos):
         parameter = _PARAMETER.match(inner, pos)
         if not parameter:
-            raise TagProblem(f"the parameters of {tag.quoted()} cannot be read (a quote left open?)",
-                             'quote values with "double quotes"')
+            raise TagProblem(f"the parameters of {_cut(source)} cannot be read (a quote left "
+                             "open?)", 'quote values with "double quotes"')
         value = (_ESCAPE.sub(r"\1", parameter[2]) if parameter[2] is not None
                  else parameter[3] if parameter[3] is not None else parameter[4])
         if parameter[1]:
@@ -104,5 +102,12 @@ def _shortcode(tag: Tag, inner: str) -> Tag:
         else:
             positional.append(value)
         pos = parameter.end()
-    return Tag(**{**tag.__dict__, "name": found[2].lower(), "closing": bool(found[1]),
-                  "self_closing": self_closing, "positional": tuple(positional), "named": named})
+    return Tag("shortcode", opener, source, start, end, name=found[2].lower(),
+               closing=bool(found[1]), self_closing=self_closing, positional=tuple(positional),
+               named=named)
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut for a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"

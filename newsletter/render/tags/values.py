@@ -22,6 +22,8 @@ _FILTER = re.compile(r"\s*([a-z_]+)\s*(?::(.*))?", re.DOTALL)
 # A piece of an expression: a quoted string, or anything up to the next | or , outside quotes.
 _PIECE = re.compile(r"""(?:"[^"]*"|'[^']*'|[^|,"'])+|[|,]""")
 ROOTS = ("site", "page")
+# The filters applied, and how many arguments each takes.
+FILTER_ARGUMENTS = {"relative_url": 0, "absolute_url": 0, "append": 1, "prepend": 1, "default": 1}
 # Values that are addresses: kept whole in Markdown (a space would end a link).
 URL_VARIABLES = ("site.url", "site.baseurl", "page.url", "page.permalink")
 
@@ -92,21 +94,21 @@ def _apply(filter_text: str, value: Any, is_url: bool, tag: Tag, context: TagCon
     name = found[1] if found else filter_text.strip()
     arguments = [_operand(argument, tag, context)
                  for argument in _split_arguments(found[2] if found and found[2] else "")]
-    if name == "default" and len(arguments) == 1:
+    if FILTER_ARGUMENTS.get(name) != len(arguments):
+        raise TagProblem(f"{tag.quoted()}: the filter {name} is not one newsletter applies",
+                         "use relative_url, absolute_url, append, prepend or default, or write "
+                         "the result into the post")
+    if name == "default":
         return (value if value not in (None, "", False) else arguments[0]), is_url
     if value is None or None in arguments:
         return None, is_url  # reported once, by evaluate
     text = display_value(value, tag)
-    if name == "relative_url" and not arguments:
+    if name == "relative_url":
         return context.relative_url(text), True
-    if name == "absolute_url" and not arguments:
+    if name == "absolute_url":
         return context.absolute_url(text), True
-    if name in ("append", "prepend") and len(arguments) == 1:
-        argument = display_value(arguments[0], tag)
-        return (text + argument if name == "append" else argument + text), is_url
-    raise TagProblem(f"{tag.quoted()}: the filter {name} is not one newsletter applies",
-                     "use relative_url, absolute_url, append, prepend or default, or write "
-                     "the result into the post")
+    argument = display_value(arguments[0], tag)
+    return (text + argument if name == "append" else argument + text), is_url
 
 
 def _split_arguments(text: str) -> list[str]:
