@@ -93,7 +93,8 @@ class _Expander:
         for frame in self.frames:  # shown as written, where they were
             self._report(frame.tag.start, f"{frame.tag.quoted()} is never closed",
                          f"close it with {{{{< /{frame.tag.name} >}}}}")
-            unclosed[frame.out_index] = unclosed.get(frame.out_index, "") + frame.tag.source
+            shown = html.escape(frame.tag.source, quote=False)
+            unclosed[frame.out_index] = unclosed.get(frame.out_index, "") + shown
         pieces = [unclosed.get(index, "") + piece for index, piece in enumerate(self.out)]
         pieces += [unclosed.get(len(self.out), "")]
         return Expansion("".join(pieces), tuple(self.problems), tuple(self.snippets))
@@ -168,13 +169,12 @@ class _Expander:
         if close is None or close.start() >= limit or (nested and nested.start() < close.start()):
             self._report(pos, f"{text[pos:pos + 40].split(chr(10))[0]}\u2026 is never closed",
                          f"end the tag with {closer}, or put it in code if it is meant literally")
-            self.out.append(opener)
+            self.out.append(html.escape(opener))
             return pos + len(opener)
         if close.end() - pos > MAX_TAG_CHARS:
-            self._report(pos, f"a template tag of {close.end() - pos} characters is refused "
-                         f"(at most {MAX_TAG_CHARS})", "shorten its parameters")
-            self.out.append(text[pos:close.end()])
-            return close.end()
+            return self._leave(pos, close.end(), TagProblem(
+                f"a template tag of {close.end() - pos} characters is refused (at most "
+                f"{MAX_TAG_CHARS})", "shorten its parameters"))
         try:
             tag = read_tag(opener, kind, text, pos, close.start(), closer)
         except TagProblem as problem:
@@ -244,7 +244,7 @@ class _Expander:
             self._place(frame.tag.start, tag.end, hugo.CONTENT_SHORTCODES[tag.name](frame.tag, inner))
             return tag.end
         if tag.name in self.unknown:  # its opening tag is reported
-            self.out.append(tag.source)
+            self.out.append(html.escape(tag.source, quote=False))
             return tag.end
         return self._leave(tag.start, tag.end, TagProblem(
             f"{tag.quoted()} closes a shortcode that was not opened", "remove it"))
@@ -266,15 +266,16 @@ class _Expander:
         self.out.append(f"\n{output.markdown}\n" if output.block and alone else output.markdown)
 
     def _leave(self, start: int, end: int, problem: TagProblem) -> int:
+        """Report the tag, and show it as written: as text, whatever markup it holds."""
         self._report(start, problem.message, problem.hint)
-        self.out.append(self.text[start:end])
+        self.out.append(html.escape(self.text[start:end], quote=False))
         return end
 
     def _drop_until(self, pos: int, opener: str, end_pattern: re.Pattern, closer: str) -> int:
         end = self._finder(end_pattern.pattern).next(pos + len(opener))
         if end is None:
             self._report(pos, f"{opener} is never closed", f"close the comment with {closer}")
-            self.out.append(opener)
+            self.out.append(html.escape(opener))
             return pos + len(opener)
         return end.end()
 
