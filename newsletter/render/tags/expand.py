@@ -76,6 +76,7 @@ class _Expander:
         self.closers = {closer: Finder(text, re.compile(re.escape(closer)))
                         for _, _, closer in DELIMITERS}
         self.frames: list[_Frame] = []
+        self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
         self.unknown: set[str] = set()  # shortcodes reported: their closing tags are not
 
     def run(self) -> Expansion:
@@ -89,15 +90,19 @@ class _Expander:
             else:
                 limit = self.regions[at + 1].start if at + 1 < len(self.regions) else length
                 pos = self._prose(pos, limit)
-        unclosed = {}
-        for frame in self.frames:  # shown as written, where they were
+        for frame in reversed(self.frames):  # shown as written, where they were
             self._report(frame.tag.start, f"{frame.tag.quoted()} is never closed",
                          f"close it with {{{{< /{frame.tag.name} >}}}}")
-            shown = html.escape(frame.tag.source, quote=False)
-            unclosed[frame.out_index] = unclosed.get(frame.out_index, "") + shown
-        pieces = [unclosed.get(index, "") + piece for index, piece in enumerate(self.out)]
-        pieces += [unclosed.get(len(self.out), "")]
+            self._put_before(frame.out_index, html.escape(frame.tag.source, quote=False))
+        self.problems.sort(key=lambda problem: problem.line)
+        pieces = [self.before.get(index, "") + piece for index, piece in enumerate(self.out)]
+        pieces.append(self.before.get(len(self.out), ""))
         return Expansion("".join(pieces), tuple(self.problems), tuple(self.snippets))
+
+    def _put_before(self, index: int, text: str) -> None:
+        """``text`` before ``out[index]`` (and before what was put there already: the inner
+        of two shortcodes opened at the same place closes first)."""
+        self.before[index] = text + self.before.get(index, "")
 
     # Reading ------------------------------------------------------------------------------
 
@@ -223,7 +228,7 @@ class _Expander:
             return end.end()
         if name in hugo.CONTENT_SHORTCODES:
             if tag.self_closing:
-                self._place(tag.start, tag.end, hugo.CONTENT_SHORTCODES[name](tag, ""))
+                self.out.append("".join(hugo.CONTENT_SHORTCODES[name](tag)))
             else:
                 self.frames.append(_Frame(tag, len(self.out)))
             return tag.end
@@ -239,9 +244,9 @@ class _Expander:
     def _close(self, tag: Tag) -> int:
         if self.frames and self.frames[-1].tag.name == tag.name:
             frame = self.frames.pop()
-            inner = "".join(self.out[frame.out_index:])
-            del self.out[frame.out_index:]
-            self._place(frame.tag.start, tag.end, hugo.CONTENT_SHORTCODES[tag.name](frame.tag, inner))
+            before, after = hugo.CONTENT_SHORTCODES[tag.name](frame.tag)
+            self._put_before(frame.out_index, before)
+            self.out.append(after)
             return tag.end
         if tag.name in self.unknown:  # its opening tag is reported
             self.out.append(html.escape(tag.source, quote=False))

@@ -138,10 +138,11 @@ def highlight(tag: Tag, code: str) -> Output:
     return Output(fenced(tag.get("lang", 0) or "", code), block=True)
 
 
-def details(tag: Tag, inner: str) -> Output:
-    """A collapsible section cannot collapse in an email: its summary, then its content."""
+def details(tag: Tag) -> tuple[str, str]:
+    """A collapsible section cannot collapse in an email: its summary, then its content.
+    Returns what goes before the content and after it."""
     summary = escape(tag.get("summary") or "Details")
-    return Output(f"<p><strong>{summary}</strong></p>\n\n{inner.strip()}\n", block=True)
+    return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
 
 
 def fenced(language: str, code: str) -> str:
@@ -181,6 +182,7 @@ SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
 }
 # Shortcodes whose content is code: shown as written, never expanded.
 CODE_SHORTCODES = {"highlight": highlight}
-# Shortcodes whose content is Markdown, expanded like the rest of the post.
+# Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
+# before it and after it.
 CONTENT_SHORTCODES = {"details": details}
 DROPPED_SHORTCODES = frozenset({"comment"})  # {{% comment %}}...{{% /comment %}}
