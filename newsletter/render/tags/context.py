@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.posts import Post
 
-# Kinds of link target a resolver is asked about (the tag that names it).
-LINK_KINDS = ("ref", "relref", "post_url", "link")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")  # a scheme, or a host
 # File endings a link target may carry: the published address has none of them.
 _SOURCE_SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".htm")
 
@@ -37,9 +37,10 @@ class TagContext:
     Hugo's ``params``), read by ``{{ site.x }}`` and ``{{< param x >}}``; ``page`` the post's
     own (``{{ page.title }}``; ``param`` looks there first). ``site_url`` is where the site is
     published, its ``base_path`` included (``https://example.com/blog`` and ``/blog``).
-    ``link_url(kind, target)`` is the published address of the page a tag links to (``kind`` is
-    one of :data:`LINK_KINDS`: ``{{< ref "target" >}}``, ``{% post_url target %}``...), or None
-    when no page matches.
+    ``link_url(kind, target)`` is the published address of the page a tag links to, or None when
+    no page matches; ``kind`` is the tag that names it: ``ref`` and ``relref`` (a path under
+    ``content/`` or beside the post, ``{{< ref "other.md" >}}``), ``post_url`` (a Jekyll post's
+    file name without its ending) or ``link`` (a file's path from the site's folder).
     """
 
     site_url: str
@@ -56,15 +57,13 @@ class TagContext:
 
     def relative_url(self, path: str) -> str:
         """Jekyll's ``relative_url``: the base path, then ``path`` (always with one slash)."""
-        if urlsplit(path).scheme or path.startswith("//"):
+        if _ABSOLUTE.match(path):
             return path
         return self.base_path.rstrip("/") + "/" + path.lstrip("/")
 
     def absolute_url(self, path: str) -> str:
         """Jekyll's ``absolute_url``: the site's address, then the relative URL."""
-        if urlsplit(path).scheme or path.startswith("//"):
-            return path
-        return self.origin + self.relative_url(path)
+        return path if _ABSOLUTE.match(path) else self.origin + self.relative_url(path)
 
 
 def default_tag_context(settings: Settings, post: Post) -> TagContext:
