@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from urllib.parse import quote, urlsplit
 
 import lxml.html
@@ -21,8 +22,8 @@ _URL_TRIM = "".join(map(chr, range(0x21)))  # C0 controls and space (WHATWG URL 
 # Characters Markdown would read as syntax, written as character references instead.
 _MARKDOWN_PUNCTUATION = {ord(char): f"&#{ord(char)};" for char in "\\`*_[]{}~|#!"}
 WEB_SCHEMES = ("http", "https")
+_THREAD = threading.local()
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#~|{}]")
-_INLINE = markdown.Markdown()  # one line of a parameter at a time
 
 
 def escape(value: str) -> str:
@@ -67,8 +68,15 @@ def inline_markdown(value: str) -> tuple[str, str]:
         return "", ""
     if not _MARKDOWN_SYNTAX.search(one_line):
         return escape(one_line), one_line
-    _INLINE.reset()
-    rendered = _INLINE.convert(html.escape(one_line, quote=False))
+    rendered = _inline_markdown().reset().convert(html.escape(one_line, quote=False))
     single_paragraph = rendered.startswith("<p>") and rendered.count("<p>") == 1
     inner = rendered[3:-4] if single_paragraph and rendered.endswith("</p>") else escape(one_line)
     return inner, lxml.html.fragment_fromstring(inner, create_parent="div").text_content()
+
+
+def _inline_markdown() -> markdown.Markdown:
+    """A Markdown converter for parameters, one per thread (the preview server renders in
+    several), made when first needed: most posts need none."""
+    if not hasattr(_THREAD, "markdown"):
+        _THREAD.markdown = markdown.Markdown()
+    return _THREAD.markdown
