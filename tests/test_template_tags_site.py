@@ -191,3 +191,14 @@ def test_links_to_other_posts_find_them_among_the_sites_posts(site, tmp_path, re
 
     assert result.stderr == ""
     assert "https://blog.example.com/posts/what-matters" in [a.get("href") for a in document.iter("a")]
+
+
+def test_a_figure_whose_image_is_missing_is_reported_at_the_figures_line(site):
+    add(site, "missing", LINES.replace("{{< notice warning >}}Careful with this.{{< /notice >}}",
+                                       '{{< figure src="/media/no-such-photo.jpg" alt="x" >}}')
+        .replace('{% include youtube.html id="ZJthWmvUzzc" %}', ""))
+
+    result = invoke(site, "check", "missing", "--json")
+
+    findings = [(f["code"], f["where"]) for f in json.loads(result.stdout)["findings"]]
+    assert findings == [("image-missing", "content/posts/missing.md:9")]
