@@ -56,7 +56,8 @@ def test_figure_becomes_a_figure_with_its_image_link_title_caption_and_credit():
     [image] = figure.iter("img")
     assert image.get("src") == "/images/lighthouse.jpg"  # a file of the site: images.py finds it
     assert (image.get("alt"), image.get("width")) == ("At dusk", "400")
-    assert image.getparent().tag == "a" and image.getparent().get("href") == "https://example.com/big.jpg"
+    link = image.getparent()
+    assert link.tag == "a" and link.get("href") == "https://example.com/big.jpg"
     caption = figure.find("figcaption")
     assert caption.find("strong").text == "Lighthouse" and caption.find("em").text == "dusk"
     assert caption.find("a").get("href") == "https://example.com/jane"
@@ -75,7 +76,8 @@ def test_both_shortcode_forms_self_closing_and_unquoted_values_read_the_same(bod
 
 
 def test_youtube_is_a_linked_thumbnail_that_reads_as_one_line_in_the_text_part():
-    fragment, text = rendered('{{< youtube id="ZJthWmvUzzc" title="Writing for people" start=30 >}}\n')
+    fragment, text = rendered(
+        '{{< youtube id="ZJthWmvUzzc" title="Writing for people" start=30 >}}\n')
 
     [link] = fragment.iter("a")
     assert link.get("href") == "https://www.youtube.com/watch?v=ZJthWmvUzzc&t=30s"
@@ -93,7 +95,8 @@ def test_youtube_is_a_linked_thumbnail_that_reads_as_one_line_in_the_text_part()
     ("{{< vimeo 48912912 >}}", "https://vimeo.com/48912912", "\u25b6 Watch the video on Vimeo"),
     ('{{< vimeo id="48912912" title="A short film" >}}', "https://vimeo.com/48912912",
      "\u25b6 Watch \u201cA short film\u201d on Vimeo"),
-    ("{{< vimeo_simple 48912912 >}}", "https://vimeo.com/48912912", "\u25b6 Watch the video on Vimeo"),
+    ("{{< vimeo_simple 48912912 >}}", "https://vimeo.com/48912912",
+     "\u25b6 Watch the video on Vimeo"),
     ("{{< gist spf13 7896402 >}}", "https://gist.github.com/spf13/7896402",
      "View the code on GitHub: spf13/7896402"),
     ('{{< gist spf13 7896402 "img.html" >}}', "https://gist.github.com/spf13/7896402#file-img-html",
@@ -103,7 +106,8 @@ def test_youtube_is_a_linked_thumbnail_that_reads_as_one_line_in_the_text_part()
     ('{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}',
      "https://x.com/SanDiegoZoo/status/1453110110599868418", "View the post by @SanDiegoZoo on X"),
     ('{{< twitter_simple user="designreviewed" id="1085870671291310081" >}}',
-     "https://x.com/designreviewed/status/1085870671291310081", "View the post by @designreviewed on X"),
+     "https://x.com/designreviewed/status/1085870671291310081",
+     "View the post by @designreviewed on X"),
     ("{{< tweet 877500564405444608 >}}", "https://x.com/i/status/877500564405444608",
      "View the post on X"),
     ("{{< instagram BWNjjyYFxVx >}}", "https://www.instagram.com/p/BWNjjyYFxVx/",
@@ -118,10 +122,12 @@ def test_embeds_become_a_link_to_what_they_embed(body, href, label):
 
 @pytest.mark.parametrize("body, url", [
     ('[the post]({{< ref "what-matters.md" >}})', "https://example.com/blog/posts/what-matters"),
-    ('[the post]({{< relref "/posts/what-matters" >}})', "https://example.com/blog/posts/what-matters"),
+    ('[the post]({{< relref "/posts/what-matters" >}})',
+     "https://example.com/blog/posts/what-matters"),
     ('[a part]({{< ref "what-matters.md#the-end" >}})',
      "https://example.com/blog/posts/what-matters#the-end"),
-    ('[the post]({{< ref path="what-matters.md" >}})', "https://example.com/blog/posts/what-matters"),
+    ('[the post]({{< ref path="what-matters.md" >}})',
+     "https://example.com/blog/posts/what-matters"),
     ('[above]({{< ref "#top" >}})', "https://example.com/blog/posts/this#top"),
 ])
 def test_ref_and_relref_give_the_target_posts_address_absolute(body, url):
@@ -174,7 +180,8 @@ def test_an_escaped_shortcode_is_shown_as_the_shortcode_and_not_reported():
      "https://example.com/blog/2016/05/20/welcome.html"),
     ("[it]({{ site.url }}{{ site.baseurl }}{% post_url 2016-05-20-welcome %})",
      "https://example.com/blog/2016/05/20/welcome.html"),
-    ("[it]({% link _posts/2016-05-20-welcome.md %})", "https://example.com/blog/2016/05/20/welcome.html"),
+    ("[it]({% link _posts/2016-05-20-welcome.md %})",
+     "https://example.com/blog/2016/05/20/welcome.html"),
     ("[it]({{ site.baseurl }}/about/)", "/blog/about/"),
     ('[it]({{ "/about/" | relative_url }})', "/blog/about/"),
     ("[it]({{ 'about/' | absolute_url }})", "https://example.com/blog/about/"),
@@ -234,7 +241,8 @@ def test_an_include_of_page_furniture_is_dropped_any_other_is_left_and_reported(
     ("{{ page.date | date: '%Y' }}", "{{ page.date | date: '%Y' }}: the filter date is not one "
      "newsletter applies"),
     ("{% if page.draft %}", "{% if page.draft %} is a Liquid tag an email cannot run"),
-    ("{{< param nope >}}", "{{< param nope >}}: no parameter nope in the post or the site's settings"),
+    ("{{< param nope >}}",
+     "{{< param nope >}}: no parameter nope in the post or the site's settings"),
     ("{{< highlight go >}}\nx\n", "{{< highlight go >}} is never closed"),
     ("{% raw %}and the rest", "{% raw %} is never closed"),
     ("{{< details >}}\nx\n", "{{< details >}} is never closed"),

@@ -181,16 +181,20 @@ def test_a_tag_that_looked_like_code_but_is_not_shown_as_code_is_reported(site):
     assert ("template-syntax", "content/posts/in-html.md:11") in wheres
 
 
-@pytest.mark.parametrize("reference", ['{{< ref "what-matters.md" >}}', '{{< ref "/posts/what-matters" >}}',
-                                       '{{< relref "what-matters" >}}', "{% post_url what-matters %}",
-                                       "{% link content/posts/what-matters.md %}"])
+REFERENCES = ['{{< ref "what-matters.md" >}}', '{{< ref "/posts/what-matters" >}}',
+              '{{< relref "what-matters" >}}', "{% post_url what-matters %}",
+              "{% link content/posts/what-matters.md %}"]
+
+
+@pytest.mark.parametrize("reference", REFERENCES)
 def test_links_to_other_posts_find_them_among_the_sites_posts(site, tmp_path, reference):
     add(site, "linking", LINES.split("Some text")[0] + f"Read [the first post]({reference}).\n")
 
     result, document, _ = preview(site, tmp_path, "linking")
 
     assert result.stderr == ""
-    assert "https://blog.example.com/posts/what-matters" in [a.get("href") for a in document.iter("a")]
+    links = [a.get("href") for a in document.iter("a")]
+    assert "https://blog.example.com/posts/what-matters" in links
 
 
 def test_a_figure_whose_image_is_missing_is_reported_at_the_figures_line(site):

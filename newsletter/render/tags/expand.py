@@ -41,7 +41,8 @@ MAX_PROBLEMS = 100  # reported one by one; past them, one more line says there a
 _REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
 # {{ site.url }}{{ site.baseurl }} right before {% link %} or {% post_url %}, which give the
 # whole address already (Jekyll 3 posts write the prefix, Jekyll 4 adds it itself).
-_BEFORE_LINK = re.compile(r"(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})*\{%-?\s*(?:link|post_url)\b")
+_BEFORE_LINK = re.compile(r"(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})*"
+                          r"\{%-?\s*(?:link|post_url)\b")
 
 
 def expand_tags(body: str, context: TagContext, first_line: int = 1) -> Expansion:
@@ -195,7 +196,8 @@ class _Expander:
 
     def _liquid(self, tag: Tag) -> int:
         if tag.name in liquid.BLOCK_ENDS:
-            end = self._finder(r"\{%-?\s*" + liquid.BLOCK_ENDS[tag.name] + r"\s*-?%\}").next(tag.end)
+            ending = r"\{%-?\s*" + liquid.BLOCK_ENDS[tag.name] + r"\s*-?%\}"
+            end = self._finder(ending).next(tag.end)
             if tag.name == "raw" or end is None:  # a raw block that was closed is a literal
                 return self._leave(tag.start, tag.end, TagProblem(
                     f"{tag.quoted()} is never closed",

@@ -98,7 +98,8 @@ def x_post(tag: Tag, context: TagContext) -> Output:
         raise TagProblem(f"{tag.quoted()} needs the post's number and its author",
                          'write it as {{< x user="name" id="1234567890" >}}')
     url = f"https://x.com/{user or 'i'}/status/{post}"
-    return Output(link(url, escape(f"View the post by @{user} on X" if user else "View the post on X")))
+    label = f"View the post by @{user} on X" if user else "View the post on X"
+    return Output(link(url, escape(label)))
 
 
 def instagram(tag: Tag, context: TagContext) -> Output:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 _FENCE_OPEN = re.compile(r"(~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*"
                          r"(?:hl_lines=([\"']).*?\2[ ]*)?)")
 _FENCE_CLOSE = re.compile(r"(~{3,}|`{3,})[ ]*")
+_FENCES = ("```", "~~~")
 _LIST_ITEM = re.compile(r"[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+\S")
 _HTML_OPEN = re.compile(r"<(pre|code)\b[^<>]{0,500}>|<!--", re.IGNORECASE)
 _HTML_CLOSE = {"pre": re.compile(r"</pre\s*>", re.IGNORECASE),
@@ -80,12 +81,12 @@ def _lines(text: str) -> list[tuple[int, int]]:
 def _fences(text: str, lines: list[tuple[int, int]]) -> list[Region]:
     closers: dict[str, list[int]] = {}  # fence -> the lines that could close it, in order
     for number, (start, end) in enumerate(lines):
-        if text.startswith(("```", "~~~"), start) and (close := _FENCE_CLOSE.fullmatch(text, start, end)):
+        if text.startswith(_FENCES, start) and (close := _FENCE_CLOSE.fullmatch(text, start, end)):
             closers.setdefault(close[1], []).append(number)
     regions, number = [], 0
     while number < len(lines):
         start, end = lines[number]
-        opening = _FENCE_OPEN.fullmatch(text, start, end) if text.startswith(("```", "~~~"), start) else None
+        opening = text.startswith(_FENCES, start) and _FENCE_OPEN.fullmatch(text, start, end)
         if opening:
             candidates = closers.get(opening[1], [])
             at = bisect.bisect_right(candidates, number)
@@ -210,7 +211,8 @@ def literal_spans(text: str) -> list[Literal]:
     for opening in _RAW_OPEN.finditer(text):
         closing = raw_end.next(opening.end()) if opening.start() >= end else None
         if closing:  # (an opening inside the previous block is its content)
-            found.append(Literal(opening.start(), closing.end(), text[opening.end():closing.start()]))
+            content = text[opening.end():closing.start()]
+            found.append(Literal(opening.start(), closing.end(), content))
             end = closing.end()
     ends, end = {mark: Finder(text, pattern) for mark, pattern in _ESCAPED_END.items()}, 0
     for opening in _ESCAPED.finditer(text):

@@ -21,8 +21,8 @@ DELIMITERS = (
 )
 _NAME = re.compile(r"\s*(/?)\s*([A-Za-z0-9_][\w./-]*)")
 # One shortcode parameter: name=value or a value; "quoted" (backslash escapes), `raw`, or bare.
-_PARAMETER = re.compile(r"""\s*(?:([A-Za-z_][\w-]*)\s*=\s*)?(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))""",
-                        re.DOTALL)
+_PARAMETER = re.compile(r"""\s*(?:([A-Za-z_][\w-]*)\s*=\s*)?"""
+                        r"""(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))""", re.DOTALL)
 _ONLY_SPACE = re.compile(r"\s*\Z")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _LIQUID = re.compile(r"\s*([A-Za-z_]\w*)\s*(.*)", re.DOTALL)
