@@ -127,13 +127,12 @@ def test_findings_stop_at_a_hundred_lines_however_many_tags_are_left():
 
 
 # Expansion time grows with the post, not with its square. CPU time (not wall time), the best
-# of two, and a ratio with room for a busy machine: linear is about 8, quadratic 64.
-SHAPES = {
+# of three, and a ratio with room for a busy machine: linear is about 16, quadratic 256 (a
+# search that went back over the text each time measured 150 to 250).
+SHAPES = {  # one for each part of the reading that could go back over the text
     "unclosed shortcodes": "{{< a ",
-    "unclosed Liquid": "{% if ",
     "closed unknown shortcodes": "{{< notice >}}",
     "unclosed raw blocks": "{% raw %}",
-    "unclosed escapes": "{{</* ",
     "nested paired shortcodes": "{{< details >}}",
     "unclosed comments": "{% comment %}",
     "backtick runs": "` `` ``` ",
@@ -144,7 +143,7 @@ SHAPES = {
 
 def cpu_seconds(body: str) -> float:
     best = float("inf")
-    for _ in range(2):
+    for _ in range(3):
         start = time.process_time()
         expand(body)
         best = min(best, time.process_time() - start)
@@ -153,8 +152,8 @@ def cpu_seconds(body: str) -> float:
 
 @pytest.mark.parametrize("unit", SHAPES.values(), ids=SHAPES)
 def test_expanding_takes_time_in_proportion_to_the_post(unit):
-    small, large = (unit * (size // len(unit)) for size in (10_000, 80_000))
+    small, large = (unit * (size // len(unit)) for size in (10_000, 160_000))
 
     ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
 
-    assert ratio < 24, f"8x the text took {ratio:.0f}x the time"
+    assert ratio < 48, f"16x the text took {ratio:.0f}x the time"
