@@ -22,10 +22,11 @@ def picture_on_the_web(site) -> None:
 
 
 def with_braces(site) -> None:
-    """A paragraph Mustachio would read as tags if it were not escaped."""
+    """A paragraph Mustachio would read as tags if it were not escaped (in code: `check`
+    refuses template tags in a post's prose)."""
     post = site / "content" / "posts" / "what-matters.md"
-    post.write_text(post.read_text() + "\n\nTemplates write `{{name}}`, {{{raw}}} and "
-                    "{{#each items}}{{/each}}; {{! a comment }} stays.\n")
+    post.write_text(post.read_text() + "\n\nTemplates write `{{name}}`, `{{{raw}}}` and "
+                    "`{{#each items}}{{/each}}`; `{{! a comment }}` stays.\n")
 
 
 @pytest.mark.parametrize("name", ["postmark", "sendgrid", "mailgun", "resend"])
