@@ -1,8 +1,8 @@
 """`newsletter init`: the files a site needs, written into a blog's folder without touching any.
 
-It writes ``newsletter.toml`` (filled in with what the blog's generator settings say, see
-:mod:`newsletter.scaffold.site_info`), the shipped email templates, an empty subscriber list and
-the ``.gitignore`` lines for what the tool makes. A file that exists is never overwritten, and
+It writes ``newsletter.toml`` (filled in with what the blog's generator settings say, and which
+generator builds the blog and where its posts are, see :mod:`newsletter.generators`), the shipped
+email templates, an empty subscriber list and the ``.gitignore`` lines for what the tool makes. A file that exists is never overwritten, and
 ``content/`` is left alone. The templates ship inside the package, so this works from a wheel;
 the repository's own example site uses these very templates.
 """
@@ -17,7 +17,7 @@ from string import Template
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.config import SETTINGS_FILE
-from newsletter.scaffold.site_info import SiteInfo, read_site_info
+from newsletter.generators import Generator, SiteInfo, detect
 
 SUBSCRIBERS_HEADER = "email,name,status,tags,subscribed_at\n"
 IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a site
@@ -26,18 +26,23 @@ PLACEHOLDER_URL = "https://blog.example.com"
 
 @dataclass
 class InitReport:
-    """What `init` wrote, what it left as it was, and where the blog's details came from."""
+    """What `init` wrote, what it left as it was, the generator it found and where the blog's
+    details came from."""
 
+    generator: Generator
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # existed already: left untouched
-    info: SiteInfo = field(default_factory=SiteInfo)
+
+    @property
+    def info(self) -> SiteInfo:
+        return self.generator.info()
 
 
 def init_site(root: Path) -> InitReport:
     """Write every missing file of a site into ``root`` (made if needed)."""
     root.mkdir(parents=True, exist_ok=True)
-    report = InitReport(info=read_site_info(root))
-    _write(root, SETTINGS_FILE, settings_text(report.info), report)
+    report = InitReport(detect(root))
+    _write(root, SETTINGS_FILE, settings_text(report.generator), report)
     shipped = resources.files(__name__) / "templates"
     for template in sorted(shipped.iterdir(), key=lambda t: t.name):
         if template.is_file():
@@ -47,8 +52,9 @@ def init_site(root: Path) -> InitReport:
     return report
 
 
-def settings_text(info: SiteInfo) -> str:
+def settings_text(generator: Generator) -> str:
     """newsletter.toml for a blog, with its details where its generator's settings had them."""
+    info = generator.info()
     url = _https(info.url) or PLACEHOLDER_URL
     source = f"  # from {info.source}" if info.source else ""
     values = {
@@ -59,9 +65,26 @@ def settings_text(info: SiteInfo) -> str:
         "timezone": _toml(info.timezone if _known_zone(info.timezone) else "UTC"),
         "language": _toml(info.language or "en"),
         "unsubscribe_url": _toml(url + "/unsubscribe/{token}"),
+        "posts": posts_table(generator),
+        "static_dirs": _toml_list(generator.static_dirs()),
     }
     return Template(resources.files(__name__).joinpath("newsletter.toml.in")
                     .read_text(encoding="utf-8")).substitute(values)
+
+
+def posts_table(generator: Generator) -> str:
+    """The [posts] lines: the generator found and its post folders, with a comment saying why."""
+    dirs, why = generator.post_dirs()
+    if generator.name == "none":
+        return ("# No static site generator was found (newsletter knows Hugo, Jekyll, Eleventy, "
+                "Astro,\n# Zola, Pelican and Gatsby): every Markdown file under content/ is "
+                "read. Name yours\n# to read its layout, e.g.:\n"
+                '# generator = "hugo"\n# dirs = ["content/posts"]\n# exclude = []\n')
+    return (f"# {generator.label} site (found {generator.evidence}): posts in "
+            f"{', '.join(dirs)} ({why}).\n"
+            f"generator = {_toml(generator.name)}\n"
+            f"dirs = {_toml_list(dirs)}\n"
+            "# Globs of files or folders never read as posts:\n# exclude = []\n")
 
 
 def _write(root: Path, name: str, text: str, report: InitReport) -> None:
@@ -108,3 +131,7 @@ def _known_zone(name: str | None) -> bool:
 def _toml(value: str) -> str:
     """A TOML basic string (JSON's escapes are all valid TOML escapes)."""
     return json.dumps(value, ensure_ascii=False)
+
+
+def _toml_list(values) -> str:
+    return "[" + ", ".join(_toml(value) for value in values) + "]"

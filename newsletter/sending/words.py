@@ -15,7 +15,8 @@ from newsletter.sending.accounting import recover_dead_runs
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.states import REPORT_ORDER, State
 
-_CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
+_CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false",
+                PostStatus.EXPIRED: "expired (not published)"}
 BEFORE_SINCE = ("before-since", "before since (not sent by --due)")
 NOT_YET_SENT = "not yet sent"  # active readers the ledger does not hold for the post
 
