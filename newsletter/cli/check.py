@@ -80,8 +80,10 @@ def _as_json(report, groups) -> dict:
 
 def _summary(report, groups) -> str:
     if not report.posts:
-        return ("Nothing to check: no post is ready or scheduled for send --due; "
-                "name one: newsletter check POST")
+        nothing = "Nothing to check: no post is ready or scheduled for send --due"
+        if report.note:
+            return f"{nothing}. {report.note} Name one to check it: newsletter check POST"
+        return f"{nothing}; name one: newsletter check POST"
     counts = _as_json(report, groups)
     checked = f"Checked {len(report.posts)} post{'' if len(report.posts) == 1 else 's'}"
     if not report.findings:

@@ -30,7 +30,7 @@ def posts(site, as_json: bool) -> None:
     A post sent to part of the list says how many active readers it has not reached yet.
     """
     from newsletter.posts import load_posts, newest_first
-    from newsletter.sending import ledger_report, since_of, status_words
+    from newsletter.sending import ledger_report, schedule_note, since_of, status_words
 
     settings = site.settings
     found, errors = load_posts(settings)
@@ -46,6 +46,9 @@ def posts(site, as_json: bool) -> None:
                               indent=2, ensure_ascii=False))
     else:
         _print_table(settings, ordered, [words for _, words in statuses], errors)
+        note = schedule_note(found, now, report.counts, since)
+        if note:
+            click.echo(note)
     if errors:
         click.get_current_context().exit(2)
 

@@ -124,9 +124,9 @@ class Generator:
 def path_id(relative: PurePosixPath) -> str:
     """``/posts/x`` for posts/x.md and posts/x/index.md (a folder's post goes by the folder)."""
     path = relative.with_suffix("")
-    if path.name in ("index", "_index") and len(path.parts) > 1:
+    if path.name in ("index", "_index"):
         path = path.parent
-    return "/" + path.as_posix()
+    return "/" + path.as_posix().strip(".")
 
 
 def first_of(meta: dict[str, Any], *keys: str) -> str | None:

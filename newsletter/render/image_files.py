@@ -16,6 +16,7 @@ machine.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -30,9 +31,19 @@ def is_local(src: str) -> bool:
     return bool(src) and not src.startswith("//") and not urlsplit(src).scheme
 
 
+# Jekyll's ways of writing a site path: {{ site.baseurl }}/x.jpg, {{ "/x.jpg" | relative_url }}.
+_LIQUID_BASE = re.compile(r"^(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})+")
+_LIQUID_URL = re.compile(r"""^\{\{-?\s*(["'])(.*?)\1\s*\|\s*(?:relative|absolute)_url\s*-?\}\}(.*)$""")
+
+
 def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
     """The file ``src`` names: beside the post, else in a static folder; else a ContentError."""
-    relative = unquote(urlsplit(src.strip()).path)  # ?v=2 and #anchors are for browsers
+    src = unquote(src.strip())
+    if base := _LIQUID_BASE.match(src):
+        src = "/" + src[base.end():].lstrip("/")
+    if match := _LIQUID_URL.match(src):
+        src = "/" + match.group(2).lstrip("/") + match.group(3)
+    relative = unquote(urlsplit(src).path)  # ?v=2 and #anchors are for browsers
     if not relative.strip("/"):
         raise ContentError(f"image {src!r} names no file", where=where)
     layout = post.site

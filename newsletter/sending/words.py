@@ -56,6 +56,32 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
     return status.value, _CLASS_WORDS.get(status, status.value)
 
 
+def schedule_note(posts: list[Post], now: dt.datetime, counts: dict[str, Counter],
+                  since: dt.datetime | None) -> str | None:
+    """Why published posts are not what `send --due` sends, in the words `posts` uses; the one
+    sentence `posts`, `check` and the preview index all say. None when nothing needs saying."""
+    if since is not None:
+        before = sum(status_words(post, now, counts, since=since)[0] == BEFORE_SINCE[0]
+                     for post in posts)
+        if not before:
+            return None
+        return (f"{_posts(before)} {'is' if before == 1 else 'are'} {BEFORE_SINCE[1]}: "
+                f"[schedule] since is {since:%Y-%m-%d %H:%M %Z}; send one on purpose with "
+                "`newsletter send POST`, or move since.")
+    waiting = sum(classify(post, now) is PostStatus.READY and post.id not in counts
+                  for post in posts)
+    if not waiting:
+        return None
+    return (f"No send --due has run yet: the first one records its time as [schedule] since, "
+            f"so the {_posts(waiting)} ready now {'is' if waiting == 1 else 'are'} "
+            f"{BEFORE_SINCE[1]}; set [schedule] since earlier to send them, or send one on "
+            "purpose with `newsletter send POST`.")
+
+
+def _posts(count: int) -> str:
+    return f"{count} post{'' if count == 1 else 's'}"
+
+
 def state_summary(counts: Counter, unsent: int | None = None) -> str:
     """"sent 3, failed 0, in doubt 1, pending 0" (and "in flight N" while rows are submitting),
     then "not yet sent N" when ``unsent`` is given."""
