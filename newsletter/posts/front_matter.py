@@ -85,7 +85,7 @@ def _yaml(block: str, text: str, where: str) -> dict[str, Any]:
 
 def _toml(block: str, where: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(block)
+        return tomllib.loads(block + "\n")
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"\(at line (\d+)", str(error))
         line = f":{int(found.group(1)) + 1}" if found else ""
