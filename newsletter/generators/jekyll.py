@@ -10,6 +10,7 @@ posts collection, in front matter defaults, or per post) under ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ _DATE_CODES = {"year": "%Y", "short_year": "%y", "month": "%m", "short_month": "
                "w_day": "%u", "short_day": "%a", "long_day": "%A", "hour": "%H",
                "minute": "%M", "second": "%S"}
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
+_NOT_SOURCES = {"_site", "node_modules", "vendor", "_includes", "_layouts", "_sass", "_data"}
 
 
 class Jekyll(Generator):
@@ -73,9 +75,9 @@ class Jekyll(Generator):
         return "/" + base.strip("/") if isinstance(base, str) and base.strip("/") else ""
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        found = tuple(folder.relative_to(self.root).as_posix()
+                      for folder in _post_folders(self.content_root))
         prefix = f"{self._collections_dir}/" if self._collections_dir else ""
-        found = tuple(f"{prefix}{name}" for name in ("_posts", "_drafts")
-                      if (self.content_root / name).is_dir())
         return found or (f"{prefix}_posts",), "Jekyll's _posts, and _drafts as drafts"
 
     def static_dirs(self) -> tuple[str, ...]:
@@ -141,6 +143,20 @@ class Jekyll(Generator):
     def _collections_dir(self) -> str:
         folder = self.config.get("collections_dir")
         return folder.strip("/") if isinstance(folder, str) and folder.strip("/") else ""
+
+
+def _post_folders(root: Path) -> list[Path]:
+    """Every ``_posts`` and ``_drafts`` folder (``news/_posts`` too), not in the built site,
+    installed packages or hidden folders."""
+    found = []
+    for folder, subfolders, _ in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders
+                               if not name.startswith(".") and name not in _NOT_SOURCES)
+        for name in ("_posts", "_drafts"):
+            if name in subfolders:
+                found.append(Path(folder) / name)
+                subfolders.remove(name)
+    return found
 
 
 def _page_address(source: Source) -> str:

@@ -145,7 +145,7 @@ class SiteLayout:
         folder, with or without extension, or a unique file name), ``#fragment`` kept; None
         when it names nothing."""
         target, _, fragment = target.strip().strip("\"'").partition("#")
-        key = re.sub(r"^(\./)+", "", target).strip("/")
+        key = re.sub(r"^(\./|@/)+", "", target).strip("/")  # Zola links as @/blog/x.md
         url = self.urls.get(key) or self.urls.get(PurePosixPath(key).with_suffix("").as_posix())
         if not url and self.address_of and key:
             url = next((self.address_of(path) for path in self._candidates(key)), None)

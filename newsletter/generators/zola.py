@@ -88,6 +88,9 @@ class Zola(Generator):
         written = meta.get("path")
         if isinstance(written, str) and written.strip("/"):
             return join_url(written, "/")
+        if source.path.stem == "_index":
+            parts = source.path.parent.relative_to(self.content_root).parts
+            return join_url(*(ascii_slug(part) for part in parts), "/")
         section = _section_of(source.path, self.content_root)
         parts = section.relative_to(self.content_root).parts
         slug = meta.get("slug")
