@@ -191,3 +191,19 @@ def test_link_targets_resolve_to_addresses_for_template_tags(tmp_path):
     assert layout.link_url("about.md") == f"{SITE}/about/"  # a page: read when asked for
     assert layout.link_url("missing.md") is None
     assert layout.values["permalink"] == "pretty" and layout.base_path == ""
+
+
+def test_a_hugo_ref_is_looked_for_beside_the_page_first(tmp_path):
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "hugo.toml": f'baseURL = "{SITE}/"\n',
+        "content/posts/a.md": post(title="A"),
+        "content/posts/b.md": post(title="B"),
+        "content/notes/b.md": post(title="Other B"),
+    })
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    first = next(item for item in posts if item.id == "/posts/a")
+    layout = first.site
+    assert layout.link_url("b.md", beside=first.path.parent) == f"{SITE}/posts/b/"
+    assert layout.link_url("/notes/b.md", beside=first.path.parent) == f"{SITE}/notes/b/"
+    assert layout.link_url("c.md", beside=first.path.parent) is None

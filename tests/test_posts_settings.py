@@ -31,8 +31,9 @@ def test_dirs_and_exclude_choose_the_files_read(tmp_path):
 
 
 @pytest.mark.parametrize("table, message", [
-    ('generator = "wordpress"', "newsletter.toml: posts.generator 'wordpress' is not known; use "
-                                "one of hugo, jekyll, eleventy, astro, zola, pelican, gatsby, none"),
+    ('generator = "wordpress"',
+     "newsletter.toml: posts.generator 'wordpress' is not known; use one of hugo, jekyll, "
+     "eleventy, astro, zola, pelican, gatsby, none"),
     ('dirs = ["../elsewhere"]', "newsletter.toml: posts.dirs '../elsewhere' must be a folder or "
                                 'glob inside the site; write it relative to the site, e.g. '
                                 '"content/posts"'),
@@ -100,3 +101,15 @@ def test_before_any_send_due_the_posts_it_will_not_send_are_named(site):
     note = "No send --due has run yet: the first one records its time as [schedule] since, so"
     assert note in invoke(site, "posts").stdout
     assert note in invoke(site, "check").stderr
+
+
+def test_a_page_with_broken_front_matter_is_still_a_page_not_an_error(tmp_path):
+    site = write(tmp_path, MINIMAL)
+    write_files(site, {"hugo.toml": 'baseURL = "https://blog.example.com/"\n',
+                       "content/posts/_index.md": '+++\ntitle = "Posts\n+++\n',
+                       "content/posts/broken.md": '+++\ntitle = "Oops\n+++\n\nBody.\n',
+                       "content/posts/fine.md": POST.format(title="Fine")})
+    posts, errors = load_posts(load_settings(site, {}))
+    assert {post.id: post.page is not None for post in posts} == {"/posts": True,
+                                                                  "/posts/fine": False}
+    assert [error.where for error in errors] == ["content/posts/broken.md:2"]

@@ -62,7 +62,8 @@ def _print_table(settings, ordered, words, errors) -> None:
         header = ("STATUS", "DATE", "SLUG", "TITLE")
         widths = [max(len(row[i]) for row in (header, *rows)) for i in range(3)]
         for row in (header, *rows):
-            click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+            cells = (cell.ljust(width) for cell, width in zip(row, widths))
+            click.echo("  ".join(cells) + "  " + row[3])
     elif not errors:
         from newsletter.generators import site_layout
 

@@ -1,4 +1,5 @@
-"""Astro: posts are the entries of a content collection (docs.astro.build/en/guides/content-collections).
+"""Astro: posts are the entries of a content collection
+(docs.astro.build/en/guides/content-collections).
 
 The collection's folder comes from ``src/content.config.ts`` (a ``glob()`` loader's ``base``)
 or, in older sites, ``src/content/<name>/``; ``blog`` (or ``posts``) is the one newsletter reads
@@ -17,6 +18,7 @@ from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
     first_file,
+    first_text,
     js_string,
     read_text,
     site_info,
@@ -38,8 +40,7 @@ class Astro(Generator):
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
-        config = first_file(root, *CONFIG_FILES)
-        self.config_text = (read_text(config) if config else None) or ""
+        self.config_text = first_text(root, CONFIG_FILES)
 
     @classmethod
     def found(cls, root: Path) -> str | None:

@@ -20,10 +20,10 @@ from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
     first_file,
+    first_text,
     js_settings,
     js_string,
     read_data,
-    read_text,
     site_info,
 )
 from newsletter.generators.slugs import ascii_slug
@@ -42,8 +42,7 @@ class Eleventy(Generator):
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
-        config_file = first_file(root, *CONFIG_FILES)
-        self.config_text = (read_text(config_file) if config_file else None) or ""
+        self.config_text = first_text(root, CONFIG_FILES)
         self._tags: dict[Path, list[str]] = {}
 
     @classmethod

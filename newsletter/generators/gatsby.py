@@ -16,10 +16,10 @@ from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
     first_file,
+    first_text,
     js_object,
     js_string,
     read_data,
-    read_text,
     site_info,
 )
 
@@ -35,8 +35,7 @@ class Gatsby(Generator):
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
-        config = first_file(root, *CONFIG_FILES)
-        self.config_text = (read_text(config) if config else None) or ""
+        self.config_text = first_text(root, CONFIG_FILES)
         self.lumen = read_data(root / "content" / "config.json") or {}
 
     @classmethod

@@ -140,15 +140,25 @@ class SiteLayout:
         for key in (path.name, path.stem):  # a unique file name alone (Jekyll's post_url)
             self.urls[key] = url if self.urls.get(key, url) == url else ""
 
-    def link_url(self, target: str) -> str | None:
+    def link_url(self, target: str, beside: Path | None = None) -> str | None:
         """The URL of the post or page ``target`` names (a path under the site or its content
-        folder, with or without extension, or a unique file name), ``#fragment`` kept; None
-        when it names nothing."""
+        folder, with or without extension, or a unique file name; first relative to the folder
+        ``beside``, as Hugo's ``ref`` looks), ``#fragment`` kept; None when it names nothing."""
         target, _, fragment = target.strip().strip("\"'").partition("#")
         key = re.sub(r"^(\./|@/)+", "", target).strip("/")  # Zola links as @/blog/x.md
-        url = self.urls.get(key) or self.urls.get(PurePosixPath(key).with_suffix("").as_posix())
-        if not url and self.address_of and key:
-            url = next((self.address_of(path) for path in self._candidates(key)), None)
+        keys = [key]
+        if beside is not None and not target.startswith("/") and self.root in beside.parents:
+            near = (beside / key).resolve()
+            if self.root.resolve() in near.parents:
+                keys.insert(0, near.relative_to(self.root.resolve()).as_posix())
+        url = None
+        for name in keys:
+            url = self.urls.get(name) or self.urls.get(
+                PurePosixPath(name).with_suffix("").as_posix())
+            if not url and self.address_of and name:
+                url = next((self.address_of(path) for path in self._candidates(name)), None)
+            if url:
+                break
         if not url:
             return None
         return url + ("#" + fragment if fragment else "")

@@ -72,6 +72,12 @@ def first_file(root: Path, *names: str) -> Path | None:
     return next((root / name for name in names if (root / name).is_file()), None)
 
 
+def first_text(root: Path, names: tuple[str, ...]) -> str:
+    """The text of the first of ``names`` under ``root`` (a JavaScript settings file), or ""."""
+    found = first_file(root, *names)
+    return (read_text(found) if found else None) or ""
+
+
 def lower_keys(value: Any) -> Any:
     """Mapping keys in lower case, at every depth (Hugo's settings are case-insensitive)."""
     if isinstance(value, dict):

@@ -58,8 +58,9 @@ def _fenced(lines: list[str], fence: str, language: str, text: str, where: str) 
     closing = re.compile(re.escape(fence) + r"[ \t]*$")
     end = next((index for index in range(1, len(lines)) if closing.match(lines[index])), None)
     if end is None:
+        marks = "dashes: ---" if fence == "---" else "plus signs: +++"
         raise ContentError("the front matter is never closed", where=f"{where}:1",
-                           hint=f"end it with a line of three {'dashes: ---' if fence == '---' else 'plus signs: +++'}")
+                           hint=f"end it with a line of three {marks}")
     block = "\n".join(lines[1:end])
     if fence == "+++":
         meta = _toml(block, where)

@@ -22,7 +22,7 @@ from newsletter.errors import ContentError
 from newsletter.generators import SiteLayout, Source, site_layout
 from newsletter.posts.feature_image import feature_image
 from newsletter.posts.fields import FieldReader, tag_list
-from newsletter.posts.front_matter import split_front_matter
+from newsletter.posts.front_matter import FrontMatter, split_front_matter
 from newsletter.posts.post import Post, plain_line
 
 # Far beyond any email: Gmail clips past about 102 KB (docs/email.md#gmail-clipping).
@@ -71,7 +71,14 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path) -> Post:
     _refuse_control_characters(where)
     text = _read_text(path, where)
     generator = layout.generator
-    split = split_front_matter(text, where, key_value=generator.key_value_front_matter)
+    try:
+        split = split_front_matter(text, where, key_value=generator.key_value_front_matter)
+    except ContentError:
+        # A page by where it is (an _index.md, a file outside the post folders) is a page
+        # however broken its front matter: never an error the cron run reports.
+        split = FrontMatter({}, text, 1)
+        if _page_reason(settings, layout, path, split) is None:
+            raise
     meta = split.meta
     fields = FieldReader(meta, text, where, settings.site.zone, split.spelling)
     entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight))
@@ -172,6 +179,17 @@ def _with_custom_tables(meta: dict[str, Any]) -> dict[str, Any]:
             for key, value in meta[table].items():
                 merged.setdefault(str(key).lower(), value)
     return merged
+
+
+def _page_reason(settings: Settings, layout: SiteLayout, path: Path,
+                 split: FrontMatter) -> str | None:
+    """Why the file at ``path`` is a page by its place alone, if it is one."""
+    fields = FieldReader({}, split.body, str(path), settings.site.zone)
+    try:
+        return layout.generator.entry(Source(path, layout.relative(path), fields,
+                                             fields.midnight)).page
+    except (ContentError, OSError):
+        return None
 
 
 def _address_of(settings: Settings, layout: SiteLayout, path: Path) -> str | None:

@@ -33,7 +33,8 @@ def is_local(src: str) -> bool:
 
 # Jekyll's ways of writing a site path: {{ site.baseurl }}/x.jpg, {{ "/x.jpg" | relative_url }}.
 _LIQUID_BASE = re.compile(r"^(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})+")
-_LIQUID_URL = re.compile(r"""^\{\{-?\s*(["'])(.*?)\1\s*\|\s*(?:relative|absolute)_url\s*-?\}\}(.*)$""")
+_LIQUID_URL = re.compile(
+    r"""^\{\{-?\s*(["'])(.*?)\1\s*\|\s*(?:relative|absolute)_url\s*-?\}\}(.*)$""")
 
 
 def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:

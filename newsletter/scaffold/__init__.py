@@ -2,8 +2,8 @@
 
 It writes ``newsletter.toml`` (filled in with what the blog's generator settings say, and which
 generator builds the blog and where its posts are, see :mod:`newsletter.generators`), the shipped
-email templates, an empty subscriber list and the ``.gitignore`` lines for what the tool makes. A file that exists is never overwritten, and
-``content/`` is left alone. The templates ship inside the package, so this works from a wheel;
+email templates, an empty subscriber list and the ``.gitignore`` lines for what the tool makes.
+A file that exists is never overwritten, and the blog's own files are left alone. The templates ship inside the package, so this works from a wheel;
 the repository's own example site uses these very templates.
 """
 
