@@ -207,3 +207,15 @@ def test_a_hugo_ref_is_looked_for_beside_the_page_first(tmp_path):
     assert layout.link_url("b.md", beside=first.path.parent) == f"{SITE}/posts/b/"
     assert layout.link_url("/notes/b.md", beside=first.path.parent) == f"{SITE}/notes/b/"
     assert layout.link_url("c.md", beside=first.path.parent) is None
+
+
+def test_astro_markdown_pages_before_content_collections(tmp_path):
+    """docs.astro.build (Markdown pages): src/pages/posts/intro.md is the page /posts/intro; a
+    setting left in a comment of astro.config.mjs is not read."""
+    found = urls(tmp_path, {
+        "astro.config.mjs": ("export default {\n  buildOptions: {\n"
+                             "    // site: 'http://commented.example.com',\n  },\n};\n"),
+        "src/pages/posts/intro.md": ("---\nlayout: ../../layouts/BlogPost.astro\ntitle: Intro\n"
+                                     "publishDate: 12 SEP 2021\n---\n\nBody.\n"),
+    })
+    assert found == {"/posts/intro": f"{SITE}/posts/intro/"}

@@ -70,6 +70,8 @@ class Astro(Generator):
         content = self.root / "src" / "content"
         if content.is_dir():
             folders += sorted(folder for folder in content.iterdir() if folder.is_dir())
+        pages = self.root / "src" / "pages"  # before content collections: Markdown pages
+        folders += [pages / name for name in ("blog", "posts", "post")]
         folders = [folder for folder in folders if folder.is_dir()]
         for name in ("blog", "posts", "post", "articles"):
             for folder in folders:
@@ -93,7 +95,9 @@ class Astro(Generator):
         key = first_of(source.meta, "pubdate", "date", "publishdate")
         date = fields.date(key) if key else None
         entry_id = _entry_id(relative.relative_to(relative.parts[0]), fields.string("slug"))
-        address = join_url(self._route(), entry_id)
+        route = "/" + relative.parts[0] if self.collection.parent.name == "pages" else \
+            self._route()
+        address = join_url(route, entry_id)
         if not re.search(r"trailingSlash\s*:\s*['\"]never", self.config_text):
             address += "/"
         return Entry(id="/" + relative.parts[0] + "/" + entry_id, path=address, date=date,

@@ -118,14 +118,24 @@ def js_settings(path: Path) -> dict[str, Any]:
 
 def js_object(text: str, name: str) -> dict[str, Any]:
     """The object literal following ``name:`` or ``name =`` in JavaScript text, or {}."""
+    text = _without_comments(text)
     match = re.search(rf"\b{re.escape(name)}\s*[:=]\s*(?=\{{)", text)
     return (object_at(text, match.end()) or {}) if match else {}
 
 
 def js_string(text: str, name: str) -> str | None:
-    """The literal string value of the first ``name: "..."`` (or ``name = '...'``) in ``text``."""
-    match = re.search(rf"""\b{re.escape(name)}\s*[:=]\s*(["'`])([^"'`\n$]*)\1""", text)
+    """The literal string value of the first ``name: "..."`` (or ``name = '...'``) in ``text``,
+    not in a comment."""
+    match = re.search(rf"""\b{re.escape(name)}\s*[:=]\s*(["'`])([^"'`\n$]*)\1""",
+                      _without_comments(text))
     return match.group(2) if match else None
+
+
+def _without_comments(text: str) -> str:
+    """JavaScript without its ``/* */`` blocks and its lines that are ``//`` comments
+    (``// site: 'https://example.com'`` is a setting left out, not one made)."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+    return re.sub(r"(?m)^\s*//.*$", "", text)
 
 
 def depends_on(root: Path, package: str) -> bool:
