@@ -72,7 +72,7 @@ def exported_object(text: str) -> dict[str, Any] | None:
     parser = _Parser(text, match.end())
     try:
         value = parser.value()
-    except JsLiteralError:
+    except (JsLiteralError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
@@ -81,7 +81,7 @@ def object_at(text: str, start: int) -> dict[str, Any] | None:
     """The object literal starting at ``text[start]`` (a ``{``), or None if it is not literal."""
     try:
         value = _Parser(text, start).value()
-    except JsLiteralError:
+    except (JsLiteralError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 

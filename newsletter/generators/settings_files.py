@@ -62,7 +62,7 @@ def read_data(path: Path) -> dict[str, Any] | None:
             data = yaml.safe_load(text)
         else:
             data = json.loads(text)
-    except (ValueError, yaml.YAMLError):  # TOMLDecodeError and JSONDecodeError are ValueErrors
+    except (ValueError, yaml.YAMLError, RecursionError):  # TOML and JSON errors are ValueErrors
         return None
     return data if isinstance(data, dict) else None
 
@@ -94,7 +94,7 @@ def python_settings(path: Path) -> dict[str, Any]:
         return {}
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     values: dict[str, Any] = {}
     for node in tree.body:

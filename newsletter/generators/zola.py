@@ -124,7 +124,7 @@ def _front_matter(path: Path) -> dict[str, Any]:
     end = text.find("\n+++", 3)
     try:
         return tomllib.loads(text[3:end]) if end > 0 else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
 
 

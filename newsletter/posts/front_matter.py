@@ -29,6 +29,7 @@ _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
 _KEY_VALUE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")
 _JSON_OPENING = re.compile(r"\{[ \t]*(\"|$)", re.MULTILINE)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML's when installed: faster
+MAX_NESTING = 100  # lists and mappings inside each other; real front matter needs a handful
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,14 @@ def split_front_matter(text: str, where: str, *, key_value: bool = False) -> Fro
     """Split ``text`` (a post file at ``where``) into front matter and body."""
     lines = text.split("\n")
     opening = _OPENING.match(lines[0]) if lines else None
-    if opening:
-        return _fenced(lines, opening.group(1), opening.group(2) or "", text, where)
-    if _JSON_OPENING.match(text):
-        return _json_object(text, where)
+    try:
+        if opening:
+            return _fenced(lines, opening.group(1), opening.group(2) or "", text, where)
+        if _JSON_OPENING.match(text):
+            return _json_object(text, where)
+    except RecursionError:  # [[[[... thousands deep: no real front matter is
+        raise ContentError("the front matter is nested too deeply to be read", where=where,
+                           hint="write it as plain key: value lines") from None
     if key_value and _KEY_VALUE.match(lines[0]):
         return _key_values(lines)
     return FrontMatter({}, text, 1)
@@ -75,6 +80,8 @@ def _fenced(lines: list[str], fence: str, language: str, text: str, where: str) 
 
 
 def _yaml(block: str, text: str, where: str) -> dict[str, Any]:
+    if _nesting(block) > MAX_NESTING:  # LibYAML crashes the process on [[[[... thousands deep
+        raise RecursionError
     try:
         data = yaml.load(block, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:
@@ -82,6 +89,18 @@ def _yaml(block: str, text: str, where: str) -> dict[str, Any]:
     except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
         raise _impossible_date_error(error, text, where) from None
     return _mapping(data, where, "key: value lines")
+
+
+def _nesting(block: str) -> int:
+    """How deep ``[`` and ``{`` nest in ``block`` (quotes not told apart: an upper bound)."""
+    depth = deepest = 0
+    for char in block:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def _toml(block: str, where: str) -> dict[str, Any]:

@@ -46,3 +46,17 @@ def test_a_folder_name_with_a_newline_is_refused_too(site):
     assert result.stderr.splitlines() == [
         "error: content/posts/bundle\\nname/index.md: the file name holds a control character; "
         "rename the file without line breaks, tabs or other control characters"]
+
+
+@pytest.mark.parametrize("opening, value, closing", [
+    ("---js\nconst a = ", "[" * 50_000 + "]" * 50_000, ";\n---\n"),
+    ("{\n\"a\": ", "[" * 50_000 + "]" * 50_000, "\n}\n"),
+    ("---\na: ", "[" * 50_000 + "]" * 50_000, "\n---\n"),
+    ("+++\na = ", "[" * 50_000 + "]" * 50_000, "\n+++\n"),
+], ids=["javascript", "json", "yaml", "toml"])
+def test_front_matter_nested_beyond_reason_is_one_line(site, opening, value, closing):
+    (site / "content" / "posts" / "deep.md").write_text(opening + value + closing + "\nBody.\n")
+    result = invoke(site, "posts")
+    assert result.exit_code == 2
+    line, = result.stderr.splitlines()
+    assert line.startswith("error: content/posts/deep.md")
