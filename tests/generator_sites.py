@@ -126,6 +126,9 @@ def hugo_site(root: Path) -> Expected:
         "/posts/gallery": ("page", None),
         "/posts/gallery/caption": ("page", None),
         "/posts/hidden": ("page", None),
+        "/": ("page", f"{site}/"),  # outside the post sections: read and listed as pages
+        "/about": ("page", f"{site}/about/"),
+        "/archives": ("page", f"{site}/archives/"),
     }, images={"/posts/first-light": 1, "/posts/harbour-walk": 2, "/posts/winter-list": 1})
 
 
@@ -176,6 +179,8 @@ def jekyll_site(root: Path) -> Expected:
         "/2024-04-01-unpublished": ("draft", None),
         "/notes": ("page", None),
         "/a-quiet-idea": ("draft", None),
+        "/about": ("page", f"{site}/about/"),
+        "/index": ("page", f"{site}/"),
     }, images={"/2024-02-10-nets-and-knots": 2, "/2024-03-01-mending-day": 1,
                "/2024-03-15-the-tide": 1})
 
@@ -216,6 +221,7 @@ def eleventy_site(root: Path) -> Expected:
         "/blog/seed-swap": ("ready", f"{site}/blog/seed-swap/"),
         "/blog/not-yet": ("draft", None),
         "/blog/letter-to-the-bees": ("ready", f"{site}/letters/a-letter-to-the-bees/"),
+        "/about": ("page", f"{site}/about/"),
     }, images={"/blog/first-frost": 1, "/blog/seed-swap": 1})
 
 
@@ -243,6 +249,7 @@ def astro_site(root: Path) -> Expected:
             "---\ntitle: 'Using a Star Chart'\npubDate: 'Feb 03 2024'\n"
             "heroImage: '/chart.jpg'\n---\n\nimport Chart from '../../components/Chart.astro';"
             "\n\nTurn the chart until the date meets the hour.\n"),
+        "src/pages/about.md": "---\ntitle: 'About'\n---\n\nA site about the sky.\n",
         "src/content/blog/comet-notes.md": ("---\ntitle: 'Comet Notes'\npubDate: 'Mar 01 2024'"
                                             "\ndraft: true\n---\n\nNot yet.\n"),
         "src/assets/orion.jpg": picture((10, 10, 40)),
@@ -253,6 +260,7 @@ def astro_site(root: Path) -> Expected:
         "/blog/orion-in-winter": ("ready", f"{site}/blog/orion-in-winter/"),
         "/blog/using-a-chart": ("ready", f"{site}/blog/using-a-chart/"),
         "/blog/comet-notes": ("draft", None),
+        "/about": ("page", None),
     }, images={"/blog/orion-in-winter": 1, "/blog/using-a-chart": 1})
 
 
@@ -283,7 +291,9 @@ def zola_site(root: Path) -> Expected:
         "/blog/ridge-walk": ("ready", f"{site}/blog/ridge-walk/"),
         "/blog/bothy": ("ready", f"{site}/blog/bothy-night/"),
         "/blog/gear-list": ("draft", None),
-        "/blog": ("page", None),
+        "/blog": ("page", f"{site}/blog/"),
+        "/": ("page", f"{site}/"),
+        "/about": ("page", f"{site}/about/"),
     }, images={"/blog/ridge-walk": 1})
 
 

@@ -87,6 +87,9 @@ class Astro(Generator):
         folder = self.collection
         return (folder.relative_to(self.root).as_posix(),), f"the {folder.name} collection"
 
+    def page_dirs(self) -> tuple[str, ...]:
+        return ("src/pages",)
+
     def static_dirs(self) -> tuple[str, ...]:
         return ("public",)
 
@@ -94,13 +97,18 @@ class Astro(Generator):
         fields, relative = source.fields, source.relative
         key = first_of(source.meta, "pubdate", "date", "publishdate")
         date = fields.date(key) if key else None
-        entry_id = _entry_id(relative.relative_to(relative.parts[0]), fields.string("slug"))
-        route = "/" + relative.parts[0] if self.collection.parent.name == "pages" else \
-            self._route()
-        address = join_url(route, entry_id)
+        pages = self.root / "src" / "pages"
+        if pages in source.path.parents:  # a Markdown page: its path under src/pages
+            path = PurePosixPath(source.path.relative_to(pages).as_posix())
+            entry_id = _entry_id(path, None)
+            entry_id, address = "/" + entry_id, join_url(entry_id)
+        else:
+            entry_id = _entry_id(relative.relative_to(relative.parts[0]), fields.string("slug"))
+            address = join_url(self._route(), entry_id)
+            entry_id = "/" + relative.parts[0] + "/" + entry_id
         if not re.search(r"trailingSlash\s*:\s*['\"]never", self.config_text):
-            address += "/"
-        return Entry(id="/" + relative.parts[0] + "/" + entry_id, path=address, date=date,
+            address = address.rstrip("/") + "/"
+        return Entry(id=entry_id, path=address, date=date,
                      draft=fields.boolean("draft", default=False))
 
     def _route(self) -> str:

@@ -85,6 +85,14 @@ class Generator:
         """The folders (globs under the site) holding the posts, and why those."""
         return ("content",), "the default"
 
+    def page_dirs(self) -> tuple[str, ...]:
+        """Folders of the site's pages: read to list them as pages, never mailed."""
+        return ()
+
+    def is_page_file(self, path: Path) -> bool:
+        """Whether a file of :meth:`page_dirs` is one of the site's pages."""
+        return True
+
     def static_dirs(self) -> tuple[str, ...]:
         """Folders the blog serves at its root, where a ``/x.jpg`` image is."""
         return ("static",)

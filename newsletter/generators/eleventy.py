@@ -85,6 +85,9 @@ class Eleventy(Generator):
                 return (self._relative(self.input_dir / name),), f"the {name} folder"
         return (self._relative(self.input_dir),), "the input folder"
 
+    def page_dirs(self) -> tuple[str, ...]:
+        return (self._relative(self.input_dir),)
+
     def static_dirs(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(("public", self._relative(self.input_dir), ".")))
 

@@ -82,6 +82,9 @@ class Gatsby(Generator):
         folder = self.sources[0]
         return (folder.relative_to(self.root).as_posix(),), "gatsby-source-filesystem"
 
+    def page_dirs(self) -> tuple[str, ...]:
+        return tuple(folder.relative_to(self.root).as_posix() for folder in self.sources)
+
     def entry(self, source: Source) -> Entry:
         generic = super().entry(source)
         if (source.fields.string("slug") or "").strip("/"):

@@ -89,6 +89,9 @@ class Hugo(Generator):
             return (f"{content}/{biggest}",), "the section with the most pages"
         return (content,), "no sections: every page of the content folder"
 
+    def page_dirs(self) -> tuple[str, ...]:
+        return (self.content_root.relative_to(self.root).as_posix(),)
+
     def static_dirs(self) -> tuple[str, ...]:
         static = self.config.get("staticdir") or "static"
         folders = static if isinstance(static, list) else [static]
@@ -153,12 +156,16 @@ class Hugo(Generator):
         if isinstance(url, str) and url.strip():
             return _directory(join_url(url.strip().replace("\\:", ":")), self._ugly)
         sections = list(relative.parts[:-1])
+        if relative.stem.partition(".")[0] == "_index":  # a section's page: the section's path
+            path = join_url(*sections, "/")
+            return "/".join(hugo_urlize(part, lower=lower) for part in path.split("/"))
         basename = relative.stem.partition(".")[0]
         if basename == "index" and sections:
             basename = sections.pop()
         slug = meta.get("slug")
         slug = str(slug).strip() if slug not in (None, "") else None
         pattern = self._pattern(relative.parts[0] if len(relative.parts) > 1 else "")
+        path = ""
         if pattern:
             values = {"section": sections[0] if sections else "", "sections": sections,
                       "title": hugo_urlize(str(meta.get("title") or ""), lower=lower),
@@ -166,7 +173,7 @@ class Hugo(Generator):
                       "filename": basename, "contentbasename": basename,
                       "slugorfilename": slug or basename, "slugorcontentbasename": slug or basename}
             path = _expand(pattern, values, date)
-        else:
+        if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
             path = join_url(*sections, slug or basename)
         path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
         return _directory(path, self._ugly)

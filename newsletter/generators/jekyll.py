@@ -80,6 +80,27 @@ class Jekyll(Generator):
         prefix = f"{self._collections_dir}/" if self._collections_dir else ""
         return found or (f"{prefix}_posts",), "Jekyll's _posts, and _drafts as drafts"
 
+    def page_dirs(self) -> tuple[str, ...]:
+        return (".",)
+
+    def is_page_file(self, path: Path) -> bool:
+        """A Markdown file with front matter outside ``_`` folders (unless _config.yml's
+        ``include`` names them) and its ``exclude``: what Jekyll renders as a page."""
+        relative = path.relative_to(self.root).as_posix()
+        included = [str(name).strip("/") for name in as_list(self.config.get("include"))]
+        parts = relative.split("/")
+        if any(part.startswith("_") for part in parts[:-1]) and not any(
+                relative.startswith(name + "/") for name in included):
+            return False
+        excluded = [str(name).strip("/") for name in as_list(self.config.get("exclude"))]
+        if any(relative == name or relative.startswith(name + "/") for name in excluded):
+            return False
+        try:
+            with path.open("rb") as handle:
+                return handle.read(3) == b"---"
+        except OSError:
+            return False
+
     def static_dirs(self) -> tuple[str, ...]:
         return (".",)  # Jekyll copies every other file to the same path under the site
 
@@ -166,7 +187,7 @@ def _page_address(source: Source) -> str:
         return join_url(written.strip())
     stem = source.relative.with_suffix("")
     if stem.name == "index":
-        return join_url(stem.parent.as_posix(), "/")
+        return join_url(stem.parent.as_posix().strip("."), "/")
     return join_url(stem.as_posix() + ".html")
 
 

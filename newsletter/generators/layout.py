@@ -10,6 +10,7 @@ address with :meth:`SiteLayout.link_url`.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -102,11 +103,19 @@ class SiteLayout:
             matches = self.root.glob(pattern) if _is_glob(pattern) else [self.root / pattern]
             for match in matches:
                 if match.is_dir():
-                    found.update(path for path in match.rglob("*")
-                                 if path.suffix.lower() in extensions and path.is_file())
+                    found.update(_walk(match, extensions))
                 elif match.is_file():
                     found.add(match)
         return sorted(path for path in found if not self._skipped(path))
+
+    def page_files(self) -> list[Path]:
+        """The site's pages outside ``dirs`` (Hugo's ``content/about.md``, Jekyll's
+        ``about.md``): listed as pages, never mailed."""
+        posts = set(self.files())
+        found = SiteLayout(self.root, self.generator, self.generator.page_dirs(), "",
+                           self.exclude, self.static_dirs, self.site_url).files()
+        return [path for path in found
+                if path not in posts and self.generator.is_page_file(path)]
 
     def unread(self) -> list[Path]:
         """Files under ``dirs`` in a markup newsletter does not read (reStructuredText, ...)."""
@@ -184,6 +193,18 @@ class SiteLayout:
             return True
         relative = "/".join(parts)
         return any(_matches(pattern, relative) for pattern in self.exclude)
+
+
+def _walk(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
+    """Files under ``folder`` with one of ``extensions``, hidden folders, installed packages
+    and built sites left unvisited."""
+    found = []
+    for base, subfolders, names in os.walk(folder):
+        subfolders[:] = [name for name in subfolders
+                         if not name.startswith(".") and name not in _SKIPPED_FOLDERS]
+        found += [Path(base) / name for name in names
+                  if Path(name).suffix.lower() in extensions]
+    return [path for path in found if path.is_file()]
 
 
 def _is_glob(pattern: str) -> bool:

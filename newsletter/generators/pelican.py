@@ -62,6 +62,9 @@ class Pelican(Generator):
         dirs = tuple(join_url(content, str(path)).strip("/") or "." for path in paths)
         return dirs, "Pelican's PATH and ARTICLE_PATHS"
 
+    def page_dirs(self) -> tuple[str, ...]:
+        return (self.content_root.relative_to(self.root).as_posix() or ".",)
+
     def static_dirs(self) -> tuple[str, ...]:
         return (self.content_root.relative_to(self.root).as_posix() or ".",)
 
@@ -70,14 +73,17 @@ class Pelican(Generator):
         date = fields.date("date") if meta.get("date") else self._file_date(source)
         status = str(meta.get("status") or self.config.get("DEFAULT_STATUS") or "published")
         page = self._page_reason(source, status.lower())
-        address = self._address(source, date, page=bool(page))
+        address = self._address(source, date, page=self._in_page_paths(source))
         return Entry(id=path_id(relative), path=address, date=date, page=page,
                      draft=status.lower() == "draft")
 
-    def _page_reason(self, source: Source, status: str) -> str | None:
+    def _in_page_paths(self, source: Source) -> bool:
         pages = [str(path).strip("/") for path in self.config.get("PAGE_PATHS") or ["pages"]]
         relative = source.relative.as_posix()
-        if any(relative.startswith(folder + "/") for folder in pages if folder):
+        return any(relative.startswith(folder + "/") for folder in pages if folder)
+
+    def _page_reason(self, source: Source, status: str) -> str | None:
+        if self._in_page_paths(source):
             return "in PAGE_PATHS: a Pelican page"
         if status in ("hidden", "skip"):
             return f"status: {status}"

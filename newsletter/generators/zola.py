@@ -55,6 +55,9 @@ class Zola(Generator):
             return (self._relative(best),), "the section with the most dated pages"
         return ("content",), "the content folder"
 
+    def page_dirs(self) -> tuple[str, ...]:
+        return (self._relative(self.content_root),)
+
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         self.post_sections = tuple(self.root / pattern.strip("/") for pattern in post_dirs
                                    if not any(char in pattern for char in "*?["))

@@ -14,6 +14,7 @@ never errors for what a post needs (a title, a date, a body).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,16 +39,20 @@ _CUSTOM_TABLES = ("params", "extra")
 
 
 def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
-    """Read every post file of the site; return the good ones (pages and drafts included)
-    and every problem."""
+    """Read every post file of the site, and its pages outside the post folders; return the
+    good ones (pages and drafts included) and every problem (never a page's)."""
     layout = site_layout(settings)
     posts: list[Post] = []
     errors: list[ContentError] = []
     seen: dict[str, Post] = {}
-    for path in layout.files():
+    pages = layout.page_files()
+    outside = f"outside the post folders ({', '.join(layout.dirs)})"
+    for path in [*layout.files(), *pages]:
         try:
-            post = read_post(settings, layout, path)
+            post = read_post(settings, layout, path, page=outside if path in pages else None)
         except ContentError as error:
+            if path in pages:
+                continue  # a page that does not load is no post: nothing to report
             errors.append(error)
             continue
         other = seen.get(post.id)
@@ -65,8 +70,9 @@ def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
     return posts, errors
 
 
-def read_post(settings: Settings, layout: SiteLayout, path: Path) -> Post:
-    """Read and check one post file."""
+def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
+              page: str | None = None) -> Post:
+    """Read and check one post file (a page of the site, and why, when ``page`` is given)."""
     where = site_relative(settings, path)
     _refuse_control_characters(where)
     text = _read_text(path, where)
@@ -82,6 +88,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path) -> Post:
     meta = split.meta
     fields = FieldReader(meta, text, where, settings.site.zone, split.spelling)
     entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight))
+    if page and entry.page is None:
+        entry = replace(entry, page=page)
     unsendable = entry.page is not None or entry.draft
 
     title = plain_line(fields.string("title") or "") or entry.title or ""
@@ -167,8 +175,8 @@ def _read_text(path: Path, where: str) -> str:
 
 def _title_from_name(path: Path) -> str:
     name = path.parent.name if path.stem in ("index", "_index") else path.stem
-    return " ".join(re.sub(r"^\d{4}-\d\d?-\d\d?[-_]*", "", name).replace("-", " ").split()) \
-        or name
+    words = " ".join(re.sub(r"^\d{4}-\d\d?-\d\d?[-_]*", "", name).replace("-", " ").split())
+    return (words[:1].upper() + words[1:]) or name
 
 
 def _with_custom_tables(meta: dict[str, Any]) -> dict[str, Any]:
