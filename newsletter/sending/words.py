@@ -74,8 +74,9 @@ def schedule_note(posts: list[Post], now: dt.datetime, counts: dict[str, Counter
         return None
     return (f"No send --due has run yet: the first one records its time as [schedule] since, "
             f"so the {_posts(waiting)} ready now {'is' if waiting == 1 else 'are'} "
-            f"{BEFORE_SINCE[1]}; set [schedule] since earlier to send them, or send one on "
-            "purpose with `newsletter send POST`.")
+            f"{BEFORE_SINCE[1]}; set [schedule] since earlier to send "
+            f"{'it' if waiting == 1 else 'them'}, or send one on purpose with "
+            "`newsletter send POST`.")
 
 
 def _posts(count: int) -> str:
