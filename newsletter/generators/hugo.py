@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsletter.generators.base import Entry, Generator, Source, first_of, join_url, path_id
+from newsletter.generators.hugo_permalinks import expand_permalink
 from newsletter.generators.settings_files import (
     SiteInfo,
     first_file,
@@ -30,10 +31,6 @@ _NAMES = tuple(f"{name}.{ext}" for name in ("hugo", "config") for ext in _FORMAT
 # Layouts of list-like pages a theme keeps among posts (PaperMod's archives and search).
 _PAGE_LAYOUTS = {"archives", "archive", "search", "list", "terms", "taxonomy", "term", "home",
                  "index", "section", "tags", "categories"}
-_GO_TIME = {"2006": "%Y", "06": "%y", "01": "%m", "1": "%-m", "02": "%d", "2": "%-d",
-            "January": "%B", "Jan": "%b", "Monday": "%A", "Mon": "%a", "15": "%H", "04": "%M",
-            "05": "%S"}
-_TOKEN = re.compile(r":(sectionslugs|sections|sectionslug)(\[[^\]]*\])?|:([A-Za-z]+|\d+)")
 
 
 class Hugo(Generator):
@@ -172,7 +169,7 @@ class Hugo(Generator):
                       "slug": hugo_urlize(slug or str(meta.get("title") or ""), lower=lower),
                       "filename": basename, "contentbasename": basename,
                       "slugorfilename": slug or basename, "slugorcontentbasename": slug or basename}
-            path = _expand(pattern, values, date)
+            path = expand_permalink(pattern, values, date)
         if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
             path = join_url(*sections, slug or basename)
         path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
@@ -264,55 +261,6 @@ def _first_date(fields, *keys: str) -> dt.datetime | None:
     if key is None or isinstance(fields.meta[key], bool):
         return None
     return fields.date(key)
-
-
-def _expand(pattern: str, values: dict[str, Any], date: dt.datetime | None) -> str:
-    def replace(match: re.Match) -> str:
-        if match.group(1):
-            sections = values["sections"]
-            return "/".join(_slice(sections, match.group(2) or ""))
-        token = match.group(3)
-        if token in values:
-            return str(values[token])
-        if date is None:
-            return match.group(0)
-        named = {"year": "%Y", "month": "%m", "monthname": "%B", "day": "%d",
-                 "weekday": str((date.weekday() + 1) % 7), "weekdayname": "%A",
-                 "yearday": str(date.timetuple().tm_yday)}
-        if token in named:
-            return date.strftime(named[token])
-        if token in _GO_TIME:
-            return _strftime(date, _GO_TIME[token])
-        return match.group(0)
-
-    return _TOKEN.sub(replace, pattern)
-
-
-def _slice(items: list[str], spec: str) -> list[str]:
-    """``:sections[1:]``-style slices: indexes, ``last``, out of range allowed."""
-    inner = spec.strip("[]")
-    if not inner:
-        return items
-    last = len(items) - 1
-
-    def index(text: str, default: int) -> int:
-        return default if not text else last if text == "last" else int(text)
-
-    try:
-        if ":" in inner:
-            start, _, end = inner.partition(":")
-            return items[index(start, 0):index(end, len(items))]
-        return items[index(inner, 0):index(inner, 0) + 1]
-    except ValueError:
-        return items
-
-
-def _strftime(date: dt.datetime, code: str) -> str:
-    if code == "%-m":
-        return str(date.month)
-    if code == "%-d":
-        return str(date.day)
-    return date.strftime(code)
 
 
 def _directory(path: str, ugly: bool) -> str:
