@@ -240,6 +240,8 @@ def astro_site(root: Path) -> Expected:
             "  loader: glob({ base: './src/content/blog', pattern: '**/*.{md,mdx}' }),\n"
             "  schema: ({ image }) => z.object({ title: z.string(), pubDate: z.coerce.date(),"
             " heroImage: image().optional() }),\n});\n\nexport const collections = { blog };\n"),
+        "src/consts.ts": "export const SITE_TITLE = 'Night Sky';\nexport const SITE_DESCRIPTION"
+                         " = 'Stars, planets and the odd comet.';\n",
         "src/pages/blog/[...slug].astro": "---\n// renders one entry of the blog collection\n---\n",
         "src/content/blog/orion-in-winter.md": (
             "---\ntitle: 'Orion in Winter'\ndescription: 'Three stars in a row.'\n"

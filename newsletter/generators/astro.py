@@ -19,6 +19,7 @@ from newsletter.generators.settings_files import (
     depends_on,
     first_file,
     first_text,
+    first_text,
     js_string,
     read_text,
     site_info,
@@ -29,6 +30,7 @@ CONFIG_FILES = tuple(f"astro.config.{ext}" for ext in ("mjs", "js", "ts", "mts",
 COLLECTION_FILES = ("src/content.config.ts", "src/content.config.js", "src/content.config.mjs",
                     "src/content.config.mts", "src/content/config.ts", "src/content/config.js",
                     "src/content/config.mjs")
+CONSTANT_FILES = ("src/consts.ts", "src/consts.js", "src/config.ts", "src/config.js")
 _BASE = re.compile(r"""base\s*:\s*["'`](?:\./)?([^"'`]+)["'`]""")
 _ROUTE = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]\.(astro|md|mdx|ts|js)$")
 
@@ -54,7 +56,9 @@ class Astro(Generator):
         base = self.base_path
         if url and base:
             url = url.rstrip("/") + base
-        return site_info(self.evidence, None, url)
+        # The blog template keeps its name in src/consts.ts: export const SITE_TITLE = '...';
+        title = js_string(first_text(self.root, CONSTANT_FILES), "SITE_TITLE")
+        return site_info(self.evidence, title, url)
 
     @property
     def base_path(self) -> str:

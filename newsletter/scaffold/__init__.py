@@ -1,15 +1,17 @@
 """`newsletter init`: the files a site needs, written into a blog's folder without touching any.
 
-It writes ``newsletter.toml`` (filled in with what the blog's generator settings say, and which
-generator builds the blog and where its posts are, see :mod:`newsletter.generators`), the shipped
-email templates, an empty subscriber list and the ``.gitignore`` lines for what the tool makes.
-A file that exists is never overwritten, and the blog's own files are left alone. The templates ship inside the package, so this works from a wheel;
-the repository's own example site uses these very templates.
+It writes ``newsletter.toml`` (with the generator that builds the blog and where its posts are,
+and the blog's details its generator's settings say, see :mod:`newsletter.generators`), the
+shipped email templates, an empty subscriber list and the ``.gitignore`` lines for what the tool
+makes. A file that exists is never overwritten, and the blog's own files are left alone. The
+templates ship inside the package, so this works from a wheel; the repository's own example site
+uses these very templates.
 """
 
 from __future__ import annotations
 
 import json
+import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,11 +19,21 @@ from string import Template
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.config import SETTINGS_FILE
+from newsletter.scaffold.placeholders import (
+    PLACEHOLDER_ADDRESS,
+    PLACEHOLDER_FROM,
+    PLACEHOLDER_POSTAL,
+    PLACEHOLDER_TITLE,
+    PLACEHOLDER_URL,
+    Placeholder,
+    placeholders_in,
+)
 from newsletter.generators import Generator, SiteInfo, detect
+
+__all__ = ["InitReport", "Placeholder", "init_site", "placeholders_in", "settings_text"]
 
 SUBSCRIBERS_HEADER = "email,name,status,tags,subscribed_at\n"
 IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a site
-PLACEHOLDER_URL = "https://blog.example.com"
 
 
 @dataclass
@@ -32,6 +44,7 @@ class InitReport:
     generator: Generator
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # existed already: left untouched
+    unfilled: list[str] = field(default_factory=list)  # settings still at a placeholder
 
     @property
     def info(self) -> SiteInfo:
@@ -49,22 +62,29 @@ def init_site(root: Path) -> InitReport:
             _write(root, f"templates/{template.name}", template.read_text(encoding="utf-8"), report)
     _write(root, "subscribers/subscribers.csv", SUBSCRIBERS_HEADER, report)
     _ignore_generated_files(root, report)
+    report.unfilled = _unfilled(root / SETTINGS_FILE)
     return report
 
 
 def settings_text(generator: Generator) -> str:
-    """newsletter.toml for a blog, with its details where its generator's settings had them."""
+    """newsletter.toml for a blog, with its details where its generator's settings had them,
+    and the generator and its post folders in [posts]."""
     info = generator.info()
     url = _https(info.url) or PLACEHOLDER_URL
     source = f"  # from {info.source}" if info.source else ""
     values = {
-        "title": _toml(info.title or "My Blog"),
+        "title": _toml(info.title or PLACEHOLDER_TITLE),
         "title_source": source if info.title else "  # your blog's name",
         "url": _toml(url),
         "url_source": source if info.url else "  # your blog's address",
         "timezone": _toml(info.timezone if _known_zone(info.timezone) else "UTC"),
         "language": _toml(info.language or "en"),
         "unsubscribe_url": _toml(url + "/unsubscribe/{token}"),
+        "from": _toml(PLACEHOLDER_FROM),
+        "reply_to": _toml(PLACEHOLDER_ADDRESS),
+        "cta_url": _toml(f"mailto:{PLACEHOLDER_ADDRESS}"),
+        "postal_address": _toml(PLACEHOLDER_POSTAL),
+        "images_url": PLACEHOLDER_URL + "/newsletter",
         "posts": posts_table(generator),
         "static_dirs": _toml_list(generator.static_dirs()),
     }
@@ -85,6 +105,20 @@ def posts_table(generator: Generator) -> str:
             f"generator = {_toml(generator.name)}\n"
             f"dirs = {_toml_list(dirs)}\n"
             "# Globs of files or folders never read as posts:\n# exclude = []\n")
+
+
+def _unfilled(path: Path) -> list[str]:
+    """The settings of ``path`` still at a placeholder, as ``section.key``."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []  # every command says what is wrong with it
+
+    def value_of(section: str, key: str):
+        table = raw.get(section)
+        return table.get(key) if isinstance(table, dict) else None
+
+    return [placeholder.name for placeholder, _ in placeholders_in(value_of)]
 
 
 def _write(root: Path, name: str, text: str, report: InitReport) -> None:
