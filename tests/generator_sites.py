@@ -92,8 +92,9 @@ def hugo_site(root: Path) -> Expected:
         "content/posts/harbour-walk/index.md": (
             "---\ntitle: Harbour Walk\ndate: 2024-04-06\nslug: the-harbour-walk\n"
             "summary: Boats, ropes and a very patient heron.\ncover:\n  image: harbour.jpg\n"
-            "  alt: Boats at low tide\n---\n\nWe walked the harbour wall at low tide.\n\n"
-            "![A heron](heron.png)\n"),
+            "  alt: Boats at low tide\n---\n\nWe walked the harbour wall at low tide, as on "
+            '[the first morning]({{< ref "first-light.md" >}}).\n\n'
+            '{{< figure src="heron.png" alt="A heron" caption="Patient." >}}\n'),
         "content/posts/winter-list.md": (
             '{\n  "title": "A Winter List",\n  "date": "2024-01-20T10:00:00Z",\n'
             '  "url": "/lists/winter/"\n}\n\nThings to read by the fire.\n\n'
@@ -161,7 +162,9 @@ def jekyll_site(root: Path) -> Expected:
             "  alt: A netting needle\n---\n\nNeedles, twine and patience.\n"),
         "_posts/2024-03-15-the-tide.md": (
             "---\ntitle: The Tide\ndate: 2024-03-16 07:30:00 +0000\n---\n\nHigh water at "
-            "seven.\n\n![Tide chart]({{ '/assets/img/chart.png' | relative_url }})\n"),
+            "seven, for {{ site.title }}. Knots first: [nets]({% post_url "
+            "2024-02-10-nets-and-knots %}).\n\n"
+            "![Tide chart]({{ '/assets/img/chart.png' | relative_url }})\n"),
         "_posts/2024-04-01-unpublished.md": ("---\ntitle: Not Yet\npublished: false\n---\n\n"
                                              "Later.\n"),
         "_posts/notes.md": "---\ntitle: Notes\n---\n\nJekyll skips this file.\n",

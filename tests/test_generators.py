@@ -21,8 +21,11 @@ LABELS = {"hugo": "Hugo", "jekyll": "Jekyll", "eleventy": "Eleventy", "astro": "
 
 @pytest.fixture(params=sorted(SITES))
 def blog(request, tmp_path):
-    """A blog of one generator after `init`, with its settings filled in as a writer would."""
-    name = request.param
+    """A blog of each generator after `init`, with its settings filled in as a writer would."""
+    return make_blog(tmp_path, request.param)
+
+
+def make_blog(tmp_path, name: str):
     root = tmp_path / name
     expected = SITES[name](root)
     result = invoke(root, "init")
@@ -92,3 +95,24 @@ def test_every_image_arrives_inline(blog):
         assert len(parts) == count, (post_id, listed[post_id]["file"])
         for part in parts:
             assert f'src="cid:{part["Content-ID"].strip("<>")}"' in html
+
+
+LINKS = {  # post -> what its template tags must become in the email
+    "hugo": ("harbour-walk", ["https://notes.example.org/2024/03/first-light-on-the-moor/"]),
+    "jekyll": ("2024-03-15-the-tide", ["https://log.example.net/harbour/2024/02/10/nets-and-knots/",
+                                       "for Harbour Log."]),
+}
+
+
+@pytest.mark.parametrize("generator", sorted(LINKS))
+def test_template_tags_become_the_generators_addresses_and_values(tmp_path, generator):
+    root, _ = make_blog(tmp_path, generator)
+    name, wanted = LINKS[generator]
+    result = invoke(root, "preview", name)
+    assert result.exit_code == 0, result.output
+    html = (root / "preview" / name / "email.html").read_text()
+    text = (root / "preview" / name / "email.txt").read_text()
+    for value in wanted:
+        assert value in html
+    for mark in ("{{", "{%", "%}", "}}"):
+        assert mark not in html and mark not in text

@@ -164,7 +164,7 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     source = context.sources.post
     cursor = source.start
     uses = []
-    for element in _linking(markdown_fragment(context.post.body)):
+    for element in _linking(markdown_fragment(context.email.markdown)):
         written = element.get(URL_ATTRIBUTES[element.tag]) or ""
         url = written.strip()
         found = (source.find_url(url, cursor) or source.find_url(url, source.start)
@@ -186,7 +186,8 @@ def _use(element, url: str, sent: str, where: str, *, in_post: bool) -> LinkUse:
     alt = (element.get("alt") or "").strip()
     label = _label(element)
     footnote = bool(FOOTNOTE_CLASSES & set((element.get("class") or "").split()))
-    return LinkUse(element.tag, url, sent, label, bool(alt), where, in_post, footnote)
+    described = bool(alt) or element.get("role") == "presentation"  # decorative, and says so
+    return LinkUse(element.tag, url, sent, label, described, where, in_post, footnote)
 
 
 def _label(element) -> str:

@@ -143,10 +143,12 @@ class SiteLayout:
         content = self.relative(path)
         for name in (site, content):
             for key in (name.as_posix(), name.with_suffix("").as_posix()):
-                self.urls.setdefault(key, url)
+                self.urls.setdefault(key.lower(), url)
             if name.stem in ("index", "_index") and len(name.parts) > 1:
-                self.urls.setdefault(name.parent.as_posix(), url)
-        for key in (path.name, path.stem):  # a unique file name alone (Jekyll's post_url)
+                self.urls.setdefault(name.parent.as_posix().lower(), url)
+        names = (path.name, path.stem) if path.stem not in ("index", "_index") else \
+            (path.parent.name,)
+        for key in (name.lower() for name in names):  # a unique file name alone (post_url)
             self.urls[key] = url if self.urls.get(key, url) == url else ""
 
     def link_url(self, target: str, beside: Path | None = None) -> str | None:
@@ -162,8 +164,8 @@ class SiteLayout:
                 keys.insert(0, near.relative_to(self.root.resolve()).as_posix())
         url = None
         for name in keys:
-            url = self.urls.get(name) or self.urls.get(
-                PurePosixPath(name).with_suffix("").as_posix())
+            url = self.urls.get(name.lower()) or self.urls.get(
+                PurePosixPath(name).with_suffix("").as_posix().lower())
             if not url and self.address_of and name:
                 url = next((self.address_of(path) for path in self._candidates(name)), None)
             if url:

@@ -1,6 +1,7 @@
 """Render a post into a ready-to-send :class:`Email`, once per post.
 
-Markdown (:mod:`newsletter.render.markdown`) -> Jinja2 templates (``templates/email.html`` with
+Template tags (:mod:`newsletter.render.tags`) -> Markdown (:mod:`newsletter.render.markdown`) ->
+Jinja2 templates (``templates/email.html`` with
 autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`` (its ``@media``
 rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.render.text`).
 Template variables: ``title``, ``date``, ``preheader``, ``preheader_padding``, ``body``, ``lang``,
@@ -51,6 +52,7 @@ from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.posts import Post, plain_line, site_relative
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.markdown import fragment_html, markdown_to_fragment
+from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.text import fragment_to_text
 
 RECIPIENT_FIELDS = ("unsubscribe_url", "email")
@@ -81,6 +83,8 @@ class Email:
     html: str
     text: str
     images: tuple[EmailImage, ...] = ()  # the post's own image files, prepared, each once
+    markdown: str = ""  # the post's Markdown as rendered: its template tags expanded
+    template_problems: tuple[TemplateProblem, ...] = ()  # tags it could not expand
 
     @property
     def inline_images(self) -> tuple[EmailImage, ...]:
@@ -100,7 +104,9 @@ class Email:
 def render_post(settings: Settings, post: Post) -> Email:
     """Render ``post`` into its Email (HTML and text parts, subject, preheader)."""
     where = site_relative(settings, post.path)
-    fragment = markdown_to_fragment(post.body, post.url)
+    expansion = expand_post(settings, post)
+    fragment = markdown_to_fragment(expansion.markdown, post.url)
+    template_problems = expansion.all_problems(fragment)
     images, feature_image = place_images(settings, post, fragment)
     body_html = fragment_html(fragment)
     body_text = fragment_to_text(fragment)
@@ -125,6 +131,8 @@ def render_post(settings: Settings, post: Post) -> Email:
         html=html,
         text=text,
         images=images,
+        markdown=expansion.markdown,
+        template_problems=template_problems,
     )
 
 

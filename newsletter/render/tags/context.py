@@ -1,0 +1,119 @@
+"""What template tags are expanded against: the site's values, its addresses and its posts.
+
+:class:`TagContext` is a plain object. :func:`default_tag_context` builds one for a loaded post
+from ``newsletter.toml`` and the site's layout, which the posts loader hangs on every post
+(``post.site``, :mod:`newsletter.generators`): the generator's own values (Jekyll's
+``_config.yml``, Hugo's ``params``), the base path, and every post's and page's address as the
+generator publishes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.posts import Post
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")  # a scheme, or a host
+
+
+def _no_links(kind: str, target: str) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class TagContext:
+    """Everything a post's template tags may name.
+
+    ``site`` holds the site's values as its generator has them (Jekyll's ``_config.yml`` keys,
+    Hugo's ``params``), read by ``{{ site.x }}`` and ``{{< param x >}}``; ``page`` the post's
+    own (``{{ page.title }}``; ``param`` looks there first). ``site_url`` is where the site is
+    published, its ``base_path`` included (``https://example.com/blog`` and ``/blog``).
+    ``link_url(kind, target)`` is the published address of the page a tag links to, or None when
+    no page matches; ``kind`` is the tag that names it: ``ref`` and ``relref`` (a path under
+    ``content/`` or beside the post, ``{{< ref "other.md" >}}``), ``post_url`` (a Jekyll post's
+    file name without its ending) or ``link`` (a file's path from the site's folder).
+    """
+
+    site_url: str
+    base_path: str = ""
+    site: Mapping[str, Any] = field(default_factory=dict)
+    page: Mapping[str, Any] = field(default_factory=dict)
+    link_url: Callable[[str, str], str | None] = _no_links
+
+    @property
+    def origin(self) -> str:
+        """``https://example.com``: the site's address without its base path."""
+        parts = urlsplit(self.site_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+    def relative_url(self, path: str) -> str:
+        """Jekyll's ``relative_url``: the base path, then ``path`` (always with one slash)."""
+        if _ABSOLUTE.match(path):
+            return path
+        return self.base_path.rstrip("/") + "/" + path.lstrip("/")
+
+    def absolute_url(self, path: str) -> str:
+        """Jekyll's ``absolute_url``: the site's address, then the relative URL."""
+        return path if _ABSOLUTE.match(path) else self.origin + self.relative_url(path)
+
+
+def default_tag_context(settings: Settings, post: Post) -> TagContext:
+    """A context from ``[site]`` settings, the post, and its site's layout (``post.site``)."""
+    site_url = settings.site.url.rstrip("/")
+    layout = post.site
+    base_path = (layout.base_path if layout is not None else "") or \
+        urlsplit(site_url).path.rstrip("/")
+    origin = site_url[:len(site_url) - len(base_path)] if site_url.endswith(base_path) and \
+        base_path else site_url
+    site = {"title": settings.site.title, "language": settings.site.language,
+            "timezone": settings.site.timezone, **_generator_values(post),
+            "url": origin, "baseurl": base_path}  # emails need the published address
+    return TagContext(site_url=site_url, base_path=base_path, site=site,
+                      page=page_values(post, base_path), link_url=_links(post))
+
+
+def _generator_values(post: Post) -> dict[str, Any]:
+    """The generator's site-wide values: Jekyll's ``_config.yml``, Hugo's ``params``."""
+    if post.site is None:
+        return {}
+    values = post.site.values
+    if post.site.generator.name == "hugo":
+        params = values.get("params")
+        return dict(params) if isinstance(params, dict) else {}
+    return dict(values)
+
+
+def _links(post: Post) -> Callable[[str, str], str | None]:
+    """Where a ``ref``, ``relref``, ``post_url`` or ``link`` tag of ``post`` points: the
+    address of the post or page it names, as the site's generator publishes it."""
+    layout = post.site
+    if layout is None:
+        return _no_links
+
+    def url(kind: str, target: str) -> str | None:
+        beside = Path(post.path).parent if kind in ("ref", "relref") else None
+        return layout.link_url(target, beside=beside)
+
+    return url
+
+
+def page_values(post: Post, base_path: str = "") -> dict[str, Any]:
+    """The post's values as ``{{ page.x }}`` reads them (``url`` without the base path, as
+    Jekyll's ``page.url``)."""
+    path = urlsplit(post.url).path
+    if base_path and path.startswith(base_path + "/"):
+        path = path[len(base_path):]
+    values: dict[str, Any] = {"title": post.title, "url": path or "/", "permalink": post.url,
+                              "slug": post.name, "lang": post.language, "tags": list(post.tags)}
+    if post.description:
+        values["description"] = values["summary"] = post.description
+    if isinstance(post.date, dt.datetime):
+        values["date"] = post.date.isoformat()
+    return values
