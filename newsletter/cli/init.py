@@ -60,8 +60,8 @@ def _found(root: Path, generator) -> str:
         return f"{kind}: posts in {', '.join(dirs)} ({why})."
     pages = sum(post.page is not None for post in posts)
     drafts = sum(post.page is None and post.draft for post in posts)
-    counts = [_count(len(posts) - pages, "post") + (f" ({_count(drafts, 'draft')})" if drafts else ""),
-              _count(pages, "page")]
+    drafted = f" ({_count(drafts, 'draft')})" if drafts else ""
+    counts = [_count(len(posts) - pages, "post") + drafted, _count(pages, "page")]
     if errors:
         counts.append(_count(len(errors), "file") + " with errors (see `newsletter posts`)")
     unread = layout.unread()

@@ -5,5 +5,5 @@ from newsletter.config.loading import SECRET_VARIABLES, SETTINGS_FILE, load_sett
 from newsletter.config.sections import GENERATOR_NAMES, PROVIDER_NAMES, Settings
 from newsletter.config.signup import origin_of
 
-__all__ = ["GENERATOR_NAMES", "PROVIDER_NAMES", "SECRET_VARIABLES", "SETTINGS_FILE", "Settings", "duration_words",
-           "load_settings", "origin_of", "parse_duration", "read_secrets"]
+__all__ = ["GENERATOR_NAMES", "PROVIDER_NAMES", "SECRET_VARIABLES", "SETTINGS_FILE", "Settings",
+           "duration_words", "load_settings", "origin_of", "parse_duration", "read_secrets"]
