@@ -95,8 +95,9 @@ def test_findings_name_what_is_wrong_and_how_to_fix_it_on_one_line(site):
         "script (javascript:alert(1)); email clients strip it and spam filters distrust it; link "
         "to a web page",
         "warning: content/posts/link_fragment.md:9: link-fragment: the link \"the notes\" jumps to "
-        "#notes, which most email clients ignore; link to the post on the web instead: "
-        "https://blog.example.com/posts/link_fragment#notes",
+        "#notes, which no heading or anchor of the post has; it goes to "
+        "https://blog.example.com/posts/link_fragment#notes; link to a heading by its id "
+        "(## My Notes is #my-notes), or write the full URL",
     ]
     assert result.stderr == "Checked 2 posts: 1 error, 1 warning.\n"
 

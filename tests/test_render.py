@@ -80,7 +80,7 @@ def test_css_is_inlined_and_only_media_rules_stay_in_a_style_block(site):
     assert len(styles) == 1
     outside_media = _strip_blocks(styles[0], "@media")
     assert outside_media.strip() == ""
-    assert "prefers-color-scheme: dark" in styles[0] and "!important" in styles[0]
+    assert "prefers-color-scheme:dark" in styles[0] and "!important" in styles[0]
     assert 'height="auto"' not in email.html  # premailer's invalid attribute is removed
 
 
