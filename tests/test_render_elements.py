@@ -12,7 +12,7 @@ import pytest
 from test_render import body_of, render, render_fixture
 
 from newsletter.config import load_settings
-from newsletter.render import CONFIRM, WELCOME, github_slug, render_notice
+from newsletter.render import CONFIRM, WELCOME, encoded_html_size, github_slug, render_notice
 
 CHECK_FIXTURES = Path(__file__).parent / "fixtures" / "check"
 POST_URL = "https://blog.example.com/posts/link_fragment_to_heading"
@@ -137,3 +137,8 @@ def test_the_sign_up_emails_share_the_skeleton(site, kind):
     # The same <style> block as a post's: phone refinements and dark mode.
     styles = [style.text for style in lxml.html.document_fromstring(email.html).iter("style")]
     assert styles == [style.text for style in lxml.html.document_fromstring(post.html).iter("style")]
+
+
+def test_the_example_posts_html_part_stays_under_20_kb(site):
+    _, email = render(site)
+    assert 15 * 1024 < encoded_html_size(email.html) <= 20 * 1024

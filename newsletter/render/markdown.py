@@ -10,8 +10,8 @@ which reads the same tree before its links are fixed.
 
 Extensions: tables, fenced code, footnotes, smart punctuation, definition lists, attribute
 lists (``## Title {#id}``, as Hugo and kramdown write them) and sane lists (a bulleted list
-after a numbered one is a list of its own, and ``3.`` starts at 3, as CommonMark has it). Headings get the ids the blog gives
-them (:mod:`newsletter.render.anchors`).
+after a numbered one is a list of its own, and ``3.`` starts at 3, as CommonMark has it).
+Headings get the ids the blog gives them (:mod:`newsletter.render.anchors`).
 """
 
 from __future__ import annotations
