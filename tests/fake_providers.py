@@ -64,8 +64,10 @@ def fail(status: int, *, retry_after: float | None = None, name: Any = None) -> 
     return Behaviour("fail", status=status, retry_after=retry_after, name=name)
 
 
-def slow(delay: float) -> Behaviour:
-    """Accept everything, but answer only after ``delay`` seconds."""
+def slow(delay: float = 60.0) -> Behaviour:
+    """Accept everything, but answer only after ``delay`` seconds (or when the fake closes).
+
+    The default outlasts any client timeout a test sets, however loaded the machine."""
     return Behaviour("slow", delay=delay)
 
 
@@ -440,6 +442,7 @@ class FakeProviderServer:
         self.bytes_received = 0
         self.record = True  # False in benchmarks: count only
         self.lock = threading.Lock()
+        self.closing = threading.Event()  # cuts slow answers short
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.fake = self
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
@@ -454,6 +457,7 @@ class FakeProviderServer:
         self.queue.extend(behaviours)
 
     def close(self) -> None:
+        self.closing.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -556,7 +560,7 @@ class _Handler(BaseHTTPRequestHandler):
         behaviour, (status, headers, payload) = fake.handle(request)
         delay = fake.latency + behaviour.delay
         if delay:
-            time.sleep(delay)
+            fake.closing.wait(delay)
         data = b"" if payload is None else (
             payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
         try:
@@ -656,7 +660,8 @@ KEYS = {  # recognisable fake keys, so a leak is easy to find
 }
 SECRET_NAMES = {"postmark": "POSTMARK_SERVER_TOKEN", "sendgrid": "SENDGRID_API_KEY",
                 "mailgun": "MAILGUN_API_KEY", "resend": "RESEND_API_KEY"}
-DEFAULTS = {"timeout": 0.5, "domain": "mg.example.com"}  # short timeout keeps tests fast
+# A timeout no answer of a loaded machine reaches; a test of timeouts sets its own, and a slow() fake.
+DEFAULTS = {"timeout": 10, "domain": "mg.example.com"}
 
 
 PATHS = {"postmark": "/email/batch", "sendgrid": "/v3/mail/send",

@@ -6,6 +6,7 @@ import email
 import email.policy
 import os
 import shutil
+import site
 import subprocess
 import sys
 import tomllib
@@ -120,7 +121,14 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
 
 @pytest.fixture(scope="module")
 def installed_wheel(tmp_path_factory):
-    """The repository built as a wheel and installed in a fresh virtual environment."""
+    """The repository built as a wheel and installed in a fresh virtual environment, offline.
+
+    The environment starts empty (no ``--system-site-packages``: from inside a virtual
+    environment that would reach the base interpreter's packages, not the ones installed here).
+    A ``.pth`` file lends it this interpreter's site-packages for the dependencies; it lists
+    their folders only, so the ``.pth`` files in them (an editable install of the repository)
+    are not run, and ``newsletter`` itself comes from the wheel.
+    """
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
     source.mkdir()
@@ -128,16 +136,36 @@ def installed_wheel(tmp_path_factory):
         shutil.copy2(REPO / part, source / part)
     shutil.copytree(REPO / "newsletter", source / "newsletter",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                    "-q", "-w", str(work / "dist"), str(source)], check=True, capture_output=True)
+    pip = (sys.executable, "-m", "pip", "--disable-pip-version-check")
+    # The test extras' setuptools builds it here: no build environment to download.
+    _run(*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
+         "-w", work / "dist", source)
     wheel, = (work / "dist").glob("newsletter-*.whl")
     venv = work / "venv"
-    # The dependencies come from this interpreter's site-packages; newsletter itself from the wheel.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    _run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True)
+    # --ignore-installed: pip, run from here, sees this interpreter's packages as installed there.
+    _run(*pip, "--python", python, "install", "-q", "--no-deps", "--no-index", "--ignore-installed",
+         wheel)
+    purelib = _run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").strip()
+    (Path(purelib) / "dependencies-of-the-test-run.pth").write_text(
+        "".join(f"{folder}\n" for folder in _site_folders()), encoding="utf-8")
     return venv
+
+
+def _run(*command) -> str:
+    """Run ``command``; its output, or a failure that shows what it said."""
+    done = subprocess.run([str(part) for part in command], capture_output=True, text=True)
+    assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def _site_folders() -> list[str]:
+    """Where this interpreter's installed packages live, virtual environment or not."""
+    folders = list(site.getsitepackages())
+    if site.ENABLE_USER_SITE:
+        folders.append(site.getusersitepackages())
+    return [folder for folder in folders if Path(folder).is_dir()]
 
 
 def test_a_site_made_by_init_from_an_installed_wheel_previews_and_sends(installed_wheel, tmp_path):

@@ -69,7 +69,7 @@ def connect(site, smtp_server):
     providers = []
 
     def connect(environ=None, **settings):
-        values = {"host": "127.0.0.1", "port": smtp_server[1], "security": "none", "timeout": 2,
+        values = {"host": "127.0.0.1", "port": smtp_server[1], "security": "none", "timeout": 10,
                   **settings}
         write_provider_settings(site, name="smtp", **values)
         loaded = load_settings(site, {"NEWSLETTER_SECRET": "s", **(environ or {})})
