@@ -18,7 +18,8 @@ import lxml.html
 _TASK = re.compile(r"\[([ xX])\][ \t]+")
 _LONG_WORD = re.compile(r"\S{25,}")
 _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
-_UNBROKEN = frozenset({"pre", "code", "kbd", "samp"})  # code keeps its characters as written
+# Code keeps its characters as written; raw HTML's scripts, styles and form fields hold no prose.
+_UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea", "title"})
 BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 
 
