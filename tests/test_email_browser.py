@@ -34,7 +34,8 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parent.parent / "docs" / "images"
 WIDTHS = (375, 600)
 SCHEMES = ("light", "dark")
-SAMPLE = {"unsubscribe_url": "https://blog.example.com/unsubscribe/sample", "email": "reader@example.org"}
+SAMPLE = {"unsubscribe_url": "https://blog.example.com/unsubscribe/sample",
+          "email": "reader@example.org"}
 # Judged on a whole web page, not on an email: a mail client shows the email inside its own
 # page's main landmark, where a second <main> would be wrong.
 PAGE_ONLY_RULES = ("landmark-one-main", "region")
@@ -133,8 +134,8 @@ def axe_source() -> str:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["kitchen-sink", "kitchen-sink without <style>", CONFIRM,
-                                  f"{CONFIRM} without <style>", WELCOME, f"{WELCOME} without <style>"])
+@pytest.mark.parametrize("name", [f"{name}{style}" for name in ("kitchen-sink", CONFIRM, WELCOME)
+                                  for style in ("", " without <style>")])
 def test_the_email_is_never_wider_than_the_screen(browser, emails, name, width):
     show(browser, emails[name], width)
     scroll_width, inner_width, client_width, container = browser.execute_script(
@@ -154,8 +155,9 @@ def test_wide_content_wraps_or_scrolls_inside_its_own_block(browser, emails, wid
     code, table, title, body_h1 = browser.execute_script("""
         const size = e => [e.scrollWidth, e.clientWidth];
         const font = e => parseFloat(getComputedStyle(e).fontSize);
-        return [size(document.querySelector('pre')), size(document.querySelector('.table-scroll')),
-                font(document.querySelector('.title')), font(document.querySelector('h1:not(.title)'))];
+        const one = selector => document.querySelector(selector);
+        return [size(one('pre')), size(one('.table-scroll')), font(one('.title')),
+                font(one('h1:not(.title)'))];
     """)
     assert code[0] <= code[1]  # the long line wraps
     if width == 375:

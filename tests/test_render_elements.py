@@ -135,8 +135,10 @@ def test_the_sign_up_emails_share_the_skeleton(site, kind):
     assert container.get("width") == "100%" and "max-width:600px" in container.get("style")
     assert '<!--[if mso]><table role="presentation" width="600"' in email.html
     # The same <style> block as a post's: phone refinements and dark mode.
-    styles = [style.text for style in lxml.html.document_fromstring(email.html).iter("style")]
-    assert styles == [style.text for style in lxml.html.document_fromstring(post.html).iter("style")]
+    def styles(html: str) -> list[str]:
+        return [style.text for style in lxml.html.document_fromstring(html).iter("style")]
+
+    assert styles(email.html) == styles(post.html)
 
 
 def test_the_example_posts_html_part_stays_under_20_kb(site):

@@ -104,8 +104,8 @@ def _link_problem(use: LinkUse) -> Finding | None:
     if url.startswith("#") and not use.anchored:
         return warning("link-fragment", where,
                        f"{subject} jumps to {url}, which no heading or anchor of the post has; "
-                       f"it goes to {use.sent}", "link to a heading by its id (## My Notes is #my-notes), "
-                       "or write the full URL")
+                       f"it goes to {use.sent}",
+                       "link to a heading by its id (## My Notes is #my-notes), or write the full URL")
     if url.startswith("#"):
         return None
     return (scheme_finding(use, subject, LINK_SCHEME_PROBLEMS, LINK_SCHEMES)

@@ -152,8 +152,8 @@ def split_media_rules(css: str) -> tuple[str, str]:
             index = len(css)  # an unclosed block: keep the rest as it is, for Gmail to judge
         media.append(css[start:index].strip())
     plain.append(css[index:])
-    return "".join(plain).strip(), "\n".join(_CSS_NEEDLESS_SPACE.sub(r"\1\2\3", " ".join(block.split()))
-                                             for block in media)
+    kept = (_CSS_NEEDLESS_SPACE.sub(r"\1\2\3", " ".join(block.split())) for block in media)
+    return "".join(plain).strip(), "\n".join(kept)
 
 
 def inline_css(html: str) -> str:
