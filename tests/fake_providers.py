@@ -174,6 +174,15 @@ class FakeApi:
     def invalid(self, request: Recorded) -> tuple[int, dict, Any]:
         return 400, {}, {"message": request.problem}
 
+    def key_check(self, path: str) -> tuple[int, dict, Any] | None:
+        """The answer to the read-only GET `check --online` makes with a good key (None: no
+        such path)."""
+        return None
+
+    def refused_read(self) -> tuple[int, dict, Any]:
+        """The answer to that GET with a wrong key."""
+        return self.unauthorised()
+
 
 class PostmarkApi(FakeApi):
     """POST /email/batch (docs/providers.md#postmark)."""
@@ -184,6 +193,10 @@ class PostmarkApi(FakeApi):
 
     def authorised(self, headers):
         return headers.get("x-postmark-server-token") in (self.key, "POSTMARK_API_TEST")
+
+    def key_check(self, path):  # GET /server: the server the token belongs to
+        return (200, {}, {"ID": 1, "Name": "Fake broadcasts", "Color": "Blue"}) \
+            if path == "/server" else None
 
     def unauthorised(self):
         return 401, {}, {"ErrorCode": 10, "Message": "Bad or missing Server API token"}
@@ -235,6 +248,10 @@ class SendGridApi(FakeApi):
     name = "sendgrid"
     path = re.compile(r"^/v3/mail/send$")
     schema = "sendgrid_mail_send"
+    scopes = ("mail.send", "suppression.read")  # what GET /v3/scopes lists for the key
+
+    def key_check(self, path):
+        return (200, {}, {"scopes": list(self.scopes)}) if path == "/v3/scopes" else None
 
     def authorised(self, headers):
         return headers.get("authorization") == f"Bearer {self.key}"
@@ -301,6 +318,18 @@ class MailgunApi(FakeApi):
     path = re.compile(r"^/v3/(?P<domain>[^/]+)/messages$")
     schema = "mailgun_messages"
     ARRAY_FIELDS = {"to", "cc", "bcc", "o:tag", "attachment", "inline"}
+    def __init__(self, key):
+        super().__init__(key)
+        self.domains = {"mg.example.com": "active"}  # GET /v4/domains/{name}: name -> state
+
+    def key_check(self, path):
+        found = re.fullmatch(r"/v4/domains/([^/?]+)", path)
+        if not found:
+            return None
+        if found[1] not in self.domains:
+            return 404, {}, {"message": "Domain not found"}
+        return 200, {}, {"domain": {"name": found[1], "state": self.domains[found[1]],
+                                    "type": "custom"}, "sending_dns_records": []}
 
     def authorised(self, headers):
         expected = "Basic " + base64.b64encode(f"api:{self.key}".encode()).decode()
@@ -385,12 +414,28 @@ class ResendApi(FakeApi):
     def __init__(self, key):
         super().__init__(key)
         self.answers: dict[str, tuple[str, tuple]] = {}  # idempotency key -> (payload hash, answer)
+        self.domains = {"example.com": "verified"}  # GET /domains: name -> status
+        self.sending_only = False  # a key with "Sending access" only: GET /domains is refused
+
+    def key_check(self, path):
+        if path != "/domains":
+            return None
+        if self.sending_only:
+            return 401, {}, {"statusCode": 401, "name": "restricted_api_key",
+                             "message": "This API key is restricted to only send emails"}
+        return 200, {}, {"object": "list", "has_more": False, "data": [
+            {"id": str(uuid.uuid4()), "name": name, "status": status, "region": "us-east-1"}
+            for name, status in self.domains.items()]}
 
     def authorised(self, headers):
         return headers.get("authorization") == f"Bearer {self.key}"
 
     def unauthorised(self):
         return 401, {}, {"statusCode": 401, "name": "validation_error", "message": "API key is invalid"}
+
+    def refused_read(self):  # every endpoint but sending answers a wrong key so
+        return 400, {}, {"statusCode": 400, "name": "validation_error",
+                         "message": "API key is invalid"}
 
     def invalid(self, request):
         return 422, {}, {"statusCode": 422, "name": "validation_error", "message": request.problem}
@@ -438,6 +483,7 @@ class FakeProviderServer:
         self.invalid: list[Recorded] = []
         self.accepted: Counter[str] = Counter()  # address -> times accepted
         self.delivered: list[Delivery] = []
+        self.reads: list[str] = []  # paths of the GETs that checked the key
         self.request_count = 0
         self.bytes_received = 0
         self.record = True  # False in benchmarks: count only
@@ -540,18 +586,24 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        """``GET /_stats``: what the fake has seen (for benchmarks in another process)."""
+        """``GET /_stats``: what the fake has seen (for benchmarks in another process); else
+        the provider's read-only call that checks the key."""
         fake = self.server.fake
+        if self.path != "/_stats":
+            fake.reads.append(self.path)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            answer = fake.api.key_check(self.path)
+            if answer is None:
+                answer = 404, {}, {"message": "not found"}
+            elif not fake.api.authorised(headers):
+                answer = fake.api.refused_read()
+            answer_json(self, answer[0], answer[2])
+            return
         with fake.lock:
             stats = {"requests": fake.request_count, "bytes": fake.bytes_received,
                      "accepted": sum(fake.accepted.values()), "readers": len(fake.accepted),
                      "invalid": len(fake.invalid)}
-        data = json.dumps(stats).encode()
-        self.send_response(200 if self.path == "/_stats" else 404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        answer_json(self, 200, stats)
 
     def do_POST(self):
         fake = self.server.fake
@@ -660,7 +712,8 @@ KEYS = {  # recognisable fake keys, so a leak is easy to find
 }
 SECRET_NAMES = {"postmark": "POSTMARK_SERVER_TOKEN", "sendgrid": "SENDGRID_API_KEY",
                 "mailgun": "MAILGUN_API_KEY", "resend": "RESEND_API_KEY"}
-# A timeout no answer of a loaded machine reaches; a test of timeouts sets its own, and a slow() fake.
+# A timeout no answer of a loaded machine reaches; a test of timeouts sets its own, against
+# a slow() fake.
 DEFAULTS = {"timeout": 10, "domain": "mg.example.com"}
 
 

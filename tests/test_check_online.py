@@ -99,8 +99,9 @@ def test_the_senders_spf_dkim_and_dmarc_records(local_site, provider, records, e
     with dns_server(records) as dns:
         options = OnlineOptions(timeout=5, nameserver=dns.address)
         report = check_site(load_settings(local_site, {}), ("local",), NOW, options)
-    assert [f.code for f in report.site] == expected
-    assert all(f.where == "newsletter.toml:12" and f.severity == "warning" for f in report.site)
+    dns = [f for f in report.site if f.code.startswith("dns-")]  # not the provider's set-up
+    assert [f.code for f in dns] == expected
+    assert all(f.where == "newsletter.toml:12" and f.severity == "warning" for f in dns)
 
 
 def test_a_missing_record_says_what_to_publish(local_site):

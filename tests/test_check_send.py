@@ -147,7 +147,9 @@ def test_a_dry_run_fails_when_the_provider_could_not_start(blog):
     toml.write_text(toml.read_text().replace('name = "outbox"', 'name = "postmark"'))
     result = run_cli(blog, "send", "--due", "--dry-run", "--now", NOW)
     assert result.returncode == 2
-    assert result.stderr.startswith("error: environment: NEWSLETTER_SECRET is not set")
+    assert result.stderr.startswith(
+        "error: environment: provider-setup: NEWSLETTER_SECRET is not set")
+    assert "POSTMARK_SERVER_TOKEN is not set" in result.stderr  # every missing secret at once
 
 
 def test_now_later_than_the_clock_needs_dry_run(blog):

@@ -17,6 +17,7 @@ from PIL import Image
 
 from conftest import REPO, invoke
 from newsletter.config import load_settings
+from newsletter.scaffold.placeholders import PLACEHOLDER_URL
 
 LUMEN_POST = """---
 title: "Hello, Subscribers"
@@ -47,6 +48,17 @@ def lumen_blog(root: Path) -> Path:
         '{"title": "Blog by John Doe", "url": "https://lumen.example.com/", "pathPrefix": "/"}',
         encoding="utf-8")
     return root
+
+
+def fill_in_placeholders(blog: Path) -> None:
+    """The writer's own values where init wrote its examples."""
+    path = blog / "newsletter.toml"
+    text = path.read_text(encoding="utf-8")
+    for example, own in (("Your Name <you@example.com>", "John Doe <john@lumen.example.com>"),
+                         ("you@example.com", "john@lumen.example.com"),
+                         ("Your postal address", "1 Lumen Lane, Springfield")):
+        text = text.replace(example, own)
+    path.write_text(text, encoding="utf-8")
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -115,7 +127,7 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
     result = invoke(tmp_path, "init")
     assert "Read the blog" not in result.output
     raw = tomllib.loads((tmp_path / "newsletter.toml").read_text())
-    assert raw["site"]["url"] == "https://blog.example.com"
+    assert raw["site"]["url"] == PLACEHOLDER_URL
     load_settings(tmp_path, {})
 
 
@@ -180,7 +192,12 @@ def test_a_site_made_by_init_from_an_installed_wheel_previews_and_sends(installe
                             "import newsletter; print(newsletter.__file__)"],
                            cwd=blog, env=environ, capture_output=True, text=True, check=True)
     assert str(installed_wheel) in where.stdout  # the wheel's copy, not the repository's
-    assert newsletter("init").returncode == 0
+    made = newsletter("init")
+    assert made.returncode == 0
+    # The Lumen blog's config.json gave the title and address; init says what it could not know.
+    assert ("Next: fill in email.from, email.reply_to, email.cta_url, email.postal_address in"
+            in made.stdout)
+    fill_in_placeholders(blog)
     for reader in ("ada@example.com", "grace@example.org"):
         assert newsletter("subscribers", "add", reader).returncode == 0
     posts = newsletter("posts")

@@ -7,20 +7,30 @@ import json
 import shutil
 import sys
 import textwrap
+from pathlib import Path
 
 import click
 
 from newsletter.cli import Site, pass_site
+from newsletter.cli.echo import counted
 
-SITE_GROUP = "sender DNS"  # findings about the site rather than a post (JSON: "post": null)
+# Findings about the site rather than a post: settings, provider, DNS (JSON: "post": null).
+SITE_GROUP = "settings and sender"
 
 
 @click.command()
 @click.argument("posts", nargs=-1, metavar="[POST]...")
 @click.option("--online", is_flag=True,
-              help="Also fetch every link and image, and look up the sender's SPF, DKIM and "
-                   "DMARC records.")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+              help="Also fetch every link and image, ask the provider whether it takes the key "
+                   "(one read-only call), and look up the sender's SPF, DKIM and DMARC records.")
+@click.option("--format", "output", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True,
+              help="text: one line each (a table on a terminal); json: for scripts; github: "
+                   "GitHub Actions annotations on the lines they are about.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (--format json).")
+@click.option("--files", is_flag=True,
+              help="POSTs are file paths, as a pre-commit hook passes them: check those that are "
+                   "posts, skip any other file (README.md, pages).")
 @click.option("--strict", is_flag=True, help="Exit 2 on warnings too (for CI).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               metavar="SECONDS",
@@ -29,13 +39,16 @@ SITE_GROUP = "sender DNS"  # findings about the site rather than a post (JSON: "
               help="With --online: ask this DNS server (default: the system's).")
 @pass_site
 @click.pass_context
-def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, as_json: bool,
-          strict: bool, timeout: float, nameserver: str | None) -> None:
-    """Check posts before they are sent: links, images, footer, size, spam traps, dates.
+def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, output: str,
+          as_json: bool, files: bool, strict: bool, timeout: float,
+          nameserver: str | None) -> None:
+    """Check the settings and posts before they are sent: links, images, footer, size, spam
+    traps, dates; settings left at init's example values, the provider's key and settings.
 
     Without POST, checks every post `send --due` could send (ready or scheduled, dated from
     [schedule] since, not sent yet) and every post file that does not load; name a POST to
-    check it whatever its status, drafts included. `send` runs the same checks (without
+    check it whatever its status, drafts included (--files: name post files, as the
+    pre-commit hook does). `send` runs the same checks (without
     --online) and refuses a post with an error.
 
     Each finding has a severity (error: sending is refused; warning: worth a look), a code,
@@ -45,26 +58,57 @@ def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, 
     from newsletter.check import OnlineOptions, exit_status
     from newsletter.sending import check_site
 
+    if files:
+        site = _site_of_files(site, posts)
+        if site is None:  # none of the files is in a site: nothing to check
+            ctx.exit(0)
     settings = site.settings
     options = OnlineOptions(timeout=timeout, nameserver=nameserver) if online else None
     if online and sys.stderr.isatty():
-        click.echo(f"Checking links and the DNS records of {settings.email.sender_domain} "
+        click.echo(f"Checking links, the {settings.provider.name} key and the DNS records of "
+                   f"{settings.email.sender_domain} "
                    f"(up to {timeout:g} s each)...", err=True)
-    report = check_site(settings, posts, dt.datetime.now(dt.timezone.utc), options)
+    if files and not posts:  # pre-commit found no changed file of the kind it watches
+        ctx.exit(0)
+    report = check_site(settings, posts, dt.datetime.now(dt.timezone.utc), options, files=files)
     groups = [(post.label, post.findings) for post in report.posts]
     if report.site:
         groups.append((SITE_GROUP, report.site))
-    if as_json:
+    output = "json" if as_json else output
+    if output == "json":
         click.echo(json.dumps(_as_json(report, groups), indent=2))
+    elif output == "github":
+        from newsletter.cli.annotations import github_annotation
+
+        for _, findings in groups:
+            for finding in findings:
+                click.echo(github_annotation(finding, settings.root, Path.cwd()))
     elif sys.stdout.isatty():
         _print_table(groups)
     else:
         for _, findings in groups:
             for finding in findings:
                 click.echo(f"{finding.severity}: {finding.line()}")
-    if not as_json:
+    if output != "json":
         click.echo(_summary(report, groups), err=True)
     ctx.exit(exit_status(report.findings, strict=strict))
+
+
+def _site_of_files(site: Site, paths: tuple[str, ...]) -> Site | None:
+    """--files from a repository whose site is a folder of it (pre-commit runs at the root):
+    the site is the folder above the files that holds newsletter.toml."""
+    from newsletter.config import SETTINGS_FILE
+    from newsletter.errors import InputError
+
+    if (site.root / SETTINGS_FILE).is_file():
+        return site
+    roots = {next((folder for folder in Path(path).resolve().parents
+                   if (folder / SETTINGS_FILE).is_file()), None) for path in paths}
+    roots.discard(None)
+    if len(roots) > 1:
+        raise InputError(f"these files belong to {len(roots)} sites", hint="run newsletter "
+                         "--site DIR check --files once per site")
+    return Site(roots.pop()) if roots else None
 
 
 def _as_json(report, groups) -> dict:
@@ -79,15 +123,17 @@ def _as_json(report, groups) -> dict:
 
 
 def _summary(report, groups) -> str:
-    if not report.posts:
-        return ("Nothing to check: no post is ready or scheduled for send --due; "
-                "name one: newsletter check POST")
     counts = _as_json(report, groups)
+    if not report.posts:
+        found = (f" (the settings: {counted(counts['errors'], 'error')}, "
+                 f"{counted(counts['warnings'], 'warning')})" if report.site else "")
+        return ("Nothing to check: no post is ready or scheduled for send --due; "
+                f"name one: newsletter check POST{found}")
     checked = f"Checked {len(report.posts)} post{'' if len(report.posts) == 1 else 's'}"
     if not report.findings:
         return f"{checked}: nothing found."
-    return (f"{checked}: {counts['errors']} error{'' if counts['errors'] == 1 else 's'}, "
-            f"{counts['warnings']} warning{'' if counts['warnings'] == 1 else 's'}.")
+    return (f"{checked}: {counted(counts['errors'], 'error')}, "
+            f"{counted(counts['warnings'], 'warning')}.")
 
 
 def _print_table(groups) -> None:

@@ -8,6 +8,7 @@ that finds another one holding the site lock says so in one line and exits 0.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import click
 
@@ -15,7 +16,11 @@ from newsletter.cli.echo import echo_findings, readers, warn_skipped_rows
 from newsletter.errors import InputError
 
 
-def send_due(settings, now_text: str | None, dry_run: bool) -> int:
+# Where the docs tell how to keep the state of a site that is sent from CI.
+CI_PAGE = "the \"Sending from CI\" page of newsletter's docs, docs/ci.md"
+
+
+def send_due(settings, now_text: str | None, dry_run: bool, first_run: bool = False) -> int:
     """Send every post due at ``now_text`` (default: now), or show them; returns the exit code."""
     from newsletter.sending import parse_time, preview_due, send_due
 
@@ -25,6 +30,8 @@ def send_due(settings, now_text: str | None, dry_run: bool) -> int:
         raise InputError(f"--now {now_text} is later than the current time, and a real run "
                          "would send early what is due then",
                          hint="add --dry-run to see what a run at that time would send")
+    if _refuse_empty_runner(settings, first_run) or _refuse_settings(settings):
+        return 2  # even with nothing due: cron must not stay silent about them
     if dry_run:
         return _show_plan(settings, *preview_due(settings, now))
     run = send_due(settings, now)
@@ -33,6 +40,38 @@ def send_due(settings, now_text: str | None, dry_run: bool) -> int:
         return 0
     _print_run(settings, run)
     return 1 if run.failed else 0
+
+
+def _refuse_empty_runner(settings, first_run: bool) -> bool:
+    """Under CI (a runner that starts empty) and without a ledger, say so unless --first-run:
+    the state was lost, and every post since `since` would look unsent."""
+    from newsletter.sending import Ledger
+
+    if first_run or os.environ.get("CI", "").strip().lower() in ("", "0", "false", "no"):
+        return False
+    ledger = Ledger.open_existing(settings)
+    if ledger is not None:
+        ledger.close()
+        return False
+    click.echo("error: CI is set and this site has no ledger (.newsletter/ledger.db): a runner "
+               "that starts empty would take every post as unsent; keep the ledger where it "
+               f"cannot be lost (see {CI_PAGE}), or add --first-run if this is the first run",
+               err=True)
+    return True
+
+
+def _refuse_settings(settings) -> bool:
+    """Print what stops every send (placeholders, a missing key); True if anything does."""
+    from newsletter.check import errors_in
+    from newsletter.sending import readiness_findings
+
+    errors = errors_in(readiness_findings(settings))
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        click.echo("error: send --due sent nothing: fix the settings above "
+                   "(newsletter check lists them)", err=True)
+    return bool(errors)
 
 
 def _print_run(settings, run) -> None:
@@ -48,7 +87,8 @@ def _print_run(settings, run) -> None:
         post = outcome.item.post
         if outcome.report is None:
             if not outcome.item.resume:
-                click.echo(f"{post.id}: no active subscribers, nothing sent.")
+                click.echo(f"{post.id}: no active subscribers in {settings.subscribers_dir}, "
+                           "nothing sent.")
             continue
         echo_findings(outcome.warnings)  # on the run that sends it, so once
         resumed = " (resumed an unfinished run)" if outcome.item.resume else ""

@@ -29,9 +29,13 @@ def init(ctx: click.Context, directory: Path | None) -> None:
         click.echo(f"  wrote   {name}")
     for name in report.skipped:
         click.echo(f"  kept    {name} (exists; not changed)")
-    if "newsletter.toml" in report.written:
-        click.echo(f"Next: edit {root / 'newsletter.toml'} ([email] from, postal_address), add "
-                   "readers with `newsletter subscribers add EMAIL`, then `newsletter preview`.")
+    if report.unfilled:  # check and send refuse these until they are the writer's own
+        click.echo(f"Next: fill in {', '.join(report.unfilled)} in {root / 'newsletter.toml'} "
+                   "(init could not know them); add readers with `newsletter subscribers add "
+                   "EMAIL`, then `newsletter preview`.")
+    elif "newsletter.toml" in report.written:
+        click.echo("Next: add readers with `newsletter subscribers add EMAIL`, then "
+                   "`newsletter preview`.")
 
 
 COMMANDS = [init]

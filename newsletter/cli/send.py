@@ -8,7 +8,7 @@ import sys
 import click
 
 from newsletter.cli import Site, pass_site
-from newsletter.cli.echo import counted, echo_findings, warn_skipped_rows
+from newsletter.cli.echo import counted, echo_findings, readers, warn_skipped_rows
 from newsletter.errors import InputError
 
 
@@ -19,6 +19,8 @@ from newsletter.errors import InputError
 @click.option("--now", metavar="TIME",
               help="With --due: evaluate the schedule at TIME (ISO; no zone = site.timezone).")
 @click.option("--dry-run", is_flag=True, help="Render and count recipients; send nothing.")
+@click.option("--first-run", is_flag=True,
+              help="With --due under CI: this really is the site's first run (no ledger yet).")
 @click.option("--yes", "-y", is_flag=True, help="Send without asking (needed off a terminal).")
 @click.option("--to", "to", multiple=True, metavar="EMAIL",
               help="Test send to this address only (repeatable); no ledger, drafts allowed.")
@@ -31,7 +33,8 @@ from newsletter.errors import InputError
                    "newsletter_tags, else every active reader.")
 @pass_site
 @click.pass_context
-def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str | None, dry_run: bool, yes: bool,
+def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str | None,
+         dry_run: bool, first_run: bool, yes: bool,
          to: tuple[str, ...], resend_in_doubt: bool, retry_failed: bool,
          tags: tuple[str, ...]) -> None:
     """Send POST to every active subscriber who has not had it yet.
@@ -46,13 +49,13 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
     With --due (no POST), for cron: send every published post dated from [schedule] since that
     was never sent, print nothing when none is due, and never ask.
     """
-    if due or now:
+    if due or now or first_run:
         if not due or post or to or resend_in_doubt or retry_failed or tags:
             raise click.UsageError("--due takes no POST, --to, --tag, --retry-failed or "
-                                   "--resend-in-doubt; --now needs --due")
+                                   "--resend-in-doubt; --now and --first-run need --due")
         from newsletter.cli.due import send_due
 
-        ctx.exit(send_due(site.settings, now, dry_run))
+        ctx.exit(send_due(site.settings, now, dry_run, first_run))
     if post is None:
         raise click.UsageError("missing POST: name the post to send, or use --due")
     from newsletter.posts import site_relative
@@ -93,12 +96,13 @@ def _find_post(settings, name: str):
 def _checked_email(settings, post, now: dt.datetime, provider, *, test: bool):
     """Render the post and run the preflight check: its findings are printed once, and an
     error stops a real send (or its dry run) before anyone is claimed."""
-    from newsletter.check import errors_in
+    from newsletter.check import errors_in, settings_findings
     from newsletter.sending import prepare_post, since_of
 
     email, preflight = prepare_post(settings, post, now, since_of(settings), provider)
-    echo_findings(preflight.findings)
-    errors = len(errors_in(preflight.findings))
+    findings = [*settings_findings(settings), *preflight.findings]  # placeholders first
+    echo_findings(findings)
+    errors = len(errors_in(findings))
     if errors and test:
         click.echo(f"note: a real send refuses {post.id} until the {counted(errors, 'error')} "
                    "above are fixed; this test copy goes anyway.", err=True)
@@ -113,6 +117,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     """Send to the list (after asking); the exit code: 1 when readers are left to look at."""
     from newsletter.sending import (
         Ledger,
+        count_active,
         count_recipients,
         recover_dead_runs,
         send_post,
@@ -135,6 +140,10 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             existing.close()
     who = f"subscriber tagged {', '.join(tags)}" if tags else "active subscriber"
     _note_recovered(recovered, post)
+    if total == 0 and count_active(store, tags) == 0:  # not "everyone has it": nobody is there
+        click.echo(_empty_list(store, tags), err=True)
+        warn_skipped_rows(skipped_rows)
+        return 1
     if total == 0:
         click.echo(f"Nothing left to send: every {who} has {post.id} already.")
         if earlier and (earlier["failed"] or earlier["in_doubt"]):
@@ -177,6 +186,25 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         return 130
     _print_report(report, post, total, recovered)
     return 0 if report.complete and not recovered else 1
+
+
+def _empty_list(store, tags: tuple[str, ...]) -> str:
+    """Why nobody would get the post, and where the list was looked for."""
+    from newsletter.sending import count_active
+
+    where = store.directory
+    if tags and (everyone := count_active(store)):
+        return (f"error: no active subscriber is tagged {', '.join(tags)} in {where} "
+                f"({readers(everyone)} active in all); nothing sent. Tag readers "
+                "(newsletter subscribers add EMAIL --tag TAG) or send without --tag.")
+    files = store.files()
+    if not files:
+        found = f"no subscriber file in {where} (newsletter reads {where / '*.csv'})"
+    else:
+        names = ", ".join(path.name for path in files[:3]) + (", ..." if len(files) > 3 else "")
+        found = f"no active subscriber in {where} ({names})"
+    return (f"error: the list is empty: {found}; nothing sent. Add readers with `newsletter "
+            "subscribers add EMAIL` or `newsletter subscribers import FILE`.")
 
 
 def _note_development_secret(settings) -> None:

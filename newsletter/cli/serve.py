@@ -20,8 +20,8 @@ def serve(site, host: str, port: int, threads: int) -> None:
 
     The unsubscribe path is the one in email.unsubscribe_url; sign-ups arrive at signup.path
     and are confirmed at the path of signup.confirm_url ([signup] in newsletter.toml). Run it
-    behind a reverse proxy that terminates HTTPS (see the README, "Unsubscribes, bounces and
-    complaints"). Needs NEWSLETTER_SECRET, the secret the newsletters were signed with.
+    behind a reverse proxy that terminates HTTPS (docs/unsubscribes.md). Needs
+    NEWSLETTER_SECRET, the secret the newsletters were signed with.
     """
     import logging
     from urllib.parse import urlsplit

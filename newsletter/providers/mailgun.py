@@ -19,6 +19,7 @@ import requests
 from newsletter.errors import AuthError, ConfigError
 from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
+from newsletter.providers.key_check import KeyUnchecked, json_of, read
 from newsletter.providers.message_parts import (
     common_headers,
     extra_headers,
@@ -161,3 +162,25 @@ def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
             # credentials stay ours, whatever host the link names.
             parts = urlsplit(next_url)
             path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def check_key(provider: HttpProvider) -> str | None:
+    """`check --online`: GET /v4/domains/{domain}, the sending domain as the key sees it."""
+    domain = provider.settings.provider.domain
+    response = read(provider, f"/v4/domains/{quote(domain, safe='')}",
+                    auth=("api", provider.api_key))
+    if response.status_code in (401, 403):  # a wrong key, or a domain sending key (send only)
+        return (f"mailgun refused the key for reading domain {domain}: a domain sending key "
+                "may only send, so a test send (newsletter send POST --to you@...) tells; "
+                "any other key is wrong")
+    if response.status_code == 404:
+        raise ConfigError(f"mailgun has no domain {domain} for this key", where="newsletter.toml",
+                          hint='check provider.domain; an EU domain needs '
+                               'api_url = "https://api.eu.mailgun.net"')
+    if response.status_code != 200:
+        raise KeyUnchecked(provider.describe_response(response))
+    body = json_of(provider, response)
+    state = (body.get("domain") or {}).get("state") if isinstance(body, dict) else None
+    if state not in ("active", None):
+        return f"the mailgun domain {domain} is {state}: verify its DNS records at Mailgun"
+    return None

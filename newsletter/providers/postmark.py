@@ -16,6 +16,7 @@ from newsletter.errors import AuthError, InDoubtError, TransientError
 from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
+from newsletter.providers.key_check import read, refused
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
 from newsletter.providers.suppression_api import get_json, records_in
 from newsletter.subscribers import Suppression
@@ -167,3 +168,14 @@ def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
         if reason in POSTMARK_REASONS and isinstance(record.get("EmailAddress"), str):
             yield Suppression(record["EmailAddress"], POSTMARK_REASONS[reason],
                               f"postmark {stream}: {reason} ({record.get('Origin', '?')})")
+
+
+def check_key(provider: HttpProvider) -> str | None:
+    """`check --online`: GET /server, read-only, with the server token
+    (docs/providers.md#checking-the-key)."""
+    if provider.settings.provider.test_mode:
+        return None  # the test token is Postmark's own; sends use no key of the writer's
+    response = read(provider, "/server", headers={"X-Postmark-Server-Token": provider.api_key})
+    if response.status_code != 200:
+        raise refused(provider, response)
+    return None

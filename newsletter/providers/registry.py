@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from newsletter.errors import ConfigError
 from newsletter.message import signing_secret
-from newsletter.providers import mailgun, postmark, resend, sendgrid
+from newsletter.providers import mailgun, postmark, resend, sendgrid, smtp
 from newsletter.providers.base import Provider
 from newsletter.providers.outbox import OutboxProvider
 from newsletter.providers.smtp import SmtpProvider
@@ -32,6 +32,22 @@ FETCHERS: dict[str, Callable[[HttpProvider], Iterator[Suppression]]] = {
     "mailgun": mailgun.fetch_suppressions,
     "resend": resend.fetch_suppressions,
 }
+
+# `check --online`: one read-only call that proves the key (providers/key_check.py).
+KEY_CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "postmark": postmark.check_key,
+    "sendgrid": sendgrid.check_key,
+    "mailgun": mailgun.check_key,
+    "resend": resend.check_key,
+    "smtp": smtp.check_key,
+}
+
+
+def check_key(provider: Provider) -> str | None:
+    """Ask the provider whether it takes the key (see providers/key_check.py for the answers);
+    None for a provider with no key (the outbox)."""
+    checker = KEY_CHECKS.get(provider.name)
+    return checker(provider) if checker else None
 
 
 def make_provider(settings: Settings) -> Provider:

@@ -17,6 +17,7 @@ from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientErr
 from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
+from newsletter.providers.key_check import json_of, read, refused
 from newsletter.providers.message_parts import extra_headers
 from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
 from newsletter.subscribers import Suppression
@@ -141,3 +142,24 @@ def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
         if not (records and body.get("has_more")):
             break
         params["after"] = records[-1].get("id")
+
+
+def check_key(provider: HttpProvider) -> str | None:
+    """`check --online`: GET /domains. A full-access key lists the account's domains; a
+    sending-only key is told it is restricted (401 restricted_api_key), which proves it valid."""
+    response = read(provider, "/domains", headers={"Authorization": f"Bearer {provider.api_key}"})
+    if response.status_code == 401 and json_field(response, "name") == "restricted_api_key":
+        return None
+    if response.status_code != 200:
+        raise refused(provider, response)
+    body = json_of(provider, response)
+    records = body.get("data") if isinstance(body, dict) else None
+    statuses = {d.get("name"): d.get("status") for d in records or [] if isinstance(d, dict)}
+    sender = provider.settings.email.sender_domain
+    if sender not in statuses:
+        return f"the From domain {sender} is not among this Resend account's domains: add it"
+    if statuses[sender] != "verified":
+        return (f"the From domain {sender} is {statuses[sender]} at Resend: publish its DNS "
+                "records and verify it")
+    return None
+

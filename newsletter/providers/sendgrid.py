@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Iterator
 
 import requests
 
+from newsletter.errors import AuthError
 from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body
+from newsletter.providers.key_check import json_of, read, refused
 from newsletter.providers.message_parts import (
     BUILT_HEADERS,
     common_headers,
@@ -167,3 +169,16 @@ def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
                     yield Suppression(record["email"], status, f"sendgrid {list_name}")
             if len(records) < SENDGRID_PAGE:
                 break
+
+
+def check_key(provider: HttpProvider) -> str | None:
+    """`check --online`: GET /v3/scopes, the key's own permissions; sending needs mail.send."""
+    response = read(provider, "/v3/scopes", headers={"Authorization": f"Bearer {provider.api_key}"})
+    if response.status_code != 200:
+        raise refused(provider, response)
+    scopes = json_of(provider, response)
+    scopes = scopes.get("scopes") if isinstance(scopes, dict) else None
+    if isinstance(scopes, list) and "mail.send" not in scopes:
+        raise AuthError("sendgrid: the key may not send mail (its scopes lack mail.send)",
+                        hint="give the key Mail Send access, or make one that has it")
+    return None

@@ -175,3 +175,10 @@ class SmtpProvider(Provider):
             except (smtplib.SMTPException, OSError):
                 connection.close()
         self._local = threading.local()
+
+
+def check_key(provider: SmtpProvider) -> str | None:
+    """`check --online`: connect, STARTTLS and log in as a send would, then QUIT; nothing is
+    sent. An AuthError when the login (or STARTTLS) is refused."""
+    provider._connect().quit()
+    return None

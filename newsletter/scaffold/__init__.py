@@ -10,6 +10,7 @@ the repository's own example site uses these very templates.
 from __future__ import annotations
 
 import json
+import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,11 +18,21 @@ from string import Template
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.config import SETTINGS_FILE
+from newsletter.scaffold.placeholders import (
+    PLACEHOLDER_ADDRESS,
+    PLACEHOLDER_FROM,
+    PLACEHOLDER_POSTAL,
+    PLACEHOLDER_TITLE,
+    PLACEHOLDER_URL,
+    Placeholder,
+    placeholders_in,
+)
 from newsletter.scaffold.site_info import SiteInfo, read_site_info
+
+__all__ = ["InitReport", "Placeholder", "init_site", "placeholders_in", "settings_text"]
 
 SUBSCRIBERS_HEADER = "email,name,status,tags,subscribed_at\n"
 IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a site
-PLACEHOLDER_URL = "https://blog.example.com"
 
 
 @dataclass
@@ -31,6 +42,7 @@ class InitReport:
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # existed already: left untouched
     info: SiteInfo = field(default_factory=SiteInfo)
+    unfilled: list[str] = field(default_factory=list)  # settings still at a placeholder
 
 
 def init_site(root: Path) -> InitReport:
@@ -44,6 +56,7 @@ def init_site(root: Path) -> InitReport:
             _write(root, f"templates/{template.name}", template.read_text(encoding="utf-8"), report)
     _write(root, "subscribers/subscribers.csv", SUBSCRIBERS_HEADER, report)
     _ignore_generated_files(root, report)
+    report.unfilled = _unfilled(root / SETTINGS_FILE)
     return report
 
 
@@ -52,16 +65,35 @@ def settings_text(info: SiteInfo) -> str:
     url = _https(info.url) or PLACEHOLDER_URL
     source = f"  # from {info.source}" if info.source else ""
     values = {
-        "title": _toml(info.title or "My Blog"),
+        "title": _toml(info.title or PLACEHOLDER_TITLE),
         "title_source": source if info.title else "  # your blog's name",
         "url": _toml(url),
         "url_source": source if info.url else "  # your blog's address",
         "timezone": _toml(info.timezone if _known_zone(info.timezone) else "UTC"),
         "language": _toml(info.language or "en"),
         "unsubscribe_url": _toml(url + "/unsubscribe/{token}"),
+        "from": _toml(PLACEHOLDER_FROM),
+        "reply_to": _toml(PLACEHOLDER_ADDRESS),
+        "cta_url": _toml(f"mailto:{PLACEHOLDER_ADDRESS}"),
+        "postal_address": _toml(PLACEHOLDER_POSTAL),
+        "images_url": PLACEHOLDER_URL + "/newsletter",
     }
     return Template(resources.files(__name__).joinpath("newsletter.toml.in")
                     .read_text(encoding="utf-8")).substitute(values)
+
+
+def _unfilled(path: Path) -> list[str]:
+    """The settings of ``path`` still at a placeholder, as ``section.key``."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []  # every command says what is wrong with it
+
+    def value_of(section: str, key: str):
+        table = raw.get(section)
+        return table.get(key) if isinstance(table, dict) else None
+
+    return [placeholder.name for placeholder, _ in placeholders_in(value_of)]
 
 
 def _write(root: Path, name: str, text: str, report: InitReport) -> None:

@@ -11,6 +11,7 @@ from importlib import import_module
 
 from newsletter.sending.accounting import (
     LedgerReport,
+    count_active,
     count_recipients,
     ledger_report,
     recover_dead_runs,
@@ -26,12 +27,13 @@ from newsletter.sending.words import ledger_counts, state_summary, status_words
 _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test": "campaign",
                  "DueRun": "due", "preview_due": "due", "send_due": "due",
                  "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
-                 "prepare_post": "preflight"}
+                 "prepare_post": "preflight", "readiness_findings": "readiness"}
 
 __all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "RetryPolicy",
            "SendReport", "SiteCheck", "State", "check_images", "check_sendable", "check_site",
-           "count_recipients", "ledger_counts", "ledger_report", "parse_time", "prepare_post",
-           "preview_due", "recover_dead_runs", "send_due", "send_post", "send_test",
+           "count_active", "count_recipients", "ledger_counts", "ledger_report", "parse_time",
+           "prepare_post", "preview_due", "readiness_findings", "recover_dead_runs", "send_due",
+           "send_post", "send_test",
            "send_with_retries", "settled_states", "since_of", "site_lock", "state_summary",
            "status_words"]
 

@@ -70,6 +70,11 @@ def ledger_report(settings: Settings, segments: Mapping[str, Iterable[str]],
     return LedgerReport(counts, unsent, recovered, list(roster.problems))
 
 
+def count_active(store: SubscriberStore, tags: Iterable[str] = ()) -> int:
+    """The active readers of the segment (``tags``; everyone without), whatever was sent."""
+    return tally_post(None, fresh_roster(store), "", tags).active
+
+
 @dataclass(frozen=True)
 class Tally:
     """One post's ledger rows by state, and the active readers of its segment it lacks."""

@@ -10,8 +10,10 @@ link and looks up the sender's DNS records.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsletter.check import (
@@ -28,6 +30,7 @@ from newsletter.errors import ContentError, InputError
 from newsletter.posts import PostStatus, classify, find_post, load_posts, site_relative
 from newsletter.render import post_images, render_post
 from newsletter.sending.ledger import Ledger
+from newsletter.sending.readiness import readiness_findings
 from newsletter.sending.schedule import CampaignState, campaign_state, known_since
 
 if TYPE_CHECKING:
@@ -55,7 +58,8 @@ class SiteCheck:
     """What `newsletter check` found."""
 
     posts: list[PostCheck] = field(default_factory=list)
-    site: list[Finding] = field(default_factory=list)  # the sender's DNS records
+    # the settings, the provider and its key, the sender's DNS records
+    site: list[Finding] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -72,13 +76,20 @@ def prepare_post(settings: Settings, post: Post, now: dt.datetime, since: dt.dat
 
 
 def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
-               online: OnlineOptions | None = None) -> SiteCheck:
-    """Check the named posts (a name may be a broken file's), or all `send --due` could send."""
+               online: OnlineOptions | None = None, *, files: bool = False) -> SiteCheck:
+    """Check the settings and the provider, then the named posts (a name may be a broken
+    file's), or all `send --due` could send. With ``files`` the names are file paths (a
+    pre-commit hook's): the posts among them are checked, other files skipped, and the
+    environment's secrets are not asked for."""
     posts, problems = load_posts(settings)
-    report = SiteCheck()
+    report = SiteCheck(site=readiness_findings(settings, online=online is not None,
+                                               environment=not files))
     with Ledger.open_existing(settings) or nullcontext() as ledger:
         since = known_since(settings, ledger)
-        if names:
+        if files:
+            chosen, broken = _posts_among(settings, names, posts, problems, now)
+            report.posts += broken
+        elif names:
             chosen = []
             for name in names:
                 try:
@@ -92,10 +103,25 @@ def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
         report.posts.append(_check_post(settings, post, now, since))
     if online is not None:
         links = {post.label: post.preflight.links for post in report.posts if post.preflight}
-        by_post, report.site = check_online(settings, links, online)
+        by_post, dns = check_online(settings, links, online)
+        report.site += dns
         for post in report.posts:
             post.findings = in_order([*post.findings, *by_post.get(post.label, [])])
     return report
+
+
+def _posts_among(settings: Settings, paths: tuple[str, ...], posts: list[Post],
+                 problems: list[ContentError], now: dt.datetime
+                 ) -> tuple[list[Post], list[PostCheck]]:
+    """The posts (never pages, nor ``newsletter: false``) and broken post files among
+    ``paths``; any other file is none of the check's business."""
+    wanted = {Path(path).resolve() for path in paths}
+    chosen = [post for post in posts if post.path.resolve() in wanted
+              and classify(post, now) not in (PostStatus.PAGE, PostStatus.OPTED_OUT)]
+    broken = [_unreadable(problem) for problem in problems
+              if problem.where and (settings.root / re.sub(r":\d+$", "", problem.where)
+                                    ).resolve() in wanted]
+    return chosen, broken
 
 
 def _checked_by_default(posts: list[Post], ledger: Ledger | None, now: dt.datetime,

@@ -2,9 +2,9 @@
 
 A send runs in one Python process, so everything it does per reader shares one core (the GIL).
 Reading, validating and de-duplicating the list and signing each reader's unsubscribe link and
-Message-ID (:meth:`MessageFactory.prepare`) are a large share of that work (README,
-"Performance"), and need nothing from the ledger or the provider. On a long list they run in a
-helper process, on another core, up to a few thousand readers ahead (the pipe's buffer is the
+Message-ID (:meth:`MessageFactory.prepare`) are a large share of that work
+(docs/performance.md), and need nothing from the ledger or the provider. On a long list they run
+in a helper process, on another core, up to a few thousand readers ahead (the pipe's buffer is the
 only queue, so memory stays flat), while the send's own process builds, claims, sends, records.
 
 The helper writes nothing: no ledger row, no mail, no subscriber file. Crash safety is the send's,

@@ -1,0 +1,34 @@
+"""Findings about newsletter.toml itself, before any post: settings still at the example values
+`newsletter init` wrote, and an SMTP provider with no server named. Each is an error whatever
+the provider: a test send to oneself through the outbox is where the writer should find out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newsletter.check.findings import Finding, error
+from newsletter.check.sources import settings_source
+from newsletter.scaffold import placeholders_in
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+
+
+def settings_findings(settings: Settings) -> list[Finding]:
+    """Every placeholder left in the settings, and an SMTP server that was never named."""
+    source = settings_source(settings)
+
+    def value_of(section: str, key: str):
+        return getattr(getattr(settings, section), "from_" if key == "from" else key, None)
+
+    found = [error("setting-placeholder", source.setting_where(p.section, p.key),
+                   f"{p.name} is still the example value newsletter init wrote ({value!r})",
+                   f"write {p.wanted} there")
+             for p, value in placeholders_in(value_of)]
+    where_host = source.setting_where("provider", "host")
+    if settings.provider.name == "smtp" and where_host == source.name:  # no host = line
+        found.append(error("provider-setup", where_host,
+                           "provider.host is not set: smtp would send through localhost",
+                           'name the SMTP server, e.g. host = "smtp.example.com" '
+                           '(or host = "localhost" for a server on this machine)'))
+    return found

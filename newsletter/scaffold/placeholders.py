@@ -1,0 +1,79 @@
+"""The example values `newsletter init` writes where it cannot know the writer's own.
+
+Init fills in what the blog's generator settings say and leaves a placeholder for the rest (who
+the newsletter is from, the postal address, ...). A placeholder must never reach a reader:
+`check` and `send` refuse settings still holding one, naming the key, and init's closing line
+names each one it wrote. The repository's example site uses other example values (Jane Writer,
+blog.example.com), so it sends as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+# ".example" is reserved (RFC 2606): no real blog lives there.
+PLACEHOLDER_HOST = "your-blog.example"
+PLACEHOLDER_URL = f"https://{PLACEHOLDER_HOST}"
+PLACEHOLDER_TITLE = "My Blog"
+PLACEHOLDER_ADDRESS = "you@example.com"
+PLACEHOLDER_FROM = f"Your Name <{PLACEHOLDER_ADDRESS}>"
+PLACEHOLDER_POSTAL = "Your postal address"
+
+
+def _on_placeholder_host(value: str) -> bool:
+    try:
+        return (urlsplit(value).hostname or "") == PLACEHOLDER_HOST
+    except ValueError:
+        return False
+
+
+def _holds_placeholder_address(value: str) -> bool:
+    return PLACEHOLDER_ADDRESS in value.lower()
+
+
+def _is(text: str) -> Callable[[str], bool]:
+    return lambda value: " ".join(value.split()).casefold() == text.casefold()
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A setting init may leave at an example value, and what the writer should put there."""
+
+    section: str
+    key: str
+    matches: Callable[[str], bool]
+    wanted: str  # "your blog's address"
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+
+PLACEHOLDERS = (
+    Placeholder("site", "title", _is(PLACEHOLDER_TITLE), "your blog's name"),
+    Placeholder("site", "url", _on_placeholder_host, "your blog's address"),
+    Placeholder("email", "from", _holds_placeholder_address, "your name and address"),
+    Placeholder("email", "reply_to", _holds_placeholder_address,
+                "the address readers' replies go to"),
+    Placeholder("email", "cta_url", _holds_placeholder_address,
+                "where the \"Get in touch\" button goes (e.g. mailto: your address)"),
+    Placeholder("email", "postal_address", _is(PLACEHOLDER_POSTAL),
+                "the postal address the law requires in every newsletter"),
+    Placeholder("email", "unsubscribe_url", _on_placeholder_host,
+                "your blog's address + /unsubscribe/{token}"),
+    Placeholder("images", "url", _on_placeholder_host,
+                "where your blog serves the prepared images"),
+)
+
+
+def placeholders_in(value_of: Callable[[str, str], Any]) -> list[tuple[Placeholder, str]]:
+    """Each placeholder still in the settings, with its value; ``value_of(section, key)``
+    reads a setting (None when it is not set)."""
+    found = []
+    for placeholder in PLACEHOLDERS:
+        value = value_of(placeholder.section, placeholder.key)
+        if isinstance(value, str) and placeholder.matches(value):
+            found.append((placeholder, value))
+    return found
