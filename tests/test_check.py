@@ -57,6 +57,7 @@ PLANTED = [
     ("image_svg", "error", "image-format", 9),
     ("image_webp", "warning", "image-format", 9),
     ("hidden_text", "warning", "spam-hidden-text", 9),
+    ("template_syntax", "error", "template-syntax", 9),
     ("date_before_since", "warning", "date-before-since", 3),
     ("date_far_future", "warning", "date-far-future", 3),
     ("subject_long", "warning", "subject-long", 2),

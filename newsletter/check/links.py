@@ -168,7 +168,7 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     source = context.sources.post
     cursor = source.start
     uses = []
-    root = markdown_fragment(context.post.body)
+    root = markdown_fragment(context.email.markdown)
     ids, kept_ids = all_ids(root), local_ids(root)
     for element in _linking(root):
         written = element.get(URL_ATTRIBUTES[element.tag]) or ""
@@ -194,7 +194,8 @@ def _use(element, url: str, sent: str, where: str, *, in_post: bool,
     alt = (element.get("alt") or "").strip()
     label = _label(element)
     footnote = bool(FOOTNOTE_CLASSES & set((element.get("class") or "").split()))
-    return LinkUse(element.tag, url, sent, label, bool(alt), where, in_post, footnote, anchored)
+    described = bool(alt) or element.get("role") == "presentation"  # decorative, and says so
+    return LinkUse(element.tag, url, sent, label, described, where, in_post, footnote, anchored)
 
 
 def _label(element) -> str:

@@ -13,6 +13,7 @@ from newsletter.check.front_matter import front_matter_findings
 from newsletter.check.images import image_findings
 from newsletter.check.links import LinkUse, collect_links, link_findings
 from newsletter.check.message import message_findings
+from newsletter.check.templates import template_findings
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -35,6 +36,7 @@ def check_rendered(settings: Settings, post: Post, email: Email, *, now: dt.date
     links = collect_links(context)
     findings = [
         *front_matter_findings(context),
+        *template_findings(context),
         *link_findings(links, context),
         *image_findings(links, context),
         *message_findings(context),

@@ -1,10 +1,11 @@
 """Render a post into a ready-to-send :class:`Email`, once per post.
 
-Markdown (:mod:`newsletter.render.markdown`) -> Jinja2 templates (``templates/email.html`` with
+Template tags (:mod:`newsletter.render.tags`) -> Markdown (:mod:`newsletter.render.markdown`) ->
+Jinja2 templates (``templates/email.html`` with
 autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`` (its ``@media``
 rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.render.text`).
-Template variables: ``title``, ``subject``, ``date``, ``preheader``, ``preheader_padding``, ``body``, ``lang``,
-``dir``, ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``, ``site_url``,
+Template variables: ``title``, ``subject``, ``date``, ``preheader``, ``preheader_padding``,
+``body``, ``lang``, ``dir``, ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``, ``site_url``,
 ``postal_address``, ``feature_image`` (a :class:`~newsletter.render.images.FeatureImage` or None),
 ``css``, ``media_css`` (html only), ``unsubscribe_url`` and ``recipient_email`` (the placeholders
 below). The post's own image files are prepared and placed by :mod:`newsletter.render.images`;
@@ -51,6 +52,7 @@ from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.posts import Post, plain_line, site_relative
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.markdown import fluid_images, fragment_html, markdown_to_fragment
+from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.text import fragment_to_text
 
 RECIPIENT_FIELDS = ("unsubscribe_url", "email")
@@ -86,6 +88,8 @@ class Email:
     html: str
     text: str
     images: tuple[EmailImage, ...] = ()  # the post's own image files, prepared, each once
+    markdown: str = ""  # the post's Markdown as rendered: its template tags expanded
+    template_problems: tuple[TemplateProblem, ...] = ()  # tags it could not expand
 
     @property
     def inline_images(self) -> tuple[EmailImage, ...]:
@@ -105,7 +109,9 @@ class Email:
 def render_post(settings: Settings, post: Post) -> Email:
     """Render ``post`` into its Email (HTML and text parts, subject, preheader)."""
     where = site_relative(settings, post.path)
-    fragment = markdown_to_fragment(post.body, post.url)
+    expansion = expand_post(settings, post)
+    fragment = markdown_to_fragment(expansion.markdown, post.url)
+    template_problems = expansion.all_problems(fragment)
     images, feature_image = place_images(settings, post, fragment)
     fluid_images(fragment)
     body_html = fragment_html(fragment)
@@ -132,6 +138,8 @@ def render_post(settings: Settings, post: Post) -> Email:
         html=html,
         text=text,
         images=images,
+        markdown=expansion.markdown,
+        template_problems=template_problems,
     )
 
 

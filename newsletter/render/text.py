@@ -1,8 +1,8 @@
 """The text/plain part, written from the same body fragment as the HTML part.
 
-Conventions (docs/email.md#text-part): links become ``text <url>``, images ``[Image: alt]``, headings are
-underlined, lists keep their markers, quotes get ``> ``, code is indented, paragraphs wrap at
-72 columns (URLs are never broken).
+Conventions (docs/email.md#text-part): links become ``text <url>``, images ``[Image: alt]`` (none
+for ``role="presentation"``), headings are underlined, lists keep their markers, quotes get
+``> ``, code is indented, paragraphs wrap at 72 columns (URLs are never broken).
 """
 
 from __future__ import annotations
@@ -101,6 +101,8 @@ def _inline(element: lxml.html.HtmlElement) -> str:
     if element.tag == "br":
         return _INLINE_LINE_BREAK
     if element.tag == "img":
+        if element.get("role") == "presentation":
+            return ""  # decorative, said so: a video's thumbnail beside the words that link it
         alt = (element.get("alt") or "").strip()
         return f"[Image: {alt}]" if alt else "[Image]"
     label = _inline_children(element)

@@ -1,0 +1,307 @@
+"""A post's template tags turned into Markdown and HTML an email can carry, in one pass.
+
+Code is left as written (a post about shortcodes shows them in code), but for the two ways a
+writer escapes a tag, which the blog honours everywhere: ``{% raw %}...{% endraw %}`` and
+``{{</* ... */>}}``. Everything else that looks like a tag is expanded, dropped (comments, page
+furniture) or, when it cannot be shown in an email, left as written and reported as a
+:class:`TemplateProblem` at its line: the preflight check makes it an error, so no tag is ever
+mailed silently. Each part of the post is read once (posts are hostile input).
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from dataclasses import dataclass
+
+from newsletter.render.tags import hugo, liquid, values
+from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.hugo import Output
+from newsletter.render.tags.expansion import (
+    OPENING,
+    SNIPPET_CHARS,
+    Expansion,
+    TemplateProblem,
+    snippet,
+)
+from newsletter.render.tags.scan import (
+    BacktickRuns,
+    Finder,
+    Literal,
+    code_regions,
+    literal_spans,
+    run_end,
+)
+from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
+
+_BACKTICK = re.compile("`")
+_HUGO_COMMENT_END = re.compile(r"\*/\}\}")
+MAX_PROBLEMS = 100  # reported one by one; past them, one more line says there are others
+_REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
+# {{ site.url }}{{ site.baseurl }} right before {% link %} or {% post_url %}, which give the
+# whole address already (Jekyll 3 posts write the prefix, Jekyll 4 adds it itself).
+_BEFORE_LINK = re.compile(r"(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})*"
+                          r"\{%-?\s*(?:link|post_url)\b")
+
+
+def expand_tags(body: str, context: TagContext, first_line: int = 1) -> Expansion:
+    """``body`` (a post's Markdown, starting on ``first_line`` of its file) with its tags
+    expanded against ``context``."""
+    return _Expander(body, context, first_line).run()
+
+
+@dataclass
+class _Frame:
+    """A shortcode whose content is being read, until its closing tag."""
+
+    tag: Tag
+    out_index: int  # where its content begins in the output
+
+
+class _Expander:
+    def __init__(self, text: str, context: TagContext, first_line: int):
+        self.text, self.context, self.first_line = text, context, first_line
+        self.out: list[str] = []
+        self.problems: list[TemplateProblem] = []
+        self.snippets: list[tuple[int, str]] = []
+        self.regions = code_regions(text)
+        self.region_starts = [region.start for region in self.regions]
+        self.literals = literal_spans(text)
+        self.literal_starts = [literal.start for literal in self.literals]
+        self.line_ends = [found.start() for found in re.finditer("\n", text)]
+        self.backticks = BacktickRuns(text)
+        self.openings = Finder(text, OPENING)
+        self.ticks = Finder(text, _BACKTICK)
+        self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
+        self.closers = {closer: Finder(text, re.compile(re.escape(closer)))
+                        for _, _, closer in DELIMITERS}
+        self.frames: list[_Frame] = []
+        self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
+        self.unknown: set[str] = set()  # shortcodes reported: their closing tags are not
+
+    def run(self) -> Expansion:
+        pos, length = 0, len(self.text)
+        while pos < length:
+            at = bisect.bisect_right(self.region_starts, pos) - 1
+            if at >= 0 and pos < self.regions[at].end:
+                region = self.regions[at]
+                self.out.append(self._code(pos, region.end, region.kind))
+                pos = region.end
+            else:
+                limit = self.regions[at + 1].start if at + 1 < len(self.regions) else length
+                pos = self._prose(pos, limit)
+        for frame in reversed(self.frames):  # shown as written, where they were
+            self._report(frame.tag.start, f"{frame.tag.quoted()} is never closed",
+                         f"close it with {{{{< /{frame.tag.name} >}}}}")
+            self._put_before(frame.out_index, html.escape(frame.tag.source, quote=False))
+        self.problems.sort(key=lambda problem: problem.line)
+        pieces = [self.before.get(index, "") + piece for index, piece in enumerate(self.out)]
+        pieces.append(self.before.get(len(self.out), ""))
+        return Expansion("".join(pieces), tuple(self.problems), tuple(self.snippets))
+
+    def _put_before(self, index: int, text: str) -> None:
+        """``text`` before ``out[index]`` (and before what was put there already: the inner
+        of two shortcodes opened at the same place closes first)."""
+        self.before[index] = text + self.before.get(index, "")
+
+    # Reading ------------------------------------------------------------------------------
+
+    def _prose(self, pos: int, limit: int) -> int:
+        """Expand the text up to ``limit`` (where code begins); returns where it stopped."""
+        text = self.text
+        while pos < limit:
+            literal = self._next_literal(pos)
+            stops = [limit, literal.start if literal else limit]
+            stops += [found.start() for found in (self.openings.next(pos), self.ticks.next(pos))
+                      if found]
+            stop = min(stops)
+            self.out.append(text[pos:stop])
+            pos = stop
+            if pos >= limit:
+                break
+            if literal and literal.start == pos:
+                self.out.append(literal.text)
+                return literal.end
+            if text[pos] == "`":
+                pos = self._code_span(pos, limit)
+            else:
+                pos = self._tag(pos, limit)
+        return pos
+
+    def _code_span(self, pos: int, limit: int) -> int:
+        text, opened = self.text, run_end(self.text, pos)
+        self.out.append(text[pos:opened])
+        span = self.backticks.span(pos, limit)
+        if span is None:
+            return opened
+        self.out.append(self._code(*span, "inline"))
+        closed = run_end(text, span[1])
+        self.out.append(text[span[1]:closed])
+        return closed
+
+    def _code(self, start: int, end: int, kind: str) -> str:
+        """``text[start:end]`` as written, but for raw blocks and escaped shortcodes; tag
+        syntax left in it is noted, to be compared with what Markdown shows as code."""
+        text, pieces, pos = self.text, [], start
+        while pos < end:
+            literal = self._next_literal(pos)
+            stop = literal.start if literal and literal.end <= end else end
+            if kind not in ("comment", "generated"):
+                for found in OPENING.finditer(text, pos, stop):
+                    self.snippets.append((self._line(found.start()),
+                                          self._snippet(found.start(), stop, kind)))
+            pieces.append(text[pos:stop])
+            if stop < end:
+                pieces.append(literal.text)
+                stop = literal.end
+            pos = stop
+        return "".join(pieces)
+
+    def _snippet(self, start: int, end: int, kind: str) -> str:
+        if kind not in ("pre", "code"):
+            return snippet(self.text, start, end)
+        markup = self.text.find("<", start, min(end, start + 4 * SNIPPET_CHARS))  # </pre>
+        return html.unescape(snippet(self.text, start, markup if markup >= 0 else end))
+
+    def _tag(self, pos: int, limit: int) -> int:
+        """Read the tag at ``pos`` and put what it becomes in the output; returns its end."""
+        text = self.text
+        opener, kind, closer = next(item for item in DELIMITERS if text.startswith(item[0], pos))
+        if kind == "hugo-comment":
+            return self._drop_until(pos, opener, _HUGO_COMMENT_END, "*/}}")
+        close = self.closers[closer].next(pos + len(opener))
+        nested = self.openings.next(pos + 2)
+        if close is None or close.start() >= limit or (nested and nested.start() < close.start()):
+            self._report(pos, f"{text[pos:pos + 40].split(chr(10))[0]}\u2026 is never closed",
+                         f"end the tag with {closer}, or put it in code if it is meant literally")
+            self.out.append(html.escape(opener))
+            return pos + len(opener)
+        if close.end() - pos > MAX_TAG_CHARS:
+            return self._leave(pos, close.end(), TagProblem(
+                f"a template tag of {close.end() - pos} characters is refused (at most "
+                f"{MAX_TAG_CHARS})", "shorten its parameters"))
+        try:
+            tag = read_tag(opener, kind, text, pos, close.start(), closer)
+        except TagProblem as problem:
+            return self._leave(pos, close.end(), problem)
+        if kind == "output":
+            return self._output(tag)
+        return self._liquid(tag) if kind == "liquid" else self._shortcode(tag)
+
+    def _output(self, tag: Tag) -> int:
+        if tag.body in ("site.url", "site.baseurl") and _BEFORE_LINK.match(self.text, tag.end):
+            return tag.end
+        return self._call(tag, lambda: Output(values.evaluate(tag, self.context)))
+
+    def _liquid(self, tag: Tag) -> int:
+        if tag.name in liquid.BLOCK_ENDS:
+            ending = r"\{%-?\s*" + liquid.BLOCK_ENDS[tag.name] + r"\s*-?%\}"
+            end = self._finder(ending).next(tag.end)
+            if tag.name == "raw" or end is None:  # a raw block that was closed is a literal
+                return self._leave(tag.start, tag.end, TagProblem(
+                    f"{tag.quoted()} is never closed",
+                    f"close it with {{% {liquid.BLOCK_ENDS[tag.name]} %}}"))
+            if tag.name == "comment":
+                return end.end()
+            code = self._code(tag.end, end.start(), "generated")
+            self._place(tag.start, end.end(), liquid.highlight(tag, code))
+            return end.end()
+        handler = liquid.LIQUID_TAGS.get(tag.name)
+        if handler is None:
+            return self._leave(tag.start, tag.end, TagProblem(
+                f"{tag.quoted()} is a Liquid tag an email cannot run",
+                "write its result into the post, or put it in code"))
+        return self._call(tag, lambda: handler(tag, self.context))
+
+    def _shortcode(self, tag: Tag) -> int:
+        name = tag.name
+        if tag.closing:
+            return self._close(tag)
+        if name in hugo.CODE_SHORTCODES or name in hugo.DROPPED_SHORTCODES:
+            end = None if tag.self_closing else self._finder(
+                r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").next(tag.end)
+            if end is None:
+                return self._leave(tag.start, tag.end, TagProblem(
+                    f"{tag.quoted()} is never closed", f"close it with {{{{< /{name} >}}}}"))
+            if name in hugo.CODE_SHORTCODES:
+                code = self._code(tag.end, end.start(), "generated")
+                self._place(tag.start, end.end(), hugo.CODE_SHORTCODES[name](tag, code))
+            return end.end()
+        if name in hugo.CONTENT_SHORTCODES:
+            if tag.self_closing:
+                self.out.append("".join(hugo.CONTENT_SHORTCODES[name](tag)))
+            else:
+                self.frames.append(_Frame(tag, len(self.out)))
+            return tag.end
+        handler = hugo.SHORTCODES.get(name)
+        if handler is None:
+            self.unknown.add(name)
+            return self._leave(tag.start, tag.end, TagProblem(
+                f"{tag.quoted()}: the shortcode {name} cannot be shown in an email",
+                "write what it shows into the post (docs/template-tags.md lists the shortcodes "
+                "newsletter turns into email)"))
+        return self._call(tag, lambda: handler(tag, self.context))
+
+    def _close(self, tag: Tag) -> int:
+        if self.frames and self.frames[-1].tag.name == tag.name:
+            frame = self.frames.pop()
+            before, after = hugo.CONTENT_SHORTCODES[tag.name](frame.tag)
+            self._put_before(frame.out_index, before)
+            self.out.append(after)
+            return tag.end
+        if tag.name in self.unknown:  # its opening tag is reported
+            self.out.append(html.escape(tag.source, quote=False))
+            return tag.end
+        return self._leave(tag.start, tag.end, TagProblem(
+            f"{tag.quoted()} closes a shortcode that was not opened", "remove it"))
+
+    # Writing ------------------------------------------------------------------------------
+
+    def _call(self, tag: Tag, make) -> int:
+        try:
+            output = make()
+        except TagProblem as problem:
+            return self._leave(tag.start, tag.end, problem)
+        self._place(tag.start, tag.end, output)
+        return tag.end
+
+    def _place(self, start: int, end: int, output: Output) -> None:
+        """A block that stands alone on its lines gets blank lines around it, so Markdown
+        reads it as a block of its own."""
+        alone = (start == 0 or self.text[start - 1] == "\n") and _REST_OF_LINE.match(self.text, end)
+        self.out.append(f"\n{output.markdown}\n" if output.block and alone else output.markdown)
+
+    def _leave(self, start: int, end: int, problem: TagProblem) -> int:
+        """Report the tag, and show it as written: as text, whatever markup it holds."""
+        self._report(start, problem.message, problem.hint)
+        self.out.append(html.escape(self.text[start:end], quote=False))
+        return end
+
+    def _drop_until(self, pos: int, opener: str, end_pattern: re.Pattern, closer: str) -> int:
+        end = self._finder(end_pattern.pattern).next(pos + len(opener))
+        if end is None:
+            self._report(pos, f"{opener} is never closed", f"close the comment with {closer}")
+            self.out.append(html.escape(opener))
+            return pos + len(opener)
+        return end.end()
+
+    def _report(self, offset: int, message: str, hint: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(TemplateProblem(self._line(offset), message, hint))
+        elif len(self.problems) == MAX_PROBLEMS:  # one line for the rest: enough to act on
+            self.problems.append(TemplateProblem(
+                self._line(offset), "more template tags are left as written from here on",
+                "fix the ones above, then check again"))
+
+    def _line(self, offset: int) -> int:
+        return self.first_line + bisect.bisect_left(self.line_ends, offset)
+
+    def _next_literal(self, pos: int) -> Literal | None:
+        at = bisect.bisect_left(self.literal_starts, pos)
+        return self.literals[at] if at < len(self.literals) else None
+
+    def _finder(self, pattern: str) -> Finder:
+        if pattern not in self.finders:
+            self.finders[pattern] = Finder(self.text, re.compile(pattern, re.IGNORECASE))
+        return self.finders[pattern]

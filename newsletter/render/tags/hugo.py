@@ -1,0 +1,189 @@
+"""Hugo's shortcodes as email: what each one becomes (docs/template-tags.md).
+
+Embeds become links (an email runs no iframe and no script): a YouTube video a linked
+thumbnail, the others a line of text that links to the post, video or code. A handler returns
+the Markdown or HTML to put in the tag's place, or raises :class:`TagProblem`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.html import escape, inline_markdown, link, url_in_markdown, web_url
+from newsletter.render.tags.syntax import Tag, TagProblem
+from newsletter.render.tags.values import display_value, lookup
+
+YOUTUBE_THUMBNAIL_WIDTH = 480  # hqdefault.jpg, which every video has
+_VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_NUMERIC_ID = re.compile(r"[0-9]{1,30}")
+_USER = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_DIGITS = re.compile(r"[0-9]{1,5}")
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a tag becomes; a block stands on lines of its own."""
+
+    markdown: str
+    block: bool = False
+
+
+def figure(tag: Tag, context: TagContext) -> Output:
+    """``<figure>``: the image (linked if ``link`` is given), its title, caption and credit."""
+    src = tag.get("src", 0)
+    if not src:
+        raise TagProblem(f"{tag.quoted()} has no src", 'give it the image: src="photo.jpg"')
+    image_url = _safe(tag, src, "src")
+    caption, caption_text = inline_markdown(tag.get("caption") or "")
+    title = tag.get("title") or ""
+    alt = tag.get("alt") or caption_text or title
+    size = "".join(f' {name}="{value}"' for name in ("width", "height")
+                   if (value := tag.get(name)) and _DIGITS.fullmatch(value))
+    image = f'<img src="{escape(image_url)}" alt="{escape(alt)}"{size}>'
+    if tag.get("link"):
+        image = link(_safe(tag, tag.get("link"), "link", mail=True), image)
+    lines = []
+    if title:
+        lines.append(f"<strong>{escape(title)}</strong>")
+    credit = escape(tag.get("attr") or "")
+    if credit and tag.get("attrlink"):
+        credit = link(_safe(tag, tag.get("attrlink"), "attrlink"), credit)
+    if caption or credit:
+        lines.append(" ".join(part for part in (caption, credit) if part))
+    caption_html = f"<figcaption>{'<br>'.join(lines)}</figcaption>" if lines else ""
+    return Output(f"<figure>{image}{caption_html}</figure>", block=True)
+
+
+def youtube(tag: Tag, context: TagContext) -> Output:
+    """A linked thumbnail with a line that says what it is: the reader watches on YouTube."""
+    video = _id(tag, _VIDEO_ID, "a YouTube video id, such as dQw4w9WgXcQ")
+    url = f"https://www.youtube.com/watch?v={video}"
+    if (start := tag.get("start")) and _DIGITS.fullmatch(start):
+        url += f"&t={start}s"
+    thumbnail = (f'<img src="https://i.ytimg.com/vi/{video}/hqdefault.jpg" alt="" '
+                 f'role="presentation" width="{YOUTUBE_THUMBNAIL_WIDTH}">')
+    return Output(link(url, thumbnail + _watch("YouTube", tag.get("title"))))
+
+
+def vimeo(tag: Tag, context: TagContext) -> Output:
+    video = _id(tag, _NUMERIC_ID, "a Vimeo video number, such as 146022717")
+    # Vimeo's positional parameters are id, class, title.
+    return Output(link(f"https://vimeo.com/{video}", _watch("Vimeo", tag.get("title", 2))))
+
+
+def gist(tag: Tag, context: TagContext) -> Output:
+    """``{{< gist user id [file] >}}``: a link to the gist (to the file in it, if named)."""
+    user, gist_id, file = tag.get("user", 0), tag.get("id", 1), tag.get("file", 2)
+    if not (user and _USER.fullmatch(user) and gist_id and _USER.fullmatch(gist_id)):
+        raise TagProblem(f"{tag.quoted()} needs a GitHub user and a gist id",
+                         "write it as {{< gist user 1234abcd >}}")
+    return gist_link(user, gist_id, file)
+
+
+def gist_link(user: str, gist_id: str, file: str | None) -> Output:
+    """A link to a gist, or to one file in it (GitHub's anchor for the file)."""
+    url = f"https://gist.github.com/{user}/{gist_id}"
+    if file:
+        url += "#file-" + re.sub(r"[^a-z0-9]+", "-", file.lower()).strip("-")
+    return Output(link(url, escape(f"View the code on GitHub: {file or f'{user}/{gist_id}'}")))
+
+
+def x_post(tag: Tag, context: TagContext) -> Output:
+    """``tweet``, ``twitter``, ``x``: a link to the post (``{{< tweet 123 >}}`` names no user)."""
+    user, post = tag.get("user"), tag.get("id", 0 if "user" not in tag.named else None)
+    if not (post and _NUMERIC_ID.fullmatch(post)) or (user and not _USER.fullmatch(user)):
+        raise TagProblem(f"{tag.quoted()} needs the post's number and its author",
+                         'write it as {{< x user="name" id="1234567890" >}}')
+    url = f"https://x.com/{user or 'i'}/status/{post}"
+    label = f"View the post by @{user} on X" if user else "View the post on X"
+    return Output(link(url, escape(label)))
+
+
+def instagram(tag: Tag, context: TagContext) -> Output:
+    post = _id(tag, _VIDEO_ID, "the post's id from its address, such as BWNjjyYFxVx")
+    return Output(link(f"https://www.instagram.com/p/{post}/", "View the post on Instagram"))
+
+
+def ref(tag: Tag, context: TagContext) -> Output:
+    """``ref`` and ``relref``: the address of the page named (emails need it absolute)."""
+    target = tag.get("path", 0) or ""
+    path, _, anchor = target.partition("#")
+    if not path.strip():
+        url = context.page.get("permalink") or ""
+    else:
+        url = context.link_url(tag.name, path.strip())
+    if not url:
+        raise TagProblem(f"{tag.quoted()}: no post or page {path.strip() or target} on this site",
+                         "check the path (relative to content/, or to this post)")
+    return Output(url_in_markdown(url + (f"#{anchor}" if anchor else "")))
+
+
+def param(tag: Tag, context: TagContext) -> Output:
+    """A value from the post's front matter, else from the site's parameters."""
+    name = tag.get("name", 0)
+    if not name:
+        raise TagProblem(f"{tag.quoted()} names no parameter", 'write it as {{< param "name" >}}')
+    for values in (context.page, context.site):
+        found = lookup(values, name.split("."))
+        if found is not None:
+            return Output(escape(display_value(found, tag)))
+    raise TagProblem(f"{tag.quoted()}: no parameter {name} in the post or the site's settings",
+                     "check the name, or write the value into the post")
+
+
+def highlight(tag: Tag, code: str) -> Output:
+    """``{{< highlight lang >}}code{{< /highlight >}}``: a fenced code block."""
+    return Output(fenced(tag.get("lang", 0) or "", code), block=True)
+
+
+def details(tag: Tag) -> tuple[str, str]:
+    """A collapsible section cannot collapse in an email: its summary, then its content.
+    Returns what goes before the content and after it."""
+    summary = escape(tag.get("summary") or "Details")
+    return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
+
+
+def fenced(language: str, code: str) -> str:
+    """``code`` in a fenced block Markdown cannot close early."""
+    longest = max((len(run) for run in re.findall(r"^[ \t]*(~+)", code, re.MULTILINE)), default=0)
+    fence = "~" * max(3, longest + 1)
+    language = language if re.fullmatch(r"[\w#.+-]{1,40}", language) else ""
+    code = code.strip("\n")
+    return f"{fence}{language}\n{code}\n{fence}"
+
+
+def _watch(service: str, title: str | None) -> str:
+    return escape(f"\u25b6 Watch \u201c{title}\u201d on {service}" if title
+                  else f"\u25b6 Watch the video on {service}")
+
+
+def _id(tag: Tag, pattern: re.Pattern, what: str) -> str:
+    value = tag.get("id", 0)
+    if not value or not pattern.fullmatch(value):
+        raise TagProblem(f"{tag.quoted()} needs {what}", f"write it as {{{{< {tag.name} ID >}}}}")
+    return value
+
+
+def _safe(tag: Tag, url: str, name: str, *, mail: bool = False) -> str:
+    safe = web_url(url, mail=mail)
+    if safe is None:
+        raise TagProblem(f"{tag.quoted()}: {name} {url!r} is not a web address",
+                         "use an https:// address or a file of the site")
+    return safe
+
+
+SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
+    "figure": figure, "youtube": youtube, "vimeo": vimeo, "vimeo_simple": vimeo, "gist": gist,
+    "tweet": x_post, "twitter": x_post, "twitter_simple": x_post, "x": x_post,
+    "x_simple": x_post, "instagram": instagram, "instagram_simple": instagram, "ref": ref,
+    "relref": ref, "param": param,
+}
+# Shortcodes whose content is code: shown as written, never expanded.
+CODE_SHORTCODES = {"highlight": highlight}
+# Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
+# before it and after it.
+CONTENT_SHORTCODES = {"details": details}
+DROPPED_SHORTCODES = frozenset({"comment"})  # {{% comment %}}...{{% /comment %}}

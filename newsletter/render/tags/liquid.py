@@ -1,0 +1,73 @@
+"""Jekyll's Liquid tags as email (docs/template-tags.md).
+
+``{% link %}`` and ``{% post_url %}`` become the address of the post they name, ``{% gist %}``
+(jekyll-gist) a link. An ``{% include %}`` writes whatever the theme's file holds, which an
+email cannot show: one that only adds page furniture (a table of contents, comments, share
+buttons, analytics) is dropped; any other is left for the check to report.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Callable
+
+from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.html import url_in_markdown
+from newsletter.render.tags.hugo import Output, fenced, gist_link
+from newsletter.render.tags.syntax import Tag, TagProblem
+
+# Words in an include's file name that mark it as page furniture, which an email goes without.
+FURNITURE_INCLUDES = frozenset({
+    "toc", "comments", "comment", "disqus", "giscus", "utterances", "share", "sharing",
+    "social", "analytics", "gtag", "adsense", "ads", "advert", "related", "subscribe",
+    "newsletter", "mathjax", "katex", "pagination",
+})
+_GIST = re.compile(r"([A-Za-z0-9_-]{1,64})/([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
+# Block tags: their closing tag; what the block holds is code (highlight) or dropped (comment).
+BLOCK_ENDS = {"highlight": "endhighlight", "comment": "endcomment", "raw": "endraw"}
+
+
+def link_tag(tag: Tag, context: TagContext) -> Output:
+    """``{% link path %}`` and ``{% post_url name %}``: the named post's address."""
+    target = tag.body.strip().strip("\"'")
+    if not target:
+        raise TagProblem(f"{tag.quoted()} names no post", "name the post's file")
+    url = context.link_url(tag.name, target)
+    if not url:
+        hint = ("name the post by its file name without .md, e.g. 2024-05-01-my-post"
+                if tag.name == "post_url" else "give the file's path from the site's folder")
+        raise TagProblem(f"{tag.quoted()}: no post {target} on this site", hint)
+    return Output(url_in_markdown(url))
+
+
+def include(tag: Tag, context: TagContext) -> Output:
+    """Page furniture is dropped; anything else cannot be shown, so it stays to be reported."""
+    name = tag.body.split(maxsplit=1)[0] if tag.body.strip() else ""
+    words = set(re.split(r"[^a-z0-9]+", PurePosixPath(name.lower()).stem))
+    if words & FURNITURE_INCLUDES:
+        return Output("")
+    raise TagProblem(f"{tag.quoted()} writes the theme's {name or 'file'}, which an email "
+                     "cannot show", "write what it shows into the post, or wrap it in "
+                     "{% comment %} ... {% endcomment %}")
+
+
+def gist(tag: Tag, context: TagContext) -> Output:
+    """``{% gist user/id [file] %}`` (the jekyll-gist plugin)."""
+    found = _GIST.fullmatch(tag.body.strip().strip("\"'"))
+    if not found:
+        raise TagProblem(f"{tag.quoted()} needs a user and a gist id",
+                         "write it as {% gist user/1234abcd %}")
+    return gist_link(*found.groups())
+
+
+def highlight(tag: Tag, code: str) -> Output:
+    """``{% highlight lang [linenos] %}code{% endhighlight %}``: a fenced code block."""
+    language = tag.body.split(maxsplit=1)[0] if tag.body.strip() else ""
+    return Output(fenced(language, code), block=True)
+
+
+LIQUID_TAGS: dict[str, Callable[[Tag, TagContext], Output]] = {
+    "link": link_tag, "post_url": link_tag, "include": include, "gist": gist,
+}
+CODE_BLOCKS = {"highlight": highlight}

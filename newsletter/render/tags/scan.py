@@ -1,0 +1,230 @@
+"""Where a post's Markdown is code: the parts whose template syntax is shown, not run.
+
+Found the way Python-Markdown finds them, in one pass each (a post is hostile input: nothing
+here may take longer than linear time): fenced blocks (a line of three or more backticks or
+tildes at the start of a line, closed by the same fence), indented blocks (a paragraph whose
+first line is indented four spaces, unless it continues a list), and the raw HTML elements
+``<pre>`` and ``<code>``. HTML comments are found too: what they hold is never shown. Inline
+code spans are found as the text is read (:class:`BacktickRuns`), since a shortcode's
+parameters may hold backticks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+# Python-Markdown's fenced_code opening line (FencedBlockPreprocessor.FENCED_BLOCK_RE).
+_FENCE_OPEN = re.compile(r"(~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*"
+                         r"(?:hl_lines=([\"']).*?\2[ ]*)?)")
+_FENCE_CLOSE = re.compile(r"(~{3,}|`{3,})[ ]*")
+_FENCES = ("```", "~~~")
+_LIST_ITEM = re.compile(r"[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+\S")
+_HTML_OPEN = re.compile(r"<(pre|code)\b[^<>]{0,500}>|<!--", re.IGNORECASE)
+_HTML_CLOSE = {"pre": re.compile(r"</pre\s*>", re.IGNORECASE),
+               "code": re.compile(r"</code\s*>", re.IGNORECASE),
+               "comment": re.compile(r"-->")}
+_BACKTICKS = re.compile("`+")
+_RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
+_RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+_ESCAPED = re.compile(r"\{\{([<%])/\*")  # {{</* shortcode */>}}: Hugo shows it as written
+_ESCAPED_END = {"<": re.compile(r"\*/>\}\}"), "%": re.compile(r"\*/%\}\}")}
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
+TAB_WIDTH = 4
+
+
+@dataclass(frozen=True)
+class Region:
+    """A stretch of the text that is code (or an HTML comment): ``text[start:end]``."""
+
+    start: int
+    end: int
+    kind: str  # "fence", "indented", "pre", "code" or "comment"
+
+
+class Finder:
+    """The next match of a pattern at or after a position. Callers move forward through the
+    text, so each search is reused until it is passed: every part is searched about once."""
+
+    def __init__(self, text: str, pattern: re.Pattern):
+        self.text, self.pattern = text, pattern
+        self._from, self._match, self._searched = 0, None, False
+
+    def next(self, pos: int) -> re.Match | None:
+        match = self._match
+        if not (self._searched and self._from <= pos and (match is None or match.start() >= pos)):
+            self._from, self._searched = pos, True
+            match = self._match = self.pattern.search(self.text, pos)
+        return match
+
+
+def code_regions(text: str) -> list[Region]:
+    """Every code region and HTML comment of ``text``, in order, not overlapping."""
+    lines = _lines(text)
+    fences = _fences(text, lines)
+    regions = fences + _indented(text, lines, fences)
+    regions.sort(key=lambda region: region.start)
+    return _merge(regions + _html(text, regions))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line, without its newline."""
+    spans, start = [], 0
+    for newline in re.finditer("\n", text):
+        spans.append((start, newline.start()))
+        start = newline.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _fences(text: str, lines: list[tuple[int, int]]) -> list[Region]:
+    closers: dict[str, list[int]] = {}  # fence -> the lines that could close it, in order
+    for number, (start, end) in enumerate(lines):
+        if text.startswith(_FENCES, start) and (close := _FENCE_CLOSE.fullmatch(text, start, end)):
+            closers.setdefault(close[1], []).append(number)
+    regions, number = [], 0
+    while number < len(lines):
+        start, end = lines[number]
+        opening = text.startswith(_FENCES, start) and _FENCE_OPEN.fullmatch(text, start, end)
+        if opening:
+            candidates = closers.get(opening[1], [])
+            at = bisect.bisect_right(candidates, number)
+            if at < len(candidates):
+                last = candidates[at]
+                regions.append(Region(start, lines[last][1], "fence"))
+                number = last + 1
+                continue
+        number += 1
+    return regions
+
+
+def _indented(text: str, lines: list[tuple[int, int]], fences: list[Region]) -> list[Region]:
+    """Blank-line separated blocks whose first line is indented like code, outside lists."""
+    fence_starts = [region.start for region in fences]
+    regions: list[Region] = []
+    in_list, block_start, block_end = False, None, 0
+    for start, end in [*lines, (len(text) + 1, len(text) + 1)]:
+        inside = bisect.bisect_right(fence_starts, start) - 1
+        in_fence = inside >= 0 and start <= fences[inside].end
+        blank = start > len(text) or in_fence or not text[start:end].strip()
+        if blank:
+            if block_start is not None:
+                in_list = _close_block(text, block_start, block_end, in_list, regions)
+                block_start = None
+            if in_fence:
+                in_list = False
+            continue
+        if block_start is None:
+            block_start = start
+        block_end = end
+    return regions
+
+
+def _close_block(text: str, start: int, end: int, in_list: bool, regions: list[Region]) -> bool:
+    """Record the block if it is indented code; returns whether a list goes on after it."""
+    newline = text.find("\n", start, end)
+    first_line = text[start:newline if newline >= 0 else end].expandtabs(TAB_WIDTH)
+    if len(first_line) - len(first_line.lstrip(" ")) >= TAB_WIDTH:
+        if not in_list:
+            regions.append(Region(start, end, "indented"))
+        return in_list
+    return bool(_LIST_ITEM.match(first_line))
+
+
+def _html(text: str, regions: list[Region]) -> list[Region]:
+    """``<pre>``, ``<code>`` and ``<!-- -->`` outside the Markdown code regions."""
+    starts = [region.start for region in regions]
+    closers = {kind: Finder(text, pattern) for kind, pattern in _HTML_CLOSE.items()}
+    found: list[Region] = []
+    pos = 0
+    for opening in _HTML_OPEN.finditer(text):
+        if opening.start() < pos:
+            continue
+        inside = bisect.bisect_right(starts, opening.start()) - 1
+        if inside >= 0 and opening.start() < regions[inside].end:
+            continue
+        kind = (opening[1] or "comment").lower()
+        closing = closers[kind].next(opening.end())
+        if closing:
+            found.append(Region(opening.start(), closing.end(), kind))
+            pos = closing.end()
+    return found
+
+
+def _merge(regions: list[Region]) -> list[Region]:
+    merged: list[Region] = []
+    for region in sorted(regions, key=lambda region: region.start):
+        if merged and region.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Region(last.start, max(last.end, region.end), last.kind)
+        else:
+            merged.append(region)
+    return merged
+
+
+class BacktickRuns:
+    """Inline code spans: a run of backticks opens one, the next run of the same length (in
+    the same paragraph) closes it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.by_length: dict[int, list[int]] = {}
+        for run in _BACKTICKS.finditer(text):
+            self.by_length.setdefault(len(run[0]), []).append(run.start())
+        self._paragraph_end = Finder(text, _BLANK_LINE)
+
+    def span(self, start: int, limit: int) -> tuple[int, int] | None:
+        """(content start, content end) of the code span whose opening run is at ``start``,
+        closed before ``limit`` and the paragraph's end; None if it is not closed."""
+        text = self.text
+        end = run_end(text, start)
+        if start > 0 and text[start - 1] == "\\":
+            return None  # an escaped backtick opens nothing
+        blank = self._paragraph_end.next(end)
+        limit = min(limit, blank.start() if blank else len(text))
+        runs = self.by_length.get(end - start, [])
+        at = bisect.bisect_right(runs, end)
+        if at < len(runs) and runs[at] < limit:
+            return end, runs[at]
+        return None
+
+
+def run_end(text: str, start: int) -> int:
+    """Where the run of backticks at ``start`` ends."""
+    return _BACKTICKS.match(text, start).end()
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A stretch shown as written wherever it is: raw blocks and escaped shortcodes."""
+
+    start: int
+    end: int
+    text: str
+
+
+def literal_spans(text: str) -> list[Literal]:
+    """``{% raw %}`` blocks (their content) and ``{{</* x */>}}`` (``{{< x >}}``), in order."""
+    found, end = [], 0
+    raw_end = Finder(text, _RAW_CLOSE)
+    for opening in _RAW_OPEN.finditer(text):
+        closing = raw_end.next(opening.end()) if opening.start() >= end else None
+        if closing:  # (an opening inside the previous block is its content)
+            content = text[opening.end():closing.start()]
+            found.append(Literal(opening.start(), closing.end(), content))
+            end = closing.end()
+    ends, end = {mark: Finder(text, pattern) for mark, pattern in _ESCAPED_END.items()}, 0
+    for opening in _ESCAPED.finditer(text):
+        mark = opening[1]
+        closing = ends[mark].next(opening.end()) if opening.start() >= end else None
+        if closing:
+            inner = text[opening.end():closing.start()]
+            shown = f"{{{{{mark}{inner}{'>' if mark == '<' else '%'}}}}}"
+            found.append(Literal(opening.start(), closing.end(), shown))
+            end = closing.end()
+    kept: list[Literal] = []
+    for literal in sorted(found, key=lambda literal: literal.start):
+        if not kept or literal.start >= kept[-1].end:
+            kept.append(literal)
+    return kept

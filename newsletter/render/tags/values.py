@@ -1,0 +1,124 @@
+"""Site and page values as tags print them, and Liquid's output expressions.
+
+``{{ site.title }}``, ``{{ page.title }}``, ``{{ "/about/" | relative_url }}``: a string or a
+variable, then filters. Only what a post can mean unambiguously is read; anything else (an
+unknown variable, a filter Jekyll has and this does not) is a :class:`TagProblem`, never an
+empty string that would silently drop words from the email.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Mapping
+
+from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.html import escape, url_in_markdown
+from newsletter.render.tags.syntax import Tag, TagProblem
+
+_STRING = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)')\s*""")
+_VARIABLE = re.compile(r"\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*")
+_FILTER = re.compile(r"\s*([a-z_]+)\s*(?::(.*))?", re.DOTALL)
+# A piece of an expression: a quoted string, or anything up to the next | or , outside quotes.
+_PIECE = re.compile(r"""(?:"[^"]*"|'[^']*'|[^|,"'])+|[|,]""")
+ROOTS = ("site", "page")
+# The filters applied, and how many arguments each takes.
+FILTER_ARGUMENTS = {"relative_url": 0, "absolute_url": 0, "append": 1, "prepend": 1, "default": 1}
+# Values that are addresses: kept whole in Markdown (a space would end a link).
+URL_VARIABLES = ("site.url", "site.baseurl", "page.url", "page.permalink")
+
+
+def lookup(values: Mapping[str, Any], keys: list[str]) -> Any:
+    """``values[a][b]...`` for keys ``[a, b]``, matching case as Hugo does when it must; None
+    when a key is missing."""
+    found: Any = values
+    for key in keys:
+        if not isinstance(found, Mapping):
+            return None
+        if key in found:
+            found = found[key]
+            continue
+        matches = [value for name, value in found.items() if str(name).lower() == key.lower()]
+        if len(matches) != 1:
+            return None
+        found = matches[0]
+    return found
+
+
+def display_value(value: Any, tag: Tag) -> str:
+    """A value as text: strings, numbers, booleans and dates; a list or a table is refused."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TagProblem(f"{tag.quoted()} is a {type(value).__name__}, not a value to print",
+                     "name a single value")
+
+
+def evaluate(tag: Tag, context: TagContext) -> str:
+    """``{{ expression | filter: argument }}`` as Markdown text."""
+    groups: list[str] = [""]
+    for piece in _PIECE.findall(tag.body):
+        if piece == "|":
+            groups.append("")
+        else:
+            groups[-1] += piece
+    value = _operand(groups[0], tag, context)
+    is_url = groups[0].strip() in URL_VARIABLES
+    for filter_text in groups[1:]:
+        value, is_url = _apply(filter_text, value, is_url, tag, context)
+    if value is None:
+        raise TagProblem(f"{tag.quoted()}: {groups[0].strip()} has no value for this site",
+                         "write the value into the post instead")
+    text = display_value(value, tag)
+    return url_in_markdown(text) if is_url else escape(text)
+
+
+def _operand(expression: str, tag: Tag, context: TagContext) -> Any:
+    """A quoted string, or a site or page value (None when the site has none)."""
+    if string := _STRING.fullmatch(expression):
+        return string[1] if string[1] is not None else string[2]
+    variable = _VARIABLE.fullmatch(expression)
+    root, *keys = variable[1].split(".") if variable else ("", )
+    if root not in ROOTS or not keys:
+        raise TagProblem(f"{tag.quoted()}: {expression.strip() or 'nothing'} is not a site or "
+                         "page value", "write the value into the post, or put the tag in code")
+    return lookup(context.site if root == "site" else context.page, keys)
+
+
+def _apply(filter_text: str, value: Any, is_url: bool, tag: Tag, context: TagContext
+           ) -> tuple[Any, bool]:
+    found = _FILTER.fullmatch(filter_text)
+    name = found[1] if found else filter_text.strip()
+    arguments = [_operand(argument, tag, context)
+                 for argument in _split_arguments(found[2] if found and found[2] else "")]
+    if FILTER_ARGUMENTS.get(name) != len(arguments):
+        raise TagProblem(f"{tag.quoted()}: the filter {name} is not one newsletter applies",
+                         "use relative_url, absolute_url, append, prepend or default, or write "
+                         "the result into the post")
+    if name == "default":
+        return (value if value not in (None, "", False) else arguments[0]), is_url
+    if value is None or None in arguments:
+        return None, is_url  # reported once, by evaluate
+    text = display_value(value, tag)
+    if name == "relative_url":
+        return context.relative_url(text), True
+    if name == "absolute_url":
+        return context.absolute_url(text), True
+    argument = display_value(arguments[0], tag)
+    return (text + argument if name == "append" else argument + text), is_url
+
+
+def _split_arguments(text: str) -> list[str]:
+    if not text.strip():
+        return []
+    arguments, current = [], ""
+    for piece in _PIECE.findall(text):
+        if piece == ",":
+            arguments.append(current)
+            current = ""
+        else:
+            current += piece
+    return [*arguments, current]

@@ -1,0 +1,263 @@
+"""Template tags: what each Hugo shortcode and Jekyll Liquid tag becomes in an email's Markdown,
+and what is left as written (a problem at its line). docs/template-tags.md lists them."""
+
+from __future__ import annotations
+
+import html
+
+import lxml.html
+import pytest
+
+from newsletter.render.markdown import markdown_fragment, markdown_to_fragment
+from newsletter.render.tags import TagContext, expand_tags
+from newsletter.render.text import fragment_to_text
+
+POSTS = {"what-matters": "https://example.com/blog/posts/what-matters",
+         "2016-05-20-welcome": "https://example.com/blog/2016/05/20/welcome.html"}
+
+
+def context(**changes) -> TagContext:
+    """A Jekyll-like site published under a base path, with two posts to link to."""
+    def link_url(kind: str, target: str) -> str | None:
+        return POSTS.get(target.strip("/").removesuffix(".md").rpartition("/")[2])
+
+    values = dict(site_url="https://example.com/blog", base_path="/blog",
+                  site={"url": "https://example.com", "baseurl": "/blog", "title": "Field Notes",
+                        "author": {"name": "Jane"}, "tags": ["a", "b"]},
+                  page={"title": "This Post", "url": "/posts/this", "date": "2026-03-01",
+                        "permalink": "https://example.com/blog/posts/this"},
+                  link_url=link_url)
+    return TagContext(**{**values, **changes})
+
+
+def expand(body: str, **changes) -> tuple[str, list[tuple[int, str]]]:
+    """(Markdown, [(line, message)]) for ``body``, its first line being line 1."""
+    expansion = expand_tags(body, context(**changes))
+    return expansion.markdown, [(problem.line, problem.message) for problem in expansion.problems]
+
+
+def rendered(body: str) -> tuple[lxml.html.HtmlElement, str]:
+    """The body as the email's fragment, and its text part."""
+    markdown, problems = expand(body)
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    return fragment, fragment_to_text(fragment)
+
+
+# Hugo ------------------------------------------------------------------------------------
+
+def test_figure_becomes_a_figure_with_its_image_link_title_caption_and_credit():
+    fragment, text = rendered(
+        '{{< figure src="/images/lighthouse.jpg" link="https://example.com/big.jpg" '
+        'title="Lighthouse" caption="At *dusk*" attr="Jane" attrlink="https://example.com/jane" '
+        'width="400" >}}\n')
+
+    [figure] = fragment.iter("figure")
+    [image] = figure.iter("img")
+    assert image.get("src") == "/images/lighthouse.jpg"  # a file of the site: images.py finds it
+    assert (image.get("alt"), image.get("width")) == ("At dusk", "400")
+    link = image.getparent()
+    assert link.tag == "a" and link.get("href") == "https://example.com/big.jpg"
+    caption = figure.find("figcaption")
+    assert caption.find("strong").text == "Lighthouse" and caption.find("em").text == "dusk"
+    assert caption.find("a").get("href") == "https://example.com/jane"
+    assert "Lighthouse" in text and "At dusk Jane <https://example.com/jane>" in text
+
+
+@pytest.mark.parametrize("body", ['{{< figure src="photo.jpg" alt="A photo" >}}',
+                                  '{{% figure src="photo.jpg" alt="A photo" %}}',
+                                  '{{< figure src="photo.jpg" alt="A photo" />}}',
+                                  '{{<figure src=photo.jpg alt="A photo">}}'])
+def test_both_shortcode_forms_self_closing_and_unquoted_values_read_the_same(body):
+    markdown, problems = expand(body)
+
+    assert problems == []
+    assert markdown.strip() == '<figure><img src="photo.jpg" alt="A photo"></figure>'
+
+
+def test_youtube_is_a_linked_thumbnail_that_reads_as_one_line_in_the_text_part():
+    fragment, text = rendered(
+        '{{< youtube id="ZJthWmvUzzc" title="Writing for people" start=30 >}}\n')
+
+    [link] = fragment.iter("a")
+    assert link.get("href") == "https://www.youtube.com/watch?v=ZJthWmvUzzc&t=30s"
+    [thumbnail] = link.iter("img")
+    assert thumbnail.get("src") == "https://i.ytimg.com/vi/ZJthWmvUzzc/hqdefault.jpg"
+    assert thumbnail.get("width") == "480" and thumbnail.get("role") == "presentation"
+    assert not list(fragment.iter("iframe", "script"))
+    assert text == ("\u25b6 Watch \u201cWriting for people\u201d on YouTube\n"
+                    "<https://www.youtube.com/watch?v=ZJthWmvUzzc&t=30s>")
+
+
+@pytest.mark.parametrize("body, href, label", [
+    ("{{< youtube ZJthWmvUzzc >}}", "https://www.youtube.com/watch?v=ZJthWmvUzzc",
+     "\u25b6 Watch the video on YouTube"),
+    ("{{< vimeo 48912912 >}}", "https://vimeo.com/48912912", "\u25b6 Watch the video on Vimeo"),
+    ('{{< vimeo id="48912912" title="A short film" >}}', "https://vimeo.com/48912912",
+     "\u25b6 Watch \u201cA short film\u201d on Vimeo"),
+    ("{{< vimeo_simple 48912912 >}}", "https://vimeo.com/48912912",
+     "\u25b6 Watch the video on Vimeo"),
+    ("{{< gist spf13 7896402 >}}", "https://gist.github.com/spf13/7896402",
+     "View the code on GitHub: spf13/7896402"),
+    ('{{< gist spf13 7896402 "img.html" >}}', "https://gist.github.com/spf13/7896402#file-img-html",
+     "View the code on GitHub: img.html"),
+    ('{{< x user="SanDiegoZoo" id="1453110110599868418" >}}',
+     "https://x.com/SanDiegoZoo/status/1453110110599868418", "View the post by @SanDiegoZoo on X"),
+    ('{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}',
+     "https://x.com/SanDiegoZoo/status/1453110110599868418", "View the post by @SanDiegoZoo on X"),
+    ('{{< twitter_simple user="designreviewed" id="1085870671291310081" >}}',
+     "https://x.com/designreviewed/status/1085870671291310081",
+     "View the post by @designreviewed on X"),
+    ("{{< tweet 877500564405444608 >}}", "https://x.com/i/status/877500564405444608",
+     "View the post on X"),
+    ("{{< instagram BWNjjyYFxVx >}}", "https://www.instagram.com/p/BWNjjyYFxVx/",
+     "View the post on Instagram"),
+])
+def test_embeds_become_a_link_to_what_they_embed(body, href, label):
+    fragment, text = rendered(body + "\n")
+
+    assert [(a.get("href"), a.text_content()) for a in fragment.iter("a")] == [(href, label)]
+    assert text == f"{label}\n<{href}>" or text == f"{label} <{href}>"
+
+
+@pytest.mark.parametrize("body, url", [
+    ('[the post]({{< ref "what-matters.md" >}})', "https://example.com/blog/posts/what-matters"),
+    ('[the post]({{< relref "/posts/what-matters" >}})',
+     "https://example.com/blog/posts/what-matters"),
+    ('[a part]({{< ref "what-matters.md#the-end" >}})',
+     "https://example.com/blog/posts/what-matters#the-end"),
+    ('[the post]({{< ref path="what-matters.md" >}})',
+     "https://example.com/blog/posts/what-matters"),
+    ('[above]({{< ref "#top" >}})', "https://example.com/blog/posts/this#top"),
+])
+def test_ref_and_relref_give_the_target_posts_address_absolute(body, url):
+    fragment, _ = rendered(body + "\n")
+
+    assert [a.get("href") for a in fragment.iter("a")] == [url]
+
+
+def test_highlight_becomes_a_fenced_code_block_shown_as_written():
+    fragment, text = rendered('{{< highlight go "linenos=table,hl_lines=2" >}}\n'
+                              'func main() {\n\tfmt.Println("{{ not a tag }}")\n}\n'
+                              '{{< /highlight >}}\n')
+
+    [code] = fragment.iter("code")
+    assert code.get("class") == "language-go"
+    assert code.text == 'func main() {\n    fmt.Println("{{ not a tag }}")\n}\n'
+    assert text.startswith("    func main() {")
+
+
+def test_param_reads_the_page_then_the_site_and_details_shows_its_summary_and_content():
+    markdown, problems = expand('{{< details summary="About" >}}\n'
+                                'By {{< param "author.name" >}} for {{< param title >}}.\n'
+                                '{{< /details >}}\n')
+
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/")
+    assert [p.text_content() for p in fragment.iter("p")] == ["About", "By Jane for This Post."]
+
+
+def test_hugo_comments_and_the_comment_shortcode_are_dropped():
+    markdown, problems = expand("A{{/* a note\nover lines */}}B\n\n{{% comment %}}Hidden "
+                                "{{< youtube x >}}{{% /comment %}}C\n")
+
+    assert problems == []
+    assert markdown == "AB\n\nC\n"
+
+
+def test_an_escaped_shortcode_is_shown_as_the_shortcode_and_not_reported():
+    markdown, problems = expand('Write {{</* figure src="x.jpg" */>}} or {{%/* param x */%}}.\n')
+
+    assert problems == []
+    assert markdown == 'Write {{< figure src="x.jpg" >}} or {{% param x %}}.\n'
+
+
+# Jekyll ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, url", [
+    ("[it]({% post_url 2016-05-20-welcome %})", "https://example.com/blog/2016/05/20/welcome.html"),
+    ("[it]({{ site.baseurl }}{% post_url 2016-05-20-welcome %})",
+     "https://example.com/blog/2016/05/20/welcome.html"),
+    ("[it]({{ site.url }}{{ site.baseurl }}{% post_url 2016-05-20-welcome %})",
+     "https://example.com/blog/2016/05/20/welcome.html"),
+    ("[it]({% link _posts/2016-05-20-welcome.md %})",
+     "https://example.com/blog/2016/05/20/welcome.html"),
+    ("[it]({{ site.baseurl }}/about/)", "/blog/about/"),
+    ('[it]({{ "/about/" | relative_url }})', "/blog/about/"),
+    ("[it]({{ 'about/' | absolute_url }})", "https://example.com/blog/about/"),
+    ("[it]({{ site.url }}{{ page.url }})", "https://example.com/posts/this"),
+    ('[it]({{ site.baseurl | append: "/feed.xml" }})', "/blog/feed.xml"),
+])
+def test_liquid_links_and_url_filters_give_the_published_address(body, url):
+    markdown, problems = expand(body + "\n")
+
+    assert problems == []
+    assert [a.get("href") for a in markdown_fragment(markdown).iter("a")] == [url]
+
+
+def test_site_and_page_values_are_printed_as_text_never_as_markup():
+    markdown, problems = expand("{{ site.title }} by {{ site.author.name }}: {{ page.title }}; "
+                                "{{ site.missing | default: 'none' }}\n",
+                                site={"title": "<b>Notes</b> & more", "author": {"name": "Jane"}})
+
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/")
+    assert fragment.text_content().strip() == "<b>Notes</b> & more by Jane: This Post; none"
+    assert not list(fragment.iter("b"))
+
+
+def test_highlight_is_a_fenced_block_raw_is_literal_and_comments_are_dropped():
+    markdown, problems = expand(
+        "{% comment %}\nA draft {% include draft.html %}\n{% endcomment %}\n"
+        "{% highlight ruby linenos %}\ndef x = {{ y }}\n{% endhighlight %}\n"
+        "{% raw %}{{ page.title }} and {% if %}{% endraw %}\n")
+
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/")
+    [code] = fragment.iter("code")
+    assert code.get("class") == "language-ruby" and code.text == "def x = {{ y }}\n"
+    assert fragment.text_content().strip().endswith("{{ page.title }} and {% if %}")
+    assert "draft" not in fragment.text_content()
+
+
+def test_an_include_of_page_furniture_is_dropped_any_other_is_left_and_reported():
+    markdown, problems = expand("{% include toc.html %}\n{% include disqus_comments.html %}\n"
+                                '{% include image.html url="/x.jpg" caption="A photo" %}\n')
+
+    assert markdown == '\n\n{% include image.html url="/x.jpg" caption="A photo" %}\n'
+    assert problems == [(3, "{% include image.html url=\"/x.jpg\" caption=\"A photo\" %} writes "
+                            "the theme's image.html, which an email cannot show")]
+
+
+@pytest.mark.parametrize("body, message", [
+    ("{{< notice warning >}}Careful{{< /notice >}}",
+     "{{< notice warning >}}: the shortcode notice cannot be shown in an email"),
+    ('{{< ref "no-such-post.md" >}}', '{{< ref "no-such-post.md" >}}: no post or page '
+     "no-such-post.md on this site"),
+    ("{% post_url 2010-01-01-gone %}", "{% post_url 2010-01-01-gone %}: no post "
+     "2010-01-01-gone on this site"),
+    ("{{ site.nothing }}", "{{ site.nothing }}: site.nothing has no value for this site"),
+    ("{{ site.tags }}", "{{ site.tags }} is a list, not a value to print"),
+    ("{{ page.date | date: '%Y' }}", "{{ page.date | date: '%Y' }}: the filter date is not one "
+     "newsletter applies"),
+    ("{% if page.draft %}", "{% if page.draft %} is a Liquid tag an email cannot run"),
+    ("{{< param nope >}}",
+     "{{< param nope >}}: no parameter nope in the post or the site's settings"),
+    ("{{< highlight go >}}\nx\n", "{{< highlight go >}} is never closed"),
+    ("{% raw %}and the rest", "{% raw %} is never closed"),
+    ("{{< details >}}\nx\n", "{{< details >}} is never closed"),
+    ("{{< /details >}}", "{{< /details >}} closes a shortcode that was not opened"),
+    ("{{ site.title", "{{ site.title\u2026 is never closed"),
+])
+def test_what_cannot_be_expanded_is_left_as_written_and_reported_at_its_line(body, message):
+    markdown, problems = expand(f"First line.\n\n{body}\n")
+
+    assert [line for line, _ in problems] == [3]
+    assert problems[0][1].startswith(message)
+    assert body.splitlines()[0] in html.unescape(markdown)  # shown as written, as text
+
+
+def test_a_reported_shortcode_is_reported_once_not_again_at_its_closing_tag():
+    _, problems = expand("{{< notice >}}\nText\n{{< /notice >}}\n")
+
+    assert [line for line, _ in problems] == [1]
