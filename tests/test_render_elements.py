@@ -144,3 +144,13 @@ def test_the_sign_up_emails_share_the_skeleton(site, kind):
 def test_the_example_posts_html_part_stays_under_20_kb(site):
     _, email = render(site)
     assert 15 * 1024 < encoded_html_size(email.html) <= 20 * 1024
+
+
+def test_a_long_word_holding_a_control_character_is_left_whole(site):
+    post = site / "content" / "posts" / "control.md"
+    post.write_text('---\ntitle: "Control"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+                    "See \x01https://example.com/a/very/long/path/that/would/break here.\n",
+                    encoding="utf-8")
+    _, email = render(site, "control")
+    assert "https://example.com/a/very/long/path/that/would/break" in email.text
+    assert "{{" not in email.html and "}}" not in email.html

@@ -19,6 +19,9 @@ _TASK = re.compile(r"\[([ xX])\][ \t]+")
 _LONG_WORD = re.compile(r"\S{25,}")
 _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
 # Code keeps its characters as written; raw HTML's scripts, styles and form fields hold no prose.
+# Characters lxml refuses to set in a text (a parsed tree may still hold them): such a text is
+# left as it is.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea", "title"})
 BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 
@@ -72,7 +75,7 @@ def _soft_breaks(element: lxml.html.HtmlElement) -> None:
 
 def _pieces(text: str | None) -> list[str]:
     """``text`` cut at the break points of its long words (one piece when it has none)."""
-    if not text or not _LONG_WORD.search(text):
+    if not text or not _LONG_WORD.search(text) or _NOT_XML.search(text):
         return [text or ""]
     cuts = [position for word in _LONG_WORD.finditer(text)
             for position in (word.start() + point.start()

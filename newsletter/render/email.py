@@ -160,7 +160,9 @@ def split_media_rules(css: str) -> tuple[str, str]:
             index = len(css)  # an unclosed block: keep the rest as it is, for Gmail to judge
         media.append(css[start:index].strip())
     plain.append(css[index:])
-    kept = (_CSS_NEEDLESS_SPACE.sub(r"\1\2\3", " ".join(block.split())) for block in media)
+    # "}}" would read as a template tag's end to whoever looks for leftover {{ }} in an email.
+    kept = (_CSS_NEEDLESS_SPACE.sub(r"\1\2\3", " ".join(block.split())).replace("}}", "}\n}")
+            for block in media)
     return "".join(plain).strip(), "\n".join(kept)
 
 
