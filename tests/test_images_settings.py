@@ -6,12 +6,14 @@ import pytest
 from test_config import MINIMAL, error_for, write
 
 from newsletter.config import load_settings
+from newsletter.generators import site_layout
 
 
 def test_images_default_to_no_mode_and_the_static_folder(tmp_path):
     settings = load_settings(write(tmp_path, MINIMAL), {})
     assert settings.images.mode is None
-    assert settings.images.static_dirs == ("static",)
+    assert settings.images.static_dirs is None  # the generator's: static/ for a generic blog
+    assert site_layout(settings).static_dirs == ("static",)
     assert settings.images.publish_dir == "static/newsletter"
     assert settings.email.feature_image is True
 

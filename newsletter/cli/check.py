@@ -127,8 +127,10 @@ def _summary(report, groups) -> str:
     if not report.posts:
         found = (f" (the settings: {counted(counts['errors'], 'error')}, "
                  f"{counted(counts['warnings'], 'warning')})" if report.site else "")
-        return ("Nothing to check: no post is ready or scheduled for send --due; "
-                f"name one: newsletter check POST{found}")
+        nothing = "Nothing to check: no post is ready or scheduled for send --due"
+        if report.note:  # why, in the words `posts` uses (sending.schedule_note)
+            return f"{nothing}. {report.note} Name one to check it: newsletter check POST{found}"
+        return f"{nothing}; name one: newsletter check POST{found}"
     checked = f"Checked {len(report.posts)} post{'' if len(report.posts) == 1 else 's'}"
     if not report.findings:
         return f"{checked}: nothing found."

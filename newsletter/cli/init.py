@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -14,15 +15,17 @@ import click
 def init(ctx: click.Context, directory: Path | None) -> None:
     """Write the files a site needs into DIRECTORY (default: --site, the current folder).
 
-    newsletter.toml (with the blog's title and address when its Gatsby, Hugo or Jekyll
+    newsletter.toml (with the generator that builds the blog, where its posts are, and the
+    blog's title and address when its Hugo, Jekyll, Eleventy, Astro, Zola, Pelican or Gatsby
     settings say them), the email templates, an empty subscribers/subscribers.csv and the
     .gitignore lines for .newsletter/, outbox/ and preview/. Files that exist are never
-    overwritten; content/ is left alone.
+    overwritten; the blog's own files are left alone.
     """
     from newsletter.scaffold import init_site
 
     root = directory or ctx.obj.root
     report = init_site(root)
+    click.echo(_found(root, report.generator))
     if report.info.source:
         click.echo(f"Read the blog's title and address from {report.info.source}.")
     for name in report.written:
@@ -36,6 +39,43 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     elif "newsletter.toml" in report.written:
         click.echo("Next: add readers with `newsletter subscribers add EMAIL`, then "
                    "`newsletter preview`.")
+
+
+def _found(root: Path, generator) -> str:
+    """"Hugo site: posts in content/posts (mainSections), 12 posts, 3 pages." from what the
+    settings now say (they may have been kept from before)."""
+    from newsletter.config import load_settings
+    from newsletter.errors import NewsletterError
+    from newsletter.generators import site_layout
+    from newsletter.posts import load_posts
+
+    kind = f"{generator.label} site" if generator.name != "none" else \
+        "No static site generator found"
+    try:
+        settings = load_settings(root, os.environ)
+        layout = site_layout(settings)
+        posts, errors = load_posts(settings)
+    except (NewsletterError, OSError):
+        dirs, why = generator.post_dirs()
+        return f"{kind}: posts in {', '.join(dirs)} ({why})."
+    pages = sum(post.page is not None for post in posts)
+    drafts = sum(post.page is None and post.draft for post in posts)
+    drafted = f" ({_count(drafts, 'draft')})" if drafts else ""
+    counts = [_count(len(posts) - pages, "post") + drafted, _count(pages, "page")]
+    if errors:
+        counts.append(_count(len(errors), "file") + " with errors (see `newsletter posts`)")
+    unread = layout.unread()
+    if unread:
+        counts.append(f"{_count(len(unread), 'file')} not read "
+                      f"({', '.join(sorted({path.suffix for path in unread}))}: newsletter "
+                      "reads Markdown)")
+    dirs, why = generator.post_dirs()
+    why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
+    return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 COMMANDS = [init]

@@ -1,49 +1,91 @@
-"""`newsletter posts`: every post with its status, date, slug and title."""
+"""`newsletter posts`: every post with its status, date, id and title; ``--json`` for scripts."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import click
 
 from newsletter.cli import pass_site
 
+# `posts --json` statuses (docs/generators.md#posts---json): the ledger's and the schedule's
+# words, and the class of a post nothing was sent of; an unpublished kind reads as "draft"
+# (Hugo's expired posts), one never emailed as "page" (newsletter: false).
+JSON_STATUS = {"sent": "sent", "partial": "partly-sent", "before-since": "before-since",
+               "ready": "ready", "scheduled": "scheduled", "draft": "draft", "expired": "draft",
+               "page": "page", "opted-out": "page"}
+
 
 @click.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON array: an object per file (status, id, title, date, url, "
+                   "file, errors).")
 @pass_site
-def posts(site) -> None:
-    """List every post: status, date, slug and title; broken posts with their error.
+def posts(site, as_json: bool) -> None:
+    """List every post: status, date, id and title; pages and drafts too; broken files with
+    their error (exit status 2).
 
     A post sent to part of the list says how many active readers it has not reached yet.
     """
     from newsletter.posts import load_posts, newest_first
-    from newsletter.sending import ledger_report, since_of, status_words
+    from newsletter.sending import ledger_report, schedule_note, since_of, status_words
 
     settings = site.settings
     found, errors = load_posts(settings)
     now = dt.datetime.now(dt.timezone.utc)
     report = ledger_report(settings, {post.id: post.newsletter_tags for post in found})
     since = since_of(settings)
-    rows = [
-        (
-            status_words(post, now, report.counts, report.unsent, since)[1],
-            post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d") if post.date else "-",
-            post.id,
-            post.title,
-        )
-        for post in newest_first(found)
-    ]
+    ordered = newest_first(found)
+    statuses = [status_words(post, now, report.counts, report.unsent, since) for post in ordered]
+    if as_json:
+        click.echo(json.dumps([*(_as_json(settings, post, kind)
+                                 for post, (kind, _) in zip(ordered, statuses)),
+                               *(_broken_json(error) for error in errors)],
+                              indent=2, ensure_ascii=False))
+    else:
+        _print_table(settings, ordered, [words for _, words in statuses], errors)
+        note = schedule_note(found, now, report.counts, since)
+        if note:
+            click.echo(note)
+    if errors:
+        click.get_current_context().exit(2)
+
+
+def _print_table(settings, ordered, words, errors) -> None:
+    rows = [(status,
+             post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d") if post.date else "-",
+             post.id, post.title)
+            for post, status in zip(ordered, words)]
     if rows:
         header = ("STATUS", "DATE", "SLUG", "TITLE")
         widths = [max(len(row[i]) for row in (header, *rows)) for i in range(3)]
         for row in (header, *rows):
-            click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+            cells = (cell.ljust(width) for cell, width in zip(row, widths))
+            click.echo("  ".join(cells) + "  " + row[3])
     elif not errors:
-        click.echo(f"no posts under {settings.content_dir}")
+        from newsletter.generators import site_layout
+
+        layout = site_layout(settings)
+        click.echo(f"no posts in {', '.join(layout.dirs)} ({layout.generator.label}: "
+                   f"{layout.dirs_reason}); set [posts] dirs in newsletter.toml if they are "
+                   "elsewhere")
     for error in errors:
         click.echo(f"error: {error}", err=True)
-    if errors:
-        click.get_current_context().exit(2)
+
+
+def _as_json(settings, post, kind: str) -> dict:
+    from newsletter.posts import site_relative
+
+    return {"status": JSON_STATUS.get(kind, kind), "id": post.id, "title": post.title,
+            "date": post.date.isoformat() if post.date else None, "url": post.url,
+            "file": site_relative(settings, post.path), "errors": []}
+
+
+def _broken_json(error) -> dict:
+    return {"status": "broken", "id": None, "title": None, "date": None, "url": None,
+            "file": re.sub(r":\d+$", "", error.where or ""), "errors": [str(error)]}
 
 
 COMMANDS = [posts]

@@ -148,6 +148,7 @@ _TYPE_NAMES = {
     "bool": "true or false",
     "dt.datetime | None": "a date-time such as 2026-11-25T00:00:00Z",
     "tuple[str, ...]": "a list of strings",
+    "tuple[str, ...] | None": "a list of strings",
 }
 
 

@@ -119,7 +119,8 @@ class ImageSettings:
     """[images]: the post's own image files, and how they reach the reader (docs/images.md)."""
 
     mode: str | None = None  # hosted | inline; unset: preview works, send refuses local images
-    static_dirs: tuple[str, ...] = ("static",)  # folders the blog serves at its root
+    # Folders the blog serves at its root; None: the generator's (docs/generators.md)
+    static_dirs: tuple[str, ...] | None = None
     publish_dir: str = "static/newsletter"  # hosted: where the prepared files are written
     url: str | None = None  # hosted: the address publish_dir is served at
 
@@ -134,6 +135,33 @@ class ImageSettings:
                 'images.mode = "hosted" needs images.url', where="newsletter.toml",
                 hint=f'add url = "https://your.blog/newsletter" '
                      f"(where {self.publish_dir} is served)")
+
+
+@dataclass(frozen=True)
+class PostsSettings:
+    """[posts]: where the blog keeps its posts, and which generator builds it (docs/generators.md).
+
+    ``generator`` unset: found again on each run from the blog's files; ``dirs`` unset: the
+    generator's own folders (``content`` when none is found).
+    """
+
+    generator: str | None = None
+    dirs: tuple[str, ...] | None = None  # globs under the site: folders or files
+    exclude: tuple[str, ...] = ()  # globs under the site never read
+
+    def __post_init__(self):
+        if self.generator is not None and self.generator not in GENERATOR_NAMES:
+            raise ConfigError(f"posts.generator {self.generator!r} is not known",
+                              where="newsletter.toml",
+                              hint=f"use one of {', '.join(GENERATOR_NAMES)}")
+        for key in ("dirs", "exclude"):
+            for pattern in getattr(self, key) or ():
+                parts = pattern.replace("\\", "/").split("/")
+                if not pattern.strip() or pattern.startswith(("/", "~")) or ".." in parts or (
+                        len(pattern) > 1 and pattern[1] == ":"):
+                    raise ConfigError(f"posts.{key} {pattern!r} must be a folder or glob inside "
+                                      "the site", where="newsletter.toml",
+                                      hint='write it relative to the site, e.g. "content/posts"')
 
 
 @dataclass(frozen=True)
@@ -193,10 +221,7 @@ class Settings:
     signup: SignupSettings
     secrets: Secrets
     images: ImageSettings = ImageSettings()
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
+    posts: PostsSettings = PostsSettings()
 
     @property
     def templates_dir(self) -> Path:
@@ -218,11 +243,15 @@ SECTIONS = {
     "schedule": ScheduleSettings,
     "images": ImageSettings,
     "signup": SignupSettings,
+    "posts": PostsSettings,
 }
 PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # The post fields email.subject may name; only {date} takes a format (strftime codes).
 SUBJECT_FIELDS = ("title", "description", "slug", "url", "date", "site")
 IMAGE_MODES = ("hosted", "inline")
+# The static site generators whose layouts newsletter knows (docs/generators.md); "none": read
+# content/ the generic way.
+GENERATOR_NAMES = ("hugo", "jekyll", "eleventy", "astro", "zola", "pelican", "gatsby", "none")
 
 

@@ -1,11 +1,11 @@
-"""Posts: every ``*.md`` under ``content/`` read into a :class:`Post`, classified, and found by
-the names writers give them."""
+"""Posts: every post file of the site (where its generator keeps them) read into a
+:class:`Post`, classified, and found by the names writers give them."""
 
 from newsletter.posts.feature_image import PostImage
-from newsletter.posts.loading import MAX_POST_BYTES, load_posts, read_post, site_relative
+from newsletter.posts.loading import MAX_POST_BYTES, load_posts, printable, read_post, site_relative
 from newsletter.posts.naming import error_file_name, file_names, find_post
 from newsletter.posts.post import Post, PostStatus, classify, newest_first, plain_line
 
 __all__ = ["MAX_POST_BYTES", "Post", "PostImage", "PostStatus", "classify", "error_file_name",
-           "file_names", "find_post", "load_posts", "newest_first", "plain_line", "read_post",
-           "site_relative"]
+           "file_names", "find_post", "load_posts", "newest_first", "plain_line", "printable",
+           "read_post", "site_relative"]

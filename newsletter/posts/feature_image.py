@@ -7,11 +7,13 @@ from typing import Any, Protocol
 
 from newsletter.errors import ContentError
 
-# Keys that name a post's feature image, as Gatsby (Lumen: socialImage), Hugo (image, cover),
-# Jekyll (image) and Ghost or WordPress exports (feature_image, featured_image) write them;
-# the first one present wins.
-IMAGE_KEYS = ("socialImage", "image", "cover", "feature_image", "featured_image")
-ALT_KEYS = ("image_alt", "socialImageAlt")
+# Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
+# (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image), Jekyll (image,
+# image.path), Astro (heroImage) and Ghost or WordPress exports (feature_image) write them; the
+# first one present wins.
+IMAGE_KEYS = ("socialimage", "image", "images", "cover", "heroimage", "featured_image",
+              "feature_image", "featureimage")
+ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "cover_alt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
 # `image: {path: ...}`.
 SOURCE_KEYS = ("image", "path", "src", "url")
@@ -31,6 +33,8 @@ class Fields(Protocol):
 
     def where(self, key: str) -> str: ...
 
+    def name(self, key: str) -> str: ...
+
     def string(self, key: str) -> str | None: ...
 
 
@@ -40,12 +44,18 @@ def feature_image(meta: dict[str, Any], fields: Fields) -> PostImage | None:
     if key is None:
         return None
     value, alt = meta[key], None
+    if key == "images" and isinstance(value, list):  # Hugo's: the first is the page's image
+        value = value[0]
     if isinstance(value, dict):
+        value = {str(name).lower(): item for name, item in value.items()}
         alt = value.get("alt")
         value = next((value[k] for k in SOURCE_KEYS if value.get(k)), None)
+        if value is None:  # cover: {image: "", hidden: true}, as theme archetypes leave it
+            return None
     if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{key} must be an image path or URL", where=fields.where(key),
-                           hint=f'write it as {key}: "./image.jpg"')
+        name = fields.name(key)
+        raise ContentError(f"{name} must be an image path or URL", where=fields.where(key),
+                           hint=f'write it as {name}: "./image.jpg"')
     alt = alt or next((fields.string(k) for k in ALT_KEYS if meta.get(k)), None)
     alt = " ".join(str(alt).split()) if alt else None
     return PostImage(value.strip(), alt or None, fields.where(key))

@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from newsletter.config import Settings
 from newsletter.errors import ContentError
 
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
+# Dates as generators' users write them, past what ISO 8601 parsing takes: Jekyll's
+# "2016-05-20 22:40:00 -0500", Astro's JavaScript "Jul 08 2022", "July 8, 2022", "2022/07/08".
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S.%f %z",
+                 "%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%b %d %Y", "%B %d %Y",
+                 "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y %H:%M",
+                 "%B %d %Y %H:%M", "%a %b %d %Y", "%A, %B %d, %Y", "%a, %d %b %Y %H:%M:%S %z")
+_SHORT_PARTS = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)(?=$|[ T])")
 
 
 class FieldReader:
-    """Typed access to front matter values, with errors naming the key's line."""
+    """Typed access to front matter values (keys in lower case), with errors naming the
+    key's line."""
 
-    def __init__(self, meta: dict[str, Any], text: str, where: str):
-        self.meta, self.text, self.file = meta, text, where
+    def __init__(self, meta: dict[str, Any], text: str, where: str, zone: ZoneInfo,
+                 spelling: dict[str, str] | None = None):
+        self.meta, self.text, self.file, self.zone = meta, text, where, zone
+        self.spelling = spelling or {}
+
+    def name(self, key: str) -> str:
+        """``key`` as the front matter spells it (``socialImage`` for socialimage)."""
+        return self.spelling.get(key, key)
 
     def where(self, key: str) -> str:
-        match = re.search(rf"^{re.escape(key)}\s*:", self.text, re.MULTILINE)
+        match = re.search(rf"""^[ \t]*["']?{re.escape(key)}["']?[ \t]*[:=]""", self.text,
+                          re.MULTILINE | re.IGNORECASE)
         if not match:
             return self.file
         line = self.text.count("\n", 0, match.start()) + 1
@@ -31,7 +45,8 @@ class FieldReader:
         if value is None:
             return None
         if isinstance(value, (dict, list)):
-            raise ContentError(f"{key} must be text, not a {type(value).__name__}", where=self.where(key))
+            raise ContentError(f"{self.name(key)} must be text, not a {type(value).__name__}",
+                               where=self.where(key))
         return str(value)
 
     def boolean(self, key: str, *, default: bool) -> bool:
@@ -40,34 +55,47 @@ class FieldReader:
             return value
         if isinstance(value, str) and value.strip().lower() in _BOOLEANS:
             return _BOOLEANS[value.strip().lower()]
-        raise ContentError(f"{key} must be true or false, not {value!r}", where=self.where(key))
+        raise ContentError(f"{self.name(key)} must be true or false, not {value!r}",
+                           where=self.where(key))
 
-
-def parse_date(value: Any, settings: Settings, fields: FieldReader) -> dt.datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
+    def date(self, key: str) -> dt.datetime | None:
+        """The date-time at ``key``, aware (a zone-less one read in ``zone``); None if absent."""
+        value = self.meta.get(key)
+        if value is None or value == "":
+            return None
+        parsed = to_datetime(value)
+        if parsed is None:
             raise ContentError(
-                f"date {value!r} is not a date", where=fields.where("date"),
+                f"{self.name(key)} {value!r} is not a date", where=self.where(key),
                 hint='write it as "2024-05-01T09:00:00Z" or 2024-05-01',
-            ) from None
-    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day)
-    elif not isinstance(value, dt.datetime):
-        raise ContentError(f"date {value!r} is not a date", where=fields.where("date"))
-    return value if value.tzinfo else value.replace(tzinfo=settings.site.zone)
+            )
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
+
+    def midnight(self, day: dt.date) -> dt.datetime:
+        """``day`` at 00:00 in the site's time zone (a date from a file name)."""
+        return dt.datetime(day.year, day.month, day.day, tzinfo=self.zone)
 
 
-def slug_of(value: str | None, settings: Settings, path: Path) -> str:
-    if value and value.strip().strip("/"):
-        return "/" + value.strip().strip("/")
-    relative = path.relative_to(settings.content_dir).with_suffix("")
-    if relative.name == "index" and len(relative.parts) > 1:
-        relative = relative.parent
-    return "/" + relative.as_posix()
+def to_datetime(value: Any) -> dt.datetime | None:
+    """A front-matter date as a datetime (zone-less if it had none); None if it is no date."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    text = _SHORT_PARTS.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text)
+    try:
+        return dt.datetime.fromisoformat(text.replace(" Z", "Z"))
+    except ValueError:
+        pass
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
 
 
 def tag_list(value: Any, fields: FieldReader, key: str = "tags") -> tuple[str, ...]:
@@ -77,5 +105,5 @@ def tag_list(value: Any, fields: FieldReader, key: str = "tags") -> tuple[str, .
         return tuple(tag.strip() for tag in value.split(",") if tag.strip())
     if isinstance(value, list):
         return tuple(str(tag).strip() for tag in value if tag is not None and str(tag).strip())
-    raise ContentError(f"{key} must be a list or a comma-separated string",
+    raise ContentError(f"{fields.name(key)} must be a list or a comma-separated string",
                        where=fields.where(key))

@@ -1,95 +1,121 @@
-"""Posts: every ``*.md`` under ``content/`` read into a :class:`Post`, and classified.
+"""Posts: every post file of the site's layout read into a :class:`Post`.
 
-Real blogs' front matter is messy (docs/architecture.md#site-layout). Accepted here: ``date`` as a quoted ISO
-string (``Z`` allowed), a YAML date or a YAML date-time, with or without a zone (a zone-less date
-is read in ``site.timezone``); ``slug`` with or without a leading slash, or missing (then from the
-file's path); ``tags`` as a list or a comma-separated string; ``draft`` and ``newsletter`` as
-booleans or the strings "true"/"false". Every file is read and every problem reported: one broken
-post never hides the others.
+Where the files are, and what their generator makes of each (its id, address and date, whether
+it is a page or a draft), comes from :mod:`newsletter.generators` (docs/generators.md). Real
+blogs' front matter is messy: accepted here are YAML, TOML, JSON, Eleventy's literal JavaScript
+and Pelican's ``Key: value`` lines (:mod:`newsletter.posts.front_matter`); dates as ISO strings
+(``Z`` allowed), YAML or TOML dates, Jekyll's ``2016-05-20 10:00:00 -0500`` or JavaScript's
+``Jul 08 2022``, a zone-less one read in ``site.timezone``; ``tags`` as a list or a
+comma-separated string; ``draft`` and ``newsletter`` as booleans or "true"/"false". Every file
+is read and every problem reported: one broken post never hides the others. Pages and drafts are
+never errors for what a post needs (a title, a date, a body).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-import yaml
-
 from newsletter.config import Settings
 from newsletter.errors import ContentError
+from newsletter.generators import SiteLayout, Source, site_layout
 from newsletter.posts.feature_image import feature_image
-from newsletter.posts.fields import FieldReader, parse_date, slug_of, tag_list
+from newsletter.posts.fields import FieldReader, tag_list
+from newsletter.posts.front_matter import FrontMatter, split_front_matter
 from newsletter.posts.post import Post, plain_line
 
-# Where python-frontmatter splits the YAML from the body; used to turn a YAML line into a file line.
-_DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
-_FRONT_MATTER_START = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 # Far beyond any email: Gmail clips past about 102 KB (docs/email.md#gmail-clipping).
 MAX_POST_BYTES = 2**20
+# Characters that must never reach a post's id, address or a one-line message: C0 and C1
+# controls (a newline, a tab, an escape) and Unicode's line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# MDX's import and export statements: code for the site's build, nothing a reader should see.
+_ESM_LINE = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)
+# Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
+_CUSTOM_TABLES = ("params", "extra")
 
 
 def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
-    """Read every post under the site's content folder; return the good ones and every problem."""
+    """Read every post file of the site, and its pages outside the post folders; return the
+    good ones (pages and drafts included) and every problem (never a page's)."""
+    layout = site_layout(settings)
     posts: list[Post] = []
     errors: list[ContentError] = []
     seen: dict[str, Post] = {}
-    for path in sorted(settings.content_dir.rglob("*.md")):
+    pages = layout.page_files()
+    outside = f"outside the post folders ({', '.join(layout.dirs)})"
+    for path in [*layout.files(), *pages]:
         try:
-            post = read_post(settings, path)
+            post = read_post(settings, layout, path, page=outside if path in pages else None)
         except ContentError as error:
+            if path in pages:
+                continue  # a page that does not load is no post: nothing to report
             errors.append(error)
             continue
-        if post.id in seen:
-            errors.append(ContentError(
-                f"slug {post.id} is already used by {site_relative(settings, seen[post.id].path)}",
-                where=site_relative(settings, path), hint="give each post its own slug",
-            ))
+        other = seen.get(post.id)
+        if other is not None:
+            if other.page is None and post.page is None:
+                errors.append(ContentError(
+                    f"slug {post.id} is already used by {site_relative(settings, other.path)}",
+                    where=site_relative(settings, path), hint="give each post its own slug",
+                ))
             continue
         seen[post.id] = post
         posts.append(post)
+        layout.add(path, post.url)
+    layout.address_of = lambda path: _address_of(settings, layout, path)
     return posts, errors
 
 
-def read_post(settings: Settings, path: Path) -> Post:
-    """Read and check one post file."""
+def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
+              page: str | None = None) -> Post:
+    """Read and check one post file (a page of the site, and why, when ``page`` is given)."""
     where = site_relative(settings, path)
+    _refuse_control_characters(where)
     text = _read_text(path, where)
+    generator = layout.generator
     try:
-        parsed = frontmatter.loads(text)
-    except yaml.YAMLError as error:
-        raise _yaml_error(error, text, where) from None
-    except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
-        raise _impossible_date_error(error, text, where) from None
-    meta: dict[str, Any] = parsed.metadata
-    if not meta and len(_FRONT_MATTER_START.findall(text)) == 1 and _FRONT_MATTER_START.match(text):
-        raise ContentError("the front matter is never closed", where=f"{where}:1",
-                           hint="end it with a line of three dashes: ---")
-    fields = FieldReader(meta, text, where)
+        split = split_front_matter(text, where, key_value=generator.key_value_front_matter)
+    except ContentError:
+        # A page by where it is (an _index.md, a file outside the post folders) is a page
+        # however broken its front matter: never an error the cron run reports.
+        split = FrontMatter({}, text, 1)
+        if _page_reason(settings, layout, path, split) is None:
+            raise
+    meta = split.meta
+    fields = FieldReader(meta, text, where, settings.site.zone, split.spelling)
+    entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight))
+    if page and entry.page is None:
+        entry = replace(entry, page=page)
+    unsendable = entry.page is not None or entry.draft
 
-    template = fields.string("template") or "post"
-    title = plain_line(fields.string("title") or "")
+    title = plain_line(fields.string("title") or "") or entry.title or ""
+    if not title and unsendable:
+        title = _title_from_name(path)
     if not title:
         raise ContentError(
             "no title" if "title" not in meta else "the title is empty",
             where=fields.where("title"), hint="add title: ... to the front matter",
         )
-    date = parse_date(meta.get("date"), settings, fields)
-    if date is None and template == "post":
-        raise ContentError("no date", where=where, hint='add date: "2024-05-01T09:00:00Z"')
-    if not parsed.content.strip():
-        raise ContentError("the post has no body", where=where, hint="write the post below the front matter")
-
-    slug = slug_of(fields.string("slug"), settings, path)
+    body = split.body if path.suffix.lower() != ".mdx" else _ESM_LINE.sub("", split.body)
+    if not unsendable:
+        if entry.date is None:
+            raise ContentError("no date", where=where, hint='add date: "2024-05-01T09:00:00Z"')
+        if not body.strip():
+            raise ContentError("the post has no body", where=where,
+                               hint="write the post below the front matter")
+    described = meta.get("description") or meta.get("summary") or meta.get("excerpt")
     return Post(
-        id=slug,
+        id=entry.id,
         path=path,
         title=title,
-        date=date,
-        draft=fields.boolean("draft", default=False),
-        template=template,
-        description=plain_line(fields.string("description") or "") or None,
+        date=entry.date,
+        draft=entry.draft,
+        template=fields.string("template") or "post",
+        description=plain_line(str(described or "")) or None,
         tags=tag_list(meta.get("tags"), fields),
         newsletter_tags=tag_list(meta.get("newsletter_tags"), fields, "newsletter_tags"),
         subject=plain_line(fields.string("subject") or "") or None,
@@ -97,11 +123,14 @@ def read_post(settings: Settings, path: Path) -> Post:
         newsletter=fields.boolean("newsletter", default=True),
         cta_text=plain_line(fields.string("cta_text") or "") or None,
         cta_url=(fields.string("cta_url") or "").strip() or None,
-        url=settings.site.url.rstrip("/") + slug,
-        body=parsed.content,
+        url=layout.url(entry.path or entry.id),
+        body=body,
         language=fields.string("lang") or settings.site.language,
-        image=feature_image(meta, fields),
-        body_line=text.count("\n", 0, max(text.rfind(parsed.content), 0)) + 1,
+        image=feature_image(_with_custom_tables(meta), fields),
+        body_line=split.body_line,
+        page=entry.page,
+        expires=entry.expires,
+        site=layout,
     )
 
 
@@ -111,6 +140,21 @@ def site_relative(settings: Settings, path: Path) -> str:
         return str(path.relative_to(settings.root))
     except ValueError:
         return str(path)
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character written as an escape (``\\n``, ``\\x1b``)."""
+    return _CONTROL.sub(lambda m: _NAMED_CONTROLS.get(m.group(), f"\\x{ord(m.group()):02x}")
+                        if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def _refuse_control_characters(where: str) -> None:
+    """A file name with a newline or another control character is refused: it would reach the
+    post's id and address, and split every line that names it."""
+    if _CONTROL.search(where):
+        raise ContentError(
+            "the file name holds a control character", where=printable(where),
+            hint="rename the file without line breaks, tabs or other control characters")
 
 
 def _read_text(path: Path, where: str) -> str:
@@ -129,31 +173,36 @@ def _read_text(path: Path, where: str) -> str:
         ) from None
 
 
-def _yaml_error(error: yaml.YAMLError, text: str, where: str) -> ContentError:
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    if mark is None:
-        return ContentError(f"front matter is not valid YAML ({problem})", where=where)
-    # frontmatter hands YAML the text after the first `---`, which starts on that same line.
-    start = _FRONT_MATTER_START.search(text)
-    offset = text.count("\n", 0, start.start()) if start else 0
-    lines = text.splitlines()
-    line = lines[offset + mark.line] if offset + mark.line < len(lines) else ""
-    hint = ("indent with spaces: YAML does not allow tabs" if "\t" in line
-            else 'quote values that contain ": " or start with a special character')
-    return ContentError(f"front matter is not valid YAML ({problem})",
-                        where=f"{where}:{offset + mark.line + 1}", hint=hint)
+def _title_from_name(path: Path) -> str:
+    name = path.parent.name if path.stem in ("index", "_index") else path.stem
+    words = " ".join(re.sub(r"^\d{4}-\d\d?-\d\d?[-_]*", "", name).replace("-", " ").split())
+    return (words[:1].upper() + words[1:]) or name
 
 
-def _impossible_date_error(error: ValueError, text: str, where: str) -> ContentError:
-    """Name the front-matter line whose unquoted date YAML could not build."""
-    for number, line in enumerate(text.splitlines(), 1):
-        key, colon, value = line.partition(":")
-        if colon and _DATE_LIKE.match(value.strip()):
-            try:
-                yaml.safe_load(value)
-            except ValueError:
-                return ContentError(f"{key.strip()}: {value.strip()} is not a real date ({error})",
-                                    where=f"{where}:{number}",
-                                    hint='write it as "2024-05-01T09:00:00Z" or 2024-05-01')
-    return ContentError(f"front matter holds an impossible date ({error})", where=where)
+def _with_custom_tables(meta: dict[str, Any]) -> dict[str, Any]:
+    """The front matter with Hugo's ``params`` and Zola's ``extra`` keys where it has none."""
+    merged = dict(meta)
+    for table in _CUSTOM_TABLES:
+        if isinstance(meta.get(table), dict):
+            for key, value in meta[table].items():
+                merged.setdefault(str(key).lower(), value)
+    return merged
+
+
+def _page_reason(settings: Settings, layout: SiteLayout, path: Path,
+                 split: FrontMatter) -> str | None:
+    """Why the file at ``path`` is a page by its place alone, if it is one."""
+    fields = FieldReader({}, split.body, str(path), settings.site.zone)
+    try:
+        return layout.generator.entry(Source(path, layout.relative(path), fields,
+                                             fields.midnight)).page
+    except (ContentError, OSError):
+        return None
+
+
+def _address_of(settings: Settings, layout: SiteLayout, path: Path) -> str | None:
+    """The address of a file the loader did not read as a post (a page a template tag links)."""
+    try:
+        return read_post(settings, layout, path).url
+    except (ContentError, OSError):
+        return None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from newsletter.generators import SiteLayout
 from newsletter.posts.feature_image import PostImage
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
@@ -16,10 +17,11 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 class PostStatus(StrEnum):
     """What the tool may do with a post (docs/architecture.md#site-layout)."""
 
-    DRAFT = "draft"  # draft: true
+    DRAFT = "draft"  # draft: true, Jekyll's _drafts and published: false, Pelican's Status: draft
+    EXPIRED = "expired"  # Hugo's expiryDate has passed: no longer published
     SCHEDULED = "scheduled"  # dated in the future
     READY = "ready"  # published: may be sent
-    PAGE = "page"  # template other than "post": not a newsletter
+    PAGE = "page"  # a page of the site, not a post (Post.page says why): never emailed
     OPTED_OUT = "opted-out"  # newsletter: false, never emailed
 
 
@@ -27,10 +29,10 @@ class PostStatus(StrEnum):
 class Post:
     """One Markdown post with its front matter checked and normalised."""
 
-    id: str  # the slug with a leading slash, e.g. "/posts/what-matters"
+    id: str  # the ledger's key, e.g. "/posts/what-matters" (docs/generators.md#ids)
     path: Path
     title: str  # plain text on one line
-    date: dt.datetime | None  # aware; None only for pages without a date
+    date: dt.datetime | None  # aware; when it is published; None only for pages and drafts
     draft: bool
     template: str
     description: str | None
@@ -41,11 +43,15 @@ class Post:
     newsletter: bool
     cta_text: str | None
     cta_url: str | None
-    url: str  # site.url + slug
+    url: str  # where the generator publishes it, under site.url
     body: str  # the Markdown source
     language: str  # front matter `lang`, else site.language
     image: PostImage | None = None  # the feature image the front matter names
     body_line: int = 1  # the file line the body starts on, for errors about the body
+    page: str | None = None  # why this file is a page of the site and not a post
+    expires: dt.datetime | None = None  # Hugo's expiryDate
+    # The site's layout: its generator, folders and every post's address (for template tags)
+    site: SiteLayout | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -54,11 +60,13 @@ class Post:
 
 
 def classify(post: Post, now: dt.datetime) -> PostStatus:
-    """Whether ``post`` is a draft, scheduled, ready to send, a page, or opted out, at ``now``."""
-    if post.template != "post":
+    """Whether ``post`` is a page, a draft, expired, opted out, scheduled or ready, at ``now``."""
+    if post.page is not None:
         return PostStatus.PAGE
     if post.draft:
         return PostStatus.DRAFT
+    if post.expires is not None and post.expires <= now:
+        return PostStatus.EXPIRED
     if not post.newsletter:
         return PostStatus.OPTED_OUT
     if post.date is not None and post.date > now:

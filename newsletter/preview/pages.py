@@ -34,7 +34,7 @@ from newsletter.render import (
     Email,
     encoded_html_size,
 )
-from newsletter.sending import ledger_counts, since_of, status_words
+from newsletter.sending import ledger_counts, schedule_note, since_of, status_words
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
@@ -104,7 +104,7 @@ def index_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
     rows = [_row(settings, post, now, sent, since, links) for post in newest_first(posts)]
     broken = [BrokenFile(error, links.post(error_file_name(error) or "")) for error in errors]
     return _render("index.html", settings, now, links, rows=rows, errors=broken,
-                   ledger=bool(sent))
+                   ledger=bool(sent), note=schedule_note(posts, now, sent, since))
 
 
 def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks,

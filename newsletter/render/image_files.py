@@ -1,17 +1,22 @@
 """Where a post's image is on disk: a reference that is not a URL, resolved to a file of the site.
 
 Static site generators serve a post's own images in different ways
-(docs/images.md#finding-the-file):
-Gatsby's remark image plugins resolve ``./x.jpg``, ``x.jpg`` and ``/x.jpg`` against the post's
-own folder, and Gatsby, Hugo and Jekyll-style sites serve their static folders at the site's
-root. So a reference is looked up beside the post first, then in each of ``[images]
-static_dirs``. A reference that leads outside the site folder, by its path or through a symbolic
-link, is refused: a post must never mail a file from elsewhere on the writer's machine.
+(docs/images.md#finding-the-file, docs/generators.md): Gatsby's remark image plugins resolve
+``./x.jpg``, ``x.jpg`` and ``/x.jpg`` against the post's own folder, Hugo page bundles keep them
+beside ``index.md``, and every generator serves some folders at the site's root (Hugo
+``static/`` and ``assets/``, Jekyll the site folder itself, Astro and Eleventy ``public/``). So a
+reference is looked up beside the post first, then in each static folder of the site's layout
+(``[images] static_dirs``, else the generator's); a path under the blog's base path (Jekyll's
+``baseurl``) is looked up without it too, and Pelican's ``{static}`` and ``{attach}`` prefixes
+are read as Pelican does. A reference that leads outside the site folder, by its path or through
+a symbolic link, is refused: a post must never mail a file from elsewhere on the writer's
+machine.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,20 +31,33 @@ def is_local(src: str) -> bool:
     return bool(src) and not src.startswith("//") and not urlsplit(src).scheme
 
 
+# Jekyll's ways of writing a site path: {{ site.baseurl }}/x.jpg, {{ "/x.jpg" | relative_url }}.
+_LIQUID_BASE = re.compile(r"^(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})+")
+_LIQUID_URL = re.compile(
+    r"""^\{\{-?\s*(["'])(.*?)\1\s*\|\s*(?:relative|absolute)_url\s*-?\}\}(.*)$""")
+
+
 def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
     """The file ``src`` names: beside the post, else in a static folder; else a ContentError."""
-    relative = unquote(urlsplit(src.strip()).path)  # ?v=2 and #anchors are for browsers
+    src = unquote(src.strip())
+    if base := _LIQUID_BASE.match(src):
+        src = "/" + src[base.end():].lstrip("/")
+    if match := _LIQUID_URL.match(src):
+        src = "/" + match.group(2).lstrip("/") + match.group(3)
+    relative = unquote(urlsplit(src).path)  # ?v=2 and #anchors are for browsers
     if not relative.strip("/"):
         raise ContentError(f"image {src!r} names no file", where=where)
+    layout = post.site
     static = [Path(os.path.normpath(settings.root / folder))
-              for folder in settings.images.static_dirs]
+              for folder in (layout.static_dirs if layout else
+                             settings.images.static_dirs or ("static",))]
+    content = layout.generator.content_root if layout else settings.root / "content"
     # Where an image may be: in the site or a static folder, also once links are followed (a
     # content or static folder may be a link to the blog's own).
-    allowed = [settings.root, *static,
-               *(folder.resolve() for folder in (settings.content_dir, *static))]
+    allowed = [settings.root, *static, *(folder.resolve() for folder in (content, *static))]
     tried = []
-    for base in (post.path.parent, *static):
-        candidate = Path(os.path.normpath(base / relative.lstrip("/")))
+    for base, name in _places(post, static, relative, layout.base_path if layout else ""):
+        candidate = Path(os.path.normpath(base / name))
         if not any(_inside(candidate, folder) for folder in allowed):
             raise ContentError(f"image {src} points outside the site folder", where=where,
                                hint="put the image beside the post or in a static folder")
@@ -53,6 +71,22 @@ def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
         f"image {src} not found; looked for {' and '.join(tried)}", where=where,
         hint="put the file there, fix the path, or list its folder in [images] static_dirs",
     )
+
+
+def _places(post: Post, static: list[Path], relative: str,
+            base_path: str) -> list[tuple[Path, str]]:
+    """(folder, name) pairs where the image may be, in the order they are looked at."""
+    names = [relative]
+    for prefix in ("{attach}", "|attach|"):  # Pelican: beside the post
+        if relative.startswith(prefix):
+            return [(post.path.parent, relative[len(prefix):].lstrip("/"))]
+    for prefix in ("{static}", "|static|", "{filename}", "|filename|"):  # Pelican: from content
+        if relative.startswith(prefix):
+            names = [relative[len(prefix):]]
+    if base_path and names[0].startswith(base_path + "/"):  # {{ site.baseurl }}/assets/x.jpg
+        names.append(names[0][len(base_path):])
+    return list(dict.fromkeys((base, name.lstrip("/")) for name in names
+                              for base in (post.path.parent, *static)))
 
 
 def _inside(path: Path, root: Path) -> bool:

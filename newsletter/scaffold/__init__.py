@@ -1,10 +1,11 @@
 """`newsletter init`: the files a site needs, written into a blog's folder without touching any.
 
-It writes ``newsletter.toml`` (filled in with what the blog's generator settings say, see
-:mod:`newsletter.scaffold.site_info`), the shipped email templates, an empty subscriber list and
-the ``.gitignore`` lines for what the tool makes. A file that exists is never overwritten, and
-``content/`` is left alone. The templates ship inside the package, so this works from a wheel;
-the repository's own example site uses these very templates.
+It writes ``newsletter.toml`` (with the generator that builds the blog and where its posts are,
+and the blog's details its generator's settings say, see :mod:`newsletter.generators`), the
+shipped email templates, an empty subscriber list and the ``.gitignore`` lines for what the tool
+makes. A file that exists is never overwritten, and the blog's own files are left alone. The
+templates ship inside the package, so this works from a wheel; the repository's own example site
+uses these very templates.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from newsletter.scaffold.placeholders import (
     Placeholder,
     placeholders_in,
 )
-from newsletter.scaffold.site_info import SiteInfo, read_site_info
+from newsletter.generators import Generator, SiteInfo, detect
 
 __all__ = ["InitReport", "Placeholder", "init_site", "placeholders_in", "settings_text"]
 
@@ -37,19 +38,24 @@ IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a si
 
 @dataclass
 class InitReport:
-    """What `init` wrote, what it left as it was, and where the blog's details came from."""
+    """What `init` wrote, what it left as it was, the generator it found and where the blog's
+    details came from."""
 
+    generator: Generator
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # existed already: left untouched
-    info: SiteInfo = field(default_factory=SiteInfo)
     unfilled: list[str] = field(default_factory=list)  # settings still at a placeholder
+
+    @property
+    def info(self) -> SiteInfo:
+        return self.generator.info()
 
 
 def init_site(root: Path) -> InitReport:
     """Write every missing file of a site into ``root`` (made if needed)."""
     root.mkdir(parents=True, exist_ok=True)
-    report = InitReport(info=read_site_info(root))
-    _write(root, SETTINGS_FILE, settings_text(report.info), report)
+    report = InitReport(detect(root))
+    _write(root, SETTINGS_FILE, settings_text(report.generator), report)
     shipped = resources.files(__name__) / "templates"
     for template in sorted(shipped.iterdir(), key=lambda t: t.name):
         if template.is_file():
@@ -60,8 +66,10 @@ def init_site(root: Path) -> InitReport:
     return report
 
 
-def settings_text(info: SiteInfo) -> str:
-    """newsletter.toml for a blog, with its details where its generator's settings had them."""
+def settings_text(generator: Generator) -> str:
+    """newsletter.toml for a blog, with its details where its generator's settings had them,
+    and the generator and its post folders in [posts]."""
+    info = generator.info()
     url = _https(info.url) or PLACEHOLDER_URL
     source = f"  # from {info.source}" if info.source else ""
     values = {
@@ -77,9 +85,26 @@ def settings_text(info: SiteInfo) -> str:
         "cta_url": _toml(f"mailto:{PLACEHOLDER_ADDRESS}"),
         "postal_address": _toml(PLACEHOLDER_POSTAL),
         "images_url": PLACEHOLDER_URL + "/newsletter",
+        "posts": posts_table(generator),
+        "static_dirs": _toml_list(generator.static_dirs()),
     }
     return Template(resources.files(__name__).joinpath("newsletter.toml.in")
                     .read_text(encoding="utf-8")).substitute(values)
+
+
+def posts_table(generator: Generator) -> str:
+    """The [posts] lines: the generator found and its post folders, with a comment saying why."""
+    dirs, why = generator.post_dirs()
+    if generator.name == "none":
+        return ("# No static site generator was found (newsletter knows Hugo, Jekyll, Eleventy, "
+                "Astro,\n# Zola, Pelican and Gatsby): every Markdown file under content/ is "
+                "read. Name yours\n# to read its layout, e.g.:\n"
+                '# generator = "hugo"\n# dirs = ["content/posts"]\n# exclude = []\n')
+    return (f"# {generator.label} site (found {generator.evidence}): posts in "
+            f"{', '.join(dirs)} ({why}).\n"
+            f"generator = {_toml(generator.name)}\n"
+            f"dirs = {_toml_list(dirs)}\n"
+            "# Globs of files or folders never read as posts:\n# exclude = []\n")
 
 
 def _unfilled(path: Path) -> list[str]:
@@ -140,3 +165,7 @@ def _known_zone(name: str | None) -> bool:
 def _toml(value: str) -> str:
     """A TOML basic string (JSON's escapes are all valid TOML escapes)."""
     return json.dumps(value, ensure_ascii=False)
+
+
+def _toml_list(values) -> str:
+    return "[" + ", ".join(_toml(value) for value in values) + "]"

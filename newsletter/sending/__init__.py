@@ -22,7 +22,7 @@ from newsletter.sending.recipients import check_sendable, settled_states
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
 from newsletter.sending.schedule import parse_time, since_of
 from newsletter.sending.states import State
-from newsletter.sending.words import ledger_counts, state_summary, status_words
+from newsletter.sending.words import ledger_counts, schedule_note, state_summary, status_words
 
 _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test": "campaign",
                  "DueRun": "due", "preview_due": "due", "send_due": "due",
@@ -32,8 +32,8 @@ _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test":
 __all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "RetryPolicy",
            "SendReport", "SiteCheck", "State", "check_images", "check_sendable", "check_site",
            "count_active", "count_recipients", "ledger_counts", "ledger_report", "parse_time",
-           "prepare_post", "preview_due", "readiness_findings", "recover_dead_runs", "send_due",
-           "send_post", "send_test",
+           "prepare_post", "preview_due", "readiness_findings", "recover_dead_runs",
+           "schedule_note", "send_due", "send_post", "send_test",
            "send_with_retries", "settled_states", "since_of", "site_lock", "state_summary",
            "status_words"]
 

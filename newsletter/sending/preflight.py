@@ -32,6 +32,7 @@ from newsletter.render import post_images, render_post
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.readiness import readiness_findings
 from newsletter.sending.schedule import CampaignState, campaign_state, known_since
+from newsletter.sending.words import schedule_note
 
 if TYPE_CHECKING:
     from newsletter.check import OnlineOptions
@@ -60,6 +61,7 @@ class SiteCheck:
     posts: list[PostCheck] = field(default_factory=list)
     # the settings, the provider and its key, the sender's DNS records
     site: list[Finding] = field(default_factory=list)
+    note: str | None = None  # why published posts are not checked (sending.schedule_note)
 
     @property
     def findings(self) -> list[Finding]:
@@ -99,6 +101,7 @@ def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
         else:
             chosen = _checked_by_default(posts, ledger, now, since)
             report.posts += [_unreadable(problem) for problem in problems]
+            report.note = schedule_note(posts, now, ledger.counts() if ledger else {}, since)
     for post in chosen:
         report.posts.append(_check_post(settings, post, now, since))
     if online is not None:

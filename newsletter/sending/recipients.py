@@ -55,17 +55,26 @@ def unsettled_batches(readers: Iterable[R], ledger: Ledger | None, post_id: str,
 
 def check_sendable(post: Post, now: dt.datetime, *, test: bool = False,
                    where: str | None = None) -> None:
-    """Refuse drafts, scheduled posts, pages and opted-out posts (tests may send drafts)."""
+    """Refuse drafts, expired and scheduled posts, pages and opted-out posts (tests may send
+    drafts)."""
     status = classify(post, now)
     # Lambdas: only the refusal that applies is worded (a page has no date to format).
     refusals = {
-        PostStatus.DRAFT: lambda: ("is a draft",
-                                   "set draft: false to publish it, or test it with --to EMAIL"),
+        PostStatus.DRAFT: lambda: ("is a draft", _publish_hint(post)),
         PostStatus.SCHEDULED: lambda: (f"is scheduled for {post.date:%Y-%m-%d %H:%M %Z}",
                                        "wait for its date, or test it with --to EMAIL"),
-        PostStatus.PAGE: lambda: (f"is a page (template: {post.template}), not a newsletter", None),
+        PostStatus.PAGE: lambda: (f"is a page ({post.page}), not a newsletter", None),
+        PostStatus.EXPIRED: lambda: (f"expired on {post.expires:%Y-%m-%d %H:%M %Z}",
+                                     "remove or move its expiryDate to publish it again"),
         PostStatus.OPTED_OUT: lambda: ("says newsletter: false", "remove that line to email it"),
     }
     if status in refusals and not (test and status in (PostStatus.DRAFT, PostStatus.SCHEDULED)):
         reason, hint = refusals[status]()
         raise InputError(f"{post.id} {reason}: not sent", where=where or post.path.name, hint=hint)
+
+
+def _publish_hint(post: Post) -> str:
+    if post.site is not None and post.site.generator.name == "jekyll":
+        return ("move it to _posts as YYYY-MM-DD-title.md (or remove published: false) to "
+                "publish it, or test it with --to EMAIL")
+    return "set draft: false to publish it, or test it with --to EMAIL"

@@ -15,7 +15,8 @@ from newsletter.sending.accounting import recover_dead_runs
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
 from newsletter.sending.states import REPORT_ORDER, State
 
-_CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false"}
+_CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false",
+                PostStatus.EXPIRED: "expired (not published)"}
 BEFORE_SINCE = ("before-since", "before since (not sent by --due)")
 NOT_YET_SENT = "not yet sent"  # active readers the ledger does not hold for the post
 
@@ -53,6 +54,33 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
             and post.date < since):
         return BEFORE_SINCE
     return status.value, _CLASS_WORDS.get(status, status.value)
+
+
+def schedule_note(posts: list[Post], now: dt.datetime, counts: dict[str, Counter],
+                  since: dt.datetime | None) -> str | None:
+    """Why published posts are not what `send --due` sends, in the words `posts` uses; the one
+    sentence `posts`, `check` and the preview index all say. None when nothing needs saying."""
+    if since is not None:
+        before = sum(status_words(post, now, counts, since=since)[0] == BEFORE_SINCE[0]
+                     for post in posts)
+        if not before:
+            return None
+        return (f"{_posts(before)} {'is' if before == 1 else 'are'} {BEFORE_SINCE[1]}: "
+                f"[schedule] since is {since:%Y-%m-%d %H:%M %Z}; send one on purpose with "
+                "`newsletter send POST`, or move since.")
+    waiting = sum(classify(post, now) is PostStatus.READY and post.id not in counts
+                  for post in posts)
+    if not waiting:
+        return None
+    return (f"No send --due has run yet: the first one records its time as [schedule] since, "
+            f"so the {_posts(waiting)} ready now {'is' if waiting == 1 else 'are'} "
+            f"{BEFORE_SINCE[1]}; set [schedule] since earlier to send "
+            f"{'it' if waiting == 1 else 'them'}, or send one on purpose with "
+            "`newsletter send POST`.")
+
+
+def _posts(count: int) -> str:
+    return f"{count} post{'' if count == 1 else 's'}"
 
 
 def state_summary(counts: Counter, unsent: int | None = None) -> str:

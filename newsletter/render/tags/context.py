@@ -1,18 +1,18 @@
 """What template tags are expanded against: the site's values, its addresses and its posts.
 
-:class:`TagContext` is a plain object, so whoever knows the site best can build it: today
-:func:`default_tag_context` builds one from ``newsletter.toml`` and the loaded posts; a
-generator-aware builder (Jekyll's ``_config.yml``, Hugo's ``params`` and permalinks) can pass
-richer values without this package knowing the generator.
+:class:`TagContext` is a plain object. :func:`default_tag_context` builds one for a loaded post
+from ``newsletter.toml`` and the site's layout, which the posts loader hangs on every post
+(``post.site``, :mod:`newsletter.generators`): the generator's own values (Jekyll's
+``_config.yml``, Hugo's ``params``), the base path, and every post's and page's address as the
+generator publishes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from newsletter.posts import Post
 
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")  # a scheme, or a host
-# File endings a link target may carry: the published address has none of them.
-_SOURCE_SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".htm")
 
 
 def _no_links(kind: str, target: str) -> str | None:
@@ -67,15 +65,43 @@ class TagContext:
 
 
 def default_tag_context(settings: Settings, post: Post) -> TagContext:
-    """A context from what every site has: ``[site]`` settings, the post, and the loaded posts."""
+    """A context from ``[site]`` settings, the post, and its site's layout (``post.site``)."""
     site_url = settings.site.url.rstrip("/")
-    base_path = urlsplit(site_url).path.rstrip("/")
-    origin = site_url[:len(site_url) - len(base_path)] if base_path else site_url
-    site = {"url": origin, "baseurl": base_path, "title": settings.site.title,
-            "language": settings.site.language, "timezone": settings.site.timezone}
+    layout = post.site
+    base_path = (layout.base_path if layout is not None else "") or \
+        urlsplit(site_url).path.rstrip("/")
+    origin = site_url[:len(site_url) - len(base_path)] if site_url.endswith(base_path) and \
+        base_path else site_url
+    site = {"title": settings.site.title, "language": settings.site.language,
+            "timezone": settings.site.timezone, **_generator_values(post),
+            "url": origin, "baseurl": base_path}  # emails need the published address
     return TagContext(site_url=site_url, base_path=base_path, site=site,
-                      page=page_values(post, base_path),
-                      link_url=PostLinks(settings, post).url)
+                      page=page_values(post, base_path), link_url=_links(post))
+
+
+def _generator_values(post: Post) -> dict[str, Any]:
+    """The generator's site-wide values: Jekyll's ``_config.yml``, Hugo's ``params``."""
+    if post.site is None:
+        return {}
+    values = post.site.values
+    if post.site.generator.name == "hugo":
+        params = values.get("params")
+        return dict(params) if isinstance(params, dict) else {}
+    return dict(values)
+
+
+def _links(post: Post) -> Callable[[str, str], str | None]:
+    """Where a ``ref``, ``relref``, ``post_url`` or ``link`` tag of ``post`` points: the
+    address of the post or page it names, as the site's generator publishes it."""
+    layout = post.site
+    if layout is None:
+        return _no_links
+
+    def url(kind: str, target: str) -> str | None:
+        beside = Path(post.path).parent if kind in ("ref", "relref") else None
+        return layout.link_url(target, beside=beside)
+
+    return url
 
 
 def page_values(post: Post, base_path: str = "") -> dict[str, Any]:
@@ -91,66 +117,3 @@ def page_values(post: Post, base_path: str = "") -> dict[str, Any]:
     if isinstance(post.date, dt.datetime):
         values["date"] = post.date.isoformat()
     return values
-
-
-class PostLinks:
-    """Links to the site's other pages, found among its loaded posts (read once, when first
-    asked: most posts link to none)."""
-
-    def __init__(self, settings: Settings, post: Post):
-        self.settings, self.post = settings, post
-        self._index: dict[str, list[Post]] | None = None
-
-    def url(self, kind: str, target: str) -> str | None:
-        index = self._load()
-        keys = [_key(target)]
-        if kind in ("ref", "relref") and not target.startswith("/"):
-            beside = posixpath.normpath(posixpath.join(self._relative(self.post.path.parent),
-                                                       target))
-            keys.insert(0, _key(beside))  # Hugo looks beside the page first
-        for key in keys:
-            found = index.get(key, [])
-            if len(found) == 1:
-                return found[0].url
-        return None
-
-    def _load(self) -> dict[str, list[Post]]:
-        if self._index is None:
-            from newsletter.posts import load_posts
-
-            posts, _ = load_posts(self.settings)
-            self._index = {}
-            for post in posts:
-                for key in self._keys(post):
-                    self._index.setdefault(key, []).append(post)
-        return self._index
-
-    def _keys(self, post: Post) -> set[str]:
-        """Every name a tag may give the post: its path under the site and under content/,
-        its file or folder name, and its slug."""
-        site_path = self._relative(post.path, self.settings.root)
-        content_path = self._relative(post.path)
-        file_name = PurePosixPath(_key(content_path)).name  # a bundle's folder name
-        keys = {_key(site_path), _key(content_path), file_name, _key(post.id), _key(post.name)}
-        return keys - {""}
-
-    def _relative(self, path: Path, base: Path | None = None) -> str:
-        base = base or self.settings.content_dir
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-
-def _key(target: str) -> str:
-    """A link target without what tags may add or leave out: slashes at either end, a file
-    ending, a bundle's index file."""
-    path = target.strip().strip("/")
-    for suffix in _SOURCE_SUFFIXES:
-        if path.lower().endswith(suffix):
-            path = path[:-len(suffix)]
-            break
-    head, _, last = path.rpartition("/")
-    if last in ("index", "_index"):
-        path = head
-    return path.lower()

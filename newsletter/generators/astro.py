@@ -1,0 +1,136 @@
+"""Astro: posts are the entries of a content collection
+(docs.astro.build/en/guides/content-collections).
+
+The collection's folder comes from ``src/content.config.ts`` (a ``glob()`` loader's ``base``)
+or, in older sites, ``src/content/<name>/``; ``blog`` (or ``posts``) is the one newsletter reads
+by default. An entry's id is its path in the collection, each part slugged as Astro does
+(github-slugger), or its ``slug``; its address is the dynamic route that renders the collection
+(``src/pages/blog/[...slug].astro``: ``/blog/<id>/``) under ``site`` and ``base``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from newsletter.generators.base import Entry, Generator, Source, first_of, join_url
+from newsletter.generators.settings_files import (
+    SiteInfo,
+    depends_on,
+    first_file,
+    first_text,
+    first_text,
+    js_string,
+    read_text,
+    site_info,
+)
+from newsletter.generators.slugs import github_slug
+
+CONFIG_FILES = tuple(f"astro.config.{ext}" for ext in ("mjs", "js", "ts", "mts", "cjs"))
+COLLECTION_FILES = ("src/content.config.ts", "src/content.config.js", "src/content.config.mjs",
+                    "src/content.config.mts", "src/content/config.ts", "src/content/config.js",
+                    "src/content/config.mjs")
+CONSTANT_FILES = ("src/consts.ts", "src/consts.js", "src/config.ts", "src/config.js")
+_BASE = re.compile(r"""base\s*:\s*["'`](?:\./)?([^"'`]+)["'`]""")
+_ROUTE = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]\.(astro|md|mdx|ts|js)$")
+
+
+class Astro(Generator):
+    name = "astro"
+    label = "Astro"
+    extensions = (".md", ".mdx", ".markdown")
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        super().__init__(root, evidence)
+        self.config_text = first_text(root, CONFIG_FILES)
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        config = first_file(root, *CONFIG_FILES)
+        if config:
+            return config.name
+        return "package.json" if depends_on(root, "astro") else None
+
+    def info(self) -> SiteInfo:
+        url = js_string(self.config_text, "site")
+        base = self.base_path
+        if url and base:
+            url = url.rstrip("/") + base
+        # The blog template keeps its name in src/consts.ts: export const SITE_TITLE = '...';
+        title = js_string(first_text(self.root, CONSTANT_FILES), "SITE_TITLE")
+        return site_info(self.evidence, title, url)
+
+    @property
+    def base_path(self) -> str:
+        base = js_string(self.config_text, "base")
+        return "/" + base.strip("/") if base and base.strip("/") else ""
+
+    @property
+    def collection(self) -> Path:
+        """The folder of the posts collection."""
+        config = first_file(self.root, *COLLECTION_FILES)
+        bases = _BASE.findall(read_text(config) or "") if config else []
+        folders = [self.root / base.strip("/") for base in bases]
+        content = self.root / "src" / "content"
+        if content.is_dir():
+            folders += sorted(folder for folder in content.iterdir() if folder.is_dir())
+        pages = self.root / "src" / "pages"  # before content collections: Markdown pages
+        folders += [pages / name for name in ("blog", "posts", "post")]
+        folders = [folder for folder in folders if folder.is_dir()]
+        for name in ("blog", "posts", "post", "articles"):
+            for folder in folders:
+                if folder.name == name:
+                    return folder
+        return folders[0] if folders else content / "blog"
+
+    @property
+    def content_root(self) -> Path:
+        return self.collection.parent
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        folder = self.collection
+        return (folder.relative_to(self.root).as_posix(),), f"the {folder.name} collection"
+
+    def page_dirs(self) -> tuple[str, ...]:
+        return ("src/pages",)
+
+    def static_dirs(self) -> tuple[str, ...]:
+        return ("public",)
+
+    def entry(self, source: Source) -> Entry:
+        fields, relative = source.fields, source.relative
+        key = first_of(source.meta, "pubdate", "date", "publishdate")
+        date = fields.date(key) if key else None
+        pages = self.root / "src" / "pages"
+        if pages in source.path.parents:  # a Markdown page: its path under src/pages
+            path = PurePosixPath(source.path.relative_to(pages).as_posix())
+            entry_id = _entry_id(path, None)
+            entry_id, address = "/" + entry_id, join_url(entry_id)
+        else:
+            entry_id = _entry_id(relative.relative_to(relative.parts[0]), fields.string("slug"))
+            address = join_url(self._route(), entry_id)
+            entry_id = "/" + relative.parts[0] + "/" + entry_id
+        if not re.search(r"trailingSlash\s*:\s*['\"]never", self.config_text):
+            address = address.rstrip("/") + "/"
+        return Entry(id=entry_id, path=address, date=date,
+                     draft=fields.boolean("draft", default=False))
+
+    def _route(self) -> str:
+        """The folder under src/pages of the route that renders the collection's entries."""
+        pages = self.root / "src" / "pages"
+        routes = [path.parent for path in pages.rglob("[[]*") if _ROUTE.match(path.name)] \
+            if pages.is_dir() else []
+        name = self.collection.name
+        routes.sort(key=lambda folder: (folder.name != name, len(folder.parts)))
+        if routes:
+            return "/" + routes[0].relative_to(pages).as_posix().strip(".")
+        return "/" + name
+
+
+def _entry_id(relative: PurePosixPath, slug: str | None) -> str:
+    if slug and slug.strip("/"):
+        return slug.strip("/")
+    stem = relative.with_suffix("")
+    if stem.name == "index" and len(stem.parts) > 1:
+        stem = stem.parent
+    return "/".join(github_slug(part) for part in stem.parts)

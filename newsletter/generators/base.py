@@ -1,0 +1,174 @@
+"""What every generator tells the posts loader, and the generic reading of a ``content/`` folder.
+
+A :class:`Generator` is built from a blog's folder: it reads the generator's own settings once
+and then answers, for each post file, an :class:`Entry`: the post's id (the ledger's key), its
+address, its date, and whether it is a page or a draft. :class:`Generator` itself is the generic
+reading, today's ``content/`` folder: Lumen-style ``template``, ``slug`` and ``draft`` keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, ClassVar, Protocol
+
+from newsletter.generators.settings_files import SiteInfo
+
+
+class Fields(Protocol):
+    """Front matter as the posts loader reads it (keys are lower case)."""
+
+    meta: dict[str, Any]
+
+    def where(self, key: str) -> str: ...
+
+    def string(self, key: str) -> str | None: ...
+
+    def boolean(self, key: str, *, default: bool) -> bool: ...
+
+    def date(self, key: str) -> dt.datetime | None: ...
+
+
+@dataclass(frozen=True)
+class Source:
+    """One post file as the generator sees it."""
+
+    path: Path
+    relative: PurePosixPath  # to the generator's content root (ids and default addresses)
+    fields: Fields
+    midnight: Callable[[dt.date], dt.datetime]  # a date at 00:00 in site.timezone
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.fields.meta
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the generator makes of one file."""
+
+    id: str  # "/posts/what-matters": the ledger's key, stable when the post's date changes
+    path: str | None  # the address under the site URL, "/posts/what-matters/"; None: none
+    date: dt.datetime | None = None
+    page: str | None = None  # why it is a page (never emailed), e.g. "section list (_index.md)"
+    draft: bool = False
+    expires: dt.datetime | None = None  # Hugo expiryDate: unpublished from then on
+    title: str | None = None  # the title when the front matter has none (Jekyll: from the name)
+
+
+class Generator:
+    """The generic reading of ``content/``, and what every generator has."""
+
+    name: ClassVar[str] = "none"
+    label: ClassVar[str] = "Blog"
+    extensions: ClassVar[tuple[str, ...]] = (".md",)
+    # Front matter in "Key: value" lines (Pelican's Markdown metadata)
+    key_value_front_matter: ClassVar[bool] = False
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        self.root = root
+        self.evidence = evidence  # the file that showed which generator builds the blog
+        self.config: dict[str, Any] = {}
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        """The file under ``root`` that shows this generator builds the blog, if any."""
+        return None
+
+    def info(self) -> SiteInfo:
+        """The blog's title, address, time zone and language, as its settings say them."""
+        return SiteInfo()
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        """The folders (globs under the site) holding the posts, and why those."""
+        return ("content",), "the default"
+
+    def page_dirs(self) -> tuple[str, ...]:
+        """Folders of the site's pages: read to list them as pages, never mailed."""
+        return ()
+
+    def is_page_file(self, path: Path) -> bool:
+        """Whether a file of :meth:`page_dirs` is one of the site's pages."""
+        return True
+
+    def static_dirs(self) -> tuple[str, ...]:
+        """Folders the blog serves at its root, where a ``/x.jpg`` image is."""
+        return ("static",)
+
+    @property
+    def content_root(self) -> Path:
+        """The folder post ids are relative to."""
+        return self.root / "content"
+
+    @property
+    def base_path(self) -> str:
+        """The path the blog is served under ("/blog" for https://host/blog/), or ""."""
+        return ""
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The generator's site-wide values (Jekyll's ``site.*``), for template tags."""
+        return self.config
+
+    def configure(self, post_dirs: tuple[str, ...]) -> None:
+        """Learn which folders hold posts (from [posts] dirs) before files are read."""
+
+    def entry(self, source: Source) -> Entry:
+        """The generic reading: ``slug`` (else the path) is the id and the address;
+        ``template`` other than post is a page."""
+        fields = source.fields
+        slug = path_id(source.relative)
+        written = (fields.string("slug") or "").strip().strip("/")
+        if written:
+            slug = "/" + written
+        template = fields.string("template") or "post"
+        return Entry(id=slug, path=slug, date=fields.date("date"),
+                     page=None if template == "post" else f"template: {template}",
+                     draft=fields.boolean("draft", default=False))
+
+
+def path_id(relative: PurePosixPath) -> str:
+    """``/posts/x`` for posts/x.md and posts/x/index.md (a folder's post goes by the folder)."""
+    path = relative.with_suffix("")
+    if path.name in ("index", "_index"):
+        path = path.parent
+    return "/" + path.as_posix().strip(".")
+
+
+def first_of(meta: dict[str, Any], *keys: str) -> str | None:
+    """The first of ``keys`` that ``meta`` has a value for."""
+    return next((key for key in keys if meta.get(key) not in (None, "")), None)
+
+
+def as_list(value: Any) -> list[str]:
+    """A front-matter value that may be one string or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value if item is not None]
+    return [str(value)]
+
+
+DATED_NAME = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)(?:[-_]+|$)(.*)$")
+
+
+def dated_name(stem: str) -> tuple[dt.date | None, str]:
+    """``2016-05-20-my-post`` → (that date, ``my-post``); (None, stem) without a valid date."""
+    match = DATED_NAME.match(stem)
+    if not match:
+        return None, stem
+    try:
+        day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None, stem
+    return day, match.group(4)
+
+
+def join_url(*parts: str) -> str:
+    """Path parts joined with single slashes, with a leading one; a trailing one kept."""
+    text = "/".join(part for part in parts if part)
+    trailing = text.endswith("/")
+    text = "/" + "/".join(part for part in text.split("/") if part)
+    return text + "/" if trailing and text != "/" else text

@@ -1,0 +1,218 @@
+"""Eleventy: posts are the templates of the ``posts`` collection (11ty.dev/docs/collections).
+
+A template joins the collection by its ``tags`` (front matter, or a directory data file such as
+``blog/blog.11tydata.js`` declaring ``tags: ["posts"]``, as eleventy-base-blog does); other
+templates are pages. ``permalink: false`` and ``eleventyExcludeFromCollections`` make pages too,
+``draft: true`` a draft. Addresses follow 11ty.dev/docs/permalinks: ``subdir/post.md`` is
+``/subdir/post/``, an ``index.md`` or a ``post/post.md`` is its folder's, under ``pathPrefix``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from newsletter.errors import ContentError
+from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
+from newsletter.generators.settings_files import (
+    SiteInfo,
+    depends_on,
+    first_file,
+    first_text,
+    js_settings,
+    js_string,
+    read_data,
+    site_info,
+)
+from newsletter.generators.slugs import ascii_slug
+
+CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
+                "eleventy.config.ts", ".eleventy.js", ".eleventy.cjs")
+COLLECTION = "posts"
+_FILE_DATES = ("last modified", "created", "git last modified", "git created")
+# {{ page.fileSlug }}, {{ title | slugify }}: the permalink templates newsletter works out.
+_TEMPLATE = re.compile(r"{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*)?-?}}")
+
+
+class Eleventy(Generator):
+    name = "eleventy"
+    label = "Eleventy"
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        super().__init__(root, evidence)
+        self.config_text = first_text(root, CONFIG_FILES)
+        self._tags: dict[Path, list[str]] = {}
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        config = first_file(root, *CONFIG_FILES)
+        if config:
+            return config.name
+        return "package.json" if depends_on(root, "@11ty/eleventy") else None
+
+    @property
+    def input_dir(self) -> Path:
+        folder = js_string(self.config_text, "input")
+        return (self.root / folder.strip("/")) if folder and folder.strip("./") else self.root
+
+    @property
+    def content_root(self) -> Path:
+        return self.input_dir
+
+    @property
+    def base_path(self) -> str:
+        prefix = js_string(self.config_text, "pathPrefix")
+        return "/" + prefix.strip("/") if prefix and prefix.strip("/") else ""
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self._metadata()[1]
+
+    def info(self) -> SiteInfo:
+        source, data = self._metadata()
+        return site_info(source, data.get("title"), data.get("url"), None, data.get("language"))
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        tagged = sorted({path.parent for path in self._data_files()
+                         if COLLECTION in as_list(self._data(path).get("tags"))})
+        if tagged:
+            return (tuple(self._relative(folder) for folder in tagged),
+                    f'its data files put them in the "{COLLECTION}" collection')
+        for name in ("posts", "blog"):
+            if (self.input_dir / name).is_dir():
+                return (self._relative(self.input_dir / name),), f"the {name} folder"
+        return (self._relative(self.input_dir),), "the input folder"
+
+    def page_dirs(self) -> tuple[str, ...]:
+        return (self._relative(self.input_dir),)
+
+    def static_dirs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(("public", self._relative(self.input_dir), ".")))
+
+    def entry(self, source: Source) -> Entry:
+        fields, meta, relative = source.fields, source.meta, source.relative
+        file_date, _ = dated_name(relative.stem)
+        date = self._date(source, file_date)
+        page = None
+        if meta.get("permalink") is False:
+            page = "permalink: false: Eleventy writes no page for it"
+        elif meta.get("eleventyexcludefromcollections") is True:
+            page = "eleventyExcludeFromCollections: true"
+        elif COLLECTION not in self._tags_of(source.path, meta):
+            page = f'not in the "{COLLECTION}" collection (its tags)'
+        address = None if meta.get("permalink") is False else self._address(source, date)
+        return Entry(id=_id(relative), path=address, date=date, page=page,
+                     draft=fields.boolean("draft", default=False))
+
+    def _date(self, source: Source, file_date: dt.date | None) -> dt.datetime | None:
+        value = source.meta.get("date")
+        if isinstance(value, str) and value.strip().lower() in _FILE_DATES:
+            return dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
+        if value is not None:
+            return source.fields.date("date")
+        return source.midnight(file_date) if file_date else None
+
+    def _address(self, source: Source, date: dt.datetime | None) -> str:
+        relative, meta = source.relative, source.meta
+        permalink = meta.get("permalink")
+        if not isinstance(permalink, str) or not permalink.strip():
+            return _default_address(relative)
+        stem = relative.with_suffix("").as_posix()
+        values = {"page.fileSlug": _file_slug(relative), "page.filePathStem": "/" + stem,
+                  "title": meta.get("title")}
+
+        def fill(match: re.Match) -> str:
+            value = values.get(match.group(1))
+            if value is None:
+                raise ContentError(
+                    f"permalink {permalink!r} uses {match.group(0)}, which newsletter cannot "
+                    "work out", where=source.fields.where("permalink"),
+                    hint="write the post's address in permalink: without template syntax")
+            return ascii_slug(str(value)) if match.group(2) else str(value)
+
+        path = _TEMPLATE.sub(fill, permalink.strip())
+        if "{{" in path or "{%" in path:
+            raise ContentError(f"permalink {permalink!r} uses template syntax newsletter cannot "
+                               "work out", where=source.fields.where("permalink"),
+                               hint="write the post's address without template syntax")
+        path = join_url(path)
+        return path[:-len("index.html")] if path.endswith("/index.html") else path
+
+    def _tags_of(self, path: Path, meta: dict[str, Any]) -> list[str]:
+        tags = as_list(meta.get("tags"))  # one string is one tag
+        folder = path.parent
+        while True:
+            tags += self._folder_tags(folder)
+            if folder == self.input_dir or self.input_dir not in folder.parents:
+                break
+            folder = folder.parent
+        for name in (f"{path.stem}.11tydata.json", f"{path.stem}.11tydata.js", f"{path.stem}.json"):
+            tags += as_list(self._data(path.parent / name).get("tags"))
+        return tags
+
+    def _folder_tags(self, folder: Path) -> list[str]:
+        if folder not in self._tags:
+            self._tags[folder] = [tag for name in (f"{folder.name}.11tydata.json",
+                                                   f"{folder.name}.11tydata.js",
+                                                   f"{folder.name}.11tydata.mjs",
+                                                   f"{folder.name}.json")
+                                  for tag in as_list(self._data(folder / name).get("tags"))]
+        return self._tags[folder]
+
+    def _data_files(self) -> list[Path]:
+        found = []
+        for pattern in ("*.11tydata.js", "*.11tydata.mjs", "*.11tydata.json"):
+            found += [path for path in self.input_dir.rglob(pattern)
+                      if "node_modules" not in path.parts
+                      and path.name.partition(".")[0] == path.parent.name]
+        return found
+
+    @staticmethod
+    def _data(path: Path) -> dict[str, Any]:
+        if not path.is_file():
+            return {}
+        if path.suffix == ".json":
+            return read_data(path) or {}
+        return js_settings(path)
+
+    def _metadata(self) -> tuple[str | None, dict[str, Any]]:
+        data_dir = js_string(self.config_text, "data") or "_data"
+        for folder in (self.input_dir / data_dir, self.root / "_data"):
+            for name in ("metadata.js", "metadata.mjs", "metadata.cjs", "metadata.json",
+                         "site.js", "site.json"):
+                path = folder / name
+                data = self._data(path)
+                if data:
+                    return path.resolve().relative_to(self.root.resolve()).as_posix(), data
+        return None, {}
+
+    def _relative(self, folder: Path) -> str:
+        return folder.relative_to(self.root).as_posix() or "."
+
+
+def _id(relative: PurePosixPath) -> str:
+    stem = relative.with_suffix("")
+    if stem.name in ("index", stem.parent.name) and len(stem.parts) > 1:
+        stem = stem.parent
+    return "/" + stem.as_posix()
+
+
+def _default_address(relative: PurePosixPath) -> str:
+    """``blog/post.md`` → ``/blog/post/``; ``blog/post/index.md`` and ``blog/post/post.md`` →
+    ``/blog/post/``; ``index.md`` → ``/``."""
+    stem = relative.with_suffix("")
+    if stem.name == "index" or (len(stem.parts) > 1 and stem.name == stem.parent.name):
+        stem = stem.parent
+    return join_url(stem.as_posix(), "/") if stem.as_posix() != "." else "/"
+
+
+def _file_slug(relative: PurePosixPath) -> str:
+    """Eleventy's ``page.fileSlug``: the file's name without a leading date; a folder's for
+    ``index``."""
+    stem = relative.with_suffix("")
+    if stem.name == "index" and len(stem.parts) > 1:
+        return stem.parent.name
+    return dated_name(stem.name)[1] or stem.name
+

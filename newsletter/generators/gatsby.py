@@ -1,0 +1,98 @@
+"""Gatsby: Markdown files of a ``gatsby-source-filesystem`` folder (``content/blog`` in
+gatsby-starter-blog, ``content/posts`` in Lumen).
+
+Addresses: a ``slug`` in the front matter (Lumen) is the address; otherwise Gatsby's
+``createFilePath``: the file's path in its source folder, ``index`` standing for its folder,
+``/hello-world/``. ``template: page`` is a page (Lumen), ``draft: true`` a draft.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.settings_files import (
+    SiteInfo,
+    depends_on,
+    first_file,
+    first_text,
+    js_object,
+    js_string,
+    read_data,
+    site_info,
+)
+
+CONFIG_FILES = tuple(f"gatsby-config.{ext}" for ext in ("js", "ts", "mjs", "cjs"))
+_SOURCE_PATH = re.compile(r"""path\s*:\s*(?:`\$\{__dirname\}/|path\.(?:resolve|join)\(\s*"""
+                          r"""(?:__dirname\s*,\s*)?["'`]|["'`])\.?/?([^"'`$)]+)""")
+
+
+class Gatsby(Generator):
+    name = "gatsby"
+    label = "Gatsby"
+    extensions = (".md", ".mdx")
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        super().__init__(root, evidence)
+        self.config_text = first_text(root, CONFIG_FILES)
+        self.lumen = read_data(root / "content" / "config.json") or {}
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        config = first_file(root, *CONFIG_FILES)
+        if config:
+            return config.name
+        if (root / "content" / "config.json").is_file() and (root / "content" / "posts").is_dir():
+            return "content/config.json"  # Lumen keeps its settings there
+        return "package.json" if depends_on(root, "gatsby") else None
+
+    def info(self) -> SiteInfo:
+        if self.lumen.get("title") or self.lumen.get("url") or self.lumen.get("siteUrl"):
+            return site_info("content/config.json", self.lumen.get("title"),
+                             self.lumen.get("siteUrl") or self.lumen.get("url"))
+        metadata = js_object(self.config_text, "siteMetadata")
+        title = metadata.get("title") or js_string(self.config_text, "title")
+        url = metadata.get("siteUrl") or metadata.get("url") or js_string(self.config_text,
+                                                                          "siteUrl")
+        return site_info(self.evidence, title, url)
+
+    @property
+    def sources(self) -> list[Path]:
+        """The folders gatsby-source-filesystem reads, as gatsby-config names them."""
+        found = [self.root / path.strip("/") for path in _SOURCE_PATH.findall(self.config_text)]
+        return [folder for folder in found if folder.is_dir()] or [self.root / "content"]
+
+    @property
+    def content_root(self) -> Path:
+        return min(self.sources, key=lambda folder: len(folder.parts))
+
+    @property
+    def base_path(self) -> str:
+        prefix = self.lumen.get("pathPrefix") or js_string(self.config_text, "pathPrefix")
+        return "/" + prefix.strip("/") if isinstance(prefix, str) and prefix.strip("/") else ""
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        candidates = []
+        for source in self.sources:
+            candidates += [source / name for name in ("posts", "blog")] + [source]
+        for folder in candidates:
+            if folder.is_dir() and folder.name in ("posts", "blog"):
+                return (folder.relative_to(self.root).as_posix(),), f"the {folder.name} folder"
+        folder = self.sources[0]
+        return (folder.relative_to(self.root).as_posix(),), "gatsby-source-filesystem"
+
+    def page_dirs(self) -> tuple[str, ...]:
+        return tuple(folder.relative_to(self.root).as_posix() for folder in self.sources)
+
+    def entry(self, source: Source) -> Entry:
+        generic = super().entry(source)
+        if (source.fields.string("slug") or "").strip("/"):
+            return generic
+        source_root = max((folder for folder in self.sources
+                           if folder in source.path.parents), key=lambda f: len(f.parts),
+                          default=self.content_root)
+        relative = source.path.relative_to(source_root)
+        path = join_url(path_id(relative.with_suffix("")), "/")  # createFilePath
+        return Entry(id=generic.id, path=path, date=generic.date, page=generic.page,
+                     draft=generic.draft)

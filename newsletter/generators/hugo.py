@@ -1,0 +1,271 @@
+"""Hugo: settings in hugo.toml (or config.*, config/_default/), posts in the main sections.
+
+Which files are pages (gohugo.io/content-management): ``_index.md`` is a section's list page, a
+leaf bundle's other Markdown files are its resources, ``headless: true`` and ``build`` options
+keep a page from being published or listed, and regular pages outside the post sections (the
+``mainSections`` setting, else the section with the most pages) are the site's pages. Addresses
+follow ``url``, ``[permalinks]`` per section, ``slug``, ``uglyURLs`` and Hugo's lower-case paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsletter.generators.base import Entry, Generator, Source, first_of, join_url, path_id
+from newsletter.generators.hugo_permalinks import expand_permalink
+from newsletter.generators.settings_files import (
+    SiteInfo,
+    first_file,
+    lower_keys,
+    read_data,
+    site_info,
+)
+from newsletter.generators.slugs import hugo_urlize
+
+_FORMATS = ("toml", "yaml", "yml", "json")
+_NAMES = tuple(f"{name}.{ext}" for name in ("hugo", "config") for ext in _FORMATS)
+# Layouts of list-like pages a theme keeps among posts (PaperMod's archives and search).
+_PAGE_LAYOUTS = {"archives", "archive", "search", "list", "terms", "taxonomy", "term", "home",
+                 "index", "section", "tags", "categories"}
+
+
+class Hugo(Generator):
+    name = "hugo"
+    label = "Hugo"
+    extensions = (".md", ".markdown")
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        super().__init__(root, evidence)
+        self.config = _read_config(root)
+        self.post_sections: tuple[str, ...] = ()
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        for name in _NAMES:
+            if not (root / name).is_file():
+                continue
+            if name.startswith("hugo."):
+                return name
+            data = lower_keys(read_data(root / name) or {})
+            if "baseurl" in data or "theme" in data or (root / "archetypes").is_dir():
+                return name
+        if (root / "config" / "_default").is_dir():
+            return "config/_default"
+        return None
+
+    def info(self) -> SiteInfo:
+        config = self.config
+        params = config.get("params") if isinstance(config.get("params"), dict) else {}
+        return site_info(self.evidence, config.get("title") or params.get("title"),
+                         config.get("baseurl"), config.get("timezone"),
+                         config.get("languagecode"))
+
+    @property
+    def content_root(self) -> Path:
+        folder = self.config.get("contentdir")
+        return self.root / (folder if isinstance(folder, str) and folder.strip() else "content")
+
+    @property
+    def base_path(self) -> str:
+        url = self.config.get("baseurl")
+        return urlsplit(url).path.rstrip("/") if isinstance(url, str) else ""
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        content = self.content_root.relative_to(self.root).as_posix()
+        main = self._main_sections()
+        if main:
+            found = tuple(section for section in main if (self.content_root / section).is_dir())
+            if found:
+                return tuple(f"{content}/{section}" for section in found), "mainSections"
+        biggest = _biggest_section(self.content_root)
+        if biggest:
+            return (f"{content}/{biggest}",), "the section with the most pages"
+        return (content,), "no sections: every page of the content folder"
+
+    def page_dirs(self) -> tuple[str, ...]:
+        return (self.content_root.relative_to(self.root).as_posix(),)
+
+    def static_dirs(self) -> tuple[str, ...]:
+        static = self.config.get("staticdir") or "static"
+        folders = static if isinstance(static, list) else [static]
+        assets = self.config.get("assetdir") or "assets"
+        return tuple(str(folder) for folder in (*folders, assets))
+
+    def configure(self, post_dirs: tuple[str, ...]) -> None:
+        content = self.content_root.relative_to(self.root).as_posix()
+        named, whole = [], False
+        for pattern in post_dirs:
+            parts = pattern.strip("/").split("/")
+            if parts[0] != content:
+                continue
+            if len(parts) > 1 and not any(char in parts[1] for char in "*?["):
+                named.append(parts[1])
+            else:
+                whole = True
+        if whole or not named:
+            named += list(self._main_sections() or [_biggest_section(self.content_root) or ""])
+        self.post_sections = tuple(dict.fromkeys(section for section in named if section))
+
+    def entry(self, source: Source) -> Entry:
+        fields, relative = source.fields, source.relative
+        date = _first_date(fields, "publishdate", "pubdate", "published") or fields.date("date")
+        expiry = _first_date(fields, "expirydate", "unpublishdate")
+        return Entry(id=path_id(relative), path=self._address(source, date), date=date,
+                     page=self._page_reason(source), draft=fields.boolean("draft", default=False),
+                     expires=expiry)
+
+    def _page_reason(self, source: Source) -> str | None:
+        relative, meta = source.relative, source.meta
+        language = _language(relative, self.config)
+        if language:
+            return f"a translation ({language}); newsletter mails the default language"
+        if relative.stem == "_index":
+            return "a section's list page (_index.md)"
+        bundle = _bundle_of(source.path, self.content_root)
+        if bundle:
+            return f"a resource of the bundle {bundle.relative_to(self.root).as_posix()}"
+        if meta.get("headless") is True:
+            return "a headless bundle"
+        build = meta.get("build") or meta.get("_build")
+        if isinstance(build, dict):
+            build = {str(key).lower(): value for key, value in build.items()}
+            if build.get("render") in ("never", False, "false"):
+                return "build.render = never: Hugo does not publish it"
+            if build.get("list") in ("never", False, "false"):
+                return "build.list = never: a page Hugo keeps out of lists"
+        if len(relative.parts) < 2:
+            return f"a page at the top of {self.content_root.name}/"
+        if self.post_sections and relative.parts[0] not in self.post_sections:
+            return f"outside the post sections ({', '.join(self.post_sections)})"
+        layout = str(meta.get("layout") or "").strip().lower()
+        if layout in _PAGE_LAYOUTS:
+            return f"layout: {layout}"
+        return None
+
+    def _address(self, source: Source, date: dt.datetime | None) -> str:
+        meta, relative = source.meta, source.relative
+        lower = not self.config.get("disablepathtolower")
+        url = meta.get("url")
+        if isinstance(url, str) and url.strip():
+            return _directory(join_url(url.strip().replace("\\:", ":")), self._ugly)
+        sections = list(relative.parts[:-1])
+        if relative.stem.partition(".")[0] == "_index":  # a section's page: the section's path
+            path = join_url(*sections, "/")
+            return "/".join(hugo_urlize(part, lower=lower) for part in path.split("/"))
+        basename = relative.stem.partition(".")[0]
+        if basename == "index" and sections:
+            basename = sections.pop()
+        slug = meta.get("slug")
+        slug = str(slug).strip() if slug not in (None, "") else None
+        pattern = self._pattern(relative.parts[0] if len(relative.parts) > 1 else "")
+        path = ""
+        if pattern:
+            values = {"section": sections[0] if sections else "", "sections": sections,
+                      "title": hugo_urlize(str(meta.get("title") or ""), lower=lower),
+                      "slug": hugo_urlize(slug or str(meta.get("title") or ""), lower=lower),
+                      "filename": basename, "contentbasename": basename,
+                      "slugorfilename": slug or basename, "slugorcontentbasename": slug or basename}
+            path = expand_permalink(pattern, values, date)
+        if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
+            path = join_url(*sections, slug or basename)
+        path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
+        return _directory(path, self._ugly)
+
+    @property
+    def _ugly(self) -> bool:
+        return self.config.get("uglyurls") is True
+
+    def _pattern(self, section: str) -> str | None:
+        permalinks = self.config.get("permalinks")
+        if not isinstance(permalinks, dict):
+            return None
+        page = permalinks.get("page")
+        table = page if isinstance(page, dict) else permalinks
+        pattern = table.get(section.lower()) or table.get("/" + section.lower())
+        return pattern if isinstance(pattern, str) else None
+
+    def _main_sections(self) -> list[str]:
+        params = self.config.get("params") if isinstance(self.config.get("params"), dict) else {}
+        main = params.get("mainsections") or self.config.get("mainsections")
+        if isinstance(main, str):
+            main = [main]
+        return [str(section).strip("/") for section in main or [] if str(section).strip("/")]
+
+
+def _read_config(root: Path) -> dict[str, Any]:
+    """The site's settings: the root file, then config/_default/ (its params.* as params)."""
+    config: dict[str, Any] = {}
+    found = first_file(root, *_NAMES)
+    if found:
+        config.update(lower_keys(read_data(found) or {}))
+    folder = root / "config" / "_default"
+    for name in ("hugo", "config"):
+        path = first_file(folder, *(f"{name}.{ext}" for ext in _FORMATS))
+        if path:
+            config.update(lower_keys(read_data(path) or {}))
+    for key in ("params", "permalinks", "languages"):
+        path = first_file(folder, *(f"{key}.{ext}" for ext in _FORMATS))
+        if path:
+            config[key] = lower_keys(read_data(path) or {})
+    return config
+
+
+def _biggest_section(content: Path) -> str | None:
+    """The top-level folder of ``content`` holding the most Markdown pages, if any."""
+    counts = {}
+    try:
+        folders = [folder for folder in content.iterdir() if folder.is_dir()]
+    except OSError:
+        return None
+    for folder in folders:
+        if folder.name.startswith((".", "_")):
+            continue
+        counts[folder.name] = sum(1 for path in folder.rglob("*.md") if path.stem != "_index")
+    best = max(counts.items(), key=lambda item: (item[1], item[0] in ("posts", "post", "blog")),
+               default=None)
+    return best[0] if best and best[1] else None
+
+
+def _bundle_of(path: Path, content: Path) -> Path | None:
+    """The leaf bundle's index.md that ``path`` is a resource of, if it is one."""
+    if path.stem in ("index", "_index"):
+        return None
+    folder = path.parent
+    while folder != content and content in folder.parents:
+        for name in ("index.md", "index.markdown"):
+            if (folder / name).is_file():
+                return folder / name
+        folder = folder.parent
+    return None
+
+
+def _language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
+    """The language of ``x.fr.md`` when it is not the site's default language."""
+    stem = relative.stem
+    if "." not in stem:
+        return None
+    code = stem.rpartition(".")[2].lower()
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    default = str(config.get("defaultcontentlanguage") or "en").lower()
+    if code == default or (languages and code not in languages):
+        return None
+    return code if languages or re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", code) else None
+
+
+def _first_date(fields, *keys: str) -> dt.datetime | None:
+    key = first_of(fields.meta, *keys)
+    if key is None or isinstance(fields.meta[key], bool):
+        return None
+    return fields.date(key)
+
+
+def _directory(path: str, ugly: bool) -> str:
+    """Hugo's pretty URLs: a path without an extension is a folder (``uglyURLs``: ``.html``)."""
+    last = path.rstrip("/").rpartition("/")[2]
+    if "." in last or path == "/":
+        return path
+    return path.rstrip("/") + (".html" if ugly else "/")

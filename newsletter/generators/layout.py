@@ -1,0 +1,241 @@
+"""A blog's layout: which generator builds it, where its posts are, what it serves at its root,
+and the address of each post once the posts are read.
+
+:func:`site_layout` builds it from the settings: ``[posts] generator`` (else found again from
+the blog's files), ``[posts] dirs`` and ``exclude`` (else the generator's folders) and
+``[images] static_dirs`` (else the generator's). The posts loader fills :meth:`SiteLayout.add`
+as it reads; template tags (Hugo ``ref``, Jekyll ``post_url`` and ``link``) then find a post's
+address with :meth:`SiteLayout.link_url`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Callable
+
+from newsletter.generators.astro import Astro
+from newsletter.generators.base import Generator
+from newsletter.generators.eleventy import Eleventy
+from newsletter.generators.gatsby import Gatsby
+from newsletter.generators.hugo import Hugo
+from newsletter.generators.jekyll import Jekyll
+from newsletter.generators.pelican import Pelican
+from newsletter.generators.zola import Zola
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+
+# Detection order: a generator's own settings file first; Zola before Hugo (both may have a
+# config.toml, only Zola's says base_url); package.json dependencies last.
+GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Jekyll, Pelican, Eleventy, Astro, Gatsby)
+BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
+_SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
+# Posts in markups other than Markdown: found and named (init says so), never read.
+UNREAD_EXTENSIONS = (".rst", ".adoc", ".asciidoc", ".org", ".ipynb", ".textile")
+
+
+def detect(root: Path) -> Generator:
+    """The generator whose settings are in ``root``; the generic reading when none is."""
+    for kind in GENERATORS:
+        evidence = kind.found(root)
+        if evidence:
+            return kind(root, evidence)
+    return Generator(root)
+
+
+def site_layout(settings: Settings) -> SiteLayout:
+    """The layout of the site ``settings`` describe."""
+    root, chosen = settings.root, settings.posts.generator
+    if chosen:
+        kind = BY_NAME[chosen]
+        generator = kind(root, kind.found(root))
+    else:
+        generator = detect(root)
+    if settings.posts.dirs:
+        dirs, why = settings.posts.dirs, "[posts] dirs"
+    else:
+        dirs, why = generator.post_dirs()
+    generator.configure(dirs)
+    static = settings.images.static_dirs or generator.static_dirs()
+    return SiteLayout(root, generator, tuple(dirs), why, settings.posts.exclude, tuple(static),
+                      settings.site.url.rstrip("/"))
+
+
+@dataclass
+class SiteLayout:
+    """Where a site's posts are, and how its generator publishes them."""
+
+    root: Path
+    generator: Generator
+    dirs: tuple[str, ...]  # globs under root: folders or files holding posts
+    dirs_reason: str  # why those: "mainSections", "[posts] dirs", ...
+    exclude: tuple[str, ...]
+    static_dirs: tuple[str, ...]  # folders served at the blog's root, under root
+    site_url: str  # [site] url, no trailing slash
+    urls: dict[str, str] = field(default_factory=dict)  # link targets -> post addresses
+    # Set by the posts loader: the address of a file it did not load (a page), or None.
+    address_of: Callable[[Path], str | None] | None = None
+
+    @property
+    def base_path(self) -> str:
+        """The path the blog is served under (Jekyll ``baseurl``, Hugo's ``baseURL`` path)."""
+        return self.generator.base_path
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The generator's site-wide values: Jekyll's ``_config.yml`` (``{{ site.x }}``)."""
+        return self.generator.values
+
+    @cached_property
+    def static_folders(self) -> tuple[Path, ...]:
+        return tuple(self.root / folder for folder in self.static_dirs)
+
+    def files(self, extensions: tuple[str, ...] | None = None) -> list[Path]:
+        """Every post file under ``dirs`` with one of the generator's extensions, not excluded."""
+        found: set[Path] = set()
+        extensions = tuple(extensions or self.generator.extensions)
+        for pattern in self.dirs:
+            pattern = pattern.strip().strip("/") or "."
+            matches = self.root.glob(pattern) if _is_glob(pattern) else [self.root / pattern]
+            for match in matches:
+                if match.is_dir():
+                    found.update(_walk(match, extensions))
+                elif match.is_file():
+                    found.add(match)
+        return sorted(path for path in found if not self._skipped(path))
+
+    def page_files(self) -> list[Path]:
+        """The site's pages outside ``dirs`` (Hugo's ``content/about.md``, Jekyll's
+        ``about.md``): listed as pages, never mailed."""
+        posts = set(self.files())
+        found = SiteLayout(self.root, self.generator, self.generator.page_dirs(), "",
+                           self.exclude, self.static_dirs, self.site_url).files()
+        return [path for path in found
+                if path not in posts and self.generator.is_page_file(path)]
+
+    def unread(self) -> list[Path]:
+        """Files under ``dirs`` in a markup newsletter does not read (reStructuredText, ...)."""
+        return self.files(UNREAD_EXTENSIONS)
+
+    def relative(self, path: Path) -> PurePosixPath:
+        """``path`` relative to the generator's content folder (else to the site)."""
+        for base in (self.generator.content_root, self.root):
+            try:
+                return PurePosixPath(path.relative_to(base).as_posix())
+            except ValueError:
+                continue
+        return PurePosixPath(path.name)
+
+    def url(self, address: str) -> str:
+        """The full URL of a path under the site (an absolute URL stays as it is)."""
+        if "://" in address:
+            return address
+        return self.site_url + "/" + address.lstrip("/")
+
+    def add(self, path: Path, url: str) -> None:
+        """Record the address of the post at ``path`` under each name a template tag may use."""
+        site = PurePosixPath(path.relative_to(self.root).as_posix()) \
+            if self.root in path.parents else PurePosixPath(path.name)
+        content = self.relative(path)
+        for name in (site, content):
+            for key in (name.as_posix(), name.with_suffix("").as_posix()):
+                self.urls.setdefault(key.lower(), url)
+            if name.stem in ("index", "_index") and len(name.parts) > 1:
+                self.urls.setdefault(name.parent.as_posix().lower(), url)
+        names = (path.name, path.stem) if path.stem not in ("index", "_index") else \
+            (path.parent.name,)
+        for key in (name.lower() for name in names):  # a unique file name alone (post_url)
+            self.urls[key] = url if self.urls.get(key, url) == url else ""
+
+    def link_url(self, target: str, beside: Path | None = None) -> str | None:
+        """The URL of the post or page ``target`` names (a path under the site or its content
+        folder, with or without extension, or a unique file name; first relative to the folder
+        ``beside``, as Hugo's ``ref`` looks), ``#fragment`` kept; None when it names nothing."""
+        target, _, fragment = target.strip().strip("\"'").partition("#")
+        key = re.sub(r"^(\./|@/)+", "", target).strip("/")  # Zola links as @/blog/x.md
+        keys = [key]
+        if beside is not None and not target.startswith("/") and self.root in beside.parents:
+            near = (beside / key).resolve()
+            if self.root.resolve() in near.parents:
+                keys.insert(0, near.relative_to(self.root.resolve()).as_posix())
+        url = None
+        for name in keys:
+            url = self.urls.get(name.lower()) or self.urls.get(
+                PurePosixPath(name).with_suffix("").as_posix().lower())
+            if not url and self.address_of and name:
+                url = next((self.address_of(path) for path in self._candidates(name)), None)
+            if url:
+                break
+        if not url:
+            return None
+        return url + ("#" + fragment if fragment else "")
+
+    def _candidates(self, key: str) -> list[Path]:
+        found = []
+        for base in (self.generator.content_root, self.root):
+            for name in (key, *(key + ext for ext in self.generator.extensions),
+                         f"{key}/index.md", f"{key}/_index.md"):
+                path = base / name
+                if path.is_file() and (self.root == path or self.root in path.parents):
+                    found.append(path)
+        return found
+
+    def _skipped(self, path: Path) -> bool:
+        try:
+            parts = path.relative_to(self.root).parts
+        except ValueError:
+            return True
+        if any(part.startswith(".") or part in _SKIPPED_FOLDERS for part in parts[:-1]):
+            return True
+        if parts[-1].startswith("."):
+            return True
+        relative = "/".join(parts)
+        return any(_matches(pattern, relative) for pattern in self.exclude)
+
+
+def _walk(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
+    """Files under ``folder`` with one of ``extensions``, hidden folders, installed packages
+    and built sites left unvisited."""
+    found = []
+    for base, subfolders, names in os.walk(folder):
+        subfolders[:] = [name for name in subfolders
+                         if not name.startswith(".") and name not in _SKIPPED_FOLDERS]
+        found += [Path(base) / name for name in names
+                  if Path(name).suffix.lower() in extensions]
+    return [path for path in found if path.is_file()]
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(char in pattern for char in "*?[")
+
+
+def _matches(pattern: str, relative: str) -> bool:
+    """Whether a site-relative path is ``pattern`` or lies in a folder ``pattern`` matches."""
+    regex = _glob_regex(pattern.strip().strip("/"))
+    parts = relative.split("/")
+    return any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+
+
+def _glob_regex(pattern: str) -> re.Pattern:
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(out))

@@ -1,0 +1,135 @@
+"""Pelican: settings in pelicanconf.py (publishconf.py for the published address), articles under
+``PATH`` (docs.getpelican.com/en/latest/settings.html).
+
+Markdown articles open with ``Key: value`` lines. Files under ``PAGE_PATHS`` (``pages``) are
+pages; ``Status: draft`` is a draft, ``hidden`` and ``skip`` are pages, and an article in another
+language than ``DEFAULT_LANG`` is a translation. The date is ``Date``, else the one
+``FILENAME_METADATA`` finds in the file name; the address is ``ARTICLE_URL`` filled with the
+slug (``Slug``, else the title slugged), the date, the category and the language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from pathlib import Path
+from typing import Any
+
+from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.settings_files import SiteInfo, python_settings, site_info
+from newsletter.generators.slugs import pelican_slug
+
+_DEFAULT_FILENAME_METADATA = r"(?P<date>\d{4}-\d{2}-\d{2}).*"
+
+
+class Pelican(Generator):
+    name = "pelican"
+    label = "Pelican"
+    extensions = (".md", ".markdown", ".mkd", ".mdown")
+    key_value_front_matter = True
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        super().__init__(root, evidence)
+        self.config: dict[str, Any] = python_settings(root / "pelicanconf.py")
+        published = python_settings(root / "publishconf.py")
+        if isinstance(published.get("SITEURL"), str) and published["SITEURL"]:
+            self.config["SITEURL"] = published["SITEURL"]
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        return "pelicanconf.py" if (root / "pelicanconf.py").is_file() else None
+
+    def info(self) -> SiteInfo:
+        config = self.config
+        return site_info("pelicanconf.py", config.get("SITENAME"), config.get("SITEURL"),
+                         config.get("TIMEZONE"), config.get("DEFAULT_LANG"))
+
+    @property
+    def content_root(self) -> Path:
+        folder = self.config.get("PATH")
+        if isinstance(folder, str) and folder.strip(" ./"):
+            return self.root / folder.strip("/")
+        return self.root / "content" if (self.root / "content").is_dir() else self.root
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self.config
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        content = self.content_root.relative_to(self.root).as_posix()
+        paths = self.config.get("ARTICLE_PATHS") or [""]
+        dirs = tuple(join_url(content, str(path)).strip("/") or "." for path in paths)
+        return dirs, "Pelican's PATH and ARTICLE_PATHS"
+
+    def page_dirs(self) -> tuple[str, ...]:
+        return (self.content_root.relative_to(self.root).as_posix() or ".",)
+
+    def static_dirs(self) -> tuple[str, ...]:
+        return (self.content_root.relative_to(self.root).as_posix() or ".",)
+
+    def entry(self, source: Source) -> Entry:
+        fields, meta, relative = source.fields, source.meta, source.relative
+        date = fields.date("date") if meta.get("date") else self._file_date(source)
+        status = str(meta.get("status") or self.config.get("DEFAULT_STATUS") or "published")
+        page = self._page_reason(source, status.lower())
+        address = self._address(source, date, page=self._in_page_paths(source))
+        return Entry(id=path_id(relative), path=address, date=date, page=page,
+                     draft=status.lower() == "draft")
+
+    def _in_page_paths(self, source: Source) -> bool:
+        pages = [str(path).strip("/") for path in self.config.get("PAGE_PATHS") or ["pages"]]
+        relative = source.relative.as_posix()
+        return any(relative.startswith(folder + "/") for folder in pages if folder)
+
+    def _page_reason(self, source: Source, status: str) -> str | None:
+        if self._in_page_paths(source):
+            return "in PAGE_PATHS: a Pelican page"
+        if status in ("hidden", "skip"):
+            return f"status: {status}"
+        language = str(source.meta.get("lang") or "").lower()
+        default = str(self.config.get("DEFAULT_LANG") or "en").lower()
+        if (language and language != default) or source.meta.get("translation") in (True, "true"):
+            return f"a translation ({language or 'translation: true'})"
+        return None
+
+    def _file_date(self, source: Source) -> dt.datetime | None:
+        pattern = self.config.get("FILENAME_METADATA", _DEFAULT_FILENAME_METADATA)
+        try:
+            match = re.match(pattern, source.path.stem) if isinstance(pattern, str) else None
+        except re.error:
+            match = None
+        if match and match.groupdict().get("date"):
+            try:
+                return source.midnight(dt.date.fromisoformat(match.group("date")))
+            except ValueError:
+                return None
+        if self.config.get("DEFAULT_DATE") == "fs":
+            return dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
+        return None
+
+    def _address(self, source: Source, date: dt.datetime | None, *, page: bool) -> str:
+        meta = source.meta
+        written = meta.get("url")
+        if isinstance(written, str) and written.strip():
+            return join_url(written)
+        slug = str(meta.get("slug") or "")
+        if not slug:
+            by_name = self.config.get("SLUGIFY_SOURCE") == "basename"
+            slug = pelican_slug(source.path.stem if by_name else str(meta.get("title") or ""))
+        parts = source.relative.parts
+        use_folder = self.config.get("USE_FOLDER_AS_CATEGORY", True) and len(parts) > 1
+        category = meta.get("category") or (parts[-2] if use_folder else None) or \
+            self.config.get("DEFAULT_CATEGORY", "misc")
+        values = {"slug": slug, "date": date or dt.datetime.min,
+                  "category": pelican_slug(str(category)),
+                  "lang": str(meta.get("lang") or self.config.get("DEFAULT_LANG") or "en"),
+                  "author": pelican_slug(str(meta.get("author") or ""))}
+        default = "pages/{slug}.html" if page else "{slug}.html"
+        pattern = self.config.get("PAGE_URL" if page else "ARTICLE_URL")
+        pattern = pattern if isinstance(pattern, str) else default
+        try:
+            path = string.Formatter().vformat(pattern, (), values)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            path = default.format(slug=slug)
+        return join_url(path)

@@ -1,0 +1,151 @@
+"""Reading a generator's own settings files: TOML, YAML, JSON, Python literals, JavaScript literals.
+
+Nothing is ever run. A file that cannot be read (missing, not UTF-8, invalid) reads as empty:
+the generator's defaults apply, and ``init`` writes placeholders for what it could not learn.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsletter.generators.jsliteral import exported_object, object_at
+
+MAX_SETTINGS_BYTES = 2**20  # a settings file past 1 MB is not a settings file
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The blog's title, address, time zone and language, and the file they came from."""
+
+    source: str | None = None
+    title: str | None = None
+    url: str | None = None
+    timezone: str | None = None
+    language: str | None = None
+
+
+def site_info(source: str | None, title: Any = None, url: Any = None, timezone: Any = None,
+              language: Any = None) -> SiteInfo:
+    """A SiteInfo of the values that are non-empty strings; no source when it says nothing."""
+    values = [value.strip() if isinstance(value, str) and value.strip() else None
+              for value in (title, url, timezone, language)]
+    return SiteInfo(source if values[0] or values[1] else None, *values)
+
+
+def read_text(path: Path) -> str | None:
+    """The file's text, or None if it is missing, too large or not UTF-8."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_SETTINGS_BYTES:
+            return None
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def read_data(path: Path) -> dict[str, Any] | None:
+    """A TOML, YAML or JSON file (by its extension) as a mapping; None if it is not one."""
+    text = read_text(path)
+    if text is None:
+        return None
+    try:
+        if path.suffix == ".toml":
+            data = tomllib.loads(text)
+        elif path.suffix in (".yaml", ".yml"):
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except (ValueError, yaml.YAMLError, RecursionError):  # TOML and JSON errors are ValueErrors
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def first_file(root: Path, *names: str) -> Path | None:
+    """The first of ``names`` that is a file under ``root``."""
+    return next((root / name for name in names if (root / name).is_file()), None)
+
+
+def first_text(root: Path, names: tuple[str, ...]) -> str:
+    """The text of the first of ``names`` under ``root`` (a JavaScript settings file), or ""."""
+    found = first_file(root, *names)
+    return (read_text(found) if found else None) or ""
+
+
+def lower_keys(value: Any) -> Any:
+    """Mapping keys in lower case, at every depth (Hugo's settings are case-insensitive)."""
+    if isinstance(value, dict):
+        return {str(key).lower(): lower_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [lower_keys(item) for item in value]
+    return value
+
+
+def python_settings(path: Path) -> dict[str, Any]:
+    """``NAME = <literal>`` assignments of a Python settings file (Pelican's), never run."""
+    text = read_text(path)
+    if text is None:
+        return {}
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    values: dict[str, Any] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.Assign):
+            continue
+        try:
+            value = ast.literal_eval(node.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                values[target.id] = value
+    return values
+
+
+def js_settings(path: Path) -> dict[str, Any]:
+    """The exported object literal of a JavaScript settings or data file, or {}."""
+    text = read_text(path)
+    return (exported_object(text) or {}) if text else {}
+
+
+def js_object(text: str, name: str) -> dict[str, Any]:
+    """The object literal following ``name:`` or ``name =`` in JavaScript text, or {}."""
+    text = _without_comments(text)
+    match = re.search(rf"\b{re.escape(name)}\s*[:=]\s*(?=\{{)", text)
+    return (object_at(text, match.end()) or {}) if match else {}
+
+
+def js_string(text: str, name: str) -> str | None:
+    """The literal string value of the first ``name: "..."`` (or ``name = '...'``) in ``text``,
+    not in a comment."""
+    match = re.search(rf"""\b{re.escape(name)}\s*[:=]\s*(["'`])([^"'`\n$]*)\1""",
+                      _without_comments(text))
+    return match.group(2) if match else None
+
+
+def _without_comments(text: str) -> str:
+    """JavaScript without its ``/* */`` blocks and its lines that are ``//`` comments
+    (``// site: 'https://example.com'`` is a setting left out, not one made)."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+    return re.sub(r"(?m)^\s*//.*$", "", text)
+
+
+def depends_on(root: Path, package: str) -> bool:
+    """True when package.json lists ``package`` among its (dev) dependencies."""
+    text = read_text(root / "package.json")
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return False
+    if not isinstance(data, dict):
+        return False
+    return any(isinstance(data.get(key), dict) and package in data[key]
+               for key in ("dependencies", "devDependencies"))

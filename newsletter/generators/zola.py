@@ -1,0 +1,146 @@
+"""Zola: settings in config.toml, posts in the sections of ``content/`` (getzola.org/documentation).
+
+A folder with ``_index.md`` is a section (``content/`` itself is the root one); the post
+sections are those sorted by date (``sort_by = "date"``), else the one with the most dated
+pages. A page's date is its ``date``, else a date at the start of its file name; its address is
+``path`` if set, else its section's path and its ``slug`` (else its file name, or its folder's
+for an ``index.md``), slugged as Zola does. ``draft = true`` is a draft; ``render = false`` and
+the sections' own ``_index.md`` are pages. Custom keys live under ``[extra]``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from newsletter.generators.base import Entry, Generator, Source, dated_name, join_url, path_id
+from newsletter.generators.settings_files import SiteInfo, read_data, read_text, site_info
+from newsletter.generators.slugs import ascii_slug
+
+
+class Zola(Generator):
+    name = "zola"
+    label = "Zola"
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        super().__init__(root, evidence)
+        self.config = read_data(root / (evidence or "config.toml")) or {}
+        self.post_sections: tuple[Path, ...] = ()
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        for name in ("zola.toml", "config.toml"):
+            data = read_data(root / name)
+            if data and "base_url" in data:
+                return name
+        return None
+
+    def info(self) -> SiteInfo:
+        return site_info(self.evidence, self.config.get("title"), self.config.get("base_url"),
+                         None, self.config.get("default_language"))
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self.config
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        sections = _sections(self.content_root)
+        dated = [section for section in sections if _sorted_by_date(section)]
+        if dated:
+            return tuple(self._relative(section) for section in dated), 'sort_by = "date"'
+        counts = {section: _dated_pages(section, sections) for section in sections}
+        best = max(counts, key=lambda section: counts[section], default=None)
+        if best is not None and counts[best]:
+            return (self._relative(best),), "the section with the most dated pages"
+        return ("content",), "the content folder"
+
+    def page_dirs(self) -> tuple[str, ...]:
+        return (self._relative(self.content_root),)
+
+    def configure(self, post_dirs: tuple[str, ...]) -> None:
+        self.post_sections = tuple(self.root / pattern.strip("/") for pattern in post_dirs
+                                   if not any(char in pattern for char in "*?["))
+
+    def entry(self, source: Source) -> Entry:
+        fields, relative, path = source.fields, source.relative, source.path
+        stem = relative.stem
+        file_date, name = dated_name(stem if stem != "index" else path.parent.name)
+        date = fields.date("date") or (source.midnight(file_date) if file_date else None)
+        return Entry(id=path_id(relative), path=self._address(source, name or stem),
+                     date=date, page=self._page_reason(source),
+                     draft=fields.boolean("draft", default=False))
+
+    def _page_reason(self, source: Source) -> str | None:
+        path, meta = source.path, source.meta
+        if path.stem == "_index":
+            return "a section's own page (_index.md)"
+        if "." in path.stem and self.config.get("languages"):
+            return f"a translation ({path.stem.rpartition('.')[2]})"
+        if meta.get("render") is False:
+            return "render = false: Zola publishes no page for it"
+        if path.stem != "index" and (path.parent / "index.md").is_file():
+            return "a file beside a page's index.md"
+        section = _section_of(path, self.content_root)
+        if self.post_sections and section not in self.post_sections:
+            return f"outside the post sections ({self._relative(section)})"
+        return None
+
+    def _address(self, source: Source, name: str) -> str:
+        meta = source.meta
+        written = meta.get("path")
+        if isinstance(written, str) and written.strip("/"):
+            return join_url(written, "/")
+        if source.path.stem == "_index":
+            parts = source.path.parent.relative_to(self.content_root).parts
+            return join_url(*(ascii_slug(part) for part in parts), "/")
+        section = _section_of(source.path, self.content_root)
+        parts = section.relative_to(self.content_root).parts
+        slug = meta.get("slug")
+        slug = str(slug) if slug not in (None, "") else ascii_slug(name)
+        return join_url(*(ascii_slug(part) for part in parts), slug, "/")
+
+    def _relative(self, folder: Path) -> str:
+        return folder.relative_to(self.root).as_posix()
+
+
+def _sections(content: Path) -> list[Path]:
+    """Every section folder: content/ and each folder below it with an _index.md."""
+    found = [content] if content.is_dir() else []
+    found += sorted(index.parent for index in content.rglob("_index.md") if index.parent != content)
+    return found
+
+
+def _section_of(path: Path, content: Path) -> Path:
+    folder = path.parent
+    while folder != content and content in folder.parents:
+        if (folder / "_index.md").is_file():
+            return folder
+        folder = folder.parent
+    return content
+
+
+def _front_matter(path: Path) -> dict[str, Any]:
+    text = read_text(path) or ""
+    if not text.startswith("+++"):
+        return {}
+    end = text.find("\n+++", 3)
+    try:
+        return tomllib.loads(text[3:end]) if end > 0 else {}
+    except (ValueError, RecursionError):
+        return {}
+
+
+def _sorted_by_date(section: Path) -> bool:
+    return _front_matter(section / "_index.md").get("sort_by") == "date"
+
+
+def _dated_pages(section: Path, sections: list[Path]) -> int:
+    count = 0
+    for path in section.rglob("*.md"):
+        if path.stem == "_index" or _section_of(path, sections[0]) != section:
+            continue
+        if "date" in _front_matter(path) or dated_name(path.stem)[0]:
+            count += 1
+    return count
+

@@ -1,0 +1,219 @@
+"""Front matter in every form static site generators write it, split from the post's body.
+
+- YAML between ``---`` lines (every generator); ``---yaml`` too;
+- TOML between ``+++`` lines (Hugo, Zola), read with the standard library's ``tomllib``;
+- JSON: an object opening the file (Hugo), or between ``---json`` and ``---`` (Eleventy);
+- JavaScript between ``---js`` and ``---`` (Eleventy), where it only declares literal values;
+- ``Key: value`` lines up to the first blank line (Pelican's Markdown metadata), when the
+  generator reads them.
+
+Every problem is a ContentError naming the file's line. Keys come back in lower case (Hugo's and
+Pelican's are case-insensitive; a key written in lower case wins over another spelling).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from newsletter.errors import ContentError
+from newsletter.generators import JsLiteralError, parse_declarations
+
+_OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
+_DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
+_KEY_VALUE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")
+_JSON_OPENING = re.compile(r"\{[ \t]*(\"|$)", re.MULTILINE)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML's when installed: faster
+MAX_NESTING = 100  # lists and mappings inside each other; real front matter needs a handful
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A post file split: its front matter (keys in lower case) and its body."""
+
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # the file line the body starts on
+    spelling: dict[str, str] = field(default_factory=dict)  # lower case -> as written
+
+
+def split_front_matter(text: str, where: str, *, key_value: bool = False) -> FrontMatter:
+    """Split ``text`` (a post file at ``where``) into front matter and body."""
+    lines = text.split("\n")
+    opening = _OPENING.match(lines[0]) if lines else None
+    try:
+        if opening:
+            return _fenced(lines, opening.group(1), opening.group(2) or "", text, where)
+        if _JSON_OPENING.match(text):
+            return _json_object(text, where)
+    except RecursionError:  # [[[[... thousands deep: no real front matter is
+        raise ContentError("the front matter is nested too deeply to be read", where=where,
+                           hint="write it as plain key: value lines") from None
+    if key_value and _KEY_VALUE.match(lines[0]):
+        return _key_values(lines)
+    return FrontMatter({}, text, 1)
+
+
+def _fenced(lines: list[str], fence: str, language: str, text: str, where: str) -> FrontMatter:
+    closing = re.compile(re.escape(fence) + r"[ \t]*$")
+    end = next((index for index in range(1, len(lines)) if closing.match(lines[index])), None)
+    if end is None:
+        marks = "dashes: ---" if fence == "---" else "plus signs: +++"
+        raise ContentError("the front matter is never closed", where=f"{where}:1",
+                           hint=f"end it with a line of three {marks}")
+    block = "\n".join(lines[1:end])
+    if fence == "+++":
+        meta = _toml(block, where)
+    elif language in ("js", "javascript"):
+        meta = _javascript(block, where)
+    elif language == "json":
+        meta = _json(block, where, first_line=2)
+    else:
+        meta = _yaml(block, text, where)
+    meta, spelling = _lower(meta)
+    return FrontMatter(meta, "\n".join(lines[end + 1:]), end + 2, spelling)
+
+
+def _yaml(block: str, text: str, where: str) -> dict[str, Any]:
+    if _nesting(block) > MAX_NESTING:  # LibYAML crashes the process on [[[[... thousands deep
+        raise RecursionError
+    try:
+        data = yaml.load(block, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as error:
+        raise _yaml_error(error, block, where) from None
+    except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
+        raise _impossible_date_error(error, text, where) from None
+    return _mapping(data, where, "key: value lines")
+
+
+def _nesting(block: str) -> int:
+    """How deep ``[`` and ``{`` nest in ``block`` (quotes not told apart: an upper bound)."""
+    depth = deepest = 0
+    for char in block:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def _toml(block: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(block + "\n")
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+)", str(error))
+        line = f":{int(found.group(1)) + 1}" if found else ""
+        problem = re.sub(r"\s*\(at line.*\)$", "", str(error))
+        raise ContentError(f"front matter is not valid TOML ({problem})", where=f"{where}{line}",
+                           hint='quote text values: title = "My post"') from None
+
+
+def _json(block: str, where: str, first_line: int) -> dict[str, Any]:
+    try:
+        data = json.loads(block)
+    except json.JSONDecodeError as error:
+        raise ContentError(f"front matter is not valid JSON ({error.msg})",
+                           where=f"{where}:{first_line + error.lineno - 1}") from None
+    return _mapping(data, where, "a JSON object")
+
+
+def _json_object(text: str, where: str) -> FrontMatter:
+    """Hugo's JSON front matter: an object at the top of the file, the body after it."""
+    try:
+        data, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as error:
+        raise ContentError(f"front matter is not valid JSON ({error.msg})",
+                           where=f"{where}:{error.lineno}") from None
+    rest = text[end:]
+    line = text.count("\n", 0, end) + 1
+    if rest.startswith("\n"):
+        rest, line = rest[1:], line + 1
+    meta, spelling = _lower(_mapping(data, where, "a JSON object"))
+    return FrontMatter(meta, rest, line, spelling)
+
+
+def _javascript(block: str, where: str) -> dict[str, Any]:
+    try:
+        return parse_declarations(block)
+    except JsLiteralError as error:
+        raise ContentError(
+            f"the JavaScript front matter does more than declare values ({error.message})",
+            where=f"{where}:{error.line + 1}",
+            hint='newsletter reads only literals there, e.g. const title = "My post"; '
+                 "move anything computed into a data file") from None
+
+
+def _key_values(lines: list[str]) -> FrontMatter:
+    """Pelican's ``Key: value`` lines; an indented line continues the value above it."""
+    meta: dict[str, Any] = {}
+    spelling: dict[str, str] = {}
+    key = None
+    index = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            break
+        match = _KEY_VALUE.match(line)
+        if match:
+            key = match.group(1).lower()
+            meta[key], spelling[key] = match.group(2).strip(), match.group(1)
+        elif key and line[:1] in (" ", "\t"):
+            meta[key] = (meta[key] + " " + line.strip()).strip()
+        else:
+            break
+    else:
+        index = len(lines)
+    return FrontMatter(meta, "\n".join(lines[index:]), index + 1, spelling)
+
+
+def _mapping(data: Any, where: str, shape: str) -> dict[str, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ContentError(f"the front matter must be {shape}, not a {type(data).__name__}",
+                           where=where)
+    return data
+
+
+def _lower(meta: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Keys in lower case, and how each was written; a key already written in lower case wins
+    over another spelling."""
+    lowered: dict[str, Any] = {}
+    spelling: dict[str, str] = {}
+    for key, value in meta.items():
+        name = str(key).lower()
+        if name not in lowered or str(key) == name:
+            lowered[name], spelling[name] = value, str(key)
+    return lowered, spelling
+
+
+def _yaml_error(error: yaml.YAMLError, block: str, where: str) -> ContentError:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if mark is None:
+        return ContentError(f"front matter is not valid YAML ({problem})", where=where)
+    lines = block.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    hint = ("indent with spaces: YAML does not allow tabs" if "\t" in line
+            else 'quote values that contain ": " or start with a special character')
+    return ContentError(f"front matter is not valid YAML ({problem})",
+                        where=f"{where}:{mark.line + 2}", hint=hint)
+
+
+def _impossible_date_error(error: ValueError, text: str, where: str) -> ContentError:
+    """Name the front-matter line whose unquoted date YAML could not build."""
+    for number, line in enumerate(text.splitlines(), 1):
+        key, colon, value = line.partition(":")
+        if colon and _DATE_LIKE.match(value.strip()):
+            try:
+                yaml.safe_load(value)
+            except ValueError:
+                return ContentError(f"{key.strip()}: {value.strip()} is not a real date ({error})",
+                                    where=f"{where}:{number}",
+                                    hint='write it as "2024-05-01T09:00:00Z" or 2024-05-01')
+    return ContentError(f"front matter holds an impossible date ({error})", where=where)

@@ -1,0 +1,365 @@
+"""Blogs laid out the way each static site generator's documentation lays them out, written here.
+
+Each function writes one blog into a folder and returns what a test should find in it: the posts
+`newsletter posts --json` must list (status, id, URL) and the images their emails must carry.
+The layouts follow gohugo.io, jekyllrb.com, 11ty.dev, docs.astro.build, getzola.org,
+docs.getpelican.com and gatsbyjs.com; the text is this project's own.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+
+@dataclass
+class Expected:
+    """What newsletter must make of a generator's blog."""
+
+    generator: str
+    posts: dict[str, tuple[str, str | None]]  # id -> (posts --json status, url or None)
+    images: dict[str, int] = field(default_factory=dict)  # post id -> images in its email
+    files: dict[str, str] = field(default_factory=dict)  # id -> file, where it matters
+
+
+def picture(colour: tuple[int, int, int], kind: str = "JPEG", size=(640, 400)) -> bytes:
+    image = Image.new("RGB", size, colour)
+    out = io.BytesIO()
+    image.save(out, kind)
+    return out.getvalue()
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def fill_in_settings(root: Path, **schedule: str) -> None:
+    """Do what a writer does after `init`: name the sender, the postal address and where
+    replies go, and (if given) set [schedule]."""
+    path = root / "newsletter.toml"
+    text = path.read_text(encoding="utf-8")
+    values = {"from": '"Ana Writer <ana@example.org>"', "reply_to": '"ana@example.org"',
+              "cta_url": '"mailto:ana@example.org"', "postal_address": '"2 Quay Street, Porto"'}
+    for key, value in values.items():
+        text = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+    if schedule:
+        text += "\n[schedule]\n" + "".join(f"{k} = {v}\n" for k, v in schedule.items())
+    path.write_text(text, encoding="utf-8")
+    tomllib.loads(text)
+
+
+HUGO_CONFIG = """\
+baseURL = "https://notes.example.org/"
+title = "Field Notes"
+languageCode = "en-gb"
+timeZone = "Europe/London"
+
+[params]
+mainSections = ["posts"]
+
+[permalinks]
+posts = "/:year/:month/:slug/"
+"""
+
+
+def hugo_site(root: Path) -> Expected:
+    """Hugo: TOML, YAML and JSON front matter, _index.md, a headless bundle with a resource, a
+    layout: page, a page bundle with its cover, static/ and assets/ images, an empty draft,
+    publishDate, expiryDate and build options; mainSections and [permalinks]."""
+    write_files(root, {
+        "hugo.toml": HUGO_CONFIG,
+        "content/_index.md": "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
+        "content/about.md": "---\ntitle: About\ndate: 2023-01-01\n---\n\nWho writes here.\n",
+        "content/archives.md": "---\ntitle: Archive\nlayout: archives\n---\n",
+        "content/posts/_index.md": '+++\ntitle = "Posts"\n+++\n',
+        "content/posts/first-light.md": (
+            '+++\ntitle = "First Light on the Moor"\ndate = 2024-03-02T07:15:00Z\n'
+            'description = "Up before the sun, and worth it."\ntags = ["walks"]\n'
+            'images = ["/img/lamp.jpg"]\n+++\n\nThe moor is grey, then gold.\n\n'
+            "![The lamp by the gate](/img/lamp.jpg)\n"),
+        "content/posts/harbour-walk/index.md": (
+            "---\ntitle: Harbour Walk\ndate: 2024-04-06\nslug: the-harbour-walk\n"
+            "summary: Boats, ropes and a very patient heron.\ncover:\n  image: harbour.jpg\n"
+            "  alt: Boats at low tide\n---\n\nWe walked the harbour wall at low tide, as on "
+            '[the first morning]({{< ref "first-light.md" >}}).\n\n'
+            '{{< figure src="heron.png" alt="A heron" caption="Patient." >}}\n'),
+        "content/posts/winter-list.md": (
+            '{\n  "title": "A Winter List",\n  "date": "2024-01-20T10:00:00Z",\n'
+            '  "url": "/lists/winter/"\n}\n\nThings to read by the fire.\n\n'
+            "![Logs](/img/logs.jpg)\n"),
+        "content/posts/untitled.md": '+++\ntitle = "Untitled"\ndraft = true\n+++\n',
+        "content/posts/search.md": "---\ntitle: Search\nlayout: search\n---\n",
+        "content/posts/gallery/index.md": "---\nheadless: true\n---\n",
+        "content/posts/gallery/caption.md": "---\ntitle: Caption\n---\n\nA caption.\n",
+        "content/posts/hidden.md": ("---\ntitle: Hidden\ndate: 2024-02-02\nbuild:\n"
+                                    "  render: never\n  list: never\n---\n\nNot published.\n"),
+        "content/posts/old-news.md": ("---\ntitle: Old News\ndate: 2023-05-01\n"
+                                      "expiryDate: 2023-06-01\n---\n\nNo longer true.\n"),
+        "content/posts/next-year.md": ("---\ntitle: Next Year\ndate: 2024-01-01\n"
+                                       "publishDate: 2999-01-01\n---\n\nNot yet.\n"),
+        "static/img/lamp.jpg": picture((200, 160, 60)),
+        "assets/img/logs.jpg": picture((120, 70, 30)),
+        "content/posts/harbour-walk/harbour.jpg": picture((40, 90, 140)),
+        "content/posts/harbour-walk/heron.png": picture((150, 150, 150), "PNG"),
+    })
+    site = "https://notes.example.org"
+    return Expected("hugo", {
+        "/posts/first-light": ("ready", f"{site}/2024/03/first-light-on-the-moor/"),
+        "/posts/harbour-walk": ("ready", f"{site}/2024/04/the-harbour-walk/"),
+        "/posts/winter-list": ("ready", f"{site}/lists/winter/"),
+        "/posts/untitled": ("draft", None),
+        "/posts/old-news": ("draft", None),  # expired
+        "/posts/next-year": ("scheduled", None),
+        "/posts": ("page", None),
+        "/posts/search": ("page", None),
+        "/posts/gallery": ("page", None),
+        "/posts/gallery/caption": ("page", None),
+        "/posts/hidden": ("page", None),
+        "/": ("page", f"{site}/"),  # outside the post sections: read and listed as pages
+        "/about": ("page", f"{site}/about/"),
+        "/archives": ("page", f"{site}/archives/"),
+    }, images={"/posts/first-light": 1, "/posts/harbour-walk": 2, "/posts/winter-list": 1})
+
+
+JEKYLL_CONFIG = """\
+title: Harbour Log
+url: https://log.example.net
+baseurl: /harbour
+timezone: Europe/Lisbon
+permalink: pretty
+exclude: [README.md]
+"""
+
+
+def jekyll_site(root: Path) -> Expected:
+    """Jekyll: dates and names in _posts file names, a post without a title, front matter date
+    winning, per-post permalink with categories, published: false, _drafts, a file in _posts
+    Jekyll skips, baseurl, root assets/ images named as {{ site.baseurl }}/... and
+    relative_url."""
+    write_files(root, {
+        "_config.yml": JEKYLL_CONFIG,
+        "index.md": "---\nlayout: home\n---\n",
+        "about.md": "---\nlayout: page\ntitle: About\npermalink: /about/\n---\n\nThe log.\n",
+        "_posts/2024-02-10-nets-and-knots.md": (
+            "---\nlayout: post\nimage: /assets/img/nets.jpg\n"
+            "excerpt: Every knot has a job.\n---\n\nA bowline, a clove hitch, a reef knot.\n\n"
+            "![A net drying]({{ site.baseurl }}/assets/img/net-detail.jpg)\n"),
+        "_posts/2024-03-01-mending-day.md": (
+            "---\nlayout: post\ntitle: Mending Day\ncategories: [Work, boats]\n"
+            "permalink: /:categories/:title/\nimage:\n  path: /assets/img/needle.jpg\n"
+            "  alt: A netting needle\n---\n\nNeedles, twine and patience.\n"),
+        "_posts/2024-03-15-the-tide.md": (
+            "---\ntitle: The Tide\ndate: 2024-03-16 07:30:00 +0000\n---\n\nHigh water at "
+            "seven, for {{ site.title }}. Knots first: [nets]({% post_url "
+            "2024-02-10-nets-and-knots %}).\n\n"
+            "![Tide chart]({{ '/assets/img/chart.png' | relative_url }})\n"),
+        "_posts/2024-04-01-unpublished.md": ("---\ntitle: Not Yet\npublished: false\n---\n\n"
+                                             "Later.\n"),
+        "_posts/notes.md": "---\ntitle: Notes\n---\n\nJekyll skips this file.\n",
+        "_drafts/a-quiet-idea.md": "---\nlayout: post\n---\n\nSomething to write up.\n",
+        "assets/img/nets.jpg": picture((30, 60, 90)),
+        "assets/img/net-detail.jpg": picture((60, 90, 30)),
+        "assets/img/needle.jpg": picture((90, 30, 60)),
+        "assets/img/chart.png": picture((220, 220, 240), "PNG"),
+    })
+    site = "https://log.example.net/harbour"
+    return Expected("jekyll", {
+        "/2024-02-10-nets-and-knots": ("ready", f"{site}/2024/02/10/nets-and-knots/"),
+        "/2024-03-01-mending-day": ("ready", f"{site}/work/boats/mending-day/"),
+        "/2024-03-15-the-tide": ("ready", f"{site}/2024/03/16/the-tide/"),
+        "/2024-04-01-unpublished": ("draft", None),
+        "/notes": ("page", None),
+        "/a-quiet-idea": ("draft", None),
+        "/about": ("page", f"{site}/about/"),
+        "/index": ("page", f"{site}/"),
+    }, images={"/2024-02-10-nets-and-knots": 2, "/2024-03-01-mending-day": 1,
+               "/2024-03-15-the-tide": 1})
+
+
+def eleventy_site(root: Path) -> Expected:
+    """Eleventy, shaped like eleventy-base-blog: input folder content/, a directory data file
+    putting blog/ in the posts collection, a post in its own folder with its image, JavaScript
+    front matter for a draft and a page, a permalink with a template."""
+    write_files(root, {
+        "eleventy.config.js": (
+            'export default async function(eleventyConfig) {\n'
+            '  eleventyConfig.addPassthroughCopy({"./public/": "/"});\n}\n\n'
+            'export const config = {\n  dir: {\n    input: "content",\n'
+            '    includes: "../_includes",\n    data: "../_data",\n  },\n};\n'),
+        "_data/metadata.js": ('export default {\n  title: "Garden Letters",\n'
+                              '  url: "https://garden.example.com/",\n  language: "en",\n};\n'),
+        "content/about.md": ("---js\nconst eleventyNavigation = {\n  key: \"About\",\n"
+                             "  order: 3,\n};\n---\n# About\n\nA small garden.\n"),
+        "content/blog/blog.11tydata.js": ('export default {\n  tags: ["posts"],\n'
+                                          '  layout: "layouts/post.njk",\n};\n'),
+        "content/blog/first-frost.md": ("---\ntitle: First Frost\ndescription: The dahlias "
+                                        "come in.\ndate: 2024-10-20\n---\n\nCold this "
+                                        "morning.\n\n![Frost on the shed](/img/frost.jpg)\n"),
+        "content/blog/seed-swap/seed-swap.md": (
+            "---\ntitle: Seed Swap\ndate: 2024-11-02\n---\n\nBring a packet, take a packet.\n\n"
+            '<img src="./packet.png" alt="A seed packet">\n'),
+        "content/blog/seed-swap/packet.png": picture((90, 140, 60), "PNG"),
+        "content/blog/not-yet.md": ('---js\nconst title = "Not Yet";\nconst date = '
+                                    '"2024-12-01";\nconst draft = true;\n---\nA draft.\n'),
+        "content/blog/letter-to-the-bees.md": (
+            "---\ntitle: A Letter to the Bees\ndate: 2024-09-09\n"
+            'permalink: "/letters/{{ title | slugify }}/"\n---\n\nDear bees.\n'),
+        "public/img/frost.jpg": picture((200, 220, 240)),
+    })
+    site = "https://garden.example.com"
+    return Expected("eleventy", {
+        "/blog/first-frost": ("ready", f"{site}/blog/first-frost/"),
+        "/blog/seed-swap": ("ready", f"{site}/blog/seed-swap/"),
+        "/blog/not-yet": ("draft", None),
+        "/blog/letter-to-the-bees": ("ready", f"{site}/letters/a-letter-to-the-bees/"),
+        "/about": ("page", f"{site}/about/"),
+    }, images={"/blog/first-frost": 1, "/blog/seed-swap": 1})
+
+
+def astro_site(root: Path) -> Expected:
+    """Astro, shaped like its blog template: a content collection loaded by glob() from
+    src/content/blog, the [...slug] route, pubDate as JavaScript writes dates, heroImage beside
+    in src/assets or in public/, an MDX post with an import, a draft."""
+    write_files(root, {
+        "astro.config.mjs": ("import { defineConfig } from 'astro/config';\n"
+                             "import mdx from '@astrojs/mdx';\n\nexport default defineConfig({\n"
+                             "  site: 'https://stars.example.dev',\n  integrations: [mdx()],\n"
+                             "});\n"),
+        "src/content.config.ts": (
+            "import { defineCollection, z } from 'astro:content';\n"
+            "import { glob } from 'astro/loaders';\n\nconst blog = defineCollection({\n"
+            "  loader: glob({ base: './src/content/blog', pattern: '**/*.{md,mdx}' }),\n"
+            "  schema: ({ image }) => z.object({ title: z.string(), pubDate: z.coerce.date(),"
+            " heroImage: image().optional() }),\n});\n\nexport const collections = { blog };\n"),
+        "src/consts.ts": "export const SITE_TITLE = 'Night Sky';\nexport const SITE_DESCRIPTION"
+                         " = 'Stars, planets and the odd comet.';\n",
+        "src/pages/blog/[...slug].astro": "---\n// renders one entry of the blog collection\n---\n",
+        "src/content/blog/orion-in-winter.md": (
+            "---\ntitle: 'Orion in Winter'\ndescription: 'Three stars in a row.'\n"
+            "pubDate: 'Jan 12 2024'\nheroImage: '../../assets/orion.jpg'\n---\n\n"
+            "Look south after dark.\n"),
+        "src/content/blog/using-a-chart.mdx": (
+            "---\ntitle: 'Using a Star Chart'\npubDate: 'Feb 03 2024'\n"
+            "heroImage: '/chart.jpg'\n---\n\nimport Chart from '../../components/Chart.astro';"
+            "\n\nTurn the chart until the date meets the hour.\n"),
+        "src/pages/about.md": "---\ntitle: 'About'\n---\n\nA site about the sky.\n",
+        "src/content/blog/comet-notes.md": ("---\ntitle: 'Comet Notes'\npubDate: 'Mar 01 2024'"
+                                            "\ndraft: true\n---\n\nNot yet.\n"),
+        "src/assets/orion.jpg": picture((10, 10, 40)),
+        "public/chart.jpg": picture((20, 20, 60)),
+    })
+    site = "https://stars.example.dev"
+    return Expected("astro", {
+        "/blog/orion-in-winter": ("ready", f"{site}/blog/orion-in-winter/"),
+        "/blog/using-a-chart": ("ready", f"{site}/blog/using-a-chart/"),
+        "/blog/comet-notes": ("draft", None),
+        "/about": ("page", None),
+    }, images={"/blog/orion-in-winter": 1, "/blog/using-a-chart": 1})
+
+
+def zola_site(root: Path) -> Expected:
+    """Zola: TOML front matter, a blog section sorted by date, a date taken from the file name,
+    a page with its assets in its own folder ([extra] image), a slug, a draft."""
+    write_files(root, {
+        "config.toml": ('base_url = "https://trail.example.org"\ntitle = "Trail Notes"\n'
+                        'default_language = "en"\n\n[markdown]\nhighlight_code = true\n'),
+        "content/_index.md": "+++\npaginate_by = 5\n+++\n",
+        "content/about.md": '+++\ntitle = "About"\n+++\n\nWho walks here.\n',
+        "content/blog/_index.md": '+++\ntitle = "Blog"\nsort_by = "date"\n+++\n',
+        "content/blog/2024-01-05-snowline.md": ('+++\ntitle = "Above the Snowline"\n'
+                                                'description = "Crampons on."\n+++\n\n'
+                                                "Ice on the ridge.\n"),
+        "content/blog/ridge-walk/index.md": (
+            '+++\ntitle = "Ridge Walk"\ndate = 2024-02-11\n\n[extra]\nimage = "map.png"\n+++\n'
+            "\nAlong the ridge and down by the lake.\n"),
+        "content/blog/ridge-walk/map.png": picture((100, 120, 80), "PNG"),
+        "content/blog/bothy.md": ('+++\ntitle = "A Night in the Bothy"\ndate = 2024-03-09\n'
+                                  'slug = "bothy-night"\n+++\n\nCandles and a stove.\n'),
+        "content/blog/gear-list.md": ('+++\ntitle = "Gear List"\ndate = 2024-03-20\n'
+                                      "draft = true\n+++\n\nTo do.\n"),
+    })
+    site = "https://trail.example.org"
+    return Expected("zola", {
+        "/blog/2024-01-05-snowline": ("ready", f"{site}/blog/snowline/"),
+        "/blog/ridge-walk": ("ready", f"{site}/blog/ridge-walk/"),
+        "/blog/bothy": ("ready", f"{site}/blog/bothy-night/"),
+        "/blog/gear-list": ("draft", None),
+        "/blog": ("page", f"{site}/blog/"),
+        "/": ("page", f"{site}/"),
+        "/about": ("page", f"{site}/about/"),
+    }, images={"/blog/ridge-walk": 1})
+
+
+def pelican_site(root: Path) -> Expected:
+    """Pelican: pelicanconf.py and publishconf.py, Key: value metadata, a date from the file
+    name, PAGE_PATHS, a draft, a translation, ARTICLE_URL with the date, {static} images."""
+    write_files(root, {
+        "pelicanconf.py": ('AUTHOR = "Ana"\nSITENAME = "River Diary"\nSITEURL = ""\n'
+                           'PATH = "content"\nTIMEZONE = "Europe/Paris"\nDEFAULT_LANG = "en"\n'
+                           'ARTICLE_URL = "posts/{date:%Y}/{slug}/"\n'
+                           'ARTICLE_SAVE_AS = "posts/{date:%Y}/{slug}/index.html"\n'
+                           'STATIC_PATHS = ["images"]\n'),
+        "publishconf.py": ('import os\nimport sys\nsys.path.append(os.curdir)\n'
+                           'from pelicanconf import *\n\nSITEURL = "https://river.example.com"\n'
+                           'RELATIVE_URLS = False\n'),
+        "content/first-crossing.md": ("Title: The First Crossing\nDate: 2024-05-04 09:30\n"
+                                      "Tags: ferries, mornings\nSummary: Fog, then the far "
+                                      "bank.\n\nThe ferry leaves at nine.\n\n"
+                                      "![The ferry]({static}/images/ferry.jpg)\n"),
+        "content/2024-06-01-low-water.md": "Title: Low Water\n\nThe river is a stream again.\n",
+        "content/draft-bridges.md": "Title: Bridges\nDate: 2024-07-01\nStatus: draft\n\nLater.\n",
+        "content/first-crossing-fr.md": ("Title: La première traversée\nDate: 2024-05-04\n"
+                                         "Lang: fr\nSlug: the-first-crossing\n\nLe bac part à "
+                                         "neuf heures.\n"),
+        "content/pages/about.md": "Title: About\n\nWhy a river diary.\n",
+        "content/images/ferry.jpg": picture((70, 80, 90)),
+    })
+    site = "https://river.example.com"
+    return Expected("pelican", {
+        "/first-crossing": ("ready", f"{site}/posts/2024/the-first-crossing/"),
+        "/2024-06-01-low-water": ("ready", f"{site}/posts/2024/low-water/"),
+        "/draft-bridges": ("draft", None),
+        "/first-crossing-fr": ("page", None),
+        "/pages/about": ("page", None),
+    }, images={"/first-crossing": 1})
+
+
+def gatsby_site(root: Path) -> Expected:
+    """Gatsby, shaped like gatsby-starter-blog: gatsby-config.js with siteMetadata and a
+    gatsby-source-filesystem folder content/blog, one folder per post with its image."""
+    write_files(root, {
+        "gatsby-config.js": (
+            "module.exports = {\n  siteMetadata: {\n    title: `Kitchen Table`,\n"
+            "    siteUrl: `https://kitchen.example.com/`,\n  },\n  plugins: [\n    {\n"
+            "      resolve: `gatsby-source-filesystem`,\n      options: {\n"
+            "        path: `${__dirname}/content/blog`,\n        name: `blog`,\n      },\n"
+            "    },\n  ],\n}\n"),
+        "content/blog/sourdough/index.md": (
+            "---\ntitle: Sourdough, Slowly\ndate: \"2024-02-14T08:00:00.000Z\"\n"
+            "description: \"A starter, a week, a loaf.\"\n---\n\nFeed it every morning.\n\n"
+            "![The loaf](./loaf.jpg)\n"),
+        "content/blog/sourdough/loaf.jpg": picture((190, 150, 100)),
+        "content/blog/soup-season/index.md": ("---\ntitle: Soup Season\ndate: "
+                                              "\"2024-10-01T08:00:00.000Z\"\n---\n\nLeeks.\n"),
+    })
+    site = "https://kitchen.example.com"
+    return Expected("gatsby", {
+        "/sourdough": ("ready", f"{site}/sourdough/"),
+        "/soup-season": ("ready", f"{site}/soup-season/"),
+    }, images={"/sourdough": 1})
+
+
+SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
+         "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site}

@@ -1,0 +1,62 @@
+"""A post file whose name holds a newline or another control character is refused in one line:
+never sent with it in its id or address, never splitting a message (issue 23, item 10)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import invoke
+
+POST = '---\ntitle: "A Fine Post"\ndate: 2026-11-25T08:00:00Z\n---\n\nBody.\n'
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("evil\nname.md", "evil\\nname.md"),
+    ("tab\there.md", "tab\\there.md"),
+    ("bell\x07.md", "bell\\x07.md"),
+    ("escape\x1b[31m.md", "escape\\x1b[31m.md"),
+    ("line\u2028sep.md", "line\\u2028sep.md"),
+])
+def test_a_control_character_in_a_post_file_name_is_refused_in_one_line(site, name, shown):
+    (site / "content" / "posts" / name).write_text(POST, encoding="utf-8")
+    result = invoke(site, "posts")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: content/posts/{shown}: the file name holds a control "
+                             "character; rename the file without line breaks, tabs or other "
+                             "control characters\n")
+    listed = json.loads(invoke(site, "posts", "--json").stdout)
+    broken, = [item for item in listed if item["status"] == "broken"]
+    assert broken["file"] == f"content/posts/{shown}" and broken["id"] is None
+    assert all(name[:4] not in (item["url"] or "") for item in listed)
+
+    due = invoke(site, "send", "--due")
+    assert due.exit_code == 1
+    refused = [line for line in due.stderr.splitlines() if "control character" in line]
+    assert len(refused) == 1 and shown in refused[0]
+    assert not any(name.split(".")[0] in str(path) for path in (site / "outbox").rglob("*"))
+
+
+def test_a_folder_name_with_a_newline_is_refused_too(site):
+    folder = site / "content" / "posts" / "bundle\nname"
+    folder.mkdir()
+    (folder / "index.md").write_text(POST, encoding="utf-8")
+    result = invoke(site, "posts")
+    assert result.stderr.splitlines() == [
+        "error: content/posts/bundle\\nname/index.md: the file name holds a control character; "
+        "rename the file without line breaks, tabs or other control characters"]
+
+
+@pytest.mark.parametrize("opening, value, closing", [
+    ("---js\nconst a = ", "[" * 50_000 + "]" * 50_000, ";\n---\n"),
+    ("{\n\"a\": ", "[" * 50_000 + "]" * 50_000, "\n}\n"),
+    ("---\na: ", "[" * 50_000 + "]" * 50_000, "\n---\n"),
+    ("+++\na = ", "[" * 50_000 + "]" * 50_000, "\n+++\n"),
+], ids=["javascript", "json", "yaml", "toml"])
+def test_front_matter_nested_beyond_reason_is_one_line(site, opening, value, closing):
+    (site / "content" / "posts" / "deep.md").write_text(opening + value + closing + "\nBody.\n")
+    result = invoke(site, "posts")
+    assert result.exit_code == 2
+    line, = result.stderr.splitlines()
+    assert line.startswith("error: content/posts/deep.md")

@@ -1,0 +1,221 @@
+"""Each generator's address for a sample post, pinned to what that generator's documentation says,
+and the lookup template tags use to link one post from another."""
+
+from __future__ import annotations
+
+import pytest
+from generator_sites import write_files
+from test_config import MINIMAL
+
+from newsletter.config import load_settings
+from newsletter.posts import load_posts
+
+SITE = "https://example.org"
+
+
+def urls(root, files: dict[str, str], settings: str = "") -> dict[str, str]:
+    """{post id: url} of the site ``files`` make, its settings MINIMAL with site.url = SITE."""
+    toml = MINIMAL.replace("https://blog.example.com", SITE) + settings
+    write_files(root, {"newsletter.toml": toml, **files})
+    posts, errors = load_posts(load_settings(root, {}))
+    assert errors == []
+    return {post.id: post.url for post in posts}
+
+
+POST = "---\ntitle: {title}\ndate: {date}\n{extra}---\n\nBody.\n"
+
+
+def post(title="My First Post", date="2024-05-01", **extra) -> str:
+    return POST.format(title=title, date=date,
+                       extra="".join(f"{key}: {value}\n" for key, value in extra.items()))
+
+
+def test_hugo_urls_as_gohugo_io_describes_them(tmp_path):
+    """gohugo.io/content-management/urls: content/posts/post-1.md is /posts/post-1/; slug
+    replaces the last segment; url replaces the path (a leading slash or not); a file
+    extension in url is kept. gohugo.io/configuration/permalinks: articles =
+    '/blog/:year/:month/:slug/'."""
+    found = urls(tmp_path, {
+        "hugo.toml": ('baseURL = "https://example.org/"\n[params]\nmainSections = ["posts", '
+                      '"articles"]\n[permalinks.page]\narticles = "/blog/:year/:month/:slug/"\n'),
+        "content/posts/post-1.md": post(),
+        "content/posts/post-2.md": post(slug="my-first-post"),
+        "content/posts/post-3.md": post(url="articles/my-first-article"),
+        "content/posts/post-4.md": post(url="articles/my-first-article.html"),
+        "content/posts/My Post 5.md": post(),
+        "content/articles/first.md": post(title="My First Article", date="2023-02-09"),
+    })
+    assert found == {
+        "/posts/post-1": f"{SITE}/posts/post-1/",
+        "/posts/post-2": f"{SITE}/posts/my-first-post/",
+        "/posts/post-3": f"{SITE}/articles/my-first-article/",
+        "/posts/post-4": f"{SITE}/articles/my-first-article.html",
+        "/posts/My Post 5": f"{SITE}/posts/my-post-5/",
+        "/articles/first": f"{SITE}/blog/2023/02/my-first-article/",
+    }
+
+
+@pytest.mark.parametrize("style, path", [
+    ("date", "/2009/04/29/slap-chop.html"),
+    ("pretty", "/2009/04/29/slap-chop/"),
+    ("ordinal", "/2009/119/slap-chop.html"),
+    ("none", "/slap-chop.html"),
+    ("/:year/:title/", "/2009/slap-chop/"),
+    ("/:categories/:short_year/:i_month/:i_day/:slug", "/09/4/29/slap-chop"),
+])
+def test_jekyll_permalink_styles_as_jekyllrb_com_lists_them(tmp_path, style, path):
+    """jekyllrb.com/docs/permalinks: the built-in styles date, pretty, ordinal and none, and
+    placeholders; without categories, /:categories/ is left out."""
+    found = urls(tmp_path, {
+        "_config.yml": f"url: {SITE}\nbaseurl: /blog\npermalink: {style}\n",
+        "_posts/2009-04-29-slap-chop.md": "---\nlayout: post\n---\n\nBody.\n",
+    }, settings="")
+    assert found == {"/2009-04-29-slap-chop": f"{SITE}{path}"}
+
+
+def test_jekyll_categories_per_post_permalink_front_matter_date_and_drafts(tmp_path):
+    """jekyllrb.com/docs/posts: a date in the front matter overrides the file name's; folders
+    above _posts and the categories key make :categories; a post's own permalink wins."""
+    found = urls(tmp_path, {
+        "_config.yml": f"url: {SITE}\n",
+        "news/_posts/2024-01-31-launch.md": "---\ncategories: Product Big\n---\n\nBody.\n",
+        "_posts/2024-02-01-late.md": "---\ndate: 2024-02-03 10:00:00 +0000\n---\n\nBody.\n",
+        "_posts/2024-02-05-own.md": "---\npermalink: /own/:title/\n---\n\nBody.\n",
+    })
+    assert found == {
+        "/news/2024-01-31-launch": f"{SITE}/news/product/big/2024/01/31/launch.html",
+        "/2024-02-01-late": f"{SITE}/2024/02/03/late.html",
+        "/2024-02-05-own": f"{SITE}/own/own/",
+    }
+
+
+def test_eleventy_urls_as_11ty_dev_describes_them(tmp_path):
+    """11ty.dev/docs/permalinks: subdir/template.md is /subdir/template/; a template in its
+    own folder (subdir/template/template.md or .../index.md) is /subdir/template/; a
+    permalink ending in index.html is its folder."""
+    found = urls(tmp_path, {
+        "eleventy.config.js": "export default function (config) {}\n",
+        "posts/posts.json": '{"tags": ["posts"]}\n',
+        "posts/template.md": post(),
+        "posts/own/own.md": post(),
+        "posts/folder/index.md": post(),
+        "posts/moved.md": post(permalink='"this-is-a-new-path/subdirectory/testing/index.html"'),
+    })
+    assert found == {
+        "/posts/template": f"{SITE}/posts/template/",
+        "/posts/own": f"{SITE}/posts/own/",
+        "/posts/folder": f"{SITE}/posts/folder/",
+        "/posts/moved": f"{SITE}/this-is-a-new-path/subdirectory/testing/",
+    }
+
+
+def test_astro_urls_follow_the_blog_route(tmp_path):
+    """docs.astro.build (content collections, the blog template): an entry's id is its path in
+    the collection, slugged; src/pages/blog/[...slug].astro renders it at /blog/<id>/."""
+    found = urls(tmp_path, {
+        "astro.config.mjs": f"export default defineConfig({{ site: '{SITE}' }});\n",
+        "src/content/blog/First Post.md": "---\ntitle: A\npubDate: 'Jul 08 2022'\n---\n\nB.\n",
+        "src/content/blog/guides/setup.md": "---\ntitle: B\npubDate: 2022-07-09\n---\n\nB.\n",
+        "src/pages/blog/[...slug].astro": "---\n---\n",
+    })
+    assert found == {"/blog/first-post": f"{SITE}/blog/first-post/",
+                     "/blog/guides/setup": f"{SITE}/blog/guides/setup/"}
+
+
+def test_zola_urls_as_getzola_org_describes_them(tmp_path):
+    """getzola.org/documentation/content/page: about.md and about/index.md make the same
+    page; slug replaces the file name but keeps the section's path; path replaces both; a
+    date at the start of the file name is the page's date, not part of its slug."""
+    found = urls(tmp_path, {
+        "config.toml": f'base_url = "{SITE}"\n',
+        "content/blog/_index.md": '+++\nsort_by = "date"\n+++\n',
+        "content/blog/about.md": '+++\ntitle = "A"\ndate = 2024-01-01\n+++\n\nB.\n',
+        "content/blog/folder/index.md": '+++\ntitle = "B"\ndate = 2024-01-02\n+++\n\nB.\n',
+        "content/blog/renamed.md": ('+++\ntitle = "C"\ndate = 2024-01-03\nslug = "other"\n'
+                                    "+++\n\nB.\n"),
+        "content/blog/moved.md": ('+++\ntitle = "D"\ndate = 2024-01-04\npath = "elsewhere"\n'
+                                  "+++\n\nB.\n"),
+        "content/blog/2022-07-21_topic.md": '+++\ntitle = "E"\n+++\n\nB.\n',
+    })
+    assert found == {
+        "/blog": f"{SITE}/blog/",
+        "/blog/about": f"{SITE}/blog/about/",
+        "/blog/folder": f"{SITE}/blog/folder/",
+        "/blog/renamed": f"{SITE}/blog/other/",
+        "/blog/moved": f"{SITE}/elsewhere/",
+        "/blog/2022-07-21_topic": f"{SITE}/blog/topic/",
+    }
+
+
+def test_pelican_urls_as_its_settings_describe_them(tmp_path):
+    """docs.getpelican.com/en/latest/settings.html: ARTICLE_URL defaults to '{slug}.html', the
+    slug is the title slugged unless Slug says otherwise; FILENAME_METADATA finds a date."""
+    found = urls(tmp_path, {
+        "pelicanconf.py": 'PATH = "content"\n',
+        "content/first.md": "Title: My First Post!\nDate: 2024-05-01\n\nBody.\n",
+        "content/second.md": "Title: Second\nDate: 2024-05-02\nSlug: custom\n\nBody.\n",
+        "content/2024-05-03-third.md": "Title: Third\n\nBody.\n",
+    })
+    assert found == {"/first": f"{SITE}/my-first-post.html", "/second": f"{SITE}/custom.html",
+                     "/2024-05-03-third": f"{SITE}/third.html"}
+
+
+def test_gatsby_urls_are_created_from_the_file_path(tmp_path):
+    """gatsbyjs.com, gatsby-source-filesystem's createFilePath: the path in the source folder,
+    index standing for its folder, with slashes around it; Lumen's slug wins."""
+    found = urls(tmp_path, {
+        "gatsby-config.js": "module.exports = { plugins: [{ resolve: `gatsby-source-filesystem`"
+                            ", options: { path: `${__dirname}/content/blog` } }] }\n",
+        "content/blog/hello-world/index.md": post(),
+        "content/blog/notes.md": post(),
+        "content/blog/lumen/index.md": post(slug="/posts/lumen-style"),
+    })
+    assert found == {"/hello-world": f"{SITE}/hello-world/", "/notes": f"{SITE}/notes/",
+                     "/posts/lumen-style": f"{SITE}/posts/lumen-style"}
+
+
+def test_link_targets_resolve_to_addresses_for_template_tags(tmp_path):
+    """What Hugo's ref/relref, Jekyll's post_url and link, and Zola's @/ links name."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_config.yml": f"url: {SITE}\npermalink: pretty\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\n\nBody.\n",
+        "about.md": "---\ntitle: About\npermalink: /about/\n---\n\nBody.\n",
+    })
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    layout = posts[0].site
+    hello = f"{SITE}/2024/01/02/hello/"
+    assert layout.link_url("2024-01-02-hello") == hello  # {% post_url 2024-01-02-hello %}
+    assert layout.link_url("_posts/2024-01-02-hello.md") == hello  # {% link ... %}
+    assert layout.link_url("/_posts/2024-01-02-hello.md#part") == hello + "#part"
+    assert layout.link_url("about.md") == f"{SITE}/about/"  # a page: read when asked for
+    assert layout.link_url("missing.md") is None
+    assert layout.values["permalink"] == "pretty" and layout.base_path == ""
+
+
+def test_a_hugo_ref_is_looked_for_beside_the_page_first(tmp_path):
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "hugo.toml": f'baseURL = "{SITE}/"\n',
+        "content/posts/a.md": post(title="A"),
+        "content/posts/b.md": post(title="B"),
+        "content/notes/b.md": post(title="Other B"),
+    })
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    first = next(item for item in posts if item.id == "/posts/a")
+    layout = first.site
+    assert layout.link_url("b.md", beside=first.path.parent) == f"{SITE}/posts/b/"
+    assert layout.link_url("/notes/b.md", beside=first.path.parent) == f"{SITE}/notes/b/"
+    assert layout.link_url("c.md", beside=first.path.parent) is None
+
+
+def test_astro_markdown_pages_before_content_collections(tmp_path):
+    """docs.astro.build (Markdown pages): src/pages/posts/intro.md is the page /posts/intro; a
+    setting left in a comment of astro.config.mjs is not read."""
+    found = urls(tmp_path, {
+        "astro.config.mjs": ("export default {\n  buildOptions: {\n"
+                             "    // site: 'http://commented.example.com',\n  },\n};\n"),
+        "src/pages/posts/intro.md": ("---\nlayout: ../../layouts/BlogPost.astro\ntitle: Intro\n"
+                                     "publishDate: 12 SEP 2021\n---\n\nBody.\n"),
+    })
+    assert found == {"/posts/intro": f"{SITE}/posts/intro/"}

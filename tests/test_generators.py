@@ -1,0 +1,118 @@
+"""Every static blog as it is: `init`, then `posts --json`, `check`, `preview` and
+`send --due --dry-run` on blogs laid out like Hugo, Jekyll, Eleventy, Astro, Zola, Pelican and
+Gatsby sites (tests/generator_sites.py)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import tomllib
+
+import pytest
+from fake_providers import write_readers
+from generator_sites import SITES, fill_in_settings
+
+from conftest import invoke
+
+LABELS = {"hugo": "Hugo", "jekyll": "Jekyll", "eleventy": "Eleventy", "astro": "Astro",
+          "zola": "Zola", "pelican": "Pelican", "gatsby": "Gatsby"}
+
+
+@pytest.fixture(params=sorted(SITES))
+def blog(request, tmp_path):
+    """A blog of each generator after `init`, with its settings filled in as a writer would."""
+    return make_blog(tmp_path, request.param)
+
+
+def make_blog(tmp_path, name: str):
+    root = tmp_path / name
+    expected = SITES[name](root)
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{LABELS[name]} site: posts in "), result.output
+    fill_in_settings(root, since="2000-01-01T00:00:00Z", max_posts_per_run="50")
+    write_readers(root, ["reader@example.org"])
+    return root, expected
+
+
+def posts_json(root) -> dict[str, dict]:
+    result = invoke(root, "posts", "--json")
+    assert result.exit_code == 0, result.output
+    return {item["id"]: item for item in json.loads(result.stdout)}
+
+
+def test_init_records_the_generator_and_where_its_posts_are(blog):
+    root, expected = blog
+    settings = tomllib.loads((root / "newsletter.toml").read_text())
+    assert settings["posts"]["generator"] == expected.generator
+    assert settings["posts"]["dirs"]
+
+
+def test_posts_json_lists_posts_pages_and_drafts_with_their_addresses(blog):
+    root, expected = blog
+    listed = posts_json(root)
+    assert {post_id: item["status"] for post_id, item in listed.items()} == {
+        post_id: status for post_id, (status, _) in expected.posts.items()}
+    for post_id, (status, url) in expected.posts.items():
+        item = listed[post_id]
+        assert item["errors"] == [] and item["title"] and item["file"]
+        if url:
+            assert item["url"] == url, post_id
+        if status == "ready":
+            assert item["date"] and item["date"][:4].isdigit()
+
+
+def test_send_due_dry_run_sends_every_ready_post_and_reports_no_page(blog):
+    root, expected = blog
+    result = invoke(root, "send", "--due", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "error" not in result.stderr
+    ready = sorted(post_id for post_id, (status, _) in expected.posts.items() if status == "ready")
+    assert sorted(line.split()[2] for line in result.stdout.splitlines()
+                  if line.startswith("  would send ")) == ready
+
+
+def test_check_finds_no_error(blog):
+    root, _ = blog
+    result = invoke(root, "check", "--json")
+    report = json.loads(result.stdout)
+    assert [f for f in report["findings"] if f["severity"] == "error"] == []
+    assert result.exit_code in (0, 1)
+
+
+def test_every_image_arrives_inline(blog):
+    root, expected = blog
+    result = invoke(root, "preview")
+    assert result.exit_code == 0, result.output
+    listed = posts_json(root)
+    for post_id, count in expected.images.items():
+        name = post_id.rstrip("/").rpartition("/")[2]
+        message = email.message_from_bytes((root / "preview" / name / "message.eml").read_bytes(),
+                                           policy=email.policy.default)
+        html = message.get_body(("html",)).get_content()
+        parts = [part for part in message.walk() if part.get_content_maintype() == "image"]
+        assert len(parts) == count, (post_id, listed[post_id]["file"])
+        for part in parts:
+            assert f'src="cid:{part["Content-ID"].strip("<>")}"' in html
+
+
+LINKS = {  # post -> what its template tags must become in the email
+    "hugo": ("harbour-walk", ["https://notes.example.org/2024/03/first-light-on-the-moor/"]),
+    "jekyll": ("2024-03-15-the-tide", ["https://log.example.net/harbour/2024/02/10/nets-and-knots/",
+                                       "for Harbour Log."]),
+}
+
+
+@pytest.mark.parametrize("generator", sorted(LINKS))
+def test_template_tags_become_the_generators_addresses_and_values(tmp_path, generator):
+    root, _ = make_blog(tmp_path, generator)
+    name, wanted = LINKS[generator]
+    result = invoke(root, "preview", name)
+    assert result.exit_code == 0, result.output
+    html = (root / "preview" / name / "email.html").read_text()
+    text = (root / "preview" / name / "email.txt").read_text()
+    for value in wanted:
+        assert value in html
+    for mark in ("{{", "{%", "%}", "}}"):
+        assert mark not in html and mark not in text
