@@ -47,6 +47,7 @@ PLANTED = [
     ("link_private", "warning", "link-private", 9),
     ("link_phishing", "warning", "link-phishing", 9),
     ("image_no_alt", "warning", "image-no-alt", 9),
+    ("image_alt_filename", "warning", "image-alt-filename", 9),
     ("image_empty", "error", "image-empty", 9),
     ("image_data", "error", "image-data", 9),
     ("image_local_file", "error", "image-local-file", 9),
@@ -96,8 +97,9 @@ def test_findings_name_what_is_wrong_and_how_to_fix_it_on_one_line(site):
         "script (javascript:alert(1)); email clients strip it and spam filters distrust it; link "
         "to a web page",
         "warning: content/posts/link_fragment.md:9: link-fragment: the link \"the notes\" jumps to "
-        "#notes, which most email clients ignore; link to the post on the web instead: "
-        "https://blog.example.com/posts/link_fragment#notes",
+        "#notes, which no heading or anchor of the post has; it goes to "
+        "https://blog.example.com/posts/link_fragment#notes; link to a heading by its id "
+        "(## My Notes is #my-notes), or write the full URL",
     ]
     assert result.stderr == "Checked 2 posts: 1 error, 1 warning.\n"
 
@@ -124,6 +126,12 @@ def test_footnotes_are_not_fragment_links(site):
     assert findings == []
 
 
+def test_links_to_the_posts_own_headings_notes_and_anchors_are_not_findings(site):
+    add(site, "link_fragment_to_heading")
+    _, findings, _ = check(site, "link_fragment_to_heading")
+    assert findings == []
+
+
 @pytest.mark.parametrize("where, old, new, expected", [
     ("templates/email.html", '<a href="{{ unsubscribe_url }}">Unsubscribe</a>', "",
      [("error", "footer-no-unsubscribe", "templates/email.html")]),
@@ -142,10 +150,10 @@ def test_footnotes_are_not_fragment_links(site):
      [("warning", "spam-hidden-text", "templates/email.html:19")]),
     ("templates/email.html", '<a href="{{ post_url }}">Read online</a>',
      '<a href="{{ post_url }}">Read online</a> &middot; <a href="/about">About</a>',
-     [("error", "link-relative", "templates/email.html:47")]),
+     [("error", "link-relative", "templates/email.html:48")]),
     ("templates/email.html", '<a href="{{ post_url }}">Read online</a>',
      '<a href="{{ post_url }}">Read online</a> &middot; <a href="#">Top</a>',
-     [("error", "link-fragment", "templates/email.html:47")]),
+     [("error", "link-fragment", "templates/email.html:48")]),
     ("newsletter.toml", 'cta_url = "mailto:jane@example.com"', 'cta_url = "javascript:void(0)"',
      [("error", "link-javascript", "newsletter.toml:16")]),
     ("newsletter.toml", "unsubscribe/{token}", "unsubscribe?email={email}&token={token}",

@@ -40,7 +40,7 @@ def test_readme_opens_with_the_two_set_up_commands():
     block = README.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
     assert block == [
         "pip install -e . && newsletter send what-matters --yes",
-        "pip install -e '.[test]' && python -m pytest -n auto",
+        "pip install -e '.[test]' && npm ci --prefix tests && python -m pytest -n auto",
     ]
 
 

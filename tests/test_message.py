@@ -189,3 +189,39 @@ def test_a_part_without_any_reader_value_still_encodes(settings):
     parsed = parse(message.as_bytes())
     assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == plain.text
     assert parsed.get_body(("html",)).get_content().replace("\r\n", "\n") == message.html
+
+
+@pytest.mark.parametrize("subject, name", [
+    ("What Matters When You Write Every Week", "Ada Lovelace"),
+    ("A subject long enough that it has to be folded over more than one line of the header",
+     "Zoë Example-Readerwith Averylongname, the \"Reader\""),
+    ("Café — naïve ünïcode, and a subject long enough to be folded into encoded words", "Ada"),
+])
+def test_long_headers_are_folded_at_78_octets_and_parse_back_to_their_values(settings, subject,
+                                                                            name):
+    email = dataclasses.replace(reference_email(settings), subject=subject)
+    message = MessageFactory(settings, email, SECRET).build(
+        "a.rather.long.address.for.folding@example.org", name)
+    raw = message.as_bytes()
+    parts = [chunk.split(b"\r\n\r\n")[0] for chunk in raw.split(b"\r\n--=_nl_")]
+    header_lines = [line for part in parts for line in part.split(b"\r\n")]
+    assert b" <mailto:unsubscribe@example.com?subject=unsubscribe>" in header_lines
+    long_lines = [line for line in header_lines if len(line) > 78]
+    # Only the unsubscribe URL in its angle brackets (where no whitespace may go, RFC 2369) may
+    # need more, on the header's first line.
+    assert [line.split(b" <https://")[0] for line in long_lines] in ([], [b"List-Unsubscribe:"])
+    assert all(line.count(b" ") == 1 for line in long_lines)
+    parsed = parse(raw)
+    for header, value in message.headers.items():
+        if header in ("From", "To"):
+            assert parsed[header].addresses == email_policy_addresses(value)
+        else:
+            assert str(parsed[header]) == value, header
+    related = parsed.get_payload()[1]
+    assert related.get_content_type() == "multipart/related"
+    assert related.get_param("type") == "text/html" and related.get_boundary().startswith("=_nl_")
+
+
+def email_policy_addresses(value: str):
+    """The addresses a header value holds, as the email package reads them."""
+    return email.message_from_string(f"To: {value}\n\n", policy=policy.default)["To"].addresses

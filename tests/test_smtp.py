@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 from collections import deque
 
 import pytest
@@ -90,7 +91,7 @@ def test_each_message_goes_out_as_its_own_mime_bytes(connect, smtp_server):
     assert [r.message_id for r in results] == [m.message_id for m in messages]
     assert [rcpt for rcpt, _ in mailbox.received] == [[a] for a in ADDRESSES]
     assert [data for _, data in mailbox.received] == [m.as_bytes() for m in messages]
-    parsed = email.message_from_bytes(mailbox.received[0][1])
+    parsed = email.message_from_bytes(mailbox.received[0][1], policy=email.policy.default)
     assert parsed["List-Unsubscribe"] == messages[0].headers["List-Unsubscribe"]
 
 

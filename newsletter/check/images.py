@@ -7,9 +7,10 @@ join these in :func:`image_findings`.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from newsletter.check.findings import Finding, Severity, error, warning
 from newsletter.check.links import private_problem, relative_problem, scheme_finding
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 NEWER_FORMATS = {".webp": "a WebP", ".avif": "an AVIF"}  # shown by some clients only
 UNSHOWN_FORMATS = {".svg": "an SVG", ".heic": "a HEIC", ".heif": "a HEIF", ".tif": "a TIFF",
                    ".tiff": "a TIFF", ".bmp": "a BMP", ".psd": "a Photoshop", ".pdf": "a PDF"}
+# An alt text that is a file's name: what editors and exports fill in when nobody wrote one.
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".heic",
+                              ".heif", ".tif", ".tiff", ".bmp"})
+_CAMERA_NAME = re.compile(r"(?:img|dsc[nf]?|pxl|mvimg)[_-]?\d[\w-]*"
+                          r"|screen ?shot[ _-]\d{4}-\d\d-\d\d\b.*", re.IGNORECASE)
 IMAGE_SCHEMES = WEB_SCHEMES | frozenset({"cid"})  # cid: an image attached to the message itself
 _UNLOADABLE = (error, "image-scheme", "{subject} uses {scheme}:, which no email client loads",
                "use the image's https:// address")
@@ -71,6 +77,11 @@ def _image_problems(use: LinkUse) -> list[Finding]:
             "image-no-alt", where, f"the image {_name(url)} has no alt text",
             "describe it: ![what it shows](...) or alt=\"...\"; many clients show the alt text "
             "until the reader allows images"))
+    elif alt_is_a_file_name(use.label, url):
+        problems.append(warning(
+            "image-alt-filename", where, f"the alt text of the image {_name(url)} is a file "
+            f"name ({use.label})", "describe what it shows: clients show the alt text until the "
+            "reader allows images, and screen readers read it aloud"))
     source_problem = _source_problem(use)
     if source_problem:
         problems.append(source_problem)
@@ -86,6 +97,17 @@ def _image_problems(use: LinkUse) -> list[Finding]:
                                 f"{NEWER_FORMATS[suffix]} image, which classic Outlook and some "
                                 "other clients do not show", "PNG or JPEG shows everywhere"))
     return problems
+
+
+def alt_is_a_file_name(alt: str, url: str) -> bool:
+    """True for an alt text that names a file rather than describing it: one ending in an image
+    extension, a camera's or a screenshot's name, or the image's own file name or stem."""
+    alt = alt.strip().lower()
+    if PurePosixPath(alt).suffix in IMAGE_EXTENSIONS or _CAMERA_NAME.fullmatch(alt):
+        return True
+    path = PurePosixPath(unquote(urlsplit(url).path).lower())
+    return (not any(char.isspace() for char in alt) and alt in (path.name, path.stem)
+            and any(char in "-_." or char.isdigit() for char in alt))
 
 
 def _source_problem(use: LinkUse) -> Finding | None:

@@ -27,7 +27,7 @@ from newsletter.check.urls import (
     scheme_of,
     scheme_problem,
 )
-from newsletter.render import URL_ATTRIBUTES, email_url, markdown_fragment
+from newsletter.render import URL_ATTRIBUTES, all_ids, email_url, local_ids, markdown_fragment
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -52,6 +52,7 @@ class LinkUse:
     where: str
     in_post: bool  # written in the post's body (else in the template or settings)
     footnote: bool = False  # a footnote reference or back-link that Markdown made
+    anchored: bool = False  # a same-page link (#x) to an id the post has: a heading, a note
 
 
 def collect_links(context: CheckContext) -> list[LinkUse]:
@@ -74,7 +75,7 @@ def link_findings(uses: list[LinkUse], context: CheckContext) -> list[Finding]:
     found = []
     for use in uses:
         if use.tag == "a" and not use.footnote:
-            problem = _link_problem(use, context.post.url)
+            problem = _link_problem(use)
             if problem:
                 found.append(problem)
     return found
@@ -94,16 +95,19 @@ LINK_SCHEME_PROBLEMS = {
 }
 
 
-def _link_problem(use: LinkUse, page_url: str) -> Finding | None:
+def _link_problem(use: LinkUse) -> Finding | None:
     url, where = use.url, use.where
     subject = f"the link {_quote(use.label)}"
     if url == "#":
         return error("link-fragment", where, f"{subject} goes nowhere (#)",
                      "link to a web page, or remove the link")
-    if url.startswith("#"):
+    if url.startswith("#") and not use.anchored:
         return warning("link-fragment", where,
-                       f"{subject} jumps to {url}, which most email clients ignore",
-                       f"link to the post on the web instead: {page_url}{url}")
+                       f"{subject} jumps to {url}, which no heading or anchor of the post has; "
+                       f"it goes to {use.sent}",
+                       "link to a heading by its id (## My Notes is #my-notes), or write the full URL")
+    if url.startswith("#"):
+        return None
     return (scheme_finding(use, subject, LINK_SCHEME_PROBLEMS, LINK_SCHEMES)
             or relative_problem(use, "link", subject) or private_problem(use, "link", subject)
             or _phishing(use))
@@ -164,7 +168,9 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     source = context.sources.post
     cursor = source.start
     uses = []
-    for element in _linking(markdown_fragment(context.email.markdown)):
+    root = markdown_fragment(context.email.markdown)
+    ids, kept_ids = all_ids(root), local_ids(root)
+    for element in _linking(root):
         written = element.get(URL_ATTRIBUTES[element.tag]) or ""
         url = written.strip()
         found = (source.find_url(url, cursor) or source.find_url(url, source.start)
@@ -172,7 +178,8 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
         if found:
             cursor = found[1]
         where = source.where(source.line_at(found[0]) if found else None)
-        uses.append(_use(element, url, email_url(written, context.post.url), where, in_post=True))
+        uses.append(_use(element, url, email_url(written, context.post.url, kept_ids), where,
+                         in_post=True, anchored=url.startswith("#") and unquote(url[1:]) in ids))
     return uses
 
 
@@ -182,12 +189,13 @@ def _linking(root) -> list:
             if element.tag == "img" or element.get("href") is not None]
 
 
-def _use(element, url: str, sent: str, where: str, *, in_post: bool) -> LinkUse:
+def _use(element, url: str, sent: str, where: str, *, in_post: bool,
+         anchored: bool = False) -> LinkUse:
     alt = (element.get("alt") or "").strip()
     label = _label(element)
     footnote = bool(FOOTNOTE_CLASSES & set((element.get("class") or "").split()))
     described = bool(alt) or element.get("role") == "presentation"  # decorative, and says so
-    return LinkUse(element.tag, url, sent, label, described, where, in_post, footnote)
+    return LinkUse(element.tag, url, sent, label, described, where, in_post, footnote, anchored)
 
 
 def _label(element) -> str:

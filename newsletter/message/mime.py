@@ -12,10 +12,13 @@ Images that travel inline (``Email.inline_images``) follow the HTML part inside 
 ``multipart/related`` part (RFC 2387), each base64-encoded once per post with the ``Content-ID``
 its ``cid:`` URL names (RFC 2392): multipart/alternative(text, multipart/related(html, images)).
 
-Headers: structured ASCII headers (Message-ID, Date, List-Unsubscribe...) are written as they
-are; the ``email`` package (policy SMTP) folds and RFC 2047 encodes the others when they are not
-plain short ASCII. ``email`` would RFC 2047 encode a long ``List-Unsubscribe`` URL, which no
-receiver decodes, so that header is never folded.
+Headers: structured ASCII headers (Message-ID, Date, List-Unsubscribe...) and the multipart
+``Content-Type`` lines are folded here (:func:`fold_line`), at 78 octets, only at the spaces
+between their items: never inside a URL's angle brackets (RFC 2369 forbids whitespace there) or
+a quoted string, so unfolding gives back the value exactly; an item longer than a line keeps a
+line of its own. The ``email`` package (policy SMTP) folds and RFC 2047 encodes the other
+headers when they are not plain short ASCII: it would RFC 2047 encode a long
+``List-Unsubscribe`` URL, which no receiver decodes.
 """
 
 from __future__ import annotations
@@ -39,13 +42,33 @@ IMAGE_HEADERS = ('Content-Type: {type}\r\nContent-Transfer-Encoding: base64\r\n'
                  'Content-ID: <{name}>\r\nContent-Disposition: inline; filename="{name}"\r\n\r\n')
 
 
+def fold_line(name: str, value: str) -> str:
+    """``name: value`` with CRLF, folded before the spaces that separate its items where a line
+    would pass 78 octets. Unfolding (removing each CRLF) gives the line back exactly."""
+    if len(name) + 2 + len(value) <= MAX_LINE:
+        return f"{name}: {value}\r\n"
+    items: list[str] = []
+    for piece in value.split(" "):
+        if items and _unclosed(items[-1]):  # a space inside <...> or "...": not a fold point
+            items[-1] += " " + piece
+        else:
+            items.append(piece)
+    lines, line = [], f"{name}: {items[0]}"  # never a fold right after the colon: parsers
+    for item in items[1:]:  # such as Python's keep the space that follows it in the value
+        if len(line) + 1 + len(item) > MAX_LINE and item:
+            lines.append(line)
+            line = ""
+        line += " " + item
+    return "\r\n".join([*lines, line]) + "\r\n"
+
+
 def encode_header(name: str, value: str) -> bytes:
     """One header line (folded if needed) with CRLF; refuses line breaks in ``value``."""
     if "\r" in value or "\n" in value:
         raise ValueError(f"line break in the {name} header")
     line = f"{name}: {value}\r\n"
     if name in RAW_HEADERS:
-        return line.encode("ascii")
+        return fold_line(name, value).encode("ascii")
     if name == "Subject" and "=?" in value:
         # Written as it is, text such as "=?utf-8?q?x?=" is an RFC 2047 encoded-word that mail
         # readers decode (to "x"); encoded whole, it reads as written (docs/email.md#subject).
@@ -55,6 +78,14 @@ def encode_header(name: str, value: str) -> bytes:
         return line.encode("ascii")
     chosen = policy.SMTP if _address_part_ascii(value) else policy.SMTPUTF8
     return chosen.fold_binary(name, chosen.header_store_parse(name, value)[1])
+
+
+def _unclosed(text: str) -> bool:
+    return text.count("<") > text.count(">") or text.count('"') % 2 == 1
+
+
+def _content_type(value: str) -> bytes:
+    return fold_line("Content-Type", value).encode("ascii")
 
 
 def _address_part_ascii(value: str) -> bool:
@@ -130,15 +161,17 @@ class MimeEncoder:
         # "=_" never occurs in quoted-printable or base64 output, so the boundary cannot clash
         # with a body.
         boundary = f"=_nl_{secrets.token_hex(12)}".encode()
-        self.head = (b'MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="'
-                     + boundary + b'"\r\n\r\n--' + boundary + b"\r\n" + PART_HEADERS % b"plain")
+        self.head = (b"MIME-Version: 1.0\r\n" + _content_type(
+            f'multipart/alternative; boundary="{boundary.decode()}"') + b"\r\n--" + boundary
+            + b"\r\n" + PART_HEADERS % b"plain")
         self.middle = b"--" + boundary + b"\r\n"
         self.tail = b"--" + boundary + b"--\r\n"
         images = email.inline_images
         if images:
             related = f"=_nl_{secrets.token_hex(12)}".encode()
-            self.middle += (b'Content-Type: multipart/related; type="text/html"; boundary="'
-                            + related + b'"\r\n\r\n--' + related + b"\r\n")
+            self.middle += _content_type(
+                f'multipart/related; type="text/html"; boundary="{related.decode()}"'
+            ) + b"\r\n--" + related + b"\r\n"
             self.tail = b"".join(b"--" + related + b"\r\n" + image_part(image) for image in images
                                  ) + b"--" + related + b"--\r\n" + self.tail
         self.middle += PART_HEADERS % b"html"

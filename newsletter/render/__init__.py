@@ -1,6 +1,7 @@
 """A post rendered once into an Email: Markdown fragment, templates, inlined CSS, text part, and
 its own image files, prepared and placed."""
 
+from newsletter.render.anchors import all_ids, github_slug, local_ids
 from newsletter.render.email import (
     CLIP_WARNING_BYTES,
     GMAIL_CLIP_BYTES,
@@ -26,6 +27,7 @@ from newsletter.render.notice import CONFIRM, WELCOME, has_notice, notice_templa
 
 __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
            "IMAGE_WARNING_BYTES", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET", "TEXT_TEMPLATE",
-           "URL_ATTRIBUTES", "WELCOME", "Email", "EmailImage", "FoundImage", "email_url",
-           "encoded_html_size", "has_notice", "is_local", "markdown_fragment", "mode_problem",
+           "URL_ATTRIBUTES", "WELCOME", "Email", "EmailImage", "FoundImage", "all_ids", "email_url",
+           "encoded_html_size", "github_slug", "has_notice", "is_local", "local_ids",
+           "markdown_fragment", "mode_problem",
            "notice_templates", "post_images", "render_notice", "render_post"]

@@ -4,8 +4,8 @@ Template tags (:mod:`newsletter.render.tags`) -> Markdown (:mod:`newsletter.rend
 Jinja2 templates (``templates/email.html`` with
 autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`` (its ``@media``
 rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.render.text`).
-Template variables: ``title``, ``date``, ``preheader``, ``preheader_padding``, ``body``, ``lang``,
-``dir``, ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``, ``site_url``,
+Template variables: ``title``, ``subject``, ``date``, ``preheader``, ``preheader_padding``,
+``body``, ``lang``, ``dir``, ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``, ``site_url``,
 ``postal_address``, ``feature_image`` (a :class:`~newsletter.render.images.FeatureImage` or None),
 ``css``, ``media_css`` (html only), ``unsubscribe_url`` and ``recipient_email`` (the placeholders
 below). The post's own image files are prepared and placed by :mod:`newsletter.render.images`;
@@ -51,7 +51,7 @@ from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.posts import Post, plain_line, site_relative
 from newsletter.render.images import EmailImage, place_images
-from newsletter.render.markdown import fragment_html, markdown_to_fragment
+from newsletter.render.markdown import fluid_images, fragment_html, markdown_to_fragment
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.text import fragment_to_text
 
@@ -69,8 +69,13 @@ PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
 # from 90 KB on (docs/email.md#gmail-clipping).
 CLIP_WARNING_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
+# The HTML attributes premailer would derive from CSS (its "basic attributes").
+PRESENTATIONAL_ATTRIBUTES = ("width", "height", "bgcolor", "align", "valign")
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+# Spaces next to punctuation that ends or separates CSS, after a colon, before !important (not
+# a descendant combinator's).
+_CSS_NEEDLESS_SPACE = re.compile(r"\s*([{};,])\s*|(:)\s+|\s+(!)")
 
 
 @dataclass(frozen=True)
@@ -108,9 +113,11 @@ def render_post(settings: Settings, post: Post) -> Email:
     fragment = markdown_to_fragment(expansion.markdown, post.url)
     template_problems = expansion.all_problems(fragment)
     images, feature_image = place_images(settings, post, fragment)
+    fluid_images(fragment)
     body_html = fragment_html(fragment)
     body_text = fragment_to_text(fragment)
     context = _template_context(settings, post)
+    context["subject"] = subject = _subject(settings, post, where)
     _refuse_placeholders(where, post.body, body_html, body_text,
                          *(value for value in context.values() if isinstance(value, str)))
     context["unsubscribe_url"] = PLACEHOLDERS["unsubscribe_url"]
@@ -126,7 +133,7 @@ def render_post(settings: Settings, post: Post) -> Email:
     text = _render_template(environment, TEXT_TEMPLATE, {**context, "body": body_text})
     return Email(
         post_id=post.id,
-        subject=_subject(settings, post, where),
+        subject=subject,
         preheader=context["preheader"],
         html=html,
         text=text,
@@ -137,7 +144,8 @@ def render_post(settings: Settings, post: Post) -> Email:
 
 
 def split_media_rules(css: str) -> tuple[str, str]:
-    """``css`` split into (rules to inline, ``@media`` blocks to keep), comments dropped."""
+    """``css`` split into (rules to inline, ``@media`` blocks to keep), comments dropped and
+    the kept blocks without needless spaces (every reader downloads them)."""
     css = _CSS_COMMENT.sub("", css)
     plain, media, index = [], [], 0
     while (start := css.find("@media", index)) >= 0:
@@ -152,7 +160,10 @@ def split_media_rules(css: str) -> tuple[str, str]:
             index = len(css)  # an unclosed block: keep the rest as it is, for Gmail to judge
         media.append(css[start:index].strip())
     plain.append(css[index:])
-    return "".join(plain).strip(), "\n".join(media)
+    # "}}" would read as a template tag's end to whoever looks for leftover {{ }} in an email.
+    kept = (_CSS_NEEDLESS_SPACE.sub(r"\1\2\3", " ".join(block.split())).replace("}}", "}\n}")
+            for block in media)
+    return "".join(plain).strip(), "\n".join(kept)
 
 
 def inline_css(html: str) -> str:
@@ -168,11 +179,15 @@ def inline_css(html: str) -> str:
         allow_network=False,
         disable_validation=True,
         cssutils_logging_level=logging.CRITICAL,  # else cssutils logs every vendor property
-        # premailer would copy CSS `height: auto` into height="auto", an invalid attribute that
-        # replaces an image's own height (docs/email.md#css-inlining).
-        disable_basic_attributes=["height"],
+        # premailer copies CSS width, height, background-color and text-align into HTML
+        # attributes on whatever element the rule styles: height="auto" on images, bgcolor on
+        # <pre>, width and align on the button's <a>, all invalid there. The templates write the
+        # attributes the tables and cells need themselves (docs/email.md#css-inlining).
+        disable_basic_attributes=list(PRESENTATIONAL_ATTRIBUTES),
     )
-    return inliner.transform(pretty_print=False)
+    # lxml's HTML parser does not know <wbr> as a void element: it writes </wbr> after it,
+    # which no browser needs and validators flag.
+    return inliner.transform(pretty_print=False).replace("</wbr>", "")
 
 
 def encoded_html_size(html: str) -> int:

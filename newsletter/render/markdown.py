@@ -1,4 +1,4 @@
-"""A post's Markdown as the email's body fragment: absolute links and sized images.
+"""A post's Markdown as the email's body fragment: heading ids, absolute links, sized images.
 
 The fragment is an lxml tree so that both parts of the email come from the same content: the
 HTML part serialises it, the text part (:mod:`newsletter.render.text`) walks it. Links are fixed on
@@ -7,6 +7,11 @@ Images that name a file of the site are left as written here, for
 :mod:`newsletter.render.images` to find, prepare and size. What the writer should look at
 (relative links, images without alt text) is for the preflight check (:mod:`newsletter.check`),
 which reads the same tree before its links are fixed.
+
+Extensions: tables, fenced code, footnotes, smart punctuation, definition lists, attribute
+lists (``## Title {#id}``, as Hugo and kramdown write them) and sane lists (a bulleted list
+after a numbered one is a list of its own, and ``3.`` starts at 3, as CommonMark has it).
+Headings get the ids the blog gives them (:mod:`newsletter.render.anchors`).
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import markdown
 
+from newsletter.render.anchors import add_heading_ids, fragment_url, local_ids
+from newsletter.render.blocks import shape_blocks
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
 
-MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty")
+MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty", "def_list", "attr_list",
+                       "sane_lists")
 # The content column is 600 px minus 2 x 40 px padding; classic Outlook ignores CSS widths on
 # images, so every image gets a width attribute no larger than this (docs/email.md#images).
 MAX_IMAGE_WIDTH = 520
@@ -32,14 +40,20 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def markdown_fragment(source: str) -> lxml.html.HtmlElement:
-    """The Markdown as a ``<div>`` tree, links and images exactly as the post writes them."""
+    """The Markdown as a ``<div>`` tree with heading ids, links and images exactly as the post
+    writes them."""
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-    return lxml.html.fragment_fromstring(use_linear_inline(md).convert(source), create_parent="div")
+    root = lxml.html.fragment_fromstring(use_linear_inline(md).convert(source), create_parent="div")
+    add_heading_ids(root)
+    return root
 
 
 def markdown_to_fragment(source: str, page_url: str) -> lxml.html.HtmlElement:
-    """Render Markdown into a ``<div>`` tree for an email: absolute URLs, sized remote images."""
+    """Render Markdown into a ``<div>`` tree for an email: absolute URLs (a same-page link to a
+    heading goes to the post on the blog), sized remote images, task lists, tables that scroll."""
     root = markdown_fragment(source)
+    shape_blocks(root)
+    kept_ids = local_ids(root)
     for element in root.iter(*URL_ATTRIBUTES):
         attribute = URL_ATTRIBUTES[element.tag]
         written = element.get(attribute) or ""
@@ -49,7 +63,7 @@ def markdown_to_fragment(source: str, page_url: str) -> lxml.html.HtmlElement:
             if is_local(written):
                 continue  # a file of the site: newsletter.render.images finds and sizes it
             _cap_width(element)
-        url = email_url(written, page_url)
+        url = email_url(written, page_url, kept_ids)
         if url:
             element.set(attribute, url)
     return root
@@ -57,23 +71,38 @@ def markdown_to_fragment(source: str, page_url: str) -> lxml.html.HtmlElement:
 
 def fragment_html(root: lxml.html.HtmlElement) -> str:
     """The fragment's children as an HTML string (without the wrapping ``<div>``)."""
-    inner = lxml.html.tostring(root, encoding="unicode")
+    inner = lxml.html.tostring(root, encoding="unicode").replace("</wbr>", "")  # a void element
     return inner[len("<div>"):-len("</div>")]
 
 
-def email_url(url: str, page_url: str) -> str:
+def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -> str:
     """``url`` as written in the post served at ``page_url``, as the email carries it: without
     control characters or surrounding spaces, and absolute.
 
     A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it means
-    /posts/x/img.png. Same-document anchors (footnotes) and URLs with a scheme stay as written.
+    /posts/x/img.png. A same-page link (``#x``) stays as written when the email keeps its target
+    (``x`` in ``kept_ids``: footnotes), else it goes to ``page_url#x``. URLs with a scheme stay
+    as written.
     """
     url = _CONTROL_CHARACTERS.sub("", url).strip()
-    if not url or url.startswith("#") or urlsplit(url).scheme:
+    if url.startswith("#"):
+        return fragment_url(url, page_url, kept_ids)
+    if not url or urlsplit(url).scheme:
         return url
     if url.startswith("//"):
         return "https:" + url
     return urljoin(page_url.rstrip("/") + "/", url)
+
+
+def fluid_images(root: lxml.html.HtmlElement) -> None:
+    """Give each image with a width attribute ``width:100%; max-width:<width>px``: it shrinks
+    with a phone's screen even where the client drops the ``<style>`` block, as a width
+    attribute alone does not (its pixels widen the table around it). A style the post wrote
+    comes after, so it wins."""
+    for image in root.iter("img"):
+        width = image.get("width", "").strip()
+        if width.isdigit() and int(width):
+            image.set("style", f"width:100%; max-width:{width}px; {image.get('style', '')}".strip())
 
 
 def display_width(image: lxml.html.HtmlElement) -> int:

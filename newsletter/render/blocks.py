@@ -1,0 +1,89 @@
+"""Markdown blocks shaped for an email: task lists, tables and long addresses that fit a phone.
+
+- A list item starting ``[ ]`` or ``[x]`` (GitHub's task lists) shows a ballot box, named for
+  screen readers; ``<input type="checkbox">``, what blogs render, is dropped by most clients.
+- A table sits in a ``<div class="table-scroll">``: where a client honours ``overflow-x``, a
+  table too wide for the screen scrolls inside it instead of widening the email.
+- A long word without spaces outside code (a URL written out) gets ``<wbr>`` break points after
+  each ``/`` and before ``. ? & = # _ ~``, so it wraps where a reader expects, in a table cell
+  too, and in clients that ignore ``overflow-wrap``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+_TASK = re.compile(r"\[([ xX])\][ \t]+")
+_LONG_WORD = re.compile(r"\S{25,}")
+_BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
+# Code keeps its characters as written; raw HTML's scripts, styles and form fields hold no prose.
+# Characters lxml refuses to set in a text (a parsed tree may still hold them): such a text is
+# left as it is.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea", "title"})
+BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
+
+
+def shape_blocks(root: lxml.html.HtmlElement) -> None:
+    """Task list items and scrollable tables, in place."""
+    for item in root.iter("li"):
+        _task_item(item)
+    _soft_breaks(root)
+    for table in list(root.iter("table")):
+        parent = table.getparent()
+        if parent is None or "table-scroll" in (parent.get("class") or "").split():
+            continue
+        wrapper = lxml.html.Element("div", {"class": "table-scroll"})
+        table.addprevious(wrapper)
+        wrapper.tail, table.tail = table.tail, None
+        wrapper.append(table)
+
+
+def _task_item(item: lxml.html.HtmlElement) -> None:
+    holder = item
+    if not (item.text or "").strip() and len(item) and item[0].tag == "p":
+        holder = item[0]  # a loose list: the marker opens the item's first paragraph
+    match = _TASK.match(holder.text or "")
+    if not match:
+        return
+    glyph, label = BOXES[match[1].lower()]
+    box = lxml.html.Element("span", {"class": "task-box", "role": "img", "aria-label": label})
+    box.text, box.tail = glyph, " " + holder.text[match.end():]
+    holder.text = None
+    holder.insert(0, box)
+    item.set("class", " ".join(filter(None, [item.get("class"), "task"])))
+
+
+def _soft_breaks(element: lxml.html.HtmlElement) -> None:
+    """``<wbr>`` break points in the long words of ``element`` and of its children's tails."""
+    pieces = _pieces(element.text)
+    if len(pieces) > 1:
+        element.text = pieces[0]
+        for index, piece in enumerate(pieces[1:]):
+            element.insert(index, _wbr(piece))
+    for child in list(element):
+        if isinstance(child.tag, str) and child.tag not in _UNBROKEN:
+            _soft_breaks(child)
+        pieces = _pieces(child.tail)
+        if len(pieces) > 1:
+            child.tail = pieces[0]
+            for piece in reversed(pieces[1:]):
+                child.addnext(_wbr(piece))
+
+
+def _pieces(text: str | None) -> list[str]:
+    """``text`` cut at the break points of its long words (one piece when it has none)."""
+    if not text or not _LONG_WORD.search(text) or _NOT_XML.search(text):
+        return [text or ""]
+    cuts = [position for word in _LONG_WORD.finditer(text)
+            for position in (word.start() + point.start()
+                             for point in _BREAK_POINT.finditer(word[0]))]
+    return [text[start:end] for start, end in zip([0, *cuts], [*cuts, len(text)])]
+
+
+def _wbr(tail: str) -> lxml.html.HtmlElement:
+    element = lxml.html.Element("wbr")
+    element.tail = tail
+    return element

@@ -1,0 +1,156 @@
+"""Rendering every element a post can hold (the kitchen-sink post), heading ids as the blog has
+them, same-page links, the wrapper screen readers read, and attributes only where HTML has them.
+How the result looks in a browser is tests/test_email_browser.py's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+from test_render import body_of, render, render_fixture
+
+from newsletter.config import load_settings
+from newsletter.render import CONFIRM, WELCOME, encoded_html_size, github_slug, render_notice
+
+CHECK_FIXTURES = Path(__file__).parent / "fixtures" / "check"
+POST_URL = "https://blog.example.com/posts/link_fragment_to_heading"
+# Where HTML allows each presentational attribute (body, tables, rows, cells; image sizes).
+ALLOWED = {"width": {"table", "td", "th", "img", "col"}, "height": {"table", "td", "th", "img"},
+           "bgcolor": {"body", "table", "tr", "td", "th"}, "align": {"table", "tr", "td", "th"},
+           "valign": {"tr", "td", "th"}}
+
+
+def content_of(html: str):
+    return next(td for td in body_of(html).iter("td") if td.get("class") == "content")
+
+
+@pytest.mark.parametrize("heading, slug", [
+    ("Hello World", "hello-world"),
+    ("The first transition", "the-first-transition"),
+    ("Why it matters: a \u201cshort\u201d answer", "why-it-matters-a-short-answer"),
+    ("Don\u2019t panic", "dont-panic"),
+    ("C++ & C#", "c--c"),
+    ("Emoji \U0001f389 party", "emoji--party"),
+    ("snake_case and kebab-case", "snake_case-and-kebab-case"),
+    ("foo \u2013 bar", "foo----bar"),  # smarty's "--": GitHub slugs the source's two hyphens
+    ("\u00dcber caf\u00e9s", "\u00fcber-caf\u00e9s"),
+    ("\u0428\u0440\u0438\u0444\u0442 2.0", "\u0448\u0440\u0438\u0444\u0442-20"),
+])
+def test_heading_ids_are_githubs_slugs(heading, slug):
+    assert github_slug(heading) == slug
+
+
+def test_a_table_of_contents_leads_to_the_headings_on_the_blog(site):
+    shutil.copy(CHECK_FIXTURES / "link_fragment_to_heading.md", site / "content" / "posts")
+    _, email = render(site, "link_fragment_to_heading")
+    content = content_of(email.html)
+    links = [a.get("href") for a in content.iter("a")]
+    assert links[:4] == [f"{POST_URL}#the-first-transition",
+                         f"{POST_URL}#why-it-matters-a-short-answer",
+                         f"{POST_URL}#the-first-transition-1", f"{POST_URL}#by-hand"]
+    # A note and an element of the post keep their ids: those links stay inside the email.
+    assert {"#fn:1", "#raw-anchor", "#fnref:1"} <= set(links)
+    ids = {element.get("id") for element in content.iter() if element.get("id")}
+    assert {"the-first-transition", "the-first-transition-1", "by-hand", "fn:1", "fnref:1",
+            "raw-anchor"} <= ids
+    assert f"- The first transition <{POST_URL}#the-first-transition>" in " ".join(
+        email.text.split())
+    assert "A claim with a note.[1]" in email.text
+
+
+def test_a_fragment_that_matches_nothing_goes_to_the_blog_page(site):
+    shutil.copy(CHECK_FIXTURES / "link_fragment.md", site / "content" / "posts")
+    _, email = render(site, "link_fragment")
+    assert [a.get("href") for a in content_of(email.html).iter("a")] == [
+        "https://blog.example.com/posts/link_fragment#notes"]
+
+
+def test_the_kitchen_sink_holds_every_element_each_styled_inline(site):
+    _, email = render_fixture(site, "kitchen-sink")
+    content = content_of(email.html)
+    tags = {element.tag for element in content.iter() if isinstance(element.tag, str)}
+    assert {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "blockquote", "figure",
+            "figcaption", "footer", "cite", "img", "pre", "code", "table", "th", "td", "hr", "dl",
+            "dt", "dd", "sup", "strong", "em", "del", "a", "wbr"} <= tags
+    assert content.cssselect("li ul li ol li")  # lists three deep
+    for tag in ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "code", "th", "td", "dt",
+                "dd", "figcaption", "blockquote"):
+        for element in content.iter(tag):
+            assert "color:" in element.get("style", ""), (tag, element.text_content()[:40])
+    boxes = [(box.text, box.get("role"), box.get("aria-label")) for box in
+             content.cssselect("li.task > span.task-box")]
+    assert boxes == [("\u2611", "img", "done"), ("\u2610", "img", "not done"),
+                     ("\u2610", "img", "not done")]
+    assert "- \u2611 Pick the question of the week" in email.text
+    # Data tables keep their meaning and sit in a block that scrolls; layout tables do not.
+    data_table = content.cssselect(".table-scroll > table")[0]
+    assert data_table.get("role") is None and len(data_table.cssselect("thead th")) == 5
+    assert "Week | Posts | Words | Replies | The question that started it" in email.text
+
+
+def test_a_long_address_breaks_at_its_slashes_and_keeps_its_text(site):
+    _, email = render_fixture(site, "kitchen-sink")
+    address = ("https://example.com/archives/2026/11/a-very-long-address-that-has-no-space-"
+               "anywhere-in-it-at-all/index.html")
+    link = next(a for a in content_of(email.html).iter("a") if a.get("href") == address)
+    assert link.text_content() == address and len(list(link.iter("wbr"))) >= 6
+    assert "</wbr>" not in email.html
+    assert f"<{address}>" in email.text  # the text part is untouched
+    code = next(c for c in content_of(email.html).iter("code") if "--since" in c.text_content())
+    assert code.find("wbr") is None  # code keeps its characters
+
+
+@pytest.mark.parametrize("fixture", ["kitchen-sink", None])
+def test_presentational_attributes_only_where_html_allows_them(site, fixture):
+    _, email = render_fixture(site, fixture) if fixture else render(site)
+    misplaced = [(element.tag, name) for element in lxml.html.document_fromstring(email.html).iter()
+                 for name in ALLOWED if name in element.attrib and element.tag not in ALLOWED[name]]
+    assert misplaced == []
+    button = next(a for a in body_of(email.html).iter("a") if "button" in a.get("class", ""))
+    assert set(button.attrib) == {"class", "href", "style"}
+
+
+def test_an_article_wrapper_tells_screen_readers_the_language_and_the_subject(site):
+    post, email = render_fixture(site, "cta_and_subject_overrides.md")
+    wrapper = body_of(email.html).cssselect("div.email")[0]
+    assert (wrapper.get("role"), wrapper.get("aria-roledescription")) == ("article", "email")
+    assert wrapper.get("aria-label") == email.subject == "A Custom Subject"
+    assert (wrapper.get("lang"), wrapper.get("dir")) == ("he", "rtl")
+    assert wrapper.cssselect("table.wrapper") and wrapper.cssselect("td.footer")
+
+
+@pytest.mark.parametrize("kind", [CONFIRM, WELCOME])
+def test_the_sign_up_emails_share_the_skeleton(site, kind):
+    settings = load_settings(site, {})
+    email = render_notice(settings, kind)
+    _, post = render(site)
+    body = body_of(email.html)
+    wrapper = body.cssselect("div.email")[0]
+    assert (wrapper.get("role"), wrapper.get("aria-label"), wrapper.get("lang")) == (
+        "article", email.subject, "en")
+    assert all(table.get("role") == "presentation" for table in body.iter("table"))
+    container = body.cssselect("table.container")[0]
+    assert container.get("width") == "100%" and "max-width:600px" in container.get("style")
+    assert '<!--[if mso]><table role="presentation" width="600"' in email.html
+    # The same <style> block as a post's: phone refinements and dark mode.
+    def styles(html: str) -> list[str]:
+        return [style.text for style in lxml.html.document_fromstring(html).iter("style")]
+
+    assert styles(email.html) == styles(post.html)
+
+
+def test_the_example_posts_html_part_stays_under_20_kb(site):
+    _, email = render(site)
+    assert 15 * 1024 < encoded_html_size(email.html) <= 20 * 1024
+
+
+def test_a_long_word_holding_a_control_character_is_left_whole(site):
+    post = site / "content" / "posts" / "control.md"
+    post.write_text('---\ntitle: "Control"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+                    "See \x01https://example.com/a/very/long/path/that/would/break here.\n",
+                    encoding="utf-8")
+    _, email = render(site, "control")
+    assert "https://example.com/a/very/long/path/that/would/break" in email.text
+    assert "{{" not in email.html and "}}" not in email.html
