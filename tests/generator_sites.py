@@ -168,6 +168,9 @@ def jekyll_site(root: Path) -> Expected:
         "_posts/2024-04-01-unpublished.md": ("---\ntitle: Not Yet\npublished: false\n---\n\n"
                                              "Later.\n"),
         "_posts/notes.md": "---\ntitle: Notes\n---\n\nJekyll skips this file.\n",
+        "_posts/2024-01-20-moved-house.md": ("---\ntitle: Moved House\nredirect_to: "
+                                            "https://elsewhere.example.net/knots/\n---\n\n"
+                                            "This log lives elsewhere now.\n"),
         "_drafts/a-quiet-idea.md": "---\nlayout: post\n---\n\nSomething to write up.\n",
         "assets/img/nets.jpg": picture((30, 60, 90)),
         "assets/img/net-detail.jpg": picture((60, 90, 30)),
@@ -181,6 +184,7 @@ def jekyll_site(root: Path) -> Expected:
         "/2024-03-15-the-tide": ("ready", f"{site}/2024/03/16/the-tide/"),
         "/2024-04-01-unpublished": ("draft", None),
         "/notes": ("page", None),
+        "/2024-01-20-moved-house": ("page", None),
         "/a-quiet-idea": ("draft", None),
         "/about": ("page", f"{site}/about/"),
         "/index": ("page", f"{site}/"),
@@ -255,6 +259,9 @@ def astro_site(root: Path) -> Expected:
             "heroImage: '/chart.jpg'\n---\n\nimport Chart from '../../components/Chart.astro';"
             "\n\nTurn the chart until the date meets the hour.\n"),
         "src/pages/about.md": "---\ntitle: 'About'\n---\n\nA site about the sky.\n",
+        "src/content/blog/star-party.md": (
+            "---\ntitle: 'Star Party at the Club'\npubDate: 'Jan 20 2024'\n"
+            "externalUrl: 'https://club.example.org/star-party'\n---\n\nOn the club's site.\n"),
         "src/content/blog/comet-notes.md": ("---\ntitle: 'Comet Notes'\npubDate: 'Mar 01 2024'"
                                             "\ndraft: true\n---\n\nNot yet.\n"),
         "src/assets/orion.jpg": picture((10, 10, 40)),
@@ -265,6 +272,7 @@ def astro_site(root: Path) -> Expected:
         "/blog/orion-in-winter": ("ready", f"{site}/blog/orion-in-winter/"),
         "/blog/using-a-chart": ("ready", f"{site}/blog/using-a-chart/"),
         "/blog/comet-notes": ("draft", None),
+        "/blog/star-party": ("page", None),
         "/about": ("page", None),
     }, images={"/blog/orion-in-winter": 1, "/blog/using-a-chart": 1})
 

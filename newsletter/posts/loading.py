@@ -36,6 +36,9 @@ _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ESM_LINE = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)
 # Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
 _CUSTOM_TABLES = ("params", "extra")
+# A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
+# ``externalUrl`` of Hugo and Astro themes that list links to other sites): no post to mail.
+_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url")
 
 
 def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
@@ -90,6 +93,10 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight))
     if page and entry.page is None:
         entry = replace(entry, page=page)
+    elsewhere = next((key for key in _ELSEWHERE_KEYS if meta.get(key)), None)
+    if elsewhere and entry.page is None:
+        entry = replace(entry, page=f"{split.spelling.get(elsewhere, elsewhere)}: its page "
+                                     "sends readers to another address")
     unsendable = entry.page is not None or entry.draft
 
     title = plain_line(fields.string("title") or "") or entry.title or ""
