@@ -11,7 +11,7 @@ import tomllib
 
 import pytest
 from fake_providers import write_readers
-from generator_sites import SITES, fill_in_settings
+from generator_sites import SITES, fill_in_settings, write_files
 
 from conftest import invoke
 
@@ -116,3 +116,19 @@ def test_template_tags_become_the_generators_addresses_and_values(tmp_path, gene
         assert value in html
     for mark in ("{{", "{%", "%}", "}}"):
         assert mark not in html and mark not in text
+
+
+def test_a_blog_served_under_a_base_path_keeps_it_when_the_writer_fills_in_the_host(tmp_path):
+    """Jekyll's baseurl without url (GitHub Pages project sites): init cannot know the host,
+    but the example address it writes keeps the path, so the posts' addresses stay right."""
+    root = write_files(tmp_path / "log", {
+        "_config.yml": "title: Rope Work\nbaseurl: /rope-work\n",
+        "_posts/2024-05-02-splices.md": "---\ntitle: Splices\n---\n\nAn eye splice.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    settings = root / "newsletter.toml"
+    text = settings.read_text()
+    assert 'url = "https://your-blog.example/rope-work"' in text
+    settings.write_text(text.replace("https://your-blog.example", "https://ana.github.io"))
+    assert posts_json(root)["/2024-05-02-splices"]["url"] == \
+        "https://ana.github.io/rope-work/2024/05/02/splices.html"
