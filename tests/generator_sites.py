@@ -257,7 +257,9 @@ def astro_site(root: Path) -> Expected:
         "src/content/blog/using-a-chart.mdx": (
             "---\ntitle: 'Using a Star Chart'\npubDate: 'Feb 03 2024'\n"
             "heroImage: '/chart.jpg'\n---\n\nimport Chart from '../../components/Chart.astro';"
-            "\n\nTurn the chart until the date meets the hour.\n"),
+            "\nexport const meta = {\n  tilt: 23,\n};\n\nTurn the chart until the date meets "
+            "the hour.{/* the club's chart, not the shop's */}\n\n```python\nimport math\n"
+            "print(math.tau)\n```\n"),
         "src/pages/about.md": "---\ntitle: 'About'\n---\n\nA site about the sky.\n",
         "src/content/blog/star-party.md": (
             "---\ntitle: 'Star Party at the Club'\npubDate: 'Jan 20 2024'\n"

@@ -32,8 +32,6 @@ MAX_POST_BYTES = 2**20
 # controls (a newline, a tab, an escape) and Unicode's line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# MDX's import and export statements: code for the site's build, nothing a reader should see.
-_ESM_LINE = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)
 # Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
 _CUSTOM_TABLES = ("params", "extra")
 # A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
@@ -107,7 +105,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
             "no title" if "title" not in meta else "the title is empty",
             where=fields.where("title"), hint="add title: ... to the front matter",
         )
-    body = split.body if path.suffix.lower() != ".mdx" else _ESM_LINE.sub("", split.body)
+    body = split.body  # MDX's import and export lines are left out as it renders
     if not unsendable:
         if entry.date is None:
             raise ContentError("no date", where=where, hint='add date: "2024-05-01T09:00:00Z"')

@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from newsletter.render.tags import hugo, liquid, values
+from newsletter.render.tags import hugo, liquid, mdx, values
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (
@@ -73,6 +73,7 @@ class _Expander:
         self.backticks = BacktickRuns(text)
         self.openings = Finder(text, OPENING)
         self.ticks = Finder(text, _BACKTICK)
+        self.jsx = Finder(text, mdx.OPENING) if context.mdx else None
         self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
         self.closers = {closer: Finder(text, re.compile(re.escape(closer)))
                         for _, _, closer in DELIMITERS}
@@ -113,7 +114,8 @@ class _Expander:
         while pos < limit:
             literal = self._next_literal(pos)
             stops = [limit, literal.start if literal else limit]
-            stops += [found.start() for found in (self.openings.next(pos), self.ticks.next(pos))
+            finders = (self.openings, self.ticks, *([self.jsx] if self.jsx else []))
+            stops += [found.start() for found in (finder.next(pos) for finder in finders)
                       if found]
             stop = min(stops)
             self.out.append(text[pos:stop])
@@ -125,9 +127,19 @@ class _Expander:
                 return literal.end
             if text[pos] == "`":
                 pos = self._code_span(pos, limit)
-            else:
+            elif OPENING.match(text, pos):
                 pos = self._tag(pos, limit)
+            else:
+                pos = self._mdx(pos, limit)
         return pos
+
+    def _mdx(self, pos: int, limit: int) -> int:
+        """MDX's syntax at ``pos``: ESM and comments left out, JSX reported and shown as text."""
+        piece = mdx.read(self.text, pos, limit)
+        if piece.message:
+            self._report(pos, piece.message, piece.hint)
+        self.out.append(piece.output)
+        return max(piece.end, pos + 1)
 
     def _code_span(self, pos: int, limit: int) -> int:
         text, opened = self.text, run_end(self.text, pos)
