@@ -210,7 +210,9 @@ def eleventy_site(root: Path) -> Expected:
                                           '  layout: "layouts/post.njk",\n};\n'),
         "content/blog/first-frost.md": ("---\ntitle: First Frost\ndescription: The dahlias "
                                         "come in.\ndate: 2024-10-20\n---\n\nCold this "
-                                        "morning.\n\n![Frost on the shed](/img/frost.jpg)\n"),
+                                        "morning. Sow after [the swap](seed-swap/seed-swap.md), "
+                                        'or <a href="/blog/letter-to-the-bees.md">ask the '
+                                        "bees</a>.\n\n![Frost on the shed](/img/frost.jpg)\n"),
         "content/blog/seed-swap/seed-swap.md": (
             "---\ntitle: Seed Swap\ndate: 2024-11-02\n---\n\nBring a packet, take a packet.\n\n"
             '<img src="./packet.png" alt="A seed packet">\n'),
@@ -296,7 +298,9 @@ def zola_site(root: Path) -> Expected:
             "\nAlong the ridge and down by the lake.\n"),
         "content/blog/ridge-walk/map.png": picture((100, 120, 80), "PNG"),
         "content/blog/bothy.md": ('+++\ntitle = "A Night in the Bothy"\ndate = 2024-03-09\n'
-                                  'slug = "bothy-night"\n+++\n\nCandles and a stove.\n'),
+                                  'slug = "bothy-night"\n+++\n\nCandles and a stove. The way '
+                                  "up: [the ridge](@/blog/ridge-walk/index.md#descent), after "
+                                  "[the snow][snow].\n\n[snow]: @/blog/2024-01-05-snowline.md\n"),
         "content/blog/gear-list.md": ('+++\ntitle = "Gear List"\ndate = 2024-03-20\n'
                                       "draft = true\n+++\n\nTo do.\n"),
     })
@@ -328,7 +332,9 @@ def pelican_site(root: Path) -> Expected:
                                       "Tags: ferries, mornings\nSummary: Fog, then the far "
                                       "bank.\n\nThe ferry leaves at nine.\n\n"
                                       "![The ferry]({static}/images/ferry.jpg)\n"),
-        "content/2024-06-01-low-water.md": "Title: Low Water\n\nThe river is a stream again.\n",
+        "content/2024-06-01-low-water.md": ("Title: Low Water\n\nThe river is a stream again, "
+                                            "unlike on [the first crossing]"
+                                            "({filename}/first-crossing.md).\n"),
         "content/draft-bridges.md": "Title: Bridges\nDate: 2024-07-01\nStatus: draft\n\nLater.\n",
         "content/first-crossing-fr.md": ("Title: La première traversée\nDate: 2024-05-04\n"
                                          "Lang: fr\nSlug: the-first-crossing\n\nLe bac part à "

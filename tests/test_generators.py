@@ -101,6 +101,12 @@ LINKS = {  # post -> what its template tags must become in the email
     "hugo": ("harbour-walk", ["https://notes.example.org/2024/03/first-light-on-the-moor/"]),
     "jekyll": ("2024-03-15-the-tide", ["https://log.example.net/harbour/2024/02/10/nets-and-knots/",
                                        "for Harbour Log."]),
+    # Links to a post's file: Zola's @/, Eleventy's InputPath-to-URL, Pelican's {filename}
+    "zola": ("bothy", ["https://trail.example.org/blog/ridge-walk/#descent",
+                       "https://trail.example.org/blog/snowline/"]),
+    "eleventy": ("first-frost", ["https://garden.example.com/blog/seed-swap/",
+                                 "https://garden.example.com/letters/a-letter-to-the-bees/"]),
+    "pelican": ("2024-06-01-low-water", ["https://river.example.com/posts/2024/the-first-crossing/"]),
 }
 
 

@@ -38,7 +38,8 @@ class TagContext:
     ``link_url(kind, target)`` is the published address of the page a tag links to, or None when
     no page matches; ``kind`` is the tag that names it: ``ref`` and ``relref`` (a path under
     ``content/`` or beside the post, ``{{< ref "other.md" >}}``), ``post_url`` (a Jekyll post's
-    file name without its ending) or ``link`` (a file's path from the site's folder).
+    file name without its ending), ``link`` (a file's path from the site's folder) or ``file``
+    (a link to a post's file: ``@/blog/x.md``, ``{filename}/x.md``, ``other.md``).
     ``mdx`` says the post is MDX (Astro's and Gatsby's ``.mdx``), whose ``import`` and
     ``export`` lines, JSX components and ``{expressions}`` are the site's code.
     """
@@ -102,7 +103,7 @@ def _links(post: Post) -> Callable[[str, str], str | None]:
         return _no_links
 
     def url(kind: str, target: str) -> str | None:
-        beside = Path(post.path).parent if kind in ("ref", "relref") else None
+        beside = Path(post.path).parent if kind in ("ref", "relref", "file") else None
         return layout.link_url(target, beside=beside)
 
     return url

@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from newsletter.render.tags import hugo, liquid, mdx, values
+from newsletter.render.tags import hugo, links, liquid, mdx, values
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (
@@ -74,6 +74,8 @@ class _Expander:
         self.openings = Finder(text, OPENING)
         self.ticks = Finder(text, _BACKTICK)
         self.jsx = Finder(text, mdx.OPENING) if context.mdx else None
+        self.links = Finder(text, links.DESTINATION)
+        self.resolved: dict[str, links.Resolved] = {}
         self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
         self.closers = {closer: Finder(text, re.compile(re.escape(closer)))
                         for _, _, closer in DELIMITERS}
@@ -114,7 +116,7 @@ class _Expander:
         while pos < limit:
             literal = self._next_literal(pos)
             stops = [limit, literal.start if literal else limit]
-            finders = (self.openings, self.ticks, *([self.jsx] if self.jsx else []))
+            finders = (self.openings, self.ticks, self.links, *([self.jsx] if self.jsx else []))
             stops += [found.start() for found in (finder.next(pos) for finder in finders)
                       if found]
             stop = min(stops)
@@ -129,9 +131,30 @@ class _Expander:
                 pos = self._code_span(pos, limit)
             elif OPENING.match(text, pos):
                 pos = self._tag(pos, limit)
-            else:
+            elif (destination := links.DESTINATION.match(text, pos)) and \
+                    destination.end() <= limit:
+                pos = self._link(destination)
+            elif self.jsx and mdx.OPENING.match(text, pos):
                 pos = self._mdx(pos, limit)
+            else:  # a destination running into code: text, read on from its next character
+                self.out.append(text[pos])
+                pos += 1
         return pos
+
+    def _link(self, destination: re.Match) -> int:
+        """A link's destination: a source file's name becomes its post's address; anything
+        else is read on as prose (it may hold a tag)."""
+        start = destination.start("dest")
+        self.out.append(self.text[destination.start():start])
+        if destination["dest"] not in self.resolved:  # a post may repeat a link many times
+            self.resolved[destination["dest"]] = links.resolve(destination["dest"], self.context)
+        resolved = self.resolved[destination["dest"]]
+        if resolved.message:
+            self._report(start, resolved.message, resolved.hint)
+        if resolved.url is None:
+            return start
+        self.out.append(resolved.url)
+        return destination.end()
 
     def _mdx(self, pos: int, limit: int) -> int:
         """MDX's syntax at ``pos``: ESM and comments left out, JSX reported and shown as text."""
