@@ -22,6 +22,7 @@ from newsletter.render.tags.expansion import (
     OPENING,
     SNIPPET_CHARS,
     Expansion,
+    Piece,
     TemplateProblem,
     snippet,
 )
@@ -75,7 +76,7 @@ class _Expander:
         self.ticks = Finder(text, _BACKTICK)
         self.jsx = Finder(text, mdx.OPENING) if context.mdx else None
         self.links = Finder(text, links.DESTINATION)
-        self.resolved: dict[str, links.Resolved] = {}
+        self.link_files = links.LinkFiles(context)
         self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
         self.closers = {closer: Finder(text, re.compile(re.escape(closer)))
                         for _, _, closer in DELIMITERS}
@@ -131,36 +132,22 @@ class _Expander:
                 pos = self._code_span(pos, limit)
             elif OPENING.match(text, pos):
                 pos = self._tag(pos, limit)
-            elif (destination := links.DESTINATION.match(text, pos)) and \
-                    destination.end() <= limit:
-                pos = self._link(destination)
-            elif self.jsx and mdx.OPENING.match(text, pos):
-                pos = self._mdx(pos, limit)
-            else:  # a destination running into code: text, read on from its next character
-                self.out.append(text[pos])
-                pos += 1
+            else:
+                pos = self._link_or_mdx(pos, limit)
         return pos
 
-    def _link(self, destination: re.Match) -> int:
-        """A link's destination: a source file's name becomes its post's address; anything
-        else is read on as prose (it may hold a tag)."""
-        start = destination.start("dest")
-        self.out.append(self.text[destination.start():start])
-        if destination["dest"] not in self.resolved:  # a post may repeat a link many times
-            self.resolved[destination["dest"]] = links.resolve(destination["dest"], self.context)
-        resolved = self.resolved[destination["dest"]]
-        if resolved.message:
-            self._report(start, resolved.message, resolved.hint)
-        if resolved.url is None:
-            return start
-        self.out.append(resolved.url)
-        return destination.end()
-
-    def _mdx(self, pos: int, limit: int) -> int:
-        """MDX's syntax at ``pos``: ESM and comments left out, JSX reported and shown as text."""
-        piece = mdx.read(self.text, pos, limit)
+    def _link_or_mdx(self, pos: int, limit: int) -> int:
+        """A link to a post's file becomes its address; MDX's syntax is left out or reported;
+        else the character is prose (a link's destination running into code)."""
+        destination = links.DESTINATION.match(self.text, pos)
+        if destination and destination.end() <= limit:
+            piece = self.link_files.read(destination)
+        elif self.jsx and mdx.OPENING.match(self.text, pos):
+            piece = mdx.read(self.text, pos, limit)
+        else:
+            piece = Piece(pos + 1, self.text[pos])
         if piece.message:
-            self._report(pos, piece.message, piece.hint)
+            self._report(pos if piece.at is None else piece.at, piece.message, piece.hint)
         self.out.append(piece.output)
         return max(piece.end, pos + 1)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.expansion import Piece
 from newsletter.render.tags.html import url_in_markdown
 
 # A link's destination where Markdown or HTML puts one: an inline link ``](dest``, an HTML
@@ -60,3 +61,23 @@ def resolve(destination: str, context: TagContext) -> Resolved:
     return Resolved(message=f"the link {destination} names no post or page of this site",
                     hint="check the file's path (from the content folder, or from this post), "
                          "or write the page's full address")
+
+
+class LinkFiles:
+    """The links of one post, each destination resolved once (a post may repeat a link)."""
+
+    def __init__(self, context: TagContext):
+        self.context = context
+        self.resolved: dict[str, Resolved] = {}
+
+    def read(self, destination: re.Match) -> Piece:
+        """What the link whose destination :data:`DESTINATION` matched becomes: its address
+        in place of a post's file, else its opening only, to be read on as prose."""
+        start, written = destination.start("dest"), destination["dest"]
+        if written not in self.resolved:
+            self.resolved[written] = resolve(written, self.context)
+        resolved = self.resolved[written]
+        before = destination.string[destination.start():start]
+        if resolved.url is None:
+            return Piece(start, before, resolved.message, resolved.hint, at=start)
+        return Piece(destination.end(), before + resolved.url)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+
+from newsletter.render.tags.expansion import Piece
 
 # Where MDX syntax may begin in prose: an ESM statement at the start of a line, a JSX element
 # whose name is capitalised (HTML's are not case-sensitive, but no HTML element is written
@@ -21,16 +22,6 @@ OPENING = re.compile(r"^(?:import|export)[ \t]|</[A-Z][\w.]*\s*>|<[A-Z][\w.]*(?=
                      r"|(?<![\\{])\{(?![{%])", re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
 MAX_JSX_CHARS = 4000  # read of one component's opening tag or one expression, at most
-
-
-@dataclass(frozen=True)
-class Piece:
-    """What a piece of MDX syntax becomes: its end, the text in its place, and a problem."""
-
-    end: int
-    output: str
-    message: str | None = None
-    hint: str = ""
 
 
 def read(text: str, pos: int, limit: int) -> Piece:
