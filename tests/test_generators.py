@@ -37,9 +37,10 @@ def make_blog(tmp_path, name: str):
 
 
 def posts_json(root) -> dict[str, dict]:
+    """`posts --json` by id (a file newsletter does not read, which has none, by its file)."""
     result = invoke(root, "posts", "--json")
     assert result.exit_code == 0, result.output
-    return {item["id"]: item for item in json.loads(result.stdout)}
+    return {item["id"] or item["file"]: item for item in json.loads(result.stdout)}
 
 
 def test_init_records_the_generator_and_where_its_posts_are(blog):
@@ -53,7 +54,11 @@ def test_posts_json_lists_posts_pages_and_drafts_with_their_addresses(blog):
     root, expected = blog
     listed = posts_json(root)
     assert {post_id: item["status"] for post_id, item in listed.items()} == {
-        post_id: status for post_id, (status, _) in expected.posts.items()}
+        **{post_id: status for post_id, (status, _) in expected.posts.items()},
+        **{file: "not-read" for file in expected.not_read}}
+    for file in expected.not_read:  # listed, and why: never left out without a word
+        assert listed[file]["errors"][0].startswith(f"{file}: ")
+        assert "newsletter sends posts written in Markdown" in listed[file]["errors"][0]
     for post_id, (status, url) in expected.posts.items():
         item = listed[post_id]
         assert item["errors"] == [] and item["title"] and item["file"]
@@ -138,3 +143,16 @@ def test_a_blog_served_under_a_base_path_keeps_it_when_the_writer_fills_in_the_h
     settings.write_text(text.replace("https://your-blog.example", "https://ana.github.io"))
     assert posts_json(root)["/2024-05-02-splices"]["url"] == \
         "https://ana.github.io/rope-work/2024/05/02/splices.html"
+
+
+@pytest.mark.parametrize("generator, file, markup", [
+    ("jekyll", "_posts/2024-01-25-tide-table.html", "HTML"),
+    ("pelican", "content/weirs.rst", "reStructuredText")])
+def test_a_post_in_another_markup_is_named_by_init_and_posts(tmp_path, generator, file, markup):
+    root, _ = make_blog(tmp_path, generator)
+    suffix = "." + file.rpartition(".")[2]
+    assert f"1 file not read ({suffix}: newsletter reads Markdown)" in invoke(root, "init").output
+    result = invoke(root, "posts")
+    assert result.exit_code == 0
+    assert f"not read: {file}: {markup} (newsletter sends posts written in Markdown)" in \
+        result.stdout

@@ -37,6 +37,7 @@ class Hugo(Generator):
     name = "hugo"
     label = "Hugo"
     extensions = (".md", ".markdown")
+    unread_extensions = (*Generator.unread_extensions, ".html", ".htm")
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
