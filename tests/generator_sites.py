@@ -95,7 +95,9 @@ def hugo_site(root: Path) -> Expected:
             "summary: Boats, ropes and a very patient heron.\ncover:\n  image: harbour.jpg\n"
             "  alt: Boats at low tide\n---\n\nWe walked the harbour wall at low tide, as on "
             '[the first morning]({{< ref "first-light.md" >}}).\n\n'
-            '{{< figure src="heron.png" alt="A heron" caption="Patient." >}}\n'),
+            '{{< figure src="heron.png" alt="A heron" caption="Patient." >}}\n\n'
+            "{{< tide.inline >}}\n<p class=\"tide\">High water at 07:10.</p>\n"
+            "{{</ tide.inline >}}\n"),
         "content/posts/winter-list.md": (
             '{\n  "title": "A Winter List",\n  "date": "2024-01-20T10:00:00Z",\n'
             '  "url": "/lists/winter/"\n}\n\nThings to read by the fire.\n\n'

@@ -103,7 +103,8 @@ def test_every_image_arrives_inline(blog):
 
 
 LINKS = {  # post -> what its template tags must become in the email
-    "hugo": ("harbour-walk", ["https://notes.example.org/2024/03/first-light-on-the-moor/"]),
+    "hugo": ("harbour-walk", ["https://notes.example.org/2024/03/first-light-on-the-moor/",
+                              '<p class="tide"', "High water at 07:10."]),  # inline shortcode
     "jekyll": ("2024-03-15-the-tide", ["https://log.example.net/harbour/2024/02/10/nets-and-knots/",
                                        "for Harbour Log."]),
     # Links to a post's file: Zola's @/, Eleventy's InputPath-to-URL, Pelican's {filename}

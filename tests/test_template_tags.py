@@ -261,3 +261,14 @@ def test_a_reported_shortcode_is_reported_once_not_again_at_its_closing_tag():
     _, problems = expand("{{< notice >}}\nText\n{{< /notice >}}\n")
 
     assert [line for line, _ in problems] == [1]
+
+
+def test_an_inline_shortcode_shows_its_text_and_one_running_template_code_is_reported():
+    markdown, problems = expand("{{< note.inline >}}\n<aside>Low tide at noon.</aside>\n"
+                                "{{< /note.inline >}}\n\nText.\n\n{{< math.inline >}}\n"
+                                "{{ if .Page.Params.math }}<script></script>{{ end }}\n"
+                                "{{</ math.inline >}}\n")
+    assert "<aside>Low tide at noon.</aside>" in markdown and "note.inline" not in markdown
+    assert problems == [(7, "{{< math.inline >}} is an inline shortcode whose template code runs "
+                            "when Hugo builds the page; an email cannot run it")]
+    assert "<script>" not in markdown  # left as text, escaped

@@ -116,11 +116,9 @@ class _Expander:
         text = self.text
         while pos < limit:
             literal = self._next_literal(pos)
-            stops = [limit, literal.start if literal else limit]
             finders = (self.openings, self.ticks, self.links, *([self.jsx] if self.jsx else []))
-            stops += [found.start() for found in (finder.next(pos) for finder in finders)
-                      if found]
-            stop = min(stops)
+            stop = min(limit, literal.start if literal else limit,
+                       *(found.start() for found in (each.next(pos) for each in finders) if found))
             self.out.append(text[pos:stop])
             pos = stop
             if pos >= limit:
@@ -240,16 +238,17 @@ class _Expander:
         name = tag.name
         if tag.closing:
             return self._close(tag)
-        if name in hugo.CODE_SHORTCODES or name in hugo.DROPPED_SHORTCODES:
+        if hugo.encloses_text(name):
             end = None if tag.self_closing else self._finder(
                 r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").next(tag.end)
             if end is None:
                 return self._leave(tag.start, tag.end, TagProblem(
                     f"{tag.quoted()} is never closed", f"close it with {{{{< /{name} >}}}}"))
-            if name in hugo.CODE_SHORTCODES:
-                code = self._code(tag.end, end.start(), "generated")
-                self._place(tag.start, end.end(), hugo.CODE_SHORTCODES[name](tag, code))
-            return end.end()
+            if name in hugo.DROPPED_SHORTCODES:  # {{% comment %}}
+                return end.end()
+            inner = self._code(tag.end, end.start(), "generated") \
+                if name in hugo.CODE_SHORTCODES else self.text[tag.end:end.start()]
+            return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
         if name in hugo.CONTENT_SHORTCODES:
             if tag.self_closing:
                 self.out.append("".join(hugo.CONTENT_SHORTCODES[name](tag)))
@@ -280,13 +279,14 @@ class _Expander:
 
     # Writing ------------------------------------------------------------------------------
 
-    def _call(self, tag: Tag, make) -> int:
+    def _call(self, tag: Tag, make, end: int | None = None) -> int:
+        end = tag.end if end is None else end  # a closing tag's end, for an enclosing one
         try:
             output = make()
         except TagProblem as problem:
-            return self._leave(tag.start, tag.end, problem)
-        self._place(tag.start, tag.end, output)
-        return tag.end
+            return self._leave(tag.start, end, problem)
+        self._place(tag.start, end, output)
+        return end
 
     def _place(self, start: int, end: int, output: Output) -> None:
         """A block that stands alone on its lines gets blank lines around it, so Markdown

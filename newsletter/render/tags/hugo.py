@@ -139,6 +139,16 @@ def highlight(tag: Tag, code: str) -> Output:
     return Output(fenced(tag.get("lang", 0) or "", code), block=True)
 
 
+def inline(tag: Tag, content: str) -> Output:
+    """An inline shortcode (``{{< name.inline >}}...{{< /name.inline >}}``) is a template
+    written in the post: text without template actions is what Hugo shows, as it is."""
+    if "{{" in content:
+        raise TagProblem(f"{tag.quoted()} is an inline shortcode whose template code runs "
+                         "when Hugo builds the page; an email cannot run it",
+                         "write what it shows into the post, or remove it")
+    return Output(content.strip("\n"), block=True)
+
+
 def details(tag: Tag) -> tuple[str, str]:
     """A collapsible section cannot collapse in an email: its summary, then its content.
     Returns what goes before the content and after it."""
@@ -187,3 +197,16 @@ CODE_SHORTCODES = {"highlight": highlight}
 # before it and after it.
 CONTENT_SHORTCODES = {"details": details}
 DROPPED_SHORTCODES = frozenset({"comment"})  # {{% comment %}}...{{% /comment %}}
+
+
+def encloses_text(name: str) -> bool:
+    """Whether the shortcode's content is read whole, not expanded: code, a template, a
+    comment."""
+    return name in CODE_SHORTCODES or name in DROPPED_SHORTCODES or name.endswith(".inline")
+
+
+def enclosing(tag: Tag, content: str) -> Output:
+    """What a shortcode read whole (:func:`encloses_text`) becomes, with its content."""
+    if tag.name in CODE_SHORTCODES:
+        return CODE_SHORTCODES[tag.name](tag, content)
+    return inline(tag, content)
