@@ -305,7 +305,8 @@ def zola_site(root: Path) -> Expected:
         "content/blog/bothy.md": ('+++\ntitle = "A Night in the Bothy"\ndate = 2024-03-09\n'
                                   'slug = "bothy-night"\n+++\n\nCandles and a stove. The way '
                                   "up: [the ridge](@/blog/ridge-walk/index.md#descent), after "
-                                  "[the snow][snow].\n\n[snow]: @/blog/2024-01-05-snowline.md\n"),
+                                  "[the snow][snow].\n\n[snow]: @/blog/2024-01-05-snowline.md\n\n"
+                                  '{{ youtube(id="Kx2b5Vq0T1w", autoplay=true) }}\n'),
         "content/blog/gear-list.md": ('+++\ntitle = "Gear List"\ndate = 2024-03-20\n'
                                       "draft = true\n+++\n\nTo do.\n"),
     })

@@ -109,7 +109,8 @@ LINKS = {  # post -> what its template tags must become in the email
                                        "for Harbour Log."]),
     # Links to a post's file: Zola's @/, Eleventy's InputPath-to-URL, Pelican's {filename}
     "zola": ("bothy", ["https://trail.example.org/blog/ridge-walk/#descent",
-                       "https://trail.example.org/blog/snowline/"]),
+                       "https://trail.example.org/blog/snowline/",
+                       "https://www.youtube.com/watch?v=Kx2b5Vq0T1w"]),  # a Zola shortcode
     "eleventy": ("first-frost", ["https://garden.example.com/blog/seed-swap/",
                                  "https://garden.example.com/letters/a-letter-to-the-bees/"]),
     "pelican": ("2024-06-01-low-water", ["https://river.example.com/posts/2024/the-first-crossing/"]),

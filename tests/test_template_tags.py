@@ -272,3 +272,15 @@ def test_an_inline_shortcode_shows_its_text_and_one_running_template_code_is_rep
     assert problems == [(7, "{{< math.inline >}} is an inline shortcode whose template code runs "
                             "when Hugo builds the page; an email cannot run it")]
     assert "<script>" not in markdown  # left as text, escaped
+
+
+def test_zola_shortcodes_become_links_and_a_themes_own_is_named_in_its_problem():
+    markdown, problems = expand('{{ gist(url="https://gist.github.com/ana/5f3e9a", '
+                                'file="knots.py") }}\n\n{{ vimeo(id="146022717") }}\n\n'
+                                '{{ gallery(dir="photos", width=50) }}\n\n'
+                                '{% admonition(kind="tip") %}\nTie it twice.\n{% end %}\n')
+    assert "https://gist.github.com/ana/5f3e9a&#35;file-knots-py" in markdown
+    assert "https://vimeo.com/146022717" in markdown
+    assert [line for line, _ in problems] == [5, 7, 9]
+    assert problems[0][1].endswith("the Zola shortcode gallery cannot be shown in an email")
+    assert problems[1][1].endswith("the Zola shortcode admonition cannot be shown in an email")

@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from newsletter.render.tags import hugo, links, liquid, mdx, values
+from newsletter.render.tags import hugo, links, liquid, mdx, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (
@@ -212,7 +212,7 @@ class _Expander:
     def _output(self, tag: Tag) -> int:
         if tag.body in ("site.url", "site.baseurl") and _BEFORE_LINK.match(self.text, tag.end):
             return tag.end
-        return self._call(tag, lambda: Output(values.evaluate(tag, self.context)))
+        return self._call(tag, lambda: zola.output(tag, self.context))
 
     def _liquid(self, tag: Tag) -> int:
         if tag.name in liquid.BLOCK_ENDS:
@@ -227,11 +227,7 @@ class _Expander:
             code = self._code(tag.end, end.start(), "generated")
             self._place(tag.start, end.end(), liquid.highlight(tag, code))
             return end.end()
-        handler = liquid.LIQUID_TAGS.get(tag.name)
-        if handler is None:
-            return self._leave(tag.start, tag.end, TagProblem(
-                f"{tag.quoted()} is a Liquid tag an email cannot run",
-                "write its result into the post, or put it in code"))
+        handler = liquid.LIQUID_TAGS.get(tag.name, liquid.unknown)
         return self._call(tag, lambda: handler(tag, self.context))
 
     def _shortcode(self, tag: Tag) -> int:
