@@ -284,3 +284,20 @@ def test_zola_shortcodes_become_links_and_a_themes_own_is_named_in_its_problem()
     assert [line for line, _ in problems] == [5, 7, 9]
     assert problems[0][1].endswith("the Zola shortcode gallery cannot be shown in an email")
     assert problems[1][1].endswith("the Zola shortcode admonition cannot be shown in an email")
+
+
+def test_theme_video_audio_and_collapse_become_links_and_a_summary():
+    """PaperMod's and Stack's video and audio shortcodes, PaperMod's collapse."""
+    fragment, text = rendered(
+        '{{< video src="https://media.example.org/weir.webm" >}}\n\n'
+        '{{< audio src="/sounds/curlew.ogg" caption="A curlew at dawn" >}}\n\n'
+        '{{< collapse summary="**How to** tie it" >}}\nTwice round, then through.\n'
+        '{{< /collapse >}}\n')
+    links = {link.get("href"): link.text_content() for link in fragment.iter("a")}
+    assert links == {"https://media.example.org/weir.webm": "\u25b6 Watch the video",
+                     "https://example.com/sounds/curlew.ogg":
+                         "\u25b6 Listen to the recording: A curlew at dawn"}
+    assert not list(fragment.iter("video", "audio"))
+    [summary] = fragment.xpath("//p/strong[strong]")
+    assert summary.text_content() == "How to tie it"
+    assert "Twice round, then through." in text

@@ -150,10 +150,23 @@ def inline(tag: Tag, content: str) -> Output:
 
 
 def details(tag: Tag) -> tuple[str, str]:
-    """A collapsible section cannot collapse in an email: its summary, then its content.
-    Returns what goes before the content and after it."""
-    summary = escape(tag.get("summary") or "Details")
+    """A collapsible section cannot collapse in an email: its summary (Markdown, as Hugo
+    renders it), then its content. Hugo's ``details`` and PaperMod's ``collapse``. Returns what
+    goes before the content and after it."""
+    summary, _ = inline_markdown(tag.get("summary") or "Details")
     return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
+
+
+def media(tag: Tag, context: TagContext) -> Output:
+    """The ``video`` and ``audio`` shortcodes themes ship (PaperMod, Stack): no player runs in
+    an email, so a line linking to the file, with its caption."""
+    src = tag.get("src", 0)
+    if not src:
+        raise TagProblem(f"{tag.quoted()} has no src", 'give it the file: src="clip.mp4"')
+    verb = "Watch the video" if tag.name == "video" else "Listen to the recording"
+    caption = tag.get("caption") or tag.get("title")
+    label = f"\u25b6 {verb}: {caption}" if caption else f"\u25b6 {verb}"
+    return Output(link(_safe(tag, src, "src"), escape(label)))
 
 
 def fenced(language: str, code: str) -> str:
@@ -189,13 +202,13 @@ SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "figure": figure, "youtube": youtube, "vimeo": vimeo, "vimeo_simple": vimeo, "gist": gist,
     "tweet": x_post, "twitter": x_post, "twitter_simple": x_post, "x": x_post,
     "x_simple": x_post, "instagram": instagram, "instagram_simple": instagram, "ref": ref,
-    "relref": ref, "param": param,
+    "relref": ref, "param": param, "video": media, "audio": media,
 }
 # Shortcodes whose content is code: shown as written, never expanded.
 CODE_SHORTCODES = {"highlight": highlight}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
 # before it and after it.
-CONTENT_SHORTCODES = {"details": details}
+CONTENT_SHORTCODES = {"details": details, "collapse": details}
 DROPPED_SHORTCODES = frozenset({"comment"})  # {{% comment %}}...{{% /comment %}}
 
 
