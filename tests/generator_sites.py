@@ -268,6 +268,11 @@ def astro_site(root: Path) -> Expected:
             "the hour.{/* the club's chart, not the shop's */}\n\n```python\nimport math\n"
             "print(math.tau)\n```\n"),
         "src/pages/about.md": "---\ntitle: 'About'\n---\n\nA site about the sky.\n",
+        "src/content/blog/meteor-shower/index.md": (
+            "---\ntitle: 'The Perseids'\npublishDate: '12 August 2024'\ncoverImage:\n"
+            "  src: './streaks.jpg'\n  alt: 'Three streaks over the hill'\n---\n\n"
+            "Lie down and look north-east.\n"),
+        "src/content/blog/meteor-shower/streaks.jpg": picture((5, 5, 30)),
         "src/content/blog/star-party.md": (
             "---\ntitle: 'Star Party at the Club'\npubDate: 'Jan 20 2024'\n"
             "externalUrl: 'https://club.example.org/star-party'\n---\n\nOn the club's site.\n"),
@@ -281,9 +286,11 @@ def astro_site(root: Path) -> Expected:
         "/blog/orion-in-winter": ("ready", f"{site}/blog/orion-in-winter/"),
         "/blog/using-a-chart": ("ready", f"{site}/blog/using-a-chart/"),
         "/blog/comet-notes": ("draft", None),
+        "/blog/meteor-shower": ("ready", f"{site}/blog/meteor-shower/"),
         "/blog/star-party": ("page", None),
         "/about": ("page", None),
-    }, images={"/blog/orion-in-winter": 1, "/blog/using-a-chart": 1})
+    }, images={"/blog/orion-in-winter": 1, "/blog/using-a-chart": 1,
+               "/blog/meteor-shower": 1})  # the Cactus theme's coverImage.src
 
 
 def zola_site(root: Path) -> Expected:
