@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
+
+from newsletter.urls import split_url
 
 WEB_SCHEMES = frozenset({"http", "https"})
+MALFORMED_HINT = "fix the address: [ and ] belong only around an IPv6 address (http://[::1]/)"
 SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
 _C0_CONTROLS_AND_SPACE = "".join(map(chr, range(0x21)))
 _IGNORED_BY_BROWSERS = re.compile(r"[\t\n\r]")
@@ -21,23 +23,32 @@ _BARE_DOMAIN = re.compile(
 
 
 def scheme_of(url: str) -> str:
-    """``url``'s scheme in lower case ("file" for a local path, "" for a relative URL).
+    """``url``'s scheme in lower case ("file" for a local path, "" for a relative URL or one
+    that cannot be split).
 
     Read as a browser reads it (the WHATWG URL standard): control characters and spaces around
     it dropped, tabs and newlines inside it removed, so "java<TAB>script:" is javascript.
     """
-    url = _IGNORED_BY_BROWSERS.sub("", url.strip(_C0_CONTROLS_AND_SPACE))
+    url = _as_browsers_read(url)
     if _LOCAL_FILE.match(url):
         return "file"
-    return urlsplit(url).scheme.lower()
+    parts = split_url(url)
+    return parts.scheme.lower() if parts else ""
+
+
+def _as_browsers_read(url: str) -> str:
+    return _IGNORED_BY_BROWSERS.sub("", url.strip(_C0_CONTROLS_AND_SPACE))
 
 
 def scheme_problem(url: str, allowed: frozenset[str]) -> str | None:
-    """What keeps ``url`` from working in an email: "empty", "script", "data", "file" or
-    "unknown" (a scheme not in ``allowed``); None for a web URL or a relative one."""
+    """What keeps ``url`` from working in an email: "empty", "malformed" (it cannot be split),
+    "script", "data", "file" or "unknown" (a scheme not in ``allowed``); None for a web URL or
+    a relative one."""
     scheme = scheme_of(url)
     if not url:
         return "empty"
+    if split_url(_as_browsers_read(url)) is None:
+        return "malformed"
     if scheme in SCRIPT_SCHEMES:
         return "script"
     if scheme in ("data", "file"):
@@ -57,11 +68,8 @@ def looks_like_a_domain(url: str) -> bool:
 
 def host_of(url: str) -> str:
     """The host name of a web URL, lower case, without a leading ``www.``; "" if none."""
-    try:
-        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    except ValueError:  # an invalid IPv6 literal or port
-        return ""
-    return host.removeprefix("www.")
+    parts = split_url(url if "//" in url else f"//{url}")
+    return (parts.hostname or "").removeprefix("www.") if parts else ""
 
 
 def same_site(host: str, other: str) -> bool:
