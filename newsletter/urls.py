@@ -2,8 +2,9 @@
 
 ``urllib.parse.urlsplit`` raises ValueError for a host with an unbalanced ``[`` or ``]``
 (``http://[``) and for a host whose Unicode folds into ``/ ? # @ :``, and its ``port`` for a
-port past 65535 or not a number; no browser opens such a URL either. Every URL the tool did not write itself is split here, so such a URL is a finding
-or a refusal naming it, never a traceback.
+port past 65535 or not a number; no browser opens such a URL either. Every URL the tool did
+not write itself is split here, so such a URL is a finding or a refusal naming it, never a
+traceback.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 
 from newsletter.urls import split_url
 
@@ -78,12 +79,34 @@ def same_site(host: str, other: str) -> bool:
 
 
 def is_private_host(host: str) -> bool:
-    """A host only this computer or its network can reach: loopback, private, link-local."""
+    """A host only this computer or its network can reach: loopback, private, link-local, in
+    any spelling of its address (``127.1``, ``0x7f.0.0.1``: the C library reads them so)."""
     host = host.lower().rstrip(".")
     if host == "localhost" or host.endswith(_PRIVATE_SUFFIXES) or "." not in host and host:
         return True
     try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
+        infos = socket.getaddrinfo(host.strip("[]"), None, flags=socket.AI_NUMERICHOST)
+    except (OSError, UnicodeError):  # a name, not an address
         return False
-    return not address.is_global
+    return not all(is_public_address(ipaddress.ip_address(sockaddr[0]))
+                   for *_, sockaddr in infos)
+
+
+# NAT64's well-known prefix (RFC 6052): the last 32 bits are the IPv4 address reached.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether ``address`` is on the internet: not loopback, private, link-local, reserved,
+    multicast or unspecified, and for an IPv6 address that carries an IPv4 one (IPv4-mapped,
+    6to4, NAT64, Teredo) not one that leads to such an IPv4 address either."""
+    if address.version == 6:
+        embedded = (address.ipv4_mapped or address.sixtofour
+                    or (address.teredo[1] if address.teredo else None)
+                    or (ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+                        if address in _NAT64 else None))
+        if embedded is not None and not is_public_address(embedded):
+            return False
+    return address.is_global and not (
+        address.is_loopback or address.is_private or address.is_link_local
+        or address.is_reserved or address.is_multicast or address.is_unspecified)
