@@ -21,6 +21,7 @@ from signup_support import (
     settle,
     sign_up,
     signup_endpoint,
+    signup_id,
     wait_for_email,
 )
 from web_server import SECRET, statuses, subscriber_csv
@@ -193,8 +194,8 @@ def test_a_complained_reader_cannot_come_back_through_the_form(endpoint):
     # Even a valid link (she complained after getting it) does not bring her back.
     from newsletter.web.confirm_tokens import make_confirm_token
 
-    pressed = requests.post(f"{base}/confirm/{make_confirm_token(SECRET, 'cara@example.org')}",
-                            data={"confirm": "yes"})
+    token = make_confirm_token(SECRET, signup_id(site, "cara@example.org"), "cara@example.org")
+    pressed = requests.post(f"{base}/confirm/{token}", data={"confirm": "yes"})
     assert pressed.status_code == 200 and "cannot subscribe you" in pressed.text
     assert statuses(site)["cara@example.org"] == "complained"
 

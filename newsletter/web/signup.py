@@ -7,7 +7,9 @@
   (honeypot, too fast) get that same answer and nothing is kept.
 - the path of ``signup.confirm_url``: ``GET`` shows a page with a Confirm button and changes
   nothing (mail scanners follow links, docs/signup.md#confirmation-tokens); ``POST`` from that
-  button makes the reader active and records their consent.
+  button makes the reader active and records their consent. A link confirms the sign-up it was
+  sent for, once: confirming spends every link of that address, so none undoes a later
+  unsubscribe.
 
 Why the answer comes before the work: docs/signup.md#why-the-answer-comes-before-the-work.
 """
@@ -27,7 +29,7 @@ from newsletter.errors import ConfigError, SubscriberError
 from newsletter.render import CONFIRM, has_notice
 from newsletter.subscribers import Consent, Signup, Standing, SubscriberStore, confirm_signup
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
-from newsletter.web.confirm_tokens import TokenError, read_confirm_token
+from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
 from newsletter.web.request import MAX_FORM_BODY, HttpError, parse_form, read_body
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
@@ -174,33 +176,48 @@ class SignupRoutes:
         """``/confirm/<token>``: GET shows the button, its POST confirms."""
         if method not in ("GET", "HEAD", "POST"):
             raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
-        address = self.read_token(token)
+        asked = self.read_token(token)
+        address, key = asked.address, address_key(asked.address)
         site = html.escape(self.settings.site.title)
         who = html.escape(address)
+        subscribed = self.page(200, "You are subscribed",
+                               f"<p>New posts of {site} come to {who}.</p>")
+        entry = self.journal.signup(asked.signup_id, key)
+        if entry is None or entry.spent:  # used, or gone: a later unsubscribe stays
+            if self.store.is_active(address):
+                return subscribed
+            raise HttpError(410, "This confirmation link was used already, or is too old. To "
+                                 "subscribe, please sign up again on the blog: the new email "
+                                 "will hold a fresh link.")
         if method != "POST":
             if self.store.is_active(address):
-                return self.page(200, "You are subscribed",
-                                 f"<p>New posts of {site} come to {who}.</p>")
+                return subscribed
             return self.page(200, "Confirm your subscription",
                              f"<p>Get the new posts of {site} by email at {who}?</p>"
                              + button_form("confirm", "yes", "Confirm"))
         form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
         if form.get("confirm") != ["yes"]:
             raise HttpError(400, "Please press the Confirm button on the page.")
-        signup, page = self._details(address)
-        before = self.record_consent(environ, signup, page)
+        spent_at = time.time()
+        if not self.journal.spend(entry.id, key, spent_at):  # pressed twice at once
+            return subscribed
+        try:
+            before = self.record_consent(environ, entry.signup, entry.page)
+        except HttpError:
+            self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
+            raise
         if before is Standing.COMPLAINED:
             return self.page(200, "We cannot subscribe you here",
                              f"<p>{who} once marked our email as spam, so we do not write to it "
                              f"any more. To come back, write to "
                              f"{html.escape(self.settings.email.from_address)}.</p>")
         if before is not Standing.ACTIVE:  # sent in the background: the page need not wait
-            self.worker.mailing.submit(self.mailer.send_welcome, address, signup.name)
+            self.worker.mailing.submit(self.mailer.send_welcome, address, entry.signup.name)
         return self.page(200, "You are subscribed",
                          f"<p>Thank you! New posts of {site} will come to {who}.</p>")
 
-    def read_token(self, token: str) -> str:
-        """The address a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""
+    def read_token(self, token: str) -> Confirmation:
+        """The sign-up a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""
         lifetime = self.settings.signup.confirm_lifetime.total_seconds()
         try:
             return read_confirm_token(self.secret, token, lifetime)
@@ -222,14 +239,6 @@ class SignupRoutes:
         except SubscriberError as error:  # the list stayed locked: ask the reader to come back
             logger.warning("confirmation of %s not recorded: %s", signup.address, error)
             raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
-
-    def _details(self, address: str) -> tuple[Signup, str]:
-        """The latest sign-up of ``address`` (name, tags) and its page, as far as the journal
-        still knows them."""
-        entry = self.journal.latest(address_key(address))
-        if entry is None:
-            return Signup(address), ""
-        return Signup(address, entry.signup.name, entry.signup.tags), entry.page
 
     def page(self, status: int, heading: str, body: str) -> Response:
         """A page of this site; ``body`` is HTML."""
