@@ -61,9 +61,8 @@ class SignupMailer:
         messages = []
         for entry in entries:
             signup = entry.signup
-            try:
-                messages.append(factory.build(signup.address, signup.name,
-                                              self.confirm_link(entry)))
+            try:  # no name: whoever filled in the form may not be the address's owner
+                messages.append(factory.build(signup.address, "", self.confirm_link(entry)))
             except SubscriberError as error:
                 logger.warning("no confirmation email for %s: %s", signup.address, error)
         if messages:

@@ -229,13 +229,12 @@ def test_what_a_hostile_form_writes_into_the_list_is_defused(endpoint):
     base, site, app = endpoint
     page = "https://evil.example/phish"
 
-    sign_up(base, VICTIM, name="=HYPERLINK(\"http://evil.example\")\r\nBcc: all@example.com",
-            page=page, tags="admin")
+    sign_up(base, VICTIM, name="=SUM(A1:A9)\r\nBcc: everyone", page=page, tags="admin")
     settle(app)
     requests.post(base + confirm_path(emails_to(site, VICTIM)[0]), data={"confirm": "yes"})
 
     row = csv_row(site, VICTIM)
-    assert row["name"] == 'HYPERLINK("http://evil.example") Bcc: all@example.com'
+    assert row["name"] == "SUM(A1:A9) Bcc: everyone"
     assert row["tags"] == "" and row["consent_page"] == ""  # neither allowed tag nor our page
     [message] = emails_to(site, VICTIM)
     assert message["Bcc"] is None
