@@ -138,5 +138,10 @@ def _json_fields(body: bytes) -> dict[str, Any]:
     elapsed = data.get(ELAPSED)
     if isinstance(elapsed, bool) or not isinstance(elapsed, (int, float, str, type(None))):
         raise HttpError(400, f"{ELAPSED} must be a number.")
+    for text in (*(data.get(name, "") for name in TEXT_FIELDS), *tags):
+        try:  # JSON may escape a lone surrogate (\ud800): no text, and no UTF-8 file takes it
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise HttpError(400, "The request holds text that is not valid Unicode.") from None
     return {**{name: data[name] for name in TEXT_FIELDS if name in data},
             "tags": tags[:50], ELAPSED: elapsed}
