@@ -4,7 +4,8 @@
   CORS preflight for ``signup.allowed_origins``. A sign-up is journalled and answered at once,
   with the same answer whoever the address belongs to; the worker
   (:mod:`newsletter.web.signup_worker`) adds the unconfirmed row and sends the email. Bots
-  (honeypot, too fast) get that same answer and nothing is kept.
+  (honeypot, too fast) take the same path, limits and answer included, so neither the answer
+  nor its time tells them apart; their journal row keeps nothing they sent.
 - the path of ``signup.confirm_url``: ``GET`` shows a page with a Confirm button and changes
   nothing (mail scanners follow links, docs/signup.md#confirmation-tokens); ``POST`` from that
   button makes the reader active and records their consent. A link confirms the sign-up it was
@@ -127,17 +128,20 @@ class SignupRoutes:
                            back)
 
     def take(self, environ: dict) -> str:
-        """Journal the sign-up in this request (or, for a bot, nothing); HttpError if refused.
-        Returns the page the form was on, if known."""
+        """Journal the sign-up in this request; HttpError if refused. Returns the page the
+        form was on, if known.
+
+        A bot's sign-up (honeypot, too fast) is journalled the same way, in the same one
+        statement and commit, as a row holding none of what it sent: its answer costs what a
+        person's costs and meets the same limits, so its timing does not give the trap away.
+        """
         request = read_signup(environ, self.settings)
-        if request.looks_automated:
-            logger.info("ignored a sign-up that looks automated (honeypot or too fast)")
-            return request.page
         ip = client_ip(environ, self.trusted)
         client = salted_hash(self.secret, "signup-client", client_network(ip))
         signup = Signup(request.address, request.name, request.tags)
+        trapped = request.looks_automated
         try:
-            self.journal.admit(signup, request.page, client, self.limits)
+            self.journal.admit(signup, request.page, client, self.limits, trapped=trapped)
         except Refused as refused:
             status, message = REFUSALS[refused.limit]
             if refused.limit == "daily" and time.monotonic() - self._daily_logged > 3600:
@@ -146,7 +150,10 @@ class SignupRoutes:
                                "confirmation emails went out in 24 hours (signup.max_per_day)",
                                self.limits.per_day)
             raise HttpError(status, message, [("Retry-After", "3600")]) from None
-        self.worker.wake()
+        if trapped:
+            logger.info("ignored a sign-up that looks automated (honeypot or too fast)")
+        else:
+            self.worker.wake()
         return request.page
 
     def preflight(self, origin: str | None) -> Response:

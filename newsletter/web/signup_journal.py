@@ -132,21 +132,26 @@ class SignupJournal:
             self._connections.clear()
         self._local = threading.local()
 
-    def admit(self, signup: Signup, page: str, client: str, limits: Limits) -> None:
+    def admit(self, signup: Signup, page: str, client: str, limits: Limits, *,
+              trapped: bool = False) -> None:
         """Journal a sign-up; Refused("client") or Refused("daily") when over a limit.
 
         One statement, so one commit and one trip into SQLite for a sign-up within the limits
         (the limits are checked inside the INSERT, atomically); only a refusal asks which.
+        A ``trapped`` sign-up (a bot's) is journalled alike, ``done`` and without its address,
+        name, tags or page: it costs the same and counts towards its client's limit.
         """
         now = signup.received_at.timestamp()
+        kept = (("", "", "", "", "", "done") if trapped else
+                (signup.address, address_key(signup.address), signup.name,
+                 ",".join(signup.tags), page, "received"))
         db = self._db()
         inserted = db.execute(
-            "INSERT INTO signups (address, key, name, tags, page, client, received_at, state)"
-            " SELECT ?, ?, ?, ?, ?, ?, ?, 'received'"
+            "INSERT INTO signups (address, key, name, tags, page, state, client, received_at)"
+            " SELECT ?, ?, ?, ?, ?, ?, ?, ?"
             " WHERE (SELECT count(*) FROM signups WHERE client = ? AND received_at > ?) < ?"
             " AND (SELECT count(*) FROM signups WHERE mailed_at > ?) < ?",
-            (signup.address, address_key(signup.address), signup.name, ",".join(signup.tags),
-             page, client, now, client, now - HOUR, limits.per_client, now - DAY,
+            (*kept, client, now, client, now - HOUR, limits.per_client, now - DAY,
              limits.per_day)).rowcount
         if not inserted:
             (from_client,) = db.execute(
