@@ -12,7 +12,7 @@ import os
 
 import click
 
-from newsletter.cli.echo import echo_findings, readers, warn_skipped_rows
+from newsletter.cli.echo import echo_findings, limit_line, readers, warn_skipped_rows
 from newsletter.errors import InputError
 
 
@@ -99,6 +99,9 @@ def _print_run(settings, run) -> None:
             nothing = "" if sent else "nothing sent: "
             click.echo(f"error: {post.id}: {nothing}{outcome.problem}; "
                        f"see `newsletter status {post.name}`", err=True)
+    if run.limit:
+        click.echo(limit_line(settings, run.limit.why, run.limit.left, run.limit.finish,
+                              "the next send --due continues"))
     for line in run.broken:
         click.echo(f"error: {line}", err=True)
     _report_broken(plan)

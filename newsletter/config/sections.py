@@ -91,6 +91,11 @@ class ProviderSettings:
     # messages per second; None: as fast as allowed
     rate_limit: float | None = ranged(None, 0.01, 100_000, "messages per second")
     timeout: float = ranged(30.0, 0.1, 600, "seconds")
+    # messages in any 24 hours / any hour (a free tier's cap); None: no limit of ours
+    daily_limit: int | None = ranged(None, 1, 100_000_000, "messages")
+    hourly_limit: int | None = ranged(None, 1, 10_000_000, "messages")
+    # share of daily_limit kept for sign-up confirmations, which `serve` sends at any time
+    reserve_for_signups: float = ranged(0.1, 0, 0.9)
     test_mode: bool = False
     # provider-specific keys
     message_stream: str = "broadcast"  # postmark

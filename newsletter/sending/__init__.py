@@ -17,6 +17,7 @@ from newsletter.sending.accounting import (
     recover_dead_runs,
 )
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.limits import Budget, limits_of
 from newsletter.sending.lock import site_lock
 from newsletter.sending.recipients import check_sendable, settled_states
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
@@ -29,9 +30,10 @@ _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test":
                  "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
                  "prepare_post": "preflight", "readiness_findings": "readiness"}
 
-__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "RetryPolicy",
+__all__ = ["LEDGER_FILE", "Budget", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "RetryPolicy",
            "SendReport", "SiteCheck", "State", "check_images", "check_sendable", "check_site",
-           "count_active", "count_recipients", "ledger_counts", "ledger_report", "parse_time",
+           "count_active", "count_recipients", "ledger_counts", "ledger_report", "limits_of",
+           "parse_time",
            "prepare_post", "preview_due", "readiness_findings", "recover_dead_runs",
            "schedule_note", "send_due", "send_post", "send_test",
            "send_with_retries", "settled_states", "since_of", "site_lock", "state_summary",

@@ -22,6 +22,7 @@ from newsletter.sending.accounting import count_recipients, recover_dead_runs
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
+from newsletter.sending.limits import Budget
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
@@ -47,13 +48,26 @@ class PostOutcome:
 
     @property
     def problem(self) -> str | None:
-        """Why the writer must look at this post (stopped, or readers left), if they must."""
-        if self.report is None or not (self.left or self.report.stopped):
+        """Why the writer must look at this post (stopped, or readers left), if they must;
+        readers left pending by a sending limit wait for the next run, as they should."""
+        left = self.left
+        if self.report is not None and self.report.limit_reached:
+            left = {words: n for words, n in left.items() if words != State.PENDING.words}
+        if self.report is None or not (left or self.report.stopped):
             return None
-        detail = ", ".join(f"{words} {n}" for words, n in self.left.items()) or "stopped"
+        detail = ", ".join(f"{words} {n}" for words, n in left.items()) or "stopped"
         report = self.report
         why = report.stopped or (report.problems[0] if report.problems else None)
         return detail + (f" ({why})" if why else "")
+
+
+@dataclass(frozen=True)
+class LimitNote:
+    """A run stopped at a sending limit (ours or the provider's): not a failure."""
+
+    why: str
+    left: int  # readers of the due posts still to send
+    finish: dt.datetime | None  # when they will have gone out at the limits; None: unknown
 
 
 @dataclass
@@ -66,6 +80,7 @@ class DueRun:
     skipped_rows: list = field(default_factory=list)  # subscriber rows that cannot be sent to
     broken: list[str] = field(default_factory=list)  # due posts not rendered, or with errors
     outcomes: list[PostOutcome] = field(default_factory=list)
+    limit: LimitNote | None = None  # the run stopped at a sending limit: what is left, and when
 
     @property
     def failed(self) -> bool:
@@ -171,8 +186,9 @@ def _send_all(settings: Settings, ledger: Ledger,
               run: DueRun) -> None:
     store = SubscriberStore(settings)
     provider = make_provider(settings)
+    budget = Budget.open(settings, now)
     try:
-        for item, email, warnings in emails:
+        for index, (item, email, warnings) in enumerate(emails):
             post_id = item.post.id
             skipped_rows: list = []
             segment = item.post.newsletter_tags or None
@@ -182,19 +198,38 @@ def _send_all(settings: Settings, ledger: Ledger,
                 run.outcomes.append(PostOutcome(item, None))
                 continue
             run.skipped_rows.extend(skipped_rows)
+            if budget is not None and budget.left == 0:  # spent before this post began
+                run.limit = _limit_note(store, ledger, budget, emails[index:],
+                                        budget.limits.words())
+                break
             try:
                 check_images(settings, email, provider, online=True)
             except NewsletterError as error:  # e.g. hosted images not deployed yet: next run
                 run.broken.append(f"{post_id} not sent: {error}")
                 continue
             report = send_post(settings, email, provider, store=store, ledger=ledger,
-                               tags=segment)
-            if not report.stopped:  # the whole list was walked; later subscribers don't reopen it
-                mark_finished(ledger, post_id, now)
+                               tags=segment, budget=budget)
+            if not (report.stopped or report.limit_reached):
+                mark_finished(ledger, post_id, now)  # the whole list was walked; later
+                # subscribers don't reopen it
             counts = ledger.counts(post_id).get(post_id, Counter())
             left = {state.words: counts[state] for state in LEFT_STATES if counts[state]}
             run.outcomes.append(PostOutcome(item, report, left, warnings))
-            if report.stopped:
+            if report.limit_reached:
+                run.limit = _limit_note(store, ledger, budget, emails[index:],
+                                        report.limit_reached)
+            if report.stopped or report.limit_reached:
                 break
     finally:
         provider.close()
+        if budget is not None:
+            budget.close()
+
+
+def _limit_note(store: SubscriberStore, ledger: Ledger, budget: Budget | None,
+                waiting: list[tuple[DuePost, Email, list[Finding]]], why: str) -> LimitNote:
+    """What a run stopped by a limit leaves: the readers of the posts it did not finish, and
+    when they will have gone out at the site's limits (unknown without any)."""
+    left = sum(count_recipients(store, ledger, item.post.id, tags=item.post.newsletter_tags)
+               for item, _, _ in waiting)
+    return LimitNote(why, left, budget.finish(left) if budget is not None else None)
