@@ -99,12 +99,27 @@ def _print_run(settings, run) -> None:
             nothing = "" if sent else "nothing sent: "
             click.echo(f"error: {post.id}: {nothing}{outcome.problem}; "
                        f"see `newsletter status {post.name}`", err=True)
+    if run.welcome:
+        _print_welcome(run.welcome)
     if run.limit:
         click.echo(limit_line(settings, run.limit.why, run.limit.left, run.limit.finish,
                               "the next send --due continues"))
     for line in run.broken:
         click.echo(f"error: {line}", err=True)
     _report_broken(plan)
+
+
+def _print_welcome(welcome) -> None:
+    """One line per post of the welcome series sent, and its problems."""
+    for outcome in welcome.outcomes:
+        post, report = outcome.post, outcome.report
+        echo_findings(outcome.warnings)
+        if report.sent or not outcome.problem:
+            click.echo(f"Welcome series: sent {post.id} \"{post.title}\" to "
+                       f"{readers(report.sent)}.")
+        if outcome.problem:
+            click.echo(f"error: welcome series: {post.id}: {outcome.problem}; "
+                       f"see `newsletter welcome status`", err=True)
 
 
 def _refuse_over_cap(settings, plan) -> None:

@@ -27,6 +27,7 @@ from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
+from newsletter.sending.welcome_run import WelcomeRun, send_welcome
 from newsletter.subscribers import SubscriberStore
 
 if TYPE_CHECKING:
@@ -81,12 +82,14 @@ class DueRun:
     broken: list[str] = field(default_factory=list)  # due posts not rendered, or with errors
     outcomes: list[PostOutcome] = field(default_factory=list)
     limit: LimitNote | None = None  # the run stopped at a sending limit: what is left, and when
+    welcome: WelcomeRun | None = None  # the welcome series' part, after the broadcasts
 
     @property
     def failed(self) -> bool:
         """True when the writer must act: a post not sent, a broken file, readers left."""
         return bool(self.over_cap or self.broken or (self.plan and self.plan.problems)
-                    or any(outcome.problem for outcome in self.outcomes))
+                    or any(outcome.problem for outcome in self.outcomes)
+                    or (self.welcome and any(o.problem for o in self.welcome.outcomes)))
 
 
 def send_due(settings: Settings, now: dt.datetime) -> DueRun:
@@ -146,13 +149,14 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
 
 def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
-    run.plan = plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=True)
+    posts, problems = load_posts(settings)
+    run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
     if len(plan.new) > settings.schedule.max_posts_per_run:
         run.over_cap = True
         return
     emails = _render(settings, plan, run)
-    if emails:
-        _send_all(settings, ledger, emails, now, run)
+    if emails or settings.welcome.enabled:
+        _send_all(settings, ledger, emails, now, run, (posts, problems))
 
 
 def _render(settings: Settings, plan: DuePlan,
@@ -183,7 +187,7 @@ def _prepare(settings: Settings, item: DuePost,
 
 def _send_all(settings: Settings, ledger: Ledger,
               emails: list[tuple[DuePost, Email, list[Finding]]], now: dt.datetime,
-              run: DueRun) -> None:
+              run: DueRun, loaded: tuple[list, list]) -> None:
     store = SubscriberStore(settings)
     provider = make_provider(settings)
     budget = Budget.open(settings, now)
@@ -220,10 +224,33 @@ def _send_all(settings: Settings, ledger: Ledger,
                                         report.limit_reached)
             if report.stopped or report.limit_reached:
                 break
+        else:  # broadcasts first; welcome emails only if the run has room left
+            if settings.welcome.enabled:
+                _welcome(settings, ledger, store, provider, budget, now, run, loaded)
     finally:
         provider.close()
         if budget is not None:
             budget.close()
+
+
+def _welcome(settings: Settings, ledger: Ledger, store: SubscriberStore, provider,
+             budget: Budget | None, now: dt.datetime, run: DueRun,
+             loaded: tuple[list, list]) -> None:
+    """The welcome series' part of the run, after the broadcasts."""
+    try:
+        run.welcome = send_welcome(settings, *loaded, ledger, store, provider, budget, now,
+                                   {item.post.id for item in run.plan.due})
+    except InputError as error:  # [welcome] posts names no post: the broadcasts went out
+        run.broken.append(f"welcome series not sent: {error}")
+        return
+    run.broken += run.welcome.broken
+    stopped = next((o.report.limit_reached for o in run.welcome.outcomes
+                    if o.report.limit_reached), None)
+    if budget is not None and run.welcome.given < run.welcome.due and not stopped:
+        stopped = budget.limits.words()
+    if stopped:
+        left = run.welcome.left
+        run.limit = LimitNote(stopped, left, budget.finish(left) if budget else None)
 
 
 def _limit_note(store: SubscriberStore, ledger: Ledger, budget: Budget | None,
