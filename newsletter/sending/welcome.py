@@ -76,11 +76,13 @@ def series_posts(settings: Settings, posts: list[Post], problems: list) -> tuple
     return tuple(found)
 
 
-def load_series(settings: Settings, posts: tuple[Post, ...], state: WelcomeState) -> Series:
+def load_series(settings: Settings, posts: tuple[Post, ...],
+                state: WelcomeState | None) -> Series:
+    """The series of ``posts`` as the settings and ``state`` (None: never started) say."""
     welcome = settings.welcome
     return Series(posts, int(welcome.spacing.total_seconds()),
-                  int(welcome.delay.total_seconds()), state.moment(ENABLED_AT),
-                  state.moment(ENROLLED_ALL_AT))
+                  int(welcome.delay.total_seconds()), state and state.moment(ENABLED_AT),
+                  state and state.moment(ENROLLED_ALL_AT))
 
 
 def welcome_post(settings: Settings, post: Post) -> Post:
@@ -106,7 +108,8 @@ def joined_at(text: str) -> int | None:
     return int(moment.timestamp())
 
 
-def decide(series: Series, store: SubscriberStore, ledger: Ledger | None, state: WelcomeState,
+def decide(series: Series, store: SubscriberStore, ledger: Ledger | None,
+           state: WelcomeState | None,
            now: int, *, room: int | None = None, give: bool = False,
            held_back: Iterable[str] = ()) -> Decision:
     """Walk the active readers once and decide who is due for which post at ``now``.
@@ -135,7 +138,7 @@ def decide(series: Series, store: SubscriberStore, ledger: Ledger | None, state:
     return decision
 
 
-def _due_by_time(series: Series, chunk: list, state: WelcomeState, now: int,
+def _due_by_time(series: Series, chunk: list, state: WelcomeState | None, now: int,
                  decision: Decision) -> list[tuple[str, int]]:
     """(key, step) of the readers of ``chunk`` whose next post is due by the clock."""
     starts = {}
