@@ -106,6 +106,25 @@ def test_send_prints_the_limit_in_one_line_and_exits_0(resend):
     assert again.exit_code == 0 and sum(server.accepted.values()) == 20  # the window is full
 
 
+def test_status_and_the_dry_run_say_what_is_left_and_when_the_runs_will_send_it(resend):
+    site, server = resend
+    write_readers(site, READERS)
+    configure(site, server, daily_limit=300)
+    env = provider_environ("resend")
+    plan = invoke(site, "send", "--due", "--dry-run", env=env)
+    assert plan.exit_code == 0, plan.output
+    assert "At the daily limit of 300 (30 kept for sign-ups), cron runs would send them:" \
+        in plan.output
+    runs = [line.split()[-2] for line in plan.output.splitlines() if line.endswith("messages")]
+    assert runs == ["270", "270", "270", "190"]
+    assert sum(server.accepted.values()) == 0
+    sent = invoke(site, "send", "--due", env=env)
+    assert sent.exit_code == 0 and "Limit reached" in sent.output
+    status = invoke(site, "status", env=env)
+    assert "/posts/first: sent 270, failed 0, in doubt 0, pending 0, not yet sent 730; " \
+        "730 readers left, finishing about" in status.output
+
+
 def test_sign_up_confirmations_still_go_out_on_a_full_day(resend):
     from newsletter.web.signup_journal import Entry
     from newsletter.web.signup_mail import SignupMailer

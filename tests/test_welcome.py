@@ -140,8 +140,15 @@ def test_readers_on_the_list_before_the_series_get_it_only_when_enrolled(blog):
     assert "1 reader on the list" in refused.output and refused.exit_code != 0
     enrolled = invoke(site, "welcome", "enroll", "--all", "--yes")
     assert enrolled.exit_code == 0, enrolled.output
+    plan = invoke(site, "send", "--due", "--dry-run", env=ENV)
+    assert 'would send welcome post /posts/best-a "Best-A" to 1 reader' in plan.output
+    assert outbox(site) == {}
     send_due(settings, dt.datetime.now(dt.timezone.utc))
     assert outbox(site) == {"best-a": {"old@example.com"}}
+    status = invoke(site, "status", env=ENV)
+    # series sends are told apart from broadcasts
+    assert "/posts/best-a: sent 1, failed 0, in doubt 0, pending 0, not yet sent 0; " \
+        "1 reader had it as a welcome email" in status.output
 
 
 def test_sigkill_mid_welcome_run_sends_nobody_a_second_copy(blog):

@@ -20,7 +20,7 @@ def welcome() -> None:
 def status(site: Site) -> None:
     """Per post of the series: readers sent it, due for it now, and waiting for it."""
     from newsletter.config import duration_words
-    from newsletter.sending.welcome_status import welcome_status
+    from newsletter.sending import welcome_status
 
     settings = site.settings
     now = dt.datetime.now(dt.timezone.utc)
@@ -53,7 +53,7 @@ def status(site: Site) -> None:
 def enroll(site: Site, everyone: bool, yes: bool) -> None:
     """Put the readers who were on the list before the series started into it."""
     from newsletter.config import duration_words
-    from newsletter.sending.welcome_status import enroll_all, outside_the_series
+    from newsletter.sending import enroll_all, outside_the_series
 
     settings = site.settings
     now = dt.datetime.now(dt.timezone.utc)
