@@ -5,27 +5,31 @@ or after the series was first enabled, or when ``welcome enroll --all`` enrolled
 was then. Their first post is due ``first_after`` after they joined (or were enrolled), each
 next one ``every`` after the run that gave them the last; a post the ledger already holds for
 them (a broadcast they had) is skipped. :func:`decide` walks the active readers once, a chunk
-at a time, so its memory does not grow with the list: readers who left are not in it, so an
-unsubscribe stops the series at once.
+at a time, from the roster (the list's active readers and when each joined, kept in SQLite and
+current: docs/subscribers.md), so its memory does not grow with the list; readers who left are
+not in it, so an unsubscribe stops the series at once.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from typing import TYPE_CHECKING, Iterable
 
 from newsletter.errors import ConfigError, PostNotFoundError
 from newsletter.posts import find_post
-from newsletter.sending.welcome_state import ENABLED_AT, ENROLLED_ALL_AT, WelcomeState
+from newsletter.sending.welcome_state import (
+    ENABLED_AT,
+    ENROLLED_ALL_AT,
+    SeriesTerms,
+    WelcomeState,
+)
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.posts import Post
     from newsletter.sending.ledger import Ledger
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.subscribers import Roster
 
 CHUNK = 5000  # readers decided together: one look-up of their progress
 
@@ -44,13 +48,10 @@ class Series:
     def ids(self) -> tuple[str, ...]:
         return tuple(post.id for post in self.posts)
 
-    def start(self, joined: int | None) -> int | None:
-        """When a reader who joined at ``joined`` entered the series; None: not in it."""
-        if joined is not None and self.enabled_at is not None and joined >= self.enabled_at:
-            return joined
-        if self.enrolled_all_at is not None and (joined is None or joined < self.enrolled_all_at):
-            return max(joined or 0, self.enrolled_all_at)
-        return None
+    @property
+    def terms(self) -> SeriesTerms:
+        return SeriesTerms(self.ids, self.every, self.first_after, self.enabled_at,
+                           self.enrolled_all_at)
 
 
 @dataclass
@@ -94,91 +95,52 @@ def welcome_post(settings: Settings, post: Post) -> Post:
     return replace(post, body=f"{line}\n\n{post.body}", body_line=post.body_line - 2)
 
 
-def joined_at(text: str) -> int | None:
-    """A reader's ``subscribed_at`` in UTC seconds (a time without a zone is UTC); None when
-    it is empty or not a time."""
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return int(moment.timestamp())
-
-
-def decide(series: Series, store: SubscriberStore, ledger: Ledger | None,
-           state: WelcomeState | None,
-           now: int, *, room: int | None = None, give: bool = False,
-           held_back: Iterable[str] = ()) -> Decision:
-    """Walk the active readers once and decide who is due for which post at ``now``.
+def decide(series: Series, roster: Roster, ledger: Ledger | None,
+           state: WelcomeState | None, now: int, *, room: int | None = None,
+           give: bool = False, held_back: Iterable[str] = ()) -> Decision:
+    """Decide, in one pass over the roster, who is due for which post at ``now``.
 
     With ``give``, record (before anything is sent) that this run gives each due reader their
     post, to at most ``room`` readers (the sending limits' room; None: no limit). Posts in
     ``held_back`` (being broadcast by this run) are given to nobody now.
     """
     decision = Decision()
+    if state is None:  # never started, nobody enrolled: nobody is in the series
+        return decision
     held = {step for step, post_id in enumerate(series.ids) if post_id in held_back}
-    readers = store.active()
-    while chunk := list(islice(readers, CHUNK)):
-        due = _due_by_time(series, chunk, state, now, decision)
-        due = _skip_received(series, due, ledger)
-        given = []
-        for key, step in due:
-            if step in held:
-                decision.waiting[step] += 1
-                continue
-            decision.due[step] += 1
-            if give and (room is None or len(given) + sum(decision.given.values()) < room):
-                given.append((key, step, series.ids[step]))
-        if given:
-            state.give(given, now)
-            decision.given.update(step for _, step, _ in given)
-    return decision
-
-
-def _due_by_time(series: Series, chunk: list, state: WelcomeState | None, now: int,
-                 decision: Decision) -> list[tuple[str, int]]:
-    """(key, step) of the readers of ``chunk`` whose next post is due by the clock."""
-    starts = {}
-    for reader in chunk:
-        start = series.start(joined_at(reader.subscribed_at))
-        if start is not None:
-            starts[reader.key] = start
-    progress = state.progress(list(starts)) if starts else {}
-    positions = {post_id: step for step, post_id in enumerate(series.ids)}
     count = len(series.ids)
-    due = []
-    for key, start in starts.items():
-        row = progress.get(key)
-        if row is None:
-            step, due_at = 0, start + series.first_after
-        else:
-            last, post_id, at, settled = row
-            last = positions.get(post_id, last)
-            # settled: the next post, `every` after; else the same one again (a run stopped)
-            step, due_at = (last + 1, at + series.every) if settled else (last, at)
-        if step >= count:
-            decision.finished += 1
-        elif due_at > now:
-            decision.waiting[step] += 1
-        else:
-            due.append((key, step))
-    return due
+    with state.standing(roster, series.terms, now) as standing:
+        for step, due, readers in standing.counts():
+            if step >= count:
+                decision.finished += readers
+            elif not due:
+                decision.waiting[step] += readers
+        for chunk in standing.due(CHUNK):
+            given = []
+            for key, step in _skip_received(series, chunk, ledger):
+                if step >= count:
+                    decision.finished += 1
+                elif step in held:
+                    decision.waiting[step] += 1
+                else:
+                    decision.due[step] += 1
+                    if give and (room is None or decision.given.total() + len(given) < room):
+                        given.append((key, step, series.ids[step]))
+            standing.stage(given)
+            decision.given.update(step for _, step, _ in given)
+        if decision.given:
+            standing.give()
+    return decision
 
 
 def _skip_received(series: Series, due: list[tuple[str, int]],
                    ledger: Ledger | None) -> list[tuple[str, int]]:
-    """``due`` with each reader moved past the posts the ledger already holds for them."""
-    if ledger is None or not due:
+    """``due`` with each reader moved past the posts the ledger already holds for them (past
+    the last: they had the whole series)."""
+    if ledger is None:
         return due
-    result = []
     for step, post_id in enumerate(series.ids):
         here = [key for key, at in due if at == step]
-        if not here:
-            continue
-        received = ledger.settled(post_id, here)
-        due = [(key, at + 1 if at == step and key in received else at) for key, at in due]
-        result += [(key, step) for key in here if key not in received]
-    return result
+        if here and (received := ledger.settled(post_id, here)):
+            due = [(key, at + 1 if at == step and key in received else at) for key, at in due]
+    return due

@@ -15,12 +15,11 @@ from newsletter.sending.welcome import (
     Decision,
     Series,
     decide,
-    joined_at,
     load_series,
     series_posts,
 )
 from newsletter.sending.welcome_state import ENABLED_AT, ENROLLED_ALL_AT, WelcomeState
-from newsletter.subscribers import SubscriberStore
+from newsletter.subscribers import SubscriberStore, fresh_roster
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -47,7 +46,8 @@ def welcome_status(settings: Settings, now: dt.datetime) -> WelcomeStatus:
     state = WelcomeState.open_existing(settings.state_dir)
     with state or nullcontext(), Ledger.open_existing(settings) or nullcontext() as ledger:
         series = load_series(settings, chosen, state)
-        decision = decide(series, SubscriberStore(settings), ledger, state, int(now.timestamp()))
+        decision = decide(series, fresh_roster(SubscriberStore(settings)), ledger, state,
+                          int(now.timestamp()))
         sent = state.sent_counts(ledger.path) if state and ledger else {}
     return WelcomeStatus(series, decision, sent)
 
@@ -68,13 +68,15 @@ def outside_the_series(settings: Settings, now: dt.datetime) -> int:
                          hint="set enabled = true under [welcome] first")
     posts, problems = load_posts(settings)
     chosen = series_posts(settings, posts, problems)
-    state = WelcomeState.open_existing(settings.state_dir)
-    with state or nullcontext():
+    roster = fresh_roster(SubscriberStore(settings))
+    at = int(now.timestamp())
+    with WelcomeState.open(settings.state_dir) as state:
         series = load_series(settings, chosen, state)
-    if series.enabled_at is None:  # enrolling starts the series now
-        series = replace(series, enabled_at=int(now.timestamp()))
-    return sum(series.start(joined_at(reader.subscribed_at)) is None
-               for reader in SubscriberStore(settings).active())
+        if series.enabled_at is None:  # enrolling starts the series now
+            series = replace(series, enabled_at=at)
+        with state.standing(roster, series.terms, at) as standing:
+            inside = sum(readers for _, _, readers in standing.counts())
+    return sum(len(chunk) for chunk in roster.joined()) - inside
 
 
 def enroll_all(settings: Settings, now: dt.datetime) -> None:

@@ -21,6 +21,7 @@ from newsletter.sending.preflight import prepare_post
 from newsletter.sending.schedule import FINISHED_KEY
 from newsletter.sending.welcome import decide, load_series, series_posts, welcome_post
 from newsletter.sending.welcome_state import ENABLED_AT, WelcomeState
+from newsletter.subscribers import fresh_roster
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -82,8 +83,8 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
         state.settle(ledger.path)
         series = load_series(settings, series_list, state)
         room = None if budget is None else budget.left
-        decision = decide(series, store, ledger, state, at, room=room, give=True,
-                          held_back=broadcasting)
+        decision = decide(series, fresh_roster(store), ledger, state, at, room=room,
+                          give=True, held_back=broadcasting)
         run.due, run.given = sum(decision.due.values()), sum(decision.given.values())
         try:
             for step in sorted(decision.given):

@@ -24,10 +24,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from newsletter.sending.states import SETTLED
+
+if TYPE_CHECKING:
+    from newsletter.subscribers import Roster
 
 WELCOME_FILE = "welcome.db"
 SCHEMA = """
@@ -49,6 +54,23 @@ CREATE TABLE IF NOT EXISTS sends (
     at INTEGER NOT NULL,
     PRIMARY KEY (post_id, address)
 ) WITHOUT ROWID;
+"""
+# Each active reader's next step and when it is due: from their progress (the same post again
+# until the ledger settled it, then the next one `every` later; a post moved in the series is
+# found by its id) or, without progress, from when they entered the series.
+STANDING = """
+WITH standing AS (
+    SELECT r.key AS key,
+           CASE WHEN p.address IS NULL THEN 0
+                ELSE coalesce(s.pos, p.step) + p.settled END AS next,
+           CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * :every
+                WHEN r.joined >= :enabled_at THEN r.joined + :first_after
+                WHEN :enrolled_all_at IS NOT NULL AND coalesce(r.joined < :enrolled_all_at, 1)
+                    THEN max(coalesce(r.joined, 0), :enrolled_all_at) + :first_after
+           END AS due_at
+    FROM roster.readers r LEFT JOIN progress p ON p.address = r.key
+         LEFT JOIN temp.series s ON s.post_id = p.post_id
+    WHERE r.key NOT IN temp.gone)
 """
 ENABLED_AT = "enabled_at"
 ENROLLED_ALL_AT = "enrolled_all_at"
@@ -100,26 +122,25 @@ class WelcomeState:
 
     # -- progress ------------------------------------------------------------------------------
 
-    def progress(self, keys: Sequence[str]) -> dict[str, tuple[int, str, int, int]]:
-        """{key: (step, post id, at, settled)} of those of ``keys`` that have started."""
-        rows = self.db.execute(
-            "SELECT address, step, post_id, at, settled FROM progress "
-            "WHERE address IN (SELECT value FROM json_each(?))", (json.dumps(keys),))
-        return {address: rest for address, *rest in rows}
-
-    def give(self, given: Iterable[tuple[str, int, str]], at: int) -> None:
-        """Record, in one transaction, that a run at ``at`` gives each (key, step, post id)."""
-        rows = json.dumps(list(given))
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute(
-            """INSERT OR REPLACE INTO progress
-               SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-                      json_extract(value, '$[2]'), ?, 0 FROM json_each(?)""", (at, rows))
-        self.db.execute(
-            """INSERT OR REPLACE INTO sends
-               SELECT json_extract(value, '$[2]'), json_extract(value, '$[0]'), ?
-               FROM json_each(?)""", (at, rows))
-        self.db.execute("COMMIT")
+    @contextmanager
+    def standing(self, roster: Roster, series: SeriesTerms, now: int) -> Iterator[Standing]:
+        """Where every active reader of ``roster`` stands in the series at ``now``, in SQL:
+        each reader's next step and whether it is due, from the time they joined or their
+        progress. Each pass is one look-up in ``progress`` per reader."""
+        self.db.execute("ATTACH DATABASE ? AS roster", (str(roster.path),))
+        try:
+            self.db.execute("CREATE TEMP TABLE series (post_id TEXT PRIMARY KEY, pos INTEGER)")
+            self.db.executemany("INSERT INTO temp.series VALUES (?, ?)",
+                                [(post_id, pos) for pos, post_id in enumerate(series.ids)])
+            self.db.execute("CREATE TEMP TABLE gone (key TEXT PRIMARY KEY)")
+            self.db.executemany("INSERT INTO temp.gone VALUES (?)", [(k,) for k in roster.gone])
+            # what a run gives, kept apart until the pass over `progress` is done
+            self.db.execute("CREATE TEMP TABLE given (key TEXT, step INTEGER, post_id TEXT)")
+            yield Standing(self.db, series, now)
+        finally:
+            for table in ("series", "gone", "given"):
+                self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            self.db.execute("DETACH DATABASE roster")
 
     def given(self, post_id: str, at: int) -> Callable[[list[str]], set[str]]:
         """The ``select`` of a campaign sending ``post_id``: of a chunk of keys, those the run
@@ -160,3 +181,53 @@ class WelcomeState:
                    WHERE d.state = 'sent' GROUP BY s.post_id"""))
         finally:
             self.db.execute("DETACH DATABASE ledger")
+
+
+@dataclass(frozen=True)
+class SeriesTerms:
+    """What the standing query needs of the series (all times in UTC seconds)."""
+
+    ids: tuple[str, ...]  # its posts, in order
+    every: int
+    first_after: int
+    enabled_at: int | None
+    enrolled_all_at: int | None
+
+
+class Standing:
+    """The readers' standing at ``now`` (inside :meth:`WelcomeState.standing`)."""
+
+    def __init__(self, db: sqlite3.Connection, series: SeriesTerms, now: int):
+        self.db = db
+        self.count = len(series.ids)
+        self.params = {"every": series.every, "first_after": series.first_after,
+                       "enabled_at": series.enabled_at, "now": now,
+                       "enrolled_all_at": series.enrolled_all_at, "count": self.count}
+
+    def counts(self) -> list[tuple[int, bool, int]]:
+        """(next step, due now, readers) of the readers in the series (next step = the number
+        of posts: they had them all)."""
+        rows = self.db.execute(STANDING + "SELECT min(next, :count), due_at <= :now, count(*) "
+                               "FROM standing WHERE due_at IS NOT NULL GROUP BY 1, 2",
+                               self.params)
+        return [(step, bool(due), readers) for step, due, readers in rows]
+
+    def due(self, size: int) -> Iterator[list[tuple[str, int]]]:
+        """(key, next step) of the readers due now, ``size`` at a time."""
+        rows = self.db.execute(STANDING + "SELECT key, next FROM standing "
+                               "WHERE due_at <= :now AND next < :count", self.params)
+        while chunk := rows.fetchmany(size):
+            yield chunk
+
+    def stage(self, given: Iterable[tuple[str, int, str]]) -> None:
+        """Keep (key, step, post id) that this run gives, for :meth:`give`."""
+        self.db.executemany("INSERT INTO temp.given VALUES (?, ?, ?)", given)
+
+    def give(self) -> None:
+        """Record, in one transaction, that this run gives each reader staged their post."""
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute("INSERT OR REPLACE INTO progress SELECT key, step, post_id, ?, 0 "
+                        "FROM temp.given", (self.params["now"],))
+        self.db.execute("INSERT OR REPLACE INTO sends SELECT post_id, key, ? FROM temp.given",
+                        (self.params["now"],))
+        self.db.execute("COMMIT")
