@@ -161,6 +161,49 @@ def test_the_providers_quota_answer_mid_batch_leaves_the_rest_pending_never_in_d
     assert set(server.accepted.values()) == {1} and len(server.accepted) == 250
 
 
+@pytest.mark.parametrize("name", ["postmark", "mailgun", "resend"])
+def test_each_providers_quota_answer_stops_the_send_as_limit_reached(site, name):
+    # Postmark's ErrorCode 405, Mailgun's 429 asking to wait a day, Resend's daily quota
+    for post in (site / "content" / "posts").glob("*.md"):
+        post.unlink()
+    write_post(site, "first", "2026-11-01T08:00:00Z")
+    write_readers(site, READERS[:50])
+    server = start_fake(name, KEYS[name])
+    try:
+        server.quota = 20
+        extra = {"domain": "mg.example.com"} if name == "mailgun" else {}
+        write_provider_settings(site, name=name, api_url=server.url, timeout=10, batch_size=10,
+                                concurrency=1, **extra)
+        result = invoke(site, "send", "first", "--yes", env=provider_environ(name))
+        assert result.exit_code == 0, result.output
+        assert "Limit reached" in result.output and "30 readers left" in result.output
+        states = ledger_states(load_settings(site, provider_environ(name)))
+        assert states == Counter({State.SENT: 20, State.PENDING: 10})  # 20 never tried
+        server.quota = 100
+        again = invoke(site, "send", "first", "--yes", env=provider_environ(name))
+        assert again.exit_code == 0, again.output
+        assert sorted(server.accepted) == sorted(READERS[:50])
+        assert set(server.accepted.values()) == {1}
+    finally:
+        server.close()
+
+
+def test_an_hourly_limit_spreads_a_send_over_the_hours(site):
+    for post in (site / "content" / "posts").glob("*.md"):
+        post.unlink()
+    write_post(site, "first", "2026-11-01T08:00:00Z")
+    write_settings(site, "schedule", since="2026-11-01T00:00:00Z")
+    write_readers(site, READERS[:50])
+    write_provider_settings(site, name="outbox", hourly_limit=20)
+    settings = load_settings(site, {"NEWSLETTER_SECRET": "test-secret"})
+    folder = site / "outbox" / "first"
+    sent = []
+    for quarter in range(13):  # cron every 15 minutes for three hours
+        send_due(settings, START + dt.timedelta(minutes=15 * quarter))
+        sent.append(len(list(folder.glob("*.eml"))))
+    assert sent[:4] == [20] * 4 and sent[4:8] == [40] * 4 and sent[8:] == [50] * 5
+
+
 def test_a_quota_answer_is_told_apart_from_a_rate_limit_for_every_provider(resend):
     site, server = resend
     write_readers(site, READERS[:10])

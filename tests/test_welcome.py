@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import re
 import signal
 import subprocess
 import time
@@ -89,8 +90,16 @@ def test_a_month_of_cron_runs_gives_each_new_reader_each_post_once_in_order(blog
             # the writer sends best-b on purpose to the readers tagged vip
             sent = invoke(site, "send", "best-b", "--tag", "vip", "--yes", env=ENV)
             assert sent.exit_code == 0, sent.output
+        promised = None
+        if clock.day % 2 == 0:  # what a dry run at this time says
+            plan = invoke(site, "send", "--due", "--dry-run", "--now", clock.isoformat(), env=ENV)
+            assert plan.exit_code == 0, plan.output
+            promised = {post: int(n) for post, n in re.findall(
+                r'would send welcome post (\S+) ".*" to (\d+) reader', plan.output)}
         run = send_due(settings, clock)
         assert not run.failed, run
+        if promised is not None:  # ... is what the real run at that time did
+            assert promised == {o.post.id: o.report.sent for o in run.welcome.outcomes}
         for post, readers in outbox(site).items():
             for reader in readers - seen.setdefault(post, set()):
                 got.setdefault(reader, []).append((post, clock))
