@@ -98,7 +98,8 @@ def welcome_post(settings: Settings, post: Post) -> Post:
 def decide(series: Series, roster: Roster, ledger: Ledger | None,
            state: WelcomeState | None, now: int, *, room: int | None = None,
            give: bool = False, held_back: Iterable[str] = ()) -> Decision:
-    """Decide, in one pass over the roster, who is due for which post at ``now``.
+    """Decide, in one pass over the roster, who is due for which post at ``now`` (without
+    ``give``, a second pass counts the readers waiting and those who had the whole series).
 
     With ``give``, record (before anything is sent) that this run gives each due reader their
     post, to at most ``room`` readers (the sending limits' room; None: no limit). Posts in
@@ -107,14 +108,16 @@ def decide(series: Series, roster: Roster, ledger: Ledger | None,
     decision = Decision()
     if state is None:  # never started, nobody enrolled: nobody is in the series
         return decision
-    held = {step for step, post_id in enumerate(series.ids) if post_id in held_back}
-    count = len(series.ids)
+    ids = series.ids
+    held = {step for step, post_id in enumerate(ids) if post_id in held_back}
+    count = len(ids)
     with state.standing(roster, series.terms, now) as standing:
-        for step, due, readers in standing.counts():
-            if step >= count:
-                decision.finished += readers
-            elif not due:
-                decision.waiting[step] += readers
+        if not give:  # a run needs only who is due: counting the others is a second pass
+            for step, due, readers in standing.counts():
+                if step >= count:
+                    decision.finished += readers
+                elif not due:
+                    decision.waiting[step] += readers
         for chunk in standing.due(CHUNK):
             given = []
             for key, step in _skip_received(series, chunk, ledger):
@@ -125,7 +128,7 @@ def decide(series: Series, roster: Roster, ledger: Ledger | None,
                 else:
                     decision.due[step] += 1
                     if give and (room is None or decision.given.total() + len(given) < room):
-                        given.append((key, step, series.ids[step]))
+                        given.append((key, step, ids[step]))
             standing.stage(given)
             decision.given.update(step for _, step, _ in given)
         if decision.given:

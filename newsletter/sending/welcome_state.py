@@ -68,7 +68,8 @@ WITH standing AS (
                 WHEN :enrolled_all_at IS NOT NULL AND coalesce(r.joined < :enrolled_all_at, 1)
                     THEN max(coalesce(r.joined, 0), :enrolled_all_at) + :first_after
            END AS due_at
-    FROM roster.readers r LEFT JOIN progress p ON p.address = r.key
+    FROM roster.readers AS r INDEXED BY readers_by_key  -- in key order, as `progress` is
+         LEFT JOIN progress p ON p.address = r.key
          LEFT JOIN temp.series s ON s.post_id = p.post_id
     WHERE r.key NOT IN temp.gone)
 """

@@ -114,7 +114,9 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
             (reader.key, "|" + "|".join(tag.lower() for tag in reader.tags) + "|",
              joined_seconds(reader.subscribed_at))
             for reader in store.active(problems)))
-        db.execute("CREATE UNIQUE INDEX readers_by_key ON readers (key)")
+        # With `joined`, a pass in key order reads no row: the welcome series' decision
+        # walks it beside its own table of readers, also in key order (sending/welcome_state.py).
+        db.execute("CREATE UNIQUE INDEX readers_by_key ON readers (key, joined)")
         db.executemany("INSERT INTO problems VALUES (?, ?, ?)",
                        [(p.message, p.where or "", p.hint or "") for p in problems])
         view = store.suppression_snapshot()  # what the read above saw
