@@ -120,6 +120,8 @@ def test_status_and_the_dry_run_say_what_is_left_and_when_the_runs_will_send_it(
     assert sum(server.accepted.values()) == 0
     sent = invoke(site, "send", "--due", env=env)
     assert sent.exit_code == 0 and "Limit reached" in sent.output
+    full = invoke(site, "send", "--due", env=env)  # no room until tomorrow: cron hears nothing
+    assert full.exit_code == 0 and full.output == ""
     status = invoke(site, "status", env=env)
     assert "/posts/first: sent 270, failed 0, in doubt 0, pending 0, not yet sent 730; " \
         "730 readers left, finishing about" in status.output

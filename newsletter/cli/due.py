@@ -101,12 +101,19 @@ def _print_run(settings, run) -> None:
                        f"see `newsletter status {post.name}`", err=True)
     if run.welcome:
         _print_welcome(run.welcome)
-    if run.limit:
+    if run.limit and _sent_any(run):  # a run that found no room stays silent, as cron likes
         click.echo(limit_line(settings, run.limit.why, run.limit.left, run.limit.finish,
                               "the next send --due continues"))
     for line in run.broken:
         click.echo(f"error: {line}", err=True)
     _report_broken(plan)
+
+
+def _sent_any(run) -> bool:
+    """True when the run sent anyone anything, broadcast or welcome email."""
+    reports = [outcome.report for outcome in run.outcomes if outcome.report]
+    reports += [outcome.report for outcome in run.welcome.outcomes] if run.welcome else []
+    return any(report.sent for report in reports)
 
 
 def _print_welcome(welcome) -> None:
