@@ -63,6 +63,9 @@ class Generator:
 
     name: ClassVar[str] = "none"
     label: ClassVar[str] = "Blog"
+    # The Markdown renderer the generator uses, whose dialect newsletter renders posts in
+    # (newsletter.render.dialects): Pelican and the generic reading keep Python-Markdown.
+    markdown: ClassVar[str] = "python-markdown"
     extensions: ClassVar[tuple[str, ...]] = (".md",)
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False

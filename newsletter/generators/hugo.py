@@ -36,6 +36,7 @@ _PAGE_LAYOUTS = {"archives", "archive", "search", "list", "terms", "taxonomy", "
 class Hugo(Generator):
     name = "hugo"
     label = "Hugo"
+    markdown = "goldmark"
     extensions = (".md", ".markdown")
 
     def __init__(self, root: Path, evidence: str | None = None):

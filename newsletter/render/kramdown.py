@@ -1,0 +1,131 @@
+"""What kramdown (Jekyll's Markdown) adds to CommonMark, read so none of it leaks as text.
+
+- An attribute list on a line of its own (``{: .note}``, ``{:.no_toc}``, ``{: #intro}``, an
+  attribute definition ``{:ref: .x}``, ``{::options ... /}``) styles the web page: dropped, but
+  for the id and classes of the heading right above it, which its table of contents and links
+  use. A ``{::comment}`` ... ``{:/comment}`` block is dropped whole.
+- An attribute list after a link or an image on its line (``[a](x){:target="_blank"}``) is
+  dropped.
+- A one-item list followed by ``{:toc}`` (``* TOC``, then ``{:toc}``) is the post's table of
+  contents: each heading (not those marked ``.no_toc``) linked by its id, nested by level, as
+  kramdown builds it. Those links go to the post on the blog (docs/email.md#fragment-links).
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from newsletter.render.anchors import HEADINGS
+from newsletter.render.attribute_lists import set_attributes
+
+_BLOCK_IAL = re.compile(r"\{:([^{}\n]*)\}[ \t]*")
+_COMMENT_OPEN = re.compile(r"\{::comment\}[ \t]*")
+_COMMENT_CLOSE = re.compile(r".*\{:/(?:comment)?\}[ \t]*")
+_SPAN_IAL = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}|\{:[^{}\n]*\}")
+_TOC = re.compile(r"[ \t]*toc[ \t]*")
+TOC_MARK = "data-kramdown-toc"  # on the list that stands for the table of contents, until built
+
+
+def kramdown_plugin(md: MarkdownIt) -> None:
+    """Read kramdown's attribute lists, comments and ``{:toc}`` (module docstring)."""
+    md.block.ruler.before("table", "kramdown_ial", _attribute_line,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.core.ruler.after("block", "kramdown_ial_apply", _apply_attribute_lines)
+    md.core.ruler.push("kramdown_span_ial", _drop_span_attributes)
+
+
+def _attribute_line(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A line holding only an attribute list, or a ``{::comment}`` block: a hidden token."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False  # indented code
+    line, last = _line(state, start), start
+    if _COMMENT_OPEN.fullmatch(line):
+        while last + 1 < end and not _COMMENT_CLOSE.fullmatch(_line(state, last)):
+            last += 1
+        content = ""
+    elif match := _BLOCK_IAL.fullmatch(line):
+        content = match[1]
+    else:
+        return False
+    if not silent:
+        token = state.push("kramdown_ial", "", 0)
+        token.content, token.map, token.hidden = content, [start, last + 1], True
+    state.line = last + 1
+    return True
+
+
+def _line(state: StateBlock, number: int) -> str:
+    return state.src[state.bMarks[number] + state.tShift[number]:state.eMarks[number]]
+
+
+def _apply_attribute_lines(state: StateCore) -> None:
+    """Each attribute line's id and classes onto the heading right above it, ``{:toc}`` onto
+    the list right above it; then the lines are gone."""
+    kept: list[Token] = []
+    for token in state.tokens:
+        if token.type != "kramdown_ial":
+            kept.append(token)
+            continue
+        opening = _opening(kept)
+        if opening is None or not opening.map or opening.map[1] != token.map[0]:
+            continue  # not right after a block: it styles the next one, or nothing
+        toc = bool(_TOC.fullmatch(token.content))
+        if opening.type == "heading_open" and not toc:
+            set_attributes(opening, token.content)
+        elif opening.type in ("bullet_list_open", "ordered_list_open") and toc:
+            opening.attrSet(TOC_MARK, "")
+    state.tokens = kept
+
+
+def _opening(tokens: list[Token]) -> Token | None:
+    """The opening token of the block that ``tokens`` ends with."""
+    balance = 0
+    for token in reversed(tokens):
+        balance -= token.nesting
+        if balance <= 0:
+            return token if token.nesting == 1 else None
+    return None
+
+
+def _drop_span_attributes(state: StateCore) -> None:
+    """``{:...}`` after a link or an image, and inline ``{::comment}...{:/}``, out of the text."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text" and "{:" in child.content:
+                child.content = _SPAN_IAL.sub("", child.content)
+
+
+def table_of_contents(root: lxml.html.HtmlElement) -> None:
+    """Each list marked ``{:toc}`` replaced by links to the post's headings, nested by level."""
+    for marked in root.xpath(f"//*[@{TOC_MARK}]"):
+        headings = [heading for heading in root.iter(*HEADINGS) if heading.get("id")
+                    and "no_toc" not in (heading.get("class") or "").split()]
+        toc = _nested(marked.tag, headings)
+        toc.tail = marked.tail
+        if len(toc):
+            marked.getparent().replace(marked, toc)
+        else:
+            marked.drop_tree()
+
+
+def _nested(tag: str, headings: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    top = lxml.html.Element(tag, {"class": "toc"})
+    stack = [(0, top)]  # (heading level, the list or item the next deeper heading goes in)
+    for heading in headings:
+        level = int(heading.tag[1])
+        while stack[-1][0] >= level:
+            stack.pop()
+        holder = stack[-1][1]
+        if holder.tag == "li":  # a deeper heading: a list inside the item above
+            holder = holder[-1] if holder[-1].tag == tag else lxml.html.SubElement(holder, tag)
+        item = lxml.html.SubElement(holder, "li")
+        link = lxml.html.SubElement(item, "a", {"href": "#" + heading.get("id")})
+        link.text = " ".join(heading.text_content().split())
+        stack.append((level, item))
+    return top
