@@ -11,9 +11,10 @@ import re
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-# "## Title {#id .class key=value}": the braces at the end of a heading, and each part inside.
-_HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{:?[ \t]*([^{}]*?)[ \t]*\}[ \t]*$")
-_ATTRIBUTE = re.compile(r"""#([^\s#.{}"'=]+)|\.([^\s#.{}"'=]+)|[\w-]+=(?:"[^"]*"|'[^']*'|\S+)""")
+# The parts of an attribute list: #id, .class, key=value (dropped). A key is read from its first
+# character only, so a long word is never read again from each of its characters.
+_ATTRIBUTE = re.compile(r"""#([^\s#.{}"'=]+)|\.([^\s#.{}"'=]+)"""
+                        r"""|(?<![\w-])[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'{}]+)""")
 
 
 def heading_attributes(state: StateCore) -> None:
@@ -24,10 +25,14 @@ def heading_attributes(state: StateCore) -> None:
         if token.type != "heading_open":
             continue
         inline = tokens[index + 1]
-        match = _HEADING_ATTRIBUTES.search(inline.content)
-        if match and match[1] and not _ATTRIBUTE.sub("", match[1]).strip():
-            inline.content = inline.content[:match.start()]
-            set_attributes(token, match[1])
+        text = inline.content.rstrip()
+        start = text.rfind("{")
+        if not text.endswith("}") or start < 1 or text[start - 1] not in " \t":
+            continue
+        attributes = text[start + 1:-1].removeprefix(":").strip()
+        if attributes and not _ATTRIBUTE.sub("", attributes).strip():
+            inline.content = text[:start].rstrip()
+            set_attributes(token, attributes)
 
 
 def set_attributes(token: Token, text: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 import lxml.html
+from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -27,7 +28,7 @@ from newsletter.render.attribute_lists import set_attributes
 _BLOCK_IAL = re.compile(r"\{:([^{}\n]*)\}[ \t]*")
 _COMMENT_OPEN = re.compile(r"\{::comment\}[ \t]*")
 _COMMENT_CLOSE = re.compile(r".*\{:/(?:comment)?\}[ \t]*")
-_SPAN_IAL = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}|\{:[^{}\n]*\}")
+_SPAN_IAL = re.compile(r"\{::comment\}[^{}]*\{:/(?:comment)?\}|\{:[^{}\n]*\}")
 _TOC = re.compile(r"[ \t]*toc[ \t]*")
 TOC_MARK = "data-kramdown-toc"  # on the list that stands for the table of contents, until built
 
@@ -44,20 +45,31 @@ def _attribute_line(state: StateBlock, start: int, end: int, silent: bool) -> bo
     """A line holding only an attribute list, or a ``{::comment}`` block: a hidden token."""
     if state.sCount[start] - state.blkIndent >= 4:
         return False  # indented code
-    line, last = _line(state, start), start
-    if _COMMENT_OPEN.fullmatch(line):
-        while last + 1 < end and not _COMMENT_CLOSE.fullmatch(_line(state, last)):
-            last += 1
-        content = ""
-    elif match := _BLOCK_IAL.fullmatch(line):
-        content = match[1]
-    else:
+    line = _line(state, start)
+    match = _BLOCK_IAL.fullmatch(line)
+    if not match:
         return False
+    last = _comment_end(state, start, end) if _COMMENT_OPEN.fullmatch(line) else start
     if not silent:
         token = state.push("kramdown_ial", "", 0)
-        token.content, token.map, token.hidden = content, [start, last + 1], True
+        token.content = match[1] if last == start else ""
+        token.map, token.hidden = [start, last + 1], True
     state.line = last + 1
     return True
+
+
+def _comment_end(state: StateBlock, start: int, end: int) -> int:
+    """The line closing the ``{::comment}`` on line ``start``; ``start`` itself when none does
+    (then only that line is dropped, never the rest of the post). Lines already searched
+    without a close are not searched again, so a post of unclosed comments takes linear time."""
+    unclosed_from = state.env.setdefault("kramdown_unclosed_from", {})
+    if start >= unclosed_from.get(end, end):
+        return start
+    for number in range(start + 1, end):
+        if _COMMENT_CLOSE.fullmatch(_line(state, number)):
+            return number
+    unclosed_from[end] = start
+    return start
 
 
 def _line(state: StateBlock, number: int) -> str:
@@ -123,9 +135,9 @@ def _nested(tag: str, headings: list[lxml.html.HtmlElement]) -> lxml.html.HtmlEl
             stack.pop()
         holder = stack[-1][1]
         if holder.tag == "li":  # a deeper heading: a list inside the item above
-            holder = holder[-1] if holder[-1].tag == tag else lxml.html.SubElement(holder, tag)
-        item = lxml.html.SubElement(holder, "li")
-        link = lxml.html.SubElement(item, "a", {"href": "#" + heading.get("id")})
+            holder = holder[-1] if holder[-1].tag == tag else etree.SubElement(holder, tag)
+        item = etree.SubElement(holder, "li")
+        link = etree.SubElement(item, "a", {"href": "#" + heading.get("id")})
         link.text = " ".join(heading.text_content().split())
         stack.append((level, item))
     return top
