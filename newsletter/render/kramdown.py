@@ -8,7 +8,8 @@
   dropped.
 - A one-item list followed by ``{:toc}`` (``* TOC``, then ``{:toc}``) is the post's table of
   contents: each heading (not those marked ``.no_toc``) linked by its id, nested by level, as
-  kramdown builds it. Those links go to the post on the blog (docs/email.md#fragment-links).
+  kramdown builds it. Those links go to the post on the blog (docs/email.md#fragment-links). A
+  second one is dropped.
 """
 
 from __future__ import annotations
@@ -114,13 +115,16 @@ def _drop_span_attributes(state: StateCore) -> None:
 
 
 def table_of_contents(root: lxml.html.HtmlElement) -> None:
-    """Each list marked ``{:toc}`` replaced by links to the post's headings, nested by level."""
-    for marked in root.xpath(f"//*[@{TOC_MARK}]"):
-        headings = [heading for heading in root.iter(*HEADINGS) if heading.get("id")
-                    and "no_toc" not in (heading.get("class") or "").split()]
+    """The first list marked ``{:toc}`` replaced by links to the post's headings, nested by
+    level; any other one dropped (a post holds one table of contents: thousands would make an
+    email the square of the post's size)."""
+    for number, marked in enumerate(root.xpath(f"//*[@{TOC_MARK}]")):
+        headings = [] if number else [
+            heading for heading in root.iter(*HEADINGS)
+            if heading.get("id") and "no_toc" not in (heading.get("class") or "").split()]
         toc = _nested(marked.tag, headings)
-        toc.tail = marked.tail
         if len(toc):
+            toc.tail = marked.tail
             marked.getparent().replace(marked, toc)
         else:
             marked.drop_tree()
