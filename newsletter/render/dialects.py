@@ -6,7 +6,7 @@ same way: a nested list is indented to its parent's text (two spaces under ``- `
 starts a list, and ``~~a~~`` is struck through. Python-Markdown, which Pelican uses and which
 the generic reading of ``content/`` keeps, wants four spaces. So each post is rendered in its
 generator's dialect (``Generator.markdown``), unless ``[posts] markdown`` says otherwise
-(docs/settings.md#posts).
+(docs/email.md#markdown-dialects).
 
 Every CommonMark dialect has tables, strikethrough, task lists, footnotes, definition lists and
 heading ids written ``## Title {#id}``, as the Python-Markdown one has: a post that uses them
