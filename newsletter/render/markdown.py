@@ -27,11 +27,9 @@ import markdown
 
 from newsletter.render.anchors import add_heading_ids, fragment_url, local_ids
 from newsletter.render.blocks import shape_blocks
-from newsletter.render.commonmark import commonmark_html
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
-from newsletter.render.kramdown import table_of_contents
 
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty", "def_list", "attr_list",
                        "sane_lists")
@@ -49,14 +47,17 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN) -> lxml.h
     """The Markdown, read in ``dialect``, as a ``<div>`` tree with heading ids, links and images
     exactly as the post writes them."""
     if dialect.commonmark:
-        html = commonmark_html(source, dialect)
+        # markdown-it-py takes about 25 ms to import: loaded only for the blogs that need it.
+        from newsletter.render import commonmark, kramdown
+
+        html = commonmark.commonmark_html(source, dialect)
     else:
         md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
         html = use_linear_inline(md).convert(source)
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     add_heading_ids(root)
-    if dialect.kramdown:
-        table_of_contents(root)
+    if dialect.kramdown:  # a CommonMark dialect
+        kramdown.table_of_contents(root)
     return root
 
 
