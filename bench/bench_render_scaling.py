@@ -7,8 +7,8 @@ Renders posts of 100 KB and 1 MB in four shapes (the example post repeated, one 
 paragraph, a long list, a long table) and prints CPU seconds and the 1 MB / 100 KB ratio:
 linear rendering gives about 10; each shape is also read as CommonMark (the dialect of Hugo,
 Jekyll, Gatsby, Astro, Eleventy and Zola blogs). ``--compare`` also times Python-Markdown's
-own inline pass, whose list.pop(0) and list.index() made the ratio grow with the size (slow: minutes at 1 MB).
-Last, the time to refuse a 50 MB post file (it is never read).
+own inline pass, whose list.pop(0) and list.index() made the ratio grow with the size (slow:
+minutes at 1 MB). Last, the time to refuse a 50 MB post file (it is never read).
 
 Target (issue 12): a 1 MB post renders in time proportional to a 100 KB one; a post over 1 MB
 is refused at once.
