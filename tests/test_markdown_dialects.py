@@ -20,6 +20,7 @@ from generator_sites import SITES, fill_in_settings
 
 from newsletter.render.dialects import DIALECTS, PYTHON_MARKDOWN
 from newsletter.render.markdown import markdown_to_fragment
+from newsletter.render.tags import TagContext, expand_tags
 from newsletter.render.text import fragment_to_text
 
 PAGE = "https://blog.example.com/posts/x"
@@ -239,3 +240,22 @@ def test_an_unknown_markdown_dialect_is_one_line_naming_the_setting(site):
     assert result.exit_code == 2
     assert result.output == ("error: newsletter.toml: posts.markdown 'textile' is not known; "
                              "use one of commonmark, kramdown, python-markdown\n")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_tag_in_code_inside_a_list_item_is_shown_as_written_in_commonmark(newline):
+    """CommonMark reads a fence indented under a list item as code (Python-Markdown does not):
+    the tag in it is shown, never expanded nor reported."""
+    source = newline.join(["1. Add the video:", "   ```", '   {{< youtube id="abc" >}}', "   ```",
+                           "2. Then the note:", "   ~~~", "   {% include note.html %}", "   ~~~",
+                           ""])
+    context = TagContext(site_url="https://blog.example.com")
+
+    expansion = expand_tags(source, context, 1, COMMONMARK)
+    root = markdown_to_fragment(expansion.markdown, PAGE, COMMONMARK)
+
+    assert expansion.all_problems(root) == ()
+    assert [code.text.strip() for code in root.iter("code")] == [
+        '{{< youtube id="abc" >}}', "{% include note.html %}"]
+    python_markdown = expand_tags(source, context, 1, PYTHON_MARKDOWN)
+    assert [problem.line for problem in python_markdown.problems] == [7]

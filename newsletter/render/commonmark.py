@@ -32,10 +32,21 @@ _THREAD = threading.local()
 
 def commonmark_html(source: str, dialect: Dialect) -> str:
     """``source`` rendered as HTML in ``dialect``."""
+    return _thread_parser(dialect).render(source)
+
+
+def code_block_lines(source: str, dialect: Dialect) -> list[tuple[int, int]]:
+    """(first line, line after the last), counted from 0, of each fenced or indented code
+    block of ``source`` as ``dialect`` reads it: in a list item too, indented as its text."""
+    return [(token.map[0], token.map[1]) for token in _thread_parser(dialect).parse(source)
+            if token.type in ("fence", "code_block") and token.map]
+
+
+def _thread_parser(dialect: Dialect) -> MarkdownIt:
     parsers = _THREAD.__dict__.setdefault("parsers", {})
     if dialect.name not in parsers:  # a parser per thread: the preview server renders in several
         parsers[dialect.name] = _parser(dialect)
-    return parsers[dialect.name].render(source)
+    return parsers[dialect.name]
 
 
 def _parser(dialect: Dialect) -> MarkdownIt:
