@@ -135,12 +135,14 @@ def test_kramdown_attribute_lists_and_comments_never_reach_the_email():
               "| a | b |\n|---|---|\n| 1 | 2 |\n{: .table}\n\n"
               "{::comment}\nA note to myself.\n{:/comment}\n\n"
               "Inline {::comment}aside{:/comment}end, and `{: kept in code}`.\n\n"
-              "```\n{: .kept-in-a-block}\n```\n")
+              "```\n{: .kept-in-a-block}\n```\n\n"
+              "*[HTML]: HyperText Markup Language\n\n- one list\n^\n- another\n")
     root = markdown_to_fragment(source, PAGE, KRAMDOWN)
     text = fragment_to_text(root)
 
     assert "{:" not in text.replace("{: kept in code}", "").replace("{: .kept-in-a-block}", "")
     assert "A note to myself" not in text and "aside" not in text
+    assert "HyperText" not in text and "^" not in text and len(root.findall("ul")) == 2
     assert [len(row) for row in root.iter("tr")] == [2, 2]  # the list is not a table row
     assert root.find(".//img").get("alt") == "A map"
     assert root.find(".//a").get("href") == "https://example.org"

@@ -6,6 +6,8 @@
   use. A ``{::comment}`` ... ``{:/comment}`` block is dropped whole.
 - An attribute list after a link or an image on its line (``[a](x){:target="_blank"}``) is
   dropped.
+- An abbreviation's definition (``*[HTML]: HyperText Markup Language``) and the end-of-block
+  mark (``^`` alone on a line) are dropped too.
 - A one-item list followed by ``{:toc}`` (``* TOC``, then ``{:toc}``) is the post's table of
   contents: each heading (not those marked ``.no_toc``) linked by its id, nested by level, as
   kramdown builds it. Those links go to the post on the blog (docs/email.md#fragment-links). A
@@ -31,6 +33,8 @@ _COMMENT_OPEN = re.compile(r"\{::comment\}[ \t]*")
 _COMMENT_CLOSE = re.compile(r".*\{:/(?:comment)?\}[ \t]*")
 _SPAN_IAL = re.compile(r"\{::comment\}[^{}]*\{:/(?:comment)?\}|\{:[^{}\n]*\}")
 _TOC = re.compile(r"[ \t]*toc[ \t]*")
+# Lines kramdown reads and never shows: an abbreviation's definition, the end-of-block mark.
+_NOT_SHOWN = re.compile(r"\*\[[^\]\n]+\]:.*|\^[ \t]*")
 TOC_MARK = "data-kramdown-toc"  # on the list that stands for the table of contents, until built
 
 
@@ -48,12 +52,12 @@ def _attribute_line(state: StateBlock, start: int, end: int, silent: bool) -> bo
         return False  # indented code
     line = _line(state, start)
     match = _BLOCK_IAL.fullmatch(line)
-    if not match:
+    if not match and not _NOT_SHOWN.fullmatch(line):
         return False
     last = _comment_end(state, start, end) if _COMMENT_OPEN.fullmatch(line) else start
     if not silent:
         token = state.push("kramdown_ial", "", 0)
-        token.content = match[1] if last == start else ""
+        token.content = match[1] if match and last == start else ""
         token.map, token.hidden = [start, last + 1], True
     state.line = last + 1
     return True
