@@ -19,7 +19,7 @@ from conftest import invoke
 from generator_sites import SITES, fill_in_settings
 
 from newsletter.render.dialects import DIALECTS, PYTHON_MARKDOWN
-from newsletter.render.markdown import markdown_to_fragment
+from newsletter.render.markdown import fragment_html, markdown_to_fragment
 from newsletter.render.tags import TagContext, expand_tags
 from newsletter.render.text import fragment_to_text
 
@@ -168,6 +168,19 @@ def test_kramdown_toc_lists_the_headings_linked_to_the_post_on_the_blog():
                      ("The end", f"{PAGE}#finish")]
     assert toc.xpath("li[1]/ul/li/a")[0].text == "A detail"  # nested under its section
     assert "TOC" not in fragment_to_text(root) and "{:" not in fragment_to_text(root)
+
+
+def test_kramdown_reads_markdown_inside_html_marked_markdown_1():
+    source = ('<details open markdown="block">\n  <summary>Contents</summary>\n'
+              "  {: .text-delta }\n- TOC\n{:toc}\n</details>\n\n"
+              '<div class="notice" markdown="1">\n**Note:** read *this*.\n</div>\n\n'
+              "## The part\n")
+    root = markdown_to_fragment(source, PAGE, KRAMDOWN)
+
+    assert [(a.text, a.get("href")) for a in root.xpath("//details/ul/li/a")] == [
+        ("The part", f"{PAGE}#the-part")]
+    assert root.xpath("//div[@class='notice']/p/strong")[0].text == "Note:"
+    assert "markdown" not in fragment_html(root) and "{:" not in fragment_to_text(root)
 
 
 def test_a_kramdown_toc_without_headings_leaves_nothing():

@@ -8,6 +8,8 @@
   dropped.
 - An abbreviation's definition (``*[HTML]: HyperText Markup Language``) and the end-of-block
   mark (``^`` alone on a line) are dropped too.
+- An HTML element written ``markdown="1"`` (or ``"block"``, as Jekyll themes write
+  ``<details markdown="block">``) holds Markdown, as kramdown reads it.
 - A one-item list followed by ``{:toc}`` (``* TOC``, then ``{:toc}``) is the post's table of
   contents: each heading (not those marked ``.no_toc``) linked by its id, nested by level, as
   kramdown builds it. Those links go to the post on the blog (docs/email.md#fragment-links). A
@@ -35,14 +37,22 @@ _SPAN_IAL = re.compile(r"\{::comment\}[^{}]*\{:/(?:comment)?\}|\{:[^{}\n]*\}")
 _TOC = re.compile(r"[ \t]*toc[ \t]*")
 # Lines kramdown reads and never shows: an abbreviation's definition, the end-of-block mark.
 _NOT_SHOWN = re.compile(r"\*\[[^\]\n]+\]:.*|\^[ \t]*")
+# <div class="note" markdown="1">: the opening tag and its element's name, then the attribute.
+_OPENING_TAG = re.compile(r"<([A-Za-z][\w-]*)\b[^<>]*>")
+_MARKDOWN_ATTRIBUTE = re.compile(r"""\smarkdown[ \t]*=[ \t]*(["']?)(?:1|block)\1(?=[\s/>])""")
+_CLOSING_TAG = re.compile(r"</([A-Za-z][\w-]*)\s*>\s*$")
+_LINE_CLOSING_TAG = re.compile(r"(</[A-Za-z][\w-]*\s*>)[ \t]*\n")
+MAX_MARKDOWN_IN_HTML = 4
 TOC_MARK = "data-kramdown-toc"  # on the list that stands for the table of contents, until built
 
 
 def kramdown_plugin(md: MarkdownIt) -> None:
-    """Read kramdown's attribute lists, comments and ``{:toc}`` (module docstring)."""
+    """Read kramdown's attribute lists, comments, ``{:toc}`` and Markdown inside HTML
+    (module docstring)."""
     md.block.ruler.before("table", "kramdown_ial", _attribute_line,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.core.ruler.after("block", "kramdown_ial_apply", _apply_attribute_lines)
+    md.core.ruler.after("kramdown_ial_apply", "kramdown_markdown_in_html", _markdown_in_html)
     md.core.ruler.push("kramdown_span_ial", _drop_span_attributes)
 
 
@@ -108,6 +118,31 @@ def _opening(tokens: list[Token]) -> Token | None:
         if balance <= 0:
             return token if token.nesting == 1 else None
     return None
+
+
+def _markdown_in_html(state: StateCore) -> None:
+    """An HTML block whose element says ``markdown="1"`` (or ``"block"``): what it holds up to
+    its closing tag rendered as Markdown, the attribute gone. Nested ones are rendered to
+    :data:`MAX_MARKDOWN_IN_HTML` levels, so a post of thousands reads each part a few times."""
+    depth = state.env.get("kramdown_html_depth", 0)
+    if depth >= MAX_MARKDOWN_IN_HTML:
+        return  # left as written
+    for token in state.tokens:
+        opening = token.type == "html_block" and _OPENING_TAG.match(token.content)
+        attribute = opening and _MARKDOWN_ATTRIBUTE.search(opening[0])
+        if not attribute:
+            continue
+        rest = token.content[opening.end():]
+        closing = _CLOSING_TAG.search(rest)
+        if closing and closing[1].lower() != opening[1].lower():
+            closing = None
+        inner = rest[:closing.start()] if closing else rest
+        # kramdown reads each HTML element in it on its own; CommonMark would run an HTML block
+        # on to the next blank line, Markdown included.
+        inner = _LINE_CLOSING_TAG.sub("\\1\n\n", inner)
+        inner = state.md.render(inner, {"kramdown_html_depth": depth + 1})
+        token.content = (opening[0][:attribute.start()] + opening[0][attribute.end():] + "\n"
+                         + inner + (closing[0] if closing else ""))
 
 
 def _drop_span_attributes(state: StateCore) -> None:

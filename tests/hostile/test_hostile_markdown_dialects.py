@@ -78,3 +78,15 @@ def test_kramdown_syntax_in_bulk_keeps_every_word_outside_it():
     assert text.count("word") == 3000 and text.count("item") == 3000 and "{:" not in text
     assert len(root.xpath("//ul[@class='toc']")) == 1
     assert len(root.xpath("//ul[@class='toc']/li")) == 3000
+
+
+def test_html_marked_markdown_nested_deep_is_read_a_few_levels_only():
+    """kramdown's ``markdown="1"`` re-reads what an element holds: only four levels deep, so
+    a post of nested elements is read a few times at most, and nothing is lost (200 levels:
+    lxml, as browsers, keeps HTML to 255)."""
+    source = '<div markdown="1">\n' * 200 + "*deep*\n" + "</div>\n" * 200
+    root = markdown_fragment(source, DIALECTS["kramdown"])
+
+    assert len(root.findall(".//div")) == 200 and "deep" in root.text_content()
+    # the fragment, four elements read as Markdown, then as written
+    assert [div.get("markdown") for div in root.iter("div")][:6] == [None] * 5 + ["1"]
