@@ -95,11 +95,14 @@ def _apply_attribute_lines(state: StateCore) -> None:
     """Each attribute line's id and classes onto the heading right above it, ``{:toc}`` onto
     the list right above it; then the lines are gone."""
     kept: list[Token] = []
+    found: tuple[int, Token | None] = (-1, None)  # (len(kept), the block's opening) last found
     for token in state.tokens:
         if token.type != "kramdown_ial":
             kept.append(token)
             continue
-        opening = _opening(kept)
+        if found[0] != len(kept):  # lines in a row after one block look for its opening once
+            found = (len(kept), _opening(kept))
+        opening = found[1]
         if opening is None or not opening.map or opening.map[1] != token.map[0]:
             continue  # not right after a block: it styles the next one, or nothing
         toc = bool(_TOC.fullmatch(token.content))

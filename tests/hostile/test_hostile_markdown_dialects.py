@@ -68,14 +68,16 @@ def test_raw_html_reaches_the_email_as_python_markdown_lets_it(name):
 
 
 def test_kramdown_syntax_in_bulk_keeps_every_word_outside_it():
-    """Thousands of unclosed comments, attribute lists and tables of contents: each is read
-    once, and only the first table of contents is built."""
+    """Thousands of unclosed comments, attribute lists (a run of them after one long table too)
+    and tables of contents: each is read once, and only the first table of contents is
+    built."""
     source = ("{::comment}\nword\n" * 3000 + "{: .x}\nitem\n\n" * 3000
-              + "## Part\n\n* TOC\n{:toc}\n\n" * 3000)
+              + "## Part\n\n* TOC\n{:toc}\n\n" * 3000
+              + "| a |\n|---|\n" + "| item |\n" * 3000 + "{: .x}\n" * 3000)
     root = markdown_fragment(source, DIALECTS["kramdown"])
 
     text = root.text_content()
-    assert text.count("word") == 3000 and text.count("item") == 3000 and "{:" not in text
+    assert text.count("word") == 3000 and text.count("item") == 6000 and "{:" not in text
     assert len(root.xpath("//ul[@class='toc']")) == 1
     assert len(root.xpath("//ul[@class='toc']/li")) == 3000
 
