@@ -208,3 +208,13 @@ def test_sigkill_mid_welcome_run_sends_nobody_a_second_copy(blog):
     assert states[State.IN_DOUBT] <= 3 * 10 * 16  # at most the batches in flight at each kill
     status = run_cli(site, "welcome", "status", env=ENV)
     assert f"best-a: sent {states[State.SENT]}, due now 0," in status.stdout
+
+
+def test_a_state_folder_that_cannot_be_written_is_one_line_not_a_traceback(blog):
+    site = blog
+    (site / ".newsletter").mkdir()
+    (site / ".newsletter" / "welcome.db").mkdir()  # where the file should be: no way to open it
+    result = invoke(site, "welcome", "enroll", "--all", "--yes")
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ") and "cannot open welcome.db" in result.output
+    assert "Traceback" not in result.output

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
+from newsletter.sending.send_log import open_state
 from newsletter.sending.states import SETTLED
 
 if TYPE_CHECKING:
@@ -73,19 +74,14 @@ WITH standing AS (
 """
 ENABLED_AT = "enabled_at"
 ENROLLED_ALL_AT = "enrolled_all_at"
-BUSY_TIMEOUT_S = 10.0
 
 
 class WelcomeState:
     """The welcome series' state of one site."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")  # progress is on disk before a send
-        self.db.executescript(SCHEMA)
+        self.db = open_state(path, SCHEMA)  # progress is on disk before a send
 
     @classmethod
     def open(cls, state_dir: Path) -> WelcomeState:
