@@ -357,7 +357,8 @@ class SendGridApi(FakeApi):
         if behaviour.retry_after is not None:  # SendGrid sends a reset time (whole unix seconds), not Retry-After
             headers = {"X-RateLimit-Limit": "600", "X-RateLimit-Remaining": "0",
                        "X-RateLimit-Reset": str(int(time.time()) + behaviour.retry_after)}
-        return status, headers, {"errors": [{"message": f"fake failure {status}", "field": None}]}
+        message = behaviour.name or f"fake failure {status}"  # name: SendGrid's own words
+        return status, headers, {"errors": [{"message": message, "field": None}]}
 
 
 def _substitute(text: str, values: dict[str, str]) -> str:
