@@ -33,4 +33,3 @@ def test_an_event_handler_in_a_component_never_becomes_an_attribute():
     fragment = markdown_to_fragment(expansion.markdown, "https://example.com/x")
     assert not fragment.xpath("//chart | //*[@onmouseover]")
     assert fragment.text_content().startswith("<Chart onmouseover=")
-
