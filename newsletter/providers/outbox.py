@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from urllib.parse import quote
 
-from newsletter.errors import NotSentError
+from newsletter.errors import InDoubtError, NotSentError
 from newsletter.message import Message
 from newsletter.providers.base import Provider, Result
 
@@ -83,13 +83,17 @@ class OutboxProvider(Provider):
             for absolute, _ in folders.values():
                 _sync_folder(absolute)
         except OSError as error:  # a full disk, a read-only folder: nothing of it is kept
-            for path in written:
-                os.unlink(path)  # if this fails too, the batch is in doubt: it may be there
             where = os.path.relpath(error.filename, self.settings.root) if error.filename else ""
-            raise NotSentError(f"the outbox could not write {where or 'a message'} "
-                               f"({error.strerror}): none of this batch's {len(messages)} "
-                               "messages was kept", hint="free some space (or make the outbox "
-                               "writable) and send again: they are pending") from None
+            problem = f"the outbox could not write {where or 'a message'} ({error.strerror})"
+            try:
+                for path in written:
+                    os.unlink(path)
+            except OSError as stuck:  # what it wrote may stay: never claim it was not sent
+                raise InDoubtError(f"{problem}, nor take back the messages of this batch it "
+                                   f"wrote ({stuck.strerror})") from None
+            raise NotSentError(f"{problem}: none of this batch's {len(messages)} messages was "
+                               "kept", hint="free some space (or make the outbox writable) "
+                               "and send again: they are pending") from None
         return results
 
     def _write(self, message: Message, folder: str) -> str:
