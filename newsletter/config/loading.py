@@ -16,8 +16,8 @@ from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
+from newsletter.config.catalogue import provider_names, secret_variables
 from newsletter.config.sections import (
-    PROVIDER_NAMES,
     REQUIRED,
     SECTIONS,
     SMTP_SECURITY,
@@ -30,22 +30,6 @@ from newsletter.errors import ConfigError
 
 SETTINGS_FILE = "newsletter.toml"
 
-# Environment variables holding secrets. Nothing else is read from the environment.
-SECRET_VARIABLES = (
-    "POSTMARK_SERVER_TOKEN",
-    "SENDGRID_API_KEY",
-    "MAILGUN_API_KEY",
-    "RESEND_API_KEY",
-    "SMTP_USERNAME",
-    "SMTP_PASSWORD",
-    "NEWSLETTER_SECRET",
-    # webhook verification (newsletter.web.webhooks)
-    "NEWSLETTER_WEBHOOK_USER",
-    "NEWSLETTER_WEBHOOK_PASSWORD",
-    "SENDGRID_WEBHOOK_PUBLIC_KEY",
-    "MAILGUN_WEBHOOK_SIGNING_KEY",
-    "RESEND_WEBHOOK_SECRET",
-)
 
 def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     """Read and validate ``site_dir/newsletter.toml`` and the secrets in ``environ``."""
@@ -78,7 +62,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
 
 def read_secrets(environ: Mapping[str, str]) -> Secrets:
     """The secrets set in ``environ``; nothing else is read from it."""
-    return Secrets({k: environ[k] for k in SECRET_VARIABLES if environ.get(k)})
+    return Secrets({k: environ[k] for k in secret_variables() if environ.get(k)})
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -216,10 +200,10 @@ def _check_values(settings: Settings, where: str) -> None:
             where=where, hint='write it as "Your Name <you@example.com>"',
         )
     _check_unsubscribe_url(email.unsubscribe_url, site.url, where)
-    if provider.name not in PROVIDER_NAMES:
+    if provider.name not in provider_names():
         raise ConfigError(
             f"provider.name {provider.name!r} is not a known provider",
-            where=where, hint=f"use one of {', '.join(PROVIDER_NAMES)}",
+            where=where, hint=f"use one of {', '.join(provider_names())}",
         )
     if provider.security not in SMTP_SECURITY:
         raise ConfigError(

@@ -18,6 +18,7 @@ import requests
 
 from newsletter.errors import AuthError, ConfigError
 from newsletter.providers.base import Result
+from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
 from newsletter.providers.key_check import KeyUnchecked, json_of, read
 from newsletter.providers.message_parts import (
@@ -184,3 +185,13 @@ def check_key(provider: HttpProvider) -> str | None:
     if state not in ("active", None):
         return f"the mailgun domain {domain} is {state}: verify its DNS records at Mailgun"
     return None
+
+
+DECLARATION = Declaration(
+    MailgunProvider,
+    secrets=(MailgunProvider.secret_name, "MAILGUN_WEBHOOK_SIGNING_KEY"),
+    settings=("domain", "track_opens", "track_links"),
+    fetch_suppressions=fetch_suppressions,
+    check_key=check_key,
+    webhook="mailgun",
+)

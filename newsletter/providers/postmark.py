@@ -16,6 +16,7 @@ import requests
 
 from newsletter.errors import AuthError, InDoubtError, NewsletterError, TransientError
 from newsletter.providers.base import Result
+from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
 from newsletter.providers.key_check import read, refused
@@ -220,3 +221,13 @@ def check_key(provider: HttpProvider) -> str | None:
     if response.status_code != 200:
         raise refused(provider, response)
     return None
+
+
+DECLARATION = Declaration(
+    PostmarkProvider,
+    secrets=(PostmarkProvider.secret_name,),
+    settings=("message_stream", "track_opens", "track_links"),
+    fetch_suppressions=fetch_suppressions,
+    check_key=check_key,
+    webhook="postmark",
+)

@@ -15,6 +15,7 @@ import requests
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
 from newsletter.providers.base import Result
+from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
 from newsletter.providers.key_check import json_of, read, refused
@@ -166,3 +167,11 @@ def check_key(provider: HttpProvider) -> str | None:
                 "records and verify it")
     return None
 
+
+DECLARATION = Declaration(
+    ResendProvider,
+    secrets=(ResendProvider.secret_name, "RESEND_WEBHOOK_SECRET"),
+    fetch_suppressions=fetch_suppressions,
+    check_key=check_key,
+    webhook="resend",
+)

@@ -17,6 +17,7 @@ import requests
 
 from newsletter.errors import AuthError
 from newsletter.providers.base import Result
+from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_raw
 from newsletter.providers.key_check import json_of, read, refused
@@ -196,3 +197,13 @@ def check_key(provider: HttpProvider) -> str | None:
         raise AuthError("sendgrid: the key may not send mail (its scopes lack mail.send)",
                         hint="give the key Mail Send access, or make one that has it")
     return None
+
+
+DECLARATION = Declaration(
+    SendGridProvider,
+    secrets=(SendGridProvider.secret_name, "SENDGRID_WEBHOOK_PUBLIC_KEY"),
+    settings=("track_opens", "track_links"),
+    fetch_suppressions=fetch_suppressions,
+    check_key=check_key,
+    webhook="sendgrid",
+)
