@@ -1,7 +1,7 @@
 """Mail providers: one module per provider, declaring everything about it (declaration.py), over
 the shared contract in :mod:`newsletter.providers.base`."""
 
-from newsletter.providers.base import Provider, Result
+from newsletter.providers.base import Provider, Result, batch_key
 from newsletter.providers.key_check import KeyUnchecked
 from newsletter.providers.postmark import POSTMARK_REASONS
 from newsletter.providers.registry import (
@@ -14,4 +14,4 @@ from newsletter.providers.registry import (
 from newsletter.providers.sync import SyncReport, sync_suppressions
 
 __all__ = ["DECLARATIONS", "FETCHERS", "POSTMARK_REASONS", "PROVIDERS", "KeyUnchecked", "Provider",
-           "Result", "SyncReport", "check_key", "make_provider", "sync_suppressions"]
+           "Result", "SyncReport", "batch_key", "check_key", "make_provider", "sync_suppressions"]

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
+from newsletter.addresses import address_key
 from newsletter.errors import AuthError, ConfigError
 from newsletter.providers.base import Result
 from newsletter.providers.declaration import Declaration
@@ -85,6 +86,9 @@ class MailgunProvider(HttpProvider):
         # A header equal for the whole batch is sent as is; one that differs per reader is a
         # %recipient.h:Name% variable, as django-anymail's merge_headers does.
         variables = {m.to_address: recipient_values(m) for m in messages}
+        if not first.test:  # a test copy names no reader: it never counts as theirs
+            for m in messages:
+                variables[m.to_address]["reader"] = address_key(m.to_address)
         common = common_headers(messages)
         for name in extra_headers(first):
             if name in common:
@@ -97,6 +101,7 @@ class MailgunProvider(HttpProvider):
             ("recipient-variables", json.dumps(variables, separators=(",", ":"))),
             ("o:tag", first.post_id[:TAG_LIMIT]),
             ("v:post", first.post_id),
+            *([] if first.test else [("v:reader", _variable("reader"))]),
             ("o:tracking-clicks", "yes" if provider.track_links else "no"),
             ("o:tracking-opens", "yes" if provider.track_opens else "no"),
         ]

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import requests
 
+from newsletter.addresses import address_key
 from newsletter.errors import AuthError, InDoubtError, NewsletterError, TransientError
 from newsletter.providers.base import Result
 from newsletter.providers.declaration import Declaration
@@ -118,7 +119,7 @@ class PostmarkProvider(HttpProvider):
             if images:
                 fixed["Attachments"] = attachments(images)
             return HttpRequest("/email/batchWithTemplates", headers=headers,
-                               body=batch_body(template, messages, fixed, extra_headers))
+                               body=batch_body(template, messages, fixed, extra_headers, metadata))
         if images:
             common["Attachments"] = SHARED_SLOT
         body = json_array_with_bodies(
@@ -127,8 +128,9 @@ class PostmarkProvider(HttpProvider):
         return HttpRequest("/email/batch", body=body, headers=headers)
 
     def _labels(self, message: Message) -> dict:
-        """Tag, Metadata and ReplyTo: the same for every message of a post."""
-        labels = {"Tag": message.post_id, "Metadata": {"post": message.post_id}}
+        """Tag and ReplyTo: the same for every message of a post. ``Tag`` (the post) is what
+        `reconcile` searches by (lookup_messages)."""
+        labels = {"Tag": message.post_id}
         if "Reply-To" in message.headers:
             labels["ReplyTo"] = message.headers["Reply-To"]
         return labels
@@ -144,6 +146,7 @@ class PostmarkProvider(HttpProvider):
             # replaced by Postmark's own (docs/providers.md#postmark-streams); ours are right either way.
             "Headers": [{"Name": k, "Value": v} for k, v in extra_headers(message).items()],
             **self._labels(message),
+            "Metadata": metadata(message),
             **common,
         }
 
@@ -181,6 +184,14 @@ class PostmarkProvider(HttpProvider):
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
         return results
+
+
+def metadata(message: Message) -> dict[str, str]:
+    """Each message's Metadata: its post and its reader, returned by the message search and in
+    webhooks. A test copy names no reader: it must never count as that reader's message."""
+    if message.test:
+        return {"post": message.post_id}
+    return {"post": message.post_id, "reader": address_key(message.to_address)}
 
 
 def attachments(images) -> list[dict]:

@@ -7,14 +7,12 @@ answer, without sending again: so an in-doubt batch may be retried with the same
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import TYPE_CHECKING, Any, Iterator
 
 import requests
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
-from newsletter.providers.base import Result
+from newsletter.providers.base import Result, batch_key, safe_label
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
@@ -28,24 +26,7 @@ if TYPE_CHECKING:
     from newsletter.message import Message
     from newsletter.render import Email
 
-_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # tags allow ASCII letters, digits, _ and -
 QUOTA_ERRORS = ("daily_quota_exceeded", "monthly_quota_exceeded")
-
-
-def idempotency_key(messages: list[Message]) -> str:
-    """The same key for the same post and readers, in any run (1-256 characters).
-
-    Built from the Message-IDs, which derive from post and address (test sends get random
-    ones, so a test copy never shares a key with the real send).
-    """
-    digest = hashlib.sha256(messages[0].post_id.encode())
-    for message in messages:
-        digest.update(b"\n" + message.message_id.encode())
-    return f"newsletter/{_tag(messages[0].post_id)[:64]}/{digest.hexdigest()[:40]}"
-
-
-def _tag(value: str) -> str:
-    return _TAG_UNSAFE.sub("_", value).strip("_")[:256] or "post"
 
 
 class ResendProvider(HttpProvider):
@@ -79,7 +60,7 @@ class ResendProvider(HttpProvider):
         body = json_array_with_bodies(messages, self._email)
         return HttpRequest("/emails/batch", body=body, headers={
             "Authorization": f"Bearer {self.api_key}",
-            "Idempotency-Key": idempotency_key(messages),
+            "Idempotency-Key": batch_key(messages),  # the ledger records it with the batch
             # Permissive: valid emails are sent and invalid ones listed by index; strict (the
             # default) would fail all 100 for one bad address (docs/providers.md#resend-sending).
             "x-batch-validation": "permissive",
@@ -93,7 +74,7 @@ class ResendProvider(HttpProvider):
             "html": html,
             "text": text,
             "headers": extra_headers(message),
-            "tags": [{"name": "post", "value": _tag(message.post_id)}],
+            "tags": [{"name": "post", "value": safe_label(message.post_id)}],
         }
         if "Reply-To" in message.headers:
             item["reply_to"] = message.headers["Reply-To"]

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Iterator
 
 import requests
 
+from newsletter.addresses import address_key
 from newsletter.errors import AuthError
-from newsletter.providers.base import Result
+from newsletter.providers.base import Result, batch_key
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_raw
@@ -84,7 +85,9 @@ class SendGridProvider(HttpProvider):
                         {"type": "text/html", "value": html}],
             "headers": common,
             "categories": [first.post_id[:255]],
-            "custom_args": {"post": first.post_id},
+            # Shared by every personalization; each adds its reader (`reconcile` asks for the
+            # batch, webhooks carry all three).
+            "custom_args": {"post": first.post_id, "batch": batch_key(messages)},
             "tracking_settings": {
                 "click_tracking": {"enable": settings.provider.track_links},
                 "open_tracking": {"enable": settings.provider.track_opens},
@@ -123,6 +126,9 @@ class SendGridProvider(HttpProvider):
                for k, v in message.headers.items() if k not in not_own]
         if own:
             parts += [',"headers":{', ",".join(own), "}"]
+        if not message.test:  # a test copy names no reader: it never counts as theirs
+            parts += [',"custom_args":{"reader":',
+                      encode_basestring(address_key(message.to_address)), "}"]
         if message.subject != subject:
             parts += [',"subject":', encode_basestring(message.subject)]
         parts.append("}")
