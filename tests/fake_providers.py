@@ -33,6 +33,7 @@ from typing import Any
 import jsonschema
 import pytest
 import requests
+from fake_lookups import RETENTION_DAYS, SentLog, answer_lookup, logged
 from fake_postmark_templates import Templates
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -545,6 +546,15 @@ class FakeProviderServer:
         self.record = True  # False in benchmarks: count only
         self.lock = threading.Lock()
         self.closing = threading.Event()  # cuts slow answers short
+        # The lookup APIs (tests/fake_lookups.py): what was accepted, the searches made, answers
+        # to play first (a 429), how long messages are kept, the time, SendGrid's add-on.
+        self.sent_log = SentLog()
+        self.lookups: list[str] = []
+        self.lookup_queue: deque[tuple[int, dict, Any]] = deque()
+        self.lookup_latency = 0.0
+        self.retention_days = RETENTION_DAYS[api.name]
+        self.clock = time.time
+        self.activity_feed = True
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.fake = self
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
@@ -609,6 +619,7 @@ class FakeProviderServer:
             if self.record and api.keep_bodies:
                 self.delivered.extend(d for i, d in enumerate(api.deliveries(request))
                                       if i not in rejected)
+            self.sent_log.add(logged(api.name, request, answer))
             self._remember(request, answer)
         return behaviour, answer
 
@@ -653,9 +664,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.do_POST()
             return
         fake = self.server.fake
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        lookup = answer_lookup(fake, "GET", self.path)
+        if lookup is not None:
+            status, extra, payload = lookup if fake.api.authorised(headers) \
+                else fake.api.refused_read()
+            fake.closing.wait(fake.lookup_latency)
+            answer_json(self, status, payload, extra)
+            return
         if self.path != "/_stats":
             fake.reads.append(self.path)
-            headers = {k.lower(): v for k, v in self.headers.items()}
             answer = fake.api.key_check(self.path)
             if answer is None:
                 answer = 404, {}, {"message": "not found"}
@@ -719,10 +737,13 @@ def start_fake(provider: str, key: str, *, latency: float = 0.0):
 
 # ---------------------------------------------------------------- test support
 
-def answer_json(handler: BaseHTTPRequestHandler, status: int, payload: Any) -> None:
+def answer_json(handler: BaseHTTPRequestHandler, status: int, payload: Any,
+                headers: dict[str, str] | None = None) -> None:
     """Answer the request ``handler`` serves with ``status`` and ``payload`` as JSON."""
     data = json.dumps(payload).encode()
     handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(data)))
     handler.end_headers()
