@@ -45,7 +45,7 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 class Behaviour:
     """What the fake does with one request."""
 
-    kind: str = "ok"  # ok | partial | fail | slow | drop | hangup
+    kind: str = "ok"  # ok | partial | fail | slow | drop | hangup | lost
     status: int = 200
     codes: tuple[tuple[int, int], ...] = ()  # partial: (index in batch, provider error code)
     retry_after: float | None = None
@@ -74,6 +74,9 @@ def slow(delay: float = 60.0) -> Behaviour:
 
 
 DROP = Behaviour("drop")  # accept everything, then close the connection mid-response
+# The request arrives but the provider never takes it in: no answer (until ``delay`` or the fake
+# closes), nothing accepted, nothing logged.
+LOST = Behaviour("lost", delay=60.0)
 HANGUP = Behaviour("hangup")  # accept everything, then close the connection without answering
 
 
@@ -611,6 +614,8 @@ class FakeProviderServer:
                 return behaviour if behaviour.kind in ("slow", "drop", "hangup") else OK, replay
             if behaviour.kind == "fail":
                 return behaviour, api.failure(behaviour.status, behaviour)
+            if behaviour.kind == "lost":
+                return behaviour, (500, {}, None)
             answer = api.success(request, behaviour)
             rejected = {i for i, _ in behaviour.codes}
             for i, address in enumerate(request.recipients):
@@ -699,7 +704,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = b"" if payload is None else (
             payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
         try:
-            if behaviour.kind == "hangup":  # the request was read; no answer at all
+            if behaviour.kind in ("hangup", "lost"):  # the request was read; no answer at all
                 self._hang_up()
                 return
             self.send_response(status)

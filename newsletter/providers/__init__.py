@@ -3,6 +3,7 @@ the shared contract in :mod:`newsletter.providers.base`."""
 
 from newsletter.providers.base import Provider, Result, batch_key
 from newsletter.providers.key_check import KeyUnchecked
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed
 from newsletter.providers.postmark import POSTMARK_REASONS
 from newsletter.providers.registry import (
     DECLARATIONS,
@@ -13,5 +14,6 @@ from newsletter.providers.registry import (
 )
 from newsletter.providers.sync import SyncReport, sync_suppressions
 
-__all__ = ["DECLARATIONS", "FETCHERS", "POSTMARK_REASONS", "PROVIDERS", "KeyUnchecked", "Provider",
-           "Result", "SyncReport", "batch_key", "check_key", "make_provider", "sync_suppressions"]
+__all__ = ["DECLARATIONS", "FETCHERS", "POSTMARK_REASONS", "PROVIDERS", "InDoubtBatch",
+           "KeyUnchecked", "Lookup", "LookupFailed", "Provider", "Result", "SyncReport",
+           "batch_key", "check_key", "make_provider", "sync_suppressions"]

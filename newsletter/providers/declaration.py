@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:
     from newsletter.providers.base import Provider
+    from newsletter.providers.lookup import Lookup
     from newsletter.subscribers import Suppression
 
 
@@ -35,7 +36,7 @@ class Declaration:
     # `serve`: the module in newsletter.web.webhooks that verifies and parses its webhooks.
     webhook: str | None = None
     # `reconcile`: asks the provider which of an in-doubt batch's messages it accepted.
-    lookup: Callable[..., Any] | None = None
+    lookup: Lookup | None = None
 
     @property
     def name(self) -> str:

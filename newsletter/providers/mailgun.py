@@ -10,6 +10,7 @@ which is the name the ``cid:`` URL uses.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote, urlsplit
@@ -22,6 +23,7 @@ from newsletter.providers.base import Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
 from newsletter.providers.key_check import KeyUnchecked, json_of, read
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages, wanted
 from newsletter.providers.message_parts import (
     common_headers,
     extra_headers,
@@ -192,6 +194,42 @@ def check_key(provider: HttpProvider) -> str | None:
     return None
 
 
+def lookup_events(provider: MailgunProvider, post_id: str, batches: list[InDoubtBatch],
+                  now: dt.datetime) -> Iterator[tuple[str, str]]:
+    """The in-doubt readers Mailgun accepted: its `accepted` events tagged with the post, from
+    the first batch's claim until now, oldest first, through ``paging.next`` until a page is
+    empty (docs/providers.md#finding-a-message-later)."""
+    pages = Pages(provider, LOOKUP, {}, auth=("api", provider.api_key))
+    readers = wanted(batches)
+    start = min(batch.window_start() for batch in batches)
+    body = pages.get(f"/v3/{quote(provider.domain, safe='')}/events", {
+        "begin": f"{start.timestamp():.0f}", "end": f"{now.timestamp() + 1:.0f}",
+        "ascending": "yes", "limit": 300, "event": "accepted", "tags": post_id[:TAG_LIMIT]})
+    for _ in range(MAX_PAGES):
+        items = body.get("items") if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            raise LookupFailed("mailgun answered its events search without items")
+        if not items:
+            return
+        for item in items:
+            user = item.get("user-variables") if isinstance(item, dict) else None
+            reader = user.get("reader") if isinstance(user, dict) else None
+            if reader in readers:
+                headers = (item.get("message") or {}).get("headers") or {}
+                yield reader, str(headers.get("message-id") or item.get("id"))
+        following = (body.get("paging") or {}).get("next")
+        # The key goes with every read: only to the API it was given for.
+        if not isinstance(following, str) or not following.startswith(provider.api_url + "/"):
+            raise LookupFailed("mailgun's events answer points to no next page on its API")
+        body = pages.get(following)
+    raise LookupFailed(f"mailgun's events search went past {MAX_PAGES} pages")
+
+
+# Events are kept "for at least 3 days" (30 on some plans); a page is trustworthy once its
+# events are half an hour old (Mailgun's event-polling guide).
+LOOKUP = Lookup(lookup_events, retention=dt.timedelta(days=3), settle=dt.timedelta(minutes=30))
+
+
 DECLARATION = Declaration(
     MailgunProvider,
     secrets=(MailgunProvider.secret_name, "MAILGUN_WEBHOOK_SIGNING_KEY"),
@@ -199,4 +237,5 @@ DECLARATION = Declaration(
     fetch_suppressions=fetch_suppressions,
     check_key=check_key,
     webhook="mailgun",
+    lookup=LOOKUP,
 )

@@ -7,10 +7,13 @@ messages as fit in Postmark's 50 MB a call, and a message over 10 MB is refused 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -21,6 +24,7 @@ from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
 from newsletter.providers.key_check import read, refused
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages, wanted
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
 from newsletter.providers.postmark_templates import PostTemplate, TemplateStore, batch_body
 from newsletter.providers.suppression_api import get_json, records_in
@@ -234,6 +238,71 @@ def check_key(provider: HttpProvider) -> str | None:
     return None
 
 
+# The message search (docs/providers.md#finding-a-message-later): dates in US Eastern time,
+# inclusive to the second; count <= 500 and count + offset <= 10,000 a search.
+EASTERN = ZoneInfo("America/New_York")
+SEARCH_PAGE, SEARCH_DEPTH = 500, 10_000
+SECOND = dt.timedelta(seconds=1)
+
+
+def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
+                    now: dt.datetime) -> Iterator[tuple[str, str]]:
+    """The in-doubt readers Postmark accepted: its messages tagged with the post, from the
+    first batch's claim until now, in windows halved until each holds at most 10,000."""
+    pages = Pages(provider, LOOKUP, {"X-Postmark-Server-Token": provider.api_key})
+    readers = wanted(batches)
+    start = min(batch.window_start() for batch in batches).replace(microsecond=0)
+    windows = [(start, now.replace(microsecond=0) + SECOND)]
+
+    def search(since: dt.datetime, until: dt.datetime, offset: int) -> dict:
+        body = pages.get("/messages/outbound", {
+            "count": SEARCH_PAGE, "offset": offset, "tag": post_id,
+            "fromdate": _eastern(since), "todate": _eastern(until)})
+        if not (isinstance(body, dict) and isinstance(body.get("TotalCount"), int)
+                and isinstance(body.get("Messages"), list)):
+            raise LookupFailed("postmark answered its message search without TotalCount and "
+                               "Messages")
+        return body
+
+    with ThreadPoolExecutor(LOOKUP.in_flight, thread_name_prefix="lookup") as pool:
+        while windows:
+            since, until = windows.pop()
+            first = search(since, until, 0)
+            total = first["TotalCount"]
+            if total > SEARCH_DEPTH:  # both ends count: the halves share their middle second
+                if until - since <= SECOND:
+                    raise LookupFailed("postmark holds more than 10,000 messages of this post "
+                                       "in one second; its search cannot list them")
+                middle = since + (until - since) // 2
+                windows += [(since, middle.replace(microsecond=0) + SECOND),
+                            (middle.replace(microsecond=0), until)]
+                continue
+            offsets = range(SEARCH_PAGE, min(total, SEARCH_DEPTH), SEARCH_PAGE)
+            for body in [first, *pool.map(lambda offset: search(since, until, offset), offsets)]:
+                for message in body["Messages"]:
+                    found = _reader(message, post_id)
+                    if found in readers:
+                        yield found, str(message.get("MessageID"))
+
+
+def _reader(message: object, post_id: str) -> str | None:
+    """The reader a searched message names in its Metadata (none: a test copy, or another's)."""
+    if not isinstance(message, dict) or message.get("Tag") != post_id:
+        return None
+    labels = message.get("Metadata")
+    return labels.get("reader") if isinstance(labels, dict) else None
+
+
+def _eastern(moment: dt.datetime) -> str:
+    return moment.astimezone(EASTERN).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+# Retention: 45 days by default, 7 at the least a server may be set to; no indexing delay is
+# documented, so ten minutes.
+LOOKUP = Lookup(lookup_messages, retention=dt.timedelta(days=7),
+                settle=dt.timedelta(minutes=10), in_flight=4)
+
+
 DECLARATION = Declaration(
     PostmarkProvider,
     secrets=(PostmarkProvider.secret_name,),
@@ -241,4 +310,5 @@ DECLARATION = Declaration(
     fetch_suppressions=fetch_suppressions,
     check_key=check_key,
     webhook="postmark",
+    lookup=LOOKUP,
 )

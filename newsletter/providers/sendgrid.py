@@ -8,6 +8,7 @@ headers and their values, not a copy of the body. Inline images go once too, as
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from email.utils import parseaddr
 from json.encoder import encode_basestring
@@ -22,6 +23,7 @@ from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_raw
 from newsletter.providers.key_check import json_of, read, refused
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
 from newsletter.providers.message_parts import (
     BUILT_HEADERS,
     common_headers,
@@ -205,6 +207,33 @@ def check_key(provider: HttpProvider) -> str | None:
     return None
 
 
+NO_ACTIVITY = ("SendGrid's Email Activity API is not available on this account (it needs the "
+               "paid email activity history add-on and a key with Email Activity access)")
+
+
+def lookup_activity(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
+                    now: dt.datetime) -> Iterator[tuple[str, str]]:
+    """The in-doubt readers SendGrid accepted: each batch's messages by the batch key in its
+    custom_args, one search a batch (docs/providers.md#finding-a-message-later)."""
+    pages = Pages(provider, LOOKUP, {"Authorization": f"Bearer {provider.api_key}"})
+    for batch in batches:  # a batch key holds only letters, digits, _, - and /
+        body = pages.get("/v3/messages", {"query": f"unique_args['batch']=\"{batch.key}\"",
+                                          "limit": 1000}, missing=NO_ACTIVITY)
+        messages = body.get("messages") if isinstance(body, dict) else None
+        if not isinstance(messages, list):
+            raise LookupFailed("sendgrid answered its activity search without messages")
+        for message in messages:
+            if isinstance(message, dict) and isinstance(message.get("to_email"), str):
+                reader = address_key(message["to_email"])
+                if reader in batch.readers:
+                    yield reader, str(message.get("msg_id"))
+
+
+# 30 days of history with the add-on; 6 searches a minute; no indexing delay is documented.
+LOOKUP = Lookup(lookup_activity, retention=dt.timedelta(days=30),
+                settle=dt.timedelta(minutes=30), interval=10.0)
+
+
 DECLARATION = Declaration(
     SendGridProvider,
     secrets=(SendGridProvider.secret_name, "SENDGRID_WEBHOOK_PUBLIC_KEY"),
@@ -212,4 +241,5 @@ DECLARATION = Declaration(
     fetch_suppressions=fetch_suppressions,
     check_key=check_key,
     webhook="sendgrid",
+    lookup=LOOKUP,
 )

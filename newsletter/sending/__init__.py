@@ -27,12 +27,15 @@ from newsletter.sending.words import ledger_counts, schedule_note, state_summary
 _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test": "campaign",
                  "DueRun": "due", "preview_due": "due", "send_due": "due",
                  "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
-                 "prepare_post": "preflight", "readiness_findings": "readiness"}
+                 "prepare_post": "preflight", "readiness_findings": "readiness",
+                 "Reconciled": "reconcile", "no_lookup_note": "reconcile",
+                 "posts_in_doubt": "reconcile", "reconcile_posts": "reconcile"}
 
-__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "RetryPolicy",
-           "SendReport", "SiteCheck", "State", "check_images", "check_sendable", "check_site",
-           "count_active", "count_recipients", "ledger_counts", "ledger_report", "parse_time",
-           "prepare_post", "preview_due", "readiness_findings", "recover_dead_runs",
+__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "Reconciled",
+           "RetryPolicy", "SendReport", "SiteCheck", "State", "check_images", "check_sendable", "check_site",
+           "count_active", "count_recipients", "ledger_counts", "ledger_report",
+           "no_lookup_note", "parse_time", "posts_in_doubt", "prepare_post", "preview_due",
+           "readiness_findings", "reconcile_posts", "recover_dead_runs",
            "schedule_note", "send_due", "send_post", "send_test",
            "send_with_retries", "settled_states", "since_of", "site_lock", "state_summary",
            "status_words"]

@@ -1,0 +1,154 @@
+"""`newsletter reconcile` against each provider's fake lookup API (docs/reconcile.md).
+
+Six readers go out in two batches of three, one batch at a time; the first batch's request
+times out. Whether the provider took it in decides what `reconcile` must find, and a rerun of
+`send` must then leave every reader with exactly one message.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from fake_providers import LOST, provider_environ, slow
+from test_provider_matrix import HTTP_PROVIDERS, POST, READERS, SHORT_TIMEOUT, run  # noqa: F401
+
+from conftest import invoke
+from newsletter.providers import DECLARATIONS
+from newsletter.providers.lookup import READ_TRIES
+from newsletter.sending import Ledger, State
+
+FIRST_BATCH, SECOND_BATCH = READERS[:3], READERS[3:]
+
+
+def in_doubt_first_batch(run, name, behaviour):  # noqa: F811 - the fixture's function
+    """A send whose first batch times out with ``behaviour``; the second goes out."""
+    campaign = run(name, timeout=SHORT_TIMEOUT, concurrency=1)
+    # Resend retries an in-doubt batch under its Idempotency-Key: every attempt must time out.
+    tries = 3 if DECLARATIONS[name].adapter.idempotent else 1
+    campaign.server.enqueue(*[behaviour] * tries)
+    campaign.send()
+    assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}
+    return campaign
+
+
+def reconcile(campaign, *options):
+    return invoke(campaign.site, "reconcile", *options,
+                  env=provider_environ(campaign.name))
+
+
+def provider_ids(campaign) -> dict[str, str]:
+    with Ledger.open(campaign.settings) as ledger:
+        return {d.address: d.provider_message_id
+                for d in ledger.deliveries(POST, [State.SENT])}
+
+
+@pytest.mark.parametrize("name", HTTP_PROVIDERS)
+def test_a_batch_accepted_before_the_timeout_is_found_and_never_sent_again(run, name):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, slow())
+    assert set(campaign.server.accepted) == set(READERS)  # the provider has them all
+
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 0, result.output
+    assert f"{POST}: 3 in doubt; 3 found at {name} (now sent)" in result.output
+    assert campaign.counts() == {State.SENT: 6}
+    logged = {e.address: e.provider_id for e in campaign.server.sent_log.entries}
+    assert {a: provider_ids(campaign)[a] for a in FIRST_BATCH} == {
+        a: logged[a] for a in FIRST_BATCH}
+    requests_before = len(campaign.server.requests)
+
+    again = invoke(campaign.site, "send", POST, "--yes", env=provider_environ(name))
+
+    assert len(campaign.server.requests) == requests_before  # nothing sent
+    assert max(campaign.server.accepted.values()) == 1, again.output
+
+
+@pytest.mark.parametrize("name", HTTP_PROVIDERS)
+def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, name):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, LOST)
+    assert set(campaign.server.accepted) == set(SECOND_BATCH)
+
+    dry = reconcile(campaign, "--settle", "0", "--dry-run", "--json")
+    assert json.loads(dry.output)["posts"][0]["pending"] == 3
+    assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}  # a dry run changes nothing
+
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 0, result.output
+    assert "3 never reached" in result.output
+    assert campaign.counts() == {State.SENT: 3, State.PENDING: 3}
+    again = invoke(campaign.site, "send", POST, "--yes", env=provider_environ(name))
+    assert again.exit_code == 0, again.output
+    assert campaign.counts() == {State.SENT: 6}
+    assert dict(campaign.server.accepted) == {reader: 1 for reader in READERS}
+
+
+@pytest.mark.parametrize("name", HTTP_PROVIDERS)
+def test_an_empty_search_is_not_believed_before_the_indexing_delay(run, name):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, LOST)
+
+    result = reconcile(campaign)  # the provider's own delay: minutes, not yet passed
+
+    assert result.exit_code == 1
+    assert "3 still in doubt" in result.output and "search may lag behind" in result.output
+    assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}
+
+
+@pytest.mark.parametrize("name", HTTP_PROVIDERS)
+def test_a_failing_lookup_leaves_them_in_doubt_with_the_reason(run, name):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, slow())
+    campaign.server.lookup_queue.extend([(500, {}, {"message": "fake failure 500"})] * READ_TRIES)
+
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 1
+    assert "3: the lookup failed" in result.output and "500" in result.output
+    assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}
+    status = invoke(campaign.site, "status", POST, env=provider_environ(name))
+    assert "the lookup failed" in status.output  # the reason stays with the readers
+
+
+def test_sendgrid_without_the_activity_add_on_says_so(run):  # noqa: F811
+    campaign = in_doubt_first_batch(run, "sendgrid", slow())
+    campaign.server.activity_feed = False
+
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 1
+    assert "Email Activity API is not available on this account" in result.output
+    assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}
+
+
+@pytest.mark.parametrize("name", HTTP_PROVIDERS)
+def test_a_batch_older_than_the_retention_is_not_searched(run, name):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, LOST)
+    days = DECLARATIONS[name].lookup.retention.days + 1
+    with sqlite3.connect(campaign.settings.state_dir / "ledger.db") as db:
+        db.execute("UPDATE batches SET claimed_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', "
+                   "'now', ?)", (f"-{days} days",))
+
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 1
+    assert f"longer ago than {name} is sure to keep messages" in result.output
+    assert campaign.server.lookups == []  # an answer could prove nothing
+    assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}
+
+
+def test_resend_retries_an_in_doubt_batch_under_the_key_the_ledger_recorded_first(run):  # noqa: F811
+    campaign = run("resend", timeout=SHORT_TIMEOUT, concurrency=1)
+    campaign.server.enqueue(slow())
+
+    campaign.send()
+
+    assert campaign.counts() == {State.SENT: 6}
+    first, retry = campaign.server.requests[:2]
+    assert first.headers["idempotency-key"] == retry.headers["idempotency-key"]
+    assert dict(campaign.server.accepted) == {reader: 1 for reader in READERS}
+    with sqlite3.connect(campaign.settings.state_dir / "ledger.db") as db:
+        covered = db.execute("SELECT d.address FROM deliveries d JOIN batches b ON b.id = d.batch"
+                             " WHERE b.key = ? ORDER BY d.address",
+                             (first.headers["idempotency-key"],)).fetchall()
+    assert [address for (address,) in covered] == FIRST_BATCH
