@@ -152,3 +152,42 @@ def test_resend_retries_an_in_doubt_batch_under_the_key_the_ledger_recorded_firs
                              " WHERE b.key = ? ORDER BY d.address",
                              (first.headers["idempotency-key"],)).fetchall()
     assert [address for (address,) in covered] == FIRST_BATCH
+
+
+def _age(campaign, hours: int) -> None:
+    """The in-doubt batch as if it timed out ``hours`` ago: past any provider's delay."""
+    with sqlite3.connect(campaign.settings.state_dir / "ledger.db") as db:
+        shift = f"-{hours} hours"
+        db.execute("UPDATE batches SET claimed_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', ?)",
+                   (shift,))
+        db.execute("UPDATE deliveries SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', "
+                   "'now', ?) WHERE state = 'in_doubt'", (shift,))
+
+
+@pytest.mark.parametrize(("behaviour", "news"), [
+    (LOST, "0 found (sent), 3 never reached it"), (slow(), "3 found (sent), 0 never reached it")])
+def test_send_due_reconciles_first_so_cron_heals_itself(run, behaviour, news):  # noqa: F811
+    campaign = in_doubt_first_batch(run, "postmark", behaviour)
+    _age(campaign, hours=1)
+
+    result = invoke(campaign.site, "send", "--due", "--now", "2026-11-27T12:00:00Z",
+                    env=provider_environ("postmark"))
+
+    assert f"Reconciled {POST} with postmark: {news}" in result.output, result.output
+    assert campaign.counts() == {State.SENT: 6}
+    assert dict(campaign.server.accepted) == {reader: 1 for reader in READERS}
+    again = invoke(campaign.site, "reconcile", env=provider_environ("postmark"))
+    assert again.output == "Nothing is in doubt.\n"
+
+
+def test_status_says_how_to_reconcile_and_the_outbox_says_it_cannot(run, site):  # noqa: F811
+    campaign = in_doubt_first_batch(run, "postmark", LOST)
+    status = invoke(site, "status", POST, env=provider_environ("postmark"))
+    assert "Ask postmark what became of them: newsletter reconcile what-matters" in status.output
+
+    campaign.configure(name="outbox")
+    result = invoke(site, "reconcile", env={"NEWSLETTER_SECRET": "s"})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{POST}: 3 in doubt; outbox keeps no record newsletter can search: reconcile cannot "
+        "tell whether in-doubt messages went out."]

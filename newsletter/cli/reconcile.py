@@ -44,7 +44,8 @@ def reconcile(site: Site, post: str | None, dry_run: bool, as_json: bool,
     with site_lock(settings), Ledger.open(settings) as ledger:
         if not dry_run:
             ledger.recover()  # a dead run's batches are in doubt too
-        wanted = posts_in_doubt(ledger) if post_ids is None else post_ids
+        wanted = (posts_in_doubt(ledger, forget_stale=not dry_run) if post_ids is None
+                  else post_ids)
         reports = reconcile_posts(settings, ledger, wanted, dry_run=dry_run, settle=settle)
     _finish([r for r in reports if r.in_doubt], as_json, dry_run)
 

@@ -32,7 +32,8 @@ _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test":
                  "posts_in_doubt": "reconcile", "reconcile_posts": "reconcile"}
 
 __all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "Reconciled",
-           "RetryPolicy", "SendReport", "SiteCheck", "State", "check_images", "check_sendable", "check_site",
+           "RetryPolicy", "SendReport", "SiteCheck", "State", "check_images", "check_sendable",
+           "check_site",
            "count_active", "count_recipients", "ledger_counts", "ledger_report",
            "no_lookup_note", "parse_time", "posts_in_doubt", "prepare_post", "preview_due",
            "readiness_findings", "reconcile_posts", "recover_dead_runs",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from newsletter.sending.ledger import Ledger
-from newsletter.sending.ledger_schema import PENDING_PREFIX
+from newsletter.sending.ledger_schema import DOUBT_PREFIX, PENDING_PREFIX
 from newsletter.sending.states import State, ledger_time
 
 
@@ -49,6 +49,24 @@ def doubtful(ledger: Ledger, post_id: str) -> tuple[list[DoubtfulBatch], list[st
         marked = dt.datetime.fromisoformat(updated_at)
         batch.given_up_at = max(batch.given_up_at or marked, marked)
     return list(batches.values()), unrecorded
+
+
+def flagged_posts(ledger: Ledger) -> list[str]:
+    """Posts flagged as having readers in doubt (Ledger.mark, Ledger.recover), from `meta`."""
+    rows = ledger.db.execute("SELECT key FROM meta WHERE substr(key, 1, ?) = ?",
+                             (len(DOUBT_PREFIX), DOUBT_PREFIX))
+    return [key.removeprefix(DOUBT_PREFIX) for (key,) in rows]
+
+
+def has_doubt(ledger: Ledger, post_id: str) -> bool:
+    return bool(ledger.db.execute(
+        "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ? AND state = ?)",
+        (post_id, State.IN_DOUBT)).fetchone()[0])
+
+
+def unflag(ledger: Ledger, post_id: str) -> None:
+    """The post has nobody in doubt any more."""
+    ledger.delete_meta(DOUBT_PREFIX + post_id)
 
 
 def mark_found(ledger: Ledger, post_id: str, found: Sequence[tuple[str, str]]) -> int:

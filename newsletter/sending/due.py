@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 from newsletter.check import Finding, errors_in
 from newsletter.errors import InputError, NewsletterError, SiteLockedError
 from newsletter.posts import load_posts
-from newsletter.providers import make_provider
+from newsletter.providers import DECLARATIONS, make_provider
 from newsletter.sending.accounting import count_recipients, recover_dead_runs
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
+from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_posts
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
 from newsletter.subscribers import SubscriberStore
@@ -66,6 +67,7 @@ class DueRun:
     skipped_rows: list = field(default_factory=list)  # subscriber rows that cannot be sent to
     broken: list[str] = field(default_factory=list)  # due posts not rendered, or with errors
     outcomes: list[PostOutcome] = field(default_factory=list)
+    reconciled: list[Reconciled] = field(default_factory=list)  # asked before sending
 
     @property
     def failed(self) -> bool:
@@ -131,6 +133,12 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
 
 def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
+    if DECLARATIONS[settings.provider.name].lookup is not None:
+        # Ask the provider about readers in doubt first: those it never took in become
+        # pending, and the plan below resumes their post (cron heals itself).
+        doubtful = posts_in_doubt(ledger, forget_stale=True)
+        if doubtful:
+            run.reconciled = reconcile_posts(settings, ledger, doubtful)
     run.plan = plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=True)
     if len(plan.new) > settings.schedule.max_posts_per_run:
         run.over_cap = True

@@ -25,7 +25,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from newsletter.sending.ledger_schema import MIGRATIONS, PENDING_PREFIX, RUNNING_PREFIX
+from newsletter.sending.ledger_schema import (
+    DOUBT_PREFIX,
+    MIGRATIONS,
+    PENDING_PREFIX,
+    RUNNING_PREFIX,
+)
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
 
 if TYPE_CHECKING:
@@ -176,6 +181,8 @@ class Ledger:
                      ledger_time(), key.removeprefix(RUNNING_PREFIX), State.SUBMITTING),
                 )
                 recovered += cursor.rowcount
+                if cursor.rowcount:
+                    self.set_meta(DOUBT_PREFIX + key.removeprefix(RUNNING_PREFIX), ledger_time())
                 self.delete_meta(key)  # in this transaction
         return recovered
 
@@ -274,6 +281,8 @@ class Ledger:
         under one provider message id (SendGrid's answer to a whole batch)."""
         if state is State.PENDING:
             self._flag_pending(post_id)
+        elif state is State.IN_DOUBT:  # for `reconcile` to find (posts_in_doubt)
+            self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
         self.db.execute(
             """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
                                      updated_at = ?

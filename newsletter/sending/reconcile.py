@@ -19,11 +19,13 @@ from newsletter.providers import DECLARATIONS, InDoubtBatch, LookupFailed, make_
 from newsletter.sending.doubt import (
     DoubtfulBatch,
     doubtful,
+    flagged_posts,
+    has_doubt,
     mark_found,
     note_reason,
     requeue_absent,
+    unflag,
 )
-from newsletter.sending.states import State
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -52,9 +54,17 @@ class Reconciled:
                 "note": self.note}
 
 
-def posts_in_doubt(ledger: Ledger) -> list[str]:
-    """Every post with readers in doubt."""
-    return [post for post, counts in ledger.counts().items() if counts[State.IN_DOUBT]]
+def posts_in_doubt(ledger: Ledger, *, forget_stale: bool = False) -> list[str]:
+    """Every post with readers in doubt; read from flags, so a cron run does not read every
+    row. ``forget_stale``: drop the flag of a post whose doubts were settled otherwise
+    (`send --resend-in-doubt`)."""
+    found = []
+    for post_id in flagged_posts(ledger):
+        if has_doubt(ledger, post_id):
+            found.append(post_id)
+        elif forget_stale:
+            unflag(ledger, post_id)
+    return found
 
 
 def no_lookup_note(name: str) -> str | None:
@@ -77,6 +87,8 @@ def reconcile_posts(settings: Settings, ledger: Ledger, post_ids: list[str], *,
     try:
         for report in reports:
             _reconcile_post(ledger, report, provider, lookup, dry_run, settle, clock)
+            if not dry_run and not has_doubt(ledger, report.post_id):
+                unflag(ledger, report.post_id)
     finally:
         if provider is not None:
             provider.close()
