@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import pytest
 from fake_providers import LOST, provider_environ, slow
@@ -191,3 +192,40 @@ def test_status_says_how_to_reconcile_and_the_outbox_says_it_cannot(run, site): 
     assert result.output.splitlines() == [
         f"{POST}: 3 in doubt; outbox keeps no record newsletter can search: reconcile cannot "
         "tell whether in-doubt messages went out."]
+
+
+def test_sigkill_during_reconcile_then_a_rerun_reaches_the_same_end(site):
+    """12,000 readers in doubt, half of them taken in: reconcile reads Postmark's search a page
+    a second; killed once its first findings are on disk, a rerun finishes the job."""
+    from contextlib import closing
+
+    from fake_providers import DEFAULTS, KEYS, start_fake, write_provider_settings
+    from reconcile_support import seed_in_doubt, states
+
+    from conftest import start_cli
+    from newsletter.config import load_settings
+
+    with closing(start_fake("postmark", KEYS["postmark"])) as server:
+        server.lookup_latency = 1.0
+        write_provider_settings(site, name="postmark", api_url=server.url,
+                                timeout=DEFAULTS["timeout"])
+        settings = load_settings(site, provider_environ("postmark"))
+        taken = seed_in_doubt(settings, server, 12_000)
+        process = start_cli(site, "reconcile", "--settle", "0",
+                            env=provider_environ("postmark"))
+        try:
+            while "sent" not in states(settings).values():
+                assert process.poll() is None, "reconcile ended before it was killed"
+                time.sleep(0.05)
+            assert process.poll() is None
+            process.kill()  # SIGKILL
+        finally:
+            process.wait(30)
+        assert process.returncode == -9  # killed, not ended: its work was cut short
+
+        rerun = invoke(site, "reconcile", "--settle", "0", env=provider_environ("postmark"))
+
+        assert rerun.exit_code == 0, rerun.output
+        final = states(settings)
+        assert {a for a, s in final.items() if s == "sent"} == taken
+        assert {a for a, s in final.items() if s == "pending"} == set(final) - taken

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from itertools import chain
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -278,7 +279,8 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
                             (middle.replace(microsecond=0), until)]
                 continue
             offsets = range(SEARCH_PAGE, min(total, SEARCH_DEPTH), SEARCH_PAGE)
-            for body in [first, *pool.map(lambda offset: search(since, until, offset), offsets)]:
+            # Pages are read ahead while each found one is written: in order, as they come.
+            for body in chain([first], pool.map(lambda at: search(since, until, at), offsets)):
                 for message in body["Messages"]:
                     found = _reader(message, post_id)
                     if found in readers:
