@@ -19,7 +19,7 @@ import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -62,6 +62,12 @@ class SentLog:
         with self.lock:
             self.entries.extend(entries)
             self.times.extend(e.at for e in entries)
+
+    def shift(self, seconds: float) -> None:
+        """Every entry as if accepted ``seconds`` later (earlier, if negative)."""
+        with self.lock:
+            self.entries = [replace(e, at=e.at + seconds) for e in self.entries]
+            self.times = [t + seconds for t in self.times]
 
     def between(self, start: float, end: float) -> list[Logged]:
         """Entries with start <= at < end, oldest first."""

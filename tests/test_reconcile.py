@@ -156,7 +156,8 @@ def test_resend_retries_an_in_doubt_batch_under_the_key_the_ledger_recorded_firs
 
 
 def _age(campaign, hours: int) -> None:
-    """The in-doubt batch as if it timed out ``hours`` ago: past any provider's delay."""
+    """The send as if it happened ``hours`` ago, at the provider too: past any indexing delay."""
+    campaign.server.sent_log.shift(-hours * 3600)
     with sqlite3.connect(campaign.settings.state_dir / "ledger.db") as db:
         shift = f"-{hours} hours"
         db.execute("UPDATE batches SET claimed_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', ?)",

@@ -1,9 +1,10 @@
 """Asking a provider what it accepted, for `reconcile` (docs/reconcile.md).
 
 A provider module declares a :class:`Lookup`: its ``search`` yields (reader key, the provider's
-message id) for each in-doubt reader it finds among the given batches, and returns only once
-it has read the provider's whole answer for their time windows (from each batch's claim until
-now); when it cannot, it raises :class:`LookupFailed` and whatever it yielded still counts.
+message id) for each message of the post it finds in the batches' time windows (the ledger
+keeps those of readers in doubt), and returns only once
+it has read the provider's whole answer for their time windows (:func:`windows`); when it
+cannot, it raises :class:`LookupFailed` and whatever it yielded still counts.
 ``retention`` and ``settle`` say when an empty answer proves a message absent
 (docs/providers.md#finding-a-message-later). Every read goes through :class:`Pages`: the
 provider's pace, its 429s waited out, a few retries of a failed read, never a write.
@@ -22,8 +23,10 @@ import requests
 if TYPE_CHECKING:
     from newsletter.providers.http import HttpProvider
 
-# A provider's clock and ours may differ: each window starts this much before the claim.
-CLOCK_SKEW = dt.timedelta(minutes=2)
+# A provider's clock and ours may differ, and a request may be taken in a little after it was
+# given up on: each batch's window is widened by this much on both sides. Searches are by the
+# post's tag, so a wider window reads no other post's messages.
+CLOCK_SKEW = dt.timedelta(minutes=15)
 MAX_WAIT = 120.0  # seconds: a longer Retry-After fails the lookup (rerun later)
 READ_TRIES = 4  # a read that fails (timeout, 5xx, 429) is tried this often in all
 
@@ -34,15 +37,31 @@ class LookupFailed(Exception):
 
 @dataclass(frozen=True)
 class InDoubtBatch:
-    """One batch with readers in doubt: what a search must find."""
+    """One batch with readers in doubt: what a search must find, and when the provider can
+    have taken it in: from its claim until the send gave up on it (a timeout, a recovery)."""
 
     key: str  # providers.batch_key
     subject: str | None
     claimed_at: dt.datetime  # aware
-    readers: frozenset[str]  # the reader keys still in doubt
+    given_up_at: dt.datetime  # aware
 
     def window_start(self) -> dt.datetime:
         return self.claimed_at - CLOCK_SKEW
+
+    def window_end(self) -> dt.datetime:
+        return self.given_up_at + CLOCK_SKEW
+
+
+def windows(batches: list[InDoubtBatch], now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The batches' time windows (never past ``now``), overlapping ones merged, oldest first."""
+    merged: list[tuple[dt.datetime, dt.datetime]] = []
+    for batch in sorted(batches, key=InDoubtBatch.window_start):
+        start, end = batch.window_start(), min(batch.window_end(), now)
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 Search = Callable[["HttpProvider", str, list[InDoubtBatch], dt.datetime],
@@ -114,8 +133,3 @@ class Pages:
             self._next = start + self.interval
         if start > now:
             time.sleep(start - now)
-
-
-def wanted(batches: list[InDoubtBatch]) -> frozenset[str]:
-    """Every reader key the batches still look for."""
-    return frozenset().union(*(batch.readers for batch in batches))

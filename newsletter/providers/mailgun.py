@@ -23,7 +23,13 @@ from newsletter.providers.base import Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
 from newsletter.providers.key_check import KeyUnchecked, json_of, read
-from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages, wanted
+from newsletter.providers.lookup import (
+    InDoubtBatch,
+    Lookup,
+    LookupFailed,
+    Pages,
+    windows,
+)
 from newsletter.providers.message_parts import (
     common_headers,
     extra_headers,
@@ -196,14 +202,18 @@ def check_key(provider: HttpProvider) -> str | None:
 
 def lookup_events(provider: MailgunProvider, post_id: str, batches: list[InDoubtBatch],
                   now: dt.datetime) -> Iterator[tuple[str, str]]:
-    """The in-doubt readers Mailgun accepted: its `accepted` events tagged with the post, from
-    the first batch's claim until now, oldest first, through ``paging.next`` until a page is
-    empty (docs/providers.md#finding-a-message-later)."""
+    """The readers of the post Mailgun accepted: its `accepted` events tagged with the post in
+    the batches' time windows, oldest first (docs/providers.md#finding-a-message-later)."""
     pages = Pages(provider, LOOKUP, {}, auth=("api", provider.api_key))
-    readers = wanted(batches)
-    start = min(batch.window_start() for batch in batches)
+    for start, end in windows(batches, now):
+        yield from _events(pages, provider, post_id, start, end)
+
+
+def _events(pages: Pages, provider: MailgunProvider, post_id: str, start: dt.datetime,
+            end: dt.datetime) -> Iterator[tuple[str, str]]:
+    """One window's events, through ``paging.next`` until a page is empty."""
     body = pages.get(f"/v3/{quote(provider.domain, safe='')}/events", {
-        "begin": f"{start.timestamp():.0f}", "end": f"{now.timestamp() + 1:.0f}",
+        "begin": f"{start.timestamp():.0f}", "end": f"{end.timestamp() + 1:.0f}",
         "ascending": "yes", "limit": 300, "event": "accepted", "tags": post_id[:TAG_LIMIT]})
     for _ in range(MAX_PAGES):
         items = body.get("items") if isinstance(body, dict) else None
@@ -214,7 +224,7 @@ def lookup_events(provider: MailgunProvider, post_id: str, batches: list[InDoubt
         for item in items:
             user = item.get("user-variables") if isinstance(item, dict) else None
             reader = user.get("reader") if isinstance(user, dict) else None
-            if reader in readers:
+            if isinstance(reader, str):
                 headers = (item.get("message") or {}).get("headers") or {}
                 yield reader, str(headers.get("message-id") or item.get("id"))
         following = (body.get("paging") or {}).get("next")

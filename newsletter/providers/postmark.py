@@ -25,7 +25,13 @@ from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
 from newsletter.providers.key_check import read, refused
-from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages, wanted
+from newsletter.providers.lookup import (
+    InDoubtBatch,
+    Lookup,
+    LookupFailed,
+    Pages,
+    windows,
+)
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
 from newsletter.providers.postmark_templates import PostTemplate, TemplateStore, batch_body
 from newsletter.providers.suppression_api import get_json, records_in
@@ -248,12 +254,11 @@ SECOND = dt.timedelta(seconds=1)
 
 def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
                     now: dt.datetime) -> Iterator[tuple[str, str]]:
-    """The in-doubt readers Postmark accepted: its messages tagged with the post, from the
-    first batch's claim until now, in windows halved until each holds at most 10,000."""
+    """The readers of the post Postmark accepted: its messages tagged with the post in the
+    batches' time windows, each halved until it holds at most 10,000."""
     pages = Pages(provider, LOOKUP, {"X-Postmark-Server-Token": provider.api_key})
-    readers = wanted(batches)
-    start = min(batch.window_start() for batch in batches).replace(microsecond=0)
-    windows = [(start, now.replace(microsecond=0) + SECOND)]
+    to_read = [(start.replace(microsecond=0), end.replace(microsecond=0) + SECOND)
+               for start, end in reversed(windows(batches, now))]
 
     def search(since: dt.datetime, until: dt.datetime, offset: int) -> dict:
         body = pages.get("/messages/outbound", {
@@ -266,8 +271,8 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
         return body
 
     with ThreadPoolExecutor(LOOKUP.in_flight, thread_name_prefix="lookup") as pool:
-        while windows:
-            since, until = windows.pop()
+        while to_read:
+            since, until = to_read.pop()
             first = search(since, until, 0)
             total = first["TotalCount"]
             if total > SEARCH_DEPTH:  # both ends count: the halves share their middle second
@@ -275,15 +280,15 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
                     raise LookupFailed("postmark holds more than 10,000 messages of this post "
                                        "in one second; its search cannot list them")
                 middle = since + (until - since) // 2
-                windows += [(since, middle.replace(microsecond=0) + SECOND),
-                            (middle.replace(microsecond=0), until)]
+                to_read += [(middle.replace(microsecond=0), until),
+                            (since, middle.replace(microsecond=0) + SECOND)]
                 continue
             offsets = range(SEARCH_PAGE, min(total, SEARCH_DEPTH), SEARCH_PAGE)
             # Pages are read ahead while each found one is written: in order, as they come.
             for body in chain([first], pool.map(lambda at: search(since, until, at), offsets)):
                 for message in body["Messages"]:
                     found = _reader(message, post_id)
-                    if found in readers:
+                    if isinstance(found, str):
                         yield found, str(message.get("MessageID"))
 
 

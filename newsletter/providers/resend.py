@@ -155,10 +155,10 @@ def check_key(provider: HttpProvider) -> str | None:
 
 def lookup_emails(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
                   now: dt.datetime) -> Iterator[tuple[str, str]]:
-    """The in-doubt readers Resend accepted: its sent emails, newest first, back to the first
-    batch's claim, matched by recipient and the batch's subject (a test copy's differs)."""
+    """The readers Resend accepted: its sent emails, newest first, back to the first batch's
+    window, with a batch's subject (a test copy's differs)."""
     pages = Pages(provider, LOOKUP, {"Authorization": f"Bearer {provider.api_key}"})
-    looked_for = {(reader, batch.subject) for batch in batches for reader in batch.readers}
+    subjects = {batch.subject for batch in batches}
     start = min(batch.window_start() for batch in batches)
     params: dict[str, Any] = {"limit": 100}
     for _ in range(MAX_PAGES):
@@ -171,10 +171,9 @@ def lookup_emails(provider: HttpProvider, post_id: str, batches: list[InDoubtBat
                 continue
             if _created(item) < start:
                 return  # back before the first batch: the whole window is read
-            for to in item.get("to") or []:
-                reader = address_key(parseaddr(str(to))[1])
-                if (reader, item.get("subject")) in looked_for:
-                    yield reader, str(item.get("id"))
+            if item.get("subject") in subjects:
+                for to in item.get("to") or []:
+                    yield address_key(parseaddr(str(to))[1]), str(item.get("id"))
         if not body.get("has_more") or not emails:
             return
         params = {"limit": 100, "after": emails[-1].get("id")}

@@ -213,7 +213,7 @@ NO_ACTIVITY = ("SendGrid's Email Activity API is not available on this account (
 
 def lookup_activity(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
                     now: dt.datetime) -> Iterator[tuple[str, str]]:
-    """The in-doubt readers SendGrid accepted: each batch's messages by the batch key in its
+    """The readers SendGrid accepted: each batch's messages by the batch key in its
     custom_args, one search a batch (docs/providers.md#finding-a-message-later)."""
     pages = Pages(provider, LOOKUP, {"Authorization": f"Bearer {provider.api_key}"})
     for batch in batches:  # a batch key holds only letters, digits, _, - and /
@@ -224,9 +224,7 @@ def lookup_activity(provider: HttpProvider, post_id: str, batches: list[InDoubtB
             raise LookupFailed("sendgrid answered its activity search without messages")
         for message in messages:
             if isinstance(message, dict) and isinstance(message.get("to_email"), str):
-                reader = address_key(message["to_email"])
-                if reader in batch.readers:
-                    yield reader, str(message.get("msg_id"))
+                yield address_key(message["to_email"]), str(message.get("msg_id"))
 
 
 # 30 days of history with the add-on; 6 searches a minute; no indexing delay is documented.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from newsletter.sending.ledger import Ledger
@@ -18,37 +18,55 @@ from newsletter.sending.states import State, ledger_time
 
 @dataclass
 class DoubtfulBatch:
-    """The in-doubt readers of one recorded batch."""
+    """A recorded batch with readers in doubt (only counted: the search is matched against the
+    ledger, so no reader is held in memory)."""
 
+    id: int
     key: str
     subject: str | None
     provider: str
     claimed_at: dt.datetime
-    readers: set[str] = field(default_factory=set)
-    given_up_at: dt.datetime | None = None  # the latest time one of them was marked in doubt
+    given_up_at: dt.datetime  # the latest time one of its readers was marked in doubt
+    size: int  # its readers in doubt
 
 
-def doubtful(ledger: Ledger, post_id: str) -> tuple[list[DoubtfulBatch], list[str]]:
-    """This post's in-doubt readers by batch, and those whose claim recorded no batch (claimed
-    before newsletter kept batches)."""
-    batches: dict[int, DoubtfulBatch] = {}
-    unrecorded = []
+def doubtful_batches(ledger: Ledger, post_id: str) -> list[DoubtfulBatch]:
+    """This post's batches with readers in doubt, oldest first; their readers not yet read."""
     rows = ledger.db.execute(
-        """SELECT d.address, d.updated_at, b.id, b.key, b.subject, b.provider, b.claimed_at
-           FROM deliveries d LEFT JOIN batches b ON b.id = d.batch
-           WHERE d.post_id = ? AND d.state = ?""", (post_id, State.IN_DOUBT))
-    for address, updated_at, batch_id, key, subject, provider, claimed_at in rows:
-        if batch_id is None:
-            unrecorded.append(address)
-            continue
-        batch = batches.get(batch_id)
-        if batch is None:
-            batch = batches[batch_id] = DoubtfulBatch(key, subject, provider,
-                                                      dt.datetime.fromisoformat(claimed_at))
-        batch.readers.add(address)
-        marked = dt.datetime.fromisoformat(updated_at)
-        batch.given_up_at = max(batch.given_up_at or marked, marked)
-    return list(batches.values()), unrecorded
+        """SELECT b.id, b.key, b.subject, b.provider, b.claimed_at, MAX(d.updated_at), COUNT(*)
+           FROM deliveries d JOIN batches b ON b.id = d.batch
+           WHERE d.post_id = ? AND d.state = ? GROUP BY b.id ORDER BY b.claimed_at""",
+        (post_id, State.IN_DOUBT))
+    return [DoubtfulBatch(batch_id, key, subject, provider, dt.datetime.fromisoformat(claimed),
+                          dt.datetime.fromisoformat(given_up), size)
+            for batch_id, key, subject, provider, claimed, given_up, size in rows]
+
+
+def unrecorded(ledger: Ledger, post_id: str) -> list[str]:
+    """In-doubt readers whose claim recorded no batch (claimed before newsletter kept them)."""
+    rows = ledger.db.execute("SELECT address FROM deliveries WHERE post_id = ? AND state = ? "
+                             "AND batch IS NULL", (post_id, State.IN_DOUBT))
+    return [address for (address,) in rows]
+
+
+def matched(ledger: Ledger, post_id: str, readers: Sequence[str]) -> list[str]:
+    """Those of ``readers`` in doubt for this post (what a dry run would mark sent)."""
+    rows = ledger.db.execute(
+        "SELECT address FROM deliveries WHERE post_id = ? AND state = ? "
+        "AND address IN (SELECT value FROM json_each(?))",
+        (post_id, State.IN_DOUBT, json.dumps(list(readers))))
+    return [address for (address,) in rows]
+
+
+def left_in_doubt(ledger: Ledger, post_id: str, batches: Sequence[DoubtfulBatch],
+                  found: Iterable[str] = ()) -> dict[int, int]:
+    """{batch id: its readers still in doubt, but for ``found`` ones}."""
+    rows = ledger.db.execute(
+        "SELECT batch, COUNT(*) FROM deliveries WHERE post_id = ? AND state = ? "
+        "AND batch IN (SELECT value FROM json_each(?)) "
+        "AND address NOT IN (SELECT value FROM json_each(?)) GROUP BY batch",
+        (post_id, State.IN_DOUBT, json.dumps([b.id for b in batches]), json.dumps(list(found))))
+    return dict(rows.fetchall())
 
 
 def flagged_posts(ledger: Ledger) -> list[str]:
@@ -70,8 +88,10 @@ def unflag(ledger: Ledger, post_id: str) -> None:
 
 
 def mark_found(ledger: Ledger, post_id: str, found: Sequence[tuple[str, str]]) -> int:
-    """In-doubt readers the provider accepted become ``sent`` under its message id."""
-    cursor = ledger.db.execute(
+    """In-doubt readers the provider accepted become ``sent`` under its message id; how many.
+    (A statement that starts with WITH reports no rowcount: total_changes counts.)"""
+    before = ledger.db.total_changes
+    ledger.db.execute(
         """WITH found AS MATERIALIZED (
                SELECT json_extract(value, '$[0]') AS address,
                       json_extract(value, '$[1]') AS provider_message_id
@@ -82,17 +102,19 @@ def mark_found(ledger: Ledger, post_id: str, found: Sequence[tuple[str, str]]) -
            WHERE deliveries.post_id = ? AND deliveries.address = found.address
              AND deliveries.state = ?""",
         (json.dumps(list(found)), State.SENT, ledger_time(), post_id, State.IN_DOUBT))
-    return cursor.rowcount
+    return ledger.db.total_changes - before
 
 
-def requeue_absent(ledger: Ledger, post_id: str, addresses: Iterable[str], reason: str) -> int:
-    """In-doubt readers the provider provably never accepted go back to ``pending``."""
+def requeue_batches(ledger: Ledger, post_id: str, batches: Sequence[DoubtfulBatch],
+                    reason: str) -> int:
+    """The readers still in doubt of ``batches``, provably never accepted, go back to
+    ``pending``."""
     ledger.set_meta(PENDING_PREFIX + post_id, ledger_time())  # before the rows (Ledger.mark)
     cursor = ledger.db.execute(
         """UPDATE deliveries SET state = ?, reason = ?, updated_at = ?
-           WHERE post_id = ? AND state = ? AND address IN (SELECT value FROM json_each(?))""",
+           WHERE post_id = ? AND state = ? AND batch IN (SELECT value FROM json_each(?))""",
         (State.PENDING, reason, ledger_time(), post_id, State.IN_DOUBT,
-         json.dumps(list(addresses))))
+         json.dumps([batch.id for batch in batches])))
     return cursor.rowcount
 
 
@@ -103,3 +125,12 @@ def note_reason(ledger: Ledger, post_id: str, addresses: Iterable[str], reason: 
         """UPDATE deliveries SET reason = ?
            WHERE post_id = ? AND state = ? AND address IN (SELECT value FROM json_each(?))""",
         (reason, post_id, State.IN_DOUBT, json.dumps(list(addresses))))
+
+
+def note_batches(ledger: Ledger, post_id: str, batches: Iterable[DoubtfulBatch],
+                 reason: str) -> None:
+    """:func:`note_reason` for every reader in doubt of ``batches``."""
+    ledger.db.execute(
+        """UPDATE deliveries SET reason = ?
+           WHERE post_id = ? AND state = ? AND batch IN (SELECT value FROM json_each(?))""",
+        (reason, post_id, State.IN_DOUBT, json.dumps([batch.id for batch in batches])))

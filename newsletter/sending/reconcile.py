@@ -18,13 +18,17 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from newsletter.providers import DECLARATIONS, InDoubtBatch, LookupFailed, make_provider
 from newsletter.sending.doubt import (
     DoubtfulBatch,
-    doubtful,
+    doubtful_batches,
     flagged_posts,
     has_doubt,
+    left_in_doubt,
     mark_found,
+    matched,
+    note_batches,
     note_reason,
-    requeue_absent,
+    requeue_batches,
     unflag,
+    unrecorded,
 )
 
 if TYPE_CHECKING:
@@ -99,66 +103,62 @@ def _reconcile_post(ledger: Ledger, report: Reconciled, provider: Provider | Non
                     lookup: Lookup | None, dry_run: bool, settle: float | None,
                     clock: Callable[[], dt.datetime]) -> None:
     post_id, name = report.post_id, report.provider
-    batches, unrecorded = doubtful(ledger, post_id)
-    report.in_doubt = len(unrecorded) + sum(len(b.readers) for b in batches)
+    batches, old = doubtful_batches(ledger, post_id), unrecorded(ledger, post_id)
+    report.in_doubt = len(old) + sum(batch.size for batch in batches)
     stays = _Stays(ledger, report, dry_run)
-    stays.add(unrecorded, "claimed before newsletter recorded its batches: check the "
-                          "provider's log, or send --resend-in-doubt")
+    stays.add(old, "claimed before newsletter recorded its batches: check the provider's log, "
+                   "or send --resend-in-doubt")
     if provider is None or lookup is None:
         report.note = no_lookup_note(name)
-        stays.add([r for b in batches for r in b.readers], report.note)
+        stays.add_batches(batches, {b.id: b.size for b in batches}, report.note)
         return
     now = clock()
     askable = []
     for batch in batches:
         if batch.provider != name:
-            stays.add(batch.readers, f"sent through {batch.provider}; provider.name is now {name}")
+            reason = f"sent through {batch.provider}; provider.name is now {name}"
         elif now - batch.claimed_at > lookup.retention:
-            stays.add(batch.readers, f"sent {batch.claimed_at:%Y-%m-%d %H:%M} UTC, longer ago "
-                                     f"than {name} is sure to keep messages "
-                                     f"({lookup.retention.days} days)")
+            reason = (f"sent {batch.claimed_at:%Y-%m-%d %H:%M} UTC, longer ago than {name} is "
+                      f"sure to keep messages ({lookup.retention.days} days)")
         else:
             askable.append(batch)
+            continue
+        stays.add_batches([batch], {batch.id: batch.size}, reason)
     if not askable:
         return
-    found: set[str] = set()
+    found: set[str] = set()  # a dry run's findings; a real run writes them instead
     try:
-        search = lookup.search(provider, post_id, [_wanted(b) for b in askable], now)
-        for chunk in _chunks(search, found):
-            report.sent += len(chunk)
-            if not dry_run:
-                mark_found(ledger, post_id, chunk)
+        search = lookup.search(provider, post_id, [
+            InDoubtBatch(b.key, b.subject, b.claimed_at, b.given_up_at) for b in askable], now)
+        for chunk in _chunks(search):
+            if dry_run:
+                found.update(matched(ledger, post_id, [reader for reader, _ in chunk]))
+            else:
+                report.sent += mark_found(ledger, post_id, chunk)
     except LookupFailed as failure:
-        stays.add([r for b in askable for r in b.readers - found],
-                  f"the lookup failed: {provider.provider_text(failure)}")
+        left = left_in_doubt(ledger, post_id, askable, found)
+        stays.add_batches(askable, left, f"the lookup failed: {provider.provider_text(failure)}")
         return
+    finally:
+        report.sent += len(found)
+    left = left_in_doubt(ledger, post_id, askable, found)
     delay = lookup.settle if settle is None else dt.timedelta(seconds=settle)
+    ready = [b for b in askable if left.get(b.id) and b.given_up_at + delay <= now]
     for batch in askable:
-        absent = batch.readers - found
-        ready = (batch.given_up_at or batch.claimed_at) + delay
-        if not absent:
-            continue
-        if now < ready:
-            stays.add(absent, f"not found yet, and {name}'s search may lag behind: run "
-                              f"reconcile again after {ready:%Y-%m-%d %H:%M} UTC")
-            continue
-        report.pending += len(absent)
-        if not dry_run:
-            requeue_absent(ledger, post_id, absent, f"not found at {name} by reconcile: "
-                                                    "the next send delivers it")
+        if left.get(batch.id) and batch.given_up_at + delay > now:
+            stays.add_batches([batch], left, f"not found yet, and {name}'s search may lag "
+                                             f"behind: run reconcile again after "
+                                             f"{batch.given_up_at + delay:%Y-%m-%d %H:%M} UTC")
+    report.pending += sum(left[b.id] for b in ready)
+    if ready and not dry_run:
+        requeue_batches(ledger, post_id, ready, f"not found at {name} by reconcile: the next "
+                                                "send delivers it")
 
 
-def _wanted(batch: DoubtfulBatch) -> InDoubtBatch:
-    return InDoubtBatch(batch.key, batch.subject, batch.claimed_at, frozenset(batch.readers))
-
-
-def _chunks(search: Iterator[tuple[str, str]], found: set[str]) -> Iterator[list]:
-    """The search's findings, each reader once, ``WRITE_EVERY`` at a time."""
-    while taken := list(islice(search, WRITE_EVERY)):
-        chunk = [(reader, message_id) for reader, message_id in taken
-                 if reader not in found and not found.add(reader)]
-        if chunk:
-            yield chunk
+def _chunks(search: Iterator[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+    """The search's findings, ``WRITE_EVERY`` at a time."""
+    while chunk := list(islice(search, WRITE_EVERY)):
+        yield chunk
 
 
 class _Stays:
@@ -174,3 +174,13 @@ class _Stays:
         self.report.still[reason] += len(readers)
         if not self.dry_run:
             note_reason(self.ledger, self.report.post_id, readers, reason)
+
+    def add_batches(self, batches: list[DoubtfulBatch], left: dict[int, int],
+                    reason: str) -> None:
+        """``batches``' readers still in doubt (``left``: how many each)."""
+        count = sum(left.get(batch.id, 0) for batch in batches)
+        if not count:
+            return
+        self.report.still[reason] += count
+        if not self.dry_run:
+            note_batches(self.ledger, self.report.post_id, batches, reason)
