@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from newsletter.providers import DECLARATIONS, InDoubtBatch, LookupFailed, make_provider
@@ -156,8 +155,19 @@ def _reconcile_post(ledger: Ledger, report: Reconciled, provider: Provider | Non
 
 
 def _chunks(search: Iterator[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
-    """The search's findings, ``WRITE_EVERY`` at a time."""
-    while chunk := list(islice(search, WRITE_EVERY)):
+    """The search's findings, ``WRITE_EVERY`` at a time; those made before a failed read too."""
+    chunk: list[tuple[str, str]] = []
+    try:
+        for finding in search:
+            chunk.append(finding)
+            if len(chunk) == WRITE_EVERY:
+                yield chunk
+                chunk = []
+    except LookupFailed:
+        if chunk:
+            yield chunk
+        raise
+    if chunk:
         yield chunk
 
 
