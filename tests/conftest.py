@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import newsletter.providers  # noqa: F401  (declares the providers' names and secrets to config)
 from newsletter.config import SECRET_VARIABLES
 
 REPO = Path(__file__).resolve().parent.parent

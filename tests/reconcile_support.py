@@ -8,6 +8,7 @@ import datetime as dt
 
 from fake_lookups import Logged
 
+from newsletter.providers import batch_key
 from newsletter.sending import Ledger, State
 
 POST = "/posts/what-matters"
@@ -32,7 +33,7 @@ def seed_in_doubt(settings, server, count: int, *, accepted=lambda number: numbe
             addresses = [reader(n) for n in numbers]
             ledger.claim(POST, addresses, [f"<nl.{n}@example.com>" for n in numbers],
                          settings.provider.name, at=at.isoformat(timespec="milliseconds"),
-                         key=f"newsletter/posts_what-matters/{first:040d}", subject=SUBJECT)
+                         key=batch_key(POST, addresses), subject=SUBJECT)
             ledger.mark(POST, addresses, State.IN_DOUBT, "read timeout")
             for n in numbers:
                 if accepted(n):

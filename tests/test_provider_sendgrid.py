@@ -27,7 +27,7 @@ def test_each_reader_gets_their_own_link_from_one_shared_body(fake_provider):
     assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
     # The post and the batch (what `reconcile` asks the Email Activity API for) once; each
     # personalization names its reader.
-    assert body["custom_args"] == {"post": "/posts/what-matters", "batch": batch_key(messages)}
+    assert body["custom_args"] == {"post": "/posts/what-matters", "batch": batch_key(messages[0].post_id, [m.message_id for m in messages])}
     assert [p["custom_args"] for p in body["personalizations"]] == [
         {"reader": a} for a in ADDRESSES]
     assert body["categories"] == ["/posts/what-matters"]

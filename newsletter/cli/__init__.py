@@ -86,10 +86,21 @@ def main(ctx: click.Context, site: Path) -> None:
 def _register_commands() -> None:
     # Explicit imports: every command module is listed here and nowhere else.
     from newsletter.cli import (
-        check, form, init, posts, preview, reconcile, send, serve, status, subscribers,
+        check,
+        form,
+        init,
+        posts,
+        preview,
+        reconcile,
+        send,
+        serve,
+        status,
+        subscribers,
+        welcome,
     )
 
-    for module in (init, posts, preview, check, send, reconcile, status, subscribers, serve, form):
+    for module in (init, posts, preview, check, send, reconcile, status, subscribers, serve, form,
+                   welcome):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -7,7 +7,7 @@ import importlib
 import pkgutil
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from newsletter.config import declare_providers
+from newsletter.config import PROVIDER_SECRETS
 from newsletter.errors import ConfigError
 from newsletter.message import signing_secret
 from newsletter.providers.base import Provider
@@ -40,8 +40,14 @@ FETCHERS: dict[str, Callable[[HttpProvider], Iterator[Suppression]]] = {
 # `check --online`: one read-only call that proves the key (providers/key_check.py).
 KEY_CHECKS: dict[str, Callable[[Any], str | None]] = {
     name: d.check_key for name, d in DECLARATIONS.items() if d.check_key}
-# The settings check the names and read the secrets these declarations give.
-declare_providers({name: d.secrets for name, d in DECLARATIONS.items()})
+
+# config keeps the names and secret variables for commands that never import providers
+# (config/catalogue.py): a declaration it does not know is refused here, by name.
+_unknown = {name: d.secrets for name, d in DECLARATIONS.items()
+            if PROVIDER_SECRETS.get(name) != d.secrets}
+if _unknown or set(PROVIDER_SECRETS) != set(DECLARATIONS):
+    raise ImportError(f"config/catalogue.py PROVIDER_SECRETS must list exactly the declared "
+                      f"providers and their secrets: {_unknown or sorted(DECLARATIONS)}")
 
 
 def check_key(provider: Provider) -> str | None:

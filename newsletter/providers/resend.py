@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 import requests
 
 from newsletter.addresses import address_key
-from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
-from newsletter.providers.base import Result, batch_key, safe_label
+from newsletter.errors import ConfigError, InDoubtError, QuotaError, TransientError
+from newsletter.providers.base import Result, key_of, safe_label
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
@@ -64,7 +64,7 @@ class ResendProvider(HttpProvider):
         body = json_array_with_bodies(messages, self._email)
         return HttpRequest("/emails/batch", body=body, headers={
             "Authorization": f"Bearer {self.api_key}",
-            "Idempotency-Key": batch_key(messages),  # the ledger records it with the batch
+            "Idempotency-Key": key_of(messages),  # the ledger records it with the batch
             # Permissive: valid emails are sent and invalid ones listed by index; strict (the
             # default) would fail all 100 for one bad address (docs/providers.md#resend-sending).
             "x-batch-validation": "permissive",
@@ -93,8 +93,9 @@ class ResendProvider(HttpProvider):
             # This key already went out with another payload: those readers may have it.
             raise InDoubtError(self.describe_response(response))
         if name in QUOTA_ERRORS:  # will not clear by backing off: stop, readers stay pending
-            raise AuthError(self.describe_response(response),
-                            hint="Resend's sending quota is used up; run send again later")
+            raise QuotaError(self.describe_response(response),
+                             hint="Resend's sending quota is used up; the readers left are "
+                                  "sent by a later run")
         super().raise_for_status(response)
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:

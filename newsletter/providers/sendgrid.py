@@ -18,7 +18,7 @@ import requests
 
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError
-from newsletter.providers.base import Result, batch_key
+from newsletter.providers.base import Result, key_of
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_raw
@@ -89,7 +89,7 @@ class SendGridProvider(HttpProvider):
             "categories": [first.post_id[:255]],
             # Shared by every personalization; each adds its reader (`reconcile` asks for the
             # batch, webhooks carry all three).
-            "custom_args": {"post": first.post_id, "batch": batch_key(messages)},
+            "custom_args": {"post": first.post_id, "batch": key_of(messages)},
             "tracking_settings": {
                 "click_tracking": {"enable": settings.provider.track_links},
                 "open_tracking": {"enable": settings.provider.track_opens},

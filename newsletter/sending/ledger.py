@@ -235,8 +235,9 @@ class Ledger:
         """Mark a batch ``submitting`` and commit: call before its request goes out.
 
         ``at`` (from :func:`ledger_time`) is when the batch was decided: the moment its readers'
-        subscription status was last checked. ``key`` (providers.batch_key) and ``subject``
-        record the batch itself, for `reconcile`; committed with its rows.
+        subscription status was last checked. With ``key`` (providers.batch_key, Resend's
+        Idempotency-Key) the batch itself is recorded with them, and its ``subject``, for
+        `reconcile`.
         """
         at = at or ledger_time()
         with self.atomic() as db:
