@@ -225,14 +225,20 @@ def _events(pages: Pages, provider: MailgunProvider, post_id: str, start: dt.dat
             user = item.get("user-variables") if isinstance(item, dict) else None
             reader = user.get("reader") if isinstance(user, dict) else None
             if isinstance(reader, str):
-                headers = (item.get("message") or {}).get("headers") or {}
-                yield reader, str(headers.get("message-id") or item.get("id"))
-        following = (body.get("paging") or {}).get("next")
+                yield reader, str(_field(_field(item, "message"), "headers").get("message-id")
+                                  or item.get("id"))
+        following = _field(body, "paging").get("next")
         # The key goes with every read: only to the API it was given for.
         if not isinstance(following, str) or not following.startswith(provider.api_url + "/"):
             raise LookupFailed("mailgun's events answer points to no next page on its API")
         body = pages.get(following)
     raise LookupFailed(f"mailgun's events search went past {MAX_PAGES} pages")
+
+
+def _field(parent: object, name: str) -> dict:
+    """``parent[name]`` if both are objects, else an empty one (an answer of another shape)."""
+    value = parent.get(name) if isinstance(parent, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 # Events are kept "for at least 3 days" (30 on some plans); a page is trustworthy once its

@@ -177,7 +177,10 @@ def lookup_emails(provider: HttpProvider, post_id: str, batches: list[InDoubtBat
                     yield address_key(parseaddr(str(to))[1]), str(item.get("id"))
         if not body.get("has_more") or not emails:
             return
-        params = {"limit": 100, "after": emails[-1].get("id")}
+        last = emails[-1].get("id") if isinstance(emails[-1], dict) else None
+        if not isinstance(last, str):
+            raise LookupFailed("resend's list of emails ends without an id to read on from")
+        params = {"limit": 100, "after": last}
     raise LookupFailed(f"resend's list of emails went past {MAX_PAGES} pages")
 
 
