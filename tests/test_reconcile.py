@@ -230,3 +230,32 @@ def test_sigkill_during_reconcile_then_a_rerun_reaches_the_same_end(site):
         final = states(settings)
         assert {a for a, s in final.items() if s == "sent"} == taken
         assert {a for a, s in final.items() if s == "pending"} == set(final) - taken
+
+
+def test_postmark_reads_more_than_ten_thousand_in_shorter_windows(site):
+    """Postmark lists at most 10,000 messages a search: 21,000 in one window are read in
+    halves, and every reader is found, none twice."""
+    from contextlib import closing
+
+    from fake_providers import DEFAULTS, KEYS, start_fake, write_provider_settings
+    from reconcile_support import seed_in_doubt, states
+
+    from newsletter.config import load_settings
+
+    with closing(start_fake("postmark", KEYS["postmark"])) as server:
+        write_provider_settings(site, name="postmark", api_url=server.url,
+                                timeout=DEFAULTS["timeout"])
+        settings = load_settings(site, provider_environ("postmark"))
+        seed_in_doubt(settings, server, 21_000, accepted=lambda number: True)
+
+        result = reconcile_cli(site)
+
+        assert result.exit_code == 0, result.output
+        assert "21000 in doubt; 21000 found at postmark (now sent)" in result.output
+        assert set(states(settings).values()) == {"sent"}
+        totals = [q for q in server.lookups if "offset=0&" in q]
+        assert len(totals) >= 3  # the first window was too long, and was halved
+
+
+def reconcile_cli(site):
+    return invoke(site, "reconcile", "--settle", "0", env=provider_environ("postmark"))
