@@ -27,7 +27,7 @@ import threading
 from http import HTTPStatus
 from pathlib import Path
 from typing import Iterable, Mapping
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from newsletter.errors import ConfigError, NewsletterError
 from newsletter.message import UnsubscribeTokens, verify_legacy_token
@@ -39,14 +39,7 @@ from newsletter.subscribers import (
 )
 from newsletter.web.pages import Response, button_form, html_page, text_response
 from newsletter.web.replay import UsedTokens
-from newsletter.web.request import (
-    MAX_FORM_BODY,
-    HttpError,
-    parse_form,
-    read_body,
-    request_headers,
-    request_path,
-)
+from newsletter.web.request import HttpError, Request
 from newsletter.web.signup import signup_routes
 from newsletter.web.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
 
@@ -146,28 +139,27 @@ class NewsletterApp:
             folder.close()
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
+        method = environ.get("REQUEST_METHOD")
         try:
-            response = self.respond(environ)
+            response = self.respond(Request(environ))
         except HttpError as error:
             response = self.page(error.status, HTTPStatus(error.status).phrase,
                                  f"<p>{html.escape(error.message)}</p>", error.headers)
         reason = HTTPStatus(response.status).phrase
         start_response(f"{response.status} {reason}", [
             *response.headers, ("Content-Length", str(len(response.body)))])
-        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [response.body]
+        return [] if method == "HEAD" else [response.body]
 
-    def respond(self, environ: dict) -> Response:
+    def respond(self, request: Request) -> Response:
         """Route one request."""
-        path = request_path(environ)
-        method = environ.get("REQUEST_METHOD", "GET")
+        path, method = request.path, request.method
         from_path = self.route.match(path)
         if from_path is not None:
             if method not in ("GET", "HEAD", "POST"):
                 raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
-            query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-            address, token = self.route.recipient(from_path, query)
+            address, token = self.route.recipient(from_path, request.query)
             if method == "POST":
-                return self.unsubscribe(environ, address, token)
+                return self.unsubscribe(request, address, token)
             return self.confirmation_page(self.reader(address, token))
         if path.startswith(WEBHOOK_PREFIX):
             provider = path.removeprefix(WEBHOOK_PREFIX)
@@ -175,8 +167,8 @@ class NewsletterApp:
                 raise HttpError(404, "No such webhook.")
             if method != "POST":
                 raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
-            return self.webhook(environ, provider)
-        answer = self.signups and self.signups.route(environ, path, method)
+            return self.webhook(request, provider)
+        answer = self.signups and self.signups.route(request)
         if answer is not None:
             return answer
         raise HttpError(404, "There is nothing here.")
@@ -191,9 +183,9 @@ class NewsletterApp:
         return self.page(200, "Unsubscribe?",
                          f"<p>Stop sending the {self.site_name} newsletter to {who}?</p>{form}")
 
-    def unsubscribe(self, environ: dict, address: str, token: str) -> Response:
+    def unsubscribe(self, request: Request, address: str, token: str) -> Response:
         """POST: unsubscribe at once (RFC 8058); repeating it changes nothing more."""
-        form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
+        form = request.form()
         if form.get(ONE_CLICK[0]) != [ONE_CLICK[1]]:
             raise HttpError(400, "This is not a one-click unsubscribe request "
                                  "(the body must be List-Unsubscribe=One-Click).")
@@ -215,11 +207,11 @@ class NewsletterApp:
                          f"<p>{html.escape(address)} gets no more newsletters from "
                          f"{self.site_name}.</p>")
 
-    def webhook(self, environ: dict, provider: str) -> Response:
+    def webhook(self, request: Request, provider: str) -> Response:
         """POST /webhooks/<provider>: verify, then apply the events."""
-        request = WebhookRequest(request_headers(environ), read_body(environ, MAX_WEBHOOK_BODY))
+        delivered = WebhookRequest(request.headers, request.body(MAX_WEBHOOK_BODY))
         try:
-            report = handle_webhook(provider, request, self.store, self.settings.secrets,
+            report = handle_webhook(provider, delivered, self.store, self.settings.secrets,
                                     self.used_tokens)
         except WebhookError as error:
             logger.warning("%s webhook refused (%d): %s", provider, error.status, error.message)

@@ -29,10 +29,10 @@ from newsletter.subscribers import Consent, Signup, Standing, SubscriberStore, c
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
 from newsletter.web.confirm_tokens import TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
-from newsletter.web.request import MAX_FORM_BODY, HttpError, parse_form, read_body
+from newsletter.web.request import HttpError, Request
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_mail import SignupMailer
-from newsletter.web.signup_request import is_json, read_signup
+from newsletter.web.signup_request import read_signup
 from newsletter.web.signup_worker import SignupWorker
 
 logger = logging.getLogger(__name__)
@@ -84,25 +84,26 @@ class SignupRoutes:
         self.journal.close()
         self.mailer.close()
 
-    def route(self, environ: dict, path: str, method: str) -> Response | None:
-        """The answer if ``path`` is one of ours, else None."""
+    def route(self, request: Request) -> Response | None:
+        """The answer if the request's path is one of ours, else None."""
+        path = request.path
         if path == self.settings.signup.path:
-            return self.subscribe(environ, method)
+            return self.subscribe(request)
         if (path.startswith(self.confirm_prefix) and path.endswith(self.confirm_suffix)
                 and len(path) > len(self.confirm_prefix) + len(self.confirm_suffix)):
             token = path[len(self.confirm_prefix):len(path) - len(self.confirm_suffix)]
             if "/" not in token:
-                return self.confirm(environ, method, token)
+                return self.confirm(request, token)
         return None
 
     # -- the form ---------------------------------------------------------------------------
 
-    def subscribe(self, environ: dict, method: str) -> Response:
+    def subscribe(self, request: Request) -> Response:
         """``signup.path``: a sign-up (POST) or a CORS preflight (OPTIONS)."""
-        origin = environ.get("HTTP_ORIGIN")
+        origin, method = request.headers.get("origin"), request.method
         if method == "OPTIONS":
             return self.preflight(origin)
-        as_json = is_json(environ)
+        as_json = request.content_type == "application/json"
         cors = (("Access-Control-Allow-Origin", origin), ("Vary", "Origin")) if origin else ()
         try:
             if method != "POST":
@@ -114,7 +115,7 @@ class SignupRoutes:
                 logger.info("refused a sign-up from origin %r (signup.allowed_origins)", origin)
                 cors = ()  # no CORS header: the browser keeps the answer from the page
                 raise HttpError(403, "This form may not be sent from another site.")
-            back = self.take(environ)
+            back = self.take(request)
         except HttpError as error:
             return self.answer(as_json, error.status, HTTPStatus(error.status).phrase,
                                error.message, [*cors, *error.headers])
@@ -124,18 +125,18 @@ class SignupRoutes:
                            f"it and press Confirm to finish. The link works for {words}.", cors,
                            back)
 
-    def take(self, environ: dict) -> str:
+    def take(self, request: Request) -> str:
         """Journal the sign-up in this request (or, for a bot, nothing); HttpError if refused.
         Returns the page the form was on, if known."""
-        request = read_signup(environ, self.settings)
-        if request.looks_automated:
+        asked = read_signup(request, self.settings)
+        if asked.looks_automated:
             logger.info("ignored a sign-up that looks automated (honeypot or too fast)")
-            return request.page
-        ip = client_ip(environ, self.trusted)
+            return asked.page
+        ip = client_ip(request, self.trusted)
         client = salted_hash(self.secret, "signup-client", client_network(ip))
-        signup = Signup(request.address, request.name, request.tags)
+        signup = Signup(asked.address, asked.name, asked.tags)
         try:
-            self.journal.admit(signup, request.page, client, self.limits)
+            self.journal.admit(signup, asked.page, client, self.limits)
         except Refused as refused:
             status, message = REFUSALS[refused.limit]
             if refused.limit == "daily" and time.monotonic() - self._daily_logged > 3600:
@@ -145,7 +146,7 @@ class SignupRoutes:
                                self.limits.per_day)
             raise HttpError(status, message, [("Retry-After", "3600")]) from None
         self.worker.wake()
-        return request.page
+        return asked.page
 
     def preflight(self, origin: str | None) -> Response:
         """OPTIONS: let an allowed origin's page POST JSON here (the Fetch standard's CORS)."""
@@ -170,8 +171,9 @@ class SignupRoutes:
 
     # -- the confirmation link --------------------------------------------------------------
 
-    def confirm(self, environ: dict, method: str, token: str) -> Response:
+    def confirm(self, request: Request, token: str) -> Response:
         """``/confirm/<token>``: GET shows the button, its POST confirms."""
+        method = request.method
         if method not in ("GET", "HEAD", "POST"):
             raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
         address = self.read_token(token)
@@ -184,11 +186,11 @@ class SignupRoutes:
             return self.page(200, "Confirm your subscription",
                              f"<p>Get the new posts of {site} by email at {who}?</p>"
                              + button_form("confirm", "yes", "Confirm"))
-        form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
+        form = request.form()
         if form.get("confirm") != ["yes"]:
             raise HttpError(400, "Please press the Confirm button on the page.")
         signup, page = self._details(address)
-        before = self.record_consent(environ, signup, page)
+        before = self.record_consent(request, signup, page)
         if before is Standing.COMPLAINED:
             return self.page(200, "We cannot subscribe you here",
                              f"<p>{who} once marked our email as spam, so we do not write to it "
@@ -212,9 +214,9 @@ class SignupRoutes:
             raise HttpError(403, "This confirmation link is not valid. Please use the link "
                                  "from the email as it is.") from None
 
-    def record_consent(self, environ: dict, signup: Signup, page: str) -> Standing:
+    def record_consent(self, request: Request, signup: Signup, page: str) -> Standing:
         """Make the reader active with their consent record; where they stood before."""
-        ip = client_ip(environ, self.trusted)
+        ip = client_ip(request, self.trusted)
         consent = Consent(dt.datetime.now(dt.timezone.utc), page,
                           salted_hash(self.secret, "consent-ip", ip))
         try:

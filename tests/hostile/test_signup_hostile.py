@@ -196,10 +196,12 @@ def test_a_link_scanner_that_only_gets_confirms_nothing(endpoint):
     ("application/x-www-form-urlencoded", b"email=not-an-address", 400),
     ("application/x-www-form-urlencoded", b"email=%3DHYPERLINK%28%29%40example.com", 400),
     ("application/x-www-form-urlencoded", b"email=" + b"a" * 400 + b"%40example.com", 400),
+    ("application/x-www-form-urlencoded", b"email=a%FF@example.com", 400),
+    ("application/x-www-form-urlencoded", b"email=v%40example.com&name=%C3", 400),
     ("text/plain", b"email=v@example.com", 415),
 ], ids=["cut-json", "deep-json", "json-list", "email-list", "tags-object", "elapsed-object",
         "not-utf8", "two-emails", "no-email", "not-an-address", "formula", "too-long",
-        "text-plain"])
+        "bad-percent-escape", "cut-utf8-escape", "text-plain"])
 def test_a_malformed_sign_up_is_a_client_error_and_nothing_is_kept(endpoint, content_type,
                                                                     body, status):
     base, site, app = endpoint
