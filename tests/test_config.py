@@ -63,8 +63,14 @@ def test_typo_in_a_key_names_the_key_and_the_choices(tmp_path):
 def test_unknown_section_is_named(tmp_path):
     assert error_for(tmp_path, MINIMAL + "\n[sending]\n") == (
         "newsletter.toml: unknown section [sending]; "
-        "use one of [site], [email], [provider], [schedule], [images], [signup], [posts]"
+        "use one of [site], [email], [provider], [schedule], [images], [signup], [posts], "
+        "[tracking]"
     )
+
+
+def test_a_tracking_setting_that_moved_says_where_it_is_now(tmp_path):
+    assert error_for(tmp_path, MINIMAL + "\n[provider]\ntrack_opens = true\n") == (
+        "newsletter.toml: provider.track_opens has moved; write it as opens under [tracking]")
 
 
 def test_wrong_type_names_the_key_and_the_value(tmp_path):

@@ -94,8 +94,6 @@ class ProviderSettings:
     test_mode: bool = False
     # provider-specific keys
     message_stream: str = "broadcast"  # postmark
-    track_opens: bool = False  # postmark, sendgrid, mailgun
-    track_links: bool = False  # postmark, sendgrid, mailgun
     domain: str | None = None  # mailgun
     host: str = "localhost"  # smtp
     port: int | None = ranged(None, 1, 65535)  # smtp; default by security
@@ -191,6 +189,15 @@ class SignupSettings:
 
 
 @dataclass(frozen=True)
+class TrackingSettings:
+    """[tracking]: opens and clicks, asked of the provider per message; off unless turned on
+    (docs/events.md#tracking-opens-and-clicks)."""
+
+    opens: bool = False
+    clicks: bool = False
+
+
+@dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -223,6 +230,7 @@ class Settings:
     secrets: Secrets
     images: ImageSettings = ImageSettings()
     posts: PostsSettings = PostsSettings()
+    tracking: TrackingSettings = TrackingSettings()
 
     @property
     def templates_dir(self) -> Path:
@@ -245,7 +253,11 @@ SECTIONS = {
     "images": ImageSettings,
     "signup": SignupSettings,
     "posts": PostsSettings,
+    "tracking": TrackingSettings,
 }
+# Settings that moved: (section, key) -> where they are now.
+MOVED = {("provider", "track_opens"): "opens under [tracking]",
+         ("provider", "track_links"): "clicks under [tracking]"}
 PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # The post fields email.subject may name; only {date} takes a format (strftime codes).

@@ -96,8 +96,8 @@ class MailgunProvider(HttpProvider):
             ("recipient-variables", json.dumps(variables, separators=(",", ":"))),
             ("o:tag", first.post_id[:TAG_LIMIT]),
             ("v:post", first.post_id),
-            ("o:tracking-clicks", "yes" if provider.track_links else "no"),
-            ("o:tracking-opens", "yes" if provider.track_opens else "no"),
+            ("o:tracking-clicks", "yes" if self.settings.tracking.clicks else "no"),
+            ("o:tracking-opens", "yes" if self.settings.tracking.opens else "no"),
         ]
         if provider.test_mode:
             fields.append(("o:testmode", "yes"))

@@ -105,8 +105,8 @@ class PostmarkProvider(HttpProvider):
         provider = self.settings.provider
         common = {
             "MessageStream": provider.message_stream,
-            "TrackOpens": provider.track_opens,
-            "TrackLinks": "HtmlAndText" if provider.track_links else "None",
+            "TrackOpens": self.settings.tracking.opens,
+            "TrackLinks": "HtmlAndText" if self.settings.tracking.clicks else "None",
         }
         first = messages[0]
         images = first.email.inline_images

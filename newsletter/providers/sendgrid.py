@@ -85,8 +85,8 @@ class SendGridProvider(HttpProvider):
             "categories": [first.post_id[:255]],
             "custom_args": {"post": first.post_id},
             "tracking_settings": {
-                "click_tracking": {"enable": settings.provider.track_links},
-                "open_tracking": {"enable": settings.provider.track_opens},
+                "click_tracking": {"enable": settings.tracking.clicks},
+                "open_tracking": {"enable": settings.tracking.opens},
                 # Our own List-Unsubscribe and footer link handle unsubscribes.
                 "subscription_tracking": {"enable": False},
             },

@@ -24,13 +24,16 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from http import HTTPStatus
 from pathlib import Path
 from typing import Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from newsletter.errors import ConfigError, NewsletterError
+from newsletter.addresses import address_key
 from newsletter.message import UnsubscribeTokens, verify_legacy_token
+from newsletter.sending import EVENT_KINDS, DeliveryEvent, EventStore, PostFinder
 from newsletter.subscribers import (
     BackgroundFolder,
     SubscriberStore,
@@ -41,7 +44,13 @@ from newsletter.web.pages import Response, button_form, html_page, text_response
 from newsletter.web.replay import UsedTokens
 from newsletter.web.request import HttpError, Request
 from newsletter.web.signup import signup_routes
-from newsletter.web.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
+from newsletter.web.webhooks import (
+    WEBHOOKS,
+    EventSink,
+    WebhookError,
+    WebhookRequest,
+    handle_webhook,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +120,10 @@ class NewsletterApp:
         self.store = SubscriberStore(settings)
         self.used_tokens = UsedTokens(settings.state_dir)
         self.signups = signup_routes(settings, self.store, self.secret)
+        untracked = {kind for kind, on in (("opened", settings.tracking.opens),
+                                           ("clicked", settings.tracking.clicks)) if not on}
+        self.events = EventSink(EventStore(settings.state_dir), PostFinder(settings.state_dir),
+                                frozenset(EVENT_KINDS) - untracked)
         self._folder: BackgroundFolder | None = None
         self._folder_lock = threading.Lock()
         if self.store.journal.pending().entries:  # left by an earlier run: fold them soon
@@ -137,6 +150,8 @@ class NewsletterApp:
             folder, self._folder = self._folder, None
         if folder is not None:
             folder.close()
+        self.events.store.close()
+        self.events.finder.close()
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -203,6 +218,7 @@ class NewsletterApp:
         if recorded:
             logger.info("unsubscribed %s (one-click)", address)
             self.journalled()
+        self.count_unsubscribe(address)
         return self.page(200, "You are unsubscribed",
                          f"<p>{html.escape(address)} gets no more newsletters from "
                          f"{self.site_name}.</p>")
@@ -212,17 +228,31 @@ class NewsletterApp:
         delivered = WebhookRequest(request.headers, request.body(MAX_WEBHOOK_BODY))
         try:
             report = handle_webhook(provider, delivered, self.store, self.settings.secrets,
-                                    self.used_tokens)
+                                    self.used_tokens, self.events)
         except WebhookError as error:
             logger.warning("%s webhook refused (%d): %s", provider, error.status, error.message)
             return text_response(error.status, error.message, error.headers.items())
-        except (sqlite3.Error, NewsletterError) as error:  # journal busy or broken: 503, retried
+        except (sqlite3.Error, OSError, NewsletterError) as error:  # busy or broken: retried
             logger.warning("%s webhook not applied: %s", provider, error)
-            return text_response(503, "subscriber list busy", [("Retry-After", "60")])
+            return text_response(503, "busy, try again", [("Retry-After", "60")])
         if report.changes:
             self.journalled()
-        return text_response(200, f"ok: {len(report.changes)} recorded, "
-                                  f"{report.soft_bounces} soft bounces, {report.ignored} ignored")
+        return text_response(200, f"ok: {len(report.changes)} status changes, "
+                                  f"{report.new_events} events recorded, {report.repeated} "
+                                  f"seen before, {report.ignored} ignored")
+
+    def count_unsubscribe(self, address: str) -> None:
+        """Count a one-click unsubscribe against the post last mailed to the reader (the link
+        does not name the post), once per reader and post; the unsubscribe itself is already
+        recorded, so a failure here is only logged."""
+        reader = address_key(address)
+        post = self.events.finder.post_for(reader, "")
+        try:
+            self.events.store.record([DeliveryEvent(
+                "newsletter", f"one-click:{post}:{reader}", "unsubscribed", reader, post,
+                time.time(), "one-click unsubscribe")])
+        except (sqlite3.Error, OSError) as error:
+            logger.warning("one-click unsubscribe of %s not counted: %s", address, error)
 
     def reader(self, address: str, token: str) -> str:
         """The address a link names: its token's, or (old links) ``address`` if the token is
