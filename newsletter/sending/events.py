@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.ledger import LEDGER_FILE
 from newsletter.sending.states import State
 
 EVENTS_FILE = "events.db"
@@ -163,7 +163,9 @@ class PostFinder:
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
-        return Ledger(self.path).db  # migrated like any ledger; read only from here on
+        # Only reads, of the table every ledger version has; a send writes meanwhile (WAL).
+        return sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT,
+                               check_same_thread=False)
 
     def close(self) -> None:
         self._connections.close()
