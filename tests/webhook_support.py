@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -74,7 +75,16 @@ SIGN = {"postmark": postmark_request, "sendgrid": sendgrid_request,
 # sg_event_id; categories and custom_args flattened in). Mailgun: event-data with its id, tags
 # and user-variables. Resend: {type, created_at, data{email_id, to, tags{name: value}}}.
 
-MOMENT = "2026-12-01T10:00:{:02d}Z"
+# Events happen an hour ago, a second apart: within the report's weeks whenever the tests run.
+BASE_TIME = int(time.time()) - 3600
+
+
+def stamp(n: int) -> int:
+    return BASE_TIME + n
+
+
+def moment(n: int) -> str:
+    return dt.datetime.fromtimestamp(stamp(n), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def postmark_event(kind: str, address: str, post: str | None, n: int = 0) -> dict | None:
@@ -82,28 +92,28 @@ def postmark_event(kind: str, address: str, post: str | None, n: int = 0) -> dic
     common = {"MessageStream": "broadcast", "MessageID": f"pm-{address}", **labels}
     records = {
         "delivered": {"RecordType": "Delivery", "ServerID": 23, "Recipient": address,
-                      "DeliveredAt": MOMENT.format(n), "Details": "smtp;250 2.0.0 OK"},
+                      "DeliveredAt": moment(n), "Details": "smtp;250 2.0.0 OK"},
         "opened": {"RecordType": "Open", "FirstOpen": n == 0, "Recipient": address,
-                   "ReceivedAt": MOMENT.format(n), "Platform": "Desktop",
+                   "ReceivedAt": moment(n), "Platform": "Desktop",
                    "UserAgent": "Mozilla/5.0", "ReadSeconds": 5},
         "clicked": {"RecordType": "Click", "ClickLocation": "HTML", "Recipient": address,
                     "OriginalLink": "https://blog.example.com/about/",
-                    "ReceivedAt": MOMENT.format(n), "Platform": "Desktop"},
+                    "ReceivedAt": moment(n), "Platform": "Desktop"},
         "bounced": {"RecordType": "Bounce", "ID": 4_323_372_036_854_775_807 - n,
                     "Type": "HardBounce", "TypeCode": 1, "Name": "Hard bounce", "Email": address,
-                    "BouncedAt": MOMENT.format(n), "Description": "Unknown user",
+                    "BouncedAt": moment(n), "Description": "Unknown user",
                     "Inactive": True, "CanActivate": True},
         "soft_bounce": {"RecordType": "Bounce", "ID": 4_323_372_036_854_000_000 - n,
                         "Type": "SoftBounce", "TypeCode": 4096, "Name": "Soft bounce",
-                        "Email": address, "BouncedAt": MOMENT.format(n), "Inactive": False},
+                        "Email": address, "BouncedAt": moment(n), "Inactive": False},
         "deferred": {"RecordType": "Bounce", "ID": 4_323_372_036_853_000_000 - n,
                      "Type": "Transient", "TypeCode": 2, "Name": "Message delayed",
-                     "Email": address, "BouncedAt": MOMENT.format(n), "Inactive": False},
+                     "Email": address, "BouncedAt": moment(n), "Inactive": False},
         "complained": {"RecordType": "SpamComplaint", "ID": 4_323_372_036_852_000_000 - n,
                        "Type": "SpamComplaint", "TypeCode": 512, "Email": address,
-                       "BouncedAt": MOMENT.format(n)},
+                       "BouncedAt": moment(n)},
         "unsubscribed": {"RecordType": "SubscriptionChange", "ServerID": 23,
-                         "ChangedAt": MOMENT.format(n), "Recipient": address,
+                         "ChangedAt": moment(n), "Recipient": address,
                          "Origin": "Recipient", "SuppressSending": True,
                          "SuppressionReason": "ManualSuppression"},
     }
@@ -112,7 +122,7 @@ def postmark_event(kind: str, address: str, post: str | None, n: int = 0) -> dic
 
 def sendgrid_event(kind: str, address: str, post: str | None, n: int = 0) -> dict | None:
     labels = {"category": [post], "post": post} if post else {}
-    common = {"email": address, "timestamp": 1_764_583_200 + n,
+    common = {"email": address, "timestamp": stamp(n),
               "sg_event_id": f"sg-{kind}-{n}-{address}",
               "sg_message_id": f"14c5d75ce93.{n}.filter0001.16648.5515E0B88.0", **labels}
     records = {
@@ -133,7 +143,7 @@ def sendgrid_event(kind: str, address: str, post: str | None, n: int = 0) -> dic
 
 def mailgun_event(kind: str, address: str, post: str | None, n: int = 0) -> dict | None:
     labels = {"tags": [post], "user-variables": {"post": post}} if post else {}
-    common = {"id": f"mg-{kind}-{n}-{address}", "timestamp": 1_764_583_200.25 + n,
+    common = {"id": f"mg-{kind}-{n}-{address}", "timestamp": stamp(n) + 0.25,
               "log-level": "info", "recipient": address,
               "recipient-domain": address.rpartition("@")[2],
               "message": {"headers": {"message-id": f"{n}.{address}@mg.example.com"}},
@@ -159,7 +169,7 @@ def resend_event(kind: str, address: str, post: str | None, n: int = 0) -> dict 
              "complained": "email.complained"}
     if kind not in types:
         return None
-    data = {"created_at": MOMENT.format(n), "email_id": f"re-{address}",
+    data = {"created_at": moment(n), "email_id": f"re-{address}",
             "from": "Jane <jane@example.com>", "to": [address], "subject": "Plain Words"}
     if post:
         data["tags"] = {"post": post}
@@ -168,8 +178,8 @@ def resend_event(kind: str, address: str, post: str | None, n: int = 0) -> dict 
     if kind == "soft_bounce":
         data["bounce"] = {"type": "Transient", "subType": "MailboxFull", "message": "full"}
     if kind == "clicked":
-        data["click"] = {"link": "https://blog.example.com/about/", "timestamp": MOMENT.format(n)}
-    return {"type": types[kind], "created_at": MOMENT.format(n), "data": data}
+        data["click"] = {"link": "https://blog.example.com/about/", "timestamp": moment(n)}
+    return {"type": types[kind], "created_at": moment(n), "data": data}
 
 
 EVENT = {"postmark": postmark_event, "sendgrid": sendgrid_event, "mailgun": mailgun_event,

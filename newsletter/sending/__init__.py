@@ -20,6 +20,7 @@ from newsletter.sending.events import KINDS as EVENT_KINDS
 from newsletter.sending.events import DeliveryEvent, EventStore, PostFinder, open_events
 from newsletter.sending.funnel import Funnel, post_funnel
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.list_history import Week, list_history
 from newsletter.sending.lock import site_lock
 from newsletter.sending.recipients import check_sendable, settled_states
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
@@ -32,14 +33,14 @@ _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test":
                  "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
                  "prepare_post": "preflight", "readiness_findings": "readiness"}
 
-__all__ = ["EVENT_KINDS", "LEDGER_FILE", "DeliveryEvent", "DueRun", "EventStore", "Funnel", "Ledger",
-           "LedgerReport", "PostFinder", "RateLimiter", "RetryPolicy", "SendReport",
-           "SiteCheck", "State", "check_images", "check_sendable", "check_site",
-           "count_active", "count_recipients", "ledger_counts", "ledger_report",
-           "open_events", "parse_time", "post_funnel", "prepare_post", "preview_due",
-           "readiness_findings", "recover_dead_runs", "schedule_note", "send_due",
-           "send_post", "send_test", "send_with_retries", "settled_states", "since_of",
-           "site_lock", "state_summary", "status_words"]
+__all__ = ["EVENT_KINDS", "LEDGER_FILE", "DeliveryEvent", "DueRun", "EventStore", "Funnel",
+           "Ledger", "LedgerReport", "PostFinder", "RateLimiter", "RetryPolicy",
+           "SendReport", "SiteCheck", "State", "Week", "check_images", "check_sendable",
+           "check_site", "count_active", "count_recipients", "ledger_counts",
+           "ledger_report", "list_history", "open_events", "parse_time", "post_funnel",
+           "prepare_post", "preview_due", "readiness_findings", "recover_dead_runs",
+           "schedule_note", "send_due", "send_post", "send_test", "send_with_retries",
+           "settled_states", "since_of", "site_lock", "state_summary", "status_words"]
 
 
 def __getattr__(name: str):

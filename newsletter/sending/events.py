@@ -136,6 +136,13 @@ class EventStore:
             "SELECT COUNT(DISTINCT reader) FROM events WHERE post_id = ? AND kind IN (?, ?)",
             (post_id, BOUNCED, SOFT_BOUNCE)).fetchone()[0]
 
+    def first_events(self, kinds: Sequence[str]) -> dict[str, float]:
+        """reader -> when their first event of one of ``kinds`` happened (Unix seconds)."""
+        rows = self._connections.get().execute(
+            f"SELECT reader, MIN(occurred_at) FROM events WHERE kind IN "
+            f"({', '.join('?' * len(kinds))}) GROUP BY reader", tuple(kinds))
+        return dict(rows)
+
 
 def open_events(state_dir: Path) -> EventStore | None:
     """The site's event store, or None when no event was ever recorded (creates nothing)."""
