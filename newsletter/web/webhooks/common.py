@@ -95,14 +95,17 @@ def iso_seconds(text: Any) -> float | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.timestamp()
+    return number_seconds(moment.timestamp())
+
+
+LATEST_TIME = 4_102_444_800  # 2100-01-01: later (or negative) times are not real events
 
 
 def number_seconds(value: Any) -> float | None:
-    """Unix seconds from a JSON number (None when it is not one)."""
+    """Unix seconds from a JSON number (None when it is not one, or no plausible time)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    return float(value) if math.isfinite(value) and 0 <= value < LATEST_TIME else None
 
 
 def load_json(body: bytes) -> Any:
