@@ -188,3 +188,11 @@ def test_an_event_is_on_disk_before_the_answer_and_a_store_that_fails_gets_a_ret
     # The provider's retry then gets through.
     assert requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers).ok
     assert status_json(site, provider)["delivered"] == 2
+
+
+def test_status_json_before_anything_was_sent(site):
+    assert json.loads(invoke(site, "status", "--json").output) == []
+    assert json.loads(invoke(site, "status", "what-matters", "--json").output) == {
+        "post": "/posts/what-matters", "sent": 0, "in_doubt": 0, "failed": 0, "pending": 0,
+        "delivered": 0, "bounced": 0, "complained": 0, "unsubscribed": 0,
+        "opened": None, "clicked": None}

@@ -25,37 +25,26 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
     that no run has reached: after a stopped run, or sign-ups since. A run that died with
     batches on their way is found first: those readers are then in doubt, never in flight.
     """
-    from newsletter.posts import load_posts
+    from newsletter.posts import find_post, load_posts
     from newsletter.sending import Ledger, ledger_report, state_summary
 
     settings = site.settings
     posts, _ = load_posts(settings)
     segments = {item.id: item.newsletter_tags for item in posts}
     ledger = Ledger.open_existing(settings)
-    if ledger is None and as_json:
-        from newsletter.posts import find_post
-
-        click.echo(json.dumps(None if post is None else _funnel_json(
-            settings, find_post(posts, post).id, None)))
+    if ledger is None:
+        post_id = None if post is None else find_post(posts, post).id
+    else:
+        with ledger:
+            post_id = None if post is None else _post_id(ledger, posts, post)
+    if as_json:
+        click.echo(json.dumps(_funnels_json(settings, post_id), indent=2))
         return
     if ledger is None:
-        if post is not None:
-            from newsletter.posts import find_post
-
-            click.echo(f"{find_post(posts, post).id}: not sent yet.")
-        else:
-            click.echo("Nothing sent yet (no ledger in .newsletter/).")
+        click.echo("Nothing sent yet (no ledger in .newsletter/)." if post_id is None
+                   else f"{post_id}: not sent yet.")
         return
-    with ledger:
-        post_id = None if post is None else _post_id(ledger, posts, post)
     report = ledger_report(settings, segments, only=post_id)
-    if as_json:
-        funnels = [_funnel_json(settings, each, counter)
-                   for each, counter in sorted(report.counts.items())]
-        if post_id is not None:
-            funnels = funnels or [_funnel_json(settings, post_id, None)]
-        click.echo(json.dumps(funnels if post_id is None else funnels[0], indent=2))
-        return
     _note_recovery(report.recovered)
     if post_id is None:
         if not report.counts:
@@ -91,12 +80,18 @@ def _post_id(ledger, posts, name: str) -> str:
         raise
 
 
-def _funnel_json(settings, post_id: str, counter) -> dict:
+def _funnels_json(settings, post_id: str | None) -> dict | list[dict]:
+    """The funnel of ``post_id``, or of every post the ledger holds (a dead run's batches
+    found in doubt first); no read of the list."""
     from collections import Counter
 
-    from newsletter.sending import post_funnel
+    from newsletter.sending import ledger_counts, post_funnel
 
-    return post_funnel(settings, post_id, counter or Counter()).as_json()
+    counts = ledger_counts(settings)
+    if post_id is not None:
+        return post_funnel(settings, post_id, counts.get(post_id, Counter())).as_json()
+    return [post_funnel(settings, each, counter).as_json()
+            for each, counter in sorted(counts.items())]
 
 
 def _show_funnel(settings, post_id: str, counter) -> None:

@@ -246,8 +246,8 @@ class NewsletterApp:
         does not name the post), once per reader and post; the unsubscribe itself is already
         recorded, so a failure here is only logged."""
         reader = address_key(address)
-        post = self.events.finder.post_for(reader, "")
         try:
+            post = self.events.finder.post_for(reader, "")
             self.events.store.record([DeliveryEvent(
                 "newsletter", f"one-click:{post}:{reader}", "unsubscribed", reader, post,
                 time.time(), "one-click unsubscribe")])
