@@ -10,7 +10,15 @@ from contextlib import ExitStack, closing
 import pytest
 import requests
 from conftest import invoke
-from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings, write_settings
+from fake_providers import (  # noqa: F401 (fake_provider is a fixture)
+    KEYS,
+    fake_provider,
+    make_messages,
+    provider_environ,
+    start_fake,
+    write_provider_settings,
+    write_settings,
+)
 from web_server import SECRET, serving, statuses, subscriber_csv
 from webhook_support import ENVIRON, EVENT, SIGN, mailgun_request, resend_request, signed
 
@@ -196,3 +204,26 @@ def test_status_json_before_anything_was_sent(site):
         "post": "/posts/what-matters", "sent": 0, "in_doubt": 0, "failed": 0, "pending": 0,
         "delivered": 0, "bounced": 0, "complained": 0, "unsubscribed": 0,
         "opened": None, "clicked": None}
+
+
+# Each provider's own switch, as its request carries it (off, then on); Resend has none per
+# message (tracking is set on its sending domain).
+SWITCHES = {
+    "postmark": lambda body: (body[0]["TrackOpens"], body[0]["TrackLinks"]),
+    "sendgrid": lambda body: (body["tracking_settings"]["open_tracking"]["enable"],
+                              body["tracking_settings"]["click_tracking"]["enable"]),
+    "mailgun": lambda form: (form["o:tracking-opens"], form["o:tracking-clicks"]),
+}
+OFF_ON = {"postmark": ((False, "None"), (True, "HtmlAndText")),
+          "sendgrid": ((False, False), (True, True)), "mailgun": (("no", "no"), ("yes", "yes"))}
+
+
+@pytest.mark.parametrize("provider", list(SWITCHES))
+def test_tracking_is_off_unless_turned_on_and_asked_of_each_message(fake_provider, provider):
+    seen = []
+    for tracking in ({}, {"opens": True, "clicks": True}):
+        adapter, server = fake_provider(provider, tracking=tracking)
+        adapter.send_batch(make_messages(adapter.settings, [ANN]))
+        assert server.invalid == []
+        seen.append(SWITCHES[provider](server.last_json()))
+    assert tuple(seen) == OFF_ON[provider]
