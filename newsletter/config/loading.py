@@ -27,6 +27,7 @@ from newsletter.config.sections import (
     Settings,
 )
 from newsletter.config.signup import checked_signup
+from newsletter.config.welcome import check_welcome
 from newsletter.errors import ConfigError
 from newsletter.urls import split_url
 
@@ -70,6 +71,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     settings = Settings(root=Path(site_dir).resolve(), secrets=read_secrets(environ), **sections)
     _check_values(settings, where)
     settings = replace(settings, signup=checked_signup(settings, where))
+    check_welcome(settings.welcome, where)
     since = settings.schedule.since
     if since is not None and since.tzinfo is None:
         # Like post dates, a zone-less `since` is read in the site's time zone.
