@@ -227,3 +227,24 @@ def test_tracking_is_off_unless_turned_on_and_asked_of_each_message(fake_provide
         assert server.invalid == []
         seen.append(SWITCHES[provider](server.last_json()))
     assert tuple(seen) == OFF_ON[provider]
+
+
+def test_an_event_without_its_post_goes_to_the_readers_latest_send(site):
+    subscriber_csv(site, *READERS)
+    environ = provider_environ("sendgrid")
+    with ExitStack() as stack:
+        send_through(site, "sendgrid", stack)  # Plain Words, to everyone
+        subscriber_csv(site, *READERS, "fay@example.com")
+        later = invoke(site, "send", "what-matters", "--yes", env=environ)
+        assert later.exit_code == 0, later.output
+        base = stack.enter_context(serving(NewsletterApp(load_settings(site, ENVIRON))))
+        post_events(base, "sendgrid", [
+            ("delivered", ANN, None),  # untagged: What Matters, Ann's latest
+            ("delivered", BOB, POST),  # tagged: Plain Words, though not Bob's latest
+            ("delivered", BOB, "/posts/deleted-since")])  # a post the ledger never held
+        unsubscribe(base, CY)  # the link names no post: Cy's latest, What Matters
+
+    older = json.loads(invoke(site, "status", SLUG, "--json", env=environ).output)
+    latest = json.loads(invoke(site, "status", "what-matters", "--json", env=environ).output)
+    assert (older["sent"], older["delivered"], older["unsubscribed"]) == (5, 1, 0)
+    assert (latest["sent"], latest["delivered"], latest["unsubscribed"]) == (6, 2, 1)
