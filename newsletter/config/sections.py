@@ -290,7 +290,6 @@ SECTIONS = {
 # Settings that moved: (section, key) -> where they are now.
 MOVED = {("provider", "track_opens"): "opens under [tracking]",
          ("provider", "track_links"): "clicks under [tracking]"}
-PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # The post fields email.subject may name; only {date} takes a format (strftime codes).
 SUBJECT_FIELDS = ("title", "description", "slug", "url", "date", "site")

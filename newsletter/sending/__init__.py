@@ -34,18 +34,22 @@ _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test":
                  "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
                  "prepare_post": "preflight", "readiness_findings": "readiness",
                  "enroll_all": "welcome_report", "outside_the_series": "welcome_report",
-                 "welcome_sent": "welcome_report", "welcome_status": "welcome_report"}
+                 "welcome_sent": "welcome_report", "welcome_status": "welcome_report",
+                 "Reconciled": "reconcile", "no_lookup_note": "reconcile",
+                 "posts_in_doubt": "reconcile", "reconcile_posts": "reconcile"}
 
 __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "EventStore",
            "Funnel", "Ledger", "LedgerReport", "PostFinder", "RateLimiter",
-           "RetryPolicy", "SendReport", "SiteCheck", "State", "Week", "check_images",
-           "check_sendable", "check_site", "count_active", "count_recipients",
-           "enroll_all", "ledger_counts", "ledger_report", "limits_of", "list_history",
-           "open_events", "outside_the_series", "parse_time", "post_funnel",
-           "prepare_post", "preview_due", "readiness_findings", "recover_dead_runs",
-           "schedule_note", "send_due", "send_post", "send_test", "send_with_retries",
-           "settled_states", "since_of", "site_lock", "state_summary", "status_words",
-           "unfinished_posts", "welcome_sent", "welcome_status"]
+           "Reconciled", "RetryPolicy", "SendReport", "SiteCheck", "State", "Week",
+           "check_images", "check_sendable", "check_site", "count_active",
+           "count_recipients", "enroll_all", "ledger_counts", "ledger_report",
+           "limits_of", "list_history", "no_lookup_note", "open_events",
+           "outside_the_series", "parse_time", "post_funnel", "posts_in_doubt",
+           "prepare_post", "preview_due", "readiness_findings", "reconcile_posts",
+           "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
+           "send_with_retries", "settled_states", "since_of", "site_lock",
+           "state_summary", "status_words", "unfinished_posts", "welcome_sent",
+           "welcome_status"]
 
 
 def __getattr__(name: str):

@@ -20,8 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import sqlite3
 import time
+from contextlib import contextmanager
 from http import HTTPStatus
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from newsletter.addresses import address_key
@@ -142,7 +145,8 @@ class SignupRoutes:
         signup = Signup(asked.address, asked.name, asked.tags)
         trapped = asked.looks_automated
         try:
-            self.journal.admit(signup, asked.page, client, self.limits, trapped=trapped)
+            with try_later_if_the_disk_fails("a sign-up"):
+                self.journal.admit(signup, asked.page, client, self.limits, trapped=trapped)
         except Refused as refused:
             status, message = REFUSALS[refused.limit]
             if refused.limit == "daily" and time.monotonic() - self._daily_logged > 3600:
@@ -182,10 +186,13 @@ class SignupRoutes:
 
     def confirm(self, request: Request, token: str) -> Response:
         """``/confirm/<token>``: GET shows the button, its POST confirms."""
-        method = request.method
-        if method not in ("GET", "HEAD", "POST"):
+        if request.method not in ("GET", "HEAD", "POST"):
             raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
         asked = self.read_token(token)
+        with try_later_if_the_disk_fails("a confirmation"):
+            return self._confirm(request, asked)
+
+    def _confirm(self, request: Request, asked: Confirmation) -> Response:
         address, key = asked.address, address_key(asked.address)
         site = html.escape(self.settings.site.title)
         who = html.escape(address)
@@ -198,7 +205,7 @@ class SignupRoutes:
             raise HttpError(410, "This confirmation link was used already, or is too old. To "
                                  "subscribe, please sign up again on the blog: the new email "
                                  "will hold a fresh link.")
-        if method != "POST":
+        if request.method != "POST":
             if self.store.is_active(address):
                 return subscribed
             return self.page(200, "Confirm your subscription",
@@ -212,7 +219,7 @@ class SignupRoutes:
             return subscribed
         try:
             before = self.record_consent(request, entry.signup, entry.page)
-        except HttpError:
+        except (HttpError, OSError, sqlite3.Error):
             self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
             raise
         if before is Standing.COMPLAINED:
@@ -252,3 +259,14 @@ class SignupRoutes:
     def page(self, status: int, heading: str, body: str) -> Response:
         """A page of this site; ``body`` is HTML."""
         return html_page(self.settings.site.title, status, heading, body)
+
+
+@contextmanager
+def try_later_if_the_disk_fails(what: str) -> Iterator[None]:
+    """A full disk or a read-only folder under the journal or the list: 503 with Retry-After,
+    as unsubscribes answer, never a 500; the reader's request is not lost, only not taken."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as error:
+        logger.warning("%s not recorded: %s", what, error)
+        raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None

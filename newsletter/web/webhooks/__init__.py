@@ -15,14 +15,16 @@ answer (docs/events.md).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from dataclasses import dataclass, field
 
 from newsletter.addresses import address_key
+from newsletter.providers import DECLARATIONS
 from newsletter.sending import DeliveryEvent, EventStore, PostFinder
 from newsletter.subscribers import Suppression, record_suppressions
-from newsletter.web.webhooks import mailgun, postmark, resend, sendgrid
+from newsletter.web.webhooks import mailgun
 from newsletter.web.webhooks.common import (
     STATUS_KINDS,
     Event,
@@ -37,12 +39,9 @@ __all__ = ["WEBHOOKS", "EventSink", "WebhookError", "WebhookReport", "WebhookReq
 
 logger = logging.getLogger(__name__)
 
-WEBHOOKS = {
-    "postmark": postmark,
-    "sendgrid": sendgrid,
-    "mailgun": mailgun,
-    "resend": resend,
-}
+# The parser module each provider's declaration names (newsletter/providers/<name>.py).
+WEBHOOKS = {name: importlib.import_module(f"{__name__}.{declaration.webhook}")
+            for name, declaration in DECLARATIONS.items() if declaration.webhook}
 # Providers whose signature leaves the events unsigned: each signature is accepted once. The
 # others sign the whole body, so a replay can only repeat the same events, which change nothing
 # the second time (docs/providers.md#webhook-guarantees).
