@@ -23,8 +23,8 @@ from newsletter.providers.key_check import json_of, read, refused
 from newsletter.providers.message_parts import (
     BUILT_HEADERS,
     common_headers,
+    html_value,
     message_size,
-    recipient_values,
     refuse_merge_tags,
     refuse_oversized,
     shared_parts,
@@ -43,9 +43,12 @@ def _token(name: str) -> str:
     return f"-nl-{name}-"
 
 
-# The tag of each reader value as a JSON key, made once (looked up ~4 times a reader).
-_TAGS = {name: encode_basestring(_token(name)) + ":"
-         for key in RECIPIENT_FIELDS for name in (key, f"{key}_html")}
+def _tags(key: str) -> tuple[str, str]:
+    """The tags of a reader value, plain and HTML-escaped, as JSON keys."""
+    return encode_basestring(_token(key)) + ":", encode_basestring(_token(f"{key}_html")) + ":"
+
+
+_TAGS = {key: _tags(key) for key in RECIPIENT_FIELDS}  # made once, looked up twice a reader
 
 
 # The whole request with its attachments must stay under 30 MB (docs/providers.md#sendgrid-sending).
@@ -73,8 +76,7 @@ class SendGridProvider(HttpProvider):
         # Headers equal for the whole batch are sent once; the rest per personalization.
         common = common_headers(messages)
         not_own = BUILT_HEADERS | common.keys()
-        personalizations = ",".join(self._personalization(m, not_own, first.subject)
-                                    for m in messages)
+        personalizations = ",".join(map(Personalizations(first, not_own).encode, messages))
         payload = {
             "personalizations": SHARED_SLOT,
             "from": _address(first.headers["From"]),
@@ -105,28 +107,6 @@ class SendGridProvider(HttpProvider):
         return HttpRequest("/v3/mail/send", body=body,
                            headers={"Authorization": f"Bearer {self.api_key}"})
 
-    def _personalization(self, message: Message, not_own: frozenset[str], subject: str) -> str:
-        """One reader's personalization as JSON text: ``{"to", "substitutions", "headers",
-        "subject"}``, as ``json_body`` would write it. Encoding a dict per reader with
-        ``json.dumps`` was the largest cost of a SendGrid batch."""
-        to = _recipient(message)
-        parts = ['{"to":[{"email":', encode_basestring(to["email"])]
-        if "name" in to:
-            parts += [',"name":', encode_basestring(to["name"])]
-        parts.append('}],"substitutions":{')
-        for key, value in recipient_values(message).items():
-            parts += [_TAGS.get(key) or encode_basestring(_token(key)) + ":",
-                      encode_basestring(value), ","]
-        parts[-1] = "}"
-        own = [f"{encode_basestring(k)}:{encode_basestring(v)}"
-               for k, v in message.headers.items() if k not in not_own]
-        if own:
-            parts += [',"headers":{', ",".join(own), "}"]
-        if message.subject != subject:
-            parts += [',"subject":', encode_basestring(message.subject)]
-        parts.append("}")
-        return "".join(parts)
-
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request, so
         # one (frozen) Result serves every message.
@@ -139,6 +119,44 @@ class SendGridProvider(HttpProvider):
             return max(0.0, float(reset) - time.time())
         except (TypeError, ValueError):
             return super().retry_after(response)
+
+
+class Personalizations:
+    """Each reader's personalization as JSON text, ``{"to", "substitutions", "headers",
+    "subject"}``, as ``json_body`` would write it, from pieces encoded once a batch: the
+    tags, the names of the headers each reader has of their own (List-Unsubscribe), the
+    batch's subject. ``json.dumps`` of a dict per reader was the largest cost of a batch."""
+
+    def __init__(self, first: Message, not_own: frozenset[str]):
+        self.not_own = not_own
+        self.subject = first.subject
+        self.names = first.headers.keys()  # the headers every reader of a post has
+        self.own = self._own(first.headers)
+
+    def _own(self, headers: dict[str, str]) -> list[tuple[str, str]]:
+        """(name, name as a JSON key) of each header of ``headers`` not sent once a batch."""
+        return [(name, encode_basestring(name) + ":")
+                for name in headers if name not in self.not_own]
+
+    def encode(self, message: Message) -> str:
+        to = _recipient(message)
+        address = encode_basestring(to["email"])
+        to = (f'{{"email":{address},"name":{encode_basestring(to["name"])}}}' if "name" in to
+              else f'{{"email":{address}}}')
+        plain, html = [], []  # the substitutions: each value, then each HTML-escaped
+        for key, value in message.values.items():
+            plain_tag, html_tag = _TAGS.get(key) or _tags(key)
+            encoded = encode_basestring(value)
+            plain.append(plain_tag + encoded)
+            escaped = html_value(value)
+            html.append(html_tag + (encoded if escaped is value else encode_basestring(escaped)))
+        headers = message.headers
+        own = self.own if headers.keys() == self.names else self._own(headers)
+        extra = (',"headers":{' + ",".join([key + encode_basestring(headers[name])
+                                            for name, key in own]) + "}") if own else ""
+        if message.subject != self.subject:
+            extra += ',"subject":' + encode_basestring(message.subject)
+        return f'{{"to":[{to}],"substitutions":{{{",".join(plain + html)}}}{extra}}}'
 
 
 def _address(header: str) -> dict[str, str]:
