@@ -8,7 +8,7 @@ import pytest
 from fake_providers import KEYS, fail, fake_provider, make_messages  # noqa: F401
 
 from newsletter.errors import AuthError, QuotaError, TransientError
-from newsletter.providers import Result
+from newsletter.providers import Result, batch_key
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
 
@@ -25,7 +25,11 @@ def test_each_reader_gets_their_own_link_from_one_shared_body(fake_provider):
     assert server.requests[0].headers["authorization"] == f"Bearer {KEYS['sendgrid']}"
     body = server.last_json()
     assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
-    assert body["custom_args"] == {"post": "/posts/what-matters"}
+    # The post and the batch (what `reconcile` asks the Email Activity API for) once; each
+    # personalization names its reader.
+    assert body["custom_args"] == {"post": "/posts/what-matters", "batch": batch_key(messages[0].post_id, [m.message_id for m in messages])}
+    assert [p["custom_args"] for p in body["personalizations"]] == [
+        {"reader": a} for a in ADDRESSES]
     assert body["categories"] == ["/posts/what-matters"]
     assert body["headers"] == {"List-Id": "Example Notes <newsletter.blog.example.com>",
                                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

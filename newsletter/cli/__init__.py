@@ -101,6 +101,7 @@ def _register_commands() -> None:
         init,
         posts,
         preview,
+        reconcile,
         send,
         serve,
         status,
@@ -108,7 +109,8 @@ def _register_commands() -> None:
         welcome,
     )
 
-    for module in (init, posts, preview, check, send, status, subscribers, serve, form, welcome):
+    for module in (init, posts, preview, check, send, reconcile, status, subscribers, serve, form,
+                   welcome):
         for command in module.COMMANDS:
             main.add_command(command)
 

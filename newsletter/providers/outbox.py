@@ -20,6 +20,7 @@ from urllib.parse import quote
 from newsletter.errors import InDoubtError, NotSentError
 from newsletter.message import Message
 from newsletter.providers.base import Provider, Result
+from newsletter.providers.declaration import Declaration
 
 TEST_FOLDER = "test-sends"
 MAX_NAME = 200  # bytes; file names stop at 255
@@ -128,3 +129,9 @@ class OutboxProvider(Provider):
         finally:
             os.unlink(temp)
         return name
+
+
+DECLARATION = Declaration(
+    OutboxProvider,
+    settings=("directory",),
+)
