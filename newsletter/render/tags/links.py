@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.expansion import Piece
@@ -25,6 +24,7 @@ DESTINATION = re.compile(r"(?:\]\([ \t]*<?|\bhref[ \t]*=[ \t]*[\"']|^[ ]{0,3}\[[
                          r"[ \t]*<?)(?P<dest>[^\s()<>\"'`]{1,2000})", re.MULTILINE)
 _EXPLICIT = ("@/", "{filename}", "|filename|")
 _SOURCE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx|mkd|mkdn|mdown)$", re.IGNORECASE)
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|[\\/]{2}")  # a scheme, or a host
 _UNREAD_SUFFIX = re.compile(r"\.(?:rst|adoc|asciidoc|org|ipynb|textile)$", re.IGNORECASE)
 
 
@@ -47,10 +47,8 @@ def resolve(destination: str, context: TagContext) -> Resolved:
         return Resolved(message=f"the link {destination} names a file in a markup newsletter "
                                 "does not read, so its address is unknown",
                         hint="write the page's full address")
-    parts = urlsplit(target)
-    if not _SOURCE_SUFFIX.search(target) or parts.scheme or parts.netloc or \
-            target.startswith("//"):
-        return Resolved()  # an image, a file the blog serves, a web address
+    if not _SOURCE_SUFFIX.search(target) or _ADDRESS.match(target):
+        return Resolved()  # an image, a file the blog serves, a web address (or a broken one)
     if explicit == "@/":  # Zola: from the content folder
         target = "/" + target
     url = context.link_url("file", target) if target.strip("/") else None
