@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.expansion import Piece
 from newsletter.render.tags.html import url_in_markdown
+from newsletter.urls import split_url
 
 # A link's destination where Markdown or HTML puts one: an inline link ``](dest``, an HTML
 # ``href="dest"``, a reference definition ``[name]: dest``.
@@ -24,7 +25,6 @@ DESTINATION = re.compile(r"(?:\]\([ \t]*<?|\bhref[ \t]*=[ \t]*[\"']|^[ ]{0,3}\[[
                          r"[ \t]*<?)(?P<dest>[^\s()<>\"'`]{1,2000})", re.MULTILINE)
 _EXPLICIT = ("@/", "{filename}", "|filename|")
 _SOURCE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx|mkd|mkdn|mdown)$", re.IGNORECASE)
-_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|[\\/]{2}")  # a scheme, or a host
 _UNREAD_SUFFIX = re.compile(r"\.(?:rst|adoc|asciidoc|org|ipynb|textile)$", re.IGNORECASE)
 
 
@@ -47,8 +47,10 @@ def resolve(destination: str, context: TagContext) -> Resolved:
         return Resolved(message=f"the link {destination} names a file in a markup newsletter "
                                 "does not read, so its address is unknown",
                         hint="write the page's full address")
-    if not _SOURCE_SUFFIX.search(target) or _ADDRESS.match(target):
-        return Resolved()  # an image, a file the blog serves, a web address (or a broken one)
+    parts = split_url(target)
+    if not _SOURCE_SUFFIX.search(target) or parts is None or parts.scheme or parts.netloc or \
+            target.startswith("//"):
+        return Resolved()  # an image, a file the blog serves, a web address (or no address)
     if explicit == "@/":  # Zola: from the content folder
         target = "/" + target
     url = context.link_url("file", target) if target.strip("/") else None
