@@ -22,7 +22,7 @@ from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
                                               TemplateProblem, snippet)
 from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
-                                         literal_spans, run_end)
+                                         dialect_code_lines, literal_spans, run_end)
 from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
 
 _BACKTICK = re.compile("`")
@@ -39,12 +39,8 @@ def expand_tags(body: str, context: TagContext, first_line: int = 1,
                 dialect: Dialect = PYTHON_MARKDOWN) -> Expansion:
     """``body`` (a post's Markdown in ``dialect``, starting on ``first_line`` of its file) with
     its tags expanded against ``context``."""
-    code_lines = None
-    if dialect.commonmark:
-        from newsletter.render.commonmark import code_block_lines  # markdown-it-py: when needed
+    return _Expander(body, context, first_line, dialect_code_lines(body, dialect)).run()
 
-        code_lines = code_block_lines(body, dialect)
-    return _Expander(body, context, first_line, code_lines).run()
 
 
 @dataclass

@@ -15,6 +15,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsletter.render.dialects import Dialect
 
 # Python-Markdown's fenced_code opening line (FencedBlockPreprocessor.FENCED_BLOCK_RE).
 _FENCE_OPEN = re.compile(r"(~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*"
@@ -60,6 +64,16 @@ class Finder:
             self._from, self._searched = pos, True
             match = self._match = self.pattern.search(self.text, pos)
         return match
+
+
+def dialect_code_lines(text: str, dialect: Dialect) -> list[tuple[int, int]] | None:
+    """The code blocks of ``text`` as a CommonMark ``dialect`` reads them, for
+    :func:`code_regions`; None for Python-Markdown, whose blocks are found here."""
+    if not dialect.commonmark:
+        return None
+    from newsletter.render.commonmark import code_block_lines  # markdown-it-py: when needed
+
+    return code_block_lines(text, dialect)
 
 
 def code_regions(text: str, code_lines: list[tuple[int, int]] | None = None) -> list[Region]:
