@@ -91,6 +91,11 @@ class ProviderSettings:
     # messages per second; None: as fast as allowed
     rate_limit: float | None = ranged(None, 0.01, 100_000, "messages per second")
     timeout: float = ranged(30.0, 0.1, 600, "seconds")
+    # messages in any 24 hours / any hour (a free tier's cap); None: no limit of ours
+    daily_limit: int | None = ranged(None, 1, 100_000_000, "messages")
+    hourly_limit: int | None = ranged(None, 1, 10_000_000, "messages")
+    # share of daily_limit kept for sign-up confirmations, which `serve` sends at any time
+    reserve_for_signups: float = ranged(0.1, 0, 0.9)
     test_mode: bool = False
     # provider-specific keys
     message_stream: str = "broadcast"  # postmark
@@ -196,6 +201,26 @@ class SignupSettings:
 
 
 @dataclass(frozen=True)
+class WelcomeSettings:
+    """[welcome]: a series of the blog's best posts for each new reader (docs/welcome.md)."""
+
+    enabled: bool = False
+    posts: tuple[str, ...] = ()  # post ids or names, in the order readers get them
+    every: str = "3d"  # between two posts of the series
+    first_after: str = "0"  # from joining to the first post; 0: the next cron run
+    intro: str | None = None  # a line above each post: "You joined {site} ..."
+
+    @property
+    def spacing(self) -> dt.timedelta:
+        return parse_duration(self.every)
+
+    @property
+    def delay(self) -> dt.timedelta:
+        return dt.timedelta(0) if self.first_after.strip() == "0" else parse_duration(
+            self.first_after)
+
+
+@dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -228,6 +253,7 @@ class Settings:
     secrets: Secrets
     images: ImageSettings = ImageSettings()
     posts: PostsSettings = PostsSettings()
+    welcome: WelcomeSettings = WelcomeSettings()
 
     @property
     def templates_dir(self) -> Path:
@@ -250,6 +276,7 @@ SECTIONS = {
     "images": ImageSettings,
     "signup": SignupSettings,
     "posts": PostsSettings,
+    "welcome": WelcomeSettings,
 }
 PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")

@@ -2,8 +2,8 @@
 
 The CommonMark dialects keep every URL as the post writes it (markdown-it would otherwise drop a
 ``javascript:`` link to plain text and percent-encode the rest), so the preflight check finds
-the same script links and image schemes, at the same lines, whichever dialect the blog uses;
-raw HTML reaches the email as it does with Python-Markdown.
+the same script links, scripts and image schemes, at the same lines, whichever dialect the blog
+uses; raw HTML reaches the email as it does with Python-Markdown.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ description: d
 FOUND = [("link-javascript", "content/posts/sneaky.md:7", 'the link "a" runs a script'),
          ("link-javascript", "content/posts/sneaky.md:7", 'the link "c" runs a script'),
          ("link-javascript", "content/posts/sneaky.md:9", 'the link "b" runs a script'),
+         ("html-embed", "content/posts/sneaky.md:11", "a <script> is removed by every email"),
          ("link-javascript", "content/posts/sneaky.md:13", 'the link "e" runs a script'),
          ("image-scheme", "content/posts/sneaky.md:15", "the image alert(4) uses javascript:")]
 
