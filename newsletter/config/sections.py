@@ -278,7 +278,6 @@ SECTIONS = {
     "posts": PostsSettings,
     "welcome": WelcomeSettings,
 }
-PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # The post fields email.subject may name; only {date} takes a format (strftime codes).
 SUBJECT_FIELDS = ("title", "description", "slug", "url", "date", "site")

@@ -36,6 +36,7 @@ from newsletter.errors import (
     TransientError,
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
+from newsletter.providers import key_of
 from newsletter.sending.images import check_images
 from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
@@ -211,9 +212,9 @@ class Campaign:
         except Exception as error:  # noqa: BLE001 - whatever failed, nothing has left yet
             self._not_sent(messages, keys, decided_at, error)
             return
-        # Committed before the request can go out: the heart of crash safety.
+        # Committed, with the batch and its key, before the request can go out: crash safety.
         self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
-                          self.provider.name, at=decided_at)
+                          self.provider.name, decided_at, key_of(messages), messages[0].subject)
         future = pool.submit(send_with_retries, self.provider, messages, timed(send, self.pace),
                              self.retry, self.limiter, self.sleep)
         in_flight[future] = Batch(messages, keys)

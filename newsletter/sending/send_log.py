@@ -16,6 +16,8 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from newsletter.errors import NewsletterError
+
 SEND_LOG_FILE = "sendlog.db"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sends (
@@ -27,6 +29,22 @@ KEEP = dt.timedelta(days=2)  # older minutes count against no limit
 BUSY_TIMEOUT_S = 10.0
 
 
+def open_state(path: Path, schema: str) -> sqlite3.Connection:
+    """A connection to one of the site's small state databases (WAL, every commit on disk
+    before what it records can happen), created with ``schema`` on first use; a
+    NewsletterError naming the file when the folder cannot hold it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.executescript(schema)
+        return db
+    except (OSError, sqlite3.Error) as error:
+        raise NewsletterError(f"cannot open {path.name} ({error})", where=str(path.parent),
+                              hint="make the folder writable (and give the disk room)") from None
+
+
 def minute_of(moment: dt.datetime) -> str:
     """The row key of the minute holding ``moment``."""
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M")
@@ -36,11 +54,7 @@ class SendLog:
     """Messages sent per minute, for one site."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")  # counted before the batch can leave
-        self.db.execute(SCHEMA)
+        self.db = open_state(path, SCHEMA)  # counted before the batch can leave
 
     @classmethod
     def open(cls, state_dir: Path) -> SendLog:

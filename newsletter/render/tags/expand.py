@@ -19,22 +19,10 @@ from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
 from newsletter.render.tags import hugo, links, liquid, mdx, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
-from newsletter.render.tags.expansion import (
-    OPENING,
-    SNIPPET_CHARS,
-    Expansion,
-    Piece,
-    TemplateProblem,
-    snippet,
-)
-from newsletter.render.tags.scan import (
-    BacktickRuns,
-    Finder,
-    Literal,
-    code_regions,
-    literal_spans,
-    run_end,
-)
+from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
+                                              TemplateProblem, snippet)
+from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
+                                         literal_spans, run_end)
 from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
 
 _BACKTICK = re.compile("`")
