@@ -21,6 +21,7 @@ from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
 from newsletter.providers.key_check import KeyUnchecked, json_of, read
 from newsletter.providers.message_parts import (
+    any_escaped,
     common_headers,
     extra_headers,
     message_size,
@@ -75,7 +76,9 @@ class MailgunProvider(HttpProvider):
 
     def build_request(self, messages: list[Message]) -> HttpRequest:
         first, provider = messages[0], self.settings.provider
-        html, text = shared_parts(first, _variable)
+        # As for SendGrid: the escaped copies of the values only when escaping changes one.
+        escaped = any_escaped(messages)
+        html, text = shared_parts(first, _variable, escaped)
         fields = [("from", first.headers["From"]), ("subject", first.subject)]
         fields += [("to", m.headers["To"]) for m in messages]
         fields += [("html", html), ("text", text)]
@@ -83,7 +86,8 @@ class MailgunProvider(HttpProvider):
             fields.append(("h:Reply-To", first.headers["Reply-To"]))
         # A header equal for the whole batch is sent as is; one that differs per reader is a
         # %recipient.h:Name% variable, as django-anymail's merge_headers does.
-        variables = {m.to_address: recipient_values(m) for m in messages}
+        variables = {m.to_address: recipient_values(m) if escaped else dict(m.values)
+                     for m in messages}
         common = common_headers(messages)
         for name in extra_headers(first):
             if name in common:
