@@ -31,6 +31,7 @@ from newsletter.providers.lookup import (
     windows,
 )
 from newsletter.providers.message_parts import (
+    any_escaped,
     common_headers,
     extra_headers,
     message_size,
@@ -85,7 +86,9 @@ class MailgunProvider(HttpProvider):
 
     def build_request(self, messages: list[Message]) -> HttpRequest:
         first, provider = messages[0], self.settings.provider
-        html, text = shared_parts(first, _variable)
+        # As for SendGrid: the escaped copies of the values only when escaping changes one.
+        escaped = any_escaped(messages)
+        html, text = shared_parts(first, _variable, escaped)
         fields = [("from", first.headers["From"]), ("subject", first.subject)]
         fields += [("to", m.headers["To"]) for m in messages]
         fields += [("html", html), ("text", text)]
@@ -93,7 +96,8 @@ class MailgunProvider(HttpProvider):
             fields.append(("h:Reply-To", first.headers["Reply-To"]))
         # A header equal for the whole batch is sent as is; one that differs per reader is a
         # %recipient.h:Name% variable, as django-anymail's merge_headers does.
-        variables = {m.to_address: recipient_values(m) for m in messages}
+        variables = {m.to_address: recipient_values(m) if escaped else dict(m.values)
+                     for m in messages}
         if not first.test:  # a test copy names no reader: it never counts as theirs
             for m in messages:
                 variables[m.to_address]["reader"] = address_key(m.to_address)
