@@ -110,8 +110,8 @@ class MailgunProvider(HttpProvider):
             ("o:tag", first.post_id[:TAG_LIMIT]),
             ("v:post", first.post_id),
             *([] if first.test else [("v:reader", _variable("reader"))]),
-            ("o:tracking-clicks", "yes" if provider.track_links else "no"),
-            ("o:tracking-opens", "yes" if provider.track_opens else "no"),
+            ("o:tracking-clicks", "yes" if self.settings.tracking.clicks else "no"),
+            ("o:tracking-opens", "yes" if self.settings.tracking.opens else "no"),
         ]
         if provider.test_mode:
             fields.append(("o:testmode", "yes"))
@@ -249,7 +249,7 @@ LOOKUP = Lookup(lookup_events, retention=dt.timedelta(days=3), settle=dt.timedel
 DECLARATION = Declaration(
     MailgunProvider,
     secrets=(MailgunProvider.secret_name, "MAILGUN_WEBHOOK_SIGNING_KEY"),
-    settings=("domain", "track_opens", "track_links"),
+    settings=("domain",),
     fetch_suppressions=fetch_suppressions,
     check_key=check_key,
     webhook="mailgun",

@@ -93,8 +93,8 @@ class SendGridProvider(HttpProvider):
             # batch, webhooks carry all three).
             "custom_args": {"post": first.post_id, "batch": key_of(messages)},
             "tracking_settings": {
-                "click_tracking": {"enable": settings.provider.track_links},
-                "open_tracking": {"enable": settings.provider.track_opens},
+                "click_tracking": {"enable": settings.tracking.clicks},
+                "open_tracking": {"enable": settings.tracking.opens},
                 # Our own List-Unsubscribe and footer link handle unsubscribes.
                 "subscription_tracking": {"enable": False},
             },
@@ -253,7 +253,6 @@ LOOKUP = Lookup(lookup_activity, retention=dt.timedelta(days=30),
 DECLARATION = Declaration(
     SendGridProvider,
     secrets=(SendGridProvider.secret_name, "SENDGRID_WEBHOOK_PUBLIC_KEY"),
-    settings=("track_opens", "track_links"),
     fetch_suppressions=fetch_suppressions,
     check_key=check_key,
     webhook="sendgrid",

@@ -22,7 +22,7 @@ from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
                                               TemplateProblem, snippet)
 from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
-                                         literal_spans, run_end)
+                                         dialect_code_lines, literal_spans, run_end)
 from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
 
 _BACKTICK = re.compile("`")
@@ -39,7 +39,8 @@ def expand_tags(body: str, context: TagContext, first_line: int = 1,
                 dialect: Dialect = PYTHON_MARKDOWN) -> Expansion:
     """``body`` (a post's Markdown in ``dialect``, starting on ``first_line`` of its file) with
     its tags expanded against ``context``."""
-    return _Expander(body, context, first_line, dialect).run()
+    return _Expander(body, context, first_line, dialect_code_lines(body, dialect)).run()
+
 
 
 @dataclass
@@ -51,12 +52,13 @@ class _Frame:
 
 
 class _Expander:
-    def __init__(self, text: str, context: TagContext, first_line: int, dialect: Dialect):
+    def __init__(self, text: str, context: TagContext, first_line: int,
+                 code_lines: list[tuple[int, int]] | None):
         self.text, self.context, self.first_line = text, context, first_line
         self.out: list[str] = []
         self.problems: list[TemplateProblem] = []
         self.snippets: list[tuple[int, str]] = []
-        self.regions = code_regions(text, dialect)
+        self.regions = code_regions(text, code_lines)
         self.region_starts = [region.start for region in self.regions]
         self.literals = literal_spans(text)
         self.literal_starts = [literal.start for literal in self.literals]
