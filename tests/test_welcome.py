@@ -218,3 +218,11 @@ def test_a_state_folder_that_cannot_be_written_is_one_line_not_a_traceback(blog)
     assert result.exit_code == 1
     assert result.output.startswith("error: ") and "cannot open welcome.db" in result.output
     assert "Traceback" not in result.output
+
+
+def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_starts_it(site):
+    status = run_cli(site, "welcome", "status", env=ENV)
+    assert status.returncode == 0
+    assert status.stdout.startswith("Welcome series (disabled: send --due sends none of it)")
+    assert "set enabled = true in newsletter.toml" in status.stdout
+    assert "the next send --due starts it;" not in status.stdout

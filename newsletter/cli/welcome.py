@@ -31,7 +31,10 @@ def status(site: Site) -> None:
     state = "enabled" if welcome_.enabled else "disabled: send --due sends none of it"
     click.echo(f"Welcome series ({state}): {len(series.posts)} posts, the first {first}, "
                f"then one every {duration_words(welcome_.every)}.")
-    if series.enabled_at is None:
+    if series.enabled_at is None and not welcome_.enabled:
+        click.echo("Not started: list its posts in [welcome] posts and set enabled = true in "
+                   "newsletter.toml (docs/welcome.md); the next send --due then starts it.")
+    elif series.enabled_at is None:
         click.echo("Not started yet: the next send --due starts it; readers who join from "
                    "then on get it (`newsletter welcome enroll --all` adds everyone else).")
     else:
