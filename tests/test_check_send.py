@@ -180,6 +180,9 @@ def test_a_post_before_since_can_still_be_sent_on_purpose(site):
     assert "warning: content/posts/date_before_since.md:3: date-before-since: dated 2025-12-09 " \
            "09:00, before [schedule] since (2026-01-01 00:00): send --due never sends it" \
         in result.stderr
+    # no advice to run the command that is running
+    assert "otherwise only `newsletter send date_before_since` sends it" in result.stderr
+    assert "to send it anyway" not in result.stderr
 
 
 def lumen_site(site: Path, front_matter: str) -> Path:

@@ -34,7 +34,8 @@ def _dates(context: CheckContext) -> list[Finding]:
             "date-before-since", where,
             f"dated {date}, before [schedule] since ({since.astimezone(zone):%Y-%m-%d %H:%M}): "
             "send --due never sends it",
-            "if the date is a typo, fix it; to send it anyway: newsletter send " + post.name)]
+            f"if the date is a typo, fix it; otherwise only `newsletter send {post.name}` "
+            "sends it")]
     if post.date > context.now + FAR_AHEAD:
         return [warning("date-far-future", where,
                         f"dated {date}, more than a year ahead: send --due waits until then",
