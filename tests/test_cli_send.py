@@ -283,3 +283,17 @@ def test_a_killed_runs_last_batch_is_reported_in_doubt_before_nothing_left_to_se
     status = invoke(site, "status", "what-matters")
     assert "in doubt 2" in status.output and "in flight" not in status.output
     assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+
+
+def test_status_names_a_shared_in_doubt_reason_once_and_where_the_outbox_wrote(site):
+    invoke(site, "send", "what-matters", "--yes")
+    readers = ["ada@example.com", "grace@example.org", "edsger@example.com"]
+    with Ledger.open(site_settings(site)) as ledger:
+        ledger.mark(REFERENCE_POST, readers, State.IN_DOUBT, "the run was interrupted")
+    detail = invoke(site, "status", "what-matters")
+    assert detail.output.count("the run was interrupted") == 1
+    assert "  3 readers: the run was interrupted\n" in detail.output
+    assert all(f"\n    {address}\n" in detail.output for address in readers)
+    assert ("reconcile cannot ask the outbox; a reader's .eml file under "
+            "outbox/what-matters/ means it was written.") in detail.output
+    assert "check its log" not in detail.output

@@ -62,7 +62,7 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
             _show_funnel(settings, post_id, counter)
             with Ledger.open(settings) as ledger:
                 _show_runs(ledger, post_id)
-                _show_problems(ledger, post_id, counter, report, settings.provider.name)
+                _show_problems(ledger, post_id, counter, report, settings.provider)
     warn_skipped_rows(report.problems)
 
 
@@ -164,7 +164,7 @@ def _show_runs(ledger, post_id: str) -> None:
         click.echo(f"  {started[:16].replace('T', ' ')} UTC  to {who}")
 
 
-def _show_problems(ledger, post_id: str, counter, report, provider: str) -> None:
+def _show_problems(ledger, post_id: str, counter, report, provider) -> None:
     """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
     from newsletter.sending import State, no_lookup_note
 
@@ -180,12 +180,16 @@ def _show_problems(ledger, post_id: str, counter, report, provider: str) -> None
         click.echo(f"  Fix the cause, then: newsletter send {short} --retry-failed")
     if in_doubt:
         click.echo("\nIn doubt (may or may not have been delivered; never resent on their own):")
-        for row in in_doubt:
-            click.echo(f"  {row.address}: {row.reason}")
-        note = no_lookup_note(provider)
-        click.echo(f"  {note}; check its log." if note else
-                   f"  Ask {provider} what became of them: newsletter reconcile {short} "
-                   "(send --due does it first).")
+        _show_by_reason(in_doubt)
+        note = no_lookup_note(provider.name)
+        if provider.name == "outbox":  # its "log" is the folder it writes
+            click.echo(f"  reconcile cannot ask the outbox; a reader's .eml file under "
+                       f"{provider.directory}/{short}/ means it was written.")
+        elif note:
+            click.echo(f"  {note}; check its log.")
+        else:
+            click.echo(f"  Ask {provider.name} what became of them: newsletter reconcile "
+                       f"{short} (send --due does it first).")
         click.echo(f"  To send them again (risking a duplicate): newsletter send {short} "
                    "--resend-in-doubt")
     if pending:
@@ -195,6 +199,20 @@ def _show_problems(ledger, post_id: str, counter, report, provider: str) -> None
                    f"newsletter send {short} sends them.")
     if in_flight:
         click.echo(f"\n{in_flight} in flight: on their way in the send running now.")
+
+
+def _show_by_reason(rows) -> None:
+    """One line per reader, or, where readers share a reason, the reason once above them."""
+    groups: dict[str, list[str]] = {}
+    for row in rows:
+        groups.setdefault(row.reason, []).append(row.address)
+    for reason, addresses in groups.items():
+        if len(addresses) == 1:
+            click.echo(f"  {addresses[0]}: {reason}")
+            continue
+        click.echo(f"  {len(addresses)} readers: {reason}")
+        for address in addresses:
+            click.echo(f"    {address}")
 
 
 COMMANDS = [status]
