@@ -154,7 +154,11 @@ def test_more_posts_due_than_the_cap_sends_none_and_lists_how_to_send_each(blog)
     assert not (blog / "outbox").exists()
     shown = due(blog, "--dry-run")
     assert ("A run would send none of them: 3 new posts are more than [schedule] "
-            "max_posts_per_run (2).") in shown.stdout.splitlines()
+            "max_posts_per_run (2). Send them on purpose, one by one (or raise "
+            "max_posts_per_run, or move [schedule] since).") in shown.stdout.splitlines()
+    # no line above it promises a send the run would refuse
+    assert "  would send " not in shown.stdout
+    assert '  would NOT send /posts/due-now "Due Now"' in shown.stdout
 
     # The writer sends one on purpose; the next cron run sends the two left, and not that one.
     assert run_cli(blog, "send", "/posts/due-now", "--yes").returncode == 0

@@ -154,10 +154,12 @@ def _show_plan(settings, plan, previews) -> int:
     click.echo(f"Schedule at {_when(plan.now, settings)}, sending posts dated from "
                f"{_when(plan.since, settings)}"
                f"{' (first run: this would be recorded as since)' if plan.first_run else ''}.")
+    cap = settings.schedule.max_posts_per_run
+    over_cap = len(plan.new) > cap  # then a run sends none of them
     for preview in previews:
         item = preview.item
         action = "would resume" if item.resume else "would send"
-        if preview.broken:
+        if preview.broken or over_cap:
             action = "would NOT send"
         click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
                    f"({_when(item.post.date, settings)}) to {readers(preview.readers)}")
@@ -167,11 +169,10 @@ def _show_plan(settings, plan, previews) -> int:
         click.echo("Nothing is due.")
     _show_limit_plan(settings, plan.now, welcome_due + sum(
         preview.readers for preview in previews if not preview.broken))
-    cap = settings.schedule.max_posts_per_run
-    over_cap = len(plan.new) > cap
     if over_cap:
         click.echo(f"A run would send none of them: {len(plan.new)} new posts are more than "
-                   f"[schedule] max_posts_per_run ({cap}).")
+                   f"[schedule] max_posts_per_run ({cap}). Send them on purpose, one by one "
+                   "(or raise max_posts_per_run, or move [schedule] since).")
     broken = [line for preview in previews for line in preview.broken]
     for line in broken:
         click.echo(f"error: {line}", err=True)
