@@ -63,8 +63,35 @@ def test_typo_in_a_key_names_the_key_and_the_choices(tmp_path):
 def test_unknown_section_is_named(tmp_path):
     assert error_for(tmp_path, MINIMAL + "\n[sending]\n") == (
         "newsletter.toml: unknown section [sending]; "
-        "use one of [site], [email], [provider], [schedule], [images], [signup], [posts]"
+        "use one of [site], [email], [provider], [schedule], [images], [signup], [posts], "
+        "[tracking], [welcome]"
     )
+
+
+@pytest.mark.parametrize("table, message", [
+    ('every = "soon"', "welcome.every: 'soon' is not a duration"),
+    ('every = "0d"', "welcome.every must be longer than 0"),
+    ('first_after = "1 fortnight"', "welcome.first_after: '1 fortnight' is not a duration"),
+    ("enabled = true", "welcome.enabled is true but welcome.posts names no post"),
+    ('posts = ["a", "a"]', "welcome.posts names a post twice"),
+    ('intro = "Hi {name}"', "welcome.intro cannot be filled in"),
+    ('intro = "two\\nlines"', "welcome.intro must be one line"),
+])
+def test_a_bad_welcome_setting_is_named(tmp_path, table, message):
+    assert message in error_for(tmp_path, MINIMAL + f"\n[welcome]\n{table}\n")
+
+
+@pytest.mark.parametrize("table, message", [
+    ("daily_limit = 0", "provider.daily_limit must be from 1 to 1e+08 messages, not 0"),
+    ("reserve_for_signups = 1.5", "provider.reserve_for_signups must be from 0 to 0.9"),
+])
+def test_a_bad_limit_is_named(tmp_path, table, message):
+    assert message in error_for(tmp_path, MINIMAL + f"\n[provider]\n{table}\n")
+
+
+def test_a_tracking_setting_that_moved_says_where_it_is_now(tmp_path):
+    assert error_for(tmp_path, MINIMAL + "\n[provider]\ntrack_opens = true\n") == (
+        "newsletter.toml: provider.track_opens has moved; write it as opens under [tracking]")
 
 
 def test_wrong_type_names_the_key_and_the_value(tmp_path):
@@ -195,6 +222,17 @@ def test_every_provider_name_the_settings_accept_has_an_adapter():
     from newsletter.providers import PROVIDERS
 
     assert set(PROVIDER_NAMES) == set(PROVIDERS)
+
+
+def test_a_provider_module_declares_its_secrets_and_only_those_are_read(site):
+    """Adding a provider is one module: its declaration alone makes the settings read its
+    secret, and nothing undeclared is read from the environment."""
+    from newsletter.providers import DECLARATIONS
+
+    declared = {name for d in DECLARATIONS.values() for name in d.secrets}
+    assert {"POSTMARK_SERVER_TOKEN", "MAILGUN_WEBHOOK_SIGNING_KEY", "SMTP_PASSWORD"} <= declared
+    environ = {name: "value-of-" + name for name in declared} | {"HOME": "/home/writer"}
+    assert set(load_settings(site, environ).secrets.values) == declared
 
 
 def test_a_line_break_in_a_value_that_reaches_headers_is_refused(tmp_path):

@@ -3,7 +3,8 @@
 Each command lives in a small module beside this one (``posts``, ``preview``, ``send``, ...),
 parses its options, calls one library function and prints. This module holds the root group,
 the :class:`Site` handed to every command, and the one boundary that turns a
-:class:`~newsletter.errors.NewsletterError` into a one-line message and an exit code.
+:class:`~newsletter.errors.NewsletterError` (or a full disk, a read-only folder:
+:mod:`newsletter.cli.disk`) into a one-line message and an exit code.
 
 Heavy libraries (premailer, markdown, requests) are imported inside command functions so that
 ``newsletter --help`` starts fast.
@@ -61,6 +62,16 @@ class NewsletterGroup(click.Group):
             # The last line of defence: whatever an error quotes, no secret reaches the screen.
             click.echo(f"error: {read_secrets(os.environ).redact(str(error))}", err=True)
             ctx.exit(error.exit_code)
+        except Exception as error:  # a full disk, a read-only folder: OSError or SQLite's own
+            if not isinstance(error, OSError) and type(error).__module__ != "sqlite3":
+                raise  # (sqlite3 is not imported for --help)
+            from newsletter.cli.disk import disk_problem
+
+            line = disk_problem(error, ctx.obj.root if isinstance(ctx.obj, Site) else Path("."))
+            if line is None:
+                raise
+            click.echo(line, err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=NewsletterGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,9 +96,22 @@ def main(ctx: click.Context, site: Path) -> None:
 
 def _register_commands() -> None:
     # Explicit imports: every command module is listed here and nowhere else.
-    from newsletter.cli import check, form, init, posts, preview, send, serve, status, subscribers
+    from newsletter.cli import (
+        check,
+        form,
+        init,
+        posts,
+        preview,
+        reconcile,
+        send,
+        serve,
+        status,
+        subscribers,
+        welcome,
+    )
 
-    for module in (init, posts, preview, check, send, status, subscribers, serve, form):
+    for module in (init, posts, preview, check, send, reconcile, status, subscribers, serve, form,
+                   welcome):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,7 +1,10 @@
-"""`newsletter status`: what the ledger says was sent, failed, is in doubt or pending, and who
-on the list has not been reached yet."""
+"""`newsletter status`: what the ledger says was sent, failed, is in doubt or pending, who on
+the list has not been reached yet, and for one post what the delivery events say happened
+after the hand-off (the funnel); ``--json`` for scripts."""
 
 from __future__ import annotations
+
+import json
 
 import click
 
@@ -11,15 +14,18 @@ from newsletter.cli.echo import warn_skipped_rows
 
 @click.command()
 @click.argument("post", required=False)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print each post's funnel as JSON (one object for POST, else a list).")
 @pass_site
-def status(site: Site, post: str | None) -> None:
-    """Show sent / failed / in doubt / pending / not yet sent per post, or one POST's problems.
+def status(site: Site, post: str | None, as_json: bool) -> None:
+    """Show sent / failed / in doubt / pending / not yet sent per post, or one POST's funnel
+    (delivered, bounced, complained, unsubscribed; opened and clicked when tracked) and problems.
 
     "Not yet sent" counts the active readers (of the post's newsletter_tags, if it has any)
     that no run has reached: after a stopped run, or sign-ups since. A run that died with
     batches on their way is found first: those readers are then in doubt, never in flight.
     """
-    from newsletter.posts import load_posts
+    from newsletter.posts import find_post, load_posts
     from newsletter.sending import Ledger, ledger_report, state_summary
 
     settings = site.settings
@@ -27,32 +33,66 @@ def status(site: Site, post: str | None) -> None:
     segments = {item.id: item.newsletter_tags for item in posts}
     ledger = Ledger.open_existing(settings)
     if ledger is None:
-        if post is not None:
-            from newsletter.posts import find_post
-
-            click.echo(f"{find_post(posts, post).id}: not sent yet.")
-        else:
-            click.echo("Nothing sent yet (no ledger in .newsletter/).")
+        post_id = None if post is None else find_post(posts, post).id
+    else:
+        with ledger:
+            post_id = None if post is None else _post_id(ledger, posts, post)
+    if as_json:
+        click.echo(json.dumps(_funnels_json(settings, post_id), indent=2))
         return
-    with ledger:
-        post_id = None if post is None else _post_id(ledger, posts, post)
+    if ledger is None:
+        click.echo("Nothing sent yet (no ledger in .newsletter/)." if post_id is None
+                   else f"{post_id}: not sent yet.")
+        return
     report = ledger_report(settings, segments, only=post_id)
     _note_recovery(report.recovered)
+    extra = _outlook(settings, report)
     if post_id is None:
         if not report.counts:
             click.echo("Nothing sent yet.")
         for each, counter in sorted(report.counts.items()):
-            click.echo(f"{each}: {state_summary(counter, report.unsent[each])}")
+            click.echo(f"{each}: {state_summary(counter, report.unsent[each])}{extra(each)}")
     else:
         counter = report.counts.get(post_id)
         if not counter:
             click.echo(f"{post_id}: not sent yet.")
         else:
-            click.echo(f"{post_id}: {state_summary(counter, report.unsent[post_id])}")
+            click.echo(f"{post_id}: {state_summary(counter, report.unsent[post_id])}"
+                       f"{extra(post_id)}")
+            _show_funnel(settings, post_id, counter)
             with Ledger.open(settings) as ledger:
                 _show_runs(ledger, post_id)
-                _show_problems(ledger, post_id, counter, report)
+                _show_problems(ledger, post_id, counter, report, settings.provider.name)
     warn_skipped_rows(report.problems)
+
+
+def _outlook(settings, report):
+    """What a post's line adds: how many of its readers had it as a welcome email, and for a
+    post still going out under the sending limits, what is left and when it will finish."""
+    import datetime as dt
+
+    from newsletter.cli.echo import readers
+    from newsletter.sending import Budget, Ledger, State, unfinished_posts, welcome_sent
+
+    welcome = welcome_sent(settings)
+    budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
+    with Ledger.open(settings) as ledger:
+        going_out = unfinished_posts(ledger, report.counts) if budget else set()
+    left = {post: report.counts[post][State.PENDING] + report.unsent[post] for post in going_out}
+    finish = {post: budget.finish(n) for post, n in left.items() if n}
+    if budget:
+        budget.close()
+
+    def extra(post_id: str) -> str:
+        words = ""
+        if welcome.get(post_id):
+            words += f"; {readers(welcome[post_id])} had it as a welcome email"
+        if post_id in finish:
+            when = finish[post_id].astimezone(settings.site.zone)
+            words += (f"; {readers(left[post_id])} left, finishing about "
+                      f"{when:%Y-%m-%d %H:%M %Z} at the current limits")
+        return words
+    return extra
 
 
 def _post_id(ledger, posts, name: str) -> str:
@@ -69,6 +109,42 @@ def _post_id(ledger, posts, name: str) -> str:
         if len(known) == 1:
             return known[0]
         raise
+
+
+def _funnels_json(settings, post_id: str | None) -> dict | list[dict]:
+    """The funnel of ``post_id``, or of every post the ledger holds (a dead run's batches
+    found in doubt first); no read of the list."""
+    from collections import Counter
+
+    from newsletter.sending import ledger_counts, post_funnel
+
+    counts = ledger_counts(settings)
+    if post_id is not None:
+        return post_funnel(settings, post_id, counts.get(post_id, Counter())).as_json()
+    return [post_funnel(settings, each, counter).as_json()
+            for each, counter in sorted(counts.items())]
+
+
+def _show_funnel(settings, post_id: str, counter) -> None:
+    """What happened after the hand-off, in readers and as a share of those accepted."""
+    from newsletter.sending import post_funnel
+
+    funnel = post_funnel(settings, post_id, counter)
+    click.echo("\nAfter the hand-off (readers; share of those accepted):")
+    click.echo(f"  {'accepted':<13}{funnel.sent:>7}")
+    for step, count in funnel.steps():
+        if count is None:
+            switch = "opens" if step == "opened" else "clicks"
+            click.echo(f"  {step:<13}{'-':>7}  not tracked ([tracking] {switch} = true)")
+            continue
+        share = funnel.share(count)
+        words = f"{count:>7}  {share:.1%}" if share is not None else f"{count:>7}"
+        if step == "bounced" and count:
+            words += f" ({funnel.hard_bounced} hard)"
+        click.echo(f"  {step:<13}{words}")
+    if not any(count for _, count in funnel.steps()):
+        click.echo("  No delivery events yet: they come from the provider's webhooks through "
+                   "`newsletter serve` (docs/events.md).")
 
 
 def _note_recovery(recovered: int | None) -> None:
@@ -88,9 +164,9 @@ def _show_runs(ledger, post_id: str) -> None:
         click.echo(f"  {started[:16].replace('T', ' ')} UTC  to {who}")
 
 
-def _show_problems(ledger, post_id: str, counter, report) -> None:
+def _show_problems(ledger, post_id: str, counter, report, provider: str) -> None:
     """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
-    from newsletter.sending import State
+    from newsletter.sending import State, no_lookup_note
 
     failed = ledger.deliveries(post_id, [State.FAILED]) if counter[State.FAILED] else []
     in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT]) if counter[State.IN_DOUBT] else []
@@ -106,8 +182,12 @@ def _show_problems(ledger, post_id: str, counter, report) -> None:
         click.echo("\nIn doubt (may or may not have been delivered; never resent on their own):")
         for row in in_doubt:
             click.echo(f"  {row.address}: {row.reason}")
-        click.echo("  Check the provider's activity log; to send them again (risking a duplicate):"
-                   f" newsletter send {short} --resend-in-doubt")
+        note = no_lookup_note(provider)
+        click.echo(f"  {note}; check its log." if note else
+                   f"  Ask {provider} what became of them: newsletter reconcile {short} "
+                   "(send --due does it first).")
+        click.echo(f"  To send them again (risking a duplicate): newsletter send {short} "
+                   "--resend-in-doubt")
     if pending:
         click.echo(f"\n{pending} pending (provably not sent): newsletter send {short} sends them.")
     if unsent:

@@ -16,8 +16,9 @@ from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
+from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES
 from newsletter.config.sections import (
-    PROVIDER_NAMES,
+    MOVED,
     REQUIRED,
     SECTIONS,
     SMTP_SECURITY,
@@ -26,26 +27,12 @@ from newsletter.config.sections import (
     Settings,
 )
 from newsletter.config.signup import checked_signup
+from newsletter.config.welcome import check_welcome
 from newsletter.errors import ConfigError
+from newsletter.urls import split_url
 
 SETTINGS_FILE = "newsletter.toml"
 
-# Environment variables holding secrets. Nothing else is read from the environment.
-SECRET_VARIABLES = (
-    "POSTMARK_SERVER_TOKEN",
-    "SENDGRID_API_KEY",
-    "MAILGUN_API_KEY",
-    "RESEND_API_KEY",
-    "SMTP_USERNAME",
-    "SMTP_PASSWORD",
-    "NEWSLETTER_SECRET",
-    # webhook verification (newsletter.web.webhooks)
-    "NEWSLETTER_WEBHOOK_USER",
-    "NEWSLETTER_WEBHOOK_PASSWORD",
-    "SENDGRID_WEBHOOK_PUBLIC_KEY",
-    "MAILGUN_WEBHOOK_SIGNING_KEY",
-    "RESEND_WEBHOOK_SECRET",
-)
 
 def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     """Read and validate ``site_dir/newsletter.toml`` and the secrets in ``environ``."""
@@ -68,6 +55,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     settings = Settings(root=Path(site_dir).resolve(), secrets=read_secrets(environ), **sections)
     _check_values(settings, where)
     settings = replace(settings, signup=checked_signup(settings, where))
+    check_welcome(settings.welcome, where)
     since = settings.schedule.since
     if since is not None and since.tzinfo is None:
         # Like post dates, a zone-less `since` is read in the site's time zone.
@@ -107,6 +95,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _build_section(cls: type, section: str, table: dict[str, Any], where: str) -> Any:
     known = {f.name.rstrip("_"): f for f in fields(cls)}
     unknown = sorted(set(table) - set(known))
+    moved = next((MOVED[section, key] for key in unknown if (section, key) in MOVED), None)
+    if moved:
+        raise ConfigError(f"{section}.{unknown[0]} has moved", where=where,
+                          hint=f"write it as {moved}")
     if unknown:
         raise ConfigError(
             f"unknown setting {section}.{unknown[0]}",
@@ -195,6 +187,7 @@ def _parse_since(value: Any, key: str, where: str) -> dt.datetime:
 def _check_values(settings: Settings, where: str) -> None:
     """Checks that need more than a type: allowed names, URLs, zones, ranges."""
     site, email, provider = settings.site, settings.email, settings.provider
+    _check_urls_split(settings, where)
     for key in ("from_", "reply_to", "subject", "unsubscribe_url", "unsubscribe_mailto"):
         value = getattr(email, key)
         if value and any(char in value for char in "\r\n\0"):
@@ -226,6 +219,20 @@ def _check_values(settings: Settings, where: str) -> None:
             f"provider.security {provider.security!r} is not known",
             where=where, hint=f"use one of {', '.join(SMTP_SECURITY)}",
         )
+
+
+def _check_urls_split(settings: Settings, where: str) -> None:
+    """Every URL setting can be split (:mod:`newsletter.urls`): later checks rely on it."""
+    values = [("site.url", settings.site.url), ("email.unsubscribe_url",
+               settings.email.unsubscribe_url), ("email.cta_url", settings.email.cta_url),
+              ("provider.api_url", settings.provider.api_url), ("images.url", settings.images.url),
+              ("signup.confirm_url", settings.signup.confirm_url),
+              *(("signup.allowed_origins", origin) for origin in settings.signup.allowed_origins)]
+    for key, value in values:
+        if value and split_url(value.strip()) is None:
+            raise ConfigError(f"{key} {value!r} is not a valid URL", where=where,
+                              hint="[ and ] belong only around an IPv6 address, a port is a "
+                                   "number up to 65535")
 
 
 def _check_subject(pattern: str, where: str) -> None:

@@ -91,11 +91,14 @@ class ProviderSettings:
     # messages per second; None: as fast as allowed
     rate_limit: float | None = ranged(None, 0.01, 100_000, "messages per second")
     timeout: float = ranged(30.0, 0.1, 600, "seconds")
+    # messages in any 24 hours / any hour (a free tier's cap); None: no limit of ours
+    daily_limit: int | None = ranged(None, 1, 100_000_000, "messages")
+    hourly_limit: int | None = ranged(None, 1, 10_000_000, "messages")
+    # share of daily_limit kept for sign-up confirmations, which `serve` sends at any time
+    reserve_for_signups: float = ranged(0.1, 0, 0.9)
     test_mode: bool = False
     # provider-specific keys
     message_stream: str = "broadcast"  # postmark
-    track_opens: bool = False  # postmark, sendgrid, mailgun
-    track_links: bool = False  # postmark, sendgrid, mailgun
     domain: str | None = None  # mailgun
     host: str = "localhost"  # smtp
     port: int | None = ranged(None, 1, 65535)  # smtp; default by security
@@ -149,12 +152,17 @@ class PostsSettings:
     generator: str | None = None
     dirs: tuple[str, ...] | None = None  # globs under the site: folders or files
     exclude: tuple[str, ...] = ()  # globs under the site never read
+    markdown: str | None = None  # the Markdown dialect posts are written in; None: the generator's
 
     def __post_init__(self):
         if self.generator is not None and self.generator not in GENERATOR_NAMES:
             raise ConfigError(f"posts.generator {self.generator!r} is not known",
                               where="newsletter.toml",
                               hint=f"use one of {', '.join(GENERATOR_NAMES)}")
+        if self.markdown is not None and self.markdown not in MARKDOWN_NAMES:
+            raise ConfigError(f"posts.markdown {self.markdown!r} is not known",
+                              where="newsletter.toml",
+                              hint=f"use one of {', '.join(MARKDOWN_NAMES)}")
         for key in ("dirs", "exclude"):
             for pattern in getattr(self, key) or ():
                 parts = pattern.replace("\\", "/").split("/")
@@ -191,6 +199,35 @@ class SignupSettings:
 
 
 @dataclass(frozen=True)
+class TrackingSettings:
+    """[tracking]: opens and clicks, asked of the provider per message; off unless turned on
+    (docs/events.md#tracking-opens-and-clicks)."""
+
+    opens: bool = False
+    clicks: bool = False
+
+
+@dataclass(frozen=True)
+class WelcomeSettings:
+    """[welcome]: a series of the blog's best posts for each new reader (docs/welcome.md)."""
+
+    enabled: bool = False
+    posts: tuple[str, ...] = ()  # post ids or names, in the order readers get them
+    every: str = "3d"  # between two posts of the series
+    first_after: str = "0"  # from joining to the first post; 0: the next cron run
+    intro: str | None = None  # a line above each post: "You joined {site} ..."
+
+    @property
+    def spacing(self) -> dt.timedelta:
+        return parse_duration(self.every)
+
+    @property
+    def delay(self) -> dt.timedelta:
+        return dt.timedelta(0) if self.first_after.strip() == "0" else parse_duration(
+            self.first_after)
+
+
+@dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -223,6 +260,8 @@ class Settings:
     secrets: Secrets
     images: ImageSettings = ImageSettings()
     posts: PostsSettings = PostsSettings()
+    tracking: TrackingSettings = TrackingSettings()
+    welcome: WelcomeSettings = WelcomeSettings()
 
     @property
     def templates_dir(self) -> Path:
@@ -245,8 +284,12 @@ SECTIONS = {
     "images": ImageSettings,
     "signup": SignupSettings,
     "posts": PostsSettings,
+    "tracking": TrackingSettings,
+    "welcome": WelcomeSettings,
 }
-PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
+# Settings that moved: (section, key) -> where they are now.
+MOVED = {("provider", "track_opens"): "opens under [tracking]",
+         ("provider", "track_links"): "clicks under [tracking]"}
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # The post fields email.subject may name; only {date} takes a format (strftime codes).
 SUBJECT_FIELDS = ("title", "description", "slug", "url", "date", "site")
@@ -254,5 +297,8 @@ IMAGE_MODES = ("hosted", "inline")
 # The static site generators whose layouts newsletter knows (docs/generators.md); "none": read
 # content/ the generic way.
 GENERATOR_NAMES = ("hugo", "jekyll", "eleventy", "astro", "zola", "pelican", "gatsby", "none")
+# [posts] markdown: the dialects posts may be rendered in (docs/email.md#markdown-dialects);
+# unset, the generator's own.
+MARKDOWN_NAMES = ("commonmark", "kramdown", "python-markdown")
 
 

@@ -8,6 +8,7 @@ headers and their values, not a copy of the body. Inline images go once too, as
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from email.utils import parseaddr
 from json.encoder import encode_basestring
@@ -15,11 +16,14 @@ from typing import TYPE_CHECKING, Iterator
 
 import requests
 
+from newsletter.addresses import address_key
 from newsletter.errors import AuthError
-from newsletter.providers.base import Result
+from newsletter.providers.base import Result, key_of
+from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_raw
 from newsletter.providers.key_check import json_of, read, refused
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
 from newsletter.providers.message_parts import (
     BUILT_HEADERS,
     any_escaped,
@@ -91,10 +95,12 @@ class SendGridProvider(HttpProvider):
                         {"type": "text/html", "value": html}],
             "headers": common,
             "categories": [first.post_id[:255]],
-            "custom_args": {"post": first.post_id},
+            # Shared by every personalization; each adds its reader (`reconcile` asks for the
+            # batch, webhooks carry all three).
+            "custom_args": {"post": first.post_id, "batch": key_of(messages)},
             "tracking_settings": {
-                "click_tracking": {"enable": settings.provider.track_links},
-                "open_tracking": {"enable": settings.provider.track_opens},
+                "click_tracking": {"enable": settings.tracking.clicks},
+                "open_tracking": {"enable": settings.tracking.opens},
                 # Our own List-Unsubscribe and footer link handle unsubscribes.
                 "subscription_tracking": {"enable": False},
             },
@@ -163,6 +169,9 @@ class Personalizations:
         own = self.own if headers.keys() == self.names else self._own(headers)
         extra = (',"headers":{' + ",".join([key + encode_basestring(headers[name])
                                             for name, key in own]) + "}") if own else ""
+        if not message.test:  # a test copy names no reader: it never counts as theirs
+            extra += ',"custom_args":{"reader":' + encode_basestring(
+                address_key(message.to_address)) + "}"
         if message.subject != self.subject:
             extra += ',"subject":' + encode_basestring(message.subject)
         return f'{{"to":[{to}],"substitutions":{{{",".join(plain + html)}}}{extra}}}'
@@ -223,3 +232,38 @@ def check_key(provider: HttpProvider) -> str | None:
         raise AuthError("sendgrid: the key may not send mail (its scopes lack mail.send)",
                         hint="give the key Mail Send access, or make one that has it")
     return None
+
+
+NO_ACTIVITY = ("SendGrid's Email Activity API is not available on this account (it needs the "
+               "paid email activity history add-on and a key with Email Activity access)")
+
+
+def lookup_activity(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
+                    now: dt.datetime) -> Iterator[tuple[str, str]]:
+    """The readers SendGrid accepted: each batch's messages by the batch key in its
+    custom_args, one search a batch (docs/providers.md#finding-a-message-later)."""
+    pages = Pages(provider, LOOKUP, {"Authorization": f"Bearer {provider.api_key}"})
+    for batch in batches:  # a batch key holds only letters, digits, _, - and /
+        body = pages.get("/v3/messages", {"query": f"unique_args['batch']=\"{batch.key}\"",
+                                          "limit": 1000}, missing=NO_ACTIVITY)
+        messages = body.get("messages") if isinstance(body, dict) else None
+        if not isinstance(messages, list):
+            raise LookupFailed("sendgrid answered its activity search without messages")
+        for message in messages:
+            if isinstance(message, dict) and isinstance(message.get("to_email"), str):
+                yield address_key(message["to_email"]), str(message.get("msg_id"))
+
+
+# 30 days of history with the add-on; 6 searches a minute; no indexing delay is documented.
+LOOKUP = Lookup(lookup_activity, retention=dt.timedelta(days=30),
+                settle=dt.timedelta(minutes=30), interval=10.0)
+
+
+DECLARATION = Declaration(
+    SendGridProvider,
+    secrets=(SendGridProvider.secret_name, "SENDGRID_WEBHOOK_PUBLIC_KEY"),
+    fetch_suppressions=fetch_suppressions,
+    check_key=check_key,
+    webhook="sendgrid",
+    lookup=LOOKUP,
+)

@@ -9,6 +9,7 @@ from typing import Callable
 
 RUNNING_PREFIX = "running:"  # meta key + post id: a run of that post may leave `submitting` rows
 PENDING_PREFIX = "pending:"  # meta key + post id: readers of that post may be `pending`
+DOUBT_PREFIX = "doubt:"  # meta key + post id: readers of that post may be `in_doubt`
 
 
 def m001_create_deliveries(db: sqlite3.Connection) -> None:
@@ -103,8 +104,30 @@ def m007_record_each_run_and_its_segment(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX runs_by_post ON runs (post_id)")
 
 
+def m008_record_each_batch_and_its_key(db: sqlite3.Connection) -> None:
+    # `reconcile` asks the provider about an in-doubt batch: it needs when the batch was
+    # claimed (the lookup's time window), its key (Resend's Idempotency-Key, the batch a
+    # SendGrid search names) and which readers it covered, all written before the request goes.
+    db.execute("""
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            post_id TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            key TEXT NOT NULL,              -- providers.batch_key: post + readers' Message-IDs
+            subject TEXT,                   -- what a search by subject matches (Resend)
+            claimed_at TEXT NOT NULL
+        )
+    """)
+    db.execute("ALTER TABLE deliveries ADD COLUMN batch INTEGER")  # its latest claim's batch
+    # `send --due` reconciles posts with in-doubt readers first: flagged, like pending ones
+    # (m006), so finding them does not read every row.
+    db.execute("INSERT OR IGNORE INTO meta SELECT DISTINCT ? || post_id, 'before m008' "
+               "FROM deliveries WHERE state = 'in_doubt'", (DOUBT_PREFIX,))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_create_deliveries, m002_create_meta, m003_index_only_submitting_rows,
     m004_mark_running_posts_instead_of_indexing_rows, m005_keep_each_batchs_rows_together,
     m006_flag_posts_with_pending_rows, m007_record_each_run_and_its_segment,
+    m008_record_each_batch_and_its_key,
 ]

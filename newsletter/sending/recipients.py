@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import islice
-from typing import TYPE_CHECKING, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 from newsletter.errors import InputError
 from newsletter.posts import PostStatus, classify
@@ -51,6 +51,15 @@ def unsettled_batches(readers: Iterable[R], ledger: Ledger | None, post_id: str,
             batch = batch[size:]
     if batch:
         yield batch
+
+
+def selected(readers: Iterable[R], select: Callable[[list[str]], set[str]],
+             size: int) -> Iterator[R]:
+    """``readers`` whose keys ``select`` keeps, asked ``size`` keys at a time (streamed)."""
+    readers = iter(readers)
+    while chunk := list(islice(readers, size)):
+        keep = select([r.key for r in chunk])
+        yield from (r for r in chunk if r.key in keep)
 
 
 def check_sendable(post: Post, now: dt.datetime, *, test: bool = False,

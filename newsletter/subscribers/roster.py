@@ -12,13 +12,14 @@ query to leave out.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from newsletter.errors import SubscriberError
 
@@ -35,6 +36,14 @@ class Roster:
     path: Path
     gone: frozenset[str]  # keys journalled since the roster was built
     problems: tuple[SubscriberError, ...]  # the rows the build could not use, as it met them
+
+    def joined(self, size: int = 5000) -> Iterator[list[tuple[str, int | None]]]:
+        """(key, when they joined in UTC seconds, None if not known) of the active readers,
+        ``size`` at a time, in list order."""
+        with closing(_connect(self.path)) as db:
+            rows = db.execute("SELECT key, joined FROM readers ORDER BY rowid")
+            while chunk := rows.fetchmany(size):
+                yield [row for row in chunk if row[0] not in self.gone] if self.gone else chunk
 
 
 def fresh_roster(store: SubscriberStore) -> Roster:
@@ -65,7 +74,10 @@ def _state(path: Path) -> dict | None:
     try:
         with closing(_connect(path)) as db:
             state = dict(db.execute("SELECT name, value FROM state"))
+            columns = {row[1] for row in db.execute("PRAGMA table_info(readers)")}
     except sqlite3.DatabaseError:  # a cache: a broken one is simply built again
+        return None
+    if "joined" not in columns:  # built before readers' join times were kept
         return None
     return {"signature": tuple(tuple(entry) for entry in json.loads(state["signature"])),
             "epoch": int(state["epoch"]), "generation": int(state["generation"]),
@@ -94,14 +106,17 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
         db.execute("PRAGMA journal_mode=OFF")  # a cache: nothing to recover after a crash
         db.execute("PRAGMA synchronous=OFF")
         db.execute("BEGIN")
-        db.execute("CREATE TABLE readers (key TEXT NOT NULL, tags TEXT NOT NULL)")
+        db.execute("CREATE TABLE readers (key TEXT NOT NULL, tags TEXT NOT NULL, joined INTEGER)")
         db.execute("CREATE TABLE problems (message TEXT, where_ TEXT, hint TEXT)")
         db.execute("CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         # Tags lower-cased between bars, so that "|weekly|" finds one tag exactly.
-        db.executemany("INSERT INTO readers VALUES (?, ?)", (
-            (reader.key, "|" + "|".join(tag.lower() for tag in reader.tags) + "|")
+        db.executemany("INSERT INTO readers VALUES (?, ?, ?)", (
+            (reader.key, "|" + "|".join(tag.lower() for tag in reader.tags) + "|",
+             joined_seconds(reader.subscribed_at))
             for reader in store.active(problems)))
-        db.execute("CREATE UNIQUE INDEX readers_by_key ON readers (key)")
+        # With `joined`, a pass in key order reads no row: the welcome series' decision
+        # walks it beside its own table of readers, also in key order (sending/welcome_state.py).
+        db.execute("CREATE UNIQUE INDEX readers_by_key ON readers (key, joined)")
         db.executemany("INSERT INTO problems VALUES (?, ?, ?)",
                        [(p.message, p.where or "", p.hint or "") for p in problems])
         view = store.suppression_snapshot()  # what the read above saw
@@ -113,3 +128,17 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
         db.close()
     os.replace(temp, path)
     return Roster(path, frozenset(), tuple(problems))
+
+
+def joined_seconds(text: str) -> int | None:
+    """A reader's ``subscribed_at`` in UTC seconds (a time without a zone is UTC); None when
+    it is empty or not a time."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return int(moment.timestamp())

@@ -4,10 +4,13 @@
   CORS preflight for ``signup.allowed_origins``. A sign-up is journalled and answered at once,
   with the same answer whoever the address belongs to; the worker
   (:mod:`newsletter.web.signup_worker`) adds the unconfirmed row and sends the email. Bots
-  (honeypot, too fast) get that same answer and nothing is kept.
+  (honeypot, too fast) take the same path, limits and answer included, so neither the answer
+  nor its time tells them apart; their journal row keeps nothing they sent.
 - the path of ``signup.confirm_url``: ``GET`` shows a page with a Confirm button and changes
   nothing (mail scanners follow links, docs/signup.md#confirmation-tokens); ``POST`` from that
-  button makes the reader active and records their consent.
+  button makes the reader active and records their consent. A link confirms the sign-up it was
+  sent for, once: confirming spends every link of that address, so none undoes a later
+  unsubscribe.
 
 Why the answer comes before the work: docs/signup.md#why-the-answer-comes-before-the-work.
 """
@@ -17,8 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import sqlite3
 import time
+from contextlib import contextmanager
 from http import HTTPStatus
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from newsletter.addresses import address_key
@@ -27,12 +33,12 @@ from newsletter.errors import ConfigError, SubscriberError
 from newsletter.render import CONFIRM, has_notice
 from newsletter.subscribers import Consent, Signup, Standing, SubscriberStore, confirm_signup
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
-from newsletter.web.confirm_tokens import TokenError, read_confirm_token
+from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
-from newsletter.web.request import MAX_FORM_BODY, HttpError, parse_form, read_body
+from newsletter.web.request import HttpError, Request
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_mail import SignupMailer
-from newsletter.web.signup_request import is_json, read_signup
+from newsletter.web.signup_request import read_signup
 from newsletter.web.signup_worker import SignupWorker
 
 logger = logging.getLogger(__name__)
@@ -84,25 +90,26 @@ class SignupRoutes:
         self.journal.close()
         self.mailer.close()
 
-    def route(self, environ: dict, path: str, method: str) -> Response | None:
-        """The answer if ``path`` is one of ours, else None."""
+    def route(self, request: Request) -> Response | None:
+        """The answer if the request's path is one of ours, else None."""
+        path = request.path
         if path == self.settings.signup.path:
-            return self.subscribe(environ, method)
+            return self.subscribe(request)
         if (path.startswith(self.confirm_prefix) and path.endswith(self.confirm_suffix)
                 and len(path) > len(self.confirm_prefix) + len(self.confirm_suffix)):
             token = path[len(self.confirm_prefix):len(path) - len(self.confirm_suffix)]
             if "/" not in token:
-                return self.confirm(environ, method, token)
+                return self.confirm(request, token)
         return None
 
     # -- the form ---------------------------------------------------------------------------
 
-    def subscribe(self, environ: dict, method: str) -> Response:
+    def subscribe(self, request: Request) -> Response:
         """``signup.path``: a sign-up (POST) or a CORS preflight (OPTIONS)."""
-        origin = environ.get("HTTP_ORIGIN")
+        origin, method = request.headers.get("origin"), request.method
         if method == "OPTIONS":
             return self.preflight(origin)
-        as_json = is_json(environ)
+        as_json = request.content_type == "application/json"
         cors = (("Access-Control-Allow-Origin", origin), ("Vary", "Origin")) if origin else ()
         try:
             if method != "POST":
@@ -114,7 +121,7 @@ class SignupRoutes:
                 logger.info("refused a sign-up from origin %r (signup.allowed_origins)", origin)
                 cors = ()  # no CORS header: the browser keeps the answer from the page
                 raise HttpError(403, "This form may not be sent from another site.")
-            back = self.take(environ)
+            back = self.take(request)
         except HttpError as error:
             return self.answer(as_json, error.status, HTTPStatus(error.status).phrase,
                                error.message, [*cors, *error.headers])
@@ -124,18 +131,22 @@ class SignupRoutes:
                            f"it and press Confirm to finish. The link works for {words}.", cors,
                            back)
 
-    def take(self, environ: dict) -> str:
-        """Journal the sign-up in this request (or, for a bot, nothing); HttpError if refused.
-        Returns the page the form was on, if known."""
-        request = read_signup(environ, self.settings)
-        if request.looks_automated:
-            logger.info("ignored a sign-up that looks automated (honeypot or too fast)")
-            return request.page
-        ip = client_ip(environ, self.trusted)
+    def take(self, request: Request) -> str:
+        """Journal the sign-up in this request; HttpError if refused. Returns the page the
+        form was on, if known.
+
+        A bot's sign-up (honeypot, too fast) is journalled the same way, in the same one
+        statement and commit, as a row holding none of what it sent: its answer costs what a
+        person's costs and meets the same limits, so its timing does not give the trap away.
+        """
+        asked = read_signup(request, self.settings)
+        ip = client_ip(request, self.trusted)
         client = salted_hash(self.secret, "signup-client", client_network(ip))
-        signup = Signup(request.address, request.name, request.tags)
+        signup = Signup(asked.address, asked.name, asked.tags)
+        trapped = asked.looks_automated
         try:
-            self.journal.admit(signup, request.page, client, self.limits)
+            with try_later_if_the_disk_fails("a sign-up"):
+                self.journal.admit(signup, asked.page, client, self.limits, trapped=trapped)
         except Refused as refused:
             status, message = REFUSALS[refused.limit]
             if refused.limit == "daily" and time.monotonic() - self._daily_logged > 3600:
@@ -144,8 +155,11 @@ class SignupRoutes:
                                "confirmation emails went out in 24 hours (signup.max_per_day)",
                                self.limits.per_day)
             raise HttpError(status, message, [("Retry-After", "3600")]) from None
-        self.worker.wake()
-        return request.page
+        if trapped:
+            logger.info("ignored a sign-up that looks automated (honeypot or too fast)")
+        else:
+            self.worker.wake()
+        return asked.page
 
     def preflight(self, origin: str | None) -> Response:
         """OPTIONS: let an allowed origin's page POST JSON here (the Fetch standard's CORS)."""
@@ -170,37 +184,56 @@ class SignupRoutes:
 
     # -- the confirmation link --------------------------------------------------------------
 
-    def confirm(self, environ: dict, method: str, token: str) -> Response:
+    def confirm(self, request: Request, token: str) -> Response:
         """``/confirm/<token>``: GET shows the button, its POST confirms."""
-        if method not in ("GET", "HEAD", "POST"):
+        if request.method not in ("GET", "HEAD", "POST"):
             raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
-        address = self.read_token(token)
+        asked = self.read_token(token)
+        with try_later_if_the_disk_fails("a confirmation"):
+            return self._confirm(request, asked)
+
+    def _confirm(self, request: Request, asked: Confirmation) -> Response:
+        address, key = asked.address, address_key(asked.address)
         site = html.escape(self.settings.site.title)
         who = html.escape(address)
-        if method != "POST":
+        subscribed = self.page(200, "You are subscribed",
+                               f"<p>New posts of {site} come to {who}.</p>")
+        entry = self.journal.signup(asked.signup_id, key)
+        if entry is None or entry.spent:  # used, or gone: a later unsubscribe stays
             if self.store.is_active(address):
-                return self.page(200, "You are subscribed",
-                                 f"<p>New posts of {site} come to {who}.</p>")
+                return subscribed
+            raise HttpError(410, "This confirmation link was used already, or is too old. To "
+                                 "subscribe, please sign up again on the blog: the new email "
+                                 "will hold a fresh link.")
+        if request.method != "POST":
+            if self.store.is_active(address):
+                return subscribed
             return self.page(200, "Confirm your subscription",
                              f"<p>Get the new posts of {site} by email at {who}?</p>"
                              + button_form("confirm", "yes", "Confirm"))
-        form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
+        form = request.form()
         if form.get("confirm") != ["yes"]:
             raise HttpError(400, "Please press the Confirm button on the page.")
-        signup, page = self._details(address)
-        before = self.record_consent(environ, signup, page)
+        spent_at = time.time()
+        if not self.journal.spend(entry.id, key, spent_at):  # pressed twice at once
+            return subscribed
+        try:
+            before = self.record_consent(request, entry.signup, entry.page)
+        except (HttpError, OSError, sqlite3.Error):
+            self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
+            raise
         if before is Standing.COMPLAINED:
             return self.page(200, "We cannot subscribe you here",
                              f"<p>{who} once marked our email as spam, so we do not write to it "
                              f"any more. To come back, write to "
                              f"{html.escape(self.settings.email.from_address)}.</p>")
         if before is not Standing.ACTIVE:  # sent in the background: the page need not wait
-            self.worker.mailing.submit(self.mailer.send_welcome, address, signup.name)
+            self.worker.mailing.submit(self.mailer.send_welcome, address, entry.signup.name)
         return self.page(200, "You are subscribed",
                          f"<p>Thank you! New posts of {site} will come to {who}.</p>")
 
-    def read_token(self, token: str) -> str:
-        """The address a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""
+    def read_token(self, token: str) -> Confirmation:
+        """The sign-up a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""
         lifetime = self.settings.signup.confirm_lifetime.total_seconds()
         try:
             return read_confirm_token(self.secret, token, lifetime)
@@ -212,9 +245,9 @@ class SignupRoutes:
             raise HttpError(403, "This confirmation link is not valid. Please use the link "
                                  "from the email as it is.") from None
 
-    def record_consent(self, environ: dict, signup: Signup, page: str) -> Standing:
+    def record_consent(self, request: Request, signup: Signup, page: str) -> Standing:
         """Make the reader active with their consent record; where they stood before."""
-        ip = client_ip(environ, self.trusted)
+        ip = client_ip(request, self.trusted)
         consent = Consent(dt.datetime.now(dt.timezone.utc), page,
                           salted_hash(self.secret, "consent-ip", ip))
         try:
@@ -223,14 +256,17 @@ class SignupRoutes:
             logger.warning("confirmation of %s not recorded: %s", signup.address, error)
             raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
 
-    def _details(self, address: str) -> tuple[Signup, str]:
-        """The latest sign-up of ``address`` (name, tags) and its page, as far as the journal
-        still knows them."""
-        entry = self.journal.latest(address_key(address))
-        if entry is None:
-            return Signup(address), ""
-        return Signup(address, entry.signup.name, entry.signup.tags), entry.page
-
     def page(self, status: int, heading: str, body: str) -> Response:
         """A page of this site; ``body`` is HTML."""
         return html_page(self.settings.site.title, status, heading, body)
+
+
+@contextmanager
+def try_later_if_the_disk_fails(what: str) -> Iterator[None]:
+    """A full disk or a read-only folder under the journal or the list: 503 with Retry-After,
+    as unsubscribes answer, never a 500; the reader's request is not lost, only not taken."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as error:
+        logger.warning("%s not recorded: %s", what, error)
+        raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
