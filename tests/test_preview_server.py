@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import requests
 from selenium.webdriver.common.by import By
 
 from browser import chromium, png_colours, preview_server
@@ -247,3 +248,13 @@ def test_a_post_to_the_preview_server_gets_405_naming_the_methods_it_takes(base_
         urllib.request.urlopen(request, timeout=10)
     assert caught.value.code == 405
     assert caught.value.headers["Allow"] == "GET, HEAD"
+
+
+def test_the_report_counts_one_email_in_the_singular(site, tmp_path):
+    (site / "subscribers" / "subscribers.csv").write_text(
+        "email,name,status,tags,subscribed_at\nada@example.com,Ada,active,,\n")
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    with preview_server(site, tmp_path) as url:
+        page = requests.get(f"{url}/report", timeout=30).text
+    assert "What happened to 1 email of /posts/what-matters" in page
+    assert "1 emails" not in page

@@ -36,7 +36,8 @@ def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
     rows = funnel_rows(funnel)
     height = ROW_HEIGHT * len(rows) + 8
     parts = [_svg_open(chart_id, FUNNEL_WIDTH, height,
-                       f"What happened to {funnel.sent:,} emails of {funnel.post}")]
+                       f"What happened to {funnel.sent:,} email{'' if funnel.sent == 1 else 's'} of "
+                       f"{funnel.post}")]
     for index, (step, name, count, share) in enumerate(rows):
         y = 4 + index * ROW_HEIGHT
         middle = y + ROW_HEIGHT // 2 + 4
