@@ -310,3 +310,5 @@ def test_serve_without_the_secret_says_what_to_set(site):
 
     assert result.exit_code == 2
     assert "NEWSLETTER_SECRET is not set" in result.output
+    assert "or, before the first real send, to a long random string" in result.output
+    assert len(result.output.strip().splitlines()) == 1

@@ -114,7 +114,9 @@ class NewsletterApp:
         self.secret = settings.secrets.get("NEWSLETTER_SECRET")
         if not self.secret:
             raise ConfigError("NEWSLETTER_SECRET is not set", where="environment",
-                              hint="use the secret the newsletters were sent with, or no link works")
+                              hint="set it to the secret the newsletters were sent with (their "
+                              "links need it), or, before the first real send, to a long "
+                              "random string")
         self.route = UnsubscribeRoute(settings.email.unsubscribe_url)
         self.tokens = UnsubscribeTokens(self.secret)
         self.store = SubscriberStore(settings)
