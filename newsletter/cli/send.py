@@ -129,11 +129,11 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         settled_states,
         site_lock,
     )
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.subscribers import open_store
 
     # Before counting: a dead run's batches are in doubt, and must be reported as such.
     recovered = recover_dead_runs(settings) or 0
-    store = SubscriberStore(settings)
+    store = open_store(settings)
     states = settled_states(retry_failed, resend_in_doubt)
     existing = Ledger.open_existing(settings)
     skipped_rows: list = []

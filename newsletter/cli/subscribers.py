@@ -18,9 +18,9 @@ def _store(site):
     """The site's list, with the journal folded into the files first when the list is free
     (a command that only reads shows the same readers either way)."""
     from newsletter.errors import SubscriberError
-    from newsletter.subscribers import SubscriberStore, fold_journal
+    from newsletter.subscribers import fold_journal, open_store
 
-    store = SubscriberStore(site.settings)
+    store = open_store(site.settings)
     try:
         fold_journal(store, lock_timeout=FOLD_WAIT)
     except SubscriberError:

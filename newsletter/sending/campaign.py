@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.providers import Provider, Result
     from newsletter.render import Email
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.subscribers import ReaderStore
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class SendReport:
         return not (self.failed or self.in_doubt or self.pending or self.stopped or self.recovered)
 
 
-def send_post(settings: Settings, email: Email, provider: Provider, *, store: SubscriberStore,
+def send_post(settings: Settings, email: Email, provider: Provider, *, store: ReaderStore,
               ledger: Ledger, retry_failed: bool = False, resend_in_doubt: bool = False,
               on_progress: Callable[[SendReport], None] | None = None,
               retry: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
@@ -115,7 +115,7 @@ class Campaign:
     """One run of one post: the writer loop over batches in flight."""
 
     def __init__(self, settings: Settings, email: Email, provider: Provider,
-                 store: SubscriberStore, ledger: Ledger, retry: RetryPolicy,
+                 store: ReaderStore, ledger: Ledger, retry: RetryPolicy,
                  sleep: Callable[[float], None], tags: Sequence[str] | None = None):
         self.settings = settings
         self.tags = tuple(tags) if tags else None

@@ -26,7 +26,7 @@ from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
-from newsletter.subscribers import SubscriberStore
+from newsletter.subscribers import open_store
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -106,7 +106,7 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     ledger = Ledger.open_existing(settings)
     try:
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
-        store = SubscriberStore(settings)
+        store = open_store(settings)
         previews = [DuePreview(item, count_recipients(store, ledger, item.post.id,
                                                       tags=item.post.newsletter_tags))
                     for item in plan.due]
@@ -169,7 +169,7 @@ def _prepare(settings: Settings, item: DuePost,
 def _send_all(settings: Settings, ledger: Ledger,
               emails: list[tuple[DuePost, Email, list[Finding]]], now: dt.datetime,
               run: DueRun) -> None:
-    store = SubscriberStore(settings)
+    store = open_store(settings)
     provider = make_provider(settings)
     try:
         for item, email, warnings in emails:

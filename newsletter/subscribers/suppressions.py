@@ -50,8 +50,8 @@ def record_suppressions(store: SubscriberStore, suppressions: Iterable[Suppressi
         except SubscriberError:
             continue
         strongest.setdefault(address_key(address), (address, suppression))
-    store.journal.append(((key, address, s.status, s.reason)
-                          for key, (address, s) in strongest.items()), record_unknown)
+    store.suppress(((key, address, s.status, s.reason)
+                    for key, (address, s) in strongest.items()), record_unknown)
     return [suppression for _, suppression in strongest.values()]
 
 

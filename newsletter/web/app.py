@@ -33,8 +33,8 @@ from newsletter.errors import ConfigError, NewsletterError
 from newsletter.message import UnsubscribeTokens, verify_legacy_token
 from newsletter.subscribers import (
     BackgroundFolder,
-    SubscriberStore,
     Suppression,
+    open_store,
     record_suppressions,
 )
 from newsletter.web.pages import Response, button_form, html_page, text_response
@@ -115,7 +115,7 @@ class NewsletterApp:
                               hint="use the secret the newsletters were sent with, or no link works")
         self.route = UnsubscribeRoute(settings.email.unsubscribe_url)
         self.tokens = UnsubscribeTokens(self.secret)
-        self.store = SubscriberStore(settings)
+        self.store = open_store(settings)
         self.used_tokens = UsedTokens(settings.state_dir)
         self.signups = signup_routes(settings, self.store, self.secret)
         self._folder: BackgroundFolder | None = None

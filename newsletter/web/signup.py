@@ -25,7 +25,7 @@ from newsletter.addresses import address_key
 from newsletter.config import duration_words
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.render import CONFIRM, has_notice
-from newsletter.subscribers import Consent, Signup, Standing, SubscriberStore, confirm_signup
+from newsletter.subscribers import Consent, ReaderStore, Signup, Standing, confirm_signup
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
 from newsletter.web.confirm_tokens import TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
@@ -44,7 +44,7 @@ REFUSALS = {  # what a sender over a limit hears; no answer depends on the addre
 }
 
 
-def signup_routes(settings, store: SubscriberStore, secret: str) -> SignupRoutes | None:
+def signup_routes(settings, store: ReaderStore, secret: str) -> SignupRoutes | None:
     """The sign-up routes, or None when sign-ups are off (``signup.enabled``) or the site has
     no confirmation email to send (then a warning says how to turn them on)."""
     if not settings.signup.enabled:
@@ -63,7 +63,7 @@ def signup_routes(settings, store: SubscriberStore, secret: str) -> SignupRoutes
 class SignupRoutes:
     """The sign-up and confirmation routes of one site, and the worker behind them."""
 
-    def __init__(self, settings, store: SubscriberStore, secret: str):
+    def __init__(self, settings, store: ReaderStore, secret: str):
         self.settings = settings
         self.store = store
         self.secret = secret

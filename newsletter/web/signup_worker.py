@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from newsletter.errors import NewsletterError, SiteLockedError
 from newsletter.locks import exclusive_lock
-from newsletter.subscribers import Standing, SubscriberStore, record_signups
+from newsletter.subscribers import ReaderStore, Standing, record_signups
 from newsletter.web.signup_journal import DAY, HOUR, Limits, SignupJournal
 from newsletter.web.signup_mail import SignupMailer
 
@@ -38,7 +38,7 @@ MAILABLE = frozenset({Standing.NEW, Standing.UNCONFIRMED, Standing.LEFT})
 class SignupWorker:
     """A daemon thread that works through the sign-up journal, and the threads that mail."""
 
-    def __init__(self, settings, store: SubscriberStore, journal: SignupJournal,
+    def __init__(self, settings, store: ReaderStore, journal: SignupJournal,
                  mailer: SignupMailer, limits: Limits):
         self.settings = settings
         self.store = store
