@@ -1,6 +1,6 @@
 """The package layout: imports point one way, and packages are used through their public face.
 
-Order, lowest first: errors < addresses, locks < config < generators < scaffold < posts < render <
+Order, lowest first: errors < addresses, locks < config < state < generators < scaffold < posts < render <
 message < check < subscribers < providers < sending < web, preview < cli. A module may import its
 own layer and the ones below it, never one above; outside a package only the package itself is imported
 (``newsletter.subscribers``, not ``newsletter.subscribers.rows``). docs/architecture.md explains
@@ -19,6 +19,7 @@ LAYERS = [
     {"errors", "__init__"},
     {"addresses", "locks"},
     {"config"},
+    {"state"},
     {"generators"},
     {"scaffold"},
     {"posts"},

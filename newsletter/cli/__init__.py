@@ -85,9 +85,20 @@ def main(ctx: click.Context, site: Path) -> None:
 
 def _register_commands() -> None:
     # Explicit imports: every command module is listed here and nowhere else.
-    from newsletter.cli import check, form, init, posts, preview, send, serve, status, subscribers
+    from newsletter.cli import (
+        check,
+        form,
+        init,
+        posts,
+        preview,
+        send,
+        serve,
+        status,
+        store,
+        subscribers,
+    )
 
-    for module in (init, posts, preview, check, send, status, subscribers, serve, form):
+    for module in (init, posts, preview, check, send, status, subscribers, serve, form, store):
         for command in module.COMMANDS:
             main.add_command(command)
 

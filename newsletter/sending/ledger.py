@@ -25,16 +25,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from newsletter.sending.ledger_schema import MIGRATIONS, PENDING_PREFIX, RUNNING_PREFIX
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
+from newsletter.state import LEDGER, PENDING_PREFIX, RUNNING_PREFIX, sqlite
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
 
 logger = logging.getLogger(__name__)
 
-LEDGER_FILE = "ledger.db"
-BUSY_TIMEOUT_MS = 10_000  # `status` may read while a send writes
+LEDGER_FILE = LEDGER.file
 
 
 class Ledger:
@@ -42,20 +41,22 @@ class Ledger:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: no implicit transactions; atomic() issues BEGIN/COMMIT itself.
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        # FULL: a commit is on disk before the batch's request goes out, even across power loss.
-        # NORMAL (WAL) would survive a killed process but could lose the last claims to a power
-        # cut, and a lost claim is a reader mailed twice. bench/bench_providers.py shows two
-        # commits per batch are not where a send's time goes, so FULL stays.
-        self.db.execute("PRAGMA synchronous=FULL")
+        # FULL (sqlite.connect): a commit is on disk before the batch's request goes out, even
+        # across power loss. NORMAL (WAL) would survive a killed process but could lose the
+        # last claims to a power cut, and a lost claim is a reader mailed twice.
+        # bench/bench_providers.py shows two commits per batch are not where a send's time
+        # goes, so FULL stays. `status` may read while a send writes (the busy timeout).
+        self.db = sqlite.connect(self.path)
         # Copy the log into the database every 10,000 pages (~40 MB) instead of 1,000: a page
         # rewritten by several batches in between is copied once (the signup-order runs of
         # bench/bench_providers.py show the gain).
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
-        self._migrate()
+        try:
+            for name in sqlite.migrate(self.db, LEDGER, str(self.path)):
+                logger.info("ledger migration %s applied", name)
+        except BaseException:
+            self.db.close()
+            raise
 
     @classmethod
     def open(cls, settings: Settings) -> Ledger:
@@ -90,24 +91,6 @@ class Ledger:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
-
-    def _applied(self) -> set[str]:
-        exists = self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
-        return {row[0] for row in self.db.execute("SELECT name FROM migrations")} if exists else set()
-
-    def _migrate(self) -> None:
-        # Read first: a reader (`status`) must not wait for a running send's write lock.
-        if self._applied() >= {migration.__name__ for migration in MIGRATIONS}:
-            return
-        with self.atomic() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-            done = self._applied()  # again, inside the lock: another process may have migrated
-            for migration in MIGRATIONS:
-                if migration.__name__ not in done:
-                    migration(db)
-                    db.execute("INSERT INTO migrations VALUES (?, ?)", (migration.__name__, ledger_time()))
-                    logger.info("ledger migration %s applied", migration.__name__)
 
     # -- meta ----------------------------------------------------------------------------------
 

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsletter.errors import SubscriberError
+from newsletter.state import ROSTER, sqlite
 
 if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
 
-ROSTER_FILE = "roster.db"
+ROSTER_FILE = ROSTER.file
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def _state(path: Path) -> dict | None:
         return None
     try:
         with closing(_connect(path)) as db:
+            if tuple(sqlite.applied(db)) != ROSTER.names:  # another version's: built again
+                return None
             state = dict(db.execute("SELECT name, value FROM state"))
     except sqlite3.DatabaseError:  # a cache: a broken one is simply built again
         return None
@@ -93,15 +96,11 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
     try:
         db.execute("PRAGMA journal_mode=OFF")  # a cache: nothing to recover after a crash
         db.execute("PRAGMA synchronous=OFF")
+        sqlite.migrate(db, ROSTER, str(temp))
         db.execute("BEGIN")
-        db.execute("CREATE TABLE readers (key TEXT NOT NULL, tags TEXT NOT NULL)")
-        db.execute("CREATE TABLE problems (message TEXT, where_ TEXT, hint TEXT)")
-        db.execute("CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        # Tags lower-cased between bars, so that "|weekly|" finds one tag exactly.
         db.executemany("INSERT INTO readers VALUES (?, ?)", (
             (reader.key, "|" + "|".join(tag.lower() for tag in reader.tags) + "|")
             for reader in store.active(problems)))
-        db.execute("CREATE UNIQUE INDEX readers_by_key ON readers (key)")
         db.executemany("INSERT INTO problems VALUES (?, ?, ?)",
                        [(p.message, p.where or "", p.hint or "") for p in problems])
         view = store.suppression_snapshot()  # what the read above saw

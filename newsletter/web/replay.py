@@ -13,27 +13,19 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from newsletter.state import WEBHOOK_TOKENS, sqlite
 from newsletter.web.webhooks.common import REPLAY_WINDOW
-
-TOKENS_FILE = "webhook-tokens.db"
-BUSY_TIMEOUT = 10.0  # seconds a request waits for another one's write
 
 
 class UsedTokens:
     """The signature tokens this site has accepted, each until its window closes."""
 
     def __init__(self, state_dir: Path, window: float = REPLAY_WINDOW):
-        self.path = Path(state_dir) / TOKENS_FILE
+        self.path = Path(state_dir) / WEBHOOK_TOKENS.file
         self.window = window
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("""CREATE TABLE IF NOT EXISTS used_tokens (
-                          provider TEXT NOT NULL, token TEXT NOT NULL, expires REAL NOT NULL,
-                          PRIMARY KEY (provider, token)) WITHOUT ROWID""")
-        return db
+        return sqlite.open_kind(self.path, WEBHOOK_TOKENS)
 
     def claim(self, provider: str, token: str, signed_at: float, now: float) -> bool:
         """True the first time ``token`` is seen (it is kept until the window closes), False

@@ -22,31 +22,12 @@ from pathlib import Path
 from typing import Iterator
 
 from newsletter.addresses import address_key
+from newsletter.state import SIGNUPS, sqlite
 from newsletter.subscribers import Signup
 
-JOURNAL_FILE = "signups.db"
+JOURNAL_FILE = SIGNUPS.file
 HOUR, DAY = 3600.0, 86400.0
 BUSY_TIMEOUT = 10.0  # seconds; the form's threads and the worker share the file
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS signups (
-    id INTEGER PRIMARY KEY,
-    address TEXT NOT NULL,          -- normalised
-    key TEXT NOT NULL,              -- address_key(address)
-    name TEXT NOT NULL,
-    tags TEXT NOT NULL,             -- comma-separated, from signup.tags only
-    page TEXT NOT NULL,             -- the page the form was on, for the consent record
-    client TEXT NOT NULL,           -- salted hash of the client's network
-    received_at REAL NOT NULL,      -- Unix time
-    state TEXT NOT NULL,            -- received | mailing | done
-    mailed_at REAL                  -- when its confirmation email was handed over
-);
-CREATE INDEX IF NOT EXISTS signups_by_state ON signups (state, id);
-CREATE INDEX IF NOT EXISTS signups_by_key ON signups (key, mailed_at);
-CREATE INDEX IF NOT EXISTS signups_by_client ON signups (client, received_at);
-CREATE INDEX IF NOT EXISTS signups_by_mail ON signups (mailed_at) WHERE mailed_at IS NOT NULL;
-"""
-
-
 class Refused(Exception):
     """A sign-up over a limit that the sender should hear about: ``client`` or ``daily``."""
 
@@ -80,20 +61,18 @@ class SignupJournal:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._db().executescript(SCHEMA)
+        self._db()  # made or migrated now: a broken file stops the server before it answers
 
     def _db(self) -> sqlite3.Connection:
         """This thread's connection (SQLite connections stay in their thread)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT,
-                                 check_same_thread=False)  # only so close() may close it
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # on disk before the form is answered
+            # Durable: on disk before the form is answered. Any thread may close it (close()).
+            db = sqlite.open_kind(self.path, SIGNUPS, timeout=BUSY_TIMEOUT,
+                                  check_same_thread=False)
             self._local.db = db
             with self._lock:
                 self._connections.append(db)

@@ -1,11 +1,11 @@
-"""The ledger's schema, as the migrations that build it: append only, each run once, in order,
-and recorded in the ``migrations`` table (:meth:`newsletter.sending.ledger.Ledger._migrate`).
-"""
+"""The ledger's schema (deliveries, meta, runs), as the migrations that build it
+(:mod:`newsletter.state.migrations`)."""
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Callable
+
+from newsletter.state.migrations import Migration, Schema
 
 RUNNING_PREFIX = "running:"  # meta key + post id: a run of that post may leave `submitting` rows
 PENDING_PREFIX = "pending:"  # meta key + post id: readers of that post may be `pending`
@@ -103,8 +103,8 @@ def m007_record_each_run_and_its_segment(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX runs_by_post ON runs (post_id)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+LEDGER = Schema("ledger", "ledger.db", tuple(Migration(step.__name__, step) for step in (
     m001_create_deliveries, m002_create_meta, m003_index_only_submitting_rows,
     m004_mark_running_posts_instead_of_indexing_rows, m005_keep_each_batchs_rows_together,
     m006_flag_posts_with_pending_rows, m007_record_each_run_and_its_segment,
-]
+)))

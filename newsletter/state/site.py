@@ -1,0 +1,40 @@
+"""`newsletter store migrate`: bring every kind of a site's state to this version's schema."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsletter.state import sqlite
+from newsletter.state.ledger_schema import LEDGER
+from newsletter.state.tables import JOURNAL, SIGNUPS, WEBHOOK_TOKENS
+
+# Every kind that holds the truth; the roster is a cache, rebuilt whole when it is not current.
+DURABLE = (LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS)
+
+
+@dataclass(frozen=True)
+class Migrated:
+    """One kind of state: where it lives and the migrations this run applied to it."""
+
+    where: str
+    applied: tuple[str, ...]
+    total: int  # migrations its schema has
+
+
+def migrate_files(state_dir: Path) -> list[Migrated]:
+    """Make or migrate every SQLite file of the site; StoreError (before any change) when one
+    was made by a newer newsletter."""
+    for schema in DURABLE:  # refuse before changing anything
+        path = state_dir / schema.file
+        if path.exists():
+            with closing(sqlite.connect(path)) as db:
+                schema.missing(sqlite.applied(db), str(path))
+    report = []
+    for schema in DURABLE:
+        path = state_dir / schema.file
+        with closing(sqlite.connect(path)) as db:
+            applied = sqlite.migrate(db, schema, str(path))
+        report.append(Migrated(str(path), tuple(applied), len(schema.migrations)))
+    return report

@@ -1,0 +1,68 @@
+"""The schema of every kind of state but the ledger (:mod:`newsletter.state.ledger_schema`):
+the suppression journal, the roster, the sign-ups and the webhook tokens.
+
+The first migration of the journal, the sign-ups and the tokens creates only what is missing:
+files made before migrations were recorded have those tables already.
+"""
+
+from __future__ import annotations
+
+from newsletter.state.migrations import Migration, Schema
+
+JOURNAL = Schema("journal", "journal.db", (
+    Migration("m001_create_changes_and_state", (
+        """CREATE TABLE IF NOT EXISTS changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: sends follow the journal by id
+            key TEXT NOT NULL,                      -- the reader key (addresses.address_key)
+            address TEXT NOT NULL,                  -- normalised, for a row added to the list
+            status TEXT NOT NULL,                   -- unsubscribed | bounced | complained
+            reason TEXT NOT NULL,
+            record_unknown INTEGER NOT NULL,        -- 1: add a row if the list lacks the address
+            at TEXT NOT NULL,
+            folded_at TEXT                          -- NULL until written into the CSV files
+        )""",
+        "CREATE INDEX IF NOT EXISTS unfolded_changes ON changes (id) WHERE folded_at IS NULL",
+        "CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    )),
+))
+
+# A cache of who is active, rebuilt whole when the list changed (subscribers/roster.py).
+ROSTER = Schema("roster", "roster.db", (
+    Migration("m001_create_readers_problems_state", (
+        # Tags lower-cased between bars, so that "|weekly|" finds one tag exactly.
+        "CREATE TABLE readers (key TEXT NOT NULL, tags TEXT NOT NULL)",
+        "CREATE UNIQUE INDEX readers_by_key ON readers (key)",
+        "CREATE TABLE problems (message TEXT, where_ TEXT, hint TEXT)",
+        "CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    )),
+))
+
+SIGNUPS = Schema("signups", "signups.db", (
+    Migration("m001_create_signups", (
+        """CREATE TABLE IF NOT EXISTS signups (
+            id INTEGER PRIMARY KEY,
+            address TEXT NOT NULL,          -- normalised
+            key TEXT NOT NULL,              -- address_key(address)
+            name TEXT NOT NULL,
+            tags TEXT NOT NULL,             -- comma-separated, from signup.tags only
+            page TEXT NOT NULL,             -- the page the form was on, for the consent record
+            client TEXT NOT NULL,           -- salted hash of the client's network
+            received_at REAL NOT NULL,      -- Unix time
+            state TEXT NOT NULL,            -- received | mailing | done
+            mailed_at REAL                  -- when its confirmation email was handed over
+        )""",
+        "CREATE INDEX IF NOT EXISTS signups_by_state ON signups (state, id)",
+        "CREATE INDEX IF NOT EXISTS signups_by_key ON signups (key, mailed_at)",
+        "CREATE INDEX IF NOT EXISTS signups_by_client ON signups (client, received_at)",
+        "CREATE INDEX IF NOT EXISTS signups_by_mail ON signups (mailed_at) "
+        "WHERE mailed_at IS NOT NULL",
+    )),
+))
+
+WEBHOOK_TOKENS = Schema("webhook_tokens", "webhook-tokens.db", (
+    Migration("m001_create_used_tokens", (
+        """CREATE TABLE IF NOT EXISTS used_tokens (
+            provider TEXT NOT NULL, token TEXT NOT NULL, expires REAL NOT NULL,
+            PRIMARY KEY (provider, token)) WITHOUT ROWID""",
+    )),
+))
