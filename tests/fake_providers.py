@@ -354,9 +354,9 @@ class SendGridApi(FakeApi):
 
     def failure(self, status, behaviour):
         headers = {}
-        if behaviour.retry_after is not None:  # SendGrid sends a reset time, not Retry-After
+        if behaviour.retry_after is not None:  # SendGrid sends a reset time (whole unix seconds), not Retry-After
             headers = {"X-RateLimit-Limit": "600", "X-RateLimit-Remaining": "0",
-                       "X-RateLimit-Reset": f"{time.time() + behaviour.retry_after:.3f}"}
+                       "X-RateLimit-Reset": str(int(time.time()) + behaviour.retry_after)}
         return status, headers, {"errors": [{"message": f"fake failure {status}", "field": None}]}
 
 
