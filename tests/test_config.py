@@ -63,7 +63,7 @@ def test_typo_in_a_key_names_the_key_and_the_choices(tmp_path):
 def test_unknown_section_is_named(tmp_path):
     assert error_for(tmp_path, MINIMAL + "\n[sending]\n") == (
         "newsletter.toml: unknown section [sending]; "
-        "use one of [site], [email], [provider], [schedule], [images], [signup], [posts]"
+        "use one of [site], [email], [provider], [schedule], [images], [signup], [posts], [store]"
     )
 
 

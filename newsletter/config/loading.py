@@ -21,11 +21,13 @@ from newsletter.config.sections import (
     REQUIRED,
     SECTIONS,
     SMTP_SECURITY,
+    STORE_URL_VARIABLE,
     SUBJECT_FIELDS,
     Secrets,
     Settings,
 )
 from newsletter.config.signup import checked_signup
+from newsletter.config.store import STORE_PASSWORD, check_store, url_password
 from newsletter.errors import ConfigError
 
 SETTINGS_FILE = "newsletter.toml"
@@ -45,6 +47,9 @@ SECRET_VARIABLES = (
     "SENDGRID_WEBHOOK_PUBLIC_KEY",
     "MAILGUN_WEBHOOK_SIGNING_KEY",
     "RESEND_WEBHOOK_SECRET",
+    # the PostgreSQL store (docs/store.md): libpq reads PGPASSWORD itself
+    "PGPASSWORD",
+    STORE_URL_VARIABLE,
 )
 
 def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
@@ -68,6 +73,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     settings = Settings(root=Path(site_dir).resolve(), secrets=read_secrets(environ), **sections)
     _check_values(settings, where)
     settings = replace(settings, signup=checked_signup(settings, where))
+    check_store(settings, where)
     since = settings.schedule.since
     if since is not None and since.tzinfo is None:
         # Like post dates, a zone-less `since` is read in the site's time zone.
@@ -77,8 +83,12 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
 
 
 def read_secrets(environ: Mapping[str, str]) -> Secrets:
-    """The secrets set in ``environ``; nothing else is read from it."""
-    return Secrets({k: environ[k] for k in SECRET_VARIABLES if environ.get(k)})
+    """The secrets set in ``environ``; nothing else is read from it. The password inside
+    NEWSLETTER_STORE_URL is a secret of its own: an error may quote it alone."""
+    values = {k: environ[k] for k in SECRET_VARIABLES if environ.get(k)}
+    if password := url_password(values.get(STORE_URL_VARIABLE, "")):
+        values[STORE_PASSWORD] = password
+    return Secrets(values)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

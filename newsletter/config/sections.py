@@ -191,6 +191,14 @@ class SignupSettings:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    """[store]: where the state lives. No url: subscribers/*.csv and SQLite files in
+    .newsletter/; a postgresql:// url (without its password): everything in that database."""
+
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -223,6 +231,7 @@ class Settings:
     secrets: Secrets
     images: ImageSettings = ImageSettings()
     posts: PostsSettings = PostsSettings()
+    store: StoreSettings = StoreSettings()
 
     @property
     def templates_dir(self) -> Path:
@@ -236,6 +245,12 @@ class Settings:
     def state_dir(self) -> Path:
         return self.root / ".newsletter"
 
+    @property
+    def store_url(self) -> str | None:
+        """The PostgreSQL store's URL (NEWSLETTER_STORE_URL wins over store.url), or None for
+        the files store. A secret: it may hold the password; never print it."""
+        return self.secrets.get(STORE_URL_VARIABLE) or self.store.url
+
 
 SECTIONS = {
     "site": SiteSettings,
@@ -245,7 +260,9 @@ SECTIONS = {
     "images": ImageSettings,
     "signup": SignupSettings,
     "posts": PostsSettings,
+    "store": StoreSettings,
 }
+STORE_URL_VARIABLE = "NEWSLETTER_STORE_URL"  # the whole store URL, password and all
 PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # The post fields email.subject may name; only {date} takes a format (strftime codes).

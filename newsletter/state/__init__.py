@@ -2,11 +2,13 @@
 runs, the suppression journal, the roster, the sign-ups, the webhook tokens), described once,
 and the one migrations mechanism that builds and upgrades it."""
 
-from newsletter.state import sqlite
+from newsletter.state import postgres, sqlite
+from newsletter.state.copying import Copied, copy_tables
 from newsletter.state.ledger_schema import LEDGER, PENDING_PREFIX, RUNNING_PREFIX
 from newsletter.state.migrations import Migration, Schema
-from newsletter.state.site import Migrated, migrate_files
-from newsletter.state.tables import JOURNAL, ROSTER, SIGNUPS, WEBHOOK_TOKENS
+from newsletter.state.site import Migrated, migrate_postgresql, migrate_site
+from newsletter.state.tables import JOURNAL, LIST, ROSTER, SIGNUPS, WEBHOOK_TOKENS
 
-__all__ = ["JOURNAL", "LEDGER", "PENDING_PREFIX", "ROSTER", "RUNNING_PREFIX", "SIGNUPS",
-           "WEBHOOK_TOKENS", "Migrated", "Migration", "Schema", "migrate_files", "sqlite"]
+__all__ = ["JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER", "RUNNING_PREFIX", "SIGNUPS",
+           "WEBHOOK_TOKENS", "Copied", "Migrated", "Migration", "Schema", "copy_tables",
+           "migrate_postgresql", "migrate_site", "postgres", "sqlite"]

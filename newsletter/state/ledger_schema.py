@@ -103,8 +103,37 @@ def m007_record_each_run_and_its_segment(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX runs_by_post ON runs (post_id)")
 
 
-LEDGER = Schema("ledger", "ledger.db", tuple(Migration(step.__name__, step) for step in (
-    m001_create_deliveries, m002_create_meta, m003_index_only_submitting_rows,
-    m004_mark_running_posts_instead_of_indexing_rows, m005_keep_each_batchs_rows_together,
-    m006_flag_posts_with_pending_rows, m007_record_each_run_and_its_segment,
-)))
+# PostgreSQL starts from the shape SQLite reached (rows in claim order, posts marked in meta),
+# so most later steps have nothing to do there.
+PG_DELIVERIES = ("""CREATE TABLE deliveries (
+        id BIGSERIAL PRIMARY KEY,
+        post_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        provider TEXT,
+        provider_message_id TEXT,
+        message_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (post_id, address)
+    )""",)
+PG_META = ("CREATE TABLE ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",)
+PG_RUNS = ("""CREATE TABLE runs (
+        id BIGSERIAL PRIMARY KEY,
+        post_id TEXT NOT NULL,
+        segment TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+    )""", "CREATE INDEX runs_by_post ON runs (post_id)")
+
+LEDGER = Schema("ledger", "ledger.db", (
+    Migration(m001_create_deliveries.__name__, m001_create_deliveries, PG_DELIVERIES),
+    Migration(m002_create_meta.__name__, m002_create_meta, PG_META),
+    *(Migration(step.__name__, step) for step in (
+        m003_index_only_submitting_rows, m004_mark_running_posts_instead_of_indexing_rows,
+        m005_keep_each_batchs_rows_together, m006_flag_posts_with_pending_rows)),
+    Migration(m007_record_each_run_and_its_segment.__name__,
+              m007_record_each_run_and_its_segment, PG_RUNS),
+))

@@ -6,12 +6,14 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.state import sqlite
+from newsletter.state import postgres, sqlite
 from newsletter.state.ledger_schema import LEDGER
-from newsletter.state.tables import JOURNAL, SIGNUPS, WEBHOOK_TOKENS
+from newsletter.state.tables import JOURNAL, LIST, SIGNUPS, WEBHOOK_TOKENS
 
 # Every kind that holds the truth; the roster is a cache, rebuilt whole when it is not current.
+# The list is a kind of its own only in PostgreSQL (the files store keeps it in CSV files).
 DURABLE = (LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS)
+IN_POSTGRESQL = (LIST, *DURABLE)
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,23 @@ class Migrated:
     where: str
     applied: tuple[str, ...]
     total: int  # migrations its schema has
+
+
+def migrate_site(settings) -> list[Migrated]:
+    """Migrate the site's store, whichever it is."""
+    url = settings.store_url
+    return migrate_postgresql(url) if url else migrate_files(settings.state_dir)
+
+
+def migrate_postgresql(url: str) -> list[Migrated]:
+    """Make or migrate every table in the database; StoreError (before any change) when a
+    newer newsletter made one."""
+    with closing(postgres.connect(url)) as db:
+        for schema in IN_POSTGRESQL:
+            schema.missing(postgres.applied(db, schema.kind), f"{postgres.WHERE} ({schema.kind})")
+        return [Migrated(f"{postgres.WHERE} ({schema.kind})",
+                         tuple(postgres.migrate(db, schema)), len(schema.migrations))
+                for schema in IN_POSTGRESQL]
 
 
 def migrate_files(state_dir: Path) -> list[Migrated]:

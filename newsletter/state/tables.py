@@ -2,7 +2,8 @@
 the suppression journal, the roster, the sign-ups and the webhook tokens.
 
 The first migration of the journal, the sign-ups and the tokens creates only what is missing:
-files made before migrations were recorded have those tables already.
+files made before migrations were recorded have those tables already. In PostgreSQL every kind
+shares one database, so the tables there carry their kind in their names.
 """
 
 from __future__ import annotations
@@ -23,6 +24,38 @@ JOURNAL = Schema("journal", "journal.db", (
         )""",
         "CREATE INDEX IF NOT EXISTS unfolded_changes ON changes (id) WHERE folded_at IS NULL",
         "CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ), (
+        # Suppressions are written into the list at once; the changes stay for a running
+        # send to follow by id (folded_at is set as they are made).
+        """CREATE TABLE journal_changes (
+            id BIGSERIAL PRIMARY KEY,
+            key TEXT NOT NULL,
+            address TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            record_unknown BOOLEAN NOT NULL,
+            at TEXT NOT NULL,
+            folded_at TEXT
+        )""",
+    )),
+))
+
+# The subscriber list itself, in the PostgreSQL store only (the files store keeps it in
+# subscribers/*.csv): the columns of the CSV files, any other column kept in ``extra``, and
+# ``position`` for the list's order (the order readers were added, as in a file).
+LIST = Schema("list", "", (
+    Migration("m001_create_subscribers", None, (
+        """CREATE TABLE subscribers (
+            position BIGSERIAL PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,       -- addresses.address_key(email)
+            email TEXT NOT NULL,            -- as written
+            address TEXT NOT NULL,          -- normalised
+            name TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'active',  -- a known status only (rows.Status)
+            tags TEXT NOT NULL DEFAULT '',  -- as in the CSV: comma-separated
+            subscribed_at TEXT NOT NULL DEFAULT '',
+            extra JSONB NOT NULL DEFAULT '{}'
+        )""",
     )),
 ))
 
@@ -56,6 +89,22 @@ SIGNUPS = Schema("signups", "signups.db", (
         "CREATE INDEX IF NOT EXISTS signups_by_client ON signups (client, received_at)",
         "CREATE INDEX IF NOT EXISTS signups_by_mail ON signups (mailed_at) "
         "WHERE mailed_at IS NOT NULL",
+    ), (
+        """CREATE TABLE signups (
+            id BIGSERIAL PRIMARY KEY,
+            address TEXT NOT NULL,
+            key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            page TEXT NOT NULL,
+            client TEXT NOT NULL,
+            received_at DOUBLE PRECISION NOT NULL,
+            state TEXT NOT NULL,
+            mailed_at DOUBLE PRECISION
+        )""",
+        "CREATE INDEX signups_by_state ON signups (state, id)",
+        "CREATE INDEX signups_by_key ON signups (key, mailed_at)",
+        "CREATE INDEX signups_by_client ON signups (client, received_at)",
     )),
 ))
 
@@ -64,5 +113,9 @@ WEBHOOK_TOKENS = Schema("webhook_tokens", "webhook-tokens.db", (
         """CREATE TABLE IF NOT EXISTS used_tokens (
             provider TEXT NOT NULL, token TEXT NOT NULL, expires REAL NOT NULL,
             PRIMARY KEY (provider, token)) WITHOUT ROWID""",
+    ), (
+        """CREATE TABLE used_tokens (
+            provider TEXT NOT NULL, token TEXT NOT NULL, expires DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (provider, token))""",
     )),
 ))

@@ -1,8 +1,9 @@
 """What the rest of newsletter may ask of a subscriber list, whatever store holds it.
 
 ``sending``, ``web`` and ``cli`` hold a :class:`ReaderStore` from :func:`open_store` and use
-only these methods; the files-and-SQLite store (:class:`~newsletter.subscribers.store.SubscriberStore`)
-is one implementation. Who is active follows one rule everywhere
+only these methods; the files store (:class:`~newsletter.subscribers.store.SubscriberStore`)
+and the PostgreSQL store (:class:`~newsletter.subscribers.postgres_store.PostgresStore`) are
+its two implementations. Who is active follows one rule everywhere
 (:func:`newsletter.subscribers.rows.suppresses`): any suppressing copy of an address wins.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator, Protocol
 
 from newsletter.errors import SubscriberError
+from newsletter.subscribers.postgres_store import PostgresStore
 from newsletter.subscribers.rows import Status, Subscriber
 from newsletter.subscribers.store import SubscriberStore
 
@@ -49,7 +51,12 @@ class ReaderStore(Protocol):
     def size(self) -> int:
         """How big the list is, in the store's own unit (bytes of files, rows of a table)."""
 
+    def describe(self) -> str:
+        """Where the list is, for a report: "2 file(s)", "the PostgreSQL store"."""
+
 
 def open_store(settings) -> ReaderStore:
-    """The subscriber list of the site ``settings`` describe."""
-    return SubscriberStore(settings)
+    """The subscriber list of the site ``settings`` describe: in PostgreSQL when the site has
+    a store URL, else its files."""
+    url = settings.store_url
+    return PostgresStore(url) if url else SubscriberStore(settings)

@@ -158,6 +158,9 @@ class SubscriberStore(ListFolder):
         return (key is not None and key in self.snapshot().active
                 and key not in self.journal.pending().statuses())
 
+    def describe(self) -> str:
+        return f"{len(self.files())} file(s)"
+
     def is_listed(self, address: str) -> bool:
         """True if any row holds ``address``, whatever its status."""
         key = row_key(address)
