@@ -75,15 +75,16 @@ def store_site(request, site, tmp_path):
     """The example site on each store: its files, or PostgreSQL holding a copy of its list
     (the CSV files then gone, so nothing can be read from them by mistake)."""
     if request.param == "postgresql":
+        from newsletter.state.postgres import Database
         from newsletter.subscribers import PostgresStore, SubscriberStore, copy_list
 
         url = request.getfixturevalue("pg_url")
-        target = PostgresStore(url)
+        database = Database(url)
         try:
             copy_list(SubscriberStore(directory=site / "subscribers",
-                                      state_dir=tmp_path / "copy-state"), target)
+                                      state_dir=tmp_path / "copy-state"), PostgresStore(database))
         finally:
-            target.close()
+            database.close()
         for path in (site / "subscribers").iterdir():
             path.unlink()
         use_postgresql(site, url)

@@ -104,6 +104,14 @@ def main(ctx: click.Context, site: Path) -> None:
                    "on Windows, use WSL", err=True)
         ctx.exit(2)
     ctx.obj = Site(site)
+    ctx.call_on_close(_close_databases)
+
+
+def _close_databases() -> None:
+    """Leave no connection to the PostgreSQL store open once a command ends."""
+    from newsletter.state import postgres  # light: psycopg itself is imported on first use
+
+    postgres.close_all()
 
 
 def _register_commands() -> None:

@@ -45,11 +45,11 @@ def copy(site, url: str) -> None:
     migrate_postgresql(url)
     with closing(postgres.connect(url)) as db:
         tables = copy_tables(site.settings.state_dir, db)
-    target = PostgresStore(url)
+    database = postgres.Database(url)
     try:
-        listed = copy_list(SubscriberStore(site.settings), target)
+        listed = copy_list(SubscriberStore(site.settings), PostgresStore(database))
     finally:
-        target.close()
+        database.close()
     for problem in listed.problems:
         click.echo(f"not copied: {problem}", err=True)
     click.echo(f"subscribers: {listed.readers} reader(s), {listed.added} new to the store")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from newsletter.errors import StoreError, SubscriberError
-from newsletter.subscribers.postgres_store import PostgresStore
+from newsletter.subscribers.postgres_store import PostgresStore, insert
 from newsletter.subscribers.store import SubscriberStore
 
 CHUNK = 5000  # readers per transaction
@@ -33,11 +33,12 @@ def copy_list(source: SubscriberStore, target: PostgresStore) -> ListCopy:
     readers, problems = source.load()
     report = ListCopy(len(readers), 0, problems)
     stream = iter(readers)
-    while chunk := list(islice(stream, CHUNK)):
-        with target.db.transaction():
-            report.added += target.insert(chunk)
-    found = target.db.execute("SELECT count(*) FROM subscribers WHERE key = ANY(%s)",
-                              ([reader.key for reader in readers],)).fetchone()[0]
+    with target.connection() as db:
+        while chunk := list(islice(stream, CHUNK)):
+            with db.transaction():
+                report.added += insert(db, chunk)
+        found = db.execute("SELECT count(*) FROM subscribers WHERE key = ANY(%s)",
+                           ([reader.key for reader in readers],)).fetchone()[0]
     if found != len(readers):
         raise StoreError(f"holds {found} of the {len(readers)} readers copied",
                          where=target.where, hint="run the copy again")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator, Protocol
 
 from newsletter.errors import SubscriberError
+from newsletter.state import postgres
 from newsletter.subscribers.postgres_store import PostgresStore
 from newsletter.subscribers.rows import Status, Subscriber
 from newsletter.subscribers.store import SubscriberStore
@@ -59,4 +60,4 @@ def open_store(settings) -> ReaderStore:
     """The subscriber list of the site ``settings`` describe: in PostgreSQL when the site has
     a store URL, else its files."""
     url = settings.store_url
-    return PostgresStore(url) if url else SubscriberStore(settings)
+    return PostgresStore(postgres.Database(url)) if url else SubscriberStore(settings)

@@ -42,27 +42,14 @@ class PostgresStore:
 
     where = postgres.WHERE
 
-    def __init__(self, url: str):
-        self._url = url
-        self._db = None
+    def __init__(self, database: postgres.Database):
+        self.database = database
         self._suppressed: set[str] | None = None
         self._seen_through = 0  # the newest journal change read into _suppressed
 
-    def __repr__(self) -> str:
-        return "PostgresStore(url hidden)"
-
-    @property
-    def db(self):
-        if self._db is None or self._db.closed:
-            db = postgres.connect(self._url)
-            for schema in (LIST, JOURNAL):
-                postgres.migrate(db, schema)
-            self._db = db
-        return self._db
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
+    def connection(self):
+        """A connection of the store's pool, the list's tables migrated."""
+        return self.database.connection(LIST, JOURNAL)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -73,10 +60,11 @@ class PostgresStore:
         self.suppressed_addresses()  # what a send checks against from now on
         after = 0
         while True:
-            rows = self.db.execute(
-                f"SELECT position, {COLUMNS} FROM subscribers WHERE status = ANY(%s) "
-                "AND position > %s ORDER BY position LIMIT %s", (list(ACTIVE), after, PAGE)
-            ).fetchall()
+            with self.connection() as db:
+                rows = db.execute(
+                    f"SELECT position, {COLUMNS} FROM subscribers WHERE status = ANY(%s) "
+                    "AND position > %s ORDER BY position LIMIT %s", (list(ACTIVE), after, PAGE)
+                ).fetchall()
             for position, *row in rows:
                 after = position
                 reader = _subscriber(tuple(row))
@@ -87,29 +75,32 @@ class PostgresStore:
 
     def suppressed_addresses(self) -> frozenset[str]:
         """Every suppressed key: read whole once, then followed through the journal's changes."""
-        if self._suppressed is None:
-            with self.db.transaction():
-                last = self.db.execute("SELECT coalesce(max(id), 0) FROM journal_changes"
-                                       ).fetchone()[0]
-                self._suppressed = {key for (key,) in self.db.execute(
-                    "SELECT key FROM subscribers WHERE status <> ALL(%s)", (list(ACTIVE),))}
-            self._seen_through = last
-        else:
-            for change_id, key in self.db.execute(
-                    "SELECT id, key FROM journal_changes WHERE id > %s",
-                    (max(0, self._seen_through - LATE_COMMITS),)):
-                self._suppressed.add(key)
-                self._seen_through = max(self._seen_through, change_id)
+        with self.connection() as db:
+            if self._suppressed is None:
+                with db.transaction():
+                    last = db.execute("SELECT coalesce(max(id), 0) FROM journal_changes"
+                                      ).fetchone()[0]
+                    self._suppressed = {key for (key,) in db.execute(
+                        "SELECT key FROM subscribers WHERE status <> ALL(%s)", (list(ACTIVE),))}
+                self._seen_through = last
+            else:
+                for change_id, key in db.execute(
+                        "SELECT id, key FROM journal_changes WHERE id > %s",
+                        (max(0, self._seen_through - LATE_COMMITS),)):
+                    self._suppressed.add(key)
+                    self._seen_through = max(self._seen_through, change_id)
         return frozenset(self._suppressed)
 
     def load(self) -> tuple[list[Subscriber], list[SubscriberError]]:
         """Every reader, in list order; the table holds valid rows only, so no problems."""
-        rows = self.db.execute(f"SELECT {COLUMNS} FROM subscribers ORDER BY position")
-        return [_subscriber(row) for row in rows], []
+        with self.connection() as db:
+            rows = db.execute(f"SELECT {COLUMNS} FROM subscribers ORDER BY position")
+            return [_subscriber(row) for row in rows], []
 
     def _status(self, address: str) -> str | None:
-        row = self.db.execute("SELECT status FROM subscribers WHERE key = %s",
-                              (address_key(address.strip()),)).fetchone()
+        with self.connection() as db:
+            row = db.execute("SELECT status FROM subscribers WHERE key = %s",
+                             (address_key(address.strip()),)).fetchone()
         return None if row is None else row[0]
 
     def is_active(self, address: str) -> bool:
@@ -121,7 +112,8 @@ class PostgresStore:
 
     def size(self) -> int:
         """Readers in the table."""
-        return self.db.execute("SELECT count(*) FROM subscribers").fetchone()[0]
+        with self.connection() as db:
+            return db.execute("SELECT count(*) FROM subscribers").fetchone()[0]
 
     def describe(self) -> str:
         return self.where
@@ -133,20 +125,20 @@ class PostgresStore:
         """Add a reader, or make one who left active again with ``resubscribe``; False if they
         were already active."""
         address = normalise_address(email)
-        with self.db.transaction():
-            status = self.db.execute("SELECT status FROM subscribers WHERE key = %s FOR UPDATE",
-                                     (address_key(address),)).fetchone()
+        with self.connection() as db, db.transaction():
+            status = db.execute("SELECT status FROM subscribers WHERE key = %s FOR UPDATE",
+                                (address_key(address),)).fetchone()
             if status is None:
-                self.insert([Subscriber(email=address, address=address, name=name,
-                                        tags=tuple(tags), subscribed_at=_now())])
+                insert(db, [Subscriber(email=address, address=address, name=name,
+                                       tags=tuple(tags), subscribed_at=_now())])
                 return True
             if not suppresses(status[0]):
                 return False
             if not resubscribe:
                 raise SubscriberError(f"{address} is {status[0]}", where=self.where,
                                       hint="pass --resubscribe only if they asked to come back")
-            self.db.execute("UPDATE subscribers SET status = 'active' WHERE key = %s",
-                            (address_key(address),))
+            db.execute("UPDATE subscribers SET status = 'active' WHERE key = %s",
+                       (address_key(address),))
             return True
 
     def set_status(self, address: str, status: Status | str, reason: str | None = None) -> bool:
@@ -159,9 +151,9 @@ class PostgresStore:
             before = self._status(address)
             self.suppress([(key, address, status.value, reason or "")], record_unknown=True)
             return before is None or before in WRITABLE
-        with self.db.transaction():
-            changed = self.db.execute("UPDATE subscribers SET status = %s WHERE key = %s "
-                                      "AND status <> %s", (status.value, key, status.value))
+        with self.connection() as db:
+            changed = db.execute("UPDATE subscribers SET status = %s WHERE key = %s "
+                                 "AND status <> %s", (status.value, key, status.value))
             return changed.rowcount == 1
 
     def suppress(self, changes: Iterable[tuple[str, str, str, str]], record_unknown: bool) -> None:
@@ -171,7 +163,7 @@ class PostgresStore:
         if not changes:
             return
         stamp = _now()
-        with self.db.transaction(), self.db.cursor() as cursor:
+        with self.connection() as db, db.transaction(), db.cursor() as cursor:
             cursor.executemany(
                 "UPDATE subscribers SET status = %s WHERE key = %s AND status = ANY(%s)",
                 [(status, key, list(WRITABLE)) for key, _, status, _ in changes])
@@ -187,13 +179,14 @@ class PostgresStore:
                 [(key, address, status, reason, record_unknown, stamp, stamp)
                  for key, address, status, reason in changes])
 
-    def insert(self, readers: Iterable[Subscriber]) -> int:
-        """Add readers the table lacks (by key), in order, in the caller's transaction; the
-        number added."""
-        with self.db.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO subscribers (key, {COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, "
-                "%s) ON CONFLICT (key) DO NOTHING",
-                [(r.key, r.email, r.address, r.name, r.status.value, ",".join(r.tags),
-                  r.subscribed_at, json.dumps(r.extra)) for r in readers])
-            return max(cursor.rowcount, 0)
+
+def insert(db, readers: Iterable[Subscriber]) -> int:
+    """Add readers the table lacks (by key), in order, in the caller's transaction; the number
+    added."""
+    with db.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO subscribers (key, {COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (key) DO NOTHING",
+            [(r.key, r.email, r.address, r.name, r.status.value, ",".join(r.tags),
+              r.subscribed_at, json.dumps(r.extra)) for r in readers])
+        return max(cursor.rowcount, 0)
