@@ -56,8 +56,10 @@ class ReaderStore(Protocol):
         """Where the list is, for a report: "2 file(s)", "the PostgreSQL store"."""
 
 
-def open_store(settings) -> ReaderStore:
+def open_store(settings, database: postgres.Database | None = None) -> ReaderStore:
     """The subscriber list of the site ``settings`` describe: in PostgreSQL when the site has
-    a store URL, else its files."""
+    a store URL (through ``database`` if given: a server shares one pool), else its files."""
     url = settings.store_url
-    return PostgresStore(postgres.Database(url)) if url else SubscriberStore(settings)
+    if not url:
+        return SubscriberStore(settings)
+    return PostgresStore(database or postgres.Database(url))

@@ -49,6 +49,10 @@ def signup_routes(settings, store: ReaderStore, secret: str) -> SignupRoutes | N
     no confirmation email to send (then a warning says how to turn them on)."""
     if not settings.signup.enabled:
         return None
+    if settings.store_url:
+        logger.warning("sign-ups are off: they do not run on the PostgreSQL store yet "
+                       "(docs/store.md); unsubscribes and webhooks do")
+        return None
     if not has_notice(settings, CONFIRM):
         logger.warning("sign-ups are off: templates/confirm.html and confirm.txt are missing; "
                        "copy them from the example site, or set enabled = false under [signup]")
