@@ -195,8 +195,19 @@ class Campaign:
             self._not_sent(messages, keys, decided_at, error)
             return
         # Committed before the request can go out: the heart of crash safety.
-        self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
-                          self.provider.name, at=decided_at)
+        claimed = self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
+                                    self.provider.name, at=decided_at)
+        if len(claimed) != len(keys):  # another sender of this campaign took the others
+            mine = set(claimed)
+            messages = [m for m, key in zip(messages, keys) if key in mine]
+            keys = list(claimed)
+            if not keys:
+                return
+            try:
+                send = self.provider.sender(messages)
+            except Exception as error:  # noqa: BLE001 - claimed, but nothing has left yet
+                self._not_sent(messages, keys, decided_at, error)
+                return
         future = pool.submit(send_with_retries, self.provider, messages, timed(send, self.pace),
                              self.retry, self.limiter, self.sleep)
         in_flight[future] = Batch(messages, keys)

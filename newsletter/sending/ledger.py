@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
+from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
 from newsletter.state import LEDGER, PENDING_PREFIX, RUNNING_PREFIX, sqlite
 
@@ -59,13 +60,18 @@ class Ledger:
             raise
 
     @classmethod
-    def open(cls, settings: Settings) -> Ledger:
-        """The site's ledger, created on first use."""
+    def open(cls, settings: Settings) -> Ledger | PostgresLedger:
+        """The site's ledger, created on first use (in PostgreSQL when the site has a store
+        URL)."""
+        if settings.store_url:
+            return PostgresLedger(settings.store_url)
         return cls(settings.state_dir / LEDGER_FILE)
 
     @classmethod
-    def open_existing(cls, settings: Settings) -> Ledger | None:
-        """The site's ledger, or None if nothing was ever sent (creates nothing)."""
+    def open_existing(cls, settings: Settings) -> Ledger | PostgresLedger | None:
+        """The site's ledger, or None if nothing was ever sent (creates no file)."""
+        if settings.store_url:
+            return PostgresLedger(settings.store_url)
         path = settings.state_dir / LEDGER_FILE
         return cls(path) if path.exists() else None
 
@@ -206,8 +212,10 @@ class Ledger:
         return {row[0] for row in rows}
 
     def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
-              provider: str, at: str | None = None) -> None:
-        """Mark a batch ``submitting`` and commit: call before its request goes out.
+              provider: str, at: str | None = None) -> Sequence[str]:
+        """Mark a batch ``submitting`` and commit: call before its request goes out. Returns
+        the addresses claimed: all of them (one send at a time per site here;
+        :meth:`PostgresLedger.claim` may share a campaign).
 
         ``at`` (from :func:`ledger_time`) is when the batch was decided: the moment its readers'
         subscription status was last checked.
@@ -225,6 +233,7 @@ class Ledger:
             (post_id, State.SUBMITTING.value, provider, at or ledger_time(),
              json.dumps(dict(zip(addresses, message_ids)))),  # {address: Message-ID}
         )
+        return addresses
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""

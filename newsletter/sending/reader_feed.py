@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 from newsletter.errors import NewsletterError, SubscriberError
 from newsletter.message import MessageFactory, Prepared, TokenCache
-from newsletter.subscribers import SubscriberStore
+from newsletter.subscribers import ReaderStore, SubscriberStore
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -52,13 +52,14 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _as_prepared = partial(tuple.__new__, Prepared)
 
 
-def prepared_readers(store: SubscriberStore, factory: MessageFactory,
+def prepared_readers(store: ReaderStore, factory: MessageFactory,
                      tags: Sequence[str] | None = None,
                      problems: list[SubscriberError] | None = None) -> Iterator[Prepared]:
     """Every reader to send to (:meth:`SubscriberStore.active`; with ``tags``, those holding
     one), prepared, in list order; their tokens from the site's TokenCache. The rows the list
     cannot use go to ``problems``."""
-    with closing(TokenCache(store.state_dir, factory.secret)) as cache:
+    files = store.state_dir if isinstance(store, SubscriberStore) else None
+    with closing(TokenCache(files, factory.secret)) as cache:
         subscribers = store.active(problems, tags=tags)
         while chunk := list(islice(subscribers, CHUNK)):
             tokens = cache.tokens([s.address for s in chunk], factory.tokens.make)
@@ -66,11 +67,12 @@ def prepared_readers(store: SubscriberStore, factory: MessageFactory,
                 yield factory.prepare(subscriber.address, subscriber.name, token)
 
 
-def feed(store: SubscriberStore, factory: MessageFactory, tags: Sequence[str] | None = None,
+def feed(store: ReaderStore, factory: MessageFactory, tags: Sequence[str] | None = None,
          problems: list[SubscriberError] | None = None) -> Iterator[Prepared]:
     """:func:`prepared_readers`, from a helper process when the list is long enough to gain
     (which sends ``problems`` when it is done)."""
-    if store.size() < HELPER_MIN_BYTES or _cores() < 2:
+    if (not isinstance(store, SubscriberStore) or store.size() < HELPER_MIN_BYTES
+            or _cores() < 2):  # the helper reads files; a database streams its own way
         return prepared_readers(store, factory, tags, problems)
     return _from_helper(store, factory, tags, problems)
 

@@ -74,6 +74,32 @@ def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
     return [migration.name for migration in todo]
 
 
+class Guarded:
+    """A connection whose failures are StoreErrors (one line, never a traceback): for a
+    connection held across many calls (the ledger of a send)."""
+
+    def __init__(self, db: psycopg.Connection):
+        self._db = db
+
+    def execute(self, query, params=None):
+        import psycopg
+
+        try:
+            return self._db.execute(query, params)
+        except psycopg.Error as error:
+            raise unusable(error) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        import psycopg
+
+        try:
+            with self._db.transaction():
+                yield
+        except psycopg.Error as error:
+            raise unusable(error) from None
+
+
 class Database:
     """One process's way into the store, every kind of state migrated before its first use and
     every failure of the database one StoreError. Safe to share between threads. With

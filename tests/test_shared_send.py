@@ -1,0 +1,83 @@
+"""Two `newsletter send POST` processes share one campaign on the PostgreSQL store: each reader
+is sent once, whichever claims it; a killed sender leaves in doubt only what it had in flight,
+and the next run sends the rest (docs/store.md#several-hosts)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+import psycopg
+from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
+from sending_support import write_readers
+
+from tests.conftest import invoke, run_cli, start_cli
+from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
+
+POST = "/posts/what-matters"
+BATCH, CONCURRENCY = 10, 2
+
+
+def on_postgresql(site, url, readers: int, latency: float):
+    """The site's list (``readers`` generated) copied into PostgreSQL, sending through a
+    Postmark fake that answers after ``latency`` seconds."""
+    addresses = write_readers(site, readers)
+    assert invoke(site, "store", "copy", "--to", url).exit_code == 0
+    for path in (site / "subscribers").iterdir():
+        path.unlink()
+    use_postgresql(site, url)
+    fake = start_fake("postmark", KEYS["postmark"], latency=latency)
+    write_provider_settings(site, name="postmark", api_url=fake.url, timeout=10,
+                            batch_size=BATCH, concurrency=CONCURRENCY)
+    return addresses, fake
+
+
+def ledger(url) -> dict[str, str]:
+    with psycopg.connect(url) as db:
+        return dict(db.execute("SELECT address, state FROM deliveries WHERE post_id = %s",
+                               (POST,)))
+
+
+def sender(site) -> subprocess.Popen:
+    return start_cli(site, "send", "what-matters", "--yes", env=provider_environ("postmark"),
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_senders_share_a_campaign_and_each_reader_gets_it_once(site, pg_url):
+    addresses, fake = on_postgresql(site, pg_url, 400, latency=0.05)
+    try:
+        first, second = sender(site), sender(site)
+        outputs = [process.communicate(timeout=300) for process in (first, second)]
+    finally:
+        fake.close()
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}  # nobody twice
+    assert set(ledger(pg_url).values()) == {"sent"} and len(ledger(pg_url)) == 400
+    sent = [int(out.split("Sent ")[1].split(",")[0]) for out, _ in outputs]
+    assert sum(sent) == 400 and all(sent), sent  # both took a share
+
+
+def test_a_killed_sender_leaves_in_doubt_only_its_batches_in_flight_and_nothing_twice(
+        site, pg_url):
+    addresses, fake = on_postgresql(site, pg_url, 300, latency=0.2)
+    try:
+        process = sender(site)
+        deadline = time.monotonic() + 60
+        while len(fake.accepted) < 40 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        in_doubt_before = {a for a, s in ledger(pg_url).items() if s == "submitting"}
+        assert len(in_doubt_before) <= BATCH * CONCURRENCY
+        rerun = run_cli(site, "send", "what-matters", "--yes", env=provider_environ("postmark"))
+    finally:
+        fake.close()
+    assert rerun.returncode == 1  # readers in doubt: the writer must look
+    states = ledger(pg_url)
+    in_doubt = {a for a, s in states.items() if s == "in_doubt"}
+    assert in_doubt == in_doubt_before
+    assert {a for a, s in states.items() if s == "sent"} == set(addresses) - in_doubt
+    assert max(fake.accepted.values()) == 1  # nobody twice
+    assert set(fake.accepted) >= set(addresses) - in_doubt
