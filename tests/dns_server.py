@@ -1,4 +1,5 @@
-"""A tiny DNS server on 127.0.0.1 for tests: TXT records from a dict, NXDOMAIN for the rest."""
+"""A tiny DNS server on 127.0.0.1 for tests: TXT, A and AAAA records from dicts, NXDOMAIN for
+the rest."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import dns.rcode
 import dns.rdatatype
 import dns.rrset
 
+ADDRESS_TYPES = {dns.rdatatype.A: ("A", "."), dns.rdatatype.AAAA: ("AAAA", ":")}
+
 
 class DnsServer:
     """What the server was asked, for assertions."""
@@ -22,13 +25,16 @@ class DnsServer:
 
 
 @contextmanager
-def dns_server(txt: dict[str, list[str]], *, silent: bool = False) -> Iterator[DnsServer]:
-    """Serve ``txt`` (name -> TXT strings) over UDP; ``silent`` answers nothing at all."""
+def dns_server(txt: dict[str, list[str]], *, silent: bool = False,
+               addresses: dict[str, list[str]] | None = None) -> Iterator[DnsServer]:
+    """Serve ``txt`` (name -> TXT strings) and ``addresses`` (name -> IPv4 and IPv6 addresses)
+    over UDP; ``silent`` answers nothing at all."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(("127.0.0.1", 0))
     sock.settimeout(0.05)
     server = DnsServer(f"127.0.0.1:{sock.getsockname()[1]}")
     records = {name.lower().rstrip("."): values for name, values in txt.items()}
+    ips = {name.lower().rstrip("."): values for name, values in (addresses or {}).items()}
     stop = threading.Event()
 
     def serve() -> None:
@@ -44,11 +50,17 @@ def dns_server(txt: dict[str, list[str]], *, silent: bool = False) -> Iterator[D
             if silent:
                 continue
             response = dns.message.make_response(query)
-            if name not in records:
+            if name not in records and name not in ips:
                 response.set_rcode(dns.rcode.NXDOMAIN)
-            elif question.rdtype == dns.rdatatype.TXT:
+            elif question.rdtype == dns.rdatatype.TXT and name in records:
                 response.answer.append(dns.rrset.from_text(
                     question.name, 300, "IN", "TXT", *(_quoted(value) for value in records[name])))
+            elif question.rdtype in ADDRESS_TYPES:
+                kind, mark = ADDRESS_TYPES[question.rdtype]
+                found = [ip for ip in ips.get(name, []) if mark in ip]
+                if found:
+                    response.answer.append(dns.rrset.from_text(question.name, 300, "IN", kind,
+                                                               *found))
             sock.sendto(response.to_wire(), client)
 
     thread = threading.Thread(target=serve, daemon=True)

@@ -96,6 +96,11 @@ def csv_row(site: Path, address: str) -> dict[str, str]:
     raise AssertionError(f"{address} is not in subscribers.csv")
 
 
+def signup_id(site: Path, address: str) -> int:
+    """The journal id of the latest sign-up of ``address`` (what its confirmation link names)."""
+    return max(row[0] for row in journal_rows(site) if row[1] == address)
+
+
 def journal_rows(site: Path) -> list[tuple]:
     """Every row of the sign-up journal."""
     path = site / ".newsletter" / "signups.db"

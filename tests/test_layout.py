@@ -1,7 +1,7 @@
 """The package layout: imports point one way, and packages are used through their public face.
 
-Order, lowest first: errors < addresses, locks < config < state < generators < scaffold < posts < render <
-message < check < subscribers < providers < sending < web, preview < cli. A module may import its
+Order, lowest first: errors < addresses, locks, urls < config < state < generators < scaffold < posts <
+render < message < check < subscribers < providers < sending < web, preview < cli. A module may import its
 own layer and the ones below it, never one above; outside a package only the package itself is imported
 (``newsletter.subscribers``, not ``newsletter.subscribers.rows``). docs/architecture.md explains
 the layers.
@@ -17,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "newsletter"
 LAYERS = [
     {"errors", "__init__"},
-    {"addresses", "locks"},
+    {"addresses", "locks", "urls"},
     {"config"},
     {"state"},
     {"generators"},

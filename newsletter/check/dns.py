@@ -35,7 +35,7 @@ def check_sender_dns(settings: Settings, options: OnlineOptions) -> list[Finding
     """A warning for each record the From domain lacks."""
     domain = settings.email.sender_domain
     where = settings_source(settings).setting_where("email", "from")
-    lookup = _lookup(_resolver(options))
+    lookup = _lookup(make_resolver(options))
     try:
         return [*_spf(domain, lookup, where), *_dkim(settings, domain, lookup, where),
                 *_dmarc(domain, lookup, where)]
@@ -76,7 +76,8 @@ def _dmarc(domain: str, lookup: Callable[[str], list[str]], where: str) -> list[
                     f'rua=mailto:postmaster@{domain}" (p=none only reports; tighten it later)')]
 
 
-def _resolver(options: OnlineOptions) -> dns.resolver.Resolver:
+def make_resolver(options: OnlineOptions) -> dns.resolver.Resolver:
+    """A resolver that asks ``--nameserver`` (else the system's), waiting ``--timeout``."""
     if options.nameserver is None:
         resolver = dns.resolver.Resolver()
     else:

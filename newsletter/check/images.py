@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from newsletter.check.findings import Finding, Severity, error, warning
 from newsletter.check.links import private_problem, relative_problem, scheme_finding
-from newsletter.check.urls import WEB_SCHEMES
+from newsletter.check.urls import MALFORMED_HINT, WEB_SCHEMES
 from newsletter.errors import ContentError, MissingImageError
 from newsletter.render import IMAGE_WARNING_BYTES, is_local, mode_problem
+from newsletter.urls import split_url
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -37,6 +38,8 @@ _UNLOADABLE = (error, "image-scheme", "{subject} uses {scheme}:, which no email 
 # What each scheme problem (check/urls.py: scheme_problem) means for an image.
 IMAGE_SCHEME_PROBLEMS = {
     "empty": (error, "image-empty", "an image has no src", "give it the image's address"),
+    "malformed": (error, "image-malformed", "{subject} is no valid address ({url})",
+                  MALFORMED_HINT),
     "script": _UNLOADABLE,
     "data": (error, "image-data", "{subject} is embedded as a data: URL, which Gmail and Outlook "
              "do not show", "put the image file beside the post, or on the web"),
@@ -87,7 +90,7 @@ def _image_problems(use: LinkUse) -> list[Finding]:
         problems.append(source_problem)
         if source_problem.severity is Severity.ERROR:
             return problems  # no client loads it: its format does not matter
-    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    suffix = PurePosixPath(_path(url)).suffix.lower()
     if suffix in UNSHOWN_FORMATS:
         problems.append(error("image-format", where, f"{_name(url)} is "
                               f"{UNSHOWN_FORMATS[suffix]} image, which most email clients do "
@@ -105,7 +108,7 @@ def alt_is_a_file_name(alt: str, url: str) -> bool:
     alt = alt.strip().lower()
     if PurePosixPath(alt).suffix in IMAGE_EXTENSIONS or _CAMERA_NAME.fullmatch(alt):
         return True
-    path = PurePosixPath(unquote(urlsplit(url).path).lower())
+    path = PurePosixPath(unquote(_path(url)).lower())
     return (not any(char.isspace() for char in alt) and alt in (path.name, path.stem)
             and any(char in "-_." or char.isdigit() for char in alt))
 
@@ -119,5 +122,10 @@ def _source_problem(use: LinkUse) -> Finding | None:
 
 
 def _name(url: str) -> str:
-    name = PurePosixPath(urlsplit(url).path).name if url else ""
+    name = PurePosixPath(_path(url)).name if url else ""
     return name or url or "(no source)"
+
+
+def _path(url: str) -> str:
+    parts = split_url(url)
+    return parts.path if parts else ""

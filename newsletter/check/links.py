@@ -18,6 +18,7 @@ import lxml.html
 
 from newsletter.check.findings import Finding, error, warning
 from newsletter.check.urls import (
+    MALFORMED_HINT,
     WEB_SCHEMES,
     host_of,
     is_private_host,
@@ -84,6 +85,7 @@ def link_findings(uses: list[LinkUse], context: CheckContext) -> list[Finding]:
 # What each scheme problem (check/urls.py: scheme_problem) means for a link.
 LINK_SCHEME_PROBLEMS = {
     "empty": (error, "link-empty", "{subject} has no address", "give it a URL, or remove the link"),
+    "malformed": (error, "link-malformed", "{subject} is no valid address ({url})", MALFORMED_HINT),
     "script": (error, "link-javascript", "{subject} runs a script ({url})",
                "email clients strip it and spam filters distrust it; link to a web page"),
     "data": (error, "link-data", "{subject} is a data: URL",

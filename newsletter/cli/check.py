@@ -34,14 +34,19 @@ SITE_GROUP = "settings and sender"
 @click.option("--strict", is_flag=True, help="Exit 2 on warnings too (for CI).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               metavar="SECONDS",
-              help="With --online: seconds to wait for each link and each DNS answer.")
+              help="With --online: seconds each link may take (DNS, connection, redirects and "
+                   "all), and each DNS answer.")
 @click.option("--nameserver", metavar="IP[:PORT]",
               help="With --online: ask this DNS server (default: the system's).")
+@click.option("--allow-private", is_flag=True,
+              help="With --online: also fetch links to this computer and its network "
+                   "(loopback, private, link-local addresses), for a blog served there. "
+                   "Without it a post's links never reach them.")
 @pass_site
 @click.pass_context
 def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, output: str,
           as_json: bool, files: bool, strict: bool, timeout: float,
-          nameserver: str | None) -> None:
+          nameserver: str | None, allow_private: bool) -> None:
     """Check the settings and posts before they are sent: links, images, footer, size, spam
     traps, dates; settings left at init's example values, the provider's key and settings.
 
@@ -63,7 +68,8 @@ def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, 
         if site is None:  # none of the files is in a site: nothing to check
             ctx.exit(0)
     settings = site.settings
-    options = OnlineOptions(timeout=timeout, nameserver=nameserver) if online else None
+    options = (OnlineOptions(timeout=timeout, nameserver=nameserver, allow_private=allow_private)
+               if online else None)
     if online and sys.stderr.isatty():
         click.echo(f"Checking links, the {settings.provider.name} key and the DNS records of "
                    f"{settings.email.sender_domain} "

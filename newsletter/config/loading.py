@@ -29,6 +29,7 @@ from newsletter.config.sections import (
 from newsletter.config.signup import checked_signup
 from newsletter.config.store import STORE_PASSWORD, check_store, url_password
 from newsletter.errors import ConfigError
+from newsletter.urls import split_url
 
 SETTINGS_FILE = "newsletter.toml"
 
@@ -205,6 +206,7 @@ def _parse_since(value: Any, key: str, where: str) -> dt.datetime:
 def _check_values(settings: Settings, where: str) -> None:
     """Checks that need more than a type: allowed names, URLs, zones, ranges."""
     site, email, provider = settings.site, settings.email, settings.provider
+    _check_urls_split(settings, where)
     for key in ("from_", "reply_to", "subject", "unsubscribe_url", "unsubscribe_mailto"):
         value = getattr(email, key)
         if value and any(char in value for char in "\r\n\0"):
@@ -236,6 +238,20 @@ def _check_values(settings: Settings, where: str) -> None:
             f"provider.security {provider.security!r} is not known",
             where=where, hint=f"use one of {', '.join(SMTP_SECURITY)}",
         )
+
+
+def _check_urls_split(settings: Settings, where: str) -> None:
+    """Every URL setting can be split (:mod:`newsletter.urls`): later checks rely on it."""
+    values = [("site.url", settings.site.url), ("email.unsubscribe_url",
+               settings.email.unsubscribe_url), ("email.cta_url", settings.email.cta_url),
+              ("provider.api_url", settings.provider.api_url), ("images.url", settings.images.url),
+              ("signup.confirm_url", settings.signup.confirm_url),
+              *(("signup.allowed_origins", origin) for origin in settings.signup.allowed_origins)]
+    for key, value in values:
+        if value and split_url(value.strip()) is None:
+            raise ConfigError(f"{key} {value!r} is not a valid URL", where=where,
+                              hint="[ and ] belong only around an IPv6 address, a port is a "
+                                   "number up to 65535")
 
 
 def _check_subject(pattern: str, where: str) -> None:

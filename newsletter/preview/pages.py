@@ -17,7 +17,7 @@ from email import policy
 from email.parser import BytesHeaderParser
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import jinja2
 
@@ -35,6 +35,7 @@ from newsletter.render import (
     encoded_html_size,
 )
 from newsletter.sending import ledger_counts, schedule_note, since_of, status_words
+from newsletter.urls import split_url
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
 PHONE_WIDTH = 375  # px: the CSS width of most phones (iPhone 6-13 mini, many Androids)
@@ -216,7 +217,8 @@ def _open_links_outside(html: str) -> str:
 
 
 def _remote_hosts(html: str) -> list[str]:
-    return sorted({urlsplit(url).netloc for url in _REMOTE_IMAGE.findall(html)})
+    return sorted({parts.netloc for parts in map(split_url, _REMOTE_IMAGE.findall(html))
+                   if parts})
 
 
 def _row(settings, post, now, sent, since, links) -> Row:

@@ -18,17 +18,19 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from newsletter.config import Settings
 from newsletter.errors import ContentError, MissingImageError
 from newsletter.posts import Post, site_relative
+from newsletter.urls import split_url
 
 
 def is_local(src: str) -> bool:
     """True when ``src`` names a file of the site rather than a URL (no scheme, not //host)."""
     src = src.strip()
-    return bool(src) and not src.startswith("//") and not urlsplit(src).scheme
+    parts = split_url(src)  # None: a host such as //[ , not a file name
+    return bool(src) and not src.startswith("//") and parts is not None and not parts.scheme
 
 
 # Jekyll's ways of writing a site path: {{ site.baseurl }}/x.jpg, {{ "/x.jpg" | relative_url }}.
@@ -44,7 +46,8 @@ def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
         src = "/" + src[base.end():].lstrip("/")
     if match := _LIQUID_URL.match(src):
         src = "/" + match.group(2).lstrip("/") + match.group(3)
-    relative = unquote(urlsplit(src).path)  # ?v=2 and #anchors are for browsers
+    parts = split_url(src)  # an escaped //[ is no file name either
+    relative = unquote(parts.path) if parts else ""  # ?v=2 and #anchors are for browsers
     if not relative.strip("/"):
         raise ContentError(f"image {src!r} names no file", where=where)
     layout = post.site

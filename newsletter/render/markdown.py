@@ -17,7 +17,7 @@ Headings get the ids the blog gives them (:mod:`newsletter.render.anchors`).
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.html
 import markdown
@@ -26,6 +26,7 @@ from newsletter.render.anchors import add_heading_ids, fragment_url, local_ids
 from newsletter.render.blocks import shape_blocks
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
+from newsletter.urls import split_url
 
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty", "def_list", "attr_list",
                        "sane_lists")
@@ -82,12 +83,13 @@ def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -
     A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it means
     /posts/x/img.png. A same-page link (``#x``) stays as written when the email keeps its target
     (``x`` in ``kept_ids``: footnotes), else it goes to ``page_url#x``. URLs with a scheme stay
-    as written.
+    as written, and so does one that cannot be split (``http://[``: check reports it).
     """
     url = _CONTROL_CHARACTERS.sub("", url).strip()
     if url.startswith("#"):
         return fragment_url(url, page_url, kept_ids)
-    if not url or urlsplit(url).scheme:
+    parts = split_url(url)
+    if not url or parts is None or parts.scheme:
         return url
     if url.startswith("//"):
         return "https:" + url

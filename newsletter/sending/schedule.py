@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 LOCK_FILE = "send.lock"
 SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since is not set
 FINISHED_KEY = "finished:{post_id}"  # ledger meta: when a run walked the post's whole list
+# The moments --now may name: far enough from the calendar's ends that no zone shift overflows.
+EARLIEST = dt.datetime(1900, 1, 1)
+LATEST = dt.datetime(9998, 12, 31)
 
 
 class CampaignState(StrEnum):
@@ -78,7 +81,16 @@ def parse_time(text: str, zone: ZoneInfo) -> dt.datetime:
     except ValueError:
         raise InputError(f"--now {text!r} is not an ISO date-time",
                          hint="write it as 2026-12-01T09:00 or 2026-12-01T08:00:00Z") from None
-    return value if value.tzinfo else value.replace(tzinfo=zone)
+    value = value if value.tzinfo else value.replace(tzinfo=zone)
+    try:  # at the ends of the calendar, moving it to UTC or to the site's zone overflows
+        in_range = all(EARLIEST <= value.astimezone(z).replace(tzinfo=None) <= LATEST
+                       for z in (dt.timezone.utc, zone))
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise InputError(f"--now {text!r} is outside the years {EARLIEST.year} to {LATEST.year}",
+                         hint="give a date-time within them, such as 2026-12-01T09:00")
+    return value
 
 
 def plan_due(settings: Settings, posts: list[Post], problems: list[ContentError],

@@ -46,7 +46,7 @@ TABLES = (
           booleans=("record_unknown",), serial="id"),
     Table(SIGNUPS, "signups", "signups",
           ("id", "address", "key", "name", "tags", "page", "client", "received_at", "state",
-           "mailed_at"), serial="id"),
+           "mailed_at", "spent_at"), serial="id"),
 )
 
 

@@ -8,7 +8,15 @@ shares one database, so the tables there carry their kind in their names.
 
 from __future__ import annotations
 
+import sqlite3
+
 from newsletter.state.migrations import Migration, Schema
+
+
+def _add_column(db: sqlite3.Connection, table: str, column: str) -> None:
+    """ALTER TABLE ADD COLUMN, unless a version from before migrations added it already."""
+    if column.split()[0] not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 JOURNAL = Schema("journal", "journal.db", (
     Migration("m001_create_changes_and_state", (
@@ -106,6 +114,9 @@ SIGNUPS = Schema("signups", "signups.db", (
         "CREATE INDEX signups_by_key ON signups (key, mailed_at)",
         "CREATE INDEX signups_by_client ON signups (client, received_at)",
     )),
+    # When a confirmation of this address used its link up (a link confirms once).
+    Migration("m002_add_spent_at", lambda db: _add_column(db, "signups", "spent_at REAL"),
+              ("ALTER TABLE signups ADD COLUMN IF NOT EXISTS spent_at DOUBLE PRECISION",)),
 ))
 
 WEBHOOK_TOKENS = Schema("webhook_tokens", "webhook-tokens.db", (

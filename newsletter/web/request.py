@@ -55,8 +55,9 @@ def parse_form(environ: dict, body: bytes) -> dict[str, list[str]]:
     content_type = header.get_content_type()
     if content_type == "application/x-www-form-urlencoded":
         try:
+            # errors="strict": a %FF that is no UTF-8 is refused, never read as U+FFFD
             return parse_qs(body.decode("utf-8"), strict_parsing=bool(body),
-                            max_num_fields=MAX_FORM_FIELDS)
+                            max_num_fields=MAX_FORM_FIELDS, errors="strict")
         except (UnicodeDecodeError, ValueError):
             raise HttpError(400, "The form data is malformed.") from None
     if content_type == "multipart/form-data":

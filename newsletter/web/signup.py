@@ -4,10 +4,13 @@
   CORS preflight for ``signup.allowed_origins``. A sign-up is journalled and answered at once,
   with the same answer whoever the address belongs to; the worker
   (:mod:`newsletter.web.signup_worker`) adds the unconfirmed row and sends the email. Bots
-  (honeypot, too fast) get that same answer and nothing is kept.
+  (honeypot, too fast) take the same path, limits and answer included, so neither the answer
+  nor its time tells them apart; their journal row keeps nothing they sent.
 - the path of ``signup.confirm_url``: ``GET`` shows a page with a Confirm button and changes
   nothing (mail scanners follow links, docs/signup.md#confirmation-tokens); ``POST`` from that
-  button makes the reader active and records their consent.
+  button makes the reader active and records their consent. A link confirms the sign-up it was
+  sent for, once: confirming spends every link of that address, so none undoes a later
+  unsubscribe.
 
 Why the answer comes before the work: docs/signup.md#why-the-answer-comes-before-the-work.
 """
@@ -27,7 +30,7 @@ from newsletter.errors import ConfigError, SubscriberError
 from newsletter.render import CONFIRM, has_notice
 from newsletter.subscribers import Consent, ReaderStore, Signup, Standing, confirm_signup
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
-from newsletter.web.confirm_tokens import TokenError, read_confirm_token
+from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
 from newsletter.web.request import MAX_FORM_BODY, HttpError, parse_form, read_body
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
@@ -129,17 +132,20 @@ class SignupRoutes:
                            back)
 
     def take(self, environ: dict) -> str:
-        """Journal the sign-up in this request (or, for a bot, nothing); HttpError if refused.
-        Returns the page the form was on, if known."""
+        """Journal the sign-up in this request; HttpError if refused. Returns the page the
+        form was on, if known.
+
+        A bot's sign-up (honeypot, too fast) is journalled the same way, in the same one
+        statement and commit, as a row holding none of what it sent: its answer costs what a
+        person's costs and meets the same limits, so its timing does not give the trap away.
+        """
         request = read_signup(environ, self.settings)
-        if request.looks_automated:
-            logger.info("ignored a sign-up that looks automated (honeypot or too fast)")
-            return request.page
         ip = client_ip(environ, self.trusted)
         client = salted_hash(self.secret, "signup-client", client_network(ip))
         signup = Signup(request.address, request.name, request.tags)
+        trapped = request.looks_automated
         try:
-            self.journal.admit(signup, request.page, client, self.limits)
+            self.journal.admit(signup, request.page, client, self.limits, trapped=trapped)
         except Refused as refused:
             status, message = REFUSALS[refused.limit]
             if refused.limit == "daily" and time.monotonic() - self._daily_logged > 3600:
@@ -148,7 +154,10 @@ class SignupRoutes:
                                "confirmation emails went out in 24 hours (signup.max_per_day)",
                                self.limits.per_day)
             raise HttpError(status, message, [("Retry-After", "3600")]) from None
-        self.worker.wake()
+        if trapped:
+            logger.info("ignored a sign-up that looks automated (honeypot or too fast)")
+        else:
+            self.worker.wake()
         return request.page
 
     def preflight(self, origin: str | None) -> Response:
@@ -178,33 +187,48 @@ class SignupRoutes:
         """``/confirm/<token>``: GET shows the button, its POST confirms."""
         if method not in ("GET", "HEAD", "POST"):
             raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
-        address = self.read_token(token)
+        asked = self.read_token(token)
+        address, key = asked.address, address_key(asked.address)
         site = html.escape(self.settings.site.title)
         who = html.escape(address)
+        subscribed = self.page(200, "You are subscribed",
+                               f"<p>New posts of {site} come to {who}.</p>")
+        entry = self.journal.signup(asked.signup_id, key)
+        if entry is None or entry.spent:  # used, or gone: a later unsubscribe stays
+            if self.store.is_active(address):
+                return subscribed
+            raise HttpError(410, "This confirmation link was used already, or is too old. To "
+                                 "subscribe, please sign up again on the blog: the new email "
+                                 "will hold a fresh link.")
         if method != "POST":
             if self.store.is_active(address):
-                return self.page(200, "You are subscribed",
-                                 f"<p>New posts of {site} come to {who}.</p>")
+                return subscribed
             return self.page(200, "Confirm your subscription",
                              f"<p>Get the new posts of {site} by email at {who}?</p>"
                              + button_form("confirm", "yes", "Confirm"))
         form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
         if form.get("confirm") != ["yes"]:
             raise HttpError(400, "Please press the Confirm button on the page.")
-        signup, page = self._details(address)
-        before = self.record_consent(environ, signup, page)
+        spent_at = time.time()
+        if not self.journal.spend(entry.id, key, spent_at):  # pressed twice at once
+            return subscribed
+        try:
+            before = self.record_consent(environ, entry.signup, entry.page)
+        except HttpError:
+            self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
+            raise
         if before is Standing.COMPLAINED:
             return self.page(200, "We cannot subscribe you here",
                              f"<p>{who} once marked our email as spam, so we do not write to it "
                              f"any more. To come back, write to "
                              f"{html.escape(self.settings.email.from_address)}.</p>")
         if before is not Standing.ACTIVE:  # sent in the background: the page need not wait
-            self.worker.mailing.submit(self.mailer.send_welcome, address, signup.name)
+            self.worker.mailing.submit(self.mailer.send_welcome, address, entry.signup.name)
         return self.page(200, "You are subscribed",
                          f"<p>Thank you! New posts of {site} will come to {who}.</p>")
 
-    def read_token(self, token: str) -> str:
-        """The address a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""
+    def read_token(self, token: str) -> Confirmation:
+        """The sign-up a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""
         lifetime = self.settings.signup.confirm_lifetime.total_seconds()
         try:
             return read_confirm_token(self.secret, token, lifetime)
@@ -226,14 +250,6 @@ class SignupRoutes:
         except SubscriberError as error:  # the list stayed locked: ask the reader to come back
             logger.warning("confirmation of %s not recorded: %s", signup.address, error)
             raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
-
-    def _details(self, address: str) -> tuple[Signup, str]:
-        """The latest sign-up of ``address`` (name, tags) and its page, as far as the journal
-        still knows them."""
-        entry = self.journal.latest(address_key(address))
-        if entry is None:
-            return Signup(address), ""
-        return Signup(address, entry.signup.name, entry.signup.tags), entry.page
 
     def page(self, status: int, heading: str, body: str) -> Response:
         """A page of this site; ``body`` is HTML."""

@@ -4,8 +4,10 @@ counts the abuse limits are made of. SQLite, in ``.newsletter/signups.db``.
 A row moves ``received`` ──▶ ``mailing`` ──▶ ``done``, or ``received`` ──▶ ``done`` when no
 confirmation goes out (the address is active, complained, or over a limit). ``mailed_at`` marks
 the rows whose confirmation email was handed to the provider: the per-address and daily limits
-count them, the per-client limit counts every row. Rows stay a day (or as long as a confirmation
-link lives, if longer) for those counts and for the consent record, then go.
+count them, the per-client limit counts every row. ``spent_at`` marks the sign-ups a
+confirmation used up: confirming one spends every sign-up of that address, so no older link
+undoes a later unsubscribe. Rows stay a day (or as long as a confirmation link lives, if longer)
+for those counts, for the consent record and for their links, then go.
 
 Nothing here holds an IP address: ``client`` is a salted hash of the client's network
 (:mod:`newsletter.web.client`). States and limits: docs/signup.md#journal-states.
@@ -54,6 +56,7 @@ class Entry:
     page: str
     client: str
     state: str
+    spent: bool = False  # a confirmation of this address used it: its link confirms nothing
 
 
 class SignupJournal:
@@ -97,21 +100,26 @@ class SignupJournal:
             self._connections.clear()
         self._local = threading.local()
 
-    def admit(self, signup: Signup, page: str, client: str, limits: Limits) -> None:
+    def admit(self, signup: Signup, page: str, client: str, limits: Limits, *,
+              trapped: bool = False) -> None:
         """Journal a sign-up; Refused("client") or Refused("daily") when over a limit.
 
         One statement, so one commit and one trip into SQLite for a sign-up within the limits
         (the limits are checked inside the INSERT, atomically); only a refusal asks which.
+        A ``trapped`` sign-up (a bot's) is journalled alike, ``done`` and without its address,
+        name, tags or page: it costs the same and counts towards its client's limit.
         """
         now = signup.received_at.timestamp()
+        kept = (("", "", "", "", "", "done") if trapped else
+                (signup.address, address_key(signup.address), signup.name,
+                 ",".join(signup.tags), page, "received"))
         db = self._db()
         inserted = db.execute(
-            "INSERT INTO signups (address, key, name, tags, page, client, received_at, state)"
-            " SELECT ?, ?, ?, ?, ?, ?, ?, 'received'"
+            "INSERT INTO signups (address, key, name, tags, page, state, client, received_at)"
+            " SELECT ?, ?, ?, ?, ?, ?, ?, ?"
             " WHERE (SELECT count(*) FROM signups WHERE client = ? AND received_at > ?) < ?"
             " AND (SELECT count(*) FROM signups WHERE mailed_at > ?) < ?",
-            (signup.address, address_key(signup.address), signup.name, ",".join(signup.tags),
-             page, client, now, client, now - HOUR, limits.per_client, now - DAY,
+            (*kept, client, now, client, now - HOUR, limits.per_client, now - DAY,
              limits.per_day)).rowcount
         if not inserted:
             (from_client,) = db.execute(
@@ -122,8 +130,8 @@ class SignupJournal:
     def pending(self, limit: int, state: str = "received") -> list[Entry]:
         """The oldest sign-ups in ``state``: ``received`` ones wait for the worker, ``mailing``
         ones (at start) were being mailed when the server stopped."""
-        rows = self._db().execute("SELECT * FROM signups WHERE state = ? ORDER BY id LIMIT ?",
-                                  (state, limit)).fetchall()
+        rows = self._db().execute(f"SELECT {COLUMNS} FROM signups WHERE state = ? ORDER BY id "
+                                  "LIMIT ?", (state, limit)).fetchall()
         return [_entry(row) for row in rows]
 
     def busy(self) -> bool:
@@ -164,17 +172,35 @@ class SignupJournal:
             db.executemany("UPDATE signups SET state = 'done' WHERE id = ?",
                            [(entry.id,) for entry in entries])
 
-    def latest(self, key: str) -> Entry | None:
-        """The most recent sign-up of an address (by its key), if the journal still has it."""
-        row = self._db().execute("SELECT * FROM signups WHERE key = ? ORDER BY id DESC LIMIT 1",
-                                 (key,)).fetchone()
+    def signup(self, signup_id: int, key: str) -> Entry | None:
+        """Sign-up ``signup_id`` if the journal still has it and it is of the address ``key``."""
+        row = self._db().execute(f"SELECT {COLUMNS} FROM signups WHERE id = ? AND key = ?",
+                                 (signup_id, key)).fetchone()
         return _entry(row) if row else None
 
-    def purge(self, before: float) -> int:
-        """Forget done sign-ups received before ``before`` (Unix time); how many went."""
+    def spend(self, signup_id: int, key: str, now: float) -> bool:
+        """Use up sign-up ``signup_id`` of ``key`` for a confirmation, and with it every other
+        sign-up of that address; False if it was spent already (or is unknown)."""
         with self._transaction() as db:
-            return db.execute("DELETE FROM signups WHERE state = 'done' AND received_at < ?",
-                              (before,)).rowcount
+            unspent = db.execute("SELECT 1 FROM signups WHERE id = ? AND key = ? AND spent_at "
+                                 "IS NULL", (signup_id, key)).fetchone()
+            if unspent:
+                db.execute("UPDATE signups SET spent_at = ? WHERE key = ? AND spent_at IS NULL",
+                           (now, key))
+        return unspent is not None
+
+    def unspend(self, key: str, spent_at: float) -> None:
+        """Undo :meth:`spend` at ``spent_at``: the confirmation could not be recorded."""
+        with self._transaction() as db:
+            db.execute("UPDATE signups SET spent_at = NULL WHERE key = ? AND spent_at = ?",
+                       (key, spent_at))
+
+    def purge(self, before: float) -> int:
+        """Forget done sign-ups received, and mailed, before ``before`` (Unix time): their
+        links have expired. How many went."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM signups WHERE state = 'done' AND "
+                              "max(received_at, coalesce(mailed_at, 0)) < ?", (before,)).rowcount
 
     @staticmethod
     def _mailed_since(db: sqlite3.Connection, since: float) -> int:
@@ -182,8 +208,11 @@ class SignupJournal:
                           (since,)).fetchone()[0]
 
 
+COLUMNS = "id, address, name, tags, page, client, received_at, state, spent_at"
+
+
 def _entry(row: tuple) -> Entry:
-    id_, address, _, name, tags, page, client, received_at, state, _ = row
+    id_, address, name, tags, page, client, received_at, state, spent_at = row
     moment = dt.datetime.fromtimestamp(received_at, dt.timezone.utc)
     signup = Signup(address, name, tuple(tag for tag in tags.split(",") if tag), moment)
-    return Entry(id_, signup, page, client, state)
+    return Entry(id_, signup, page, client, state, spent_at is not None)

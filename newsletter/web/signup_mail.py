@@ -48,9 +48,9 @@ class SignupMailer:
                 self._rendered[kind] = cached = (signature, made)
         return cached[1]
 
-    def confirm_link(self, address: str) -> str:
-        """The confirmation URL for ``address``, valid from now on."""
-        token = make_confirm_token(self.secret, address)
+    def confirm_link(self, entry: Entry) -> str:
+        """The confirmation URL for the journalled sign-up ``entry``, valid from now on."""
+        token = make_confirm_token(self.secret, entry.id, entry.signup.address)
         return self.settings.signup.confirm_url.format(token=token)
 
     def send_confirmations(self, entries: list[Entry]) -> None:
@@ -61,9 +61,8 @@ class SignupMailer:
         messages = []
         for entry in entries:
             signup = entry.signup
-            try:
-                messages.append(factory.build(signup.address, signup.name,
-                                              self.confirm_link(signup.address)))
+            try:  # no name: whoever filled in the form may not be the address's owner
+                messages.append(factory.build(signup.address, "", self.confirm_link(entry)))
             except SubscriberError as error:
                 logger.warning("no confirmation email for %s: %s", signup.address, error)
         if messages:

@@ -28,6 +28,8 @@ ELAPSED = "elapsed"
 TEXT_FIELDS = ("email", "name", "page", HONEYPOT)
 # Control characters and line separators: never part of a name or a URL we keep.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# What makes a "name" an advertisement: an address, a URL, or a host name (evil.example/x).
+_NOT_A_NAME = re.compile(r"@|://|\bwww\.|[\w-]{2,}\.[a-z]{2,}\b", re.IGNORECASE)
 # A cell starting with one of these runs as a formula when the list is opened in a spreadsheet
 # (docs/signup.md#what-a-sign-up-may-write-into-the-list).
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -81,7 +83,11 @@ def _address(text: str) -> str:
 
 
 def _name(text: str) -> str:
+    """The name, on one line; a name holding an address or a URL is refused: a stranger may
+    sign up someone else, and the writer's emails must not carry the stranger's words."""
     name = " ".join(_CONTROLS.sub(" ", text).split())[:MAX_NAME]
+    if _NOT_A_NAME.search(name):
+        raise HttpError(400, "Please give just your name, without a web or email address.")
     return name.lstrip("".join(FORMULA_STARTS) + " ")
 
 
@@ -132,5 +138,10 @@ def _json_fields(body: bytes) -> dict[str, Any]:
     elapsed = data.get(ELAPSED)
     if isinstance(elapsed, bool) or not isinstance(elapsed, (int, float, str, type(None))):
         raise HttpError(400, f"{ELAPSED} must be a number.")
+    for text in (*(data.get(name, "") for name in TEXT_FIELDS), *tags):
+        try:  # JSON may escape a lone surrogate (\ud800): no text, and no UTF-8 file takes it
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise HttpError(400, "The request holds text that is not valid Unicode.") from None
     return {**{name: data[name] for name in TEXT_FIELDS if name in data},
             "tags": tags[:50], ELAPSED: elapsed}

@@ -18,6 +18,7 @@ import sqlite3
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 
 from newsletter.errors import NewsletterError, SiteLockedError
 from newsletter.locks import exclusive_lock
@@ -115,7 +116,9 @@ class SignupWorker:
         received = self.journal.pending(BATCH)
         if not received:
             return 0
-        standings = record_signups(self.store, [entry.signup for entry in received])
+        # The unconfirmed row holds no name: it is kept once the address's owner confirms.
+        standings = record_signups(self.store, [replace(entry.signup, name="")
+                                                for entry in received])
         now = time.time()
         claimed, capped = self.journal.claim(
             received, [standing in MAILABLE for standing in standings], self.limits, now)

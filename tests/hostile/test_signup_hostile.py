@@ -19,6 +19,7 @@ from signup_support import (
     settle,
     sign_up,
     signup_endpoint,
+    signup_id,
 )
 from web_server import SECRET, statuses
 
@@ -31,8 +32,9 @@ VICTIM = "victim@example.com"
 def tampered(token: str) -> str:
     """A real token whose payload now names the victim, its MAC left as it was."""
     payload, mac = token.split(".")
-    issued = base64.urlsafe_b64decode(payload + "==").split(b":")[0]
-    forged = base64.urlsafe_b64encode(issued + b":" + VICTIM.encode()).rstrip(b"=").decode()
+    issued, signup, _ = base64.urlsafe_b64decode(payload + "==").split(b":", 2)
+    forged = base64.urlsafe_b64encode(b":".join((issued, signup, VICTIM.encode()))
+                                      ).rstrip(b"=").decode()
     return f"{forged}.{mac}"
 
 
@@ -126,7 +128,8 @@ def test_an_expired_link_gets_a_clear_page_and_changes_nothing(endpoint):
     base, site, app = endpoint
     sign_up(base, VICTIM)
     settle(app)
-    old = make_confirm_token(SECRET, VICTIM, issued=time.time() - 49 * 3600)
+    old = make_confirm_token(SECRET, signup_id(site, VICTIM), VICTIM,
+                             issued=time.time() - 49 * 3600)
 
     for method in (requests.get, requests.post):
         answer = method(f"{base}/confirm/{old}", data={"confirm": "yes"})
@@ -137,13 +140,13 @@ def test_an_expired_link_gets_a_clear_page_and_changes_nothing(endpoint):
 
 
 @pytest.mark.parametrize("token", [
-    make_confirm_token("not-our-secret", VICTIM),
+    make_confirm_token("not-our-secret", 1, VICTIM),
     UnsubscribeTokens(SECRET).make(VICTIM),  # an unsubscribe token: another purpose
     "garbage",
     "a.b",
     "%F0%9F%98%80.%F0%9F%98%80",
     "x" * 5000,
-    tampered(make_confirm_token(SECRET, "other@example.com")),
+    tampered(make_confirm_token(SECRET, 1, "other@example.com")),
 ], ids=["other-secret", "unsubscribe-token", "garbage", "empty-parts", "emoji", "huge",
         "tampered"])
 def test_a_forged_link_gets_a_clear_page_and_changes_nothing(endpoint, token):
@@ -161,7 +164,7 @@ def test_a_forged_link_gets_a_clear_page_and_changes_nothing(endpoint, token):
 
 def test_a_token_from_the_future_is_refused(endpoint):
     base, site, app = endpoint
-    future = make_confirm_token(SECRET, VICTIM, issued=time.time() + 3600)
+    future = make_confirm_token(SECRET, 1, VICTIM, issued=time.time() + 3600)
 
     assert requests.post(f"{base}/confirm/{future}", data={"confirm": "yes"}).status_code == 403
     assert VICTIM not in statuses(site)
@@ -226,13 +229,12 @@ def test_what_a_hostile_form_writes_into_the_list_is_defused(endpoint):
     base, site, app = endpoint
     page = "https://evil.example/phish"
 
-    sign_up(base, VICTIM, name="=HYPERLINK(\"http://evil.example\")\r\nBcc: all@example.com",
-            page=page, tags="admin")
+    sign_up(base, VICTIM, name="=SUM(A1:A9)\r\nBcc: everyone", page=page, tags="admin")
     settle(app)
     requests.post(base + confirm_path(emails_to(site, VICTIM)[0]), data={"confirm": "yes"})
 
     row = csv_row(site, VICTIM)
-    assert row["name"] == 'HYPERLINK("http://evil.example") Bcc: all@example.com'
+    assert row["name"] == "SUM(A1:A9) Bcc: everyone"
     assert row["tags"] == "" and row["consent_page"] == ""  # neither allowed tag nor our page
     [message] = emails_to(site, VICTIM)
     assert message["Bcc"] is None

@@ -11,10 +11,12 @@ from __future__ import annotations
 import html
 import re
 import threading
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import lxml.html
 import markdown
+
+from newsletter.urls import split_url
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
@@ -39,10 +41,10 @@ def web_url(value: str, *, mail: bool = False) -> str | None:
     url = re.sub(r"[\t\n\r]", "", value).strip(_URL_TRIM)
     if not url:
         return None
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:  # an unbalanced [ in the host
+    parts = split_url(url)
+    if parts is None:  # an unbalanced [ in the host
         return None
+    scheme = parts.scheme.lower()
     if re.match(r"[A-Za-z]:[\\/]", url):  # C:\... is a file on the writer's computer
         return None
     if scheme and scheme not in WEB_SCHEMES + (("mailto",) if mail else ()):
