@@ -81,3 +81,22 @@ def test_a_killed_sender_leaves_in_doubt_only_its_batches_in_flight_and_nothing_
     assert {a for a, s in states.items() if s == "sent"} == set(addresses) - in_doubt
     assert max(fake.accepted.values()) == 1  # nobody twice
     assert set(fake.accepted) >= set(addresses) - in_doubt
+
+
+def test_send_due_on_a_second_host_waits_for_no_one_and_sends_nothing(site, pg_url):
+    """The advisory lock a `send --due` holds is the one every host asks for."""
+    from newsletter.sending.ledger_pg import DUE
+
+    addresses, fake = on_postgresql(site, pg_url, 20, latency=0.0)
+    env = provider_environ("postmark")
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as other_host:
+            other_host.execute("SELECT pg_advisory_lock(%s)", (DUE,))
+            locked_out = run_cli(site, "send", "--due", "--first-run", env=env)
+            assert locked_out.returncode == 0, locked_out.stderr
+            assert not fake.accepted and ledger(pg_url) == {}
+        alone = run_cli(site, "send", "--due", env=env)
+    finally:
+        fake.close()
+    assert alone.returncode == 0, alone.stderr
+    assert sorted(fake.accepted) == sorted(addresses)

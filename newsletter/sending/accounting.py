@@ -47,6 +47,9 @@ class LedgerReport:
 def recover_dead_runs(settings: Settings) -> int | None:
     """Turn the ``submitting`` rows of runs that died into ``in_doubt``; return how many, or
     None when a send holds the site lock (its rows really are on their way)."""
+    if settings.store_url:
+        with PostgresLedger(settings.store_url) as ledger:
+            return ledger.recover_if_alone()
     if not (settings.state_dir / LEDGER_FILE).exists():
         return 0
     try:
@@ -66,6 +69,11 @@ def ledger_report(settings: Settings, segments: Mapping[str, Iterable[str]],
     if ledger is None:
         return LedgerReport({}, {}, recovered)
     with ledger:
+        if isinstance(ledger, PostgresLedger):  # list and ledger in one database: it counts
+            counts = {post_id: rows for post_id, rows in ledger.counts(only).items() if rows}
+            unsent = {post_id: ledger.unsent(post_id, EVERY_STATE, segments.get(post_id, ()))
+                      for post_id in counts}
+            return LedgerReport(counts, unsent, recovered)
         roster = fresh_roster(SubscriberStore(settings))
         counts: dict[str, Counter] = {}
         unsent: dict[str, int] = {}

@@ -22,6 +22,7 @@ from newsletter.sending.accounting import count_recipients, recover_dead_runs
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
+from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
@@ -80,6 +81,8 @@ def send_due(settings: Settings, now: dt.datetime) -> DueRun:
     try:
         # Locked before anything is read: a run that waits for no one sees the ledger as it is.
         with site_lock(settings), Ledger.open(settings) as ledger:
+            if isinstance(ledger, PostgresLedger):  # no lock file there: one run, all hosts
+                ledger.take_due_lock()
             _send_due(settings, ledger, now, run)
     except SiteLockedError as error:
         run.locked_out = error.message

@@ -90,27 +90,35 @@ class PostgresLedger:
                 for started, segment, ended in rows]
 
     def recover(self) -> int:
-        """Leftover ``submitting`` rows become ``in_doubt`` when no other sender is alive; then
-        this ledger joins the senders (shared lock, until it is closed)."""
-        recovered = 0
-        if self.db.execute("SELECT pg_try_advisory_lock(%s)", (SENDERS,)).fetchone()[0]:
-            try:
-                with self.atomic():
-                    marks = [key for (key,) in self.db.execute(
-                        "SELECT key FROM ledger_meta WHERE key LIKE %s", (RUNNING_PREFIX + "%",))]
-                    for key in marks:
-                        recovered += self.db.execute(
-                            "UPDATE deliveries SET state = %s, reason = %s, updated_at = %s "
-                            "WHERE post_id = %s AND state = %s",
-                            (State.IN_DOUBT, "the run stopped while its batch was being sent",
-                             ledger_time(), key.removeprefix(RUNNING_PREFIX),
-                             State.SUBMITTING)).rowcount
-                        self.delete_meta(key)
-            finally:
-                self.db.execute("SELECT pg_advisory_unlock(%s)", (SENDERS,))
+        """Leftover ``submitting`` rows become ``in_doubt`` when no other sender is alive
+        (:meth:`recover_if_alone`); then this ledger joins the senders (a shared lock, until
+        it is closed)."""
+        recovered = self.recover_if_alone() or 0
         if not self._sharing:
             self.db.execute("SELECT pg_advisory_lock_shared(%s)", (SENDERS,))
             self._sharing = True
+        return recovered
+
+    def recover_if_alone(self) -> int | None:
+        """How many ``submitting`` rows of dead runs are now ``in_doubt``; None when a sender
+        is running (its rows really are on their way)."""
+        if not self.db.execute("SELECT pg_try_advisory_lock(%s)", (SENDERS,)).fetchone()[0]:
+            return None
+        recovered = 0
+        try:
+            with self.atomic():
+                marks = [key for (key,) in self.db.execute(
+                    "SELECT key FROM ledger_meta WHERE key LIKE %s", (RUNNING_PREFIX + "%",))]
+                for key in marks:
+                    recovered += self.db.execute(
+                        "UPDATE deliveries SET state = %s, reason = %s, updated_at = %s "
+                        "WHERE post_id = %s AND state = %s",
+                        (State.IN_DOUBT, "the run stopped while its batch was being sent",
+                         ledger_time(), key.removeprefix(RUNNING_PREFIX),
+                         State.SUBMITTING)).rowcount
+                    self.delete_meta(key)
+        finally:
+            self.db.execute("SELECT pg_advisory_unlock(%s)", (SENDERS,))
         return recovered
 
     def take_due_lock(self) -> None:
