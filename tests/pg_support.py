@@ -89,3 +89,66 @@ def store_site(request, site, tmp_path):
             path.unlink()
         use_postgresql(site, url)
     return site
+
+
+BIN = next(iter(sorted(__import__("glob").glob("/usr/lib/postgresql/*/bin"))), None)
+
+
+class Cluster:
+    """A PostgreSQL server of the test's own (initdb, pg_ctl) on a free port, to restart at
+    will; never the machine's shared one. Run as the postgres user when the test runs as root
+    (initdb refuses root)."""
+
+    def __init__(self, folder, port: int):
+        self.folder, self.port = folder, port
+        self.data = folder / "data"
+        self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        import subprocess
+
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)
+
+    def ctl(self, *args: str) -> None:
+        self._run(f"{BIN}/pg_ctl", "-D", str(self.data), "-w", "-t", "60", *args)
+
+    def restart(self) -> None:
+        """As an operator restarts it: every session ends; the server is back when this
+        returns (its output to the log: a pipe would stay open as long as the server)."""
+        self.ctl("-l", str(self.folder / "log"), "-m", "fast", "restart")
+
+    def start(self) -> None:
+        self.ctl("-l", str(self.folder / "log"), "-o",
+                 f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+                 "start")
+
+
+@pytest.fixture
+def own_cluster():
+    """A throwaway PostgreSQL cluster, stopped and removed after the test (in a folder of
+    /tmp that the postgres user can reach: pytest's own are private to root)."""
+    import shutil
+    import socket
+    import tempfile
+    from pathlib import Path
+
+    require_postgresql()
+    if BIN is None or (os.geteuid() == 0 and shutil.which("runuser") is None):
+        message = "no initdb/pg_ctl (Debian's postgresql package) to start a cluster with"
+        pytest.fail(message) if UNDER_CI else pytest.skip(message)
+    folder = Path(tempfile.mkdtemp(prefix="newsletter-pg-"))
+    os.chmod(folder, 0o777)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cluster = Cluster(folder, port)
+    try:
+        cluster._run(f"{BIN}/initdb", "-D", str(cluster.data), "-A", "trust", "-U", "postgres")
+        cluster.start()
+        try:
+            yield cluster
+        finally:
+            cluster.ctl("-m", "immediate", "stop")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

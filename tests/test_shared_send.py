@@ -13,7 +13,7 @@ from fake_providers import KEYS, provider_environ, start_fake, write_provider_se
 from sending_support import write_readers
 
 from tests.conftest import invoke, run_cli, start_cli
-from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
+from tests.pg_support import own_cluster, pg_url, use_postgresql  # noqa: F401 (fixtures)
 
 POST = "/posts/what-matters"
 BATCH, CONCURRENCY = 10, 2
@@ -100,3 +100,28 @@ def test_send_due_on_a_second_host_waits_for_no_one_and_sends_nothing(site, pg_u
         fake.close()
     assert alone.returncode == 0, alone.stderr
     assert sorted(fake.accepted) == sorted(addresses)
+
+
+def test_a_database_restart_mid_send_duplicates_nothing_and_loses_nothing(site, own_cluster):
+    """`pg_ctl restart` while batches are in flight: the sender stops with one line, and the
+    next run sends the rest; in doubt only what was in flight when the database went away."""
+    addresses, fake = on_postgresql(site, own_cluster.url, 400, latency=0.2)
+    try:
+        process = sender(site)
+        deadline = time.monotonic() + 60
+        while len(fake.accepted) < 60 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        own_cluster.restart()
+        out, err = process.communicate(timeout=120)
+        rerun = run_cli(site, "send", "what-matters", "--yes", env=provider_environ("postmark"))
+    finally:
+        fake.close()
+    assert process.returncode == 1
+    assert err.splitlines()[-1].startswith("error: the PostgreSQL store: cannot be used (")
+    assert "Traceback" not in err + rerun.stderr
+    states = ledger(own_cluster.url)
+    in_doubt = {a for a, s in states.items() if s == "in_doubt"}
+    assert len(in_doubt) <= BATCH * CONCURRENCY
+    assert {a for a, s in states.items() if s == "sent"} == set(addresses) - in_doubt
+    assert max(fake.accepted.values()) == 1  # nobody twice
+    assert set(fake.accepted) >= set(addresses) - in_doubt
