@@ -66,7 +66,8 @@ class UsedTokensInPostgres:
                        (provider, token))
 
 
-def used_tokens(settings, database: postgres.Database | None) -> UsedTokens | UsedTokensInPostgres:
+def used_tokens(settings, database: postgres.Database | None
+                ) -> UsedTokens | UsedTokensInPostgres:
     """The site's used tokens: in the PostgreSQL store when it has one (``database``)."""
     if database is not None:
         return UsedTokensInPostgres(database)
