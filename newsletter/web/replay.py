@@ -56,8 +56,9 @@ class UsedTokensInPostgres:
     def claim(self, provider: str, token: str, signed_at: float, now: float) -> bool:
         with self.database.connection(WEBHOOK_TOKENS) as db, db.transaction():
             db.execute("DELETE FROM used_tokens WHERE expires < %s", (now,))
-            cursor = db.execute("INSERT INTO used_tokens VALUES (%s, %s, %s) "
-                                "ON CONFLICT DO NOTHING", (provider, token, signed_at + self.window))
+            cursor = db.execute(
+                "INSERT INTO used_tokens VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                (provider, token, signed_at + self.window))
             return cursor.rowcount == 1
 
     def release(self, provider: str, token: str) -> None:
