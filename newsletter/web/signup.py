@@ -28,12 +28,20 @@ from newsletter.addresses import address_key
 from newsletter.config import duration_words
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.render import CONFIRM, has_notice
-from newsletter.subscribers import Consent, ReaderStore, Signup, Standing, confirm_signup
+from newsletter.subscribers import (
+    Consent,
+    PostgresStore,
+    ReaderStore,
+    Signup,
+    Standing,
+    confirm_signup,
+)
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
 from newsletter.web.request import MAX_FORM_BODY, HttpError, parse_form, read_body
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
+from newsletter.web.signup_journal_pg import SignupJournalInPostgres
 from newsletter.web.signup_mail import SignupMailer
 from newsletter.web.signup_request import is_json, read_signup
 from newsletter.web.signup_worker import SignupWorker
@@ -51,10 +59,6 @@ def signup_routes(settings, store: ReaderStore, secret: str) -> SignupRoutes | N
     """The sign-up routes, or None when sign-ups are off (``signup.enabled``) or the site has
     no confirmation email to send (then a warning says how to turn them on)."""
     if not settings.signup.enabled:
-        return None
-    if settings.store_url:
-        logger.warning("sign-ups are off: they do not run on the PostgreSQL store yet "
-                       "(docs/store.md); unsubscribes and webhooks do")
         return None
     if not has_notice(settings, CONFIRM):
         logger.warning("sign-ups are off: templates/confirm.html and confirm.txt are missing; "
@@ -77,7 +81,9 @@ class SignupRoutes:
         signup = settings.signup
         self.mailer = SignupMailer(settings, secret)  # first: it fails without the provider's key
         self.limits = Limits(signup.max_per_address, signup.max_per_ip, signup.max_per_day)
-        self.journal = SignupJournal(settings.state_dir / JOURNAL_FILE)
+        self.journal = (SignupJournalInPostgres(store.database)
+                        if isinstance(store, PostgresStore)
+                        else SignupJournal(settings.state_dir / JOURNAL_FILE))
         self.worker = SignupWorker(settings, store, self.journal, self.mailer, self.limits)
         self.trusted = trusted_networks(signup.trusted_proxies)
         self.origins = frozenset(signup.allowed_origins)
