@@ -18,6 +18,7 @@
         ├── TransientError          nothing was accepted; safe to retry (retry_after in s)
         ├── InDoubtError            the request may have been accepted; never resend blindly
         ├── AuthError               the account or request is refused outright; stop the run
+        ├── QuotaError              the provider's sending quota is used up; stop, resume later
         └── NotSentError            the request never left (a local failure); stop the run
 """
 
@@ -110,6 +111,12 @@ class InDoubtError(ProviderError):
 class AuthError(ProviderError):
     """The provider refused the credentials, the account or the request itself: nothing was
     sent, and every batch would get the same answer, so the run stops at once."""
+
+
+class QuotaError(ProviderError):
+    """The provider's daily (or monthly) sending quota is used up: nothing was accepted, and no
+    batch will be until the quota renews, so the run stops as "limit reached" and its readers
+    stay pending for a later run."""
 
 
 class NotSentError(ProviderError):

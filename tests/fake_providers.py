@@ -525,6 +525,13 @@ class ResendApi(FakeApi):
         return status, headers, {"statusCode": status, "name": name, "message": f"fake {name}"}
 
 
+# How each provider says its daily quota is used up (docs/providers.md): Resend's 429 name,
+# Postmark's ErrorCode 405, Mailgun's 429 asking to wait a day.
+QUOTA_ANSWERS = {"resend": fail(429, name="daily_quota_exceeded"),
+                 "postmark": fail(422, name=405),
+                 "mailgun": fail(429, retry_after=86400)}
+
+
 # ---------------------------------------------------------------- the server
 
 class FakeProviderServer:
@@ -543,6 +550,9 @@ class FakeProviderServer:
         self.request_count = 0
         self.bytes_received = 0
         self.record = True  # False in benchmarks: count only
+        # Messages the account may still send today (None: no quota); a request that would
+        # pass it gets the provider's quota answer (QUOTA_ANSWERS) and nothing is accepted.
+        self.quota: int | None = None
         self.lock = threading.Lock()
         self.closing = threading.Event()  # cuts slow answers short
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
@@ -595,6 +605,11 @@ class FakeProviderServer:
                 self.invalid.append(request)
             return OK, api.invalid(request)
         with self.lock:
+            if self.quota is not None and not self.queue:
+                if len(request.recipients) > self.quota:
+                    quota = QUOTA_ANSWERS[api.name]
+                    return quota, api.failure(quota.status, quota)
+                self.quota -= len(request.recipients)
             behaviour = self.queue.popleft() if self.queue else OK
             replay = self._replay(request)
             if replay:

@@ -25,6 +25,7 @@ class Expected:
     posts: dict[str, tuple[str, str | None]]  # id -> (posts --json status, url or None)
     images: dict[str, int] = field(default_factory=dict)  # post id -> images in its email
     files: dict[str, str] = field(default_factory=dict)  # id -> file, where it matters
+    not_read: list[str] = field(default_factory=list)  # post files in another markup
 
 
 def picture(colour: tuple[int, int, int], kind: str = "JPEG", size=(640, 400)) -> bytes:
@@ -94,7 +95,9 @@ def hugo_site(root: Path) -> Expected:
             "summary: Boats, ropes and a very patient heron.\ncover:\n  image: harbour.jpg\n"
             "  alt: Boats at low tide\n---\n\nWe walked the harbour wall at low tide, as on "
             '[the first morning]({{< ref "first-light.md" >}}).\n\n'
-            '{{< figure src="heron.png" alt="A heron" caption="Patient." >}}\n'),
+            '{{< figure src="heron.png" alt="A heron" caption="Patient." >}}\n\n'
+            "{{< tide.inline >}}\n<p class=\"tide\">High water at 07:10.</p>\n"
+            "{{</ tide.inline >}}\n"),
         "content/posts/winter-list.md": (
             '{\n  "title": "A Winter List",\n  "date": "2024-01-20T10:00:00Z",\n'
             '  "url": "/lists/winter/"\n}\n\nThings to read by the fire.\n\n'
@@ -168,6 +171,11 @@ def jekyll_site(root: Path) -> Expected:
         "_posts/2024-04-01-unpublished.md": ("---\ntitle: Not Yet\npublished: false\n---\n\n"
                                              "Later.\n"),
         "_posts/notes.md": "---\ntitle: Notes\n---\n\nJekyll skips this file.\n",
+        "_posts/2024-01-25-tide-table.html": ("---\ntitle: Tide Table\n---\n<table>\n  <tr>"
+                                              "<td>High</td><td>07:10</td></tr>\n</table>\n"),
+        "_posts/2024-01-20-moved-house.md": ("---\ntitle: Moved House\nredirect_to: "
+                                            "https://elsewhere.example.net/knots/\n---\n\n"
+                                            "This log lives elsewhere now.\n"),
         "_drafts/a-quiet-idea.md": "---\nlayout: post\n---\n\nSomething to write up.\n",
         "assets/img/nets.jpg": picture((30, 60, 90)),
         "assets/img/net-detail.jpg": picture((60, 90, 30)),
@@ -181,11 +189,12 @@ def jekyll_site(root: Path) -> Expected:
         "/2024-03-15-the-tide": ("ready", f"{site}/2024/03/16/the-tide/"),
         "/2024-04-01-unpublished": ("draft", None),
         "/notes": ("page", None),
+        "/2024-01-20-moved-house": ("page", None),
         "/a-quiet-idea": ("draft", None),
         "/about": ("page", f"{site}/about/"),
         "/index": ("page", f"{site}/"),
     }, images={"/2024-02-10-nets-and-knots": 2, "/2024-03-01-mending-day": 1,
-               "/2024-03-15-the-tide": 1})
+               "/2024-03-15-the-tide": 1}, not_read=["_posts/2024-01-25-tide-table.html"])
 
 
 def eleventy_site(root: Path) -> Expected:
@@ -206,7 +215,9 @@ def eleventy_site(root: Path) -> Expected:
                                           '  layout: "layouts/post.njk",\n};\n'),
         "content/blog/first-frost.md": ("---\ntitle: First Frost\ndescription: The dahlias "
                                         "come in.\ndate: 2024-10-20\n---\n\nCold this "
-                                        "morning.\n\n![Frost on the shed](/img/frost.jpg)\n"),
+                                        "morning. Sow after [the swap](seed-swap/seed-swap.md), "
+                                        'or <a href="/blog/letter-to-the-bees.md">ask the '
+                                        "bees</a>.\n\n![Frost on the shed](/img/frost.jpg)\n"),
         "content/blog/seed-swap/seed-swap.md": (
             "---\ntitle: Seed Swap\ndate: 2024-11-02\n---\n\nBring a packet, take a packet.\n\n"
             '<img src="./packet.png" alt="A seed packet">\n'),
@@ -253,8 +264,18 @@ def astro_site(root: Path) -> Expected:
         "src/content/blog/using-a-chart.mdx": (
             "---\ntitle: 'Using a Star Chart'\npubDate: 'Feb 03 2024'\n"
             "heroImage: '/chart.jpg'\n---\n\nimport Chart from '../../components/Chart.astro';"
-            "\n\nTurn the chart until the date meets the hour.\n"),
+            "\nexport const meta = {\n  tilt: 23,\n};\n\nTurn the chart until the date meets "
+            "the hour.{/* the club's chart, not the shop's */}\n\n```python\nimport math\n"
+            "print(math.tau)\n```\n"),
         "src/pages/about.md": "---\ntitle: 'About'\n---\n\nA site about the sky.\n",
+        "src/content/blog/meteor-shower/index.md": (
+            "---\ntitle: 'The Perseids'\npublishDate: '12 August 2024'\ncoverImage:\n"
+            "  src: './streaks.jpg'\n  alt: 'Three streaks over the hill'\n---\n\n"
+            "Lie down and look north-east.\n"),
+        "src/content/blog/meteor-shower/streaks.jpg": picture((5, 5, 30)),
+        "src/content/blog/star-party.md": (
+            "---\ntitle: 'Star Party at the Club'\npubDate: 'Jan 20 2024'\n"
+            "externalUrl: 'https://club.example.org/star-party'\n---\n\nOn the club's site.\n"),
         "src/content/blog/comet-notes.md": ("---\ntitle: 'Comet Notes'\npubDate: 'Mar 01 2024'"
                                             "\ndraft: true\n---\n\nNot yet.\n"),
         "src/assets/orion.jpg": picture((10, 10, 40)),
@@ -265,8 +286,11 @@ def astro_site(root: Path) -> Expected:
         "/blog/orion-in-winter": ("ready", f"{site}/blog/orion-in-winter/"),
         "/blog/using-a-chart": ("ready", f"{site}/blog/using-a-chart/"),
         "/blog/comet-notes": ("draft", None),
+        "/blog/meteor-shower": ("ready", f"{site}/blog/meteor-shower/"),
+        "/blog/star-party": ("page", None),
         "/about": ("page", None),
-    }, images={"/blog/orion-in-winter": 1, "/blog/using-a-chart": 1})
+    }, images={"/blog/orion-in-winter": 1, "/blog/using-a-chart": 1,
+               "/blog/meteor-shower": 1})  # the Cactus theme's coverImage.src
 
 
 def zola_site(root: Path) -> Expected:
@@ -286,7 +310,10 @@ def zola_site(root: Path) -> Expected:
             "\nAlong the ridge and down by the lake.\n"),
         "content/blog/ridge-walk/map.png": picture((100, 120, 80), "PNG"),
         "content/blog/bothy.md": ('+++\ntitle = "A Night in the Bothy"\ndate = 2024-03-09\n'
-                                  'slug = "bothy-night"\n+++\n\nCandles and a stove.\n'),
+                                  'slug = "bothy-night"\n+++\n\nCandles and a stove. The way '
+                                  "up: [the ridge](@/blog/ridge-walk/index.md#descent), after "
+                                  "[the snow][snow].\n\n[snow]: @/blog/2024-01-05-snowline.md\n\n"
+                                  '{{ youtube(id="Kx2b5Vq0T1w", autoplay=true) }}\n'),
         "content/blog/gear-list.md": ('+++\ntitle = "Gear List"\ndate = 2024-03-20\n'
                                       "draft = true\n+++\n\nTo do.\n"),
     })
@@ -318,12 +345,15 @@ def pelican_site(root: Path) -> Expected:
                                       "Tags: ferries, mornings\nSummary: Fog, then the far "
                                       "bank.\n\nThe ferry leaves at nine.\n\n"
                                       "![The ferry]({static}/images/ferry.jpg)\n"),
-        "content/2024-06-01-low-water.md": "Title: Low Water\n\nThe river is a stream again.\n",
+        "content/2024-06-01-low-water.md": ("Title: Low Water\n\nThe river is a stream again, "
+                                            "unlike on [the first crossing]"
+                                            "({filename}/first-crossing.md).\n"),
         "content/draft-bridges.md": "Title: Bridges\nDate: 2024-07-01\nStatus: draft\n\nLater.\n",
         "content/first-crossing-fr.md": ("Title: La première traversée\nDate: 2024-05-04\n"
                                          "Lang: fr\nSlug: the-first-crossing\n\nLe bac part à "
                                          "neuf heures.\n"),
         "content/pages/about.md": "Title: About\n\nWhy a river diary.\n",
+        "content/weirs.rst": "Weirs\n#####\n\n:date: 2024-08-01\n\nWater over stone.\n",
         "content/images/ferry.jpg": picture((70, 80, 90)),
     })
     site = "https://river.example.com"
@@ -333,7 +363,7 @@ def pelican_site(root: Path) -> Expected:
         "/draft-bridges": ("draft", None),
         "/first-crossing-fr": ("page", None),
         "/pages/about": ("page", None),
-    }, images={"/first-crossing": 1})
+    }, images={"/first-crossing": 1}, not_read=["content/weirs.rst"])
 
 
 def gatsby_site(root: Path) -> Expected:

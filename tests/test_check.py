@@ -58,6 +58,8 @@ PLANTED = [
     ("image_webp", "warning", "image-format", 9),
     ("hidden_text", "warning", "spam-hidden-text", 9),
     ("template_syntax", "error", "template-syntax", 9),
+    ("html_embed", "error", "html-embed", 9),
+    ("html_media", "warning", "html-media", 9),
     ("date_before_since", "warning", "date-before-since", 3),
     ("date_far_future", "warning", "date-far-future", 3),
     ("subject_long", "warning", "subject-long", 2),
@@ -266,3 +268,10 @@ def test_every_finding_code_is_explained_in_the_docs():
               "setting-placeholder", "provider-setup", "provider-key"}
     codes = {code for _, _, code, _ in PLANTED} | others
     assert {code for code in codes if f"`{code}`" not in page} == set()
+
+
+def test_a_pasted_youtube_player_is_named_with_the_markdown_that_replaces_it(site):
+    _, _, report = check(site, add(site, "html_embed"))
+    [finding] = report["findings"]
+    assert "https://www.youtube.com/embed/Kx2b5Vq0T1w" in finding["message"]
+    assert "(https://www.youtube.com/watch?v=Kx2b5Vq0T1w)" in finding["hint"]

@@ -63,8 +63,30 @@ def test_typo_in_a_key_names_the_key_and_the_choices(tmp_path):
 def test_unknown_section_is_named(tmp_path):
     assert error_for(tmp_path, MINIMAL + "\n[sending]\n") == (
         "newsletter.toml: unknown section [sending]; "
-        "use one of [site], [email], [provider], [schedule], [images], [signup], [posts], [store]"
+        "use one of [site], [email], [provider], [schedule], [images], [signup], [posts], "
+        "[welcome], [store]"
     )
+
+
+@pytest.mark.parametrize("table, message", [
+    ('every = "soon"', "welcome.every: 'soon' is not a duration"),
+    ('every = "0d"', "welcome.every must be longer than 0"),
+    ('first_after = "1 fortnight"', "welcome.first_after: '1 fortnight' is not a duration"),
+    ("enabled = true", "welcome.enabled is true but welcome.posts names no post"),
+    ('posts = ["a", "a"]', "welcome.posts names a post twice"),
+    ('intro = "Hi {name}"', "welcome.intro cannot be filled in"),
+    ('intro = "two\\nlines"', "welcome.intro must be one line"),
+])
+def test_a_bad_welcome_setting_is_named(tmp_path, table, message):
+    assert message in error_for(tmp_path, MINIMAL + f"\n[welcome]\n{table}\n")
+
+
+@pytest.mark.parametrize("table, message", [
+    ("daily_limit = 0", "provider.daily_limit must be from 1 to 1e+08 messages, not 0"),
+    ("reserve_for_signups = 1.5", "provider.reserve_for_signups must be from 0 to 0.9"),
+])
+def test_a_bad_limit_is_named(tmp_path, table, message):
+    assert message in error_for(tmp_path, MINIMAL + f"\n[provider]\n{table}\n")
 
 
 def test_wrong_type_names_the_key_and_the_value(tmp_path):

@@ -55,6 +55,26 @@ def test_hugo_urls_as_gohugo_io_describes_them(tmp_path):
     }
 
 
+def test_hugo_languages_with_their_own_content_folders(tmp_path):
+    """gohugo.io/content-management/multilingual: each language's contentDir holds its pages;
+    the default language is served at the root, the others under their code, as is a
+    translation by file name (post.fr.md)."""
+    write_files(tmp_path, {"hugo.toml": (
+        'baseURL = "https://example.org/"\ndefaultContentLanguage = "en"\n'
+        '[languages.en]\ncontentDir = "content/english"\n'
+        '[languages.fr]\ncontentDir = "content/french"\n'),
+        "content/french/posts/post-1.md": post(title="Mon premier billet")})
+    found = urls(tmp_path, {"content/english/posts/post-1.md": post(),
+                            "content/english/posts/post-2.md": post(),
+                            "content/english/posts/post-2.fr.md": post()})
+    assert found == {"/posts/post-1": f"{SITE}/posts/post-1/",
+                     "/posts/post-2": f"{SITE}/posts/post-2/",
+                     "/posts/post-2.fr": f"{SITE}/fr/posts/post-2/",
+                     "/fr/posts/post-1": f"{SITE}/fr/posts/post-1/"}
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    assert {post.id for post in posts if post.page is None} == {"/posts/post-1", "/posts/post-2"}
+
+
 @pytest.mark.parametrize("style, path", [
     ("date", "/2009/04/29/slap-chop.html"),
     ("pretty", "/2009/04/29/slap-chop/"),

@@ -11,7 +11,7 @@ import tomllib
 
 import pytest
 from fake_providers import write_readers
-from generator_sites import SITES, fill_in_settings
+from generator_sites import SITES, fill_in_settings, write_files
 
 from conftest import invoke
 
@@ -37,9 +37,10 @@ def make_blog(tmp_path, name: str):
 
 
 def posts_json(root) -> dict[str, dict]:
+    """`posts --json` by id (a file newsletter does not read, which has none, by its file)."""
     result = invoke(root, "posts", "--json")
     assert result.exit_code == 0, result.output
-    return {item["id"]: item for item in json.loads(result.stdout)}
+    return {item["id"] or item["file"]: item for item in json.loads(result.stdout)}
 
 
 def test_init_records_the_generator_and_where_its_posts_are(blog):
@@ -53,7 +54,11 @@ def test_posts_json_lists_posts_pages_and_drafts_with_their_addresses(blog):
     root, expected = blog
     listed = posts_json(root)
     assert {post_id: item["status"] for post_id, item in listed.items()} == {
-        post_id: status for post_id, (status, _) in expected.posts.items()}
+        **{post_id: status for post_id, (status, _) in expected.posts.items()},
+        **{file: "not-read" for file in expected.not_read}}
+    for file in expected.not_read:  # listed, and why: never left out without a word
+        assert listed[file]["errors"][0].startswith(f"{file}: ")
+        assert "newsletter sends posts written in Markdown" in listed[file]["errors"][0]
     for post_id, (status, url) in expected.posts.items():
         item = listed[post_id]
         assert item["errors"] == [] and item["title"] and item["file"]
@@ -98,9 +103,17 @@ def test_every_image_arrives_inline(blog):
 
 
 LINKS = {  # post -> what its template tags must become in the email
-    "hugo": ("harbour-walk", ["https://notes.example.org/2024/03/first-light-on-the-moor/"]),
+    "hugo": ("harbour-walk", ["https://notes.example.org/2024/03/first-light-on-the-moor/",
+                              '<p class="tide"', "High water at 07:10."]),  # inline shortcode
     "jekyll": ("2024-03-15-the-tide", ["https://log.example.net/harbour/2024/02/10/nets-and-knots/",
                                        "for Harbour Log."]),
+    # Links to a post's file: Zola's @/, Eleventy's InputPath-to-URL, Pelican's {filename}
+    "zola": ("bothy", ["https://trail.example.org/blog/ridge-walk/#descent",
+                       "https://trail.example.org/blog/snowline/",
+                       "https://www.youtube.com/watch?v=Kx2b5Vq0T1w"]),  # a Zola shortcode
+    "eleventy": ("first-frost", ["https://garden.example.com/blog/seed-swap/",
+                                 "https://garden.example.com/letters/a-letter-to-the-bees/"]),
+    "pelican": ("2024-06-01-low-water", ["https://river.example.com/posts/2024/the-first-crossing/"]),
 }
 
 
@@ -116,3 +129,32 @@ def test_template_tags_become_the_generators_addresses_and_values(tmp_path, gene
         assert value in html
     for mark in ("{{", "{%", "%}", "}}"):
         assert mark not in html and mark not in text
+
+
+def test_a_blog_served_under_a_base_path_keeps_it_when_the_writer_fills_in_the_host(tmp_path):
+    """Jekyll's baseurl without url (GitHub Pages project sites): init cannot know the host,
+    but the example address it writes keeps the path, so the posts' addresses stay right."""
+    root = write_files(tmp_path / "log", {
+        "_config.yml": "title: Rope Work\nbaseurl: /rope-work\n",
+        "_posts/2024-05-02-splices.md": "---\ntitle: Splices\n---\n\nAn eye splice.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    settings = root / "newsletter.toml"
+    text = settings.read_text()
+    assert 'url = "https://your-blog.example/rope-work"' in text
+    settings.write_text(text.replace("https://your-blog.example", "https://ana.github.io"))
+    assert posts_json(root)["/2024-05-02-splices"]["url"] == \
+        "https://ana.github.io/rope-work/2024/05/02/splices.html"
+
+
+@pytest.mark.parametrize("generator, file, markup", [
+    ("jekyll", "_posts/2024-01-25-tide-table.html", "HTML"),
+    ("pelican", "content/weirs.rst", "reStructuredText")])
+def test_a_post_in_another_markup_is_named_by_init_and_posts(tmp_path, generator, file, markup):
+    root, _ = make_blog(tmp_path, generator)
+    suffix = "." + file.rpartition(".")[2]
+    assert f"1 file not read ({suffix}: newsletter reads Markdown)" in invoke(root, "init").output
+    result = invoke(root, "posts")
+    assert result.exit_code == 0
+    assert f"not read: {file}: {markup} (newsletter sends posts written in Markdown)" in \
+        result.stdout

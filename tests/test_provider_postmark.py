@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fake_providers import KEYS, fail, fake_provider, make_messages, partial  # noqa: F401
 
-from newsletter.errors import AuthError, ConfigError, TransientError
+from newsletter.errors import AuthError, ConfigError, QuotaError, TransientError
 from newsletter.providers import Result
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
@@ -68,13 +68,25 @@ def test_a_whole_request_422_rejects_every_message_with_postmarks_reason(fake_pr
     assert not server.accepted
 
 
-@pytest.mark.parametrize("code", [10, 401, 405, 402, 410])
+@pytest.mark.parametrize("code", [10, 401, 402, 410])
 def test_a_422_saying_the_account_or_request_cannot_send_stops_the_run(fake_provider, code):
     postmark, server = fake_provider("postmark")
     server.enqueue(fail(422, name=code))
 
     with pytest.raises(AuthError, match=f"ErrorCode {code}"):
         postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+
+def test_a_422_saying_the_sending_limit_is_reached_is_a_quota_not_a_refusal(fake_provider):
+    postmark, server = fake_provider("postmark")
+    server.enqueue(fail(422, name=405), partial(i0=405, i1=405, i2=405))
+    messages = make_messages(postmark.settings, ADDRESSES)
+
+    for _ in range(2):  # the whole request refused, or each of its messages
+        with pytest.raises(QuotaError, match="ErrorCode 405") as caught:
+            postmark.send_batch(messages)
+        assert "later run" in caught.value.hint
+    assert not server.accepted
 
 
 def test_maintenance_is_transient(fake_provider):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fake_providers import DROP, KEYS, fail, fake_provider, make_messages, partial  # noqa: F401
 
-from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.errors import AuthError, ConfigError, InDoubtError, QuotaError, TransientError
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
 
@@ -72,11 +72,12 @@ def test_an_invalid_email_is_rejected_and_the_others_sent(fake_provider):
     assert results[1].reason == "resend: fake error 422"
 
 
-def test_a_used_up_quota_stops_the_run(fake_provider):
+@pytest.mark.parametrize("name", ["daily_quota_exceeded", "monthly_quota_exceeded"])
+def test_a_used_up_quota_is_a_quota_error_not_a_rate_limit(fake_provider, name):
     resend, server = fake_provider("resend")
-    server.enqueue(fail(429, name="daily_quota_exceeded"))
+    server.enqueue(fail(429, name=name))
 
-    with pytest.raises(AuthError, match="quota"):
+    with pytest.raises(QuotaError, match="quota"):
         resend.send_batch(make_messages(resend.settings, ADDRESSES))
 
 

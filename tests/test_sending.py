@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from newsletter.errors import AuthError, InDoubtError, TransientError
+from newsletter.errors import AuthError, InDoubtError, QuotaError, TransientError
 from newsletter.sending import Ledger, State
 from newsletter.sending.retry import RateLimiter, RetryPolicy
 from newsletter.subscribers import SubscriberStore
@@ -213,7 +213,7 @@ class _DoubtThenBusyProvider(RecordingProvider):
 
 
 @pytest.mark.parametrize("then", [TransientError("429 Too Many Requests"),
-                                  AuthError("resend: daily_quota_exceeded")])
+                                  QuotaError("resend: daily_quota_exceeded")])
 def test_a_batch_once_in_doubt_stays_in_doubt_when_its_retries_fail_otherwise(site, then):
     # The first call may have gone out; a later 429 or a used-up quota says nothing about it.
     # Left pending, the next run would regroup the batch under another idempotency key and

@@ -261,3 +261,43 @@ def test_a_reported_shortcode_is_reported_once_not_again_at_its_closing_tag():
     _, problems = expand("{{< notice >}}\nText\n{{< /notice >}}\n")
 
     assert [line for line, _ in problems] == [1]
+
+
+def test_an_inline_shortcode_shows_its_text_and_one_running_template_code_is_reported():
+    markdown, problems = expand("{{< note.inline >}}\n<aside>Low tide at noon.</aside>\n"
+                                "{{< /note.inline >}}\n\nText.\n\n{{< math.inline >}}\n"
+                                "{{ if .Page.Params.math }}<script></script>{{ end }}\n"
+                                "{{</ math.inline >}}\n")
+    assert "<aside>Low tide at noon.</aside>" in markdown and "note.inline" not in markdown
+    assert problems == [(7, "{{< math.inline >}} is an inline shortcode whose template code runs "
+                            "when Hugo builds the page; an email cannot run it")]
+    assert "<script>" not in markdown  # left as text, escaped
+
+
+def test_zola_shortcodes_become_links_and_a_themes_own_is_named_in_its_problem():
+    markdown, problems = expand('{{ gist(url="https://gist.github.com/ana/5f3e9a", '
+                                'file="knots.py") }}\n\n{{ vimeo(id="146022717") }}\n\n'
+                                '{{ gallery(dir="photos", width=50) }}\n\n'
+                                '{% admonition(kind="tip") %}\nTie it twice.\n{% end %}\n')
+    assert "https://gist.github.com/ana/5f3e9a&#35;file-knots-py" in markdown
+    assert "https://vimeo.com/146022717" in markdown
+    assert [line for line, _ in problems] == [5, 7, 9]
+    assert problems[0][1].endswith("the Zola shortcode gallery cannot be shown in an email")
+    assert problems[1][1].endswith("the Zola shortcode admonition cannot be shown in an email")
+
+
+def test_theme_video_audio_and_collapse_become_links_and_a_summary():
+    """PaperMod's and Stack's video and audio shortcodes, PaperMod's collapse."""
+    fragment, text = rendered(
+        '{{< video src="https://media.example.org/weir.webm" >}}\n\n'
+        '{{< audio src="/sounds/curlew.ogg" caption="A curlew at dawn" >}}\n\n'
+        '{{< collapse summary="**How to** tie it" >}}\nTwice round, then through.\n'
+        '{{< /collapse >}}\n')
+    links = {link.get("href"): link.text_content() for link in fragment.iter("a")}
+    assert links == {"https://media.example.org/weir.webm": "\u25b6 Watch the video",
+                     "https://example.com/sounds/curlew.ogg":
+                         "\u25b6 Listen to the recording: A curlew at dawn"}
+    assert not list(fragment.iter("video", "audio"))
+    [summary] = fragment.xpath("//p/strong[strong]")
+    assert summary.text_content() == "How to tie it"
+    assert "Twice round, then through." in text

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from newsletter.check.colours import hidden_text_findings
 from newsletter.check.context import CheckContext
+from newsletter.check.embeds import embed_findings
 from newsletter.check.findings import Finding, in_order
 from newsletter.check.front_matter import front_matter_findings
 from newsletter.check.images import image_findings
@@ -41,5 +42,6 @@ def check_rendered(settings: Settings, post: Post, email: Email, *, now: dt.date
         *image_findings(links, context),
         *message_findings(context),
         *hidden_text_findings(context),
+        *embed_findings(context),
     ]
     return Preflight(in_order(findings), links)

@@ -127,9 +127,11 @@ def _register_commands() -> None:
         status,
         store,
         subscribers,
+        welcome,
     )
 
-    for module in (init, posts, preview, check, send, status, subscribers, serve, form, store):
+    for module in (init, posts, preview, check, send, status, subscribers, serve, form, store,
+                   welcome):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -12,7 +12,7 @@ import os
 
 import click
 
-from newsletter.cli.echo import echo_findings, readers, warn_skipped_rows
+from newsletter.cli.echo import counted, echo_findings, limit_line, readers, warn_skipped_rows
 from newsletter.errors import InputError
 
 
@@ -99,9 +99,34 @@ def _print_run(settings, run) -> None:
             nothing = "" if sent else "nothing sent: "
             click.echo(f"error: {post.id}: {nothing}{outcome.problem}; "
                        f"see `newsletter status {post.name}`", err=True)
+    if run.welcome:
+        _print_welcome(run.welcome)
+    if run.limit and _sent_any(run):  # a run that found no room stays silent, as cron likes
+        click.echo(limit_line(settings, run.limit.why, run.limit.left, run.limit.finish,
+                              "the next send --due continues"))
     for line in run.broken:
         click.echo(f"error: {line}", err=True)
     _report_broken(plan)
+
+
+def _sent_any(run) -> bool:
+    """True when the run sent anyone anything, broadcast or welcome email."""
+    reports = [outcome.report for outcome in run.outcomes if outcome.report]
+    reports += [outcome.report for outcome in run.welcome.outcomes] if run.welcome else []
+    return any(report.sent for report in reports)
+
+
+def _print_welcome(welcome) -> None:
+    """One line per post of the welcome series sent, and its problems."""
+    for outcome in welcome.outcomes:
+        post, report = outcome.post, outcome.report
+        echo_findings(outcome.warnings)
+        if report.sent or not outcome.problem:
+            click.echo(f"Welcome series: sent {post.id} \"{post.title}\" to "
+                       f"{readers(report.sent)}.")
+        if outcome.problem:
+            click.echo(f"error: welcome series: {post.id}: {outcome.problem}; "
+                       f"see `newsletter welcome status`", err=True)
 
 
 def _refuse_over_cap(settings, plan) -> None:
@@ -132,8 +157,11 @@ def _show_plan(settings, plan, previews) -> int:
         click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
                    f"({_when(item.post.date, settings)}) to {readers(preview.readers)}")
         echo_findings(preview.warnings)
-    if not plan.due:
+    welcome_due = _show_welcome_plan(settings, plan.now)
+    if not (plan.due or welcome_due):
         click.echo("Nothing is due.")
+    _show_limit_plan(settings, plan.now, welcome_due + sum(
+        preview.readers for preview in previews if not preview.broken))
     cap = settings.schedule.max_posts_per_run
     over_cap = len(plan.new) > cap
     if over_cap:
@@ -145,6 +173,40 @@ def _show_plan(settings, plan, previews) -> int:
     _report_broken(plan)
     click.echo("Dry run: nothing sent.")
     return 1 if over_cap or broken or plan.problems else 0
+
+
+def _show_welcome_plan(settings, now: dt.datetime) -> int:
+    """The welcome emails a run at ``now`` would send; how many readers are due."""
+    if not settings.welcome.enabled:
+        return 0
+    from newsletter.sending import welcome_status
+
+    due = 0
+    for post, _, due_now, waiting in welcome_status(settings, now).rows():
+        if due_now:
+            click.echo(f"  would send welcome post {post.id} \"{post.title}\" to "
+                       f"{readers(due_now)} ({waiting} more waiting for it)")
+        due += due_now
+    return due
+
+
+def _show_limit_plan(settings, now: dt.datetime, messages: int, shown: int = 6) -> None:
+    """Under the sending limits, when the next runs would send these ``messages``."""
+    from newsletter.sending import Budget
+
+    budget = Budget.open(settings, now)
+    if budget is None or not messages:
+        return
+    try:
+        runs = budget.plan(messages)
+        click.echo(f"At {budget.limits.words()}, cron runs would send them:")
+        for moment, count in runs[:shown]:
+            click.echo(f"  {_when(moment, settings)}  {counted(count, 'message')}")
+        if len(runs) > shown:
+            click.echo(f"  ... {len(runs) - shown} more runs, the last about "
+                       f"{_when(runs[-1][0], settings)}")
+    finally:
+        budget.close()
 
 
 def _when(moment: dt.datetime, settings) -> str:

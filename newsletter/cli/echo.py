@@ -29,3 +29,12 @@ def echo_findings(findings) -> None:
     """Preflight findings on stderr, one line each: ``severity: where: code: message; hint``."""
     for finding in findings:
         click.echo(str(finding), err=True)
+
+
+def limit_line(settings, why: str, left: int | None, finish, then: str) -> str:
+    """The one line a send stopped by a sending limit prints: why, what is left and when it
+    will all have gone out (``finish``, None when no limit of ours says)."""
+    left_words = "the other readers" if left is None else readers(left)
+    when = (f", estimated to finish {finish.astimezone(settings.site.zone):%Y-%m-%d %H:%M %Z}"
+            if finish is not None and left else "")
+    return f"Limit reached: {why}; {left_words} left{when}; {then}."

@@ -34,6 +34,7 @@ def posts(site, as_json: bool) -> None:
 
     settings = site.settings
     found, errors = load_posts(settings)
+    unread = _unread(settings)
     now = dt.datetime.now(dt.timezone.utc)
     report = ledger_report(settings, {post.id: post.newsletter_tags for post in found})
     since = since_of(settings)
@@ -42,10 +43,13 @@ def posts(site, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([*(_as_json(settings, post, kind)
                                  for post, (kind, _) in zip(ordered, statuses)),
-                               *(_broken_json(error) for error in errors)],
+                               *(_broken_json(error) for error in errors),
+                               *(_unread_json(file, why) for file, why in unread)],
                               indent=2, ensure_ascii=False))
     else:
         _print_table(settings, ordered, [words for _, words in statuses], errors)
+        for file, why in unread:
+            click.echo(f"not read: {why}")
         note = schedule_note(found, now, report.counts, since)
         if note:
             click.echo(note)
@@ -81,6 +85,23 @@ def _as_json(settings, post, kind: str) -> dict:
     return {"status": JSON_STATUS.get(kind, kind), "id": post.id, "title": post.title,
             "date": post.date.isoformat() if post.date else None, "url": post.url,
             "file": site_relative(settings, post.path), "errors": []}
+
+
+def _unread(settings) -> list[tuple[str, str]]:
+    """(file, why) of each post file in a markup newsletter does not read (Pelican's .rst,
+    Jekyll's .html posts): listed, so none is left out without a word."""
+    from newsletter.generators import UNREAD_MARKUPS, site_layout
+    from newsletter.posts import site_relative
+
+    return [(file, f"{file}: {UNREAD_MARKUPS.get(path.suffix.lower(), path.suffix)} "
+                   "(newsletter sends posts written in Markdown)")
+            for path in site_layout(settings).unread()
+            if (file := site_relative(settings, path))]
+
+
+def _unread_json(file: str, why: str) -> dict:
+    return {"status": "not-read", "id": None, "title": None, "date": None, "url": None,
+            "file": file, "errors": [why]}
 
 
 def _broken_json(error) -> dict:

@@ -121,6 +121,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
           resend_in_doubt: bool, retry_failed: bool, tags: tuple[str, ...]) -> int:
     """Send to the list (after asking); the exit code: 1 when readers are left to look at."""
     from newsletter.sending import (
+        Budget,
         Ledger,
         count_active,
         count_recipients,
@@ -175,12 +176,17 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     on_tty = sys.stdout.isatty()
     try:
         with site_lock(settings), Ledger.open(settings) as ledger:
+            budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
             progress = ProgressLine(total) if on_tty else None
-            report = send_post(settings, email, provider, store=store, ledger=ledger,
-                               retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
-                               on_progress=progress, tags=tags)
-            if progress:
-                progress.end()
+            try:
+                report = send_post(settings, email, provider, store=store, ledger=ledger,
+                                   retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
+                                   on_progress=progress, tags=tags, budget=budget)
+                if progress:
+                    progress.end()
+            finally:
+                if budget is not None:
+                    budget.close()
     except KeyboardInterrupt:  # a second Ctrl-C, while the first waited for batches on their way
         click.echo(f"\nerror: interrupted while batches were on their way; the next "
                    f"`newsletter send {post.name}` marks them in doubt (see `newsletter status "
@@ -195,7 +201,27 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             _nothing_left(who, post, earlier)
             return 0
     _print_report(report, post, total, recovered)
-    return 0 if report.complete and not recovered else 1
+    if report.limit_reached:
+        _print_limit(settings, report, post, total)
+    limited_only = report.limit_reached and not (report.failed or report.in_doubt
+                                                 or report.stopped or report.recovered)
+    return 0 if (report.complete or limited_only) and not recovered else 1
+
+
+def _print_limit(settings, report, post, total: int | None) -> None:
+    """The one line of a send that stopped at a sending limit: what is left, and when it
+    will all have gone out at the site's limits."""
+    from newsletter.cli.echo import limit_line
+    from newsletter.sending import Budget
+
+    left = None if total is None else max(0, total - report.done + report.pending)
+    finish = None
+    budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
+    if budget is not None:
+        finish = budget.finish(left) if left is not None else None
+        budget.close()
+    click.echo(limit_line(settings, report.limit_reached, left, finish,
+                          f"`newsletter send {post.name}` (or send --due) continues"))
 
 
 def _nothing_left(who: str, post, earlier) -> None:
@@ -254,6 +280,9 @@ def _print_report(report, post, total: int | None, recovered: int) -> None:
     if report.stopped:
         left = "the other" if total is None else max(0, total - report.done)
         click.echo(f"error: stopped: {report.stopped}; {left} readers not attempted", err=True)
+    if report.limit_reached and not (report.failed or report.in_doubt or report.stopped
+                                     or recovered):
+        return  # the limit's own line says what is left and when
     if not report.complete or recovered:
         options = [flag for flag, count in (("--retry-failed", report.failed),
                                             ("--resend-in-doubt", report.in_doubt + recovered))

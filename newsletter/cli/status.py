@@ -38,21 +38,52 @@ def status(site: Site, post: str | None) -> None:
         post_id = None if post is None else _post_id(ledger, posts, post)
     report = ledger_report(settings, segments, only=post_id)
     _note_recovery(report.recovered)
+    extra = _outlook(settings, report)
     if post_id is None:
         if not report.counts:
             click.echo("Nothing sent yet.")
         for each, counter in sorted(report.counts.items()):
-            click.echo(f"{each}: {state_summary(counter, report.unsent[each])}")
+            click.echo(f"{each}: {state_summary(counter, report.unsent[each])}{extra(each)}")
     else:
         counter = report.counts.get(post_id)
         if not counter:
             click.echo(f"{post_id}: not sent yet.")
         else:
-            click.echo(f"{post_id}: {state_summary(counter, report.unsent[post_id])}")
+            click.echo(f"{post_id}: {state_summary(counter, report.unsent[post_id])}"
+                       f"{extra(post_id)}")
             with Ledger.open(settings) as ledger:
                 _show_runs(ledger, post_id)
                 _show_problems(ledger, post_id, counter, report)
     warn_skipped_rows(report.problems)
+
+
+def _outlook(settings, report):
+    """What a post's line adds: how many of its readers had it as a welcome email, and for a
+    post still going out under the sending limits, what is left and when it will finish."""
+    import datetime as dt
+
+    from newsletter.cli.echo import readers
+    from newsletter.sending import Budget, Ledger, State, unfinished_posts, welcome_sent
+
+    welcome = welcome_sent(settings)
+    budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
+    with Ledger.open(settings) as ledger:
+        going_out = unfinished_posts(ledger, report.counts) if budget else set()
+    left = {post: report.counts[post][State.PENDING] + report.unsent[post] for post in going_out}
+    finish = {post: budget.finish(n) for post, n in left.items() if n}
+    if budget:
+        budget.close()
+
+    def extra(post_id: str) -> str:
+        words = ""
+        if welcome.get(post_id):
+            words += f"; {readers(welcome[post_id])} had it as a welcome email"
+        if post_id in finish:
+            when = finish[post_id].astimezone(settings.site.zone)
+            words += (f"; {readers(left[post_id])} left, finishing about "
+                      f"{when:%Y-%m-%d %H:%M %Z} at the current limits")
+        return words
+    return extra
 
 
 def _post_id(ledger, posts, name: str) -> str:

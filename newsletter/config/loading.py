@@ -28,6 +28,7 @@ from newsletter.config.sections import (
 )
 from newsletter.config.signup import checked_signup
 from newsletter.config.store import STORE_PASSWORD, check_store, url_password
+from newsletter.config.welcome import check_welcome
 from newsletter.errors import ConfigError
 from newsletter.urls import split_url
 
@@ -75,6 +76,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     _check_values(settings, where)
     settings = replace(settings, signup=checked_signup(settings, where))
     check_store(settings, where)
+    check_welcome(settings.welcome, where)
     since = settings.schedule.since
     if since is not None and since.tzinfo is None:
         # Like post dates, a zone-less `since` is read in the site's time zone.

@@ -91,6 +91,11 @@ class ProviderSettings:
     # messages per second; None: as fast as allowed
     rate_limit: float | None = ranged(None, 0.01, 100_000, "messages per second")
     timeout: float = ranged(30.0, 0.1, 600, "seconds")
+    # messages in any 24 hours / any hour (a free tier's cap); None: no limit of ours
+    daily_limit: int | None = ranged(None, 1, 100_000_000, "messages")
+    hourly_limit: int | None = ranged(None, 1, 10_000_000, "messages")
+    # share of daily_limit kept for sign-up confirmations, which `serve` sends at any time
+    reserve_for_signups: float = ranged(0.1, 0, 0.9)
     test_mode: bool = False
     # provider-specific keys
     message_stream: str = "broadcast"  # postmark
@@ -191,6 +196,26 @@ class SignupSettings:
 
 
 @dataclass(frozen=True)
+class WelcomeSettings:
+    """[welcome]: a series of the blog's best posts for each new reader (docs/welcome.md)."""
+
+    enabled: bool = False
+    posts: tuple[str, ...] = ()  # post ids or names, in the order readers get them
+    every: str = "3d"  # between two posts of the series
+    first_after: str = "0"  # from joining to the first post; 0: the next cron run
+    intro: str | None = None  # a line above each post: "You joined {site} ..."
+
+    @property
+    def spacing(self) -> dt.timedelta:
+        return parse_duration(self.every)
+
+    @property
+    def delay(self) -> dt.timedelta:
+        return dt.timedelta(0) if self.first_after.strip() == "0" else parse_duration(
+            self.first_after)
+
+
+@dataclass(frozen=True)
 class StoreSettings:
     """[store]: where the state lives. No url: subscribers/*.csv and SQLite files in
     .newsletter/; a postgresql:// url (without its password): everything in that database."""
@@ -231,6 +256,7 @@ class Settings:
     secrets: Secrets
     images: ImageSettings = ImageSettings()
     posts: PostsSettings = PostsSettings()
+    welcome: WelcomeSettings = WelcomeSettings()
     store: StoreSettings = StoreSettings()
 
     @property
@@ -260,6 +286,7 @@ SECTIONS = {
     "images": ImageSettings,
     "signup": SignupSettings,
     "posts": PostsSettings,
+    "welcome": WelcomeSettings,
     "store": StoreSettings,
 }
 STORE_URL_VARIABLE = "NEWSLETTER_STORE_URL"  # the whole store URL, password and all

@@ -35,6 +35,10 @@ def check_store(settings, where: str) -> None:
                 "store.url holds a password, and newsletter.toml is no place for one",
                 where=where, hint="remove it from the file; set PGPASSWORD in the environment, "
                                   "or the whole URL in NEWSLETTER_STORE_URL")
+    if settings.store_url and settings.welcome.enabled:
+        raise ConfigError("welcome.enabled: the welcome series does not run on the PostgreSQL "
+                          "store yet (it keeps its state in a file)", where=where,
+                          hint="turn it off while [store] url is set, or use the files store")
     from_environment = settings.secrets.get(STORE_URL_VARIABLE)
     if from_environment is not None:
         check_url(from_environment, STORE_URL_VARIABLE, "environment")

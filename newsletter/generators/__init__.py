@@ -7,8 +7,15 @@ built by none of them is read the generic way, every Markdown file under ``conte
 
 from newsletter.generators.base import Entry, Generator, Source
 from newsletter.generators.jsliteral import JsLiteralError, parse_declarations
-from newsletter.generators.layout import BY_NAME, GENERATORS, SiteLayout, detect, site_layout
+from newsletter.generators.layout import (
+    BY_NAME,
+    GENERATORS,
+    UNREAD_MARKUPS,
+    SiteLayout,
+    detect,
+    site_layout,
+)
 from newsletter.generators.settings_files import SiteInfo
 
 __all__ = ["BY_NAME", "GENERATORS", "Entry", "Generator", "JsLiteralError", "SiteInfo",
-           "SiteLayout", "Source", "detect", "parse_declarations", "site_layout"]
+           "SiteLayout", "Source", "UNREAD_MARKUPS", "detect", "parse_declarations", "site_layout"]

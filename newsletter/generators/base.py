@@ -64,6 +64,9 @@ class Generator:
     name: ClassVar[str] = "none"
     label: ClassVar[str] = "Blog"
     extensions: ClassVar[tuple[str, ...]] = (".md",)
+    # Posts it builds from other markups, which newsletter lists as not read (docs/generators.md)
+    unread_extensions: ClassVar[tuple[str, ...]] = (".rst", ".adoc", ".asciidoc", ".org",
+                                                    ".ipynb", ".textile")
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +38,7 @@ class Hugo(Generator):
     name = "hugo"
     label = "Hugo"
     extensions = (".md", ".markdown")
+    unread_extensions = (*Generator.unread_extensions, ".html", ".htm")
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -66,8 +68,34 @@ class Hugo(Generator):
 
     @property
     def content_root(self) -> Path:
+        """``contentDir``, else the default language's own (``languages.en.contentDir``)."""
         folder = self.config.get("contentdir")
-        return self.root / (folder if isinstance(folder, str) and folder.strip() else "content")
+        if isinstance(folder, str) and folder.strip():
+            return self.root / folder.strip().strip("/")
+        return self._language_dirs().get(self._default_language, self.root / "content")
+
+    @property
+    def _default_language(self) -> str:
+        return str(self.config.get("defaultcontentlanguage") or "en").lower()
+
+    def _language_dirs(self) -> dict[str, Path]:
+        """Each language's own content folder, for sites that keep one per language."""
+        languages = self.config.get("languages")
+        found = {}
+        for code, settings in (languages.items() if isinstance(languages, dict) else ()):
+            folder = settings.get("contentdir") if isinstance(settings, dict) else None
+            if isinstance(folder, str) and folder.strip().strip("/"):
+                found[str(code).lower()] = self.root / folder.strip().strip("/")
+        return found
+
+    def _language_prefix(self, code: str | None) -> str:
+        """``/fr`` for a page in French: Hugo serves each other language under its code (the
+        default one too with ``defaultContentLanguageInSubdir``)."""
+        code = code or self._default_language
+        if code == self._default_language and \
+                self.config.get("defaultcontentlanguageinsubdir") is not True:
+            return ""
+        return "/" + code
 
     @property
     def base_path(self) -> str:
@@ -87,7 +115,8 @@ class Hugo(Generator):
         return (content,), "no sections: every page of the content folder"
 
     def page_dirs(self) -> tuple[str, ...]:
-        return (self.content_root.relative_to(self.root).as_posix(),)
+        folders = {self.content_root, *self._language_dirs().values()}
+        return tuple(sorted(folder.relative_to(self.root).as_posix() for folder in folders))
 
     def static_dirs(self) -> tuple[str, ...]:
         static = self.config.get("staticdir") or "static"
@@ -111,17 +140,24 @@ class Hugo(Generator):
         self.post_sections = tuple(dict.fromkeys(section for section in named if section))
 
     def entry(self, source: Source) -> Entry:
-        fields, relative = source.fields, source.relative
+        fields = source.fields
         date = _first_date(fields, "publishdate", "pubdate", "published") or fields.date("date")
         expiry = _first_date(fields, "expirydate", "unpublishdate")
-        return Entry(id=path_id(relative), path=self._address(source, date), date=date,
-                     page=self._page_reason(source), draft=fields.boolean("draft", default=False),
-                     expires=expiry)
+        language, folder_of = _language(source.relative, self.config), ""
+        for code, folder in self._language_dirs().items():  # a language's own folder
+            if code != self._default_language and folder in source.path.parents:
+                language, folder_of = code, "/" + code  # its ids apart from the default's
+                source = replace(source, relative=PurePosixPath(
+                    source.path.relative_to(folder).as_posix()))
+        path = self._address(source, date)
+        return Entry(id=folder_of + path_id(source.relative), date=date,
+                     path=path if "://" in path else self._language_prefix(language) + path,
+                     page=self._page_reason(source, language),
+                     draft=fields.boolean("draft", default=False), expires=expiry)
 
-    def _page_reason(self, source: Source) -> str | None:
+    def _page_reason(self, source: Source, language: str | None) -> str | None:
         relative, meta = source.relative, source.meta
-        language = _language(relative, self.config)
-        if language:
+        if language and language != self._default_language:
             return f"a translation ({language}); newsletter mails the default language"
         if relative.stem == "_index":
             return "a section's list page (_index.md)"

@@ -38,6 +38,7 @@ _NOT_SOURCES = {"_site", "node_modules", "vendor", "_includes", "_layouts", "_sa
 class Jekyll(Generator):
     name = "jekyll"
     label = "Jekyll"
+    unread_extensions = (*Generator.unread_extensions, ".html", ".htm")  # HTML posts
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)

@@ -34,8 +34,10 @@ if TYPE_CHECKING:
 GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Jekyll, Pelican, Eleventy, Astro, Gatsby)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
-# Posts in markups other than Markdown: found and named (init says so), never read.
-UNREAD_EXTENSIONS = (".rst", ".adoc", ".asciidoc", ".org", ".ipynb", ".textile")
+# Posts in markups other than Markdown: found and named (init and posts say so), never read.
+UNREAD_MARKUPS = {".rst": "reStructuredText", ".adoc": "AsciiDoc", ".asciidoc": "AsciiDoc",
+                  ".org": "Org", ".ipynb": "a Jupyter notebook", ".textile": "Textile",
+                  ".html": "HTML", ".htm": "HTML"}
 
 
 def detect(root: Path) -> Generator:
@@ -119,7 +121,7 @@ class SiteLayout:
 
     def unread(self) -> list[Path]:
         """Files under ``dirs`` in a markup newsletter does not read (reStructuredText, ...)."""
-        return self.files(UNREAD_EXTENSIONS)
+        return self.files(self.generator.unread_extensions)
 
     def relative(self, path: Path) -> PurePosixPath:
         """``path`` relative to the generator's content folder (else to the site)."""

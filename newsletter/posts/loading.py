@@ -32,10 +32,11 @@ MAX_POST_BYTES = 2**20
 # controls (a newline, a tab, an escape) and Unicode's line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# MDX's import and export statements: code for the site's build, nothing a reader should see.
-_ESM_LINE = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)
 # Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
 _CUSTOM_TABLES = ("params", "extra")
+# A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
+# ``externalUrl`` of Hugo and Astro themes that list links to other sites): no post to mail.
+_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url")
 
 
 def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
@@ -90,6 +91,10 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight))
     if page and entry.page is None:
         entry = replace(entry, page=page)
+    elsewhere = next((key for key in _ELSEWHERE_KEYS if meta.get(key)), None)
+    if elsewhere and entry.page is None:
+        entry = replace(entry, page=f"{split.spelling.get(elsewhere, elsewhere)}: its page "
+                                     "sends readers to another address")
     unsendable = entry.page is not None or entry.draft
 
     title = plain_line(fields.string("title") or "") or entry.title or ""
@@ -100,7 +105,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
             "no title" if "title" not in meta else "the title is empty",
             where=fields.where("title"), hint="add title: ... to the front matter",
         )
-    body = split.body if path.suffix.lower() != ".mdx" else _ESM_LINE.sub("", split.body)
+    body = split.body  # MDX's import and export lines are left out as it renders
     if not unsendable:
         if entry.date is None:
             raise ContentError("no date", where=where, hint='add date: "2024-05-01T09:00:00Z"')

@@ -13,6 +13,8 @@ Sorting (docs/providers.md#errors-and-retries-all-providers):
 - read timeout, connection dropped after the request was written, body cut short
   -> ``InDoubtError``;
 - the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
+- an answer saying the account's sending quota is used up (a 429 with a daily-quota reason or
+  a wait of more than 15 minutes, SendGrid's "Maximum credits exceeded") -> ``QuotaError``;
 - 401/403 -> ``AuthError``; 429 -> ``TransientError`` with the provider's retry hint;
   5xx the provider's docs call safe (``transient_statuses``) -> ``TransientError``;
   any other 5xx -> ``InDoubtError``;
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import logging
 import math
 import threading
@@ -38,7 +41,14 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from newsletter import __version__
-from newsletter.errors import AuthError, ConfigError, InDoubtError, NotSentError, TransientError
+from newsletter.errors import (
+    AuthError,
+    ConfigError,
+    InDoubtError,
+    NotSentError,
+    QuotaError,
+    TransientError,
+)
 from newsletter.providers.base import Provider, Result
 
 if TYPE_CHECKING:
@@ -48,6 +58,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 USER_AGENT = f"newsletter/{__version__} requests/{requests.__version__}"
+# A provider's words for a used-up sending quota, which no short back-off clears.
+QUOTA_WORDS = re.compile(r"quota|daily (sending )?limit|sending limit|credits exceeded", re.I)
+QUOTA_WAIT = 15 * 60  # a 429 asking to wait longer than this is a quota, not a rate limit
 
 
 def make_session(pool_size: int) -> requests.Session:
@@ -205,6 +218,10 @@ class HttpProvider(Provider):
     def raise_for_status(self, response: requests.Response) -> None:
         """Raise the error class for a failed response; a rejection of the request falls through."""
         status = response.status_code
+        if status in (401, 403, 429) and self.quota_used_up(response):
+            raise QuotaError(self.describe_response(response),
+                             hint=f"{self.name}'s sending quota is used up; the readers left are "
+                                  "sent by a later run")
         if status in (401, 403):
             raise AuthError(self.describe_response(response),
                             hint=f"check {self.secret_name} and the sender's set-up")
@@ -213,6 +230,14 @@ class HttpProvider(Provider):
                                  retry_after=self.retry_after(response))
         if status >= 500:
             raise InDoubtError(self.describe_response(response))
+
+    def quota_used_up(self, response: requests.Response) -> bool:
+        """True when a 401, 403 or 429 says the account may send no more for now (a daily or
+        monthly quota, used-up credits) rather than "slow down" or "who are you"."""
+        if QUOTA_WORDS.search(self.error_message(response) or ""):
+            return True
+        wait = self.retry_after(response) if response.status_code == 429 else None
+        return wait is not None and wait > QUOTA_WAIT
 
     def retry_after(self, response: requests.Response) -> float | None:
         """Seconds to wait before retrying, from a standard Retry-After header."""

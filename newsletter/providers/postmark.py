@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import requests
 
-from newsletter.errors import AuthError, InDoubtError, NewsletterError, TransientError
+from newsletter.errors import AuthError, InDoubtError, NewsletterError, QuotaError, TransientError
 from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
@@ -34,9 +34,12 @@ logger = logging.getLogger(__name__)
 # Validates the request without sending anything (docs/providers.md#postmark-test-mode).
 TEST_TOKEN = "POSTMARK_API_TEST"
 # ErrorCodes that mean this account or server cannot send at all: stop the run.
-# 10 bad token, 400/401 sender signature missing/unconfirmed, 405 not allowed to send,
-# 412 account pending, 413 account may not send (docs/providers.md#postmark-errors).
-ACCOUNT_CODES = frozenset({10, 400, 401, 405, 412, 413})
+# 10 bad token, 400/401 sender signature missing/unconfirmed, 412 account pending, 413 account
+# may not send (docs/providers.md#postmark-errors).
+ACCOUNT_CODES = frozenset({10, 400, 401, 412, 413})
+# 405 "not allowed to send": the account's sending limit or credits are used up; a later run
+# sends the readers left (docs/sending.md#daily-and-hourly-limits).
+SENDING_LIMIT = 405
 # ErrorCodes that refuse the request itself, whoever it is for: 402 invalid JSON, 403
 # incompatible JSON, 409 JSON required, 410 too many batch messages, 411 forbidden attachment
 # (docs/providers.md#postmark-errors). Every batch would get the same answer: stop, nothing was sent.
@@ -150,6 +153,10 @@ class PostmarkProvider(HttpProvider):
         # A whole-request failure is 422 with one {ErrorCode, Message} (docs/providers.md#postmark-errors).
         if response.status_code == 422:
             code = json_field(response, "ErrorCode")
+            if code == SENDING_LIMIT:
+                raise QuotaError(self.describe_response(response),
+                                 hint="Postmark's sending limit is reached; the readers left "
+                                      "are sent by a later run")
             if code in ACCOUNT_CODES:
                 raise AuthError(self.describe_response(response),
                                 hint=f"check {self.secret_name} and the sender signature")
@@ -177,6 +184,9 @@ class PostmarkProvider(HttpProvider):
                 account_failures += code in ACCOUNT_CODES
                 reason = self.provider_text(f"ErrorCode {code}: {entry.get('Message')}")
                 results.append(Result.rejected(f"{self.name} {reason}"))
+        if all(entry.get("ErrorCode") == SENDING_LIMIT for entry in entries):
+            raise QuotaError(results[0].reason, hint="Postmark's sending limit is reached; the "
+                                                     "readers left are sent by a later run")
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
         return results

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import requests
 
-from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.errors import ConfigError, InDoubtError, QuotaError, TransientError
 from newsletter.providers.base import Result
 from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
@@ -107,8 +107,9 @@ class ResendProvider(HttpProvider):
             # This key already went out with another payload: those readers may have it.
             raise InDoubtError(self.describe_response(response))
         if name in QUOTA_ERRORS:  # will not clear by backing off: stop, readers stay pending
-            raise AuthError(self.describe_response(response),
-                            hint="Resend's sending quota is used up; run send again later")
+            raise QuotaError(self.describe_response(response),
+                             hint="Resend's sending quota is used up; the readers left are "
+                                  "sent by a later run")
         super().raise_for_status(response)
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:

@@ -70,13 +70,18 @@ def settings_text(generator: Generator) -> str:
     """newsletter.toml for a blog, with its details where its generator's settings had them,
     and the generator and its post folders in [posts]."""
     info = generator.info()
-    url = _https(info.url) or PLACEHOLDER_URL
+    base = generator.base_path
+    # Without the blog's address, the path it is served under still is known (Jekyll's
+    # baseurl): kept in the example, so filling in the host gives the posts' real addresses.
+    url = _https(info.url) or PLACEHOLDER_URL + base
     source = f"  # from {info.source}" if info.source else ""
+    unknown_url = (f"  # your blog's address, ending in {base} ({generator.label} serves the "
+                   "blog under it)" if base else "  # your blog's address")
     values = {
         "title": _toml(info.title or PLACEHOLDER_TITLE),
         "title_source": source if info.title else "  # your blog's name",
         "url": _toml(url),
-        "url_source": source if info.url else "  # your blog's address",
+        "url_source": source if info.url else unknown_url,
         "timezone": _toml(info.timezone if _known_zone(info.timezone) else "UTC"),
         "language": _toml(info.language or "en"),
         "unsubscribe_url": _toml(url + "/unsubscribe/{token}"),

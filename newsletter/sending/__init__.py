@@ -17,25 +17,29 @@ from newsletter.sending.accounting import (
     recover_dead_runs,
 )
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.limits import Budget, limits_of
 from newsletter.sending.lock import site_lock
 from newsletter.sending.recipients import check_sendable, settled_states
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
-from newsletter.sending.schedule import parse_time, since_of
+from newsletter.sending.schedule import parse_time, since_of, unfinished_posts
 from newsletter.sending.states import State
 from newsletter.sending.words import ledger_counts, schedule_note, state_summary, status_words
 
-_ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test": "campaign",
+_ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test": "send_to",
                  "DueRun": "due", "preview_due": "due", "send_due": "due",
                  "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
-                 "prepare_post": "preflight", "readiness_findings": "readiness"}
+                 "prepare_post": "preflight", "readiness_findings": "readiness",
+                 "enroll_all": "welcome_report", "outside_the_series": "welcome_report",
+                 "welcome_sent": "welcome_report", "welcome_status": "welcome_report"}
 
-__all__ = ["LEDGER_FILE", "DueRun", "Ledger", "LedgerReport", "RateLimiter", "RetryPolicy",
-           "SendReport", "SiteCheck", "State", "check_images", "check_sendable", "check_site",
-           "count_active", "count_recipients", "ledger_counts", "ledger_report", "parse_time",
-           "prepare_post", "preview_due", "readiness_findings", "recover_dead_runs",
-           "schedule_note", "send_due", "send_post", "send_test",
-           "send_with_retries", "settled_states", "since_of", "site_lock", "state_summary",
-           "status_words"]
+__all__ = ["LEDGER_FILE", "Budget", "DueRun", "Ledger", "LedgerReport", "RateLimiter",
+           "RetryPolicy", "SendReport", "SiteCheck", "State", "check_images", "check_sendable",
+           "check_site", "count_active", "count_recipients", "enroll_all", "ledger_counts",
+           "ledger_report", "limits_of", "outside_the_series", "parse_time", "prepare_post",
+           "preview_due", "readiness_findings", "recover_dead_runs", "schedule_note", "send_due",
+           "send_post", "send_test", "send_with_retries", "settled_states", "since_of",
+           "site_lock", "state_summary", "status_words", "unfinished_posts", "welcome_sent",
+           "welcome_status"]
 
 
 def __getattr__(name: str):

@@ -24,7 +24,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import closing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 from newsletter.errors import (
     AuthError,
@@ -32,6 +32,7 @@ from newsletter.errors import (
     InputError,
     NewsletterError,
     NotSentError,
+    QuotaError,
     TransientError,
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
@@ -40,7 +41,12 @@ from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.pace import Pace, rate_limit, timed
 from newsletter.sending.reader_feed import feed
-from newsletter.sending.recipients import batch_size, unsettled_batches
+from newsletter.sending.recipients import (
+    batch_size,
+    claimed_part,
+    selected,
+    unsettled_batches,
+)
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
 from newsletter.sending.states import State, ledger_time
 
@@ -48,6 +54,7 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.providers import Provider, Result
     from newsletter.render import Email
+    from newsletter.sending.limits import Budget
     from newsletter.subscribers import ReaderStore
 
 logger = logging.getLogger(__name__)
@@ -68,6 +75,9 @@ class SendReport:
     recovered: int = 0  # `submitting` rows of an interrupted run, now in doubt
     problems: list[str] = field(default_factory=list)  # one line per batch that did not go out
     stopped: str | None = None  # why the run stopped early (an authentication error)
+    # why the run stopped at a sending limit (ours, or the provider's quota): not an error;
+    # the readers it did not reach are sent by a later run
+    limit_reached: str | None = None
 
     @property
     def done(self) -> int:
@@ -77,18 +87,21 @@ class SendReport:
     @property
     def complete(self) -> bool:
         """True when every recipient was sent to and nothing was found in doubt."""
-        return not (self.failed or self.in_doubt or self.pending or self.stopped or self.recovered)
+        return not (self.failed or self.in_doubt or self.pending or self.stopped or self.recovered
+                    or self.limit_reached)
 
 
 def send_post(settings: Settings, email: Email, provider: Provider, *, store: ReaderStore,
               ledger: Ledger, retry_failed: bool = False, resend_in_doubt: bool = False,
               on_progress: Callable[[SendReport], None] | None = None,
               retry: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
-              tags: Sequence[str] | None = None) -> SendReport:
+              tags: Sequence[str] | None = None, budget: Budget | None = None,
+              select: Callable[[list[str]], set[str]] | None = None) -> SendReport:
     """Send ``email`` to every reader who does not have it yet; the ledger records each one.
 
     With ``tags``, only to readers holding one of them (a segment, recorded with the run); a
-    later run without tags reaches the others, and nobody twice.
+    later run without tags reaches the others, and nobody twice. With ``budget`` (the daily and
+    hourly limits), no more than it allows; with ``select``, only the keys it keeps of each chunk.
     """
     if settings.provider.test_mode:
         # A provider in test mode accepts without delivering: the ledger would call every
@@ -100,7 +113,8 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Re
             hint="use send --to EMAIL to test, or set test_mode = false to send",
         )
     check_images(settings, email, provider, online=True)  # before anyone is claimed
-    campaign = Campaign(settings, email, provider, store, ledger, retry, sleep, tags)
+    campaign = Campaign(settings, email, provider, store, ledger, retry, sleep, tags,
+                        budget=budget, select=select)
     return campaign.run(retry_failed, resend_in_doubt, on_progress or (lambda report: None))
 
 
@@ -116,7 +130,9 @@ class Campaign:
 
     def __init__(self, settings: Settings, email: Email, provider: Provider,
                  store: ReaderStore, ledger: Ledger, retry: RetryPolicy,
-                 sleep: Callable[[float], None], tags: Sequence[str] | None = None):
+                 sleep: Callable[[float], None], tags: Sequence[str] | None = None, *,
+                 budget: Budget | None = None,
+                 select: Callable[[list[str]], set[str]] | None = None):
         self.settings = settings
         self.tags = tuple(tags) if tags else None
         self.email = email
@@ -131,6 +147,7 @@ class Campaign:
         # provider.concurrency, when set, caps what the provider's documented limit allows.
         self.pace = Pace(settings.provider.concurrency or provider.max_in_flight)
         self.report = SendReport(email.post_id)
+        self.budget, self.select = budget, select
 
     def run(self, retry_failed: bool, resend_in_doubt: bool,
             on_progress: Callable[[SendReport], None]) -> SendReport:
@@ -150,8 +167,10 @@ class Campaign:
             try:
                 # Only rows there before this run can settle a reader (each is claimed once).
                 earlier = self.ledger if self.ledger.has_rows(post_id) else None
+                if self.select is not None:
+                    readers_to_send = selected(readers_to_send, self.select, size)
                 for readers in unsettled_batches(readers_to_send, earlier, post_id, size):
-                    if report.stopped:
+                    if report.stopped or report.limit_reached:
                         break
                     self._submit(readers, pool, in_flight)
                     while len(in_flight) >= pace.limit:
@@ -186,31 +205,33 @@ class Campaign:
             readers = [r for r, key in zip(readers, keys) if key not in suppressed]
             self.report.skipped += len(keys) - len(readers)
             keys = [r.key for r in readers]
+        if self.budget is not None and (cut := len(readers) - self.budget.take(len(readers))):
+            self.report.limit_reached = self.budget.limits.words()  # the rest wait, unclaimed
+            readers, keys = readers[:-cut], keys[:-cut]
         if not readers:
             return
         messages = [self.factory.assemble(r) for r in readers]
-        try:
-            send = self.provider.sender(messages)  # builds the request here, if the adapter can
-        except Exception as error:  # noqa: BLE001 - whatever failed, nothing has left yet
-            self._not_sent(messages, keys, decided_at, error)
+        if (send := self._sender(messages, keys, decided_at)) is None:
             return
         # Committed before the request can go out: the heart of crash safety.
         claimed = self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
                                     self.provider.name, at=decided_at)
-        if len(claimed) != len(keys):  # another sender of this campaign took the others
-            mine = set(claimed)
-            messages = [m for m, key in zip(messages, keys) if key in mine]
-            keys = list(claimed)
-            if not keys:
-                return
-            try:
-                send = self.provider.sender(messages)
-            except Exception as error:  # noqa: BLE001 - claimed, but nothing has left yet
-                self._not_sent(messages, keys, decided_at, error)
+        if len(claimed) < len(keys):  # a sender sharing this campaign took the others
+            messages, keys = claimed_part(messages, keys, claimed)
+            if not keys or (send := self._sender(messages, keys, decided_at)) is None:
                 return
         future = pool.submit(send_with_retries, self.provider, messages, timed(send, self.pace),
                              self.retry, self.limiter, self.sleep)
         in_flight[future] = Batch(messages, keys)
+
+    def _sender(self, messages: list[Message], keys: list[str], decided_at: str):
+        """The batch's request, built here if the adapter can; None when it cannot be (then
+        :meth:`_not_sent`: nothing has left)."""
+        try:
+            return self.provider.sender(messages)
+        except Exception as error:  # noqa: BLE001 - whatever failed, nothing has left yet
+            self._not_sent(messages, keys, decided_at, error)
+            return None
 
     def _not_sent(self, messages: list[Message], keys: list[str], decided_at: str,
                   error: Exception) -> None:
@@ -254,6 +275,11 @@ class Campaign:
             self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {why}")
             report.pending += len(keys)
             report.problems.append(f"{len(keys)} messages left for the next run: {why}")
+            return
+        except QuotaError as error:  # nothing was accepted, and nothing will be for a while
+            report.limit_reached = self._safe(str(error))
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {report.limit_reached}")
+            report.pending += len(keys)
             return
         except InDoubtError as error:
             why = self._safe(str(error))
@@ -300,19 +326,3 @@ def _outcome(result: Result) -> tuple[State, str | None, str | None]:
     if result.status == "sent":
         return State.SENT, result.message_id, None
     return State.FAILED, None, result.reason
-
-
-def send_test(settings: Settings, email: Email, provider: Provider,
-              addresses: Iterable[str]) -> list[tuple[str, Result]]:
-    """Send a ``[TEST]`` copy to ``addresses`` only; nothing is written to the ledger."""
-    from newsletter.addresses import normalise_address
-
-    check_images(settings, email, provider, online=True)
-    factory = MessageFactory(settings, email, signing_secret(settings), test=True)
-    messages = [factory.build(normalise_address(address)) for address in addresses]
-    answers: list[tuple[str, Result]] = []
-    size = batch_size(settings, provider, email)
-    for start in range(0, len(messages), size):
-        batch = messages[start:start + size]
-        answers.extend(zip((m.to_address for m in batch), provider.send_batch(batch)))
-    return answers

@@ -23,11 +23,13 @@ from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.ledger_pg import PostgresLedger
+from newsletter.sending.limits import Budget
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
-from newsletter.subscribers import open_store
+from newsletter.sending.welcome_run import WelcomeRun, send_welcome
+from newsletter.subscribers import ReaderStore, open_store
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -48,13 +50,26 @@ class PostOutcome:
 
     @property
     def problem(self) -> str | None:
-        """Why the writer must look at this post (stopped, or readers left), if they must."""
-        if self.report is None or not (self.left or self.report.stopped):
+        """Why the writer must look at this post (stopped, or readers left), if they must;
+        readers left pending by a sending limit wait for the next run, as they should."""
+        left = self.left
+        if self.report is not None and self.report.limit_reached:
+            left = {words: n for words, n in left.items() if words != State.PENDING.words}
+        if self.report is None or not (left or self.report.stopped):
             return None
-        detail = ", ".join(f"{words} {n}" for words, n in self.left.items()) or "stopped"
+        detail = ", ".join(f"{words} {n}" for words, n in left.items()) or "stopped"
         report = self.report
         why = report.stopped or (report.problems[0] if report.problems else None)
         return detail + (f" ({why})" if why else "")
+
+
+@dataclass(frozen=True)
+class LimitNote:
+    """A run stopped at a sending limit (ours or the provider's): not a failure."""
+
+    why: str
+    left: int  # readers of the due posts still to send
+    finish: dt.datetime | None  # when they will have gone out at the limits; None: unknown
 
 
 @dataclass
@@ -67,12 +82,15 @@ class DueRun:
     skipped_rows: list = field(default_factory=list)  # subscriber rows that cannot be sent to
     broken: list[str] = field(default_factory=list)  # due posts not rendered, or with errors
     outcomes: list[PostOutcome] = field(default_factory=list)
+    limit: LimitNote | None = None  # the run stopped at a sending limit: what is left, and when
+    welcome: WelcomeRun | None = None  # the welcome series' part, after the broadcasts
 
     @property
     def failed(self) -> bool:
         """True when the writer must act: a post not sent, a broken file, readers left."""
         return bool(self.over_cap or self.broken or (self.plan and self.plan.problems)
-                    or any(outcome.problem for outcome in self.outcomes))
+                    or any(outcome.problem for outcome in self.outcomes)
+                    or (self.welcome and any(o.problem for o in self.welcome.outcomes)))
 
 
 def send_due(settings: Settings, now: dt.datetime) -> DueRun:
@@ -134,13 +152,14 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
 
 def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
-    run.plan = plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=True)
+    posts, problems = load_posts(settings)
+    run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
     if len(plan.new) > settings.schedule.max_posts_per_run:
         run.over_cap = True
         return
     emails = _render(settings, plan, run)
-    if emails:
-        _send_all(settings, ledger, emails, now, run)
+    if emails or settings.welcome.enabled:
+        _send_all(settings, ledger, emails, now, run, (posts, problems))
 
 
 def _render(settings: Settings, plan: DuePlan,
@@ -171,11 +190,12 @@ def _prepare(settings: Settings, item: DuePost,
 
 def _send_all(settings: Settings, ledger: Ledger,
               emails: list[tuple[DuePost, Email, list[Finding]]], now: dt.datetime,
-              run: DueRun) -> None:
+              run: DueRun, loaded: tuple[list, list]) -> None:
     store = open_store(settings)
     provider = make_provider(settings)
+    budget = Budget.open(settings, now)
     try:
-        for item, email, warnings in emails:
+        for index, (item, email, warnings) in enumerate(emails):
             post_id = item.post.id
             skipped_rows: list = []
             segment = item.post.newsletter_tags or None
@@ -185,19 +205,61 @@ def _send_all(settings: Settings, ledger: Ledger,
                 run.outcomes.append(PostOutcome(item, None))
                 continue
             run.skipped_rows.extend(skipped_rows)
+            if budget is not None and budget.left == 0:  # spent before this post began
+                run.limit = _limit_note(store, ledger, budget, emails[index:],
+                                        budget.limits.words())
+                break
             try:
                 check_images(settings, email, provider, online=True)
             except NewsletterError as error:  # e.g. hosted images not deployed yet: next run
                 run.broken.append(f"{post_id} not sent: {error}")
                 continue
             report = send_post(settings, email, provider, store=store, ledger=ledger,
-                               tags=segment)
-            if not report.stopped:  # the whole list was walked; later subscribers don't reopen it
-                mark_finished(ledger, post_id, now)
+                               tags=segment, budget=budget)
+            if not (report.stopped or report.limit_reached):
+                mark_finished(ledger, post_id, now)  # the whole list was walked; later
+                # subscribers don't reopen it
             counts = ledger.counts(post_id).get(post_id, Counter())
             left = {state.words: counts[state] for state in LEFT_STATES if counts[state]}
             run.outcomes.append(PostOutcome(item, report, left, warnings))
-            if report.stopped:
+            if report.limit_reached:
+                run.limit = _limit_note(store, ledger, budget, emails[index:],
+                                        report.limit_reached)
+            if report.stopped or report.limit_reached:
                 break
+        else:  # broadcasts first; welcome emails only if the run has room left
+            if settings.welcome.enabled:
+                _welcome(settings, ledger, store, provider, budget, now, run, loaded)
     finally:
         provider.close()
+        if budget is not None:
+            budget.close()
+
+
+def _welcome(settings: Settings, ledger: Ledger, store: ReaderStore, provider,
+             budget: Budget | None, now: dt.datetime, run: DueRun,
+             loaded: tuple[list, list]) -> None:
+    """The welcome series' part of the run, after the broadcasts."""
+    try:
+        run.welcome = send_welcome(settings, *loaded, ledger, store, provider, budget, now,
+                                   {item.post.id for item in run.plan.due})
+    except InputError as error:  # [welcome] posts names no post: the broadcasts went out
+        run.broken.append(f"welcome series not sent: {error}")
+        return
+    run.broken += run.welcome.broken
+    stopped = next((o.report.limit_reached for o in run.welcome.outcomes
+                    if o.report.limit_reached), None)
+    if budget is not None and run.welcome.given < run.welcome.due and not stopped:
+        stopped = budget.limits.words()
+    if stopped:
+        left = run.welcome.left
+        run.limit = LimitNote(stopped, left, budget.finish(left) if budget else None)
+
+
+def _limit_note(store: ReaderStore, ledger: Ledger, budget: Budget | None,
+                waiting: list[tuple[DuePost, Email, list[Finding]]], why: str) -> LimitNote:
+    """What a run stopped by a limit leaves: the readers of the posts it did not finish, and
+    when they will have gone out at the site's limits (unknown without any)."""
+    left = sum(count_recipients(store, ledger, item.post.id, tags=item.post.newsletter_tags)
+               for item, _, _ in waiting)
+    return LimitNote(why, left, budget.finish(left) if budget is not None else None)

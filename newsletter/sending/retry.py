@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from newsletter.errors import AuthError, InDoubtError, NotSentError, TransientError
+from newsletter.errors import AuthError, InDoubtError, NotSentError, QuotaError, TransientError
 
 if TYPE_CHECKING:
     from newsletter.message import Message
@@ -74,7 +74,7 @@ def send_with_retries(provider: Provider, messages: list[Message], send: Callabl
 
     An InDoubtError is retried too when the provider is idempotent (Resend's Idempotency-Key):
     the same batch carries the same key, so the provider sends it at most once (docs/architecture.md#ledger).
-    Raises the last error when retries run out; AuthError, NotSentError, and InDoubtError
+    Raises the last error when retries run out; AuthError, NotSentError, QuotaError, and InDoubtError
     elsewhere, at once.
     Once an attempt was in doubt, any failure that ends the retries is raised as in doubt: that
     attempt may have gone out, and a batch left pending would be regrouped under another key.
@@ -86,12 +86,12 @@ def send_with_retries(provider: Provider, messages: list[Message], send: Callabl
             limiter.wait(len(messages))
         try:
             return send()
-        except (TransientError, InDoubtError, AuthError, NotSentError) as error:
+        except (TransientError, InDoubtError, AuthError, NotSentError, QuotaError) as error:
             if isinstance(error, InDoubtError):
                 if not provider.idempotent:
                     raise
                 doubt = error
-            delay = None if isinstance(error, (AuthError, NotSentError)) else policy.delay(
+            delay = None if isinstance(error, (AuthError, NotSentError, QuotaError)) else policy.delay(
                 retry + 1, getattr(error, "retry_after", None))
             if delay is None:
                 if doubt is not None and error is not doubt:

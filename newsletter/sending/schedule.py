@@ -22,7 +22,7 @@ import datetime as dt
 from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 from zoneinfo import ZoneInfo
 
 from newsletter.errors import InputError
@@ -116,6 +116,12 @@ def campaign_state(ledger: Ledger | None, post_id: str) -> CampaignState:
     if finished and not ledger.may_have_pending(post_id):
         return CampaignState.FINISHED
     return CampaignState.UNFINISHED if ledger.has_rows(post_id) else CampaignState.NEW
+
+
+def unfinished_posts(ledger: Ledger, post_ids: Iterable[str]) -> set[str]:
+    """Those of ``post_ids`` whose campaign `send --due` would resume (started, not finished)."""
+    return {post_id for post_id in post_ids
+            if campaign_state(ledger, post_id) is CampaignState.UNFINISHED}
 
 
 def mark_finished(ledger: Ledger, post_id: str, now: dt.datetime) -> None:

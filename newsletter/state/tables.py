@@ -70,9 +70,11 @@ LIST = Schema("list", "", (
 # A cache of who is active, rebuilt whole when the list changed (subscribers/roster.py).
 ROSTER = Schema("roster", "roster.db", (
     Migration("m001_create_readers_problems_state", (
-        # Tags lower-cased between bars, so that "|weekly|" finds one tag exactly.
-        "CREATE TABLE readers (key TEXT NOT NULL, tags TEXT NOT NULL)",
-        "CREATE UNIQUE INDEX readers_by_key ON readers (key)",
+        # Tags lower-cased between bars, so that "|weekly|" finds one tag exactly; `joined`
+        # (seconds) in the index, so that a pass in key order reads no row: the welcome
+        # series' decision walks it beside its own table, also in key order.
+        "CREATE TABLE readers (key TEXT NOT NULL, tags TEXT NOT NULL, joined INTEGER)",
+        "CREATE UNIQUE INDEX readers_by_key ON readers (key, joined)",
         "CREATE TABLE problems (message TEXT, where_ TEXT, hint TEXT)",
         "CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     )),

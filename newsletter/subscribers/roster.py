@@ -12,13 +12,14 @@ query to leave out.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from newsletter.errors import SubscriberError
 from newsletter.state import ROSTER, sqlite
@@ -36,6 +37,14 @@ class Roster:
     path: Path
     gone: frozenset[str]  # keys journalled since the roster was built
     problems: tuple[SubscriberError, ...]  # the rows the build could not use, as it met them
+
+    def joined(self, size: int = 5000) -> Iterator[list[tuple[str, int | None]]]:
+        """(key, when they joined in UTC seconds, None if not known) of the active readers,
+        ``size`` at a time, in list order."""
+        with closing(_connect(self.path)) as db:
+            rows = db.execute("SELECT key, joined FROM readers ORDER BY rowid")
+            while chunk := rows.fetchmany(size):
+                yield [row for row in chunk if row[0] not in self.gone] if self.gone else chunk
 
 
 def fresh_roster(store: SubscriberStore) -> Roster:
@@ -98,8 +107,9 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
         db.execute("PRAGMA synchronous=OFF")
         sqlite.migrate(db, ROSTER, str(temp))
         db.execute("BEGIN")
-        db.executemany("INSERT INTO readers VALUES (?, ?)", (
-            (reader.key, "|" + "|".join(tag.lower() for tag in reader.tags) + "|")
+        db.executemany("INSERT INTO readers VALUES (?, ?, ?)", (
+            (reader.key, "|" + "|".join(tag.lower() for tag in reader.tags) + "|",
+             joined_seconds(reader.subscribed_at))
             for reader in store.active(problems)))
         db.executemany("INSERT INTO problems VALUES (?, ?, ?)",
                        [(p.message, p.where or "", p.hint or "") for p in problems])
@@ -112,3 +122,17 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
         db.close()
     os.replace(temp, path)
     return Roster(path, frozenset(), tuple(problems))
+
+
+def joined_seconds(text: str) -> int | None:
+    """A reader's ``subscribed_at`` in UTC seconds (a time without a zone is UTC); None when
+    it is empty or not a time."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return int(moment.timestamp())

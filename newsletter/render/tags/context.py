@@ -38,7 +38,10 @@ class TagContext:
     ``link_url(kind, target)`` is the published address of the page a tag links to, or None when
     no page matches; ``kind`` is the tag that names it: ``ref`` and ``relref`` (a path under
     ``content/`` or beside the post, ``{{< ref "other.md" >}}``), ``post_url`` (a Jekyll post's
-    file name without its ending) or ``link`` (a file's path from the site's folder).
+    file name without its ending), ``link`` (a file's path from the site's folder) or ``file``
+    (a link to a post's file: ``@/blog/x.md``, ``{filename}/x.md``, ``other.md``).
+    ``mdx`` says the post is MDX (Astro's and Gatsby's ``.mdx``), whose ``import`` and
+    ``export`` lines, JSX components and ``{expressions}`` are the site's code.
     """
 
     site_url: str
@@ -46,6 +49,7 @@ class TagContext:
     site: Mapping[str, Any] = field(default_factory=dict)
     page: Mapping[str, Any] = field(default_factory=dict)
     link_url: Callable[[str, str], str | None] = _no_links
+    mdx: bool = False  # the post is MDX: its JSX and ESM are the site's code, not the reader's
 
     @property
     def origin(self) -> str:
@@ -76,7 +80,8 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
             "timezone": settings.site.timezone, **_generator_values(post),
             "url": origin, "baseurl": base_path}  # emails need the published address
     return TagContext(site_url=site_url, base_path=base_path, site=site,
-                      page=page_values(post, base_path), link_url=_links(post))
+                      page=page_values(post, base_path), link_url=_links(post),
+                      mdx=Path(post.path).suffix.lower() == ".mdx")
 
 
 def _generator_values(post: Post) -> dict[str, Any]:
@@ -98,7 +103,7 @@ def _links(post: Post) -> Callable[[str, str], str | None]:
         return _no_links
 
     def url(kind: str, target: str) -> str | None:
-        beside = Path(post.path).parent if kind in ("ref", "relref") else None
+        beside = Path(post.path).parent if kind in ("ref", "relref", "file") else None
         return layout.link_url(target, beside=beside)
 
     return url

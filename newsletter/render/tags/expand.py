@@ -15,13 +15,14 @@ import html
 import re
 from dataclasses import dataclass
 
-from newsletter.render.tags import hugo, liquid, values
+from newsletter.render.tags import hugo, links, liquid, mdx, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (
     OPENING,
     SNIPPET_CHARS,
     Expansion,
+    Piece,
     TemplateProblem,
     snippet,
 )
@@ -73,6 +74,9 @@ class _Expander:
         self.backticks = BacktickRuns(text)
         self.openings = Finder(text, OPENING)
         self.ticks = Finder(text, _BACKTICK)
+        self.jsx = Finder(text, mdx.OPENING) if context.mdx else None
+        self.links = Finder(text, links.DESTINATION)
+        self.link_files = links.LinkFiles(context)
         self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
         self.closers = {closer: Finder(text, re.compile(re.escape(closer)))
                         for _, _, closer in DELIMITERS}
@@ -112,10 +116,9 @@ class _Expander:
         text = self.text
         while pos < limit:
             literal = self._next_literal(pos)
-            stops = [limit, literal.start if literal else limit]
-            stops += [found.start() for found in (self.openings.next(pos), self.ticks.next(pos))
-                      if found]
-            stop = min(stops)
+            finders = (self.openings, self.ticks, self.links, *([self.jsx] if self.jsx else []))
+            stop = min(limit, literal.start if literal else limit,
+                       *(found.start() for found in (each.next(pos) for each in finders) if found))
             self.out.append(text[pos:stop])
             pos = stop
             if pos >= limit:
@@ -125,9 +128,26 @@ class _Expander:
                 return literal.end
             if text[pos] == "`":
                 pos = self._code_span(pos, limit)
-            else:
+            elif OPENING.match(text, pos):
                 pos = self._tag(pos, limit)
+            else:
+                pos = self._link_or_mdx(pos, limit)
         return pos
+
+    def _link_or_mdx(self, pos: int, limit: int) -> int:
+        """A link to a post's file becomes its address; MDX's syntax is left out or reported;
+        else the character is prose (a link's destination running into code)."""
+        destination = links.DESTINATION.match(self.text, pos)
+        if destination and destination.end() <= limit:
+            piece = self.link_files.read(destination)
+        elif self.jsx and mdx.OPENING.match(self.text, pos):
+            piece = mdx.read(self.text, pos, limit)
+        else:
+            piece = Piece(pos + 1, self.text[pos])
+        if piece.message:
+            self._report(pos if piece.at is None else piece.at, piece.message, piece.hint)
+        self.out.append(piece.output)
+        return max(piece.end, pos + 1)
 
     def _code_span(self, pos: int, limit: int) -> int:
         text, opened = self.text, run_end(self.text, pos)
@@ -192,7 +212,7 @@ class _Expander:
     def _output(self, tag: Tag) -> int:
         if tag.body in ("site.url", "site.baseurl") and _BEFORE_LINK.match(self.text, tag.end):
             return tag.end
-        return self._call(tag, lambda: Output(values.evaluate(tag, self.context)))
+        return self._call(tag, lambda: zola.output(tag, self.context))
 
     def _liquid(self, tag: Tag) -> int:
         if tag.name in liquid.BLOCK_ENDS:
@@ -207,27 +227,24 @@ class _Expander:
             code = self._code(tag.end, end.start(), "generated")
             self._place(tag.start, end.end(), liquid.highlight(tag, code))
             return end.end()
-        handler = liquid.LIQUID_TAGS.get(tag.name)
-        if handler is None:
-            return self._leave(tag.start, tag.end, TagProblem(
-                f"{tag.quoted()} is a Liquid tag an email cannot run",
-                "write its result into the post, or put it in code"))
+        handler = liquid.LIQUID_TAGS.get(tag.name, liquid.unknown)
         return self._call(tag, lambda: handler(tag, self.context))
 
     def _shortcode(self, tag: Tag) -> int:
         name = tag.name
         if tag.closing:
             return self._close(tag)
-        if name in hugo.CODE_SHORTCODES or name in hugo.DROPPED_SHORTCODES:
+        if hugo.encloses_text(name):
             end = None if tag.self_closing else self._finder(
                 r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").next(tag.end)
             if end is None:
                 return self._leave(tag.start, tag.end, TagProblem(
                     f"{tag.quoted()} is never closed", f"close it with {{{{< /{name} >}}}}"))
-            if name in hugo.CODE_SHORTCODES:
-                code = self._code(tag.end, end.start(), "generated")
-                self._place(tag.start, end.end(), hugo.CODE_SHORTCODES[name](tag, code))
-            return end.end()
+            if name in hugo.DROPPED_SHORTCODES:  # {{% comment %}}
+                return end.end()
+            inner = self._code(tag.end, end.start(), "generated") \
+                if name in hugo.CODE_SHORTCODES else self.text[tag.end:end.start()]
+            return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
         if name in hugo.CONTENT_SHORTCODES:
             if tag.self_closing:
                 self.out.append("".join(hugo.CONTENT_SHORTCODES[name](tag)))
@@ -258,13 +275,14 @@ class _Expander:
 
     # Writing ------------------------------------------------------------------------------
 
-    def _call(self, tag: Tag, make) -> int:
+    def _call(self, tag: Tag, make, end: int | None = None) -> int:
+        end = tag.end if end is None else end  # a closing tag's end, for an enclosing one
         try:
             output = make()
         except TagProblem as problem:
-            return self._leave(tag.start, tag.end, problem)
-        self._place(tag.start, tag.end, output)
-        return tag.end
+            return self._leave(tag.start, end, problem)
+        self._place(tag.start, end, output)
+        return end
 
     def _place(self, start: int, end: int, output: Output) -> None:
         """A block that stands alone on its lines gets blank lines around it, so Markdown

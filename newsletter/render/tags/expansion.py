@@ -22,6 +22,18 @@ class TemplateProblem:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """What a piece of the post read as a whole becomes: where it ends, the text in its place,
+    and a problem (reported at ``at``, else where the piece begins)."""
+
+    end: int
+    output: str
+    message: str | None = None
+    hint: str = ""
+    at: int | None = None
+
+
+@dataclass(frozen=True)
 class Expansion:
     """The post's Markdown with its tags expanded, and the tags that could not be."""
 

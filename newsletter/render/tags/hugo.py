@@ -139,11 +139,34 @@ def highlight(tag: Tag, code: str) -> Output:
     return Output(fenced(tag.get("lang", 0) or "", code), block=True)
 
 
+def inline(tag: Tag, content: str) -> Output:
+    """An inline shortcode (``{{< name.inline >}}...{{< /name.inline >}}``) is a template
+    written in the post: text without template actions is what Hugo shows, as it is."""
+    if "{{" in content:
+        raise TagProblem(f"{tag.quoted()} is an inline shortcode whose template code runs "
+                         "when Hugo builds the page; an email cannot run it",
+                         "write what it shows into the post, or remove it")
+    return Output(content.strip("\n"), block=True)
+
+
 def details(tag: Tag) -> tuple[str, str]:
-    """A collapsible section cannot collapse in an email: its summary, then its content.
-    Returns what goes before the content and after it."""
-    summary = escape(tag.get("summary") or "Details")
+    """A collapsible section cannot collapse in an email: its summary (Markdown, as Hugo
+    renders it), then its content. Hugo's ``details`` and PaperMod's ``collapse``. Returns what
+    goes before the content and after it."""
+    summary, _ = inline_markdown(tag.get("summary") or "Details")
     return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
+
+
+def media(tag: Tag, context: TagContext) -> Output:
+    """The ``video`` and ``audio`` shortcodes themes ship (PaperMod, Stack): no player runs in
+    an email, so a line linking to the file, with its caption."""
+    src = tag.get("src", 0)
+    if not src:
+        raise TagProblem(f"{tag.quoted()} has no src", 'give it the file: src="clip.mp4"')
+    verb = "Watch the video" if tag.name == "video" else "Listen to the recording"
+    caption = tag.get("caption") or tag.get("title")
+    label = f"\u25b6 {verb}: {caption}" if caption else f"\u25b6 {verb}"
+    return Output(link(_safe(tag, src, "src"), escape(label)))
 
 
 def fenced(language: str, code: str) -> str:
@@ -179,11 +202,24 @@ SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "figure": figure, "youtube": youtube, "vimeo": vimeo, "vimeo_simple": vimeo, "gist": gist,
     "tweet": x_post, "twitter": x_post, "twitter_simple": x_post, "x": x_post,
     "x_simple": x_post, "instagram": instagram, "instagram_simple": instagram, "ref": ref,
-    "relref": ref, "param": param,
+    "relref": ref, "param": param, "video": media, "audio": media,
 }
 # Shortcodes whose content is code: shown as written, never expanded.
 CODE_SHORTCODES = {"highlight": highlight}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
 # before it and after it.
-CONTENT_SHORTCODES = {"details": details}
+CONTENT_SHORTCODES = {"details": details, "collapse": details}
 DROPPED_SHORTCODES = frozenset({"comment"})  # {{% comment %}}...{{% /comment %}}
+
+
+def encloses_text(name: str) -> bool:
+    """Whether the shortcode's content is read whole, not expanded: code, a template, a
+    comment."""
+    return name in CODE_SHORTCODES or name in DROPPED_SHORTCODES or name.endswith(".inline")
+
+
+def enclosing(tag: Tag, content: str) -> Output:
+    """What a shortcode read whole (:func:`encloses_text`) becomes, with its content."""
+    if tag.name in CODE_SHORTCODES:
+        return CODE_SHORTCODES[tag.name](tag, content)
+    return inline(tag, content)

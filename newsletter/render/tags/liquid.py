@@ -12,6 +12,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Callable
 
+from newsletter.render.tags import zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import url_in_markdown
 from newsletter.render.tags.hugo import Output, fenced, gist_link
@@ -65,6 +66,15 @@ def highlight(tag: Tag, code: str) -> Output:
     """``{% highlight lang [linenos] %}code{% endhighlight %}``: a fenced code block."""
     language = tag.body.split(maxsplit=1)[0] if tag.body.strip() else ""
     return Output(fenced(language, code), block=True)
+
+
+def unknown(tag: Tag, context: TagContext) -> Output:
+    """Any other tag: Liquid's (``if``, ``for``, ``assign``...) or a Zola shortcode with a body
+    (``{% note(kind="tip") %}...{% end %}``)."""
+    if tag.body.startswith("("):
+        raise zola.unknown(tag, tag.name)
+    raise TagProblem(f"{tag.quoted()} is a Liquid tag an email cannot run",
+                     "write its result into the post, or put it in code")
 
 
 LIQUID_TAGS: dict[str, Callable[[Tag, TagContext], Output]] = {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from newsletter.render.tags import directives
 from newsletter.render.tags.context import default_tag_context
 from newsletter.render.tags.expand import expand_tags
 from newsletter.render.tags.expansion import Expansion
@@ -15,4 +17,9 @@ if TYPE_CHECKING:
 
 def expand_post(settings: Settings, post: Post) -> Expansion:
     """``post``'s Markdown with its template tags expanded, and the ones that could not be."""
-    return expand_tags(post.body, default_tag_context(settings, post), post.body_line)
+    body, problems = directives.rewrite(post.body, post.body_line)
+    expansion = expand_tags(body, default_tag_context(settings, post), post.body_line)
+    if not problems:
+        return expansion
+    return replace(expansion, problems=tuple(sorted((*expansion.problems, *problems),
+                                                    key=lambda problem: problem.line)))

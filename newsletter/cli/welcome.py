@@ -1,0 +1,78 @@
+"""`newsletter welcome`: where the welcome series stands, and enrolling the list as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from newsletter.cli import Site, pass_site
+from newsletter.cli.echo import readers
+
+
+@click.group()
+def welcome() -> None:
+    """The welcome series: the blog's best posts, one every few days, for each new reader."""
+
+
+@welcome.command()
+@pass_site
+def status(site: Site) -> None:
+    """Per post of the series: readers sent it, due for it now, and waiting for it."""
+    from newsletter.config import duration_words
+    from newsletter.sending import welcome_status
+
+    settings = site.settings
+    now = dt.datetime.now(dt.timezone.utc)
+    report = welcome_status(settings, now)
+    series, welcome_ = report.series, settings.welcome
+    first = ("at the first cron run after joining" if not series.first_after
+             else f"{duration_words(welcome_.first_after)} after joining")
+    state = "enabled" if welcome_.enabled else "disabled: send --due sends none of it"
+    click.echo(f"Welcome series ({state}): {len(series.posts)} posts, the first {first}, "
+               f"then one every {duration_words(welcome_.every)}.")
+    if series.enabled_at is None:
+        click.echo("Not started yet: the next send --due starts it; readers who join from "
+                   "then on get it (`newsletter welcome enroll --all` adds everyone else).")
+    else:
+        click.echo(f"Started {_when(series.enabled_at, settings)}: readers who joined since "
+                   "get it" + (f"; everyone on the list was enrolled "
+                               f"{_when(series.enrolled_all_at, settings)}"
+                               if series.enrolled_all_at else "") + ".")
+    for post, sent, due, waiting in report.rows():
+        click.echo(f"  {post.id}: sent {sent}, due now {due}, waiting {waiting}")
+    if report.decision.finished:
+        click.echo(f"{readers(report.decision.finished)} had the whole series.")
+
+
+@welcome.command()
+@click.option("--all", "everyone", is_flag=True, required=True,
+              help="Every active reader not in the series yet (required: say you mean it).")
+@click.option("--yes", "-y", is_flag=True, help="Enroll without asking (needed off a terminal).")
+@pass_site
+def enroll(site: Site, everyone: bool, yes: bool) -> None:
+    """Put the readers who were on the list before the series started into it."""
+    from newsletter.config import duration_words
+    from newsletter.sending import enroll_all, outside_the_series
+
+    settings = site.settings
+    now = dt.datetime.now(dt.timezone.utc)
+    count = outside_the_series(settings, now)
+    if not count:
+        click.echo("Every active reader is in the welcome series already; nothing to do.")
+        return
+    click.echo(f"{readers(count)} on the list {'is' if count == 1 else 'are'} not in the "
+               f"welcome series. Enrolled, each gets its first post at the next send --due, "
+               f"then one every {duration_words(settings.welcome.every)}.")
+    if not yes:  # off a terminal, with nothing piped in, this aborts: nobody is enrolled
+        click.confirm(f"Enroll {readers(count)}?", abort=True)
+    enroll_all(settings, now)
+    click.echo(f"Enrolled {readers(count)}.")
+
+
+def _when(seconds: int, settings) -> str:
+    moment = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).astimezone(settings.site.zone)
+    return f"{moment:%Y-%m-%d %H:%M %Z}"
+
+
+COMMANDS = [welcome]

@@ -1,0 +1,83 @@
+"""Links to a post's source file, as the blog's generator turns them into its address.
+
+Writers link other posts by their file: Zola's ``@/blog/post.md`` and Pelican's
+``{filename}/post.md`` (or ``|filename|``) name a file of the content folder; Eleventy's
+InputPath-to-URL plugin, Hugo's link render hook and GitHub Pages' jekyll-relative-links turn a
+link to ``other-post.md`` into that post's address. An email needs the address, absolute. A
+link that names a file explicitly (``@/``, ``{filename}``) and matches no post or page is a
+problem, as the generator's own build fails or warns on it; a plain ``x.md`` link that matches
+nothing is left as written (it may be a file the blog serves as it is).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.expansion import Piece
+from newsletter.render.tags.html import url_in_markdown
+
+# A link's destination where Markdown or HTML puts one: an inline link ``](dest``, an HTML
+# ``href="dest"``, a reference definition ``[name]: dest``.
+DESTINATION = re.compile(r"(?:\]\([ \t]*<?|\bhref[ \t]*=[ \t]*[\"']|^[ ]{0,3}\[[^\]\n]{1,200}\]:"
+                         r"[ \t]*<?)(?P<dest>[^\s()<>\"'`]{1,2000})", re.MULTILINE)
+_EXPLICIT = ("@/", "{filename}", "|filename|")
+_SOURCE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx|mkd|mkdn|mdown)$", re.IGNORECASE)
+_UNREAD_SUFFIX = re.compile(r"\.(?:rst|adoc|asciidoc|org|ipynb|textile)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A destination's published address (None: leave it as written), or why it has none."""
+
+    url: str | None = None
+    message: str | None = None
+    hint: str = ""
+
+
+def resolve(destination: str, context: TagContext) -> Resolved:
+    """The address the generator gives the file ``destination`` names, if it names one."""
+    path, _, fragment = destination.partition("#")
+    path = path.partition("?")[0]
+    explicit = next((prefix for prefix in _EXPLICIT if path.startswith(prefix)), None)
+    target = path[len(explicit):] if explicit else path
+    if _UNREAD_SUFFIX.search(target) and explicit:
+        return Resolved(message=f"the link {destination} names a file in a markup newsletter "
+                                "does not read, so its address is unknown",
+                        hint="write the page's full address")
+    parts = urlsplit(target)
+    if not _SOURCE_SUFFIX.search(target) or parts.scheme or parts.netloc or \
+            target.startswith("//"):
+        return Resolved()  # an image, a file the blog serves, a web address
+    if explicit == "@/":  # Zola: from the content folder
+        target = "/" + target
+    url = context.link_url("file", target) if target.strip("/") else None
+    if url:
+        return Resolved(url_in_markdown(url + (f"#{fragment}" if fragment else "")))
+    if explicit is None:
+        return Resolved()
+    return Resolved(message=f"the link {destination} names no post or page of this site",
+                    hint="check the file's path (from the content folder, or from this post), "
+                         "or write the page's full address")
+
+
+class LinkFiles:
+    """The links of one post, each destination resolved once (a post may repeat a link)."""
+
+    def __init__(self, context: TagContext):
+        self.context = context
+        self.resolved: dict[str, Resolved] = {}
+
+    def read(self, destination: re.Match) -> Piece:
+        """What the link whose destination :data:`DESTINATION` matched becomes: its address
+        in place of a post's file, else its opening only, to be read on as prose."""
+        start, written = destination.start("dest"), destination["dest"]
+        if written not in self.resolved:
+            self.resolved[written] = resolve(written, self.context)
+        resolved = self.resolved[written]
+        before = destination.string[destination.start():start]
+        if resolved.url is None:
+            return Piece(start, before, resolved.message, resolved.hint, at=start)
+        return Piece(destination.end(), before + resolved.url)

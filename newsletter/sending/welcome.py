@@ -1,0 +1,149 @@
+"""The welcome series: which reader gets which post of ``[welcome] posts`` now.
+
+A reader is in the series when they joined (``subscribed_at``: confirmed, imported or added) at
+or after the series was first enabled, or when ``welcome enroll --all`` enrolled the list as it
+was then. Their first post is due ``first_after`` after they joined (or were enrolled), each
+next one ``every`` after the run that gave them the last; a post the ledger already holds for
+them (a broadcast they had) is skipped. :func:`decide` walks the active readers once, a chunk
+at a time, from the roster (the list's active readers and when each joined, kept in SQLite and
+current: docs/subscribers.md), so its memory does not grow with the list; readers who left are
+not in it, so an unsubscribe stops the series at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Iterable
+
+from newsletter.errors import ConfigError, PostNotFoundError
+from newsletter.posts import find_post
+from newsletter.sending.welcome_state import (
+    ENABLED_AT,
+    ENROLLED_ALL_AT,
+    SeriesTerms,
+    WelcomeState,
+)
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.posts import Post
+    from newsletter.sending.ledger import Ledger
+    from newsletter.subscribers import Roster
+
+CHUNK = 5000  # readers decided together: one look-up of their progress
+
+
+@dataclass(frozen=True)
+class Series:
+    """The series as settings and state say: its posts, its spacing, who is in it."""
+
+    posts: tuple[Post, ...]
+    every: int  # seconds between two posts
+    first_after: int  # seconds from joining to the first
+    enabled_at: int | None  # readers who joined from then on are in it; None: not started
+    enrolled_all_at: int | None  # `enroll --all`: everyone who joined before then is in it
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(post.id for post in self.posts)
+
+    @property
+    def terms(self) -> SeriesTerms:
+        return SeriesTerms(self.ids, self.every, self.first_after, self.enabled_at,
+                           self.enrolled_all_at)
+
+
+@dataclass
+class Decision:
+    """One pass over the list: per step of the series, readers due now, waiting, and given."""
+
+    due: Counter = field(default_factory=Counter)  # step -> readers due now
+    waiting: Counter = field(default_factory=Counter)  # step -> readers whose next is not due
+    given: Counter = field(default_factory=Counter)  # step -> readers this run sends it to
+    finished: int = 0  # readers past the last post
+
+
+def series_posts(settings: Settings, posts: list[Post], problems: list) -> tuple[Post, ...]:
+    """The posts ``[welcome] posts`` names, in order; ConfigError naming one that is no post."""
+    found = []
+    for name in settings.welcome.posts:
+        try:
+            found.append(find_post(posts, name, problems))
+        except PostNotFoundError as error:
+            raise ConfigError(f"welcome.posts: {error.message}", where="newsletter.toml",
+                              hint="name each post by its id, slug or file name "
+                                   "(`newsletter posts` lists them)") from None
+    return tuple(found)
+
+
+def load_series(settings: Settings, posts: tuple[Post, ...],
+                state: WelcomeState | None) -> Series:
+    """The series of ``posts`` as the settings and ``state`` (None: never started) say."""
+    welcome = settings.welcome
+    return Series(posts, int(welcome.spacing.total_seconds()),
+                  int(welcome.delay.total_seconds()), state and state.moment(ENABLED_AT),
+                  state and state.moment(ENROLLED_ALL_AT))
+
+
+def welcome_post(settings: Settings, post: Post) -> Post:
+    """The post as a welcome email carries it: with ``[welcome] intro`` above its first line."""
+    intro = settings.welcome.intro
+    if not intro:
+        return post
+    line = intro.format(site=settings.site.title)
+    return replace(post, body=f"{line}\n\n{post.body}", body_line=post.body_line - 2)
+
+
+def decide(series: Series, roster: Roster, ledger: Ledger | None,
+           state: WelcomeState | None, now: int, *, room: int | None = None,
+           give: bool = False, held_back: Iterable[str] = ()) -> Decision:
+    """Decide, in one pass over the roster, who is due for which post at ``now`` (without
+    ``give``, a second pass counts the readers waiting and those who had the whole series).
+
+    With ``give``, record (before anything is sent) that this run gives each due reader their
+    post, to at most ``room`` readers (the sending limits' room; None: no limit). Posts in
+    ``held_back`` (being broadcast by this run) are given to nobody now.
+    """
+    decision = Decision()
+    if state is None:  # never started, nobody enrolled: nobody is in the series
+        return decision
+    ids = series.ids
+    held = {step for step, post_id in enumerate(ids) if post_id in held_back}
+    count = len(ids)
+    with state.standing(roster, series.terms, now) as standing:
+        if not give:  # a run needs only who is due: counting the others is a second pass
+            for step, due, readers in standing.counts():
+                if step >= count:
+                    decision.finished += readers
+                elif not due:
+                    decision.waiting[step] += readers
+        for chunk in standing.due(CHUNK):
+            given = []
+            for key, step in _skip_received(series, chunk, ledger):
+                if step >= count:
+                    decision.finished += 1
+                elif step in held:
+                    decision.waiting[step] += 1
+                else:
+                    decision.due[step] += 1
+                    if give and (room is None or decision.given.total() + len(given) < room):
+                        given.append((key, step, ids[step]))
+            standing.stage(given)
+            decision.given.update(step for _, step, _ in given)
+        if decision.given:
+            standing.give()
+    return decision
+
+
+def _skip_received(series: Series, due: list[tuple[str, int]],
+                   ledger: Ledger | None) -> list[tuple[str, int]]:
+    """``due`` with each reader moved past the posts the ledger already holds for them (past
+    the last: they had the whole series)."""
+    if ledger is None:
+        return due
+    for step, post_id in enumerate(series.ids):
+        here = [key for key, at in due if at == step]
+        if here and (received := ledger.settled(post_id, here)):
+            due = [(key, at + 1 if at == step and key in received else at) for key, at in due]
+    return due

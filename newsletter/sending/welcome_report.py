@@ -1,0 +1,88 @@
+"""What `welcome status`, `status` and `send --due --dry-run` say about the welcome series, and
+`welcome enroll --all`. Nothing here sends, and only enrolling writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from newsletter.errors import InputError
+from newsletter.posts import Post, load_posts
+from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.welcome import (
+    Decision,
+    Series,
+    decide,
+    load_series,
+    series_posts,
+)
+from newsletter.sending.welcome_state import ENABLED_AT, ENROLLED_ALL_AT, WelcomeState
+from newsletter.subscribers import SubscriberStore, fresh_roster
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+
+
+@dataclass(frozen=True)
+class WelcomeStatus:
+    """The series at ``now``: per post, readers sent, due now and waiting."""
+
+    series: Series
+    decision: Decision
+    sent: dict[str, int]  # post id -> readers the series sent it to
+
+    def rows(self) -> list[tuple[Post, int, int, int]]:
+        """(post, sent, due now, waiting) per post of the series, in order."""
+        return [(post, self.sent.get(post.id, 0), self.decision.due[step],
+                 self.decision.waiting[step]) for step, post in enumerate(self.series.posts)]
+
+
+def welcome_status(settings: Settings, now: dt.datetime) -> WelcomeStatus:
+    """Count the series at ``now`` as a run would decide it (one pass over the list)."""
+    posts, problems = load_posts(settings)
+    chosen = series_posts(settings, posts, problems)
+    state = WelcomeState.open_existing(settings.state_dir)
+    with state or nullcontext(), Ledger.open_existing(settings) or nullcontext() as ledger:
+        series = load_series(settings, chosen, state)
+        decision = decide(series, fresh_roster(SubscriberStore(settings)), ledger, state,
+                          int(now.timestamp()))
+        sent = state.sent_counts(ledger.path) if state and ledger else {}
+    return WelcomeStatus(series, decision, sent)
+
+
+def welcome_sent(settings: Settings) -> dict[str, int]:
+    """{post id: readers the series sent it to}, for `status` to tell apart from broadcasts."""
+    state = WelcomeState.open_existing(settings.state_dir)
+    if state is None:
+        return {}
+    with state:
+        return state.sent_counts(settings.state_dir / LEDGER_FILE)
+
+
+def outside_the_series(settings: Settings, now: dt.datetime) -> int:
+    """Active readers `welcome enroll --all` would put in the series at ``now``."""
+    if not settings.welcome.enabled:
+        raise InputError("the welcome series is not enabled", where="newsletter.toml",
+                         hint="set enabled = true under [welcome] first")
+    posts, problems = load_posts(settings)
+    chosen = series_posts(settings, posts, problems)
+    roster = fresh_roster(SubscriberStore(settings))
+    at = int(now.timestamp())
+    with WelcomeState.open(settings.state_dir) as state:
+        series = load_series(settings, chosen, state)
+        if series.enabled_at is None:  # enrolling starts the series now
+            series = replace(series, enabled_at=at)
+        with state.standing(roster, series.terms, at) as standing:
+            inside = sum(readers for _, _, readers in standing.counts())
+    return sum(len(chunk) for chunk in roster.joined()) - inside
+
+
+def enroll_all(settings: Settings, now: dt.datetime) -> None:
+    """Put every reader on the list at ``now`` into the series (the series starts now if no
+    run started it yet)."""
+    at = int(now.timestamp())
+    with WelcomeState.open(settings.state_dir) as state:
+        state.record_moment(ENABLED_AT, at)
+        state.record_moment(ENROLLED_ALL_AT, at, replace=True)

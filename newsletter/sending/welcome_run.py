@@ -1,0 +1,119 @@
+"""The welcome series' part of a `send --due` run, after the broadcasts.
+
+The run first marks settled what the ledger settled since the last one, decides who is due
+(:func:`newsletter.sending.welcome.decide`), records it, then sends each post of the series to
+the readers it was given to: the post's normal email (with ``[welcome] intro`` above it),
+through :func:`newsletter.sending.campaign.send_post`, the ledger and the sending limits, like a
+broadcast. The first run with the series enabled records that moment: readers who joined
+before it are not in the series unless ``welcome enroll --all`` put them there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsletter.check import Finding, errors_in
+from newsletter.errors import InputError
+from newsletter.sending.campaign import SendReport, send_post
+from newsletter.sending.preflight import prepare_post
+from newsletter.sending.schedule import FINISHED_KEY
+from newsletter.sending.welcome import decide, load_series, series_posts, welcome_post
+from newsletter.sending.welcome_state import ENABLED_AT, WelcomeState
+from newsletter.subscribers import fresh_roster
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.posts import Post
+    from newsletter.providers import Provider
+    from newsletter.sending.ledger import Ledger
+    from newsletter.sending.limits import Budget
+    from newsletter.subscribers import SubscriberStore
+
+
+@dataclass
+class WelcomeOutcome:
+    """What a run did with one post of the series."""
+
+    post: Post
+    report: SendReport
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def problem(self) -> str | None:
+        """Readers the writer must look at (failed, in doubt, or a run stopped), if any."""
+        report = self.report
+        left = {"failed": report.failed, "in doubt": report.in_doubt}
+        if not report.limit_reached:
+            left["pending"] = report.pending
+        detail = ", ".join(f"{words} {n}" for words, n in left.items() if n)
+        if not (detail or report.stopped):
+            return None
+        why = report.stopped or (report.problems[0] if report.problems else None)
+        return (detail or "stopped") + (f" ({why})" if why else "")
+
+
+@dataclass
+class WelcomeRun:
+    """The series' part of one run."""
+
+    outcomes: list[WelcomeOutcome] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # why a post of the series was not sent
+    due: int = 0  # readers due now
+    given: int = 0  # of those, the ones the sending limits had room for
+
+    @property
+    def left(self) -> int:
+        """Readers due now whom this run did not reach (the limits, the provider's quota)."""
+        reached = sum(o.report.done - o.report.pending for o in self.outcomes)
+        return self.due - reached
+
+
+def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: Ledger,
+                 store: SubscriberStore, provider: Provider, budget: Budget | None,
+                 now: dt.datetime, broadcasting: set[str]) -> WelcomeRun:
+    """Send each reader their welcome post that is due at ``now`` (posts in ``broadcasting``
+    are left to this run's broadcast)."""
+    run = WelcomeRun()
+    series_list = series_posts(settings, posts, problems)
+    at = int(now.timestamp())
+    with WelcomeState.open(settings.state_dir) as state:
+        state.record_moment(ENABLED_AT, at)
+        state.settle(ledger.path)
+        series = load_series(settings, series_list, state)
+        room = None if budget is None else budget.left
+        decision = decide(series, fresh_roster(store), ledger, state, at, room=room,
+                          give=True, held_back=broadcasting)
+        run.due, run.given = sum(decision.due.values()), sum(decision.given.values())
+        try:
+            for step in sorted(decision.given):
+                post = series.posts[step]
+                email, warnings, broken = _prepare(settings, post, now)
+                if broken:
+                    run.broken.append(broken)
+                    continue
+                report = send_post(settings, email, provider, store=store, ledger=ledger,
+                                   budget=budget, select=state.given(post.id, at))
+                if ledger.get_meta(FINISHED_KEY.format(post_id=post.id)):
+                    # Readers left pending here are the series' to resume, not a reason to
+                    # walk the finished broadcast's whole list again.
+                    ledger.clear_pending(post.id)
+                run.outcomes.append(WelcomeOutcome(post, report, warnings))
+                if report.stopped or report.limit_reached:
+                    break
+        finally:
+            state.settle(ledger.path)
+    return run
+
+
+def _prepare(settings: Settings, post: Post, now: dt.datetime):
+    """The welcome email of ``post``, checked: (email, warnings, why it is not sent or None)."""
+    try:
+        email, preflight = prepare_post(settings, welcome_post(settings, post), now, None)
+    except InputError as error:
+        return None, [], f"welcome series: {post.id} not sent: {error}"
+    errors = errors_in(preflight.findings)
+    if errors:
+        return None, [], f"welcome series: {post.id} not sent: {errors[0].line()}"
+    return email, [f for f in preflight.findings if f not in errors], None

@@ -1,0 +1,234 @@
+"""Where each reader is in the welcome series, in ``.newsletter/welcome.db``.
+
+Who has which post is the ledger's business, as for a broadcast: a welcome email is a ledger row
+(post, reader) like any other, claimed before it goes out, so each pair goes out at most once
+and a reader who had a post as a broadcast is never sent it again. This store only remembers
+the series' own facts:
+
+- ``meta``: when the series was first enabled (``enabled_at``: readers who joined from then on
+  get it) and when ``welcome enroll --all`` enrolled everyone else (``enrolled_all_at``);
+- ``progress``: per reader, the post of the series a run last gave them, when that run ran
+  (the next one is due ``every`` later), and whether the ledger has settled it (sent, failed
+  or in doubt: until then the reader is due for it again, a run that stopped at a limit or died
+  is resumed);
+- ``sends``: each (post, reader) a welcome run gave, so `status` tells welcome emails apart
+  from broadcasts.
+
+A run records its readers' progress *before* it sends (a crash then leaves a reader due again,
+and the ledger stops a second copy) and :meth:`WelcomeState.settle` marks them settled from
+the ledger afterwards, and at the start of every run. Times are UTC seconds.
+The whole schema is :data:`SCHEMA`, in one place, for a port to another store.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+
+from newsletter.sending.states import SETTLED
+
+if TYPE_CHECKING:
+    from newsletter.subscribers import Roster
+
+WELCOME_FILE = "welcome.db"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS progress (
+    address TEXT PRIMARY KEY,       -- the reader's key (address_key), as in the ledger
+    step INTEGER NOT NULL,          -- position in [welcome] posts of the post last given
+    post_id TEXT NOT NULL,          -- that post
+    at INTEGER NOT NULL,            -- when the run that gave it ran, UTC seconds
+    settled INTEGER NOT NULL        -- 1 once the ledger holds it sent, failed or in doubt
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS progress_unsettled ON progress (post_id) WHERE settled = 0;
+CREATE TABLE IF NOT EXISTS sends (
+    post_id TEXT NOT NULL,
+    address TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (post_id, address)
+) WITHOUT ROWID;
+"""
+# Each active reader's next step and when it is due: from their progress (the same post again
+# until the ledger settled it, then the next one `every` later; a post moved in the series is
+# found by its id) or, without progress, from when they entered the series.
+STANDING = """
+WITH standing AS (
+    SELECT r.key AS key,
+           CASE WHEN p.address IS NULL THEN 0
+                ELSE coalesce(s.pos, p.step) + p.settled END AS next,
+           CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * :every
+                WHEN r.joined >= :enabled_at THEN r.joined + :first_after
+                WHEN :enrolled_all_at IS NOT NULL AND coalesce(r.joined < :enrolled_all_at, 1)
+                    THEN max(coalesce(r.joined, 0), :enrolled_all_at) + :first_after
+           END AS due_at
+    FROM roster.readers AS r INDEXED BY readers_by_key  -- in key order, as `progress` is
+         LEFT JOIN progress p ON p.address = r.key
+         LEFT JOIN temp.series s ON s.post_id = p.post_id
+    WHERE r.key NOT IN temp.gone)
+"""
+ENABLED_AT = "enabled_at"
+ENROLLED_ALL_AT = "enrolled_all_at"
+BUSY_TIMEOUT_S = 10.0
+
+
+class WelcomeState:
+    """The welcome series' state of one site."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")  # progress is on disk before a send
+        self.db.executescript(SCHEMA)
+
+    @classmethod
+    def open(cls, state_dir: Path) -> WelcomeState:
+        return cls(state_dir / WELCOME_FILE)
+
+    @classmethod
+    def open_existing(cls, state_dir: Path) -> WelcomeState | None:
+        """The site's state, or None when no welcome run ever ran (creates nothing)."""
+        path = state_dir / WELCOME_FILE
+        return cls(path) if path.exists() else None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> WelcomeState:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # -- meta ----------------------------------------------------------------------------------
+
+    def moment(self, key: str) -> int | None:
+        """The time stored under ``key`` (ENABLED_AT, ENROLLED_ALL_AT), or None."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else None
+
+    def record_moment(self, key: str, at: int, *, replace: bool = False) -> int:
+        """Store ``at`` under ``key`` (kept if already set, unless ``replace``); the stored time."""
+        verb = "REPLACE" if replace else "IGNORE"
+        self.db.execute(f"INSERT OR {verb} INTO meta VALUES (?, ?)", (key, str(at)))
+        return self.moment(key)
+
+    # -- progress ------------------------------------------------------------------------------
+
+    @contextmanager
+    def standing(self, roster: Roster, series: SeriesTerms, now: int) -> Iterator[Standing]:
+        """Where every active reader of ``roster`` stands in the series at ``now``, in SQL:
+        each reader's next step and whether it is due, from the time they joined or their
+        progress. Each pass is one look-up in ``progress`` per reader."""
+        self.db.execute("ATTACH DATABASE ? AS roster", (str(roster.path),))
+        try:
+            self.db.execute("CREATE TEMP TABLE series (post_id TEXT PRIMARY KEY, pos INTEGER)")
+            self.db.executemany("INSERT INTO temp.series VALUES (?, ?)",
+                                [(post_id, pos) for pos, post_id in enumerate(series.ids)])
+            self.db.execute("CREATE TEMP TABLE gone (key TEXT PRIMARY KEY)")
+            self.db.executemany("INSERT INTO temp.gone VALUES (?)", [(k,) for k in roster.gone])
+            # what a run gives, kept apart until the pass over `progress` is done
+            self.db.execute("CREATE TEMP TABLE given (key TEXT, step INTEGER, post_id TEXT)")
+            yield Standing(self.db, series, now)
+        finally:
+            for table in ("series", "gone", "given"):
+                self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            self.db.execute("DETACH DATABASE roster")
+
+    def given(self, post_id: str, at: int) -> Callable[[list[str]], set[str]]:
+        """The ``select`` of a campaign sending ``post_id``: of a chunk of keys, those the run
+        at ``at`` gave that post and the ledger has not settled yet."""
+        def select(keys: list[str]) -> set[str]:
+            rows = self.db.execute(
+                "SELECT address FROM progress WHERE address IN (SELECT value FROM json_each(?)) "
+                "AND post_id = ? AND at = ? AND settled = 0", (json.dumps(keys), post_id, at))
+            return {row[0] for row in rows}
+        return select
+
+    def settle(self, ledger_path: Path) -> None:
+        """Mark settled every reader whose last post the ledger holds sent, failed or in doubt
+        (call with no run in progress, after the ledger's own recovery)."""
+        if not ledger_path.exists():
+            return
+        self.db.execute("ATTACH DATABASE ? AS ledger", (str(ledger_path),))
+        try:
+            self.db.execute(
+                f"""UPDATE progress SET settled = 1 WHERE settled = 0 AND EXISTS (
+                        SELECT 1 FROM ledger.deliveries d WHERE d.post_id = progress.post_id
+                        AND d.address = progress.address
+                        AND d.state IN ({', '.join('?' * len(SETTLED))}))""", SETTLED)
+        finally:
+            self.db.execute("DETACH DATABASE ledger")
+
+    # -- reports -------------------------------------------------------------------------------
+
+    def sent_counts(self, ledger_path: Path) -> dict[str, int]:
+        """{post id: readers a welcome run gave it and the ledger holds as sent}."""
+        if not ledger_path.exists():
+            return {}
+        self.db.execute("ATTACH DATABASE ? AS ledger", (str(ledger_path),))
+        try:
+            return dict(self.db.execute(
+                """SELECT s.post_id, count(*) FROM sends s JOIN ledger.deliveries d
+                   ON d.post_id = s.post_id AND d.address = s.address
+                   WHERE d.state = 'sent' GROUP BY s.post_id"""))
+        finally:
+            self.db.execute("DETACH DATABASE ledger")
+
+
+@dataclass(frozen=True)
+class SeriesTerms:
+    """What the standing query needs of the series (all times in UTC seconds)."""
+
+    ids: tuple[str, ...]  # its posts, in order
+    every: int
+    first_after: int
+    enabled_at: int | None
+    enrolled_all_at: int | None
+
+
+class Standing:
+    """The readers' standing at ``now`` (inside :meth:`WelcomeState.standing`)."""
+
+    def __init__(self, db: sqlite3.Connection, series: SeriesTerms, now: int):
+        self.db = db
+        self.count = len(series.ids)
+        self.params = {"every": series.every, "first_after": series.first_after,
+                       "enabled_at": series.enabled_at, "now": now,
+                       "enrolled_all_at": series.enrolled_all_at, "count": self.count}
+
+    def counts(self) -> list[tuple[int, bool, int]]:
+        """(next step, due now, readers) of the readers in the series (next step = the number
+        of posts: they had them all)."""
+        rows = self.db.execute(STANDING + "SELECT min(next, :count), due_at <= :now, count(*) "
+                               "FROM standing WHERE due_at IS NOT NULL GROUP BY 1, 2",
+                               self.params)
+        return [(step, bool(due), readers) for step, due, readers in rows]
+
+    def due(self, size: int) -> Iterator[list[tuple[str, int]]]:
+        """(key, next step) of the readers due now, ``size`` at a time."""
+        rows = self.db.execute(STANDING + "SELECT key, next FROM standing "
+                               "WHERE due_at <= :now AND next < :count", self.params)
+        while chunk := rows.fetchmany(size):
+            yield chunk
+
+    def stage(self, given: Iterable[tuple[str, int, str]]) -> None:
+        """Keep (key, step, post id) that this run gives, for :meth:`give`."""
+        self.db.executemany("INSERT INTO temp.given VALUES (?, ?, ?)", given)
+
+    def give(self) -> None:
+        """Record, in one transaction, that this run gives each reader staged their post."""
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute("INSERT OR REPLACE INTO progress SELECT key, step, post_id, ?, 0 "
+                        "FROM temp.given", (self.params["now"],))
+        self.db.execute("INSERT OR REPLACE INTO sends SELECT post_id, key, ? FROM temp.given",
+                        (self.params["now"],))
+        self.db.execute("COMMIT")

@@ -1,0 +1,40 @@
+"""Container directives (:::note ... :::, Astro themes' admonitions) read as a bold label before
+their content, line for line; leaf directives (::github{...}) are problems at their line; code
+is left alone."""
+
+from __future__ import annotations
+
+from generator_sites import write_files
+from test_generators import make_blog
+
+from conftest import invoke
+from newsletter.render.tags.directives import rewrite
+
+
+def test_a_container_becomes_a_label_and_every_line_keeps_its_number():
+    body = ("Intro.\n\n:::tip\nTie it twice.\n:::\n\n::::caution[Mind *the* rope]\n"
+            "Knots slip.\n::::\n\n```md\n:::note\nIn code.\n:::\n```\n")
+    text, problems = rewrite(body)
+    assert problems == []
+    assert text.count("\n") == body.count("\n")
+    assert "**Tip:**\nTie it twice.\n" in text
+    assert "**Mind &#42;the&#42; rope:**\nKnots slip.\n" in text
+    assert ":::note\nIn code.\n:::" in text  # in code, as written
+
+
+def test_an_unclosed_container_is_left_and_a_leaf_directive_is_a_problem():
+    text, problems = rewrite(":::note\nNever closed.\n\n::github{repo=\"ana/knots\"}\n", 10)
+    assert text.startswith(":::note\n")
+    assert [(problem.line, problem.message.split(" is ")[0]) for problem in problems] == [
+        (13, '::github{repo="ana/knots"}')]
+
+
+def test_an_astro_post_with_an_admonition_reads_well_in_the_email(tmp_path):
+    root, _ = make_blog(tmp_path, "astro")
+    write_files(root, {"src/content/blog/dark-sky.md": (
+        "---\ntitle: 'Dark Sky'\npubDate: 'Sep 01 2024'\n---\n\n:::note[Before you go]\n"
+        "Let your eyes adjust for twenty minutes.\n:::\n")})
+    assert invoke(root, "preview", "dark-sky").exit_code == 0
+    text = (root / "preview" / "dark-sky" / "email.txt").read_text()
+    assert "Before you go: Let your eyes adjust for twenty minutes." in " ".join(text.split())
+    assert ":::" not in text

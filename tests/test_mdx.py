@@ -1,0 +1,67 @@
+"""MDX posts (Astro, Gatsby): their import and export lines and comments are left out of the
+email, their code blocks kept whole, and their JSX (components, expressions) is a
+template-syntax error at its line, shown as text, never as markup."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+
+from generator_sites import write_files
+from test_generators import make_blog
+
+from conftest import invoke
+from newsletter.render.tags import TagContext, expand_tags
+
+
+def expand_mdx(body: str) -> tuple[str, list[tuple[int, str]]]:
+    expansion = expand_tags(body, TagContext(site_url="https://example.com", mdx=True))
+    return expansion.markdown, [(problem.line, problem.message) for problem in expansion.problems]
+
+
+def test_esm_and_comments_are_left_out_and_code_keeps_its_imports(tmp_path):
+    root, _ = make_blog(tmp_path, "astro")
+    assert invoke(root, "preview", "using-a-chart").exit_code == 0
+    text = (root / "preview" / "using-a-chart" / "email.txt").read_text()
+    html = (root / "preview" / "using-a-chart" / "email.html").read_text()
+    assert "Turn the chart until the date meets the hour." in text
+    for gone in ("import Chart", "export const", "tilt", "the club's chart"):
+        assert gone not in text and gone not in html
+    assert "import math" in text and "import math" in html  # in the code block, as written
+
+
+def test_a_component_is_an_error_at_its_line_and_never_reaches_the_email_as_markup(tmp_path):
+    root, _ = make_blog(tmp_path, "astro")
+    write_files(root, {"src/content/blog/meteor-watch.mdx": (
+        "---\ntitle: 'Meteor Watch'\npubDate: 'Aug 12 2024'\n---\n\n"
+        "import Counter from '../../components/Counter.astro';\n\n"
+        "Count them with me:\n\n"
+        "<Counter start={0} label=\"meteors > 10\" onclick=\"alert(1)\">\n  Tap\n</Counter>\n\n"
+        "Use `<Counter>` in your own pages.\n")})
+
+    result = invoke(root, "check", "meteor-watch", "--json")
+    findings = json.loads(result.stdout)["findings"]
+    assert result.exit_code == 2
+    assert [(f["code"], f["where"]) for f in findings if f["severity"] == "error"] == [
+        ("template-syntax", "src/content/blog/meteor-watch.mdx:10")]
+    assert "<Counter> is an MDX component" in findings[0]["message"]
+
+    invoke(root, "preview", "meteor-watch")
+    html = (root / "preview" / "meteor-watch" / "email.html").read_text()
+    document = lxml.html.fromstring(html)
+    assert not document.xpath("//counter | //*[@onclick]")
+    assert "<Counter start={0}" in document.text_content()  # as text, for the writer to see
+
+
+def test_expressions_are_reported_and_escaped_braces_are_text():
+    markdown, problems = expand_mdx("Made in {new Date().getFullYear()}.\n\nA set: \\{1, 2\\}.\n")
+    assert problems == [(1, "{new Date().getFullYear()} is an MDX expression: the site's "
+                            "code works it out, an email cannot")]
+    assert "\\{1, 2\\}" in markdown
+
+
+def test_a_markdown_post_keeps_its_braces_and_capitalised_words():
+    expansion = expand_tags("Sets {a, b} and <Tag> in plain Markdown.\n",
+                            TagContext(site_url="https://example.com"))
+    assert expansion.problems == () and "{a, b}" in expansion.markdown

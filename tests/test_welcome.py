@@ -1,0 +1,194 @@
+"""The welcome series over a simulated month of cron runs.
+
+Each run is the library's `send_due(settings, now)` with ``now`` moved by the test harness (the
+user-facing `--now` refuses a real run in the future); readers join on different days, mail
+goes to the outbox, and what each reader got, and at which run, is read from the .eml files
+the runs leave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import invoke, run_cli, start_cli
+from fake_providers import write_settings
+from newsletter.config import load_settings
+from newsletter.sending import Ledger, State, send_due
+from test_kill import count_files, reader_of
+
+T0 = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+DAY = dt.timedelta(days=1)
+SERIES = ["best-a", "best-b", "best-c"]
+ENV = {"NEWSLETTER_SECRET": "test-secret"}
+
+
+def write_post(site, name: str, date: str) -> None:
+    (site / "content" / "posts" / f"{name}.md").write_text(
+        f'---\ntitle: "{name.title()}"\ndate: "{date}"\nslug: /posts/{name}\n'
+        f"description: About {name}.\n---\n\nThe body of {name}.\n")
+
+
+def write_list(site, readers: list[tuple[str, dt.datetime, str]], left: set[str] = set()) -> None:
+    """The subscriber file: (address, joined, tags) each, active unless in ``left``."""
+    for old in (site / "subscribers").glob("*.csv"):
+        old.unlink()
+    rows = ["email,name,status,tags,subscribed_at"] + [
+        f"{address},,{'unsubscribed' if address in left else 'active'},{tags},"
+        f"{joined.isoformat()}" for address, joined, tags in readers]
+    (site / "subscribers" / "subscribers.csv").write_text("\n".join(rows) + "\n")
+
+
+@pytest.fixture
+def blog(site):
+    """Three old posts readers liked most, the series of them every 3 days, and `since`
+    after them: they are never broadcast."""
+    for post in (site / "content" / "posts").glob("*.md"):
+        post.unlink()
+    for day, name in enumerate(SERIES, start=1):
+        write_post(site, name, f"2026-06-0{day}T08:00:00Z")
+    write_settings(site, "schedule", since="2026-10-01T00:00:00Z")
+    write_settings(site, "welcome", enabled=True, posts=SERIES, every="3d",
+                   intro="You joined {site} recently; here is one of the posts readers liked most.")
+    write_list(site, [("old@example.com", T0 - 30 * DAY, "")])
+    return site
+
+
+def outbox(site) -> dict[str, set[str]]:
+    """Post folder -> readers with a file there (a duplicate copy fails the test at once)."""
+    found: dict[str, set[str]] = {}
+    for eml in (site / "outbox").glob("*/*.eml"):
+        reader, duplicate = reader_of(eml.name)
+        assert not duplicate, f"{reader} got {eml.parent.name} twice"
+        found.setdefault(eml.parent.name, set()).add(reader)
+    return found
+
+
+def test_a_month_of_cron_runs_gives_each_new_reader_each_post_once_in_order(blog):
+    site = blog
+    settings = load_settings(site, ENV)
+    joiners = {f"day{d:02}@example.org": T0 + d * DAY + 9 * dt.timedelta(hours=1)
+               for d in (0, 1, 4, 9, 15, 22)}
+    joiners["quitter@example.org"] = T0 + 2 * DAY
+    joiners["vip@example.org"] = T0 + 3 * DAY
+    got: dict[str, list[tuple[str, dt.datetime]]] = {}
+    seen: dict[str, set[str]] = {}
+    clock = T0
+    while clock <= T0 + 31 * DAY:
+        listed = [("old@example.com", T0 - 30 * DAY, "")] + [
+            (a, joined, "vip" if a.startswith("vip") else "") for a, joined in joiners.items()
+            if joined <= clock]
+        write_list(site, listed, {"quitter@example.org"} if clock >= T0 + 4 * DAY else set())
+        if clock == T0 + 3 * DAY + 12 * dt.timedelta(hours=1):
+            # the writer sends best-b on purpose to the readers tagged vip
+            sent = invoke(site, "send", "best-b", "--tag", "vip", "--yes", env=ENV)
+            assert sent.exit_code == 0, sent.output
+        promised = None
+        if clock.day % 2 == 0:  # what a dry run at this time says
+            plan = invoke(site, "send", "--due", "--dry-run", "--now", clock.isoformat(), env=ENV)
+            assert plan.exit_code == 0, plan.output
+            promised = {post: int(n) for post, n in re.findall(
+                r'would send welcome post (\S+) ".*" to (\d+) reader', plan.output)}
+        run = send_due(settings, clock)
+        assert not run.failed, run
+        if promised is not None:  # ... is what the real run at that time did
+            assert promised == {o.post.id: o.report.sent for o in run.welcome.outcomes}
+        for post, readers in outbox(site).items():
+            for reader in readers - seen.setdefault(post, set()):
+                got.setdefault(reader, []).append((post, clock))
+            seen[post] = set(readers)
+        clock += DAY / 2
+
+    assert "old@example.com" not in got  # on the list before the series was enabled
+    for reader, joined in joiners.items():
+        posts = [post for post, _ in got[reader]]
+        if reader.startswith("quitter"):
+            assert posts == ["best-a"]  # unsubscribed on day 4: the series stopped
+            continue
+        if reader.startswith("vip"):
+            # best-b went to them as a broadcast: the series skips it
+            assert posts == ["best-a", "best-b", "best-c"]
+            times = dict(got[reader])
+            assert times["best-c"] - times["best-a"] == 3 * DAY
+            continue
+        assert posts == SERIES, reader
+        times = [when for _, when in got[reader]]
+        assert joined <= times[0] < joined + DAY / 2  # the first cron run after joining
+        assert [b - a for a, b in zip(times, times[1:])] == [3 * DAY, 3 * DAY]
+
+
+def test_the_welcome_email_is_the_post_with_the_intro_line(blog):
+    site = blog
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)  # the series starts
+    send_due(settings, T0 + 2 * DAY)
+    message = email.message_from_bytes(
+        (site / "outbox" / "best-a" / "new@example.org.eml").read_bytes(),
+        policy=email.policy.default)
+    for part in ("plain", "html"):
+        text = " ".join(message.get_body((part,)).get_content().split())
+        intro = text.index("You joined Example Notes recently; here is one of the posts")
+        assert intro < text.index("The body of best-a")
+
+
+def test_readers_on_the_list_before_the_series_get_it_only_when_enrolled(blog):
+    site = blog
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    send_due(settings, T0 + DAY)
+    assert outbox(site) == {}
+    refused = invoke(site, "welcome", "enroll", "--all", input="n\n")
+    assert "1 reader on the list" in refused.output and refused.exit_code != 0
+    enrolled = invoke(site, "welcome", "enroll", "--all", "--yes")
+    assert enrolled.exit_code == 0, enrolled.output
+    plan = invoke(site, "send", "--due", "--dry-run", env=ENV)
+    assert 'would send welcome post /posts/best-a "Best-A" to 1 reader' in plan.output
+    assert outbox(site) == {}
+    send_due(settings, dt.datetime.now(dt.timezone.utc))
+    assert outbox(site) == {"best-a": {"old@example.com"}}
+    status = invoke(site, "status", env=ENV)
+    # series sends are told apart from broadcasts
+    assert "/posts/best-a: sent 1, failed 0, in doubt 0, pending 0, not yet sent 0; " \
+        "1 reader had it as a welcome email" in status.output
+
+
+def test_sigkill_mid_welcome_run_sends_nobody_a_second_copy(blog):
+    site = blog
+    started = run_cli(site, "send", "--due", "--now", T0.isoformat(), env=ENV)
+    assert started.returncode == 0, started.stderr
+    readers = [f"reader{n:04}@example.net" for n in range(3000)]
+    write_list(site, [(address, T0 + DAY, "") for address in readers])
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace('name = "outbox"',
+                                             'name = "outbox"\nrate_limit = 1500.0\nbatch_size = 10'))
+    folder = site / "outbox" / "best-a"
+    for _ in range(3):
+        process = start_cli(site, "send", "--due", env=ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+        before, deadline = count_files(folder), time.monotonic() + 30
+        while count_files(folder) == before and process.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.1)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finished = run_cli(site, "send", "--due", env=ENV)
+    assert finished.returncode in (0, 1), finished.stderr  # 1: a killed batch is in doubt
+    got = outbox(site)["best-a"]  # fails on any second copy
+    assert got <= set(readers)
+    with Ledger.open(load_settings(site, ENV)) as ledger:
+        states = ledger.counts("/posts/best-a")["/posts/best-a"]
+    # every reader has it once, or is in doubt (a killed batch): never resent on its own
+    assert states[State.SENT] + states[State.IN_DOUBT] == len(readers)
+    assert states[State.SENT] <= len(got) <= len(readers)
+    assert states[State.IN_DOUBT] <= 3 * 10 * 16  # at most the batches in flight at each kill
+    status = run_cli(site, "welcome", "status", env=ENV)
+    assert f"best-a: sent {states[State.SENT]}, due now 0," in status.stdout
