@@ -57,3 +57,16 @@ def test_commands_not_built_for_postgresql_yet_refuse_rather_than_keep_state_in_
             f"error: store.url: `newsletter {' '.join(args[:2])}` does not run on the "
             "PostgreSQL store yet")
     assert not (site / ".newsletter").exists()
+
+
+def test_settings_whose_state_is_still_a_file_are_refused_with_a_store_url(site, pg_url):
+    use_postgresql(site, pg_url)
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace('name = "outbox"',
+                                             'name = "outbox"\ndaily_limit = 100'))
+    result = run_cli(site, "store", "migrate")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: newsletter.toml: provider.daily_limit does not work on the PostgreSQL store yet "
+        "(its state is kept in a file of its own); remove it while [store] url is set, or use "
+        "the files store\n")
