@@ -8,10 +8,10 @@ from contextlib import closing
 
 import pytest
 
-from newsletter.state import JOURNAL, LEDGER, SIGNUPS, WEBHOOK_TOKENS
+from newsletter.state import JOURNAL, LEDGER, SEND_LOG, SIGNUPS, WEBHOOK_TOKENS, WELCOME
 from tests.conftest import invoke, run_cli
 
-DURABLE = (LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS)
+DURABLE = (LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, SEND_LOG, WELCOME)
 
 
 def recorded(path) -> list[str]:

@@ -7,22 +7,17 @@ to know who has a post. Every claimed batch is counted when it is claimed (befor
 can leave), broadcasts and welcome emails alike; a batch that then fails still counts, so the
 count errs on the safe side of the provider's own.
 
-The schema is :data:`SCHEMA`, in one place, for a port to another store.
+The schema is :data:`newsletter.state.SEND_LOG`, with every other kind of state's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
-SEND_LOG_FILE = "sendlog.db"
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sends (
-    minute TEXT PRIMARY KEY,      -- UTC, 2026-12-06T17:05
-    messages INTEGER NOT NULL
-) WITHOUT ROWID
-"""
+from newsletter.state import SEND_LOG, sqlite
+
+SEND_LOG_FILE = SEND_LOG.file
 KEEP = dt.timedelta(days=2)  # older minutes count against no limit
 BUSY_TIMEOUT_S = 10.0
 
@@ -36,11 +31,8 @@ class SendLog:
     """Messages sent per minute, for one site."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")  # counted before the batch can leave
-        self.db.execute(SCHEMA)
+        # Durable: counted before the batch can leave.
+        self.db = sqlite.open_kind(path, SEND_LOG, timeout=BUSY_TIMEOUT_S)
 
     @classmethod
     def open(cls, state_dir: Path) -> SendLog:

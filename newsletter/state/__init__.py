@@ -7,8 +7,16 @@ from newsletter.state.copying import Copied, copy_tables
 from newsletter.state.ledger_schema import LEDGER, PENDING_PREFIX, RUNNING_PREFIX
 from newsletter.state.migrations import Migration, Schema
 from newsletter.state.site import Migrated, migrate_postgresql, migrate_site
-from newsletter.state.tables import JOURNAL, LIST, ROSTER, SIGNUPS, WEBHOOK_TOKENS
+from newsletter.state.tables import (
+    JOURNAL,
+    LIST,
+    ROSTER,
+    SEND_LOG,
+    SIGNUPS,
+    WEBHOOK_TOKENS,
+    WELCOME,
+)
 
-__all__ = ["JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER", "RUNNING_PREFIX", "SIGNUPS",
-           "WEBHOOK_TOKENS", "Copied", "Migrated", "Migration", "Schema", "copy_tables",
-           "migrate_postgresql", "migrate_site", "postgres", "sqlite"]
+__all__ = ["JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER", "RUNNING_PREFIX", "SEND_LOG",
+           "SIGNUPS", "WEBHOOK_TOKENS", "WELCOME", "Copied", "Migrated", "Migration", "Schema",
+           "copy_tables", "migrate_postgresql", "migrate_site", "postgres", "sqlite"]

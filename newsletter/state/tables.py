@@ -132,3 +132,36 @@ WEBHOOK_TOKENS = Schema("webhook_tokens", "webhook-tokens.db", (
             PRIMARY KEY (provider, token))""",
     )),
 ))
+
+# Messages sent per minute: what provider.daily_limit and hourly_limit count against
+# (sending/send_log.py). Files store only: with a store URL those settings are refused for now.
+SEND_LOG = Schema("send_log", "sendlog.db", (
+    Migration("m001_create_sends", (
+        """CREATE TABLE IF NOT EXISTS sends (
+            minute TEXT PRIMARY KEY,      -- UTC, 2026-12-06T17:05
+            messages INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+    )),
+))
+
+# The welcome series: each reader's progress through [welcome] posts (sending/welcome_state.py).
+# Files store only, as SEND_LOG.
+WELCOME = Schema("welcome", "welcome.db", (
+    Migration("m001_create_meta_progress_sends", (
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE IF NOT EXISTS progress (
+            address TEXT PRIMARY KEY,       -- the reader's key (address_key), as in the ledger
+            step INTEGER NOT NULL,          -- position in [welcome] posts of the post last given
+            post_id TEXT NOT NULL,          -- that post
+            at INTEGER NOT NULL,            -- when the run that gave it ran, UTC seconds
+            settled INTEGER NOT NULL        -- 1 once the ledger holds it sent, failed or in doubt
+        ) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS progress_unsettled ON progress (post_id) WHERE settled = 0",
+        """CREATE TABLE IF NOT EXISTS sends (
+            post_id TEXT NOT NULL,
+            address TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (post_id, address)
+        ) WITHOUT ROWID""",
+    )),
+))
