@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,6 +40,12 @@ def main(runs: int) -> None:
     post = find_post(load_posts(settings)[0], REFERENCE_POST)
     email = render_post(settings, post)  # first render: warms caches (premailer, cssutils)
     print(f"render reference post (median) {median_ms(lambda: render_post(settings, post), runs):7.1f} ms"
+          f"   target <= 50 ms, {runs} runs")
+    # The same post read as CommonMark, the dialect of Hugo, Jekyll, Gatsby, Astro, Eleventy and
+    # Zola blogs (the example site is Python-Markdown's).
+    commonmark = replace(settings, posts=replace(settings.posts, markdown="commonmark"))
+    render_post(commonmark, post)
+    print(f"  ... as CommonMark (median)   {median_ms(lambda: render_post(commonmark, post), runs):7.1f} ms"
           f"   target <= 50 ms, {runs} runs")
     print(f"HTML part                      {len(email.html.encode()) / 1024:7.1f} KB"
           f"   {encoded_html_size(email.html) / 1024:.1f} KB quoted-printable (warn > 90 KB)")

@@ -5,9 +5,10 @@
 
 Renders posts of 100 KB and 1 MB in four shapes (the example post repeated, one long
 paragraph, a long list, a long table) and prints CPU seconds and the 1 MB / 100 KB ratio:
-linear rendering gives about 10. ``--compare`` also times Python-Markdown's own inline pass,
-whose list.pop(0) and list.index() made the ratio grow with the size (slow: minutes at 1 MB).
-Last, the time to refuse a 50 MB post file (it is never read).
+linear rendering gives about 10; each shape is also read as CommonMark (the dialect of Hugo,
+Jekyll, Gatsby, Astro, Eleventy and Zola blogs). ``--compare`` also times Python-Markdown's
+own inline pass, whose list.pop(0) and list.index() made the ratio grow with the size (slow:
+minutes at 1 MB). Last, the time to refuse a 50 MB post file (it is never read).
 
 Target (issue 12): a 1 MB post renders in time proportional to a 100 KB one; a post over 1 MB
 is refused at once.
@@ -62,15 +63,22 @@ def main(compare: bool, quick: bool = False) -> None:
     passes = {"linear inline pass": markdown_step.use_linear_inline}
     if compare:
         passes["Markdown's own pass"] = lambda md: md
+    # The dialect of Hugo, Jekyll, Gatsby, Astro, Eleventy and Zola blogs (markdown-it-py).
+    commonmark = dataclasses.replace(
+        settings, posts=dataclasses.replace(settings.posts, markdown="commonmark"))
     print(f"{'shape':24} {'inline pass':22} {'100 KB':>8} {'1 MB':>8} {'ratio':>6}")
     for shape, make in shapes(post.body).items():
-        for label, inline_pass in passes.items():
-            markdown_step.use_linear_inline = inline_pass
-            times = [cpu_seconds(partial(render_post, settings,
+        def row(label: str, site_settings) -> None:
+            times = [cpu_seconds(partial(render_post, site_settings,
                                          dataclasses.replace(post, body=make(size))))
                      for size in SIZES]
             print(f"{shape:24} {label:22} {times[0]:7.2f}s {times[1]:7.2f}s "
                   f"{times[1] / times[0]:6.1f}", flush=True)
+
+        for label, inline_pass in passes.items():
+            markdown_step.use_linear_inline = inline_pass
+            row(label, settings)
+        row("CommonMark dialect", commonmark)
     markdown_step.use_linear_inline = passes["linear inline pass"]
     refuse_giant_post(settings, 2 if quick else 50)
 

@@ -1,5 +1,6 @@
 """The emails as readers see them, in real headless Chromium: the kitchen-sink post (every
-element a post can hold, tests/fixtures/posts/kitchen-sink) and the sign-up emails.
+element a post can hold, tests/fixtures/posts/kitchen-sink), read as Python-Markdown and as
+CommonMark (newsletter/render/dialects.py), and the sign-up emails.
 
 - On a 375 px phone and at 600 px, with the ``<style>`` block and without it (Gmail's mobile
   webmail and its apps with other accounts drop it), the email is never wider than the screen.
@@ -34,6 +35,8 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parent.parent / "docs" / "images"
 WIDTHS = (375, 600)
 SCHEMES = ("light", "dark")
+KITCHEN_SINK_COMMONMARK = "kitchen-sink (commonmark)"
+KITCHEN_SINKS = ("kitchen-sink", KITCHEN_SINK_COMMONMARK)
 SAMPLE = {"unsubscribe_url": "https://blog.example.com/unsubscribe/sample",
           "email": "reader@example.org"}
 # Judged on a whole web page, not on an email: a mail client shows the email inside its own
@@ -82,14 +85,21 @@ axe.run(document, {rules, resultTypes: ['violations']})
 
 
 def write_emails(folder: Path) -> dict[str, Path]:
-    """The kitchen-sink post's preview email.html and the sign-up emails, each also without its
-    <style> block, as files in a new example site under ``folder``."""
-    site = copy_example_site(folder / "site")
-    add_fixture(site, "kitchen-sink")
-    result = invoke(site, "preview", "kitchen-sink")
-    assert result.exit_code == 0, result.output
-    preview = site / "preview" / "kitchen-sink"
-    files = {"kitchen-sink": preview / "email.html"}
+    """The kitchen-sink post's preview email.html (read as Python-Markdown, the example site's
+    dialect, and as CommonMark, the other generators') and the sign-up emails, each also
+    without its <style> block, as files in new example sites under ``folder``."""
+    files = {}
+    for name, markdown in (("kitchen-sink", None), (KITCHEN_SINK_COMMONMARK, "commonmark")):
+        site = copy_example_site(folder / name)
+        if markdown:
+            settings_file = site / "newsletter.toml"
+            settings_file.write_text(settings_file.read_text(encoding="utf-8")
+                                     + f'\n[posts]\nmarkdown = "{markdown}"\n', encoding="utf-8")
+        add_fixture(site, "kitchen-sink")
+        result = invoke(site, "preview", "kitchen-sink")
+        assert result.exit_code == 0, result.output
+        preview = site / "preview" / "kitchen-sink"
+        files[name] = preview / "email.html"
     settings = load_settings(site, {})
     for kind in (CONFIRM, WELCOME):
         html, _ = render_notice(settings, kind).fill(SAMPLE)
@@ -134,7 +144,7 @@ def axe_source() -> str:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", [f"{name}{style}" for name in ("kitchen-sink", CONFIRM, WELCOME)
+@pytest.mark.parametrize("name", [f"{name}{style}" for name in (*KITCHEN_SINKS, CONFIRM, WELCOME)
                                   for style in ("", " without <style>")])
 def test_the_email_is_never_wider_than_the_screen(browser, emails, name, width):
     show(browser, emails[name], width)
@@ -150,8 +160,10 @@ def test_the_email_is_never_wider_than_the_screen(browser, emails, name, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("style", ["", " without <style>"])
-def test_wide_content_wraps_or_scrolls_inside_its_own_block(browser, emails, width, style):
-    show(browser, emails["kitchen-sink" + style], width)
+@pytest.mark.parametrize("kitchen_sink", KITCHEN_SINKS)
+def test_wide_content_wraps_or_scrolls_inside_its_own_block(browser, emails, width, style,
+                                                            kitchen_sink):
+    show(browser, emails[kitchen_sink + style], width)
     code, table, title, body_h1 = browser.execute_script("""
         const size = e => [e.scrollWidth, e.clientWidth];
         const font = e => parseFloat(getComputedStyle(e).fontSize);
@@ -166,7 +178,7 @@ def test_wide_content_wraps_or_scrolls_inside_its_own_block(browser, emails, wid
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("name", ["kitchen-sink", CONFIRM, WELCOME])
+@pytest.mark.parametrize("name", [*KITCHEN_SINKS, CONFIRM, WELCOME])
 def test_every_text_has_at_least_4_5_to_1_contrast_on_its_background(browser, emails, name,
                                                                      scheme):
     for width in WIDTHS:
@@ -175,12 +187,12 @@ def test_every_text_has_at_least_4_5_to_1_contrast_on_its_background(browser, em
             "return getComputedStyle(document.querySelector('.container')).backgroundColor;")
         assert card == ("rgb(253, 252, 250)" if scheme == "light" else "rgb(38, 37, 34)")
         checked, low = browser.execute_script(CONTRAST_JS)
-        assert checked >= (90 if name == "kitchen-sink" else 5)
+        assert checked >= (90 if name in KITCHEN_SINKS else 5)
         assert low == [], f"{scheme} at {width} px"
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("name", ["kitchen-sink", CONFIRM, WELCOME])
+@pytest.mark.parametrize("name", [*KITCHEN_SINKS, CONFIRM, WELCOME])
 def test_axe_core_finds_no_violation(browser, emails, name, scheme):
     source = axe_source()
     show(browser, emails[name], 600, scheme)

@@ -1,6 +1,7 @@
-"""Rendering every element a post can hold (the kitchen-sink post), heading ids as the blog has
-them, same-page links, the wrapper screen readers read, and attributes only where HTML has them.
-How the result looks in a browser is tests/test_email_browser.py's."""
+"""Rendering every element a post can hold (the kitchen-sink post, in each Markdown dialect),
+heading ids as the blog has them, same-page links, the wrapper screen readers read, and
+attributes only where HTML has them. How the result looks in a browser is
+tests/test_email_browser.py's."""
 
 from __future__ import annotations
 
@@ -67,7 +68,19 @@ def test_a_fragment_that_matches_nothing_goes_to_the_blog_page(site):
         "https://blog.example.com/posts/link_fragment#notes"]
 
 
-def test_the_kitchen_sink_holds_every_element_each_styled_inline(site):
+def read_as(site: Path, markdown: str | None) -> None:
+    """Posts of ``site`` read in the dialect ``markdown`` (None: the site's own, Python-Markdown)."""
+    if markdown:
+        settings = site / "newsletter.toml"
+        settings.write_text(settings.read_text() + f'\n[posts]\nmarkdown = "{markdown}"\n')
+
+
+DIALECTS = [None, "commonmark", "kramdown"]
+
+
+@pytest.mark.parametrize("markdown", DIALECTS)
+def test_the_kitchen_sink_holds_every_element_each_styled_inline(site, markdown):
+    read_as(site, markdown)
     _, email = render_fixture(site, "kitchen-sink")
     content = content_of(email.html)
     tags = {element.tag for element in content.iter() if isinstance(element.tag, str)}
@@ -90,7 +103,9 @@ def test_the_kitchen_sink_holds_every_element_each_styled_inline(site):
     assert "Week | Posts | Words | Replies | The question that started it" in email.text
 
 
-def test_a_long_address_breaks_at_its_slashes_and_keeps_its_text(site):
+@pytest.mark.parametrize("markdown", DIALECTS)
+def test_a_long_address_breaks_at_its_slashes_and_keeps_its_text(site, markdown):
+    read_as(site, markdown)
     _, email = render_fixture(site, "kitchen-sink")
     address = ("https://example.com/archives/2026/11/a-very-long-address-that-has-no-space-"
                "anywhere-in-it-at-all/index.html")
@@ -102,8 +117,10 @@ def test_a_long_address_breaks_at_its_slashes_and_keeps_its_text(site):
     assert code.find("wbr") is None  # code keeps its characters
 
 
-@pytest.mark.parametrize("fixture", ["kitchen-sink", None])
-def test_presentational_attributes_only_where_html_allows_them(site, fixture):
+@pytest.mark.parametrize("fixture, markdown", [("kitchen-sink", None), (None, None),
+                                               ("kitchen-sink", "commonmark")])
+def test_presentational_attributes_only_where_html_allows_them(site, fixture, markdown):
+    read_as(site, markdown)
     _, email = render_fixture(site, fixture) if fixture else render(site)
     misplaced = [(element.tag, name) for element in lxml.html.document_fromstring(email.html).iter()
                  for name in ALLOWED if name in element.attrib and element.tag not in ALLOWED[name]]

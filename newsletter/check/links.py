@@ -28,7 +28,14 @@ from newsletter.check.urls import (
     scheme_of,
     scheme_problem,
 )
-from newsletter.render import URL_ATTRIBUTES, all_ids, email_url, local_ids, markdown_fragment
+from newsletter.render import (
+    URL_ATTRIBUTES,
+    all_ids,
+    email_url,
+    local_ids,
+    markdown_dialect,
+    markdown_fragment,
+)
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -170,7 +177,8 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     source = context.sources.post
     cursor = source.start
     uses = []
-    root = markdown_fragment(context.email.markdown)
+    dialect = markdown_dialect(context.settings, context.post)
+    root = markdown_fragment(context.email.markdown, dialect)
     ids, kept_ids = all_ids(root), local_ids(root)
     for element in _linking(root):
         written = element.get(URL_ATTRIBUTES[element.tag]) or ""

@@ -154,12 +154,17 @@ class PostsSettings:
     generator: str | None = None
     dirs: tuple[str, ...] | None = None  # globs under the site: folders or files
     exclude: tuple[str, ...] = ()  # globs under the site never read
+    markdown: str | None = None  # the Markdown dialect posts are written in; None: the generator's
 
     def __post_init__(self):
         if self.generator is not None and self.generator not in GENERATOR_NAMES:
             raise ConfigError(f"posts.generator {self.generator!r} is not known",
                               where="newsletter.toml",
                               hint=f"use one of {', '.join(GENERATOR_NAMES)}")
+        if self.markdown is not None and self.markdown not in MARKDOWN_NAMES:
+            raise ConfigError(f"posts.markdown {self.markdown!r} is not known",
+                              where="newsletter.toml",
+                              hint=f"use one of {', '.join(MARKDOWN_NAMES)}")
         for key in ("dirs", "exclude"):
             for pattern in getattr(self, key) or ():
                 parts = pattern.replace("\\", "/").split("/")
@@ -298,5 +303,8 @@ IMAGE_MODES = ("hosted", "inline")
 # The static site generators whose layouts newsletter knows (docs/generators.md); "none": read
 # content/ the generic way.
 GENERATOR_NAMES = ("hugo", "jekyll", "eleventy", "astro", "zola", "pelican", "gatsby", "none")
+# [posts] markdown: the dialects posts may be rendered in (docs/email.md#markdown-dialects);
+# unset, the generator's own.
+MARKDOWN_NAMES = ("commonmark", "kramdown", "python-markdown")
 
 

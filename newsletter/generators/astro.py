@@ -38,6 +38,7 @@ _ROUTE = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]\.(astro|md|mdx|ts|js)$")
 class Astro(Generator):
     name = "astro"
     label = "Astro"
+    markdown = "remark"
     extensions = (".md", ".mdx", ".markdown")
 
     def __init__(self, root: Path, evidence: str | None = None):

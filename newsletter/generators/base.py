@@ -63,6 +63,9 @@ class Generator:
 
     name: ClassVar[str] = "none"
     label: ClassVar[str] = "Blog"
+    # The Markdown renderer the generator uses, whose dialect newsletter renders posts in
+    # (newsletter.render.dialects): Pelican and the generic reading keep Python-Markdown.
+    markdown: ClassVar[str] = "python-markdown"
     extensions: ClassVar[tuple[str, ...]] = (".md",)
     # Posts it builds from other markups, which newsletter lists as not read (docs/generators.md)
     unread_extensions: ClassVar[tuple[str, ...]] = (".rst", ".adoc", ".asciidoc", ".org",

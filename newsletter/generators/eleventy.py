@@ -39,6 +39,7 @@ _TEMPLATE = re.compile(r"{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*)?-?}}")
 class Eleventy(Generator):
     name = "eleventy"
     label = "Eleventy"
+    markdown = "markdown-it"
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)

@@ -31,6 +31,7 @@ _SOURCE_PATH = re.compile(r"""path\s*:\s*(?:`\$\{__dirname\}/|path\.(?:resolve|j
 class Gatsby(Generator):
     name = "gatsby"
     label = "Gatsby"
+    markdown = "remark"
     extensions = (".md", ".mdx")
 
     def __init__(self, root: Path, evidence: str | None = None):

@@ -37,6 +37,7 @@ _PAGE_LAYOUTS = {"archives", "archive", "search", "list", "terms", "taxonomy", "
 class Hugo(Generator):
     name = "hugo"
     label = "Hugo"
+    markdown = "goldmark"
     extensions = (".md", ".markdown")
     unread_extensions = (*Generator.unread_extensions, ".html", ".htm")
 

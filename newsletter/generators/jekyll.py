@@ -39,6 +39,7 @@ class Jekyll(Generator):
     name = "jekyll"
     label = "Jekyll"
     unread_extensions = (*Generator.unread_extensions, ".html", ".htm")  # HTML posts
+    markdown = "kramdown"
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)

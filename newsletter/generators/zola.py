@@ -22,6 +22,7 @@ from newsletter.generators.slugs import ascii_slug
 class Zola(Generator):
     name = "zola"
     label = "Zola"
+    markdown = "pulldown-cmark"
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)

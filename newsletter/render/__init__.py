@@ -14,6 +14,7 @@ from newsletter.render.email import (
     encoded_html_size,
     render_post,
 )
+from newsletter.render.dialects import markdown_dialect
 from newsletter.render.image_files import is_local
 from newsletter.render.images import (
     IMAGE_WARNING_BYTES,
@@ -29,5 +30,5 @@ __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
            "IMAGE_WARNING_BYTES", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET", "TEXT_TEMPLATE",
            "URL_ATTRIBUTES", "WELCOME", "Email", "EmailImage", "FoundImage", "all_ids", "email_url",
            "encoded_html_size", "github_slug", "has_notice", "is_local", "local_ids",
-           "markdown_fragment", "mode_problem",
+           "markdown_dialect", "markdown_fragment", "mode_problem",
            "notice_templates", "post_images", "render_notice", "render_post"]

@@ -1,6 +1,7 @@
 """Render a post into a ready-to-send :class:`Email`, once per post.
 
-Template tags (:mod:`newsletter.render.tags`) -> Markdown (:mod:`newsletter.render.markdown`) ->
+Template tags (:mod:`newsletter.render.tags`) -> Markdown in the blog's dialect
+(:mod:`newsletter.render.markdown`) ->
 Jinja2 templates (``templates/email.html`` with
 autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`` (its ``@media``
 rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.render.text`).
@@ -50,6 +51,7 @@ from premailer import Premailer
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.posts import Post, plain_line, site_relative
+from newsletter.render.dialects import markdown_dialect
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.markdown import fluid_images, fragment_html, markdown_to_fragment
 from newsletter.render.tags import TemplateProblem, expand_post
@@ -110,7 +112,8 @@ def render_post(settings: Settings, post: Post) -> Email:
     """Render ``post`` into its Email (HTML and text parts, subject, preheader)."""
     where = site_relative(settings, post.path)
     expansion = expand_post(settings, post)
-    fragment = markdown_to_fragment(expansion.markdown, post.url)
+    dialect = markdown_dialect(settings, post)
+    fragment = markdown_to_fragment(expansion.markdown, post.url, dialect)
     template_problems = expansion.all_problems(fragment)
     images, feature_image = place_images(settings, post, fragment)
     fluid_images(fragment)

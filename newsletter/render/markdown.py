@@ -8,10 +8,13 @@ Images that name a file of the site are left as written here, for
 (relative links, images without alt text) is for the preflight check (:mod:`newsletter.check`),
 which reads the same tree before its links are fixed.
 
-Extensions: tables, fenced code, footnotes, smart punctuation, definition lists, attribute
-lists (``## Title {#id}``, as Hugo and kramdown write them) and sane lists (a bulleted list
-after a numbered one is a list of its own, and ``3.`` starts at 3, as CommonMark has it).
-Headings get the ids the blog gives them (:mod:`newsletter.render.anchors`).
+The post is read in its blog's dialect (:mod:`newsletter.render.dialects`): CommonMark with
+GitHub's extensions (:mod:`newsletter.render.commonmark`), or Python-Markdown with tables,
+fenced code, footnotes, smart punctuation, definition lists, attribute lists (``## Title
+{#id}``, as Hugo and kramdown write them) and sane lists (a bulleted list after a numbered one
+is a list of its own, and ``3.`` starts at 3, as CommonMark has it). Everything after is shared:
+headings get the ids the blog gives them (:mod:`newsletter.render.anchors`), and links, images,
+task lists and tables are shaped for an email the same way.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import markdown
 
 from newsletter.render.anchors import add_heading_ids, fragment_url, local_ids
 from newsletter.render.blocks import shape_blocks
+from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
 from newsletter.urls import split_url
@@ -40,19 +44,29 @@ URL_ATTRIBUTES = {"a": "href", "img": "src"}
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def markdown_fragment(source: str) -> lxml.html.HtmlElement:
-    """The Markdown as a ``<div>`` tree with heading ids, links and images exactly as the post
-    writes them."""
-    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-    root = lxml.html.fragment_fromstring(use_linear_inline(md).convert(source), create_parent="div")
+def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN) -> lxml.html.HtmlElement:
+    """The Markdown, read in ``dialect``, as a ``<div>`` tree with heading ids, links and images
+    exactly as the post writes them."""
+    if dialect.commonmark:
+        # markdown-it-py takes about 25 ms to import: loaded only for the blogs that need it.
+        from newsletter.render import commonmark, kramdown
+
+        html = commonmark.commonmark_html(source, dialect)
+    else:
+        md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+        html = use_linear_inline(md).convert(source)
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
     add_heading_ids(root)
+    if dialect.kramdown:  # a CommonMark dialect
+        kramdown.table_of_contents(root)
     return root
 
 
-def markdown_to_fragment(source: str, page_url: str) -> lxml.html.HtmlElement:
+def markdown_to_fragment(source: str, page_url: str,
+                         dialect: Dialect = PYTHON_MARKDOWN) -> lxml.html.HtmlElement:
     """Render Markdown into a ``<div>`` tree for an email: absolute URLs (a same-page link to a
     heading goes to the post on the blog), sized remote images, task lists, tables that scroll."""
-    root = markdown_fragment(source)
+    root = markdown_fragment(source, dialect)
     shape_blocks(root)
     kept_ids = local_ids(root)
     for element in root.iter(*URL_ATTRIBUTES):

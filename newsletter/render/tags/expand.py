@@ -15,25 +15,14 @@ import html
 import re
 from dataclasses import dataclass
 
+from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
 from newsletter.render.tags import hugo, links, liquid, mdx, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
-from newsletter.render.tags.expansion import (
-    OPENING,
-    SNIPPET_CHARS,
-    Expansion,
-    Piece,
-    TemplateProblem,
-    snippet,
-)
-from newsletter.render.tags.scan import (
-    BacktickRuns,
-    Finder,
-    Literal,
-    code_regions,
-    literal_spans,
-    run_end,
-)
+from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
+                                              TemplateProblem, snippet)
+from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
+                                         literal_spans, run_end)
 from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
 
 _BACKTICK = re.compile("`")
@@ -46,10 +35,16 @@ _BEFORE_LINK = re.compile(r"(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})*"
                           r"\{%-?\s*(?:link|post_url)\b")
 
 
-def expand_tags(body: str, context: TagContext, first_line: int = 1) -> Expansion:
-    """``body`` (a post's Markdown, starting on ``first_line`` of its file) with its tags
-    expanded against ``context``."""
-    return _Expander(body, context, first_line).run()
+def expand_tags(body: str, context: TagContext, first_line: int = 1,
+                dialect: Dialect = PYTHON_MARKDOWN) -> Expansion:
+    """``body`` (a post's Markdown in ``dialect``, starting on ``first_line`` of its file) with
+    its tags expanded against ``context``."""
+    code_lines = None
+    if dialect.commonmark:
+        from newsletter.render.commonmark import code_block_lines  # markdown-it-py: when needed
+
+        code_lines = code_block_lines(body, dialect)
+    return _Expander(body, context, first_line, code_lines).run()
 
 
 @dataclass
@@ -61,12 +56,13 @@ class _Frame:
 
 
 class _Expander:
-    def __init__(self, text: str, context: TagContext, first_line: int):
+    def __init__(self, text: str, context: TagContext, first_line: int,
+                 code_lines: list[tuple[int, int]] | None):
         self.text, self.context, self.first_line = text, context, first_line
         self.out: list[str] = []
         self.problems: list[TemplateProblem] = []
         self.snippets: list[tuple[int, str]] = []
-        self.regions = code_regions(text)
+        self.regions = code_regions(text, code_lines)
         self.region_starts = [region.start for region in self.regions]
         self.literals = literal_spans(text)
         self.literal_starts = [literal.start for literal in self.literals]

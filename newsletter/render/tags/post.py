@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from newsletter.render.dialects import markdown_dialect
 from newsletter.render.tags import directives
 from newsletter.render.tags.context import default_tag_context
 from newsletter.render.tags.expand import expand_tags
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 def expand_post(settings: Settings, post: Post) -> Expansion:
     """``post``'s Markdown with its template tags expanded, and the ones that could not be."""
     body, problems = directives.rewrite(post.body, post.body_line)
-    expansion = expand_tags(body, default_tag_context(settings, post), post.body_line)
+    expansion = expand_tags(body, default_tag_context(settings, post), post.body_line,
+                            markdown_dialect(settings, post))
     if not problems:
         return expansion
     return replace(expansion, problems=tuple(sorted((*expansion.problems, *problems),

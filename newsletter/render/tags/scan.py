@@ -1,12 +1,13 @@
 """Where a post's Markdown is code: the parts whose template syntax is shown, not run.
 
-Found the way Python-Markdown finds them, in one pass each (a post is hostile input: nothing
-here may take longer than linear time): fenced blocks (a line of three or more backticks or
-tildes at the start of a line, closed by the same fence), indented blocks (a paragraph whose
-first line is indented four spaces, unless it continues a list), and the raw HTML elements
-``<pre>`` and ``<code>``. HTML comments are found too: what they hold is never shown. Inline
-code spans are found as the text is read (:class:`BacktickRuns`), since a shortcode's
-parameters may hold backticks.
+Fenced blocks (a line of three or more backticks or tildes at the start of a line, closed by
+the same fence) and indented blocks (a paragraph whose first line is indented four spaces,
+unless it continues a list) are found the way Python-Markdown finds them, in one pass each (a
+post is hostile input: nothing here may take longer than linear time); in a post written in a
+CommonMark dialect, they are the blocks its parser finds (a fence inside a list item is code
+there). The raw HTML elements ``<pre>`` and ``<code>`` are code too, and HTML comments are
+found: what they hold is never shown. Inline code spans are found as the text is read
+(:class:`BacktickRuns`), since a shortcode's parameters may hold backticks.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ _ESCAPED = re.compile(r"\{\{([<%])/\*")  # {{</* shortcode */>}}: Hugo shows it 
 _ESCAPED_END = {"<": re.compile(r"\*/>\}\}"), "%": re.compile(r"\*/%\}\}")}
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
 TAB_WIDTH = 4
+_NEWLINE = re.compile("\n")
+_ANY_NEWLINE = re.compile("\r\n|\r|\n")  # CommonMark's line endings
 
 
 @dataclass(frozen=True)
@@ -59,19 +62,27 @@ class Finder:
         return match
 
 
-def code_regions(text: str) -> list[Region]:
-    """Every code region and HTML comment of ``text``, in order, not overlapping."""
-    lines = _lines(text)
-    fences = _fences(text, lines)
-    regions = fences + _indented(text, lines, fences)
+def code_regions(text: str, code_lines: list[tuple[int, int]] | None = None) -> list[Region]:
+    """Every code region and HTML comment of ``text``, in order, not overlapping.
+
+    ``code_lines``: the code blocks as a CommonMark parser found them, (first line, line after
+    the last); None: found here, as Python-Markdown finds them."""
+    if code_lines is None:
+        lines = _lines(text, _NEWLINE)
+        regions = _fences(text, lines)
+        regions += _indented(text, lines, regions)
+    else:
+        lines = _lines(text, _ANY_NEWLINE)  # as CommonMark counts them
+        regions = [Region(lines[first][0], lines[last - 1][1], "fence")
+                   for first, last in code_lines if first < last <= len(lines)]
     regions.sort(key=lambda region: region.start)
     return _merge(regions + _html(text, regions))
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
+def _lines(text: str, newlines: re.Pattern) -> list[tuple[int, int]]:
     """(start, end) of each line, without its newline."""
     spans, start = [], 0
-    for newline in re.finditer("\n", text):
+    for newline in newlines.finditer(text):
         spans.append((start, newline.start()))
         start = newline.end()
     spans.append((start, len(text)))

@@ -1,0 +1,112 @@
+"""A post's Markdown as HTML in a CommonMark dialect (markdown-it-py), shaped like
+Python-Markdown's so both go through the same steps after (:mod:`newsletter.render.markdown`).
+
+- Raw HTML passes as Python-Markdown passes it, and every link and image keeps the URL the post
+  writes (no percent-encoding, ``javascript:`` too): the preflight check judges URLs the same
+  way in every dialect, and finds each one in the post's source by what it reads.
+- Footnotes get Python-Markdown's markup (``footnote-ref``, ``footnote-backref``,
+  ``<div class="footnote">``), which the stylesheet, the text part and the check know.
+- ``~~struck~~`` is ``<del>``, as GitHub, Goldmark and remark write it.
+- A heading may end with ``{#id .class}`` (Hugo, kramdown, Zola): its id and classes; other
+  attributes are dropped, so a post cannot add an ``onclick`` this way.
+- Task list items keep ``[ ]`` and ``[x]`` as text: :mod:`newsletter.render.blocks` makes them
+  ballot boxes, as it does for Python-Markdown (email clients drop checkboxes).
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+
+from newsletter.render.attribute_lists import heading_attributes
+from newsletter.render.dialects import Dialect
+from newsletter.render.kramdown import kramdown_plugin
+
+_THREAD = threading.local()
+
+
+def commonmark_html(source: str, dialect: Dialect) -> str:
+    """``source`` rendered as HTML in ``dialect``."""
+    return _thread_parser(dialect).render(source)
+
+
+def code_block_lines(source: str, dialect: Dialect) -> list[tuple[int, int]]:
+    """(first line, line after the last), counted from 0, of each fenced or indented code
+    block of ``source`` as ``dialect`` reads it: in a list item too, indented as its text."""
+    return [(token.map[0], token.map[1]) for token in _thread_parser(dialect).parse(source)
+            if token.type in ("fence", "code_block") and token.map]
+
+
+def _thread_parser(dialect: Dialect) -> MarkdownIt:
+    parsers = _THREAD.__dict__.setdefault("parsers", {})
+    if dialect.name not in parsers:  # a parser per thread: the preview server renders in several
+        parsers[dialect.name] = _parser(dialect)
+    return parsers[dialect.name]
+
+
+def _parser(dialect: Dialect) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "typographer": dialect.smart_punctuation})
+    md.enable(["table", "strikethrough"])
+    if dialect.smart_punctuation:
+        md.enable(["replacements", "smartquotes"])
+    md.use(footnote_plugin, inline=False).use(deflist_plugin)
+    if dialect.autolinks:
+        md.use(gfm_autolink_plugin)
+    if dialect.kramdown:
+        md.use(kramdown_plugin)
+    md.core.ruler.after("block", "heading_attributes", heading_attributes)
+    md.validateLink = _any_link
+    md.normalizeLink = _as_written
+    for rule, render in _RENDER_RULES.items():
+        md.add_render_rule(rule, render)
+    return md
+
+
+def _any_link(url: str) -> bool:
+    return True
+
+
+def _as_written(url: str) -> str:
+    return url
+
+
+def _footnote_name(token) -> str:
+    """A footnote's name in ids, as Python-Markdown makes them: its label (``[^source]``)."""
+    return html.escape(str(token.meta.get("label") or token.meta["id"] + 1), quote=True)
+
+
+def _reference_id(token) -> str:
+    """``fnref:name``, then ``fnref2:name``... for each further reference to one footnote."""
+    sub = token.meta.get("subId", 0)
+    return f"fnref{sub + 1 if sub > 0 else ''}:{_footnote_name(token)}"
+
+
+def _footnote_ref(self, tokens, index, options, env) -> str:
+    token = tokens[index]
+    return (f'<sup id="{_reference_id(token)}"><a class="footnote-ref" '
+            f'href="#fn:{_footnote_name(token)}">{token.meta["id"] + 1}</a></sup>')
+
+
+def _footnote_anchor(self, tokens, index, options, env) -> str:
+    token = tokens[index]
+    space = "" if token.meta.get("subId", 0) > 0 else "&#160;"
+    return (f'{space}<a class="footnote-backref" href="#{_reference_id(token)}" '
+            f'title="Jump back to footnote {token.meta["id"] + 1} in the text">&#8617;</a>')
+
+
+_RENDER_RULES = {
+    "footnote_ref": _footnote_ref,
+    "footnote_anchor": _footnote_anchor,
+    "footnote_block_open": lambda self, tokens, index, options, env:
+        '<div class="footnote">\n<hr>\n<ol>\n',
+    "footnote_block_close": lambda self, tokens, index, options, env: "</ol>\n</div>\n",
+    "footnote_open": lambda self, tokens, index, options, env:
+        f'<li id="fn:{_footnote_name(tokens[index])}">\n',
+    "s_open": lambda self, tokens, index, options, env: "<del>",
+    "s_close": lambda self, tokens, index, options, env: "</del>",
+}

@@ -1,0 +1,55 @@
+"""Which Markdown a post is written in: the dialect of the renderer its blog's generator uses.
+
+Hugo (Goldmark), Gatsby and Astro (remark), Eleventy (markdown-it) and Zola (pulldown-cmark)
+read CommonMark with GitHub's extensions, and Jekyll's kramdown (its GFM input) reads lists the
+same way: a nested list is indented to its parent's text (two spaces under ``- ``), ``1)``
+starts a list, and ``~~a~~`` is struck through. Python-Markdown, which Pelican uses and which
+the generic reading of ``content/`` keeps, wants four spaces. So each post is rendered in its
+generator's dialect (``Generator.markdown``), unless ``[posts] markdown`` says otherwise
+(docs/email.md#markdown-dialects).
+
+Every CommonMark dialect has tables, strikethrough, task lists, footnotes, definition lists and
+heading ids written ``## Title {#id}``, as the Python-Markdown one has: a post that uses them
+means them. They differ where the generators' defaults differ in what a reader sees: smart
+punctuation (Goldmark's typographer, kramdown's smart quotes, Astro's and the Gatsby starters'
+smartypants; not Eleventy, not Zola), bare ``www.`` and ``https://`` addresses made links
+(Goldmark's linkify, remark-gfm), and kramdown's attribute lists and ``{:toc}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.posts import Post
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one renderer reads Markdown."""
+
+    name: str  # the renderer's, or a [posts] markdown value
+    commonmark: bool = True  # False: Python-Markdown
+    smart_punctuation: bool = True  # "quotes" -- and ... as typographers set them
+    autolinks: bool = True  # bare www. and https:// addresses are links (GFM)
+    kramdown: bool = False  # {: .class} attribute lists dropped, {:toc} a table of contents
+
+
+PYTHON_MARKDOWN = Dialect("python-markdown", commonmark=False)
+DIALECTS = {dialect.name: dialect for dialect in (
+    PYTHON_MARKDOWN,
+    Dialect("commonmark"),
+    Dialect("goldmark"),
+    Dialect("remark"),
+    Dialect("kramdown", autolinks=False, kramdown=True),
+    Dialect("markdown-it", smart_punctuation=False, autolinks=False),
+    Dialect("pulldown-cmark", smart_punctuation=False, autolinks=False),
+)}
+
+
+def markdown_dialect(settings: Settings, post: Post) -> Dialect:
+    """The dialect ``post`` is rendered in: ``[posts] markdown``, else its generator's."""
+    chosen = settings.posts.markdown or (post.site.generator.markdown if post.site else None)
+    return DIALECTS.get(chosen or "", PYTHON_MARKDOWN)

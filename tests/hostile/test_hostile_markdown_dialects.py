@@ -1,0 +1,95 @@
+"""Hostile Markdown is judged the same in every dialect (newsletter/render/dialects.py).
+
+The CommonMark dialects keep every URL as the post writes it (markdown-it would otherwise drop a
+``javascript:`` link to plain text and percent-encode the rest), so the preflight check finds
+the same script links and image schemes, at the same lines, whichever dialect the blog uses;
+raw HTML reaches the email as it does with Python-Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import invoke
+
+from newsletter.render.dialects import DIALECTS, PYTHON_MARKDOWN
+from newsletter.render.markdown import fragment_html, markdown_fragment
+
+SNEAKY = """---
+title: Sneaky
+date: "2026-11-02T09:00:00Z"
+description: d
+---
+
+[a](javascript:alert(1)) and [b][r] and [c](JaVaScRiPt:alert(5))
+
+[r]: vbscript:msgbox(3)
+
+<script>alert(1)</script>
+
+<a href="java&#x09;script:alert(1)">e</a>
+
+![i](javascript:alert(4))
+"""
+FOUND = [("link-javascript", "content/posts/sneaky.md:7", 'the link "a" runs a script'),
+         ("link-javascript", "content/posts/sneaky.md:7", 'the link "c" runs a script'),
+         ("link-javascript", "content/posts/sneaky.md:9", 'the link "b" runs a script'),
+         ("html-embed", "content/posts/sneaky.md:11", "a <script> is removed by"),
+         ("link-javascript", "content/posts/sneaky.md:13", 'the link "e" runs a script'),
+         ("image-scheme", "content/posts/sneaky.md:15", "the image alert(4) uses javascript:")]
+
+
+@pytest.mark.parametrize("markdown", ["python-markdown", "commonmark", "kramdown"])
+def test_script_links_are_errors_at_their_lines_in_every_dialect(site, markdown):
+    settings = site / "newsletter.toml"
+    settings.write_text(settings.read_text() + f'\n[posts]\nmarkdown = "{markdown}"\n')
+    (site / "content" / "posts" / "sneaky.md").write_text(SNEAKY)
+
+    result = invoke(site, "check", "sneaky", "--json")
+
+    assert result.exit_code == 2
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["where"], f["message"][:len(message)])
+            for f, (_, _, message) in zip(findings, FOUND)] == FOUND
+    assert len(findings) == len(FOUND)
+
+
+@pytest.mark.parametrize("name", sorted(set(DIALECTS) - {"python-markdown"}))
+def test_raw_html_reaches_the_email_as_python_markdown_lets_it(name):
+    source = ('<div class="note" onclick="x()">\n<p>Raw</p>\n</div>\n\n'
+              "<script>alert(1)</script>\n\n<iframe src=\"https://x.example/\"></iframe>\n")
+
+    def elements(dialect):
+        return [(element.tag, dict(element.attrib), element.text)
+                for element in markdown_fragment(source, dialect).iter()]
+
+    assert elements(DIALECTS[name]) == elements(PYTHON_MARKDOWN)
+    assert "<script>alert(1)</script>" in fragment_html(markdown_fragment(source, DIALECTS[name]))
+
+
+def test_kramdown_syntax_in_bulk_keeps_every_word_outside_it():
+    """Thousands of unclosed comments, attribute lists (a run of them after one long table too)
+    and tables of contents: each is read once, and only the first table of contents is
+    built."""
+    source = ("{::comment}\nword\n" * 3000 + "{: .x}\nitem\n\n" * 3000
+              + "## Part\n\n* TOC\n{:toc}\n\n" * 3000
+              + "| a |\n|---|\n" + "| item |\n" * 3000 + "{: .x}\n" * 3000)
+    root = markdown_fragment(source, DIALECTS["kramdown"])
+
+    text = root.text_content()
+    assert text.count("word") == 3000 and text.count("item") == 6000 and "{:" not in text
+    assert len(root.xpath("//ul[@class='toc']")) == 1
+    assert len(root.xpath("//ul[@class='toc']/li")) == 3000
+
+
+def test_html_marked_markdown_nested_deep_is_read_a_few_levels_only():
+    """kramdown's ``markdown="1"`` re-reads what an element holds: only four levels deep, so
+    a post of nested elements is read a few times at most, and nothing is lost (200 levels:
+    lxml, as browsers, keeps HTML to 255)."""
+    source = '<div markdown="1">\n' * 200 + "*deep*\n" + "</div>\n" * 200
+    root = markdown_fragment(source, DIALECTS["kramdown"])
+
+    assert len(root.findall(".//div")) == 200 and "deep" in root.text_content()
+    # the fragment, four elements read as Markdown, then as written
+    assert [div.get("markdown") for div in root.iter("div")][:6] == [None] * 5 + ["1"]
