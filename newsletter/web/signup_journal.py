@@ -109,23 +109,7 @@ class SignupJournal:
         A ``trapped`` sign-up (a bot's) is journalled alike, ``done`` and without its address,
         name, tags or page: it costs the same and counts towards its client's limit.
         """
-        now = signup.received_at.timestamp()
-        kept = (("", "", "", "", "", "done") if trapped else
-                (signup.address, address_key(signup.address), signup.name,
-                 ",".join(signup.tags), page, "received"))
-        db = self._db()
-        inserted = db.execute(
-            "INSERT INTO signups (address, key, name, tags, page, state, client, received_at)"
-            " SELECT ?, ?, ?, ?, ?, ?, ?, ?"
-            " WHERE (SELECT count(*) FROM signups WHERE client = ? AND received_at > ?) < ?"
-            " AND (SELECT count(*) FROM signups WHERE mailed_at > ?) < ?",
-            (*kept, client, now, client, now - HOUR, limits.per_client, now - DAY,
-             limits.per_day)).rowcount
-        if not inserted:
-            (from_client,) = db.execute(
-                "SELECT count(*) FROM signups WHERE client = ? AND received_at > ?",
-                (client, now - HOUR)).fetchone()
-            raise Refused("client" if from_client >= limits.per_client else "daily")
+        admit_into(self._db(), signup, page, client, limits, trapped)
 
     def pending(self, limit: int, state: str = "received") -> list[Entry]:
         """The oldest sign-ups in ``state``: ``received`` ones wait for the worker, ``mailing``
@@ -209,6 +193,28 @@ class SignupJournal:
 
 
 COLUMNS = "id, address, name, tags, page, client, received_at, state, spent_at"
+ADMIT = ("INSERT INTO signups (address, key, name, tags, page, state, client, received_at)"
+         " SELECT ?, ?, ?, ?, ?, ?, ?, ?"
+         " WHERE (SELECT count(*) FROM signups WHERE client = ? AND received_at > ?) < ?"
+         " AND (SELECT count(*) FROM signups WHERE mailed_at > ?) < ?")
+FROM_CLIENT = "SELECT count(*) FROM signups WHERE client = ? AND received_at > ?"
+
+
+def admit_into(db, signup: Signup, page: str, client: str, limits: Limits, trapped: bool,
+               mark: str = "?") -> None:
+    """:meth:`SignupJournal.admit` on ``db``, whose driver marks parameters with ``mark``
+    (SQLite ``?``, PostgreSQL ``%s``): the one statement of either store."""
+    now = signup.received_at.timestamp()
+    kept = (("", "", "", "", "", "done") if trapped else
+            (signup.address, address_key(signup.address), signup.name,
+             ",".join(signup.tags), page, "received"))
+    inserted = db.execute(ADMIT.replace("?", mark), (
+        *kept, client, now, client, now - HOUR, limits.per_client, now - DAY,
+        limits.per_day)).rowcount
+    if not inserted:
+        (from_client,) = db.execute(FROM_CLIENT.replace("?", mark),
+                                    (client, now - HOUR)).fetchone()
+        raise Refused("client" if from_client >= limits.per_client else "daily")
 
 
 def _entry(row: tuple) -> Entry:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from newsletter.addresses import address_key
 from newsletter.state import SIGNUPS, postgres
-from newsletter.web.signup_journal import COLUMNS, DAY, HOUR, Entry, Limits, Refused, _entry
+from newsletter.web.signup_journal import COLUMNS, DAY, HOUR, Entry, Limits, _entry, admit_into
 
 LIMITS_LOCK = 0x6E6C7375  # pg_advisory_xact_lock key while counting against the limits
 
@@ -32,24 +32,9 @@ class SignupJournalInPostgres:
 
     def admit(self, signup, page: str, client: str, limits: Limits, *,
               trapped: bool = False) -> None:
-        now = signup.received_at.timestamp()
-        kept = (("", "", "", "", "", "done") if trapped else
-                (signup.address, address_key(signup.address), signup.name,
-                 ",".join(signup.tags), page, "received"))
         with self._db() as db, db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (LIMITS_LOCK,))
-            inserted = db.execute(
-                "INSERT INTO signups (address, key, name, tags, page, state, client, received_at)"
-                " SELECT %s, %s, %s, %s, %s, %s, %s, %s"
-                " WHERE (SELECT count(*) FROM signups WHERE client = %s AND received_at > %s) < %s"
-                " AND (SELECT count(*) FROM signups WHERE mailed_at > %s) < %s",
-                (*kept, client, now, client, now - HOUR, limits.per_client, now - DAY,
-                 limits.per_day)).rowcount
-            if not inserted:
-                (from_client,) = db.execute(
-                    "SELECT count(*) FROM signups WHERE client = %s AND received_at > %s",
-                    (client, now - HOUR)).fetchone()
-                raise Refused("client" if from_client >= limits.per_client else "daily")
+            admit_into(db, signup, page, client, limits, trapped, mark="%s")
 
     def pending(self, limit: int, state: str = "received") -> list[Entry]:
         with self._db() as db:
