@@ -26,7 +26,7 @@ SUPPORTED_PLATFORMS = ("linux", "darwin")
 ON_POSTGRESQL = frozenset({
     "check", "preview", "form", "posts", "send", "serve", "status", "store migrate", "store copy", "subscribers add",
     "subscribers remove", "subscribers list", "subscribers count", "subscribers export",
-    "subscribers check", "subscribers prune"})
+    "subscribers check", "subscribers prune", "subscribers sync"})
 
 
 class Site:

@@ -103,6 +103,18 @@ class PostgresStore:
                              (address_key(address.strip()),)).fetchone()
         return None if row is None else row[0]
 
+    def statuses(self, addresses: Iterable[str]) -> dict[str, str]:
+        """key -> status of those of ``addresses`` the list holds (invalid ones left out)."""
+        keys = []
+        for address in addresses:
+            try:
+                keys.append(address_key(normalise_address(address)))
+            except SubscriberError:
+                continue
+        with self.connection() as db:
+            return dict(db.execute("SELECT key, status FROM subscribers WHERE key = ANY(%s)",
+                                   (keys,)))
+
     def is_active(self, address: str) -> bool:
         status = self._status(address)
         return status is not None and not suppresses(status)
