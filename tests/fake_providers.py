@@ -33,6 +33,7 @@ from typing import Any
 import jsonschema
 import pytest
 import requests
+from fake_lookups import RETENTION_DAYS, SentLog, answer_lookup, logged
 from fake_postmark_templates import Templates
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -44,7 +45,7 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 class Behaviour:
     """What the fake does with one request."""
 
-    kind: str = "ok"  # ok | partial | fail | slow | drop | hangup
+    kind: str = "ok"  # ok | partial | fail | slow | drop | hangup | lost
     status: int = 200
     codes: tuple[tuple[int, int], ...] = ()  # partial: (index in batch, provider error code)
     retry_after: float | None = None
@@ -73,6 +74,9 @@ def slow(delay: float = 60.0) -> Behaviour:
 
 
 DROP = Behaviour("drop")  # accept everything, then close the connection mid-response
+# The request arrives but the provider never takes it in: no answer (until ``delay`` or the fake
+# closes), nothing accepted, nothing logged.
+LOST = Behaviour("lost", delay=60.0)
 HANGUP = Behaviour("hangup")  # accept everything, then close the connection without answering
 
 
@@ -357,7 +361,8 @@ class SendGridApi(FakeApi):
         if behaviour.retry_after is not None:  # SendGrid sends a reset time (whole unix seconds), not Retry-After
             headers = {"X-RateLimit-Limit": "600", "X-RateLimit-Remaining": "0",
                        "X-RateLimit-Reset": str(int(time.time()) + behaviour.retry_after)}
-        return status, headers, {"errors": [{"message": f"fake failure {status}", "field": None}]}
+        message = behaviour.name or f"fake failure {status}"  # name: SendGrid's own words
+        return status, headers, {"errors": [{"message": message, "field": None}]}
 
 
 def _substitute(text: str, values: dict[str, str]) -> str:
@@ -555,6 +560,15 @@ class FakeProviderServer:
         self.quota: int | None = None
         self.lock = threading.Lock()
         self.closing = threading.Event()  # cuts slow answers short
+        # The lookup APIs (tests/fake_lookups.py): what was accepted, the searches made, answers
+        # to play first (a 429), how long messages are kept, the time, SendGrid's add-on.
+        self.sent_log = SentLog()
+        self.lookups: list[str] = []
+        self.lookup_queue: deque[tuple[int, dict, Any]] = deque()
+        self.lookup_latency = 0.0
+        self.retention_days = RETENTION_DAYS[api.name]
+        self.clock = time.time
+        self.activity_feed = True
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.fake = self
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
@@ -616,6 +630,8 @@ class FakeProviderServer:
                 return behaviour if behaviour.kind in ("slow", "drop", "hangup") else OK, replay
             if behaviour.kind == "fail":
                 return behaviour, api.failure(behaviour.status, behaviour)
+            if behaviour.kind == "lost":
+                return behaviour, (500, {}, None)
             answer = api.success(request, behaviour)
             rejected = {i for i, _ in behaviour.codes}
             for i, address in enumerate(request.recipients):
@@ -624,6 +640,7 @@ class FakeProviderServer:
             if self.record and api.keep_bodies:
                 self.delivered.extend(d for i, d in enumerate(api.deliveries(request))
                                       if i not in rejected)
+            self.sent_log.add(logged(api.name, request, answer))
             self._remember(request, answer)
         return behaviour, answer
 
@@ -668,9 +685,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.do_POST()
             return
         fake = self.server.fake
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        lookup = answer_lookup(fake, "GET", self.path)
+        if lookup is not None:
+            status, extra, payload = lookup if fake.api.authorised(headers) \
+                else fake.api.refused_read()
+            fake.closing.wait(fake.lookup_latency)
+            answer_json(self, status, payload, extra)
+            return
         if self.path != "/_stats":
             fake.reads.append(self.path)
-            headers = {k.lower(): v for k, v in self.headers.items()}
             answer = fake.api.key_check(self.path)
             if answer is None:
                 answer = 404, {}, {"message": "not found"}
@@ -696,7 +720,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = b"" if payload is None else (
             payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
         try:
-            if behaviour.kind == "hangup":  # the request was read; no answer at all
+            if behaviour.kind in ("hangup", "lost"):  # the request was read; no answer at all
                 self._hang_up()
                 return
             self.send_response(status)
@@ -734,10 +758,13 @@ def start_fake(provider: str, key: str, *, latency: float = 0.0):
 
 # ---------------------------------------------------------------- test support
 
-def answer_json(handler: BaseHTTPRequestHandler, status: int, payload: Any) -> None:
+def answer_json(handler: BaseHTTPRequestHandler, status: int, payload: Any,
+                headers: dict[str, str] | None = None) -> None:
     """Answer the request ``handler`` serves with ``status`` and ``payload`` as JSON."""
     data = json.dumps(payload).encode()
     handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(data)))
     handler.end_headers()

@@ -219,6 +219,17 @@ def test_every_provider_name_the_settings_accept_has_an_adapter():
     assert set(PROVIDER_NAMES) == set(PROVIDERS)
 
 
+def test_a_provider_module_declares_its_secrets_and_only_those_are_read(site):
+    """Adding a provider is one module: its declaration alone makes the settings read its
+    secret, and nothing undeclared is read from the environment."""
+    from newsletter.providers import DECLARATIONS
+
+    declared = {name for d in DECLARATIONS.values() for name in d.secrets}
+    assert {"POSTMARK_SERVER_TOKEN", "MAILGUN_WEBHOOK_SIGNING_KEY", "SMTP_PASSWORD"} <= declared
+    environ = {name: "value-of-" + name for name in declared} | {"HOME": "/home/writer"}
+    assert set(load_settings(site, environ).secrets.values) == declared
+
+
 def test_a_line_break_in_a_value_that_reaches_headers_is_refused(tmp_path):
     text = MINIMAL.replace('[email]\n', '[email]\nreply_to = """jane@example.com\nBcc: all@example.com"""\n')
     assert error_for(tmp_path, text) == "newsletter.toml: email.reply_to must be on one line"

@@ -30,6 +30,10 @@ def test_one_call_gives_each_reader_their_own_copy_and_link(fake_provider):
     assert form["to"] == [m.headers["To"] for m in messages]
     assert set(json.loads(form["recipient-variables"])) == set(ADDRESSES)
     assert (form["o:tag"], form["v:post"]) == (["/posts/what-matters"], "/posts/what-matters")
+    # Each reader's key rides in recipient-variables, so events name the reader.
+    assert form["v:reader"] == "%recipient.reader%"
+    assert {a: v["reader"] for a, v in json.loads(form["recipient-variables"]).items()} == {
+        a: a for a in ADDRESSES}
     assert form["h:List-Unsubscribe"] == "%recipient.h:List-Unsubscribe%"
     assert "o:testmode" not in form
     for message in messages:

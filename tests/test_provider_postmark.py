@@ -26,7 +26,9 @@ def test_a_batch_is_one_message_per_reader_on_the_broadcast_stream(fake_provider
     first = batch[0]
     assert first["MessageStream"] == "broadcast"
     assert first["Tag"] == "/posts/what-matters"
-    assert first["Metadata"] == {"post": "/posts/what-matters"}
+    # Metadata is each reader's own: the message search and webhooks tie it to the ledger.
+    assert [m["Metadata"] for m in batch] == [
+        {"post": "/posts/what-matters", "reader": a.lower()} for a in ADDRESSES]
     assert (first["TrackOpens"], first["TrackLinks"]) == (False, "None")
     assert first["ReplyTo"] == "jane@example.com"
     for message in messages:

@@ -206,3 +206,15 @@ def test_smtp_logs_in_and_quits_without_sending(site, password, expected):
     if expected:
         assert "refused the login (535)" in found[0]
     assert mailbox.received == []  # nothing was sent
+
+
+def test_a_setting_left_from_another_provider_is_a_warning(site):
+    """Each provider declares the [provider] keys it reads: a Mailgun domain left after a
+    switch to Postmark is named, as the writer may believe it still applies."""
+    use(site, "postmark", domain="mg.example.com")
+    result = invoke(site, "check", "--json", env=provider_environ("postmark"))
+    assert site_lines(result) == [
+        "warning: newsletter.toml: provider-setting: provider.domain is set, but postmark does "
+        "not read it"]
+    use(site, "mailgun")
+    assert site_lines(invoke(site, "check", "--json", env=provider_environ("mailgun"))) == []

@@ -7,8 +7,8 @@ import json
 import pytest
 from fake_providers import KEYS, fail, fake_provider, make_messages  # noqa: F401
 
-from newsletter.errors import AuthError, TransientError
-from newsletter.providers import Result
+from newsletter.errors import AuthError, QuotaError, TransientError
+from newsletter.providers import Result, batch_key
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
 
@@ -25,7 +25,11 @@ def test_each_reader_gets_their_own_link_from_one_shared_body(fake_provider):
     assert server.requests[0].headers["authorization"] == f"Bearer {KEYS['sendgrid']}"
     body = server.last_json()
     assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
-    assert body["custom_args"] == {"post": "/posts/what-matters"}
+    # The post and the batch (what `reconcile` asks the Email Activity API for) once; each
+    # personalization names its reader.
+    assert body["custom_args"] == {"post": "/posts/what-matters", "batch": batch_key(messages[0].post_id, [m.message_id for m in messages])}
+    assert [p["custom_args"] for p in body["personalizations"]] == [
+        {"reader": a} for a in ADDRESSES]
     assert body["categories"] == ["/posts/what-matters"]
     assert body["headers"] == {"List-Id": "Example Notes <newsletter.blog.example.com>",
                                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
@@ -73,6 +77,24 @@ def test_429_waits_until_the_rate_limit_resets(fake_provider):
     with pytest.raises(TransientError) as caught:
         sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
     assert 10 < caught.value.retry_after <= 30  # the reset time, less however long the call took
+
+
+@pytest.mark.parametrize("answer", [
+    fail(401, name="Maximum credits exceeded"),  # SendGrid's answer when the credits are used up
+    fail(429, name="You have exceeded your daily sending limit"),
+    fail(429, retry_after=86400),  # a rate limit that resets tomorrow
+])
+def test_a_quota_used_up_is_told_apart_from_a_rate_limit_or_a_bad_key(fake_provider, answer):
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(answer, fail(429, retry_after=1), fail(401))
+    messages = make_messages(sendgrid.settings, ["ann@example.com"])
+    with pytest.raises(QuotaError) as caught:
+        sendgrid.send_batch(messages)
+    assert "later run" in caught.value.hint
+    with pytest.raises(TransientError):  # a short wait: a rate limit, retried
+        sendgrid.send_batch(messages)
+    with pytest.raises(AuthError):  # a 401 without a quota's words: the key
+        sendgrid.send_batch(messages)
 
 
 def test_403_stops_the_run(fake_provider):

@@ -139,6 +139,22 @@ def test_the_welcome_email_is_the_post_with_the_intro_line(blog):
         assert intro < text.index("The body of best-a")
 
 
+def test_a_series_naming_a_draft_or_no_post_says_so_and_sends_the_rest_of_the_run(blog):
+    site = blog
+    write_post(site, "news", "2026-11-02T08:00:00Z")
+    (site / "content" / "posts" / "best-a.md").write_text(
+        (site / "content" / "posts" / "best-a.md").read_text().replace("---\n\n", "draft: true\n---\n\n"))
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    run = send_due(settings, T0 + 2 * DAY)
+    assert run.failed and any("best-a is a draft" in line for line in run.broken), run.broken
+    assert outbox(site) == {"news": {"new@example.org"}}  # the broadcast went out
+    write_settings(site, "welcome", enabled=True, posts=["best-b", "no-such-post"])
+    run = send_due(load_settings(site, ENV), T0 + 3 * DAY)
+    assert any("welcome.posts" in line and "no-such-post" in line for line in run.broken)
+
+
 def test_readers_on_the_list_before_the_series_get_it_only_when_enrolled(blog):
     site = blog
     settings = load_settings(site, ENV)
@@ -192,3 +208,13 @@ def test_sigkill_mid_welcome_run_sends_nobody_a_second_copy(blog):
     assert states[State.IN_DOUBT] <= 3 * 10 * 16  # at most the batches in flight at each kill
     status = run_cli(site, "welcome", "status", env=ENV)
     assert f"best-a: sent {states[State.SENT]}, due now 0," in status.stdout
+
+
+def test_a_state_folder_that_cannot_be_written_is_one_line_not_a_traceback(blog):
+    site = blog
+    (site / ".newsletter").mkdir()
+    (site / ".newsletter" / "welcome.db").mkdir()  # where the file should be: no way to open it
+    result = invoke(site, "welcome", "enroll", "--all", "--yes")
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ") and "cannot open welcome.db" in result.output
+    assert "Traceback" not in result.output

@@ -97,15 +97,15 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Whether ``address`` is on the internet: not loopback, private, link-local, reserved,
-    multicast or unspecified, and for an IPv6 address that carries an IPv4 one (IPv4-mapped,
-    6to4, NAT64, Teredo) not one that leads to such an IPv4 address either."""
+    """Whether ``address`` is on the internet: not loopback, private, link-local (or IPv6
+    site-local), reserved, multicast or unspecified, and for an IPv6 address that carries an
+    IPv4 one (IPv4-mapped, 6to4, NAT64, Teredo) not one that leads to such an address either."""
     if address.version == 6:
         embedded = (address.ipv4_mapped or address.sixtofour
                     or (address.teredo[1] if address.teredo else None)
                     or (ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
                         if address in _NAT64 else None))
-        if embedded is not None and not is_public_address(embedded):
+        if (embedded is not None and not is_public_address(embedded)) or address.is_site_local:
             return False
     return address.is_global and not (
         address.is_loopback or address.is_private or address.is_link_local

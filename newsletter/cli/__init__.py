@@ -3,7 +3,8 @@
 Each command lives in a small module beside this one (``posts``, ``preview``, ``send``, ...),
 parses its options, calls one library function and prints. This module holds the root group,
 the :class:`Site` handed to every command, and the one boundary that turns a
-:class:`~newsletter.errors.NewsletterError` into a one-line message and an exit code.
+:class:`~newsletter.errors.NewsletterError` (or a full disk, a read-only folder:
+:mod:`newsletter.cli.disk`) into a one-line message and an exit code.
 
 Heavy libraries (premailer, markdown, requests) are imported inside command functions so that
 ``newsletter --help`` starts fast.
@@ -12,6 +13,7 @@ Heavy libraries (premailer, markdown, requests) are imported inside command func
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from functools import cached_property
 from pathlib import Path
@@ -84,6 +86,14 @@ class NewsletterGroup(click.Group):
             # The last line of defence: whatever an error quotes, no secret reaches the screen.
             click.echo(f"error: {read_secrets(os.environ).redact(str(error))}", err=True)
             ctx.exit(error.exit_code)
+        except (OSError, sqlite3.OperationalError) as error:  # a full disk, a read-only folder
+            from newsletter.cli.disk import disk_problem
+
+            line = disk_problem(error, ctx.obj.root if isinstance(ctx.obj, Site) else Path("."))
+            if line is None:
+                raise
+            click.echo(line, err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=NewsletterGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,6 +132,7 @@ def _register_commands() -> None:
         init,
         posts,
         preview,
+        reconcile,
         send,
         serve,
         status,
@@ -130,7 +141,8 @@ def _register_commands() -> None:
         welcome,
     )
 
-    for module in (init, posts, preview, check, send, status, subscribers, serve, form, store,
+    for module in (init, posts, preview, check, send, reconcile, status, subscribers, serve, form,
+                   store,
                    welcome):
         for command in module.COMMANDS:
             main.add_command(command)

@@ -83,6 +83,11 @@ def _print_run(settings, run) -> None:
     if run.over_cap:
         _refuse_over_cap(settings, plan)
     warn_skipped_rows(run.skipped_rows)
+    for reconciled in run.reconciled:
+        if reconciled.sent or reconciled.pending:  # news only: cron mails what is printed
+            click.echo(f"Reconciled {reconciled.post_id} with {reconciled.provider}: "
+                       f"{reconciled.sent} found (sent), {reconciled.pending} never reached it "
+                       f"(sent again now if due), {sum(reconciled.still.values())} still in doubt.")
     for outcome in run.outcomes:
         post = outcome.item.post
         if outcome.report is None:

@@ -53,7 +53,7 @@ def status(site: Site, post: str | None) -> None:
                        f"{extra(post_id)}")
             with Ledger.open(settings) as ledger:
                 _show_runs(ledger, post_id)
-                _show_problems(ledger, post_id, counter, report)
+                _show_problems(ledger, post_id, counter, report, settings.provider.name)
     warn_skipped_rows(report.problems)
 
 
@@ -119,9 +119,9 @@ def _show_runs(ledger, post_id: str) -> None:
         click.echo(f"  {started[:16].replace('T', ' ')} UTC  to {who}")
 
 
-def _show_problems(ledger, post_id: str, counter, report) -> None:
+def _show_problems(ledger, post_id: str, counter, report, provider: str) -> None:
     """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
-    from newsletter.sending import State
+    from newsletter.sending import State, no_lookup_note
 
     failed = ledger.deliveries(post_id, [State.FAILED]) if counter[State.FAILED] else []
     in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT]) if counter[State.IN_DOUBT] else []
@@ -137,8 +137,12 @@ def _show_problems(ledger, post_id: str, counter, report) -> None:
         click.echo("\nIn doubt (may or may not have been delivered; never resent on their own):")
         for row in in_doubt:
             click.echo(f"  {row.address}: {row.reason}")
-        click.echo("  Check the provider's activity log; to send them again (risking a duplicate):"
-                   f" newsletter send {short} --resend-in-doubt")
+        note = no_lookup_note(provider)
+        click.echo(f"  {note}; check its log." if note else
+                   f"  Ask {provider} what became of them: newsletter reconcile {short} "
+                   "(send --due does it first).")
+        click.echo(f"  To send them again (risking a duplicate): newsletter send {short} "
+                   "--resend-in-doubt")
     if pending:
         click.echo(f"\n{pending} pending (provably not sent): newsletter send {short} sends them.")
     if unsent:

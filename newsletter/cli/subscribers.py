@@ -25,8 +25,8 @@ def _store(site):
         return store  # PostgreSQL: suppressions are in the list at once, nothing to fold
     try:
         fold_journal(store, lock_timeout=FOLD_WAIT)
-    except SubscriberError:
-        pass  # busy or unreadable: the journal stays in effect for every read
+    except (SubscriberError, OSError):
+        pass  # busy, unreadable or read-only: the journal stays in effect for every read
     return store
 
 

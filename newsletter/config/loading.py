@@ -16,12 +16,11 @@ from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
+from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES, STORE_URL_VARIABLE
 from newsletter.config.sections import (
-    PROVIDER_NAMES,
     REQUIRED,
     SECTIONS,
     SMTP_SECURITY,
-    STORE_URL_VARIABLE,
     SUBJECT_FIELDS,
     Secrets,
     Settings,
@@ -34,25 +33,6 @@ from newsletter.urls import split_url
 
 SETTINGS_FILE = "newsletter.toml"
 
-# Environment variables holding secrets. Nothing else is read from the environment.
-SECRET_VARIABLES = (
-    "POSTMARK_SERVER_TOKEN",
-    "SENDGRID_API_KEY",
-    "MAILGUN_API_KEY",
-    "RESEND_API_KEY",
-    "SMTP_USERNAME",
-    "SMTP_PASSWORD",
-    "NEWSLETTER_SECRET",
-    # webhook verification (newsletter.web.webhooks)
-    "NEWSLETTER_WEBHOOK_USER",
-    "NEWSLETTER_WEBHOOK_PASSWORD",
-    "SENDGRID_WEBHOOK_PUBLIC_KEY",
-    "MAILGUN_WEBHOOK_SIGNING_KEY",
-    "RESEND_WEBHOOK_SECRET",
-    # the PostgreSQL store (docs/store.md): libpq reads PGPASSWORD itself
-    "PGPASSWORD",
-    STORE_URL_VARIABLE,
-)
 
 def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     """Read and validate ``site_dir/newsletter.toml`` and the secrets in ``environ``."""

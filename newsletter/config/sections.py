@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from newsletter.config.catalogue import STORE_URL_VARIABLE
 from newsletter.config.durations import parse_duration
 from newsletter.config.redaction import redact
 from newsletter.errors import ConfigError
@@ -294,8 +295,6 @@ SECTIONS = {
     "welcome": WelcomeSettings,
     "store": StoreSettings,
 }
-STORE_URL_VARIABLE = "NEWSLETTER_STORE_URL"  # the whole store URL, password and all
-PROVIDER_NAMES = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "smtp")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # The post fields email.subject may name; only {date} takes a format (strftime codes).
 SUBJECT_FIELDS = ("title", "description", "slug", "url", "date", "site")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from newsletter.config.sections import STORE_URL_VARIABLE
+from newsletter.config.catalogue import STORE_URL_VARIABLE
 from newsletter.errors import ConfigError
 
 SCHEMES = ("postgresql", "postgres")

@@ -14,7 +14,6 @@ import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from newsletter.generators.base import Entry, Generator, Source, first_of, join_url, path_id
 from newsletter.generators.hugo_permalinks import expand_permalink
@@ -26,6 +25,7 @@ from newsletter.generators.settings_files import (
     site_info,
 )
 from newsletter.generators.slugs import hugo_urlize
+from newsletter.urls import split_url
 
 _FORMATS = ("toml", "yaml", "yml", "json")
 _NAMES = tuple(f"{name}.{ext}" for name in ("hugo", "config") for ext in _FORMATS)
@@ -100,8 +100,8 @@ class Hugo(Generator):
 
     @property
     def base_path(self) -> str:
-        url = self.config.get("baseurl")
-        return urlsplit(url).path.rstrip("/") if isinstance(url, str) else ""
+        parts = split_url(url) if isinstance(url := self.config.get("baseurl"), str) else None
+        return parts.path.rstrip("/") if parts else ""  # a baseURL no parser takes: none
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         content = self.content_root.relative_to(self.root).as_posix()

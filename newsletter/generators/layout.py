@@ -182,7 +182,8 @@ class SiteLayout:
             for name in (key, *(key + ext for ext in self.generator.extensions),
                          f"{key}/index.md", f"{key}/_index.md"):
                 path = base / name
-                if path.is_file() and (self.root == path or self.root in path.parents):
+                # resolved first: "../../elsewhere.md" lies under the site in name only
+                if path.is_file() and self.root.resolve() in path.resolve().parents:
                     found.append(path)
         return found
 

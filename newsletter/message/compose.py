@@ -67,6 +67,10 @@ def quote_address(address: str) -> str:
 
 def one_line(text: str) -> str:
     """``text`` with every control character and line break turned into a space."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        # Most names: a printable text holds no whitespace but " " (str.isprintable), so
+        # it is already on one line, single-spaced (a third of a reader's preparing time).
+        return text
     return " ".join(_LINE_BREAKERS.sub(" ", text).split())
 
 
@@ -176,6 +180,7 @@ class MessageFactory:
         self.list_id = list_id(settings)
         self.domain = config.sender_domain
         self.tokens = UnsubscribeTokens(secret)
+        self._unsubscribe_url = settings.email.unsubscribe_url.format
         self._date = (0, "")
         self._secret_bytes = secret.encode()
         self._message_id_seed = f"message-id\n{email.post_id}\n".encode()
@@ -190,8 +195,8 @@ class MessageFactory:
         name, to = checked_recipient(address, name)
         # {email} is allowed for links of the old kind (docs/email.md#one-click-unsubscribe);
         # the token alone names the reader.
-        url = self.settings.email.unsubscribe_url.format(
-            email=quote_address(address), token=token or self.tokens.make(address))
+        url = self._unsubscribe_url(email=quote_address(address),
+                                    token=token or self.tokens.make(address))
         return Prepared(address, name, to, self._message_id(address), url)
 
     def assemble(self, reader: Prepared) -> Message:

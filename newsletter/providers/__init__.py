@@ -1,11 +1,19 @@
-"""Mail providers: one adapter module per provider (sending, suppression fetcher, reason
-tables) over the shared contract in :mod:`newsletter.providers.base`."""
+"""Mail providers: one module per provider, declaring everything about it (declaration.py), over
+the shared contract in :mod:`newsletter.providers.base`."""
 
-from newsletter.providers.base import Provider, Result
+from newsletter.providers.base import Provider, Result, batch_key, key_of
 from newsletter.providers.key_check import KeyUnchecked
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed
 from newsletter.providers.postmark import POSTMARK_REASONS
-from newsletter.providers.registry import FETCHERS, PROVIDERS, check_key, make_provider
+from newsletter.providers.registry import (
+    DECLARATIONS,
+    FETCHERS,
+    PROVIDERS,
+    check_key,
+    make_provider,
+)
 from newsletter.providers.sync import SyncReport, sync_suppressions
 
-__all__ = ["FETCHERS", "POSTMARK_REASONS", "PROVIDERS", "KeyUnchecked", "Provider", "Result",
-           "SyncReport", "check_key", "make_provider", "sync_suppressions"]
+__all__ = ["DECLARATIONS", "FETCHERS", "POSTMARK_REASONS", "PROVIDERS", "InDoubtBatch",
+           "KeyUnchecked", "Lookup", "LookupFailed", "Provider", "Result", "SyncReport",
+           "batch_key", "check_key", "key_of", "make_provider", "sync_suppressions"]

@@ -15,11 +15,13 @@ once per attempt; by default that function is ``send_batch(messages)``.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterator, Literal
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Literal
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -27,6 +29,32 @@ if TYPE_CHECKING:
     from newsletter.render import Email
 
 REASON_LIMIT = 200  # characters of a provider's own words kept in a reason or an error
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # what a tag or key may hold at every provider
+
+
+def key_of(messages: list[Message]) -> str:
+    """:func:`batch_key` of a batch of messages (of one post)."""
+    return batch_key(messages[0].post_id, (message.message_id for message in messages))
+
+
+def safe_label(value: str) -> str:
+    """``value`` in the characters every provider's tags and keys take (ASCII letters, digits,
+    ``_`` and ``-``), at most 256 of them."""
+    return _KEY_UNSAFE.sub("_", value).strip("_")[:256] or "post"
+
+
+def batch_key(post_id: str, message_ids: Iterable[str]) -> str:
+    """The same key for the same post and readers, in any run and any retry (1-256 characters):
+    Resend's Idempotency-Key, the batch a SendGrid lookup asks for, the ledger's batch.
+
+    Built from the Message-IDs, which derive from post and address (test sends get random
+    ones, so a test copy never shares a key with the real send). No batch number: the same
+    readers sent again by a later run keep the key, so Resend still deduplicates them.
+    """
+    digest = hashlib.sha256(post_id.encode())
+    for message_id in message_ids:
+        digest.update(b"\n" + message_id.encode())
+    return f"newsletter/{safe_label(post_id)[:64]}/{digest.hexdigest()[:40]}"
 
 
 @dataclass(frozen=True)

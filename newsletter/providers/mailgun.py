@@ -10,16 +10,26 @@ which is the name the ``cid:`` URL uses.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote, urlsplit
 
 import requests
 
+from newsletter.addresses import address_key
 from newsletter.errors import AuthError, ConfigError
 from newsletter.providers.base import Result
+from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
 from newsletter.providers.key_check import KeyUnchecked, json_of, read
+from newsletter.providers.lookup import (
+    InDoubtBatch,
+    Lookup,
+    LookupFailed,
+    Pages,
+    windows,
+)
 from newsletter.providers.message_parts import (
     common_headers,
     extra_headers,
@@ -84,6 +94,9 @@ class MailgunProvider(HttpProvider):
         # A header equal for the whole batch is sent as is; one that differs per reader is a
         # %recipient.h:Name% variable, as django-anymail's merge_headers does.
         variables = {m.to_address: recipient_values(m) for m in messages}
+        if not first.test:  # a test copy names no reader: it never counts as theirs
+            for m in messages:
+                variables[m.to_address]["reader"] = address_key(m.to_address)
         common = common_headers(messages)
         for name in extra_headers(first):
             if name in common:
@@ -96,6 +109,7 @@ class MailgunProvider(HttpProvider):
             ("recipient-variables", json.dumps(variables, separators=(",", ":"))),
             ("o:tag", first.post_id[:TAG_LIMIT]),
             ("v:post", first.post_id),
+            *([] if first.test else [("v:reader", _variable("reader"))]),
             ("o:tracking-clicks", "yes" if provider.track_links else "no"),
             ("o:tracking-opens", "yes" if provider.track_opens else "no"),
         ]
@@ -184,3 +198,60 @@ def check_key(provider: HttpProvider) -> str | None:
     if state not in ("active", None):
         return f"the mailgun domain {domain} is {state}: verify its DNS records at Mailgun"
     return None
+
+
+def lookup_events(provider: MailgunProvider, post_id: str, batches: list[InDoubtBatch],
+                  now: dt.datetime) -> Iterator[tuple[str, str]]:
+    """The readers of the post Mailgun accepted: its `accepted` events tagged with the post in
+    the batches' time windows, oldest first (docs/providers.md#finding-a-message-later)."""
+    pages = Pages(provider, LOOKUP, {}, auth=("api", provider.api_key))
+    for start, end in windows(batches, now):
+        yield from _events(pages, provider, post_id, start, end)
+
+
+def _events(pages: Pages, provider: MailgunProvider, post_id: str, start: dt.datetime,
+            end: dt.datetime) -> Iterator[tuple[str, str]]:
+    """One window's events, through ``paging.next`` until a page is empty."""
+    body = pages.get(f"/v3/{quote(provider.domain, safe='')}/events", {
+        "begin": f"{start.timestamp():.0f}", "end": f"{end.timestamp() + 1:.0f}",
+        "ascending": "yes", "limit": 300, "event": "accepted", "tags": post_id[:TAG_LIMIT]})
+    for _ in range(MAX_PAGES):
+        items = body.get("items") if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            raise LookupFailed("mailgun answered its events search without items")
+        if not items:
+            return
+        for item in items:
+            user = item.get("user-variables") if isinstance(item, dict) else None
+            reader = user.get("reader") if isinstance(user, dict) else None
+            if isinstance(reader, str):
+                yield reader, str(_field(_field(item, "message"), "headers").get("message-id")
+                                  or item.get("id"))
+        following = _field(body, "paging").get("next")
+        # The key goes with every read: only to the API it was given for.
+        if not isinstance(following, str) or not following.startswith(provider.api_url + "/"):
+            raise LookupFailed("mailgun's events answer points to no next page on its API")
+        body = pages.get(following)
+    raise LookupFailed(f"mailgun's events search went past {MAX_PAGES} pages")
+
+
+def _field(parent: object, name: str) -> dict:
+    """``parent[name]`` if both are objects, else an empty one (an answer of another shape)."""
+    value = parent.get(name) if isinstance(parent, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+# Events are kept "for at least 3 days" (30 on some plans); a page is trustworthy once its
+# events are half an hour old (Mailgun's event-polling guide).
+LOOKUP = Lookup(lookup_events, retention=dt.timedelta(days=3), settle=dt.timedelta(minutes=30))
+
+
+DECLARATION = Declaration(
+    MailgunProvider,
+    secrets=(MailgunProvider.secret_name, "MAILGUN_WEBHOOK_SIGNING_KEY"),
+    settings=("domain", "track_opens", "track_links"),
+    fetch_suppressions=fetch_suppressions,
+    check_key=check_key,
+    webhook="mailgun",
+    lookup=LOOKUP,
+)

@@ -70,11 +70,15 @@ def recipient_values(message: Message) -> dict[str, str]:
     """One reader's values for the placeholders of :func:`shared_parts`."""
     values = dict(message.values)
     for key, value in message.values.items():
-        # html.escape is five str.replace calls: most values (plain addresses, URLs without
-        # "&") need none of them.
-        values[_HTML_NAMES.get(key) or f"{key}_html"] = (
-            html.escape(value) if _HTML_SPECIAL.search(value) else value)
+        values[_HTML_NAMES.get(key) or f"{key}_html"] = html_value(value)
     return values
+
+
+def html_value(value: str) -> str:
+    """A reader's value as the HTML part holds it (``Email.fill`` escapes it there)."""
+    # html.escape is five str.replace calls: most values (plain addresses, URLs without "&")
+    # need none of them.
+    return html.escape(value) if _HTML_SPECIAL.search(value) else value
 
 
 _HTML_NAMES = {key: f"{key}_html" for key in RECIPIENT_FIELDS}  # once, not once a reader

@@ -3,6 +3,11 @@
 ``<site>/<provider.directory>/<last slug segment>/<address>.eml``; test sends (``send --to``) go
 to a ``test-sends/`` folder beside them. A file is never overwritten: a second message to the same
 reader becomes ``<address>.dup2.eml``, so a duplicate send is visible on disk, not hidden.
+
+A batch is written whole or not at all: when the disk fills up (or the folder turns out
+read-only) part way, the files this batch already wrote are taken back and the batch raises
+NotSentError, so its readers stay pending for the next run, none in doubt, no partial file
+left behind.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ import threading
 from pathlib import Path
 from urllib.parse import quote
 
+from newsletter.errors import InDoubtError, NotSentError
 from newsletter.message import Message
 from newsletter.providers.base import Provider, Result
+from newsletter.providers.declaration import Declaration
 
 TEST_FOLDER = "test-sends"
 MAX_NAME = 200  # bytes; file names stop at 255
@@ -58,19 +65,36 @@ class OutboxProvider(Provider):
     def send_batch(self, messages: list[Message]) -> list[Result]:
         folders: dict[tuple[str, bool], tuple[str, str]] = {}  # -> (absolute, site-relative)
         results = []
-        for message in messages:
-            key = (message.post_id, message.test)
-            if key not in folders:
-                folder = self.folder(*key)
-                folder.mkdir(parents=True, exist_ok=True)
-                folders[key] = (str(folder), folder.relative_to(self.settings.root).as_posix())
-            absolute, relative = folders[key]
-            # The result's message id is the file, relative to the site.
-            results.append(Result.sent(f"{relative}/{self._write(message, absolute)}"))
-        # One fsync of the folder per batch makes the new names durable before the ledger
-        # records these messages as sent (the file contents were synced one by one).
-        for absolute, _ in folders.values():
-            _sync_folder(absolute)
+        written: list[str] = []
+        try:
+            for message in messages:
+                key = (message.post_id, message.test)
+                if key not in folders:
+                    folder = self.folder(*key)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    folders[key] = (str(folder),
+                                    folder.relative_to(self.settings.root).as_posix())
+                absolute, relative = folders[key]
+                name = self._write(message, absolute)
+                written.append(os.path.join(absolute, name))
+                # The result's message id is the file, relative to the site.
+                results.append(Result.sent(f"{relative}/{name}"))
+            # One fsync of the folder per batch makes the new names durable before the ledger
+            # records these messages as sent (the file contents were synced one by one).
+            for absolute, _ in folders.values():
+                _sync_folder(absolute)
+        except OSError as error:  # a full disk, a read-only folder: nothing of it is kept
+            where = os.path.relpath(error.filename, self.settings.root) if error.filename else ""
+            problem = f"the outbox could not write {where or 'a message'} ({error.strerror})"
+            try:
+                for path in written:
+                    os.unlink(path)
+            except OSError as stuck:  # what it wrote may stay: never claim it was not sent
+                raise InDoubtError(f"{problem}, nor take back the messages of this batch it "
+                                   f"wrote ({stuck.strerror})") from None
+            raise NotSentError(f"{problem}: none of this batch's {len(messages)} messages was "
+                               "kept", hint="free some space (or make the outbox writable) "
+                               "and send again: they are pending") from None
         return results
 
     def _write(self, message: Message, folder: str) -> str:
@@ -79,11 +103,17 @@ class OutboxProvider(Provider):
         # string per reader alive for the whole run.
         stem = file_stem(message.to_address)
         temp = os.path.join(folder, f".{stem}.{os.getpid()}-{threading.get_ident()}.tmp")
-        with open(temp, "wb") as handle:
-            handle.write(message.as_bytes())
-            handle.flush()
-            # fdatasync: the contents and size of a new file, without its timestamps.
-            os.fdatasync(handle.fileno())
+        try:
+            with open(temp, "wb") as handle:
+                handle.write(message.as_bytes())
+                handle.flush()
+                # fdatasync: the contents and size of a new file, without its timestamps.
+                os.fdatasync(handle.fileno())
+        except OSError as error:  # no partial file stays; the error names the message's file
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise OSError(error.errno, error.strerror, os.path.join(folder, f"{stem}.eml")) \
+                from None
         try:
             # link, not replace: it fails if the name is taken instead of overwriting a message
             # a reader already got.
@@ -99,3 +129,9 @@ class OutboxProvider(Provider):
         finally:
             os.unlink(temp)
         return name
+
+
+DECLARATION = Declaration(
+    OutboxProvider,
+    settings=("directory",),
+)

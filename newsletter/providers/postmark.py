@@ -7,18 +7,31 @@ messages as fit in Postmark's 50 MB a call, and a message over 10 MB is refused 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from itertools import chain
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import requests
 
+from newsletter.addresses import address_key
 from newsletter.errors import AuthError, InDoubtError, NewsletterError, QuotaError, TransientError
 from newsletter.providers.base import Result
+from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
 from newsletter.providers.key_check import read, refused
+from newsletter.providers.lookup import (
+    InDoubtBatch,
+    Lookup,
+    LookupFailed,
+    Pages,
+    windows,
+)
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
 from newsletter.providers.postmark_templates import PostTemplate, TemplateStore, batch_body
 from newsletter.providers.suppression_api import get_json, records_in
@@ -120,7 +133,7 @@ class PostmarkProvider(HttpProvider):
             if images:
                 fixed["Attachments"] = attachments(images)
             return HttpRequest("/email/batchWithTemplates", headers=headers,
-                               body=batch_body(template, messages, fixed, extra_headers))
+                               body=batch_body(template, messages, fixed, extra_headers, metadata))
         if images:
             common["Attachments"] = SHARED_SLOT
         body = json_array_with_bodies(
@@ -129,8 +142,9 @@ class PostmarkProvider(HttpProvider):
         return HttpRequest("/email/batch", body=body, headers=headers)
 
     def _labels(self, message: Message) -> dict:
-        """Tag, Metadata and ReplyTo: the same for every message of a post."""
-        labels = {"Tag": message.post_id, "Metadata": {"post": message.post_id}}
+        """Tag and ReplyTo: the same for every message of a post. ``Tag`` (the post) is what
+        `reconcile` searches by (lookup_messages)."""
+        labels = {"Tag": message.post_id}
         if "Reply-To" in message.headers:
             labels["ReplyTo"] = message.headers["Reply-To"]
         return labels
@@ -146,6 +160,7 @@ class PostmarkProvider(HttpProvider):
             # replaced by Postmark's own (docs/providers.md#postmark-streams); ours are right either way.
             "Headers": [{"Name": k, "Value": v} for k, v in extra_headers(message).items()],
             **self._labels(message),
+            "Metadata": metadata(message),
             **common,
         }
 
@@ -192,6 +207,14 @@ class PostmarkProvider(HttpProvider):
         return results
 
 
+def metadata(message: Message) -> dict[str, str]:
+    """Each message's Metadata: its post and its reader, returned by the message search and in
+    webhooks. A test copy names no reader: it must never count as that reader's message."""
+    if message.test:
+        return {"post": message.post_id}
+    return {"post": message.post_id, "reader": address_key(message.to_address)}
+
+
 def attachments(images) -> list[dict]:
     """Inline images as Postmark attachments: ``ContentID`` is the ``cid:`` URL the HTML uses."""
     return [{"Name": image.name, "Content": image.base64, "ContentType": image.content_type,
@@ -230,3 +253,76 @@ def check_key(provider: HttpProvider) -> str | None:
     if response.status_code != 200:
         raise refused(provider, response)
     return None
+
+
+# The message search (docs/providers.md#finding-a-message-later): dates in US Eastern time,
+# inclusive to the second; count <= 500 and count + offset <= 10,000 a search.
+EASTERN = ZoneInfo("America/New_York")
+SEARCH_PAGE, SEARCH_DEPTH = 500, 10_000
+SECOND = dt.timedelta(seconds=1)
+
+
+def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
+                    now: dt.datetime) -> Iterator[tuple[str, str]]:
+    """The readers of the post Postmark accepted: its messages tagged with the post in the
+    batches' time windows, each halved until it holds at most 10,000."""
+    pages = Pages(provider, LOOKUP, {"X-Postmark-Server-Token": provider.api_key})
+    to_read = [(start.replace(microsecond=0), end.replace(microsecond=0) + SECOND)
+               for start, end in reversed(windows(batches, now))]
+
+    def search(since: dt.datetime, until: dt.datetime, offset: int) -> dict:
+        body = pages.get("/messages/outbound", {
+            "count": SEARCH_PAGE, "offset": offset, "tag": post_id,
+            "fromdate": f"{since.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}",
+            "todate": f"{until.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}"})
+        if not (isinstance(body, dict) and isinstance(body.get("TotalCount"), int)
+                and isinstance(body.get("Messages"), list)):
+            raise LookupFailed("postmark answered its message search without TotalCount and "
+                               "Messages")
+        return body
+
+    with ThreadPoolExecutor(LOOKUP.in_flight, thread_name_prefix="lookup") as pool:
+        while to_read:
+            since, until = to_read.pop()
+            first = search(since, until, 0)
+            total = first["TotalCount"]
+            if total > SEARCH_DEPTH:  # both ends count: the halves share their middle second
+                if until - since <= SECOND:
+                    raise LookupFailed("postmark holds more than 10,000 messages of this post "
+                                       "in one second; its search cannot list them")
+                middle = since + (until - since) // 2
+                to_read += [(middle.replace(microsecond=0), until),
+                            (since, middle.replace(microsecond=0) + SECOND)]
+                continue
+            offsets = range(SEARCH_PAGE, min(total, SEARCH_DEPTH), SEARCH_PAGE)
+            # Pages are read ahead while each found one is written: in order, as they come.
+            for body in chain([first], pool.map(lambda at: search(since, until, at), offsets)):
+                for message in body["Messages"]:
+                    found = _reader(message, post_id)
+                    if isinstance(found, str):
+                        yield found, str(message.get("MessageID"))
+
+
+def _reader(message: object, post_id: str) -> str | None:
+    """The reader a searched message names in its Metadata (none: a test copy, or another's)."""
+    if not isinstance(message, dict) or message.get("Tag") != post_id:
+        return None
+    labels = message.get("Metadata")
+    return labels.get("reader") if isinstance(labels, dict) else None
+
+
+# Retention: 45 days by default, 7 at the least a server may be set to; no indexing delay is
+# documented, so ten minutes.
+LOOKUP = Lookup(lookup_messages, retention=dt.timedelta(days=7),
+                settle=dt.timedelta(minutes=10), in_flight=4)
+
+
+DECLARATION = Declaration(
+    PostmarkProvider,
+    secrets=(PostmarkProvider.secret_name,),
+    settings=("message_stream", "track_opens", "track_links"),
+    fetch_suppressions=fetch_suppressions,
+    check_key=check_key,
+    webhook="postmark",
+    lookup=LOOKUP,
+)

@@ -117,11 +117,13 @@ def _escape(text: str) -> str:
 
 
 def batch_body(template: PostTemplate, messages: list[Message], fixed: dict,
-               headers: Callable[[Message], dict[str, str]]) -> bytes:
+               headers: Callable[[Message], dict[str, str]],
+               metadata: Callable[[Message], dict[str, str]]) -> bytes:
     """``{"Messages": [...]}`` for ``/email/batchWithTemplates``.
 
     ``fixed`` holds the fields equal for every message (From, stream, tracking, tag...): they
-    are encoded once per batch, and each message adds only To, TemplateModel and Headers.
+    are encoded once per batch, and each message adds only To, TemplateModel, Headers and its
+    Metadata (which names its reader).
     """
     first = messages[0]
     head = json_body({**fixed, "TemplateAlias": template.alias, "InlineCss": False})[:-1]
@@ -138,8 +140,11 @@ def batch_body(template: PostTemplate, messages: list[Message], fixed: dict,
                  for name, value in headers(message).items()]
         model = ",".join(f"{encode_basestring(k)}:{encode_basestring(v)}"
                          for k, v in template.model(message).items())
+        labels = ",".join(f"{encode_basestring(k)}:{encode_basestring(v)}"
+                          for k, v in metadata(message).items())
         parts.append(f',"To":{encode_basestring(message.headers["To"])},'
-                     f'"TemplateModel":{{{model}}},"Headers":[{",".join(items)}]}}')
+                     f'"TemplateModel":{{{model}}},"Headers":[{",".join(items)}],'
+                     f'"Metadata":{{{labels}}}}}')
     head_text = head.decode()
     return ('{"Messages":[' + ",".join(head_text + part for part in parts) + "]}").encode()
 

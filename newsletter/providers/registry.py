@@ -1,46 +1,53 @@
-"""Every provider adapter, and every suppression-list fetcher, by the name used in newsletter.toml."""
+"""Every provider, by the name used in newsletter.toml, built from each module's ``DECLARATION``
+(declaration.py): a module of this package that declares one is a provider."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from newsletter.config import PROVIDER_SECRETS
 from newsletter.errors import ConfigError
 from newsletter.message import signing_secret
-from newsletter.providers import mailgun, postmark, resend, sendgrid, smtp
 from newsletter.providers.base import Provider
-from newsletter.providers.outbox import OutboxProvider
-from newsletter.providers.smtp import SmtpProvider
+from newsletter.providers.declaration import Declaration
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.providers.http import HttpProvider
     from newsletter.subscribers import Suppression
 
-PROVIDERS: dict[str, type[Provider]] = {
-    "outbox": OutboxProvider,
-    "postmark": postmark.PostmarkProvider,
-    "sendgrid": sendgrid.SendGridProvider,
-    "mailgun": mailgun.MailgunProvider,
-    "resend": resend.ResendProvider,
-    "smtp": SmtpProvider,
-}
 
+def _declared() -> dict[str, Declaration]:
+    """The declaration of every provider module, the outbox (the default) first."""
+    package = __name__.rpartition(".")[0]
+    found = []
+    for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        declaration = getattr(importlib.import_module(f"{package}.{module.name}"),
+                              "DECLARATION", None)
+        if isinstance(declaration, Declaration):
+            found.append(declaration)
+    found.sort(key=lambda d: (d.name != "outbox", d.name))
+    return {declaration.name: declaration for declaration in found}
+
+
+DECLARATIONS: dict[str, Declaration] = _declared()
+PROVIDERS: dict[str, type[Provider]] = {name: d.adapter for name, d in DECLARATIONS.items()}
 # The providers that keep a suppression list `subscribers sync` can read.
 FETCHERS: dict[str, Callable[[HttpProvider], Iterator[Suppression]]] = {
-    "postmark": postmark.fetch_suppressions,
-    "sendgrid": sendgrid.fetch_suppressions,
-    "mailgun": mailgun.fetch_suppressions,
-    "resend": resend.fetch_suppressions,
-}
-
+    name: d.fetch_suppressions for name, d in DECLARATIONS.items() if d.fetch_suppressions}
 # `check --online`: one read-only call that proves the key (providers/key_check.py).
 KEY_CHECKS: dict[str, Callable[[Any], str | None]] = {
-    "postmark": postmark.check_key,
-    "sendgrid": sendgrid.check_key,
-    "mailgun": mailgun.check_key,
-    "resend": resend.check_key,
-    "smtp": smtp.check_key,
-}
+    name: d.check_key for name, d in DECLARATIONS.items() if d.check_key}
+
+# config keeps the names and secret variables for commands that never import providers
+# (config/catalogue.py): a declaration it does not know is refused here, by name.
+_unknown = {name: d.secrets for name, d in DECLARATIONS.items()
+            if PROVIDER_SECRETS.get(name) != d.secrets}
+if _unknown or set(PROVIDER_SECRETS) != set(DECLARATIONS):
+    raise ImportError(f"config/catalogue.py PROVIDER_SECRETS must list exactly the declared "
+                      f"providers and their secrets: {_unknown or sorted(DECLARATIONS)}")
 
 
 def check_key(provider: Provider) -> str | None:

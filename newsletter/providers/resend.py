@@ -7,17 +7,20 @@ answer, without sending again: so an in-doubt batch may be retried with the same
 
 from __future__ import annotations
 
-import hashlib
-import re
+import datetime as dt
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, Iterator
 
 import requests
 
+from newsletter.addresses import address_key
 from newsletter.errors import ConfigError, InDoubtError, QuotaError, TransientError
-from newsletter.providers.base import Result
+from newsletter.providers.base import Result, key_of, safe_label
+from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
 from newsletter.providers.key_check import json_of, read, refused
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
 from newsletter.providers.message_parts import extra_headers
 from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
 from newsletter.subscribers import Suppression
@@ -27,24 +30,7 @@ if TYPE_CHECKING:
     from newsletter.message import Message
     from newsletter.render import Email
 
-_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # tags allow ASCII letters, digits, _ and -
 QUOTA_ERRORS = ("daily_quota_exceeded", "monthly_quota_exceeded")
-
-
-def idempotency_key(messages: list[Message]) -> str:
-    """The same key for the same post and readers, in any run (1-256 characters).
-
-    Built from the Message-IDs, which derive from post and address (test sends get random
-    ones, so a test copy never shares a key with the real send).
-    """
-    digest = hashlib.sha256(messages[0].post_id.encode())
-    for message in messages:
-        digest.update(b"\n" + message.message_id.encode())
-    return f"newsletter/{_tag(messages[0].post_id)[:64]}/{digest.hexdigest()[:40]}"
-
-
-def _tag(value: str) -> str:
-    return _TAG_UNSAFE.sub("_", value).strip("_")[:256] or "post"
 
 
 class ResendProvider(HttpProvider):
@@ -78,7 +64,7 @@ class ResendProvider(HttpProvider):
         body = json_array_with_bodies(messages, self._email)
         return HttpRequest("/emails/batch", body=body, headers={
             "Authorization": f"Bearer {self.api_key}",
-            "Idempotency-Key": idempotency_key(messages),
+            "Idempotency-Key": key_of(messages),  # the ledger records it with the batch
             # Permissive: valid emails are sent and invalid ones listed by index; strict (the
             # default) would fail all 100 for one bad address (docs/providers.md#resend-sending).
             "x-batch-validation": "permissive",
@@ -92,7 +78,7 @@ class ResendProvider(HttpProvider):
             "html": html,
             "text": text,
             "headers": extra_headers(message),
-            "tags": [{"name": "post", "value": _tag(message.post_id)}],
+            "tags": [{"name": "post", "value": safe_label(message.post_id)}],
         }
         if "Reply-To" in message.headers:
             item["reply_to"] = message.headers["Reply-To"]
@@ -167,3 +153,59 @@ def check_key(provider: HttpProvider) -> str | None:
                 "records and verify it")
     return None
 
+
+def lookup_emails(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
+                  now: dt.datetime) -> Iterator[tuple[str, str]]:
+    """The readers Resend accepted: its sent emails, newest first, back to the first batch's
+    window, with a batch's subject (a test copy's differs)."""
+    pages = Pages(provider, LOOKUP, {"Authorization": f"Bearer {provider.api_key}"})
+    subjects = {batch.subject for batch in batches}
+    start = min(batch.window_start() for batch in batches)
+    params: dict[str, Any] = {"limit": 100}
+    for _ in range(MAX_PAGES):
+        body = pages.get("/emails", params)
+        emails = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(emails, list):
+            raise LookupFailed("resend answered its list of emails without data")
+        for item in emails:
+            if not isinstance(item, dict):
+                continue
+            if _created(item) < start:
+                return  # back before the first batch: the whole window is read
+            if item.get("subject") in subjects:
+                for to in item.get("to") or []:
+                    yield address_key(parseaddr(str(to))[1]), str(item.get("id"))
+        if not body.get("has_more") or not emails:
+            return
+        last = emails[-1].get("id") if isinstance(emails[-1], dict) else None
+        if not isinstance(last, str):
+            raise LookupFailed("resend's list of emails ends without an id to read on from")
+        params = {"limit": 100, "after": last}
+    raise LookupFailed(f"resend's list of emails went past {MAX_PAGES} pages")
+
+
+def _created(item: dict) -> dt.datetime:
+    text = str(item.get("created_at"))
+    for candidate in (text, text + ":00"):  # Resend writes the zone as +00
+        try:
+            moment = dt.datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        if moment.tzinfo is not None:
+            return moment
+    raise LookupFailed(f"resend listed an email with an unreadable created_at {text[:40]!r}")
+
+
+# Retention by plan: 1 day on the free plan (3 on Pro, 7 on Scale); 5 requests a second.
+LOOKUP = Lookup(lookup_emails, retention=dt.timedelta(days=1), settle=dt.timedelta(minutes=10),
+                interval=0.2)
+
+
+DECLARATION = Declaration(
+    ResendProvider,
+    secrets=(ResendProvider.secret_name, "RESEND_WEBHOOK_SECRET"),
+    fetch_suppressions=fetch_suppressions,
+    check_key=check_key,
+    webhook="resend",
+    lookup=LOOKUP,
+)

@@ -8,6 +8,7 @@ headers and their values, not a copy of the body. Inline images go once too, as
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from email.utils import parseaddr
 from json.encoder import encode_basestring
@@ -15,16 +16,19 @@ from typing import TYPE_CHECKING, Iterator
 
 import requests
 
+from newsletter.addresses import address_key
 from newsletter.errors import AuthError
-from newsletter.providers.base import Result
+from newsletter.providers.base import Result, key_of
+from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_raw
 from newsletter.providers.key_check import json_of, read, refused
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
 from newsletter.providers.message_parts import (
     BUILT_HEADERS,
     common_headers,
+    html_value,
     message_size,
-    recipient_values,
     refuse_merge_tags,
     refuse_oversized,
     shared_parts,
@@ -43,9 +47,12 @@ def _token(name: str) -> str:
     return f"-nl-{name}-"
 
 
-# The tag of each reader value as a JSON key, made once (looked up ~4 times a reader).
-_TAGS = {name: encode_basestring(_token(name)) + ":"
-         for key in RECIPIENT_FIELDS for name in (key, f"{key}_html")}
+def _tags(key: str) -> tuple[str, str]:
+    """The tags of a reader value, plain and HTML-escaped, as JSON keys."""
+    return encode_basestring(_token(key)) + ":", encode_basestring(_token(f"{key}_html")) + ":"
+
+
+_TAGS = {key: _tags(key) for key in RECIPIENT_FIELDS}  # made once, looked up twice a reader
 
 
 # The whole request with its attachments must stay under 30 MB (docs/providers.md#sendgrid-sending).
@@ -73,8 +80,7 @@ class SendGridProvider(HttpProvider):
         # Headers equal for the whole batch are sent once; the rest per personalization.
         common = common_headers(messages)
         not_own = BUILT_HEADERS | common.keys()
-        personalizations = ",".join(self._personalization(m, not_own, first.subject)
-                                    for m in messages)
+        personalizations = ",".join(map(Personalizations(first, not_own).encode, messages))
         payload = {
             "personalizations": SHARED_SLOT,
             "from": _address(first.headers["From"]),
@@ -83,7 +89,9 @@ class SendGridProvider(HttpProvider):
                         {"type": "text/html", "value": html}],
             "headers": common,
             "categories": [first.post_id[:255]],
-            "custom_args": {"post": first.post_id},
+            # Shared by every personalization; each adds its reader (`reconcile` asks for the
+            # batch, webhooks carry all three).
+            "custom_args": {"post": first.post_id, "batch": key_of(messages)},
             "tracking_settings": {
                 "click_tracking": {"enable": settings.provider.track_links},
                 "open_tracking": {"enable": settings.provider.track_opens},
@@ -105,28 +113,6 @@ class SendGridProvider(HttpProvider):
         return HttpRequest("/v3/mail/send", body=body,
                            headers={"Authorization": f"Bearer {self.api_key}"})
 
-    def _personalization(self, message: Message, not_own: frozenset[str], subject: str) -> str:
-        """One reader's personalization as JSON text: ``{"to", "substitutions", "headers",
-        "subject"}``, as ``json_body`` would write it. Encoding a dict per reader with
-        ``json.dumps`` was the largest cost of a SendGrid batch."""
-        to = _recipient(message)
-        parts = ['{"to":[{"email":', encode_basestring(to["email"])]
-        if "name" in to:
-            parts += [',"name":', encode_basestring(to["name"])]
-        parts.append('}],"substitutions":{')
-        for key, value in recipient_values(message).items():
-            parts += [_TAGS.get(key) or encode_basestring(_token(key)) + ":",
-                      encode_basestring(value), ","]
-        parts[-1] = "}"
-        own = [f"{encode_basestring(k)}:{encode_basestring(v)}"
-               for k, v in message.headers.items() if k not in not_own]
-        if own:
-            parts += [',"headers":{', ",".join(own), "}"]
-        if message.subject != subject:
-            parts += [',"subject":', encode_basestring(message.subject)]
-        parts.append("}")
-        return "".join(parts)
-
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request, so
         # one (frozen) Result serves every message.
@@ -139,6 +125,47 @@ class SendGridProvider(HttpProvider):
             return max(0.0, float(reset) - time.time())
         except (TypeError, ValueError):
             return super().retry_after(response)
+
+
+class Personalizations:
+    """Each reader's personalization as JSON text, ``{"to", "substitutions", "headers",
+    "subject"}``, as ``json_body`` would write it, from pieces encoded once a batch: the
+    tags, the names of the headers each reader has of their own (List-Unsubscribe), the
+    batch's subject. ``json.dumps`` of a dict per reader was the largest cost of a batch."""
+
+    def __init__(self, first: Message, not_own: frozenset[str]):
+        self.not_own = not_own
+        self.subject = first.subject
+        self.names = first.headers.keys()  # the headers every reader of a post has
+        self.own = self._own(first.headers)
+
+    def _own(self, headers: dict[str, str]) -> list[tuple[str, str]]:
+        """(name, name as a JSON key) of each header of ``headers`` not sent once a batch."""
+        return [(name, encode_basestring(name) + ":")
+                for name in headers if name not in self.not_own]
+
+    def encode(self, message: Message) -> str:
+        to = _recipient(message)
+        address = encode_basestring(to["email"])
+        to = (f'{{"email":{address},"name":{encode_basestring(to["name"])}}}' if "name" in to
+              else f'{{"email":{address}}}')
+        plain, html = [], []  # the substitutions: each value, then each HTML-escaped
+        for key, value in message.values.items():
+            plain_tag, html_tag = _TAGS.get(key) or _tags(key)
+            encoded = encode_basestring(value)
+            plain.append(plain_tag + encoded)
+            escaped = html_value(value)
+            html.append(html_tag + (encoded if escaped is value else encode_basestring(escaped)))
+        headers = message.headers
+        own = self.own if headers.keys() == self.names else self._own(headers)
+        extra = (',"headers":{' + ",".join([key + encode_basestring(headers[name])
+                                            for name, key in own]) + "}") if own else ""
+        if not message.test:  # a test copy names no reader: it never counts as theirs
+            extra += ',"custom_args":{"reader":' + encode_basestring(
+                address_key(message.to_address)) + "}"
+        if message.subject != self.subject:
+            extra += ',"subject":' + encode_basestring(message.subject)
+        return f'{{"to":[{to}],"substitutions":{{{",".join(plain + html)}}}{extra}}}'
 
 
 def _address(header: str) -> dict[str, str]:
@@ -196,3 +223,39 @@ def check_key(provider: HttpProvider) -> str | None:
         raise AuthError("sendgrid: the key may not send mail (its scopes lack mail.send)",
                         hint="give the key Mail Send access, or make one that has it")
     return None
+
+
+NO_ACTIVITY = ("SendGrid's Email Activity API is not available on this account (it needs the "
+               "paid email activity history add-on and a key with Email Activity access)")
+
+
+def lookup_activity(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
+                    now: dt.datetime) -> Iterator[tuple[str, str]]:
+    """The readers SendGrid accepted: each batch's messages by the batch key in its
+    custom_args, one search a batch (docs/providers.md#finding-a-message-later)."""
+    pages = Pages(provider, LOOKUP, {"Authorization": f"Bearer {provider.api_key}"})
+    for batch in batches:  # a batch key holds only letters, digits, _, - and /
+        body = pages.get("/v3/messages", {"query": f"unique_args['batch']=\"{batch.key}\"",
+                                          "limit": 1000}, missing=NO_ACTIVITY)
+        messages = body.get("messages") if isinstance(body, dict) else None
+        if not isinstance(messages, list):
+            raise LookupFailed("sendgrid answered its activity search without messages")
+        for message in messages:
+            if isinstance(message, dict) and isinstance(message.get("to_email"), str):
+                yield address_key(message["to_email"]), str(message.get("msg_id"))
+
+
+# 30 days of history with the add-on; 6 searches a minute; no indexing delay is documented.
+LOOKUP = Lookup(lookup_activity, retention=dt.timedelta(days=30),
+                settle=dt.timedelta(minutes=30), interval=10.0)
+
+
+DECLARATION = Declaration(
+    SendGridProvider,
+    secrets=(SendGridProvider.secret_name, "SENDGRID_WEBHOOK_PUBLIC_KEY"),
+    settings=("track_opens", "track_links"),
+    fetch_suppressions=fetch_suppressions,
+    check_key=check_key,
+    webhook="sendgrid",
+    lookup=LOOKUP,
+)

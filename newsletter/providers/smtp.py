@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
 from newsletter.providers.base import Provider, Result
+from newsletter.providers.declaration import Declaration
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -182,3 +183,11 @@ def check_key(provider: SmtpProvider) -> str | None:
     sent. An AuthError when the login (or STARTTLS) is refused."""
     provider._connect().quit()
     return None
+
+
+DECLARATION = Declaration(
+    SmtpProvider,
+    secrets=("SMTP_USERNAME", "SMTP_PASSWORD"),
+    settings=("host", "port", "security"),
+    check_key=check_key,
+)

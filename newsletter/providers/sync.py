@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsletter.errors import ConfigError
-from newsletter.providers.registry import FETCHERS, PROVIDERS
+from newsletter.providers import registry  # read when called: the registry imports this module
 from newsletter.subscribers import Suppression, apply_suppressions, open_store
 
 if TYPE_CHECKING:
@@ -25,13 +25,13 @@ class SyncReport:
 def sync_suppressions(settings: Settings) -> SyncReport:
     """Pull the provider's suppression lists and apply them to the subscriber list."""
     name = settings.provider.name
-    fetch = FETCHERS.get(name)
+    fetch = registry.FETCHERS.get(name)
     if fetch is None:
         raise ConfigError(
             f"provider {name!r} keeps no suppression list to sync", where="provider.name",
-            hint=f"sync works with {', '.join(FETCHERS)}",
+            hint=f"sync works with {', '.join(registry.FETCHERS)}",
         )
-    provider = PROVIDERS[name](settings)
+    provider = registry.PROVIDERS[name](settings)
     try:
         # Reasons are the provider's words, kept in the subscriber files: secrets hidden.
         suppressions = [Suppression(s.address, s.status, provider.provider_text(s.reason))

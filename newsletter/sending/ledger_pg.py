@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Sequence
 
 from newsletter.errors import SiteLockedError
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
-from newsletter.state import LEDGER, LIST, PENDING_PREFIX, RUNNING_PREFIX, postgres
+from newsletter.state import DOUBT_PREFIX, LEDGER, LIST, PENDING_PREFIX, RUNNING_PREFIX, postgres
 
 SENDERS = 0x6E6C7364  # advisory lock: shared by every sender, exclusive to recover ("nlsd")
 DUE = 0x6E6C6475  # advisory lock: one `send --due` at a time on every host ("nldu")
@@ -110,12 +110,15 @@ class PostgresLedger:
                 marks = [key for (key,) in self.db.execute(
                     "SELECT key FROM ledger_meta WHERE key LIKE %s", (RUNNING_PREFIX + "%",))]
                 for key in marks:
-                    recovered += self.db.execute(
+                    post_id = key.removeprefix(RUNNING_PREFIX)
+                    found = self.db.execute(
                         "UPDATE deliveries SET state = %s, reason = %s, updated_at = %s "
                         "WHERE post_id = %s AND state = %s",
                         (State.IN_DOUBT, "the run stopped while its batch was being sent",
-                         ledger_time(), key.removeprefix(RUNNING_PREFIX),
-                         State.SUBMITTING)).rowcount
+                         ledger_time(), post_id, State.SUBMITTING)).rowcount
+                    if found:  # for `reconcile` to find
+                        self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
+                    recovered += found
                     self.delete_meta(key)
         finally:
             self.db.execute("SELECT pg_advisory_unlock(%s)", (SENDERS,))
@@ -151,24 +154,31 @@ class PostgresLedger:
         return {address for (address,) in rows}
 
     def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
-              provider: str, at: str | None = None) -> list[str]:
-        """Mark the readers ``submitting`` and commit, before the request goes out; return
+              provider: str, at: str | None = None, key: str | None = None,
+              subject: str | None = None) -> list[str]:
+        """Mark the readers ``submitting`` and commit, before the request goes out (with the
+        batch's ``key`` and ``subject`` for `reconcile`, as :meth:`Ledger.claim`); return
         those claimed here (a reader another sender holds, or settled, is left out)."""
         at = at or ledger_time()
-        rows = self.db.execute(
-            """INSERT INTO deliveries AS d (post_id, address, state, attempts, provider,
-                                            message_id, created_at, updated_at)
-               SELECT %s, address, %s, 1, %s, message_id, %s, %s
-               FROM unnest(%s::text[], %s::text[]) AS batch (address, message_id)
-               ON CONFLICT (post_id, address) DO UPDATE SET
-                   state = excluded.state, attempts = d.attempts + 1, reason = NULL,
-                   provider = excluded.provider, message_id = excluded.message_id,
-                   updated_at = excluded.updated_at
-               WHERE d.state = 'pending'
-               RETURNING d.address""",
-            (post_id, State.SUBMITTING.value, provider, at, at, list(addresses),
-             list(message_ids)))
-        claimed = {address for (address,) in rows}
+        with self.atomic():
+            batch = None if key is None else self.db.execute(
+                "INSERT INTO batches (post_id, provider, key, subject, claimed_at) "
+                "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                (post_id, provider, key, subject, at)).fetchone()[0]
+            rows = self.db.execute(
+                """INSERT INTO deliveries AS d (post_id, address, state, attempts, provider,
+                                                message_id, created_at, updated_at, batch)
+                   SELECT %s, address, %s, 1, %s, message_id, %s, %s, %s
+                   FROM unnest(%s::text[], %s::text[]) AS batch (address, message_id)
+                   ON CONFLICT (post_id, address) DO UPDATE SET
+                       state = excluded.state, attempts = d.attempts + 1, reason = NULL,
+                       provider = excluded.provider, message_id = excluded.message_id,
+                       updated_at = excluded.updated_at, batch = excluded.batch
+                   WHERE d.state = 'pending'
+                   RETURNING d.address""",
+                (post_id, State.SUBMITTING.value, provider, at, at, batch, list(addresses),
+                 list(message_ids)))
+            claimed = {address for (address,) in rows}
         return [address for address in addresses if address in claimed]
 
     def record(self, post_id: str,
@@ -187,6 +197,8 @@ class PostgresLedger:
              provider_id: str | None = None) -> None:
         if state is State.PENDING:
             self.set_meta(PENDING_PREFIX + post_id, ledger_time())
+        elif state is State.IN_DOUBT:  # for `reconcile` to find
+            self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
         self.db.execute("UPDATE deliveries SET state = %s, provider_message_id = %s, "
                         "reason = %s, updated_at = %s WHERE post_id = %s AND address = ANY(%s)",
                         (state, provider_id, reason, ledger_time(), post_id, list(addresses)))

@@ -19,7 +19,6 @@ from newsletter.state import SEND_LOG, sqlite
 
 SEND_LOG_FILE = SEND_LOG.file
 KEEP = dt.timedelta(days=2)  # older minutes count against no limit
-BUSY_TIMEOUT_S = 10.0
 
 
 def minute_of(moment: dt.datetime) -> str:
@@ -32,7 +31,7 @@ class SendLog:
 
     def __init__(self, path: Path):
         # Durable: counted before the batch can leave.
-        self.db = sqlite.open_kind(path, SEND_LOG, timeout=BUSY_TIMEOUT_S)
+        self.db = sqlite.open_kind(path, SEND_LOG)
 
     @classmethod
     def open(cls, state_dir: Path) -> SendLog:

@@ -92,7 +92,7 @@ def welcome_post(settings: Settings, post: Post) -> Post:
     if not intro:
         return post
     line = intro.format(site=settings.site.title)
-    return replace(post, body=f"{line}\n\n{post.body}", body_line=post.body_line - 2)
+    return replace(post, body=f"{line}\n\n{post.body}", body_line=max(1, post.body_line - 2))
 
 
 def decide(series: Series, roster: Roster, ledger: Ledger | None,

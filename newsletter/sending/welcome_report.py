@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from newsletter.errors import InputError
 from newsletter.posts import Post, load_posts
-from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.ledger import Ledger
 from newsletter.sending.welcome import (
     Decision,
     Series,
@@ -48,7 +48,7 @@ def welcome_status(settings: Settings, now: dt.datetime) -> WelcomeStatus:
         series = load_series(settings, chosen, state)
         decision = decide(series, fresh_roster(SubscriberStore(settings)), ledger, state,
                           int(now.timestamp()))
-        sent = state.sent_counts(ledger.path) if state and ledger else {}
+        sent = state.sent_counts() if state else {}
     return WelcomeStatus(series, decision, sent)
 
 
@@ -58,7 +58,7 @@ def welcome_sent(settings: Settings) -> dict[str, int]:
     if state is None:
         return {}
     with state:
-        return state.sent_counts(settings.state_dir / LEDGER_FILE)
+        return state.sent_counts()
 
 
 def outside_the_series(settings: Settings, now: dt.datetime) -> int:

@@ -18,6 +18,7 @@ from newsletter.check import Finding, errors_in
 from newsletter.errors import InputError
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.preflight import prepare_post
+from newsletter.sending.recipients import check_sendable
 from newsletter.sending.schedule import FINISHED_KEY
 from newsletter.sending.welcome import decide, load_series, series_posts, welcome_post
 from newsletter.sending.welcome_state import ENABLED_AT, WelcomeState
@@ -110,6 +111,7 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
 def _prepare(settings: Settings, post: Post, now: dt.datetime):
     """The welcome email of ``post``, checked: (email, warnings, why it is not sent or None)."""
     try:
+        check_sendable(post, now, where="newsletter.toml")  # a draft, a page, not published
         email, preflight = prepare_post(settings, welcome_post(settings, post), now, None)
     except InputError as error:
         return None, [], f"welcome series: {post.id} not sent: {error}"

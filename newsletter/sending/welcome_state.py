@@ -11,8 +11,8 @@ the series' own facts:
   (the next one is due ``every`` later), and whether the ledger has settled it (sent, failed
   or in doubt: until then the reader is due for it again, a run that stopped at a limit or died
   is resumed);
-- ``sends``: each (post, reader) a welcome run gave, so `status` tells welcome emails apart
-  from broadcasts.
+- ``sent``: per post, how many readers the series sent it to (counted as the ledger settles
+  them), so `status` tells welcome emails apart from broadcasts without a pass over the ledger.
 
 A run records its readers' progress *before* it sends (a crash then leaves a reader due again,
 and the ledger stops a second copy) and :meth:`WelcomeState.settle` marks them settled from
@@ -56,7 +56,6 @@ WITH standing AS (
 """
 ENABLED_AT = "enabled_at"
 ENROLLED_ALL_AT = "enrolled_all_at"
-BUSY_TIMEOUT_S = 10.0
 
 
 class WelcomeState:
@@ -65,7 +64,7 @@ class WelcomeState:
     def __init__(self, path: Path):
         self.path = path
         # Durable: progress is on disk before a send.
-        self.db = sqlite.open_kind(path, WELCOME, timeout=BUSY_TIMEOUT_S)
+        self.db = sqlite.open_kind(path, WELCOME)
 
     @classmethod
     def open(cls, state_dir: Path) -> WelcomeState:
@@ -132,34 +131,34 @@ class WelcomeState:
         return select
 
     def settle(self, ledger_path: Path) -> None:
-        """Mark settled every reader whose last post the ledger holds sent, failed or in doubt
-        (call with no run in progress, after the ledger's own recovery)."""
+        """Mark settled every reader whose last post the ledger holds sent, failed or in doubt,
+        counting the ones sent (call with no run in progress, after the ledger's recovery)."""
         if not ledger_path.exists():
             return
+        settled = f"d.state IN ({', '.join('?' * len(SETTLED))})"
+        held = """EXISTS (SELECT 1 FROM ledger.deliveries d WHERE d.post_id = progress.post_id
+                  AND d.address = progress.address AND {})"""
         self.db.execute("ATTACH DATABASE ? AS ledger", (str(ledger_path),))
         try:
+            self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(
-                f"""UPDATE progress SET settled = 1 WHERE settled = 0 AND EXISTS (
-                        SELECT 1 FROM ledger.deliveries d WHERE d.post_id = progress.post_id
-                        AND d.address = progress.address
-                        AND d.state IN ({', '.join('?' * len(SETTLED))}))""", SETTLED)
+                f"""INSERT INTO sent SELECT post_id, count(*) FROM progress
+                    WHERE settled = 0 AND {held.format("d.state = 'sent'")} GROUP BY post_id
+                    ON CONFLICT (post_id) DO UPDATE SET readers = readers + excluded.readers""")
+            self.db.execute(f"UPDATE progress SET settled = 1 WHERE settled = 0 "
+                            f"AND {held.format(settled)}", SETTLED)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
         finally:
             self.db.execute("DETACH DATABASE ledger")
 
     # -- reports -------------------------------------------------------------------------------
 
-    def sent_counts(self, ledger_path: Path) -> dict[str, int]:
-        """{post id: readers a welcome run gave it and the ledger holds as sent}."""
-        if not ledger_path.exists():
-            return {}
-        self.db.execute("ATTACH DATABASE ? AS ledger", (str(ledger_path),))
-        try:
-            return dict(self.db.execute(
-                """SELECT s.post_id, count(*) FROM sends s JOIN ledger.deliveries d
-                   ON d.post_id = s.post_id AND d.address = s.address
-                   WHERE d.state = 'sent' GROUP BY s.post_id"""))
-        finally:
-            self.db.execute("DETACH DATABASE ledger")
+    def sent_counts(self) -> dict[str, int]:
+        """{post id: readers the series sent it to}."""
+        return dict(self.db.execute("SELECT post_id, readers FROM sent"))
 
 
 @dataclass(frozen=True)
@@ -207,6 +206,4 @@ class Standing:
         self.db.execute("BEGIN IMMEDIATE")
         self.db.execute("INSERT OR REPLACE INTO progress SELECT key, step, post_id, ?, 0 "
                         "FROM temp.given", (self.params["now"],))
-        self.db.execute("INSERT OR REPLACE INTO sends SELECT post_id, key, ? FROM temp.given",
-                        (self.params["now"],))
         self.db.execute("COMMIT")

@@ -4,7 +4,7 @@ and the one migrations mechanism that builds and upgrades it."""
 
 from newsletter.state import postgres, sqlite
 from newsletter.state.copying import Copied, copy_tables
-from newsletter.state.ledger_schema import LEDGER, PENDING_PREFIX, RUNNING_PREFIX
+from newsletter.state.ledger_schema import DOUBT_PREFIX, LEDGER, PENDING_PREFIX, RUNNING_PREFIX
 from newsletter.state.migrations import Migration, Schema
 from newsletter.state.site import Migrated, migrate_postgresql, migrate_site
 from newsletter.state.tables import (
@@ -17,6 +17,6 @@ from newsletter.state.tables import (
     WELCOME,
 )
 
-__all__ = ["JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER", "RUNNING_PREFIX", "SEND_LOG",
+__all__ = ["DOUBT_PREFIX", "JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER", "RUNNING_PREFIX", "SEND_LOG",
            "SIGNUPS", "WEBHOOK_TOKENS", "WELCOME", "Copied", "Migrated", "Migration", "Schema",
            "copy_tables", "migrate_postgresql", "migrate_site", "postgres", "sqlite"]

@@ -1,4 +1,4 @@
-"""The ledger's schema (deliveries, meta, runs), as the migrations that build it
+"""The ledger's schema (deliveries, meta, runs, batches), as the migrations that build it
 (:mod:`newsletter.state.migrations`)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from newsletter.state.migrations import Migration, Schema
 
 RUNNING_PREFIX = "running:"  # meta key + post id: a run of that post may leave `submitting` rows
 PENDING_PREFIX = "pending:"  # meta key + post id: readers of that post may be `pending`
+DOUBT_PREFIX = "doubt:"  # meta key + post id: readers of that post may be `in_doubt`
 
 
 def m001_create_deliveries(db: sqlite3.Connection) -> None:
@@ -103,6 +104,27 @@ def m007_record_each_run_and_its_segment(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX runs_by_post ON runs (post_id)")
 
 
+def m008_record_each_batch_and_its_key(db: sqlite3.Connection) -> None:
+    # `reconcile` asks the provider about an in-doubt batch: it needs when the batch was
+    # claimed (the lookup's time window), its key (Resend's Idempotency-Key, the batch a
+    # SendGrid search names) and which readers it covered, all written before the request goes.
+    db.execute("""
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            post_id TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            key TEXT NOT NULL,              -- providers.batch_key: post + readers' Message-IDs
+            subject TEXT,                   -- what a search by subject matches (Resend)
+            claimed_at TEXT NOT NULL
+        )
+    """)
+    db.execute("ALTER TABLE deliveries ADD COLUMN batch INTEGER")  # its latest claim's batch
+    # `send --due` reconciles posts with in-doubt readers first: flagged, like pending ones
+    # (m006), so finding them does not read every row.
+    db.execute("INSERT OR IGNORE INTO meta SELECT DISTINCT ? || post_id, 'before m008' "
+               "FROM deliveries WHERE state = 'in_doubt'", (DOUBT_PREFIX,))
+
+
 # PostgreSQL starts from the shape SQLite reached (rows in claim order, posts marked in meta),
 # so most later steps have nothing to do there.
 PG_DELIVERIES = ("""CREATE TABLE deliveries (
@@ -128,6 +150,22 @@ PG_RUNS = ("""CREATE TABLE runs (
         ended_at TEXT
     )""", "CREATE INDEX runs_by_post ON runs (post_id)")
 
+
+def pg_m008_record_each_batch_and_its_key(db) -> None:
+    db.execute("""CREATE TABLE batches (
+        id BIGSERIAL PRIMARY KEY,
+        post_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        key TEXT NOT NULL,
+        subject TEXT,
+        claimed_at TEXT NOT NULL
+    )""")
+    db.execute("ALTER TABLE deliveries ADD COLUMN batch BIGINT")
+    db.execute("INSERT INTO ledger_meta SELECT DISTINCT %s || post_id, 'before m008' "
+               "FROM deliveries WHERE state = 'in_doubt' ON CONFLICT DO NOTHING",
+               (DOUBT_PREFIX,))
+
+
 LEDGER = Schema("ledger", "ledger.db", (
     Migration(m001_create_deliveries.__name__, m001_create_deliveries, PG_DELIVERIES),
     Migration(m002_create_meta.__name__, m002_create_meta, PG_META),
@@ -136,4 +174,6 @@ LEDGER = Schema("ledger", "ledger.db", (
         m005_keep_each_batchs_rows_together, m006_flag_posts_with_pending_rows)),
     Migration(m007_record_each_run_and_its_segment.__name__,
               m007_record_each_run_and_its_segment, PG_RUNS),
+    Migration(m008_record_each_batch_and_its_key.__name__, m008_record_each_batch_and_its_key,
+              pg_m008_record_each_batch_and_its_key),
 ))

@@ -147,7 +147,7 @@ SEND_LOG = Schema("send_log", "sendlog.db", (
 # The welcome series: each reader's progress through [welcome] posts (sending/welcome_state.py).
 # Files store only, as SEND_LOG.
 WELCOME = Schema("welcome", "welcome.db", (
-    Migration("m001_create_meta_progress_sends", (
+    Migration("m001_create_meta_progress_sent", (
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         """CREATE TABLE IF NOT EXISTS progress (
             address TEXT PRIMARY KEY,       -- the reader's key (address_key), as in the ledger
@@ -157,11 +157,9 @@ WELCOME = Schema("welcome", "welcome.db", (
             settled INTEGER NOT NULL        -- 1 once the ledger holds it sent, failed or in doubt
         ) WITHOUT ROWID""",
         "CREATE INDEX IF NOT EXISTS progress_unsettled ON progress (post_id) WHERE settled = 0",
-        """CREATE TABLE IF NOT EXISTS sends (
-            post_id TEXT NOT NULL,
-            address TEXT NOT NULL,
-            at INTEGER NOT NULL,
-            PRIMARY KEY (post_id, address)
-        ) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS sent (
+            post_id TEXT PRIMARY KEY,
+            readers INTEGER NOT NULL        -- the series sent it to them (the ledger says sent)
+        )""",
     )),
 ))

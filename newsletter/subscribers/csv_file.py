@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from newsletter.errors import SubscriberError
-from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, not_utf8, parse_csv
+from newsletter.subscribers.csv_format import (
+    COLUMNS,
+    MAX_LINE,
+    Layout,
+    Record,
+    line_too_long,
+    not_utf8,
+    parse_csv,
+)
 
 
 class UnclosedQuoteError(SubscriberError):
@@ -51,7 +59,7 @@ class CsvFile:
         if not path.exists():
             return cls(path, Layout(header=list(COLUMNS)), "", [], label, header_changed=True)
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = _read_bounded(path, label).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise not_utf8(label, exc) from None
         layout, stream = parse_csv(io.StringIO(text, newline=""), label)
@@ -224,7 +232,10 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     # The suffix keeps a leftover temp file (after a crash) out of subscribers/*.csv.
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:  # a read-only folder: name the file, not a random temp name
+        raise OSError(error.errno, error.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.writelines(chunks)
@@ -232,6 +243,9 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
         os.replace(temp, path)
+    except OSError as error:  # the disk is full: the old file stays whole
+        Path(temp).unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
@@ -240,3 +254,16 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def _read_bounded(path: Path, label: str) -> bytes:
+    """The bytes of ``path``, read line by line so that a line no list holds (over MAX_LINE
+    characters of up to four bytes each) is refused before it is read whole."""
+    limit = 4 * MAX_LINE
+    lines = []
+    with path.open("rb") as handle:
+        while line := handle.readline(limit + 1):
+            if len(line) > limit:
+                raise line_too_long(label, len(lines) + 1)
+            lines.append(line)
+    return b"".join(lines)

@@ -21,6 +21,9 @@ COLUMNS = ("email", "name", "status", "tags", "subscribed_at")
 # Header names spreadsheets and other tools use for the address column.
 EMAIL_HEADERS = {"email", "e-mail", "email address", "email_address", "e-mail address"}
 DELIMITERS = (",", ";", "\t")
+# Characters in one line of a list: a reader's line holds well under a thousand. A longer one
+# is refused without being read whole (a 1 GB line once took 2 GB of memory).
+MAX_LINE = 100_000
 
 
 @dataclass
@@ -179,8 +182,31 @@ def parse_csv(lines: Iterable[str], label: str,
     Without ``keep_text`` records come without their text (``raw`` None): enough to read a
     list, not to rewrite it.
     """
-    layout, records = _read_layout(label, iter(lines), keep_text)
+    layout, records = _read_layout(label, bounded_lines(lines, label), keep_text)
     return layout, _guarded(label, records)
+
+
+def bounded_lines(lines: Iterable[str], label: str) -> Iterator[str]:
+    """``lines`` one by one, each at most MAX_LINE characters; at a longer one, a
+    SubscriberError naming ``label:line``. An open file is read with ``readline(limit)``, so
+    the long line is never held whole."""
+    readline = getattr(lines, "readline", None)
+    if readline is None:
+        source = iter(lines)
+        readline = lambda limit: next(source, "")  # noqa: E731 (already in memory)
+    number = 1
+    while text := readline(MAX_LINE + 1):
+        if len(text) > MAX_LINE:
+            raise line_too_long(label, number)
+        yield text
+        number += 1
+
+
+def line_too_long(label: str, number: int) -> SubscriberError:
+    return SubscriberError(f"a line longer than {MAX_LINE:,} characters",
+                           where=f"{label}:{number}",
+                           hint="no reader's line is that long: check that this is the list you "
+                                "meant, and remove or fix that line")
 
 
 def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:

@@ -17,9 +17,9 @@ from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import Layout, Record
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.journal import Pending
+from newsletter.subscribers.list_pass import suppressed_and_repeated
 from newsletter.subscribers.rows import (
     PlainRows,
-    RepeatFilter,
     Row,
     Subscriber,
     open_records,
@@ -100,31 +100,23 @@ def stream_active(folder: ListFolder, problems: list[SubscriberError] | None = N
     to ``problems`` when given); with ``tags`` (folded to lower case), only readers holding
     one of them. ``seen_suppressed`` gets the suppressed keys it read, before the first reader.
 
-    Two passes over the same open files (so both see one version of each): the first
-    collects the suppressed keys (suppression wins, whatever the order of the copies) and
-    counts keys in a RepeatFilter; the second yields each valid active row once.
-    De-duplication memory: a set of every key would grow with the list; the filter is a
-    fixed 2 MB and only the keys it flags (true repeats and rare chance collisions) are
-    remembered exactly. The cost is the first pass: parsing every record again and
-    computing its key from two cells, no row built.
+    Before the first reader it must know who the files suppress (suppression wins, whatever
+    the order of the copies) and which keys repeat: :func:`suppressed_and_repeated` reads that
+    from the same open files (so both see one version of each), or keeps it from an earlier
+    read of the same files. Then one pass yields each valid active row once; only the keys
+    that may repeat are remembered, so memory stays flat.
     """
     pending = folder.journal.pending()  # before the files: see read_suppressed()
     signature = folder.signature()  # before opening: a later change then forces a re-read
     with ExitStack() as stack:
         opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
                   for path in folder.files()]
-        listed: set[str] = set()
-        repeats = RepeatFilter()
-        for _, _, email, status in cells_from(folder, opened, []):
-            if key := row_key(email):
-                if suppresses(status):
-                    listed.add(key)
-                else:
-                    repeats.add(key)
+        listed, repeats = suppressed_and_repeated(folder, opened,
+                                                  lambda: cells_from(folder, opened, []))
         view = _view(signature, pending, listed)
         seen_suppressed(view)
         suppressed = view.keys
-        seen: set[str] = set()  # flagged keys only
+        seen: set[str] = set()  # of the repeats only
         for (path, label, layout, plain), record, email, status in cells_from(
                 folder, opened, problems):
             if suppresses(status):
@@ -143,7 +135,7 @@ def stream_active(folder: ListFolder, problems: list[SubscriberError] | None = N
                 continue
             if tags is not None and tags.isdisjoint(tag.lower() for tag in subscriber.tags):
                 continue
-            if repeats.may_repeat(key):
+            if key in repeats:
                 if key in seen:
                     continue
                 seen.add(key)

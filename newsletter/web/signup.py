@@ -20,8 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import sqlite3
 import time
+from contextlib import contextmanager
 from http import HTTPStatus
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from newsletter.addresses import address_key
@@ -151,7 +154,8 @@ class SignupRoutes:
         signup = Signup(request.address, request.name, request.tags)
         trapped = request.looks_automated
         try:
-            self.journal.admit(signup, request.page, client, self.limits, trapped=trapped)
+            with try_later_if_the_disk_fails("a sign-up"):
+                self.journal.admit(signup, request.page, client, self.limits, trapped=trapped)
         except Refused as refused:
             status, message = REFUSALS[refused.limit]
             if refused.limit == "daily" and time.monotonic() - self._daily_logged > 3600:
@@ -194,6 +198,10 @@ class SignupRoutes:
         if method not in ("GET", "HEAD", "POST"):
             raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
         asked = self.read_token(token)
+        with try_later_if_the_disk_fails("a confirmation"):
+            return self._confirm(environ, method, asked)
+
+    def _confirm(self, environ: dict, method: str, asked: Confirmation) -> Response:
         address, key = asked.address, address_key(asked.address)
         site = html.escape(self.settings.site.title)
         who = html.escape(address)
@@ -220,7 +228,7 @@ class SignupRoutes:
             return subscribed
         try:
             before = self.record_consent(environ, entry.signup, entry.page)
-        except HttpError:
+        except (HttpError, OSError, sqlite3.Error):
             self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
             raise
         if before is Standing.COMPLAINED:
@@ -260,3 +268,14 @@ class SignupRoutes:
     def page(self, status: int, heading: str, body: str) -> Response:
         """A page of this site; ``body`` is HTML."""
         return html_page(self.settings.site.title, status, heading, body)
+
+
+@contextmanager
+def try_later_if_the_disk_fails(what: str) -> Iterator[None]:
+    """A full disk or a read-only folder under the journal or the list: 503 with Retry-After,
+    as unsubscribes answer, never a 500; the reader's request is not lost, only not taken."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as error:
+        logger.warning("%s not recorded: %s", what, error)
+        raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None

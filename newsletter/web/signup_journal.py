@@ -24,10 +24,13 @@ from pathlib import Path
 from typing import Iterator
 
 from newsletter.addresses import address_key
+from newsletter.errors import SiteLockedError
+from newsletter.locks import exclusive_lock
 from newsletter.state import SIGNUPS, sqlite
 from newsletter.subscribers import Signup
 
 JOURNAL_FILE = SIGNUPS.file
+LOCK_FILE = "signups.lock"  # held by the worker that has the journal
 HOUR, DAY = 3600.0, 86400.0
 BUSY_TIMEOUT = 10.0  # seconds; the form's threads and the worker share the file
 class Refused(Exception):
@@ -91,6 +94,14 @@ class SignupJournal:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """This process's worker has the journal for the block; SiteLockedError at once when
+        another process's worker has it (a lock file beside the journal)."""
+        with exclusive_lock(self.path.with_name(LOCK_FILE), 0,
+                            lambda: SiteLockedError("busy")):
+            yield
 
     def close(self) -> None:
         """Close every thread's connection (once the threads are done with them)."""

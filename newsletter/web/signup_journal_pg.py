@@ -8,11 +8,16 @@ under one advisory lock, so two hosts never both take the last email of the day.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from newsletter.addresses import address_key
+from newsletter.errors import SiteLockedError
 from newsletter.state import SIGNUPS, postgres
 from newsletter.web.signup_journal import COLUMNS, DAY, HOUR, Entry, Limits, _entry, admit_into
 
 LIMITS_LOCK = 0x6E6C7375  # pg_advisory_xact_lock key while counting against the limits
+WORKER_LOCK = 0x6E6C7377  # pg_try_advisory_lock key of the worker that has the journal
 
 
 class SignupJournalInPostgres:
@@ -26,6 +31,18 @@ class SignupJournalInPostgres:
 
     def _db(self):
         return self.database.connection(SIGNUPS)
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """One host's worker has the journal for the block (an advisory lock, let go with its
+        connection if the host dies); SiteLockedError at once when another host's has it."""
+        with self._db() as db:
+            if not db.execute("SELECT pg_try_advisory_lock(%s)", (WORKER_LOCK,)).fetchone()[0]:
+                raise SiteLockedError("busy")
+            try:
+                yield
+            finally:
+                db.execute("SELECT pg_advisory_unlock(%s)", (WORKER_LOCK,))
 
     def close(self) -> None:
         """The database is the server's, closed with it."""

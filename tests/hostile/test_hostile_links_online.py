@@ -65,6 +65,7 @@ def test_no_spelling_of_a_loopback_address_is_fetched(site):
     "[2002:c0a8:101::1]",  # 6to4 of 192.168.1.1
     "[::]",
     "[ff02::1]",
+    "[fec0::1]",  # IPv6 site-local
 ])
 def test_private_networks_in_any_form_are_a_finding_offline_already(site, host):
     write_post(site, [f"http://{host}/latest/meta-data/"])
@@ -133,3 +134,67 @@ def test_a_server_that_trickles_its_headers_cannot_hold_a_link_past_its_timeout(
     assert findings_of(result, "link-broken") == [
         ("link-broken", f"{base}/trickle did not answer within 1 s")]
     assert servers[0].trickled < TRICKLED_LINES  # it hung up long before the headers ended
+
+
+def self_signed(folder, name: str) -> tuple[str, str]:
+    """(certificate file, key file) of a self-signed certificate for ``name``."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - dt.timedelta(days=1))
+                   .not_valid_after(now + dt.timedelta(days=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), False)
+                   .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+def test_https_goes_to_the_checked_address_with_the_links_name_and_checks_its_certificate(
+        tmp_path):
+    import socket
+    import ssl
+    import threading
+
+    from newsletter.check.fetch import Fetcher
+
+    name = "intranet.example.com"
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*self_signed(tmp_path, name))
+    asked: list[str | None] = []
+    context.sni_callback = lambda connection, server_name, _: asked.append(server_name)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_one() -> None:
+        client, _ = listener.accept()
+        try:
+            with context.wrap_socket(client, server_side=True):
+                pass
+        except (ssl.SSLError, OSError):
+            pass  # the checker refuses our certificate: it hangs up
+
+    server = threading.Thread(target=answer_one, daemon=True)
+    server.start()
+    with dns_server({}, addresses={name: ["127.0.0.1"]}) as dns:
+        from newsletter.check.dns import make_resolver
+        from newsletter.check.online import OnlineOptions
+
+        resolver = make_resolver(OnlineOptions(timeout=5, nameserver=dns.address))
+        fetcher = Fetcher(5, "test", resolver, reachable=lambda ip: True)
+        problem = fetcher.problem(f"https://{name}:{listener.getsockname()[1]}/page")
+    server.join(5)
+    listener.close()
+    assert asked == [name]  # the name went out as SNI, to the address DNS gave once
+    assert "certificate verify failed" in problem.text  # and TLS still checked the certificate

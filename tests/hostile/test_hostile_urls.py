@@ -82,3 +82,16 @@ def test_a_signup_origin_no_parser_takes_is_refused_naming_the_key(site):
     assert result.stderr == ("error: newsletter.toml: signup.allowed_origins 'https://[' is not a "
                              "valid URL; [ and ] belong only around an IPv6 address, a port is "
                              "a number up to 65535\n")
+
+
+def test_a_hugo_base_url_no_parser_takes_leaves_the_posts_checkable(tmp_path):
+    from generator_sites import hugo_site
+
+    root = tmp_path / "hugo"
+    hugo_site(root)
+    assert invoke(root, "init").exit_code == 0
+    config = root / "hugo.toml"
+    config.write_text(config.read_text().replace('baseURL = "https://notes.example.org/"',
+                                                 'baseURL = "http://[/notes/"'))
+    result = invoke(root, "check", "first-light")  # a post with an image of the site's own
+    assert "Checked 1 post" in result.output

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.expansion import Piece
 from newsletter.render.tags.html import url_in_markdown
+from newsletter.urls import split_url
 
 # A link's destination where Markdown or HTML puts one: an inline link ``](dest``, an HTML
 # ``href="dest"``, a reference definition ``[name]: dest``.
@@ -47,10 +47,10 @@ def resolve(destination: str, context: TagContext) -> Resolved:
         return Resolved(message=f"the link {destination} names a file in a markup newsletter "
                                 "does not read, so its address is unknown",
                         hint="write the page's full address")
-    parts = urlsplit(target)
-    if not _SOURCE_SUFFIX.search(target) or parts.scheme or parts.netloc or \
+    parts = split_url(target)
+    if not _SOURCE_SUFFIX.search(target) or parts is None or parts.scheme or parts.netloc or \
             target.startswith("//"):
-        return Resolved()  # an image, a file the blog serves, a web address
+        return Resolved()  # an image, a file the blog serves, a web address (or no address)
     if explicit == "@/":  # Zola: from the content folder
         target = "/" + target
     url = context.link_url("file", target) if target.strip("/") else None

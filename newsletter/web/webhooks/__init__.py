@@ -12,12 +12,14 @@ in effect at once, folded into the files soon after); soft bounces are only coun
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from dataclasses import dataclass, field
 
+from newsletter.providers import DECLARATIONS
 from newsletter.subscribers import Suppression, record_suppressions
-from newsletter.web.webhooks import mailgun, postmark, resend, sendgrid
+from newsletter.web.webhooks import mailgun
 from newsletter.web.webhooks.common import (
     SOFT_BOUNCE,
     STATUS_KINDS,
@@ -31,12 +33,9 @@ __all__ = ["WEBHOOKS", "WebhookError", "WebhookReport", "WebhookRequest", "handl
 
 logger = logging.getLogger(__name__)
 
-WEBHOOKS = {
-    "postmark": postmark,
-    "sendgrid": sendgrid,
-    "mailgun": mailgun,
-    "resend": resend,
-}
+# The parser module each provider's declaration names (newsletter/providers/<name>.py).
+WEBHOOKS = {name: importlib.import_module(f"{__name__}.{declaration.webhook}")
+            for name, declaration in DECLARATIONS.items() if declaration.webhook}
 # Providers whose signature leaves the events unsigned: each signature is accepted once. The
 # others sign the whole body, so a replay can only repeat the same events, which change nothing
 # the second time (docs/providers.md#webhook-guarantees).

@@ -1,0 +1,44 @@
+"""A full disk or a read-only folder, said in one line (the root group's second boundary).
+
+Writing the list, the journal, the ledger or the outbox can fail for reasons outside the
+tool: no room left, a folder mounted read-only, no permission. Each such failure is one line
+naming the file when the system says which, exit 2; the library has already left its state as
+a crash would (claims before sends, atomic renames), so running the command again once there
+is room is safe. Any other OSError is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+# What the system says when a file cannot be written or opened for writing.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
+                         errno.EPERM})
+# SQLite says it in words, and names no file.
+SQLITE_DISK_WORDS = ("readonly database", "disk is full", "unable to open database file",
+                     "disk i/o error", "read-only file system")
+HINT = ("make sure the site's folders (subscribers/, .newsletter/, the outbox) are writable and "
+        "the disk has room, then run the command again: nothing was lost")
+
+
+def disk_problem(error: BaseException, root: Path) -> str | None:
+    """The one line for a disk or permission failure, or None for any other error."""
+    if isinstance(error, OSError) and error.errno in DISK_ERRNOS:
+        where = _shown(error.filename, root) if error.filename else ""
+        return f"error: {where + ': ' if where else ''}{error.strerror}; {HINT}"
+    if isinstance(error, sqlite3.OperationalError) and any(
+            words in str(error).lower() for words in SQLITE_DISK_WORDS):
+        return f"error: the tool's state in .newsletter/ cannot be written ({error}); {HINT}"
+    return None
+
+
+def _shown(filename, root: Path) -> str:
+    """``filename`` relative to the site folder when it is inside it."""
+    path = Path(os.fsdecode(filename))
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,84 @@
+"""`newsletter reconcile`: ask the provider what became of in-doubt readers (docs/reconcile.md)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from newsletter.cli import Site, pass_site
+
+
+@click.command()
+@click.argument("post", required=False)
+@click.option("--dry-run", is_flag=True, help="Ask the provider, change nothing in the ledger.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@click.option("--settle", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Trust an empty search once a batch is this old (default: the provider's "
+                   "indexing delay, docs/providers.md).")
+@pass_site
+def reconcile(site: Site, post: str | None, dry_run: bool, as_json: bool,
+              settle: float | None) -> None:
+    """Ask the provider about every reader in doubt (of POST, or of every post).
+
+    Found: sent. Provably never accepted: pending, for the next send. Otherwise still in doubt,
+    with the reason. Never sends mail; safe to interrupt and run again. Exits 1 while readers
+    stay in doubt.
+    """
+    from newsletter.posts import load_posts
+    from newsletter.sending import Ledger, posts_in_doubt, site_lock
+    from newsletter.sending import reconcile_posts
+
+    settings = site.settings
+    ledger = Ledger.open_existing(settings)
+    if ledger is None:
+        _finish([], as_json)
+        return
+    with ledger:
+        if post is None:
+            post_ids = None
+        else:
+            from newsletter.cli.status import _post_id
+
+            post_ids = [_post_id(ledger, load_posts(settings)[0], post)]
+    with site_lock(settings), Ledger.open(settings) as ledger:
+        if not dry_run:
+            ledger.recover()  # a dead run's batches are in doubt too
+        wanted = (posts_in_doubt(ledger, forget_stale=not dry_run) if post_ids is None
+                  else post_ids)
+        reports = reconcile_posts(settings, ledger, wanted, dry_run=dry_run, settle=settle)
+    _finish([r for r in reports if r.in_doubt], as_json, dry_run)
+
+
+def _finish(reports, as_json: bool, dry_run: bool = False) -> None:
+    if as_json:
+        click.echo(json.dumps({"dry_run": dry_run, "posts": [r.as_dict() for r in reports]},
+                              indent=2))
+    elif not reports:
+        click.echo("Nothing is in doubt.")
+    for report in reports if not as_json else ():
+        _print(report, dry_run)
+    if any(report.still for report in reports):
+        raise click.exceptions.Exit(1)
+
+
+def _print(report, dry_run: bool) -> None:
+    would = "would become" if dry_run else "now"
+    if report.note:
+        click.echo(f"{report.post_id}: {report.in_doubt} in doubt; {report.note}.")
+        return
+    parts = [f"{report.in_doubt} in doubt"]
+    if report.sent:
+        parts.append(f"{report.sent} found at {report.provider} ({would} sent)")
+    if report.pending:
+        parts.append(f"{report.pending} never reached {report.provider} ({would} pending: "
+                     "the next send delivers them)")
+    still = sum(report.still.values())
+    if still:
+        parts.append(f"{still} still in doubt")
+    click.echo(f"{report.post_id}: " + "; ".join(parts))
+    for reason, count in report.still.items():
+        click.echo(f"  {count}: {reason}")
+
+
+COMMANDS = [reconcile]

@@ -1,0 +1,77 @@
+"""A read-only folder and a full disk, for real, for tests.
+
+Root ignores file modes, so ``chmod`` makes nothing read-only for the suite when it runs as
+root (as CI does): there a folder is bind-mounted read-only over itself, and a full disk is a
+tiny tmpfs mounted over a folder (both need CAP_SYS_ADMIN, which root has outside a locked-down
+container). Run as another user, ``chmod`` makes a folder read-only, and a tiny disk is not
+available: such a test is skipped there, and fails under CI, where it must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+
+def _as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _mount(*args: str) -> None:
+    done = subprocess.run(["mount", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        message = f"mount {' '.join(args)} failed: {done.stderr.strip()}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _unmount(folder: Path) -> None:
+    # Lazy: this process may still hold a file there open (a cached SQLite connection).
+    subprocess.run(["umount", "--lazy", str(folder)], check=True, capture_output=True)
+
+
+@contextmanager
+def read_only(folder: Path) -> Iterator[Path]:
+    """``folder`` (which must exist) read-only for everyone, this process too, until the end."""
+    if not _as_root():
+        mode = folder.stat().st_mode
+        folder.chmod(0o555)
+        try:
+            yield folder
+        finally:
+            folder.chmod(mode)
+        return
+    _mount("--bind", str(folder), str(folder))
+    try:
+        _mount("-o", "remount,ro,bind", str(folder))
+        yield folder
+    finally:
+        _unmount(folder)
+
+
+@contextmanager
+def tiny_disk(folder: Path, kilobytes: int) -> Iterator[Path]:
+    """``folder`` on a disk of ``kilobytes``: full once that much is written. At the end the
+    disk goes and what it holds stays in ``folder``, as if room had been made."""
+    if not _as_root():
+        message = "a tiny disk needs root (a tmpfs mount)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    folder.mkdir(parents=True, exist_ok=True)
+    _mount("-t", "tmpfs", "-o", f"size={kilobytes}k", "tmpfs", str(folder))
+    kept = folder.with_name(folder.name + ".kept")
+    try:
+        yield folder
+    finally:
+        shutil.copytree(folder, kept)
+        _unmount(folder)
+        shutil.copytree(kept, folder, dirs_exist_ok=True)
+        shutil.rmtree(kept)

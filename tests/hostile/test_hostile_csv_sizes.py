@@ -1,0 +1,76 @@
+"""A giant line in a CSV is refused naming file:line, and never read whole (issue 23, item 5).
+
+Before, a 1 GB line took 2.1 GB of memory and, under a memory limit, ended in a MemoryError
+traceback. Each command here runs in a subprocess whose address space is capped well below
+twice the line's size: reading the line whole cannot fit, refusing it must.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+
+import pytest
+
+from conftest import run_cli
+
+LINE_MB = 100
+ADDRESS_SPACE = 160 * 1024 * 1024  # the interpreter and the tool fit; the line twice does not
+REFUSAL = ("a line longer than 100,000 characters; no reader's line is that long: check that "
+           "this is the list you meant, and remove or fix that line")
+
+
+def giant_csv(path) -> None:
+    """A list whose third line is LINE_MB megabytes long, written without holding it."""
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("email,name\nfirst@example.com,First\ngiant@example.com,")
+        chunk = "x" * (1024 * 1024)
+        for _ in range(LINE_MB):
+            handle.write(chunk)
+        handle.write("\nlast@example.com,Last\n")
+
+
+def cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+def run_capped(site, *args) -> subprocess.CompletedProcess:
+    return run_cli(site, *args, preexec_fn=cap_memory)
+
+
+@pytest.fixture
+def giant(tmp_path):
+    path = tmp_path / "export.csv"
+    giant_csv(path)
+    yield path
+    path.unlink(missing_ok=True)  # 100 MB: not left for pytest's kept temporary folders
+
+
+def test_importing_a_file_with_a_giant_line_is_one_line_and_exit_2(site, giant):
+    result = run_capped(site, "subscribers", "import", str(giant))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"error: {giant}:3: {REFUSAL}\n"
+    assert "first@example.com" not in (site / "subscribers" / "subscribers.csv").read_text()
+
+
+@pytest.mark.parametrize("command, status", [
+    (("subscribers", "check"), 2),  # names every problem of the list
+    (("subscribers", "add", "new@example.com"), 0),  # the new reader goes into another file
+    (("send", "what-matters", "--dry-run"), 0),  # the other readers are still sent to
+])
+def test_a_list_file_with_a_giant_line_is_named_and_never_read_whole(site, giant, command,
+                                                                     status):
+    moved = giant.rename(site / "subscribers" / "giant.csv")
+    result = run_capped(site, *command)
+    moved.unlink()
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    assert result.returncode == status, result.stderr
+    assert f"subscribers/giant.csv:3: {REFUSAL}" in result.stdout + result.stderr
+
+
+def test_the_cap_is_real(giant):
+    """A capped process cannot hold the line: without the bound the tests above would fail."""
+    result = subprocess.run([sys.executable, "-c", f"open({str(giant)!r}).read()"],
+                            capture_output=True, text=True, preexec_fn=cap_memory, timeout=60)
+    assert "MemoryError" in result.stderr

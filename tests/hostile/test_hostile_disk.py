@@ -1,0 +1,130 @@
+"""A full disk and read-only folders: one line and exit 2, nothing lost, nothing in doubt that
+was never handed over, no partial file left (issue 23, item 6).
+
+Before, sign-ups answered 500 with a traceback per request on a full disk; `subscribers add`,
+`import`, `list`, `send` and `serve` crashed on a read-only ``subscribers/`` or ``.newsletter/``;
+and after the outbox ran out of room, `send` left 200 readers in doubt though 177 of their
+messages were never written, and left ``.tmp`` files. How the disks are made (a read-only bind
+mount, a tiny tmpfs; chmod where the suite does not run as root): tests/disk_limits.py.
+"""
+
+from __future__ import annotations
+
+import requests
+from conftest import invoke, run_cli
+from disk_limits import read_only, tiny_disk
+from sending_support import ledger_states, site_settings, write_readers
+from signup_support import configure_signup, confirm_path, emails_to, settle, sign_up
+from signup_support import signup_endpoint
+
+HINT = ("make sure the site's folders (subscribers/, .newsletter/, the outbox) are writable and "
+        "the disk has room, then run the command again: nothing was lost")
+POST = "what-matters"
+
+
+def one_error_line(result) -> str:
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ") and line.endswith(HINT)
+    return line
+
+
+def no_temp_files(folder) -> bool:
+    return not [path for path in folder.rglob("*") if path.name.endswith(".tmp")]
+
+
+def test_a_read_only_subscribers_folder_is_one_line_for_every_edit(site, tmp_path):
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    export = tmp_path / "export.csv"
+    export.write_text("email,name\nnew.one@example.com,New One\n")
+    with read_only(site / "subscribers"):
+        for command in (("subscribers", "add", "z@example.com"),
+                        ("subscribers", "remove", "ada@example.com"),
+                        ("subscribers", "import", str(export))):
+            line = one_error_line(invoke(site, *command))
+            assert line.startswith("error: subscribers/subscribers.csv: Read-only file system;")
+        assert invoke(site, "subscribers", "list").exit_code == 0  # reading needs no writing
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+
+
+def test_a_read_only_state_folder_is_one_line_for_every_command(site):
+    invoke(site, "subscribers", "list")  # .newsletter/ and its files exist, as on a used site
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    with read_only(site / ".newsletter"):
+        for command in (("subscribers", "add", "z@example.com"),
+                        ("subscribers", "import", str(site / "subscribers" / "subscribers.csv")),
+                        ("send", POST, "--yes"), ("send", "--due")):
+            one_error_line(invoke(site, *command))
+        listed = invoke(site, "subscribers", "list")  # reading needs no writing
+        assert listed.exit_code == 0 and "ada@example.com" in listed.stdout
+        served = run_cli(site, "serve", "--port", "0", env={"NEWSLETTER_SECRET": "s" * 32},
+                         timeout=60)
+    assert served.returncode == 2 and "Traceback" not in served.stderr
+    assert served.stderr.strip().splitlines()[-1].endswith(HINT)
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+    assert not (site / "outbox").exists()  # nothing was sent
+
+
+def test_an_import_onto_a_full_disk_leaves_the_list_whole_and_no_partial_file(site, tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("email,name\n" + "".join(f"r{n}@example.com,Reader {n}\n"
+                                               for n in range(5000)))
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    with tiny_disk(site / "subscribers", 64):
+        result = invoke(site, "subscribers", "import", str(export))
+        assert no_temp_files(site / "subscribers")
+    line = one_error_line(result)
+    assert line.startswith("error: subscribers/subscribers.csv: No space left on device;")
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+
+
+def test_a_full_outbox_leaves_unwritten_readers_pending_never_in_doubt(site):
+    addresses = write_readers(site, 250)
+    settings = site_settings(site)
+    outbox = site / "outbox"
+    with tiny_disk(outbox, 15_000):  # room for about 140 of the 250 messages (106 KB each)
+        first = invoke(site, "send", POST, "--yes")
+        assert no_temp_files(outbox)
+        written = {path.stem for path in (outbox / POST).glob("*.eml")}
+    assert first.exit_code == 1
+    assert "the outbox could not write outbox/what-matters/" in first.stderr
+    assert "No space left on device" in first.stderr and "Traceback" not in first.stderr
+    states = ledger_states(settings, f"/posts/{POST}")
+    assert 0 < len(written) < len(addresses)
+    assert {address for address, state in states.items() if state == "sent"} == written
+    assert "in_doubt" not in states.values()
+    assert set(states.values()) <= {"sent", "pending"}
+
+    again = invoke(site, "send", POST, "--yes")  # room was made: the rest goes, once
+    assert again.exit_code == 0, again.output
+    files = sorted(path.name for path in (outbox / POST).glob("*.eml"))
+    assert files == sorted(f"{address}.eml" for address in addresses)
+
+
+def test_sign_ups_on_a_full_disk_are_asked_to_try_again_not_a_500(site):
+    configure_signup(site)
+    state = site / ".newsletter"
+    invoke(site, "subscribers", "list")
+    with tiny_disk(state, 1024), signup_endpoint(site) as (base, app):
+        sign_up(base, "early@example.com")
+        settle(app)
+        link = base + confirm_path(emails_to(site, "early@example.com")[0])
+        filler = state / "filler"
+        with filler.open("wb") as handle:  # the rest of the disk, taken by something else
+            try:
+                while True:
+                    handle.write(b"\0" * 65536)
+                    handle.flush()
+            except OSError:
+                pass
+        full = [sign_up(base, "late@example.com"),
+                requests.post(base + "/subscribe", json={"email": "late@example.com",
+                                                          "elapsed": 5000}),
+                requests.post(link, data={"confirm": "yes"})]
+        filler.unlink()
+        later = sign_up(base, "late@example.com")
+    for answer in full:
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["Retry-After"] == "60"
+        assert "try again in a minute" in answer.text
+    assert later.status_code == 200

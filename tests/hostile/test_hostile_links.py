@@ -1,0 +1,23 @@
+"""Hostile links to a post's file: one that climbs out of the blog's folder names no post, and the
+file there is never read (template tags' ref and relref look the same way)."""
+
+from __future__ import annotations
+
+from generator_sites import write_files
+from test_generators import make_blog
+
+from conftest import invoke
+
+
+def test_a_link_to_a_post_file_outside_the_site_is_never_read(tmp_path):
+    """``../../elsewhere.md`` names a file outside the blog's folder: it is not read (nor its
+    front matter trusted), so the link stays as written, however far up it climbs."""
+    write_files(tmp_path, {"secret.md": "---\ntitle: Secret\ndate: 2024-01-01\n"
+                                        "url: /leaked/\n---\n\nNot the blog's.\n"})
+    root, _ = make_blog(tmp_path, "eleventy")
+    write_files(root, {"content/blog/climb.md": (
+        "---\ntitle: Climb\ndate: 2024-12-01\n---\n\n[up](../../secret.md), "
+        "[further](../secret.md) and [from the top](/../../secret.md)\n")})
+    assert invoke(root, "preview", "climb").exit_code == 0
+    html = (root / "preview" / "climb" / "email.html").read_text()
+    assert "leaked" not in html and "secret.md" in html
