@@ -855,8 +855,10 @@ def fake_provider(site):
 
     opened = []
 
-    def connect(name: str, *, environ=None, **settings):
+    def connect(name: str, *, environ=None, tracking=None, **settings):
         server = start_fake(name, KEYS[name])
+        if tracking:
+            write_settings(site, "tracking", **tracking)
         values = {"name": name, "api_url": server.url, **DEFAULTS, **settings}
         if name != "mailgun":
             values.pop("domain")

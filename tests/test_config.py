@@ -64,7 +64,7 @@ def test_unknown_section_is_named(tmp_path):
     assert error_for(tmp_path, MINIMAL + "\n[sending]\n") == (
         "newsletter.toml: unknown section [sending]; "
         "use one of [site], [email], [provider], [schedule], [images], [signup], [posts], "
-        "[welcome], [store]"
+        "[tracking], [welcome], [store]"
     )
 
 
@@ -87,6 +87,11 @@ def test_a_bad_welcome_setting_is_named(tmp_path, table, message):
 ])
 def test_a_bad_limit_is_named(tmp_path, table, message):
     assert message in error_for(tmp_path, MINIMAL + f"\n[provider]\n{table}\n")
+
+
+def test_a_tracking_setting_that_moved_says_where_it_is_now(tmp_path):
+    assert error_for(tmp_path, MINIMAL + "\n[provider]\ntrack_opens = true\n") == (
+        "newsletter.toml: provider.track_opens has moved; write it as opens under [tracking]")
 
 
 def test_wrong_type_names_the_key_and_the_value(tmp_path):

@@ -8,6 +8,7 @@ from generator_sites import write_files
 from test_generators import make_blog
 
 from conftest import invoke
+from newsletter.render.dialects import DIALECTS
 from newsletter.render.tags.directives import rewrite
 
 
@@ -38,3 +39,10 @@ def test_an_astro_post_with_an_admonition_reads_well_in_the_email(tmp_path):
     text = (root / "preview" / "dark-sky" / "email.txt").read_text()
     assert "Before you go: Let your eyes adjust for twenty minutes." in " ".join(text.split())
     assert ":::" not in text
+
+
+def test_a_leaf_directive_in_a_fence_with_a_title_is_code_as_commonmark_reads_it():
+    """Astro Cactus writes ```md title="Linking a repo": a fence to CommonMark (remark), not
+    to Python-Markdown; the directive in it is shown as written, not reported."""
+    body = '```md title="Linking a repo"\n::github{repo="ana/knots"}\n```\n'
+    assert rewrite(body, 1, DIALECTS["remark"]) == (body, [])

@@ -29,12 +29,15 @@ def with_braces(site) -> None:
                     "`{{#each items}}{{/each}}`; `{{! a comment }}` stays.\n")
 
 
+# With another reader whose address HTML escapes (o'hara: o&#x27;hara), the batch carries
+# each value in both forms; without one, SendGrid and Mailgun send each value once.
+@pytest.mark.parametrize("other", ["ann@example.com", "o'hara@example.com"])
 @pytest.mark.parametrize("name", ["postmark", "sendgrid", "mailgun", "resend"])
-def test_the_email_a_reader_gets_is_the_preview(site, name):
+def test_the_email_a_reader_gets_is_the_preview(site, name, other):
     picture_on_the_web(site)
     with_braces(site)
     (site / "subscribers").joinpath("subscribers.csv").write_text(
-        f"email,name,status\n{SAMPLE},Sample Reader,active\nann@example.com,Ann,active\n")
+        f"email,name,status\n{SAMPLE},Sample Reader,active\n{other},Other,active\n")
     environ = provider_environ(name)
     server = start_fake(name, KEYS[name])
     try:
@@ -53,6 +56,8 @@ def test_the_email_a_reader_gets_is_the_preview(site, name):
     assert received.html.encode() == (shown / "email.html").read_bytes()
     assert received.text.encode() == (shown / "email.txt").read_bytes()
     assert "{{name}}" in received.text and "{{{raw}}}" in received.html
+    theirs = server.delivery(other)
+    assert other in theirs.text and other.replace("'", "&#x27;") in theirs.html
     if name == "postmark":  # sent through a template made for the post, then removed
         assert server.requests[0].path == "/email/batchWithTemplates"
         assert received.fields["Subject"] == "What Matters When You Write Every Week"

@@ -31,9 +31,9 @@ def plain(provider, messages) -> bytes:
 
 
 def _common(provider, message):
-    settings = provider.settings.provider
-    common = {"MessageStream": settings.message_stream, "TrackOpens": settings.track_opens,
-              "TrackLinks": "HtmlAndText" if settings.track_links else "None"}
+    settings, tracking = provider.settings.provider, provider.settings.tracking
+    common = {"MessageStream": settings.message_stream, "TrackOpens": tracking.opens,
+              "TrackLinks": "HtmlAndText" if tracking.clicks else "None"}
     if message.email.inline_images:
         common["Attachments"] = attachments(message.email.inline_images)
     return common

@@ -39,8 +39,8 @@ def test_a_batch_is_one_message_per_reader_on_the_broadcast_stream(fake_provider
 
 
 def test_stream_and_tracking_come_from_the_settings(fake_provider):
-    postmark, server = fake_provider("postmark", message_stream="weekly", track_opens=True,
-                                     track_links=True)
+    postmark, server = fake_provider("postmark", message_stream="weekly",
+                                     tracking={"opens": True, "clicks": True})
     postmark.send_batch(make_messages(postmark.settings, ADDRESSES[:1]))
 
     first = server.last_json()[0]

@@ -113,7 +113,7 @@ def test_postmark_calls_a_batch_over_500_error_code_410_and_a_bad_message_300():
 @pytest.mark.parametrize("name", sorted(GOOD))
 def test_the_adapters_own_largest_batch_passes_the_schema(fake_provider, name):
     # A generous timeout: the fake validates up to 50 MB, and this tests the schema, not speed.
-    provider, server = fake_provider(name, track_opens=True, track_links=True, timeout=60)
+    provider, server = fake_provider(name, tracking={"opens": True, "clicks": True}, timeout=60)
     email = render_reference(provider.settings)
     if name == "resend":  # its batches take no attachments (hosted images instead)
         email = dataclasses.replace(email, images=())

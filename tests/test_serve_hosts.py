@@ -59,7 +59,8 @@ def a_list_on_postgresql(site, url, count: int) -> list[str]:
     return readers
 
 
-def test_two_hosts_share_unsubscribes_and_pages_and_keep_no_file(site, pg_url):
+def test_two_hosts_share_unsubscribes_and_pages_and_keep_their_state_in_the_database(
+        site, pg_url):
     first, second = a_list_on_postgresql(site, pg_url, 2)
     with host(site) as (a, _), host(site) as (b, _):
         assert unsubscribe(a, first) == 200
@@ -72,7 +73,10 @@ def test_two_hosts_share_unsubscribes_and_pages_and_keep_no_file(site, pg_url):
     assert statuses(pg_url) == {first: "unsubscribed", second: "unsubscribed"}
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT count(*) FROM journal_changes").fetchone()[0] == 3
-    assert not (site / ".newsletter").exists()
+    # Every kind of state the store holds stays out of the files (the delivery events,
+    # events.db, are not on PostgreSQL yet: docs/store.md).
+    made = {path.name for path in (site / ".newsletter").glob("*")}
+    assert made <= {"events.db", "events.db-wal", "events.db-shm"}, made
 
 
 def test_a_mailgun_signature_used_on_one_host_is_refused_on_the_other(site, pg_url):

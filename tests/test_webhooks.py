@@ -6,69 +6,26 @@ import base64
 import hashlib
 import hmac
 import json
-import secrets
 import time
 
 import pytest
 import requests
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from web_server import SECRET, serving, statuses, subscriber_csv
+from web_server import serving, statuses, subscriber_csv
+from webhook_support import (
+    ENVIRON,
+    RESEND_KEY,
+    SIGN,
+    mailgun_request,
+    postmark_request,
+    resend_request,
+    sendgrid_request,
+)
 
 from newsletter.config import load_settings
 from newsletter.web import NewsletterApp
 
 ANN, BOB, CY = "ann@example.com", "bob+news@example.org", "cy@example.net"
-
-SENDGRID_KEY = ec.generate_private_key(ec.SECP256R1())
-SENDGRID_PUBLIC = base64.b64encode(SENDGRID_KEY.public_key().public_bytes(
-    serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)).decode()
-RESEND_KEY = b"resend-test-signing-key-32-bytes"
-ENVIRON = {
-    "NEWSLETTER_SECRET": SECRET,
-    "NEWSLETTER_WEBHOOK_USER": "postmark-hook",
-    "NEWSLETTER_WEBHOOK_PASSWORD": "s3cret-pass",
-    "SENDGRID_WEBHOOK_PUBLIC_KEY": SENDGRID_PUBLIC,
-    "MAILGUN_WEBHOOK_SIGNING_KEY": "mailgun-signing-key",
-    "RESEND_WEBHOOK_SECRET": "whsec_" + base64.b64encode(RESEND_KEY).decode(),
-}
-
-
-# ------------------------------------------------------------- signing as each provider does
-
-def postmark_request(payload, *, password="s3cret-pass", when=None):
-    credentials = base64.b64encode(f"postmark-hook:{password}".encode()).decode()
-    return {"Authorization": f"Basic {credentials}"}, json.dumps(payload).encode()
-
-
-def sendgrid_request(events, *, key=SENDGRID_KEY, when=None):
-    body = json.dumps(events).encode()
-    timestamp = str(int(when or time.time()))
-    signature = key.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
-    return {"X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
-            "X-Twilio-Email-Event-Webhook-Timestamp": timestamp,
-            "Content-Type": "application/json"}, body
-
-
-def mailgun_request(event_data, *, key="mailgun-signing-key", when=None, token=None):
-    # Mailgun signs every webhook with a new random 50-character token.
-    timestamp, token = str(int(when or time.time())), token or secrets.token_hex(25)
-    signature = hmac.new(key.encode(), (timestamp + token).encode(), hashlib.sha256).hexdigest()
-    body = {"signature": {"timestamp": timestamp, "token": token, "signature": signature},
-            "event-data": event_data}
-    return {"Content-Type": "application/json"}, json.dumps(body).encode()
-
-
-def resend_request(payload, *, key=RESEND_KEY, when=None):
-    body = json.dumps(payload).encode()
-    message_id, timestamp = "msg_2Lh9KRb0pzN6Zq1C6", str(int(when or time.time()))
-    digest = hmac.new(key, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
-    return {"svix-id": message_id, "svix-timestamp": timestamp,
-            "svix-signature": f"v1,{base64.b64encode(b'old-key-signature').decode()} "
-                              f"v1,{base64.b64encode(digest).decode()}",
-            "Content-Type": "application/json"}, body
-
-
 # One hard bounce (ANN), one complaint (BOB) and one soft bounce (CY) per provider, as each
 # provider words them.
 EVENTS = {
@@ -100,8 +57,6 @@ EVENTS = {
          "data": {"email_id": "4efb", "to": [CY]}},
     ],
 }
-SIGN = {"postmark": postmark_request, "sendgrid": sendgrid_request,
-        "mailgun": mailgun_request, "resend": resend_request}
 BAD = {  # signed with the wrong credentials
     "postmark": {"password": "guessed"},
     "sendgrid": {"key": ec.generate_private_key(ec.SECP256R1())},

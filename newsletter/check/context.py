@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 
 from newsletter.check.sources import Sources
 from newsletter.message import sample_message
+from newsletter.render import markdown_dialect, markdown_fragment
 
 if TYPE_CHECKING:
+    import lxml.html
+
     from newsletter.config import Settings
     from newsletter.message import Message
     from newsletter.posts import Post
@@ -30,6 +33,11 @@ class CheckContext:
     @cached_property
     def sources(self) -> Sources:
         return Sources(self.settings, self.post)
+
+    @cached_property
+    def fragment(self) -> lxml.html.HtmlElement:
+        """The post's body read in its Markdown dialect, its links as the post writes them."""
+        return markdown_fragment(self.email.markdown, markdown_dialect(self.settings, self.post))
 
     @cached_property
     def sample(self) -> Message:

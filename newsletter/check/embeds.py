@@ -10,7 +10,6 @@ import re
 from typing import TYPE_CHECKING
 
 from newsletter.check.findings import Finding, error, warning
-from newsletter.render import markdown_fragment
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -25,7 +24,7 @@ def embed_findings(context: CheckContext) -> list[Finding]:
     """One finding per such element of the post, where the post writes it."""
     source, found = context.sources.post, []
     cursor = source.start
-    for element in markdown_fragment(context.email.markdown).iter(*NEVER_RUN, *SOME_CLIENTS):
+    for element in context.fragment.iter(*NEVER_RUN, *SOME_CLIENTS):
         tag = element.tag
         written = re.compile(rf"<{tag}\b", re.IGNORECASE).search(source.text, cursor)
         if written:

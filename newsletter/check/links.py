@@ -28,14 +28,7 @@ from newsletter.check.urls import (
     scheme_of,
     scheme_problem,
 )
-from newsletter.render import (
-    URL_ATTRIBUTES,
-    all_ids,
-    email_url,
-    local_ids,
-    markdown_dialect,
-    markdown_fragment,
-)
+from newsletter.render import URL_ATTRIBUTES, all_ids, email_url, local_ids
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -177,8 +170,7 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     source = context.sources.post
     cursor = source.start
     uses = []
-    dialect = markdown_dialect(context.settings, context.post)
-    root = markdown_fragment(context.email.markdown, dialect)
+    root = context.fragment
     ids, kept_ids = all_ids(root), local_ids(root)
     for element in _linking(root):
         written = element.get(URL_ATTRIBUTES[element.tag]) or ""

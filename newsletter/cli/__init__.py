@@ -13,7 +13,6 @@ Heavy libraries (premailer, markdown, requests) are imported inside command func
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from functools import cached_property
 from pathlib import Path
@@ -86,7 +85,9 @@ class NewsletterGroup(click.Group):
             # The last line of defence: whatever an error quotes, no secret reaches the screen.
             click.echo(f"error: {read_secrets(os.environ).redact(str(error))}", err=True)
             ctx.exit(error.exit_code)
-        except (OSError, sqlite3.OperationalError) as error:  # a full disk, a read-only folder
+        except Exception as error:  # a full disk, a read-only folder: OSError or SQLite's own
+            if not isinstance(error, OSError) and type(error).__module__ != "sqlite3":
+                raise  # (sqlite3 is not imported for --help)
             from newsletter.cli.disk import disk_problem
 
             line = disk_problem(error, ctx.obj.root if isinstance(ctx.obj, Site) else Path("."))

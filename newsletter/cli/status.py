@@ -1,7 +1,10 @@
-"""`newsletter status`: what the ledger says was sent, failed, is in doubt or pending, and who
-on the list has not been reached yet."""
+"""`newsletter status`: what the ledger says was sent, failed, is in doubt or pending, who on
+the list has not been reached yet, and for one post what the delivery events say happened
+after the hand-off (the funnel); ``--json`` for scripts."""
 
 from __future__ import annotations
+
+import json
 
 import click
 
@@ -11,15 +14,18 @@ from newsletter.cli.echo import warn_skipped_rows
 
 @click.command()
 @click.argument("post", required=False)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print each post's funnel as JSON (one object for POST, else a list).")
 @pass_site
-def status(site: Site, post: str | None) -> None:
-    """Show sent / failed / in doubt / pending / not yet sent per post, or one POST's problems.
+def status(site: Site, post: str | None, as_json: bool) -> None:
+    """Show sent / failed / in doubt / pending / not yet sent per post, or one POST's funnel
+    (delivered, bounced, complained, unsubscribed; opened and clicked when tracked) and problems.
 
     "Not yet sent" counts the active readers (of the post's newsletter_tags, if it has any)
     that no run has reached: after a stopped run, or sign-ups since. A run that died with
     batches on their way is found first: those readers are then in doubt, never in flight.
     """
-    from newsletter.posts import load_posts
+    from newsletter.posts import find_post, load_posts
     from newsletter.sending import Ledger, ledger_report, state_summary
 
     settings = site.settings
@@ -27,15 +33,17 @@ def status(site: Site, post: str | None) -> None:
     segments = {item.id: item.newsletter_tags for item in posts}
     ledger = Ledger.open_existing(settings)
     if ledger is None:
-        if post is not None:
-            from newsletter.posts import find_post
-
-            click.echo(f"{find_post(posts, post).id}: not sent yet.")
-        else:
-            click.echo("Nothing sent yet (no ledger in .newsletter/).")
+        post_id = None if post is None else find_post(posts, post).id
+    else:
+        with ledger:
+            post_id = None if post is None else _post_id(ledger, posts, post)
+    if as_json:
+        click.echo(json.dumps(_funnels_json(settings, post_id), indent=2))
         return
-    with ledger:
-        post_id = None if post is None else _post_id(ledger, posts, post)
+    if ledger is None:
+        click.echo("Nothing sent yet (no ledger in .newsletter/)." if post_id is None
+                   else f"{post_id}: not sent yet.")
+        return
     report = ledger_report(settings, segments, only=post_id)
     _note_recovery(report.recovered)
     extra = _outlook(settings, report)
@@ -51,6 +59,7 @@ def status(site: Site, post: str | None) -> None:
         else:
             click.echo(f"{post_id}: {state_summary(counter, report.unsent[post_id])}"
                        f"{extra(post_id)}")
+            _show_funnel(settings, post_id, counter)
             with Ledger.open(settings) as ledger:
                 _show_runs(ledger, post_id)
                 _show_problems(ledger, post_id, counter, report, settings.provider.name)
@@ -100,6 +109,42 @@ def _post_id(ledger, posts, name: str) -> str:
         if len(known) == 1:
             return known[0]
         raise
+
+
+def _funnels_json(settings, post_id: str | None) -> dict | list[dict]:
+    """The funnel of ``post_id``, or of every post the ledger holds (a dead run's batches
+    found in doubt first); no read of the list."""
+    from collections import Counter
+
+    from newsletter.sending import ledger_counts, post_funnel
+
+    counts = ledger_counts(settings)
+    if post_id is not None:
+        return post_funnel(settings, post_id, counts.get(post_id, Counter())).as_json()
+    return [post_funnel(settings, each, counter).as_json()
+            for each, counter in sorted(counts.items())]
+
+
+def _show_funnel(settings, post_id: str, counter) -> None:
+    """What happened after the hand-off, in readers and as a share of those accepted."""
+    from newsletter.sending import post_funnel
+
+    funnel = post_funnel(settings, post_id, counter)
+    click.echo("\nAfter the hand-off (readers; share of those accepted):")
+    click.echo(f"  {'accepted':<13}{funnel.sent:>7}")
+    for step, count in funnel.steps():
+        if count is None:
+            switch = "opens" if step == "opened" else "clicks"
+            click.echo(f"  {step:<13}{'-':>7}  not tracked ([tracking] {switch} = true)")
+            continue
+        share = funnel.share(count)
+        words = f"{count:>7}  {share:.1%}" if share is not None else f"{count:>7}"
+        if step == "bounced" and count:
+            words += f" ({funnel.hard_bounced} hard)"
+        click.echo(f"  {step:<13}{words}")
+    if not any(count for _, count in funnel.steps()):
+        click.echo("  No delivery events yet: they come from the provider's webhooks through "
+                   "`newsletter serve` (docs/events.md).")
 
 
 def _note_recovery(recovered: int | None) -> None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES, STORE_URL_VARIABLE
 from newsletter.config.sections import (
+    MOVED,
     REQUIRED,
     SECTIONS,
     SMTP_SECURITY,
@@ -100,6 +101,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _build_section(cls: type, section: str, table: dict[str, Any], where: str) -> Any:
     known = {f.name.rstrip("_"): f for f in fields(cls)}
     unknown = sorted(set(table) - set(known))
+    moved = next((MOVED[section, key] for key in unknown if (section, key) in MOVED), None)
+    if moved:
+        raise ConfigError(f"{section}.{unknown[0]} has moved", where=where,
+                          hint=f"write it as {moved}")
     if unknown:
         raise ConfigError(
             f"unknown setting {section}.{unknown[0]}",

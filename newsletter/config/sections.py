@@ -100,8 +100,6 @@ class ProviderSettings:
     test_mode: bool = False
     # provider-specific keys
     message_stream: str = "broadcast"  # postmark
-    track_opens: bool = False  # postmark, sendgrid, mailgun
-    track_links: bool = False  # postmark, sendgrid, mailgun
     domain: str | None = None  # mailgun
     host: str = "localhost"  # smtp
     port: int | None = ranged(None, 1, 65535)  # smtp; default by security
@@ -202,6 +200,15 @@ class SignupSettings:
 
 
 @dataclass(frozen=True)
+class TrackingSettings:
+    """[tracking]: opens and clicks, asked of the provider per message; off unless turned on
+    (docs/events.md#tracking-opens-and-clicks)."""
+
+    opens: bool = False
+    clicks: bool = False
+
+
+@dataclass(frozen=True)
 class WelcomeSettings:
     """[welcome]: a series of the blog's best posts for each new reader (docs/welcome.md)."""
 
@@ -262,6 +269,7 @@ class Settings:
     secrets: Secrets
     images: ImageSettings = ImageSettings()
     posts: PostsSettings = PostsSettings()
+    tracking: TrackingSettings = TrackingSettings()
     welcome: WelcomeSettings = WelcomeSettings()
     store: StoreSettings = StoreSettings()
 
@@ -292,9 +300,13 @@ SECTIONS = {
     "images": ImageSettings,
     "signup": SignupSettings,
     "posts": PostsSettings,
+    "tracking": TrackingSettings,
     "welcome": WelcomeSettings,
     "store": StoreSettings,
 }
+# Settings that moved: (section, key) -> where they are now.
+MOVED = {("provider", "track_opens"): "opens under [tracking]",
+         ("provider", "track_links"): "clicks under [tracking]"}
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # The post fields email.subject may name; only {date} takes a format (strftime codes).
 SUBJECT_FIELDS = ("title", "description", "slug", "url", "date", "site")

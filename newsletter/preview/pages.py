@@ -104,8 +104,8 @@ def index_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
     since = since_of(settings)
     rows = [_row(settings, post, now, sent, since, links) for post in newest_first(posts)]
     broken = [BrokenFile(error, links.post(error_file_name(error) or "")) for error in errors]
-    return _render("index.html", settings, now, links, rows=rows, errors=broken,
-                   ledger=bool(sent), note=schedule_note(posts, now, sent, since))
+    return render_page("index.html", settings, now, links, rows=rows, errors=broken,
+                       ledger=bool(sent), note=schedule_note(posts, now, sent, since))
 
 
 def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks,
@@ -117,7 +117,7 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
     status_class, status_text = status_words(post, now, ledger_counts(settings),
                                              since=since_of(settings))
     size = _size(settings, email, len(message.as_bytes()))
-    return _render(
+    return render_page(
         "post.html", settings, now, links,
         post=post, email=email, status_class=status_class, status_text=status_text,
         date=_date_text(settings, post), inbox=_inbox(settings, email.preheader, size),
@@ -265,7 +265,9 @@ def _kb(size: int) -> str:
     return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
-def _render(template: str, settings: Settings, now: dt.datetime, links: PageLinks, **values) -> str:
+def render_page(template: str, settings: Settings, now: dt.datetime, links: PageLinks,
+                **values) -> str:
+    """A page template filled in, with what every page shows (site, time, links)."""
     return _environment().get_template(template).render(
         links=links, live=links.live, site_title=settings.site.title,
         now=now.astimezone(settings.site.zone).strftime("%Y-%m-%d %H:%M:%S %Z"), **values,

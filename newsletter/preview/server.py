@@ -30,6 +30,7 @@ from typing import Callable, Iterable, Mapping
 from newsletter.config import load_settings
 from newsletter.errors import NewsletterError, PostNotFoundError
 from newsletter.preview import pages
+from newsletter.preview.report import REPORT_PATH, report_page
 from newsletter.render import EmailImage
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def make_app(site_root: Path, environ: Mapping[str, str]):
             settings = load_settings(site_root, environ)
             if path in ("/", "/index.html"):
                 page = pages.index_page(settings, now, links)
+            elif path == REPORT_PATH:
+                page = report_page(settings, now, links)
             else:
                 post = pages.find_post_or_its_error(settings, path)
                 checked = pages.checked_email(settings, post, now)

@@ -31,6 +31,7 @@ from newsletter.providers.lookup import (
     windows,
 )
 from newsletter.providers.message_parts import (
+    any_escaped,
     common_headers,
     extra_headers,
     message_size,
@@ -85,7 +86,9 @@ class MailgunProvider(HttpProvider):
 
     def build_request(self, messages: list[Message]) -> HttpRequest:
         first, provider = messages[0], self.settings.provider
-        html, text = shared_parts(first, _variable)
+        # As for SendGrid: the escaped copies of the values only when escaping changes one.
+        escaped = any_escaped(messages)
+        html, text = shared_parts(first, _variable, escaped)
         fields = [("from", first.headers["From"]), ("subject", first.subject)]
         fields += [("to", m.headers["To"]) for m in messages]
         fields += [("html", html), ("text", text)]
@@ -93,7 +96,8 @@ class MailgunProvider(HttpProvider):
             fields.append(("h:Reply-To", first.headers["Reply-To"]))
         # A header equal for the whole batch is sent as is; one that differs per reader is a
         # %recipient.h:Name% variable, as django-anymail's merge_headers does.
-        variables = {m.to_address: recipient_values(m) for m in messages}
+        variables = {m.to_address: recipient_values(m) if escaped else dict(m.values)
+                     for m in messages}
         if not first.test:  # a test copy names no reader: it never counts as theirs
             for m in messages:
                 variables[m.to_address]["reader"] = address_key(m.to_address)
@@ -110,8 +114,8 @@ class MailgunProvider(HttpProvider):
             ("o:tag", first.post_id[:TAG_LIMIT]),
             ("v:post", first.post_id),
             *([] if first.test else [("v:reader", _variable("reader"))]),
-            ("o:tracking-clicks", "yes" if provider.track_links else "no"),
-            ("o:tracking-opens", "yes" if provider.track_opens else "no"),
+            ("o:tracking-clicks", "yes" if self.settings.tracking.clicks else "no"),
+            ("o:tracking-opens", "yes" if self.settings.tracking.opens else "no"),
         ]
         if provider.test_mode:
             fields.append(("o:testmode", "yes"))
@@ -249,7 +253,7 @@ LOOKUP = Lookup(lookup_events, retention=dt.timedelta(days=3), settle=dt.timedel
 DECLARATION = Declaration(
     MailgunProvider,
     secrets=(MailgunProvider.secret_name, "MAILGUN_WEBHOOK_SIGNING_KEY"),
-    settings=("domain", "track_opens", "track_links"),
+    settings=("domain",),
     fetch_suppressions=fetch_suppressions,
     check_key=check_key,
     webhook="mailgun",

@@ -30,13 +30,17 @@ def extra_headers(message: Message) -> dict[str, str]:
     return {name: value for name, value in message.headers.items() if name not in BUILT_HEADERS}
 
 
-def shared_parts(message: Message, token: Callable[[str], str]) -> tuple[str, str]:
+def shared_parts(message: Message, token: Callable[[str], str],
+                 escaped: bool = True) -> tuple[str, str]:
     """The post's (html, text) once, with a provider placeholder where each reader's value goes.
 
     HTML and text get different placeholders because a value is escaped in the HTML part
-    only (``Email.fill``); :func:`recipient_values` gives both forms per reader.
+    only (``Email.fill``); :func:`recipient_values` gives both forms per reader. Without
+    ``escaped`` (no reader of the batch has a value that escaping changes) both parts get the
+    plain one.
     """
-    html, _ = message.email.fill({key: token(f"{key}_html") for key in message.values})
+    html, _ = message.email.fill({key: token(f"{key}_html" if escaped else key)
+                                  for key in message.values})
     _, text = message.email.fill({key: token(key) for key in message.values})
     return html, text
 
@@ -72,6 +76,11 @@ def recipient_values(message: Message) -> dict[str, str]:
     for key, value in message.values.items():
         values[_HTML_NAMES.get(key) or f"{key}_html"] = html_value(value)
     return values
+
+
+def any_escaped(messages: list[Message]) -> bool:
+    """True if a value of some message of the batch reads otherwise in the HTML part."""
+    return any(html_value(value) is not value for m in messages for value in m.values.values())
 
 
 def html_value(value: str) -> str:

@@ -121,8 +121,8 @@ class PostmarkProvider(HttpProvider):
         provider = self.settings.provider
         common = {
             "MessageStream": provider.message_stream,
-            "TrackOpens": provider.track_opens,
-            "TrackLinks": "HtmlAndText" if provider.track_links else "None",
+            "TrackOpens": self.settings.tracking.opens,
+            "TrackLinks": "HtmlAndText" if self.settings.tracking.clicks else "None",
         }
         first = messages[0]
         images = first.email.inline_images
@@ -320,7 +320,7 @@ LOOKUP = Lookup(lookup_messages, retention=dt.timedelta(days=7),
 DECLARATION = Declaration(
     PostmarkProvider,
     secrets=(PostmarkProvider.secret_name,),
-    settings=("message_stream", "track_opens", "track_links"),
+    settings=("message_stream",),
     fetch_suppressions=fetch_suppressions,
     check_key=check_key,
     webhook="postmark",

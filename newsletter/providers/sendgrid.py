@@ -26,6 +26,7 @@ from newsletter.providers.key_check import json_of, read, refused
 from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
 from newsletter.providers.message_parts import (
     BUILT_HEADERS,
+    any_escaped,
     common_headers,
     html_value,
     message_size,
@@ -76,11 +77,16 @@ class SendGridProvider(HttpProvider):
 
     def build_request(self, messages: list[Message]) -> HttpRequest:
         first, settings = messages[0], self.settings
-        html, text = shared_parts(first, _token)
+        # Most batches have no value that HTML escaping changes (plain addresses, links
+        # without "&"): the HTML part then takes the text part's tags, and each reader's
+        # substitutions hold each value once.
+        escaped = any_escaped(messages)
+        html, text = shared_parts(first, _token, escaped)
         # Headers equal for the whole batch are sent once; the rest per personalization.
         common = common_headers(messages)
         not_own = BUILT_HEADERS | common.keys()
-        personalizations = ",".join(map(Personalizations(first, not_own).encode, messages))
+        encoder = Personalizations(first, not_own, escaped)
+        personalizations = ",".join(map(encoder.encode, messages))
         payload = {
             "personalizations": SHARED_SLOT,
             "from": _address(first.headers["From"]),
@@ -93,8 +99,8 @@ class SendGridProvider(HttpProvider):
             # batch, webhooks carry all three).
             "custom_args": {"post": first.post_id, "batch": key_of(messages)},
             "tracking_settings": {
-                "click_tracking": {"enable": settings.provider.track_links},
-                "open_tracking": {"enable": settings.provider.track_opens},
+                "click_tracking": {"enable": settings.tracking.clicks},
+                "open_tracking": {"enable": settings.tracking.opens},
                 # Our own List-Unsubscribe and footer link handle unsubscribes.
                 "subscription_tracking": {"enable": False},
             },
@@ -133,8 +139,9 @@ class Personalizations:
     tags, the names of the headers each reader has of their own (List-Unsubscribe), the
     batch's subject. ``json.dumps`` of a dict per reader was the largest cost of a batch."""
 
-    def __init__(self, first: Message, not_own: frozenset[str]):
+    def __init__(self, first: Message, not_own: frozenset[str], escaped: bool = True):
         self.not_own = not_own
+        self.escaped = escaped  # each value goes HTML-escaped too, under its own tag
         self.subject = first.subject
         self.names = first.headers.keys()  # the headers every reader of a post has
         self.own = self._own(first.headers)
@@ -154,8 +161,10 @@ class Personalizations:
             plain_tag, html_tag = _TAGS.get(key) or _tags(key)
             encoded = encode_basestring(value)
             plain.append(plain_tag + encoded)
-            escaped = html_value(value)
-            html.append(html_tag + (encoded if escaped is value else encode_basestring(escaped)))
+            if self.escaped:
+                escaped = html_value(value)
+                html.append(html_tag + (encoded if escaped is value
+                                        else encode_basestring(escaped)))
         headers = message.headers
         own = self.own if headers.keys() == self.names else self._own(headers)
         extra = (',"headers":{' + ",".join([key + encode_basestring(headers[name])
@@ -253,7 +262,6 @@ LOOKUP = Lookup(lookup_activity, retention=dt.timedelta(days=30),
 DECLARATION = Declaration(
     SendGridProvider,
     secrets=(SendGridProvider.secret_name, "SENDGRID_WEBHOOK_PUBLIC_KEY"),
-    settings=("track_opens", "track_links"),
     fetch_suppressions=fetch_suppressions,
     check_key=check_key,
     webhook="sendgrid",

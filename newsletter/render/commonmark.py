@@ -21,9 +21,9 @@ import threading
 from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from newsletter.render.attribute_lists import heading_attributes
+from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
 from newsletter.render.kramdown import kramdown_plugin
 
@@ -56,7 +56,7 @@ def _parser(dialect: Dialect) -> MarkdownIt:
         md.enable(["replacements", "smartquotes"])
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
     if dialect.autolinks:
-        md.use(gfm_autolink_plugin)
+        md.core.ruler.push("autolinks", autolinks)
     if dialect.kramdown:
         md.use(kramdown_plugin)
     md.core.ruler.after("block", "heading_attributes", heading_attributes)

@@ -16,7 +16,11 @@ from newsletter.sending.accounting import (
     ledger_report,
     recover_dead_runs,
 )
+from newsletter.sending.events import KINDS as EVENT_KINDS
+from newsletter.sending.events import DeliveryEvent, EventStore, PostFinder, open_events
+from newsletter.sending.funnel import Funnel, post_funnel
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.list_history import Week, list_history
 from newsletter.sending.limits import Budget, limits_of
 from newsletter.sending.lock import site_lock
 from newsletter.sending.recipients import check_sendable, settled_states
@@ -34,13 +38,16 @@ _ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test":
                  "Reconciled": "reconcile", "no_lookup_note": "reconcile",
                  "posts_in_doubt": "reconcile", "reconcile_posts": "reconcile"}
 
-__all__ = ["LEDGER_FILE", "Budget", "DueRun", "Ledger", "LedgerReport", "RateLimiter",
-           "Reconciled", "RetryPolicy", "SendReport", "SiteCheck", "State", "check_images",
-           "check_sendable", "check_site", "count_active", "count_recipients", "enroll_all",
-           "ledger_counts", "ledger_report", "limits_of", "no_lookup_note", "outside_the_series",
-           "parse_time", "posts_in_doubt", "prepare_post", "preview_due", "readiness_findings",
-           "reconcile_posts", "recover_dead_runs", "schedule_note", "send_due", "send_post",
-           "send_test", "send_with_retries", "settled_states", "since_of", "site_lock",
+__all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "EventStore",
+           "Funnel", "Ledger", "LedgerReport", "PostFinder", "RateLimiter",
+           "Reconciled", "RetryPolicy", "SendReport", "SiteCheck", "State", "Week",
+           "check_images", "check_sendable", "check_site", "count_active",
+           "count_recipients", "enroll_all", "ledger_counts", "ledger_report",
+           "limits_of", "list_history", "no_lookup_note", "open_events",
+           "outside_the_series", "parse_time", "post_funnel", "posts_in_doubt",
+           "prepare_post", "preview_due", "readiness_findings", "reconcile_posts",
+           "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
+           "send_with_retries", "settled_states", "since_of", "site_lock",
            "state_summary", "status_words", "unfinished_posts", "welcome_sent",
            "welcome_status"]
 

@@ -42,12 +42,7 @@ from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.pace import Pace, rate_limit, timed
 from newsletter.sending.reader_feed import feed
-from newsletter.sending.recipients import (
-    batch_size,
-    claimed_part,
-    selected,
-    unsettled_batches,
-)
+from newsletter.sending.recipients import batch_size, claimed_part, unsettled_batches
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
 from newsletter.sending.states import State, ledger_time
 
@@ -162,14 +157,12 @@ class Campaign:
         in_flight: dict[Future, Batch] = {}
         with self.provider.campaign(self.email), self.ledger.running(post_id, self.tags), \
                 ThreadPoolExecutor(max_workers=pace.ceiling, thread_name_prefix="send") as pool, \
-                closing(feed(self.store, self.factory, self.tags,
-                             report.unusable_rows)) as readers_to_send, \
+                closing(feed(self.store, self.factory, self.tags, report.unusable_rows,
+                             self.select)) as readers_to_send, \
                 first_ctrl_c_stops(report):
             try:
                 # Only rows there before this run can settle a reader (each is claimed once).
                 earlier = self.ledger if self.ledger.has_rows(post_id) else None
-                if self.select is not None:
-                    readers_to_send = selected(readers_to_send, self.select, size)
                 for readers in unsettled_batches(readers_to_send, earlier, post_id, size):
                     if report.stopped or report.limit_reached:
                         break

@@ -27,10 +27,11 @@ import traceback
 from contextlib import closing
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from newsletter.errors import NewsletterError, SubscriberError
 from newsletter.message import MessageFactory, Prepared, TokenCache
+from newsletter.sending.recipients import selected
 from newsletter.subscribers import ReaderStore, SubscriberStore
 
 if TYPE_CHECKING:
@@ -54,13 +55,16 @@ _as_prepared = partial(tuple.__new__, Prepared)
 
 def prepared_readers(store: ReaderStore, factory: MessageFactory,
                      tags: Sequence[str] | None = None,
-                     problems: list[SubscriberError] | None = None) -> Iterator[Prepared]:
+                     problems: list[SubscriberError] | None = None,
+                     select: Callable[[list[str]], set[str]] | None = None) -> Iterator[Prepared]:
     """Every reader to send to (:meth:`SubscriberStore.active`; with ``tags``, those holding
-    one), prepared, in list order; their tokens from the site's TokenCache. The rows the list
-    cannot use go to ``problems``."""
+    one; with ``select``, those it keeps), prepared, in list order; their tokens from the site's
+    TokenCache. The rows the list cannot use go to ``problems``."""
     files = store.state_dir if isinstance(store, SubscriberStore) else None
     with closing(TokenCache(files, factory.secret)) as cache:
         subscribers = store.active(problems, tags=tags)
+        if select is not None:  # chosen before they are signed: a few readers of a long list
+            subscribers = selected(subscribers, select, CHUNK)
         while chunk := list(islice(subscribers, CHUNK)):
             tokens = cache.tokens([s.address for s in chunk], factory.tokens.make)
             for subscriber, token in zip(chunk, tokens):
@@ -68,12 +72,14 @@ def prepared_readers(store: ReaderStore, factory: MessageFactory,
 
 
 def feed(store: ReaderStore, factory: MessageFactory, tags: Sequence[str] | None = None,
-         problems: list[SubscriberError] | None = None) -> Iterator[Prepared]:
+         problems: list[SubscriberError] | None = None,
+         select: Callable[[list[str]], set[str]] | None = None) -> Iterator[Prepared]:
     """:func:`prepared_readers`, from a helper process when the list is long enough to gain
-    (which sends ``problems`` when it is done)."""
-    if (not isinstance(store, SubscriberStore) or store.size() < HELPER_MIN_BYTES
-            or _cores() < 2):  # the helper reads files; a database streams its own way
-        return prepared_readers(store, factory, tags, problems)
+    (which sends ``problems`` when it is done) and every reader is wanted; a database streams
+    its own way (the helper reads files)."""
+    if (select is not None or not isinstance(store, SubscriberStore)
+            or store.size() < HELPER_MIN_BYTES or _cores() < 2):
+        return prepared_readers(store, factory, tags, problems, select)
     return _from_helper(store, factory, tags, problems)
 
 

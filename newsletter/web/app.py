@@ -24,13 +24,16 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from http import HTTPStatus
 from pathlib import Path
 from typing import Iterable, Mapping
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from newsletter.errors import ConfigError, NewsletterError
+from newsletter.addresses import address_key
 from newsletter.message import UnsubscribeTokens, verify_legacy_token
+from newsletter.sending import EVENT_KINDS, DeliveryEvent, EventStore, PostFinder
 from newsletter.state import postgres
 from newsletter.subscribers import (
     BackgroundFolder,
@@ -40,16 +43,15 @@ from newsletter.subscribers import (
 )
 from newsletter.web.pages import Response, button_form, html_page, text_response
 from newsletter.web.replay import used_tokens
-from newsletter.web.request import (
-    MAX_FORM_BODY,
-    HttpError,
-    parse_form,
-    read_body,
-    request_headers,
-    request_path,
-)
+from newsletter.web.request import HttpError, Request
 from newsletter.web.signup import signup_routes
-from newsletter.web.webhooks import WEBHOOKS, WebhookError, WebhookRequest, handle_webhook
+from newsletter.web.webhooks import (
+    WEBHOOKS,
+    EventSink,
+    WebhookError,
+    WebhookRequest,
+    handle_webhook,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +125,10 @@ class NewsletterApp:
         self.store = open_store(settings, self.database)
         self.used_tokens = used_tokens(settings, self.database)
         self.signups = signup_routes(settings, self.store, self.secret)
+        untracked = {kind for kind, on in (("opened", settings.tracking.opens),
+                                           ("clicked", settings.tracking.clicks)) if not on}
+        self.events = EventSink(EventStore(settings.state_dir), PostFinder(settings.state_dir),
+                                frozenset(EVENT_KINDS) - untracked)
         self._folder: BackgroundFolder | None = None
         self._folder_lock = threading.Lock()
         if self.database is None and self.store.journal.pending().entries:
@@ -151,32 +157,33 @@ class NewsletterApp:
             folder, self._folder = self._folder, None
         if folder is not None:
             folder.close()
+        self.events.store.close()
+        self.events.finder.close()
         if self.database is not None:
             self.database.close()
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
+        method = environ.get("REQUEST_METHOD")
         try:
-            response = self.respond(environ)
+            response = self.respond(Request(environ))
         except HttpError as error:
             response = self.page(error.status, HTTPStatus(error.status).phrase,
                                  f"<p>{html.escape(error.message)}</p>", error.headers)
         reason = HTTPStatus(response.status).phrase
         start_response(f"{response.status} {reason}", [
             *response.headers, ("Content-Length", str(len(response.body)))])
-        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [response.body]
+        return [] if method == "HEAD" else [response.body]
 
-    def respond(self, environ: dict) -> Response:
+    def respond(self, request: Request) -> Response:
         """Route one request."""
-        path = request_path(environ)
-        method = environ.get("REQUEST_METHOD", "GET")
+        path, method = request.path, request.method
         from_path = self.route.match(path)
         if from_path is not None:
             if method not in ("GET", "HEAD", "POST"):
                 raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
-            query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-            address, token = self.route.recipient(from_path, query)
+            address, token = self.route.recipient(from_path, request.query)
             if method == "POST":
-                return self.unsubscribe(environ, address, token)
+                return self.unsubscribe(request, address, token)
             return self.confirmation_page(self.reader(address, token))
         if path.startswith(WEBHOOK_PREFIX):
             provider = path.removeprefix(WEBHOOK_PREFIX)
@@ -184,8 +191,8 @@ class NewsletterApp:
                 raise HttpError(404, "No such webhook.")
             if method != "POST":
                 raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
-            return self.webhook(environ, provider)
-        answer = self.signups and self.signups.route(environ, path, method)
+            return self.webhook(request, provider)
+        answer = self.signups and self.signups.route(request)
         if answer is not None:
             return answer
         raise HttpError(404, "There is nothing here.")
@@ -200,9 +207,9 @@ class NewsletterApp:
         return self.page(200, "Unsubscribe?",
                          f"<p>Stop sending the {self.site_name} newsletter to {who}?</p>{form}")
 
-    def unsubscribe(self, environ: dict, address: str, token: str) -> Response:
+    def unsubscribe(self, request: Request, address: str, token: str) -> Response:
         """POST: unsubscribe at once (RFC 8058); repeating it changes nothing more."""
-        form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
+        form = request.form()
         if form.get(ONE_CLICK[0]) != [ONE_CLICK[1]]:
             raise HttpError(400, "This is not a one-click unsubscribe request "
                                  "(the body must be List-Unsubscribe=One-Click).")
@@ -220,26 +227,41 @@ class NewsletterApp:
         if recorded:
             logger.info("unsubscribed %s (one-click)", address)
             self.journalled()
+        self.count_unsubscribe(address)
         return self.page(200, "You are unsubscribed",
                          f"<p>{html.escape(address)} gets no more newsletters from "
                          f"{self.site_name}.</p>")
 
-    def webhook(self, environ: dict, provider: str) -> Response:
+    def webhook(self, request: Request, provider: str) -> Response:
         """POST /webhooks/<provider>: verify, then apply the events."""
-        request = WebhookRequest(request_headers(environ), read_body(environ, MAX_WEBHOOK_BODY))
+        delivered = WebhookRequest(request.headers, request.body(MAX_WEBHOOK_BODY))
         try:
-            report = handle_webhook(provider, request, self.store, self.settings.secrets,
-                                    self.used_tokens)
+            report = handle_webhook(provider, delivered, self.store, self.settings.secrets,
+                                    self.used_tokens, self.events)
         except WebhookError as error:
             logger.warning("%s webhook refused (%d): %s", provider, error.status, error.message)
             return text_response(error.status, error.message, error.headers.items())
-        except (sqlite3.Error, NewsletterError) as error:  # journal busy or broken: 503, retried
+        except (sqlite3.Error, OSError, NewsletterError) as error:  # busy or broken: retried
             logger.warning("%s webhook not applied: %s", provider, error)
-            return text_response(503, "subscriber list busy", [("Retry-After", "60")])
+            return text_response(503, "busy, try again", [("Retry-After", "60")])
         if report.changes:
             self.journalled()
-        return text_response(200, f"ok: {len(report.changes)} recorded, "
-                                  f"{report.soft_bounces} soft bounces, {report.ignored} ignored")
+        return text_response(200, f"ok: {len(report.changes)} status changes, "
+                                  f"{report.new_events} events recorded, {report.repeated} "
+                                  f"seen before, {report.ignored} ignored")
+
+    def count_unsubscribe(self, address: str) -> None:
+        """Count a one-click unsubscribe against the post last mailed to the reader (the link
+        does not name the post), once per reader and post; the unsubscribe itself is already
+        recorded, so a failure here is only logged."""
+        reader = address_key(address)
+        try:
+            post = self.events.finder.post_for(reader, "")
+            self.events.store.record([DeliveryEvent(
+                "newsletter", f"one-click:{post}:{reader}", "unsubscribed", reader, post,
+                time.time(), "one-click unsubscribe")])
+        except (sqlite3.Error, OSError) as error:
+            logger.warning("one-click unsubscribe of %s not counted: %s", address, error)
 
     def reader(self, address: str, token: str) -> str:
         """The address a link names: its token's, or (old links) ``address`` if the token is

@@ -23,13 +23,14 @@ def trusted_networks(proxies: Iterable[str]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
-def client_ip(environ: dict, trusted: tuple[Network, ...]) -> str:
-    """The client's IP address as text ("unknown" when the server gives none)."""
-    peer = environ.get("REMOTE_ADDR") or ""
+def client_ip(request, trusted: tuple[Network, ...]) -> str:
+    """The client's IP address as text ("unknown" when the server gives none), from a
+    :class:`newsletter.web.request.Request`."""
+    peer = request.remote_addr
     address = _parse(peer)
     if address is None:
         return peer.strip()[:64] or "unknown"
-    hops = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
     while hops and any(address in network for network in trusted):
         hop = _parse(hops.pop())
         if hop is None:

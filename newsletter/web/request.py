@@ -1,7 +1,9 @@
-"""Reading WSGI requests defensively: bounded bodies, form data, paths and headers.
+"""One HTTP request, read from the WSGI ``environ`` once, defensively: a bounded body, strict
+form data and query strings, the path and the headers.
 
-Every malformed or oversized request becomes an :class:`HttpError` with a 4xx status, never a
-crash of the endpoint.
+The application builds one :class:`Request` per request and hands it to every route; nothing
+else reads ``environ``. Every malformed or oversized request becomes an :class:`HttpError` with a
+4xx status, never a crash of the endpoint.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
+from functools import cached_property
 from typing import Iterable
 from urllib.parse import parse_qs
 
 MAX_FORM_BODY = 64 * 1024  # an RFC 8058 body is 26 bytes; a form post is not much more
 MAX_FORM_FIELDS = 20
+MAX_QUERY_FIELDS = 50  # an unsubscribe link has two or three; tracking parameters may follow
 
 
 class HttpError(Exception):
@@ -26,43 +30,108 @@ class HttpError(Exception):
         self.headers = list(headers)
 
 
-def read_body(environ: dict, limit: int) -> bytes:
-    """The request body, at most ``limit`` bytes (HttpError 413 beyond, 400 if unreadable)."""
+class Request:
+    """What the application knows of one request. The path is read at once; the headers, the
+    query string, the body and the form when first asked for, and then kept."""
+
+    def __init__(self, environ: dict):
+        self.method: str = environ.get("REQUEST_METHOD", "GET")
+        self.path = _path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+        self.remote_addr: str = environ.get("REMOTE_ADDR") or ""
+        self._environ = environ
+        self._body: bytes | None = None
+
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        """Request headers by lower-case name."""
+        environ = self._environ
+        headers = {key[5:].replace("_", "-").lower(): value
+                   for key, value in environ.items() if key.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        return headers
+
+    @property
+    def content_type(self) -> str:
+        """The media type of the body, lower-case, without parameters ("" when none)."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @cached_property
+    def query(self) -> dict[str, list[str]]:
+        """The query string's fields; HttpError 400 when it is not valid UTF-8 percent-encoding."""
+        return _parse_urlencoded(self._environ.get("QUERY_STRING", ""), MAX_QUERY_FIELDS,
+                                 "The link is malformed.", blanks=True)
+
+    def body(self, limit: int) -> bytes:
+        """The request body, at most ``limit`` bytes (HttpError 413 beyond, 400 if unreadable).
+        Read from the stream the first time only."""
+        if self._body is None:
+            self._body = _read_body(self._environ, limit)
+        elif len(self._body) > limit:
+            raise _too_large(limit)
+        return self._body
+
+    def form(self, limit: int = MAX_FORM_BODY) -> dict[str, list[str]]:
+        """Form fields from a urlencoded or multipart/form-data body (RFC 8058 allows both)."""
+        body = self.body(limit)
+        header = EmailMessage(policy=HTTP)
+        header["Content-Type"] = (self.headers.get("content-type")
+                                  or "application/x-www-form-urlencoded")
+        content_type = header.get_content_type()
+        if content_type == "application/x-www-form-urlencoded":
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise HttpError(400, "The form data is malformed.") from None
+            return _parse_urlencoded(text, MAX_FORM_FIELDS, "The form data is malformed.",
+                                     strict=bool(text))
+        if content_type == "multipart/form-data":
+            return _parse_multipart(header, body)
+        raise HttpError(415, "Send the form as application/x-www-form-urlencoded or "
+                             "multipart/form-data.")
+
+
+def _path(raw: str) -> str:
+    """The full URL path (mount point included), decoded as UTF-8 (WSGI gives latin-1)."""
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        raise HttpError(400, "The URL is not UTF-8.") from None
+
+
+def _parse_urlencoded(text: str, max_fields: int, complaint: str, *, strict: bool = False,
+                      blanks: bool = False) -> dict[str, list[str]]:
+    """``a=1&b=2`` into fields; a percent-escape that is not UTF-8 (``%FF``) is a 400, never a
+    replacement character that would reach an address or a token."""
+    try:
+        return parse_qs(text, keep_blank_values=blanks, strict_parsing=strict,
+                        max_num_fields=max_fields, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise HttpError(400, complaint) from None
+
+
+def _too_large(limit: int) -> HttpError:
+    return HttpError(413, f"The request body is larger than {limit // 1024} KB.")
+
+
+def _read_body(environ: dict, limit: int) -> bytes:
     length_text = environ.get("CONTENT_LENGTH") or ""
     stream = environ["wsgi.input"]
-    too_large = HttpError(413, f"The request body is larger than {limit // 1024} KB.")
     if not length_text:
         # No length: only a server that marks the stream as terminated lets us read to its end.
         body = stream.read(limit + 1) if environ.get("wsgi.input_terminated") else b""
         if len(body) > limit:
-            raise too_large
+            raise _too_large(limit)
         return body
     if not length_text.isdigit():
         raise HttpError(400, "Bad Content-Length.")
     length = int(length_text)
     if length > limit:
-        raise too_large
+        raise _too_large(limit)
     body = stream.read(length)
     if len(body) != length:
         raise HttpError(400, "The request body was cut short.")
     return body
-
-
-def parse_form(environ: dict, body: bytes) -> dict[str, list[str]]:
-    """Form fields from a urlencoded or multipart/form-data body (RFC 8058 allows both)."""
-    header = EmailMessage(policy=HTTP)
-    header["Content-Type"] = environ.get("CONTENT_TYPE") or "application/x-www-form-urlencoded"
-    content_type = header.get_content_type()
-    if content_type == "application/x-www-form-urlencoded":
-        try:
-            # errors="strict": a %FF that is no UTF-8 is refused, never read as U+FFFD
-            return parse_qs(body.decode("utf-8"), strict_parsing=bool(body),
-                            max_num_fields=MAX_FORM_FIELDS, errors="strict")
-        except (UnicodeDecodeError, ValueError):
-            raise HttpError(400, "The form data is malformed.") from None
-    if content_type == "multipart/form-data":
-        return _parse_multipart(header, body)
-    raise HttpError(415, "Send the form as application/x-www-form-urlencoded or multipart/form-data.")
 
 
 def _parse_multipart(header: EmailMessage, body: bytes) -> dict[str, list[str]]:
@@ -84,21 +153,3 @@ def _parse_multipart(header: EmailMessage, body: bytes) -> dict[str, list[str]]:
         except UnicodeDecodeError:
             raise HttpError(400, "The multipart form is not UTF-8.") from None
     return fields
-
-
-def request_path(environ: dict) -> str:
-    """The full URL path (mount point included), decoded as UTF-8 (WSGI gives latin-1)."""
-    raw = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    try:
-        return raw.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        raise HttpError(400, "The URL is not UTF-8.") from None
-
-
-def request_headers(environ: dict) -> dict[str, str]:
-    """Request headers by lower-case name."""
-    headers = {key[5:].replace("_", "-").lower(): value
-               for key, value in environ.items() if key.startswith("HTTP_")}
-    if environ.get("CONTENT_TYPE"):
-        headers["content-type"] = environ["CONTENT_TYPE"]
-    return headers

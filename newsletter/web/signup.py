@@ -42,11 +42,11 @@ from newsletter.subscribers import (
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
-from newsletter.web.request import MAX_FORM_BODY, HttpError, parse_form, read_body
+from newsletter.web.request import HttpError, Request
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_journal_pg import SignupJournalInPostgres
 from newsletter.web.signup_mail import SignupMailer
-from newsletter.web.signup_request import is_json, read_signup
+from newsletter.web.signup_request import read_signup
 from newsletter.web.signup_worker import SignupWorker
 
 logger = logging.getLogger(__name__)
@@ -100,25 +100,26 @@ class SignupRoutes:
         self.journal.close()
         self.mailer.close()
 
-    def route(self, environ: dict, path: str, method: str) -> Response | None:
-        """The answer if ``path`` is one of ours, else None."""
+    def route(self, request: Request) -> Response | None:
+        """The answer if the request's path is one of ours, else None."""
+        path = request.path
         if path == self.settings.signup.path:
-            return self.subscribe(environ, method)
+            return self.subscribe(request)
         if (path.startswith(self.confirm_prefix) and path.endswith(self.confirm_suffix)
                 and len(path) > len(self.confirm_prefix) + len(self.confirm_suffix)):
             token = path[len(self.confirm_prefix):len(path) - len(self.confirm_suffix)]
             if "/" not in token:
-                return self.confirm(environ, method, token)
+                return self.confirm(request, token)
         return None
 
     # -- the form ---------------------------------------------------------------------------
 
-    def subscribe(self, environ: dict, method: str) -> Response:
+    def subscribe(self, request: Request) -> Response:
         """``signup.path``: a sign-up (POST) or a CORS preflight (OPTIONS)."""
-        origin = environ.get("HTTP_ORIGIN")
+        origin, method = request.headers.get("origin"), request.method
         if method == "OPTIONS":
             return self.preflight(origin)
-        as_json = is_json(environ)
+        as_json = request.content_type == "application/json"
         cors = (("Access-Control-Allow-Origin", origin), ("Vary", "Origin")) if origin else ()
         try:
             if method != "POST":
@@ -130,7 +131,7 @@ class SignupRoutes:
                 logger.info("refused a sign-up from origin %r (signup.allowed_origins)", origin)
                 cors = ()  # no CORS header: the browser keeps the answer from the page
                 raise HttpError(403, "This form may not be sent from another site.")
-            back = self.take(environ)
+            back = self.take(request)
         except HttpError as error:
             return self.answer(as_json, error.status, HTTPStatus(error.status).phrase,
                                error.message, [*cors, *error.headers])
@@ -140,7 +141,7 @@ class SignupRoutes:
                            f"it and press Confirm to finish. The link works for {words}.", cors,
                            back)
 
-    def take(self, environ: dict) -> str:
+    def take(self, request: Request) -> str:
         """Journal the sign-up in this request; HttpError if refused. Returns the page the
         form was on, if known.
 
@@ -148,14 +149,14 @@ class SignupRoutes:
         statement and commit, as a row holding none of what it sent: its answer costs what a
         person's costs and meets the same limits, so its timing does not give the trap away.
         """
-        request = read_signup(environ, self.settings)
-        ip = client_ip(environ, self.trusted)
+        asked = read_signup(request, self.settings)
+        ip = client_ip(request, self.trusted)
         client = salted_hash(self.secret, "signup-client", client_network(ip))
-        signup = Signup(request.address, request.name, request.tags)
-        trapped = request.looks_automated
+        signup = Signup(asked.address, asked.name, asked.tags)
+        trapped = asked.looks_automated
         try:
             with try_later_if_the_disk_fails("a sign-up"):
-                self.journal.admit(signup, request.page, client, self.limits, trapped=trapped)
+                self.journal.admit(signup, asked.page, client, self.limits, trapped=trapped)
         except Refused as refused:
             status, message = REFUSALS[refused.limit]
             if refused.limit == "daily" and time.monotonic() - self._daily_logged > 3600:
@@ -168,7 +169,7 @@ class SignupRoutes:
             logger.info("ignored a sign-up that looks automated (honeypot or too fast)")
         else:
             self.worker.wake()
-        return request.page
+        return asked.page
 
     def preflight(self, origin: str | None) -> Response:
         """OPTIONS: let an allowed origin's page POST JSON here (the Fetch standard's CORS)."""
@@ -193,15 +194,15 @@ class SignupRoutes:
 
     # -- the confirmation link --------------------------------------------------------------
 
-    def confirm(self, environ: dict, method: str, token: str) -> Response:
+    def confirm(self, request: Request, token: str) -> Response:
         """``/confirm/<token>``: GET shows the button, its POST confirms."""
-        if method not in ("GET", "HEAD", "POST"):
+        if request.method not in ("GET", "HEAD", "POST"):
             raise HttpError(405, "Use GET or POST.", [("Allow", "GET, HEAD, POST")])
         asked = self.read_token(token)
         with try_later_if_the_disk_fails("a confirmation"):
-            return self._confirm(environ, method, asked)
+            return self._confirm(request, asked)
 
-    def _confirm(self, environ: dict, method: str, asked: Confirmation) -> Response:
+    def _confirm(self, request: Request, asked: Confirmation) -> Response:
         address, key = asked.address, address_key(asked.address)
         site = html.escape(self.settings.site.title)
         who = html.escape(address)
@@ -214,20 +215,20 @@ class SignupRoutes:
             raise HttpError(410, "This confirmation link was used already, or is too old. To "
                                  "subscribe, please sign up again on the blog: the new email "
                                  "will hold a fresh link.")
-        if method != "POST":
+        if request.method != "POST":
             if self.store.is_active(address):
                 return subscribed
             return self.page(200, "Confirm your subscription",
                              f"<p>Get the new posts of {site} by email at {who}?</p>"
                              + button_form("confirm", "yes", "Confirm"))
-        form = parse_form(environ, read_body(environ, MAX_FORM_BODY))
+        form = request.form()
         if form.get("confirm") != ["yes"]:
             raise HttpError(400, "Please press the Confirm button on the page.")
         spent_at = time.time()
         if not self.journal.spend(entry.id, key, spent_at):  # pressed twice at once
             return subscribed
         try:
-            before = self.record_consent(environ, entry.signup, entry.page)
+            before = self.record_consent(request, entry.signup, entry.page)
         except (HttpError, OSError, sqlite3.Error):
             self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
             raise
@@ -254,9 +255,9 @@ class SignupRoutes:
             raise HttpError(403, "This confirmation link is not valid. Please use the link "
                                  "from the email as it is.") from None
 
-    def record_consent(self, environ: dict, signup: Signup, page: str) -> Standing:
+    def record_consent(self, request: Request, signup: Signup, page: str) -> Standing:
         """Make the reader active with their consent record; where they stood before."""
-        ip = client_ip(environ, self.trusted)
+        ip = client_ip(request, self.trusted)
         consent = Consent(dt.datetime.now(dt.timezone.utc), page,
                           salted_hash(self.secret, "consent-ip", ip))
         try:

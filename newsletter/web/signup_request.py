@@ -17,7 +17,7 @@ from typing import Any
 from newsletter.addresses import normalise_address
 from newsletter.config import origin_of
 from newsletter.errors import SubscriberError
-from newsletter.web.request import HttpError, parse_form, read_body
+from newsletter.web.request import HttpError, Request
 
 MAX_SIGNUP_BODY = 8 * 1024  # an address, a name, a few tags and a URL
 MAX_EMAIL = 320
@@ -46,16 +46,12 @@ class SignupRequest:
     looks_automated: bool  # filled the honeypot, or sent the form too fast
 
 
-def is_json(environ: dict) -> bool:
-    """True when the request body is JSON (the snippet's ``fetch``), so is the answer."""
-    content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
-    return content_type == "application/json"
-
-
-def read_signup(environ: dict, settings) -> SignupRequest:
+def read_signup(request: Request, settings) -> SignupRequest:
     """The checked sign-up in a request; HttpError 400/413/415 when it cannot be one."""
-    body = read_body(environ, MAX_SIGNUP_BODY)
-    fields = _json_fields(body) if is_json(environ) else _form_fields(environ, body)
+    if request.content_type == "application/json":  # the snippet's ``fetch``
+        fields = _json_fields(request.body(MAX_SIGNUP_BODY))
+    else:
+        fields = _form_fields(request.form(MAX_SIGNUP_BODY))
     honeypot = fields.get(HONEYPOT, "")
     elapsed = _milliseconds(fields.get(ELAPSED))
     signup = settings.signup
@@ -64,7 +60,7 @@ def read_signup(environ: dict, settings) -> SignupRequest:
     tags = tuple(dict.fromkeys(allowed[tag.strip().lower()] for tag in fields.get("tags", [])
                                if tag.strip().lower() in allowed))
     origins = {*signup.allowed_origins, origin_of(settings.site.url)}
-    page = next((url for url in (fields.get("page", ""), environ.get("HTTP_REFERER", ""))
+    page = next((url for url in (fields.get("page", ""), request.headers.get("referer", ""))
                  if _on_origins(url, origins)), "")
     return SignupRequest(_address(fields.get("email", "")), _name(fields.get("name", "")), tags,
                          page, bool(honeypot.strip()) or too_fast)
@@ -108,8 +104,7 @@ def _milliseconds(value: Any) -> float | None:
     return number if math.isfinite(number) and number >= 0 else 0.0
 
 
-def _form_fields(environ: dict, body: bytes) -> dict[str, Any]:
-    form = parse_form(environ, body)
+def _form_fields(form: dict[str, list[str]]) -> dict[str, Any]:
     fields: dict[str, Any] = {"tags": form.get("tags", [])}
     for name in (*TEXT_FIELDS, ELAPSED):
         values = form.get(name, [])

@@ -7,6 +7,7 @@ from generator_sites import write_files
 from test_generators import make_blog
 
 from conftest import invoke
+from newsletter.render.tags import TagContext, expand_tags
 
 
 def test_a_link_to_a_post_file_outside_the_site_is_never_read(tmp_path):
@@ -21,3 +22,10 @@ def test_a_link_to_a_post_file_outside_the_site_is_never_read(tmp_path):
     assert invoke(root, "preview", "climb").exit_code == 0
     html = (root / "preview" / "climb" / "email.html").read_text()
     assert "leaked" not in html and "secret.md" in html
+
+
+def test_a_malformed_address_ending_in_md_is_left_for_the_link_check():
+    body = "[a](http://[/notes.md) [b](//[::1/notes.md) <a href=\"https://]x/notes.md\">c</a>\n"
+    expansion = expand_tags(body, TagContext(site_url="https://example.com",
+                                             link_url=lambda kind, target: "https://wrong/"))
+    assert expansion.markdown == body and expansion.problems == ()

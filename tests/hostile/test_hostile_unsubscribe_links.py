@@ -73,3 +73,17 @@ def test_an_old_style_link_cannot_name_someone_else(endpoint):
     answer = requests.post(f"{base}/unsubscribe?email={READER}&token={mine}", data=ONE_CLICK)
     assert answer.status_code == 200  # the token's own address unsubscribes, not READER
     assert statuses(site)[READER] == "active"
+
+
+def test_percent_escapes_that_are_not_utf8_are_refused_not_guessed(endpoint):
+    base, site = endpoint
+    token = UnsubscribeTokens(SECRET).make(READER)
+    # In the query of an old-style link: never read as a\ufffd@example.com.
+    answer = requests.post(f"{base}/unsubscribe?email=a%FF@example.com&token={token}",
+                           data=ONE_CLICK)
+    assert answer.status_code == 400
+    # In the one-click body.
+    answer = requests.post(f"{base}/unsubscribe/{token}", data=b"List-Unsubscribe=One%FFClick",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 400
+    assert statuses(site)[READER] == "active"

@@ -11,8 +11,9 @@ import sqlite3
 
 import pytest
 import requests
-from test_webhooks import ANN, BOB, CY, ENVIRON, mailgun_request
+from test_webhooks import ANN, BOB, CY
 from web_server import serving, statuses, subscriber_csv
+from webhook_support import ENVIRON, mailgun_request
 
 from newsletter.config import load_settings
 from newsletter.web import NewsletterApp

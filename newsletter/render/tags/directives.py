@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
 from newsletter.render.tags.expansion import TemplateProblem
 from newsletter.render.tags.html import escape
 from newsletter.render.tags.scan import code_regions
@@ -20,10 +21,14 @@ _FENCE = re.compile(r"^(:{2,})(?:([A-Za-z][\w-]{0,40})(?:\[([^\]\n]{0,200})\])?"
                     r"(?:\{[^}\n]{0,500}\})?)?[ \t]*$", re.MULTILINE)
 
 
-def rewrite(body: str, first_line: int = 1) -> tuple[str, list[TemplateProblem]]:
+def rewrite(body: str, first_line: int = 1,
+            dialect: Dialect = PYTHON_MARKDOWN) -> tuple[str, list[TemplateProblem]]:
     """``body`` with each closed container directive outside code shown as a bold label, and
-    the leaf directives it holds (``body`` starts on ``first_line`` of its file)."""
-    regions = code_regions(body)
+    the leaf directives it holds (``body``, in ``dialect``, starts on ``first_line`` of its
+    file)."""
+    if not _FENCE.search(body):
+        return body, []
+    regions = code_regions(body, dialect)
     at, open_ones, edits, problems = 0, [], {}, []
     for fence in _FENCE.finditer(body):
         while at < len(regions) and regions[at].end <= fence.start():

@@ -39,12 +39,8 @@ def expand_tags(body: str, context: TagContext, first_line: int = 1,
                 dialect: Dialect = PYTHON_MARKDOWN) -> Expansion:
     """``body`` (a post's Markdown in ``dialect``, starting on ``first_line`` of its file) with
     its tags expanded against ``context``."""
-    code_lines = None
-    if dialect.commonmark:
-        from newsletter.render.commonmark import code_block_lines  # markdown-it-py: when needed
+    return _Expander(body, context, first_line, dialect).run()
 
-        code_lines = code_block_lines(body, dialect)
-    return _Expander(body, context, first_line, code_lines).run()
 
 
 @dataclass
@@ -56,13 +52,12 @@ class _Frame:
 
 
 class _Expander:
-    def __init__(self, text: str, context: TagContext, first_line: int,
-                 code_lines: list[tuple[int, int]] | None):
+    def __init__(self, text: str, context: TagContext, first_line: int, dialect: Dialect):
         self.text, self.context, self.first_line = text, context, first_line
         self.out: list[str] = []
         self.problems: list[TemplateProblem] = []
         self.snippets: list[tuple[int, str]] = []
-        self.regions = code_regions(text, code_lines)
+        self.regions = code_regions(text, dialect)
         self.region_starts = [region.start for region in self.regions]
         self.literals = literal_spans(text)
         self.literal_starts = [literal.start for literal in self.literals]

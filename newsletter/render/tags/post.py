@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 def expand_post(settings: Settings, post: Post) -> Expansion:
     """``post``'s Markdown with its template tags expanded, and the ones that could not be."""
-    body, problems = directives.rewrite(post.body, post.body_line)
-    expansion = expand_tags(body, default_tag_context(settings, post), post.body_line,
-                            markdown_dialect(settings, post))
+    dialect = markdown_dialect(settings, post)
+    body, problems = directives.rewrite(post.body, post.body_line, dialect)
+    expansion = expand_tags(body, default_tag_context(settings, post), post.body_line, dialect)
     if not problems:
         return expansion
     return replace(expansion, problems=tuple(sorted((*expansion.problems, *problems),

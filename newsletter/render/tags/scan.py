@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
 
 # Python-Markdown's fenced_code opening line (FencedBlockPreprocessor.FENCED_BLOCK_RE).
 _FENCE_OPEN = re.compile(r"(~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*"
@@ -62,19 +63,19 @@ class Finder:
         return match
 
 
-def code_regions(text: str, code_lines: list[tuple[int, int]] | None = None) -> list[Region]:
-    """Every code region and HTML comment of ``text``, in order, not overlapping.
+def code_regions(text: str, dialect: Dialect = PYTHON_MARKDOWN) -> list[Region]:
+    """Every code region and HTML comment of ``text`` read in ``dialect``, in order, not
+    overlapping."""
+    if dialect.commonmark:
+        from newsletter.render.commonmark import code_block_lines  # markdown-it-py: when needed
 
-    ``code_lines``: the code blocks as a CommonMark parser found them, (first line, line after
-    the last); None: found here, as Python-Markdown finds them."""
-    if code_lines is None:
+        lines = _lines(text, _ANY_NEWLINE)  # as CommonMark counts them
+        regions = [Region(lines[first][0], lines[last - 1][1], "fence")
+                   for first, last in code_block_lines(text, dialect) if first < last <= len(lines)]
+    else:
         lines = _lines(text, _NEWLINE)
         regions = _fences(text, lines)
         regions += _indented(text, lines, regions)
-    else:
-        lines = _lines(text, _ANY_NEWLINE)  # as CommonMark counts them
-        regions = [Region(lines[first][0], lines[last - 1][1], "fence")
-                   for first, last in code_lines if first < last <= len(lines)]
     regions.sort(key=lambda region: region.start)
     return _merge(regions + _html(text, regions))
 

@@ -7,7 +7,10 @@ before the body is parsed, so nothing from an unverified request is ever read or
 
 Hard bounces, spam complaints and provider-side unsubscribes change the subscriber's status
 (through :func:`newsletter.subscribers.record_suppressions`: journalled before the answer,
-in effect at once, folded into the files soon after); soft bounces are only counted and logged.
+in effect at once, folded into the files soon after). Every delivery event (delivered,
+bounced hard or soft, deferred, complained, unsubscribed; opened and clicked while tracked) is
+recorded in the event store with its post and reader, once per provider event id, before the
+answer (docs/events.md).
 """
 
 from __future__ import annotations
@@ -17,19 +20,22 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from newsletter.addresses import address_key
 from newsletter.providers import DECLARATIONS
+from newsletter.sending import DeliveryEvent, EventStore, PostFinder
 from newsletter.subscribers import Suppression, record_suppressions
 from newsletter.web.webhooks import mailgun
 from newsletter.web.webhooks.common import (
-    SOFT_BOUNCE,
     STATUS_KINDS,
+    Event,
     Replayed,
     WebhookError,
     WebhookRequest,
     load_json,
 )
 
-__all__ = ["WEBHOOKS", "WebhookError", "WebhookReport", "WebhookRequest", "handle_webhook"]
+__all__ = ["WEBHOOKS", "EventSink", "WebhookError", "WebhookReport", "WebhookRequest",
+           "handle_webhook"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,43 +53,59 @@ class WebhookReport:
     """What one webhook request did."""
 
     changes: list[Suppression] = field(default_factory=list)  # journalled
-    soft_bounces: int = 0
+    new_events: int = 0  # stored, not seen before
+    repeated: int = 0  # stored before: the provider sent them again
     ignored: int = 0
 
 
-def handle_webhook(provider: str, request: WebhookRequest, store, secrets,
-                   used_tokens) -> WebhookReport:
+@dataclass(frozen=True)
+class EventSink:
+    """Where a webhook's delivery events go: the store, the finder of their posts, and the
+    kinds kept (opens and clicks only while ``[tracking]`` turns them on)."""
+
+    store: EventStore
+    finder: PostFinder
+    kinds: frozenset[str]
+
+
+def handle_webhook(provider: str, request: WebhookRequest, store, secrets, used_tokens,
+                   sink: EventSink) -> WebhookReport:
     """Verify a webhook request from ``provider``, refuse a replayed one, then apply its
-    events to ``store``. ``used_tokens`` is a :class:`newsletter.web.replay.UsedTokens`."""
+    events to the list ``store`` and record them in ``sink``. ``used_tokens`` is a
+    :class:`newsletter.web.replay.UsedTokens`."""
     module, now = WEBHOOKS[provider], time.time()
     module.verify(request, secrets, now)
     token = ONE_USE_TOKENS[provider](request) if provider in ONE_USE_TOKENS else None
     if token and not used_tokens.claim(provider, *token, now):
         raise Replayed(f"this {provider} signature was already used")
     try:
-        return _apply(provider, module, request, store)
+        return _apply(provider, module.parse_events(load_json(request.body), request.headers),
+                      store, sink, now)
     except BaseException:
         if token:  # not applied: the provider's retry of this very request must get through
             used_tokens.release(provider, token[0])
         raise
 
 
-def _apply(provider: str, module, request: WebhookRequest, store) -> WebhookReport:
-    """Turn a verified request's events into status changes on the list."""
-    events = module.parse_events(load_json(request.body))
+def _apply(provider: str, events: list[Event], store, sink: EventSink,
+           now: float) -> WebhookReport:
+    """Turn a verified request's events into status changes on the list, and keep them."""
     report = WebhookReport()
-    suppressions = []
+    suppressions, kept = [], []
     for event in events:
         if event.kind in STATUS_KINDS:
             suppressions.append(Suppression(event.address, event.kind, f"{provider}: {event.detail}"))
-        elif event.kind == SOFT_BOUNCE:
-            report.soft_bounces += 1
-            logger.info("%s: soft bounce for %s (%s), not acted on", provider, event.address,
-                        event.detail)
-        else:
+        if event.kind not in sink.kinds or not event.address:
             report.ignored += 1
+            continue
+        reader = address_key(event.address)
+        kept.append(DeliveryEvent(provider, event.event_id, event.kind, reader,
+                                  sink.finder.post_for(reader, event.post),
+                                  now if event.at is None else event.at, event.detail[:500]))
     report.changes = record_suppressions(store, suppressions)
     for change in report.changes:
         logger.info("%s: %s recorded as %s (%s)", provider, change.address, change.status,
                     change.reason)
+    report.new_events = sink.store.record(kept)
+    report.repeated = len(kept) - report.new_events
     return report

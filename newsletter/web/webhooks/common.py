@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -13,9 +16,11 @@ logger = logging.getLogger(__name__)
 # replayed later. Svix (Resend) recommends 5 minutes; we use the same for every provider.
 REPLAY_WINDOW = 5 * 60
 
-# Event kinds. The first three are subscriber statuses and are applied.
+# Event kinds. The first three are subscriber statuses and are applied to the list; every
+# kind but IGNORED is kept in the event store (newsletter.sending.EventStore).
 STATUS_KINDS = ("bounced", "complained", "unsubscribed")
 SOFT_BOUNCE = "soft_bounce"
+DELIVERED, DEFERRED, OPENED, CLICKED = "delivered", "deferred", "opened", "clicked"
 IGNORED = "ignored"
 
 
@@ -58,11 +63,49 @@ class WebhookRequest:
 
 @dataclass(frozen=True)
 class Event:
-    """One provider event about one address: a status kind, soft_bounce or ignored."""
+    """One provider event about one address: its kind, and what ties it to a message.
+
+    ``event_id`` is the provider's id of the event (the same when the provider delivers the
+    webhook again); ``post`` the post id the message was tagged with ("" when untagged);
+    ``at`` when it happened (Unix seconds, None when the payload does not say).
+    """
 
     kind: str
     address: str
     detail: str = ""
+    event_id: str = ""
+    post: str = ""
+    at: float | None = None
+
+
+def content_id(record: Any) -> str:
+    """An id for an event whose provider gives none: the hash of its canonical JSON, so the
+    same event delivered twice gets the same id."""
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def iso_seconds(text: Any) -> float | None:
+    """Unix seconds from an ISO 8601 time as providers write it (None when unreadable)."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return number_seconds(moment.timestamp())
+
+
+LATEST_TIME = 4_102_444_800  # 2100-01-01: later (or negative) times are not real events
+
+
+def number_seconds(value: Any) -> float | None:
+    """Unix seconds from a JSON number (None when it is not one, or no plausible time)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) and 0 <= value < LATEST_TIME else None
 
 
 def load_json(body: bytes) -> Any:

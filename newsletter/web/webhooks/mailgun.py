@@ -12,17 +12,26 @@ import hashlib
 import hmac
 
 from newsletter.web.webhooks.common import (
+    CLICKED,
+    DEFERRED,
+    DELIVERED,
     IGNORED,
-    SOFT_BOUNCE,
+    OPENED,
     Event,
     NotAuthenticated,
     WebhookError,
     check_timestamp,
+    content_id,
     field_text,
+    number_seconds,
     load_json,
     require_records,
     require_secret,
 )
+
+
+EVENT_KINDS = {"delivered": DELIVERED, "complained": "complained",
+               "unsubscribed": "unsubscribed", "opened": OPENED, "clicked": CLICKED}
 
 
 def verify(request, secrets, now: float) -> None:
@@ -54,18 +63,27 @@ def signature_token(request) -> tuple[str, float]:
     return str(signature.get("token", "")), float(int(signature.get("timestamp")))
 
 
-def parse_events(payload) -> list[Event]:
-    """The one event in a Mailgun webhook body."""
+def parse_events(payload, headers) -> list[Event]:
+    """The one event in a Mailgun webhook body, tied to its post by the message's ``v:post``
+    user variable (or its first tag)."""
     data = require_records(require_records(payload, dict, "a JSON object").get("event-data"),
                            dict, "an event-data object")
+    kind, detail = _classify(data)
+    variables = data.get("user-variables") if isinstance(data.get("user-variables"), dict) else {}
+    tags = data.get("tags") if isinstance(data.get("tags"), list) else []
+    tag = next((t for t in tags if isinstance(t, str)), "")
+    return [Event(kind, field_text(data, "recipient"), detail,
+                  field_text(data, "id") or content_id(data),
+                  field_text(variables, "post") or tag, number_seconds(data.get("timestamp")))]
+
+
+def _classify(data: dict) -> tuple[str, str]:
     event = data.get("event")
-    address = field_text(data, "recipient")
     if event == "failed":
+        # "temporary": Mailgun tries again for hours (a deferral); "permanent": it gave up.
         severity = field_text(data, "severity")
-        detail = f"failed ({severity}): {field_text(data, 'reason')}"
-        return [Event("bounced" if severity == "permanent" else SOFT_BOUNCE, address, detail)]
-    if event == "complained":
-        return [Event("complained", address, "complained")]
-    if event == "unsubscribed":
-        return [Event("unsubscribed", address, "unsubscribed")]
-    return [Event(IGNORED, address, str(event))]
+        kind = "bounced" if severity == "permanent" else DEFERRED
+        return kind, f"failed ({severity}): {field_text(data, 'reason')}"
+    if event in EVENT_KINDS:
+        return EVENT_KINDS[event], str(event)
+    return IGNORED, str(event)

@@ -13,11 +13,17 @@ import hmac
 
 from newsletter.providers import POSTMARK_REASONS
 from newsletter.web.webhooks.common import (
+    CLICKED,
+    DEFERRED,
+    DELIVERED,
     IGNORED,
+    OPENED,
     SOFT_BOUNCE,
     Event,
     NotAuthenticated,
+    content_id,
     field_text,
+    iso_seconds,
     require_records,
     require_secret,
 )
@@ -25,7 +31,11 @@ from newsletter.web.webhooks.common import (
 # Bounce `Type`s that mean the address will never take mail; the rest of the soft kinds are
 # counted only. (Postmark bounce API, "Bounce types".)
 HARD_BOUNCE_TYPES = {"HardBounce", "BadEmailAddress"}
-SOFT_BOUNCE_TYPES = {"SoftBounce", "Transient", "DnsError", "AutoResponder"}
+SOFT_BOUNCE_TYPES = {"SoftBounce", "DnsError", "AutoResponder"}
+DEFERRED_TYPES = {"Transient"}  # "Message delayed": Postmark is still trying
+RECORD_KINDS = {"Delivery": DELIVERED, "Open": OPENED, "Click": CLICKED}
+# Where each record type says when it happened (Postmark webhook reference).
+TIME_FIELDS = ("DeliveredAt", "ReceivedAt", "BouncedAt", "ChangedAt")
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="newsletter webhooks"'}
 
 
@@ -45,25 +55,50 @@ def verify(request, secrets, now: float) -> None:
         raise NotAuthenticated("wrong or missing basic-auth credentials", headers=CHALLENGE)
 
 
-def parse_events(payload) -> list[Event]:
-    """The one event in a Postmark webhook body."""
+def parse_events(payload, headers) -> list[Event]:
+    """The one event in a Postmark webhook body, tied to its post by ``Metadata.post`` (or the
+    message's ``Tag``)."""
     record = require_records(payload, dict, "a JSON object")
+    kind, address, detail = _classify(record)
+    metadata = record.get("Metadata") if isinstance(record.get("Metadata"), dict) else {}
+    when = next((iso_seconds(record.get(name)) for name in TIME_FIELDS if record.get(name)), None)
+    return [Event(kind, address, detail, event_id(record), field_text(metadata, "post")
+                  or field_text(record, "Tag"), when)]
+
+
+def event_id(record: dict) -> str:
+    """Postmark gives no event id: a bounce or complaint has its ``ID``; the other records are
+    one per message, recipient and moment (an open or click at each ``ReceivedAt``)."""
+    parts = [field_text(record, "RecordType"), str(record.get("ID") or ""),
+             field_text(record, "MessageID"), field_text(record, "Recipient", "Email"),
+             *(field_text(record, name) for name in TIME_FIELDS), field_text(record, "OriginalLink")]
+    if not any(parts[1:]):
+        return content_id(record)
+    return ":".join(parts)
+
+
+def _classify(record: dict) -> tuple[str, str, str]:
+    """(kind, address, detail) of a Postmark record."""
     kind = record.get("RecordType")
+    address = field_text(record, "Recipient", "Email")
     if kind == "Bounce":
         bounce_type = field_text(record, "Type")
         address = field_text(record, "Email", "Recipient")
         if bounce_type in HARD_BOUNCE_TYPES:
-            return [Event("bounced", address, bounce_type)]
+            return "bounced", address, bounce_type
         if bounce_type in SOFT_BOUNCE_TYPES:
-            return [Event(SOFT_BOUNCE, address, bounce_type)]
-        return [Event(IGNORED, address, bounce_type)]
+            return SOFT_BOUNCE, address, bounce_type
+        if bounce_type in DEFERRED_TYPES:
+            return DEFERRED, address, bounce_type
+        return IGNORED, address, bounce_type
     if kind == "SpamComplaint":
-        return [Event("complained", field_text(record, "Email", "Recipient"), "SpamComplaint")]
+        return "complained", field_text(record, "Email", "Recipient"), "SpamComplaint"
     if kind == "SubscriptionChange" and record.get("SuppressSending") is True:
         reason = field_text(record, "SuppressionReason")
         status = POSTMARK_REASONS.get(reason)  # as `subscribers sync` reads them
-        address = field_text(record, "Recipient", "Email")
         origin = field_text(record, "Origin")
-        return [Event(status or IGNORED, address, f"{reason} by {origin or 'unknown'}")]
-    # Deliveries, opens, clicks and reactivations (SuppressSending false) change nothing here.
-    return [Event(IGNORED, field_text(record, "Recipient", "Email"), str(kind))]
+        return status or IGNORED, address, f"{reason} by {origin or 'unknown'}"
+    if kind in RECORD_KINDS:
+        return RECORD_KINDS[kind], address, str(kind)
+    # Reactivations (SuppressSending false) and anything new change nothing here.
+    return IGNORED, address, str(kind)

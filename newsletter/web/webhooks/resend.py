@@ -14,16 +14,26 @@ import hashlib
 import hmac
 
 from newsletter.web.webhooks.common import (
+    CLICKED,
+    DEFERRED,
+    DELIVERED,
     IGNORED,
+    OPENED,
     SOFT_BOUNCE,
     Event,
     NotAuthenticated,
     NotConfigured,
     check_timestamp,
+    content_id,
     field_text,
+    iso_seconds,
     require_records,
     require_secret,
 )
+
+
+EVENT_KINDS = {"email.complained": "complained", "email.delivery_delayed": DEFERRED,
+               "email.delivered": DELIVERED, "email.opened": OPENED, "email.clicked": CLICKED}
 
 
 def verify(request, secrets, now: float) -> None:
@@ -48,15 +58,32 @@ def _secret_key(secret: str) -> bytes:
         raise NotConfigured("RESEND_WEBHOOK_SECRET is not a whsec_... signing secret") from None
 
 
-def parse_events(payload) -> list[Event]:
-    """The event in a Resend webhook body, once per address in ``data.to``."""
+def parse_events(payload, headers) -> list[Event]:
+    """The event in a Resend webhook body, once per address in ``data.to``, tied to its post
+    by the email's ``post`` tag. Its id is the Svix message id, the same on every retry."""
     record = require_records(payload, dict, "a JSON object")
     data = require_records(record.get("data"), dict, "a data object")
     recipients = data.get("to")
     addresses = [recipients] if isinstance(recipients, str) else recipients
     addresses = [a for a in require_records(addresses, list, "data.to") if isinstance(a, str)]
-    kind, detail = _classify(field_text(record, "type"), data)
-    return [Event(kind, address, detail) for address in addresses]
+    event_type = field_text(record, "type")
+    kind, detail = _classify(event_type, data)
+    base = headers.get("svix-id", "") or content_id(record)
+    when = iso_seconds(record.get("created_at"))
+    post = _post_tag(data.get("tags"))
+    return [Event(kind, address, detail, f"{base}:{event_type}:{address}", post, when)
+            for address in addresses]
+
+
+def _post_tag(tags) -> str:
+    """The ``post`` tag, given as ``{"post": value}`` or ``[{"name": "post", "value": ...}]``."""
+    if isinstance(tags, dict):
+        value = tags.get("post")
+        return value if isinstance(value, str) else ""
+    for tag in tags if isinstance(tags, list) else []:
+        if isinstance(tag, dict) and tag.get("name") == "post":
+            return field_text(tag, "value")
+    return ""
 
 
 def _classify(event_type: str, data: dict) -> tuple[str, str]:
@@ -67,8 +94,4 @@ def _classify(event_type: str, data: dict) -> tuple[str, str]:
         bounce_type = field_text(bounce, "type") or "Permanent"
         kind = "bounced" if bounce_type == "Permanent" else SOFT_BOUNCE
         return kind, f"bounced ({bounce_type}): {field_text(bounce, 'message')}"
-    if event_type == "email.complained":
-        return "complained", event_type
-    if event_type == "email.delivery_delayed":
-        return SOFT_BOUNCE, event_type
-    return IGNORED, event_type
+    return EVENT_KINDS.get(event_type, IGNORED), event_type

@@ -17,21 +17,28 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 
 from newsletter.web.webhooks.common import (
+    CLICKED,
+    DEFERRED,
+    DELIVERED,
     IGNORED,
+    OPENED,
     SOFT_BOUNCE,
     Event,
     NotAuthenticated,
     NotConfigured,
     check_timestamp,
+    content_id,
     field_text,
+    number_seconds,
     require_records,
     require_secret,
 )
 
 SIGNATURE_HEADER = "x-twilio-email-event-webhook-signature"
 TIMESTAMP_HEADER = "x-twilio-email-event-webhook-timestamp"
-STATUS_EVENTS = {"spamreport": "complained", "unsubscribe": "unsubscribed",
-                 "group_unsubscribe": "unsubscribed"}
+EVENT_KINDS = {"spamreport": "complained", "unsubscribe": "unsubscribed",
+               "group_unsubscribe": "unsubscribed", "deferred": DEFERRED, "delivered": DELIVERED,
+               "open": OPENED, "click": CLICKED}
 
 
 def verify(request, secrets, now: float) -> None:
@@ -60,23 +67,29 @@ def load_public_key(text: str) -> ec.EllipticCurvePublicKey:
     return key
 
 
-def parse_events(payload) -> list[Event]:
-    """Every event in a SendGrid webhook body (a JSON array)."""
+def parse_events(payload, headers) -> list[Event]:
+    """Every event in a SendGrid webhook body (a JSON array), each tied to its post by the
+    send's ``custom_args`` (flattened into the event as ``post``) or its first category."""
     events = []
     for record in require_records(payload, list, "a JSON array of events"):
         record = require_records(record, dict, "events as JSON objects")
-        name = field_text(record, "event")
-        address = field_text(record, "email")
-        if name == "bounce":
-            # `type` is "bounce" for a hard bounce and "blocked" for a temporary block
-            # (SendGrid Event Webhook reference, "Delivery events").
-            bounce_type = field_text(record, "type") or "bounce"
-            kind = "bounced" if bounce_type == "bounce" else SOFT_BOUNCE
-            events.append(Event(kind, address, f"{bounce_type}: {field_text(record, 'reason')}"))
-        elif name in STATUS_EVENTS:
-            events.append(Event(STATUS_EVENTS[name], address, name))
-        elif name == "deferred":
-            events.append(Event(SOFT_BOUNCE, address, name))
-        else:
-            events.append(Event(IGNORED, address, name))
+        kind, detail = _classify(record)
+        category = record.get("category")
+        if isinstance(category, list):
+            category = next((c for c in category if isinstance(c, str)), "")
+        post = field_text(record, "post") or (category if isinstance(category, str) else "")
+        events.append(Event(kind, field_text(record, "email"), detail,
+                            field_text(record, "sg_event_id") or content_id(record), post,
+                            number_seconds(record.get("timestamp"))))
     return events
+
+
+def _classify(record: dict) -> tuple[str, str]:
+    name = field_text(record, "event")
+    if name == "bounce":
+        # `type` is "bounce" for a hard bounce and "blocked" for a temporary block
+        # (SendGrid Event Webhook reference, "Delivery events").
+        bounce_type = field_text(record, "type") or "bounce"
+        kind = "bounced" if bounce_type == "bounce" else SOFT_BOUNCE
+        return kind, f"{bounce_type}: {field_text(record, 'reason')}"
+    return EVENT_KINDS.get(name, IGNORED), name

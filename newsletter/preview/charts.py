@@ -1,0 +1,109 @@
+"""Charts for the report page, drawn on the server as inline SVG: nothing to load, works offline.
+
+Colours come from classes the page's stylesheet sets (with a dark-mode variant) and text uses
+``currentColor``, so a chart reads like the page around it. Each chart is ``role="img"`` with a
+title; the page shows the same figures in a table for screen readers and for copying.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Sequence
+
+from markupsafe import Markup
+
+from newsletter.sending import Funnel, Week
+
+STEP_NAMES = {"accepted": "Accepted", "delivered": "Delivered", "bounced": "Bounced",
+              "complained": "Complained", "unsubscribed": "Unsubscribed", "opened": "Opened",
+              "clicked": "Clicked"}
+FUNNEL_WIDTH, LABEL_WIDTH, BAR_WIDTH, ROW_HEIGHT = 640, 110, 380, 30
+LIST_WIDTH, LEFT_MARGIN, ACTIVE_HEIGHT, CHANGE_HEIGHT, TOP = 720, 56, 150, 80, 34
+
+
+def funnel_rows(funnel: Funnel) -> list[tuple[str, str, int | None, float | None]]:
+    """(step, name, readers or None when untracked, share of accepted) for each step."""
+    steps = [("accepted", funnel.sent), *funnel.steps()]
+    return [(step, STEP_NAMES[step], count, funnel.share(count)) for step, count in steps]
+
+
+def share_text(share: float | None) -> str:
+    return "" if share is None else f"{share:.1%}"
+
+
+def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
+    """Horizontal bars, one per step, as long as its share of the readers accepted."""
+    rows = funnel_rows(funnel)
+    height = ROW_HEIGHT * len(rows) + 8
+    parts = [_svg_open(chart_id, FUNNEL_WIDTH, height,
+                       f"What happened to {funnel.sent:,} emails of {funnel.post}")]
+    for index, (step, name, count, share) in enumerate(rows):
+        y = 4 + index * ROW_HEIGHT
+        middle = y + ROW_HEIGHT // 2 + 4
+        parts.append(f'<text x="0" y="{middle}" class="label">{escape(name)}</text>')
+        if count is None:
+            parts.append(f'<text x="{LABEL_WIDTH}" y="{middle}" class="untracked" '
+                         f'data-step="{step}">not tracked</text>')
+            continue
+        width = round(BAR_WIDTH * (share or 0), 1)
+        if count and width < 1:
+            width = 1.0  # a reader or two still shows
+        parts.append(f'<rect class="bar bar-{step}" x="{LABEL_WIDTH}" y="{y + 5}" '
+                     f'width="{width}" height="{ROW_HEIGHT - 10}" rx="3" data-step="{step}" '
+                     f'data-count="{count}"/>')
+        words = f"{count:,}" + (f" · {share_text(share)}" if step != "accepted" else "")
+        parts.append(f'<text x="{LABEL_WIDTH + width + 6}" y="{middle}" class="value">'
+                     f"{escape(words)}</text>")
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def list_chart(weeks: Sequence[Week], chart_id: str) -> Markup:
+    """Active readers as a line; below it, who joined (bars up) and who left (bars down)."""
+    plot = LIST_WIDTH - LEFT_MARGIN - 8
+    step = plot / max(len(weeks), 1)
+    most = max((week.active for week in weeks), default=0) or 1
+    change = max((max(week.joined, week.left) for week in weeks), default=0) or 1
+    base = TOP + ACTIVE_HEIGHT + 24 + CHANGE_HEIGHT // 2  # the joined/left zero line
+    height = base + CHANGE_HEIGHT // 2 + 28
+    parts = [_svg_open(chart_id, LIST_WIDTH, height, "Active readers, and who joined and left, "
+                       "week by week")]
+    parts.append(f'<text x="0" y="{TOP - 18}" class="label">Active readers</text>'
+                 f'<text x="0" y="{TOP + 4}" class="axis">{most:,}</text>'
+                 f'<text x="0" y="{TOP + ACTIVE_HEIGHT}" class="axis">0</text>'
+                 f'<line class="grid" x1="{LEFT_MARGIN}" x2="{LIST_WIDTH - 8}" '
+                 f'y1="{TOP + ACTIVE_HEIGHT}" y2="{TOP + ACTIVE_HEIGHT}"/>')
+    points = []
+    for index, week in enumerate(weeks):
+        x = round(LEFT_MARGIN + (index + 0.5) * step, 1)
+        y = round(TOP + ACTIVE_HEIGHT - ACTIVE_HEIGHT * week.active / most, 1)
+        points.append(f"{x},{y}")
+        bar = max(step * 0.6, 1)
+        up = round(CHANGE_HEIGHT / 2 * week.joined / change, 1)
+        down = round(CHANGE_HEIGHT / 2 * week.left / change, 1)
+        parts.append(f'<g class="week" data-week="{week.start.isoformat()}" '
+                     f'data-active="{week.active}" data-joined="{week.joined}" '
+                     f'data-left="{week.left}">'
+                     f'<rect class="joined" x="{round(x - bar / 2, 1)}" y="{base - up}" '
+                     f'width="{round(bar, 1)}" height="{up}"/>'
+                     f'<rect class="left" x="{round(x - bar / 2, 1)}" y="{base}" '
+                     f'width="{round(bar, 1)}" height="{down}"/></g>')
+    parts.append(f'<polyline class="active" fill="none" points="{" ".join(points)}"/>')
+    parts.append(f'<text x="0" y="{base - CHANGE_HEIGHT // 2 - 6}" class="label">Joined '
+                 f'(up) and left (down), most in a week: {change:,}</text>'
+                 f'<line class="grid" x1="{LEFT_MARGIN}" x2="{LIST_WIDTH - 8}" y1="{base}" '
+                 f'y2="{base}"/>')
+    if weeks:
+        parts.append(f'<text x="{LEFT_MARGIN}" y="{height - 6}" class="axis">week of '
+                     f'{weeks[0].start.isoformat()}</text><text x="{LIST_WIDTH - 8}" '
+                     f'y="{height - 6}" class="axis" text-anchor="end">week of '
+                     f'{weeks[-1].start.isoformat()}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _svg_open(chart_id: str, width: int, height: int, title: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
+            f'role="img" aria-labelledby="{escape(chart_id)}-title" '
+            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+            f'<title id="{escape(chart_id)}-title">{escape(title)}</title>')

@@ -1,0 +1,85 @@
+"""A post's funnel: what the ledger handed over, and what the delivery events say happened.
+
+Accepted (the ledger's ``sent``), then delivered, bounced (hard or soft), complained,
+unsubscribed (from this post) and, while ``[tracking]`` turns them on, opened and clicked,
+each counted in different readers, so an event the provider sent twice, or a reader who opened
+the email five times, counts once. `status POST --json` and the preview server's report show it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from newsletter.sending.events import (
+    BOUNCED,
+    CLICKED,
+    COMPLAINED,
+    DELIVERED,
+    OPENED,
+    UNSUBSCRIBED,
+    EventStore,
+    open_events,
+)
+from newsletter.sending.states import State
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+
+# The funnel's steps after the hand-off, in the order reports show them.
+STEPS = ("delivered", "bounced", "complained", "unsubscribed", "opened", "clicked")
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """One post's figures; ``opened`` and ``clicked`` are None when not tracked."""
+
+    post: str
+    sent: int
+    in_doubt: int
+    failed: int
+    pending: int
+    delivered: int
+    bounced: int
+    complained: int
+    unsubscribed: int
+    opened: int | None
+    clicked: int | None
+    hard_bounced: int = 0  # of ``bounced``, the hard ones
+
+    def as_json(self) -> dict:
+        """The figures `status --json` prints."""
+        figures = asdict(self)
+        del figures["hard_bounced"]
+        return figures
+
+    def steps(self) -> list[tuple[str, int | None]]:
+        """(step, readers) after "accepted", untracked ones included as None."""
+        return [(step, getattr(self, step)) for step in STEPS]
+
+    def share(self, count: int | None) -> float | None:
+        """``count`` as a share of the readers the provider accepted (None without either)."""
+        return None if count is None or not self.sent else count / self.sent
+
+
+def post_funnel(settings: Settings, post_id: str, rows: Counter,
+                events: EventStore | None = None) -> Funnel:
+    """The funnel of ``post_id`` from its ledger rows by state (``rows``) and the event store
+    (opened here when not given)."""
+    store = events if events is not None else open_events(settings.state_dir)
+    try:
+        readers = store.readers_by_kind(post_id) if store is not None else Counter()
+        bounced = store.bounced_readers(post_id) if store is not None else 0
+    finally:
+        if events is None and store is not None:
+            store.close()
+    tracking = settings.tracking
+    return Funnel(
+        post=post_id, sent=rows[State.SENT], in_doubt=rows[State.IN_DOUBT],
+        failed=rows[State.FAILED], pending=rows[State.PENDING],
+        delivered=readers[DELIVERED], bounced=bounced, complained=readers[COMPLAINED],
+        unsubscribed=readers[UNSUBSCRIBED],
+        opened=readers[OPENED] if tracking.opens else None,
+        clicked=readers[CLICKED] if tracking.clicks else None,
+        hard_bounced=readers[BOUNCED])

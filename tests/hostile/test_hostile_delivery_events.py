@@ -1,0 +1,60 @@
+"""Delivery events with shapes no provider documents: wrong types, absurd times, giant fields,
+events for posts or readers nobody mailed. Each is stored sanely or ignored, and neither
+`status --json` nor the report page breaks on them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import ExitStack, closing
+
+import requests
+from conftest import invoke
+from fake_providers import provider_environ
+from test_delivery_events import ANN, BOB, CY, POST, READERS, SLUG, send_through
+from web_server import serving, subscriber_csv
+from webhook_support import ENVIRON, sendgrid_request
+
+from newsletter.config import load_settings
+from newsletter.preview.server import make_app
+from newsletter.web import NewsletterApp
+
+HOSTILE = [
+    # A bounce dated 10^308 seconds from 1970: no date can hold it.
+    {"email": CY, "event": "bounce", "type": "bounce", "timestamp": 1e308, "sg_event_id": "h1",
+     "post": POST},
+    # Every field of the wrong type.
+    {"email": ANN, "event": "delivered", "timestamp": "soon", "sg_event_id": ["x"],
+     "post": {"id": POST}, "category": [1, None, {"a": 2}]},
+    {"email": 12345, "event": "delivered", "sg_event_id": "h3"},
+    {"event": "open", "sg_event_id": "h4"},  # no address at all
+    # A post nobody sent, and a reader the ledger never mailed.
+    {"email": BOB, "event": "delivered", "timestamp": 1, "sg_event_id": "h5",
+     "post": "/posts/never-sent"},
+    {"email": "stranger@example.net", "event": "delivered", "sg_event_id": "h6", "post": POST},
+    # A giant reason and a negative time.
+    {"email": BOB, "event": "bounce", "type": "blocked", "reason": "x" * 200_000,
+     "timestamp": -5, "sg_event_id": "h7", "post": POST},
+]
+
+
+def test_hostile_event_shapes_are_stored_sanely_and_break_no_report(site):
+    subscriber_csv(site, *READERS)
+    with ExitStack() as stack:
+        send_through(site, "sendgrid", stack)
+        base = stack.enter_context(serving(NewsletterApp(load_settings(site, ENVIRON))))
+        headers, body = sendgrid_request(HOSTILE)
+        answer = requests.post(f"{base}/webhooks/sendgrid", data=body, headers=headers)
+        assert answer.status_code == 200, answer.text
+        preview = stack.enter_context(serving(make_app(site, {})))
+        report = requests.get(f"{preview}/report")
+
+    assert report.status_code == 200 and "Plain Words" in report.text
+    figures = json.loads(invoke(site, "status", SLUG, "--json",
+                                env=provider_environ("sendgrid")).output)
+    # Bob's event for another post is his latest send's; the stranger's counts nowhere.
+    assert (figures["delivered"], figures["bounced"]) == (2, 2)
+    with closing(sqlite3.connect(site / ".newsletter" / "events.db")) as db:
+        rows = db.execute("SELECT reader, occurred_at, length(detail) FROM events").fetchall()
+    assert len(rows) == 5  # the two without an address are ignored
+    assert all(0 < at < 4_102_444_800 and size <= 500 for _, at, size in rows)

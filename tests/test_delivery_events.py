@@ -1,0 +1,250 @@
+"""Delivery events: each provider's documented webhooks, after a real send through its fake,
+become the post's funnel in `status --json`; an event the provider delivers twice counts once."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import ExitStack, closing
+
+import pytest
+import requests
+from conftest import invoke
+from fake_providers import (  # noqa: F401 (fake_provider is a fixture)
+    KEYS,
+    fake_provider,
+    make_messages,
+    provider_environ,
+    start_fake,
+    write_provider_settings,
+    write_settings,
+)
+from web_server import SECRET, serving, statuses, subscriber_csv
+from webhook_support import ENVIRON, EVENT, SIGN, mailgun_request, resend_request, signed
+
+from newsletter.config import load_settings
+from newsletter.message import UnsubscribeTokens
+from newsletter.web import NewsletterApp
+
+POST, SLUG = "/posts/plain-words", "plain-words"
+POST_FILE = """---
+title: Plain Words
+date: "2026-11-27T08:30:00.000Z"
+template: "post"
+slug: "/posts/plain-words"
+description: "A short post without images, so every provider can carry it."
+---
+Write the sentence you would say out loud, then [read it again](https://blog.example.com/).
+"""
+ANN, BOB, CY, DEE, EVE = (f"{name}@example.com" for name in ("ann", "bob", "cy", "dee", "eve"))
+READERS = (ANN, BOB, CY, DEE, EVE)
+# How each provider's message carries the post (as its adapter tags it): Resend's tags take
+# only letters, digits, _ and -.
+TAG = {"postmark": POST, "sendgrid": POST, "mailgun": POST, "resend": "posts_plain-words"}
+PROVIDERS = list(TAG)
+
+
+@pytest.fixture
+def sent(site, request):
+    """(provider, site, served base URL): the post sent to READERS through the provider's
+    fake, opens and clicks tracked, and `serve`'s app running."""
+    provider = request.param
+    subscriber_csv(site, *READERS)
+    write_settings(site, "tracking", opens=True, clicks=True)
+    with ExitStack() as stack:
+        send_through(site, provider, stack)
+        app = NewsletterApp(load_settings(site, ENVIRON))
+        base = stack.enter_context(serving(app))
+        yield provider, site, base
+
+
+def send_through(site, provider: str, stack: ExitStack) -> None:
+    (site / "content" / "posts" / "plain-words.md").write_text(POST_FILE)
+    server = start_fake(provider, KEYS[provider])
+    stack.callback(server.close)
+    write_provider_settings(site, name=provider, api_url=server.url, timeout=10,
+                            **({"domain": "mg.example.com"} if provider == "mailgun" else {}))
+    result = invoke(site, "send", SLUG, "--yes", env=provider_environ(provider))
+    assert result.exit_code == 0, result.output
+    assert sorted(server.accepted) == sorted(READERS)
+
+
+def post_events(base: str, provider: str, events: list[tuple[str, str, str | None]]) -> list:
+    """POST (kind, address, tag) events as the provider words and signs them."""
+    make = EVENT[provider]
+    payloads = [make(kind, address, tag, n) for n, (kind, address, tag) in enumerate(events)]
+    return [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+            for headers, body in signed(provider, [p for p in payloads if p is not None])]
+
+
+def status_json(site, provider: str) -> dict:
+    result = invoke(site, "status", SLUG, "--json", env=provider_environ(provider))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def unsubscribe(base: str, address: str) -> None:
+    token = UnsubscribeTokens(SECRET).make(address)
+    answer = requests.post(f"{base}/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize("sent", PROVIDERS, indirect=True)
+def test_each_providers_documented_events_make_the_posts_funnel(sent):
+    provider, site, base = sent
+    tag = TAG[provider]
+
+    answers = post_events(base, provider, [
+        ("delivered", ANN, tag), ("opened", ANN, tag), ("opened", ANN, tag),
+        ("clicked", ANN, tag),
+        ("delivered", BOB, tag), ("complained", BOB, tag),
+        ("bounced", CY, tag),
+        ("deferred", DEE, tag), ("delivered", DEE, tag),
+        ("delivered", EVE, None),  # untagged: the ledger's latest send to Eve
+    ])
+    unsubscribe(base, DEE)  # the link names no post: counted against the latest one
+
+    assert {a.status_code for a in answers} == {200}
+    assert status_json(site, provider) == {
+        "post": POST, "sent": 5, "in_doubt": 0, "failed": 0, "pending": 0,
+        "delivered": 4, "bounced": 1, "complained": 1, "unsubscribed": 1,
+        "opened": 1, "clicked": 1}
+    # What was acted on before stays: the bounce and the complaint take readers off the list.
+    assert statuses(site) == {ANN: "active", BOB: "complained", CY: "bounced",
+                              DEE: "unsubscribed", EVE: "active"}
+    text = invoke(site, "status", SLUG, env=provider_environ(provider)).output
+    assert "delivered          4  80.0%" in text
+    assert "opened             1  20.0%" in text
+
+
+@pytest.mark.parametrize("sent", PROVIDERS, indirect=True)
+def test_the_same_event_delivered_twice_counts_once(sent):
+    provider, site, base = sent
+    payload = EVENT[provider]("delivered", ANN, TAG[provider], 0)
+    if provider == "mailgun":  # each delivery is signed anew; the event keeps its id
+        requests_ = [mailgun_request(payload), mailgun_request(payload)]
+    elif provider == "resend":  # Svix keeps the message id on every retry
+        requests_ = [resend_request(payload, message_id="msg_retried")] * 2
+    elif provider == "sendgrid":
+        requests_ = [SIGN[provider]([payload])] * 2
+    else:
+        requests_ = [SIGN[provider](payload)] * 2
+
+    answers = [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+               for headers, body in requests_]
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert "1 events recorded" in answers[0].text and "1 seen before" in answers[1].text
+    assert status_json(site, provider)["delivered"] == 1
+
+
+@pytest.mark.parametrize("sent", ["postmark", "sendgrid", "resend"], indirect=True)
+def test_a_soft_bounce_counts_as_bounced_but_keeps_the_reader(sent):
+    provider, site, base = sent
+
+    answers = post_events(base, provider, [("soft_bounce", ANN, TAG[provider]),
+                                           ("bounced", BOB, TAG[provider])])
+
+    assert {a.status_code for a in answers} == {200}
+    assert status_json(site, provider)["bounced"] == 2
+    assert statuses(site)[ANN] == "active" and statuses(site)[BOB] == "bounced"
+
+
+@pytest.mark.parametrize("sent", ["postmark", "sendgrid", "mailgun"], indirect=True)
+def test_an_unsubscribe_at_the_provider_counts_against_its_post(sent):
+    provider, site, base = sent
+
+    post_events(base, provider, [("unsubscribed", EVE, TAG[provider])])
+
+    assert status_json(site, provider)["unsubscribed"] == 1
+    assert statuses(site)[EVE] == "unsubscribed"
+
+
+def test_without_tracking_opens_and_clicks_are_neither_kept_nor_shown(site):
+    subscriber_csv(site, *READERS)
+    with ExitStack() as stack:
+        send_through(site, "sendgrid", stack)
+        base = stack.enter_context(serving(NewsletterApp(load_settings(site, ENVIRON))))
+        post_events(base, "sendgrid", [("delivered", ANN, POST), ("opened", ANN, POST),
+                                       ("clicked", ANN, POST)])
+
+    figures = status_json(site, "sendgrid")
+    assert (figures["delivered"], figures["opened"], figures["clicked"]) == (1, None, None)
+    text = invoke(site, "status", SLUG, env=provider_environ("sendgrid")).output
+    assert "not tracked ([tracking] opens = true)" in text
+    # Turned on later, opens the store never kept are not made up.
+    write_settings(site, "tracking", opens=True, clicks=True)
+    assert status_json(site, "sendgrid")["opened"] == 0
+
+
+@pytest.mark.parametrize("sent", ["postmark"], indirect=True)
+def test_an_event_is_on_disk_before_the_answer_and_a_store_that_fails_gets_a_retry(sent):
+    provider, site, base = sent
+
+    [answer] = post_events(base, provider, [("delivered", ANN, POST)])
+    with closing(sqlite3.connect(site / ".newsletter" / "events.db")) as db:
+        rows = db.execute("SELECT kind, post_id, reader FROM events").fetchall()
+    assert answer.status_code == 200 and rows == [("delivered", POST, ANN)]
+
+    headers, body = SIGN[provider](EVENT[provider]("delivered", BOB, POST))
+    with closing(sqlite3.connect(site / ".newsletter" / "events.db")) as db:
+        db.execute("BEGIN EXCLUSIVE")  # another writer holds the store past the wait
+        blocked = requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers,
+                                timeout=60)
+        db.rollback()
+    assert blocked.status_code == 503 and blocked.headers["Retry-After"] == "60"
+    # The provider's retry then gets through.
+    assert requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers).ok
+    assert status_json(site, provider)["delivered"] == 2
+
+
+def test_status_json_before_anything_was_sent(site):
+    assert json.loads(invoke(site, "status", "--json").output) == []
+    assert json.loads(invoke(site, "status", "what-matters", "--json").output) == {
+        "post": "/posts/what-matters", "sent": 0, "in_doubt": 0, "failed": 0, "pending": 0,
+        "delivered": 0, "bounced": 0, "complained": 0, "unsubscribed": 0,
+        "opened": None, "clicked": None}
+
+
+# Each provider's own switch, as its request carries it (off, then on); Resend has none per
+# message (tracking is set on its sending domain).
+SWITCHES = {
+    "postmark": lambda body: (body[0]["TrackOpens"], body[0]["TrackLinks"]),
+    "sendgrid": lambda body: (body["tracking_settings"]["open_tracking"]["enable"],
+                              body["tracking_settings"]["click_tracking"]["enable"]),
+    "mailgun": lambda form: (form["o:tracking-opens"], form["o:tracking-clicks"]),
+}
+OFF_ON = {"postmark": ((False, "None"), (True, "HtmlAndText")),
+          "sendgrid": ((False, False), (True, True)), "mailgun": (("no", "no"), ("yes", "yes"))}
+
+
+@pytest.mark.parametrize("provider", list(SWITCHES))
+def test_tracking_is_off_unless_turned_on_and_asked_of_each_message(fake_provider, provider):
+    seen = []
+    for tracking in ({}, {"opens": True, "clicks": True}):
+        adapter, server = fake_provider(provider, tracking=tracking)
+        adapter.send_batch(make_messages(adapter.settings, [ANN]))
+        assert server.invalid == []
+        seen.append(SWITCHES[provider](server.last_json()))
+    assert tuple(seen) == OFF_ON[provider]
+
+
+def test_an_event_without_its_post_goes_to_the_readers_latest_send(site):
+    subscriber_csv(site, *READERS)
+    environ = provider_environ("sendgrid")
+    with ExitStack() as stack:
+        send_through(site, "sendgrid", stack)  # Plain Words, to everyone
+        subscriber_csv(site, *READERS, "fay@example.com")
+        later = invoke(site, "send", "what-matters", "--yes", env=environ)
+        assert later.exit_code == 0, later.output
+        base = stack.enter_context(serving(NewsletterApp(load_settings(site, ENVIRON))))
+        post_events(base, "sendgrid", [
+            ("delivered", ANN, None),  # untagged: What Matters, Ann's latest
+            ("delivered", BOB, POST),  # tagged: Plain Words, though not Bob's latest
+            ("delivered", BOB, "/posts/deleted-since")])  # a post the ledger never held
+        unsubscribe(base, CY)  # the link names no post: Cy's latest, What Matters
+
+    older = json.loads(invoke(site, "status", SLUG, "--json", env=environ).output)
+    latest = json.loads(invoke(site, "status", "what-matters", "--json", env=environ).output)
+    assert (older["sent"], older["delivered"], older["unsubscribed"]) == (5, 1, 0)
+    assert (latest["sent"], latest["delivered"], latest["unsubscribed"]) == (6, 2, 1)
