@@ -13,6 +13,7 @@
     │   ├── SubscriberError         a subscribers/*.csv row or command argument
     │   └── PostNotFoundError       a POST argument that names no post, or several
     ├── SiteLockedError             another `send` holds the site lock
+    ├── StoreError                  the state store: unreachable, or its schema newer than us
     └── ProviderError               the mail provider did not accept a request
         ├── TransientError          nothing was accepted; safe to retry (retry_after in s)
         ├── InDoubtError            the request may have been accepted; never resend blindly
@@ -50,6 +51,11 @@ def _restore(cls: type[NewsletterError], state: dict) -> NewsletterError:
     Exception.__init__(error, state["message"])
     error.__dict__.update(state)
     return error
+
+
+class StoreError(NewsletterError):
+    """The store of the site's state cannot be used: unreachable, refused, or made by a newer
+    newsletter (its schema holds migrations this one does not know)."""
 
 
 class InputError(NewsletterError):

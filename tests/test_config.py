@@ -64,7 +64,7 @@ def test_unknown_section_is_named(tmp_path):
     assert error_for(tmp_path, MINIMAL + "\n[sending]\n") == (
         "newsletter.toml: unknown section [sending]; "
         "use one of [site], [email], [provider], [schedule], [images], [signup], [posts], "
-        "[tracking], [welcome]"
+        "[tracking], [welcome], [store]"
     )
 
 

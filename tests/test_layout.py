@@ -1,7 +1,7 @@
 """The package layout: imports point one way, and packages are used through their public face.
 
-Order, lowest first: errors < addresses, locks, urls < config < generators < scaffold < posts < render <
-message < check < subscribers < providers < sending < web, preview < cli. A module may import its
+Order, lowest first: errors < addresses, locks, urls < config < state < generators < scaffold < posts <
+render < message < check < subscribers < providers < sending < web, preview < cli. A module may import its
 own layer and the ones below it, never one above; outside a package only the package itself is imported
 (``newsletter.subscribers``, not ``newsletter.subscribers.rows``). docs/architecture.md explains
 the layers.
@@ -19,6 +19,7 @@ LAYERS = [
     {"errors", "__init__"},
     {"addresses", "locks", "urls"},
     {"config"},
+    {"state"},
     {"generators"},
     {"scaffold"},
     {"posts"},
@@ -83,3 +84,52 @@ def test_a_module_stays_short():
     long = {str(p.relative_to(PACKAGE)): n for p in MODULES
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 330}
     assert long == {}
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """The newsletter modules ``path`` imports when it runs, at any depth; the names of a
+    ``from package import name`` count as modules where they are; ``if TYPE_CHECKING:``
+    blocks do not count (they never run)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(inner) for node in ast.walk(tree)
+                   if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+                   for inner in ast.walk(node)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.startswith("newsletter"):
+                found |= {f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in NAMES
+                          else node.module for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("newsletter")}
+    return found
+
+
+NAMES = {".".join(("newsletter", *p.relative_to(PACKAGE).with_suffix("").parts))
+         .removesuffix(".__init__"): p for p in MODULES}
+
+
+def test_no_module_imports_itself_in_a_circle():
+    """A cycle means two modules that cannot be understood (or changed) apart: a function that
+    takes the caller and calls back into it. A module importing the package it belongs to is
+    the public face above it, not a cycle."""
+    graph = {name: {dep for dep in runtime_imports(path)
+                    if dep in NAMES and dep != name and not name.startswith(dep + ".")}
+             for name, path in NAMES.items()}
+    cycles, state = [], {}
+
+    def visit(trail: list[str]) -> None:
+        state[trail[-1]] = "open"
+        for dep in sorted(graph[trail[-1]]):
+            if state.get(dep) == "open":
+                cycles.append(" -> ".join(trail[trail.index(dep):] + [dep]))
+            elif dep not in state:
+                visit(trail + [dep])
+        state[trail[-1]] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            visit([name])
+    assert cycles == []

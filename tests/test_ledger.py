@@ -6,8 +6,9 @@ import sqlite3
 
 import pytest
 
-from newsletter.sending.ledger import MIGRATIONS, RUNNING_PREFIX, Ledger
 from newsletter.sending import State
+from newsletter.sending.ledger import Ledger
+from newsletter.state import LEDGER, RUNNING_PREFIX
 
 POST = "/posts/what-matters"
 
@@ -29,7 +30,7 @@ def test_the_ledger_is_a_wal_sqlite_file_with_every_migration_recorded_once(tmp_
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [row[0] for row in db.execute("SELECT name FROM migrations")]
-    assert names == [migration.__name__ for migration in MIGRATIONS]
+    assert names == list(LEDGER.names)
 
 
 def test_atomic_rolls_back_everything_on_an_error(ledger):
@@ -85,9 +86,9 @@ def ledger_as_of(path, migrations: int) -> sqlite3.Connection:
     """A ledger file built by the first ``migrations`` migrations only, as an older version left it."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    for migration in MIGRATIONS[:migrations]:
-        migration(db)
-        db.execute("INSERT INTO migrations VALUES (?, '')", (migration.__name__,))
+    for migration in LEDGER.migrations[:migrations]:
+        migration.sqlite(db)
+        db.execute("INSERT INTO migrations VALUES (?, '')", (migration.name,))
     return db
 
 

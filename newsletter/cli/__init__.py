@@ -22,6 +22,12 @@ import click
 from newsletter.errors import NewsletterError
 
 SUPPORTED_PLATFORMS = ("linux", "darwin")
+# What runs on the PostgreSQL store so far ([store] url); every other command that keeps state
+# refuses it in one line rather than keep that state in SQLite files (docs/store.md).
+ON_POSTGRESQL = frozenset({
+    "check", "preview", "form", "posts", "send", "serve", "status", "store migrate", "store copy", "subscribers add",
+    "subscribers remove", "subscribers list", "subscribers count", "subscribers export",
+    "subscribers check", "subscribers prune", "subscribers sync"})
 
 
 class Site:
@@ -34,7 +40,24 @@ class Site:
     def settings(self):
         from newsletter.config import load_settings
 
-        return load_settings(self.root, os.environ)
+        settings = load_settings(self.root, os.environ)
+        command = _command_name(click.get_current_context())
+        if settings.store_url and command not in ON_POSTGRESQL:
+            from newsletter.errors import StoreError
+
+            raise StoreError(f"`newsletter {command}` does not run on the PostgreSQL store yet",
+                             where="store.url", hint="it runs on "
+                             + ", ".join(f"`{name}`" for name in sorted(ON_POSTGRESQL)))
+        return settings
+
+
+def _command_name(ctx: click.Context) -> str:
+    """The command as typed after `newsletter`: "subscribers add"."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(reversed(names))
 
 
 pass_site = click.make_pass_decorator(Site)
@@ -92,6 +115,14 @@ def main(ctx: click.Context, site: Path) -> None:
                    "on Windows, use WSL", err=True)
         ctx.exit(2)
     ctx.obj = Site(site)
+    ctx.call_on_close(_close_databases)
+
+
+def _close_databases() -> None:
+    """Leave no connection to the PostgreSQL store open once a command ends."""
+    from newsletter.state import postgres  # light: psycopg itself is imported on first use
+
+    postgres.close_all()
 
 
 def _register_commands() -> None:
@@ -106,11 +137,13 @@ def _register_commands() -> None:
         send,
         serve,
         status,
+        store,
         subscribers,
         welcome,
     )
 
     for module in (init, posts, preview, check, send, reconcile, status, subscribers, serve, form,
+                   store,
                    welcome):
         for command in module.COMMANDS:
             main.add_command(command)

@@ -130,11 +130,11 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         settled_states,
         site_lock,
     )
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.subscribers import open_store
 
     # Before counting: a dead run's batches are in doubt, and must be reported as such.
     recovered = recover_dead_runs(settings) or 0
-    store = SubscriberStore(settings)
+    store = open_store(settings)
     states = settled_states(retry_failed, resend_in_doubt)
     existing = Ledger.open_existing(settings)
     skipped_rows: list = []
@@ -234,14 +234,18 @@ def _nothing_left(who: str, post, earlier) -> None:
 def _empty_list(store, tags: tuple[str, ...]) -> str:
     """Why nobody would get the post, and where the list was looked for."""
     from newsletter.sending import count_active
+    from newsletter.subscribers import SubscriberStore
 
-    where = store.directory
+    on_files = isinstance(store, SubscriberStore)
+    where = store.directory if on_files else store.describe()
     if tags and (everyone := count_active(store)):
         return (f"error: no active subscriber is tagged {', '.join(tags)} in {where} "
                 f"({readers(everyone)} active in all); nothing sent. Tag readers "
                 "(newsletter subscribers add EMAIL --tag TAG) or send without --tag.")
-    files = store.files()
-    if not files:
+    files = store.files() if on_files else []
+    if not on_files:
+        found = f"no active subscriber in {where}"
+    elif not files:
         found = f"no subscriber file in {where} (newsletter reads {where / '*.csv'})"
     else:
         names = ", ".join(path.name for path in files[:3]) + (", ..." if len(files) > 3 else "")

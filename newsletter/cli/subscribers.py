@@ -18,9 +18,11 @@ def _store(site):
     """The site's list, with the journal folded into the files first when the list is free
     (a command that only reads shows the same readers either way)."""
     from newsletter.errors import SubscriberError
-    from newsletter.subscribers import SubscriberStore, fold_journal
+    from newsletter.subscribers import fold_journal, open_store
 
-    store = SubscriberStore(site.settings)
+    store = open_store(site.settings)
+    if site.settings.store_url:
+        return store  # PostgreSQL: suppressions are in the list at once, nothing to fold
     try:
         fold_journal(store, lock_timeout=FOLD_WAIT)
     except (SubscriberError, OSError):
@@ -168,12 +170,11 @@ def check(site) -> None:
     readers, problems = store.load()
     for problem in problems:
         click.echo(str(problem))
-    files = len(store.files())
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {files} file(s); "
+        click.echo(f"{len(problems)} problem(s) in {store.describe()}; "
                    "those rows are skipped for sending", err=True)
         click.get_current_context().exit(2)
-    click.echo(f"{len(readers)} reader(s) in {files} file(s), no problems")
+    click.echo(f"{len(readers)} reader(s) in {store.describe()}, no problems")
 
 
 @subscribers.command()

@@ -25,5 +25,9 @@ PROVIDER_SECRETS = {
     "smtp": ("SMTP_USERNAME", "SMTP_PASSWORD"),
 }
 PROVIDER_NAMES = tuple(PROVIDER_SECRETS)
+# The PostgreSQL store (docs/store.md): the whole URL, password and all; libpq reads PGPASSWORD.
+STORE_URL_VARIABLE = "NEWSLETTER_STORE_URL"
+STORE_SECRETS = ("PGPASSWORD", STORE_URL_VARIABLE)
 SECRET_VARIABLES = tuple(dict.fromkeys(
-    [*OWN_SECRETS, *(name for names in PROVIDER_SECRETS.values() for name in names)]))
+    [*OWN_SECRETS, *(name for names in PROVIDER_SECRETS.values() for name in names),
+     *STORE_SECRETS]))

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
-from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES
+from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES, STORE_URL_VARIABLE
 from newsletter.config.sections import (
     MOVED,
     REQUIRED,
@@ -27,6 +27,7 @@ from newsletter.config.sections import (
     Settings,
 )
 from newsletter.config.signup import checked_signup
+from newsletter.config.store import STORE_PASSWORD, check_store, url_password
 from newsletter.config.welcome import check_welcome
 from newsletter.errors import ConfigError
 from newsletter.urls import split_url
@@ -55,6 +56,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     settings = Settings(root=Path(site_dir).resolve(), secrets=read_secrets(environ), **sections)
     _check_values(settings, where)
     settings = replace(settings, signup=checked_signup(settings, where))
+    check_store(settings, where)
     check_welcome(settings.welcome, where)
     since = settings.schedule.since
     if since is not None and since.tzinfo is None:
@@ -65,8 +67,12 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
 
 
 def read_secrets(environ: Mapping[str, str]) -> Secrets:
-    """The secrets set in ``environ``; nothing else is read from it."""
-    return Secrets({k: environ[k] for k in SECRET_VARIABLES if environ.get(k)})
+    """The secrets set in ``environ``; nothing else is read from it. The password inside
+    NEWSLETTER_STORE_URL is a secret of its own: an error may quote it alone."""
+    values = {k: environ[k] for k in SECRET_VARIABLES if environ.get(k)}
+    if password := url_password(values.get(STORE_URL_VARIABLE, "")):
+        values[STORE_PASSWORD] = password
+    return Secrets(values)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from newsletter.config.catalogue import STORE_URL_VARIABLE
 from newsletter.config.durations import parse_duration
 from newsletter.config.redaction import redact
 from newsletter.errors import ConfigError
@@ -228,6 +229,14 @@ class WelcomeSettings:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    """[store]: where the state lives. No url: subscribers/*.csv and SQLite files in
+    .newsletter/; a postgresql:// url (without its password): everything in that database."""
+
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -262,6 +271,7 @@ class Settings:
     posts: PostsSettings = PostsSettings()
     tracking: TrackingSettings = TrackingSettings()
     welcome: WelcomeSettings = WelcomeSettings()
+    store: StoreSettings = StoreSettings()
 
     @property
     def templates_dir(self) -> Path:
@@ -275,6 +285,12 @@ class Settings:
     def state_dir(self) -> Path:
         return self.root / ".newsletter"
 
+    @property
+    def store_url(self) -> str | None:
+        """The PostgreSQL store's URL (NEWSLETTER_STORE_URL wins over store.url), or None for
+        the files store. A secret: it may hold the password; never print it."""
+        return self.secrets.get(STORE_URL_VARIABLE) or self.store.url
+
 
 SECTIONS = {
     "site": SiteSettings,
@@ -286,6 +302,7 @@ SECTIONS = {
     "posts": PostsSettings,
     "tracking": TrackingSettings,
     "welcome": WelcomeSettings,
+    "store": StoreSettings,
 }
 # Settings that moved: (section, key) -> where they are now.
 MOVED = {("provider", "track_opens"): "opens under [tracking]",

@@ -31,8 +31,11 @@ def secret_id(secret: str) -> str:
 class TokenCache:
     """Tokens by address, for one secret."""
 
-    def __init__(self, state_dir: Path, secret: str):
+    def __init__(self, state_dir: Path | None, secret: str):
+        """``state_dir`` None: no cache (a store that keeps no files), tokens made each send."""
         self.db: sqlite3.Connection | None = None
+        if state_dir is None:
+            return
         try:
             self.db = self._open(state_dir / TOKENS_FILE, secret_id(secret))
         except (OSError, sqlite3.Error) as error:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from newsletter.errors import ConfigError
 from newsletter.providers import registry  # read when called: the registry imports this module
-from newsletter.subscribers import SubscriberStore, Suppression, apply_suppressions
+from newsletter.subscribers import Suppression, apply_suppressions, open_store
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -39,5 +39,5 @@ def sync_suppressions(settings: Settings) -> SyncReport:
     finally:
         provider.close()
     report = SyncReport(provider=name, listed=len(suppressions))
-    report.changes = apply_suppressions(SubscriberStore(settings), suppressions)
+    report.changes = apply_suppressions(open_store(settings), suppressions)
     return report

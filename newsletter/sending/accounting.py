@@ -17,9 +17,16 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from newsletter.errors import SiteLockedError, SubscriberError
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.states import SETTLED, State
-from newsletter.subscribers import Roster, SubscriberStore, current_roster, fresh_roster
+from newsletter.subscribers import (
+    ReaderStore,
+    Roster,
+    SubscriberStore,
+    current_roster,
+    fresh_roster,
+)
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -40,6 +47,9 @@ class LedgerReport:
 def recover_dead_runs(settings: Settings) -> int | None:
     """Turn the ``submitting`` rows of runs that died into ``in_doubt``; return how many, or
     None when a send holds the site lock (its rows really are on their way)."""
+    if settings.store_url:
+        with PostgresLedger(settings.store_url) as ledger:
+            return ledger.recover_if_alone()
     if not (settings.state_dir / LEDGER_FILE).exists():
         return 0
     try:
@@ -59,6 +69,11 @@ def ledger_report(settings: Settings, segments: Mapping[str, Iterable[str]],
     if ledger is None:
         return LedgerReport({}, {}, recovered)
     with ledger:
+        if isinstance(ledger, PostgresLedger):  # list and ledger in one database: it counts
+            counts = {post_id: rows for post_id, rows in ledger.counts(only).items() if rows}
+            unsent = {post_id: ledger.unsent(post_id, EVERY_STATE, segments.get(post_id, ()))
+                      for post_id in counts}
+            return LedgerReport(counts, unsent, recovered)
         roster = fresh_roster(SubscriberStore(settings))
         counts: dict[str, Counter] = {}
         unsent: dict[str, int] = {}
@@ -70,8 +85,10 @@ def ledger_report(settings: Settings, segments: Mapping[str, Iterable[str]],
     return LedgerReport(counts, unsent, recovered, list(roster.problems))
 
 
-def count_active(store: SubscriberStore, tags: Iterable[str] = ()) -> int:
+def count_active(store: ReaderStore, tags: Iterable[str] = ()) -> int:
     """The active readers of the segment (``tags``; everyone without), whatever was sent."""
+    if not isinstance(store, SubscriberStore):  # a database: no roster, it counts itself
+        return sum(1 for _ in store.active(tags=tags or None))
     return tally_post(None, fresh_roster(store), "", tags).active
 
 
@@ -120,13 +137,15 @@ def tally_post(ledger: Ledger | None, roster: Roster, post_id: str, tags: Iterab
     return Tally(rows, active, missing)
 
 
-def count_recipients(store: SubscriberStore, ledger: Ledger | None, post_id: str,
+def count_recipients(store: ReaderStore, ledger: Ledger | PostgresLedger | None, post_id: str,
                      states: Iterable[State] = SETTLED,
                      problems: list[SubscriberError] | None = None,
                      tags: Iterable[str] = (), *, read_list: bool = True) -> int | None:
     """How many readers a run would send to now (the rows the list cannot use are appended
     to ``problems``, if given). With ``read_list`` false, None rather than a read of the
     whole list when the roster is not current."""
+    if isinstance(ledger, PostgresLedger):  # list and ledger in one database: it counts
+        return ledger.unsent(post_id, states, tags)
     roster = fresh_roster(store) if read_list else current_roster(store)
     if roster is None:
         return None

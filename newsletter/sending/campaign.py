@@ -24,7 +24,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import closing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 from newsletter.errors import (
     AuthError,
@@ -42,7 +42,7 @@ from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.pace import Pace, rate_limit, timed
 from newsletter.sending.reader_feed import feed
-from newsletter.sending.recipients import batch_size, unsettled_batches
+from newsletter.sending.recipients import batch_size, claimed_part, unsettled_batches
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
 from newsletter.sending.states import State, ledger_time
 
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from newsletter.providers import Provider, Result
     from newsletter.render import Email
     from newsletter.sending.limits import Budget
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.subscribers import ReaderStore
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class SendReport:
                     or self.limit_reached)
 
 
-def send_post(settings: Settings, email: Email, provider: Provider, *, store: SubscriberStore,
+def send_post(settings: Settings, email: Email, provider: Provider, *, store: ReaderStore,
               ledger: Ledger, retry_failed: bool = False, resend_in_doubt: bool = False,
               on_progress: Callable[[SendReport], None] | None = None,
               retry: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
@@ -125,7 +125,7 @@ class Campaign:
     """One run of one post: the writer loop over batches in flight."""
 
     def __init__(self, settings: Settings, email: Email, provider: Provider,
-                 store: SubscriberStore, ledger: Ledger, retry: RetryPolicy,
+                 store: ReaderStore, ledger: Ledger, retry: RetryPolicy,
                  sleep: Callable[[float], None], tags: Sequence[str] | None = None, *,
                  budget: Budget | None = None,
                  select: Callable[[list[str]], set[str]] | None = None):
@@ -205,17 +205,28 @@ class Campaign:
         if not readers:
             return
         messages = [self.factory.assemble(r) for r in readers]
-        try:
-            send = self.provider.sender(messages)  # builds the request here, if the adapter can
-        except Exception as error:  # noqa: BLE001 - whatever failed, nothing has left yet
-            self._not_sent(messages, keys, decided_at, error)
+        if (send := self._sender(messages, keys, decided_at)) is None:
             return
         # Committed, with the batch and its key, before the request can go out: crash safety.
-        self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
-                          self.provider.name, decided_at, key_of(messages), messages[0].subject)
+        claimed = self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
+                                    self.provider.name, decided_at, key_of(messages),
+                                    messages[0].subject)
+        if len(claimed) < len(keys):  # a sender sharing this campaign took the others
+            messages, keys = claimed_part(messages, keys, claimed)
+            if not keys or (send := self._sender(messages, keys, decided_at)) is None:
+                return
         future = pool.submit(send_with_retries, self.provider, messages, timed(send, self.pace),
                              self.retry, self.limiter, self.sleep)
         in_flight[future] = Batch(messages, keys)
+
+    def _sender(self, messages: list[Message], keys: list[str], decided_at: str):
+        """The batch's request, built here if the adapter can; None when it cannot be (then
+        :meth:`_not_sent`: nothing has left)."""
+        try:
+            return self.provider.sender(messages)
+        except Exception as error:  # noqa: BLE001 - whatever failed, nothing has left yet
+            self._not_sent(messages, keys, decided_at, error)
+            return None
 
     def _not_sent(self, messages: list[Message], keys: list[str], decided_at: str,
                   error: Exception) -> None:
@@ -310,19 +321,3 @@ def _outcome(result: Result) -> tuple[State, str | None, str | None]:
     if result.status == "sent":
         return State.SENT, result.message_id, None
     return State.FAILED, None, result.reason
-
-
-def send_test(settings: Settings, email: Email, provider: Provider,
-              addresses: Iterable[str]) -> list[tuple[str, Result]]:
-    """Send a ``[TEST]`` copy to ``addresses`` only; nothing is written to the ledger."""
-    from newsletter.addresses import normalise_address
-
-    check_images(settings, email, provider, online=True)
-    factory = MessageFactory(settings, email, signing_secret(settings), test=True)
-    messages = [factory.build(normalise_address(address)) for address in addresses]
-    answers: list[tuple[str, Result]] = []
-    size = batch_size(settings, provider, email)
-    for start in range(0, len(messages), size):
-        batch = messages[start:start + size]
-        answers.extend(zip((m.to_address for m in batch), provider.send_batch(batch)))
-    return answers

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from newsletter.sending.ledger import Ledger
-from newsletter.sending.ledger_schema import DOUBT_PREFIX, PENDING_PREFIX
 from newsletter.sending.states import State, ledger_time
+from newsletter.state import DOUBT_PREFIX, PENDING_PREFIX
 
 
 @dataclass

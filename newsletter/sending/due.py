@@ -22,6 +22,7 @@ from newsletter.sending.accounting import count_recipients, recover_dead_runs
 from newsletter.sending.campaign import SendReport, send_post
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
+from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.limits import Budget
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
@@ -29,7 +30,7 @@ from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_p
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
 from newsletter.sending.welcome_run import WelcomeRun, send_welcome
-from newsletter.subscribers import SubscriberStore
+from newsletter.subscribers import ReaderStore, open_store
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -100,6 +101,8 @@ def send_due(settings: Settings, now: dt.datetime) -> DueRun:
     try:
         # Locked before anything is read: a run that waits for no one sees the ledger as it is.
         with site_lock(settings), Ledger.open(settings) as ledger:
+            if isinstance(ledger, PostgresLedger):  # no lock file there: one run, all hosts
+                ledger.take_due_lock()
             _send_due(settings, ledger, now, run)
     except SiteLockedError as error:
         run.locked_out = error.message
@@ -126,7 +129,7 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     ledger = Ledger.open_existing(settings)
     try:
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
-        store = SubscriberStore(settings)
+        store = open_store(settings)
         previews = [DuePreview(item, count_recipients(store, ledger, item.post.id,
                                                       tags=item.post.newsletter_tags))
                     for item in plan.due]
@@ -151,7 +154,8 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
 
 def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
-    if DECLARATIONS[settings.provider.name].lookup is not None:
+    if DECLARATIONS[settings.provider.name].lookup is not None and isinstance(ledger, Ledger):
+        # (`reconcile` reads the SQLite ledger only, for now: not on the PostgreSQL store.)
         # Ask the provider about readers in doubt first: those it never took in become
         # pending, and the plan below resumes their post (cron heals itself).
         doubtful = posts_in_doubt(ledger, forget_stale=True)
@@ -196,7 +200,7 @@ def _prepare(settings: Settings, item: DuePost,
 def _send_all(settings: Settings, ledger: Ledger,
               emails: list[tuple[DuePost, Email, list[Finding]]], now: dt.datetime,
               run: DueRun, loaded: tuple[list, list]) -> None:
-    store = SubscriberStore(settings)
+    store = open_store(settings)
     provider = make_provider(settings)
     budget = Budget.open(settings, now)
     try:
@@ -241,7 +245,7 @@ def _send_all(settings: Settings, ledger: Ledger,
             budget.close()
 
 
-def _welcome(settings: Settings, ledger: Ledger, store: SubscriberStore, provider,
+def _welcome(settings: Settings, ledger: Ledger, store: ReaderStore, provider,
              budget: Budget | None, now: dt.datetime, run: DueRun,
              loaded: tuple[list, list]) -> None:
     """The welcome series' part of the run, after the broadcasts."""
@@ -261,7 +265,7 @@ def _welcome(settings: Settings, ledger: Ledger, store: SubscriberStore, provide
         run.limit = LimitNote(stopped, left, budget.finish(left) if budget else None)
 
 
-def _limit_note(store: SubscriberStore, ledger: Ledger, budget: Budget | None,
+def _limit_note(store: ReaderStore, ledger: Ledger, budget: Budget | None,
                 waiting: list[tuple[DuePost, Email, list[Finding]]], why: str) -> LimitNote:
     """What a run stopped by a limit leaves: the readers of the posts it did not finish, and
     when they will have gone out at the site's limits (unknown without any)."""

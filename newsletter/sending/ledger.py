@@ -25,21 +25,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from newsletter.sending.ledger_schema import (
-    DOUBT_PREFIX,
-    MIGRATIONS,
-    PENDING_PREFIX,
-    RUNNING_PREFIX,
-)
+from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
+from newsletter.state import DOUBT_PREFIX, LEDGER, PENDING_PREFIX, RUNNING_PREFIX, sqlite
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
 
 logger = logging.getLogger(__name__)
 
-LEDGER_FILE = "ledger.db"
-BUSY_TIMEOUT_MS = 10_000  # `status` may read while a send writes
+LEDGER_FILE = LEDGER.file
 
 
 class Ledger:
@@ -47,29 +42,36 @@ class Ledger:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: no implicit transactions; atomic() issues BEGIN/COMMIT itself.
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        # FULL: a commit is on disk before the batch's request goes out, even across power loss.
-        # NORMAL (WAL) would survive a killed process but could lose the last claims to a power
-        # cut, and a lost claim is a reader mailed twice. bench/bench_providers.py shows two
-        # commits per batch are not where a send's time goes, so FULL stays.
-        self.db.execute("PRAGMA synchronous=FULL")
+        # FULL (sqlite.connect): a commit is on disk before the batch's request goes out, even
+        # across power loss. NORMAL (WAL) would survive a killed process but could lose the
+        # last claims to a power cut, and a lost claim is a reader mailed twice.
+        # bench/bench_providers.py shows two commits per batch are not where a send's time
+        # goes, so FULL stays. `status` may read while a send writes (the busy timeout).
+        self.db = sqlite.connect(self.path)
         # Copy the log into the database every 10,000 pages (~40 MB) instead of 1,000: a page
         # rewritten by several batches in between is copied once (the signup-order runs of
         # bench/bench_providers.py show the gain).
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
-        self._migrate()
+        try:
+            for name in sqlite.migrate(self.db, LEDGER, str(self.path)):
+                logger.info("ledger migration %s applied", name)
+        except BaseException:
+            self.db.close()
+            raise
 
     @classmethod
-    def open(cls, settings: Settings) -> Ledger:
-        """The site's ledger, created on first use."""
+    def open(cls, settings: Settings) -> Ledger | PostgresLedger:
+        """The site's ledger, created on first use (in PostgreSQL when the site has a store
+        URL)."""
+        if settings.store_url:
+            return PostgresLedger(settings.store_url)
         return cls(settings.state_dir / LEDGER_FILE)
 
     @classmethod
-    def open_existing(cls, settings: Settings) -> Ledger | None:
-        """The site's ledger, or None if nothing was ever sent (creates nothing)."""
+    def open_existing(cls, settings: Settings) -> Ledger | PostgresLedger | None:
+        """The site's ledger, or None if nothing was ever sent (creates no file)."""
+        if settings.store_url:
+            return PostgresLedger(settings.store_url)
         path = settings.state_dir / LEDGER_FILE
         return cls(path) if path.exists() else None
 
@@ -95,24 +97,6 @@ class Ledger:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
-
-    def _applied(self) -> set[str]:
-        exists = self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
-        return {row[0] for row in self.db.execute("SELECT name FROM migrations")} if exists else set()
-
-    def _migrate(self) -> None:
-        # Read first: a reader (`status`) must not wait for a running send's write lock.
-        if self._applied() >= {migration.__name__ for migration in MIGRATIONS}:
-            return
-        with self.atomic() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-            done = self._applied()  # again, inside the lock: another process may have migrated
-            for migration in MIGRATIONS:
-                if migration.__name__ not in done:
-                    migration(db)
-                    db.execute("INSERT INTO migrations VALUES (?, ?)", (migration.__name__, ledger_time()))
-                    logger.info("ledger migration %s applied", migration.__name__)
 
     # -- meta ----------------------------------------------------------------------------------
 
@@ -231,8 +215,10 @@ class Ledger:
 
     def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
               provider: str, at: str | None = None, key: str | None = None,
-              subject: str | None = None) -> None:
-        """Mark a batch ``submitting`` and commit: call before its request goes out.
+              subject: str | None = None) -> Sequence[str]:
+        """Mark a batch ``submitting`` and commit: call before its request goes out. Returns
+        the addresses claimed: all of them (one send at a time per site here;
+        :meth:`PostgresLedger.claim` may share a campaign).
 
         ``at`` (from :func:`ledger_time`) is when the batch was decided: the moment its readers'
         subscription status was last checked. With ``key`` (providers.batch_key, Resend's
@@ -257,6 +243,7 @@ class Ledger:
                 (post_id, State.SUBMITTING.value, provider, at,
                  json.dumps(dict(zip(addresses, message_ids))), batch),  # {address: Message-ID}
             )
+        return addresses
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""

@@ -18,7 +18,15 @@ HOLDER_FILE = "send.pid"  # who holds the lock, only for the message a second ru
 
 @contextmanager
 def site_lock(settings: Settings) -> Iterator[None]:
-    """Hold the site's send lock, or raise SiteLockedError at once if another run holds it."""
+    """Hold the site's send lock, or raise SiteLockedError at once if another run holds it.
+
+    On the PostgreSQL store senders may share a campaign: the ledger itself decides who
+    claims each reader and who may recover (:mod:`newsletter.sending.ledger_pg`), so no file
+    lock is taken.
+    """
+    if settings.store_url:
+        yield
+        return
     path = settings.state_dir / LOCK_FILE
     holder = settings.state_dir / HOLDER_FILE
 

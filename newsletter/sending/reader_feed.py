@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 from newsletter.errors import NewsletterError, SubscriberError
 from newsletter.message import MessageFactory, Prepared, TokenCache
 from newsletter.sending.recipients import selected
-from newsletter.subscribers import SubscriberStore
+from newsletter.subscribers import ReaderStore, SubscriberStore
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -53,14 +53,15 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _as_prepared = partial(tuple.__new__, Prepared)
 
 
-def prepared_readers(store: SubscriberStore, factory: MessageFactory,
+def prepared_readers(store: ReaderStore, factory: MessageFactory,
                      tags: Sequence[str] | None = None,
                      problems: list[SubscriberError] | None = None,
                      select: Callable[[list[str]], set[str]] | None = None) -> Iterator[Prepared]:
     """Every reader to send to (:meth:`SubscriberStore.active`; with ``tags``, those holding
     one; with ``select``, those it keeps), prepared, in list order; their tokens from the site's
     TokenCache. The rows the list cannot use go to ``problems``."""
-    with closing(TokenCache(store.state_dir, factory.secret)) as cache:
+    files = store.state_dir if isinstance(store, SubscriberStore) else None
+    with closing(TokenCache(files, factory.secret)) as cache:
         subscribers = store.active(problems, tags=tags)
         if select is not None:  # chosen before they are signed: a few readers of a long list
             subscribers = selected(subscribers, select, CHUNK)
@@ -70,12 +71,14 @@ def prepared_readers(store: SubscriberStore, factory: MessageFactory,
                 yield factory.prepare(subscriber.address, subscriber.name, token)
 
 
-def feed(store: SubscriberStore, factory: MessageFactory, tags: Sequence[str] | None = None,
+def feed(store: ReaderStore, factory: MessageFactory, tags: Sequence[str] | None = None,
          problems: list[SubscriberError] | None = None,
          select: Callable[[list[str]], set[str]] | None = None) -> Iterator[Prepared]:
     """:func:`prepared_readers`, from a helper process when the list is long enough to gain
-    (which sends ``problems`` when it is done) and every reader is wanted."""
-    if select is not None or store.size() < HELPER_MIN_BYTES or _cores() < 2:
+    (which sends ``problems`` when it is done) and every reader is wanted; a database streams
+    its own way (the helper reads files)."""
+    if (select is not None or not isinstance(store, SubscriberStore)
+            or store.size() < HELPER_MIN_BYTES or _cores() < 2):
         return prepared_readers(store, factory, tags, problems, select)
     return _from_helper(store, factory, tags, problems)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import islice
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from newsletter.errors import InputError
 from newsletter.posts import PostStatus, classify
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from newsletter.render import Email
 
 R = TypeVar("R")  # a reader: anything with a `key`
+M = TypeVar("M")  # a message
 
 
 def settled_states(retry_failed: bool = False, resend_in_doubt: bool = False) -> tuple[State, ...]:
@@ -60,6 +61,15 @@ def selected(readers: Iterable[R], select: Callable[[list[str]], set[str]],
     while chunk := list(islice(readers, size)):
         keep = select([r.key for r in chunk])
         yield from (r for r in chunk if r.key in keep)
+
+
+def claimed_part(messages: list[M], keys: list[str], claimed: Sequence[str]
+                 ) -> tuple[list[M], list[str]]:
+    """The messages and keys of a batch that its claim got (a sender sharing the campaign
+    claimed the others)."""
+    mine = set(claimed)
+    kept = [(message, key) for message, key in zip(messages, keys) if key in mine]
+    return [message for message, _ in kept], [key for _, key in kept]
 
 
 def check_sendable(post: Post, now: dt.datetime, *, test: bool = False,

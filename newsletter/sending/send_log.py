@@ -7,42 +7,18 @@ to know who has a post. Every claimed batch is counted when it is claimed (befor
 can leave), broadcasts and welcome emails alike; a batch that then fails still counts, so the
 count errs on the safe side of the provider's own.
 
-The schema is :data:`SCHEMA`, in one place, for a port to another store.
+The schema is :data:`newsletter.state.SEND_LOG`, with every other kind of state's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
-from newsletter.errors import NewsletterError
+from newsletter.state import SEND_LOG, sqlite
 
-SEND_LOG_FILE = "sendlog.db"
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sends (
-    minute TEXT PRIMARY KEY,      -- UTC, 2026-12-06T17:05
-    messages INTEGER NOT NULL
-) WITHOUT ROWID
-"""
+SEND_LOG_FILE = SEND_LOG.file
 KEEP = dt.timedelta(days=2)  # older minutes count against no limit
-BUSY_TIMEOUT_S = 10.0
-
-
-def open_state(path: Path, schema: str) -> sqlite3.Connection:
-    """A connection to one of the site's small state databases (WAL, every commit on disk
-    before what it records can happen), created with ``schema`` on first use; a
-    NewsletterError naming the file when the folder cannot hold it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.executescript(schema)
-        return db
-    except (OSError, sqlite3.Error) as error:
-        raise NewsletterError(f"cannot open {path.name} ({error})", where=str(path.parent),
-                              hint="make the folder writable (and give the disk room)") from None
 
 
 def minute_of(moment: dt.datetime) -> str:
@@ -54,7 +30,8 @@ class SendLog:
     """Messages sent per minute, for one site."""
 
     def __init__(self, path: Path):
-        self.db = open_state(path, SCHEMA)  # counted before the batch can leave
+        # Durable: counted before the batch can leave.
+        self.db = sqlite.open_kind(path, SEND_LOG)
 
     @classmethod
     def open(cls, state_dir: Path) -> SendLog:

@@ -17,7 +17,7 @@ the series' own facts:
 A run records its readers' progress *before* it sends (a crash then leaves a reader due again,
 and the ledger stops a second copy) and :meth:`WelcomeState.settle` marks them settled from
 the ledger afterwards, and at the start of every run. Times are UTC seconds.
-The whole schema is :data:`SCHEMA`, in one place, for a port to another store.
+The whole schema is :data:`newsletter.state.WELCOME`, with every other kind of state's.
 """
 
 from __future__ import annotations
@@ -29,31 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from newsletter.sending.send_log import open_state
 from newsletter.sending.states import SETTLED
+from newsletter.state import WELCOME, sqlite
 
 if TYPE_CHECKING:
     from newsletter.subscribers import Roster
 
-WELCOME_FILE = "welcome.db"
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS progress (
-    address TEXT PRIMARY KEY,       -- the reader's key (address_key), as in the ledger
-    step INTEGER NOT NULL,          -- position in [welcome] posts of the post last given
-    post_id TEXT NOT NULL,          -- that post
-    at INTEGER NOT NULL,            -- when the run that gave it ran, UTC seconds
-    settled INTEGER NOT NULL        -- 1 once the ledger holds it sent, failed or in doubt
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS progress_unsettled ON progress (post_id) WHERE settled = 0;
-CREATE TABLE IF NOT EXISTS sent (
-    post_id TEXT PRIMARY KEY,
-    readers INTEGER NOT NULL        -- the series sent it to them (the ledger says sent)
-);
-"""
+WELCOME_FILE = WELCOME.file  # its schema: newsletter.state.WELCOME
 # Each active reader's next step and when it is due: from their progress (the same post again
 # until the ledger settled it, then the next one `every` later; a post moved in the series is
 # found by its id) or, without progress, from when they entered the series.
@@ -81,7 +63,8 @@ class WelcomeState:
 
     def __init__(self, path: Path):
         self.path = path
-        self.db = open_state(path, SCHEMA)  # progress is on disk before a send
+        # Durable: progress is on disk before a send.
+        self.db = sqlite.open_kind(path, WELCOME)
 
     @classmethod
     def open(cls, state_dir: Path) -> WelcomeState:

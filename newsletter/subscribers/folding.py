@@ -20,16 +20,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_file import CsvFile
 from newsletter.subscribers.csv_format import Record
+from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.journal import Entry, strongest
 from newsletter.subscribers.rows import Status, new_row, open_records, row_key
-
-if TYPE_CHECKING:
-    from newsletter.subscribers.store import SubscriberStore
 
 logger = logging.getLogger(__name__)
 
@@ -46,18 +43,18 @@ class Found:
     unwritable: dict[Path, SubscriberError]  # files that cannot be rewritten, and why
 
 
-def fold_locked(store: SubscriberStore) -> list[Entry]:
+def fold_locked(folder: ListFolder) -> list[Entry]:
     """Fold the journal into the files (the caller holds the list's lock); return the changes
     that changed a reader's status (one per address)."""
-    pending = store.journal.pending()
+    pending = folder.journal.pending()
     if not pending.entries:
         return []
     statuses = strongest(pending.entries)
     entries: dict[str, list[Entry]] = {}
     for entry in pending.entries:
         entries.setdefault(entry.key, []).append(entry)
-    found = find_rows(store, set(statuses))
-    default = store.default_path
+    found = find_rows(folder, set(statuses))
+    default = folder.default_path
     edits: dict[Path, dict[int, str]] = {}
     appended: list[dict[str, str]] = []
     folded: list[int] = []
@@ -83,31 +80,31 @@ def fold_locked(store: SubscriberStore) -> list[Entry]:
                 changed.append(_strongest_entry(entries[key], status))
         folded.extend(entry.id for entry in entries[key])
     for path, lines in edits.items():
-        _rewrite(store, path, lines, appended if path == default else [])
+        _rewrite(folder, path, lines, appended if path == default else [])
     if appended and default not in edits:
-        _rewrite(store, default, {}, appended)
-    store.journal.mark_folded(folded)
+        _rewrite(folder, default, {}, appended)
+    folder.journal.mark_folded(folded)
     if folded:
         logger.info("folded %d journalled change(s) into the subscriber files", len(folded))
     return changed
 
 
-def fold_journal(store: SubscriberStore, lock_timeout: float | None = None) -> list[Entry]:
+def fold_journal(folder: ListFolder, lock_timeout: float | None = None) -> list[Entry]:
     """Take the list's lock and fold the journal (see :func:`fold_locked`)."""
-    with store.writing(lock_timeout):
-        return fold_locked(store)
+    with folder.writing(lock_timeout):
+        return fold_locked(folder)
 
 
 def _strongest_entry(entries: list[Entry], status: str) -> Entry:
     return next(entry for entry in entries if entry.status == status)
 
 
-def find_rows(store: SubscriberStore, keys: set[str]) -> Found:
+def find_rows(folder: ListFolder, keys: set[str]) -> Found:
     """Every row of these keys in the files, and the files that cannot be rewritten."""
     found = Found({}, {})
-    for path in store.files():
+    for path in folder.files():
         problems: list[SubscriberError] = []
-        layout, records = open_records(path, store.label(path), problems)
+        layout, records = open_records(path, folder.label(path), problems)
         email_at, status_at = layout.position("email"), layout.position("status")
         for record in records:
             cells = record.cells
@@ -120,14 +117,14 @@ def find_rows(store: SubscriberStore, keys: set[str]) -> Found:
     return found
 
 
-def _rewrite(store: SubscriberStore, path: Path, lines: dict[int, str],
+def _rewrite(folder: ListFolder, path: Path, lines: dict[int, str],
              appended: list[dict[str, str]]) -> None:
     def edit(csv_file: CsvFile, record: Record) -> None:
         status = lines.get(record.line)
         if status is not None:
             csv_file.set_cell(record, "status", status)
 
-    CsvFile.rewrite(path, store.label(path), ["status"], edit, appended)
+    CsvFile.rewrite(path, folder.label(path), ["status"], edit, appended)
 
 
 class BackgroundFolder:
@@ -139,9 +136,9 @@ class BackgroundFolder:
     threads answering unsubscribes need.
     """
 
-    def __init__(self, store: SubscriberStore, delay: float = FOLD_DELAY,
+    def __init__(self, folder: ListFolder, delay: float = FOLD_DELAY,
                  interval: float = FOLD_INTERVAL):
-        self.store, self.delay, self.interval = store, delay, interval
+        self.folder, self.delay, self.interval = folder, delay, interval
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="journal folder", daemon=True)
@@ -166,7 +163,7 @@ class BackgroundFolder:
             self.wake.clear()
             started = time.monotonic()
             fold = spawn.Process(target=fold_elsewhere, name="newsletter journal fold",
-                                 args=(str(self.store.directory), str(self.store.state_dir)))
+                                 args=(str(self.folder.directory), str(self.folder.state_dir)))
             fold.start()
             fold.join()
             if fold.exitcode != 0:  # busy or unreadable: the changes stay in effect
@@ -181,11 +178,9 @@ class BackgroundFolder:
 
 def fold_elsewhere(directory: str, state_dir: str) -> None:
     """The fold process of :class:`BackgroundFolder`: exit 0 when folded, 1 when not."""
-    from newsletter.subscribers.store import SubscriberStore
-
-    store = SubscriberStore(directory=Path(directory), state_dir=Path(state_dir))
+    folder = ListFolder(directory=Path(directory), state_dir=Path(state_dir))
     try:
-        fold_journal(store, lock_timeout=1.0)
+        fold_journal(folder, lock_timeout=1.0)
     except SubscriberError as error:
         logger.warning("journal not folded yet: %s", error)
         sys.exit(1)

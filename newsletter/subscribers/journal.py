@@ -27,26 +27,11 @@ from pathlib import Path
 from typing import Iterable
 
 from newsletter.errors import NewsletterError
+from newsletter.state import JOURNAL, sqlite
 
-JOURNAL_FILE = "journal.db"
+JOURNAL_FILE = JOURNAL.file
 KEEP_FOLDED = dt.timedelta(days=7)
 BUSY_TIMEOUT = 30.0  # seconds: appends from many threads and processes queue for the write lock
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS changes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: sends follow the journal by id
-    key TEXT NOT NULL,                      -- the reader key (newsletter.addresses.address_key)
-    address TEXT NOT NULL,                  -- normalised, for a row added to subscribers.csv
-    status TEXT NOT NULL,                   -- unsubscribed | bounced | complained
-    reason TEXT NOT NULL,
-    record_unknown INTEGER NOT NULL,        -- 1: add a row if no file lists the address
-    at TEXT NOT NULL,
-    folded_at TEXT                          -- NULL until written into the CSV files
-);
-CREATE INDEX IF NOT EXISTS unfolded_changes ON changes (id) WHERE folded_at IS NULL;
-CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -125,16 +110,11 @@ class Journal:
         local = self._local
         # A connection belongs to its thread and its process (a forked helper opens its own).
         if getattr(local, "pid", None) != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
+            # Durable: an append is on disk before the unsubscribe is answered, even if the
+            # power fails right after (NORMAL in WAL mode could lose the last commits).
             try:
-                db.execute("PRAGMA journal_mode=WAL")
-                # FULL: an append is on disk before the unsubscribe is answered, even if the
-                # power fails right after (NORMAL in WAL mode could lose the last commits).
-                db.execute("PRAGMA synchronous=FULL")
-                db.executescript(SCHEMA)
+                db = sqlite.open_kind(self.path, JOURNAL, timeout=BUSY_TIMEOUT)
             except sqlite3.DatabaseError as error:
-                db.close()
                 raise NewsletterError(
                     f"not a suppression journal ({error})", where=str(self.path),
                     hint="restore it from a backup: it may hold unsubscribes the subscriber "

@@ -19,12 +19,10 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, TextIO
+from typing import Callable, Iterable, TextIO
 
-from newsletter.subscribers.rows import RepeatFilter, Status, row_key
-
-if TYPE_CHECKING:
-    from newsletter.subscribers.store import SubscriberStore
+from newsletter.subscribers.folder import ListFolder
+from newsletter.subscribers.rows import RepeatFilter, row_key, suppresses
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +37,7 @@ def opened_signature(opened: list[tuple[Path, TextIO]]) -> list[list]:
     return [[name, stat.st_ino, stat.st_mtime_ns, stat.st_size] for name, stat in stats]
 
 
-def suppressed_and_repeated(store: SubscriberStore, opened: list[tuple[Path, TextIO]],
+def suppressed_and_repeated(folder: ListFolder, opened: list[tuple[Path, TextIO]],
                             cells: Cells) -> tuple[set[str], set[str]]:
     """(keys the files suppress, keys that may occur more than once) of the opened files: kept
     from an earlier read of the same files, else read from ``cells()`` and kept.
@@ -48,7 +46,7 @@ def suppressed_and_repeated(store: SubscriberStore, opened: list[tuple[Path, Tex
     filter slot), so whoever de-duplicates compares only those exactly.
     """
     signature = opened_signature(opened)
-    path = Path(store.state_dir) / PASS_FILE
+    path = Path(folder.state_dir) / PASS_FILE
     kept = _read(path, signature)
     if kept is not None:
         return kept
@@ -57,7 +55,7 @@ def suppressed_and_repeated(store: SubscriberStore, opened: list[tuple[Path, Tex
     seen = RepeatFilter()
     for _, _, email, status in cells():
         if key := row_key(email):
-            if status and status != Status.ACTIVE:
+            if suppresses(status):
                 listed.add(key)
             else:
                 seen.add(key)

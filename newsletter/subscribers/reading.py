@@ -11,24 +11,22 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import Layout, Record
+from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.journal import Pending
 from newsletter.subscribers.list_pass import suppressed_and_repeated
 from newsletter.subscribers.rows import (
     PlainRows,
     Row,
-    Status,
     Subscriber,
     open_records,
     row_key,
     row_values,
+    suppresses,
 )
-
-if TYPE_CHECKING:
-    from newsletter.subscribers.store import SubscriberStore
 
 Source = tuple[Path, str, Layout, PlainRows]
 
@@ -52,38 +50,38 @@ class SuppressedView:
             self._both = self.listed | self.journalled
         return self._both
 
-    def follow(self, store: SubscriberStore) -> SuppressedView:
+    def follow(self, folder: ListFolder) -> SuppressedView:
         """This view brought up to date: new journal changes added; the files read again only
         when they changed and the journal does not vouch for the change."""
-        journal = store.journal
+        journal = folder.journal
         changes, last_id, pruned_through = journal.since(self.last_id)
         if pruned_through > self.last_id:  # changes this view never saw are gone
-            return read_suppressed(store)
+            return read_suppressed(folder)
         if changes:
             self.journalled, self.last_id, self._both = (
                 self.journalled | changes.keys(), last_id, None)
-        signature = store.signature()
+        signature = folder.signature()
         if signature != self.signature:
             marks = journal.marks()
             # Written by a locked write (the journal holds its suppressions) and nobody has
             # edited the files by hand since this view read them: nothing to read again.
             if marks.files != signature or marks.epoch != self.epoch:
-                return read_suppressed(store)
+                return read_suppressed(folder)
             self.signature = signature
         return self
 
 
-def read_suppressed(store: SubscriberStore) -> SuppressedView:
+def read_suppressed(folder: ListFolder) -> SuppressedView:
     """A fresh view: the journal first, then the files (a change folded in between is then
     in the files, or still in the journal)."""
-    pending = store.journal.pending()
-    signature = store.signature()
+    pending = folder.journal.pending()
+    signature = folder.signature()
     keys: set[str] = set()
     with ExitStack() as stack:
         opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
-                  for path in store.files()]
-        for _, _, email, status in cells_from(store, opened, None):
-            if status and status != Status.ACTIVE and (key := row_key(email)):
+                  for path in folder.files()]
+        for _, _, email, status in cells_from(folder, opened, None):
+            if suppresses(status) and (key := row_key(email)):
                 keys.add(key)
     return _view(signature, pending, keys)
 
@@ -94,11 +92,13 @@ def _view(signature: tuple, pending: Pending, listed: Iterable[str]) -> Suppress
                           frozenset(pending.statuses()), pending.last_id)
 
 
-def stream_active(store: SubscriberStore, problems: list[SubscriberError] | None = None,
-                  tags: frozenset[str] | None = None) -> Iterator[Subscriber]:
+def stream_active(folder: ListFolder, problems: list[SubscriberError] | None = None,
+                  tags: frozenset[str] | None = None,
+                  seen_suppressed: Callable[[SuppressedView], None] = lambda view: None,
+                  ) -> Iterator[Subscriber]:
     """The readers to send to: once each, in file order, invalid rows skipped (and appended
     to ``problems`` when given); with ``tags`` (folded to lower case), only readers holding
-    one of them.
+    one of them. ``seen_suppressed`` gets the suppressed keys it read, before the first reader.
 
     Before the first reader it must know who the files suppress (suppression wins, whatever
     the order of the copies) and which keys repeat: :func:`suppressed_and_repeated` reads that
@@ -106,20 +106,20 @@ def stream_active(store: SubscriberStore, problems: list[SubscriberError] | None
     read of the same files. Then one pass yields each valid active row once; only the keys
     that may repeat are remembered, so memory stays flat.
     """
-    pending = store.journal.pending()  # before the files: see read_suppressed()
-    signature = store.signature()  # before opening: a later change then forces a re-read
+    pending = folder.journal.pending()  # before the files: see read_suppressed()
+    signature = folder.signature()  # before opening: a later change then forces a re-read
     with ExitStack() as stack:
         opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
-                  for path in store.files()]
-        listed, repeats = suppressed_and_repeated(store, opened,
-                                                  lambda: cells_from(store, opened, []))
+                  for path in folder.files()]
+        listed, repeats = suppressed_and_repeated(folder, opened,
+                                                  lambda: cells_from(folder, opened, []))
         view = _view(signature, pending, listed)
-        store.adopt_suppression(view)
+        seen_suppressed(view)
         suppressed = view.keys
         seen: set[str] = set()  # of the repeats only
         for (path, label, layout, plain), record, email, status in cells_from(
-                store, opened, problems):
-            if status and status != Status.ACTIVE:
+                folder, opened, problems):
+            if suppresses(status):
                 continue  # suppressed (or an unknown status): never sent to, never reported
             subscriber = plain.subscriber(record, email, status)
             if subscriber is None:  # not a plain row: the Row validates it, or says why not
@@ -142,7 +142,7 @@ def stream_active(store: SubscriberStore, problems: list[SubscriberError] | None
             yield subscriber
 
 
-def cells_from(store: SubscriberStore, opened: list[tuple[Path, TextIO]],
+def cells_from(folder: ListFolder, opened: list[tuple[Path, TextIO]],
                problems: list[SubscriberError] | None,
                ) -> Iterator[tuple[Source, Record, str, str]]:
     """((path, label, layout, plain rows), record, email, lower-cased status) of each record.
@@ -152,7 +152,7 @@ def cells_from(store: SubscriberStore, opened: list[tuple[Path, TextIO]],
     problems = [] if problems is None else problems
     for path, handle in opened:
         handle.seek(0)
-        label = store.label(path)
+        label = folder.label(path)
         layout, records = open_records(path, label, problems, handle)
         source = (path, label, layout, PlainRows(path, layout))
         email_at, status_at = layout.position("email"), layout.position("status")

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from newsletter.errors import SubscriberError
+from newsletter.state import ROSTER, sqlite
 
 if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
 
-ROSTER_FILE = "roster.db"
+ROSTER_FILE = ROSTER.file
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,10 @@ def _state(path: Path) -> dict | None:
         return None
     try:
         with closing(_connect(path)) as db:
+            if tuple(sqlite.applied(db)) != ROSTER.names:  # another version's: built again
+                return None
             state = dict(db.execute("SELECT name, value FROM state"))
-            columns = {row[1] for row in db.execute("PRAGMA table_info(readers)")}
     except sqlite3.DatabaseError:  # a cache: a broken one is simply built again
-        return None
-    if "joined" not in columns:  # built before readers' join times were kept
         return None
     return {"signature": tuple(tuple(entry) for entry in json.loads(state["signature"])),
             "epoch": int(state["epoch"]), "generation": int(state["generation"]),
@@ -105,18 +105,12 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
     try:
         db.execute("PRAGMA journal_mode=OFF")  # a cache: nothing to recover after a crash
         db.execute("PRAGMA synchronous=OFF")
+        sqlite.migrate(db, ROSTER, str(temp))
         db.execute("BEGIN")
-        db.execute("CREATE TABLE readers (key TEXT NOT NULL, tags TEXT NOT NULL, joined INTEGER)")
-        db.execute("CREATE TABLE problems (message TEXT, where_ TEXT, hint TEXT)")
-        db.execute("CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        # Tags lower-cased between bars, so that "|weekly|" finds one tag exactly.
         db.executemany("INSERT INTO readers VALUES (?, ?, ?)", (
             (reader.key, "|" + "|".join(tag.lower() for tag in reader.tags) + "|",
              joined_seconds(reader.subscribed_at))
             for reader in store.active(problems)))
-        # With `joined`, a pass in key order reads no row: the welcome series' decision
-        # walks it beside its own table of readers, also in key order (sending/welcome_state.py).
-        db.execute("CREATE UNIQUE INDEX readers_by_key ON readers (key, joined)")
         db.executemany("INSERT INTO problems VALUES (?, ?, ?)",
                        [(p.message, p.where or "", p.hint or "") for p in problems])
         view = store.suppression_snapshot()  # what the read above saw

@@ -33,6 +33,15 @@ class Status(StrEnum):
 STATUS_VALUES = frozenset(status.value for status in Status)
 # Statuses that record a reader leaving: never undone by an import or a suppression.
 LEFT = frozenset({Status.UNSUBSCRIBED, Status.BOUNCED, Status.COMPLAINED})
+
+
+def suppresses(status: str) -> bool:
+    """The one rule for who may be mailed: a status cell (stripped, lower-cased) suppresses its
+    address unless it is empty or says active; an unknown status suppresses too (never guess).
+    Any suppressing copy of an address wins over every active one, in any store."""
+    return status not in ("", Status.ACTIVE.value)
+
+
 _STATUS_BY_VALUE = {status.value: status for status in Status}  # Status(text), without enum's call
 _KNOWN_COLUMNS = frozenset(COLUMNS)
 STATUS_NAMES = ", ".join(Status)
@@ -120,8 +129,7 @@ class Row:
 
     @property
     def suppressed(self) -> bool:
-        """True unless the status says active (an unknown status suppresses too: never guess)."""
-        return self.status_text != Status.ACTIVE
+        return suppresses(self.status_text)
 
     @property
     def left(self) -> bool:

@@ -11,66 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from newsletter.addresses import address_key
+from newsletter.subscribers import postgres_signups
 from newsletter.subscribers.edits import Copy, index_copies, merge_reader
+from newsletter.subscribers.postgres_store import PostgresStore
 from newsletter.subscribers.rows import Status, Subscriber, new_row
+from newsletter.subscribers.signup_types import (
+    CONSENT_COLUMNS,
+    Consent,
+    PruneReport,
+    Signup,
+    Standing,
+    parse_time,
+    timestamp,
+)
 
 if TYPE_CHECKING:
-    from newsletter.subscribers.store import SubscriberStore
+    from newsletter.subscribers.interface import ReaderStore
 
 logger = logging.getLogger(__name__)
 
-CONSENT_COLUMNS = ("consent_at", "consent_page", "consent_ip_hash")
-
-
-class Standing(StrEnum):
-    """Where an address stood on the list when it signed up."""
-
-    NEW = "new"  # not listed: an unconfirmed row was added
-    UNCONFIRMED = "unconfirmed"  # signed up before, not confirmed yet
-    ACTIVE = "active"  # already receives the newsletter
-    LEFT = "left"  # unsubscribed or bounced: back only by confirming
-    COMPLAINED = "complained"  # marked a newsletter as spam: never back through the form
-
-
-@dataclass(frozen=True)
-class Signup:
-    """One request to join: a normalised address and what the form said."""
-
-    address: str
-    name: str = ""
-    tags: tuple[str, ...] = ()
-    received_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
-
-
-@dataclass(frozen=True)
-class Consent:
-    """What a confirmation records: when, on which page the form was, and who (hashed IP)."""
-
-    at: dt.datetime
-    page: str
-    ip_hash: str
-
-    def cells(self) -> dict[str, str]:
-        """The consent columns of the reader's row, by name."""
-        return dict(zip(CONSENT_COLUMNS, (timestamp(self.at), self.page, self.ip_hash)))
-
-
-@dataclass
-class PruneReport:
-    """What `subscribers prune` removed (or would remove), and what it could not date."""
-
-    removed: list[str] = field(default_factory=list)
-    undated: int = 0
-
-
-def timestamp(moment: dt.datetime) -> str:
-    """A time as the list writes it: ISO 8601 in UTC, to the second."""
-    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+__all__ = ["CONSENT_COLUMNS", "Consent", "PruneReport", "Signup", "Standing", "confirm_signup",
+           "prune_unconfirmed", "record_signups"]
 
 
 def standing(copies: list[Copy]) -> Standing:
@@ -83,8 +47,10 @@ def standing(copies: list[Copy]) -> Standing:
     return Standing.UNCONFIRMED if Status.UNCONFIRMED in statuses else Standing.ACTIVE
 
 
-def record_signups(store: SubscriberStore, signups: list[Signup]) -> list[Standing]:
+def record_signups(store: ReaderStore, signups: list[Signup]) -> list[Standing]:
     """Add an unconfirmed row for each new address; return each sign-up's standing, in order."""
+    if isinstance(store, PostgresStore):
+        return postgres_signups.record_signups(store, signups)
     keys = {address_key(signup.address) for signup in signups}
     standings = []
     with store.transaction() as files:
@@ -104,13 +70,15 @@ def record_signups(store: SubscriberStore, signups: list[Signup]) -> list[Standi
     return standings
 
 
-def confirm_signup(store: SubscriberStore, signup: Signup, consent: Consent) -> Standing:
+def confirm_signup(store: ReaderStore, signup: Signup, consent: Consent) -> Standing:
     """Make a confirmed address active with its consent record; return where it stood.
 
     Confirming twice changes nothing (the first consent stays); a complained address stays.
     An address no longer listed (pruned, removed by hand) is added: the link proves the
     reader asked.
     """
+    if isinstance(store, PostgresStore):
+        return postgres_signups.confirm_signup(store, signup, consent)
     key = address_key(signup.address)
     with store.transaction() as files:
         copies = index_copies(files, {key}).get(key, [])
@@ -139,10 +107,12 @@ def _write_consent(copies: list[Copy], consent: Consent) -> None:
                    copies[0][2].email)
 
 
-def prune_unconfirmed(store: SubscriberStore, cutoff: dt.datetime,
+def prune_unconfirmed(store: ReaderStore, cutoff: dt.datetime,
                       dry_run: bool = False) -> PruneReport:
     """Remove unconfirmed rows that signed up before ``cutoff``; rows without a readable
     ``subscribed_at`` are kept and counted."""
+    if isinstance(store, PostgresStore):
+        return postgres_signups.prune_unconfirmed(store, cutoff, dry_run)
     report = PruneReport()
     with store.transaction() as files:
         for csv_file in files.readable.values():
@@ -155,7 +125,7 @@ def prune_unconfirmed(store: SubscriberStore, cutoff: dt.datetime,
             for record in csv_file.records:
                 if _cell(record.cells, status_at).lower() != Status.UNCONFIRMED:
                     continue
-                signed_up = _parse_time(_cell(record.cells, since_at))
+                signed_up = parse_time(_cell(record.cells, since_at))
                 if signed_up is None:
                     report.undated += 1
                 elif signed_up < cutoff:
@@ -168,12 +138,3 @@ def prune_unconfirmed(store: SubscriberStore, cutoff: dt.datetime,
 
 def _cell(cells: list[str], index: int | None) -> str:
     return cells[index].strip() if index is not None and index < len(cells) else ""
-
-
-def _parse_time(text: str) -> dt.datetime | None:
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-

@@ -24,11 +24,11 @@ from typing import Iterable, Iterator
 
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
-from newsletter.locks import exclusive_lock
 from newsletter.subscribers.csv_file import CsvFile, UnclosedQuoteError
 from newsletter.subscribers.edits import ListFiles, index_copies, set_statuses
+from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.folding import find_rows, fold_locked
-from newsletter.subscribers.journal import Journal, strongest
+from newsletter.subscribers.journal import strongest
 from newsletter.subscribers.reading import (
     SuppressedView,
     read_suppressed,
@@ -37,10 +37,6 @@ from newsletter.subscribers.reading import (
 from newsletter.subscribers.rows import LEFT, Row, Status, Subscriber, new_row, read_rows, row_key
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_FILE = "subscribers.csv"  # where `add` and `import` write new readers
-LOCK_FILE = "subscribers.lock"  # in the site's state folder (.newsletter/)
-LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer
 
 
 @dataclass(frozen=True)
@@ -52,33 +48,15 @@ class Snapshot:
     suppressed: frozenset[str]
 
 
-class SubscriberStore:
+class SubscriberStore(ListFolder):
     """The subscriber list of one site: read it, stream it, change it safely."""
 
-    def __init__(self, settings=None, *, directory: Path | None = None,
-                 state_dir: Path | None = None, lock_timeout: float = LOCK_TIMEOUT):
-        self.directory = Path(directory or settings.subscribers_dir)
-        self.state_dir = Path(state_dir or settings.state_dir)
-        self.root = self.directory.parent  # problems name files relative to the site
-        self.lock_timeout = lock_timeout
-        self.journal = Journal(self.state_dir)
+    def __init__(self, settings=None, **where):
+        super().__init__(settings, **where)
         self._snapshot: Snapshot | None = None
         self._suppressed: SuppressedView | None = None
 
-    @property
-    def default_path(self) -> Path:
-        """subscribers.csv, where new readers and new suppression records go."""
-        return self.directory / DEFAULT_FILE
-
     # -- reading: no lock; every file is always whole (it is only ever replaced) --------------
-
-    def files(self) -> list[Path]:
-        """Every subscriber file, in name order."""
-        return sorted(self.directory.glob("*.csv")) if self.directory.is_dir() else []
-
-    def label(self, path: Path) -> str:
-        """How problems name ``path``: relative to the site folder."""
-        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
 
     def rows(self, problems: list[SubscriberError] | None = None) -> Iterator[Row]:
         """Every non-blank row of every file, in file order (file problems go to ``problems``)."""
@@ -137,7 +115,7 @@ class SubscriberStore:
         """Stream the readers to send to (see :func:`newsletter.subscribers.reading.stream_active`);
         with ``tags``, only those holding one of them (compared ignoring case)."""
         wanted = None if tags is None else frozenset(tag.lower() for tag in tags)
-        return stream_active(self, problems, wanted)
+        return stream_active(self, problems, wanted, self.adopt_suppression)
 
     def snapshot(self) -> Snapshot:
         """Active and suppressed keys of the files, re-read only when a file changed."""
@@ -150,18 +128,6 @@ class SubscriberStore:
             self._snapshot = Snapshot(signature, frozenset(active - suppressed),
                                       frozenset(suppressed))
         return self._snapshot
-
-    def signature(self) -> tuple:
-        """The version of the files: every write replaces a file, so a new inode marks it even
-        within one mtime tick."""
-        stats = []
-        for path in self.files():
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue  # replaced or removed while listing: the next call sees it
-            stats.append((path.name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
-        return tuple(stats)
 
     def suppressed_addresses(self) -> frozenset[str]:
         """Keys (lower-cased addresses) of every unsubscribed, bounced or complained reader,
@@ -185,16 +151,15 @@ class SubscriberStore:
         if view is not None:
             self._suppressed = view
 
-    def size(self) -> int:
-        """Bytes in every subscriber file."""
-        return sum(entry[3] for entry in self.signature())
-
     def is_active(self, address: str) -> bool:
         """True if ``address`` is listed, valid and not suppressed, as the files and the
         journal are now."""
         key = row_key(address)
         return (key is not None and key in self.snapshot().active
                 and key not in self.journal.pending().statuses())
+
+    def describe(self) -> str:
+        return f"{len(self.files())} file(s)"
 
     def is_listed(self, address: str) -> bool:
         """True if any row holds ``address``, whatever its status."""
@@ -204,29 +169,9 @@ class SubscriberStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    @contextmanager
-    def locked(self, timeout: float | None = None) -> Iterator[None]:
-        """Hold the list's lock (waiting up to ``timeout``, default ``lock_timeout`` seconds)."""
-        timeout = self.lock_timeout if timeout is None else timeout
-        lock = self.state_dir / LOCK_FILE
-        with exclusive_lock(lock, timeout, lambda: SubscriberError(
-                f"the subscriber list stayed locked for {timeout:g} s", where=str(lock),
-                hint="another newsletter command is changing it; try again")):
-            yield
-
-    @contextmanager
-    def writing(self, timeout: float | None = None, adds_readers: bool = False
-                ) -> Iterator[None]:
-        """Hold the list's lock for a write, and record the files it leaves (so that a running
-        send can tell this write from an edit by hand: :meth:`Journal.record_files`);
-        ``adds_readers``: the write may add or reactivate readers."""
-        with self.locked(timeout):
-            # A write killed halfway leaves its temporary file; no other write runs now.
-            for leftover in self.directory.glob(".*.tmp"):
-                leftover.unlink(missing_ok=True)
-            before = self.signature()
-            yield
-            self.journal.record_files(before, self.signature(), adds_readers)
+    def suppress(self, changes: Iterable[tuple[str, str, str, str]], record_unknown: bool) -> None:
+        """Journal the suppressions: in effect for every read at once, folded in later."""
+        self.journal.append(changes, record_unknown)
 
     @contextmanager
     def transaction(self) -> Iterator[ListFiles]:

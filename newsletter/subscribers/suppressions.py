@@ -16,6 +16,7 @@ from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.folding import fold_locked
 from newsletter.subscribers.journal import STRENGTH
+from newsletter.subscribers.postgres_store import WRITABLE, PostgresStore
 
 if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
@@ -50,20 +51,28 @@ def record_suppressions(store: SubscriberStore, suppressions: Iterable[Suppressi
         except SubscriberError:
             continue
         strongest.setdefault(address_key(address), (address, suppression))
-    store.journal.append(((key, address, s.status, s.reason)
-                          for key, (address, s) in strongest.items()), record_unknown)
+    store.suppress(((key, address, s.status, s.reason)
+                    for key, (address, s) in strongest.items()), record_unknown)
     return [suppression for _, suppression in strongest.values()]
 
 
 def apply_suppressions(store: SubscriberStore, suppressions: Iterable[Suppression], *,
                        record_unknown: bool = False) -> list[Suppression]:
     """Journal the suppressions and fold them into the files now, under the list's lock;
-    return the ones that changed a reader's status."""
-    with store.writing():
-        asked = {address_key(normalise_address(s.address)): s
-                 for s in record_suppressions(store, suppressions,
-                                              record_unknown=record_unknown)}
-        changed = [asked[entry.key] for entry in fold_locked(store) if entry.key in asked]
+    return the ones that changed a reader's status. (In PostgreSQL the list takes them at
+    once: those whose reader was active or unconfirmed before changed.)"""
+    suppressions = list(suppressions)
+    if isinstance(store, PostgresStore):
+        before = store.statuses(s.address for s in suppressions)
+        changed = [s for s in record_suppressions(store, suppressions,
+                                                  record_unknown=record_unknown)
+                   if before.get(address_key(normalise_address(s.address))) in WRITABLE]
+    else:
+        with store.writing():
+            asked = {address_key(normalise_address(s.address)): s
+                     for s in record_suppressions(store, suppressions,
+                                                  record_unknown=record_unknown)}
+            changed = [asked[entry.key] for entry in fold_locked(store) if entry.key in asked]
     for change in changed:
         logger.info("%s is now %s (%s)", change.address, change.status, change.reason)
     return changed

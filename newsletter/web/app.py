@@ -34,14 +34,15 @@ from newsletter.errors import ConfigError, NewsletterError
 from newsletter.addresses import address_key
 from newsletter.message import UnsubscribeTokens, verify_legacy_token
 from newsletter.sending import EVENT_KINDS, DeliveryEvent, EventStore, PostFinder
+from newsletter.state import postgres
 from newsletter.subscribers import (
     BackgroundFolder,
-    SubscriberStore,
     Suppression,
+    open_store,
     record_suppressions,
 )
 from newsletter.web.pages import Response, button_form, html_page, text_response
-from newsletter.web.replay import UsedTokens
+from newsletter.web.replay import used_tokens
 from newsletter.web.request import HttpError, Request
 from newsletter.web.signup import signup_routes
 from newsletter.web.webhooks import (
@@ -117,8 +118,12 @@ class NewsletterApp:
                               hint="use the secret the newsletters were sent with, or no link works")
         self.route = UnsubscribeRoute(settings.email.unsubscribe_url)
         self.tokens = UnsubscribeTokens(self.secret)
-        self.store = SubscriberStore(settings)
-        self.used_tokens = UsedTokens(settings.state_dir)
+        # PostgreSQL: one pool for every thread; the list takes each change at once (nothing
+        # to fold), and every host serving the site shares its state.
+        self.database = postgres.Database(settings.store_url, pooled=True) \
+            if settings.store_url else None
+        self.store = open_store(settings, self.database)
+        self.used_tokens = used_tokens(settings, self.database)
         self.signups = signup_routes(settings, self.store, self.secret)
         untracked = {kind for kind, on in (("opened", settings.tracking.opens),
                                            ("clicked", settings.tracking.clicks)) if not on}
@@ -126,8 +131,8 @@ class NewsletterApp:
                                 frozenset(EVENT_KINDS) - untracked)
         self._folder: BackgroundFolder | None = None
         self._folder_lock = threading.Lock()
-        if self.store.journal.pending().entries:  # left by an earlier run: fold them soon
-            self.journalled()
+        if self.database is None and self.store.journal.pending().entries:
+            self.journalled()  # left by an earlier run: fold them soon
 
     def start(self) -> None:
         """Start the background work: sign-ups journalled before a restart are finished."""
@@ -136,6 +141,8 @@ class NewsletterApp:
 
     def journalled(self) -> None:
         """The journal holds new changes: have them folded into the files soon (many at once)."""
+        if self.database is not None:
+            return  # in PostgreSQL the list itself took them
         with self._folder_lock:
             if self._folder is None:
                 self._folder = BackgroundFolder(self.store)
@@ -152,6 +159,8 @@ class NewsletterApp:
             folder.close()
         self.events.store.close()
         self.events.finder.close()
+        if self.database is not None:
+            self.database.close()
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         method = environ.get("REQUEST_METHOD")

@@ -13,27 +13,19 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from newsletter.state import WEBHOOK_TOKENS, postgres, sqlite
 from newsletter.web.webhooks.common import REPLAY_WINDOW
-
-TOKENS_FILE = "webhook-tokens.db"
-BUSY_TIMEOUT = 10.0  # seconds a request waits for another one's write
 
 
 class UsedTokens:
     """The signature tokens this site has accepted, each until its window closes."""
 
     def __init__(self, state_dir: Path, window: float = REPLAY_WINDOW):
-        self.path = Path(state_dir) / TOKENS_FILE
+        self.path = Path(state_dir) / WEBHOOK_TOKENS.file
         self.window = window
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("""CREATE TABLE IF NOT EXISTS used_tokens (
-                          provider TEXT NOT NULL, token TEXT NOT NULL, expires REAL NOT NULL,
-                          PRIMARY KEY (provider, token)) WITHOUT ROWID""")
-        return db
+        return sqlite.open_kind(self.path, WEBHOOK_TOKENS)
 
     def claim(self, provider: str, token: str, signed_at: float, now: float) -> bool:
         """True the first time ``token`` is seen (it is kept until the window closes), False
@@ -51,3 +43,33 @@ class UsedTokens:
         with closing(self._connect()) as db:
             db.execute("DELETE FROM used_tokens WHERE provider = ? AND token = ?",
                        (provider, token))
+
+
+class UsedTokensInPostgres:
+    """:class:`UsedTokens` in the PostgreSQL store: one table for every host serving the site,
+    so a token accepted by one is refused by all."""
+
+    def __init__(self, database: postgres.Database, window: float = REPLAY_WINDOW):
+        self.database = database
+        self.window = window
+
+    def claim(self, provider: str, token: str, signed_at: float, now: float) -> bool:
+        with self.database.connection(WEBHOOK_TOKENS) as db, db.transaction():
+            db.execute("DELETE FROM used_tokens WHERE expires < %s", (now,))
+            cursor = db.execute(
+                "INSERT INTO used_tokens VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                (provider, token, signed_at + self.window))
+            return cursor.rowcount == 1
+
+    def release(self, provider: str, token: str) -> None:
+        with self.database.connection(WEBHOOK_TOKENS) as db:
+            db.execute("DELETE FROM used_tokens WHERE provider = %s AND token = %s",
+                       (provider, token))
+
+
+def used_tokens(settings, database: postgres.Database | None
+                ) -> UsedTokens | UsedTokensInPostgres:
+    """The site's used tokens: in the PostgreSQL store when it has one (``database``)."""
+    if database is not None:
+        return UsedTokensInPostgres(database)
+    return UsedTokens(settings.state_dir)

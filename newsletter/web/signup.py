@@ -31,12 +31,20 @@ from newsletter.addresses import address_key
 from newsletter.config import duration_words
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.render import CONFIRM, has_notice
-from newsletter.subscribers import Consent, Signup, Standing, SubscriberStore, confirm_signup
+from newsletter.subscribers import (
+    Consent,
+    PostgresStore,
+    ReaderStore,
+    Signup,
+    Standing,
+    confirm_signup,
+)
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
 from newsletter.web.request import HttpError, Request
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
+from newsletter.web.signup_journal_pg import SignupJournalInPostgres
 from newsletter.web.signup_mail import SignupMailer
 from newsletter.web.signup_request import read_signup
 from newsletter.web.signup_worker import SignupWorker
@@ -50,7 +58,7 @@ REFUSALS = {  # what a sender over a limit hears; no answer depends on the addre
 }
 
 
-def signup_routes(settings, store: SubscriberStore, secret: str) -> SignupRoutes | None:
+def signup_routes(settings, store: ReaderStore, secret: str) -> SignupRoutes | None:
     """The sign-up routes, or None when sign-ups are off (``signup.enabled``) or the site has
     no confirmation email to send (then a warning says how to turn them on)."""
     if not settings.signup.enabled:
@@ -69,14 +77,16 @@ def signup_routes(settings, store: SubscriberStore, secret: str) -> SignupRoutes
 class SignupRoutes:
     """The sign-up and confirmation routes of one site, and the worker behind them."""
 
-    def __init__(self, settings, store: SubscriberStore, secret: str):
+    def __init__(self, settings, store: ReaderStore, secret: str):
         self.settings = settings
         self.store = store
         self.secret = secret
         signup = settings.signup
         self.mailer = SignupMailer(settings, secret)  # first: it fails without the provider's key
         self.limits = Limits(signup.max_per_address, signup.max_per_ip, signup.max_per_day)
-        self.journal = SignupJournal(settings.state_dir / JOURNAL_FILE)
+        self.journal = (SignupJournalInPostgres(store.database)
+                        if isinstance(store, PostgresStore)
+                        else SignupJournal(settings.state_dir / JOURNAL_FILE))
         self.worker = SignupWorker(settings, store, self.journal, self.mailer, self.limits)
         self.trusted = trusted_networks(signup.trusted_proxies)
         self.origins = frozenset(signup.allowed_origins)

@@ -24,32 +24,15 @@ from pathlib import Path
 from typing import Iterator
 
 from newsletter.addresses import address_key
+from newsletter.errors import SiteLockedError
+from newsletter.locks import exclusive_lock
+from newsletter.state import SIGNUPS, sqlite
 from newsletter.subscribers import Signup
 
-JOURNAL_FILE = "signups.db"
+JOURNAL_FILE = SIGNUPS.file
+LOCK_FILE = "signups.lock"  # held by the worker that has the journal
 HOUR, DAY = 3600.0, 86400.0
 BUSY_TIMEOUT = 10.0  # seconds; the form's threads and the worker share the file
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS signups (
-    id INTEGER PRIMARY KEY,
-    address TEXT NOT NULL,          -- normalised
-    key TEXT NOT NULL,              -- address_key(address)
-    name TEXT NOT NULL,
-    tags TEXT NOT NULL,             -- comma-separated, from signup.tags only
-    page TEXT NOT NULL,             -- the page the form was on, for the consent record
-    client TEXT NOT NULL,           -- salted hash of the client's network
-    received_at REAL NOT NULL,      -- Unix time
-    state TEXT NOT NULL,            -- received | mailing | done
-    mailed_at REAL,                 -- when its confirmation email was handed over
-    spent_at REAL                   -- when a confirmation of this address used it up
-);
-CREATE INDEX IF NOT EXISTS signups_by_state ON signups (state, id);
-CREATE INDEX IF NOT EXISTS signups_by_key ON signups (key, mailed_at);
-CREATE INDEX IF NOT EXISTS signups_by_client ON signups (client, received_at);
-CREATE INDEX IF NOT EXISTS signups_by_mail ON signups (mailed_at) WHERE mailed_at IS NOT NULL;
-"""
-
-
 class Refused(Exception):
     """A sign-up over a limit that the sender should hear about: ``client`` or ``daily``."""
 
@@ -84,30 +67,18 @@ class SignupJournal:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._db().executescript(SCHEMA)
-        self._add_spent_at()
-
-    def _add_spent_at(self) -> None:
-        """A journal from before spent links (issue 23) gets the column; no link is spent."""
-        db = self._db()
-        if "spent_at" not in {row[1] for row in db.execute("PRAGMA table_info(signups)")}:
-            try:
-                db.execute("ALTER TABLE signups ADD COLUMN spent_at REAL")
-            except sqlite3.OperationalError:  # another process added it first
-                pass
+        self._db()  # made or migrated now: a broken file stops the server before it answers
 
     def _db(self) -> sqlite3.Connection:
         """This thread's connection (SQLite connections stay in their thread)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT,
-                                 check_same_thread=False)  # only so close() may close it
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # on disk before the form is answered
+            # Durable: on disk before the form is answered. Any thread may close it (close()).
+            db = sqlite.open_kind(self.path, SIGNUPS, timeout=BUSY_TIMEOUT,
+                                  check_same_thread=False)
             self._local.db = db
             with self._lock:
                 self._connections.append(db)
@@ -123,6 +94,14 @@ class SignupJournal:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """This process's worker has the journal for the block; SiteLockedError at once when
+        another process's worker has it (a lock file beside the journal)."""
+        with exclusive_lock(self.path.with_name(LOCK_FILE), 0,
+                            lambda: SiteLockedError("busy")):
+            yield
 
     def close(self) -> None:
         """Close every thread's connection (once the threads are done with them)."""
@@ -141,23 +120,7 @@ class SignupJournal:
         A ``trapped`` sign-up (a bot's) is journalled alike, ``done`` and without its address,
         name, tags or page: it costs the same and counts towards its client's limit.
         """
-        now = signup.received_at.timestamp()
-        kept = (("", "", "", "", "", "done") if trapped else
-                (signup.address, address_key(signup.address), signup.name,
-                 ",".join(signup.tags), page, "received"))
-        db = self._db()
-        inserted = db.execute(
-            "INSERT INTO signups (address, key, name, tags, page, state, client, received_at)"
-            " SELECT ?, ?, ?, ?, ?, ?, ?, ?"
-            " WHERE (SELECT count(*) FROM signups WHERE client = ? AND received_at > ?) < ?"
-            " AND (SELECT count(*) FROM signups WHERE mailed_at > ?) < ?",
-            (*kept, client, now, client, now - HOUR, limits.per_client, now - DAY,
-             limits.per_day)).rowcount
-        if not inserted:
-            (from_client,) = db.execute(
-                "SELECT count(*) FROM signups WHERE client = ? AND received_at > ?",
-                (client, now - HOUR)).fetchone()
-            raise Refused("client" if from_client >= limits.per_client else "daily")
+        admit_into(self._db(), signup, page, client, limits, trapped)
 
     def pending(self, limit: int, state: str = "received") -> list[Entry]:
         """The oldest sign-ups in ``state``: ``received`` ones wait for the worker, ``mailing``
@@ -241,6 +204,28 @@ class SignupJournal:
 
 
 COLUMNS = "id, address, name, tags, page, client, received_at, state, spent_at"
+ADMIT = ("INSERT INTO signups (address, key, name, tags, page, state, client, received_at)"
+         " SELECT ?, ?, ?, ?, ?, ?, ?, ?"
+         " WHERE (SELECT count(*) FROM signups WHERE client = ? AND received_at > ?) < ?"
+         " AND (SELECT count(*) FROM signups WHERE mailed_at > ?) < ?")
+FROM_CLIENT = "SELECT count(*) FROM signups WHERE client = ? AND received_at > ?"
+
+
+def admit_into(db, signup: Signup, page: str, client: str, limits: Limits, trapped: bool,
+               mark: str = "?") -> None:
+    """:meth:`SignupJournal.admit` on ``db``, whose driver marks parameters with ``mark``
+    (SQLite ``?``, PostgreSQL ``%s``): the one statement of either store."""
+    now = signup.received_at.timestamp()
+    kept = (("", "", "", "", "", "done") if trapped else
+            (signup.address, address_key(signup.address), signup.name,
+             ",".join(signup.tags), page, "received"))
+    inserted = db.execute(ADMIT.replace("?", mark), (
+        *kept, client, now, client, now - HOUR, limits.per_client, now - DAY,
+        limits.per_day)).rowcount
+    if not inserted:
+        (from_client,) = db.execute(FROM_CLIENT.replace("?", mark),
+                                    (client, now - HOUR)).fetchone()
+        raise Refused("client" if from_client >= limits.per_client else "daily")
 
 
 def _entry(row: tuple) -> Entry:

@@ -21,14 +21,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from newsletter.errors import NewsletterError, SiteLockedError
-from newsletter.locks import exclusive_lock
-from newsletter.subscribers import Standing, SubscriberStore, record_signups
+from newsletter.subscribers import ReaderStore, Standing, record_signups
 from newsletter.web.signup_journal import DAY, HOUR, Limits, SignupJournal
 from newsletter.web.signup_mail import SignupMailer
 
 logger = logging.getLogger(__name__)
 
-LOCK_FILE = "signups.lock"
 BATCH = 2000  # sign-ups per transaction of the list at most
 POLL_SECONDS = 1.0  # how often the journal is read when nobody wakes the worker
 ERROR_PAUSE_SECONDS = 30.0  # after a failed batch; the sign-ups wait in the journal
@@ -39,14 +37,13 @@ MAILABLE = frozenset({Standing.NEW, Standing.UNCONFIRMED, Standing.LEFT})
 class SignupWorker:
     """A daemon thread that works through the sign-up journal, and the threads that mail."""
 
-    def __init__(self, settings, store: SubscriberStore, journal: SignupJournal,
+    def __init__(self, settings, store: ReaderStore, journal: SignupJournal,
                  mailer: SignupMailer, limits: Limits):
         self.settings = settings
         self.store = store
         self.journal = journal
         self.mailer = mailer
         self.limits = limits
-        self.lock_path = settings.state_dir / LOCK_FILE
         self.keep_seconds = max(DAY, settings.signup.confirm_lifetime.total_seconds()) + HOUR
         # Emails go out while the next batch is read: waiting on the provider (or the disk)
         # does not hold up the list.
@@ -104,7 +101,7 @@ class SignupWorker:
         """Work through one batch of the journal; how many sign-ups it held (0: none, or
         another process's worker has the journal)."""
         try:
-            with exclusive_lock(self.lock_path, 0, lambda: SiteLockedError("busy")):
+            with self.journal.turn():
                 if not self._recovered:  # left "mailing" by a stopped server: mail them again
                     self._mail(self.journal.pending(BATCH * 4, "mailing"))
                     self._recovered = True

@@ -1,11 +1,11 @@
-"""The ledger's schema, as the migrations that build it: append only, each run once, in order,
-and recorded in the ``migrations`` table (:meth:`newsletter.sending.ledger.Ledger._migrate`).
-"""
+"""The ledger's schema (deliveries, meta, runs, batches), as the migrations that build it
+(:mod:`newsletter.state.migrations`)."""
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Callable
+
+from newsletter.state.migrations import Migration, Schema
 
 RUNNING_PREFIX = "running:"  # meta key + post id: a run of that post may leave `submitting` rows
 PENDING_PREFIX = "pending:"  # meta key + post id: readers of that post may be `pending`
@@ -125,9 +125,55 @@ def m008_record_each_batch_and_its_key(db: sqlite3.Connection) -> None:
                "FROM deliveries WHERE state = 'in_doubt'", (DOUBT_PREFIX,))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    m001_create_deliveries, m002_create_meta, m003_index_only_submitting_rows,
-    m004_mark_running_posts_instead_of_indexing_rows, m005_keep_each_batchs_rows_together,
-    m006_flag_posts_with_pending_rows, m007_record_each_run_and_its_segment,
-    m008_record_each_batch_and_its_key,
-]
+# PostgreSQL starts from the shape SQLite reached (rows in claim order, posts marked in meta),
+# so most later steps have nothing to do there.
+PG_DELIVERIES = ("""CREATE TABLE deliveries (
+        id BIGSERIAL PRIMARY KEY,
+        post_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        provider TEXT,
+        provider_message_id TEXT,
+        message_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (post_id, address)
+    )""",)
+PG_META = ("CREATE TABLE ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",)
+PG_RUNS = ("""CREATE TABLE runs (
+        id BIGSERIAL PRIMARY KEY,
+        post_id TEXT NOT NULL,
+        segment TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+    )""", "CREATE INDEX runs_by_post ON runs (post_id)")
+
+
+def pg_m008_record_each_batch_and_its_key(db) -> None:
+    db.execute("""CREATE TABLE batches (
+        id BIGSERIAL PRIMARY KEY,
+        post_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        key TEXT NOT NULL,
+        subject TEXT,
+        claimed_at TEXT NOT NULL
+    )""")
+    db.execute("ALTER TABLE deliveries ADD COLUMN batch BIGINT")
+    db.execute("INSERT INTO ledger_meta SELECT DISTINCT %s || post_id, 'before m008' "
+               "FROM deliveries WHERE state = 'in_doubt' ON CONFLICT DO NOTHING",
+               (DOUBT_PREFIX,))
+
+
+LEDGER = Schema("ledger", "ledger.db", (
+    Migration(m001_create_deliveries.__name__, m001_create_deliveries, PG_DELIVERIES),
+    Migration(m002_create_meta.__name__, m002_create_meta, PG_META),
+    *(Migration(step.__name__, step) for step in (
+        m003_index_only_submitting_rows, m004_mark_running_posts_instead_of_indexing_rows,
+        m005_keep_each_batchs_rows_together, m006_flag_posts_with_pending_rows)),
+    Migration(m007_record_each_run_and_its_segment.__name__,
+              m007_record_each_run_and_its_segment, PG_RUNS),
+    Migration(m008_record_each_batch_and_its_key.__name__, m008_record_each_batch_and_its_key,
+              pg_m008_record_each_batch_and_its_key),
+))

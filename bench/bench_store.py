@@ -1,0 +1,182 @@
+"""The PostgreSQL store measured beside the files store, in one run: import, send, two senders
+sharing a send, and one-click unsubscribes through two `serve` processes.
+
+    python bench/bench_store.py                     # 1,000,000 readers
+    python bench/bench_store.py --readers 100000    # a smaller list
+    python bench/bench_store.py --quick             # 300 readers: does it run?
+
+Every step is the real `newsletter` command in its own process (bench/bench_million.py's
+measuring child), against bench/fake_server.py's fakes answering after 200 ms, with the default
+[provider] settings. The PostgreSQL store is the server of the tests (NEWSLETTER_TEST_PG, else
+postgresql://postgres@127.0.0.1:5432/test), in a schema of its own, dropped at the end.
+
+1. the list in: `subscribers import` (files), `store copy --to` (PostgreSQL);
+2. `send` through the fake SendGrid, then through the fake Postmark (a fresh ledger each);
+3. PostgreSQL only: one sender, then two `send` processes sharing the campaign, through a fake
+   Postmark capped at one batch in flight per sender (the fake is not the limit: each sender
+   is), and the rate of the two against the one;
+4. 1,000 one-click unsubscribes from 16 clients: one `serve` on the files; two `serve`
+   processes on PostgreSQL, half the clients each, and their rate together.
+
+Targets (issue 21): on PostgreSQL as on the files, SendGrid under 90 s, Postmark under 180 s,
+the sender's peak memory at most 200 MB; two senders at least 1.7 times one sender's rate;
+unsubscribes through two serve processes at least 500/s together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_million  # noqa: E402
+from bench_million import (  # noqa: E402
+    POST,
+    Serve,
+    line,
+    make_site,
+    run,
+    send_with,
+    unsubscribe_burst,
+    write_export,
+)
+
+SERVER = os.environ.get("NEWSLETTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+LEDGER_TABLES = "deliveries, runs, ledger_meta"
+
+
+def in_schema(schema: str) -> str:
+    glue = "&" if "?" in SERVER else "?"
+    return f"{SERVER}{glue}options={quote(f'-csearch_path={schema}')}"
+
+
+def on_postgresql(site: Path, url: str) -> None:
+    (site / "newsletter.toml").write_text((site / "newsletter.toml").read_text()
+                                          + f'\n[store]\nurl = "{url}"\n')
+
+
+def fresh_ledger(site: Path, url: str | None) -> None:
+    if url is None:
+        for path in (site / ".newsletter").glob("ledger.db*"):
+            path.unlink()
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(f"TRUNCATE {LEDGER_TABLES}")
+
+
+def sends(site: Path, url: str | None, readers: int, label: str) -> None:
+    for provider in ("sendgrid", "postmark"):
+        fresh_ledger(site, url)
+        sent = send_with(site, provider, readers)
+        line(f"{label}: send ({provider}, 200 ms)", sent,
+             f"; {sent['per_second_sent']:,.0f} msg/s, {sent['accepted']:,} accepted")
+
+
+def shared_send(site: Path, url: str, readers: int) -> None:
+    """One sender, then two sharing the campaign, each capped at one batch in flight."""
+    from bench_providers import FakeServer
+
+    def timed(senders: int) -> tuple[float, int]:
+        fresh_ledger(site, url)
+        server = FakeServer("postmark", 0.2)
+        try:
+            bench_million.point_at(site, "postmark", server.url)
+            toml = site / "newsletter.toml"
+            toml.write_text(toml.read_text().replace("[provider]\n",
+                                                     "[provider]\nconcurrency = 1\n"))
+            started = time.perf_counter()
+            workers = [threading.Thread(target=run, args=(site, "send", POST, "--yes"))
+                       for _ in range(senders)]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            return time.perf_counter() - started, server.stats()["accepted"]
+        finally:
+            server.close()
+
+    one_s, one_n = timed(1)
+    two_s, two_n = timed(2)
+    ratio = (two_n / two_s) / (one_n / one_s)
+    print(f"{'postgresql: one sender':<34} {one_s:7.1f} s wall  {one_n / one_s:8,.0f} msg/s "
+          f"({one_n:,} accepted)", flush=True)
+    print(f"{'postgresql: two senders, shared':<34} {two_s:7.1f} s wall  {two_n / two_s:8,.0f} "
+          f"msg/s ({two_n:,} accepted, {ratio:.2f}x one sender)", flush=True)
+
+
+def unsubscribes(site: Path, hosts: int, label: str) -> None:
+    """UNSUBSCRIBES one-click POSTs, split between ``hosts`` serve processes at once."""
+    count = bench_million.UNSUBSCRIBES
+    servers = [Serve(site) for _ in range(hosts)]
+    try:
+        shares = [list(range(i, count, hosts)) for i in range(hosts)]
+        results: list[dict] = [{} for _ in range(hosts)]
+        started = time.perf_counter()
+        workers = [threading.Thread(target=lambda i=i: results[i].update(
+            unsubscribe_burst(servers[i].base, shares[i]))) for i in range(hosts)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        seconds = time.perf_counter() - started
+    finally:
+        for server in servers:
+            server.close()
+    print(f"{label:<34} {count / seconds:7.0f} /s  ({count} in {seconds:.1f} s through "
+          f"{hosts} serve process(es))", flush=True)
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--measure":
+        bench_million.measure(sys.argv[2], sys.argv[3:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="300 readers, 20 unsubscribes")
+    args = parser.parse_args()
+    if args.quick:
+        bench_million.UNSUBSCRIBES, args.readers = 20, 300
+    import psycopg
+
+    schema = f"bench_{secrets.token_hex(4)}"
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {schema}")
+    url = in_schema(schema)
+    print(f"{args.readers:,} readers; fakes answer after 200 ms; default [provider] settings; "
+          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", flush=True)
+    try:
+        with tempfile.TemporaryDirectory() as temp:
+            root = Path(temp)
+            files = make_site(root)
+            export = root / "export.csv"
+            write_export(export, args.readers)
+            line("files: subscribers import", run(files, "subscribers", "import", str(export)))
+            database = root / "postgresql"
+            shutil.copytree(files, database, ignore=shutil.ignore_patterns(".newsletter"))
+            line("postgresql: store copy --to", run(database, "store", "copy", "--to", url))
+            on_postgresql(database, url)
+            shutil.rmtree(database / "subscribers")
+            sends(files, None, args.readers, "files")
+            sends(database, url, args.readers, "postgresql")
+            shared_send(database, url, args.readers)
+            unsubscribes(files, 1, "files: one-click, one serve")
+            unsubscribes(database, 2, "postgresql: one-click, two serve")
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""`newsletter store ...`: the store of the site's state (its SQLite files, or PostgreSQL)."""
+
+from __future__ import annotations
+
+import click
+
+from newsletter.cli import pass_site
+
+
+@click.group()
+def store() -> None:
+    """Set up and upgrade where the site keeps its state."""
+
+
+@store.command()
+@pass_site
+def migrate(site) -> None:
+    """Create or upgrade every table of the site's state to this version's schema.
+
+    Every command migrates what it opens; this does all of it at once (before a deploy, or
+    to check that a store is not newer than this newsletter).
+    """
+    from newsletter.state import migrate_site
+
+    for kind in migrate_site(site.settings):
+        done = (f"{len(kind.applied)} migration(s) applied" if kind.applied
+                else "up to date")
+        click.echo(f"{kind.where}: {done} ({kind.total} in all)")
+
+
+@store.command()
+@click.option("--to", "url", required=True, metavar="postgresql://...",
+              help="The empty PostgreSQL store to copy into (its password from PGPASSWORD).")
+@pass_site
+def copy(site, url: str) -> None:
+    """Copy the site's files (the CSV list, the ledger and its runs, the journal, the sign-ups)
+    into an empty PostgreSQL store; run it again to finish a copy that stopped."""
+    from contextlib import closing
+
+    from newsletter.config import check_url
+    from newsletter.state import copy_tables, migrate_postgresql, postgres
+    from newsletter.subscribers import PostgresStore, SubscriberStore, copy_list
+
+    check_url(url, "--to", "the command line")
+    migrate_postgresql(url)
+    with closing(postgres.connect(url)) as db:
+        tables = copy_tables(site.settings.state_dir, db)
+    database = postgres.Database(url)
+    try:
+        listed = copy_list(SubscriberStore(site.settings), PostgresStore(database))
+    finally:
+        database.close()
+    for problem in listed.problems:
+        click.echo(f"not copied: {problem}", err=True)
+    click.echo(f"subscribers: {listed.readers} reader(s), {listed.added} new to the store")
+    for table in tables:
+        click.echo(f"{table.table}: {table.rows} row(s), {table.added} new to the store")
+    click.echo("copied and counted; set [store] url in newsletter.toml to use it")
+
+
+COMMANDS = [store]

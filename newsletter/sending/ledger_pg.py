@@ -1,0 +1,252 @@
+"""The send ledger in the PostgreSQL store: the same rows, states and moves as
+:class:`newsletter.sending.ledger.Ledger` (docs/architecture.md#ledger), shared by every host.
+
+Two `send POST` processes may share one campaign. Each streams the list and claims its batches
+with one upsert that takes a reader only while the row is absent or ``pending``
+(:meth:`PostgresLedger.claim` answers the readers it got): two claims of one reader are
+serialised by the row, and the loser's batch goes out without them. So each reader is sent
+once, however many senders run.
+
+Who may recover: a sender holds a shared advisory lock for its whole run; recovery (leftover
+``submitting`` rows become ``in_doubt``) needs the exclusive one, so it happens only when no
+other sender is alive. A killed sender's session ends with it, and its lock too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Sequence
+
+from newsletter.errors import SiteLockedError
+from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
+from newsletter.state import DOUBT_PREFIX, LEDGER, LIST, PENDING_PREFIX, RUNNING_PREFIX, postgres
+
+SENDERS = 0x6E6C7364  # advisory lock: shared by every sender, exclusive to recover ("nlsd")
+DUE = 0x6E6C6475  # advisory lock: one `send --due` at a time on every host ("nldu")
+ACTIVE = ["active", ""]
+
+
+class PostgresLedger:
+    """The ledger of one site in PostgreSQL; one connection, held for the ledger's life."""
+
+    def __init__(self, url: str):
+        self.database = postgres.Database(url)
+        self._lent = self.database.connection(LIST, LEDGER)
+        self.db = postgres.Guarded(self._lent.__enter__())
+        self._sharing = False
+
+    def close(self) -> None:
+        self._lent.__exit__(None, None, None)
+        self.database.close()
+
+    def __enter__(self) -> PostgresLedger:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[postgres.Guarded]:
+        """One transaction (a savepoint inside an enclosing one)."""
+        with self.db.transaction():
+            yield self.db
+
+    # -- meta ----------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM ledger_meta WHERE key = %s", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO ledger_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
+                        "SET value = excluded.value", (key, value))
+
+    def delete_meta(self, key: str) -> None:
+        self.db.execute("DELETE FROM ledger_meta WHERE key = %s", (key,))
+
+    # -- runs and recovery ---------------------------------------------------------------------
+
+    @contextmanager
+    def running(self, post_id: str, segment: Sequence[str] | None = None) -> Iterator[None]:
+        """As :meth:`Ledger.running`; the mark stays while any sender has rows in flight."""
+        key = RUNNING_PREFIX + post_id
+        with self.atomic():
+            self.set_meta(key, ledger_time())
+            run = self.db.execute(
+                "INSERT INTO runs (post_id, segment, started_at) VALUES (%s, %s, %s) "
+                "RETURNING id", (post_id, None if segment is None else json.dumps(list(segment)),
+                                 ledger_time())).fetchone()[0]
+        yield
+        self.db.execute("UPDATE runs SET ended_at = %s WHERE id = %s", (ledger_time(), run))
+        if not self._holds(post_id, [State.SUBMITTING]):
+            self.delete_meta(key)
+
+    def runs(self, post_id: str) -> list[tuple[str, list[str] | None, str | None]]:
+        rows = self.db.execute("SELECT started_at, segment, ended_at FROM runs "
+                               "WHERE post_id = %s ORDER BY id", (post_id,))
+        return [(started, None if segment is None else json.loads(segment), ended)
+                for started, segment, ended in rows]
+
+    def recover(self) -> int:
+        """Leftover ``submitting`` rows become ``in_doubt`` when no other sender is alive
+        (:meth:`recover_if_alone`); then this ledger joins the senders (a shared lock, until
+        it is closed)."""
+        recovered = self.recover_if_alone() or 0
+        if not self._sharing:
+            self.db.execute("SELECT pg_advisory_lock_shared(%s)", (SENDERS,))
+            self._sharing = True
+        return recovered
+
+    def recover_if_alone(self) -> int | None:
+        """How many ``submitting`` rows of dead runs are now ``in_doubt``; None when a sender
+        is running (its rows really are on their way)."""
+        if not self.db.execute("SELECT pg_try_advisory_lock(%s)", (SENDERS,)).fetchone()[0]:
+            return None
+        recovered = 0
+        try:
+            with self.atomic():
+                marks = [key for (key,) in self.db.execute(
+                    "SELECT key FROM ledger_meta WHERE key LIKE %s", (RUNNING_PREFIX + "%",))]
+                for key in marks:
+                    post_id = key.removeprefix(RUNNING_PREFIX)
+                    found = self.db.execute(
+                        "UPDATE deliveries SET state = %s, reason = %s, updated_at = %s "
+                        "WHERE post_id = %s AND state = %s",
+                        (State.IN_DOUBT, "the run stopped while its batch was being sent",
+                         ledger_time(), post_id, State.SUBMITTING)).rowcount
+                    if found:  # for `reconcile` to find
+                        self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
+                    recovered += found
+                    self.delete_meta(key)
+        finally:
+            self.db.execute("SELECT pg_advisory_unlock(%s)", (SENDERS,))
+        return recovered
+
+    def take_due_lock(self) -> None:
+        """Hold the lock that lets one `send --due` run on every host; SiteLockedError if
+        another holds it."""
+        if not self.db.execute("SELECT pg_try_advisory_lock(%s)", (DUE,)).fetchone()[0]:
+            raise SiteLockedError("another send --due is running on this site",
+                                  where=postgres.WHERE, hint="wait for it to finish")
+
+    def may_have_pending(self, post_id: str) -> bool:
+        return any(self.get_meta(prefix + post_id) is not None
+                   for prefix in (PENDING_PREFIX, RUNNING_PREFIX))
+
+    def clear_pending(self, post_id: str) -> None:
+        self.delete_meta(PENDING_PREFIX + post_id)
+
+    def requeue(self, post_id: str, state: State) -> int:
+        self.set_meta(PENDING_PREFIX + post_id, ledger_time())
+        return self.db.execute("UPDATE deliveries SET state = %s, updated_at = %s "
+                               "WHERE post_id = %s AND state = %s",
+                               (State.PENDING, ledger_time(), post_id, state)).rowcount
+
+    # -- the send's hot path -------------------------------------------------------------------
+
+    def settled(self, post_id: str, addresses: Sequence[str],
+                states: Iterable[State] = SETTLED) -> set[str]:
+        rows = self.db.execute("SELECT address FROM deliveries WHERE post_id = %s "
+                               "AND address = ANY(%s) AND state = ANY(%s)",
+                               (post_id, list(addresses), [str(s) for s in states]))
+        return {address for (address,) in rows}
+
+    def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
+              provider: str, at: str | None = None, key: str | None = None,
+              subject: str | None = None) -> list[str]:
+        """Mark the readers ``submitting`` and commit, before the request goes out (with the
+        batch's ``key`` and ``subject`` for `reconcile`, as :meth:`Ledger.claim`); return
+        those claimed here (a reader another sender holds, or settled, is left out)."""
+        at = at or ledger_time()
+        with self.atomic():
+            batch = None if key is None else self.db.execute(
+                "INSERT INTO batches (post_id, provider, key, subject, claimed_at) "
+                "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                (post_id, provider, key, subject, at)).fetchone()[0]
+            rows = self.db.execute(
+                """INSERT INTO deliveries AS d (post_id, address, state, attempts, provider,
+                                                message_id, created_at, updated_at, batch)
+                   SELECT %s, address, %s, 1, %s, message_id, %s, %s, %s
+                   FROM unnest(%s::text[], %s::text[]) AS batch (address, message_id)
+                   ON CONFLICT (post_id, address) DO UPDATE SET
+                       state = excluded.state, attempts = d.attempts + 1, reason = NULL,
+                       provider = excluded.provider, message_id = excluded.message_id,
+                       updated_at = excluded.updated_at, batch = excluded.batch
+                   WHERE d.state = 'pending'
+                   RETURNING d.address""",
+                (post_id, State.SUBMITTING.value, provider, at, at, batch, list(addresses),
+                 list(message_ids)))
+            claimed = {address for (address,) in rows}
+        return [address for address in addresses if address in claimed]
+
+    def record(self, post_id: str,
+               outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
+        outcomes = list(outcomes)
+        self.db.execute(
+            """UPDATE deliveries AS d SET state = o.state, provider_message_id = o.message_id,
+                                          reason = o.reason, updated_at = %s
+               FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[])
+                    AS o (address, state, message_id, reason)
+               WHERE d.post_id = %s AND d.address = o.address""",
+            (ledger_time(), [o[0] for o in outcomes], [str(o[1]) for o in outcomes],
+             [o[2] for o in outcomes], [o[3] for o in outcomes], post_id))
+
+    def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
+             provider_id: str | None = None) -> None:
+        if state is State.PENDING:
+            self.set_meta(PENDING_PREFIX + post_id, ledger_time())
+        elif state is State.IN_DOUBT:  # for `reconcile` to find
+            self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
+        self.db.execute("UPDATE deliveries SET state = %s, provider_message_id = %s, "
+                        "reason = %s, updated_at = %s WHERE post_id = %s AND address = ANY(%s)",
+                        (state, provider_id, reason, ledger_time(), post_id, list(addresses)))
+
+    # -- reports -------------------------------------------------------------------------------
+
+    def _holds(self, post_id: str, states: Iterable[State] | None = None) -> bool:
+        query = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = %s"
+        params: tuple = (post_id,)
+        if states is not None:
+            query += " AND state = ANY(%s)"
+            params += ([str(s) for s in states],)
+        return self.db.execute(query + ")", params).fetchone()[0]
+
+    def has_rows(self, post_id: str) -> bool:
+        return self._holds(post_id)
+
+    def post_ids(self) -> list[str]:
+        return [post for (post,) in self.db.execute("SELECT DISTINCT post_id FROM deliveries")]
+
+    def counts(self, post_id: str | None = None) -> dict[str, Counter]:
+        query = "SELECT post_id, state, count(*) FROM deliveries"
+        params: tuple = ()
+        if post_id is not None:
+            query, params = query + " WHERE post_id = %s", (post_id,)
+        result: dict[str, Counter] = {}
+        for post, state, count in self.db.execute(query + " GROUP BY post_id, state", params):
+            result.setdefault(post, Counter())[State(state)] = count
+        return result
+
+    def deliveries(self, post_id: str, states: Iterable[State]) -> list[Delivery]:
+        rows = self.db.execute(
+            "SELECT post_id, address, state, attempts, reason, provider, provider_message_id, "
+            "updated_at FROM deliveries WHERE post_id = %s AND state = ANY(%s) "
+            "ORDER BY state, address", (post_id, [str(s) for s in states]))
+        return [Delivery(post, address, State(state), *rest)
+                for post, address, state, *rest in rows]
+
+    def unsent(self, post_id: str, states: Iterable[State] = SETTLED,
+               tags: Iterable[str] = ()) -> int:
+        """Active readers of the segment (``tags``) the ledger does not hold in ``states``."""
+        wanted = [tag.lower() for tag in tags]
+        readers = self.db.execute(
+            "SELECT s.tags FROM subscribers s WHERE s.status = ANY(%s) AND NOT EXISTS ("
+            "SELECT 1 FROM deliveries d WHERE d.post_id = %s AND d.address = s.key "
+            "AND d.state = ANY(%s))", (ACTIVE, post_id, [str(s) for s in states]))
+        if not wanted:
+            return sum(1 for _ in readers)
+        return sum(1 for (cell,) in readers
+                   if {tag.strip().lower() for tag in cell.replace(";", ",").replace("|", ",")
+                       .split(",")} & set(wanted))

@@ -1,0 +1,193 @@
+"""The PostgreSQL store: every kind of state in one database (docs/store.md).
+
+Connections come from the store URL (``Settings.store_url``; the password from PGPASSWORD or
+inside NEWSLETTER_STORE_URL). No message here quotes the URL: it may hold the password, and
+psycopg's own messages name the host and port only. Migrations are recorded per kind in
+``newsletter_migrations``; an advisory lock keeps two hosts from applying them at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
+
+from newsletter.errors import StoreError
+from newsletter.state.migrations import Schema, run_step
+
+if TYPE_CHECKING:
+    import psycopg
+
+WHERE = "the PostgreSQL store"
+CONNECT_TIMEOUT = 10  # seconds
+POOL_SIZE = 8  # connections a process keeps at most (serve's threads share them)
+MIGRATION_LOCK = 0x6E6C6D67  # pg_advisory_xact_lock key while migrating ("nlmg")
+MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS newsletter_migrations (
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (kind, name)
+)"""
+
+
+def connect(url: str) -> psycopg.Connection:
+    """A connection in autocommit mode (transactions are explicit); StoreError if the server
+    cannot be reached or refuses."""
+    import psycopg
+
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+    except psycopg.Error as error:
+        raise unusable(error) from None
+
+
+def unusable(error: Exception) -> StoreError:
+    """One line for a failure of the database (the server's first line, no URL)."""
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return StoreError(f"cannot be used ({first})", where=WHERE,
+                      hint="check that the server runs, and the store URL and PGPASSWORD")
+
+
+def applied(db: psycopg.Connection, kind: str) -> list[str]:
+    """The migrations of ``kind`` recorded in the database (none in a new one)."""
+    if db.execute("SELECT to_regclass('newsletter_migrations')").fetchone()[0] is None:
+        return []
+    return [name for (name,) in db.execute(
+        "SELECT name FROM newsletter_migrations WHERE kind = %s", (kind,))]
+
+
+def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
+    """Bring ``schema``'s tables to this version; the names applied. StoreError when a newer
+    newsletter made them."""
+    where = f"{WHERE} ({schema.kind})"
+    if not schema.missing(applied(db, schema.kind), where):
+        return []
+    with db.transaction():
+        db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        db.execute(MIGRATIONS_TABLE)
+        todo = schema.missing(applied(db, schema.kind), where)  # again, under the lock
+        for migration in todo:
+            run_step(migration.postgresql, db)
+            db.execute("INSERT INTO newsletter_migrations (kind, name) VALUES (%s, %s)",
+                       (schema.kind, migration.name))
+    return [migration.name for migration in todo]
+
+
+class Guarded:
+    """A connection whose failures are StoreErrors (one line, never a traceback): for a
+    connection held across many calls (the ledger of a send)."""
+
+    def __init__(self, db: psycopg.Connection):
+        self._db = db
+
+    def execute(self, query, params=None):
+        import psycopg
+
+        try:
+            return self._db.execute(query, params)
+        except psycopg.Error as error:
+            raise unusable(error) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        import psycopg
+
+        try:
+            with self._db.transaction():
+                yield
+        except psycopg.Error as error:
+            raise unusable(error) from None
+
+
+class Database:
+    """One process's way into the store, every kind of state migrated before its first use and
+    every failure of the database one StoreError. Safe to share between threads. With
+    ``pooled`` (``serve``: threads answer at once) a pool of connections, else one connection
+    lent to one block at a time. The URL is never shown (it may hold the password).
+
+    Every Database a process opens is closed by :func:`close_all` (the CLI does it as each
+    command ends), so none is left holding a server connection.
+    """
+
+    def __init__(self, url: str, pooled: bool = False):
+        self._url = url
+        self._pooled = pooled
+        self._pool = None
+        self._single: psycopg.Connection | None = None
+        self._migrated: set[str] = set()
+        self._lock = threading.RLock()  # one opening at a time; the single connection's lender
+        _OPEN.add(self)
+
+    def __repr__(self) -> str:
+        return "Database(url hidden)"
+
+    @contextmanager
+    def connection(self, *kinds: Schema) -> Iterator[psycopg.Connection]:
+        """A connection in autocommit mode for the block, the ``kinds`` it uses migrated."""
+        import psycopg
+
+        try:
+            with self._lent() as db:
+                for schema in kinds:
+                    if schema.kind not in self._migrated:
+                        migrate(db, schema)
+                        self._migrated.add(schema.kind)
+                yield db
+        except psycopg.Error as error:
+            raise unusable(error) from None
+        except _pool_errors() as error:
+            raise unusable(error) from None
+
+    @contextmanager
+    def _lent(self) -> Iterator[psycopg.Connection]:
+        if self._pooled:
+            with self._opened_pool().connection() as db:
+                yield db
+            return
+        with self._lock:
+            if self._single is None or self._single.closed:
+                self._single = connect(self._url)
+            yield self._single
+
+    def _opened_pool(self):
+        with self._lock:
+            if self._pool is None:
+                from psycopg_pool import ConnectionPool
+
+                connect(self._url).close()  # an unreachable server: one line saying why
+                pool = ConnectionPool(self._url, min_size=1, max_size=POOL_SIZE, open=False,
+                                      kwargs={"autocommit": True,
+                                              "connect_timeout": CONNECT_TIMEOUT},
+                                      timeout=CONNECT_TIMEOUT, name="newsletter")
+                try:
+                    pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+                except BaseException:
+                    pool.close()
+                    raise
+                self._pool = pool
+            return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+            if self._single is not None:
+                self._single.close()
+                self._single = None
+
+
+_OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Close every Database this process opened."""
+    for database in list(_OPEN):
+        database.close()
+
+
+def _pool_errors() -> tuple[type[Exception], ...]:
+    from psycopg_pool import PoolTimeout, TooManyRequests
+
+    return (PoolTimeout, TooManyRequests)

@@ -1,0 +1,60 @@
+"""`newsletter store migrate`: bring every kind of a site's state to this version's schema."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsletter.state import postgres, sqlite
+from newsletter.state.ledger_schema import LEDGER
+from newsletter.state.tables import JOURNAL, LIST, SEND_LOG, SIGNUPS, WEBHOOK_TOKENS, WELCOME
+
+# Every kind that holds the truth; the roster is a cache, rebuilt whole when it is not current.
+# The list is a kind of its own only in PostgreSQL (the files store keeps it in CSV files); the
+# send log and the welcome series are not there yet (their settings are refused with a URL).
+DURABLE = (LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, SEND_LOG, WELCOME)
+IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS)
+
+
+@dataclass(frozen=True)
+class Migrated:
+    """One kind of state: where it lives and the migrations this run applied to it."""
+
+    where: str
+    applied: tuple[str, ...]
+    total: int  # migrations its schema has
+
+
+def migrate_site(settings) -> list[Migrated]:
+    """Migrate the site's store, whichever it is."""
+    url = settings.store_url
+    return migrate_postgresql(url) if url else migrate_files(settings.state_dir)
+
+
+def migrate_postgresql(url: str) -> list[Migrated]:
+    """Make or migrate every table in the database; StoreError (before any change) when a
+    newer newsletter made one."""
+    with closing(postgres.connect(url)) as db:
+        for schema in IN_POSTGRESQL:
+            schema.missing(postgres.applied(db, schema.kind), f"{postgres.WHERE} ({schema.kind})")
+        return [Migrated(f"{postgres.WHERE} ({schema.kind})",
+                         tuple(postgres.migrate(db, schema)), len(schema.migrations))
+                for schema in IN_POSTGRESQL]
+
+
+def migrate_files(state_dir: Path) -> list[Migrated]:
+    """Make or migrate every SQLite file of the site; StoreError (before any change) when one
+    was made by a newer newsletter."""
+    for schema in DURABLE:  # refuse before changing anything
+        path = state_dir / schema.file
+        if path.exists():
+            with closing(sqlite.connect(path)) as db:
+                schema.missing(sqlite.applied(db), str(path))
+    report = []
+    for schema in DURABLE:
+        path = state_dir / schema.file
+        with closing(sqlite.connect(path)) as db:
+            applied = sqlite.migrate(db, schema, str(path))
+        report.append(Migrated(str(path), tuple(applied), len(schema.migrations)))
+    return report

@@ -1,0 +1,165 @@
+"""The schema of every kind of state but the ledger (:mod:`newsletter.state.ledger_schema`):
+the suppression journal, the roster, the sign-ups and the webhook tokens.
+
+The first migration of the journal, the sign-ups and the tokens creates only what is missing:
+files made before migrations were recorded have those tables already. In PostgreSQL every kind
+shares one database, so the tables there carry their kind in their names.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from newsletter.state.migrations import Migration, Schema
+
+
+def _add_column(db: sqlite3.Connection, table: str, column: str) -> None:
+    """ALTER TABLE ADD COLUMN, unless a version from before migrations added it already."""
+    if column.split()[0] not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+JOURNAL = Schema("journal", "journal.db", (
+    Migration("m001_create_changes_and_state", (
+        """CREATE TABLE IF NOT EXISTS changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: sends follow the journal by id
+            key TEXT NOT NULL,                      -- the reader key (addresses.address_key)
+            address TEXT NOT NULL,                  -- normalised, for a row added to the list
+            status TEXT NOT NULL,                   -- unsubscribed | bounced | complained
+            reason TEXT NOT NULL,
+            record_unknown INTEGER NOT NULL,        -- 1: add a row if the list lacks the address
+            at TEXT NOT NULL,
+            folded_at TEXT                          -- NULL until written into the CSV files
+        )""",
+        "CREATE INDEX IF NOT EXISTS unfolded_changes ON changes (id) WHERE folded_at IS NULL",
+        "CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ), (
+        # Suppressions are written into the list at once; the changes stay for a running
+        # send to follow by id (folded_at is set as they are made).
+        """CREATE TABLE journal_changes (
+            id BIGSERIAL PRIMARY KEY,
+            key TEXT NOT NULL,
+            address TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            record_unknown BOOLEAN NOT NULL,
+            at TEXT NOT NULL,
+            folded_at TEXT
+        )""",
+    )),
+))
+
+# The subscriber list itself, in the PostgreSQL store only (the files store keeps it in
+# subscribers/*.csv): the columns of the CSV files, any other column kept in ``extra``, and
+# ``position`` for the list's order (the order readers were added, as in a file).
+LIST = Schema("list", "", (
+    Migration("m001_create_subscribers", None, (
+        """CREATE TABLE subscribers (
+            position BIGSERIAL PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,       -- addresses.address_key(email)
+            email TEXT NOT NULL,            -- as written
+            address TEXT NOT NULL,          -- normalised
+            name TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'active',  -- a known status only (rows.Status)
+            tags TEXT NOT NULL DEFAULT '',  -- as in the CSV: comma-separated
+            subscribed_at TEXT NOT NULL DEFAULT '',
+            extra JSONB NOT NULL DEFAULT '{}'
+        )""",
+    )),
+))
+
+# A cache of who is active, rebuilt whole when the list changed (subscribers/roster.py).
+ROSTER = Schema("roster", "roster.db", (
+    Migration("m001_create_readers_problems_state", (
+        # Tags lower-cased between bars, so that "|weekly|" finds one tag exactly; `joined`
+        # (seconds) in the index, so that a pass in key order reads no row: the welcome
+        # series' decision walks it beside its own table, also in key order.
+        "CREATE TABLE readers (key TEXT NOT NULL, tags TEXT NOT NULL, joined INTEGER)",
+        "CREATE UNIQUE INDEX readers_by_key ON readers (key, joined)",
+        "CREATE TABLE problems (message TEXT, where_ TEXT, hint TEXT)",
+        "CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    )),
+))
+
+SIGNUPS = Schema("signups", "signups.db", (
+    Migration("m001_create_signups", (
+        """CREATE TABLE IF NOT EXISTS signups (
+            id INTEGER PRIMARY KEY,
+            address TEXT NOT NULL,          -- normalised
+            key TEXT NOT NULL,              -- address_key(address)
+            name TEXT NOT NULL,
+            tags TEXT NOT NULL,             -- comma-separated, from signup.tags only
+            page TEXT NOT NULL,             -- the page the form was on, for the consent record
+            client TEXT NOT NULL,           -- salted hash of the client's network
+            received_at REAL NOT NULL,      -- Unix time
+            state TEXT NOT NULL,            -- received | mailing | done
+            mailed_at REAL                  -- when its confirmation email was handed over
+        )""",
+        "CREATE INDEX IF NOT EXISTS signups_by_state ON signups (state, id)",
+        "CREATE INDEX IF NOT EXISTS signups_by_key ON signups (key, mailed_at)",
+        "CREATE INDEX IF NOT EXISTS signups_by_client ON signups (client, received_at)",
+        "CREATE INDEX IF NOT EXISTS signups_by_mail ON signups (mailed_at) "
+        "WHERE mailed_at IS NOT NULL",
+    ), (
+        """CREATE TABLE signups (
+            id BIGSERIAL PRIMARY KEY,
+            address TEXT NOT NULL,
+            key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            page TEXT NOT NULL,
+            client TEXT NOT NULL,
+            received_at DOUBLE PRECISION NOT NULL,
+            state TEXT NOT NULL,
+            mailed_at DOUBLE PRECISION
+        )""",
+        "CREATE INDEX signups_by_state ON signups (state, id)",
+        "CREATE INDEX signups_by_key ON signups (key, mailed_at)",
+        "CREATE INDEX signups_by_client ON signups (client, received_at)",
+    )),
+    # When a confirmation of this address used its link up (a link confirms once).
+    Migration("m002_add_spent_at", lambda db: _add_column(db, "signups", "spent_at REAL"),
+              ("ALTER TABLE signups ADD COLUMN IF NOT EXISTS spent_at DOUBLE PRECISION",)),
+))
+
+WEBHOOK_TOKENS = Schema("webhook_tokens", "webhook-tokens.db", (
+    Migration("m001_create_used_tokens", (
+        """CREATE TABLE IF NOT EXISTS used_tokens (
+            provider TEXT NOT NULL, token TEXT NOT NULL, expires REAL NOT NULL,
+            PRIMARY KEY (provider, token)) WITHOUT ROWID""",
+    ), (
+        """CREATE TABLE used_tokens (
+            provider TEXT NOT NULL, token TEXT NOT NULL, expires DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (provider, token))""",
+    )),
+))
+
+# Messages sent per minute: what provider.daily_limit and hourly_limit count against
+# (sending/send_log.py). Files store only: with a store URL those settings are refused for now.
+SEND_LOG = Schema("send_log", "sendlog.db", (
+    Migration("m001_create_sends", (
+        """CREATE TABLE IF NOT EXISTS sends (
+            minute TEXT PRIMARY KEY,      -- UTC, 2026-12-06T17:05
+            messages INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+    )),
+))
+
+# The welcome series: each reader's progress through [welcome] posts (sending/welcome_state.py).
+# Files store only, as SEND_LOG.
+WELCOME = Schema("welcome", "welcome.db", (
+    Migration("m001_create_meta_progress_sent", (
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE IF NOT EXISTS progress (
+            address TEXT PRIMARY KEY,       -- the reader's key (address_key), as in the ledger
+            step INTEGER NOT NULL,          -- position in [welcome] posts of the post last given
+            post_id TEXT NOT NULL,          -- that post
+            at INTEGER NOT NULL,            -- when the run that gave it ran, UTC seconds
+            settled INTEGER NOT NULL        -- 1 once the ledger holds it sent, failed or in doubt
+        ) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS progress_unsettled ON progress (post_id) WHERE settled = 0",
+        """CREATE TABLE IF NOT EXISTS sent (
+            post_id TEXT PRIMARY KEY,
+            readers INTEGER NOT NULL        -- the series sent it to them (the ledger says sent)
+        )""",
+    )),
+))

@@ -1,0 +1,204 @@
+"""The subscriber list in PostgreSQL: the second :class:`~newsletter.subscribers.ReaderStore`.
+
+One row per reader (the ``subscribers`` table, keyed by address key), so "suppression wins" is
+the row's status: a suppression only ever moves an active or unconfirmed row
+(:data:`WRITABLE`), and a reader who left keeps their status. Every suppression also goes into
+``journal_changes`` in the same transaction, so a running send follows them by id instead of
+reading the list again before every batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Iterable, Iterator
+
+from newsletter.addresses import address_key, normalise_address
+from newsletter.errors import SubscriberError
+from newsletter.state import JOURNAL, LIST, postgres
+from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
+
+PAGE = 5000  # readers per query while streaming the list
+ACTIVE = (Status.ACTIVE.value, "")
+WRITABLE = (Status.ACTIVE.value, Status.UNCONFIRMED.value, "")  # statuses a suppression moves
+# Ids are taken before commit, so a change may land below an id already seen: every look at
+# the changes goes back this far (the set only grows; seeing one twice does no harm).
+LATE_COMMITS = 1000
+COLUMNS = "email, address, name, status, tags, subscribed_at, extra"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _subscriber(row: tuple) -> Subscriber:
+    email, address, name, status, tags, subscribed_at, extra = row
+    return Subscriber(email=email, address=address, name=name, status=Status(status or "active"),
+                      tags=split_tags(tags), subscribed_at=subscribed_at, extra=dict(extra))
+
+
+class PostgresStore:
+    """One site's list in the database at ``url`` (never printed: it may hold the password)."""
+
+    where = postgres.WHERE
+
+    def __init__(self, database: postgres.Database):
+        self.database = database
+        self._suppressed: set[str] | None = None
+        self._seen_through = 0  # the newest journal change read into _suppressed
+
+    def connection(self):
+        """A connection of the store's pool, the list's tables migrated."""
+        return self.database.connection(LIST, JOURNAL)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def active(self, problems: list[SubscriberError] | None = None,
+               tags: Iterable[str] | None = None) -> Iterator[Subscriber]:
+        """Active readers in list order, a page at a time (no transaction held between)."""
+        wanted = None if tags is None else frozenset(tag.lower() for tag in tags)
+        self.suppressed_addresses()  # what a send checks against from now on
+        after = 0
+        while True:
+            with self.connection() as db:
+                rows = db.execute(
+                    f"SELECT position, {COLUMNS} FROM subscribers WHERE status = ANY(%s) "
+                    "AND position > %s ORDER BY position LIMIT %s", (list(ACTIVE), after, PAGE)
+                ).fetchall()
+            for position, *row in rows:
+                after = position
+                reader = _subscriber(tuple(row))
+                if wanted is None or not wanted.isdisjoint(t.lower() for t in reader.tags):
+                    yield reader
+            if len(rows) < PAGE:
+                return
+
+    def suppressed_addresses(self) -> frozenset[str]:
+        """Every suppressed key: read whole once, then followed through the journal's changes."""
+        with self.connection() as db:
+            if self._suppressed is None:
+                with db.transaction():
+                    last = db.execute("SELECT coalesce(max(id), 0) FROM journal_changes"
+                                      ).fetchone()[0]
+                    self._suppressed = {key for (key,) in db.execute(
+                        "SELECT key FROM subscribers WHERE status <> ALL(%s)", (list(ACTIVE),))}
+                self._seen_through = last
+            else:
+                for change_id, key in db.execute(
+                        "SELECT id, key FROM journal_changes WHERE id > %s",
+                        (max(0, self._seen_through - LATE_COMMITS),)):
+                    self._suppressed.add(key)
+                    self._seen_through = max(self._seen_through, change_id)
+        return frozenset(self._suppressed)
+
+    def load(self) -> tuple[list[Subscriber], list[SubscriberError]]:
+        """Every reader, in list order; the table holds valid rows only, so no problems."""
+        with self.connection() as db:
+            rows = db.execute(f"SELECT {COLUMNS} FROM subscribers ORDER BY position")
+            return [_subscriber(row) for row in rows], []
+
+    def _status(self, address: str) -> str | None:
+        with self.connection() as db:
+            row = db.execute("SELECT status FROM subscribers WHERE key = %s",
+                             (address_key(address.strip()),)).fetchone()
+        return None if row is None else row[0]
+
+    def statuses(self, addresses: Iterable[str]) -> dict[str, str]:
+        """key -> status of those of ``addresses`` the list holds (invalid ones left out)."""
+        keys = []
+        for address in addresses:
+            try:
+                keys.append(address_key(normalise_address(address)))
+            except SubscriberError:
+                continue
+        with self.connection() as db:
+            return dict(db.execute("SELECT key, status FROM subscribers WHERE key = ANY(%s)",
+                                   (keys,)))
+
+    def is_active(self, address: str) -> bool:
+        status = self._status(address)
+        return status is not None and not suppresses(status)
+
+    def is_listed(self, address: str) -> bool:
+        return self._status(address) is not None
+
+    def size(self) -> int:
+        """Readers in the table."""
+        with self.connection() as db:
+            return db.execute("SELECT count(*) FROM subscribers").fetchone()[0]
+
+    def describe(self) -> str:
+        return self.where
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def add(self, email: str, name: str = "", tags: Iterable[str] = (),
+            resubscribe: bool = False) -> bool:
+        """Add a reader, or make one who left active again with ``resubscribe``; False if they
+        were already active."""
+        address = normalise_address(email)
+        with self.connection() as db, db.transaction():
+            status = db.execute("SELECT status FROM subscribers WHERE key = %s FOR UPDATE",
+                                (address_key(address),)).fetchone()
+            if status is None:
+                insert(db, [Subscriber(email=address, address=address, name=name,
+                                       tags=tuple(tags), subscribed_at=_now())])
+                return True
+            if not suppresses(status[0]):
+                return False
+            if not resubscribe:
+                raise SubscriberError(f"{address} is {status[0]}", where=self.where,
+                                      hint="pass --resubscribe only if they asked to come back")
+            db.execute("UPDATE subscribers SET status = 'active' WHERE key = %s",
+                       (address_key(address),))
+            return True
+
+    def set_status(self, address: str, status: Status | str, reason: str | None = None) -> bool:
+        """Give ``address`` this status; True if it changed. A leaving status goes only to an
+        active or unconfirmed reader, and is recorded for an address the list lacks."""
+        status = Status(status)
+        address = normalise_address(address)
+        key = address_key(address)
+        if status in LEFT:
+            before = self._status(address)
+            self.suppress([(key, address, status.value, reason or "")], record_unknown=True)
+            return before is None or before in WRITABLE
+        with self.connection() as db:
+            changed = db.execute("UPDATE subscribers SET status = %s WHERE key = %s "
+                                 "AND status <> %s", (status.value, key, status.value))
+            return changed.rowcount == 1
+
+    def suppress(self, changes: Iterable[tuple[str, str, str, str]], record_unknown: bool) -> None:
+        """Give each (key, address, status, reason) to its reader and journal it, in one
+        transaction: durable and in effect when this returns."""
+        changes = list(changes)
+        if not changes:
+            return
+        stamp = _now()
+        with self.connection() as db, db.transaction(), db.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE subscribers SET status = %s WHERE key = %s AND status = ANY(%s)",
+                [(status, key, list(WRITABLE)) for key, _, status, _ in changes])
+            if record_unknown:
+                cursor.executemany(
+                    "INSERT INTO subscribers (key, email, address, status, subscribed_at) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
+                    [(key, address, address, status, stamp)
+                     for key, address, status, _ in changes])
+            cursor.executemany(
+                "INSERT INTO journal_changes (key, address, status, reason, record_unknown, at, "
+                "folded_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(key, address, status, reason, record_unknown, stamp, stamp)
+                 for key, address, status, reason in changes])
+
+
+def insert(db, readers: Iterable[Subscriber]) -> int:
+    """Add readers the table lacks (by key), in order, in the caller's transaction; the number
+    added."""
+    with db.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO subscribers (key, {COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (key) DO NOTHING",
+            [(r.key, r.email, r.address, r.name, r.status.value, ",".join(r.tags),
+              r.subscribed_at, json.dumps(r.extra)) for r in readers])
+        return max(cursor.rowcount, 0)

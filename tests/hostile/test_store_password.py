@@ -1,0 +1,65 @@
+"""The PostgreSQL store's password is never printed, whole or in part, whatever fails; and
+newsletter.toml may not hold it (docs/store.md)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
+
+PASSWORD = "Zq7-hunter2%Secret"  # with a character that travels URL-encoded
+ENCODED = "Zq7-hunter2%25Secret"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def assert_never_shown(result) -> None:
+    for text in (result.stdout, result.stderr):
+        for part in ("hunter2", "Zq7", "Secret", ENCODED):
+            assert part not in text
+
+
+def test_a_password_in_newsletter_toml_is_refused_without_being_echoed(site):
+    use_postgresql(site, f"postgresql://postgres:{ENCODED}@127.0.0.1:5432/test")
+    result = run_cli(site, "store", "migrate")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: newsletter.toml: store.url holds a password, and newsletter.toml is no place "
+        "for one; remove it from the file; set PGPASSWORD in the environment, or the whole URL "
+        "in NEWSLETTER_STORE_URL\n")
+    assert_never_shown(result)
+
+
+@pytest.mark.parametrize("how", ["NEWSLETTER_STORE_URL", "PGPASSWORD"])
+def test_a_store_that_cannot_be_reached_is_one_line_without_the_password(site, how):
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/test"
+    if how == "PGPASSWORD":
+        use_postgresql(site, url)
+        env = {"PGPASSWORD": PASSWORD}
+    else:
+        env = {"NEWSLETTER_STORE_URL": url.replace("postgres@", f"postgres:{ENCODED}@")}
+    for args in (("store", "migrate"), ("subscribers", "list"), ("subscribers", "export")):
+        result = run_cli(site, *args, env=env)
+        assert result.returncode == 1
+        assert result.stderr.startswith("error: the PostgreSQL store: cannot be used (")
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+        assert_never_shown(result)
+
+
+def test_a_working_store_with_a_password_shows_it_nowhere(site, pg_url):
+    """Trust auth ignores the password: every command works, and none prints it."""
+    env = {"NEWSLETTER_STORE_URL": pg_url.replace("postgres@", f"postgres:{ENCODED}@"),
+           "PGPASSWORD": PASSWORD}
+    for args in (("store", "migrate"), ("subscribers", "add", "a@example.org"),
+                 ("subscribers", "list"), ("subscribers", "export"), ("subscribers", "check"),
+                 ("status",)):
+        result = run_cli(site, *args, env=env)
+        assert "Traceback" not in result.stderr
+        assert_never_shown(result)

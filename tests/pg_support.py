@@ -1,0 +1,154 @@
+"""A real PostgreSQL server for the tests that need one, each test in a schema of its own.
+
+The server is the machine's (127.0.0.1:5432, database ``test``, user ``postgres``, trust auth;
+``.ci/run`` starts one), or the one NEWSLETTER_TEST_PG names. A test that needs it and finds none
+fails under CI (``CI`` set) and is skipped with one line elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from urllib.parse import quote
+
+import pytest
+
+SERVER = os.environ.get("NEWSLETTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+UNDER_CI = bool(os.environ.get("CI"))  # read at import: tests/conftest.py hides CI from tests
+
+
+@lru_cache(maxsize=1)
+def unavailable() -> str | None:
+    """Why no PostgreSQL server answers, or None when one does."""
+    try:
+        import psycopg
+
+        with psycopg.connect(SERVER, connect_timeout=5) as db:
+            db.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 (any failure means: no server to test against)
+        return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return None
+
+
+def require_postgresql() -> None:
+    reason = unavailable()
+    if reason is None:
+        return
+    message = f"no PostgreSQL at {SERVER} ({reason})"
+    if UNDER_CI:
+        pytest.fail(f"{message}: CI must run the PostgreSQL store's tests", pytrace=False)
+    pytest.skip(f"{message}: the PostgreSQL store's tests did not run")
+
+
+def url_in_schema(schema: str) -> str:
+    """The server's URL with ``schema`` first on the search path."""
+    glue = "&" if "?" in SERVER else "?"
+    return f"{SERVER}{glue}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def pg_url():
+    """A store URL whose tables go into a new, empty schema, dropped after the test."""
+    require_postgresql()
+    import psycopg
+
+    schema = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield url_in_schema(schema)
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def use_postgresql(site, url: str) -> None:
+    """Point the site at the PostgreSQL store at ``url`` (a password-free URL: in the file)."""
+    settings = site / "newsletter.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + f'\n[store]\nurl = "{url}"\n', encoding="utf-8")
+
+
+@pytest.fixture(params=["files", "postgresql"])
+def store_site(request, site, tmp_path):
+    """The example site on each store: its files, or PostgreSQL holding a copy of its list
+    (the CSV files then gone, so nothing can be read from them by mistake)."""
+    if request.param == "postgresql":
+        from newsletter.state.postgres import Database
+        from newsletter.subscribers import PostgresStore, SubscriberStore, copy_list
+
+        url = request.getfixturevalue("pg_url")
+        database = Database(url)
+        try:
+            copy_list(SubscriberStore(directory=site / "subscribers",
+                                      state_dir=tmp_path / "copy-state"), PostgresStore(database))
+        finally:
+            database.close()
+        for path in (site / "subscribers").iterdir():
+            path.unlink()
+        use_postgresql(site, url)
+    return site
+
+
+BIN = next(iter(sorted(__import__("glob").glob("/usr/lib/postgresql/*/bin"))), None)
+
+
+class Cluster:
+    """A PostgreSQL server of the test's own (initdb, pg_ctl) on a free port, to restart at
+    will; never the machine's shared one. Run as the postgres user when the test runs as root
+    (initdb refuses root)."""
+
+    def __init__(self, folder, port: int):
+        self.folder, self.port = folder, port
+        self.data = folder / "data"
+        self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        import subprocess
+
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)
+
+    def ctl(self, *args: str) -> None:
+        self._run(f"{BIN}/pg_ctl", "-D", str(self.data), "-w", "-t", "60", *args)
+
+    def restart(self) -> None:
+        """As an operator restarts it: every session ends; the server is back when this
+        returns (its output to the log: a pipe would stay open as long as the server)."""
+        self.ctl("-l", str(self.folder / "log"), "-m", "fast", "restart")
+
+    def start(self) -> None:
+        self.ctl("-l", str(self.folder / "log"), "-o",
+                 f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+                 "start")
+
+
+@pytest.fixture
+def own_cluster():
+    """A throwaway PostgreSQL cluster, stopped and removed after the test (in a folder of
+    /tmp that the postgres user can reach: pytest's own are private to root)."""
+    import shutil
+    import socket
+    import tempfile
+    from pathlib import Path
+
+    require_postgresql()
+    if BIN is None or (os.geteuid() == 0 and shutil.which("runuser") is None):
+        message = "no initdb/pg_ctl (Debian's postgresql package) to start a cluster with"
+        pytest.fail(message) if UNDER_CI else pytest.skip(message)
+    folder = Path(tempfile.mkdtemp(prefix="newsletter-pg-"))
+    os.chmod(folder, 0o777)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cluster = Cluster(folder, port)
+    try:
+        cluster._run(f"{BIN}/initdb", "-D", str(cluster.data), "-A", "trust", "-U", "postgres")
+        cluster.start()
+        try:
+            yield cluster
+        finally:
+            cluster.ctl("-m", "immediate", "stop")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

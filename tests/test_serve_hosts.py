@@ -1,0 +1,120 @@
+"""`newsletter serve` on several hosts against one PostgreSQL store: unsubscribes, the pages
+and the Mailgun replay guard hold across them, and a killed host loses nothing it answered."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from typing import Iterator
+
+import psycopg
+import requests
+from test_webhooks import ENVIRON, mailgun_request
+
+from newsletter.message.tokens import UnsubscribeTokens
+from tests.conftest import invoke, start_cli
+from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
+
+ONE_CLICK = {"List-Unsubscribe": "One-Click"}
+TOKENS = UnsubscribeTokens(ENVIRON["NEWSLETTER_SECRET"])
+
+
+@contextmanager
+def host(site) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`newsletter serve` as its own process, as on another host; yields (base URL, process)."""
+    process = start_cli(site, "serve", "--port", "0", env=ENVIRON, stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = process.stdout.readline()
+        yield re.search(r"http://127\.0\.0\.1:\d+", line).group(0), process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        process.wait(20)
+
+
+def statuses(url) -> dict[str, str]:
+    with psycopg.connect(url) as db:
+        return dict(db.execute("SELECT address, status FROM subscribers"))
+
+
+def unsubscribe(base: str, address: str) -> int:
+    return requests.post(f"{base}/unsubscribe/{TOKENS.make(address)}", data=ONE_CLICK,
+                         timeout=30).status_code
+
+
+def a_list_on_postgresql(site, url, count: int) -> list[str]:
+    readers = [f"reader{i}@example.org" for i in range(count)]
+    (site / "subscribers" / "subscribers.csv").write_text(
+        "email,name,status,tags,subscribed_at\n"
+        + "".join(f"{address},,active,,2026-01-01\n" for address in readers))
+    assert invoke(site, "store", "copy", "--to", url).exit_code == 0
+    for path in (site / "subscribers").iterdir():
+        path.unlink()
+    use_postgresql(site, url)
+    return readers
+
+
+def test_two_hosts_share_unsubscribes_and_pages_and_keep_their_state_in_the_database(
+        site, pg_url):
+    first, second = a_list_on_postgresql(site, pg_url, 2)
+    with host(site) as (a, _), host(site) as (b, _):
+        assert unsubscribe(a, first) == 200
+        page = requests.get(f"{b}/unsubscribe/{TOKENS.make(first)}", timeout=30)
+        assert "You are unsubscribed" in page.text
+        assert "Stop sending" in requests.get(f"{a}/unsubscribe/{TOKENS.make(second)}",
+                                              timeout=30).text
+        assert unsubscribe(b, second) == 200
+        assert unsubscribe(a, second) == 200  # again, on the other host: nothing changes
+    assert statuses(pg_url) == {first: "unsubscribed", second: "unsubscribed"}
+    with psycopg.connect(pg_url) as db:
+        assert db.execute("SELECT count(*) FROM journal_changes").fetchone()[0] == 3
+    # Every kind of state the store holds stays out of the files (the delivery events,
+    # events.db, are not on PostgreSQL yet: docs/store.md).
+    made = {path.name for path in (site / ".newsletter").glob("*")}
+    assert made <= {"events.db", "events.db-wal", "events.db-shm"}, made
+
+
+def test_a_mailgun_signature_used_on_one_host_is_refused_on_the_other(site, pg_url):
+    ann, bob = a_list_on_postgresql(site, pg_url, 2)
+    headers, body = mailgun_request({"event": "complained", "recipient": ann})
+    payload = json.loads(body)
+    payload["event-data"] = {"event": "complained", "recipient": bob}
+    with host(site) as (a, _), host(site) as (b, _):
+        first = requests.post(f"{a}/webhooks/mailgun", data=body, headers=headers, timeout=30)
+        again = requests.post(f"{b}/webhooks/mailgun", data=json.dumps(payload).encode(),
+                              headers=headers, timeout=30)
+    assert (first.status_code, again.status_code) == (200, 403)
+    assert statuses(pg_url) == {ann: "complained", bob: "active"}
+
+
+def test_a_killed_host_loses_no_unsubscribe_it_answered_and_the_other_takes_the_rest(
+        site, pg_url):
+    readers = a_list_on_postgresql(site, pg_url, 120)
+    answered: dict[str, int] = {}
+    with ExitStack() as stack:
+        a, process = stack.enter_context(host(site))
+        b, _ = stack.enter_context(host(site))
+
+        def try_a(address: str) -> None:
+            try:
+                answered[address] = unsubscribe(a, address)
+            except requests.RequestException:
+                answered[address] = 0  # the host died under this request
+
+        with ThreadPoolExecutor(8) as pool:
+            futures = [pool.submit(try_a, address) for address in readers]
+            futures[40].result()
+            process.send_signal(signal.SIGKILL)
+        ok = [address for address, status in answered.items() if status == 200]
+        assert ok, "host A answered nothing before it was killed"
+        now = statuses(pg_url)
+        assert all(now[address] == "unsubscribed" for address in ok)
+        for address in readers:  # what a reader does when a page fails: try again
+            if answered[address] != 200:
+                assert unsubscribe(b, address) == 200
+    assert set(statuses(pg_url).values()) == {"unsubscribed"}

@@ -1,0 +1,127 @@
+"""Two `newsletter send POST` processes share one campaign on the PostgreSQL store: each reader
+is sent once, whichever claims it; a killed sender leaves in doubt only what it had in flight,
+and the next run sends the rest (docs/store.md#several-hosts)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+import psycopg
+from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
+from sending_support import write_readers
+
+from tests.conftest import invoke, run_cli, start_cli
+from tests.pg_support import own_cluster, pg_url, use_postgresql  # noqa: F401 (fixtures)
+
+POST = "/posts/what-matters"
+BATCH, CONCURRENCY = 10, 2
+
+
+def on_postgresql(site, url, readers: int, latency: float):
+    """The site's list (``readers`` generated) copied into PostgreSQL, sending through a
+    Postmark fake that answers after ``latency`` seconds."""
+    addresses = write_readers(site, readers)
+    assert invoke(site, "store", "copy", "--to", url).exit_code == 0
+    for path in (site / "subscribers").iterdir():
+        path.unlink()
+    use_postgresql(site, url)
+    fake = start_fake("postmark", KEYS["postmark"], latency=latency)
+    write_provider_settings(site, name="postmark", api_url=fake.url, timeout=10,
+                            batch_size=BATCH, concurrency=CONCURRENCY)
+    return addresses, fake
+
+
+def ledger(url) -> dict[str, str]:
+    with psycopg.connect(url) as db:
+        return dict(db.execute("SELECT address, state FROM deliveries WHERE post_id = %s",
+                               (POST,)))
+
+
+def sender(site) -> subprocess.Popen:
+    return start_cli(site, "send", "what-matters", "--yes", env=provider_environ("postmark"),
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_senders_share_a_campaign_and_each_reader_gets_it_once(site, pg_url):
+    addresses, fake = on_postgresql(site, pg_url, 400, latency=0.05)
+    try:
+        first, second = sender(site), sender(site)
+        outputs = [process.communicate(timeout=300) for process in (first, second)]
+    finally:
+        fake.close()
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}  # nobody twice
+    assert set(ledger(pg_url).values()) == {"sent"} and len(ledger(pg_url)) == 400
+    sent = [int(out.split("Sent ")[1].split(",")[0]) for out, _ in outputs]
+    assert sum(sent) == 400 and all(sent), sent  # both took a share
+
+
+def test_a_killed_sender_leaves_in_doubt_only_its_batches_in_flight_and_nothing_twice(
+        site, pg_url):
+    addresses, fake = on_postgresql(site, pg_url, 300, latency=0.2)
+    try:
+        process = sender(site)
+        deadline = time.monotonic() + 60
+        while len(fake.accepted) < 40 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        in_doubt_before = {a for a, s in ledger(pg_url).items() if s == "submitting"}
+        assert len(in_doubt_before) <= BATCH * CONCURRENCY
+        rerun = run_cli(site, "send", "what-matters", "--yes", env=provider_environ("postmark"))
+    finally:
+        fake.close()
+    assert rerun.returncode == 1  # readers in doubt: the writer must look
+    states = ledger(pg_url)
+    in_doubt = {a for a, s in states.items() if s == "in_doubt"}
+    assert in_doubt == in_doubt_before
+    assert {a for a, s in states.items() if s == "sent"} == set(addresses) - in_doubt
+    assert max(fake.accepted.values()) == 1  # nobody twice
+    assert set(fake.accepted) >= set(addresses) - in_doubt
+
+
+def test_send_due_on_a_second_host_waits_for_no_one_and_sends_nothing(site, pg_url):
+    """The advisory lock a `send --due` holds is the one every host asks for."""
+    from newsletter.sending.ledger_pg import DUE
+
+    addresses, fake = on_postgresql(site, pg_url, 20, latency=0.0)
+    env = provider_environ("postmark")
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as other_host:
+            other_host.execute("SELECT pg_advisory_lock(%s)", (DUE,))
+            locked_out = run_cli(site, "send", "--due", "--first-run", env=env)
+            assert locked_out.returncode == 0, locked_out.stderr
+            assert not fake.accepted and ledger(pg_url) == {}
+        alone = run_cli(site, "send", "--due", env=env)
+    finally:
+        fake.close()
+    assert alone.returncode == 0, alone.stderr
+    assert sorted(fake.accepted) == sorted(addresses)
+
+
+def test_a_database_restart_mid_send_duplicates_nothing_and_loses_nothing(site, own_cluster):
+    """`pg_ctl restart` while batches are in flight: the sender stops with one line, and the
+    next run sends the rest; in doubt only what was in flight when the database went away."""
+    addresses, fake = on_postgresql(site, own_cluster.url, 400, latency=0.2)
+    try:
+        process = sender(site)
+        deadline = time.monotonic() + 60
+        while len(fake.accepted) < 60 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        own_cluster.restart()
+        out, err = process.communicate(timeout=120)
+        rerun = run_cli(site, "send", "what-matters", "--yes", env=provider_environ("postmark"))
+    finally:
+        fake.close()
+    assert process.returncode == 1
+    assert err.splitlines()[-1].startswith("error: the PostgreSQL store: cannot be used (")
+    assert "Traceback" not in err + rerun.stderr
+    states = ledger(own_cluster.url)
+    in_doubt = {a for a, s in states.items() if s == "in_doubt"}
+    assert len(in_doubt) <= BATCH * CONCURRENCY
+    assert {a for a, s in states.items() if s == "sent"} == set(addresses) - in_doubt
+    assert max(fake.accepted.values()) == 1  # nobody twice
+    assert set(fake.accepted) >= set(addresses) - in_doubt

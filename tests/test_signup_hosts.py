@@ -1,0 +1,70 @@
+"""Sign-ups on the PostgreSQL store, served by two hosts: a sign-up taken by one is confirmed
+through the other, one confirmation email goes out whichever worker sees it, and a stale
+unconfirmed sign-up is pruned from the database (docs/store.md#several-hosts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import psycopg
+import requests
+from signup_support import configure_signup, confirm_path, emails_to, sign_up, wait_for_email
+from web_server import SECRET, serving
+
+from newsletter.config import load_settings
+from newsletter.web import NewsletterApp
+from tests.conftest import invoke
+from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
+
+NEW = "new.reader@example.com"
+
+
+def reader(url, address: str) -> tuple | None:
+    with psycopg.connect(url) as db:
+        return db.execute("SELECT status, name, extra->>'consent_page' FROM subscribers "
+                          "WHERE address = %s", (address,)).fetchone()
+
+
+def test_a_sign_up_on_one_host_is_confirmed_on_the_other_with_one_email(site, pg_url):
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    use_postgresql(site, pg_url)
+    configure_signup(site, tags=["weekly"])
+    settings = load_settings(site, {"NEWSLETTER_SECRET": SECRET})
+    first, second = NewsletterApp(settings), NewsletterApp(settings)
+    try:
+        first.start(), second.start()
+        with serving(first) as a, serving(second) as b:
+            page = "https://blog.example.com/posts/x/"
+            assert sign_up(a, NEW, name="Nora", page=page).status_code == 200
+            message = wait_for_email(site, NEW)
+            time.sleep(1.0)  # the time the other host's worker would take to mail it again
+            assert len(emails_to(site, NEW)) == 1
+            assert reader(pg_url, NEW)[0] == "unconfirmed"
+            pressed = requests.post(b + confirm_path(message), data={"confirm": "yes"},
+                                    timeout=30)
+            assert pressed.status_code == 200 and "You are subscribed" in pressed.text
+            again = requests.post(a + confirm_path(message), data={"confirm": "yes"},
+                                  timeout=30)
+            assert again.status_code == 200
+    finally:
+        first.close(), second.close()
+    status, name, consent_page = reader(pg_url, NEW)
+    assert (status, consent_page) == ("active", page)
+    assert list(site.rglob("*.db")) == []
+
+
+def test_prune_removes_stale_unconfirmed_readers_from_the_database(site, pg_url):
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    use_postgresql(site, pg_url)
+    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)).isoformat()
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("INSERT INTO subscribers (key, email, address, status, subscribed_at) VALUES "
+                   "('stale@example.org', 'stale@example.org', 'stale@example.org', "
+                   "'unconfirmed', %s), ('undated@example.org', 'undated@example.org', "
+                   "'undated@example.org', 'unconfirmed', '')", (old,))
+    result = invoke(site, "subscribers", "prune", "--unconfirmed-older-than", "7d")
+    assert result.exit_code == 0, result.output
+    assert "removed stale@example.org (unconfirmed for more than 7d)" in result.output
+    assert reader(pg_url, "stale@example.org") is None
+    assert reader(pg_url, "undated@example.org")[0] == "unconfirmed"

@@ -1,0 +1,70 @@
+"""`newsletter store copy --to postgresql://...`: a site's files into an empty PostgreSQL
+store, counted, resumable; and `subscribers export` the same from either store afterwards."""
+
+from __future__ import annotations
+
+import psycopg
+
+from tests.conftest import invoke
+from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
+
+
+def a_site_with_history(site):
+    """The example site after a send, an unsubscribe and a reader added."""
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    assert invoke(site, "subscribers", "remove", "grace@example.org").exit_code == 0
+    assert invoke(site, "subscribers", "add", "new@example.net", "--tag", "late").exit_code == 0
+    return site
+
+
+def counts(url) -> dict[str, int]:
+    with psycopg.connect(url) as db:
+        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("subscribers", "deliveries", "runs", "ledger_meta")}
+
+
+def test_copy_moves_list_and_ledger_and_export_is_the_same_from_postgresql(site, pg_url):
+    a_site_with_history(site)
+    exported = invoke(site, "subscribers", "export").output
+    result = invoke(site, "store", "copy", "--to", pg_url)
+    assert result.exit_code == 0, result.output
+    assert "subscribers: 6 reader(s), 6 new to the store" in result.output
+    assert "deliveries: 4 row(s), 4 new to the store" in result.output
+    assert "copied and counted" in result.output
+    with psycopg.connect(pg_url) as db:
+        sent = {address for (address,) in db.execute(
+            "SELECT address FROM deliveries WHERE state = 'sent'")}
+    assert sent == {"ada@example.com", "grace@example.org", "katherine@example.org",
+                    "edsger@example.com"}
+    use_postgresql(site, pg_url)
+    for path in (site / "subscribers").iterdir():
+        path.unlink()
+    assert invoke(site, "subscribers", "export").output == exported
+
+
+def test_a_copy_run_again_adds_nothing_and_one_stopped_halfway_is_finished(site, pg_url):
+    a_site_with_history(site)
+    invoke(site, "store", "copy", "--to", pg_url)
+    whole = counts(pg_url)
+    again = invoke(site, "store", "copy", "--to", pg_url)
+    assert "subscribers: 6 reader(s), 0 new to the store" in again.output
+    assert counts(pg_url) == whole
+    with psycopg.connect(pg_url, autocommit=True) as db:  # as if the copy had stopped
+        db.execute("DELETE FROM deliveries WHERE address LIKE '%%.org'")
+        db.execute("DELETE FROM subscribers WHERE position > 3")
+    resumed = invoke(site, "store", "copy", "--to", pg_url)
+    assert resumed.exit_code == 0, resumed.output
+    assert "deliveries: 4 row(s), 2 new to the store" in resumed.output
+    assert counts(pg_url) == whole
+
+
+def test_a_copy_into_a_store_holding_other_rows_fails_its_count_in_one_line(site, pg_url):
+    a_site_with_history(site)
+    invoke(site, "store", "copy", "--to", pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("INSERT INTO deliveries (post_id, address, state, created_at, updated_at) "
+                   "VALUES ('/posts/elsewhere', 'x@example.com', 'sent', '', '')")
+    result = invoke(site, "store", "copy", "--to", pg_url)
+    assert result.exit_code == 1
+    assert result.output == ("error: the PostgreSQL store: the table deliveries holds 5 rows, "
+                             "the files 4; copy into an empty store (a new database or schema)\n")

@@ -1,0 +1,98 @@
+"""The subscriber list behaves the same on both stores: the files and PostgreSQL run these
+same tests (tests/pg_support.py's ``store_site``), so the two cannot drift apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsletter.config import load_settings
+from newsletter.subscribers import Status, Suppression, open_store, record_suppressions
+from tests.conftest import invoke
+from tests.pg_support import pg_url, store_site  # noqa: F401 (fixtures)
+
+
+def active_addresses(site) -> list[str]:
+    store = open_store(load_settings(site, {}))
+    return [reader.address for reader in store.active()]
+
+
+def test_counts_by_status_are_the_same_on_both_stores(store_site):
+    result = invoke(store_site, "subscribers", "count")
+    assert result.exit_code == 0, result.output
+    assert "unsubscribed        1" in result.output
+    assert "total               5" in result.output
+
+
+def test_add_list_remove_round_trip(store_site):
+    assert invoke(store_site, "subscribers", "add", "New@Example.COM", "--name", "New",
+                  "--tag", "a", "--tag", "b").output == "added New@example.com\n"
+    assert "New@example.com\tNew\tactive\ta,b" in invoke(store_site, "subscribers",
+                                                          "list").output
+    assert invoke(store_site, "subscribers", "add", "new@example.com").output == \
+        "new@example.com is already subscribed\n"
+    assert invoke(store_site, "subscribers", "remove", "new@example.com").output == \
+        "unsubscribed new@example.com\n"
+    assert invoke(store_site, "subscribers", "remove", "new@example.com").output == \
+        "new@example.com was already unsubscribed\n"
+    assert "New@example.com" not in invoke(store_site, "subscribers", "list", "--status",
+                                           "active").output
+
+
+def test_a_reader_who_left_is_only_brought_back_with_resubscribe(store_site):
+    result = invoke(store_site, "subscribers", "add", "alan@example.com")
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ")
+    assert result.output.endswith("alan@example.com is unsubscribed; pass --resubscribe only "
+                                  "if they asked to come back\n")
+    assert "alan@example.com" not in active_addresses(store_site)
+    assert invoke(store_site, "subscribers", "add", "alan@example.com",
+                  "--resubscribe").output == "added alan@example.com\n"
+    assert "alan@example.com" in active_addresses(store_site)
+
+
+def test_a_suppression_wins_at_once_and_a_running_send_sees_it(store_site):
+    """What a one-click unsubscribe does: recorded, in effect for every read, and among the
+    suppressed keys a send asks for before its next batch."""
+    settings = load_settings(store_site, {})
+    sending = open_store(settings)
+    first = next(iter(sending.active()))
+    assert first.key not in sending.suppressed_addresses()
+    serving = open_store(settings)  # another process's view of the same list
+    record_suppressions(serving, [Suppression(first.address, "unsubscribed", "one-click")],
+                        record_unknown=True)
+    assert first.key in sending.suppressed_addresses()
+    assert first.address not in active_addresses(store_site)
+    assert not serving.is_active(first.address) and serving.is_listed(first.address)
+
+
+def test_a_suppression_of_an_unlisted_address_keeps_a_record_so_no_import_mails_it(store_site):
+    store = open_store(load_settings(store_site, {}))
+    record_suppressions(store, [Suppression("stranger@example.org", "complained", "webhook")],
+                        record_unknown=True)
+    readers, _ = store.load()
+    assert [(r.address, r.status) for r in readers if r.address == "stranger@example.org"] == [
+        ("stranger@example.org", Status.COMPLAINED)]
+
+
+def test_a_reader_who_left_keeps_their_status_whatever_comes_later(store_site):
+    store = open_store(load_settings(store_site, {}))
+    record_suppressions(store, [Suppression("alan@example.com", "bounced", "webhook")])
+    readers, _ = store.load()
+    assert {r.address: r.status for r in readers}["alan@example.com"] == Status.UNSUBSCRIBED
+
+
+@pytest.mark.parametrize("tag", ["founding", "FOUNDING"])
+def test_a_segment_by_tag_is_the_same_on_both_stores(store_site, tag):
+    store = open_store(load_settings(store_site, {}))
+    everyone = [r.address for r in store.active()]
+    tagged = [r.address for r in store.active(tags=[tag])]
+    assert tagged and set(tagged) < set(everyone)
+
+
+def test_export_writes_the_same_csv_from_either_store(store_site, site):
+    result = invoke(store_site, "subscribers", "export")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "email,name,status,tags,subscribed_at"
+    assert "alan@example.com,Alan Turing,unsubscribed,founding,2026-02-01T08:15:00+00:00" in \
+        result.output.splitlines()
+    assert len(result.output.splitlines()) == 6
