@@ -71,16 +71,31 @@ def test_a_killed_sender_leaves_in_doubt_only_its_batches_in_flight_and_nothing_
         process.wait()
         in_doubt_before = {a for a, s in ledger(pg_url).items() if s == "submitting"}
         assert len(in_doubt_before) <= BATCH * CONCURRENCY
+        wait_for_the_server_to_drop_its_lock(pg_url)
         rerun = run_cli(site, "send", "what-matters", "--yes", env=provider_environ("postmark"))
     finally:
         fake.close()
-    assert rerun.returncode == 1  # readers in doubt: the writer must look
+    # readers in doubt: the writer must look (a kill between two batches leaves none)
+    assert rerun.returncode == (1 if in_doubt_before else 0), rerun.stdout
     states = ledger(pg_url)
     in_doubt = {a for a, s in states.items() if s == "in_doubt"}
     assert in_doubt == in_doubt_before
     assert {a for a, s in states.items() if s == "sent"} == set(addresses) - in_doubt
     assert max(fake.accepted.values()) == 1  # nobody twice
     assert set(fake.accepted) >= set(addresses) - in_doubt
+
+
+def wait_for_the_server_to_drop_its_lock(pg_url: str) -> None:
+    """A killed sender's server session ends a moment after it (on a loaded machine, later than
+    the next command starts); until then its share of the senders' lock says a sender is alive,
+    and a rerun rightly leaves its batches in flight."""
+    from newsletter.sending.ledger_pg import SENDERS
+
+    deadline = time.monotonic() + 30
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        while db.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                         "objid = %s", (SENDERS,)).fetchone()[0] and time.monotonic() < deadline:
+            time.sleep(0.02)
 
 
 def test_send_due_on_a_second_host_waits_for_no_one_and_sends_nothing(site, pg_url):
