@@ -16,16 +16,34 @@ from fake_providers import LOST, provider_environ, slow
 from test_provider_matrix import HTTP_PROVIDERS, POST, READERS, SHORT_TIMEOUT, run  # noqa: F401
 
 from conftest import invoke
+from newsletter.config import load_settings
 from newsletter.providers import DECLARATIONS
 from newsletter.providers.lookup import READ_TRIES
 from newsletter.sending import Ledger, State
+from tests.pg_support import move_to_postgresql, pg_url  # noqa: F401 (a fixture)
 
 FIRST_BATCH, SECOND_BATCH = READERS[:3], READERS[3:]
 
 
-def in_doubt_first_batch(run, name, behaviour):  # noqa: F811 - the fixture's function
-    """A send whose first batch times out with ``behaviour``; the second goes out."""
+@pytest.fixture(params=["files", "postgresql"])
+def store(request, tmp_path):
+    """How a campaign's site keeps its list and ledger: a function that moves it onto the
+    store (its files: nothing to do; or PostgreSQL), before anything is sent."""
+    if request.param == "files":
+        return lambda campaign: None
+    url = request.getfixturevalue("pg_url")
+
+    def move(campaign) -> None:
+        move_to_postgresql(campaign.site, url, tmp_path / "copy-state")
+        campaign.settings = load_settings(campaign.site, provider_environ(campaign.name))
+    return move
+
+
+def in_doubt_first_batch(run, name, behaviour, store=lambda campaign: None):  # noqa: F811
+    """A send whose first batch times out with ``behaviour``; the second goes out (on the
+    site's files, or the store ``store`` moves it to)."""
     campaign = run(name, timeout=SHORT_TIMEOUT, concurrency=1)
+    store(campaign)
     # Resend retries an in-doubt batch under its Idempotency-Key: every attempt must time out.
     tries = 3 if DECLARATIONS[name].adapter.idempotent else 1
     campaign.server.enqueue(*[behaviour] * tries)
@@ -46,8 +64,8 @@ def provider_ids(campaign) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
-def test_a_batch_accepted_before_the_timeout_is_found_and_never_sent_again(run, name):  # noqa: F811
-    campaign = in_doubt_first_batch(run, name, slow())
+def test_a_batch_accepted_before_the_timeout_is_found_and_never_sent_again(run, name, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, slow(), store)
     assert set(campaign.server.accepted) == set(READERS)  # the provider has them all
 
     result = reconcile(campaign, "--settle", "0")
@@ -67,8 +85,8 @@ def test_a_batch_accepted_before_the_timeout_is_found_and_never_sent_again(run, 
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
-def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, name):  # noqa: F811
-    campaign = in_doubt_first_batch(run, name, LOST)
+def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, name, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, LOST, store)
     assert set(campaign.server.accepted) == set(SECOND_BATCH)
 
     dry = reconcile(campaign, "--settle", "0", "--dry-run", "--json")
@@ -87,8 +105,8 @@ def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, nam
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
-def test_an_empty_search_is_not_believed_before_the_indexing_delay(run, name):  # noqa: F811
-    campaign = in_doubt_first_batch(run, name, LOST)
+def test_an_empty_search_is_not_believed_before_the_indexing_delay(run, name, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, LOST, store)
 
     result = reconcile(campaign)  # the provider's own delay: minutes, not yet passed
 
@@ -98,8 +116,8 @@ def test_an_empty_search_is_not_believed_before_the_indexing_delay(run, name):  
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
-def test_a_failing_lookup_leaves_them_in_doubt_with_the_reason(run, name):  # noqa: F811
-    campaign = in_doubt_first_batch(run, name, slow())
+def test_a_failing_lookup_leaves_them_in_doubt_with_the_reason(run, name, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, slow(), store)
     campaign.server.lookup_queue.extend([(500, {}, {"message": "fake failure 500"})] * READ_TRIES)
 
     result = reconcile(campaign, "--settle", "0")
