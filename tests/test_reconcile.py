@@ -7,6 +7,7 @@ times out. Whether the provider took it in decides what `reconcile` must find, a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import time
@@ -174,20 +175,22 @@ def test_resend_retries_an_in_doubt_batch_under_the_key_the_ledger_recorded_firs
 
 
 def _age(campaign, hours: int) -> None:
-    """The send as if it happened ``hours`` ago, at the provider too: past any indexing delay."""
+    """The send as if it happened ``hours`` ago, at the provider too: past any indexing delay
+    (in the ledger of either store)."""
     campaign.server.sent_log.shift(-hours * 3600)
-    with sqlite3.connect(campaign.settings.state_dir / "ledger.db") as db:
-        shift = f"-{hours} hours"
-        db.execute("UPDATE batches SET claimed_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', ?)",
-                   (shift,))
-        db.execute("UPDATE deliveries SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', "
-                   "'now', ?) WHERE state = 'in_doubt'", (shift,))
+    then = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=hours)).isoformat(
+        timespec="milliseconds")
+    mark = "%s" if campaign.settings.store_url else "?"
+    with Ledger.open(campaign.settings) as ledger:
+        ledger.db.execute(f"UPDATE batches SET claimed_at = {mark}", (then,))
+        ledger.db.execute(f"UPDATE deliveries SET updated_at = {mark} "
+                          "WHERE state = 'in_doubt'", (then,))
 
 
 @pytest.mark.parametrize(("behaviour", "news"), [
     (LOST, "0 found (sent), 3 never reached it"), (slow(), "3 found (sent), 0 never reached it")])
-def test_send_due_reconciles_first_so_cron_heals_itself(run, behaviour, news):  # noqa: F811
-    campaign = in_doubt_first_batch(run, "postmark", behaviour)
+def test_send_due_reconciles_first_so_cron_heals_itself(run, behaviour, news, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, "postmark", behaviour, store)
     _age(campaign, hours=1)
 
     result = invoke(campaign.site, "send", "--due", "--now", "2026-11-27T12:00:00Z",
