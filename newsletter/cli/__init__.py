@@ -26,8 +26,9 @@ SUPPORTED_PLATFORMS = ("linux", "darwin")
 # refuses it in one line rather than keep that state in SQLite files (docs/store.md).
 ON_POSTGRESQL = frozenset({
     "check", "preview", "form", "posts", "reconcile", "send", "serve", "status", "store migrate",
-    "store copy", "subscribers add", "subscribers remove", "subscribers list", "subscribers count", "subscribers export",
-    "subscribers check", "subscribers prune", "subscribers sync"})
+    "store copy", "subscribers add", "subscribers remove", "subscribers list",
+    "subscribers count", "subscribers export", "subscribers check", "subscribers prune",
+    "subscribers sync"})
 
 
 class Site:
