@@ -150,12 +150,10 @@ def test_sendgrid_without_the_activity_add_on_says_so(run):  # noqa: F811
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
-def test_a_batch_older_than_the_retention_is_not_searched(run, name):  # noqa: F811
-    campaign = in_doubt_first_batch(run, name, LOST)
-    days = DECLARATIONS[name].lookup.retention.days + 1
-    with sqlite3.connect(campaign.settings.state_dir / "ledger.db") as db:
-        db.execute("UPDATE batches SET claimed_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', "
-                   "'now', ?)", (f"-{days} days",))
+def test_a_batch_older_than_the_retention_is_not_searched(run, name, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, LOST, store)
+    _backdate(campaign, dt.timedelta(days=DECLARATIONS[name].lookup.retention.days + 1),
+              in_doubt=False)
 
     result = reconcile(campaign, "--settle", "0")
 
@@ -182,17 +180,22 @@ def test_resend_retries_an_in_doubt_batch_under_the_key_the_ledger_recorded_firs
     assert [address for (address,) in covered] == FIRST_BATCH
 
 
-def _age(campaign, hours: int) -> None:
-    """The send as if it happened ``hours`` ago, at the provider too: past any indexing delay
-    (in the ledger of either store)."""
-    campaign.server.sent_log.shift(-hours * 3600)
-    then = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=hours)).isoformat(
-        timespec="milliseconds")
+def _backdate(campaign, ago: dt.timedelta, *, in_doubt: bool = True) -> None:
+    """The ledger's batches as if claimed ``ago`` (and, with ``in_doubt``, given up then), in
+    the ledger of either store."""
+    then = (dt.datetime.now(dt.timezone.utc) - ago).isoformat(timespec="milliseconds")
     mark = "%s" if campaign.settings.store_url else "?"
     with Ledger.open(campaign.settings) as ledger:
         ledger.db.execute(f"UPDATE batches SET claimed_at = {mark}", (then,))
-        ledger.db.execute(f"UPDATE deliveries SET updated_at = {mark} "
-                          "WHERE state = 'in_doubt'", (then,))
+        if in_doubt:
+            ledger.db.execute(f"UPDATE deliveries SET updated_at = {mark} "
+                              "WHERE state = 'in_doubt'", (then,))
+
+
+def _age(campaign, hours: int) -> None:
+    """The send as if it happened ``hours`` ago, at the provider too: past any indexing delay."""
+    campaign.server.sent_log.shift(-hours * 3600)
+    _backdate(campaign, dt.timedelta(hours=hours))
 
 
 @pytest.mark.parametrize(("behaviour", "news"), [
