@@ -75,20 +75,25 @@ def store_site(request, site, tmp_path):
     """The example site on each store: its files, or PostgreSQL holding a copy of its list
     (the CSV files then gone, so nothing can be read from them by mistake)."""
     if request.param == "postgresql":
-        from newsletter.state.postgres import Database
-        from newsletter.subscribers import PostgresStore, SubscriberStore, copy_list
-
-        url = request.getfixturevalue("pg_url")
-        database = Database(url)
-        try:
-            copy_list(SubscriberStore(directory=site / "subscribers",
-                                      state_dir=tmp_path / "copy-state"), PostgresStore(database))
-        finally:
-            database.close()
-        for path in (site / "subscribers").iterdir():
-            path.unlink()
-        use_postgresql(site, url)
+        move_to_postgresql(site, request.getfixturevalue("pg_url"), tmp_path / "copy-state")
     return site
+
+
+def move_to_postgresql(site, url: str, state_dir) -> None:
+    """Copy ``site``'s list into the PostgreSQL store at ``url``, remove its CSV files and
+    point the site at the store."""
+    from newsletter.state.postgres import Database
+    from newsletter.subscribers import PostgresStore, SubscriberStore, copy_list
+
+    database = Database(url)
+    try:
+        copy_list(SubscriberStore(directory=site / "subscribers", state_dir=state_dir),
+                  PostgresStore(database))
+    finally:
+        database.close()
+    for path in (site / "subscribers").iterdir():
+        path.unlink()
+    use_postgresql(site, url)
 
 
 BIN = next(iter(sorted(__import__("glob").glob("/usr/lib/postgresql/*/bin"))), None)

@@ -22,7 +22,8 @@ from newsletter.sending import Ledger, State
 from newsletter.providers import PROVIDERS
 from newsletter.sending.retry import RetryPolicy
 from newsletter.sending import send_post
-from newsletter.subscribers import SubscriberStore
+from newsletter.state import postgres
+from newsletter.subscribers import open_store
 
 READERS = [f"reader{i}@example.com" for i in range(6)]
 POST = "/posts/what-matters"
@@ -78,14 +79,16 @@ class Run:
         self.email = render_reference(self.settings)
 
     def send(self, **options):
+        """send_post on the site's store (its files, or PostgreSQL)."""
         provider = PROVIDERS[self.name](self.settings)
         try:
             with Ledger.open(self.settings) as ledger:
                 return send_post(self.settings, self.email, provider,
-                                 store=SubscriberStore(self.settings), ledger=ledger,
+                                 store=open_store(self.settings), ledger=ledger,
                                  retry=FAST_RETRIES, **options)
         finally:
             provider.close()
+            postgres.close_all()
 
     def states(self) -> dict[str, State]:
         with Ledger.open(self.settings) as ledger:

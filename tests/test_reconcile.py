@@ -8,6 +8,7 @@ times out. Whether the provider took it in decides what `reconcile` must find, a
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import importlib
 import json
 import sqlite3
@@ -18,16 +19,34 @@ from fake_providers import LOST, provider_environ, slow
 from test_provider_matrix import HTTP_PROVIDERS, POST, READERS, SHORT_TIMEOUT, run  # noqa: F401
 
 from conftest import invoke
+from newsletter.config import load_settings
 from newsletter.providers import DECLARATIONS
 from newsletter.providers.lookup import READ_TRIES
 from newsletter.sending import Ledger, State
+from tests.pg_support import move_to_postgresql, pg_url  # noqa: F401 (a fixture)
 
 FIRST_BATCH, SECOND_BATCH = READERS[:3], READERS[3:]
 
 
-def in_doubt_first_batch(run, name, behaviour):  # noqa: F811 - the fixture's function
-    """A send whose first batch times out with ``behaviour``; the second goes out."""
+@pytest.fixture(params=["files", "postgresql"])
+def store(request, tmp_path):
+    """How a campaign's site keeps its list and ledger: a function that moves it onto the
+    store (its files: nothing to do; or PostgreSQL), before anything is sent."""
+    if request.param == "files":
+        return lambda campaign: None
+    url = request.getfixturevalue("pg_url")
+
+    def move(campaign) -> None:
+        move_to_postgresql(campaign.site, url, tmp_path / "copy-state")
+        campaign.settings = load_settings(campaign.site, provider_environ(campaign.name))
+    return move
+
+
+def in_doubt_first_batch(run, name, behaviour, store=lambda campaign: None):  # noqa: F811
+    """A send whose first batch times out with ``behaviour``; the second goes out (on the
+    site's files, or the store ``store`` moves it to)."""
     campaign = run(name, timeout=SHORT_TIMEOUT, concurrency=1)
+    store(campaign)
     # Resend retries an in-doubt batch under its Idempotency-Key: every attempt must time out.
     tries = 3 if DECLARATIONS[name].adapter.idempotent else 1
     campaign.server.enqueue(*[behaviour] * tries)
@@ -48,8 +67,8 @@ def provider_ids(campaign) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
-def test_a_batch_accepted_before_the_timeout_is_found_and_never_sent_again(run, name):  # noqa: F811
-    campaign = in_doubt_first_batch(run, name, slow())
+def test_a_batch_accepted_before_the_timeout_is_found_and_never_sent_again(run, name, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, slow(), store)
     assert set(campaign.server.accepted) == set(READERS)  # the provider has them all
 
     result = reconcile(campaign, "--settle", "0")
@@ -69,8 +88,8 @@ def test_a_batch_accepted_before_the_timeout_is_found_and_never_sent_again(run, 
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
-def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, name):  # noqa: F811
-    campaign = in_doubt_first_batch(run, name, LOST)
+def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, name, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, LOST, store)
     assert set(campaign.server.accepted) == set(SECOND_BATCH)
 
     dry = reconcile(campaign, "--settle", "0", "--dry-run", "--json")
@@ -89,8 +108,8 @@ def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, nam
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
-def test_an_empty_search_is_not_believed_before_the_indexing_delay(run, name):  # noqa: F811
-    campaign = in_doubt_first_batch(run, name, LOST)
+def test_an_empty_search_is_not_believed_before_the_indexing_delay(run, name, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, LOST, store)
 
     result = reconcile(campaign)  # the provider's own delay: minutes, not yet passed
 
@@ -101,13 +120,13 @@ def test_an_empty_search_is_not_believed_before_the_indexing_delay(run, name):  
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
 def test_a_failing_lookup_leaves_them_in_doubt_with_the_reason(
-        run, name, monkeypatch):  # noqa: F811
+        run, name, store, monkeypatch):  # noqa: F811
     # Every retry is paced; SendGrid's documented 10 s between reads would make four tries
     # take half a minute, so its pace here is a shorter one (still paced, still retried).
     module = importlib.import_module(f"newsletter.providers.{name}")
     monkeypatch.setattr(module, "LOOKUP", dataclasses.replace(
         module.LOOKUP, interval=min(module.LOOKUP.interval, 0.5)))
-    campaign = in_doubt_first_batch(run, name, slow())
+    campaign = in_doubt_first_batch(run, name, slow(), store)
     campaign.server.lookup_queue.extend([(500, {}, {"message": "fake failure 500"})] * READ_TRIES)
 
     result = reconcile(campaign, "--settle", "0")
@@ -131,12 +150,10 @@ def test_sendgrid_without_the_activity_add_on_says_so(run):  # noqa: F811
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
-def test_a_batch_older_than_the_retention_is_not_searched(run, name):  # noqa: F811
-    campaign = in_doubt_first_batch(run, name, LOST)
-    days = DECLARATIONS[name].lookup.retention.days + 1
-    with sqlite3.connect(campaign.settings.state_dir / "ledger.db") as db:
-        db.execute("UPDATE batches SET claimed_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', "
-                   "'now', ?)", (f"-{days} days",))
+def test_a_batch_older_than_the_retention_is_not_searched(run, name, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, name, LOST, store)
+    _backdate(campaign, dt.timedelta(days=DECLARATIONS[name].lookup.retention.days + 1),
+              in_doubt=False)
 
     result = reconcile(campaign, "--settle", "0")
 
@@ -163,21 +180,28 @@ def test_resend_retries_an_in_doubt_batch_under_the_key_the_ledger_recorded_firs
     assert [address for (address,) in covered] == FIRST_BATCH
 
 
+def _backdate(campaign, ago: dt.timedelta, *, in_doubt: bool = True) -> None:
+    """The ledger's batches as if claimed ``ago`` (and, with ``in_doubt``, given up then), in
+    the ledger of either store."""
+    then = (dt.datetime.now(dt.timezone.utc) - ago).isoformat(timespec="milliseconds")
+    mark = "%s" if campaign.settings.store_url else "?"
+    with Ledger.open(campaign.settings) as ledger:
+        ledger.db.execute(f"UPDATE batches SET claimed_at = {mark}", (then,))
+        if in_doubt:
+            ledger.db.execute(f"UPDATE deliveries SET updated_at = {mark} "
+                              "WHERE state = 'in_doubt'", (then,))
+
+
 def _age(campaign, hours: int) -> None:
     """The send as if it happened ``hours`` ago, at the provider too: past any indexing delay."""
     campaign.server.sent_log.shift(-hours * 3600)
-    with sqlite3.connect(campaign.settings.state_dir / "ledger.db") as db:
-        shift = f"-{hours} hours"
-        db.execute("UPDATE batches SET claimed_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', ?)",
-                   (shift,))
-        db.execute("UPDATE deliveries SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', "
-                   "'now', ?) WHERE state = 'in_doubt'", (shift,))
+    _backdate(campaign, dt.timedelta(hours=hours))
 
 
 @pytest.mark.parametrize(("behaviour", "news"), [
     (LOST, "0 found (sent), 3 never reached it"), (slow(), "3 found (sent), 0 never reached it")])
-def test_send_due_reconciles_first_so_cron_heals_itself(run, behaviour, news):  # noqa: F811
-    campaign = in_doubt_first_batch(run, "postmark", behaviour)
+def test_send_due_reconciles_first_so_cron_heals_itself(run, behaviour, news, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, "postmark", behaviour, store)
     _age(campaign, hours=1)
 
     result = invoke(campaign.site, "send", "--due", "--now", "2026-11-27T12:00:00Z",

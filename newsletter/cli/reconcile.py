@@ -42,6 +42,8 @@ def reconcile(site: Site, post: str | None, dry_run: bool, as_json: bool,
 
             post_ids = [_post_id(ledger, load_posts(settings)[0], post)]
     with site_lock(settings), Ledger.open(settings) as ledger:
+        if settings.store_url:  # PostgreSQL: no lock file, one run on every host
+            ledger.take_due_lock()
         if not dry_run:
             ledger.recover()  # a dead run's batches are in doubt too
         wanted = (posts_in_doubt(ledger, forget_stale=not dry_run) if post_ids is None

@@ -154,8 +154,7 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
 
 def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
-    if DECLARATIONS[settings.provider.name].lookup is not None and isinstance(ledger, Ledger):
-        # (`reconcile` reads the SQLite ledger only, for now: not on the PostgreSQL store.)
+    if DECLARATIONS[settings.provider.name].lookup is not None:
         # Ask the provider about readers in doubt first: those it never took in become
         # pending, and the plan below resumes their post (cron heals itself).
         doubtful = posts_in_doubt(ledger, forget_stale=True)

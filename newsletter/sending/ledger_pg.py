@@ -24,7 +24,7 @@ from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
 from newsletter.state import DOUBT_PREFIX, LEDGER, LIST, PENDING_PREFIX, RUNNING_PREFIX, postgres
 
 SENDERS = 0x6E6C7364  # advisory lock: shared by every sender, exclusive to recover ("nlsd")
-DUE = 0x6E6C6475  # advisory lock: one `send --due` at a time on every host ("nldu")
+DUE = 0x6E6C6475  # advisory lock: one `send --due` or `reconcile` at a time, every host ("nldu")
 ACTIVE = ["active", ""]
 
 
@@ -125,10 +125,10 @@ class PostgresLedger:
         return recovered
 
     def take_due_lock(self) -> None:
-        """Hold the lock that lets one `send --due` run on every host; SiteLockedError if
-        another holds it."""
+        """Hold the lock that lets one `send --due` or `reconcile` run on every host (the
+        PostgreSQL store's site lock for them); SiteLockedError if another holds it."""
         if not self.db.execute("SELECT pg_try_advisory_lock(%s)", (DUE,)).fetchone()[0]:
-            raise SiteLockedError("another send --due is running on this site",
+            raise SiteLockedError("another send --due or reconcile is running on this site",
                                   where=postgres.WHERE, hint="wait for it to finish")
 
     def may_have_pending(self, post_id: str) -> bool:

@@ -15,20 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from newsletter.providers import DECLARATIONS, InDoubtBatch, LookupFailed, make_provider
-from newsletter.sending.doubt import (
-    DoubtfulBatch,
-    doubtful_batches,
-    flagged_posts,
-    has_doubt,
-    left_in_doubt,
-    mark_found,
-    matched,
-    note_batches,
-    note_reason,
-    requeue_batches,
-    unflag,
-    unrecorded,
-)
+from newsletter.sending.doubt import DoubtfulBatch, Doubts
+from newsletter.sending.doubt_pg import PostgresDoubts
+from newsletter.sending.ledger_pg import PostgresLedger
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -57,16 +46,21 @@ class Reconciled:
                 "note": self.note}
 
 
-def posts_in_doubt(ledger: Ledger, *, forget_stale: bool = False) -> list[str]:
+def doubts(ledger: Ledger | PostgresLedger) -> Doubts:
+    """The in-doubt readers of ``ledger``, in its store's SQL."""
+    return PostgresDoubts(ledger) if isinstance(ledger, PostgresLedger) else Doubts(ledger)
+
+
+def posts_in_doubt(ledger: Ledger | PostgresLedger, *, forget_stale: bool = False) -> list[str]:
     """Every post with readers in doubt; read from flags, so a cron run does not read every
     row. ``forget_stale``: drop the flag of a post whose doubts were settled otherwise
     (`send --resend-in-doubt`)."""
-    found = []
-    for post_id in flagged_posts(ledger):
-        if has_doubt(ledger, post_id):
+    found, rows = [], doubts(ledger)
+    for post_id in rows.flagged_posts():
+        if rows.has_doubt(post_id):
             found.append(post_id)
         elif forget_stale:
-            unflag(ledger, post_id)
+            rows.unflag(post_id)
     return found
 
 
@@ -78,8 +72,8 @@ def no_lookup_note(name: str) -> str | None:
             "in-doubt messages went out")
 
 
-def reconcile_posts(settings: Settings, ledger: Ledger, post_ids: list[str], *,
-                    dry_run: bool = False, settle: float | None = None,
+def reconcile_posts(settings: Settings, ledger: Ledger | PostgresLedger, post_ids: list[str],
+                    *, dry_run: bool = False, settle: float | None = None,
                     now: Callable[[], dt.datetime] | None = None) -> list[Reconciled]:
     """Reconcile the in-doubt readers of ``post_ids`` with ``settings``' provider."""
     name = settings.provider.name
@@ -87,24 +81,25 @@ def reconcile_posts(settings: Settings, ledger: Ledger, post_ids: list[str], *,
     lookup = DECLARATIONS[name].lookup
     reports = [Reconciled(post_id, name) for post_id in post_ids]
     provider = make_provider(settings) if lookup is not None else None
+    rows = doubts(ledger)
     try:
         for report in reports:
-            _reconcile_post(ledger, report, provider, lookup, dry_run, settle, clock)
-            if not dry_run and not has_doubt(ledger, report.post_id):
-                unflag(ledger, report.post_id)
+            _reconcile_post(rows, report, provider, lookup, dry_run, settle, clock)
+            if not dry_run and not rows.has_doubt(report.post_id):
+                rows.unflag(report.post_id)
     finally:
         if provider is not None:
             provider.close()
     return reports
 
 
-def _reconcile_post(ledger: Ledger, report: Reconciled, provider: Provider | None,
+def _reconcile_post(rows: Doubts, report: Reconciled, provider: Provider | None,
                     lookup: Lookup | None, dry_run: bool, settle: float | None,
                     clock: Callable[[], dt.datetime]) -> None:
     post_id, name = report.post_id, report.provider
-    batches, old = doubtful_batches(ledger, post_id), unrecorded(ledger, post_id)
+    batches, old = rows.doubtful_batches(post_id), rows.unrecorded(post_id)
     report.in_doubt = len(old) + sum(batch.size for batch in batches)
-    stays = _Stays(ledger, report, dry_run)
+    stays = _Stays(rows, report, dry_run)
     stays.add(old, "claimed before newsletter recorded its batches: check the provider's log, "
                    "or send --resend-in-doubt")
     if provider is None or lookup is None:
@@ -131,16 +126,16 @@ def _reconcile_post(ledger: Ledger, report: Reconciled, provider: Provider | Non
             InDoubtBatch(b.key, b.subject, b.claimed_at, b.given_up_at) for b in askable], now)
         for chunk in _chunks(search):
             if dry_run:
-                found.update(matched(ledger, post_id, [reader for reader, _ in chunk]))
+                found.update(rows.matched(post_id, [reader for reader, _ in chunk]))
             else:
-                report.sent += mark_found(ledger, post_id, chunk)
+                report.sent += rows.mark_found(post_id, chunk)
     except LookupFailed as failure:
-        left = left_in_doubt(ledger, post_id, askable, found)
+        left = rows.left_in_doubt(post_id, askable, found)
         stays.add_batches(askable, left, f"the lookup failed: {provider.provider_text(failure)}")
         return
     finally:
         report.sent += len(found)
-    left = left_in_doubt(ledger, post_id, askable, found)
+    left = rows.left_in_doubt(post_id, askable, found)
     delay = lookup.settle if settle is None else dt.timedelta(seconds=settle)
     ready = [b for b in askable if left.get(b.id) and b.given_up_at + delay <= now]
     for batch in askable:
@@ -150,7 +145,7 @@ def _reconcile_post(ledger: Ledger, report: Reconciled, provider: Provider | Non
                                              f"{batch.given_up_at + delay:%Y-%m-%d %H:%M} UTC")
     report.pending += sum(left[b.id] for b in ready)
     if ready and not dry_run:
-        requeue_batches(ledger, post_id, ready, f"not found at {name} by reconcile: the next "
+        rows.requeue_batches(post_id, ready, f"not found at {name} by reconcile: the next "
                                                 "send delivers it")
 
 
@@ -174,8 +169,8 @@ def _chunks(search: Iterator[tuple[str, str]]) -> Iterator[list[tuple[str, str]]
 class _Stays:
     """Readers left in doubt: counted by reason, and the reason written beside them."""
 
-    def __init__(self, ledger: Ledger, report: Reconciled, dry_run: bool):
-        self.ledger, self.report, self.dry_run = ledger, report, dry_run
+    def __init__(self, rows: Doubts, report: Reconciled, dry_run: bool):
+        self.rows, self.report, self.dry_run = rows, report, dry_run
 
     def add(self, readers, reason: str) -> None:
         readers = list(readers)
@@ -183,7 +178,7 @@ class _Stays:
             return
         self.report.still[reason] += len(readers)
         if not self.dry_run:
-            note_reason(self.ledger, self.report.post_id, readers, reason)
+            self.rows.note_reason(self.report.post_id, readers, reason)
 
     def add_batches(self, batches: list[DoubtfulBatch], left: dict[int, int],
                     reason: str) -> None:
@@ -193,4 +188,4 @@ class _Stays:
             return
         self.report.still[reason] += count
         if not self.dry_run:
-            note_batches(self.ledger, self.report.post_id, batches, reason)
+            self.rows.note_batches(self.report.post_id, batches, reason)
