@@ -50,7 +50,7 @@ def test_a_database_a_newer_newsletter_migrated_is_refused_in_one_line(site, pg_
 def test_commands_not_built_for_postgresql_yet_refuse_rather_than_keep_state_in_files(
         site, pg_url):
     use_postgresql(site, pg_url)
-    for args in (("subscribers", "import", str(site / "newsletter.toml")),):
+    for args in (("reconcile",), ("welcome", "status")):
         result = run_cli(site, *args)
         assert result.returncode == 1
         assert result.stderr.startswith(

@@ -25,9 +25,10 @@ SUPPORTED_PLATFORMS = ("linux", "darwin")
 # What runs on the PostgreSQL store so far ([store] url); every other command that keeps state
 # refuses it in one line rather than keep that state in SQLite files (docs/store.md).
 ON_POSTGRESQL = frozenset({
-    "check", "preview", "form", "posts", "send", "serve", "status", "store migrate", "store copy", "subscribers add",
-    "subscribers remove", "subscribers list", "subscribers count", "subscribers export",
-    "subscribers check", "subscribers prune", "subscribers sync"})
+    "check", "preview", "form", "posts", "send", "serve", "status", "store migrate", "store copy",
+    "subscribers add", "subscribers remove", "subscribers import", "subscribers list",
+    "subscribers count", "subscribers export", "subscribers check", "subscribers prune",
+    "subscribers sync"})
 
 
 class Site:
