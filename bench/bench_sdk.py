@@ -140,7 +140,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a tiny run, to see it works")
     args = parser.parse_args()
     if args.quick:
-        args.readers, args.resend_readers, args.rounds, args.latencies = 300, 200, 1, (0.0,)
+        args.readers, args.resend_readers, args.rounds, args.latencies = 100, 200, 1, (0.0,)
     print(f"{os.cpu_count()} CPUs, load {', '.join(f'{x:.1f}' for x in os.getloadavg())}; "
           "columns: msg/s, wall s, CPU s, CPU us/msg, peak MB, first request ms, bytes/msg")
     summary = []

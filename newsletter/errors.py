@@ -14,6 +14,7 @@
     │   └── PostNotFoundError       a POST argument that names no post, or several
     ├── SiteLockedError             another `send` holds the site lock
     ├── StoreError                  the state store: unreachable, or its schema newer than us
+    │   └── StateFolderError        exit 2: its folder is read-only or full
     └── ProviderError               the mail provider did not accept a request
         ├── TransientError          nothing was accepted; safe to retry (retry_after in s)
         ├── InDoubtError            the request may have been accepted; never resend blindly
@@ -56,6 +57,18 @@ def _restore(cls: type[NewsletterError], state: dict) -> NewsletterError:
 class StoreError(NewsletterError):
     """The store of the site's state cannot be used: unreachable, refused, or made by a newer
     newsletter (its schema holds migrations this one does not know)."""
+
+
+# What to do about a full disk or a read-only folder, whichever part of the tool meets it.
+DISK_HINT = ("make sure the site's folders (subscribers/, .newsletter/, the outbox) are writable "
+             "and the disk has room, then run the command again: nothing was lost")
+
+
+class StateFolderError(StoreError):
+    """The state folder cannot hold the store's file: read-only, full, not permitted. Exit 2,
+    as every other full disk or read-only folder (newsletter/cli/disk.py)."""
+
+    exit_code = 2
 
 
 class InputError(NewsletterError):

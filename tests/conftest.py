@@ -53,6 +53,14 @@ def invoke(site: Path, *args: str, input: str | None = None, env: dict | None = 
                          catch_exceptions=False)
 
 
+def run_in_process(site: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the CLI in-process, its result shaped as run_cli's (returncode, stdout, stderr):
+    for tests that run a command many times once a subprocess test covers the real one."""
+    result = invoke(site, *args, env=env)
+    return subprocess.CompletedProcess(["newsletter", *args], result.exit_code, result.stdout,
+                                       result.stderr)
+
+
 def run_cli(site: Path, *args: str, env: dict | None = None, timeout: float = 120,
             **kwargs) -> subprocess.CompletedProcess:
     """Run the real CLI in a subprocess against ``site``."""

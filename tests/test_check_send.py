@@ -1,6 +1,7 @@
 """`send` and `send --due` run the preflight check first, and surprises in the schedule speak up.
 
-Through the real CLI in subprocesses, with the outbox and a real ledger.
+Through the real CLI, with the outbox and a real ledger: in subprocesses for one test of each
+command (`send`, `send --due`, `check`, `posts`), in-process where a test runs it many times.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from conftest import REFERENCE_POST, run_cli
+from conftest import REFERENCE_POST, run_cli, run_in_process
 
 from newsletter.config import load_settings
 from newsletter.sending import Ledger
@@ -70,7 +71,7 @@ def test_send_refuses_a_post_with_an_error_before_anyone_is_claimed(site):
 
 def test_a_test_send_goes_anyway_and_says_a_real_one_would_not(site, tmp_path):
     add(site, "link_javascript")
-    result = run_cli(site, "send", "link_javascript", "--to", "me@example.com")
+    result = run_in_process(site, "send", "link_javascript", "--to", "me@example.com")
     assert result.returncode == 0, result.stderr
     assert ("note: a real send refuses /posts/link_javascript until the 1 error above are fixed; "
             "this test copy goes anyway.") in result.stderr
@@ -79,7 +80,7 @@ def test_a_test_send_goes_anyway_and_says_a_real_one_would_not(site, tmp_path):
 
 def test_warnings_are_printed_once_and_the_post_goes_out(site):
     add(site, "link_fragment")
-    result = run_cli(site, "send", "link_fragment", "--yes")
+    result = run_in_process(site, "send", "link_fragment", "--yes")
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("link-fragment") == 1
     assert "Sent 4, failed 0, in doubt 0, pending 0." in result.stdout
@@ -88,7 +89,7 @@ def test_warnings_are_printed_once_and_the_post_goes_out(site):
 
 def test_send_due_holds_back_a_post_with_an_error_and_sends_the_others(blog):
     add(blog, "link_javascript", "2026-11-26T09:00:00Z")
-    first = run_cli(blog, "send", "--due", "--now", NOW)
+    first = run_in_process(blog, "send", "--due", "--now", NOW)
     assert first.returncode == 1
     assert first.stdout == 'Sent /posts/clean "Everything Fine" to 4 readers.\n'
     assert first.stderr == (
@@ -96,11 +97,11 @@ def test_send_due_holds_back_a_post_with_an_error_and_sends_the_others(blog):
         "link-javascript: the link \"here\" runs a script (javascript:alert(1)); email clients "
         "strip it and spam filters distrust it; link to a web page\n")
     assert ledger_posts(blog) == {"/posts/clean"}
-    again = run_cli(blog, "send", "--due", "--now", NOW)  # said on every run until fixed
+    again = run_in_process(blog, "send", "--due", "--now", NOW)  # said on every run until fixed
     assert again.returncode == 1 and again.stdout == "" and again.stderr == first.stderr
     post = blog / "content" / "posts" / "link_javascript.md"
     post.write_text(post.read_text().replace("javascript:alert(1)", "https://example.org/"))
-    fixed = run_cli(blog, "send", "--due", "--now", NOW)
+    fixed = run_in_process(blog, "send", "--due", "--now", NOW)
     assert fixed.returncode == 0 and fixed.stderr == ""
     assert fixed.stdout == 'Sent /posts/link_javascript "A Script Link" to 4 readers.\n'
 
@@ -117,7 +118,7 @@ def test_send_due_prints_warnings_on_the_run_that_sends_only(blog):
 
 def test_a_dry_run_renders_and_checks_what_it_would_send(blog):
     add(blog, "link_fragment", "2026-11-26T09:00:00Z")
-    result = run_cli(blog, "send", "--due", "--dry-run", "--now", NOW)
+    result = run_in_process(blog, "send", "--due", "--dry-run", "--now", NOW)
     assert result.returncode == 0
     assert '  would send /posts/clean "Everything Fine" (2026-11-26T08:00+00:00) to 4 readers' \
         in result.stdout
@@ -127,7 +128,7 @@ def test_a_dry_run_renders_and_checks_what_it_would_send(blog):
 
 def test_a_dry_run_fails_when_the_real_run_would(blog):
     (blog / "templates" / "email.css").unlink()
-    result = run_cli(blog, "send", "--due", "--dry-run", "--now", NOW)
+    result = run_in_process(blog, "send", "--due", "--dry-run", "--now", NOW)
     assert result.returncode == 1
     assert '  would NOT send /posts/clean "Everything Fine"' in result.stdout
     assert result.stderr == ("error: /posts/clean not sent: templates/email.css: template file not "
@@ -137,7 +138,7 @@ def test_a_dry_run_fails_when_the_real_run_would(blog):
 
 def test_a_dry_run_fails_on_a_broken_post_file(blog):
     (blog / "content" / "posts" / "broken.md").write_text("---\ntitle: x\n---\n\nNo date.\n")
-    result = run_cli(blog, "send", "--due", "--dry-run", "--now", NOW)
+    result = run_in_process(blog, "send", "--due", "--dry-run", "--now", NOW)
     assert result.returncode == 1
     assert "error: content/posts/broken.md: no date" in result.stderr
 
@@ -145,7 +146,7 @@ def test_a_dry_run_fails_on_a_broken_post_file(blog):
 def test_a_dry_run_fails_when_the_provider_could_not_start(blog):
     toml = blog / "newsletter.toml"
     toml.write_text(toml.read_text().replace('name = "outbox"', 'name = "postmark"'))
-    result = run_cli(blog, "send", "--due", "--dry-run", "--now", NOW)
+    result = run_in_process(blog, "send", "--due", "--dry-run", "--now", NOW)
     assert result.returncode == 2
     assert result.stderr.startswith(
         "error: environment: provider-setup: NEWSLETTER_SECRET is not set")
@@ -153,13 +154,13 @@ def test_a_dry_run_fails_when_the_provider_could_not_start(blog):
 
 
 def test_now_later_than_the_clock_needs_dry_run(blog):
-    refused = run_cli(blog, "send", "--due", "--now", "2999-12-05T09:30")
+    refused = run_in_process(blog, "send", "--due", "--now", "2999-12-05T09:30")
     assert refused.returncode == 2
     assert refused.stderr == (
         "error: --now 2999-12-05T09:30 is later than the current time, and a real run would "
         "send early what is due then; add --dry-run to see what a run at that time would send\n")
     assert not (blog / "outbox").exists() and ledger_posts(blog) == set()
-    looked = run_cli(blog, "send", "--due", "--now", "2999-12-05T09:30", "--dry-run")
+    looked = run_in_process(blog, "send", "--due", "--now", "2999-12-05T09:30", "--dry-run")
     assert looked.returncode == 0 and "would send /posts/clean" in looked.stdout
 
 
@@ -175,7 +176,7 @@ def test_posts_says_which_posts_send_due_will_never_send(site):
 
 def test_a_post_before_since_can_still_be_sent_on_purpose(site):
     add(site, "date_before_since")
-    result = run_cli(site, "send", "date_before_since", "--yes")
+    result = run_in_process(site, "send", "date_before_since", "--yes")
     assert result.returncode == 0
     assert "warning: content/posts/date_before_since.md:3: date-before-since: dated 2025-12-09 " \
            "09:00, before [schedule] since (2026-01-01 00:00): send --due never sends it" \
@@ -211,7 +212,7 @@ description: "The first letter."
 def test_a_lumen_post_is_checked_by_its_folder_name(site):
     lumen_site(site, LUMEN_FRONT_MATTER)
     for name in ("hello-subscribers", "2026-12-02---hello-subscribers"):
-        result = run_cli(site, "check", name)
+        result = run_in_process(site, "check", name)
         assert (result.returncode, result.stdout) == (0, ""), result.stdout
         assert result.stderr == "Checked 1 post: nothing found.\n"
 

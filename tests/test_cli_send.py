@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 from email import policy
 
-from conftest import invoke, run_cli, start_cli
+from conftest import invoke, run_cli, run_in_process, start_cli
 from newsletter.sending import Ledger, State
 from newsletter.sending import site_lock
 from newsletter.subscribers import SubscriberStore
@@ -158,8 +158,8 @@ def test_test_mode_allows_test_sends_but_refuses_a_send_that_would_mark_everyone
     env = {"SENDGRID_API_KEY": KEYS["sendgrid"], "NEWSLETTER_SECRET": "s"}
     try:
         write_provider_settings(site, name="sendgrid", api_url=server.url, test_mode=True)
-        refused = run_cli(site, "send", "what-matters", "--yes", env=env)
-        tested = run_cli(site, "send", "what-matters", "--to", "me@example.net", env=env)
+        refused = run_in_process(site, "send", "what-matters", "--yes", env=env)
+        tested = run_in_process(site, "send", "what-matters", "--to", "me@example.net", env=env)
     finally:
         server.close()
     assert refused.returncode == 2
@@ -171,7 +171,7 @@ def test_test_mode_allows_test_sends_but_refuses_a_send_that_would_mark_everyone
 
 
 def test_a_typo_in_a_test_address_is_reported_before_anything_is_sent(site):
-    result = run_cli(site, "send", "what-matters", "--to", "me@example.net", "--to", "bad@")
+    result = run_in_process(site, "send", "what-matters", "--to", "me@example.net", "--to", "bad@")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
         "error: 'bad@' is not a valid address (There must be something after the @-sign.); "
@@ -190,7 +190,7 @@ def test_status_of_an_unknown_post_says_so_before_anything_was_sent(site):
 def test_an_invalid_subscriber_row_is_never_skipped_silently(site):
     with (site / "subscribers" / "subscribers.csv").open("a") as csv:
         csv.write("not-an-email,Bob,active,,\n")
-    result = run_cli(site, "send", "what-matters", "--yes")
+    result = run_in_process(site, "send", "what-matters", "--yes")
     assert result.returncode == 0
     assert result.stderr.splitlines()[:2] == [
         "warning: subscribers/subscribers.csv:7: 'not-an-email' is not a valid address (An email "
@@ -201,19 +201,19 @@ def test_an_invalid_subscriber_row_is_never_skipped_silently(site):
 
 
 def test_sending_a_page_is_refused_in_one_line_naming_the_file(site):
-    result = run_cli(site, "send", "about", "--yes")
+    result = run_in_process(site, "send", "about", "--yes")
     assert result.returncode == 2
     assert result.stderr == ("error: content/pages/about.md: /pages/about is a page (template: page), "
                              "not a newsletter: not sent\n")
 
 
 def test_a_refused_draft_and_render_warnings_name_the_file_from_the_site_folder(site):
-    refused = run_cli(site, "send", "notes-on-editing", "--yes")
+    refused = run_in_process(site, "send", "notes-on-editing", "--yes")
     assert refused.stderr.startswith("error: content/posts/notes-on-editing.md: "
                                      "/posts/notes-on-editing is a draft: not sent;")
     post = site / "content" / "posts" / "what-matters.md"
     post.write_text(post.read_text().replace("description:", "old_description:"))
-    sent = run_cli(site, "send", "what-matters", "--yes")
+    sent = run_in_process(site, "send", "what-matters", "--yes")
     assert sent.returncode == 0
     assert sent.stderr.count("warning: ") == 1  # printed once
     assert ("warning: content/posts/what-matters.md:1: no-description: the post has no "

@@ -45,12 +45,15 @@ def test_batches_respect_max_batch_and_batch_size(site):
 
 
 def test_batches_are_in_flight_together(site):
-    write_readers(site, 80)
+    write_readers(site, 200)
     settings = site_settings(site, concurrency=4)
     provider = RecordingProvider(settings, delay=0.05)
     run_send(settings, provider)
-    assert provider.most_active == 4
-    assert len(provider.sent) == 80
+    # The pace grows the window while answers stay fast (sending/pace.py), so how far it gets
+    # depends on the machine's load; what holds on any machine: batches overlap, never past
+    # the cap the writer set.
+    assert 2 <= provider.most_active <= 4
+    assert len(provider.sent) == 200
 
 
 def test_transient_failures_are_retried_with_growing_backoff_then_sent(site):

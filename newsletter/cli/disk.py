@@ -14,24 +14,24 @@ import os
 import sqlite3
 from pathlib import Path
 
+from newsletter.errors import DISK_HINT
+
 # What the system says when a file cannot be written or opened for writing.
 DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
                          errno.EPERM})
 # SQLite says it in words, and names no file.
 SQLITE_DISK_WORDS = ("readonly database", "disk is full", "unable to open database file",
                      "disk i/o error", "read-only file system")
-HINT = ("make sure the site's folders (subscribers/, .newsletter/, the outbox) are writable and "
-        "the disk has room, then run the command again: nothing was lost")
 
 
 def disk_problem(error: BaseException, root: Path) -> str | None:
     """The one line for a disk or permission failure, or None for any other error."""
     if isinstance(error, OSError) and error.errno in DISK_ERRNOS:
         where = _shown(error.filename, root) if error.filename else ""
-        return f"error: {where + ': ' if where else ''}{error.strerror}; {HINT}"
+        return f"error: {where + ': ' if where else ''}{error.strerror}; {DISK_HINT}"
     if isinstance(error, sqlite3.OperationalError) and any(
             words in str(error).lower() for words in SQLITE_DISK_WORDS):
-        return f"error: the tool's state in .newsletter/ cannot be written ({error}); {HINT}"
+        return f"error: the tool's state in .newsletter/ cannot be written ({error}); {DISK_HINT}"
     return None
 
 

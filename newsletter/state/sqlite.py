@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from newsletter.errors import StoreError
+from newsletter.errors import DISK_HINT, StateFolderError, StoreError
 from newsletter.state.migrations import Schema, run_step
 
 BUSY_TIMEOUT = 10.0  # seconds a connection waits for another one's write
@@ -61,12 +61,12 @@ def open_kind(path: Path, schema: Schema, *, durable: bool = True,
               timeout: float = BUSY_TIMEOUT, check_same_thread: bool = True
               ) -> sqlite3.Connection:
     """The file of ``schema`` (by default ``schema.file`` in the state folder), made if new,
-    migrated; StoreError naming it when its folder cannot hold it."""
+    migrated; StateFolderError naming it when its folder cannot hold it."""
     try:
         db = connect(path, durable=durable, timeout=timeout, check_same_thread=check_same_thread)
     except (OSError, sqlite3.OperationalError) as error:
-        raise StoreError(f"cannot open {path.name} ({error})", where=str(path.parent),
-                         hint="make the folder writable (and give the disk room)") from None
+        raise StateFolderError(f"cannot open {path.name} ({error})", where=str(path.parent),
+                         hint=DISK_HINT) from None
     try:
         migrate(db, schema, str(path))
     except BaseException:
