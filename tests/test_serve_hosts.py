@@ -1,5 +1,6 @@
-"""`newsletter serve` on several hosts against one PostgreSQL store: unsubscribes, the pages
-and the Mailgun replay guard hold across them, and a killed host loses nothing it answered."""
+"""`newsletter serve` on several hosts against one PostgreSQL store: unsubscribes, the pages,
+the Mailgun replay guard and the delivery events hold across them, and a killed host loses
+nothing it answered."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from typing import Iterator
 
 import psycopg
 import requests
+from test_delivery_events import ANN, CY, POST, READERS, send_through, status_json
 from test_webhooks import ENVIRON, mailgun_request
+from webhook_support import EVENT, SIGN
 
 from newsletter.message.tokens import UnsubscribeTokens
 from tests.conftest import invoke, start_cli
@@ -48,7 +51,10 @@ def unsubscribe(base: str, address: str) -> int:
 
 
 def a_list_on_postgresql(site, url, count: int) -> list[str]:
-    readers = [f"reader{i}@example.org" for i in range(count)]
+    return list_on_postgresql(site, url, [f"reader{i}@example.org" for i in range(count)])
+
+
+def list_on_postgresql(site, url, readers: list[str]) -> list[str]:
     (site / "subscribers" / "subscribers.csv").write_text(
         "email,name,status,tags,subscribed_at\n"
         + "".join(f"{address},,active,,2026-01-01\n" for address in readers))
@@ -73,10 +79,37 @@ def test_two_hosts_share_unsubscribes_and_pages_and_keep_their_state_in_the_data
     assert statuses(pg_url) == {first: "unsubscribed", second: "unsubscribed"}
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT count(*) FROM journal_changes").fetchone()[0] == 3
-    # Every kind of state the store holds stays out of the files (the delivery events,
-    # events.db, are not on PostgreSQL yet: docs/store.md).
-    made = {path.name for path in (site / ".newsletter").glob("*")}
-    assert made <= {"events.db", "events.db-wal", "events.db-shm"}, made
+    assert_no_state_in_files(site)
+
+
+def assert_no_state_in_files(site) -> None:
+    """Every kind of state the store holds stays out of the files: no SQLite file anywhere."""
+    made = [path.name for path in site.rglob("*") if path.suffix in {".db", ".db-wal",
+                                                                       ".db-shm"}]
+    assert made == [], made
+    assert not list((site / ".newsletter").glob("*")), list((site / ".newsletter").glob("*"))
+
+
+def test_delivery_events_from_any_host_make_one_funnel_and_are_stored_once(site, pg_url):
+    list_on_postgresql(site, pg_url, list(READERS))
+    delivered = SIGN["postmark"](EVENT["postmark"]("delivered", ANN, POST, 0))
+    bounced = SIGN["postmark"](EVENT["postmark"]("bounced", CY, POST, 1))
+    with ExitStack() as stack:
+        send_through(site, "postmark", stack)
+        a, _ = stack.enter_context(host(site))
+        b, _ = stack.enter_context(host(site))
+        answers = [requests.post(f"{base}/webhooks/postmark", data=body, headers=headers,
+                                 timeout=30)
+                   for base, (headers, body) in ((a, delivered), (b, delivered), (b, bounced))]
+        assert unsubscribe(a, ANN) == 200  # counted against the post on the other host's list
+        during = status_json(site, "postmark")  # while both still serve
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert "1 events recorded" in answers[0].text and "1 seen before" in answers[1].text
+    assert (during["delivered"], during["bounced"], during["unsubscribed"]) == (1, 1, 1)
+    with psycopg.connect(pg_url) as db:
+        assert db.execute("SELECT kind, post_id FROM events ORDER BY kind").fetchall() == [
+            ("bounced", POST), ("delivered", POST), ("unsubscribed", POST)]
+    assert_no_state_in_files(site)
 
 
 def test_a_mailgun_signature_used_on_one_host_is_refused_on_the_other(site, pg_url):

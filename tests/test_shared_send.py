@@ -94,7 +94,8 @@ def wait_for_the_server_to_drop_its_lock(pg_url: str) -> None:
     deadline = time.monotonic() + 30
     with psycopg.connect(pg_url, autocommit=True) as db:
         while db.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
-                         "objid = %s", (SENDERS,)).fetchone()[0] and time.monotonic() < deadline:
+                         "classid = %s::oid AND objid::bigint = hashtext(current_schema()) "
+                         "& 4294967295", (SENDERS,)).fetchone()[0] and time.monotonic() < deadline:
             time.sleep(0.02)
 
 
@@ -106,7 +107,7 @@ def test_send_due_on_a_second_host_waits_for_no_one_and_sends_nothing(site, pg_u
     env = provider_environ("postmark")
     try:
         with psycopg.connect(pg_url, autocommit=True) as other_host:
-            other_host.execute("SELECT pg_advisory_lock(%s)", (DUE,))
+            other_host.execute("SELECT pg_advisory_lock(%s, hashtext(current_schema()))", (DUE,))
             locked_out = run_cli(site, "send", "--due", "--first-run", env=env)
             assert locked_out.returncode == 0, locked_out.stderr
             assert not fake.accepted and ledger(pg_url) == {}

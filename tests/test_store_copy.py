@@ -3,8 +3,12 @@ store, counted, resumable; and `subscribers export` the same from either store a
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 
+from newsletter.addresses import address_key
+from newsletter.sending import DeliveryEvent, EventStore
 from tests.conftest import invoke
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
 
@@ -68,3 +72,23 @@ def test_a_copy_into_a_store_holding_other_rows_fails_its_count_in_one_line(site
     assert result.exit_code == 1
     assert result.output == ("error: the PostgreSQL store: the table deliveries holds 5 rows, "
                              "the files 4; copy into an empty store (a new database or schema)\n")
+
+
+def test_the_delivery_events_move_too_and_the_funnel_reads_the_same(site, pg_url):
+    a_site_with_history(site)
+    post = json.loads(invoke(site, "status", "what-matters", "--json").output)["post"]
+    events = EventStore(site / ".newsletter")
+    try:
+        events.record([DeliveryEvent("postmark", f"pm-{n}", kind, address_key(address), post,
+                                     1_800_000_000.0 + n)
+                       for n, (kind, address) in enumerate((
+                           ("delivered", "ada@example.com"), ("bounced", "edsger@example.com"),
+                           ("delivered", "katherine@example.org")))])
+    finally:
+        events.close()
+    before = json.loads(invoke(site, "status", "what-matters", "--json").output)
+    result = invoke(site, "store", "copy", "--to", pg_url)
+    assert "events: 3 row(s), 3 new to the store" in result.output
+    use_postgresql(site, pg_url)
+    after = json.loads(invoke(site, "status", "what-matters", "--json").output)
+    assert (after["delivered"], after["bounced"]) == (2, 1) and after == before

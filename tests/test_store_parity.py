@@ -96,3 +96,60 @@ def test_export_writes_the_same_csv_from_either_store(store_site, site):
     assert "alan@example.com,Alan Turing,unsubscribed,founding,2026-02-01T08:15:00+00:00" in \
         result.output.splitlines()
     assert len(result.output.splitlines()) == 6
+
+
+IMPORT = ("email,name,status,tags\n"
+          "new@example.net,New,,weekly\n"          # added
+          "gone@example.net,,unsubscribed,\n"      # added, as a suppression record
+          "ada@example.com,,unsubscribed,\n"       # active here, left there: leaves here
+          "alan@example.com,Alan,,\n"              # unsubscribed here: skipped
+          "grace@example.org,,active,navy\n"       # a new tag: updated
+          "katherine@example.org,,unconfirmed,\n"  # unconfirmed there: stays active
+          "edsger@example.com,Edsger Dijkstra,,\n"  # as listed: unchanged
+          "NEW@example.net,,,\n"                   # twice in the file: unchanged
+          "not-an-address,,,\n")                   # invalid
+
+
+def listed(site) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    readers, _ = open_store(load_settings(site, {})).load()
+    return {reader.address: (reader.status.value, reader.name, reader.tags)
+            for reader in readers}
+
+
+def test_import_merges_with_the_same_outcomes_on_both_stores(store_site, tmp_path,
+                                                              monkeypatch):
+    from newsletter.subscribers import postgres_import
+
+    monkeypatch.setattr(postgres_import, "CHUNK", 2)  # several chunks in one transaction
+    path = tmp_path / "list.csv"
+    path.write_text(IMPORT)
+    result = invoke(store_site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-3:] == [
+        "list.csv: newsletter subscriber file, 8 reader(s): active 5, unsubscribed 2, "
+        "unconfirmed 1",
+        "added 2, updated 2, unchanged 3, skipped 1, invalid 1",
+        "1 reader(s) unsubscribed, bounced or complained here and were left so; "
+        "--resubscribe only with their consent"]
+    after = listed(store_site)
+    assert after["new@example.net"] == ("active", "New", ("weekly",))
+    assert after["gone@example.net"][0] == "unsubscribed"
+    assert after["ada@example.com"] == ("unsubscribed", "Ada Lovelace", ("founding",))
+    assert after["alan@example.com"][0] == "unsubscribed"
+    assert after["grace@example.org"] == ("active", "Grace Hopper", ("navy",))
+    assert after["katherine@example.org"][0] == "active"
+    assert "ada@example.com" not in active_addresses(store_site)
+    again = invoke(store_site, "subscribers", "import", str(path), "--resubscribe")
+    assert "added 0, updated 1, unchanged 7, skipped 0, invalid 1" in again.output
+    assert listed(store_site)["alan@example.com"] == ("active", "Alan Turing", ("founding",))
+    assert not list(store_site.rglob(".import-*"))  # the staged readers are gone
+
+
+def test_an_import_refused_changes_nothing_on_either_store(store_site, tmp_path):
+    before = listed(store_site)
+    path = tmp_path / "list.csv"
+    path.write_text("email,name,Subscribed\nw1@example.com,W,yes\n")
+    result = invoke(store_site, "subscribers", "import", str(path))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {path}: column 'Subscribed' holds a status")
+    assert listed(store_site) == before

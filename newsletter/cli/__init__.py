@@ -26,7 +26,7 @@ SUPPORTED_PLATFORMS = ("linux", "darwin")
 # refuses it in one line rather than keep that state in SQLite files (docs/store.md).
 ON_POSTGRESQL = frozenset({
     "check", "preview", "form", "posts", "reconcile", "send", "serve", "status", "store migrate",
-    "store copy", "subscribers add", "subscribers remove", "subscribers list",
+    "store copy", "subscribers add", "subscribers remove", "subscribers import", "subscribers list",
     "subscribers count", "subscribers export", "subscribers check", "subscribers prune",
     "subscribers sync"})
 

@@ -37,7 +37,7 @@ def report_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
         return (date is None, -date.timestamp() if date else 0, post_id)
 
     order = sorted(counts, key=newest_first)
-    events = open_events(settings.state_dir)
+    events = open_events(settings)
     try:
         reports = [_post_report(settings, post_id, known, counts[post_id], events, number)
                    for number, post_id in enumerate(order)]

@@ -1,13 +1,12 @@
 """Delivery events: what the providers' webhooks said happened to each message after the
-hand-off, kept in ``.newsletter/events.db``.
+hand-off, kept in ``.newsletter/events.db`` or, with a store URL, the PostgreSQL store's
+``events`` table (so every host serving the site shares them).
 
 One row per provider event, keyed by (provider, the provider's event id): a webhook the
-provider delivers again is stored once. Each row names the reader (``address_key``) and the
-post, found by :class:`PostFinder`. A row is committed (``synchronous=FULL``) before the
-webhook is answered, so an event the provider was told we have is on disk.
-
-The schema is :data:`SCHEMA`, in one place, in SQL that SQLite and PostgreSQL both take
-(``ON CONFLICT DO NOTHING``, no SQLite-only types); only the ``?`` placeholders would change.
+provider delivers again is stored once (``ON CONFLICT DO NOTHING``). Each row names the reader
+(``address_key``) and the post, found by :class:`PostFinder`. A row is committed (SQLite's
+``synchronous=FULL``, or PostgreSQL's commit) before the webhook is answered, so an event the
+provider was told we have is kept. The schema is :data:`newsletter.state.EVENTS`.
 """
 
 from __future__ import annotations
@@ -19,33 +18,29 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from newsletter.sending.ledger import LEDGER_FILE
 from newsletter.sending.states import State
+from newsletter.state import EVENTS, LEDGER, postgres, sqlite
 
-EVENTS_FILE = "events.db"
-BUSY_TIMEOUT = 10.0  # seconds a writer waits for another thread's or process's commit
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+
+EVENTS_FILE = EVENTS.file
 
 # The kinds stored; a webhook's other events are not kept.
 DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED = "delivered", "bounced", "soft_bounce", "deferred"
 COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED = "complained", "unsubscribed", "opened", "clicked"
 KINDS = (DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED, COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED)
 
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS events (
-           provider TEXT NOT NULL,       -- postmark, sendgrid, mailgun, resend; newsletter: ours
-           event_id TEXT NOT NULL,       -- the provider's id of the event
-           kind TEXT NOT NULL,           -- one of KINDS
-           post_id TEXT,                 -- NULL: no post could be found for it
-           reader TEXT NOT NULL,         -- the recipient's address_key
-           occurred_at DOUBLE PRECISION NOT NULL,  -- Unix seconds
-           detail TEXT NOT NULL,
-           PRIMARY KEY (provider, event_id))""",
-    "CREATE INDEX IF NOT EXISTS events_by_post ON events (post_id, kind, reader)",
-)
-INSERT = ("INSERT INTO events (provider, event_id, kind, post_id, reader, occurred_at, detail) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, event_id) DO NOTHING")
+COLUMNS = "provider, event_id, kind, post_id, reader, occurred_at, detail"
+INSERT = (f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (provider, event_id) DO NOTHING")
+# PostgreSQL: a webhook's events in one statement; its row count is how many were new.
+INSERT_MANY = (f"INSERT INTO events ({COLUMNS}) SELECT * FROM unnest(%s::text[], %s::text[], "
+               "%s::text[], %s::text[], %s::text[], %s::float8[], %s::text[]) "
+               "ON CONFLICT (provider, event_id) DO NOTHING")
 
 
 @dataclass(frozen=True)
@@ -78,6 +73,9 @@ class _Connections:
                 self._all.append(db)
         return db
 
+    def rows(self, query: str, params: Sequence = ()) -> list[tuple]:
+        return self.get().execute(query, params).fetchall()
+
     def close(self) -> None:
         with self._lock:
             every, self._all = self._all, []
@@ -86,22 +84,33 @@ class _Connections:
         self._local = threading.local()
 
 
-class EventStore:
-    """The delivery events of one site."""
+class _InDatabase:
+    """The same reads on the PostgreSQL store (``?`` placeholders become ``%s``); closes the
+    Database only when it opened it."""
 
-    def __init__(self, state_dir: Path):
+    def __init__(self, database: postgres.Database, schema, owned: bool):
+        self.database, self.schema, self._owned = database, schema, owned
+
+    def rows(self, query: str, params: Sequence = ()) -> list[tuple]:
+        with self.database.connection(self.schema) as db:
+            return db.execute(query.replace("?", "%s"), tuple(params)).fetchall()
+
+    def close(self) -> None:
+        if self._owned:
+            self.database.close()
+
+
+class EventStore:
+    """The delivery events of one site: its file, or the PostgreSQL store's ``database``."""
+
+    def __init__(self, state_dir: Path, database: postgres.Database | None = None,
+                 owned: bool = False):
         self.path = Path(state_dir) / EVENTS_FILE
-        self._connections = _Connections(self._connect)
+        self._connections = _Connections(self._connect) if database is None \
+            else _InDatabase(database, EVENTS, owned)
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT,
-                             check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")  # on disk before the provider hears 200
-        for statement in SCHEMA:
-            db.execute(statement)
-        return db
+        return sqlite.open_kind(self.path, EVENTS, check_same_thread=False)
 
     def close(self) -> None:
         self._connections.close()
@@ -110,12 +119,16 @@ class EventStore:
         """Store ``events`` in one transaction; return how many were new (not seen before)."""
         if not events:
             return 0
+        rows = [(e.provider, e.event_id, e.kind, e.post_id, e.reader, e.occurred_at, e.detail)
+                for e in events]
+        if isinstance(self._connections, _InDatabase):
+            with self._connections.database.connection(EVENTS) as db:
+                return db.execute(INSERT_MANY, [list(column) for column in zip(*rows)]).rowcount
         db = self._connections.get()
         db.execute("BEGIN IMMEDIATE")
         try:
             before = db.total_changes
-            db.executemany(INSERT, [(e.provider, e.event_id, e.kind, e.post_id, e.reader,
-                                     e.occurred_at, e.detail) for e in events])
+            db.executemany(INSERT, rows)
             new = db.total_changes - before
         except BaseException:
             db.execute("ROLLBACK")
@@ -125,27 +138,31 @@ class EventStore:
 
     def readers_by_kind(self, post_id: str) -> Counter:
         """kind -> how many different readers of ``post_id`` had an event of that kind."""
-        rows = self._connections.get().execute(
+        rows = self._connections.rows(
             "SELECT kind, COUNT(DISTINCT reader) FROM events WHERE post_id = ? GROUP BY kind",
             (post_id,))
         return Counter(dict(rows))
 
     def bounced_readers(self, post_id: str) -> int:
         """Readers of ``post_id`` with a bounce, hard or soft (each counted once)."""
-        return self._connections.get().execute(
+        return self._connections.rows(
             "SELECT COUNT(DISTINCT reader) FROM events WHERE post_id = ? AND kind IN (?, ?)",
-            (post_id, BOUNCED, SOFT_BOUNCE)).fetchone()[0]
+            (post_id, BOUNCED, SOFT_BOUNCE))[0][0]
 
     def first_events(self, kinds: Sequence[str]) -> dict[str, float]:
         """reader -> when their first event of one of ``kinds`` happened (Unix seconds)."""
-        rows = self._connections.get().execute(
+        rows = self._connections.rows(
             f"SELECT reader, MIN(occurred_at) FROM events WHERE kind IN "
             f"({', '.join('?' * len(kinds))}) GROUP BY reader", tuple(kinds))
         return dict(rows)
 
 
-def open_events(state_dir: Path) -> EventStore | None:
-    """The site's event store, or None when no event was ever recorded (creates nothing)."""
+def open_events(settings: Settings) -> EventStore | None:
+    """The site's event store, or None when no event was ever recorded in the files (creates
+    no file; on the PostgreSQL store, its table)."""
+    if settings.store_url:
+        return EventStore(settings.state_dir, postgres.Database(settings.store_url), owned=True)
+    state_dir = settings.state_dir
     return EventStore(state_dir) if (Path(state_dir) / EVENTS_FILE).exists() else None
 
 
@@ -163,15 +180,17 @@ class PostFinder:
     post the ledger most recently mailed the reader; else None.
     """
 
-    def __init__(self, state_dir: Path):
+    def __init__(self, state_dir: Path, database: postgres.Database | None = None):
         self.path = Path(state_dir) / LEDGER_FILE
-        self._connections = _Connections(self._connect)
+        self._in_database = database is not None
+        self._connections = _Connections(self._connect) if database is None \
+            else _InDatabase(database, LEDGER, owned=False)
         self._post_ids: tuple[float, frozenset[str]] = (float("-inf"), frozenset())
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         # Only reads, of the table every ledger version has; a send writes meanwhile (WAL).
-        return sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT,
+        return sqlite3.connect(self.path, isolation_level=None, timeout=sqlite.BUSY_TIMEOUT,
                                check_same_thread=False)
 
     def close(self) -> None:
@@ -179,7 +198,7 @@ class PostFinder:
 
     def post_for(self, reader: str, tag: str) -> str | None:
         """The post of an event about ``reader`` whose message was tagged ``tag`` ("": none)."""
-        if not self.path.exists():
+        if not self._in_database and not self.path.exists():
             return None
         posts = self._known_posts(tag)
         if tag in posts and self._mailed_at(tag, reader) is not None:
@@ -193,10 +212,10 @@ class PostFinder:
         return same[0] if len(same) == 1 else max(mailed, key=mailed.__getitem__)
 
     def _mailed_at(self, post_id: str, reader: str) -> str | None:
-        row = self._connections.get().execute(
+        rows = self._connections.rows(
             "SELECT state, updated_at FROM deliveries WHERE post_id = ? AND address = ?",
-            (post_id, reader)).fetchone()
-        return row[1] if row and row[0] in MAILED else None
+            (post_id, reader))
+        return rows[0][1] if rows and rows[0][0] in MAILED else None
 
     def _known_posts(self, tag: str) -> frozenset[str]:
         """The ledger's post ids, re-read after a while, or soon when ``tag`` is not one."""
@@ -206,7 +225,7 @@ class PostFinder:
             stale = now - loaded > POST_IDS_FOR or (tag and tag not in posts
                                                      and now - loaded > POST_IDS_MISS)
             if stale:
-                rows = self._connections.get().execute("SELECT DISTINCT post_id FROM deliveries")
+                rows = self._connections.rows("SELECT DISTINCT post_id FROM deliveries")
                 posts = frozenset(row[0] for row in rows)
                 self._post_ids = (now, posts)
             return posts

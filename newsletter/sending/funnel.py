@@ -67,7 +67,7 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
                 events: EventStore | None = None) -> Funnel:
     """The funnel of ``post_id`` from its ledger rows by state (``rows``) and the event store
     (opened here when not given)."""
-    store = events if events is not None else open_events(settings.state_dir)
+    store = events if events is not None else open_events(settings)
     try:
         readers = store.readers_by_kind(post_id) if store is not None else Counter()
         bounced = store.bounced_readers(post_id) if store is not None else 0

@@ -95,14 +95,15 @@ class PostgresLedger:
         it is closed)."""
         recovered = self.recover_if_alone() or 0
         if not self._sharing:
-            self.db.execute("SELECT pg_advisory_lock_shared(%s)", (SENDERS,))
+            self.db.execute(postgres.advisory("pg_advisory_lock_shared"), (SENDERS,))
             self._sharing = True
         return recovered
 
     def recover_if_alone(self) -> int | None:
         """How many ``submitting`` rows of dead runs are now ``in_doubt``; None when a sender
         is running (its rows really are on their way)."""
-        if not self.db.execute("SELECT pg_try_advisory_lock(%s)", (SENDERS,)).fetchone()[0]:
+        alone = postgres.advisory("pg_try_advisory_lock")
+        if not self.db.execute(alone, (SENDERS,)).fetchone()[0]:
             return None
         recovered = 0
         try:
@@ -121,13 +122,13 @@ class PostgresLedger:
                     recovered += found
                     self.delete_meta(key)
         finally:
-            self.db.execute("SELECT pg_advisory_unlock(%s)", (SENDERS,))
+            self.db.execute(postgres.advisory("pg_advisory_unlock"), (SENDERS,))
         return recovered
 
     def take_due_lock(self) -> None:
         """Hold the lock that lets one `send --due` or `reconcile` run on every host (the
         PostgreSQL store's site lock for them); SiteLockedError if another holds it."""
-        if not self.db.execute("SELECT pg_try_advisory_lock(%s)", (DUE,)).fetchone()[0]:
+        if not self.db.execute(postgres.advisory("pg_try_advisory_lock"), (DUE,)).fetchone()[0]:
             raise SiteLockedError("another send --due or reconcile is running on this site",
                                   where=postgres.WHERE, hint="wait for it to finish")
 

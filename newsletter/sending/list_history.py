@@ -61,7 +61,7 @@ def list_history(settings: Settings, now: dt.datetime, weeks: int = WEEKS) -> li
 
 
 def _departures(settings: Settings) -> dict[str, float]:
-    store = open_events(settings.state_dir)
+    store = open_events(settings)
     if store is None:
         return {}
     try:

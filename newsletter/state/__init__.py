@@ -1,6 +1,6 @@
 """The site's state, whichever store holds it: the schema of every kind (the ledger and its
-runs, the suppression journal, the roster, the sign-ups, the webhook tokens), described once,
-and the one migrations mechanism that builds and upgrades it."""
+runs, the suppression journal, the roster, the sign-ups, the webhook tokens, the delivery
+events), described once, and the one migrations mechanism that builds and upgrades it."""
 
 from newsletter.state import postgres, sqlite
 from newsletter.state.copying import Copied, copy_tables
@@ -8,6 +8,7 @@ from newsletter.state.ledger_schema import DOUBT_PREFIX, LEDGER, PENDING_PREFIX,
 from newsletter.state.migrations import Migration, Schema
 from newsletter.state.site import Migrated, migrate_postgresql, migrate_site
 from newsletter.state.tables import (
+    EVENTS,
     JOURNAL,
     LIST,
     ROSTER,
@@ -17,6 +18,7 @@ from newsletter.state.tables import (
     WELCOME,
 )
 
-__all__ = ["DOUBT_PREFIX", "JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER", "RUNNING_PREFIX", "SEND_LOG",
-           "SIGNUPS", "WEBHOOK_TOKENS", "WELCOME", "Copied", "Migrated", "Migration", "Schema",
+__all__ = ["DOUBT_PREFIX", "EVENTS", "JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER",
+           "RUNNING_PREFIX", "SEND_LOG", "SIGNUPS", "WEBHOOK_TOKENS", "WELCOME", "Copied",
+           "Migrated", "Migration", "Schema",
            "copy_tables", "migrate_postgresql", "migrate_site", "postgres", "sqlite"]

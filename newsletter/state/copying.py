@@ -18,7 +18,7 @@ from newsletter.errors import StoreError
 from newsletter.state import postgres, sqlite
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.migrations import Schema
-from newsletter.state.tables import JOURNAL, SIGNUPS
+from newsletter.state.tables import EVENTS, JOURNAL, SIGNUPS
 
 CHUNK = 5000
 
@@ -47,6 +47,8 @@ TABLES = (
     Table(SIGNUPS, "signups", "signups",
           ("id", "address", "key", "name", "tags", "page", "client", "received_at", "state",
            "mailed_at", "spent_at"), serial="id"),
+    Table(EVENTS, "events", "events",
+          ("provider", "event_id", "kind", "post_id", "reader", "occurred_at", "detail")),
 )
 
 

@@ -31,6 +31,13 @@ MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS newsletter_migrations (
 )"""
 
 
+def advisory(function: str) -> str:
+    """``SELECT function(key, this schema)``: advisory locks are the database's, so each is
+    keyed by the site's schema too, and sites (or tests) sharing a database never hold each
+    other's."""
+    return f"SELECT {function}(%s, hashtext(current_schema()))"
+
+
 def connect(url: str) -> psycopg.Connection:
     """A connection in autocommit mode (transactions are explicit); StoreError if the server
     cannot be reached or refuses."""
@@ -64,7 +71,7 @@ def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
     if not schema.missing(applied(db, schema.kind), where):
         return []
     with db.transaction():
-        db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        db.execute(advisory("pg_advisory_xact_lock"), (MIGRATION_LOCK,))
         db.execute(MIGRATIONS_TABLE)
         todo = schema.missing(applied(db, schema.kind), where)  # again, under the lock
         for migration in todo:

@@ -8,13 +8,22 @@ from pathlib import Path
 
 from newsletter.state import postgres, sqlite
 from newsletter.state.ledger_schema import LEDGER
-from newsletter.state.tables import JOURNAL, LIST, SEND_LOG, SIGNUPS, WEBHOOK_TOKENS, WELCOME
+from newsletter.state.tables import (
+    EVENTS,
+    JOURNAL,
+    LIST,
+    SEND_LOG,
+    SIGNUPS,
+    WEBHOOK_TOKENS,
+    WELCOME,
+)
 
 # Every kind that holds the truth; the roster is a cache, rebuilt whole when it is not current.
 # The list is a kind of its own only in PostgreSQL (the files store keeps it in CSV files); the
 # send log and the welcome series are not there yet (their settings are refused with a URL).
+# The delivery events' file is made by the first event `serve` records (`status` reads none).
 DURABLE = (LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, SEND_LOG, WELCOME)
-IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS)
+IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The schema of every kind of state but the ledger (:mod:`newsletter.state.ledger_schema`):
-the suppression journal, the roster, the sign-ups and the webhook tokens.
+the suppression journal, the roster, the sign-ups, the webhook tokens and the delivery events.
 
 The first migration of the journal, the sign-ups and the tokens creates only what is missing:
 files made before migrations were recorded have those tables already. In PostgreSQL every kind
@@ -130,6 +130,34 @@ WEBHOOK_TOKENS = Schema("webhook_tokens", "webhook-tokens.db", (
         """CREATE TABLE used_tokens (
             provider TEXT NOT NULL, token TEXT NOT NULL, expires DOUBLE PRECISION NOT NULL,
             PRIMARY KEY (provider, token))""",
+    )),
+))
+
+# What the providers' webhooks said happened to each message (sending/events.py): one row per
+# provider event, so an event delivered twice is stored once (INSERT ... ON CONFLICT DO NOTHING).
+EVENTS = Schema("events", "events.db", (
+    Migration("m001_create_events", (
+        """CREATE TABLE IF NOT EXISTS events (
+            provider TEXT NOT NULL,       -- postmark, sendgrid, mailgun, resend; newsletter: ours
+            event_id TEXT NOT NULL,       -- the provider's id of the event
+            kind TEXT NOT NULL,           -- one of sending.events.KINDS
+            post_id TEXT,                 -- NULL: no post could be found for it
+            reader TEXT NOT NULL,         -- the recipient's address_key
+            occurred_at DOUBLE PRECISION NOT NULL,  -- Unix seconds
+            detail TEXT NOT NULL,
+            PRIMARY KEY (provider, event_id))""",
+        "CREATE INDEX IF NOT EXISTS events_by_post ON events (post_id, kind, reader)",
+    ), (
+        """CREATE TABLE events (
+            provider TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            post_id TEXT,
+            reader TEXT NOT NULL,
+            occurred_at DOUBLE PRECISION NOT NULL,
+            detail TEXT NOT NULL,
+            PRIMARY KEY (provider, event_id))""",
+        "CREATE INDEX events_by_post ON events (post_id, kind, reader)",
     )),
 ))
 

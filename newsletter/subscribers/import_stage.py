@@ -79,6 +79,12 @@ class ImportStage:
         found = self.db.execute("SELECT * FROM readers WHERE key = ?", (key,)).fetchone()
         return _subscriber(found)
 
+    def chunks(self, size: int = CHUNK) -> Iterator[list[Subscriber]]:
+        """Every staged reader, ``size`` at a time, in the order the file gave them."""
+        rows = self.db.execute("SELECT * FROM readers ORDER BY rowid")
+        while chunk := rows.fetchmany(size):
+            yield [_subscriber(row) for row in chunk]
+
     def new_rows(self, skip: set[str]) -> Iterator[dict[str, str]]:
         """The cells of every staged reader not in ``skip`` as a new record (``new_row``),
         in the order the file gave them."""

@@ -6,12 +6,14 @@ Kit, beehiiv, or our own columns), a file of no known format with a column that 
 status is refused until ``--status-column`` says how to read it, and a file with an unclosed
 quote is refused. Then one locked transaction merges it: readers who left there leave here
 too (and the journal records it, for a send running now), new readers are added with their
-status.
+status. On the PostgreSQL store one database transaction merges it, by the same rules
+(:mod:`newsletter.subscribers.postgres_import`).
 """
 
 from __future__ import annotations
 
 import shlex
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,8 @@ from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
 from newsletter.subscribers.import_stage import ImportStage
+from newsletter.subscribers.postgres_import import merge_into_database
+from newsletter.subscribers.postgres_store import PostgresStore
 from newsletter.subscribers.formats import (
     ALIASES,
     FORMAT_NAMES,
@@ -72,7 +76,7 @@ class ImportOptions:
     active_values: frozenset[str] = frozenset()
 
 
-def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False,
+def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe: bool = False,
                 options: ImportOptions = ImportOptions()) -> ImportSummary:
     """Merge the readers of another CSV into the list (see ImportSummary for the outcomes).
 
@@ -85,9 +89,15 @@ def import_file(store: SubscriberStore, path: Path, resubscribe: bool = False,
     if not path.is_file():
         raise SubscriberError("no such file", where=str(path), hint="check the path")
     summary = ImportSummary()
-    stage = ImportStage(store.state_dir)  # the file's readers, on disk until the merge
+    in_database = isinstance(store, PostgresStore)
+    # The file's readers, on disk until the merge (the PostgreSQL store keeps no site file:
+    # a scratch file in the system's temporary folder, removed after).
+    stage = ImportStage(Path(tempfile.gettempdir()) if in_database else store.state_dir)
     try:
         summary.unchanged += stage.add(_valid(path, options, summary))
+        if in_database:
+            merge_into_database(store, stage, f"import of {path.name}", resubscribe, summary)
+            return summary
         with store.transaction() as files:
             index = index_copies(files, stage)
             for key, copies in index.items():

@@ -174,22 +174,28 @@ class PostgresStore:
         changes = list(changes)
         if not changes:
             return
-        stamp = _now()
-        with self.connection() as db, db.transaction(), db.cursor() as cursor:
+        with self.connection() as db, db.transaction():
+            suppress_in(db, changes, record_unknown)
+
+
+def suppress_in(db, changes: list[tuple[str, str, str, str]], record_unknown: bool) -> None:
+    """:meth:`PostgresStore.suppress` in the caller's transaction."""
+    stamp = _now()
+    with db.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE subscribers SET status = %s WHERE key = %s AND status = ANY(%s)",
+            [(status, key, list(WRITABLE)) for key, _, status, _ in changes])
+        if record_unknown:
             cursor.executemany(
-                "UPDATE subscribers SET status = %s WHERE key = %s AND status = ANY(%s)",
-                [(status, key, list(WRITABLE)) for key, _, status, _ in changes])
-            if record_unknown:
-                cursor.executemany(
-                    "INSERT INTO subscribers (key, email, address, status, subscribed_at) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
-                    [(key, address, address, status, stamp)
-                     for key, address, status, _ in changes])
-            cursor.executemany(
-                "INSERT INTO journal_changes (key, address, status, reason, record_unknown, at, "
-                "folded_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [(key, address, status, reason, record_unknown, stamp, stamp)
-                 for key, address, status, reason in changes])
+                "INSERT INTO subscribers (key, email, address, status, subscribed_at) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
+                [(key, address, address, status, stamp)
+                 for key, address, status, _ in changes])
+        cursor.executemany(
+            "INSERT INTO journal_changes (key, address, status, reason, record_unknown, at, "
+            "folded_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(key, address, status, reason, record_unknown, stamp, stamp)
+             for key, address, status, reason in changes])
 
 
 def insert(db, readers: Iterable[Subscriber]) -> int:

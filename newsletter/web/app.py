@@ -129,7 +129,8 @@ class NewsletterApp:
         self.signups = signup_routes(settings, self.store, self.secret)
         untracked = {kind for kind, on in (("opened", settings.tracking.opens),
                                            ("clicked", settings.tracking.clicks)) if not on}
-        self.events = EventSink(EventStore(settings.state_dir), PostFinder(settings.state_dir),
+        self.events = EventSink(EventStore(settings.state_dir, self.database),
+                                PostFinder(settings.state_dir, self.database),
                                 frozenset(EVENT_KINDS) - untracked)
         self._folder: BackgroundFolder | None = None
         self._folder_lock = threading.Lock()
@@ -262,7 +263,7 @@ class NewsletterApp:
             self.events.store.record([DeliveryEvent(
                 "newsletter", f"one-click:{post}:{reader}", "unsubscribed", reader, post,
                 time.time(), "one-click unsubscribe")])
-        except (sqlite3.Error, OSError) as error:
+        except (sqlite3.Error, OSError, NewsletterError) as error:
             logger.warning("one-click unsubscribe of %s not counted: %s", address, error)
 
     def reader(self, address: str, token: str) -> str:

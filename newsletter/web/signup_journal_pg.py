@@ -37,12 +37,13 @@ class SignupJournalInPostgres:
         """One host's worker has the journal for the block (an advisory lock, let go with its
         connection if the host dies); SiteLockedError at once when another host's has it."""
         with self._db() as db:
-            if not db.execute("SELECT pg_try_advisory_lock(%s)", (WORKER_LOCK,)).fetchone()[0]:
+            taken = db.execute(postgres.advisory("pg_try_advisory_lock"), (WORKER_LOCK,))
+            if not taken.fetchone()[0]:
                 raise SiteLockedError("busy")
             try:
                 yield
             finally:
-                db.execute("SELECT pg_advisory_unlock(%s)", (WORKER_LOCK,))
+                db.execute(postgres.advisory("pg_advisory_unlock"), (WORKER_LOCK,))
 
     def close(self) -> None:
         """The database is the server's, closed with it."""
@@ -50,7 +51,7 @@ class SignupJournalInPostgres:
     def admit(self, signup, page: str, client: str, limits: Limits, *,
               trapped: bool = False) -> None:
         with self._db() as db, db.transaction():
-            db.execute("SELECT pg_advisory_xact_lock(%s)", (LIMITS_LOCK,))
+            db.execute(postgres.advisory("pg_advisory_xact_lock"), (LIMITS_LOCK,))
             admit_into(db, signup, page, client, limits, trapped, mark="%s")
 
     def pending(self, limit: int, state: str = "received") -> list[Entry]:
@@ -69,7 +70,7 @@ class SignupJournalInPostgres:
         """As :meth:`SignupJournal.claim`; an entry another host claimed first is left out."""
         claimed, capped = [], False
         with self._db() as db, db.transaction():
-            db.execute("SELECT pg_advisory_xact_lock(%s)", (LIMITS_LOCK,))
+            db.execute(postgres.advisory("pg_advisory_xact_lock"), (LIMITS_LOCK,))
             (today,) = db.execute("SELECT count(*) FROM signups WHERE mailed_at > %s",
                                   (now - DAY,)).fetchone()
             for entry, wanted in zip(entries, mailable):

@@ -1,0 +1,75 @@
+"""`subscribers import` into the PostgreSQL list: the staged readers of the file merged a chunk
+at a time, all in one transaction (an import that fails changes nothing), each reader by the
+rules the files store applies to its copies (:func:`~newsletter.subscribers.edits.leave`,
+:func:`~newsletter.subscribers.edits.merge_reader`), so both stores count the same outcomes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from newsletter.subscribers.postgres_store import PostgresStore, insert, suppress_in
+from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
+
+if TYPE_CHECKING:
+    from newsletter.subscribers.import_stage import ImportStage
+    from newsletter.subscribers.imports import ImportSummary
+
+CHUNK = 2000  # readers looked up (and locked) per statement
+
+
+def merge_into_database(store: PostgresStore, stage: ImportStage, reason: str,
+                        resubscribe: bool, summary: ImportSummary) -> None:
+    """Merge every staged reader into the list; the outcomes go to ``summary``."""
+    with store.connection() as db, db.transaction():
+        for chunk in stage.chunks(CHUNK):
+            listed = {key: (status or Status.ACTIVE.value, name, tags)
+                      for key, status, name, tags in db.execute(
+                          "SELECT key, status, name, tags FROM subscribers WHERE key = ANY(%s) "
+                          "ORDER BY key FOR UPDATE", ([reader.key for reader in chunk],))}
+            leaving, updates, new = [], [], []
+            for reader in chunk:
+                if reader.key not in listed:
+                    new.append(reader)
+                    continue
+                outcome, update = _merge(listed[reader.key], reader, resubscribe)
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+                if update is not None:
+                    updates.append((*update, reader.key))
+                if outcome == "updated" and reader.status in LEFT:
+                    leaving.append((reader.key, reader.address, reader.status.value, reason))
+            with db.cursor() as cursor:
+                cursor.executemany("UPDATE subscribers SET status = %s, name = %s, tags = %s "
+                                   "WHERE key = %s", updates)
+            if leaving:
+                suppress_in(db, leaving, record_unknown=False)
+            summary.added += insert(db, [_stamped(reader) for reader in new])
+
+
+def _merge(row: tuple[str, str, str], reader: Subscriber, resubscribe: bool
+           ) -> tuple[str, tuple[str, str, str] | None]:
+    """The ImportSummary field for ``reader`` against its row (status, name, tags), and the
+    row's new (status, name, tags) when it changes (a leaver's status: by the journal)."""
+    status, name, tags = row
+    left = suppresses(status) and status != Status.UNCONFIRMED.value
+    if reader.status in LEFT:
+        return ("unchanged", None) if left else ("updated", None)
+    if not reader.active:
+        return "unchanged", None
+    if left and not resubscribe:
+        return "skipped", None
+    listed_tags = split_tags(tags)
+    new_tags = [tag for tag in reader.tags if tag not in listed_tags]
+    after = (Status.ACTIVE.value if suppresses(status) else status,
+             name or reader.name, ",".join([*listed_tags, *new_tags]) if new_tags else tags)
+    return ("unchanged", None) if after == row else ("updated", after)
+
+
+def _stamped(reader: Subscriber) -> Subscriber:
+    """A new reader as a new row of the files gets it: signed up now when the file says not."""
+    if reader.subscribed_at:
+        return reader
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dataclasses.replace(reader, subscribed_at=now)
