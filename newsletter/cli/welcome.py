@@ -37,6 +37,9 @@ def status(site: Site) -> None:
     elif series.enabled_at is None:
         click.echo("Not started yet: the next send --due starts it; readers who join from "
                    "then on get it (`newsletter welcome enroll --all` adds everyone else).")
+    elif not welcome_.enabled:
+        click.echo(f"Started {_when(series.enabled_at, settings)}, turned off since: nobody gets "
+                   "it until [welcome] enabled = true again.")
     else:
         click.echo(f"Started {_when(series.enabled_at, settings)}: readers who joined since "
                    "get it" + (f"; everyone on the list was enrolled "
