@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import psycopg
 
-from newsletter.state import EVENTS, JOURNAL, LEDGER, LIST, SIGNUPS, WEBHOOK_TOKENS
+from newsletter.state import (
+    EVENTS,
+    JOURNAL,
+    LEDGER,
+    LIST,
+    SEND_LOG,
+    SIGNUPS,
+    WEBHOOK_TOKENS,
+    WELCOME,
+)
 from tests.conftest import invoke, run_cli
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
 
-KINDS = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS)
+KINDS = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
 
 
 def test_store_migrate_builds_every_table_once_and_makes_no_sqlite_file(site, pg_url):
@@ -23,7 +32,8 @@ def test_store_migrate_builds_every_table_once_and_makes_no_sqlite_file(site, pg
         tables = {name for (name,) in db.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
     assert {"subscribers", "deliveries", "ledger_meta", "runs", "journal_changes", "signups",
-            "used_tokens", "events", "newsletter_migrations"} <= tables
+            "used_tokens", "events", "send_log", "welcome_meta", "welcome_progress",
+                "welcome_sent", "newsletter_migrations"} <= tables
     assert invoke(site, "store", "migrate").output.count("up to date") == len(KINDS)
     invoke(site, "subscribers", "add", "new@example.org")
     invoke(site, "subscribers", "remove", "new@example.org")
@@ -45,28 +55,3 @@ def test_a_database_a_newer_newsletter_migrated_is_refused_in_one_line(site, pg_
             "newsletter to the version that wrote it, or newer\n")
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT count(*) FROM subscribers").fetchone()[0] == 0
-
-
-def test_commands_not_built_for_postgresql_yet_refuse_rather_than_keep_state_in_files(
-        site, pg_url):
-    use_postgresql(site, pg_url)
-    for args in (("welcome", "status"), ("welcome", "enroll", "--all", "--yes")):
-        result = run_cli(site, *args)
-        assert result.returncode == 1
-        assert result.stderr.startswith(
-            f"error: store.url: `newsletter {' '.join(args[:2])}` does not run on the "
-            "PostgreSQL store yet")
-    assert not (site / ".newsletter").exists()
-
-
-def test_settings_whose_state_is_still_a_file_are_refused_with_a_store_url(site, pg_url):
-    use_postgresql(site, pg_url)
-    toml = site / "newsletter.toml"
-    toml.write_text(toml.read_text().replace('name = "outbox"',
-                                             'name = "outbox"\ndaily_limit = 100'))
-    result = run_cli(site, "store", "migrate")
-    assert result.returncode == 2
-    assert result.stderr == (
-        "error: newsletter.toml: provider.daily_limit does not work on the PostgreSQL store yet "
-        "(its state is kept in a file of its own); remove it while [store] url is set, or use "
-        "the files store\n")

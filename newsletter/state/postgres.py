@@ -96,6 +96,19 @@ class Guarded:
         except psycopg.Error as error:
             raise unusable(error) from None
 
+    def stream(self, query, params, size: int) -> Iterator[list]:
+        """The rows of ``query``, ``size`` at a time, from a server-side cursor (inside a
+        transaction): memory for one chunk, whatever the result's length."""
+        import psycopg
+
+        try:
+            with self._db.cursor(name="newsletter_stream") as cursor:
+                cursor.execute(query, params)
+                while chunk := cursor.fetchmany(size):
+                    yield chunk
+        except psycopg.Error as error:
+            raise unusable(error) from None
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         import psycopg
