@@ -27,7 +27,7 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.sending.states import SETTLED
 from newsletter.state import WELCOME, sqlite
@@ -188,23 +188,31 @@ class Standing:
                        "enabled_at": series.enabled_at, "now": now,
                        "enrolled_all_at": series.enrolled_all_at, "count": self.count}
 
+    QUERY = STANDING
+    DUE = "SELECT key, next FROM standing WHERE due_at <= :now AND next < :count"
+
+    def mark(self, name: str) -> str:
+        """The query's placeholder for the parameter ``name``."""
+        return f":{name}"
+
     def counts(self) -> list[tuple[int, bool, int]]:
         """(next step, due now, readers) of the readers in the series (next step = the number
         of posts: they had them all)."""
-        rows = self.db.execute(STANDING + "SELECT min(next, :count), due_at <= :now, count(*) "
-                               "FROM standing WHERE due_at IS NOT NULL GROUP BY 1, 2",
-                               self.params)
+        count, now = self.mark("count"), self.mark("now")
+        rows = self.db.execute(
+            self.QUERY + f"SELECT CASE WHEN next < {count} THEN next ELSE {count} END, "
+            f"due_at <= {now}, count(*) FROM standing WHERE due_at IS NOT NULL GROUP BY 1, 2",
+            self.params)
         return [(step, bool(due), readers) for step, due, readers in rows]
 
     def outside(self) -> int:
         """Active readers not in the series (whom `welcome enroll --all` would put in it)."""
-        return self.db.execute(STANDING + "SELECT count(*) FROM standing WHERE due_at IS NULL",
-                               self.params).fetchone()[0]
+        return self.db.execute(self.QUERY + "SELECT count(*) FROM standing "
+                               "WHERE due_at IS NULL", self.params).fetchone()[0]
 
     def due(self, size: int) -> Iterator[list[tuple[str, int]]]:
         """(key, next step) of the readers due now, ``size`` at a time."""
-        rows = self.db.execute(STANDING + "SELECT key, next FROM standing "
-                               "WHERE due_at <= :now AND next < :count", self.params)
+        rows = self.db.execute(self.QUERY + self.DUE, self.params)
         while chunk := rows.fetchmany(size):
             yield chunk
 

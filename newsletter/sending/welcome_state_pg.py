@@ -97,20 +97,15 @@ class PostgresStanding(Standing):
         super().__init__(db, series, now)
         self.params.update(ids=list(series.ids), active=ACTIVE)
 
-    def counts(self) -> list[tuple[int, bool, int]]:
-        rows = self.db.execute(STANDING + "SELECT least(next, %(count)s), due_at <= %(now)s, "
-                               "count(*) FROM standing WHERE due_at IS NOT NULL GROUP BY 1, 2",
-                               self.params)
-        return [(step, bool(due), readers) for step, due, readers in rows]
+    QUERY = STANDING
+    DUE = ("SELECT key, next FROM standing WHERE due_at <= %(now)s AND next < %(count)s "
+           "ORDER BY key")
 
-    def outside(self) -> int:
-        return self.db.execute(STANDING + "SELECT count(*) FROM standing WHERE due_at IS NULL",
-                               self.params).fetchone()[0]
+    def mark(self, name: str) -> str:
+        return f"%({name})s"
 
     def due(self, size: int) -> Iterator[list[tuple[str, int]]]:
-        yield from self.db.stream(STANDING + "SELECT key, next FROM standing WHERE "
-                                  "due_at <= %(now)s AND next < %(count)s ORDER BY key",
-                                  self.params, size)
+        yield from self.db.stream(self.QUERY + self.DUE, self.params, size)
 
     def stage(self, given: Iterable[tuple[str, int, str]]) -> None:
         given = list(given)

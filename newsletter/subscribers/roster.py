@@ -12,7 +12,6 @@ query to leave out.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
