@@ -112,7 +112,7 @@ def one_pass(site: str) -> None:
     settings = load_settings(Path(site), ENVIRON)
     chosen = series_posts(settings, *load_posts(settings))
     with WelcomeState.open(settings.state_dir) as state, Ledger.open(settings) as ledger:
-        state.settle(ledger.path)
+        state.settle(ledger)
         series = load_series(settings, chosen, state)
         decision = decide(series, fresh_roster(SubscriberStore(settings)), ledger, state,
                           int(NOW.timestamp()), give=True)

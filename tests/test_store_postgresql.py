@@ -3,6 +3,8 @@ a newer newsletter refused, and no SQLite file made in that mode (docs/store.md)
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import psycopg
 
 from newsletter.state import (
@@ -14,6 +16,8 @@ from newsletter.state import (
     SIGNUPS,
     WEBHOOK_TOKENS,
     WELCOME,
+    Schema,
+    postgres,
 )
 from tests.conftest import invoke, run_cli
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
@@ -55,3 +59,25 @@ def test_a_database_a_newer_newsletter_migrated_is_refused_in_one_line(site, pg_
             "newsletter to the version that wrote it, or newer\n")
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT count(*) FROM subscribers").fetchone()[0] == 0
+
+
+def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader_joined(
+        site, pg_url):
+    # A store made before the list kept `joined`: `store migrate` reads it from subscribed_at
+    # as the files store does (no zone: UTC; not a time: unknown), and the series can start.
+    with closing(postgres.connect(pg_url)) as db:
+        postgres.migrate(db, Schema(LIST.kind, LIST.file, LIST.migrations[:1]))
+        with db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO subscribers (key, email, address, subscribed_at) "
+                "VALUES (%s, %s, %s, %s)",
+                [(a, a, a, at) for a, at in (("a@example.org", "2026-01-01T02:00:00+02:00"),
+                                             ("b@example.org", "2026-01-01"),
+                                             ("c@example.org", "last spring"))])
+    use_postgresql(site, pg_url)
+    assert "the PostgreSQL store (list): 1 migration(s) applied" in run_cli(
+        site, "store", "migrate").stdout
+    with psycopg.connect(pg_url) as db:
+        joined = dict(db.execute("SELECT key, joined FROM subscribers"))
+    assert joined == {"a@example.org": 1767225600, "b@example.org": 1767225600,
+                      "c@example.org": None}

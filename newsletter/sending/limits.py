@@ -5,8 +5,8 @@ The limits are rolling windows (any 24 hours, any hour) over the send log
 daily limit less ``reserve_for_signups``, kept for the confirmation emails `serve` sends at any
 hour. A run takes from its :class:`Budget` before each batch is claimed (the room read again
 and the batch counted under the send log's lock, so senders on several hosts share one count)
-and stops, "limit reached", when it is spent; the readers it did not reach are sent by the next run, which
-resumes from the ledger like any unfinished run. :meth:`Budget.plan` is when the rest will go
+and stops, "limit reached", when it is spent; the readers it did not reach are sent by the
+next run, which resumes from the ledger like any unfinished run. :meth:`Budget.plan` is when the rest will go
 out, if cron runs often: each window frees what went out 24 hours (or an hour) before.
 """
 

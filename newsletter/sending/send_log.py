@@ -4,11 +4,12 @@
 Kept in ``.newsletter/sendlog.db`` (in PostgreSQL, the ``send_log`` table every host's senders
 count into), apart from the ledger: one row per minute, so a rolling 24 hours is a sum over at
 most 1,440 rows whatever the list's length, and nothing here is needed to know who has a post.
-A run reserves each batch's messages with :meth:`SendLog.reserve`: the room left is read and
-the batch counted in one transaction that holds the log's lock (SQLite's write lock; in
-PostgreSQL an advisory lock), so two senders, on one host or two, never spend the same room. Every claimed batch is counted when it is claimed (before its request
-can leave), broadcasts and welcome emails alike; a batch that then fails still counts, so the
-count errs on the safe side of the provider's own.
+Every claimed batch is counted when it is claimed (before its request can leave), broadcasts
+and welcome emails alike; a batch that then fails still counts, so the count errs on the safe
+side of the provider's own. A run reserves each batch with :meth:`SendLog.reserve`: the room
+left is read and the batch counted in one transaction holding the log's lock (SQLite's write
+lock; in PostgreSQL an advisory lock), so two senders, on one host or two, never spend the
+same room.
 
 The schema is :data:`newsletter.state.SEND_LOG`, with every other kind of state's.
 """

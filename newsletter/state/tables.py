@@ -65,11 +65,14 @@ def joined_seconds(text: str) -> int | None:
 
 
 def _add_joined(db) -> None:
+    # Parsed as the files store parses it (joined_seconds), a chunk at a time from a
+    # server-side cursor (migrations run in a transaction): memory for one chunk.
     db.execute("ALTER TABLE subscribers ADD COLUMN joined BIGINT")
-    rows = db.execute("SELECT key, subscribed_at FROM subscribers WHERE subscribed_at <> ''")
-    with db.cursor() as cursor:
-        cursor.executemany("UPDATE subscribers SET joined = %s WHERE key = %s",
-                           [(joined_seconds(at), key) for key, at in rows.fetchall()])
+    with db.cursor(name="joined") as rows, db.cursor() as cursor:
+        rows.execute("SELECT key, subscribed_at FROM subscribers WHERE subscribed_at <> ''")
+        while chunk := rows.fetchmany(5000):
+            cursor.executemany("UPDATE subscribers SET joined = %s WHERE key = %s",
+                               [(joined_seconds(at), key) for key, at in chunk])
 
 
 # The subscriber list itself, in the PostgreSQL store only (the files store keeps it in

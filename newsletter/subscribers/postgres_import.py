@@ -1,7 +1,8 @@
 """`subscribers import` into the PostgreSQL list: the readers of the file staged in a TEMP
-table, then merged a chunk at a time, all in one transaction (an import that fails changes nothing), each reader by the
-rules the files store applies to its copies (:func:`~newsletter.subscribers.edits.leave`,
-:func:`~newsletter.subscribers.edits.merge_reader`), so both stores count the same outcomes.
+table, then merged a chunk at a time, all in one transaction (an import that fails changes
+nothing), each reader by the rules the files store applies to its copies
+(:func:`~newsletter.subscribers.edits.leave`, :func:`~newsletter.subscribers.edits.merge_reader`),
+so both stores count the same outcomes.
 """
 
 from __future__ import annotations
