@@ -1,4 +1,5 @@
-"""Where each reader is in the welcome series, in ``.newsletter/welcome.db``.
+"""Where each reader is in the welcome series, in ``.newsletter/welcome.db`` (on the
+PostgreSQL store, the same tables in its database: :mod:`newsletter.sending.welcome_state_pg`).
 
 Who has which post is the ledger's business, as for a broadcast: a welcome email is a ledger row
 (post, reader) like any other, claimed before it goes out, so each pair goes out at most once
