@@ -242,7 +242,8 @@ def test_status_of_a_series_turned_off_after_it_started_says_nobody_gets_it(blog
     assert "readers who joined since get it" not in status.stdout
 
 
-def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_starts_it(site):
+def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_starts_it(
+        site, each_store):
     status = run_cli(site, "welcome", "status", env=ENV)
     assert status.returncode == 0
     assert status.stdout.startswith("Welcome series (disabled: send --due sends none of it)")
