@@ -143,7 +143,9 @@ def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
                     decision.waiting[step] += readers
         for chunk in standing.due(CHUNK):
             given = []
-            for key, step in _skip_received(series, chunk, ledger):
+            if not standing.skips_received:
+                chunk = _skip_received(series, chunk, ledger)
+            for key, step in chunk:
                 if step >= count:
                     decision.finished += 1
                 elif step in held:

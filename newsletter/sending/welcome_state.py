@@ -191,6 +191,7 @@ class Standing:
 
     QUERY = STANDING
     DUE = "SELECT key, next FROM standing WHERE due_at <= :now AND next < :count"
+    skips_received = False  # due() leaves the posts the ledger holds to the caller
 
     def mark(self, name: str) -> str:
         """The query's placeholder for the parameter ``name``."""

@@ -1,8 +1,9 @@
 """The welcome series' state in the PostgreSQL store: the tables of
 :class:`~newsletter.sending.welcome_state.WelcomeState` (``welcome_meta``,
 ``welcome_progress``, ``welcome_sent``) beside the list and the ledger in one database, so
-who is due is one query over ``subscribers`` and ``welcome_progress`` (no roster to build)
-and settling is one statement per table against ``deliveries``.
+who is due is one query over ``subscribers``, ``welcome_progress`` and ``deliveries`` (no
+roster to build; the posts a reader already had are skipped there too) and settling is one
+statement per table against ``deliveries``.
 
 A run's decision and what it gives are one transaction: the due readers stream from a
 server-side cursor, what the run gives is staged in a TEMP table dropped at commit, and
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.sending.ledger_pg import ACTIVE
+from newsletter.sending.states import SETTLED
 from newsletter.sending.welcome_state import SeriesTerms, Standing, WelcomeState
 from newsletter.state import LEDGER, LIST, WELCOME, postgres
 
@@ -95,11 +97,18 @@ class PostgresStanding(Standing):
 
     def __init__(self, db: postgres.Guarded, series: SeriesTerms, now: int):
         super().__init__(db, series, now)
-        self.params.update(ids=list(series.ids), active=ACTIVE)
+        self.params.update(ids=list(series.ids), active=ACTIVE,
+                           settled=[state.value for state in SETTLED])
 
     QUERY = STANDING
-    DUE = ("SELECT key, next FROM standing WHERE due_at <= %(now)s AND next < %(count)s "
-           "ORDER BY key")
+    # Each due reader's next step moved past the posts the ledger already holds for them (a
+    # broadcast they had; the number of posts: they had them all), in the same query.
+    DUE = """SELECT r.key, coalesce((
+                 SELECT min(s.pos) FROM series s WHERE s.pos >= r.next AND NOT EXISTS (
+                     SELECT 1 FROM deliveries d WHERE d.post_id = s.post_id
+                     AND d.address = r.key AND d.state = ANY(%(settled)s))), %(count)s)
+             FROM standing r WHERE r.due_at <= %(now)s AND r.next < %(count)s ORDER BY r.key"""
+    skips_received = True
 
     def mark(self, name: str) -> str:
         return f"%({name})s"
