@@ -7,6 +7,7 @@ here quotes the URL: it may hold the password.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 from newsletter.config.catalogue import STORE_URL_VARIABLE
@@ -14,15 +15,30 @@ from newsletter.errors import ConfigError
 
 SCHEMES = ("postgresql", "postgres")
 STORE_PASSWORD = "NEWSLETTER_STORE_URL password"  # the name its password is hidden under
+# What libpq refuses by quoting the part of the URL that holds it (the password, maybe): a
+# space, or a % not starting an escape.
+_UNQUOTABLE = re.compile(r"\s|%(?![0-9A-Fa-f]{2})")
 
 
 def url_password(url: str) -> str | None:
     """The password a store URL holds, decoded, or None."""
+    written = written_password(url)
+    return unquote(written) if written else None
+
+
+def written_password(url: str) -> str | None:
+    """The password a store URL holds, as written in it (escapes and all), or None."""
     try:
-        password = urlsplit(url).password
+        return urlsplit(url).password or None
     except ValueError:
         return None
-    return unquote(password) if password else None
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The forms of a store URL's password to hide: as written (libpq quotes it so), and
+    decoded."""
+    written = written_password(url)
+    return (written, unquote(written)) if written else ()
 
 
 def check_store(settings, where: str) -> None:
@@ -48,6 +64,9 @@ def check_url(url: str, name: str, where: str) -> None:
     except ValueError:
         raise ConfigError(f"{name} is not a URL", where=where,
                           hint="write it as postgresql://user@host:5432/database") from None
+    if _UNQUOTABLE.search(url):
+        raise ConfigError(f"{name} holds a space, or a % that starts no %XX escape",
+                          where=where, hint="write a space as %20 and a % as %25")
     if parts.scheme not in SCHEMES or not parts.path.strip("/"):
         raise ConfigError(f"{name} must be a postgresql:// URL naming a database", where=where,
                           hint="write it as postgresql://user@host:5432/database")

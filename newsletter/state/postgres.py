@@ -13,6 +13,7 @@ import weakref
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
+from newsletter.config import redact, url_secrets
 from newsletter.errors import StoreError
 from newsletter.state.migrations import Schema, run_step
 
@@ -46,12 +47,15 @@ def connect(url: str) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
     except psycopg.Error as error:
-        raise unusable(error) from None
+        raise unusable(error, url) from None
 
 
-def unusable(error: Exception) -> StoreError:
-    """One line for a failure of the database (the server's first line, no URL)."""
+def unusable(error: Exception, url: str | None = None) -> StoreError:
+    """One line for a failure of the database (the server's first line, no URL; libpq quotes
+    a part of the URL it cannot read, so the password of ``url`` is hidden in every form)."""
     first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if url:
+        first = redact(first, url_secrets(url))
     return StoreError(f"cannot be used ({first})", where=WHERE,
                       hint="check that the server runs, and the store URL and PGPASSWORD")
 
@@ -165,9 +169,9 @@ class Database:
                         self._migrated.add(schema.kind)
                 yield db
         except psycopg.Error as error:
-            raise unusable(error) from None
+            raise unusable(error, self._url) from None
         except _pool_errors() as error:
-            raise unusable(error) from None
+            raise unusable(error, self._url) from None
 
     @contextmanager
     def _lent(self) -> Iterator[psycopg.Connection]:
