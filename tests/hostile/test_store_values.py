@@ -1,0 +1,95 @@
+"""Values no store can hold, on either store: a NUL byte (PostgreSQL's text refuses 0x00) and
+a lone surrogate (no UTF-8 has one). A webhook carrying one is stored without it, its other
+events with it; an import or a copy leaves the row out and names it by file:line."""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+
+import psycopg
+import requests
+from conftest import invoke, run_in_process
+from fake_providers import provider_environ
+from test_delivery_events import ANN, BOB, CY, POST, READERS, SLUG, send_through
+from web_server import serving, statuses, subscriber_csv
+from webhook_support import ENVIRON, sendgrid_request
+
+from newsletter.config import load_settings
+from newsletter.web import NewsletterApp
+from tests.pg_support import (  # noqa: F401 (fixtures)
+    each_store,
+    list_into_store,
+    pg_url,
+    use_postgresql,
+)
+
+
+def test_a_webhook_with_nul_bytes_and_lone_surrogates_is_stored_whole(site, each_store):
+    """Before: 503 on PostgreSQL (and 500 on the files for a surrogate), so the provider
+    retried the whole batch for days and its real bounce was never applied."""
+    subscriber_csv(site, *READERS)
+    list_into_store(site)
+    odd = [
+        {"email": BOB, "event": "bounce", "type": "bounce", "reason": "550 no\u0000such\ud800",
+         "sg_event_id": "odd-1", "post": POST},
+        {"email": ANN, "event": "delivered", "sg_event_id": "odd\u0000-2\udfff", "post": POST},
+        {"email": CY + "\u0000", "event": "delivered", "sg_event_id": "odd-3", "post": POST},
+    ]
+    with ExitStack() as stack:
+        send_through(site, "sendgrid", stack)
+        base = stack.enter_context(serving(NewsletterApp(load_settings(site, ENVIRON))))
+        headers, body = sendgrid_request(odd)
+        assert b"\\u0000" in body and b"\\ud800" in body
+        answer = requests.post(f"{base}/webhooks/sendgrid", data=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert "3 events recorded" in answer.text
+    assert reader_status(site, each_store, BOB) == "bounced"
+    result = invoke(site, "status", SLUG, "--json", env=provider_environ("sendgrid"))
+    figures = json.loads(result.output)
+    assert (figures["sent"], figures["bounced"], figures["delivered"]) == (len(READERS), 1, 2)
+
+
+def reader_status(site, url, address: str) -> str:
+    if url is None:
+        return statuses(site)[address]
+    with psycopg.connect(url) as db:
+        return db.execute("SELECT status FROM subscribers WHERE address = %s",
+                          (address,)).fetchone()[0]
+
+
+NUL_ROWS = (b"email,name,status,tags,subscribed_at,Odd \xc3\xa9 column\n"
+            b"fine@example.org,Fine,active,,2026-01-01,kept\n"
+            b"name@example.org,Na\x00me,active,,2026-01-01,\n"
+            b"tag@example.org,Tag,active,t\x00g,2026-01-01,\n"
+            b"extra@example.org,Extra,active,,2026-01-01,ex\x00tra\n"
+            b"also@example.org,Also,active,,2026-01-01,\n")
+
+
+def test_an_import_names_each_row_with_a_nul_byte_and_takes_the_rest(site, each_store,
+                                                                   tmp_path):
+    """Before: on PostgreSQL the whole import failed with "the PostgreSQL store: cannot be
+    used (... NUL ...); check that the server runs", naming no line."""
+    list_into_store(site)
+    path = tmp_path / "list.csv"
+    path.write_bytes(NUL_ROWS)
+    result = run_in_process(site, "subscribers", "import", str(path))
+    assert result.returncode == 0, result.stderr
+    for line in (3, 4, 5):
+        assert f"{path}:{line}: a NUL byte (0x00) in the row" in result.stderr
+    assert "added 2, updated 0, unchanged 0, skipped 0, invalid 3" in result.stdout
+    exported = run_in_process(site, "subscribers", "export").stdout
+    assert "fine@example.org" in exported and "also@example.org" in exported
+    assert "\0" not in exported and "name@example.org" not in exported
+    assert "Odd é column" in exported.splitlines()[0]
+
+
+def test_store_copy_leaves_a_row_with_a_nul_byte_behind_and_names_it(site, pg_url):
+    csv = site / "subscribers" / "subscribers.csv"
+    csv.write_bytes(csv.read_bytes() + b"nul@example.org,N\x00ul,active,,2026-01-01\n")
+    line = csv.read_bytes().count(b"\n")
+    result = run_in_process(site, "store", "copy", "--to", pg_url)
+    assert result.returncode == 0, result.stderr
+    assert f"not copied: subscribers/subscribers.csv:{line}: a NUL byte (0x00) in the row" in result.stderr
+    assert result.stdout.startswith("subscribers: 5 reader(s), 5 new to the store\n")
+    assert "copied and counted" in result.stdout
