@@ -19,7 +19,7 @@ from newsletter.state import (
     Schema,
     postgres,
 )
-from tests.conftest import invoke, run_cli
+from tests.conftest import invoke, run_cli, run_in_process
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
 
 KINDS = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
@@ -55,6 +55,29 @@ def test_a_database_a_newer_newsletter_migrated_is_refused_in_one_line(site, pg_
         assert result.returncode == 1
         assert result.stderr == (
             "error: the PostgreSQL store (list): made by a newer newsletter (its schema has "
+            "migration m900_from_the_future, which this version does not know); upgrade "
+            "newsletter to the version that wrote it, or newer\n")
+    with psycopg.connect(pg_url) as db:
+        assert db.execute("SELECT count(*) FROM subscribers").fetchone()[0] == 0
+
+
+def test_a_newer_migration_of_any_kind_is_refused_by_the_list_commands_too(site, pg_url,
+                                                                          tmp_path):
+    """The database is one store: `subscribers list`, `export` and `import` read only the
+    list, yet refuse a database whose ledger a newer newsletter migrated (they went on)."""
+    use_postgresql(site, pg_url)
+    invoke(site, "store", "migrate")
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("INSERT INTO newsletter_migrations (kind, name) "
+                   "VALUES ('ledger', 'm900_from_the_future')")
+    incoming = tmp_path / "more.csv"
+    incoming.write_text("email\nnew@example.org\n")
+    for args in (("subscribers", "list"), ("subscribers", "export"),
+                 ("subscribers", "import", str(incoming))):
+        result = run_in_process(site, *args)
+        assert (result.returncode, result.stdout) == (1, ""), args
+        assert result.stderr == (
+            "error: the PostgreSQL store (ledger): made by a newer newsletter (its schema has "
             "migration m900_from_the_future, which this version does not know); upgrade "
             "newsletter to the version that wrote it, or newer\n")
     with psycopg.connect(pg_url) as db:

@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING, Iterator
 
 from newsletter.config import redact, url_secrets
 from newsletter.errors import StoreError
+from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.migrations import Schema, run_step
+from newsletter.state.tables import (
+    EVENTS,
+    JOURNAL,
+    LIST,
+    SEND_LOG,
+    SIGNUPS,
+    WEBHOOK_TOKENS,
+    WELCOME,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -24,6 +34,8 @@ WHERE = "the PostgreSQL store"
 CONNECT_TIMEOUT = 10  # seconds
 POOL_SIZE = 8  # connections a process keeps at most (serve's threads share them)
 MIGRATION_LOCK = 0x6E6C6D67  # pg_advisory_xact_lock key while migrating ("nlmg")
+# Every kind the store holds (the list is a kind of its own only here: the files keep CSV).
+IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
 MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS newsletter_migrations (
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -73,6 +85,13 @@ def recorded(db: psycopg.Connection) -> dict[str, list[str]]:
     for kind, name in db.execute("SELECT kind, name FROM newsletter_migrations"):
         found.setdefault(kind, []).append(name)
     return found
+
+
+def refuse_newer(have: dict[str, list[str]]) -> None:
+    """StoreError when a newer newsletter migrated any kind (``have``: :func:`recorded`): the
+    database is one store, so every command refuses it whole, whichever tables it uses."""
+    for schema in IN_POSTGRESQL:
+        schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})")
 
 
 def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
@@ -163,6 +182,7 @@ class Database:
                 todo = [schema for schema in kinds if schema.kind not in self._migrated]
                 if todo:  # what every kind has, in one look; migrated only where one lacks
                     have = recorded(db)
+                    refuse_newer(have)
                     for schema in todo:
                         if schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})"):
                             migrate(db, schema)
