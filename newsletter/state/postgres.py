@@ -210,10 +210,13 @@ class Database:
                 from psycopg_pool import ConnectionPool
 
                 connect(self._url).close()  # an unreachable server: one line saying why
+                # Checked as each is lent: one the server ended while it idled (a restart, a
+                # failover, an idle timeout) is replaced, not handed to a request to fail.
                 pool = ConnectionPool(self._url, min_size=1, max_size=POOL_SIZE, open=False,
                                       kwargs={"autocommit": True,
                                               "connect_timeout": CONNECT_TIMEOUT},
-                                      timeout=CONNECT_TIMEOUT, name="newsletter")
+                                      timeout=CONNECT_TIMEOUT, name="newsletter",
+                                      check=ConnectionPool.check_connection)
                 try:
                     pool.open(wait=True, timeout=CONNECT_TIMEOUT)
                 except BaseException:
