@@ -3,6 +3,7 @@ a newer newsletter refused, and no SQLite file made in that mode (docs/store.md)
 
 from __future__ import annotations
 
+import secrets
 from contextlib import closing
 
 import psycopg
@@ -20,7 +21,7 @@ from newsletter.state import (
     postgres,
 )
 from tests.conftest import invoke, run_cli, run_in_process
-from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
+from tests.pg_support import SERVER, pg_url, use_postgresql  # noqa: F401 (fixture)
 
 KINDS = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
 
@@ -82,6 +83,28 @@ def test_a_newer_migration_of_any_kind_is_refused_by_the_list_commands_too(site,
             "newsletter to the version that wrote it, or newer\n")
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT count(*) FROM subscribers").fetchone()[0] == 0
+
+
+def test_a_user_without_rights_on_the_schema_is_told_what_to_grant_in_one_line(site, pg_url):
+    """`store migrate` and `store copy` let the server's refusal out as a traceback."""
+    role = f"nl_qa_{secrets.token_hex(4)}"
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        url = pg_url.replace("postgres@", f"{role}@", 1)
+        use_postgresql(site, url)
+        for args in (("store", "migrate"), ("subscribers", "list"), ("status",)):
+            result = run_in_process(site, *args)
+            assert result.returncode == 1, (args, result.stderr)
+            assert result.stderr.startswith("error: the PostgreSQL store: cannot be used ("), args
+            assert result.stderr.endswith(
+                "; give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON "
+                "SCHEMA ...), or name a schema it owns in the URL's search_path\n"), args
+        copy = run_in_process(site, "store", "copy", "--to", url)
+        assert copy.returncode == 1 and "give the store URL's user the rights" in copy.stderr
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP ROLE {role}")
 
 
 def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader_joined(

@@ -62,14 +62,36 @@ def connect(url: str) -> psycopg.Connection:
         raise unusable(error, url) from None
 
 
+@contextmanager
+def opened(url: str) -> Iterator[psycopg.Connection]:
+    """:func:`connect` for the block, closed after it; a failure of the database inside it
+    is one StoreError too (a user without the rights, say), never a traceback."""
+    import psycopg
+
+    db = connect(url)
+    try:
+        yield db
+    except psycopg.Error as error:
+        raise unusable(error, url) from None
+    finally:
+        db.close()
+
+
+# The server's words for a user that may not use or create in the store's schema.
+NOT_ALLOWED = ("permission denied", "no schema has been selected to create in")
+
+
 def unusable(error: Exception, url: str | None = None) -> StoreError:
     """One line for a failure of the database (the server's first line, no URL; libpq quotes
     a part of the URL it cannot read, so the password of ``url`` is hidden in every form)."""
     first = (str(error).strip().splitlines() or [type(error).__name__])[0]
     if url:
         first = redact(first, url_secrets(url))
-    return StoreError(f"cannot be used ({first})", where=WHERE,
-                      hint="check that the server runs, and the store URL and PGPASSWORD")
+    hint = ("give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA "
+            "...), or name a schema it owns in the URL's search_path"
+            if any(words in first for words in NOT_ALLOWED)
+            else "check that the server runs, and the store URL and PGPASSWORD")
+    return StoreError(f"cannot be used ({first})", where=WHERE, hint=hint)
 
 
 def applied(db: psycopg.Connection, kind: str) -> list[str]:

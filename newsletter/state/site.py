@@ -34,7 +34,7 @@ def migrate_site(settings) -> list[Migrated]:
 def migrate_postgresql(url: str) -> list[Migrated]:
     """Make or migrate every table in the database; StoreError (before any change) when a
     newer newsletter made one."""
-    with closing(postgres.connect(url)) as db:
+    with postgres.opened(url) as db:
         postgres.refuse_newer(postgres.recorded(db))
         return [Migrated(f"{postgres.WHERE} ({schema.kind})",
                          tuple(postgres.migrate(db, schema)), len(schema.migrations))
