@@ -226,7 +226,7 @@ class MessageFactory:
         if self.test:
             return f"<test.{secrets.token_hex(12)}@{self.domain}>"
         seed = self._message_id_seed + address_key(address).encode()
-        digest = hmac.digest(self._secret_bytes, seed, "sha256").hex()[:32]
+        digest = hmac.digest(self._secret_bytes, seed, "sha256")[:16].hex()
         return f"<nl.{digest}@{self.domain}>"
 
     def _date_header(self) -> str:
