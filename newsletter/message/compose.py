@@ -24,7 +24,6 @@ goes into a header, makes the unsubscribe token and shares the MIME encoder betw
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import logging
 import re
 import secrets
@@ -37,6 +36,7 @@ from urllib.parse import quote, urlsplit
 
 from newsletter.addresses import address_key
 from newsletter.errors import SubscriberError
+from newsletter.message.keyed_hash import PrefixedHmac
 from newsletter.message.mime import MimeEncoder
 from newsletter.message.tokens import UnsubscribeTokens
 
@@ -182,8 +182,8 @@ class MessageFactory:
         self.tokens = UnsubscribeTokens(secret)
         self._unsubscribe_url = settings.email.unsubscribe_url.format
         self._date = (0, "")
-        self._secret_bytes = secret.encode()
-        self._message_id_seed = f"message-id\n{email.post_id}\n".encode()
+        self._message_id_hmac = PrefixedHmac(secret.encode(),
+                                             f"message-id\n{email.post_id}\n".encode())
 
     def build(self, address: str, name: str = "") -> Message:
         """The message for one reader (raises SubscriberError for an unusable address)."""
@@ -225,8 +225,7 @@ class MessageFactory:
         (receivers may drop the copy); test sends get a random one."""
         if self.test:
             return f"<test.{secrets.token_hex(12)}@{self.domain}>"
-        seed = self._message_id_seed + address_key(address).encode()
-        digest = hmac.digest(self._secret_bytes, seed, "sha256").hex()[:32]
+        digest = self._message_id_hmac.digest(address_key(address).encode())[:16].hex()
         return f"<nl.{digest}@{self.domain}>"
 
     def _date_header(self) -> str:
