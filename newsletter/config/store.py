@@ -16,8 +16,8 @@ from newsletter.errors import ConfigError
 SCHEMES = ("postgresql", "postgres")
 STORE_PASSWORD = "NEWSLETTER_STORE_URL password"  # the name its password is hidden under
 # What libpq refuses by quoting the part of the URL that holds it (the password, maybe): a
-# space, or a % not starting an escape.
-_UNQUOTABLE = re.compile(r"\s|%(?![0-9A-Fa-f]{2})")
+# space, or a % not starting an escape; and a control character (libpq ends the URL at a NUL).
+_UNQUOTABLE = re.compile(r"[\s\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})")
 
 
 def url_password(url: str) -> str | None:
@@ -65,8 +65,9 @@ def check_url(url: str, name: str, where: str) -> None:
         raise ConfigError(f"{name} is not a URL", where=where,
                           hint="write it as postgresql://user@host:5432/database") from None
     if _UNQUOTABLE.search(url):
-        raise ConfigError(f"{name} holds a space, or a % that starts no %XX escape",
-                          where=where, hint="write a space as %20 and a % as %25")
+        raise ConfigError(f"{name} holds a space or a control character, or a % that "
+                          "starts no %XX escape", where=where,
+                          hint="write a space as %20 and a % as %25")
     if parts.scheme not in SCHEMES or not parts.path.strip("/"):
         raise ConfigError(f"{name} must be a postgresql:// URL naming a database", where=where,
                           hint="write it as postgresql://user@host:5432/database")
