@@ -93,6 +93,20 @@ def test_a_user_without_rights_on_the_schema_is_told_what_to_grant_in_one_line(s
             db.execute(f"DROP ROLE {role}")
 
 
+def test_a_store_busy_past_the_sessions_lock_timeout_is_one_line_saying_run_again(site,
+                                                                                 pg_url):
+    use_postgresql(site, f"{pg_url}%20-clock_timeout%3D200ms")
+    invoke(site, "store", "migrate")
+    with psycopg.connect(pg_url) as holder:  # a session holding the list, all along
+        holder.execute("LOCK TABLE subscribers IN ACCESS EXCLUSIVE MODE")
+        result = run_in_process(site, "subscribers", "list")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: the PostgreSQL store: cannot be used (canceling statement due to lock "
+        "timeout); the store was busy (another session held its tables too long); run the "
+        "command again\n")
+
+
 def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader_joined(
         site, pg_url):
     # A store made before the list kept `joined`: `store migrate` reads it from subscribed_at

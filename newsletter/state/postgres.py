@@ -77,8 +77,16 @@ def opened(url: str) -> Iterator[psycopg.Connection]:
         db.close()
 
 
-# The server's words for a user that may not use or create in the store's schema.
-NOT_ALLOWED = ("permission denied", "no schema has been selected to create in")
+# What to do, by the server's words: a user that may not use or create in the store's
+# schema; a store too busy for the session's lock_timeout or statement_timeout; else.
+HINTS = (
+    (("permission denied", "no schema has been selected to create in"),
+     "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
+     "or name a schema it owns in the URL's search_path"),
+    (("lock timeout", "statement timeout", "deadlock detected"),
+     "the store was busy (another session held its tables too long); run the command again"),
+)
+OTHERWISE = "check that the server runs, and the store URL and PGPASSWORD"
 
 
 def unusable(error: Exception, url: str | None = None) -> StoreError:
@@ -87,10 +95,8 @@ def unusable(error: Exception, url: str | None = None) -> StoreError:
     first = (str(error).strip().splitlines() or [type(error).__name__])[0]
     if url:
         first = redact(first, url_secrets(url))
-    hint = ("give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA "
-            "...), or name a schema it owns in the URL's search_path"
-            if any(words in first for words in NOT_ALLOWED)
-            else "check that the server runs, and the store URL and PGPASSWORD")
+    hint = next((hint for words, hint in HINTS if any(each in first for each in words)),
+                OTHERWISE)
     return StoreError(f"cannot be used ({first})", where=WHERE, hint=hint)
 
 
