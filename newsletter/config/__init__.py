@@ -6,9 +6,9 @@ from newsletter.config.loading import SETTINGS_FILE, load_settings, read_secrets
 from newsletter.config.redaction import redact
 from newsletter.config.sections import GENERATOR_NAMES, Settings
 from newsletter.config.signup import origin_of
-from newsletter.config.store import check_url, url_secrets
+from newsletter.config.store import check_url, refuse_password, url_secrets
 
 __all__ = ["GENERATOR_NAMES", "PROVIDER_NAMES", "PROVIDER_SECRETS", "SECRET_VARIABLES",
            "SETTINGS_FILE", "Settings", "check_url", "duration_words", "load_settings", "origin_of",
            "parse_duration",
-           "read_secrets", "redact", "url_secrets"]
+           "read_secrets", "redact", "refuse_password", "url_secrets"]

@@ -46,14 +46,19 @@ def check_store(settings, where: str) -> None:
     environment (without the password rule: it is a secret)."""
     if settings.store.url is not None:
         check_url(settings.store.url, "store.url", where)
-        if url_password(settings.store.url) is not None or "password=" in settings.store.url:
-            raise ConfigError(
-                "store.url holds a password, and newsletter.toml is no place for one",
-                where=where, hint="remove it from the file; set PGPASSWORD in the environment, "
-                                  "or the whole URL in NEWSLETTER_STORE_URL")
+        refuse_password(settings.store.url, "store.url",
+                        "newsletter.toml is no place for one", where,
+                        "remove it from the file; set PGPASSWORD in the environment, or the "
+                        "whole URL in NEWSLETTER_STORE_URL")
     from_environment = settings.secrets.get(STORE_URL_VARIABLE)
     if from_environment is not None:
         check_url(from_environment, STORE_URL_VARIABLE, "environment")
+
+
+def refuse_password(url: str, name: str, why: str, where: str, hint: str) -> None:
+    """ConfigError when ``url`` holds a password (never quoting it)."""
+    if url_password(url) is not None or "password=" in url:
+        raise ConfigError(f"{name} holds a password, and {why}", where=where, hint=hint)
 
 
 def check_url(url: str, name: str, where: str) -> None:

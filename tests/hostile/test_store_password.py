@@ -109,3 +109,15 @@ def test_a_store_url_with_a_nul_in_newsletter_toml_is_refused(site):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.startswith("error: newsletter.toml: store.url holds a space or a "
                                     "control character")
+
+
+@pytest.mark.parametrize("url", [f"postgresql://postgres:{ENCODED}@127.0.0.1:5432/test",
+                                 f"postgresql://postgres@127.0.0.1:5432/test?password={ENCODED}"])
+def test_store_copy_refuses_a_password_on_its_command_line(site, url):
+    """Every user of the machine reads a command line in `ps`: PGPASSWORD holds it instead."""
+    result = run_in_process(site, "store", "copy", "--to", url)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: the command line: --to holds a password, and any user of this machine may read "
+        "a command line (ps); remove it; set PGPASSWORD in the environment\n")
+    assert_never_shown(result)
