@@ -25,6 +25,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from newsletter.render.attribute_lists import heading_attributes
 from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
+from newsletter.render.effort import check_quotes_work
 from newsletter.render.kramdown import kramdown_plugin
 
 _THREAD = threading.local()
@@ -54,6 +55,7 @@ def _parser(dialect: Dialect) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     if dialect.smart_punctuation:
         md.enable(["replacements", "smartquotes"])
+        md.core.ruler.before("smartquotes", "quotes_work", check_quotes_work)
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
     if dialect.autolinks:
         md.core.ruler.push("autolinks", autolinks)

@@ -29,6 +29,7 @@ import markdown
 from newsletter.render.anchors import add_heading_ids, fragment_url, local_ids
 from newsletter.render.blocks import shape_blocks
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
+from newsletter.render.effort import InlineBudget, check_source_work
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
 from newsletter.urls import split_url
@@ -59,7 +60,8 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN) -> lxml.h
         extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
                       for name in MARKDOWN_EXTENSIONS]
         md = markdown.Markdown(extensions=extensions, output_format="html")
-        html = use_linear_inline(md).convert(source)
+        check_source_work(source)
+        html = use_linear_inline(md, InlineBudget()).convert(source)
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     add_heading_ids(root)
     if dialect.kramdown:  # a CommonMark dialect
