@@ -27,13 +27,27 @@ from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
 from newsletter.render.effort import check_quotes_work
 from newsletter.render.kramdown import kramdown_plugin
+from newsletter.render.raw_html import TAG, written_tags
 
 _THREAD = threading.local()
 
 
-def commonmark_html(source: str, dialect: Dialect) -> str:
-    """``source`` rendered as HTML in ``dialect``."""
-    return _thread_parser(dialect).render(source)
+def commonmark_html(source: str, dialect: Dialect, written: str | None = None) -> str:
+    """``source`` rendered as HTML in ``dialect``. Where the dialect omits raw HTML, the HTML
+    ``written`` in the post (its body before template tags) is omitted, not a shortcode's;
+    all of it when ``written`` is None."""
+    tags = None if written is None or dialect.raw_html else written_tags(written)
+    return _thread_parser(dialect).render(source, {"written_tags": tags})
+
+
+def _raw_html(self, tokens, index, options, env) -> str:
+    """A raw HTML token where the dialect omits raw HTML: kept if the post did not write it
+    (:mod:`newsletter.render.raw_html`)."""
+    content, written = tokens[index].content, env.get("written_tags")
+    tags = TAG.findall(content)
+    if written is None or not tags or any(tag in written for tag in tags):
+        return ""
+    return content
 
 
 def code_block_lines(source: str, dialect: Dialect) -> list[tuple[int, int]]:
@@ -45,9 +59,9 @@ def code_block_lines(source: str, dialect: Dialect) -> list[tuple[int, int]]:
 
 def _thread_parser(dialect: Dialect) -> MarkdownIt:
     parsers = _THREAD.__dict__.setdefault("parsers", {})
-    if dialect.name not in parsers:  # a parser per thread: the preview server renders in several
-        parsers[dialect.name] = _parser(dialect)
-    return parsers[dialect.name]
+    if dialect not in parsers:  # a parser per thread: the preview server renders in several
+        parsers[dialect] = _parser(dialect)
+    return parsers[dialect]
 
 
 def _parser(dialect: Dialect) -> MarkdownIt:
@@ -66,6 +80,9 @@ def _parser(dialect: Dialect) -> MarkdownIt:
     md.normalizeLink = _as_written
     for rule, render in _RENDER_RULES.items():
         md.add_render_rule(rule, render)
+    if not dialect.raw_html:
+        md.add_render_rule("html_block", _raw_html)
+        md.add_render_rule("html_inline", _raw_html)
     return md
 
 

@@ -115,7 +115,7 @@ def render_post(settings: Settings, post: Post) -> Email:
     expansion = expand_post(settings, post)
     dialect = markdown_dialect(settings, post)
     with located_in(where, post):
-        fragment = markdown_to_fragment(expansion.markdown, post.url, dialect)
+        fragment = markdown_to_fragment(expansion.markdown, post.url, dialect, post.body)
     template_problems = expansion.all_problems(fragment)
     images, feature_image = place_images(settings, post, fragment)
     fluid_images(fragment)

@@ -98,7 +98,7 @@ def post_images(settings: Settings, post: Post) -> list[FoundImage]:
     """Every local image of ``post`` (body, then feature image), prepared or with its problem."""
     with located_in(site_relative(settings, post.path), post):
         fragment = markdown_to_fragment(expand_post(settings, post).markdown, post.url,
-                                        markdown_dialect(settings, post))
+                                        markdown_dialect(settings, post), post.body)
     found = [image for _, image in _body_images(settings, post, fragment)]
     feature = _local_feature(settings, post)
     return found + ([feature] if feature else [])

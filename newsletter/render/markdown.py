@@ -46,14 +46,16 @@ URL_ATTRIBUTES = {"a": "href", "img": "src"}
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN) -> lxml.html.HtmlElement:
+def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
+                      written: str | None = None) -> lxml.html.HtmlElement:
     """The Markdown, read in ``dialect``, as a ``<div>`` tree with heading ids, links and images
-    exactly as the post writes them."""
+    exactly as the post writes them (``written``: the post's own text, whose raw HTML a dialect
+    may omit)."""
     if dialect.commonmark:
         # markdown-it-py takes about 25 ms to import: loaded only for the blogs that need it.
         from newsletter.render import commonmark, kramdown
 
-        html = commonmark.commonmark_html(source, dialect)
+        html = commonmark.commonmark_html(source, dialect, written)
     else:
         # Given as instances: a name makes Markdown scan every installed package's entry points
         # (a fifth of a send's first render: 7 ms of CPU).
@@ -69,11 +71,11 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN) -> lxml.h
     return root
 
 
-def markdown_to_fragment(source: str, page_url: str,
-                         dialect: Dialect = PYTHON_MARKDOWN) -> lxml.html.HtmlElement:
+def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_MARKDOWN,
+                         written: str | None = None) -> lxml.html.HtmlElement:
     """Render Markdown into a ``<div>`` tree for an email: absolute URLs (a same-page link to a
     heading goes to the post on the blog), sized remote images, task lists, tables that scroll."""
-    root = markdown_fragment(source, dialect)
+    root = markdown_fragment(source, dialect, written)
     shape_blocks(root)
     kept_ids = local_ids(root)
     for element in root.iter(*URL_ATTRIBUTES):

@@ -1,0 +1,54 @@
+"""A Hugo blog's email shows its Markdown as the blog's Goldmark does, settings included
+(newsletter/generators/hugo_markup.py): raw HTML omitted unless ``unsafe = true`` (a
+shortcode's HTML shown either way), the typographer's quotes and dashes, bare addresses linked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_markdown_dialects import blog_with_features, previewed
+
+POST = ('\n\n<div class="aside">Raw aside</div>\n\nShe said "go" -- then left... '
+        "See www.example.org/tide for <b>times</b>.\n")
+
+
+def hugo_email(root: Path, settings: str = "", where: str = "hugo.toml"):
+    """The post's raw HTML and sentence as the email shows them, its text part, and the
+    addresses its bare address was linked to."""
+    post_id, out = blog_with_features(root, "hugo")
+    if settings:
+        path = root / where
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text((path.read_text() if path.exists() else "") + settings)
+    post = next((root / "content" / "posts").glob("first-light.md"))
+    post.write_text(post.read_text() + POST)
+    document, text = previewed(root, post_id, out)
+    body = document.xpath("//div[contains(@class, 'aside')] | //p[contains(., 'She said')]")
+    links = [href for href in document.xpath("//a/@href") if "example.org/tide" in href]
+    bold = [element.text for element in document.xpath("//b")]
+    return " ".join(element.text_content() for element in body), text, links, bold
+
+
+def test_hugos_defaults_omit_raw_html_set_quotes_and_link_bare_addresses(tmp_path):
+    shown, text, links, bold = hugo_email(tmp_path / "blog")
+
+    assert "Raw aside" not in shown and "Raw aside" not in text
+    assert "\u201cgo\u201d \u2013 then left\u2026" in shown
+    assert "times" in shown and "times" not in bold  # the tags go, their text stays
+    assert links == ["http://www.example.org/tide"]
+
+
+@pytest.mark.parametrize("settings, where", [
+    ("\n[markup.goldmark.renderer]\nunsafe = true\n[markup.goldmark.extensions]\n"
+     "linkify = false\n[markup.goldmark.extensions.typographer]\ndisable = true\n", "hugo.toml"),
+    ("[goldmark.renderer]\nunsafe = true\n[goldmark.extensions]\nlinkify = false\n"
+     "typographer = false\n", "config/_default/markup.toml"),
+])
+def test_the_sites_goldmark_settings_are_read(tmp_path, settings, where):
+    shown, _, links, bold = hugo_email(tmp_path / "blog", settings, where)
+
+    assert "Raw aside" in shown and bold == ["times"]
+    assert 'She said "go" -- then left...' in shown
+    assert links == []
