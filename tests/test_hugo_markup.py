@@ -5,9 +5,11 @@ shortcode's HTML shown either way), the typographer's quotes and dashes, bare ad
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from conftest import invoke
 from test_markdown_dialects import blog_with_features, previewed
 
 POST = ('\n\n<div class="aside">Raw aside</div>\n\nShe said "go" -- then left... '
@@ -52,3 +54,17 @@ def test_the_sites_goldmark_settings_are_read(tmp_path, settings, where):
     assert "Raw aside" in shown and bold == ["times"]
     assert 'She said "go" -- then left...' in shown
     assert links == []
+
+
+def test_check_warns_once_where_the_posts_raw_html_is_left_out(tmp_path):
+    root = tmp_path / "blog"
+    hugo_email(root)
+
+    result = invoke(root, "check", "--json")
+
+    omitted = [finding for finding in json.loads(result.stdout)["findings"]
+               if finding["code"] == "raw-html-omitted"]
+    assert [(finding["severity"], finding["where"], finding["message"]) for finding in omitted] == [
+        ("warning", "content/posts/first-light.md:27", "the post writes raw HTML in 2 places, "
+         "which the blog does not show (markup.goldmark.renderer.unsafe is false), so the email "
+         "leaves it out too")]

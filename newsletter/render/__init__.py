@@ -24,7 +24,12 @@ from newsletter.render.images import (
     mode_problem,
     post_images,
 )
-from newsletter.render.markdown import URL_ATTRIBUTES, email_url, markdown_fragment
+from newsletter.render.markdown import (
+    URL_ATTRIBUTES,
+    email_url,
+    markdown_fragment,
+    raw_html_lines,
+)
 from newsletter.render.notice import CONFIRM, WELCOME, has_notice, notice_templates, render_notice
 
 __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "CostlyMarkdownError", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
@@ -32,4 +37,4 @@ __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "CostlyMarkdownError", "GMAIL_CLIP_B
            "URL_ATTRIBUTES", "WELCOME", "Email", "EmailImage", "FoundImage", "all_ids", "email_url",
            "encoded_html_size", "github_slug", "has_notice", "is_local", "local_ids",
            "markdown_dialect", "markdown_fragment", "mode_problem",
-           "notice_templates", "post_images", "render_notice", "render_post"]
+           "notice_templates", "post_images", "raw_html_lines", "render_notice", "render_post"]

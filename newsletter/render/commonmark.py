@@ -57,6 +57,19 @@ def code_block_lines(source: str, dialect: Dialect) -> list[tuple[int, int]]:
             if token.type in ("fence", "code_block") and token.map]
 
 
+def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
+    """Lines (from 0) of ``source`` where raw HTML that the post writes itself starts, as
+    ``dialect`` reads it (a block, or a paragraph holding an inline tag)."""
+    written, lines = written_tags(source), []
+    for token in _thread_parser(dialect).parse(source):
+        inline = token.type == "inline" and any(child.type == "html_inline"
+                                                 for child in token.children or ())
+        if (token.type == "html_block" or inline) and token.map and any(
+                tag in written for tag in TAG.findall(token.content)):
+            lines.append(token.map[0])
+    return lines
+
+
 def _thread_parser(dialect: Dialect) -> MarkdownIt:
     parsers = _THREAD.__dict__.setdefault("parsers", {})
     if dialect not in parsers:  # a parser per thread: the preview server renders in several

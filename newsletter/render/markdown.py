@@ -71,6 +71,13 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
     return root
 
 
+def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
+    """Lines (from 0) where raw HTML the post writes starts, in a CommonMark ``dialect``."""
+    from newsletter.render import commonmark  # loaded only for the blogs that need it
+
+    return commonmark.raw_html_lines(source, dialect)
+
+
 def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_MARKDOWN,
                          written: str | None = None) -> lxml.html.HtmlElement:
     """Render Markdown into a ``<div>`` tree for an email: absolute URLs (a same-page link to a

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-TAG = re.compile(r"<[^<>]*>")
+TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
 _SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w./-]+)[^{}]*?[>%]\}\}")
 
 
