@@ -1,6 +1,7 @@
 """A Hugo blog's email shows its Markdown as the blog's Goldmark does, settings included
 (newsletter/generators/hugo_markup.py): raw HTML omitted unless ``unsafe = true`` (a
-shortcode's HTML shown either way), the typographer's quotes and dashes, bare addresses linked.
+shortcode's HTML shown either way), the typographer's quotes and dashes, bare addresses linked,
+and a table row indented four spaces still a row.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import invoke
 from test_markdown_dialects import blog_with_features, previewed
+
+from newsletter.render.dialects import DIALECTS
+from newsletter.render.markdown import markdown_fragment
 
 POST = ('\n\n<div class="aside">Raw aside</div>\n\nShe said "go" -- then left... '
         "See www.example.org/tide for <b>times</b>.\n")
@@ -68,3 +72,18 @@ def test_check_warns_once_where_the_posts_raw_html_is_left_out(tmp_path):
         ("warning", "content/posts/first-light.md:27", "the post writes raw HTML in 2 places, "
          "which the blog does not show (markup.goldmark.renderer.unsafe is false), so the email "
          "leaves it out too")]
+
+
+TABLE = "| a | b |\n|---|---|\n| 1 | 2 |\n    | 3 | 4 |\n| 5 | 6 |\n\n    code\n"
+
+
+@pytest.mark.parametrize("dialect, rows, code", [
+    ("goldmark", ["1 2", "3 4", "5 6"], ["code"]),  # a table is a paragraph's lines to Goldmark
+    ("remark", ["1 2"], ["| 3 | 4 |", "code"]),  # GitHub's reading: the indented row is code
+    ("markdown-it", ["1 2"], ["| 3 | 4 |", "code"]),
+])
+def test_a_table_row_indented_four_spaces_is_read_as_each_renderer_reads_it(dialect, rows, code):
+    root = markdown_fragment(TABLE, DIALECTS[dialect])
+
+    assert [" ".join(cell.text for cell in row) for row in root.xpath("//tbody/tr")] == rows
+    assert [block.text_content().strip() for block in root.iter("pre")] == code

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import html
 import threading
+from functools import partial
 
 from markdown_it import MarkdownIt
+from markdown_it import rules_block
+from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -80,6 +83,9 @@ def _thread_parser(dialect: Dialect) -> MarkdownIt:
 def _parser(dialect: Dialect) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": dialect.smart_punctuation})
     md.enable(["table", "strikethrough"])
+    if dialect.indented_rows:
+        md.block.ruler.at("table", partial(_indented_rows, rules_block.table),
+                          {"alt": ["paragraph", "reference"]})
     if dialect.smart_punctuation:
         md.enable(["replacements", "smartquotes"])
         md.core.ruler.before("smartquotes", "quotes_work", check_quotes_work)
@@ -97,6 +103,23 @@ def _parser(dialect: Dialect) -> MarkdownIt:
         md.add_render_rule("html_block", _raw_html)
         md.add_render_rule("html_inline", _raw_html)
     return md
+
+
+def _indented_rows(table, state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, but a body row indented four spaces or more (holding a ``|``)
+    is a row, as Goldmark reads it, not the indented code that ends the table."""
+    code_block = state.is_code_block
+
+    def row_is_code(line: int) -> bool:
+        if line <= start + 1 or "|" not in state.getLines(line, line + 1, 0, False):
+            return code_block(line)
+        return False
+
+    state.is_code_block = row_is_code
+    try:
+        return table(state, start, end, silent)
+    finally:
+        del state.is_code_block
 
 
 def _any_link(url: str) -> bool:

@@ -15,7 +15,9 @@ punctuation (Goldmark's typographer, kramdown's smart quotes, Astro's and the Ga
 smartypants; not Eleventy, not Zola), bare ``www.`` and ``https://`` addresses made links
 (Goldmark's linkify, remark-gfm), raw HTML (Goldmark omits the post's own unless the site says
 ``unsafe = true``; the HTML of a shortcode shows either way), and kramdown's attribute lists and
-``{:toc}``. A site's settings change its generator's defaults (``markdown_options``: Hugo's
+``{:toc}``. A table goes on through a row indented four spaces in Goldmark, which builds tables
+from a paragraph's lines; GitHub (cmark-gfm), remark and markdown-it end it there, the row
+being code. A site's settings change its generator's defaults (``markdown_options``: Hugo's
 ``[markup.goldmark]``), when the post is read in that generator's dialect.
 """
 
@@ -39,13 +41,14 @@ class Dialect:
     autolinks: bool = True  # bare www. and https:// addresses are links (GFM)
     kramdown: bool = False  # {: .class} attribute lists dropped, {:toc} a table of contents
     raw_html: bool = True  # False: the HTML the post writes is omitted (Goldmark's default)
+    indented_rows: bool = False  # a table row indented 4 spaces is a row, not code (Goldmark)
 
 
 PYTHON_MARKDOWN = Dialect("python-markdown", commonmark=False)
 DIALECTS = {dialect.name: dialect for dialect in (
     PYTHON_MARKDOWN,
     Dialect("commonmark"),
-    Dialect("goldmark", raw_html=False),
+    Dialect("goldmark", raw_html=False, indented_rows=True),
     Dialect("remark"),
     Dialect("kramdown", autolinks=False, kramdown=True),
     Dialect("markdown-it", smart_punctuation=False, autolinks=False),
