@@ -1,7 +1,7 @@
-"""A Hugo blog's email shows its Markdown as the blog's Goldmark does, settings included
-(newsletter/generators/hugo_markup.py): raw HTML omitted unless ``unsafe = true`` (a
-shortcode's HTML shown either way), the typographer's quotes and dashes, bare addresses linked,
-and a table row indented four spaces still a row.
+"""A blog's email shows its Markdown as the blog's renderer does, the site's settings included:
+Hugo's Goldmark (newsletter/generators/hugo_markup.py) omits raw HTML unless ``unsafe = true``
+(a shortcode's HTML shown either way), sets quotes and dashes, links bare addresses and keeps a
+table row indented four spaces a row; Astro's ``smartypants`` and ``gfm`` are read too.
 """
 
 from __future__ import annotations
@@ -87,3 +87,24 @@ def test_a_table_row_indented_four_spaces_is_read_as_each_renderer_reads_it(dial
 
     assert [" ".join(cell.text for cell in row) for row in root.xpath("//tbody/tr")] == rows
     assert [block.text_content().strip() for block in root.iter("pre")] == code
+
+
+@pytest.mark.parametrize("markdown_settings, curly, linked", [
+    ("", True, True),  # Astro's defaults: smartypants and GFM on
+    ("  markdown: { smartypants: false, gfm: false },\n", False, False),
+])
+def test_astros_smartypants_and_gfm_settings_are_read(tmp_path, markdown_settings, curly, linked):
+    root = tmp_path / "stars"
+    post_id, out = blog_with_features(root, "astro")
+    config = root / "astro.config.mjs"
+    config.write_text(config.read_text().replace("  integrations:", markdown_settings
+                                                  + "  integrations:"))
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    post = root / next(item["file"] for item in listed if item["id"] == post_id)
+    post.write_text(post.read_text() + '\n\nShe said "look" at www.example.org/sky today.\n')
+
+    document, _ = previewed(root, post_id, out)
+
+    (said,) = document.xpath("//p[contains(., 'She said')]")
+    assert ("\u201clook\u201d" in said.text_content()) is curly
+    assert bool(said.xpath(".//a[contains(@href, 'example.org/sky')]")) is linked
