@@ -32,9 +32,10 @@ from newsletter.render.markdown import (
 )
 from newsletter.render.notice import CONFIRM, WELCOME, has_notice, notice_templates, render_notice
 
-__all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "CostlyMarkdownError", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
+__all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
            "IMAGE_WARNING_BYTES", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET", "TEXT_TEMPLATE",
-           "URL_ATTRIBUTES", "WELCOME", "Email", "EmailImage", "FoundImage", "all_ids", "email_url",
-           "encoded_html_size", "github_slug", "has_notice", "is_local", "local_ids",
-           "markdown_dialect", "markdown_fragment", "mode_problem",
-           "notice_templates", "post_images", "raw_html_lines", "render_notice", "render_post"]
+           "URL_ATTRIBUTES", "WELCOME", "CostlyMarkdownError", "Email", "EmailImage",
+           "FoundImage", "all_ids", "email_url", "encoded_html_size", "github_slug",
+           "has_notice", "is_local", "local_ids", "markdown_dialect", "markdown_fragment",
+           "mode_problem", "notice_templates", "post_images", "raw_html_lines", "render_notice",
+           "render_post"]

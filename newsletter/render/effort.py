@@ -2,14 +2,15 @@
 
 Python-Markdown reads the rest of a paragraph from each ``[``, ``(``, backtick or ``*`` that
 nothing closes, and rebuilds the paragraph after each match, so 200 KB of ``[a](`` took
-minutes. Its inline pass gets :data:`MAX_INLINE_SECONDS` of CPU (the rendering thread's: a
-loaded machine does not shorten it) for a post: real posts take a few hundredths of that, a 300
-KB paragraph of dense links and code a third of it. Its earlier passes are weighed before they
-start, as the work is known from the text: ``<`` that open HTML tags never closed (Python's
+minutes. Its inline pass gets CPU time of the rendering thread (a loaded machine does not
+shorten it) in proportion to the post (:data:`INLINE_SECONDS`, :data:`INLINE_SECONDS_PER_MB`):
+3 s for 100 KB, 21 s for 1 MB. Real posts take a few hundredths of that, a paragraph of a
+megabyte of dense links and code about half. Its earlier passes are weighed before they start,
+as the work is known from the text: ``<`` that open HTML tags never closed (Python's
 HTML parser reads on to the next ``>``), code fences nothing closes, blocks of many reference
 definitions or definition lines. markdown-it reads linearly but for its smart quotes, weighed
 as a paragraph's length times its quotes. Past a limit the post is refused in one line naming
-its line, so `send`, `check` and `preview` answer at once.
+its line, so `send`, `check` and `preview` answer within seconds.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 
     from newsletter.posts import Post
 
-MAX_INLINE_SECONDS = 3.0
+INLINE_SECONDS = 1.0
+INLINE_SECONDS_PER_MB = 20.0
 # Characters read x openers, for the passes weighed before they start. Python-Markdown's
 # scans take about 10^-8 s a character: a tenth of a second at the limit.
 MAX_SCAN_WORK = 10_000_000
@@ -66,15 +68,20 @@ class CostlyMarkdownError(ContentError):
 class InlineBudget:
     """The CPU time one post's Python-Markdown inline pass may still take (module docstring)."""
 
-    def __init__(self, seconds: float = MAX_INLINE_SECONDS):
+    def __init__(self, seconds: float):
+        self.seconds = seconds
         self.deadline = time.thread_time() + seconds
         self.text = ""  # the text being read, for the error
+
+    @classmethod
+    def for_source(cls, source: str) -> InlineBudget:
+        return cls(INLINE_SECONDS + INLINE_SECONDS_PER_MB * len(source) / 1_000_000)
 
     def check(self) -> None:
         if time.thread_time() > self.deadline:
             raise CostlyMarkdownError(
                 f"a paragraph of {len(self.text):,} characters took Python-Markdown over "
-                f"{MAX_INLINE_SECONDS:g} s of CPU: its unclosed [ ( ` * or < make it too costly "
+                f"{self.seconds:.1f} s of CPU: its unclosed [ ( ` * or < make it too costly "
                 "to render", self.text)
 
 

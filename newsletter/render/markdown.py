@@ -63,7 +63,7 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
                       for name in MARKDOWN_EXTENSIONS]
         md = markdown.Markdown(extensions=extensions, output_format="html")
         check_source_work(source)
-        html = use_linear_inline(md, InlineBudget()).convert(source)
+        html = use_linear_inline(md, InlineBudget.for_source(source)).convert(source)
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     add_heading_ids(root)
     if dialect.kramdown:  # a CommonMark dialect
