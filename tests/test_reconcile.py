@@ -214,17 +214,17 @@ def test_send_due_reconciles_first_so_cron_heals_itself(run, behaviour, news, st
     assert again.output == "Nothing is in doubt.\n"
 
 
-def test_status_says_how_to_reconcile_and_the_outbox_says_it_cannot(run, site):  # noqa: F811
+def test_status_says_how_to_reconcile_and_another_provider_asks_nobody(run, site):  # noqa: F811
     campaign = in_doubt_first_batch(run, "postmark", LOST)
     status = invoke(site, "status", POST, env=provider_environ("postmark"))
     assert "Ask postmark what became of them: newsletter reconcile what-matters" in status.output
 
-    campaign.configure(name="outbox")
+    campaign.configure(name="outbox")  # its folder cannot tell what postmark took in
     result = invoke(site, "reconcile", env={"NEWSLETTER_SECRET": "s"})
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"{POST}: 3 in doubt; outbox keeps no record newsletter can search: reconcile cannot "
-        "tell whether in-doubt messages went out."]
+        f"{POST}: 3 in doubt; 3 still in doubt",
+        "  3: sent through postmark; provider.name is now outbox"]
 
 
 # provider -> (readers in doubt, seconds a search answer takes): several pages to read each.

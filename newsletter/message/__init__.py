@@ -1,6 +1,12 @@
 """Each reader's message: the post's Email with their values filled in, MIME bytes and tokens."""
 
-from newsletter.message.compose import Message, MessageFactory, Prepared, one_line
+from newsletter.message.compose import (
+    Message,
+    MessageFactory,
+    Prepared,
+    one_line,
+    reader_message_id,
+)
 from newsletter.message.notice import NoticeFactory
 from newsletter.message.sample import SAMPLE_ADDRESS, sample_message
 from newsletter.message.token_cache import TokenCache
@@ -12,5 +18,6 @@ from newsletter.message.tokens import (
 )
 
 __all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "NoticeFactory",
-           "Prepared", "TokenCache", "UnsubscribeTokens", "one_line", "sample_message",
+           "Prepared", "TokenCache", "UnsubscribeTokens", "one_line", "reader_message_id",
+           "sample_message",
            "signing_secret", "verify_legacy_token"]

@@ -162,6 +162,13 @@ class Prepared(NamedTuple):
         return address_key(self.address)
 
 
+def reader_message_id(secret: bytes, post_id: str, address: str, domain: str) -> str:
+    """The Message-ID of ``address``'s message of ``post_id``: the same in every run, so a
+    resent in-doubt message keeps it, and `reconcile` can tell the outbox's files apart."""
+    seed = f"message-id\n{post_id}\n{address_key(address)}".encode()
+    return f"<nl.{hmac.digest(secret, seed, 'sha256').hex()[:32]}@{domain}>"
+
+
 class MessageFactory:
     """Builds each recipient's Message for one rendered post."""
 
@@ -183,7 +190,6 @@ class MessageFactory:
         self._unsubscribe_url = settings.email.unsubscribe_url.format
         self._date = (0, "")
         self._secret_bytes = secret.encode()
-        self._message_id_seed = f"message-id\n{email.post_id}\n".encode()
 
     def build(self, address: str, name: str = "") -> Message:
         """The message for one reader (raises SubscriberError for an unusable address)."""
@@ -225,9 +231,7 @@ class MessageFactory:
         (receivers may drop the copy); test sends get a random one."""
         if self.test:
             return f"<test.{secrets.token_hex(12)}@{self.domain}>"
-        seed = self._message_id_seed + address_key(address).encode()
-        digest = hmac.digest(self._secret_bytes, seed, "sha256").hex()[:32]
-        return f"<nl.{digest}@{self.domain}>"
+        return reader_message_id(self._secret_bytes, self.email.post_id, address, self.domain)
 
     def _date_header(self) -> str:
         second = int(time.time())
