@@ -138,6 +138,22 @@ def test_a_failing_lookup_leaves_them_in_doubt_with_the_reason(
     assert "the lookup failed" in status.output  # the reason stays with the readers
 
 
+def test_status_tells_what_the_send_saw_and_what_reconcile_learned_last(run, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, "postmark", LOST, store)
+    with Ledger.open(campaign.settings) as ledger:
+        (at_send,) = {d.reason for d in ledger.deliveries(POST, [State.IN_DOUBT])}
+    assert "reconcile" not in at_send  # the send's own words: its request timed out
+
+    assert "search may lag behind" in reconcile(campaign).output  # too soon to believe
+    campaign.server.lookup_queue.extend([(500, {}, {"message": "fake failure 500"})] * READ_TRIES)
+    assert reconcile(campaign, "--settle", "0").exit_code == 1
+
+    status = invoke(campaign.site, "status", POST, env=provider_environ("postmark")).output
+    assert f"  3 readers: {at_send}; reconcile: the lookup failed: " in status
+    assert "search may lag behind" not in status  # the latest finding replaces the earlier
+    assert status.count(at_send) == 1
+
+
 def test_sendgrid_without_the_activity_add_on_says_so(run):  # noqa: F811
     campaign = in_doubt_first_batch(run, "sendgrid", slow())
     campaign.server.activity_feed = False
