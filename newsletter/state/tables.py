@@ -46,6 +46,10 @@ JOURNAL = Schema("journal", "journal.db", (
             folded_at TEXT
         )""",
     )),
+    # A confirmation link asks whether its address left since it was sent (signups.left_since).
+    Migration("m002_index_changes_by_key",
+              ("CREATE INDEX IF NOT EXISTS changes_by_key ON changes (key, at)",),
+              ("CREATE INDEX journal_changes_by_key ON journal_changes (key, at)",)),
 ))
 
 # The subscriber list itself, in the PostgreSQL store only (the files store keeps it in
