@@ -7,7 +7,8 @@ from newsletter.config.sections import GENERATOR_NAMES, Settings
 from newsletter.config.signup import MAX_CONFIRM_WITHIN_DAYS, origin_of
 from newsletter.config.store import check_url
 
-__all__ = ["GENERATOR_NAMES", "MAX_CONFIRM_WITHIN_DAYS", "PROVIDER_NAMES", "PROVIDER_SECRETS", "SECRET_VARIABLES",
+__all__ = ["GENERATOR_NAMES", "MAX_CONFIRM_WITHIN_DAYS", "PROVIDER_NAMES", "PROVIDER_SECRETS",
+           "SECRET_VARIABLES",
            "SETTINGS_FILE", "Settings", "check_url", "duration_words", "load_settings", "origin_of",
            "parse_duration",
            "read_secrets"]
