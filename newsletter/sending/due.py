@@ -30,7 +30,7 @@ from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_p
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
 from newsletter.sending.welcome_run import WelcomeRun, send_welcome
-from newsletter.subscribers import ReaderStore, open_store
+from newsletter.subscribers import ReaderStore, SubscriberStore, open_store
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -209,6 +209,11 @@ def _send_all(settings: Settings, ledger: Ledger,
             segment = item.post.newsletter_tags or None
             if count_recipients(store, ledger, post_id, problems=skipped_rows,
                                 tags=segment or ()) == 0:
+                if missing := _missing_list(store):  # not "nobody subscribed": it waits
+                    run.broken.append(f"{post_id} not sent: {missing}")
+                    continue
+                # Sent to everyone on the list now, nobody: readers who join later (a new
+                # blog's first ones) do not reopen it, as after any send (docs/cron.md).
                 mark_finished(ledger, post_id, now)
                 run.outcomes.append(PostOutcome(item, None))
                 continue
@@ -262,6 +267,15 @@ def _welcome(settings: Settings, ledger: Ledger, store: ReaderStore, provider,
     if stopped:
         left = run.welcome.left
         run.limit = LimitNote(stopped, left, budget.finish(left) if budget else None)
+
+
+def _missing_list(store: ReaderStore) -> str | None:
+    """Why the files store has no list at all (its folder gone, no .csv in it), else None."""
+    if not isinstance(store, SubscriberStore) or store.files():
+        return None
+    where = store.directory
+    return (f"no subscriber file in {where} (newsletter reads {where / '*.csv'}); it goes out "
+            "once the list is back")
 
 
 def _limit_note(store: ReaderStore, ledger: Ledger, budget: Budget | None,
