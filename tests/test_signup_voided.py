@@ -1,12 +1,15 @@
 """A confirmation link sent before its address left the list brings nobody back: the address
-unsubscribed (`subscribers remove`) or bounced (a provider's webhook) after the sign-up, and a
-later click on the old link must not subscribe it again. Signing up anew does. On both stores."""
+unsubscribed (`subscribers remove`), bounced (a provider's webhook) or was suppressed by
+`subscribers sync` after the sign-up, and a later click on the old link must not subscribe it
+again. Signing up anew does. On both stores."""
 
 from __future__ import annotations
 
 import pytest
 import requests
+from fake_providers import provider_environ
 from signup_support import configure_signup, confirm_path, emails_to, settle, sign_up
+from test_sync import STREAM, provider_lists  # noqa: F401 (a fixture)
 from web_server import serving
 from webhook_support import ENVIRON, postmark_event, postmark_request
 
@@ -78,6 +81,21 @@ def test_a_link_sent_before_a_hard_bounce_does_not_subscribe_the_address(endpoin
     pressed = requests.post(old, data={"confirm": "yes"})
 
     assert pressed.status_code == 410 and "after this link was sent" in pressed.text
+    assert status_of(site, NEW) == "bounced"
+
+
+def test_a_link_sent_before_subscribers_sync_suppressed_the_address_is_void(
+        endpoint, provider_lists):  # noqa: F811
+    base, site, app = endpoint
+    old = mailed_link(base, site, app)  # the app keeps mailing through the outbox
+    provider_lists("postmark", {STREAM: [  # the confirmation bounced at the provider
+        {"EmailAddress": NEW, "SuppressionReason": "HardBounce", "Origin": "Recipient"}]},
+        message_stream=STREAM)
+    synced = invoke(site, "subscribers", "sync", env=provider_environ("postmark"))
+    assert synced.exit_code == 0, synced.output
+    assert status_of(site, NEW) == "bounced"
+
+    assert requests.post(old, data={"confirm": "yes"}).status_code == 410
     assert status_of(site, NEW) == "bounced"
 
 
