@@ -105,3 +105,18 @@ def test_a_file_cut_short_or_of_another_secret_is_not_taken_for_a_message(site):
     assert len(copies) == len(READERS) + 1  # the reader of the broken file gets a whole one
     again = folder.joinpath(written[0].name.replace(".eml", ".dup2.eml")).read_bytes()
     assert len(again) > len(cut) // 2 and again.endswith(b"--\r\n")
+
+
+def test_an_outbox_it_cannot_read_whole_leaves_them_in_doubt_with_one_line(site):
+    crashed_send(site)
+    unrecorded = {a for a, s in states(site).items() if s != "sent"}
+    (missing,) = unrecorded - set(outbox_files(site))  # killed before its file was written
+    (site / "outbox" / "what-matters" / "x.eml").mkdir()  # named like a message, unreadable
+
+    result = invoke(site, "reconcile")
+
+    assert result.exit_code == 1
+    assert ("the lookup failed: the outbox could not read outbox/what-matters/x.eml "
+            "(Is a directory)") in result.output
+    # Absence proves nothing on half a read (a file found before it still counts).
+    assert states(site)[missing] == "in_doubt"

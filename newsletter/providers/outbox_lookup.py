@@ -26,7 +26,7 @@ from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed
 if TYPE_CHECKING:
     from newsletter.providers.outbox import OutboxProvider
 
-HEAD = 64 * 1024  # bytes read for the headers: ours take a few hundred
+HEAD = 16 * 1024  # bytes read for the headers: ours take one or two thousand
 _BOUNDARY = re.compile(rb'boundary="([^"]+)"')
 _PARSER = BytesHeaderParser(policy=policy.SMTP)
 
@@ -40,7 +40,13 @@ def lookup_files(provider: OutboxProvider, post_id: str, batches: list[InDoubtBa
     secret, domain = signing_secret(settings).encode(), settings.email.sender_domain
     found, unsure = set(), set()
     try:
-        with os.scandir(folder) as entries:
+        entries = os.scandir(folder)
+    except FileNotFoundError:
+        return  # nothing was ever written for this post
+    except OSError as error:
+        raise _unreadable(error, settings.root, relative) from None
+    try:
+        with entries:
             for entry in entries:
                 if entry.name.startswith(".") or not entry.name.endswith(".eml"):
                     continue  # a temp file a killed run left: never linked, never a message
@@ -50,13 +56,16 @@ def lookup_files(provider: OutboxProvider, post_id: str, batches: list[InDoubtBa
                     yield reader, f"{relative}/{entry.name}"
                 elif reader:
                     unsure.add(reader)
-    except FileNotFoundError:
-        return  # nothing was ever written for this post
-    except OSError as error:
-        raise LookupFailed(f"the outbox could not read {relative}/ ({error.strerror})") from None
+    except OSError as error:  # a file unreadable, or gone meanwhile: the search is not whole
+        raise _unreadable(error, settings.root, relative) from None
     if unsure - found:
         raise LookupFailed(f"{len(unsure - found)} files in {relative}/ bear another Message-ID "
                            "(another post's? NEWSLETTER_SECRET changed?): check them")
+
+
+def _unreadable(error: OSError, root, relative: str) -> LookupFailed:
+    where = os.path.relpath(error.filename, root) if error.filename else relative
+    return LookupFailed(f"the outbox could not read {where} ({error.strerror})")
 
 
 def _read(path: str) -> tuple[str | None, str | None]:
