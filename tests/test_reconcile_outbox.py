@@ -120,3 +120,19 @@ def test_an_outbox_it_cannot_read_whole_leaves_them_in_doubt_with_one_line(site)
             "(Is a directory)") in result.output
     # Absence proves nothing on half a read (a file found before it still counts).
     assert states(site)[missing] == "in_doubt"
+
+
+def test_a_reader_whose_file_name_is_cut_short_is_found_by_its_to_header(site):
+    """File names stop at 200 bytes; a longer address is found by the file's To header."""
+    long = "reader." + "x" * 50 + "@" + ".".join(["sub" + "y" * 56] * 3) + ".example.org"
+    with open(site / "subscribers" / "subscribers.csv", "a", encoding="utf-8") as handle:
+        handle.write(f"{long},Long Address,active,,2026-01-01T00:00:00+00:00\n")
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    with Ledger.open(site_settings(site)) as ledger:  # as a kill before the ledger heard back
+        ledger.mark(POST, [*READERS, long], State.IN_DOUBT, "the run was interrupted")
+
+    result = invoke(site, "reconcile")
+
+    assert result.exit_code == 0, result.output
+    assert f"{POST}: 5 in doubt; 5 found at outbox (now sent)" in result.output
+    assert len(long) > 200 and states(site)[long] == "sent"

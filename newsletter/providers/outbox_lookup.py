@@ -18,6 +18,7 @@ import re
 from email import policy
 from email.parser import BytesHeaderParser
 from typing import TYPE_CHECKING, Iterator
+from urllib.parse import unquote
 
 from newsletter.addresses import address_key
 from newsletter.message import reader_message_id, signing_secret
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 HEAD = 16 * 1024  # bytes read for the headers: ours take one or two thousand
 _BOUNDARY = re.compile(rb'boundary="([^"]+)"')
+_MESSAGE_ID = re.compile(rb"^Message-ID: (<[^>\r\n]+>)\r$", re.MULTILINE | re.IGNORECASE)
 _PARSER = BytesHeaderParser(policy=policy.SMTP)
 
 
@@ -50,12 +52,22 @@ def lookup_files(provider: OutboxProvider, post_id: str, batches: list[InDoubtBa
             for entry in entries:
                 if entry.name.startswith(".") or not entry.name.endswith(".eml"):
                     continue  # a temp file a killed run left: never linked, never a message
-                reader, message_id = _read(entry.path)
-                if reader and message_id == reader_message_id(secret, post_id, reader, domain):
-                    found.add(reader)
-                    yield reader, f"{relative}/{entry.name}"
-                elif reader:
-                    unsure.add(reader)
+                headers = _whole_headers(entry.path)
+                if headers is None:
+                    continue
+                message_id = _header(headers, _MESSAGE_ID)
+                # The file's name is its address, percent-encoded (cut short if very long):
+                # the To header is read only when the name's Message-ID is not the file's.
+                reader = _named(entry.name)
+                if message_id != reader_message_id(secret, post_id, reader, domain):
+                    reader = _addressee(headers)
+                    if not reader or message_id != reader_message_id(secret, post_id, reader,
+                                                                     domain):
+                        if reader:
+                            unsure.add(reader)
+                        continue
+                found.add(reader)
+                yield reader, f"{relative}/{entry.name}"
     except OSError as error:  # a file unreadable, or gone meanwhile: the search is not whole
         raise _unreadable(error, settings.root, relative) from None
     if unsure - found:
@@ -68,29 +80,41 @@ def _unreadable(error: OSError, root, relative: str) -> LookupFailed:
     return LookupFailed(f"the outbox could not read {where} ({error.strerror})")
 
 
-def _read(path: str) -> tuple[str | None, str | None]:
-    """(reader key, Message-ID) of a whole message file; (None, None) for anything else."""
+def _whole_headers(path: str) -> bytes | None:
+    """The header block of a whole message file (it ends with its closing MIME boundary);
+    None for anything else."""
     with open(path, "rb") as handle:
-        head = handle.read(HEAD)
-        headers, blank, _ = head.partition(b"\r\n\r\n")
+        headers, blank, _ = handle.read(HEAD).partition(b"\r\n\r\n")
         boundary = _BOUNDARY.search(headers)
         if not blank or not boundary:
-            return None, None
+            return None
         tail = b"--" + boundary.group(1) + b"--\r\n"
-        handle.seek(0, os.SEEK_END)
-        if handle.tell() < len(tail):
-            return None, None
+        if handle.seek(0, os.SEEK_END) < len(tail):
+            return None
         handle.seek(-len(tail), os.SEEK_END)
-        if handle.read() != tail:
-            return None, None  # cut short: not a message anyone got
+        return headers if handle.read() == tail else None  # cut short: nobody got it
+
+
+def _header(headers: bytes, pattern: re.Pattern) -> str:
+    found = pattern.search(headers)
+    return found.group(1).decode("ascii", "replace") if found else ""
+
+
+def _named(file_name: str) -> str:
+    """The reader a file's name gives: ``<address>.eml`` or ``<address>.dup<n>.eml``."""
+    stem = file_name.removesuffix(".eml")
+    base, _, copy = stem.rpartition(".dup")
+    return address_key(unquote(base if base and copy.isdigit() else stem))
+
+
+def _addressee(headers: bytes) -> str | None:
+    """The reader the To header names, if it names one."""
     parsed = _PARSER.parsebytes(headers + b"\r\n\r\n")
     try:
         addresses = parsed["To"].addresses if parsed["To"] else ()
     except (TypeError, ValueError, AttributeError):
-        addresses = ()
-    if len(addresses) != 1:
-        return None, None
-    return address_key(addresses[0].addr_spec), str(parsed["Message-ID"] or "")
+        return None
+    return address_key(addresses[0].addr_spec) if len(addresses) == 1 else None
 
 
 # The folder keeps every message until someone deletes it, and a file is there as soon as it
