@@ -18,8 +18,8 @@ from test_kill import reader_of
 
 from conftest import invoke
 from sending_support import site_settings
-from tests.pg_support import pg_url, store_site  # noqa: F401 (fixtures)
 from newsletter.sending import Ledger, State
+from tests.pg_support import pg_url, store_site  # noqa: F401 (fixtures)
 
 POST = "/posts/what-matters"
 READERS = ["ada@example.com", "edsger@example.com", "grace@example.org",
@@ -41,11 +41,12 @@ main(["--site", sys.argv[1], "send", "what-matters", "--yes"])
 """
 
 
-def crashed_send(site, killed_at: int = KILLED_AT) -> None:
+def crashed_send(site) -> None:
+    """`send` SIGKILLed before writing its KILLED_AT-th file, in batches of 2, one at a time."""
     toml = site / "newsletter.toml"
     toml.write_text(toml.read_text().replace(
         'name = "outbox"', 'name = "outbox"\nbatch_size = 2\nconcurrency = 1'))
-    process = subprocess.run([sys.executable, "-c", CRASHING_SEND, str(site), str(killed_at)],
+    process = subprocess.run([sys.executable, "-c", CRASHING_SEND, str(site), str(KILLED_AT)],
                              capture_output=True, text=True, timeout=120)
     assert process.returncode == -signal.SIGKILL, process.stderr
 
