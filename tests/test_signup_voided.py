@@ -99,6 +99,17 @@ def test_a_link_sent_before_subscribers_sync_suppressed_the_address_is_void(
     assert status_of(site, NEW) == "bounced"
 
 
+def test_an_address_added_back_since_is_told_it_is_subscribed(endpoint):
+    base, site, app = endpoint
+    old = mailed_link(base, site, app)
+    assert invoke(site, "subscribers", "remove", NEW).exit_code == 0
+    assert invoke(site, "subscribers", "add", NEW, "--resubscribe").exit_code == 0
+
+    for answer in (requests.get(old), requests.post(old, data={"confirm": "yes"})):
+        assert answer.status_code == 200 and "You are subscribed" in answer.text
+    assert status_of(site, NEW) == "active"
+
+
 def test_a_reader_who_left_before_signing_up_still_comes_back_by_confirming(endpoint):
     base, site, app = endpoint
     sign_up(base, "alan@example.com")  # unsubscribed in the example list: a link goes out

@@ -217,8 +217,8 @@ class SignupRoutes:
             raise HttpError(410, "This confirmation link was used already, or is too old. To "
                                  "subscribe, please sign up again on the blog: the new email "
                                  "will hold a fresh link.")
-        if left_since(self.store, entry.signup):
-            raise self.left_since_sent(address)
+        if left_since(self.store, entry.signup) and not self.store.is_active(address):
+            raise self.left_since_sent(address)  # (one added back since is simply subscribed)
         if request.method != "POST":
             if self.store.is_active(address):
                 return subscribed
