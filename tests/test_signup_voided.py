@@ -59,8 +59,8 @@ def test_a_link_sent_before_subscribers_remove_does_not_subscribe_again(endpoint
 
     for answer in (shown, pressed):
         assert answer.status_code == 410
-        assert "left the list (unsubscribed, or mail to it bounced) after this link was sent" \
-            in answer.text
+        assert ("left the list (unsubscribed, or its mail bounced or was marked as spam) after "
+                "this link was sent") in answer.text
         assert "Confirm your subscription" not in answer.text
     assert status_of(site, NEW) == "unsubscribed"
     assert emails_to(site, NEW, "welcome") == []
@@ -72,16 +72,17 @@ def test_a_link_sent_before_subscribers_remove_does_not_subscribe_again(endpoint
     assert status_of(site, NEW) == "active"
 
 
-def test_a_link_sent_before_a_hard_bounce_does_not_subscribe_the_address(endpoint):
+@pytest.mark.parametrize("kind", ["bounced", "complained"])
+def test_a_link_sent_before_a_bounce_or_complaint_does_not_subscribe_the_address(endpoint, kind):
     base, site, app = endpoint
     old = mailed_link(base, site, app)
-    headers, body = postmark_request(postmark_event("bounced", NEW, None))
+    headers, body = postmark_request(postmark_event(kind, NEW, None))
     assert requests.post(f"{base}/webhooks/postmark", data=body, headers=headers).ok
 
     pressed = requests.post(old, data={"confirm": "yes"})
 
     assert pressed.status_code == 410 and "after this link was sent" in pressed.text
-    assert status_of(site, NEW) == "bounced"
+    assert status_of(site, NEW) == kind
 
 
 def test_a_link_sent_before_subscribers_sync_suppressed_the_address_is_void(

@@ -251,11 +251,13 @@ class SignupRoutes:
 
     @staticmethod
     def left_since_sent(address: str) -> HttpError:
-        """An address that unsubscribed or bounced after its link was sent: not brought back."""
+        """An address that unsubscribed, bounced or complained after its link was sent: not
+        brought back."""
         logger.info("refused a confirmation link of %s: it left the list since", address)
-        return HttpError(410, "This address left the list (unsubscribed, or mail to it "
-                              "bounced) after this link was sent, so the link no longer "
-                              "subscribes it. To come back, please sign up again on the blog.")
+        return HttpError(410, "This address left the list (unsubscribed, or its mail bounced "
+                              "or was marked as spam) after this link was sent, so the link no "
+                              "longer subscribes it. To come back, please sign up again on the "
+                              "blog.")
 
     def read_token(self, token: str) -> Confirmation:
         """The sign-up a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""
