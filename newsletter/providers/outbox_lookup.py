@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterator
 from urllib.parse import unquote
 
 from newsletter.addresses import address_key
-from newsletter.message import reader_message_id, signing_secret
+from newsletter.message import MessageIds, signing_secret
 from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed
 
 if TYPE_CHECKING:
@@ -39,7 +39,8 @@ def lookup_files(provider: OutboxProvider, post_id: str, batches: list[InDoubtBa
     settings = provider.settings
     folder = provider.folder(post_id)
     relative = folder.relative_to(settings.root).as_posix()
-    secret, domain = signing_secret(settings).encode(), settings.email.sender_domain
+    message_ids = MessageIds(signing_secret(settings).encode(), post_id,
+                             settings.email.sender_domain)
     found, unsure = set(), set()
     try:
         entries = os.scandir(folder)
@@ -59,10 +60,9 @@ def lookup_files(provider: OutboxProvider, post_id: str, batches: list[InDoubtBa
                 # The file's name is its address, percent-encoded (cut short if very long):
                 # the To header is read only when the name's Message-ID is not the file's.
                 reader = _named(entry.name)
-                if message_id != reader_message_id(secret, post_id, reader, domain):
+                if message_id != message_ids.of(reader):
                     reader = _addressee(headers)
-                    if not reader or message_id != reader_message_id(secret, post_id, reader,
-                                                                     domain):
+                    if not reader or message_id != message_ids.of(reader):
                         if reader:
                             unsure.add(reader)
                         continue
