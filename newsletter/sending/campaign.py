@@ -37,6 +37,7 @@ from newsletter.errors import (
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
 from newsletter.providers import key_of
+from newsletter.sending.collector import fewer_collections
 from newsletter.sending.images import check_images
 from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
@@ -155,7 +156,8 @@ class Campaign:
             self.ledger.requeue(post_id, State.IN_DOUBT)
         pace, size = self.pace, self.size
         in_flight: dict[Future, Batch] = {}
-        with self.provider.campaign(self.email), self.ledger.running(post_id, self.tags), \
+        with fewer_collections(), self.provider.campaign(self.email), \
+                self.ledger.running(post_id, self.tags), \
                 ThreadPoolExecutor(max_workers=pace.ceiling, thread_name_prefix="send") as pool, \
                 closing(feed(self.store, self.factory, self.tags, report.unusable_rows,
                              self.select)) as readers_to_send, \
