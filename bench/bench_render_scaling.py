@@ -8,7 +8,9 @@ paragraph, a long list, a long table) and prints CPU seconds and the 1 MB / 100 
 linear rendering gives about 10; each shape is also read as CommonMark (the dialect of Hugo,
 Jekyll, Gatsby, Astro, Eleventy and Zola blogs). ``--compare`` also times Python-Markdown's
 own inline pass, whose list.pop(0) and list.index() made the ratio grow with the size (slow:
-minutes at 1 MB). Last, the time to refuse a 50 MB post file (it is never read).
+minutes at 1 MB). Then 200 KB of each Markdown shape that took minutes before
+newsletter/render/effort.py (rendered or refused, CPU seconds), and last the time to refuse a
+50 MB post file (it is never read).
 
 Target (issue 12): a 1 MB post renders in time proportional to a 100 KB one; a post over 1 MB
 is refused at once.
@@ -62,7 +64,7 @@ def main(compare: bool, quick: bool = False) -> None:
     render_post(settings, post)  # warm up premailer and cssutils
     passes = {"linear inline pass": markdown_step.use_linear_inline}
     if compare:
-        passes["Markdown's own pass"] = lambda md: md
+        passes["Markdown's own pass"] = lambda md, budget=None: md
     # The dialect of Hugo, Jekyll, Gatsby, Astro, Eleventy and Zola blogs (markdown-it-py).
     commonmark = dataclasses.replace(
         settings, posts=dataclasses.replace(settings.posts, markdown="commonmark"))
@@ -80,7 +82,34 @@ def main(compare: bool, quick: bool = False) -> None:
             row(label, settings)
         row("CommonMark dialect", commonmark)
     markdown_step.use_linear_inline = passes["linear inline pass"]
+    costly_shapes(20_000 if quick else 200_000)
     refuse_giant_post(settings, 2 if quick else 50)
+
+
+# Markdown that took a renderer minutes (tests/hostile/test_hostile_markdown_cost.py).
+COSTLY = {"[a](": "python-markdown", "*[a](b)": "python-markdown", "<a\n": "python-markdown",
+          "```.\n": "python-markdown", "[^a": "python-markdown", "'\"": "goldmark"}
+
+
+def costly_shapes(size: int) -> None:
+    """CPU seconds to render, or to refuse, each costly shape repeated to ``size``."""
+    from newsletter.errors import ContentError
+    from newsletter.render.dialects import DIALECTS
+    from newsletter.render.markdown import markdown_fragment
+
+    for unit, dialect in COSTLY.items():
+        outcome = "rendered"
+
+        def render(source=(unit * size)[:size], dialect=DIALECTS[dialect]) -> None:
+            nonlocal outcome
+            try:
+                markdown_fragment(source, dialect)
+            except ContentError:
+                outcome = "refused"
+
+        seconds = cpu_seconds(render)
+        print(f"{size // 1000} KB of {unit!r:12} {dialect:16} {outcome:9} {seconds:6.2f}s",
+              flush=True)
 
 
 def refuse_giant_post(settings, megabytes: int = 50) -> None:

@@ -37,7 +37,8 @@ class CheckContext:
     @cached_property
     def fragment(self) -> lxml.html.HtmlElement:
         """The post's body read in its Markdown dialect, its links as the post writes them."""
-        return markdown_fragment(self.email.markdown, markdown_dialect(self.settings, self.post))
+        return markdown_fragment(self.email.markdown, markdown_dialect(self.settings, self.post),
+                                 self.post.body)
 
     @cached_property
     def sample(self) -> Message:

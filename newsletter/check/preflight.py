@@ -14,6 +14,7 @@ from newsletter.check.front_matter import front_matter_findings
 from newsletter.check.images import image_findings
 from newsletter.check.links import LinkUse, collect_links, link_findings
 from newsletter.check.message import message_findings
+from newsletter.check.raw_html import raw_html_findings
 from newsletter.check.templates import template_findings
 
 if TYPE_CHECKING:
@@ -43,5 +44,6 @@ def check_rendered(settings: Settings, post: Post, email: Email, *, now: dt.date
         *message_findings(context),
         *hidden_text_findings(context),
         *embed_findings(context),
+        *raw_html_findings(context),
     ]
     return Preflight(in_order(findings), links)

@@ -19,7 +19,7 @@ from newsletter.generators.settings_files import (
     depends_on,
     first_file,
     first_text,
-    first_text,
+    js_boolean,
     js_string,
     read_text,
     site_info,
@@ -51,6 +51,13 @@ class Astro(Generator):
         if config:
             return config.name
         return "package.json" if depends_on(root, "astro") else None
+
+    def markdown_options(self) -> dict[str, bool]:
+        """``markdown.smartypants`` and ``markdown.gfm`` (bare addresses linked) of the
+        settings: both on unless set to ``false`` (docs.astro.build, configuration reference)."""
+        return {option: False for option, key in (("smart_punctuation", "smartypants"),
+                                                   ("autolinks", "gfm"))
+                if js_boolean(self.config_text, key) is False}
 
     def info(self) -> SiteInfo:
         url = js_string(self.config_text, "site")

@@ -87,6 +87,10 @@ class Generator:
         """The blog's title, address, time zone and language, as its settings say them."""
         return SiteInfo()
 
+    def markdown_options(self) -> dict[str, bool]:
+        """How the site's settings change its renderer's defaults (``Dialect`` fields)."""
+        return {}
+
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         """The folders (globs under the site) holding the posts, and why those."""
         return ("content",), "the default"

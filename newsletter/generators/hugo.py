@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, first_of, join_url, path_id
+from newsletter.generators.hugo_markup import goldmark_options
 from newsletter.generators.hugo_permalinks import expand_permalink
 from newsletter.generators.settings_files import (
     SiteInfo,
@@ -45,6 +46,9 @@ class Hugo(Generator):
         super().__init__(root, evidence)
         self.config = _read_config(root)
         self.post_sections: tuple[str, ...] = ()
+
+    def markdown_options(self) -> dict[str, bool]:
+        return goldmark_options(self.config)
 
     @classmethod
     def found(cls, root: Path) -> str | None:
@@ -244,7 +248,7 @@ def _read_config(root: Path) -> dict[str, Any]:
         path = first_file(folder, *(f"{name}.{ext}" for ext in _FORMATS))
         if path:
             config.update(lower_keys(read_data(path) or {}))
-    for key in ("params", "permalinks", "languages"):
+    for key in ("params", "permalinks", "languages", "markup"):
         path = first_file(folder, *(f"{key}.{ext}" for ext in _FORMATS))
         if path:
             config[key] = lower_keys(read_data(path) or {})

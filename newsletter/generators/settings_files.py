@@ -131,6 +131,13 @@ def js_string(text: str, name: str) -> str | None:
     return match.group(2) if match else None
 
 
+def js_boolean(text: str, name: str) -> bool | None:
+    """The literal ``true`` or ``false`` of the first ``name: ...`` in ``text``, not in a
+    comment."""
+    match = re.search(rf"\b{re.escape(name)}\s*:\s*(true|false)\b", _without_comments(text))
+    return match.group(1) == "true" if match else None
+
+
 def _without_comments(text: str) -> str:
     """JavaScript without its ``/* */`` blocks and its lines that are ``//`` comments
     (``// site: 'https://example.com'`` is a setting left out, not one made)."""

@@ -162,6 +162,20 @@ class Prepared(NamedTuple):
         return address_key(self.address)
 
 
+class MessageIds:
+    """The Message-ID of each reader's message of one post: an HMAC of post and address, the
+    same in every run, so a resent in-doubt message keeps it and `reconcile` can tell the
+    outbox's files apart."""
+
+    def __init__(self, secret: bytes, post_id: str, domain: str):
+        self._hmac = PrefixedHmac(secret, f"message-id\n{post_id}\n".encode())
+        self.domain = domain
+
+    def of(self, address: str) -> str:
+        digest = self._hmac.digest(address_key(address).encode())[:16].hex()
+        return f"<nl.{digest}@{self.domain}>"
+
+
 class MessageFactory:
     """Builds each recipient's Message for one rendered post."""
 
@@ -182,8 +196,7 @@ class MessageFactory:
         self.tokens = UnsubscribeTokens(secret)
         self._unsubscribe_url = settings.email.unsubscribe_url.format
         self._date = (0, "")
-        self._message_id_hmac = PrefixedHmac(secret.encode(),
-                                             f"message-id\n{email.post_id}\n".encode())
+        self._message_ids = MessageIds(secret.encode(), email.post_id, self.domain)
 
     def build(self, address: str, name: str = "") -> Message:
         """The message for one reader (raises SubscriberError for an unusable address)."""
@@ -225,8 +238,7 @@ class MessageFactory:
         (receivers may drop the copy); test sends get a random one."""
         if self.test:
             return f"<test.{secrets.token_hex(12)}@{self.domain}>"
-        digest = self._message_id_hmac.digest(address_key(address).encode())[:16].hex()
-        return f"<nl.{digest}@{self.domain}>"
+        return self._message_ids.of(address)
 
     def _date_header(self) -> str:
         second = int(time.time())

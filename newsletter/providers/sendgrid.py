@@ -18,7 +18,7 @@ import requests
 
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError
-from newsletter.providers.base import Result, key_of
+from newsletter.providers.base import TEST_COPY, Result, key_of
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_raw
@@ -169,7 +169,9 @@ class Personalizations:
         own = self.own if headers.keys() == self.names else self._own(headers)
         extra = (',"headers":{' + ",".join([key + encode_basestring(headers[name])
                                             for name, key in own]) + "}") if own else ""
-        if not message.test:  # a test copy names no reader: it never counts as theirs
+        if message.test:  # a test copy names no reader: it never counts as theirs
+            extra += f',"custom_args":{{"{TEST_COPY}":"yes"}}'
+        else:
             extra += ',"custom_args":{"reader":' + encode_basestring(
                 address_key(message.to_address)) + "}"
         if message.subject != self.subject:

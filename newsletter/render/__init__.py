@@ -15,6 +15,7 @@ from newsletter.render.email import (
     render_post,
 )
 from newsletter.render.dialects import markdown_dialect
+from newsletter.render.effort import CostlyMarkdownError
 from newsletter.render.image_files import is_local
 from newsletter.render.images import (
     IMAGE_WARNING_BYTES,
@@ -23,12 +24,18 @@ from newsletter.render.images import (
     mode_problem,
     post_images,
 )
-from newsletter.render.markdown import URL_ATTRIBUTES, email_url, markdown_fragment
+from newsletter.render.markdown import (
+    URL_ATTRIBUTES,
+    email_url,
+    markdown_fragment,
+    raw_html_lines,
+)
 from newsletter.render.notice import CONFIRM, WELCOME, has_notice, notice_templates, render_notice
 
 __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
            "IMAGE_WARNING_BYTES", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET", "TEXT_TEMPLATE",
-           "URL_ATTRIBUTES", "WELCOME", "Email", "EmailImage", "FoundImage", "all_ids", "email_url",
-           "encoded_html_size", "github_slug", "has_notice", "is_local", "local_ids",
-           "markdown_dialect", "markdown_fragment", "mode_problem",
-           "notice_templates", "post_images", "render_notice", "render_post"]
+           "URL_ATTRIBUTES", "WELCOME", "CostlyMarkdownError", "Email", "EmailImage",
+           "FoundImage", "all_ids", "email_url", "encoded_html_size", "github_slug",
+           "has_notice", "is_local", "local_ids", "markdown_dialect", "markdown_fragment",
+           "mode_problem", "notice_templates", "post_images", "raw_html_lines", "render_notice",
+           "render_post"]

@@ -17,22 +17,40 @@ from __future__ import annotations
 
 import html
 import threading
+from functools import partial
 
 from markdown_it import MarkdownIt
+from markdown_it import rules_block
+from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from newsletter.render.attribute_lists import heading_attributes
 from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
+from newsletter.render.effort import check_quotes_work
 from newsletter.render.kramdown import kramdown_plugin
+from newsletter.render.raw_html import TAG, written_tags
 
 _THREAD = threading.local()
 
 
-def commonmark_html(source: str, dialect: Dialect) -> str:
-    """``source`` rendered as HTML in ``dialect``."""
-    return _thread_parser(dialect).render(source)
+def commonmark_html(source: str, dialect: Dialect, written: str | None = None) -> str:
+    """``source`` rendered as HTML in ``dialect``. Where the dialect omits raw HTML, the HTML
+    ``written`` in the post (its body before template tags) is omitted, not a shortcode's;
+    all of it when ``written`` is None."""
+    tags = None if written is None or dialect.raw_html else written_tags(written)
+    return _thread_parser(dialect).render(source, {"written_tags": tags})
+
+
+def _raw_html(self, tokens, index, options, env) -> str:
+    """A raw HTML token where the dialect omits raw HTML: kept if the post did not write it
+    (:mod:`newsletter.render.raw_html`)."""
+    content, written = tokens[index].content, env.get("written_tags")
+    tags = TAG.findall(content)
+    if written is None or not tags or any(tag in written for tag in tags):
+        return ""
+    return content
 
 
 def code_block_lines(source: str, dialect: Dialect) -> list[tuple[int, int]]:
@@ -42,18 +60,35 @@ def code_block_lines(source: str, dialect: Dialect) -> list[tuple[int, int]]:
             if token.type in ("fence", "code_block") and token.map]
 
 
+def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
+    """Lines (from 0) of ``source`` where raw HTML that the post writes itself starts, as
+    ``dialect`` reads it (a block, or a paragraph holding an inline tag)."""
+    written, lines = written_tags(source), []
+    for token in _thread_parser(dialect).parse(source):
+        inline = token.type == "inline" and any(child.type == "html_inline"
+                                                 for child in token.children or ())
+        if (token.type == "html_block" or inline) and token.map and any(
+                tag in written for tag in TAG.findall(token.content)):
+            lines.append(token.map[0])
+    return lines
+
+
 def _thread_parser(dialect: Dialect) -> MarkdownIt:
     parsers = _THREAD.__dict__.setdefault("parsers", {})
-    if dialect.name not in parsers:  # a parser per thread: the preview server renders in several
-        parsers[dialect.name] = _parser(dialect)
-    return parsers[dialect.name]
+    if dialect not in parsers:  # a parser per thread: the preview server renders in several
+        parsers[dialect] = _parser(dialect)
+    return parsers[dialect]
 
 
 def _parser(dialect: Dialect) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": dialect.smart_punctuation})
     md.enable(["table", "strikethrough"])
+    if dialect.indented_rows:
+        md.block.ruler.at("table", partial(_indented_rows, rules_block.table),
+                          {"alt": ["paragraph", "reference"]})
     if dialect.smart_punctuation:
         md.enable(["replacements", "smartquotes"])
+        md.core.ruler.before("smartquotes", "quotes_work", check_quotes_work)
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
     if dialect.autolinks:
         md.core.ruler.push("autolinks", autolinks)
@@ -64,7 +99,27 @@ def _parser(dialect: Dialect) -> MarkdownIt:
     md.normalizeLink = _as_written
     for rule, render in _RENDER_RULES.items():
         md.add_render_rule(rule, render)
+    if not dialect.raw_html:
+        md.add_render_rule("html_block", _raw_html)
+        md.add_render_rule("html_inline", _raw_html)
     return md
+
+
+def _indented_rows(table, state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, but a body row indented four spaces or more (holding a ``|``)
+    is a row, as Goldmark reads it, not the indented code that ends the table."""
+    code_block = state.is_code_block
+
+    def row_is_code(line: int) -> bool:
+        if line <= start + 1 or "|" not in state.getLines(line, line + 1, 0, False):
+            return code_block(line)
+        return False
+
+    state.is_code_block = row_is_code
+    try:
+        return table(state, start, end, silent)
+    finally:
+        del state.is_code_block
 
 
 def _any_link(url: str) -> bool:

@@ -13,12 +13,17 @@ heading ids written ``## Title {#id}``, as the Python-Markdown one has: a post t
 means them. They differ where the generators' defaults differ in what a reader sees: smart
 punctuation (Goldmark's typographer, kramdown's smart quotes, Astro's and the Gatsby starters'
 smartypants; not Eleventy, not Zola), bare ``www.`` and ``https://`` addresses made links
-(Goldmark's linkify, remark-gfm), and kramdown's attribute lists and ``{:toc}``.
+(Goldmark's linkify, remark-gfm), raw HTML (Goldmark omits the post's own unless the site says
+``unsafe = true``; the HTML of a shortcode shows either way), and kramdown's attribute lists and
+``{:toc}``. A table goes on through a row indented four spaces in Goldmark, which builds tables
+from a paragraph's lines; GitHub (cmark-gfm), remark and markdown-it end it there, the row
+being code. A site's settings change its generator's defaults (``markdown_options``: Hugo's
+``[markup.goldmark]``), when the post is read in that generator's dialect.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,13 +40,15 @@ class Dialect:
     smart_punctuation: bool = True  # "quotes" -- and ... as typographers set them
     autolinks: bool = True  # bare www. and https:// addresses are links (GFM)
     kramdown: bool = False  # {: .class} attribute lists dropped, {:toc} a table of contents
+    raw_html: bool = True  # False: the HTML the post writes is omitted (Goldmark's default)
+    indented_rows: bool = False  # a table row indented 4 spaces is a row, not code (Goldmark)
 
 
 PYTHON_MARKDOWN = Dialect("python-markdown", commonmark=False)
 DIALECTS = {dialect.name: dialect for dialect in (
     PYTHON_MARKDOWN,
     Dialect("commonmark"),
-    Dialect("goldmark"),
+    Dialect("goldmark", raw_html=False, indented_rows=True),
     Dialect("remark"),
     Dialect("kramdown", autolinks=False, kramdown=True),
     Dialect("markdown-it", smart_punctuation=False, autolinks=False),
@@ -51,5 +58,9 @@ DIALECTS = {dialect.name: dialect for dialect in (
 
 def markdown_dialect(settings: Settings, post: Post) -> Dialect:
     """The dialect ``post`` is rendered in: ``[posts] markdown``, else its generator's."""
-    chosen = settings.posts.markdown or (post.site.generator.markdown if post.site else None)
-    return DIALECTS.get(chosen or "", PYTHON_MARKDOWN)
+    generator = post.site.generator if post.site else None
+    chosen = settings.posts.markdown or (generator.markdown if generator else "")
+    dialect = DIALECTS.get(chosen, PYTHON_MARKDOWN)
+    if generator and dialect.name == generator.markdown:  # the site's settings apply
+        return replace(dialect, **generator.markdown_options())
+    return dialect

@@ -29,6 +29,7 @@ import markdown
 from newsletter.render.anchors import add_heading_ids, fragment_url, local_ids
 from newsletter.render.blocks import shape_blocks
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
+from newsletter.render.effort import InlineBudget, check_source_work
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
 from newsletter.urls import split_url
@@ -45,21 +46,24 @@ URL_ATTRIBUTES = {"a": "href", "img": "src"}
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN) -> lxml.html.HtmlElement:
+def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
+                      written: str | None = None) -> lxml.html.HtmlElement:
     """The Markdown, read in ``dialect``, as a ``<div>`` tree with heading ids, links and images
-    exactly as the post writes them."""
+    exactly as the post writes them (``written``: the post's own text, whose raw HTML a dialect
+    may omit)."""
     if dialect.commonmark:
         # markdown-it-py takes about 25 ms to import: loaded only for the blogs that need it.
         from newsletter.render import commonmark, kramdown
 
-        html = commonmark.commonmark_html(source, dialect)
+        html = commonmark.commonmark_html(source, dialect, written)
     else:
         # Given as instances: a name makes Markdown scan every installed package's entry points
         # (a fifth of a send's first render: 7 ms of CPU).
         extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
                       for name in MARKDOWN_EXTENSIONS]
         md = markdown.Markdown(extensions=extensions, output_format="html")
-        html = use_linear_inline(md).convert(source)
+        check_source_work(source)
+        html = use_linear_inline(md, InlineBudget.for_source(source)).convert(source)
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     add_heading_ids(root)
     if dialect.kramdown:  # a CommonMark dialect
@@ -67,11 +71,18 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN) -> lxml.h
     return root
 
 
-def markdown_to_fragment(source: str, page_url: str,
-                         dialect: Dialect = PYTHON_MARKDOWN) -> lxml.html.HtmlElement:
+def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
+    """Lines (from 0) where raw HTML the post writes starts, in a CommonMark ``dialect``."""
+    from newsletter.render import commonmark  # loaded only for the blogs that need it
+
+    return commonmark.raw_html_lines(source, dialect)
+
+
+def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_MARKDOWN,
+                         written: str | None = None) -> lxml.html.HtmlElement:
     """Render Markdown into a ``<div>`` tree for an email: absolute URLs (a same-page link to a
     heading goes to the post on the blog), sized remote images, task lists, tables that scroll."""
-    root = markdown_fragment(source, dialect)
+    root = markdown_fragment(source, dialect, written)
     shape_blocks(root)
     kept_ids = local_ids(root)
     for element in root.iter(*URL_ATTRIBUTES):

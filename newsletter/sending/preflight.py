@@ -28,7 +28,7 @@ from newsletter.check import (
 )
 from newsletter.errors import ContentError, InputError
 from newsletter.posts import PostStatus, classify, find_post, load_posts, site_relative
-from newsletter.render import post_images, render_post
+from newsletter.render import CostlyMarkdownError, post_images, render_post
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.readiness import readiness_findings
 from newsletter.sending.schedule import CampaignState, campaign_state, known_since
@@ -141,8 +141,11 @@ def _check_post(settings: Settings, post: Post, now: dt.datetime,
     try:
         _, preflight = prepare_post(settings, post, now, since)
     except InputError as error:
-        # Rendering stops at the first image it cannot use: name each one.
-        broken = [image.problem for image in post_images(settings, post) if image.problem]
+        # Rendering stops at the first image it cannot use: name each one (reading the post
+        # again, unless that is what failed).
+        costly = isinstance(error, CostlyMarkdownError)
+        broken = [] if costly else [image.problem for image in post_images(settings, post)
+                                    if image.problem]
         if broken:
             return PostCheck(post.id, file_image_findings(broken))
         where = error.where or site_relative(settings, post.path)

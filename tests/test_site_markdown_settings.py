@@ -1,0 +1,110 @@
+"""A blog's email shows its Markdown as the blog's renderer does, the site's settings included:
+Hugo's Goldmark (newsletter/generators/hugo_markup.py) omits raw HTML unless ``unsafe = true``
+(a shortcode's HTML shown either way), sets quotes and dashes, links bare addresses and keeps a
+table row indented four spaces a row; Astro's ``smartypants`` and ``gfm`` are read too.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import invoke
+from test_markdown_dialects import blog_with_features, previewed
+
+from newsletter.render.dialects import DIALECTS
+from newsletter.render.markdown import markdown_fragment
+
+POST = ('\n\n<div class="aside">Raw aside</div>\n\nShe said "go" -- then left... '
+        "See www.example.org/tide for <b>times</b>.\n")
+
+
+def hugo_email(root: Path, settings: str = "", where: str = "hugo.toml"):
+    """The post's raw HTML and sentence as the email shows them, its text part, and the
+    addresses its bare address was linked to."""
+    post_id, out = blog_with_features(root, "hugo")
+    if settings:
+        path = root / where
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text((path.read_text() if path.exists() else "") + settings)
+    post = next((root / "content" / "posts").glob("first-light.md"))
+    post.write_text(post.read_text() + POST)
+    document, text = previewed(root, post_id, out)
+    body = document.xpath("//div[contains(@class, 'aside')] | //p[contains(., 'She said')]")
+    links = [href for href in document.xpath("//a/@href") if "example.org/tide" in href]
+    bold = [element.text for element in document.xpath("//b")]
+    return " ".join(element.text_content() for element in body), text, links, bold
+
+
+def test_hugos_defaults_omit_raw_html_set_quotes_and_link_bare_addresses(tmp_path):
+    shown, text, links, bold = hugo_email(tmp_path / "blog")
+
+    assert "Raw aside" not in shown and "Raw aside" not in text
+    assert "\u201cgo\u201d \u2013 then left\u2026" in shown
+    assert "times" in shown and "times" not in bold  # the tags go, their text stays
+    assert links == ["http://www.example.org/tide"]
+
+
+@pytest.mark.parametrize("settings, where", [
+    ("\n[markup.goldmark.renderer]\nunsafe = true\n[markup.goldmark.extensions]\n"
+     "linkify = false\n[markup.goldmark.extensions.typographer]\ndisable = true\n", "hugo.toml"),
+    ("[goldmark.renderer]\nunsafe = true\n[goldmark.extensions]\nlinkify = false\n"
+     "typographer = false\n", "config/_default/markup.toml"),
+])
+def test_the_sites_goldmark_settings_are_read(tmp_path, settings, where):
+    shown, _, links, bold = hugo_email(tmp_path / "blog", settings, where)
+
+    assert "Raw aside" in shown and bold == ["times"]
+    assert 'She said "go" -- then left...' in shown
+    assert links == []
+
+
+def test_check_warns_once_where_the_posts_raw_html_is_left_out(tmp_path):
+    root = tmp_path / "blog"
+    hugo_email(root)
+
+    result = invoke(root, "check", "--json")
+
+    omitted = [finding for finding in json.loads(result.stdout)["findings"]
+               if finding["code"] == "raw-html-omitted"]
+    assert [(finding["severity"], finding["where"], finding["message"]) for finding in omitted] == [
+        ("warning", "content/posts/first-light.md:27", "the post writes raw HTML in 2 places, "
+         "which the blog does not show (markup.goldmark.renderer.unsafe is false), so the email "
+         "leaves it out too")]
+
+
+TABLE = "| a | b |\n|---|---|\n| 1 | 2 |\n    | 3 | 4 |\n| 5 | 6 |\n\n    code\n"
+
+
+@pytest.mark.parametrize("dialect, rows, code", [
+    ("goldmark", ["1 2", "3 4", "5 6"], ["code"]),  # a table is a paragraph's lines to Goldmark
+    ("remark", ["1 2"], ["| 3 | 4 |", "code"]),  # GitHub's reading: the indented row is code
+    ("markdown-it", ["1 2"], ["| 3 | 4 |", "code"]),
+])
+def test_a_table_row_indented_four_spaces_is_read_as_each_renderer_reads_it(dialect, rows, code):
+    root = markdown_fragment(TABLE, DIALECTS[dialect])
+
+    assert [" ".join(cell.text for cell in row) for row in root.xpath("//tbody/tr")] == rows
+    assert [block.text_content().strip() for block in root.iter("pre")] == code
+
+
+@pytest.mark.parametrize("markdown_settings, curly, linked", [
+    ("", True, True),  # Astro's defaults: smartypants and GFM on
+    ("  markdown: { smartypants: false, gfm: false },\n", False, False),
+])
+def test_astros_smartypants_and_gfm_settings_are_read(tmp_path, markdown_settings, curly, linked):
+    root = tmp_path / "stars"
+    post_id, out = blog_with_features(root, "astro")
+    config = root / "astro.config.mjs"
+    config.write_text(config.read_text().replace("  integrations:", markdown_settings
+                                                  + "  integrations:"))
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    post = root / next(item["file"] for item in listed if item["id"] == post_id)
+    post.write_text(post.read_text() + '\n\nShe said "look" at www.example.org/sky today.\n')
+
+    document, _ = previewed(root, post_id, out)
+
+    (said,) = document.xpath("//p[contains(., 'She said')]")
+    assert ("\u201clook\u201d" in said.text_content()) is curly
+    assert bool(said.xpath(".//a[contains(@href, 'example.org/sky')]")) is linked
