@@ -5,7 +5,8 @@ events with it; an import or a copy leaves the row out and names it by file:line
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
+import sqlite3
+from contextlib import ExitStack, closing
 
 import psycopg
 import requests
@@ -93,3 +94,20 @@ def test_store_copy_leaves_a_row_with_a_nul_byte_behind_and_names_it(site, pg_ur
     assert f"not copied: subscribers/subscribers.csv:{line}: a NUL byte (0x00) in the row" in result.stderr
     assert result.stdout.startswith("subscribers: 5 reader(s), 5 new to the store\n")
     assert "copied and counted" in result.stdout
+
+
+def test_store_copy_takes_a_journal_that_kept_a_providers_nul_byte(site, pg_url):
+    """The files took a webhook's NUL bytes before the door refused them: store copy failed
+    on such a journal with "the PostgreSQL store: cannot be used (... NUL ...)"."""
+    assert invoke(site, "store", "migrate").exit_code == 0
+    with closing(sqlite3.connect(site / ".newsletter" / "journal.db")) as db:
+        db.execute("INSERT INTO changes (key, address, status, reason, record_unknown, at) "
+                   "VALUES ('grace@example.org', 'grace@example.org', 'bounced', "
+                   "'postmark: 550' || char(0) || ' no such user', 0, '2026-01-01')")
+        db.commit()
+    result = run_in_process(site, "store", "copy", "--to", pg_url)
+    assert result.returncode == 0, result.stderr
+    assert "journal_changes: 1 row(s), 1 new to the store" in result.stdout
+    with psycopg.connect(pg_url) as db:
+        assert db.execute("SELECT reason FROM journal_changes").fetchall() == [
+            ("postmark: 550 no such user",)]
