@@ -141,7 +141,9 @@ def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
 
 class Guarded:
     """A connection whose failures are StoreErrors (one line, never a traceback): for a
-    connection held across many calls (the ledger of a send)."""
+    connection held across many calls (the ledger of a send). Its text parameters lose any NUL
+    byte: a provider's words (a message id, a reason) reach it, and PostgreSQL's text refuses
+    a NUL, which would stop the send with the provider's answers unrecorded."""
 
     def __init__(self, db: psycopg.Connection):
         self._db = db
@@ -150,7 +152,7 @@ class Guarded:
         import psycopg
 
         try:
-            return self._db.execute(query, params)
+            return self._db.execute(query, storable(params))
         except psycopg.Error as error:
             raise unusable(error) from None
 
@@ -176,6 +178,17 @@ class Guarded:
                 yield
         except psycopg.Error as error:
             raise unusable(error) from None
+
+
+def storable(value):
+    """``value`` (a parameter, or a tuple, list or dict of them) without NUL bytes in text."""
+    if isinstance(value, str):
+        return value.replace("\0", "") if "\0" in value else value
+    if isinstance(value, (tuple, list)):
+        return type(value)(storable(item) for item in value)
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    return value
 
 
 class Database:

@@ -11,8 +11,8 @@ from contextlib import ExitStack, closing
 import psycopg
 import requests
 from conftest import invoke, run_in_process
-from fake_providers import provider_environ
-from test_delivery_events import ANN, BOB, CY, POST, READERS, SLUG, send_through
+from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
+from test_delivery_events import ANN, BOB, CY, POST, POST_FILE, READERS, SLUG, send_through
 from web_server import serving, statuses, subscriber_csv
 from webhook_support import ENVIRON, sendgrid_request
 
@@ -111,3 +111,33 @@ def test_store_copy_takes_a_journal_that_kept_a_providers_nul_byte(site, pg_url)
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT reason FROM journal_changes").fetchall() == [
             ("postmark: 550 no such user",)]
+
+
+def test_a_provider_answering_message_ids_with_nul_bytes_still_gets_its_send_recorded(site,
+                                                                                    pg_url):
+    """A provider's words reach the ledger (message ids, reasons): before, PostgreSQL refused
+    the batch's outcomes, the send stopped, and the readers the provider took were in doubt."""
+    use_postgresql(site, pg_url)
+    subscriber_csv(site, *READERS)
+    list_into_store(site)
+    (site / "content" / "posts" / "plain-words.md").write_text(POST_FILE)
+    server = start_fake("postmark", KEYS["postmark"])
+    answer = server.api.success
+
+    def with_nul(request, behaviour):
+        status, headers, answers = answer(request, behaviour)
+        return status, headers, [{**each, "MessageID": each["MessageID"] + "\u0000x"}
+                                 for each in answers]
+
+    server.api.success = with_nul
+    try:
+        write_provider_settings(site, name="postmark", api_url=server.url, timeout=10)
+        result = invoke(site, "send", SLUG, "--yes", env=provider_environ("postmark"))
+    finally:
+        server.close()
+    assert result.exit_code == 0, result.output
+    assert f"Sent {len(READERS)}, failed 0, in doubt 0, pending 0." in result.output
+    with psycopg.connect(pg_url) as db:
+        ids = [id_ for (id_,) in db.execute("SELECT provider_message_id FROM deliveries")]
+    assert len(ids) == len(READERS) and all(id_.endswith("x") and "\0" not in id_
+                                            for id_ in ids)
