@@ -141,3 +141,21 @@ def test_a_provider_answering_message_ids_with_nul_bytes_still_gets_its_send_rec
         ids = [id_ for (id_,) in db.execute("SELECT provider_message_id FROM deliveries")]
     assert len(ids) == len(READERS) and all(id_.endswith("x") and "\0" not in id_
                                             for id_ in ids)
+
+
+def test_a_providers_suppression_reason_with_a_nul_byte_is_journalled_without_it(pg_url):
+    """`subscribers sync` hands the provider's reasons to the list: a NUL in one failed the
+    whole sync on PostgreSQL."""
+    from newsletter.state.postgres import Database
+    from newsletter.subscribers import PostgresStore, Suppression, apply_suppressions
+
+    database = Database(pg_url)
+    try:
+        apply_suppressions(PostgresStore(database), [
+            Suppression("gone@example.org", "bounced", "postmark: 550\x00 mailbox gone")],
+            record_unknown=True)
+    finally:
+        database.close()
+    with psycopg.connect(pg_url) as db:
+        assert db.execute("SELECT address, status, reason FROM journal_changes").fetchall() == [
+            ("gone@example.org", "bounced", "postmark: 550 mailbox gone")]
