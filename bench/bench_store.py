@@ -52,7 +52,9 @@ from bench_million import (  # noqa: E402
 )
 
 SERVER = os.environ.get("NEWSLETTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-LEDGER_TABLES = "deliveries, runs, ledger_meta"
+LEDGER_TABLES = "deliveries, runs, ledger_meta, batches"
+# one sender against two: (fake, its latency); at 0 s the fake is not the limit
+SHARED = (("sendgrid", 0.0), ("postmark", 0.0), ("sendgrid", 0.2), ("postmark", 0.2))
 
 
 def in_schema(schema: str) -> str:
@@ -84,36 +86,40 @@ def sends(site: Path, url: str | None, readers: int, label: str) -> None:
              f"; {sent['per_second_sent']:,.0f} msg/s, {sent['accepted']:,} accepted")
 
 
-def shared_send(site: Path, url: str, readers: int) -> None:
-    """One sender, then two sharing the campaign, each capped at one batch in flight."""
+def shared_send(site: Path, url: str, provider: str, latency: float) -> None:
+    """One sender, then two sharing the campaign, with the default settings; the fake answers
+    after ``latency`` seconds (at 0 it is not the limit: the senders are)."""
     from bench_providers import FakeServer
 
-    def timed(senders: int) -> tuple[float, int]:
+    def timed(senders: int) -> tuple[float, int, list[dict]]:
         fresh_ledger(site, url)
-        server = FakeServer("postmark", 0.2)
+        server = FakeServer(provider, latency)
         try:
-            bench_million.point_at(site, "postmark", server.url)
-            toml = site / "newsletter.toml"
-            toml.write_text(toml.read_text().replace("[provider]\n",
-                                                     "[provider]\nconcurrency = 1\n"))
+            bench_million.point_at(site, provider, server.url)
+            figures: list[dict] = [{} for _ in range(senders)]
             started = time.perf_counter()
-            workers = [threading.Thread(target=run, args=(site, "send", POST, "--yes"))
-                       for _ in range(senders)]
+            workers = [threading.Thread(target=lambda i=i: figures[i].update(
+                run(site, "send", POST, "--yes"))) for i in range(senders)]
             for worker in workers:
                 worker.start()
             for worker in workers:
                 worker.join()
-            return time.perf_counter() - started, server.stats()["accepted"]
+            return time.perf_counter() - started, server.stats()["accepted"], figures
         finally:
             server.close()
 
-    one_s, one_n = timed(1)
-    two_s, two_n = timed(2)
+    label = f"postgresql: {provider}, {latency * 1000:.0f} ms"
+    one_s, one_n, one = timed(1)
+    two_s, two_n, two = timed(2)
     ratio = (two_n / two_s) / (one_n / one_s)
-    print(f"{'postgresql: one sender':<34} {one_s:7.1f} s wall  {one_n / one_s:8,.0f} msg/s "
-          f"({one_n:,} accepted)", flush=True)
-    print(f"{'postgresql: two senders, shared':<34} {two_s:7.1f} s wall  {two_n / two_s:8,.0f} "
-          f"msg/s ({two_n:,} accepted, {ratio:.2f}x one sender)", flush=True)
+    print(f"{label + ', one sender':<44} {one_s:7.1f} s wall  {one_n / one_s:8,.0f} msg/s "
+          f"({one_n:,} accepted; cpu {one[0]['cpu']:.1f} s, peak {one[0]['peak_mb']:.0f} MB)",
+          flush=True)
+    cpus = " + ".join(f"{figures['cpu']:.1f}" for figures in two)
+    peaks = " and ".join(f"{figures['peak_mb']:.0f}" for figures in two)
+    print(f"{label + ', two senders':<44} {two_s:7.1f} s wall  {two_n / two_s:8,.0f} msg/s "
+          f"({two_n:,} accepted, {ratio:.2f}x one sender; cpu {cpus} s, peak {peaks} MB; "
+          f"load {os.getloadavg()[0]:.1f})", flush=True)
 
 
 def unsubscribes(site: Path, hosts: int, label: str) -> None:
@@ -145,6 +151,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="300 readers, 20 unsubscribes")
+    parser.add_argument("--shared-only", action="store_true",
+                        help="only one sender against two, on PostgreSQL")
     args = parser.parse_args()
     if args.quick:
         bench_million.UNSUBSCRIBES, args.readers = 20, 300
@@ -168,9 +176,13 @@ def main() -> None:
             line("postgresql: store copy --to", run(database, "store", "copy", "--to", url))
             on_postgresql(database, url)
             shutil.rmtree(database / "subscribers")
-            sends(files, None, args.readers, "files")
-            sends(database, url, args.readers, "postgresql")
-            shared_send(database, url, args.readers)
+            if not args.shared_only:
+                sends(files, None, args.readers, "files")
+                sends(database, url, args.readers, "postgresql")
+            for provider, latency in SHARED:
+                shared_send(database, url, provider, latency)
+            if args.shared_only:
+                return
             unsubscribes(files, 1, "files: one-click, one serve")
             unsubscribes(database, 2, "postgresql: one-click, two serve")
     finally:

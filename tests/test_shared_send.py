@@ -9,7 +9,7 @@ import subprocess
 import time
 
 import psycopg
-from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
+from fake_providers import KEYS, provider_environ, slow, start_fake, write_provider_settings
 from sending_support import write_readers
 
 from tests.conftest import invoke, run_cli, start_cli
@@ -28,7 +28,7 @@ def on_postgresql(site, url, readers: int, latency: float):
         path.unlink()
     use_postgresql(site, url)
     fake = start_fake("postmark", KEYS["postmark"], latency=latency)
-    write_provider_settings(site, name="postmark", api_url=fake.url, timeout=10,
+    write_provider_settings(site, name="postmark", api_url=fake.url, timeout=60,
                             batch_size=BATCH, concurrency=CONCURRENCY)
     return addresses, fake
 
@@ -45,9 +45,16 @@ def sender(site) -> subprocess.Popen:
 
 
 def test_two_senders_share_a_campaign_and_each_reader_gets_it_once(site, pg_url):
-    addresses, fake = on_postgresql(site, pg_url, 400, latency=0.05)
+    """The fake holds every answer until both senders have a batch in flight (one sender has
+    at most CONCURRENCY), so both take part however slowly the second one starts."""
+    addresses, fake = on_postgresql(site, pg_url, 400, latency=0.0)
+    fake.enqueue(*[slow()] * (CONCURRENCY + 1))
     try:
         first, second = sender(site), sender(site)
+        deadline = time.monotonic() + 120
+        while fake.request_count <= CONCURRENCY and time.monotonic() < deadline:
+            time.sleep(0.02)
+        fake.closing.set()  # every answer now, the held ones first
         outputs = [process.communicate(timeout=300) for process in (first, second)]
     finally:
         fake.close()
@@ -57,6 +64,7 @@ def test_two_senders_share_a_campaign_and_each_reader_gets_it_once(site, pg_url)
     assert set(ledger(pg_url).values()) == {"sent"} and len(ledger(pg_url)) == 400
     sent = [int(out.split("Sent ")[1].split(",")[0]) for out, _ in outputs]
     assert sum(sent) == 400 and all(sent), sent  # both took a share
+    assert not fake.api.templates.by_alias  # the last sender removed the post's template
 
 
 def test_a_killed_sender_leaves_in_doubt_only_its_batches_in_flight_and_nothing_twice(

@@ -36,6 +36,7 @@ from newsletter.render import RECIPIENT_FIELDS
 
 if TYPE_CHECKING:
     from newsletter.message import Message
+    from newsletter.providers.base import Alone
     from newsletter.providers.http import HttpProvider
     from newsletter.render import Email
 
@@ -157,11 +158,13 @@ class TemplateStore:
         self.prefix = f"{ALIAS_PREFIX}{site_key(site_url)}-"
         self.headers = {"X-Postmark-Server-Token": provider.api_key, "Accept": "application/json"}
 
-    def open(self, template: PostTemplate) -> None:
-        """Remove this site's other leftover templates, then make or update this one."""
+    def open(self, template: PostTemplate, alone: Alone) -> None:
+        """Remove this site's other leftover templates (when no other sender runs: they may
+        be its own), then make or update this one."""
         existing = self._aliases()
-        for alias in existing - {template.alias}:
-            self.remove(alias)
+        with alone() as only:
+            for alias in existing - {template.alias} if only else ():
+                self.remove(alias)
         path = f"/templates/{quote(template.alias)}" if template.alias in existing else "/templates"
         method = "PUT" if template.alias in existing else "POST"
         self._call(method, path, json_body(template.definition()))

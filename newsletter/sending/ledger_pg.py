@@ -125,6 +125,16 @@ class PostgresLedger:
             self.db.execute(postgres.advisory("pg_advisory_unlock"), (SENDERS,))
         return recovered
 
+    @contextmanager
+    def alone(self) -> Iterator[bool]:
+        """A block in which no other sender starts (they wait), and whether none is alive."""
+        alone = self.db.execute(postgres.advisory("pg_try_advisory_lock"), (SENDERS,)).fetchone()[0]
+        try:
+            yield alone
+        finally:
+            if alone:
+                self.db.execute(postgres.advisory("pg_advisory_unlock"), (SENDERS,))
+
     def take_due_lock(self) -> None:
         """Hold the lock that lets one `send --due` or `reconcile` run on every host (the
         PostgreSQL store's site lock for them); SiteLockedError if another holds it."""
