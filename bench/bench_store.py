@@ -4,17 +4,21 @@ sharing a send, and one-click unsubscribes through two `serve` processes.
     python bench/bench_store.py                     # 1,000,000 readers
     python bench/bench_store.py --readers 100000    # a smaller list
     python bench/bench_store.py --quick             # 300 readers: does it run?
+    python bench/bench_store.py --shared-only       # only step 3
 
 Every step is the real `newsletter` command in its own process (bench/bench_million.py's
-measuring child), against bench/fake_server.py's fakes answering after 200 ms, with the default
-[provider] settings. The PostgreSQL store is the server of the tests (NEWSLETTER_TEST_PG, else
-postgresql://postgres@127.0.0.1:5432/test), in a schema of its own, dropped at the end.
+measuring child: wall, CPU, its own peak memory), against bench/fake_server.py's fakes, with
+the default [provider] settings. The PostgreSQL store is the server of the tests
+(NEWSLETTER_TEST_PG, else postgresql://postgres@127.0.0.1:5432/test), in a schema of its own,
+dropped at the end.
 
 1. the list in: `subscribers import` (files), `store copy --to` (PostgreSQL);
-2. `send` through the fake SendGrid, then through the fake Postmark (a fresh ledger each);
-3. PostgreSQL only: one sender, then two `send` processes sharing the campaign, through a fake
-   Postmark capped at one batch in flight per sender (the fake is not the limit: each sender
-   is), and the rate of the two against the one;
+2. `send` through the fake SendGrid, then through the fake Postmark, answering after 200 ms
+   (a fresh ledger each);
+3. PostgreSQL only: one sender, then two `send` processes sharing the campaign, through the
+   SendGrid and Postmark fakes answering at once (the fake is not the limit: the senders,
+   the database and the cores are) and after 200 ms, and the rate of the two against the one.
+   Two senders can only beat one by the cores left over: note the load printed beside them;
 4. 1,000 one-click unsubscribes from 16 clients: one `serve` on the files; two `serve`
    processes on PostgreSQL, half the clients each, and their rate together.
 
@@ -53,8 +57,10 @@ from bench_million import (  # noqa: E402
 
 SERVER = os.environ.get("NEWSLETTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 LEDGER_TABLES = "deliveries, runs, ledger_meta, batches"
-# one sender against two: (fake, its latency); at 0 s the fake is not the limit
-SHARED = (("sendgrid", 0.0), ("postmark", 0.0), ("sendgrid", 0.2), ("postmark", 0.2))
+# one sender against two: (fake, its latency, provider.concurrency or None for the default);
+# at 0 s the fake is not the limit; with one batch in flight at 200 ms, each sender is
+SHARED = (("sendgrid", 0.0, None), ("postmark", 0.0, None), ("sendgrid", 0.2, None),
+          ("postmark", 0.2, None), ("postmark", 0.2, 1))
 
 
 def in_schema(schema: str) -> str:
@@ -86,9 +92,11 @@ def sends(site: Path, url: str | None, readers: int, label: str) -> None:
              f"; {sent['per_second_sent']:,.0f} msg/s, {sent['accepted']:,} accepted")
 
 
-def shared_send(site: Path, url: str, provider: str, latency: float) -> None:
-    """One sender, then two sharing the campaign, with the default settings; the fake answers
-    after ``latency`` seconds (at 0 it is not the limit: the senders are)."""
+def shared_send(site: Path, url: str, provider: str, latency: float,
+                concurrency: int | None) -> None:
+    """One sender, then two sharing the campaign, with the default settings (and at most
+    ``concurrency`` batches in flight each, if given); the fake answers after ``latency``
+    seconds."""
     from bench_providers import FakeServer
 
     def timed(senders: int) -> tuple[float, int, list[dict]]:
@@ -96,6 +104,10 @@ def shared_send(site: Path, url: str, provider: str, latency: float) -> None:
         server = FakeServer(provider, latency)
         try:
             bench_million.point_at(site, provider, server.url)
+            if concurrency is not None:
+                toml = site / "newsletter.toml"
+                toml.write_text(toml.read_text().replace(
+                    "[provider]\n", f"[provider]\nconcurrency = {concurrency}\n"))
             figures: list[dict] = [{} for _ in range(senders)]
             started = time.perf_counter()
             workers = [threading.Thread(target=lambda i=i: figures[i].update(
@@ -109,6 +121,8 @@ def shared_send(site: Path, url: str, provider: str, latency: float) -> None:
             server.close()
 
     label = f"postgresql: {provider}, {latency * 1000:.0f} ms"
+    if concurrency is not None:
+        label += f", {concurrency} in flight"
     one_s, one_n, one = timed(1)
     two_s, two_n, two = timed(2)
     ratio = (two_n / two_s) / (one_n / one_s)
@@ -162,7 +176,8 @@ def main() -> None:
     with psycopg.connect(SERVER, autocommit=True) as db:
         db.execute(f"CREATE SCHEMA {schema}")
     url = in_schema(schema)
-    print(f"{args.readers:,} readers; fakes answer after 200 ms; default [provider] settings; "
+    print(f"{args.readers:,} readers; fakes answer after 200 ms (and at once in step 3); default "
+          "[provider] settings; "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", flush=True)
     try:
         with tempfile.TemporaryDirectory() as temp:
@@ -179,8 +194,8 @@ def main() -> None:
             if not args.shared_only:
                 sends(files, None, args.readers, "files")
                 sends(database, url, args.readers, "postgresql")
-            for provider, latency in SHARED:
-                shared_send(database, url, provider, latency)
+            for provider, latency, concurrency in SHARED:
+                shared_send(database, url, provider, latency, concurrency)
             if args.shared_only:
                 return
             unsubscribes(files, 1, "files: one-click, one serve")
