@@ -126,13 +126,18 @@ class Serve:
 
     def cpu(self) -> float:
         """CPU seconds the server and its finished fold processes have used (Linux /proc)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        return process_cpu(self.process.pid)
 
     def close(self) -> None:
         # Ctrl-C, as a person stops it: serve waits for the fold it started, then exits.
         self.process.send_signal(signal.SIGINT)
         self.process.wait(timeout=60)
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds process ``pid`` and its waited-for children have used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def unsubscribe_burst(base: str, numbers: list[int]) -> dict:
