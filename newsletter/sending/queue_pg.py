@@ -4,8 +4,9 @@ The first sender of a run writes a ``pending`` ledger row for every active reade
 segment who has none (:meth:`SharedQueue.seed`: one ``INSERT ... SELECT`` inside the database,
 in list order, under an advisory lock, so a sender starting beside it waits and does not write
 them again). Then every sender takes its batches with ``SELECT ... FOR UPDATE SKIP LOCKED``
-(:meth:`SharedQueue.taking`): the rows a sender holds are skipped by the others, so no two
-senders build the same batch, and each reads and signs only its own readers. The transaction
+(:meth:`SharedQueue.taking`), in list order: the rows a sender holds are skipped by the
+others, so no two senders build the same batch, and each reads and signs only its own
+readers. The transaction
 stays open until the batch is claimed (``submitting``, committed) and is over before the
 request is handed to a worker, as on the files store; a sender that dies first only lets its
 rows go back to ``pending``.
@@ -44,6 +45,7 @@ class SharedQueue:
         self.params = {"post": post_id, "active": ACTIVE,
                        "tags": None if tags is None else sorted({t.lower() for t in tags})}
         self.segment = "" if tags is None else " AND " + IN_SEGMENT
+        self.after = 0  # the id of the last row taken
 
     def seed(self) -> int:
         """Write a ``pending`` row for each active reader of the segment the ledger does not
@@ -74,12 +76,22 @@ class SharedQueue:
         """Up to ``size`` pending readers no other sender holds, prepared, in list order; held
         until the block ends (claim them in it: they are committed then)."""
         with self.ledger.atomic():
-            rows = self.db.execute(
-                "SELECT s.address, s.name FROM deliveries d JOIN subscribers s ON s.key = "
-                "d.address WHERE d.post_id = %(post)s AND d.state = 'pending' AND s.status = "
-                "ANY(%(active)s)" + self.segment + " ORDER BY d.id LIMIT %(size)s "
-                "FOR UPDATE OF d SKIP LOCKED", {**self.params, "size": size}).fetchall()
-            yield [self.factory.prepare(address, name) for address, name in rows]
+            rows = self._pending(size)
+            if not rows and self.after:  # once more from the start: rows another let go
+                self.after = 0
+                rows = self._pending(size)
+            self.after = rows[-1][0] if rows else self.after
+            yield [self.factory.prepare(address, name) for _, address, name in rows]
+
+    def _pending(self, size: int) -> list[tuple[int, str, str]]:
+        """Rows after the last one this sender took (each look goes on from there: going
+        back over the rows already sent, on a long list, would cost more every batch)."""
+        return self.db.execute(
+            "SELECT d.id, s.address, s.name FROM deliveries d JOIN subscribers s ON s.key = "
+            "d.address WHERE d.post_id = %(post)s AND d.id > %(after)s AND d.state = 'pending' "
+            "AND s.status = ANY(%(active)s)" + self.segment + " ORDER BY d.id LIMIT %(size)s "
+            "FOR UPDATE OF d SKIP LOCKED", {**self.params, "after": self.after, "size": size}
+        ).fetchall()
 
     def drop_left(self) -> int:
         """Remove the rows written for readers who are no longer active (never sent, never
