@@ -120,7 +120,9 @@ class Serve:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "newsletter", "--site", str(site), "serve", "--port", "0"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            env={**os.environ, **ENVIRON})
+            env={**os.environ, **ENVIRON},
+            # A bench started in the background (`... &`) ignores SIGINT, and so would serve.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         first = self.process.stdout.readline()  # "Serving http://127.0.0.1:PORT/... "
         self.base = first.split()[1].rsplit("/unsubscribe", 1)[0]
 
