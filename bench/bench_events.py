@@ -110,6 +110,12 @@ def postmark_post(base: str, address: str, number: int) -> None:
     assert answer.status_code == 200, answer.text
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -160,12 +166,13 @@ def run(total: int) -> None:
             print(f"serve's memory at each tenth (MiB): {memory}")
 
             count = max(total // 100, 20)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), cpu_seconds(process.pid)
             with ThreadPoolExecutor(4) as pool:
                 list(pool.map(postmark_post, [base] * count, addresses[:count], range(count)))
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, cpu_seconds(process.pid) - cpu
             print(f"postmark: {count:,} single-event webhooks in {seconds:.1f} s: "
-                  f"{count / seconds:,.0f} events/s")
+                  f"{count / seconds:,.0f} events/s; serve's CPU {cpu / count * 1000:.2f} ms "
+                  f"an event (at most {count / cpu:,.0f} a second on one core)")
         finally:
             process.terminate()
             process.wait(30)

@@ -13,7 +13,10 @@ One pass is what `send --due` does before it sends anything: load the settings a
 settle progress from the ledger, walk the roster (the list's active readers, current: a run
 that finds the list changed rebuilds it first, a read of the whole list, printed apart),
 decide, and record who gets which post. It runs in its own process (bench/measure.py: its own
-peak memory). Prints wall-clock seconds and the pass's peak memory.
+peak memory). Prints wall-clock seconds and the pass's peak memory, on the files store and,
+beside it, on the PostgreSQL store (the same site copied with `store copy --to` into a schema
+of its own of NEWSLETTER_TEST_PG, else postgresql://postgres@127.0.0.1:5432/test; dropped
+after): there the pass reads the list's table in place, no roster.
 Targets: one pass on 1,000,000 readers in 5 s or less; memory flat from 10,000 to 1,000,000.
 The machine's load average is printed beside each figure: on a shared machine the wall-clock
 seconds grow with it, the pass's own CPU seconds much less.
@@ -24,11 +27,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -37,6 +44,7 @@ from example_site import copy_example_site  # noqa: E402
 
 SERIES = [f"best-{n}" for n in range(1, 6)]
 EVERY = dt.timedelta(days=3)
+SERVER = os.environ.get("NEWSLETTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 NOW = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.timezone.utc)
 DAYS = 60  # readers joined over this many days before NOW
 ENABLED = NOW - dt.timedelta(days=DAYS + 1)
@@ -104,20 +112,69 @@ def one_pass(site: str) -> None:
     from newsletter.config import load_settings
     from newsletter.posts import load_posts
     from newsletter.sending import Ledger
-    from newsletter.sending.welcome import decide, load_series, series_posts
-    from newsletter.sending.welcome_state import WelcomeState
-    from newsletter.subscribers import SubscriberStore, fresh_roster
+    from newsletter.sending.welcome import decide, load_series, open_state, roster_of, series_posts
+    from newsletter.subscribers import open_store
 
     started, cpu = time.perf_counter(), time.process_time()
     settings = load_settings(Path(site), ENVIRON)
     chosen = series_posts(settings, *load_posts(settings))
-    with WelcomeState.open(settings.state_dir) as state, Ledger.open(settings) as ledger:
-        state.settle(ledger.path)
+    with open_state(settings) as state, Ledger.open(settings) as ledger:
+        state.settle(ledger)
         series = load_series(settings, chosen, state)
-        decision = decide(series, fresh_roster(SubscriberStore(settings)), ledger, state,
+        decision = decide(series, roster_of(open_store(settings)), ledger, state,
                           int(NOW.timestamp()), give=True)
     print(json.dumps({"seconds": time.perf_counter() - started,
                       "cpu": time.process_time() - cpu, "due": sum(decision.due.values())}))
+
+
+def timed_pass(root: Path, site: Path) -> tuple[dict, float]:
+    """One pass in its own measuring process: (its figures, its peak MB)."""
+    peak_file = root / "peak.json"
+    done = subprocess.run([sys.executable, str(HERE / "measure.py"), str(peak_file),
+                           str(Path(__file__).resolve()), "--pass", str(site)],
+                          capture_output=True, text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures, json.loads(peak_file.read_text())["peak_mb"]
+
+
+def report(store: str, readers: int, figures: dict, peak: float, extra: str) -> None:
+    print(f"{readers:>9,} readers, {store}: decision pass {figures['seconds']:6.2f} s "
+          f"({figures['cpu']:.2f} s CPU), peak {peak:6.1f} MB, {figures['due']:,} due now "
+          f"(load average {os.getloadavg()[0]:.1f}); {extra}", flush=True)
+
+
+@contextmanager
+def postgresql_copy(site: Path) -> Iterator[tuple[Path, float] | None]:
+    """A copy of ``site`` on the PostgreSQL store (`store copy --to`, a schema of its own,
+    dropped after): (its folder, seconds the copy took); None when no server answers."""
+    import psycopg
+
+    try:
+        psycopg.connect(SERVER, connect_timeout=5).close()
+    except psycopg.Error as error:
+        print(f"no PostgreSQL at {SERVER} ({str(error).strip().splitlines()[0]}): "
+              "its figures are left out")
+        yield None
+        return
+    schema = f"bench_welcome_{os.getpid()}"
+    url = f"{SERVER}{'&' if '?' in SERVER else '?'}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {schema}")
+    try:
+        copied = site.with_name("site-postgresql")
+        shutil.copytree(site, copied)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "newsletter", "--site", str(copied), "store",
+                        "copy", "--to", url], capture_output=True, check=True)
+        took = time.perf_counter() - started
+        shutil.rmtree(copied / ".newsletter")
+        shutil.rmtree(copied / "subscribers")
+        with open(copied / "newsletter.toml", "a", encoding="utf-8") as toml:
+            toml.write(f'\n[store]\nurl = "{url}"\n')
+        yield copied, took
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def measure(readers: int) -> None:
@@ -125,17 +182,16 @@ def measure(readers: int) -> None:
         made = time.perf_counter()
         site = make_site(Path(root), readers)
         made = time.perf_counter() - made
-        roster = build_roster(site)
-        peak_file = Path(root) / "peak.json"
-        done = subprocess.run([sys.executable, str(HERE / "measure.py"), str(peak_file),
-                               str(Path(__file__).resolve()), "--pass", str(site)],
-                              capture_output=True, text=True, check=True)
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
-        peak = json.loads(peak_file.read_text())["peak_mb"]
-        print(f"{readers:>9,} readers: decision pass {figures['seconds']:6.2f} s "
-              f"({figures['cpu']:.2f} s CPU), peak {peak:6.1f} MB, {figures['due']:,} due now (load average "
-              f"{os.getloadavg()[0]:.1f}); the roster's rebuild after a change of the list "
-              f"{roster:.2f} s (setting up {made:.0f} s)", flush=True)
+        with postgresql_copy(site) as copy:  # before the files' pass records what it gives
+            roster = build_roster(site)
+            figures, peak = timed_pass(Path(root), site)
+            report("files", readers, figures, peak,
+                   f"the roster's rebuild after a change of the list {roster:.2f} s "
+                   f"(setting up {made:.0f} s)")
+            if copy is not None:
+                figures, peak = timed_pass(Path(root), copy[0])
+                report("PostgreSQL", readers, figures, peak,
+                       f"no roster: the list is read in place (`store copy --to` {copy[1]:.0f} s)")
 
 
 def main() -> None:

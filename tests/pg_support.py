@@ -79,6 +79,50 @@ def store_site(request, site, tmp_path):
     return site
 
 
+@pytest.fixture(params=["files", "postgresql"])
+def each_store(request, site):
+    """Run the test on each store: the files, then PostgreSQL (the site pointed at a new
+    schema); yields the store URL or None. A test that writes the CSV list then calls
+    :func:`list_into_store`."""
+    if request.param == "files":
+        return None
+    url = request.getfixturevalue("pg_url")
+    use_postgresql(site, url)
+    return url
+
+
+def list_into_store(site) -> None:
+    """On a site using the PostgreSQL store: make the list there exactly the one its CSV files
+    hold, then remove the files (nothing can be read from them by mistake). Nothing on a
+    files site."""
+    import shutil
+    import tempfile
+    import tomllib
+    from pathlib import Path
+
+    from newsletter.state.postgres import Database
+    from newsletter.subscribers import PostgresStore, SubscriberStore
+    from newsletter.subscribers.postgres_store import insert
+
+    url = tomllib.loads((site / "newsletter.toml").read_text()).get("store", {}).get("url")
+    if url is None:
+        return
+    state_dir = Path(tempfile.mkdtemp(prefix="newsletter-list-"))
+    database = Database(url)
+    try:
+        readers, problems = SubscriberStore(directory=site / "subscribers",
+                                            state_dir=state_dir).load()
+        assert not problems, problems
+        with PostgresStore(database).connection() as db, db.transaction():
+            db.execute("DELETE FROM subscribers")
+            insert(db, readers)
+    finally:
+        database.close()
+        shutil.rmtree(state_dir)
+    for path in (site / "subscribers").glob("*.csv"):
+        path.unlink()
+
+
 def move_to_postgresql(site, url: str, state_dir) -> None:
     """Copy ``site``'s list into the PostgreSQL store at ``url``, remove its CSV files and
     point the site at the store."""

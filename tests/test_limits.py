@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -20,15 +21,23 @@ from fake_providers import (
     provider_environ,
     start_fake,
     write_provider_settings,
-    write_readers,
     write_settings,
 )
+from fake_providers import write_readers as write_files
+
 from newsletter.config import load_settings
-from newsletter.sending import Ledger, State, send_due
+from newsletter.sending import Budget, Ledger, State, send_due
 from newsletter.subscribers import Signup
+from tests.pg_support import each_store, list_into_store, pg_url  # noqa: F401 (fixtures)
 
 START = dt.datetime(2026, 11, 2, 6, 0, tzinfo=dt.timezone.utc)
 READERS = [f"reader{n:04}@example.net" for n in range(1000)]
+
+
+def write_readers(site, addresses) -> None:
+    """The list of fake_providers.write_readers, in the site's store."""
+    write_files(site, addresses)
+    list_into_store(site)
 
 
 def write_post(site, name: str, date: str) -> None:
@@ -61,7 +70,7 @@ def ledger_states(settings) -> Counter:
         return ledger.counts().get("/posts/first", Counter())
 
 
-def test_four_days_of_cron_runs_under_a_daily_limit_deliver_each_reader_once(resend):
+def test_four_days_of_cron_runs_under_a_daily_limit_deliver_each_reader_once(resend, each_store):
     site, server = resend
     write_readers(site, READERS)
     settings = configure(site, server, daily_limit=300)
@@ -80,7 +89,7 @@ def test_four_days_of_cron_runs_under_a_daily_limit_deliver_each_reader_once(res
     assert ledger_states(settings) == Counter({State.SENT: 1000})
 
 
-def test_a_run_stopped_by_the_limit_says_what_is_left_and_when_it_will_finish(resend):
+def test_a_run_stopped_by_the_limit_says_what_is_left_and_when_it_will_finish(resend, each_store):
     site, server = resend
     write_readers(site, READERS)
     settings = configure(site, server, daily_limit=300)
@@ -92,7 +101,7 @@ def test_a_run_stopped_by_the_limit_says_what_is_left_and_when_it_will_finish(re
     assert run.limit.why == "the daily limit of 300 (30 kept for sign-ups)"
 
 
-def test_send_prints_the_limit_in_one_line_and_exits_0(resend):
+def test_send_prints_the_limit_in_one_line_and_exits_0(resend, each_store):
     site, server = resend
     write_readers(site, READERS[:50])
     configure(site, server, daily_limit=20, reserve_for_signups=0)
@@ -106,7 +115,7 @@ def test_send_prints_the_limit_in_one_line_and_exits_0(resend):
     assert again.exit_code == 0 and sum(server.accepted.values()) == 20  # the window is full
 
 
-def test_status_and_the_dry_run_say_what_is_left_and_when_the_runs_will_send_it(resend):
+def test_status_and_the_dry_run_say_what_is_left_and_when_the_runs_will_send_it(resend, each_store):
     site, server = resend
     write_readers(site, READERS)
     configure(site, server, daily_limit=300)
@@ -127,7 +136,7 @@ def test_status_and_the_dry_run_say_what_is_left_and_when_the_runs_will_send_it(
         "730 readers left, finishing about" in status.output
 
 
-def test_sign_up_confirmations_still_go_out_on_a_full_day(resend):
+def test_sign_up_confirmations_still_go_out_on_a_full_day(resend, each_store):
     from newsletter.web.signup_journal import Entry
     from newsletter.web.signup_mail import SignupMailer
 
@@ -190,7 +199,7 @@ def test_each_providers_quota_answer_stops_the_send_as_limit_reached(site, name)
         server.close()
 
 
-def test_an_hourly_limit_spreads_a_send_over_the_hours(site):
+def test_an_hourly_limit_spreads_a_send_over_the_hours(site, each_store):
     for post in (site / "content" / "posts").glob("*.md"):
         post.unlink()
     write_post(site, "first", "2026-11-01T08:00:00Z")
@@ -216,3 +225,33 @@ def test_a_quota_answer_is_told_apart_from_a_rate_limit_for_every_provider(resen
     # the first 429 was a rate limit (retried), the second a quota: stopped, nothing lost
     assert run.limit is not None and not run.failed
     assert ledger_states(settings) == Counter({State.PENDING: 10})
+
+
+def test_two_senders_at_once_share_one_daily_limit_and_never_spend_the_same_room(
+        site, each_store):
+    # Two hosts on one PostgreSQL store (or two processes on one site folder): each run's
+    # budget reads the room again, under the send log's lock, before each batch.
+    write_provider_settings(site, name="outbox", daily_limit=100, reserve_for_signups=0)
+    settings = load_settings(site, {"NEWSLETTER_SECRET": "test-secret"})
+    first, second = Budget.open(settings, START), Budget.open(settings, START)
+    try:
+        assert first.take(60) == 60
+        assert second.take(60) == 40  # opened before the first spent: still only the rest
+        assert first.take(1) == 0 and second.take(1) == 0
+    finally:
+        first.close(), second.close()
+
+    later = START + dt.timedelta(days=2)  # a new window: 100 again, taken by racing senders
+
+    def sender(_) -> int:
+        budget = Budget.open(settings, later)
+        try:
+            taken = 0
+            while given := budget.take(3):
+                taken += given
+            return taken
+        finally:
+            budget.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        assert sum(pool.map(sender, range(4))) == 100

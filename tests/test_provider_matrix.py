@@ -85,7 +85,7 @@ class Run:
             with Ledger.open(self.settings) as ledger:
                 return send_post(self.settings, self.email, provider,
                                  store=open_store(self.settings), ledger=ledger,
-                                 retry=FAST_RETRIES, **options)
+                                 retry=options.pop("retry", FAST_RETRIES), **options)
         finally:
             provider.close()
             postgres.close_all()

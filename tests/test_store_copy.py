@@ -4,8 +4,10 @@ store, counted, resumable; and `subscribers export` the same from either store a
 from __future__ import annotations
 
 import json
+import re
 
 import psycopg
+from fake_providers import write_provider_settings, write_settings
 
 from newsletter.addresses import address_key
 from newsletter.sending import DeliveryEvent, EventStore
@@ -92,3 +94,26 @@ def test_the_delivery_events_move_too_and_the_funnel_reads_the_same(site, pg_url
     use_postgresql(site, pg_url)
     after = json.loads(invoke(site, "status", "what-matters", "--json").output)
     assert (after["delivered"], after["bounced"]) == (2, 1) and after == before
+
+
+def test_the_welcome_series_and_the_send_log_move_too_and_read_the_same(site, pg_url):
+    write_settings(site, "welcome", enabled=True, posts=["what-matters"], every="1d")
+    write_provider_settings(site, name="outbox", daily_limit=100)
+    env = {"NEWSLETTER_SECRET": "test-secret"}
+    assert invoke(site, "send", "--due", env=env).exit_code == 0  # the broadcast; series starts
+    assert invoke(site, "subscribers", "add", "new@example.net").exit_code == 0
+    assert invoke(site, "send", "--due", env=env).exit_code == 0  # the newcomer's welcome
+    before = invoke(site, "welcome", "status").output
+    assert "/posts/what-matters: sent 1, due now 0, waiting 0" in before
+    result = invoke(site, "store", "copy", "--to", pg_url)
+    assert result.exit_code == 0, result.output
+    for line in ("welcome_meta: 1 row(s), 1 new", "welcome_progress: 1 row(s), 1 new",
+                 "welcome_sent: 1 row(s), 1 new"):
+        assert line in result.output
+    assert re.search(r"send_log: [12] row\(s\)", result.output), result.output
+    use_postgresql(site, pg_url)
+    for path in (site / "subscribers").iterdir():
+        path.unlink()
+    assert invoke(site, "welcome", "status").output == before
+    with psycopg.connect(pg_url) as db:  # 4 broadcast, 1 welcome: counted against the limit
+        assert db.execute("SELECT sum(messages) FROM send_log").fetchone()[0] == 5

@@ -3,13 +3,26 @@ a newer newsletter refused, and no SQLite file made in that mode (docs/store.md)
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import psycopg
 
-from newsletter.state import EVENTS, JOURNAL, LEDGER, LIST, SIGNUPS, WEBHOOK_TOKENS
+from newsletter.state import (
+    EVENTS,
+    JOURNAL,
+    LEDGER,
+    LIST,
+    SEND_LOG,
+    SIGNUPS,
+    WEBHOOK_TOKENS,
+    WELCOME,
+    Schema,
+    postgres,
+)
 from tests.conftest import invoke, run_cli
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
 
-KINDS = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS)
+KINDS = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
 
 
 def test_store_migrate_builds_every_table_once_and_makes_no_sqlite_file(site, pg_url):
@@ -23,7 +36,8 @@ def test_store_migrate_builds_every_table_once_and_makes_no_sqlite_file(site, pg
         tables = {name for (name,) in db.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
     assert {"subscribers", "deliveries", "ledger_meta", "runs", "journal_changes", "signups",
-            "used_tokens", "events", "newsletter_migrations"} <= tables
+            "used_tokens", "events", "send_log", "welcome_meta", "welcome_progress",
+                "welcome_sent", "newsletter_migrations"} <= tables
     assert invoke(site, "store", "migrate").output.count("up to date") == len(KINDS)
     invoke(site, "subscribers", "add", "new@example.org")
     invoke(site, "subscribers", "remove", "new@example.org")
@@ -47,26 +61,23 @@ def test_a_database_a_newer_newsletter_migrated_is_refused_in_one_line(site, pg_
         assert db.execute("SELECT count(*) FROM subscribers").fetchone()[0] == 0
 
 
-def test_commands_not_built_for_postgresql_yet_refuse_rather_than_keep_state_in_files(
+def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader_joined(
         site, pg_url):
+    # A store made before the list kept `joined`: `store migrate` reads it from subscribed_at
+    # as the files store does (no zone: UTC; not a time: unknown), and the series can start.
+    with closing(postgres.connect(pg_url)) as db:
+        postgres.migrate(db, Schema(LIST.kind, LIST.file, LIST.migrations[:1]))
+        with db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO subscribers (key, email, address, subscribed_at) "
+                "VALUES (%s, %s, %s, %s)",
+                [(a, a, a, at) for a, at in (("a@example.org", "2026-01-01T02:00:00+02:00"),
+                                             ("b@example.org", "2026-01-01"),
+                                             ("c@example.org", "last spring"))])
     use_postgresql(site, pg_url)
-    for args in (("welcome", "status"), ("welcome", "enroll", "--all", "--yes")):
-        result = run_cli(site, *args)
-        assert result.returncode == 1
-        assert result.stderr.startswith(
-            f"error: store.url: `newsletter {' '.join(args[:2])}` does not run on the "
-            "PostgreSQL store yet")
-    assert not (site / ".newsletter").exists()
-
-
-def test_settings_whose_state_is_still_a_file_are_refused_with_a_store_url(site, pg_url):
-    use_postgresql(site, pg_url)
-    toml = site / "newsletter.toml"
-    toml.write_text(toml.read_text().replace('name = "outbox"',
-                                             'name = "outbox"\ndaily_limit = 100'))
-    result = run_cli(site, "store", "migrate")
-    assert result.returncode == 2
-    assert result.stderr == (
-        "error: newsletter.toml: provider.daily_limit does not work on the PostgreSQL store yet "
-        "(its state is kept in a file of its own); remove it while [store] url is set, or use "
-        "the files store\n")
+    assert "the PostgreSQL store (list): 1 migration(s) applied" in run_cli(
+        site, "store", "migrate").stdout
+    with psycopg.connect(pg_url) as db:
+        joined = dict(db.execute("SELECT key, joined FROM subscribers"))
+    assert joined == {"a@example.org": 1767225600, "b@example.org": 1767225600,
+                      "c@example.org": None}

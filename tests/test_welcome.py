@@ -23,6 +23,7 @@ from fake_providers import write_settings
 from newsletter.config import load_settings
 from newsletter.sending import Ledger, State, send_due
 from test_kill import count_files, reader_of
+from tests.pg_support import each_store, list_into_store, pg_url  # noqa: F401 (fixtures)
 
 T0 = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
 DAY = dt.timedelta(days=1)
@@ -44,10 +45,22 @@ def write_list(site, readers: list[tuple[str, dt.datetime, str]], left: set[str]
         f"{address},,{'unsubscribed' if address in left else 'active'},{tags},"
         f"{joined.isoformat()}" for address, joined, tags in readers]
     (site / "subscribers" / "subscribers.csv").write_text("\n".join(rows) + "\n")
+    list_into_store(site)
 
 
 @pytest.fixture
-def blog(site):
+def blog(site, each_store):
+    """The site of :func:`make_blog` on each store (files, then PostgreSQL)."""
+    return make_blog(site)
+
+
+@pytest.fixture
+def files_blog(site):
+    """The site of :func:`make_blog` on the files store only."""
+    return make_blog(site)
+
+
+def make_blog(site):
     """Three old posts readers liked most, the series of them every 3 days, and `since`
     after them: they are never broadcast."""
     for post in (site / "content" / "posts").glob("*.md"):
@@ -176,8 +189,8 @@ def test_readers_on_the_list_before_the_series_get_it_only_when_enrolled(blog):
         "1 reader had it as a welcome email" in status.output
 
 
-def test_sigkill_mid_welcome_run_sends_nobody_a_second_copy(blog):
-    site = blog
+def test_sigkill_mid_welcome_run_sends_nobody_a_second_copy(files_blog):
+    site = files_blog
     started = run_cli(site, "send", "--due", "--now", T0.isoformat(), env=ENV)
     assert started.returncode == 0, started.stderr
     readers = [f"reader{n:04}@example.net" for n in range(3000)]
@@ -210,8 +223,8 @@ def test_sigkill_mid_welcome_run_sends_nobody_a_second_copy(blog):
     assert f"best-a: sent {states[State.SENT]}, due now 0," in status.stdout
 
 
-def test_a_state_folder_that_cannot_be_written_is_one_line_not_a_traceback(blog):
-    site = blog
+def test_a_state_folder_that_cannot_be_written_is_one_line_not_a_traceback(files_blog):
+    site = files_blog
     (site / ".newsletter").mkdir()
     (site / ".newsletter" / "welcome.db").mkdir()  # where the file should be: no way to open it
     result = invoke(site, "welcome", "enroll", "--all", "--yes")
@@ -229,7 +242,8 @@ def test_status_of_a_series_turned_off_after_it_started_says_nobody_gets_it(blog
     assert "readers who joined since get it" not in status.stdout
 
 
-def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_starts_it(site):
+def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_starts_it(
+        site, each_store):
     status = run_cli(site, "welcome", "status", env=ENV)
     assert status.returncode == 0
     assert status.stdout.startswith("Welcome series (disabled: send --due sends none of it)")

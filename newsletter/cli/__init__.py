@@ -22,13 +22,6 @@ import click
 from newsletter.errors import NewsletterError
 
 SUPPORTED_PLATFORMS = ("linux", "darwin")
-# What runs on the PostgreSQL store so far ([store] url); every other command that keeps state
-# refuses it in one line rather than keep that state in SQLite files (docs/store.md).
-ON_POSTGRESQL = frozenset({
-    "check", "preview", "form", "posts", "reconcile", "send", "serve", "status", "store migrate",
-    "store copy", "subscribers add", "subscribers remove", "subscribers import", "subscribers list",
-    "subscribers count", "subscribers export", "subscribers check", "subscribers prune",
-    "subscribers sync"})
 
 
 class Site:
@@ -41,24 +34,7 @@ class Site:
     def settings(self):
         from newsletter.config import load_settings
 
-        settings = load_settings(self.root, os.environ)
-        command = _command_name(click.get_current_context())
-        if settings.store_url and command not in ON_POSTGRESQL:
-            from newsletter.errors import StoreError
-
-            raise StoreError(f"`newsletter {command}` does not run on the PostgreSQL store yet",
-                             where="store.url", hint="it runs on "
-                             + ", ".join(f"`{name}`" for name in sorted(ON_POSTGRESQL)))
-        return settings
-
-
-def _command_name(ctx: click.Context) -> str:
-    """The command as typed after `newsletter`: "subscribers add"."""
-    names = []
-    while ctx.parent is not None:
-        names.append(ctx.info_name)
-        ctx = ctx.parent
-    return " ".join(reversed(names))
+        return load_settings(self.root, os.environ)
 
 
 pass_site = click.make_pass_decorator(Site)

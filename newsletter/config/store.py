@@ -35,8 +35,6 @@ def check_store(settings, where: str) -> None:
                 "store.url holds a password, and newsletter.toml is no place for one",
                 where=where, hint="remove it from the file; set PGPASSWORD in the environment, "
                                   "or the whole URL in NEWSLETTER_STORE_URL")
-    if settings.store_url:
-        _refuse_file_state(settings, where)
     from_environment = settings.secrets.get(STORE_URL_VARIABLE)
     if from_environment is not None:
         check_url(from_environment, STORE_URL_VARIABLE, "environment")
@@ -54,15 +52,3 @@ def check_url(url: str, name: str, where: str) -> None:
         raise ConfigError(f"{name} must be a postgresql:// URL naming a database", where=where,
                           hint="write it as postgresql://user@host:5432/database")
 
-
-def _refuse_file_state(settings, where: str) -> None:
-    """Settings whose state is still kept in a file of its own: refused with a store URL, so
-    that no state is split between the database and the files."""
-    provider = settings.provider
-    for key, used in (("welcome.enabled", settings.welcome.enabled),
-                      ("provider.daily_limit", provider.daily_limit is not None),
-                      ("provider.hourly_limit", provider.hourly_limit is not None)):
-        if used:
-            raise ConfigError(f"{key} does not work on the PostgreSQL store yet (its state is "
-                              "kept in a file of its own)", where=where,
-                              hint="remove it while [store] url is set, or use the files store")

@@ -3,9 +3,10 @@
 The limits are rolling windows (any 24 hours, any hour) over the send log
 (:mod:`newsletter.sending.send_log`). Newsletters (broadcasts and welcome emails) may use the
 daily limit less ``reserve_for_signups``, kept for the confirmation emails `serve` sends at any
-hour. A run takes from its :class:`Budget` before each batch is claimed and stops, "limit
-reached", when it is spent; the readers it did not reach are sent by the next run, which
-resumes from the ledger like any unfinished run. :meth:`Budget.plan` is when the rest will go
+hour. A run takes from its :class:`Budget` before each batch is claimed (the room read again
+and the batch counted under the send log's lock, so senders on several hosts share one count)
+and stops, "limit reached", when it is spent; the readers it did not reach are sent by the
+next run, which resumes from the ledger like any unfinished run. :meth:`Budget.plan` is when the rest will go
 out, if cron runs often: each window frees what went out 24 hours (or an hour) before.
 """
 
@@ -18,12 +19,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from newsletter.sending.send_log import SendLog
+from newsletter.sending.send_log import DAY, SendLog
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
 
-DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
 MAX_PLANNED_RUNS = 500  # a plan longer than this is extrapolated at the daily pace
 
@@ -77,7 +77,7 @@ class Budget:
     def open(cls, settings: Settings, now: dt.datetime) -> Budget | None:
         """The budget of a run at ``now``, or None when the site has no limits."""
         limits = limits_of(settings)
-        return None if limits is None else cls(limits, SendLog.open(settings.state_dir), now)
+        return None if limits is None else cls(limits, SendLog.open(settings), now)
 
     def close(self) -> None:
         self.log.close()
@@ -87,11 +87,13 @@ class Budget:
         return self.started + dt.timedelta(seconds=self._clock() - self._start)
 
     def take(self, wanted: int) -> int:
-        """Up to ``wanted`` messages from the budget, counted in the log; how many it gave."""
-        given = min(wanted, self.left)
-        if given:
-            self.left -= given
-            self.log.add(self.now(), given)
+        """Up to ``wanted`` messages from the budget, counted in the log; how many it gave.
+        The room is read again under the log's lock: another sender (another host) may have
+        spent some since."""
+        if not self.left:
+            return 0
+        given, room = self.log.reserve(self.now(), wanted, self._room)
+        self.left = room - given
         return given
 
     def plan(self, messages: int) -> list[tuple[dt.datetime, int]]:

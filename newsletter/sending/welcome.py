@@ -21,15 +21,18 @@ from newsletter.posts import find_post
 from newsletter.sending.welcome_state import (
     ENABLED_AT,
     ENROLLED_ALL_AT,
+    WELCOME_FILE,
     SeriesTerms,
     WelcomeState,
 )
+from newsletter.sending.welcome_state_pg import PostgresWelcomeState
+from newsletter.subscribers import SubscriberStore, fresh_roster
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.posts import Post
     from newsletter.sending.ledger import Ledger
-    from newsletter.subscribers import Roster
+    from newsletter.subscribers import ReaderStore, Roster
 
 CHUNK = 5000  # readers decided together: one look-up of their progress
 
@@ -95,7 +98,27 @@ def welcome_post(settings: Settings, post: Post) -> Post:
     return replace(post, body=f"{line}\n\n{post.body}", body_line=max(1, post.body_line - 2))
 
 
-def decide(series: Series, roster: Roster, ledger: Ledger | None,
+def open_state(settings: Settings) -> WelcomeState:
+    """The site's series state, made if new (in PostgreSQL when the site has a store URL)."""
+    if settings.store_url:
+        return PostgresWelcomeState(settings.store_url)
+    return WelcomeState.open(settings.state_dir)
+
+
+def existing_state(settings: Settings) -> WelcomeState | None:
+    """The site's series state, or None when no welcome run ever ran (creates no file)."""
+    if settings.store_url or (settings.state_dir / WELCOME_FILE).exists():
+        return open_state(settings)
+    return None
+
+
+def roster_of(store: ReaderStore) -> Roster | None:
+    """What :func:`decide` walks: the files store's roster (rebuilt if stale); a database's
+    list is read in place."""
+    return fresh_roster(store) if isinstance(store, SubscriberStore) else None
+
+
+def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
            state: WelcomeState | None, now: int, *, room: int | None = None,
            give: bool = False, held_back: Iterable[str] = ()) -> Decision:
     """Decide, in one pass over the roster, who is due for which post at ``now`` (without
@@ -120,7 +143,9 @@ def decide(series: Series, roster: Roster, ledger: Ledger | None,
                     decision.waiting[step] += readers
         for chunk in standing.due(CHUNK):
             given = []
-            for key, step in _skip_received(series, chunk, ledger):
+            if not standing.skips_received:
+                chunk = _skip_received(series, chunk, ledger)
+            for key, step in chunk:
                 if step >= count:
                     decision.finished += 1
                 elif step in held:

@@ -15,11 +15,14 @@ from newsletter.sending.welcome import (
     Decision,
     Series,
     decide,
+    existing_state,
     load_series,
+    open_state,
+    roster_of,
     series_posts,
 )
-from newsletter.sending.welcome_state import ENABLED_AT, ENROLLED_ALL_AT, WelcomeState
-from newsletter.subscribers import SubscriberStore, fresh_roster
+from newsletter.sending.welcome_state import ENABLED_AT, ENROLLED_ALL_AT
+from newsletter.subscribers import open_store
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -43,10 +46,10 @@ def welcome_status(settings: Settings, now: dt.datetime) -> WelcomeStatus:
     """Count the series at ``now`` as a run would decide it (one pass over the list)."""
     posts, problems = load_posts(settings)
     chosen = series_posts(settings, posts, problems)
-    state = WelcomeState.open_existing(settings.state_dir)
+    state = existing_state(settings)
     with state or nullcontext(), Ledger.open_existing(settings) or nullcontext() as ledger:
         series = load_series(settings, chosen, state)
-        decision = decide(series, fresh_roster(SubscriberStore(settings)), ledger, state,
+        decision = decide(series, roster_of(open_store(settings)), ledger, state,
                           int(now.timestamp()))
         sent = state.sent_counts() if state else {}
     return WelcomeStatus(series, decision, sent)
@@ -54,7 +57,7 @@ def welcome_status(settings: Settings, now: dt.datetime) -> WelcomeStatus:
 
 def welcome_sent(settings: Settings) -> dict[str, int]:
     """{post id: readers the series sent it to}, for `status` to tell apart from broadcasts."""
-    state = WelcomeState.open_existing(settings.state_dir)
+    state = existing_state(settings)
     if state is None:
         return {}
     with state:
@@ -68,21 +71,20 @@ def outside_the_series(settings: Settings, now: dt.datetime) -> int:
                          hint="set enabled = true under [welcome] first")
     posts, problems = load_posts(settings)
     chosen = series_posts(settings, posts, problems)
-    roster = fresh_roster(SubscriberStore(settings))
+    roster = roster_of(open_store(settings))
     at = int(now.timestamp())
-    with WelcomeState.open(settings.state_dir) as state:
+    with open_state(settings) as state:
         series = load_series(settings, chosen, state)
         if series.enabled_at is None:  # enrolling starts the series now
             series = replace(series, enabled_at=at)
         with state.standing(roster, series.terms, at) as standing:
-            inside = sum(readers for _, _, readers in standing.counts())
-    return sum(len(chunk) for chunk in roster.joined()) - inside
+            return standing.outside()
 
 
 def enroll_all(settings: Settings, now: dt.datetime) -> None:
     """Put every reader on the list at ``now`` into the series (the series starts now if no
     run started it yet)."""
     at = int(now.timestamp())
-    with WelcomeState.open(settings.state_dir) as state:
+    with open_state(settings) as state:
         state.record_moment(ENABLED_AT, at)
         state.record_moment(ENROLLED_ALL_AT, at, replace=True)

@@ -21,9 +21,15 @@ from newsletter.sending.send_report import SendReport
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.recipients import check_sendable
 from newsletter.sending.schedule import FINISHED_KEY
-from newsletter.sending.welcome import decide, load_series, series_posts, welcome_post
-from newsletter.sending.welcome_state import ENABLED_AT, WelcomeState
-from newsletter.subscribers import fresh_roster
+from newsletter.sending.welcome import (
+    decide,
+    load_series,
+    open_state,
+    roster_of,
+    series_posts,
+    welcome_post,
+)
+from newsletter.sending.welcome_state import ENABLED_AT
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -31,7 +37,7 @@ if TYPE_CHECKING:
     from newsletter.providers import Provider
     from newsletter.sending.ledger import Ledger
     from newsletter.sending.limits import Budget
-    from newsletter.subscribers import SubscriberStore
+    from newsletter.subscribers import ReaderStore
 
 
 @dataclass
@@ -73,19 +79,19 @@ class WelcomeRun:
 
 
 def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: Ledger,
-                 store: SubscriberStore, provider: Provider, budget: Budget | None,
+                 store: ReaderStore, provider: Provider, budget: Budget | None,
                  now: dt.datetime, broadcasting: set[str]) -> WelcomeRun:
     """Send each reader their welcome post that is due at ``now`` (posts in ``broadcasting``
     are left to this run's broadcast)."""
     run = WelcomeRun()
     series_list = series_posts(settings, posts, problems)
     at = int(now.timestamp())
-    with WelcomeState.open(settings.state_dir) as state:
+    with open_state(settings) as state:
         state.record_moment(ENABLED_AT, at)
-        state.settle(ledger.path)
+        state.settle(ledger)
         series = load_series(settings, series_list, state)
         room = None if budget is None else budget.left
-        decision = decide(series, fresh_roster(store), ledger, state, at, room=room,
+        decision = decide(series, roster_of(store), ledger, state, at, room=room,
                           give=True, held_back=broadcasting)
         run.due, run.given = sum(decision.due.values()), sum(decision.given.values())
         try:
@@ -105,7 +111,7 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
                 if report.stopped or report.limit_reached:
                     break
         finally:
-            state.settle(ledger.path)
+            state.settle(ledger)
     return run
 
 

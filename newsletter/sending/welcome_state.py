@@ -1,4 +1,5 @@
-"""Where each reader is in the welcome series, in ``.newsletter/welcome.db``.
+"""Where each reader is in the welcome series, in ``.newsletter/welcome.db`` (on the
+PostgreSQL store, the same tables in its database: :mod:`newsletter.sending.welcome_state_pg`).
 
 Who has which post is the ledger's business, as for a broadcast: a welcome email is a ledger row
 (post, reader) like any other, claimed before it goes out, so each pair goes out at most once
@@ -27,12 +28,13 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.sending.states import SETTLED
 from newsletter.state import WELCOME, sqlite
 
 if TYPE_CHECKING:
+    from newsletter.sending.ledger import Ledger
     from newsletter.subscribers import Roster
 
 WELCOME_FILE = WELCOME.file  # its schema: newsletter.state.WELCOME
@@ -59,7 +61,11 @@ ENROLLED_ALL_AT = "enrolled_all_at"
 
 
 class WelcomeState:
-    """The welcome series' state of one site."""
+    """The welcome series' state of one site (its SQLite file; :class:`PostgresWelcomeState`
+    keeps the same tables in the store's database)."""
+
+    META, PROGRESS, SENT, DELIVERIES = "meta", "progress", "sent", "ledger.deliveries"
+    MARK = "?"
 
     def __init__(self, path: Path):
         self.path = path
@@ -69,12 +75,6 @@ class WelcomeState:
     @classmethod
     def open(cls, state_dir: Path) -> WelcomeState:
         return cls(state_dir / WELCOME_FILE)
-
-    @classmethod
-    def open_existing(cls, state_dir: Path) -> WelcomeState | None:
-        """The site's state, or None when no welcome run ever ran (creates nothing)."""
-        path = state_dir / WELCOME_FILE
-        return cls(path) if path.exists() else None
 
     def close(self) -> None:
         self.db.close()
@@ -89,19 +89,22 @@ class WelcomeState:
 
     def moment(self, key: str) -> int | None:
         """The time stored under ``key`` (ENABLED_AT, ENROLLED_ALL_AT), or None."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self.db.execute(f"SELECT value FROM {self.META} WHERE key = {self.MARK}",
+                              (key,)).fetchone()
         return int(row[0]) if row else None
 
     def record_moment(self, key: str, at: int, *, replace: bool = False) -> int:
         """Store ``at`` under ``key`` (kept if already set, unless ``replace``); the stored time."""
-        verb = "REPLACE" if replace else "IGNORE"
-        self.db.execute(f"INSERT OR {verb} INTO meta VALUES (?, ?)", (key, str(at)))
+        then = "UPDATE SET value = excluded.value" if replace else "NOTHING"
+        self.db.execute(f"INSERT INTO {self.META} VALUES ({self.MARK}, {self.MARK}) "
+                        f"ON CONFLICT (key) DO {then}", (key, str(at)))
         return self.moment(key)
 
     # -- progress ------------------------------------------------------------------------------
 
     @contextmanager
-    def standing(self, roster: Roster, series: SeriesTerms, now: int) -> Iterator[Standing]:
+    def standing(self, roster: Roster | None, series: SeriesTerms, now: int
+                 ) -> Iterator[Standing]:
         """Where every active reader of ``roster`` stands in the series at ``now``, in SQL:
         each reader's next step and whether it is due, from the time they joined or their
         progress. Each pass is one look-up in ``progress`` per reader."""
@@ -130,35 +133,39 @@ class WelcomeState:
             return {row[0] for row in rows}
         return select
 
-    def settle(self, ledger_path: Path) -> None:
+    def settle(self, ledger: Ledger) -> None:
         """Mark settled every reader whose last post the ledger holds sent, failed or in doubt,
         counting the ones sent (call with no run in progress, after the ledger's recovery)."""
-        if not ledger_path.exists():
-            return
-        settled = f"d.state IN ({', '.join('?' * len(SETTLED))})"
-        held = """EXISTS (SELECT 1 FROM ledger.deliveries d WHERE d.post_id = progress.post_id
-                  AND d.address = progress.address AND {})"""
-        self.db.execute("ATTACH DATABASE ? AS ledger", (str(ledger_path),))
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
+        marks = ", ".join([self.MARK] * len(SETTLED))
+        held = f"""EXISTS (SELECT 1 FROM {self.DELIVERIES} d WHERE d.post_id = p.post_id
+                   AND d.address = p.address AND {{}})"""
+        with self._beside(ledger), self._transaction():
             self.db.execute(
-                f"""INSERT INTO sent SELECT post_id, count(*) FROM progress
+                f"""INSERT INTO {self.SENT} SELECT post_id, count(*) FROM {self.PROGRESS} p
                     WHERE settled = 0 AND {held.format("d.state = 'sent'")} GROUP BY post_id
-                    ON CONFLICT (post_id) DO UPDATE SET readers = readers + excluded.readers""")
-            self.db.execute(f"UPDATE progress SET settled = 1 WHERE settled = 0 "
-                            f"AND {held.format(settled)}", SETTLED)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+                    ON CONFLICT (post_id) DO UPDATE
+                    SET readers = {self.SENT}.readers + excluded.readers""")
+            self.db.execute(f"UPDATE {self.PROGRESS} AS p SET settled = 1 WHERE settled = 0 "
+                            f"AND {held.format(f'd.state IN ({marks})')}",
+                            [state.value for state in SETTLED])
+
+    @contextmanager
+    def _beside(self, ledger: Ledger) -> Iterator[None]:
+        """The ledger's file attached as ``ledger`` for the block."""
+        self.db.execute("ATTACH DATABASE ? AS ledger", (str(ledger.path),))
+        try:
+            yield
         finally:
             self.db.execute("DETACH DATABASE ledger")
+
+    def _transaction(self):
+        return sqlite.immediate(self.db)
 
     # -- reports -------------------------------------------------------------------------------
 
     def sent_counts(self) -> dict[str, int]:
         """{post id: readers the series sent it to}."""
-        return dict(self.db.execute("SELECT post_id, readers FROM sent"))
+        return dict(self.db.execute(f"SELECT post_id, readers FROM {self.SENT}").fetchall())
 
 
 @dataclass(frozen=True)
@@ -182,18 +189,32 @@ class Standing:
                        "enabled_at": series.enabled_at, "now": now,
                        "enrolled_all_at": series.enrolled_all_at, "count": self.count}
 
+    QUERY = STANDING
+    DUE = "SELECT key, next FROM standing WHERE due_at <= :now AND next < :count"
+    skips_received = False  # due() leaves the posts the ledger holds to the caller
+
+    def mark(self, name: str) -> str:
+        """The query's placeholder for the parameter ``name``."""
+        return f":{name}"
+
     def counts(self) -> list[tuple[int, bool, int]]:
         """(next step, due now, readers) of the readers in the series (next step = the number
         of posts: they had them all)."""
-        rows = self.db.execute(STANDING + "SELECT min(next, :count), due_at <= :now, count(*) "
-                               "FROM standing WHERE due_at IS NOT NULL GROUP BY 1, 2",
-                               self.params)
+        count, now = self.mark("count"), self.mark("now")
+        rows = self.db.execute(
+            self.QUERY + f"SELECT CASE WHEN next < {count} THEN next ELSE {count} END, "
+            f"due_at <= {now}, count(*) FROM standing WHERE due_at IS NOT NULL GROUP BY 1, 2",
+            self.params)
         return [(step, bool(due), readers) for step, due, readers in rows]
+
+    def outside(self) -> int:
+        """Active readers not in the series (whom `welcome enroll --all` would put in it)."""
+        return self.db.execute(self.QUERY + "SELECT count(*) FROM standing "
+                               "WHERE due_at IS NULL", self.params).fetchone()[0]
 
     def due(self, size: int) -> Iterator[list[tuple[str, int]]]:
         """(key, next step) of the readers due now, ``size`` at a time."""
-        rows = self.db.execute(STANDING + "SELECT key, next FROM standing "
-                               "WHERE due_at <= :now AND next < :count", self.params)
+        rows = self.db.execute(self.QUERY + self.DUE, self.params)
         while chunk := rows.fetchmany(size):
             yield chunk
 

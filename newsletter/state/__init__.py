@@ -1,6 +1,7 @@
 """The site's state, whichever store holds it: the schema of every kind (the ledger and its
 runs, the suppression journal, the roster, the sign-ups, the webhook tokens, the delivery
-events), described once, and the one migrations mechanism that builds and upgrades it."""
+events, the send log, the welcome series), described once, and the one migrations mechanism
+that builds and upgrades it."""
 
 from newsletter.state import postgres, sqlite
 from newsletter.state.copying import Copied, copy_tables
@@ -16,9 +17,11 @@ from newsletter.state.tables import (
     SIGNUPS,
     WEBHOOK_TOKENS,
     WELCOME,
+    joined_seconds,
 )
 
 __all__ = ["DOUBT_PREFIX", "EVENTS", "JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER",
            "RUNNING_PREFIX", "SEND_LOG", "SIGNUPS", "WEBHOOK_TOKENS", "WELCOME", "Copied",
            "Migrated", "Migration", "Schema",
-           "copy_tables", "migrate_postgresql", "migrate_site", "postgres", "sqlite"]
+           "copy_tables", "joined_seconds", "migrate_postgresql", "migrate_site", "postgres",
+           "sqlite"]

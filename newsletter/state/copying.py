@@ -18,7 +18,7 @@ from newsletter.errors import StoreError
 from newsletter.state import postgres, sqlite
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.migrations import Schema
-from newsletter.state.tables import EVENTS, JOURNAL, SIGNUPS
+from newsletter.state.tables import EVENTS, JOURNAL, SEND_LOG, SIGNUPS, WELCOME
 
 CHUNK = 5000
 
@@ -49,6 +49,11 @@ TABLES = (
            "mailed_at", "spent_at"), serial="id"),
     Table(EVENTS, "events", "events",
           ("provider", "event_id", "kind", "post_id", "reader", "occurred_at", "detail")),
+    Table(SEND_LOG, "sends", "send_log", ("minute", "messages")),
+    Table(WELCOME, "meta", "welcome_meta", ("key", "value")),
+    Table(WELCOME, "progress", "welcome_progress",
+          ("address", "step", "post_id", "at", "settled")),
+    Table(WELCOME, "sent", "welcome_sent", ("post_id", "readers")),
 )
 
 
@@ -76,7 +81,7 @@ def _copy(table: Table, source: sqlite3.Connection, db) -> Copied:
     names = ", ".join(table.columns)
     marks = ", ".join(["%s"] * len(table.columns))
     flags = [table.columns.index(name) for name in table.booleans]
-    rows = source.execute(f"SELECT {names} FROM {table.source} ORDER BY rowid")
+    rows = source.execute(f"SELECT {names} FROM {table.source} ORDER BY 1")
     added = 0
     while chunk := rows.fetchmany(CHUNK):
         if flags:

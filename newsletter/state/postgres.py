@@ -58,10 +58,17 @@ def unusable(error: Exception) -> StoreError:
 
 def applied(db: psycopg.Connection, kind: str) -> list[str]:
     """The migrations of ``kind`` recorded in the database (none in a new one)."""
+    return recorded(db).get(kind, [])
+
+
+def recorded(db: psycopg.Connection) -> dict[str, list[str]]:
+    """{kind: its migrations recorded in the database}, read in one query."""
     if db.execute("SELECT to_regclass('newsletter_migrations')").fetchone()[0] is None:
-        return []
-    return [name for (name,) in db.execute(
-        "SELECT name FROM newsletter_migrations WHERE kind = %s", (kind,))]
+        return {}
+    found: dict[str, list[str]] = {}
+    for kind, name in db.execute("SELECT kind, name FROM newsletter_migrations"):
+        found.setdefault(kind, []).append(name)
+    return found
 
 
 def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
@@ -93,6 +100,19 @@ class Guarded:
 
         try:
             return self._db.execute(query, params)
+        except psycopg.Error as error:
+            raise unusable(error) from None
+
+    def stream(self, query, params, size: int) -> Iterator[list]:
+        """The rows of ``query``, ``size`` at a time, from a server-side cursor (inside a
+        transaction): memory for one chunk, whatever the result's length."""
+        import psycopg
+
+        try:
+            with self._db.cursor(name="newsletter_stream") as cursor:
+                cursor.execute(query, params)
+                while chunk := cursor.fetchmany(size):
+                    yield chunk
         except psycopg.Error as error:
             raise unusable(error) from None
 
@@ -136,9 +156,12 @@ class Database:
 
         try:
             with self._lent() as db:
-                for schema in kinds:
-                    if schema.kind not in self._migrated:
-                        migrate(db, schema)
+                todo = [schema for schema in kinds if schema.kind not in self._migrated]
+                if todo:  # what every kind has, in one look; migrated only where one lacks
+                    have = recorded(db)
+                    for schema in todo:
+                        if schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})"):
+                            migrate(db, schema)
                         self._migrated.add(schema.kind)
                 yield db
         except psycopg.Error as error:

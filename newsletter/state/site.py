@@ -19,11 +19,10 @@ from newsletter.state.tables import (
 )
 
 # Every kind that holds the truth; the roster is a cache, rebuilt whole when it is not current.
-# The list is a kind of its own only in PostgreSQL (the files store keeps it in CSV files); the
-# send log and the welcome series are not there yet (their settings are refused with a URL).
+# The list is a kind of its own only in PostgreSQL (the files store keeps it in CSV files).
 # The delivery events' file is made by the first event `serve` records (`status` reads none).
 DURABLE = (LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, SEND_LOG, WELCOME)
-IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS)
+IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from newsletter.errors import DISK_HINT, StateFolderError, StoreError
 from newsletter.state.migrations import Schema, run_step
@@ -29,6 +31,18 @@ def connect(path: Path, *, durable: bool = True, timeout: float = BUSY_TIMEOUT,
         db.close()
         raise
     return db
+
+
+@contextmanager
+def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, its lock taken at once (BEGIN IMMEDIATE), rolled back on error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def applied(db: sqlite3.Connection) -> list[str]:

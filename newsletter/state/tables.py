@@ -1,5 +1,6 @@
 """The schema of every kind of state but the ledger (:mod:`newsletter.state.ledger_schema`):
-the suppression journal, the roster, the sign-ups, the webhook tokens and the delivery events.
+the subscriber list (PostgreSQL only), the suppression journal, the roster, the sign-ups, the
+webhook tokens, the delivery events, the send log and the welcome series.
 
 The first migration of the journal, the sign-ups and the tokens creates only what is missing:
 files made before migrations were recorded have those tables already. In PostgreSQL every kind
@@ -8,6 +9,7 @@ shares one database, so the tables there carry their kind in their names.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 from newsletter.state.migrations import Migration, Schema
@@ -48,6 +50,31 @@ JOURNAL = Schema("journal", "journal.db", (
     )),
 ))
 
+def joined_seconds(text: str) -> int | None:
+    """A reader's ``subscribed_at`` in UTC seconds (a time without a zone is UTC); None when
+    it is empty or not a time."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return int(moment.timestamp())
+
+
+def _add_joined(db) -> None:
+    # Parsed as the files store parses it (joined_seconds), a chunk at a time from a
+    # server-side cursor (migrations run in a transaction): memory for one chunk.
+    db.execute("ALTER TABLE subscribers ADD COLUMN joined BIGINT")
+    with db.cursor(name="joined") as rows, db.cursor() as cursor:
+        rows.execute("SELECT key, subscribed_at FROM subscribers WHERE subscribed_at <> ''")
+        while chunk := rows.fetchmany(5000):
+            cursor.executemany("UPDATE subscribers SET joined = %s WHERE key = %s",
+                               [(joined_seconds(at), key) for key, at in chunk])
+
+
 # The subscriber list itself, in the PostgreSQL store only (the files store keeps it in
 # subscribers/*.csv): the columns of the CSV files, any other column kept in ``extra``, and
 # ``position`` for the list's order (the order readers were added, as in a file).
@@ -65,6 +92,9 @@ LIST = Schema("list", "", (
             extra JSONB NOT NULL DEFAULT '{}'
         )""",
     )),
+    # When each reader joined, in UTC seconds (joined_seconds of ``subscribed_at``),
+    # for the welcome series' decision; written with every row (postgres_store.insert).
+    Migration("m002_add_joined", None, _add_joined),
 ))
 
 # A cache of who is active, rebuilt whole when the list changed (subscribers/roster.py).
@@ -162,18 +192,19 @@ EVENTS = Schema("events", "events.db", (
 ))
 
 # Messages sent per minute: what provider.daily_limit and hourly_limit count against
-# (sending/send_log.py). Files store only: with a store URL those settings are refused for now.
+# (sending/send_log.py). In PostgreSQL every host's sender counts into the one table.
 SEND_LOG = Schema("send_log", "sendlog.db", (
     Migration("m001_create_sends", (
         """CREATE TABLE IF NOT EXISTS sends (
             minute TEXT PRIMARY KEY,      -- UTC, 2026-12-06T17:05
             messages INTEGER NOT NULL
         ) WITHOUT ROWID""",
+    ), (
+        "CREATE TABLE send_log (minute TEXT PRIMARY KEY, messages INTEGER NOT NULL)",
     )),
 ))
 
 # The welcome series: each reader's progress through [welcome] posts (sending/welcome_state.py).
-# Files store only, as SEND_LOG.
 WELCOME = Schema("welcome", "welcome.db", (
     Migration("m001_create_meta_progress_sent", (
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -189,5 +220,17 @@ WELCOME = Schema("welcome", "welcome.db", (
             post_id TEXT PRIMARY KEY,
             readers INTEGER NOT NULL        -- the series sent it to them (the ledger says sent)
         )""",
+    ), (
+        "CREATE TABLE welcome_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE welcome_progress (
+            address TEXT PRIMARY KEY,
+            step INTEGER NOT NULL,
+            post_id TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            settled INTEGER NOT NULL
+        )""",
+        "CREATE INDEX welcome_progress_unsettled ON welcome_progress (post_id) "
+        "WHERE settled = 0",
+        "CREATE TABLE welcome_sent (post_id TEXT PRIMARY KEY, readers INTEGER NOT NULL)",
     )),
 ))

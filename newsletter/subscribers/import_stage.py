@@ -1,10 +1,12 @@
 """The readers of a file being imported, held on disk until the locked merge.
 
 An import of a million rows held a Subscriber per reader in memory (765 MB). The stage keeps
-them in a temporary SQLite file beside the state (one row per reader, a copy that left
-winning over one that did not, as in the list), so the import's memory does not grow with the
-file: the merge looks up the list's own readers in it, and the new readers stream from it
-into subscribers.csv in the order the file gave them.
+them in a table (one row per reader, a copy that left winning over one that did not, as in the
+list), so the import's memory does not grow with the file: the merge looks up the list's own
+readers in it, and the new readers stream from it in the order the file gave them. The files
+store stages in a temporary SQLite file beside the state, merged into subscribers.csv; the
+PostgreSQL store in a TEMP table of the import's own transaction (:class:`DatabaseStage`),
+dropped as it commits, so no SQLite file is made in that mode.
 """
 
 from __future__ import annotations
@@ -22,8 +24,13 @@ CHUNK = 2000  # readers per statement
 _LEFT = tuple(status.value for status in LEFT)
 
 
+COLUMNS = "key, address, email, name, status, tags, subscribed_at, extra"
+
+
 class ImportStage:
     """The distinct readers of an import, by key, on disk."""
+
+    MARK = "?"
 
     def __init__(self, state_dir: Path):
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -33,9 +40,13 @@ class ImportStage:
         self.db = sqlite3.connect(self.path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")  # thrown away after the import
         self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("""CREATE TABLE readers (key TEXT PRIMARY KEY, address TEXT, email TEXT,
-            name TEXT, status TEXT, tags TEXT, subscribed_at TEXT, extra TEXT)""")
+        self.db.execute("""CREATE TABLE readers (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,
+            address TEXT, email TEXT, name TEXT, status TEXT, tags TEXT, subscribed_at TEXT,
+            extra TEXT)""")
         self.db.execute("BEGIN")
+        self._counting()
+
+    def _counting(self) -> None:
         self.count = 0  # distinct readers staged
         # every column a new row may hold, in the order met (dict: ordered, no repeats)
         self.columns = dict.fromkeys(("email", "name", "status", "tags", "subscribed_at"))
@@ -55,9 +66,11 @@ class ImportStage:
         # Tags joined by commas, as the tags cell holds them (a tag never holds a comma).
         rows = [(r.key, r.address, r.email, r.name, r.status.value, ",".join(r.tags),
                  r.subscribed_at, json.dumps(r.extra) if r.extra else "") for r in chunk]
-        before = self.db.total_changes
-        self.db.executemany("INSERT OR IGNORE INTO readers VALUES (?,?,?,?,?,?,?,?)", rows)
-        added = self.db.total_changes - before
+        marks = ",".join([self.MARK] * 8)
+        cursor = self.db.cursor()
+        cursor.executemany(f"INSERT INTO readers ({COLUMNS}) VALUES ({marks}) "
+                           "ON CONFLICT (key) DO NOTHING", rows)
+        added = max(cursor.rowcount, 0)
         self.count += added
         repeated = len(rows) - added
         for reader in chunk:
@@ -65,10 +78,11 @@ class ImportStage:
                 self.columns.update(dict.fromkeys(reader.extra))
         left = [row[1:] + row[:1] for row in rows if row[4] in _LEFT]
         if left:  # a copy that left wins over one that did not, as in the list
-            self.db.executemany(
-                f"""UPDATE readers SET address=?, email=?, name=?, status=?, tags=?,
-                    subscribed_at=?, extra=? WHERE key=? AND status NOT IN
-                    ({','.join('?' * len(_LEFT))})""",
+            mark = self.MARK
+            cursor.executemany(
+                f"""UPDATE readers SET address={mark}, email={mark}, name={mark},
+                    status={mark}, tags={mark}, subscribed_at={mark}, extra={mark}
+                    WHERE key={mark} AND status NOT IN ({','.join([mark] * len(_LEFT))})""",
                 [row + _LEFT for row in left])
         return repeated
 
@@ -76,20 +90,25 @@ class ImportStage:
         return self.db.execute("SELECT 1 FROM readers WHERE key = ?", (key,)).fetchone() is not None
 
     def get(self, key: str) -> Subscriber:
-        found = self.db.execute("SELECT * FROM readers WHERE key = ?", (key,)).fetchone()
+        found = self.db.execute(f"SELECT {COLUMNS} FROM readers WHERE key = ?",
+                                (key,)).fetchone()
         return _subscriber(found)
 
     def chunks(self, size: int = CHUNK) -> Iterator[list[Subscriber]]:
         """Every staged reader, ``size`` at a time, in the order the file gave them."""
-        rows = self.db.execute("SELECT * FROM readers ORDER BY rowid")
-        while chunk := rows.fetchmany(size):
+        for chunk in self._rows(size):
             yield [_subscriber(row) for row in chunk]
+
+    def _rows(self, size: int) -> Iterator[list[tuple]]:
+        rows = self.db.execute(f"SELECT {COLUMNS} FROM readers ORDER BY seq")
+        while chunk := rows.fetchmany(size):
+            yield chunk
 
     def new_rows(self, skip: set[str]) -> Iterator[dict[str, str]]:
         """The cells of every staged reader not in ``skip`` as a new record (``new_row``),
         in the order the file gave them."""
         for key, address, _, name, status, tags, subscribed_at, extra in self.db.execute(
-                "SELECT * FROM readers ORDER BY rowid"):
+                f"SELECT {COLUMNS} FROM readers ORDER BY seq"):
             if key not in skip:
                 yield new_row(address, name, (tags,) if tags else (), status, subscribed_at,
                               json.loads(extra) if extra else None)
@@ -97,6 +116,27 @@ class ImportStage:
     def close(self) -> None:
         self.db.close()
         self.path.unlink(missing_ok=True)
+
+
+class DatabaseStage(ImportStage):
+    """The distinct readers of an import into the PostgreSQL list: a TEMP table on ``db``,
+    inside the import's transaction and dropped when it ends."""
+
+    MARK = "%s"
+
+    def __init__(self, db):
+        self.db = db
+        self.db.execute("""CREATE TEMP TABLE readers (seq BIGSERIAL PRIMARY KEY,
+            key TEXT UNIQUE, address TEXT, email TEXT, name TEXT, status TEXT, tags TEXT,
+            subscribed_at TEXT, extra TEXT) ON COMMIT DROP""")
+        self._counting()
+
+    def _rows(self, size: int) -> Iterator[list[tuple]]:
+        # A server-side cursor: one chunk in memory, however long the file.
+        with self.db.cursor(name="import_stage") as cursor:
+            cursor.execute(f"SELECT {COLUMNS} FROM readers ORDER BY seq")
+            while chunk := cursor.fetchmany(size):
+                yield chunk
 
 
 def _subscriber(row: tuple) -> Subscriber:

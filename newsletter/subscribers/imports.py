@@ -13,7 +13,6 @@ status. On the PostgreSQL store one database transaction merges it, by the same 
 from __future__ import annotations
 
 import shlex
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
 from newsletter.subscribers.import_stage import ImportStage
-from newsletter.subscribers.postgres_import import merge_into_database
+from newsletter.subscribers.postgres_import import import_into_database
 from newsletter.subscribers.postgres_store import PostgresStore
 from newsletter.subscribers.formats import (
     ALIASES,
@@ -89,15 +88,13 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
     if not path.is_file():
         raise SubscriberError("no such file", where=str(path), hint="check the path")
     summary = ImportSummary()
-    in_database = isinstance(store, PostgresStore)
-    # The file's readers, on disk until the merge (the PostgreSQL store keeps no site file:
-    # a scratch file in the system's temporary folder, removed after).
-    stage = ImportStage(Path(tempfile.gettempdir()) if in_database else store.state_dir)
+    if isinstance(store, PostgresStore):  # staged and merged in one transaction there
+        import_into_database(store, _valid(path, options, summary), f"import of {path.name}",
+                             resubscribe, summary)
+        return summary
+    stage = ImportStage(store.state_dir)  # the file's readers, on disk until the merge
     try:
         summary.unchanged += stage.add(_valid(path, options, summary))
-        if in_database:
-            merge_into_database(store, stage, f"import of {path.name}", resubscribe, summary)
-            return summary
         with store.transaction() as files:
             index = index_copies(files, stage)
             for key, copies in index.items():

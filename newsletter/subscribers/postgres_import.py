@@ -1,29 +1,33 @@
-"""`subscribers import` into the PostgreSQL list: the staged readers of the file merged a chunk
-at a time, all in one transaction (an import that fails changes nothing), each reader by the
-rules the files store applies to its copies (:func:`~newsletter.subscribers.edits.leave`,
-:func:`~newsletter.subscribers.edits.merge_reader`), so both stores count the same outcomes.
+"""`subscribers import` into the PostgreSQL list: the readers of the file staged in a TEMP
+table, then merged a chunk at a time, all in one transaction (an import that fails changes
+nothing), each reader by the rules the files store applies to its copies
+(:func:`~newsletter.subscribers.edits.leave`, :func:`~newsletter.subscribers.edits.merge_reader`),
+so both stores count the same outcomes.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
+from newsletter.subscribers.import_stage import DatabaseStage
 from newsletter.subscribers.postgres_store import PostgresStore, insert, suppress_in
 from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
 
 if TYPE_CHECKING:
-    from newsletter.subscribers.import_stage import ImportStage
     from newsletter.subscribers.imports import ImportSummary
 
 CHUNK = 2000  # readers looked up (and locked) per statement
 
 
-def merge_into_database(store: PostgresStore, stage: ImportStage, reason: str,
-                        resubscribe: bool, summary: ImportSummary) -> None:
-    """Merge every staged reader into the list; the outcomes go to ``summary``."""
+def import_into_database(store: PostgresStore, readers: Iterable[Subscriber], reason: str,
+                         resubscribe: bool, summary: ImportSummary) -> None:
+    """Stage ``readers`` in a TEMP table, then merge each into the list, all in one
+    transaction; the outcomes go to ``summary``."""
     with store.connection() as db, db.transaction():
+        stage = DatabaseStage(db)
+        summary.unchanged += stage.add(readers)
         for chunk in stage.chunks(CHUNK):
             listed = {key: (status or Status.ACTIVE.value, name, tags)
                       for key, status, name, tags in db.execute(

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
-from newsletter.state import JOURNAL, LIST, postgres
+from newsletter.state import JOURNAL, LIST, joined_seconds, postgres
 from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
 
 PAGE = 5000  # readers per query while streaming the list
@@ -187,9 +187,9 @@ def suppress_in(db, changes: list[tuple[str, str, str, str]], record_unknown: bo
             [(status, key, list(WRITABLE)) for key, _, status, _ in changes])
         if record_unknown:
             cursor.executemany(
-                "INSERT INTO subscribers (key, email, address, status, subscribed_at) "
-                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
-                [(key, address, address, status, stamp)
+                "INSERT INTO subscribers (key, email, address, status, subscribed_at, joined) "
+                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
+                [(key, address, address, status, stamp, joined_seconds(stamp))
                  for key, address, status, _ in changes])
         cursor.executemany(
             "INSERT INTO journal_changes (key, address, status, reason, record_unknown, at, "
@@ -203,8 +203,9 @@ def insert(db, readers: Iterable[Subscriber]) -> int:
     added."""
     with db.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO subscribers (key, {COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (key) DO NOTHING",
+            f"INSERT INTO subscribers (key, {COLUMNS}, joined) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
             [(r.key, r.email, r.address, r.name, r.status.value, ",".join(r.tags),
-              r.subscribed_at, json.dumps(r.extra)) for r in readers])
+              r.subscribed_at, json.dumps(r.extra), joined_seconds(r.subscribed_at))
+             for r in readers])
         return max(cursor.rowcount, 0)

@@ -12,7 +12,6 @@ query to leave out.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from newsletter.errors import SubscriberError
-from newsletter.state import ROSTER, sqlite
+from newsletter.state import ROSTER, joined_seconds, sqlite
 
 if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
@@ -122,17 +121,3 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
         db.close()
     os.replace(temp, path)
     return Roster(path, frozenset(), tuple(problems))
-
-
-def joined_seconds(text: str) -> int | None:
-    """A reader's ``subscribed_at`` in UTC seconds (a time without a zone is UTC); None when
-    it is empty or not a time."""
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return int(moment.timestamp())

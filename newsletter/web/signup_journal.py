@@ -84,16 +84,9 @@ class SignupJournal:
                 self._connections.append(db)
         return db
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")  # the write lock first: counts and insert see one state
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    def _transaction(self):
+        # the write lock first: counts and insert see one state
+        return sqlite.immediate(self._db())
 
     @contextmanager
     def turn(self) -> Iterator[None]:
