@@ -3,7 +3,8 @@
 Recipients are the active subscribers minus those the ledger holds as sent, failed, in doubt (or
 submitting). They are streamed from the subscriber files (read and prepared in a helper process
 on a long list: :mod:`newsletter.sending.reader_feed`) and built into messages one batch at a time, so
-memory stays flat however long the list is.
+memory stays flat however long the list is. On the PostgreSQL store they are taken from a queue
+of ledger rows that several senders share (:mod:`newsletter.sending.queue_pg`).
 
 Threads: batches are in flight in a thread pool, as many as :class:`newsletter.sending.pace.Pace`
 allows (the provider call, its retries and the rate limit run there); the main thread alone
@@ -132,7 +133,8 @@ class Campaign:
             self.ledger.requeue(post_id, State.IN_DOUBT)
         pace = self.pace
         in_flight: dict[Future, Batch] = {}
-        with self.provider.campaign(self.email, self.ledger.alone), self.ledger.running(post_id, self.tags), \
+        with self.provider.campaign(self.email, self.ledger.alone), \
+                self.ledger.running(post_id, self.tags), \
                 ThreadPoolExecutor(max_workers=pace.ceiling, thread_name_prefix="send") as pool, \
                 closing(self._batches()) as batches, first_ctrl_c_stops(report):
             try:
