@@ -294,6 +294,6 @@ def test_status_names_a_shared_in_doubt_reason_once_and_where_the_outbox_wrote(s
     assert detail.output.count("the run was interrupted") == 1
     assert "  3 readers: the run was interrupted\n" in detail.output
     assert all(f"\n    {address}\n" in detail.output for address in readers)
-    assert ("reconcile cannot ask the outbox; a reader's .eml file under "
-            "outbox/what-matters/ means it was written.") in detail.output
+    assert ("newsletter reconcile what-matters settles them from their .eml files under "
+            "outbox/what-matters/ (send --due does it first).") in detail.output
     assert "check its log" not in detail.output

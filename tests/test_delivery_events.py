@@ -24,6 +24,7 @@ from webhook_support import ENVIRON, EVENT, SIGN, mailgun_request, resend_reques
 
 from newsletter.config import load_settings
 from newsletter.message import UnsubscribeTokens
+from newsletter.providers import TEST_COPY
 from newsletter.web import NewsletterApp
 
 POST, SLUG = "/posts/plain-words", "plain-words"
@@ -58,7 +59,7 @@ def sent(site, request):
         yield provider, site, base
 
 
-def send_through(site, provider: str, stack: ExitStack) -> None:
+def send_through(site, provider: str, stack: ExitStack):
     (site / "content" / "posts" / "plain-words.md").write_text(POST_FILE)
     server = start_fake(provider, KEYS[provider])
     stack.callback(server.close)
@@ -67,6 +68,7 @@ def send_through(site, provider: str, stack: ExitStack) -> None:
     result = invoke(site, "send", SLUG, "--yes", env=provider_environ(provider))
     assert result.exit_code == 0, result.output
     assert sorted(server.accepted) == sorted(READERS)
+    return server
 
 
 def post_events(base: str, provider: str, events: list[tuple[str, str, str | None]]) -> list:
@@ -248,3 +250,52 @@ def test_an_event_without_its_post_goes_to_the_readers_latest_send(site):
     latest = json.loads(invoke(site, "status", "what-matters", "--json", env=environ).output)
     assert (older["sent"], older["delivered"], older["unsubscribed"]) == (5, 1, 0)
     assert (latest["sent"], latest["delivered"], latest["unsubscribed"]) == (6, 2, 1)
+
+
+# A [TEST] copy's label as each adapter sends it, and as each provider's webhook echoes it (the
+# message's Metadata, custom args flattened into the event, user variables, tags).
+SENT_LABEL = {
+    "postmark": lambda body: body[0]["Metadata"].get(TEST_COPY),
+    "sendgrid": lambda body: body["personalizations"][0]["custom_args"].get(TEST_COPY),
+    "mailgun": lambda form: form.get(f"v:{TEST_COPY}"),
+    "resend": lambda body: {t["name"]: t["value"] for t in body[0]["tags"]}.get(TEST_COPY),
+}
+ECHOED = {
+    "postmark": lambda event: event["Metadata"],
+    "sendgrid": lambda event: event,
+    "mailgun": lambda event: event["user-variables"],
+    "resend": lambda event: event["data"]["tags"],
+}
+OTHER_TAG = {"resend": "posts_notes-on-editing"}  # the draft, as each provider tags it
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_test_copy_to_a_subscriber_counts_in_no_posts_funnel(site, provider):
+    """The writer sends `--to` copies to readers who are also subscribers, of a post they got
+    and of a draft; what happens to those copies is no post's delivery."""
+    subscriber_csv(site, *READERS)
+    write_settings(site, "tracking", opens=True, clicks=True)
+    environ = provider_environ(provider)
+    with ExitStack() as stack:
+        server = send_through(site, provider, stack)  # Plain Words, to everyone
+        for slug, reader in ((SLUG, ANN), ("notes-on-editing", BOB)):
+            copy = invoke(site, "send", slug, "--to", reader, env=environ)
+            assert copy.exit_code == 0, copy.output
+            assert SENT_LABEL[provider](server.last_json()) == "yes"
+        base = stack.enter_context(serving(NewsletterApp(load_settings(site, ENVIRON))))
+        tag, other = TAG[provider], OTHER_TAG.get(provider, "/posts/notes-on-editing")
+        events = [("delivered", ANN, tag), ("opened", ANN, tag), ("clicked", ANN, tag),
+                  ("bounced", DEE, tag), ("delivered", BOB, other), ("opened", BOB, other)]
+        payloads = [EVENT[provider](kind, address, post, n)
+                    for n, (kind, address, post) in enumerate(events)]
+        for payload in payloads:
+            ECHOED[provider](payload)[TEST_COPY] = "yes"
+        payloads.append(EVENT[provider]("delivered", CY, tag, len(events)))  # a real one
+        answers = [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+                   for headers, body in signed(provider, payloads)]
+
+    assert {a.status_code for a in answers} == {200}
+    funnel = status_json(site, provider)
+    assert (funnel["sent"], funnel["delivered"], funnel["bounced"]) == (5, 1, 0)
+    assert (funnel["opened"], funnel["clicked"]) == (0, 0)
+    assert statuses(site)[DEE] == "bounced"  # the address bounces all the same

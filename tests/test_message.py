@@ -14,6 +14,7 @@ from sending_support import reference_email, site_settings
 
 from newsletter.errors import ConfigError, SubscriberError
 from newsletter.message.compose import MessageFactory, quote_address
+from newsletter.message.keyed_hash import PrefixedHmac
 from newsletter.message.tokens import (
     DEVELOPMENT_SECRET,
     UnsubscribeTokens,
@@ -174,6 +175,15 @@ def test_tokens_and_message_ids_keep_their_published_values(settings):
     digest = hmac.new(SECRET.encode(), seed, hashlib.sha256).hexdigest()[:32]
     message = MessageFactory(settings, reference_email(settings), SECRET).build("Ada@example.com")
     assert message.message_id == f"<nl.{digest}@{settings.email.sender_domain}>"
+
+
+@pytest.mark.parametrize("key", [b"", b"s", b"k" * 63, b"k" * 64, b"k" * 65, b"k" * 200,
+                                 "sécret".encode()])
+def test_a_message_id_hashes_as_hmac_digest_does_for_every_length_of_secret(key):
+    prefix = b"message-id\n/posts/what-matters\n"
+    keyed = PrefixedHmac(key, prefix)
+    for rest in (b"", b"ada@example.com", "ü@bücher.de".encode(), b"x" * 300):
+        assert keyed.digest(rest) == hmac.digest(key, prefix + rest, "sha256")
 
 
 @pytest.mark.parametrize("address", ["ada@example.com", "a+b%c@x.org", "o'neil@ex.com",

@@ -140,6 +140,22 @@ def test_a_failing_lookup_leaves_them_in_doubt_with_the_reason(
     assert "the lookup failed" in status.output  # the reason stays with the readers
 
 
+def test_status_tells_what_the_send_saw_and_what_reconcile_learned_last(run, store):  # noqa: F811
+    campaign = in_doubt_first_batch(run, "postmark", LOST, store)
+    with Ledger.open(campaign.settings) as ledger:
+        (at_send,) = {d.reason for d in ledger.deliveries(POST, [State.IN_DOUBT])}
+    assert "reconcile" not in at_send  # the send's own words: its request timed out
+
+    assert "search may lag behind" in reconcile(campaign).output  # too soon to believe
+    campaign.server.lookup_queue.extend([(500, {}, {"message": "fake failure 500"})] * READ_TRIES)
+    assert reconcile(campaign, "--settle", "0").exit_code == 1
+
+    status = invoke(campaign.site, "status", POST, env=provider_environ("postmark")).output
+    assert f"  3 readers: {at_send}; reconcile: the lookup failed: " in status
+    assert "search may lag behind" not in status  # the latest finding replaces the earlier
+    assert status.count(at_send) == 1
+
+
 def test_sendgrid_without_the_activity_add_on_says_so(run):  # noqa: F811
     campaign = in_doubt_first_batch(run, "sendgrid", slow())
     campaign.server.activity_feed = False
@@ -216,17 +232,17 @@ def test_send_due_reconciles_first_so_cron_heals_itself(run, behaviour, news, st
     assert again.output == "Nothing is in doubt.\n"
 
 
-def test_status_says_how_to_reconcile_and_the_outbox_says_it_cannot(run, site):  # noqa: F811
+def test_status_says_how_to_reconcile_and_another_provider_asks_nobody(run, site):  # noqa: F811
     campaign = in_doubt_first_batch(run, "postmark", LOST)
     status = invoke(site, "status", POST, env=provider_environ("postmark"))
     assert "Ask postmark what became of them: newsletter reconcile what-matters" in status.output
 
-    campaign.configure(name="outbox")
+    campaign.configure(name="outbox")  # its folder cannot tell what postmark took in
     result = invoke(site, "reconcile", env={"NEWSLETTER_SECRET": "s"})
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"{POST}: 3 in doubt; outbox keeps no record newsletter can search: reconcile cannot "
-        "tell whether in-doubt messages went out."]
+        f"{POST}: 3 in doubt; 3 still in doubt",
+        "  3: sent through postmark; provider.name is now outbox"]
 
 
 # provider -> (readers in doubt, seconds a search answer takes): several pages to read each.

@@ -49,3 +49,32 @@ def test_a_send_keeps_each_readers_token_for_the_next_post(site):
     tokens = UnsubscribeTokens(secret)
     assert all(tokens.read(token) == address for address, token in kept.items())
     assert all(m.values["unsubscribe_url"].endswith(kept[m.to_address]) for m in provider.sent)
+
+
+def test_a_chunk_the_cache_cannot_keep_is_still_sent_and_the_next_is_kept(tmp_path):
+    tokens = UnsubscribeTokens("secret")
+    made = []
+
+    def make(address):
+        made.append(address)
+        return tokens.make(address)
+
+    cache = TokenCache(tmp_path, "secret")
+    try:
+        cache.db.execute("PRAGMA query_only = ON")  # as a read-only folder refuses the write
+        chunk = ["a@example.com", "b@example.com"]
+        assert cache.tokens(chunk, make) == [tokens.make(a) for a in chunk]
+        assert not cache.db.in_transaction  # the failed chunk's transaction is gone
+        cache.db.execute("PRAGMA query_only = OFF")
+        assert cache.tokens(["b@example.com", "c@example.com"], make) == [
+            tokens.make("b@example.com"), tokens.make("c@example.com")]
+    finally:
+        cache.close()
+    assert made == ["a@example.com", "b@example.com", "b@example.com", "c@example.com"]
+    again = TokenCache(tmp_path, "secret")
+    try:  # the second chunk was kept whole; the first, refused, was not
+        assert dict(again.db.execute("SELECT address, token FROM tokens")) == {
+            "b@example.com": tokens.make("b@example.com"),
+            "c@example.com": tokens.make("c@example.com")}
+    finally:
+        again.close()

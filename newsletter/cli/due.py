@@ -92,8 +92,10 @@ def _print_run(settings, run) -> None:
         post = outcome.item.post
         if outcome.report is None:
             if not outcome.item.resume:
-                click.echo(f"{post.id}: no active subscribers in {settings.subscribers_dir}, "
-                           "nothing sent.")
+                where = ("the PostgreSQL store" if settings.store_url
+                         else settings.subscribers_dir)
+                click.echo(f"{post.id}: no active subscribers in {where}, nothing sent; "
+                           "readers who join later do not get it.")
             continue
         echo_findings(outcome.warnings)  # on the run that sends it, so once
         resumed = " (resumed an unfinished run)" if outcome.item.resume else ""

@@ -182,9 +182,9 @@ def _show_problems(ledger, post_id: str, counter, report, provider) -> None:
         click.echo("\nIn doubt (may or may not have been delivered; never resent on their own):")
         _show_by_reason(in_doubt)
         note = no_lookup_note(provider.name)
-        if provider.name == "outbox":  # its "log" is the folder it writes
-            click.echo(f"  reconcile cannot ask the outbox; a reader's .eml file under "
-                       f"{provider.directory}/{short}/ means it was written.")
+        if provider.name == "outbox":  # its log is the folder it writes
+            click.echo(f"  newsletter reconcile {short} settles them from their .eml files "
+                       f"under {provider.directory}/{short}/ (send --due does it first).")
         elif note:
             click.echo(f"  {note}; check its log.")
         else:

@@ -24,7 +24,6 @@ goes into a header, makes the unsubscribe token and shares the MIME encoder betw
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import logging
 import re
 import secrets
@@ -37,6 +36,7 @@ from urllib.parse import quote, urlsplit
 
 from newsletter.addresses import address_key
 from newsletter.errors import SubscriberError
+from newsletter.message.keyed_hash import PrefixedHmac
 from newsletter.message.mime import MimeEncoder
 from newsletter.message.tokens import UnsubscribeTokens
 
@@ -162,6 +162,20 @@ class Prepared(NamedTuple):
         return address_key(self.address)
 
 
+class MessageIds:
+    """The Message-ID of each reader's message of one post: an HMAC of post and address, the
+    same in every run, so a resent in-doubt message keeps it and `reconcile` can tell the
+    outbox's files apart."""
+
+    def __init__(self, secret: bytes, post_id: str, domain: str):
+        self._hmac = PrefixedHmac(secret, f"message-id\n{post_id}\n".encode())
+        self.domain = domain
+
+    def of(self, address: str) -> str:
+        digest = self._hmac.digest(address_key(address).encode())[:16].hex()
+        return f"<nl.{digest}@{self.domain}>"
+
+
 class MessageFactory:
     """Builds each recipient's Message for one rendered post."""
 
@@ -182,8 +196,7 @@ class MessageFactory:
         self.tokens = UnsubscribeTokens(secret)
         self._unsubscribe_url = settings.email.unsubscribe_url.format
         self._date = (0, "")
-        self._secret_bytes = secret.encode()
-        self._message_id_seed = f"message-id\n{email.post_id}\n".encode()
+        self._message_ids = MessageIds(secret.encode(), email.post_id, self.domain)
 
     def build(self, address: str, name: str = "") -> Message:
         """The message for one reader (raises SubscriberError for an unusable address)."""
@@ -225,9 +238,7 @@ class MessageFactory:
         (receivers may drop the copy); test sends get a random one."""
         if self.test:
             return f"<test.{secrets.token_hex(12)}@{self.domain}>"
-        seed = self._message_id_seed + address_key(address).encode()
-        digest = hmac.digest(self._secret_bytes, seed, "sha256").hex()[:32]
-        return f"<nl.{digest}@{self.domain}>"
+        return self._message_ids.of(address)
 
     def _date_header(self) -> str:
         second = int(time.time())

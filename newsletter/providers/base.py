@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 Alone = Callable[[], AbstractContextManager[bool]]  # see Provider.campaign
 
 REASON_LIMIT = 200  # characters of a provider's own words kept in a reason or an error
+# A [TEST] copy (`send --to`) carries this label = "yes" where the provider echoes a message's
+# own data in its webhooks (metadata, custom args, user variables, tags): its events then
+# count in no post's funnel, though the reader is a subscriber.
+TEST_COPY = "test_copy"
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # what a tag or key may hold at every provider
 
 

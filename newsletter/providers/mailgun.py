@@ -19,7 +19,7 @@ import requests
 
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError, ConfigError
-from newsletter.providers.base import Result
+from newsletter.providers.base import TEST_COPY, Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
 from newsletter.providers.key_check import KeyUnchecked, json_of, read
@@ -113,7 +113,7 @@ class MailgunProvider(HttpProvider):
             ("recipient-variables", json.dumps(variables, separators=(",", ":"))),
             ("o:tag", first.post_id[:TAG_LIMIT]),
             ("v:post", first.post_id),
-            *([] if first.test else [("v:reader", _variable("reader"))]),
+            (f"v:{TEST_COPY}", "yes") if first.test else ("v:reader", _variable("reader")),
             ("o:tracking-clicks", "yes" if self.settings.tracking.clicks else "no"),
             ("o:tracking-opens", "yes" if self.settings.tracking.opens else "no"),
         ]

@@ -21,6 +21,7 @@ from newsletter.errors import InDoubtError, NotSentError
 from newsletter.message import Message
 from newsletter.providers.base import Provider, Result
 from newsletter.providers.declaration import Declaration
+from newsletter.providers.outbox_lookup import LOOKUP
 
 TEST_FOLDER = "test-sends"
 MAX_NAME = 200  # bytes; file names stop at 255
@@ -134,4 +135,5 @@ class OutboxProvider(Provider):
 DECLARATION = Declaration(
     OutboxProvider,
     settings=("directory",),
+    lookup=LOOKUP,  # its folder: reconcile settles readers a killed run left in doubt
 )

@@ -20,7 +20,7 @@ import requests
 
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError, InDoubtError, NewsletterError, QuotaError, TransientError
-from newsletter.providers.base import Alone, Result
+from newsletter.providers.base import TEST_COPY, Alone, Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
@@ -211,9 +211,10 @@ class PostmarkProvider(HttpProvider):
 
 def metadata(message: Message) -> dict[str, str]:
     """Each message's Metadata: its post and its reader, returned by the message search and in
-    webhooks. A test copy names no reader: it must never count as that reader's message."""
+    webhooks. A test copy names no reader and says it is one: it must never count as that
+    reader's message."""
     if message.test:
-        return {"post": message.post_id}
+        return {"post": message.post_id, TEST_COPY: "yes"}
     return {"post": message.post_id, "reader": address_key(message.to_address)}
 
 

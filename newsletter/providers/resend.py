@@ -15,7 +15,7 @@ import requests
 
 from newsletter.addresses import address_key
 from newsletter.errors import ConfigError, InDoubtError, QuotaError, TransientError
-from newsletter.providers.base import Result, key_of, safe_label
+from newsletter.providers.base import TEST_COPY, Result, key_of, safe_label
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
@@ -80,6 +80,8 @@ class ResendProvider(HttpProvider):
             "headers": extra_headers(message),
             "tags": [{"name": "post", "value": safe_label(message.post_id)}],
         }
+        if message.test:  # its webhooks' events count in no post's funnel
+            item["tags"].append({"name": TEST_COPY, "value": "yes"})
         if "Reply-To" in message.headers:
             item["reply_to"] = message.headers["Reply-To"]
         return item

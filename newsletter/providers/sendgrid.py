@@ -18,7 +18,7 @@ import requests
 
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError
-from newsletter.providers.base import Result, key_of
+from newsletter.providers.base import TEST_COPY, Result, key_of
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_raw
@@ -152,9 +152,9 @@ class Personalizations:
                 for name in headers if name not in self.not_own]
 
     def encode(self, message: Message) -> str:
-        to = _recipient(message)
-        address = encode_basestring(to["email"])
-        to = (f'{{"email":{address},"name":{encode_basestring(to["name"])}}}' if "name" in to
+        address = encode_basestring(message.to_address)
+        name = _clean_name(message.to_name)  # as _recipient, without its dict
+        to = (f'{{"email":{address},"name":{encode_basestring(name)}}}' if name
               else f'{{"email":{address}}}')
         plain, html = [], []  # the substitutions: each value, then each HTML-escaped
         for key, value in message.values.items():
@@ -169,7 +169,9 @@ class Personalizations:
         own = self.own if headers.keys() == self.names else self._own(headers)
         extra = (',"headers":{' + ",".join([key + encode_basestring(headers[name])
                                             for name, key in own]) + "}") if own else ""
-        if not message.test:  # a test copy names no reader: it never counts as theirs
+        if message.test:  # a test copy names no reader: it never counts as theirs
+            extra += f',"custom_args":{{"{TEST_COPY}":"yes"}}'
+        else:
             extra += ',"custom_args":{"reader":' + encode_basestring(
                 address_key(message.to_address)) + "}"
         if message.subject != self.subject:
@@ -192,8 +194,13 @@ def _recipient(message: Message) -> dict[str, str]:
     return _name_and_email(message.to_name, message.to_address)
 
 
+def _clean_name(name: str) -> str:
+    """A display name as SendGrid takes it: without ``;`` or ``,``; empty: no name."""
+    return name.replace(";", " ").replace(",", " ").strip()
+
+
 def _name_and_email(name: str, address: str) -> dict[str, str]:
-    name = name.replace(";", " ").replace(",", " ").strip()
+    name = _clean_name(name)
     return {"email": address, "name": name} if name else {"email": address}
 
 

@@ -16,6 +16,7 @@ from newsletter.sending.accounting import (
     ledger_report,
     recover_dead_runs,
 )
+from newsletter.sending.collector import collect_rarely
 from newsletter.sending.events import KINDS as EVENT_KINDS
 from newsletter.sending.events import DeliveryEvent, EventStore, PostFinder, open_events
 from newsletter.sending.funnel import Funnel, post_funnel
@@ -41,7 +42,7 @@ _ON_FIRST_USE = {"SendReport": "send_report", "send_post": "campaign", "send_tes
 __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "EventStore",
            "Funnel", "Ledger", "LedgerReport", "PostFinder", "RateLimiter",
            "Reconciled", "RetryPolicy", "SendReport", "SiteCheck", "State", "Week",
-           "check_images", "check_sendable", "check_site", "count_active",
+           "check_images", "check_sendable", "collect_rarely", "check_site", "count_active",
            "count_recipients", "enroll_all", "ledger_counts", "ledger_report",
            "limits_of", "list_history", "no_lookup_note", "open_events",
            "outside_the_series", "parse_time", "post_funnel", "posts_in_doubt",

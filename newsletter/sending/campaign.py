@@ -37,6 +37,7 @@ from newsletter.errors import (
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
 from newsletter.providers import key_of
+from newsletter.sending.collector import fewer_collections
 from newsletter.sending.images import check_images
 from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
@@ -133,7 +134,7 @@ class Campaign:
             self.ledger.requeue(post_id, State.IN_DOUBT)
         pace = self.pace
         in_flight: dict[Future, Batch] = {}
-        with self.provider.campaign(self.email, self.ledger.alone), \
+        with fewer_collections(), self.provider.campaign(self.email, self.ledger.alone), \
                 self.ledger.running(post_id, self.tags), \
                 ThreadPoolExecutor(max_workers=pace.ceiling, thread_name_prefix="send") as pool, \
                 closing(self._batches()) as batches, first_ctrl_c_stops(report):

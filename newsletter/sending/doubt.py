@@ -15,6 +15,8 @@ from typing import Iterable, Sequence
 from newsletter.sending.states import State, ledger_time
 from newsletter.state import DOUBT_PREFIX, PENDING_PREFIX
 
+LEARNED = "; reconcile: "  # between a row's send-time reason and what reconcile learned
+
 
 @dataclass
 class DoubtfulBatch:
@@ -122,17 +124,28 @@ class Doubts:
              json.dumps([batch.id for batch in batches])))
         return cursor.rowcount
 
+    # The reason a row keeps: what the send saw, then what the latest reconcile learned
+    # (``<send's reason>; reconcile: <learned>``); a rerun replaces only the second part.
+    NOTED = (f"reason = COALESCE(substr(reason, 1, instr(reason || ?, ?) - 1) || ?, '') "
+             "|| ?")
+
+    def noted(self, learned: str) -> tuple[str, ...]:
+        """The parameters of :attr:`NOTED`."""
+        return (LEARNED, LEARNED, LEARNED, learned)
+
     def note_reason(self, post_id: str, addresses: Iterable[str], reason: str) -> None:
-        """Why these readers are still in doubt, for `status` to show. Their time stays: it is
-        when the send gave up on them, from which a provider's indexing delay counts."""
+        """What reconcile learned of these readers still in doubt, after what the send saw,
+        for `status` to show both. Their time stays: it is when the send gave up on them, from
+        which a provider's indexing delay counts."""
         self.ledger.db.execute(
-            """UPDATE deliveries SET reason = ?
+            f"""UPDATE deliveries SET {self.NOTED}
                WHERE post_id = ? AND state = ? AND address IN (SELECT value FROM json_each(?))""",
-            (reason, post_id, State.IN_DOUBT, json.dumps(list(addresses))))
+            (*self.noted(reason), post_id, State.IN_DOUBT, json.dumps(list(addresses))))
 
     def note_batches(self, post_id: str, batches: Iterable[DoubtfulBatch], reason: str) -> None:
         """:meth:`note_reason` for every reader in doubt of ``batches``."""
         self.ledger.db.execute(
-            """UPDATE deliveries SET reason = ?
+            f"""UPDATE deliveries SET {self.NOTED}
                WHERE post_id = ? AND state = ? AND batch IN (SELECT value FROM json_each(?))""",
-            (reason, post_id, State.IN_DOUBT, json.dumps([batch.id for batch in batches])))
+            (*self.noted(reason), post_id, State.IN_DOUBT,
+             json.dumps([batch.id for batch in batches])))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from newsletter.sending.doubt import DoubtfulBatch, Doubts
+from newsletter.sending.doubt import LEARNED, DoubtfulBatch, Doubts
 from newsletter.sending.states import State, ledger_time
 from newsletter.state import DOUBT_PREFIX, PENDING_PREFIX
 
@@ -72,12 +72,18 @@ class PostgresDoubts(Doubts):
             (State.PENDING.value, reason, ledger_time(), post_id, DOUBTFUL,
              [batch.id for batch in batches])).rowcount
 
+    NOTED = "reason = COALESCE(split_part(reason, %s, 1) || %s, '') || %s"
+
+    def noted(self, learned: str) -> tuple[str, ...]:
+        return (LEARNED, LEARNED, learned)
+
     def note_reason(self, post_id: str, addresses: Iterable[str], reason: str) -> None:
-        self.ledger.db.execute("UPDATE deliveries SET reason = %s WHERE post_id = %s "
+        self.ledger.db.execute(f"UPDATE deliveries SET {self.NOTED} WHERE post_id = %s "
                                "AND state = %s AND address = ANY(%s)",
-                               (reason, post_id, DOUBTFUL, list(addresses)))
+                               (*self.noted(reason), post_id, DOUBTFUL, list(addresses)))
 
     def note_batches(self, post_id: str, batches: Iterable[DoubtfulBatch], reason: str) -> None:
-        self.ledger.db.execute("UPDATE deliveries SET reason = %s WHERE post_id = %s "
+        self.ledger.db.execute(f"UPDATE deliveries SET {self.NOTED} WHERE post_id = %s "
                                "AND state = %s AND batch = ANY(%s)",
-                               (reason, post_id, DOUBTFUL, [batch.id for batch in batches]))
+                               (*self.noted(reason), post_id, DOUBTFUL,
+                                [batch.id for batch in batches]))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsletter.check import Finding, errors_in
-from newsletter.errors import InputError, NewsletterError, SiteLockedError
+from newsletter.errors import InputError, NewsletterError, SiteLockedError, SubscriberError
 from newsletter.posts import load_posts
 from newsletter.providers import DECLARATIONS, make_provider
 from newsletter.sending.accounting import count_recipients, recover_dead_runs
@@ -31,7 +31,7 @@ from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_p
 from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
 from newsletter.sending.states import State
 from newsletter.sending.welcome_run import WelcomeRun, send_welcome
-from newsletter.subscribers import ReaderStore, open_store
+from newsletter.subscribers import ReaderStore, SubscriberStore, open_store
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -208,8 +208,16 @@ def _send_all(settings: Settings, ledger: Ledger,
             post_id = item.post.id
             skipped_rows: list = []
             segment = item.post.newsletter_tags or None
-            if count_recipients(store, ledger, post_id, problems=skipped_rows,
-                                tags=segment or ()) == 0:
+            count = count_recipients(store, ledger, post_id, problems=skipped_rows,
+                                     tags=segment or ())
+            if count == 0:  # believed only of a list that is there and not being changed
+                if waits := _list_not_ready(store):
+                    run.broken.append(f"{post_id} not sent: {waits}")
+                    continue
+                count = count_recipients(store, ledger, post_id, tags=segment or ())
+            if count == 0:
+                # Sent to everyone on the list now, nobody: readers who join later (a new
+                # blog's first ones) do not reopen it, as after any send (docs/cron.md).
                 mark_finished(ledger, post_id, now)
                 run.outcomes.append(PostOutcome(item, None))
                 continue
@@ -263,6 +271,20 @@ def _welcome(settings: Settings, ledger: Ledger, store: ReaderStore, provider,
     if stopped:
         left = run.welcome.left
         run.limit = LimitNote(stopped, left, budget.finish(left) if budget else None)
+
+
+def _list_not_ready(store: ReaderStore) -> str | None:
+    """Why a list with nobody to send to is not to be believed yet, else None (after waiting
+    for a change under way, such as an import, whose readers then count)."""
+    if isinstance(store, SubscriberStore) and not store.files():  # the folder gone, or empty
+        where = store.directory
+        return (f"no subscriber file in {where} (newsletter reads {where / '*.csv'}); it goes "
+                "out once the list is back")
+    try:
+        store.wait_for_writes()
+    except SubscriberError as error:
+        return f"{error.message} (an import?); it goes out once that change is done"
+    return None
 
 
 def _limit_note(store: ReaderStore, ledger: Ledger, budget: Budget | None,

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from newsletter.errors import NewsletterError, SubscriberError
 from newsletter.message import MessageFactory, Prepared, TokenCache
+from newsletter.sending.collector import fewer_collections
 from newsletter.sending.recipients import selected
 from newsletter.subscribers import ReaderStore, SubscriberStore
 
@@ -175,8 +176,9 @@ def _helper(sender: Connection, inherited: Connection | None, send_pid: int, dir
         _end_with(send_pid)
     try:
         try:
-            _stream(sender, SubscriberStore(directory=directory, state_dir=state_dir),
-                    MessageFactory(settings, email, secret), tags)
+            with fewer_collections():  # inherited when forked; a spawned helper sets its own
+                _stream(sender, SubscriberStore(directory=directory, state_dir=state_dir),
+                        MessageFactory(settings, email, secret), tags)
         except NewsletterError as error:
             sender.send(("error", error))
         except Exception:  # noqa: BLE001 - a bug: the send reports it with this traceback

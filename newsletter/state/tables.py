@@ -48,6 +48,10 @@ JOURNAL = Schema("journal", "journal.db", (
             folded_at TEXT
         )""",
     )),
+    # A confirmation link asks whether its address left since it was sent (signups.left_since).
+    Migration("m002_index_changes_by_key",
+              ("CREATE INDEX IF NOT EXISTS changes_by_key ON changes (key, at)",),
+              ("CREATE INDEX journal_changes_by_key ON journal_changes (key, at)",)),
 ))
 
 def joined_seconds(text: str) -> int | None:

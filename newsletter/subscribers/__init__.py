@@ -16,6 +16,7 @@ from newsletter.subscribers.signups import (
     Signup,
     Standing,
     confirm_signup,
+    left_since,
     prune_unconfirmed,
     record_signups,
 )
@@ -31,5 +32,6 @@ __all__ = ["CONSENT_COLUMNS", "LEFT", "BackgroundFolder", "Consent", "ImportOpti
            "ReaderStore", "Roster", "Signup",
            "Standing", "Status", "Subscriber", "SubscriberStore", "Suppression",
            "apply_suppressions", "confirm_signup", "copy_list", "current_roster",
+           "left_since",
            "export_readers", "fold_journal", "fresh_roster", "import_file", "open_store",
            "prune_unconfirmed", "record_signups", "record_suppressions"]

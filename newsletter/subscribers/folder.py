@@ -70,6 +70,12 @@ class ListFolder:
                 hint="another newsletter command is changing it; try again")):
             yield
 
+    def wait_for_writes(self) -> None:
+        """Return once no locked change to the list (an import) is under way; SubscriberError
+        if one lasts past ``lock_timeout``."""
+        with self.locked():
+            pass
+
     @contextmanager
     def writing(self, timeout: float | None = None, adds_readers: bool = False
                 ) -> Iterator[None]:

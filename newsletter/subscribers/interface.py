@@ -49,6 +49,9 @@ class ReaderStore(Protocol):
         """Record (key, address, status, reason) suppressions, durable and in effect when this
         returns; ``record_unknown``: keep a record for an address the list does not hold."""
 
+    def wait_for_writes(self) -> None:
+        """Return once no change to the list (an import) is under way."""
+
     def size(self) -> int:
         """How big the list is, in the store's own unit (bytes of files, rows of a table)."""
 

@@ -8,7 +8,9 @@ address as suppressed. :mod:`newsletter.subscribers.folding` later writes many c
 the CSV files in one rewrite and marks them folded.
 
 Folded rows are kept for a while (``KEEP_FOLDED``): a running send follows the journal by id
-(:meth:`Journal.since`), and must see every change made after it read the files, folded or not.
+(:meth:`Journal.since`), and must see every change made after it read the files, folded or not;
+a confirmation link must not bring back an address that left after it was sent
+(:meth:`Journal.left_since`).
 The ``state`` table also records the files as the last locked write left them, an ``epoch``
 that grows when a write finds them changed by hand (so a send re-reads them then), and a
 ``generation`` that grows with every write that may add or reactivate a reader (so the roster
@@ -26,11 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from newsletter.config import MAX_CONFIRM_WITHIN_DAYS
 from newsletter.errors import NewsletterError
 from newsletter.state import JOURNAL, sqlite
 
 JOURNAL_FILE = JOURNAL.file
-KEEP_FOLDED = dt.timedelta(days=7)
+# Longer than a confirmation link lives: a link is checked against every leave since it was
+# sent (signups.left_since).
+KEEP_FOLDED = dt.timedelta(days=MAX_CONFIRM_WITHIN_DAYS + 1)
 BUSY_TIMEOUT = 30.0  # seconds: appends from many threads and processes queue for the write lock
 
 @dataclass(frozen=True)
@@ -205,6 +210,14 @@ class Journal:
             if key not in found or STRENGTH[status] < STRENGTH[found[key]]:
                 found[key] = status
         return found, last_id, int(pruned[0]) if pruned else 0
+
+    def left_since(self, key: str, since: dt.datetime) -> bool:
+        """True if the address ``key`` unsubscribed, bounced or complained at ``since`` or
+        later (while ``since`` is within ``KEEP_FOLDED``)."""
+        return bool(self._db().execute(
+            "SELECT EXISTS (SELECT 1 FROM changes WHERE key = ? AND at >= ?)",
+            (key, since.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds"))
+        ).fetchone()[0])
 
     def mark_folded(self, ids: Iterable[int]) -> None:
         """Record that these changes are in the CSV files; forget ones folded long ago."""

@@ -62,6 +62,8 @@ def confirm_signup(store: PostgresStore, signup: Signup, consent: Consent) -> St
     with store.connection() as db, db.transaction():
         status = _locked_status(db, key)
         before = Standing.NEW if status is None else standing_of(status)
+        if before is Standing.LEFT and _left_since(db, key, signup.received_at):
+            return Standing.LEFT_SINCE
         if before in (Standing.ACTIVE, Standing.COMPLAINED):
             return before
         if status is None:
@@ -78,6 +80,18 @@ def confirm_signup(store: PostgresStore, signup: Signup, consent: Consent) -> St
                 (signup.name, ",".join(signup.tags), json.dumps(cells), key))
     logger.info("%s confirmed their subscription (was %s)", signup.address, before)
     return before
+
+
+def left_since(store: PostgresStore, signup: Signup) -> bool:
+    """:func:`newsletter.subscribers.signups.left_since` in the table's journal."""
+    with store.connection() as db:
+        return _left_since(db, address_key(signup.address), signup.received_at)
+
+
+def _left_since(db, key: str, since: dt.datetime) -> bool:
+    stamp = since.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return db.execute("SELECT EXISTS (SELECT 1 FROM journal_changes WHERE key = %s "
+                      "AND at >= %s)", (key, stamp)).fetchone()[0]
 
 
 def prune_unconfirmed(store: PostgresStore, cutoff: dt.datetime,

@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.state import JOURNAL, LIST, joined_seconds, postgres
+from newsletter.subscribers.folder import LOCK_TIMEOUT
 from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
 
 PAGE = 5000  # readers per query while streaming the list
@@ -50,6 +51,22 @@ class PostgresStore:
     def connection(self):
         """A connection of the store's pool, the list's tables migrated."""
         return self.database.connection(LIST, JOURNAL)
+
+    def wait_for_writes(self) -> None:
+        """Return once no change to the list is under way (an import commits in one
+        transaction): SHARE mode waits for every writing transaction. SubscriberError if one
+        lasts past LOCK_TIMEOUT."""
+        from psycopg.errors import LockNotAvailable
+
+        with self.connection() as db, db.transaction():
+            db.execute(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT * 1000)}ms'")
+            try:
+                db.execute("LOCK TABLE subscribers IN SHARE MODE")
+            except LockNotAvailable:
+                raise SubscriberError(f"the subscriber list stayed locked for {LOCK_TIMEOUT:g} s",
+                                      where="the PostgreSQL store",
+                                      hint="another newsletter command is changing it; try "
+                                           "again") from None
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -39,7 +39,10 @@ def suppresses(status: str) -> bool:
     """The one rule for who may be mailed: a status cell (stripped, lower-cased) suppresses its
     address unless it is empty or says active; an unknown status suppresses too (never guess).
     Any suppressing copy of an address wins over every active one, in any store."""
-    return status not in ("", Status.ACTIVE.value)
+    return status not in _MAILED
+
+
+_MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a property call
 
 
 _STATUS_BY_VALUE = {status.value: status for status in Status}  # Status(text), without enum's call

@@ -17,6 +17,7 @@ class Standing(StrEnum):
     UNCONFIRMED = "unconfirmed"  # signed up before, not confirmed yet
     ACTIVE = "active"  # already receives the newsletter
     LEFT = "left"  # unsubscribed or bounced: back only by confirming
+    LEFT_SINCE = "left since"  # left after this sign-up: its link brings nobody back
     COMPLAINED = "complained"  # marked a newsletter as spam: never back through the form
 
 

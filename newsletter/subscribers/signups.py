@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 __all__ = ["CONSENT_COLUMNS", "Consent", "PruneReport", "Signup", "Standing", "confirm_signup",
-           "prune_unconfirmed", "record_signups"]
+           "left_since", "prune_unconfirmed", "record_signups"]
 
 
 def standing(copies: list[Copy]) -> Standing:
@@ -74,8 +74,9 @@ def confirm_signup(store: ReaderStore, signup: Signup, consent: Consent) -> Stan
     """Make a confirmed address active with its consent record; return where it stood.
 
     Confirming twice changes nothing (the first consent stays); a complained address stays.
-    An address no longer listed (pruned, removed by hand) is added: the link proves the
-    reader asked.
+    An address that unsubscribed or bounced after the sign-up stays so (``LEFT_SINCE``): its
+    link was sent before they left. An address no longer listed (pruned, removed by hand) is
+    added: the link proves the reader asked.
     """
     if isinstance(store, PostgresStore):
         return postgres_signups.confirm_signup(store, signup, consent)
@@ -83,6 +84,8 @@ def confirm_signup(store: ReaderStore, signup: Signup, consent: Consent) -> Stan
     with store.transaction() as files:
         copies = index_copies(files, {key}).get(key, [])
         before = standing(copies) if copies else Standing.NEW
+        if before is Standing.LEFT and store.journal.left_since(key, signup.received_at):
+            return Standing.LEFT_SINCE
         if before in (Standing.ACTIVE, Standing.COMPLAINED):
             return before
         if not copies:
@@ -105,6 +108,14 @@ def _write_consent(copies: list[Copy], consent: Consent) -> None:
             return
     logger.warning("consent of %s not recorded: none of its files has a header row",
                    copies[0][2].email)
+
+
+def left_since(store: ReaderStore, signup: Signup) -> bool:
+    """True if the address of ``signup`` unsubscribed, bounced or complained after it signed
+    up: a confirmation link sent for it no longer brings the address back."""
+    if isinstance(store, PostgresStore):
+        return postgres_signups.left_since(store, signup)
+    return store.journal.left_since(address_key(signup.address), signup.received_at)
 
 
 def prune_unconfirmed(store: ReaderStore, cutoff: dt.datetime,

@@ -10,7 +10,8 @@
   nothing (mail scanners follow links, docs/signup.md#confirmation-tokens); ``POST`` from that
   button makes the reader active and records their consent. A link confirms the sign-up it was
   sent for, once: confirming spends every link of that address, so none undoes a later
-  unsubscribe.
+  unsubscribe; and a link sent before its address unsubscribed, bounced or complained (one-click,
+  `subscribers remove`, `subscribers sync`, a webhook) confirms nothing.
 
 Why the answer comes before the work: docs/signup.md#why-the-answer-comes-before-the-work.
 """
@@ -38,6 +39,7 @@ from newsletter.subscribers import (
     Signup,
     Standing,
     confirm_signup,
+    left_since,
 )
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
@@ -215,6 +217,8 @@ class SignupRoutes:
             raise HttpError(410, "This confirmation link was used already, or is too old. To "
                                  "subscribe, please sign up again on the blog: the new email "
                                  "will hold a fresh link.")
+        if left_since(self.store, entry.signup) and not self.store.is_active(address):
+            raise self.left_since_sent(address)  # (one added back since is simply subscribed)
         if request.method != "POST":
             if self.store.is_active(address):
                 return subscribed
@@ -232,6 +236,9 @@ class SignupRoutes:
         except (HttpError, OSError, sqlite3.Error):
             self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
             raise
+        if before is Standing.LEFT_SINCE:  # left between the page and its button
+            self.journal.unspend(key, spent_at)  # a later sign-up's link still works
+            raise self.left_since_sent(address)
         if before is Standing.COMPLAINED:
             return self.page(200, "We cannot subscribe you here",
                              f"<p>{who} once marked our email as spam, so we do not write to it "
@@ -241,6 +248,16 @@ class SignupRoutes:
             self.worker.mailing.submit(self.mailer.send_welcome, address, entry.signup.name)
         return self.page(200, "You are subscribed",
                          f"<p>Thank you! New posts of {site} will come to {who}.</p>")
+
+    @staticmethod
+    def left_since_sent(address: str) -> HttpError:
+        """An address that unsubscribed, bounced or complained after its link was sent: not
+        brought back."""
+        logger.info("refused a confirmation link of %s: it left the list since", address)
+        return HttpError(410, "This address left the list (unsubscribed, or its mail bounced "
+                              "or was marked as spam) after this link was sent, so the link no "
+                              "longer subscribes it. To come back, please sign up again on the "
+                              "blog.")
 
     def read_token(self, token: str) -> Confirmation:
         """The sign-up a confirmation token is for; HttpError 403 (forged) or 410 (expired)."""

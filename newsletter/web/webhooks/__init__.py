@@ -100,7 +100,7 @@ def _apply(provider: str, events: list[Event], store, sink: EventSink,
             continue
         reader = address_key(event.address)
         kept.append(DeliveryEvent(provider, event.event_id, event.kind, reader,
-                                  sink.finder.post_for(reader, event.post),
+                                  None if event.test else sink.finder.post_for(reader, event.post),
                                   now if event.at is None else event.at, event.detail[:500]))
     report.changes = record_suppressions(store, suppressions)
     for change in report.changes:

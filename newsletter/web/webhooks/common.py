@@ -67,7 +67,8 @@ class Event:
 
     ``event_id`` is the provider's id of the event (the same when the provider delivers the
     webhook again); ``post`` the post id the message was tagged with ("" when untagged);
-    ``at`` when it happened (Unix seconds, None when the payload does not say).
+    ``at`` when it happened (Unix seconds, None when the payload does not say); ``test``: the
+    message was a ``[TEST]`` copy (its data holds ``providers.TEST_COPY``), no post's message.
     """
 
     kind: str
@@ -76,6 +77,7 @@ class Event:
     event_id: str = ""
     post: str = ""
     at: float | None = None
+    test: bool = False
 
 
 def content_id(record: Any) -> str:

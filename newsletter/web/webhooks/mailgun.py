@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from newsletter.providers import TEST_COPY
 from newsletter.web.webhooks.common import (
     CLICKED,
     DEFERRED,
@@ -74,7 +75,8 @@ def parse_events(payload, headers) -> list[Event]:
     tag = next((t for t in tags if isinstance(t, str)), "")
     return [Event(kind, field_text(data, "recipient"), detail,
                   field_text(data, "id") or content_id(data),
-                  field_text(variables, "post") or tag, number_seconds(data.get("timestamp")))]
+                  field_text(variables, "post") or tag, number_seconds(data.get("timestamp")),
+                  variables.get(TEST_COPY) == "yes")]
 
 
 def _classify(data: dict) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import base64
 import binascii
 import hmac
 
-from newsletter.providers import POSTMARK_REASONS
+from newsletter.providers import POSTMARK_REASONS, TEST_COPY
 from newsletter.web.webhooks.common import (
     CLICKED,
     DEFERRED,
@@ -63,7 +63,7 @@ def parse_events(payload, headers) -> list[Event]:
     metadata = record.get("Metadata") if isinstance(record.get("Metadata"), dict) else {}
     when = next((iso_seconds(record.get(name)) for name in TIME_FIELDS if record.get(name)), None)
     return [Event(kind, address, detail, event_id(record), field_text(metadata, "post")
-                  or field_text(record, "Tag"), when)]
+                  or field_text(record, "Tag"), when, metadata.get(TEST_COPY) == "yes")]
 
 
 def event_id(record: dict) -> str:

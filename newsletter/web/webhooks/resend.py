@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import hmac
 
+from newsletter.providers import TEST_COPY
 from newsletter.web.webhooks.common import (
     CLICKED,
     DEFERRED,
@@ -70,18 +71,18 @@ def parse_events(payload, headers) -> list[Event]:
     kind, detail = _classify(event_type, data)
     base = headers.get("svix-id", "") or content_id(record)
     when = iso_seconds(record.get("created_at"))
-    post = _post_tag(data.get("tags"))
-    return [Event(kind, address, detail, f"{base}:{event_type}:{address}", post, when)
+    post, test = _tag(data.get("tags"), "post"), _tag(data.get("tags"), TEST_COPY) == "yes"
+    return [Event(kind, address, detail, f"{base}:{event_type}:{address}", post, when, test)
             for address in addresses]
 
 
-def _post_tag(tags) -> str:
-    """The ``post`` tag, given as ``{"post": value}`` or ``[{"name": "post", "value": ...}]``."""
+def _tag(tags, name: str) -> str:
+    """The tag ``name``, given as ``{name: value}`` or ``[{"name": name, "value": ...}]``."""
     if isinstance(tags, dict):
-        value = tags.get("post")
+        value = tags.get(name)
         return value if isinstance(value, str) else ""
     for tag in tags if isinstance(tags, list) else []:
-        if isinstance(tag, dict) and tag.get("name") == "post":
+        if isinstance(tag, dict) and tag.get("name") == name:
             return field_text(tag, "value")
     return ""
 

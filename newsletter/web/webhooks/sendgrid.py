@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 
+from newsletter.providers import TEST_COPY
 from newsletter.web.webhooks.common import (
     CLICKED,
     DEFERRED,
@@ -80,7 +81,8 @@ def parse_events(payload, headers) -> list[Event]:
         post = field_text(record, "post") or (category if isinstance(category, str) else "")
         events.append(Event(kind, field_text(record, "email"), detail,
                             field_text(record, "sg_event_id") or content_id(record), post,
-                            number_seconds(record.get("timestamp"))))
+                            number_seconds(record.get("timestamp")),
+                            record.get(TEST_COPY) == "yes"))
     return events
 
 
