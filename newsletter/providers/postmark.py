@@ -98,10 +98,9 @@ class PostmarkProvider(HttpProvider):
 
     @contextmanager
     def campaign(self, email: Email, alone: Alone = lambda: nullcontext(True)) -> Iterator[None]:
-        """The post as a template on the server while its send runs (postmark_templates.py),
-        removed by the last sender. If Postmark refuses to store it (its 100 templates a
-        server, a refused token), whole messages instead: their first batch meets the same
-        refusal, and it stops the run."""
+        """The post as a template on the server while its senders run (postmark_templates.py).
+        If Postmark refuses to store it (its 100 templates a server, a refused token), whole
+        messages instead: their first batch meets the same refusal, and it stops the run."""
         template = PostTemplate.of(email, self.settings.site.url)
         store = TemplateStore(self, self.settings.site.url)
         try:
