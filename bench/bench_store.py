@@ -5,6 +5,7 @@ sharing a send, and one-click unsubscribes through two `serve` processes.
     python bench/bench_store.py --readers 100000    # a smaller list
     python bench/bench_store.py --quick             # 300 readers: does it run?
     python bench/bench_store.py --shared-only       # only step 3
+    python bench/bench_store.py --no-shared         # all but step 3
 
 Every step is the real `newsletter` command in its own process (bench/bench_million.py's
 measuring child: wall, CPU, its own peak memory), against bench/fake_server.py's fakes, with
@@ -171,6 +172,9 @@ def main() -> None:
                         help="300 readers, 20 unsubscribes, two of the shared sends")
     parser.add_argument("--shared-only", action="store_true",
                         help="only one sender against two, on PostgreSQL")
+    parser.add_argument("--no-shared", action="store_true",
+                        help="all but one sender against two (at 1,000,000 readers that step "
+                             "alone takes most of an hour)")
     args = parser.parse_args()
     if args.quick:
         bench_million.UNSUBSCRIBES, args.readers = 20, 300
@@ -199,7 +203,8 @@ def main() -> None:
                 sends(files, None, args.readers, "files")
                 sends(database, url, args.readers, "postgresql")
             # --quick: one of each kind, to see they run (the suite runs it)
-            for provider, latency, concurrency in (SHARED[::4] if args.quick else SHARED):
+            for provider, latency, concurrency in (
+                    () if args.no_shared else SHARED[::4] if args.quick else SHARED):
                 shared_send(database, url, provider, latency, concurrency)
             if args.shared_only:
                 return
