@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 CLOCK_SKEW = dt.timedelta(minutes=15)
 MAX_WAIT = 120.0  # seconds: a longer Retry-After fails the lookup (rerun later)
 READ_TRIES = 4  # a read that fails (timeout, 5xx, 429) is tried this often in all
+FAILED_READ_PAUSE = 0.5  # seconds before trying a read that got no answer or a 5xx again
 
 
 class LookupFailed(Exception):
@@ -104,11 +105,12 @@ class Pages:
                     timeout=self.provider.timeout, allow_redirects=False)
             except requests.RequestException as error:
                 problem = f"{self.provider.name}: no answer ({type(error).__name__})"
-                time.sleep(0.5)
+                time.sleep(FAILED_READ_PAUSE)
                 continue
             if response.status_code == 429 or response.status_code >= 500:
                 problem = self.provider.describe_response(response)
-                wait = self.provider.retry_after(response) if response.status_code == 429 else 0.5
+                wait = (self.provider.retry_after(response) if response.status_code == 429
+                        else FAILED_READ_PAUSE)
                 if wait is not None and wait > MAX_WAIT:
                     break
                 time.sleep(wait if wait is not None else 2.0)
