@@ -229,7 +229,8 @@ def test_ctrl_c_stops_the_send_records_the_batches_on_their_way_and_the_rerun_fi
 
     write_readers(site, 200)
     toml = site / "newsletter.toml"
-    toml.write_text(toml.read_text().replace(
+    unpaced = toml.read_text()
+    toml.write_text(unpaced.replace(
         'name = "outbox"', 'name = "outbox"\nbatch_size = 10\nrate_limit = 40'))
     folder = site / "outbox" / "what-matters"
     process = start_cli(site, "send", "what-matters", "--yes",
@@ -246,6 +247,7 @@ def test_ctrl_c_stops_the_send_records_the_batches_on_their_way_and_the_rerun_fi
     assert set(states.values()) == {"sent"}  # nothing left submitting, so nothing in doubt
     assert len(states) == len(list(folder.glob("*.eml"))) < 200
 
+    toml.write_text(unpaced)  # paced only to stop it part-way: the rest goes at full speed
     rerun = run_cli(site, "send", "what-matters", "--yes")
     assert rerun.returncode == 0, rerun.stderr
     assert "interrupted run" not in rerun.stdout
