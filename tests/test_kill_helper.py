@@ -121,6 +121,7 @@ def test_sigkill_with_a_helper_never_sends_twice_and_leaves_no_process_behind(si
 
 def test_ctrl_c_stops_a_send_and_its_helper_and_records_what_was_on_its_way(site):
     addresses = write_padded_readers(site)
+    unpaced = (site / "newsletter.toml").read_text()
     pace_outbox(site, rate_limit=2000, batch_size=50)
     folder = site / "outbox" / "what-matters"
     process = start_cli(site, "send", "what-matters", "--yes", stdout=subprocess.PIPE,
@@ -140,6 +141,7 @@ def test_ctrl_c_stops_a_send_and_its_helper_and_records_what_was_on_its_way(site
     assert set(states.values()) == {"sent"}  # batches on their way were recorded, none in doubt
     assert len(states) == count_files(folder) < READERS
 
+    (site / "newsletter.toml").write_text(unpaced)  # paced only to let Ctrl-C land part-way
     rerun = run_cli(site, "send", "what-matters", "--yes")
     assert rerun.returncode == 0, rerun.stderr
     assert set(ledger_states(site_settings(site))) == addresses
