@@ -233,6 +233,8 @@ def test_a_run_killed_mid_send_is_finished_by_the_next_run_without_duplicates(bl
     run.wait()
     assert 0 < len(received(blog)["due-now"]) < len(readers)
 
+    # paced only to be killed part-way: the next run finishes at full speed
+    set_schedule(blog, 'since = "2026-11-25T00:00:00Z"', "batch_size = 10\nconcurrency = 1\n")
     finished = due(blog)
     with Ledger.open(load_settings(blog, {})) as ledger:
         in_doubt = {d.address for d in ledger.deliveries("/posts/due-now", [State.IN_DOUBT])}
