@@ -68,13 +68,16 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
         raise click.UsageError("missing POST: name the post to send, or use --due")
     from newsletter.posts import site_relative
     from newsletter.providers import make_provider
-    from newsletter.sending import check_images, check_sendable
+    from newsletter.sending import check_images, check_sendable, start_reading
 
     settings = site.settings
     post_ = _find_post(settings, post)
     now = dt.datetime.now(dt.timezone.utc)
     check_sendable(post_, now, test=bool(to), where=site_relative(settings, post_.path))
+    tags = tags or post_.newsletter_tags
     provider = make_provider(settings)
+    # A long list is read (in a helper process) while the post renders: --yes asks nothing.
+    started = start_reading(settings, post_.id, tags) if yes and not (to or dry_run) else None
     try:
         email = _checked_email(settings, post_, now, provider, test=bool(to))
         # Before the summary and the question; the send checks once more before anyone is claimed.
@@ -84,8 +87,10 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
         else:
             code = _send(settings, post_, email, provider, dry_run=dry_run, yes=yes,
                          resend_in_doubt=resend_in_doubt, retry_failed=retry_failed,
-                         tags=tags or post_.newsletter_tags)
+                         tags=tags, started=started)
     finally:
+        if started:
+            started.close()  # when the send did not take it over (it stopped before)
         provider.close()
     ctx.exit(code)
 
@@ -121,7 +126,7 @@ def _checked_email(settings, post, now: dt.datetime, provider, *, test: bool):
 
 
 def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
-          resend_in_doubt: bool, retry_failed: bool, tags: tuple[str, ...]) -> int:
+          resend_in_doubt: bool, retry_failed: bool, tags: tuple[str, ...], started) -> int:
     """Send to the list (after asking); the exit code: 1 when readers are left to look at."""
     from newsletter.sending import (
         Budget,
@@ -184,7 +189,8 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             try:
                 report = send_post(settings, email, provider, store=store, ledger=ledger,
                                    retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
-                                   on_progress=progress, tags=tags, budget=budget)
+                                   on_progress=progress, tags=tags, budget=budget,
+                                   started=started)
                 if progress:
                     progress.end()
             finally:
