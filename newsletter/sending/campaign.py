@@ -100,7 +100,7 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Re
     With ``tags``, only to readers holding one of them (a segment, recorded with the run); a
     later run without tags reaches the others, and nobody twice. With ``budget`` (the daily and
     hourly limits), no more than it allows; with ``select``, only the keys it keeps of each chunk.
-    ``started``: the list's helper, started before the render (reader_feed.start_reading).
+    ``started``: the list's helper, started before the render (reader_feed.reading_ahead).
     """
     if settings.provider.test_mode:
         # A provider in test mode accepts without delivering: the ledger would call every

@@ -13,7 +13,7 @@ the pipe); if the helper dies, the send stops with an error, and the next run re
 ledger.
 
 Signing needs the post's id, not its rendered email, so a real send starts the helper before
-the render (:func:`start_reading`): on two cores the list is read while the post renders.
+the render (:func:`reading_ahead`): on two cores the list is read while the post renders.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import signal
 import sys
 import threading
 import traceback
-from contextlib import closing
+from contextlib import closing, contextmanager
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
@@ -100,18 +100,27 @@ class Helper:
         self.process.join()
 
 
-def start_reading(settings: Settings, post_id: str,
-                  tags: Sequence[str] | None = None) -> Helper | None:
-    """Start the helper of a send of ``post_id`` before its render, when the list is files long
-    enough to gain; :func:`feed` takes it over (``started``). None: the send reads by itself
-    (and reports a missing secret in its turn)."""
+@contextmanager
+def reading_ahead(settings: Settings, post_id: str, tags: Sequence[str] | None,
+                  wanted: bool = True) -> Iterator[Helper | None]:
+    """The helper of a send of ``post_id``, started before its render when ``wanted`` and the
+    list is files long enough to gain, for :func:`feed` to take over (``started``); stopped at
+    the block's end if the send stopped before. None: the send reads by itself (and reports a
+    missing secret in its turn)."""
+    helper = None
     try:
-        signer = ReaderSigner(settings, post_id, signing_secret(settings))
+        signer = ReaderSigner(settings, post_id, signing_secret(settings)) if wanted else None
     except ConfigError:
-        return None
-    store = None if settings.store_url else SubscriberStore(settings)
-    # No tags is None, as a Campaign has it (an empty set of tags would select nobody).
-    return _start(store, signer, tuple(tags or ()) or None) if _worth_a_helper(store) else None
+        signer = None
+    store = None if settings.store_url or signer is None else SubscriberStore(settings)
+    if _worth_a_helper(store):
+        # No tags is None, as a Campaign has it (an empty set of tags would select nobody).
+        helper = _start(store, signer, tuple(tags or ()) or None)
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            helper.close()
 
 
 def feed(store: ReaderStore, signer: ReaderSigner, tags: Sequence[str] | None = None,
