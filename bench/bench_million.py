@@ -120,19 +120,26 @@ class Serve:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "newsletter", "--site", str(site), "serve", "--port", "0"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            env={**os.environ, **ENVIRON})
+            env={**os.environ, **ENVIRON},
+            # A bench started in the background (`... &`) ignores SIGINT, and so would serve.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         first = self.process.stdout.readline()  # "Serving http://127.0.0.1:PORT/... "
         self.base = first.split()[1].rsplit("/unsubscribe", 1)[0]
 
     def cpu(self) -> float:
         """CPU seconds the server and its finished fold processes have used (Linux /proc)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        return process_cpu(self.process.pid)
 
     def close(self) -> None:
         # Ctrl-C, as a person stops it: serve waits for the fold it started, then exits.
         self.process.send_signal(signal.SIGINT)
         self.process.wait(timeout=60)
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds process ``pid`` and its waited-for children have used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def unsubscribe_burst(base: str, numbers: list[int]) -> dict:

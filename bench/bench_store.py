@@ -4,17 +4,22 @@ sharing a send, and one-click unsubscribes through two `serve` processes.
     python bench/bench_store.py                     # 1,000,000 readers
     python bench/bench_store.py --readers 100000    # a smaller list
     python bench/bench_store.py --quick             # 300 readers: does it run?
+    python bench/bench_store.py --shared-only       # only step 3
+    python bench/bench_store.py --no-shared         # all but step 3
 
 Every step is the real `newsletter` command in its own process (bench/bench_million.py's
-measuring child), against bench/fake_server.py's fakes answering after 200 ms, with the default
-[provider] settings. The PostgreSQL store is the server of the tests (NEWSLETTER_TEST_PG, else
-postgresql://postgres@127.0.0.1:5432/test), in a schema of its own, dropped at the end.
+measuring child: wall, CPU, its own peak memory), against bench/fake_server.py's fakes, with
+the default [provider] settings. The PostgreSQL store is the server of the tests
+(NEWSLETTER_TEST_PG, else postgresql://postgres@127.0.0.1:5432/test), in a schema of its own,
+dropped at the end.
 
 1. the list in: `subscribers import` (files), `store copy --to` (PostgreSQL);
-2. `send` through the fake SendGrid, then through the fake Postmark (a fresh ledger each);
-3. PostgreSQL only: one sender, then two `send` processes sharing the campaign, through a fake
-   Postmark capped at one batch in flight per sender (the fake is not the limit: each sender
-   is), and the rate of the two against the one;
+2. `send` through the fake SendGrid, then through the fake Postmark, answering after 200 ms
+   (a fresh ledger each);
+3. PostgreSQL only: one sender, then two `send` processes sharing the campaign, through the
+   SendGrid and Postmark fakes answering at once (the fake is not the limit: the senders,
+   the database and the cores are) and after 200 ms, and the rate of the two against the one.
+   Two senders can only beat one by the cores left over: note the load printed beside them;
 4. 1,000 one-click unsubscribes from 16 clients: one `serve` on the files; two `serve`
    processes on PostgreSQL, half the clients each, and their rate together.
 
@@ -52,7 +57,11 @@ from bench_million import (  # noqa: E402
 )
 
 SERVER = os.environ.get("NEWSLETTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-LEDGER_TABLES = "deliveries, runs, ledger_meta"
+LEDGER_TABLES = "deliveries, runs, ledger_meta, batches"
+# one sender against two: (fake, its latency, provider.concurrency or None for the default);
+# at 0 s the fake is not the limit; with one batch in flight at 200 ms, each sender is
+SHARED = (("sendgrid", 0.0, None), ("postmark", 0.0, None), ("sendgrid", 0.2, None),
+          ("postmark", 0.2, None), ("postmark", 0.2, 1))
 
 
 def in_schema(schema: str) -> str:
@@ -84,36 +93,51 @@ def sends(site: Path, url: str | None, readers: int, label: str) -> None:
              f"; {sent['per_second_sent']:,.0f} msg/s, {sent['accepted']:,} accepted")
 
 
-def shared_send(site: Path, url: str, readers: int) -> None:
-    """One sender, then two sharing the campaign, each capped at one batch in flight."""
+def shared_send(site: Path, url: str, provider: str, latency: float,
+                concurrency: int | None) -> None:
+    """One sender, then two sharing the campaign, with the default settings (and at most
+    ``concurrency`` batches in flight each, if given); the fake answers after ``latency``
+    seconds."""
     from bench_providers import FakeServer
 
-    def timed(senders: int) -> tuple[float, int]:
+    def timed(senders: int) -> tuple[float, int, float, list[dict]]:
+        """Wall seconds, messages accepted, the fake's CPU seconds, each sender's figures."""
         fresh_ledger(site, url)
-        server = FakeServer("postmark", 0.2)
+        server = FakeServer(provider, latency)
         try:
-            bench_million.point_at(site, "postmark", server.url)
-            toml = site / "newsletter.toml"
-            toml.write_text(toml.read_text().replace("[provider]\n",
-                                                     "[provider]\nconcurrency = 1\n"))
+            bench_million.point_at(site, provider, server.url)
+            if concurrency is not None:
+                toml = site / "newsletter.toml"
+                toml.write_text(toml.read_text().replace(
+                    "[provider]\n", f"[provider]\nconcurrency = {concurrency}\n"))
+            figures: list[dict] = [{} for _ in range(senders)]
             started = time.perf_counter()
-            workers = [threading.Thread(target=run, args=(site, "send", POST, "--yes"))
-                       for _ in range(senders)]
+            workers = [threading.Thread(target=lambda i=i: figures[i].update(
+                run(site, "send", POST, "--yes"))) for i in range(senders)]
             for worker in workers:
                 worker.start()
             for worker in workers:
                 worker.join()
-            return time.perf_counter() - started, server.stats()["accepted"]
+            return (time.perf_counter() - started, server.stats()["accepted"],
+                    bench_million.process_cpu(server.process.pid), figures)
         finally:
             server.close()
 
-    one_s, one_n = timed(1)
-    two_s, two_n = timed(2)
+    label = f"postgresql: {provider}, {latency * 1000:.0f} ms"
+    if concurrency is not None:
+        label += f", {concurrency} in flight"
+    one_s, one_n, one_fake, (one,) = timed(1)
+    two_s, two_n, two_fake, two = timed(2)
     ratio = (two_n / two_s) / (one_n / one_s)
-    print(f"{'postgresql: one sender':<34} {one_s:7.1f} s wall  {one_n / one_s:8,.0f} msg/s "
-          f"({one_n:,} accepted)", flush=True)
-    print(f"{'postgresql: two senders, shared':<34} {two_s:7.1f} s wall  {two_n / two_s:8,.0f} "
-          f"msg/s ({two_n:,} accepted, {ratio:.2f}x one sender)", flush=True)
+    print(f"{label + ', one sender':<50} {one_s:7.1f} s wall  {one_n / one_s:8,.0f} msg/s "
+          f"({one_n:,} accepted; cpu {one['cpu']:.1f} s, peak {one['peak_mb']:.0f} MB; "
+          f"the fake's cpu {one_fake:.1f} s)", flush=True)
+    cpus = " + ".join(f"{figures['cpu']:.1f}" for figures in two)
+    peaks = " and ".join(f"{figures['peak_mb']:.0f}" for figures in two)
+    print(f"{label + ', two senders':<50} {two_s:7.1f} s wall  {two_n / two_s:8,.0f} msg/s "
+          f"({two_n:,} accepted, {ratio:.2f}x one sender; cpu {cpus} s, peak {peaks} MB; "
+          f"the fake's cpu {two_fake:.1f} s; load {os.getloadavg()[0]:.1f})",
+          flush=True)
 
 
 def unsubscribes(site: Path, hosts: int, label: str) -> None:
@@ -144,7 +168,13 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=1_000_000)
-    parser.add_argument("--quick", action="store_true", help="300 readers, 20 unsubscribes")
+    parser.add_argument("--quick", action="store_true",
+                        help="300 readers, 20 unsubscribes, two of the shared sends")
+    parser.add_argument("--shared-only", action="store_true",
+                        help="only one sender against two, on PostgreSQL")
+    parser.add_argument("--no-shared", action="store_true",
+                        help="all but one sender against two (at 1,000,000 readers that step "
+                             "alone takes most of an hour)")
     args = parser.parse_args()
     if args.quick:
         bench_million.UNSUBSCRIBES, args.readers = 20, 300
@@ -154,7 +184,8 @@ def main() -> None:
     with psycopg.connect(SERVER, autocommit=True) as db:
         db.execute(f"CREATE SCHEMA {schema}")
     url = in_schema(schema)
-    print(f"{args.readers:,} readers; fakes answer after 200 ms; default [provider] settings; "
+    print(f"{args.readers:,} readers; fakes answer after 200 ms (and at once in step 3); default "
+          "[provider] settings; "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", flush=True)
     try:
         with tempfile.TemporaryDirectory() as temp:
@@ -168,9 +199,15 @@ def main() -> None:
             line("postgresql: store copy --to", run(database, "store", "copy", "--to", url))
             on_postgresql(database, url)
             shutil.rmtree(database / "subscribers")
-            sends(files, None, args.readers, "files")
-            sends(database, url, args.readers, "postgresql")
-            shared_send(database, url, args.readers)
+            if not args.shared_only:
+                sends(files, None, args.readers, "files")
+                sends(database, url, args.readers, "postgresql")
+            # --quick: one of each kind, to see they run (the suite runs it)
+            for provider, latency, concurrency in (
+                    () if args.no_shared else SHARED[::4] if args.quick else SHARED):
+                shared_send(database, url, provider, latency, concurrency)
+            if args.shared_only:
+                return
             unsubscribes(files, 1, "files: one-click, one serve")
             unsubscribes(database, 2, "postgresql: one-click, two serve")
     finally:

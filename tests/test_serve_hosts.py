@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import signal
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -16,9 +17,13 @@ import psycopg
 import requests
 from test_delivery_events import ANN, CY, POST, READERS, send_through, status_json
 from test_webhooks import ENVIRON, mailgun_request
+from web_server import serving
 from webhook_support import EVENT, SIGN
 
+from newsletter.config import load_settings
+
 from newsletter.message.tokens import UnsubscribeTokens
+from newsletter.web import NewsletterApp
 from tests.conftest import invoke, start_cli
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
 
@@ -151,3 +156,21 @@ def test_a_killed_host_loses_no_unsubscribe_it_answered_and_the_other_takes_the_
             if answered[address] != 200:
                 assert unsubscribe(b, address) == 200
     assert set(statuses(pg_url).values()) == {"unsubscribed"}
+
+
+def test_a_host_whose_idle_connections_the_server_ended_still_answers_the_next_unsubscribe(
+        site, pg_url):
+    """A database restart or an idle timeout ends the connections `serve` keeps; each was
+    then lent to the next request, which failed (503: an unsubscribe the reader saw fail)."""
+    name = f"nl_{secrets.token_hex(4)}"
+    first, second = a_list_on_postgresql(site, pg_url, 2)
+    settings = site / "newsletter.toml"  # its connections named, to end only those
+    settings.write_text(settings.read_text().replace(pg_url, f"{pg_url}&application_name={name}"))
+    with serving(NewsletterApp(load_settings(site, ENVIRON))) as base:
+        assert unsubscribe(base, first) == 200
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            ended = db.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE application_name = %s", (name,)).fetchone()[0]
+        assert ended >= 1
+        assert unsubscribe(base, second) == 200
+    assert statuses(pg_url) == {first: "unsubscribed", second: "unsubscribed"}

@@ -9,7 +9,7 @@ import subprocess
 import time
 
 import psycopg
-from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
+from fake_providers import KEYS, provider_environ, slow, start_fake, write_provider_settings
 from sending_support import write_readers
 
 from tests.conftest import invoke, run_cli, start_cli
@@ -28,7 +28,7 @@ def on_postgresql(site, url, readers: int, latency: float):
         path.unlink()
     use_postgresql(site, url)
     fake = start_fake("postmark", KEYS["postmark"], latency=latency)
-    write_provider_settings(site, name="postmark", api_url=fake.url, timeout=10,
+    write_provider_settings(site, name="postmark", api_url=fake.url, timeout=60,
                             batch_size=BATCH, concurrency=CONCURRENCY)
     return addresses, fake
 
@@ -45,9 +45,16 @@ def sender(site) -> subprocess.Popen:
 
 
 def test_two_senders_share_a_campaign_and_each_reader_gets_it_once(site, pg_url):
-    addresses, fake = on_postgresql(site, pg_url, 400, latency=0.05)
+    """The fake holds every answer until both senders have a batch in flight (one sender has
+    at most CONCURRENCY), so both take part however slowly the second one starts."""
+    addresses, fake = on_postgresql(site, pg_url, 400, latency=0.0)
+    fake.enqueue(*[slow()] * (CONCURRENCY + 1))
     try:
         first, second = sender(site), sender(site)
+        deadline = time.monotonic() + 120
+        while fake.request_count <= CONCURRENCY and time.monotonic() < deadline:
+            time.sleep(0.02)
+        fake.closing.set()  # every answer now, the held ones first
         outputs = [process.communicate(timeout=300) for process in (first, second)]
     finally:
         fake.close()
@@ -57,6 +64,7 @@ def test_two_senders_share_a_campaign_and_each_reader_gets_it_once(site, pg_url)
     assert set(ledger(pg_url).values()) == {"sent"} and len(ledger(pg_url)) == 400
     sent = [int(out.split("Sent ")[1].split(",")[0]) for out, _ in outputs]
     assert sum(sent) == 400 and all(sent), sent  # both took a share
+    assert not fake.api.templates.by_alias  # the last sender removed the post's template
 
 
 def test_a_killed_sender_leaves_in_doubt_only_its_batches_in_flight_and_nothing_twice(
@@ -141,3 +149,48 @@ def test_a_database_restart_mid_send_duplicates_nothing_and_loses_nothing(site, 
     assert {a for a, s in states.items() if s == "sent"} == set(addresses) - in_doubt
     assert max(fake.accepted.values()) == 1  # nobody twice
     assert set(fake.accepted) >= set(addresses) - in_doubt
+
+
+def test_a_sender_takes_only_readers_active_in_its_segment_as_each_batch_is_taken(site, pg_url):
+    """The run writes its readers' rows at the start; a reader who unsubscribes after that is
+    never sent (their row goes), and a row left pending for a reader outside the segment
+    stays for the run that includes them."""
+    readers = [f"reader{n:02d}@example.org" for n in range(40)]
+    (site / "subscribers" / "subscribers.csv").write_text("email,name,status,tags\n" + "".join(
+        f"{a},Reader {n},active,{'weekly' if n % 2 == 0 else 'monthly'}\n"
+        for n, a in enumerate(readers)))
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    (site / "subscribers" / "subscribers.csv").unlink()
+    use_postgresql(site, pg_url)
+    fake = start_fake("postmark", KEYS["postmark"])
+    write_provider_settings(site, name="postmark", api_url=fake.url, timeout=60, batch_size=5,
+                            concurrency=1)
+    fake.enqueue(slow())  # the first batch waits until the unsubscribe below is in
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("INSERT INTO deliveries (post_id, address, state, attempts, created_at, "
+                   "updated_at) VALUES (%s, %s, 'pending', 1, 'earlier', 'earlier')",
+                   (POST, readers[1]))  # left by an earlier run, outside the segment
+    try:
+        process = start_cli(site, "send", "what-matters", "--yes", "--tag", "weekly",
+                            env=provider_environ("postmark"), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not fake.request_count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            written = db.execute("SELECT count(*) FROM deliveries WHERE post_id = %s",
+                                 (POST,)).fetchone()[0]
+        assert invoke(site, "subscribers", "remove", readers[38]).exit_code == 0
+        fake.closing.set()
+        out, err = process.communicate(timeout=300)
+    finally:
+        fake.close()
+    assert process.returncode == 0, out + err
+    weekly = readers[0::2]
+    assert written == len(weekly) + 1  # the run had written its rows before the unsubscribe
+    assert sorted(fake.accepted) == sorted(set(weekly) - {readers[38]})
+    assert "Sent 19, failed 0, in doubt 0, pending 0, skipped 1" in out
+    states = ledger(pg_url)
+    assert readers[38] not in states
+    assert states.pop(readers[1]) == "pending"
+    assert set(states.values()) == {"sent"}

@@ -3,9 +3,11 @@ a newer newsletter refused, and no SQLite file made in that mode (docs/store.md)
 
 from __future__ import annotations
 
+import secrets
 from contextlib import closing
 
 import psycopg
+import pytest
 
 from newsletter.state import (
     EVENTS,
@@ -19,8 +21,8 @@ from newsletter.state import (
     Schema,
     postgres,
 )
-from tests.conftest import invoke, run_cli
-from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
+from tests.conftest import invoke, run_cli, run_in_process
+from tests.pg_support import SERVER, pg_url, use_postgresql  # noqa: F401 (fixture)
 
 KINDS = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
 
@@ -44,21 +46,65 @@ def test_store_migrate_builds_every_table_once_and_makes_no_sqlite_file(site, pg
     assert list(site.rglob("*.db")) == []
 
 
-def test_a_database_a_newer_newsletter_migrated_is_refused_in_one_line(site, pg_url):
+@pytest.mark.parametrize("kind, commands", [
+    ("list", (("store", "migrate"), ("subscribers", "add", "x@example.org"))),
+    # The database is one store: the list's commands refuse a newer ledger too (they went on).
+    ("ledger", (("subscribers", "list"), ("subscribers", "import", "{incoming}"))),
+])
+def test_a_database_a_newer_newsletter_migrated_is_refused_in_one_line(site, pg_url, tmp_path,
+                                                                       kind, commands):
     use_postgresql(site, pg_url)
     invoke(site, "store", "migrate")
     with psycopg.connect(pg_url, autocommit=True) as db:
         db.execute("INSERT INTO newsletter_migrations (kind, name) "
-                   "VALUES ('list', 'm900_from_the_future')")
-    for args in (("store", "migrate"), ("subscribers", "add", "x@example.org")):
-        result = run_cli(site, *args)
-        assert result.returncode == 1
+                   "VALUES (%s, 'm900_from_the_future')", (kind,))
+    incoming = tmp_path / "more.csv"
+    incoming.write_text("email\nnew@example.org\n")
+    for args in commands:
+        result = run_cli(site, *(arg.format(incoming=incoming) for arg in args))
+        assert (result.returncode, result.stdout) == (1, ""), args
         assert result.stderr == (
-            "error: the PostgreSQL store (list): made by a newer newsletter (its schema has "
+            f"error: the PostgreSQL store ({kind}): made by a newer newsletter (its schema has "
             "migration m900_from_the_future, which this version does not know); upgrade "
             "newsletter to the version that wrote it, or newer\n")
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT count(*) FROM subscribers").fetchone()[0] == 0
+
+
+def test_a_user_without_rights_on_the_schema_is_told_what_to_grant_in_one_line(site, pg_url):
+    """`store migrate` and `store copy` let the server's refusal out as a traceback."""
+    role = f"nl_qa_{secrets.token_hex(4)}"
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        url = pg_url.replace("postgres@", f"{role}@", 1)
+        use_postgresql(site, url)
+        for args in (("store", "migrate"), ("subscribers", "list"), ("status",)):
+            result = run_in_process(site, *args)
+            assert result.returncode == 1, (args, result.stderr)
+            assert result.stderr.startswith("error: the PostgreSQL store: cannot be used ("), args
+            assert result.stderr.endswith(
+                "; give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON "
+                "SCHEMA ...), or name a schema it owns in the URL's search_path\n"), args
+        copy = run_in_process(site, "store", "copy", "--to", url)
+        assert copy.returncode == 1 and "give the store URL's user the rights" in copy.stderr
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP ROLE {role}")
+
+
+def test_a_store_busy_past_the_sessions_lock_timeout_is_one_line_saying_run_again(site,
+                                                                                 pg_url):
+    use_postgresql(site, f"{pg_url}%20-clock_timeout%3D200ms")
+    invoke(site, "store", "migrate")
+    with psycopg.connect(pg_url) as holder:  # a session holding the list, all along
+        holder.execute("LOCK TABLE subscribers IN ACCESS EXCLUSIVE MODE")
+        result = run_in_process(site, "subscribers", "list")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: the PostgreSQL store: cannot be used (canceling statement due to lock "
+        "timeout); the store was busy (another session held its tables too long); run the "
+        "command again\n")
 
 
 def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader_joined(

@@ -35,15 +35,15 @@ def migrate(site) -> None:
 def copy(site, url: str) -> None:
     """Copy the site's files (the CSV list, the ledger and its runs, the journal, the sign-ups)
     into an empty PostgreSQL store; run it again to finish a copy that stopped."""
-    from contextlib import closing
-
-    from newsletter.config import check_url
+    from newsletter.config import check_url, refuse_password
     from newsletter.state import copy_tables, migrate_postgresql, postgres
     from newsletter.subscribers import PostgresStore, SubscriberStore, copy_list
 
     check_url(url, "--to", "the command line")
+    refuse_password(url, "--to", "any user of this machine may read a command line (ps)",
+                    "the command line", "remove it; set PGPASSWORD in the environment")
     migrate_postgresql(url)
-    with closing(postgres.connect(url)) as db:
+    with postgres.opened(url) as db:
         tables = copy_tables(site.settings.state_dir, db)
     database = postgres.Database(url)
     try:

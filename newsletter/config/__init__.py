@@ -3,12 +3,13 @@
 from newsletter.config.catalogue import PROVIDER_NAMES, PROVIDER_SECRETS, SECRET_VARIABLES
 from newsletter.config.durations import duration_words, parse_duration
 from newsletter.config.loading import SETTINGS_FILE, load_settings, read_secrets
+from newsletter.config.redaction import redact
 from newsletter.config.sections import GENERATOR_NAMES, Settings
 from newsletter.config.signup import MAX_CONFIRM_WITHIN_DAYS, origin_of
-from newsletter.config.store import check_url
+from newsletter.config.store import check_url, refuse_password, url_secrets
 
 __all__ = ["GENERATOR_NAMES", "MAX_CONFIRM_WITHIN_DAYS", "PROVIDER_NAMES", "PROVIDER_SECRETS",
            "SECRET_VARIABLES",
            "SETTINGS_FILE", "Settings", "check_url", "duration_words", "load_settings", "origin_of",
            "parse_duration",
-           "read_secrets"]
+           "read_secrets", "redact", "refuse_password", "url_secrets"]

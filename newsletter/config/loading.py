@@ -27,7 +27,7 @@ from newsletter.config.sections import (
     Settings,
 )
 from newsletter.config.signup import checked_signup
-from newsletter.config.store import STORE_PASSWORD, check_store, url_password
+from newsletter.config.store import STORE_PASSWORD, check_store, url_secrets
 from newsletter.config.welcome import check_welcome
 from newsletter.errors import ConfigError
 from newsletter.urls import split_url
@@ -70,8 +70,9 @@ def read_secrets(environ: Mapping[str, str]) -> Secrets:
     """The secrets set in ``environ``; nothing else is read from it. The password inside
     NEWSLETTER_STORE_URL is a secret of its own: an error may quote it alone."""
     values = {k: environ[k] for k in SECRET_VARIABLES if environ.get(k)}
-    if password := url_password(values.get(STORE_URL_VARIABLE, "")):
-        values[STORE_PASSWORD] = password
+    for form, password in zip(("as written", "decoded"),
+                              url_secrets(values.get(STORE_URL_VARIABLE, ""))):
+        values[f"{STORE_PASSWORD} {form}"] = password
     return Secrets(values)
 
 

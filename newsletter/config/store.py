@@ -7,6 +7,7 @@ here quotes the URL: it may hold the password.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 from newsletter.config.catalogue import STORE_URL_VARIABLE
@@ -14,15 +15,30 @@ from newsletter.errors import ConfigError
 
 SCHEMES = ("postgresql", "postgres")
 STORE_PASSWORD = "NEWSLETTER_STORE_URL password"  # the name its password is hidden under
+# What libpq refuses by quoting the part of the URL that holds it (the password, maybe): a
+# space, or a % not starting an escape; and a control character (libpq ends the URL at a NUL).
+_UNQUOTABLE = re.compile(r"[\s\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})")
 
 
 def url_password(url: str) -> str | None:
     """The password a store URL holds, decoded, or None."""
+    written = written_password(url)
+    return unquote(written) if written else None
+
+
+def written_password(url: str) -> str | None:
+    """The password a store URL holds, as written in it (escapes and all), or None."""
     try:
-        password = urlsplit(url).password
+        return urlsplit(url).password or None
     except ValueError:
         return None
-    return unquote(password) if password else None
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The forms of a store URL's password to hide: as written (libpq quotes it so), and
+    decoded."""
+    written = written_password(url)
+    return (written, unquote(written)) if written else ()
 
 
 def check_store(settings, where: str) -> None:
@@ -30,14 +46,19 @@ def check_store(settings, where: str) -> None:
     environment (without the password rule: it is a secret)."""
     if settings.store.url is not None:
         check_url(settings.store.url, "store.url", where)
-        if url_password(settings.store.url) is not None or "password=" in settings.store.url:
-            raise ConfigError(
-                "store.url holds a password, and newsletter.toml is no place for one",
-                where=where, hint="remove it from the file; set PGPASSWORD in the environment, "
-                                  "or the whole URL in NEWSLETTER_STORE_URL")
+        refuse_password(settings.store.url, "store.url",
+                        "newsletter.toml is no place for one", where,
+                        "remove it from the file; set PGPASSWORD in the environment, or the "
+                        "whole URL in NEWSLETTER_STORE_URL")
     from_environment = settings.secrets.get(STORE_URL_VARIABLE)
     if from_environment is not None:
         check_url(from_environment, STORE_URL_VARIABLE, "environment")
+
+
+def refuse_password(url: str, name: str, why: str, where: str, hint: str) -> None:
+    """ConfigError when ``url`` holds a password (never quoting it)."""
+    if url_password(url) is not None or "password=" in url:
+        raise ConfigError(f"{name} holds a password, and {why}", where=where, hint=hint)
 
 
 def check_url(url: str, name: str, where: str) -> None:
@@ -48,6 +69,10 @@ def check_url(url: str, name: str, where: str) -> None:
     except ValueError:
         raise ConfigError(f"{name} is not a URL", where=where,
                           hint="write it as postgresql://user@host:5432/database") from None
+    if _UNQUOTABLE.search(url):
+        raise ConfigError(f"{name} holds a space or a control character, or a % that "
+                          "starts no %XX escape", where=where,
+                          hint="write a space as %20 and a % as %25")
     if parts.scheme not in SCHEMES or not parts.path.strip("/"):
         raise ConfigError(f"{name} must be a postgresql:// URL naming a database", where=where,
                           hint="write it as postgresql://user@host:5432/database")

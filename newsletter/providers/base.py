@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from abc import ABC, abstractmethod
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Literal
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
     from newsletter.render import Email
+
+Alone = Callable[[], AbstractContextManager[bool]]  # see Provider.campaign
 
 REASON_LIMIT = 200  # characters of a provider's own words kept in a reason or an error
 # A [TEST] copy (`send --to`) carries this label = "yes" where the provider echoes a message's
@@ -116,9 +118,11 @@ class Provider(ABC):
         return partial(self.send_batch, messages)
 
     @contextmanager
-    def campaign(self, email: Email) -> Iterator[None]:
+    def campaign(self, email: Email, alone: Alone = lambda: nullcontext(True)) -> Iterator[None]:
         """Around one send of ``email`` (every batch of a run): a provider may store the post
-        on its side for the run (Postmark's templates). Raises AuthError to stop the run."""
+        on its side for the run (Postmark's templates). Raises AuthError to stop the run.
+        ``alone()``: a block in which no other sender of the site starts, and whether none
+        runs (senders sharing a campaign share what it stored: the last one removes it)."""
         yield
 
     def provider_text(self, text: object) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from itertools import chain
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
@@ -20,7 +20,7 @@ import requests
 
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError, InDoubtError, NewsletterError, QuotaError, TransientError
-from newsletter.providers.base import TEST_COPY, Result
+from newsletter.providers.base import TEST_COPY, Alone, Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
@@ -97,14 +97,14 @@ class PostmarkProvider(HttpProvider):
         return max(1, min(self.max_batch, MAX_CALL_BYTES // message_bytes(email)))
 
     @contextmanager
-    def campaign(self, email: Email) -> Iterator[None]:
-        """The post as a template on the server while its send runs (postmark_templates.py).
+    def campaign(self, email: Email, alone: Alone = lambda: nullcontext(True)) -> Iterator[None]:
+        """The post as a template on the server while its senders run (postmark_templates.py).
         If Postmark refuses to store it (its 100 templates a server, a refused token), whole
         messages instead: their first batch meets the same refusal, and it stops the run."""
         template = PostTemplate.of(email, self.settings.site.url)
         store = TemplateStore(self, self.settings.site.url)
         try:
-            store.open(template)
+            store.open(template, alone)
         except NewsletterError as error:
             logger.warning("postmark: no template for %s (%s); sending whole messages",
                            email.post_id, self.provider_text(error))
@@ -114,8 +114,9 @@ class PostmarkProvider(HttpProvider):
             yield
         finally:
             self.template = None
-            if template is not None:
-                store.remove(template.alias)
+            with alone() as last:
+                if template is not None and last:
+                    store.remove(template.alias)
 
     def build_request(self, messages: list[Message]) -> HttpRequest:
         provider = self.settings.provider

@@ -36,6 +36,7 @@ from newsletter.render import RECIPIENT_FIELDS
 
 if TYPE_CHECKING:
     from newsletter.message import Message
+    from newsletter.providers.base import Alone
     from newsletter.providers.http import HttpProvider
     from newsletter.render import Email
 
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 ALIAS_PREFIX = "newsletter-"
 BRACES = "nl_braces"  # model value "{{": the post's own "{{" never reads as a tag
 LIST_PAGE = 100  # templates per page when listing (a server holds at most 100)
+TEMPLATE_NOT_FOUND = 1101  # Postmark's ErrorCode for an alias it does not hold
 
 
 def _tag(name: str) -> str:
@@ -157,19 +159,22 @@ class TemplateStore:
         self.prefix = f"{ALIAS_PREFIX}{site_key(site_url)}-"
         self.headers = {"X-Postmark-Server-Token": provider.api_key, "Accept": "application/json"}
 
-    def open(self, template: PostTemplate) -> None:
-        """Remove this site's other leftover templates, then make or update this one."""
+    def open(self, template: PostTemplate, alone: Alone) -> None:
+        """Remove this site's other leftover templates (when no other sender runs: they may
+        be its own), then make or update this one."""
         existing = self._aliases()
-        for alias in existing - {template.alias}:
-            self.remove(alias)
+        with alone() as only:
+            for alias in existing - {template.alias} if only else ():
+                self.remove(alias)
         path = f"/templates/{quote(template.alias)}" if template.alias in existing else "/templates"
         method = "PUT" if template.alias in existing else "POST"
         self._call(method, path, json_body(template.definition()))
 
     def remove(self, alias: str) -> None:
-        """Delete one template; a failure is logged, and the next send removes it."""
+        """Delete one template (gone already is fine: a sender sharing the send removed it);
+        a failure is logged, and the next send removes it."""
         try:
-            self._call("DELETE", f"/templates/{quote(alias)}")
+            self._call("DELETE", f"/templates/{quote(alias)}", gone_ok=True)
         except NewsletterError as error:
             logger.warning("postmark: template %s left on the server: %s", alias, error)
 
@@ -188,7 +193,7 @@ class TemplateStore:
                 break
         return aliases
 
-    def _call(self, method: str, path: str, body: bytes | None = None):
+    def _call(self, method: str, path: str, body: bytes | None = None, gone_ok: bool = False):
         provider = self.provider
         headers = dict(self.headers)
         if body is not None:
@@ -203,7 +208,18 @@ class TemplateStore:
         if response.status_code in (401, 403):
             raise AuthError(provider.describe_response(response),
                             hint=f"check {provider.secret_name}; templates need a server token")
+        if gone_ok and response.status_code == 422 and _error_code(response) == TEMPLATE_NOT_FOUND:
+            return response
         if not 200 <= response.status_code < 300:
             raise NewsletterError(provider.describe_response(response),
                                   where=f"{method} {path.split('?')[0]}")
         return response
+
+
+def _error_code(response) -> object:
+    """Postmark's ErrorCode in an error answer (None when the body is not one)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("ErrorCode") if isinstance(body, dict) else None

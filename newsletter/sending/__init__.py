@@ -30,7 +30,7 @@ from newsletter.sending.schedule import parse_time, since_of, unfinished_posts
 from newsletter.sending.states import State
 from newsletter.sending.words import ledger_counts, schedule_note, state_summary, status_words
 
-_ON_FIRST_USE = {"SendReport": "campaign", "send_post": "campaign", "send_test": "send_to",
+_ON_FIRST_USE = {"SendReport": "send_report", "send_post": "campaign", "send_test": "send_to",
                  "DueRun": "due", "preview_due": "due", "send_due": "due",
                  "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
                  "prepare_post": "preflight", "readiness_findings": "readiness",

@@ -3,7 +3,8 @@
 Recipients are the active subscribers minus those the ledger holds as sent, failed, in doubt (or
 submitting). They are streamed from the subscriber files (read and prepared in a helper process
 on a long list: :mod:`newsletter.sending.reader_feed`) and built into messages one batch at a time, so
-memory stays flat however long the list is.
+memory stays flat however long the list is. On the PostgreSQL store they are taken from a queue
+of ledger rows that several senders share (:mod:`newsletter.sending.queue_pg`).
 
 Threads: batches are in flight in a thread pool, as many as :class:`newsletter.sending.pace.Pace`
 allows (the provider call, its retries and the rate limit run there); the main thread alone
@@ -23,8 +24,7 @@ import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import closing
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Sequence
 
 from newsletter.errors import (
     AuthError,
@@ -41,10 +41,13 @@ from newsletter.sending.collector import fewer_collections
 from newsletter.sending.images import check_images
 from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
+from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.pace import Pace, rate_limit, timed
+from newsletter.sending.queue_pg import SharedQueue
 from newsletter.sending.reader_feed import Helper, feed
 from newsletter.sending.recipients import batch_size, claimed_part, unsettled_batches
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
+from newsletter.sending.send_report import SendReport
 from newsletter.sending.states import State, ledger_time
 
 if TYPE_CHECKING:
@@ -55,38 +58,6 @@ if TYPE_CHECKING:
     from newsletter.subscribers import ReaderStore
 
 logger = logging.getLogger(__name__)
-
-@dataclass
-class SendReport:
-    """What one run did; handed to the progress callback after every batch."""
-
-    post_id: str
-    sent: int = 0
-    failed: int = 0
-    in_doubt: int = 0
-    pending: int = 0  # left for the next run: retries used up, or the run stopped
-    skipped: int = 0  # unsubscribed while the send ran
-    in_flight: int = 0  # batches the send may have in flight now (its pace)
-    # rows of the list it could not use (SubscriberErrors)
-    unusable_rows: list = field(default_factory=list)
-    recovered: int = 0  # `submitting` rows of an interrupted run, now in doubt
-    problems: list[str] = field(default_factory=list)  # one line per batch that did not go out
-    stopped: str | None = None  # why the run stopped early (an authentication error)
-    # why the run stopped at a sending limit (ours, or the provider's quota): not an error;
-    # the readers it did not reach are sent by a later run
-    limit_reached: str | None = None
-
-    @property
-    def done(self) -> int:
-        """Recipients this run has dealt with, one way or another."""
-        return self.sent + self.failed + self.in_doubt + self.pending + self.skipped
-
-    @property
-    def complete(self) -> bool:
-        """True when every recipient was sent to and nothing was found in doubt."""
-        return not (self.failed or self.in_doubt or self.pending or self.stopped or self.recovered
-                    or self.limit_reached)
-
 
 def send_post(settings: Settings, email: Email, provider: Provider, *, store: ReaderStore,
               ledger: Ledger, retry_failed: bool = False, resend_in_doubt: bool = False,
@@ -124,6 +95,13 @@ class Batch(NamedTuple):
     keys: list[str]
 
 
+class Claimed(NamedTuple):
+    """A batch claimed in the ledger, and the request that sends it."""
+
+    batch: Batch
+    send: Callable
+
+
 class Campaign:
     """One run of one post: the writer loop over batches in flight."""
 
@@ -157,21 +135,16 @@ class Campaign:
             self.ledger.requeue(post_id, State.FAILED)
         if resend_in_doubt:
             self.ledger.requeue(post_id, State.IN_DOUBT)
-        pace, size = self.pace, self.size
+        pace = self.pace
         in_flight: dict[Future, Batch] = {}
-        with fewer_collections(), self.provider.campaign(self.email), \
+        with fewer_collections(), self.provider.campaign(self.email, self.ledger.alone), \
                 self.ledger.running(post_id, self.tags), \
                 ThreadPoolExecutor(max_workers=pace.ceiling, thread_name_prefix="send") as pool, \
-                closing(feed(self.store, self.factory.signer, self.tags, report.unusable_rows,
-                             self.select, self.started)) as readers_to_send, \
-                first_ctrl_c_stops(report):
+                closing(self._batches()) as batches, first_ctrl_c_stops(report):
             try:
-                # Only rows there before this run can settle a reader (each is claimed once).
-                earlier = self.ledger if self.ledger.has_rows(post_id) else None
-                for readers in unsettled_batches(readers_to_send, earlier, post_id, size):
-                    if report.stopped or report.limit_reached:
-                        break
-                    self._submit(readers, pool, in_flight)
+                for batch in batches:
+                    if batch is not None:
+                        self._launch(batch, pool, in_flight)
                     while len(in_flight) >= pace.limit:
                         self._settle(in_flight, on_progress)
             except KeyboardInterrupt:  # a second Ctrl-C
@@ -186,9 +159,32 @@ class Campaign:
             self.ledger.clear_pending(post_id)
         return report
 
-    def _submit(self, readers: list[Prepared], pool: ThreadPoolExecutor,
-                in_flight: dict[Future, Batch]) -> None:
-        """Claim a batch in the ledger, then hand it to a worker."""
+    def _batches(self) -> Iterator[Claimed | None]:
+        """Each batch of the run, claimed and committed (None: nobody of it is sent now),
+        until the list ends or the run stops (then nothing more is claimed)."""
+        post_id, size, report = self.email.post_id, self.size, self.report
+        if isinstance(self.ledger, PostgresLedger) and self.select is None and self.budget is None:
+            queue = SharedQueue(self.ledger, self.factory, post_id, self.tags)
+            queue.seed()
+            while not (report.stopped or report.limit_reached):
+                with queue.taking(size) as readers:  # committed as the block ends
+                    claimed = self._claim(readers) if readers else None
+                if not readers:
+                    report.skipped += queue.drop_left()
+                    return
+                yield claimed
+            return
+        with closing(feed(self.store, self.factory.signer, self.tags, report.unusable_rows,
+                          self.select, self.started)) as readers_to_send:
+            # Only rows there before this run can settle a reader (each is claimed once).
+            earlier = self.ledger if self.ledger.has_rows(post_id) else None
+            for readers in unsettled_batches(readers_to_send, earlier, post_id, size):
+                if report.stopped or report.limit_reached:
+                    return
+                yield self._claim(readers)
+
+    def _claim(self, readers: list[Prepared]) -> Claimed | None:
+        """Build a batch and claim its readers in the ledger (the request is not sent yet)."""
         # Wait for the rate limit *before* the claim: a batch waiting its turn is not
         # `submitting`, so a crash now cannot leave it in doubt.
         self.limiter.wait(len(readers))
@@ -208,10 +204,10 @@ class Campaign:
             self.report.limit_reached = self.budget.limits.words()  # the rest wait, unclaimed
             readers, keys = readers[:-cut], keys[:-cut]
         if not readers:
-            return
+            return None
         messages = [self.factory.assemble(r) for r in readers]
         if (send := self._sender(messages, keys, decided_at)) is None:
-            return
+            return None
         # Committed, with the batch and its key, before the request can go out: crash safety.
         claimed = self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
                                     self.provider.name, decided_at, key_of(messages),
@@ -219,10 +215,15 @@ class Campaign:
         if len(claimed) < len(keys):  # a sender sharing this campaign took the others
             messages, keys = claimed_part(messages, keys, claimed)
             if not keys or (send := self._sender(messages, keys, decided_at)) is None:
-                return
-        future = pool.submit(send_with_retries, self.provider, messages, timed(send, self.pace),
-                             self.retry, self.limiter, self.sleep)
-        in_flight[future] = Batch(messages, keys)
+                return None
+        return Claimed(Batch(messages, keys), send)
+
+    def _launch(self, claimed: Claimed, pool: ThreadPoolExecutor,
+                in_flight: dict[Future, Batch]) -> None:
+        """Hand a claimed batch (committed: crash safety) to a worker."""
+        future = pool.submit(send_with_retries, self.provider, claimed.batch.messages,
+                             timed(claimed.send, self.pace), self.retry, self.limiter, self.sleep)
+        in_flight[future] = claimed.batch
 
     def _sender(self, messages: list[Message], keys: list[str], decided_at: str):
         """The batch's request, built here if the adapter can; None when it cannot be (then

@@ -19,7 +19,8 @@ from newsletter.errors import InputError, NewsletterError, SiteLockedError, Subs
 from newsletter.posts import load_posts
 from newsletter.providers import DECLARATIONS, make_provider
 from newsletter.sending.accounting import count_recipients, recover_dead_runs
-from newsletter.sending.campaign import SendReport, send_post
+from newsletter.sending.campaign import send_post
+from newsletter.sending.send_report import SendReport
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.ledger_pg import PostgresLedger

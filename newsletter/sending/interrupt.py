@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
-    from newsletter.sending.campaign import SendReport
+    from newsletter.sending.send_report import SendReport
 
 
 INTERRUPTED = "interrupted (Ctrl-C)"

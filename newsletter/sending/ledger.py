@@ -146,6 +146,11 @@ class Ledger:
         return [(started, None if segment is None else json.loads(segment), ended)
                 for started, segment, ended in rows]
 
+    @contextmanager
+    def alone(self) -> Iterator[bool]:
+        """True: under the site lock no other sender runs (PostgresLedger.alone)."""
+        yield True
+
     def recover(self) -> int:
         """Leftover ``submitting`` rows (a crash mid-batch) become ``in_doubt``; returns how many.
 

@@ -82,6 +82,9 @@ class PostgresLedger:
         self.db.execute("UPDATE runs SET ended_at = %s WHERE id = %s", (ledger_time(), run))
         if not self._holds(post_id, [State.SUBMITTING]):
             self.delete_meta(key)
+        if self._sharing:  # nothing of this run is in flight now: no sender any more (alone())
+            self.db.execute(postgres.advisory("pg_advisory_unlock_shared"), (SENDERS,))
+            self._sharing = False
 
     def runs(self, post_id: str) -> list[tuple[str, list[str] | None, str | None]]:
         rows = self.db.execute("SELECT started_at, segment, ended_at FROM runs "
@@ -124,6 +127,16 @@ class PostgresLedger:
         finally:
             self.db.execute(postgres.advisory("pg_advisory_unlock"), (SENDERS,))
         return recovered
+
+    @contextmanager
+    def alone(self) -> Iterator[bool]:
+        """A block in which no other sender starts (they wait), and whether none is alive."""
+        alone = self.db.execute(postgres.advisory("pg_try_advisory_lock"), (SENDERS,)).fetchone()[0]
+        try:
+            yield alone
+        finally:
+            if alone:
+                self.db.execute(postgres.advisory("pg_advisory_unlock"), (SENDERS,))
 
     def take_due_lock(self) -> None:
         """Hold the lock that lets one `send --due` or `reconcile` run on every host (the

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from newsletter.check import Finding, errors_in
 from newsletter.errors import InputError
-from newsletter.sending.campaign import SendReport, send_post
+from newsletter.sending.campaign import send_post
+from newsletter.sending.send_report import SendReport
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.recipients import check_sendable
 from newsletter.sending.schedule import FINISHED_KEY

@@ -24,7 +24,7 @@ NOT_YET_SENT = "not yet sent"  # active readers the ledger does not hold for the
 def ledger_counts(settings: Settings) -> dict[str, Counter]:
     """Ledger rows per state for each post id (a dead run's batches found in doubt first);
     empty when nothing was ever sent from the site."""
-    if not (settings.state_dir / LEDGER_FILE).exists():
+    if not settings.store_url and not (settings.state_dir / LEDGER_FILE).exists():
         return {}
     recover_dead_runs(settings)
     with Ledger.open_existing(settings) as ledger:

@@ -31,24 +31,29 @@ class Table:
     columns: tuple[str, ...]
     booleans: tuple[str, ...] = ()  # 0/1 in SQLite
     serial: str | None = None  # a BIGSERIAL column whose sequence must pass the copied ids
+    # Text that came from outside (a provider's answer, a webhook, a form), which SQLite kept
+    # with NUL bytes before they were refused at the door: PostgreSQL's text cannot hold one.
+    outside: tuple[str, ...] = ()
 
 
 # The webhook tokens are left behind: each is kept a few minutes only. The roster is a cache.
 TABLES = (
     Table(LEDGER, "deliveries", "deliveries",
           ("id", "post_id", "address", "state", "attempts", "reason", "provider",
-           "provider_message_id", "message_id", "created_at", "updated_at"), serial="id"),
+           "provider_message_id", "message_id", "created_at", "updated_at"), serial="id",
+          outside=("reason", "provider_message_id")),
     Table(LEDGER, "meta", "ledger_meta", ("key", "value")),
     Table(LEDGER, "runs", "runs", ("id", "post_id", "segment", "started_at", "ended_at"),
           serial="id"),
     Table(JOURNAL, "changes", "journal_changes",
           ("id", "key", "address", "status", "reason", "record_unknown", "at", "folded_at"),
-          booleans=("record_unknown",), serial="id"),
+          booleans=("record_unknown",), serial="id", outside=("reason",)),
     Table(SIGNUPS, "signups", "signups",
           ("id", "address", "key", "name", "tags", "page", "client", "received_at", "state",
-           "mailed_at", "spent_at"), serial="id"),
+           "mailed_at", "spent_at"), serial="id", outside=("name", "page")),
     Table(EVENTS, "events", "events",
-          ("provider", "event_id", "kind", "post_id", "reader", "occurred_at", "detail")),
+          ("provider", "event_id", "kind", "post_id", "reader", "occurred_at", "detail"),
+          outside=("event_id", "post_id", "reader", "detail")),
     Table(SEND_LOG, "sends", "send_log", ("minute", "messages")),
     Table(WELCOME, "meta", "welcome_meta", ("key", "value")),
     Table(WELCOME, "progress", "welcome_progress",
@@ -81,12 +86,16 @@ def _copy(table: Table, source: sqlite3.Connection, db) -> Copied:
     names = ", ".join(table.columns)
     marks = ", ".join(["%s"] * len(table.columns))
     flags = [table.columns.index(name) for name in table.booleans]
+    texts = [table.columns.index(name) for name in table.outside]
     rows = source.execute(f"SELECT {names} FROM {table.source} ORDER BY 1")
     added = 0
     while chunk := rows.fetchmany(CHUNK):
         if flags:
             chunk = [tuple(bool(v) if i in flags else v for i, v in enumerate(row))
                      for row in chunk]
+        if any("\0" in row[i] for row in chunk for i in texts if isinstance(row[i], str)):
+            chunk = [tuple(v.replace("\0", "") if i in texts and isinstance(v, str) else v
+                           for i, v in enumerate(row)) for row in chunk]
         with db.transaction(), db.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table.target} ({names}) VALUES ({marks}) "
                                "ON CONFLICT DO NOTHING", chunk)

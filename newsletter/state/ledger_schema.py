@@ -176,4 +176,8 @@ LEDGER = Schema("ledger", "ledger.db", (
               m007_record_each_run_and_its_segment, PG_RUNS),
     Migration(m008_record_each_batch_and_its_key.__name__, m008_record_each_batch_and_its_key,
               pg_m008_record_each_batch_and_its_key),
+    # The queue senders sharing a campaign take their batches from (sending/queue_pg.py).
+    Migration("m009_index_pending_rows_in_order", None,
+              ("CREATE INDEX deliveries_pending ON deliveries (post_id, id) "
+               "WHERE state = 'pending'",)),
 ))

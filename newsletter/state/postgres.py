@@ -13,8 +13,19 @@ import weakref
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
+from newsletter.config import redact, url_secrets
 from newsletter.errors import StoreError
+from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.migrations import Schema, run_step
+from newsletter.state.tables import (
+    EVENTS,
+    JOURNAL,
+    LIST,
+    SEND_LOG,
+    SIGNUPS,
+    WEBHOOK_TOKENS,
+    WELCOME,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -23,6 +34,8 @@ WHERE = "the PostgreSQL store"
 CONNECT_TIMEOUT = 10  # seconds
 POOL_SIZE = 8  # connections a process keeps at most (serve's threads share them)
 MIGRATION_LOCK = 0x6E6C6D67  # pg_advisory_xact_lock key while migrating ("nlmg")
+# Every kind the store holds (the list is a kind of its own only here: the files keep CSV).
+IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
 MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS newsletter_migrations (
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -46,14 +59,45 @@ def connect(url: str) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
     except psycopg.Error as error:
-        raise unusable(error) from None
+        raise unusable(error, url) from None
 
 
-def unusable(error: Exception) -> StoreError:
-    """One line for a failure of the database (the server's first line, no URL)."""
+@contextmanager
+def opened(url: str) -> Iterator[psycopg.Connection]:
+    """:func:`connect` for the block, closed after it; a failure of the database inside it
+    is one StoreError too (a user without the rights, say), never a traceback."""
+    import psycopg
+
+    db = connect(url)
+    try:
+        yield db
+    except psycopg.Error as error:
+        raise unusable(error, url) from None
+    finally:
+        db.close()
+
+
+# What to do, by the server's words: a user that may not use or create in the store's
+# schema; a store too busy for the session's lock_timeout or statement_timeout; else.
+HINTS = (
+    (("permission denied", "no schema has been selected to create in"),
+     "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
+     "or name a schema it owns in the URL's search_path"),
+    (("lock timeout", "statement timeout", "deadlock detected"),
+     "the store was busy (another session held its tables too long); run the command again"),
+)
+OTHERWISE = "check that the server runs, and the store URL and PGPASSWORD"
+
+
+def unusable(error: Exception, url: str | None = None) -> StoreError:
+    """One line for a failure of the database (the server's first line, no URL; libpq quotes
+    a part of the URL it cannot read, so the password of ``url`` is hidden in every form)."""
     first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    return StoreError(f"cannot be used ({first})", where=WHERE,
-                      hint="check that the server runs, and the store URL and PGPASSWORD")
+    if url:
+        first = redact(first, url_secrets(url))
+    hint = next((hint for words, hint in HINTS if any(each in first for each in words)),
+                OTHERWISE)
+    return StoreError(f"cannot be used ({first})", where=WHERE, hint=hint)
 
 
 def applied(db: psycopg.Connection, kind: str) -> list[str]:
@@ -69,6 +113,13 @@ def recorded(db: psycopg.Connection) -> dict[str, list[str]]:
     for kind, name in db.execute("SELECT kind, name FROM newsletter_migrations"):
         found.setdefault(kind, []).append(name)
     return found
+
+
+def refuse_newer(have: dict[str, list[str]]) -> None:
+    """StoreError when a newer newsletter migrated any kind (``have``: :func:`recorded`): the
+    database is one store, so every command refuses it whole, whichever tables it uses."""
+    for schema in IN_POSTGRESQL:
+        schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})")
 
 
 def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
@@ -90,7 +141,9 @@ def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
 
 class Guarded:
     """A connection whose failures are StoreErrors (one line, never a traceback): for a
-    connection held across many calls (the ledger of a send)."""
+    connection held across many calls (the ledger of a send). Its text parameters lose any NUL
+    byte: a provider's words (a message id, a reason) reach it, and PostgreSQL's text refuses
+    a NUL, which would stop the send with the provider's answers unrecorded."""
 
     def __init__(self, db: psycopg.Connection):
         self._db = db
@@ -99,7 +152,7 @@ class Guarded:
         import psycopg
 
         try:
-            return self._db.execute(query, params)
+            return self._db.execute(query, storable(params))
         except psycopg.Error as error:
             raise unusable(error) from None
 
@@ -125,6 +178,17 @@ class Guarded:
                 yield
         except psycopg.Error as error:
             raise unusable(error) from None
+
+
+def storable(value):
+    """``value`` (a parameter, or a tuple, list or dict of them) without NUL bytes in text."""
+    if isinstance(value, str):
+        return value.replace("\0", "") if "\0" in value else value
+    if isinstance(value, (tuple, list)):
+        return type(value)(storable(item) for item in value)
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    return value
 
 
 class Database:
@@ -159,15 +223,16 @@ class Database:
                 todo = [schema for schema in kinds if schema.kind not in self._migrated]
                 if todo:  # what every kind has, in one look; migrated only where one lacks
                     have = recorded(db)
+                    refuse_newer(have)
                     for schema in todo:
                         if schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})"):
                             migrate(db, schema)
                         self._migrated.add(schema.kind)
                 yield db
         except psycopg.Error as error:
-            raise unusable(error) from None
+            raise unusable(error, self._url) from None
         except _pool_errors() as error:
-            raise unusable(error) from None
+            raise unusable(error, self._url) from None
 
     @contextmanager
     def _lent(self) -> Iterator[psycopg.Connection]:
@@ -186,10 +251,13 @@ class Database:
                 from psycopg_pool import ConnectionPool
 
                 connect(self._url).close()  # an unreachable server: one line saying why
+                # Checked as each is lent: one the server ended while it idled (a restart, a
+                # failover, an idle timeout) is replaced, not handed to a request to fail.
                 pool = ConnectionPool(self._url, min_size=1, max_size=POOL_SIZE, open=False,
                                       kwargs={"autocommit": True,
                                               "connect_timeout": CONNECT_TIMEOUT},
-                                      timeout=CONNECT_TIMEOUT, name="newsletter")
+                                      timeout=CONNECT_TIMEOUT, name="newsletter",
+                                      check=ConnectionPool.check_connection)
                 try:
                     pool.open(wait=True, timeout=CONNECT_TIMEOUT)
                 except BaseException:

@@ -8,21 +8,12 @@ from pathlib import Path
 
 from newsletter.state import postgres, sqlite
 from newsletter.state.ledger_schema import LEDGER
-from newsletter.state.tables import (
-    EVENTS,
-    JOURNAL,
-    LIST,
-    SEND_LOG,
-    SIGNUPS,
-    WEBHOOK_TOKENS,
-    WELCOME,
-)
+from newsletter.state.postgres import IN_POSTGRESQL
+from newsletter.state.tables import JOURNAL, SEND_LOG, SIGNUPS, WEBHOOK_TOKENS, WELCOME
 
 # Every kind that holds the truth; the roster is a cache, rebuilt whole when it is not current.
-# The list is a kind of its own only in PostgreSQL (the files store keeps it in CSV files).
 # The delivery events' file is made by the first event `serve` records (`status` reads none).
 DURABLE = (LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, SEND_LOG, WELCOME)
-IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
 
 
 @dataclass(frozen=True)
@@ -43,9 +34,8 @@ def migrate_site(settings) -> list[Migrated]:
 def migrate_postgresql(url: str) -> list[Migrated]:
     """Make or migrate every table in the database; StoreError (before any change) when a
     newer newsletter made one."""
-    with closing(postgres.connect(url)) as db:
-        for schema in IN_POSTGRESQL:
-            schema.missing(postgres.applied(db, schema.kind), f"{postgres.WHERE} ({schema.kind})")
+    with postgres.opened(url) as db:
+        postgres.refuse_newer(postgres.recorded(db))
         return [Migrated(f"{postgres.WHERE} ({schema.kind})",
                          tuple(postgres.migrate(db, schema)), len(schema.migrations))
                 for schema in IN_POSTGRESQL]

@@ -13,6 +13,7 @@ from itertools import islice
 
 from newsletter.errors import StoreError, SubscriberError
 from newsletter.subscribers.postgres_store import PostgresStore, insert
+from newsletter.subscribers.rows import nul_problem
 from newsletter.subscribers.store import SubscriberStore
 
 CHUNK = 5000  # readers per transaction
@@ -31,6 +32,11 @@ def copy_list(source: SubscriberStore, target: PostgresStore) -> ListCopy:
     """Copy every reader of ``source`` into ``target``; StoreError when the database does not
     hold each of them afterwards."""
     readers, problems = source.load()
+    unstorable = {reader.key: problem for reader in readers
+                  if (problem := nul_problem(reader, source.label(reader.source)))}
+    if unstorable:  # PostgreSQL cannot hold them: named, and left behind
+        problems = [*problems, *unstorable.values()]
+        readers = [reader for reader in readers if reader.key not in unstorable]
     report = ListCopy(len(readers), 0, problems)
     stream = iter(readers)
     with target.connection() as db:

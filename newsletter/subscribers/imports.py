@@ -42,6 +42,7 @@ from newsletter.subscribers.rows import (
     PlainRows,
     Row,
     Subscriber,
+    nul_problem,
     row_values,
 )
 
@@ -117,6 +118,8 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
 def _valid(path: Path, options: ImportOptions, summary: ImportSummary) -> Iterator[Subscriber]:
     """The file's valid readers; its problems go to ``summary``."""
     for item in _read(path, options, summary):
+        if not isinstance(item, SubscriberError):
+            item = nul_problem(item, str(path)) or item
         if isinstance(item, SubscriberError):
             summary.problems.append(item)
             continue

@@ -211,8 +211,8 @@ def suppress_in(db, changes: list[tuple[str, str, str, str]], record_unknown: bo
         cursor.executemany(
             "INSERT INTO journal_changes (key, address, status, reason, record_unknown, at, "
             "folded_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(key, address, status, reason, record_unknown, stamp, stamp)
-             for key, address, status, reason in changes])
+            [(key, address, status, postgres.storable(reason), record_unknown, stamp, stamp)
+             for key, address, status, reason in changes])  # a provider's words: maybe a NUL
 
 
 def insert(db, readers: Iterable[Subscriber]) -> int:

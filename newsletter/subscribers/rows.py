@@ -76,6 +76,19 @@ class Subscriber:
         return self.status is Status.ACTIVE
 
 
+def nul_problem(reader: Subscriber, label: str) -> SubscriberError | None:
+    """The problem of a reader whose row holds a NUL byte (0x00), or None. No text holds one
+    (the file is damaged, or made to break things) and PostgreSQL cannot store one, so an
+    import or a copy leaves the row behind, named (``label``: its file), whichever the store."""
+    cells = (reader.name, reader.subscribed_at, *reader.tags, *reader.extra,
+             *reader.extra.values())
+    if not any("\0" in cell for cell in cells):
+        return None
+    return SubscriberError("a NUL byte (0x00) in the row: not text",
+                           where=f"{label}:{reader.line}",
+                           hint="remove it (the file may be damaged); the row is left out")
+
+
 def row_key(email: str) -> str | None:
     """The key of a row's address, or None when it is not a valid address.
 

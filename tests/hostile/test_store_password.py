@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_in_process
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
 
 PASSWORD = "Zq7-hunter2%Secret"  # with a character that travels URL-encoded
@@ -63,3 +63,61 @@ def test_a_working_store_with_a_password_shows_it_nowhere(site, pg_url):
         result = run_cli(site, *args, env=env)
         assert "Traceback" not in result.stderr
         assert_never_shown(result)
+
+
+# libpq refuses a URL it cannot read by quoting the part that holds the fault: the password,
+# as written, when the space or the stray % is in it (decoded forms did not hide that one).
+UNREADABLE = [f"postgresql://postgres:{ENCODED}%zz@127.0.0.1:5432/test",
+              f"postgresql://postgres:{ENCODED} x@127.0.0.1:5432/test",
+              f"postgresql://postgres:{ENCODED}\tx@127.0.0.1:5432/test",
+              f"postgresql://postgres:{ENCODED.replace('%25', '%2F')}%@127.0.0.1:5432/test"]
+
+
+@pytest.mark.parametrize("url", UNREADABLE)
+def test_a_store_url_libpq_cannot_read_is_refused_before_it_quotes_the_password(site, url):
+    result = run_in_process(site, "subscribers", "list", env={"NEWSLETTER_STORE_URL": url})
+    copy = run_in_process(site, "store", "copy", "--to", url)
+    assert result.returncode == copy.returncode == 2
+    assert result.stderr == ("error: environment: NEWSLETTER_STORE_URL holds a space or a "
+                             "control character, or a % that starts no %XX escape; write a "
+                             "space as %20 and a % as %25\n")
+    assert copy.stderr.startswith("error: the command line: --to holds a space")
+    for each in (result, copy):
+        assert_never_shown(each)
+        assert "Zq7-hunter2%2FSecret" not in each.stderr
+
+
+def test_a_failure_quoting_the_url_hides_its_password_as_written_and_decoded():
+    """The last line of defence in the store itself, whatever libpq quotes."""
+    import psycopg
+
+    from newsletter.state.postgres import unusable
+
+    url = f"postgresql://postgres:{ENCODED}@127.0.0.1:5432/test"
+    for quoted in (ENCODED, PASSWORD):
+        error = unusable(psycopg.ProgrammingError(f'invalid token: "{quoted}"'), url)
+        assert str(error).startswith('the PostgreSQL store: cannot be used (invalid token: '
+                                     '"<hidden>")')
+
+
+def test_a_store_url_with_a_nul_in_newsletter_toml_is_refused(site):
+    """libpq reads a URL up to its NUL: `.../test\\u0000-other` connected to `test`."""
+    settings = site / "newsletter.toml"
+    settings.write_text(settings.read_text() + '\n[store]\nurl = '
+                        '"postgresql://postgres@127.0.0.1:5432/test\\u0000-other"\n')
+    result = run_in_process(site, "subscribers", "list")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("error: newsletter.toml: store.url holds a space or a "
+                                    "control character")
+
+
+@pytest.mark.parametrize("url", [f"postgresql://postgres:{ENCODED}@127.0.0.1:5432/test",
+                                 f"postgresql://postgres@127.0.0.1:5432/test?password={ENCODED}"])
+def test_store_copy_refuses_a_password_on_its_command_line(site, url):
+    """Every user of the machine reads a command line in `ps`: PGPASSWORD holds it instead."""
+    result = run_in_process(site, "store", "copy", "--to", url)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: the command line: --to holds a password, and any user of this machine may read "
+        "a command line (ps); remove it; set PGPASSWORD in the environment\n")
+    assert_never_shown(result)

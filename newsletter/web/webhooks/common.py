@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -111,11 +112,30 @@ def number_seconds(value: Any) -> float | None:
 
 
 def load_json(body: bytes) -> Any:
-    """The request body as JSON, or a 400 WebhookError."""
+    """The request body as JSON, or a 400 WebhookError. Its text holds no NUL and no lone
+    surrogate (JSON can escape both, ``\\u0000``, ``\\ud800``; no store takes them: PostgreSQL
+    refuses a NUL, UTF-8 a surrogate), so one odd event cannot make the provider retry its
+    whole batch for days."""
     try:
-        return json.loads(body)
+        payload = json.loads(body)
+        return _storable(payload) if _UNSTORABLE_ESCAPE.search(body) else payload
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise WebhookError("the body is not JSON") from None
+
+
+# A JSON escape of a NUL or a surrogate (a real \\ before it only costs a needless clean).
+_UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with every string made storable: NULs dropped, lone surrogates replaced."""
+    if isinstance(value, str):
+        return value.replace("\0", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    return value
 
 
 def require_secret(secrets, name: str) -> str:
