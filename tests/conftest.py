@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -24,6 +25,16 @@ def clean_environment(monkeypatch):
     the suite (`send --due` refuses a first run under CI): tests that mean CI set it."""
     for name in (*SECRET_VARIABLES, "CI"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def collector_as_it_was():
+    """`send` run in-process collects rarely from its start, for the rest of its process (a
+    CLI's): put the worker's thresholds back, or servers' connections caught in cycles pile up
+    until descriptors pass 1024 and waitress's select() stops serving."""
+    thresholds = gc.get_threshold()
+    yield
+    gc.set_threshold(*thresholds)
 
 
 def copy_example_site(destination: Path) -> Path:

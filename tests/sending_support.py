@@ -26,6 +26,15 @@ REFERENCE_POST = "/posts/what-matters"
 FAST_RETRY = RetryPolicy(attempts=4, base_delay=0.001, max_delay=0.01)
 
 
+def without_backoff_waits(monkeypatch) -> None:
+    """Retries as shipped (as many attempts, Retry-After honoured) but milliseconds apart: for
+    in-process CLI runs whose test is not about the waiting."""
+    delay = RetryPolicy.delay
+    monkeypatch.setattr(RetryPolicy, "delay", lambda policy, retry, retry_after: delay(
+        dataclasses.replace(policy, base_delay=FAST_RETRY.base_delay,
+                            max_delay=FAST_RETRY.max_delay), retry, retry_after))
+
+
 class RecordingProvider(Provider):
     """Accepts everything and remembers each message and each call."""
 

@@ -3,6 +3,7 @@ become the post's funnel in `status --json`; an event the provider delivers twic
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from contextlib import ExitStack, closing
@@ -25,6 +26,7 @@ from webhook_support import ENVIRON, EVENT, SIGN, mailgun_request, resend_reques
 from newsletter.config import load_settings
 from newsletter.message import UnsubscribeTokens
 from newsletter.providers import TEST_COPY
+from newsletter.state import sqlite as state_sqlite
 from newsletter.web import NewsletterApp
 
 POST, SLUG = "/posts/plain-words", "plain-words"
@@ -179,8 +181,17 @@ def test_without_tracking_opens_and_clicks_are_neither_kept_nor_shown(site):
     assert status_json(site, "sendgrid")["opened"] == 0
 
 
+@pytest.fixture
+def short_busy_wait(monkeypatch):
+    """Stores opened from now on wait half a second for another writer, not ten: the test below
+    holds the events store past either."""
+    monkeypatch.setattr(state_sqlite, "open_kind",
+                        functools.partial(state_sqlite.open_kind, timeout=0.5))
+
+
 @pytest.mark.parametrize("sent", ["postmark"], indirect=True)
-def test_an_event_is_on_disk_before_the_answer_and_a_store_that_fails_gets_a_retry(sent):
+def test_an_event_is_on_disk_before_the_answer_and_a_store_that_fails_gets_a_retry(
+        short_busy_wait, sent):
     provider, site, base = sent
 
     [answer] = post_events(base, provider, [("delivered", ANN, POST)])

@@ -20,7 +20,7 @@ from contextlib import closing
 from typing import Callable, TypeVar
 from urllib.parse import unquote
 
-from conftest import run_cli, start_cli
+from conftest import run_cli, run_in_process, start_cli
 from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
 from sending_support import ledger_states, site_settings, write_readers
 
@@ -85,9 +85,9 @@ def test_sigkill_at_random_moments_never_sends_twice_and_loses_nothing(site):
 
     # Whoever a kill left in doubt, the outbox's files settle: reconcile, one more send, and
     # every reader has exactly one message and is recorded as sent.
-    settled = run_cli(site, "reconcile")
+    settled = run_in_process(site, "reconcile")  # nothing is killed from here on: in-process
     assert settled.returncode == 0, settled.stdout + settled.stderr
-    assert run_cli(site, "send", "what-matters", "--yes").returncode == 0
+    assert run_in_process(site, "send", "what-matters", "--yes").returncode == 0
     files = [name for name in os.listdir(folder) if name.endswith(".eml")]
     assert sorted(reader_of(name) for name in files) == sorted(
         (address, False) for address in addresses)
@@ -157,7 +157,7 @@ def test_sigkill_between_a_batchs_claim_and_its_result_then_one_send_accounts_fo
         final = run_cli(site, "send", "what-matters", "--yes", env=environ)
         assert final.returncode == 1, final.stderr  # in doubt: the writer must look
         assert "An earlier run was interrupted with" in final.stdout
-        status = run_cli(site, "status", "what-matters", env=environ)
+        status = run_in_process(site, "status", "what-matters", env=environ)
     finally:
         fake.close()
 

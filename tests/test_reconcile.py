@@ -281,6 +281,7 @@ def test_sigkill_during_reconcile_then_a_rerun_reaches_the_same_end(site, name):
             process.wait(30)
         assert process.returncode == -9  # killed, not ended: its work was cut short
 
+        server.lookup_latency = 0  # slow only to give the kill its moment
         rerun = invoke(site, "reconcile", "--settle", "0", env=provider_environ(name))
 
         assert rerun.exit_code == 0, rerun.output

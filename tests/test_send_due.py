@@ -1,7 +1,9 @@
-"""`newsletter send --due` from cron, through the real CLI in subprocesses.
+"""`newsletter send --due` from cron: the real CLI in subprocesses where the process matters.
 
 The blog: 30 posts from before `since`, one post due, one in the future, one draft and a page.
-Time is set with `--now`, so every run is what cron would see at that moment.
+Time is set with `--now`, so every run is what cron would see at that moment. Runs where the
+process itself matters (the first send, a lock held by another process, two runs at once, a
+kill, an error line) are subprocesses; the many follow-up runs run in-process, the same command.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, run_in_process
 from newsletter.config import load_settings
 from newsletter.sending import Ledger, State
 from newsletter.sending import site_lock
@@ -53,6 +55,12 @@ def blog(site):
 
 
 def due(site, *args, now: str = NOW) -> subprocess.CompletedProcess:
+    """A cron run, in-process."""
+    return run_in_process(site, "send", "--due", "--now", now, *args)
+
+
+def cron(site, *args, now: str = NOW) -> subprocess.CompletedProcess:
+    """A cron run, as cron starts it: its own process."""
     return run_cli(site, "send", "--due", "--now", now, *args)
 
 
@@ -84,7 +92,7 @@ def quiet(result) -> bool:
 
 
 def test_only_the_due_post_goes_out_then_cron_stays_silent_until_the_next_one(blog):
-    first = due(blog)
+    first = cron(blog)
     assert first.returncode == 0, first.stderr
     assert first.stdout == 'Sent /posts/due-now "Due Now" to 4 readers.\n'
     assert first.stderr == ""
@@ -189,7 +197,7 @@ def test_a_dry_run_shows_what_would_be_sent_and_touches_nothing(blog):
 
 def test_a_run_while_another_holds_the_site_says_one_line_and_exits_0(blog):
     with site_lock(load_settings(blog, {})):
-        skipped = due(blog)
+        skipped = cron(blog)
     assert skipped.returncode == 0 and skipped.stderr == ""
     assert re.fullmatch(r"Skipped: another send is running on this site \(pid \d+\); "
                         r"this run sent nothing\.\n", skipped.stdout)
@@ -268,7 +276,7 @@ def test_readers_left_pending_by_an_outage_are_sent_by_the_next_run(blog):
 def test_a_broken_post_is_reported_without_holding_up_the_due_one(blog):
     (blog / "content" / "posts" / "broken.md").write_text(
         '---\ntitle: Broken\ndate: "soon"\n---\n\nx\n')
-    result = due(blog)
+    result = cron(blog)
     assert result.returncode == 1
     assert result.stdout == 'Sent /posts/due-now "Due Now" to 4 readers.\n'
     assert result.stderr == (

@@ -65,7 +65,7 @@ def blog_page(folder: Path, snippet: str) -> None:
 
 def fill_in(browser, page: str) -> None:
     browser.get(page)
-    time.sleep(1.2)  # a person reads before signing up (signup.min_fill_seconds = 1)
+    time.sleep(0.5)  # a person reads before signing up (signup.min_fill_seconds = 0.25)
     browser.find_element(By.ID, "newsletter-email").send_keys(READER)
     browser.find_element(By.ID, "newsletter-name").send_keys("Nora Reader")
     browser.find_element(By.CSS_SELECTOR, "form.newsletter-signup button").click()
@@ -79,7 +79,7 @@ def shows_heading(browser, text: str) -> bool:
 
 def test_a_reader_signs_up_confirms_and_gets_the_next_post(site, browser, tmp_path):
     with serving_folder(tmp_path / "blog") as blog:
-        configure_signup(site, allowed_origins=[blog], min_fill_seconds=1)
+        configure_signup(site, allowed_origins=[blog], min_fill_seconds=0.25)
         with newsletter_serve(site) as base:
             snippet = invoke(site, "form", "--action", f"{base}/subscribe").output
             blog_page(tmp_path / "blog", snippet)
@@ -114,7 +114,7 @@ def test_a_reader_signs_up_confirms_and_gets_the_next_post(site, browser, tmp_pa
 
 def test_the_fetch_snippet_signs_up_from_an_allowed_origin_only(site, browser, tmp_path):
     with serving_folder(tmp_path / "blog") as blog, serving_folder(tmp_path / "elsewhere") as other:
-        configure_signup(site, allowed_origins=[blog], min_fill_seconds=1)
+        configure_signup(site, allowed_origins=[blog], min_fill_seconds=0.25)
         with newsletter_serve(site) as base:
             snippet = invoke(site, "form", "--json-example", "--action",
                              f"{base}/subscribe").output

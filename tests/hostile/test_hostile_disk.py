@@ -113,11 +113,10 @@ def test_sign_ups_on_a_full_disk_are_asked_to_try_again_not_a_500(site):
         settle(app)
         link = base + confirm_path(emails_to(site, "early@example.com")[0])
         filler = state / "filler"
-        with filler.open("wb") as handle:  # the rest of the disk, taken by something else
+        with filler.open("wb", buffering=0) as handle:  # the rest of the disk, taken by another
             try:
                 while True:
-                    handle.write(b"\0" * 65536)
-                    handle.flush()
+                    handle.write(b"\0" * 65536)  # unbuffered: nothing left to flush at close
             except OSError:
                 pass
         full = [sign_up(base, "late@example.com"),
