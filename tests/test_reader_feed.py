@@ -43,13 +43,13 @@ def helper_runs(monkeypatch) -> Iterator[list[Path]]:
     """Every send reads its list through the helper, however short; lists each helper run."""
     monkeypatch.setattr(reader_feed, "HELPER_MIN_BYTES", 0)
     runs: list[Path] = []
-    start_helper = reader_feed._from_helper
+    start_helper = reader_feed._start
 
-    def counted(store, factory, tags, problems):
+    def counted(store, signer, tags):
         runs.append(store.directory)
-        return start_helper(store, factory, tags, problems)
+        return start_helper(store, signer, tags)
 
-    monkeypatch.setattr(reader_feed, "_from_helper", counted)
+    monkeypatch.setattr(reader_feed, "_start", counted)
     yield runs
     for child in multiprocessing.active_children():  # one a failed test left behind
         if child.name == HELPER:

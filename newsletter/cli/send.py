@@ -67,27 +67,36 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
     if post is None:
         raise click.UsageError("missing POST: name the post to send, or use --due")
     from newsletter.posts import site_relative
-    from newsletter.providers import make_provider
-    from newsletter.sending import check_images, check_sendable
+    from newsletter.sending import check_sendable, reading_ahead
 
     settings = site.settings
     post_ = _find_post(settings, post)
     now = dt.datetime.now(dt.timezone.utc)
     check_sendable(post_, now, test=bool(to), where=site_relative(settings, post_.path))
+    tags = tags or post_.newsletter_tags
+    # --yes asks nothing: a long list is read (in a helper process) while the post renders.
+    with reading_ahead(settings, post_.id, tags, yes and not (to or dry_run)) as started:
+        code = _render_and_send(settings, post_, now, to, dry_run=dry_run, yes=yes, tags=tags,
+                                resend_in_doubt=resend_in_doubt, retry_failed=retry_failed,
+                                started=started)
+    ctx.exit(code)
+
+
+def _render_and_send(settings, post, now: dt.datetime, to, *, dry_run: bool, **options) -> int:
+    """After the helper's fork (less memory to share): the providers, the renderer, the send."""
+    from newsletter.providers import make_provider
+    from newsletter.sending import check_images
+
     provider = make_provider(settings)
     try:
-        email = _checked_email(settings, post_, now, provider, test=bool(to))
+        email = _checked_email(settings, post, now, provider, test=bool(to))
         # Before the summary and the question; the send checks once more before anyone is claimed.
         check_images(settings, email, provider, online=not dry_run)
         if to:
-            code = _test_send(settings, email, provider, to, dry_run)
-        else:
-            code = _send(settings, post_, email, provider, dry_run=dry_run, yes=yes,
-                         resend_in_doubt=resend_in_doubt, retry_failed=retry_failed,
-                         tags=tags or post_.newsletter_tags)
+            return _test_send(settings, email, provider, to, dry_run)
+        return _send(settings, post, email, provider, dry_run=dry_run, **options)
     finally:
         provider.close()
-    ctx.exit(code)
 
 
 def _find_post(settings, name: str):
@@ -121,7 +130,7 @@ def _checked_email(settings, post, now: dt.datetime, provider, *, test: bool):
 
 
 def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
-          resend_in_doubt: bool, retry_failed: bool, tags: tuple[str, ...]) -> int:
+          resend_in_doubt: bool, retry_failed: bool, tags: tuple[str, ...], started) -> int:
     """Send to the list (after asking); the exit code: 1 when readers are left to look at."""
     from newsletter.sending import (
         Budget,
@@ -184,7 +193,8 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             try:
                 report = send_post(settings, email, provider, store=store, ledger=ledger,
                                    retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
-                                   on_progress=progress, tags=tags, budget=budget)
+                                   on_progress=progress, tags=tags, budget=budget,
+                                   started=started)
                 if progress:
                     progress.end()
             finally:

@@ -1,6 +1,13 @@
 """Each reader's message: the post's Email with their values filled in, MIME bytes and tokens."""
 
-from newsletter.message.compose import Message, MessageFactory, MessageIds, Prepared, one_line
+from newsletter.message.compose import (
+    Message,
+    MessageFactory,
+    MessageIds,
+    Prepared,
+    ReaderSigner,
+    one_line,
+)
 from newsletter.message.notice import NoticeFactory
 from newsletter.message.sample import SAMPLE_ADDRESS, sample_message
 from newsletter.message.token_cache import TokenCache
@@ -12,5 +19,6 @@ from newsletter.message.tokens import (
 )
 
 __all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "MessageIds",
+           "ReaderSigner",
            "NoticeFactory", "Prepared", "TokenCache", "UnsubscribeTokens", "one_line",
            "sample_message", "signing_secret", "verify_legacy_token"]

@@ -176,6 +176,38 @@ class MessageIds:
         return f"<nl.{digest}@{self.domain}>"
 
 
+class ReaderSigner:
+    """The part of each reader's message that needs no rendered email (checked address, To,
+    Message-ID, unsubscribe link): a send's helper process starts on it before the render."""
+
+    def __init__(self, settings: Settings, post_id: str, secret: str, *, test: bool = False):
+        self.settings = settings
+        self.post_id = post_id
+        self.secret = secret
+        self.test = test
+        self.domain = settings.email.sender_domain
+        self.tokens = UnsubscribeTokens(secret)
+        self._unsubscribe_url = settings.email.unsubscribe_url.format
+        self._message_ids = MessageIds(secret.encode(), post_id, self.domain)
+
+    def prepare(self, address: str, name: str = "", token: str | None = None) -> Prepared:
+        """The checked and signed part of one reader's message (see :class:`Prepared`);
+        ``token``: the address's unsubscribe token, if known (a TokenCache's)."""
+        name, to = checked_recipient(address, name)
+        # {email} is allowed for links of the old kind (docs/email.md#one-click-unsubscribe);
+        # the token alone names the reader.
+        url = self._unsubscribe_url(email=quote_address(address),
+                                    token=token or self.tokens.make(address))
+        return Prepared(address, name, to, self._message_id(address), url)
+
+    def _message_id(self, address: str) -> str:
+        """Derived from post and address, so a resent in-doubt message keeps its Message-ID
+        (receivers may drop the copy); test sends get a random one."""
+        if self.test:
+            return f"<test.{secrets.token_hex(12)}@{self.domain}>"
+        return self._message_ids.of(address)
+
+
 class MessageFactory:
     """Builds each recipient's Message for one rendered post."""
 
@@ -192,25 +224,13 @@ class MessageFactory:
         self.mailto = (f"<mailto:{quote(config.unsubscribe_mailto, safe='@')}?subject=unsubscribe>"
                        if config.unsubscribe_mailto else None)
         self.list_id = list_id(settings)
-        self.domain = config.sender_domain
-        self.tokens = UnsubscribeTokens(secret)
-        self._unsubscribe_url = settings.email.unsubscribe_url.format
+        self.signer = ReaderSigner(settings, email.post_id, secret, test=test)
+        self.prepare = self.signer.prepare
         self._date = (0, "")
-        self._message_ids = MessageIds(secret.encode(), email.post_id, self.domain)
 
     def build(self, address: str, name: str = "") -> Message:
         """The message for one reader (raises SubscriberError for an unusable address)."""
         return self.assemble(self.prepare(address, name))
-
-    def prepare(self, address: str, name: str = "", token: str | None = None) -> Prepared:
-        """The checked and signed part of one reader's message (see :class:`Prepared`);
-        ``token``: the address's unsubscribe token, if known (a TokenCache's)."""
-        name, to = checked_recipient(address, name)
-        # {email} is allowed for links of the old kind (docs/email.md#one-click-unsubscribe);
-        # the token alone names the reader.
-        url = self._unsubscribe_url(email=quote_address(address),
-                                    token=token or self.tokens.make(address))
-        return Prepared(address, name, to, self._message_id(address), url)
 
     def assemble(self, reader: Prepared) -> Message:
         """The message of a prepared reader: the headers this post shares, and theirs."""
@@ -232,13 +252,6 @@ class MessageFactory:
             to_name=reader.name, values={"unsubscribe_url": url, "email": reader.address},
             headers=headers, test=self.test, encoder=self.encoder,
         )
-
-    def _message_id(self, address: str) -> str:
-        """Derived from post and address, so a resent in-doubt message keeps its Message-ID
-        (receivers may drop the copy); test sends get a random one."""
-        if self.test:
-            return f"<test.{secrets.token_hex(12)}@{self.domain}>"
-        return self._message_ids.of(address)
 
     def _date_header(self) -> str:
         second = int(time.time())

@@ -36,7 +36,7 @@ _ON_FIRST_USE = {"SendReport": "send_report", "send_post": "campaign", "send_tes
                  "prepare_post": "preflight", "readiness_findings": "readiness",
                  "enroll_all": "welcome_report", "outside_the_series": "welcome_report",
                  "welcome_sent": "welcome_report", "welcome_status": "welcome_report",
-                 "Reconciled": "reconcile", "no_lookup_note": "reconcile",
+                 "reading_ahead": "reader_feed", "Reconciled": "reconcile", "no_lookup_note": "reconcile",
                  "posts_in_doubt": "reconcile", "reconcile_posts": "reconcile"}
 
 __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "EventStore",
@@ -49,7 +49,7 @@ __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "E
            "prepare_post", "preview_due", "readiness_findings", "reconcile_posts",
            "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
            "send_with_retries", "settled_states", "since_of", "site_lock",
-           "state_summary", "status_words", "unfinished_posts", "welcome_sent",
+           "reading_ahead", "state_summary", "status_words", "unfinished_posts", "welcome_sent",
            "welcome_status"]
 
 

@@ -44,7 +44,7 @@ from newsletter.sending.ledger import Ledger
 from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.pace import Pace, rate_limit, timed
 from newsletter.sending.queue_pg import SharedQueue
-from newsletter.sending.reader_feed import feed
+from newsletter.sending.reader_feed import Helper, feed
 from newsletter.sending.recipients import batch_size, claimed_part, unsettled_batches
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
 from newsletter.sending.send_report import SendReport
@@ -64,12 +64,14 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Re
               on_progress: Callable[[SendReport], None] | None = None,
               retry: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
               tags: Sequence[str] | None = None, budget: Budget | None = None,
-              select: Callable[[list[str]], set[str]] | None = None) -> SendReport:
+              select: Callable[[list[str]], set[str]] | None = None,
+              started: Helper | None = None) -> SendReport:
     """Send ``email`` to every reader who does not have it yet; the ledger records each one.
 
     With ``tags``, only to readers holding one of them (a segment, recorded with the run); a
     later run without tags reaches the others, and nobody twice. With ``budget`` (the daily and
     hourly limits), no more than it allows; with ``select``, only the keys it keeps of each chunk.
+    ``started``: the list's helper, started before the render (reader_feed.reading_ahead).
     """
     if settings.provider.test_mode:
         # A provider in test mode accepts without delivering: the ledger would call every
@@ -82,7 +84,7 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Re
         )
     check_images(settings, email, provider, online=True)  # before anyone is claimed
     campaign = Campaign(settings, email, provider, store, ledger, retry, sleep, tags,
-                        budget=budget, select=select)
+                        budget=budget, select=select, started=started)
     return campaign.run(retry_failed, resend_in_doubt, on_progress or (lambda report: None))
 
 
@@ -107,7 +109,8 @@ class Campaign:
                  store: ReaderStore, ledger: Ledger, retry: RetryPolicy,
                  sleep: Callable[[float], None], tags: Sequence[str] | None = None, *,
                  budget: Budget | None = None,
-                 select: Callable[[list[str]], set[str]] | None = None):
+                 select: Callable[[list[str]], set[str]] | None = None,
+                 started: Helper | None = None):
         self.settings = settings
         self.tags = tuple(tags) if tags else None
         self.email = email
@@ -122,7 +125,7 @@ class Campaign:
         # provider.concurrency, when set, caps what the provider's documented limit allows.
         self.pace = Pace(settings.provider.concurrency or provider.max_in_flight)
         self.report = SendReport(email.post_id)
-        self.budget, self.select = budget, select
+        self.budget, self.select, self.started = budget, select, started
 
     def run(self, retry_failed: bool, resend_in_doubt: bool,
             on_progress: Callable[[SendReport], None]) -> SendReport:
@@ -171,8 +174,8 @@ class Campaign:
                     return
                 yield claimed
             return
-        with closing(feed(self.store, self.factory, self.tags, report.unusable_rows,
-                          self.select)) as readers_to_send:
+        with closing(feed(self.store, self.factory.signer, self.tags, report.unusable_rows,
+                          self.select, self.started)) as readers_to_send:
             # Only rows there before this run can settle a reader (each is claimed once).
             earlier = self.ledger if self.ledger.has_rows(post_id) else None
             for readers in unsettled_batches(readers_to_send, earlier, post_id, size):

@@ -2,7 +2,7 @@
 
 A send runs in one Python process, so everything it does per reader shares one core (the GIL).
 Reading, validating and de-duplicating the list and signing each reader's unsubscribe link and
-Message-ID (:meth:`MessageFactory.prepare`) are a large share of that work
+Message-ID (:meth:`ReaderSigner.prepare`) are a large share of that work
 (docs/performance.md), and need nothing from the ledger or the provider. On a long list they run
 in a helper process, on another core, up to a few thousand readers ahead (the pipe's buffer is the
 only queue, so memory stays flat), while the send's own process builds, claims, sends, records.
@@ -11,6 +11,9 @@ The helper writes nothing: no ledger row, no mail, no subscriber file. Crash saf
 unchanged. If the send dies, so does the helper (at once when forked, else at its next write to
 the pipe); if the helper dies, the send stops with an error, and the next run resumes from the
 ledger.
+
+Signing needs the post's id, not its rendered email, so a real send starts the helper before
+the render (:func:`reading_ahead`): on two cores the list is read while the post renders.
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ import signal
 import sys
 import threading
 import traceback
-from contextlib import closing
+from contextlib import closing, contextmanager
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from newsletter.errors import NewsletterError, SubscriberError
-from newsletter.message import MessageFactory, Prepared, TokenCache
+from newsletter.errors import ConfigError, NewsletterError, SubscriberError
+from newsletter.message import Prepared, ReaderSigner, TokenCache, signing_secret
 from newsletter.sending.collector import fewer_collections
 from newsletter.sending.recipients import selected
 from newsletter.subscribers import ReaderStore, SubscriberStore
@@ -38,8 +41,9 @@ from newsletter.subscribers import ReaderStore, SubscriberStore
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+    from multiprocessing.process import BaseProcess
+
     from newsletter.config import Settings
-    from newsletter.render import Email
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +58,7 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _as_prepared = partial(tuple.__new__, Prepared)
 
 
-def prepared_readers(store: ReaderStore, factory: MessageFactory,
+def prepared_readers(store: ReaderStore, signer: ReaderSigner,
                      tags: Sequence[str] | None = None,
                      problems: list[SubscriberError] | None = None,
                      select: Callable[[list[str]], set[str]] | None = None) -> Iterator[Prepared]:
@@ -62,26 +66,82 @@ def prepared_readers(store: ReaderStore, factory: MessageFactory,
     one; with ``select``, those it keeps), prepared, in list order; their tokens from the site's
     TokenCache. The rows the list cannot use go to ``problems``."""
     files = store.state_dir if isinstance(store, SubscriberStore) else None
-    with closing(TokenCache(files, factory.secret)) as cache:
+    with closing(TokenCache(files, signer.secret)) as cache:
         subscribers = store.active(problems, tags=tags)
         if select is not None:  # chosen before they are signed: a few readers of a long list
             subscribers = selected(subscribers, select, CHUNK)
         while chunk := list(islice(subscribers, CHUNK)):
-            tokens = cache.tokens([s.address for s in chunk], factory.tokens.make)
+            tokens = cache.tokens([s.address for s in chunk], signer.tokens.make)
             for subscriber, token in zip(chunk, tokens):
-                yield factory.prepare(subscriber.address, subscriber.name, token)
+                yield signer.prepare(subscriber.address, subscriber.name, token)
 
 
-def feed(store: ReaderStore, factory: MessageFactory, tags: Sequence[str] | None = None,
+class Helper:
+    """A running helper process and the reading end of its pipe."""
+
+    def __init__(self, process: BaseProcess, receiver: Connection, store: SubscriberStore,
+                 post_id: str, tags: Sequence[str] | None):
+        self.process, self.receiver = process, receiver
+        self.files = (store.directory, store.state_dir)
+        self.post_id, self.tags = post_id, tuple(tags or ())
+
+    def serves(self, store: ReaderStore, signer: ReaderSigner,
+               tags: Sequence[str] | None) -> bool:
+        """Whether it reads what this send wants (the helper signs for one post)."""
+        return (isinstance(store, SubscriberStore) and self.files == (store.directory,
+                store.state_dir) and (self.post_id, self.tags) == (signer.post_id,
+                                                                   tuple(tags or ())))
+
+    def close(self, finished: bool = False) -> None:
+        """Stop it (unless it ``finished``: its reading is not wanted) and wait for it."""
+        self.receiver.close()
+        if not finished:
+            self.process.terminate()
+        self.process.join()
+
+
+@contextmanager
+def reading_ahead(settings: Settings, post_id: str, tags: Sequence[str] | None,
+                  wanted: bool = True) -> Iterator[Helper | None]:
+    """The helper of a send of ``post_id``, started before its render when ``wanted`` and the
+    list is files long enough to gain, for :func:`feed` to take over (``started``); stopped at
+    the block's end if the send stopped before. None: the send reads by itself (and reports a
+    missing secret in its turn)."""
+    helper = None
+    try:
+        signer = ReaderSigner(settings, post_id, signing_secret(settings)) if wanted else None
+    except ConfigError:
+        signer = None
+    store = None if settings.store_url or signer is None else SubscriberStore(settings)
+    if _worth_a_helper(store):
+        # No tags is None, as a Campaign has it (an empty set of tags would select nobody).
+        helper = _start(store, signer, tuple(tags or ()) or None)
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def feed(store: ReaderStore, signer: ReaderSigner, tags: Sequence[str] | None = None,
          problems: list[SubscriberError] | None = None,
-         select: Callable[[list[str]], set[str]] | None = None) -> Iterator[Prepared]:
-    """:func:`prepared_readers`, from a helper process when the list is long enough to gain
-    (which sends ``problems`` when it is done) and every reader is wanted; a database streams
-    its own way (the helper reads files)."""
-    if (select is not None or not isinstance(store, SubscriberStore)
-            or store.size() < HELPER_MIN_BYTES or _cores() < 2):
-        return prepared_readers(store, factory, tags, problems, select)
-    return _from_helper(store, factory, tags, problems)
+         select: Callable[[list[str]], set[str]] | None = None,
+         started: Helper | None = None) -> Iterator[Prepared]:
+    """:func:`prepared_readers`, from a helper process (``started``, or started now) when the
+    list is long enough to gain (which sends ``problems`` when it is done) and every reader is
+    wanted; a database streams its own way (the helper reads files)."""
+    if started is not None and select is None and started.serves(store, signer, tags):
+        return _from_helper(started, store, problems)
+    if started is not None:
+        started.close()
+    if select is not None or not _worth_a_helper(store):
+        return prepared_readers(store, signer, tags, problems, select)
+    return _from_helper(_start(store, signer, tags), store, problems)
+
+
+def _worth_a_helper(store: ReaderStore | None) -> bool:
+    return (isinstance(store, SubscriberStore) and store.size() >= HELPER_MIN_BYTES
+            and _cores() >= 2)
 
 
 def _cores() -> int:
@@ -103,30 +163,35 @@ def _start_method() -> str:
     return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
 
 
-def _from_helper(store: SubscriberStore, factory: MessageFactory, tags: Sequence[str] | None,
-                 problems: list[SubscriberError] | None) -> Iterator[Prepared]:
+def _start(store: SubscriberStore, signer: ReaderSigner, tags: Sequence[str] | None) -> Helper:
     method = _start_method()
     context = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
     _widen(receiver)
-    helper = context.Process(
+    process = context.Process(
         target=_helper, name="newsletter list reader", daemon=True,
         # A forked helper inherits the reading end too, and must close it (see _helper).
         args=(sender, receiver if method == "fork" else None, os.getpid(), store.directory,
-              store.state_dir, factory.settings, factory.email, factory.secret, tags),
+              store.state_dir, signer.settings, signer.post_id, signer.secret, tags),
     )
-    helper.start()
+    process.start()
     sender.close()  # the helper holds its own copy: EOF here once it exits
+    return Helper(process, receiver, store, signer.post_id, tags)
+
+
+def _from_helper(helper: Helper, store: SubscriberStore,
+                 problems: list[SubscriberError] | None) -> Iterator[Prepared]:
     finished = False
     try:
         while True:
             try:
-                kind, payload = receiver.recv()
+                kind, payload = helper.receiver.recv()
             except EOFError:
-                helper.join()
+                helper.process.join()
                 raise NewsletterError(
                     f"the helper process reading the subscriber list stopped "
-                    f"(exit code {helper.exitcode}); run the send again to resume") from None
+                    f"(exit code {helper.process.exitcode}); run the send again to resume"
+                ) from None
             if kind == "readers":
                 yield from map(_as_prepared, payload)
             elif kind == "suppressed":
@@ -140,10 +205,7 @@ def _from_helper(store: SubscriberStore, factory: MessageFactory, tags: Sequence
                 finished = True
                 return
     finally:
-        receiver.close()
-        if not finished:
-            helper.terminate()  # stopped early: the rest of its reading is not wanted
-        helper.join()
+        helper.close(finished)
 
 
 def _end_with(send_pid: int) -> None:
@@ -164,7 +226,7 @@ def _widen(pipe: Connection) -> None:
 
 
 def _helper(sender: Connection, inherited: Connection | None, send_pid: int, directory,
-            state_dir, settings: Settings, email: Email, secret: str,
+            state_dir, settings: Settings, post_id: str, secret: str,
             tags: Sequence[str] | None) -> None:
     """The helper process: stream prepared readers to ``sender``, then ("end", None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the send to handle
@@ -178,7 +240,7 @@ def _helper(sender: Connection, inherited: Connection | None, send_pid: int, dir
         try:
             with fewer_collections():  # inherited when forked; a spawned helper sets its own
                 _stream(sender, SubscriberStore(directory=directory, state_dir=state_dir),
-                        MessageFactory(settings, email, secret), tags)
+                        ReaderSigner(settings, post_id, secret), tags)
         except NewsletterError as error:
             sender.send(("error", error))
         except Exception:  # noqa: BLE001 - a bug: the send reports it with this traceback
@@ -189,12 +251,12 @@ def _helper(sender: Connection, inherited: Connection | None, send_pid: int, dir
         pass  # the send has gone: nobody to read for
 
 
-def _stream(sender: Connection, store: SubscriberStore, factory: MessageFactory,
+def _stream(sender: Connection, store: SubscriberStore, signer: ReaderSigner,
             tags: Sequence[str] | None) -> None:
     """The suppressed keys, then the prepared readers a chunk at a time, then the rows the
     list could not use, then ("end", None)."""
     problems: list[SubscriberError] = []
-    readers = prepared_readers(store, factory, tags, problems)
+    readers = prepared_readers(store, signer, tags, problems)
     snapshot_sent = False
     while chunk := list(islice(readers, CHUNK)):
         if not snapshot_sent:  # read by active() before its first reader
