@@ -2,18 +2,19 @@
 
 Readers go in chunks, each its own transaction, keyed by address: a copy stopped halfway is
 run again and goes on where it stopped (a reader already there is left as it is), and a second
-run of a finished copy adds nothing. At the end the copy counts, in the database, the readers
-of the files: one missing fails the copy.
+run of a finished copy adds nothing. Each chunk is counted in the database as it goes in: a
+reader missing fails the copy.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Iterator
 
 from newsletter.errors import StoreError, SubscriberError
 from newsletter.subscribers.postgres_store import PostgresStore, insert
-from newsletter.subscribers.rows import nul_problem
+from newsletter.subscribers.rows import Subscriber, nul_problem
 from newsletter.subscribers.store import SubscriberStore
 
 CHUNK = 5000  # readers per transaction
@@ -29,23 +30,28 @@ class ListCopy:
 
 
 def copy_list(source: SubscriberStore, target: PostgresStore) -> ListCopy:
-    """Copy every reader of ``source`` into ``target``; StoreError when the database does not
-    hold each of them afterwards."""
-    readers, problems = source.load()
-    unstorable = {reader.key: problem for reader in readers
-                  if (problem := nul_problem(reader, source.label(reader.source)))}
-    if unstorable:  # PostgreSQL cannot hold them: named, and left behind
-        problems = [*problems, *unstorable.values()]
-        readers = [reader for reader in readers if reader.key not in unstorable]
-    report = ListCopy(len(readers), 0, problems)
-    stream = iter(readers)
+    """Copy every reader of ``source`` into ``target``, a chunk at a time (memory stays flat
+    however long the list); StoreError when the database does not hold each of them after."""
+    report = ListCopy()
+    stream = _storable(source, report.problems)
     with target.connection() as db:
         while chunk := list(islice(stream, CHUNK)):
+            keys = list({reader.key for reader in chunk})
             with db.transaction():
                 report.added += insert(db, chunk)
-        found = db.execute("SELECT count(*) FROM subscribers WHERE key = ANY(%s)",
-                           ([reader.key for reader in readers],)).fetchone()[0]
-    if found != len(readers):
-        raise StoreError(f"holds {found} of the {len(readers)} readers copied",
-                         where=target.where, hint="run the copy again")
+                found = db.execute("SELECT count(*) FROM subscribers WHERE key = ANY(%s)",
+                                   (keys,)).fetchone()[0]
+            if found != len(keys):
+                raise StoreError(f"holds {found} of the {len(keys)} readers of a chunk copied",
+                                 where=target.where, hint="run the copy again")
+            report.readers += len(keys)
     return report
+
+
+def _storable(source: SubscriberStore, problems: list[SubscriberError]) -> Iterator[Subscriber]:
+    """The readers of ``source``; those PostgreSQL cannot hold are named in ``problems``."""
+    for reader in source.each_reader(problems):
+        if problem := nul_problem(reader, source.label(reader.source)):
+            problems.append(problem)
+        else:
+            yield reader

@@ -34,7 +34,16 @@ from newsletter.subscribers.reading import (
     read_suppressed,
     stream_active,
 )
-from newsletter.subscribers.rows import LEFT, Row, Status, Subscriber, new_row, read_rows, row_key
+from newsletter.subscribers.rows import (
+    LEFT,
+    RepeatFilter,
+    Row,
+    Status,
+    Subscriber,
+    new_row,
+    read_rows,
+    row_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +55,32 @@ class Snapshot:
     signature: tuple
     active: frozenset[str]
     suppressed: frozenset[str]
+
+
+class Settled:
+    """A reader's status as the whole list and the journal make it: the first row of the
+    address that says it left wins, else an unconfirmed row, else the reader's own; a
+    journalled change overrides any but a left status."""
+
+    def __init__(self, left: dict[str, Status], unconfirmed: set[str], pending):
+        self.left, self.unconfirmed, self.pending = left, unconfirmed, pending
+        self.journalled = pending.statuses()
+
+    def __call__(self, reader: Subscriber) -> Subscriber:
+        key = reader.key
+        status = self.left.get(key) or (
+            Status.UNCONFIRMED if key in self.unconfirmed else reader.status)
+        if key in self.journalled and status not in LEFT:
+            status = Status(self.journalled[key])
+        return replace(reader, status=status)
+
+    def unlisted(self, listed) -> list[Subscriber]:
+        """Readers the journal records that no row lists (a record the next fold adds)."""
+        unlisted = [entry for entry in self.pending.entries
+                    if entry.record_unknown and entry.key not in listed]
+        return [Subscriber(email=address, address=address, status=Status(status))
+                for key, status in strongest(unlisted).items()
+                for address in [next(e.address for e in unlisted if e.key == key)]]
 
 
 class SubscriberStore(ListFolder):
@@ -96,19 +131,42 @@ class SubscriberStore(ListFolder):
                 problems.append(error)
                 continue
             readers.setdefault(subscriber.key, subscriber)
-        journalled = pending.statuses()
-        result = []
-        for key, reader in readers.items():
-            status = left.get(key) or (Status.UNCONFIRMED if key in unconfirmed else reader.status)
-            if key in journalled and status not in LEFT:
-                status = Status(journalled[key])
-            result.append(replace(reader, status=status))
-        unlisted = [entry for entry in pending.entries
-                    if entry.record_unknown and entry.key not in readers]
-        for key, status in strongest(unlisted).items():  # a record the next fold adds
-            address = next(entry.address for entry in unlisted if entry.key == key)
-            result.append(Subscriber(email=address, address=address, status=Status(status)))
-        return result, problems
+        settle = Settled(left, unconfirmed, pending)
+        result = [settle(reader) for reader in readers.values()]
+        return result + settle.unlisted(readers), problems
+
+    def each_reader(self, problems: list[SubscriberError]) -> Iterator[Subscriber]:
+        """load()'s readers one at a time, in the same order, from two reads of the files: the
+        first notes who left and which addresses repeat (a 2 MB filter), the second gives each
+        reader's first copy. Memory stays flat however long the list (`store copy`)."""
+        pending = self.journal.pending()
+        left: dict[str, Status] = {}
+        unconfirmed: set[str] = set()
+        repeats = RepeatFilter()
+        for row in self.rows([]):  # problems are taken from the second read
+            if key := row_key(row.email):
+                repeats.add(key)
+                if row.suppressed:
+                    if row.left:
+                        left.setdefault(key, row.suppression)
+                    else:
+                        unconfirmed.add(key)
+        settle = Settled(left, unconfirmed, pending)
+        given: set[str] = set()  # of the addresses that may repeat, and of the journal's
+        journalled = {entry.key for entry in pending.entries}
+        for row in self.rows(problems):
+            try:
+                subscriber = row.to_subscriber()
+            except SubscriberError as error:
+                problems.append(error)
+                continue
+            key = subscriber.key
+            if repeats.may_repeat(row_key(row.email) or key) or key in journalled:
+                if key in given:
+                    continue
+                given.add(key)
+            yield settle(subscriber)
+        yield from settle.unlisted(given)
 
     def active(self, problems: list[SubscriberError] | None = None,
                tags: Iterable[str] | None = None) -> Iterator[Subscriber]:
