@@ -31,6 +31,9 @@ def serve(site, host: str, port: int, threads: int) -> None:
     from newsletter.web import MAX_WEBHOOK_BODY, NewsletterApp
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # waitress warns "Task queue depth is N" on every request that waits for a free thread: a
+    # burst of unsubscribes printed a line each and spent an eighth of serve's CPU on them.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = NewsletterApp(site.settings)
     # waitress itself refuses (413) anything larger than the largest body we accept.
     # X-Forwarded-For reaches the app, which believes it only from signup.trusted_proxies.
