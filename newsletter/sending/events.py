@@ -170,6 +170,11 @@ def open_events(settings: Settings) -> EventStore | None:
 MAILED = (State.SENT, State.IN_DOUBT, State.SUBMITTING)
 POST_IDS_FOR = 60.0  # seconds the ledger's list of posts is reused
 POST_IDS_MISS = 5.0  # an unknown tag re-reads it at most this often
+# The ledger's distinct post ids, one index probe a post (its key starts with post_id): a
+# DISTINCT read every row, 120 ms on a ledger of two posts to a million readers.
+POST_IDS = ("WITH RECURSIVE p(id) AS (SELECT min(post_id) FROM deliveries UNION ALL "
+            "SELECT (SELECT min(post_id) FROM deliveries WHERE post_id > p.id) FROM p "
+            "WHERE p.id IS NOT NULL) SELECT id FROM p WHERE id IS NOT NULL")
 
 
 class PostFinder:
@@ -225,7 +230,7 @@ class PostFinder:
             stale = now - loaded > POST_IDS_FOR or (tag and tag not in posts
                                                      and now - loaded > POST_IDS_MISS)
             if stale:
-                rows = self._connections.rows("SELECT DISTINCT post_id FROM deliveries")
+                rows = self._connections.rows(POST_IDS)
                 posts = frozenset(row[0] for row in rows)
                 self._post_ids = (now, posts)
             return posts
