@@ -60,11 +60,22 @@ class Snapshot:
 class Settled:
     """A reader's status as the whole list and the journal make it: the first row of the
     address that says it left wins, else an unconfirmed row, else the reader's own; a
-    journalled change overrides any but a left status."""
+    journalled change overrides any but a left status. Each row goes through
+    :meth:`note` first."""
 
-    def __init__(self, left: dict[str, Status], unconfirmed: set[str], pending):
-        self.left, self.unconfirmed, self.pending = left, unconfirmed, pending
+    def __init__(self, pending):
+        self.pending = pending
         self.journalled = pending.statuses()
+        self.left: dict[str, Status] = {}
+        self.unconfirmed: set[str] = set()
+
+    def note(self, row: Row) -> None:
+        """Remember a row that says its address left (the first such wins) or is unconfirmed."""
+        if row.suppressed and (key := row_key(row.email)):
+            if row.left:
+                self.left.setdefault(key, row.suppression)
+            else:
+                self.unconfirmed.add(key)
 
     def __call__(self, reader: Subscriber) -> Subscriber:
         key = reader.key
@@ -116,22 +127,16 @@ class SubscriberStore(ListFolder):
         journal), and every problem, from one read of the files."""
         pending = self.journal.pending()  # before the files: a fold in between is then in them
         readers: dict[str, Subscriber] = {}
-        left: dict[str, Status] = {}  # the first row of each address that says it left wins,
-        unconfirmed: set[str] = set()  # ... else an unconfirmed row
+        settle = Settled(pending)
         problems: list[SubscriberError] = []  # in file order: rows() appends the files' own
         for row in self.rows(problems):
-            if row.suppressed and (key := row_key(row.email)):
-                if row.left:
-                    left.setdefault(key, row.suppression)
-                else:
-                    unconfirmed.add(key)
+            settle.note(row)
             try:
                 subscriber = row.to_subscriber()
             except SubscriberError as error:
                 problems.append(error)
                 continue
             readers.setdefault(subscriber.key, subscriber)
-        settle = Settled(left, unconfirmed, pending)
         result = [settle(reader) for reader in readers.values()]
         return result + settle.unlisted(readers), problems
 
@@ -140,18 +145,12 @@ class SubscriberStore(ListFolder):
         first notes who left and which addresses repeat (a 2 MB filter), the second gives each
         reader's first copy. Memory stays flat however long the list (`store copy`)."""
         pending = self.journal.pending()
-        left: dict[str, Status] = {}
-        unconfirmed: set[str] = set()
+        settle = Settled(pending)
         repeats = RepeatFilter()
         for row in self.rows([]):  # problems are taken from the second read
             if key := row_key(row.email):
                 repeats.add(key)
-                if row.suppressed:
-                    if row.left:
-                        left.setdefault(key, row.suppression)
-                    else:
-                        unconfirmed.add(key)
-        settle = Settled(left, unconfirmed, pending)
+            settle.note(row)
         given: set[str] = set()  # of the addresses that may repeat, and of the journal's
         journalled = {entry.key for entry in pending.entries}
         for row in self.rows(problems):
