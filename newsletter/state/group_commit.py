@@ -16,12 +16,20 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass
 class _Waiting(Generic[Item]):
-    """One caller's write, waiting for a commit, and how it went."""
+    """One caller's write, waiting for a commit, and how it went. ``done`` is held until the
+    commit is over: a bare lock is the cheapest wake-up there is (an Event takes a Condition
+    and its locks)."""
 
     item: Item
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Lock = field(default_factory=_held_lock)
     result: object = None
     error: BaseException | None = None
 
@@ -49,7 +57,7 @@ class GroupCommit(Generic[Item, Result]):
         if leading:
             self._commit_waiting()
         else:
-            waiting.done.wait()
+            waiting.done.acquire()  # released by the thread that committed it
         if waiting.error is not None:
             raise waiting.error
         return waiting.result
@@ -70,4 +78,4 @@ class GroupCommit(Generic[Item, Result]):
                 for waiting in batch:
                     waiting.error = error
             for waiting in batch:
-                waiting.done.set()
+                waiting.done.release()
