@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 WHERE = "the PostgreSQL store"
 CONNECT_TIMEOUT = 10  # seconds
-POOL_SIZE = 10  # connections a process keeps at most: serve's 8 threads, its sign-up worker, one more
+POOL_SIZE = 10  # connections a process keeps at most: serve's 8 threads, the sign-up worker, 1 more
 MIGRATION_LOCK = 0x6E6C6D67  # pg_advisory_xact_lock key while migrating ("nlmg")
 # Every kind the store holds (the list is a kind of its own only here: the files keep CSV).
 IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
