@@ -205,7 +205,7 @@ class Campaign:
             readers, keys = readers[:-cut], keys[:-cut]
         if not readers:
             return None
-        messages = [self.factory.assemble(r) for r in readers]
+        messages = self.factory.assemble_all(readers)
         if (send := self._sender(messages, keys, decided_at)) is None:
             return None
         # Committed, with the batch and its key, before the request can go out: crash safety.
