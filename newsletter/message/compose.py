@@ -28,6 +28,7 @@ import logging
 import re
 import secrets
 import time
+from string import Formatter
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Mapping, NamedTuple
@@ -62,6 +63,18 @@ def quote_address(address: str) -> str:
     if _URL_SAFE_OR_AT.fullmatch(address):
         return address.replace("@", "%40")
     return quote(address, safe="")
+
+
+def _around_token(link: str) -> tuple[str, str] | None:
+    """(text before, text after) of a link whose one field is a plain ``{token}``, else None."""
+    pieces = list(Formatter().parse(link))
+    fields = [(field, spec, conversion) for _, field, spec, conversion in pieces
+              if field is not None]
+    if fields != [("token", "", None)]:
+        return None
+    at = next(i for i, piece in enumerate(pieces) if piece[1] is not None)
+    return ("".join(piece[0] for piece in pieces[:at + 1]),
+            "".join(piece[0] for piece in pieces[at + 1:]))
 
 
 def one_line(text: str) -> str:
@@ -191,17 +204,33 @@ class ReaderSigner:
         self.domain = settings.email.sender_domain
         self.tokens = UnsubscribeTokens(secret)
         self._unsubscribe_url = settings.email.unsubscribe_url.format
+        # Most links hold {token} alone: then each is joined from the pieces around it, and
+        # no address is quoted for an {email} the link does not hold.
+        self._around_token = _around_token(settings.email.unsubscribe_url)
         self._message_ids = MessageIds(secret.encode(), post_id, self.domain)
 
     def prepare(self, address: str, name: str = "", token: str | None = None) -> Prepared:
         """The checked and signed part of one reader's message (see :class:`Prepared`);
         ``token``: the address's unsubscribe token, if known (a TokenCache's)."""
-        name, to = checked_recipient(address, name)
-        # {email} is allowed for links of the old kind (docs/email.md#one-click-unsubscribe);
-        # the token alone names the reader.
-        url = self._unsubscribe_url(email=quote_address(address),
-                                    token=token or self.tokens.make(address))
-        return Prepared(address, name, to, self._message_id(address), url)
+        prepared = self.prepare_all([(address, name)], [token or self.tokens.make(address)])
+        return Prepared._make(prepared[0])
+
+    def prepare_all(self, readers: list[tuple[str, str]], tokens: list[str]) -> list[tuple]:
+        """:meth:`prepare` of each (address, name), given their tokens, as plain tuples (what
+        crosses a helper's pipe; ``Prepared._make`` or reader_feed's ``_as_prepared`` of one
+        is its Prepared)."""
+        around, message_id = self._around_token, self._message_id
+        prepared = []
+        for (address, name), token in zip(readers, tokens):
+            name, to = checked_recipient(address, name)
+            if around is not None:
+                url = around[0] + token + around[1]
+            else:
+                # {email} is allowed for links of the old kind (docs/email.md#one-click-
+                # unsubscribe); the token alone names the reader.
+                url = self._unsubscribe_url(email=quote_address(address), token=token)
+            prepared.append((address, name, to, message_id(address), url))
+        return prepared
 
     def _message_id(self, address: str) -> str:
         """Derived from post and address, so a resent in-doubt message keeps its Message-ID

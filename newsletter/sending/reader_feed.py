@@ -65,15 +65,22 @@ def prepared_readers(store: ReaderStore, signer: ReaderSigner,
     """Every reader to send to (:meth:`SubscriberStore.active`; with ``tags``, those holding
     one; with ``select``, those it keeps), prepared, in list order; their tokens from the site's
     TokenCache. The rows the list cannot use go to ``problems``."""
+    for chunk in _prepared_chunks(store, signer, tags, problems, select):
+        yield from map(_as_prepared, chunk)
+
+
+def _prepared_chunks(store: ReaderStore, signer: ReaderSigner, tags: Sequence[str] | None,
+                     problems: list[SubscriberError] | None,
+                     select: Callable[[list[str]], set[str]] | None = None) -> Iterator[list]:
+    """:func:`prepared_readers` as plain tuples, CHUNK at a time (what the pipe carries)."""
     files = store.state_dir if isinstance(store, SubscriberStore) else None
     with closing(TokenCache(files, signer.secret)) as cache:
         subscribers = store.active(problems, tags=tags)
         if select is not None:  # chosen before they are signed: a few readers of a long list
             subscribers = selected(subscribers, select, CHUNK)
-        while chunk := list(islice(subscribers, CHUNK)):
-            tokens = cache.tokens([s.address for s in chunk], signer.tokens.make)
-            for subscriber, token in zip(chunk, tokens):
-                yield signer.prepare(subscriber.address, subscriber.name, token)
+        while chunk := [(s.address, s.name) for s in islice(subscribers, CHUNK)]:
+            tokens = cache.tokens([address for address, _ in chunk], signer.tokens.make)
+            yield signer.prepare_all(chunk, tokens)
 
 
 class Helper:
@@ -256,12 +263,11 @@ def _stream(sender: Connection, store: SubscriberStore, signer: ReaderSigner,
     """The suppressed keys, then the prepared readers a chunk at a time, then the rows the
     list could not use, then ("end", None)."""
     problems: list[SubscriberError] = []
-    readers = prepared_readers(store, signer, tags, problems)
     snapshot_sent = False
-    while chunk := list(islice(readers, CHUNK)):
+    for chunk in _prepared_chunks(store, signer, tags, problems):
         if not snapshot_sent:  # read by active() before its first reader
             sender.send(("suppressed", store.suppression_snapshot()))
             snapshot_sent = True
-        sender.send(("readers", [tuple(reader) for reader in chunk]))
+        sender.send(("readers", chunk))
     sender.send(("problems", problems))
     sender.send(("end", None))
