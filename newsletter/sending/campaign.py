@@ -89,8 +89,7 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Re
 
 
 class Batch(NamedTuple):
-    """A batch in flight: its messages, their readers' keys (the ledger's addresses), and the
-    key of the claim that holds just these readers (for Ledger.mark), if one does."""
+    """A batch in flight: messages, readers' keys, the key of the claim of just these readers."""
 
     messages: list[Message]
     keys: list[str]
@@ -280,9 +279,8 @@ class Campaign:
             report.problems.append(f"{len(keys)} messages left for the next run: {why}")
             return
         except QuotaError as error:  # nothing was accepted, and nothing will be for a while
-            report.limit_reached = self._safe(str(error))
-            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {report.limit_reached}",
-                             batch=claim)
+            why = report.limit_reached = self._safe(str(error))
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {why}", batch=claim)
             report.pending += len(keys)
             return
         except InDoubtError as error:
@@ -294,9 +292,8 @@ class Campaign:
         except (AuthError, NotSentError) as error:
             # A refused credential, or a request that never left, provably sent nothing:
             # these readers stay pending.
-            report.stopped = self._safe(str(error))
-            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {report.stopped}",
-                             batch=claim)
+            why = report.stopped = self._safe(str(error))
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {why}", batch=claim)
             report.pending += len(keys)
             return
         except Exception as error:  # noqa: BLE001 - a bug, but the ledger must stay honest
