@@ -75,12 +75,24 @@ def _prepared_chunks(store: ReaderStore, signer: ReaderSigner, tags: Sequence[st
     """:func:`prepared_readers` as plain tuples, CHUNK at a time (what the pipe carries)."""
     files = store.state_dir if isinstance(store, SubscriberStore) else None
     with closing(TokenCache(files, signer.secret)) as cache:
-        subscribers = store.active(problems, tags=tags)
-        if select is not None:  # chosen before they are signed: a few readers of a long list
-            subscribers = selected(subscribers, select, CHUNK)
-        while chunk := [(s.address, s.name) for s in islice(subscribers, CHUNK)]:
+        for chunk in _reader_chunks(store, tags, problems, select):
             tokens = cache.tokens([address for address, _ in chunk], signer.tokens.make)
             yield signer.prepare_all(chunk, tokens)
+
+
+def _reader_chunks(store: ReaderStore, tags: Sequence[str] | None,
+                   problems: list[SubscriberError] | None,
+                   select: Callable[[list[str]], set[str]] | None) -> Iterator[list]:
+    """(address, name) of each reader to send to, CHUNK or so at a time: kept between sends
+    of unchanged files (SubscriberStore.active_pairs) when the send is to every reader."""
+    if isinstance(store, SubscriberStore) and tags is None and select is None:
+        yield from store.active_pairs(problems)
+        return
+    subscribers = store.active(problems, tags=tags)
+    if select is not None:  # chosen before they are signed: a few readers of a long list
+        subscribers = selected(subscribers, select, CHUNK)
+    while chunk := [(s.address, s.name) for s in islice(subscribers, CHUNK)]:
+        yield chunk
 
 
 class Helper:

@@ -33,6 +33,7 @@ from newsletter.subscribers.reading import (
     SuppressedView,
     read_suppressed,
     stream_active,
+    stream_active_pairs,
 )
 from newsletter.subscribers.rows import (
     LEFT,
@@ -173,6 +174,13 @@ class SubscriberStore(ListFolder):
         with ``tags``, only those holding one of them (compared ignoring case)."""
         wanted = None if tags is None else frozenset(tag.lower() for tag in tags)
         return stream_active(self, problems, wanted, self.adopt_suppression)
+
+    def active_pairs(self, problems: list[SubscriberError] | None = None
+                     ) -> Iterator[list[tuple[str, str] | list[str]]]:
+        """:meth:`active` (every tag) as lists of (address, name): all a send's signing needs,
+        kept between sends of unchanged files (:func:`newsletter.subscribers.reading.
+        stream_active_pairs`)."""
+        return stream_active_pairs(self, problems, self.adopt_suppression)
 
     def snapshot(self) -> Snapshot:
         """Active and suppressed keys of the files, re-read only when a file changed."""
