@@ -30,11 +30,23 @@ def fresh(site: Path) -> SubscriberStore:
     return SubscriberStore(directory=site / "subscribers", state_dir=site / ".newsletter")
 
 
-def pairs(store: SubscriberStore) -> tuple[list[tuple[str, str]], list[str]]:
-    """(address, name) of each reader a send reads, and the problems it reports."""
+def token(address: str) -> str:
+    return f"token-of-{address}"
+
+
+def tokens(addresses: list[str]) -> list[str]:
+    return [token(address) for address in addresses]
+
+
+def pairs(store: SubscriberStore, values_id: str = "secret-1"
+          ) -> tuple[list[tuple[str, str]], list[str]]:
+    """(address, name) of each reader a send reads, and the problems it reports (each
+    reader's value checked: their token, kept with them)."""
     problems = []
-    readers = [tuple(pair) for chunk in store.active_pairs(problems) for pair in chunk]
-    return readers, [str(problem) for problem in problems]
+    readers = [tuple(reader) for chunk in store.active_with(tokens, values_id, problems)
+               for reader in chunk]
+    assert all(value == token(address) for address, _, value in readers)
+    return [(address, name) for address, name, _ in readers], [str(p) for p in problems]
 
 
 def from_files(store: SubscriberStore) -> tuple[list[tuple[str, str]], list[str]]:
@@ -99,7 +111,7 @@ def test_a_hand_edit_is_read_from_the_files(tmp_path, monkeypatch):
 
 def test_a_read_that_stops_early_keeps_nothing(tmp_path, monkeypatch):
     store = make_store(tmp_path)
-    chunks = store.active_pairs([])
+    chunks = store.active_with(tokens, "secret-1", [])
     next(chunks)
     chunks.close()  # the send stopped after its first chunk
     assert sorted(p.name for p in store.state_dir.iterdir()
@@ -114,7 +126,7 @@ def test_a_damaged_or_older_file_is_not_used(tmp_path):
     expected = pairs(store)
     kept = store.state_dir / kept_readers.KEPT_FILE
     head, _, rest = kept.read_text().partition("\n")
-    kept.write_text(head.replace('"format": 1', '"format": 0') + "\n" + rest)
+    kept.write_text(head.replace(f'"format": {kept_readers.FORMAT}', '"format": 0') + "\n" + rest)
     assert pairs(fresh(tmp_path)) == expected
     kept.write_text("not json\n")
     assert pairs(fresh(tmp_path)) == expected
@@ -142,3 +154,11 @@ def test_a_kept_file_cut_short_stops_the_read_and_is_removed(tmp_path):
         pairs(fresh(tmp_path))
     assert not kept.exists()
     assert pairs(fresh(tmp_path)) == expected
+
+
+def test_values_kept_for_another_secret_are_made_again(tmp_path, monkeypatch):
+    store = make_store(tmp_path)
+    expected = pairs(store, "secret-1")
+    reads = reads_of_the_files(monkeypatch)
+    assert pairs(fresh(tmp_path), "secret-2") == expected
+    assert reads[0] == 1

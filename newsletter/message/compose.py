@@ -212,16 +212,16 @@ class ReaderSigner:
     def prepare(self, address: str, name: str = "", token: str | None = None) -> Prepared:
         """The checked and signed part of one reader's message (see :class:`Prepared`);
         ``token``: the address's unsubscribe token, if known (a TokenCache's)."""
-        prepared = self.prepare_all([(address, name)], [token or self.tokens.make(address)])
+        prepared = self.prepare_all([(address, name, token or self.tokens.make(address))])
         return Prepared._make(prepared[0])
 
-    def prepare_all(self, readers: list[tuple[str, str]], tokens: list[str]) -> list[tuple]:
-        """:meth:`prepare` of each (address, name), given their tokens, as plain tuples (what
-        crosses a helper's pipe; ``Prepared._make`` or reader_feed's ``_as_prepared`` of one
-        is its Prepared)."""
+    def prepare_all(self, readers: list[tuple[str, str, str]]) -> list[tuple]:
+        """:meth:`prepare` of each (address, name, token), as plain tuples (what crosses a
+        helper's pipe; ``Prepared._make`` or reader_feed's ``_as_prepared`` of one is its
+        Prepared)."""
         around, message_id = self._around_token, self._message_id
         prepared = []
-        for (address, name), token in zip(readers, tokens):
+        for address, name, token in readers:
             name, to = checked_recipient(address, name)
             if around is not None:
                 url = around[0] + token + around[1]

@@ -33,7 +33,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from newsletter.errors import ConfigError, NewsletterError, SubscriberError
-from newsletter.message import Prepared, ReaderSigner, TokenCache, signing_secret
+from newsletter.message import Prepared, ReaderSigner, TokenCache, secret_id, signing_secret
 from newsletter.sending.collector import fewer_collections
 from newsletter.sending.recipients import selected
 from newsletter.subscribers import ReaderStore, SubscriberStore
@@ -75,24 +75,27 @@ def _prepared_chunks(store: ReaderStore, signer: ReaderSigner, tags: Sequence[st
     """:func:`prepared_readers` as plain tuples, CHUNK at a time (what the pipe carries)."""
     files = store.state_dir if isinstance(store, SubscriberStore) else None
     with closing(TokenCache(files, signer.secret)) as cache:
-        for chunk in _reader_chunks(store, tags, problems, select):
-            tokens = cache.tokens([address for address, _ in chunk], signer.tokens.make)
-            yield signer.prepare_all(chunk, tokens)
+        tokens = partial(cache.tokens, make=signer.tokens.make)
+        for chunk in _reader_chunks(store, signer, tokens, tags, problems, select):
+            yield signer.prepare_all(chunk)
 
 
-def _reader_chunks(store: ReaderStore, tags: Sequence[str] | None,
+def _reader_chunks(store: ReaderStore, signer: ReaderSigner,
+                   tokens: Callable[[list[str]], list[str]], tags: Sequence[str] | None,
                    problems: list[SubscriberError] | None,
                    select: Callable[[list[str]], set[str]] | None) -> Iterator[list]:
-    """(address, name) of each reader to send to, CHUNK or so at a time: kept between sends
-    of unchanged files (SubscriberStore.active_pairs) when the send is to every reader."""
+    """(address, name, token) of each reader to send to, CHUNK or so at a time: kept between
+    sends of unchanged files (SubscriberStore.active_with) when the send is to every reader."""
     if isinstance(store, SubscriberStore) and tags is None and select is None:
-        yield from store.active_pairs(problems)
+        # The tokens are kept with the readers for the secret that made them.
+        yield from store.active_with(tokens, secret_id(signer.secret), problems)
         return
     subscribers = store.active(problems, tags=tags)
     if select is not None:  # chosen before they are signed: a few readers of a long list
         subscribers = selected(subscribers, select, CHUNK)
     while chunk := [(s.address, s.name) for s in islice(subscribers, CHUNK)]:
-        yield chunk
+        yield [(address, name, token) for (address, name), token
+               in zip(chunk, tokens([address for address, _ in chunk]))]
 
 
 class Helper:

@@ -7,8 +7,11 @@ read back from JSON lines (docs/performance.md). What a send reads from the file
 on their contents (and on this code: hence FORMAT), so the readers a complete read of some
 version of the files found (address and name, in list order) are kept under that version
 (list_pass.opened_signature: inode, mtime and size of each file, as the files were opened) with
-the rows it could not use. Kept readers are journal-blind: whoever unsubscribed since is left
-out as they are read back (the journal is read afresh by every send), so only the files decide.
+the rows it could not use. Each reader carries a value the caller made for the address (a send:
+its unsubscribe token, 0.9 us a look-up in the token cache), kept while the caller names the
+same values (a send: the secret's id). Kept readers are journal-blind: whoever unsubscribed
+since is left out as they are read back (the journal is read afresh by every send), so only
+the files decide.
 
 The file is written beside the read (a line of CHUNK readers at a time) under a temporary name,
 and takes its place only when the read is complete. A cache: if it cannot be written or read,
@@ -30,15 +33,15 @@ logger = logging.getLogger(__name__)
 
 KEPT_FILE = "list_readers.jsonl"  # in the site's state folder (.newsletter/)
 # Raise it whenever what a read yields from the same files changes (checks, de-duplication).
-FORMAT = 1
+FORMAT = 2
 CHUNK = 500  # readers a line
 
 
-def read_kept(state_dir: Path, signature: list[list],
+def read_kept(state_dir: Path, signature: list[list], values_id: str,
               problems: list[SubscriberError]) -> Iterator[list[list[str]]] | None:
-    """Chunks of [address, name] kept for ``signature`` (the rows that read could not use go
-    to ``problems`` at the end, as a read of the files would report them); None when nothing
-    is kept for it."""
+    """Chunks of [address, name, value] kept for ``signature`` with values named
+    ``values_id`` (the rows that read could not use go to ``problems`` at the end, as a read
+    of the files would report them); None when nothing is kept for them."""
     path = Path(state_dir) / KEPT_FILE
     try:
         handle = path.open("r", encoding="utf-8")
@@ -46,7 +49,8 @@ def read_kept(state_dir: Path, signature: list[list],
         return None
     try:
         head = json.loads(handle.readline())
-        if head.get("format") != FORMAT or head.get("signature") != signature:
+        if (head.get("format"), head.get("signature"), head.get("values")) != (
+                FORMAT, signature, values_id):
             handle.close()
             return None
     except (OSError, ValueError, AttributeError):
@@ -78,20 +82,21 @@ def _chunks(path: Path, handle: IO[str],
 class Keeper:
     """Writes what a read yields, for :func:`read_kept`; kept only once :meth:`done`."""
 
-    def __init__(self, state_dir: Path, signature: list[list]):
+    def __init__(self, state_dir: Path, signature: list[list], values_id: str):
         self.path = Path(state_dir) / KEPT_FILE
         self.out: IO[str] | None = None
         try:
             self.out = tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.path.parent, prefix=f".{self.path.name}.",
                 delete=False)
-            self.out.write(json.dumps({"format": FORMAT, "signature": signature}) + "\n")
+            self.out.write(json.dumps({"format": FORMAT, "signature": signature,
+                                       "values": values_id}) + "\n")
         except OSError as error:
             logger.debug("the list's readers are not kept: %s", error)
             self.discard()
 
-    def add(self, chunk: list[tuple[str, str]]) -> None:
-        """The next (address, name) pairs, a line of them."""
+    def add(self, chunk: list[tuple[str, str, str]]) -> None:
+        """The next readers, (address, name, value) each: a line of them."""
         self._write(chunk)
 
     def done(self, problems: list[SubscriberError]) -> None:

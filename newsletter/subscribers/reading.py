@@ -117,24 +117,26 @@ def stream_active(folder: ListFolder, problems: list[SubscriberError] | None = N
                             tags)
 
 
-def stream_active_pairs(folder: ListFolder, problems: list[SubscriberError] | None = None,
-                        seen_suppressed: Callable[[SuppressedView], None] = lambda view: None,
-                        ) -> Iterator[list[tuple[str, str] | list[str]]]:
-    """:func:`stream_active` (no tags) as lists of (address, name): read back from
-    :mod:`newsletter.subscribers.kept_readers` when the files are those a complete read kept,
-    else read from the files and kept for the next send."""
+def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[str]],
+                       values_id: str, problems: list[SubscriberError] | None = None,
+                       seen_suppressed: Callable[[SuppressedView], None] = lambda view: None,
+                       ) -> Iterator[list]:
+    """:func:`stream_active` (no tags) as lists of (address, name, value), each value from
+    ``values(addresses)``: read back from :mod:`newsletter.subscribers.kept_readers` when the
+    files are those a complete read kept with values named ``values_id``, else read from the
+    files and kept for the next send."""
     problems = [] if problems is None else problems
     with ExitStack() as stack:
         opened, view, repeats = _opened(folder, stack)
         seen_suppressed(view)
         signature = opened_signature(opened)
         journalled = view.journalled
-        kept = read_kept(folder.state_dir, signature, problems)
+        kept = read_kept(folder.state_dir, signature, values_id, problems)
         if kept is not None:
             for chunk in kept:
                 yield _not_in(chunk, journalled)
             return
-        keeper = Keeper(folder.state_dir, signature)
+        keeper = Keeper(folder.state_dir, signature, values_id)
         found: list[SubscriberError] = []
         try:
             # Kept readers are those the files let through (the journal's unsubscribes too):
@@ -142,6 +144,8 @@ def stream_active_pairs(folder: ListFolder, problems: list[SubscriberError] | No
             # they are read back, as _readers would (after the repeats: no copy of theirs).
             readers = _readers(folder, opened, view.listed, frozenset(), repeats, found, None)
             while chunk := [(s.address, s.name) for s in islice(readers, KEPT_CHUNK)]:
+                chunk = [(address, name, value) for (address, name), value
+                         in zip(chunk, values([address for address, _ in chunk]))]
                 keeper.add(chunk)
                 yield _not_in(chunk, journalled)
             keeper.done(found)
@@ -151,7 +155,7 @@ def stream_active_pairs(folder: ListFolder, problems: list[SubscriberError] | No
 
 
 def _not_in(chunk: list, journalled: frozenset[str]) -> list:
-    """The (address, name) of ``chunk`` whose keys the journal does not suppress."""
+    """The readers of ``chunk`` whose keys the journal does not suppress."""
     if not journalled:
         return chunk
     return [pair for pair in chunk if address_key(pair[0]) not in journalled]
