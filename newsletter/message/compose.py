@@ -28,9 +28,9 @@ import logging
 import re
 import secrets
 import time
-from string import Formatter
 from dataclasses import dataclass, field
 from email.utils import format_datetime
+from string import Formatter
 from typing import TYPE_CHECKING, Mapping, NamedTuple
 from urllib.parse import quote, urlsplit
 
@@ -272,13 +272,13 @@ class MessageFactory:
         """:meth:`assemble` of each reader of a batch, dated once (a send's hot path: the
         shared values are looked up once a batch, and each Message built positionally)."""
         post_id, email, encoder, test = self.email.post_id, self.email, self.encoder, self.test
-        start = {"From": self.from_header, "Subject": self.subject, "Date": self._date_header()}
+        sender, subject, date = self.from_header, self.subject, self._date_header()
         reply_to, list_id, mailto = self.reply_to, self.list_id, self.mailto
         after = f">, {mailto}" if mailto else ">"
         messages = []
         for address, name, to, message_id, url in readers:
-            headers = {"From": start["From"], "To": to, "Subject": start["Subject"],
-                       "Date": start["Date"], "Message-ID": message_id}
+            headers = {"From": sender, "To": to, "Subject": subject, "Date": date,
+                       "Message-ID": message_id}
             if reply_to:
                 headers["Reply-To"] = reply_to
             headers["List-Id"] = list_id
