@@ -162,3 +162,15 @@ def test_values_kept_for_another_secret_are_made_again(tmp_path, monkeypatch):
     reads = reads_of_the_files(monkeypatch)
     assert pairs(fresh(tmp_path), "secret-2") == expected
     assert reads[0] == 1
+
+
+def test_what_a_killed_send_left_half_written_is_removed_by_the_next_read(tmp_path):
+    store = make_store(tmp_path)
+    chunks = store.active_with(tokens, "secret-1", [])
+    next(chunks)  # the send is killed here: its file stays half written
+    leftovers = [p for p in store.state_dir.iterdir() if "list_readers" in p.name]
+    assert len(leftovers) == 1 and leftovers[0].name.startswith(".list_readers.jsonl.")
+    expected = pairs(fresh(tmp_path))
+    assert sorted(p.name for p in store.state_dir.iterdir()
+                  if "list_readers" in p.name) == ["list_readers.jsonl"]
+    assert pairs(fresh(tmp_path)) == expected

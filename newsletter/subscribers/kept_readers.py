@@ -85,6 +85,10 @@ class Keeper:
     def __init__(self, state_dir: Path, signature: list[list], values_id: str):
         self.path = Path(state_dir) / KEPT_FILE
         self.out: IO[str] | None = None
+        # Left by a send killed while it read (a send's helper writes only under its site's
+        # lock; one of a send that then lost the lock only costs the winner its file).
+        for leftover in self.path.parent.glob(f".{KEPT_FILE}.*"):
+            leftover.unlink(missing_ok=True)
         try:
             self.out = tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.path.parent, prefix=f".{self.path.name}.",
