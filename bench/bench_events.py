@@ -57,7 +57,7 @@ def make_site(root: Path, readers: int) -> list[str]:
         for start in range(0, readers, 10_000):
             chunk = addresses[start:start + 10_000]
             with ledger.atomic():
-                ledger.claim(POST, chunk, [f"<{a}>" for a in chunk], "sendgrid")
+                ledger.claim(POST, chunk, "sendgrid")
                 ledger.record(POST, [(a, State.SENT, f"sg-{a}", None) for a in chunk])
     return addresses
 

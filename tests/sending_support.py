@@ -165,5 +165,4 @@ def leave_in_flight(ledger: Ledger, post_id: str, addresses: list[str]) -> None:
     """What a run killed with a batch on its way leaves: the batch `submitting`, and its post
     still marked running (Ledger.running), which tells recover() where to look."""
     ledger.set_meta(RUNNING_PREFIX + post_id, ledger_time())
-    ledger.claim(post_id, addresses, [f"<{n}.killed@example.com>" for n in range(len(addresses))],
-                 "outbox")
+    ledger.claim(post_id, addresses, "outbox")

@@ -258,7 +258,7 @@ def test_ctrl_c_stops_the_send_records_the_batches_on_their_way_and_the_rerun_fi
 def test_status_finds_a_killed_runs_batch_in_doubt_and_shows_nothing_in_flight(site):
     with Ledger.open(site_settings(site)) as ledger:  # a killed run left a batch submitting
         leave_in_flight(ledger, REFERENCE_POST, ["ada@example.com"])
-        ledger.claim(REFERENCE_POST, ["grace@example.org"], ["<y@example.com>"], "outbox")
+        ledger.claim(REFERENCE_POST, ["grace@example.org"], "outbox")
         ledger.mark(REFERENCE_POST, ["grace@example.org"], State.PENDING, "not sent: 503")
     detail = invoke(site, "status", "what-matters")
     lines = detail.output.splitlines()

@@ -211,8 +211,8 @@ class Campaign:
             return None
         # Committed, with the batch and its key, before the request can go out: crash safety.
         key = key_of(messages)
-        claimed = self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
-                                    self.provider.name, decided_at, key, messages[0].subject)
+        claimed = self.ledger.claim(self.email.post_id, keys, self.provider.name, decided_at,
+                                    key, messages[0].subject)
         if len(claimed) < len(keys):  # a sender sharing this campaign took the others
             messages, keys, key = *claimed_part(messages, keys, claimed), None
             if not keys or (send := self._sender(messages, keys, decided_at)) is None:
@@ -242,8 +242,7 @@ class Campaign:
         why = (self._safe(str(error)) if isinstance(error, NewsletterError)
                else self._bug(error, " building a request"))
         with self.ledger.atomic():
-            self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
-                              self.provider.name, at=decided_at)
+            self.ledger.claim(self.email.post_id, keys, self.provider.name, at=decided_at)
             self.ledger.mark(self.email.post_id, keys, State.PENDING, f"not sent: {why}")
         self.report.pending += len(keys)
         self.report.stopped = why

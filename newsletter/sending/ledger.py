@@ -221,8 +221,8 @@ class Ledger:
         )
         return {row[0] for row in rows}
 
-    def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
-              provider: str, at: str | None = None, key: str | None = None,
+    def claim(self, post_id: str, addresses: Sequence[str], provider: str,
+              at: str | None = None, key: str | None = None,
               subject: str | None = None) -> Sequence[str]:
         """Mark a batch ``submitting`` and commit: call before its request goes out. Returns
         the addresses claimed: all of them (one send at a time per site here;
@@ -231,7 +231,8 @@ class Ledger:
         ``at`` (from :func:`ledger_time`) is when the batch was decided: the moment its readers'
         subscription status was last checked. With ``key`` (providers.batch_key, Resend's
         Idempotency-Key) the batch itself is recorded with them, and its ``subject``, for
-        `reconcile`.
+        `reconcile`. The rows' ``message_id`` column, kept for old ledgers, is no longer
+        written: a Message-ID follows from the secret, the post and the address.
         """
         at = at or ledger_time()
         with self.atomic() as db:
@@ -242,15 +243,14 @@ class Ledger:
             db.execute(
                 # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert clause.
                 """INSERT INTO deliveries (post_id, address, state, attempts, provider,
-                                           message_id, created_at, updated_at, batch)
-                   SELECT ?1, key, ?2, 1, ?3, value, ?4, ?4, ?6
+                                           created_at, updated_at, batch)
+                   SELECT ?1, value, ?2, 1, ?3, ?4, ?4, ?6
                    FROM json_each(?5) WHERE true
                    ON CONFLICT (post_id, address) DO UPDATE SET
                        state = excluded.state, attempts = attempts + 1, reason = NULL,
-                       provider = excluded.provider, message_id = excluded.message_id,
-                       updated_at = excluded.updated_at, batch = excluded.batch""",
-                (post_id, State.SUBMITTING.value, provider, at,
-                 json.dumps(dict(zip(addresses, message_ids))), batch),  # {address: Message-ID}
+                       provider = excluded.provider, updated_at = excluded.updated_at,
+                       batch = excluded.batch""",
+                (post_id, State.SUBMITTING.value, provider, at, json.dumps(addresses), batch),
             )
             if batch is not None and db.execute(LAST_ROW).fetchone()[0] - last == len(addresses):
                 self._fresh[key] = (last + 1, last + len(addresses), batch)

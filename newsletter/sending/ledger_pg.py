@@ -189,8 +189,8 @@ class PostgresLedger:
                                (post_id, list(addresses), [str(s) for s in states]))
         return {address for (address,) in rows}
 
-    def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
-              provider: str, at: str | None = None, key: str | None = None,
+    def claim(self, post_id: str, addresses: Sequence[str], provider: str,
+              at: str | None = None, key: str | None = None,
               subject: str | None = None) -> list[str]:
         """Mark the readers ``submitting`` and commit, before the request goes out (with the
         batch's ``key`` and ``subject`` for `reconcile`, as :meth:`Ledger.claim`); return
@@ -203,17 +203,16 @@ class PostgresLedger:
                 (post_id, provider, key, subject, at)).fetchone()[0]
             rows = self.db.execute(
                 """INSERT INTO deliveries AS d (post_id, address, state, attempts, provider,
-                                                message_id, created_at, updated_at, batch)
-                   SELECT %s, address, %s, 1, %s, message_id, %s, %s, %s
-                   FROM unnest(%s::text[], %s::text[]) AS batch (address, message_id)
+                                                created_at, updated_at, batch)
+                   SELECT %s, address, %s, 1, %s, %s, %s, %s
+                   FROM unnest(%s::text[]) AS batch (address)
                    ON CONFLICT (post_id, address) DO UPDATE SET
                        state = excluded.state, attempts = d.attempts + 1, reason = NULL,
-                       provider = excluded.provider, message_id = excluded.message_id,
-                       updated_at = excluded.updated_at, batch = excluded.batch
+                       provider = excluded.provider, updated_at = excluded.updated_at,
+                       batch = excluded.batch
                    WHERE d.state = 'pending'
                    RETURNING d.address""",
-                (post_id, State.SUBMITTING.value, provider, at, at, batch, list(addresses),
-                 list(message_ids)))
+                (post_id, State.SUBMITTING.value, provider, at, at, batch, list(addresses)))
             claimed = {address for (address,) in rows}
         return [address for address in addresses if address in claimed]
 
