@@ -152,14 +152,16 @@ class Personalizations:
                 for name in headers if name not in self.not_own]
 
     def encode(self, message: Message) -> str:
-        address = encode_basestring(message.to_address)
+        reader = message.to_address
+        address = encode_basestring(reader)
         name = _clean_name(message.to_name)  # as _recipient, without its dict
         to = (f'{{"email":{address},"name":{encode_basestring(name)}}}' if name
               else f'{{"email":{address}}}')
         plain, html = [], []  # the substitutions: each value, then each HTML-escaped
         for key, value in message.values.items():
             plain_tag, html_tag = _TAGS.get(key) or _tags(key)
-            encoded = encode_basestring(value)
+            # The reader's {email} is their address: encoded once for both.
+            encoded = address if value is reader else encode_basestring(value)
             plain.append(plain_tag + encoded)
             if self.escaped:
                 escaped = html_value(value)
@@ -172,8 +174,9 @@ class Personalizations:
         if message.test:  # a test copy names no reader: it never counts as theirs
             extra += f',"custom_args":{{"{TEST_COPY}":"yes"}}'
         else:
-            extra += ',"custom_args":{"reader":' + encode_basestring(
-                address_key(message.to_address)) + "}"
+            key = address_key(reader)  # the address itself, unless it has capitals
+            extra += ',"custom_args":{"reader":' + (
+                address if key == reader else encode_basestring(key)) + "}"
         if message.subject != self.subject:
             extra += ',"subject":' + encode_basestring(message.subject)
         return f'{{"to":[{to}],"substitutions":{{{",".join(plain + html)}}}{extra}}}'
