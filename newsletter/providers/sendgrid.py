@@ -21,7 +21,7 @@ from newsletter.errors import AuthError
 from newsletter.providers.base import TEST_COPY, Result, key_of
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
-from newsletter.providers.json_bodies import SHARED_SLOT, json_with_raw
+from newsletter.providers.json_bodies import SHARED_SLOT, json_with_array
 from newsletter.providers.key_check import json_of, read, refused
 from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
 from newsletter.providers.message_parts import (
@@ -86,7 +86,7 @@ class SendGridProvider(HttpProvider):
         common = common_headers(messages)
         not_own = BUILT_HEADERS | common.keys()
         encoder = Personalizations(first, not_own, escaped)
-        personalizations = ",".join(map(encoder.encode, messages))
+        personalizations = list(map(encoder.encode, messages))
         payload = {
             "personalizations": SHARED_SLOT,
             "from": _address(first.headers["From"]),
@@ -115,7 +115,7 @@ class SendGridProvider(HttpProvider):
         if settings.provider.test_mode:
             # Validated and answered 200, never delivered (docs/providers.md#sendgrid-test-mode).
             payload["mail_settings"] = {"sandbox_mode": {"enable": True}}
-        body = json_with_raw(payload, f"[{personalizations}]".encode())
+        body = json_with_array(payload, personalizations)
         return HttpRequest("/v3/mail/send", body=body,
                            headers={"Authorization": f"Bearer {self.api_key}"})
 
