@@ -231,8 +231,7 @@ class Ledger:
         ``at`` (from :func:`ledger_time`) is when the batch was decided: the moment its readers'
         subscription status was last checked. With ``key`` (providers.batch_key, Resend's
         Idempotency-Key) the batch itself is recorded with them, and its ``subject``, for
-        `reconcile`. The rows' ``message_id`` column, kept for old ledgers, is no longer
-        written: a Message-ID follows from the secret, the post and the address.
+        `reconcile`. The ``message_id`` column is no longer written (derived from the post).
         """
         at = at or ledger_time()
         with self.atomic() as db:
@@ -250,8 +249,8 @@ class Ledger:
                        state = excluded.state, attempts = attempts + 1, reason = NULL,
                        provider = excluded.provider, updated_at = excluded.updated_at,
                        batch = excluded.batch""",
-                (post_id, State.SUBMITTING.value, provider, at, json.dumps(addresses), batch),
-            )
+                # In the index's order: each insert lands by the one before, its pages cached.
+                (post_id, State.SUBMITTING, provider, at, json.dumps(sorted(addresses)), batch))
             if batch is not None and db.execute(LAST_ROW).fetchone()[0] - last == len(addresses):
                 self._fresh[key] = (last + 1, last + len(addresses), batch)
         return addresses
