@@ -9,6 +9,7 @@ import subprocess
 import time
 
 import psycopg
+import pytest
 from fake_providers import KEYS, provider_environ, slow, start_fake, write_provider_settings
 from sending_support import write_readers
 
@@ -197,3 +198,40 @@ def test_a_sender_takes_only_readers_active_in_its_segment_as_each_batch_is_take
     assert readers[38] not in states
     assert states.pop(readers[1]) == "pending"
     assert set(states.values()) == {"sent"}
+
+
+def as_before_m010(url: str) -> None:
+    """The ledger's shape as m009 left it: the partial index of `pending` rows, pages filled."""
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP INDEX deliveries_by_post")
+        db.execute("ALTER TABLE deliveries RESET (fillfactor)")
+        db.execute("CREATE INDEX deliveries_pending ON deliveries (post_id, id) "
+                   "WHERE state = 'pending'")
+        db.execute("DELETE FROM newsletter_migrations "
+                   "WHERE name = 'm010_keep_updates_off_the_indexes'")
+
+
+@pytest.mark.parametrize("store", ["new", "from before m010"])
+def test_two_senders_send_each_reader_once_on_a_new_store_and_on_one_migrated_mid_send(
+        site, pg_url, store):
+    """A run that stopped after writing its rows, then the ledger brought to m010 by `store
+    migrate`: the pending rows are taken in list order as before, by both senders."""
+    addresses, fake = on_postgresql(site, pg_url, 200, latency=0.0)
+    with psycopg.connect(pg_url, autocommit=True) as db:  # left by the run that stopped
+        db.execute("INSERT INTO deliveries (post_id, address, state, attempts, created_at, "
+                   "updated_at) SELECT %s, key, 'pending', 0, 'earlier', 'earlier' "
+                   "FROM subscribers ORDER BY position LIMIT 150", (POST,))
+    if store != "new":
+        as_before_m010(pg_url)
+        migrated = run_cli(site, "store", "migrate")
+        assert "the PostgreSQL store (ledger): 1 migration(s) applied" in migrated.stdout
+    try:
+        first, second = sender(site), sender(site)
+        outputs = [process.communicate(timeout=300) for process in (first, second)]
+    finally:
+        fake.close()
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}  # nobody twice
+    states = ledger(pg_url)
+    assert set(states.values()) == {"sent"} and len(states) == 200
