@@ -84,18 +84,19 @@ class SharedQueue:
                 self.after = 0
                 rows = self._pending(size)
             self.after = rows[-1][0] if rows else self.after
-            yield [self.factory.prepare(address, name) for _, address, name in rows]
+            self.ledger.hold(self.params["post"], {key: row for row, key, _, _ in rows})
+            yield [self.factory.prepare(address, name) for _, _, address, name in rows]
 
-    def _pending(self, size: int) -> list[tuple[int, str, str]]:
+    def _pending(self, size: int) -> list[tuple[int, str, str, str]]:
         """Rows after the last one this sender took (each look goes on from there: going
         back over the rows already sent, on a long list, would cost more every batch)."""
         # Walked in order along the post's index, stopping at ``size``: the planner, without
         # statistics of a table just written, would rather fetch every later row and sort.
         self.db.execute(IN_INDEX_ORDER)
         return self.db.execute(
-            "SELECT d.id, s.address, s.name FROM deliveries d JOIN subscribers s ON s.key = "
-            "d.address WHERE d.post_id = %(post)s AND d.id > %(after)s AND d.state = 'pending' "
-            "AND s.status = ANY(%(active)s)" + self.segment + " ORDER BY d.id LIMIT %(size)s "
+            "SELECT d.id, d.address, s.address, s.name FROM deliveries d JOIN subscribers s "
+            "ON s.key = d.address WHERE d.post_id = %(post)s AND d.id > %(after)s "
+            "AND d.state = 'pending' AND s.status = ANY(%(active)s)" + self.segment + " ORDER BY d.id LIMIT %(size)s "
             "FOR UPDATE OF d SKIP LOCKED", {**self.params, "after": self.after, "size": size}
         ).fetchall()
 
