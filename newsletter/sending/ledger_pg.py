@@ -291,12 +291,18 @@ class PostgresLedger:
                tags: Iterable[str] = ()) -> int:
         """Active readers of the segment (``tags``) the ledger does not hold in ``states``."""
         wanted = [tag.lower() for tag in tags]
-        readers = self.db.execute(
-            "SELECT s.tags FROM subscribers s WHERE s.status = ANY(%s) AND NOT EXISTS ("
-            "SELECT 1 FROM deliveries d WHERE d.post_id = %s AND d.address = s.key "
-            "AND d.state = ANY(%s))", (ACTIVE, post_id, [str(s) for s in states]))
+        with self.atomic():
+            # A hash join whatever the planner guesses: without statistics of a table being
+            # written (a sender beside this one), it took the post's rows for a handful and
+            # compared every reader with each of them (17 s for 100,000 readers).
+            self.db.execute("SELECT set_config('enable_nestloop', 'off', true)")
+            readers = self.db.execute(
+                f"SELECT {'s.tags' if wanted else 'count(*)'} FROM subscribers s "
+                "WHERE s.status = ANY(%s) AND NOT EXISTS (SELECT 1 FROM deliveries d "
+                "WHERE d.post_id = %s AND d.address = s.key AND d.state = ANY(%s))",
+                (ACTIVE, post_id, [str(s) for s in states])).fetchall()
         if not wanted:
-            return sum(1 for _ in readers)
+            return readers[0][0]
         return sum(1 for (cell,) in readers
                    if {tag.strip().lower() for tag in cell.replace(";", ",").replace("|", ",")
                        .split(",")} & set(wanted))
