@@ -235,3 +235,33 @@ def test_two_senders_send_each_reader_once_on_a_new_store_and_on_one_migrated_mi
     assert set(fake.accepted.values()) == {1}  # nobody twice
     states = ledger(pg_url)
     assert set(states.values()) == {"sent"} and len(states) == 200
+
+
+def test_two_senders_write_a_long_lists_rows_as_they_go_and_send_each_reader_once(site, pg_url):
+    """The rows are written a stretch of the list at a time: the first request goes out
+    before the whole list is written, and every reader still gets the post once."""
+    from newsletter.sending.queue_pg import STRETCH
+
+    count = STRETCH + 1000
+    addresses, fake = on_postgresql(site, pg_url, count, latency=0.0)
+    write_provider_settings(site, name="postmark", api_url=fake.url, timeout=60,
+                            batch_size=500, concurrency=CONCURRENCY)
+    # Every answer waits until the rows are counted: both senders stop at their first batches.
+    fake.enqueue(*[slow()] * (2 * CONCURRENCY))
+    try:
+        first, second = sender(site), sender(site)
+        deadline = time.monotonic() + 120
+        while fake.request_count < 2 * CONCURRENCY and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            written = db.execute("SELECT count(*) FROM deliveries").fetchone()[0]
+        fake.closing.set()
+        outputs = [process.communicate(timeout=300) for process in (first, second)]
+    finally:
+        fake.close()
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert written == STRETCH  # the list's first stretch
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}  # nobody twice
+    states = ledger(pg_url)
+    assert set(states.values()) == {"sent"} and len(states) == count
