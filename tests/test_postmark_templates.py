@@ -3,11 +3,20 @@ send left behind found again (tests/test_kill.py kills sends) or cleared away.""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from conftest import invoke
 import requests
-from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
+from fake_providers import (  # noqa: F401 (fixture)
+    KEYS,
+    fake_provider,
+    provider_environ,
+    render_reference,
+    start_fake,
+    write_provider_settings,
+)
 
-from newsletter.providers.postmark_templates import site_key
+from newsletter.providers.postmark_templates import PostTemplate, site_key
 
 SITE_URL = "https://blog.example.com"  # the example site's [site] url
 
@@ -67,3 +76,26 @@ def test_the_fake_refuses_a_templated_message_without_its_model_or_template(site
         server.close()
     assert no_model.status_code == no_template.status_code == 422
     assert no_template.json()["ErrorCode"] == 1101 and len(server.invalid) == 2
+
+
+def test_two_senders_making_the_posts_template_at_once_both_use_it_and_the_last_removes_it(
+        fake_provider):
+    """A sender sharing the send makes the template between this sender's look and its own
+    POST (the alias names the content: it is the same template). This sender uses it, and
+    removes it as the last sender to end."""
+    provider, server = fake_provider("postmark")
+    email = render_reference(provider.settings)
+    made_by_the_other = PostTemplate.of(email, SITE_URL)
+    ends = []
+
+    @contextmanager
+    def alone():  # called before this sender's POST, then as it ends (the other has ended)
+        if not ends:
+            server.api.templates.by_alias[made_by_the_other.alias] = {
+                **made_by_the_other.definition(), "TemplateId": 7}
+        ends.append(1)
+        yield len(ends) > 1
+
+    with provider.campaign(email, alone):
+        assert provider.template is not None  # templated messages, not whole ones
+    assert server.api.templates.by_alias == {} and server.api.templates.created == 0

@@ -330,3 +330,15 @@ def test_a_missing_template_file(site, template):
     with pytest.raises(TemplateError) as caught:
         render(site)
     assert str(caught.value) == f"templates/{template}: template file not found; run `newsletter init` to restore it"
+
+
+def test_an_image_its_style_floats_gets_the_align_outlook_honours(site):
+    post = site / "content" / "posts" / "floating.md"
+    post.write_text('---\ntitle: Floating\ndate: 2026-01-02\n---\n\n'
+                    '<img src="https://example.com/a.png" alt="A" style="float: right; width: 90px">\n'
+                    '<img src="https://example.com/b.png" alt="B" style="margin: 0">\n\n'
+                    'Text beside them.\n', encoding="utf-8")
+    _, email = render(site, "floating")
+    images = {image.get("alt"): image for image in body_of(email.html).iter("img")}
+    assert images["A"].get("align") == "right" and "float:right" in images["A"].get("style")
+    assert images["B"].get("align") is None

@@ -15,6 +15,7 @@ other sender is alive. A killed sender's session ends with it, and its lock too.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
@@ -26,6 +27,13 @@ from newsletter.state import DOUBT_PREFIX, LEDGER, LIST, PENDING_PREFIX, RUNNING
 SENDERS = 0x6E6C7364  # advisory lock: shared by every sender, exclusive to recover ("nlsd")
 DUE = 0x6E6C6475  # advisory lock: one `send --due` or `reconcile` at a time, every host ("nldu")
 ACTIVE = ["active", ""]
+RECOVERY_WAIT = 5.0  # seconds: a recovery holds the senders' lock for one UPDATE
+# Another session holds the senders' lock shared: a sender is alive. (Advisory locks on two
+# int4 keys show in pg_locks as classid, objid (unsigned) and objsubid 2.)
+SENDER_ALIVE = """SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'
+    AND mode = 'ShareLock' AND granted AND objsubid = 2 AND classid::bigint = %s
+    AND objid::bigint = (hashtext(current_schema())::bigint & 4294967295)
+    AND pid <> pg_backend_pid())"""
 
 
 class PostgresLedger:
@@ -136,12 +144,26 @@ class PostgresLedger:
     @contextmanager
     def alone(self) -> Iterator[bool]:
         """A block in which no other sender starts (they wait), and whether none is alive."""
-        alone = self.db.execute(postgres.advisory("pg_try_advisory_lock"), (SENDERS,)).fetchone()[0]
+        alone = self._take_senders_lock()
         try:
             yield alone
         finally:
             if alone:
                 self.db.execute(postgres.advisory("pg_advisory_unlock"), (SENDERS,))
+
+    def _take_senders_lock(self) -> bool:
+        """The senders' lock, exclusive; False while another sender is alive. A command that
+        recovers dead runs (`status`, a sender starting) holds it for a moment: that is waited
+        out, or the last sender to end would take it for a live one and leave its template."""
+        take = postgres.advisory("pg_try_advisory_lock")
+        waited_until = time.monotonic() + RECOVERY_WAIT
+        while not self.db.execute(take, (SENDERS,)).fetchone()[0]:
+            if self.db.execute(SENDER_ALIVE, (SENDERS,)).fetchone()[0]:
+                return False
+            if time.monotonic() > waited_until:
+                return False
+            time.sleep(0.02)
+        return True
 
     def take_due_lock(self) -> None:
         """Hold the lock that lets one `send --due` or `reconcile` run on every host (the
