@@ -76,11 +76,15 @@ class SharedQueue:
             self.through = 0
             self.ledger.set_meta(self.mark, json.dumps({"at": at, "through": 0}))
 
-    def _write_more(self) -> None:
+    def _write_more(self, wait: bool) -> None:
         """Write the rows of the list's next stretch, unless another sender has (then go on
-        from where it stopped); ``through`` is None once the list is written to its end."""
+        from where it stopped) or, unless ``wait``, is writing; ``through`` is None once the
+        list is written to its end."""
         with self.ledger.atomic():
-            self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (SEEDING,))
+            lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+            taken = self.db.execute(postgres.advisory(lock), (SEEDING,)).fetchone()[0]
+            if not (wait or taken):  # another is writing: the rows written ahead last meanwhile
+                return
             progress = json.loads(self.ledger.get_meta(self.mark) or "{}")
             self.through = progress.get("through")
             if self.through is None or self.through - self.position > AHEAD:
@@ -105,13 +109,14 @@ class SharedQueue:
     def taking(self, size: int) -> Iterator[list[Prepared]]:
         """Up to ``size`` pending readers no other sender holds, prepared, in list order; held
         until the block ends (claim them in it: they are committed then)."""
+        wait = False  # for another sender's stretch: only when no row is left to take
         while True:
             if self.through is not None and self.through - self.position <= AHEAD:
-                self._write_more()
+                self._write_more(wait)
             with self.ledger.atomic():
                 rows = self._pending(size)
                 if not rows and self.through is not None:  # the list goes on: write more
-                    self.position = self.through
+                    self.position, wait = self.through, True
                     continue
                 if not rows and self.after:  # once more from the start: rows another let go
                     self.after = 0
