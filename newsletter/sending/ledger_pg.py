@@ -190,9 +190,12 @@ class PostgresLedger:
     def settled(self, post_id: str, addresses: Sequence[str],
                 states: Iterable[State] = SETTLED) -> set[str]:
         rows = self.db.execute("SELECT address FROM deliveries WHERE post_id = %s "
-                               "AND address = ANY(%s) AND state = ANY(%s)",
+                               "AND address = ANY(%b::text[]) AND state = ANY(%s)",
                                (post_id, list(addresses), [str(s) for s in states]))
         return {address for (address,) in rows}
+
+    # A batch's lists go as binary arrays (%b): psycopg writes the text form an element at a
+    # time in Python, quoting each (1.6 ms for 1,000 Message-IDs against 0.2 ms).
 
     def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
               provider: str, at: str | None = None, key: str | None = None,
@@ -215,7 +218,7 @@ class PostgresLedger:
                     """UPDATE deliveries AS d SET state = %s, attempts = d.attempts + 1,
                            reason = NULL, provider = %s, message_id = b.message_id,
                            updated_at = %s, batch = %s
-                       FROM unnest(%s::bigint[], %s::text[]) AS b (id, message_id)
+                       FROM unnest(%b::bigint[], %b::text[]) AS b (id, message_id)
                        WHERE d.id = b.id AND d.state = 'pending'
                        RETURNING d.address, d.id""", (*fields, held, list(message_ids)))
             claimed = dict(rows.fetchall())
@@ -230,7 +233,7 @@ class PostgresLedger:
             """INSERT INTO deliveries AS d (post_id, address, state, attempts, provider,
                                             message_id, created_at, updated_at, batch)
                SELECT %s, address, %s, 1, %s, message_id, %s, %s, %s
-               FROM unnest(%s::text[], %s::text[]) AS batch (address, message_id)
+               FROM unnest(%b::text[], %b::text[]) AS batch (address, message_id)
                ON CONFLICT (post_id, address) DO UPDATE SET
                    state = excluded.state, attempts = d.attempts + 1, reason = NULL,
                    provider = excluded.provider, message_id = excluded.message_id,
@@ -248,8 +251,8 @@ class PostgresLedger:
         here), and the list it takes; they are no longer in flight."""
         ids = [self._in_flight.pop((post_id, address), None) for address in addresses]
         if None not in ids:
-            return "d.id = ANY(%s)", [ids]
-        return "d.post_id = %s AND d.address = ANY(%s)", [post_id, list(addresses)]
+            return "d.id = ANY(%b::bigint[])", [ids]
+        return "d.post_id = %s AND d.address = ANY(%b::text[])", [post_id, list(addresses)]
 
     def record(self, post_id: str,
                outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
@@ -258,7 +261,7 @@ class PostgresLedger:
         self.db.execute(
             f"""UPDATE deliveries AS d SET state = o.state, provider_message_id = o.message_id,
                                            reason = o.reason, updated_at = %s
-                FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[])
+                FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[])
                      AS o (address, state, message_id, reason)
                 WHERE {rows} AND d.address = o.address""",
             (ledger_time(), [o[0] for o in outcomes], [str(o[1]) for o in outcomes],
