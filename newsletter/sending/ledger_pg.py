@@ -44,9 +44,8 @@ class PostgresLedger:
         self._lent = self.database.connection(LIST, LEDGER)
         self.db = postgres.Guarded(self._lent.__enter__())
         self._sharing = False
-        # (post, address) -> row id: of the rows a queue holds for the next claim (hold()),
-        # and of each reader claimed here and not yet settled. A claim and a result find
-        # their rows by primary key then, not by a lookup of each address.
+        # (post, address) -> row id, of the rows a queue holds for the next claim (hold()) and
+        # of those claimed here, until their result: both then go by primary key, not address.
         self._held: dict[tuple[str, str], int] = {}
         self._in_flight: dict[tuple[str, str], int] = {}
 
@@ -194,9 +193,6 @@ class PostgresLedger:
                                (post_id, list(addresses), [str(s) for s in states]))
         return {address for (address,) in rows}
 
-    # A batch's lists go as binary arrays (%b): psycopg writes the text form an element at a
-    # time in Python, quoting each (1.6 ms for 1,000 Message-IDs against 0.2 ms).
-
     def claim(self, post_id: str, addresses: Sequence[str], message_ids: Sequence[str],
               provider: str, at: str | None = None, key: str | None = None,
               subject: str | None = None) -> list[str]:
@@ -248,7 +244,8 @@ class PostgresLedger:
 
     def _rows(self, post_id: str, addresses: Sequence[str]) -> tuple[str, list]:
         """A condition on ``d`` for the rows of ``addresses`` (by id when all were claimed
-        here), and the list it takes; they are no longer in flight."""
+        here), and the list it takes; they are no longer in flight. Lists go as binary arrays
+        (%b) here and in a claim: psycopg quotes a text form in Python, up to 7 times slower."""
         ids = [self._in_flight.pop((post_id, address), None) for address in addresses]
         if None not in ids:
             return "d.id = ANY(%b::bigint[])", [ids]
