@@ -4,14 +4,14 @@
     python bench/bench_events.py --quick        # 2,000
 
 A site whose ledger holds one post sent to EVENTS / 8 readers runs `newsletter
-serve` as its own process (4 threads, as shipped). Four client threads post signed SendGrid
+serve` as its own process (8 threads, as shipped). Four client threads post signed SendGrid
 Event Webhook batches of 1,000 events (SendGrid batches its events; each request is verified
-with ECDSA, parsed, each event tied to its post through the ledger and stored, one commit per
-request): per reader one delivery, about five opens, two clicks and a deferral, and one in 500
-bounces; 1% of the batches are sent twice, as a provider's retry would be. Prints events per
-second (target: at least 2,000) and the server's resident memory at each tenth of the run
-(target: flat), then the same for Postmark, whose webhooks carry one event per request
-(EVENTS / 100 of them).
+with ECDSA, parsed, each event tied to its post through the ledger and stored before its
+answer; requests answered at once share a commit): per reader one delivery, about five opens,
+two clicks and a deferral, and one in 500 bounces; 1% of the batches are sent twice, as a
+provider's retry would be. Prints events per second (target: at least 2,000) and the server's
+resident memory at each tenth of the run (target: flat), then the same for Postmark, whose
+webhooks carry one event per request (EVENTS / 100 of them).
 """
 
 from __future__ import annotations

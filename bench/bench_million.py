@@ -233,7 +233,9 @@ def main_run(readers: int) -> None:
             try:
                 while server.stats()["requests"] == 0:
                     time.sleep(0.05)
-                return {"burst": unsubscribe_burst(serve.base, late)}
+                before = serve.cpu()
+                burst = unsubscribe_burst(serve.base, late)
+                return {"burst": burst, "serve_cpu": serve.cpu() - before}
             finally:
                 serve.close()
 
@@ -241,6 +243,8 @@ def main_run(readers: int) -> None:
         line("send (SendGrid, 200 ms)", sent,
              f"; {sent['per_second_sent']:,.0f} msg/s, {sent['accepted']:,} accepted")
         burst_line("  one-click during the send", sent["burst"])
+        print(f"  serve's CPU: {sent['serve_cpu'] / UNSUBSCRIBES * 1000:.2f} ms an unsubscribe; "
+              f"load {os.getloadavg()[0]:.1f}", flush=True)
         print(f"  of those {UNSUBSCRIBES} readers the send skipped {skipped_of(site, late)} "
               "(the others' batches were claimed before their 200)", flush=True)
         line("status POST", run(site, "status", POST))

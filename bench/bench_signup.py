@@ -4,7 +4,7 @@
     python bench/bench_signup.py --quick      # 300 readers, 20 sign-ups: does it still run?
 
 Posts SIGNUPS new addresses (default 2,000) to /subscribe from 8 client threads against
-`newsletter serve` (a process of its own, its default 4 threads), on a list of READERS
+`newsletter serve` (a process of its own, its default 8 threads), on a list of READERS
 (default 100,000). Prints how fast
 the form was answered (each sign-up on disk in the journal first) and how fast sign-ups were
 finished: their unconfirmed rows written to the list and their confirmation emails handed to

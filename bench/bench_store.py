@@ -6,6 +6,7 @@ sharing a send, and one-click unsubscribes through two `serve` processes.
     python bench/bench_store.py --quick             # 300 readers: does it run?
     python bench/bench_store.py --shared-only       # only step 3
     python bench/bench_store.py --no-shared         # all but step 3
+    python bench/bench_store.py --unsubscribes-only # steps 1, a SendGrid send each, and 4
 
 Every step is the real `newsletter` command in its own process (bench/bench_million.py's
 measuring child: wall, CPU, its own peak memory), against bench/fake_server.py's fakes, with
@@ -147,6 +148,7 @@ def unsubscribes(site: Path, hosts: int, label: str) -> None:
     try:
         shares = [list(range(i, count, hosts)) for i in range(hosts)]
         results: list[dict] = [{} for _ in range(hosts)]
+        before = sum(server.cpu() for server in servers)
         started = time.perf_counter()
         workers = [threading.Thread(target=lambda i=i: results[i].update(
             unsubscribe_burst(servers[i].base, shares[i]))) for i in range(hosts)]
@@ -155,11 +157,13 @@ def unsubscribes(site: Path, hosts: int, label: str) -> None:
         for worker in workers:
             worker.join()
         seconds = time.perf_counter() - started
+        spent = sum(server.cpu() for server in servers) - before
     finally:
         for server in servers:
             server.close()
     print(f"{label:<34} {count / seconds:7.0f} /s  ({count} in {seconds:.1f} s through "
-          f"{hosts} serve process(es))", flush=True)
+          f"{hosts} serve process(es); serve's CPU {spent / count * 1000:.2f} ms an "
+          f"unsubscribe; load {os.getloadavg()[0]:.1f})", flush=True)
 
 
 def main() -> None:
@@ -175,6 +179,9 @@ def main() -> None:
     parser.add_argument("--no-shared", action="store_true",
                         help="all but one sender against two (at 1,000,000 readers that step "
                              "alone takes most of an hour)")
+    parser.add_argument("--unsubscribes-only", action="store_true",
+                        help="the list in, one SendGrid send on each store (so the ledger "
+                             "has the post an unsubscribe counts against), then step 4")
     args = parser.parse_args()
     if args.quick:
         bench_million.UNSUBSCRIBES, args.readers = 20, 300
@@ -199,12 +206,17 @@ def main() -> None:
             line("postgresql: store copy --to", run(database, "store", "copy", "--to", url))
             on_postgresql(database, url)
             shutil.rmtree(database / "subscribers")
-            if not args.shared_only:
+            if args.unsubscribes_only:
+                for site, label in ((files, "files"), (database, "postgresql")):
+                    sent = send_with(site, "sendgrid", args.readers)
+                    line(f"{label}: send (sendgrid, 200 ms)", sent)
+            elif not args.shared_only:
                 sends(files, None, args.readers, "files")
                 sends(database, url, args.readers, "postgresql")
             # --quick: one of each kind, to see they run (the suite runs it)
             for provider, latency, concurrency in (
-                    () if args.no_shared else SHARED[::4] if args.quick else SHARED):
+                    () if args.no_shared or args.unsubscribes_only
+                    else SHARED[::4] if args.quick else SHARED):
                 shared_send(database, url, provider, latency, concurrency)
             if args.shared_only:
                 return

@@ -3,7 +3,7 @@
     python bench/bench_unsubscribe.py [READERS] [CHANGES]
     python bench/bench_unsubscribe.py --quick     # 300 readers, 20 of each
 
-Prints one-click unsubscribes per second (8 client threads against `serve`'s default of 4
+Prints one-click unsubscribes per second (8 client threads against `serve`'s default of 8
 server threads; each one a journal append, docs/subscribers.md#the-suppression-journal) and the
 time `apply_suppressions` (`subscribers sync`) takes to journal CHANGES suppressions and fold
 them into a list of READERS (one streamed rewrite for all of them).
@@ -43,7 +43,7 @@ def make_site(root: Path, readers: int) -> Path:
 
 def one_click(root: Path, count: int) -> None:
     app = NewsletterApp(load_settings(root, {"NEWSLETTER_SECRET": SECRET}))
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = create_server(app, host="127.0.0.1", port=0, threads=8)
     threading.Thread(target=server.run, daemon=True).start()
     base = f"http://127.0.0.1:{server.effective_port}/unsubscribe"
     tokens = UnsubscribeTokens(SECRET)

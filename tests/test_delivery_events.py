@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, closing
 
 import pytest
@@ -209,6 +211,29 @@ def test_an_event_is_on_disk_before_the_answer_and_a_store_that_fails_gets_a_ret
     # The provider's retry then gets through.
     assert requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers).ok
     assert status_json(site, provider)["delivered"] == 2
+
+
+@pytest.mark.parametrize("sent", ["postmark"], indirect=True)
+def test_events_and_unsubscribes_arriving_at_once_are_each_kept_and_counted_once(sent):
+    """serve's threads commit their writes together: each one-click unsubscribe and each event
+    is answered only once kept, and one delivered again at the same moment counts once."""
+    provider, site, base = sent
+    (headers, body), = signed(provider, [EVENT[provider]("delivered", ANN, POST)])
+
+    def deliver(_) -> int:
+        answer = requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return int(re.search(r"(\d+) events recorded", answer.text).group(1))
+
+    with ThreadPoolExecutor(8) as pool:
+        leaving = pool.map(functools.partial(unsubscribe, base), (BOB, CY, DEE))
+        recorded = sum(pool.map(deliver, range(8)))
+        list(leaving)
+    assert recorded == 1
+    funnel = status_json(site, provider)
+    assert (funnel["delivered"], funnel["unsubscribed"]) == (1, 3)
+    assert {reader: status for reader, status in statuses(site).items()
+            if status != "active"} == dict.fromkeys((BOB, CY, DEE), "unsubscribed")
 
 
 def test_status_json_before_anything_was_sent(site):

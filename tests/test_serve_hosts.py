@@ -174,3 +174,22 @@ def test_a_host_whose_idle_connections_the_server_ended_still_answers_the_next_u
         assert ended >= 1
         assert unsubscribe(base, second) == 200
     assert statuses(pg_url) == {first: "unsubscribed", second: "unsubscribed"}
+
+
+def test_an_unsubscribe_that_cannot_be_counted_is_still_recorded_and_answered(site, pg_url):
+    """The unsubscribe and its count share one connection: the count failing (here its table
+    gone) leaves the unsubscribe recorded, answered 200, and the connection fit for the next."""
+    first, second, third = a_list_on_postgresql(site, pg_url, 3)
+    with serving(NewsletterApp(load_settings(site, ENVIRON))) as base:
+        assert unsubscribe(base, first) == 200
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            db.execute("ALTER TABLE events RENAME TO events_away")
+        assert unsubscribe(base, second) == 200
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            db.execute("ALTER TABLE events_away RENAME TO events")
+        assert unsubscribe(base, third) == 200
+    assert statuses(pg_url) == dict.fromkeys((first, second, third), "unsubscribed")
+    with psycopg.connect(pg_url) as db:
+        counted = {reader for (reader,) in db.execute(
+            "SELECT reader FROM events WHERE kind = 'unsubscribed'")}
+    assert counted == {first, third}

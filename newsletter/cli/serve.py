@@ -12,7 +12,9 @@ from newsletter.cli import pass_site, serve_until_interrupted
               help="Address to listen on; keep 127.0.0.1 behind a reverse proxy.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+# 8, not waitress's 4: the writes of requests answered at once share a commit (one fsync for
+# them all), so a burst of one-click unsubscribes costs less CPU each with more in flight.
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Requests handled at once.")
 @pass_site
 def serve(site, host: str, port: int, threads: int) -> None:

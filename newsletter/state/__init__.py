@@ -5,6 +5,7 @@ that builds and upgrades it."""
 
 from newsletter.state import postgres, sqlite
 from newsletter.state.copying import Copied, copy_tables
+from newsletter.state.group_commit import GroupCommit
 from newsletter.state.ledger_schema import DOUBT_PREFIX, LEDGER, PENDING_PREFIX, RUNNING_PREFIX
 from newsletter.state.migrations import Migration, Schema
 from newsletter.state.site import Migrated, migrate_postgresql, migrate_site
@@ -22,6 +23,6 @@ from newsletter.state.tables import (
 
 __all__ = ["DOUBT_PREFIX", "EVENTS", "JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER",
            "RUNNING_PREFIX", "SEND_LOG", "SIGNUPS", "WEBHOOK_TOKENS", "WELCOME", "Copied",
-           "Migrated", "Migration", "Schema",
+           "GroupCommit", "Migrated", "Migration", "Schema",
            "copy_tables", "joined_seconds", "migrate_postgresql", "migrate_site", "postgres",
            "sqlite"]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 WHERE = "the PostgreSQL store"
 CONNECT_TIMEOUT = 10  # seconds
-POOL_SIZE = 8  # connections a process keeps at most (serve's threads share them)
+POOL_SIZE = 10  # connections a process keeps at most: serve's 8 threads, the sign-up worker, 1 more
 MIGRATION_LOCK = 0x6E6C6D67  # pg_advisory_xact_lock key while migrating ("nlmg")
 # Every kind the store holds (the list is a kind of its own only here: the files keep CSV).
 IN_POSTGRESQL = (LIST, LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, EVENTS, SEND_LOG, WELCOME)
@@ -208,6 +208,7 @@ class Database:
         self._single: psycopg.Connection | None = None
         self._migrated: set[str] = set()
         self._lock = threading.RLock()  # one opening at a time; the single connection's lender
+        self._held = threading.local()  # db: the connection this thread's open block holds
         _OPEN.add(self)
 
     def __repr__(self) -> str:
@@ -215,24 +216,48 @@ class Database:
 
     @contextmanager
     def connection(self, *kinds: Schema) -> Iterator[psycopg.Connection]:
-        """A connection in autocommit mode for the block, the ``kinds`` it uses migrated."""
+        """A connection in autocommit mode for the block, the ``kinds`` it uses migrated
+        (inside a :meth:`shared` block of this thread, that block's connection)."""
         import psycopg
 
+        held = getattr(self._held, "db", None)
         try:
+            if held is not None:
+                self._migrated_for(held, kinds)
+                yield held
+                return
             with self._lent() as db:
-                todo = [schema for schema in kinds if schema.kind not in self._migrated]
-                if todo:  # what every kind has, in one look; migrated only where one lacks
-                    have = recorded(db)
-                    refuse_newer(have)
-                    for schema in todo:
-                        if schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})"):
-                            migrate(db, schema)
-                        self._migrated.add(schema.kind)
+                self._migrated_for(db, kinds)
                 yield db
         except psycopg.Error as error:
             raise unusable(error, self._url) from None
         except _pool_errors() as error:
             raise unusable(error, self._url) from None
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Every :meth:`connection` block of this thread inside this one uses one connection:
+        a request that reads and writes several kinds takes one from the pool, checked once
+        (a connection the server ended is replaced then, not handed on to fail)."""
+        if getattr(self._held, "db", None) is not None:
+            yield  # already inside one
+            return
+        with self.connection() as db:
+            self._held.db = db
+            try:
+                yield
+            finally:
+                self._held.db = None
+
+    def _migrated_for(self, db: psycopg.Connection, kinds: tuple[Schema, ...]) -> None:
+        todo = [schema for schema in kinds if schema.kind not in self._migrated]
+        if todo:  # what every kind has, in one look; migrated only where one lacks
+            have = recorded(db)
+            refuse_newer(have)
+            for schema in todo:
+                if schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})"):
+                    migrate(db, schema)
+                self._migrated.add(schema.kind)
 
     @contextmanager
     def _lent(self) -> Iterator[psycopg.Connection]:

@@ -24,13 +24,13 @@ import json
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from newsletter.config import MAX_CONFIRM_WITHIN_DAYS
 from newsletter.errors import NewsletterError
-from newsletter.state import JOURNAL, sqlite
+from newsletter.state import JOURNAL, GroupCommit, sqlite
 
 JOURNAL_FILE = JOURNAL.file
 # Longer than a confirmation link lives: a link is checked against every leave since it was
@@ -88,15 +88,6 @@ def strongest(entries: Iterable[Entry]) -> dict[str, str]:
     return found
 
 
-@dataclass
-class _Append:
-    """Rows waiting for the next group commit, and how it went."""
-
-    rows: list[tuple]
-    done: threading.Event = field(default_factory=threading.Event)
-    error: BaseException | None = None
-
-
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
@@ -107,9 +98,7 @@ class Journal:
     def __init__(self, state_dir: Path):
         self.path = Path(state_dir) / JOURNAL_FILE
         self._local = threading.local()
-        self._queue = threading.Lock()  # guards _waiting and _leading
-        self._waiting: list[_Append] = []
-        self._leading = False  # a thread is committing (and will take what waits)
+        self._appends = GroupCommit(self._insert)
 
     def _db(self) -> sqlite3.Connection:
         local = self._local
@@ -133,50 +122,21 @@ class Journal:
         ``folded``: a locked write has already written them into the files (sends still
         follow them by id).
 
-        Group commit: appends that arrive from other threads while one commits wait and go in
-        the next commit together, one fsync for all of them (a burst of one-click POSTs).
+        Group commit: appends that arrive from other threads while one commits go in the next
+        commit together, one fsync for all of them (a burst of one-click POSTs).
         """
         stamp = now()
         rows = [(key, address, status, reason, int(record_unknown), stamp,
                  stamp if folded else None) for key, address, status, reason in changes]
-        if not rows:
-            return
-        waiting = _Append(rows)
-        with self._queue:
-            self._waiting.append(waiting)
-            leading = not self._leading
-            self._leading = True
-        if not leading:
-            waiting.done.wait()
-        else:
-            self._commit_waiting()
-        if waiting.error is not None:
-            raise waiting.error
+        if rows:
+            self._appends.write(rows)
 
-    def _commit_waiting(self) -> None:
-        """As the thread that commits: commit what waits, until nothing does."""
-        while True:
-            with self._queue:
-                batch, self._waiting = self._waiting, []
-                if not batch:
-                    self._leading = False
-                    return
-            try:
-                db = self._db()
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    db.executemany("INSERT INTO changes (key, address, status, reason, "
-                                   "record_unknown, at, folded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                   [row for waiting in batch for row in waiting.rows])
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
-            except BaseException as error:  # every waiting append learns of it
-                for waiting in batch:
-                    waiting.error = error
-            for waiting in batch:
-                waiting.done.set()
+    def _insert(self, appends: Sequence[list[tuple]]) -> list[None]:
+        with sqlite.immediate(self._db()) as db:
+            db.executemany("INSERT INTO changes (key, address, status, reason, record_unknown, "
+                           "at, folded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [row for rows in appends for row in rows])
+        return [None] * len(appends)
 
     def pending(self) -> Pending:
         """The unfolded changes and the journal's marks, read in one transaction."""

@@ -191,34 +191,43 @@ class PostgresStore:
         changes = list(changes)
         if not changes:
             return
-        with self.connection() as db, db.transaction():
+        with self.connection() as db:
             suppress_in(db, changes, record_unknown)
 
 
+# Every suppression in one statement (one round trip, one implicit transaction however many
+# there are): the readers' statuses, and a journal row for each. A reader asked for twice takes
+# the first (later ones would find them gone already); ``{write}`` is one of the two below.
+SUPPRESS = """WITH given AS (
+    SELECT * FROM unnest(%(keys)s::text[], %(addresses)s::text[], %(statuses)s::text[],
+                         %(reasons)s::text[]) WITH ORDINALITY AS g(key, address, status, reason, n)
+), once AS (
+    SELECT DISTINCT ON (key) key, address, status FROM given ORDER BY key, n
+), moved AS ({write})
+INSERT INTO journal_changes (key, address, status, reason, record_unknown, at, folded_at)
+SELECT key, address, status, reason, %(record_unknown)s, %(at)s, %(at)s FROM given ORDER BY n"""
+MOVE_LISTED = ("UPDATE subscribers SET status = once.status FROM once "
+               "WHERE subscribers.key = once.key AND subscribers.status = ANY(%(writable)s)")
+# record_unknown: an address the list lacks gets a row with its status (a later import cannot
+# mail it).
+MOVE_OR_RECORD = ("INSERT INTO subscribers (key, email, address, status, subscribed_at, joined) "
+                  "SELECT key, address, address, status, %(at)s, %(joined)s FROM once "
+                  "ON CONFLICT (key) DO UPDATE SET status = EXCLUDED.status "
+                  "WHERE subscribers.status = ANY(%(writable)s)")
+SUPPRESS_LISTED = SUPPRESS.format(write=MOVE_LISTED)
+SUPPRESS_OR_RECORD = SUPPRESS.format(write=MOVE_OR_RECORD)
+
+
 def suppress_in(db, changes: list[tuple[str, str, str, str]], record_unknown: bool) -> None:
-    """:meth:`PostgresStore.suppress` in the caller's transaction."""
+    """:meth:`PostgresStore.suppress` on ``db``: in the caller's transaction if one is open,
+    else one of its own."""
     stamp = _now()
-    with db.cursor() as cursor:
-        _each(cursor, "UPDATE subscribers SET status = %s WHERE key = %s AND status = ANY(%s)",
-              [(status, key, list(WRITABLE)) for key, _, status, _ in changes])
-        if record_unknown:
-            _each(cursor, "INSERT INTO subscribers (key, email, address, status, subscribed_at, "
-                  "joined) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
-                  [(key, address, address, status, stamp, joined_seconds(stamp))
-                   for key, address, status, _ in changes])
-        _each(cursor, "INSERT INTO journal_changes (key, address, status, reason, record_unknown, "
-              "at, folded_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-              [(key, address, status, postgres.storable(reason), record_unknown, stamp, stamp)
-               for key, address, status, reason in changes])  # a provider's words: maybe a NUL
-
-
-def _each(cursor, query: str, rows: list[tuple]) -> None:
-    """``query`` once a row. One row (a one-click unsubscribe) goes as a plain execute:
-    executemany's pipeline costs a request more CPU than the row itself."""
-    if len(rows) == 1:
-        cursor.execute(query, rows[0])
-    else:
-        cursor.executemany(query, rows)
+    keys, addresses, statuses, reasons = (list(column) for column in zip(*changes))
+    db.execute(SUPPRESS_OR_RECORD if record_unknown else SUPPRESS_LISTED, {
+        "keys": keys, "addresses": addresses, "statuses": statuses,
+        "reasons": postgres.storable(reasons),  # a provider's words: maybe a NUL
+        "record_unknown": record_unknown, "at": stamp, "joined": joined_seconds(stamp),
+        "writable": list(WRITABLE)})
 
 
 def insert(db, readers: Iterable[Subscriber]) -> int:

@@ -74,10 +74,7 @@ class Request:
     def form(self, limit: int = MAX_FORM_BODY) -> dict[str, list[str]]:
         """Form fields from a urlencoded or multipart/form-data body (RFC 8058 allows both)."""
         body = self.body(limit)
-        header = EmailMessage(policy=HTTP)
-        header["Content-Type"] = (self.headers.get("content-type")
-                                  or "application/x-www-form-urlencoded")
-        content_type = header.get_content_type()
+        content_type = self.content_type or "application/x-www-form-urlencoded"
         if content_type == "application/x-www-form-urlencoded":
             try:
                 text = body.decode("utf-8")
@@ -86,6 +83,8 @@ class Request:
             return _parse_urlencoded(text, MAX_FORM_FIELDS, "The form data is malformed.",
                                      strict=bool(text))
         if content_type == "multipart/form-data":
+            header = EmailMessage(policy=HTTP)  # its parameters (the boundary), parsed right
+            header["Content-Type"] = self.headers["content-type"]
             return _parse_multipart(header, body)
         raise HttpError(415, "Send the form as application/x-www-form-urlencoded or "
                              "multipart/form-data.")
