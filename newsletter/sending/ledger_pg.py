@@ -252,7 +252,8 @@ class PostgresLedger:
         return "d.post_id = %s AND d.address = ANY(%b::text[])", [post_id, list(addresses)]
 
     def record(self, post_id: str,
-               outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
+               outcomes: Iterable[tuple[str, State, str | None, str | None]],
+               batch: str | None = None) -> None:  # ``batch``: as for mark()
         outcomes = list(outcomes)
         rows, params = self._rows(post_id, [o[0] for o in outcomes])
         self.db.execute(
@@ -265,7 +266,8 @@ class PostgresLedger:
              [o[2] for o in outcomes], [o[3] for o in outcomes], *params))
 
     def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
-             provider_id: str | None = None) -> None:
+             provider_id: str | None = None, batch: str | None = None) -> None:
+        # ``batch`` (Ledger.mark's shortcut) is not used: each row is found by its address.
         if state is State.PENDING:
             self.set_meta(PENDING_PREFIX + post_id, ledger_time())
         elif state is State.IN_DOUBT:  # for `reconcile` to find
