@@ -1,11 +1,9 @@
 """The send ledger in the PostgreSQL store: the same rows, states and moves as
 :class:`newsletter.sending.ledger.Ledger` (docs/architecture.md#ledger), shared by every host.
 
-Two `send POST` processes may share one campaign. Each streams the list and claims its batches
-with one upsert that takes a reader only while the row is absent or ``pending``
-(:meth:`PostgresLedger.claim` answers the readers it got): two claims of one reader are
-serialised by the row, and the loser's batch goes out without them. So each reader is sent
-once, however many senders run.
+Two `send POST` processes may share one campaign (sending/queue_pg.py). A claim takes a reader
+only while the row is absent or ``pending`` (:meth:`PostgresLedger.claim` answers the readers
+it got), so each reader is sent once, however many senders run.
 
 Who may recover: a sender holds a shared advisory lock for its whole run; recovery (leftover
 ``submitting`` rows become ``in_doubt``) needs the exclusive one, so it happens only when no
@@ -253,7 +251,7 @@ class PostgresLedger:
 
     def record(self, post_id: str,
                outcomes: Iterable[tuple[str, State, str | None, str | None]],
-               batch: str | None = None) -> None:  # ``batch``: as for mark()
+               batch: str | None = None) -> None:  # ``batch``: Ledger's; here rows go by id
         outcomes = list(outcomes)
         rows, params = self._rows(post_id, [o[0] for o in outcomes])
         self.db.execute(
@@ -267,7 +265,6 @@ class PostgresLedger:
 
     def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
              provider_id: str | None = None, batch: str | None = None) -> None:
-        # ``batch`` (Ledger.mark's shortcut) is not used: each row is found by its address.
         if state is State.PENDING:
             self.set_meta(PENDING_PREFIX + post_id, ledger_time())
         elif state is State.IN_DOUBT:  # for `reconcile` to find
