@@ -134,4 +134,5 @@ def test_a_site_on_postgresql_runs_every_command_and_makes_no_sqlite_file(
 
     assert sqlite_files(site) == set()
     assert not list(site.rglob("list_pass.json"))
+    assert not list(site.rglob("list_readers.jsonl"))
     assert sqlite_files(scratch) == set()

@@ -10,7 +10,7 @@ from newsletter.message.compose import (
 )
 from newsletter.message.notice import NoticeFactory
 from newsletter.message.sample import SAMPLE_ADDRESS, sample_message
-from newsletter.message.token_cache import TokenCache
+from newsletter.message.token_cache import TokenCache, secret_id
 from newsletter.message.tokens import (
     DEVELOPMENT_SECRET,
     UnsubscribeTokens,
@@ -21,4 +21,4 @@ from newsletter.message.tokens import (
 __all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "MessageIds",
            "ReaderSigner",
            "NoticeFactory", "Prepared", "TokenCache", "UnsubscribeTokens", "one_line",
-           "sample_message", "signing_secret", "verify_legacy_token"]
+           "sample_message", "secret_id", "signing_secret", "verify_legacy_token"]

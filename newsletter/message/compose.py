@@ -30,7 +30,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
-from functools import cached_property
+from string import Formatter
 from typing import TYPE_CHECKING, Mapping, NamedTuple
 from urllib.parse import quote, urlsplit
 
@@ -63,6 +63,18 @@ def quote_address(address: str) -> str:
     if _URL_SAFE_OR_AT.fullmatch(address):
         return address.replace("@", "%40")
     return quote(address, safe="")
+
+
+def _around_token(link: str) -> tuple[str, str] | None:
+    """(text before, text after) of a link whose one field is a plain ``{token}``, else None."""
+    pieces = list(Formatter().parse(link))
+    fields = [(field, spec, conversion) for _, field, spec, conversion in pieces
+              if field is not None]
+    if fields != [("token", "", None)]:
+        return None
+    at = next(i for i, piece in enumerate(pieces) if piece[1] is not None)
+    return ("".join(piece[0] for piece in pieces[:at + 1]),
+            "".join(piece[0] for piece in pieces[at + 1:]))
 
 
 def one_line(text: str) -> str:
@@ -105,10 +117,11 @@ def format_address(name: str, address: str) -> str:
     return f"{name} <{address}>"
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
-    """A ready-to-send message for one recipient. Read-only by convention: a frozen dataclass
-    costs several times as much to build, paid once a reader on the send's busiest thread."""
+    """A ready-to-send message for one recipient. Read-only by convention, and slotted: a
+    frozen dataclass costs several times as much to build, and one with a ``__dict__`` twice
+    as much, paid once a reader on the send's busiest thread."""
 
     post_id: str
     email: Email
@@ -118,6 +131,7 @@ class Message:
     headers: Mapping[str, str]
     encoder: MimeEncoder = field(compare=False, repr=False)  # the post's, shared
     test: bool = False  # a `send --to` test message: never recorded in the ledger
+    _parts: tuple[str, str] | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def message_id(self) -> str:
@@ -127,10 +141,12 @@ class Message:
     def subject(self) -> str:
         return self.headers["Subject"]
 
-    @cached_property
+    @property
     def parts(self) -> tuple[str, str]:
-        """(html, text) with this recipient's values filled in."""
-        return self.email.fill(self.values)
+        """(html, text) with this recipient's values filled in (filled once)."""
+        if self._parts is None:
+            self._parts = self.email.fill(self.values)
+        return self._parts
 
     @property
     def html(self) -> str:
@@ -188,17 +204,33 @@ class ReaderSigner:
         self.domain = settings.email.sender_domain
         self.tokens = UnsubscribeTokens(secret)
         self._unsubscribe_url = settings.email.unsubscribe_url.format
+        # Most links hold {token} alone: then each is joined from the pieces around it, and
+        # no address is quoted for an {email} the link does not hold.
+        self._around_token = _around_token(settings.email.unsubscribe_url)
         self._message_ids = MessageIds(secret.encode(), post_id, self.domain)
 
     def prepare(self, address: str, name: str = "", token: str | None = None) -> Prepared:
         """The checked and signed part of one reader's message (see :class:`Prepared`);
         ``token``: the address's unsubscribe token, if known (a TokenCache's)."""
-        name, to = checked_recipient(address, name)
-        # {email} is allowed for links of the old kind (docs/email.md#one-click-unsubscribe);
-        # the token alone names the reader.
-        url = self._unsubscribe_url(email=quote_address(address),
-                                    token=token or self.tokens.make(address))
-        return Prepared(address, name, to, self._message_id(address), url)
+        prepared = self.prepare_all([(address, name, token or self.tokens.make(address))])
+        return Prepared._make(prepared[0])
+
+    def prepare_all(self, readers: list[tuple[str, str, str]]) -> list[tuple]:
+        """:meth:`prepare` of each (address, name, token), as plain tuples (what crosses a
+        helper's pipe; ``Prepared._make`` or reader_feed's ``_as_prepared`` of one is its
+        Prepared)."""
+        around, message_id = self._around_token, self._message_id
+        prepared = []
+        for address, name, token in readers:
+            name, to = checked_recipient(address, name)
+            if around is not None:
+                url = around[0] + token + around[1]
+            else:
+                # {email} is allowed for links of the old kind (docs/email.md#one-click-
+                # unsubscribe); the token alone names the reader.
+                url = self._unsubscribe_url(email=quote_address(address), token=token)
+            prepared.append((address, name, to, message_id(address), url))
+        return prepared
 
     def _message_id(self, address: str) -> str:
         """Derived from post and address, so a resent in-doubt message keeps its Message-ID
@@ -234,24 +266,28 @@ class MessageFactory:
 
     def assemble(self, reader: Prepared) -> Message:
         """The message of a prepared reader: the headers this post shares, and theirs."""
-        url = reader.unsubscribe_url
-        headers = {
-            "From": self.from_header,
-            "To": reader.to,
-            "Subject": self.subject,
-            "Date": self._date_header(),
-            "Message-ID": reader.message_id,
-        }
-        if self.reply_to:
-            headers["Reply-To"] = self.reply_to
-        headers["List-Id"] = self.list_id
-        headers["List-Unsubscribe"] = f"<{url}>, {self.mailto}" if self.mailto else f"<{url}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        return Message(
-            post_id=self.email.post_id, email=self.email, to_address=reader.address,
-            to_name=reader.name, values={"unsubscribe_url": url, "email": reader.address},
-            headers=headers, test=self.test, encoder=self.encoder,
-        )
+        return self.assemble_all([reader])[0]
+
+    def assemble_all(self, readers: list[Prepared]) -> list[Message]:
+        """:meth:`assemble` of each reader of a batch, dated once (a send's hot path: the
+        shared values are looked up once a batch, and each Message built positionally)."""
+        post_id, email, encoder, test = self.email.post_id, self.email, self.encoder, self.test
+        sender, subject, date = self.from_header, self.subject, self._date_header()
+        reply_to, list_id, mailto = self.reply_to, self.list_id, self.mailto
+        after = f">, {mailto}" if mailto else ">"
+        messages = []
+        for address, name, to, message_id, url in readers:
+            headers = {"From": sender, "To": to, "Subject": subject, "Date": date,
+                       "Message-ID": message_id}
+            if reply_to:
+                headers["Reply-To"] = reply_to
+            headers["List-Id"] = list_id
+            headers["List-Unsubscribe"] = "<" + url + after
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+            messages.append(Message(post_id, email, address, name,
+                                    {"unsubscribe_url": url, "email": address}, headers,
+                                    encoder, test))
+        return messages
 
     def _date_header(self) -> str:
         second = int(time.time())

@@ -86,9 +86,7 @@ class HttpRequest:
     """What an adapter wants POSTed: a path under the API URL, a body and extra headers."""
 
     path: str
-    body: bytes | None = None  # JSON bytes, sent as is
-    # multipart/form-data: (name, (None, value)) fields, (name, (filename, bytes, type)) files
-    files: list[tuple[str, tuple]] | None = None
+    body: bytes | None = None  # sent as is: JSON unless headers name another Content-Type
     headers: dict[str, str] = field(default_factory=dict)
     auth: tuple[str, str] | None = None
 
@@ -206,7 +204,7 @@ class HttpProvider(Provider):
             if not (math.isfinite(self.timeout) and self.timeout > 0):
                 raise ValueError(f"timeout {self.timeout!r} s")  # else it fails on connecting
             prepared = self.session.prepare_request(requests.Request(
-                "POST", self.api_url + request.path, data=request.body, files=request.files,
+                "POST", self.api_url + request.path, data=request.body,
                 headers=headers, auth=request.auth))
             options = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
         except Exception as exc:  # noqa: BLE001 - whatever it was, no byte has left yet

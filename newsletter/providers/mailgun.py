@@ -40,6 +40,7 @@ from newsletter.providers.message_parts import (
     refuse_oversized,
     shared_parts,
 )
+from newsletter.providers.multipart import multipart_body
 from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
 from newsletter.subscribers import Suppression
 
@@ -119,10 +120,12 @@ class MailgunProvider(HttpProvider):
         ]
         if provider.test_mode:
             fields.append(("o:testmode", "yes"))
-        files = [(name, (None, value)) for name, value in fields]
-        files += [("inline", (image.name, image.data, image.content_type))
+        parts = [(name, (None, value)) for name, value in fields]
+        parts += [("inline", (image.name, image.data, image.content_type))
                   for image in first.email.inline_images]
-        return HttpRequest(f"/v3/{self.domain}/messages", auth=("api", self.api_key), files=files)
+        body, content_type = multipart_body(parts)
+        return HttpRequest(f"/v3/{self.domain}/messages", body=body, auth=("api", self.api_key),
+                           headers={"Content-Type": content_type})
 
     def raise_for_status(self, response: requests.Response) -> None:
         if response.status_code == 404:  # "Domain not found": wrong domain or region

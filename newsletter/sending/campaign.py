@@ -89,10 +89,11 @@ def send_post(settings: Settings, email: Email, provider: Provider, *, store: Re
 
 
 class Batch(NamedTuple):
-    """A batch in flight: its messages and their readers' keys (the ledger's addresses)."""
+    """A batch in flight: messages, readers' keys, the key of the claim of just these readers."""
 
     messages: list[Message]
     keys: list[str]
+    claim: str | None = None
 
 
 class Claimed(NamedTuple):
@@ -205,18 +206,18 @@ class Campaign:
             readers, keys = readers[:-cut], keys[:-cut]
         if not readers:
             return None
-        messages = [self.factory.assemble(r) for r in readers]
+        messages = self.factory.assemble_all(readers)
         if (send := self._sender(messages, keys, decided_at)) is None:
             return None
         # Committed, with the batch and its key, before the request can go out: crash safety.
+        key = key_of(messages)
         claimed = self.ledger.claim(self.email.post_id, keys, [m.message_id for m in messages],
-                                    self.provider.name, decided_at, key_of(messages),
-                                    messages[0].subject)
+                                    self.provider.name, decided_at, key, messages[0].subject)
         if len(claimed) < len(keys):  # a sender sharing this campaign took the others
-            messages, keys = claimed_part(messages, keys, claimed)
+            messages, keys, key = *claimed_part(messages, keys, claimed), None
             if not keys or (send := self._sender(messages, keys, decided_at)) is None:
                 return None
-        return Claimed(Batch(messages, keys), send)
+        return Claimed(Batch(messages, keys, key), send)
 
     def _launch(self, claimed: Claimed, pool: ThreadPoolExecutor,
                 in_flight: dict[Future, Batch]) -> None:
@@ -268,42 +269,42 @@ class Campaign:
 
     def _record(self, batch: Batch, future: Future) -> None:
         post_id, report = self.email.post_id, self.report
-        messages, keys = batch
+        messages, keys, claim = batch
         try:
             results = future.result()
         except TransientError as error:
             why = self._safe(str(error))
-            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {why}")
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {why}", batch=claim)
             report.pending += len(keys)
             report.problems.append(f"{len(keys)} messages left for the next run: {why}")
             return
         except QuotaError as error:  # nothing was accepted, and nothing will be for a while
-            report.limit_reached = self._safe(str(error))
-            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {report.limit_reached}")
+            why = report.limit_reached = self._safe(str(error))
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {why}", batch=claim)
             report.pending += len(keys)
             return
         except InDoubtError as error:
             why = self._safe(str(error))
-            self.ledger.mark(post_id, keys, State.IN_DOUBT, why)
+            self.ledger.mark(post_id, keys, State.IN_DOUBT, why, batch=claim)
             report.in_doubt += len(keys)
             report.problems.append(f"{len(keys)} messages in doubt: {why}")
             return
         except (AuthError, NotSentError) as error:
             # A refused credential, or a request that never left, provably sent nothing:
             # these readers stay pending.
-            report.stopped = self._safe(str(error))
-            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {report.stopped}")
+            why = report.stopped = self._safe(str(error))
+            self.ledger.mark(post_id, keys, State.PENDING, f"not sent: {why}", batch=claim)
             report.pending += len(keys)
             return
         except Exception as error:  # noqa: BLE001 - a bug, but the ledger must stay honest
             # An adapter bug or an answer it could not read: the batch may have gone out.
             report.stopped = self._bug(error)
-            self.ledger.mark(post_id, keys, State.IN_DOUBT, report.stopped)
+            self.ledger.mark(post_id, keys, State.IN_DOUBT, report.stopped, batch=claim)
             report.in_doubt += len(keys)
             return
         if len(results) != len(messages):  # an adapter bug; nobody can tell what went out
             reason = f"{self.provider.name} answered {len(results)} results for {len(messages)} messages"
-            self.ledger.mark(post_id, keys, State.IN_DOUBT, reason)
+            self.ledger.mark(post_id, keys, State.IN_DOUBT, reason, batch=claim)
             report.in_doubt += len(keys)
             report.problems.append(reason)
             return
@@ -311,11 +312,11 @@ class Campaign:
         # One answer for the whole batch (SendGrid: one shared Result; Mailgun: equal ones).
         if all(result is first or result == first for result in results):
             state, provider_id, reason = _outcome(first)
-            self.ledger.mark(post_id, keys, state, reason, provider_id)
+            self.ledger.mark(post_id, keys, state, reason, provider_id, batch=claim)
             states = [state] * len(keys)
         else:
             outcomes = [(key, *_outcome(result)) for key, result in zip(keys, results)]
-            self.ledger.record(post_id, outcomes)
+            self.ledger.record(post_id, outcomes, batch=claim)
             states = [outcome[1] for outcome in outcomes]
         sent = states.count(State.SENT)
         report.sent += sent

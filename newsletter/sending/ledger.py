@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 LEDGER_FILE = LEDGER.file
+LAST_ROW = "SELECT coalesce(max(id), 0) FROM deliveries"
 
 
 class Ledger:
@@ -52,6 +53,8 @@ class Ledger:
         # rewritten by several batches in between is copied once (the signup-order runs of
         # bench/bench_providers.py show the gain).
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
+        # batch key -> (first, last row id, batch id) of a claim of new rows only, side by side.
+        self._fresh: dict[str, tuple[int, int, int]] = {}
         try:
             for name in sqlite.migrate(self.db, LEDGER, str(self.path)):
                 logger.info("ledger migration %s applied", name)
@@ -235,6 +238,7 @@ class Ledger:
             batch = None if key is None else db.execute(
                 "INSERT INTO batches (post_id, provider, key, subject, claimed_at) "
                 "VALUES (?, ?, ?, ?, ?)", (post_id, provider, key, subject, at)).lastrowid
+            last = db.execute(LAST_ROW).fetchone()[0]
             db.execute(
                 # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert clause.
                 """INSERT INTO deliveries (post_id, address, state, attempts, provider,
@@ -248,10 +252,14 @@ class Ledger:
                 (post_id, State.SUBMITTING.value, provider, at,
                  json.dumps(dict(zip(addresses, message_ids))), batch),  # {address: Message-ID}
             )
+            if batch is not None and db.execute(LAST_ROW).fetchone()[0] - last == len(addresses):
+                self._fresh[key] = (last + 1, last + len(addresses), batch)
         return addresses
 
-    def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
+    def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]],
+               batch: str | None = None) -> None:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""
+        self._fresh.pop(batch, None)
         self.db.execute(
             # MATERIALIZED: SQLite would otherwise scan the JSON once per row of the post.
             """WITH outcome AS MATERIALIZED (
@@ -269,19 +277,22 @@ class Ledger:
         )
 
     def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
-             provider_id: str | None = None) -> None:
+             provider_id: str | None = None, batch: str | None = None) -> None:
         """Give every address of a batch the same outcome: in_doubt, back to pending, or sent
-        under one provider message id (SendGrid's answer to a whole batch)."""
+        under one provider message id (SendGrid's answer); ``batch``: the key it was claimed by."""
         if state is State.PENDING:
             self._flag_pending(post_id)
         elif state is State.IN_DOUBT:  # for `reconcile` to find (posts_in_doubt)
             self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
-        self.db.execute(
-            """UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?,
-                                     updated_at = ?
-               WHERE post_id = ? AND address IN (SELECT value FROM json_each(?))""",
-            (state, provider_id, reason, ledger_time(), post_id, json.dumps(addresses)),
-        )
+        if rows := self._fresh.pop(batch, None) if batch else None:
+            # No index look-up a reader (0.6 us of 1.4); `+post_id` keeps off the post's index.
+            where, found = "id BETWEEN ? AND ? AND batch = ? AND +post_id = ?", (*rows, post_id)
+        else:
+            where = "post_id = ? AND address IN (SELECT value FROM json_each(?))"
+            found = (post_id, json.dumps(addresses))
+        self.db.execute("UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?, "
+                        f"updated_at = ? WHERE {where}",
+                        (state, provider_id, reason, ledger_time(), *found))
 
     # -- reports -------------------------------------------------------------------------------
 

@@ -218,7 +218,8 @@ class PostgresLedger:
         return [address for address in addresses if address in claimed]
 
     def record(self, post_id: str,
-               outcomes: Iterable[tuple[str, State, str | None, str | None]]) -> None:
+               outcomes: Iterable[tuple[str, State, str | None, str | None]],
+               batch: str | None = None) -> None:  # ``batch``: as for mark()
         outcomes = list(outcomes)
         self.db.execute(
             """UPDATE deliveries AS d SET state = o.state, provider_message_id = o.message_id,
@@ -230,7 +231,8 @@ class PostgresLedger:
              [o[2] for o in outcomes], [o[3] for o in outcomes], post_id))
 
     def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
-             provider_id: str | None = None) -> None:
+             provider_id: str | None = None, batch: str | None = None) -> None:
+        # ``batch`` (Ledger.mark's shortcut) is not used: each row is found by its address.
         if state is State.PENDING:
             self.set_meta(PENDING_PREFIX + post_id, ledger_time())
         elif state is State.IN_DOUBT:  # for `reconcile` to find

@@ -33,7 +33,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from newsletter.errors import ConfigError, NewsletterError, SubscriberError
-from newsletter.message import Prepared, ReaderSigner, TokenCache, signing_secret
+from newsletter.message import Prepared, ReaderSigner, TokenCache, secret_id, signing_secret
 from newsletter.sending.collector import fewer_collections
 from newsletter.sending.recipients import selected
 from newsletter.subscribers import ReaderStore, SubscriberStore
@@ -65,15 +65,37 @@ def prepared_readers(store: ReaderStore, signer: ReaderSigner,
     """Every reader to send to (:meth:`SubscriberStore.active`; with ``tags``, those holding
     one; with ``select``, those it keeps), prepared, in list order; their tokens from the site's
     TokenCache. The rows the list cannot use go to ``problems``."""
+    for chunk in _prepared_chunks(store, signer, tags, problems, select):
+        yield from map(_as_prepared, chunk)
+
+
+def _prepared_chunks(store: ReaderStore, signer: ReaderSigner, tags: Sequence[str] | None,
+                     problems: list[SubscriberError] | None,
+                     select: Callable[[list[str]], set[str]] | None = None) -> Iterator[list]:
+    """:func:`prepared_readers` as plain tuples, CHUNK at a time (what the pipe carries)."""
     files = store.state_dir if isinstance(store, SubscriberStore) else None
     with closing(TokenCache(files, signer.secret)) as cache:
-        subscribers = store.active(problems, tags=tags)
-        if select is not None:  # chosen before they are signed: a few readers of a long list
-            subscribers = selected(subscribers, select, CHUNK)
-        while chunk := list(islice(subscribers, CHUNK)):
-            tokens = cache.tokens([s.address for s in chunk], signer.tokens.make)
-            for subscriber, token in zip(chunk, tokens):
-                yield signer.prepare(subscriber.address, subscriber.name, token)
+        tokens = partial(cache.tokens, make=signer.tokens.make)
+        for chunk in _reader_chunks(store, signer, tokens, tags, problems, select):
+            yield signer.prepare_all(chunk)
+
+
+def _reader_chunks(store: ReaderStore, signer: ReaderSigner,
+                   tokens: Callable[[list[str]], list[str]], tags: Sequence[str] | None,
+                   problems: list[SubscriberError] | None,
+                   select: Callable[[list[str]], set[str]] | None) -> Iterator[list]:
+    """(address, name, token) of each reader to send to, CHUNK or so at a time: kept between
+    sends of unchanged files (SubscriberStore.active_with) when the send is to every reader."""
+    if isinstance(store, SubscriberStore) and tags is None and select is None:
+        # The tokens are kept with the readers for the secret that made them.
+        yield from store.active_with(tokens, secret_id(signer.secret), problems)
+        return
+    subscribers = store.active(problems, tags=tags)
+    if select is not None:  # chosen before they are signed: a few readers of a long list
+        subscribers = selected(subscribers, select, CHUNK)
+    while chunk := [(s.address, s.name) for s in islice(subscribers, CHUNK)]:
+        yield [(address, name, token) for (address, name), token
+               in zip(chunk, tokens([address for address, _ in chunk]))]
 
 
 class Helper:
@@ -256,12 +278,11 @@ def _stream(sender: Connection, store: SubscriberStore, signer: ReaderSigner,
     """The suppressed keys, then the prepared readers a chunk at a time, then the rows the
     list could not use, then ("end", None)."""
     problems: list[SubscriberError] = []
-    readers = prepared_readers(store, signer, tags, problems)
     snapshot_sent = False
-    while chunk := list(islice(readers, CHUNK)):
+    for chunk in _prepared_chunks(store, signer, tags, problems):
         if not snapshot_sent:  # read by active() before its first reader
             sender.send(("suppressed", store.suppression_snapshot()))
             snapshot_sent = True
-        sender.send(("readers", [tuple(reader) for reader in chunk]))
+        sender.send(("readers", chunk))
     sender.send(("problems", problems))
     sender.send(("end", None))

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
+from newsletter.addresses import address_key
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import Layout, Record
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.journal import Pending
-from newsletter.subscribers.list_pass import suppressed_and_repeated
+from newsletter.subscribers.kept_readers import CHUNK as KEPT_CHUNK
+from newsletter.subscribers.kept_readers import Keeper, read_kept
+from newsletter.subscribers.list_pass import opened_signature, suppressed_and_repeated
 from newsletter.subscribers.rows import (
     PlainRows,
     Row,
@@ -106,40 +110,101 @@ def stream_active(folder: ListFolder, problems: list[SubscriberError] | None = N
     read of the same files. Then one pass yields each valid active row once; only the keys
     that may repeat are remembered, so memory stays flat.
     """
+    with ExitStack() as stack:
+        opened, view, repeats = _opened(folder, stack)
+        seen_suppressed(view)
+        yield from _readers(folder, opened, view.listed, view.journalled, repeats, problems,
+                            tags)
+
+
+def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[str]],
+                       values_id: str, problems: list[SubscriberError] | None = None,
+                       seen_suppressed: Callable[[SuppressedView], None] = lambda view: None,
+                       ) -> Iterator[list]:
+    """:func:`stream_active` (no tags) as lists of (address, name, value), each value from
+    ``values(addresses)``: read back from :mod:`newsletter.subscribers.kept_readers` when the
+    files are those a complete read kept with values named ``values_id``, else read from the
+    files and kept for the next send."""
+    problems = [] if problems is None else problems
+    with ExitStack() as stack:
+        opened, view, repeats = _opened(folder, stack)
+        seen_suppressed(view)
+        signature = opened_signature(opened)
+        journalled = view.journalled
+        kept = read_kept(folder.state_dir, signature, values_id, problems)
+        if kept is not None:
+            for chunk in kept:
+                yield _not_in(chunk, journalled)
+            return
+        keeper = Keeper(folder.state_dir, signature, values_id)
+        found: list[SubscriberError] = []
+        try:
+            # Kept readers are those the files let through (the journal's unsubscribes too):
+            # whoever the journal suppresses is left out as they are yielded, here and when
+            # they are read back, as _readers would (after the repeats: no copy of theirs).
+            readers = _readers(folder, opened, view.listed, frozenset(), repeats, found, None)
+            while chunk := [(s.address, s.name) for s in islice(readers, KEPT_CHUNK)]:
+                chunk = [(address, name, value) for (address, name), value
+                         in zip(chunk, values([address for address, _ in chunk]))]
+                keeper.add(chunk)
+                yield _not_in(chunk, journalled)
+            keeper.done(found)
+        finally:
+            problems.extend(found)
+            keeper.discard()  # stopped early: nothing kept (after done(), nothing to do)
+
+
+def _not_in(chunk: list, journalled: frozenset[str]) -> list:
+    """The readers of ``chunk`` whose keys the journal does not suppress."""
+    if not journalled:
+        return chunk
+    return [pair for pair in chunk if address_key(pair[0]) not in journalled]
+
+
+def _opened(folder: ListFolder, stack: ExitStack
+            ) -> tuple[list[tuple[Path, TextIO]], SuppressedView, set[str]]:
+    """The list's files opened (on ``stack``), the suppressed view of them, and the keys
+    that may repeat in them."""
     pending = folder.journal.pending()  # before the files: see read_suppressed()
     signature = folder.signature()  # before opening: a later change then forces a re-read
-    with ExitStack() as stack:
-        opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
-                  for path in folder.files()]
-        listed, repeats = suppressed_and_repeated(folder, opened,
-                                                  lambda: cells_from(folder, opened, []))
-        view = _view(signature, pending, listed)
-        seen_suppressed(view)
-        suppressed = view.keys
-        seen: set[str] = set()  # of the repeats only
-        for (path, label, layout, plain), record, email, status in cells_from(
-                folder, opened, problems):
-            if suppresses(status):
-                continue  # suppressed (or an unknown status): never sent to, never reported
-            subscriber = plain.subscriber(record, email, status)
-            if subscriber is None:  # not a plain row: the Row validates it, or says why not
-                row = Row(path, label, record.line, row_values(layout, record))
-                try:
-                    subscriber = row.to_subscriber()
-                except SubscriberError as error:
-                    if problems is not None:
-                        problems.append(error)
-                    continue
-            key = subscriber.key
-            if key in suppressed:
+    opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
+              for path in folder.files()]
+    listed, repeats = suppressed_and_repeated(folder, opened,
+                                              lambda: cells_from(folder, opened, []))
+    return opened, _view(signature, pending, listed), repeats
+
+
+def _readers(folder: ListFolder, opened: list[tuple[Path, TextIO]], listed: frozenset[str],
+             journalled: frozenset[str], repeats: set[str],
+             problems: list[SubscriberError] | None,
+             tags: frozenset[str] | None) -> Iterator[Subscriber]:
+    """The pass of :func:`stream_active`: suppressed by the files (``listed``) or the journal."""
+    seen: set[str] = set()  # of the repeats only
+    for (path, label, layout, plain), record, email, status in cells_from(
+            folder, opened, problems):
+        if suppresses(status):
+            continue  # suppressed (or an unknown status): never sent to, never reported
+        subscriber = plain.subscriber(record, email, status)
+        if subscriber is None:  # not a plain row: the Row validates it, or says why not
+            row = Row(path, label, record.line, row_values(layout, record))
+            try:
+                subscriber = row.to_subscriber()
+            except SubscriberError as error:
+                if problems is not None:
+                    problems.append(error)
                 continue
-            if tags is not None and tags.isdisjoint(tag.lower() for tag in subscriber.tags):
+        key = subscriber.key
+        if key in listed:
+            continue
+        if tags is not None and tags.isdisjoint(tag.lower() for tag in subscriber.tags):
+            continue
+        if key in repeats:
+            if key in seen:
                 continue
-            if key in repeats:
-                if key in seen:
-                    continue
-                seen.add(key)
-            yield subscriber
+            seen.add(key)
+        if key in journalled:  # after the repeats: every copy of theirs stays unsent
+            continue
+        yield subscriber
 
 
 def cells_from(folder: ListFolder, opened: list[tuple[Path, TextIO]],

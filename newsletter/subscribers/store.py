@@ -20,7 +20,7 @@ import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
@@ -33,6 +33,7 @@ from newsletter.subscribers.reading import (
     SuppressedView,
     read_suppressed,
     stream_active,
+    stream_active_with,
 )
 from newsletter.subscribers.rows import (
     LEFT,
@@ -173,6 +174,14 @@ class SubscriberStore(ListFolder):
         with ``tags``, only those holding one of them (compared ignoring case)."""
         wanted = None if tags is None else frozenset(tag.lower() for tag in tags)
         return stream_active(self, problems, wanted, self.adopt_suppression)
+
+    def active_with(self, values: Callable[[list[str]], list[str]], values_id: str,
+                    problems: list[SubscriberError] | None = None) -> Iterator[list]:
+        """:meth:`active` (every tag) as lists of (address, name, value): all a send's signing
+        needs (the value: a token, ``values(addresses)``), kept between sends of unchanged
+        files while ``values_id`` names the same values (:func:`newsletter.subscribers.
+        reading.stream_active_with`)."""
+        return stream_active_with(self, values, values_id, problems, self.adopt_suppression)
 
     def snapshot(self) -> Snapshot:
         """Active and suppressed keys of the files, re-read only when a file changed."""
