@@ -10,6 +10,7 @@ import threading
 import time
 
 import psycopg
+import pytest
 from fake_providers import KEYS, provider_environ, slow, start_fake, write_provider_settings
 from sending_support import write_readers
 
@@ -196,6 +197,73 @@ def test_a_sender_takes_only_readers_active_in_its_segment_as_each_batch_is_take
     assert readers[38] not in states
     assert states.pop(readers[1]) == "pending"
     assert set(states.values()) == {"sent"}
+
+
+def as_before_m010(url: str) -> None:
+    """The ledger's shape as m009 left it: the partial index of `pending` rows, pages filled."""
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP INDEX deliveries_by_post")
+        db.execute("ALTER TABLE deliveries RESET (fillfactor)")
+        db.execute("CREATE INDEX deliveries_pending ON deliveries (post_id, id) "
+                   "WHERE state = 'pending'")
+        db.execute("DELETE FROM newsletter_migrations "
+                   "WHERE name = 'm010_keep_updates_off_the_indexes'")
+
+
+@pytest.mark.parametrize("store", ["new", "from before m010"])
+def test_two_senders_send_each_reader_once_on_a_new_store_and_on_one_migrated_mid_send(
+        site, pg_url, store):
+    """A run that stopped after writing its rows, then the ledger brought to m010 by `store
+    migrate`: the pending rows are taken in list order as before, by both senders."""
+    addresses, fake = on_postgresql(site, pg_url, 200, latency=0.0)
+    with psycopg.connect(pg_url, autocommit=True) as db:  # left by the run that stopped
+        db.execute("INSERT INTO deliveries (post_id, address, state, attempts, created_at, "
+                   "updated_at) SELECT %s, key, 'pending', 0, 'earlier', 'earlier' "
+                   "FROM subscribers ORDER BY position LIMIT 150", (POST,))
+    if store != "new":
+        as_before_m010(pg_url)
+        migrated = run_cli(site, "store", "migrate")
+        assert "the PostgreSQL store (ledger): 1 migration(s) applied" in migrated.stdout
+    try:
+        first, second = sender(site), sender(site)
+        outputs = [process.communicate(timeout=300) for process in (first, second)]
+    finally:
+        fake.close()
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}  # nobody twice
+    states = ledger(pg_url)
+    assert set(states.values()) == {"sent"} and len(states) == 200
+
+
+def test_two_senders_write_a_long_lists_rows_as_they_go_and_send_each_reader_once(site, pg_url):
+    """The rows are written a stretch of the list at a time: the first request goes out
+    before the whole list is written, and every reader still gets the post once."""
+    from newsletter.sending.queue_pg import STRETCH
+
+    count = STRETCH + 1000
+    addresses, fake = on_postgresql(site, pg_url, count, latency=0.0)
+    write_provider_settings(site, name="postmark", api_url=fake.url, timeout=60,
+                            batch_size=500, concurrency=CONCURRENCY)
+    # Every answer waits until the rows are counted: both senders stop at their first batches.
+    fake.enqueue(*[slow()] * (2 * CONCURRENCY))
+    try:
+        first, second = sender(site), sender(site)
+        deadline = time.monotonic() + 120
+        while fake.request_count < 2 * CONCURRENCY and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            written = db.execute("SELECT count(*) FROM deliveries").fetchone()[0]
+        fake.closing.set()
+        outputs = [process.communicate(timeout=300) for process in (first, second)]
+    finally:
+        fake.close()
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert written == STRETCH  # the list's first stretch
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}  # nobody twice
+    states = ledger(pg_url)
+    assert set(states.values()) == {"sent"} and len(states) == count
 
 
 def test_a_sender_ending_waits_out_a_recovery_check_but_not_a_live_sender(site, pg_url):

@@ -166,7 +166,7 @@ class Campaign:
         post_id, size, report = self.email.post_id, self.size, self.report
         if isinstance(self.ledger, PostgresLedger) and self.select is None and self.budget is None:
             queue = SharedQueue(self.ledger, self.factory, post_id, self.tags)
-            queue.seed()
+            queue.start()
             while not (report.stopped or report.limit_reached):
                 with queue.taking(size) as readers:  # committed as the block ends
                     claimed = self._claim(readers) if readers else None

@@ -1,12 +1,15 @@
 """A campaign on the PostgreSQL store as a queue that any number of senders share.
 
-The first sender of a run writes a ``pending`` ledger row for every active reader of the
-segment who has none (:meth:`SharedQueue.seed`: one ``INSERT ... SELECT`` inside the database,
-in list order, under an advisory lock, so a sender starting beside it waits and does not write
-them again). Then every sender takes its batches with ``SELECT ... FOR UPDATE SKIP LOCKED``
-(:meth:`SharedQueue.taking`), in list order: the rows a sender holds are skipped by the
-others, so no two senders build the same batch, and each reads and signs only its own
-readers. The transaction
+A run writes a ``pending`` ledger row for every active reader of the segment who has none,
+in list order, a stretch of the list at a time (:meth:`SharedQueue.taking` writes the next
+``STRETCH`` positions when the rows written ahead of a sender run low: one ``INSERT ...
+SELECT`` inside the database, under an advisory lock, so no two senders write one stretch).
+The first request goes out once the first stretch is written, and the others are written
+while batches are on their way: on a long list, writing every row first kept the other
+senders waiting (about 9 s a million readers). Every sender takes its batches with
+``SELECT ... FOR UPDATE SKIP LOCKED`` (:meth:`SharedQueue.taking`), in list order: the rows
+a sender holds are skipped by the others, so no two senders build the same batch, and each
+reads and signs only its own readers. The transaction
 stays open until the batch is claimed (``submitting``, committed) and is over before the
 request is handed to a worker, as on the files store; a sender that dies first only lets its
 rows go back to ``pending``.
@@ -25,13 +28,19 @@ from typing import Iterator, Sequence
 
 from newsletter.message import MessageFactory, Prepared
 from newsletter.sending.ledger_pg import ACTIVE, PostgresLedger
+from newsletter.sending.states import ledger_time
 from newsletter.state import PENDING_PREFIX, postgres
 
 SEEDING = 0x6E6C7164  # advisory lock while a run writes its pending rows ("nlqd")
-SEEDED_PREFIX = "seeded:"  # ledger_meta: when a run last wrote a post's rows, and its segment
+SEEDED_PREFIX = "seeded:"  # ledger_meta, + post + segment: how far the run writing rows came
+STRETCH = 10_000  # list positions whose rows are written at a time
+AHEAD = STRETCH // 2  # a sender writes more when fewer positions than this are written ahead
 # A reader's tags as split_tags reads the cell (commas, semicolons or |; blanks around).
 IN_SEGMENT = ("EXISTS (SELECT 1 FROM regexp_split_to_table(lower(s.tags), '[,;|]') AS t "
               "WHERE btrim(t, E' \\t\\r\\n') = ANY(%(tags)s))")
+
+IN_INDEX_ORDER = ("SELECT set_config('enable_sort', 'off', true), "
+                  "set_config('enable_bitmapscan', 'off', true)")  # for this transaction
 
 
 class SharedQueue:
@@ -45,58 +54,98 @@ class SharedQueue:
         self.params = {"post": post_id, "active": ACTIVE,
                        "tags": None if tags is None else sorted({t.lower() for t in tags})}
         self.segment = "" if tags is None else " AND " + IN_SEGMENT
+        # ledger_meta: how far the run writing this segment's rows has come (when it began,
+        # and the last list position written, None once written to the end)
+        self.mark = f"{SEEDED_PREFIX}{post_id}:{json.dumps(self.params['tags'])}"
+        self.through: int | None = None
         self.after = 0  # the id of the last row taken
+        self.position = 0  # the list position of the furthest reader taken
 
-    def seed(self) -> int:
-        """Write a ``pending`` row for each active reader of the segment the ledger does not
-        hold; how many. Skipped when another sender wrote them for this segment after this
-        one asked (it waited for the lock meanwhile)."""
-        mark = SEEDED_PREFIX + self.params["post"]
+    def start(self) -> None:
+        """Join the writing of this segment's rows that another sender began after this one
+        asked (it waited for the lock meanwhile), or begin it again from the list's start
+        (rows the ledger holds are kept: ``ON CONFLICT DO NOTHING``)."""
         asked = self.db.execute("SELECT clock_timestamp()").fetchone()[0]
         with self.ledger.atomic():
             self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (SEEDING,))
-            done = json.loads(self.ledger.get_meta(mark) or "{}")
-            if (done.get("tags") == self.params["tags"] and "at" in done
-                    and dt.datetime.fromisoformat(done["at"]) >= asked):
-                return 0
+            done = json.loads(self.ledger.get_meta(self.mark) or "{}")
+            if "at" in done and dt.datetime.fromisoformat(done["at"]) >= asked:
+                self.through = done.get("through")
+                return
             at = self.db.execute("SELECT clock_timestamp()").fetchone()[0].isoformat()
-            self.ledger.set_meta(mark, json.dumps({"at": at, "tags": self.params["tags"]}))
+            self.through = 0
+            self.ledger.set_meta(self.mark, json.dumps({"at": at, "through": 0}))
+
+    def _write_more(self, wait: bool) -> None:
+        """Write the rows of the list's next stretch, unless another sender has (then go on
+        from where it stopped) or, unless ``wait``, is writing; ``through`` is None once the
+        list is written to its end."""
+        with self.ledger.atomic():
+            lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+            taken = self.db.execute(postgres.advisory(lock), (SEEDING,)).fetchone()[0]
+            if not (wait or taken):  # another is writing: the rows written ahead last meanwhile
+                return
+            progress = json.loads(self.ledger.get_meta(self.mark) or "{}")
+            self.through = progress.get("through")
+            if self.through is None or self.through - self.position > AHEAD:
+                return
+            at = ledger_time()
             written = self.db.execute(
                 "INSERT INTO deliveries (post_id, address, state, attempts, created_at, "
                 "updated_at) SELECT %(post)s, s.key, 'pending', 0, %(at)s, %(at)s "
-                "FROM subscribers s WHERE s.status = ANY(%(active)s)" + self.segment +
+                "FROM subscribers s WHERE s.position > %(from)s AND s.position <= %(to)s "
+                "AND s.status = ANY(%(active)s)" + self.segment +
                 " ORDER BY s.position ON CONFLICT (post_id, address) DO NOTHING",
-                {**self.params, "at": at}).rowcount
+                {**self.params, "at": at, "from": self.through,
+                 "to": self.through + STRETCH}).rowcount
+            last = self.db.execute("SELECT coalesce(max(position), 0) FROM subscribers"
+                                   ).fetchone()[0]
+            self.through = self.through + STRETCH if self.through + STRETCH < last else None
+            self.ledger.set_meta(self.mark, json.dumps({**progress, "through": self.through}))
             if written:  # for `send --due` to resume a run that stops early
                 self.ledger.set_meta(PENDING_PREFIX + self.params["post"], at)
-        return written
 
     @contextmanager
     def taking(self, size: int) -> Iterator[list[Prepared]]:
         """Up to ``size`` pending readers no other sender holds, prepared, in list order; held
         until the block ends (claim them in it: they are committed then)."""
-        with self.ledger.atomic():
-            rows = self._pending(size)
-            if not rows and self.after:  # once more from the start: rows another let go
-                self.after = 0
+        wait = False  # for another sender's stretch: only when no row is left to take
+        while True:
+            if self.through is not None and self.through - self.position <= AHEAD:
+                self._write_more(wait)
+            with self.ledger.atomic():
                 rows = self._pending(size)
-            self.after = rows[-1][0] if rows else self.after
-            yield [self.factory.prepare(address, name) for _, address, name in rows]
+                if not rows and self.through is not None:  # the list goes on: write more
+                    self.position, wait = self.through, True
+                    continue
+                if not rows and self.after:  # once more from the start: rows another let go
+                    self.after = 0
+                    rows = self._pending(size)
+                if rows:
+                    self.after, self.position = rows[-1][0], max(self.position, rows[-1][1])
+                self.ledger.hold(self.params["post"], {key: row for row, _, key, _, _ in rows})
+                yield [self.factory.prepare(address, name) for *_, address, name in rows]
+                return
 
-    def _pending(self, size: int) -> list[tuple[int, str, str]]:
+    def _pending(self, size: int) -> list[tuple[int, int, str, str, str]]:
         """Rows after the last one this sender took (each look goes on from there: going
         back over the rows already sent, on a long list, would cost more every batch)."""
+        # Walked in order along the post's index, stopping at ``size``: the planner, without
+        # statistics of a table just written, would rather fetch every later row and sort.
+        self.db.execute(IN_INDEX_ORDER)
         return self.db.execute(
-            "SELECT d.id, s.address, s.name FROM deliveries d JOIN subscribers s ON s.key = "
-            "d.address WHERE d.post_id = %(post)s AND d.id > %(after)s AND d.state = 'pending' "
-            "AND s.status = ANY(%(active)s)" + self.segment + " ORDER BY d.id LIMIT %(size)s "
-            "FOR UPDATE OF d SKIP LOCKED", {**self.params, "after": self.after, "size": size}
-        ).fetchall()
+            "SELECT d.id, s.position, d.address, s.address, s.name FROM deliveries d "
+            "JOIN subscribers s ON s.key = d.address WHERE d.post_id = %(post)s "
+            "AND d.id > %(after)s AND d.state = 'pending' AND s.status = ANY(%(active)s)"
+            + self.segment + " ORDER BY d.id LIMIT %(size)s FOR UPDATE OF d SKIP LOCKED",
+            {**self.params, "after": self.after, "size": size}).fetchall()
 
     def drop_left(self) -> int:
         """Remove the rows written for readers who are no longer active (never sent, never
         tried); how many."""
+        # `id IS NOT NULL`, true of every row, lets the post's index serve (m010).
         return self.db.execute(
-            "DELETE FROM deliveries d WHERE d.post_id = %(post)s AND d.state = 'pending' "
+            "DELETE FROM deliveries d WHERE d.post_id = %(post)s AND d.id IS NOT NULL "
+            "AND d.state = 'pending' "
             "AND d.attempts = 0 AND NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.key = "
             "d.address AND s.status = ANY(%(active)s))", self.params).rowcount
