@@ -13,6 +13,10 @@ same values (a send: the secret's id). Kept readers are journal-blind: whoever u
 since is left out as they are read back (the journal is read afresh by every send), so only
 the files decide.
 
+A read of files changed within RECENT seconds is not kept: a file's mtime moves in ticks (a
+jiffy; a second or two on FAT, HFS+ and some network shares), so an edit in place that keeps the
+size, in the tick of the change the read saw, would leave the signature as it was.
+
 The file is written beside the read (a line of CHUNK readers at a time) under a temporary name,
 and takes its place only when the read is complete. A cache: if it cannot be written or read,
 the next send reads the files.
@@ -24,6 +28,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -35,6 +40,7 @@ KEPT_FILE = "list_readers.jsonl"  # in the site's state folder (.newsletter/)
 # Raise it whenever what a read yields from the same files changes (checks, de-duplication).
 FORMAT = 2
 CHUNK = 500  # readers a line
+RECENT = 3  # seconds: a file changed this recently may change again within its mtime's tick
 
 
 def read_kept(state_dir: Path, signature: list[list], values_id: str,
@@ -89,6 +95,9 @@ class Keeper:
         # lock; one of a send that then lost the lock only costs the winner its file).
         for leftover in self.path.parent.glob(f".{KEPT_FILE}.*"):
             leftover.unlink(missing_ok=True)
+        changed = max((mtime_ns for _, _, mtime_ns, _ in signature), default=0)
+        if changed > time.time_ns() - RECENT * 10**9:
+            return  # changed just now: the next send reads the files
         try:
             self.out = tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.path.parent, prefix=f".{self.path.name}.",
