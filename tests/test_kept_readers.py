@@ -200,3 +200,4 @@ def test_an_edit_in_the_same_clock_tick_as_the_read_is_never_hidden_by_the_kept_
     assert (path.stat().st_ino, path.stat().st_size) == (before.st_ino, before.st_size)
     readers, _ = pairs(fresh(tmp_path))
     assert "r4@example.com" not in {address for address, _ in readers}
+

@@ -77,12 +77,20 @@ def _chunks(path: Path, handle: IO[str],
                     return
             except (ValueError, KeyError, TypeError, AttributeError):
                 break
+            if not all(_is_reader(reader) for reader in kept):  # edited by hand (0.07 us each)
+                break
             yield kept
     # Written whole, synced and renamed into place: only a damaged disk or a hand edit gets
     # here, past readers already sent. Removed, the next run reads the files.
     path.unlink(missing_ok=True)
     raise SubscriberError(f"{path} is damaged; it was removed",
                           hint="run the send again: it resumes where this one stopped")
+
+
+def _is_reader(kept: object) -> bool:
+    """[address, name, value], three strings, as :class:`Keeper` writes each reader."""
+    return (kept.__class__ is list and len(kept) == 3 and kept[0].__class__ is str
+            and kept[1].__class__ is str and kept[2].__class__ is str)
 
 
 class Keeper:
