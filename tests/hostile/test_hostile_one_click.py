@@ -4,7 +4,8 @@ right after its 200.
 
 Before, a serve thread whose journal connection was opened while ``.newsletter/`` was
 read-only kept it read-only: once the folder was writable again, every one-click that thread
-took still answered 503 ("attempt to write a readonly database") until `serve` restarted.
+took still answered 503 ("attempt to write a readonly database") until `serve` restarted;
+and a thread whose events.db connection was opened then never counted a one-click again.
 """
 
 from __future__ import annotations
@@ -121,3 +122,17 @@ def test_an_unsubscribe_answered_200_survives_a_kill_right_after(site):
     assert [answer.status_code for answer in answers] == [200] * 3
     assert still_mailed(site) == {READERS[3]}
     assert sorted(counted(site)) == READERS[:3]
+
+
+def test_after_a_read_only_spell_of_events_db_every_one_click_is_counted_again(site, caplog):
+    app = app_of(site)
+    events = site / ".newsletter" / "events.db"
+    with serving(app, threads=2) as base:
+        assert one_click(base, READERS[0]).status_code == 200  # made events.db
+        app.events.store.close()  # the threads' connections: opened again, while read-only
+        with caplog.at_level(logging.WARNING), read_only(events):
+            during = [one_click(base, READERS[1]) for _ in range(4)]
+        later = [one_click(base, address) for address in READERS[2:]]
+    assert [answer.status_code for answer in during + later] == [200] * 6  # never lost
+    assert any("not counted" in record.getMessage() for record in caplog.records)
+    assert sorted(counted(site)) == [READERS[0], *READERS[2:]]
