@@ -20,10 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import requests
 from conftest import start_cli
-from web_server import SECRET, subscriber_csv
+from web_server import SECRET, serving, subscriber_csv
 
+from newsletter.config import load_settings
 from newsletter.message.tokens import UnsubscribeTokens
-from tests.pg_support import move_to_postgresql, own_cluster  # noqa: F401 (fixture)
+from newsletter.web import NewsletterApp
+from tests.pg_support import move_to_postgresql, own_cluster, pg_url  # noqa: F401 (fixtures)
 
 READERS = [f"r{n}@example.com" for n in range(200)]
 CLIENTS = threading.local()  # each client thread's keep-alive session
@@ -80,3 +82,18 @@ def burst(base: str, own_cluster):
     retried = {address: one_click(base, address)
                for address, status in first.items() if status != 200}
     return first, answered_200, in_effect, retried
+
+
+def test_one_link_clicked_many_times_at_once_unsubscribes_and_counts_once(site, pg_url, tmp_path):
+    subscriber_csv(site, *READERS[:4])
+    move_to_postgresql(site, pg_url, tmp_path / "copy-state")
+    app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
+    stranger = "gone.from.the.list@example.com"  # mailed once, since removed: recorded
+    with serving(app, threads=8) as base, ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda n: one_click(base, (READERS[2], stranger)[n % 2]),
+                                range(64)))
+    assert answers == [200] * 64
+    assert unsubscribed(pg_url) == {READERS[2], stranger}
+    with psycopg.connect(pg_url) as db:
+        counted = [row[0] for row in db.execute("SELECT reader FROM events ORDER BY reader")]
+    assert counted == sorted([READERS[2], stranger])
