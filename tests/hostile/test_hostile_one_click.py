@@ -14,6 +14,7 @@ import logging
 import re
 import signal
 import sqlite3
+import time
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -136,3 +137,27 @@ def test_after_a_read_only_spell_of_events_db_every_one_click_is_counted_again(s
     assert [answer.status_code for answer in during + later] == [200] * 6  # never lost
     assert any("not counted" in record.getMessage() for record in caplog.records)
     assert sorted(counted(site)) == [READERS[0], *READERS[2:]]
+
+
+def test_a_read_only_subscribers_folder_leaves_serve_a_one_line_log_and_every_unsubscribe(site):
+    """The background fold cannot rewrite the CSV: before, its process printed a traceback
+    (OSError: Read-only file system) to serve's log at every retry."""
+    subscriber_csv(site, *READERS)
+    log = site.parent / "serve.log"
+    with read_only(site / "subscribers"), log.open("w") as errors:
+        server = start_cli(site, "serve", "--port", "0", env={"NEWSLETTER_SECRET": SECRET},
+                           stdout=subprocess.PIPE, stderr=errors, text=True)
+        try:
+            base = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline()).group(0)
+            answers = [one_click(base, address) for address in READERS[:3]]
+            deadline = time.monotonic() + 60
+            while "fold exited" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            server.terminate()
+            server.wait(30)
+    assert [answer.status_code for answer in answers] == [200] * 3
+    assert still_mailed(site) == {READERS[3]}  # in effect from the journal
+    text = log.read_text()
+    assert "fold exited" in text and "Traceback" not in text, text
+    assert "journal not folded yet: [Errno 30] Read-only file system" in text, text
