@@ -161,3 +161,17 @@ def test_a_read_only_subscribers_folder_leaves_serve_a_one_line_log_and_every_un
     text = log.read_text()
     assert "fold exited" in text and "Traceback" not in text, text
     assert "journal not folded yet: [Errno 30] Read-only file system" in text, text
+
+
+def test_a_journal_that_is_not_a_database_answers_503_to_the_page_and_the_click(site, caplog):
+    """Before, the GET of an unsubscribe link (the page with its button) answered 500 with a
+    traceback when the journal (or the PostgreSQL store) could not be read."""
+    app = app_of(site)
+    (site / ".newsletter" / "journal.db").write_bytes(b"not a database " * 1000)
+    link = f"/unsubscribe/{UnsubscribeTokens(SECRET).make(READERS[0])}"
+    with caplog.at_level(logging.WARNING), serving(app) as base:
+        page = requests.get(base + link, timeout=60)
+        click = one_click(base, READERS[0])
+    assert_try_again([page, click], caplog)
+    assert any("unsubscribe page of r0@example.com not shown" in record.getMessage()
+               for record in caplog.records)
