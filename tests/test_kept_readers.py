@@ -4,6 +4,7 @@ of parsing and checking the list again, and reaches exactly whom a read of the f
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,23 @@ def test_an_edit_in_the_same_clock_tick_as_the_read_is_never_hidden_by_the_kept_
     readers, _ = pairs(fresh(tmp_path))
     assert "r4@example.com" not in {address for address, _ in readers}
 
+
+
+def test_an_edit_whose_mtime_and_size_were_put_back_is_never_hidden_by_the_kept_file(tmp_path):
+    """`cp -p`, `rsync -t` and `touch -r` put back a file's modification time; an edit that
+    keeps the size then leaves inode, mtime and size as the kept read saw them. The change
+    time moves all the same."""
+    store = make_store(tmp_path)
+    path = store.directory / "a.csv"
+    before = path.stat()
+    first, _ = pairs(store)
+    assert ("r4@example.com", "Reader 4") in first
+    while time.time_ns() < before.st_ctime_ns + 50_000_000:  # the change time's next tick
+        time.sleep(0.01)
+    path.write_text(path.read_text().replace("r4@example.com,Reader 4,active",
+                                             "r4@example.com,Reader 4,zapped"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` leaves it
+    assert (path.stat().st_ino, path.stat().st_size, path.stat().st_mtime_ns) == (
+        before.st_ino, before.st_size, before.st_mtime_ns)
+    readers, _ = pairs(fresh(tmp_path))
+    assert "r4@example.com" not in {address for address, _ in readers}

@@ -103,7 +103,7 @@ class Keeper:
         # lock; one of a send that then lost the lock only costs the winner its file).
         for leftover in self.path.parent.glob(f".{KEPT_FILE}.*"):
             leftover.unlink(missing_ok=True)
-        changed = max((mtime_ns for _, _, mtime_ns, _ in signature), default=0)
+        changed = max((mtime_ns for _, _, mtime_ns, *_ in signature), default=0)
         if changed > time.time_ns() - RECENT * 10**9:
             return  # changed just now: the next send reads the files
         try:
