@@ -4,6 +4,7 @@ of parsing and checking the list again, and reaches exactly whom a read of the f
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,15 @@ def make_store(tmp_path: Path) -> SubscriberStore:
     folder = tmp_path / "subscribers"
     folder.mkdir(exist_ok=True)
     (folder / "a.csv").write_text("email,name,status\n" + "\n".join(ROWS) + "\n")
+    settled(folder / "a.csv")
     (tmp_path / ".newsletter").mkdir(exist_ok=True)
     return fresh(folder.parent)
+
+
+def settled(path: Path) -> None:
+    """``path`` as if last changed a minute ago: a read of files changed just now is not kept."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 10**9))
 
 
 def fresh(site: Path) -> SubscriberStore:
@@ -174,3 +182,43 @@ def test_what_a_killed_send_left_half_written_is_removed_by_the_next_read(tmp_pa
     assert sorted(p.name for p in store.state_dir.iterdir()
                   if "list_readers" in p.name) == ["list_readers.jsonl"]
     assert pairs(fresh(tmp_path)) == expected
+
+
+def test_an_edit_in_the_same_clock_tick_as_the_read_is_never_hidden_by_the_kept_file(tmp_path):
+    """A file's mtime moves in ticks (jiffies; a whole second or two on FAT, HFS+ and some
+    network shares): an edit in place that keeps the size, in the tick of the change the send
+    read, leaves inode, mtime and size as they were. A read of files changed that recently
+    is not kept; the next send reads them."""
+    store = make_store(tmp_path)
+    path = store.directory / "a.csv"
+    os.utime(path)  # changed just now, as the send starts
+    before = path.stat()
+    first, _ = pairs(store)
+    assert ("r4@example.com", "Reader 4") in first
+    path.write_text(path.read_text().replace("r4@example.com,Reader 4,active",
+                                             "r4@example.com,Reader 4,zapped"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same tick
+    assert (path.stat().st_ino, path.stat().st_size) == (before.st_ino, before.st_size)
+    readers, _ = pairs(fresh(tmp_path))
+    assert "r4@example.com" not in {address for address, _ in readers}
+
+
+
+def test_an_edit_whose_mtime_and_size_were_put_back_is_never_hidden_by_the_kept_file(tmp_path):
+    """`cp -p`, `rsync -t` and `touch -r` put back a file's modification time; an edit that
+    keeps the size then leaves inode, mtime and size as the kept read saw them. The change
+    time moves all the same."""
+    store = make_store(tmp_path)
+    path = store.directory / "a.csv"
+    before = path.stat()
+    first, _ = pairs(store)
+    assert ("r4@example.com", "Reader 4") in first
+    while time.time_ns() < before.st_ctime_ns + 50_000_000:  # the change time's next tick
+        time.sleep(0.01)
+    path.write_text(path.read_text().replace("r4@example.com,Reader 4,active",
+                                             "r4@example.com,Reader 4,zapped"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` leaves it
+    assert (path.stat().st_ino, path.stat().st_size, path.stat().st_mtime_ns) == (
+        before.st_ino, before.st_size, before.st_mtime_ns)
+    readers, _ = pairs(fresh(tmp_path))
+    assert "r4@example.com" not in {address for address, _ in readers}

@@ -36,6 +36,9 @@ def serve(site, host: str, port: int, threads: int) -> None:
     # waitress warns "Task queue depth is N" on every request that waits for a free thread: a
     # burst of unsubscribes printed a line each and spent an eighth of serve's CPU on them.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # psycopg's pool warns of every reconnection it tries while the database restarts (two
+    # lines each) and every connection it drops; each request it fails says so in one line.
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     app = NewsletterApp(site.settings)
     # waitress itself refuses (413) anything larger than the largest body we accept.
     # X-Forwarded-For reaches the app, which believes it only from signup.trusted_proxies.

@@ -73,6 +73,16 @@ class _Connections:
                 self._all.append(db)
         return db
 
+    def forget(self) -> None:
+        """Close this thread's connection (after a failed write: one SQLite opened while the
+        folder was read-only stays read-only); the next use opens afresh."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            with self._lock:
+                self._all.remove(db)
+            db.close()
+
     def rows(self, query: str, params: Sequence = ()) -> list[tuple]:
         return self.get().execute(query, params).fetchall()
 
@@ -90,6 +100,16 @@ class _InDatabase:
 
     def __init__(self, database: postgres.Database, schema, owned: bool):
         self.database, self.schema, self._owned = database, schema, owned
+
+    def forget(self) -> None:
+        """Close this thread's connection (after a failed write: one SQLite opened while the
+        folder was read-only stays read-only); the next use opens afresh."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            with self._lock:
+                self._all.remove(db)
+            db.close()
 
     def rows(self, query: str, params: Sequence = ()) -> list[tuple]:
         with self.database.connection(self.schema) as db:
@@ -133,11 +153,15 @@ class EventStore:
         """Every waiting write in one transaction (:class:`GroupCommit`); how many of each
         were new."""
         new = []
-        with sqlite.immediate(self._connections.get()) as db:
-            for rows in writes:
-                before = db.total_changes
-                db.executemany(INSERT, rows)
-                new.append(db.total_changes - before)
+        try:
+            with sqlite.immediate(self._connections.get()) as db:
+                for rows in writes:
+                    before = db.total_changes
+                    db.executemany(INSERT, rows)
+                    new.append(db.total_changes - before)
+        except sqlite3.Error:
+            self._connections.forget()
+            raise
         return new
 
     def readers_by_kind(self, post_id: str) -> Counter:

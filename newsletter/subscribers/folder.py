@@ -46,14 +46,14 @@ class ListFolder:
 
     def signature(self) -> tuple:
         """The version of the files: every write replaces a file, so a new inode marks it even
-        within one mtime tick."""
+        within one mtime tick; the change time, an edit whose mtime was put back (`cp -p`)."""
         stats = []
         for path in self.files():
             try:
                 stat = path.stat()
             except FileNotFoundError:
                 continue  # replaced or removed while listing: the next call sees it
-            stats.append((path.name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
+            stats.append((path.name, stat.st_ino, stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns))
         return tuple(stats)
 
     def size(self) -> int:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import sqlite3
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.errors import SubscriberError
+from newsletter.errors import NewsletterError, SubscriberError
 from newsletter.subscribers.csv_file import CsvFile
 from newsletter.subscribers.csv_format import Record
 from newsletter.subscribers.folder import ListFolder
@@ -181,6 +182,6 @@ def fold_elsewhere(directory: str, state_dir: str) -> None:
     folder = ListFolder(directory=Path(directory), state_dir=Path(state_dir))
     try:
         fold_journal(folder, lock_timeout=1.0)
-    except SubscriberError as error:
+    except (NewsletterError, OSError, sqlite3.Error) as error:  # unreadable, not writable
         logger.warning("journal not folded yet: %s", error)
         sys.exit(1)

@@ -132,11 +132,24 @@ class Journal:
             self._appends.write(rows)
 
     def _insert(self, appends: Sequence[list[tuple]]) -> list[None]:
-        with sqlite.immediate(self._db()) as db:
-            db.executemany("INSERT INTO changes (key, address, status, reason, record_unknown, "
-                           "at, folded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [row for rows in appends for row in rows])
+        try:
+            with sqlite.immediate(self._db()) as db:
+                db.executemany("INSERT INTO changes (key, address, status, reason, "
+                               "record_unknown, at, folded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               [row for rows in appends for row in rows])
+        except sqlite3.Error:
+            self._forget()
+            raise
         return [None] * len(appends)
+
+    def _forget(self) -> None:
+        """Close this thread's connection after a failed write: one SQLite opened while the
+        folder was read-only stays read-only (every later append would fail), and one whose
+        COMMIT failed may still be in its transaction. The next append opens afresh."""
+        db = getattr(self._local, "db", None)
+        self._local.db = self._local.pid = None
+        if db is not None:
+            db.close()
 
     def pending(self) -> Pending:
         """The unfolded changes and the journal's marks, read in one transaction."""

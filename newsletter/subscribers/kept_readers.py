@@ -13,6 +13,10 @@ same values (a send: the secret's id). Kept readers are journal-blind: whoever u
 since is left out as they are read back (the journal is read afresh by every send), so only
 the files decide.
 
+A read of files changed within RECENT seconds is not kept: a file's mtime moves in ticks (a
+jiffy; a second or two on FAT, HFS+ and some network shares), so an edit in place that keeps the
+size, in the tick of the change the read saw, would leave the signature as it was.
+
 The file is written beside the read (a line of CHUNK readers at a time) under a temporary name,
 and takes its place only when the read is complete. A cache: if it cannot be written or read,
 the next send reads the files.
@@ -24,6 +28,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -35,6 +40,7 @@ KEPT_FILE = "list_readers.jsonl"  # in the site's state folder (.newsletter/)
 # Raise it whenever what a read yields from the same files changes (checks, de-duplication).
 FORMAT = 2
 CHUNK = 500  # readers a line
+RECENT = 3  # seconds: a file changed this recently may change again within its mtime's tick
 
 
 def read_kept(state_dir: Path, signature: list[list], values_id: str,
@@ -71,12 +77,20 @@ def _chunks(path: Path, handle: IO[str],
                     return
             except (ValueError, KeyError, TypeError, AttributeError):
                 break
+            if not all(_is_reader(reader) for reader in kept):  # edited by hand (0.07 us each)
+                break
             yield kept
     # Written whole, synced and renamed into place: only a damaged disk or a hand edit gets
     # here, past readers already sent. Removed, the next run reads the files.
     path.unlink(missing_ok=True)
     raise SubscriberError(f"{path} is damaged; it was removed",
                           hint="run the send again: it resumes where this one stopped")
+
+
+def _is_reader(kept: object) -> bool:
+    """[address, name, value], three strings, as :class:`Keeper` writes each reader."""
+    return (kept.__class__ is list and len(kept) == 3 and kept[0].__class__ is str
+            and kept[1].__class__ is str and kept[2].__class__ is str)
 
 
 class Keeper:
@@ -89,6 +103,9 @@ class Keeper:
         # lock; one of a send that then lost the lock only costs the winner its file).
         for leftover in self.path.parent.glob(f".{KEPT_FILE}.*"):
             leftover.unlink(missing_ok=True)
+        changed = max((mtime_ns for _, _, mtime_ns, *_ in signature), default=0)
+        if changed > time.time_ns() - RECENT * 10**9:
+            return  # changed just now: the next send reads the files
         try:
             self.out = tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.path.parent, prefix=f".{self.path.name}.",

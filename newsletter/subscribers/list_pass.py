@@ -32,9 +32,11 @@ Cells = Callable[[], Iterable[tuple[object, object, str, str]]]  # (source, reco
 
 def opened_signature(opened: list[tuple[Path, TextIO]]) -> list[list]:
     """The version of the files as opened: what this read will see, whatever happens to the
-    paths since (a write replaces a file; the open handle keeps the old one)."""
+    paths since (a write replaces a file; the open handle keeps the old one). The change time
+    too: `cp -p`, `rsync -t` or `touch -r` may put back a file's mtime and size, never it."""
     stats = [(path.name, os.fstat(handle.fileno())) for path, handle in opened]
-    return [[name, stat.st_ino, stat.st_mtime_ns, stat.st_size] for name, stat in stats]
+    return [[name, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size]
+            for name, stat in stats]
 
 
 def suppressed_and_repeated(folder: ListFolder, opened: list[tuple[Path, TextIO]],

@@ -44,7 +44,7 @@ from newsletter.subscribers import (
 )
 from newsletter.web.pages import Response, button_form, html_page, text_response
 from newsletter.web.replay import used_tokens
-from newsletter.web.request import HttpError, Request
+from newsletter.web.request import HttpError, Request, try_again
 from newsletter.web.signup import signup_routes
 from newsletter.web.webhooks import (
     WEBHOOKS,
@@ -204,7 +204,12 @@ class NewsletterApp:
     def confirmation_page(self, address: str) -> Response:
         """GET: a page whose button POSTs back to the same URL; nothing changes here."""
         who = html.escape(address)
-        if not self.store.is_active(address):
+        try:
+            active = self.store.is_active(address)
+        except (sqlite3.Error, NewsletterError) as error:  # the journal or database broken
+            logger.warning("unsubscribe page of %s not shown: %s", address, error)
+            raise try_again() from None
+        if not active:
             return self.page(200, "You are unsubscribed",
                              f"<p>{who} gets no newsletters from {self.site_name}.</p>")
         form = button_form(*ONE_CLICK, "Unsubscribe")
@@ -229,7 +234,7 @@ class NewsletterApp:
                 self.count_unsubscribe(address)
         except (sqlite3.Error, NewsletterError) as error:  # the journal is busy or broken
             logger.warning("unsubscribe of %s not recorded: %s", address, error)
-            raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
+            raise try_again() from None
         if recorded:
             logger.info("unsubscribed %s (one-click)", address)
             self.journalled()

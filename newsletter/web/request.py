@@ -30,6 +30,11 @@ class HttpError(Exception):
         self.headers = list(headers)
 
 
+def try_again() -> HttpError:
+    """503 with Retry-After: the state is busy or broken for now, and nothing changed."""
+    return HttpError(503, "Please try again in a minute.", [("Retry-After", "60")])
+
+
 class Request:
     """What the application knows of one request. The path is read at once; the headers, the
     query string, the body and the form when first asked for, and then kept."""

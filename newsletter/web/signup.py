@@ -44,7 +44,7 @@ from newsletter.subscribers import (
 from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
-from newsletter.web.request import HttpError, Request
+from newsletter.web.request import HttpError, Request, try_again
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_journal_pg import SignupJournalInPostgres
 from newsletter.web.signup_mail import SignupMailer
@@ -281,7 +281,7 @@ class SignupRoutes:
             return confirm_signup(self.store, signup, consent)
         except SubscriberError as error:  # the list stayed locked: ask the reader to come back
             logger.warning("confirmation of %s not recorded: %s", signup.address, error)
-            raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
+            raise try_again() from None
 
     def page(self, status: int, heading: str, body: str) -> Response:
         """A page of this site; ``body`` is HTML."""
@@ -296,4 +296,4 @@ def try_later_if_the_disk_fails(what: str) -> Iterator[None]:
         yield
     except (sqlite3.Error, OSError) as error:
         logger.warning("%s not recorded: %s", what, error)
-        raise HttpError(503, "Please try again in a minute.", [("Retry-After", "60")]) from None
+        raise try_again() from None
