@@ -140,24 +140,15 @@ def test_a_damaged_or_older_file_is_not_used(tmp_path):
     assert pairs(fresh(tmp_path)) == expected
 
 
-def test_a_kept_file_damaged_past_its_first_line_stops_the_read_and_is_removed(tmp_path):
+@pytest.mark.parametrize("damage", [
+    lambda lines: [*lines[:2], lines[2][:40], *lines[3:]],  # a line cut in the middle
+    lambda lines: lines[:2],  # cut short: the head and the first 500 readers
+], ids=["a line cut", "cut short"])
+def test_a_kept_file_damaged_past_its_first_line_stops_the_read_and_is_removed(tmp_path, damage):
     store = make_store(tmp_path)
     expected = pairs(store)
     kept = store.state_dir / kept_readers.KEPT_FILE
-    lines = kept.read_text().splitlines()
-    kept.write_text("\n".join([*lines[:2], lines[2][:40], *lines[3:]]) + "\n")
-    with pytest.raises(SubscriberError, match="list_readers.jsonl is damaged"):
-        pairs(fresh(tmp_path))
-    assert not kept.exists()
-    assert pairs(fresh(tmp_path)) == expected
-
-
-def test_a_kept_file_cut_short_stops_the_read_and_is_removed(tmp_path):
-    store = make_store(tmp_path)
-    expected = pairs(store)
-    kept = store.state_dir / kept_readers.KEPT_FILE
-    lines = kept.read_text().splitlines()
-    kept.write_text("\n".join(lines[:2]) + "\n")  # the head and the first 500 readers
+    kept.write_text("\n".join(damage(kept.read_text().splitlines())) + "\n")
     with pytest.raises(SubscriberError, match="list_readers.jsonl is damaged"):
         pairs(fresh(tmp_path))
     assert not kept.exists()

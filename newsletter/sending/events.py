@@ -101,16 +101,6 @@ class _InDatabase:
     def __init__(self, database: postgres.Database, schema, owned: bool):
         self.database, self.schema, self._owned = database, schema, owned
 
-    def forget(self) -> None:
-        """Close this thread's connection (after a failed write: one SQLite opened while the
-        folder was read-only stays read-only); the next use opens afresh."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            self._local.db = None
-            with self._lock:
-                self._all.remove(db)
-            db.close()
-
     def rows(self, query: str, params: Sequence = ()) -> list[tuple]:
         with self.database.connection(self.schema) as db:
             return db.execute(query.replace("?", "%s"), tuple(params)).fetchall()
