@@ -88,9 +88,12 @@ def _chunks(path: Path, handle: IO[str],
 
 
 def _is_reader(kept: object) -> bool:
-    """[address, name, value], three strings, as :class:`Keeper` writes each reader."""
+    """[address, name, value], three strings, as :class:`Keeper` writes each reader; the
+    address at least looks like one (an @, no line break or control character: no header
+    it goes into can be broken by a hand edit)."""
     return (kept.__class__ is list and len(kept) == 3 and kept[0].__class__ is str
-            and kept[1].__class__ is str and kept[2].__class__ is str)
+            and kept[1].__class__ is str and kept[2].__class__ is str
+            and "@" in kept[0] and kept[0].isprintable())
 
 
 class Keeper:
