@@ -37,6 +37,7 @@ KINDS = (DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED, COMPLAINED, UNSUBSCRIBED, OP
 COLUMNS = "provider, event_id, kind, post_id, reader, occurred_at, detail"
 INSERT = (f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
           "ON CONFLICT (provider, event_id) DO NOTHING")
+INSERT_ONE = INSERT.replace("?", "%s")  # PostgreSQL: one row (a one-click's count)
 # PostgreSQL: a webhook's events in one statement; its row count is how many were new.
 INSERT_MANY = (f"INSERT INTO events ({COLUMNS}) SELECT * FROM unnest(%s::text[], %s::text[], "
                "%s::text[], %s::text[], %s::text[], %s::float8[], %s::text[]) "
@@ -135,7 +136,7 @@ class EventStore:
         if isinstance(self._connections, _InDatabase):
             with self._connections.database.connection(EVENTS) as db:
                 if len(rows) == 1:  # a one-click's count: seven arrays cost more than the row
-                    return db.execute(INSERT.replace("?", "%s"), rows[0]).rowcount
+                    return db.execute(INSERT_ONE, rows[0]).rowcount
                 return db.execute(INSERT_MANY, [list(column) for column in zip(*rows)]).rowcount
         return self._writes.write(rows)
 

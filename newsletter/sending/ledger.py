@@ -283,7 +283,7 @@ class Ledger:
             self._flag_pending(post_id)
         elif state is State.IN_DOUBT:  # for `reconcile` to find (posts_in_doubt)
             self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
-        if rows := self._fresh.pop(batch, None) if batch else None:
+        if rows := self._fresh.pop(batch, None):  # None is never a key there
             # No index look-up a reader (0.6 us of 1.4); `+post_id` keeps off the post's index.
             where, found = "id BETWEEN ? AND ? AND batch = ? AND +post_id = ?", (*rows, post_id)
         else:

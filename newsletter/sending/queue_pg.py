@@ -124,7 +124,10 @@ class SharedQueue:
                 if rows:
                     self.after, self.position = rows[-1][0], max(self.position, rows[-1][1])
                 self.ledger.hold(self.params["post"], {key: row for row, _, key, _, _ in rows})
-                yield [self.factory.prepare(address, name) for *_, address, name in rows]
+                signer = self.factory.signer  # the batch signed in one call, as reader_feed does
+                readers = [(address, name, signer.tokens.make(address))
+                           for *_, address, name in rows]
+                yield list(map(Prepared._make, signer.prepare_all(readers)))
                 return
 
     def _pending(self, size: int) -> list[tuple[int, int, str, str, str]]:

@@ -184,6 +184,11 @@ def storable(value):
     """``value`` (a parameter, or a tuple, list or dict of them) without NUL bytes in text."""
     if isinstance(value, str):
         return value.replace("\0", "") if "\0" in value else value
+    if isinstance(value, (tuple, list, dict)) and "\\x00" not in repr(value):
+        # The usual case, asked in C: a NUL in any text inside shows as \x00 in the repr (a
+        # false alarm only walks the value). Walking a send's parameters item by item cost
+        # 0.68 us a reader (a result's four lists of a batch).
+        return value
     if isinstance(value, (tuple, list)):
         return type(value)(storable(item) for item in value)
     if isinstance(value, dict):
