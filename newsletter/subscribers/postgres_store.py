@@ -64,7 +64,7 @@ class PostgresStore:
                 db.execute("LOCK TABLE subscribers IN SHARE MODE")
             except LockNotAvailable:
                 raise SubscriberError(f"the subscriber list stayed locked for {LOCK_TIMEOUT:g} s",
-                                      where="the PostgreSQL store",
+                                      where=self.where,
                                       hint="another newsletter command is changing it; try "
                                            "again") from None
 
