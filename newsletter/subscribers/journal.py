@@ -88,8 +88,14 @@ def strongest(entries: Iterable[Entry]) -> dict[str, str]:
     return found
 
 
+def stamp(when: dt.datetime) -> str:
+    """``when`` as the journal writes a change's time (``at``): ISO 8601 in UTC, to the
+    millisecond, so times compare as text (:meth:`Journal.left_since`)."""
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return stamp(dt.datetime.now(dt.timezone.utc))
 
 
 class Journal:
@@ -189,8 +195,7 @@ class Journal:
         later (while ``since`` is within ``KEEP_FOLDED``)."""
         return bool(self._db().execute(
             "SELECT EXISTS (SELECT 1 FROM changes WHERE key = ? AND at >= ?)",
-            (key, since.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds"))
-        ).fetchone()[0])
+            (key, stamp(since))).fetchone()[0])
 
     def mark_folded(self, ids: Iterable[int]) -> None:
         """Record that these changes are in the CSV files; forget ones folded long ago."""
