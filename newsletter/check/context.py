@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
     from newsletter.posts import Post
-    from newsletter.render import Email
+    from newsletter.render import Dialect, Email
 
 
 @dataclass
@@ -35,10 +35,14 @@ class CheckContext:
         return Sources(self.settings, self.post)
 
     @cached_property
+    def dialect(self) -> Dialect:
+        """The Markdown dialect the post is read in."""
+        return markdown_dialect(self.settings, self.post)
+
+    @cached_property
     def fragment(self) -> lxml.html.HtmlElement:
         """The post's body read in its Markdown dialect, its links as the post writes them."""
-        return markdown_fragment(self.email.markdown, markdown_dialect(self.settings, self.post),
-                                 self.post.body)
+        return markdown_fragment(self.email.markdown, self.dialect, self.post.body)
 
     @cached_property
     def sample(self) -> Message:

@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsletter.check.findings import Finding, warning
-from newsletter.render import markdown_dialect, raw_html_lines
+from newsletter.render import raw_html_lines
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
 
 
 def raw_html_findings(context: CheckContext) -> list[Finding]:
-    dialect = markdown_dialect(context.settings, context.post)
+    dialect = context.dialect
     if dialect.raw_html or not dialect.commonmark:
         return []
     lines = raw_html_lines(context.post.body, dialect)

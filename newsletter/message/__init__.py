@@ -19,6 +19,5 @@ from newsletter.message.tokens import (
 )
 
 __all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "MessageIds",
-           "ReaderSigner",
-           "NoticeFactory", "Prepared", "TokenCache", "UnsubscribeTokens", "one_line",
-           "sample_message", "secret_id", "signing_secret", "verify_legacy_token"]
+           "NoticeFactory", "Prepared", "ReaderSigner", "TokenCache", "UnsubscribeTokens",
+           "one_line", "sample_message", "secret_id", "signing_secret", "verify_legacy_token"]

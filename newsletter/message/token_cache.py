@@ -18,6 +18,8 @@ import sqlite3
 from pathlib import Path
 from typing import Callable
 
+from newsletter.state import sqlite
+
 logger = logging.getLogger(__name__)
 
 TOKENS_FILE = "tokens.db"
@@ -84,13 +86,8 @@ class TokenCache:
     def _keep(self, made: dict[str, str]) -> None:
         """Write ``made`` in one transaction: row by row (autocommit) was a commit a token,
         three quarters of a first send's token cost (1 s of CPU for 100,000 readers)."""
-        self.db.execute("BEGIN")
-        try:
-            self.db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)", made.items())
-            self.db.execute("COMMIT")
-        finally:
-            if self.db.in_transaction:  # the insert or the commit failed
-                self.db.execute("ROLLBACK")
+        with sqlite.immediate(self.db) as db:
+            db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)", made.items())
 
     def close(self) -> None:
         if self.db is not None:

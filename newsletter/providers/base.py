@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from abc import ABC, abstractmethod
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Literal
@@ -117,7 +117,7 @@ class Provider(ABC):
         return partial(self.send_batch, messages)
 
     @contextmanager
-    def campaign(self, email: Email, alone: Alone = lambda: nullcontext(True)) -> Iterator[None]:
+    def campaign(self, email: Email, alone: Alone) -> Iterator[None]:
         """Around one send of ``email`` (every batch of a run): a provider may store the post
         on its side for the run (Postmark's templates). Raises AuthError to stop the run.
         ``alone()``: a block in which no other sender of the site starts, and whether none

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from itertools import chain
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
@@ -97,7 +97,7 @@ class PostmarkProvider(HttpProvider):
         return max(1, min(self.max_batch, MAX_CALL_BYTES // message_bytes(email)))
 
     @contextmanager
-    def campaign(self, email: Email, alone: Alone = lambda: nullcontext(True)) -> Iterator[None]:
+    def campaign(self, email: Email, alone: Alone) -> Iterator[None]:
         """The post as a template on the server while its senders run (postmark_templates.py).
         If Postmark refuses to store it (its 100 templates a server, a refused token), whole
         messages instead: their first batch meets the same refusal, and it stops the run."""

@@ -154,7 +154,9 @@ class Personalizations:
     def encode(self, message: Message) -> str:
         reader = message.to_address
         address = encode_basestring(reader)
-        name = _clean_name(message.to_name)  # as _recipient, without its dict
+        # The reader as _address reads the To header, from the Message's own fields: parsing
+        # the header is costly, once a reader (tests/test_provider_sendgrid.py checks both agree).
+        name = _clean_name(message.to_name)
         to = (f'{{"email":{address},"name":{encode_basestring(name)}}}' if name
               else f'{{"email":{address}}}')
         plain, html = [], []  # the substitutions: each value, then each HTML-escaped
@@ -186,15 +188,6 @@ def _address(header: str) -> dict[str, str]:
     """``Name <address>`` as SendGrid's {email, name}; names may not hold ``;`` or ``,``."""
     name, address = parseaddr(header)
     return _name_and_email(name, address)
-
-
-def _recipient(message: Message) -> dict[str, str]:
-    """The reader as :func:`_address` reads the To header, from the Message's own fields.
-
-    Parsing the header is costly, once a reader; its name and address are the Message's (the
-    header only quotes them). tests/test_provider_sendgrid.py checks both agree.
-    """
-    return _name_and_email(message.to_name, message.to_address)
 
 
 def _clean_name(name: str) -> str:

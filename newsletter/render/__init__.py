@@ -14,7 +14,7 @@ from newsletter.render.email import (
     encoded_html_size,
     render_post,
 )
-from newsletter.render.dialects import markdown_dialect
+from newsletter.render.dialects import Dialect, markdown_dialect
 from newsletter.render.effort import CostlyMarkdownError
 from newsletter.render.image_files import is_local
 from newsletter.render.images import (
@@ -34,7 +34,7 @@ from newsletter.render.notice import CONFIRM, WELCOME, has_notice, notice_templa
 
 __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
            "IMAGE_WARNING_BYTES", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET", "TEXT_TEMPLATE",
-           "URL_ATTRIBUTES", "WELCOME", "CostlyMarkdownError", "Email", "EmailImage",
+           "URL_ATTRIBUTES", "WELCOME", "CostlyMarkdownError", "Dialect", "Email", "EmailImage",
            "FoundImage", "all_ids", "email_url", "encoded_html_size", "github_slug",
            "has_notice", "is_local", "local_ids", "markdown_dialect", "markdown_fragment",
            "mode_problem", "notice_templates", "post_images", "raw_html_lines", "render_notice",

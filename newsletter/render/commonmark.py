@@ -19,8 +19,7 @@ import html
 import threading
 from functools import partial
 
-from markdown_it import MarkdownIt
-from markdown_it import rules_block
+from markdown_it import MarkdownIt, rules_block
 from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin

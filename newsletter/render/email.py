@@ -51,10 +51,8 @@ from premailer import Premailer
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.posts import Post, plain_line, site_relative
-from newsletter.render.dialects import markdown_dialect
 from newsletter.render.images import EmailImage, place_images
-from newsletter.render.effort import located_in
-from newsletter.render.markdown import fluid_images, fragment_html, markdown_to_fragment
+from newsletter.render.markdown import fluid_images, fragment_html, post_fragment
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.text import fragment_to_text
 
@@ -113,9 +111,7 @@ def render_post(settings: Settings, post: Post) -> Email:
     """Render ``post`` into its Email (HTML and text parts, subject, preheader)."""
     where = site_relative(settings, post.path)
     expansion = expand_post(settings, post)
-    dialect = markdown_dialect(settings, post)
-    with located_in(where, post):
-        fragment = markdown_to_fragment(expansion.markdown, post.url, dialect, post.body)
+    fragment = post_fragment(settings, post, expansion.markdown)
     template_problems = expansion.all_problems(fragment)
     images, feature_image = place_images(settings, post, fragment)
     fluid_images(fragment)

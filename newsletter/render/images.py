@@ -26,11 +26,9 @@ import lxml.html
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError
 from newsletter.posts import Post, site_relative
-from newsletter.render.dialects import markdown_dialect
-from newsletter.render.effort import located_in
 from newsletter.render.image_files import is_local, resolve_image
 from newsletter.render.image_prep import PreparedImage, prepare_image, write_atomically
-from newsletter.render.markdown import MAX_IMAGE_WIDTH, display_width, markdown_to_fragment
+from newsletter.render.markdown import MAX_IMAGE_WIDTH, display_width, post_fragment
 from newsletter.render.tags import expand_post
 
 if TYPE_CHECKING:
@@ -96,9 +94,7 @@ class FoundImage:
 
 def post_images(settings: Settings, post: Post) -> list[FoundImage]:
     """Every local image of ``post`` (body, then feature image), prepared or with its problem."""
-    with located_in(site_relative(settings, post.path), post):
-        fragment = markdown_to_fragment(expand_post(settings, post).markdown, post.url,
-                                        markdown_dialect(settings, post), post.body)
+    fragment = post_fragment(settings, post, expand_post(settings, post).markdown)
     found = [image for _, image in _body_images(settings, post, fragment)]
     feature = _local_feature(settings, post)
     return found + ([feature] if feature else [])

@@ -18,13 +18,12 @@ ahead from the ``[`` instead, and takes the library's pass only for a ``[`` stil
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from collections import deque
-
-import markdown
-import re
 from functools import partial
 
+import markdown
 from markdown import util
 from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import InlineProcessor

@@ -21,18 +21,24 @@ from __future__ import annotations
 
 import re
 from importlib import import_module
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import lxml.html
 import markdown
 
+from newsletter.posts import site_relative
 from newsletter.render.anchors import add_heading_ids, fragment_url, local_ids
 from newsletter.render.blocks import shape_blocks
-from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
-from newsletter.render.effort import InlineBudget, check_source_work
+from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect, markdown_dialect
+from newsletter.render.effort import InlineBudget, check_source_work, located_in
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
 from newsletter.urls import split_url
+
+if TYPE_CHECKING:
+    from newsletter.config import Settings
+    from newsletter.posts import Post
 
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty", "def_list", "attr_list",
                        "sane_lists")
@@ -76,6 +82,13 @@ def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
     from newsletter.render import commonmark  # loaded only for the blogs that need it
 
     return commonmark.raw_html_lines(source, dialect)
+
+
+def post_fragment(settings: Settings, post: Post, source: str) -> lxml.html.HtmlElement:
+    """``source`` (``post``'s Markdown, its template tags expanded) as the email's fragment, in
+    the post's dialect; a text too costly to render is refused naming the post's file and line."""
+    with located_in(site_relative(settings, post.path), post):
+        return markdown_to_fragment(source, post.url, markdown_dialect(settings, post), post.body)
 
 
 def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_MARKDOWN,

@@ -35,14 +35,15 @@ def connect(path: Path, *, durable: bool = True, timeout: float = BUSY_TIMEOUT,
 
 @contextmanager
 def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction, its lock taken at once (BEGIN IMMEDIATE), rolled back on error."""
+    """One write transaction, its lock taken at once (BEGIN IMMEDIATE), rolled back on error,
+    the COMMIT's own included (a full disk): the connection is never left inside it."""
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+        db.execute("COMMIT")
+    finally:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
 
 
 def applied(db: sqlite3.Connection) -> list[str]:
