@@ -7,6 +7,7 @@ they take a :class:`ListFolder` and never the store that uses them (the store is
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -18,6 +19,13 @@ from newsletter.subscribers.journal import Journal
 DEFAULT_FILE = "subscribers.csv"  # where `add` and `import` write new readers
 LOCK_FILE = "subscribers.lock"  # in the site's state folder (.newsletter/)
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer
+
+
+def file_version(name: str, stat: os.stat_result) -> tuple[str, int, int, int, int]:
+    """What marks a version of one list file: every write replaces a file, so a new inode
+    marks it even within one mtime tick; the change time, an edit whose mtime and size were
+    put back (`cp -p`, `rsync -t`, `touch -r`)."""
+    return (name, stat.st_ino, stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns)
 
 
 class ListFolder:
@@ -45,15 +53,14 @@ class ListFolder:
         return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
 
     def signature(self) -> tuple:
-        """The version of the files: every write replaces a file, so a new inode marks it even
-        within one mtime tick; the change time, an edit whose mtime was put back (`cp -p`)."""
+        """The version of the files, a :func:`file_version` each."""
         stats = []
         for path in self.files():
             try:
                 stat = path.stat()
             except FileNotFoundError:
                 continue  # replaced or removed while listing: the next call sees it
-            stats.append((path.name, stat.st_ino, stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns))
+            stats.append(file_version(path.name, stat))
         return tuple(stats)
 
     def size(self) -> int:

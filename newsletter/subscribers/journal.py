@@ -88,8 +88,14 @@ def strongest(entries: Iterable[Entry]) -> dict[str, str]:
     return found
 
 
+def stamp(when: dt.datetime) -> str:
+    """``when`` as the journal writes a change's time (``at``): ISO 8601 in UTC, to the
+    millisecond, so times compare as text (:meth:`Journal.left_since`)."""
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return stamp(dt.datetime.now(dt.timezone.utc))
 
 
 class Journal:
@@ -144,8 +150,8 @@ class Journal:
 
     def _forget(self) -> None:
         """Close this thread's connection after a failed write: one SQLite opened while the
-        folder was read-only stays read-only (every later append would fail), and one whose
-        COMMIT failed may still be in its transaction. The next append opens afresh."""
+        folder was read-only stays read-only (every later append would fail). The next append
+        opens afresh."""
         db = getattr(self._local, "db", None)
         self._local.db = self._local.pid = None
         if db is not None:
@@ -189,8 +195,7 @@ class Journal:
         later (while ``since`` is within ``KEEP_FOLDED``)."""
         return bool(self._db().execute(
             "SELECT EXISTS (SELECT 1 FROM changes WHERE key = ? AND at >= ?)",
-            (key, since.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds"))
-        ).fetchone()[0])
+            (key, stamp(since))).fetchone()[0])
 
     def mark_folded(self, ids: Iterable[int]) -> None:
         """Record that these changes are in the CSV files; forget ones folded long ago."""
@@ -198,8 +203,7 @@ class Journal:
         db = self._db()
         stamp = now()
         cutoff = (dt.datetime.now(dt.timezone.utc) - KEEP_FOLDED).isoformat()
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with sqlite.immediate(db):
             db.executemany("UPDATE changes SET folded_at = ? WHERE id = ?",
                            [(stamp, id_) for id_ in ids])
             gone = db.execute("SELECT max(id) FROM changes WHERE folded_at < ?",
@@ -209,10 +213,6 @@ class Journal:
                 db.execute("INSERT OR REPLACE INTO state VALUES ('pruned_through', "
                            "max(?, coalesce((SELECT value FROM state WHERE name = "
                            "'pruned_through'), 0)))", (gone,))
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
 
     def marks(self) -> Marks:
         """The files as the last locked write left them, and the epoch and generation."""
@@ -228,12 +228,10 @@ class Journal:
         marks = self.marks()
         epoch = marks.epoch + (marks.files != before)  # (or no write recorded: who can tell)
         generation = marks.generation + adds_readers
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)",
-                       [("files", json.dumps(after)), ("epoch", str(epoch)),
-                        ("generation", str(generation))])
-        db.execute("COMMIT")
+        with sqlite.immediate(self._db()) as db:
+            db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)",
+                           [("files", json.dumps(after)), ("epoch", str(epoch)),
+                            ("generation", str(generation))])
 
 
 def _marks(state: dict[str, str]) -> Marks:

@@ -6,7 +6,7 @@ largest part of a send's reading work: 3.3 us a reader, against 0.2 us for the s
 read back from JSON lines (docs/performance.md). What a send reads from the files depends only
 on their contents (and on this code: hence FORMAT), so the readers a complete read of some
 version of the files found (address and name, in list order) are kept under that version
-(list_pass.opened_signature: inode, mtime and size of each file, as the files were opened) with
+(list_pass.opened_signature: inode, mtime, size and change time of each file, as opened) with
 the rows it could not use. Each reader carries a value the caller made for the address (a send:
 its unsubscribe token, 0.9 us a look-up in the token cache), kept while the caller names the
 same values (a send: the secret's id). Kept readers are journal-blind: whoever unsubscribed

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
-from newsletter.subscribers.folder import ListFolder
+from newsletter.subscribers.folder import ListFolder, file_version
 from newsletter.subscribers.rows import RepeatFilter, row_key, suppresses
 
 logger = logging.getLogger(__name__)
@@ -32,11 +32,9 @@ Cells = Callable[[], Iterable[tuple[object, object, str, str]]]  # (source, reco
 
 def opened_signature(opened: list[tuple[Path, TextIO]]) -> list[list]:
     """The version of the files as opened: what this read will see, whatever happens to the
-    paths since (a write replaces a file; the open handle keeps the old one). The change time
-    too: `cp -p`, `rsync -t` or `touch -r` may put back a file's mtime and size, never it."""
-    stats = [(path.name, os.fstat(handle.fileno())) for path, handle in opened]
-    return [[name, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size]
-            for name, stat in stats]
+    paths since (a write replaces a file; the open handle keeps the old one): a
+    :func:`~newsletter.subscribers.folder.file_version` each, as a list (kept as JSON)."""
+    return [list(file_version(path.name, os.fstat(handle.fileno()))) for path, handle in opened]
 
 
 def suppressed_and_repeated(folder: ListFolder, opened: list[tuple[Path, TextIO]],

@@ -9,6 +9,7 @@ import json
 import logging
 
 from newsletter.addresses import address_key
+from newsletter.subscribers.journal import stamp
 from newsletter.subscribers.postgres_store import PostgresStore, insert
 from newsletter.subscribers.rows import Status, Subscriber
 from newsletter.subscribers.signup_types import (
@@ -89,9 +90,8 @@ def left_since(store: PostgresStore, signup: Signup) -> bool:
 
 
 def _left_since(db, key: str, since: dt.datetime) -> bool:
-    stamp = since.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
     return db.execute("SELECT EXISTS (SELECT 1 FROM journal_changes WHERE key = %s "
-                      "AND at >= %s)", (key, stamp)).fetchone()[0]
+                      "AND at >= %s)", (key, stamp(since))).fetchone()[0]
 
 
 def prune_unconfirmed(store: PostgresStore, cutoff: dt.datetime,

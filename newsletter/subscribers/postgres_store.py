@@ -9,7 +9,6 @@ reading the list again before every batch.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Iterable, Iterator
 
@@ -17,6 +16,7 @@ from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.state import JOURNAL, LIST, joined_seconds, postgres
 from newsletter.subscribers.folder import LOCK_TIMEOUT
+from newsletter.subscribers.journal import now
 from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
 
 PAGE = 5000  # readers per query while streaming the list
@@ -26,10 +26,6 @@ WRITABLE = (Status.ACTIVE.value, Status.UNCONFIRMED.value, "")  # statuses a sup
 # the changes goes back this far (the set only grows; seeing one twice does no harm).
 LATE_COMMITS = 1000
 COLUMNS = "email, address, name, status, tags, subscribed_at, extra"
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _subscriber(row: tuple) -> Subscriber:
@@ -64,7 +60,7 @@ class PostgresStore:
                 db.execute("LOCK TABLE subscribers IN SHARE MODE")
             except LockNotAvailable:
                 raise SubscriberError(f"the subscriber list stayed locked for {LOCK_TIMEOUT:g} s",
-                                      where="the PostgreSQL store",
+                                      where=self.where,
                                       hint="another newsletter command is changing it; try "
                                            "again") from None
 
@@ -159,7 +155,7 @@ class PostgresStore:
                                 (address_key(address),)).fetchone()
             if status is None:
                 insert(db, [Subscriber(email=address, address=address, name=name,
-                                       tags=tuple(tags), subscribed_at=_now())])
+                                       tags=tuple(tags), subscribed_at=now())])
                 return True
             if not suppresses(status[0]):
                 return False
@@ -221,7 +217,7 @@ SUPPRESS_OR_RECORD = SUPPRESS.format(write=MOVE_OR_RECORD)
 def suppress_in(db, changes: list[tuple[str, str, str, str]], record_unknown: bool) -> None:
     """:meth:`PostgresStore.suppress` on ``db``: in the caller's transaction if one is open,
     else one of its own."""
-    stamp = _now()
+    stamp = now()
     keys, addresses, statuses, reasons = (list(column) for column in zip(*changes))
     db.execute(SUPPRESS_OR_RECORD if record_unknown else SUPPRESS_LISTED, {
         "keys": keys, "addresses": addresses, "statuses": statuses,

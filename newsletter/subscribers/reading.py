@@ -143,9 +143,9 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
             # whoever the journal suppresses is left out as they are yielded, here and when
             # they are read back, as _readers would (after the repeats: no copy of theirs).
             readers = _readers(folder, opened, view.listed, frozenset(), repeats, found, None)
-            while chunk := [(s.address, s.name) for s in islice(readers, KEPT_CHUNK)]:
-                chunk = [(address, name, value) for (address, name), value
-                         in zip(chunk, values([address for address, _ in chunk]))]
+            while batch := list(islice(readers, KEPT_CHUNK)):
+                chunk = [(reader.address, reader.name, value) for reader, value
+                         in zip(batch, values([reader.address for reader in batch]))]
                 keeper.add(chunk)
                 yield _not_in(chunk, journalled)
             keeper.done(found)

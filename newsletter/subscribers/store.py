@@ -90,9 +90,11 @@ class Settled:
         """Readers the journal records that no row lists (a record the next fold adds)."""
         unlisted = [entry for entry in self.pending.entries
                     if entry.record_unknown and entry.key not in listed]
-        return [Subscriber(email=address, address=address, status=Status(status))
-                for key, status in strongest(unlisted).items()
-                for address in [next(e.address for e in unlisted if e.key == key)]]
+        first: dict[str, str] = {}  # key -> the address its first entry gave
+        for entry in unlisted:
+            first.setdefault(entry.key, entry.address)
+        return [Subscriber(email=first[key], address=first[key], status=Status(status))
+                for key, status in strongest(unlisted).items()]
 
 
 class SubscriberStore(ListFolder):
