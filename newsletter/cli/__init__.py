@@ -91,6 +91,9 @@ def main(ctx: click.Context, site: Path) -> None:
         click.echo(f"error: newsletter runs on Linux and macOS, not on {sys.platform}; "
                    "on Windows, use WSL", err=True)
         ctx.exit(2)
+    from newsletter.sending import skip_exit_collection
+
+    skip_exit_collection()  # the process ends with the command: its objects need no last walk
     ctx.obj = Site(site)
     ctx.call_on_close(_close_databases)
 
