@@ -129,7 +129,8 @@ def render_post(settings: Settings, post: Post) -> Email:
     html = _render_template(environment, HTML_TEMPLATE, {
         **context, "body": Markup(body_html), "css": Markup(inlined_css), "media_css": Markup(media_css),
     })
-    html = inline_css(html, settings.state_dir / INLINED_FOLDER)
+    # Kept with the site's files (a site on PostgreSQL keeps nothing on the host).
+    html = inline_css(html, None if settings.store_url else settings.state_dir / INLINED_FOLDER)
     text = _render_template(environment, TEXT_TEMPLATE, {**context, "body": body_text})
     return Email(
         post_id=post.id,

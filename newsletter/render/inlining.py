@@ -3,10 +3,11 @@
 premailer, with cssutils and cssselect, is most of a render's CPU: 40 ms to import, and 80 ms
 to inline a process's first email (cssutils compiles its grammar then). What it makes depends
 only on the HTML it is given, the options below and the libraries' versions, so a render keeps
-its answer under their hash in the site's state folder (``.newsletter/inlined/``): a later
-process rendering the same post with the same templates and settings (`check`, then `send`;
-`send --due` every quarter of an hour; `preview`) reads it back without importing premailer.
-A cache: when it cannot be read or written, premailer runs.
+its answer under their hash in the site's state folder (``.newsletter/inlined/``; a site on
+PostgreSQL keeps nothing on the host): a later process rendering the same post with the same
+templates and settings (`check`, then `send`; `send --due` every quarter of an hour; `preview`)
+reads it back without importing premailer. A cache: when it cannot be read or written,
+premailer runs.
 """
 
 from __future__ import annotations
