@@ -53,6 +53,12 @@ def serve_until_interrupted(server) -> None:
 class NewsletterGroup(click.Group):
     """A click group whose commands report expected failures as one line."""
 
+    def main(self, *args, **kwargs):
+        from newsletter.sending import skip_exit_collection
+
+        skip_exit_collection()  # the process ends with the command: its objects need no last walk
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -91,9 +97,6 @@ def main(ctx: click.Context, site: Path) -> None:
         click.echo(f"error: newsletter runs on Linux and macOS, not on {sys.platform}; "
                    "on Windows, use WSL", err=True)
         ctx.exit(2)
-    from newsletter.sending import skip_exit_collection
-
-    skip_exit_collection()  # the process ends with the command: its objects need no last walk
     ctx.obj = Site(site)
     ctx.call_on_close(_close_databases)
 
