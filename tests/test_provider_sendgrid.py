@@ -7,7 +7,7 @@ import json
 import pytest
 from fake_providers import KEYS, fail, fake_provider, make_messages  # noqa: F401
 
-from newsletter.errors import AuthError, QuotaError, TransientError
+from newsletter.errors import AuthError, NewsletterError, QuotaError, TransientError
 from newsletter.providers import Result, batch_key
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
@@ -103,6 +103,21 @@ def test_403_stops_the_run(fake_provider):
 
     with pytest.raises(AuthError, match="SENDGRID_API_KEY"):
         sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+
+def test_a_proxy_named_in_the_environment_carries_every_request(fake_provider, monkeypatch):
+    """The environment is read once a run (not once a request, as requests does): a proxy
+    named there still carries each request, the first and the next."""
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # the discard port: nobody listens
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    sendgrid, server = fake_provider("sendgrid")
+
+    for _ in range(2):
+        with pytest.raises(NewsletterError):  # the proxy refused: the fake was never asked
+            sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+    assert server.requests == []
 
 
 def test_names_with_commas_are_cleaned_for_sendgrid(fake_provider):
