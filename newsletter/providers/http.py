@@ -217,10 +217,9 @@ class HttpProvider(Provider):
     def _environment(self, url: str) -> dict[str, Any]:
         """What the environment says for requests to ``url`` (proxies, CA bundle), read once a
         run: requests reads every variable again for each request (0.2 ms)."""
-        options = self._environments.get(url)
-        if options is None:
-            options = self.session.merge_environment_settings(url, {}, None, None, None)
-            self._environments[url] = options
+        if (options := self._environments.get(url)) is None:
+            options = self._environments[url] = self.session.merge_environment_settings(
+                url, {}, None, None, None)
         return options
 
     def raise_for_status(self, response: requests.Response) -> None:

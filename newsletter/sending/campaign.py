@@ -8,8 +8,9 @@ of ledger rows that several senders share (:mod:`newsletter.sending.queue_pg`).
 
 Threads: batches are in flight in a thread pool, as many as :class:`newsletter.sending.pace.Pace`
 allows (the provider call, its retries and the rate limit run there); the main thread alone
-builds batches (and, for
-HTTP adapters, their requests: ``Provider.sender``) and writes the ledger, so the workers mostly
+builds batches and writes the ledger, and a builder thread builds each batch's request
+(``Provider.sender``: HTTP adapters build the body there) while the main thread commits the
+batch's claim, which SQLite writes and syncs without holding the GIL. So the workers mostly
 wait on the network instead of competing for the GIL. Ordering that makes a crash safe: a batch
 is committed as ``submitting`` *before* it is handed to a worker, and its results are committed
 as soon as the worker returns. ``Ledger.running`` marks the post meanwhile, for recover().
