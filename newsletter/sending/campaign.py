@@ -210,11 +210,11 @@ class Campaign:
         if not readers:
             return None
         messages = self.factory.assemble_all(readers)
+        key = key_of(messages)  # before the builder starts: hashing lets go of the GIL
         # The request is built on the builder thread while the claim is committed here: the
-        # ledger writes without holding the GIL, so the two overlap.
+        # ledger writes without holding the GIL, so the two overlap. Committed, with the
+        # batch and its key, before the request can go out: crash safety.
         building = builder.submit(self.provider.sender, messages)
-        # Committed, with the batch and its key, before the request can go out: crash safety.
-        key = key_of(messages)
         claimed = self.ledger.claim(self.email.post_id, keys, self.provider.name, decided_at,
                                     key, messages[0].subject)
         if len(claimed) < len(keys):  # a sender sharing this campaign took the others
