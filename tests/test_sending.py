@@ -249,8 +249,8 @@ def test_an_unexpected_error_in_a_batch_stops_the_run_with_the_batch_in_doubt(si
 @pytest.mark.parametrize("error", [NotSentError("recording: the request could not be prepared"),
                                    KeyError("From")])
 def test_a_request_that_cannot_be_built_sends_nothing_and_leaves_its_readers_pending(site, error):
-    """The request is built while its batch's claim is committed: when it fails, nothing has
-    left, so the claimed readers go back to pending (none in doubt) and the run stops."""
+    """When a batch's request cannot be built nothing has left: its readers are pending (none
+    in doubt, none left submitting) and the run stops."""
     write_readers(site, 30)
     settings = site_settings(site, concurrency=1)
 

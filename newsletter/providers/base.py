@@ -9,8 +9,8 @@ progress live above it, in ``newsletter.sending``.
 - ``InDoubtError``: the request may have been accepted; never resent blindly;
 - ``AuthError``: credentials refused; the run stops.
 
-A send calls ``sender(messages)`` on its builder thread (while its main thread commits the
-batch's claim) and the function it returns on a worker, once per attempt; by default that function is ``send_batch(messages)``.
+A send calls ``sender(messages)`` on its main thread and the function it returns on a worker,
+once per attempt; by default that function is ``send_batch(messages)``.
 """
 
 from __future__ import annotations
@@ -110,11 +110,9 @@ class Provider(ABC):
     def sender(self, messages: list[Message]) -> Callable[[], list[Result]]:
         """This batch's :meth:`send_batch` as a function of no arguments, called once per attempt.
 
-        Called on the send's builder thread while its main thread commits the batch's claim
-        (one batch at a time), the function then on a worker. An adapter that can build its
-        request ahead does it here (HttpProvider): the worker then mostly waits on the
-        network, and does not compete with the main thread for Python's GIL. If this raises,
-        the batch's readers go back to pending and the run stops: nothing has left.
+        Called on the send's main thread, the function then on a worker. An adapter that can
+        build its request ahead does it here (HttpProvider): the worker then mostly waits on
+        the network, and does not compete with the main thread for Python's GIL.
         """
         return partial(self.send_batch, messages)
 

@@ -8,9 +8,8 @@ of ledger rows that several senders share (:mod:`newsletter.sending.queue_pg`).
 
 Threads: batches are in flight in a thread pool, as many as :class:`newsletter.sending.pace.Pace`
 allows (the provider call, its retries and the rate limit run there); the main thread alone
-builds batches and writes the ledger, and a builder thread builds each batch's request
-(``Provider.sender``: HTTP adapters build the body there) while the main thread commits the
-batch's claim, which SQLite writes and syncs without holding the GIL. So the workers mostly
+builds batches (and, for
+HTTP adapters, their requests: ``Provider.sender``) and writes the ledger, so the workers mostly
 wait on the network instead of competing for the GIL. Ordering that makes a crash safe: a batch
 is committed as ``submitting`` *before* it is handed to a worker, and its results are committed
 as soon as the worker returns. ``Ledger.running`` marks the post meanwhile, for recover().
@@ -23,7 +22,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import closing
 from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Sequence
 
@@ -142,8 +141,7 @@ class Campaign:
         with fewer_collections(), self.provider.campaign(self.email, self.ledger.alone), \
                 self.ledger.running(post_id, self.tags), \
                 ThreadPoolExecutor(max_workers=pace.ceiling, thread_name_prefix="send") as pool, \
-                ThreadPoolExecutor(max_workers=1, thread_name_prefix="build") as builder, \
-                closing(self._batches(builder)) as batches, first_ctrl_c_stops(report):
+                closing(self._batches()) as batches, first_ctrl_c_stops(report):
             try:
                 for batch in batches:
                     if batch is not None:
@@ -162,7 +160,7 @@ class Campaign:
             self.ledger.clear_pending(post_id)
         return report
 
-    def _batches(self, builder: Executor) -> Iterator[Claimed | None]:
+    def _batches(self) -> Iterator[Claimed | None]:
         """Each batch of the run, claimed and committed (None: nobody of it is sent now),
         until the list ends or the run stops (then nothing more is claimed)."""
         post_id, size, report = self.email.post_id, self.size, self.report
@@ -171,7 +169,7 @@ class Campaign:
             queue.start()
             while not (report.stopped or report.limit_reached):
                 with queue.taking(size) as readers:  # committed as the block ends
-                    claimed = self._claim(readers, builder) if readers else None
+                    claimed = self._claim(readers) if readers else None
                 if not readers:
                     report.skipped += queue.drop_left()
                     return
@@ -184,11 +182,10 @@ class Campaign:
             for readers in unsettled_batches(readers_to_send, earlier, post_id, size):
                 if report.stopped or report.limit_reached:
                     return
-                yield self._claim(readers, builder)
+                yield self._claim(readers)
 
-    def _claim(self, readers: list[Prepared], builder: Executor) -> Claimed | None:
-        """Build a batch (its request on ``builder``) and claim its readers in the ledger (the
-        request is not sent yet)."""
+    def _claim(self, readers: list[Prepared]) -> Claimed | None:
+        """Build a batch and claim its readers in the ledger (the request is not sent yet)."""
         # Wait for the rate limit *before* the claim: a batch waiting its turn is not
         # `submitting`, so a crash now cannot leave it in doubt.
         self.limiter.wait(len(readers))
@@ -210,23 +207,16 @@ class Campaign:
         if not readers:
             return None
         messages = self.factory.assemble_all(readers)
-        key = key_of(messages)  # before the builder starts: hashing lets go of the GIL
-        # The request is built on the builder thread while the claim is committed here: the
-        # ledger writes without holding the GIL, so the two overlap. Committed, with the
-        # batch and its key, before the request can go out: crash safety.
-        building = builder.submit(self.provider.sender, messages)
+        if (send := self._sender(messages, keys, decided_at)) is None:
+            return None
+        # Committed, with the batch and its key, before the request can go out: crash safety.
+        key = key_of(messages)
         claimed = self.ledger.claim(self.email.post_id, keys, self.provider.name, decided_at,
                                     key, messages[0].subject)
         if len(claimed) < len(keys):  # a sender sharing this campaign took the others
             messages, keys, key = *claimed_part(messages, keys, claimed), None
-            if not keys:
+            if not keys or (send := self._sender(messages, keys, decided_at)) is None:
                 return None
-            building = builder.submit(self.provider.sender, messages)
-        try:
-            send = building.result()
-        except Exception as error:  # noqa: BLE001 - whatever failed, nothing has left yet
-            self._not_sent(keys, key, error)
-            return None
         return Claimed(Batch(messages, keys, key), send)
 
     def _launch(self, claimed: Claimed, pool: ThreadPoolExecutor,
@@ -236,12 +226,24 @@ class Campaign:
                              timed(claimed.send, self.pace), self.retry, self.limiter, self.sleep)
         in_flight[future] = claimed.batch
 
-    def _not_sent(self, keys: list[str], claim: str | None, error: Exception) -> None:
-        """The claimed batch's request could not be built, so nothing has left: its readers
-        go back to pending and the run stops, as every batch would fail alike."""
+    def _sender(self, messages: list[Message], keys: list[str], decided_at: str):
+        """The batch's request, built here if the adapter can; None when it cannot be (then
+        :meth:`_not_sent`: nothing has left)."""
+        try:
+            return self.provider.sender(messages)
+        except Exception as error:  # noqa: BLE001 - whatever failed, nothing has left yet
+            self._not_sent(messages, keys, decided_at, error)
+            return None
+
+    def _not_sent(self, messages: list[Message], keys: list[str], decided_at: str,
+                  error: Exception) -> None:
+        """The batch's request could not be built: its readers are recorded pending (in one
+        transaction, never `submitting`) and the run stops, as every batch would fail alike."""
         why = (self._safe(str(error)) if isinstance(error, NewsletterError)
                else self._bug(error, " building a request"))
-        self.ledger.mark(self.email.post_id, keys, State.PENDING, f"not sent: {why}", batch=claim)
+        with self.ledger.atomic():
+            self.ledger.claim(self.email.post_id, keys, self.provider.name, at=decided_at)
+            self.ledger.mark(self.email.post_id, keys, State.PENDING, f"not sent: {why}")
         self.report.pending += len(keys)
         self.report.stopped = why
 
