@@ -108,9 +108,10 @@ def test_403_stops_the_run(fake_provider):
 def test_a_proxy_named_in_the_environment_carries_every_request(fake_provider, monkeypatch):
     """The environment is read once a run (not once a request, as requests does): a proxy
     named there still carries each request, the first and the next."""
-    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # the discard port: nobody listens
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
+    for name in ("HTTP_PROXY", "http_proxy"):  # the discard port: nobody listens
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
     sendgrid, server = fake_provider("sendgrid")
 
     for _ in range(2):
