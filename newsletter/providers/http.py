@@ -8,8 +8,8 @@ error classes of ``newsletter.errors``, and hands a successful response to the a
 
 Sorting (docs/providers.md#errors-and-retries-all-providers):
 
-- refused connection, connect timeout, TLS handshake failure: nothing reached the provider
-  -> ``TransientError``;
+- refused connection (a proxy's too), connect timeout, TLS handshake failure: nothing
+  reached the provider -> ``TransientError``;
 - read timeout, connection dropped after the request was written, body cut short
   -> ``InDoubtError``;
 - the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
@@ -300,11 +300,11 @@ class HttpProvider(Provider):
 
 
 def _never_connected(exc: requests.ConnectionError) -> bool:
-    """True when urllib3 gave up before a connection existed (refused, unknown host)."""
+    """True when urllib3 gave up before a connection existed (refused, unknown host, proxy)."""
     cause = exc.args[0] if exc.args else None
     reason = getattr(cause, "reason", None)
     return isinstance(cause, urllib3.exceptions.MaxRetryError) and isinstance(
-        reason, urllib3.exceptions.NewConnectionError)
+        reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ProxyError))
 
 
 def json_field(response: requests.Response, key: str) -> Any:
