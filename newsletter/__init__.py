@@ -9,8 +9,9 @@ __version__ = "0.1.0"
 def on_first_use(package: str, modules: dict[str, str]):
     """A package's module ``__getattr__`` (PEP 562): each name of ``modules`` is imported from
     the package's module named beside it when it is first asked for, so that a command imports
-    only what it uses. Every name of that module is then kept on the package, which also puts
-    a name back over its module's own (``sending.list_history``, the function)."""
+    only what it uses. Every name of that module is then kept on the package. No name may be a
+    module of the package too: importing that module anywhere would put the module on the
+    package in the name's place, where this is never asked again (tests/test_package_faces.py)."""
 
     def __getattr__(name: str):
         if name not in modules:
