@@ -67,3 +67,15 @@ def test_only_the_newest_answers_are_kept(tmp_path):
     for number in range(KEPT + 3):
         inline_css(f"<html><body><p>{number}</p></body></html>", tmp_path)
     assert len(list(tmp_path.glob("*.html"))) == KEPT
+
+
+@pytest.mark.parametrize("cut", [lambda kept: b"", lambda kept: kept[: len(kept) // 2],
+                                 lambda kept: kept[:-200]])
+def test_a_kept_answer_that_is_not_whole_is_inlined_afresh(site, cut):
+    first, *_ = render_in_a_process(site)
+    [kept] = (site / ".newsletter" / "inlined").glob("*.html")
+    kept.write_bytes(cut(kept.read_bytes()))
+    again, *imported = render_in_a_process(site)
+    assert (again, imported) == (first, [True, True])
+    third, *imported = render_in_a_process(site)  # written whole again
+    assert (third, imported) == (first, [False, False])

@@ -89,19 +89,34 @@ def _kept(html: str, cache_dir: Path) -> str:
         return _premailer(html)
     digest = hashlib.sha256(salt + html.encode("utf-8", _EXACT)).hexdigest()[:32]
     path = cache_dir / f"{digest}.html"
-    try:
-        return path.read_bytes().decode("utf-8", _EXACT)
-    except (OSError, UnicodeDecodeError):
-        pass
+    kept = _read_whole(path)
+    if kept is not None:
+        return kept
     inlined = _premailer(html)
     try:  # best effort: a site that cannot be written to still renders, without a cache
         cache_dir.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, inlined.encode("utf-8", _EXACT))
+        body = inlined.encode("utf-8", _EXACT)
+        write_atomically(path, _digest(body) + b"\n" + body)
         for old in sorted(cache_dir.glob("*.html"), key=lambda p: p.stat().st_mtime)[:-KEPT]:
             old.unlink()
     except OSError:
         pass
     return inlined
+
+
+def _read_whole(path: Path) -> str | None:
+    """The answer kept at ``path``, or None when there is none or it is not whole: its first
+    line is the digest of the rest, so a file cut or emptied (a crash before the disk had it,
+    a full disk, a hand) is inlined afresh and never reaches a reader."""
+    try:
+        digest, _, body = path.read_bytes().partition(b"\n")
+    except OSError:
+        return None
+    return body.decode("utf-8", _EXACT) if digest == _digest(body) else None
+
+
+def _digest(body: bytes) -> bytes:
+    return hashlib.sha256(body).hexdigest().encode()
 
 
 @lru_cache(maxsize=1)
