@@ -177,3 +177,14 @@ def test_an_unsubscribe_for_a_reader_in_a_file_with_an_unclosed_quote_waits_for_
     broken.write_text(before.decode().replace('"Unclosed', "Unclosed"))
     assert invoke(site, "subscribers", "count").exit_code == 0
     assert "r@example.com,R,unsubscribed" in broken.read_text()
+
+
+def test_a_command_leaves_the_journal_merged_into_journal_db(site):
+    # The last connection closed checkpoints the WAL: journal.db alone holds every change (a
+    # backup of it misses none), and no -wal or -shm file is left beside it.
+    for command in (("subscribers", "remove", "ada@example.com"), ("subscribers", "count"),
+                    ("send", "what-matters", "--dry-run")):
+        done = run_cli(site, *command)
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in (site / ".newsletter").glob("journal.db*")) == \
+            ["journal.db"], command
