@@ -8,6 +8,7 @@ kill, an error line) are subprocesses; the many follow-up runs run in-process, t
 
 from __future__ import annotations
 
+import gc
 import re
 import signal
 import subprocess
@@ -302,3 +303,22 @@ def test_a_dry_run_shows_every_time_in_the_site_timezone(blog):
         "Schedule at 2026-11-27T13:00+01:00, sending posts dated from 2026-11-25T00:00+01:00.",
         '  would send /posts/due-now "Due Now" (2026-11-26T09:00+01:00) to 4 readers',
         "Dry run: nothing sent."]
+
+
+def test_the_collector_runs_while_a_run_asks_about_readers_in_doubt(blog, monkeypatch):
+    # A send collects no cycles from its start until its campaign (sending/collector.py); the
+    # lookups before it, one request or more per reader in doubt, must not pile up theirs.
+    from newsletter.sending import due as due_run
+
+    with Ledger.open(load_settings(blog, {})) as ledger:
+        leave_in_flight(ledger, "/posts/due-now", ["ada@example.com"])
+    collecting = []
+
+    def reconcile_posts(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    real = due_run.reconcile_posts
+    monkeypatch.setattr(due_run, "reconcile_posts", reconcile_posts)
+    due(blog)  # ada stays in doubt: the outbox holds no copy of hers
+    assert collecting == [True]

@@ -12,7 +12,8 @@ Before its campaign, `send` does not collect at all: its imports and the render 
 thousands of objects that live until the end. Walked again and again at the default
 threshold, they cost 20-40 ms of CPU before the first request; at the campaign's threshold,
 one collection of them all (70,000 objects, most out of the CPU's caches) cost 30 ms. The
-campaign freezes them without walking them. At its exit the interpreter collects twice more
+campaign freezes them without walking them (`send --due`'s lookups of readers in doubt, which
+come before it, collect as a campaign does). At its exit the interpreter collects twice more
 over every object still alive, 30-50 ms of a short command's CPU for memory it is about to
 give back: every command freezes them first (:func:`skip_exit_collection`).
 """
@@ -37,8 +38,9 @@ def skip_exit_collection() -> None:
     """Have the interpreter's exit walk none of the objects alive then (a command's start).
 
     They are frozen at exit (atexit runs before the collections): what is in no cycle is still
-    freed, its finalizers run, as the modules are torn down. Registered once, however often
-    this is called (a test process runs many commands).
+    freed, its finalizers run, as the modules are torn down. What is in one is not: its owner
+    closes it (a SQLite connection, in a cycle with its statement cache: journal.py).
+    Registered once, however often this is called (a test process runs many commands).
     """
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)

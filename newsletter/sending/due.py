@@ -20,6 +20,7 @@ from newsletter.posts import load_posts
 from newsletter.providers import DECLARATIONS, make_provider
 from newsletter.sending.accounting import count_recipients, on_postgresql, recover_dead_runs
 from newsletter.sending.campaign import send_post
+from newsletter.sending.collector import fewer_collections
 from newsletter.sending.send_report import SendReport
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
@@ -159,7 +160,8 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
         # pending, and the plan below resumes their post (cron heals itself).
         doubtful = posts_in_doubt(ledger, forget_stale=True)
         if doubtful:
-            run.reconciled = reconcile_posts(settings, ledger, doubtful)
+            with fewer_collections():  # a request or more a reader, before any campaign
+                run.reconciled = reconcile_posts(settings, ledger, doubtful)
     posts, problems = load_posts(settings)
     run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
     if len(plan.new) > settings.schedule.max_posts_per_run:
