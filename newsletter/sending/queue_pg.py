@@ -58,7 +58,8 @@ class SharedQueue:
         # and the last list position written, None once written to the end)
         self.mark = f"{SEEDED_PREFIX}{post_id}:{json.dumps(self.params['tags'])}"
         self.through: int | None = None
-        self.after = 0  # the id of the last row taken
+        self.after = 0  # the id of the last row looked at
+        self.taken = False  # whether rows were taken since the walk last began at the start
         self.position = 0  # the list position of the furthest reader taken
 
     def start(self) -> None:
@@ -114,15 +115,20 @@ class SharedQueue:
             if self.through is not None and self.through - self.position <= AHEAD:
                 self._write_more(wait)
             with self.ledger.atomic():
-                rows = self._pending(size)
-                if not rows and self.through is not None:  # the list goes on: write more
+                locked = self._pending(size)
+                if not locked and self.through is not None:  # the list goes on: write more
                     self.position, wait = self.through, True
                     continue
-                if not rows and self.after:  # once more from the start: rows another let go
-                    self.after = 0
-                    rows = self._pending(size)
+                if not locked and self.after and self.taken:  # once more from the start:
+                    self.after, self.taken = 0, False  # rows another sender let go
+                    continue
+                rows = [row for row in locked if row[1] is not None]
+                if locked:
+                    self.after = locked[-1][0]
+                if locked and not rows:  # none to send now (committed: their locks go)
+                    continue
                 if rows:
-                    self.after, self.position = rows[-1][0], max(self.position, rows[-1][1])
+                    self.taken, self.position = True, max(self.position, rows[-1][1])
                 self.ledger.hold(self.params["post"], {key: row for row, _, key, _, _ in rows})
                 signer = self.factory.signer  # the batch signed in one call, as reader_feed does
                 readers = [(address, name, signer.tokens.make(address))
@@ -130,18 +136,26 @@ class SharedQueue:
                 yield list(map(Prepared._make, signer.prepare_all(readers)))
                 return
 
-    def _pending(self, size: int) -> list[tuple[int, int, str, str, str]]:
-        """Rows after the last one this sender took (each look goes on from there: going
-        back over the rows already sent, on a long list, would cost more every batch)."""
-        # Walked in order along the post's index, stopping at ``size``: the planner, without
-        # statistics of a table just written, would rather fetch every later row and sort.
+    def _pending(self, size: int) -> list[tuple[int, int | None, str, str | None, str | None]]:
+        """The next ``size`` pending rows no other sender holds, locked, after the last one
+        this sender looked at (each look goes on from there: going back over the rows already
+        sent, on a long list, would cost more every batch), in order; the reader's position,
+        address and name, or None for a row not to send now (the reader left, or is outside
+        the segment: it stays ``pending``, and its lock goes with this transaction)."""
+        # Locked first, then joined to the list: rows another sender holds are skipped before
+        # any reader is looked up (two senders walk past each other's batches in flight; joined
+        # first, each such row cost a look-up in the list too). Walked in order along the
+        # post's index, stopping at ``size``: the planner, without statistics of a table just
+        # written, would rather fetch every later row and sort. Sorted here, not by the query:
+        # with sorting off for the walk, a sort would cost the plan enough to be compiled (JIT).
         self.db.execute(IN_INDEX_ORDER)
-        return self.db.execute(
-            "SELECT d.id, s.position, d.address, s.address, s.name FROM deliveries d "
-            "JOIN subscribers s ON s.key = d.address WHERE d.post_id = %(post)s "
-            "AND d.id > %(after)s AND d.state = 'pending' AND s.status = ANY(%(active)s)"
-            + self.segment + " ORDER BY d.id LIMIT %(size)s FOR UPDATE OF d SKIP LOCKED",
-            {**self.params, "after": self.after, "size": size}).fetchall()
+        return sorted(self.db.execute(
+            "WITH locked AS (SELECT d.id, d.address FROM deliveries d "
+            "WHERE d.post_id = %(post)s AND d.id > %(after)s AND d.state = 'pending' "
+            "ORDER BY d.id LIMIT %(size)s FOR UPDATE SKIP LOCKED) "
+            "SELECT d.id, s.position, d.address, s.address, s.name FROM locked d "
+            "LEFT JOIN subscribers s ON s.key = d.address AND s.status = ANY(%(active)s)"
+            + self.segment, {**self.params, "after": self.after, "size": size}).fetchall())
 
     def drop_left(self) -> int:
         """Remove the rows written for readers who are no longer active (never sent, never
