@@ -197,9 +197,10 @@ NESTS = {"hugo": True, "jekyll": True, "eleventy": True, "astro": True, "zola": 
          "gatsby": True, "pelican": False}
 
 
-def blog_with_features(root: Path, generator: str, markdown: str | None = None) -> tuple[str, Path]:
-    """A blog of ``generator`` after `init`, its first ready post ending with FEATURES; its id
-    and the preview folder."""
+def blog_with_features(root: Path, generator: str, markdown: str | None = None,
+                       also: str = "") -> tuple[str, Path]:
+    """A blog of ``generator`` after `init`, its first ready post ending with FEATURES and
+    ``also``; its id and the preview folder."""
     SITES[generator](root)
     assert invoke(root, "init").exit_code == 0
     fill_in_settings(root, since="2000-01-01T00:00:00Z")
@@ -211,7 +212,7 @@ def blog_with_features(root: Path, generator: str, markdown: str | None = None) 
     listed = json.loads(invoke(root, "posts", "--json").stdout)
     post = min((item for item in listed if item["status"] == "ready"), key=lambda p: p["id"])
     path = root / post["file"]
-    path.write_text(path.read_text(encoding="utf-8") + FEATURES, encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + FEATURES + also, encoding="utf-8")
     return post["id"], root / "out"
 
 
@@ -244,6 +245,32 @@ def test_posts_markdown_setting_chooses_the_dialect(tmp_path):
     document, text = previewed(tmp_path / "hugo", post_id, out)
 
     assert document.xpath("//li[contains(., 'pack')]/ul") == [] and "~~long~~" in text
+
+
+JEKYLL_WORDS = '\n\nSee https://example.org/map and "the note" -- twice.\n'
+
+
+@pytest.mark.parametrize("converter, linked, smart", [
+    (None, False, True),  # kramdown: its smart quotes, no bare links
+    ("CommonMark\ncommonmark:\n  options: [SMART]\n  extensions: [autolink, table]",
+     True, True),
+    ("CommonMark", False, False),  # jekyll-commonmark with nothing turned on
+    ("GFM", True, False),  # GitHub Pages' CommonMarkGhPages: GitHub's bare links
+])
+def test_a_jekyll_blog_renders_in_the_converter_its_config_names(tmp_path, converter, linked,
+                                                                   smart):
+    root = tmp_path / "jekyll"
+    post_id, out = blog_with_features(root, "jekyll", also=JEKYLL_WORDS)
+    if converter:
+        with (root / "_config.yml").open("a", encoding="utf-8") as config:
+            config.write(f"\nmarkdown: {converter}\n")
+
+    document, text = previewed(root, post_id, out)
+
+    assert [a.get("href") for a in document.xpath("//a[contains(., 'example.org')]")] == (
+        ["https://example.org/map"] if linked else [])
+    assert ("\u201cthe note\u201d \u2013 twice" in text) is smart
+    assert ('"the note" -- twice' in text) is not smart
 
 
 def test_an_unknown_markdown_dialect_is_one_line_naming_the_setting(site):

@@ -8,7 +8,7 @@ import pytest
 from newsletter.config import load_settings
 from newsletter.subscribers import Status, Suppression, open_store, record_suppressions
 from tests.conftest import invoke
-from tests.pg_support import pg_url, store_site  # noqa: F401 (fixtures)
+from tests.pg_support import each_store, list_into_store, pg_url, store_site  # noqa: F401 (fixtures)
 
 
 def active_addresses(site) -> list[str]:
@@ -153,3 +153,18 @@ def test_an_import_refused_changes_nothing_on_either_store(store_site, tmp_path)
     assert result.exit_code == 2
     assert result.output.startswith(f"error: {path}: column 'Subscribed' holds a status")
     assert listed(store_site) == before
+
+
+def test_columns_of_its_own_export_in_the_order_the_list_wrote_them(site, each_store):
+    # PostgreSQL keeps them in a JSONB object, which orders keys by length: "zip" before
+    # "referrer" before "company".
+    (site / "subscribers" / "list.csv").write_text(
+        "email,name,company,referrer,zip\n"
+        "one@example.com,One,Acme,a friend,12345\n"
+        "two@example.com,Two,,,\n", encoding="utf-8")
+    list_into_store(site)
+
+    lines = invoke(site, "subscribers", "export").output.splitlines()
+
+    assert lines[0] == "email,name,status,tags,subscribed_at,company,referrer,zip"
+    assert "one@example.com,One,active,,,Acme,a friend,12345" in lines

@@ -121,9 +121,27 @@ def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader
                                              ("b@example.org", "2026-01-01"),
                                              ("c@example.org", "last spring"))])
     use_postgresql(site, pg_url)
-    assert "the PostgreSQL store (list): 1 migration(s) applied" in run_cli(
+    assert "the PostgreSQL store (list): 2 migration(s) applied" in run_cli(
         site, "store", "migrate").stdout
     with psycopg.connect(pg_url) as db:
         joined = dict(db.execute("SELECT key, joined FROM subscribers"))
     assert joined == {"a@example.org": 1767225600, "b@example.org": 1767225600,
                       "c@example.org": None}
+
+
+def test_a_list_from_before_its_columns_were_kept_in_order_exports_them_all(site, pg_url):
+    # A store made before list_columns: `store migrate` names every extra column the rows
+    # hold (their first order is not known any more: by name).
+    with closing(postgres.connect(pg_url)) as db:
+        postgres.migrate(db, Schema(LIST.kind, LIST.file, LIST.migrations[:2]))
+        db.execute("INSERT INTO subscribers (key, email, address, extra) VALUES "
+                   "('a@example.org', 'a@example.org', 'a@example.org', "
+                   "'{\"zip\": \"123\", \"company\": \"Acme\"}')")
+    use_postgresql(site, pg_url)
+    assert "the PostgreSQL store (list): 1 migration(s) applied" in run_cli(
+        site, "store", "migrate").stdout
+
+    lines = run_cli(site, "subscribers", "export").stdout.splitlines()
+
+    assert lines == ["email,name,status,tags,subscribed_at,company,zip",
+                     "a@example.org,,active,,,Acme,123"]

@@ -33,6 +33,9 @@ _DATE_CODES = {"year": "%Y", "short_year": "%y", "month": "%m", "short_month": "
                "minute": "%M", "second": "%S"}
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
 _NOT_SOURCES = {"_site", "node_modules", "vendor", "_includes", "_layouts", "_sass", "_data"}
+# _config.yml's `markdown:` naming a CommonMark converter: jekyll-commonmark ("CommonMark"),
+# jekyll-commonmark-ghpages ("CommonMarkGhPages"; GitHub Pages reads "GFM" as that one).
+_COMMONMARK_CONVERTERS = {"commonmark", "commonmarkghpages", "gfm"}
 
 
 class Jekyll(Generator):
@@ -51,6 +54,32 @@ class Jekyll(Generator):
             if (root / name).exists():
                 return name
         return None
+
+    @property
+    def markdown(self) -> str:  # type: ignore[override]
+        """kramdown (Jekyll's default), or CommonMark where _config.yml's ``markdown`` names a
+        CommonMark converter plugin."""
+        return "commonmark" if self._commonmark_converter() else "kramdown"
+
+    def markdown_options(self) -> dict[str, bool]:
+        """For a CommonMark converter, its ``commonmark:`` options and extensions: smart
+        punctuation with SMART, bare addresses linked with ``autolink`` (on by default only
+        for GitHub's flavour, as jekyll-commonmark-ghpages sets it)."""
+        converter = self._commonmark_converter()
+        if converter is None:
+            return {}
+        settings = self.config.get("commonmark")
+        settings = settings if isinstance(settings, dict) else {}
+        options = {str(name).upper() for name in as_list(settings.get("options"))}
+        extensions = settings.get("extensions")
+        autolinks = (converter != "commonmark" if extensions is None
+                     else "autolink" in {str(name).lower() for name in as_list(extensions)})
+        return {"smart_punctuation": "SMART" in options, "autolinks": autolinks}
+
+    def _commonmark_converter(self) -> str | None:
+        name = self.config.get("markdown")
+        name = name.strip().lower() if isinstance(name, str) else ""
+        return name if name in _COMMONMARK_CONVERTERS else None
 
     @property
     def extensions(self) -> tuple[str, ...]:  # type: ignore[override]

@@ -99,6 +99,14 @@ LIST = Schema("list", "", (
     # When each reader joined, in UTC seconds (joined_seconds of ``subscribed_at``),
     # for the welcome series' decision; written with every row (postgres_store.insert).
     Migration("m002_add_joined", None, _add_joined),
+    # The names of the ``extra`` columns in the order the list first had them: a JSONB object
+    # keeps its keys in an order of its own (shorter first), and `subscribers export` writes
+    # the columns as the list wrote them (postgres_store.add_columns).
+    Migration("m003_create_list_columns", None, (
+        "CREATE TABLE list_columns (position SERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+        "INSERT INTO list_columns (name) "
+        "SELECT DISTINCT jsonb_object_keys(extra) FROM subscribers ORDER BY 1",
+    )),
 ))
 
 # A cache of who is active, rebuilt whole when the list changed (subscribers/roster.py).

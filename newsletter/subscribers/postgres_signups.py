@@ -10,7 +10,7 @@ import logging
 
 from newsletter.addresses import address_key
 from newsletter.subscribers.journal import stamp
-from newsletter.subscribers.postgres_store import PostgresStore, insert
+from newsletter.subscribers.postgres_store import PostgresStore, add_columns, insert
 from newsletter.subscribers.rows import Status, Subscriber
 from newsletter.subscribers.signup_types import (
     Consent,
@@ -73,6 +73,7 @@ def confirm_signup(store: PostgresStore, signup: Signup, consent: Consent) -> St
                                    subscribed_at=timestamp(consent.at), extra=cells)])
         else:
             # Active again, with the name and tags the form gave where the row had none.
+            add_columns(db, cells)
             db.execute(
                 "UPDATE subscribers SET status = 'active', "
                 "name = CASE WHEN name = '' THEN %s ELSE name END, "

@@ -28,8 +28,11 @@ LATE_COMMITS = 1000
 COLUMNS = "email, address, name, status, tags, subscribed_at, extra"
 
 
-def _subscriber(row: tuple) -> Subscriber:
+def _subscriber(row: tuple, columns: Iterable[str] = ()) -> Subscriber:
+    """The reader of a row; its extra cells in the order of ``columns`` (list_columns)."""
     email, address, name, status, tags, subscribed_at, extra = row
+    if extra and columns:
+        extra = {**{name: extra[name] for name in columns if name in extra}, **extra}
     return Subscriber(email=email, address=address, name=name, status=Status(status or "active"),
                       tags=split_tags(tags), subscribed_at=subscribed_at, extra=dict(extra))
 
@@ -107,8 +110,10 @@ class PostgresStore:
     def load(self) -> tuple[list[Subscriber], list[SubscriberError]]:
         """Every reader, in list order; the table holds valid rows only, so no problems."""
         with self.connection() as db:
+            columns = [name for (name,) in db.execute(
+                "SELECT name FROM list_columns ORDER BY position")]
             rows = db.execute(f"SELECT {COLUMNS} FROM subscribers ORDER BY position")
-            return [_subscriber(row) for row in rows], []
+            return [_subscriber(row, columns) for row in rows], []
 
     def _status(self, address: str) -> str | None:
         with self.connection() as db:
@@ -226,9 +231,10 @@ def suppress_in(db, changes: list[tuple[str, str, str, str]], record_unknown: bo
         "writable": list(WRITABLE)})
 
 
-def insert(db, readers: Iterable[Subscriber]) -> int:
+def insert(db, readers: list[Subscriber]) -> int:
     """Add readers the table lacks (by key), in order, in the caller's transaction; the number
     added."""
+    add_columns(db, [name for r in readers for name in r.extra])
     with db.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO subscribers (key, {COLUMNS}, joined) "
@@ -237,3 +243,11 @@ def insert(db, readers: Iterable[Subscriber]) -> int:
               r.subscribed_at, json.dumps(r.extra), joined_seconds(r.subscribed_at))
              for r in readers])
         return max(cursor.rowcount, 0)
+
+
+def add_columns(db, names: Iterable[str]) -> None:
+    """Record extra column names the list did not have yet, after the others, in the
+    caller's transaction."""
+    if names := list(dict.fromkeys(names)):
+        db.execute("INSERT INTO list_columns (name) SELECT unnest(%s::text[]) "
+                   "ON CONFLICT (name) DO NOTHING", (names,))
