@@ -156,6 +156,19 @@ class Guarded:
         except psycopg.Error as error:
             raise unusable(error) from None
 
+    def attempt(self, query, params, sqlstate: str):
+        """``query`` in a savepoint: its cursor, or None when it failed with ``sqlstate`` (undone,
+        and the transaction goes on); any other failure is a StoreError."""
+        import psycopg
+
+        try:
+            with self._db.transaction():
+                return self._db.execute(query, storable(params))
+        except psycopg.Error as error:
+            if error.sqlstate == sqlstate:
+                return None
+            raise unusable(error) from None
+
     def stream(self, query, params, size: int) -> Iterator[list]:
         """The rows of ``query``, ``size`` at a time, from a server-side cursor (inside a
         transaction): memory for one chunk, whatever the result's length."""
