@@ -59,7 +59,6 @@ class SharedQueue:
         # and the last list position written, None once written to the end)
         self.mark = f"{SEEDED_PREFIX}{post_id}:{json.dumps(self.params['tags'])}"
         self.through: int | None = None
-        self.new_rows = True  # whether the stretches written so far met no row of the ledger
         self.after = 0  # the id of the last row looked at
         self.taken = False  # whether rows were taken since the walk last began at the start
         self.position = 0  # the list position of the furthest reader taken
@@ -103,22 +102,21 @@ class SharedQueue:
                 self.ledger.set_meta(PENDING_PREFIX + self.params["post"], at)
 
     def _write(self, params: dict) -> int:
-        """Write the pending rows of the stretch ``params`` names; how many. Written as new
-        rows while the ledger has none of them: one it holds already (an earlier run's, or
-        one a send not using the queue claimed, under a daily limit) undoes that, and this
-        sender writes from then on only the rows missing (``ON CONFLICT DO NOTHING``: it looks
-        each row up before writing it, 0.3 s more of the database's CPU a 100,000 rows)."""
+        """Write the pending rows of the stretch ``params`` names; how many. As new rows, and
+        if the ledger holds one already (an earlier run's, a sender's that wrote from the
+        list's start, or one a send under a daily limit claimed) that is undone and only the
+        missing rows are written (``ON CONFLICT DO NOTHING``: it looks each row up before
+        writing it, 0.3 s more of the database's CPU a 100,000 rows; a stretch written before
+        stops the attempt at its first row, so little is undone)."""
         write = ("INSERT INTO deliveries (post_id, address, state, attempts, created_at, "
                  "updated_at) SELECT %(post)s, s.key, 'pending', 0, %(at)s, %(at)s "
                  "FROM subscribers s WHERE s.position > %(from)s AND s.position <= %(to)s "
                  "AND s.status = ANY(%(active)s)" + self.segment + " ORDER BY s.position")
-        if self.new_rows:
-            cursor = self.db.attempt(write, params, UNIQUE_VIOLATION)
-            if cursor is not None:
-                return cursor.rowcount
-            self.new_rows = False
-        return self.db.execute(write + " ON CONFLICT (post_id, address) DO NOTHING",
-                               params).rowcount
+        written = self.db.execute(write, params, failing=UNIQUE_VIOLATION)
+        if written is None:
+            written = self.db.execute(write + " ON CONFLICT (post_id, address) DO NOTHING",
+                                      params)
+        return written.rowcount
 
     @contextmanager
     def taking(self, size: int) -> Iterator[list[Prepared]]:

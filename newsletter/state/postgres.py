@@ -148,24 +148,18 @@ class Guarded:
     def __init__(self, db: psycopg.Connection):
         self._db = db
 
-    def execute(self, query, params=None):
+    def execute(self, query, params=None, failing: str | None = None):
+        """The query's cursor. With ``failing`` (an SQLSTATE) it runs in a savepoint, and
+        failing so it is undone and answers None (the transaction goes on)."""
         import psycopg
 
         try:
-            return self._db.execute(query, storable(params))
-        except psycopg.Error as error:
-            raise unusable(error) from None
-
-    def attempt(self, query, params, sqlstate: str):
-        """``query`` in a savepoint: its cursor, or None when it failed with ``sqlstate`` (undone,
-        and the transaction goes on); any other failure is a StoreError."""
-        import psycopg
-
-        try:
+            if failing is None:
+                return self._db.execute(query, storable(params))
             with self._db.transaction():
                 return self._db.execute(query, storable(params))
         except psycopg.Error as error:
-            if error.sqlstate == sqlstate:
+            if failing is not None and error.sqlstate == failing:
                 return None
             raise unusable(error) from None
 
