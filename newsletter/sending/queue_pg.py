@@ -9,7 +9,7 @@ while batches are on their way: on a long list, writing every row first kept the
 senders waiting (about 9 s a million readers). Every sender takes its batches with
 ``SELECT ... FOR UPDATE SKIP LOCKED`` (:meth:`SharedQueue.taking`), in list order: the rows
 a sender holds are skipped by the others, so no two senders build the same batch, and each
-reads and signs only its own readers. The transaction
+reads and signs only its own readers (looked up once their rows are locked). The transaction
 stays open until the batch is claimed (``submitting``, committed) and is over before the
 request is handed to a worker, as on the files store; a sender that dies first only lets its
 rows go back to ``pending``.
