@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Iterator
 
 from newsletter.config import redact, url_secrets
@@ -149,8 +149,7 @@ class Guarded:
         self._db = db
 
     def execute(self, query, params=None, failing: str | None = None):
-        """The query's cursor. With ``failing`` (an SQLSTATE) it runs in a savepoint, and
-        failing so it is undone and answers None (the transaction goes on)."""
+        """The cursor; with ``failing`` (an SQLSTATE), in a savepoint: None if it failed so."""
         import psycopg
 
         try:
@@ -308,7 +307,9 @@ class Database:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
-            if self._single is not None:
+            if self._single is not None:  # advisory locks freed now, not as the server ends
+                with suppress(Exception):  # the session (the next run may be sooner)
+                    self._single.execute("SELECT pg_advisory_unlock_all()")
                 self._single.close()
                 self._single = None
 
