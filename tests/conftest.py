@@ -29,12 +29,15 @@ def clean_environment(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def collector_as_it_was():
-    """`send` run in-process collects rarely from its start, for the rest of its process (a
-    CLI's): put the worker's thresholds back, or servers' connections caught in cycles pile up
-    until descriptors pass 1024 and waitress's select() stops serving."""
-    thresholds = gc.get_threshold()
+    """`send` run in-process stops collecting from its start until its campaign, for the rest
+    of its process (a CLI's) when it has none: put the worker's collector back, or servers'
+    connections caught in cycles pile up until descriptors pass 1024 and waitress's select()
+    stops serving."""
+    thresholds, enabled = gc.get_threshold(), gc.isenabled()
     yield
     gc.set_threshold(*thresholds)
+    if enabled:
+        gc.enable()
 
 
 def copy_example_site(destination: Path) -> Path:

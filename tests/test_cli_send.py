@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import email
+import os
+import subprocess
+import sys
 from email import policy
+
+import pytest
 
 from conftest import invoke, run_cli, run_in_process, start_cli
 from newsletter.sending import Ledger, State
@@ -299,3 +304,20 @@ def test_status_names_a_shared_in_doubt_reason_once_and_where_the_outbox_wrote(s
     assert ("newsletter reconcile what-matters settles them from their .eml files under "
             "outbox/what-matters/ (send --due does it first).") in detail.output
     assert "check its log" not in detail.output
+
+
+POSTGRESQL_MODULES = ("psycopg", "newsletter.state.postgres", "newsletter.sending.ledger_pg",
+                      "newsletter.subscribers.postgres_store")
+
+
+@pytest.mark.parametrize("arguments", [["send", "what-matters", "--yes"],
+                                       ["send", "what-matters", "--dry-run"],
+                                       ["send", "--due", "--dry-run"]])
+def test_a_site_on_files_never_loads_the_postgresql_store(site, arguments):
+    # Sending from files imports neither psycopg nor the modules of the PostgreSQL store.
+    code = ("import sys\nfrom newsletter.cli import main\n"
+            f"try:\n    main(['--site', {str(site)!r}, *{arguments!r}])\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {POSTGRESQL_MODULES!r} if m in sys.modules))")
+    probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "CI": ""})
+    assert probe.stdout.strip().splitlines()[-1] == "[]", probe.stderr

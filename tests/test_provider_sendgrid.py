@@ -105,6 +105,23 @@ def test_403_stops_the_run(fake_provider):
         sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
 
 
+def test_a_proxy_named_in_the_environment_carries_every_request(fake_provider, monkeypatch):
+    """The environment is read once a run (not once a request, as requests does): a proxy
+    named there still carries each request, the first and the next."""
+    for name in ("HTTP_PROXY", "http_proxy"):  # the discard port: nobody listens
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    sendgrid, server = fake_provider("sendgrid")
+
+    for _ in range(2):
+        # The proxy refused: nothing left, so the batch stays pending (never in doubt).
+        with pytest.raises(TransientError, match="cannot connect"):
+            sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+    assert server.requests == []
+
+
 def test_names_with_commas_are_cleaned_for_sendgrid(fake_provider):
     sendgrid, server = fake_provider("sendgrid")
     from newsletter.message import MessageFactory

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from newsletter.errors import AuthError, InDoubtError, QuotaError, TransientError
+from newsletter.errors import AuthError, InDoubtError, NotSentError, QuotaError, TransientError
 from newsletter.sending import Ledger, State
 from newsletter.sending.retry import RateLimiter, RetryPolicy
 from newsletter.subscribers import SubscriberStore
@@ -244,3 +244,25 @@ def test_an_unexpected_error_in_a_batch_stops_the_run_with_the_batch_in_doubt(si
     assert report.stopped.startswith("unexpected error in recording: AttributeError(")
     assert Counter(ledger_states(settings).values()) == {"in_doubt": 10}  # nothing left submitting
     assert run_send(settings, RecordingProvider(settings)).sent == 20  # the rest, never the 10
+
+
+@pytest.mark.parametrize("error", [NotSentError("recording: the request could not be prepared"),
+                                   KeyError("From")])
+def test_a_request_that_cannot_be_built_sends_nothing_and_leaves_its_readers_pending(site, error):
+    """When a batch's request cannot be built nothing has left: its readers are pending (none
+    in doubt, none left submitting) and the run stops."""
+    write_readers(site, 30)
+    settings = site_settings(site, concurrency=1)
+
+    class UnbuildableProvider(RecordingProvider):
+        def sender(self, messages):
+            raise error
+
+    provider = UnbuildableProvider(settings)
+    report = run_send(settings, provider)
+
+    assert provider.calls == 0 and report.pending == 10 and report.sent == 0
+    assert report.stopped.startswith("recording: the request" if isinstance(error, NotSentError)
+                                     else "unexpected error in recording building a request")
+    assert Counter(ledger_states(settings).values()) == {"pending": 10}
+    assert run_send(settings, RecordingProvider(settings)).sent == 30

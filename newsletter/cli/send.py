@@ -54,9 +54,9 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
     With --due (no POST), for cron: send every published post dated from [schedule] since that
     was never sent, print nothing when none is due, and never ask.
     """
-    from newsletter.sending import collect_rarely
+    from newsletter.sending import defer_collections
 
-    collect_rarely()  # before the imports and the render that come before the first request
+    defer_collections()  # before the imports and the render that come before the first request
     if due or now or first_run:
         if not due or post or to or resend_in_doubt or retry_failed or tags:
             raise click.UsageError("--due takes no POST, --to, --tag, --retry-failed or "

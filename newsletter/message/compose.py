@@ -270,20 +270,21 @@ class MessageFactory:
 
     def assemble_all(self, readers: list[Prepared]) -> list[Message]:
         """:meth:`assemble` of each reader of a batch, dated once (a send's hot path: the
-        shared values are looked up once a batch, and each Message built positionally)."""
+        headers the batch shares are laid out once, in order, and copied for each reader, who
+        fills in their own; each Message built positionally)."""
         post_id, email, encoder, test = self.email.post_id, self.email, self.encoder, self.test
-        sender, subject, date = self.from_header, self.subject, self._date_header()
-        reply_to, list_id, mailto = self.reply_to, self.list_id, self.mailto
-        after = f">, {mailto}" if mailto else ">"
+        shared = {"From": self.from_header, "To": "", "Subject": self.subject,
+                  "Date": self._date_header(), "Message-ID": ""}
+        if self.reply_to:
+            shared["Reply-To"] = self.reply_to
+        shared.update({"List-Id": self.list_id, "List-Unsubscribe": "",
+                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+        after = f">, {self.mailto}" if self.mailto else ">"
         messages = []
         for address, name, to, message_id, url in readers:
-            headers = {"From": sender, "To": to, "Subject": subject, "Date": date,
-                       "Message-ID": message_id}
-            if reply_to:
-                headers["Reply-To"] = reply_to
-            headers["List-Id"] = list_id
+            headers = shared.copy()
+            headers["To"], headers["Message-ID"] = to, message_id
             headers["List-Unsubscribe"] = "<" + url + after
-            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
             messages.append(Message(post_id, email, address, name,
                                     {"unsubscribe_url": url, "email": address}, headers,
                                     encoder, test))

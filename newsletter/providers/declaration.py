@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from newsletter.config import PROVIDER_SECRETS
+
 if TYPE_CHECKING:
     from newsletter.providers.base import Provider
     from newsletter.providers.lookup import Lookup
@@ -41,3 +43,17 @@ class Declaration:
     @property
     def name(self) -> str:
         return self.adapter.name
+
+
+def check_catalogue(declarations: dict[str, Declaration], *, complete: bool) -> None:
+    """ImportError unless config's table (config/catalogue.py) lists each of ``declarations``
+    under the name it is found by, with its secrets, and with ``complete`` lists no other.
+
+    config keeps the names and secret variables for commands that never import providers: a
+    declaration it does not know is refused here, by name.
+    """
+    unknown = {name: d.secrets for name, d in declarations.items()
+               if d.name != name or PROVIDER_SECRETS.get(name) != d.secrets}
+    if unknown or (complete and set(PROVIDER_SECRETS) != set(declarations)):
+        raise ImportError(f"config/catalogue.py PROVIDER_SECRETS must list exactly the declared "
+                          f"providers and their secrets: {unknown or sorted(declarations)}")

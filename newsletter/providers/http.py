@@ -8,8 +8,8 @@ error classes of ``newsletter.errors``, and hands a successful response to the a
 
 Sorting (docs/providers.md#errors-and-retries-all-providers):
 
-- refused connection, connect timeout, TLS handshake failure: nothing reached the provider
-  -> ``TransientError``;
+- refused connection (a proxy's too), connect timeout, TLS handshake failure: nothing
+  reached the provider -> ``TransientError``;
 - read timeout, connection dropped after the request was written, body cut short
   -> ``InDoubtError``;
 - the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
@@ -116,6 +116,7 @@ class HttpProvider(Provider):
         self._local = threading.local()  # one Session per sending thread
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
+        self._environments: dict[str, dict[str, Any]] = {}  # URL -> _environment's options
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.api_url} key hidden>"
@@ -206,12 +207,20 @@ class HttpProvider(Provider):
             prepared = self.session.prepare_request(requests.Request(
                 "POST", self.api_url + request.path, data=request.body,
                 headers=headers, auth=request.auth))
-            options = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
+            options = self._environment(prepared.url)
         except Exception as exc:  # noqa: BLE001 - whatever it was, no byte has left yet
             raise NotSentError(f"{self.name}: the request could not be prepared "
                                f"({self.provider_text(repr(exc))}); nothing was sent",
                                hint="check provider.api_url and the settings") from None
         return prepared, {**options, "timeout": self.timeout, "allow_redirects": False}
+
+    def _environment(self, url: str) -> dict[str, Any]:
+        """What the environment says for requests to ``url`` (proxies, CA bundle), read once a
+        run: requests reads every variable again for each request (0.2 ms)."""
+        if (options := self._environments.get(url)) is None:
+            options = self._environments[url] = self.session.merge_environment_settings(
+                url, {}, None, None, None)
+        return options
 
     def raise_for_status(self, response: requests.Response) -> None:
         """Raise the error class for a failed response; a rejection of the request falls through."""
@@ -291,11 +300,11 @@ class HttpProvider(Provider):
 
 
 def _never_connected(exc: requests.ConnectionError) -> bool:
-    """True when urllib3 gave up before a connection existed (refused, unknown host)."""
+    """True when urllib3 gave up before a connection existed (refused, unknown host, proxy)."""
     cause = exc.args[0] if exc.args else None
     reason = getattr(cause, "reason", None)
     return isinstance(cause, urllib3.exceptions.MaxRetryError) and isinstance(
-        reason, urllib3.exceptions.NewConnectionError)
+        reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ProxyError))
 
 
 def json_field(response: requests.Response, key: str) -> Any:

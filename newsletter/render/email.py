@@ -4,7 +4,8 @@ Template tags (:mod:`newsletter.render.tags`) -> Markdown in the blog's dialect
 (:mod:`newsletter.render.markdown`) ->
 Jinja2 templates (``templates/email.html`` with
 autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`` (its ``@media``
-rules stay in a ``<style>`` block) -> the text part from the same content (:mod:`newsletter.render.text`).
+rules stay in a ``<style>`` block; :mod:`newsletter.render.inlining`, which keeps its answer for
+the next process) -> the text part from the same content (:mod:`newsletter.render.text`).
 Template variables: ``title``, ``subject``, ``date``, ``preheader``, ``preheader_padding``,
 ``body``, ``lang``, ``dir``, ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``, ``site_url``,
 ``postal_address``, ``feature_image`` (a :class:`~newsletter.render.images.FeatureImage` or None),
@@ -37,7 +38,6 @@ from __future__ import annotations
 import binascii
 import functools
 import html as html_lib
-import logging
 import re
 import traceback
 from dataclasses import dataclass
@@ -46,12 +46,12 @@ from typing import Mapping
 
 import jinja2
 from markupsafe import Markup
-from premailer import Premailer
 
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.posts import Post, plain_line, site_relative
 from newsletter.render.images import EmailImage, place_images
+from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.text import fragment_to_text
@@ -63,6 +63,7 @@ _PLACEHOLDER = re.compile("%%(" + "|".join(RECIPIENT_FIELDS) + ")%%")
 HTML_TEMPLATE = "email.html"
 TEXT_TEMPLATE = "email.txt"
 STYLESHEET = "email.css"
+INLINED_FOLDER = "inlined"  # in the state folder: premailer's answers (render/inlining.py)
 # Invisible characters after the preheader so the inbox preview stops before the body text
 # (docs/email.md#preheader): combining grapheme joiner, zero-width non-joiner, no-break space.
 PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
@@ -70,8 +71,6 @@ PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
 # from 90 KB on (docs/email.md#gmail-clipping).
 CLIP_WARNING_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
-# The HTML attributes premailer would derive from CSS (its "basic attributes").
-PRESENTATIONAL_ATTRIBUTES = ("width", "height", "bgcolor", "align", "valign")
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # Spaces next to punctuation that ends or separates CSS, after a colon, before !important (not
@@ -130,7 +129,8 @@ def render_post(settings: Settings, post: Post) -> Email:
     html = _render_template(environment, HTML_TEMPLATE, {
         **context, "body": Markup(body_html), "css": Markup(inlined_css), "media_css": Markup(media_css),
     })
-    html = inline_css(html)
+    # Kept with the site's files (a site on PostgreSQL keeps nothing on the host).
+    html = inline_css(html, None if settings.store_url else settings.state_dir / INLINED_FOLDER)
     text = _render_template(environment, TEXT_TEMPLATE, {**context, "body": body_text})
     return Email(
         post_id=post.id,
@@ -165,54 +165,6 @@ def split_media_rules(css: str) -> tuple[str, str]:
     kept = (_CSS_NEEDLESS_SPACE.sub(r"\1\2\3", " ".join(block.split())).replace("}}", "}\n}")
             for block in media)
     return "".join(plain).strip(), "\n".join(kept)
-
-
-def inline_css(html: str) -> str:
-    """Inline the document's CSS into style attributes.
-
-    The template puts the ``@media`` rules in ``<style data-premailer="ignore">``, which premailer
-    leaves as written (with their ``!important``): serialising them through cssutils took most
-    of the render time.
-    """
-    inliner = Premailer(
-        html,
-        keep_style_tags=False,
-        allow_network=False,
-        disable_validation=True,
-        cssutils_logging_level=logging.CRITICAL,  # else cssutils logs every vendor property
-        # premailer copies CSS width, height, background-color and text-align into HTML
-        # attributes on whatever element the rule styles: height="auto" on images, bgcolor on
-        # <pre>, width and align on the button's <a>, all invalid there. The templates write the
-        # attributes the tables and cells need themselves (docs/email.md#css-inlining).
-        disable_basic_attributes=list(PRESENTATIONAL_ATTRIBUTES),
-        # premailer's own pass validates every image's style with cssutils, whose validation
-        # patterns take 40 ms to compile in each process: align_floating_images does it.
-        align_floating_images=False,
-    )
-    # lxml's HTML parser does not know <wbr> as a void element: it writes </wbr> after it,
-    # which no browser needs and validators flag.
-    return align_floating_images(inliner.transform(pretty_print=False).replace("</wbr>", ""))
-
-
-_IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"', re.IGNORECASE)
-_FLOAT = re.compile(r"(?:^|;)\s*float\s*:\s*(left|right)\b", re.IGNORECASE)
-
-
-def align_floating_images(html: str) -> str:
-    """``align="left"`` or ``"right"`` on each image its style floats and that has no align
-    yet: Outlook ignores CSS floats but honours the attribute."""
-    if "float" not in html:
-        return html
-
-    def aligned(tag: re.Match) -> str:
-        style = _STYLE_ATTRIBUTE.search(tag[0])
-        sides = _FLOAT.findall(style[1]) if style else []
-        if not sides or re.search(r"\salign=", tag[0], re.IGNORECASE):
-            return tag[0]
-        return f'{tag[0][:4]} align="{sides[-1].lower()}"{tag[0][4:]}'
-
-    return _IMAGE_TAG.sub(aligned, html)
 
 
 def encoded_html_size(html: str) -> int:

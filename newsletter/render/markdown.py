@@ -20,6 +20,7 @@ task lists and tables are shaped for an email the same way.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from importlib import import_module
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -57,24 +58,30 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
     """The Markdown, read in ``dialect``, as a ``<div>`` tree with heading ids, links and images
     exactly as the post writes them (``written``: the post's own text, whose raw HTML a dialect
     may omit)."""
-    if dialect.commonmark:
-        # markdown-it-py takes about 25 ms to import: loaded only for the blogs that need it.
-        from newsletter.render import commonmark, kramdown
-
-        html = commonmark.commonmark_html(source, dialect, written)
-    else:
-        # Given as instances: a name makes Markdown scan every installed package's entry points
-        # (a fifth of a send's first render: 7 ms of CPU).
-        extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
-                      for name in MARKDOWN_EXTENSIONS]
-        md = markdown.Markdown(extensions=extensions, output_format="html")
-        check_source_work(source)
-        html = use_linear_inline(md, InlineBudget.for_source(source)).convert(source)
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = lxml.html.fragment_fromstring(_markdown_html(source, dialect, written),
+                                         create_parent="div")
     add_heading_ids(root)
     if dialect.kramdown:  # a CommonMark dialect
+        from newsletter.render import kramdown
+
         kramdown.table_of_contents(root)
     return root
+
+
+@lru_cache(maxsize=8)  # the render and then the preflight check read each post's Markdown
+def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
+    if dialect.commonmark:
+        # markdown-it-py takes about 25 ms to import: loaded only for the blogs that need it.
+        from newsletter.render import commonmark
+
+        return commonmark.commonmark_html(source, dialect, written)
+    # Given as instances: a name makes Markdown scan every installed package's entry points
+    # (a fifth of a send's first render: 7 ms of CPU).
+    extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
+                  for name in MARKDOWN_EXTENSIONS]
+    md = markdown.Markdown(extensions=extensions, output_format="html")
+    check_source_work(source)
+    return use_linear_inline(md, InlineBudget.for_source(source)).convert(source)
 
 
 def raw_html_lines(source: str, dialect: Dialect) -> list[int]:

@@ -30,10 +30,10 @@ from newsletter.render.email import (
     _environment,
     _read_stylesheet,
     _render_template,
-    inline_css,
     split_media_rules,
     text_direction,
 )
+from newsletter.render.inlining import inline_css
 
 CONFIRM = "confirm"
 WELCOME = "welcome"

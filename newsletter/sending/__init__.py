@@ -2,60 +2,47 @@
 what is due for `send --due`, the preflight check run before anything goes out, and the
 accounting `status` and `posts` show.
 
-Campaigns, `send --due` and the preflight check need the providers and the renderer (requests,
-Jinja2, premailer): their names are imported on first use, so that `status` and `posts`, which
-only count, start without them.
+Every name is imported on first use, with only the modules it needs: `status` and `posts`,
+which only count, start without the providers and the renderer (requests, Jinja2, premailer),
+and a send without the delivery events, the funnel or the PostgreSQL store of a site on files.
 """
 
-from importlib import import_module
+from newsletter import on_first_use
 
-from newsletter.sending.accounting import (
-    LedgerReport,
-    count_active,
-    count_recipients,
-    ledger_report,
-    recover_dead_runs,
-)
-from newsletter.sending.collector import collect_rarely
-from newsletter.sending.events import KINDS as EVENT_KINDS
-from newsletter.sending.events import DeliveryEvent, EventStore, PostFinder, open_events
-from newsletter.sending.funnel import Funnel, post_funnel
-from newsletter.sending.ledger import LEDGER_FILE, Ledger
-from newsletter.sending.list_history import Week, list_history
-from newsletter.sending.limits import Budget, limits_of
-from newsletter.sending.lock import site_lock
-from newsletter.sending.recipients import check_sendable, settled_states
-from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
-from newsletter.sending.schedule import parse_time, since_of, unfinished_posts
-from newsletter.sending.states import State
-from newsletter.sending.words import ledger_counts, schedule_note, state_summary, status_words
-
-_ON_FIRST_USE = {"SendReport": "send_report", "send_post": "campaign", "send_test": "send_to",
-                 "DueRun": "due", "preview_due": "due", "send_due": "due",
-                 "check_images": "images", "SiteCheck": "preflight", "check_site": "preflight",
-                 "prepare_post": "preflight", "readiness_findings": "readiness",
-                 "enroll_all": "welcome_report", "outside_the_series": "welcome_report",
-                 "welcome_sent": "welcome_report", "welcome_status": "welcome_report",
-                 "reading_ahead": "reader_feed", "Reconciled": "reconcile", "no_lookup_note": "reconcile",
-                 "posts_in_doubt": "reconcile", "reconcile_posts": "reconcile"}
+_ON_FIRST_USE = {"count_active": "accounting", "count_recipients": "accounting",
+                 "ledger_report": "accounting", "LedgerReport": "accounting",
+                 "recover_dead_runs": "accounting", "send_post": "campaign",
+                 "defer_collections": "collector", "skip_exit_collection": "collector", "DueRun": "due", "preview_due": "due",
+                 "send_due": "due", "DeliveryEvent": "events", "EVENT_KINDS": "events",
+                 "EventStore": "events", "open_events": "events", "PostFinder": "events",
+                 "Funnel": "funnel", "post_funnel": "funnel", "check_images": "images",
+                 "Ledger": "ledger", "LEDGER_FILE": "ledger", "Budget": "limits",
+                 "limits_of": "limits", "list_history": "list_history", "Week": "list_history",
+                 "site_lock": "lock", "check_site": "preflight", "prepare_post": "preflight",
+                 "SiteCheck": "preflight", "reading_ahead": "reader_feed",
+                 "readiness_findings": "readiness", "check_sendable": "recipients",
+                 "settled_states": "recipients", "no_lookup_note": "reconcile",
+                 "posts_in_doubt": "reconcile", "reconcile_posts": "reconcile",
+                 "Reconciled": "reconcile", "RateLimiter": "retry", "RetryPolicy": "retry",
+                 "send_with_retries": "retry", "parse_time": "schedule", "since_of": "schedule",
+                 "unfinished_posts": "schedule", "SendReport": "send_report",
+                 "send_test": "send_to", "State": "states", "enroll_all": "welcome_report",
+                 "outside_the_series": "welcome_report", "welcome_sent": "welcome_report",
+                 "welcome_status": "welcome_report", "ledger_counts": "words",
+                 "schedule_note": "words", "state_summary": "words", "status_words": "words"}
 
 __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "EventStore",
            "Funnel", "Ledger", "LedgerReport", "PostFinder", "RateLimiter",
            "Reconciled", "RetryPolicy", "SendReport", "SiteCheck", "State", "Week",
-           "check_images", "check_sendable", "collect_rarely", "check_site", "count_active",
+           "check_images", "check_sendable", "check_site", "count_active", "defer_collections",
            "count_recipients", "enroll_all", "ledger_counts", "ledger_report",
            "limits_of", "list_history", "no_lookup_note", "open_events",
            "outside_the_series", "parse_time", "post_funnel", "posts_in_doubt",
            "prepare_post", "preview_due", "readiness_findings", "reconcile_posts",
            "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
-           "send_with_retries", "settled_states", "since_of", "site_lock",
+           "send_with_retries", "settled_states", "since_of", "site_lock", "skip_exit_collection",
            "reading_ahead", "state_summary", "status_words", "unfinished_posts", "welcome_sent",
            "welcome_status"]
 
 
-def __getattr__(name: str):
-    if name not in _ON_FIRST_USE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"newsletter.sending.{_ON_FIRST_USE[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = on_first_use(__name__, _ON_FIRST_USE)

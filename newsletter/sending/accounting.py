@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from newsletter.errors import SiteLockedError, SubscriberError
 from newsletter.sending.ledger import LEDGER_FILE, Ledger
-from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.lock import site_lock
 from newsletter.sending.states import SETTLED, State
 from newsletter.subscribers import (
@@ -30,8 +29,15 @@ from newsletter.subscribers import (
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
+    from newsletter.sending.ledger_pg import PostgresLedger
 
 EVERY_STATE = tuple(State)
+
+
+def on_postgresql(ledger: Ledger | PostgresLedger | None) -> bool:
+    """Whether ``ledger`` is the PostgreSQL store's, which holds the list in the same database
+    (asked without importing that store, which a site on files never loads)."""
+    return ledger is not None and not isinstance(ledger, Ledger)
 
 
 @dataclass
@@ -48,7 +54,7 @@ def recover_dead_runs(settings: Settings) -> int | None:
     """Turn the ``submitting`` rows of runs that died into ``in_doubt``; return how many, or
     None when a send holds the site lock (its rows really are on their way)."""
     if settings.store_url:
-        with PostgresLedger(settings.store_url) as ledger:
+        with Ledger.open(settings) as ledger:
             return ledger.recover_if_alone()
     if not (settings.state_dir / LEDGER_FILE).exists():
         return 0
@@ -69,7 +75,7 @@ def ledger_report(settings: Settings, segments: Mapping[str, Iterable[str]],
     if ledger is None:
         return LedgerReport({}, {}, recovered)
     with ledger:
-        if isinstance(ledger, PostgresLedger):  # list and ledger in one database: it counts
+        if on_postgresql(ledger):  # list and ledger in one database: it counts
             counts = {post_id: rows for post_id, rows in ledger.counts(only).items() if rows}
             unsent = {post_id: ledger.unsent(post_id, EVERY_STATE, segments.get(post_id, ()))
                       for post_id in counts}
@@ -144,7 +150,7 @@ def count_recipients(store: ReaderStore, ledger: Ledger | PostgresLedger | None,
     """How many readers a run would send to now (the rows the list cannot use are appended
     to ``problems``, if given). With ``read_list`` false, None rather than a read of the
     whole list when the roster is not current."""
-    if isinstance(ledger, PostgresLedger):  # list and ledger in one database: it counts
+    if on_postgresql(ledger):  # list and ledger in one database: it counts
         return ledger.unsent(post_id, states, tags)
     roster = fresh_roster(store) if read_list else current_roster(store)
     if roster is None:

@@ -37,13 +37,12 @@ from newsletter.errors import (
 )
 from newsletter.message import Message, MessageFactory, Prepared, signing_secret
 from newsletter.providers import key_of
+from newsletter.sending.accounting import on_postgresql
 from newsletter.sending.collector import fewer_collections
 from newsletter.sending.images import check_images
 from newsletter.sending.interrupt import INTERRUPTED, first_ctrl_c_stops
 from newsletter.sending.ledger import Ledger
-from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.pace import Pace, rate_limit, timed
-from newsletter.sending.queue_pg import SharedQueue
 from newsletter.sending.reader_feed import Helper, feed
 from newsletter.sending.recipients import batch_size, claimed_part, unsettled_batches
 from newsletter.sending.retry import RateLimiter, RetryPolicy, send_with_retries
@@ -164,7 +163,9 @@ class Campaign:
         """Each batch of the run, claimed and committed (None: nobody of it is sent now),
         until the list ends or the run stops (then nothing more is claimed)."""
         post_id, size, report = self.email.post_id, self.size, self.report
-        if isinstance(self.ledger, PostgresLedger) and self.select is None and self.budget is None:
+        if on_postgresql(self.ledger) and self.select is None and self.budget is None:
+            from newsletter.sending.queue_pg import SharedQueue
+
             queue = SharedQueue(self.ledger, self.factory, post_id, self.tags)
             queue.start()
             while not (report.stopped or report.limit_reached):

@@ -18,12 +18,11 @@ from newsletter.check import Finding, errors_in
 from newsletter.errors import InputError, NewsletterError, SiteLockedError, SubscriberError
 from newsletter.posts import load_posts
 from newsletter.providers import DECLARATIONS, make_provider
-from newsletter.sending.accounting import count_recipients, recover_dead_runs
+from newsletter.sending.accounting import count_recipients, on_postgresql, recover_dead_runs
 from newsletter.sending.campaign import send_post
 from newsletter.sending.send_report import SendReport
 from newsletter.sending.images import check_images
 from newsletter.sending.ledger import Ledger
-from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.limits import Budget
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
@@ -102,7 +101,7 @@ def send_due(settings: Settings, now: dt.datetime) -> DueRun:
     try:
         # Locked before anything is read: a run that waits for no one sees the ledger as it is.
         with site_lock(settings), Ledger.open(settings) as ledger:
-            if isinstance(ledger, PostgresLedger):  # no lock file there: one run, all hosts
+            if on_postgresql(ledger):  # no lock file there: one run, all hosts
                 ledger.take_due_lock()
             _send_due(settings, ledger, now, run)
     except SiteLockedError as error:

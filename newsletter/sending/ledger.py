@@ -25,12 +25,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from newsletter.sending.ledger_pg import PostgresLedger
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
 from newsletter.state import DOUBT_PREFIX, LEDGER, PENDING_PREFIX, RUNNING_PREFIX, sqlite
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
+    from newsletter.sending.ledger_pg import PostgresLedger
 
 logger = logging.getLogger(__name__)
 
@@ -66,17 +66,18 @@ class Ledger:
     def open(cls, settings: Settings) -> Ledger | PostgresLedger:
         """The site's ledger, created on first use (in PostgreSQL when the site has a store
         URL)."""
-        if settings.store_url:
-            return PostgresLedger(settings.store_url)
-        return cls(settings.state_dir / LEDGER_FILE)
+        if not settings.store_url:
+            return cls(settings.state_dir / LEDGER_FILE)
+        from newsletter.sending.ledger_pg import PostgresLedger  # never loaded for a site on files
+
+        return PostgresLedger(settings.store_url)
 
     @classmethod
     def open_existing(cls, settings: Settings) -> Ledger | PostgresLedger | None:
         """The site's ledger, or None if nothing was ever sent (creates no file)."""
-        if settings.store_url:
-            return PostgresLedger(settings.store_url)
-        path = settings.state_dir / LEDGER_FILE
-        return cls(path) if path.exists() else None
+        if settings.store_url or (settings.state_dir / LEDGER_FILE).exists():
+            return cls.open(settings)
+        return None
 
     def close(self) -> None:
         self.db.close()

@@ -30,7 +30,6 @@ from newsletter.errors import ContentError, InputError
 from newsletter.posts import PostStatus, classify, find_post, load_posts, site_relative
 from newsletter.render import CostlyMarkdownError, post_images, render_post
 from newsletter.sending.ledger import Ledger
-from newsletter.sending.readiness import readiness_findings
 from newsletter.sending.schedule import CampaignState, campaign_state, known_since
 from newsletter.sending.words import schedule_note
 
@@ -83,6 +82,8 @@ def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
     file's), or all `send --due` could send. With ``files`` the names are file paths (a
     pre-commit hook's): the posts among them are checked, other files skipped, and the
     environment's secrets are not asked for."""
+    from newsletter.sending.readiness import readiness_findings  # every provider: not for a send
+
     posts, problems = load_posts(settings)
     report = SiteCheck(site=readiness_findings(settings, online=online is not None,
                                                environment=not files))

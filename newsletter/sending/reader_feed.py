@@ -18,10 +18,8 @@ the render (:func:`reading_ahead`): on two cores the list is read while the post
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import logging
-import multiprocessing
 import os
 import signal
 import sys
@@ -186,6 +184,8 @@ def _start_method() -> str:
 
 
 def _start(store: SubscriberStore, signer: ReaderSigner, tags: Sequence[str] | None) -> Helper:
+    import multiprocessing  # only a long list's send starts a helper
+
     method = _start_method()
     context = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
@@ -232,6 +232,8 @@ def _from_helper(helper: Helper, store: SubscriberStore,
 
 def _end_with(send_pid: int) -> None:
     """Have Linux kill this process when the send that forked it dies."""
+    import ctypes
+
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != send_pid:  # it died before prctl took effect

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from newsletter.providers import DECLARATIONS, InDoubtBatch, LookupFailed, make_provider
+from newsletter.sending.accounting import on_postgresql
 from newsletter.sending.doubt import DoubtfulBatch, Doubts
 from newsletter.sending.doubt_pg import PostgresDoubts
-from newsletter.sending.ledger_pg import PostgresLedger
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.providers import Lookup, Provider
     from newsletter.sending.ledger import Ledger
+    from newsletter.sending.ledger_pg import PostgresLedger
 
 WRITE_EVERY = 500  # findings written (and committed) this many at a time
 
@@ -48,7 +49,7 @@ class Reconciled:
 
 def doubts(ledger: Ledger | PostgresLedger) -> Doubts:
     """The in-doubt readers of ``ledger``, in its store's SQL."""
-    return PostgresDoubts(ledger) if isinstance(ledger, PostgresLedger) else Doubts(ledger)
+    return PostgresDoubts(ledger) if on_postgresql(ledger) else Doubts(ledger)
 
 
 def posts_in_doubt(ledger: Ledger | PostgresLedger, *, forget_stale: bool = False) -> list[str]:

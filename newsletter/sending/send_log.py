@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from newsletter.state import SEND_LOG, postgres, sqlite
+from newsletter.state import SEND_LOG, sqlite
 
 SEND_LOG_FILE = SEND_LOG.file
 KEEP = dt.timedelta(days=2)  # older minutes count against no limit
@@ -96,9 +96,12 @@ class PostgresSendLog(SendLog):
     MARK = "%s"
 
     def __init__(self, url: str):
+        from newsletter.state import postgres  # never loaded for a site on files
+
         self.database = postgres.Database(url)
         self._lent = self.database.connection(SEND_LOG)
         self.db = postgres.Guarded(self._lent.__enter__())
+        self._lock = postgres.advisory("pg_advisory_xact_lock")
 
     def close(self) -> None:
         self._lent.__exit__(None, None, None)
@@ -107,5 +110,5 @@ class PostgresSendLog(SendLog):
     @contextmanager
     def _locked(self) -> Iterator[None]:
         with self.db.transaction():
-            self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (RESERVING,))
+            self.db.execute(self._lock, (RESERVING,))
             yield

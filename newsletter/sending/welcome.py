@@ -25,7 +25,6 @@ from newsletter.sending.welcome_state import (
     SeriesTerms,
     WelcomeState,
 )
-from newsletter.sending.welcome_state_pg import PostgresWelcomeState
 from newsletter.subscribers import SubscriberStore, fresh_roster
 
 if TYPE_CHECKING:
@@ -100,9 +99,11 @@ def welcome_post(settings: Settings, post: Post) -> Post:
 
 def open_state(settings: Settings) -> WelcomeState:
     """The site's series state, made if new (in PostgreSQL when the site has a store URL)."""
-    if settings.store_url:
-        return PostgresWelcomeState(settings.store_url)
-    return WelcomeState.open(settings.state_dir)
+    if not settings.store_url:
+        return WelcomeState.open(settings.state_dir)
+    from newsletter.sending.welcome_state_pg import PostgresWelcomeState  # not for a site on files
+
+    return PostgresWelcomeState(settings.store_url)
 
 
 def existing_state(settings: Settings) -> WelcomeState | None:

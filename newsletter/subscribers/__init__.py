@@ -1,31 +1,24 @@
 """The subscriber list: CSV files read as one list, locked atomic edits, the suppression journal,
-imports from other services and sign-ups."""
+imports from other services and sign-ups.
 
-from newsletter.subscribers.copying import ListCopy, copy_list
-from newsletter.subscribers.export import export_readers
-from newsletter.subscribers.folding import BackgroundFolder, fold_journal
-from newsletter.subscribers.imports import ImportOptions, ImportSummary, import_file
-from newsletter.subscribers.interface import ReaderStore, open_store
-from newsletter.subscribers.postgres_store import PostgresStore
-from newsletter.subscribers.roster import Roster, current_roster, fresh_roster
-from newsletter.subscribers.rows import LEFT, Status, Subscriber
-from newsletter.subscribers.signups import (
-    CONSENT_COLUMNS,
-    Consent,
-    PruneReport,
-    Signup,
-    Standing,
-    confirm_signup,
-    left_since,
-    prune_unconfirmed,
-    record_signups,
-)
-from newsletter.subscribers.store import SubscriberStore
-from newsletter.subscribers.suppressions import (
-    Suppression,
-    apply_suppressions,
-    record_suppressions,
-)
+Every name is imported on first use, with only the modules it needs: a send reads the list
+without the imports, the sign-ups or, for a site on files, the PostgreSQL store.
+"""
+
+from newsletter import on_first_use
+
+_ON_FIRST_USE = {"ListCopy": "copying", "copy_list": "copying", "export_readers": "export",
+                 "BackgroundFolder": "folding", "fold_journal": "folding",
+                 "ImportOptions": "imports", "ImportSummary": "imports", "import_file": "imports",
+                 "open_store": "interface", "ReaderStore": "interface",
+                 "PostgresStore": "postgres_store", "current_roster": "roster",
+                 "fresh_roster": "roster", "Roster": "roster", "LEFT": "rows", "Status": "rows",
+                 "Subscriber": "rows", "confirm_signup": "signups", "Consent": "signups",
+                 "CONSENT_COLUMNS": "signups", "left_since": "signups",
+                 "prune_unconfirmed": "signups", "PruneReport": "signups",
+                 "record_signups": "signups", "Signup": "signups", "Standing": "signups",
+                 "SubscriberStore": "store", "apply_suppressions": "suppressions",
+                 "record_suppressions": "suppressions", "Suppression": "suppressions"}
 
 __all__ = ["CONSENT_COLUMNS", "LEFT", "BackgroundFolder", "Consent", "ImportOptions",
            "ImportSummary", "ListCopy", "PostgresStore", "PruneReport",
@@ -35,3 +28,5 @@ __all__ = ["CONSENT_COLUMNS", "LEFT", "BackgroundFolder", "Consent", "ImportOpti
            "left_since",
            "export_readers", "fold_journal", "fresh_roster", "import_file", "open_store",
            "prune_unconfirmed", "record_signups", "record_suppressions"]
+
+__getattr__ = on_first_use(__name__, _ON_FIRST_USE)

@@ -14,7 +14,6 @@ new status; a reader who already unsubscribed, bounced or complained keeps that 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import sqlite3
 import sys
 import threading
@@ -156,6 +155,8 @@ class BackgroundFolder:
         self.thread.join()
 
     def _run(self) -> None:
+        import multiprocessing  # in `serve` only
+
         spawn = multiprocessing.get_context("spawn")  # fork is unsafe with threads running
         while not self.stopping.is_set():
             self.wake.wait()

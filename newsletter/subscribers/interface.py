@@ -9,13 +9,14 @@ its two implementations. Who is active follows one rule everywhere
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
 
 from newsletter.errors import SubscriberError
-from newsletter.state import postgres
-from newsletter.subscribers.postgres_store import PostgresStore
 from newsletter.subscribers.rows import Status, Subscriber
 from newsletter.subscribers.store import SubscriberStore
+
+if TYPE_CHECKING:
+    from newsletter.state import postgres
 
 
 class ReaderStore(Protocol):
@@ -65,4 +66,7 @@ def open_store(settings, database: postgres.Database | None = None) -> ReaderSto
     url = settings.store_url
     if not url:
         return SubscriberStore(settings)
+    from newsletter.state import postgres  # never loaded for a site on files
+    from newsletter.subscribers.postgres_store import PostgresStore
+
     return PostgresStore(database or postgres.Database(url))

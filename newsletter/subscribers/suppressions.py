@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.folding import fold_locked
 from newsletter.subscribers.journal import STRENGTH
-from newsletter.subscribers.postgres_store import WRITABLE, PostgresStore
-
-if TYPE_CHECKING:
-    from newsletter.subscribers.store import SubscriberStore
+from newsletter.subscribers.store import SubscriberStore
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +59,9 @@ def apply_suppressions(store: SubscriberStore, suppressions: Iterable[Suppressio
     return the ones that changed a reader's status. (In PostgreSQL the list takes them at
     once: those whose reader was active or unconfirmed before changed.)"""
     suppressions = list(suppressions)
-    if isinstance(store, PostgresStore):
+    if not isinstance(store, SubscriberStore):  # the PostgreSQL store, never loaded for files
+        from newsletter.subscribers.postgres_store import WRITABLE
+
         before = store.statuses(s.address for s in suppressions)
         changed = [s for s in record_suppressions(store, suppressions,
                                                   record_unknown=record_unknown)

@@ -1,0 +1,69 @@
+"""premailer's answer kept between processes (render/inlining.py): the same email, and no
+premailer, for a post rendered again with the same templates and settings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REFERENCE_POST, copy_example_site
+from newsletter.render.inlining import KEPT, inline_css
+
+RENDER = """
+import json, sys
+from pathlib import Path
+from newsletter.config import load_settings
+from newsletter.posts import find_post, load_posts
+from newsletter.render import render_post
+settings = load_settings(Path(sys.argv[1]), {})
+email = render_post(settings, find_post(load_posts(settings)[0], sys.argv[2]))
+print(json.dumps([email.html, "premailer" in sys.modules, "cssutils" in sys.modules]))
+"""
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return copy_example_site(tmp_path / "site")
+
+
+def render_in_a_process(site: Path) -> tuple[str, bool, bool]:
+    done = subprocess.run([sys.executable, "-c", RENDER, str(site), REFERENCE_POST],
+                          capture_output=True, text=True, check=True)
+    return tuple(json.loads(done.stdout))
+
+
+def test_a_second_render_reads_the_inlined_email_back_without_premailer(site):
+    first, *imported = render_in_a_process(site)
+    assert imported == [True, True]
+    assert len(list((site / ".newsletter" / "inlined").glob("*.html"))) == 1
+    again, *imported = render_in_a_process(site)
+    assert (again, imported) == (first, [False, False])
+
+
+def test_a_changed_stylesheet_is_inlined_afresh(site):
+    first, *_ = render_in_a_process(site)
+    css = site / "templates" / "email.css"
+    css.unlink()  # the example site's templates are a link to the shipped ones
+    css.write_text("p { color: #123456; }\n", encoding="utf-8")
+    again, *imported = render_in_a_process(site)
+    assert imported == [True, True] and again != first and "#123456" in again
+
+
+def test_a_state_folder_that_cannot_be_written_costs_only_time(site):
+    first, *_ = render_in_a_process(site)
+    for kept in (site / ".newsletter" / "inlined").glob("*.html"):
+        kept.unlink()
+    (site / ".newsletter" / "inlined").rmdir()
+    (site / ".newsletter" / "inlined").write_text("not a folder")
+    again, *imported = render_in_a_process(site)
+    assert (again, imported) == (first, [True, True])
+
+
+def test_only_the_newest_answers_are_kept(tmp_path):
+    for number in range(KEPT + 3):
+        inline_css(f"<html><body><p>{number}</p></body></html>", tmp_path)
+    assert len(list(tmp_path.glob("*.html"))) == KEPT
