@@ -20,7 +20,8 @@ dropped at the end.
 3. PostgreSQL only: one sender, then two `send` processes sharing the campaign, through the
    SendGrid and Postmark fakes answering at once (the fake is not the limit: the senders,
    the database and the cores are) and after 200 ms, and the rate of the two against the one.
-   Two senders can only beat one by the cores left over: note the load printed beside them;
+   Two senders can only beat one by the cores left over: note the load printed beside them,
+   and the database's CPU (a server on this machine; any other client's sessions count too);
 4. 1,000 one-click unsubscribes from 16 clients: one `serve` on the files; two `serve`
    processes on PostgreSQL, half the clients each, and their rate together.
 
@@ -101,8 +102,9 @@ def shared_send(site: Path, url: str, provider: str, latency: float,
     seconds."""
     from bench_providers import FakeServer
 
-    def timed(senders: int) -> tuple[float, int, float, list[dict]]:
-        """Wall seconds, messages accepted, the fake's CPU seconds, each sender's figures."""
+    def timed(senders: int) -> tuple[float, int, float, list[dict], float | None]:
+        """Wall seconds, messages accepted, the fake's CPU seconds, each sender's figures, the
+        database's CPU seconds."""
         fresh_ledger(site, url)
         server = FakeServer(provider, latency)
         try:
@@ -112,6 +114,7 @@ def shared_send(site: Path, url: str, provider: str, latency: float,
                 toml.write_text(toml.read_text().replace(
                     "[provider]\n", f"[provider]\nconcurrency = {concurrency}\n"))
             figures: list[dict] = [{} for _ in range(senders)]
+            database = database_cpu()
             started = time.perf_counter()
             workers = [threading.Thread(target=lambda i=i: figures[i].update(
                 run(site, "send", POST, "--yes"))) for i in range(senders)]
@@ -119,26 +122,56 @@ def shared_send(site: Path, url: str, provider: str, latency: float,
                 worker.start()
             for worker in workers:
                 worker.join()
-            return (time.perf_counter() - started, server.stats()["accepted"],
-                    bench_million.process_cpu(server.process.pid), figures)
+            wall = time.perf_counter() - started
+            if database is not None:
+                database = database_cpu() - database
+            return (wall, server.stats()["accepted"],
+                    bench_million.process_cpu(server.process.pid), figures, database)
         finally:
             server.close()
 
     label = f"postgresql: {provider}, {latency * 1000:.0f} ms"
     if concurrency is not None:
         label += f", {concurrency} in flight"
-    one_s, one_n, one_fake, (one,) = timed(1)
-    two_s, two_n, two_fake, two = timed(2)
+    one_s, one_n, one_fake, (one,), one_db = timed(1)
+    two_s, two_n, two_fake, two, two_db = timed(2)
     ratio = (two_n / two_s) / (one_n / one_s)
     print(f"{label + ', one sender':<50} {one_s:7.1f} s wall  {one_n / one_s:8,.0f} msg/s "
           f"({one_n:,} accepted; cpu {one['cpu']:.1f} s, peak {one['peak_mb']:.0f} MB; "
-          f"the fake's cpu {one_fake:.1f} s)", flush=True)
+          f"{the_database(one_db)}the fake's cpu {one_fake:.1f} s)", flush=True)
     cpus = " + ".join(f"{figures['cpu']:.1f}" for figures in two)
     peaks = " and ".join(f"{figures['peak_mb']:.0f}" for figures in two)
     print(f"{label + ', two senders':<50} {two_s:7.1f} s wall  {two_n / two_s:8,.0f} msg/s "
           f"({two_n:,} accepted, {ratio:.2f}x one sender; cpu {cpus} s, peak {peaks} MB; "
-          f"the fake's cpu {two_fake:.1f} s; load {os.getloadavg()[0]:.1f})",
-          flush=True)
+          f"{the_database(two_db)}the fake's cpu {two_fake:.1f} s; "
+          f"load {os.getloadavg()[0]:.1f})", flush=True)
+
+
+def the_database(cpu: float | None) -> str:
+    return "" if cpu is None else f"the database's cpu {cpu:.1f} s; "
+
+
+def database_cpu() -> float | None:
+    """CPU seconds the PostgreSQL server has used, its ended sessions' included (Linux /proc:
+    the postmaster's own and waited-for children's, and each live child's); None for a server
+    on another machine. Every session counts, the bench's and any other client's."""
+    import psycopg
+
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        session = db.execute("SELECT pg_backend_pid()").fetchone()[0]
+        try:
+            postmaster = Path(f"/proc/{session}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        except OSError:
+            return None
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile (its time is its parent's now)
+            continue
+        if postmaster in (stat.parent.name, fields[1]):  # utime, stime, cutime, cstime
+            ticks += sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def unsubscribes(site: Path, hosts: int, label: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Iterator
 
 from newsletter.config import redact, url_secrets
@@ -148,12 +148,18 @@ class Guarded:
     def __init__(self, db: psycopg.Connection):
         self._db = db
 
-    def execute(self, query, params=None):
+    def execute(self, query, params=None, failing: str | None = None):
+        """The cursor; with ``failing`` (an SQLSTATE), in a savepoint: None if it failed so."""
         import psycopg
 
         try:
-            return self._db.execute(query, storable(params))
+            if failing is None:
+                return self._db.execute(query, storable(params))
+            with self._db.transaction():
+                return self._db.execute(query, storable(params))
         except psycopg.Error as error:
+            if failing is not None and error.sqlstate == failing:
+                return None
             raise unusable(error) from None
 
     def stream(self, query, params, size: int) -> Iterator[list]:
@@ -301,7 +307,9 @@ class Database:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
-            if self._single is not None:
+            if self._single is not None:  # advisory locks freed now, not as the server ends
+                with suppress(Exception):  # the session (the next run may be sooner)
+                    self._single.execute("SELECT pg_advisory_unlock_all()")
                 self._single.close()
                 self._single = None
 
