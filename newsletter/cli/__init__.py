@@ -53,12 +53,6 @@ def serve_until_interrupted(server) -> None:
 class NewsletterGroup(click.Group):
     """A click group whose commands report expected failures as one line."""
 
-    def main(self, *args, **kwargs):
-        from newsletter.sending import skip_exit_collection
-
-        skip_exit_collection()  # the process ends with the command: its objects need no last walk
-        return super().main(*args, **kwargs)
-
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

@@ -12,7 +12,7 @@ from newsletter import on_first_use
 _ON_FIRST_USE = {"count_active": "accounting", "count_recipients": "accounting",
                  "ledger_report": "accounting", "LedgerReport": "accounting",
                  "recover_dead_runs": "accounting", "send_post": "campaign",
-                 "defer_collections": "collector", "skip_exit_collection": "collector", "DueRun": "due", "preview_due": "due",
+                 "defer_collections": "collector", "DueRun": "due", "preview_due": "due",
                  "send_due": "due", "DeliveryEvent": "events", "EVENT_KINDS": "events",
                  "EventStore": "events", "open_events": "events", "PostFinder": "events",
                  "Funnel": "funnel", "post_funnel": "funnel", "check_images": "images",
@@ -40,7 +40,7 @@ __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "E
            "outside_the_series", "parse_time", "post_funnel", "posts_in_doubt",
            "prepare_post", "preview_due", "readiness_findings", "reconcile_posts",
            "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
-           "send_with_retries", "settled_states", "since_of", "site_lock", "skip_exit_collection",
+           "send_with_retries", "settled_states", "since_of", "site_lock",
            "reading_ahead", "state_summary", "status_words", "unfinished_posts", "welcome_sent",
            "welcome_status"]
 

@@ -24,8 +24,6 @@ import json
 import os
 import sqlite3
 import threading
-import weakref
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -100,14 +98,6 @@ def now() -> str:
     return stamp(dt.datetime.now(dt.timezone.utc))
 
 
-def _close_opened(opened: list[tuple[int, sqlite3.Connection]]) -> None:
-    """Close the connections this process opened (a forked helper leaves its parent's)."""
-    for pid, db in opened:
-        if pid == os.getpid():
-            with suppress(sqlite3.Error):
-                db.close()
-
-
 class Journal:
     """The journal of one site's list; safe to share between threads (one connection each)."""
 
@@ -115,12 +105,6 @@ class Journal:
         self.path = Path(state_dir) / JOURNAL_FILE
         self._local = threading.local()
         self._appends = GroupCommit(self._insert)
-        # Every thread's connection, closed when the journal goes or the process ends: the
-        # last one closed merges journal.db-wal into journal.db. Left to the collector they
-        # never would be, as a connection is in a cycle with its statement cache and a
-        # command's exit walks no cycles (sending/collector.py).
-        self._opened: list[tuple[int, sqlite3.Connection]] = []
-        weakref.finalize(self, _close_opened, self._opened)
 
     def _db(self) -> sqlite3.Connection:
         local = self._local
@@ -129,15 +113,13 @@ class Journal:
             # Durable: an append is on disk before the unsubscribe is answered, even if the
             # power fails right after (NORMAL in WAL mode could lose the last commits).
             try:
-                db = sqlite.open_kind(self.path, JOURNAL, timeout=BUSY_TIMEOUT,
-                                      check_same_thread=False)  # closed by whoever ends last
+                db = sqlite.open_kind(self.path, JOURNAL, timeout=BUSY_TIMEOUT)
             except sqlite3.DatabaseError as error:
                 raise NewsletterError(
                     f"not a suppression journal ({error})", where=str(self.path),
                     hint="restore it from a backup: it may hold unsubscribes the subscriber "
                          "files do not have yet") from None
             local.db, local.pid = db, os.getpid()
-            self._opened.append((local.pid, db))
         return local.db
 
     def append(self, changes: Iterable[tuple[str, str, str, str]], record_unknown: bool,
