@@ -4,14 +4,16 @@ premailer, for a post rendered again with the same templates and settings."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import REFERENCE_POST, copy_example_site
-from newsletter.render.inlining import KEPT, inline_css
+from newsletter.render.inlining import KEPT, STALE_TEMPORARY, inline_css
 
 RENDER = """
 import json, sys
@@ -67,6 +69,17 @@ def test_only_the_newest_answers_are_kept(tmp_path):
     for number in range(KEPT + 3):
         inline_css(f"<html><body><p>{number}</p></body></html>", tmp_path)
     assert len(list(tmp_path.glob("*.html"))) == KEPT
+
+
+def test_a_temporary_file_left_by_a_killed_process_goes_once_it_is_old(tmp_path):
+    stale, fresh = tmp_path / ".x.html.a1.tmp", tmp_path / ".y.html.b2.tmp"
+    for left in (stale, fresh):
+        left.write_bytes(b"half an ans")
+    os.utime(stale, (time.time() - STALE_TEMPORARY - 60,) * 2)
+
+    inline_css("<html><body><p>one</p></body></html>", tmp_path)
+
+    assert not stale.exists() and fresh.exists()  # fresh: perhaps another process's, writing
 
 
 @pytest.mark.parametrize("cut", [lambda kept: b"", lambda kept: kept[: len(kept) // 2],

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -40,6 +41,7 @@ PREMAILER_OPTIONS = {
 # What premailer's answer depends on besides the HTML (a library's version among them).
 LIBRARIES = ("premailer", "cssutils", "cssselect", "lxml")
 KEPT = 32  # answers kept; the oldest go first
+STALE_TEMPORARY = 3600  # seconds: a temporary file this old is no process's any more
 _EXACT = "surrogatepass"  # every str to bytes and back as it was
 
 _IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -99,6 +101,10 @@ def _kept(html: str, cache_dir: Path) -> str:
         write_atomically(path, _digest(body) + b"\n" + body)
         for old in sorted(cache_dir.glob("*.html"), key=lambda p: p.stat().st_mtime)[:-KEPT]:
             old.unlink()
+        stale = time.time() - STALE_TEMPORARY
+        for left in cache_dir.glob(".*.tmp"):  # by a process killed while it wrote
+            if left.stat().st_mtime < stale:
+                left.unlink()
     except OSError:
         pass
     return inlined
