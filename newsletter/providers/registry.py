@@ -45,4 +45,3 @@ def check_key(provider: Provider) -> str | None:
     None for a provider with no key (the outbox)."""
     checker = KEY_CHECKS.get(provider.name)
     return checker(provider) if checker else None
-

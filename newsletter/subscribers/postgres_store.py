@@ -31,10 +31,10 @@ COLUMNS = "email, address, name, status, tags, subscribed_at, extra"
 def _subscriber(row: tuple, columns: Iterable[str] = ()) -> Subscriber:
     """The reader of a row; its extra cells in the order of ``columns`` (list_columns)."""
     email, address, name, status, tags, subscribed_at, extra = row
-    if extra and columns:
-        extra = {**{name: extra[name] for name in columns if name in extra}, **extra}
+    ordered = {column: extra[column] for column in columns if column in extra} if extra else {}
     return Subscriber(email=email, address=address, name=name, status=Status(status or "active"),
-                      tags=split_tags(tags), subscribed_at=subscribed_at, extra=dict(extra))
+                      tags=split_tags(tags), subscribed_at=subscribed_at,
+                      extra={**ordered, **extra})
 
 
 class PostgresStore:
