@@ -16,22 +16,38 @@ class Clock:
         return self.now
 
 
+def answered(pace: Pace, seconds: float) -> None:
+    """An answer while the window holds the sender back (a batch ready, no slot free)."""
+    pace.held()
+    pace.answered(seconds)
+
+
 def test_fast_answers_double_the_window_each_round_trip_up_to_the_ceiling():
     pace = Pace(16, Clock())
     assert pace.limit == START
     for _ in range(START):  # one round trip of answers
-        pace.answered(0.2)
+        answered(pace, 0.2)
     assert pace.limit == 2 * START
     for _ in range(100):
-        pace.answered(0.2)
+        answered(pace, 0.2)
     assert pace.limit == 16
+
+
+def test_a_window_the_sender_does_not_fill_does_not_grow():
+    pace = Pace(16, Clock())
+    for _ in range(100):  # answers faster than the batches are built: no slot ever waited for
+        pace.answered(0.001)
+    assert pace.limit == START
+    answered(pace, 0.001)  # once a batch waits for a slot, the window grows by one
+    pace.answered(0.001)
+    assert pace.limit == START + 1
 
 
 def test_a_429_halves_the_window_once_a_round_trip_then_it_grows_by_one():
     clock = Clock()
     pace = Pace(16, clock)
     for _ in range(20):
-        pace.answered(0.2)
+        answered(pace, 0.2)
     pace.throttled()
     pace.throttled()  # the same round trip: the batches sent with the first
     assert pace.limit == 8
@@ -39,19 +55,19 @@ def test_a_429_halves_the_window_once_a_round_trip_then_it_grows_by_one():
     pace.throttled()
     assert pace.limit == 4
     for _ in range(5):  # about a round trip of fast answers after a cut: one more batch
-        pace.answered(0.2)
+        answered(pace, 0.2)
     assert pace.limit == 5
 
 
 def test_answers_much_slower_than_the_fastest_shrink_the_window():
     pace = Pace(16, Clock())
     for _ in range(20):
-        pace.answered(0.2)
-    pace.answered(2.0)
+        answered(pace, 0.2)
+    answered(pace, 2.0)
     assert pace.limit == 8
     pace = Pace(16, Clock())
-    pace.answered(0.2)
-    pace.answered(0.3)  # jitter, not a slow-down
+    answered(pace, 0.2)
+    answered(pace, 0.3)  # jitter, not a slow-down
     assert pace.limit == START + 2
 
 

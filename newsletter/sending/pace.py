@@ -7,6 +7,11 @@ small and doubles the window every round trip while answers stay fast ("slow sta
 adds one batch per round trip; a 429 or an answer much slower than the fastest seen halves it,
 at most once per round trip. The window never passes ``ceiling``: the provider's documented
 limit (``Provider.max_in_flight``), or ``provider.concurrency`` when the writer sets it.
+
+It grows only when it held the sender back (:meth:`Pace.held`: a batch was ready and every
+slot was taken), as TCP leaves alone a window the application does not fill (RFC 7661). When
+answers come faster than batches are built (a provider answering at once), more batches in
+flight would only be more threads taking turns with the one that builds them.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class Pace:
         self.window = float(min(START, self.ceiling))
         self.fastest: float | None = None  # seconds, the quickest answer yet
         self.slow_start = True
+        self.full = False  # the window held the sender back since it last grew
         self.clock = clock
         self._last_cut = float("-inf")
         self._lock = threading.Lock()  # workers report throttling while the writer reads
@@ -43,6 +49,10 @@ class Pace:
         """Batches that may be in flight now."""
         return int(self.window)
 
+    def held(self) -> None:
+        """The sender has a batch ready and waits for a slot: the window is the limit."""
+        self.full = True
+
     def answered(self, seconds: float) -> None:
         """A batch was answered in ``seconds`` (one attempt, no waiting for retries)."""
         with self._lock:
@@ -50,10 +60,10 @@ class Pace:
                 self.fastest = seconds
             if seconds > self.fastest * SLOW_FACTOR + SLOW_MARGIN:
                 self._cut()
-            elif self.slow_start:
-                self.window = min(self.ceiling, self.window + 1)
-            else:
-                self.window = min(self.ceiling, self.window + 1 / self.window)
+            elif self.full:
+                self.full = False
+                self.window = min(self.ceiling,
+                                  self.window + (1 if self.slow_start else 1 / self.window))
 
     def throttled(self) -> None:
         """The provider said 429 (or otherwise asked us to slow down)."""
