@@ -17,8 +17,8 @@ class Clock:
 
 
 def answered(pace: Pace, seconds: float) -> None:
-    """An answer while the window holds the sender back (a batch ready, no slot free)."""
-    pace.held()
+    """An answer while the window holds the sender back (reached, none answered yet)."""
+    pace.reached(True)
     pace.answered(seconds)
 
 
@@ -35,10 +35,13 @@ def test_fast_answers_double_the_window_each_round_trip_up_to_the_ceiling():
 
 def test_a_window_the_sender_does_not_fill_does_not_grow():
     pace = Pace(16, Clock())
-    for _ in range(100):  # answers faster than the batches are built: no slot ever waited for
+    for _ in range(100):  # answers faster than the batches are built: each window reached
+        pace.reached(False)  # holds an answered batch
         pace.answered(0.001)
     assert pace.limit == START
-    answered(pace, 0.001)  # once a batch waits for a slot, the window grows by one
+    answered(pace, 0.001)  # reached with every batch unanswered: the window is the limit
+    assert pace.limit == START + 1
+    pace.reached(False)
     pace.answered(0.001)
     assert pace.limit == START + 1
 

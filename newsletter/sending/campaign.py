@@ -146,8 +146,7 @@ class Campaign:
                     if batch is not None:
                         self._launch(batch, pool, in_flight)
                     while len(in_flight) >= pace.limit:
-                        if not any(future.done() for future in in_flight):
-                            pace.held()  # every slot still waits on the provider
+                        pace.reached(not any(future.done() for future in in_flight))
                         self._settle(in_flight, on_progress)
             except KeyboardInterrupt:  # a second Ctrl-C
                 report.stopped = INTERRUPTED

@@ -8,10 +8,11 @@ adds one batch per round trip; a 429 or an answer much slower than the fastest s
 at most once per round trip. The window never passes ``ceiling``: the provider's documented
 limit (``Provider.max_in_flight``), or ``provider.concurrency`` when the writer sets it.
 
-It grows only when it held the sender back (:meth:`Pace.held`: a batch was ready and every
-slot was taken), as TCP leaves alone a window the application does not fill (RFC 7661). When
-answers come faster than batches are built (a provider answering at once), more batches in
-flight would only be more threads taking turns with the one that builds them.
+It grows only while it holds the sender back (:meth:`Pace.reached`: when the send reached the
+window, every batch in it still waited on the provider), as TCP leaves alone a window the
+application does not fill (RFC 7661). When answers come faster than batches are built (a
+provider answering at once), more batches in flight would only be more threads taking turns
+with the one that builds them.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Pace:
         self.window = float(min(START, self.ceiling))
         self.fastest: float | None = None  # seconds, the quickest answer yet
         self.slow_start = True
-        self.full = False  # the window held the sender back since it last grew
+        self.full = False  # the window held the sender back when it was last reached
         self.clock = clock
         self._last_cut = float("-inf")
         self._lock = threading.Lock()  # workers report throttling while the writer reads
@@ -49,9 +50,10 @@ class Pace:
         """Batches that may be in flight now."""
         return int(self.window)
 
-    def held(self) -> None:
-        """The sender has a batch ready and waits for a slot: the window is the limit."""
-        self.full = True
+    def reached(self, full: bool) -> None:
+        """The send has as many batches in flight as the window allows; ``full``: none of
+        them is answered yet (the window, not the send, sets the pace)."""
+        self.full = full
 
     def answered(self, seconds: float) -> None:
         """A batch was answered in ``seconds`` (one attempt, no waiting for retries)."""
@@ -61,7 +63,6 @@ class Pace:
             if seconds > self.fastest * SLOW_FACTOR + SLOW_MARGIN:
                 self._cut()
             elif self.full:
-                self.full = False
                 self.window = min(self.ceiling,
                                   self.window + (1 if self.slow_start else 1 / self.window))
 
