@@ -3,6 +3,8 @@ answer, and never pass the provider's ceiling or provider.concurrency."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from sending_support import RecordingProvider, run_send, site_settings, write_readers
 
 from newsletter.sending.pace import START, Pace
@@ -16,9 +18,16 @@ class Clock:
         return self.now
 
 
+def batches(answered: int, waiting: int) -> list[Future]:
+    """Batches in flight: ``answered`` of them answered, ``waiting`` not yet."""
+    done = Future()
+    done.set_result([])
+    return [done] * answered + [Future()] * waiting
+
+
 def answered(pace: Pace, seconds: float) -> None:
     """An answer while the window holds the sender back (reached, none answered yet)."""
-    pace.reached(True)
+    pace.reached(batches(0, pace.limit))
     pace.answered(seconds)
 
 
@@ -36,12 +45,12 @@ def test_fast_answers_double_the_window_each_round_trip_up_to_the_ceiling():
 def test_a_window_the_sender_does_not_fill_does_not_grow():
     pace = Pace(16, Clock())
     for _ in range(100):  # answers faster than the batches are built: each window reached
-        pace.reached(False)  # holds an answered batch
+        pace.reached(batches(1, pace.limit - 1))  # holds an answered batch
         pace.answered(0.001)
     assert pace.limit == START
     answered(pace, 0.001)  # reached with every batch unanswered: the window is the limit
     assert pace.limit == START + 1
-    pace.reached(False)
+    pace.reached(batches(1, pace.limit - 1))
     pace.answered(0.001)
     assert pace.limit == START + 1
 

@@ -146,14 +146,13 @@ class Campaign:
                     if batch is not None:
                         self._launch(batch, pool, in_flight)
                     while len(in_flight) >= pace.limit:
-                        pace.reached(not any(future.done() for future in in_flight))
+                        pace.reached(in_flight)
                         self._settle(in_flight, on_progress)
             except KeyboardInterrupt:  # a second Ctrl-C
                 report.stopped = INTERRUPTED
             finally:
-                # Whatever ended the loop (the end of the list, Ctrl-C, an error reading it),
-                # record the answers for the batches on their way, which would otherwise be
-                # left in doubt. A third Ctrl-C leaves them so.
+                # Whatever ended the loop (the list's end, Ctrl-C, an error reading it), record
+                # the answers of the batches on their way, else in doubt (a third Ctrl-C: so).
                 while in_flight:
                     self._settle(in_flight, on_progress)
         if not (report.stopped or report.pending):  # every reader left pending was sent again

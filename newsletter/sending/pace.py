@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from newsletter.errors import TransientError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from newsletter.config import Settings
     from newsletter.providers import Provider, Result
 
@@ -50,10 +52,10 @@ class Pace:
         """Batches that may be in flight now."""
         return int(self.window)
 
-    def reached(self, full: bool) -> None:
-        """The send has as many batches in flight as the window allows; ``full``: none of
-        them is answered yet (the window, not the send, sets the pace)."""
-        self.full = full
+    def reached(self, in_flight: Iterable[Future]) -> None:
+        """The send has as many batches ``in_flight`` as the window allows: it is full if
+        none of them is answered yet (the window, not the send, sets the pace)."""
+        self.full = not any(future.done() for future in in_flight)
 
     def answered(self, seconds: float) -> None:
         """A batch was answered in ``seconds`` (one attempt, no waiting for retries)."""
