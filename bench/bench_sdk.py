@@ -139,7 +139,8 @@ def compare(provider: str, latency: float, readers: int, rounds: int, root: Path
                          min(readers, WARM_UP_READERS), environ)
         site = make_site(root / f"{provider}-{latency}", readers)
         configure_provider(site, provider, fake.url)
-        settled(site / "subscribers")
+        if rounds > 1:  # a warm round follows the cold one
+            settled(site / "subscribers")
         print(f"{provider}, {latency * 1000:.0f} ms, {readers:,} readers "
               f"(load {os.getloadavg()[0]:.1f})", flush=True)
         summary = []
