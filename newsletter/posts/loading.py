@@ -168,8 +168,8 @@ def _read_text(path: Path, where: str) -> str:
                            where=where, hint="Gmail clips an email past about 102 KB anyway: "
                                              "split it into several posts")
     data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
+    try:  # Windows editors' CRLF line ends read as "\n", as Python's text files read them
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ContentError(
