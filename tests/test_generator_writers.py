@@ -1,0 +1,71 @@
+"""Blogs as writers really keep them, beyond the generators' own examples: files saved on
+Windows, and Hugo sites that take post dates from file names (tests/generator_sites.py has the
+generators' standard layouts)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from generator_sites import write_files
+
+from conftest import invoke
+
+
+def listed(root) -> dict[str, dict]:
+    assert invoke(root, "init").exit_code == 0
+    result = invoke(root, "posts", "--json")
+    assert result.exit_code == 0, result.output
+    return {item["id"]: item for item in json.loads(result.stdout)}
+
+
+@pytest.mark.parametrize("files, post_id, url", [
+    ({"hugo.toml": 'baseURL = "https://kiln.example.org/"\ntitle = "Kiln"\n',
+      "content/posts/glaze.md": "---\ntitle: Glaze Tests\ndate: 2024-09-14\n---\n\nCone six.\n"},
+     "/posts/glaze", "https://kiln.example.org/posts/glaze/"),
+    ({"_config.yml": "title: Kiln\nurl: https://kiln.example.org\n",
+      "_posts/2024-09-14-glaze.md": "---\ntitle: Glaze Tests\n---\n\nCone six.\n"},
+     "/2024-09-14-glaze", "https://kiln.example.org/2024/09/14/glaze.html"),
+    ({"config.toml": 'base_url = "https://kiln.example.org"\ntitle = "Kiln"\n',
+      "content/blog/_index.md": '+++\nsort_by = "date"\n+++\n',
+      "content/blog/glaze.md": '+++\ntitle = "Glaze Tests"\ndate = 2024-09-14\n+++\n\nCone six.\n'},
+     "/blog/glaze", "https://kiln.example.org/blog/glaze/"),
+])
+def test_a_post_saved_with_windows_line_ends_is_read(tmp_path, files, post_id, url):
+    crlf = {name: text.replace("\n", "\r\n") for name, text in files.items()}
+    root = write_files(tmp_path / "kiln", crlf)
+    post = listed(root)[post_id]
+    assert (post["status"], post["title"], post["errors"]) == ("ready", "Glaze Tests", [])
+    assert (post["date"][:10], post["url"]) == ("2024-09-14", url)
+    assert invoke(root, "preview", post_id).exit_code == 0
+    text = (root / "preview" / post_id.rpartition("/")[2] / "email.txt").read_text()
+    assert "Cone six." in text and "title:" not in text and "\r" not in text
+
+
+HUGO_FILE_DATES = """\
+baseURL = "https://loom.example.net/"
+title = "Loom"
+[frontmatter]
+date = [":filename", ":default"]
+[permalinks]
+posts = "/:year/:month/:slug/"
+"""
+
+
+def test_hugo_takes_dates_and_slugs_from_file_names_when_frontmatter_says_so(tmp_path):
+    root = write_files(tmp_path / "loom", {
+        "hugo.toml": HUGO_FILE_DATES,
+        "content/posts/2024-02-22-warp-and-weft.md": "---\ntitle: Warp and Weft\n---\n\nThreads.\n",
+        "content/posts/2024-03-05-heddles/index.md": "---\ntitle: Heddles\n---\n\nLifting.\n",
+        "content/posts/2024-04-01-named.md": "---\ntitle: Named\nslug: own-name\n---\n\nMine.\n",
+        "content/posts/mended.md": "---\ntitle: Mended\nlastmod: 2024-05-09\n---\n\nDarned.\n",
+    })
+    posts = listed(root)
+    site = "https://loom.example.net"
+    assert {post_id: (post["status"], post["date"][:10], post["url"])
+            for post_id, post in posts.items() if post_id.startswith("/posts/")} == {
+        "/posts/2024-02-22-warp-and-weft": ("ready", "2024-02-22", f"{site}/2024/02/warp-and-weft/"),
+        "/posts/2024-03-05-heddles": ("ready", "2024-03-05", f"{site}/2024/03/heddles/"),
+        "/posts/2024-04-01-named": ("ready", "2024-04-01", f"{site}/2024/04/own-name/"),
+        "/posts/mended": ("ready", "2024-05-09", f"{site}/2024/05/mended/"),  # Hugo's defaults
+    }
