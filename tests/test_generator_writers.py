@@ -69,3 +69,23 @@ def test_hugo_takes_dates_and_slugs_from_file_names_when_frontmatter_says_so(tmp
         "/posts/2024-04-01-named": ("ready", "2024-04-01", f"{site}/2024/04/own-name/"),
         "/posts/mended": ("ready", "2024-05-09", f"{site}/2024/05/mended/"),  # Hugo's defaults
     }
+
+
+def test_eleventy_posts_tagged_post_as_11ty_docs_do_with_a_folder_permalink(tmp_path):
+    """11ty.dev's collection examples tag posts `post`; a folder's data file (posts/posts.json)
+    gives every post in it its tag and its permalink."""
+    root = write_files(tmp_path / "hedge", {
+        "eleventy.config.js": 'export default function () {\n  return { dir: { input: "src" } };\n}\n',
+        "src/_data/metadata.json": '{"title": "Hedgerow", "url": "https://hedge.example.org"}\n',
+        "src/posts/posts.json": '{"tags": "post", "permalink": "/notes/{{ page.fileSlug }}/"}\n',
+        "src/posts/2024-06-01-sloes.md": "---\ntitle: Sloes\n---\n\nAfter the first frost.\n",
+        "src/posts/haws.md": ("---\ntitle: Haws\ndate: 2024-07-02\ntags: [post, berries]\n"
+                             "permalink: /haws.html\n---\n\nRed.\n"),
+        "src/about.md": "---\ntitle: About\n---\n\nA hedge layer.\n",
+    })
+    posts = listed(root)
+    assert {post_id: (post["status"], post["url"]) for post_id, post in posts.items()} == {
+        "/posts/2024-06-01-sloes": ("ready", "https://hedge.example.org/notes/sloes/"),
+        "/posts/haws": ("ready", "https://hedge.example.org/haws.html"),  # its own wins
+        "/about": ("page", "https://hedge.example.org/about/"),
+    }
