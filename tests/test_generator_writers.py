@@ -89,3 +89,45 @@ def test_eleventy_posts_tagged_post_as_11ty_docs_do_with_a_folder_permalink(tmp_
         "/posts/haws": ("ready", "https://hedge.example.org/haws.html"),  # its own wins
         "/about": ("page", "https://hedge.example.org/about/"),
     }
+
+
+ASTRO_COLLECTIONS = """\
+import { defineCollection } from "astro:content";
+import { glob } from "astro/loaders";
+
+export const NOTES_PATH = "src/data/notes";
+
+const notes = defineCollection({
+  loader: glob({ pattern: "**/[^_]*.md", base: `./${NOTES_PATH}` }),
+});
+
+export const collections = { notes };
+"""
+
+
+def test_astro_collection_folder_from_a_constant_dates_from_pubdatetime_and_a_folder_route(
+        tmp_path):
+    """AstroPaper's layout: the loader's base names a constant, posts date themselves with
+    pubDatetime, the route is src/pages/posts/[...slug]/index.astro, and the site's name and
+    address are in src/config.ts."""
+    root = write_files(tmp_path / "quill", {
+        "package.json": '{"name": "quill", "dependencies": {"astro": "^5.0.0"}}\n',
+        "astro.config.ts": 'import { SITE } from "./src/config";\n'
+                           "export default defineConfig({ site: SITE.website });\n",
+        "src/config.ts": 'export const SITE = {\n  website: "https://quill.example.dev/",\n'
+                         '  title: "Quill Notes",\n} as const;\n',
+        "src/content.config.ts": ASTRO_COLLECTIONS,
+        "src/pages/posts/[...slug]/index.astro": "---\n---\n<article></article>\n",
+        "src/data/notes/nibs.md": ("---\ntitle: Nibs\npubDatetime: 2024-05-03T09:30:00Z\n"
+                                   "description: Steel or gold.\n---\n\nA fine nib.\n"),
+        "src/data/notes/drafts/ink.md": ("---\ntitle: Ink\npubDatetime: 2024-06-10T08:00:00Z\n"
+                                         "draft: true\n---\n\nIron gall.\n"),
+    })
+    posts = listed(root)
+    settings = (root / "newsletter.toml").read_text()
+    assert 'title = "Quill Notes"  # from src/config.ts' in settings
+    assert {post_id: (post["status"], post["date"][:10], post["url"])
+            for post_id, post in posts.items()} == {
+        "/notes/nibs": ("ready", "2024-05-03", "https://quill.example.dev/posts/nibs/"),
+        "/notes/drafts/ink": ("draft", "2024-06-10", "https://quill.example.dev/posts/drafts/ink/"),
+    }
