@@ -4,10 +4,12 @@ generators' standard layouts)."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 
 import pytest
-from generator_sites import write_files
+from generator_sites import picture, write_files
 
 from conftest import invoke
 
@@ -131,3 +133,29 @@ def test_astro_collection_folder_from_a_constant_dates_from_pubdatetime_and_a_fo
         "/notes/nibs": ("ready", "2024-05-03", "https://quill.example.dev/posts/nibs/"),
         "/notes/drafts/ink": ("draft", "2024-06-10", "https://quill.example.dev/posts/drafts/ink/"),
     }
+
+
+def test_chirpy_media_subpath_is_where_a_posts_relative_images_are(tmp_path):
+    """Chirpy's media_subpath (img_path before 7.0) prefixes the post's relative image paths,
+    the feature image's too; a path from the site's root is left alone."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": "title: Kite Field\nurl: https://kites.example.com\n",
+        "_posts/2024-04-20-box-kites.md": (
+            "---\ntitle: Box Kites\ndescription: Four sides.\nmedia_subpath: /assets/img/box\n"
+            "image:\n  path: cover.jpg\n  alt: A box kite\n---\n\n"
+            '![The frame](frame.png){: width="700" .normal}\n\n![Spool](/assets/spool.jpg)\n'),
+        "_posts/2024-05-02-deltas.md": ("---\ntitle: Deltas\ndescription: Triangles.\n"
+                                        "img_path: /assets/img/delta/\n---\n\n![Sail](./sail.jpg)\n"),
+        "assets/img/box/cover.jpg": picture((200, 40, 40)),
+        "assets/img/box/frame.png": picture((40, 200, 40), "PNG"),
+        "assets/spool.jpg": picture((40, 40, 200)),
+        "assets/img/delta/sail.jpg": picture((90, 90, 90)),
+    })
+    assert invoke(root, "init").exit_code == 0
+    for name, count in (("2024-04-20-box-kites", 3), ("2024-05-02-deltas", 1)):
+        result = invoke(root, "preview", name)
+        assert result.exit_code == 0, result.output
+        message = email.message_from_bytes((root / "preview" / name / "message.eml").read_bytes(),
+                                           policy=email.policy.default)
+        assert len([part for part in message.walk()
+                    if part.get_content_maintype() == "image"]) == count

@@ -135,6 +135,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         body_line=split.body_line,
         page=entry.page,
         expires=entry.expires,
+        media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
+        or None,
         site=layout,
     )
 
