@@ -302,3 +302,17 @@ def test_theme_video_audio_and_collapse_become_links_and_a_summary():
     [summary] = fragment.xpath("//p/strong[strong]")
     assert summary.text_content() == "How to tie it"
     assert "Twice round, then through." in text
+
+
+def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_link():
+    markdown, problems = expand(
+        '{% include figure image_path="/assets/images/rivet.jpg" alt="A rivet" '
+        'caption="Set while **hot**." %}\n\n'
+        "{% include video id=\"dQw4w9WgXcQ\" provider='youtube' %}\n\n"
+        '{% include video id="1x2y3z" provider="google-drive" %}\n')
+    assert '<img src="/assets/images/rivet.jpg" alt="A rivet">' in markdown
+    assert "<figcaption>Set while <strong>hot</strong>.</figcaption>" in markdown
+    assert "https://www.youtube.com/watch?v=dQw4w9WgXcQ" in markdown
+    assert [line for line, _ in problems] == [5]  # a provider newsletter does not link
+    assert problems[0][1].startswith('{% include video id="1x2y3z" provider="google-drive" %} '
+                                     "writes the theme's video")
