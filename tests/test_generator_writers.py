@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 
 import pytest
 from generator_sites import picture, write_files
@@ -159,3 +160,27 @@ def test_chirpy_media_subpath_is_where_a_posts_relative_images_are(tmp_path):
                                            policy=email.policy.default)
         assert len([part for part in message.walk()
                     if part.get_content_maintype() == "image"]) == count
+
+
+def test_init_on_a_zola_site_writes_html_templates_zolas_tera_can_parse(tmp_path):
+    """Zola parses every .html in templates/ (its own folder, where init writes newsletter's)
+    with Tera and stops the build on what Tera cannot read, such as Jinja's method calls
+    (self.subject()); and Tera reads {% extends %} only as a template's first tag."""
+    root = write_files(tmp_path / "fell", {
+        "config.toml": 'base_url = "https://fell.example.org"\ntitle = "Fell"\n',
+        "templates/page.html": "<h1>{{ page.title }}</h1>\n",
+        "content/blog/_index.md": '+++\nsort_by = "date"\n+++\n',
+        "content/blog/scree.md": '+++\ntitle = "Scree"\ndate = 2024-10-01\n+++\n\nLoose.\n',
+    })
+    assert invoke(root, "init").exit_code == 0
+    written = sorted(path for path in (root / "templates").glob("*.html") if path.name != "page.html")
+    assert [path.name for path in written] == ["confirm.html", "email.html", "notice.html",
+                                               "welcome.html"]
+    for path in written:
+        text = path.read_text()
+        expressions = re.findall(r"\{\{(.*?)\}\}|\{%-?(.*?)-?%\}", re.sub(r"\{#.*?#\}", "", text,
+                                                                       flags=re.S), re.S)
+        calls = [code for pair in expressions for code in pair if re.search(r"\.\w+\s*\(", code)]
+        assert calls == [], path.name
+        tags = re.findall(r"\{%-?\s*(\w+)", text)
+        assert "extends" not in tags[1:], path.name
