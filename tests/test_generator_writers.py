@@ -184,3 +184,26 @@ def test_init_on_a_zola_site_writes_html_templates_zolas_tera_can_parse(tmp_path
         assert calls == [], path.name
         tags = re.findall(r"\{%-?\s*(\w+)", text)
         assert "extends" not in tags[1:], path.name
+
+
+def test_a_jekyll_blog_that_would_publish_the_reader_list_is_warned_until_it_excludes_it(
+        tmp_path):
+    """Jekyll copies every folder not excluded (nor starting with _ or .) into the built site:
+    subscribers/subscribers.csv would be on the web. init and check say so, naming what to add."""
+    root = write_files(tmp_path / "moth", {
+        "_config.yml": "title: Moth Trap\nurl: https://moth.example.org\nexclude: [README.md]\n",
+        "_posts/2024-07-07-tiger.md": "---\ntitle: Tiger\ndescription: Orange.\n---\n\nFurry.\n",
+    })
+    result = invoke(root, "init")
+    assert result.exit_code == 0
+    named = "newsletter.toml, subscribers/, templates/, outbox/, preview/"
+    assert (f"Warning: _config.yml: site-publishes-readers: Jekyll copies {named} into the built "
+            "site") in result.output
+    report = json.loads(invoke(root, "check", "--json").stdout)
+    assert [(f["severity"], f["where"]) for f in report["findings"]
+            if f["code"] == "site-publishes-readers"] == [("warning", "_config.yml")]
+    (root / "_config.yml").write_text("title: Moth Trap\nurl: https://moth.example.org\n"
+                                      "exclude:\n  - README.md\n  - newsletter.toml\n"
+                                      "  - subscribers\n  - templates/\n  - outbox/\n  - preview\n")
+    report = json.loads(invoke(root, "check", "--json").stdout)
+    assert [f for f in report["findings"] if f["code"] == "site-publishes-readers"] == []

@@ -30,10 +30,13 @@ from newsletter.scaffold.placeholders import (
 )
 from newsletter.generators import Generator, SiteInfo, detect
 
-__all__ = ["InitReport", "Placeholder", "init_site", "placeholders_in", "settings_text"]
+__all__ = ["PRIVATE", "InitReport", "Placeholder", "init_site", "placeholders_in",
+           "settings_text"]
 
 SUBSCRIBERS_HEADER = "email,name,status,tags,subscribed_at\n"
 IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a site
+# newsletter's files a blog must not publish: its settings, the reader list, mail and previews
+PRIVATE = ("newsletter.toml", "subscribers/", "templates/", "outbox/", "preview/")
 
 
 @dataclass
@@ -45,6 +48,7 @@ class InitReport:
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # existed already: left untouched
     unfilled: list[str] = field(default_factory=list)  # settings still at a placeholder
+    published: list[str] = field(default_factory=list)  # of PRIVATE, what the blog would publish
 
     @property
     def info(self) -> SiteInfo:
@@ -63,6 +67,7 @@ def init_site(root: Path) -> InitReport:
     _write(root, "subscribers/subscribers.csv", SUBSCRIBERS_HEADER, report)
     _ignore_generated_files(root, report)
     report.unfilled = _unfilled(root / SETTINGS_FILE)
+    report.published = report.generator.publishes(PRIVATE)
     return report
 
 
