@@ -33,7 +33,7 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     for name in report.skipped:
         click.echo(f"  kept    {name} (exists; not changed)")
     if report.published:  # Jekyll would publish the reader list: said now, and by check
-        from newsletter.check.settings import published_finding
+        from newsletter.check import published_finding
 
         click.echo(f"Warning: {published_finding(report.generator).line()}")
     if report.unfilled:  # check and send refuse these until they are the writer's own
