@@ -207,3 +207,25 @@ def test_a_jekyll_blog_that_would_publish_the_reader_list_is_warned_until_it_exc
                                       "  - subscribers\n  - templates/\n  - outbox/\n  - preview\n")
     report = json.loads(invoke(root, "check", "--json").stdout)
     assert [f for f in report["findings"] if f["code"] == "site-publishes-readers"] == []
+
+
+@pytest.mark.parametrize("config, ignored", [
+    ('module.exports = function () {\n  return { pathPrefix: "/" };\n};\n', True),
+    ('export default function () {\n  return { dir: { input: "src" } };\n}\n', False)])
+def test_init_keeps_newsletters_folders_out_of_an_eleventy_build_of_the_sites_root(
+        tmp_path, config, ignored):
+    """Eleventy renders every .html of its input folder as Liquid: from the site's root it would
+    render templates/confirm.html and stop at its {% extends %}."""
+    root = write_files(tmp_path / "fern", {
+        ".eleventy.js": config, ".eleventyignore": "node_modules\n",
+        "posts/fronds.md": "---\ntitle: Fronds\ntags: posts\ndate: 2024-01-02\n---\n\nCurled.\n",
+        "src/posts/fronds.md": "---\ntitle: Fronds\ntags: posts\ndate: 2024-01-02\n---\n\nCurled.\n",
+    })
+    result = invoke(root, "init")
+    assert result.exit_code == 0
+    lines = (root / ".eleventyignore").read_text().splitlines()
+    assert lines == (["node_modules", "# newsletter", "subscribers/", "templates/", "outbox/",
+                      "preview/"] if ignored else ["node_modules"])
+    assert ("  wrote   .eleventyignore" in result.output) is ignored
+    assert ("  kept    .eleventyignore (exists; not changed)" in invoke(root, "init").output) \
+        is ignored  # a second init adds nothing

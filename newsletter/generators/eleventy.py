@@ -76,6 +76,11 @@ class Eleventy(Generator):
         source, data = self._metadata()
         return site_info(source, data.get("title"), data.get("url"), None, data.get("language"))
 
+    def ignore_file(self) -> str | None:
+        """Eleventy renders every .html of its input folder as a Liquid template: when that is
+        the site's root, newsletter's templates/ too, and the build stops at their Jinja."""
+        return ".eleventyignore" if self.input_dir.resolve() == self.root.resolve() else None
+
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         tagged = {path.parent: _collection(as_list(self._data(path).get("tags")))
                   for path in self._data_files()}
