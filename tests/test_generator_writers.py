@@ -229,3 +229,20 @@ def test_init_keeps_newsletters_folders_out_of_an_eleventy_build_of_the_sites_ro
     assert ("  wrote   .eleventyignore" in result.output) is ignored
     assert ("  kept    .eleventyignore (exists; not changed)" in invoke(root, "init").output) \
         is ignored  # a second init adds nothing
+
+
+def test_a_jekyll_category_with_a_space_is_escaped_in_the_posts_address(tmp_path):
+    """Jekyll's default permalink starts with the categories; "Bird Song" is /bird%20song/
+    there, and an address with a bare space would break in the email's text part."""
+    root = write_files(tmp_path / "dawn", {
+        "_config.yml": "title: Dawn Chorus\nurl: https://dawn.example.org\n",
+        "_posts/2024-04-04-blackbird.md": ("---\ntitle: Blackbird\ndescription: First up.\n"
+                                           "categories: [Bird Song, Spring]\n---\n\nLoud.\n"),
+        "_posts/2024-04-05-robin.md": ("---\ntitle: Robin\ndescription: Second.\n---\n\n"
+                                       "After [the blackbird]({% post_url 2024-04-04-blackbird %}).\n"),
+    })
+    url = "https://dawn.example.org/bird%20song/spring/2024/04/04/blackbird.html"
+    assert listed(root)["/2024-04-04-blackbird"]["url"] == url
+    for name in ("2024-04-04-blackbird", "2024-04-05-robin"):
+        assert invoke(root, "preview", name).exit_code == 0
+        assert url in (root / "preview" / name / "email.txt").read_text()
