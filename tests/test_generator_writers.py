@@ -246,3 +246,19 @@ def test_a_jekyll_category_with_a_space_is_escaped_in_the_posts_address(tmp_path
     for name in ("2024-04-04-blackbird", "2024-04-05-robin"):
         assert invoke(root, "preview", name).exit_code == 0
         assert url in (root / "preview" / name / "email.txt").read_text()
+
+
+def test_an_eleventy_folder_data_file_with_computed_values_still_tags_its_posts(tmp_path):
+    """A directory data file that also computes values (eleventyComputed, a function) keeps its
+    literal ones: its tags still put the folder's templates in the posts collection."""
+    root = write_files(tmp_path / "pond", {
+        "eleventy.config.js": 'export default function () {\n  return { dir: { input: "site" } };\n}\n',
+        "site/_data/metadata.json": '{"title": "Pond Life", "url": "https://pond.example.org"}\n',
+        "site/journal/journal.11tydata.js": (
+            "export default {\n  tags: [\"posts\"],\n  layout: \"post.njk\",\n"
+            "  eleventyComputed: {\n    heading: (data) => `${data.title}!`,\n  },\n"
+            "  shout(data) { return data.title; },\n  draft: false,\n};\n"),
+        "site/journal/newts.md": "---\ntitle: Newts\ndate: 2024-03-03\n---\n\nSpotted.\n",
+    })
+    post = listed(root)["/journal/newts"]
+    assert (post["status"], post["url"]) == ("ready", "https://pond.example.org/journal/newts/")
