@@ -4,7 +4,8 @@ Eleventy's JavaScript front matter (``---js``) and data files (``blog.11tydata.j
 ``_data/metadata.js``) and Astro's and Gatsby's settings are JavaScript. Most blogs only write
 values there (``const draft = true;``, ``export default { tags: ["posts"] }``); those are read
 here. Anything else (a call, a variable, a computed key, ``${}`` in a template string) is a
-:class:`JsLiteralError` naming its line: newsletter never guesses what code would compute.
+:class:`JsLiteralError` naming its line: newsletter never guesses what code would compute. A
+data file's exported object keeps its literal properties and passes over those that are code.
 """
 
 from __future__ import annotations
