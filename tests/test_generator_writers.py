@@ -262,3 +262,16 @@ def test_an_eleventy_folder_data_file_with_computed_values_still_tags_its_posts(
     })
     post = listed(root)["/journal/newts"]
     assert (post["status"], post["url"]) == ("ready", "https://pond.example.org/journal/newts/")
+
+
+def test_a_hugo_coder_post_linking_elsewhere_is_a_page_not_an_error(tmp_path):
+    """Hugo Coder lists a link to another site as a post with externalLink and no body."""
+    root = write_files(tmp_path / "lathe", {
+        "hugo.toml": 'baseURL = "https://lathe.example.net/"\ntitle = "Lathe"\n',
+        "content/posts/chucks.md": "---\ntitle: Chucks\ndate: 2024-02-02\n---\n\nThree jaws.\n",
+        "content/posts/wiki.md": ('+++\ntitle = "The Wiki"\ndate = "2024-02-03"\n'
+                                  'externalLink = "https://wiki.example.org/lathes"\n+++\n'),
+    })
+    posts = listed(root)
+    assert (posts["/posts/wiki"]["status"], posts["/posts/wiki"]["errors"]) == ("page", [])
+    assert posts["/posts/chucks"]["status"] == "ready"

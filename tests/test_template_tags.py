@@ -101,6 +101,9 @@ def test_youtube_is_a_linked_thumbnail_that_reads_as_one_line_in_the_text_part()
      "View the code on GitHub: spf13/7896402"),
     ('{{< gist spf13 7896402 "img.html" >}}', "https://gist.github.com/spf13/7896402#file-img-html",
      "View the code on GitHub: img.html"),
+    ("{% gist 5555251 %}", "https://gist.github.com/5555251", "View the code on GitHub: 5555251"),
+    ("{% gist 5555251 notes.md %}", "https://gist.github.com/5555251#file-notes-md",
+     "View the code on GitHub: notes.md"),  # jekyll-gist: the id alone, as Hyde writes it
     ('{{< x user="SanDiegoZoo" id="1453110110599868418" >}}',
      "https://x.com/SanDiegoZoo/status/1453110110599868418", "View the post by @SanDiegoZoo on X"),
     ('{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}',

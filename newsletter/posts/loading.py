@@ -35,8 +35,9 @@ _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
 _CUSTOM_TABLES = ("params", "extra")
 # A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
-# ``externalUrl`` of Hugo and Astro themes that list links to other sites): no post to mail.
-_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url")
+# ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
+# ``externalLink``): no post to mail.
+_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url", "externallink", "external_link")
 
 
 def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:

@@ -24,7 +24,8 @@ FURNITURE_INCLUDES = frozenset({
     "social", "analytics", "gtag", "adsense", "ads", "advert", "related", "subscribe",
     "newsletter", "mathjax", "katex", "pagination",
 })
-_GIST = re.compile(r"([A-Za-z0-9_-]{1,64})/([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
+# {% gist user/id [file] %}, or the id alone (jekyll-gist: GitHub finds the gist's owner)
+_GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
 # key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
 _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
 # Block tags: their closing tag; what the block holds is code (highlight) or dropped (comment).
@@ -63,7 +64,7 @@ def include(tag: Tag, context: TagContext) -> Output:
 
 
 def gist(tag: Tag, context: TagContext) -> Output:
-    """``{% gist user/id [file] %}`` (the jekyll-gist plugin)."""
+    """``{% gist user/id [file] %}`` or ``{% gist id [file] %}`` (the jekyll-gist plugin)."""
     found = _GIST.fullmatch(tag.body.strip().strip("\"'"))
     if not found:
         raise TagProblem(f"{tag.quoted()} needs a user and a gist id",
