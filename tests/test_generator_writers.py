@@ -1,6 +1,7 @@
-"""Blogs as writers really keep them, beyond the generators' own examples: files saved on
-Windows, and Hugo sites that take post dates from file names (tests/generator_sites.py has the
-generators' standard layouts)."""
+"""Blogs as writers really keep them, beyond the generators' own examples (tests/generator_sites.py
+has those): files saved on Windows, Hugo's [frontmatter] dates, Eleventy's `post` tag and data
+file permalinks, AstroPaper's and Chirpy's layouts, Minimal Mistakes' includes, and newsletter's
+own files kept out of a Jekyll, Eleventy or Zola build."""
 
 from __future__ import annotations
 
@@ -179,7 +180,7 @@ def test_init_on_a_zola_site_writes_html_templates_zolas_tera_can_parse(tmp_path
     for path in written:
         text = path.read_text()
         expressions = re.findall(r"\{\{(.*?)\}\}|\{%-?(.*?)-?%\}", re.sub(r"\{#.*?#\}", "", text,
-                                                                       flags=re.S), re.S)
+                                                                       flags=re.DOTALL), re.DOTALL)
         calls = [code for pair in expressions for code in pair if re.search(r"\.\w+\s*\(", code)]
         assert calls == [], path.name
         tags = re.findall(r"\{%-?\s*(\w+)", text)
