@@ -101,6 +101,9 @@ def test_youtube_is_a_linked_thumbnail_that_reads_as_one_line_in_the_text_part()
      "View the code on GitHub: spf13/7896402"),
     ('{{< gist spf13 7896402 "img.html" >}}', "https://gist.github.com/spf13/7896402#file-img-html",
      "View the code on GitHub: img.html"),
+    ("{% gist 5555251 %}", "https://gist.github.com/5555251", "View the code on GitHub: 5555251"),
+    ("{% gist 5555251 notes.md %}", "https://gist.github.com/5555251#file-notes-md",
+     "View the code on GitHub: notes.md"),  # jekyll-gist: the id alone, as Hyde writes it
     ('{{< x user="SanDiegoZoo" id="1453110110599868418" >}}',
      "https://x.com/SanDiegoZoo/status/1453110110599868418", "View the post by @SanDiegoZoo on X"),
     ('{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}',
@@ -281,9 +284,10 @@ def test_zola_shortcodes_become_links_and_a_themes_own_is_named_in_its_problem()
                                 '{% admonition(kind="tip") %}\nTie it twice.\n{% end %}\n')
     assert "https://gist.github.com/ana/5f3e9a&#35;file-knots-py" in markdown
     assert "https://vimeo.com/146022717" in markdown
-    assert [line for line, _ in problems] == [5, 7, 9]
+    assert [line for line, _ in problems] == [5, 7]  # not again at {% end %}, nor as Liquid
     assert problems[0][1].endswith("the Zola shortcode gallery cannot be shown in an email")
     assert problems[1][1].endswith("the Zola shortcode admonition cannot be shown in an email")
+    assert "Tie it twice.\n{% end %}" in markdown  # shown as written, as the shortcode is
 
 
 def test_theme_video_audio_and_collapse_become_links_and_a_summary():
@@ -301,3 +305,17 @@ def test_theme_video_audio_and_collapse_become_links_and_a_summary():
     [summary] = fragment.xpath("//p/strong[strong]")
     assert summary.text_content() == "How to tie it"
     assert "Twice round, then through." in text
+
+
+def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_link():
+    markdown, problems = expand(
+        '{% include figure image_path="/assets/images/rivet.jpg" alt="A rivet" '
+        'caption="Set while **hot**." %}\n\n'
+        "{% include video id=\"dQw4w9WgXcQ\" provider='youtube' %}\n\n"
+        '{% include video id="1x2y3z" provider="google-drive" %}\n')
+    assert '<img src="/assets/images/rivet.jpg" alt="A rivet">' in markdown
+    assert "<figcaption>Set while <strong>hot</strong>.</figcaption>" in markdown
+    assert "https://www.youtube.com/watch?v=dQw4w9WgXcQ" in markdown
+    assert [line for line, _ in problems] == [5]  # a provider newsletter does not link
+    assert problems[0][1].startswith('{% include video id="1x2y3z" provider="google-drive" %} '
+                                     "writes the theme's video")

@@ -1,14 +1,17 @@
 """Findings about newsletter.toml itself, before any post: settings still at the example values
 `newsletter init` wrote, and an SMTP provider with no server named. Each is an error whatever
-the provider: a test send to oneself through the outbox is where the writer should find out."""
+the provider: a test send to oneself through the outbox is where the writer should find out.
+A blog whose generator would publish newsletter's own files (Jekyll copies every folder it is
+not told to exclude, the reader list too) is a warning."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsletter.check.findings import Finding, error
+from newsletter.check.findings import Finding, error, warning
 from newsletter.check.sources import settings_source
-from newsletter.scaffold import placeholders_in
+from newsletter.generators import Generator, site_layout
+from newsletter.scaffold import PRIVATE, placeholders_in
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -31,4 +34,16 @@ def settings_findings(settings: Settings) -> list[Finding]:
                            "provider.host is not set: smtp would send through localhost",
                            'name the SMTP server, e.g. host = "smtp.example.com" '
                            '(or host = "localhost" for a server on this machine)'))
-    return found
+    published = published_finding(site_layout(settings).generator)
+    return found + ([published] if published else [])
+
+
+def published_finding(generator: Generator) -> Finding | None:
+    """A warning when the blog's generator copies newsletter's files into the built site."""
+    published = generator.publishes(PRIVATE)
+    if not published:
+        return None
+    return warning("site-publishes-readers", "_config.yml",
+                   f"{generator.label} copies {', '.join(published)} into the built site as "
+                   "they are: the reader list, the settings and the mail would be on the web",
+                   f"list them under exclude: in _config.yml (exclude: [{', '.join(published)}])")

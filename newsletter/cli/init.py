@@ -18,8 +18,9 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     newsletter.toml (with the generator that builds the blog, where its posts are, and the
     blog's title and address when its Hugo, Jekyll, Eleventy, Astro, Zola, Pelican or Gatsby
     settings say them), the email templates, an empty subscribers/subscribers.csv and the
-    .gitignore lines for .newsletter/, outbox/ and preview/. Files that exist are never
-    overwritten; the blog's own files are left alone.
+    .gitignore lines for .newsletter/, outbox/ and preview/ (and, where Eleventy builds the
+    site's root folder, .eleventyignore lines for newsletter's folders). Files that exist are
+    never overwritten; the blog's own files are left alone.
     """
     from newsletter.scaffold import init_site
 
@@ -32,6 +33,10 @@ def init(ctx: click.Context, directory: Path | None) -> None:
         click.echo(f"  wrote   {name}")
     for name in report.skipped:
         click.echo(f"  kept    {name} (exists; not changed)")
+    if report.published:  # Jekyll would publish the reader list: said now, and by check
+        from newsletter.check import published_finding
+
+        click.echo(f"Warning: {published_finding(report.generator).line()}")
     if report.unfilled:  # check and send refuse these until they are the writer's own
         click.echo(f"Next: fill in {', '.join(report.unfilled)} in {root / 'newsletter.toml'} "
                    "(init could not know them); add readers with `newsletter subscribers add "

@@ -33,6 +33,8 @@ COLLECTION_FILES = ("src/content.config.ts", "src/content.config.js", "src/conte
 CONSTANT_FILES = ("src/consts.ts", "src/consts.js", "src/config.ts", "src/config.js")
 _BASE = re.compile(r"""base\s*:\s*["'`](?:\./)?([^"'`]+)["'`]""")
 _ROUTE = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]\.(astro|md|mdx|ts|js)$")
+_ROUTE_FOLDER = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]$")
+_CONSTANT = re.compile(r"\$\{\s*([A-Za-z_$][\w$]*)\s*\}")
 
 
 class Astro(Generator):
@@ -60,13 +62,18 @@ class Astro(Generator):
                 if js_boolean(self.config_text, key) is False}
 
     def info(self) -> SiteInfo:
+        # The blog template keeps its name in src/consts.ts: export const SITE_TITLE = '...';
+        # AstroPaper its name and address in src/config.ts: SITE = { website: ..., title: ... }
+        found = first_file(self.root, *CONSTANT_FILES)
+        constants = (read_text(found) or "") if found else ""
         url = js_string(self.config_text, "site")
+        source = self.evidence if url or not found else found.relative_to(self.root).as_posix()
+        url = url or js_string(constants, "website")
         base = self.base_path
         if url and base:
             url = url.rstrip("/") + base
-        # The blog template keeps its name in src/consts.ts: export const SITE_TITLE = '...';
-        title = js_string(first_text(self.root, CONSTANT_FILES), "SITE_TITLE")
-        return site_info(self.evidence, title, url)
+        title = js_string(constants, "SITE_TITLE") or js_string(constants, "title")
+        return site_info(source, title, url)
 
     @property
     def base_path(self) -> str:
@@ -77,19 +84,25 @@ class Astro(Generator):
     def collection(self) -> Path:
         """The folder of the posts collection."""
         config = first_file(self.root, *COLLECTION_FILES)
-        bases = _BASE.findall(read_text(config) or "") if config else []
-        folders = [self.root / base.strip("/") for base in bases]
+        text = (read_text(config) or "") if config else ""
+        # base: `./${BLOG_PATH}` (AstroPaper) names a constant of the same file
+        bases = [_CONSTANT.sub(lambda name: js_string(text, name[1]) or name[0], base)
+                 for base in _BASE.findall(text)]
+        configured = [self.root / base.strip("/").removeprefix("./") for base in bases]
         content = self.root / "src" / "content"
-        if content.is_dir():
-            folders += sorted(folder for folder in content.iterdir() if folder.is_dir())
+        folders = sorted(folder for folder in content.iterdir() if folder.is_dir()) \
+            if content.is_dir() else []
         pages = self.root / "src" / "pages"  # before content collections: Markdown pages
         folders += [pages / name for name in ("blog", "posts", "post")]
-        folders = [folder for folder in folders if folder.is_dir()]
-        for name in ("blog", "posts", "post", "articles"):
-            for folder in folders:
-                if folder.name == name:
-                    return folder
-        return folders[0] if folders else content / "blog"
+        for group in (configured, folders):  # the collections the site names come first
+            group = [folder for folder in group if folder.is_dir()]
+            for name in ("blog", "posts", "post", "articles"):
+                for folder in group:
+                    if folder.name == name:
+                        return folder
+            if group:
+                return group[0]
+        return content / "blog"
 
     @property
     def content_root(self) -> Path:
@@ -107,7 +120,8 @@ class Astro(Generator):
 
     def entry(self, source: Source) -> Entry:
         fields, relative = source.fields, source.relative
-        key = first_of(source.meta, "pubdate", "date", "publishdate")
+        dates = {key: value for key, value in source.meta.items() if not isinstance(value, bool)}
+        key = first_of(dates, "pubdate", "pubdatetime", "date", "publishdate", "published")
         date = fields.date(key) if key else None
         pages = self.root / "src" / "pages"
         if pages in source.path.parents:  # a Markdown page: its path under src/pages
@@ -126,7 +140,9 @@ class Astro(Generator):
     def _route(self) -> str:
         """The folder under src/pages of the route that renders the collection's entries."""
         pages = self.root / "src" / "pages"
-        routes = [path.parent for path in pages.rglob("[[]*") if _ROUTE.match(path.name)] \
+        # [...slug].astro, or [...slug]/index.astro (AstroPaper): the folder holding it
+        routes = [path.parent for path in pages.rglob("[[]*") if _ROUTE.match(path.name)
+                  or (_ROUTE_FOLDER.match(path.name) and any(path.glob("index.*")))] \
             if pages.is_dir() else []
         name = self.collection.name
         routes.sort(key=lambda folder: (folder.name != name, len(folder.parts)))

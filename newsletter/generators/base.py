@@ -91,6 +91,16 @@ class Generator:
         """How the site's settings change its renderer's defaults (``Dialect`` fields)."""
         return {}
 
+    def ignore_file(self) -> str | None:
+        """The file listing what the generator must not build, when it builds the site's root
+        folder, where init writes newsletter's templates (Eleventy's .eleventyignore)."""
+        return None
+
+    def publishes(self, names: tuple[str, ...]) -> list[str]:
+        """Which of ``names`` (files and folders at the site's root) the generator copies into
+        the built site as they are."""
+        return []
+
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         """The folders (globs under the site) holding the posts, and why those."""
         return ("content",), "the default"

@@ -1,4 +1,5 @@
-"""Eleventy: posts are the templates of the ``posts`` collection (11ty.dev/docs/collections).
+"""Eleventy: posts are the templates of the ``posts`` collection, or ``post`` as 11ty.dev's
+collection examples name it (11ty.dev/docs/collections).
 
 A template joins the collection by its ``tags`` (front matter, or a directory data file such as
 ``blog/blog.11tydata.js`` declaring ``tags: ["posts"]``, as eleventy-base-blog does); other
@@ -30,7 +31,7 @@ from newsletter.generators.slugs import ascii_slug
 
 CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
                 "eleventy.config.ts", ".eleventy.js", ".eleventy.cjs")
-COLLECTION = "posts"
+COLLECTIONS = ("posts", "post")  # eleventy-base-blog's, and 11ty.dev's examples'
 _FILE_DATES = ("last modified", "created", "git last modified", "git created")
 # {{ page.fileSlug }}, {{ title | slugify }}: the permalink templates newsletter works out.
 _TEMPLATE = re.compile(r"{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*)?-?}}")
@@ -44,7 +45,7 @@ class Eleventy(Generator):
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
         self.config_text = first_text(root, CONFIG_FILES)
-        self._tags: dict[Path, list[str]] = {}
+        self._folders: dict[Path, list[tuple[Path, dict[str, Any]]]] = {}
 
     @classmethod
     def found(cls, root: Path) -> str | None:
@@ -75,12 +76,19 @@ class Eleventy(Generator):
         source, data = self._metadata()
         return site_info(source, data.get("title"), data.get("url"), None, data.get("language"))
 
+    def ignore_file(self) -> str | None:
+        """Eleventy renders every .html of its input folder as a Liquid template: when that is
+        the site's root, newsletter's templates/ too, and the build stops at their Jinja."""
+        return ".eleventyignore" if self.input_dir.resolve() == self.root.resolve() else None
+
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        tagged = sorted({path.parent for path in self._data_files()
-                         if COLLECTION in as_list(self._data(path).get("tags"))})
+        tagged = {path.parent: _collection(as_list(self._data(path).get("tags")))
+                  for path in self._data_files()}
+        tagged = {folder: name for folder, name in sorted(tagged.items()) if name}
         if tagged:
+            names = " and ".join(f'"{name}"' for name in dict.fromkeys(tagged.values()))
             return (tuple(self._relative(folder) for folder in tagged),
-                    f'its data files put them in the "{COLLECTION}" collection')
+                    f"its data files put them in the {names} collection")
         for name in ("posts", "blog"):
             if (self.input_dir / name).is_dir():
                 return (self._relative(self.input_dir / name),), f"the {name} folder"
@@ -97,13 +105,14 @@ class Eleventy(Generator):
         file_date, _ = dated_name(relative.stem)
         date = self._date(source, file_date)
         page = None
-        if meta.get("permalink") is False:
+        permalink = self._permalink(source)
+        if permalink[0] is False:
             page = "permalink: false: Eleventy writes no page for it"
         elif meta.get("eleventyexcludefromcollections") is True:
             page = "eleventyExcludeFromCollections: true"
-        elif COLLECTION not in self._tags_of(source.path, meta):
-            page = f'not in the "{COLLECTION}" collection (its tags)'
-        address = None if meta.get("permalink") is False else self._address(source, date)
+        elif not _collection(self._tags_of(source.path, meta)):
+            page = 'not in the "posts" or "post" collection (its tags)'
+        address = None if permalink[0] is False else self._address(source, permalink)
         return Entry(id=_id(relative), path=address, date=date, page=page,
                      draft=fields.boolean("draft", default=False))
 
@@ -115,9 +124,9 @@ class Eleventy(Generator):
             return source.fields.date("date")
         return source.midnight(file_date) if file_date else None
 
-    def _address(self, source: Source, date: dt.datetime | None) -> str:
+    def _address(self, source: Source, written: tuple[Any, str]) -> str:
         relative, meta = source.relative, source.meta
-        permalink = meta.get("permalink")
+        permalink, where = written
         if not isinstance(permalink, str) or not permalink.strip():
             return _default_address(relative)
         stem = relative.with_suffix("").as_posix()
@@ -129,38 +138,51 @@ class Eleventy(Generator):
             if value is None:
                 raise ContentError(
                     f"permalink {permalink!r} uses {match.group(0)}, which newsletter cannot "
-                    "work out", where=source.fields.where("permalink"),
+                    "work out", where=where,
                     hint="write the post's address in permalink: without template syntax")
             return ascii_slug(str(value)) if match.group(2) else str(value)
 
         path = _TEMPLATE.sub(fill, permalink.strip())
         if "{{" in path or "{%" in path:
             raise ContentError(f"permalink {permalink!r} uses template syntax newsletter cannot "
-                               "work out", where=source.fields.where("permalink"),
+                               "work out", where=where,
                                hint="write the post's address without template syntax")
         path = join_url(path)
         return path[:-len("index.html")] if path.endswith("/index.html") else path
 
     def _tags_of(self, path: Path, meta: dict[str, Any]) -> list[str]:
         tags = as_list(meta.get("tags"))  # one string is one tag
+        return tags + [tag for _, data in self._cascade(path) for tag in as_list(data.get("tags"))]
+
+    def _permalink(self, source: Source) -> tuple[Any, str]:
+        """The permalink and where it is written: the front matter, else the nearest data file."""
+        if "permalink" in source.meta:
+            return source.meta["permalink"], source.fields.where("permalink")
+        for path, data in self._cascade(source.path):
+            if "permalink" in data:
+                return data["permalink"], path.relative_to(self.root).as_posix()
+        return None, ""
+
+    def _cascade(self, path: Path) -> list[tuple[Path, dict[str, Any]]]:
+        """The data files of the template at ``path``, nearest first: its own
+        (``post.11tydata.js``), then its folder's and each folder's above up to the input's."""
+        found = self._files_data(path.parent, path.stem, (".11tydata.json", ".11tydata.js",
+                                                          ".json"))
         folder = path.parent
         while True:
-            tags += self._folder_tags(folder)
+            if folder not in self._folders:
+                self._folders[folder] = self._files_data(folder, folder.name, (
+                    ".11tydata.json", ".11tydata.js", ".11tydata.mjs", ".json"))
+            found += self._folders[folder]
             if folder == self.input_dir or self.input_dir not in folder.parents:
-                break
+                return found
             folder = folder.parent
-        for name in (f"{path.stem}.11tydata.json", f"{path.stem}.11tydata.js", f"{path.stem}.json"):
-            tags += as_list(self._data(path.parent / name).get("tags"))
-        return tags
 
-    def _folder_tags(self, folder: Path) -> list[str]:
-        if folder not in self._tags:
-            self._tags[folder] = [tag for name in (f"{folder.name}.11tydata.json",
-                                                   f"{folder.name}.11tydata.js",
-                                                   f"{folder.name}.11tydata.mjs",
-                                                   f"{folder.name}.json")
-                                  for tag in as_list(self._data(folder / name).get("tags"))]
-        return self._tags[folder]
+    def _files_data(self, folder: Path, stem: str,
+                    suffixes: tuple[str, ...]) -> list[tuple[Path, dict[str, Any]]]:
+        pairs = [(folder / f"{stem}{suffix}", self._data(folder / f"{stem}{suffix}"))
+                 for suffix in suffixes]
+        return [(path, data) for path, data in pairs if data]
 
     def _data_files(self) -> list[Path]:
         found = []
@@ -191,6 +213,11 @@ class Eleventy(Generator):
 
     def _relative(self, folder: Path) -> str:
         return folder.relative_to(self.root).as_posix() or "."
+
+
+def _collection(tags: list[Any]) -> str | None:
+    """The post collection among ``tags``, if one is."""
+    return next((name for name in COLLECTIONS if name in tags), None)
 
 
 def _id(relative: PurePosixPath) -> str:

@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newsletter.generators.base import Entry, Generator, Source, first_of, join_url, path_id
+from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import goldmark_options
 from newsletter.generators.hugo_permalinks import expand_permalink
 from newsletter.generators.settings_files import (
@@ -145,20 +146,18 @@ class Hugo(Generator):
         self.post_sections = tuple(dict.fromkeys(section for section in named if section))
 
     def entry(self, source: Source) -> Entry:
-        fields = source.fields
-        date = _first_date(fields, "publishdate", "pubdate", "published") or fields.date("date")
-        expiry = _first_date(fields, "expirydate", "unpublishdate")
+        fields, dates = source.fields, hugo_dates(source, self.config)
         language, folder_of = _language(source.relative, self.config), ""
         for code, folder in self._language_dirs().items():  # a language's own folder
             if code != self._default_language and folder in source.path.parents:
                 language, folder_of = code, "/" + code  # its ids apart from the default's
                 source = replace(source, relative=PurePosixPath(
                     source.path.relative_to(folder).as_posix()))
-        path = self._address(source, date)
-        return Entry(id=folder_of + path_id(source.relative), date=date,
+        path = self._address(source, dates.publish, dates.slug)
+        return Entry(id=folder_of + path_id(source.relative), date=dates.publish,
                      path=path if "://" in path else self._language_prefix(language) + path,
                      page=self._page_reason(source, language),
-                     draft=fields.boolean("draft", default=False), expires=expiry)
+                     draft=fields.boolean("draft", default=False), expires=dates.expiry)
 
     def _page_reason(self, source: Source, language: str | None) -> str | None:
         relative, meta = source.relative, source.meta
@@ -187,7 +186,7 @@ class Hugo(Generator):
             return f"layout: {layout}"
         return None
 
-    def _address(self, source: Source, date: dt.datetime | None) -> str:
+    def _address(self, source: Source, date: dt.datetime | None, named: str | None) -> str:
         meta, relative = source.meta, source.relative
         lower = not self.config.get("disablepathtolower")
         url = meta.get("url")
@@ -201,7 +200,7 @@ class Hugo(Generator):
         if basename == "index" and sections:
             basename = sections.pop()
         slug = meta.get("slug")
-        slug = str(slug).strip() if slug not in (None, "") else None
+        slug = str(slug).strip() if slug not in (None, "") else named
         pattern = self._pattern(relative.parts[0] if len(relative.parts) > 1 else "")
         path = ""
         if pattern:
@@ -248,7 +247,7 @@ def _read_config(root: Path) -> dict[str, Any]:
         path = first_file(folder, *(f"{name}.{ext}" for ext in _FORMATS))
         if path:
             config.update(lower_keys(read_data(path) or {}))
-    for key in ("params", "permalinks", "languages", "markup"):
+    for key in ("params", "permalinks", "languages", "markup", "frontmatter"):
         path = first_file(folder, *(f"{key}.{ext}" for ext in _FORMATS))
         if path:
             config[key] = lower_keys(read_data(path) or {})
@@ -295,13 +294,6 @@ def _language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
     if code == default or (languages and code not in languages):
         return None
     return code if languages or re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", code) else None
-
-
-def _first_date(fields, *keys: str) -> dt.datetime | None:
-    key = first_of(fields.meta, *keys)
-    if key is None or isinstance(fields.meta[key], bool):
-        return None
-    return fields.date(key)
 
 
 def _directory(path: str, ugly: bool) -> str:

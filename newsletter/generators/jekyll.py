@@ -10,6 +10,7 @@ posts collection, in front matter defaults, or per post) under ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import os
 import re
 from pathlib import Path
@@ -131,6 +132,13 @@ class Jekyll(Generator):
                 return handle.read(3) == b"---"
         except OSError:
             return False
+
+    def publishes(self, names: tuple[str, ...]) -> list[str]:
+        """Jekyll copies every file and folder of the site but those its ``exclude`` names (globs
+        too) and those whose names start with ``_`` or ``.``."""
+        excluded = [str(name).strip("/") for name in as_list(self.config.get("exclude"))]
+        return [name for name in names if not name.startswith(("_", ".")) and not any(
+            fnmatch.fnmatchcase(name.strip("/"), pattern) for pattern in excluded)]
 
     def static_dirs(self) -> tuple[str, ...]:
         return (".",)  # Jekyll copies every other file to the same path under the site

@@ -4,7 +4,8 @@ Eleventy's JavaScript front matter (``---js``) and data files (``blog.11tydata.j
 ``_data/metadata.js``) and Astro's and Gatsby's settings are JavaScript. Most blogs only write
 values there (``const draft = true;``, ``export default { tags: ["posts"] }``); those are read
 here. Anything else (a call, a variable, a computed key, ``${}`` in a template string) is a
-:class:`JsLiteralError` naming its line: newsletter never guesses what code would compute.
+:class:`JsLiteralError` naming its line: newsletter never guesses what code would compute. A
+data file's exported object keeps its literal properties and passes over those that are code.
 """
 
 from __future__ import annotations
@@ -65,11 +66,13 @@ def parse_declarations(text: str) -> dict[str, Any]:
 
 def exported_object(text: str) -> dict[str, Any] | None:
     """The object literal after ``export default`` or ``module.exports =`` in a data or settings
-    file; None when there is none or it is more than literals (a function, a computed value)."""
+    file, without the properties that are more than literals (a function, a computed value:
+    ``eleventyComputed``, ``permalink: (data) => ...``); None when there is none, or when even
+    where such a property ends cannot be told."""
     match = re.search(r"(?:export\s+default|module\.exports\s*=)\s*(?=\{)", text)
     if not match:
         return None
-    parser = _Parser(text, match.end())
+    parser = _Parser(text, match.end(), skip_code=True)
     try:
         value = parser.value()
     except (JsLiteralError, RecursionError):
@@ -87,8 +90,8 @@ def object_at(text: str, start: int) -> dict[str, Any] | None:
 
 
 class _Parser:
-    def __init__(self, text: str, start: int = 0):
-        self.text = text
+    def __init__(self, text: str, start: int = 0, *, skip_code: bool = False):
+        self.text, self.skip_code = text, skip_code
         self.tokens: list[tuple[str, str, int]] = []
         position = start
         while position < len(text):
@@ -176,12 +179,37 @@ class _Parser:
             elif kind not in ("name", "number"):
                 self.index -= 1
                 self.fail("not a literal object key")
+            if self.skip_code and self.peek() != ":":  # a method: permalink(data) { ... }
+                self._skip_property()
+                continue
             self.expect(":")
-            result[key] = self.value()
+            start = self.index
+            try:
+                result[key] = self.value()
+            except JsLiteralError:
+                if not self.skip_code:
+                    raise
+                self.index = start
+                self._skip_property()
+                continue
             if self.peek() != "}":
                 self.expect(",")
         self.take()
         return result
+
+    def _skip_property(self) -> None:
+        """Past the code up to the ``,`` ending the property (or before the object's ``}``)."""
+        depth = 0
+        while True:
+            text = self.peek()
+            if text is None or self.tokens[self.index][0] == "other":
+                self.fail("the code cannot be read to its end")
+            if depth == 0 and text in (",", "}"):
+                if text == ",":
+                    self.take()
+                return
+            depth += (text in "([{") - (text in ")]}")
+            self.take()
 
     def _array(self) -> list[Any]:
         result = []

@@ -26,6 +26,8 @@ from newsletter.generators.jekyll import Jekyll
 from newsletter.generators.pelican import Pelican
 from newsletter.generators.zola import Zola
 
+_UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')  # never in a URL as they are (RFC 3986)
+
 if TYPE_CHECKING:
     from newsletter.config import Settings
 
@@ -133,10 +135,13 @@ class SiteLayout:
         return PurePosixPath(path.name)
 
     def url(self, address: str) -> str:
-        """The full URL of a path under the site (an absolute URL stays as it is)."""
+        """The full URL of a path under the site (an absolute URL stays as it is); a space or
+        another character a URL cannot hold is escaped, as the generators write it (Jekyll's
+        category "Gear Talk" is /gear%20talk/)."""
         if "://" in address:
             return address
-        return self.site_url + "/" + address.lstrip("/")
+        path = _UNSAFE.sub(lambda char: f"%{ord(char[0]):02X}", address.lstrip("/"))
+        return self.site_url + "/" + path
 
     def add(self, path: Path, url: str) -> None:
         """Record the address of the post at ``path`` under each name a template tag may use."""

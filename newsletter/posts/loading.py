@@ -35,8 +35,9 @@ _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
 _CUSTOM_TABLES = ("params", "extra")
 # A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
-# ``externalUrl`` of Hugo and Astro themes that list links to other sites): no post to mail.
-_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url")
+# ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
+# ``externalLink``): no post to mail.
+_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url", "externallink", "external_link")
 
 
 def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
@@ -135,6 +136,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         body_line=split.body_line,
         page=entry.page,
         expires=entry.expires,
+        media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
+        or None,
         site=layout,
     )
 
@@ -168,8 +171,8 @@ def _read_text(path: Path, where: str) -> str:
                            where=where, hint="Gmail clips an email past about 102 KB anyway: "
                                              "split it into several posts")
     data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
+    try:  # Windows editors' CRLF line ends read as "\n", as Python's text files read them
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ContentError(

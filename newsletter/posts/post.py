@@ -50,6 +50,7 @@ class Post:
     body_line: int = 1  # the file line the body starts on, for errors about the body
     page: str | None = None  # why this file is a page of the site and not a post
     expires: dt.datetime | None = None  # Hugo's expiryDate
+    media_subpath: str | None = None  # Chirpy's: the folder of the post's relative image paths
     # The site's layout: its generator, folders and every post's address (for template tags)
     site: SiteLayout | None = field(default=None, compare=False, repr=False)
 

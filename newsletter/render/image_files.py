@@ -88,6 +88,8 @@ def _places(post: Post, static: list[Path], relative: str,
             names = [relative[len(prefix):]]
     if base_path and names[0].startswith(base_path + "/"):  # {{ site.baseurl }}/assets/x.jpg
         names.append(names[0][len(base_path):])
+    if post.media_subpath and not relative.startswith("/"):  # Chirpy: media_subpath: /img/x
+        names.insert(0, post.media_subpath.rstrip("/") + "/" + relative.removeprefix("./"))
     return list(dict.fromkeys((base, name.lstrip("/")) for name in names
                               for base in (post.path.parent, *static)))
 

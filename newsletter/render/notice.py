@@ -9,7 +9,9 @@ the MIME encoder fill it in like any other. The subject is the template's ``subj
 default.
 
 Template variables: ``site_title``, ``site_url``, ``postal_address``, ``lang``, ``dir``,
-``recipient_email``, ``css``, ``media_css`` and ``preheader_padding``; a confirmation also
+``recipient_email``, ``subject`` (the ``subject`` block, rendered first: Zola parses every
+template in ``templates/`` with Tera, which cannot read Jinja's ``self.subject()``), ``css``,
+``media_css`` and ``preheader_padding``; a confirmation also
 ``confirm_url`` and ``confirm_within`` ("48 hours"), a welcome ``unsubscribe_url``.
 """
 
@@ -71,10 +73,10 @@ def render_notice(settings: Settings, kind: str) -> Email:
     environment = _environment(settings.templates_dir)
     inlined_css, media_css = split_media_rules(_read_stylesheet(settings.templates_dir))
     html_name = f"{kind}.html"
-    html = _render_template(environment, html_name, {
-        **context, "css": Markup(inlined_css), "media_css": Markup(media_css)})
     subject = _subject_block(environment, html_name, context) or DEFAULT_SUBJECTS[kind].format(
         site=site.title)
+    html = _render_template(environment, html_name, {
+        **context, "subject": subject, "css": Markup(inlined_css), "media_css": Markup(media_css)})
     return Email(
         post_id=f"signup-{kind}",
         subject=subject,
@@ -85,8 +87,12 @@ def render_notice(settings: Settings, kind: str) -> Email:
 
 
 def _subject_block(environment: jinja2.Environment, name: str, context: dict) -> str:
-    """The template's ``subject`` block on one line, or "" when it has none."""
-    template = environment.get_template(name)  # loaded (and checked) by the full render before
+    """The template's ``subject`` block on one line, or "" when it has none (or does not load:
+    the full render, next, says why)."""
+    try:
+        template = environment.get_template(name)
+    except jinja2.TemplateError:
+        return ""
     block = template.blocks.get(SUBJECT_BLOCK)
     if block is None:
         return ""

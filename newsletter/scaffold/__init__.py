@@ -3,7 +3,8 @@
 It writes ``newsletter.toml`` (with the generator that builds the blog and where its posts are,
 and the blog's details its generator's settings say, see :mod:`newsletter.generators`), the
 shipped email templates, an empty subscriber list and the ``.gitignore`` lines for what the tool
-makes. A file that exists is never overwritten, and the blog's own files are left alone. The
+makes (and the ``.eleventyignore`` lines for its folders, where Eleventy builds the site's root:
+it would render templates/*.html as Liquid and stop). A file that exists is never overwritten, and the blog's own files are left alone. The
 templates ship inside the package, so this works from a wheel; the repository's own example site
 uses these very templates.
 """
@@ -30,10 +31,13 @@ from newsletter.scaffold.placeholders import (
 )
 from newsletter.generators import Generator, SiteInfo, detect
 
-__all__ = ["InitReport", "Placeholder", "init_site", "placeholders_in", "settings_text"]
+__all__ = ["PRIVATE", "InitReport", "Placeholder", "init_site", "placeholders_in",
+           "settings_text"]
 
 SUBSCRIBERS_HEADER = "email,name,status,tags,subscribed_at\n"
 IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a site
+# newsletter's files a blog must not publish: its settings, the reader list, mail and previews
+PRIVATE = ("newsletter.toml", "subscribers/", "templates/", "outbox/", "preview/")
 
 
 @dataclass
@@ -45,6 +49,7 @@ class InitReport:
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # existed already: left untouched
     unfilled: list[str] = field(default_factory=list)  # settings still at a placeholder
+    published: list[str] = field(default_factory=list)  # of PRIVATE, what the blog would publish
 
     @property
     def info(self) -> SiteInfo:
@@ -61,8 +66,12 @@ def init_site(root: Path) -> InitReport:
         if template.is_file():
             _write(root, f"templates/{template.name}", template.read_text(encoding="utf-8"), report)
     _write(root, "subscribers/subscribers.csv", SUBSCRIBERS_HEADER, report)
-    _ignore_generated_files(root, report)
+    _add_lines(root, ".gitignore", IGNORED, report)
+    if ignore_file := report.generator.ignore_file():
+        _add_lines(root, ignore_file, tuple(name for name in PRIVATE if name.endswith("/")),
+                   report)
     report.unfilled = _unfilled(root / SETTINGS_FILE)
+    report.published = report.generator.publishes(PRIVATE)
     return report
 
 
@@ -138,19 +147,20 @@ def _write(root: Path, name: str, text: str, report: InitReport) -> None:
     report.written.append(name)
 
 
-def _ignore_generated_files(root: Path, report: InitReport) -> None:
-    """Add the lines .gitignore lacks for what the tool makes; keep every line it has."""
-    path = root / ".gitignore"
+def _add_lines(root: Path, name: str, lines: tuple[str, ...], report: InitReport) -> None:
+    """Add the ``lines`` the ignore file ``name`` lacks (.gitignore: what the tool makes);
+    keep every line it has."""
+    path = root / name
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     present = {line.strip() for line in existing.splitlines()}
-    missing = [line for line in IGNORED if line not in present and line.rstrip("/") not in present]
+    missing = [line for line in lines if line not in present and line.rstrip("/") not in present]
     if not missing:
-        report.skipped.append(".gitignore")
+        report.skipped.append(name)
         return
     separator = "\n" if existing and not existing.endswith("\n") else ""
     with path.open("a", encoding="utf-8") as handle:
         handle.write(separator + "# newsletter\n" + "".join(f"{line}\n" for line in missing))
-    report.written.append(".gitignore")
+    report.written.append(name)
 
 
 def _https(url: str | None) -> str | None:

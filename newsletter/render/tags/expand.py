@@ -218,6 +218,11 @@ class _Expander:
             code = self._code(tag.end, end.start(), "generated")
             self._place(tag.start, end.end(), liquid.highlight(tag, code))
             return end.end()
+        if tag.body.startswith("("):  # a Zola shortcode with a body: reported, not its {% end %}
+            self.unknown.add("{% end %}")
+        elif tag.name == "end" and not tag.body and "{% end %}" in self.unknown:
+            self.out.append(html.escape(tag.source, quote=False))
+            return tag.end
         handler = liquid.LIQUID_TAGS.get(tag.name, liquid.unknown)
         return self._call(tag, lambda: handler(tag, self.context))
 

@@ -83,12 +83,14 @@ def gist(tag: Tag, context: TagContext) -> Output:
     return gist_link(user, gist_id, file)
 
 
-def gist_link(user: str, gist_id: str, file: str | None) -> Output:
-    """A link to a gist, or to one file in it (GitHub's anchor for the file)."""
-    url = f"https://gist.github.com/{user}/{gist_id}"
+def gist_link(user: str | None, gist_id: str, file: str | None) -> Output:
+    """A link to a gist, or to one file in it (GitHub's anchor for the file); without the user,
+    gist.github.com/<id>, which GitHub sends on to the gist."""
+    named = f"{user}/{gist_id}" if user else gist_id
+    url = f"https://gist.github.com/{named}"
     if file:
         url += "#file-" + re.sub(r"[^a-z0-9]+", "-", file.lower()).strip("-")
-    return Output(link(url, escape(f"View the code on GitHub: {file or f'{user}/{gist_id}'}")))
+    return Output(link(url, escape(f"View the code on GitHub: {file or named}")))
 
 
 def x_post(tag: Tag, context: TagContext) -> Output:

@@ -12,7 +12,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Callable
 
-from newsletter.render.tags import zola
+from newsletter.render.tags import hugo, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import url_in_markdown
 from newsletter.render.tags.hugo import Output, fenced, gist_link
@@ -24,7 +24,10 @@ FURNITURE_INCLUDES = frozenset({
     "social", "analytics", "gtag", "adsense", "ads", "advert", "related", "subscribe",
     "newsletter", "mathjax", "katex", "pagination",
 })
-_GIST = re.compile(r"([A-Za-z0-9_-]{1,64})/([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
+# {% gist user/id [file] %}, or the id alone (jekyll-gist: GitHub finds the gist's owner)
+_GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
+# key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
+_PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
 # Block tags: their closing tag; what the block holds is code (highlight) or dropped (comment).
 BLOCK_ENDS = {"highlight": "endhighlight", "comment": "endcomment", "raw": "endraw"}
 
@@ -43,23 +46,37 @@ def link_tag(tag: Tag, context: TagContext) -> Output:
 
 
 def include(tag: Tag, context: TagContext) -> Output:
-    """Page furniture is dropped; anything else cannot be shown, so it stays to be reported."""
-    name = tag.body.split(maxsplit=1)[0] if tag.body.strip() else ""
+    """Page furniture is dropped; Minimal Mistakes' ``figure`` and ``video`` become what Hugo's
+    figure and video shortcodes do; anything else cannot be shown, so it stays to be reported."""
+    name, _, rest = tag.body.strip().partition(" ")
     words = set(re.split(r"[^a-z0-9]+", PurePosixPath(name.lower()).stem))
     if words & FURNITURE_INCLUDES:
         return Output("")
+    named = {key: value.strip("\"'") for key, value in _PARAMETER.findall(rest)}
+    if name == "figure" and named.get("image_path"):
+        return _shortcode(tag, context, "figure", src=named["image_path"],
+                          alt=named.get("alt"), caption=named.get("caption"))
+    if name == "video" and named.get("provider") in ("youtube", "vimeo") and named.get("id"):
+        return _shortcode(tag, context, named["provider"], id=named["id"])
     raise TagProblem(f"{tag.quoted()} writes the theme's {name or 'file'}, which an email "
                      "cannot show", "write what it shows into the post, or wrap it in "
                      "{% comment %} ... {% endcomment %}")
 
 
 def gist(tag: Tag, context: TagContext) -> Output:
-    """``{% gist user/id [file] %}`` (the jekyll-gist plugin)."""
+    """``{% gist user/id [file] %}`` or ``{% gist id [file] %}`` (the jekyll-gist plugin)."""
     found = _GIST.fullmatch(tag.body.strip().strip("\"'"))
     if not found:
         raise TagProblem(f"{tag.quoted()} needs a user and a gist id",
                          "write it as {% gist user/1234abcd %}")
     return gist_link(*found.groups())
+
+
+def _shortcode(tag: Tag, context: TagContext, name: str, **values: str | None) -> Output:
+    """What the Hugo shortcode ``name`` with ``values`` shows, in place of ``tag``."""
+    named = {key: value for key, value in values.items() if value}
+    return hugo.SHORTCODES[name](Tag("shortcode", tag.opener, tag.source, tag.start, tag.end,
+                                     name=name, named=named), context)
 
 
 def highlight(tag: Tag, code: str) -> Output:

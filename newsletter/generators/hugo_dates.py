@@ -1,0 +1,75 @@
+"""Hugo's post dates as its ``[frontmatter]`` settings configure them
+(gohugo.io/configuration/front-matter).
+
+Each of ``date``, ``publishDate`` and ``expiryDate`` is the first of a list of front matter keys
+and handlers: ``:default`` (Hugo's own list), ``:filename`` (a date opening the file name,
+``2024-02-22-name.md``, or a bundle's folder name; its rest is then the slug unless the front
+matter sets one) and ``:fileModTime`` (the file's time). ``:git`` needs the repository's history
+and is passed over. A post goes out on its publish date, else its date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from newsletter.generators.base import Source, dated_name
+
+_DEFAULTS = {
+    "date": ("date", "publishdate", "pubdate", "published", "lastmod", "modified"),
+    "publishdate": ("publishdate", "pubdate", "published", "date"),
+    "expirydate": ("expirydate", "unpublishdate"),
+}
+
+
+@dataclass(frozen=True)
+class HugoDates:
+    publish: dt.datetime | None  # when the post goes out
+    expiry: dt.datetime | None
+    slug: str | None  # the file name's rest, where :filename gave the date and no slug is set
+
+
+def hugo_dates(source: Source, config: dict[str, Any]) -> HugoDates:
+    """The dates of the post ``source`` under the site settings ``config`` (keys in lower case)."""
+    settings = config.get("frontmatter") if isinstance(config.get("frontmatter"), dict) else {}
+    named: list[str] = []
+
+    def first(kind: str) -> dt.datetime | None:
+        for handler in _handlers(settings, kind):
+            found = _resolve(source, handler, named)
+            if found:
+                return found
+        return None
+
+    publish = first("publishdate") or first("date")
+    expiry = first("expirydate")
+    slug = named[0] if named and source.meta.get("slug") in (None, "") else None
+    return HugoDates(publish, expiry, slug)
+
+
+def _handlers(settings: dict[str, Any], kind: str) -> list[str]:
+    written = settings.get(kind)
+    if isinstance(written, str):
+        written = [written]
+    if not isinstance(written, list):
+        return list(_DEFAULTS[kind])
+    handlers: list[str] = []
+    for item in written:
+        key = str(item).strip().lower()
+        handlers += _DEFAULTS[kind] if key == ":default" else [key]
+    return handlers
+
+
+def _resolve(source: Source, handler: str, named: list[str]) -> dt.datetime | None:
+    if handler == ":filename":
+        path = source.path
+        day, rest = dated_name(path.parent.name if path.stem == "index" else path.stem)
+        if day and rest:
+            named.append(rest)
+        return source.midnight(day) if day else None
+    if handler == ":filemodtime":
+        return dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
+    if handler.startswith(":") or isinstance(source.meta.get(handler), bool):
+        return None  # :git, and published: true (a flag some themes write, not a date)
+    return source.fields.date(handler)
