@@ -8,6 +8,7 @@ change byte for byte (same delimiter, line ending, BOM, header and unknown colum
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from dataclasses import dataclass, field
@@ -154,14 +155,14 @@ def _records(lines: Iterable[str], delimiter: str, first_line: int = 1,
             return
 
 
-def read_csv(path: Path, label: str | None = None,
-             keep_text: bool = True) -> tuple[Layout, Iterator[Record]]:
+def read_csv(path: Path, label: str | None = None, keep_text: bool = True,
+             encoding: str = "utf-8") -> tuple[Layout, Iterator[Record]]:
     """Open ``path`` and return its layout and a stream of its data records (header excluded).
 
     Raises SubscriberError naming the file (as ``label``) when it cannot be decoded or has no
     email column. The stream raises SubscriberError where the CSV becomes unreadable.
     """
-    handle = path.open("r", encoding="utf-8", newline="")
+    handle = path.open("r", encoding=encoding, newline="")
     try:
         layout, records = parse_csv(handle, label or str(path), keep_text)
     except BaseException:
@@ -223,6 +224,22 @@ def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
             f"unreadable CSV after line {line} ({exc})", where=path,
             hint="look for an unclosed quote; the rows after it are skipped",
         ) from None
+
+
+def export_encoding(path: Path, label: str) -> str:
+    """How a file handed to `import` is encoded: UTF-8, or UTF-16 (Excel's "Unicode Text",
+    with a byte order mark or, from other tools, without one: every other byte of its ASCII
+    header is 0). A workbook (.xlsx, .ods: a zip file) is refused by name."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    if start.startswith(b"PK\x03\x04"):
+        raise SubscriberError("a spreadsheet workbook (.xlsx or .ods), not CSV text", where=label,
+                              hint="open it in your spreadsheet and save it as 'CSV UTF-8'")
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if len(start) == 4 and start[1] == start[3] == 0 != start[0]:  # "e\0m\0": no mark
+        return "utf-16-le"
+    return "utf-16-be" if len(start) == 4 and start[0] == start[2] == 0 != start[1] else "utf-8"
 
 
 def not_utf8(path: str, exc: UnicodeDecodeError) -> SubscriberError:
