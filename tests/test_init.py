@@ -131,6 +131,15 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
     load_settings(tmp_path, {})
 
 
+def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "first.md").write_text("---\ntitle: First\ndate: 2026-03-01\n---\n")
+    result = invoke(tmp_path, "init")
+    assert result.output.splitlines()[0] == (
+        "No static site generator found: posts in content (the default), 0 posts, 0 pages; "
+        'if your posts are elsewhere, set [posts] dirs in newsletter.toml (e.g. dirs = ["posts"]).')
+
+
 @pytest.fixture(scope="module")
 def installed_wheel(tmp_path_factory):
     """The repository built as a wheel and installed in a fresh virtual environment, offline.

@@ -71,7 +71,9 @@ def _found(root: Path, generator) -> str:
                       "reads Markdown)")
     dirs, why = generator.post_dirs()
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
-    return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}."
+    elsewhere = ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
+                 "(e.g. dirs = [\"posts\"])") if len(posts) == pages and not errors else ""
+    return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}."
 
 
 def _count(number: int, noun: str) -> str:
