@@ -37,9 +37,9 @@ def test_a_workbook_is_refused_by_name_and_nothing_changes(site, tmp_path):
     before = (site / "subscribers" / "subscribers.csv").read_bytes()
     result = invoke(site, "subscribers", "import", str(workbook))
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == [
+    assert result.stderr.strip() == (
         f"error: {workbook}: a spreadsheet workbook (.xlsx or .ods), not CSV text; "
-        "open it in your spreadsheet and save it as 'CSV UTF-8'"]
+        "open it in your spreadsheet and save it as 'CSV UTF-8'")
     assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
 
 
