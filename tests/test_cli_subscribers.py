@@ -33,6 +33,17 @@ def test_add_refuses_to_resubscribe_without_the_flag(site):
     assert result.output == "added alan@example.com\n"
 
 
+def test_a_name_or_tag_on_two_lines_is_refused_and_nothing_is_added(site):
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    result = invoke(site, "subscribers", "add", "eve@example.com", "--name",
+                    "Eve\nBcc: all@example.com")
+    assert result.exit_code == 2
+    assert result.output == ("error: --name 'Eve\\nBcc: all@example.com' holds a line break or "
+                             "control character; give it on one line\n")
+    assert invoke(site, "subscribers", "add", "eve@example.com", "--tag", "a\rb").exit_code == 2
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+
+
 def test_bad_address_and_unknown_reader_are_one_line_errors(site):
     result = invoke(site, "subscribers", "add", "nobody@")
     assert result.exit_code == 2

@@ -75,8 +75,13 @@ def count(site) -> None:
 def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -> None:
     """Add a reader to subscribers/subscribers.csv."""
     from newsletter.addresses import normalise_address
+    from newsletter.errors import SubscriberError
 
     address = normalise_address(email)
+    for option, value in (("--name", name), *(("--tag", tag) for tag in tags)):
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise SubscriberError(f"{option} {value!r} holds a line break or control character",
+                                  hint="give it on one line")
     if _store(site).add(address, name=name, tags=tags, resubscribe=resubscribe):
         click.echo(f"added {address}")
     else:
