@@ -74,6 +74,21 @@ def test_export_to_stdout_and_to_a_file(site, tmp_path):
     assert len(out.read_text().splitlines()) == 6
 
 
+def test_export_onto_the_list_or_into_a_missing_folder_is_one_line_and_changes_nothing(site):
+    listed = site / "subscribers" / "subscribers.csv"
+    before = listed.read_bytes()
+    result = invoke(site, "subscribers", "export", "--out", str(listed))
+    assert result.exit_code == 2
+    assert result.output == (f"error: {listed}: the export would land among the subscriber "
+                             "files, read as the list; write it outside subscribers/\n")
+    assert listed.read_bytes() == before
+    missing = site / "no-such-folder" / "all.csv"
+    result = run_cli(site, "subscribers", "export", "--out", str(missing))
+    assert result.returncode == 2
+    assert result.stderr == (f"error: {missing}: cannot be written (No such file or directory); "
+                             "check that its folder exists and may be written\n")
+
+
 def test_check_lists_every_problem_and_exits_2(site):
     assert invoke(site, "subscribers", "check").exit_code == 0
     (site / "subscribers" / "extra.csv").write_text("email;name\r\nfine@example.com;Fine\r\n"

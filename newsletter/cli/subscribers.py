@@ -156,13 +156,22 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
 @pass_site
 def export(site, status: str | None, out: Path | None) -> None:
     """Write the list as one CSV (one row per reader, normalised addresses)."""
+    from newsletter.errors import SubscriberError
     from newsletter.subscribers import export_readers
 
     store = _store(site)
     if out is None:
         export_readers(store, click.get_text_stream("stdout"), status)
         return
-    with out.open("w", encoding="utf-8", newline="") as stream:
+    if out.resolve().parent == site.settings.subscribers_dir.resolve():  # it would empty a file
+        raise SubscriberError("the export would land among the subscriber files, read as the "
+                              "list", where=str(out), hint="write it outside subscribers/")
+    try:
+        stream = out.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise SubscriberError(f"cannot be written ({exc.strerror})", where=str(out),
+                              hint="check that its folder exists and may be written") from None
+    with stream:
         written = export_readers(store, stream, status)
     click.echo(f"wrote {written} reader(s) to {out}", err=True)
 
