@@ -140,6 +140,15 @@ def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):
         'if your posts are elsewhere, set [posts] dirs in newsletter.toml (e.g. dirs = ["posts"]).')
 
 
+def test_init_where_no_folder_can_be_made_is_one_line(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    target = tmp_path / "a-file" / "blog"
+    result = invoke(tmp_path, "init", str(target))
+    assert result.exit_code == 2
+    assert result.output == (f"error: {target}: cannot write the site's files there (Not a "
+                             "directory); run init in a folder you may write to\n")
+
+
 @pytest.fixture(scope="module")
 def installed_wheel(tmp_path_factory):
     """The repository built as a wheel and installed in a fresh virtual environment, offline.

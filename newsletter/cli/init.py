@@ -21,10 +21,16 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     .gitignore lines for .newsletter/, outbox/ and preview/. Files that exist are never
     overwritten; the blog's own files are left alone.
     """
+    from newsletter.errors import InputError
     from newsletter.scaffold import init_site
 
     root = directory or ctx.obj.root
-    report = init_site(root)
+    try:
+        report = init_site(root)
+    except OSError as exc:  # a folder that cannot be made, a read-only or full disk
+        raise InputError(f"cannot write the site's files there ({exc.strerror})",
+                         where=str(exc.filename or root),
+                         hint="run init in a folder you may write to") from None
     click.echo(_found(root, report.generator))
     if report.info.source:
         click.echo(f"Read the blog's title and address from {report.info.source}.")
