@@ -53,3 +53,16 @@ def test_first_and_last_name_columns_make_the_readers_name(site, tmp_path):
     assert readers["mary@example.com"] == ("Mary Shelley", "active")
     assert readers["percy@example.com"] == ("Percy", "active")
     assert readers["solo@example.com"] == ("", "active")
+
+
+def test_excels_separator_line_is_read_as_the_separator_and_kept_on_a_rewrite(site, tmp_path):
+    export = tmp_path / "europe.csv"
+    export.write_bytes(b"sep=;\r\nE-mail;Name\r\nanna@example.com;Anna, the first\r\n")
+    assert invoke(site, "subscribers", "import", str(export)).exit_code == 0
+    assert listed(site)["anna@example.com"] == ("Anna, the first", "active")
+
+    kept = site / "subscribers" / "europe.csv"
+    kept.write_bytes(b"sep=;\r\nemail;name\r\nbert@example.com;Bert\r\n")
+    assert invoke(site, "subscribers", "remove", "bert@example.com").exit_code == 0
+    assert kept.read_bytes() == (b"sep=;\r\nemail;name;status\r\n"
+                                 b"bert@example.com;Bert;unsubscribed\r\n")

@@ -34,6 +34,7 @@ class Layout:
     delimiter: str = ","
     newline: str = "\n"
     bom: bool = False
+    separator_line: str = ""  # Excel's "sep=;" line as written, kept above a rewritten header
     header: list[str] | None = None  # the header cells as written; None: the file has none
     columns: list[str] = field(default_factory=lambda: list(COLUMNS))  # one name per position
     preamble: str = ""  # BOM, blank lines and header line as written (read keeping text only)
@@ -97,6 +98,7 @@ def sniff_delimiter(line: str) -> str:
 # (or nothing more: a list of addresses only).
 _ROW_START = re.compile(r'\s*"?[^\s"@,;\t]+@[^\s"@,;\t]+"?[ \t]*(?P<separator>[,;\t]|\r?\n|$)')
 UNCLOSED_QUOTE = "unclosed quote"
+_SEPARATOR_LINE = re.compile(r'"?sep=([,;\t|])"?[,;\t|]*', re.IGNORECASE)
 
 
 def _feed(lines: Iterable[str], taken: list[str], back: list[str]) -> Iterator[str]:
@@ -252,18 +254,22 @@ def not_utf8(path: str, exc: UnicodeDecodeError) -> SubscriberError:
 def _read_layout(path: str, handle, keep_text: bool) -> tuple[Layout, Iterator[Record]]:
     layout = Layout()
     skipped: list[str] = []
+    separator = None
     try:
         for text in handle:
             if not skipped and text.startswith("\ufeff"):
                 layout.bom, text = True, text[1:]
-            if text.strip():
+            hint = _SEPARATOR_LINE.fullmatch(text.rstrip("\r\n")) if separator is None else None
+            if hint:  # Excel's "sep=;" line: the separator, not a row
+                separator, layout.separator_line = hint.group(1), text
+            elif text.strip():
                 break
             skipped.append(text)
         else:
             return layout, iter(())  # empty file: nothing to read
     except UnicodeDecodeError as exc:
         raise not_utf8(path, exc) from None
-    layout.delimiter = sniff_delimiter(text)
+    layout.delimiter = separator or sniff_delimiter(text)
     layout.newline = "\r\n" if text.endswith("\r\n") else "\n"
     records = _records(chain([text], handle), layout.delimiter, len(skipped) + 1, keep_text)
     try:
