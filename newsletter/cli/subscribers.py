@@ -46,10 +46,13 @@ def subscribers() -> None:
 @pass_site
 def list_(site, status: str | None) -> None:
     """List readers (once each): address, name, status, tags, tab-separated."""
+    from newsletter.posts import printable  # a line break or a terminal escape, written out
+
     readers, problems = _store(site).load()
     for reader in readers:
         if status is None or reader.status == status:
-            click.echo("\t".join([reader.address, reader.name, reader.status, ",".join(reader.tags)]))
+            click.echo("\t".join(printable(cell) for cell in (
+                reader.address, reader.name, reader.status, ",".join(reader.tags))))
     _warn_problems(problems)
 
 
