@@ -169,7 +169,7 @@ def _read_text(path: Path, where: str) -> str:
                                              "split it into several posts")
     data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig").replace("\r\n", "\n")  # saved on Windows: same lines
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ContentError(
