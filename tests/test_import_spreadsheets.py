@@ -41,6 +41,13 @@ def test_a_workbook_is_refused_by_name_and_nothing_changes(site, tmp_path):
         f"error: {workbook}: a spreadsheet workbook (.xlsx or .ods), not CSV text; "
         "open it in your spreadsheet and save it as 'CSV UTF-8'")
     assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+    archive = tmp_path / "audience_export.zip"
+    archive.write_bytes(workbook.read_bytes())
+    result = invoke(site, "subscribers", "import", str(archive))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {archive}: a zip archive, not CSV text; unzip it and import the .csv files "
+        "inside (Mailchimp's export holds one per status)")
 
 
 def test_first_and_last_name_columns_make_the_readers_name(site, tmp_path):

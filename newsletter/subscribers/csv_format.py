@@ -231,9 +231,13 @@ def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
 def export_encoding(path: Path, label: str) -> str:
     """How a file handed to `import` is encoded: UTF-8, or UTF-16 (Excel's "Unicode Text",
     with a byte order mark or, from other tools, without one: every other byte of its ASCII
-    header is 0). A workbook (.xlsx, .ods: a zip file) is refused by name."""
+    header is 0). A workbook (.xlsx, .ods: a zip file) or a zip archive is refused by name."""
     with path.open("rb") as handle:
         start = handle.read(4)
+    if start.startswith(b"PK\x03\x04") and path.suffix.lower() == ".zip":
+        raise SubscriberError("a zip archive, not CSV text", where=label,
+                              hint="unzip it and import the .csv files inside (Mailchimp's "
+                                   "export holds one per status)")
     if start.startswith(b"PK\x03\x04"):
         raise SubscriberError("a spreadsheet workbook (.xlsx or .ods), not CSV text", where=label,
                               hint="open it in your spreadsheet and save it as 'CSV UTF-8'")
