@@ -115,6 +115,16 @@ def test_preview_of_an_unknown_post(site):
     assert result.stderr == "error: no post named 'nope'; run `newsletter posts` to list them\n"
 
 
+def test_preview_into_a_folder_that_cannot_be_made_is_one_line(site, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    out = tmp_path / "a-file" / "previews"
+    result = invoke(site, "preview", "what-matters", "--out", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {out / 'what-matters'}: the preview cannot be written "
+                             "there (Not a directory); name a folder that may be written with "
+                             "--out\n")
+
+
 def test_preview_of_a_broken_post_shows_why(site):
     add_fixture(site, "empty_body.md")
     result = invoke(site, "preview", "empty_body.md")

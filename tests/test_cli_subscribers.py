@@ -33,6 +33,17 @@ def test_add_refuses_to_resubscribe_without_the_flag(site):
     assert result.output == "added alan@example.com\n"
 
 
+def test_a_name_or_tag_on_two_lines_is_refused_and_nothing_is_added(site):
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    result = invoke(site, "subscribers", "add", "eve@example.com", "--name",
+                    "Eve\nBcc: all@example.com")
+    assert result.exit_code == 2
+    assert result.output == ("error: --name 'Eve\\nBcc: all@example.com' holds a line break or "
+                             "control character; give it on one line\n")
+    assert invoke(site, "subscribers", "add", "eve@example.com", "--tag", "a\rb").exit_code == 2
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+
+
 def test_bad_address_and_unknown_reader_are_one_line_errors(site):
     result = invoke(site, "subscribers", "add", "nobody@")
     assert result.exit_code == 2
@@ -61,6 +72,21 @@ def test_export_to_stdout_and_to_a_file(site, tmp_path):
     out = tmp_path / "all.csv"
     invoke(site, "subscribers", "export", "--out", str(out))
     assert len(out.read_text().splitlines()) == 6
+
+
+def test_export_onto_the_list_or_into_a_missing_folder_is_one_line_and_changes_nothing(site):
+    listed = site / "subscribers" / "subscribers.csv"
+    before = listed.read_bytes()
+    result = invoke(site, "subscribers", "export", "--out", str(listed))
+    assert result.exit_code == 2
+    assert result.output == (f"error: {listed}: the export would land among the subscriber "
+                             "files, read as the list; write it outside subscribers/\n")
+    assert listed.read_bytes() == before
+    missing = site / "no-such-folder" / "all.csv"
+    result = run_cli(site, "subscribers", "export", "--out", str(missing))
+    assert result.returncode == 2
+    assert result.stderr == (f"error: {missing}: cannot be written (No such file or directory); "
+                             "check that its folder exists and may be written\n")
 
 
 def test_check_lists_every_problem_and_exits_2(site):

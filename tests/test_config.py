@@ -173,9 +173,27 @@ def test_an_unsubscribe_url_without_its_token_is_refused_by_the_cli_too(site):
                                         "{token} once"), result.stderr
 
 
-def test_broken_toml_names_the_file(tmp_path):
-    message = error_for(tmp_path, "[site\n")
-    assert message.startswith("newsletter.toml: not valid TOML")
+def test_broken_toml_names_the_file_and_line(tmp_path):
+    assert error_for(tmp_path, "[site\n") == (
+        "newsletter.toml:1: not valid TOML (Expected ']' at the end of a table declaration)")
+    assert error_for(tmp_path, MINIMAL + 'from = "Twice <t@example.com>"\n') == (
+        "newsletter.toml:10: not valid TOML (Cannot overwrite a value)")
+
+
+def test_a_setting_above_every_section_is_named_as_such(tmp_path):
+    assert error_for(tmp_path, 'title = "Blog"\n' + MINIMAL.replace('title = "Blog"\n', "")) == (
+        "newsletter.toml: title is outside any section; move it under the section it belongs "
+        "to ([site], [email], ...)")
+
+
+@pytest.mark.parametrize("key", ["reply_to", "unsubscribe_mailto"])
+def test_an_address_setting_without_an_address_is_refused(tmp_path, key):
+    text = MINIMAL.replace("[email]\n", f'[email]\n{key} = "jane.example.com"\n')
+    assert error_for(tmp_path, text) == (
+        f"newsletter.toml: email.{key} 'jane.example.com' is not an email address; "
+        'write it as "you@example.com"')
+    named = MINIMAL.replace("[email]\n", f'[email]\n{key} = "Jane <jane@example.com>"\n')
+    assert load_settings(write(tmp_path, named), {})
 
 
 def test_missing_file_says_how_to_point_at_a_site(tmp_path):

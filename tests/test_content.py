@@ -185,6 +185,21 @@ def test_find_post_names_no_post(site):
     assert str(caught.value) == "no post named 'nope'; run `newsletter posts` to list them"
 
 
+@pytest.mark.parametrize("name", ["/posts/what-matters/",
+                                  "https://blog.example.com/posts/what-matters/"])
+def test_find_post_by_the_address_a_browser_shows(site, name):
+    posts, _ = load(site)
+    assert find_post(posts, name).id == REFERENCE_POST
+
+
+def test_find_post_suggests_the_name_of_a_near_miss(site):
+    posts, _ = load(site)
+    with pytest.raises(PostNotFoundError) as caught:
+        find_post(posts, "wat-matters")
+    assert str(caught.value) == ("no post named 'wat-matters'; did you mean what-matters? run "
+                                 "`newsletter posts` to list them")
+
+
 def test_find_post_refuses_an_ambiguous_name(site):
     folder = site / "content" / "notes"
     folder.mkdir()

@@ -43,6 +43,22 @@ def test_every_front_matter_form_reads_the_same_post(tmp_path, text):
     assert post.date == dt.datetime(2024, 5, 1, 9, tzinfo=dt.timezone.utc)
 
 
+@pytest.mark.parametrize("text", [
+    '---\r\ntitle: "Tea"\r\ndate: 2024-05-01T09:00:00Z\r\ndescription: Leaves.\r\n---\r\n'
+    "\r\nHot.\r\n",
+    '+++\r\ntitle = "Tea"\r\ndate = 2024-05-01T09:00:00Z\r\ndescription = "Leaves."\r\n+++\r\n'
+    "\r\nHot.\r\n",
+], ids=["yaml", "toml"])
+def test_a_post_saved_with_windows_line_endings_reads_the_same(tmp_path, text):
+    site = write(tmp_path, MINIMAL + POSTS.format(generator="none"))
+    (site / "posts").mkdir()
+    (site / "posts" / "tea.md").write_bytes(text.encode())
+    posts, errors = load_posts(load_settings(site, {}))
+    assert errors == []
+    assert [(post.title, post.description, post.body.strip()) for post in posts] == [
+        ("Tea", "Leaves.", "Hot.")]
+
+
 def test_pelican_key_value_lines_with_a_continued_value(tmp_path):
     text = ("Title: River Notes\nDate: 2024-05-01 10:20\nSummary: A first line\n"
             "    and its continuation.\nTags: water, boats\n\nBody here.\n")

@@ -131,6 +131,24 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
     load_settings(tmp_path, {})
 
 
+def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "first.md").write_text("---\ntitle: First\ndate: 2026-03-01\n---\n")
+    result = invoke(tmp_path, "init")
+    assert result.output.splitlines()[0] == (
+        "No static site generator found: posts in content (the default), 0 posts, 0 pages; "
+        'if your posts are elsewhere, set [posts] dirs in newsletter.toml (e.g. dirs = ["posts"]).')
+
+
+def test_init_where_no_folder_can_be_made_is_one_line(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    target = tmp_path / "a-file" / "blog"
+    result = invoke(tmp_path, "init", str(target))
+    assert result.exit_code == 2
+    assert result.output == (f"error: {target}: cannot write the site's files there (Not a "
+                             "directory); run init in a folder you may write to\n")
+
+
 @pytest.fixture(scope="module")
 def installed_wheel(tmp_path_factory):
     """The repository built as a wheel and installed in a fresh virtual environment, offline.

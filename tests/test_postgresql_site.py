@@ -116,8 +116,10 @@ def test_a_site_on_postgresql_runs_every_command_and_makes_no_sqlite_file(
         assert db.execute("SELECT sum(messages) FROM send_log").fetchone()[0] == 2
         assert db.execute("SELECT count(*) FROM welcome_progress").fetchone()[0] == 2
     run(site, "reconcile")
+    # Sent to the whole list by hand before they joined: the joiner still waiting gets it from
+    # the welcome series, not as the broadcast going on (docs/cron.md).
     assert "/posts/best-a: sent 7, failed 0, in doubt 0, pending 0, not yet sent 1; 2 readers " \
-        "had it as a welcome email; 1 reader left" in run(site, "status")
+        "had it as a welcome email\n" in run(site, "status")
 
     configure_signup(site)
     tokens = UnsubscribeTokens(ENV["NEWSLETTER_SECRET"])

@@ -113,6 +113,20 @@ def test_only_the_due_post_goes_out_then_cron_stays_silent_until_the_next_one(bl
     assert received(blog) == {"due-now": ACTIVE, "coming-soon": ACTIVE, "half-done": ACTIVE}
 
 
+def test_a_post_sent_by_hand_is_not_reopened_by_cron_for_readers_who_join_later(blog):
+    sent = run_in_process(blog, "send", "due-now", "--yes")
+    assert sent.returncode == 0, sent.stderr
+    joined = add_readers(blog, 1)
+    tagged = run_in_process(blog, "send", "coming-soon", "--tag", "founding", "--yes")
+    assert tagged.returncode == 0, tagged.stderr
+
+    assert quiet(due(blog))
+    later = due(blog, now=AFTER_THE_FUTURE_POST)  # a send to some readers stays open to all
+    assert later.stdout == ('Sent /posts/coming-soon "Coming Soon" to 4 readers '
+                            "(resumed an unfinished run).\n")
+    assert received(blog) == {"due-now": ACTIVE, "coming-soon": joined}
+
+
 def test_editing_renaming_or_re_dating_a_sent_post_does_not_send_it_again(blog):
     due(blog)
     posts = blog / "content" / "posts"

@@ -312,3 +312,22 @@ def test_serve_without_the_secret_says_what_to_set(site):
     assert "NEWSLETTER_SECRET is not set" in result.output
     assert "or, before the first real send, to a long random string" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "999.0.0.1"], ids=["port in use", "no address"])
+def test_serve_where_it_cannot_listen_is_one_line(site, host):
+    import socket
+
+    from conftest import run_cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli(site, "serve", "--host", host, "--port", str(port),
+                         env={"NEWSLETTER_SECRET": SECRET}, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: cannot listen on {host} port {port} (")
+    assert result.stderr.endswith("); choose another --port or --host, or stop what is using "
+                                  "it\n")
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1

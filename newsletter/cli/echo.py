@@ -1,4 +1,4 @@
-"""Lines more than one command prints."""
+"""Lines the commands print: more than one of them, or long enough to live apart."""
 
 from __future__ import annotations
 
@@ -38,3 +38,26 @@ def limit_line(settings, why: str, left: int | None, finish, then: str) -> str:
     when = (f", estimated to finish {finish.astimezone(settings.site.zone):%Y-%m-%d %H:%M %Z}"
             if finish is not None and left else "")
     return f"Limit reached: {why}; {left_words} left{when}; {then}."
+
+
+def empty_list(store, tags: tuple[str, ...]) -> str:
+    """Why nobody would get the post, and where the list was looked for."""
+    from newsletter.sending import count_active
+    from newsletter.subscribers import SubscriberStore
+
+    on_files = isinstance(store, SubscriberStore)
+    where = store.directory if on_files else store.describe()
+    if tags and (everyone := count_active(store)):
+        return (f"error: no active subscriber is tagged {', '.join(tags)} in {where} "
+                f"({readers(everyone)} active in all); nothing sent. Tag readers "
+                "(newsletter subscribers add EMAIL --tag TAG) or send without --tag.")
+    files = store.files() if on_files else []
+    if not on_files:
+        found = f"no active subscriber in {where}"
+    elif not files:
+        found = f"no subscriber file in {where} (newsletter reads {where / '*.csv'})"
+    else:
+        names = ", ".join(path.name for path in files[:3]) + (", ..." if len(files) > 3 else "")
+        found = f"no active subscriber in {where} ({names})"
+    return (f"error: the list is empty: {found}; nothing sent. Add readers with `newsletter "
+            "subscribers add EMAIL` or `newsletter subscribers import FILE`.")

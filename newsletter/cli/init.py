@@ -22,10 +22,16 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     site's root folder, .eleventyignore lines for newsletter's folders). Files that exist are
     never overwritten; the blog's own files are left alone.
     """
+    from newsletter.errors import InputError
     from newsletter.scaffold import init_site
 
     root = directory or ctx.obj.root
-    report = init_site(root)
+    try:
+        report = init_site(root)
+    except OSError as exc:  # a folder that cannot be made, a read-only or full disk
+        raise InputError(f"cannot write the site's files there ({exc.strerror})",
+                         where=str(exc.filename or root),
+                         hint="run init in a folder you may write to") from None
     click.echo(_found(root, report.generator))
     if report.info.source:
         click.echo(f"Read the blog's title and address from {report.info.source}.")
@@ -76,7 +82,9 @@ def _found(root: Path, generator) -> str:
                       "reads Markdown)")
     dirs, why = generator.post_dirs()
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
-    return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}."
+    elsewhere = ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
+                 "(e.g. dirs = [\"posts\"])") if len(posts) == pages and not errors else ""
+    return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}."
 
 
 def _count(number: int, noun: str) -> str:

@@ -37,7 +37,7 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
     if serve:
         _serve(site, post, host, port, open_browser)
         return
-    from newsletter.errors import ContentError
+    from newsletter.errors import ContentError, InputError
     from newsletter.posts import find_post, load_posts
     from newsletter.preview import posts_to_preview, write_pages, write_preview
 
@@ -53,18 +53,23 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
     out_dir = out if out is not None else settings.root / "preview"
     now = dt.datetime.now(dt.timezone.utc)
     written = []
-    for item in chosen:
-        try:
-            result = write_preview(settings, item, out_dir, now)
-        except ContentError as error:
-            errors.append(error)
-            continue
-        written.append(result)
-        echo_findings(result.findings)
-        for path in result.paths:
+    try:
+        for item in chosen:
+            try:
+                result = write_preview(settings, item, out_dir, now)
+            except ContentError as error:
+                errors.append(error)
+                continue
+            written.append(result)
+            echo_findings(result.findings)
+            for path in result.paths:
+                click.echo(str(path))
+        for path in write_pages(settings, written, out_dir, now):
             click.echo(str(path))
-    for path in write_pages(settings, written, out_dir, now):
-        click.echo(str(path))
+    except OSError as exc:  # a folder that cannot be made, a read-only or full disk
+        raise InputError(f"the preview cannot be written there ({exc.strerror})",
+                         where=str(exc.filename or out_dir),
+                         hint="name a folder that may be written with --out") from None
     _echo_errors(errors)
     if errors:
         click.get_current_context().exit(2)

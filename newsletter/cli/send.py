@@ -8,7 +8,7 @@ import sys
 import click
 
 from newsletter.cli import Site, pass_site
-from newsletter.cli.echo import counted, echo_findings, readers, warn_skipped_rows
+from newsletter.cli.echo import counted, echo_findings, empty_list, warn_skipped_rows
 from newsletter.cli.progress import ProgressLine
 from newsletter.errors import InputError
 
@@ -137,6 +137,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         Ledger,
         count_active,
         count_recipients,
+        finish_if_walked,
         recover_dead_runs,
         send_post,
         settled_states,
@@ -163,7 +164,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     who = f"subscriber tagged {', '.join(tags)}" if tags else "active subscriber"
     _note_recovered(recovered, post)
     if total == 0 and count_active(store, tags) == 0:  # not "everyone has it": nobody is there
-        click.echo(_empty_list(store, tags), err=True)
+        click.echo(empty_list(store, tags), err=True)
         warn_skipped_rows(skipped_rows)
         return 1
     if total == 0:
@@ -195,6 +196,8 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                                    retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
                                    on_progress=progress, tags=tags, budget=budget,
                                    started=started)
+                if tags == post.newsletter_tags:  # its readers: later ones don't reopen it
+                    finish_if_walked(ledger, post.id, report, dt.datetime.now(dt.timezone.utc))
                 if progress:
                     progress.end()
             finally:
@@ -209,7 +212,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         warn_skipped_rows(report.unusable_rows)
         if report.done == 0 and not (report.stopped or report.recovered or recovered):
             if count_active(store, tags) == 0:  # nobody there, rather than everyone served
-                click.echo(_empty_list(store, tags), err=True)
+                click.echo(empty_list(store, tags), err=True)
                 return 1
             _nothing_left(who, post, earlier)
             return 0
@@ -242,29 +245,6 @@ def _nothing_left(who: str, post, earlier) -> None:
     if earlier and (earlier["failed"] or earlier["in_doubt"]):
         click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
                    f"see `newsletter status {post.name}`.")
-
-
-def _empty_list(store, tags: tuple[str, ...]) -> str:
-    """Why nobody would get the post, and where the list was looked for."""
-    from newsletter.sending import count_active
-    from newsletter.subscribers import SubscriberStore
-
-    on_files = isinstance(store, SubscriberStore)
-    where = store.directory if on_files else store.describe()
-    if tags and (everyone := count_active(store)):
-        return (f"error: no active subscriber is tagged {', '.join(tags)} in {where} "
-                f"({readers(everyone)} active in all); nothing sent. Tag readers "
-                "(newsletter subscribers add EMAIL --tag TAG) or send without --tag.")
-    files = store.files() if on_files else []
-    if not on_files:
-        found = f"no active subscriber in {where}"
-    elif not files:
-        found = f"no subscriber file in {where} (newsletter reads {where / '*.csv'})"
-    else:
-        names = ", ".join(path.name for path in files[:3]) + (", ..." if len(files) > 3 else "")
-        found = f"no active subscriber in {where} ({names})"
-    return (f"error: the list is empty: {found}; nothing sent. Add readers with `newsletter "
-            "subscribers add EMAIL` or `newsletter subscribers import FILE`.")
 
 
 def _note_development_secret(settings) -> None:

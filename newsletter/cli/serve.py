@@ -30,6 +30,7 @@ def serve(site, host: str, port: int, threads: int) -> None:
 
     from waitress.server import create_server
 
+    from newsletter.errors import NewsletterError
     from newsletter.web import MAX_WEBHOOK_BODY, NewsletterApp
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -40,11 +41,18 @@ def serve(site, host: str, port: int, threads: int) -> None:
     # lines each) and every connection it drops; each request it fails says so in one line.
     logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     app = NewsletterApp(site.settings)
-    # waitress itself refuses (413) anything larger than the largest body we accept.
-    # X-Forwarded-For reaches the app, which believes it only from signup.trusted_proxies.
-    server = create_server(app, host=host, port=port, threads=threads,
-                           max_request_body_size=MAX_WEBHOOK_BODY, ident="newsletter",
-                           clear_untrusted_proxy_headers=False)
+    try:
+        # waitress itself refuses (413) anything larger than the largest body we accept.
+        # X-Forwarded-For reaches the app, which believes it only from signup.trusted_proxies.
+        server = create_server(app, host=host, port=port, threads=threads,
+                               max_request_body_size=MAX_WEBHOOK_BODY, ident="newsletter",
+                               clear_untrusted_proxy_headers=False)
+    except (OSError, ValueError) as error:  # the port is taken, the host is no address here
+        app.close()
+        raise NewsletterError(f"cannot listen on {host} port {port} "
+                              f"({getattr(error, 'strerror', None) or error})",
+                              hint="choose another --port or --host, or stop what is using it"
+                              ) from None
     address = f"http://{host}:{server.effective_port}"
     path = urlsplit(site.settings.email.unsubscribe_url).path
     click.echo(f"Serving {address}{path} and {address}/webhooks/<provider> (Ctrl-C to stop)")

@@ -46,10 +46,13 @@ def subscribers() -> None:
 @pass_site
 def list_(site, status: str | None) -> None:
     """List readers (once each): address, name, status, tags, tab-separated."""
+    from newsletter.posts import printable  # a line break or a terminal escape, written out
+
     readers, problems = _store(site).load()
     for reader in readers:
         if status is None or reader.status == status:
-            click.echo("\t".join([reader.address, reader.name, reader.status, ",".join(reader.tags)]))
+            click.echo("\t".join(printable(cell) for cell in (
+                reader.address, reader.name, reader.status, ",".join(reader.tags))))
     _warn_problems(problems)
 
 
@@ -75,8 +78,13 @@ def count(site) -> None:
 def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -> None:
     """Add a reader to subscribers/subscribers.csv."""
     from newsletter.addresses import normalise_address
+    from newsletter.errors import SubscriberError
 
     address = normalise_address(email)
+    for option, value in (("--name", name), *(("--tag", tag) for tag in tags)):
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise SubscriberError(f"{option} {value!r} holds a line break or control character",
+                                  hint="give it on one line")
     if _store(site).add(address, name=name, tags=tags, resubscribe=resubscribe):
         click.echo(f"added {address}")
     else:
@@ -151,13 +159,22 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
 @pass_site
 def export(site, status: str | None, out: Path | None) -> None:
     """Write the list as one CSV (one row per reader, normalised addresses)."""
+    from newsletter.errors import SubscriberError
     from newsletter.subscribers import export_readers
 
     store = _store(site)
     if out is None:
         export_readers(store, click.get_text_stream("stdout"), status)
         return
-    with out.open("w", encoding="utf-8", newline="") as stream:
+    if out.resolve().parent == site.settings.subscribers_dir.resolve():  # it would empty a file
+        raise SubscriberError("the export would land among the subscriber files, read as the "
+                              "list", where=str(out), hint="write it outside subscribers/")
+    try:
+        stream = out.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise SubscriberError(f"cannot be written ({exc.strerror})", where=str(out),
+                              hint="check that its folder exists and may be written") from None
+    with stream:
         written = export_readers(store, stream, status)
     click.echo(f"wrote {written} reader(s) to {out}", err=True)
 

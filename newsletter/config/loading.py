@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import string
 import tomllib
 from dataclasses import Field, fields, replace
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
@@ -41,6 +43,9 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     raw = _read_toml(path)
     where = path.name
     unknown = sorted(set(raw) - set(SECTIONS))
+    if unknown and not isinstance(raw[unknown[0]], dict):
+        raise ConfigError(f"{unknown[0]} is outside any section", where=where,
+                          hint="move it under the section it belongs to ([site], [email], ...)")
     if unknown:
         raise ConfigError(
             f"unknown section [{unknown[0]}]",
@@ -96,7 +101,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML ({exc})", where=path.name) from None
+        found = re.search(r"\s*\(at line (\d+), column \d+\)$", str(exc))
+        problem, line = (str(exc)[:found.start()], f":{found.group(1)}") if found else (exc, "")
+        raise ConfigError(f"not valid TOML ({problem})", where=f"{path.name}{line}") from None
 
 
 def _build_section(cls: type, section: str, table: dict[str, Any], where: str) -> Any:
@@ -215,6 +222,11 @@ def _check_values(settings: Settings, where: str) -> None:
             f"email.from {email.from_!r} has no address",
             where=where, hint='write it as "Your Name <you@example.com>"',
         )
+    for key in ("reply_to", "unsubscribe_mailto"):  # a provider refuses every message else
+        value = getattr(email, key)
+        if value and "@" not in parseaddr(value)[1]:
+            raise ConfigError(f"email.{key} {value!r} is not an email address", where=where,
+                              hint='write it as "you@example.com"')
     _check_unsubscribe_url(email.unsubscribe_url, site.url, where)
     if provider.name not in PROVIDER_NAMES:
         raise ConfigError(

@@ -15,7 +15,8 @@ from newsletter.generators.layout import (
     detect,
     site_layout,
 )
-from newsletter.generators.settings_files import SiteInfo
+from newsletter.generators.settings_files import SiteInfo, expands_past
 
 __all__ = ["BY_NAME", "GENERATORS", "Entry", "Generator", "JsLiteralError", "SiteInfo",
-           "SiteLayout", "Source", "UNREAD_MARKUPS", "detect", "parse_declarations", "site_layout"]
+           "SiteLayout", "Source", "UNREAD_MARKUPS", "detect", "expands_past", "parse_declarations",
+           "site_layout"]

@@ -19,6 +19,9 @@ import yaml
 from newsletter.generators.jsliteral import exported_object, object_at
 
 MAX_SETTINGS_BYTES = 2**20  # a settings file past 1 MB is not a settings file
+# Values a YAML file may hold beyond one per character, once its aliases (*name) are expanded:
+# nine lists of nine aliases each ("billion laughs") are 387 million values.
+ALIAS_ALLOWANCE = 10_000
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,30 @@ def read_data(path: Path) -> dict[str, Any] | None:
             data = tomllib.loads(text)
         elif path.suffix in (".yaml", ".yml"):
             data = yaml.safe_load(text)
+            if expands_past(data, len(text)):
+                return None
         else:
             data = json.loads(text)
     except (ValueError, yaml.YAMLError, RecursionError):  # TOML and JSON errors are ValueErrors
         return None
     return data if isinstance(data, dict) else None
+
+
+def expands_past(data: Any, characters: int) -> bool:
+    """True if YAML ``data`` read from ``characters`` of text, each alias counted wherever it
+    is used, holds more values than the text could write out (ALIAS_ALLOWANCE spare); it stops
+    counting there (an alias holding itself never ends)."""
+    budget, stack = characters + ALIAS_ALLOWANCE, [data]
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return True
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def first_file(root: Path, *names: str) -> Path | None:

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from newsletter.errors import ContentError
-from newsletter.generators import JsLiteralError, parse_declarations
+from newsletter.generators import JsLiteralError, expands_past, parse_declarations
 
 _OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
@@ -88,6 +88,10 @@ def _yaml(block: str, text: str, where: str) -> dict[str, Any]:
         raise _yaml_error(error, block, where) from None
     except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
         raise _impossible_date_error(error, text, where) from None
+    if expands_past(data, len(block)):
+        raise ContentError("the front matter's aliases (*name) repeat its values too often, or "
+                           "hold themselves", where=f"{where}:2",
+                           hint="write the values out instead of repeating &anchors")
     return _mapping(data, where, "key: value lines")
 
 

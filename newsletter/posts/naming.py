@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Iterable
 
@@ -19,15 +20,21 @@ def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = (
     that name, that problem is raised: the post exists but does not load.
     """
     wanted = name.strip()
+    bare = wanted.rstrip("/") or wanted  # as a browser shows it: /posts/x/, https://blog/x/
     matches = [post for post in posts
-               if wanted in (post.id, post.id.lstrip("/"), post.name) or _names_file(wanted, post.path)]
+               if wanted in (post.id, post.id.lstrip("/"), post.name)
+               or bare in (post.id, post.id.lstrip("/"), post.url.rstrip("/"))
+               or _names_file(wanted, post.path)]
     if not matches:
         short = wanted.strip("/").rpartition("/")[2]
         for problem in problems:
             path = _error_path(problem)
             if path is not None and (short in file_names(path) or _names_file(wanted, path)):
                 raise problem
-        raise PostNotFoundError(f"no post named {name!r}", hint="run `newsletter posts` to list them")
+        close = get_close_matches(short, sorted({post.name for post in posts}), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise PostNotFoundError(f"no post named {name!r}",
+                                hint=f"{hint}run `newsletter posts` to list them")
     if len(matches) > 1:
         ids = ", ".join(post.id for post in matches)
         raise PostNotFoundError(f"{name!r} names {len(matches)} posts: {ids}",

@@ -118,8 +118,9 @@ def create_server(site_root: Path, environ: Mapping[str, str], host: str = DEFAU
     try:
         return waitress.create_server(make_app(site_root, environ), host=host, port=port, threads=4,
                                       ident="newsletter-preview", clear_untrusted_proxy_headers=True)
-    except OSError as error:
-        raise NewsletterError(f"cannot listen on {host} port {port} ({error.strerror or error})",
+    except (OSError, ValueError) as error:  # the port is taken, the host is no address here
+        raise NewsletterError(f"cannot listen on {host} port {port} "
+                              f"({getattr(error, 'strerror', None) or error})",
                               hint="choose another --port, or stop what is using it") from None
 
 

@@ -28,7 +28,13 @@ from newsletter.sending.limits import Budget
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_posts
-from newsletter.sending.schedule import DuePlan, DuePost, mark_finished, plan_due
+from newsletter.sending.schedule import (
+    DuePlan,
+    DuePost,
+    finish_if_walked,
+    mark_finished,
+    plan_due,
+)
 from newsletter.sending.states import State
 from newsletter.sending.welcome_run import WelcomeRun, send_welcome
 from newsletter.subscribers import ReaderStore, SubscriberStore, open_store
@@ -234,9 +240,7 @@ def _send_all(settings: Settings, ledger: Ledger,
                 continue
             report = send_post(settings, email, provider, store=store, ledger=ledger,
                                tags=segment, budget=budget)
-            if not (report.stopped or report.limit_reached):
-                mark_finished(ledger, post_id, now)  # the whole list was walked; later
-                # subscribers don't reopen it
+            finish_if_walked(ledger, post_id, report, now)
             counts = ledger.counts(post_id).get(post_id, Counter())
             left = {state.words: counts[state] for state in LEFT_STATES if counts[state]}
             run.outcomes.append(PostOutcome(item, report, left, warnings))

@@ -129,6 +129,13 @@ def mark_finished(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
     ledger.set_meta(FINISHED_KEY.format(post_id=post_id), now.isoformat())
 
 
+def finish_if_walked(ledger: Ledger, post_id: str, report, now: dt.datetime) -> None:
+    """After a send of ``post_id`` that walked the whole list (not stopped, no sending limit
+    reached): readers who join later do not reopen it for `send --due` (docs/cron.md)."""
+    if not (report.stopped or report.limit_reached):
+        mark_finished(ledger, post_id, now)
+
+
 def since_of(settings: Settings) -> dt.datetime | None:
     """``[schedule] since``, or the one the first `send --due` recorded in the ledger."""
     from newsletter.sending.ledger import Ledger

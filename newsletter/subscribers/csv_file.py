@@ -180,7 +180,8 @@ class CsvFile:
         """
         layout = self.layout
         if self.header_changed:
-            self.preamble = ("\ufeff" if layout.bom else "") + self._encode(layout.header or [])
+            self.preamble = (("\ufeff" if layout.bom else "") + layout.separator_line
+                             + self._encode(layout.header or []))
             self.header_changed = False
         self.dropped = False
         last = self.preamble

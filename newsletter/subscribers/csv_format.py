@@ -8,6 +8,7 @@ change byte for byte (same delimiter, line ending, BOM, header and unknown colum
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class Layout:
     delimiter: str = ","
     newline: str = "\n"
     bom: bool = False
+    separator_line: str = ""  # Excel's "sep=;" line as written, kept above a rewritten header
     header: list[str] | None = None  # the header cells as written; None: the file has none
     columns: list[str] = field(default_factory=lambda: list(COLUMNS))  # one name per position
     preamble: str = ""  # BOM, blank lines and header line as written (read keeping text only)
@@ -96,6 +98,7 @@ def sniff_delimiter(line: str) -> str:
 # (or nothing more: a list of addresses only).
 _ROW_START = re.compile(r'\s*"?[^\s"@,;\t]+@[^\s"@,;\t]+"?[ \t]*(?P<separator>[,;\t]|\r?\n|$)')
 UNCLOSED_QUOTE = "unclosed quote"
+_SEPARATOR_LINE = re.compile(r'"?sep=([,;\t|])"?[,;\t|]*', re.IGNORECASE)
 
 
 def _feed(lines: Iterable[str], taken: list[str], back: list[str]) -> Iterator[str]:
@@ -154,14 +157,14 @@ def _records(lines: Iterable[str], delimiter: str, first_line: int = 1,
             return
 
 
-def read_csv(path: Path, label: str | None = None,
-             keep_text: bool = True) -> tuple[Layout, Iterator[Record]]:
+def read_csv(path: Path, label: str | None = None, keep_text: bool = True,
+             encoding: str = "utf-8") -> tuple[Layout, Iterator[Record]]:
     """Open ``path`` and return its layout and a stream of its data records (header excluded).
 
     Raises SubscriberError naming the file (as ``label``) when it cannot be decoded or has no
     email column. The stream raises SubscriberError where the CSV becomes unreadable.
     """
-    handle = path.open("r", encoding="utf-8", newline="")
+    handle = path.open("r", encoding=encoding, newline="")
     try:
         layout, records = parse_csv(handle, label or str(path), keep_text)
     except BaseException:
@@ -225,6 +228,26 @@ def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
         ) from None
 
 
+def export_encoding(path: Path, label: str) -> str:
+    """How a file handed to `import` is encoded: UTF-8, or UTF-16 (Excel's "Unicode Text",
+    with a byte order mark or, from other tools, without one: every other byte of its ASCII
+    header is 0). A workbook (.xlsx, .ods: a zip file) or a zip archive is refused by name."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    if start.startswith(b"PK\x03\x04") and path.suffix.lower() == ".zip":
+        raise SubscriberError("a zip archive, not CSV text", where=label,
+                              hint="unzip it and import the .csv files inside (Mailchimp's "
+                                   "export holds one per status)")
+    if start.startswith(b"PK\x03\x04"):
+        raise SubscriberError("a spreadsheet workbook (.xlsx or .ods), not CSV text", where=label,
+                              hint="open it in your spreadsheet and save it as 'CSV UTF-8'")
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if len(start) == 4 and start[1] == start[3] == 0 != start[0]:  # "e\0m\0": no mark
+        return "utf-16-le"
+    return "utf-16-be" if len(start) == 4 and start[0] == start[2] == 0 != start[1] else "utf-8"
+
+
 def not_utf8(path: str, exc: UnicodeDecodeError) -> SubscriberError:
     return SubscriberError(
         f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=path,
@@ -235,18 +258,22 @@ def not_utf8(path: str, exc: UnicodeDecodeError) -> SubscriberError:
 def _read_layout(path: str, handle, keep_text: bool) -> tuple[Layout, Iterator[Record]]:
     layout = Layout()
     skipped: list[str] = []
+    separator = None
     try:
         for text in handle:
             if not skipped and text.startswith("\ufeff"):
                 layout.bom, text = True, text[1:]
-            if text.strip():
+            hint = _SEPARATOR_LINE.fullmatch(text.rstrip("\r\n")) if separator is None else None
+            if hint:  # Excel's "sep=;" line: the separator, not a row
+                separator, layout.separator_line = hint.group(1), text
+            elif text.strip():
                 break
             skipped.append(text)
         else:
             return layout, iter(())  # empty file: nothing to read
     except UnicodeDecodeError as exc:
         raise not_utf8(path, exc) from None
-    layout.delimiter = sniff_delimiter(text)
+    layout.delimiter = separator or sniff_delimiter(text)
     layout.newline = "\r\n" if text.endswith("\r\n") else "\n"
     records = _records(chain([text], handle), layout.delimiter, len(skipped) + 1, keep_text)
     try:

@@ -45,8 +45,17 @@ class ListFolder:
         return self.directory / DEFAULT_FILE
 
     def files(self) -> list[Path]:
-        """Every subscriber file, in name order."""
-        return sorted(self.directory.glob("*.csv")) if self.directory.is_dir() else []
+        """Every subscriber file, in name order; SubscriberError for a symbolic link among
+        them: reading one would take another file's lines (and show them in problems) as
+        readers, and the first write would replace the link with a copy of the list."""
+        found = sorted(self.directory.glob("*.csv")) if self.directory.is_dir() else []
+        for path in found:
+            if path.is_symlink():
+                raise SubscriberError(
+                    "a symbolic link: the list is read and written only as plain files",
+                    where=self.label(path), hint="put the file it points to in its place (or "
+                                                 "link the whole subscribers folder)")
+        return found
 
     def label(self, path: Path) -> str:
         """How problems name ``path``: relative to the site folder."""

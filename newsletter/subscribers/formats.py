@@ -59,6 +59,16 @@ def full_name(values: Values, first_name: str, last_name: str) -> str:
                     if part)
 
 
+# A name in parts, as spreadsheets and mailing tools write it: the first cell of each found.
+NAME_PARTS = (("first name", "first_name", "firstname", "given name", "given_name"),
+              ("last name", "last_name", "lastname", "surname", "family name", "family_name"))
+
+
+def name_in_parts(values: Values) -> str:
+    """The name of a row that has no name column but a first and a last name."""
+    return " ".join(part for part in (first(values, *names) for names in NAME_PARTS) if part)
+
+
 def parse_tags(text: str) -> tuple[str, ...]:
     """A cell of tags as services write them: a JSON or Python list (``["a", "b"]``,
     ``['a']``), quoted names (Mailchimp's ``"a","b"``), or names separated by , ; or |."""

@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import shlex
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.addresses import normalise_address
 from newsletter.errors import SubscriberError
-from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
+from newsletter.subscribers.csv_format import (
+    COLUMNS,
+    Layout,
+    Record,
+    column_names,
+    export_encoding,
+    read_csv,
+)
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
 from newsletter.subscribers.import_stage import ImportStage
 from newsletter.subscribers.postgres_import import import_into_database
@@ -29,9 +37,11 @@ from newsletter.subscribers.formats import (
     ALIASES,
     FORMAT_NAMES,
     FORMATS,
+    NAME_PARTS,
     ExportFormat,
     UnknownStatus,
     missing_column,
+    name_in_parts,
     recognise,
     status_column_reader,
     status_like,
@@ -138,7 +148,8 @@ def _read(path: Path, options: ImportOptions,
     """Every row of the file as a Subscriber or a problem; SubscriberError for the whole file
     when it cannot be imported as it is."""
     label = str(path)
-    layout, records = read_csv(path, label, keep_text=False)
+    layout, records = read_csv(path, label, keep_text=False,
+                               encoding=export_encoding(path, label))
     header = [cell.strip().lstrip("\ufeff").lower() for cell in layout.header or []]
     source = ALIASES.get(options.source or "", options.source)
     if source and source not in FORMATS and source != OURS:
@@ -157,6 +168,7 @@ def _read(path: Path, options: ImportOptions,
     read_status = _our_status_reader(label, layout, header, options)
     plain = PlainRows(path, layout) if read_status is None else None
     email_at, status_at = layout.position("email"), layout.position("status")
+    in_parts = not {"name", *chain(*NAME_PARTS)}.isdisjoint(header) and "name" not in header
     for record in _whole(records, label):
         if plain is not None:  # a plain active row needs no Row (as a send reads the list)
             cells = record.cells
@@ -167,6 +179,8 @@ def _read(path: Path, options: ImportOptions,
                 yield subscriber
                 continue
         row = Row(path, label, record.line, row_values(layout, record))
+        if in_parts:  # "First Name", "Last Name": one name here
+            row.values["name"] = name_in_parts(dict(zip(header, row_cells(record))))
         if read_status is not None:
             status_column, read = read_status
             row.values.pop(status_column, None)  # read into our status, not kept as a column

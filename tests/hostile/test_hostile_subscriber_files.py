@@ -62,3 +62,14 @@ def test_a_journal_that_is_not_a_database_is_one_line_not_a_traceback(site):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: {state / 'journal.db'}: not a suppression journal")
+
+
+def test_terminal_escapes_and_line_breaks_in_a_name_do_not_reach_the_terminal(site):
+    with open(site / "subscribers" / "subscribers.csv", "a") as handle:
+        handle.write('mallory@example.com,"\x1b]52;c;cm0gLXJmIH4=\x07Mal\r\nlory",active,,\n')
+
+    result = invoke(site, "subscribers", "list")
+
+    assert "\x1b" not in result.output and "\r" not in result.output
+    assert "mallory@example.com\t\\x1b]52;c;cm0gLXJmIH4=\\x07Mal\\r\\nlory\tactive\t" in (
+        result.output.splitlines())

@@ -51,8 +51,6 @@ def test_a_settings_file_saved_with_a_bom_loads(site):
 
 IMPORTS = {
     "latin-1": "email,name\njörg@example.com,Jörg Müller\n".encode("latin-1"),
-    # Excel's "Unicode Text": UTF-16 with a byte order mark.
-    "utf-16": "email\tname\nann@example.com\tAnn\n".encode("utf-16"),
     "binary": zlib.compress(b"ann@example.com," * 200),
     "bad bytes after good rows": b"email,name\nnew1@example.com,New\nnew2@example.com,N\n"
                                  b"new3@example.com,\xff\xfe\xfd\n",

@@ -1,0 +1,75 @@
+"""`subscribers import` of lists as spreadsheets save them: Excel's "Unicode Text" (UTF-16,
+tab-separated), a workbook handed over by mistake, a name split into first and last."""
+
+from __future__ import annotations
+
+import codecs
+import zipfile
+
+from conftest import invoke
+
+
+def listed(site) -> dict[str, tuple[str, str]]:
+    """Each reader's address -> (name, status), as `subscribers list` prints them."""
+    lines = invoke(site, "subscribers", "list").stdout.splitlines()
+    return {cells[0]: (cells[1], cells[2]) for cells in (line.split("\t") for line in lines)}
+
+
+def test_excel_unicode_text_is_imported_with_its_accents(site, tmp_path):
+    text = "E-mail Address\tName\r\nulrich@example.com\tÜlrich Öst\r\nzoe@example.org\tZoë\r\n"
+    for name, (codec, mark) in {"le": ("utf-16-le", codecs.BOM_UTF16_LE),
+                                "be": ("utf-16-be", codecs.BOM_UTF16_BE),
+                                "unmarked": ("utf-16-le", b"")}.items():
+        export = tmp_path / f"{name}.txt"
+        export.write_bytes(mark + text.replace("ulrich@", f"ulrich.{name}@").encode(codec))
+        result = invoke(site, "subscribers", "import", str(export))
+        assert result.exit_code == 0, result.output
+    readers = listed(site)
+    for name in ("le", "be", "unmarked"):
+        assert readers[f"ulrich.{name}@example.com"] == ("Ülrich Öst", "active")
+    assert readers["zoe@example.org"] == ("Zoë", "active")
+
+
+def test_a_workbook_is_refused_by_name_and_nothing_changes(site, tmp_path):
+    workbook = tmp_path / "members.xlsx"
+    with zipfile.ZipFile(workbook, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    result = invoke(site, "subscribers", "import", str(workbook))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {workbook}: a spreadsheet workbook (.xlsx or .ods), not CSV text; "
+        "open it in your spreadsheet and save it as 'CSV UTF-8'")
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+    archive = tmp_path / "audience_export.zip"
+    archive.write_bytes(workbook.read_bytes())
+    result = invoke(site, "subscribers", "import", str(archive))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {archive}: a zip archive, not CSV text; unzip it and import the .csv files "
+        "inside (Mailchimp's export holds one per status)")
+
+
+def test_first_and_last_name_columns_make_the_readers_name(site, tmp_path):
+    export = tmp_path / "audience.csv"
+    export.write_text("Email Address,First Name,Last Name\nmary@example.com,Mary,Shelley\n"
+                      "percy@example.com,Percy,\n,,\nsolo@example.com,,\n", encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(export))
+    assert result.exit_code == 0, result.output
+    readers = listed(site)
+    assert readers["mary@example.com"] == ("Mary Shelley", "active")
+    assert readers["percy@example.com"] == ("Percy", "active")
+    assert readers["solo@example.com"] == ("", "active")
+
+
+def test_excels_separator_line_is_read_as_the_separator_and_kept_on_a_rewrite(site, tmp_path):
+    export = tmp_path / "europe.csv"
+    export.write_bytes(b"sep=;\r\nE-mail;Name\r\nanna@example.com;Anna, the first\r\n")
+    assert invoke(site, "subscribers", "import", str(export)).exit_code == 0
+    assert listed(site)["anna@example.com"] == ("Anna, the first", "active")
+
+    kept = site / "subscribers" / "europe.csv"
+    kept.write_bytes(b"sep=;\r\nemail;name\r\nbert@example.com;Bert\r\n")
+    assert invoke(site, "subscribers", "remove", "bert@example.com").exit_code == 0
+    assert kept.read_bytes() == (b"sep=;\r\nemail;name;status\r\n"
+                                 b"bert@example.com;Bert;unsubscribed\r\n")
