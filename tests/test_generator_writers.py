@@ -276,3 +276,26 @@ def test_a_hugo_coder_post_linking_elsewhere_is_a_page_not_an_error(tmp_path):
     posts = listed(root)
     assert (posts["/posts/wiki"]["status"], posts["/posts/wiki"]["errors"]) == ("page", [])
     assert posts["/posts/chucks"]["status"] == "ready"
+
+
+@pytest.mark.parametrize("slugify, urls", [
+    ("", {"/blog/2024-01-02-Wet_Feet": "/blog/wet-feet/", "/blog/ford": "/blog/the-deep-ford/"}),
+    ('[slugify]\npaths = "safe"\n', {"/blog/2024-01-02-Wet_Feet": "/blog/Wet_Feet/",
+                                     "/blog/ford": "/blog/The%20Deep%20Ford/"}),
+    ('[slugify]\npaths = "off"\npaths_keep_dates = true\n',
+     {"/blog/2024-01-02-Wet_Feet": "/blog/2024-01-02-Wet_Feet/"}),
+])
+def test_zola_page_addresses_follow_its_slugify_settings(tmp_path, slugify, urls):
+    """Zola slugs a page's file name (or its slug) unless [slugify] paths says "safe" (only
+    what a file name cannot hold goes) or "off"; paths_keep_dates keeps the date in it."""
+    root = write_files(tmp_path / "beck", {
+        "config.toml": f'base_url = "https://beck.example.org"\ntitle = "Beck"\n{slugify}',
+        "content/blog/_index.md": '+++\nsort_by = "date"\n+++\n',
+        "content/blog/2024-01-02-Wet_Feet.md": '+++\ntitle = "Wet Feet"\n+++\n\nSplash.\n',
+        "content/blog/ford.md": ('+++\ntitle = "Ford"\ndate = 2024-01-03\n'
+                                 'slug = "The Deep Ford?"\n+++\n\nDeep.\n'),
+    })
+    posts = listed(root)
+    assert {post_id: posts[post_id]["url"] for post_id in urls} == {
+        post_id: "https://beck.example.org" + url for post_id, url in urls.items()}
+    assert posts["/blog/2024-01-02-Wet_Feet"]["date"][:10] == "2024-01-02"

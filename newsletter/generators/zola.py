@@ -4,12 +4,14 @@ A folder with ``_index.md`` is a section (``content/`` itself is the root one); 
 sections are those sorted by date (``sort_by = "date"``), else the one with the most dated
 pages. A page's date is its ``date``, else a date at the start of its file name; its address is
 ``path`` if set, else its section's path and its ``slug`` (else its file name, or its folder's
-for an ``index.md``), slugged as Zola does. ``draft = true`` is a draft; ``render = false`` and
+for an ``index.md``), slugged as Zola does (``[slugify] paths``, ``paths_keep_dates``).
+``draft = true`` is a draft; ``render = false`` and
 the sections' own ``_index.md`` are pages. Custom keys live under ``[extra]``.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -66,7 +68,10 @@ class Zola(Generator):
     def entry(self, source: Source) -> Entry:
         fields, relative, path = source.fields, source.relative, source.path
         stem = relative.stem
-        file_date, name = dated_name(stem if stem != "index" else path.parent.name)
+        named = stem if stem != "index" else path.parent.name
+        file_date, name = dated_name(named)
+        if self._slugify.get("paths_keep_dates") is True:
+            name = named
         date = fields.date("date") or (source.midnight(file_date) if file_date else None)
         return Entry(id=path_id(relative), path=self._address(source, name or stem),
                      date=date, page=self._page_reason(source),
@@ -98,11 +103,28 @@ class Zola(Generator):
         section = _section_of(source.path, self.content_root)
         parts = section.relative_to(self.content_root).parts
         slug = meta.get("slug")
-        slug = str(slug) if slug not in (None, "") else ascii_slug(name)
+        slug = _slugify_path(str(slug) if slug not in (None, "") else name,
+                             self._slugify.get("paths"))
         return join_url(*(ascii_slug(part) for part in parts), slug, "/")
+
+    @property
+    def _slugify(self) -> dict[str, Any]:
+        """``[slugify]`` of the settings: ``paths`` ("on", "safe", "off"), ``paths_keep_dates``."""
+        table = self.config.get("slugify")
+        return table if isinstance(table, dict) else {}
 
     def _relative(self, folder: Path) -> str:
         return folder.relative_to(self.root).as_posix()
+
+
+def _slugify_path(text: str, strategy: object) -> str:
+    """A page's slug as Zola makes it: "on" (the default) slugs it; "safe" only drops what a
+    file name cannot hold and trailing spaces and dots; "off" keeps it."""
+    if strategy == "off":
+        return text
+    if strategy == "safe":
+        return re.sub(r'[<>:"/\\|?*]', "", text.rstrip(" ."))
+    return ascii_slug(text)
 
 
 def _sections(content: Path) -> list[Path]:
