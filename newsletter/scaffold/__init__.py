@@ -3,10 +3,10 @@
 It writes ``newsletter.toml`` (with the generator that builds the blog and where its posts are,
 and the blog's details its generator's settings say, see :mod:`newsletter.generators`), the
 shipped email templates, an empty subscriber list and the ``.gitignore`` lines for what the tool
-makes (and the ``.eleventyignore`` lines for its folders, where Eleventy builds the site's root:
-it would render templates/*.html as Liquid and stop). A file that exists is never overwritten, and the blog's own files are left alone. The
-templates ship inside the package, so this works from a wheel; the repository's own example site
-uses these very templates.
+makes (and the ``.eleventyignore`` lines for its folders, where Eleventy builds the site's
+root: it would render templates/*.html as Liquid and stop). A file that exists is never
+overwritten, and the blog's own files are left alone. The templates ship inside the package, so
+this works from a wheel; the repository's own example site uses these very templates.
 """
 
 from __future__ import annotations
