@@ -258,7 +258,8 @@ def check_key(provider: HttpProvider) -> str | None:
 
 
 # The message search (docs/providers.md#finding-a-message-later): dates in US Eastern time,
-# inclusive to the second; count <= 500 and count + offset <= 10,000 a search.
+# inclusive to the second; count <= 500 and count + offset <= 10,000 a search; only the
+# `messagestream` named (without one, only the transactional "outbound" stream).
 EASTERN = ZoneInfo("America/New_York")
 SEARCH_PAGE, SEARCH_DEPTH = 500, 10_000
 SECOND = dt.timedelta(seconds=1)
@@ -275,6 +276,7 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
     def search(since: dt.datetime, until: dt.datetime, offset: int) -> dict:
         body = pages.get("/messages/outbound", {
             "count": SEARCH_PAGE, "offset": offset, "tag": post_id,
+            "messagestream": provider.settings.provider.message_stream,
             "fromdate": f"{since.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}",
             "todate": f"{until.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}"})
         if not (isinstance(body, dict) and isinstance(body.get("TotalCount"), int)
