@@ -258,8 +258,7 @@ def check_key(provider: HttpProvider) -> str | None:
 
 
 # The message search (docs/providers.md#finding-a-message-later): dates in US Eastern time,
-# inclusive to the second; count <= 500 and count + offset <= 10,000 a search; only the
-# `messagestream` named (without one, only the transactional "outbound" stream).
+# inclusive to the second; count <= 500 and count + offset <= 10,000; one stream (else "outbound").
 EASTERN = ZoneInfo("America/New_York")
 SEARCH_PAGE, SEARCH_DEPTH = 500, 10_000
 SECOND = dt.timedelta(seconds=1)
