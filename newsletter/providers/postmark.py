@@ -258,7 +258,8 @@ def check_key(provider: HttpProvider) -> str | None:
 
 
 # The message search (docs/providers.md#finding-a-message-later): dates in US Eastern time,
-# inclusive to the second; count <= 500 and count + offset <= 10,000; one stream (else "outbound").
+# inclusive to the second; count <= 500 and count + offset <= 10,000; one message stream (the
+# transactional "outbound" unless `messagestream` names another).
 EASTERN = ZoneInfo("America/New_York")
 SEARCH_PAGE, SEARCH_DEPTH = 500, 10_000
 SECOND = dt.timedelta(seconds=1)
@@ -269,13 +270,13 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
     """The readers of the post Postmark accepted: its messages tagged with the post in the
     batches' time windows, each halved until it holds at most 10,000."""
     pages = Pages(provider, LOOKUP, {"X-Postmark-Server-Token": provider.api_key})
+    stream = provider.settings.provider.message_stream
     to_read = [(start.replace(microsecond=0), end.replace(microsecond=0) + SECOND)
                for start, end in reversed(windows(batches, now))]
 
     def search(since: dt.datetime, until: dt.datetime, offset: int) -> dict:
         body = pages.get("/messages/outbound", {
-            "count": SEARCH_PAGE, "offset": offset, "tag": post_id,
-            "messagestream": provider.settings.provider.message_stream,
+            "count": SEARCH_PAGE, "offset": offset, "tag": post_id, "messagestream": stream,
             "fromdate": f"{since.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}",
             "todate": f"{until.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}"})
         if not (isinstance(body, dict) and isinstance(body.get("TotalCount"), int)
@@ -314,10 +315,8 @@ def _reader(message: object, post_id: str) -> str | None:
     return labels.get("reader") if isinstance(labels, dict) else None
 
 
-# Retention: 45 days by default, 7 at the least a server may be set to; no indexing delay is
-# documented, so ten minutes.
-LOOKUP = Lookup(lookup_messages, retention=dt.timedelta(days=7),
-                settle=dt.timedelta(minutes=10), in_flight=4)
+# Retention: 45 days by default, 7 at the least; no indexing delay is documented: ten minutes.
+LOOKUP = Lookup(lookup_messages, dt.timedelta(days=7), dt.timedelta(minutes=10), in_flight=4)
 
 
 DECLARATION = Declaration(
