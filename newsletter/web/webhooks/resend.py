@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+from email.utils import parseaddr
 
 from newsletter.providers import TEST_COPY
 from newsletter.web.webhooks.common import (
@@ -69,7 +70,9 @@ def parse_events(payload, headers) -> list[Event]:
         return []  # contact.* and domain.* events are about no message: nothing to keep
     recipients = data.get("to")
     addresses = [recipients] if isinstance(recipients, str) else recipients
-    addresses = [a for a in require_records(addresses, list, "data.to") if isinstance(a, str)]
+    # As the email was given them: a reader with a name was sent to "Name <address>".
+    addresses = [parseaddr(a)[1] or a for a in require_records(addresses, list, "data.to")
+                 if isinstance(a, str)]
     kind, detail = _classify(event_type, data)
     base = headers.get("svix-id", "") or content_id(record)
     when = iso_seconds(record.get("created_at"))
