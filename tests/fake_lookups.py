@@ -5,7 +5,8 @@ when, to whom, its tag, metadata, subject and the provider's id. The read APIs s
 as documented (docs/providers.md#finding-a-message-later): Postmark's message search
 (``count``+``offset`` at most 10,000, ``fromdate``/``todate`` in US Eastern time, inclusive to
 the second, newest first, only the ``messagestream`` named, else the transactional ``outbound``), Mailgun's events (``begin``/``end`` in epoch seconds, ``limit`` at
-most 300, ``paging.next`` until an empty page), SendGrid's Email Activity (404 unless the
+most 300, ``paging.next`` until an empty page, a tag filter that matches every tag containing
+its terms), SendGrid's Email Activity (404 unless the
 account bought it), Resend's list of emails (newest first, cursor ``after``). Each drops what
 is older than its retention, and plays ``server.lookup_queue`` answers first (a 429, a 500).
 """
@@ -197,7 +198,7 @@ def mailgun_events(fake, query, here):
     event = query.get("event")
     found = [e for e in fake.sent_log.between(_retained(fake, begin), end)
              if event in (None, "accepted")
-             and (query.get("tags") is None or e.tag == query["tags"])
+             and _filter_matches(query.get("tags"), e.tag)
              and (query.get("recipient") is None or e.address == query["recipient"].lower())]
     if query.get("ascending") != "yes":
         found.reverse()
@@ -209,6 +210,11 @@ def mailgun_events(fake, query, here):
         "user-variables": e.metadata, "message": {"headers": {"message-id": e.provider_id,
                                                               "subject": e.subject}}}
         for e in page], "paging": {"next": f"{here}?{urlencode(following)}"}}
+
+
+def _filter_matches(expression: str | None, value: str | None) -> bool:
+    """Mailgun's filter expression: ``foo bar`` matches a value that contains both terms."""
+    return expression is None or all(term in (value or "") for term in expression.split())
 
 
 SENDGRID_QUERY = re.compile(r"""unique_args\['batch'\]="(?P<batch>[^"]*)\"""")

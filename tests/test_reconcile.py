@@ -15,6 +15,7 @@ import sqlite3
 import time
 
 import pytest
+from fake_lookups import Logged
 from fake_providers import HANGUP, LOST, Behaviour, provider_environ, slow
 from test_provider_matrix import HTTP_PROVIDERS, POST, READERS, SHORT_TIMEOUT, run  # noqa: F401
 
@@ -121,6 +122,22 @@ def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, nam
     assert again.exit_code == 0, again.output
     assert campaign.counts() == {State.SENT: 6}
     assert dict(campaign.server.accepted) == {reader: 1 for reader in READERS}
+
+
+def test_a_mailgun_message_of_another_post_whose_tag_contains_this_ones_is_not_this_post(run):  # noqa: F811
+    """Mailgun's tag filter is a search expression: asked for this post's tag it also lists
+    messages of a post whose tag contains it. Those readers never got this post."""
+    campaign = in_doubt_first_batch(run, "mailgun", LOST_AT_ONCE)
+    longer = POST + "-again"
+    campaign.server.sent_log.add([
+        Logged(time.time(), reader, f"other-{n}@mg.example.com", longer,
+               {"post": longer, "reader": reader}, "Again") for n, reader in enumerate(FIRST_BATCH)])
+
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 0, result.output
+    assert f"{POST}: 3 in doubt; 3 never reached mailgun" in result.output
+    assert campaign.counts() == {State.SENT: 3, State.PENDING: 3}
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
