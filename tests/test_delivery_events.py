@@ -144,7 +144,7 @@ def test_the_same_event_delivered_twice_counts_once(sent):
     assert status_json(site, provider)["delivered"] == 1
 
 
-@pytest.mark.parametrize("sent", ["postmark", "sendgrid", "resend"], indirect=True)
+@pytest.mark.parametrize("sent", PROVIDERS, indirect=True)
 def test_a_soft_bounce_counts_as_bounced_but_keeps_the_reader(sent):
     provider, site, base = sent
 
