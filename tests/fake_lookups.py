@@ -4,11 +4,12 @@ Every message a fake accepts is logged (:class:`SentLog`) with what the provider
 when, to whom, its tag, metadata, subject and the provider's id. The read APIs search that log
 as documented (docs/providers.md#finding-a-message-later): Postmark's message search
 (``count``+``offset`` at most 10,000, ``fromdate``/``todate`` in US Eastern time, inclusive to
-the second, newest first, only the ``messagestream`` named, else the transactional ``outbound``), Mailgun's events (``begin``/``end`` in epoch seconds, ``limit`` at
-most 300, ``paging.next`` until an empty page, a tag filter that matches every tag containing
-its terms), SendGrid's Email Activity (404 unless the
-account bought it), Resend's list of emails (newest first, cursor ``after``). Each drops what
-is older than its retention, and plays ``server.lookup_queue`` answers first (a 429, a 500).
+the second, newest first, of the ``messagestream`` named, else the transactional ``outbound``),
+Mailgun's events (``begin``/``end`` in epoch seconds, ``limit`` at most 300, ``paging.next``
+until an empty page, a tag filter that matches every tag containing its terms), SendGrid's
+Email Activity (404 unless the account bought it), Resend's list of emails (newest first,
+cursor ``after``). Each drops what is older than its retention, and plays
+``server.lookup_queue`` answers first (a 429, a 500).
 """
 
 from __future__ import annotations

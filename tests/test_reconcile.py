@@ -124,14 +124,15 @@ def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, nam
     assert dict(campaign.server.accepted) == {reader: 1 for reader in READERS}
 
 
-def test_a_mailgun_message_of_another_post_whose_tag_contains_this_ones_is_not_this_post(run):  # noqa: F811
+def test_mailgun_messages_of_a_post_whose_tag_contains_this_ones_are_not_found(run):  # noqa: F811
     """Mailgun's tag filter is a search expression: asked for this post's tag it also lists
     messages of a post whose tag contains it. Those readers never got this post."""
     campaign = in_doubt_first_batch(run, "mailgun", LOST_AT_ONCE)
     longer = POST + "-again"
     campaign.server.sent_log.add([
         Logged(time.time(), reader, f"other-{n}@mg.example.com", longer,
-               {"post": longer, "reader": reader}, "Again") for n, reader in enumerate(FIRST_BATCH)])
+               {"post": longer, "reader": reader}, "Again")
+        for n, reader in enumerate(FIRST_BATCH)])
 
     result = reconcile(campaign, "--settle", "0")
 
@@ -351,3 +352,19 @@ def test_postmark_reads_more_than_ten_thousand_in_shorter_windows(site):
 
 def reconcile_cli(site):
     return invoke(site, "reconcile", "--settle", "0", env=provider_environ("postmark"))
+
+
+def test_status_of_a_post_whose_id_ends_in_a_slash_names_it_in_each_hint(site):
+    """Hugo's permalinks end in "/": the hints name the post by its last segment all the same,
+    and so may the writer, once the post file is gone and only the ledger knows it."""
+    gone = "/posts/old-one/"
+    settings = load_settings(site, provider_environ("postmark"))
+    with Ledger.open(settings) as ledger:
+        ledger.claim(gone, READERS[:2], "postmark", key="batch-1", subject="Old one")
+        ledger.mark(gone, READERS[:2], State.IN_DOUBT, "read timeout")
+
+    result = invoke(site, "status", "old-one", env=provider_environ("postmark"))
+
+    assert result.exit_code == 0, result.output
+    assert f"{gone}: sent 0, failed 0, in doubt 2" in result.output
+    assert "newsletter send old-one --resend-in-doubt" in result.output
