@@ -368,3 +368,38 @@ def test_status_of_a_post_whose_id_ends_in_a_slash_names_it_in_each_hint(site):
     assert result.exit_code == 0, result.output
     assert f"{gone}: sent 0, failed 0, in doubt 2" in result.output
     assert "newsletter send old-one --resend-in-doubt" in result.output
+
+
+def test_postmark_finds_a_message_of_the_hour_eastern_time_repeats(site):
+    """Postmark reads its dates as US Eastern wall times, and on the night summer time ends
+    01:00 to 02:00 happens twice: a batch given up on in the second of those hours (a 07:40
+    CET send, say) is searched to past it, whichever hour Postmark takes "01:55" for."""
+    from contextlib import closing
+
+    from fake_providers import DEFAULTS, KEYS, start_fake, write_provider_settings
+
+    from newsletter.providers import batch_key
+    from newsletter.sending import reconcile_posts
+
+    claimed = dt.datetime(2026, 11, 1, 5, 50, tzinfo=dt.timezone.utc)  # 01:50 EDT
+    given_up = claimed + dt.timedelta(minutes=50)  # 01:40 EST, the second 01:40 that night
+    later = claimed + dt.timedelta(hours=6)
+    readers = READERS[:2]
+    with closing(start_fake("postmark", KEYS["postmark"])) as server:
+        server.clock = later.timestamp
+        write_provider_settings(site, name="postmark", api_url=server.url,
+                                timeout=DEFAULTS["timeout"])
+        settings = load_settings(site, provider_environ("postmark"))
+        server.sent_log.add([
+            Logged((given_up + dt.timedelta(minutes=5)).timestamp(), reader, f"pm-{n}", POST,
+                   {"post": POST, "reader": reader}, "What matters", stream="broadcast")
+            for n, reader in enumerate(readers)])
+        with Ledger.open(settings) as ledger:
+            ledger.claim(POST, readers, "postmark", at=claimed.isoformat(),
+                         key=batch_key(POST, readers), subject="What matters")
+            ledger.mark(POST, readers, State.IN_DOUBT, "read timeout")
+            ledger.db.execute("UPDATE deliveries SET updated_at = ? WHERE post_id = ?",
+                              (given_up.isoformat(), POST))
+            [report] = reconcile_posts(settings, ledger, [POST], settle=0, now=lambda: later)
+
+    assert (report.in_doubt, report.sent, report.pending) == (2, 2, 0)

@@ -30,6 +30,7 @@ from newsletter.providers.lookup import (
     Lookup,
     LookupFailed,
     Pages,
+    wall_time,
     windows,
 )
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
@@ -257,9 +258,8 @@ def check_key(provider: HttpProvider) -> str | None:
     return None
 
 
-# The message search (docs/providers.md#finding-a-message-later): dates in US Eastern time,
-# inclusive to the second; count <= 500 and count + offset <= 10,000; one message stream (the
-# transactional "outbound" unless `messagestream` names another).
+# The message search (docs/providers.md#finding-a-message-later): US Eastern wall times, inclusive
+# to the second; count <= 500, count + offset <= 10,000; one stream (else "outbound").
 EASTERN = ZoneInfo("America/New_York")
 SEARCH_PAGE, SEARCH_DEPTH = 500, 10_000
 SECOND = dt.timedelta(seconds=1)
@@ -277,8 +277,8 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
     def search(since: dt.datetime, until: dt.datetime, offset: int) -> dict:
         body = pages.get("/messages/outbound", {
             "count": SEARCH_PAGE, "offset": offset, "tag": post_id, "messagestream": stream,
-            "fromdate": f"{since.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}",
-            "todate": f"{until.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}"})
+            "fromdate": wall_time(since, EASTERN, end=False),
+            "todate": wall_time(until, EASTERN, end=True)})
         if not (isinstance(body, dict) and isinstance(body.get("TotalCount"), int)
                 and isinstance(body.get("Messages"), list)):
             raise LookupFailed("postmark answered its message search without TotalCount and "
