@@ -4,10 +4,12 @@ Every message a fake accepts is logged (:class:`SentLog`) with what the provider
 when, to whom, its tag, metadata, subject and the provider's id. The read APIs search that log
 as documented (docs/providers.md#finding-a-message-later): Postmark's message search
 (``count``+``offset`` at most 10,000, ``fromdate``/``todate`` in US Eastern time, inclusive to
-the second, newest first), Mailgun's events (``begin``/``end`` in epoch seconds, ``limit`` at
-most 300, ``paging.next`` until an empty page), SendGrid's Email Activity (404 unless the
-account bought it), Resend's list of emails (newest first, cursor ``after``). Each drops what
-is older than its retention, and plays ``server.lookup_queue`` answers first (a 429, a 500).
+the second, newest first, of the ``messagestream`` named, else the transactional ``outbound``),
+Mailgun's events (``begin``/``end`` in epoch seconds, ``limit`` at most 300, ``paging.next``
+until an empty page, a tag filter that matches every tag containing its terms), SendGrid's
+Email Activity (404 unless the account bought it), Resend's list of emails (newest first,
+cursor ``after``). Each drops what is older than its retention, and plays
+``server.lookup_queue`` answers first (a 429, a 500).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Logged:
     metadata: dict[str, str] = field(default_factory=dict)
     subject: str | None = None
     batch: str | None = None  # SendGrid custom_args batch
+    stream: str = "outbound"  # Postmark's MessageStream (its default when a send names none)
 
 
 class SentLog:
@@ -87,7 +90,8 @@ def logged(api_name: str, request, answer) -> list[Logged]:
             if result.get("ErrorCode", 0) == 0:
                 out.append(Logged(now, parseaddr(message["To"])[1].lower(), result["MessageID"],
                                   message.get("Tag"), message.get("Metadata") or {},
-                                  message.get("Subject")))
+                                  message.get("Subject"),
+                                  stream=message.get("MessageStream") or "outbound"))
         return out
     if api_name == "mailgun":
         variables = json.loads(payload.get("recipient-variables", "{}"))
@@ -168,13 +172,14 @@ def postmark_search(fake, query, here):
         return 422, {}, {"ErrorCode": 300, "Message": "dates are YYYY-MM-DDTHH:MM:SS"}
     found = [e for e in fake.sent_log.between(_retained(fake, start), end + 1)  # to the second
              if (query.get("tag") is None or e.tag == query["tag"])
+             and e.stream == query.get("messagestream", "outbound")
              and (query.get("recipient") is None or e.address == query["recipient"].lower())]
     found.reverse()  # newest first
     page = found[offset:offset + count]
     return 200, {}, {"TotalCount": len(found), "Messages": [{
         "MessageID": e.provider_id, "To": [{"Email": e.address, "Name": None}],
         "Recipients": [e.address], "Tag": e.tag, "Metadata": e.metadata, "Subject": e.subject,
-        "Status": "Sent", "MessageStream": "broadcast",
+        "Status": "Sent", "MessageStream": e.stream,
         "ReceivedAt": dt.datetime.fromtimestamp(e.at, EASTERN).isoformat()} for e in page]}
 
 
@@ -194,7 +199,7 @@ def mailgun_events(fake, query, here):
     event = query.get("event")
     found = [e for e in fake.sent_log.between(_retained(fake, begin), end)
              if event in (None, "accepted")
-             and (query.get("tags") is None or e.tag == query["tags"])
+             and _filter_matches(query.get("tags"), e.tag)
              and (query.get("recipient") is None or e.address == query["recipient"].lower())]
     if query.get("ascending") != "yes":
         found.reverse()
@@ -206,6 +211,11 @@ def mailgun_events(fake, query, here):
         "user-variables": e.metadata, "message": {"headers": {"message-id": e.provider_id,
                                                               "subject": e.subject}}}
         for e in page], "paging": {"next": f"{here}?{urlencode(following)}"}}
+
+
+def _filter_matches(expression: str | None, value: str | None) -> bool:
+    """Mailgun's filter expression: ``foo bar`` matches a value that contains both terms."""
+    return expression is None or all(term in (value or "") for term in expression.split())
 
 
 SENDGRID_QUERY = re.compile(r"""unique_args\['batch'\]="(?P<batch>[^"]*)\"""")

@@ -40,7 +40,7 @@ def seed_in_doubt(settings, server, count: int, *, accepted=lambda number: numbe
                     taken.add(reader(n))
                     logged.append(Logged(at.timestamp() + (n - first) / per_second, reader(n),
                                          f"pm-{n}", POST, {"post": POST, "reader": reader(n)},
-                                         SUBJECT))
+                                         SUBJECT, stream=settings.provider.message_stream))
         ledger.db.execute("UPDATE deliveries SET updated_at = ? WHERE post_id = ?",
                           ((start + dt.timedelta(seconds=count / per_second)).isoformat(), POST))
     server.sent_log.extend_sorted(logged)

@@ -144,7 +144,7 @@ def test_the_same_event_delivered_twice_counts_once(sent):
     assert status_json(site, provider)["delivered"] == 1
 
 
-@pytest.mark.parametrize("sent", ["postmark", "sendgrid", "resend"], indirect=True)
+@pytest.mark.parametrize("sent", PROVIDERS, indirect=True)
 def test_a_soft_bounce_counts_as_bounced_but_keeps_the_reader(sent):
     provider, site, base = sent
 
@@ -335,3 +335,26 @@ def test_a_test_copy_to_a_subscriber_counts_in_no_posts_funnel(site, provider):
     assert (funnel["sent"], funnel["delivered"], funnel["bounced"]) == (5, 1, 0)
     assert (funnel["opened"], funnel["clicked"]) == (0, 0)
     assert statuses(site)[DEE] == "bounced"  # the address bounces all the same
+
+
+@pytest.mark.parametrize("sent", ["postmark"], indirect=True)
+def test_events_of_readers_still_in_doubt_keep_the_report_chart_within_its_frame(sent, tmp_path):
+    """The provider's events prove more readers took the post than the ledger knows (the
+    rest are in doubt until `reconcile`): the bar ends at the chart's edge, its figure shown."""
+    from browser import preview_server
+
+    from newsletter.sending import Ledger, State
+
+    provider, site, base = sent
+    with Ledger.open(load_settings(site, ENVIRON)) as ledger:
+        ledger.mark(POST, [BOB, CY, DEE, EVE], State.IN_DOUBT, "read timeout")
+    post_events(base, provider, [("delivered", reader, TAG[provider]) for reader in READERS])
+
+    with preview_server(site, tmp_path) as url:
+        page = requests.get(f"{url}/report", timeout=30).text
+
+    bar = re.search(r'<rect class="bar bar-delivered" x="(\d+)" y="\d+" width="([\d.]+)"', page)
+    figure = re.search(r'<text x="([\d.]+)" y="\d+" class="value">5 · 500.0%</text>', page)
+    chart = re.search(r'<svg [^>]*id="funnel-0"[^>]* width="(\d+)"', page)
+    assert bar and figure and chart, page
+    assert int(bar[1]) + float(bar[2]) <= float(figure[1]) < int(chart[1]) - 60

@@ -15,6 +15,7 @@ import sqlite3
 import time
 
 import pytest
+from fake_lookups import Logged
 from fake_providers import HANGUP, LOST, Behaviour, provider_environ, slow
 from test_provider_matrix import HTTP_PROVIDERS, POST, READERS, SHORT_TIMEOUT, run  # noqa: F401
 
@@ -121,6 +122,23 @@ def test_a_batch_lost_before_the_provider_took_it_goes_out_exactly_once(run, nam
     assert again.exit_code == 0, again.output
     assert campaign.counts() == {State.SENT: 6}
     assert dict(campaign.server.accepted) == {reader: 1 for reader in READERS}
+
+
+def test_mailgun_messages_of_a_post_whose_tag_contains_this_ones_are_not_found(run):  # noqa: F811
+    """Mailgun's tag filter is a search expression: asked for this post's tag it also lists
+    messages of a post whose tag contains it. Those readers never got this post."""
+    campaign = in_doubt_first_batch(run, "mailgun", LOST_AT_ONCE)
+    longer = POST + "-again"
+    campaign.server.sent_log.add([
+        Logged(time.time(), reader, f"other-{n}@mg.example.com", longer,
+               {"post": longer, "reader": reader}, "Again")
+        for n, reader in enumerate(FIRST_BATCH)])
+
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 0, result.output
+    assert f"{POST}: 3 in doubt; 3 never reached mailgun" in result.output
+    assert campaign.counts() == {State.SENT: 3, State.PENDING: 3}
 
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
@@ -334,3 +352,54 @@ def test_postmark_reads_more_than_ten_thousand_in_shorter_windows(site):
 
 def reconcile_cli(site):
     return invoke(site, "reconcile", "--settle", "0", env=provider_environ("postmark"))
+
+
+def test_status_of_a_post_whose_id_ends_in_a_slash_names_it_in_each_hint(site):
+    """Hugo's permalinks end in "/": the hints name the post by its last segment all the same,
+    and so may the writer, once the post file is gone and only the ledger knows it."""
+    gone = "/posts/old-one/"
+    settings = load_settings(site, provider_environ("postmark"))
+    with Ledger.open(settings) as ledger:
+        ledger.claim(gone, READERS[:2], "postmark", key="batch-1", subject="Old one")
+        ledger.mark(gone, READERS[:2], State.IN_DOUBT, "read timeout")
+
+    result = invoke(site, "status", "old-one", env=provider_environ("postmark"))
+
+    assert result.exit_code == 0, result.output
+    assert f"{gone}: sent 0, failed 0, in doubt 2" in result.output
+    assert "newsletter send old-one --resend-in-doubt" in result.output
+
+
+def test_postmark_finds_a_message_of_the_hour_eastern_time_repeats(site):
+    """Postmark reads its dates as US Eastern wall times, and on the night summer time ends
+    01:00 to 02:00 happens twice: a batch given up on in the second of those hours (a 07:40
+    CET send, say) is searched to past it, whichever hour Postmark takes "01:55" for."""
+    from contextlib import closing
+
+    from fake_providers import DEFAULTS, KEYS, start_fake, write_provider_settings
+
+    from newsletter.providers import batch_key
+    from newsletter.sending import reconcile_posts
+
+    claimed = dt.datetime(2026, 11, 1, 5, 50, tzinfo=dt.timezone.utc)  # 01:50 EDT
+    given_up = claimed + dt.timedelta(minutes=50)  # 01:40 EST, the second 01:40 that night
+    later = claimed + dt.timedelta(hours=6)
+    readers = READERS[:2]
+    with closing(start_fake("postmark", KEYS["postmark"])) as server:
+        server.clock = later.timestamp
+        write_provider_settings(site, name="postmark", api_url=server.url,
+                                timeout=DEFAULTS["timeout"])
+        settings = load_settings(site, provider_environ("postmark"))
+        server.sent_log.add([
+            Logged((given_up + dt.timedelta(minutes=5)).timestamp(), reader, f"pm-{n}", POST,
+                   {"post": POST, "reader": reader}, "What matters", stream="broadcast")
+            for n, reader in enumerate(readers)])
+        with Ledger.open(settings) as ledger:
+            ledger.claim(POST, readers, "postmark", at=claimed.isoformat(),
+                         key=batch_key(POST, readers), subject="What matters")
+            ledger.mark(POST, readers, State.IN_DOUBT, "read timeout")
+            ledger.db.execute("UPDATE deliveries SET updated_at = ? WHERE post_id = ?",
+                              (given_up.isoformat(), POST))
+            [report] = reconcile_posts(settings, ledger, [POST], settle=0, now=lambda: later)
+
+    assert (report.in_doubt, report.sent, report.pending) == (2, 2, 0)

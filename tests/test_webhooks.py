@@ -156,6 +156,35 @@ def test_a_provider_side_unsubscribe_unsubscribes(hooks):
     assert statuses(site) == {ANN: "unsubscribed", BOB: "unsubscribed", CY: "unsubscribed"}
 
 
+def test_resends_contact_and_domain_events_are_taken_and_change_no_one(hooks):
+    post, site = hooks
+    # Resend sends these to the same endpoint when "all events" are chosen; a 4xx would make
+    # Svix retry them for days and, after enough failures, disable the endpoint.
+    contact = {"type": "contact.created", "created_at": "2026-11-25T10:00:00.512Z",
+               "data": {"id": "c-41", "audience_id": "a-7", "email": BOB, "first_name": "Bob",
+                        "unsubscribed": False, "created_at": "2026-11-25T10:00:00.480Z"}}
+    domain = {"type": "domain.updated", "created_at": "2026-11-25T10:01:00.000Z",
+              "data": {"id": "d-3", "name": "example.com", "status": "verified",
+                       "region": "us-east-1", "records": []}}
+
+    answers = [post("resend", *resend_request(event)) for event in (contact, domain)]
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert statuses(site) == {ANN: "active", BOB: "active", CY: "active"}
+
+
+def test_a_resend_bounce_to_a_named_reader_takes_them_off_the_list(hooks):
+    post, site = hooks
+    # Resend's events name the recipients as the email was given them: with the reader's name.
+    bounce = {"type": "email.bounced", "created_at": "2026-11-25T10:00:00.125Z",
+              "data": {"email_id": "5a1c", "to": ['"Ann, Reader" <ann@example.com>'],
+                       "created_at": "2026-11-25 09:59:58.901234+00",
+                       "bounce": {"type": "Permanent", "subType": "General", "message": "gone"}}}
+
+    assert post("resend", *resend_request(bounce)).status_code == 200
+    assert statuses(site) == {ANN: "bounced", BOB: "active", CY: "active"}
+
+
 def test_events_for_addresses_not_on_the_list_add_no_one(hooks):
     post, site = hooks
     bounce = dict(EVENTS["postmark"][0], Email="stranger@example.com")

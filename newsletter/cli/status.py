@@ -98,14 +98,14 @@ def _outlook(settings, report):
 def _post_id(ledger, posts, name: str) -> str:
     """The ledger id of POST: a post's, else one only the ledger knows (a deleted post)."""
     from newsletter.errors import PostNotFoundError
-    from newsletter.posts import find_post
+    from newsletter.posts import find_post, short_name
 
     try:
         return find_post(posts, name).id
     except PostNotFoundError:
         wanted = name.strip()
         known = [pid for pid in ledger.post_ids()
-                 if wanted in (pid, pid.lstrip("/"), pid.rpartition("/")[2])]
+                 if wanted in (pid, pid.lstrip("/"), short_name(pid))]
         if len(known) == 1:
             return known[0]
         raise
@@ -166,13 +166,14 @@ def _show_runs(ledger, post_id: str) -> None:
 
 def _show_problems(ledger, post_id: str, counter, report, provider) -> None:
     """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
+    from newsletter.posts import short_name
     from newsletter.sending import State, no_lookup_note
 
     failed = ledger.deliveries(post_id, [State.FAILED]) if counter[State.FAILED] else []
     in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT]) if counter[State.IN_DOUBT] else []
     pending, in_flight = counter[State.PENDING], counter[State.SUBMITTING]
     unsent = report.unsent[post_id]
-    short = post_id.rpartition("/")[2]
+    short = short_name(post_id) or post_id
     if failed:
         click.echo("\nFailed (the provider rejected these for good):")
         for row in failed:

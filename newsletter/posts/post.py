@@ -57,7 +57,12 @@ class Post:
     @property
     def name(self) -> str:
         """The slug's last segment: the short name used in folders and messages."""
-        return self.id.rstrip("/").rpartition("/")[2] or self.path.stem
+        return short_name(self.id) or self.path.stem
+
+
+def short_name(post_id: str) -> str:
+    """A post id's last segment (``/posts/hello/`` -> ``hello``), "" when it has none."""
+    return post_id.rstrip("/").rpartition("/")[2]
 
 
 def classify(post: Post, now: dt.datetime) -> PostStatus:

@@ -46,7 +46,8 @@ def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
             parts.append(f'<text x="{LABEL_WIDTH}" y="{middle}" class="untracked" '
                          f'data-step="{step}">not tracked</text>')
             continue
-        width = round(BAR_WIDTH * (share or 0), 1)
+        # Events of readers still in doubt can take a share past 100%: the bar stops at its end.
+        width = round(BAR_WIDTH * min(share or 0, 1), 1)
         if count and width < 1:
             width = 1.0  # a reader or two still shows
         parts.append(f'<rect class="bar bar-{step}" x="{LABEL_WIDTH}" y="{y + 5}" '

@@ -65,6 +65,18 @@ def windows(batches: list[InDoubtBatch], now: dt.datetime) -> list[tuple[dt.date
     return merged
 
 
+def wall_time(moment: dt.datetime, zone: dt.tzinfo, end: bool) -> str:
+    """``moment`` as a provider that reads local wall times takes it (``YYYY-MM-DDTHH:MM:SS``
+    in ``zone``). In the hour a clock turned back repeats, a wall time names two moments and
+    the provider may read either: a window's start is moved before that hour and its ``end``
+    after it, so the window holds ``moment`` whichever it reads."""
+    local = moment.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        hour = local.replace(minute=0, second=0, microsecond=0)
+        local = hour + dt.timedelta(hours=1) if end else hour - dt.timedelta(seconds=1)
+    return f"{local:%Y-%m-%dT%H:%M:%S}"
+
+
 Search = Callable[["HttpProvider", str, list[InDoubtBatch], dt.datetime],
                   Iterator[tuple[str, str]]]
 

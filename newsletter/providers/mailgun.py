@@ -229,8 +229,9 @@ def _events(pages: Pages, provider: MailgunProvider, post_id: str, start: dt.dat
         if not items:
             return
         for item in items:
-            user = item.get("user-variables") if isinstance(item, dict) else None
-            reader = user.get("reader") if isinstance(user, dict) else None
+            user = _field(item, "user-variables")
+            # The tag filter matches every tag containing this one's terms: another post's too.
+            reader = user.get("reader") if user.get("post") == post_id else None
             if isinstance(reader, str):
                 yield reader, str(_field(_field(item, "message"), "headers").get("message-id")
                                   or item.get("id"))

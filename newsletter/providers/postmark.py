@@ -30,6 +30,7 @@ from newsletter.providers.lookup import (
     Lookup,
     LookupFailed,
     Pages,
+    wall_time,
     windows,
 )
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
@@ -257,8 +258,8 @@ def check_key(provider: HttpProvider) -> str | None:
     return None
 
 
-# The message search (docs/providers.md#finding-a-message-later): dates in US Eastern time,
-# inclusive to the second; count <= 500 and count + offset <= 10,000 a search.
+# The message search (docs/providers.md#finding-a-message-later): US Eastern wall times, inclusive
+# to the second; count <= 500, count + offset <= 10,000; one stream (else "outbound").
 EASTERN = ZoneInfo("America/New_York")
 SEARCH_PAGE, SEARCH_DEPTH = 500, 10_000
 SECOND = dt.timedelta(seconds=1)
@@ -269,14 +270,15 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
     """The readers of the post Postmark accepted: its messages tagged with the post in the
     batches' time windows, each halved until it holds at most 10,000."""
     pages = Pages(provider, LOOKUP, {"X-Postmark-Server-Token": provider.api_key})
+    stream = provider.settings.provider.message_stream
     to_read = [(start.replace(microsecond=0), end.replace(microsecond=0) + SECOND)
                for start, end in reversed(windows(batches, now))]
 
     def search(since: dt.datetime, until: dt.datetime, offset: int) -> dict:
         body = pages.get("/messages/outbound", {
-            "count": SEARCH_PAGE, "offset": offset, "tag": post_id,
-            "fromdate": f"{since.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}",
-            "todate": f"{until.astimezone(EASTERN):%Y-%m-%dT%H:%M:%S}"})
+            "count": SEARCH_PAGE, "offset": offset, "tag": post_id, "messagestream": stream,
+            "fromdate": wall_time(since, EASTERN, end=False),
+            "todate": wall_time(until, EASTERN, end=True)})
         if not (isinstance(body, dict) and isinstance(body.get("TotalCount"), int)
                 and isinstance(body.get("Messages"), list)):
             raise LookupFailed("postmark answered its message search without TotalCount and "
@@ -313,10 +315,8 @@ def _reader(message: object, post_id: str) -> str | None:
     return labels.get("reader") if isinstance(labels, dict) else None
 
 
-# Retention: 45 days by default, 7 at the least a server may be set to; no indexing delay is
-# documented, so ten minutes.
-LOOKUP = Lookup(lookup_messages, retention=dt.timedelta(days=7),
-                settle=dt.timedelta(minutes=10), in_flight=4)
+# Retention: 45 days by default, 7 at the least; no indexing delay is documented: ten minutes.
+LOOKUP = Lookup(lookup_messages, dt.timedelta(days=7), dt.timedelta(minutes=10), in_flight=4)
 
 
 DECLARATION = Declaration(

@@ -18,6 +18,7 @@ from newsletter.web.webhooks.common import (
     DELIVERED,
     IGNORED,
     OPENED,
+    SOFT_BOUNCE,
     Event,
     NotAuthenticated,
     WebhookError,
@@ -31,6 +32,9 @@ from newsletter.web.webhooks.common import (
 )
 
 
+# Permanent failures Mailgun keeps off its bounce list (api-suppressions: soft bounces and an
+# ESP's refusal are not added): "old", retried until too old; "espblock", the receiver's policy.
+SOFT_REASONS = {"old", "espblock"}
 EVENT_KINDS = {"delivered": DELIVERED, "complained": "complained",
                "unsubscribed": "unsubscribed", "opened": OPENED, "clicked": CLICKED}
 
@@ -82,10 +86,14 @@ def parse_events(payload, headers) -> list[Event]:
 def _classify(data: dict) -> tuple[str, str]:
     event = data.get("event")
     if event == "failed":
-        # "temporary": Mailgun tries again for hours (a deferral); "permanent": it gave up.
-        severity = field_text(data, "severity")
-        kind = "bounced" if severity == "permanent" else DEFERRED
-        return kind, f"failed ({severity}): {field_text(data, 'reason')}"
+        # "temporary": Mailgun tries again for hours (a deferral); "permanent": it gave up,
+        # but only a hard bounce says the address is dead.
+        severity, reason = field_text(data, "severity"), field_text(data, "reason")
+        status = data.get("delivery-status")
+        soft = reason in SOFT_REASONS or (isinstance(status, dict)
+                                          and status.get("bounce-type") == "soft")
+        kind = DEFERRED if severity != "permanent" else SOFT_BOUNCE if soft else "bounced"
+        return kind, f"failed ({severity}): {reason}"
     if event in EVENT_KINDS:
         return EVENT_KINDS[event], str(event)
     return IGNORED, str(event)

@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+from email.utils import parseaddr
 
 from newsletter.providers import TEST_COPY
 from newsletter.web.webhooks.common import (
@@ -64,10 +65,14 @@ def parse_events(payload, headers) -> list[Event]:
     by the email's ``post`` tag. Its id is the Svix message id, the same on every retry."""
     record = require_records(payload, dict, "a JSON object")
     data = require_records(record.get("data"), dict, "a data object")
+    event_type = field_text(record, "type")
+    if not event_type.startswith("email."):
+        return []  # contact.* and domain.* events are about no message: nothing to keep
     recipients = data.get("to")
     addresses = [recipients] if isinstance(recipients, str) else recipients
-    addresses = [a for a in require_records(addresses, list, "data.to") if isinstance(a, str)]
-    event_type = field_text(record, "type")
+    # As the email was given them: a reader with a name was sent to "Name <address>".
+    addresses = [parseaddr(a)[1] or a for a in require_records(addresses, list, "data.to")
+                 if isinstance(a, str)]
     kind, detail = _classify(event_type, data)
     base = headers.get("svix-id", "") or content_id(record)
     when = iso_seconds(record.get("created_at"))
