@@ -255,3 +255,24 @@ def test_two_senders_at_once_share_one_daily_limit_and_never_spend_the_same_room
 
     with ThreadPoolExecutor(4) as pool:
         assert sum(pool.map(sender, range(4))) == 100
+
+
+def test_an_old_post_sent_by_hand_and_stopped_by_the_limit_is_finished_by_cron(resend, each_store):
+    # `send POST` says "(or send --due) continues": so it does, though the post is dated
+    # before [schedule] since, and each reader gets it once
+    site, server = resend
+    (site / "content" / "posts" / "first.md").unlink()
+    write_post(site, "archive", "2025-06-01T08:00:00Z")
+    write_readers(site, READERS[:50])
+    settings = configure(site, server, daily_limit=20, reserve_for_signups=0)
+    env = provider_environ("resend")
+    by_hand = invoke(site, "send", "archive", "--yes", env=env)
+    assert by_hand.exit_code == 0 and "(or send --due) continues" in by_hand.output
+    status = invoke(site, "status", env=env)
+    assert "30 readers left, finishing about" in status.output
+    tomorrow = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1, minutes=1)
+    for day in range(3):
+        run = send_due(settings, tomorrow + dt.timedelta(days=day))
+        assert not run.failed, run
+    assert set(server.accepted) == set(READERS[:50])
+    assert set(server.accepted.values()) == {1}

@@ -251,3 +251,16 @@ def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_sta
     assert status.stdout.startswith("Welcome series (disabled: send --due sends none of it)")
     assert "set enabled = true in newsletter.toml" in status.stdout
     assert "the next send --due starts it;" not in status.stdout
+
+
+def test_status_under_a_daily_limit_does_not_promise_a_welcome_post_to_the_whole_list(blog):
+    # old@ joined before the series: nobody will send them best-a, so nothing of it is "left"
+    site = blog
+    write_settings(site, "provider", name="outbox", daily_limit=100)
+    write_list(site, [("old@example.com", T0 - 30 * DAY, ""), ("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    assert not send_due(settings, T0 + 2 * DAY).failed
+    status = invoke(site, "status", env=ENV)
+    assert "/posts/best-a: sent 1, failed 0, in doubt 0, pending 0, not yet sent 1; " \
+        "1 reader had it as a welcome email\n" in status.output

@@ -138,6 +138,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         count_active,
         count_recipients,
         finish_if_walked,
+        mark_sent_by_hand,
         recover_dead_runs,
         send_post,
         settled_states,
@@ -191,6 +192,8 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         with site_lock(settings), Ledger.open(settings) as ledger:
             budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
             progress = ProgressLine(total) if on_tty else None
+            if tags == post.newsletter_tags:  # its readers: send --due continues it, if stopped
+                mark_sent_by_hand(ledger, post.id, dt.datetime.now(dt.timezone.utc))
             try:
                 report = send_post(settings, email, provider, store=store, ledger=ledger,
                                    retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
