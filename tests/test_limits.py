@@ -276,3 +276,18 @@ def test_an_old_post_sent_by_hand_and_stopped_by_the_limit_is_finished_by_cron(r
         assert not run.failed, run
     assert set(server.accepted) == set(READERS[:50])
     assert set(server.accepted.values()) == {1}
+
+
+def test_a_tag_send_stopped_by_the_limit_names_the_command_for_the_same_readers(resend):
+    # `newsletter send first` alone would mail the readers outside the tag as well
+    site, server = resend
+    rows = ["email,name,status,tags"] + [
+        f"{address},,active,{'vip' if n < 30 else ''}" for n, address in enumerate(READERS[:50])]
+    (site / "subscribers" / "subscribers.csv").write_text("\n".join(rows) + "\n")
+    configure(site, server, daily_limit=20, reserve_for_signups=0)
+    result = invoke(site, "send", "first", "--tag", "vip", "--yes", env=provider_environ("resend"))
+    assert result.exit_code == 0, result.output
+    limit = result.output.splitlines()[-1]
+    assert limit.startswith("Limit reached: the daily limit of 20; 10 readers left, estimated")
+    assert limit.endswith("; `newsletter send first --tag vip` continues.")
+    assert sum(server.accepted.values()) == 20
