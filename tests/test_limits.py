@@ -270,6 +270,10 @@ def test_an_old_post_sent_by_hand_and_stopped_by_the_limit_is_finished_by_cron(r
     assert by_hand.exit_code == 0 and "(or send --due) continues" in by_hand.output
     status = invoke(site, "status", env=env)
     assert "30 readers left, finishing about" in status.output
+    plan = invoke(site, "send", "--due", "--dry-run", env=env)
+    assert 'would resume /posts/archive "Archive" (2025-06-01T08:00+00:00) to 30 readers' \
+        in plan.output
+    assert "before [schedule] since" not in plan.output  # not "send --due never sends it"
     tomorrow = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1, minutes=1)
     for day in range(3):
         run = send_due(settings, tomorrow + dt.timedelta(days=day))

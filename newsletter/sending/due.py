@@ -195,8 +195,9 @@ def _prepare(settings: Settings, item: DuePost,
              plan: DuePlan) -> tuple[Email | None, list[Finding], list[str]]:
     """A due post rendered and checked: (email, warnings, why it is not sent, if it is not)."""
     post = item.post
+    since = None if item.resume else plan.since  # one begun by hand is due whatever its date
     try:
-        email, preflight = prepare_post(settings, post, plan.now, plan.since)
+        email, preflight = prepare_post(settings, post, plan.now, since)
     except InputError as error:
         return None, [], [f"{post.id} not sent: {error}"]
     errors = errors_in(preflight.findings)
