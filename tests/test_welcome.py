@@ -166,6 +166,12 @@ def test_a_series_naming_a_draft_or_no_post_says_so_and_sends_the_rest_of_the_ru
     write_settings(site, "welcome", enabled=True, posts=["best-b", "no-such-post"])
     run = send_due(load_settings(site, ENV), T0 + 3 * DAY)
     assert any("welcome.posts" in line and "no-such-post" in line for line in run.broken)
+    # the dry run says what the run would: that error, exit 1, and the rest of the plan
+    plan = invoke(site, "send", "--due", "--dry-run", "--now", (T0 + 3 * DAY).isoformat(), env=ENV)
+    assert plan.exit_code == 1, plan.output
+    assert "error: welcome series not sent: newsletter.toml: welcome.posts: no post named " \
+        "'no-such-post'" in plan.output
+    assert plan.output.endswith("Dry run: nothing sent.\n")
 
 
 def test_readers_on_the_list_before_the_series_get_it_only_when_enrolled(blog):
