@@ -174,6 +174,21 @@ def test_a_series_naming_a_draft_or_no_post_says_so_and_sends_the_rest_of_the_ru
     assert plan.output.endswith("Dry run: nothing sent.\n")
 
 
+def test_a_series_post_only_for_a_tag_is_not_sent_to_readers_without_it(blog):
+    site = blog
+    path = site / "content" / "posts" / "best-a.md"
+    path.write_text(path.read_text().replace("---\n\n", "newsletter_tags: [paid]\n---\n\n"))
+    write_list(site, [("free@example.org", T0 + DAY, ""), ("paid@example.org", T0 + DAY, "paid")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    run = send_due(settings, T0 + 2 * DAY)
+    assert run.failed and run.broken == [
+        "welcome series: /posts/best-a not sent: newsletter.toml: /posts/best-a is only for "
+        "readers tagged paid (newsletter_tags): not sent; the series goes to every new reader: "
+        "take it out of [welcome] posts, or remove its newsletter_tags"]
+    assert outbox(site) == {}
+
+
 def test_readers_on_the_list_before_the_series_get_it_only_when_enrolled(blog):
     site = blog
     settings = load_settings(site, ENV)
