@@ -285,3 +285,19 @@ def test_status_under_a_daily_limit_does_not_promise_a_welcome_post_to_the_whole
     status = invoke(site, "status", env=ENV)
     assert "/posts/best-a: sent 1, failed 0, in doubt 0, pending 0, not yet sent 1; " \
         "1 reader had it as a welcome email\n" in status.output
+
+
+def test_a_run_whose_broadcast_reaches_the_limit_counts_the_welcome_emails_waiting(blog):
+    site = blog
+    write_settings(site, "provider", name="outbox", daily_limit=5, reserve_for_signups=0)
+    write_post(site, "news", "2026-11-03T08:00:00Z")
+    write_list(site, [("old@example.com", T0 - 30 * DAY, "")]
+               + [(f"new{n}@example.org", T0 + DAY, "") for n in range(6)])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    run = send_due(settings, T0 + 3 * DAY)
+    # news went to 5 of 7; the 6 new readers' first welcome email waits too: 8 messages, at
+    # 5 a day the last ones two days later
+    assert [outcome.report.sent for outcome in run.outcomes] == [5]
+    assert run.limit.left == 8
+    assert run.limit.finish == T0 + 5 * DAY
