@@ -193,8 +193,6 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         with site_lock(settings), Ledger.open(settings) as ledger:
             budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
             progress = ProgressLine(total) if on_tty else None
-            if tags == post.newsletter_tags:  # its readers: send --due continues it, if stopped
-                mark_sent_by_hand(ledger, post.id, dt.datetime.now(dt.timezone.utc))
             try:
                 report = send_post(settings, email, provider, store=store, ledger=ledger,
                                    retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,
@@ -202,6 +200,8 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                                    started=started)
                 if tags == post.newsletter_tags:  # its readers: later ones don't reopen it
                     finish_if_walked(ledger, post.id, report, dt.datetime.now(dt.timezone.utc))
+                    if report.limit_reached:  # as its line says, send --due continues it
+                        mark_sent_by_hand(ledger, post.id, dt.datetime.now(dt.timezone.utc))
                 if progress:
                     progress.end()
             finally:

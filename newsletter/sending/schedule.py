@@ -1,8 +1,8 @@
 """Which posts are due for `send --due`, and the site lock: one `send` at a time per site.
 
 A post is due when it is published at ``now`` (not a draft, a post and not a page, not
-``newsletter: false``, dated at or before ``now``), dated at or after ``since`` (or begun by
-`send POST`, whatever its date), and its campaign is not finished. The ledger keys everything on the post id (its slug), so editing a sent post,
+``newsletter: false``, dated at or before ``now``), dated at or after ``since`` (or a `send POST`
+that a sending limit stopped, whatever its date), and its campaign is not finished. The ledger keys everything on the post id (its slug), so editing a sent post,
 renaming its file or changing its date never sends it again.
 
 A campaign is *finished* once a run has walked its whole recipient list; ``send --due`` then
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 LOCK_FILE = "send.lock"
 SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since is not set
 FINISHED_KEY = "finished:{post_id}"  # ledger meta: when a run walked the post's whole list
-# ledger meta: `send POST` began sending to the post's readers; --due resumes it whatever its date
-BROADCAST_KEY = "broadcast:{post_id}"
+# ledger meta: a sending limit stopped `send POST`; --due continues it whatever the post's date
+BY_HAND_KEY = "by-hand:{post_id}"
 # The moments --now may name: far enough from the calendar's ends that no zone shift overflows.
 EARLIEST = dt.datetime(1900, 1, 1)
 LATEST = dt.datetime(9998, 12, 31)
@@ -129,14 +129,15 @@ def resumed_posts(settings: Settings, posts: list[Post], ledger: Ledger,
 
 
 def mark_sent_by_hand(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
-    """Record that `send POST` sends ``post_id`` to its readers: should a sending limit stop it,
-    `send --due` continues it, even dated before ``since`` (docs/sending.md)."""
-    ledger.set_meta(BROADCAST_KEY.format(post_id=post_id), now.isoformat())
+    """Record that a sending limit stopped `send POST` of ``post_id`` to its readers: `send
+    --due` continues it, as the limit's line says, even dated before ``since`` (not one the
+    writer stopped: that is theirs to run again)."""
+    ledger.set_meta(BY_HAND_KEY.format(post_id=post_id), now.isoformat())
 
 
 def _sent_by_hand(ledger: Ledger | None, post_id: str) -> bool:
-    """True when `send POST` began sending ``post_id`` to its readers and reached some."""
-    return (ledger is not None and ledger.get_meta(BROADCAST_KEY.format(post_id=post_id))
+    """True when a sending limit stopped `send POST` of ``post_id`` (after some readers)."""
+    return (ledger is not None and ledger.get_meta(BY_HAND_KEY.format(post_id=post_id))
             is not None and ledger.has_rows(post_id))
 
 
