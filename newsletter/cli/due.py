@@ -188,19 +188,24 @@ def _show_welcome_plan(settings, now: dt.datetime) -> tuple[int, list[str]]:
     run would not send the series (as its own error line says), if it would not."""
     if not settings.welcome.enabled:
         return 0, []
-    from newsletter.sending import welcome_status
+    from newsletter.sending import prepare_welcome, welcome_status
 
     try:
         rows = welcome_status(settings, now).rows()
     except InputError as error:  # [welcome] posts names no post: the broadcasts still go out
         return 0, [f"welcome series not sent: {error}"]
-    due = 0
+    due, broken = 0, []
     for post, _, due_now, waiting in rows:
-        if due_now:
-            click.echo(f"  would send welcome post {post.id} \"{post.title}\" to "
-                       f"{readers(due_now)} ({waiting} more waiting for it)")
-        due += due_now
-    return due, []
+        if not due_now:
+            continue
+        _, _, problem = prepare_welcome(settings, post, now)  # a draft, a post for some tags
+        click.echo(f"  would {'NOT ' if problem else ''}send welcome post {post.id} "
+                   f"\"{post.title}\" to {readers(due_now)} ({waiting} more waiting for it)")
+        if problem:
+            broken.append(problem)
+        else:
+            due += due_now
+    return due, broken
 
 
 def _show_limit_plan(settings, now: dt.datetime, messages: int, shown: int = 6) -> None:

@@ -97,7 +97,7 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
         try:
             for step in sorted(decision.given):
                 post = series.posts[step]
-                email, warnings, broken = _prepare(settings, post, now)
+                email, warnings, broken = prepare_welcome(settings, post, now)
                 if broken:
                     run.broken.append(broken)
                     continue
@@ -115,7 +115,7 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
     return run
 
 
-def _prepare(settings: Settings, post: Post, now: dt.datetime):
+def prepare_welcome(settings: Settings, post: Post, now: dt.datetime):
     """The welcome email of ``post``, checked: (email, warnings, why it is not sent or None)."""
     try:
         check_sendable(post, now, where="newsletter.toml")  # a draft, a page, not published
