@@ -255,3 +255,43 @@ def test_two_senders_at_once_share_one_daily_limit_and_never_spend_the_same_room
 
     with ThreadPoolExecutor(4) as pool:
         assert sum(pool.map(sender, range(4))) == 100
+
+
+def test_an_old_post_sent_by_hand_and_stopped_by_the_limit_is_finished_by_cron(resend, each_store):
+    # `send POST` says "(or send --due) continues": so it does, though the post is dated
+    # before [schedule] since, and each reader gets it once
+    site, server = resend
+    (site / "content" / "posts" / "first.md").unlink()
+    write_post(site, "archive", "2025-06-01T08:00:00Z")
+    write_readers(site, READERS[:50])
+    settings = configure(site, server, daily_limit=20, reserve_for_signups=0)
+    env = provider_environ("resend")
+    by_hand = invoke(site, "send", "archive", "--yes", env=env)
+    assert by_hand.exit_code == 0 and "(or send --due) continues" in by_hand.output
+    status = invoke(site, "status", env=env)
+    assert "30 readers left, finishing about" in status.output
+    plan = invoke(site, "send", "--due", "--dry-run", env=env)
+    assert 'would resume /posts/archive "Archive" (2025-06-01T08:00+00:00) to 30 readers' \
+        in plan.output
+    assert "before [schedule] since" not in plan.output  # not "send --due never sends it"
+    tomorrow = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1, minutes=1)
+    for day in range(3):
+        run = send_due(settings, tomorrow + dt.timedelta(days=day))
+        assert not run.failed, run
+    assert set(server.accepted) == set(READERS[:50])
+    assert set(server.accepted.values()) == {1}
+
+
+def test_a_tag_send_stopped_by_the_limit_names_the_command_for_the_same_readers(resend):
+    # `newsletter send first` alone would mail the readers outside the tag as well
+    site, server = resend
+    rows = ["email,name,status,tags"] + [
+        f"{address},,active,{'vip' if n < 30 else ''}" for n, address in enumerate(READERS[:50])]
+    (site / "subscribers" / "subscribers.csv").write_text("\n".join(rows) + "\n")
+    configure(site, server, daily_limit=20, reserve_for_signups=0)
+    result = invoke(site, "send", "first", "--tag", "vip", "--yes", env=provider_environ("resend"))
+    assert result.exit_code == 0, result.output
+    limit = result.output.splitlines()[-1]
+    assert limit.startswith("Limit reached: the daily limit of 20; 10 readers left, estimated")
+    assert limit.endswith("; `newsletter send first --tag vip` continues.")
+    assert sum(server.accepted.values()) == 20

@@ -289,6 +289,26 @@ def test_a_client_over_its_hourly_limit_is_told_to_wait(site):
     assert "reader3@example.net" not in statuses(site)
 
 
+def test_a_proxy_that_writes_the_client_port_still_tells_clients_apart(site):
+    # Some proxies forward "address:port": read as the proxy itself, every reader behind it
+    # would share one hourly limit
+    configure_signup(site, max_per_ip=2)
+
+    def from_client(hop: str, address: str) -> int:
+        return requests.post(f"{base}/subscribe", data={"email": address, "elapsed": PATIENT},
+                             headers={"X-Forwarded-For": hop}).status_code
+
+    with signup_endpoint(site) as (base, app):
+        answers = [from_client(hop, f"reader{n}{i}@example.net") for n, hop in
+                   enumerate(["198.51.100.7:50123", "[2001:db8::7]:443"]) for i in range(2)]
+        again = from_client("198.51.100.7:50999", "reader9@example.net")
+        settle(app)
+
+    assert answers == [200, 200, 200, 200]
+    assert again == 429
+    assert len(outbox_emails(site)) == 4
+
+
 def test_the_daily_cap_stops_confirmation_emails_and_says_so(site, caplog):
     configure_signup(site, max_per_day=2)
     caplog.set_level(logging.WARNING)

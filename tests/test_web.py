@@ -331,3 +331,18 @@ def test_serve_where_it_cannot_listen_is_one_line(site, host):
     assert result.stderr.endswith("); choose another --port or --host, or stop what is using "
                                   "it\n")
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_serve_on_an_ipv6_host_prints_urls_that_open(site):
+    from conftest import start_cli
+
+    server = start_cli(site, "serve", "--host", "::1", "--port", "0",
+                       env={"NEWSLETTER_SECRET": SECRET}, stdout=subprocess.PIPE, text=True)
+    try:
+        first = server.stdout.readline()
+        assert first.startswith("Serving http://[::1]:"), first
+        base = re.search(r"http://\[::1\]:\d+", first).group(0)
+        assert requests.get(f"{base}/unsubscribe/not-a-token", timeout=30).status_code == 403
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -166,6 +166,30 @@ def test_a_series_naming_a_draft_or_no_post_says_so_and_sends_the_rest_of_the_ru
     write_settings(site, "welcome", enabled=True, posts=["best-b", "no-such-post"])
     run = send_due(load_settings(site, ENV), T0 + 3 * DAY)
     assert any("welcome.posts" in line and "no-such-post" in line for line in run.broken)
+    # the dry run says what the run would: that error, exit 1, and the rest of the plan
+    plan = invoke(site, "send", "--due", "--dry-run", "--now", (T0 + 3 * DAY).isoformat(), env=ENV)
+    assert plan.exit_code == 1, plan.output
+    assert "error: welcome series not sent: newsletter.toml: welcome.posts: no post named " \
+        "'no-such-post'" in plan.output
+    assert plan.output.endswith("Dry run: nothing sent.\n")
+
+
+def test_a_series_post_only_for_a_tag_is_not_sent_to_readers_without_it(blog):
+    site = blog
+    path = site / "content" / "posts" / "best-a.md"
+    path.write_text(path.read_text().replace("---\n\n", "newsletter_tags: [paid]\n---\n\n"))
+    write_list(site, [("free@example.org", T0 + DAY, ""), ("paid@example.org", T0 + DAY, "paid")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    line = ("welcome series: /posts/best-a not sent: newsletter.toml: /posts/best-a is only for "
+            "readers tagged paid (newsletter_tags): not sent; the series goes to every new "
+            "reader: take it out of [welcome] posts, or remove its newsletter_tags")
+    plan = invoke(site, "send", "--due", "--dry-run", "--now", (T0 + 2 * DAY).isoformat(), env=ENV)
+    assert plan.exit_code == 1 and f"error: {line}\n" in plan.output, plan.output
+    assert 'would NOT send welcome post /posts/best-a "Best-A" to 2 readers' in plan.output
+    run = send_due(settings, T0 + 2 * DAY)
+    assert run.failed and run.broken == [line]
+    assert outbox(site) == {}
 
 
 def test_readers_on_the_list_before_the_series_get_it_only_when_enrolled(blog):
@@ -251,3 +275,32 @@ def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_sta
     assert status.stdout.startswith("Welcome series (disabled: send --due sends none of it)")
     assert "set enabled = true in newsletter.toml" in status.stdout
     assert "the next send --due starts it;" not in status.stdout
+
+
+def test_status_under_a_daily_limit_does_not_promise_a_welcome_post_to_the_whole_list(blog):
+    # old@ joined before the series: nobody will send them best-a, so nothing of it is "left"
+    site = blog
+    write_settings(site, "provider", name="outbox", daily_limit=100)
+    write_list(site, [("old@example.com", T0 - 30 * DAY, ""), ("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    assert not send_due(settings, T0 + 2 * DAY).failed
+    status = invoke(site, "status", env=ENV)
+    assert "/posts/best-a: sent 1, failed 0, in doubt 0, pending 0, not yet sent 1; " \
+        "1 reader had it as a welcome email\n" in status.output
+
+
+def test_a_run_whose_broadcast_reaches_the_limit_counts_the_welcome_emails_waiting(blog):
+    site = blog
+    write_settings(site, "provider", name="outbox", daily_limit=5, reserve_for_signups=0)
+    write_post(site, "news", "2026-11-03T08:00:00Z")
+    write_list(site, [("old@example.com", T0 - 30 * DAY, "")]
+               + [(f"new{n}@example.org", T0 + DAY, "") for n in range(6)])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    run = send_due(settings, T0 + 3 * DAY)
+    # news went to 5 of 7; the 6 new readers' first welcome email waits too: 8 messages, at
+    # 5 a day the last ones two days later
+    assert [outcome.report.sent for outcome in run.outcomes] == [5]
+    assert run.limit.left == 8
+    assert run.limit.finish == T0 + 5 * DAY

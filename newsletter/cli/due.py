@@ -166,7 +166,7 @@ def _show_plan(settings, plan, previews) -> int:
         click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
                    f"({_when(item.post.date, settings)}) to {readers(preview.readers)}")
         echo_findings(preview.warnings)
-    welcome_due = _show_welcome_plan(settings, plan.now)
+    welcome_due, welcome_broken = _show_welcome_plan(settings, plan.now)
     if not (plan.due or welcome_due):
         click.echo("Nothing is due.")
     _show_limit_plan(settings, plan.now, welcome_due + sum(
@@ -175,7 +175,7 @@ def _show_plan(settings, plan, previews) -> int:
         click.echo(f"A run would send none of them: {len(plan.new)} new posts are more than "
                    f"[schedule] max_posts_per_run ({cap}). Send them on purpose, one by one "
                    "(or raise max_posts_per_run, or move [schedule] since).")
-    broken = [line for preview in previews for line in preview.broken]
+    broken = [line for preview in previews for line in preview.broken] + welcome_broken
     for line in broken:
         click.echo(f"error: {line}", err=True)
     _report_broken(plan)
@@ -183,19 +183,29 @@ def _show_plan(settings, plan, previews) -> int:
     return 1 if over_cap or broken or plan.problems else 0
 
 
-def _show_welcome_plan(settings, now: dt.datetime) -> int:
-    """The welcome emails a run at ``now`` would send; how many readers are due."""
+def _show_welcome_plan(settings, now: dt.datetime) -> tuple[int, list[str]]:
+    """The welcome emails a run at ``now`` would send: how many readers are due, and why the
+    run would not send the series (as its own error line says), if it would not."""
     if not settings.welcome.enabled:
-        return 0
-    from newsletter.sending import welcome_status
+        return 0, []
+    from newsletter.sending import prepare_welcome, welcome_status
 
-    due = 0
-    for post, _, due_now, waiting in welcome_status(settings, now).rows():
-        if due_now:
-            click.echo(f"  would send welcome post {post.id} \"{post.title}\" to "
-                       f"{readers(due_now)} ({waiting} more waiting for it)")
-        due += due_now
-    return due
+    try:
+        rows = welcome_status(settings, now).rows()
+    except InputError as error:  # [welcome] posts names no post: the broadcasts still go out
+        return 0, [f"welcome series not sent: {error}"]
+    due, broken = 0, []
+    for post, _, due_now, waiting in rows:
+        if not due_now:
+            continue
+        _, _, problem = prepare_welcome(settings, post, now)  # a draft, a post for some tags
+        click.echo(f"  would {'NOT ' if problem else ''}send welcome post {post.id} "
+                   f"\"{post.title}\" to {readers(due_now)} ({waiting} more waiting for it)")
+        if problem:
+            broken.append(problem)
+        else:
+            due += due_now
+    return due, broken
 
 
 def _show_limit_plan(settings, now: dt.datetime, messages: int, shown: int = 6) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import sys
 
 import click
@@ -138,6 +139,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         count_active,
         count_recipients,
         finish_if_walked,
+        mark_sent_by_hand,
         recover_dead_runs,
         send_post,
         settled_states,
@@ -198,6 +200,8 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                                    started=started)
                 if tags == post.newsletter_tags:  # its readers: later ones don't reopen it
                     finish_if_walked(ledger, post.id, report, dt.datetime.now(dt.timezone.utc))
+                    if report.limit_reached:  # as its line says, send --due continues it
+                        mark_sent_by_hand(ledger, post.id, dt.datetime.now(dt.timezone.utc))
                 if progress:
                     progress.end()
             finally:
@@ -218,15 +222,16 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             return 0
     _print_report(report, post, total, recovered)
     if report.limit_reached:
-        _print_limit(settings, report, post, total)
+        _print_limit(settings, report, post, total, tags)
     limited_only = report.limit_reached and not (report.failed or report.in_doubt
                                                  or report.stopped or report.recovered)
     return 0 if (report.complete or limited_only) and not recovered else 1
 
 
-def _print_limit(settings, report, post, total: int | None) -> None:
-    """The one line of a send that stopped at a sending limit: what is left, and when it
-    will all have gone out at the site's limits."""
+def _print_limit(settings, report, post, total: int | None, tags: tuple[str, ...]) -> None:
+    """The one line of a send that stopped at a sending limit: what is left, when it will all
+    have gone out at the site's limits, and the command that continues it (to the same readers:
+    a --tag send's only by its --tag)."""
     from newsletter.cli.echo import limit_line
     from newsletter.sending import Budget
 
@@ -236,8 +241,12 @@ def _print_limit(settings, report, post, total: int | None) -> None:
     if budget is not None:
         finish = budget.finish(left) if left is not None else None
         budget.close()
-    click.echo(limit_line(settings, report.limit_reached, left, finish,
-                          f"`newsletter send {post.name}` (or send --due) continues"))
+    if tags == post.newsletter_tags:
+        continues = f"`newsletter send {post.name}` (or send --due) continues"
+    else:
+        segment = " ".join(f"--tag {shlex.quote(tag)}" for tag in tags)
+        continues = f"`newsletter send {post.name} {segment}` continues"
+    click.echo(limit_line(settings, report.limit_reached, left, finish, continues))
 
 
 def _nothing_left(who: str, post, earlier) -> None:

@@ -31,6 +31,7 @@ def serve(site, host: str, port: int, threads: int) -> None:
     from waitress.server import create_server
 
     from newsletter.errors import NewsletterError
+    from newsletter.preview import server_url
     from newsletter.web import MAX_WEBHOOK_BODY, NewsletterApp
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -53,7 +54,7 @@ def serve(site, host: str, port: int, threads: int) -> None:
                               f"({getattr(error, 'strerror', None) or error})",
                               hint="choose another --port or --host, or stop what is using it"
                               ) from None
-    address = f"http://{host}:{server.effective_port}"
+    address = server_url(server, host, port).rstrip("/")  # an IPv6 host in brackets
     path = urlsplit(site.settings.email.unsubscribe_url).path
     click.echo(f"Serving {address}{path} and {address}/webhooks/<provider> (Ctrl-C to stop)")
     signup = site.settings.signup

@@ -46,7 +46,7 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
         return
     report = ledger_report(settings, segments, only=post_id)
     _note_recovery(report.recovered)
-    extra = _outlook(settings, report)
+    extra = _outlook(settings, posts, report)
     if post_id is None:
         if not report.counts:
             click.echo("Nothing sent yet.")
@@ -66,18 +66,19 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
     warn_skipped_rows(report.problems)
 
 
-def _outlook(settings, report):
+def _outlook(settings, posts, report):
     """What a post's line adds: how many of its readers had it as a welcome email, and for a
     post still going out under the sending limits, what is left and when it will finish."""
     import datetime as dt
 
     from newsletter.cli.echo import readers
-    from newsletter.sending import Budget, Ledger, State, unfinished_posts, welcome_sent
+    from newsletter.sending import Budget, Ledger, State, resumed_posts, welcome_sent
 
     welcome = welcome_sent(settings)
-    budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
+    now = dt.datetime.now(dt.timezone.utc)
+    budget = Budget.open(settings, now)
     with Ledger.open(settings) as ledger:
-        going_out = unfinished_posts(ledger, report.counts) if budget else set()
+        going_out = resumed_posts(settings, posts, ledger, now) if budget else set()
     left = {post: report.counts[post][State.PENDING] + report.unsent[post] for post in going_out}
     finish = {post: budget.finish(n) for post, n in left.items() if n}
     if budget:

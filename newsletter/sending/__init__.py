@@ -26,10 +26,12 @@ _ON_FIRST_USE = {"count_active": "accounting", "count_recipients": "accounting",
                  "Reconciled": "reconcile", "RateLimiter": "retry", "RetryPolicy": "retry",
                  "send_with_retries": "retry", "finish_if_walked": "schedule",
                  "parse_time": "schedule", "since_of": "schedule",
-                 "unfinished_posts": "schedule", "SendReport": "send_report",
+                 "resumed_posts": "schedule", "mark_sent_by_hand": "schedule",
+                 "SendReport": "send_report",
                  "send_test": "send_to", "State": "states", "enroll_all": "welcome_report",
                  "outside_the_series": "welcome_report", "welcome_sent": "welcome_report",
-                 "welcome_status": "welcome_report", "ledger_counts": "words",
+                 "welcome_status": "welcome_report", "prepare_welcome": "welcome_run",
+                 "ledger_counts": "words",
                  "schedule_note": "words", "state_summary": "words", "status_words": "words"}
 
 __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "EventStore",
@@ -42,8 +44,8 @@ __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "E
            "prepare_post", "preview_due", "readiness_findings", "reconcile_posts",
            "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
            "send_with_retries", "settled_states", "since_of", "site_lock",
-           "reading_ahead", "state_summary", "status_words", "unfinished_posts", "welcome_sent",
-           "welcome_status"]
+           "reading_ahead", "state_summary", "status_words", "resumed_posts",
+           "mark_sent_by_hand", "prepare_welcome", "welcome_sent", "welcome_status"]
 
 
 __getattr__ = on_first_use(__name__, _ON_FIRST_USE)

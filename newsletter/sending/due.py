@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from newsletter.check import Finding, errors_in
@@ -36,6 +36,7 @@ from newsletter.sending.schedule import (
     plan_due,
 )
 from newsletter.sending.states import State
+from newsletter.sending.welcome import decide, existing_state, load_series, roster_of, series_posts
 from newsletter.sending.welcome_run import WelcomeRun, send_welcome
 from newsletter.subscribers import ReaderStore, SubscriberStore, open_store
 
@@ -195,8 +196,9 @@ def _prepare(settings: Settings, item: DuePost,
              plan: DuePlan) -> tuple[Email | None, list[Finding], list[str]]:
     """A due post rendered and checked: (email, warnings, why it is not sent, if it is not)."""
     post = item.post
+    since = None if item.resume else plan.since  # one begun by hand is due whatever its date
     try:
-        email, preflight = prepare_post(settings, post, plan.now, plan.since)
+        email, preflight = prepare_post(settings, post, plan.now, since)
     except InputError as error:
         return None, [], [f"{post.id} not sent: {error}"]
     errors = errors_in(preflight.findings)
@@ -252,6 +254,12 @@ def _send_all(settings: Settings, ledger: Ledger,
         else:  # broadcasts first; welcome emails only if the run has room left
             if settings.welcome.enabled:
                 _welcome(settings, ledger, store, provider, budget, now, run, loaded)
+        if run.limit is not None and run.welcome is None and settings.welcome.enabled:
+            # the welcome emails due now wait with the broadcasts' readers: count them in
+            left = run.limit.left + _welcome_waiting(settings, ledger, store, now, loaded,
+                                                     {item.post.id for item in run.plan.due})
+            run.limit = replace(run.limit, left=left,
+                                finish=budget.finish(left) if budget else None)
     finally:
         provider.close()
         if budget is not None:
@@ -276,6 +284,22 @@ def _welcome(settings: Settings, ledger: Ledger, store: ReaderStore, provider,
     if stopped:
         left = run.welcome.left
         run.limit = LimitNote(stopped, left, budget.finish(left) if budget else None)
+
+
+def _welcome_waiting(settings: Settings, ledger: Ledger, store: ReaderStore, now: dt.datetime,
+                     loaded: tuple[list, list], broadcasting: set[str]) -> int:
+    """Readers due a welcome email at ``now`` (the posts in ``broadcasting`` left to the
+    broadcast): those a run stopped at a limit before the series leaves for the next runs."""
+    state = existing_state(settings)
+    if state is None:  # never started: nobody is in the series
+        return 0
+    with state:
+        try:
+            series = load_series(settings, series_posts(settings, *loaded), state)
+        except InputError:  # [welcome] posts names no post: the series sends nothing
+            return 0
+        return decide(series, roster_of(store), ledger, state, int(now.timestamp()),
+                      held_back=broadcasting).due.total()
 
 
 def _list_not_ready(store: ReaderStore) -> str | None:

@@ -1,8 +1,8 @@
 """Which posts are due for `send --due`, and the site lock: one `send` at a time per site.
 
 A post is due when it is published at ``now`` (not a draft, a post and not a page, not
-``newsletter: false``, dated at or before ``now``), dated at or after ``since``, and its campaign
-is not finished. The ledger keys everything on the post id (its slug), so editing a sent post,
+``newsletter: false``, dated at or before ``now``), dated at or after ``since`` (or a `send POST`
+that a sending limit stopped, whatever its date), and its campaign is not finished. The ledger keys everything on the post id (its slug), so editing a sent post,
 renaming its file or changing its date never sends it again.
 
 A campaign is *finished* once a run has walked its whole recipient list; ``send --due`` then
@@ -22,7 +22,7 @@ import datetime as dt
 from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from newsletter.errors import InputError
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 LOCK_FILE = "send.lock"
 SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since is not set
 FINISHED_KEY = "finished:{post_id}"  # ledger meta: when a run walked the post's whole list
+# ledger meta: a sending limit stopped `send POST`; --due continues it whatever the post's date
+BY_HAND_KEY = "by-hand:{post_id}"
 # The moments --now may name: far enough from the calendar's ends that no zone shift overflows.
 EARLIEST = dt.datetime(1900, 1, 1)
 LATEST = dt.datetime(9998, 12, 31)
@@ -97,8 +99,8 @@ def plan_due(settings: Settings, posts: list[Post], problems: list[ContentError]
              ledger: Ledger | None, now: dt.datetime, *, record_since: bool) -> DuePlan:
     """The posts due at ``now``, oldest first; on a first run, records ``now`` as since if asked."""
     since, first_run = _since(settings, ledger, now, record_since)
-    published = [post for post in posts
-                 if classify(post, now) is PostStatus.READY and post.date >= since]
+    published = [post for post in posts if classify(post, now) is PostStatus.READY
+                 and (post.date >= since or _sent_by_hand(ledger, post.id))]
     due = []
     for post in sorted(published, key=lambda p: (p.date, p.id)):
         campaign = campaign_state(ledger, post.id)
@@ -118,10 +120,25 @@ def campaign_state(ledger: Ledger | None, post_id: str) -> CampaignState:
     return CampaignState.UNFINISHED if ledger.has_rows(post_id) else CampaignState.NEW
 
 
-def unfinished_posts(ledger: Ledger, post_ids: Iterable[str]) -> set[str]:
-    """Those of ``post_ids`` whose campaign `send --due` would resume (started, not finished)."""
-    return {post_id for post_id in post_ids
-            if campaign_state(ledger, post_id) is CampaignState.UNFINISHED}
+def resumed_posts(settings: Settings, posts: list[Post], ledger: Ledger,
+                  now: dt.datetime) -> set[str]:
+    """The ids of the posts whose unfinished campaign the next `send --due` resumes (not a
+    post only the welcome series sent, which no run broadcasts)."""
+    plan = plan_due(settings, posts, [], ledger, now, record_since=False)
+    return {item.post.id for item in plan.due if item.resume}
+
+
+def mark_sent_by_hand(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
+    """Record that a sending limit stopped `send POST` of ``post_id`` to its readers: `send
+    --due` continues it, as the limit's line says, even dated before ``since`` (not one the
+    writer stopped: that is theirs to run again)."""
+    ledger.set_meta(BY_HAND_KEY.format(post_id=post_id), now.isoformat())
+
+
+def _sent_by_hand(ledger: Ledger | None, post_id: str) -> bool:
+    """True when a sending limit stopped `send POST` of ``post_id`` (after some readers)."""
+    return (ledger is not None and ledger.get_meta(BY_HAND_KEY.format(post_id=post_id))
+            is not None and ledger.has_rows(post_id))
 
 
 def mark_finished(ledger: Ledger, post_id: str, now: dt.datetime) -> None:

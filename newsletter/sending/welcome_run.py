@@ -97,7 +97,7 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
         try:
             for step in sorted(decision.given):
                 post = series.posts[step]
-                email, warnings, broken = _prepare(settings, post, now)
+                email, warnings, broken = prepare_welcome(settings, post, now)
                 if broken:
                     run.broken.append(broken)
                     continue
@@ -115,10 +115,16 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
     return run
 
 
-def _prepare(settings: Settings, post: Post, now: dt.datetime):
+def prepare_welcome(settings: Settings, post: Post, now: dt.datetime):
     """The welcome email of ``post``, checked: (email, warnings, why it is not sent or None)."""
     try:
         check_sendable(post, now, where="newsletter.toml")  # a draft, a page, not published
+        if post.newsletter_tags:  # the series would mail it to readers outside its segment
+            raise InputError(f"{post.id} is only for readers tagged "
+                             f"{', '.join(post.newsletter_tags)} (newsletter_tags): not sent",
+                             where="newsletter.toml",
+                             hint="the series goes to every new reader: take it out of "
+                                  "[welcome] posts, or remove its newsletter_tags")
         email, preflight = prepare_post(settings, welcome_post(settings, post), now, None)
     except InputError as error:
         return None, [], f"welcome series: {post.id} not sent: {error}"

@@ -57,7 +57,13 @@ def salted_hash(secret: str, purpose: str, value: str) -> str:
 
 
 def _parse(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(text.strip().strip("[]"))
-    except ValueError:
-        return None
+    """The address in ``text``, which some proxies write with the client's port
+    (``203.0.113.9:50123``, ``[2001:db8::9]:443``); None when it holds none."""
+    text = text.strip()
+    host, colon, port = text.rpartition(":")
+    for candidate in [text] + ([host] if colon and port.isdigit() else []):
+        try:
+            return ipaddress.ip_address(candidate.strip("[]"))
+        except ValueError:
+            continue
+    return None
