@@ -3,7 +3,8 @@
 Readers go in chunks, each its own transaction, keyed by address: a copy stopped halfway is
 run again and goes on where it stopped (a reader already there is left as it is), and a second
 run of a finished copy adds nothing. Each chunk is counted in the database as it goes in: a
-reader missing fails the copy.
+reader missing fails the copy; and so does a reader the files lack, counted at the end (the store
+was not empty).
 """
 
 from __future__ import annotations
@@ -45,13 +46,20 @@ def copy_list(source: SubscriberStore, target: PostgresStore) -> ListCopy:
                 raise StoreError(f"holds {found} of the {len(keys)} readers of a chunk copied",
                                  where=target.where, hint="run the copy again")
             report.readers += len(keys)
+        there = db.execute("SELECT count(*) FROM subscribers").fetchone()[0]
+    if there != report.readers:
+        raise StoreError(f"the table subscribers holds {there} readers, the files "
+                         f"{report.readers}", where=target.where,
+                         hint="copy into an empty store (a new database or schema)")
     return report
 
 
 def _storable(source: SubscriberStore, problems: list[SubscriberError]) -> Iterator[Subscriber]:
     """The readers of ``source``; those PostgreSQL cannot hold are named in ``problems``."""
     for reader in source.each_reader(problems):
-        if problem := nul_problem(reader, source.label(reader.source)):
+        # A reader only the journal holds (a suppression of an address the list lacks) has no
+        # file, and no NUL: their address was checked.
+        if reader.source and (problem := nul_problem(reader, source.label(reader.source))):
             problems.append(problem)
         else:
             yield reader
