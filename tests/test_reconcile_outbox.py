@@ -158,3 +158,6 @@ def test_a_killed_send_copied_to_postgresql_is_reconciled_there(site, pg_url):  
     assert (f"{POST}: 2 in doubt; 1 found at outbox (now sent); 1 never reached outbox (now "
             "pending: the next send delivers them)") in result.output
     assert {a for a, s in states(site).items() if s == "sent"} == set(written)
+    finished = invoke(site, "send", "what-matters", "--yes")  # its batch: an id past theirs
+    assert finished.exit_code == 0, finished.output
+    assert states(site) == {reader: "sent" for reader in READERS}
