@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterator
 from newsletter.config import redact, url_secrets
 from newsletter.errors import StoreError
 from newsletter.state.ledger_schema import LEDGER
-from newsletter.state.migrations import Schema, run_step
+from newsletter.state.migrations import Schema, run_step, too_new
 from newsletter.state.tables import (
     EVENTS,
     JOURNAL,
@@ -116,10 +116,11 @@ def recorded(db: psycopg.Connection) -> dict[str, list[str]]:
 
 
 def refuse_newer(have: dict[str, list[str]]) -> None:
-    """StoreError when a newer newsletter migrated any kind (``have``: :func:`recorded`): the
-    database is one store, so every command refuses it whole, whichever tables it uses."""
+    """StoreError when a newer newsletter migrated or made any kind (the database: one store)."""
     for schema in IN_POSTGRESQL:
         schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})")
+    for kind in sorted(set(have) - {schema.kind for schema in IN_POSTGRESQL}):
+        raise too_new(f"{WHERE} ({kind})", sorted(have[kind])[-1])
 
 
 def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
