@@ -173,3 +173,16 @@ def test_a_messy_list_reads_the_same_from_postgresql_after_the_copy(site, pg_url
     assert invoke(site, "subscribers", "export").output == exported
     assert invoke(site, "subscribers", "list").output == listed
     assert "grace@example.org" in exported and ",unsubscribed," in exported
+
+
+def test_a_copy_run_again_carries_a_reader_who_left_the_files_since(site, pg_url):
+    """Suppression wins: an unsubscribe the files took after the first run (serve kept going,
+    or the copy stopped) reaches the store with the next run; the reader was left active."""
+    a_site_with_history(site)
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    assert invoke(site, "subscribers", "remove", "ada@example.com").exit_code == 0
+    again = invoke(site, "store", "copy", "--to", pg_url)
+    assert again.exit_code == 0, again.output
+    with psycopg.connect(pg_url) as db:
+        assert db.execute("SELECT status FROM subscribers WHERE key = %s",
+                          (address_key("ada@example.com"),)).fetchone() == ("unsubscribed",)
