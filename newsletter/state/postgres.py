@@ -77,9 +77,11 @@ def opened(url: str) -> Iterator[psycopg.Connection]:
         db.close()
 
 
-# What to do, by the server's words: a user that may not use or create in the store's
-# schema; a store too busy for the session's lock_timeout or statement_timeout; else.
+# What to do, by the server's words: a user that may only read the tables, or not use or
+# create in the schema; a store too busy for the session's lock_timeout or statement_timeout.
 HINTS = (
+    (("permission denied for table",), "give the store URL's user the rights on its tables "
+     "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner"),
     (("permission denied", "no schema has been selected to create in"),
      "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
      "or name a schema it owns in the URL's search_path"),
@@ -241,9 +243,7 @@ class Database:
             with self._lent() as db:
                 self._migrated_for(db, kinds)
                 yield db
-        except psycopg.Error as error:
-            raise unusable(error, self._url) from None
-        except _pool_errors() as error:
+        except (psycopg.Error, *_pool_errors()) as error:
             raise unusable(error, self._url) from None
 
     @contextmanager
