@@ -19,7 +19,7 @@ from test_kill import reader_of
 from conftest import invoke
 from sending_support import site_settings
 from newsletter.sending import Ledger, State
-from tests.pg_support import pg_url, store_site  # noqa: F401 (fixtures)
+from tests.pg_support import pg_url, store_site, use_postgresql  # noqa: F401
 
 POST = "/posts/what-matters"
 READERS = ["ada@example.com", "edsger@example.com", "grace@example.org",
@@ -137,3 +137,27 @@ def test_a_reader_whose_file_name_is_cut_short_is_found_by_its_to_header(site):
     assert result.exit_code == 0, result.output
     assert f"{POST}: 5 in doubt; 5 found at outbox (now sent)" in result.output
     assert len(long) > 200 and states(site)[long] == "sent"
+
+
+def test_a_killed_send_copied_to_postgresql_is_reconciled_there(site, pg_url):  # noqa: F811
+    """`store copy` takes the batches each claim recorded along with the ledger: without them
+    every reader in doubt was one 'claimed before newsletter recorded its batches', which no
+    lookup can settle."""
+    crashed_send(site)
+    written = outbox_files(site)
+    copied = invoke(site, "store", "copy", "--to", pg_url)
+    assert copied.exit_code == 0, copied.output
+    assert "batches: 2 row(s), 2 new to the store" in copied.output
+    use_postgresql(site, pg_url)
+    for path in (site / "subscribers").iterdir():
+        path.unlink()
+
+    result = invoke(site, "reconcile")
+
+    assert result.exit_code == 0, result.output
+    assert (f"{POST}: 2 in doubt; 1 found at outbox (now sent); 1 never reached outbox (now "
+            "pending: the next send delivers them)") in result.output
+    assert {a for a, s in states(site).items() if s == "sent"} == set(written)
+    finished = invoke(site, "send", "what-matters", "--yes")  # its batch: an id past theirs
+    assert finished.exit_code == 0, finished.output
+    assert states(site) == {reader: "sent" for reader in READERS}

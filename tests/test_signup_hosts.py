@@ -68,3 +68,31 @@ def test_prune_removes_stale_unconfirmed_readers_from_the_database(site, pg_url)
     assert "removed stale@example.org (unconfirmed for more than 7d)" in result.output
     assert reader(pg_url, "stale@example.org") is None
     assert reader(pg_url, "undated@example.org")[0] == "unconfirmed"
+
+
+def test_a_sign_up_or_confirmation_the_database_cannot_take_now_is_asked_again(site, pg_url):
+    """A table held past the URL's lock_timeout: the form and the Confirm button answer 503
+    with Retry-After, as on the files (they answered 500, with a traceback in the log), and
+    the link whose consent was not written still works (it was spent: 410 ever after)."""
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    use_postgresql(site, pg_url + "%20-clock_timeout%3D300")
+    configure_signup(site)
+    app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
+    try:
+        app.start()
+        with serving(app) as base, psycopg.connect(pg_url) as holder:
+            holder.execute("LOCK TABLE signups IN SHARE MODE")  # reads pass, writes wait
+            refused = sign_up(base, NEW)
+            holder.rollback()
+            assert (refused.status_code, refused.headers.get("Retry-After")) == (503, "60")
+            assert sign_up(base, NEW).status_code == 200
+            link = base + confirm_path(wait_for_email(site, NEW))
+            holder.execute("LOCK TABLE subscribers IN SHARE MODE")
+            pressed = requests.post(link, data={"confirm": "yes"}, timeout=30)
+            holder.rollback()
+            assert (pressed.status_code, pressed.headers.get("Retry-After")) == (503, "60")
+            again = requests.post(link, data={"confirm": "yes"}, timeout=30)
+            assert again.status_code == 200 and "You are subscribed" in again.text
+    finally:
+        app.close()
+    assert reader(pg_url, NEW)[0] == "active"

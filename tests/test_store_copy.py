@@ -10,7 +10,9 @@ import psycopg
 from fake_providers import write_provider_settings, write_settings
 
 from newsletter.addresses import address_key
+from newsletter.config import load_settings
 from newsletter.sending import DeliveryEvent, EventStore
+from newsletter.subscribers import Suppression, open_store, record_suppressions
 from tests.conftest import invoke
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
 
@@ -74,6 +76,33 @@ def test_a_copy_into_a_store_holding_other_rows_fails_its_count_in_one_line(site
     assert result.exit_code == 1
     assert result.output == ("error: the PostgreSQL store: the table deliveries holds 5 rows, "
                              "the files 4; copy into an empty store (a new database or schema)\n")
+
+
+def test_a_copy_into_a_store_holding_another_reader_fails_its_count_in_one_line(site, pg_url):
+    """The list is counted whole as the tables are: a store already holding a reader the
+    files lack is not taken for a copy of them (the two lists would be merged)."""
+    a_site_with_history(site)
+    invoke(site, "store", "copy", "--to", pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("INSERT INTO subscribers (key, email, address, status, subscribed_at) "
+                   "VALUES ('x@example.com', 'x@example.com', 'x@example.com', 'active', '')")
+    result = invoke(site, "store", "copy", "--to", pg_url)
+    assert result.exit_code == 1
+    assert result.output.endswith("error: the PostgreSQL store: the table subscribers holds 7 "
+                                  "readers, the files 6; copy into an empty store (a new "
+                                  "database or schema)\n")
+
+
+def test_a_copy_counts_an_unlisted_address_the_journal_keeps_as_a_reader(site, pg_url):
+    """A complaint from an address the list lacks is a reader of the files (no import may
+    mail them), so the copy holds them and its count agrees."""
+    a_site_with_history(site)
+    record_suppressions(open_store(load_settings(site, {})),
+                        [Suppression("stranger@example.org", "complained", "webhook")],
+                        record_unknown=True)
+    result = invoke(site, "store", "copy", "--to", pg_url)
+    assert result.exit_code == 0, result.output
+    assert "subscribers: 7 reader(s), 7 new to the store" in result.output
 
 
 def test_the_delivery_events_move_too_and_the_funnel_reads_the_same(site, pg_url):
@@ -144,3 +173,16 @@ def test_a_messy_list_reads_the_same_from_postgresql_after_the_copy(site, pg_url
     assert invoke(site, "subscribers", "export").output == exported
     assert invoke(site, "subscribers", "list").output == listed
     assert "grace@example.org" in exported and ",unsubscribed," in exported
+
+
+def test_a_copy_run_again_carries_a_reader_who_left_the_files_since(site, pg_url):
+    """Suppression wins: an unsubscribe the files took after the first run (serve kept going,
+    or the copy stopped) reaches the store with the next run; the reader was left active."""
+    a_site_with_history(site)
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    assert invoke(site, "subscribers", "remove", "ada@example.com").exit_code == 0
+    again = invoke(site, "store", "copy", "--to", pg_url)
+    assert again.exit_code == 0, again.output
+    with psycopg.connect(pg_url) as db:
+        assert db.execute("SELECT status FROM subscribers WHERE key = %s",
+                          (address_key("ada@example.com"),)).fetchone() == ("unsubscribed",)

@@ -3,6 +3,8 @@ same tests (tests/pg_support.py's ``store_site``), so the two cannot drift apart
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from newsletter.config import load_settings
@@ -96,6 +98,16 @@ def test_export_writes_the_same_csv_from_either_store(store_site, site):
     assert "alan@example.com,Alan Turing,unsubscribed,founding,2026-02-01T08:15:00+00:00" in \
         result.output.splitlines()
     assert len(result.output.splitlines()) == 6
+
+
+def test_a_reader_added_joins_at_a_time_to_the_second_on_both_stores(store_site):
+    """The list writes its times to the second (as its sign-ups and imports do); PostgreSQL
+    wrote the journal's milliseconds for `subscribers add`, and its export showed them."""
+    assert invoke(store_site, "subscribers", "add", "new@example.net").exit_code == 0
+    exported = invoke(store_site, "subscribers", "export").output.splitlines()
+    added = next(line for line in exported if line.startswith("new@example.net,"))
+    assert re.fullmatch(r"new@example\.net,,active,,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00",
+                        added), added
 
 
 IMPORT = ("email,name,status,tags\n"

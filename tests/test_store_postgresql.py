@@ -50,6 +50,8 @@ def test_store_migrate_builds_every_table_once_and_makes_no_sqlite_file(site, pg
     ("list", (("store", "migrate"), ("subscribers", "add", "x@example.org"))),
     # The database is one store: the list's commands refuse a newer ledger too (they went on).
     ("ledger", (("subscribers", "list"), ("subscribers", "import", "{incoming}"))),
+    # A kind of state this version has none of is a newer newsletter's too (it was used).
+    ("mailboxes", (("subscribers", "list"), ("store", "migrate"))),
 ])
 def test_a_database_a_newer_newsletter_migrated_is_refused_in_one_line(site, pg_url, tmp_path,
                                                                        kind, commands):
@@ -90,6 +92,31 @@ def test_a_user_without_rights_on_the_schema_is_told_what_to_grant_in_one_line(s
         assert copy.returncode == 1 and "give the store URL's user the rights" in copy.stderr
     finally:
         with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP ROLE {role}")
+
+
+def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site, pg_url):
+    """A reporting user (SELECT only): reading works; a change is refused in one line that
+    names the tables' grant (it named the schema's, which the user may have already)."""
+    invoke(site, "store", "copy", "--to", pg_url)
+    role = f"nl_qa_{secrets.token_hex(4)}"
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {role} LOGIN")
+        db.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}")
+        db.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    try:
+        use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
+        assert run_in_process(site, "subscribers", "list").returncode == 0
+        result = run_in_process(site, "subscribers", "add", "new@example.org")
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr == (
+            "error: the PostgreSQL store: cannot be used (permission denied for table "
+            "subscribers); give the store URL's user the rights on its tables (GRANT SELECT, "
+            "INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner\n")
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP OWNED BY {role}")
             db.execute(f"DROP ROLE {role}")
 
 

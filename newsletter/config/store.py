@@ -73,6 +73,9 @@ def check_url(url: str, name: str, where: str) -> None:
         raise ConfigError(f"{name} holds a space or a control character, or a % that "
                           "starts no %XX escape", where=where,
                           hint="write a space as %20 and a % as %25")
+    if parts.netloc.count("@") > 1:  # libpq ends the password at the first: quotes the rest
+        raise ConfigError(f"{name} holds an @ in its user name or password", where=where,
+                          hint="write it as %40")
     if parts.scheme not in SCHEMES or not parts.path.strip("/"):
         raise ConfigError(f"{name} must be a postgresql:// URL naming a database", where=where,
                           hint="write it as postgresql://user@host:5432/database")

@@ -40,8 +40,11 @@ class Table:
 TABLES = (
     Table(LEDGER, "deliveries", "deliveries",
           ("id", "post_id", "address", "state", "attempts", "reason", "provider",
-           "provider_message_id", "message_id", "created_at", "updated_at"), serial="id",
-          outside=("reason", "provider_message_id")),
+           "provider_message_id", "message_id", "created_at", "updated_at", "batch"),
+          serial="id", outside=("reason", "provider_message_id")),
+    # What `reconcile` asks the provider about a batch in doubt (its key, when it was claimed).
+    Table(LEDGER, "batches", "batches",
+          ("id", "post_id", "provider", "key", "subject", "claimed_at"), serial="id"),
     Table(LEDGER, "meta", "ledger_meta", ("key", "value")),
     Table(LEDGER, "runs", "runs", ("id", "post_id", "segment", "started_at", "ended_at"),
           serial="id"),

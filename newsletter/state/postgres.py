@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterator
 from newsletter.config import redact, url_secrets
 from newsletter.errors import StoreError
 from newsletter.state.ledger_schema import LEDGER
-from newsletter.state.migrations import Schema, run_step
+from newsletter.state.migrations import Schema, run_step, too_new
 from newsletter.state.tables import (
     EVENTS,
     JOURNAL,
@@ -77,9 +77,11 @@ def opened(url: str) -> Iterator[psycopg.Connection]:
         db.close()
 
 
-# What to do, by the server's words: a user that may not use or create in the store's
-# schema; a store too busy for the session's lock_timeout or statement_timeout; else.
+# What to do, by the server's words: a user that may only read the tables, or not use or
+# create in the schema; a store too busy for the session's lock_timeout or statement_timeout.
 HINTS = (
+    (("permission denied for table",), "give the store URL's user the rights on its tables "
+     "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner"),
     (("permission denied", "no schema has been selected to create in"),
      "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
      "or name a schema it owns in the URL's search_path"),
@@ -116,10 +118,11 @@ def recorded(db: psycopg.Connection) -> dict[str, list[str]]:
 
 
 def refuse_newer(have: dict[str, list[str]]) -> None:
-    """StoreError when a newer newsletter migrated any kind (``have``: :func:`recorded`): the
-    database is one store, so every command refuses it whole, whichever tables it uses."""
+    """StoreError when a newer newsletter migrated or made any kind (the database: one store)."""
     for schema in IN_POSTGRESQL:
         schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})")
+    for kind in sorted(set(have) - {schema.kind for schema in IN_POSTGRESQL}):
+        raise too_new(f"{WHERE} ({kind})", sorted(have[kind])[-1])
 
 
 def migrate(db: psycopg.Connection, schema: Schema) -> list[str]:
@@ -240,9 +243,7 @@ class Database:
             with self._lent() as db:
                 self._migrated_for(db, kinds)
                 yield db
-        except psycopg.Error as error:
-            raise unusable(error, self._url) from None
-        except _pool_errors() as error:
+        except (psycopg.Error, *_pool_errors()) as error:
             raise unusable(error, self._url) from None
 
     @contextmanager

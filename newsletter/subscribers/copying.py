@@ -1,9 +1,10 @@
 """Copying the subscriber files into the PostgreSQL store (`newsletter store copy`).
 
 Readers go in chunks, each its own transaction, keyed by address: a copy stopped halfway is
-run again and goes on where it stopped (a reader already there is left as it is), and a second
-run of a finished copy adds nothing. Each chunk is counted in the database as it goes in: a
-reader missing fails the copy.
+run again and goes on where it stopped (a reader already there is left as it is, but for one who
+left in the files since: suppression wins), and a second run of a finished copy adds nothing.
+Each chunk is counted in the database as it goes in: a reader missing fails the copy; and so
+does a reader the files lack, counted at the end (the store was not empty).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from itertools import islice
 from typing import Iterator
 
 from newsletter.errors import StoreError, SubscriberError
-from newsletter.subscribers.postgres_store import PostgresStore, insert
-from newsletter.subscribers.rows import Subscriber, nul_problem
+from newsletter.subscribers.postgres_store import WRITABLE, PostgresStore, insert
+from newsletter.subscribers.rows import LEFT, Subscriber, nul_problem
 from newsletter.subscribers.store import SubscriberStore
 
 CHUNK = 5000  # readers per transaction
@@ -39,19 +40,37 @@ def copy_list(source: SubscriberStore, target: PostgresStore) -> ListCopy:
             keys = list({reader.key for reader in chunk})
             with db.transaction():
                 report.added += insert(db, chunk)
+                carry_left(db, chunk)
                 found = db.execute("SELECT count(*) FROM subscribers WHERE key = ANY(%s)",
                                    (keys,)).fetchone()[0]
             if found != len(keys):
                 raise StoreError(f"holds {found} of the {len(keys)} readers of a chunk copied",
                                  where=target.where, hint="run the copy again")
             report.readers += len(keys)
+        there = db.execute("SELECT count(*) FROM subscribers").fetchone()[0]
+    if there != report.readers:
+        raise StoreError(f"the table subscribers holds {there} readers, the files "
+                         f"{report.readers}", where=target.where,
+                         hint="copy into an empty store (a new database or schema)")
     return report
+
+
+def carry_left(db, chunk: list[Subscriber]) -> None:
+    """Readers who left in the files since an earlier run copied them leave here too
+    (suppression wins; only an active or unconfirmed row moves, as a suppression does)."""
+    if left := [reader for reader in chunk if reader.status in LEFT]:
+        db.execute("UPDATE subscribers SET status = g.status FROM unnest(%s::text[], "
+                   "%s::text[]) AS g(key, status) WHERE subscribers.key = g.key "
+                   "AND subscribers.status = ANY(%s)",
+                   ([r.key for r in left], [r.status.value for r in left], list(WRITABLE)))
 
 
 def _storable(source: SubscriberStore, problems: list[SubscriberError]) -> Iterator[Subscriber]:
     """The readers of ``source``; those PostgreSQL cannot hold are named in ``problems``."""
     for reader in source.each_reader(problems):
-        if problem := nul_problem(reader, source.label(reader.source)):
+        # A reader only the journal holds (a suppression of an address the list lacks) has no
+        # file, and no NUL: their address was checked.
+        if reader.source and (problem := nul_problem(reader, source.label(reader.source))):
             problems.append(problem)
         else:
             yield reader

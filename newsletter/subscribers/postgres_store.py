@@ -9,6 +9,7 @@ reading the list again before every batch.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Iterable, Iterator
 
@@ -18,6 +19,7 @@ from newsletter.state import JOURNAL, LIST, joined_seconds, postgres
 from newsletter.subscribers.folder import LOCK_TIMEOUT
 from newsletter.subscribers.journal import now
 from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
+from newsletter.subscribers.signup_types import timestamp
 
 PAGE = 5000  # readers per query while streaming the list
 ACTIVE = (Status.ACTIVE.value, "")
@@ -160,7 +162,8 @@ class PostgresStore:
                                 (address_key(address),)).fetchone()
             if status is None:
                 insert(db, [Subscriber(email=address, address=address, name=name,
-                                       tags=tuple(tags), subscribed_at=now())])
+                                       tags=tuple(tags),
+                                       subscribed_at=timestamp(dt.datetime.now(dt.timezone.utc)))])
                 return True
             if not suppresses(status[0]):
                 return False

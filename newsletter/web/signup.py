@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from newsletter.addresses import address_key
 from newsletter.config import duration_words
-from newsletter.errors import ConfigError, SubscriberError
+from newsletter.errors import ConfigError, StoreError, SubscriberError
 from newsletter.render import CONFIRM, has_notice
 from newsletter.subscribers import (
     Consent,
@@ -233,7 +233,7 @@ class SignupRoutes:
             return subscribed
         try:
             before = self.record_consent(request, entry.signup, entry.page)
-        except (HttpError, OSError, sqlite3.Error):
+        except (HttpError, OSError, sqlite3.Error, StoreError):
             self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
             raise
         if before is Standing.LEFT_SINCE:  # left between the page and its button
@@ -290,10 +290,11 @@ class SignupRoutes:
 
 @contextmanager
 def try_later_if_the_disk_fails(what: str) -> Iterator[None]:
-    """A full disk or a read-only folder under the journal or the list: 503 with Retry-After,
-    as unsubscribes answer, never a 500; the reader's request is not lost, only not taken."""
+    """A full disk or a read-only folder under the journal or the list, or a PostgreSQL store
+    down or busy: 503 with Retry-After, as unsubscribes answer, never a 500; the reader's
+    request is not lost, only not taken."""
     try:
         yield
-    except (sqlite3.Error, OSError) as error:
+    except (sqlite3.Error, OSError, StoreError) as error:
         logger.warning("%s not recorded: %s", what, error)
         raise try_again() from None

@@ -87,6 +87,17 @@ def test_a_store_url_libpq_cannot_read_is_refused_before_it_quotes_the_password(
         assert "Zq7-hunter2%2FSecret" not in each.stderr
 
 
+def test_a_password_holding_an_at_sign_is_refused_before_libpq_quotes_its_end(site):
+    """libpq ends the password at its first @ and names the rest as the host it could not
+    find ('Secret@127.0.0.1'); Python reads the password to the last, so hid nothing."""
+    url = f"postgresql://postgres:{PASSWORD.replace('%', '@')}@127.0.0.1:5432/test"
+    result = run_in_process(site, "subscribers", "list", env={"NEWSLETTER_STORE_URL": url})
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("error: environment: NEWSLETTER_STORE_URL holds an @ in its user "
+                             "name or password; write it as %40\n")
+    assert_never_shown(result)
+
+
 def test_a_failure_quoting_the_url_hides_its_password_as_written_and_decoded():
     """The last line of defence in the store itself, whatever libpq quotes."""
     import psycopg
