@@ -141,6 +141,33 @@ def test_a_dropped_connection_during_data_is_in_doubt(connect, smtp_server):
     assert len(mailbox.received) == 2
 
 
+def test_a_reader_whose_address_is_not_ascii_goes_out_with_smtputf8(connect, smtp_server):
+    mailbox, _ = smtp_server
+    smtp = connect()
+    zoe, bob = make_messages(smtp.settings, ["zoë+news@bücher.example", "bob@example.org"])
+
+    assert [smtp.send_batch([m])[0].status for m in (zoe, bob)] == ["sent", "sent"]
+    assert [rcpt for rcpt, _ in mailbox.received] == [["zoë+news@bücher.example"],
+                                                      ["bob@example.org"]]
+    assert mailbox.received[0][1] == zoe.as_bytes()
+
+
+def test_a_server_without_smtputf8_fails_only_the_reader_it_cannot_take(connect, site):
+    mailbox = Mailbox()
+    controller = LocalController(mailbox, hostname="127.0.0.1", port=0, enable_SMTPUTF8=False)
+    controller.start()
+    try:
+        smtp = connect(port=controller.port)
+        zoe, bob = make_messages(smtp.settings, ["zoë@example.com", "bob@example.org"])
+
+        refused, sent = smtp.send_batch([zoe])[0], smtp.send_batch([bob])[0]
+    finally:
+        controller.stop()
+    assert refused.status == "rejected" and "no SMTPUTF8" in refused.reason
+    assert sent.status == "sent"
+    assert [rcpt for rcpt, _ in mailbox.received] == [["bob@example.org"]]
+
+
 def test_no_server_is_transient(connect, smtp_server):
     smtp = connect(port=1)  # nothing listens on port 1
 

@@ -76,9 +76,15 @@ class SmtpProvider(Provider):
 
     def _send(self, message: Message, data: bytes) -> Result:
         connection = self._connection()
+        options = []
+        if not message.to_address.isascii():  # in the envelope and the To header: RFC 6531
+            if not connection.has_extn("smtputf8"):
+                return Result.rejected(f"smtp: {self.host} takes no address with characters "
+                                       "that are not ASCII (it offers no SMTPUTF8)")
+            options.append("SMTPUTF8")
         try:
             # Envelope first: a refusal here means nothing was accepted for this message.
-            code, reply = connection.mail(self.envelope_from)
+            code, reply = connection.mail(self.envelope_from, options)
             if code != 250:
                 return self._refused(connection, "sender", code, reply)
             code, reply = connection.rcpt(message.to_address)
