@@ -190,6 +190,23 @@ def test_a_refused_login_stops_the_run(connect, smtp_server):
     assert "wrong" not in str(caught.value)
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_server_that_wants_a_login_says_so_and_stops_the_run(connect):
+    mailbox = Mailbox()
+    controller = LocalController(mailbox, hostname="127.0.0.1", port=0, auth_required=True,
+                                 authenticator=_authenticate, auth_require_tls=False)
+    controller.start()
+    try:
+        smtp = connect(port=controller.port)  # no SMTP_USERNAME: MAIL FROM gets 530
+        with pytest.raises(AuthError) as caught:
+            smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
+    finally:
+        controller.stop()
+    assert str(caught.value).startswith("smtp 530 for the sender: 5.7.0 Authentication required")
+    assert "SMTP_USERNAME, SMTP_PASSWORD and provider.security" in caught.value.hint
+    assert mailbox.received == []
+
+
 def test_a_password_is_never_sent_unencrypted_to_another_host(site):
     write_provider_settings(site, name="smtp", host="mail.example.com", security="none")
     settings = load_settings(site, {"SMTP_USERNAME": "writer", "SMTP_PASSWORD": "x"})

@@ -117,6 +117,9 @@ class SmtpProvider(Provider):
             self._discard(connection)
         if 400 <= code < 500:
             raise TransientError(reason)
+        if what == "sender" and code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first
+            raise AuthError(reason, hint="the server wants a login or STARTTLS first: check "
+                                         "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
         if what == "sender":  # the server will refuse every message: stop the run
             raise AuthError(reason, hint="check email.from and the server's sender rules")
         return Result.rejected(reason)
