@@ -15,7 +15,7 @@ Sorting (docs/providers.md#errors-and-retries-all-providers):
 - the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
 - an answer saying the account's sending quota is used up (a 429 with a daily-quota reason or
   a wait of more than 15 minutes, SendGrid's "Maximum credits exceeded") -> ``QuotaError``;
-- 401/403, or a redirect (a wrong ``api_url``) -> ``AuthError``; 429 -> ``TransientError``
+- 401/403, or a redirect, 404 or 405 (a wrong ``api_url``) -> ``AuthError``; 429 -> ``TransientError``
   with the provider's retry hint;
   5xx the provider's docs call safe (``transient_statuses``) -> ``TransientError``;
   any other 5xx -> ``InDoubtError``;
@@ -214,11 +214,12 @@ class HttpProvider(Provider):
         if status in (401, 403):
             raise AuthError(self.describe_response(response),
                             hint=f"check {self.secret_name} and the sender's set-up")
-        if 300 <= status < 400:  # the send endpoint is elsewhere: we follow no redirect
-            where = self.provider_text(response.headers.get("Location") or "nowhere")
-            raise AuthError(f"{self.name} answered {status}, a redirect to {where}: "
-                            "nothing was sent", hint="check provider.api_url (https://, and "
-                                                     "the address the provider documents)")
+        if 300 <= status < 400 or status in (404, 405):  # no send endpoint at this api_url
+            where = response.headers.get("Location")  # we follow no redirect
+            moved = f", a redirect to {self.provider_text(where)}" if where else ""
+            raise AuthError(f"{self.describe_response(response)}{moved}: nothing was sent",
+                            hint="check provider.api_url (https://, and the address the "
+                                 "provider documents)")
         if status == 429 or status in self.transient_statuses:
             raise TransientError(self.describe_response(response),
                                  retry_after=self.retry_after(response))
