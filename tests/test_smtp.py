@@ -168,6 +168,27 @@ def test_a_server_without_smtputf8_fails_only_the_reader_it_cannot_take(connect,
     assert [rcpt for rcpt, _ in mailbox.received] == [["bob@example.org"]]
 
 
+def test_a_sender_address_that_is_not_ascii_needs_smtputf8(connect, site, smtp_server):
+    settings = site / "newsletter.toml"
+    settings.write_text(settings.read_text().replace("<jane@example.com>", "<jané@bücher.example>"))
+    mailbox = Mailbox()
+    plain = LocalController(mailbox, hostname="127.0.0.1", port=0, enable_SMTPUTF8=False)
+    plain.start()
+    try:
+        with pytest.raises(AuthError, match=r"no SMTPUTF8\); email.from is jané@bücher.example"):
+            connect(port=plain.port).send_batch(make_messages(connect().settings, ADDRESSES[:1]))
+    finally:
+        plain.stop()
+    assert mailbox.received == []  # and the run stops: every message would be refused
+
+    smtp = connect()  # the fixture's server offers SMTPUTF8
+    assert smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))[0].status == "sent"
+    rcpt, data = smtp_server[0].received[0]
+    assert rcpt == ["ann@example.com"]
+    # the Message-ID, which must be ASCII, names the sender's domain in punycode
+    assert email.message_from_bytes(data)["Message-ID"].endswith("@xn--bcher-kva.example>")
+
+
 def test_no_server_is_transient(connect, smtp_server):
     smtp = connect(port=1)  # nothing listens on port 1
 

@@ -77,10 +77,9 @@ class SmtpProvider(Provider):
     def _send(self, message: Message, data: bytes) -> Result:
         connection = self._connection()
         options = []
-        if not message.to_address.isascii():  # in the envelope and the To header: RFC 6531
+        if not (self.envelope_from + message.to_address).isascii():  # RFC 6531
             if not connection.has_extn("smtputf8"):
-                return Result.rejected(f"smtp: {self.host} takes no address with characters "
-                                       "that are not ASCII (it offers no SMTPUTF8)")
+                return self._no_smtputf8()
             options.append("SMTPUTF8")
         try:
             # Envelope first: a refusal here means nothing was accepted for this message.
@@ -106,6 +105,16 @@ class SmtpProvider(Provider):
             return self._refused(connection, "message", code, reply)
         self._local.used = time.monotonic()
         return Result.sent(message.message_id)
+
+    def _no_smtputf8(self) -> Result:
+        """An address that is not ASCII (in the envelope and the headers), to a server without
+        SMTPUTF8: the sender's stops the run, a reader's fails that reader alone."""
+        problem = (f"smtp: {self.host} takes no address with characters that are not ASCII "
+                   "(it offers no SMTPUTF8)")
+        if not self.envelope_from.isascii():
+            raise AuthError(f"{problem}; email.from is {self.envelope_from}",
+                            hint="send from an ASCII address, or through a server with SMTPUTF8")
+        return Result.rejected(problem)
 
     def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str) -> Result:
         """A 5xx rejects the message for good; a 4xx says try later (nothing accepted)."""
