@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fake_providers import KEYS, fail, fake_provider, make_messages, partial  # noqa: F401
+from fake_providers import KEYS, answer, fail, fake_provider, make_messages, partial  # noqa: F401
 
-from newsletter.errors import AuthError, ConfigError, QuotaError, TransientError
+from newsletter.errors import AuthError, ConfigError, InDoubtError, QuotaError, TransientError
 from newsletter.providers import Result
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
@@ -150,3 +150,12 @@ def test_a_full_batch_of_500_is_accepted(fake_provider):
 
     assert len(results) == 500 and server.invalid == []
     assert sum(server.accepted.values()) == 500
+
+
+def test_an_answer_whose_entries_are_not_objects_is_in_doubt(fake_provider):
+    postmark, server = fake_provider("postmark")
+    server.enqueue(answer(["OK", "OK", "OK"]))
+
+    # was: AttributeError, reported as a bug in newsletter with a traceback
+    with pytest.raises(InDoubtError, match="without one result per message"):
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))

@@ -181,7 +181,8 @@ class PostmarkProvider(HttpProvider):
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 200 even when some messages failed: one entry per message, in input order.
         entries = self.read_json(response)
-        if not isinstance(entries, list) or len(entries) != len(messages):
+        if (not isinstance(entries, list) or len(entries) != len(messages)
+                or not all(isinstance(entry, dict) for entry in entries)):
             raise InDoubtError(f"{self.name} answered {response.status_code} without one result "
                                f"per message")
         results, account_failures = [], 0
