@@ -95,7 +95,8 @@ def logged(api_name: str, request, answer) -> list[Logged]:
         return out
     if api_name == "mailgun":
         variables = json.loads(payload.get("recipient-variables", "{}"))
-        tags = payload.get("o:tag", [])
+        # Mailgun strips the characters of a tag that are not ASCII (its Tags API docs)
+        tags = ["".join(c for c in tag if c.isascii()) for tag in payload.get("o:tag", [])]
         message_id = answer[2]["id"].strip("<>")
         out = []
         for address in request.recipients:

@@ -45,12 +45,19 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 class Behaviour:
     """What the fake does with one request."""
 
-    kind: str = "ok"  # ok | partial | fail | slow | drop | hangup | lost
+    kind: str = "ok"  # ok | partial | fail | slow | drop | hangup | lost | answer
     status: int = 200
     codes: tuple[tuple[int, int], ...] = ()  # partial: (index in batch, provider error code)
     retry_after: float | None = None
     delay: float = 0.0
     name: str | None = None  # fail: the provider's error name/code (Resend name, Postmark ErrorCode)
+    body: Any = None  # answer: this JSON, with ``status``, whatever was asked
+
+
+def answer(body: Any, status: int = 200) -> Behaviour:
+    """Answer ``status`` with ``body`` (an answer of a shape the docs do not give); the fake
+    counts nothing as accepted."""
+    return Behaviour("answer", status=status, body=body)
 
 
 OK = Behaviour()
@@ -630,6 +637,8 @@ class FakeProviderServer:
                 return behaviour if behaviour.kind in ("slow", "drop", "hangup") else OK, replay
             if behaviour.kind == "fail":
                 return behaviour, api.failure(behaviour.status, behaviour)
+            if behaviour.kind == "answer":
+                return behaviour, (behaviour.status, {}, behaviour.body)
             if behaviour.kind == "lost":
                 return behaviour, (500, {}, None)
             answer = api.success(request, behaviour)

@@ -35,6 +35,16 @@ def test_sending_the_reference_post_writes_one_eml_per_active_subscriber(site):
     assert parsed["To"] == "Ada Lovelace <ada@example.com>"
 
 
+def test_a_sender_at_an_internationalised_domain_sends_with_its_message_id_in_punycode(site):
+    settings = site / "newsletter.toml"
+    settings.write_text(settings.read_text().replace("<jane@example.com>", "<jane@bücher.example>"))
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert "Sent 4, failed 0, in doubt 0, pending 0." in result.output  # was: 4 in doubt, a crash
+    written = (site / "outbox" / "what-matters" / "ada@example.com.eml").read_bytes()
+    assert "From: Jane Writer <jane@bücher.example>".encode() in written
+    assert email.message_from_bytes(written)["Message-ID"].endswith("@xn--bcher-kva.example>")
+
+
 def test_a_rerun_sends_nothing_and_says_so(site):
     invoke(site, "send", "what-matters", "--yes")
     result = invoke(site, "send", "what-matters", "--yes")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 
 import pytest
-from fake_providers import KEYS, fail, fake_provider, make_messages  # noqa: F401
+from fake_providers import KEYS, StandInEmail, fail, fake_provider, make_messages  # noqa: F401
 
 from newsletter.errors import AuthError, ConfigError, TransientError
 from newsletter.providers import Result
+from newsletter.providers.base import key_of
+from newsletter.providers.lookup import InDoubtBatch
+from newsletter.providers.mailgun import lookup_events
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
 
@@ -81,3 +85,19 @@ def test_a_400_rejects_the_batch_with_mailguns_reason(fake_provider):
     results = mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
 
     assert results == [Result.rejected("mailgun answered 400: fake failure 400")] * 3
+
+
+def test_a_post_whose_address_is_not_ascii_is_found_again_by_its_tag(fake_provider):
+    # Mailgun strips from a tag what is not ASCII: tagged and searched by the post's address
+    # as it is, a reader of /posts/café-über was never found, and `reconcile` would call a
+    # message that went out "never reached mailgun" and send it again.
+    mailgun, server = fake_provider("mailgun")
+    post_id = "/posts/café-über"
+    messages = make_messages(mailgun.settings, ADDRESSES, StandInEmail(post_id=post_id))
+    started = dt.datetime.now(dt.timezone.utc)
+    mailgun.send_batch(messages)
+
+    assert server.requests[0].payload["o:tag"] == ["/posts/caf%C3%A9-%C3%BCber"]
+    batch = InDoubtBatch(key_of(messages), None, started, dt.datetime.now(dt.timezone.utc))
+    found = lookup_events(mailgun, post_id, [batch], dt.datetime.now(dt.timezone.utc))
+    assert sorted(reader for reader, _ in found) == sorted(ADDRESSES)

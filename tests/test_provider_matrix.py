@@ -37,6 +37,9 @@ CASES = {
     "success": (OK, SENT_ALL),
     "partial failure": (partial(i0=406, i2=300), {State.SENT: 4, State.FAILED: 2}),
     "401": (fail(401), {State.SENT: 3, State.PENDING: 3}),
+    # api_url is not the send endpoint (http:// for https://, a wrong path): nothing was sent
+    "308 redirect": (fail(308), {State.SENT: 3, State.PENDING: 3}),
+    "404": (fail(404), {State.SENT: 3, State.PENDING: 3}),
     "422": (fail(422, name=300), {State.SENT: 3, State.FAILED: 3}),
     "429 with a retry hint": (fail(429, retry_after=0.05), SENT_ALL),
     "500": (fail(500), HALF_IN_DOUBT),
@@ -141,7 +144,7 @@ def test_each_failure_leaves_an_honest_ledger_and_a_safe_rerun(run, provider_nam
     first = campaign.send()
 
     assert campaign.counts() == expected
-    assert bool(first.stopped) == (case == "401")
+    assert bool(first.stopped) == (case in ("401", "308 redirect", "404"))
     campaign.assert_accounted()
 
     second = campaign.send()

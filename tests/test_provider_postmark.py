@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fake_providers import KEYS, fail, fake_provider, make_messages, partial  # noqa: F401
+from fake_providers import KEYS, answer, fail, fake_provider, make_messages, partial  # noqa: F401
 
-from newsletter.errors import AuthError, ConfigError, QuotaError, TransientError
+from newsletter.errors import AuthError, ConfigError, InDoubtError, QuotaError, TransientError
 from newsletter.providers import Result
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
@@ -102,6 +102,22 @@ def test_maintenance_is_transient(fake_provider):
     assert not server.accepted
 
 
+def test_a_rate_limit_or_maintenance_errorcode_for_every_message_is_retried_not_failed(
+        fake_provider):
+    # Postmark's ErrorCode 429 (rate limit exceeded) and 100 (maintenance) sent nothing: as a
+    # whole-request 422 or on every message of a 200 answer, the readers wait for a retry.
+    postmark, server = fake_provider("postmark")
+    every = {f"i{i}": 429 for i in range(3)}
+    server.enqueue(fail(422, name=429), partial(**every), partial(**dict.fromkeys(every, 100)))
+    messages = make_messages(postmark.settings, ADDRESSES)
+
+    for code in (429, 429, 100):
+        with pytest.raises(TransientError, match=f"ErrorCode {code}"):
+            postmark.send_batch(messages)
+    assert not server.accepted
+    assert [r.status for r in postmark.send_batch(messages)] == ["sent"] * 3
+
+
 def test_a_wrong_token_is_an_auth_error_without_the_token(fake_provider):
     postmark, server = fake_provider("postmark", environ={"POSTMARK_SERVER_TOKEN": "wrong-token"})
 
@@ -134,3 +150,12 @@ def test_a_full_batch_of_500_is_accepted(fake_provider):
 
     assert len(results) == 500 and server.invalid == []
     assert sum(server.accepted.values()) == 500
+
+
+def test_an_answer_whose_entries_are_not_objects_is_in_doubt(fake_provider):
+    postmark, server = fake_provider("postmark")
+    server.enqueue(answer(["OK", "OK", "OK"]))
+
+    # was: AttributeError, reported as a bug in newsletter with a traceback
+    with pytest.raises(InDoubtError, match="without one result per message"):
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fake_providers import DROP, KEYS, fail, fake_provider, make_messages, partial  # noqa: F401
+from fake_providers import DROP, KEYS, answer, fail, fake_provider, make_messages, partial  # noqa: F401
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, QuotaError, TransientError
 
@@ -84,3 +84,18 @@ def test_a_used_up_quota_is_a_quota_error_not_a_rate_limit(fake_provider, name):
 def test_test_mode_is_refused_with_resends_test_address(fake_provider):
     with pytest.raises(ConfigError, match="delivered@resend.dev"):
         fake_provider("resend", test_mode=True)
+
+
+@pytest.mark.parametrize("body", [
+    {"data": ["an-id", "an-id", "an-id"]},  # ids that are not objects
+    {"data": [{"id": "a"}, {"id": "b"}], "errors": [{"index": 7, "message": "no such"}]},
+    {"data": [{"id": "a"}], "errors": [{"index": 0, "message": "x"}, {"index": 0, "message": "y"}]},
+    {"data": [{"id": "a"}, {"id": "b"}], "errors": {"index": 2}},
+])
+def test_an_answer_that_does_not_account_for_each_email_is_in_doubt(fake_provider, body):
+    resend, server = fake_provider("resend")
+    server.enqueue(answer(body))
+
+    # was: StopIteration or AttributeError, reported as a bug in newsletter with a traceback
+    with pytest.raises(InDoubtError, match="resend answered"):
+        resend.send_batch(make_messages(resend.settings, ADDRESSES))

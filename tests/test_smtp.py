@@ -141,6 +141,54 @@ def test_a_dropped_connection_during_data_is_in_doubt(connect, smtp_server):
     assert len(mailbox.received) == 2
 
 
+def test_a_reader_whose_address_is_not_ascii_goes_out_with_smtputf8(connect, smtp_server):
+    mailbox, _ = smtp_server
+    smtp = connect()
+    zoe, bob = make_messages(smtp.settings, ["zoë+news@bücher.example", "bob@example.org"])
+
+    assert [smtp.send_batch([m])[0].status for m in (zoe, bob)] == ["sent", "sent"]
+    assert [rcpt for rcpt, _ in mailbox.received] == [["zoë+news@bücher.example"],
+                                                      ["bob@example.org"]]
+    assert mailbox.received[0][1] == zoe.as_bytes()
+
+
+def test_a_server_without_smtputf8_fails_only_the_reader_it_cannot_take(connect, site):
+    mailbox = Mailbox()
+    controller = LocalController(mailbox, hostname="127.0.0.1", port=0, enable_SMTPUTF8=False)
+    controller.start()
+    try:
+        smtp = connect(port=controller.port)
+        zoe, bob = make_messages(smtp.settings, ["zoë@example.com", "bob@example.org"])
+
+        refused, sent = smtp.send_batch([zoe])[0], smtp.send_batch([bob])[0]
+    finally:
+        controller.stop()
+    assert refused.status == "rejected" and "no SMTPUTF8" in refused.reason
+    assert sent.status == "sent"
+    assert [rcpt for rcpt, _ in mailbox.received] == [["bob@example.org"]]
+
+
+def test_a_sender_address_that_is_not_ascii_needs_smtputf8(connect, site, smtp_server):
+    settings = site / "newsletter.toml"
+    settings.write_text(settings.read_text().replace("<jane@example.com>", "<jané@bücher.example>"))
+    mailbox = Mailbox()
+    plain = LocalController(mailbox, hostname="127.0.0.1", port=0, enable_SMTPUTF8=False)
+    plain.start()
+    try:
+        with pytest.raises(AuthError, match=r"no SMTPUTF8\); email.from is jané@bücher.example"):
+            connect(port=plain.port).send_batch(make_messages(connect().settings, ADDRESSES[:1]))
+    finally:
+        plain.stop()
+    assert mailbox.received == []  # and the run stops: every message would be refused
+
+    smtp = connect()  # the fixture's server offers SMTPUTF8
+    assert smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))[0].status == "sent"
+    rcpt, data = smtp_server[0].received[0]
+    assert rcpt == ["ann@example.com"]
+    # the Message-ID, which must be ASCII, names the sender's domain in punycode
+    assert email.message_from_bytes(data)["Message-ID"].endswith("@xn--bcher-kva.example>")
+
+
 def test_no_server_is_transient(connect, smtp_server):
     smtp = connect(port=1)  # nothing listens on port 1
 
@@ -161,6 +209,23 @@ def test_a_refused_login_stops_the_run(connect, smtp_server):
     with pytest.raises(AuthError, match="refused the login") as caught:
         smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
     assert "wrong" not in str(caught.value)
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_server_that_wants_a_login_says_so_and_stops_the_run(connect):
+    mailbox = Mailbox()
+    controller = LocalController(mailbox, hostname="127.0.0.1", port=0, auth_required=True,
+                                 authenticator=_authenticate, auth_require_tls=False)
+    controller.start()
+    try:
+        smtp = connect(port=controller.port)  # no SMTP_USERNAME: MAIL FROM gets 530
+        with pytest.raises(AuthError) as caught:
+            smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
+    finally:
+        controller.stop()
+    assert str(caught.value).startswith("smtp 530 for the sender: 5.7.0 Authentication required")
+    assert "SMTP_USERNAME, SMTP_PASSWORD and provider.security" in caught.value.hint
+    assert mailbox.received == []
 
 
 def test_a_password_is_never_sent_unencrypted_to_another_host(site):

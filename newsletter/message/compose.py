@@ -201,7 +201,7 @@ class ReaderSigner:
         self.post_id = post_id
         self.secret = secret
         self.test = test
-        self.domain = settings.email.sender_domain
+        self.domain = _ascii_domain(settings.email.sender_domain)  # the Message-IDs' domain
         self.tokens = UnsubscribeTokens(secret)
         self._unsubscribe_url = settings.email.unsubscribe_url.format
         # Most links hold {token} alone: then each is joined from the pieces around it, and
@@ -238,6 +238,15 @@ class ReaderSigner:
         if self.test:
             return f"<test.{secrets.token_hex(12)}@{self.domain}>"
         return self._message_ids.of(address)
+
+
+def _ascii_domain(domain: str) -> str:
+    """``domain`` as a Message-ID holds it, in ASCII: an internationalised one in punycode."""
+    if domain.isascii():
+        return domain
+    import idna  # requests' own dependency; needed only for such a domain
+
+    return idna.encode(domain, uts46=True).decode()
 
 
 class MessageFactory:

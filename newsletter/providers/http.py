@@ -8,14 +8,15 @@ error classes of ``newsletter.errors``, and hands a successful response to the a
 
 Sorting (docs/providers.md#errors-and-retries-all-providers):
 
-- refused connection (a proxy's too), connect timeout, TLS handshake failure: nothing
-  reached the provider -> ``TransientError``;
-- read timeout, connection dropped after the request was written, body cut short
-  -> ``InDoubtError``;
+- refused connection (a proxy's too), connect timeout, a TLS handshake that fails, times out
+  or is reset: nothing reached the provider -> ``TransientError``;
+- read timeout, connection dropped or TLS broken after the request was written, body cut
+  short -> ``InDoubtError``;
 - the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
 - an answer saying the account's sending quota is used up (a 429 with a daily-quota reason or
   a wait of more than 15 minutes, SendGrid's "Maximum credits exceeded") -> ``QuotaError``;
-- 401/403 -> ``AuthError``; 429 -> ``TransientError`` with the provider's retry hint;
+- 401/403, or a redirect, 404 or 405 (a wrong ``api_url``) -> ``AuthError``; 429 -> ``TransientError``
+  with the provider's retry hint;
   5xx the provider's docs call safe (``transient_statuses``) -> ``TransientError``;
   any other 5xx -> ``InDoubtError``;
 - any other non-2xx: the provider rejected the whole request for good -> one
@@ -37,10 +38,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import requests
-import urllib3
-from requests.adapters import HTTPAdapter
 
-from newsletter import __version__
 from newsletter.errors import (
     AuthError,
     ConfigError,
@@ -50,6 +48,7 @@ from newsletter.errors import (
     TransientError,
 )
 from newsletter.providers.base import Provider, Result
+from newsletter.providers.transport import in_handshake, make_session, never_connected
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -57,28 +56,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-USER_AGENT = f"newsletter/{__version__} requests/{requests.__version__}"
 # A provider's words for a used-up sending quota, which no short back-off clears.
 QUOTA_WORDS = re.compile(r"quota|daily (sending )?limit|sending limit|credits exceeded", re.I)
 QUOTA_WAIT = 15 * 60  # a 429 asking to wait longer than this is a quota, not a rate limit
-
-
-def make_session(pool_size: int) -> requests.Session:
-    """A Session that never retries on its own (twine's make_requests_session, minus retries).
-
-    A POST to a send endpoint is not idempotent: urllib3 must not resend it after a read
-    error or a dropped connection. Retries are decided in ``newsletter.sending`` by error class.
-    """
-    session = requests.Session()
-    # total=0 with read=False: no retry of any kind, whatever the method.
-    no_retries = urllib3.Retry(total=0, connect=0, read=False, redirect=False, status=0,
-                               raise_on_status=False)
-    adapter = HTTPAdapter(max_retries=no_retries, pool_connections=1, pool_maxsize=pool_size)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    session.headers["User-Agent"] = USER_AGENT
-    session.verify = True
-    return session
 
 
 @dataclass
@@ -184,12 +164,14 @@ class HttpProvider(Provider):
             return self.session.send(prepared, **options)
         except requests.ConnectTimeout:
             raise TransientError(f"{self.name}: no connection to {self.api_url} (timed out)") from None
-        except requests.exceptions.SSLError:
-            raise TransientError(f"{self.name}: TLS handshake with {self.api_url} failed") from None
-        except requests.ReadTimeout:
-            raise InDoubtError(f"{self.name}: no answer within {self.timeout:g} s") from None
-        except requests.ConnectionError as exc:
-            if _never_connected(exc):
+        except (requests.ReadTimeout, requests.ConnectionError) as exc:
+            # A TLS error or timeout may come after the request was written: only one in the
+            # handshake (refused certificate, no answer, reset) proves nothing was sent.
+            if in_handshake(exc):
+                raise TransientError(f"{self.name}: TLS handshake with {self.api_url} failed") from None
+            if isinstance(exc, requests.ReadTimeout):
+                raise InDoubtError(f"{self.name}: no answer within {self.timeout:g} s") from None
+            if never_connected(exc):
                 raise TransientError(f"{self.name}: cannot connect to {self.api_url}") from None
             raise InDoubtError(f"{self.name}: connection lost after sending") from None
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
@@ -232,6 +214,12 @@ class HttpProvider(Provider):
         if status in (401, 403):
             raise AuthError(self.describe_response(response),
                             hint=f"check {self.secret_name} and the sender's set-up")
+        if 300 <= status < 400 or status in (404, 405):  # no send endpoint at this api_url
+            where = response.headers.get("Location")  # we follow no redirect
+            moved = f", a redirect to {self.provider_text(where)}" if where else ""
+            raise AuthError(f"{self.describe_response(response)}{moved}: nothing was sent",
+                            hint="check provider.api_url (https://, and the address the "
+                                 "provider documents)")
         if status == 429 or status in self.transient_statuses:
             raise TransientError(self.describe_response(response),
                                  retry_after=self.retry_after(response))
@@ -297,14 +285,6 @@ class HttpProvider(Provider):
         for session in sessions:
             session.close()
         self._local = threading.local()
-
-
-def _never_connected(exc: requests.ConnectionError) -> bool:
-    """True when urllib3 gave up before a connection existed (refused, unknown host, proxy)."""
-    cause = exc.args[0] if exc.args else None
-    reason = getattr(cause, "reason", None)
-    return isinstance(cause, urllib3.exceptions.MaxRetryError) and isinstance(
-        reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ProxyError))
 
 
 def json_field(response: requests.Response, key: str) -> Any:

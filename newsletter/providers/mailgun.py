@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import string
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote, urlsplit
 
@@ -55,6 +56,12 @@ MAX_MESSAGE_BYTES = 25 * 1000 * 1000  # a message with its files (docs/providers
 
 def _variable(name: str) -> str:
     return f"%recipient.{name}%"
+
+
+def post_tag(post_id: str) -> str:
+    """The post's ``o:tag``: Mailgun strips what is not ASCII from a tag, where a search by
+    the post's own address would not find it, so that is percent-encoded; 128 at most."""
+    return quote(post_id, safe=string.punctuation)[:TAG_LIMIT]
 
 
 class MailgunProvider(HttpProvider):
@@ -112,7 +119,7 @@ class MailgunProvider(HttpProvider):
                     variables[m.to_address][f"h:{name}"] = m.headers[name]
         fields += [
             ("recipient-variables", json.dumps(variables, separators=(",", ":"))),
-            ("o:tag", first.post_id[:TAG_LIMIT]),
+            ("o:tag", post_tag(first.post_id)),
             ("v:post", first.post_id),
             (f"v:{TEST_COPY}", "yes") if first.test else ("v:reader", _variable("reader")),
             ("o:tracking-clicks", "yes" if self.settings.tracking.clicks else "no"),
@@ -221,7 +228,7 @@ def _events(pages: Pages, provider: MailgunProvider, post_id: str, start: dt.dat
     """One window's events, through ``paging.next`` until a page is empty."""
     body = pages.get(f"/v3/{quote(provider.domain, safe='')}/events", {
         "begin": f"{start.timestamp():.0f}", "end": f"{end.timestamp() + 1:.0f}",
-        "ascending": "yes", "limit": 300, "event": "accepted", "tags": post_id[:TAG_LIMIT]})
+        "ascending": "yes", "limit": 300, "event": "accepted", "tags": post_tag(post_id)})
     for _ in range(MAX_PAGES):
         items = body.get("items") if isinstance(body, dict) else None
         if not isinstance(items, list):

@@ -25,14 +25,7 @@ from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
 from newsletter.providers.key_check import read, refused
-from newsletter.providers.lookup import (
-    InDoubtBatch,
-    Lookup,
-    LookupFailed,
-    Pages,
-    wall_time,
-    windows,
-)
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages, wall_time, windows
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
 from newsletter.providers.postmark_templates import PostTemplate, TemplateStore, batch_body
 from newsletter.providers.suppression_api import get_json, records_in
@@ -58,7 +51,7 @@ SENDING_LIMIT = 405
 # incompatible JSON, 409 JSON required, 410 too many batch messages, 411 forbidden attachment
 # (docs/providers.md#postmark-errors). Every batch would get the same answer: stop, nothing was sent.
 REQUEST_CODES = frozenset({402, 403, 409, 410, 411})
-MAINTENANCE = 100  # ErrorCode 100: maintenance, safe to retry later
+TRY_LATER = frozenset({100, 429})  # ErrorCode 100 maintenance, 429 rate limit: nothing sent
 # Request sizes (docs/providers.md#postmark-sending): 50 MB a batch call, 10 MB a message with
 # its attachments, both counted after base64.
 MAX_CALL_BYTES = 50 * 1000 * 1000
@@ -181,14 +174,15 @@ class PostmarkProvider(HttpProvider):
                 raise AuthError(self.describe_response(response),
                                 hint="Postmark refuses every request newsletter builds; "
                                      "this is a bug in newsletter, please report it")
-            if code == MAINTENANCE:
+            if code in TRY_LATER:
                 raise TransientError(self.describe_response(response))
         super().raise_for_status(response)
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 200 even when some messages failed: one entry per message, in input order.
         entries = self.read_json(response)
-        if not isinstance(entries, list) or len(entries) != len(messages):
+        if (not isinstance(entries, list) or len(entries) != len(messages)
+                or not all(isinstance(entry, dict) for entry in entries)):
             raise InDoubtError(f"{self.name} answered {response.status_code} without one result "
                                f"per message")
         results, account_failures = [], 0
@@ -204,6 +198,8 @@ class PostmarkProvider(HttpProvider):
         if all(entry.get("ErrorCode") == SENDING_LIMIT for entry in entries):
             raise QuotaError(results[0].reason, hint="Postmark's sending limit is reached; the "
                                                      "readers left are sent by a later run")
+        if all(entry.get("ErrorCode") in TRY_LATER for entry in entries):  # none was sent
+            raise TransientError(results[0].reason)
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
         return results

@@ -104,13 +104,17 @@ class ResendProvider(HttpProvider):
         # {"data": [{"id"}...]} in input order, plus "errors": [{"index", "message"}] for the
         # emails permissive validation refused; "data" then holds only the accepted ones.
         answer = self.read_json(response)
-        if not isinstance(answer, dict) or not isinstance(answer.get("data"), list):
+        data = answer.get("data") if isinstance(answer, dict) else None
+        listed = (answer.get("errors") or []) if isinstance(answer, dict) else []
+        if not (isinstance(data, list) and isinstance(listed, list)
+                and all(isinstance(item, dict) for item in data + listed)):
             raise InDoubtError(f"{self.name} answered {response.status_code} without ids")
-        errors = {e.get("index"): e.get("message") for e in answer.get("errors") or []}
-        ids = iter(answer["data"])
-        if len(answer["data"]) + len(errors) != len(messages):
-            raise InDoubtError(f"{self.name} answered {len(answer['data'])} ids and "
-                               f"{len(errors)} errors for {len(messages)} emails")
+        errors = {e.get("index"): e.get("message") for e in listed}
+        ids = iter(data)
+        # Each email once: an id, or an error at its own index.
+        if len(data) + len(errors) != len(messages) or not set(errors) <= set(range(len(messages))):
+            raise InDoubtError(f"{self.name} answered {len(data)} ids and "
+                               f"{len(listed)} errors for {len(messages)} emails")
         return [Result.rejected(f"{self.name}: {self.provider_text(errors[i])}") if i in errors
                 else Result.sent(next(ids).get("id")) for i in range(len(messages))]
 

@@ -76,9 +76,14 @@ class SmtpProvider(Provider):
 
     def _send(self, message: Message, data: bytes) -> Result:
         connection = self._connection()
+        options = []
+        if not (self.envelope_from + message.to_address).isascii():  # RFC 6531
+            if not connection.has_extn("smtputf8"):
+                return self._no_smtputf8()
+            options.append("SMTPUTF8")
         try:
             # Envelope first: a refusal here means nothing was accepted for this message.
-            code, reply = connection.mail(self.envelope_from)
+            code, reply = connection.mail(self.envelope_from, options)
             if code != 250:
                 return self._refused(connection, "sender", code, reply)
             code, reply = connection.rcpt(message.to_address)
@@ -101,6 +106,16 @@ class SmtpProvider(Provider):
         self._local.used = time.monotonic()
         return Result.sent(message.message_id)
 
+    def _no_smtputf8(self) -> Result:
+        """An address that is not ASCII (in the envelope and the headers), to a server without
+        SMTPUTF8: the sender's stops the run, a reader's fails that reader alone."""
+        problem = (f"smtp: {self.host} takes no address with characters that are not ASCII "
+                   "(it offers no SMTPUTF8)")
+        if not self.envelope_from.isascii():
+            raise AuthError(f"{problem}; email.from is {self.envelope_from}",
+                            hint="send from an ASCII address, or through a server with SMTPUTF8")
+        return Result.rejected(problem)
+
     def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str) -> Result:
         """A 5xx rejects the message for good; a 4xx says try later (nothing accepted)."""
         text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
@@ -111,6 +126,9 @@ class SmtpProvider(Provider):
             self._discard(connection)
         if 400 <= code < 500:
             raise TransientError(reason)
+        if what == "sender" and code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first
+            raise AuthError(reason, hint="the server wants a login or STARTTLS first: check "
+                                         "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
         if what == "sender":  # the server will refuse every message: stop the run
             raise AuthError(reason, hint="check email.from and the server's sender rules")
         return Result.rejected(reason)

@@ -13,6 +13,7 @@ import ipaddress
 import json
 
 import pytest
+from certificates import self_signed
 from conftest import invoke
 from dns_server import dns_server
 from link_server import TRICKLED_LINES, link_server
@@ -134,32 +135,6 @@ def test_a_server_that_trickles_its_headers_cannot_hold_a_link_past_its_timeout(
     assert findings_of(result, "link-broken") == [
         ("link-broken", f"{base}/trickle did not answer within 1 s")]
     assert servers[0].trickled < TRICKLED_LINES  # it hung up long before the headers ended
-
-
-def self_signed(folder, name: str) -> tuple[str, str]:
-    """(certificate file, key file) of a self-signed certificate for ``name``."""
-    import datetime as dt
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.timezone.utc)
-    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
-                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                   .not_valid_before(now - dt.timedelta(days=1))
-                   .not_valid_after(now + dt.timedelta(days=1))
-                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), False)
-                   .sign(key, hashes.SHA256()))
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return str(cert_file), str(key_file)
 
 
 def test_https_goes_to_the_checked_address_with_the_links_name_and_checks_its_certificate(
