@@ -171,3 +171,15 @@ def test_a_long_word_holding_a_control_character_is_left_whole(site):
     _, email = render(site, "control")
     assert "https://example.com/a/very/long/path/that/would/break" in email.text
     assert "{{" not in email.html and "}}" not in email.html
+
+
+def test_a_style_the_post_writes_restyles_nothing_and_a_videos_urls_are_absolute(site):
+    _, email = render_fixture(site, "raw_style_and_video.md")
+    body = body_of(email.html)
+    assert "red" not in (body.get("style") or "")
+    assert not any("#ff00ff" in (element.get("style") or "") for element in body.iter())
+    assert "<style>body" not in email.html and "background: red" not in email.text
+    video = next(body.iter("video"))
+    folder = "https://blog.example.com/posts/raw-style-and-video/"
+    assert (video.get("src"), video.get("poster")) == (folder + "walk.mp4", folder + "still.jpg")
+    assert next(body.iter("source")).get("src") == folder + "walk.webm"

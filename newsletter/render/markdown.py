@@ -48,6 +48,12 @@ MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty", "def_list
 MAX_IMAGE_WIDTH = 520
 # The attribute holding each linking element's URL.
 URL_ATTRIBUTES = {"a": "href", "img": "src"}
+# Other elements' URLs, made absolute like links: a video's file and still image.
+MEDIA_URL_ATTRIBUTES = ("src", "poster")
+MEDIA = ("video", "audio", "source", "track")
+# Raw HTML a post writes that never reaches the email: premailer would apply a <style>'s rules to
+# the whole email (the layout's body and cells too), and the text part would show its CSS or code.
+LEFT_OUT = ("style", "script")
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
 # lxml refuses most of them in attribute values.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -103,6 +109,8 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
     """Render Markdown into a ``<div>`` tree for an email: absolute URLs (a same-page link to a
     heading goes to the post on the blog), sized remote images, task lists, tables that scroll."""
     root = markdown_fragment(source, dialect, written)
+    for element in list(root.iter(*LEFT_OUT)):
+        element.drop_tree()  # its tail stays
     shape_blocks(root)
     kept_ids = local_ids(root)
     for element in root.iter(*URL_ATTRIBUTES):
@@ -117,6 +125,10 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
         url = email_url(written, page_url, kept_ids)
         if url:
             element.set(attribute, url)
+    for element in root.iter(*MEDIA):
+        for attribute in MEDIA_URL_ATTRIBUTES:
+            if element.get(attribute):
+                element.set(attribute, email_url(element.get(attribute), page_url))
     return root
 
 
