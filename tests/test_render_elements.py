@@ -24,7 +24,7 @@ ALLOWED = {"width": {"table", "td", "th", "img", "col"}, "height": {"table", "td
 
 
 def content_of(html: str):
-    return next(td for td in body_of(html).iter("td") if td.get("class") == "content")
+    return next(td for td in body_of(html).iter("td") if "content" in td.classes)
 
 
 @pytest.mark.parametrize("heading, slug", [
@@ -183,3 +183,14 @@ def test_a_style_the_post_writes_restyles_nothing_and_a_videos_urls_are_absolute
     folder = "https://blog.example.com/posts/raw-style-and-video/"
     assert (video.get("src"), video.get("poster")) == (folder + "walk.mp4", folder + "still.jpg")
     assert next(body.iter("source")).get("src") == folder + "walk.webm"
+
+
+def test_a_right_to_left_post_indents_lists_and_rules_quotes_on_the_right(site):
+    _, email = render_fixture(site, "right_to_left.md")
+    content = content_of(email.html)
+    quote = next(content.iter("blockquote")).get("style")
+    assert "border-right:4px solid" in quote and "padding:0 16px 0 0" in quote
+    assert "border-left:0" in quote
+    assert "padding:0 24px 0 0" in next(content.iter("ul")).get("style")
+    _, ltr = render_fixture(site, "kitchen-sink")
+    assert "border-left:4px solid" in next(content_of(ltr.html).iter("blockquote")).get("style")
