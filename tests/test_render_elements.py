@@ -194,3 +194,11 @@ def test_a_right_to_left_post_indents_lists_and_rules_quotes_on_the_right(site):
     assert "padding:0 24px 0 0" in next(content.iter("ul")).get("style")
     _, ltr = render_fixture(site, "kitchen-sink")
     assert "border-left:4px solid" in next(content_of(ltr.html).iter("blockquote")).get("style")
+
+
+def test_text_part_numbers_a_resumed_list_as_the_html_and_sets_a_summary_apart(site):
+    _, email = render_fixture(site, "resumed_list.md")
+    assert next(content_of(email.html).iter("ol")).get("start") is None
+    assert 'start="3"' in email.html
+    assert "3. Open the folder.\n4. Read the notes." in email.text
+    assert "Why a tarball?\n\nIt keeps the dates of the files." in email.text

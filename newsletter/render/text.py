@@ -18,6 +18,7 @@ _INLINE_LINE_BREAK = "\x00"  # stands for <br> until whitespace has been collaps
 _BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
     "div", "section", "article", "figure", "figcaption", "dl", "dt", "dd", "header", "footer",
+    "details", "summary", "aside",
 })
 
 
@@ -77,7 +78,9 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
 
 def _list(element: lxml.html.HtmlElement, width: int) -> str:
     items = []
-    for number, item in enumerate(element.iterchildren("li"), start=1):
+    start = element.get("start", "").strip()  # a list the post resumes: "3." after a code block
+    first = int(start) if start.lstrip("-").isdigit() else 1
+    for number, item in enumerate(element.iterchildren("li"), start=first):
         marker = f"{number}. " if element.tag == "ol" else "- "
         indent = " " * len(marker)
         body = "\n\n".join(_blocks(item, width - len(marker)))
