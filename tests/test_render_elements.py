@@ -202,3 +202,13 @@ def test_text_part_numbers_a_resumed_list_as_the_html_and_sets_a_summary_apart(s
     assert 'start="3"' in email.html
     assert "3. Open the folder.\n4. Read the notes." in email.text
     assert "Why a tarball?\n\nIt keeps the dates of the files." in email.text
+
+
+def test_srcsets_name_no_file_of_the_site_and_only_absolute_urls(site):
+    _, email = render_fixture(site, "picture_sources")
+    content = content_of(email.html)
+    assert list(content.iter("source")) == []  # Apple Mail would pick it, and find no file
+    chart, harbour, dunes = content.iter("img")
+    assert chart.get("src").startswith("cid:") and next(content.iter("picture")) is chart.getparent()
+    assert harbour.get("srcset") is None
+    assert dunes.get("srcset") == "https://photos.example.net/dunes@2x.jpg 2x"

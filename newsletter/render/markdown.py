@@ -125,6 +125,8 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
         url = email_url(written, page_url, kept_ids)
         if url:
             element.set(attribute, url)
+    for element in list(root.iter("img", "source")):
+        _email_srcset(element, page_url)
     for element in root.iter(*MEDIA):
         for attribute in MEDIA_URL_ATTRIBUTES:
             if element.get(attribute):
@@ -156,6 +158,25 @@ def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -
     if url.startswith("//"):
         return "https:" + url
     return urljoin(page_url.rstrip("/") + "/", url)
+
+
+def _email_srcset(element: lxml.html.HtmlElement, page_url: str) -> None:
+    """A ``srcset`` of URLs made absolute. One naming a file of the site (never a guessed URL)
+    goes: from an image, whose ``src`` is the prepared file; with its ``<source>``, whose
+    ``<picture>`` then shows its ``<img>`` (Apple Mail would pick the source, and find nothing)."""
+    srcset = element.get("srcset")
+    if srcset is None:
+        return
+    candidates = [candidate.split(None, 1) for candidate in srcset.split(",") if candidate.strip()]
+    if any(is_local(candidate[0]) for candidate in candidates):
+        if element.tag == "source":
+            element.drop_tag()  # lxml nests what follows a <source> in it: that stays
+        else:
+            for attribute in ("srcset", "sizes"):
+                element.attrib.pop(attribute, None)
+        return
+    element.set("srcset", ", ".join(" ".join([email_url(candidate[0], page_url), *candidate[1:]])
+                                    for candidate in candidates))
 
 
 def fluid_images(root: lxml.html.HtmlElement) -> None:
