@@ -212,3 +212,11 @@ def test_srcsets_name_no_file_of_the_site_and_only_absolute_urls(site):
     assert chart.get("src").startswith("cid:") and next(content.iter("picture")) is chart.getparent()
     assert harbour.get("srcset") is None
     assert dunes.get("srcset") == "https://photos.example.net/dunes@2x.jpg 2x"
+
+
+def test_a_link_with_spaces_is_whole_in_the_text_part(site):
+    _, email = render_fixture(site, "spaces_in_links.md")
+    slides = "https://blog.example.com/posts/spaces-in-links/Talk%20Slides.pdf"
+    recording = "https://media.example.org/spring%20talks/recording.mp3"
+    assert [a.get("href") for a in content_of(email.html).iter("a")] == [slides, recording]
+    assert f"<{slides}>" in email.text and f"<{recording}>" in email.text

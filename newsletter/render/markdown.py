@@ -142,14 +142,15 @@ def fragment_html(root: lxml.html.HtmlElement) -> str:
 
 def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -> str:
     """``url`` as written in the post served at ``page_url``, as the email carries it: without
-    control characters or surrounding spaces, and absolute.
+    control characters or surrounding spaces, each space inside as ``%20`` (as the HTML part's
+    serialiser writes it, so the text part's ``<url>`` is whole too), and absolute.
 
     A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it means
     /posts/x/img.png. A same-page link (``#x``) stays as written when the email keeps its target
     (``x`` in ``kept_ids``: footnotes), else it goes to ``page_url#x``. URLs with a scheme stay
     as written, and so does one that cannot be split (``http://[``: check reports it).
     """
-    url = _CONTROL_CHARACTERS.sub("", url).strip()
+    url = _CONTROL_CHARACTERS.sub("", url).strip().replace(" ", "%20")
     if url.startswith("#"):
         return fragment_url(url, page_url, kept_ids)
     parts = split_url(url)
