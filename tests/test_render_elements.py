@@ -220,3 +220,9 @@ def test_a_link_with_spaces_is_whole_in_the_text_part(site):
     recording = "https://media.example.org/spring%20talks/recording.mp3"
     assert [a.get("href") for a in content_of(email.html).iter("a")] == [slides, recording]
     assert f"<{slides}>" in email.text and f"<{recording}>" in email.text
+
+
+def test_a_video_never_widens_the_column(site):
+    _, email = render_fixture(site, "raw_style_and_video.md")
+    style = next(content_of(email.html).iter("video")).get("style") or ""
+    assert "max-width:100%" in style and "height:auto" in style
