@@ -130,7 +130,7 @@ def test_unicode_names_and_subjects_survive_the_round_trip(settings):
                                      "毎週書くことで学んだ三つのこと続けること短くすること読者に聞 🎉 お知らせ"])
 def test_a_space_between_encoded_words_reaches_the_reader(settings, subject):
     # RFC 2047 6.2: readers drop the whitespace between two encoded-words, so a space of the
-    # subject or the name must be inside one ("こ — 第" arrived as "こ— 第").
+    # subject must be inside one ("こ — 第" arrived as "こ— 第"); a name's spaces too.
     japanese = dataclasses.replace(reference_email(settings), subject=subject)
     name = "中村 さくら Ångström"
     raw = MessageFactory(settings, japanese, SECRET).build("sakura@example.org", name).as_bytes()

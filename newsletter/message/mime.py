@@ -29,7 +29,6 @@ import secrets
 from dataclasses import replace
 from email import policy
 from email.header import Header
-from email.utils import parseaddr
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
@@ -37,8 +36,6 @@ if TYPE_CHECKING:
 
 # Headers whose values are ASCII tokens, dates and URLs: written unfolded, never encoded.
 RAW_HEADERS = frozenset({"Message-ID", "Date", "List-Unsubscribe", "List-Unsubscribe-Post"})
-# Headers holding one "name <address>": a name that is not ASCII is encoded on its own.
-ADDRESS_HEADERS = frozenset({"From", "To", "Reply-To", "List-Id"})
 MAX_LINE = 78  # RFC 5322 recommended line length; longer or non-ASCII values go to `email`
 PART_HEADERS = b'Content-Type: text/%s; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
 IMAGE_HEADERS = ('Content-Type: {type}\r\nContent-Transfer-Encoding: base64\r\n'
@@ -75,25 +72,15 @@ def encode_header(name: str, value: str) -> bytes:
     if name == "Subject" and ("=?" in value or not value.isascii()):
         # Written as it is, text such as "=?utf-8?q?x?=" is an RFC 2047 encoded-word that mail
         # readers decode (to "x"); encoded whole, it reads as written (docs/email.md#subject).
-        return _encoded_words(name, value)
+        # Any other non-ASCII subject too: Header keeps each space inside a word, where the
+        # policies' folder can put it between two words, and readers drop it there (RFC 2047
+        # 6.2: a Japanese title's "こ — 第" arrived as "こ— 第").
+        encoded = Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
+        return f"{name}: {encoded}\r\n".encode("ascii")
     if value.isascii() and len(line) <= MAX_LINE + 2:
         return line.encode("ascii")
-    if not _address_part_ascii(value):
-        return policy.SMTPUTF8.fold_binary(name, policy.SMTPUTF8.header_store_parse(name, value)[1])
-    if name in ADDRESS_HEADERS and not value.isascii():
-        display_name, address = parseaddr(value)
-        return _encoded_words(name, display_name, f" <{address}>")
-    return policy.SMTP.fold_binary(name, policy.SMTP.header_store_parse(name, value)[1])
-
-
-def _encoded_words(name: str, text: str, after: str = "") -> bytes:
-    """``name: text`` as RFC 2047 encoded-words (then ``after``, on a line of its own when
-    needed). Each word holds its spaces: the ``email`` policies' folder writes a space between
-    two words, which readers drop (RFC 2047 6.2: "Tom 日本" arrived as "Tom日本")."""
-    line = f"{name}: " + Header(text, "utf-8", header_name=name).encode(linesep="\r\n")
-    if after and len(line.rsplit("\r\n", 1)[-1]) + len(after) > MAX_LINE:
-        after = "\r\n" + after
-    return f"{line}{after}\r\n".encode("ascii")
+    chosen = policy.SMTP if _address_part_ascii(value) else policy.SMTPUTF8
+    return chosen.fold_binary(name, chosen.header_store_parse(name, value)[1])
 
 
 def _unclosed(text: str) -> bool:
