@@ -226,3 +226,10 @@ def test_a_video_never_widens_the_column(site):
     _, email = render_fixture(site, "raw_style_and_video.md")
     style = next(content_of(email.html).iter("video")).get("style") or ""
     assert "max-width:100%" in style and "height:auto" in style
+
+
+def test_a_line_break_in_a_table_cell_or_heading_is_a_space_in_the_text_part(site):
+    _, email = render_fixture(site, "line_breaks_in_cells.md")
+    assert "\x00" not in email.text  # a NUL byte, which mail must never carry (RFC 5322)
+    assert "Opening hours and prices\n------------------------\n" in email.text
+    assert "Monday | 9:00 to 12:00 14:00 to 18:00" in email.text

@@ -56,7 +56,7 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
     if tag == "p":
         return _wrap(_inline_children(element), width)
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-        heading = " ".join(_inline_children(element).split())
+        heading = _one_line(_inline_children(element))
         return f"{heading}\n{('=' if tag == 'h1' else '-') * len(heading)}"
     if tag in ("ul", "ol"):
         return _list(element, width)
@@ -70,7 +70,7 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
     if tag == "table":
         rows = element.iter("tr")
         return "\n".join(
-            " | ".join(_collapse(_inline_children(cell)).strip() for cell in row.iter("th", "td"))
+            " | ".join(_one_line(_inline_children(cell)) for cell in row.iter("th", "td"))
             for row in rows
         )
     return "\n\n".join(_blocks(element, width))
@@ -121,6 +121,11 @@ def _inline(element: lxml.html.HtmlElement) -> str:
         return label
     label = _collapse(label).strip()
     return f"<{href}>" if label in ("", href) else f"{label} <{href}>"
+
+
+def _one_line(text: str) -> str:
+    """``text`` single-spaced on one line: a ``<br>`` (in a table cell, a heading) is a space."""
+    return " ".join(text.replace(_INLINE_LINE_BREAK, " ").split())
 
 
 def _collapse(text: str) -> str:
