@@ -5,6 +5,7 @@ tests/test_email_browser.py's."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -233,3 +234,11 @@ def test_a_line_break_in_a_table_cell_or_heading_is_a_space_in_the_text_part(sit
     assert "\x00" not in email.text  # a NUL byte, which mail must never carry (RFC 5322)
     assert "Opening hours and prices\n------------------------\n" in email.text
     assert "Monday | 9:00 to 12:00 14:00 to 18:00" in email.text
+
+
+def test_terminal_colour_codes_and_control_characters_reach_neither_part(site):
+    _, email = render_fixture(site, "terminal_output.md")
+    for part in (email.html, email.text):
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", part)
+    assert "ERROR: missing file notes.txt" in email.text
+    assert "ERROR: missing file notes.txt" in content_of(email.html).text_content()

@@ -54,6 +54,11 @@ MEDIA = ("video", "audio", "source", "track")
 # Raw HTML a post writes that never reaches the email: premailer would apply a <style>'s rules to
 # the whole email (the layout's body and cells too), and the text part would show its CSS or code.
 LEFT_OUT = ("style", "script")
+# Terminal colour codes (ESC [31m) and titles (ESC ]0;...BEL), pasted with a command's output, and the other control
+# characters but tabs and line breaks: no client shows them, and in the text part they reach the
+# terminal of a reader who reads mail there.
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)"
+                             r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
 # lxml refuses most of them in attribute values.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -64,6 +69,7 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
     """The Markdown, read in ``dialect``, as a ``<div>`` tree with heading ids, links and images
     exactly as the post writes them (``written``: the post's own text, whose raw HTML a dialect
     may omit)."""
+    source = _TERMINAL_CODES.sub("", source)
     root = lxml.html.fragment_fromstring(_markdown_html(source, dialect, written),
                                          create_parent="div")
     add_heading_ids(root)
