@@ -242,3 +242,15 @@ def test_terminal_colour_codes_and_control_characters_reach_neither_part(site):
         assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", part)
     assert "ERROR: missing file notes.txt" in email.text
     assert "ERROR: missing file notes.txt" in content_of(email.html).text_content()
+
+
+@pytest.mark.parametrize("written, lang, direction", [("he_IL", "he-IL", "rtl"), ("en_US", "en-US", "ltr")])
+def test_a_locale_written_with_an_underscore_is_a_language_tag(site, written, lang, direction):
+    post = site / "content" / "posts" / "right_to_left.md"
+    post.write_text((CHECK_FIXTURES.parent / "posts" / "right_to_left.md").read_text()
+                    .replace("lang: ar", f"lang: {written}"), encoding="utf-8")
+    _, email = render(site, "right_to_left")
+    html = lxml.html.document_fromstring(email.html)
+    wrapper = next(div for div in html.iter("div") if div.get("role") == "article")
+    assert (html.get("lang"), html.get("dir")) == (lang, direction)
+    assert (wrapper.get("lang"), wrapper.get("dir")) == (lang, direction)
