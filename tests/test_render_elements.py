@@ -254,3 +254,9 @@ def test_a_locale_written_with_an_underscore_is_a_language_tag(site, written, la
     wrapper = next(div for div in html.iter("div") if div.get("role") == "article")
     assert (html.get("lang"), html.get("dir")) == (lang, direction)
     assert (wrapper.get("lang"), wrapper.get("dir")) == (lang, direction)
+
+
+def test_a_videos_source_is_a_void_element(site):
+    _, email = render_fixture(site, "raw_style_and_video.md")
+    assert "<source " in email.html and "</source>" not in email.html
+    assert "</wbr>" not in email.html

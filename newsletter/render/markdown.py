@@ -35,6 +35,7 @@ from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect, markdown_dialec
 from newsletter.render.effort import InlineBudget, check_source_work, located_in
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
+from newsletter.render.inlining import without_void_end_tags
 from newsletter.urls import split_url
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
 
 def fragment_html(root: lxml.html.HtmlElement) -> str:
     """The fragment's children as an HTML string (without the wrapping ``<div>``)."""
-    inner = lxml.html.tostring(root, encoding="unicode").replace("</wbr>", "")  # a void element
+    inner = without_void_end_tags(lxml.html.tostring(root, encoding="unicode"))
     return inner[len("<div>"):-len("</div>")]
 
 
