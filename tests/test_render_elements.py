@@ -260,3 +260,9 @@ def test_a_videos_source_is_a_void_element(site):
     _, email = render_fixture(site, "raw_style_and_video.md")
     assert "<source " in email.html and "</source>" not in email.html
     assert "</wbr>" not in email.html
+
+
+def test_a_bundle_image_named_by_its_address_on_the_blog_is_sent(site):
+    _, email = render_fixture(site, "bundle_by_address")
+    [image] = content_of(email.html).iter("img")
+    assert image.get("src").startswith("cid:") and len(email.inline_images) == 1
