@@ -7,6 +7,7 @@ import email
 import hashlib
 import hmac
 from email import policy
+from email.header import decode_header, make_header
 from urllib.parse import quote
 
 import pytest
@@ -123,6 +124,21 @@ def test_unicode_names_and_subjects_survive_the_round_trip(settings):
     assert parsed["Subject"] == "Café — naïve ünïcode"
     assert parsed["To"].addresses[0].display_name == 'Zoë, the "Reader"'
     assert parsed["To"].addresses[0].addr_spec == "zoe@example.org"
+
+
+@pytest.mark.parametrize("subject", ["毎週書くことで学んだ三つのこ — 第十二号",
+                                     "毎週書くことで学んだ三つのこと続けること短くすること読者に聞 🎉 お知らせ"])
+def test_a_space_between_encoded_words_reaches_the_reader(settings, subject):
+    # RFC 2047 6.2: readers drop the whitespace between two encoded-words, so a space of the
+    # subject must be inside one ("こ — 第" arrived as "こ— 第"); a name's spaces too.
+    japanese = dataclasses.replace(reference_email(settings), subject=subject)
+    name = "中村 さくら Ångström"
+    raw = MessageFactory(settings, japanese, SECRET).build("sakura@example.org", name).as_bytes()
+    headers = {line.split(b": ", 1)[0]: line.split(b": ", 1)[1].decode("ascii")
+               for line in raw.split(b"\r\n\r\n")[0].replace(b"\r\n ", b" ").split(b"\r\n")}
+    assert str(make_header(decode_header(headers[b"Subject"]))) == subject
+    to_name = headers[b"To"].rsplit(" <", 1)[0]
+    assert str(make_header(decode_header(to_name))) == name
 
 
 def test_a_token_gives_back_its_address_and_nothing_else_reads_as_one():

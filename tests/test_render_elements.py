@@ -5,6 +5,7 @@ tests/test_email_browser.py's."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -24,7 +25,7 @@ ALLOWED = {"width": {"table", "td", "th", "img", "col"}, "height": {"table", "td
 
 
 def content_of(html: str):
-    return next(td for td in body_of(html).iter("td") if td.get("class") == "content")
+    return next(td for td in body_of(html).iter("td") if "content" in td.classes)
 
 
 @pytest.mark.parametrize("heading, slug", [
@@ -171,3 +172,97 @@ def test_a_long_word_holding_a_control_character_is_left_whole(site):
     _, email = render(site, "control")
     assert "https://example.com/a/very/long/path/that/would/break" in email.text
     assert "{{" not in email.html and "}}" not in email.html
+
+
+def test_a_style_the_post_writes_restyles_nothing_and_a_videos_urls_are_absolute(site):
+    _, email = render_fixture(site, "raw_style_and_video.md")
+    body = body_of(email.html)
+    assert "red" not in (body.get("style") or "")
+    assert not any("#ff00ff" in (element.get("style") or "") for element in body.iter())
+    assert "<style>body" not in email.html and "background: red" not in email.text
+    video = next(body.iter("video"))
+    folder = "https://blog.example.com/posts/raw-style-and-video/"
+    assert (video.get("src"), video.get("poster")) == (folder + "walk.mp4", folder + "still.jpg")
+    assert next(body.iter("source")).get("src") == folder + "walk.webm"
+
+
+def test_a_right_to_left_post_indents_lists_and_rules_quotes_on_the_right(site):
+    _, email = render_fixture(site, "right_to_left.md")
+    content = content_of(email.html)
+    quote = next(content.iter("blockquote")).get("style")
+    assert "border-right:4px solid" in quote and "padding:0 16px 0 0" in quote
+    assert "border-left:0" in quote
+    assert "padding:0 24px 0 0" in next(content.iter("ul")).get("style")
+    _, ltr = render_fixture(site, "kitchen-sink")
+    assert "border-left:4px solid" in next(content_of(ltr.html).iter("blockquote")).get("style")
+
+
+def test_text_part_numbers_a_resumed_list_as_the_html_and_sets_a_summary_apart(site):
+    _, email = render_fixture(site, "resumed_list.md")
+    assert next(content_of(email.html).iter("ol")).get("start") is None
+    assert 'start="3"' in email.html
+    assert "3. Open the folder.\n4. Read the notes." in email.text
+    assert "Why a tarball?\n\nIt keeps the dates of the files." in email.text
+
+
+def test_srcsets_name_no_file_of_the_site_and_only_absolute_urls(site):
+    _, email = render_fixture(site, "picture_sources")
+    content = content_of(email.html)
+    assert list(content.iter("source")) == []  # Apple Mail would pick it, and find no file
+    chart, harbour, dunes = content.iter("img")
+    assert chart.get("src").startswith("cid:") and next(content.iter("picture")) is chart.getparent()
+    assert harbour.get("srcset") is None
+    assert dunes.get("srcset") == "https://photos.example.net/dunes@2x.jpg 2x"
+
+
+def test_a_link_with_spaces_is_whole_in_the_text_part(site):
+    _, email = render_fixture(site, "spaces_in_links.md")
+    slides = "https://blog.example.com/posts/spaces-in-links/Talk%20Slides.pdf"
+    recording = "https://media.example.org/spring%20talks/recording.mp3"
+    assert [a.get("href") for a in content_of(email.html).iter("a")] == [slides, recording]
+    assert f"<{slides}>" in email.text and f"<{recording}>" in email.text
+
+
+def test_a_video_never_widens_the_column(site):
+    _, email = render_fixture(site, "raw_style_and_video.md")
+    style = next(content_of(email.html).iter("video")).get("style") or ""
+    assert "max-width:100%" in style and "height:auto" in style
+
+
+def test_a_line_break_in_a_table_cell_or_heading_is_a_space_in_the_text_part(site):
+    _, email = render_fixture(site, "line_breaks_in_cells.md")
+    assert "\x00" not in email.text  # a NUL byte, which mail must never carry (RFC 5322)
+    assert "Opening hours and prices\n------------------------\n" in email.text
+    assert "Monday | 9:00 to 12:00 14:00 to 18:00" in email.text
+
+
+def test_terminal_colour_codes_and_control_characters_reach_neither_part(site):
+    _, email = render_fixture(site, "terminal_output.md")
+    for part in (email.html, email.text):
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", part)
+    assert "ERROR: missing file notes.txt" in email.text
+    assert "ERROR: missing file notes.txt" in content_of(email.html).text_content()
+
+
+@pytest.mark.parametrize("written, lang, direction", [("he_IL", "he-IL", "rtl"), ("en_US", "en-US", "ltr")])
+def test_a_locale_written_with_an_underscore_is_a_language_tag(site, written, lang, direction):
+    post = site / "content" / "posts" / "right_to_left.md"
+    post.write_text((CHECK_FIXTURES.parent / "posts" / "right_to_left.md").read_text()
+                    .replace("lang: ar", f"lang: {written}"), encoding="utf-8")
+    _, email = render(site, "right_to_left")
+    html = lxml.html.document_fromstring(email.html)
+    wrapper = next(div for div in html.iter("div") if div.get("role") == "article")
+    assert (html.get("lang"), html.get("dir")) == (lang, direction)
+    assert (wrapper.get("lang"), wrapper.get("dir")) == (lang, direction)
+
+
+def test_a_videos_source_is_a_void_element(site):
+    _, email = render_fixture(site, "raw_style_and_video.md")
+    assert "<source " in email.html and "</source>" not in email.html
+    assert "</wbr>" not in email.html
+
+
+def test_a_bundle_image_named_by_its_address_on_the_blog_is_sent(site):
+    _, email = render_fixture(site, "bundle_by_address")
+    [image] = content_of(email.html).iter("img")
+    assert image.get("src").startswith("cid:") and len(email.inline_images) == 1

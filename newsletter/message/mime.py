@@ -69,9 +69,12 @@ def encode_header(name: str, value: str) -> bytes:
     line = f"{name}: {value}\r\n"
     if name in RAW_HEADERS:
         return fold_line(name, value).encode("ascii")
-    if name == "Subject" and "=?" in value:
+    if name == "Subject" and ("=?" in value or not value.isascii()):
         # Written as it is, text such as "=?utf-8?q?x?=" is an RFC 2047 encoded-word that mail
         # readers decode (to "x"); encoded whole, it reads as written (docs/email.md#subject).
+        # Any other non-ASCII subject too: Header keeps each space inside a word, where the
+        # policies' folder can put it between two words, and readers drop it there (RFC 2047
+        # 6.2: a Japanese title's "こ — 第" arrived as "こ— 第").
         encoded = Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
         return f"{name}: {encoded}\r\n".encode("ascii")
     if value.isascii() and len(line) <= MAX_LINE + 2:

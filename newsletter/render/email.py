@@ -176,7 +176,7 @@ def _template_context(settings: Settings, post: Post) -> dict:
     email = settings.email
     date = post.date.astimezone(settings.site.zone) if post.date else None
     return {
-        "lang": post.language,
+        "lang": language_tag(post.language),
         "dir": text_direction(post.language),
         "title": post.title,
         "date": f"{date:%B} {date.day}, {date.year}" if date else "",
@@ -192,9 +192,15 @@ def _template_context(settings: Settings, post: Post) -> dict:
     }
 
 
+def language_tag(language: str) -> str:
+    """``language`` as HTML's ``lang`` reads it (BCP 47): a locale as Jekyll sites and Open Graph
+    write it, ``en_US``, is ``en-US``."""
+    return language.strip().replace("_", "-")
+
+
 def text_direction(language: str) -> str:
-    """``rtl`` for a right-to-left language tag (``ar``, ``he-IL``...), else ``ltr``."""
-    return "rtl" if language.split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
+    """``rtl`` for a right-to-left language tag (``ar``, ``he-IL``, ``he_IL``...), else ``ltr``."""
+    return "rtl" if language_tag(language).split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
 
 
 def _subject(settings: Settings, post: Post, where: str) -> str:

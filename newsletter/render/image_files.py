@@ -90,8 +90,18 @@ def _places(post: Post, static: list[Path], relative: str,
         names.append(names[0][len(base_path):])
     if post.media_subpath and not relative.startswith("/"):  # Chirpy: media_subpath: /img/x
         names.insert(0, post.media_subpath.rstrip("/") + "/" + relative.removeprefix("./"))
-    return list(dict.fromkeys((base, name.lstrip("/")) for name in names
-                              for base in (post.path.parent, *static)))
+    places = [(base, name.lstrip("/")) for name in names for base in (post.path.parent, *static)]
+    page = _page_folder(post)
+    if post.path.stem == "index" and page != "/" and relative.startswith(page):
+        places.append((post.path.parent, relative[len(page):]))  # a bundle's file, by its address
+    return list(dict.fromkeys(places))
+
+
+def _page_folder(post: Post) -> str:
+    """The path of the post's page, as a folder (``/posts/x/``): a page bundle's files are
+    published there (Hugo), so the post may name one by its address."""
+    parts = split_url(post.url)
+    return (unquote(parts.path) if parts else "").rstrip("/") + "/"
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -45,6 +45,7 @@ STALE_TEMPORARY = 3600  # seconds: a temporary file this old is no process's any
 _EXACT = "surrogatepass"  # every str to bytes and back as it was
 
 _IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_VOID_END_TAGS = re.compile(r"</(?:wbr|source|track)>")
 _STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"', re.IGNORECASE)
 _FLOAT = re.compile(r"(?:^|;)\s*float\s*:\s*(left|right)\b", re.IGNORECASE)
 
@@ -58,9 +59,13 @@ def inline_css(html: str, cache_dir: Path | None = None) -> str:
     of the render time.
     """
     inlined = _premailer(html) if cache_dir is None else _kept(html, cache_dir)
-    # lxml's HTML parser does not know <wbr> as a void element: it writes </wbr> after it,
-    # which no browser needs and validators flag.
-    return align_floating_images(inlined.replace("</wbr>", ""))
+    return align_floating_images(without_void_end_tags(inlined))
+
+
+def without_void_end_tags(html: str) -> str:
+    """``html`` as lxml wrote it, without the end tags of void elements its HTML 4 table does not
+    know (``</wbr>``, and ``</source>``, ``</track>`` of a video), which validators flag."""
+    return _VOID_END_TAGS.sub("", html)
 
 
 def align_floating_images(html: str) -> str:

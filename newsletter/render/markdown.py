@@ -35,6 +35,7 @@ from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect, markdown_dialec
 from newsletter.render.effort import InlineBudget, check_source_work, located_in
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
+from newsletter.render.inlining import without_void_end_tags
 from newsletter.urls import split_url
 
 if TYPE_CHECKING:
@@ -48,6 +49,17 @@ MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty", "def_list
 MAX_IMAGE_WIDTH = 520
 # The attribute holding each linking element's URL.
 URL_ATTRIBUTES = {"a": "href", "img": "src"}
+# Other elements' URLs, made absolute like links: a video's file and still image.
+MEDIA_URL_ATTRIBUTES = ("src", "poster")
+MEDIA = ("video", "audio", "source", "track")
+# Raw HTML a post writes that never reaches the email: premailer would apply a <style>'s rules to
+# the whole email (the layout's body and cells too), and the text part would show its CSS or code.
+LEFT_OUT = ("style", "script")
+# Terminal colour codes (ESC [31m) and titles (ESC ]0;...BEL), pasted with a command's output, and the other control
+# characters but tabs and line breaks: no client shows them, and in the text part they reach the
+# terminal of a reader who reads mail there.
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)"
+                             r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
 # lxml refuses most of them in attribute values.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -58,6 +70,7 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
     """The Markdown, read in ``dialect``, as a ``<div>`` tree with heading ids, links and images
     exactly as the post writes them (``written``: the post's own text, whose raw HTML a dialect
     may omit)."""
+    source = _TERMINAL_CODES.sub("", source)
     root = lxml.html.fragment_fromstring(_markdown_html(source, dialect, written),
                                          create_parent="div")
     add_heading_ids(root)
@@ -103,6 +116,8 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
     """Render Markdown into a ``<div>`` tree for an email: absolute URLs (a same-page link to a
     heading goes to the post on the blog), sized remote images, task lists, tables that scroll."""
     root = markdown_fragment(source, dialect, written)
+    for element in list(root.iter(*LEFT_OUT)):
+        element.drop_tree()  # its tail stays
     shape_blocks(root)
     kept_ids = local_ids(root)
     for element in root.iter(*URL_ATTRIBUTES):
@@ -117,25 +132,32 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
         url = email_url(written, page_url, kept_ids)
         if url:
             element.set(attribute, url)
+    for element in list(root.iter("img", "source")):
+        _email_srcset(element, page_url)
+    for element in root.iter(*MEDIA):
+        for attribute in MEDIA_URL_ATTRIBUTES:
+            if element.get(attribute):
+                element.set(attribute, email_url(element.get(attribute), page_url))
     return root
 
 
 def fragment_html(root: lxml.html.HtmlElement) -> str:
     """The fragment's children as an HTML string (without the wrapping ``<div>``)."""
-    inner = lxml.html.tostring(root, encoding="unicode").replace("</wbr>", "")  # a void element
+    inner = without_void_end_tags(lxml.html.tostring(root, encoding="unicode"))
     return inner[len("<div>"):-len("</div>")]
 
 
 def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -> str:
     """``url`` as written in the post served at ``page_url``, as the email carries it: without
-    control characters or surrounding spaces, and absolute.
+    control characters or surrounding spaces, each space inside as ``%20`` (as the HTML part's
+    serialiser writes it, so the text part's ``<url>`` is whole too), and absolute.
 
     A post served at /posts/x is the folder /posts/x/ on a static site, so "img.png" in it means
     /posts/x/img.png. A same-page link (``#x``) stays as written when the email keeps its target
     (``x`` in ``kept_ids``: footnotes), else it goes to ``page_url#x``. URLs with a scheme stay
     as written, and so does one that cannot be split (``http://[``: check reports it).
     """
-    url = _CONTROL_CHARACTERS.sub("", url).strip()
+    url = _CONTROL_CHARACTERS.sub("", url).strip().replace(" ", "%20")
     if url.startswith("#"):
         return fragment_url(url, page_url, kept_ids)
     parts = split_url(url)
@@ -144,6 +166,25 @@ def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -
     if url.startswith("//"):
         return "https:" + url
     return urljoin(page_url.rstrip("/") + "/", url)
+
+
+def _email_srcset(element: lxml.html.HtmlElement, page_url: str) -> None:
+    """A ``srcset`` of URLs made absolute. One naming a file of the site (never a guessed URL)
+    goes: from an image, whose ``src`` is the prepared file; with its ``<source>``, whose
+    ``<picture>`` then shows its ``<img>`` (Apple Mail would pick the source, and find nothing)."""
+    srcset = element.get("srcset")
+    if srcset is None:
+        return
+    candidates = [candidate.split(None, 1) for candidate in srcset.split(",") if candidate.strip()]
+    if any(is_local(candidate[0]) for candidate in candidates):
+        if element.tag == "source":
+            element.drop_tag()  # lxml nests what follows a <source> in it: that stays
+        else:
+            for attribute in ("srcset", "sizes"):
+                element.attrib.pop(attribute, None)
+        return
+    element.set("srcset", ", ".join(" ".join([email_url(candidate[0], page_url), *candidate[1:]])
+                                    for candidate in candidates))
 
 
 def fluid_images(root: lxml.html.HtmlElement) -> None:

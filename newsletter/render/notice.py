@@ -32,6 +32,7 @@ from newsletter.render.email import (
     _environment,
     _read_stylesheet,
     _render_template,
+    language_tag,
     split_media_rules,
     text_direction,
 )
@@ -57,7 +58,7 @@ def render_notice(settings: Settings, kind: str) -> Email:
     """Render ``templates/<kind>.html`` and ``.txt`` into an Email with reader placeholders."""
     site, signup = settings.site, settings.signup
     context = {
-        "lang": site.language,
+        "lang": language_tag(site.language),
         "dir": text_direction(site.language),
         "site_title": site.title,
         "site_url": site.url,

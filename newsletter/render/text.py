@@ -18,6 +18,7 @@ _INLINE_LINE_BREAK = "\x00"  # stands for <br> until whitespace has been collaps
 _BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
     "div", "section", "article", "figure", "figcaption", "dl", "dt", "dd", "header", "footer",
+    "details", "summary", "aside",
 })
 
 
@@ -55,7 +56,7 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
     if tag == "p":
         return _wrap(_inline_children(element), width)
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-        heading = " ".join(_inline_children(element).split())
+        heading = _one_line(_inline_children(element))
         return f"{heading}\n{('=' if tag == 'h1' else '-') * len(heading)}"
     if tag in ("ul", "ol"):
         return _list(element, width)
@@ -69,7 +70,7 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
     if tag == "table":
         rows = element.iter("tr")
         return "\n".join(
-            " | ".join(_collapse(_inline_children(cell)).strip() for cell in row.iter("th", "td"))
+            " | ".join(_one_line(_inline_children(cell)) for cell in row.iter("th", "td"))
             for row in rows
         )
     return "\n\n".join(_blocks(element, width))
@@ -77,7 +78,9 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
 
 def _list(element: lxml.html.HtmlElement, width: int) -> str:
     items = []
-    for number, item in enumerate(element.iterchildren("li"), start=1):
+    start = element.get("start", "").strip()  # a list the post resumes: "3." after a code block
+    first = int(start) if start.lstrip("-").isdigit() else 1
+    for number, item in enumerate(element.iterchildren("li"), start=first):
         marker = f"{number}. " if element.tag == "ol" else "- "
         indent = " " * len(marker)
         body = "\n\n".join(_blocks(item, width - len(marker)))
@@ -118,6 +121,11 @@ def _inline(element: lxml.html.HtmlElement) -> str:
         return label
     label = _collapse(label).strip()
     return f"<{href}>" if label in ("", href) else f"{label} <{href}>"
+
+
+def _one_line(text: str) -> str:
+    """``text`` single-spaced on one line: a ``<br>`` (in a table cell, a heading) is a space."""
+    return " ".join(text.replace(_INLINE_LINE_BREAK, " ").split())
 
 
 def _collapse(text: str) -> str:
