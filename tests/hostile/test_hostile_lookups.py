@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from conftest import invoke
 from fake_providers import KEYS, provider_environ, slow
 from test_provider_matrix import run  # noqa: F401
-from test_reconcile import FIRST_BATCH, in_doubt_first_batch
+from test_reconcile import FIRST_BATCH, POST, in_doubt_first_batch
 
 from newsletter.sending import State
 
@@ -36,7 +36,7 @@ def test_mailgun_paging_to_another_host_is_not_followed_with_the_key(run):  # no
         first = FIRST_BATCH[0]
         campaign.server.lookup_queue.append((200, {}, {
             "items": [{"event": "accepted", "recipient": first, "user-variables": {
-                "reader": first}, "message": {"headers": {"message-id": "mg-1"}}}],
+                "post": POST, "reader": first}, "message": {"headers": {"message-id": "mg-1"}}}],
             "paging": {"next": f"http://127.0.0.1:{elsewhere.server_address[1]}/v3/events"}}))
 
         result = invoke(campaign.site, "reconcile", "--settle", "0",
