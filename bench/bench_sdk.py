@@ -16,7 +16,8 @@ Both run as installed code does: with compiled bytecode kept (in a temporary
 PYTHONPYCACHEPREFIX), even where PYTHONDONTWRITEBYTECODE is set, which would make every run
 compile newsletter's modules again. A prefix holds the bytecode of every module, the standard
 library's and the dependencies' too, so each case first runs both sides once on a smaller
-site (30,000 readers: enough for the send's helper process). The cold round is then a new
+site (30,000 readers: enough for the send's helper process; not with --quick, a look that it
+runs). The cold round is then a new
 site's first send, not Python compiling what the installers compiled long ago (that added
 0.15-0.2 s to the cold first request).
 
@@ -131,12 +132,13 @@ def row(label: str, run: dict) -> str:
 
 
 def compare(provider: str, latency: float, readers: int, rounds: int, root: Path,
-            environ: dict[str, str]) -> list[str]:
+            environ: dict[str, str], warm_up: bool = True) -> list[str]:
     """Interleaved runs of one case, printed as they end; the case's summary lines."""
     fake = FakeServer(provider, latency)
     try:
-        warm_up_bytecode(provider, fake, root / f"{provider}-{latency}-warm-up",
-                         min(readers, WARM_UP_READERS), environ)
+        if warm_up:  # not for --quick, a look that it runs
+            warm_up_bytecode(provider, fake, root / f"{provider}-{latency}-warm-up",
+                             min(readers, WARM_UP_READERS), environ)
         site = make_site(root / f"{provider}-{latency}", readers)
         configure_provider(site, provider, fake.url)
         if rounds > 1:  # a warm round follows the cold one
@@ -180,7 +182,8 @@ def main() -> None:
         for provider in args.providers:
             readers = args.resend_readers if provider == "resend" else args.readers
             for latency in args.latencies:
-                summary += compare(provider, latency, readers, args.rounds, Path(temp), environ)
+                summary += compare(provider, latency, readers, args.rounds, Path(temp), environ,
+                                   warm_up=not args.quick)
     print(f"side by side (send against the script; load {os.getloadavg()[0]:.1f} at the end):")
     print("\n".join(summary))
 
