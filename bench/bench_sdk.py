@@ -17,9 +17,8 @@ PYTHONPYCACHEPREFIX), even where PYTHONDONTWRITEBYTECODE is set, which would mak
 compile newsletter's modules again. A prefix holds the bytecode of every module, the standard
 library's and the dependencies' too, so each case first runs both sides once on a smaller
 site (30,000 readers: enough for the send's helper process; not with --quick, a look that it
-runs). The cold round is then a new
-site's first send, not Python compiling what the installers compiled long ago (that added
-0.15-0.2 s to the cold first request).
+runs). The cold round is then a new site's first send, not Python compiling what the
+installers compiled long ago (that added 0.15-0.2 s to the cold first request).
 
 Printed per run: messages a second, wall and CPU seconds (user + system of the process and its
 helper, from os.wait4), CPU microseconds a message, the process's own peak memory
