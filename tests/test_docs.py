@@ -4,15 +4,20 @@ nothing broken and nothing left out."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+import textwrap
+import tomllib
 
 import click
 import pytest
+import yaml
 
 from conftest import REPO, invoke
 from newsletter.cli import main
+from newsletter.config import load_settings
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -67,3 +72,51 @@ def test_the_docs_build_as_a_site_with_no_broken_link_and_no_page_left_out(tmp_p
                            capture_output=True, text=True, timeout=120)
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "site" / "ci" / "index.html").exists()
+
+
+def _blocks(kind: str):
+    """Each ``kind`` code block of the README and the docs, dedented, with its page and line."""
+    for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        for found in re.finditer(rf"^( *)```{kind}\n(.*?)^\1```", text, re.S | re.M):
+            where = f"{page.name}:{text[:found.start()].count(chr(10)) + 1}"
+            yield where, textwrap.dedent(found.group(2))
+
+
+def _toml(table: dict, path: str = "") -> str:
+    """A table as TOML (the kinds of value the settings hold), for the test's own site."""
+    def value(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(value(item) for item in v) + "]"
+        return v.isoformat() if hasattr(v, "isoformat") else json.dumps(v)
+    plain = [f"{json.dumps(key)} = {value(v)}" for key, v in table.items() if not isinstance(v, dict)]
+    nested = [_toml(v, f"{path}.{key}" if path else key)
+              for key, v in table.items() if isinstance(v, dict)]
+    return "\n".join(([f"[{path}]"] if path else []) + plain + nested) + "\n"
+
+
+def _merged(into: dict, snippet: dict) -> dict:
+    for key, value in snippet.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merged(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
+@pytest.mark.parametrize("block", [pytest.param(b, id=w) for w, b in _blocks("toml")])
+def test_every_toml_snippet_of_the_docs_is_a_setting_the_loader_takes(block, tmp_path):
+    snippet = tomllib.loads(block)  # a TOML error here names the snippet's page and line
+    site = _merged(tomllib.loads((REPO / "newsletter.toml").read_text(encoding="utf-8")), snippet)
+    (tmp_path / "newsletter.toml").write_text(_toml(site), encoding="utf-8")
+    load_settings(tmp_path, {"NEWSLETTER_SECRET": "s" * 40, "PGPASSWORD": "p"})
+
+
+@pytest.mark.parametrize("block", [pytest.param(b, id=w) for w, b in _blocks("yaml")])
+def test_every_yaml_snippet_of_the_docs_parses(block):
+    # a post's front matter is a YAML document between --- lines
+    assert [document for document in yaml.safe_load_all(block) if document]
