@@ -64,6 +64,13 @@ def test_no_page_says_to_copy_the_templates_folder():
             if re.search(r"copy[^.]{0,60}templates/", page.read_text(encoding="utf-8"))] == []
 
 
+def test_no_page_installs_newsletter_from_pypi():
+    # PyPI's "newsletter" is another project: newsletter installs from a clone, a wheel or a URL.
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    assert [page.name for page in pages
+            if re.search(r"pip install newsletter\b", page.read_text(encoding="utf-8"))] == []
+
+
 def test_the_docs_build_as_a_site_with_no_broken_link_and_no_page_left_out(tmp_path):
     # mkdocs.yml makes a link to a missing page or anchor, and a page not in nav, a warning;
     # --strict turns each warning into a failure.
