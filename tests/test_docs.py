@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import shlex
 import textwrap
 import tomllib
 
@@ -127,3 +128,23 @@ def test_every_toml_snippet_of_the_docs_is_a_setting_the_loader_takes(block, tmp
 def test_every_yaml_snippet_of_the_docs_parses(block):
     # a post's front matter is a YAML document between --- lines
     assert [document for document in yaml.safe_load_all(block) if document]
+
+
+def _shown_commands():
+    """Each `newsletter ...` command a page shows, in a sh, crontab or yaml block or inline,
+    as its arguments (up to a comment, a pipe or the next command)."""
+    for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        blocks = re.findall(r"^ *```(?:sh|crontab|yaml)\n(.*?)^ *```", text, re.S | re.M)
+        inline = re.findall(r"(?<!`)`(newsletter [^`\n]+)`(?!`)", text)
+        for line in [*"\n".join(blocks).replace("\\\n", " ").splitlines(), *inline]:
+            code = re.sub(r"(?:^|\s)#.*", "", line)  # a comment may say "newsletter" too
+            for command in re.findall(r"(?:^|[\s/(])newsletter ((?:--site \S+ )?[a-z][^&|;]*)", code):
+                yield page.name, shlex.split(command.replace("${{", "").replace("}}", ""))
+
+
+def test_every_command_the_docs_show_has_those_subcommands_and_options(tmp_path):
+    # click refuses a command or an option it does not know before it looks at --help
+    wrong = {(page, " ".join(args)) for page, args in _shown_commands()
+             if invoke(tmp_path, *args, "--help").exit_code != 0}
+    assert wrong == set()
