@@ -104,6 +104,14 @@ def test_init_never_overwrites_and_keeps_the_blogs_own_gitignore(tmp_path):
     assert (blog / "content" / "posts" / "2026-11-30---hello-subscribers" / "index.md").read_text() == LUMEN_POST
 
 
+def test_init_takes_root_anchored_gitignore_lines_as_the_same_folders(tmp_path):
+    blog = lumen_blog(tmp_path / "blog")
+    (blog / ".gitignore").write_text("/.newsletter/\n/outbox/\n./preview\n")
+    result = invoke(blog, "init")
+    assert (blog / ".gitignore").read_text() == "/.newsletter/\n/outbox/\n./preview\n"
+    assert "  kept    .gitignore" in result.output
+
+
 @pytest.mark.parametrize("name, text, title, url, zone", [
     ("hugo.toml", 'baseURL = "https://hugo.example.org/"\ntitle = "Hugo Notes"\ntimeZone = "Europe/Paris"\n',
      "Hugo Notes", "https://hugo.example.org", "Europe/Paris"),
