@@ -142,10 +142,20 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
 def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):
     (tmp_path / "posts").mkdir()
     (tmp_path / "posts" / "first.md").write_text("---\ntitle: First\ndate: 2026-03-01\n---\n")
+    (tmp_path / "node_modules" / "pkg").mkdir(parents=True)
+    (tmp_path / "node_modules" / "pkg" / "README.md").write_text("# a package\n")
     result = invoke(tmp_path, "init")
     assert result.output.splitlines()[0] == (
         "No static site generator found: posts in content (the default), 0 posts, 0 pages; "
-        'if your posts are elsewhere, set [posts] dirs in newsletter.toml (e.g. dirs = ["posts"]).')
+        "Markdown files are in posts (1): if they are your posts, set [posts] dirs in "
+        'newsletter.toml (e.g. dirs = ["posts"]).')
+
+
+def test_init_names_markdown_files_at_the_top_as_a_glob(tmp_path):
+    for name in ("first", "second"):
+        (tmp_path / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: 2026-03-01\n---\n\nHi.\n")
+    assert 'in the top folder (2): if they are your posts, set [posts] dirs in newsletter.toml ' \
+        '(e.g. dirs = ["*.md"]).' in invoke(tmp_path, "init").output
 
 
 def test_init_where_no_folder_can_be_made_is_one_line(tmp_path):

@@ -82,9 +82,30 @@ def _found(root: Path, generator) -> str:
                       "reads Markdown)")
     dirs, why = generator.post_dirs()
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
-    elsewhere = ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
-                 "(e.g. dirs = [\"posts\"])") if len(posts) == pages and not errors else ""
+    elsewhere = _elsewhere(root) if len(posts) == pages and not errors else ""
     return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}."
+
+
+def _elsewhere(root: Path) -> str:
+    """Where to name the posts when none was found: the folders that hold Markdown files."""
+    held: dict[str, int] = {}
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders
+                         if not name.startswith((".", "_")) and name not in _NOT_POSTS]
+        if count := sum(name.endswith(".md") for name in files):
+            held[Path(folder).relative_to(root).as_posix()] = count
+    if not held:
+        return ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
+                "(e.g. dirs = [\"posts\"])")
+    folders = sorted(held, key=lambda folder: (-held[folder], folder))[:3]
+    named = ", ".join(f"{folder if folder != '.' else 'the top folder'} ({held[folder]})"
+                      for folder in folders)
+    example = folders[0] if folders[0] != "." else "*.md"
+    return (f"; Markdown files are in {named}: if they are your posts, set [posts] dirs in "
+            f"newsletter.toml (e.g. dirs = [\"{example}\"])")
+
+
+_NOT_POSTS = {"node_modules", "templates", "outbox", "preview", "subscribers"}
 
 
 def _count(number: int, noun: str) -> str:
