@@ -1,14 +1,15 @@
 """The README and the help text stay honest: every command has help and is in the README, the
-README stays a front door whose links all lead somewhere, and the docs build as a site with
-nothing broken and nothing left out."""
+README stays a front door whose links all lead somewhere, the docs build as a site with
+nothing broken and nothing left out, and what a page shows to copy (a command, a TOML or YAML
+snippet) works as written."""
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
-import shlex
 import textwrap
 import tomllib
 
@@ -86,7 +87,7 @@ def _blocks(kind: str):
     """Each ``kind`` code block of the README and the docs, dedented, with its page and line."""
     for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
         text = page.read_text(encoding="utf-8")
-        for found in re.finditer(rf"^( *)```{kind}\n(.*?)^\1```", text, re.S | re.M):
+        for found in re.finditer(rf"^( *)```{kind}\n(.*?)^\1```", text, re.DOTALL | re.MULTILINE):
             where = f"{page.name}:{text[:found.start()].count(chr(10)) + 1}"
             yield where, textwrap.dedent(found.group(2))
 
@@ -135,7 +136,7 @@ def _shown_commands():
     as its arguments (up to a comment, a pipe or the next command)."""
     for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
         text = page.read_text(encoding="utf-8")
-        blocks = re.findall(r"^ *```(?:sh|crontab|yaml)\n(.*?)^ *```", text, re.S | re.M)
+        blocks = re.findall(r"^ *```(?:sh|crontab|yaml)\n(.*?)^ *```", text, re.DOTALL | re.MULTILINE)
         inline = re.findall(r"(?<!`)`(newsletter [^`\n]+)`(?!`)", text)
         for line in [*"\n".join(blocks).replace("\\\n", " ").splitlines(), *inline]:
             code = re.sub(r"(?:^|\s)#.*", "", line)  # a comment may say "newsletter" too
