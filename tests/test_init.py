@@ -151,6 +151,17 @@ def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):
         'newsletter.toml (e.g. dirs = ["posts"]).')
 
 
+def test_init_that_finds_only_pages_names_the_other_markdown_folders(tmp_path):
+    (tmp_path / "hugo.toml").write_text('title = "Notes"\n')
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "about.md").write_text("---\ntitle: About\n---\n\nMe.\n")
+    (tmp_path / "writing").mkdir()
+    (tmp_path / "writing" / "one.md").write_text("---\ntitle: One\ndate: 2026-03-01\n---\n\nHi.\n")
+    first = invoke(tmp_path, "init").output.splitlines()[0]
+    assert first.endswith("0 posts, 1 page; Markdown files are in writing (1): if they are your "
+                          'posts, set [posts] dirs in newsletter.toml (e.g. dirs = ["writing"]).')
+
+
 def test_init_names_markdown_files_at_the_top_as_a_glob(tmp_path):
     for name in ("first", "second"):
         (tmp_path / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: 2026-03-01\n---\n\nHi.\n")

@@ -82,17 +82,20 @@ def _found(root: Path, generator) -> str:
                       "reads Markdown)")
     dirs, why = generator.post_dirs()
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
-    elsewhere = _elsewhere(root) if len(posts) == pages and not errors else ""
+    read = {post.path.resolve() for post in posts}  # the pages found are not posts elsewhere
+    elsewhere = _elsewhere(root, read) if len(posts) == pages and not errors else ""
     return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}."
 
 
-def _elsewhere(root: Path) -> str:
-    """Where to name the posts when none was found: the folders that hold Markdown files."""
+def _elsewhere(root: Path, read: set[Path]) -> str:
+    """Where to name the posts when none was found: the folders that hold Markdown files
+    other than the pages ``read``."""
     held: dict[str, int] = {}
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = [name for name in subfolders
                          if not name.startswith((".", "_")) and name not in _NOT_POSTS]
-        if count := sum(name.endswith(".md") for name in files):
+        if count := sum(name.endswith(".md") and (Path(folder) / name).resolve() not in read
+                        for name in files):
             held[Path(folder).relative_to(root).as_posix()] = count
     if not held:
         return ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
