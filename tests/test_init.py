@@ -162,6 +162,20 @@ def test_init_that_finds_only_pages_names_the_other_markdown_folders(tmp_path):
                           'posts, set [posts] dirs in newsletter.toml (e.g. dirs = ["writing"]).')
 
 
+def test_init_in_a_folder_of_a_site_refuses_and_names_the_site(tmp_path):
+    blog = lumen_blog(tmp_path / "blog")
+    invoke(blog, "init")
+    posts = blog / "content" / "posts"
+    before = snapshot(blog)
+    result = invoke(posts, "init")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"error: {posts.resolve()}: this folder is inside the site {blog.resolve()}; run "
+        f"newsletter init in {blog.resolve()} (it only adds what is missing), or pass a folder "
+        "outside it")
+    assert snapshot(blog) == before
+
+
 def test_init_names_markdown_files_at_the_top_as_a_glob(tmp_path):
     for name in ("first", "second"):
         (tmp_path / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: 2026-03-01\n---\n\nHi.\n")

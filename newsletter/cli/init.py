@@ -22,10 +22,16 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     site's root folder, .eleventyignore lines for newsletter's folders). Files that exist are
     never overwritten; the blog's own files are left alone.
     """
+    from newsletter.config import SETTINGS_FILE, site_above
     from newsletter.errors import InputError
     from newsletter.scaffold import init_site
 
     root = directory or ctx.obj.root
+    site = site_above(root) if not (root / SETTINGS_FILE).exists() else None
+    if site is not None:  # a second site inside the blog's own folders: the wrong folder
+        raise InputError(f"this folder is inside the site {site}", where=str(root.resolve()),
+                         hint=f"run newsletter init in {site} (it only adds what is missing), "
+                              "or pass a folder outside it")
     try:
         report = init_site(root)
     except OSError as exc:  # a folder that cannot be made, a read-only or full disk

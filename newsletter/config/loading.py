@@ -102,12 +102,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"not valid TOML ({problem})", where=f"{path.name}{line}") from None
 
 
+def site_above(folder: Path) -> Path | None:
+    """The nearest folder above ``folder`` that is a site (holds newsletter.toml), if any."""
+    return next((above for above in folder.resolve().parents
+                 if (above / SETTINGS_FILE).is_file()), None)
+
+
 def _where_the_site_is(folder: Path) -> str:
     """What to do when ``folder`` holds no newsletter.toml: go to the site above it, if one is,
     else make this folder one."""
     here = folder.resolve()
-    site = next((above for above in here.parents if (above / SETTINGS_FILE).is_file()), None)
-    if site is not None:
+    if (site := site_above(here)) is not None:
         return f"the site is {site}: run newsletter there or pass --site {site}"
     return (f"{here} is not a site yet: make it one with `newsletter init`, "
             "or pass --site DIR to name the site folder")
