@@ -111,6 +111,10 @@ def test_a_real_provider_refuses_to_start_without_newsletter_secret(site):
     result = run_cli(site, "send", "what-matters", "--yes")
     assert result.returncode == 2
     assert "NEWSLETTER_SECRET is not set" in result.stderr
+    # the line says how to make one, with a command that works as printed
+    command = result.stderr.split("make one with `", 1)[1].split("`", 1)[0]
+    made = subprocess.run(command, shell=True, capture_output=True, text=True, check=True)
+    assert len(made.stdout.strip()) >= 40
 
 
 def test_status_counts_per_post_and_lists_problems_with_what_to_do(site):

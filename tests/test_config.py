@@ -196,10 +196,22 @@ def test_an_address_setting_without_an_address_is_refused(tmp_path, key):
     assert load_settings(write(tmp_path, named), {})
 
 
-def test_missing_file_says_how_to_point_at_a_site(tmp_path):
+def test_missing_file_outside_any_site_says_to_run_init(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_settings(tmp_path, {})
-    assert str(caught.value).endswith("not found; run newsletter in a site folder or pass --site DIR")
+    assert str(caught.value).endswith(
+        f"not found; {tmp_path.resolve()} is not a site yet: make it one with `newsletter init`, "
+        "or pass --site DIR to name the site folder")
+
+
+def test_missing_file_in_a_folder_of_a_site_names_the_site(tmp_path):
+    write(tmp_path, MINIMAL)
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(posts, {})
+    site = tmp_path.resolve()
+    assert str(caught.value).endswith(f"the site is {site}: run newsletter there or pass --site {site}")
 
 
 def test_since_accepts_a_string_and_a_date(tmp_path):

@@ -1,18 +1,25 @@
 """The README and the help text stay honest: every command has help and is in the README, the
-README stays a front door whose links all lead somewhere, and the docs build as a site with
-nothing broken and nothing left out."""
+README stays a front door whose links all lead somewhere, the docs build as a site with
+nothing broken and nothing left out, and what a page shows to copy (a command, a TOML or YAML
+snippet) works as written."""
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
 import subprocess
 import sys
+import textwrap
+import tomllib
 
 import click
 import pytest
+import yaml
 
 from conftest import REPO, invoke
 from newsletter.cli import main
+from newsletter.config import load_settings
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -59,6 +66,13 @@ def test_no_page_says_to_copy_the_templates_folder():
             if re.search(r"copy[^.]{0,60}templates/", page.read_text(encoding="utf-8"))] == []
 
 
+def test_no_page_installs_newsletter_from_pypi():
+    # PyPI's "newsletter" is another project: newsletter installs from a clone, a wheel or a URL.
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    assert [page.name for page in pages
+            if re.search(r"pip install newsletter\b", page.read_text(encoding="utf-8"))] == []
+
+
 def test_the_docs_build_as_a_site_with_no_broken_link_and_no_page_left_out(tmp_path):
     # mkdocs.yml makes a link to a missing page or anchor, and a page not in nav, a warning;
     # --strict turns each warning into a failure.
@@ -67,3 +81,71 @@ def test_the_docs_build_as_a_site_with_no_broken_link_and_no_page_left_out(tmp_p
                            capture_output=True, text=True, timeout=120)
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "site" / "ci" / "index.html").exists()
+
+
+def _blocks(kind: str):
+    """Each ``kind`` code block of the README and the docs, dedented, with its page and line."""
+    for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        for found in re.finditer(rf"^( *)```{kind}\n(.*?)^\1```", text, re.DOTALL | re.MULTILINE):
+            where = f"{page.name}:{text[:found.start()].count(chr(10)) + 1}"
+            yield where, textwrap.dedent(found.group(2))
+
+
+def _toml(table: dict, path: str = "") -> str:
+    """A table as TOML (the kinds of value the settings hold), for the test's own site."""
+    def value(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(value(item) for item in v) + "]"
+        return v.isoformat() if hasattr(v, "isoformat") else json.dumps(v)
+    plain = [f"{json.dumps(key)} = {value(v)}" for key, v in table.items() if not isinstance(v, dict)]
+    nested = [_toml(v, f"{path}.{key}" if path else key)
+              for key, v in table.items() if isinstance(v, dict)]
+    return "\n".join(([f"[{path}]"] if path else []) + plain + nested) + "\n"
+
+
+def _merged(into: dict, snippet: dict) -> dict:
+    for key, value in snippet.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merged(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
+@pytest.mark.parametrize("block", [pytest.param(b, id=w) for w, b in _blocks("toml")])
+def test_every_toml_snippet_of_the_docs_is_a_setting_the_loader_takes(block, tmp_path):
+    snippet = tomllib.loads(block)  # a TOML error here names the snippet's page and line
+    site = _merged(tomllib.loads((REPO / "newsletter.toml").read_text(encoding="utf-8")), snippet)
+    (tmp_path / "newsletter.toml").write_text(_toml(site), encoding="utf-8")
+    load_settings(tmp_path, {"NEWSLETTER_SECRET": "s" * 40, "PGPASSWORD": "p"})
+
+
+@pytest.mark.parametrize("block", [pytest.param(b, id=w) for w, b in _blocks("yaml")])
+def test_every_yaml_snippet_of_the_docs_parses(block):
+    # a post's front matter is a YAML document between --- lines
+    assert [document for document in yaml.safe_load_all(block) if document]
+
+
+def _shown_commands():
+    """Each `newsletter ...` command a page shows, in a sh, crontab or yaml block or inline,
+    as its arguments (up to a comment, a pipe or the next command)."""
+    for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        blocks = re.findall(r"^ *```(?:sh|crontab|yaml)\n(.*?)^ *```", text, re.DOTALL | re.MULTILINE)
+        inline = re.findall(r"(?<!`)`(newsletter [^`\n]+)`(?!`)", text)
+        for line in [*"\n".join(blocks).replace("\\\n", " ").splitlines(), *inline]:
+            code = re.sub(r"(?:^|\s)#.*", "", line)  # a comment may say "newsletter" too
+            for command in re.findall(r"(?:^|[\s/(])newsletter ((?:--site \S+ )?[a-z][^&|;]*)", code):
+                yield page.name, shlex.split(command.replace("${{", "").replace("}}", ""))
+
+
+def test_every_command_the_docs_show_has_those_subcommands_and_options(tmp_path):
+    # click refuses a command or an option it does not know before it looks at --help
+    wrong = {(page, " ".join(args)) for page, args in _shown_commands()
+             if invoke(tmp_path, *args, "--help").exit_code != 0}
+    assert wrong == set()

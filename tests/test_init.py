@@ -104,6 +104,14 @@ def test_init_never_overwrites_and_keeps_the_blogs_own_gitignore(tmp_path):
     assert (blog / "content" / "posts" / "2026-11-30---hello-subscribers" / "index.md").read_text() == LUMEN_POST
 
 
+def test_init_takes_root_anchored_gitignore_lines_as_the_same_folders(tmp_path):
+    blog = lumen_blog(tmp_path / "blog")
+    (blog / ".gitignore").write_text("/.newsletter/\n/outbox/\n./preview\n")
+    result = invoke(blog, "init")
+    assert (blog / ".gitignore").read_text() == "/.newsletter/\n/outbox/\n./preview\n"
+    assert "  kept    .gitignore" in result.output
+
+
 @pytest.mark.parametrize("name, text, title, url, zone", [
     ("hugo.toml", 'baseURL = "https://hugo.example.org/"\ntitle = "Hugo Notes"\ntimeZone = "Europe/Paris"\n',
      "Hugo Notes", "https://hugo.example.org", "Europe/Paris"),
@@ -134,10 +142,45 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
 def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):
     (tmp_path / "posts").mkdir()
     (tmp_path / "posts" / "first.md").write_text("---\ntitle: First\ndate: 2026-03-01\n---\n")
+    (tmp_path / "node_modules" / "pkg").mkdir(parents=True)
+    (tmp_path / "node_modules" / "pkg" / "README.md").write_text("# a package\n")
     result = invoke(tmp_path, "init")
     assert result.output.splitlines()[0] == (
         "No static site generator found: posts in content (the default), 0 posts, 0 pages; "
-        'if your posts are elsewhere, set [posts] dirs in newsletter.toml (e.g. dirs = ["posts"]).')
+        "Markdown files are in posts (1): if they are your posts, set [posts] dirs in "
+        'newsletter.toml (e.g. dirs = ["posts"]).')
+
+
+def test_init_that_finds_only_pages_names_the_other_markdown_folders(tmp_path):
+    (tmp_path / "hugo.toml").write_text('title = "Notes"\n')
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "about.md").write_text("---\ntitle: About\n---\n\nMe.\n")
+    (tmp_path / "writing").mkdir()
+    (tmp_path / "writing" / "one.md").write_text("---\ntitle: One\ndate: 2026-03-01\n---\n\nHi.\n")
+    first = invoke(tmp_path, "init").output.splitlines()[0]
+    assert first.endswith("0 posts, 1 page; Markdown files are in writing (1): if they are your "
+                          'posts, set [posts] dirs in newsletter.toml (e.g. dirs = ["writing"]).')
+
+
+def test_init_in_a_folder_of_a_site_refuses_and_names_the_site(tmp_path):
+    blog = lumen_blog(tmp_path / "blog")
+    invoke(blog, "init")
+    posts = blog / "content" / "posts"
+    before = snapshot(blog)
+    result = invoke(posts, "init")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"error: {posts.resolve()}: this folder is inside the site {blog.resolve()}; run "
+        f"newsletter init in {blog.resolve()} (it only adds what is missing), or pass a folder "
+        "outside it")
+    assert snapshot(blog) == before
+
+
+def test_init_names_markdown_files_at_the_top_as_a_glob(tmp_path):
+    for name in ("first", "second"):
+        (tmp_path / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: 2026-03-01\n---\n\nHi.\n")
+    assert 'in the top folder (2): if they are your posts, set [posts] dirs in newsletter.toml ' \
+        '(e.g. dirs = ["*.md"]).' in invoke(tmp_path, "init").output
 
 
 def test_init_where_no_folder_can_be_made_is_one_line(tmp_path):

@@ -30,6 +30,16 @@ def test_dirs_and_exclude_choose_the_files_read(tmp_path):
                                                     "notes/deep/b.md"]
 
 
+def test_a_glob_of_markdown_files_lists_them_as_posts_not_as_files_not_read(tmp_path):
+    site = write(tmp_path, MINIMAL + '[posts]\ndirs = ["essays/*.md", "*.md"]\n')
+    write_files(site, {name: POST.format(title=name) for name in ("essays/d.md", "top.md")})
+    result = invoke(site, "posts", "--json")
+    assert result.exit_code == 0
+    listed = json.loads(result.output)
+    assert sorted(entry["title"] for entry in listed if entry.get("title")) == ["essays/d.md", "top.md"]
+    assert [entry for entry in listed if entry["status"] == "not-read"] == []
+
+
 @pytest.mark.parametrize("table, message", [
     ('generator = "wordpress"',
      "newsletter.toml: posts.generator 'wordpress' is not known; use one of hugo, jekyll, "

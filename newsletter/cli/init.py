@@ -22,10 +22,16 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     site's root folder, .eleventyignore lines for newsletter's folders). Files that exist are
     never overwritten; the blog's own files are left alone.
     """
+    from newsletter.config import SETTINGS_FILE, site_above
     from newsletter.errors import InputError
     from newsletter.scaffold import init_site
 
     root = directory or ctx.obj.root
+    site = site_above(root) if not (root / SETTINGS_FILE).exists() else None
+    if site is not None:  # a second site inside the blog's own folders: the wrong folder
+        raise InputError(f"this folder is inside the site {site}", where=str(root.resolve()),
+                         hint=f"run newsletter init in {site} (it only adds what is missing), "
+                              "or pass a folder outside it")
     try:
         report = init_site(root)
     except OSError as exc:  # a folder that cannot be made, a read-only or full disk
@@ -82,9 +88,33 @@ def _found(root: Path, generator) -> str:
                       "reads Markdown)")
     dirs, why = generator.post_dirs()
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
-    elsewhere = ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
-                 "(e.g. dirs = [\"posts\"])") if len(posts) == pages and not errors else ""
+    read = {post.path.resolve() for post in posts}  # the pages found are not posts elsewhere
+    elsewhere = _elsewhere(root, read) if len(posts) == pages and not errors else ""
     return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}."
+
+
+def _elsewhere(root: Path, read: set[Path]) -> str:
+    """Where to name the posts when none was found: the folders that hold Markdown files
+    other than the pages ``read``."""
+    held: dict[str, int] = {}
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders
+                         if not name.startswith((".", "_")) and name not in _NOT_POSTS]
+        if count := sum(name.endswith(".md") and (Path(folder) / name).resolve() not in read
+                        for name in files):
+            held[Path(folder).relative_to(root).as_posix()] = count
+    if not held:
+        return ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
+                "(e.g. dirs = [\"posts\"])")
+    folders = sorted(held, key=lambda folder: (-held[folder], folder))[:3]
+    named = ", ".join(f"{folder if folder != '.' else 'the top folder'} ({held[folder]})"
+                      for folder in folders)
+    example = folders[0] if folders[0] != "." else "*.md"
+    return (f"; Markdown files are in {named}: if they are your posts, set [posts] dirs in "
+            f"newsletter.toml (e.g. dirs = [\"{example}\"])")
+
+
+_NOT_POSTS = {"node_modules", "templates", "outbox", "preview", "subscribers"}
 
 
 def _count(number: int, noun: str) -> str:

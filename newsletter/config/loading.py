@@ -85,11 +85,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(
-            "not found",
-            where=str(path),
-            hint="run newsletter in a site folder or pass --site DIR",
-        ) from None
+        raise ConfigError("not found", where=str(path), hint=_where_the_site_is(path.parent)) from None
     except OSError as exc:
         raise ConfigError(f"cannot be read ({exc.strerror})", where=str(path)) from None
     try:
@@ -104,6 +100,22 @@ def _read_toml(path: Path) -> dict[str, Any]:
         found = re.search(r"\s*\(at line (\d+), column \d+\)$", str(exc))
         problem, line = (str(exc)[:found.start()], f":{found.group(1)}") if found else (exc, "")
         raise ConfigError(f"not valid TOML ({problem})", where=f"{path.name}{line}") from None
+
+
+def site_above(folder: Path) -> Path | None:
+    """The nearest folder above ``folder`` that is a site (holds newsletter.toml), if any."""
+    return next((above for above in folder.resolve().parents
+                 if (above / SETTINGS_FILE).is_file()), None)
+
+
+def _where_the_site_is(folder: Path) -> str:
+    """What to do when ``folder`` holds no newsletter.toml: go to the site above it, if one is,
+    else make this folder one."""
+    here = folder.resolve()
+    if (site := site_above(here)) is not None:
+        return f"the site is {site}: run newsletter there or pass --site {site}"
+    return (f"{here} is not a site yet: make it one with `newsletter init`, "
+            "or pass --site DIR to name the site folder")
 
 
 def _build_section(cls: type, section: str, table: dict[str, Any], where: str) -> Any:

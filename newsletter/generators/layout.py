@@ -99,7 +99,8 @@ class SiteLayout:
         return tuple(self.root / folder for folder in self.static_dirs)
 
     def files(self, extensions: tuple[str, ...] | None = None) -> list[Path]:
-        """Every post file under ``dirs`` with one of the generator's extensions, not excluded."""
+        """Every file under ``dirs`` (a glob's matches too) with one of ``extensions`` (default:
+        the generator's Markdown ones), not excluded."""
         found: set[Path] = set()
         extensions = tuple(extensions or self.generator.extensions)
         for pattern in self.dirs:
@@ -108,7 +109,7 @@ class SiteLayout:
             for match in matches:
                 if match.is_dir():
                     found.update(_walk(match, extensions))
-                elif match.is_file():
+                elif match.is_file() and match.suffix.lower() in extensions:
                     found.add(match)
         return sorted(path for path in found if not self._skipped(path))
 

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 # the local outbox, so the example site works out of the box. Anyone can forge links signed with
 # it, so a real provider refuses to start without NEWSLETTER_SECRET (see signing_secret()).
 DEVELOPMENT_SECRET = "newsletter-development-secret--not-for-real-mail--set-NEWSLETTER_SECRET"
+MAKE_SECRET = """`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`"""
 LEGACY_TOKEN_BYTES = 16  # 128 bits of HMAC-SHA256 in the links of the ?email=&token= kind
 # An address is at most 254 characters, 4 bytes each in UTF-8; with the 16-byte tag in base64.
 MAX_TOKEN_LENGTH = (16 + 254 * 4) * 4 // 3 + 4
@@ -52,7 +53,8 @@ def signing_secret(settings: Settings) -> str:
     raise ConfigError(
         f"NEWSLETTER_SECRET is not set; provider {settings.provider.name} sends real mail",
         where="environment",
-        hint="set NEWSLETTER_SECRET to a long random string (it signs unsubscribe links)",
+        hint=f"make one with {MAKE_SECRET} and set NEWSLETTER_SECRET to it wherever newsletter "
+             "runs, the same one for good (it signs unsubscribe links)",
     )
 
 

@@ -152,8 +152,8 @@ def _add_lines(root: Path, name: str, lines: tuple[str, ...], report: InitReport
     keep every line it has."""
     path = root / name
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    present = {line.strip() for line in existing.splitlines()}
-    missing = [line for line in lines if line not in present and line.rstrip("/") not in present]
+    present = {_ignored(line) for line in existing.splitlines()}
+    missing = [line for line in lines if _ignored(line) not in present]
     if not missing:
         report.skipped.append(name)
         return
@@ -161,6 +161,12 @@ def _add_lines(root: Path, name: str, lines: tuple[str, ...], report: InitReport
     with path.open("a", encoding="utf-8") as handle:
         handle.write(separator + "# newsletter\n" + "".join(f"{line}\n" for line in missing))
     report.written.append(name)
+
+
+def _ignored(line: str) -> str:
+    """What an ignore file's line names, however it is spelled: at the root of the site,
+    ``outbox``, ``outbox/``, ``/outbox/`` and ``./outbox/`` are the same folder."""
+    return line.strip().removeprefix("./").strip("/")
 
 
 def _https(url: str | None) -> str | None:
