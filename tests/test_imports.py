@@ -25,7 +25,9 @@ EXPORTS = {
               "created_at,deleted_at,labels,tiers",
               ["1,active.g@example.com,Gail,,true,false,,2024-01-15T10:00:00.000Z,,"
                '"Tech, Weekly",Free',
-               "2,unsubscribed.g@example.com,Uma,,false,false,,2024-02-01T08:00:00.000Z,,,"]),
+               "2,unsubscribed.g@example.com,Uma,,false,false,,2024-02-01T08:00:00.000Z,,,",
+               "3,unsubscribed.gd@example.com,Dee,,true,false,,2024-02-01T08:00:00.000Z,"
+               "2024-03-01T08:00:00.000Z,,"]),  # deleted: still subscribed_to_emails
     "substack": ("email_list.my-letter.csv",
                  "email,active_subscription,expiry,plan,email_disabled,created_at,"
                  "first_payment_at",

@@ -108,7 +108,8 @@ def mapped(table: Mapping[str, Status], values: Values, column: str) -> Status:
 
 def _ghost(values: Values, file_name: str) -> Reading:
     column = "subscribed_to_emails" if "subscribed_to_emails" in values else "subscribed"
-    return Reading(values["email"], ACTIVE if boolean(values, column) else UNSUBSCRIBED,
+    subscribed = boolean(values, column) and not values.get("deleted_at")  # deleted: left
+    return Reading(values["email"], ACTIVE if subscribed else UNSUBSCRIBED,
                    values.get("name", ""), parse_tags(values.get("labels", "")),
                    values.get("created_at", ""))
 
