@@ -263,3 +263,20 @@ def test_our_own_file_with_our_status_words_imports_as_before(site, tmp_path):
     assert result.output.splitlines()[0] == (
         "list.csv: newsletter subscriber file, 2 reader(s): active 1, unconfirmed 1")
     assert statuses(site)["w2@example.com"] == "unconfirmed"
+
+
+@pytest.mark.parametrize("name, status", [("weekly-notes-unsubscribed.csv", "unsubscribed"),
+                                          ("weekly-notes-bounced.csv", "bounced"),
+                                          ("weekly-notes-marked-as-spam.csv", "complained")])
+def test_a_file_named_for_leavers_without_a_status_column_never_makes_anyone_active(
+        site, tmp_path, name, status):
+    # Sendy exports each status to its own "<list>-<status>.csv"; a header added by hand
+    path = write_export(tmp_path, name, "name,email", ["Ada,ada@example.com",
+                                                       "Nia,new.s@example.com"])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"2 reader(s): {status} 2" in result.output
+    assert {a: statuses(site)[a] for a in ("ada@example.com", "new.s@example.com")} == {
+        "ada@example.com": status, "new.s@example.com": status}
+    invoke(site, "send", "what-matters", "--yes")
+    assert not {"ada@example.com", "new.s@example.com"} & sent_to(site)

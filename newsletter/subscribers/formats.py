@@ -237,6 +237,24 @@ STATUS_LIKE = frozenset({
 _STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?)$")
 
 
+# Words of a file name that say everyone in it left (Sendy's "<list>-unsubscribed.csv",
+# "-bounced", "-marked-as-spam", "-unconfirmed"; a list saved by hand as "unsubscribes.csv").
+NAMED_STATUSES = {
+    **dict.fromkeys(("unsubscribed", "unsubscribes", "unsubscribers", "unsubs", "optouts",
+                     "blocklist", "blocklisted", "suppressed", "suppressions", "deleted"),
+                    UNSUBSCRIBED),
+    **dict.fromkeys(("bounced", "bounces", "cleaned"), BOUNCED),
+    **dict.fromkeys(("complained", "complaints", "spam"), COMPLAINED),
+    **dict.fromkeys(("unconfirmed", "unactivated", "pending"), UNCONFIRMED),
+}
+
+
+def status_in_name(file_name: str) -> Status | None:
+    """The status a file's name gives everyone in it (``list-unsubscribed.csv``), if any."""
+    words = re.split(r"[^a-z]+", file_name.lower())
+    return next((NAMED_STATUSES[word] for word in words if word in NAMED_STATUSES), None)
+
+
 def status_like(column: str) -> bool:
     """True if a column name looks like it says whether someone may be mailed."""
     name = re.sub(r"[\s\-]+", "_", column.strip().lower())
