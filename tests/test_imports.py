@@ -8,9 +8,14 @@ the active ones only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -280,3 +285,34 @@ def test_a_file_named_for_leavers_without_a_status_column_never_makes_anyone_act
         "ada@example.com": status, "new.s@example.com": status}
     invoke(site, "send", "what-matters", "--yes")
     assert not {"ada@example.com", "new.s@example.com"} & sent_to(site)
+
+
+
+def holds_open(pid: int, name: str) -> bool:
+    """True if the process has a file whose path holds ``name`` open (deleted or not)."""
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if name in os.readlink(fd):
+                return True
+    return False
+
+
+def test_a_killed_import_leaves_no_copy_of_the_readers_behind(site, tmp_path):
+    path = write_export(tmp_path, "list.csv", "email,name", [
+        f"k{n}@example.com,Reader {n}" for n in range(10000)])
+    before = statuses(site)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    import_ = subprocess.Popen([sys.executable, "-m", "newsletter", "--site", str(site),
+                                "subscribers", "import", str(path)], env=env,
+                               stdout=subprocess.DEVNULL)
+    try:
+        while import_.poll() is None and not holds_open(import_.pid, ".import-"):
+            time.sleep(0.001)
+        time.sleep(0.02)  # staging the file's readers
+        assert import_.poll() is None, "the import ended before its readers were staged"
+    finally:
+        import_.kill()  # SIGKILL: no cleanup runs, as when a machine or a CI job dies
+        import_.wait()
+    assert not [p.name for p in site.rglob(".import-*")]
+    after = statuses(site)
+    assert {a: after[a] for a in before} == before
