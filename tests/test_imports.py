@@ -8,14 +8,9 @@ the active ones only.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -288,31 +283,24 @@ def test_a_file_named_for_leavers_without_a_status_column_never_makes_anyone_act
 
 
 
-def holds_open(pid: int, name: str) -> bool:
-    """True if the process has a file whose path holds ``name`` open (deleted or not)."""
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        with contextlib.suppress(OSError):
-            if name in os.readlink(fd):
-                return True
-    return False
-
-
-def test_a_killed_import_leaves_no_copy_of_the_readers_behind(site, tmp_path):
-    path = write_export(tmp_path, "list.csv", "email,name", [
-        f"k{n}@example.com,Reader {n}" for n in range(10000)])
-    before = statuses(site)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
-    import_ = subprocess.Popen([sys.executable, "-m", "newsletter", "--site", str(site),
-                                "subscribers", "import", str(path)], env=env,
-                               stdout=subprocess.DEVNULL)
-    try:
-        while import_.poll() is None and not holds_open(import_.pid, ".import-"):
-            time.sleep(0.001)
-        time.sleep(0.02)  # staging the file's readers
-        assert import_.poll() is None, "the import ended before its readers were staged"
-    finally:
-        import_.kill()  # SIGKILL: no cleanup runs, as when a machine or a CI job dies
-        import_.wait()
-    assert not [p.name for p in site.rglob(".import-*")]
-    after = statuses(site)
-    assert {a: after[a] for a in before} == before
+def test_a_mailchimp_contacts_export_of_every_status_reads_its_email_marketing_column(
+        site, tmp_path):
+    path = write_export(tmp_path, "audience_contacts.csv",
+                        f"{MAILCHIMP_COMMON},Email Marketing,LAST_CHANGED,LEID,EUID,TAGS", [
+                            f"{address},,,2,2023-01-05 10:00:00,,2023-01-05 10:01:00,,,,,,,,,"
+                            f"{marketing},2023-01-05,1,e1," for address, marketing in (
+                                ("active.mc@example.com", "Subscribed"),
+                                ("unsubscribed.mc@example.com", "Unsubscribed"),
+                                ("bounced.mc@example.com", "Cleaned"),
+                                ("unconfirmed.mc@example.com", "Non-subscribed"),
+                                ("ada@example.com", "Unsubscribed"))])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Mailchimp audience export, 5 reader(s): active 1, unsubscribed 2, bounced 1, " \
+           "unconfirmed 1" in result.output
+    listed = statuses(site)
+    for address in ("active.mc", "unsubscribed.mc", "bounced.mc", "unconfirmed.mc"):
+        assert listed[f"{address}@example.com"] == expected_status(address)
+    assert listed["ada@example.com"] == "unsubscribed"
+    invoke(site, "send", "what-matters", "--yes")
+    assert {"active.mc@example.com"} == {a for a in sent_to(site) if ".mc@" in a or "ada@" in a}

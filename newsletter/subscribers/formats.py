@@ -138,10 +138,21 @@ def _buttondown(values: Values, file_name: str) -> Reading:
                    first(values, "creation_date", "created_date", "created_at"))
 
 
+# A contact table's "Email Marketing" column, and the statuses of Mailchimp's API.
+MAILCHIMP_STATUSES = {"subscribed": ACTIVE, "unsubscribed": UNSUBSCRIBED, "cleaned": BOUNCED,
+                      "archived": UNSUBSCRIBED, "non-subscribed": UNCONFIRMED,
+                      "nonsubscribed": UNCONFIRMED, "transactional": UNCONFIRMED,
+                      "pending": UNCONFIRMED, "": UNCONFIRMED}
+MAILCHIMP_STATUS_COLUMNS = ("email marketing", "email marketing status")
+
+
 def _mailchimp(values: Values, file_name: str) -> Reading:
     # One file per status: the unsubscribed and cleaned exports add their own time column.
     name = file_name.lower()
-    if "unsub_time" in values or "unsubscribed" in name:
+    column = next((column for column in MAILCHIMP_STATUS_COLUMNS if column in values), None)
+    if column is not None:  # a file of every status says each one's
+        status = mapped(MAILCHIMP_STATUSES, values, column)
+    elif "unsub_time" in values or "unsubscribed" in name:
         status = UNSUBSCRIBED
     elif "clean_time" in values or "cleaned" in name:
         status = BOUNCED  # "cleaned": addresses Mailchimp removed after hard bounces
