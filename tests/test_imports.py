@@ -56,7 +56,8 @@ EXPORTS = {
             ['Kai,active.k@example.com,active,2024-07-01T00:00:00Z,"[""tech"", ""paid""]"',
              "Kim,unsubscribed.k@example.com,cancelled,2024-07-02T00:00:00Z,",
              "Ken,bounced.k@example.com,bounced,2024-07-03T00:00:00Z,",
-             "Kat,unconfirmed.k@example.com,inactive,2024-07-04T00:00:00Z,"]),
+             "Kat,unconfirmed.k@example.com,inactive,2024-07-04T00:00:00Z,",
+             "Cal,active.kc@example.com,cold,2024-07-05T00:00:00Z,"]),  # confirmed, unengaged
     "beehiiv": ("beehiiv-export.csv",
                 "email,First Name,Last Name,status,tier,created_at,stripe_customer_id,"
                 "Free Tier,Premium Tier,unsubscribed_at",
@@ -170,9 +171,9 @@ def test_the_summary_says_how_many_arrived_in_each_status(site, tmp_path):
     name, header, rows = EXPORTS["kit"]
     result = invoke(site, "subscribers", "import", str(write_export(tmp_path, name, header, rows)))
     assert result.output.splitlines()[:2] == [
-        "kit-subscribers.csv: Kit (ConvertKit) subscriber export, 4 reader(s): active 1, "
+        "kit-subscribers.csv: Kit (ConvertKit) subscriber export, 5 reader(s): active 2, "
         "unsubscribed 1, bounced 1, unconfirmed 1",
-        "added 4, updated 0, unchanged 0, skipped 0, invalid 0"]
+        "added 5, updated 0, unchanged 0, skipped 0, invalid 0"]
 
 
 def test_a_leaver_elsewhere_who_is_active_here_becomes_a_leaver_through_the_journal(site,

@@ -174,8 +174,9 @@ def _listmonk(values: Values, file_name: str) -> Reading:
                    values.get("name", ""), subscribed_at=values.get("created_at", ""))
 
 
-KIT_STATES = {"active": ACTIVE, "inactive": UNCONFIRMED, "cancelled": UNSUBSCRIBED,
-              "bounced": BOUNCED, "complained": COMPLAINED}
+KIT_STATES = {"active": ACTIVE, "cold": ACTIVE, "inactive": UNCONFIRMED,  # cold: confirmed,
+              "cancelled": UNSUBSCRIBED, "bounced": BOUNCED,  # opens nothing lately
+              "complained": COMPLAINED}
 
 
 def _kit(values: Values, file_name: str) -> Reading:
