@@ -305,3 +305,13 @@ def test_a_mailchimp_contacts_export_of_every_status_reads_its_email_marketing_c
     assert listed["ada@example.com"] == "unsubscribed"
     invoke(site, "send", "what-matters", "--yes")
     assert {"active.mc@example.com"} == {a for a in sent_to(site) if ".mc@" in a or "ada@" in a}
+
+
+def test_imported_unconfirmed_readers_with_utc_suffixed_times_are_pruned(site, tmp_path):
+    name, header, rows = EXPORTS["beehiiv"]  # "2023-04-11 14:02:46 UTC"; listmonk's the same
+    invoke(site, "subscribers", "import", str(write_export(tmp_path, name, header, rows)))
+    result = invoke(site, "subscribers", "prune", "--unconfirmed-older-than", "7d")
+    assert result.exit_code == 0, result.output
+    assert "unconfirmed.h@example.com" in result.output
+    assert "no readable subscribed_at" not in result.output
+    assert "unconfirmed.h@example.com" not in statuses(site)
