@@ -257,7 +257,7 @@ NAMED_STATUSES = {
                     UNSUBSCRIBED),
     **dict.fromkeys(("bounced", "bounces", "cleaned"), BOUNCED),
     **dict.fromkeys(("complained", "complaints", "spam"), COMPLAINED),
-    **dict.fromkeys(("unconfirmed", "unactivated", "pending"), UNCONFIRMED),
+    **dict.fromkeys(("unconfirmed", "unactivated"), UNCONFIRMED),
 }
 
 
