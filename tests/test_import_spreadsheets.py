@@ -50,6 +50,19 @@ def test_a_workbook_is_refused_by_name_and_nothing_changes(site, tmp_path):
         "inside (Mailchimp's export holds one per status)")
 
 
+def test_a_json_export_is_refused_in_one_line_and_nothing_changes(site, tmp_path):
+    export = tmp_path / "subscribers.json"
+    export.write_bytes(codecs.BOM_UTF8 + b'[{"email": "json.reader@example.com", '
+                       b'"type": "unsubscribed", "notes": "' + b"x" * 5000 + b'"}]')
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    result = invoke(site, "subscribers", "import", str(export))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {export}: JSON, not CSV text; export the subscribers as CSV from the service "
+        "and import that file")
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+
+
 def test_first_and_last_name_columns_make_the_readers_name(site, tmp_path):
     export = tmp_path / "audience.csv"
     export.write_text("Email Address,First Name,Last Name\nmary@example.com,Mary,Shelley\n"

@@ -25,7 +25,9 @@ EXPORTS = {
               "created_at,deleted_at,labels,tiers",
               ["1,active.g@example.com,Gail,,true,false,,2024-01-15T10:00:00.000Z,,"
                '"Tech, Weekly",Free',
-               "2,unsubscribed.g@example.com,Uma,,false,false,,2024-02-01T08:00:00.000Z,,,"]),
+               "2,unsubscribed.g@example.com,Uma,,false,false,,2024-02-01T08:00:00.000Z,,,",
+               "3,unsubscribed.gd@example.com,Dee,,true,false,,2024-02-01T08:00:00.000Z,"
+               "2024-03-01T08:00:00.000Z,,"]),  # deleted: still subscribed_to_emails
     "substack": ("email_list.my-letter.csv",
                  "email,active_subscription,expiry,plan,email_disabled,created_at,"
                  "first_payment_at",
@@ -54,7 +56,8 @@ EXPORTS = {
             ['Kai,active.k@example.com,active,2024-07-01T00:00:00Z,"[""tech"", ""paid""]"',
              "Kim,unsubscribed.k@example.com,cancelled,2024-07-02T00:00:00Z,",
              "Ken,bounced.k@example.com,bounced,2024-07-03T00:00:00Z,",
-             "Kat,unconfirmed.k@example.com,inactive,2024-07-04T00:00:00Z,"]),
+             "Kat,unconfirmed.k@example.com,inactive,2024-07-04T00:00:00Z,",
+             "Cal,active.kc@example.com,cold,2024-07-05T00:00:00Z,"]),  # confirmed, unengaged
     "beehiiv": ("beehiiv-export.csv",
                 "email,First Name,Last Name,status,tier,created_at,stripe_customer_id,"
                 "Free Tier,Premium Tier,unsubscribed_at",
@@ -168,9 +171,9 @@ def test_the_summary_says_how_many_arrived_in_each_status(site, tmp_path):
     name, header, rows = EXPORTS["kit"]
     result = invoke(site, "subscribers", "import", str(write_export(tmp_path, name, header, rows)))
     assert result.output.splitlines()[:2] == [
-        "kit-subscribers.csv: Kit (ConvertKit) subscriber export, 4 reader(s): active 1, "
+        "kit-subscribers.csv: Kit (ConvertKit) subscriber export, 5 reader(s): active 2, "
         "unsubscribed 1, bounced 1, unconfirmed 1",
-        "added 4, updated 0, unchanged 0, skipped 0, invalid 0"]
+        "added 5, updated 0, unchanged 0, skipped 0, invalid 0"]
 
 
 def test_a_leaver_elsewhere_who_is_active_here_becomes_a_leaver_through_the_journal(site,
@@ -261,3 +264,54 @@ def test_our_own_file_with_our_status_words_imports_as_before(site, tmp_path):
     assert result.output.splitlines()[0] == (
         "list.csv: newsletter subscriber file, 2 reader(s): active 1, unconfirmed 1")
     assert statuses(site)["w2@example.com"] == "unconfirmed"
+
+
+@pytest.mark.parametrize("name, status", [("weekly-notes-unsubscribed.csv", "unsubscribed"),
+                                          ("weekly-notes-bounced.csv", "bounced"),
+                                          ("weekly-notes-marked-as-spam.csv", "complained")])
+def test_a_file_named_for_leavers_without_a_status_column_never_makes_anyone_active(
+        site, tmp_path, name, status):
+    # Sendy exports each status to its own "<list>-<status>.csv"; a header added by hand
+    path = write_export(tmp_path, name, "name,email", ["Ada,ada@example.com",
+                                                       "Nia,new.s@example.com"])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"2 reader(s): {status} 2" in result.output
+    assert {a: statuses(site)[a] for a in ("ada@example.com", "new.s@example.com")} == {
+        "ada@example.com": status, "new.s@example.com": status}
+    invoke(site, "send", "what-matters", "--yes")
+    assert not {"ada@example.com", "new.s@example.com"} & sent_to(site)
+
+
+
+def test_a_mailchimp_contacts_export_of_every_status_reads_its_email_marketing_column(
+        site, tmp_path):
+    path = write_export(tmp_path, "audience_contacts.csv",
+                        f"{MAILCHIMP_COMMON},Email Marketing,LAST_CHANGED,LEID,EUID,TAGS", [
+                            f"{address},,,2,2023-01-05 10:00:00,,2023-01-05 10:01:00,,,,,,,,,"
+                            f"{marketing},2023-01-05,1,e1," for address, marketing in (
+                                ("active.mc@example.com", "Subscribed"),
+                                ("unsubscribed.mc@example.com", "Unsubscribed"),
+                                ("bounced.mc@example.com", "Cleaned"),
+                                ("unconfirmed.mc@example.com", "Non-subscribed"),
+                                ("ada@example.com", "Unsubscribed"))])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Mailchimp audience export, 5 reader(s): active 1, unsubscribed 2, bounced 1, " \
+           "unconfirmed 1" in result.output
+    listed = statuses(site)
+    for address in ("active.mc", "unsubscribed.mc", "bounced.mc", "unconfirmed.mc"):
+        assert listed[f"{address}@example.com"] == expected_status(address)
+    assert listed["ada@example.com"] == "unsubscribed"
+    invoke(site, "send", "what-matters", "--yes")
+    assert {"active.mc@example.com"} == {a for a in sent_to(site) if ".mc@" in a or "ada@" in a}
+
+
+def test_imported_unconfirmed_readers_with_utc_suffixed_times_are_pruned(site, tmp_path):
+    name, header, rows = EXPORTS["beehiiv"]  # "2023-04-11 14:02:46 UTC"; listmonk's the same
+    invoke(site, "subscribers", "import", str(write_export(tmp_path, name, header, rows)))
+    result = invoke(site, "subscribers", "prune", "--unconfirmed-older-than", "7d")
+    assert result.exit_code == 0, result.output
+    assert "unconfirmed.h@example.com" in result.output
+    assert "no readable subscribed_at" not in result.output
+    assert "unconfirmed.h@example.com" not in statuses(site)

@@ -231,7 +231,7 @@ def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
 def export_encoding(path: Path, label: str) -> str:
     """How a file handed to `import` is encoded: UTF-8, or UTF-16 (Excel's "Unicode Text",
     with a byte order mark or, from other tools, without one: every other byte of its ASCII
-    header is 0). A workbook (.xlsx, .ods: a zip file) or a zip archive is refused by name."""
+    header is 0). A workbook (.xlsx, .ods: a zip file), a zip archive or JSON is refused by name."""
     with path.open("rb") as handle:
         start = handle.read(4)
     if start.startswith(b"PK\x03\x04") and path.suffix.lower() == ".zip":
@@ -241,6 +241,10 @@ def export_encoding(path: Path, label: str) -> str:
     if start.startswith(b"PK\x03\x04"):
         raise SubscriberError("a spreadsheet workbook (.xlsx or .ods), not CSV text", where=label,
                               hint="open it in your spreadsheet and save it as 'CSV UTF-8'")
+    if start.removeprefix(codecs.BOM_UTF8)[:1] in (b"[", b"{"):
+        raise SubscriberError("JSON, not CSV text", where=label,
+                              hint="export the subscribers as CSV from the service and import "
+                                   "that file")
     if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
     if len(start) == 4 and start[1] == start[3] == 0 != start[0]:  # "e\0m\0": no mark

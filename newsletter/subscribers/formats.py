@@ -108,7 +108,8 @@ def mapped(table: Mapping[str, Status], values: Values, column: str) -> Status:
 
 def _ghost(values: Values, file_name: str) -> Reading:
     column = "subscribed_to_emails" if "subscribed_to_emails" in values else "subscribed"
-    return Reading(values["email"], ACTIVE if boolean(values, column) else UNSUBSCRIBED,
+    subscribed = boolean(values, column) and not values.get("deleted_at")  # deleted: left
+    return Reading(values["email"], ACTIVE if subscribed else UNSUBSCRIBED,
                    values.get("name", ""), parse_tags(values.get("labels", "")),
                    values.get("created_at", ""))
 
@@ -137,10 +138,21 @@ def _buttondown(values: Values, file_name: str) -> Reading:
                    first(values, "creation_date", "created_date", "created_at"))
 
 
+# A contact table's "Email Marketing" column, and the statuses of Mailchimp's API.
+MAILCHIMP_STATUSES = {"subscribed": ACTIVE, "unsubscribed": UNSUBSCRIBED, "cleaned": BOUNCED,
+                      "archived": UNSUBSCRIBED, "non-subscribed": UNCONFIRMED,
+                      "nonsubscribed": UNCONFIRMED, "transactional": UNCONFIRMED,
+                      "pending": UNCONFIRMED, "": UNCONFIRMED}
+MAILCHIMP_STATUS_COLUMNS = ("email marketing", "email marketing status")
+
+
 def _mailchimp(values: Values, file_name: str) -> Reading:
     # One file per status: the unsubscribed and cleaned exports add their own time column.
     name = file_name.lower()
-    if "unsub_time" in values or "unsubscribed" in name:
+    column = next((column for column in MAILCHIMP_STATUS_COLUMNS if column in values), None)
+    if column is not None:  # a file of every status says each one's
+        status = mapped(MAILCHIMP_STATUSES, values, column)
+    elif "unsub_time" in values or "unsubscribed" in name:
         status = UNSUBSCRIBED
     elif "clean_time" in values or "cleaned" in name:
         status = BOUNCED  # "cleaned": addresses Mailchimp removed after hard bounces
@@ -162,8 +174,9 @@ def _listmonk(values: Values, file_name: str) -> Reading:
                    values.get("name", ""), subscribed_at=values.get("created_at", ""))
 
 
-KIT_STATES = {"active": ACTIVE, "inactive": UNCONFIRMED, "cancelled": UNSUBSCRIBED,
-              "bounced": BOUNCED, "complained": COMPLAINED}
+KIT_STATES = {"active": ACTIVE, "cold": ACTIVE, "inactive": UNCONFIRMED,  # cold: confirmed,
+              "cancelled": UNSUBSCRIBED, "bounced": BOUNCED,  # opens nothing lately
+              "complained": COMPLAINED}
 
 
 def _kit(values: Values, file_name: str) -> Reading:
@@ -234,6 +247,24 @@ STATUS_LIKE = frozenset({
     "unsubscribed_at", "deleted_at",
 })
 _STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?)$")
+
+
+# Words of a file name that say everyone in it left (Sendy's "<list>-unsubscribed.csv",
+# "-bounced", "-marked-as-spam", "-unconfirmed"; a list saved by hand as "unsubscribes.csv").
+NAMED_STATUSES = {
+    **dict.fromkeys(("unsubscribed", "unsubscribes", "unsubscribers", "unsubs", "optouts",
+                     "blocklist", "blocklisted", "suppressed", "suppressions", "deleted"),
+                    UNSUBSCRIBED),
+    **dict.fromkeys(("bounced", "bounces", "cleaned"), BOUNCED),
+    **dict.fromkeys(("complained", "complaints", "spam"), COMPLAINED),
+    **dict.fromkeys(("unconfirmed", "unactivated"), UNCONFIRMED),
+}
+
+
+def status_in_name(file_name: str) -> Status | None:
+    """The status a file's name gives everyone in it (``list-unsubscribed.csv``), if any."""
+    words = re.split(r"[^a-z]+", file_name.lower())
+    return next((NAMED_STATUSES[word] for word in words if word in NAMED_STATUSES), None)
 
 
 def status_like(column: str) -> bool:

@@ -36,14 +36,16 @@ class ImportStage:
         state_dir.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=state_dir, prefix=".import-", suffix=".db")
         os.close(fd)
-        self.path = Path(name)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db = sqlite3.connect(name, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")  # thrown away after the import
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("""CREATE TABLE readers (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,
             address TEXT, email TEXT, name TEXT, status TEXT, tags TEXT, subscribed_at TEXT,
             extra TEXT)""")
         self.db.execute("BEGIN")
+        # Open, the file lives on without its name: an import killed now (SIGKILL, a closed
+        # terminal) leaves no copy of the readers behind.
+        os.unlink(name)
         self._counting()
 
     def _counting(self) -> None:
@@ -115,7 +117,6 @@ class ImportStage:
 
     def close(self) -> None:
         self.db.close()
-        self.path.unlink(missing_ok=True)
 
 
 class DatabaseStage(ImportStage):

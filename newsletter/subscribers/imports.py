@@ -44,6 +44,7 @@ from newsletter.subscribers.formats import (
     name_in_parts,
     recognise,
     status_column_reader,
+    status_in_name,
     status_like,
 )
 from newsletter.subscribers.rows import (
@@ -166,7 +167,8 @@ def _read(path: Path, options: ImportOptions,
         yield from _read_export(path, label, header, records, format_)
         return
     read_status = _our_status_reader(label, layout, header, options)
-    plain = PlainRows(path, layout) if read_status is None else None
+    named = status_in_name(path.name) if read_status is None else None
+    plain = PlainRows(path, layout) if read_status is None and named is None else None
     email_at, status_at = layout.position("email"), layout.position("status")
     in_parts = not {"name", *chain(*NAME_PARTS)}.isdisjoint(header) and "name" not in header
     for record in _whole(records, label):
@@ -186,6 +188,8 @@ def _read(path: Path, options: ImportOptions,
             row.values.pop(status_column, None)  # read into our status, not kept as a column
             row.values["status"] = read(dict(zip(header, row_cells(record))))
         else:
+            if named is not None and not row.values.get("status"):
+                row.values["status"] = named  # "list-unsubscribed.csv": nobody in it is active
             _check_our_status(row, label)
         try:
             yield row.to_subscriber()

@@ -58,9 +58,10 @@ def timestamp(moment: dt.datetime) -> str:
 
 
 def parse_time(text: str) -> dt.datetime | None:
-    """A time the list wrote (ISO 8601; UTC when it has no zone), or None."""
+    """A time the list wrote (ISO 8601; UTC when it has no zone), or None. An imported one
+    may end in " UTC", as beehiiv and listmonk write their times."""
     try:
-        moment = dt.datetime.fromisoformat(text)
+        moment = dt.datetime.fromisoformat(text.strip().removesuffix(" UTC"))
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
