@@ -12,11 +12,13 @@ from pathlib import Path
 from web_server import statuses
 
 
-def holds_open(pid: int, name: str) -> bool:
-    """True if the process has a file whose path holds ``name`` open (deleted or not)."""
+def holds_unlinked(pid: int, name: str) -> bool:
+    """True if the process holds open a file whose path held ``name`` and that has no name
+    left (Linux shows such a file's path with " (deleted)")."""
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         with contextlib.suppress(OSError):
-            if name in os.readlink(fd):
+            target = os.readlink(fd)
+            if name in target and target.endswith(" (deleted)"):
                 return True
     return False
 
@@ -31,10 +33,11 @@ def test_a_killed_import_leaves_no_copy_of_the_readers_behind(site, tmp_path):
                                 "subscribers", "import", str(path)], env=env,
                                stdout=subprocess.DEVNULL)
     try:
-        while import_.poll() is None and not holds_open(import_.pid, ".import-"):
+        # The staging file, open and already without a name: what a kill from now on leaves.
+        # Kept by name until the import ends, it is never seen so, and the import ends first.
+        while import_.poll() is None and not holds_unlinked(import_.pid, ".import-"):
             time.sleep(0.001)
-        time.sleep(0.02)  # staging the file's readers
-        assert import_.poll() is None, "the import ended before its readers were staged"
+        assert import_.poll() is None, "the import ended with its staging file still named"
     finally:
         import_.kill()  # SIGKILL: no cleanup runs, as when a machine or a CI job dies
         import_.wait()
