@@ -69,8 +69,13 @@ def finding(severity: Severity, code: str, where: str, message: str,
                    _printable(hint) if hint else None)
 
 
+def without_credentials(text: str) -> str:
+    """``text`` with the user and password of each URL in it shown as ``***``."""
+    return _URL_CREDENTIALS.sub("***@", text)
+
+
 def _printable(text: str) -> str:
-    text = _URL_CREDENTIALS.sub("***@", _UNPRINTABLE.sub("\ufffd", text))
+    text = without_credentials(_UNPRINTABLE.sub("\ufffd", text))
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "\u2026"
 
 

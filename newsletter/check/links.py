@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import lxml.html
 
-from newsletter.check.findings import Finding, error, warning
+from newsletter.check.findings import Finding, error, warning, without_credentials
 from newsletter.check.urls import (
     MALFORMED_HINT,
     WEB_SCHEMES,
@@ -229,4 +229,5 @@ def _quote(label: str) -> str:
 
 
 def _cut(text: str, limit: int = 60) -> str:
+    text = without_credentials(text)  # before cutting, which could leave part of a password
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"

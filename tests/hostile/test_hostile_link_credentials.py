@@ -34,3 +34,14 @@ def test_a_broken_links_password_is_never_printed(site):
               if f["code"] == "link-broken" and f["where"].startswith("content/posts/links.md")]
     assert broken == [f"{hidden} answers 404 Not Found",
                       f"{base}/redirect?to=http://***@{host}/missing answers 404 Not Found"]
+
+
+def test_a_long_password_is_hidden_before_the_url_is_cut_short(site):
+    password = "hunter2" * 8  # the URL passes the 60 characters a message quotes
+    body = f"Link [t](file://alice:{password}@host/x)."
+    (site / "content" / "posts" / "links.md").write_text(POST.format(body=body))
+    result = invoke(site, "check", "links", "--json")
+    assert "hunter2" not in result.output
+    assert [f["message"] for f in json.loads(result.stdout)["findings"]
+            if f["code"] == "link-local-file"] == [
+        'the link "t" points to a file on your computer (file://***@host/x)']
