@@ -123,6 +123,18 @@ def test_the_same_defect_twice_is_reported_at_each_line(site):
                         ("error", "link-fragment", "content/posts/link_hash_only.md:11")]
 
 
+def test_a_url_shown_as_code_or_met_again_after_a_reference_is_reported_at_its_link(site):
+    post = site / "content" / "posts" / "code_first.md"
+    post.write_text('---\ntitle: "Code first"\ndate: 2026-11-25T08:00:00Z\ndescription: d\n---\n'
+                    "\nAs code: `[x](javascript:go())`, and fenced:\n\n```\n[x](javascript:go())\n"
+                    "```\n\nThe [first](javascript:go()) one, then [a reference][r].\n\n"
+                    "The [second](javascript:go()) one.\n\n[r]: javascript:other()\n",
+                    encoding="utf-8")
+    _, findings, _ = check(site, "code_first")
+    assert sorted(where for _, code, where in findings if code == "link-javascript") == [
+        f"content/posts/code_first.md:{line}" for line in (13, 15, 17)]
+
+
 def test_footnotes_are_not_fragment_links(site):
     add(site, "clean")
     _, findings, _ = check(site, "clean")

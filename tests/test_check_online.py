@@ -135,8 +135,17 @@ def test_a_dns_server_that_never_answers_is_one_warning(local_site):
     assert len(dns.queries) == 1  # it gave up instead of asking again for every record
 
 
-@pytest.mark.parametrize("nameserver", ["dns.example.com", "127.0.0.1:port", "[::1"])
+@pytest.mark.parametrize("nameserver", ["dns.example.com", "127.0.0.1:port", "[::1",
+                                        "127.0.0.1:99999", "[::1]:0"])
 def test_a_nameserver_that_is_not_an_address_is_bad_usage(site, nameserver):
     result = invoke(site, "check", "--online", "--nameserver", nameserver)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: --nameserver {nameserver!r} is not an IP address")
+
+
+@pytest.mark.parametrize("timeout, why", [("nan", "nan is not a number of seconds"),
+                                          ("inf", "inf is not in the range 0.1<=x<=3600.0")])
+def test_a_timeout_no_timer_can_wait_is_bad_usage(site, timeout, why):
+    result = invoke(site, "check", "--online", "--timeout", timeout)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--timeout': {why}" in result.stderr

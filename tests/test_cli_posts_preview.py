@@ -200,3 +200,15 @@ def test_posts_names_the_line_of_an_impossible_date_or_a_tab_in_the_front_matter
         "cannot start any token); indent with spaces: YAML does not allow tabs",
     ]
     assert "/posts/what-matters" in result.stdout
+
+
+@pytest.mark.parametrize("path", ["/what-matters", "/posts/what-matters", "/what-matters/"])
+def test_the_page_preview_serve_opens_for_a_named_post_shows_it(site, path):
+    # `preview --serve what-matters` opens http://127.0.0.1:8000/what-matters
+    from newsletter.preview.server import make_app
+
+    answered = {}
+    page = b"".join(make_app(site, {})({"REQUEST_METHOD": "GET", "PATH_INFO": path},
+                                       lambda status, headers: answered.update(status=status)))
+    assert answered["status"] == "200 OK"
+    assert b"No such post" not in page and b"<title>" in page

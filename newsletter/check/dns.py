@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # The DKIM selectors each provider always uses (their domain set-up pages show these records).
 DKIM_SELECTORS = {"sendgrid": ("s1", "s2"), "resend": ("resend",)}
 DNS_PORT = 53
+MAX_PORT = 65535
 
 
 class LookupFailed(Exception):
@@ -100,9 +101,13 @@ def parse_nameserver(text: str) -> tuple[str, int]:
         address, port = text.split(":")
     try:
         ipaddress.ip_address(address)
-        return address, int(port or DNS_PORT)
+        number = int(port or DNS_PORT)
+        if not 0 < number <= MAX_PORT:
+            raise ValueError(number)
+        return address, number
     except ValueError:
-        raise InputError(f"--nameserver {text!r} is not an IP address (with an optional port)",
+        raise InputError(f"--nameserver {text!r} is not an IP address (with an optional "
+                         "port up to 65535)",
                          hint="for example 1.1.1.1 or 127.0.0.1:5353") from None
 
 

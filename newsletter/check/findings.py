@@ -15,6 +15,9 @@ from typing import Iterable
 MAX_TEXT = 500  # characters of a message or hint
 # Control characters (C0, DEL, C1) and line or paragraph separators: a finding is one line.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# The user and password of a URL (https://user:password@host/, a token as the user): a
+# finding quotes the URL, and its output goes to CI logs; up to the host's last @.
+_URL_CREDENTIALS = re.compile(r"(?<=://)[^/?#\s]*@")
 
 
 class Severity(StrEnum):
@@ -61,13 +64,18 @@ def warning(code: str, where: str, message: str, hint: str | None = None) -> Fin
 def finding(severity: Severity, code: str, where: str, message: str,
             hint: str | None = None) -> Finding:
     """A finding whose texts are safe to print: they quote posts, which may hold anything (a
-    terminal escape sequence in a link's text, a URL of a megabyte)."""
+    terminal escape sequence in a link's text, a URL of a megabyte, a URL's password)."""
     return Finding(severity, code, _printable(where), _printable(message),
                    _printable(hint) if hint else None)
 
 
+def without_credentials(text: str) -> str:
+    """``text`` with the user and password of each URL in it shown as ``***``."""
+    return _URL_CREDENTIALS.sub("***@", text)
+
+
 def _printable(text: str) -> str:
-    text = _UNPRINTABLE.sub("\ufffd", text)
+    text = without_credentials(_UNPRINTABLE.sub("\ufffd", text))
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "\u2026"
 
 

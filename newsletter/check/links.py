@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import lxml.html
 
-from newsletter.check.findings import Finding, error, warning
+from newsletter.check.findings import Finding, error, warning, without_credentials
 from newsletter.check.urls import (
     MALFORMED_HINT,
     WEB_SCHEMES,
@@ -172,13 +172,15 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     uses = []
     root = context.fragment
     ids, kept_ids = all_ids(root), local_ids(root)
+    taken: set[int] = set()  # where links found so far are written: a repeated URL is another
     for element in _linking(root):
         written = element.get(URL_ATTRIBUTES[element.tag]) or ""
         url = written.strip()
-        found = (source.find_url(url, cursor) or source.find_url(url, source.start)
+        found = (source.find_url(url, cursor, taken) or source.find_url(url, source.start, taken)
                  or source.find_label(_label(element)))
         if found:
             cursor = found[1]
+            taken.add(found[0])
         where = source.where(source.line_at(found[0]) if found else None)
         uses.append(_use(element, url, email_url(written, context.post.url, kept_ids), where,
                          in_post=True, anchored=url.startswith("#") and unquote(url[1:]) in ids))
@@ -227,4 +229,5 @@ def _quote(label: str) -> str:
 
 
 def _cut(text: str, limit: int = 60) -> str:
+    text = without_credentials(text)  # before cutting, which could leave part of a password
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"

@@ -30,6 +30,9 @@ _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?-{3}[ \t]*\r?\n.*?^-{3}[ \t]*$", re.DO
 _BEFORE_URL = re.compile(r"(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|\b(?:href|src)\s*=\s*[\"']?\s*|<)\Z",
                          re.IGNORECASE | re.MULTILINE)
 _AFTER_URL = frozenset(" \t\r\n)\"'>")
+# A fenced code block: a URL there is no link (nor in a code span, see _code_spans).
+_FENCED = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n"
+                     r".*?(?:^[ \t]{0,3}(?P=fence)[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
 _EMPTY_URL = re.compile(r"\]\(\s*\)|\b(?:href|src)\s*=\s*(?:\"\"|'')", re.IGNORECASE)
 
 
@@ -58,8 +61,10 @@ class Source:
             self.text, self.start if start is None else start)
         return self.where(self.line_at(found.start())) if found else None
 
-    def find_url(self, url: str, start: int) -> tuple[int, int] | None:
-        """(start, end) of where the body writes ``url`` as Markdown or HTML, from ``start``."""
+    def find_url(self, url: str, start: int, taken: frozenset[int] | set[int] = frozenset()
+                 ) -> tuple[int, int] | None:
+        """(start, end) of where the body writes ``url`` as Markdown or HTML, from ``start``:
+        not in code, and not at an offset in ``taken`` (another link's)."""
         if not url:
             found = _EMPTY_URL.search(self.text, start)
             return found.span() if found else None
@@ -69,11 +74,16 @@ class Source:
             while at >= 0:
                 end = at + len(form)
                 line_start = text.rfind("\n", 0, at) + 1
-                if ((end == len(text) or text[end] in _AFTER_URL)
-                        and _BEFORE_URL.search(text, line_start, at)):
+                if ((end == len(text) or text[end] in _AFTER_URL) and at not in taken
+                        and _BEFORE_URL.search(text, line_start, at)
+                        and not _inside(self._code, at)):
                     return at, end
                 at = text.find(form, at + 1)
         return None
+
+    @cached_property
+    def _code(self) -> list[tuple[int, int]]:
+        return _code_spans(self.text, self.start)
 
     def find_label(self, label: str) -> tuple[int, int] | None:
         """(start, end) of where the body writes a link's text (``[label]`` or ``>label<``), for
@@ -133,6 +143,35 @@ class Sources:
 
     def _template(self, name: str) -> Source:
         return Source(f"templates/{name}", _read(self.settings.templates_dir / name))
+
+
+def _code_spans(text: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of each fenced block and code span of ``text``, in order. A span opens at a
+    run of backticks and closes at the next run as long (CommonMark); found in one pass, since
+    a post may hold a million backticks."""
+    fenced = [found.span() for found in _FENCED.finditer(text, start)]
+    runs = [found.span() for found in re.compile("`+").finditer(text, start)
+            if not _inside(fenced, found.start())]
+    next_as_long: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        next_as_long[index] = last.get(length)
+        last[length] = index
+    spans, index = list(fenced), 0
+    while index < len(runs):
+        closing = next_as_long[index]
+        if closing is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[closing][1]))
+        index = closing + 1
+    return sorted(spans)
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and offset < spans[index][1]
 
 
 def settings_source(settings: Settings) -> Source:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import shutil
 import sys
 import textwrap
@@ -16,6 +17,14 @@ from newsletter.cli.echo import counted
 
 # Findings about the site rather than a post: settings, provider, DNS (JSON: "post": null).
 SITE_GROUP = "settings and sender"
+MAX_TIMEOUT = 3600.0  # seconds: past this a link's timer cannot be set (inf overflows it)
+
+
+def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """NaN passes every range (no comparison with it holds) and would wait forever."""
+    if math.isnan(value):
+        raise click.BadParameter("nan is not a number of seconds", ctx, param)
+    return value
 
 
 @click.command()
@@ -32,8 +41,8 @@ SITE_GROUP = "settings and sender"
               help="POSTs are file paths, as a pre-commit hook passes them: check those that are "
                    "posts, skip any other file (README.md, pages).")
 @click.option("--strict", is_flag=True, help="Exit 2 on warnings too (for CI).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              metavar="SECONDS",
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=MAX_TIMEOUT), default=10.0,
+              show_default=True, metavar="SECONDS", callback=_a_number,
               help="With --online: seconds each link may take (DNS, connection, redirects and "
                    "all), and each DNS answer.")
 @click.option("--nameserver", metavar="IP[:PORT]",

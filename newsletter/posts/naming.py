@@ -25,6 +25,8 @@ def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = (
                if wanted in (post.id, post.id.lstrip("/"), post.name)
                or bare in (post.id, post.id.lstrip("/"), post.url.rstrip("/"))
                or _names_file(wanted, post.path)]
+    if not matches and wanted.startswith("/"):  # the preview server's /<name>, as --serve opens it
+        matches = [post for post in posts if post.name == bare.lstrip("/")]
     if not matches:
         short = wanted.strip("/").rpartition("/")[2]
         for problem in problems:

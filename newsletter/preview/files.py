@@ -41,6 +41,13 @@ def posts_to_preview(posts: list[Post], now: dt.datetime) -> list[Post]:
     return [post for post in posts if classify(post, now) in PREVIEWED_STATUSES]
 
 
+def folder_name(name: str) -> str:
+    """The folder of the post named ``name`` under the preview folder: its name, but never one
+    that is the preview folder itself or its parent (a slug of ``.`` or ``..``: its dots
+    written %2E, as a URL would write them)."""
+    return name if name.strip(".") else name.replace(".", "%2E")
+
+
 def checked_email(settings: Settings, post: Post, now: dt.datetime) -> tuple[Email, list[Finding]]:
     """``post`` rendered, and the preflight check's findings, as `send` would find them."""
     email, preflight = prepare_post(settings, post, now, since_of(settings))
@@ -61,7 +68,7 @@ def write_preview(settings: Settings, post: Post, out_dir: Path, now: dt.datetim
     ``out_dir``."""
     email, findings = checked_email(settings, post, now)
     message = sample_message(settings, email)
-    folder = out_dir / post.name
+    folder = out_dir / folder_name(post.name)
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         "email.html": local_images(message.html, email, f"{IMAGES_FOLDER}/").encode("utf-8"),

@@ -26,7 +26,13 @@ from newsletter.config import Settings
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
 from newsletter.message import Message, sample_message
 from newsletter.posts import Post, error_file_name, find_post, load_posts, newest_first
-from newsletter.preview.files import IMAGES_FOLDER, Preview, checked_email, local_images
+from newsletter.preview.files import (
+    IMAGES_FOLDER,
+    Preview,
+    checked_email,
+    folder_name,
+    local_images,
+)
 from newsletter.render import (
     CLIP_WARNING_BYTES,
     GMAIL_CLIP_BYTES,
@@ -69,7 +75,7 @@ class PageLinks:
         """The href of the page for the post (or broken file) ``slug``, if it has one."""
         if self.live:
             return "/" + quote(slug.strip("/"))
-        name = slug.rstrip("/").rpartition("/")[2]
+        name = folder_name(slug.rstrip("/").rpartition("/")[2])
         return f"{quote(name)}/{PAGE_FILE}" if name in self.written else None
 
 
@@ -134,7 +140,7 @@ def write_pages(settings: Settings, previews: list[Preview], out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for preview in previews:
-        path = out_dir / preview.post.name / PAGE_FILE
+        path = out_dir / folder_name(preview.post.name) / PAGE_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(post_page(settings, preview.post, now,
                                   PageLinks(f"../{PAGE_FILE}", live=False),

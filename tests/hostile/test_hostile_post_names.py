@@ -60,3 +60,20 @@ def test_front_matter_nested_beyond_reason_is_one_line(site, opening, value, clo
     assert result.exit_code == 2
     line, = result.stderr.splitlines()
     assert line.startswith("error: content/posts/deep.md")
+
+
+@pytest.mark.parametrize("slug, folder", [("..", "%2E%2E"), (".", "%2E")])
+def test_a_slug_of_dots_keeps_its_preview_in_its_own_folder(site, slug, folder):
+    post = POST.replace("---\n\n", f'slug: "{slug}"\n---\n\n')
+    (site / "content" / "posts" / "dots.md").write_text(post, encoding="utf-8")
+    before = {path.name for path in site.iterdir()}
+    result = invoke(site, "preview", "dots")
+    assert result.exit_code == 0
+    # nothing written beside the site's files but the preview folder and the state
+    assert {path.name for path in site.iterdir()} - before == {"preview", ".newsletter"}
+    preview = site / "preview"
+    assert sorted(path.name for path in (preview / folder).iterdir()) == [
+        "email.html", "email.txt", "index.html", "message.eml"]
+    index = (preview / "index.html").read_text(encoding="utf-8")
+    assert "<!DOCTYPE" in index.upper()[:100] and "A Fine Post" in index  # not the post's page
+    assert f'href="{folder.replace("%", "%25")}/index.html"' in index
