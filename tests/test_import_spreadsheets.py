@@ -30,37 +30,33 @@ def test_excel_unicode_text_is_imported_with_its_accents(site, tmp_path):
     assert readers["zoe@example.org"] == ("Zoë", "active")
 
 
+def refused(site, export, why: str) -> None:
+    """Importing ``export`` fails in one line saying ``why``, and the list is as it was."""
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    result = invoke(site, "subscribers", "import", str(export))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {export}: {why}"
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+
+
 def test_a_workbook_is_refused_by_name_and_nothing_changes(site, tmp_path):
     workbook = tmp_path / "members.xlsx"
     with zipfile.ZipFile(workbook, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
-    before = (site / "subscribers" / "subscribers.csv").read_bytes()
-    result = invoke(site, "subscribers", "import", str(workbook))
-    assert result.exit_code == 2
-    assert result.stderr.strip() == (
-        f"error: {workbook}: a spreadsheet workbook (.xlsx or .ods), not CSV text; "
-        "open it in your spreadsheet and save it as 'CSV UTF-8'")
-    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+    refused(site, workbook, "a spreadsheet workbook (.xlsx or .ods), not CSV text; open it in "
+                            "your spreadsheet and save it as 'CSV UTF-8'")
     archive = tmp_path / "audience_export.zip"
     archive.write_bytes(workbook.read_bytes())
-    result = invoke(site, "subscribers", "import", str(archive))
-    assert result.exit_code == 2
-    assert result.stderr.strip() == (
-        f"error: {archive}: a zip archive, not CSV text; unzip it and import the .csv files "
-        "inside (Mailchimp's export holds one per status)")
+    refused(site, archive, "a zip archive, not CSV text; unzip it and import the .csv files "
+                           "inside (Mailchimp's export holds one per status)")
 
 
 def test_a_json_export_is_refused_in_one_line_and_nothing_changes(site, tmp_path):
     export = tmp_path / "subscribers.json"
     export.write_bytes(codecs.BOM_UTF8 + b'[{"email": "json.reader@example.com", '
                        b'"type": "unsubscribed", "notes": "' + b"x" * 5000 + b'"}]')
-    before = (site / "subscribers" / "subscribers.csv").read_bytes()
-    result = invoke(site, "subscribers", "import", str(export))
-    assert result.exit_code == 2
-    assert result.stderr.strip() == (
-        f"error: {export}: JSON, not CSV text; export the subscribers as CSV from the service "
-        "and import that file")
-    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+    refused(site, export, "JSON, not CSV text; export the subscribers as CSV from the service "
+                          "and import that file")
 
 
 def test_first_and_last_name_columns_make_the_readers_name(site, tmp_path):
