@@ -98,6 +98,18 @@ def test_a_signed_webhook_marks_bounces_and_complaints_and_only_counts_soft_boun
     assert statuses(site) == {ANN: "bounced", BOB: "complained", CY: "active"}
 
 
+def test_a_webhook_url_written_with_a_trailing_slash_is_the_same_webhook(hooks):
+    """A provider's dashboard takes the URL as the writer types it: /webhooks/mailgun/ too."""
+    post, site = hooks
+
+    answers = [requests.post(post.url("mailgun") + "/", data=body, headers=headers)
+               for headers, body in map(SIGN["mailgun"], EVENTS["mailgun"])]
+
+    assert [a.status_code for a in answers] == [200] * len(answers)
+    assert statuses(site) == {ANN: "bounced", BOB: "complained", CY: "active"}
+    assert requests.post(post.url("mailgun") + "//", data=b"{}").status_code == 404
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_badly_signed_webhook_is_refused_and_changes_nothing(hooks, provider):
     post, site = hooks

@@ -190,7 +190,8 @@ class NewsletterApp:
                 return self.unsubscribe(request, address, token)
             return self.confirmation_page(self.reader(address, token))
         if path.startswith(WEBHOOK_PREFIX):
-            provider = path.removeprefix(WEBHOOK_PREFIX)
+            # /webhooks/sendgrid/ as a dashboard's URL field may have it, trailing slash and all
+            provider = path.removeprefix(WEBHOOK_PREFIX).removesuffix("/")
             if provider not in WEBHOOKS:
                 raise HttpError(404, "No such webhook.")
             if method != "POST":
