@@ -14,6 +14,8 @@ import subprocess
 import sys
 from collections import Counter
 
+import pytest
+
 from test_kill import reader_of
 
 from conftest import invoke
@@ -161,3 +163,13 @@ def test_a_killed_send_copied_to_postgresql_is_reconciled_there(site, pg_url):  
     finished = invoke(site, "send", "what-matters", "--yes")  # its batch: an id past theirs
     assert finished.exit_code == 0, finished.output
     assert states(site) == {reader: "sent" for reader in READERS}
+
+
+@pytest.mark.parametrize("settle, why", [
+    ("nan", "nan is not a number of seconds"),
+    ("inf", "inf is not in the range 0<=x<=7776000.0"),
+    ("1e300", "1e+300 is not in the range 0<=x<=7776000.0")])
+def test_a_settle_no_duration_can_hold_is_bad_usage_not_a_traceback(site, settle, why):
+    result = invoke(site, "reconcile", "--settle", settle)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--settle': {why}" in result.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import shutil
 import sys
 import textwrap
@@ -14,17 +13,11 @@ import click
 
 from newsletter.cli import Site, pass_site
 from newsletter.cli.echo import counted
+from newsletter.cli.seconds import a_number
 
 # Findings about the site rather than a post: settings, provider, DNS (JSON: "post": null).
 SITE_GROUP = "settings and sender"
 MAX_TIMEOUT = 3600.0  # seconds: past this a link's timer cannot be set (inf overflows it)
-
-
-def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    """NaN passes every range (no comparison with it holds) and would wait forever."""
-    if math.isnan(value):
-        raise click.BadParameter("nan is not a number of seconds", ctx, param)
-    return value
 
 
 @click.command()
@@ -42,7 +35,7 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float
                    "posts, skip any other file (README.md, pages).")
 @click.option("--strict", is_flag=True, help="Exit 2 on warnings too (for CI).")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=MAX_TIMEOUT), default=10.0,
-              show_default=True, metavar="SECONDS", callback=_a_number,
+              show_default=True, metavar="SECONDS", callback=a_number,
               help="With --online: seconds each link may take (DNS, connection, redirects and "
                    "all), and each DNS answer.")
 @click.option("--nameserver", metavar="IP[:PORT]",

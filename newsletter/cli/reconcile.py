@@ -7,13 +7,19 @@ import json
 import click
 
 from newsletter.cli import Site, pass_site
+from newsletter.cli.seconds import a_number
+
+# Seconds: longer than any provider keeps its search (docs/providers.md), so a larger value would
+# trust no empty answer either; far larger ones overflow a duration.
+MAX_SETTLE = 90 * 24 * 3600.0
 
 
 @click.command()
 @click.argument("post", required=False)
 @click.option("--dry-run", is_flag=True, help="Ask the provider, change nothing in the ledger.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
-@click.option("--settle", type=click.FloatRange(min=0), metavar="SECONDS",
+@click.option("--settle", type=click.FloatRange(min=0, max=MAX_SETTLE), metavar="SECONDS",
+              callback=a_number,
               help="Trust an empty search once a batch is this old (default: the provider's "
                    "indexing delay, docs/providers.md).")
 @pass_site
