@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from fake_providers import KEYS, answer, fail, fake_provider, make_messages, partial  # noqa: F401
+from fake_providers import (  # noqa: F401
+    KEYS,
+    StandInEmail,
+    answer,
+    fail,
+    fake_provider,
+    make_messages,
+    partial,
+)
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, QuotaError, TransientError
 from newsletter.providers import Result
+from newsletter.providers.base import key_of
+from newsletter.providers.lookup import InDoubtBatch
+from newsletter.providers.postmark import lookup_messages
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
 
@@ -159,3 +172,27 @@ def test_an_answer_whose_entries_are_not_objects_is_in_doubt(fake_provider):
     # was: AttributeError, reported as a bug in newsletter with a traceback
     with pytest.raises(InDoubtError, match="without one result per message"):
         postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+
+# Valid, and each over the 80 characters Postmark takes in a Metadata value.
+LONG_POST = "/posts/2026/12/what-we-learned-from-a-year-of-writing-a-newsletter-by-hand-every-week/"
+LONG_ADDRESS = ("first.middle.last.with-a-department-suffix@"
+                "mail.faculty-of-engineering.university-example.ac.uk")
+
+
+def test_a_long_post_id_and_address_are_sent_and_found_again(fake_provider):
+    # Metadata carried the whole post id and address, and Postmark refuses a value over 80
+    # characters: every reader of a post with a long permalink was rejected.
+    postmark, server = fake_provider("postmark")
+    addresses = [LONG_ADDRESS, "ann@example.com"]
+    messages = make_messages(postmark.settings, addresses, StandInEmail(post_id=LONG_POST))
+    started = dt.datetime.now(dt.timezone.utc)
+
+    results = postmark.send_batch(messages)
+
+    assert server.invalid == []
+    assert [r.status for r in results] == ["sent", "sent"]
+    # `reconcile` finds both readers, the long address by the message's recipient.
+    batch = InDoubtBatch(key_of(messages), None, started, dt.datetime.now(dt.timezone.utc))
+    found = lookup_messages(postmark, LONG_POST, [batch], dt.datetime.now(dt.timezone.utc))
+    assert sorted(reader for reader, _ in found) == sorted(addresses)
