@@ -180,12 +180,18 @@ LONG_ADDRESS = ("first.middle.last.with-a-department-suffix@"
                 "mail.faculty-of-engineering.university-example.ac.uk")
 
 
-def test_a_long_post_id_and_address_are_sent_and_found_again(fake_provider):
+# A post nested deep under long folder names: over the 1000 characters of a Tag.
+DEEP_POST = "/" + "a-folder-with-a-long-descriptive-name/" * 27 + "the-post/"
+
+
+@pytest.mark.parametrize("post_id", [LONG_POST, DEEP_POST], ids=["over-80", "over-1000"])
+def test_a_long_post_id_and_address_are_sent_and_found_again(fake_provider, post_id):
     # Metadata carried the whole post id and address, and Postmark refuses a value over 80
-    # characters: every reader of a post with a long permalink was rejected.
+    # characters (and a Tag over 1000): every reader of a post with a long permalink was
+    # rejected.
     postmark, server = fake_provider("postmark")
     addresses = [LONG_ADDRESS, "ann@example.com"]
-    messages = make_messages(postmark.settings, addresses, StandInEmail(post_id=LONG_POST))
+    messages = make_messages(postmark.settings, addresses, StandInEmail(post_id=post_id))
     started = dt.datetime.now(dt.timezone.utc)
 
     results = postmark.send_batch(messages)
@@ -194,5 +200,14 @@ def test_a_long_post_id_and_address_are_sent_and_found_again(fake_provider):
     assert [r.status for r in results] == ["sent", "sent"]
     # `reconcile` finds both readers, the long address by the message's recipient.
     batch = InDoubtBatch(key_of(messages), None, started, dt.datetime.now(dt.timezone.utc))
-    found = lookup_messages(postmark, LONG_POST, [batch], dt.datetime.now(dt.timezone.utc))
+    found = lookup_messages(postmark, post_id, [batch], dt.datetime.now(dt.timezone.utc))
     assert sorted(reader for reader, _ in found) == sorted(addresses)
+
+
+def test_two_long_post_ids_that_begin_alike_get_tags_of_their_own(fake_provider):
+    postmark, server = fake_provider("postmark")
+    for post_id in (DEEP_POST, DEEP_POST.replace("the-post", "another-post")):
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES[:1],
+                                          StandInEmail(post_id=post_id)))
+    first, second = (request.payload[0]["Tag"] for request in server.requests)
+    assert server.invalid == [] and first != second

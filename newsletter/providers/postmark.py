@@ -26,7 +26,7 @@ from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies
 from newsletter.providers.key_check import read, refused
 from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages, wall_time, windows
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
-from newsletter.providers.postmark_metadata import metadata, reader_of
+from newsletter.providers.postmark_metadata import metadata, post_tag, reader_of
 from newsletter.providers.postmark_templates import PostTemplate, TemplateStore, batch_body
 from newsletter.providers.suppression_api import get_json, records_in
 from newsletter.subscribers import Suppression
@@ -139,7 +139,7 @@ class PostmarkProvider(HttpProvider):
     def _labels(self, message: Message) -> dict:
         """Tag and ReplyTo: the same for every message of a post. ``Tag`` (the post) is what
         `reconcile` searches by (lookup_messages)."""
-        labels = {"Tag": message.post_id}
+        labels = {"Tag": post_tag(message.post_id)}
         if "Reply-To" in message.headers:
             labels["ReplyTo"] = message.headers["Reply-To"]
         return labels
@@ -263,7 +263,7 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
 
     def search(since: dt.datetime, until: dt.datetime, offset: int) -> dict:
         body = pages.get("/messages/outbound", {
-            "count": SEARCH_PAGE, "offset": offset, "tag": post_id, "messagestream": stream,
+            "count": SEARCH_PAGE, "offset": offset, "tag": post_tag(post_id), "messagestream": stream,
             "fromdate": wall_time(since, EASTERN, end=False),
             "todate": wall_time(until, EASTERN, end=True)})
         if not (isinstance(body, dict) and isinstance(body.get("TotalCount"), int)
