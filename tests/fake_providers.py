@@ -341,6 +341,10 @@ class SendGridApi(FakeApi):
         if any(len(json.dumps(p.get("substitutions", {})).encode()) > 10_000
                for p in personalizations):
             return "substitutions over 10000 bytes"
+        shared_args = request.payload.get("custom_args", {})
+        if any(len(json.dumps({**shared_args, **p.get("custom_args", {})}).encode()) >= 10_000
+               for p in personalizations):
+            return "custom_args of a personalization must be less than 10000 bytes"
         return "request larger than 30 MB" if len(request.body) > 30 * 1024 * 1024 else None
 
     def deliveries(self, request):

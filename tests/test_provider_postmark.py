@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from fake_providers import KEYS, answer, fail, fake_provider, make_messages, partial  # noqa: F401
+from fake_providers import (  # noqa: F401
+    KEYS,
+    StandInEmail,
+    answer,
+    fail,
+    fake_provider,
+    make_messages,
+    partial,
+)
 
 from newsletter.errors import AuthError, ConfigError, InDoubtError, QuotaError, TransientError
 from newsletter.providers import Result
+from newsletter.providers.base import key_of
+from newsletter.providers.lookup import InDoubtBatch
+from newsletter.providers.postmark import lookup_messages
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
 
@@ -159,3 +172,42 @@ def test_an_answer_whose_entries_are_not_objects_is_in_doubt(fake_provider):
     # was: AttributeError, reported as a bug in newsletter with a traceback
     with pytest.raises(InDoubtError, match="without one result per message"):
         postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+
+# Valid, and each over the 80 characters Postmark takes in a Metadata value.
+LONG_POST = "/posts/2026/12/what-we-learned-from-a-year-of-writing-a-newsletter-by-hand-every-week/"
+LONG_ADDRESS = ("first.middle.last.with-a-department-suffix@"
+                "mail.faculty-of-engineering.university-example.ac.uk")
+
+
+# A post nested deep under long folder names: over the 1000 characters of a Tag.
+DEEP_POST = "/" + "a-folder-with-a-long-descriptive-name/" * 27 + "the-post/"
+
+
+@pytest.mark.parametrize("post_id", [LONG_POST, DEEP_POST], ids=["over-80", "over-1000"])
+def test_a_long_post_id_and_address_are_sent_and_found_again(fake_provider, post_id):
+    # Metadata carried the whole post id and address, and Postmark refuses a value over 80
+    # characters (and a Tag over 1000): every reader of a post with a long permalink was
+    # rejected.
+    postmark, server = fake_provider("postmark")
+    addresses = [LONG_ADDRESS, "ann@example.com"]
+    messages = make_messages(postmark.settings, addresses, StandInEmail(post_id=post_id))
+    started = dt.datetime.now(dt.timezone.utc)
+
+    results = postmark.send_batch(messages)
+
+    assert server.invalid == []
+    assert [r.status for r in results] == ["sent", "sent"]
+    # `reconcile` finds both readers, the long address by the message's recipient.
+    batch = InDoubtBatch(key_of(messages), None, started, dt.datetime.now(dt.timezone.utc))
+    found = lookup_messages(postmark, post_id, [batch], dt.datetime.now(dt.timezone.utc))
+    assert sorted(reader for reader, _ in found) == sorted(addresses)
+
+
+def test_two_long_post_ids_that_begin_alike_get_tags_of_their_own(fake_provider):
+    postmark, server = fake_provider("postmark")
+    for post_id in (DEEP_POST, DEEP_POST.replace("the-post", "another-post")):
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES[:1],
+                                          StandInEmail(post_id=post_id)))
+    first, second = (request.payload[0]["Tag"] for request in server.requests)
+    assert server.invalid == [] and first != second

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_providers import KEYS, fail, fake_provider, make_messages  # noqa: F401
+from fake_providers import KEYS, StandInEmail, fail, fake_provider, make_messages  # noqa: F401
 
 from newsletter.errors import AuthError, QuotaError, TransientError
 from newsletter.providers import Result, batch_key
@@ -158,3 +158,18 @@ def test_the_recipient_from_the_message_fields_is_the_parsed_to_header(fake_prov
         message = factory.build(addresses[index % len(addresses)], name)
         [to] = json.loads(encoder.encode(message))["to"]
         assert to == _address(message.headers["To"]), repr(name)
+
+
+def test_a_post_whose_address_is_not_ascii_gets_an_ascii_category(fake_provider):
+    # SendGrid takes categories in US-ASCII only: the post's address went in as it is, and a
+    # post at /posts/café-über was refused for every reader.
+    sendgrid, server = fake_provider("sendgrid")
+    messages = make_messages(sendgrid.settings, ADDRESSES, StandInEmail(post_id="/posts/café-über"))
+
+    results = sendgrid.send_batch(messages)
+
+    assert server.invalid == []
+    assert [r.status for r in results] == ["sent"] * 3
+    body = server.last_json()
+    assert body["categories"] == ["/posts/caf%C3%A9-%C3%BCber"]
+    assert body["custom_args"]["post"] == "/posts/café-über"  # webhooks still name the post

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Literal
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -41,6 +43,12 @@ _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # what a tag or key may hold at ev
 def key_of(messages: list[Message]) -> str:
     """:func:`batch_key` of a batch of messages (of one post)."""
     return batch_key(messages[0].post_id, (message.message_id for message in messages))
+
+
+def ascii_label(value: str, limit: int) -> str:
+    """``value`` as a tag or category that must be ASCII (Mailgun strips the rest, SendGrid
+    takes US-ASCII only): other characters percent-encoded, at most ``limit`` characters."""
+    return quote(value, safe=string.punctuation)[:limit]
 
 
 def safe_label(value: str) -> str:

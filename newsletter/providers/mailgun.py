@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import string
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote, urlsplit
 
@@ -20,7 +19,7 @@ import requests
 
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError, ConfigError
-from newsletter.providers.base import TEST_COPY, Result
+from newsletter.providers.base import TEST_COPY, Result, ascii_label
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
 from newsletter.providers.key_check import KeyUnchecked, json_of, read
@@ -61,7 +60,7 @@ def _variable(name: str) -> str:
 def post_tag(post_id: str) -> str:
     """The post's ``o:tag``: Mailgun strips what is not ASCII from a tag, where a search by
     the post's own address would not find it, so that is percent-encoded; 128 at most."""
-    return quote(post_id, safe=string.punctuation)[:TAG_LIMIT]
+    return ascii_label(post_id, TAG_LIMIT)
 
 
 class MailgunProvider(HttpProvider):

@@ -18,15 +18,15 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from newsletter.addresses import address_key
 from newsletter.errors import AuthError, InDoubtError, NewsletterError, QuotaError, TransientError
-from newsletter.providers.base import TEST_COPY, Alone, Result
+from newsletter.providers.base import Alone, Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_body, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies, json_escaped
 from newsletter.providers.key_check import read, refused
 from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages, wall_time, windows
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
+from newsletter.providers.postmark_metadata import metadata, post_tag, reader_of
 from newsletter.providers.postmark_templates import PostTemplate, TemplateStore, batch_body
 from newsletter.providers.suppression_api import get_json, records_in
 from newsletter.subscribers import Suppression
@@ -139,7 +139,7 @@ class PostmarkProvider(HttpProvider):
     def _labels(self, message: Message) -> dict:
         """Tag and ReplyTo: the same for every message of a post. ``Tag`` (the post) is what
         `reconcile` searches by (lookup_messages)."""
-        labels = {"Tag": message.post_id}
+        labels = {"Tag": post_tag(message.post_id)}
         if "Reply-To" in message.headers:
             labels["ReplyTo"] = message.headers["Reply-To"]
         return labels
@@ -205,15 +205,6 @@ class PostmarkProvider(HttpProvider):
         return results
 
 
-def metadata(message: Message) -> dict[str, str]:
-    """Each message's Metadata: its post and its reader, returned by the message search and in
-    webhooks. A test copy names no reader and says it is one: it must never count as that
-    reader's message."""
-    if message.test:
-        return {"post": message.post_id, TEST_COPY: "yes"}
-    return {"post": message.post_id, "reader": address_key(message.to_address)}
-
-
 def attachments(images) -> list[dict]:
     """Inline images as Postmark attachments: ``ContentID`` is the ``cid:`` URL the HTML uses."""
     return [{"Name": image.name, "Content": image.base64, "ContentType": image.content_type,
@@ -272,7 +263,7 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
 
     def search(since: dt.datetime, until: dt.datetime, offset: int) -> dict:
         body = pages.get("/messages/outbound", {
-            "count": SEARCH_PAGE, "offset": offset, "tag": post_id, "messagestream": stream,
+            "count": SEARCH_PAGE, "offset": offset, "tag": post_tag(post_id), "messagestream": stream,
             "fromdate": wall_time(since, EASTERN, end=False),
             "todate": wall_time(until, EASTERN, end=True)})
         if not (isinstance(body, dict) and isinstance(body.get("TotalCount"), int)
@@ -298,17 +289,9 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
             # Pages are read ahead while each found one is written: in order, as they come.
             for body in chain([first], pool.map(lambda at: search(since, until, at), offsets)):
                 for message in body["Messages"]:
-                    found = _reader(message, post_id)
+                    found = reader_of(message, post_id)
                     if isinstance(found, str):
                         yield found, str(message.get("MessageID"))
-
-
-def _reader(message: object, post_id: str) -> str | None:
-    """The reader a searched message names in its Metadata (none: a test copy, or another's)."""
-    if not isinstance(message, dict) or message.get("Tag") != post_id:
-        return None
-    labels = message.get("Metadata")
-    return labels.get("reader") if isinstance(labels, dict) else None
 
 
 # Retention: 45 days by default, 7 at the least; no indexing delay is documented: ten minutes.

@@ -18,7 +18,7 @@ import requests
 
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError
-from newsletter.providers.base import TEST_COPY, Result, key_of
+from newsletter.providers.base import TEST_COPY, Result, ascii_label, key_of
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_array
@@ -94,7 +94,7 @@ class SendGridProvider(HttpProvider):
             "content": [{"type": "text/plain", "value": text},  # text/plain must come first
                         {"type": "text/html", "value": html}],
             "headers": common,
-            "categories": [first.post_id[:255]],
+            "categories": [ascii_label(first.post_id, 255)],  # US-ASCII, 255 at most
             # Shared by every personalization; each adds its reader (`reconcile` asks for the
             # batch, webhooks carry all three).
             "custom_args": {"post": first.post_id, "batch": key_of(messages)},
