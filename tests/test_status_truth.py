@@ -15,3 +15,18 @@ def test_nothing_left_never_says_a_rejected_reader_has_the_post(site):
         "Nothing left to send: every active subscriber was sent /posts/what-matters or tried "
         "(1 failed: see `newsletter status what-matters`).")
     assert "has /posts/what-matters already" not in result.output
+
+
+def test_status_of_a_deleted_post_sends_nobody_to_a_send_that_cannot_find_it(site):
+    settings = site_settings(site)
+    run_send(settings, RejectingProvider(settings, {"ada@example.com"}))
+    (site / "content" / "posts" / "what-matters.md").unlink()
+    invoke(site, "subscribers", "add", "late@example.net")
+    overall = invoke(site, "status").output
+    assert overall.splitlines()[0] == ("/posts/what-matters: sent 3, failed 1, in doubt 0, "
+                                       "pending 0; its file is gone from content/")
+    one = invoke(site, "status", "what-matters").output
+    assert "newsletter send" not in one and "not yet sent" not in one
+    assert ("Failed (the provider rejected these for good):\n  ada@example.com: 422 inactive "
+            "recipient\n  Restore its file under content/ to send it again.") in one
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 2  # why no send is offered
