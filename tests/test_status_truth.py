@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import invoke
-from sending_support import RejectingProvider, run_send, site_settings
+from sending_support import FlakyProvider, RejectingProvider, run_send, site_settings
 
 
 def test_nothing_left_never_says_a_rejected_reader_has_the_post(site):
@@ -30,3 +30,17 @@ def test_status_of_a_deleted_post_sends_nobody_to_a_send_that_cannot_find_it(sit
     assert ("Failed (the provider rejected these for good):\n  ada@example.com: 422 inactive "
             "recipient\n  Restore its file under content/ to send it again.") in one
     assert invoke(site, "send", "what-matters", "--yes").exit_code == 2  # why no send is offered
+
+
+def test_pending_readers_who_left_are_not_promised_a_send(site):
+    settings = site_settings(site)
+    run_send(settings, FlakyProvider(settings, failures=100))  # an outage: all four pending
+    invoke(site, "subscribers", "remove", "ada@example.com")
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    again = invoke(site, "send", "what-matters", "--yes")
+    assert again.output.splitlines()[0] == (
+        "Nothing left to send: every active subscriber was sent /posts/what-matters or tried "
+        "(1 pending no longer among its readers: see `newsletter status what-matters`).")
+    assert invoke(site, "status", "what-matters").output.splitlines()[-1] == (
+        "1 pending (provably not sent): newsletter send what-matters sends those still among "
+        "its readers.")

@@ -200,7 +200,8 @@ def _show_problems(ledger, post_id: str, counter, unsent: int | None, provider) 
         click.echo(restore or f"  To send them again (risking a duplicate): newsletter send "
                    f"{short} --resend-in-doubt")
     if pending:
-        sends = restore.strip() or f"newsletter send {short} sends them."
+        sends = restore.strip() or (f"newsletter send {short} sends those still among its "
+                                    "readers.")
         click.echo(f"\n{pending} pending (provably not sent): {sends}")
     if unsent:
         click.echo(f"\n{unsent} not yet sent (active readers no run has reached): "
