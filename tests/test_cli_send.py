@@ -300,7 +300,8 @@ def test_a_killed_runs_last_batch_is_reported_in_doubt_before_nothing_left_to_se
     assert result.output.splitlines()[:2] == [
         "An earlier run was interrupted with 2 message(s) on their way: they are now in doubt, "
         "not resent (see `newsletter status what-matters`).",
-        "Nothing left to send: every active subscriber has /posts/what-matters already."]
+        "Nothing left to send: every active subscriber was sent /posts/what-matters or tried "
+        "(2 in doubt: see `newsletter status what-matters`)."]
     status = invoke(site, "status", "what-matters")
     assert "in doubt 2" in status.output and "in flight" not in status.output
     assert invoke(site, "send", "what-matters", "--yes").exit_code == 0

@@ -367,7 +367,8 @@ def test_status_of_a_post_whose_id_ends_in_a_slash_names_it_in_each_hint(site):
 
     assert result.exit_code == 0, result.output
     assert f"{gone}: sent 0, failed 0, in doubt 2" in result.output
-    assert "newsletter send old-one --resend-in-doubt" in result.output
+    assert "newsletter reconcile old-one" in result.output
+    assert "newsletter send" not in result.output  # no send finds it until its file is back
 
 
 def test_postmark_finds_a_message_of_the_hour_eastern_time_repeats(site):

@@ -250,10 +250,19 @@ def _print_limit(settings, report, post, total: int | None, tags: tuple[str, ...
 
 
 def _nothing_left(who: str, post, earlier) -> None:
-    click.echo(f"Nothing left to send: every {who} has {post.id} already.")
-    if earlier and (earlier["failed"] or earlier["in_doubt"]):
-        click.echo(f"{earlier['failed']} failed and {earlier['in_doubt']} in doubt: "
-                   f"see `newsletter status {post.name}`.")
+    """No reader is new to the post; a rejected or in-doubt one does not "have" it, and a
+    pending one is left only once they are no longer among the run's readers."""
+    from newsletter.sending import State
+
+    tried = [f"{earlier[state]} {state.words}" for state in (State.FAILED, State.IN_DOUBT)
+             if earlier and earlier[state]]
+    if earlier and earlier[State.PENDING]:
+        tried.append(f"{earlier[State.PENDING]} pending no longer among its readers")
+    if not tried:
+        click.echo(f"Nothing left to send: every {who} has {post.id} already.")
+        return
+    click.echo(f"Nothing left to send: every {who} was sent {post.id} or tried "
+               f"({', '.join(tried)}: see `newsletter status {post.name}`).")
 
 
 def _note_development_secret(settings) -> None:

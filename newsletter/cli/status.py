@@ -47,22 +47,25 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
     report = ledger_report(settings, segments, only=post_id)
     _note_recovery(report.recovered)
     extra = _outlook(settings, posts, report)
+
+    def unsent(each: str) -> int | None:  # a deleted post's readers: none will ever be sent it
+        return report.unsent[each] if each in segments else None
     if post_id is None:
         if not report.counts:
             click.echo("Nothing sent yet.")
         for each, counter in sorted(report.counts.items()):
-            click.echo(f"{each}: {state_summary(counter, report.unsent[each])}{extra(each)}")
+            click.echo(f"{each}: {state_summary(counter, unsent(each))}{extra(each)}")
     else:
         counter = report.counts.get(post_id)
         if not counter:
             click.echo(f"{post_id}: not sent yet.")
         else:
-            click.echo(f"{post_id}: {state_summary(counter, report.unsent[post_id])}"
+            click.echo(f"{post_id}: {state_summary(counter, unsent(post_id))}"
                        f"{extra(post_id)}")
             _show_funnel(settings, post_id, counter)
             with Ledger.open(settings) as ledger:
                 _show_runs(ledger, post_id)
-                _show_problems(ledger, post_id, counter, report, settings.provider)
+                _show_problems(ledger, post_id, counter, unsent(post_id), settings.provider)
     warn_skipped_rows(report.problems)
 
 
@@ -75,6 +78,7 @@ def _outlook(settings, posts, report):
     from newsletter.sending import Budget, Ledger, State, resumed_posts, welcome_sent
 
     welcome = welcome_sent(settings)
+    known = {post.id for post in posts}
     now = dt.datetime.now(dt.timezone.utc)
     budget = Budget.open(settings, now)
     with Ledger.open(settings) as ledger:
@@ -85,7 +89,7 @@ def _outlook(settings, posts, report):
         budget.close()
 
     def extra(post_id: str) -> str:
-        words = ""
+        words = "" if post_id in known else "; its file is gone from content/"
         if welcome.get(post_id):
             words += f"; {readers(welcome[post_id])} had it as a welcome email"
         if post_id in finish:
@@ -165,21 +169,22 @@ def _show_runs(ledger, post_id: str) -> None:
         click.echo(f"  {started[:16].replace('T', ' ')} UTC  to {who}")
 
 
-def _show_problems(ledger, post_id: str, counter, report, provider) -> None:
-    """Each failed and in-doubt reader with the reason, and what to run; counts for the rest."""
+def _show_problems(ledger, post_id: str, counter, unsent: int | None, provider) -> None:
+    """Each failed and in-doubt reader with the reason, and what to run; counts for the rest
+    (``unsent`` None: a deleted post, which no send can find until its file is back)."""
     from newsletter.posts import short_name
     from newsletter.sending import State, no_lookup_note
 
     failed = ledger.deliveries(post_id, [State.FAILED]) if counter[State.FAILED] else []
     in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT]) if counter[State.IN_DOUBT] else []
     pending, in_flight = counter[State.PENDING], counter[State.SUBMITTING]
-    unsent = report.unsent[post_id]
     short = short_name(post_id) or post_id
+    restore = "  Restore its file under content/ to send it again." if unsent is None else ""
     if failed:
         click.echo("\nFailed (the provider rejected these for good):")
         for row in failed:
             click.echo(f"  {row.address}: {row.reason}")
-        click.echo(f"  Fix the cause, then: newsletter send {short} --retry-failed")
+        click.echo(restore or f"  Fix the cause, then: newsletter send {short} --retry-failed")
     if in_doubt:
         click.echo("\nIn doubt (may or may not have been delivered; never resent on their own):")
         _show_by_reason(in_doubt)
@@ -192,10 +197,12 @@ def _show_problems(ledger, post_id: str, counter, report, provider) -> None:
         else:
             click.echo(f"  Ask {provider.name} what became of them: newsletter reconcile "
                        f"{short} (send --due does it first).")
-        click.echo(f"  To send them again (risking a duplicate): newsletter send {short} "
-                   "--resend-in-doubt")
+        click.echo(restore or f"  To send them again (risking a duplicate): newsletter send "
+                   f"{short} --resend-in-doubt")
     if pending:
-        click.echo(f"\n{pending} pending (provably not sent): newsletter send {short} sends them.")
+        sends = restore.strip() or (f"newsletter send {short} sends those still among its "
+                                    "readers.")
+        click.echo(f"\n{pending} pending (provably not sent): {sends}")
     if unsent:
         click.echo(f"\n{unsent} not yet sent (active readers no run has reached): "
                    f"newsletter send {short} sends them.")

@@ -1,0 +1,46 @@
+"""What `send`, `status` and `posts` say after odd runs: only what the ledger holds."""
+
+from __future__ import annotations
+
+from conftest import invoke
+from sending_support import FlakyProvider, RejectingProvider, run_send, site_settings
+
+
+def test_nothing_left_never_says_a_rejected_reader_has_the_post(site):
+    settings = site_settings(site)
+    run_send(settings, RejectingProvider(settings, {"ada@example.com"}))
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        "Nothing left to send: every active subscriber was sent /posts/what-matters or tried "
+        "(1 failed: see `newsletter status what-matters`).")
+    assert "has /posts/what-matters already" not in result.output
+
+
+def test_status_of_a_deleted_post_sends_nobody_to_a_send_that_cannot_find_it(site):
+    settings = site_settings(site)
+    run_send(settings, RejectingProvider(settings, {"ada@example.com"}))
+    (site / "content" / "posts" / "what-matters.md").unlink()
+    invoke(site, "subscribers", "add", "late@example.net")
+    overall = invoke(site, "status").output
+    assert overall.splitlines()[0] == ("/posts/what-matters: sent 3, failed 1, in doubt 0, "
+                                       "pending 0; its file is gone from content/")
+    one = invoke(site, "status", "what-matters").output
+    assert "newsletter send" not in one and "not yet sent" not in one
+    assert ("Failed (the provider rejected these for good):\n  ada@example.com: 422 inactive "
+            "recipient\n  Restore its file under content/ to send it again.") in one
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 2  # why no send is offered
+
+
+def test_pending_readers_who_left_are_not_promised_a_send(site):
+    settings = site_settings(site)
+    run_send(settings, FlakyProvider(settings, failures=100))  # an outage: all four pending
+    invoke(site, "subscribers", "remove", "ada@example.com")
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    again = invoke(site, "send", "what-matters", "--yes")
+    assert again.output.splitlines()[0] == (
+        "Nothing left to send: every active subscriber was sent /posts/what-matters or tried "
+        "(1 pending no longer among its readers: see `newsletter status what-matters`).")
+    assert invoke(site, "status", "what-matters").output.splitlines()[-1] == (
+        "1 pending (provably not sent): newsletter send what-matters sends those still among "
+        "its readers.")
