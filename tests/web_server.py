@@ -42,6 +42,9 @@ def serving(app, threads: int = 8) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
+        # Let the worker threads finish first: a request's thread pulls the wake-up trigger as
+        # its task ends, and once the trigger is closed that is an error waitress logs.
+        server.task_dispatcher.shutdown()
         # Close everything from inside the server's own loop, which then ends (its map empty).
         try:
             server.trigger.pull_trigger(lambda: _close_all(server))
