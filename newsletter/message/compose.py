@@ -242,11 +242,8 @@ class ReaderSigner:
 
 def _ascii_domain(domain: str) -> str:
     """``domain`` as a Message-ID holds it, in ASCII: an internationalised one in punycode."""
-    if domain.isascii():
-        return domain
-    import idna  # requests' own dependency; needed only for such a domain
-
-    return idna.encode(domain, uts46=True).decode()
+    # Python's own IDNA codec, as `check` names the host it looks up (check/fetch.py).
+    return domain if domain.isascii() else domain.encode("idna").decode("ascii")
 
 
 class MessageFactory:
