@@ -170,7 +170,7 @@ def _read(path: Path, options: ImportOptions,
     named = status_in_name(path.name) if read_status is None else None
     plain = PlainRows(path, layout) if read_status is None and named is None else None
     email_at, status_at = layout.position("email"), layout.position("status")
-    in_parts = not {"name", *chain(*NAME_PARTS)}.isdisjoint(header) and "name" not in header
+    in_parts = "name" not in header and not set(chain(*NAME_PARTS)).isdisjoint(header)
     for record in _whole(records, label):
         if plain is not None:  # a plain active row needs no Row (as a send reads the list)
             cells = record.cells
