@@ -55,6 +55,9 @@ class Ledger:
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
         # batch key -> (first, last row id, batch id) of a claim of new rows only, side by side.
         self._fresh: dict[str, tuple[int, int, int]] = {}
+        # post id -> readers claimed in its run with no outcome yet. Empty at the run's end: no
+        # row is left `submitting` (recover() ran first), so no scan of the post's rows for one.
+        self._in_flight: dict[str, set[str]] = {}
         try:
             for name in sqlite.migrate(self.db, LEDGER, str(self.path)):
                 logger.info("ledger migration %s applied", name)
@@ -136,10 +139,12 @@ class Ledger:
             run = db.execute("INSERT INTO runs (post_id, segment, started_at) VALUES (?, ?, ?)",
                              (post_id, None if segment is None else json.dumps(list(segment)),
                               ledger_time())).lastrowid
+        self._in_flight[post_id] = set()
         yield
         self.db.execute("UPDATE runs SET ended_at = ? WHERE id = ?", (ledger_time(), run))
-        left = self.db.execute("SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ? "
-                               "AND state = ?)", (post_id, State.SUBMITTING)).fetchone()[0]
+        left = self._in_flight.pop(post_id) and self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ? AND state = ?)",
+            (post_id, State.SUBMITTING)).fetchone()[0]
         if not left:
             self.delete_meta(key)
 
@@ -254,12 +259,14 @@ class Ledger:
                 (post_id, State.SUBMITTING, provider, at, json.dumps(sorted(addresses)), batch))
             if batch is not None and db.execute(LAST_ROW).fetchone()[0] - last == len(addresses):
                 self._fresh[key] = (last + 1, last + len(addresses), batch)
+        self._in_flight.setdefault(post_id, set()).update(addresses)
         return addresses
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]],
                batch: str | None = None) -> None:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""
         self._fresh.pop(batch, None)
+        outcomes = list(outcomes)
         self.db.execute(
             # MATERIALIZED: SQLite would otherwise scan the JSON once per row of the post.
             """WITH outcome AS MATERIALIZED (
@@ -273,8 +280,9 @@ class Ledger:
                                      reason = outcome.reason, updated_at = ?
                FROM outcome
                WHERE deliveries.post_id = ? AND deliveries.address = outcome.address""",
-            (json.dumps(list(outcomes)), ledger_time(), post_id),
+            (json.dumps(outcomes), ledger_time(), post_id),
         )
+        self._in_flight.get(post_id, set()).difference_update(outcome[0] for outcome in outcomes)
 
     def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
              provider_id: str | None = None, batch: str | None = None) -> None:
@@ -293,6 +301,7 @@ class Ledger:
         self.db.execute("UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?, "
                         f"updated_at = ? WHERE {where}",
                         (state, provider_id, reason, ledger_time(), *found))
+        self._in_flight.get(post_id, set()).difference_update(addresses)
 
     # -- reports -------------------------------------------------------------------------------
 
@@ -307,13 +316,10 @@ class Ledger:
 
     def counts(self, post_id: str | None = None) -> dict[str, Counter]:
         """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""
-        query = "SELECT post_id, state, COUNT(*) FROM deliveries"
-        params: tuple = ()
-        if post_id is not None:
-            query += " WHERE post_id = ?"
-            params = (post_id,)
+        where, params = ("", ()) if post_id is None else (" WHERE post_id = ?", (post_id,))
         result: dict[str, Counter] = {}
-        for post, state, count in self.db.execute(query + " GROUP BY post_id, state", params):
+        query = f"SELECT post_id, state, COUNT(*) FROM deliveries{where} GROUP BY post_id, state"
+        for post, state, count in self.db.execute(query, params):
             result.setdefault(post, Counter())[State(state)] = count
         return result
 
