@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shlex
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -210,6 +211,18 @@ LISTS = [
     ("E-mail,First name,Opt-In\nw1@example.com,W,Y\n", "Opt-In"),
     ("email,name,status\nw1@example.com,W,enabled\n", "status"),
     ("email,state\nw1@example.com,on\n", "state"),
+    # A shop's customers: who accepted marketing mail is a column (Shopify's export)
+    ("Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Accepts SMS Marketing\n"
+     "1,W,V,w1@example.com,no,no\n", "Accepts Email Marketing"),
+    # A contact list with its blocklist flag (Brevo's attributes, as a CSV writes them)
+    ("EMAIL;FIRSTNAME;LASTNAME;EMAIL_BLACKLISTED\nw1@example.com;W;V;Yes\n",
+     "EMAIL_BLACKLISTED"),
+    ("email,name,emailBlacklisted\nw1@example.com,W,true\n", "emailBlacklisted"),
+    # When someone left, as a date: leavers are the rows that have one
+    ("email,name,unsubscribed_date\nw1@example.com,W,2024-01-05\n", "unsubscribed_date"),
+    ("Email,Name,Bounced On\nw1@example.com,W,05/01/2024\n", "Bounced On"),
+    ("email,name,Unsubscribed?\nw1@example.com,W,TRUE\n", "Unsubscribed?"),
+    ("email,name,Email Marketing\nw1@example.com,W,Unsubscribed\n", "Email Marketing"),
 ]
 
 
@@ -224,7 +237,7 @@ def test_an_unknown_file_with_a_status_like_column_is_refused_and_nothing_change
     error = result.output.strip()
     assert error.count("\n") == 0 and error.startswith(f"error: {path}")
     assert f"column '{column}'" in error
-    assert f"--status-column {column} --active-values" in error
+    assert f"--status-column {shlex.quote(column)} --active-values" in error
     assert {p.name: p.read_bytes() for p in (site / "subscribers").glob("*.csv")} == before
 
 
@@ -315,3 +328,22 @@ def test_imported_unconfirmed_readers_with_utc_suffixed_times_are_pruned(site, t
     assert "unconfirmed.h@example.com" in result.output
     assert "no readable subscribed_at" not in result.output
     assert "unconfirmed.h@example.com" not in statuses(site)
+
+
+def test_mailchimps_contact_table_export_is_read_by_its_email_marketing_column(site, tmp_path):
+    # Contacts selected in the contact table and exported: its columns, without the audience
+    # export's MEMBER_RATING, OPTIN_TIME, LEID or EUID
+    path = write_export(tmp_path, "contacts.csv",
+                        "Email Address,First Name,Last Name,Email Marketing,Tags", [
+                            f"{address},Pat,Doe,{marketing}," for address, marketing in (
+                                ("active.mt@example.com", "Subscribed"),
+                                ("unsubscribed.mt@example.com", "Unsubscribed"),
+                                ("bounced.mt@example.com", "Cleaned"),
+                                ("unconfirmed.mt@example.com", "Non-Subscribed"))])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Mailchimp audience export, 4 reader(s): active 1, unsubscribed 1, bounced 1, " \
+           "unconfirmed 1" in result.output
+    listed = statuses(site)
+    for address in ("active.mt", "unsubscribed.mt", "bounced.mt", "unconfirmed.mt"):
+        assert listed[f"{address}@example.com"] == expected_status(address)

@@ -208,7 +208,8 @@ BUTTONDOWN_MARKS = ("creation_date", "secondary_id", "referrer_url", "utm_source
 FORMATS = {format_.name: format_ for format_ in (
     ExportFormat("mailchimp", "Mailchimp audience export",
                  lambda h: "email address" in h and bool({"member_rating", "leid", "euid",
-                                                          "optin_time"} & h),
+                                                          "optin_time",
+                                                          *MAILCHIMP_STATUS_COLUMNS} & h),
                  ("email address",), _mailchimp),
     ExportFormat("ghost", "Ghost members export",
                  lambda h: "email" in h and ("subscribed_to_emails" in h or (
@@ -246,7 +247,12 @@ STATUS_LIKE = frozenset({
     "accepts_marketing", "email_marketing_consent", "do_not_email", "unsub_time", "clean_time",
     "unsubscribed_at", "deleted_at",
 })
-_STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?)$")
+_STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?|consent)$")
+# Words that say someone left wherever they stand in a name: "unsubscribed_date",
+# "Bounced On", Brevo's "EMAIL_BLACKLISTED", Shopify's "Accepts Email Marketing".
+_LEAVING_WORDS = re.compile(r"(^|_)(unsub[a-z]*|bounced?|(black|block)list(ed)?|blocked|"
+                            r"suppress(ed|ion)?|complain(ed|ts?)?|spam|cleaned|opted_out|"
+                            r"email_marketing|do_not_e?mail)(_|$)")
 
 
 # Words of a file name that say everyone in it left (Sendy's "<list>-unsubscribed.csv",
@@ -269,8 +275,10 @@ def status_in_name(file_name: str) -> Status | None:
 
 def status_like(column: str) -> bool:
     """True if a column name looks like it says whether someone may be mailed."""
-    name = re.sub(r"[\s\-]+", "_", column.strip().lower())
-    return name in STATUS_LIKE or bool(_STATUS_WORDS.search(name))
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", column.strip())  # emailBlacklisted: 2 words
+    name = re.sub(r"[\W_]+", "_", words.lower()).strip("_")  # "Opt-In?": opt_in
+    return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name))
+            or bool(_LEAVING_WORDS.search(name)))
 
 
 def recognise(header: frozenset[str]) -> ExportFormat | None:
