@@ -347,3 +347,20 @@ def test_mailchimps_contact_table_export_is_read_by_its_email_marketing_column(s
     listed = statuses(site)
     for address in ("active.mt", "unsubscribed.mt", "bounced.mt", "unconfirmed.mt"):
         assert listed[f"{address}@example.com"] == expected_status(address)
+
+
+@pytest.mark.parametrize("service", ["listmonk", "ghost"])
+def test_an_export_cut_short_mid_row_reports_that_row_and_imports_the_rest(site, tmp_path,
+                                                                            service):
+    # A download interrupted mid-row: the last line stops after its first cell
+    name, header, rows = EXPORTS[service]
+    path = write_export(tmp_path, name, header, [*rows, "u-9"])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    where = f"not imported: {path}:{len(rows) + 2}: "
+    assert [line for line in result.output.splitlines() if line.startswith(where)] == [
+        where + ("status '' is not a listmonk status newsletter knows" if service == "listmonk"
+                 else "subscribed_to_emails '' is not a ghost status newsletter knows")]
+    listed = statuses(site)
+    assert all(listed[address] == expected_status(address)
+               for address in re.findall(r"[\w.]+@example\.com", "\n".join(rows)))

@@ -204,7 +204,8 @@ def row_cells(record: Record) -> list[str]:
 def _read_export(path: Path, label: str, header: list[str], records: Iterable[Record],
                  format_: ExportFormat) -> Iterator[Subscriber | SubscriberError]:
     for record in _whole(records, label):
-        values = dict(zip(header, row_cells(record)))
+        # A row cut short (a download stopped mid-row) has every column, empty past its end.
+        values = dict.fromkeys(header, "") | dict(zip(header, row_cells(record)))
         where = f"{label}:{record.line}"
         try:
             reading = format_.read(values, path.name)
