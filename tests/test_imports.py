@@ -223,6 +223,11 @@ LISTS = [
     ("Email,Name,Bounced On\nw1@example.com,W,05/01/2024\n", "Bounced On"),
     ("email,name,Unsubscribed?\nw1@example.com,W,TRUE\n", "Unsubscribed?"),
     ("email,name,Email Marketing\nw1@example.com,W,Unsubscribed\n", "Email Marketing"),
+    # WordPress.com's subscribers: Subscribed, Not subscribed, Not confirmed, Not sending
+    ("Email,Subscription type,Email subscription\nw1@example.com,Free,Not sending\n",
+     "Email subscription"),
+    ("email,name,Is Subscribed\nw1@example.com,W,FALSE\n", "Is Subscribed"),
+    ("email,Subscribed to newsletter\nw1@example.com,no\n", "Subscribed to newsletter"),
 ]
 
 

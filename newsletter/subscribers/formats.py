@@ -247,12 +247,15 @@ STATUS_LIKE = frozenset({
     "accepts_marketing", "email_marketing_consent", "do_not_email", "unsub_time", "clean_time",
     "unsubscribed_at", "deleted_at",
 })
-_STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?|consent)$")
-# Words that say someone left wherever they stand in a name: "unsubscribed_date",
-# "Bounced On", Brevo's "EMAIL_BLACKLISTED", Shopify's "Accepts Email Marketing".
+_STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?|consent|"
+                           r"subscription)$")
+# Words that say whether someone may be mailed wherever they stand in a name:
+# "unsubscribed_date", "Bounced On", Brevo's "EMAIL_BLACKLISTED", Shopify's "Accepts Email
+# Marketing", "Is Subscribed", "Subscribed to newsletter".
 _LEAVING_WORDS = re.compile(r"(^|_)(unsub[a-z]*|bounced?|(black|block)list(ed)?|blocked|"
                             r"suppress(ed|ion)?|complain(ed|ts?)?|spam|cleaned|opted_out|"
-                            r"email_marketing|do_not_e?mail)(_|$)")
+                            r"email_marketing|do_not_e?mail|(is|email|newsletter)_subscribed|"
+                            r"subscribed_to)(_|$)")
 
 
 # Words of a file name that say everyone in it left (Sendy's "<list>-unsubscribed.csv",
