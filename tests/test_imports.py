@@ -286,7 +286,16 @@ def test_our_own_file_with_our_status_words_imports_as_before(site, tmp_path):
 
 @pytest.mark.parametrize("name, status", [("weekly-notes-unsubscribed.csv", "unsubscribed"),
                                           ("weekly-notes-bounced.csv", "bounced"),
-                                          ("weekly-notes-marked-as-spam.csv", "complained")])
+                                          ("weekly-notes-marked-as-spam.csv", "complained"),
+                                          # lists of leavers as people name them
+                                          ("Unsubscribe list.csv", "unsubscribed"),
+                                          ("old-blacklist.csv", "unsubscribed"),
+                                          ("opt-outs.csv", "unsubscribed"),
+                                          ("Opted out 2024.csv", "unsubscribed"),
+                                          ("suppression_list.csv", "unsubscribed"),
+                                          ("do-not-email.csv", "unsubscribed"),
+                                          ("hard-bounce-list.csv", "bounced"),
+                                          ("spam-reports.csv", "complained")])
 def test_a_file_named_for_leavers_without_a_status_column_never_makes_anyone_active(
         site, tmp_path, name, status):
     # Sendy exports each status to its own "<list>-<status>.csv"; a header added by hand

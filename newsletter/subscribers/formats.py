@@ -259,12 +259,15 @@ _LEAVING_WORDS = re.compile(r"(^|_)(unsub[a-z]*|bounced?|(black|block)list(ed)?|
 
 
 # Words of a file name that say everyone in it left (Sendy's "<list>-unsubscribed.csv",
-# "-bounced", "-marked-as-spam", "-unconfirmed"; a list saved by hand as "unsubscribes.csv").
+# "-bounced", "-marked-as-spam", "-unconfirmed"; a list saved by hand as "unsubscribes.csv",
+# "Unsubscribe list.csv", "blacklist.csv", "opt-outs.csv", "do-not-email.csv").
 NAMED_STATUSES = {
-    **dict.fromkeys(("unsubscribed", "unsubscribes", "unsubscribers", "unsubs", "optouts",
-                     "blocklist", "blocklisted", "suppressed", "suppressions", "deleted"),
+    **dict.fromkeys(("unsubscribe", "unsubscribed", "unsubscribes", "unsubscribers", "unsub",
+                     "unsubs", "optout", "optouts", "optedout", "blacklist", "blacklisted",
+                     "blocklist", "blocklisted", "blocked", "suppressed", "suppression",
+                     "suppressions", "deleted", "donotemail", "donotmail", "donotcontact"),
                     UNSUBSCRIBED),
-    **dict.fromkeys(("bounced", "bounces", "cleaned"), BOUNCED),
+    **dict.fromkeys(("bounce", "bounced", "bounces", "cleaned"), BOUNCED),
     **dict.fromkeys(("complained", "complaints", "spam"), COMPLAINED),
     **dict.fromkeys(("unconfirmed", "unactivated"), UNCONFIRMED),
 }
@@ -272,7 +275,9 @@ NAMED_STATUSES = {
 
 def status_in_name(file_name: str) -> Status | None:
     """The status a file's name gives everyone in it (``list-unsubscribed.csv``), if any."""
-    words = re.split(r"[^a-z]+", file_name.lower())
+    words = [word for word in re.split(r"[^a-z]+", file_name.lower()) if word]
+    # with the words a separator split: "opt-out", "Opted out", "do-not-email"
+    words += ["".join(words[at:at + size]) for size in (2, 3) for at in range(len(words))]
     return next((NAMED_STATUSES[word] for word in words if word in NAMED_STATUSES), None)
 
 
