@@ -61,7 +61,7 @@ class CsvFile:
         try:
             text = _read_bounded(path, label).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise not_utf8(label, exc) from None
+            raise not_utf8(label, exc, path) from None
         layout, stream = parse_csv(io.StringIO(text, newline=""), label)
         records = list(_whole(stream, label))
         empty = not layout.preamble.strip("\ufeff\r\n\t ") and not records
@@ -85,7 +85,7 @@ class CsvFile:
             handle = None
         else:
             handle = path.open("r", encoding="utf-8", newline="")
-            layout, stream = parse_csv(handle, label)
+            layout, stream = parse_csv(handle, label, source=path)
             first = next(stream, None)
             empty = first is None and not layout.preamble.strip("\ufeff\r\n\t ")
             if empty:  # as load() does: an empty file starts with the standard header

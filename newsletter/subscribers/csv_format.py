@@ -166,7 +166,8 @@ def read_csv(path: Path, label: str | None = None, keep_text: bool = True,
     """
     handle = path.open("r", encoding=encoding, newline="")
     try:
-        layout, records = parse_csv(handle, label or str(path), keep_text)
+        layout, records = parse_csv(handle, label or str(path), keep_text,
+                                    source=path if encoding == "utf-8" else None)
     except BaseException:
         handle.close()
         raise
@@ -178,15 +179,16 @@ def _closing(handle, records: Iterator[Record]) -> Iterator[Record]:
         yield from records
 
 
-def parse_csv(lines: Iterable[str], label: str,
-              keep_text: bool = True) -> tuple[Layout, Iterator[Record]]:
+def parse_csv(lines: Iterable[str], label: str, keep_text: bool = True,
+              source: Path | None = None) -> tuple[Layout, Iterator[Record]]:
     """The layout and data records of CSV text given as lines (line endings kept).
 
     Without ``keep_text`` records come without their text (``raw`` None): enough to read a
-    list, not to rewrite it.
+    list, not to rewrite it. ``source``: the file ``lines`` decode as UTF-8, where a byte
+    that is not UTF-8 is looked for to name its line.
     """
-    layout, records = _read_layout(label, bounded_lines(lines, label), keep_text)
-    return layout, _guarded(label, records)
+    layout, records = _read_layout(label, bounded_lines(lines, label), keep_text, source)
+    return layout, _guarded(label, records, source)
 
 
 def bounded_lines(lines: Iterable[str], label: str) -> Iterator[str]:
@@ -212,7 +214,8 @@ def line_too_long(label: str, number: int) -> SubscriberError:
                                 "meant, and remove or fix that line")
 
 
-def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
+def _guarded(path: str, records: Iterator[Record],
+             source: Path | None = None) -> Iterator[Record]:
     """Turn decoding and CSV errors met while streaming into a SubscriberError."""
     line = 0
     try:
@@ -220,7 +223,7 @@ def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
             line = record.line
             yield record
     except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc) from None
+        raise not_utf8(path, exc, source) from None
     except csv.Error as exc:
         raise SubscriberError(
             f"unreadable CSV after line {line} ({exc})", where=path,
@@ -252,14 +255,36 @@ def export_encoding(path: Path, label: str) -> str:
     return "utf-16-be" if len(start) == 4 and start[0] == start[2] == 0 != start[1] else "utf-8"
 
 
-def not_utf8(path: str, exc: UnicodeDecodeError) -> SubscriberError:
-    return SubscriberError(
-        f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=path,
-        hint="save it as 'CSV UTF-8' from your spreadsheet",
-    )
+def not_utf8(label: str, exc: UnicodeDecodeError, source: Path | None = None) -> SubscriberError:
+    """A file that is not UTF-8 text; with ``source`` (the file), named at the first line
+    holding a byte that is not, and that byte (a Windows-1252 or Mac Roman accent)."""
+    found = _first_undecodable(source) if source is not None else None
+    where, what = (label, exc.reason) if found is None else (f"{label}:{found[0]}",
+                                                             f"byte 0x{found[1]:02x}")
+    return SubscriberError(f"not UTF-8 text ({what})", where=where,
+                           hint="save it as 'CSV UTF-8' from your spreadsheet")
 
 
-def _read_layout(path: str, handle, keep_text: bool) -> tuple[Layout, Iterator[Record]]:
+_UNDECODED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape reads it
+
+
+def _first_undecodable(path: Path) -> tuple[int, int] | None:
+    """(line, byte) of the first byte of ``path`` that is not UTF-8, lines counted as the
+    CSV reader counts them (CR, LF or CRLF); None if there is none or it cannot be read."""
+    try:
+        with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
+            number = 1
+            while text := handle.readline(MAX_LINE + 1):
+                if found := _UNDECODED.search(text):
+                    return number, ord(found.group()) - 0xDC00
+                number += text.endswith(("\n", "\r"))
+    except OSError:
+        return None
+    return None
+
+
+def _read_layout(path: str, handle, keep_text: bool,
+                 source: Path | None = None) -> tuple[Layout, Iterator[Record]]:
     layout = Layout()
     skipped: list[str] = []
     separator = None
@@ -276,7 +301,7 @@ def _read_layout(path: str, handle, keep_text: bool) -> tuple[Layout, Iterator[R
         else:
             return layout, iter(())  # empty file: nothing to read
     except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc) from None
+        raise not_utf8(path, exc, source) from None
     layout.delimiter = separator or sniff_delimiter(text)
     layout.newline = "\r\n" if text.endswith("\r\n") else "\n"
     records = _records(chain([text], handle), layout.delimiter, len(skipped) + 1, keep_text)

@@ -247,7 +247,7 @@ def open_records(path: Path, label: str, problems: list[SubscriberError],
     """
     try:
         layout, records = (read_csv(path, label, keep_text=False) if handle is None
-                           else parse_csv(handle, label, keep_text=False))
+                           else parse_csv(handle, label, keep_text=False, source=path))
     except SubscriberError as error:
         problems.append(error)
         return Layout(), iter(())
