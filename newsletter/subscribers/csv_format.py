@@ -119,12 +119,22 @@ def _feed(lines: Iterable[str], taken: list[str], back: list[str]) -> Iterator[s
 
 def _swallowed_row(taken: list[str], delimiter: str) -> int | None:
     """Index of the first continuation line of a multi-line record that starts like a row of
-    its own (then a quote left open swallowed it), or None."""
+    its own (then a quote left open swallowed it), or None. A record whose quotes all close
+    where a cell ends (a note whose second line starts with an address) is a record."""
     for index in range(1, len(taken)):
         found = _ROW_START.match(taken[index])
         if found and found["separator"] in (delimiter, "\n", "\r\n", ""):
-            return index
+            return None if _well_quoted(taken, delimiter) else index
     return None
+
+
+def _well_quoted(taken: list[str], delimiter: str) -> bool:
+    """True if ``taken`` is one record whose every quote closes at the end of its cell: a quote
+    left open closes at the next quote in the file, which rarely ends a cell as well."""
+    try:
+        return sum(1 for _ in csv.reader(taken, delimiter=delimiter, strict=True)) == 1
+    except csv.Error:
+        return False
 
 
 def _records(lines: Iterable[str], delimiter: str, first_line: int = 1,
