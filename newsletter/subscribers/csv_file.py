@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from newsletter.errors import SubscriberError
+from newsletter.subscribers.csv_encoding import not_utf8
 from newsletter.subscribers.csv_format import (
     COLUMNS,
     MAX_LINE,
     Layout,
     Record,
     line_too_long,
-    not_utf8,
     parse_csv,
 )
 

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from newsletter.addresses import normalise_address
+from newsletter.addresses import bare_address, normalise_address
 from newsletter.errors import SubscriberError
+from newsletter.subscribers.csv_encoding import export_encoding
 from newsletter.subscribers.csv_format import (
     COLUMNS,
     Layout,
     Record,
     column_names,
-    export_encoding,
     read_csv,
 )
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
@@ -181,6 +181,7 @@ def _read(path: Path, options: ImportOptions,
                 yield subscriber
                 continue
         row = Row(path, label, record.line, row_values(layout, record))
+        _unwrap_address(row.values)
         if in_parts:  # "First Name", "Last Name": one name here
             row.values["name"] = name_in_parts(dict(zip(header, row_cells(record))))
         if read_status is not None:
@@ -197,6 +198,16 @@ def _read(path: Path, options: ImportOptions,
             yield error
 
 
+def _unwrap_address(values: dict[str, str]) -> None:
+    """``Ann <ann@example.com>`` or ``mailto:ann@example.com`` in the email cell: the address,
+    and the name written with it when the row has none."""
+    email, shown = bare_address(values.get("email", ""))
+    if email != values.get("email", ""):
+        values["email"] = email
+        if shown and not values.get("name"):
+            values["name"] = shown
+
+
 def row_cells(record: Record) -> list[str]:
     return [cell.strip() for cell in record.cells]
 
@@ -209,7 +220,8 @@ def _read_export(path: Path, label: str, header: list[str], records: Iterable[Re
         where = f"{label}:{record.line}"
         try:
             reading = format_.read(values, path.name)
-            address = normalise_address(reading.email)
+            email, shown = bare_address(reading.email)
+            address = normalise_address(email)
         except UnknownStatus as unknown:
             yield SubscriberError(f"{unknown} is not a {format_.name} status newsletter knows",
                                   where=where, hint="the row is not imported (docs/imports.md "
@@ -219,7 +231,7 @@ def _read_export(path: Path, label: str, header: list[str], records: Iterable[Re
         except SubscriberError as error:
             yield SubscriberError(error.message, where=where, hint="the row is not imported")
             continue
-        yield Subscriber(email=reading.email, address=address, name=reading.name,
+        yield Subscriber(email=email, address=address, name=reading.name or shown,
                          status=reading.status, tags=reading.tags,
                          subscribed_at=reading.subscribed_at, source=path, line=record.line)
 
