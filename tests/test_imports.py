@@ -286,16 +286,7 @@ def test_our_own_file_with_our_status_words_imports_as_before(site, tmp_path):
 
 @pytest.mark.parametrize("name, status", [("weekly-notes-unsubscribed.csv", "unsubscribed"),
                                           ("weekly-notes-bounced.csv", "bounced"),
-                                          ("weekly-notes-marked-as-spam.csv", "complained"),
-                                          # lists of leavers as people name them
-                                          ("Unsubscribe list.csv", "unsubscribed"),
-                                          ("old-blacklist.csv", "unsubscribed"),
-                                          ("opt-outs.csv", "unsubscribed"),
-                                          ("Opted out 2024.csv", "unsubscribed"),
-                                          ("suppression_list.csv", "unsubscribed"),
-                                          ("do-not-email.csv", "unsubscribed"),
-                                          ("hard-bounce-list.csv", "bounced"),
-                                          ("spam-reports.csv", "complained")])
+                                          ("weekly-notes-marked-as-spam.csv", "complained")])
 def test_a_file_named_for_leavers_without_a_status_column_never_makes_anyone_active(
         site, tmp_path, name, status):
     # Sendy exports each status to its own "<list>-<status>.csv"; a header added by hand
@@ -310,18 +301,39 @@ def test_a_file_named_for_leavers_without_a_status_column_never_makes_anyone_act
     assert not {"ada@example.com", "new.s@example.com"} & sent_to(site)
 
 
+def test_lists_of_leavers_named_as_people_name_them_never_make_anyone_active(site, tmp_path):
+    names = {"Unsubscribe list.csv": "unsubscribed", "old-blacklist.csv": "unsubscribed",
+             "opt-outs.csv": "unsubscribed", "Opted out 2024.csv": "unsubscribed",
+             "suppression_list.csv": "unsubscribed", "do-not-email.csv": "unsubscribed",
+             "hard-bounce-list.csv": "bounced", "spam-reports.csv": "complained"}
+    for number, name in enumerate(names):
+        path = write_export(tmp_path, name, "email", [f"left{number}@example.com"])
+        assert invoke(site, "subscribers", "import", str(path)).exit_code == 0
+    listed = statuses(site)
+    assert [listed[f"left{number}@example.com"] for number in range(len(names))] == list(
+        names.values())
 
+
+MAILCHIMP_CONTACTS = {  # header, and a row around its address and Email Marketing status
+    "audience export": (f"{MAILCHIMP_COMMON},Email Marketing,LAST_CHANGED,LEID,EUID,TAGS",
+                        "{address},,,2,2023-01-05 10:00:00,,2023-01-05 10:01:00,,,,,,,,,"
+                        "{marketing},2023-01-05,1,e1,"),
+    # contacts picked in the contact table and exported: no MEMBER_RATING, OPTIN_TIME, LEID
+    "contact table": ("Email Address,First Name,Last Name,Email Marketing,Tags",
+                      "{address},Pat,Doe,{marketing},"),
+}
+
+
+@pytest.mark.parametrize("header, row", MAILCHIMP_CONTACTS.values(), ids=MAILCHIMP_CONTACTS)
 def test_a_mailchimp_contacts_export_of_every_status_reads_its_email_marketing_column(
-        site, tmp_path):
-    path = write_export(tmp_path, "audience_contacts.csv",
-                        f"{MAILCHIMP_COMMON},Email Marketing,LAST_CHANGED,LEID,EUID,TAGS", [
-                            f"{address},,,2,2023-01-05 10:00:00,,2023-01-05 10:01:00,,,,,,,,,"
-                            f"{marketing},2023-01-05,1,e1," for address, marketing in (
-                                ("active.mc@example.com", "Subscribed"),
-                                ("unsubscribed.mc@example.com", "Unsubscribed"),
-                                ("bounced.mc@example.com", "Cleaned"),
-                                ("unconfirmed.mc@example.com", "Non-subscribed"),
-                                ("ada@example.com", "Unsubscribed"))])
+        site, tmp_path, header, row):
+    path = write_export(tmp_path, "audience_contacts.csv", header, [
+        row.format(address=address, marketing=marketing) for address, marketing in (
+            ("active.mc@example.com", "Subscribed"),
+            ("unsubscribed.mc@example.com", "Unsubscribed"),
+            ("bounced.mc@example.com", "Cleaned"),
+            ("unconfirmed.mc@example.com", "Non-subscribed"),
+            ("ada@example.com", "Unsubscribed"))])
     result = invoke(site, "subscribers", "import", str(path))
     assert result.exit_code == 0, result.output
     assert "Mailchimp audience export, 5 reader(s): active 1, unsubscribed 2, bounced 1, " \
@@ -342,25 +354,6 @@ def test_imported_unconfirmed_readers_with_utc_suffixed_times_are_pruned(site, t
     assert "unconfirmed.h@example.com" in result.output
     assert "no readable subscribed_at" not in result.output
     assert "unconfirmed.h@example.com" not in statuses(site)
-
-
-def test_mailchimps_contact_table_export_is_read_by_its_email_marketing_column(site, tmp_path):
-    # Contacts selected in the contact table and exported: its columns, without the audience
-    # export's MEMBER_RATING, OPTIN_TIME, LEID or EUID
-    path = write_export(tmp_path, "contacts.csv",
-                        "Email Address,First Name,Last Name,Email Marketing,Tags", [
-                            f"{address},Pat,Doe,{marketing}," for address, marketing in (
-                                ("active.mt@example.com", "Subscribed"),
-                                ("unsubscribed.mt@example.com", "Unsubscribed"),
-                                ("bounced.mt@example.com", "Cleaned"),
-                                ("unconfirmed.mt@example.com", "Non-Subscribed"))])
-    result = invoke(site, "subscribers", "import", str(path))
-    assert result.exit_code == 0, result.output
-    assert "Mailchimp audience export, 4 reader(s): active 1, unsubscribed 1, bounced 1, " \
-           "unconfirmed 1" in result.output
-    listed = statuses(site)
-    for address in ("active.mt", "unsubscribed.mt", "bounced.mt", "unconfirmed.mt"):
-        assert listed[f"{address}@example.com"] == expected_status(address)
 
 
 @pytest.mark.parametrize("service", ["listmonk", "ghost"])
