@@ -163,8 +163,10 @@ def export(site, status: str | None, out: Path | None) -> None:
     from newsletter.subscribers import export_readers
 
     store = _store(site)
+    problems: list[SubscriberError] = []
     if out is None:
-        export_readers(store, click.get_text_stream("stdout"), status)
+        export_readers(store, click.get_text_stream("stdout"), status, problems)
+        _warn_problems(problems)
         return
     if out.resolve().parent == site.settings.subscribers_dir.resolve():  # it would empty a file
         raise SubscriberError("the export would land among the subscriber files, read as the "
@@ -175,8 +177,9 @@ def export(site, status: str | None, out: Path | None) -> None:
         raise SubscriberError(f"cannot be written ({exc.strerror})", where=str(out),
                               hint="check that its folder exists and may be written") from None
     with stream:
-        written = export_readers(store, stream, status)
+        written = export_readers(store, stream, status, problems)
     click.echo(f"wrote {written} reader(s) to {out}", err=True)
+    _warn_problems(problems)
 
 
 @subscribers.command()
