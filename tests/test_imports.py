@@ -260,6 +260,20 @@ def test_status_column_says_how_to_read_a_file_and_anything_else_is_never_active
     assert "Subscribed" not in rows_of_our_file(site)["w1@example.com"]
 
 
+def test_an_empty_active_value_reads_a_column_of_leaving_dates(site, tmp_path):
+    # When each reader left, as a date: an empty cell is the reader still subscribed
+    path = tmp_path / "list.csv"
+    path.write_text("email,name,unsubscribed_at\nd1@example.com,D,\n"
+                    "d2@example.com,E,2024-03-01 10:00:00\n")
+    refused = invoke(site, "subscribers", "import", str(path))
+    assert refused.exit_code == 2 and "column 'unsubscribed_at'" in refused.output
+    result = invoke(site, "subscribers", "import", str(path), "--status-column",
+                    "unsubscribed_at", "--active-values", "")
+    assert result.exit_code == 0, result.output
+    listed = statuses(site)
+    assert (listed["d1@example.com"], listed["d2@example.com"]) == ("active", "unsubscribed")
+
+
 def test_from_forces_a_format_and_says_what_is_missing(site, tmp_path):
     path = tmp_path / "list.csv"
     path.write_text("email,name\nw1@example.com,W\n")
