@@ -26,6 +26,7 @@ from newsletter.subscribers.csv_format import (
     line_too_long,
     parse_csv,
 )
+from newsletter.subscribers.status_columns import foreign_list_file
 
 
 class UnclosedQuoteError(SubscriberError):
@@ -63,6 +64,8 @@ class CsvFile:
         except UnicodeDecodeError as exc:
             raise not_utf8(label, exc, path) from None
         layout, stream = parse_csv(io.StringIO(text, newline=""), label)
+        if (foreign := foreign_list_file(path.name, label, layout)) is not None:
+            raise foreign  # never edited: a status column added would make its rows readers
         records = list(_whole(stream, label))
         empty = not layout.preamble.strip("\ufeff\r\n\t ") and not records
         if layout.header is None and not records:

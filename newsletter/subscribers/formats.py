@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from newsletter.subscribers.rows import Status, split_tags
+from newsletter.subscribers.status_columns import named_status
 
 Values = Mapping[str, str]  # one row's cells by header name, lower-cased and trimmed
 ACTIVE, UNSUBSCRIBED, BOUNCED, COMPLAINED, UNCONFIRMED = (
@@ -236,57 +237,10 @@ FORMATS = {format_.name: format_ for format_ in (
 FORMAT_NAMES = ("newsletter", *FORMATS, "convertkit")  # convertkit: Kit's former name
 ALIASES = {"convertkit": "kit"}
 
-# Columns that say whether someone may be mailed, in files of no known format. Such a file is
-# refused unless --status-column says how to read it: never guessed to be active.
-STATUS_LIKE = frozenset({
-    "status", "state", "type", "subscribed", "unsubscribed", "email_disabled",
-    "subscribed_to_emails", "subscriber_type", "subscription", "subscription_status",
-    "member_status", "opted_in", "opt_in", "optin", "opted_out", "opt_out", "optout",
-    "confirmed", "double_opt_in", "bounced", "blocked", "blocklisted", "blacklisted",
-    "enabled", "disabled", "active", "inactive", "consent", "marketing_consent",
-    "accepts_marketing", "email_marketing_consent", "do_not_email", "unsub_time", "clean_time",
-    "unsubscribed_at", "deleted_at",
-})
-_STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?|consent|"
-                           r"subscription)$")
-# Words that say whether someone may be mailed wherever they stand in a name:
-# "unsubscribed_date", "Bounced On", Brevo's "EMAIL_BLACKLISTED", Shopify's "Accepts Email
-# Marketing", "Is Subscribed", "Subscribed to newsletter".
-_LEAVING_WORDS = re.compile(r"(^|_)(unsub[a-z]*|bounced?|(black|block)list(ed)?|blocked|"
-                            r"suppress(ed|ion)?|complain(ed|ts?)?|spam|cleaned|opted_out|"
-                            r"email_marketing|do_not_e?mail|(is|email|newsletter)_subscribed|"
-                            r"subscribed_to)(_|$)")
-
-
-# Words of a file name that say everyone in it left (Sendy's "<list>-unsubscribed.csv",
-# "-bounced", "-marked-as-spam", "-unconfirmed"; a list saved by hand as "unsubscribes.csv",
-# "Unsubscribe list.csv", "blacklist.csv", "opt-outs.csv", "do-not-email.csv").
-NAMED_STATUSES = {
-    **dict.fromkeys(("unsubscribe", "unsubscribed", "unsubscribes", "unsubscribers", "unsub",
-                     "unsubs", "optout", "optouts", "optedout", "blacklist", "blacklisted",
-                     "blocklist", "blocklisted", "blocked", "suppressed", "suppression",
-                     "suppressions", "deleted", "donotemail", "donotmail", "donotcontact"),
-                    UNSUBSCRIBED),
-    **dict.fromkeys(("bounce", "bounced", "bounces", "cleaned"), BOUNCED),
-    **dict.fromkeys(("complained", "complaints", "spam"), COMPLAINED),
-    **dict.fromkeys(("unconfirmed", "unactivated"), UNCONFIRMED),
-}
-
-
 def status_in_name(file_name: str) -> Status | None:
     """The status a file's name gives everyone in it (``list-unsubscribed.csv``), if any."""
-    words = [word for word in re.split(r"[^a-z]+", file_name.lower()) if word]
-    # with the words a separator split: "opt-out", "Opted out", "do-not-email"
-    words += ["".join(words[at:at + size]) for size in (2, 3) for at in range(len(words))]
-    return next((NAMED_STATUSES[word] for word in words if word in NAMED_STATUSES), None)
-
-
-def status_like(column: str) -> bool:
-    """True if a column name looks like it says whether someone may be mailed."""
-    words = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", column.strip())  # emailBlacklisted: 2 words
-    name = re.sub(r"[\W_]+", "_", words.lower()).strip("_")  # "Opt-In?": opt_in
-    return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name))
-            or bool(_LEAVING_WORDS.search(name)))
+    named = named_status(file_name)
+    return None if named is None else Status(named)
 
 
 def recognise(header: frozenset[str]) -> ExportFormat | None:

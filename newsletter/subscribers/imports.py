@@ -45,7 +45,6 @@ from newsletter.subscribers.formats import (
     recognise,
     status_column_reader,
     status_in_name,
-    status_like,
 )
 from newsletter.subscribers.rows import (
     LEFT,
@@ -56,6 +55,7 @@ from newsletter.subscribers.rows import (
     nul_problem,
     row_values,
 )
+from newsletter.subscribers.status_columns import status_like
 
 if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
