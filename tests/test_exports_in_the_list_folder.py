@@ -53,3 +53,17 @@ def test_a_list_file_with_its_status_column_keeps_a_column_of_its_own_that_looks
     check = invoke(site, "subscribers", "check")
     assert check.exit_code == 0, check.output
     assert invoke(site, "subscribers", "list").stdout == "kept@example.com\tKim\tactive\t\n"
+
+
+def test_a_list_of_its_own_with_a_state_column_is_read_once_it_has_a_status_column(site):
+    # A state of an address, not of a subscription: the refusal says how to keep the file
+    path = site / "subscribers" / "customers.csv"
+    path.write_text("email,name,city,state\nsam@example.com,Sam,Austin,TX\n", encoding="utf-8")
+    check = invoke(site, "subscribers", "check")
+    assert check.exit_code == 2
+    assert ("if 'state' means something else, add a 'status' column "
+            "saying who is active") in check.stdout
+    path.write_text("email,name,city,state,status\nsam@example.com,Sam,Austin,TX,\n",
+                    encoding="utf-8")
+    assert invoke(site, "subscribers", "check").exit_code == 0
+    assert "sam@example.com\tSam\tactive\t" in invoke(site, "subscribers", "list").stdout

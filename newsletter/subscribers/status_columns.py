@@ -81,11 +81,13 @@ def foreign_list_file(file_name: str, label: str, layout: Layout) -> SubscriberE
     if column is not None:
         why = (f"column {column.strip()!r} says who may be mailed, which a list file says "
                "in 'status'")
+        other = f"if {column.strip()!r} means something else, add a"
     elif (named := named_status(file_name)) is not None:
         why = f"its name says everyone in it is {named}, and it has no 'status' column"
+        other = "or add a"
     else:
         return None
     return SubscriberError(
         f"{why}: another service's export? Its rows are skipped for sending", where=label,
-        hint="move it out of subscribers/ and run `newsletter subscribers import FILE`, which "
-             "reads who left")
+        hint=f"move it out of subscribers/ and run `newsletter subscribers import FILE`, which "
+             f"reads who left; {other} 'status' column saying who is active")
