@@ -319,7 +319,10 @@ def test_lists_of_leavers_named_as_people_name_them_never_make_anyone_active(sit
     names = {"Unsubscribe list.csv": "unsubscribed", "old-blacklist.csv": "unsubscribed",
              "opt-outs.csv": "unsubscribed", "Opted out 2024.csv": "unsubscribed",
              "suppression_list.csv": "unsubscribed", "do-not-email.csv": "unsubscribed",
-             "hard-bounce-list.csv": "bounced", "spam-reports.csv": "complained"}
+             "hard-bounce-list.csv": "bounced", "spam-reports.csv": "complained",
+             "Newsletter - Removed.csv": "unsubscribed", "kit-cancelled.csv": "unsubscribed",
+             "Mailchimp archived contacts.csv": "unsubscribed",
+             "inactive-subscribers.csv": "unconfirmed"}
     for number, name in enumerate(names):
         path = write_export(tmp_path, name, "email", [f"left{number}@example.com"])
         assert invoke(site, "subscribers", "import", str(path)).exit_code == 0

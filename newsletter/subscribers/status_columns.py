@@ -46,11 +46,14 @@ NAMED_STATUSES = {
     **dict.fromkeys(("unsubscribe", "unsubscribed", "unsubscribes", "unsubscribers", "unsub",
                      "unsubs", "optout", "optouts", "optedout", "blacklist", "blacklisted",
                      "blocklist", "blocklisted", "blocked", "suppressed", "suppression",
-                     "suppressions", "deleted", "donotemail", "donotmail", "donotcontact"),
+                     "suppressions", "deleted", "donotemail", "donotmail", "donotcontact",
+                     "removed", "cancelled", "canceled", "archived"),
                     "unsubscribed"),
     **dict.fromkeys(("bounce", "bounced", "bounces", "cleaned"), "bounced"),
     **dict.fromkeys(("complained", "complaints", "spam"), "complained"),
-    **dict.fromkeys(("unconfirmed", "unactivated", "nonsubscribed"), "unconfirmed"),
+    # "inactive": unsubscribed to beehiiv, never confirmed to Kit; never mailed either way,
+    # and an unconfirmed row does not demote a reader active here
+    **dict.fromkeys(("unconfirmed", "unactivated", "nonsubscribed", "inactive"), "unconfirmed"),
 }
 
 
