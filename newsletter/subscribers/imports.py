@@ -30,6 +30,7 @@ from newsletter.subscribers.csv_format import (
     read_csv,
 )
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
+from newsletter.subscribers.export import FORMULA_STARTS
 from newsletter.subscribers.import_stage import ImportStage
 from newsletter.subscribers.postgres_import import import_into_database
 from newsletter.subscribers.postgres_store import PostgresStore
@@ -177,10 +178,12 @@ def _read(path: Path, options: ImportOptions,
             email = cells[email_at].strip() if email_at < len(cells) else ""
             status = (cells[status_at].strip().lower()
                       if status_at is not None and status_at < len(cells) else "")
-            if (subscriber := plain.subscriber(record, email, status)) is not None:
+            if not _has_guard(cells) and (
+                    subscriber := plain.subscriber(record, email, status)) is not None:
                 yield subscriber
                 continue
         row = Row(path, label, record.line, row_values(layout, record))
+        _unguard(row.values)
         _unwrap_address(row.values)
         if in_parts:  # "First Name", "Last Name": one name here
             row.values["name"] = name_in_parts(dict(zip(header, row_cells(record))))
@@ -196,6 +199,20 @@ def _read(path: Path, options: ImportOptions,
             yield row.to_subscriber()
         except SubscriberError as error:
             yield error
+
+
+def _has_guard(cells: list[str]) -> bool:
+    """True if a cell holds our export's guard: a ``'`` before what a spreadsheet would run."""
+    return any(cell.lstrip()[:1] == "'" and cell.lstrip()[1:2] in FORMULA_STARTS
+               for cell in cells)
+
+
+def _unguard(values: dict[str, str]) -> None:
+    """Cells as they were before `subscribers export` guarded them from spreadsheets
+    (``'=Ann``, ``'-dash@example.com``): an export imported elsewhere is the same list."""
+    for column, value in values.items():
+        if value[:1] == "'" and value[1:2] and value[1:2] in FORMULA_STARTS:
+            values[column] = value[1:]
 
 
 def _unwrap_address(values: dict[str, str]) -> None:
