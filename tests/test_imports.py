@@ -246,6 +246,15 @@ def test_an_unknown_file_with_a_status_like_column_is_refused_and_nothing_change
     assert {p.name: p.read_bytes() for p in (site / "subscribers").glob("*.csv")} == before
 
 
+def test_a_column_of_unsubscribe_links_is_no_status(site, tmp_path):
+    # Each reader's own unsubscribe link, as some services export it: a link, not a status
+    path = tmp_path / "list.csv"
+    path.write_text("email,name,Unsubscribe URL\nl1@example.com,L,https://example.com/u/1\n")
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert statuses(site)["l1@example.com"] == "active"
+
+
 def test_status_column_says_how_to_read_a_file_and_anything_else_is_never_active(site,
                                                                                  tmp_path):
     path = tmp_path / "list.csv"

@@ -69,6 +69,8 @@ def status_like(column: str) -> bool:
     """True if a column name looks like it says whether someone may be mailed."""
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", column.strip())  # emailBlacklisted: 2 words
     name = re.sub(r"[\W_]+", "_", words.lower()).strip("_")  # "Opt-In?": opt_in
+    if name.endswith(("_url", "_link")):  # "Unsubscribe URL": a reader's link, not a status
+        return False
     return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name))
             or bool(_LEAVING_WORDS.search(name)))
 
