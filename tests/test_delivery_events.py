@@ -156,6 +156,28 @@ def test_a_soft_bounce_counts_as_bounced_but_keeps_the_reader(sent):
     assert statuses(site)[ANN] == "active" and statuses(site)[BOB] == "bounced"
 
 
+@pytest.mark.parametrize("sent", ["postmark", "resend"], indirect=True)
+def test_a_reader_is_delivered_or_bounced_by_the_latest_of_the_two(sent):
+    """An asynchronous bounce follows the delivery; webhooks may arrive in any order. Each
+    reader counts once, as what happened last, so delivered + bounced never pass accepted."""
+    provider, site, base = sent
+    make, tag = EVENT[provider], TAG[provider]
+    # (kind, reader, when) in the order the webhooks arrive.
+    arriving = [("delivered", ANN, 0), ("bounced", ANN, 5),  # delivered, then bounced back
+                ("bounced", BOB, 6), ("delivered", BOB, 2),  # told out of order
+                ("delivered", CY, 3), ("delivered", DEE, 4)]
+    payloads = [make(kind, reader, tag, n) for kind, reader, n in arriving]
+
+    answers = [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+               for headers, body in signed(provider, payloads)]
+
+    assert {a.status_code for a in answers} == {200}
+    funnel = status_json(site, provider)
+    assert (funnel["sent"], funnel["delivered"], funnel["bounced"]) == (5, 2, 2)
+    text = invoke(site, "status", SLUG, env=provider_environ(provider)).output
+    assert "bounced            2  40.0% (2 hard)" in text
+
+
 @pytest.mark.parametrize("sent", ["postmark", "sendgrid", "mailgun"], indirect=True)
 def test_an_unsubscribe_at_the_provider_counts_against_its_post(sent):
     provider, site, base = sent
