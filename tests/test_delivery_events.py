@@ -178,6 +178,61 @@ def test_a_reader_is_delivered_or_bounced_by_the_latest_of_the_two(sent):
     assert "bounced            2  40.0% (2 hard)" in text
 
 
+def never_delivered(provider: str, address: str, variant: int) -> dict:
+    """A documented event saying the provider did not deliver the message, though it took it:
+    Postmark's bounce types Blocked and DMARCPolicy, SendGrid's `dropped` (a suppressed or
+    invalid address), Resend's `email.suppressed` and `email.failed`."""
+    payload = EVENT[provider]("soft_bounce", address, TAG[provider], 10 + variant)
+    if provider == "postmark":
+        kind = ("Blocked", 100006, "ISP block") if variant == 0 else (
+            "DMARCPolicy", 100009, "DMARC Policy")
+        return {**payload, **dict(zip(("Type", "TypeCode", "Name"), kind))}
+    if provider == "sendgrid":
+        reason = "Bounced Address" if variant == 0 else "Invalid"
+        return {**{k: v for k, v in payload.items() if k not in ("type", "status")},
+                "event": "dropped", "reason": reason}
+    data = {k: v for k, v in payload["data"].items() if k != "bounce"}
+    if variant == 0:
+        return {**payload, "type": "email.suppressed", "data": data}
+    return {**payload, "type": "email.failed",
+            "data": {**data, "failed": {"reason": "reached_daily_quota"}}}
+
+
+@pytest.mark.parametrize("sent", ["postmark", "sendgrid", "resend"], indirect=True)
+def test_a_message_the_provider_took_but_never_delivered_counts_as_bounced(sent):
+    """Not delivered, though accepted: the funnel must not lose those readers (accepted 5,
+    delivered 3, bounced 0 told nobody what became of two). Their status stays as it was."""
+    provider, site, base = sent
+    payloads = [EVENT[provider]("delivered", reader, TAG[provider], n)
+                for n, reader in enumerate((ANN, BOB, CY))]
+    payloads += [never_delivered(provider, DEE, 0), never_delivered(provider, EVE, 1)]
+
+    answers = [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+               for headers, body in signed(provider, payloads)]
+
+    assert {a.status_code for a in answers} == {200}
+    funnel = status_json(site, provider)
+    assert (funnel["delivered"], funnel["bounced"]) == (3, 2)
+    assert statuses(site)[DEE] == statuses(site)[EVE] == "active"
+
+
+@pytest.mark.parametrize("sent", ["postmark"], indirect=True)
+def test_an_out_of_office_reply_is_no_bounce(sent):
+    """Postmark records an automatic reply (AutoResponder) as a bounce type, but the message
+    was delivered: someone's holiday is not a failed delivery."""
+    provider, site, base = sent
+    reply = {**EVENT[provider]("soft_bounce", ANN, TAG[provider], 4), "Type": "AutoResponder",
+             "TypeCode": 64, "Name": "Auto responder"}
+    payloads = [EVENT[provider]("delivered", ANN, TAG[provider], 1), reply]
+
+    answers = [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+               for headers, body in signed(provider, payloads)]
+
+    assert {a.status_code for a in answers} == {200}
+    funnel = status_json(site, provider)
+    assert (funnel["delivered"], funnel["bounced"]) == (1, 0)
+
+
 @pytest.mark.parametrize("sent", ["postmark", "sendgrid", "mailgun"], indirect=True)
 def test_an_unsubscribe_at_the_provider_counts_against_its_post(sent):
     provider, site, base = sent
