@@ -365,6 +365,30 @@ def test_an_event_without_its_post_goes_to_the_readers_latest_send(site):
     assert (latest["sent"], latest["delivered"], latest["unsubscribed"]) == (6, 2, 1)
 
 
+@pytest.mark.parametrize("provider", ["sendgrid", "resend"])
+def test_the_first_events_of_a_new_post_count_for_it_not_the_readers_previous_one(
+        site, provider):
+    """`serve` keeps the ledger's list of posts a while. Events of a post sent since (its
+    delivery is often seconds after the send) belong to that post, however recently the list
+    was read, as the provider tags them exactly or (Resend) in its tag-safe form."""
+    subscriber_csv(site, *READERS)
+    environ = provider_environ(provider)
+    with ExitStack() as stack:
+        send_through(site, provider, stack)  # Plain Words, to everyone
+        base = stack.enter_context(serving(NewsletterApp(load_settings(site, ENVIRON))))
+        post_events(base, provider, [("delivered", ANN, TAG[provider])])  # the list is read
+        (site / "content" / "posts" / "more-words.md").write_text(
+            POST_FILE.replace("plain-words", "more-words").replace("Plain", "More"))
+        later = invoke(site, "send", "more-words", "--yes", env=environ)
+        assert later.exit_code == 0, later.output
+        tag = {"resend": "posts_more-words"}.get(provider, "/posts/more-words")
+        post_events(base, provider, [("delivered", BOB, tag)])
+
+    older = json.loads(invoke(site, "status", SLUG, "--json", env=environ).output)
+    latest = json.loads(invoke(site, "status", "more-words", "--json", env=environ).output)
+    assert (older["delivered"], latest["delivered"]) == (1, 1)
+
+
 # A [TEST] copy's label as each adapter sends it, and as each provider's webhook echoes it (the
 # message's Metadata, custom args flattened into the event, user variables, tags).
 SENT_LABEL = {

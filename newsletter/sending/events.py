@@ -198,7 +198,8 @@ def open_events(settings: Settings) -> EventStore | None:
 # Rows whose message may have reached the reader: an event can be about them.
 MAILED = (State.SENT, State.IN_DOUBT, State.SUBMITTING)
 POST_IDS_FOR = 60.0  # seconds the ledger's list of posts is reused
-POST_IDS_MISS = 5.0  # an unknown tag re-reads it at most this often
+POST_IDS_MISS = 5.0  # a tag no post had at the last read re-reads it at most this often
+UNKNOWN_TAGS = 1000  # such tags remembered
 # The ledger's distinct post ids, one index probe a post (its key starts with post_id): a
 # DISTINCT read every row, 120 ms on a ledger of two posts to a million readers.
 POST_IDS = ("WITH RECURSIVE p(id) AS (SELECT min(post_id) FROM deliveries UNION ALL "
@@ -219,7 +220,10 @@ class PostFinder:
         self._in_database = database is not None
         self._connections = _Connections(self._connect) if database is None \
             else _InDatabase(database, LEDGER, owned=False)
-        self._post_ids: tuple[float, frozenset[str]] = (float("-inf"), frozenset())
+        # (when read, the post ids, their loose forms); tags no post had at the last read
+        self._post_ids: tuple[float, frozenset[str], frozenset[str]] = (
+            float("-inf"), frozenset(), frozenset())
+        self._unknown: set[str] = set()
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
@@ -234,13 +238,14 @@ class PostFinder:
         """The post of an event about ``reader`` whose message was tagged ``tag`` ("": none)."""
         if not self._in_database and not self.path.exists():
             return None
-        posts = self._known_posts(tag)
-        if tag in posts and self._mailed(reader, [tag]):
+        # The tag itself first, whatever the list of posts says: a post sent since it was read
+        # has its first events seconds after its send.
+        if tag and self._mailed(reader, [tag]):
             return tag
-        mailed = self._mailed(reader, sorted(posts))
+        loose = _loose(tag)
+        mailed = self._mailed(reader, sorted(self._known_posts(loose)))
         if not mailed:
             return None
-        loose = _loose(tag)
         same = [post for post in mailed if loose and _loose(post) == loose]
         return same[0] if len(same) == 1 else max(mailed, key=mailed.__getitem__)
 
@@ -254,17 +259,24 @@ class PostFinder:
             f"IN ({', '.join('?' * len(posts))})", (reader, *posts))
         return {post: at for post, state, at in rows if state in MAILED}
 
-    def _known_posts(self, tag: str) -> frozenset[str]:
-        """The ledger's post ids, re-read after a while, or soon when ``tag`` is not one."""
+    def _known_posts(self, loose: str) -> frozenset[str]:
+        """The ledger's post ids, re-read after a while, or at once when ``loose`` (a tag,
+        letters and digits only) names none of them: a post sent since. A tag still unknown
+        after a fresh read re-reads at most every POST_IDS_MISS seconds."""
         now = time.monotonic()
         with self._lock:
-            loaded, posts = self._post_ids
-            stale = now - loaded > POST_IDS_FOR or (tag and tag not in posts
-                                                     and now - loaded > POST_IDS_MISS)
+            loaded, posts, known = self._post_ids
+            missing = loose and loose not in known
+            stale = now - loaded > POST_IDS_FOR or (missing and (
+                loose not in self._unknown or now - loaded > POST_IDS_MISS))
             if stale:
-                rows = self._connections.rows(POST_IDS)
-                posts = frozenset(row[0] for row in rows)
-                self._post_ids = (now, posts)
+                posts = frozenset(row[0] for row in self._connections.rows(POST_IDS))
+                known = frozenset(_loose(post) for post in posts)
+                self._post_ids = (now, posts, known)
+                if loose and loose not in known:
+                    if len(self._unknown) >= UNKNOWN_TAGS:
+                        self._unknown.clear()
+                    self._unknown.add(loose)
             return posts
 
 
