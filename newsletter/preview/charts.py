@@ -18,6 +18,7 @@ STEP_NAMES = {"accepted": "Accepted", "delivered": "Delivered", "bounced": "Boun
               "complained": "Complained", "unsubscribed": "Unsubscribed", "opened": "Opened",
               "clicked": "Clicked"}
 FUNNEL_WIDTH, LABEL_WIDTH, BAR_WIDTH, ROW_HEIGHT = 640, 110, 380, 30
+CHAR_WIDTH = 8  # px: wider than any character of a figure in the page's 13px font
 LIST_WIDTH, LEFT_MARGIN, ACTIVE_HEIGHT, CHANGE_HEIGHT, TOP = 720, 56, 150, 80, 34
 
 
@@ -34,6 +35,12 @@ def share_text(share: float | None) -> str:
 def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
     """Horizontal bars, one per step, as long as its share of the readers accepted."""
     rows = funnel_rows(funnel)
+    words = [f"{count:,}" + (f" · {share_text(share)}"
+                             if share is not None and step != "accepted" else "")
+             for step, _, count, share in rows if count is not None]
+    # The longest figure must fit beside a full bar: bars are shorter for a list of millions.
+    room = max(map(len, words), default=0) * CHAR_WIDTH + 6
+    bar_width = min(BAR_WIDTH, FUNNEL_WIDTH - LABEL_WIDTH - room)
     height = ROW_HEIGHT * len(rows) + 8
     parts = [_svg_open(chart_id, FUNNEL_WIDTH, height,
                        f"What happened to {funnel.sent:,} email{'' if funnel.sent == 1 else 's'} of "
@@ -47,15 +54,14 @@ def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
                          f'data-step="{step}">not tracked</text>')
             continue
         # Events of readers still in doubt can take a share past 100%: the bar stops at its end.
-        width = round(BAR_WIDTH * min(share or 0, 1), 1)
+        width = round(bar_width * min(share or 0, 1), 1)
         if count and width < 1:
             width = 1.0  # a reader or two still shows
         parts.append(f'<rect class="bar bar-{step}" x="{LABEL_WIDTH}" y="{y + 5}" '
                      f'width="{width}" height="{ROW_HEIGHT - 10}" rx="3" data-step="{step}" '
                      f'data-count="{count}"/>')
-        words = f"{count:,}" + (f" · {share_text(share)}" if step != "accepted" else "")
         parts.append(f'<text x="{LABEL_WIDTH + width + 6}" y="{middle}" class="value">'
-                     f"{escape(words)}</text>")
+                     f"{escape(words.pop(0))}</text>")
     parts.append("</svg>")
     return Markup("".join(parts))
 
