@@ -181,7 +181,8 @@ def test_a_reader_is_delivered_or_bounced_by_the_latest_of_the_two(sent):
 def never_delivered(provider: str, address: str, variant: int) -> dict:
     """A documented event saying the provider did not deliver the message, though it took it:
     Postmark's bounce types Blocked and DMARCPolicy, SendGrid's `dropped` (a suppressed or
-    invalid address), Resend's `email.suppressed` and `email.failed`."""
+    invalid address), Mailgun's `failed` of reason `suppress-*`, Resend's `email.suppressed`
+    and `email.failed`."""
     payload = EVENT[provider]("soft_bounce", address, TAG[provider], 10 + variant)
     if provider == "postmark":
         kind = ("Blocked", 100006, "ISP block") if variant == 0 else (
@@ -191,6 +192,11 @@ def never_delivered(provider: str, address: str, variant: int) -> dict:
         reason = "Bounced Address" if variant == 0 else "Invalid"
         return {**{k: v for k, v in payload.items() if k not in ("type", "status")},
                 "event": "dropped", "reason": reason}
+    if provider == "mailgun":  # dropped before any attempt: a suppressed address
+        reason = "suppress-bounce" if variant == 0 else "suppress-complaint"
+        return {**payload, "reason": reason, "delivery-status": {
+            "code": 605 if variant == 0 else 607,
+            "message": "Not delivering to previously bounced address"}}
     data = {k: v for k, v in payload["data"].items() if k != "bounce"}
     if variant == 0:
         return {**payload, "type": "email.suppressed", "data": data}
@@ -198,10 +204,12 @@ def never_delivered(provider: str, address: str, variant: int) -> dict:
             "data": {**data, "failed": {"reason": "reached_daily_quota"}}}
 
 
-@pytest.mark.parametrize("sent", ["postmark", "sendgrid", "resend"], indirect=True)
+@pytest.mark.parametrize("sent", PROVIDERS, indirect=True)
 def test_a_message_the_provider_took_but_never_delivered_counts_as_bounced(sent):
     """Not delivered, though accepted: the funnel must not lose those readers (accepted 5,
-    delivered 3, bounced 0 told nobody what became of two). Their status stays as it was."""
+    delivered 3, bounced 0 told nobody what became of two), nor call a reader Mailgun would
+    not mail (an old bounce or complaint) this post's hard bounce. Their status stays as it
+    was: `subscribers sync` brings the provider's suppressions."""
     provider, site, base = sent
     payloads = [EVENT[provider]("delivered", reader, TAG[provider], n)
                 for n, reader in enumerate((ANN, BOB, CY))]
@@ -214,6 +222,8 @@ def test_a_message_the_provider_took_but_never_delivered_counts_as_bounced(sent)
     funnel = status_json(site, provider)
     assert (funnel["delivered"], funnel["bounced"]) == (3, 2)
     assert statuses(site)[DEE] == statuses(site)[EVE] == "active"
+    text = invoke(site, "status", SLUG, env=provider_environ(provider)).output
+    assert "bounced            2  40.0% (0 hard)" in text
 
 
 @pytest.mark.parametrize("sent", ["postmark"], indirect=True)
