@@ -186,3 +186,24 @@ def test_each_figure_of_the_funnel_chart_is_drawn_whole_within_it(browser, funne
         "t => [t.textContent, t.getBBox().x + t.getBBox().width])];")
     assert texts and all(right <= width for _, right in texts), texts
     assert not any(text.rstrip().endswith("·") for text, _ in texts), texts
+
+
+def test_the_list_charts_scale_stands_clear_of_a_list_of_millions(browser):
+    import datetime as dt
+    from urllib.parse import quote
+
+    from newsletter.preview.charts import list_chart
+    from newsletter.sending import Week
+
+    weeks = [Week(dt.date(2026, 1, 5) + dt.timedelta(weeks=n), 12_345_678 + n, 40_000, 1_000)
+             for n in range(52)]
+    css = (Path(__file__).parents[1] / "newsletter" / "preview" / "templates" / "report.css")
+    browser.get("data:text/html;charset=utf-8," + quote(
+        f"<!doctype html><style>{css.read_text()}</style>{list_chart(weeks, 'l')}"))
+    scale, plot = browser.execute_script(
+        "const svg = document.querySelector('svg');"
+        "const right = e => e.getBBox().x + e.getBBox().width;"
+        "return [Math.max(...[...svg.querySelectorAll('text.axis')].filter("
+        "t => !t.textContent.startsWith('week')).map(right)),"
+        "Math.min(...[...svg.querySelectorAll('g.week rect')].map(r => r.getBBox().x))];")
+    assert scale < plot, (scale, plot)

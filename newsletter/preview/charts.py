@@ -68,9 +68,11 @@ def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
 
 def list_chart(weeks: Sequence[Week], chart_id: str) -> Markup:
     """Active readers as a line; below it, who joined (bars up) and who left (bars down)."""
-    plot = LIST_WIDTH - LEFT_MARGIN - 8
-    step = plot / max(len(weeks), 1)
     most = max((week.active for week in weeks), default=0) or 1
+    # The scale's top figure stands left of the plot: a list of millions needs more room.
+    plot_left = max(LEFT_MARGIN, len(f"{most:,}") * CHAR_WIDTH + 8)
+    plot = LIST_WIDTH - plot_left - 8
+    step = plot / max(len(weeks), 1)
     change = max((max(week.joined, week.left) for week in weeks), default=0) or 1
     base = TOP + ACTIVE_HEIGHT + 24 + CHANGE_HEIGHT // 2  # the joined/left zero line
     height = base + CHANGE_HEIGHT // 2 + 28
@@ -79,11 +81,11 @@ def list_chart(weeks: Sequence[Week], chart_id: str) -> Markup:
     parts.append(f'<text x="0" y="{TOP - 18}" class="label">Active readers</text>'
                  f'<text x="0" y="{TOP + 4}" class="axis">{most:,}</text>'
                  f'<text x="0" y="{TOP + ACTIVE_HEIGHT}" class="axis">0</text>'
-                 f'<line class="grid" x1="{LEFT_MARGIN}" x2="{LIST_WIDTH - 8}" '
+                 f'<line class="grid" x1="{plot_left}" x2="{LIST_WIDTH - 8}" '
                  f'y1="{TOP + ACTIVE_HEIGHT}" y2="{TOP + ACTIVE_HEIGHT}"/>')
     points = []
     for index, week in enumerate(weeks):
-        x = round(LEFT_MARGIN + (index + 0.5) * step, 1)
+        x = round(plot_left + (index + 0.5) * step, 1)
         y = round(TOP + ACTIVE_HEIGHT - ACTIVE_HEIGHT * week.active / most, 1)
         points.append(f"{x},{y}")
         bar = max(step * 0.6, 1)
@@ -99,10 +101,10 @@ def list_chart(weeks: Sequence[Week], chart_id: str) -> Markup:
     parts.append(f'<polyline class="active" fill="none" points="{" ".join(points)}"/>')
     parts.append(f'<text x="0" y="{base - CHANGE_HEIGHT // 2 - 6}" class="label">Joined '
                  f'(up) and left (down), most in a week: {change:,}</text>'
-                 f'<line class="grid" x1="{LEFT_MARGIN}" x2="{LIST_WIDTH - 8}" y1="{base}" '
+                 f'<line class="grid" x1="{plot_left}" x2="{LIST_WIDTH - 8}" y1="{base}" '
                  f'y2="{base}"/>')
     if weeks:
-        parts.append(f'<text x="{LEFT_MARGIN}" y="{height - 6}" class="axis">week of '
+        parts.append(f'<text x="{plot_left}" y="{height - 6}" class="axis">week of '
                      f'{weeks[0].start.isoformat()}</text><text x="{LIST_WIDTH - 8}" '
                      f'y="{height - 6}" class="axis" text-anchor="end">week of '
                      f'{weeks[-1].start.isoformat()}</text>')
