@@ -34,6 +34,8 @@ DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED = "delivered", "bounced", "soft_bounce
 COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED = "complained", "unsubscribed", "opened", "clicked"
 EVENT_KINDS = (DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED, COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED)
 
+ONE_CLICK = "newsletter"  # the provider of a one-click unsubscribe's event (web/app.py)
+
 COLUMNS = "provider, event_id, kind, post_id, reader, occurred_at, detail"
 INSERT = (f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
           "ON CONFLICT (provider, event_id) DO NOTHING")
@@ -177,6 +179,18 @@ class EventStore:
         row = self._connections.rows(OUTCOMES, (DELIVERED, BOUNCED, SOFT_BOUNCE, BOUNCED,
                                                 post_id, DELIVERED, BOUNCED, SOFT_BOUNCE))[0]
         return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+
+    def readers_heard_of(self, post_id: str, readers: Sequence[str]) -> list[str]:
+        """Those of ``readers`` a provider's webhook told of a message of ``post_id`` to (a
+        one-click unsubscribe, which names no post, is not one)."""
+        if not readers:
+            return []
+        rows = self._connections.rows(
+            f"SELECT DISTINCT reader FROM events WHERE post_id = ? AND kind IN "
+            f"({', '.join('?' * len(EVENT_KINDS))}) AND reader IN "
+            f"({', '.join('?' * len(readers))}) AND provider <> ?",
+            (post_id, *EVENT_KINDS, *readers, ONE_CLICK))
+        return [reader for (reader,) in rows]
 
     def first_events(self, kinds: Sequence[str]) -> dict[str, float]:
         """reader -> when their first event of one of ``kinds`` happened (Unix seconds)."""
