@@ -16,7 +16,7 @@ import time
 
 import pytest
 from fake_lookups import Logged
-from fake_providers import HANGUP, LOST, Behaviour, provider_environ, slow
+from fake_providers import HANGUP, KEYS, LOST, Behaviour, provider_environ, slow
 from test_provider_matrix import HTTP_PROVIDERS, POST, READERS, SHORT_TIMEOUT, run  # noqa: F401
 
 from conftest import invoke
@@ -444,3 +444,17 @@ def test_readers_its_webhooks_told_of_are_sent_without_its_search(run, store):  
     with Ledger.open(campaign.settings) as ledger:
         (left,) = ledger.deliveries(POST, [State.IN_DOUBT])
     assert left.address == FIRST_BATCH[2]
+
+
+def test_a_mailgun_key_that_may_only_send_is_named_as_the_reason(run):  # noqa: F811
+    """Mailgun's domain sending keys may only POST messages: its events API refuses them."""
+    campaign = in_doubt_first_batch(run, "mailgun", TAKEN_AT_ONCE)
+    campaign.server.lookup_queue.append((401, {}, {"message": "Forbidden"}))
+
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 1
+    assert ("3: the lookup failed: mailgun answered 401: Forbidden; a domain sending key may "
+            "only send") in result.output, result.output
+    assert KEYS["mailgun"] not in result.output
+    assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}
