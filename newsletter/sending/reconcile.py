@@ -18,11 +18,11 @@ from newsletter.providers import DECLARATIONS, InDoubtBatch, LookupFailed, make_
 from newsletter.sending.accounting import on_postgresql
 from newsletter.sending.doubt import DoubtfulBatch, Doubts
 from newsletter.sending.doubt_pg import PostgresDoubts
-from newsletter.sending.events import EventStore, open_events
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.providers import Lookup, Provider
+    from newsletter.sending.events import EventStore
     from newsletter.sending.ledger import Ledger
     from newsletter.sending.ledger_pg import PostgresLedger
 
@@ -85,7 +85,7 @@ def reconcile_posts(settings: Settings, ledger: Ledger | PostgresLedger, post_id
     reports = [Reconciled(post_id, name) for post_id in post_ids]
     provider = make_provider(settings) if lookup is not None else None
     rows = doubts(ledger)
-    events = open_events(settings)
+    events = _open_events(settings) if post_ids else None
     try:
         for report in reports:
             heard = _heard_of(rows, events, report, dry_run)
@@ -98,6 +98,14 @@ def reconcile_posts(settings: Settings, ledger: Ledger | PostgresLedger, post_id
         if events is not None:
             events.close()
     return reports
+
+
+def _open_events(settings: Settings) -> EventStore | None:
+    """The site's delivery events (imported here: the module loads the PostgreSQL store's,
+    which a send from files never needs unless someone is in doubt)."""
+    from newsletter.sending.events import open_events
+
+    return open_events(settings)
 
 
 def _heard_of(rows: Doubts, events: EventStore | None, report: Reconciled,
