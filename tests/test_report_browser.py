@@ -166,6 +166,15 @@ def test_the_report_loads_nothing_of_its_own(browser, reported):
         "return performance.getEntriesByType('resource').map(entry => entry.name);") == []
 
 
+def show_chart(browser, chart: str) -> None:
+    """A chart alone on a page, styled as the report styles it."""
+    from urllib.parse import quote
+
+    css = Path(__file__).parents[1] / "newsletter" / "preview" / "templates" / "report.css"
+    browser.get("data:text/html;charset=utf-8," + quote(
+        f"<!doctype html><style>{css.read_text()}</style>{chart}"))
+
+
 @pytest.mark.parametrize("funnel", [
     # A list of tens of millions, every reader delivered.
     Funnel("/posts/big", 98_765_432_109, 0, 0, 0, 98_765_432_109, 0, 0, 0, 98_765_432_109, None),
@@ -173,13 +182,9 @@ def test_the_report_loads_nothing_of_its_own(browser, reported):
     Funnel("/posts/unsure", 0, 3, 0, 0, 2, 1, 0, 0, 0, None),
 ], ids=["huge", "nothing-accepted"])
 def test_each_figure_of_the_funnel_chart_is_drawn_whole_within_it(browser, funnel):
-    from urllib.parse import quote
-
     from newsletter.preview.charts import funnel_chart
 
-    css = (Path(__file__).parents[1] / "newsletter" / "preview" / "templates" / "report.css")
-    browser.get("data:text/html;charset=utf-8," + quote(
-        f"<!doctype html><style>{css.read_text()}</style>{funnel_chart(funnel, 'f')}"))
+    show_chart(browser, funnel_chart(funnel, "f"))
     width, texts = browser.execute_script(
         "const svg = document.querySelector('svg');"
         "return [svg.viewBox.baseVal.width, [...svg.querySelectorAll('text')].map("
@@ -190,16 +195,13 @@ def test_each_figure_of_the_funnel_chart_is_drawn_whole_within_it(browser, funne
 
 def test_the_list_charts_scale_stands_clear_of_a_list_of_millions(browser):
     import datetime as dt
-    from urllib.parse import quote
 
     from newsletter.preview.charts import list_chart
     from newsletter.sending import Week
 
     weeks = [Week(dt.date(2026, 1, 5) + dt.timedelta(weeks=n), 12_345_678 + n, 40_000, 1_000)
              for n in range(52)]
-    css = (Path(__file__).parents[1] / "newsletter" / "preview" / "templates" / "report.css")
-    browser.get("data:text/html;charset=utf-8," + quote(
-        f"<!doctype html><style>{css.read_text()}</style>{list_chart(weeks, 'l')}"))
+    show_chart(browser, list_chart(weeks, "l"))
     scale, plot = browser.execute_script(
         "const svg = document.querySelector('svg');"
         "const right = e => e.getBBox().x + e.getBBox().width;"

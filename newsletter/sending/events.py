@@ -34,7 +34,7 @@ DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED = "delivered", "bounced", "soft_bounce
 COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED = "complained", "unsubscribed", "opened", "clicked"
 EVENT_KINDS = (DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED, COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED)
 
-ONE_CLICK = "newsletter"  # the provider of a one-click unsubscribe's event (web/app.py)
+ONE_CLICK_PROVIDER = "newsletter"  # the provider of a one-click unsubscribe's event (web/app)
 
 COLUMNS = "provider, event_id, kind, post_id, reader, occurred_at, detail"
 INSERT = (f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -189,7 +189,7 @@ class EventStore:
             f"SELECT DISTINCT reader FROM events WHERE post_id = ? AND kind IN "
             f"({', '.join('?' * len(EVENT_KINDS))}) AND reader IN "
             f"({', '.join('?' * len(readers))}) AND provider <> ?",
-            (post_id, *EVENT_KINDS, *readers, ONE_CLICK))
+            (post_id, *EVENT_KINDS, *readers, ONE_CLICK_PROVIDER))
         return [reader for (reader,) in rows]
 
     def first_events(self, kinds: Sequence[str]) -> dict[str, float]:
