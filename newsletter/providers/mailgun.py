@@ -213,6 +213,10 @@ def check_key(provider: HttpProvider) -> str | None:
     return None
 
 
+READ_REFUSED = ("a domain sending key may only send: reconcile reads Mailgun's events with an "
+                "account API key (MAILGUN_API_KEY)")
+
+
 def lookup_events(provider: MailgunProvider, post_id: str, batches: list[InDoubtBatch],
                   now: dt.datetime) -> Iterator[tuple[str, str]]:
     """The readers of the post Mailgun accepted: its `accepted` events tagged with the post in
@@ -227,7 +231,8 @@ def _events(pages: Pages, provider: MailgunProvider, post_id: str, start: dt.dat
     """One window's events, through ``paging.next`` until a page is empty."""
     body = pages.get(f"/v3/{quote(provider.domain, safe='')}/events", {
         "begin": f"{start.timestamp():.0f}", "end": f"{end.timestamp() + 1:.0f}",
-        "ascending": "yes", "limit": 300, "event": "accepted", "tags": post_tag(post_id)})
+        "ascending": "yes", "limit": 300, "event": "accepted", "tags": post_tag(post_id)},
+        refused=READ_REFUSED)
     for _ in range(MAX_PAGES):
         items = body.get("items") if isinstance(body, dict) else None
         if not isinstance(items, list):

@@ -34,7 +34,13 @@ from urllib.parse import parse_qsl, urlsplit
 from newsletter.errors import ConfigError, NewsletterError
 from newsletter.addresses import address_key
 from newsletter.message import UnsubscribeTokens, verify_legacy_token
-from newsletter.sending import EVENT_KINDS, DeliveryEvent, EventStore, PostFinder
+from newsletter.sending import (
+    EVENT_KINDS,
+    ONE_CLICK_PROVIDER,
+    DeliveryEvent,
+    EventStore,
+    PostFinder,
+)
 from newsletter.state import postgres
 from newsletter.subscribers import (
     BackgroundFolder,
@@ -269,8 +275,8 @@ class NewsletterApp:
         try:
             post = self.events.finder.post_for(reader, "")
             self.events.store.record([DeliveryEvent(
-                "newsletter", f"one-click:{post}:{reader}", "unsubscribed", reader, post,
-                time.time(), "one-click unsubscribe")])
+                ONE_CLICK_PROVIDER, f"one-click:{post}:{reader}", "unsubscribed", reader,
+                post, time.time(), "one-click unsubscribe")])
         except (sqlite3.Error, OSError, NewsletterError) as error:
             logger.warning("one-click unsubscribe of %s not counted: %s", address, error)
 
