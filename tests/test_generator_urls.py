@@ -109,6 +109,17 @@ def test_jekyll_categories_per_post_permalink_front_matter_date_and_drafts(tmp_p
     }
 
 
+@pytest.mark.parametrize("config, day", [("", "09"), ("timezone: America/Los_Angeles\n", "08")])
+def test_jekyll_address_day_of_a_date_with_an_offset_is_the_build_zones(tmp_path, config, day):
+    """jekyll new writes dates with the writer's offset; Jekyll converts them to its own zone,
+    _config.yml's timezone, else UTC on GitHub Pages: 22:44 at -0700 is the next day there."""
+    found = urls(tmp_path, {
+        "_config.yml": f"url: {SITE}\n{config}",
+        "_posts/2024-08-08-webinar.markdown": "---\ndate: 2024-08-08 22:44:26 -0700\n---\n\nBody.\n",
+    })
+    assert found == {"/2024-08-08-webinar": f"{SITE}/2024/08/{day}/webinar.html"}
+
+
 def test_eleventy_urls_as_11ty_dev_describes_them(tmp_path):
     """11ty.dev/docs/permalinks: subdir/template.md is /subdir/template/; a template in its
     own folder (subdir/template/template.md or .../index.md) is /subdir/template/; a

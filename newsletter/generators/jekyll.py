@@ -15,6 +15,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
 from newsletter.generators.settings_files import SiteInfo, read_data, site_info
@@ -156,11 +157,13 @@ class Jekyll(Generator):
             return Entry(id="/" + stem, path=None,
                          page="not a post: Jekyll reads only _posts files named "
                               "YYYY-MM-DD-title.md")
-        date = fields.date("date") or (source.midnight(file_date) if file_date else None)
+        written_date = fields.date("date")
+        date = written_date or (source.midnight(file_date) if file_date else None)
         above = list(parts[:parts.index(folder)])  # blog/_posts: the category "blog"
         categories = above + _categories(fields.meta.get("categories"))
         categories += as_list(fields.meta.get("category"))
-        when = date or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
+        when = (written_date.astimezone(self._zone) if written_date else date
+                or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc))
         written_slug = fields.string("slug")
         address = self._address(source, slug, written_slug, categories, when)
         return Entry(id=join_url(*above, stem), path=address,
@@ -198,6 +201,17 @@ class Jekyll(Generator):
             if isinstance(value, str) and value.strip():
                 return STYLES.get(value.strip(), value.strip())
         return STYLES["date"]
+
+    @property
+    def _zone(self) -> dt.tzinfo:
+        """The zone Jekyll builds in, whose day a front matter ``date`` is in the address: its
+        ``timezone``, else UTC, as GitHub Pages and CI machines build (Jekyll converts a
+        ``2024-08-08 22:44:26 -0700`` to it: /2024/08/09/ there)."""
+        name = self.config.get("timezone")
+        try:
+            return ZoneInfo(name.strip()) if isinstance(name, str) and name.strip() else dt.UTC
+        except (ZoneInfoNotFoundError, ValueError):
+            return dt.UTC
 
     @property
     def _collections_dir(self) -> str:
