@@ -120,6 +120,29 @@ def test_jekyll_address_day_of_a_date_with_an_offset_is_the_build_zones(tmp_path
     assert found == {"/2024-08-08-webinar": f"{SITE}/2024/08/{day}/webinar.html"}
 
 
+def test_jekyll_blog_in_a_collection_with_output(tmp_path):
+    """jekyllrb.com/docs/collections: a blog kept in a collection with output: true (no _posts)
+    is found; its documents are at the collection's permalink, else /:collection/:path ended as
+    the site's style, dated by front matter or file name; a collection without output makes
+    no pages: its documents are pages here, never mailed."""
+    essays = {"_essays/2024-04-01-second.md": "---\ntitle: Second\n---\n\nBody.\n",
+              "_essays/first-one.md": post("First one", "2024-03-01")}
+    collections = "collections:\n  essays:\n    output: true\n"
+    assert urls(tmp_path / "a", {**essays, "_config.yml": "permalink: pretty\n" + collections}
+                ) == {"/essays/2024-04-01-second": f"{SITE}/essays/2024-04-01-second/",
+                      "/essays/first-one": f"{SITE}/essays/first-one/"}
+    config = collections + "    permalink: /:collection/:year/:title/\n  notes:\n    output: no\n"
+    write_files(tmp_path / "b", {"_notes/kept.md": post("Kept")})
+    found = urls(tmp_path / "b", {**essays, "_config.yml": config},
+                 settings='\n[posts]\ndirs = ["_essays", "_notes"]\n')
+    assert found == {"/essays/2024-04-01-second": f"{SITE}/essays/2024/second/",
+                     "/essays/first-one": f"{SITE}/essays/2024/first-one/",
+                     "/notes/kept": f"{SITE}/notes/kept"}
+    posts, _ = load_posts(load_settings(tmp_path / "b", {}))
+    assert [post.page for post in posts if post.id == "/notes/kept"] == [
+        "collection notes is not output: true in _config.yml"]
+
+
 def test_eleventy_urls_as_11ty_dev_describes_them(tmp_path):
     """11ty.dev/docs/permalinks: subdir/template.md is /subdir/template/; a template in its
     own folder (subdir/template/template.md or .../index.md) is /subdir/template/; a
