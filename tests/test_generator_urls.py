@@ -115,7 +115,8 @@ def test_jekyll_address_day_of_a_date_with_an_offset_is_the_build_zones(tmp_path
     _config.yml's timezone, else UTC on GitHub Pages: 22:44 at -0700 is the next day there."""
     found = urls(tmp_path, {
         "_config.yml": f"url: {SITE}\n{config}",
-        "_posts/2024-08-08-webinar.markdown": "---\ndate: 2024-08-08 22:44:26 -0700\n---\n\nBody.\n",
+        "_posts/2024-08-08-webinar.markdown": "---\ndate: 2024-08-08 22:44:26 -0700\n---\n\n"
+                                              "Body.\n",
     })
     assert found == {"/2024-08-08-webinar": f"{SITE}/2024/08/{day}/webinar.html"}
 
