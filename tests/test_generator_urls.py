@@ -144,6 +144,21 @@ def test_jekyll_blog_in_a_collection_with_output(tmp_path):
         "collection notes is not output: true in _config.yml"]
 
 
+def test_jekyll_link_to_a_collection_document_is_its_collection_address(tmp_path):
+    """Chirpy's tabs (_tabs/about.md, output: true, permalink /:title/ from defaults) are
+    pages beside _posts: {% link _tabs/about.md %} is /about/, not the file's path."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_config.yml": "collections:\n  tabs:\n    output: true\ndefaults:\n  - scope:\n"
+                       "      type: tabs\n    values:\n      permalink: /:title/\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\n\nBody.\n",
+        "_tabs/about.md": "---\nicon: fas fa-info-circle\norder: 4\n---\n\nAbout.\n",
+    })
+    posts, errors = load_posts(load_settings(tmp_path, {}))
+    assert errors == [] and [post.id for post in posts] == ["/2024-01-02-hello"]
+    assert posts[0].site.link_url("_tabs/about.md") == f"{SITE}/about/"
+
+
 def test_eleventy_urls_as_11ty_dev_describes_them(tmp_path):
     """11ty.dev/docs/permalinks: subdir/template.md is /subdir/template/; a template in its
     own folder (subdir/template/template.md or .../index.md) is /subdir/template/; a

@@ -37,6 +37,7 @@ class Jekyll(Generator):
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
         self.config = read_data(root / "_config.yml") or read_data(root / "_config.yaml") or {}
+        self.blog_collections: frozenset[str] = frozenset()  # collection folders read as posts
 
     @classmethod
     def found(cls, root: Path) -> str | None:
@@ -140,6 +141,10 @@ class Jekyll(Generator):
     def static_dirs(self) -> tuple[str, ...]:
         return (".",)  # Jekyll copies every other file to the same path under the site
 
+    def configure(self, post_dirs: tuple[str, ...]) -> None:
+        self.blog_collections = frozenset(pattern.strip("/").rpartition("/")[2]
+                                          for pattern in post_dirs)
+
     def entry(self, source: Source) -> Entry:
         fields, parts = source.fields, source.relative.parts
         folder = next((name for name in ("_posts", "_drafts") if name in parts), None)
@@ -178,8 +183,12 @@ class Jekyll(Generator):
                   "path": inside[:len(inside) - len(source.relative.suffix)]}
         template = permalink_template(self.config, collection, source.relative.as_posix(),
                                       source.meta.get("permalink"))
-        return Entry(id=join_url(*above, stem), path=expand(template, values, when),
-                     date=date, draft=draft, title=titleize(slug))
+        address = expand(template, values, when)
+        if collection != "posts" and folder not in self.blog_collections:
+            return Entry(id=join_url(*above, stem), path=address,
+                         page=f"in the collection {collection}, not a post folder")
+        return Entry(id=join_url(*above, stem), path=address, date=date, draft=draft,
+                     title=titleize(slug))
 
     def _collection_folder(self, parts: tuple[str, ...]) -> str | None:
         """The folder of a collection of _config.yml's ``collections`` the file is in."""
