@@ -9,6 +9,7 @@ from test_config import MINIMAL
 
 from newsletter.config import load_settings
 from newsletter.posts import load_posts
+from newsletter.render.tags.context import default_tag_context
 
 SITE = "https://example.org"
 
@@ -261,6 +262,24 @@ def test_link_targets_resolve_to_addresses_for_template_tags(tmp_path):
     assert layout.link_url("about.md") == f"{SITE}/about/"  # a page: read when asked for
     assert layout.link_url("missing.md") is None
     assert layout.values["permalink"] == "pretty" and layout.base_path == ""
+
+
+def test_jekyll_post_url_names_a_post_in_a_subfolder_of_posts(tmp_path):
+    """jekyllrb.com/docs/liquid/tags: posts in subfolders of _posts are named with the
+    subfolder, {% post_url /2023/2023-12-30-name %}; the name alone still finds them."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_config.yml": f"url: {SITE}\n",
+        "_posts/2023/2023-12-30-rafters.md": "---\ntitle: Rafters\n---\n\nBody.\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\n\nBody.\n",
+    })
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    [hello] = [post for post in posts if post.id == "/2024-01-02-hello"]
+    links = default_tag_context(load_settings(tmp_path, {}), hello).link_url
+    rafters = f"{SITE}/2023/12/30/rafters.html"
+    for name in ("/2023/2023-12-30-rafters", "2023/2023-12-30-rafters", "2023-12-30-rafters"):
+        assert links("post_url", name) == rafters
+    assert links("post_url", "2023/2023-12-31-gone") is None
 
 
 def test_a_hugo_ref_is_looked_for_beside_the_page_first(tmp_path):

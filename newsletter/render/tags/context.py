@@ -104,7 +104,14 @@ def _links(post: Post) -> Callable[[str, str], str | None]:
 
     def url(kind: str, target: str) -> str | None:
         beside = Path(post.path).parent if kind in ("ref", "relref", "file") else None
-        return layout.link_url(target, beside=beside)
+        found = layout.link_url(target, beside=beside)
+        name = target.strip().strip("\"'").strip("/")
+        if found is None and kind == "post_url" and "/" in name:
+            # {% post_url /subdir/2024-05-01-name %} names _posts/subdir/2024-05-01-name.md;
+            # a subfolder Jekyll does not find it in is only deprecated: the name alone
+            names = [f"{folder}/{name}" for folder in layout.dirs] + [name.rpartition("/")[2]]
+            found = next(filter(None, map(layout.link_url, names)), None)
+        return found
 
     return url
 
