@@ -9,6 +9,7 @@ from test_config import MINIMAL
 
 from newsletter.config import load_settings
 from newsletter.posts import load_posts
+from newsletter.render.tags import expand_tags
 from newsletter.render.tags.context import default_tag_context
 
 SITE = "https://example.org"
@@ -280,6 +281,21 @@ def test_jekyll_post_url_names_a_post_in_a_subfolder_of_posts(tmp_path):
     for name in ("/2023/2023-12-30-rafters", "2023/2023-12-30-rafters", "2023-12-30-rafters"):
         assert links("post_url", name) == rafters
     assert links("post_url", "2023/2023-12-31-gone") is None
+
+
+def test_jekyll_site_github_url_is_the_sites_address_as_on_github_pages(tmp_path):
+    """GitHub Pages' jekyll-github-metadata sets site.github.url, which posts write before
+    their images and links; a github: table of _config.yml keeps its other values."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE + "/log"),
+        "_config.yml": "baseurl: /log\ngithub:\n  owner_name: pat\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\n\nBody.\n",
+    })
+    settings = load_settings(tmp_path, {})
+    posts, _ = load_posts(settings)
+    expansion = expand_tags("[About]({{ site.github.url }}/about/), {{ site.github.owner_name }}",
+                            default_tag_context(settings, posts[0]))
+    assert (expansion.markdown, expansion.problems) == (f"[About]({SITE}/log/about/), pat", ())
 
 
 def test_a_hugo_ref_is_looked_for_beside_the_page_first(tmp_path):

@@ -79,6 +79,10 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
     site = {"title": settings.site.title, "language": settings.site.language,
             "timezone": settings.site.timezone, **_generator_values(post),
             "url": origin, "baseurl": base_path}  # emails need the published address
+    if layout is not None and layout.generator.name == "jekyll":
+        # GitHub Pages' jekyll-github-metadata: site.github.url is the site's address
+        github = site.get("github") if isinstance(site.get("github"), dict) else {}
+        site["github"] = {**github, "url": site_url}
     return TagContext(site_url=site_url, base_path=base_path, site=site,
                       page=page_values(post, base_path), link_url=_links(post),
                       mdx=Path(post.path).suffix.lower() == ".mdx")
