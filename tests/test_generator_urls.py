@@ -111,6 +111,24 @@ def test_jekyll_categories_per_post_permalink_front_matter_date_and_drafts(tmp_p
     }
 
 
+def test_jekyll_front_matter_defaults_scopes_as_jekyll_matches_them(tmp_path):
+    """jekyllrb.com/docs/configuration/front-matter-defaults: a scope's path is a folder
+    (whole names), written with collections_dir or without it, or a glob."""
+    rule = "  - scope:\n      path: {}\n    values:\n      permalink: {}\n"
+    found = urls(tmp_path, {
+        "_config.yml": "collections_dir: stash\ndefaults:\n"
+                       + rule.format("stash/_posts/notes", "/notes/:title/")
+                       + rule.format("_posts/blog", "/blog/:title/")
+                       + rule.format('"_posts/*/shorts"', "/shorts/:title/"),
+        "stash/_posts/notes/2024-01-02-kiln.md": post(),
+        "stash/_posts/blog-old/2024-01-03-glaze.md": post(),
+        "stash/_posts/2024/shorts/2024-01-04-clay.md": post(),
+    })
+    assert found == {"/2024-01-02-kiln": f"{SITE}/notes/kiln/",
+                     "/2024-01-03-glaze": f"{SITE}/2024/05/01/glaze.html",
+                     "/2024-01-04-clay": f"{SITE}/shorts/clay/"}
+
+
 @pytest.mark.parametrize("config, day", [("", "09"), ("timezone: America/Los_Angeles\n", "08")])
 def test_jekyll_address_day_of_a_date_with_an_offset_is_the_build_zones(tmp_path, config, day):
     """jekyll new writes dates with the writer's offset; Jekyll converts them to its own zone,

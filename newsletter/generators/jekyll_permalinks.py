@@ -4,6 +4,7 @@ document of a collection follows, and its placeholders filled in for one documen
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import re
 from typing import Any
 
@@ -64,17 +65,33 @@ def expand(template: str, values: dict[str, str], date: dt.datetime) -> str:
 
 def _default_permalink(config: dict[str, Any], collection: str, path: str) -> str | None:
     """A ``permalink`` from _config.yml's front matter ``defaults`` whose scope covers the
-    document: its type (the collection's name) or none, and a path its path is under."""
+    document (at ``path`` in the collections' folder): its type (the collection's name) or
+    none, and a path its path is under."""
     defaults = config.get("defaults")
     found = None
     for rule in defaults if isinstance(defaults, list) else []:
         if not isinstance(rule, dict) or not isinstance(rule.get("values"), dict):
             continue
         scope = rule.get("scope") if isinstance(rule.get("scope"), dict) else {}
-        kind, where = scope.get("type"), str(scope.get("path") or "")
-        if kind not in (None, "", collection) or not path.startswith(where.strip("/")):
+        if scope.get("type") not in (None, "", collection) or not _in_scope(
+                path, str(scope.get("path") or ""), config.get("collections_dir")):
             continue
         permalink = rule["values"].get("permalink")
         if isinstance(permalink, str):
             found = permalink  # later, more specific rules win
     return found
+
+
+def _in_scope(path: str, scope: str, collections_dir: Any) -> bool:
+    """Whether a scope's ``path`` covers the document at ``path``, as Jekyll's front matter
+    defaults read it: a folder it is in (whole names: ``blog`` is not ``blog-old``), or a glob,
+    written from the site's folder or from ``collections_dir``."""
+    scope = scope.strip().strip("/")
+    folder = collections_dir.strip("/") if isinstance(collections_dir, str) else ""
+    if folder and scope.startswith(folder + "/"):
+        scope = scope[len(folder) + 1:]
+    if not scope or scope == ".":
+        return True
+    if "*" in scope:
+        return fnmatch.fnmatchcase(path, scope) or fnmatch.fnmatchcase(path, scope + "/*")
+    return path == scope or path.startswith(scope + "/")
