@@ -119,6 +119,8 @@ def test_init_takes_root_anchored_gitignore_lines_as_the_same_folders(tmp_path):
      "YAML Hugo", "https://yaml.example.org", "UTC"),
     ("_config.yml", "title: Jekyll Log\nurl: https://jekyll.example.net\nbaseurl: /blog\ntimezone: Nowhere/Atlantis\n",
      "Jekyll Log", "https://jekyll.example.net/blog", "UTC"),
+    ("_config.yml", "name: Jekyll Now Log\nurl: https://now.example.net\n",  # Jekyll Now's
+     "Jekyll Now Log", "https://now.example.net", "UTC"),
     ("gatsby-config.js", "module.exports = {\n  siteMetadata: {\n    title: `Gatsby Days`,\n"
      "    siteUrl: 'https://gatsby.example.com',\n  },\n  plugins: [],\n}\n",
      "Gatsby Days", "https://gatsby.example.com", "UTC"),

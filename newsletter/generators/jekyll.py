@@ -84,8 +84,10 @@ class Jekyll(Generator):
         url = config.get("url")
         if isinstance(url, str) and isinstance(config.get("baseurl"), str):
             url = url.rstrip("/") + "/" + config["baseurl"].strip("/")
-        return site_info("_config.yml", config.get("title"), url, config.get("timezone"),
-                         config.get("lang"))
+        title = config.get("title")
+        if not (isinstance(title, str) and title.strip()):
+            title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
+        return site_info("_config.yml", title, url, config.get("timezone"), config.get("lang"))
 
     @property
     def content_root(self) -> Path:
