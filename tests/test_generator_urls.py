@@ -84,6 +84,7 @@ def test_hugo_languages_with_their_own_content_folders(tmp_path):
     ("none", "/slap-chop.html"),
     ("/:year/:title/", "/2009/slap-chop/"),
     ("/:categories/:short_year/:i_month/:i_day/:slug", "/09/4/29/slap-chop"),
+    ("/:slugified_categories/:title/", "/slap-chop/"),
 ])
 def test_jekyll_permalink_styles_as_jekyllrb_com_lists_them(tmp_path, style, path):
     """jekyllrb.com/docs/permalinks: the built-in styles date, pretty, ordinal and none, and
@@ -101,6 +102,8 @@ def test_jekyll_categories_per_post_permalink_front_matter_date_and_drafts(tmp_p
     found = urls(tmp_path, {
         "_config.yml": f"url: {SITE}\n",
         "news/_posts/2024-01-31-launch.md": "---\ncategories: Product Big\n---\n\nBody.\n",
+        "_posts/2024-02-02-tools.md": "---\ncategories: [Tools & Tips, C++]\npermalink: "
+                                      "/:slugified_categories/:title/\n---\n\nBody.\n",
         "_posts/2024-02-01-late.md": "---\ndate: 2024-02-03 10:00:00 +0000\n---\n\nBody.\n",
         "_posts/2024-02-05-own.md": "---\npermalink: /own/:title/\n---\n\nBody.\n",
     })
@@ -108,6 +111,7 @@ def test_jekyll_categories_per_post_permalink_front_matter_date_and_drafts(tmp_p
         "/news/2024-01-31-launch": f"{SITE}/news/product/big/2024/01/31/launch.html",
         "/2024-02-01-late": f"{SITE}/2024/02/03/late.html",
         "/2024-02-05-own": f"{SITE}/own/own/",
+        "/2024-02-02-tools": f"{SITE}/tools-tips/c/tools/",
     }
 
 

@@ -181,6 +181,8 @@ class Jekyll(Generator):
         values = {"title": jekyll_slug(name, pretty=True, cased=True),
                   "slug": jekyll_slug(name), "name": jekyll_slug(stem),
                   "categories": "/".join(dict.fromkeys(c.lower() for c in categories)),
+                  "slugified_categories": "/".join(dict.fromkeys(
+                      slug for slug in map(jekyll_slug, categories) if slug)),
                   "output_ext": ".html", "collection": collection,
                   "path": inside[:len(inside) - len(source.relative.suffix)]}
         template = permalink_template(self.config, collection, source.relative.as_posix(),
