@@ -145,6 +145,20 @@ def test_jekyll_address_day_of_a_date_with_an_offset_is_the_build_zones(tmp_path
     assert found == {"/2024-08-08-webinar": f"{SITE}/2024/08/{day}/webinar.html"}
 
 
+def test_jekyll_address_day_of_a_date_without_offset_is_the_day_written(tmp_path):
+    """A date without an offset is in Jekyll's zone as written, even when newsletter.toml reads
+    post dates in another zone (Paris here, UTC for Jekyll)."""
+    paris = MINIMAL.replace("https://blog.example.com", SITE).replace(
+        'url = "', 'timezone = "Europe/Paris"\nurl = "', 1)
+    found = urls(tmp_path, {
+        "newsletter.toml": paris, "_config.yml": f"url: {SITE}\n",
+        "_posts/2024-08-08-late.md": "---\ndate: 2024-08-08 00:30:00\n---\n\nBody.\n",
+        "_posts/2024-08-09-plain.md": "---\ndate: 2024-08-09\n---\n\nBody.\n",
+    })
+    assert found == {"/2024-08-08-late": f"{SITE}/2024/08/08/late.html",
+                     "/2024-08-09-plain": f"{SITE}/2024/08/09/plain.html"}
+
+
 def test_jekyll_blog_in_a_collection_with_output(tmp_path):
     """jekyllrb.com/docs/collections: a blog kept in a collection with output: true (no _posts)
     is found; its documents are at the collection's permalink, else /:collection/:path ended as

@@ -174,8 +174,11 @@ class Jekyll(Generator):
             above, categories = [collection], []
         categories += _categories(fields.meta.get("categories"))
         categories += as_list(fields.meta.get("category"))
-        when = (written_date.astimezone(self._zone) if written_date else date
-                or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc))
+        when = date or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
+        # A date written with an offset is on Jekyll's clock in the address; one without is read
+        # in the site's zone (its zone object, as source.midnight gives it) and is as written.
+        if written_date and written_date.tzinfo is not source.midnight(when.date()).tzinfo:
+            when = written_date.astimezone(self._zone)
         name = fields.string("slug") or slug
         inside = "/".join(parts[parts.index(folder) + 1:])
         values = {"title": jekyll_slug(name, pretty=True, cased=True),
