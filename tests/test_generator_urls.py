@@ -159,6 +159,24 @@ def test_jekyll_address_day_of_a_date_without_offset_is_the_day_written(tmp_path
                      "/2024-08-09-plain": f"{SITE}/2024/08/09/plain.html"}
 
 
+def test_jekyll_posts_that_config_excludes_are_never_posts(tmp_path):
+    """Jekyll builds nothing _config.yml's exclude names, _posts included (a folder, a glob):
+    such a file is a page here, never mailed with a link to a page that does not exist."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_config.yml": 'exclude: [_posts/wip, "_posts/*-template.md", README.md]\n',
+        "_posts/wip/2024-01-01-half.md": post("Half"),
+        "_posts/2024-01-02-post-template.md": post("Template"),
+        "_posts/2024-01-03-real.md": post("Real"),
+    })
+    posts, errors = load_posts(load_settings(tmp_path, {}))
+    assert errors == []
+    assert {post.title: post.page for post in posts} == {
+        "Half": "excluded by _config.yml's exclude: Jekyll does not build it",
+        "Template": "excluded by _config.yml's exclude: Jekyll does not build it",
+        "Real": None}
+
+
 def test_jekyll_blog_in_a_collection_with_output(tmp_path):
     """jekyllrb.com/docs/collections: a blog kept in a collection with output: true (no _posts)
     is found; its documents are at the collection's permalink, else /:collection/:path ended as

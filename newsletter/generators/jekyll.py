@@ -124,14 +124,21 @@ class Jekyll(Generator):
         if any(part.startswith("_") for part in parts[:-1]) and not any(
                 relative.startswith(name + "/") for name in included):
             return False
-        excluded = [str(name).strip("/") for name in as_list(self.config.get("exclude"))]
-        if any(relative == name or relative.startswith(name + "/") for name in excluded):
+        if self._excluded(relative):
             return False
         try:
             with path.open("rb") as handle:
                 return handle.read(3) == b"---"
         except OSError:
             return False
+
+    def _excluded(self, relative: str) -> bool:
+        """Whether _config.yml's ``exclude`` names the file (its path from the site's folder):
+        itself, a folder it is in, or a glob matching either."""
+        parts = relative.split("/")
+        paths = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+        return any(fnmatch.fnmatchcase(path, str(name).strip("/"))
+                   for name in as_list(self.config.get("exclude")) for path in paths)
 
     def publishes(self, names: tuple[str, ...]) -> list[str]:
         """Jekyll copies every file and folder of the site but those its ``exclude`` names (globs
@@ -172,6 +179,9 @@ class Jekyll(Generator):
             categories = above[:]
         else:
             above, categories = [collection], []
+        if self._excluded(source.path.relative_to(self.root).as_posix()):
+            return Entry(id=join_url(*above, stem), path=None,
+                         page="excluded by _config.yml's exclude: Jekyll does not build it")
         categories += _categories(fields.meta.get("categories"))
         categories += as_list(fields.meta.get("category"))
         when = date or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
