@@ -141,6 +141,20 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
     load_settings(tmp_path, {})
 
 
+def test_init_at_a_repository_whose_blog_is_in_docs_says_to_run_it_there(tmp_path):
+    """GitHub Pages publishes a project's docs/ folder: init at the repository's top finds no
+    generator there, and names the Jekyll site one folder down instead of the README."""
+    (tmp_path / "docs" / "_posts").mkdir(parents=True)
+    (tmp_path / "docs" / "_config.yml").write_text("title: Tool\nbaseurl: /tool\n")
+    (tmp_path / "docs" / "_posts" / "2026-03-01-release.md").write_text(
+        "---\ntitle: Release\n---\n\nOut now.\n")
+    (tmp_path / "README.md").write_text("# tool\n")
+    result = invoke(tmp_path, "init")
+    assert result.output.splitlines()[0] == (
+        "No static site generator found: posts in content (the default), 0 posts, 0 pages; "
+        "docs/ holds a Jekyll site (docs/_config.yml): run `newsletter init` in docs/.")
+
+
 def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):
     (tmp_path / "posts").mkdir()
     (tmp_path / "posts" / "first.md").write_text("---\ntitle: First\ndate: 2026-03-01\n---\n")
