@@ -119,6 +119,8 @@ def test_init_takes_root_anchored_gitignore_lines_as_the_same_folders(tmp_path):
      "YAML Hugo", "https://yaml.example.org", "UTC"),
     ("_config.yml", "title: Jekyll Log\nurl: https://jekyll.example.net\nbaseurl: /blog\ntimezone: Nowhere/Atlantis\n",
      "Jekyll Log", "https://jekyll.example.net/blog", "UTC"),
+    ("_config.yml", "name: Jekyll Now Log\nurl: https://now.example.net\n",  # Jekyll Now's
+     "Jekyll Now Log", "https://now.example.net", "UTC"),
     ("gatsby-config.js", "module.exports = {\n  siteMetadata: {\n    title: `Gatsby Days`,\n"
      "    siteUrl: 'https://gatsby.example.com',\n  },\n  plugins: [],\n}\n",
      "Gatsby Days", "https://gatsby.example.com", "UTC"),
@@ -137,6 +139,20 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
     raw = tomllib.loads((tmp_path / "newsletter.toml").read_text())
     assert raw["site"]["url"] == PLACEHOLDER_URL
     load_settings(tmp_path, {})
+
+
+def test_init_at_a_repository_whose_blog_is_in_docs_says_to_run_it_there(tmp_path):
+    """GitHub Pages publishes a project's docs/ folder: init at the repository's top finds no
+    generator there, and names the Jekyll site one folder down instead of the README."""
+    (tmp_path / "docs" / "_posts").mkdir(parents=True)
+    (tmp_path / "docs" / "_config.yml").write_text("title: Tool\nbaseurl: /tool\n")
+    (tmp_path / "docs" / "_posts" / "2026-03-01-release.md").write_text(
+        "---\ntitle: Release\n---\n\nOut now.\n")
+    (tmp_path / "README.md").write_text("# tool\n")
+    result = invoke(tmp_path, "init")
+    assert result.output.splitlines()[0] == (
+        "No static site generator found: posts in content (the default), 0 posts, 0 pages; "
+        "docs/ holds a Jekyll site (docs/_config.yml): run `newsletter init` in docs/.")
 
 
 def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):

@@ -61,11 +61,16 @@ def collect_links(context: CheckContext) -> list[LinkUse]:
     uses = _post_links(context)
     # Compared unquoted: the HTML serialiser percent-escapes spaces and such in href and src.
     sent = Counter((use.tag, unquote(use.sent)) for use in uses)
+    # The post's own image files, which the email carries as cid: parts (or [images] url):
+    # checked where the post names them, and by rendering (image-missing, image-unusable).
+    own_images = {image.src for image in context.email.images}
     document = lxml.html.document_fromstring(context.email.html)
     for element in _linking(document):
         url = (element.get(URL_ATTRIBUTES[element.tag]) or "").strip()
         if sent[(element.tag, unquote(url))]:  # one of the post's own
             sent[(element.tag, unquote(url))] -= 1
+        elif element.tag == "img" and url in own_images:
+            continue
         elif not PLACEHOLDER.fullmatch(url):  # the unsubscribe link is the footer check's
             uses.append(_use(element, url, url, _template_where(context, url), in_post=False))
     return uses

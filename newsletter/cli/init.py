@@ -89,8 +89,26 @@ def _found(root: Path, generator) -> str:
     dirs, why = generator.post_dirs()
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
     read = {post.path.resolve() for post in posts}  # the pages found are not posts elsewhere
-    elsewhere = _elsewhere(root, read) if len(posts) == pages and not errors else ""
+    elsewhere = ""
+    if len(posts) == pages and not errors:
+        elsewhere = (_nested_site(root) if generator.name == "none" else "") or \
+            _elsewhere(root, read)
     return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}."
+
+
+def _nested_site(root: Path) -> str:
+    """Where a blog's generator settings are one folder down (GitHub Pages publishing a
+    project's docs/ folder): the site to run init in."""
+    from newsletter.generators import detect
+
+    for folder in sorted(root.iterdir()):
+        if folder.is_dir() and not folder.name.startswith((".", "_")) \
+                and folder.name not in _NOT_POSTS:
+            generator = detect(folder)
+            if generator.name != "none":
+                return (f"; {folder.name}/ holds a {generator.label} site ({folder.name}/"
+                        f"{generator.evidence}): run `newsletter init` in {folder.name}/")
+    return ""
 
 
 def _elsewhere(root: Path, read: set[Path]) -> str:

@@ -138,6 +138,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         expires=entry.expires,
         media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
         or None,
+        template_tags=fields.boolean("render_with_liquid", default=True),
         site=layout,
     )
 

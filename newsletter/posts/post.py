@@ -51,6 +51,7 @@ class Post:
     page: str | None = None  # why this file is a page of the site and not a post
     expires: dt.datetime | None = None  # Hugo's expiryDate
     media_subpath: str | None = None  # Chirpy's: the folder of the post's relative image paths
+    template_tags: bool = True  # False: Jekyll's render_with_liquid: false, its tags are text
     # The site's layout: its generator, folders and every post's address (for template tags)
     site: SiteLayout | None = field(default=None, compare=False, repr=False)
 
