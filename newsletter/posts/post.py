@@ -65,6 +65,13 @@ def short_name(post_id: str) -> str:
     return post_id.rstrip("/").rpartition("/")[2]
 
 
+def folder_name(name: str) -> str:
+    """The folder of the post named ``name`` (preview files, outbox messages): its name, but
+    never one that is the folder holding it or that folder's parent (a slug of ``.`` or
+    ``..``: its dots written %2E, as a URL would write them)."""
+    return name if name.strip(".") else name.replace(".", "%2E")
+
+
 def classify(post: Post, now: dt.datetime) -> PostStatus:
     """Whether ``post`` is a page, a draft, expired, opted out, scheduled or ready, at ``now``."""
     if post.page is not None:

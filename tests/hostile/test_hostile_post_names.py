@@ -77,3 +77,18 @@ def test_a_slug_of_dots_keeps_its_preview_in_its_own_folder(site, slug, folder):
     index = (preview / "index.html").read_text(encoding="utf-8")
     assert "<!DOCTYPE" in index.upper()[:100] and "A Fine Post" in index  # not the post's page
     assert f'href="{folder.replace("%", "%25")}/index.html"' in index
+
+
+@pytest.mark.parametrize("slug, folder", [("/posts/..", "%2E%2E"), ("/posts/.", "%2E")])
+def test_a_slug_of_dots_keeps_its_sent_messages_in_their_own_outbox_folder(site, slug, folder):
+    # The outbox wrote outbox/../<reader>.eml: every reader's message in the site's root.
+    post = POST.replace("---\n\n", f'description: "Dots."\nslug: "{slug}"\n---\n\n')
+    (site / "content" / "posts" / "dots.md").write_text(post, encoding="utf-8")
+    before = {path.name for path in site.iterdir()}
+    result = invoke(site, "send", slug, "--yes")
+    assert result.exit_code == 0, result.output
+    assert {path.name for path in site.iterdir()} - before == {"outbox", ".newsletter"}
+    assert [path.name for path in (site / "outbox").iterdir()] == [folder]
+    sent = sorted(path.name for path in (site / "outbox" / folder).glob("*.eml"))
+    assert sent and "ada@example.com.eml" in sent
+    assert invoke(site, "status", slug).exit_code == 0
