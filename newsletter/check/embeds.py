@@ -3,6 +3,10 @@ the video's Share button), a ``<script>``, a form. Gmail, Outlook and Apple Mail
 the reader sees a gap where the blog shows a video: an error, at the element's line. ``<video>``
 and ``<audio>`` play in Apple Mail only (elsewhere their fallback content shows): a warning. So is
 a ``<style>``, which the email leaves out (its rules would restyle the whole email).
+
+The email also leaves out what would act on the whole page it is shown in (``<base>``, ``<meta>``,
+``<link>``: a warning) and every event handler attribute (``onerror="..."``: an error, as a
+script is; a guest post may carry one).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from newsletter.check.findings import Finding, error, warning
+from newsletter.render import PAGE_TAGS, is_event_handler
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -24,6 +29,35 @@ _YOUTUBE = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6
 
 def embed_findings(context: CheckContext) -> list[Finding]:
     """One finding per such element of the post, where the post writes it."""
+    return [*_element_findings(context), *_left_out_findings(context)]
+
+
+def _left_out_findings(context: CheckContext) -> list[Finding]:
+    """Each page-level tag and event handler attribute the post writes, at its line."""
+    source, found = context.sources.post, []
+    cursor = source.start
+    for element in context.fragment.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment
+        handlers = [name for name in element.attrib if is_event_handler(name)]
+        if element.tag not in PAGE_TAGS and not handlers:
+            continue
+        written = re.compile(rf"<{element.tag}\b", re.IGNORECASE).search(source.text, cursor)
+        if written:
+            cursor = written.end()
+        where = source.where(source.line_at(written.start()) if written else None)
+        if element.tag in PAGE_TAGS:
+            found.append(warning("html-page-tag", where, f"a <{element.tag}> is left out of the "
+                                 "email: it would act on the whole page the email is shown in",
+                                 "remove it from the post"))
+        for name in handlers:
+            found.append(error("html-script-attribute", where,
+                               f"<{element.tag} {name}=...> runs a script; the email leaves it "
+                               "out, and every email client removes it", "remove the attribute"))
+    return found
+
+
+def _element_findings(context: CheckContext) -> list[Finding]:
     source, found = context.sources.post, []
     cursor = source.start
     for element in context.fragment.iter(*NEVER_RUN, *SOME_CLIENTS, LEFT_OUT):

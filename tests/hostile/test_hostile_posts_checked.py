@@ -58,3 +58,25 @@ def test_thousands_of_links_are_each_found_at_their_own_line(site):
     found = [f for f in findings(site, "many") if f["code"] == "link-fragment"]
     assert len(found) == 2000
     assert {f["where"] for f in found} == {f"content/posts/many.md:{7 + 2 * n}" for n in range(2000)}
+
+
+def test_event_handlers_and_page_level_tags_never_reach_the_email(site):
+    # Raw HTML a guest post may carry: scripts in attributes, and tags that act on the whole
+    # page the email is shown in (a base for every link, a redirect, a stylesheet).
+    write(site, "handlers", '<img src="https://blog.example.com/a.png" alt="a" '
+                            'onerror="alert(1)">\n\n'
+                            '<a href="https://example.org/" OnClick="steal()">a link</a>\n\n'
+                            '<base href="https://evil.example/">\n\n'
+                            '<meta http-equiv="refresh" content="0;url=https://evil.example/">\n\n'
+                            '<link rel="stylesheet" href="https://evil.example/x.css">\n\n'
+                            'The words stay.')
+    found = [(f["code"], f["where"]) for f in findings(site, "handlers")]
+    assert ("html-script-attribute", "content/posts/handlers.md:7") in found
+    assert ("html-script-attribute", "content/posts/handlers.md:9") in found
+    assert [(code, where) for code, where in found if code == "html-page-tag"] == [
+        ("html-page-tag", f"content/posts/handlers.md:{line}") for line in (11, 13, 15)]
+    assert invoke(site, "preview", "handlers").exit_code == 0
+    sent = (site / "preview" / "handlers" / "email.html").read_text(encoding="utf-8")
+    assert "The words stay." in sent and "a link" in sent and "a.png" in sent
+    for gone in ("onerror", "alert(", "onclick", "steal()", "<base", "refresh", "evil.example"):
+        assert gone not in sent.lower()
