@@ -92,3 +92,31 @@ def test_a_slug_of_dots_keeps_its_sent_messages_in_their_own_outbox_folder(site,
     sent = sorted(path.name for path in (site / "outbox" / folder).glob("*.eml"))
     assert sent and "ada@example.com.eml" in sent
     assert invoke(site, "status", slug).exit_code == 0
+
+
+@pytest.mark.parametrize("slug, shown", [
+    ('"/posts/a\\r\\nBcc: x@evil.example"', "/posts/a\\r\\nBcc: x@evil.example"),
+    ('"/posts/\\e]0;pwned\\a"', "/posts/\\x1b]0;pwned\\x07"),
+    ('"/posts/tab\\there"', "/posts/tab\\there"),
+])
+def test_a_slug_with_a_control_character_is_refused_in_one_line_at_its_line(site, slug, shown):
+    # The file name was checked, but a front matter slug became the post's id as written: a
+    # line break split `posts`, an escape reached the terminal, and the send carried them.
+    post = POST.replace("---\n\n", f"slug: {slug}\n---\n\n")
+    (site / "content" / "posts" / "sly.md").write_text(post, encoding="utf-8")
+    result = invoke(site, "posts")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: content/posts/sly.md:4: the slug {shown} holds a control "
+                             "character; write it without line breaks, tabs or other control "
+                             "characters\n")
+    assert "\x1b" not in result.stdout and "\r" not in result.stdout
+    assert invoke(site, "send", "--due").exit_code == 1
+    assert not any("evil" in str(path) or "pwned" in str(path)
+                   for path in (site / "outbox").rglob("*"))
+
+
+def test_the_slug_is_named_even_after_a_folded_description(site):
+    post = POST.replace("---\n\n", 'description: >\n  Two\n  lines.\nslug: "/posts/a\\nb"\n---\n\n')
+    (site / "content" / "posts" / "sly.md").write_text(post, encoding="utf-8")
+    assert invoke(site, "posts").stderr.startswith(
+        "error: content/posts/sly.md:7: the slug /posts/a\\nb holds a control character")
