@@ -179,8 +179,12 @@ class NewsletterApp:
         return [] if method == "HEAD" else [response.body]
 
     def respond(self, request: Request) -> Response:
-        """Route one request."""
+        """Route one request. The sign-up paths come before the unsubscribe path: one at the
+        root of its host (``/{token}``) would take ``/subscribe`` too."""
         path, method = request.path, request.method
+        answer = self.signups and self.signups.route(request)
+        if answer is not None:
+            return answer
         from_path = self.route.match(path)
         if from_path is not None:
             if method not in ("GET", "HEAD", "POST"):
@@ -197,9 +201,6 @@ class NewsletterApp:
             if method != "POST":
                 raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
             return self.webhook(request, provider)
-        answer = self.signups and self.signups.route(request)
-        if answer is not None:
-            return answer
         raise HttpError(404, "There is nothing here.")
 
     def confirmation_page(self, address: str) -> Response:
