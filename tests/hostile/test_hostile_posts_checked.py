@@ -80,3 +80,19 @@ def test_event_handlers_and_page_level_tags_never_reach_the_email(site):
     assert "The words stay." in sent and "a link" in sent and "a.png" in sent
     for gone in ("onerror", "alert(", "onclick", "steal()", "<base", "refresh", "evil.example"):
         assert gone not in sent.lower()
+
+
+def test_script_urls_in_attributes_other_than_a_links_href_are_errors(site):
+    # Only <a href> and <img src> were read: a script in any other URL attribute went out.
+    write(site, "elsewhere", '<svg><a xlink:href="javascript:alert(1)"><text>svg</text></a></svg>\n\n'
+                             '<map name="m"><area href=" JavaScript:alert(2)"></map>\n\n'
+                             '<img src="https://blog.example.com/a.png" alt="a" '
+                             'srcset="https://blog.example.com/b.png 2x, javascript:alert(3) 1x">\n\n'
+                             '<table background="vbscript:msgbox(4)"><tr><td>t</td></tr></table>\n\n'
+                             '<div style="background: URL( \'javascript:alert(5)\' )">bg</div>\n\n'
+                             '<a href="https://example.org/" title="javascript: a talk">fine</a>')
+    found = [(f["code"], f["where"]) for f in findings(site, "elsewhere")]
+    assert found == [("html-script-attribute", f"content/posts/elsewhere.md:{line}")
+                     for line in (7, 9, 11, 13, 15)]
+    result = run_cli(site, "send", "elsewhere", "--yes")
+    assert result.returncode == 2 and not (site / "outbox").exists()
