@@ -112,7 +112,9 @@ def _as_written(data: dict[str, Any], block: str) -> dict[str, Any]:
     root = yaml.compose(block, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     written = {key.value: value.value for key, value in root.value
                if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)}
-    return {**data, **{key: written[key] for key in keys if key in written}}
+    # true and false are booleans in YAML 1.2 too (``excerpt: false``: no excerpt)
+    return {**data, **{key: written[key] for key in keys
+                       if key in written and written[key].lower() not in ("true", "false")}}
 
 
 def _nesting(block: str) -> int:

@@ -25,3 +25,11 @@ def test_an_unquoted_title_is_the_subject_as_written(site, written):
     message = (site / "preview" / "plain" / "message.eml").read_text(encoding="utf-8")
     assert f"\nSubject: {written}\n" in message
     assert written in (site / "preview" / "plain" / "email.html").read_text(encoding="utf-8")
+
+
+def test_a_description_of_false_is_still_no_description(site):
+    (site / "content" / "posts" / "plain.md").write_text(
+        "---\ntitle: Plain\ndate: 2026-11-21\ndescription: false\n---\n\nBody words.\n",
+        encoding="utf-8")
+    found = json.loads(invoke(site, "check", "plain", "--json").stdout)["findings"]
+    assert "no-description" in [finding["code"] for finding in found]
