@@ -12,6 +12,7 @@ from newsletter.generators import SiteLayout
 from newsletter.posts.feature_image import PostImage
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class PostStatus(StrEnum):
@@ -94,5 +95,6 @@ def newest_first(posts: list[Post]) -> list[Post]:
 
 
 def plain_line(text: str) -> str:
-    """``text`` as one line of plain text: HTML tags removed, whitespace and newlines collapsed."""
-    return " ".join(_TAG.sub("", text).split())
+    """``text`` as one line of plain text: HTML tags removed, whitespace, newlines and control
+    characters (a terminal's escapes: a title is printed) collapsed."""
+    return " ".join(_CONTROLS.sub(" ", _TAG.sub("", text)).split())

@@ -120,3 +120,16 @@ def test_the_slug_is_named_even_after_a_folded_description(site):
     (site / "content" / "posts" / "sly.md").write_text(post, encoding="utf-8")
     assert invoke(site, "posts").stderr.startswith(
         "error: content/posts/sly.md:7: the slug /posts/a\\nb holds a control character")
+
+
+def test_terminal_escapes_in_a_title_never_reach_the_terminal_or_the_subject(site):
+    # A title is printed by posts, send and status: an escape in it set the terminal's title.
+    post = POST.replace('"A Fine Post"', '"A \\e]0;pwned\\a Fine \\x9b31m Post\\x7f"')
+    (site / "content" / "posts" / "esc.md").write_text(post, encoding="utf-8")
+    result = invoke(site, "posts")
+    assert result.exit_code == 0
+    line, = [line for line in result.stdout.splitlines() if "/posts/esc" in line]
+    assert line.endswith("A ]0;pwned Fine 31m Post")
+    listed = json.loads(invoke(site, "posts", "--json").stdout)
+    assert [item["title"] for item in listed if item["id"] == "/posts/esc"] == [
+        "A ]0;pwned Fine 31m Post"]
