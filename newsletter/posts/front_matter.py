@@ -13,6 +13,7 @@ Pelican's are case-insensitive; a key written in lower case wins over another sp
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tomllib
@@ -92,7 +93,28 @@ def _yaml(block: str, text: str, where: str) -> dict[str, Any]:
         raise ContentError("the front matter's aliases (*name) repeat its values too often, or "
                            "hold themselves", where=f"{where}:2",
                            hint="write the values out instead of repeating &anchors")
-    return _mapping(data, where, "key: value lines")
+    return _as_written(_mapping(data, where, "key: value lines"), block)
+
+
+# Keys read as text. YAML 1.1 (PyYAML) makes an unquoted No, On, 12:30 or 0x1F a boolean or a
+# number, where Hugo, Eleventy, Astro and Gatsby (YAML 1.2) keep the words.
+_TEXT_KEYS = frozenset({"title", "subject", "preheader", "description", "summary", "excerpt",
+                        "cta_text"})
+
+
+def _as_written(data: dict[str, Any], block: str) -> dict[str, Any]:
+    """``data`` with each text key that YAML read as a boolean, number or date back as the
+    scalar is written (the block composed again only then: rare)."""
+    keys = [key for key, value in data.items() if isinstance(key, str)
+            and key.lower() in _TEXT_KEYS and isinstance(value, (bool, int, float, dt.date))]
+    if not keys:
+        return data
+    root = yaml.compose(block, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+    written = {key.value: value.value for key, value in root.value
+               if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)}
+    # true and false are booleans in YAML 1.2 too (``excerpt: false``: no excerpt)
+    return {**data, **{key: written[key] for key in keys
+                       if key in written and written[key].lower() not in ("true", "false")}}
 
 
 def _nesting(block: str) -> int:

@@ -32,6 +32,8 @@ MAX_POST_BYTES = 2**20
 # controls (a newline, a tab, an escape) and Unicode's line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Front matter keys generators make a post's id or address of.
+_ID_KEYS = ("slug", "permalink", "url", "path", "id", "uri")
 # Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
 _CUSTOM_TABLES = ("params", "extra")
 # A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
@@ -90,6 +92,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     meta = split.meta
     fields = FieldReader(meta, text, where, settings.site.zone, split.spelling)
     entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight))
+    _refuse_control_slug(entry.id + (entry.path or ""), meta, fields)
     if page and entry.page is None:
         entry = replace(entry, page=page)
     elsewhere = next((key for key in _ELSEWHERE_KEYS if meta.get(key)), None)
@@ -164,6 +167,22 @@ def _refuse_control_characters(where: str) -> None:
         raise ContentError(
             "the file name holds a control character", where=printable(where),
             hint="rename the file without line breaks, tabs or other control characters")
+
+
+def _refuse_control_slug(made: str, meta: dict, fields: FieldReader) -> None:
+    """A slug (or permalink, url) written with a control character is refused, as a file name
+    with one is: it would become the post's id and address as written."""
+    if not _CONTROL.search(made):
+        return
+    written = [key for key, value in meta.items()
+               if isinstance(value, str) and _CONTROL.search(value)]
+    # The keys generators make ids of first: a folded description ends in a line break too.
+    key = next((key for key in written if key in _ID_KEYS), written[0] if written else None)
+    shown = printable(meta[key] if key else made)
+    raise ContentError(
+        f"the {fields.name(key) if key else 'slug'} {shown} holds a control character",
+        where=fields.where(key) if key else fields.file,
+        hint="write it without line breaks, tabs or other control characters")
 
 
 def _read_text(path: Path, where: str) -> str:

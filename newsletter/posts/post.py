@@ -12,6 +12,7 @@ from newsletter.generators import SiteLayout
 from newsletter.posts.feature_image import PostImage
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class PostStatus(StrEnum):
@@ -66,6 +67,13 @@ def short_name(post_id: str) -> str:
     return post_id.rstrip("/").rpartition("/")[2]
 
 
+def folder_name(name: str) -> str:
+    """The folder of the post named ``name`` (preview files, outbox messages): its name, but
+    never one that is the folder holding it or that folder's parent (a slug of ``.`` or
+    ``..``: its dots written %2E, as a URL would write them)."""
+    return name if name.strip(".") else name.replace(".", "%2E")
+
+
 def classify(post: Post, now: dt.datetime) -> PostStatus:
     """Whether ``post`` is a page, a draft, expired, opted out, scheduled or ready, at ``now``."""
     if post.page is not None:
@@ -88,5 +96,6 @@ def newest_first(posts: list[Post]) -> list[Post]:
 
 
 def plain_line(text: str) -> str:
-    """``text`` as one line of plain text: HTML tags removed, whitespace and newlines collapsed."""
-    return " ".join(_TAG.sub("", text).split())
+    """``text`` as one line of plain text: HTML tags removed, whitespace, newlines and control
+    characters (a terminal's escapes: a title is printed) collapsed."""
+    return " ".join(_CONTROLS.sub(" ", _TAG.sub("", text)).split())

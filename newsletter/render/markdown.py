@@ -25,6 +25,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+import lxml.etree
 import lxml.html
 import markdown
 
@@ -53,8 +54,11 @@ URL_ATTRIBUTES = {"a": "href", "img": "src"}
 MEDIA_URL_ATTRIBUTES = ("src", "poster")
 MEDIA = ("video", "audio", "source", "track")
 # Raw HTML a post writes that never reaches the email: premailer would apply a <style>'s rules to
-# the whole email (the layout's body and cells too), and the text part would show its CSS or code.
-LEFT_OUT = ("style", "script")
+# the whole email (the layout's body and cells too), and the text part would show its CSS or code;
+# <base>, <meta> and <link> act on the whole page the email is shown in (where its links lead, a
+# redirect, a stylesheet fetched from elsewhere). Event handler attributes (onerror=...) go too.
+PAGE_TAGS = ("base", "meta", "link")
+LEFT_OUT = ("style", "script", *PAGE_TAGS)
 # Terminal colour codes (ESC [31m) and titles (ESC ]0;...BEL), pasted with a command's output, and the other control
 # characters but tabs and line breaks: no client shows them, and in the text part they reach the
 # terminal of a reader who reads mail there.
@@ -63,6 +67,11 @@ _TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
 # lxml refuses most of them in attribute values.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def is_event_handler(attribute: str) -> bool:
+    """Whether an HTML attribute runs a script (``onclick``, ``OnError``)."""
+    return attribute[:2].lower() == "on"
 
 
 def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
@@ -118,6 +127,9 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
     root = markdown_fragment(source, dialect, written)
     for element in list(root.iter(*LEFT_OUT)):
         element.drop_tree()  # its tail stays
+    for element in root.iter(lxml.etree.Element):
+        for name in [name for name in element.attrib if is_event_handler(name)]:
+            del element.attrib[name]
     shape_blocks(root)
     kept_ids = local_ids(root)
     for element in root.iter(*URL_ATTRIBUTES):

@@ -185,8 +185,12 @@ class NewsletterApp:
         return [] if method == "HEAD" else [response.body]
 
     def respond(self, request: Request) -> Response:
-        """Route one request."""
+        """Route one request. The sign-up paths come before the unsubscribe path: one at the
+        root of its host (``/{token}``) would take ``/subscribe`` too."""
         path, method = request.path, request.method
+        answer = self.signups and self.signups.route(request)
+        if answer is not None:
+            return answer
         from_path = self.route.match(path)
         if from_path is not None:
             if method not in ("GET", "HEAD", "POST"):
@@ -203,9 +207,6 @@ class NewsletterApp:
             if method != "POST":
                 raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
             return self.webhook(request, provider)
-        answer = self.signups and self.signups.route(request)
-        if answer is not None:
-            return answer
         raise HttpError(404, "There is nothing here.")
 
     def confirmation_page(self, address: str) -> Response:
@@ -225,7 +226,7 @@ class NewsletterApp:
 
     def unsubscribe(self, request: Request, address: str, token: str) -> Response:
         """POST: unsubscribe at once (RFC 8058); repeating it changes nothing more."""
-        form = request.form()
+        form = request.form(plain_text=True)  # a text/plain one-click: docs/unsubscribes.md
         if form.get(ONE_CLICK[0]) != [ONE_CLICK[1]]:
             raise HttpError(400, "This is not a one-click unsubscribe request "
                                  "(the body must be List-Unsubscribe=One-Click).")
