@@ -391,5 +391,53 @@ def gatsby_site(root: Path) -> Expected:
     }, images={"/sourdough": 1})
 
 
+HEXO_CONFIG = """\
+title: Loom and Shuttle
+language: en
+timezone: Europe/Lisbon
+url: https://loom.example.pt
+permalink: :year/:month/:title/
+new_post_name: :year-:month-:day-:title.md
+source_dir: source
+default_layout: post
+post_asset_folder: true
+"""
+
+
+def hexo_site(root: Path) -> Expected:
+    """Hexo, shaped like hexo-starter: _config.yml with new_post_name naming posts by date, a
+    post asset folder, a post in a folder (not named as new_post_name says: the slug is its path slugged), one with front matter closed by --- only, its own
+    permalink, a draft in _drafts, published: false, a page, scaffolds."""
+    write_files(root, {
+        "_config.yml": HEXO_CONFIG,
+        "package.json": '{"name": "hexo-site", "dependencies": {"hexo": "^7.3.0"}}\n',
+        "scaffolds/post.md": "---\ntitle: {{ title }}\ndate: {{ date }}\ntags:\n---\n",
+        "source/_posts/2024-03-09-warp-and-weft.md": (
+            "---\ntitle: Warp and Weft\ntags: [basics]\n---\n\nThe warp waits, the weft "
+            "travels.\n\n![The loom](heddles.jpg)\n"),
+        "source/_posts/2024-03-09-warp-and-weft/heddles.jpg": picture((150, 110, 70)),
+        "source/_posts/dyes/madder-root.md": (
+            "title: Madder Root\ndate: 2024-05-21 18:30:00\ncategories: [Dyes]\n---\n\n"
+            "Red from a root.\n\n![Skeins](/images/skeins.png)\n"),
+        "source/_posts/2024-06-02-a-shawl.md": (
+            "---\ntitle: A Shawl\npermalink: shawls/first/\n---\n\nSix weeks.\n"),
+        "source/_posts/2024-07-01-not-yet.md": (
+            "---\ntitle: Not Yet\npublished: false\n---\n\nHalf woven.\n"),
+        "source/_drafts/indigo-vat.md": "---\ntitle: The Indigo Vat\n---\n\nBlue.\n",
+        "source/about/index.md": "---\ntitle: About\ndate: 2023-01-01\n---\n\nWho weaves.\n",
+        "source/images/skeins.png": picture((160, 40, 40), "PNG"),
+    })
+    site = "https://loom.example.pt"
+    return Expected("hexo", {
+        "/2024-03-09-warp-and-weft": ("ready", f"{site}/2024/03/warp-and-weft/"),
+        "/dyes/madder-root": ("ready", f"{site}/2024/05/dyes-madder-root/"),
+        "/2024-06-02-a-shawl": ("ready", f"{site}/shawls/first/"),
+        "/2024-07-01-not-yet": ("draft", None),
+        "/indigo-vat": ("draft", None),
+        "/about": ("page", f"{site}/about/"),
+    }, images={"/2024-03-09-warp-and-weft": 1, "/dyes/madder-root": 1})
+
+
 SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
-         "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site}
+         "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site,
+         "hexo": hexo_site}

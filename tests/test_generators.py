@@ -16,7 +16,7 @@ from generator_sites import SITES, fill_in_settings, write_files
 from conftest import invoke
 
 LABELS = {"hugo": "Hugo", "jekyll": "Jekyll", "eleventy": "Eleventy", "astro": "Astro",
-          "zola": "Zola", "pelican": "Pelican", "gatsby": "Gatsby"}
+          "zola": "Zola", "pelican": "Pelican", "gatsby": "Gatsby", "hexo": "Hexo"}
 
 
 @pytest.fixture(params=sorted(SITES))

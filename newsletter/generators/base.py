@@ -56,6 +56,8 @@ class Entry:
     draft: bool = False
     expires: dt.datetime | None = None  # Hugo expiryDate: unpublished from then on
     title: str | None = None  # the title when the front matter has none (Jekyll: from the name)
+    media_subpath: str | None = None  # the folder of the post's relative image paths (Hexo's
+    # post asset folder), as Chirpy's media_subpath key
 
 
 class Generator:
@@ -72,6 +74,8 @@ class Generator:
                                                     ".ipynb", ".textile")
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
+    # YAML front matter closed by a --- line without an opening one (Hexo's)
+    open_front_matter: ClassVar[bool] = False
 
     def __init__(self, root: Path, evidence: str | None = None):
         self.root = root

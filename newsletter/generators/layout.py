@@ -21,6 +21,7 @@ from newsletter.generators.astro import Astro
 from newsletter.generators.base import Generator
 from newsletter.generators.eleventy import Eleventy
 from newsletter.generators.gatsby import Gatsby
+from newsletter.generators.hexo import Hexo
 from newsletter.generators.hugo import Hugo
 from newsletter.generators.jekyll import Jekyll
 from newsletter.generators.pelican import Pelican
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
 
 # Detection order: a generator's own settings file first; Zola before Hugo (both may have a
-# config.toml, only Zola's says base_url); package.json dependencies last.
-GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Jekyll, Pelican, Eleventy, Astro, Gatsby)
+# config.toml, only Zola's says base_url); Hexo before Jekyll (both have a _config.yml, only
+# Hexo's says new_post_name or source_dir); package.json dependencies last.
+GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Hexo, Jekyll, Pelican, Eleventy, Astro,
+                                           Gatsby)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.

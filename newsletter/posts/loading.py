@@ -80,7 +80,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     text = _read_text(path, where)
     generator = layout.generator
     try:
-        split = split_front_matter(text, where, key_value=generator.key_value_front_matter)
+        split = split_front_matter(text, where, key_value=generator.key_value_front_matter,
+                                   open_ended=generator.open_front_matter)
     except ContentError:
         # A page by where it is (an _index.md, a file outside the post folders) is a page
         # however broken its front matter: never an error the cron run reports.
@@ -137,7 +138,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         page=entry.page,
         expires=entry.expires,
         media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
-        or None,
+        or entry.media_subpath,
         site=layout,
     )
 
