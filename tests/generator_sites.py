@@ -439,6 +439,69 @@ def hexo_site(root: Path) -> Expected:
     }, images={"/2024-03-09-warp-and-weft": 1, "/dyes/madder-root": 1})
 
 
+DOCUSAURUS_CONFIG = """\
+import type {Config} from '@docusaurus/types';
+
+const config: Config = {
+  title: 'Bench Notes',
+  url: 'https://bench.example.dev',
+  baseUrl: '/',
+  presets: [
+    [
+      'classic',
+      {
+        docs: {sidebarPath: './sidebars.ts'},
+        blog: {
+          path: 'journal',
+          routeBasePath: 'notes',
+          showReadingTime: true,
+          feedOptions: {copyright: `Copyright ${new Date().getFullYear()} Bench Notes`},
+          editUrl: ({locale}) => `https://example.dev/edit/${locale}`,
+        },
+      },
+    ],
+  ],
+};
+
+export default config;
+"""
+
+
+def docusaurus_site(root: Path) -> Expected:
+    """Docusaurus, shaped like its classic template: docusaurus.config.ts with the blog in
+    journal/ under /notes, a dated file, a dated folder with its image, a slug, a title taken
+    from the heading of an .mdx post, a draft, an unlisted post, a partial, a page."""
+    write_files(root, {
+        "docusaurus.config.ts": DOCUSAURUS_CONFIG,
+        "package.json": '{"dependencies": {"@docusaurus/core": "3.6.0"}}\n',
+        "journal/authors.yml": "ana:\n  name: Ana Bench\n  title: Woodworker\n",
+        "journal/2024-02-03-dovetails.md": (
+            "---\ntitle: Cutting Dovetails\nauthors: [ana]\ntags: [joinery]\n---\n\n"
+            "Tails first.\n\n<!-- truncate -->\n\nThen the pins.\n"),
+        "journal/2024-04-12-sharpening/index.md": (
+            "---\ntitle: Sharpening\nslug: keen-edges\n---\n\nStones and strops.\n\n"
+            "![The stones](./stones.jpg)\n"),
+        "journal/2024-04-12-sharpening/stones.jpg": picture((90, 90, 100)),
+        "journal/2024-05-30-glue-ups.mdx": (
+            "---\nauthors: ana\n---\n\nimport Clamp from '@site/src/components/Clamp';\n\n"
+            "# Glue-Ups Without Tears\n\nDry fit first.\n"),
+        "journal/2024-06-01-finishes.md": ("---\ntitle: Finishes\ndraft: true\n---\n\nOil.\n"),
+        "journal/2024-06-02-offcuts.md": ("---\ntitle: Offcuts\nunlisted: true\n---\n\nBits.\n"),
+        "journal/_shared-footer.mdx": "Thanks for reading.\n",
+        "src/pages/about.md": "---\ntitle: About\n---\n\n# About the bench\n",
+    })
+    site = "https://bench.example.dev/notes"
+    return Expected("docusaurus", {
+        "/2024-02-03-dovetails": ("ready", f"{site}/2024/02/03/dovetails"),
+        "/2024-04-12-sharpening": ("ready", f"{site}/keen-edges"),
+        "/2024-05-30-glue-ups": ("ready", f"{site}/2024/05/30/glue-ups"),
+        "/2024-06-01-finishes": ("draft", None),
+        "/2024-06-02-offcuts": ("page", None),
+        "/_shared-footer": ("page", None),
+        "/about": ("page", "https://bench.example.dev/about"),
+    }, images={"/2024-04-12-sharpening": 1})
+
+
 SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
          "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site,
-         "hexo": hexo_site}
+         "hexo": hexo_site, "docusaurus": docusaurus_site}

@@ -16,7 +16,8 @@ from generator_sites import SITES, fill_in_settings, write_files
 from conftest import invoke
 
 LABELS = {"hugo": "Hugo", "jekyll": "Jekyll", "eleventy": "Eleventy", "astro": "Astro",
-          "zola": "Zola", "pelican": "Pelican", "gatsby": "Gatsby", "hexo": "Hexo"}
+          "zola": "Zola", "pelican": "Pelican", "gatsby": "Gatsby", "hexo": "Hexo",
+          "docusaurus": "Docusaurus"}
 
 
 @pytest.fixture(params=sorted(SITES))
@@ -158,3 +159,13 @@ def test_a_post_in_another_markup_is_named_by_init_and_posts(tmp_path, generator
     assert result.exit_code == 0
     assert f"not read: {file}: {markup} (newsletter sends posts written in Markdown)" in \
         result.stdout
+
+
+def test_a_post_titled_by_its_opening_heading_shows_the_title_once(tmp_path):
+    """Docusaurus takes a post's title from the # heading opening it (after MDX imports) and
+    leaves that heading out of the page: the email shows it once, as its title."""
+    root, _ = make_blog(tmp_path, "docusaurus")
+    assert posts_json(root)["/2024-05-30-glue-ups"]["title"] == "Glue-Ups Without Tears"
+    assert invoke(root, "preview", "/2024-05-30-glue-ups").exit_code == 0
+    html = (root / "preview" / "2024-05-30-glue-ups" / "email.html").read_text()
+    assert html.count("Glue-Ups Without Tears</h1>") == 1 and "Dry fit first." in html

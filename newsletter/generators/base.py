@@ -74,6 +74,9 @@ class Generator:
                                                     ".ipynb", ".textile")
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
+    # Without a title in the front matter, the "# heading" opening the body is the title, and
+    # is left out of the body (Docusaurus, MkDocs)
+    title_from_heading: ClassVar[bool] = False
     # YAML front matter closed by a --- line without an opening one (Hexo's)
     open_front_matter: ClassVar[bool] = False
 

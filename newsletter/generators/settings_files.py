@@ -138,11 +138,12 @@ def js_settings(path: Path) -> dict[str, Any]:
     return (exported_object(text) or {}) if text else {}
 
 
-def js_object(text: str, name: str) -> dict[str, Any]:
-    """The object literal following ``name:`` or ``name =`` in JavaScript text, or {}."""
+def js_object(text: str, name: str, *, skip_code: bool = False) -> dict[str, Any]:
+    """The object literal following ``name:`` or ``name =`` in JavaScript text, or {} (with
+    ``skip_code``: its properties that are code left out)."""
     text = _without_comments(text)
     match = re.search(rf"\b{re.escape(name)}\s*[:=]\s*(?=\{{)", text)
-    return (object_at(text, match.end()) or {}) if match else {}
+    return (object_at(text, match.end(), skip_code=skip_code) or {}) if match else {}
 
 
 def js_string(text: str, name: str) -> str | None:

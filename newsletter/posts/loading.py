@@ -37,6 +37,9 @@ _CUSTOM_TABLES = ("params", "extra")
 # A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
 # ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
 # ``externalLink``): no post to mail.
+# A "# Title" line opening a post's body, after blank lines and MDX import/export lines
+_OPENING_HEADING = re.compile(r"\A(?:[ \t]*\n|(?:import|export)\b[^\n]*\n)*"
+                              r"(?P<line>#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*)(?=\n|\Z)")
 _ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url", "externallink", "external_link")
 
 
@@ -99,7 +102,11 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
                                      "sends readers to another address")
     unsendable = entry.page is not None or entry.draft
 
-    title = plain_line(fields.string("title") or "") or entry.title or ""
+    body = split.body  # MDX's import and export lines are left out as it renders
+    heading = None
+    if generator.title_from_heading:
+        heading, body = heading_title(body)
+    title = plain_line(fields.string("title") or heading or "") or entry.title or ""
     if not title and unsendable:
         title = _title_from_name(path)
     if not title:
@@ -107,7 +114,6 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
             "no title" if "title" not in meta else "the title is empty",
             where=fields.where("title"), hint="add title: ... to the front matter",
         )
-    body = split.body  # MDX's import and export lines are left out as it renders
     if not unsendable:
         if entry.date is None:
             raise ContentError("no date", where=where, hint='add date: "2024-05-01T09:00:00Z"')
@@ -141,6 +147,15 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         or entry.media_subpath,
         site=layout,
     )
+
+
+def heading_title(body: str) -> tuple[str | None, str]:
+    """The ``# heading`` opening ``body`` (after blank lines and MDX imports), and the body
+    without it (its line left empty: line numbers stay right); (None, body) if none opens it."""
+    found = _OPENING_HEADING.match(body)
+    if not found:
+        return None, body
+    return found.group("title"), body[:found.start("line")] + body[found.end("line"):]
 
 
 def site_relative(settings: Settings, path: Path) -> str:
