@@ -502,6 +502,59 @@ def docusaurus_site(root: Path) -> Expected:
     }, images={"/2024-04-12-sharpening": 1})
 
 
+MKDOCS_CONFIG = """\
+site_name: Field Handbook
+site_url: https://docs.example.io/handbook/
+theme:
+  name: material
+  language: en
+markdown_extensions:
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+extra:
+  analytics:
+    property: !ENV [ANALYTICS_KEY, ""]
+plugins:
+  - search
+  - blog:
+      blog_dir: news
+      post_url_date_format: yyyy/MM
+"""
+
+
+def mkdocs_site(root: Path) -> Expected:
+    """MkDocs with Material's blog plugin: mkdocs.yml with Python tags, the blog in docs/news,
+    a post dated by a created/updated map and titled by its heading, one with a slug, a draft,
+    pages around them."""
+    write_files(root, {
+        "mkdocs.yml": MKDOCS_CONFIG,
+        "docs/index.md": "# Field Handbook\n\nStart here.\n",
+        "docs/setup.md": "# Setting Up\n\nInstall it.\n",
+        "docs/news/index.md": "# News\n",
+        "docs/news/.authors.yml": "authors:\n  ana:\n    name: Ana\n",
+        "docs/news/posts/new-maps.md": (
+            "---\ndate:\n  created: 2024-03-04\n  updated: 2024-03-08\nauthors: [ana]\n"
+            "categories:\n  - Releases\n---\n\n# New Maps, Finally!\n\nThe trail maps are "
+            "redrawn.\n\n<!-- more -->\n\n![A map](new-maps/legend.png)\n"),
+        "docs/news/posts/new-maps/legend.png": picture((30, 120, 60), "PNG"),
+        "docs/news/posts/winter.md": (
+            "---\ntitle: Winter Routes\nslug: winter\ndate: 2024-11-20\n---\n\nShorter "
+            "days.\n"),
+        "docs/news/posts/spring.md": (
+            "---\ntitle: Spring Routes\ndate: 2025-03-01\ndraft: true\n---\n\nSoon.\n"),
+    })
+    site = "https://docs.example.io/handbook"
+    return Expected("mkdocs", {
+        "/news/posts/new-maps": ("ready", f"{site}/news/2024/03/new-maps-finally/"),
+        "/news/posts/winter": ("ready", f"{site}/news/2024/11/winter/"),
+        "/news/posts/spring": ("draft", None),
+        "/": ("page", f"{site}/"),
+        "/setup": ("page", f"{site}/setup/"),
+        "/news": ("page", f"{site}/news/"),
+    }, images={"/news/posts/new-maps": 1})
+
+
 SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
          "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site,
-         "hexo": hexo_site, "docusaurus": docusaurus_site}
+         "hexo": hexo_site, "docusaurus": docusaurus_site, "mkdocs": mkdocs_site}

@@ -39,6 +39,7 @@ class Source:
     relative: PurePosixPath  # to the generator's content root (ids and default addresses)
     fields: Fields
     midnight: Callable[[dt.date], dt.datetime]  # a date at 00:00 in site.timezone
+    heading: str | None = None  # the "# heading" opening the body, where it is the title
 
     @property
     def meta(self) -> dict[str, Any]:

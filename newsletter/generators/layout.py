@@ -25,6 +25,7 @@ from newsletter.generators.gatsby import Gatsby
 from newsletter.generators.hexo import Hexo
 from newsletter.generators.hugo import Hugo
 from newsletter.generators.jekyll import Jekyll
+from newsletter.generators.mkdocs import MkDocs
 from newsletter.generators.pelican import Pelican
 from newsletter.generators.zola import Zola
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 # config.toml, only Zola's says base_url); Hexo before Jekyll (both have a _config.yml, only
 # Hexo's says new_post_name or source_dir); package.json dependencies last.
 GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Hexo, Jekyll, Pelican, Docusaurus,
-                                           Eleventy, Astro, Gatsby)
+                                           MkDocs, Eleventy, Astro, Gatsby)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.

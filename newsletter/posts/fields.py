@@ -61,6 +61,8 @@ class FieldReader:
     def date(self, key: str) -> dt.datetime | None:
         """The date-time at ``key``, aware (a zone-less one read in ``zone``); None if absent."""
         value = self.meta.get(key)
+        if isinstance(value, dict) and "created" in value:  # MkDocs: date: {created: ...}
+            value = value["created"]
         if value is None or value == "":
             return None
         parsed = to_datetime(value)

@@ -93,7 +93,12 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
             raise
     meta = split.meta
     fields = FieldReader(meta, text, where, settings.site.zone, split.spelling)
-    entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight))
+    body = split.body  # MDX's import and export lines are left out as it renders
+    heading = None
+    if generator.title_from_heading:
+        heading, body = heading_title(body)
+    entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight,
+                                   heading))
     if page and entry.page is None:
         entry = replace(entry, page=page)
     elsewhere = next((key for key in _ELSEWHERE_KEYS if meta.get(key)), None)
@@ -102,10 +107,6 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
                                      "sends readers to another address")
     unsendable = entry.page is not None or entry.draft
 
-    body = split.body  # MDX's import and export lines are left out as it renders
-    heading = None
-    if generator.title_from_heading:
-        heading, body = heading_title(body)
     title = plain_line(fields.string("title") or heading or "") or entry.title or ""
     if not title and unsendable:
         title = _title_from_name(path)
