@@ -555,6 +555,39 @@ def mkdocs_site(root: Path) -> Expected:
     }, images={"/news/posts/new-maps": 1})
 
 
+def contentlayer_site(root: Path) -> Expected:
+    """Next.js with Contentlayer, shaped like tailwind-nextjs-starter-blog: posts in
+    data/blog/**/*.mdx (one in a folder), siteMetadata.js, an image in public/, a draft."""
+    write_files(root, {
+        "contentlayer.config.ts": (
+            "export const Blog = defineDocumentType(() => ({\n  name: 'Blog',\n"
+            "  filePathPattern: 'blog/**/*.mdx',\n  contentType: 'mdx',\n}))\n\n"
+            "export default makeSource({\n  contentDirPath: 'data',\n"
+            "  documentTypes: [Blog, Authors],\n})\n"),
+        "data/siteMetadata.js": (
+            "const siteMetadata = {\n  title: 'Night Sky Log',\n  language: 'en-us',\n"
+            "  siteUrl: 'https://sky.example.net',\n"
+            "  siteLogo: `${process.env.BASE_PATH || ''}/static/images/logo.png`,\n}\n\n"
+            "module.exports = siteMetadata\n"),
+        "data/authors/default.mdx": "---\nname: Ana Sky\n---\n\nStargazer.\n",
+        "data/blog/orion.mdx": (
+            "---\ntitle: 'Finding Orion'\ndate: '2024-01-14'\ntags: ['winter']\n"
+            "draft: false\nsummary: Three stars in a row.\n---\n\nLook south.\n\n"
+            "![Orion](/static/images/orion.png)\n"),
+        "data/blog/meteors/perseids.mdx": (
+            "---\ntitle: The Perseids\ndate: 2024-08-12\n---\n\nLie on the grass.\n"),
+        "data/blog/comets.mdx": "---\ntitle: Comets\ndate: 2024-09-01\ndraft: true\n---\n\nSoon.\n",
+        "public/static/images/orion.png": picture((10, 10, 60), "PNG"),
+    })
+    site = "https://sky.example.net"
+    return Expected("contentlayer", {
+        "/blog/orion": ("ready", f"{site}/blog/orion"),
+        "/blog/meteors/perseids": ("ready", f"{site}/blog/meteors/perseids"),
+        "/blog/comets": ("draft", None),
+    }, images={"/blog/orion": 1})
+
+
 SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
          "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site,
-         "hexo": hexo_site, "docusaurus": docusaurus_site, "mkdocs": mkdocs_site}
+         "hexo": hexo_site, "docusaurus": docusaurus_site, "mkdocs": mkdocs_site,
+         "contentlayer": contentlayer_site}
