@@ -169,3 +169,20 @@ def test_a_post_titled_by_its_opening_heading_shows_the_title_once(tmp_path):
     assert invoke(root, "preview", "/2024-05-30-glue-ups").exit_code == 0
     html = (root / "preview" / "2024-05-30-glue-ups" / "email.html").read_text()
     assert html.count("Glue-Ups Without Tears</h1>") == 1 and "Dry fit first." in html
+
+
+def test_a_glob_in_a_javascript_setting_is_no_comment(tmp_path):
+    """docusaurus.config.js's blog include: ['**/*.md'] holds "/*"; the settings after it
+    (routeBasePath) are still read, up to the /** @type */ comment further down."""
+    root = write_files(tmp_path / "site", {
+        "docusaurus.config.js": (
+            "/** @type {import('@docusaurus/types').Config} */\nconst config = {\n"
+            "  url: 'https://kiln.example.org',\n  baseUrl: '/',\n  presets: [['classic', {\n"
+            "    blog: {include: ['**/*.md'], routeBasePath: 'firings'},\n  }]],\n"
+            "  themeConfig: /** @type {import('@docusaurus/preset-classic').ThemeConfig} */ "
+            "({navbar: {title: 'Kiln'}}),\n};\nmodule.exports = config;\n"),
+        "blog/2024-02-02-cone-six.md": "---\ntitle: Cone Six\n---\n\nHot.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert posts_json(root)["/2024-02-02-cone-six"]["url"] == \
+        "https://kiln.example.org/firings/2024/02/02/cone-six"

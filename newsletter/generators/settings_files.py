@@ -161,11 +161,18 @@ def js_boolean(text: str, name: str) -> bool | None:
     return match.group(1) == "true" if match else None
 
 
+# A line that is a // comment, or a /* */ comment (both left out), or a JavaScript string
+# (kept as it is: a glob in a string, "blog/**/*.mdx", opens no comment).
+_STRING_OR_COMMENT = re.compile(r"(?m:^[ \t]*//[^\n]*)|/\*.*?\*/|"
+                                r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)""",
+                                re.DOTALL)
+
+
 def _without_comments(text: str) -> str:
     """JavaScript without its ``/* */`` blocks and its lines that are ``//`` comments
-    (``// site: 'https://example.com'`` is a setting left out, not one made)."""
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
-    return re.sub(r"(?m)^\s*//.*$", "", text)
+    (``// site: 'https://example.com'`` is a setting left out, not one made); strings kept
+    whole."""
+    return _STRING_OR_COMMENT.sub(lambda match: match.group(1) or "", text)
 
 
 def depends_on(root: Path, package: str) -> bool:
