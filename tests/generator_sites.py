@@ -587,7 +587,36 @@ def contentlayer_site(root: Path) -> Expected:
     }, images={"/blog/orion": 1})
 
 
+def bridgetown_site(root: Path) -> Expected:
+    """Bridgetown, shaped like its starter: bridgetown.config.yml, src/_data/site_metadata.yml,
+    posts in src/_posts (one dated by its front matter only, one in a category), the default
+    pretty permalinks, an image in src/images, pages in src/ and src/_pages."""
+    write_files(root, {
+        "bridgetown.config.yml": "url: https://tram.example.com\ntimezone: Europe/Lisbon\n",
+        "src/_data/site_metadata.yml": "title: Tram Lines\nemail: ana@example.com\n",
+        "src/_posts/2024-04-02-line-28.md": (
+            "---\ntitle: Line 28\ncategories: routes\n---\n\nUp the hill.\n\n"
+            "![The tram](/images/tram.jpg)\n"),
+        "src/_posts/depot-visit.md": (
+            "---\ntitle: A Visit to the Depot\ndate: 2024-05-10\n---\n\nSheds.\n"),
+        "src/_posts/2024-06-01-hidden.md": (
+            "---\ntitle: Hidden\npublished: false\n---\n\nNot yet.\n"),
+        "src/about.md": "---\ntitle: About\n---\n\nRiding trams.\n",
+        "src/_pages/contact.md": "---\ntitle: Contact\n---\n\nWrite.\n",
+        "src/images/tram.jpg": picture((220, 180, 20)),
+        "README.md": "# Tram Lines\n\nThe site's source.\n",
+    })
+    site = "https://tram.example.com"
+    return Expected("bridgetown", {
+        "/2024-04-02-line-28": ("ready", f"{site}/routes/2024/04/02/line-28/"),
+        "/depot-visit": ("ready", f"{site}/2024/05/10/depot-visit/"),
+        "/2024-06-01-hidden": ("draft", None),
+        "/about": ("page", f"{site}/about/"),
+        "/_pages/contact": ("page", f"{site}/contact/"),
+    }, images={"/2024-04-02-line-28": 1})
+
+
 SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
          "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site,
          "hexo": hexo_site, "docusaurus": docusaurus_site, "mkdocs": mkdocs_site,
-         "contentlayer": contentlayer_site}
+         "contentlayer": contentlayer_site, "bridgetown": bridgetown_site}

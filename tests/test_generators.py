@@ -17,7 +17,8 @@ from conftest import invoke
 
 LABELS = {"hugo": "Hugo", "jekyll": "Jekyll", "eleventy": "Eleventy", "astro": "Astro",
           "zola": "Zola", "pelican": "Pelican", "gatsby": "Gatsby", "hexo": "Hexo",
-          "docusaurus": "Docusaurus", "mkdocs": "MkDocs", "contentlayer": "Next.js (Contentlayer)"}
+          "docusaurus": "Docusaurus", "mkdocs": "MkDocs", "contentlayer": "Next.js (Contentlayer)",
+          "bridgetown": "Bridgetown"}
 
 
 @pytest.fixture(params=sorted(SITES))

@@ -44,6 +44,9 @@ class Jekyll(Generator):
     label = "Jekyll"
     unread_extensions = (*Generator.unread_extensions, ".html", ".htm")  # HTML posts
     markdown = "kramdown"
+    styles = STYLES  # the permalink styles a site's ``permalink`` may name
+    default_style = "date"
+    dated_names_only = True  # a _posts file without YYYY-MM-DD- in its name is no post
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -110,7 +113,7 @@ class Jekyll(Generator):
         found = tuple(folder.relative_to(self.root).as_posix()
                       for folder in _post_folders(self.content_root))
         prefix = f"{self._collections_dir}/" if self._collections_dir else ""
-        return found or (f"{prefix}_posts",), "Jekyll's _posts, and _drafts as drafts"
+        return found or (f"{prefix}_posts",), f"{self.label}'s _posts, and _drafts as drafts"
 
     def page_dirs(self) -> tuple[str, ...]:
         return (".",)
@@ -152,7 +155,7 @@ class Jekyll(Generator):
         stem = source.relative.stem
         file_date, slug = dated_name(stem)
         draft = folder == "_drafts" or fields.meta.get("published") is False
-        if folder == "_posts" and file_date is None:
+        if folder == "_posts" and file_date is None and self.dated_names_only:
             return Entry(id="/" + stem, path=None,
                          page="not a post: Jekyll reads only _posts files named "
                               "YYYY-MM-DD-title.md")
@@ -194,10 +197,10 @@ class Jekyll(Generator):
         posts = collections.get("posts") if isinstance(collections, dict) else None
         defaults = _default_permalink(self.config, source.relative.as_posix())
         for value in (defaults, posts.get("permalink") if isinstance(posts, dict) else None,
-                      self.config.get("permalink"), "date"):
+                      self.config.get("permalink"), self.default_style):
             if isinstance(value, str) and value.strip():
-                return STYLES.get(value.strip(), value.strip())
-        return STYLES["date"]
+                return self.styles.get(value.strip(), value.strip())
+        return self.styles[self.default_style]
 
     @property
     def _collections_dir(self) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from newsletter.generators.astro import Astro
 from newsletter.generators.base import Generator
+from newsletter.generators.bridgetown import Bridgetown
 from newsletter.generators.contentlayer import Contentlayer
 from newsletter.generators.docusaurus import Docusaurus
 from newsletter.generators.eleventy import Eleventy
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
 # Detection order: a generator's own settings file first; Zola before Hugo (both may have a
 # config.toml, only Zola's says base_url); Hexo before Jekyll (both have a _config.yml, only
 # Hexo's says new_post_name or source_dir); package.json dependencies last.
-GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Hexo, Jekyll, Pelican, Docusaurus,
-                                           MkDocs, Contentlayer, Eleventy, Astro, Gatsby)
+GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Hexo, Bridgetown, Jekyll, Pelican,
+                                           Docusaurus, MkDocs, Contentlayer, Eleventy, Astro,
+                                           Gatsby)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.
