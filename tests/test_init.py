@@ -285,3 +285,28 @@ def test_an_unsupported_platform_is_one_line_not_a_traceback(site, monkeypatch):
     result = invoke(site, "posts")
     assert result.exit_code == 2
     assert result.output == "error: newsletter runs on Linux and macOS, not on win32; on Windows, use WSL\n"
+
+
+@pytest.mark.parametrize("files, found, dirs", [
+    ({"_quarto.yml": "project:\n  type: website\n",
+      "posts/kites/index.qmd": "---\ntitle: Kites\ndate: 2026-03-01\n---\n\nUp.\n",
+      "posts/reels/index.md": "---\ntitle: Reels\ndate: 2026-03-02\n---\n\nLine.\n"},
+     "Quarto site (found _quarto.yml), which newsletter does not know: posts in posts "
+     "([posts] dirs), 1 post, 0 pages, 1 file not read (.qmd: newsletter reads Markdown); ",
+     ["posts"]),
+    ({"docs/.vitepress/config.mts": "export default { title: 'Notes' }\n",
+      "docs/blog/one.md": "---\ntitle: One\ndate: 2026-03-01\n---\n\nHi.\n"},
+     "VitePress site (found docs/.vitepress/config.mts), which newsletter does not know: "
+     "posts in docs/blog ([posts] dirs), 1 post, 0 pages; ", ["docs/blog"]),
+])
+def test_init_names_a_generator_it_does_not_know_and_reads_its_posts_folder(
+        tmp_path, files, found, dirs):
+    """A blog built by a generator newsletter does not know is named, its usual posts folder
+    written into [posts] dirs and read the generic way, never content/ without a word."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    first = invoke(tmp_path, "init").output.splitlines()[0]
+    assert first.startswith(found), first
+    raw = tomllib.loads((tmp_path / "newsletter.toml").read_text())
+    assert raw["posts"] == {"generator": "none", "dirs": dirs}

@@ -16,11 +16,12 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     """Write the files a site needs into DIRECTORY (default: --site, the current folder).
 
     newsletter.toml (with the generator that builds the blog, where its posts are, and the
-    blog's title and address when its Hugo, Jekyll, Eleventy, Astro, Zola, Pelican or Gatsby
-    settings say them), the email templates, an empty subscribers/subscribers.csv and the
-    .gitignore lines for .newsletter/, outbox/ and preview/ (and, where Eleventy builds the
-    site's root folder, .eleventyignore lines for newsletter's folders). Files that exist are
-    never overwritten; the blog's own files are left alone.
+    blog's title and address when its Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby,
+    Hexo, Docusaurus, MkDocs, Contentlayer or Bridgetown settings say them), the email
+    templates, an empty subscribers/subscribers.csv and the .gitignore lines for .newsletter/,
+    outbox/ and preview/ (and, where Eleventy builds the site's root folder, .eleventyignore
+    lines for newsletter's folders). Files that exist are never overwritten; the blog's own
+    files are left alone.
     """
     from newsletter.config import SETTINGS_FILE, site_above
     from newsletter.errors import InputError
@@ -66,8 +67,13 @@ def _found(root: Path, generator) -> str:
     from newsletter.generators import site_layout
     from newsletter.posts import load_posts
 
+    from newsletter.generators import other_generator
+
+    other = other_generator(root) if generator.name == "none" else None
     kind = f"{generator.label} site" if generator.name != "none" else \
-        "No static site generator found"
+        f"{other.label} site (found {other.evidence}), which newsletter does not know" if other \
+        else "No static site generator found"
+    note = f"; {other.note}" if other else ""
     try:
         settings = load_settings(root, os.environ)
         layout = site_layout(settings)
@@ -90,7 +96,8 @@ def _found(root: Path, generator) -> str:
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
     read = {post.path.resolve() for post in posts}  # the pages found are not posts elsewhere
     elsewhere = _elsewhere(root, read) if len(posts) == pages and not errors else ""
-    return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}."
+    return (f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}"
+            f"{note}.")
 
 
 def _elsewhere(root: Path, read: set[Path]) -> str:

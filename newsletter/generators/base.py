@@ -72,7 +72,7 @@ class Generator:
     extensions: ClassVar[tuple[str, ...]] = (".md",)
     # Posts it builds from other markups, which newsletter lists as not read (docs/generators.md)
     unread_extensions: ClassVar[tuple[str, ...]] = (".rst", ".adoc", ".asciidoc", ".org",
-                                                    ".ipynb", ".textile")
+                                                    ".ipynb", ".textile", ".qmd")
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
     # Without a title in the front matter, the "# heading" opening the body is the title, and

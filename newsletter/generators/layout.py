@@ -47,7 +47,7 @@ _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, bu
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.
 UNREAD_MARKUPS = {".rst": "reStructuredText", ".adoc": "AsciiDoc", ".asciidoc": "AsciiDoc",
                   ".org": "Org", ".ipynb": "a Jupyter notebook", ".textile": "Textile",
-                  ".html": "HTML", ".htm": "HTML"}
+                  ".html": "HTML", ".htm": "HTML", ".qmd": "Quarto"}
 
 
 def detect(root: Path) -> Generator:

@@ -1,0 +1,53 @@
+"""Static site generators newsletter does not know, recognised by their settings files, so that
+``init`` names the one it found and writes where its posts usually are into ``[posts] dirs``
+(read the generic way) instead of looking in ``content/`` without a word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsletter.generators.settings_files import first_file, read_text
+
+
+@dataclass(frozen=True)
+class OtherGenerator:
+    """A generator newsletter does not know, found in a blog's folder."""
+
+    label: str
+    evidence: str  # the file that shows it
+    dirs: tuple[str, ...]  # its usual post folders that exist here
+    note: str  # what newsletter reads of such a blog, and what it does not
+
+
+_SETTINGS = tuple(f"config.{ext}" for ext in ("js", "ts", "mjs", "mts", "cjs"))
+
+
+def other_generator(root: Path) -> OtherGenerator | None:
+    """The generator newsletter does not know whose settings are in ``root``, if any."""
+    for label, evidence, folders, note in _candidates(root):
+        if evidence:
+            dirs = tuple(folder for folder in folders if (root / folder).is_dir())
+            return OtherGenerator(label, evidence, dirs, note)
+    return None
+
+
+def _candidates(root: Path):
+    quarto = first_file(root, "_quarto.yml", "_quarto.yaml")
+    yield ("Quarto", quarto.name if quarto else None, ("posts", "blog"),
+           "Quarto's .qmd and .ipynb posts run code only Quarto can run: newsletter lists them "
+           "as not read and reads the .md ones")
+    nikola_text = read_text(root / "conf.py") or ""
+    yield ("Nikola", "conf.py" if "POSTS" in nikola_text and "Nikola" in nikola_text else None,
+           ("posts",), "a post needs YAML front matter (--- title: ... date: ... ---): Nikola's "
+                       "'.. title:' comment lines are not read, nor .rst posts")
+    middleman = read_text(root / "config.rb") or ""
+    yield ("Middleman", "config.rb" if "activate :blog" in middleman else None,
+           ("source/blog", "source/posts", "source"),
+           "each post's address is its path: set slug in a post whose address differs")
+    for folder, label in ((".vitepress", "VitePress"), (".vuepress", "VuePress")):
+        found = next((base / folder / name for base in (root, root / "docs")
+                      for name in _SETTINGS if (base / folder / name).is_file()), None)
+        yield (label, found.relative_to(root).as_posix() if found else None,
+               ("posts", "blog", "docs/posts", "docs/blog", "src/posts"),
+               "each post's address is its path: set slug in a post whose address differs")
