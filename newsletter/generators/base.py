@@ -194,6 +194,19 @@ def dated_name(stem: str) -> tuple[dt.date | None, str]:
     return day, match.group(4)
 
 
+def url_path(value: Any) -> str:
+    """A base path setting (``/blog/``, ``blog``) as ``/blog``; "" when it is unset or ``/``."""
+    return "/" + value.strip("/") if isinstance(value, str) and value.strip("/") else ""
+
+
+def folder_setting(value: Any, default: str) -> str:
+    """A folder setting (``./src/``, ``src``) as ``src``; ``default`` when it is unset or names
+    the site's own folder."""
+    if isinstance(value, str) and value.strip("/. "):
+        return value.strip().strip("/").removeprefix("./").strip("/")
+    return default
+
+
 def join_url(*parts: str) -> str:
     """Path parts joined with single slashes, with a leading one; a trailing one kept."""
     text = "/".join(part for part in parts if part)

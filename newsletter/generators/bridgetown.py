@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.base import (
+    Entry,
+    Generator,
+    Source,
+    folder_setting,
+    join_url,
+    path_id,
+    url_path,
+)
 from newsletter.generators.jekyll import Jekyll
 from newsletter.generators.settings_files import SiteInfo, read_data, site_info
 
@@ -50,7 +58,7 @@ class Bridgetown(Jekyll):
     @property
     def _source(self) -> str:
         folder = self.config.get("source")
-        return folder.strip("/") if isinstance(folder, str) and folder.strip("/. ") else "src"
+        return folder_setting(folder, "src")
 
     @property
     def content_root(self) -> Path:
@@ -59,7 +67,7 @@ class Bridgetown(Jekyll):
     @property
     def base_path(self) -> str:
         base = self.config.get("base_path")
-        return "/" + base.strip("/") if isinstance(base, str) and base.strip("/") else ""
+        return url_path(base)
 
     def page_dirs(self) -> tuple[str, ...]:
         return (self._source,)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newsletter.generators.base import Entry, Generator, Source, path_id
+from newsletter.generators.base import Entry, Generator, Source, folder_setting, path_id
 from newsletter.generators.settings_files import (
     SiteInfo,
     first_file,
@@ -52,9 +52,7 @@ class Contentlayer(Generator):
 
     @property
     def content_root(self) -> Path:
-        folder = js_string(self.config_text, "contentDirPath")
-        return self.root / (folder.strip("/").removeprefix("./") if folder and
-                            folder.strip("/. ") else "data")
+        return self.root / folder_setting(js_string(self.config_text, "contentDirPath"), "data")
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         # read from the text itself: "blog/**/*.mdx" holds what looks like a /* comment */

@@ -17,7 +17,15 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.base import (
+    Entry,
+    Generator,
+    Source,
+    folder_setting,
+    join_url,
+    path_id,
+    url_path,
+)
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
@@ -67,9 +75,7 @@ class Docusaurus(Generator):
 
     @property
     def _folder(self) -> str:
-        folder = self.blog.get("path")
-        return folder.strip("/").removeprefix("./") if isinstance(folder, str) and \
-            folder.strip("/. ") else "blog"
+        return folder_setting(self.blog.get("path"), "blog")
 
     @property
     def content_root(self) -> Path:
@@ -78,7 +84,7 @@ class Docusaurus(Generator):
     @property
     def base_path(self) -> str:
         base = js_string(self.config_text, "baseUrl")
-        return "/" + base.strip("/") if base and base.strip("/") else ""
+        return url_path(base)
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         return (self._folder,), "the blog plugin's folder"

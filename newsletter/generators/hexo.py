@@ -19,7 +19,16 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newsletter.generators.base import Entry, Generator, Source, as_list, join_url, path_id
+from newsletter.generators.base import (
+    Entry,
+    Generator,
+    Source,
+    as_list,
+    folder_setting,
+    join_url,
+    path_id,
+    url_path,
+)
 from newsletter.generators.settings_files import SiteInfo, depends_on, read_data, site_info
 
 DEFAULT_PERMALINK = ":year/:month/:day/:title/"
@@ -68,7 +77,7 @@ class Hexo(Generator):
     @property
     def _source(self) -> str:
         folder = self.config.get("source_dir")
-        return folder.strip("/") if isinstance(folder, str) and folder.strip("/ .") else "source"
+        return folder_setting(folder, "source")
 
     @property
     def content_root(self) -> Path:
@@ -77,7 +86,7 @@ class Hexo(Generator):
     @property
     def base_path(self) -> str:
         base = self.config.get("root")
-        return "/" + base.strip("/") if isinstance(base, str) and base.strip("/") else ""
+        return url_path(base)
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         return ((f"{self._source}/_posts", f"{self._source}/_drafts"),

@@ -16,7 +16,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
+from newsletter.generators.base import (
+    Entry,
+    Generator,
+    Source,
+    as_list,
+    dated_name,
+    join_url,
+    url_path,
+)
 from newsletter.generators.settings_files import SiteInfo, read_data, site_info
 from newsletter.generators.slugs import jekyll_slug, titleize
 
@@ -107,7 +115,7 @@ class Jekyll(Generator):
     @property
     def base_path(self) -> str:
         base = self.config.get("baseurl")
-        return "/" + base.strip("/") if isinstance(base, str) and base.strip("/") else ""
+        return url_path(base)
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         found = tuple(folder.relative_to(self.root).as_posix()

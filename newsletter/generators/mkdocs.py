@@ -18,7 +18,15 @@ from typing import Any
 
 import yaml
 
-from newsletter.generators.base import Entry, Generator, Source, as_list, join_url, path_id
+from newsletter.generators.base import (
+    Entry,
+    Generator,
+    Source,
+    as_list,
+    folder_setting,
+    join_url,
+    path_id,
+)
 from newsletter.generators.settings_files import (
     SiteInfo,
     expands_past,
@@ -68,7 +76,7 @@ class MkDocs(Generator):
     @property
     def _docs(self) -> str:
         folder = self.config.get("docs_dir")
-        return folder.strip("/") if isinstance(folder, str) and folder.strip("/. ") else "docs"
+        return folder_setting(folder, "docs")
 
     @property
     def _blog_dir(self) -> str:
