@@ -66,8 +66,7 @@ class Bridgetown(Jekyll):
 
     @property
     def base_path(self) -> str:
-        base = self.config.get("base_path")
-        return url_path(base)
+        return url_path(self.config.get("base_path"))
 
     def page_dirs(self) -> tuple[str, ...]:
         return (self._source,)

@@ -85,8 +85,7 @@ class Hexo(Generator):
 
     @property
     def base_path(self) -> str:
-        base = self.config.get("root")
-        return url_path(base)
+        return url_path(self.config.get("root"))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         return ((f"{self._source}/_posts", f"{self._source}/_drafts"),

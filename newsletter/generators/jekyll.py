@@ -114,8 +114,7 @@ class Jekyll(Generator):
 
     @property
     def base_path(self) -> str:
-        base = self.config.get("baseurl")
-        return url_path(base)
+        return url_path(self.config.get("baseurl"))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         found = tuple(folder.relative_to(self.root).as_posix()
