@@ -406,7 +406,7 @@ post_asset_folder: true
 
 def hexo_site(root: Path) -> Expected:
     """Hexo, shaped like hexo-starter: _config.yml with new_post_name naming posts by date, a
-    post asset folder, a post in a folder (not named as new_post_name says: its slug is its
+    post asset folder (and asset_img, post_link tags), a post in a folder (not named as new_post_name says: its slug is its
     path slugged) whose front matter is closed by --- only, a post with its own permalink, a
     draft in _drafts, published: false, a page, scaffolds."""
     write_files(root, {
@@ -415,13 +415,16 @@ def hexo_site(root: Path) -> Expected:
         "scaffolds/post.md": "---\ntitle: {{ title }}\ndate: {{ date }}\ntags:\n---\n",
         "source/_posts/2024-03-09-warp-and-weft.md": (
             "---\ntitle: Warp and Weft\ntags: [basics]\n---\n\nThe warp waits, the weft "
-            "travels.\n\n![The loom](heddles.jpg)\n"),
+            "travels.\n\n![The loom](heddles.jpg)\n\n{% asset_img shuttle.jpg 320 200 "
+            '"The shuttle" "A boat shuttle" %}\n'),
         "source/_posts/2024-03-09-warp-and-weft/heddles.jpg": picture((150, 110, 70)),
+        "source/_posts/2024-03-09-warp-and-weft/shuttle.jpg": picture((120, 90, 40)),
         "source/_posts/dyes/madder-root.md": (
             "title: Madder Root\ndate: 2024-05-21 18:30:00\ncategories: [Dyes]\n---\n\n"
             "Red from a root.\n\n![Skeins](/images/skeins.png)\n"),
         "source/_posts/2024-06-02-a-shawl.md": (
-            "---\ntitle: A Shawl\npermalink: shawls/first/\n---\n\nSix weeks.\n"),
+            "---\ntitle: A Shawl\npermalink: shawls/first/\n---\n\nSix weeks, after "
+            "{% post_link 2024-03-09-warp-and-weft 'the basics' %}.\n"),
         "source/_posts/2024-07-01-not-yet.md": (
             "---\ntitle: Not Yet\npublished: false\n---\n\nHalf woven.\n"),
         "source/_drafts/indigo-vat.md": "---\ntitle: The Indigo Vat\n---\n\nBlue.\n",
@@ -436,7 +439,7 @@ def hexo_site(root: Path) -> Expected:
         "/2024-07-01-not-yet": ("draft", None),
         "/indigo-vat": ("draft", None),
         "/about": ("page", f"{site}/about/"),
-    }, images={"/2024-03-09-warp-and-weft": 1, "/dyes/madder-root": 1})
+    }, images={"/2024-03-09-warp-and-weft": 2, "/dyes/madder-root": 1})
 
 
 DOCUSAURUS_CONFIG = """\

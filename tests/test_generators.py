@@ -116,6 +116,8 @@ LINKS = {  # post -> what its template tags must become in the email
     "eleventy": ("first-frost", ["https://garden.example.com/blog/seed-swap/",
                                  "https://garden.example.com/letters/a-letter-to-the-bees/"]),
     "pelican": ("2024-06-01-low-water", ["https://river.example.com/posts/2024/the-first-crossing/"]),
+    "hexo": ("2024-06-02-a-shawl", ['<a href="https://loom.example.pt/2024/03/warp-and-weft/"',
+                                     "the basics</a>"]),
 }
 
 
