@@ -189,3 +189,15 @@ def test_a_glob_in_a_javascript_setting_is_no_comment(tmp_path):
     assert invoke(root, "init").exit_code == 0
     assert posts_json(root)["/2024-02-02-cone-six"]["url"] == \
         "https://kiln.example.org/firings/2024/02/02/cone-six"
+
+
+def test_a_blog_whose_project_documents_itself_with_mkdocs_is_read_as_its_own_generator(tmp_path):
+    """An Astro blog keeping its project's documentation in MkDocs (mkdocs.yml beside
+    astro.config.mjs) is an Astro blog: its posts are in src/content/blog, not docs/."""
+    root = write_files(tmp_path / "site", {
+        "astro.config.mjs": "export default defineConfig({ site: 'https://orbit.example.dev' });\n",
+        "mkdocs.yml": "site_name: Orbit library\ndocs_dir: docs\n",
+        "docs/index.md": "# Orbit\n\nThe library's manual.\n",
+        "src/content/blog/perigee.md": "---\ntitle: Perigee\npubDate: 2024-04-01\n---\n\nClose.\n",
+    })
+    assert invoke(root, "init").output.startswith("Astro site: posts in src/content/blog")

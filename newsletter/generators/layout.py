@@ -38,10 +38,11 @@ if TYPE_CHECKING:
 
 # Detection order: a generator's own settings file first; Zola before Hugo (both may have a
 # config.toml, only Zola's says base_url); Hexo before Jekyll (both have a _config.yml, only
-# Hexo's says new_post_name or source_dir); package.json dependencies last.
+# Hexo's says new_post_name or source_dir); package.json dependencies after settings files;
+# mkdocs.yml last, as a blog built by another may keep its project's documentation in MkDocs.
 GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Hexo, Bridgetown, Jekyll, Pelican,
-                                           Docusaurus, MkDocs, Contentlayer, Eleventy, Astro,
-                                           Gatsby)
+                                           Docusaurus, Contentlayer, Eleventy, Astro, Gatsby,
+                                           MkDocs)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.
