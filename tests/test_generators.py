@@ -201,3 +201,26 @@ def test_a_blog_whose_project_documents_itself_with_mkdocs_is_read_as_its_own_ge
         "src/content/blog/perigee.md": "---\ntitle: Perigee\npubDate: 2024-04-01\n---\n\nClose.\n",
     })
     assert invoke(root, "init").output.startswith("Astro site: posts in src/content/blog")
+
+
+def test_a_hexo_permalink_naming_a_value_the_post_lacks_is_an_error_not_an_address(tmp_path):
+    """permalink: posts/:abbrlink.html (hexo-abbrlink) for a post the plugin has not numbered
+    yet: Hexo itself would publish /posts/undefined.html; newsletter names the file."""
+    root = write_files(tmp_path / "site", {
+        "_config.yml": "title: Knots\nurl: https://knots.example.org\nnew_post_name: :title.md\n"
+                       "permalink: posts/:abbrlink.html\n",
+        "source/_posts/bowline.md": "---\ntitle: Bowline\ndate: 2024-02-02\nabbrlink: 5b89d90f\n"
+                                    "---\n\nA loop.\n",
+        "source/_posts/hitch.md": "---\ntitle: Hitch\ndate: 2024-02-03\n---\n\nAround a post.\n",
+        "source/_drafts/reef.md": "---\ntitle: Reef\n---\n\nNot numbered yet.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    result = invoke(root, "posts", "--json")
+    listed = {item["file"]: item for item in json.loads(result.stdout)}
+    assert listed["source/_posts/bowline.md"]["url"] == \
+        "https://knots.example.org/posts/5b89d90f.html"
+    assert listed["source/_drafts/reef.md"]["status"] == "draft"
+    assert listed["source/_posts/hitch.md"]["errors"] == [
+        "source/_posts/hitch.md: permalink posts/:abbrlink.html uses :abbrlink, which this post "
+        "has no value for; add abbrlink: to the post's front matter (hexo-abbrlink writes "
+        "abbrlink when the site is built), or give the post its own permalink:"]

@@ -19,6 +19,7 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from newsletter.errors import ContentError
 from newsletter.generators.base import (
     Entry,
     Generator,
@@ -122,8 +123,14 @@ class Hexo(Generator):
                 date = None
         draft = folder == "_drafts" or source.meta.get("published") is False
         when = date or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
-        return Entry(id="/" + inside, path=self._address(source, named["title"], when),
-                     date=date or when, draft=draft, media_subpath=self._asset_folder(source))
+        try:
+            address = self._address(source, named["title"], when)
+        except ContentError:
+            if not draft:
+                raise
+            address = None  # a draft is never mailed: no address needed yet
+        return Entry(id="/" + inside, path=address, date=date or when, draft=draft,
+                     media_subpath=self._asset_folder(source))
 
     def _parse_name(self, inside: str) -> dict[str, str]:
         """The parts ``new_post_name`` names in a post's path under ``_posts`` (its ``title``
@@ -170,9 +177,14 @@ class Hexo(Generator):
             key = match.group(1)
             for table in (values, source.meta, defaults):  # Hexo's own values first
                 value = table.get(key)
-                if isinstance(value, (str, int)) and not isinstance(value, bool):
-                    return str(value)
-            return match.group(0)
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                    return str(int(value)) if isinstance(value, float) and value.is_integer() \
+                        else str(value)
+            raise ContentError(  # Hexo would write "undefined" there
+                f"permalink {template.strip()} uses :{key}, which this post has no value for",
+                where=source.fields.where(key),
+                hint=f"add {key}: to the post's front matter (hexo-abbrlink writes abbrlink "
+                     "when the site is built), or give the post its own permalink:")
 
         address = join_url(_PLACEHOLDER.sub(replace, template.strip()))
         pretty = self.config.get("pretty_urls")
