@@ -38,7 +38,7 @@ from newsletter.generators.settings_files import (
 )
 
 CONFIG_FILES = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs", "mts"))
-_DATED = re.compile(r"^(?P<folder>.*?)(?P<date>\d{4}[-/]\d{1,2}[-/]\d{1,2})[-/]?(?P<text>.*?)"
+_DATED = re.compile(r"^(?P<folder>.*)(?P<date>\d{4}[-/]\d{1,2}[-/]\d{1,2})[-/]?(?P<text>.*?)"
                     r"(?:/index)?$")
 _PLACEHOLDER_URL = re.compile(r"https?://your-docusaurus[\w.-]*\.(?:com|io)/?$")
 
