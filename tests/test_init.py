@@ -310,3 +310,15 @@ def test_init_names_a_generator_it_does_not_know_and_reads_its_posts_folder(
     assert first.startswith(found), first
     raw = tomllib.loads((tmp_path / "newsletter.toml").read_text())
     assert raw["posts"] == {"generator": "none", "dirs": dirs}
+
+
+def test_init_of_a_quarto_blog_of_qmd_posts_says_why_none_is_read(tmp_path):
+    (tmp_path / "_quarto.yml").write_text("project:\n  type: website\n")
+    (tmp_path / "posts" / "kites").mkdir(parents=True)
+    (tmp_path / "posts" / "kites" / "index.qmd").write_text("---\ntitle: Kites\n---\n\nUp.\n")
+    first = invoke(tmp_path, "init").output.splitlines()[0]
+    assert first == (
+        "Quarto site (found _quarto.yml), which newsletter does not know: posts in posts "
+        "([posts] dirs), 0 posts, 0 pages, 1 file not read (.qmd: newsletter reads Markdown); "
+        "Quarto's .qmd and .ipynb posts run code only Quarto can run: newsletter lists them as "
+        "not read and reads the .md ones.")

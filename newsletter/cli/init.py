@@ -95,14 +95,16 @@ def _found(root: Path, generator) -> str:
     dirs, why = generator.post_dirs()
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
     read = {post.path.resolve() for post in posts}  # the pages found are not posts elsewhere
-    elsewhere = _elsewhere(root, read) if len(posts) == pages and not errors else ""
+    elsewhere = _elsewhere(root, read, hint=not (other and other.dirs)) \
+        if len(posts) == pages and not errors else ""
     return (f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}"
             f"{note}.")
 
 
-def _elsewhere(root: Path, read: set[Path]) -> str:
+def _elsewhere(root: Path, read: set[Path], hint: bool = True) -> str:
     """Where to name the posts when none was found: the folders that hold Markdown files
-    other than the pages ``read``."""
+    other than the pages ``read`` (with none, the general ``hint``, unless it is not wanted:
+    init wrote the folders already)."""
     held: dict[str, int] = {}
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = [name for name in subfolders
@@ -112,7 +114,7 @@ def _elsewhere(root: Path, read: set[Path]) -> str:
             held[Path(folder).relative_to(root).as_posix()] = count
     if not held:
         return ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
-                "(e.g. dirs = [\"posts\"])")
+                "(e.g. dirs = [\"posts\"])") if hint else ""
     folders = sorted(held, key=lambda folder: (-held[folder], folder))[:3]
     named = ", ".join(f"{folder if folder != '.' else 'the top folder'} ({held[folder]})"
                       for folder in folders)
