@@ -619,7 +619,61 @@ def bridgetown_site(root: Path) -> Expected:
     }, images={"/2024-04-02-line-28": 1})
 
 
+NIKOLA_CONF = """\
+# -*- coding: utf-8 -*-
+import time
+
+# Configuration of this Nikola site.
+BLOG_TITLE = "Letterpress Notes"
+SITE_URL = "https://press.example.org/"
+DEFAULT_LANG = "en"
+TIMEZONE = "Europe/Dublin"
+POSTS = (
+    ("posts/*.rst", "blog", "post.tmpl"),
+    ("posts/*.md", "blog", "post.tmpl"),
+)
+PAGES = (
+    ("pages/*.md", "", "page.tmpl"),
+)
+PRETTY_URLS = True
+COPYRIGHT = f"{time.gmtime().tm_year} Ana"
+"""
+
+
+def nikola_site(root: Path) -> Expected:
+    """Nikola, shaped like its new site: conf.py with POSTS and PAGES, Markdown posts whose
+    metadata is in a comment (or bare .. lines), a draft, a private post, a page, an .rst post
+    and an image in images/."""
+    write_files(root, {
+        "conf.py": NIKOLA_CONF,
+        "posts/ink-and-rollers.md": (
+            "<!--\n.. title: Ink and Rollers\n.. slug: ink-rollers\n"
+            ".. date: 2024-03-05 09:30:00 UTC+01:00\n.. tags: ink, presses\n.. category: \n"
+            ".. link: \n.. description: Tack, and how much.\n.. type: text\n-->\n\n"
+            "Less ink than you think.\n\n![A roller](/images/roller.png)\n"),
+        "posts/type-cases.md": (
+            ".. title: Type Cases\n.. slug: type-cases\n.. date: 2024-04-01 10:00:00 UTC\n\n"
+            "Upper and lower.\n"),
+        "posts/chases.md": ("<!--\n.. title: Chases\n.. slug: chases\n"
+                            ".. date: 2024-05-01 10:00:00 UTC\n.. status: draft\n-->\n\nSoon.\n"),
+        "posts/quoins.md": ("<!--\n.. title: Quoins\n.. slug: quoins\n"
+                            ".. date: 2024-05-02 10:00:00 UTC\n.. status: private\n-->\n\nKeys.\n"),
+        "posts/old-press.rst": ".. title: The Old Press\n.. slug: old-press\n\nCast iron.\n",
+        "pages/about.md": "<!--\n.. title: About\n.. slug: about\n-->\n\nA small press.\n",
+        "images/roller.png": picture((20, 20, 20), "PNG"),
+    })
+    site = "https://press.example.org"
+    return Expected("nikola", {
+        "/posts/ink-and-rollers": ("ready", f"{site}/blog/ink-rollers/"),
+        "/posts/type-cases": ("ready", f"{site}/blog/type-cases/"),
+        "/posts/chases": ("draft", None),
+        "/posts/quoins": ("page", None),
+        "/pages/about": ("page", f"{site}/about/"),
+    }, images={"/posts/ink-and-rollers": 1}, not_read=["posts/old-press.rst"])
+
+
 SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
          "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site,
          "hexo": hexo_site, "docusaurus": docusaurus_site, "mkdocs": mkdocs_site,
-         "contentlayer": contentlayer_site, "bridgetown": bridgetown_site}
+         "contentlayer": contentlayer_site, "bridgetown": bridgetown_site,
+         "nikola": nikola_site}

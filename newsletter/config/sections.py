@@ -314,7 +314,8 @@ IMAGE_MODES = ("hosted", "inline")
 # The static site generators whose layouts newsletter knows (docs/generators.md); "none": read
 # content/ the generic way.
 GENERATOR_NAMES = ("hugo", "jekyll", "eleventy", "astro", "zola", "pelican", "gatsby", "hexo",
-                   "docusaurus", "mkdocs", "contentlayer", "bridgetown", "none")
+                   "docusaurus", "mkdocs", "contentlayer", "bridgetown",
+                   "nikola", "none")
 # [posts] markdown: the dialects posts may be rendered in (docs/email.md#markdown-dialects);
 # unset, the generator's own.
 MARKDOWN_NAMES = ("commonmark", "kramdown", "python-markdown")

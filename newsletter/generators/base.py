@@ -80,6 +80,8 @@ class Generator:
     title_from_heading: ClassVar[bool] = False
     # YAML front matter closed by a --- line without an opening one (Hexo's)
     open_front_matter: ClassVar[bool] = False
+    # ".. key: value" lines in the <!-- --> comment opening the file (Nikola's)
+    comment_front_matter: ClassVar[bool] = False
 
     def __init__(self, root: Path, evidence: str | None = None):
         self.root = root

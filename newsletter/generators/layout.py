@@ -28,6 +28,7 @@ from newsletter.generators.hexo import Hexo
 from newsletter.generators.hugo import Hugo
 from newsletter.generators.jekyll import Jekyll
 from newsletter.generators.mkdocs import MkDocs
+from newsletter.generators.nikola import Nikola
 from newsletter.generators.pelican import Pelican
 from newsletter.generators.zola import Zola
 
@@ -41,14 +42,15 @@ if TYPE_CHECKING:
 # Hexo's says new_post_name or source_dir); package.json dependencies after settings files;
 # mkdocs.yml last, as a blog built by another may keep its project's documentation in MkDocs.
 GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Hexo, Bridgetown, Jekyll, Pelican,
-                                           Docusaurus, Contentlayer, Eleventy, Astro, Gatsby,
-                                           MkDocs)
+                                           Nikola, Docusaurus, Contentlayer, Eleventy, Astro,
+                                           Gatsby, MkDocs)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.
 UNREAD_MARKUPS = {".rst": "reStructuredText", ".adoc": "AsciiDoc", ".asciidoc": "AsciiDoc",
                   ".org": "Org", ".ipynb": "a Jupyter notebook", ".textile": "Textile",
-                  ".html": "HTML", ".htm": "HTML", ".qmd": "Quarto"}
+                  ".html": "HTML", ".htm": "HTML", ".qmd": "Quarto",
+                  ".txt": "reStructuredText (Nikola's .txt)"}
 
 
 def detect(root: Path) -> Generator:

@@ -37,10 +37,6 @@ def _candidates(root: Path):
     yield ("Quarto", quarto.name if quarto else None, ("posts", "blog"),
            "Quarto's .qmd and .ipynb posts run code only Quarto can run: newsletter lists them "
            "as not read and reads the .md ones")
-    nikola_text = read_text(root / "conf.py") or ""
-    yield ("Nikola", "conf.py" if "POSTS" in nikola_text and "Nikola" in nikola_text else None,
-           ("posts",), "a post needs YAML front matter (--- title: ... date: ... ---): Nikola's "
-                       "'.. title:' comment lines are not read, nor .rst posts")
     middleman = read_text(root / "config.rb") or ""
     yield ("Middleman", "config.rb" if "activate :blog" in middleman else None,
            ("source/blog", "source/posts", "source"),

@@ -6,7 +6,9 @@
 - JavaScript between ``---js`` and ``---`` (Eleventy), where it only declares literal values;
 - ``Key: value`` lines up to the first blank line (Pelican's Markdown metadata), when the
   generator reads them;
-- YAML closed by a ``---`` line with no opening one (Hexo's), when the generator reads it.
+- YAML closed by a ``---`` line with no opening one (Hexo's), when the generator reads it;
+- ``.. key: value`` lines in an HTML comment opening the file (Nikola's), when the generator
+  reads them.
 
 Every problem is a ContentError naming the file's line. Keys come back in lower case (Hugo's and
 Pelican's are case-insensitive; a key written in lower case wins over another spelling).
@@ -27,6 +29,7 @@ from newsletter.generators import JsLiteralError, expands_past, parse_declaratio
 
 _OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
+_DOTTED = re.compile(r"^\.\.[ \t]+([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")  # Nikola's ".. title: x"
 _CLOSING = re.compile(r"-{3,}[ \t]*$")
 _KEY_VALUE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")
 _JSON_OPENING = re.compile(r"\{[ \t]*(\"|$)", re.MULTILINE)
@@ -45,7 +48,7 @@ class FrontMatter:
 
 
 def split_front_matter(text: str, where: str, *, key_value: bool = False,
-                       open_ended: bool = False) -> FrontMatter:
+                       open_ended: bool = False, comment: bool = False) -> FrontMatter:
     """Split ``text`` (a post file at ``where``) into front matter and body."""
     lines = text.split("\n")
     opening = _OPENING.match(lines[0]) if lines else None
@@ -59,6 +62,8 @@ def split_front_matter(text: str, where: str, *, key_value: bool = False,
                            hint="write it as plain key: value lines") from None
     if key_value and _KEY_VALUE.match(lines[0]):
         return _key_values(lines)
+    if comment and (lines[0].strip() == "<!--" or _DOTTED.match(lines[0])):
+        return _comment_metadata(lines)
     if open_ended and _KEY_VALUE.match(lines[0]):
         end = next((index for index, line in enumerate(lines) if _CLOSING.match(line)), None)
         if end is not None:
@@ -181,6 +186,29 @@ def _key_values(lines: list[str]) -> FrontMatter:
     else:
         index = len(lines)
     return FrontMatter(meta, "\n".join(lines[index:]), index + 1, spelling)
+
+
+def _comment_metadata(lines: list[str]) -> FrontMatter:
+    """Nikola's ``.. key: value`` lines inside the ``<!-- ... -->`` opening the file, or
+    opening it bare, up to the first blank line."""
+    if lines[0].strip() == "<!--":
+        first, closing = 1, "-->"
+    else:
+        first, closing = 0, ""
+    end = next((index for index in range(first, len(lines))
+                if lines[index].strip() == closing), None)
+    if end is None:
+        if closing:
+            return FrontMatter({}, "\n".join(lines), 1)
+        end = len(lines)
+    meta: dict[str, Any] = {}
+    spelling: dict[str, str] = {}
+    for line in lines[first:end]:
+        match = _DOTTED.match(line)
+        if match and match.group(2).strip():
+            key = match.group(1).lower()
+            meta[key], spelling[key] = match.group(2).strip(), match.group(1)
+    return FrontMatter(meta, "\n".join(lines[end + 1:]), end + 2, spelling)
 
 
 def _mapping(data: Any, where: str, shape: str) -> dict[str, Any]:
