@@ -406,9 +406,9 @@ post_asset_folder: true
 
 def hexo_site(root: Path) -> Expected:
     """Hexo, shaped like hexo-starter: _config.yml with new_post_name naming posts by date, a
-    post asset folder (and asset_img, post_link tags), a post in a folder (not named as new_post_name says: its slug is its
-    path slugged) whose front matter is closed by --- only, a post with its own permalink, a
-    draft in _drafts, published: false, a page, scaffolds."""
+    post asset folder (and asset_img, post_link tags), a post in a folder (not named as
+    new_post_name says: its slug is its path slugged) whose front matter is closed by ---
+    only, a post with its own permalink, a draft in _drafts, published: false, a page."""
     write_files(root, {
         "_config.yml": HEXO_CONFIG,
         "package.json": '{"name": "hexo-site", "dependencies": {"hexo": "^7.3.0"}}\n',
