@@ -672,8 +672,41 @@ def nikola_site(root: Path) -> Expected:
     }, images={"/posts/ink-and-rollers": 1}, not_read=["posts/old-press.rst"])
 
 
+def vitepress_site(root: Path) -> Expected:
+    """VitePress run as `vitepress dev docs`: docs/.vitepress/config.mts (base, sitemap
+    hostname), posts in docs/posts with the list page posts/index.md, a post titled by its
+    heading, a post in a folder, a draft, a page, an image in docs/public."""
+    write_files(root, {
+        "package.json": '{"devDependencies": {"vitepress": "^1.5.0"}}\n',
+        "docs/.vitepress/config.mts": (
+            "import { defineConfig } from 'vitepress'\n\nexport default defineConfig({\n"
+            "  title: 'Tide Tables',\n  lang: 'en-GB',\n  base: '/tides/',\n"
+            "  sitemap: { hostname: 'https://sea.example.org' },\n"
+            "  themeConfig: { nav: [{ text: 'Posts', link: '/posts/' }] },\n})\n"),
+        "docs/index.md": "---\nlayout: home\n---\n",
+        "docs/about.md": "# About\n\nWho measures.\n",
+        "docs/posts/index.md": "---\ntitle: All posts\n---\n\n<PostList />\n",
+        "docs/posts/spring-tides.md": (
+            "---\ndate: 2024-03-20\n---\n\n# Spring Tides\n\nHigher highs.\n\n"
+            "![Chart](/charts/spring.png)\n"),
+        "docs/posts/neap/index.md": "---\ntitle: Neap Tides\ndate: 2024-03-27\n---\n\nLow.\n",
+        "docs/posts/storm-surge.md": ("---\ntitle: Storm Surge\ndate: 2024-04-02\ndraft: true\n"
+                                      "---\n\nLater.\n"),
+        "docs/public/charts/spring.png": picture((0, 60, 120), "PNG"),
+    })
+    site = "https://sea.example.org/tides"
+    return Expected("vitepress", {
+        "/posts/spring-tides": ("ready", f"{site}/posts/spring-tides.html"),
+        "/posts/neap": ("ready", f"{site}/posts/neap/"),
+        "/posts/storm-surge": ("draft", None),
+        "/posts": ("page", f"{site}/posts/"),
+        "/about": ("page", f"{site}/about.html"),
+        "/": ("page", f"{site}/"),
+    }, images={"/posts/spring-tides": 1})
+
+
 SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
          "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site,
          "hexo": hexo_site, "docusaurus": docusaurus_site, "mkdocs": mkdocs_site,
          "contentlayer": contentlayer_site, "bridgetown": bridgetown_site,
-         "nikola": nikola_site}
+         "nikola": nikola_site, "vitepress": vitepress_site}

@@ -294,9 +294,9 @@ def test_an_unsupported_platform_is_one_line_not_a_traceback(site, monkeypatch):
      "Quarto site (found _quarto.yml), which newsletter does not know: posts in posts "
      "([posts] dirs), 1 post, 0 pages, 1 file not read (.qmd: newsletter reads Markdown); ",
      ["posts"]),
-    ({"docs/.vitepress/config.mts": "export default { title: 'Notes' }\n",
+    ({"docs/.vuepress/config.js": "module.exports = { title: 'Notes' }\n",
       "docs/blog/one.md": "---\ntitle: One\ndate: 2026-03-01\n---\n\nHi.\n"},
-     "VitePress site (found docs/.vitepress/config.mts), which newsletter does not know: "
+     "VuePress site (found docs/.vuepress/config.js), which newsletter does not know: "
      "posts in docs/blog ([posts] dirs), 1 post, 0 pages; ", ["docs/blog"]),
 ])
 def test_init_names_a_generator_it_does_not_know_and_reads_its_posts_folder(

@@ -17,11 +17,11 @@ def init(ctx: click.Context, directory: Path | None) -> None:
 
     newsletter.toml (with the generator that builds the blog, where its posts are, and the
     blog's title and address when its Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby,
-    Hexo, Docusaurus, MkDocs, Contentlayer, Bridgetown or Nikola settings say them), the email
-    templates, an empty subscribers/subscribers.csv and the .gitignore lines for .newsletter/,
-    outbox/ and preview/ (and, where Eleventy builds the site's root folder, .eleventyignore
-    lines for newsletter's folders). Files that exist are never overwritten; the blog's own
-    files are left alone.
+    Hexo, Docusaurus, MkDocs, Contentlayer, Bridgetown, Nikola or VitePress settings say them),
+    the email templates, an empty subscribers/subscribers.csv and the .gitignore lines for
+    .newsletter/, outbox/ and preview/ (and, where Eleventy builds the site's root folder,
+    .eleventyignore lines for newsletter's folders). Files that exist are never overwritten;
+    the blog's own files are left alone.
     """
     from newsletter.config import SETTINGS_FILE, site_above
     from newsletter.errors import InputError

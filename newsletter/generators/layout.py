@@ -30,6 +30,7 @@ from newsletter.generators.jekyll import Jekyll
 from newsletter.generators.mkdocs import MkDocs
 from newsletter.generators.nikola import Nikola
 from newsletter.generators.pelican import Pelican
+from newsletter.generators.vitepress import VitePress
 from newsletter.generators.zola import Zola
 
 _UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')  # never in a URL as they are (RFC 3986)
@@ -42,8 +43,8 @@ if TYPE_CHECKING:
 # Hexo's says new_post_name or source_dir); package.json dependencies after settings files;
 # mkdocs.yml last, as a blog built by another may keep its project's documentation in MkDocs.
 GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Hexo, Bridgetown, Jekyll, Pelican,
-                                           Nikola, Docusaurus, Contentlayer, Eleventy, Astro,
-                                           Gatsby, MkDocs)
+                                           Nikola, Docusaurus, Contentlayer, VitePress, Eleventy,
+                                           Astro, Gatsby, MkDocs)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.

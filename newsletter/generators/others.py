@@ -41,9 +41,8 @@ def _candidates(root: Path):
     yield ("Middleman", "config.rb" if "activate :blog" in middleman else None,
            ("source/blog", "source/posts", "source"),
            "each post's address is its path: set slug in a post whose address differs")
-    for folder, label in ((".vitepress", "VitePress"), (".vuepress", "VuePress")):
-        found = next((base / folder / name for base in (root, root / "docs")
-                      for name in _SETTINGS if (base / folder / name).is_file()), None)
-        yield (label, found.relative_to(root).as_posix() if found else None,
-               ("posts", "blog", "docs/posts", "docs/blog", "src/posts"),
-               "each post's address is its path: set slug in a post whose address differs")
+    vuepress = next((base / ".vuepress" / name for base in (root, root / "docs")
+                     for name in _SETTINGS if (base / ".vuepress" / name).is_file()), None)
+    yield ("VuePress", vuepress.relative_to(root).as_posix() if vuepress else None,
+           ("posts", "blog", "docs/posts", "docs/blog", "src/posts"),
+           "each post's address is its path: set slug in a post whose address differs")
