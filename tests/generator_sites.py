@@ -674,14 +674,16 @@ def nikola_site(root: Path) -> Expected:
 
 def vitepress_site(root: Path) -> Expected:
     """VitePress run as `vitepress dev docs`: docs/.vitepress/config.mts (base, sitemap
-    hostname), posts in docs/posts with the list page posts/index.md, a post titled by its
-    heading, a post in a folder, a draft, a page, an image in docs/public."""
+    hostname, srcExclude), posts in docs/posts with the list page posts/index.md, a post
+    titled by its heading, a post in a folder, a draft, an unbuilt post, a page, an image in
+    docs/public."""
     write_files(root, {
         "package.json": '{"devDependencies": {"vitepress": "^1.5.0"}}\n',
         "docs/.vitepress/config.mts": (
             "import { defineConfig } from 'vitepress'\n\nexport default defineConfig({\n"
             "  title: 'Tide Tables',\n  lang: 'en-GB',\n  base: '/tides/',\n"
             "  sitemap: { hostname: 'https://sea.example.org' },\n"
+            "  srcExclude: process.env.NODE_ENV === 'production' ? ['**/unfinished/**'] : [],\n"
             "  themeConfig: { nav: [{ text: 'Posts', link: '/posts/' }] },\n})\n"),
         "docs/index.md": "---\nlayout: home\n---\n",
         "docs/about.md": "# About\n\nWho measures.\n",
@@ -693,12 +695,15 @@ def vitepress_site(root: Path) -> Expected:
         "docs/posts/storm-surge.md": ("---\ntitle: Storm Surge\ndate: 2024-04-02\ndraft: true\n"
                                       "---\n\nLater.\n"),
         "docs/public/charts/spring.png": picture((0, 60, 120), "PNG"),
+        "docs/posts/unfinished/rip-currents.md": ("---\ntitle: Rip Currents\ndate: 2024-04-09\n"
+                                                  "---\n\nNot built.\n"),
     })
     site = "https://sea.example.org/tides"
     return Expected("vitepress", {
         "/posts/spring-tides": ("ready", f"{site}/posts/spring-tides.html"),
         "/posts/neap": ("ready", f"{site}/posts/neap/"),
         "/posts/storm-surge": ("draft", None),
+        "/posts/unfinished/rip-currents": ("draft", None),
         "/posts": ("page", f"{site}/posts/"),
         "/about": ("page", f"{site}/about.html"),
         "/": ("page", f"{site}/"),

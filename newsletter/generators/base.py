@@ -215,3 +215,32 @@ def join_url(*parts: str) -> str:
     trailing = text.endswith("/")
     text = "/" + "/".join(part for part in text.split("/") if part)
     return text + "/" if trailing and text != "/" else text
+
+
+def glob_matches(pattern: str, relative: str) -> bool:
+    """Whether a site-relative path is ``pattern`` or lies in a folder ``pattern`` matches."""
+    regex = glob_regex(pattern.strip().strip("/"))
+    parts = relative.split("/")
+    return any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+
+
+def glob_regex(pattern: str) -> re.Pattern:
+    """A glob as a regular expression: ``**/`` any folders, ``*`` and ``?`` within one."""
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(out))

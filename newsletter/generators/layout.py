@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable
 
 from newsletter.generators.astro import Astro
-from newsletter.generators.base import Generator
+from newsletter.generators.base import Generator, glob_matches
 from newsletter.generators.bridgetown import Bridgetown
 from newsletter.generators.contentlayer import Contentlayer
 from newsletter.generators.docusaurus import Docusaurus
@@ -215,7 +215,7 @@ class SiteLayout:
         if parts[-1].startswith("."):
             return True
         relative = "/".join(parts)
-        return any(_matches(pattern, relative) for pattern in self.exclude)
+        return any(glob_matches(pattern, relative) for pattern in self.exclude)
 
 
 def _walk(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
@@ -232,31 +232,3 @@ def _walk(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
 
 def _is_glob(pattern: str) -> bool:
     return any(char in pattern for char in "*?[")
-
-
-def _matches(pattern: str, relative: str) -> bool:
-    """Whether a site-relative path is ``pattern`` or lies in a folder ``pattern`` matches."""
-    regex = _glob_regex(pattern.strip().strip("/"))
-    parts = relative.split("/")
-    return any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
-
-
-def _glob_regex(pattern: str) -> re.Pattern:
-    out, index = [], 0
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            out.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            out.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            out.append("[^/]")
-            index += 1
-        else:
-            out.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(out))

@@ -4,13 +4,15 @@ a ``posts/`` (or ``blog/``, ``articles/``) folder, as VitePress blog themes and
 
 The source folder is the one holding ``.vitepress/`` (``docs/`` when the site runs as
 ``vitepress dev docs``), or its ``srcDir``. A file's address is its path, ``.html`` added unless
-``cleanUrls: true``, ``index.md`` standing for its folder, under ``base``. The title is
+``cleanUrls: true``, ``index.md`` standing for its folder, under ``base``; ``srcExclude``'s
+files are not published: drafts. The title is
 ``title``, else the ``# heading`` opening the post; ``date`` is the date and ``draft: true`` a
 draft. Images: beside the post, then ``public/``. Nothing of the config is run.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from newsletter.generators.base import (
@@ -18,6 +20,7 @@ from newsletter.generators.base import (
     Generator,
     Source,
     folder_setting,
+    glob_matches,
     join_url,
     path_id,
     url_path,
@@ -33,6 +36,8 @@ from newsletter.generators.settings_files import (
 
 CONFIG_NAMES = tuple(f"config.{ext}" for ext in ("mts", "ts", "mjs", "js", "cjs"))
 POST_FOLDERS = ("posts", "blog", "articles")
+_SRC_EXCLUDE = re.compile(r"\bsrcExclude\s*:\s*(?:[^\[?,]+\?\s*)?\[([^\]]*)\]")
+_STRING = re.compile(r"""["'`]([^"'`\n]+)["'`]""")
 
 
 class VitePress(Generator):
@@ -54,6 +59,13 @@ class VitePress(Generator):
         config = next(home / ".vitepress" / name for name in CONFIG_NAMES
                       if (home / ".vitepress" / name).is_file())
         return config.relative_to(root).as_posix()
+
+    @property
+    def excluded(self) -> list[str]:
+        """``srcExclude``'s globs: files VitePress does not build. Of ``isProd ? [...] : [...]``,
+        the first list, the published site's."""
+        found = _SRC_EXCLUDE.search(self.config_text)
+        return [match[1] for match in _STRING.finditer(found.group(1))] if found else []
 
     def info(self) -> SiteInfo:
         hostname = js_object(self.config_text, "sitemap", skip_code=True).get("hostname")
@@ -94,8 +106,10 @@ class VitePress(Generator):
             address = join_url(stem.as_posix() + ("" if clean else ".html"))
         if stem.name == "index" and stem.parent.name in ("", *POST_FOLDERS):
             return Entry(id=post_id, path=address, page="index.md: the list of posts")
+        unbuilt = any(glob_matches(pattern, source.relative.as_posix())
+                      for pattern in self.excluded)  # srcExclude: not published (yet)
         return Entry(id=post_id, path=address, date=fields.date("date"),
-                     draft=fields.boolean("draft", default=False))
+                     draft=unbuilt or fields.boolean("draft", default=False))
 
 
 def _home(root: Path) -> Path | None:
