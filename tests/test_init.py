@@ -294,6 +294,11 @@ def test_an_unsupported_platform_is_one_line_not_a_traceback(site, monkeypatch):
      "Quarto site (found _quarto.yml), which newsletter does not know: posts in posts "
      "([posts] dirs), 1 post, 0 pages, 1 file not read (.qmd: newsletter reads Markdown); ",
      ["posts"]),
+    ({"nuxt.config.ts": "export default defineNuxtConfig({ modules: ['@nuxt/content'] })\n",
+      "content/about.md": "# About\n\nUs.\n",
+      "content/blog/first.md": "---\ntitle: First\ndate: 2026-03-01\n---\n\nHi.\n"},
+     "Nuxt Content site (found nuxt.config.ts), which newsletter does not know: posts in "
+     "content/blog ([posts] dirs), 1 post, 0 pages; ", ["content/blog"]),
     ({"docs/.vuepress/config.js": "module.exports = { title: 'Notes' }\n",
       "docs/blog/one.md": "---\ntitle: One\ndate: 2026-03-01\n---\n\nHi.\n"},
      "VuePress site (found docs/.vuepress/config.js), which newsletter does not know: "

@@ -41,6 +41,15 @@ def _candidates(root: Path):
     yield ("Middleman", "config.rb" if "activate :blog" in middleman else None,
            ("source/blog", "source/posts", "source"),
            "each post's address is its path: set slug in a post whose address differs")
+    nuxt = first_file(root, *(f"nuxt.config.{ext}" for ext in ("ts", "js", "mjs")))
+    nuxt_text = (read_text(nuxt) or "") if nuxt else ""
+    yield ("Nuxt Content", nuxt.name if nuxt and "@nuxt/content" in nuxt_text else None,
+           ("content/blog", "content/posts", "content/articles"),
+           "a post's address is its path under content/, as Nuxt Content's is by default")
+    gridsome = first_file(root, "gridsome.config.js", "gridsome.config.ts")
+    yield ("Gridsome", gridsome.name if gridsome else None,
+           ("content/posts", "content/blog", "blog", "posts"),
+           "each post's address is its path: set slug in a post whose address differs")
     vuepress = next((base / ".vuepress" / name for base in (root, root / "docs")
                      for name in _SETTINGS if (base / ".vuepress" / name).is_file()), None)
     yield ("VuePress", vuepress.relative_to(root).as_posix() if vuepress else None,
