@@ -121,7 +121,7 @@ class Hexo(Generator):
                                                int(named.get("day") or named["i_day"])))
             except ValueError:
                 date = None
-        draft = folder == "_drafts" or source.meta.get("published") is False
+        draft = folder == "_drafts" or not fields.boolean("published", default=True)
         when = date or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
         try:
             address = self._address(source, named["title"], when)
