@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from newsletter.scaffold.placeholders import PLACEHOLDER_TITLE, PLACEHOLDER_URL
+
 
 @dataclass
 class Expected:
@@ -46,11 +48,16 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+WRITERS_URL = "https://writer.example.net"  # the address a writer fills in where init could not
+
+
 def fill_in_settings(root: Path, **schedule: str) -> None:
     """Do what a writer does after `init`: name the sender, the postal address and where
-    replies go, and (if given) set [schedule]."""
+    replies go, the blog's title and address where its settings did not say them, and (if
+    given) set [schedule]."""
     path = root / "newsletter.toml"
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(PLACEHOLDER_URL, WRITERS_URL)
+    text = text.replace(f'title = "{PLACEHOLDER_TITLE}"', 'title = "A Writer\'s Blog"')
     values = {"from": '"Ana Writer <ana@example.org>"', "reply_to": '"ana@example.org"',
               "cta_url": '"mailto:ana@example.org"', "postal_address": '"2 Quay Street, Porto"'}
     for key, value in values.items():
@@ -710,8 +717,27 @@ def vitepress_site(root: Path) -> Expected:
     }, images={"/posts/spring-tides": 1})
 
 
+def nextjs_site(root: Path) -> Expected:
+    """Next.js's blog-starter: _posts/*.md without dates in their names, a cover image in
+    public/, next in package.json (and no _config.yml: not Jekyll)."""
+    write_files(root, {
+        "package.json": '{"dependencies": {"next": "15.0.0", "gray-matter": "4.0.3"}}\n',
+        "_posts/first-climb.md": (
+            '---\ntitle: "The First Climb"\nexcerpt: "Up the slab."\n'
+            'coverImage: "/assets/blog/first-climb/cover.jpg"\n'
+            'date: "2024-05-04T08:00:00.000Z"\nauthor:\n  name: Ana\n---\n\nChalk, then up.\n'),
+        "_posts/ropes.md": ('---\ntitle: "Ropes"\ndate: "2024-06-01T08:00:00.000Z"\n---\n\n'
+                            "Dynamic, not static.\n"),
+        "public/assets/blog/first-climb/cover.jpg": picture((140, 140, 160)),
+    })
+    return Expected("nextjs", {
+        "/first-climb": ("ready", f"{WRITERS_URL}/posts/first-climb"),
+        "/ropes": ("ready", f"{WRITERS_URL}/posts/ropes"),
+    }, images={"/first-climb": 1})
+
+
 SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
          "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site,
          "hexo": hexo_site, "docusaurus": docusaurus_site, "mkdocs": mkdocs_site,
          "contentlayer": contentlayer_site, "bridgetown": bridgetown_site,
-         "nikola": nikola_site, "vitepress": vitepress_site}
+         "nikola": nikola_site, "vitepress": vitepress_site, "nextjs": nextjs_site}

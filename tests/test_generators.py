@@ -18,7 +18,8 @@ from conftest import invoke
 LABELS = {"hugo": "Hugo", "jekyll": "Jekyll", "eleventy": "Eleventy", "astro": "Astro",
           "zola": "Zola", "pelican": "Pelican", "gatsby": "Gatsby", "hexo": "Hexo",
           "docusaurus": "Docusaurus", "mkdocs": "MkDocs", "contentlayer": "Next.js (Contentlayer)",
-          "bridgetown": "Bridgetown", "nikola": "Nikola", "vitepress": "VitePress"}
+          "bridgetown": "Bridgetown", "nikola": "Nikola", "vitepress": "VitePress",
+          "nextjs": "Next.js (blog-starter)"}
 
 
 @pytest.fixture(params=sorted(SITES))

@@ -315,7 +315,7 @@ IMAGE_MODES = ("hosted", "inline")
 # content/ the generic way.
 GENERATOR_NAMES = ("hugo", "jekyll", "eleventy", "astro", "zola", "pelican", "gatsby", "hexo",
                    "docusaurus", "mkdocs", "contentlayer", "bridgetown",
-                   "nikola", "vitepress", "none")
+                   "nikola", "vitepress", "nextjs", "none")
 # [posts] markdown: the dialects posts may be rendered in (docs/email.md#markdown-dialects);
 # unset, the generator's own.
 MARKDOWN_NAMES = ("commonmark", "kramdown", "python-markdown")

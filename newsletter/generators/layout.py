@@ -28,6 +28,7 @@ from newsletter.generators.hexo import Hexo
 from newsletter.generators.hugo import Hugo
 from newsletter.generators.jekyll import Jekyll
 from newsletter.generators.mkdocs import MkDocs
+from newsletter.generators.nextjs import NextBlogStarter
 from newsletter.generators.nikola import Nikola
 from newsletter.generators.pelican import Pelican
 from newsletter.generators.vitepress import VitePress
@@ -40,11 +41,12 @@ if TYPE_CHECKING:
 
 # Detection order: a generator's own settings file first; Zola before Hugo (both may have a
 # config.toml, only Zola's says base_url); Hexo before Jekyll (both have a _config.yml, only
-# Hexo's says new_post_name or source_dir); package.json dependencies after settings files;
+# Hexo's says new_post_name or source_dir); Next.js's blog-starter before Jekyll (a _posts
+# folder, next in package.json, no _config.yml); package.json dependencies after settings files;
 # mkdocs.yml last, as a blog built by another may keep its project's documentation in MkDocs.
-GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Hexo, Bridgetown, Jekyll, Pelican,
-                                           Nikola, Docusaurus, Contentlayer, VitePress, Eleventy,
-                                           Astro, Gatsby, MkDocs)
+GENERATORS: tuple[type[Generator], ...] = (
+    Zola, Hugo, Hexo, Bridgetown, NextBlogStarter, Jekyll, Pelican, Nikola, Docusaurus,
+    Contentlayer, VitePress, Eleventy, Astro, Gatsby, MkDocs)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.
