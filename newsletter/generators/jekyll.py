@@ -16,8 +16,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
-from newsletter.generators.jekyll_permalinks import expand, permalink_template
+from newsletter.generators.base import (
+    Entry,
+    Generator,
+    Source,
+    as_list,
+    dated_name,
+    join_url,
+    url_path,
+)
+from newsletter.generators.jekyll_permalinks import STYLES, expand, permalink_template
 from newsletter.generators.settings_files import SiteInfo, read_data, site_info
 from newsletter.generators.slugs import jekyll_slug, titleize
 
@@ -33,6 +41,9 @@ class Jekyll(Generator):
     label = "Jekyll"
     unread_extensions = (*Generator.unread_extensions, ".html", ".htm")  # HTML posts
     markdown = "kramdown"
+    styles = STYLES  # the permalink styles a site's ``permalink`` may name
+    default_style = "date"
+    dated_names_only = True  # a _posts file without YYYY-MM-DD- in its name is no post
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -95,22 +106,21 @@ class Jekyll(Generator):
 
     @property
     def base_path(self) -> str:
-        base = self.config.get("baseurl")
-        return "/" + base.strip("/") if isinstance(base, str) and base.strip("/") else ""
+        return url_path(self.config.get("baseurl"))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         found = tuple(folder.relative_to(self.root).as_posix()
                       for folder in _post_folders(self.content_root))
         prefix = f"{self._collections_dir}/" if self._collections_dir else ""
         if found:
-            return found, "Jekyll's _posts, and _drafts as drafts"
+            return found, f"{self.label}'s _posts, and _drafts as drafts"
         collections = self.config.get("collections")
         names = sorted(map(str, collections)) if isinstance(collections, dict) else []
         output = tuple(f"{prefix}_{name}" for name in names
                        if self._outputs(name) and (self.content_root / f"_{name}").is_dir())
         if output:
             return output, "no _posts: the collections _config.yml outputs"
-        return (f"{prefix}_posts",), "Jekyll's _posts, and _drafts as drafts"
+        return (f"{prefix}_posts",), f"{self.label}'s _posts, and _drafts as drafts"
 
     def page_dirs(self) -> tuple[str, ...]:
         return (".",)
@@ -165,7 +175,7 @@ class Jekyll(Generator):
         stem = source.relative.stem
         file_date, slug = dated_name(stem)
         draft = folder == "_drafts" or fields.meta.get("published") is False
-        if folder == "_posts" and file_date is None:
+        if folder == "_posts" and file_date is None and self.dated_names_only:
             return Entry(id="/" + stem, path=None,
                          page="not a post: Jekyll reads only _posts files named "
                               "YYYY-MM-DD-title.md")
@@ -199,7 +209,8 @@ class Jekyll(Generator):
                   "output_ext": ".html", "collection": collection,
                   "path": inside[:len(inside) - len(source.relative.suffix)]}
         template = permalink_template(self.config, collection, source.relative.as_posix(),
-                                      source.meta.get("permalink"))
+                                      source.meta.get("permalink"), self.styles,
+                                      self.default_style)
         address = expand(template, values, when)
         if collection != "posts" and folder not in self.blog_collections:
             return Entry(id=join_url(*above, stem), path=address,

@@ -24,25 +24,26 @@ _DATE_CODES = {"year": "%Y", "short_year": "%y", "month": "%m", "short_month": "
                "minute": "%M", "second": "%S"}
 
 
-def permalink_template(config: dict[str, Any], collection: str, path: str,
-                       written: Any) -> str:
+def permalink_template(config: dict[str, Any], collection: str, path: str, written: Any,
+                       styles: dict[str, str] = STYLES, default: str = "date") -> str:
     """The template of a document of ``collection`` at ``path``: its own ``permalink``, else
     one of the front matter ``defaults``, of the collection in ``collections``, else for
     posts the site's ``permalink`` (a style or a template) and for other collections
-    ``/:collection/:path`` ended as the site's style ends (Jekyll's add_permalink_suffix)."""
+    ``/:collection/:path`` ended as the site's style ends (Jekyll's add_permalink_suffix).
+    ``styles`` and ``default``: the generator's own (Bridgetown names other styles)."""
     if isinstance(written, str) and written.strip():
         return written.strip()  # styles are not read in front matter
     collections = config.get("collections")
     settings = collections.get(collection) if isinstance(collections, dict) else None
     site = config.get("permalink")
-    site = site.strip() if isinstance(site, str) and site.strip() else "date"
+    site = site.strip() if isinstance(site, str) and site.strip() else default
     for value in (_default_permalink(config, collection, path),
                   settings.get("permalink") if isinstance(settings, dict) else None):
         if isinstance(value, str) and value.strip():
-            return STYLES.get(value.strip(), value.strip())
+            return styles.get(value.strip(), value.strip())
     if collection == "posts":
-        return STYLES.get(site, site)
-    ending = STYLES.get(site, site)
+        return styles.get(site, site)
+    ending = styles.get(site, site)
     return "/:collection/:path" + ("/" if ending.endswith("/") else
                                    ":output_ext" if ending.endswith(":output_ext") else "")
 
