@@ -55,7 +55,7 @@ def test_posts_with_a_settings_typo_is_one_line(site):
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
 
 
-def test_preview_writes_html_text_and_eml_for_each_ready_post(site):
+def test_preview_writes_html_text_and_eml_for_the_ready_post(site):
     result = invoke(site, "preview")
     folder = site / "preview" / "what-matters"
     assert result.exit_code == 0
@@ -131,6 +131,41 @@ def test_preview_of_a_broken_post_shows_why(site):
     assert result.exit_code == 2
     assert result.stderr == ("error: content/posts/empty_body.md: the post has no body; "
                              "write the post below the front matter\n")
+
+
+def _copy_of_the_example_post(site, name: str, date: str) -> None:
+    posts = site / "content" / "posts"
+    text = (posts / "what-matters.md").read_text(encoding="utf-8")
+    text = text.replace('"2026-11-20T08:30:00.000Z"', f'"{date}"')
+    (posts / f"{name}.md").write_text(text.replace("/posts/what-matters", f"/posts/{name}"),
+                                      encoding="utf-8")
+
+
+def test_preview_renders_only_the_posts_send_due_could_send(site):
+    # A blog of 5,000 posts: every ready one previewed, the sent ones and those from years
+    # before since, took four minutes and wrote 300 MB. Now only what --due would send.
+    for year in (2019, 2020, 2021):  # before [schedule] since = 2026-01-01
+        _copy_of_the_example_post(site, f"old-{year}", f"{year}-05-01T08:00:00Z")
+    _copy_of_the_example_post(site, "fresh", "2026-11-25T08:00:00Z")
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    result = invoke(site, "preview")
+    assert result.exit_code == 0, result.output
+    written = {page.parent.name for page in (site / "preview").glob("*/email.html")}
+    assert written == {"fresh"}
+    assert result.stderr == ""
+    assert invoke(site, "check").stderr.startswith("Checked 1 post")  # the same one
+
+    # Nothing due (since moved past every post): the newest ready post, said so.
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("since = 2026-01-01", "since = 2027-01-01"))
+    for page in (site / "preview").glob("*/email.html"):
+        page.unlink()
+    result = invoke(site, "preview")
+    assert result.exit_code == 0, result.output
+    assert {page.parent.name for page in (site / "preview").glob("*/email.html")} == {"fresh"}
+    assert result.stderr.splitlines()[0] == ("No post is ready or scheduled for send --due; "
+                                             "previewing the newest post, fresh. Name another: "
+                                             "newsletter preview POST")
 
 
 def test_preview_all_writes_the_good_posts_and_reports_the_broken_ones(site):

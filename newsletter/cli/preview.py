@@ -25,7 +25,9 @@ from newsletter.cli.echo import echo_findings
 @pass_site
 def preview(site, post: str | None, out: Path | None, serve: bool, port: int, host: str,
             open_browser: bool) -> None:
-    """Write email.html, email.txt and message.eml for POST, or for every ready or scheduled post.
+    """Write email.html, email.txt and message.eml for POST, or for the posts send --due could
+    send (ready or scheduled, from [schedule] since, not sent yet; when there is none, the
+    newest ready post).
 
     POST is a slug, the slug's last segment, a file name or a path; naming a draft or a page
     previews it too. Files go to <out>/<post>/, for a sample reader (reader@example.org), with a
@@ -47,8 +49,11 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
         chosen = [find_post(found, post, errors)]  # a broken post named: its own error
         errors = []  # other posts' problems do not matter for this one
     else:
-        chosen = posts_to_preview(found, dt.datetime.now(dt.timezone.utc))
-        if not chosen and not errors:
+        chosen, newest = posts_to_preview(settings, found, dt.datetime.now(dt.timezone.utc))
+        if newest:
+            click.echo(f"No post is ready or scheduled for send --due; previewing the newest "
+                       f"post, {chosen[0].name}. Name another: newsletter preview POST", err=True)
+        elif not chosen and not errors:
             click.echo("no ready or scheduled posts to preview; name one: newsletter preview POST")
     out_dir = out if out is not None else settings.root / "preview"
     now = dt.datetime.now(dt.timezone.utc)

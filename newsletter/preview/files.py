@@ -17,12 +17,10 @@ from pathlib import Path
 from newsletter.check import Finding
 from newsletter.config import Settings
 from newsletter.message import sample_message
-from newsletter.posts import Post, PostStatus, classify, folder_name
+from newsletter.posts import Post, PostStatus, classify, folder_name, newest_first
 from newsletter.render import Email
-from newsletter.sending import prepare_post, since_of
+from newsletter.sending import prepare_post, sendable_by_due, since_of
 
-# Posts previewed when none is named: everything that is or will be sent.
-PREVIEWED_STATUSES = (PostStatus.READY, PostStatus.SCHEDULED)
 IMAGES_FOLDER = "images"  # beside each post's preview files
 
 
@@ -36,9 +34,17 @@ class Preview:
     paths: tuple[Path, ...]
 
 
-def posts_to_preview(posts: list[Post], now: dt.datetime) -> list[Post]:
-    """The posts previewed by default: ready or scheduled newsletters, not drafts or pages."""
-    return [post for post in posts if classify(post, now) in PREVIEWED_STATUSES]
+def posts_to_preview(settings: Settings, posts: list[Post], now: dt.datetime
+                     ) -> tuple[list[Post], bool]:
+    """The posts previewed by default, and whether they are the fallback: those `send --due`
+    could send (as `check` checks them), else the newest ready post, so that there is an
+    email to look at. Not every ready post: sent ones and those before since included, a blog
+    of 5,000 posts took four minutes and 300 MB."""
+    due = sendable_by_due(settings, posts, now)
+    if due:
+        return due, False
+    ready = [post for post in posts if classify(post, now) is PostStatus.READY]
+    return newest_first(ready)[:1], True
 
 
 def checked_email(settings: Settings, post: Post, now: dt.datetime) -> tuple[Email, list[Finding]]:

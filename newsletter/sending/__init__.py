@@ -20,7 +20,7 @@ _ON_FIRST_USE = {"count_active": "accounting", "count_recipients": "accounting",
                  "Ledger": "ledger", "LEDGER_FILE": "ledger", "Budget": "limits",
                  "limits_of": "limits", "list_history": "list_weeks", "Week": "list_weeks",
                  "site_lock": "lock", "check_site": "preflight", "prepare_post": "preflight",
-                 "SiteCheck": "preflight", "reading_ahead": "reader_feed",
+                 "SiteCheck": "preflight", "sendable_by_due": "preflight", "reading_ahead": "reader_feed",
                  "readiness_findings": "readiness", "check_sendable": "recipients",
                  "settled_states": "recipients", "no_lookup_note": "reconcile",
                  "posts_in_doubt": "reconcile", "reconcile_posts": "reconcile",
@@ -44,7 +44,7 @@ __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "E
            "outside_the_series", "parse_time", "post_funnel", "posts_in_doubt",
            "prepare_post", "preview_due", "readiness_findings", "reconcile_posts",
            "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
-           "send_with_retries", "settled_states", "since_of", "site_lock",
+           "send_with_retries", "sendable_by_due", "settled_states", "since_of", "site_lock",
            "reading_ahead", "state_summary", "status_words", "resumed_posts",
            "mark_sent_by_hand", "prepare_welcome", "welcome_sent", "welcome_status"]
 

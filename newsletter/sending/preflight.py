@@ -128,6 +128,13 @@ def _posts_among(settings: Settings, paths: tuple[str, ...], posts: list[Post],
     return chosen, broken
 
 
+def sendable_by_due(settings: Settings, posts: list[Post], now: dt.datetime) -> list[Post]:
+    """The posts `send --due` could send: ready or scheduled, dated from since, not sent yet
+    (what `check` and `preview` look at when no post is named)."""
+    with Ledger.open_existing(settings) or nullcontext() as ledger:
+        return _checked_by_default(posts, ledger, now, known_since(settings, ledger))
+
+
 def _checked_by_default(posts: list[Post], ledger: Ledger | None, now: dt.datetime,
                         since: dt.datetime | None) -> list[Post]:
     # Without a since, the first `send --due` records its own time: only later posts are sent.
