@@ -115,3 +115,24 @@ def test_export_says_when_rows_with_problems_are_left_out(site, tmp_path):
     out = tmp_path / "all.csv"
     result = invoke(site, "subscribers", "export", "--out", str(out))
     assert result.stderr == f"wrote 5 reader(s) to {out}\n{warning}"
+
+
+def test_count_list_and_check_of_a_long_list_hold_one_reader_at_a_time(site):
+    # A list of a million readers: count, list and check built every reader first (750 MB).
+    import tracemalloc
+
+    with (site / "subscribers" / "subscribers.csv").open("a") as rows:
+        rows.writelines(f"reader{n}@example.net,Reader {n},active,,\n" for n in range(10_000))
+    expected = {"count": "total           10005", "list": "reader9999@example.net\tReader 9999",
+                "check": "10005 reader(s) in"}
+    invoke(site, "subscribers", "count")  # imports and the journal's fold, not measured
+    for command, words in expected.items():
+        tracemalloc.start()
+        try:
+            result = invoke(site, "subscribers", command)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert words in result.output
+        output = len(result.output.encode()) * 4  # the runner keeps what was printed
+        assert peak - output < 4_000_000, (command, peak)  # all 10,005 readers held: 6 MB

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -48,8 +49,8 @@ def list_(site, status: str | None) -> None:
     """List readers (once each): address, name, status, tags, tab-separated."""
     from newsletter.posts import printable  # a line break or a terminal escape, written out
 
-    readers, problems = _store(site).load()
-    for reader in readers:
+    problems: list = []
+    for reader in _store(site).each_reader(problems):  # one at a time: a list of millions
         if status is None or reader.status == status:
             click.echo("\t".join(printable(cell) for cell in (
                 reader.address, reader.name, reader.status, ",".join(reader.tags))))
@@ -60,10 +61,11 @@ def list_(site, status: str | None) -> None:
 @pass_site
 def count(site) -> None:
     """Count readers by status."""
-    readers, problems = _store(site).load()
+    problems: list = []
+    counts = Counter(reader.status.value for reader in _store(site).each_reader(problems))
     for status in STATUSES:
-        click.echo(f"{status:<13}{sum(1 for r in readers if r.status == status):>8}")
-    click.echo(f"{'total':<13}{len(readers):>8}")
+        click.echo(f"{status:<13}{counts[status]:>8}")
+    click.echo(f"{'total':<13}{counts.total():>8}")
     if problems:
         click.echo(f"{'invalid rows':<13}{len(problems):>8}")
 
@@ -190,14 +192,15 @@ def export(site, status: str | None, out: Path | None) -> None:
 def check(site) -> None:
     """Check every subscriber file; print each problem as file:line (exit 2 if any)."""
     store = _store(site)
-    readers, problems = store.load()
+    problems: list = []
+    readers = sum(1 for _ in store.each_reader(problems))
     for problem in problems:
         click.echo(str(problem))
     if problems:
         click.echo(f"{len(problems)} problem(s) in {store.describe()}; "
                    "those rows are skipped for sending", err=True)
         click.get_current_context().exit(2)
-    click.echo(f"{len(readers)} reader(s) in {store.describe()}, no problems")
+    click.echo(f"{readers} reader(s) in {store.describe()}, no problems")
 
 
 @subscribers.command()

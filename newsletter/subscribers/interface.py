@@ -33,6 +33,10 @@ class ReaderStore(Protocol):
     def load(self) -> tuple[list[Subscriber], list[SubscriberError]]:
         """Every reader once, with the status they have now, and every problem."""
 
+    def each_reader(self, problems: list[SubscriberError]) -> Iterator[Subscriber]:
+        """load()'s readers one at a time, in the same order, memory flat however long the
+        list; the problems go to ``problems``."""
+
     def is_active(self, address: str) -> bool:
         """True if ``address`` is listed, valid and not suppressed."""
 

@@ -111,11 +111,15 @@ class PostgresStore:
 
     def load(self) -> tuple[list[Subscriber], list[SubscriberError]]:
         """Every reader, in list order; the table holds valid rows only, so no problems."""
+        return list(self.each_reader([])), []
+
+    def each_reader(self, problems: list[SubscriberError]) -> Iterator[Subscriber]:
+        """load()'s readers one at a time, in the same order (the table has no problems)."""
         with self.connection() as db:
             columns = [name for (name,) in db.execute(
                 "SELECT name FROM list_columns ORDER BY position")]
-            rows = db.execute(f"SELECT {COLUMNS} FROM subscribers ORDER BY position")
-            return [_subscriber(row, columns) for row in rows], []
+            for row in db.execute(f"SELECT {COLUMNS} FROM subscribers ORDER BY position"):
+                yield _subscriber(row, columns)
 
     def _status(self, address: str) -> str | None:
         with self.connection() as db:
