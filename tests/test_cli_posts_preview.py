@@ -247,3 +247,27 @@ def test_the_page_preview_serve_opens_for_a_named_post_shows_it(site, path):
                                        lambda status, headers: answered.update(status=status)))
     assert answered["status"] == "200 OK"
     assert b"No such post" not in page and b"<title>" in page
+
+
+def test_a_posts_page_and_its_status_count_only_that_posts_ledger_rows(site, monkeypatch):
+    # A ledger of 200 posts to 100,000 readers is 20 million rows: each previewed post's page
+    # (and `status POST --json`) counted every row of every post, 2 s a page at 2 million.
+    from newsletter.sending.ledger import Ledger
+
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    asked = []
+    every_post = Ledger.counts
+
+    def counts(ledger, post_id=None):
+        asked.append(post_id)
+        return every_post(ledger, post_id)
+
+    monkeypatch.setattr(Ledger, "counts", counts)
+    assert invoke(site, "preview", "what-matters").exit_code == 0
+    page = (site / "preview" / "what-matters" / "index.html").read_text(encoding="utf-8")
+    assert "sent 4 of 4" in page
+    assert asked == ["/posts/what-matters", None]  # the page, then the index of every post
+    asked.clear()
+    result = invoke(site, "status", "what-matters", "--json")
+    assert result.exit_code == 0 and '"sent": 4,' in result.output
+    assert None not in asked

@@ -123,7 +123,7 @@ def _funnels_json(settings, post_id: str | None) -> dict | list[dict]:
 
     from newsletter.sending import ledger_counts, post_funnel
 
-    counts = ledger_counts(settings)
+    counts = ledger_counts(settings, post_id)
     if post_id is not None:
         return post_funnel(settings, post_id, counts.get(post_id, Counter())).as_json()
     return [post_funnel(settings, each, counter).as_json()

@@ -121,7 +121,7 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
     email, findings = checked or checked_email(settings, post, now)
     message = sample_message(settings, email)
     html, text = local_images(message.html, email, links.images), message.text
-    status_class, status_text = status_words(post, now, ledger_counts(settings),
+    status_class, status_text = status_words(post, now, ledger_counts(settings, post.id),
                                              since=since_of(settings))
     size = _size(settings, email, len(message.as_bytes()))
     return render_page(
