@@ -194,10 +194,23 @@ class EventStore:
 
     def first_events(self, kinds: Sequence[str]) -> dict[str, float]:
         """reader -> when their first event of one of ``kinds`` happened (Unix seconds)."""
-        rows = self._connections.rows(
-            f"SELECT reader, MIN(occurred_at) FROM events WHERE kind IN "
-            f"({', '.join('?' * len(kinds))}) GROUP BY reader", tuple(kinds))
-        return dict(rows)
+        return dict(self._connections.rows(first_events_query(len(kinds)), (*kinds, *kinds)))
+
+
+def first_events_query(kinds: int) -> str:
+    """Each reader's first event of ``kinds`` kinds (given twice), post by post through
+    ``events_by_post`` (post_id, kind, ...), then of no post: not a read of every event, which
+    a list's history made on each `/report` (2 s at 3 million delivered events; 200 posts to
+    100,000 readers make 20 million)."""
+    marks = ", ".join("?" * kinds)
+    return ("WITH RECURSIVE p(id) AS (SELECT min(post_id) FROM events UNION ALL "
+            "SELECT (SELECT min(post_id) FROM events WHERE post_id > p.id) FROM p "
+            "WHERE p.id IS NOT NULL) "
+            "SELECT reader, MIN(occurred_at) FROM ("
+            f"SELECT reader, occurred_at FROM events WHERE post_id IN (SELECT id FROM p) "
+            f"AND kind IN ({marks}) UNION ALL "
+            f"SELECT reader, occurred_at FROM events WHERE post_id IS NULL AND kind IN ({marks})"
+            ") AS departures GROUP BY reader")
 
 
 def open_events(settings: Settings) -> EventStore | None:
