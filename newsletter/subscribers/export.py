@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import tempfile
 from typing import TYPE_CHECKING, TextIO
 
 from newsletter.subscribers.csv_format import COLUMNS
@@ -25,19 +27,30 @@ def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str 
     Every cell that a spreadsheet would run as a formula is neutralised (:func:`as_text`);
     the subscriber files themselves keep what was written in them.
     """
-    readers, found = store.load()
-    if problems is not None:
-        problems.extend(found)
-    if status is not None:
-        readers = [r for r in readers if r.status == Status(status)]
-    extra = list(dict.fromkeys(name for r in readers for name in r.extra))
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([as_text(cell) for cell in (*COLUMNS, *extra)])
-    for r in readers:
-        writer.writerow([as_text(cell) for cell in (
-            r.address, r.name, r.status.value, ",".join(r.tags), r.subscribed_at,
-            *(r.extra.get(name, "") for name in extra))])
-    return len(readers)
+    wanted = None if status is None else Status(status)
+    found: list[SubscriberError] = []
+    extra: dict[str, None] = {}  # the extra columns, in the order readers have them
+    written = 0
+    # Each reader spooled, not held: the header's extra columns are known only at the end,
+    # and a list of a million readers held whole took 760 MB.
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        spooled = csv.writer(spool)
+        for r in store.each_reader(found):
+            if wanted is None or r.status == wanted:
+                extra.update(dict.fromkeys(r.extra))
+                spooled.writerow((as_text(r.address), as_text(r.name), r.status.value,
+                                  as_text(",".join(r.tags)), as_text(r.subscribed_at),
+                                  json.dumps(r.extra) if r.extra else ""))
+                written += 1
+        if problems is not None:
+            problems.extend(found)
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow([as_text(cell) for cell in (*COLUMNS, *extra)])
+        spool.seek(0)
+        for *cells, extras in csv.reader(spool):
+            values = json.loads(extras) if extras else {}
+            writer.writerow([*cells, *(as_text(values.get(name, "")) for name in extra)])
+    return written
 
 
 def as_text(cell: str) -> str:
