@@ -249,9 +249,9 @@ def test_the_page_preview_serve_opens_for_a_named_post_shows_it(site, path):
     assert b"No such post" not in page and b"<title>" in page
 
 
-def test_a_posts_page_and_its_status_count_only_that_posts_ledger_rows(site, monkeypatch):
-    # A ledger of 200 posts to 100,000 readers is 20 million rows: each previewed post's page
-    # (and `status POST --json`) counted every row of every post, 2 s a page at 2 million.
+def test_a_posts_page_its_status_and_check_count_no_other_posts_ledger_rows(site, monkeypatch):
+    # A ledger of 200 posts to 100,000 readers is 20 million rows: each previewed post's page,
+    # `status POST --json` and `check` counted every row of every post (2 s at 2 million).
     from newsletter.sending.ledger import Ledger
 
     assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
@@ -270,4 +270,11 @@ def test_a_posts_page_and_its_status_count_only_that_posts_ledger_rows(site, mon
     asked.clear()
     result = invoke(site, "status", "what-matters", "--json")
     assert result.exit_code == 0 and '"sent": 4,' in result.output
+    assert None not in asked
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("since = 2026-01-01", "since = 2027-01-01"))
+    result = invoke(site, "check")
+    # what-matters is sent, so not among the posts before since: no note about them
+    assert result.stderr.startswith("Nothing to check: no post is ready or scheduled for send "
+                                    "--due; name one: newsletter check POST")
     assert None not in asked

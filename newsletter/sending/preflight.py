@@ -102,7 +102,8 @@ def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
         else:
             chosen = _checked_by_default(posts, ledger, now, since)
             report.posts += [_unreadable(problem) for problem in problems]
-            report.note = schedule_note(posts, now, ledger.counts() if ledger else {}, since)
+            report.note = schedule_note(posts, now, set(ledger.post_ids()) if ledger else (),
+                                        since)
     for post in chosen:
         report.posts.append(_check_post(settings, post, now, since))
     if online is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Collection
 
 from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
@@ -57,19 +58,22 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
     return status.value, _CLASS_WORDS.get(status, status.value)
 
 
-def schedule_note(posts: list[Post], now: dt.datetime, counts: dict[str, Counter],
+def schedule_note(posts: list[Post], now: dt.datetime, held: Collection[str],
                   since: dt.datetime | None) -> str | None:
     """Why published posts are not what `send --due` sends, in the words `posts` uses; the one
-    sentence `posts`, `check` and the preview index all say. None when nothing needs saying."""
+    sentence `posts`, `check` and the preview index all say. None when nothing needs saying.
+    ``held``: the ids of the posts the ledger holds rows of (its counts will do; `check` asks
+    for the ids alone, not a count of every row)."""
     if since is not None:
-        before = sum(status_words(post, now, counts, since=since)[0] == BEFORE_SINCE[0]
+        before = sum(post.id not in held and
+                     status_words(post, now, {}, since=since)[0] == BEFORE_SINCE[0]
                      for post in posts)
         if not before:
             return None
         return (f"{_posts(before)} {'is' if before == 1 else 'are'} {BEFORE_SINCE[1]}: "
                 f"[schedule] since is {since:%Y-%m-%d %H:%M %Z}; send one on purpose with "
                 "`newsletter send POST`, or move since.")
-    waiting = sum(classify(post, now) is PostStatus.READY and post.id not in counts
+    waiting = sum(classify(post, now) is PostStatus.READY and post.id not in held
                   for post in posts)
     if not waiting:
         return None
