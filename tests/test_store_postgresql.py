@@ -134,6 +134,33 @@ def test_a_store_busy_past_the_sessions_lock_timeout_is_one_line_saying_run_agai
         "command again\n")
 
 
+def test_a_schema_holding_another_applications_tables_is_told_to_use_a_schema_of_its_own(
+        site, pg_url):
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("CREATE TABLE subscribers (id serial PRIMARY KEY, email text)")
+    use_postgresql(site, pg_url)
+    result = run_in_process(site, "store", "migrate")
+    assert result.returncode == 1
+    assert result.stderr == (
+        'error: the PostgreSQL store: cannot be used (relation "subscribers" already exists); '
+        "the store's schema holds tables newsletter did not make; give it a schema of its own "
+        "(CREATE SCHEMA newsletter, and options=-csearch_path%3Dnewsletter in the store URL)\n")
+
+
+def test_a_read_only_store_reads_and_refuses_changes_saying_to_use_the_primary(site, pg_url):
+    use_postgresql(site, pg_url)
+    invoke(site, "store", "migrate")  # on the primary: a standby has its tables
+    invoke(site, "subscribers", "add", "kept@example.org")
+    standby = {"NEWSLETTER_STORE_URL": f"{pg_url}%20-cdefault_transaction_read_only%3Don"}
+    assert "kept@example.org" in run_in_process(site, "subscribers", "list", env=standby).stdout
+    assert run_in_process(site, "status", env=standby).returncode == 0
+    result = run_in_process(site, "subscribers", "add", "new@example.org", env=standby)
+    assert result.returncode == 1
+    assert "in a read-only transaction); the store URL reaches a read-only server (a standby) " \
+           "or session; point it at the primary" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader_joined(
         site, pg_url):
     # A store made before the list kept `joined`: `store migrate` reads it from subscribed_at
