@@ -154,6 +154,7 @@ def test_a_read_only_store_reads_and_refuses_changes_saying_to_use_the_primary(s
     standby = {"NEWSLETTER_STORE_URL": f"{pg_url}%20-cdefault_transaction_read_only%3Don"}
     assert "kept@example.org" in run_in_process(site, "subscribers", "list", env=standby).stdout
     assert run_in_process(site, "status", env=standby).returncode == 0
+    assert run_in_process(site, "reconcile", env=standby).returncode == 0
     result = run_in_process(site, "subscribers", "add", "new@example.org", env=standby)
     assert result.returncode == 1
     assert "in a read-only transaction); the store URL reaches a read-only server (a standby) " \
