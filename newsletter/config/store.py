@@ -35,10 +35,17 @@ def written_password(url: str) -> str | None:
 
 
 def url_secrets(url: str) -> tuple[str, ...]:
-    """The forms of a store URL's password to hide: as written (libpq quotes it so), and
-    decoded."""
-    written = written_password(url)
-    return (written, unquote(written)) if written else ()
+    """The forms of a store URL's passwords to hide: as written (libpq quotes them so), and
+    decoded; the one before the host, and any in a ``password=`` or ``sslpassword=``
+    parameter (libpq quotes one holding a %00, say)."""
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        query = ""
+    written = [written_password(url)] + [value for name, _, value in
+                                         (pair.partition("=") for pair in query.split("&"))
+                                         if name in ("password", "sslpassword")]
+    return tuple(form for each in written if each for form in (each, unquote(each)))
 
 
 def check_store(settings, where: str) -> None:
