@@ -96,3 +96,33 @@ def test_a_sign_up_or_confirmation_the_database_cannot_take_now_is_asked_again(s
     finally:
         app.close()
     assert reader(pg_url, NEW)[0] == "active"
+
+
+def test_a_host_starting_while_another_mails_a_confirmation_leaves_that_email_to_it(site,
+                                                                                   pg_url):
+    """A worker's first turn mails what a stopped host left claimed: only a host that is gone
+    (every host's worker did it, so a host started during another's mailing sent a second
+    confirmation email)."""
+    from newsletter.subscribers import Signup
+
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    use_postgresql(site, pg_url)
+    configure_signup(site)
+    settings = load_settings(site, {"NEWSLETTER_SECRET": SECRET})
+    first, second, third = (NewsletterApp(settings) for _ in range(3))
+    try:
+        journal, limits = first.signups.journal, first.signups.limits
+        journal.admit(Signup(NEW), "https://blog.example.com/", "client", limits)
+        claimed, _ = journal.claim(journal.pending(10), [True], limits, time.time())
+        assert len(claimed) == 1  # the first host's email is on its way to the provider
+        second.signups.worker.process()  # the second host starts meanwhile
+        assert emails_to(site, NEW) == []
+        first.close()  # the first host stops before handing it over
+        deadline = time.monotonic() + 20  # until the server has ended its sessions
+        while not third.signups.journal.orphans(1) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        third.signups.worker.process()  # the next host to start mails it
+    finally:
+        for app in (first, second, third):
+            app.close()
+    assert len(emails_to(site, NEW)) == 1

@@ -122,6 +122,11 @@ class SignupJournal:
                                   "LIMIT ?", (state, limit)).fetchall()
         return [_entry(row) for row in rows]
 
+    def orphans(self, limit: int) -> list[Entry]:
+        """The sign-ups a stopped server left ``mailing`` (asked as the worker starts: one
+        worker mails for the site, so no other is mailing them now)."""
+        return self.pending(limit, "mailing")
+
     def busy(self) -> bool:
         """True while any sign-up is not done."""
         found = self._db().execute(

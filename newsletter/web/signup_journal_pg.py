@@ -18,6 +18,13 @@ from newsletter.web.signup_journal import COLUMNS, DAY, HOUR, Entry, Limits, _en
 
 LIMITS_LOCK = 0x6E6C7375  # pg_advisory_xact_lock key while counting against the limits
 WORKER_LOCK = 0x6E6C7377  # pg_try_advisory_lock key of the worker that has the journal
+# A database session, as "pid@start" (the start as a number: its text would follow the
+# session's time zone): the one claiming a sign-up for mailing is kept with it, and while that
+# session lives its host is alive and mailing it, whichever host asks.
+SESSION = "a.pid || '@' || extract(epoch FROM a.backend_start)"
+MY_SESSION = f"SELECT {SESSION} FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()"
+ORPHANS = (f"SELECT {COLUMNS} FROM signups s WHERE state = 'mailing' AND NOT EXISTS "
+           f"(SELECT 1 FROM pg_stat_activity a WHERE s.mailer = {SESSION}) ORDER BY id LIMIT %s")
 
 
 class SignupJournalInPostgres:
@@ -60,6 +67,12 @@ class SignupJournalInPostgres:
                               "LIMIT %s", (state, limit)).fetchall()
         return [_entry(row) for row in rows]
 
+    def orphans(self, limit: int) -> list[Entry]:
+        """The sign-ups left ``mailing`` by a host that is gone (its session ended): not those
+        another host is mailing now."""
+        with self._db() as db:
+            return [_entry(row) for row in db.execute(ORPHANS, (limit,))]
+
     def busy(self) -> bool:
         with self._db() as db:
             return db.execute("SELECT EXISTS (SELECT 1 FROM signups "
@@ -73,6 +86,7 @@ class SignupJournalInPostgres:
             db.execute(postgres.advisory("pg_advisory_xact_lock"), (LIMITS_LOCK,))
             (today,) = db.execute("SELECT count(*) FROM signups WHERE mailed_at > %s",
                                   (now - DAY,)).fetchone()
+            (mailer,) = db.execute(MY_SESSION).fetchone()
             for entry, wanted in zip(entries, mailable):
                 allowed = wanted and today < limits.per_day
                 capped = capped or (wanted and not allowed)
@@ -83,8 +97,8 @@ class SignupJournalInPostgres:
                     allowed = recent < limits.per_address
                 state, mailed = ("mailing", now) if allowed else ("done", None)
                 moved = db.execute("UPDATE signups SET state = %s, mailed_at = coalesce(%s, "
-                                   "mailed_at) WHERE id = %s AND state = %s",
-                                   (state, mailed, entry.id, entry.state)).rowcount
+                                   "mailed_at), mailer = %s WHERE id = %s AND state = %s",
+                                   (state, mailed, mailer, entry.id, entry.state)).rowcount
                 if moved and allowed:
                     claimed.append(entry)
                     today += 1

@@ -103,7 +103,7 @@ class SignupWorker:
         try:
             with self.journal.turn():
                 if not self._recovered:  # left "mailing" by a stopped server: mail them again
-                    self._mail(self.journal.pending(BATCH * 4, "mailing"))
+                    self._mail(self.journal.orphans(BATCH * 4))
                     self._recovered = True
                 return self._process_batch()
         except SiteLockedError:
