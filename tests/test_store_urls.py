@@ -60,3 +60,17 @@ def test_urls_libpq_reads_are_taken(url):
 def test_urls_without_a_database_or_with_a_port_that_is_no_number_are_refused(url):
     with pytest.raises(ConfigError):
         check_url(url, "store.url", "newsletter.toml")
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_a_connect_timeout_in_the_url_is_the_one_used(pg_url, pooled):
+    """The operator's ``connect_timeout`` (with several hosts: the time each is given) was
+    replaced by the store's own 10 s."""
+    from newsletter.state.postgres import Database
+
+    database = Database(f"{pg_url}&connect_timeout=3", pooled=pooled)
+    try:
+        with database.connection() as db:
+            assert "connect_timeout=3" in db.info.dsn.split()
+    finally:
+        database.close()

@@ -8,6 +8,7 @@ psycopg's own messages name the host and port only. Migrations are recorded per 
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from contextlib import contextmanager, suppress
@@ -55,9 +56,23 @@ def connect(url: str) -> psycopg.Connection:
     import psycopg
 
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        return psycopg.connect(url, autocommit=True, **connect_timeout(url))
     except psycopg.Error as error:
         raise unusable(error, url) from None
+
+
+def connect_timeout(url: str) -> dict[str, int]:
+    """``connect_timeout`` for libpq, unless the URL or PGCONNECT_TIMEOUT sets it (the
+    operator's wins: with several hosts it is how long each one is given)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        written = "connect_timeout" in conninfo_to_dict(url)
+    except psycopg.Error:  # a URL libpq cannot read: connecting says why
+        written = False
+    return {} if written or os.environ.get("PGCONNECT_TIMEOUT") else \
+        {"connect_timeout": CONNECT_TIMEOUT}
 
 
 @contextmanager
@@ -265,7 +280,7 @@ class Database:
                 # failover, an idle timeout) is replaced, not handed to a request to fail.
                 pool = ConnectionPool(self._url, min_size=1, max_size=POOL_SIZE, open=False,
                                       kwargs={"autocommit": True,
-                                              "connect_timeout": CONNECT_TIMEOUT},
+                                              **connect_timeout(self._url)},
                                       timeout=CONNECT_TIMEOUT, name="newsletter",
                                       check=ConnectionPool.check_connection)
                 try:
