@@ -171,6 +171,12 @@ class SignupJournal:
                                  (signup_id, key)).fetchone()
         return _entry(row) if row else None
 
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Nothing here: the journal and the CSV list cannot share a transaction (a link spent
+        by a server killed before the consent is written stays spent)."""
+        yield
+
     def spend(self, signup_id: int, key: str, now: float) -> bool:
         """Use up sign-up ``signup_id`` of ``key`` for a confirmation, and with it every other
         sign-up of that address; False if it was spent already (or is unknown)."""

@@ -115,6 +115,13 @@ class SignupJournalInPostgres:
                              (signup_id, key)).fetchone()
         return _entry(row) if row else None
 
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """The block's changes to the journal and the list commit as one transaction: a link
+        spent by a host killed before it wrote the consent is usable again on any host."""
+        with self.database.shared(), self._db() as db, db.transaction():
+            yield
+
     def spend(self, signup_id: int, key: str, now: float) -> bool:
         with self._db() as db, db.transaction():
             unspent = db.execute("SELECT 1 FROM signups WHERE id = %s AND key = %s AND "
