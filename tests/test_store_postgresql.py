@@ -139,12 +139,11 @@ def test_a_schema_holding_another_applications_tables_is_told_to_use_a_schema_of
     with psycopg.connect(pg_url, autocommit=True) as db:
         db.execute("CREATE TABLE subscribers (id serial PRIMARY KEY, email text)")
     use_postgresql(site, pg_url)
-    result = run_in_process(site, "store", "migrate")
-    assert result.returncode == 1
-    assert result.stderr == (
+    migrated = run_in_process(site, "store", "migrate")
+    assert (migrated.returncode, migrated.stderr) == (1, (
         'error: the PostgreSQL store: cannot be used (relation "subscribers" already exists); '
         "the store's schema holds tables newsletter did not make; give it a schema of its own "
-        "(CREATE SCHEMA newsletter, and options=-csearch_path%3Dnewsletter in the store URL)\n")
+        "(CREATE SCHEMA newsletter, and options=-csearch_path%3Dnewsletter in the store URL)\n"))
 
 
 def test_a_read_only_store_reads_and_refuses_changes_saying_to_use_the_primary(site, pg_url):
