@@ -120,6 +120,34 @@ def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site
             db.execute(f"DROP ROLE {role}")
 
 
+def test_a_user_who_may_change_rows_but_not_tables_is_told_who_can_migrate(site, pg_url):
+    """Tables made by an owner role, used by one with the rights on their rows: an upgrade's
+    migration (ALTER TABLE) is the owner's to run; the line said to check the server."""
+    invoke(site, "store", "copy", "--to", pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as db:  # as before m003, the last one
+        db.execute("ALTER TABLE signups DROP COLUMN mailer")
+        db.execute("DELETE FROM newsletter_migrations WHERE name = 'm003_add_mailer'")
+    role = f"nl_qa_{secrets.token_hex(4)}"
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {role} LOGIN")
+        db.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}")
+        db.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} "
+                   f"TO {role}")
+    try:
+        use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
+        result = run_in_process(site, "store", "migrate")
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr == (
+            "error: the PostgreSQL store: cannot be used (must be owner of table signups); "
+            "run `newsletter store migrate` with a store URL naming the tables' owner (after "
+            "each upgrade of newsletter), or make the store URL's user their owner\n")
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP OWNED BY {role}")
+            db.execute(f"DROP ROLE {role}")
+
+
 def test_a_store_busy_past_the_sessions_lock_timeout_is_one_line_saying_run_again(site,
                                                                                  pg_url):
     use_postgresql(site, f"{pg_url}%20-clock_timeout%3D200ms")

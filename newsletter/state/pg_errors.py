@@ -9,14 +9,18 @@ from newsletter.errors import StoreError
 WHERE = "the PostgreSQL store"
 
 # What to do, by the server's words: a user that may only read the tables, or not use or
-# create in the schema; a schema holding another application's tables; a read-only server
-# (a standby); a store too busy for the session's lock_timeout or statement_timeout.
+# create in the schema, or not alter the tables (a migration); a schema holding another
+# application's tables; a read-only server (a standby); a store too busy for the session's
+# lock_timeout or statement_timeout.
 HINTS = (
     (("permission denied for table",), "give the store URL's user the rights on its tables "
      "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner"),
     (("permission denied", "no schema has been selected to create in"),
      "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
      "or name a schema it owns in the URL's search_path"),
+    (("must be owner of",), "run `newsletter store migrate` with a store URL naming the "
+     "tables' owner (after each upgrade of newsletter), or make the store URL's user their "
+     "owner"),
     (("already exists",), "the store's schema holds tables newsletter did not make; give it "
      "a schema of its own (CREATE SCHEMA newsletter, and options=-csearch_path%3Dnewsletter in "
      "the store URL)"),
