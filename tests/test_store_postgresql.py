@@ -4,7 +4,7 @@ a newer newsletter refused, and no SQLite file made in that mode (docs/store.md)
 from __future__ import annotations
 
 import secrets
-from contextlib import closing
+from contextlib import closing, contextmanager
 
 import psycopg
 import pytest
@@ -99,14 +99,7 @@ def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site
     """A reporting user (SELECT only): reading works; a change is refused in one line that
     names the tables' grant (it named the schema's, which the user may have already)."""
     invoke(site, "store", "copy", "--to", pg_url)
-    role = f"nl_qa_{secrets.token_hex(4)}"
-    schema = pg_url.rsplit("%3D", 1)[1]
-    with psycopg.connect(SERVER, autocommit=True) as db:
-        db.execute(f"CREATE ROLE {role} LOGIN")
-        db.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}")
-        db.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
-    try:
-        use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
+    with a_role(site, pg_url, "SELECT"):
         assert run_in_process(site, "subscribers", "list").returncode == 0
         result = run_in_process(site, "subscribers", "add", "new@example.org")
         assert (result.returncode, result.stdout) == (1, "")
@@ -114,6 +107,21 @@ def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site
             "error: the PostgreSQL store: cannot be used (permission denied for table "
             "subscribers); give the store URL's user the rights on its tables (GRANT SELECT, "
             "INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner\n")
+
+
+@contextmanager
+def a_role(site, pg_url, rights: str):
+    """The site's store URL names a new role with USAGE and CREATE on the test's schema and
+    ``rights`` on its tables, for the block."""
+    role = f"nl_qa_{secrets.token_hex(4)}"
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {role} LOGIN")
+        db.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}")
+        db.execute(f"GRANT {rights} ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    try:
+        use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
+        yield
     finally:
         with psycopg.connect(SERVER, autocommit=True) as db:
             db.execute(f"DROP OWNED BY {role}")
@@ -127,25 +135,12 @@ def test_a_user_who_may_change_rows_but_not_tables_is_told_who_can_migrate(site,
     with psycopg.connect(pg_url, autocommit=True) as db:  # as before m003, the last one
         db.execute("ALTER TABLE signups DROP COLUMN mailer")
         db.execute("DELETE FROM newsletter_migrations WHERE name = 'm003_add_mailer'")
-    role = f"nl_qa_{secrets.token_hex(4)}"
-    schema = pg_url.rsplit("%3D", 1)[1]
-    with psycopg.connect(SERVER, autocommit=True) as db:
-        db.execute(f"CREATE ROLE {role} LOGIN")
-        db.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}")
-        db.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} "
-                   f"TO {role}")
-    try:
-        use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
-        result = run_in_process(site, "store", "migrate")
-        assert (result.returncode, result.stdout) == (1, "")
-        assert result.stderr == (
-            "error: the PostgreSQL store: cannot be used (must be owner of table signups); "
-            "run `newsletter store migrate` with a store URL naming the tables' owner (after "
-            "each upgrade of newsletter), or make the store URL's user their owner\n")
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as db:
-            db.execute(f"DROP OWNED BY {role}")
-            db.execute(f"DROP ROLE {role}")
+    with a_role(site, pg_url, "SELECT, INSERT, UPDATE, DELETE"):
+        migrated = run_in_process(site, "store", "migrate")
+    assert (migrated.returncode, migrated.stdout, migrated.stderr) == (1, "", (
+        "error: the PostgreSQL store: cannot be used (must be owner of table signups); "
+        "run `newsletter store migrate` with a store URL naming the tables' owner (after "
+        "each upgrade of newsletter), or make the store URL's user their owner\n"))
 
 
 def test_a_store_busy_past_the_sessions_lock_timeout_is_one_line_saying_run_again(site,
