@@ -216,6 +216,11 @@ class Database:
     def __repr__(self) -> str:
         return "Database(url hidden)"
 
+    def companion(self) -> Database:
+        """Another Database of the same store, one connection not pooled: for a session the
+        caller keeps open (and closes)."""
+        return Database(self._url)
+
     @contextmanager
     def connection(self, *kinds: Schema) -> Iterator[psycopg.Connection]:
         """A connection in autocommit mode for the block, the ``kinds`` it uses migrated

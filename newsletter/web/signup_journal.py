@@ -65,6 +65,8 @@ class Entry:
 class SignupJournal:
     """The journal of one site; safe to use from every thread of the server."""
 
+    orphans_any_time = False
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
@@ -123,8 +125,9 @@ class SignupJournal:
         return [_entry(row) for row in rows]
 
     def orphans(self, limit: int) -> list[Entry]:
-        """The sign-ups a stopped server left ``mailing`` (asked as the worker starts: one
-        worker mails for the site, so no other is mailing them now)."""
+        """The sign-ups a stopped server left ``mailing``: asked only as the worker starts (one
+        worker mails for the site, so no other is mailing them then), not ``orphans_any_time``
+        (its own emails on their way would be among them)."""
         return self.pending(limit, "mailing")
 
     def busy(self) -> bool:

@@ -8,19 +8,20 @@ under one advisory lock, so two hosts never both take the last email of the day.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
 from newsletter.addresses import address_key
-from newsletter.errors import SiteLockedError
+from newsletter.errors import SiteLockedError, StoreError
 from newsletter.state import SIGNUPS, postgres
 from newsletter.web.signup_journal import COLUMNS, DAY, HOUR, Entry, Limits, _entry, admit_into
 
 LIMITS_LOCK = 0x6E6C7375  # pg_advisory_xact_lock key while counting against the limits
 WORKER_LOCK = 0x6E6C7377  # pg_try_advisory_lock key of the worker that has the journal
 # A database session, as "pid@start" (the start as a number: its text would follow the
-# session's time zone): the one claiming a sign-up for mailing is kept with it, and while that
-# session lives its host is alive and mailing it, whichever host asks.
+# session's time zone). Each host's journal keeps one open, its mailer's, and names it in the
+# sign-ups it claims for mailing: while it lives, that host is alive and mailing them.
 SESSION = "a.pid || '@' || extract(epoch FROM a.backend_start)"
 MY_SESSION = f"SELECT {SESSION} FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()"
 ORPHANS = (f"SELECT {COLUMNS} FROM signups s WHERE state = 'mailing' AND NOT EXISTS "
@@ -31,10 +32,25 @@ class SignupJournalInPostgres:
     """The sign-up journal of one site, in its PostgreSQL store; safe to use from every thread
     of every host."""
 
+    orphans_any_time = True  # a host's orphans: those of sessions gone, never its own
+
     def __init__(self, database: postgres.Database):
         self.database = database
         with self._db():  # made or migrated now: a broken store stops the server at once
             pass
+        # Not a connection of the pool, which may close one after a claim (idle, or old).
+        self._mailer = database.companion()
+        self._mailer_lock = threading.Lock()
+
+    def mailer(self) -> str:
+        """This host's mailer session, opened again if the server ended it (a restart)."""
+        with self._mailer_lock:
+            try:
+                with self._mailer.connection() as db:
+                    return db.execute(MY_SESSION).fetchone()[0]
+            except StoreError:
+                with self._mailer.connection() as db:  # one ended reopens; else: the error
+                    return db.execute(MY_SESSION).fetchone()[0]
 
     def _db(self):
         return self.database.connection(SIGNUPS)
@@ -53,7 +69,9 @@ class SignupJournalInPostgres:
                 db.execute(postgres.advisory("pg_advisory_unlock"), (WORKER_LOCK,))
 
     def close(self) -> None:
-        """The database is the server's, closed with it."""
+        """The mailer's session ends (what it claimed is then for another host to mail); the
+        database is the server's, closed with it."""
+        self._mailer.close()
 
     def admit(self, signup, page: str, client: str, limits: Limits, *,
               trapped: bool = False) -> None:
@@ -81,12 +99,11 @@ class SignupJournalInPostgres:
     def claim(self, entries: list[Entry], mailable: list[bool], limits: Limits,
               now: float) -> tuple[list[Entry], bool]:
         """As :meth:`SignupJournal.claim`; an entry another host claimed first is left out."""
-        claimed, capped = [], False
+        claimed, capped, mailer = [], False, self.mailer()
         with self._db() as db, db.transaction():
             db.execute(postgres.advisory("pg_advisory_xact_lock"), (LIMITS_LOCK,))
             (today,) = db.execute("SELECT count(*) FROM signups WHERE mailed_at > %s",
                                   (now - DAY,)).fetchone()
-            (mailer,) = db.execute(MY_SESSION).fetchone()
             for entry, wanted in zip(entries, mailable):
                 allowed = wanted and today < limits.per_day
                 capped = capped or (wanted and not allowed)
