@@ -230,6 +230,18 @@ def test_html_in_title_and_description_never_reaches_markup_or_headers(site):
     assert '<meta name="description" content="A bold claim &amp; more">' in email.html
 
 
+def test_character_references_in_title_and_description_read_as_their_characters(site):
+    # WordPress imports write titles this way; the blog shows "&", the subject showed "&amp;".
+    (site / "content" / "posts" / "entities.md").write_text(
+        '---\ntitle: "Tom &amp; Jerry&#8217;s &lt;div&gt; soup"\ndate: "2026-11-02T09:00:00Z"\n'
+        'description: "Cats &amp; mice &mdash; at AT&T, &copy2026"\n---\n\nBody.\n', encoding="utf-8")
+    _, email = render(site, "entities")
+    assert email.subject == "Tom & Jerry\u2019s <div> soup"
+    assert email.preheader == "Cats & mice \u2014 at AT&T, &copy2026"
+    assert "<title>Tom &amp; Jerry\u2019s &lt;div&gt; soup</title>" in email.html
+    assert email.text.startswith("Tom & Jerry\u2019s <div> soup\n")
+
+
 def test_a_title_on_two_lines_becomes_a_one_line_subject(site):
     _, email = render_fixture(site, "title_with_newline.md")
     assert email.subject == "A Title On Two Lines"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from test_render import body_of, render, render_fixture
+from test_render import body_of, edit_settings, render, render_fixture
 
 from newsletter.config import load_settings
 from newsletter.render import CONFIRM, WELCOME, encoded_html_size, github_slug, render_notice
@@ -157,6 +157,13 @@ def test_the_sign_up_emails_share_the_skeleton(site, kind):
         return [style.text for style in lxml.html.document_fromstring(html).iter("style")]
 
     assert styles(email.html) == styles(post.html)
+
+
+def test_a_site_title_with_an_apostrophe_and_an_ampersand_reads_as_written_in_sign_up_subjects(site):
+    edit_settings(site, 'title = "Example Notes"', 'title = "Jane\'s Bits & <Bytes>"')
+    settings = load_settings(site, {})
+    assert [render_notice(settings, kind).subject for kind in (CONFIRM, WELCOME)] == [
+        "Confirm your subscription to Jane's Bits & <Bytes>", "Welcome to Jane's Bits & <Bytes>"]
 
 
 def test_the_example_posts_html_part_stays_under_20_kb(site):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -12,6 +13,8 @@ from newsletter.generators import SiteLayout
 from newsletter.posts.feature_image import PostImage
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# A character reference with its semicolon (&amp; &#8217; &#x2014;): "AT&T" and "&copy2026" stay.
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 class PostStatus(StrEnum):
@@ -87,5 +90,14 @@ def newest_first(posts: list[Post]) -> list[Post]:
 
 
 def plain_line(text: str) -> str:
-    """``text`` as one line of plain text: HTML tags removed, whitespace and newlines collapsed."""
-    return " ".join(_TAG.sub("", text).split())
+    """``text`` as one line of plain text: HTML tags removed, character references decoded
+    (``Tom &amp; Jerry``, as WordPress imports write titles, is ``Tom & Jerry``), whitespace
+    and newlines collapsed."""
+    text = _CHARACTER_REFERENCE.sub(_decoded, _TAG.sub("", text))
+    return " ".join(text.split())
+
+
+def _decoded(reference: re.Match) -> str:
+    """The character a reference names; one naming a control character stays as written."""
+    character = html.unescape(reference[0])
+    return character if character.isprintable() or character.isspace() else reference[0]

@@ -49,7 +49,7 @@ from markupsafe import Markup
 
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, TemplateError
-from newsletter.posts import Post, plain_line, site_relative
+from newsletter.posts import Post, site_relative
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment
@@ -215,7 +215,9 @@ def _subject(settings: Settings, post: Post, where: str) -> str:
             f"email.subject {settings.email.subject!r} cannot be filled in ({error})",
             where="newsletter.toml", hint="use the fields {" + "}, {".join(fields) + "}",
         ) from None
-    subject = plain_line(subject)  # a newline must never reach a header
+    # One line (a newline must never reach a header); its fields are plain text already, so
+    # "&lt;div&gt;" a title decoded to "<div>" stays.
+    subject = " ".join(subject.split())
     if not subject:
         raise ContentError("the subject is empty", where=where, hint="give the post a title")
     return subject
