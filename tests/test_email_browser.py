@@ -192,10 +192,12 @@ def test_every_text_has_at_least_4_5_to_1_contrast_on_its_background(browser, em
 @pytest.mark.parametrize("name", [*KITCHEN_SINKS, CONFIRM, WELCOME])
 def test_axe_core_finds_no_violation(browser, emails, name, scheme):
     source = axe_source()
-    show(browser, emails[name], 600, scheme)
-    browser.execute_script(source)
-    assert browser.execute_script("return axe.version").startswith("4.")
-    assert browser.execute_async_script(AXE_JS, list(PAGE_ONLY_RULES)) == []
+    # On a phone the kitchen sink's wide table scrolls: a keyboard must reach it too.
+    for width in WIDTHS if name in KITCHEN_SINKS else (600,):
+        show(browser, emails[name], width, scheme)
+        browser.execute_script(source)
+        assert browser.execute_script("return axe.version").startswith("4.")
+        assert browser.execute_async_script(AXE_JS, list(PAGE_ONLY_RULES)) == [], f"{width} px"
 
 
 def test_axe_core_would_see_a_low_contrast_code_block(browser, emails, tmp_path):
