@@ -243,6 +243,17 @@ def test_a_line_break_in_a_table_cell_or_heading_is_a_space_in_the_text_part(sit
     assert "Monday | 9:00 to 12:00 14:00 to 18:00" in email.text
 
 
+@pytest.mark.parametrize("markdown", ["commonmark", None])
+def test_struck_out_text_stays_struck_out_in_the_text_part(site, markdown):
+    read_as(site, markdown)
+    struck = "~~$20~~" if markdown else "<del>$20</del>"
+    (site / "content" / "posts" / "struck.md").write_text(
+        '---\ntitle: "Struck"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        f"The ticket is {struck} $10, <s>sold out</s> back in stock.\n", encoding="utf-8")
+    _, email = render(site, "struck")
+    assert "The ticket is ~~$20~~ $10, ~~sold out~~ back in stock." in email.text
+
+
 def test_terminal_colour_codes_and_control_characters_reach_neither_part(site):
     _, email = render_fixture(site, "terminal_output.md")
     for part in (email.html, email.text):

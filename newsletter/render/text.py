@@ -1,8 +1,9 @@
 """The text/plain part, written from the same body fragment as the HTML part.
 
 Conventions (docs/email.md#text-part): links become ``text <url>``, images ``[Image: alt]`` (none
-for ``role="presentation"``), headings are underlined, lists keep their markers, quotes get
-``> ``, code is indented, paragraphs wrap at 72 columns (URLs are never broken).
+for ``role="presentation"``), struck-out text ``~~text~~``, headings are underlined, lists keep
+their markers, quotes get ``> ``, code is indented, paragraphs wrap at 72 columns (URLs are never
+broken).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import lxml.html
 WIDTH = 72
 _SPACES = re.compile(r"[ \t\r\f\v\n]+")
 _INLINE_LINE_BREAK = "\x00"  # stands for <br> until whitespace has been collapsed
+_STRUCK = frozenset({"del", "s", "strike"})  # struck-out text keeps GitHub's ~~ around it
 _BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
     "div", "section", "article", "figure", "figcaption", "dl", "dt", "dd", "header", "footer",
@@ -109,6 +111,8 @@ def _inline(element: lxml.html.HtmlElement) -> str:
         alt = (element.get("alt") or "").strip()
         return f"[Image: {alt}]" if alt else "[Image]"
     label = _inline_children(element)
+    if element.tag in _STRUCK and label.strip():
+        return f"~~{label}~~"  # else "~~$20~~ $10" would read "$20 $10"
     if element.tag != "a":
         return label
     href = element.get("href", "")
