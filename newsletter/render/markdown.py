@@ -60,6 +60,9 @@ LEFT_OUT = ("style", "script")
 # terminal of a reader who reads mail there.
 _TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)"
                              r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A width attribute as browsers read it (HTML's rules for dimension values): its leading number,
+# "300px" as 300, and a percentage of the column ("50%").
+_DIMENSION = re.compile(r"[ \t\n\f\r]*([0-9]+(?:\.[0-9]+)?)(%?)")
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
 # lxml refuses most of them in attribute values.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -200,8 +203,11 @@ def fluid_images(root: lxml.html.HtmlElement) -> None:
 
 def display_width(image: lxml.html.HtmlElement) -> int:
     """The width the image is shown at: its own width attribute, capped at the column."""
-    width = image.get("width", "").strip()
-    return min(int(width), MAX_IMAGE_WIDTH) if width.isdigit() and int(width) else MAX_IMAGE_WIDTH
+    match = _DIMENSION.match(image.get("width", ""))
+    if not match or not float(match[1]):
+        return MAX_IMAGE_WIDTH
+    pixels = float(match[1]) * MAX_IMAGE_WIDTH / 100 if match[2] else float(match[1])
+    return max(1, min(round(pixels), MAX_IMAGE_WIDTH))
 
 
 def _cap_width(image: lxml.html.HtmlElement) -> None:
