@@ -254,6 +254,22 @@ def test_struck_out_text_stays_struck_out_in_the_text_part(site, markdown):
     assert "The ticket is ~~$20~~ $10, ~~sold out~~ back in stock." in email.text
 
 
+def test_an_images_kramdown_attribute_list_gives_its_size(site):
+    # Jekyll posts size images this way (Chirpy's docs: {: w="700" h="400" }); the email
+    # dropped the list and showed a 120 px logo 520 px wide.
+    read_as(site, "kramdown")
+    (site / "content" / "posts" / "sized.md").write_text(
+        '---\ntitle: "Sized"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        '![Logo](https://example.com/logo.png){: width="120"}\n\n'
+        '![Shot](https://example.com/shot.png){: w="300" h="200" .shadow }\n\n'
+        '![Half](https://example.com/half.png){:width="50%"} and ![Plain](https://example.com/p.png)'
+        ' then {: width="30"}\n', encoding="utf-8")
+    _, email = render(site, "sized")
+    widths = {img.get("alt"): img.get("width") for img in content_of(email.html).iter("img")}
+    assert widths == {"Logo": "120", "Shot": "300", "Half": "260", "Plain": "520"}
+    assert "{:" not in email.text and "{:" not in email.html
+
+
 def test_terminal_colour_codes_and_control_characters_reach_neither_part(site):
     _, email = render_fixture(site, "terminal_output.md")
     for part in (email.html, email.text):
