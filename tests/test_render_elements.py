@@ -270,6 +270,14 @@ def test_an_images_kramdown_attribute_list_gives_its_size(site):
     assert "{:" not in email.text and "{:" not in email.html
 
 
+def test_a_line_break_in_pasted_preformatted_html_is_a_line_in_the_text_part(site):
+    (site / "content" / "posts" / "pasted.md").write_text(
+        '---\ntitle: "Pasted"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        "<pre>$ make<br>cc -o notes notes.c<br/>done in <b>2 s</b></pre>\n", encoding="utf-8")
+    _, email = render(site, "pasted")
+    assert "    $ make\n    cc -o notes notes.c\n    done in 2 s\n" in email.text
+
+
 def test_terminal_colour_codes_and_control_characters_reach_neither_part(site):
     _, email = render_fixture(site, "terminal_output.md")
     for part in (email.html, email.text):

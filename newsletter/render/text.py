@@ -8,6 +8,7 @@ broken).
 
 from __future__ import annotations
 
+import copy
 import re
 import textwrap
 
@@ -66,7 +67,7 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
         inner = "\n\n".join(_blocks(element, width - 2))
         return "\n".join(f"> {line}" if line else ">" for line in inner.splitlines())
     if tag == "pre":
-        return "\n".join(f"    {line}" for line in element.text_content().rstrip("\n").splitlines())
+        return "\n".join(f"    {line}" for line in _preformatted(element).rstrip("\n").splitlines())
     if tag == "hr":
         return "* * *"
     if tag == "table":
@@ -76,6 +77,16 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
             for row in rows
         )
     return "\n\n".join(_blocks(element, width))
+
+
+def _preformatted(element: lxml.html.HtmlElement) -> str:
+    """A ``<pre>``'s text as written, each ``<br>`` a line break (pasted HTML writes them)."""
+    if element.find(".//br") is None:
+        return element.text_content()
+    element = copy.deepcopy(element)
+    for line_break in element.iter("br"):
+        line_break.tail = "\n" + (line_break.tail or "")
+    return element.text_content()
 
 
 def _list(element: lxml.html.HtmlElement, width: int) -> str:
