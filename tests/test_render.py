@@ -257,6 +257,19 @@ def test_character_references_in_title_and_description_read_as_their_characters(
     assert email.text.startswith("Tom & Jerry\u2019s <div> soup\n")
 
 
+def test_a_button_link_with_spaces_is_whole_in_both_parts(site):
+    # mailto:...?subject=Hello there: the text part's link ended at the space, and the VML
+    # button of Outlook carried the raw space.
+    (site / "content" / "posts" / "ask.md").write_text(
+        '---\ntitle: "Ask"\ndate: "2026-11-02T09:00:00Z"\ncta_text: "Ask me"\n'
+        'cta_url: "mailto:jane@example.com?subject=A question &body=Hi Jane "\n---\n\nBody.\n',
+        encoding="utf-8")
+    _, email = render(site, "ask")
+    url = "mailto:jane@example.com?subject=A%20question%20&body=Hi%20Jane"
+    assert email.html.count(f'href="{url.replace("&", "&amp;")}"') == 2  # VML and <a>
+    assert f"Ask me: {url}\n" in email.text
+
+
 def test_a_title_on_two_lines_becomes_a_one_line_subject(site):
     _, email = render_fixture(site, "title_with_newline.md")
     assert email.subject == "A Title On Two Lines"

@@ -52,7 +52,7 @@ from newsletter.errors import ConfigError, ContentError, TemplateError
 from newsletter.posts import Post, site_relative
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
-from newsletter.render.markdown import fluid_images, fragment_html, post_fragment
+from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.text import fragment_to_text
 
@@ -184,7 +184,8 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "preheader_padding": PREHEADER_PADDING,
         "tags": post.tags,
         "cta_text": post.cta_text or email.cta_text,
-        "cta_url": post.cta_url or email.cta_url or f"mailto:{email.from_address}",
+        # "mailto:...?subject=Hello there": the text part's link would end at the space.
+        "cta_url": whole_url(post.cta_url or email.cta_url or f"mailto:{email.from_address}"),
         "post_url": post.url,
         "site_title": settings.site.title,
         "site_url": settings.site.url,

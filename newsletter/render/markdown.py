@@ -160,7 +160,7 @@ def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -
     (``x`` in ``kept_ids``: footnotes), else it goes to ``page_url#x``. URLs with a scheme stay
     as written, and so does one that cannot be split (``http://[``: check reports it).
     """
-    url = _CONTROL_CHARACTERS.sub("", url).strip().replace(" ", "%20")
+    url = whole_url(url)
     if url.startswith("#"):
         return fragment_url(url, page_url, kept_ids)
     parts = split_url(url)
@@ -169,6 +169,12 @@ def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -
     if url.startswith("//"):
         return "https:" + url
     return urljoin(page_url.rstrip("/") + "/", url)
+
+
+def whole_url(url: str) -> str:
+    """``url`` without control characters or surrounding spaces, each space inside as ``%20``:
+    whole in the text part's ``<url>``, as the HTML part's serialiser writes it."""
+    return _CONTROL_CHARACTERS.sub("", url).strip().replace(" ", "%20")
 
 
 def _email_srcset(element: lxml.html.HtmlElement, page_url: str) -> None:
