@@ -158,19 +158,23 @@ def test_images_have_alt_text_a_width_and_fluid_style(site):
     assert "width:100%" in style and "max-width:520px" in style and "height:auto" in style
 
 
-def test_an_image_width_written_with_px_or_percent_is_the_width_browsers_show(site):
+def test_an_image_width_written_with_px_percent_or_a_style_is_the_width_browsers_show(site):
     # Browsers read width="64px" as 64 and "50%" as half the column; the email showed them
     # 520 px wide (a small icon blown up to the whole column).
     (site / "content" / "posts" / "sized.md").write_text(
         '---\ntitle: "Sized"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
         '<img src="https://example.com/icon.png" alt="Icon" width="64px">\n'
         '<img src="https://example.com/half.png" alt="Half" width=" 50%">\n'
-        '<img src="/media/what-matters-desk.jpg" alt="Desk" width="200px">\n', encoding="utf-8")
+        '<img src="/media/what-matters-desk.jpg" alt="Desk" width="200px">\n'
+        '<img src="https://example.com/logo.png" alt="Logo" width="600" style="width: 150px;">\n',
+        encoding="utf-8")
     _, email = render(site, "sized")
     widths = {img.get("alt"): (img.get("width"), img.get("style")) for img in body_of(email.html).iter("img")}
     assert widths["Icon"][0] == "64" and "max-width:64px" in widths["Icon"][1]
     assert widths["Half"][0] == "260" and "max-width:260px" in widths["Half"][1]
     assert widths["Desk"][0] == "200" and "max-width:200px" in widths["Desk"][1]
+    # The style wins, as in browsers: Outlook, which reads only the attribute, shows 150 too.
+    assert widths["Logo"][0] == "150" and "max-width:150px" in widths["Logo"][1]
 
 
 def test_footer_reads_online_unsubscribes_and_shows_the_postal_address(site):

@@ -63,6 +63,9 @@ _TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x
 # A width attribute as browsers read it (HTML's rules for dimension values): its leading number,
 # "300px" as 300, and a percentage of the column ("50%").
 _DIMENSION = re.compile(r"[ \t\n\f\r]*([0-9]+(?:\.[0-9]+)?)(%?)")
+# A style's width in pixels or percent (style="width: 300px"), not its max-width or min-width.
+_STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([0-9]+(?:\.[0-9]+)?)(?:px|(%))\s*"
+                          r"(?:!important\s*)?(?:;|$)", re.IGNORECASE)
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
 # lxml refuses most of them in attribute values.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -208,8 +211,9 @@ def fluid_images(root: lxml.html.HtmlElement) -> None:
 
 
 def display_width(image: lxml.html.HtmlElement) -> int:
-    """The width the image is shown at: its own width attribute, capped at the column."""
-    match = _DIMENSION.match(image.get("width", ""))
+    """The width the image is shown at: its style's width in px or %, else its width
+    attribute (browsers let the style win), capped at the column."""
+    match = _STYLE_WIDTH.search(image.get("style", "")) or _DIMENSION.match(image.get("width", ""))
     if not match or not float(match[1]):
         return MAX_IMAGE_WIDTH
     pixels = float(match[1]) * MAX_IMAGE_WIDTH / 100 if match[2] else float(match[1])
