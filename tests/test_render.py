@@ -169,7 +169,8 @@ def test_an_image_width_written_with_px_percent_or_a_style_is_the_width_browsers
         '<img src="https://example.com/logo.png" alt="Logo" width="600" style="width: 150px;">\n',
         encoding="utf-8")
     _, email = render(site, "sized")
-    widths = {img.get("alt"): (img.get("width"), img.get("style")) for img in body_of(email.html).iter("img")}
+    widths = {img.get("alt"): (img.get("width"), img.get("style"))
+              for img in body_of(email.html).iter("img")}
     assert widths["Icon"][0] == "64" and "max-width:64px" in widths["Icon"][1]
     assert widths["Half"][0] == "260" and "max-width:260px" in widths["Half"][1]
     assert widths["Desk"][0] == "200" and "max-width:200px" in widths["Desk"][1]
@@ -253,7 +254,8 @@ def test_character_references_in_title_and_description_read_as_their_characters(
     # WordPress imports write titles this way; the blog shows "&", the subject showed "&amp;".
     (site / "content" / "posts" / "entities.md").write_text(
         '---\ntitle: "Tom &amp; Jerry&#8217;s &lt;div&gt; soup"\ndate: "2026-11-02T09:00:00Z"\n'
-        'description: "Cats &amp; mice &mdash; at AT&T, &copy2026"\n---\n\nBody.\n', encoding="utf-8")
+        'description: "Cats &amp; mice &mdash; at AT&T, &copy2026"\n---\n\nBody.\n',
+        encoding="utf-8")
     _, email = render(site, "entities")
     assert email.subject == "Tom & Jerry\u2019s <div> soup"
     assert email.preheader == "Cats & mice \u2014 at AT&T, &copy2026"

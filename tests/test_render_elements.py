@@ -159,7 +159,7 @@ def test_the_sign_up_emails_share_the_skeleton(site, kind):
     assert styles(email.html) == styles(post.html)
 
 
-def test_a_site_title_with_an_apostrophe_and_an_ampersand_reads_as_written_in_sign_up_subjects(site):
+def test_a_site_title_with_an_apostrophe_and_ampersand_reads_as_written_in_sign_up_subjects(site):
     edit_settings(site, 'title = "Example Notes"', 'title = "Jane\'s Bits & <Bytes>"')
     settings = load_settings(site, {})
     assert [render_notice(settings, kind).subject for kind in (CONFIRM, WELCOME)] == [
@@ -262,8 +262,8 @@ def test_an_images_kramdown_attribute_list_gives_its_size(site):
         '---\ntitle: "Sized"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
         '![Logo](https://example.com/logo.png){: width="120"}\n\n'
         '![Shot](https://example.com/shot.png){: w="300" h="200" .shadow }\n\n'
-        '![Half](https://example.com/half.png){:width="50%"} and ![Plain](https://example.com/p.png)'
-        ' then {: width="30"}\n', encoding="utf-8")
+        '![Half](https://example.com/half.png){:width="50%"} and '
+        '![Plain](https://example.com/p.png) then {: width="30"}\n', encoding="utf-8")
     _, email = render(site, "sized")
     widths = {img.get("alt"): img.get("width") for img in content_of(email.html).iter("img")}
     assert widths == {"Logo": "120", "Shot": "300", "Half": "260", "Plain": "520"}
