@@ -166,6 +166,16 @@ def test_a_site_title_with_an_apostrophe_and_ampersand_reads_as_written_in_sign_
         "Confirm your subscription to Jane's Bits & <Bytes>", "Welcome to Jane's Bits & <Bytes>"]
 
 
+def test_a_right_to_left_sites_sign_up_emails_indent_lists_on_the_right(site):
+    # A writer's welcome email may hold a list: its bullets' indent goes where lines start.
+    edit_settings(site, 'language = "en"', 'language = "he"')
+    settings = load_settings(site, {})
+    for kind in (CONFIRM, WELCOME):
+        content = next(td for td in body_of(render_notice(settings, kind).html).iter("td")
+                       if "content" in td.classes)
+        assert content.classes == {"content", "rtl"}
+
+
 def test_the_example_posts_html_part_stays_under_20_kb(site):
     _, email = render(site)
     assert 15 * 1024 < encoded_html_size(email.html) <= 20 * 1024
