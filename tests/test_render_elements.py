@@ -176,6 +176,19 @@ def test_a_right_to_left_sites_sign_up_emails_indent_lists_on_the_right(site):
         assert content.classes == {"content", "rtl"}
 
 
+def test_the_templates_text_lines_fit_78_columns_with_a_readers_values(site):
+    # RFC 5322's 78 characters: a text reader's terminal showed the footer and the sign-up
+    # emails' sentences wrapped mid-word. A line holding a URL may be longer.
+    settings = load_settings(site, {})
+    values = {"unsubscribe_url": "https://blog.example.com/unsubscribe/" + "T" * 46,
+              "email": "firstname.lastname@example.org"}
+    emails = [render(site)[1], *(render_notice(settings, kind) for kind in (CONFIRM, WELCOME))]
+    for email in emails:
+        text = email.fill(values)[1]
+        ending = text[text.index("Get in touch"):] if "Get in touch" in text else text
+        assert [line for line in ending.splitlines() if len(line) > 78 and "://" not in line] == []
+
+
 def test_the_example_posts_html_part_stays_under_20_kb(site):
     _, email = render(site)
     assert 15 * 1024 < encoded_html_size(email.html) <= 20 * 1024
