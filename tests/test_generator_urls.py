@@ -75,6 +75,48 @@ def test_hugo_languages_with_their_own_content_folders(tmp_path):
     assert {post.id for post in posts if post.page is None} == {"/posts/post-1", "/posts/post-2"}
 
 
+def test_hugo_settings_split_per_language_and_environment_as_blowfish_lays_them(tmp_path):
+    """Blowfish and Congo keep the title, languageCode and mainSections in
+    config/_default/languages.en.toml; a translation's files carry a region (index.pt-br.md,
+    _index.pt-br.md); `hugo` builds for production, so config/production/ overrides baseURL."""
+    write_files(tmp_path, {
+        "config/_default/hugo.toml": 'baseURL = "http://localhost:1313/"\ndefaultContentLanguage = "en"\n',
+        "config/_default/languages.en.toml": ('title = "Tide Tables"\nlanguageCode = "en-GB"\n'
+                                              '[params]\nmainSections = ["notes"]\n'),
+        "config/_default/languages.pt-br.toml": 'title = "Tabelas"\n',
+        "config/_default/menus.en.toml": '[[main]]\nname = "Notes"\npageRef = "notes"\n',
+        "config/production/hugo.toml": 'baseURL = "https://example.org/"\n',
+        "content/notes/_index.pt-br.md": "---\ntitle: Notas\n---\n",
+        "content/notes/trip/index.pt-br.md": post(title="Viagem"),
+        "content/notes/trip/index.md": post(title="Trip"),
+        "content/drafts/a.md": post(), "content/drafts/b.md": post(),
+    })
+    from newsletter.generators.hugo import Hugo
+    info = Hugo(tmp_path).info()
+    assert (info.title, info.url, info.language) == ("Tide Tables", "https://example.org/", "en-GB")
+    found = urls(tmp_path, {})
+    assert found["/notes/trip"] == f"{SITE}/notes/trip/"
+    assert found["/notes/trip/index.pt-br"] == f"{SITE}/pt-br/notes/trip/"
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    assert {post.id for post in posts if post.page is None} == {"/notes/trip"}
+
+
+def test_hugo_sections_are_folders_down_to_the_last_index_file(tmp_path):
+    """gohugo.io/content-management/sections: a folder below the top is a section only with an
+    _index.md (or one below it); :sections lists the sections, not every folder. A pattern
+    that leaves two slashes together gives one, as Hugo's addresses do."""
+    found = urls(tmp_path, {
+        "hugo.toml": 'baseURL = "https://example.org/"\n[permalinks]\nposts = "/:sections[1:]/:slug/"\n',
+        "content/posts/2024/_index.md": "---\ntitle: 2024\n---\n",
+        "content/posts/2024/walks/moor.md": post(title="Moor"),
+        "content/posts/2024/walks/coast/index.md": post(title="Coast"),
+        "content/posts/top.md": post(title="Top"),
+    })
+    assert found == {"/posts/2024/walks/moor": f"{SITE}/2024/moor/",
+                     "/posts/2024/walks/coast": f"{SITE}/2024/coast/",
+                     "/posts/top": f"{SITE}/top/", "/posts/2024": f"{SITE}/posts/2024/"}
+
+
 @pytest.mark.parametrize("style, path", [
     ("date", "/2009/04/29/slap-chop.html"),
     ("pretty", "/2009/04/29/slap-chop/"),
