@@ -271,6 +271,25 @@ def test_a_hugo_ref_is_looked_for_beside_the_page_first(tmp_path):
     assert layout.link_url("c.md", beside=first.path.parent) is None
 
 
+def test_a_hugo_ref_names_a_bundle_whose_files_carry_their_language(tmp_path):
+    """Multilingual bundles named index.en.md and index.de.md: {{< ref "trip" >}} and
+    "posts/trip" are the English page, as Hugo resolves them; the German one keeps its own
+    file's name."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "hugo.toml": f'baseURL = "{SITE}/"\n[languages.en]\nweight = 1\n[languages.de]\nweight = 2\n',
+        "content/posts/a.en.md": post(title="A"),
+        "content/posts/trip/index.de.md": post(title="Reise"),
+        "content/posts/trip/index.en.md": post(title="Trip"),
+    })
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    layout = posts[0].site
+    assert layout.link_url("trip") == f"{SITE}/posts/trip/"
+    assert layout.link_url("/posts/trip") == f"{SITE}/posts/trip/"
+    assert layout.link_url("posts/a.md") == f"{SITE}/posts/a/"
+    assert layout.link_url("posts/trip/index.de.md") == f"{SITE}/de/posts/trip/"
+
+
 def test_astro_markdown_pages_before_content_collections(tmp_path):
     """docs.astro.build (Markdown pages): src/pages/posts/intro.md is the page /posts/intro; a
     setting left in a comment of astro.config.mjs is not read."""

@@ -113,6 +113,11 @@ class Generator:
         """Whether a file of :meth:`page_dirs` is one of the site's pages."""
         return True
 
+    def link_stem(self, path: Path) -> str | None:
+        """The name a template tag links the page file ``path`` by (its stem, Hugo's
+        ``index.en.md`` is ``index``); None for a translation, named only by its own file."""
+        return path.stem
+
     def static_dirs(self) -> tuple[str, ...]:
         """Folders the blog serves at its root, where a ``/x.jpg`` image is."""
         return ("static",)

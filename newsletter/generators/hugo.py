@@ -117,6 +117,17 @@ class Hugo(Generator):
         folders = {self.content_root, *self._language_dirs().values()}
         return tuple(sorted(folder.relative_to(self.root).as_posix() for folder in folders))
 
+    def link_stem(self, path: Path) -> str | None:
+        """``post`` for ``post.en.md`` in the default language; None in another language."""
+        stem = path.stem
+        if _language(PurePosixPath(path.name), self.config) or any(
+                folder in path.parents for code, folder in self._language_dirs().items()
+                if code != self._default_language):
+            return None
+        code = stem.rpartition(".")[2].lower()
+        return stem.rpartition(".")[0] if "." in stem and code == self._default_language \
+            else stem
+
     def static_dirs(self) -> tuple[str, ...]:
         static = self.config.get("staticdir") or "static"
         folders = static if isinstance(static, list) else [static]
