@@ -113,6 +113,12 @@ class Generator:
         """Whether a file of :meth:`page_dirs` is one of the site's pages."""
         return True
 
+    def inherited(self, path: Path,
+                  front_matter_of: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
+        """Front matter the post file ``path`` takes from elsewhere unless it sets it itself
+        (Hugo's ``cascade``); ``front_matter_of`` reads another file's."""
+        return {}
+
     def link_stem(self, path: Path) -> str | None:
         """The name a template tag links the page file ``path`` by (its stem, Hugo's
         ``index.en.md`` is ``index``); None for a translation, named only by its own file."""

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, read_config
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import goldmark_options
@@ -40,6 +41,7 @@ class Hugo(Generator):
         super().__init__(root, evidence)
         self.config = read_config(root)
         self.post_sections: tuple[str, ...] = ()
+        self._read: dict[Path, dict[str, Any]] = {}  # _index files' front matter, for cascade
 
     def markdown_options(self) -> dict[str, bool]:
         return goldmark_options(self.config)
@@ -116,6 +118,18 @@ class Hugo(Generator):
     def page_dirs(self) -> tuple[str, ...]:
         folders = {self.content_root, *self._language_dirs().values()}
         return tuple(sorted(folder.relative_to(self.root).as_posix() for folder in folders))
+
+    def inherited(self, path: Path, front_matter_of: FrontMatterOf) -> dict[str, Any]:
+        return cascaded(path, self.content_root, self.config.get("cascade"),
+                        self._default_language, self._cached(front_matter_of))
+
+    def _cached(self, front_matter_of: FrontMatterOf) -> FrontMatterOf:
+        """Each _index file read once however many posts a section has."""
+        def read(path: Path) -> dict[str, Any]:
+            if path not in self._read:
+                self._read[path] = front_matter_of(path)
+            return self._read[path]
+        return read
 
     def link_stem(self, path: Path) -> str | None:
         """``post`` for ``post.en.md`` in the default language; None in another language."""
