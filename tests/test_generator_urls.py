@@ -101,6 +101,17 @@ def test_hugo_settings_split_per_language_and_environment_as_blowfish_lays_them(
     assert {post.id for post in posts if post.page is None} == {"/notes/trip"}
 
 
+def test_hugo_yaml_settings_read_no_as_norwegian_not_false(tmp_path):
+    """Docsy's example site: languages no: (Norwegian) with its own contentDir, in hugo.yaml,
+    which Hugo reads as YAML 1.2 (no is a string there, not false)."""
+    write_files(tmp_path, {"hugo.yaml": (
+        "baseURL: https://example.org/\ncontentDir: content/en\nlanguages:\n  en:\n"
+        "    weight: 1\n  no:\n    contentDir: content/no\n    weight: 2\n")})
+    found = urls(tmp_path, {"content/en/posts/one.md": post(),
+                            "content/no/posts/one.md": post(title="En")})
+    assert found == {"/posts/one": f"{SITE}/posts/one/", "/no/posts/one": f"{SITE}/no/posts/one/"}
+
+
 def test_hugo_sections_are_folders_down_to_the_last_index_file(tmp_path):
     """gohugo.io/content-management/sections: a folder below the top is a section only with an
     _index.md (or one below it); :sections lists the sections, not every folder. A pattern

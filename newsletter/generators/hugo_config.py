@@ -42,7 +42,7 @@ def read_config(root: Path) -> dict[str, Any]:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    return lower_keys(read_data(path) or {})
+    return lower_keys(read_data(path, yaml_1_2=True) or {})
 
 
 def _keyed(stem: str, data: dict[str, Any]) -> dict[str, Any]:
