@@ -241,8 +241,10 @@ class _Expander:
             inner = self._code(tag.end, end.start(), "generated") \
                 if name in hugo.CODE_SHORTCODES else self.text[tag.end:end.start()]
             return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
-        if name in hugo.CONTENT_SHORTCODES:
-            if tag.self_closing:
+        if name in hugo.CONTENT_SHORTCODES or name in hugo.QUOTED_SHORTCODES:
+            if tag.self_closing and name in hugo.QUOTED_SHORTCODES:
+                self.out.append(hugo.QUOTED_SHORTCODES[name](tag, ""))
+            elif tag.self_closing:
                 self.out.append("".join(hugo.CONTENT_SHORTCODES[name](tag)))
             else:
                 self.frames.append(_Frame(tag, len(self.out)))
@@ -259,6 +261,10 @@ class _Expander:
     def _close(self, tag: Tag) -> int:
         if self.frames and self.frames[-1].tag.name == tag.name:
             frame = self.frames.pop()
+            if tag.name in hugo.QUOTED_SHORTCODES:
+                self.out.append(hugo.QUOTED_SHORTCODES[tag.name](frame.tag,
+                                                                  self._take(frame.out_index)))
+                return tag.end
             before, after = hugo.CONTENT_SHORTCODES[tag.name](frame.tag)
             self._put_before(frame.out_index, before)
             self.out.append(after)
@@ -268,6 +274,15 @@ class _Expander:
             return tag.end
         return self._leave(tag.start, tag.end, TagProblem(
             f"{tag.quoted()} closes a shortcode that was not opened", "remove it"))
+
+    def _take(self, start: int) -> str:
+        """The output from ``out[start]`` on (what was put before its pieces included), taken
+        out of it."""
+        taken = "".join(self.before.pop(index, "") + piece
+                        for index, piece in enumerate(self.out[start:], start))
+        taken += self.before.pop(len(self.out), "")
+        del self.out[start:]
+        return taken
 
     # Writing ------------------------------------------------------------------------------
 

@@ -159,6 +159,21 @@ def details(tag: Tag) -> tuple[str, str]:
     return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
 
 
+def callout(tag: Tag, content: str) -> str:
+    """The note boxes themes ship: Blowfish's, Congo's and Docsy's ``alert``, Relearn's and
+    Hugo Coder's ``notice``, FixIt's and LoveIt's ``admonition``, Hextra's ``callout``, Hugo
+    Book's ``hint``: a quote (Markdown's, which every dialect reads) headed by the box's title,
+    else its kind (note, tip, warning), then its content."""
+    positional = tag.name in ("notice", "admonition", "hint")
+    kind = tag.get("type") or tag.get("style") or (tag.get("type", 0) if positional else None)
+    title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
+    label = " ".join((title or (kind or "note").replace("-", " ").replace("_", " ")
+                      .capitalize()).split())
+    lines = [f"**{label}**", "", *content.strip("\n").split("\n")] if content.strip() \
+        else [f"**{label}**"]
+    return "\n\n" + "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
+
+
 def media(tag: Tag, context: TagContext) -> Output:
     """The ``video`` and ``audio`` shortcodes themes ship (PaperMod, Stack): no player runs in
     an email, so a line linking to the file, with its caption."""
@@ -211,6 +226,8 @@ CODE_SHORTCODES = {"highlight": highlight}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
 # before it and after it.
 CONTENT_SHORTCODES = {"details": details, "collapse": details}
+# Shortcodes whose content is Markdown, expanded, then quoted whole: what each makes of it.
+QUOTED_SHORTCODES = dict.fromkeys(("alert", "notice", "admonition", "callout", "hint"), callout)
 DROPPED_SHORTCODES = frozenset({"comment"})  # {{% comment %}}...{{% /comment %}}
 
 
