@@ -242,10 +242,8 @@ class _Expander:
                 if name in hugo.CODE_SHORTCODES else self.text[tag.end:end.start()]
             return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
         if name in hugo.CONTENT_SHORTCODES or name in hugo.QUOTED_SHORTCODES:
-            if tag.self_closing and name in hugo.QUOTED_SHORTCODES:
-                self.out.append(hugo.QUOTED_SHORTCODES[name](tag, ""))
-            elif tag.self_closing:
-                self.out.append("".join(hugo.CONTENT_SHORTCODES[name](tag)))
+            if tag.self_closing:
+                self.out.append(hugo.without_content(tag))
             else:
                 self.frames.append(_Frame(tag, len(self.out)))
             return tag.end
@@ -262,8 +260,7 @@ class _Expander:
         if self.frames and self.frames[-1].tag.name == tag.name:
             frame = self.frames.pop()
             if tag.name in hugo.QUOTED_SHORTCODES:
-                self.out.append(hugo.QUOTED_SHORTCODES[tag.name](frame.tag,
-                                                                  self._take(frame.out_index)))
+                self.out.append(hugo.callout(frame.tag, self._take(frame.out_index)))
                 return tag.end
             before, after = hugo.CONTENT_SHORTCODES[tag.name](frame.tag)
             self._put_before(frame.out_index, before)
@@ -276,13 +273,10 @@ class _Expander:
             f"{tag.quoted()} closes a shortcode that was not opened", "remove it"))
 
     def _take(self, start: int) -> str:
-        """The output from ``out[start]`` on (what was put before its pieces included), taken
-        out of it."""
-        taken = "".join(self.before.pop(index, "") + piece
-                        for index, piece in enumerate(self.out[start:], start))
-        taken += self.before.pop(len(self.out), "")
-        del self.out[start:]
-        return taken
+        """The output from ``out[start]`` on, what was put before its pieces included."""
+        pieces = [self.before.pop(index, "") + self.out.pop(start)
+                  for index in range(start, len(self.out))]
+        return "".join(pieces) + self.before.pop(start + len(pieces), "")
 
     # Writing ------------------------------------------------------------------------------
 

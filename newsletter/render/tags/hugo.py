@@ -226,9 +226,16 @@ CODE_SHORTCODES = {"highlight": highlight}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
 # before it and after it.
 CONTENT_SHORTCODES = {"details": details, "collapse": details}
-# Shortcodes whose content is Markdown, expanded, then quoted whole: what each makes of it.
-QUOTED_SHORTCODES = dict.fromkeys(("alert", "notice", "admonition", "callout", "hint"), callout)
+# Note boxes: their content is Markdown, expanded, then quoted whole (:func:`callout`).
+QUOTED_SHORTCODES = frozenset({"alert", "notice", "admonition", "callout", "hint"})
 DROPPED_SHORTCODES = frozenset({"comment"})  # {{% comment %}}...{{% /comment %}}
+
+
+def without_content(tag: Tag) -> str:
+    """What a shortcode that takes content becomes when written self-closing."""
+    if tag.name in QUOTED_SHORTCODES:
+        return callout(tag, "")
+    return "".join(CONTENT_SHORTCODES[tag.name](tag))
 
 
 def encloses_text(name: str) -> bool:
