@@ -72,6 +72,9 @@ class Generator:
                                                     ".ipynb", ".textile")
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
+    # Other files of the content folder are published at their path there (Hugo's
+    # content/posts/images/x.png is /posts/images/x.png)
+    publishes_content_files: ClassVar[bool] = False
 
     def __init__(self, root: Path, evidence: str | None = None):
         self.root = root

@@ -34,6 +34,7 @@ class Hugo(Generator):
     name = "hugo"
     label = "Hugo"
     markdown = "goldmark"
+    publishes_content_files = True
     extensions = (".md", ".markdown")
     unread_extensions = (*Generator.unread_extensions, ".html", ".htm")
 
