@@ -7,6 +7,7 @@ the Markdown or HTML to put in the tag's place, or raises :class:`TagProblem`.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -167,8 +168,8 @@ def callout(tag: Tag, content: str) -> str:
     positional = tag.name in ("notice", "admonition", "hint")
     kind = tag.get("type") or tag.get("style") or (tag.get("type", 0) if positional else None)
     title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
-    label = " ".join((title or (kind or "note").replace("-", " ").replace("_", " ")
-                      .capitalize()).split())
+    label = html.escape(" ".join((title or (kind or "note").replace("-", " ").replace(
+        "_", " ").capitalize()).split()), quote=False)  # Markdown, never HTML of its own
     lines = [f"**{label}**", "", *content.strip("\n").split("\n")] if content.strip() \
         else [f"**{label}**"]
     return "\n\n" + "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
