@@ -55,6 +55,27 @@ def test_hugo_urls_as_gohugo_io_describes_them(tmp_path):
     }
 
 
+def test_hugo_names_with_dots_and_url_under_ugly_urls_as_hugo_0_168_builds_them(tmp_path):
+    """A dot in a file's name is part of it (about-3li3.com.md, v2.0.md) unless what follows
+    is one of the site's languages: notes.fr.md on an English-only site is a post of its own.
+    uglyURLs gives .html, but a url without an extension stays a folder."""
+    found = urls(tmp_path, {
+        "hugo.toml": 'baseURL = "https://example.org/"\nuglyURLs = true\n',
+        "content/posts/about-3li3.com.md": post(),
+        "content/posts/v2.0.md": post(),
+        "content/posts/notes.fr.md": post(),
+        "content/posts/notes.en.md": post(title="Notes"),
+        "content/posts/links.md": post(url="/links/"),
+        "content/posts/slugged.md": post(slug="my.slug"),
+    })
+    assert found == {"/posts/about-3li3.com": f"{SITE}/posts/about-3li3.com.html",
+                     "/posts/v2.0": f"{SITE}/posts/v2.0.html",
+                     "/posts/notes.fr": f"{SITE}/posts/notes.fr.html",
+                     "/posts/notes.en": f"{SITE}/posts/notes.html",
+                     "/posts/links": f"{SITE}/links/",
+                     "/posts/slugged": f"{SITE}/posts/my.slug.html"}
+
+
 def test_hugo_languages_with_their_own_content_folders(tmp_path):
     """gohugo.io/content-management/multilingual: each language's contentDir holds its pages;
     the default language is served at the root, the others under their code, as is a

@@ -178,6 +178,14 @@ class Hugo(Generator):
                      page=self._page_reason(source, language),
                      draft=fields.boolean("draft", default=False), expires=dates.expiry)
 
+    def _base_name(self, stem: str) -> str:
+        """``post`` of ``post.en``: a language code ends a file's name only when it is one of
+        the site's languages (``v2.0``, ``notes.fr`` on a site in English, keep theirs)."""
+        name, _, code = stem.rpartition(".")
+        languages = self.config.get("languages")
+        known = {self._default_language, *(languages if isinstance(languages, dict) else ())}
+        return name if name and code.lower() in known else stem
+
     def _page_reason(self, source: Source, language: str | None) -> str | None:
         relative, meta = source.relative, source.meta
         if language and language != self._default_language:
@@ -210,12 +218,12 @@ class Hugo(Generator):
         lower = not self.config.get("disablepathtolower")
         url = meta.get("url")
         if isinstance(url, str) and url.strip():
-            return _directory(join_url(url.strip().replace("\\:", ":")), self._ugly)
+            return _directory(join_url(url.strip().replace("\\:", ":")), False, True)
         sections = list(relative.parts[:-1])
         if relative.stem.partition(".")[0] == "_index":  # a section's page: the section's path
             path = join_url(*sections, "/")
             return "/".join(hugo_urlize(part, lower=lower) for part in path.split("/"))
-        basename, folder = relative.stem.partition(".")[0], source.path.parent
+        basename, folder = self._base_name(relative.stem), source.path.parent
         if basename == "index" and sections:
             basename, folder = sections.pop(), folder.parent  # a bundle: its folder's name
         chain = sections[:_section_depth(folder, len(sections))]
@@ -306,14 +314,14 @@ def _language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
     code = stem.rpartition(".")[2].lower()
     languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
     default = str(config.get("defaultcontentlanguage") or "en").lower()
-    if code == default or (languages and code not in languages):
-        return None
-    return code if languages or re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", code) else None
+    return None if code == default or code not in languages else code
 
 
-def _directory(path: str, ugly: bool) -> str:
-    """Hugo's pretty URLs: a path without an extension is a folder (``uglyURLs``: ``.html``)."""
+def _directory(path: str, ugly: bool, written_extension: bool = False) -> str:
+    """Hugo's pretty URLs: a page's path is a folder (``uglyURLs``: ``.html``), a dot in its
+    name (``v2.0.md``), slug or permalink pattern included; a ``url`` written with an
+    extension keeps it, and one without is a folder whatever ``uglyURLs`` says."""
     last = path.rstrip("/").rpartition("/")[2]
-    if "." in last or path == "/":
+    if (written_extension and "." in last) or path == "/":
         return path
     return path.rstrip("/") + (".html" if ugly else "/")
