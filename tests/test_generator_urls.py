@@ -287,15 +287,17 @@ def test_link_targets_resolve_to_addresses_for_template_tags(tmp_path):
     assert layout.values["permalink"] == "pretty" and layout.base_path == ""
 
 
+def hugo_posts(root, settings: str, files: dict[str, str]) -> list:
+    """The posts and pages of a Hugo site of ``files`` at SITE, with ``settings`` added."""
+    write_files(root, {"newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+                       "hugo.toml": f'baseURL = "{SITE}/"\n{settings}', **files})
+    return load_posts(load_settings(root, {}))[0]
+
+
 def test_a_hugo_ref_is_looked_for_beside_the_page_first(tmp_path):
-    write_files(tmp_path, {
-        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
-        "hugo.toml": f'baseURL = "{SITE}/"\n',
-        "content/posts/a.md": post(title="A"),
-        "content/posts/b.md": post(title="B"),
-        "content/notes/b.md": post(title="Other B"),
-    })
-    posts, _ = load_posts(load_settings(tmp_path, {}))
+    posts = hugo_posts(tmp_path, "", {"content/posts/a.md": post(title="A"),
+                                      "content/posts/b.md": post(title="B"),
+                                      "content/notes/b.md": post(title="Other B")})
     first = next(item for item in posts if item.id == "/posts/a")
     layout = first.site
     assert layout.link_url("b.md", beside=first.path.parent) == f"{SITE}/posts/b/"
@@ -307,14 +309,10 @@ def test_a_hugo_ref_names_a_bundle_whose_files_carry_their_language(tmp_path):
     """Multilingual bundles named index.en.md and index.de.md: {{< ref "trip" >}} and
     "posts/trip" are the English page, as Hugo resolves them; the German one keeps its own
     file's name."""
-    write_files(tmp_path, {
-        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
-        "hugo.toml": f'baseURL = "{SITE}/"\n[languages.en]\nweight = 1\n[languages.de]\nweight = 2\n',
+    posts = hugo_posts(tmp_path, "[languages.en]\nweight = 1\n[languages.de]\nweight = 2\n", {
         "content/posts/a.en.md": post(title="A"),
         "content/posts/trip/index.de.md": post(title="Reise"),
-        "content/posts/trip/index.en.md": post(title="Trip"),
-    })
-    posts, _ = load_posts(load_settings(tmp_path, {}))
+        "content/posts/trip/index.en.md": post(title="Trip")})
     layout = posts[0].site
     assert layout.link_url("trip") == f"{SITE}/posts/trip/"
     assert layout.link_url("/posts/trip") == f"{SITE}/posts/trip/"
