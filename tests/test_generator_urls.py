@@ -122,6 +122,22 @@ def test_hugo_settings_split_per_language_and_environment_as_blowfish_lays_them(
     assert {post.id for post in posts if post.page is None} == {"/notes/trip"}
 
 
+def test_hugo_content_mounted_from_another_folder(tmp_path):
+    """gohugo.io/configuration/module/#mounts: a mount whose target is content replaces the
+    content folder (with lang, before Hugo 0.153, a language's); its pages are addressed from
+    there, not from the site folder (they were /articles/en/posts/hello/)."""
+    found = urls(tmp_path, {
+        "hugo.toml": ('baseURL = "https://example.org/"\n[languages.en]\nweight = 1\n'
+                      '[languages.fr]\nweight = 2\n'
+                      '[[module.mounts]]\nsource = "articles/en"\ntarget = "content"\nlang = "en"\n'
+                      '[[module.mounts]]\nsource = "articles/fr"\ntarget = "content"\nlang = "fr"\n'
+                      '[[module.mounts]]\nsource = "../elsewhere"\ntarget = "content"\n'),
+        "articles/en/posts/hello.md": post(), "articles/fr/posts/hello.md": post(title="Salut"),
+    })
+    assert found == {"/posts/hello": f"{SITE}/posts/hello/",
+                     "/fr/posts/hello": f"{SITE}/fr/posts/hello/"}
+
+
 def test_hugo_yaml_settings_read_no_as_norwegian_not_false(tmp_path):
     """Docsy's example site: languages no: (Norwegian) with its own contentDir, in hugo.yaml,
     which Hugo reads as YAML 1.2 (no is a string there, not false)."""

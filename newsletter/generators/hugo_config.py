@@ -6,7 +6,9 @@ There a file's name is its root key (``params.toml`` is ``[params]``) and a lang
 the extension puts it under that language (``menus.en.toml`` is ``[languages.en.menus]``,
 ``languages.en.toml`` is ``[languages.en]``), as Blowfish and Congo lay their settings out. The
 default language's own settings (its ``title``, ``params``, ``languageCode``) are the site's, as
-they are for the pages Hugo builds in that language. Keys are in lower case.
+they are for the pages Hugo builds in that language. Content mounted with ``[[module.mounts]]``
+(``source = "content/en"``, ``target = "content"``, ``lang = "en"``) is that language's
+``contentDir``. Keys are in lower case.
 """
 
 from __future__ import annotations
@@ -33,12 +35,32 @@ def read_config(root: Path) -> dict[str, Any]:
         for path in sorted(files, key=lambda path: (path.stem.lower() not in ("hugo", "config"),
                                                     path.name)):
             _merge(config, _keyed(path.stem.lower(), _read(path)))
+    _mounted_content(config)
     default = str(config.get("defaultcontentlanguage") or "en").lower()
     languages = config.get("languages")
     own = languages.get(default) if isinstance(languages, dict) else None
     if isinstance(own, dict):
         _merge(config, own)
     return config
+
+
+def _mounted_content(config: dict[str, Any]) -> None:
+    """``[[module.mounts]]`` whose target is ``content`` as the ``contentDir`` they stand for
+    (a language's, with ``lang``): Hugo reads the pages there instead of ``content/``. A
+    source outside the site folder, or mounted below ``content/``, is not followed."""
+    module = config.get("module")
+    mounts = module.get("mounts") if isinstance(module, dict) else None
+    for mount in mounts if isinstance(mounts, list) else ():
+        if not isinstance(mount, dict) or str(mount.get("target", "")).strip("/") != "content":
+            continue
+        source = str(mount.get("source") or "").strip().strip("/")
+        if not source or source.startswith("..") or Path(source).is_absolute():
+            continue
+        language = str(mount.get("lang") or "").lower()
+        table = config.setdefault("languages", {}).setdefault(language, {}) if language \
+            else config
+        if isinstance(table, dict):
+            table.setdefault("contentdir", source)
 
 
 def _read(path: Path) -> dict[str, Any]:
