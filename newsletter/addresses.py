@@ -10,8 +10,10 @@ ledger and the unsubscribe tokens all use that one key.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from types import SimpleNamespace
+from urllib.parse import unquote
 
 from newsletter.errors import SubscriberError
 
@@ -95,3 +97,19 @@ def normalise_address(email: str) -> str:
     except email_validator.EmailNotValidError as exc:
         raise SubscriberError(f"{email!r} is not a valid address ({exc})",
                               hint="check it for typos") from None
+
+
+# "Ann <ann@example.com>", "\"Ann, A.\" <...>", "<...>"; a name holding an @ is not one.
+_NAMED = re.compile(r'\s*(?:"(?P<quoted>[^"]*)"|(?P<plain>[^<>"@]*?))\s*<(?P<address>[^<>\s]+)>\s*')
+_MAILTO = re.compile(r"\s*mailto:(?P<address>[^?\s]+)(?:\?\S*)?\s*", re.IGNORECASE)
+
+
+def bare_address(text: str) -> tuple[str, str]:
+    """The address in ``text`` as mail clients and web pages write one, and the name written
+    with it: ``Ann <ann@example.com>``, ``<ann@example.com>``, ``mailto:ann@example.com``.
+    Any other text comes back as it is, with no name."""
+    if found := _NAMED.fullmatch(text):
+        return found["address"], (found["quoted"] or found["plain"] or "").strip()
+    if found := _MAILTO.fullmatch(text):
+        return unquote(found["address"]), ""
+    return text, ""

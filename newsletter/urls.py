@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import SplitResult, urlsplit
 
+WEB_PORTS = {"http": 80, "https": 443}  # each web scheme's default port
+
 
 def split_url(url: str) -> SplitResult | None:
     """``url`` split into its parts, or None when it cannot be (see the module's docstring)."""

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from newsletter.scaffold.placeholders import PLACEHOLDER_TITLE, PLACEHOLDER_URL
+
 
 @dataclass
 class Expected:
@@ -46,11 +48,16 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+WRITERS_URL = "https://writer.example.net"  # the address a writer fills in where init could not
+
+
 def fill_in_settings(root: Path, **schedule: str) -> None:
     """Do what a writer does after `init`: name the sender, the postal address and where
-    replies go, and (if given) set [schedule]."""
+    replies go, the blog's title and address where its settings did not say them, and (if
+    given) set [schedule]."""
     path = root / "newsletter.toml"
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(PLACEHOLDER_URL, WRITERS_URL)
+    text = text.replace(f'title = "{PLACEHOLDER_TITLE}"', 'title = "A Writer\'s Blog"')
     values = {"from": '"Ana Writer <ana@example.org>"', "reply_to": '"ana@example.org"',
               "cta_url": '"mailto:ana@example.org"', "postal_address": '"2 Quay Street, Porto"'}
     for key, value in values.items():
@@ -391,5 +398,346 @@ def gatsby_site(root: Path) -> Expected:
     }, images={"/sourdough": 1})
 
 
+HEXO_CONFIG = """\
+title: Loom and Shuttle
+language: en
+timezone: Europe/Lisbon
+url: https://loom.example.pt
+permalink: :year/:month/:title/
+new_post_name: :year-:month-:day-:title.md
+source_dir: source
+default_layout: post
+post_asset_folder: true
+"""
+
+
+def hexo_site(root: Path) -> Expected:
+    """Hexo, shaped like hexo-starter: _config.yml with new_post_name naming posts by date, a
+    post asset folder (and asset_img, post_link tags), a post in a folder (not named as
+    new_post_name says: its slug is its path slugged) whose front matter is closed by ---
+    only, a post with its own permalink, a draft in _drafts, published: false, a page."""
+    write_files(root, {
+        "_config.yml": HEXO_CONFIG,
+        "package.json": '{"name": "hexo-site", "dependencies": {"hexo": "^7.3.0"}}\n',
+        "scaffolds/post.md": "---\ntitle: {{ title }}\ndate: {{ date }}\ntags:\n---\n",
+        "source/_posts/2024-03-09-warp-and-weft.md": (
+            "---\ntitle: Warp and Weft\ntags: [basics]\n---\n\nThe warp waits, the weft "
+            "travels.\n\n![The loom](heddles.jpg)\n\n{% asset_img shuttle.jpg 320 200 "
+            '"The shuttle" "A boat shuttle" %}\n'),
+        "source/_posts/2024-03-09-warp-and-weft/heddles.jpg": picture((150, 110, 70)),
+        "source/_posts/2024-03-09-warp-and-weft/shuttle.jpg": picture((120, 90, 40)),
+        "source/_posts/dyes/madder-root.md": (
+            "title: Madder Root\ndate: 2024-05-21 18:30:00\ncategories: [Dyes]\n---\n\n"
+            "Red from a root.\n\n![Skeins](/images/skeins.png)\n"),
+        "source/_posts/2024-06-02-a-shawl.md": (
+            "---\ntitle: A Shawl\npermalink: shawls/first/\n---\n\nSix weeks, after "
+            "{% post_link 2024-03-09-warp-and-weft 'the basics' %}.\n"),
+        "source/_posts/2024-07-01-not-yet.md": (
+            "---\ntitle: Not Yet\npublished: false\n---\n\nHalf woven.\n"),
+        "source/_drafts/indigo-vat.md": "---\ntitle: The Indigo Vat\n---\n\nBlue.\n",
+        "source/about/index.md": "---\ntitle: About\ndate: 2023-01-01\n---\n\nWho weaves.\n",
+        "source/images/skeins.png": picture((160, 40, 40), "PNG"),
+    })
+    site = "https://loom.example.pt"
+    return Expected("hexo", {
+        "/2024-03-09-warp-and-weft": ("ready", f"{site}/2024/03/warp-and-weft/"),
+        "/dyes/madder-root": ("ready", f"{site}/2024/05/dyes-madder-root/"),
+        "/2024-06-02-a-shawl": ("ready", f"{site}/shawls/first/"),
+        "/2024-07-01-not-yet": ("draft", None),
+        "/indigo-vat": ("draft", None),
+        "/about": ("page", f"{site}/about/"),
+    }, images={"/2024-03-09-warp-and-weft": 2, "/dyes/madder-root": 1})
+
+
+DOCUSAURUS_CONFIG = """\
+import type {Config} from '@docusaurus/types';
+
+const config: Config = {
+  title: 'Bench Notes',
+  url: 'https://bench.example.dev',
+  baseUrl: '/',
+  presets: [
+    [
+      'classic',
+      {
+        docs: {sidebarPath: './sidebars.ts'},
+        blog: {
+          path: 'journal',
+          routeBasePath: 'notes',
+          showReadingTime: true,
+          feedOptions: {copyright: `Copyright ${new Date().getFullYear()} Bench Notes`},
+          editUrl: ({locale}) => `https://example.dev/edit/${locale}`,
+        },
+      },
+    ],
+  ],
+};
+
+export default config;
+"""
+
+
+def docusaurus_site(root: Path) -> Expected:
+    """Docusaurus, shaped like its classic template: docusaurus.config.ts with the blog in
+    journal/ under /notes, a dated file, a dated folder with its image, a slug, a title taken
+    from the heading of an .mdx post, a draft, an unlisted post, a partial, a page."""
+    write_files(root, {
+        "docusaurus.config.ts": DOCUSAURUS_CONFIG,
+        "package.json": '{"dependencies": {"@docusaurus/core": "3.6.0"}}\n',
+        "journal/authors.yml": "ana:\n  name: Ana Bench\n  title: Woodworker\n",
+        "journal/2024-02-03-dovetails.md": (
+            "---\ntitle: Cutting Dovetails\nauthors: [ana]\ntags: [joinery]\n---\n\n"
+            "Tails first.\n\n<!-- truncate -->\n\nThen the pins.\n"),
+        "journal/2024-04-12-sharpening/index.md": (
+            "---\ntitle: Sharpening\nslug: keen-edges\n---\n\nStones and strops.\n\n"
+            "![The stones](./stones.jpg)\n"),
+        "journal/2024-04-12-sharpening/stones.jpg": picture((90, 90, 100)),
+        "journal/2024-05-30-glue-ups.mdx": (
+            "---\nauthors: ana\n---\n\nimport Clamp from '@site/src/components/Clamp';\n\n"
+            "# Glue-Ups Without Tears\n\nDry fit first.\n"),
+        "journal/2024-06-01-finishes.md": ("---\ntitle: Finishes\ndraft: true\n---\n\nOil.\n"),
+        "journal/2024-06-02-offcuts.md": ("---\ntitle: Offcuts\nunlisted: true\n---\n\nBits.\n"),
+        "journal/_shared-footer.mdx": "Thanks for reading.\n",
+        "src/pages/about.md": "---\ntitle: About\n---\n\n# About the bench\n",
+    })
+    site = "https://bench.example.dev/notes"
+    return Expected("docusaurus", {
+        "/2024-02-03-dovetails": ("ready", f"{site}/2024/02/03/dovetails"),
+        "/2024-04-12-sharpening": ("ready", f"{site}/keen-edges"),
+        "/2024-05-30-glue-ups": ("ready", f"{site}/2024/05/30/glue-ups"),
+        "/2024-06-01-finishes": ("draft", None),
+        "/2024-06-02-offcuts": ("page", None),
+        "/_shared-footer": ("page", None),
+        "/about": ("page", "https://bench.example.dev/about"),
+    }, images={"/2024-04-12-sharpening": 1})
+
+
+MKDOCS_CONFIG = """\
+site_name: Field Handbook
+site_url: https://docs.example.io/handbook/
+theme:
+  name: material
+  language: en
+markdown_extensions:
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+extra:
+  analytics:
+    property: !ENV [ANALYTICS_KEY, ""]
+plugins:
+  - search
+  - blog:
+      blog_dir: news
+      post_url_date_format: yyyy/MM
+"""
+
+
+def mkdocs_site(root: Path) -> Expected:
+    """MkDocs with Material's blog plugin: mkdocs.yml with Python tags, the blog in docs/news,
+    a post dated by a created/updated map and titled by its heading, one with a slug, a draft,
+    pages around them."""
+    write_files(root, {
+        "mkdocs.yml": MKDOCS_CONFIG,
+        "docs/index.md": "# Field Handbook\n\nStart here.\n",
+        "docs/setup.md": "# Setting Up\n\nInstall it.\n",
+        "docs/news/index.md": "# News\n",
+        "docs/news/.authors.yml": "authors:\n  ana:\n    name: Ana\n",
+        "docs/news/posts/new-maps.md": (
+            "---\ndate:\n  created: 2024-03-04\n  updated: 2024-03-08\nauthors: [ana]\n"
+            "categories:\n  - Releases\n---\n\n# New Maps, Finally!\n\nThe trail maps are "
+            "redrawn.\n\n<!-- more -->\n\n![A map](new-maps/legend.png)\n"),
+        "docs/news/posts/new-maps/legend.png": picture((30, 120, 60), "PNG"),
+        "docs/news/posts/winter.md": (
+            "---\ntitle: Winter Routes\nslug: winter\ndate: 2024-11-20\n---\n\nShorter "
+            "days.\n"),
+        "docs/news/posts/spring.md": (
+            "---\ntitle: Spring Routes\ndate: 2025-03-01\ndraft: true\n---\n\nSoon.\n"),
+    })
+    site = "https://docs.example.io/handbook"
+    return Expected("mkdocs", {
+        "/news/posts/new-maps": ("ready", f"{site}/news/2024/03/new-maps-finally/"),
+        "/news/posts/winter": ("ready", f"{site}/news/2024/11/winter/"),
+        "/news/posts/spring": ("draft", None),
+        "/": ("page", f"{site}/"),
+        "/setup": ("page", f"{site}/setup/"),
+        "/news": ("page", f"{site}/news/"),
+    }, images={"/news/posts/new-maps": 1})
+
+
+def contentlayer_site(root: Path) -> Expected:
+    """Next.js with Contentlayer, shaped like tailwind-nextjs-starter-blog: posts in
+    data/blog/**/*.mdx (one in a folder), siteMetadata.js, an image in public/, a draft."""
+    write_files(root, {
+        "contentlayer.config.ts": (
+            "export const Blog = defineDocumentType(() => ({\n  name: 'Blog',\n"
+            "  filePathPattern: 'blog/**/*.mdx',\n  contentType: 'mdx',\n}))\n\n"
+            "export default makeSource({\n  contentDirPath: 'data',\n"
+            "  documentTypes: [Blog, Authors],\n})\n"),
+        "data/siteMetadata.js": (
+            "const siteMetadata = {\n  title: 'Night Sky Log',\n  language: 'en-us',\n"
+            "  siteUrl: 'https://sky.example.net',\n"
+            "  siteLogo: `${process.env.BASE_PATH || ''}/static/images/logo.png`,\n}\n\n"
+            "module.exports = siteMetadata\n"),
+        "data/authors/default.mdx": "---\nname: Ana Sky\n---\n\nStargazer.\n",
+        "data/blog/orion.mdx": (
+            "---\ntitle: 'Finding Orion'\ndate: '2024-01-14'\ntags: ['winter']\n"
+            "draft: false\nsummary: Three stars in a row.\n---\n\nLook south.\n\n"
+            "![Orion](/static/images/orion.png)\n"),
+        "data/blog/meteors/perseids.mdx": (
+            "---\ntitle: The Perseids\ndate: 2024-08-12\n---\n\nLie on the grass.\n"),
+        "data/blog/comets.mdx": "---\ntitle: Comets\ndate: 2024-09-01\ndraft: true\n---\n\nSoon.\n",
+        "public/static/images/orion.png": picture((10, 10, 60), "PNG"),
+    })
+    site = "https://sky.example.net"
+    return Expected("contentlayer", {
+        "/blog/orion": ("ready", f"{site}/blog/orion"),
+        "/blog/meteors/perseids": ("ready", f"{site}/blog/meteors/perseids"),
+        "/blog/comets": ("draft", None),
+    }, images={"/blog/orion": 1})
+
+
+def bridgetown_site(root: Path) -> Expected:
+    """Bridgetown, shaped like its starter: bridgetown.config.yml, src/_data/site_metadata.yml,
+    posts in src/_posts (one dated by its front matter only, one in a category), the default
+    pretty permalinks, an image in src/images, pages in src/ and src/_pages."""
+    write_files(root, {
+        "bridgetown.config.yml": "url: https://tram.example.com\ntimezone: Europe/Lisbon\n",
+        "src/_data/site_metadata.yml": "title: Tram Lines\nemail: ana@example.com\n",
+        "src/_posts/2024-04-02-line-28.md": (
+            "---\ntitle: Line 28\ncategories: routes\n---\n\nUp the hill.\n\n"
+            "![The tram](/images/tram.jpg)\n"),
+        "src/_posts/depot-visit.md": (
+            "---\ntitle: A Visit to the Depot\ndate: 2024-05-10\n---\n\nSheds.\n"),
+        "src/_posts/2024-06-01-hidden.md": (
+            "---\ntitle: Hidden\npublished: false\n---\n\nNot yet.\n"),
+        "src/about.md": "---\ntitle: About\n---\n\nRiding trams.\n",
+        "src/_pages/contact.md": "---\ntitle: Contact\n---\n\nWrite.\n",
+        "src/images/tram.jpg": picture((220, 180, 20)),
+        "README.md": "# Tram Lines\n\nThe site's source.\n",
+    })
+    site = "https://tram.example.com"
+    return Expected("bridgetown", {
+        "/2024-04-02-line-28": ("ready", f"{site}/routes/2024/04/02/line-28/"),
+        "/depot-visit": ("ready", f"{site}/2024/05/10/depot-visit/"),
+        "/2024-06-01-hidden": ("draft", None),
+        "/about": ("page", f"{site}/about/"),
+        "/_pages/contact": ("page", f"{site}/contact/"),
+    }, images={"/2024-04-02-line-28": 1})
+
+
+NIKOLA_CONF = """\
+# -*- coding: utf-8 -*-
+import time
+
+# Configuration of this Nikola site.
+BLOG_TITLE = "Letterpress Notes"
+SITE_URL = "https://press.example.org/"
+DEFAULT_LANG = "en"
+TIMEZONE = "Europe/Dublin"
+POSTS = (
+    ("posts/*.rst", "blog", "post.tmpl"),
+    ("posts/*.md", "blog", "post.tmpl"),
+)
+PAGES = (
+    ("pages/*.md", "", "page.tmpl"),
+)
+PRETTY_URLS = True
+COPYRIGHT = f"{time.gmtime().tm_year} Ana"
+"""
+
+
+def nikola_site(root: Path) -> Expected:
+    """Nikola, shaped like its new site: conf.py with POSTS and PAGES, Markdown posts whose
+    metadata is in a comment (or bare .. lines), a draft, a private post, a page, an .rst post
+    and an image in images/."""
+    write_files(root, {
+        "conf.py": NIKOLA_CONF,
+        "posts/ink-and-rollers.md": (
+            "<!--\n.. title: Ink and Rollers\n.. slug: ink-rollers\n"
+            ".. date: 2024-03-05 09:30:00 UTC+01:00\n.. tags: ink, presses\n.. category: \n"
+            ".. link: \n.. description: Tack, and how much.\n.. type: text\n-->\n\n"
+            "Less ink than you think.\n\n![A roller](/images/roller.png)\n"),
+        "posts/type-cases.md": (
+            ".. title: Type Cases\n.. slug: type-cases\n.. date: 2024-04-01 10:00:00 UTC\n\n"
+            "Upper and lower.\n"),
+        "posts/chases.md": ("<!--\n.. title: Chases\n.. slug: chases\n"
+                            ".. date: 2024-05-01 10:00:00 UTC\n.. status: draft\n-->\n\nSoon.\n"),
+        "posts/quoins.md": ("<!--\n.. title: Quoins\n.. slug: quoins\n"
+                            ".. date: 2024-05-02 10:00:00 UTC\n.. status: private\n-->\n\nKeys.\n"),
+        "posts/old-press.rst": ".. title: The Old Press\n.. slug: old-press\n\nCast iron.\n",
+        "pages/about.md": "<!--\n.. title: About\n.. slug: about\n-->\n\nA small press.\n",
+        "images/roller.png": picture((20, 20, 20), "PNG"),
+    })
+    site = "https://press.example.org"
+    return Expected("nikola", {
+        "/posts/ink-and-rollers": ("ready", f"{site}/blog/ink-rollers/"),
+        "/posts/type-cases": ("ready", f"{site}/blog/type-cases/"),
+        "/posts/chases": ("draft", None),
+        "/posts/quoins": ("page", None),
+        "/pages/about": ("page", f"{site}/about/"),
+    }, images={"/posts/ink-and-rollers": 1}, not_read=["posts/old-press.rst"])
+
+
+def vitepress_site(root: Path) -> Expected:
+    """VitePress run as `vitepress dev docs`: docs/.vitepress/config.mts (base, sitemap
+    hostname, srcExclude), posts in docs/posts with the list page posts/index.md, a post
+    titled by its heading, a post in a folder, a draft, an unbuilt post, a page, an image in
+    docs/public."""
+    write_files(root, {
+        "package.json": '{"devDependencies": {"vitepress": "^1.5.0"}}\n',
+        "docs/.vitepress/config.mts": (
+            "import { defineConfig } from 'vitepress'\n\nexport default defineConfig({\n"
+            "  title: 'Tide Tables',\n  lang: 'en-GB',\n  base: '/tides/',\n"
+            "  sitemap: { hostname: 'https://sea.example.org' },\n"
+            "  srcExclude: process.env.NODE_ENV === 'production' ? ['**/unfinished/**'] : [],\n"
+            "  themeConfig: { nav: [{ text: 'Posts', link: '/posts/' }] },\n})\n"),
+        "docs/index.md": "---\nlayout: home\n---\n",
+        "docs/about.md": "# About\n\nWho measures.\n",
+        "docs/posts/index.md": "---\ntitle: All posts\n---\n\n<PostList />\n",
+        "docs/posts/spring-tides.md": (
+            "---\ndate: 2024-03-20\n---\n\n# Spring Tides\n\nHigher highs.\n\n"
+            "![Chart](/charts/spring.png)\n"),
+        "docs/posts/neap/index.md": "---\ntitle: Neap Tides\ndate: 2024-03-27\n---\n\nLow.\n",
+        "docs/posts/storm-surge.md": ("---\ntitle: Storm Surge\ndate: 2024-04-02\ndraft: true\n"
+                                      "---\n\nLater.\n"),
+        "docs/public/charts/spring.png": picture((0, 60, 120), "PNG"),
+        "docs/posts/unfinished/rip-currents.md": ("---\ntitle: Rip Currents\ndate: 2024-04-09\n"
+                                                  "---\n\nNot built.\n"),
+    })
+    site = "https://sea.example.org/tides"
+    return Expected("vitepress", {
+        "/posts/spring-tides": ("ready", f"{site}/posts/spring-tides.html"),
+        "/posts/neap": ("ready", f"{site}/posts/neap/"),
+        "/posts/storm-surge": ("draft", None),
+        "/posts/unfinished/rip-currents": ("draft", None),
+        "/posts": ("page", f"{site}/posts/"),
+        "/about": ("page", f"{site}/about.html"),
+        "/": ("page", f"{site}/"),
+    }, images={"/posts/spring-tides": 1})
+
+
+def nextjs_site(root: Path) -> Expected:
+    """Next.js's blog-starter: _posts/*.md without dates in their names, a cover image in
+    public/, next in package.json (and no _config.yml: not Jekyll)."""
+    write_files(root, {
+        "package.json": '{"dependencies": {"next": "15.0.0", "gray-matter": "4.0.3"}}\n',
+        "_posts/first-climb.md": (
+            '---\ntitle: "The First Climb"\nexcerpt: "Up the slab."\n'
+            'coverImage: "/assets/blog/first-climb/cover.jpg"\n'
+            'date: "2024-05-04T08:00:00.000Z"\nauthor:\n  name: Ana\n---\n\nChalk, then up.\n'),
+        "_posts/ropes.md": ('---\ntitle: "Ropes"\ndate: "2024-06-01T08:00:00.000Z"\n---\n\n'
+                            "Dynamic, not static.\n"),
+        "public/assets/blog/first-climb/cover.jpg": picture((140, 140, 160)),
+    })
+    return Expected("nextjs", {
+        "/first-climb": ("ready", f"{WRITERS_URL}/posts/first-climb"),
+        "/ropes": ("ready", f"{WRITERS_URL}/posts/ropes"),
+    }, images={"/first-climb": 1})
+
+
 SITES = {"hugo": hugo_site, "jekyll": jekyll_site, "eleventy": eleventy_site,
-         "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site}
+         "astro": astro_site, "zola": zola_site, "pelican": pelican_site, "gatsby": gatsby_site,
+         "hexo": hexo_site, "docusaurus": docusaurus_site, "mkdocs": mkdocs_site,
+         "contentlayer": contentlayer_site, "bridgetown": bridgetown_site,
+         "nikola": nikola_site, "vitepress": vitepress_site, "nextjs": nextjs_site}

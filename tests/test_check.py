@@ -46,7 +46,9 @@ PLANTED = [
     ("link_scheme", "warning", "link-scheme", 9),
     ("link_private", "warning", "link-private", 9),
     ("link_phishing", "warning", "link-phishing", 9),
+    ("link_no_text", "warning", "link-no-text", 9),
     ("image_no_alt", "warning", "image-no-alt", 9),
+    ("image_no_alt_local", "warning", "image-no-alt", 9),  # once: not again as the template's
     ("image_alt_filename", "warning", "image-alt-filename", 9),
     ("image_empty", "error", "image-empty", 9),
     ("image_data", "error", "image-data", 9),

@@ -97,3 +97,21 @@ def test_check_lists_every_problem_and_exits_2(site):
     assert result.returncode == 2
     assert result.stdout.startswith("subscribers/extra.csv:3: 'oops@@example.com' is not a valid")
     assert "Traceback" not in result.stderr
+
+
+def test_export_says_when_rows_with_problems_are_left_out(site, tmp_path):
+    # A row whose status nobody knows keeps its address from being mailed here, but cannot be
+    # exported as a reader: the export must not look complete
+    (site / "subscribers" / "old.csv").write_text("email,name,status\n"
+                                                  "bob@example.com,Bob,do-not-mail\n"
+                                                  "not an address,Nobody,\n")
+    warning = ("warning: 2 row(s) with problems are skipped; see `newsletter subscribers "
+               "check`\n")
+    result = invoke(site, "subscribers", "export")
+    assert result.exit_code == 0
+    assert result.stderr == warning
+    assert result.stdout.startswith("email,name,status,tags,subscribed_at\n")
+    assert "bob@example.com" not in result.stdout
+    out = tmp_path / "all.csv"
+    result = invoke(site, "subscribers", "export", "--out", str(out))
+    assert result.stderr == f"wrote 5 reader(s) to {out}\n{warning}"

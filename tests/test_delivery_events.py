@@ -156,6 +156,93 @@ def test_a_soft_bounce_counts_as_bounced_but_keeps_the_reader(sent):
     assert statuses(site)[ANN] == "active" and statuses(site)[BOB] == "bounced"
 
 
+@pytest.mark.parametrize("sent", ["postmark", "resend"], indirect=True)
+def test_a_reader_is_delivered_or_bounced_by_the_latest_of_the_two(sent):
+    """An asynchronous bounce follows the delivery; webhooks may arrive in any order. Each
+    reader counts once, as what happened last, so delivered + bounced never pass accepted."""
+    provider, site, base = sent
+    make, tag = EVENT[provider], TAG[provider]
+    # (kind, reader, when) in the order the webhooks arrive.
+    arriving = [("delivered", ANN, 0), ("bounced", ANN, 5),  # delivered, then bounced back
+                ("bounced", BOB, 6), ("delivered", BOB, 2),  # told out of order
+                ("delivered", CY, 3), ("delivered", DEE, 4)]
+    payloads = [make(kind, reader, tag, n) for kind, reader, n in arriving]
+
+    answers = [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+               for headers, body in signed(provider, payloads)]
+
+    assert {a.status_code for a in answers} == {200}
+    funnel = status_json(site, provider)
+    assert (funnel["sent"], funnel["delivered"], funnel["bounced"]) == (5, 2, 2)
+    text = invoke(site, "status", SLUG, env=provider_environ(provider)).output
+    assert "bounced            2  40.0% (2 hard)" in text
+
+
+def never_delivered(provider: str, address: str, variant: int) -> dict:
+    """A documented event saying the provider did not deliver the message, though it took it:
+    Postmark's bounce types Blocked and DMARCPolicy, SendGrid's `dropped` (a suppressed or
+    invalid address), Mailgun's `failed` of reason `suppress-*`, Resend's `email.suppressed`
+    and `email.failed`."""
+    payload = EVENT[provider]("soft_bounce", address, TAG[provider], 10 + variant)
+    if provider == "postmark":
+        kind = ("Blocked", 100006, "ISP block") if variant == 0 else (
+            "DMARCPolicy", 100009, "DMARC Policy")
+        return {**payload, **dict(zip(("Type", "TypeCode", "Name"), kind))}
+    if provider == "sendgrid":
+        reason = "Bounced Address" if variant == 0 else "Invalid"
+        return {**{k: v for k, v in payload.items() if k not in ("type", "status")},
+                "event": "dropped", "reason": reason}
+    if provider == "mailgun":  # dropped before any attempt: a suppressed address
+        reason = "suppress-bounce" if variant == 0 else "suppress-complaint"
+        return {**payload, "reason": reason, "delivery-status": {
+            "code": 605 if variant == 0 else 607,
+            "message": "Not delivering to previously bounced address"}}
+    data = {k: v for k, v in payload["data"].items() if k != "bounce"}
+    if variant == 0:
+        return {**payload, "type": "email.suppressed", "data": data}
+    return {**payload, "type": "email.failed",
+            "data": {**data, "failed": {"reason": "reached_daily_quota"}}}
+
+
+@pytest.mark.parametrize("sent", PROVIDERS, indirect=True)
+def test_a_message_the_provider_took_but_never_delivered_counts_as_bounced(sent):
+    """Not delivered, though accepted: the funnel must not lose those readers (accepted 5,
+    delivered 3, bounced 0 told nobody what became of two), nor call a reader Mailgun would
+    not mail (an old bounce or complaint) this post's hard bounce. Their status stays as it
+    was: `subscribers sync` brings the provider's suppressions."""
+    provider, site, base = sent
+    payloads = [EVENT[provider]("delivered", reader, TAG[provider], n)
+                for n, reader in enumerate((ANN, BOB, CY))]
+    payloads += [never_delivered(provider, DEE, 0), never_delivered(provider, EVE, 1)]
+
+    answers = [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+               for headers, body in signed(provider, payloads)]
+
+    assert {a.status_code for a in answers} == {200}
+    funnel = status_json(site, provider)
+    assert (funnel["delivered"], funnel["bounced"]) == (3, 2)
+    assert statuses(site)[DEE] == statuses(site)[EVE] == "active"
+    text = invoke(site, "status", SLUG, env=provider_environ(provider)).output
+    assert "bounced            2  40.0% (0 hard)" in text
+
+
+@pytest.mark.parametrize("sent", ["postmark"], indirect=True)
+def test_an_out_of_office_reply_is_no_bounce(sent):
+    """Postmark records an automatic reply (AutoResponder) as a bounce type, but the message
+    was delivered: someone's holiday is not a failed delivery."""
+    provider, site, base = sent
+    reply = {**EVENT[provider]("soft_bounce", ANN, TAG[provider], 4), "Type": "AutoResponder",
+             "TypeCode": 64, "Name": "Auto responder"}
+    payloads = [EVENT[provider]("delivered", ANN, TAG[provider], 1), reply]
+
+    answers = [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+               for headers, body in signed(provider, payloads)]
+
+    assert {a.status_code for a in answers} == {200}
+    funnel = status_json(site, provider)
+    assert (funnel["delivered"], funnel["bounced"]) == (1, 0)
+
+
 @pytest.mark.parametrize("sent", ["postmark", "sendgrid", "mailgun"], indirect=True)
 def test_an_unsubscribe_at_the_provider_counts_against_its_post(sent):
     provider, site, base = sent
@@ -286,6 +373,30 @@ def test_an_event_without_its_post_goes_to_the_readers_latest_send(site):
     latest = json.loads(invoke(site, "status", "what-matters", "--json", env=environ).output)
     assert (older["sent"], older["delivered"], older["unsubscribed"]) == (5, 1, 0)
     assert (latest["sent"], latest["delivered"], latest["unsubscribed"]) == (6, 2, 1)
+
+
+@pytest.mark.parametrize("provider", ["sendgrid", "resend"])
+def test_the_first_events_of_a_new_post_count_for_it_not_the_readers_previous_one(
+        site, provider):
+    """`serve` keeps the ledger's list of posts a while. Events of a post sent since (its
+    delivery is often seconds after the send) belong to that post, however recently the list
+    was read, as the provider tags them exactly or (Resend) in its tag-safe form."""
+    subscriber_csv(site, *READERS)
+    environ = provider_environ(provider)
+    with ExitStack() as stack:
+        send_through(site, provider, stack)  # Plain Words, to everyone
+        base = stack.enter_context(serving(NewsletterApp(load_settings(site, ENVIRON))))
+        post_events(base, provider, [("delivered", ANN, TAG[provider])])  # the list is read
+        (site / "content" / "posts" / "more-words.md").write_text(
+            POST_FILE.replace("plain-words", "more-words").replace("Plain", "More"))
+        later = invoke(site, "send", "more-words", "--yes", env=environ)
+        assert later.exit_code == 0, later.output
+        tag = {"resend": "posts_more-words"}.get(provider, "/posts/more-words")
+        post_events(base, provider, [("delivered", BOB, tag)])
+
+    older = json.loads(invoke(site, "status", SLUG, "--json", env=environ).output)
+    latest = json.loads(invoke(site, "status", "more-words", "--json", env=environ).output)
+    assert (older["delivered"], latest["delivered"]) == (1, 1)
 
 
 # A [TEST] copy's label as each adapter sends it, and as each provider's webhook echoes it (the

@@ -9,6 +9,8 @@ from test_config import MINIMAL
 
 from newsletter.config import load_settings
 from newsletter.posts import load_posts
+from newsletter.render.tags import expand_tags
+from newsletter.render.tags.context import default_tag_context
 
 SITE = "https://example.org"
 
@@ -172,6 +174,7 @@ def test_hugo_sections_are_folders_down_to_the_last_index_file(tmp_path):
     ("none", "/slap-chop.html"),
     ("/:year/:title/", "/2009/slap-chop/"),
     ("/:categories/:short_year/:i_month/:i_day/:slug", "/09/4/29/slap-chop"),
+    ("/:slugified_categories/:title/", "/slap-chop/"),
 ])
 def test_jekyll_permalink_styles_as_jekyllrb_com_lists_them(tmp_path, style, path):
     """jekyllrb.com/docs/permalinks: the built-in styles date, pretty, ordinal and none, and
@@ -189,6 +192,8 @@ def test_jekyll_categories_per_post_permalink_front_matter_date_and_drafts(tmp_p
     found = urls(tmp_path, {
         "_config.yml": f"url: {SITE}\n",
         "news/_posts/2024-01-31-launch.md": "---\ncategories: Product Big\n---\n\nBody.\n",
+        "_posts/2024-02-02-tools.md": "---\ncategories: [Tools & Tips, C++]\npermalink: "
+                                      "/:slugified_categories/:title/\n---\n\nBody.\n",
         "_posts/2024-02-01-late.md": "---\ndate: 2024-02-03 10:00:00 +0000\n---\n\nBody.\n",
         "_posts/2024-02-05-own.md": "---\npermalink: /own/:title/\n---\n\nBody.\n",
     })
@@ -196,7 +201,108 @@ def test_jekyll_categories_per_post_permalink_front_matter_date_and_drafts(tmp_p
         "/news/2024-01-31-launch": f"{SITE}/news/product/big/2024/01/31/launch.html",
         "/2024-02-01-late": f"{SITE}/2024/02/03/late.html",
         "/2024-02-05-own": f"{SITE}/own/own/",
+        "/2024-02-02-tools": f"{SITE}/tools-tips/c/tools/",
     }
+
+
+def test_jekyll_front_matter_defaults_scopes_as_jekyll_matches_them(tmp_path):
+    """jekyllrb.com/docs/configuration/front-matter-defaults: a scope's path is a folder
+    (whole names), written with collections_dir or without it, or a glob."""
+    rule = "  - scope:\n      path: {}\n    values:\n      permalink: {}\n"
+    found = urls(tmp_path, {
+        "_config.yml": "collections_dir: stash\ndefaults:\n"
+                       + rule.format("stash/_posts/notes", "/notes/:title/")
+                       + rule.format("_posts/blog", "/blog/:title/")
+                       + rule.format('"_posts/*/shorts"', "/shorts/:title/"),
+        "stash/_posts/notes/2024-01-02-kiln.md": post(),
+        "stash/_posts/blog-old/2024-01-03-glaze.md": post(),
+        "stash/_posts/2024/shorts/2024-01-04-clay.md": post(),
+    })
+    assert found == {"/2024-01-02-kiln": f"{SITE}/notes/kiln/",
+                     "/2024-01-03-glaze": f"{SITE}/2024/05/01/glaze.html",
+                     "/2024-01-04-clay": f"{SITE}/shorts/clay/"}
+
+
+@pytest.mark.parametrize("config, day", [("", "09"), ("timezone: America/Los_Angeles\n", "08")])
+def test_jekyll_address_day_of_a_date_with_an_offset_is_the_build_zones(tmp_path, config, day):
+    """jekyll new writes dates with the writer's offset; Jekyll converts them to its own zone,
+    _config.yml's timezone, else UTC on GitHub Pages: 22:44 at -0700 is the next day there."""
+    found = urls(tmp_path, {
+        "_config.yml": f"url: {SITE}\n{config}",
+        "_posts/2024-08-08-webinar.markdown": "---\ndate: 2024-08-08 22:44:26 -0700\n---\n\n"
+                                              "Body.\n",
+    })
+    assert found == {"/2024-08-08-webinar": f"{SITE}/2024/08/{day}/webinar.html"}
+
+
+def test_jekyll_address_day_of_a_date_without_offset_is_the_day_written(tmp_path):
+    """A date without an offset is in Jekyll's zone as written, even when newsletter.toml reads
+    post dates in another zone (Paris here, UTC for Jekyll)."""
+    paris = MINIMAL.replace("https://blog.example.com", SITE).replace(
+        'url = "', 'timezone = "Europe/Paris"\nurl = "', 1)
+    found = urls(tmp_path, {
+        "newsletter.toml": paris, "_config.yml": f"url: {SITE}\n",
+        "_posts/2024-08-08-late.md": "---\ndate: 2024-08-08 00:30:00\n---\n\nBody.\n",
+        "_posts/2024-08-09-plain.md": "---\ndate: 2024-08-09\n---\n\nBody.\n",
+    })
+    assert found == {"/2024-08-08-late": f"{SITE}/2024/08/08/late.html",
+                     "/2024-08-09-plain": f"{SITE}/2024/08/09/plain.html"}
+
+
+def test_jekyll_posts_that_config_excludes_are_never_posts(tmp_path):
+    """Jekyll builds nothing _config.yml's exclude names, _posts included (a folder, a glob):
+    such a file is a page here, never mailed with a link to a page that does not exist."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_config.yml": 'exclude: [_posts/wip, "_posts/*-template.md", README.md]\n',
+        "_posts/wip/2024-01-01-half.md": post("Half"),
+        "_posts/2024-01-02-post-template.md": post("Template"),
+        "_posts/2024-01-03-real.md": post("Real"),
+    })
+    posts, errors = load_posts(load_settings(tmp_path, {}))
+    assert errors == []
+    assert {post.title: post.page for post in posts} == {
+        "Half": "excluded by _config.yml's exclude: Jekyll does not build it",
+        "Template": "excluded by _config.yml's exclude: Jekyll does not build it",
+        "Real": None}
+
+
+def test_jekyll_blog_in_a_collection_with_output(tmp_path):
+    """jekyllrb.com/docs/collections: a blog kept in a collection with output: true (no _posts)
+    is found; its documents are at the collection's permalink, else /:collection/:path ended as
+    the site's style, dated by front matter or file name; a collection without output makes
+    no pages: its documents are pages here, never mailed."""
+    essays = {"_essays/2024-04-01-second.md": "---\ntitle: Second\n---\n\nBody.\n",
+              "_essays/first-one.md": post("First one", "2024-03-01")}
+    collections = "collections:\n  essays:\n    output: true\n"
+    assert urls(tmp_path / "a", {**essays, "_config.yml": "permalink: pretty\n" + collections}
+                ) == {"/essays/2024-04-01-second": f"{SITE}/essays/2024-04-01-second/",
+                      "/essays/first-one": f"{SITE}/essays/first-one/"}
+    config = collections + "    permalink: /:collection/:year/:title/\n  notes:\n    output: no\n"
+    write_files(tmp_path / "b", {"_notes/kept.md": post("Kept")})
+    found = urls(tmp_path / "b", {**essays, "_config.yml": config},
+                 settings='\n[posts]\ndirs = ["_essays", "_notes"]\n')
+    assert found == {"/essays/2024-04-01-second": f"{SITE}/essays/2024/second/",
+                     "/essays/first-one": f"{SITE}/essays/2024/first-one/",
+                     "/notes/kept": f"{SITE}/notes/kept"}
+    posts, _ = load_posts(load_settings(tmp_path / "b", {}))
+    assert [post.page for post in posts if post.id == "/notes/kept"] == [
+        "collection notes is not output: true in _config.yml"]
+
+
+def test_jekyll_link_to_a_collection_document_is_its_collection_address(tmp_path):
+    """Chirpy's tabs (_tabs/about.md, output: true, permalink /:title/ from defaults) are
+    pages beside _posts: {% link _tabs/about.md %} is /about/, not the file's path."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_config.yml": "collections:\n  tabs:\n    output: true\ndefaults:\n  - scope:\n"
+                       "      type: tabs\n    values:\n      permalink: /:title/\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\n\nBody.\n",
+        "_tabs/about.md": "---\nicon: fas fa-info-circle\norder: 4\n---\n\nAbout.\n",
+    })
+    posts, errors = load_posts(load_settings(tmp_path, {}))
+    assert errors == [] and [post.id for post in posts] == ["/2024-01-02-hello"]
+    assert posts[0].site.link_url("_tabs/about.md") == f"{SITE}/about/"
 
 
 def test_eleventy_urls_as_11ty_dev_describes_them(tmp_path):
@@ -301,6 +407,39 @@ def test_link_targets_resolve_to_addresses_for_template_tags(tmp_path):
     assert layout.link_url("about.md") == f"{SITE}/about/"  # a page: read when asked for
     assert layout.link_url("missing.md") is None
     assert layout.values["permalink"] == "pretty" and layout.base_path == ""
+
+
+def test_jekyll_post_url_names_a_post_in_a_subfolder_of_posts(tmp_path):
+    """jekyllrb.com/docs/liquid/tags: posts in subfolders of _posts are named with the
+    subfolder, {% post_url /2023/2023-12-30-name %}; the name alone still finds them."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_config.yml": f"url: {SITE}\n",
+        "_posts/2023/2023-12-30-rafters.md": "---\ntitle: Rafters\n---\n\nBody.\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\n\nBody.\n",
+    })
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    [hello] = [post for post in posts if post.id == "/2024-01-02-hello"]
+    links = default_tag_context(load_settings(tmp_path, {}), hello).link_url
+    rafters = f"{SITE}/2023/12/30/rafters.html"
+    for name in ("/2023/2023-12-30-rafters", "2023/2023-12-30-rafters", "2023-12-30-rafters"):
+        assert links("post_url", name) == rafters
+    assert links("post_url", "2023/2023-12-31-gone") is None
+
+
+def test_jekyll_site_github_url_is_the_sites_address_as_on_github_pages(tmp_path):
+    """GitHub Pages' jekyll-github-metadata sets site.github.url, which posts write before
+    their images and links; a github: table of _config.yml keeps its other values."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE + "/log"),
+        "_config.yml": "baseurl: /log\ngithub:\n  owner_name: pat\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\n\nBody.\n",
+    })
+    settings = load_settings(tmp_path, {})
+    posts, _ = load_posts(settings)
+    expansion = expand_tags("[About]({{ site.github.url }}/about/), {{ site.github.owner_name }}",
+                            default_tag_context(settings, posts[0]))
+    assert (expansion.markdown, expansion.problems) == (f"[About]({SITE}/log/about/), pat", ())
 
 
 def hugo_posts(root, settings: str, files: dict[str, str]) -> list:

@@ -16,7 +16,10 @@ from generator_sites import SITES, fill_in_settings, write_files
 from conftest import invoke
 
 LABELS = {"hugo": "Hugo", "jekyll": "Jekyll", "eleventy": "Eleventy", "astro": "Astro",
-          "zola": "Zola", "pelican": "Pelican", "gatsby": "Gatsby"}
+          "zola": "Zola", "pelican": "Pelican", "gatsby": "Gatsby", "hexo": "Hexo",
+          "docusaurus": "Docusaurus", "mkdocs": "MkDocs", "contentlayer": "Next.js (Contentlayer)",
+          "bridgetown": "Bridgetown", "nikola": "Nikola", "vitepress": "VitePress",
+          "nextjs": "Next.js (blog-starter)"}
 
 
 @pytest.fixture(params=sorted(SITES))
@@ -114,6 +117,8 @@ LINKS = {  # post -> what its template tags must become in the email
     "eleventy": ("first-frost", ["https://garden.example.com/blog/seed-swap/",
                                  "https://garden.example.com/letters/a-letter-to-the-bees/"]),
     "pelican": ("2024-06-01-low-water", ["https://river.example.com/posts/2024/the-first-crossing/"]),
+    "hexo": ("2024-06-02-a-shawl", ['<a href="https://loom.example.pt/2024/03/warp-and-weft/"',
+                                     "the basics</a>"]),
 }
 
 
@@ -158,3 +163,65 @@ def test_a_post_in_another_markup_is_named_by_init_and_posts(tmp_path, generator
     assert result.exit_code == 0
     assert f"not read: {file}: {markup} (newsletter sends posts written in Markdown)" in \
         result.stdout
+
+
+def test_a_post_titled_by_its_opening_heading_shows_the_title_once(tmp_path):
+    """Docusaurus takes a post's title from the # heading opening it (after MDX imports) and
+    leaves that heading out of the page: the email shows it once, as its title."""
+    root, _ = make_blog(tmp_path, "docusaurus")
+    assert posts_json(root)["/2024-05-30-glue-ups"]["title"] == "Glue-Ups Without Tears"
+    assert invoke(root, "preview", "/2024-05-30-glue-ups").exit_code == 0
+    html = (root / "preview" / "2024-05-30-glue-ups" / "email.html").read_text()
+    assert html.count("Glue-Ups Without Tears</h1>") == 1 and "Dry fit first." in html
+
+
+def test_a_glob_in_a_javascript_setting_is_no_comment(tmp_path):
+    """docusaurus.config.js's blog include: ['**/*.md'] holds "/*"; the settings after it
+    (routeBasePath) are still read, up to the /** @type */ comment further down."""
+    root = write_files(tmp_path / "site", {
+        "docusaurus.config.js": (
+            "/** @type {import('@docusaurus/types').Config} */\nconst config = {\n"
+            "  url: 'https://kiln.example.org',\n  baseUrl: '/',\n  presets: [['classic', {\n"
+            "    blog: {include: ['**/*.md'], routeBasePath: 'firings'},\n  }]],\n"
+            "  themeConfig: /** @type {import('@docusaurus/preset-classic').ThemeConfig} */ "
+            "({navbar: {title: 'Kiln'}}),\n};\nmodule.exports = config;\n"),
+        "blog/2024-02-02-cone-six.md": "---\ntitle: Cone Six\n---\n\nHot.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert posts_json(root)["/2024-02-02-cone-six"]["url"] == \
+        "https://kiln.example.org/firings/2024/02/02/cone-six"
+
+
+def test_a_blog_whose_project_documents_itself_with_mkdocs_is_read_as_its_own_generator(tmp_path):
+    """An Astro blog keeping its project's documentation in MkDocs (mkdocs.yml beside
+    astro.config.mjs) is an Astro blog: its posts are in src/content/blog, not docs/."""
+    root = write_files(tmp_path / "site", {
+        "astro.config.mjs": "export default defineConfig({ site: 'https://orbit.example.dev' });\n",
+        "mkdocs.yml": "site_name: Orbit library\ndocs_dir: docs\n",
+        "docs/index.md": "# Orbit\n\nThe library's manual.\n",
+        "src/content/blog/perigee.md": "---\ntitle: Perigee\npubDate: 2024-04-01\n---\n\nClose.\n",
+    })
+    assert invoke(root, "init").output.startswith("Astro site: posts in src/content/blog")
+
+
+def test_a_hexo_permalink_naming_a_value_the_post_lacks_is_an_error_not_an_address(tmp_path):
+    """permalink: posts/:abbrlink.html (hexo-abbrlink) for a post the plugin has not numbered
+    yet: Hexo itself would publish /posts/undefined.html; newsletter names the file."""
+    root = write_files(tmp_path / "site", {
+        "_config.yml": "title: Knots\nurl: https://knots.example.org\nnew_post_name: :title.md\n"
+                       "permalink: posts/:abbrlink.html\n",
+        "source/_posts/bowline.md": "---\ntitle: Bowline\ndate: 2024-02-02\nabbrlink: 5b89d90f\n"
+                                    "---\n\nA loop.\n",
+        "source/_posts/hitch.md": "---\ntitle: Hitch\ndate: 2024-02-03\n---\n\nAround a post.\n",
+        "source/_drafts/reef.md": "---\ntitle: Reef\n---\n\nNot numbered yet.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    result = invoke(root, "posts", "--json")
+    listed = {item["file"]: item for item in json.loads(result.stdout)}
+    assert listed["source/_posts/bowline.md"]["url"] == \
+        "https://knots.example.org/posts/5b89d90f.html"
+    assert listed["source/_drafts/reef.md"]["status"] == "draft"
+    assert listed["source/_posts/hitch.md"]["errors"] == [
+        "source/_posts/hitch.md: permalink posts/:abbrlink.html uses :abbrlink, which this post "
+        "has no value for; add abbrlink: to the post's front matter (hexo-abbrlink writes "
+        "abbrlink when the site is built), or give the post its own permalink:"]

@@ -82,3 +82,28 @@ def test_excels_separator_line_is_read_as_the_separator_and_kept_on_a_rewrite(si
     assert invoke(site, "subscribers", "remove", "bert@example.com").exit_code == 0
     assert kept.read_bytes() == (b"sep=;\r\nemail;name;status\r\n"
                                  b"bert@example.com;Bert;unsubscribed\r\n")
+
+
+def test_addresses_written_with_a_display_name_or_mailto_are_the_readers_they_name(site,
+                                                                                   tmp_path):
+    # Pasted from a mail client or a web page: "Name <address>", "<address>", mailto: links
+    leavers = tmp_path / "unsubscribes.csv"
+    leavers.write_text('email\n"Ada Lovelace <Ada@Example.com>"\nmailto:grace@example.org\n',
+                       encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(leavers))
+    assert result.exit_code == 0, result.output
+    assert "2 reader(s): unsubscribed 2" in result.output and "invalid 0" in result.output
+    readers = listed(site)
+    assert readers["ada@example.com"] == ("Ada Lovelace", "unsubscribed")
+    assert readers["grace@example.org"] == ("Grace Hopper", "unsubscribed")
+
+    newcomers = tmp_path / "newcomers.csv"
+    newcomers.write_text('Email,Name\n"""Nia, N."" <nia@example.com>",\n<ola@example.com>,Ola\n'
+                         "MAILTO:pia@example.com?subject=hello,Pia\n", encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(newcomers))
+    assert result.exit_code == 0, result.output
+    assert "invalid 0" in result.output
+    readers = listed(site)
+    assert readers["nia@example.com"] == ("Nia, N.", "active")
+    assert readers["ola@example.com"] == ("Ola", "active")
+    assert readers["pia@example.com"] == ("Pia", "active")

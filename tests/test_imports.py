@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shlex
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -210,6 +211,23 @@ LISTS = [
     ("E-mail,First name,Opt-In\nw1@example.com,W,Y\n", "Opt-In"),
     ("email,name,status\nw1@example.com,W,enabled\n", "status"),
     ("email,state\nw1@example.com,on\n", "state"),
+    # A shop's customers: who accepted marketing mail is a column (Shopify's export)
+    ("Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Accepts SMS Marketing\n"
+     "1,W,V,w1@example.com,no,no\n", "Accepts Email Marketing"),
+    # A contact list with its blocklist flag (Brevo's attributes, as a CSV writes them)
+    ("EMAIL;FIRSTNAME;LASTNAME;EMAIL_BLACKLISTED\nw1@example.com;W;V;Yes\n",
+     "EMAIL_BLACKLISTED"),
+    ("email,name,emailBlacklisted\nw1@example.com,W,true\n", "emailBlacklisted"),
+    # When someone left, as a date: leavers are the rows that have one
+    ("email,name,unsubscribed_date\nw1@example.com,W,2024-01-05\n", "unsubscribed_date"),
+    ("Email,Name,Bounced On\nw1@example.com,W,05/01/2024\n", "Bounced On"),
+    ("email,name,Unsubscribed?\nw1@example.com,W,TRUE\n", "Unsubscribed?"),
+    ("email,name,Email Marketing\nw1@example.com,W,Unsubscribed\n", "Email Marketing"),
+    # WordPress.com's subscribers: Subscribed, Not subscribed, Not confirmed, Not sending
+    ("Email,Subscription type,Email subscription\nw1@example.com,Free,Not sending\n",
+     "Email subscription"),
+    ("email,name,Is Subscribed\nw1@example.com,W,FALSE\n", "Is Subscribed"),
+    ("email,Subscribed to newsletter\nw1@example.com,no\n", "Subscribed to newsletter"),
 ]
 
 
@@ -224,8 +242,17 @@ def test_an_unknown_file_with_a_status_like_column_is_refused_and_nothing_change
     error = result.output.strip()
     assert error.count("\n") == 0 and error.startswith(f"error: {path}")
     assert f"column '{column}'" in error
-    assert f"--status-column {column} --active-values" in error
+    assert f"--status-column {shlex.quote(column)} --active-values" in error
     assert {p.name: p.read_bytes() for p in (site / "subscribers").glob("*.csv")} == before
+
+
+def test_a_column_of_unsubscribe_links_is_no_status(site, tmp_path):
+    # Each reader's own unsubscribe link, as some services export it: a link, not a status
+    path = tmp_path / "list.csv"
+    path.write_text("email,name,Unsubscribe URL\nl1@example.com,L,https://example.com/u/1\n")
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert statuses(site)["l1@example.com"] == "active"
 
 
 def test_status_column_says_how_to_read_a_file_and_anything_else_is_never_active(site,
@@ -240,6 +267,20 @@ def test_status_column_says_how_to_read_a_file_and_anything_else_is_never_active
     assert [listed[f"w{n}@example.com"] for n in range(1, 5)] == [
         "active", "unsubscribed", "unsubscribed", "bounced"]
     assert "Subscribed" not in rows_of_our_file(site)["w1@example.com"]
+
+
+def test_an_empty_active_value_reads_a_column_of_leaving_dates(site, tmp_path):
+    # When each reader left, as a date: an empty cell is the reader still subscribed
+    path = tmp_path / "list.csv"
+    path.write_text("email,name,unsubscribed_at\nd1@example.com,D,\n"
+                    "d2@example.com,E,2024-03-01 10:00:00\n")
+    refused = invoke(site, "subscribers", "import", str(path))
+    assert refused.exit_code == 2 and "column 'unsubscribed_at'" in refused.output
+    result = invoke(site, "subscribers", "import", str(path), "--status-column",
+                    "unsubscribed_at", "--active-values", "")
+    assert result.exit_code == 0, result.output
+    listed = statuses(site)
+    assert (listed["d1@example.com"], listed["d2@example.com"]) == ("active", "unsubscribed")
 
 
 def test_from_forces_a_format_and_says_what_is_missing(site, tmp_path):
@@ -283,18 +324,42 @@ def test_a_file_named_for_leavers_without_a_status_column_never_makes_anyone_act
     assert not {"ada@example.com", "new.s@example.com"} & sent_to(site)
 
 
+def test_lists_of_leavers_named_as_people_name_them_never_make_anyone_active(site, tmp_path):
+    names = {"Unsubscribe list.csv": "unsubscribed", "old-blacklist.csv": "unsubscribed",
+             "opt-outs.csv": "unsubscribed", "Opted out 2024.csv": "unsubscribed",
+             "suppression_list.csv": "unsubscribed", "do-not-email.csv": "unsubscribed",
+             "hard-bounce-list.csv": "bounced", "spam-reports.csv": "complained",
+             "Newsletter - Removed.csv": "unsubscribed", "kit-cancelled.csv": "unsubscribed",
+             "Mailchimp archived contacts.csv": "unsubscribed",
+             "inactive-subscribers.csv": "unconfirmed"}
+    for number, name in enumerate(names):
+        path = write_export(tmp_path, name, "email", [f"left{number}@example.com"])
+        assert invoke(site, "subscribers", "import", str(path)).exit_code == 0
+    listed = statuses(site)
+    assert [listed[f"left{number}@example.com"] for number in range(len(names))] == list(
+        names.values())
 
+
+MAILCHIMP_CONTACTS = {  # header, and a row around its address and Email Marketing status
+    "audience export": (f"{MAILCHIMP_COMMON},Email Marketing,LAST_CHANGED,LEID,EUID,TAGS",
+                        "{address},,,2,2023-01-05 10:00:00,,2023-01-05 10:01:00,,,,,,,,,"
+                        "{marketing},2023-01-05,1,e1,"),
+    # contacts picked in the contact table and exported: no MEMBER_RATING, OPTIN_TIME, LEID
+    "contact table": ("Email Address,First Name,Last Name,Email Marketing,Tags",
+                      "{address},Pat,Doe,{marketing},"),
+}
+
+
+@pytest.mark.parametrize("header, row", MAILCHIMP_CONTACTS.values(), ids=MAILCHIMP_CONTACTS)
 def test_a_mailchimp_contacts_export_of_every_status_reads_its_email_marketing_column(
-        site, tmp_path):
-    path = write_export(tmp_path, "audience_contacts.csv",
-                        f"{MAILCHIMP_COMMON},Email Marketing,LAST_CHANGED,LEID,EUID,TAGS", [
-                            f"{address},,,2,2023-01-05 10:00:00,,2023-01-05 10:01:00,,,,,,,,,"
-                            f"{marketing},2023-01-05,1,e1," for address, marketing in (
-                                ("active.mc@example.com", "Subscribed"),
-                                ("unsubscribed.mc@example.com", "Unsubscribed"),
-                                ("bounced.mc@example.com", "Cleaned"),
-                                ("unconfirmed.mc@example.com", "Non-subscribed"),
-                                ("ada@example.com", "Unsubscribed"))])
+        site, tmp_path, header, row):
+    path = write_export(tmp_path, "audience_contacts.csv", header, [
+        row.format(address=address, marketing=marketing) for address, marketing in (
+            ("active.mc@example.com", "Subscribed"),
+            ("unsubscribed.mc@example.com", "Unsubscribed"),
+            ("bounced.mc@example.com", "Cleaned"),
+            ("unconfirmed.mc@example.com", "Non-subscribed"),
+            ("ada@example.com", "Unsubscribed"))])
     result = invoke(site, "subscribers", "import", str(path))
     assert result.exit_code == 0, result.output
     assert "Mailchimp audience export, 5 reader(s): active 1, unsubscribed 2, bounced 1, " \
@@ -315,3 +380,20 @@ def test_imported_unconfirmed_readers_with_utc_suffixed_times_are_pruned(site, t
     assert "unconfirmed.h@example.com" in result.output
     assert "no readable subscribed_at" not in result.output
     assert "unconfirmed.h@example.com" not in statuses(site)
+
+
+@pytest.mark.parametrize("service", ["listmonk", "ghost"])
+def test_an_export_cut_short_mid_row_reports_that_row_and_imports_the_rest(site, tmp_path,
+                                                                            service):
+    # A download interrupted mid-row: the last line stops after its first cell
+    name, header, rows = EXPORTS[service]
+    path = write_export(tmp_path, name, header, [*rows, "u-9"])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    where = f"not imported: {path}:{len(rows) + 2}: "
+    assert [line for line in result.output.splitlines() if line.startswith(where)] == [
+        where + ("status '' is not a listmonk status newsletter knows" if service == "listmonk"
+                 else "subscribed_to_emails '' is not a ghost status newsletter knows")]
+    listed = statuses(site)
+    assert all(listed[address] == expected_status(address)
+               for address in re.findall(r"[\w.]+@example\.com", "\n".join(rows)))

@@ -119,6 +119,8 @@ def test_init_takes_root_anchored_gitignore_lines_as_the_same_folders(tmp_path):
      "YAML Hugo", "https://yaml.example.org", "UTC"),
     ("_config.yml", "title: Jekyll Log\nurl: https://jekyll.example.net\nbaseurl: /blog\ntimezone: Nowhere/Atlantis\n",
      "Jekyll Log", "https://jekyll.example.net/blog", "UTC"),
+    ("_config.yml", "name: Jekyll Now Log\nurl: https://now.example.net\n",  # Jekyll Now's
+     "Jekyll Now Log", "https://now.example.net", "UTC"),
     ("gatsby-config.js", "module.exports = {\n  siteMetadata: {\n    title: `Gatsby Days`,\n"
      "    siteUrl: 'https://gatsby.example.com',\n  },\n  plugins: [],\n}\n",
      "Gatsby Days", "https://gatsby.example.com", "UTC"),
@@ -137,6 +139,20 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
     raw = tomllib.loads((tmp_path / "newsletter.toml").read_text())
     assert raw["site"]["url"] == PLACEHOLDER_URL
     load_settings(tmp_path, {})
+
+
+def test_init_at_a_repository_whose_blog_is_in_docs_says_to_run_it_there(tmp_path):
+    """GitHub Pages publishes a project's docs/ folder: init at the repository's top finds no
+    generator there, and names the Jekyll site one folder down instead of the README."""
+    (tmp_path / "docs" / "_posts").mkdir(parents=True)
+    (tmp_path / "docs" / "_config.yml").write_text("title: Tool\nbaseurl: /tool\n")
+    (tmp_path / "docs" / "_posts" / "2026-03-01-release.md").write_text(
+        "---\ntitle: Release\n---\n\nOut now.\n")
+    (tmp_path / "README.md").write_text("# tool\n")
+    result = invoke(tmp_path, "init")
+    assert result.output.splitlines()[0] == (
+        "No static site generator found: posts in content (the default), 0 posts, 0 pages; "
+        "docs/ holds a Jekyll site (docs/_config.yml): run `newsletter init` in docs/.")
 
 
 def test_init_that_finds_no_posts_says_where_to_name_them(tmp_path):
@@ -285,3 +301,45 @@ def test_an_unsupported_platform_is_one_line_not_a_traceback(site, monkeypatch):
     result = invoke(site, "posts")
     assert result.exit_code == 2
     assert result.output == "error: newsletter runs on Linux and macOS, not on win32; on Windows, use WSL\n"
+
+
+@pytest.mark.parametrize("files, found, dirs", [
+    ({"_quarto.yml": "project:\n  type: website\n",
+      "posts/kites/index.qmd": "---\ntitle: Kites\ndate: 2026-03-01\n---\n\nUp.\n",
+      "posts/reels/index.md": "---\ntitle: Reels\ndate: 2026-03-02\n---\n\nLine.\n"},
+     "Quarto site (found _quarto.yml), which newsletter does not know: posts in posts "
+     "([posts] dirs), 1 post, 0 pages, 1 file not read (.qmd: newsletter reads Markdown); ",
+     ["posts"]),
+    ({"nuxt.config.ts": "export default defineNuxtConfig({ modules: ['@nuxt/content'] })\n",
+      "content/about.md": "# About\n\nUs.\n",
+      "content/blog/first.md": "---\ntitle: First\ndate: 2026-03-01\n---\n\nHi.\n"},
+     "Nuxt Content site (found nuxt.config.ts), which newsletter does not know: posts in "
+     "content/blog ([posts] dirs), 1 post, 0 pages; ", ["content/blog"]),
+    ({"docs/.vuepress/config.js": "module.exports = { title: 'Notes' }\n",
+      "docs/blog/one.md": "---\ntitle: One\ndate: 2026-03-01\n---\n\nHi.\n"},
+     "VuePress site (found docs/.vuepress/config.js), which newsletter does not know: "
+     "posts in docs/blog ([posts] dirs), 1 post, 0 pages; ", ["docs/blog"]),
+])
+def test_init_names_a_generator_it_does_not_know_and_reads_its_posts_folder(
+        tmp_path, files, found, dirs):
+    """A blog built by a generator newsletter does not know is named, its usual posts folder
+    written into [posts] dirs and read the generic way, never content/ without a word."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    first = invoke(tmp_path, "init").output.splitlines()[0]
+    assert first.startswith(found), first
+    raw = tomllib.loads((tmp_path / "newsletter.toml").read_text())
+    assert raw["posts"] == {"generator": "none", "dirs": dirs}
+
+
+def test_init_of_a_quarto_blog_of_qmd_posts_says_why_none_is_read(tmp_path):
+    (tmp_path / "_quarto.yml").write_text("project:\n  type: website\n")
+    (tmp_path / "posts" / "kites").mkdir(parents=True)
+    (tmp_path / "posts" / "kites" / "index.qmd").write_text("---\ntitle: Kites\n---\n\nUp.\n")
+    first = invoke(tmp_path, "init").output.splitlines()[0]
+    assert first == (
+        "Quarto site (found _quarto.yml), which newsletter does not know: posts in posts "
+        "([posts] dirs), 0 posts, 0 pages, 1 file not read (.qmd: newsletter reads Markdown); "
+        "Quarto's .qmd and .ipynb posts run code only Quarto can run: newsletter lists them as "
+        "not read and reads the .md ones.")

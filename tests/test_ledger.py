@@ -208,3 +208,18 @@ def test_a_run_that_ends_with_a_batch_still_submitting_keeps_its_mark_for_recove
     assert ledger.get_meta(RUNNING_PREFIX + POST) is not None
     assert ledger.recover() == 1
     assert states(ledger) == {"a@x.org": "in_doubt"}
+
+
+def test_a_run_keeps_its_mark_while_any_claimed_reader_has_no_outcome(ledger):
+    with ledger.running(POST):
+        ledger.claim(POST, ["a@x.org", "b@x.org"], "outbox", key="k1")
+        ledger.mark(POST, ["a@x.org", "b@x.org"], State.PENDING, "not sent: 503", batch="k1")
+        ledger.claim(POST, ["a@x.org", "b@x.org"], "outbox", key="k2")  # tried again
+        ledger.record(POST, [("a@x.org", State.SENT, "id", None)], batch="k2")
+    assert ledger.get_meta(RUNNING_PREFIX + POST) is not None  # b is still on its way
+    assert ledger.recover() == 1
+    assert states(ledger) == {"a@x.org": "sent", "b@x.org": "in_doubt"}
+    with ledger.running(POST):
+        ledger.claim(POST, ["b@x.org"], "outbox")
+        ledger.mark(POST, ["b@x.org"], State.SENT, None, "id")
+    assert ledger.get_meta(RUNNING_PREFIX + POST) is None

@@ -189,6 +189,20 @@ def test_a_kramdown_toc_without_headings_leaves_nothing():
     assert fragment_to_text(root) == "Just a paragraph."
 
 
+def test_kramdown_math_is_shown_as_the_latex_written_never_read_as_markdown():
+    """kramdown keeps $$...$$ as written for the blog's MathJax: a block of its own is a code
+    block, inside text inline code; underscores, stars and \\\\ stay LaTeX."""
+    source = ("Let $$x_i * y_i$$ be *given* and $5 cheap.\n\n$$\na_1 \\\\ b_1 * c *\n$$\n\n"
+              "Unclosed $$ stays text.\n")
+    root = markdown_to_fragment(source, PAGE, KRAMDOWN)
+
+    assert [code.text for code in root.iter("code")] == ["x_i * y_i", "a_1 \\\\ b_1 * c *\n"]
+    assert [em.text for em in root.iter("em")] == ["given"]
+    assert "$5 cheap" in fragment_to_text(root) and "Unclosed $$ stays" in fragment_to_text(root)
+    commonmark = markdown_to_fragment(source, PAGE, COMMONMARK)  # other blogs: as before
+    assert list(commonmark.iter("code")) == [] and "a_1 \\ b_1" in fragment_to_text(commonmark)
+
+
 # ---- through the commands, on a blog of each generator (tests/generator_sites.py) ----------
 
 FEATURES = ("\n\nThe plan:\n\n- pack\n  - the map\n  - the flask\n- walk\n\n1) first\n2) then\n\n"

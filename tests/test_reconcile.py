@@ -16,7 +16,7 @@ import time
 
 import pytest
 from fake_lookups import Logged
-from fake_providers import HANGUP, LOST, Behaviour, provider_environ, slow
+from fake_providers import HANGUP, KEYS, LOST, Behaviour, provider_environ, slow
 from test_provider_matrix import HTTP_PROVIDERS, POST, READERS, SHORT_TIMEOUT, run  # noqa: F401
 
 from conftest import invoke
@@ -404,3 +404,57 @@ def test_postmark_finds_a_message_of_the_hour_eastern_time_repeats(site):
             [report] = reconcile_posts(settings, ledger, [POST], settle=0, now=lambda: later)
 
     assert (report.in_doubt, report.sent, report.pending) == (2, 2, 0)
+
+
+def _record_events(settings, readers, kind="delivered"):
+    """The provider's webhook told `serve` of a message of POST to each of ``readers``."""
+    from newsletter.addresses import address_key
+    from newsletter.sending import DeliveryEvent, EventStore
+    from newsletter.state import postgres
+
+    events = EventStore(settings.state_dir, postgres.Database(settings.store_url), owned=True) \
+        if settings.store_url else EventStore(settings.state_dir)
+    try:
+        events.record([DeliveryEvent(settings.provider.name, f"ev-{kind}-{n}", kind,
+                                     address_key(reader), POST, time.time())
+                       for n, reader in enumerate(readers)])
+    finally:
+        events.close()
+
+
+def test_readers_its_webhooks_told_of_are_sent_without_its_search(run, store):  # noqa: F811
+    """SendGrid's Email Activity API is a paid add-on most accounts lack, so its search cannot
+    settle anyone; but its webhook's events (a delivery, a bounce) prove it took a message.
+    Those readers are sent; only the one nobody heard of stays in doubt for the writer."""
+    campaign = in_doubt_first_batch(run, "sendgrid", TAKEN_AT_ONCE, store)
+    campaign.server.activity_feed = False
+    _record_events(campaign.settings, FIRST_BATCH[:1])
+    _record_events(campaign.settings, FIRST_BATCH[1:2], kind="bounced")
+
+    dry = json.loads(reconcile(campaign, "--settle", "0", "--dry-run", "--json").output)
+    assert (dry["posts"][0]["in_doubt"], dry["posts"][0]["sent"]) == (3, 2)
+    assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 1  # one still in doubt
+    assert (f"{POST}: 3 in doubt; 2 known to sendgrid by its webhook events (now sent); "
+            "1 still in doubt") in result.output, result.output
+    assert "1: the lookup failed: SendGrid's Email Activity API" in result.output
+    assert campaign.counts() == {State.SENT: 5, State.IN_DOUBT: 1}
+    with Ledger.open(campaign.settings) as ledger:
+        (left,) = ledger.deliveries(POST, [State.IN_DOUBT])
+    assert left.address == FIRST_BATCH[2]
+
+
+def test_a_mailgun_key_that_may_only_send_is_named_as_the_reason(run):  # noqa: F811
+    """Mailgun's domain sending keys may only POST messages: its events API refuses them."""
+    campaign = in_doubt_first_batch(run, "mailgun", TAKEN_AT_ONCE)
+    campaign.server.lookup_queue.append((401, {}, {"message": "Forbidden"}))
+
+    result = reconcile(campaign, "--settle", "0")
+
+    assert result.exit_code == 1
+    assert ("3: the lookup failed: mailgun answered 401: Forbidden; a domain sending key may "
+            "only send") in result.output, result.output
+    assert KEYS["mailgun"] not in result.output
+    assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}

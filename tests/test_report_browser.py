@@ -20,6 +20,7 @@ from web_server import serving
 from webhook_support import ENVIRON
 
 from newsletter.config import load_settings
+from newsletter.sending import Funnel
 from newsletter.web import NewsletterApp
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -163,3 +164,48 @@ def test_the_report_loads_nothing_of_its_own(browser, reported):
     show(browser, base + "/report")
     assert browser.execute_script(
         "return performance.getEntriesByType('resource').map(entry => entry.name);") == []
+
+
+def show_chart(browser, chart: str) -> None:
+    """A chart alone on a page, styled as the report styles it."""
+    from urllib.parse import quote
+
+    css = Path(__file__).parents[1] / "newsletter" / "preview" / "templates" / "report.css"
+    browser.get("data:text/html;charset=utf-8," + quote(
+        f"<!doctype html><style>{css.read_text()}</style>{chart}"))
+
+
+@pytest.mark.parametrize("funnel", [
+    # A list of tens of millions, every reader delivered.
+    Funnel("/posts/big", 98_765_432_109, 0, 0, 0, 98_765_432_109, 0, 0, 0, 98_765_432_109, None),
+    # A post whose readers are all in doubt, though the provider's events say some got it.
+    Funnel("/posts/unsure", 0, 3, 0, 0, 2, 1, 0, 0, 0, None),
+], ids=["huge", "nothing-accepted"])
+def test_each_figure_of_the_funnel_chart_is_drawn_whole_within_it(browser, funnel):
+    from newsletter.preview.charts import funnel_chart
+
+    show_chart(browser, funnel_chart(funnel, "f"))
+    width, texts = browser.execute_script(
+        "const svg = document.querySelector('svg');"
+        "return [svg.viewBox.baseVal.width, [...svg.querySelectorAll('text')].map("
+        "t => [t.textContent, t.getBBox().x + t.getBBox().width])];")
+    assert texts and all(right <= width for _, right in texts), texts
+    assert not any(text.rstrip().endswith("·") for text, _ in texts), texts
+
+
+def test_the_list_charts_scale_stands_clear_of_a_list_of_millions(browser):
+    import datetime as dt
+
+    from newsletter.preview.charts import list_chart
+    from newsletter.sending import Week
+
+    weeks = [Week(dt.date(2026, 1, 5) + dt.timedelta(weeks=n), 12_345_678 + n, 40_000, 1_000)
+             for n in range(52)]
+    show_chart(browser, list_chart(weeks, "l"))
+    scale, plot = browser.execute_script(
+        "const svg = document.querySelector('svg');"
+        "const right = e => e.getBBox().x + e.getBBox().width;"
+        "return [Math.max(...[...svg.querySelectorAll('text.axis')].filter("
+        "t => !t.textContent.startsWith('week')).map(right)),"
+        "Math.min(...[...svg.querySelectorAll('g.week rect')].map(r => r.getBBox().x))];")
+    assert scale < plot, (scale, plot)

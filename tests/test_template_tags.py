@@ -342,3 +342,24 @@ def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_
     assert [line for line, _ in problems] == [5]  # a provider newsletter does not link
     assert problems[0][1].startswith('{% include video id="1x2y3z" provider="google-drive" %} '
                                      "writes the theme's video")
+def test_chirpy_and_al_folio_figure_and_video_includes_become_a_figure_and_video_links():
+    """Chirpy's embed/youtube.html and embed/vimeo.html, al-folio's figure.liquid (a path from
+    the site's root, as relative_url reads it) and video.liquid with a player address; a video
+    file or another provider is still reported."""
+    markdown, problems = expand(
+        "{% include embed/youtube.html id='Balreaj8Yqs' %}\n\n"
+        "{% include embed/vimeo.html id='146022717' %}\n\n"
+        '{% include figure.liquid loading="eager" path="assets/img/kiln.jpg" class="img-fluid" '
+        'zoomable=true caption="The kiln, cooling." %}\n\n'
+        '{% include video.liquid path="https://www.youtube.com/embed/jNQXAC9IVRw" '
+        "controls=true %}\n\n"
+        '{% include video.liquid path="assets/video/kiln.mp4" %}\n\n'
+        "{% include embed/bilibili.html id='BV1xx411c7mD' %}\n")
+    for video in ("Balreaj8Yqs", "jNQXAC9IVRw"):
+        assert f'<a href="https://www.youtube.com/watch?v={video}">' in markdown
+    assert '<a href="https://vimeo.com/146022717">' in markdown
+    assert '<img src="/assets/img/kiln.jpg"' in markdown
+    assert "<figcaption>The kiln, cooling.</figcaption>" in markdown
+    assert [line for line, _ in problems] == [9, 11]
+
+

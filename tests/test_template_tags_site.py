@@ -97,6 +97,20 @@ def test_a_jekyll_post_of_liquid_tags_previews_with_tags_only_where_raw_keeps_th
     assert codes[1] == "{% assign greeting = page.title | upcase %}\n{{ greeting }}\n"  # {% raw %}
 
 
+def test_a_post_with_render_with_liquid_false_shows_its_braces_as_text(site, tmp_path):
+    """Jekyll 4's render_with_liquid: false: the post's {{ }} and {% %} are its own text,
+    as a post about another template language writes them; check finds nothing to report."""
+    add(site, "handlebars", '---\ntitle: "Handlebars"\ndate: "2026-11-26T09:00:00Z"\n'
+                            'description: "Braces."\nrender_with_liquid: false\n---\n\n'
+                            "Write {{ name }} and {% if ok %} in a template.\n")
+
+    checked = invoke(site, "check", "handlebars")
+    _, document, text = preview(site, tmp_path, "handlebars")
+
+    assert checked.exit_code == 0, checked.output
+    assert "Write {{ name }} and {% if ok %} in a template." in " ".join(text.split())
+
+
 def test_tags_shown_in_code_are_left_as_written_and_not_reported(site, tmp_path):
     add(site, "tags-in-code")
 

@@ -93,3 +93,27 @@ def test_status_accounts_for_every_reader(site):
     readers, problems = store.load()
     # p r s u v active, t unsubscribed, q reported: all seven rows accounted for.
     assert len(readers) + len(problems) == 7
+
+
+NOTED = ("email,name,status,notes\n"
+         'v@example.com,V,active,"Met at the fair with\n'
+         'w@example.com, who asked not to be added"\n'  # a closed quote: the note's own line
+         "x@example.com,X,unsubscribed,\n")
+
+
+def test_a_closed_quoted_note_whose_line_starts_with_an_address_is_one_cell(site, tmp_path):
+    (site / "subscribers" / "subscribers.csv").write_text(NOTED)
+    check = invoke(site, "subscribers", "check")
+    assert check.exit_code == 0, check.output
+    assert set(statuses(site)) == {"v@example.com", "x@example.com"}
+    assert invoke(site, "subscribers", "remove", "v@example.com").exit_code == 0
+
+    ghost = tmp_path / "members.csv"  # Ghost's export, a member's note on two lines
+    ghost.write_text("id,email,name,note,subscribed_to_emails,complimentary_plan,"
+                     "stripe_customer_id,created_at,deleted_at,labels,tiers\n"
+                     '1,y@example.com,Y,"Referred by\nz@example.com, a reader",true,false,,'
+                     "2024-01-15T10:00:00.000Z,,,\n")
+    result = invoke(site, "subscribers", "import", str(ghost))
+    assert result.exit_code == 0, result.output
+    assert "1 reader(s): active 1" in result.output
+    assert statuses(site)["y@example.com"] == "active" and "z@example.com" not in statuses(site)

@@ -3,6 +3,12 @@ the video's Share button), a ``<script>``, a form. Gmail, Outlook and Apple Mail
 the reader sees a gap where the blog shows a video: an error, at the element's line. ``<video>``
 and ``<audio>`` play in Apple Mail only (elsewhere their fallback content shows): a warning. So is
 a ``<style>``, which the email leaves out (its rules would restyle the whole email).
+
+The email also leaves out what would act on the whole page it is shown in (``<base>``, ``<meta>``,
+``<link>``: a warning) and every event handler attribute (``onerror="..."``: an error, as a
+script is; a guest post may carry one). A ``javascript:`` URL in another attribute than the ones
+the link check reads (``<area href>``, SVG's ``xlink:href``, a ``srcset``, CSS ``url()``) is an
+error too.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ import re
 from typing import TYPE_CHECKING
 
 from newsletter.check.findings import Finding, error, warning
+from newsletter.check.urls import SCRIPT_SCHEMES, scheme_of
+from newsletter.render import PAGE_TAGS, URL_ATTRIBUTES, is_event_handler
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -20,10 +28,18 @@ NEVER_RUN = ("iframe", "script", "embed", "object", "form", "input", "select", "
 SOME_CLIENTS = ("video", "audio")
 LEFT_OUT = "style"
 _YOUTUBE = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6,64})")
+# Attributes that hold a URL a browser may follow or load (HTML, SVG's href and xlink:href).
+_URL_NAMES = frozenset({"href", "src", "action", "formaction", "background", "poster", "data",
+                        "cite", "longdesc", "lowsrc", "dynsrc", "codebase", "ping", "usemap"})
+_CSS_SCRIPT = re.compile(r"url\(\s*['\"]?\s*(?:java|vb)script:|expression\s*\(", re.IGNORECASE)
 
 
 def embed_findings(context: CheckContext) -> list[Finding]:
     """One finding per such element of the post, where the post writes it."""
+    return [*_element_findings(context), *_left_out_findings(context)]
+
+
+def _element_findings(context: CheckContext) -> list[Finding]:
     source, found = context.sources.post, []
     cursor = source.start
     for element in context.fragment.iter(*NEVER_RUN, *SOME_CLIENTS, LEFT_OUT):
@@ -52,3 +68,47 @@ def embed_findings(context: CheckContext) -> list[Finding]:
         found.append(error("html-embed", where, f"{shown} is removed by every email client: "
                            "readers would see a gap", hint))
     return found
+
+
+def _left_out_findings(context: CheckContext) -> list[Finding]:
+    """Each page-level tag the post writes, and each attribute that runs a script (an event
+    handler, a script URL anywhere but <a href> and <img src>, which the link check reads),
+    at its line."""
+    source, found = context.sources.post, []
+    cursor = source.start
+    for element in context.fragment.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment
+        scripts = [name for name, value in element.attrib.items()
+                   if is_event_handler(name) or _holds_script_url(element.tag, name, value)]
+        if element.tag not in PAGE_TAGS and not scripts:
+            continue
+        attribute = rf"[^<>]*?\b{re.escape(scripts[0])}\s*=" if scripts else ""
+        written = re.compile(rf"<{element.tag}\b{attribute}", re.IGNORECASE).search(
+            source.text, cursor)
+        if written:
+            cursor = written.end()
+        where = source.where(source.line_at(written.start()) if written else None)
+        if element.tag in PAGE_TAGS:
+            found.append(warning("html-page-tag", where, f"a <{element.tag}> is left out of the "
+                                 "email: it would act on the whole page the email is shown in",
+                                 "remove it from the post"))
+        for name in scripts:
+            found.append(error("html-script-attribute", where,
+                               f"<{element.tag} {name}=...> runs a script; email clients remove "
+                               "it, and spam filters distrust it", "remove the attribute"))
+    return found
+
+
+def _holds_script_url(tag: str, name: str, value: str) -> bool:
+    """Whether attribute ``name`` of a ``tag`` leads to a script: a javascript: URL, in a
+    srcset's candidates, or in CSS's url() (and IE's expression())."""
+    name = name.lower()
+    if URL_ATTRIBUTES.get(tag) == name:
+        return False  # the link check's: link-javascript
+    if name == "style":
+        return bool(_CSS_SCRIPT.search(value))
+    if name == "srcset":
+        return any(scheme_of(candidate.split()[0]) in SCRIPT_SCHEMES
+                   for candidate in value.split(",") if candidate.split())
+    return name.rpartition(":")[2] in _URL_NAMES and scheme_of(value) in SCRIPT_SCHEMES

@@ -29,11 +29,10 @@ import requests.certs
 from requests.utils import requote_uri
 
 from newsletter.check.urls import is_public_address
-from newsletter.urls import split_url
+from newsletter.urls import WEB_PORTS, split_url
 
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ class Fetcher:
     def _follow(self, url: str, deadline: float) -> FetchProblem | None:
         for hop in range(MAX_REDIRECTS + 1):
             parts = split_url(url)
-            if parts is None or parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+            if parts is None or parts.scheme not in WEB_PORTS or not parts.hostname:
                 return FetchProblem(f"redirects to {url[:200]}, which is no web address")
             status, reason, location = self._get(parts, deadline, redirected=hop > 0)
             if (status not in REDIRECTS or not location) and status >= 400:
@@ -87,7 +86,7 @@ class Fetcher:
 
     def _get(self, parts: SplitResult, deadline: float, *,
              redirected: bool) -> tuple[int, str, str | None]:
-        port = parts.port or DEFAULT_PORTS[parts.scheme]
+        port = parts.port or WEB_PORTS[parts.scheme]
         host = parts.hostname.encode("idna").decode("ascii")  # as DNS, SNI and Host name it
         addresses = self._addresses(host, port, deadline)
         for address in addresses:

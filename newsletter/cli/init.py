@@ -16,11 +16,12 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     """Write the files a site needs into DIRECTORY (default: --site, the current folder).
 
     newsletter.toml (with the generator that builds the blog, where its posts are, and the
-    blog's title and address when its Hugo, Jekyll, Eleventy, Astro, Zola, Pelican or Gatsby
-    settings say them), the email templates, an empty subscribers/subscribers.csv and the
-    .gitignore lines for .newsletter/, outbox/ and preview/ (and, where Eleventy builds the
-    site's root folder, .eleventyignore lines for newsletter's folders). Files that exist are
-    never overwritten; the blog's own files are left alone.
+    blog's title and address when its Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby,
+    Hexo, Docusaurus, MkDocs, Contentlayer, Bridgetown, Nikola or VitePress settings say them),
+    the email templates, an empty subscribers/subscribers.csv and the .gitignore lines for
+    .newsletter/, outbox/ and preview/ (and, where Eleventy builds the site's root folder,
+    .eleventyignore lines for newsletter's folders). Files that exist are never overwritten;
+    the blog's own files are left alone.
     """
     from newsletter.config import SETTINGS_FILE, site_above
     from newsletter.errors import InputError
@@ -66,8 +67,13 @@ def _found(root: Path, generator) -> str:
     from newsletter.generators import site_layout
     from newsletter.posts import load_posts
 
+    from newsletter.generators import other_generator
+
+    other = other_generator(root) if generator.name == "none" else None
     kind = f"{generator.label} site" if generator.name != "none" else \
-        "No static site generator found"
+        f"{other.label} site (found {other.evidence}), which newsletter does not know" if other \
+        else "No static site generator found"
+    note = f"; {other.note}" if other else ""
     try:
         settings = load_settings(root, os.environ)
         layout = site_layout(settings)
@@ -89,13 +95,33 @@ def _found(root: Path, generator) -> str:
     dirs, why = generator.post_dirs()
     why = why if tuple(layout.dirs) == tuple(dirs) else layout.dirs_reason
     read = {post.path.resolve() for post in posts}  # the pages found are not posts elsewhere
-    elsewhere = _elsewhere(root, read) if len(posts) == pages and not errors else ""
-    return f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}."
+    elsewhere = ""
+    if len(posts) == pages and not errors:
+        elsewhere = (_nested_site(root) if generator.name == "none" and not other else "") or \
+            _elsewhere(root, read, hint=not (other and other.dirs))
+    return (f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}"
+            f"{note}.")
 
 
-def _elsewhere(root: Path, read: set[Path]) -> str:
+def _nested_site(root: Path) -> str:
+    """Where a blog's generator settings are one folder down (GitHub Pages publishing a
+    project's docs/ folder): the site to run init in."""
+    from newsletter.generators import detect
+
+    for folder in sorted(root.iterdir()):
+        if folder.is_dir() and not folder.name.startswith((".", "_")) \
+                and folder.name not in _NOT_POSTS:
+            generator = detect(folder)
+            if generator.name != "none":
+                return (f"; {folder.name}/ holds a {generator.label} site ({folder.name}/"
+                        f"{generator.evidence}): run `newsletter init` in {folder.name}/")
+    return ""
+
+
+def _elsewhere(root: Path, read: set[Path], hint: bool = True) -> str:
     """Where to name the posts when none was found: the folders that hold Markdown files
-    other than the pages ``read``."""
+    other than the pages ``read`` (with none, the general ``hint``, unless it is not wanted:
+    init wrote the folders already)."""
     held: dict[str, int] = {}
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = [name for name in subfolders
@@ -105,7 +131,7 @@ def _elsewhere(root: Path, read: set[Path]) -> str:
             held[Path(folder).relative_to(root).as_posix()] = count
     if not held:
         return ("; if your posts are elsewhere, set [posts] dirs in newsletter.toml "
-                "(e.g. dirs = [\"posts\"])")
+                "(e.g. dirs = [\"posts\"])") if hint else ""
     folders = sorted(held, key=lambda folder: (-held[folder], folder))[:3]
     named = ", ".join(f"{folder if folder != '.' else 'the top folder'} ({held[folder]})"
                       for folder in folders)

@@ -72,12 +72,15 @@ def _finish(reports, as_json: bool, dry_run: bool = False) -> None:
 
 def _print(report, dry_run: bool) -> None:
     would = "would become" if dry_run else "now"
-    if report.note:
+    if report.note and not report.heard:
         click.echo(f"{report.post_id}: {report.in_doubt} in doubt; {report.note}.")
         return
     parts = [f"{report.in_doubt} in doubt"]
-    if report.sent:
-        parts.append(f"{report.sent} found at {report.provider} ({would} sent)")
+    if report.heard:
+        parts.append(f"{report.heard} known to {report.provider} by its webhook events "
+                     f"({would} sent)")
+    if report.sent - report.heard:
+        parts.append(f"{report.sent - report.heard} found at {report.provider} ({would} sent)")
     if report.pending:
         parts.append(f"{report.pending} never reached {report.provider} ({would} pending: "
                      "the next send delivers them)")

@@ -119,21 +119,24 @@ def remove(site, email: str) -> None:
                    "Default: recognised by its header.")
 @click.option("--status-column", metavar="NAME",
               help="For a file of no known format: the column that says who may be mailed.")
-@click.option("--active-values", metavar="A,B", default="",
-              help="With --status-column: the values that mean active (others never are).")
+@click.option("--active-values", metavar="A,B",
+              help="With --status-column: the values that mean active (others never are); "
+                   "'' for a column of leaving dates (an empty cell is active).")
 @click.option("--resubscribe", is_flag=True,
               help="Make readers who unsubscribed, bounced or complained active again "
                    "if FILE lists them as active.")
 @pass_site
 def import_(site, file: Path, source: str | None, status_column: str | None,
-            active_values: str, resubscribe: bool) -> None:
+            active_values: str | None, resubscribe: bool) -> None:
     """Merge the readers of another CSV into the list: our own columns, or the export of
     Ghost, Substack, Buttondown, Mailchimp, listmonk, Kit or beehiiv (recognised by its
     header). Readers who left there never become active here."""
     from newsletter.subscribers import ImportOptions, import_file
 
-    values = frozenset(value.strip().lower() for value in active_values.split(",")
+    values = frozenset(value.strip().lower() for value in (active_values or "").split(",")
                        if value.strip())
+    if active_values is not None and not active_values.strip():
+        values = frozenset({""})  # a column of unsubscribe dates: empty is still subscribed
     if bool(status_column) != bool(values):
         raise click.UsageError("--status-column and --active-values go together")
     options = ImportOptions(source, status_column, values)
@@ -163,8 +166,10 @@ def export(site, status: str | None, out: Path | None) -> None:
     from newsletter.subscribers import export_readers
 
     store = _store(site)
+    problems: list[SubscriberError] = []
     if out is None:
-        export_readers(store, click.get_text_stream("stdout"), status)
+        export_readers(store, click.get_text_stream("stdout"), status, problems)
+        _warn_problems(problems)
         return
     if out.resolve().parent == site.settings.subscribers_dir.resolve():  # it would empty a file
         raise SubscriberError("the export would land among the subscriber files, read as the "
@@ -175,8 +180,9 @@ def export(site, status: str | None, out: Path | None) -> None:
         raise SubscriberError(f"cannot be written ({exc.strerror})", where=str(out),
                               hint="check that its folder exists and may be written") from None
     with stream:
-        written = export_readers(store, stream, status)
+        written = export_readers(store, stream, status, problems)
     click.echo(f"wrote {written} reader(s) to {out}", err=True)
+    _warn_problems(problems)
 
 
 @subscribers.command()

@@ -313,7 +313,9 @@ SUBJECT_FIELDS = ("title", "description", "slug", "url", "date", "site")
 IMAGE_MODES = ("hosted", "inline")
 # The static site generators whose layouts newsletter knows (docs/generators.md); "none": read
 # content/ the generic way.
-GENERATOR_NAMES = ("hugo", "jekyll", "eleventy", "astro", "zola", "pelican", "gatsby", "none")
+GENERATOR_NAMES = ("hugo", "jekyll", "eleventy", "astro", "zola", "pelican", "gatsby", "hexo",
+                   "docusaurus", "mkdocs", "contentlayer", "bridgetown",
+                   "nikola", "vitepress", "nextjs", "none")
 # [posts] markdown: the dialects posts may be rendered in (docs/email.md#markdown-dialects);
 # unset, the generator's own.
 MARKDOWN_NAMES = ("commonmark", "kramdown", "python-markdown")

@@ -9,15 +9,29 @@ from urllib.parse import urlsplit
 from newsletter.config.durations import parse_duration
 from newsletter.config.sections import Settings, SignupSettings
 from newsletter.errors import ConfigError
+from newsletter.urls import WEB_PORTS
 
 CONFIRM_PATH = "/confirm/{token}"  # after email.unsubscribe_url's server, by default
 MAX_CONFIRM_WITHIN_DAYS = 30
 
 
 def origin_of(url: str) -> str:
-    """``scheme://host[:port]`` of a URL, lower-cased: what a browser sends as Origin."""
+    """``scheme://host[:port]`` of a URL as a browser sends it as Origin: lower-case, the host
+    in ASCII (an internationalised one in punycode, by Python's IDNA codec as `check` names
+    hosts), no user, no port when it is the scheme's default."""
     parts = urlsplit(url.strip())
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass  # no name a browser can reach: it matches nothing a browser sends
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    shown_port = f":{port}" if port is not None and port != WEB_PORTS.get(scheme) else ""
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}{shown_port}"
 
 
 def checked_signup(settings: Settings, where: str) -> SignupSettings:

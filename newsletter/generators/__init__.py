@@ -1,8 +1,11 @@
 """What each static site generator does: where it keeps posts, how it names and dates them, which
 files are pages, the address it publishes each post at, and the folders it serves at its root.
 
-Hugo, Jekyll, Eleventy, Astro, Zola, Pelican and Gatsby are known (docs/generators.md); a blog
-built by none of them is read the generic way, every Markdown file under ``content/``.
+Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby, Hexo, Docusaurus, MkDocs (Material's
+blog), Next.js (Contentlayer, blog-starter), Bridgetown, Nikola and VitePress are known
+(docs/generators.md); a blog built by none of them is read the generic way, every Markdown
+file under ``content/`` (or ``[posts] dirs``), and the generators recognised without being
+known (Quarto, ...) are named.
 """
 
 from newsletter.generators.base import Entry, Generator, Source
@@ -15,8 +18,9 @@ from newsletter.generators.layout import (
     detect,
     site_layout,
 )
+from newsletter.generators.others import OtherGenerator, other_generator
 from newsletter.generators.settings_files import SiteInfo, expands_past
 
-__all__ = ["BY_NAME", "GENERATORS", "Entry", "Generator", "JsLiteralError", "SiteInfo",
-           "SiteLayout", "Source", "UNREAD_MARKUPS", "detect", "expands_past", "parse_declarations",
-           "site_layout"]
+__all__ = ["BY_NAME", "GENERATORS", "Entry", "Generator", "JsLiteralError", "OtherGenerator",
+           "SiteInfo", "SiteLayout", "Source", "UNREAD_MARKUPS", "detect", "expands_past",
+           "other_generator", "parse_declarations", "site_layout"]

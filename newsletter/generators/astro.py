@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from newsletter.generators.base import Entry, Generator, Source, first_of, join_url
+from newsletter.generators.base import Entry, Generator, Source, first_of, join_url, url_path
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
@@ -78,7 +78,7 @@ class Astro(Generator):
     @property
     def base_path(self) -> str:
         base = js_string(self.config_text, "base")
-        return "/" + base.strip("/") if base and base.strip("/") else ""
+        return url_path(base)
 
     @property
     def collection(self) -> Path:

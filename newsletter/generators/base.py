@@ -39,6 +39,7 @@ class Source:
     relative: PurePosixPath  # to the generator's content root (ids and default addresses)
     fields: Fields
     midnight: Callable[[dt.date], dt.datetime]  # a date at 00:00 in site.timezone
+    heading: str | None = None  # the "# heading" opening the body, where it is the title
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -56,6 +57,8 @@ class Entry:
     draft: bool = False
     expires: dt.datetime | None = None  # Hugo expiryDate: unpublished from then on
     title: str | None = None  # the title when the front matter has none (Jekyll: from the name)
+    media_subpath: str | None = None  # the folder of the post's relative image paths (Hexo's
+    # post asset folder), as Chirpy's media_subpath key
 
 
 class Generator:
@@ -69,12 +72,19 @@ class Generator:
     extensions: ClassVar[tuple[str, ...]] = (".md",)
     # Posts it builds from other markups, which newsletter lists as not read (docs/generators.md)
     unread_extensions: ClassVar[tuple[str, ...]] = (".rst", ".adoc", ".asciidoc", ".org",
-                                                    ".ipynb", ".textile")
+                                                    ".ipynb", ".textile", ".qmd")
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
     # Other files of the content folder are published at their path there (Hugo's
     # content/posts/images/x.png is /posts/images/x.png)
     publishes_content_files: ClassVar[bool] = False
+    # Without a title in the front matter, the "# heading" opening the body is the title, and
+    # is left out of the body (Docusaurus, MkDocs)
+    title_from_heading: ClassVar[bool] = False
+    # YAML front matter closed by a --- line without an opening one (Hexo's)
+    open_front_matter: ClassVar[bool] = False
+    # ".. key: value" lines in the <!-- --> comment opening the file (Nikola's)
+    comment_front_matter: ClassVar[bool] = False
 
     def __init__(self, root: Path, evidence: str | None = None):
         self.root = root
@@ -200,9 +210,51 @@ def dated_name(stem: str) -> tuple[dt.date | None, str]:
     return day, match.group(4)
 
 
+def url_path(value: Any) -> str:
+    """A base path setting (``/blog/``, ``blog``) as ``/blog``; "" when it is unset or ``/``."""
+    return "/" + value.strip("/") if isinstance(value, str) and value.strip("/") else ""
+
+
+def folder_setting(value: Any, default: str) -> str:
+    """A folder setting (``./src/``, ``src``) as ``src``; ``default`` when it is unset or names
+    the site's own folder."""
+    if isinstance(value, str) and value.strip("/. "):
+        return value.strip().strip("/").removeprefix("./").strip("/")
+    return default
+
+
 def join_url(*parts: str) -> str:
     """Path parts joined with single slashes, with a leading one; a trailing one kept."""
     text = "/".join(part for part in parts if part)
     trailing = text.endswith("/")
     text = "/" + "/".join(part for part in text.split("/") if part)
     return text + "/" if trailing and text != "/" else text
+
+
+def glob_matches(pattern: str, relative: str) -> bool:
+    """Whether a site-relative path is ``pattern`` or lies in a folder ``pattern`` matches."""
+    regex = glob_regex(pattern.strip().strip("/"))
+    parts = relative.split("/")
+    return any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+
+
+def glob_regex(pattern: str) -> re.Pattern:
+    """A glob as a regular expression: ``**/`` any folders, ``*`` and ``?`` within one."""
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(out))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.base import Entry, Generator, Source, join_url, path_id, url_path
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
@@ -71,7 +71,7 @@ class Gatsby(Generator):
     @property
     def base_path(self) -> str:
         prefix = self.lumen.get("pathPrefix") or js_string(self.config_text, "pathPrefix")
-        return "/" + prefix.strip("/") if isinstance(prefix, str) and prefix.strip("/") else ""
+        return url_path(prefix)
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         candidates = []

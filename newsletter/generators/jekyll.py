@@ -12,26 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
-import re
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
+from newsletter.generators.base import (
+    Entry,
+    Generator,
+    Source,
+    as_list,
+    dated_name,
+    join_url,
+    url_path,
+)
+from newsletter.generators.jekyll_permalinks import STYLES, expand, permalink_template
 from newsletter.generators.settings_files import SiteInfo, read_data, site_info
 from newsletter.generators.slugs import jekyll_slug, titleize
 
-STYLES = {
-    "date": "/:categories/:year/:month/:day/:title:output_ext",
-    "pretty": "/:categories/:year/:month/:day/:title/",
-    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
-    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
-    "none": "/:categories/:title:output_ext",
-}
-_PLACEHOLDER = re.compile(r":([a-z_]+)")
-_DATE_CODES = {"year": "%Y", "short_year": "%y", "month": "%m", "short_month": "%b",
-               "long_month": "%B", "day": "%d", "y_day": "%j", "w_year": "%G", "week": "%V",
-               "w_day": "%u", "short_day": "%a", "long_day": "%A", "hour": "%H",
-               "minute": "%M", "second": "%S"}
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
 _NOT_SOURCES = {"_site", "node_modules", "vendor", "_includes", "_layouts", "_sass", "_data"}
 # _config.yml's `markdown:` naming a CommonMark converter: jekyll-commonmark ("CommonMark"),
@@ -44,10 +41,14 @@ class Jekyll(Generator):
     label = "Jekyll"
     unread_extensions = (*Generator.unread_extensions, ".html", ".htm")  # HTML posts
     markdown = "kramdown"
+    styles = STYLES  # the permalink styles a site's ``permalink`` may name
+    default_style = "date"
+    dated_names_only = True  # a _posts file without YYYY-MM-DD- in its name is no post
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
         self.config = read_data(root / "_config.yml") or read_data(root / "_config.yaml") or {}
+        self.blog_collections: frozenset[str] = frozenset()  # collection folders read as posts
 
     @classmethod
     def found(cls, root: Path) -> str | None:
@@ -94,8 +95,10 @@ class Jekyll(Generator):
         url = config.get("url")
         if isinstance(url, str) and isinstance(config.get("baseurl"), str):
             url = url.rstrip("/") + "/" + config["baseurl"].strip("/")
-        return site_info("_config.yml", config.get("title"), url, config.get("timezone"),
-                         config.get("lang"))
+        title = config.get("title")
+        if not (isinstance(title, str) and title.strip()):
+            title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
+        return site_info("_config.yml", title, url, config.get("timezone"), config.get("lang"))
 
     @property
     def content_root(self) -> Path:
@@ -103,14 +106,21 @@ class Jekyll(Generator):
 
     @property
     def base_path(self) -> str:
-        base = self.config.get("baseurl")
-        return "/" + base.strip("/") if isinstance(base, str) and base.strip("/") else ""
+        return url_path(self.config.get("baseurl"))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         found = tuple(folder.relative_to(self.root).as_posix()
                       for folder in _post_folders(self.content_root))
         prefix = f"{self._collections_dir}/" if self._collections_dir else ""
-        return found or (f"{prefix}_posts",), "Jekyll's _posts, and _drafts as drafts"
+        if found:
+            return found, f"{self.label}'s _posts, and _drafts as drafts"
+        collections = self.config.get("collections")
+        names = sorted(map(str, collections)) if isinstance(collections, dict) else []
+        output = tuple(f"{prefix}_{name}" for name in names
+                       if self._outputs(name) and (self.content_root / f"_{name}").is_dir())
+        if output:
+            return output, "no _posts: the collections _config.yml outputs"
+        return (f"{prefix}_posts",), f"{self.label}'s _posts, and _drafts as drafts"
 
     def page_dirs(self) -> tuple[str, ...]:
         return (".",)
@@ -124,14 +134,21 @@ class Jekyll(Generator):
         if any(part.startswith("_") for part in parts[:-1]) and not any(
                 relative.startswith(name + "/") for name in included):
             return False
-        excluded = [str(name).strip("/") for name in as_list(self.config.get("exclude"))]
-        if any(relative == name or relative.startswith(name + "/") for name in excluded):
+        if self._excluded(relative):
             return False
         try:
             with path.open("rb") as handle:
                 return handle.read(3) == b"---"
         except OSError:
             return False
+
+    def _excluded(self, relative: str) -> bool:
+        """Whether _config.yml's ``exclude`` names the file (its path from the site's folder):
+        itself, a folder it is in, or a glob matching either."""
+        parts = relative.split("/")
+        paths = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+        return any(fnmatch.fnmatchcase(path, str(name).strip("/"))
+                   for name in as_list(self.config.get("exclude")) for path in paths)
 
     def publishes(self, names: tuple[str, ...]) -> list[str]:
         """Jekyll copies every file and folder of the site but those its ``exclude`` names (globs
@@ -143,61 +160,87 @@ class Jekyll(Generator):
     def static_dirs(self) -> tuple[str, ...]:
         return (".",)  # Jekyll copies every other file to the same path under the site
 
+    def configure(self, post_dirs: tuple[str, ...]) -> None:
+        self.blog_collections = frozenset(pattern.strip("/").rpartition("/")[2]
+                                          for pattern in post_dirs)
+
     def entry(self, source: Source) -> Entry:
         fields, parts = source.fields, source.relative.parts
         folder = next((name for name in ("_posts", "_drafts") if name in parts), None)
+        folder = folder or self._collection_folder(parts)
         if folder is None:
             return Entry(id="/" + source.relative.with_suffix("").as_posix(),
                          path=_page_address(source), page="outside _posts: a Jekyll page")
+        collection = "posts" if folder in ("_posts", "_drafts") else folder[1:]
         stem = source.relative.stem
         file_date, slug = dated_name(stem)
         draft = folder == "_drafts" or fields.meta.get("published") is False
-        if folder == "_posts" and file_date is None:
+        if folder == "_posts" and file_date is None and self.dated_names_only:
             return Entry(id="/" + stem, path=None,
                          page="not a post: Jekyll reads only _posts files named "
                               "YYYY-MM-DD-title.md")
-        date = fields.date("date") or (source.midnight(file_date) if file_date else None)
-        above = list(parts[:parts.index(folder)])  # blog/_posts: the category "blog"
-        categories = above + _categories(fields.meta.get("categories"))
+        if collection != "posts" and not self._outputs(collection):
+            return Entry(id=join_url(collection, stem), path=None,
+                         page=f"collection {collection} is not output: true in _config.yml")
+        written_date = fields.date("date")
+        date = written_date or (source.midnight(file_date) if file_date else None)
+        if collection == "posts":
+            above = list(parts[:parts.index(folder)])  # blog/_posts: the category "blog"
+            categories = above[:]
+        else:
+            above, categories = [collection], []
+        if self._excluded(source.path.relative_to(self.root).as_posix()):
+            return Entry(id=join_url(*above, stem), path=None,
+                         page="excluded by _config.yml's exclude: Jekyll does not build it")
+        categories += _categories(fields.meta.get("categories"))
         categories += as_list(fields.meta.get("category"))
         when = date or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
-        written_slug = fields.string("slug")
-        address = self._address(source, slug, written_slug, categories, when)
-        return Entry(id=join_url(*above, stem), path=address,
-                     date=date, draft=draft, title=titleize(slug))
-
-    def _address(self, source: Source, slug: str, written_slug: str | None,
-                 categories: list[str], date: dt.datetime) -> str:
-        template = self._permalink(source)
-        name = written_slug or slug
+        # A date written with an offset is on Jekyll's clock in the address; one without is read
+        # in the site's zone (its zone object, as source.midnight gives it) and is as written.
+        if written_date and written_date.tzinfo is not source.midnight(when.date()).tzinfo:
+            when = written_date.astimezone(self._zone)
+        name = fields.string("slug") or slug
+        inside = "/".join(parts[parts.index(folder) + 1:])
         values = {"title": jekyll_slug(name, pretty=True, cased=True),
-                  "slug": jekyll_slug(name), "name": jekyll_slug(source.relative.stem),
+                  "slug": jekyll_slug(name), "name": jekyll_slug(stem),
                   "categories": "/".join(dict.fromkeys(c.lower() for c in categories)),
-                  "output_ext": ".html", "collection": "posts",
-                  "i_month": str(date.month), "i_day": str(date.day)}
+                  "slugified_categories": "/".join(dict.fromkeys(
+                      slug for slug in map(jekyll_slug, categories) if slug)),
+                  "output_ext": ".html", "collection": collection,
+                  "path": inside[:len(inside) - len(source.relative.suffix)]}
+        template = permalink_template(self.config, collection, source.relative.as_posix(),
+                                      source.meta.get("permalink"), self.styles,
+                                      self.default_style)
+        address = expand(template, values, when)
+        if collection != "posts" and folder not in self.blog_collections:
+            return Entry(id=join_url(*above, stem), path=address,
+                         page=f"in the collection {collection}, not a post folder")
+        return Entry(id=join_url(*above, stem), path=address, date=date, draft=draft,
+                     title=titleize(slug))
 
-        def replace(match: re.Match) -> str:
-            key = match.group(1)
-            if key in values:
-                return values[key]
-            if key in _DATE_CODES:
-                return date.strftime(_DATE_CODES[key])
-            return match.group(0)
-
-        return join_url(_PLACEHOLDER.sub(replace, template))
-
-    def _permalink(self, source: Source) -> str:
-        written = source.meta.get("permalink")  # styles are not read in front matter
-        if isinstance(written, str) and written.strip():
-            return written.strip()
+    def _collection_folder(self, parts: tuple[str, ...]) -> str | None:
+        """The folder of a collection of _config.yml's ``collections`` the file is in."""
         collections = self.config.get("collections")
-        posts = collections.get("posts") if isinstance(collections, dict) else None
-        defaults = _default_permalink(self.config, source.relative.as_posix())
-        for value in (defaults, posts.get("permalink") if isinstance(posts, dict) else None,
-                      self.config.get("permalink"), "date"):
-            if isinstance(value, str) and value.strip():
-                return STYLES.get(value.strip(), value.strip())
-        return STYLES["date"]
+        names = {f"_{name}" for name in collections} if isinstance(
+            collections, (dict, list)) else set()
+        return parts[0] if len(parts) > 1 and parts[0] in names else None
+
+    def _outputs(self, collection: str) -> bool:
+        """Whether Jekyll makes a page of each document of ``collection`` (``output: true``)."""
+        collections = self.config.get("collections")
+        settings = collections.get(collection) if isinstance(collections, dict) else None
+        return isinstance(settings, dict) and settings.get("output") is True
+
+    @property
+    def _zone(self) -> dt.tzinfo:
+        """The zone Jekyll builds in, whose day a front matter ``date`` is in the address: its
+        ``timezone``, else UTC, as GitHub Pages and CI machines build (Jekyll converts a
+        ``2024-08-08 22:44:26 -0700`` to it: /2024/08/09/ there)."""
+        name = self.config.get("timezone")
+        try:
+            return ZoneInfo(name.strip()) if isinstance(name, str) and name.strip() else dt.UTC
+        except (ZoneInfoNotFoundError, ValueError):
+            return dt.UTC
 
     @property
     def _collections_dir(self) -> str:
@@ -235,21 +278,3 @@ def _categories(value: Any) -> list[str]:
     if isinstance(value, str):
         return value.split()
     return as_list(value)
-
-
-def _default_permalink(config: dict[str, Any], path: str) -> str | None:
-    """A ``permalink`` from _config.yml's front matter ``defaults`` whose scope covers posts."""
-    defaults = config.get("defaults")
-    found = None
-    for rule in defaults if isinstance(defaults, list) else []:
-        if not isinstance(rule, dict) or not isinstance(rule.get("values"), dict):
-            continue
-        scope = rule.get("scope") if isinstance(rule.get("scope"), dict) else {}
-        kind, where = scope.get("type"), str(scope.get("path") or "")
-        if kind not in (None, "", "posts") or not path.startswith(where.strip("/")):
-            continue
-        permalink = rule["values"].get("permalink")
-        if isinstance(permalink, str):
-            found = permalink  # later, more specific rules win
-    return found
-

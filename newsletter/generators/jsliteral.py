@@ -80,10 +80,11 @@ def exported_object(text: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def object_at(text: str, start: int) -> dict[str, Any] | None:
-    """The object literal starting at ``text[start]`` (a ``{``), or None if it is not literal."""
+def object_at(text: str, start: int, *, skip_code: bool = False) -> dict[str, Any] | None:
+    """The object literal starting at ``text[start]`` (a ``{``), or None if it is not literal
+    (with ``skip_code``: its properties that are code left out, as in :func:`exported_object`)."""
     try:
-        value = _Parser(text, start).value()
+        value = _Parser(text, start, skip_code=skip_code).value()
     except (JsLiteralError, RecursionError):
         return None
     return value if isinstance(value, dict) else None

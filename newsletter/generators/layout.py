@@ -18,12 +18,20 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable
 
 from newsletter.generators.astro import Astro
-from newsletter.generators.base import Generator
+from newsletter.generators.base import Generator, glob_matches
+from newsletter.generators.bridgetown import Bridgetown
+from newsletter.generators.contentlayer import Contentlayer
+from newsletter.generators.docusaurus import Docusaurus
 from newsletter.generators.eleventy import Eleventy
 from newsletter.generators.gatsby import Gatsby
+from newsletter.generators.hexo import Hexo
 from newsletter.generators.hugo import Hugo
 from newsletter.generators.jekyll import Jekyll
+from newsletter.generators.mkdocs import MkDocs
+from newsletter.generators.nextjs import NextBlogStarter
+from newsletter.generators.nikola import Nikola
 from newsletter.generators.pelican import Pelican
+from newsletter.generators.vitepress import VitePress
 from newsletter.generators.zola import Zola
 
 _UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')  # never in a URL as they are (RFC 3986)
@@ -32,14 +40,20 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
 
 # Detection order: a generator's own settings file first; Zola before Hugo (both may have a
-# config.toml, only Zola's says base_url); package.json dependencies last.
-GENERATORS: tuple[type[Generator], ...] = (Zola, Hugo, Jekyll, Pelican, Eleventy, Astro, Gatsby)
+# config.toml, only Zola's says base_url); Hexo before Jekyll (both have a _config.yml, only
+# Hexo's says new_post_name or source_dir); Next.js's blog-starter before Jekyll (a _posts
+# folder, next in package.json, no _config.yml); package.json dependencies after settings files;
+# mkdocs.yml last, as a blog built by another may keep its project's documentation in MkDocs.
+GENERATORS: tuple[type[Generator], ...] = (
+    Zola, Hugo, Hexo, Bridgetown, NextBlogStarter, Jekyll, Pelican, Nikola, Docusaurus,
+    Contentlayer, VitePress, Eleventy, Astro, Gatsby, MkDocs)
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.
 UNREAD_MARKUPS = {".rst": "reStructuredText", ".adoc": "AsciiDoc", ".asciidoc": "AsciiDoc",
                   ".org": "Org", ".ipynb": "a Jupyter notebook", ".textile": "Textile",
-                  ".html": "HTML", ".htm": "HTML"}
+                  ".html": "HTML", ".htm": "HTML", ".qmd": "Quarto",
+                  ".txt": "reStructuredText (Nikola's .txt)"}
 
 
 def detect(root: Path) -> Generator:
@@ -208,7 +222,7 @@ class SiteLayout:
         if parts[-1].startswith("."):
             return True
         relative = "/".join(parts)
-        return any(_matches(pattern, relative) for pattern in self.exclude)
+        return any(glob_matches(pattern, relative) for pattern in self.exclude)
 
 
 def _walk(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
@@ -225,31 +239,3 @@ def _walk(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
 
 def _is_glob(pattern: str) -> bool:
     return any(char in pattern for char in "*?[")
-
-
-def _matches(pattern: str, relative: str) -> bool:
-    """Whether a site-relative path is ``pattern`` or lies in a folder ``pattern`` matches."""
-    regex = _glob_regex(pattern.strip().strip("/"))
-    parts = relative.split("/")
-    return any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
-
-
-def _glob_regex(pattern: str) -> re.Pattern:
-    out, index = [], 0
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            out.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            out.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            out.append("[^/]")
-            index += 1
-        else:
-            out.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(out))

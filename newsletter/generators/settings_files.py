@@ -152,11 +152,12 @@ def js_settings(path: Path) -> dict[str, Any]:
     return (exported_object(text) or {}) if text else {}
 
 
-def js_object(text: str, name: str) -> dict[str, Any]:
-    """The object literal following ``name:`` or ``name =`` in JavaScript text, or {}."""
+def js_object(text: str, name: str, *, skip_code: bool = False) -> dict[str, Any]:
+    """The object literal following ``name:`` or ``name =`` in JavaScript text, or {} (with
+    ``skip_code``: its properties that are code left out)."""
     text = _without_comments(text)
     match = re.search(rf"\b{re.escape(name)}\s*[:=]\s*(?=\{{)", text)
-    return (object_at(text, match.end()) or {}) if match else {}
+    return (object_at(text, match.end(), skip_code=skip_code) or {}) if match else {}
 
 
 def js_string(text: str, name: str) -> str | None:
@@ -174,11 +175,18 @@ def js_boolean(text: str, name: str) -> bool | None:
     return match.group(1) == "true" if match else None
 
 
+# A line that is a // comment, or a /* */ comment (both left out), or a JavaScript string
+# (kept as it is: a glob in a string, "blog/**/*.mdx", opens no comment).
+_STRING_OR_COMMENT = re.compile(r"(?m:^[ \t]*//[^\n]*)|/\*.*?\*/|"
+                                r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)""",
+                                re.DOTALL)
+
+
 def _without_comments(text: str) -> str:
     """JavaScript without its ``/* */`` blocks and its lines that are ``//`` comments
-    (``// site: 'https://example.com'`` is a setting left out, not one made)."""
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
-    return re.sub(r"(?m)^\s*//.*$", "", text)
+    (``// site: 'https://example.com'`` is a setting left out, not one made); strings kept
+    whole."""
+    return _STRING_OR_COMMENT.sub(lambda match: match.group(1) or "", text)
 
 
 def depends_on(root: Path, package: str) -> bool:

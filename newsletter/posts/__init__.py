@@ -4,8 +4,16 @@
 from newsletter.posts.feature_image import PostImage
 from newsletter.posts.loading import MAX_POST_BYTES, load_posts, printable, read_post, site_relative
 from newsletter.posts.naming import error_file_name, file_names, find_post
-from newsletter.posts.post import Post, PostStatus, classify, newest_first, plain_line, short_name
+from newsletter.posts.post import (
+    Post,
+    PostStatus,
+    classify,
+    folder_name,
+    newest_first,
+    plain_line,
+    short_name,
+)
 
 __all__ = ["MAX_POST_BYTES", "Post", "PostImage", "PostStatus", "classify", "error_file_name",
-           "file_names", "find_post", "load_posts", "newest_first", "plain_line", "printable",
-           "read_post", "short_name", "site_relative"]
+           "file_names", "find_post", "folder_name", "load_posts", "newest_first", "plain_line",
+           "printable", "read_post", "short_name", "site_relative"]

@@ -16,6 +16,7 @@ _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S
                  "%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%b %d %Y", "%B %d %Y",
                  "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y %H:%M",
                  "%B %d %Y %H:%M", "%a %b %d %Y", "%A, %B %d, %Y", "%a, %d %b %Y %H:%M:%S %z")
+_UTC = re.compile(r"(?<=\d) ?UTC([+-]\d\d:?\d\d)?$")
 _SHORT_PARTS = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)(?=$|[ T])")
 
 
@@ -61,6 +62,8 @@ class FieldReader:
     def date(self, key: str) -> dt.datetime | None:
         """The date-time at ``key``, aware (a zone-less one read in ``zone``); None if absent."""
         value = self.meta.get(key)
+        if isinstance(value, dict) and "created" in value:  # MkDocs: date: {created: ...}
+            value = value["created"]
         if value is None or value == "":
             return None
         parsed = to_datetime(value)
@@ -85,6 +88,7 @@ def to_datetime(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     text = " ".join(value.split())
+    text = _UTC.sub(lambda m: m[1] or "+00:00", text)  # Nikola's "... 14:12:36 UTC+02:00"
     text = _SHORT_PARTS.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text)
     try:
         return dt.datetime.fromisoformat(text.replace(" Z", "Z"))

@@ -5,7 +5,10 @@
 - JSON: an object opening the file (Hugo), or between ``---json`` and ``---`` (Eleventy);
 - JavaScript between ``---js`` and ``---`` (Eleventy), where it only declares literal values;
 - ``Key: value`` lines up to the first blank line (Pelican's Markdown metadata), when the
-  generator reads them.
+  generator reads them;
+- YAML closed by a ``---`` line with no opening one (Hexo's), when the generator reads it;
+- ``.. key: value`` lines in an HTML comment opening the file (Nikola's), when the generator
+  reads them.
 
 Every problem is a ContentError naming the file's line. Keys come back in lower case (Hugo's and
 Pelican's are case-insensitive; a key written in lower case wins over another spelling).
@@ -13,6 +16,7 @@ Pelican's are case-insensitive; a key written in lower case wins over another sp
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tomllib
@@ -26,6 +30,8 @@ from newsletter.generators import JsLiteralError, expands_past, parse_declaratio
 
 _OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
+_DOTTED = re.compile(r"^\.\.[ \t]+([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")  # Nikola's ".. title: x"
+_CLOSING = re.compile(r"-{3,}[ \t]*$")
 _KEY_VALUE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")
 _JSON_OPENING = re.compile(r"\{[ \t]*(\"|$)", re.MULTILINE)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML's when installed: faster
@@ -42,7 +48,8 @@ class FrontMatter:
     spelling: dict[str, str] = field(default_factory=dict)  # lower case -> as written
 
 
-def split_front_matter(text: str, where: str, *, key_value: bool = False) -> FrontMatter:
+def split_front_matter(text: str, where: str, *, key_value: bool = False,
+                       open_ended: bool = False, comment: bool = False) -> FrontMatter:
     """Split ``text`` (a post file at ``where``) into front matter and body."""
     lines = text.split("\n")
     opening = _OPENING.match(lines[0]) if lines else None
@@ -56,6 +63,13 @@ def split_front_matter(text: str, where: str, *, key_value: bool = False) -> Fro
                            hint="write it as plain key: value lines") from None
     if key_value and _KEY_VALUE.match(lines[0]):
         return _key_values(lines)
+    if comment and (lines[0].strip() == "<!--" or _DOTTED.match(lines[0])):
+        return _comment_metadata(lines)
+    if open_ended and _KEY_VALUE.match(lines[0]):
+        end = next((index for index, line in enumerate(lines) if _CLOSING.match(line)), None)
+        if end is not None:
+            meta, spelling = _lower(_yaml("\n".join(lines[:end]), text, where, first_line=1))
+            return FrontMatter(meta, "\n".join(lines[end + 1:]), end + 2, spelling)
     return FrontMatter({}, text, 1)
 
 
@@ -79,20 +93,41 @@ def _fenced(lines: list[str], fence: str, language: str, text: str, where: str) 
     return FrontMatter(meta, "\n".join(lines[end + 1:]), end + 2, spelling)
 
 
-def _yaml(block: str, text: str, where: str) -> dict[str, Any]:
+def _yaml(block: str, text: str, where: str, first_line: int = 2) -> dict[str, Any]:
     if _nesting(block) > MAX_NESTING:  # LibYAML crashes the process on [[[[... thousands deep
         raise RecursionError
     try:
         data = yaml.load(block, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:
-        raise _yaml_error(error, block, where) from None
+        raise _yaml_error(error, block, where, first_line) from None
     except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
         raise _impossible_date_error(error, text, where) from None
     if expands_past(data, len(block)):
         raise ContentError("the front matter's aliases (*name) repeat its values too often, or "
                            "hold themselves", where=f"{where}:2",
                            hint="write the values out instead of repeating &anchors")
-    return _mapping(data, where, "key: value lines")
+    return _as_written(_mapping(data, where, "key: value lines"), block)
+
+
+# Keys read as text. YAML 1.1 (PyYAML) makes an unquoted No, On, 12:30 or 0x1F a boolean or a
+# number, where Hugo, Eleventy, Astro and Gatsby (YAML 1.2) keep the words.
+_TEXT_KEYS = frozenset({"title", "subject", "preheader", "description", "summary", "excerpt",
+                        "cta_text"})
+
+
+def _as_written(data: dict[str, Any], block: str) -> dict[str, Any]:
+    """``data`` with each text key that YAML read as a boolean, number or date back as the
+    scalar is written (the block composed again only then: rare)."""
+    keys = [key for key, value in data.items() if isinstance(key, str)
+            and key.lower() in _TEXT_KEYS and isinstance(value, (bool, int, float, dt.date))]
+    if not keys:
+        return data
+    root = yaml.compose(block, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+    written = {key.value: value.value for key, value in root.value
+               if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)}
+    # true and false are booleans in YAML 1.2 too (``excerpt: false``: no excerpt)
+    return {**data, **{key: written[key] for key in keys
+                       if key in written and written[key].lower() not in ("true", "false")}}
 
 
 def _nesting(block: str) -> int:
@@ -175,6 +210,29 @@ def _key_values(lines: list[str]) -> FrontMatter:
     return FrontMatter(meta, "\n".join(lines[index:]), index + 1, spelling)
 
 
+def _comment_metadata(lines: list[str]) -> FrontMatter:
+    """Nikola's ``.. key: value`` lines inside the ``<!-- ... -->`` opening the file, or
+    opening it bare, up to the first blank line."""
+    if lines[0].strip() == "<!--":
+        first, closing = 1, "-->"
+    else:
+        first, closing = 0, ""
+    end = next((index for index in range(first, len(lines))
+                if lines[index].strip() == closing), None)
+    if end is None:
+        if closing:
+            return FrontMatter({}, "\n".join(lines), 1)
+        end = len(lines)
+    meta: dict[str, Any] = {}
+    spelling: dict[str, str] = {}
+    for line in lines[first:end]:
+        match = _DOTTED.match(line)
+        if match and match.group(2).strip():
+            key = match.group(1).lower()
+            meta[key], spelling[key] = match.group(2).strip(), match.group(1)
+    return FrontMatter(meta, "\n".join(lines[end + 1:]), end + 2, spelling)
+
+
 def _mapping(data: Any, where: str, shape: str) -> dict[str, Any]:
     if data is None:
         return {}
@@ -196,7 +254,8 @@ def _lower(meta: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     return lowered, spelling
 
 
-def _yaml_error(error: yaml.YAMLError, block: str, where: str) -> ContentError:
+def _yaml_error(error: yaml.YAMLError, block: str, where: str,
+                first_line: int) -> ContentError:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error).splitlines()[0]
     if mark is None:
@@ -206,7 +265,7 @@ def _yaml_error(error: yaml.YAMLError, block: str, where: str) -> ContentError:
     hint = ("indent with spaces: YAML does not allow tabs" if "\t" in line
             else 'quote values that contain ": " or start with a special character')
     return ContentError(f"front matter is not valid YAML ({problem})",
-                        where=f"{where}:{mark.line + 2}", hint=hint)
+                        where=f"{where}:{mark.line + first_line}", hint=hint)
 
 
 def _impossible_date_error(error: ValueError, text: str, where: str) -> ContentError:

@@ -32,11 +32,16 @@ MAX_POST_BYTES = 2**20
 # controls (a newline, a tab, an escape) and Unicode's line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Front matter keys generators make a post's id or address of.
+_ID_KEYS = ("slug", "permalink", "url", "path", "id", "uri")
 # Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
 _CUSTOM_TABLES = ("params", "extra")
 # A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
 # ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
 # ``externalLink``): no post to mail.
+# A "# Title" line opening a post's body, after blank lines and MDX import/export lines
+_OPENING_HEADING = re.compile(r"\A(?:[ \t]*\n|(?:import|export)\b[^\n]*\n)*"
+                              r"(?P<line>#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*)(?=\n|\Z)")
 _ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url", "externallink", "external_link")
 
 
@@ -80,7 +85,9 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     text = _read_text(path, where)
     generator = layout.generator
     try:
-        split = split_front_matter(text, where, key_value=generator.key_value_front_matter)
+        split = split_front_matter(text, where, key_value=generator.key_value_front_matter,
+                                   open_ended=generator.open_front_matter,
+                                   comment=generator.comment_front_matter)
     except ContentError:
         # A page by where it is (an _index.md, a file outside the post folders) is a page
         # however broken its front matter: never an error the cron run reports.
@@ -89,7 +96,13 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
             raise
     meta = {**generator.inherited(path, _front_matter_of), **split.meta}
     fields = FieldReader(meta, text, where, settings.site.zone, split.spelling)
-    entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight))
+    body = split.body  # MDX's import and export lines are left out as it renders
+    heading = None
+    if generator.title_from_heading:
+        heading, body = heading_title(body)
+    entry = generator.entry(Source(path, layout.relative(path), fields, fields.midnight,
+                                   heading))
+    _refuse_control_slug(entry.id + (entry.path or ""), meta, fields)
     if page and entry.page is None:
         entry = replace(entry, page=page)
     elsewhere = next((key for key in _ELSEWHERE_KEYS if meta.get(key)), None)
@@ -98,7 +111,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
                                      "sends readers to another address")
     unsendable = entry.page is not None or entry.draft
 
-    title = plain_line(fields.string("title") or "") or entry.title or ""
+    title = plain_line(fields.string("title") or heading or "") or entry.title or ""
     if not title and unsendable:
         title = _title_from_name(path)
     if not title:
@@ -106,7 +119,6 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
             "no title" if "title" not in meta else "the title is empty",
             where=fields.where("title"), hint="add title: ... to the front matter",
         )
-    body = split.body  # MDX's import and export lines are left out as it renders
     if not unsendable:
         if entry.date is None:
             raise ContentError("no date", where=where, hint='add date: "2024-05-01T09:00:00Z"')
@@ -137,9 +149,19 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         page=entry.page,
         expires=entry.expires,
         media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
-        or None,
+        or entry.media_subpath,
+        template_tags=fields.boolean("render_with_liquid", default=True),
         site=layout,
     )
+
+
+def heading_title(body: str) -> tuple[str | None, str]:
+    """The ``# heading`` opening ``body`` (after blank lines and MDX imports), and the body
+    without it (its line left empty: line numbers stay right); (None, body) if none opens it."""
+    found = _OPENING_HEADING.match(body)
+    if not found:
+        return None, body
+    return found.group("title"), body[:found.start("line")] + body[found.end("line"):]
 
 
 def site_relative(settings: Settings, path: Path) -> str:
@@ -163,6 +185,22 @@ def _refuse_control_characters(where: str) -> None:
         raise ContentError(
             "the file name holds a control character", where=printable(where),
             hint="rename the file without line breaks, tabs or other control characters")
+
+
+def _refuse_control_slug(made: str, meta: dict, fields: FieldReader) -> None:
+    """A slug (or permalink, url) written with a control character is refused, as a file name
+    with one is: it would become the post's id and address as written."""
+    if not _CONTROL.search(made):
+        return
+    written = [key for key, value in meta.items()
+               if isinstance(value, str) and _CONTROL.search(value)]
+    # The keys generators make ids of first: a folded description ends in a line break too.
+    key = next((key for key in written if key in _ID_KEYS), written[0] if written else None)
+    shown = printable(meta[key] if key else made)
+    raise ContentError(
+        f"the {fields.name(key) if key else 'slug'} {shown} holds a control character",
+        where=fields.where(key) if key else fields.file,
+        hint="write it without line breaks, tabs or other control characters")
 
 
 def _read_text(path: Path, where: str) -> str:

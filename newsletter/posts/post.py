@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -12,6 +13,10 @@ from newsletter.generators import SiteLayout
 from newsletter.posts.feature_image import PostImage
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A character reference with its semicolon (&amp; &#8217; &#x2014;): "AT&T" and "&copy2026" stay.
+_CHARACTER_REFERENCE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 class PostStatus(StrEnum):
@@ -51,6 +56,7 @@ class Post:
     page: str | None = None  # why this file is a page of the site and not a post
     expires: dt.datetime | None = None  # Hugo's expiryDate
     media_subpath: str | None = None  # Chirpy's: the folder of the post's relative image paths
+    template_tags: bool = True  # False: Jekyll's render_with_liquid: false, its tags are text
     # The site's layout: its generator, folders and every post's address (for template tags)
     site: SiteLayout | None = field(default=None, compare=False, repr=False)
 
@@ -63,6 +69,13 @@ class Post:
 def short_name(post_id: str) -> str:
     """A post id's last segment (``/posts/hello/`` -> ``hello``), "" when it has none."""
     return post_id.rstrip("/").rpartition("/")[2]
+
+
+def folder_name(name: str) -> str:
+    """The folder of the post named ``name`` (preview files, outbox messages): its name, but
+    never one that is the folder holding it or that folder's parent (a slug of ``.`` or
+    ``..``: its dots written %2E, as a URL would write them)."""
+    return name if name.strip(".") else name.replace(".", "%2E")
 
 
 def classify(post: Post, now: dt.datetime) -> PostStatus:
@@ -87,5 +100,14 @@ def newest_first(posts: list[Post]) -> list[Post]:
 
 
 def plain_line(text: str) -> str:
-    """``text`` as one line of plain text: HTML tags removed, whitespace and newlines collapsed."""
-    return " ".join(_TAG.sub("", text).split())
+    """``text`` as one line of plain text: HTML tags removed, character references decoded
+    (``Tom &amp; Jerry``, as WordPress imports write titles, is ``Tom & Jerry``), whitespace,
+    newlines and control characters (a terminal's escapes: a title is printed) collapsed."""
+    text = _CHARACTER_REFERENCE.sub(_decoded, _TAG.sub("", text))
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+def _decoded(reference: re.Match) -> str:
+    """The character a reference names; one naming a control character stays as written."""
+    character = html.unescape(reference[0])
+    return character if character.isprintable() or character.isspace() else reference[0]

@@ -18,6 +18,7 @@ STEP_NAMES = {"accepted": "Accepted", "delivered": "Delivered", "bounced": "Boun
               "complained": "Complained", "unsubscribed": "Unsubscribed", "opened": "Opened",
               "clicked": "Clicked"}
 FUNNEL_WIDTH, LABEL_WIDTH, BAR_WIDTH, ROW_HEIGHT = 640, 110, 380, 30
+CHAR_WIDTH = 8  # px: wider than any character of a figure in the page's 13px font
 LIST_WIDTH, LEFT_MARGIN, ACTIVE_HEIGHT, CHANGE_HEIGHT, TOP = 720, 56, 150, 80, 34
 
 
@@ -34,6 +35,12 @@ def share_text(share: float | None) -> str:
 def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
     """Horizontal bars, one per step, as long as its share of the readers accepted."""
     rows = funnel_rows(funnel)
+    words = [f"{count:,}" + (f" · {share_text(share)}"
+                             if share is not None and step != "accepted" else "")
+             for step, _, count, share in rows if count is not None]
+    # The longest figure must fit beside a full bar: bars are shorter for a list of millions.
+    room = max(map(len, words), default=0) * CHAR_WIDTH + 6
+    bar_width = min(BAR_WIDTH, FUNNEL_WIDTH - LABEL_WIDTH - room)
     height = ROW_HEIGHT * len(rows) + 8
     parts = [_svg_open(chart_id, FUNNEL_WIDTH, height,
                        f"What happened to {funnel.sent:,} email{'' if funnel.sent == 1 else 's'} of "
@@ -47,24 +54,25 @@ def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
                          f'data-step="{step}">not tracked</text>')
             continue
         # Events of readers still in doubt can take a share past 100%: the bar stops at its end.
-        width = round(BAR_WIDTH * min(share or 0, 1), 1)
+        width = round(bar_width * min(share or 0, 1), 1)
         if count and width < 1:
             width = 1.0  # a reader or two still shows
         parts.append(f'<rect class="bar bar-{step}" x="{LABEL_WIDTH}" y="{y + 5}" '
                      f'width="{width}" height="{ROW_HEIGHT - 10}" rx="3" data-step="{step}" '
                      f'data-count="{count}"/>')
-        words = f"{count:,}" + (f" · {share_text(share)}" if step != "accepted" else "")
         parts.append(f'<text x="{LABEL_WIDTH + width + 6}" y="{middle}" class="value">'
-                     f"{escape(words)}</text>")
+                     f"{escape(words.pop(0))}</text>")
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def list_chart(weeks: Sequence[Week], chart_id: str) -> Markup:
     """Active readers as a line; below it, who joined (bars up) and who left (bars down)."""
-    plot = LIST_WIDTH - LEFT_MARGIN - 8
-    step = plot / max(len(weeks), 1)
     most = max((week.active for week in weeks), default=0) or 1
+    # The scale's top figure stands left of the plot: a list of millions needs more room.
+    plot_left = max(LEFT_MARGIN, len(f"{most:,}") * CHAR_WIDTH + 8)
+    plot = LIST_WIDTH - plot_left - 8
+    step = plot / max(len(weeks), 1)
     change = max((max(week.joined, week.left) for week in weeks), default=0) or 1
     base = TOP + ACTIVE_HEIGHT + 24 + CHANGE_HEIGHT // 2  # the joined/left zero line
     height = base + CHANGE_HEIGHT // 2 + 28
@@ -73,11 +81,11 @@ def list_chart(weeks: Sequence[Week], chart_id: str) -> Markup:
     parts.append(f'<text x="0" y="{TOP - 18}" class="label">Active readers</text>'
                  f'<text x="0" y="{TOP + 4}" class="axis">{most:,}</text>'
                  f'<text x="0" y="{TOP + ACTIVE_HEIGHT}" class="axis">0</text>'
-                 f'<line class="grid" x1="{LEFT_MARGIN}" x2="{LIST_WIDTH - 8}" '
+                 f'<line class="grid" x1="{plot_left}" x2="{LIST_WIDTH - 8}" '
                  f'y1="{TOP + ACTIVE_HEIGHT}" y2="{TOP + ACTIVE_HEIGHT}"/>')
     points = []
     for index, week in enumerate(weeks):
-        x = round(LEFT_MARGIN + (index + 0.5) * step, 1)
+        x = round(plot_left + (index + 0.5) * step, 1)
         y = round(TOP + ACTIVE_HEIGHT - ACTIVE_HEIGHT * week.active / most, 1)
         points.append(f"{x},{y}")
         bar = max(step * 0.6, 1)
@@ -93,10 +101,10 @@ def list_chart(weeks: Sequence[Week], chart_id: str) -> Markup:
     parts.append(f'<polyline class="active" fill="none" points="{" ".join(points)}"/>')
     parts.append(f'<text x="0" y="{base - CHANGE_HEIGHT // 2 - 6}" class="label">Joined '
                  f'(up) and left (down), most in a week: {change:,}</text>'
-                 f'<line class="grid" x1="{LEFT_MARGIN}" x2="{LIST_WIDTH - 8}" y1="{base}" '
+                 f'<line class="grid" x1="{plot_left}" x2="{LIST_WIDTH - 8}" y1="{base}" '
                  f'y2="{base}"/>')
     if weeks:
-        parts.append(f'<text x="{LEFT_MARGIN}" y="{height - 6}" class="axis">week of '
+        parts.append(f'<text x="{plot_left}" y="{height - 6}" class="axis">week of '
                      f'{weeks[0].start.isoformat()}</text><text x="{LIST_WIDTH - 8}" '
                      f'y="{height - 6}" class="axis" text-anchor="end">week of '
                      f'{weeks[-1].start.isoformat()}</text>')

@@ -17,7 +17,7 @@ from pathlib import Path
 from newsletter.check import Finding
 from newsletter.config import Settings
 from newsletter.message import sample_message
-from newsletter.posts import Post, PostStatus, classify
+from newsletter.posts import Post, PostStatus, classify, folder_name
 from newsletter.render import Email
 from newsletter.sending import prepare_post, since_of
 
@@ -39,13 +39,6 @@ class Preview:
 def posts_to_preview(posts: list[Post], now: dt.datetime) -> list[Post]:
     """The posts previewed by default: ready or scheduled newsletters, not drafts or pages."""
     return [post for post in posts if classify(post, now) in PREVIEWED_STATUSES]
-
-
-def folder_name(name: str) -> str:
-    """The folder of the post named ``name`` under the preview folder: its name, but never one
-    that is the preview folder itself or its parent (a slug of ``.`` or ``..``: its dots
-    written %2E, as a URL would write them)."""
-    return name if name.strip(".") else name.replace(".", "%2E")
 
 
 def checked_email(settings: Settings, post: Post, now: dt.datetime) -> tuple[Email, list[Finding]]:

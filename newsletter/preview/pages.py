@@ -25,14 +25,15 @@ from newsletter.check import Finding
 from newsletter.config import Settings
 from newsletter.errors import ContentError, NewsletterError, PostNotFoundError
 from newsletter.message import Message, sample_message
-from newsletter.posts import Post, error_file_name, find_post, load_posts, newest_first
-from newsletter.preview.files import (
-    IMAGES_FOLDER,
-    Preview,
-    checked_email,
+from newsletter.posts import (
+    Post,
+    error_file_name,
+    find_post,
     folder_name,
-    local_images,
+    load_posts,
+    newest_first,
 )
+from newsletter.preview.files import IMAGES_FOLDER, Preview, checked_email, local_images
 from newsletter.render import (
     CLIP_WARNING_BYTES,
     GMAIL_CLIP_BYTES,

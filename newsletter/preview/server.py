@@ -66,13 +66,18 @@ class ShownImages:
             return self._images.get(name)
 
 
-def make_app(site_root: Path, environ: Mapping[str, str]):
-    """The WSGI application previewing the site at ``site_root``."""
+def make_app(site_root: Path, environ: Mapping[str, str], *, any_host: bool = False):
+    """The WSGI application previewing the site at ``site_root``; unless ``any_host`` (a server
+    the writer put on the network), it answers only requests to a loopback name
+    (:func:`is_loopback_name`)."""
     links = pages.SERVER_LINKS
     shown = ShownImages()
 
     def app(wsgi_environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = wsgi_environ["REQUEST_METHOD"]
+        if not any_host and not is_loopback_name(wsgi_environ.get("HTTP_HOST", "")):
+            return _respond(start_response, "403 Forbidden", "The preview answers only at "
+                            "localhost, 127.0.0.1 or [::1]: open it there.", "text/plain")
         if method not in ("GET", "HEAD"):
             return _respond(start_response, "405 Method Not Allowed", "only GET and HEAD", "text/plain",
                             extra=[("Allow", "GET, HEAD")])
@@ -116,7 +121,8 @@ def create_server(site_root: Path, environ: Mapping[str, str], host: str = DEFAU
     import waitress
 
     try:
-        return waitress.create_server(make_app(site_root, environ), host=host, port=port, threads=4,
+        app = make_app(site_root, environ, any_host=not is_loopback(host))
+        return waitress.create_server(app, host=host, port=port, threads=4,
                                       ident="newsletter-preview", clear_untrusted_proxy_headers=True)
     except (OSError, ValueError) as error:  # the port is taken, the host is no address here
         raise NewsletterError(f"cannot listen on {host} port {port} "
@@ -143,6 +149,24 @@ def is_loopback(host: str) -> bool:
                        for info in socket.getaddrinfo(host, None))
         except (OSError, ValueError):
             return False
+
+
+def is_loopback_name(host_header: str) -> bool:
+    """Whether a request's Host names this machine (``localhost``, ``127.0.0.1``, ``[::1]``,
+    any port): a page that points a name of its own at 127.0.0.1 (DNS rebinding) must not read
+    the drafts. A request without a Host (HTTP/1.0; no browser) names nothing else."""
+    name = host_header.strip().lower()
+    if name.startswith("["):
+        name = name[1:name.find("]")] if "]" in name else name
+    else:
+        name = name.partition(":")[0]
+    name = name.rstrip(".")
+    if not name or name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def _image(start_response: StartResponse, image: EmailImage | None, *, head: bool) -> list[bytes]:

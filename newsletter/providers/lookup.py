@@ -104,9 +104,10 @@ class Pages:
         self._lock = threading.Lock()
 
     def get(self, url: str, params: dict[str, Any] | None = None,
-            missing: str | None = None) -> Any:
+            missing: str | None = None, refused: str | None = None) -> Any:
         """The JSON at ``url`` (under the API URL unless absolute). ``missing``: what a 403 or
-        404 means (an account without this API)."""
+        404 means (an account without this API); ``refused``: what a 401 or 403 means (a key
+        that may send but not read)."""
         full = url if url.startswith(("https://", "http://")) else self.provider.api_url + url
         problem = ""
         for _ in range(READ_TRIES):
@@ -127,6 +128,8 @@ class Pages:
                     break
                 time.sleep(wait if wait is not None else 2.0)
                 continue
+            if refused and response.status_code in (401, 403):
+                raise LookupFailed(f"{self.provider.describe_response(response)}; {refused}")
             if missing and response.status_code in (403, 404):
                 raise LookupFailed(missing)
             if not 200 <= response.status_code < 300:

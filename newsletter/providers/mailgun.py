@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote, urlsplit
 
@@ -53,6 +54,11 @@ TAG_LIMIT = 128  # characters in an o:tag (Mailgun tags are short ASCII labels)
 MAX_MESSAGE_BYTES = 25 * 1000 * 1000  # a message with its files (docs/providers.md#mailgun-sending)
 
 
+# Every variable Mailgun would fill from recipient-variables (their names are ours, but the
+# reader's address and headers are among them: a post must hold none).
+ANY_VARIABLE = re.compile(r"%recipient\.[^%\s]*%", re.IGNORECASE)
+
+
 def _variable(name: str) -> str:
     return f"%recipient.{name}%"
 
@@ -72,7 +78,7 @@ class MailgunProvider(HttpProvider):
     secret_name = "MAILGUN_API_KEY"
 
     def check_email(self, email: Email) -> None:
-        refuse_merge_tags(self.name, email, _variable)
+        refuse_merge_tags(self.name, email, _variable, ANY_VARIABLE)
         refuse_oversized("Mailgun", email, message_size(email), MAX_MESSAGE_BYTES)
 
     def __init__(self, settings: Settings):
@@ -213,6 +219,10 @@ def check_key(provider: HttpProvider) -> str | None:
     return None
 
 
+READ_REFUSED = ("a domain sending key may only send: reconcile reads Mailgun's events with an "
+                "account API key (MAILGUN_API_KEY)")
+
+
 def lookup_events(provider: MailgunProvider, post_id: str, batches: list[InDoubtBatch],
                   now: dt.datetime) -> Iterator[tuple[str, str]]:
     """The readers of the post Mailgun accepted: its `accepted` events tagged with the post in
@@ -227,7 +237,8 @@ def _events(pages: Pages, provider: MailgunProvider, post_id: str, start: dt.dat
     """One window's events, through ``paging.next`` until a page is empty."""
     body = pages.get(f"/v3/{quote(provider.domain, safe='')}/events", {
         "begin": f"{start.timestamp():.0f}", "end": f"{end.timestamp() + 1:.0f}",
-        "ascending": "yes", "limit": 300, "event": "accepted", "tags": post_tag(post_id)})
+        "ascending": "yes", "limit": 300, "event": "accepted", "tags": post_tag(post_id)},
+        refused=READ_REFUSED)
     for _ in range(MAX_PAGES):
         items = body.get("items") if isinstance(body, dict) else None
         if not isinstance(items, list):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING, Callable
 
 from newsletter.errors import ContentError
@@ -44,15 +45,21 @@ def shared_parts(message: Message, token: Callable[[str], str],
     return html, text
 
 
-def refuse_merge_tags(provider: str, rendered: Email, token: Callable[[str], str]) -> None:
-    """ContentError if the post's own text holds a tag the provider would fill per reader."""
-    for key in RECIPIENT_FIELDS:
-        for tag in (token(key), token(f"{key}_html")):
-            if tag in rendered.html or tag in rendered.text or tag in rendered.subject:
-                raise ContentError(
-                    f"the post contains {tag!r}, which {provider} would replace with each "
-                    "reader's own value", where=rendered.post_id, hint="reword that text",
-                )
+def refuse_merge_tags(provider: str, rendered: Email, token: Callable[[str], str],
+                      every_tag: re.Pattern[str] | None = None) -> None:
+    """ContentError if the post's own text holds a tag the provider would fill per reader: one
+    of our values', or any that ``every_tag`` matches (a provider that fills every variable it
+    is given, the reader's address and headers included)."""
+    parts = (rendered.html, rendered.text, rendered.subject)
+    tags = [tag for key in RECIPIENT_FIELDS for tag in (token(key), token(f"{key}_html"))]
+    found = next((tag for tag in tags if any(tag in part for part in parts)), None)
+    if found is None and every_tag is not None:
+        found = next((match[0] for part in parts if (match := every_tag.search(part))), None)
+    if found is not None:
+        raise ContentError(
+            f"the post contains {found[:80]!r}, which {provider} would replace with each "
+            "reader's own value", where=rendered.post_id, hint="reword that text",
+        )
 
 
 def message_size(email: Email) -> int:

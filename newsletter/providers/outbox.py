@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from newsletter.errors import InDoubtError, NotSentError
 from newsletter.message import Message
+from newsletter.posts import folder_name, short_name
 from newsletter.providers.base import Provider, Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.outbox_lookup import LOOKUP
@@ -28,8 +29,8 @@ MAX_NAME = 200  # bytes; file names stop at 255
 
 
 def post_folder_name(post_id: str) -> str:
-    """The outbox folder of a post: the last segment of its slug."""
-    return post_id.rstrip("/").rpartition("/")[2] or "post"
+    """The outbox folder of a post: the last segment of its slug (never ``..``)."""
+    return folder_name(short_name(post_id) or "post")
 
 
 def file_stem(address: str) -> str:

@@ -26,16 +26,18 @@ from newsletter.render.images import (
 )
 from newsletter.render.markdown import (
     URL_ATTRIBUTES,
+    PAGE_TAGS,
     email_url,
+    is_event_handler,
     markdown_fragment,
     raw_html_lines,
 )
 from newsletter.render.notice import CONFIRM, WELCOME, has_notice, notice_templates, render_notice
 
 __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
-           "IMAGE_WARNING_BYTES", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET", "TEXT_TEMPLATE",
-           "URL_ATTRIBUTES", "WELCOME", "CostlyMarkdownError", "Dialect", "Email", "EmailImage",
-           "FoundImage", "all_ids", "email_url", "encoded_html_size", "github_slug",
-           "has_notice", "is_local", "local_ids", "markdown_dialect", "markdown_fragment",
-           "mode_problem", "notice_templates", "post_images", "raw_html_lines", "render_notice",
-           "render_post"]
+           "IMAGE_WARNING_BYTES", "PAGE_TAGS", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET",
+           "TEXT_TEMPLATE", "URL_ATTRIBUTES", "WELCOME", "CostlyMarkdownError", "Dialect", "Email",
+           "EmailImage", "FoundImage", "all_ids", "email_url", "encoded_html_size", "github_slug",
+           "has_notice", "is_event_handler", "is_local", "local_ids", "markdown_dialect",
+           "markdown_fragment", "mode_problem", "notice_templates", "post_images",
+           "raw_html_lines", "render_notice", "render_post"]

@@ -12,6 +12,7 @@ this works from a wheel; the repository's own example site uses these very templ
 from __future__ import annotations
 
 import json
+import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -29,13 +30,16 @@ from newsletter.scaffold.placeholders import (
     Placeholder,
     placeholders_in,
 )
-from newsletter.generators import Generator, SiteInfo, detect
+from newsletter.generators import Generator, SiteInfo, detect, other_generator
 
 __all__ = ["PRIVATE", "InitReport", "Placeholder", "init_site", "placeholders_in",
            "settings_text"]
 
 SUBSCRIBERS_HEADER = "email,name,status,tags,subscribed_at\n"
 IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a site
+# The generators whose layouts newsletter knows, as init names them
+KNOWN = ("Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby, Hexo, Docusaurus, MkDocs, "
+         "Next.js (Contentlayer, blog-starter), Bridgetown, Nikola and VitePress")
 # newsletter's files a blog must not publish: its settings, the reader list, mail and previews
 PRIVATE = ("newsletter.toml", "subscribers/", "templates/", "outbox/", "preview/")
 
@@ -109,16 +113,29 @@ def settings_text(generator: Generator) -> str:
 def posts_table(generator: Generator) -> str:
     """The [posts] lines: the generator found and its post folders, with a comment saying why."""
     dirs, why = generator.post_dirs()
+    other = other_generator(generator.root) if generator.name == "none" else None
+    if other:
+        where = (f"dirs = {_toml_list(other.dirs)}\n" if other.dirs else
+                 '# dirs = ["posts"]  # set the folders that hold your posts\n')
+        return (_comment(f"{other.label} site (found {other.evidence}), which newsletter does "
+                         "not know: posts are read the generic way from dirs (front matter "
+                         f"title, date, draft, slug); {other.note}.") +
+                'generator = "none"\n' + where + "# exclude = []\n")
     if generator.name == "none":
-        return ("# No static site generator was found (newsletter knows Hugo, Jekyll, Eleventy, "
-                "Astro,\n# Zola, Pelican and Gatsby): every Markdown file under content/ is "
-                "read. Name yours\n# to read its layout, e.g.:\n"
+        return (_comment(f"No static site generator was found (newsletter knows {KNOWN}): every "
+                         "Markdown file under content/ is read. Name yours to read its layout, "
+                         "e.g.:") +
                 '# generator = "hugo"\n# dirs = ["content/posts"]\n# exclude = []\n')
     return (f"# {generator.label} site (found {generator.evidence}): posts in "
             f"{', '.join(dirs)} ({why}).\n"
             f"generator = {_toml(generator.name)}\n"
             f"dirs = {_toml_list(dirs)}\n"
             "# Globs of files or folders never read as posts:\n# exclude = []\n")
+
+
+def _comment(text: str) -> str:
+    """``text`` as TOML comment lines."""
+    return "".join(f"# {line}\n" for line in textwrap.wrap(text, 96))
 
 
 def _unfilled(path: Path) -> list[str]:

@@ -60,6 +60,13 @@ class Doubts:
                                       "AND state = ? AND batch IS NULL", (post_id, State.IN_DOUBT))
         return [address for (address,) in rows]
 
+    def readers_after(self, post_id: str, after: str, limit: int) -> list[str]:
+        """Up to ``limit`` readers in doubt for this post, in address order after ``after``."""
+        rows = self.ledger.db.execute(
+            "SELECT address FROM deliveries WHERE post_id = ? AND state = ? AND address > ? "
+            "ORDER BY address LIMIT ?", (post_id, State.IN_DOUBT, after, limit))
+        return [address for (address,) in rows]
+
     def matched(self, post_id: str, readers: Sequence[str]) -> list[str]:
         """Those of ``readers`` in doubt for this post (what a dry run would mark sent)."""
         rows = self.ledger.db.execute(

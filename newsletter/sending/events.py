@@ -34,6 +34,8 @@ DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED = "delivered", "bounced", "soft_bounce
 COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED = "complained", "unsubscribed", "opened", "clicked"
 EVENT_KINDS = (DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED, COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED)
 
+ONE_CLICK_PROVIDER = "newsletter"  # the provider of a one-click unsubscribe's event (web/app)
+
 COLUMNS = "provider, event_id, kind, post_id, reader, occurred_at, detail"
 INSERT = (f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
           "ON CONFLICT (provider, event_id) DO NOTHING")
@@ -43,6 +45,14 @@ INSERT_MANY = (f"INSERT INTO events ({COLUMNS}) SELECT * FROM unnest(%s::text[],
                "%s::text[], %s::text[], %s::text[], %s::float8[], %s::text[]) "
                "ON CONFLICT (provider, event_id) DO NOTHING")
 
+# Each reader's latest delivery (d) and bounce (b) of a post, and whether a bounce was hard.
+OUTCOMES = ("SELECT SUM(CASE WHEN b IS NULL OR d > b THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d IS NULL OR b >= d THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN hard = 1 AND (d IS NULL OR b >= d) THEN 1 ELSE 0 END) FROM ("
+            "SELECT MAX(CASE WHEN kind = ? THEN occurred_at END) AS d, "
+            "MAX(CASE WHEN kind IN (?, ?) THEN occurred_at END) AS b, "
+            "MAX(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS hard FROM events "
+            "WHERE post_id = ? AND kind IN (?, ?, ?) GROUP BY reader) AS outcome")
 
 @dataclass(frozen=True)
 class DeliveryEvent:
@@ -162,11 +172,25 @@ class EventStore:
             (post_id,))
         return Counter(dict(rows))
 
-    def bounced_readers(self, post_id: str) -> int:
-        """Readers of ``post_id`` with a bounce, hard or soft (each counted once)."""
-        return self._connections.rows(
-            "SELECT COUNT(DISTINCT reader) FROM events WHERE post_id = ? AND kind IN (?, ?)",
-            (post_id, BOUNCED, SOFT_BOUNCE))[0][0]
+    def outcomes(self, post_id: str) -> tuple[int, int, int]:
+        """(delivered, bounced, of those hard) readers of ``post_id``, each counted once, by
+        the later of their delivery and their bounce: a bounce can come back after the
+        receiver took the message, and webhooks arrive in any order (a tie is a bounce)."""
+        row = self._connections.rows(OUTCOMES, (DELIVERED, BOUNCED, SOFT_BOUNCE, BOUNCED,
+                                                post_id, DELIVERED, BOUNCED, SOFT_BOUNCE))[0]
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+
+    def readers_heard_of(self, post_id: str, readers: Sequence[str]) -> list[str]:
+        """Those of ``readers`` a provider's webhook told of a message of ``post_id`` to (a
+        one-click unsubscribe, which names no post, is not one)."""
+        if not readers:
+            return []
+        rows = self._connections.rows(
+            f"SELECT DISTINCT reader FROM events WHERE post_id = ? AND kind IN "
+            f"({', '.join('?' * len(EVENT_KINDS))}) AND reader IN "
+            f"({', '.join('?' * len(readers))}) AND provider <> ?",
+            (post_id, *EVENT_KINDS, *readers, ONE_CLICK_PROVIDER))
+        return [reader for (reader,) in rows]
 
     def first_events(self, kinds: Sequence[str]) -> dict[str, float]:
         """reader -> when their first event of one of ``kinds`` happened (Unix seconds)."""
@@ -188,7 +212,8 @@ def open_events(settings: Settings) -> EventStore | None:
 # Rows whose message may have reached the reader: an event can be about them.
 MAILED = (State.SENT, State.IN_DOUBT, State.SUBMITTING)
 POST_IDS_FOR = 60.0  # seconds the ledger's list of posts is reused
-POST_IDS_MISS = 5.0  # an unknown tag re-reads it at most this often
+POST_IDS_MISS = 5.0  # a tag no post had at the last read re-reads it at most this often
+UNKNOWN_TAGS = 1000  # such tags remembered
 # The ledger's distinct post ids, one index probe a post (its key starts with post_id): a
 # DISTINCT read every row, 120 ms on a ledger of two posts to a million readers.
 POST_IDS = ("WITH RECURSIVE p(id) AS (SELECT min(post_id) FROM deliveries UNION ALL "
@@ -209,7 +234,10 @@ class PostFinder:
         self._in_database = database is not None
         self._connections = _Connections(self._connect) if database is None \
             else _InDatabase(database, LEDGER, owned=False)
-        self._post_ids: tuple[float, frozenset[str]] = (float("-inf"), frozenset())
+        # (when read, the post ids, their loose forms); tags no post had at the last read
+        self._post_ids: tuple[float, frozenset[str], frozenset[str]] = (
+            float("-inf"), frozenset(), frozenset())
+        self._unknown: set[str] = set()
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
@@ -224,13 +252,14 @@ class PostFinder:
         """The post of an event about ``reader`` whose message was tagged ``tag`` ("": none)."""
         if not self._in_database and not self.path.exists():
             return None
-        posts = self._known_posts(tag)
-        if tag in posts and self._mailed(reader, [tag]):
+        # The tag itself first, whatever the list of posts says: a post sent since it was read
+        # has its first events seconds after its send.
+        if tag and self._mailed(reader, [tag]):
             return tag
-        mailed = self._mailed(reader, sorted(posts))
+        loose = _loose(tag)
+        mailed = self._mailed(reader, sorted(self._known_posts(loose)))
         if not mailed:
             return None
-        loose = _loose(tag)
         same = [post for post in mailed if loose and _loose(post) == loose]
         return same[0] if len(same) == 1 else max(mailed, key=mailed.__getitem__)
 
@@ -244,17 +273,24 @@ class PostFinder:
             f"IN ({', '.join('?' * len(posts))})", (reader, *posts))
         return {post: at for post, state, at in rows if state in MAILED}
 
-    def _known_posts(self, tag: str) -> frozenset[str]:
-        """The ledger's post ids, re-read after a while, or soon when ``tag`` is not one."""
+    def _known_posts(self, loose: str) -> frozenset[str]:
+        """The ledger's post ids, re-read after a while, or at once when ``loose`` (a tag,
+        letters and digits only) names none of them: a post sent since. A tag still unknown
+        after a fresh read re-reads at most every POST_IDS_MISS seconds."""
         now = time.monotonic()
         with self._lock:
-            loaded, posts = self._post_ids
-            stale = now - loaded > POST_IDS_FOR or (tag and tag not in posts
-                                                     and now - loaded > POST_IDS_MISS)
+            loaded, posts, known = self._post_ids
+            missing = loose and loose not in known
+            stale = now - loaded > POST_IDS_FOR or (missing and (
+                loose not in self._unknown or now - loaded > POST_IDS_MISS))
             if stale:
-                rows = self._connections.rows(POST_IDS)
-                posts = frozenset(row[0] for row in rows)
-                self._post_ids = (now, posts)
+                posts = frozenset(row[0] for row in self._connections.rows(POST_IDS))
+                known = frozenset(_loose(post) for post in posts)
+                self._post_ids = (now, posts, known)
+                if loose and loose not in known:
+                    if len(self._unknown) >= UNKNOWN_TAGS:
+                        self._unknown.clear()
+                    self._unknown.add(loose)
             return posts
 
 

@@ -1,6 +1,7 @@
 """A post's funnel: what the ledger handed over, and what the delivery events say happened.
 
-Accepted (the ledger's ``sent``), then delivered, bounced (hard or soft), complained,
+Accepted (the ledger's ``sent``), then delivered or bounced (hard or soft: whichever came
+last for the reader, so the two never add up past accepted), complained,
 unsubscribed (from this post) and, while ``[tracking]`` turns them on, opened and clicked,
 each counted in different readers, so an event the provider sent twice, or a reader who opened
 the email five times, counts once. `status POST --json` and the preview server's report show it.
@@ -13,10 +14,8 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from newsletter.sending.events import (
-    BOUNCED,
     CLICKED,
     COMPLAINED,
-    DELIVERED,
     OPENED,
     UNSUBSCRIBED,
     EventStore,
@@ -70,7 +69,7 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
     store = events if events is not None else open_events(settings)
     try:
         readers = store.readers_by_kind(post_id) if store is not None else Counter()
-        bounced = store.bounced_readers(post_id) if store is not None else 0
+        delivered, bounced, hard = store.outcomes(post_id) if store is not None else (0, 0, 0)
     finally:
         if events is None and store is not None:
             store.close()
@@ -78,8 +77,8 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
     return Funnel(
         post=post_id, sent=rows[State.SENT], in_doubt=rows[State.IN_DOUBT],
         failed=rows[State.FAILED], pending=rows[State.PENDING],
-        delivered=readers[DELIVERED], bounced=bounced, complained=readers[COMPLAINED],
+        delivered=delivered, bounced=bounced, complained=readers[COMPLAINED],
         unsubscribed=readers[UNSUBSCRIBED],
         opened=readers[OPENED] if tracking.opens else None,
         clicked=readers[CLICKED] if tracking.clicks else None,
-        hard_bounced=readers[BOUNCED])
+        hard_bounced=hard)

@@ -55,6 +55,8 @@ class Ledger:
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
         # batch key -> (first, last row id, batch id) of a claim of new rows only, side by side.
         self._fresh: dict[str, tuple[int, int, int]] = {}
+        # post id -> readers claimed in its run with no outcome yet (see running()).
+        self._in_flight: dict[str, set[str]] = {}
         try:
             for name in sqlite.migrate(self.db, LEDGER, str(self.path)):
                 logger.info("ledger migration %s applied", name)
@@ -136,10 +138,12 @@ class Ledger:
             run = db.execute("INSERT INTO runs (post_id, segment, started_at) VALUES (?, ?, ?)",
                              (post_id, None if segment is None else json.dumps(list(segment)),
                               ledger_time())).lastrowid
+        self._in_flight[post_id] = set()  # empty at the end: no row left `submitting`, no scan
         yield
         self.db.execute("UPDATE runs SET ended_at = ? WHERE id = ?", (ledger_time(), run))
-        left = self.db.execute("SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ? "
-                               "AND state = ?)", (post_id, State.SUBMITTING)).fetchone()[0]
+        left = self._in_flight.pop(post_id) and self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ? AND state = ?)",
+            (post_id, State.SUBMITTING)).fetchone()[0]
         if not left:
             self.delete_meta(key)
 
@@ -167,15 +171,14 @@ class Ledger:
                 "SELECT key FROM meta WHERE substr(key, 1, ?) = ?",
                 (len(RUNNING_PREFIX), RUNNING_PREFIX))]
             for key in marks:
-                cursor = db.execute(
-                    "UPDATE deliveries SET state = ?, reason = ?, updated_at = ? "
-                    "WHERE post_id = ? AND state = ?",
-                    (State.IN_DOUBT, "the run stopped while its batch was being sent",
-                     ledger_time(), key.removeprefix(RUNNING_PREFIX), State.SUBMITTING),
-                )
+                post_id = key.removeprefix(RUNNING_PREFIX)
+                cursor = db.execute("UPDATE deliveries SET state = ?, reason = ?, updated_at = ? "
+                                    "WHERE post_id = ? AND state = ?",
+                                    (State.IN_DOUBT, "the run stopped while its batch was being "
+                                     "sent", ledger_time(), post_id, State.SUBMITTING))
                 recovered += cursor.rowcount
                 if cursor.rowcount:
-                    self.set_meta(DOUBT_PREFIX + key.removeprefix(RUNNING_PREFIX), ledger_time())
+                    self.set_meta(DOUBT_PREFIX + post_id, ledger_time())
                 self.delete_meta(key)  # in this transaction
         return recovered
 
@@ -195,14 +198,12 @@ class Ledger:
         self.set_meta(PENDING_PREFIX + post_id, ledger_time())
 
     def requeue(self, post_id: str, state: State) -> int:
-        """Move ``state`` rows (failed or in_doubt) of a post back to ``pending``; returns how many."""
+        """Move ``state`` rows (failed or in_doubt) of a post to ``pending``; returns how many."""
         self._flag_pending(post_id)
         with self.atomic() as db:
-            cursor = db.execute(
-                "UPDATE deliveries SET state = ?, updated_at = ? WHERE post_id = ? AND state = ?",
-                (State.PENDING, ledger_time(), post_id, state),
-            )
-        return cursor.rowcount
+            return db.execute("UPDATE deliveries SET state = ?, updated_at = ? "
+                              "WHERE post_id = ? AND state = ?",
+                              (State.PENDING, ledger_time(), post_id, state)).rowcount
 
     # The send's hot path: each method is one statement taking the whole batch as one JSON
     # parameter (json_each), so one call into SQLite, which runs without the GIL. A write is
@@ -254,12 +255,14 @@ class Ledger:
                 (post_id, State.SUBMITTING, provider, at, json.dumps(sorted(addresses)), batch))
             if batch is not None and db.execute(LAST_ROW).fetchone()[0] - last == len(addresses):
                 self._fresh[key] = (last + 1, last + len(addresses), batch)
+        self._in_flight.setdefault(post_id, set()).update(addresses)
         return addresses
 
     def record(self, post_id: str, outcomes: Iterable[tuple[str, State, str | None, str | None]],
                batch: str | None = None) -> None:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""
         self._fresh.pop(batch, None)
+        outcomes = list(outcomes)
         self.db.execute(
             # MATERIALIZED: SQLite would otherwise scan the JSON once per row of the post.
             """WITH outcome AS MATERIALIZED (
@@ -273,8 +276,9 @@ class Ledger:
                                      reason = outcome.reason, updated_at = ?
                FROM outcome
                WHERE deliveries.post_id = ? AND deliveries.address = outcome.address""",
-            (json.dumps(list(outcomes)), ledger_time(), post_id),
+            (json.dumps(outcomes), ledger_time(), post_id),
         )
+        self._in_flight.get(post_id, set()).difference_update(outcome[0] for outcome in outcomes)
 
     def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
              provider_id: str | None = None, batch: str | None = None) -> None:
@@ -293,13 +297,14 @@ class Ledger:
         self.db.execute("UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?, "
                         f"updated_at = ? WHERE {where}",
                         (state, provider_id, reason, ledger_time(), *found))
+        self._in_flight.get(post_id, set()).difference_update(addresses)
 
     # -- reports -------------------------------------------------------------------------------
 
     def has_rows(self, post_id: str) -> bool:
         """True if any reader of this post is in the ledger, in any state."""
-        query = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ?)"
-        return bool(self.db.execute(query, (post_id,)).fetchone()[0])
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ?)",
+                                    (post_id,)).fetchone()[0])
 
     def post_ids(self) -> list[str]:
         """Every post the ledger holds rows for."""
@@ -307,24 +312,19 @@ class Ledger:
 
     def counts(self, post_id: str | None = None) -> dict[str, Counter]:
         """{post_id: Counter(state -> rows)}, for one post or every post in the ledger."""
-        query = "SELECT post_id, state, COUNT(*) FROM deliveries"
-        params: tuple = ()
-        if post_id is not None:
-            query += " WHERE post_id = ?"
-            params = (post_id,)
+        where, params = ("", ()) if post_id is None else (" WHERE post_id = ?", (post_id,))
         result: dict[str, Counter] = {}
-        for post, state, count in self.db.execute(query + " GROUP BY post_id, state", params):
+        query = f"SELECT post_id, state, COUNT(*) FROM deliveries{where} GROUP BY post_id, state"
+        for post, state, count in self.db.execute(query, params):
             result.setdefault(post, Counter())[State(state)] = count
         return result
 
     def deliveries(self, post_id: str, states: Iterable[State]) -> list[Delivery]:
         """The rows of a post in ``states``, by address."""
         states = tuple(states)
+        marks = ",".join("?" * len(states))
         rows = self.db.execute(
-            f"""SELECT post_id, address, state, attempts, reason, provider, provider_message_id,
-                       updated_at
-                FROM deliveries WHERE post_id = ? AND state IN ({','.join('?' * len(states))})
-                ORDER BY state, address""",
-            (post_id, *states),
-        )
+            "SELECT post_id, address, state, attempts, reason, provider, provider_message_id, "
+            f"updated_at FROM deliveries WHERE post_id = ? AND state IN ({marks}) "
+            "ORDER BY state, address", (post_id, *states))
         return [Delivery(post, address, State(state), *rest) for post, address, state, *rest in rows]

@@ -22,6 +22,7 @@ from newsletter.sending.doubt_pg import PostgresDoubts
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.providers import Lookup, Provider
+    from newsletter.sending.events import EventStore
     from newsletter.sending.ledger import Ledger
     from newsletter.sending.ledger_pg import PostgresLedger
 
@@ -35,7 +36,8 @@ class Reconciled:
     post_id: str
     provider: str
     in_doubt: int = 0  # before
-    sent: int = 0  # found at the provider
+    sent: int = 0  # found at the provider (in its search, or its webhook events)
+    heard: int = 0  # of ``sent``, those its webhook events told of
     pending: int = 0  # provably never accepted: the next send delivers them
     still: Counter = field(default_factory=Counter)  # reason -> readers still in doubt
     note: str | None = None  # why nothing could be asked
@@ -83,29 +85,69 @@ def reconcile_posts(settings: Settings, ledger: Ledger | PostgresLedger, post_id
     reports = [Reconciled(post_id, name) for post_id in post_ids]
     provider = make_provider(settings) if lookup is not None else None
     rows = doubts(ledger)
+    events = _open_events(settings) if post_ids else None
     try:
         for report in reports:
-            _reconcile_post(rows, report, provider, lookup, dry_run, settle, clock)
+            heard = _heard_of(rows, events, report, dry_run)
+            _reconcile_post(rows, report, provider, lookup, dry_run, settle, clock, heard)
             if not dry_run and not rows.has_doubt(report.post_id):
                 rows.unflag(report.post_id)
     finally:
         if provider is not None:
             provider.close()
+        if events is not None:
+            events.close()
     return reports
+
+
+def _open_events(settings: Settings) -> EventStore | None:
+    """The site's delivery events (imported here: the module loads the PostgreSQL store's,
+    which a send from files never needs unless someone is in doubt)."""
+    from newsletter.sending.events import open_events
+
+    return open_events(settings)
+
+
+def _heard_of(rows: Doubts, events: EventStore | None, report: Reconciled,
+              dry_run: bool) -> set[str]:
+    """Readers in doubt whom a provider's webhook has told of a message of this post
+    (delivered, bounced, opened...): the provider took it, whatever its search can say (a
+    SendGrid account without the Email Activity add-on has none). They become sent (a dry
+    run: returned instead)."""
+    heard: set[str] = set()
+    if events is None:
+        return heard
+    after = ""
+    while True:
+        readers = rows.readers_after(report.post_id, after, WRITE_EVERY)
+        if not readers:
+            return heard
+        after = readers[-1]
+        told = events.readers_heard_of(report.post_id, readers)
+        if dry_run:
+            heard.update(told)
+            report.heard += len(told)
+        else:  # sent under no message id of the provider's: the webhook's events name none
+            report.heard += rows.mark_found(report.post_id, [(reader, None) for reader in told])
 
 
 def _reconcile_post(rows: Doubts, report: Reconciled, provider: Provider | None,
                     lookup: Lookup | None, dry_run: bool, settle: float | None,
-                    clock: Callable[[], dt.datetime]) -> None:
+                    clock: Callable[[], dt.datetime], heard: set[str]) -> None:
+    """Ask the provider about the readers of ``report``'s post still in doubt (but for
+    ``heard``, a dry run's readers already known to be sent)."""
     post_id, name = report.post_id, report.provider
     batches, old = rows.doubtful_batches(post_id), rows.unrecorded(post_id)
-    report.in_doubt = len(old) + sum(batch.size for batch in batches)
+    report.in_doubt = len(old) + sum(batch.size for batch in batches) + (
+        0 if dry_run else report.heard)  # a real run has marked those sent already
+    report.sent = report.heard
+    old = [reader for reader in old if reader not in heard]
     stays = _Stays(rows, report, dry_run)
     stays.add(old, "claimed before newsletter recorded its batches: check the provider's log, "
                    "or send --resend-in-doubt")
     if provider is None or lookup is None:
         report.note = no_lookup_note(name)
-        stays.add_batches(batches, {b.id: b.size for b in batches}, report.note)
+        stays.add_batches(batches, rows.left_in_doubt(post_id, batches, heard), report.note)
         return
     now = clock()
     askable = []
@@ -118,10 +160,10 @@ def _reconcile_post(rows: Doubts, report: Reconciled, provider: Provider | None,
         else:
             askable.append(batch)
             continue
-        stays.add_batches([batch], {batch.id: batch.size}, reason)
+        stays.add_batches([batch], rows.left_in_doubt(post_id, [batch], heard), reason)
     if not askable:
         return
-    found: set[str] = set()  # a dry run's findings; a real run writes them instead
+    found: set[str] = set(heard)  # a dry run's findings; a real run writes them instead
     try:
         search = lookup.search(provider, post_id, [
             InDoubtBatch(b.key, b.subject, b.claimed_at, b.given_up_at) for b in askable], now)
@@ -135,7 +177,7 @@ def _reconcile_post(rows: Doubts, report: Reconciled, provider: Provider | None,
         stays.add_batches(askable, left, f"the lookup failed: {provider.provider_text(failure)}")
         return
     finally:
-        report.sent += len(found)
+        report.sent += len(found - heard)
     left = rows.left_in_doubt(post_id, askable, found)
     delay = lookup.settle if settle is None else dt.timedelta(seconds=settle)
     ready = [b for b in askable if left.get(b.id) and b.given_up_at + delay <= now]

@@ -17,15 +17,16 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from newsletter.errors import SubscriberError
+from newsletter.subscribers.csv_encoding import not_utf8
 from newsletter.subscribers.csv_format import (
     COLUMNS,
     MAX_LINE,
     Layout,
     Record,
     line_too_long,
-    not_utf8,
     parse_csv,
 )
+from newsletter.subscribers.status_columns import foreign_list_file
 
 
 class UnclosedQuoteError(SubscriberError):
@@ -61,8 +62,10 @@ class CsvFile:
         try:
             text = _read_bounded(path, label).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise not_utf8(label, exc) from None
+            raise not_utf8(label, exc, path) from None
         layout, stream = parse_csv(io.StringIO(text, newline=""), label)
+        if (foreign := foreign_list_file(path.name, label, layout)) is not None:
+            raise foreign  # never edited: a status column added would make its rows readers
         records = list(_whole(stream, label))
         empty = not layout.preamble.strip("\ufeff\r\n\t ") and not records
         if layout.header is None and not records:
@@ -85,7 +88,7 @@ class CsvFile:
             handle = None
         else:
             handle = path.open("r", encoding="utf-8", newline="")
-            layout, stream = parse_csv(handle, label)
+            layout, stream = parse_csv(handle, label, source=path)
             first = next(stream, None)
             empty = first is None and not layout.preamble.strip("\ufeff\r\n\t ")
             if empty:  # as load() does: an empty file starts with the standard header

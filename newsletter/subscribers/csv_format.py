@@ -8,7 +8,6 @@ change byte for byte (same delimiter, line ending, BOM, header and unknown colum
 
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsletter.errors import SubscriberError
+from newsletter.subscribers.csv_encoding import not_utf8
 
 COLUMNS = ("email", "name", "status", "tags", "subscribed_at")
 # Header names spreadsheets and other tools use for the address column.
@@ -119,12 +119,22 @@ def _feed(lines: Iterable[str], taken: list[str], back: list[str]) -> Iterator[s
 
 def _swallowed_row(taken: list[str], delimiter: str) -> int | None:
     """Index of the first continuation line of a multi-line record that starts like a row of
-    its own (then a quote left open swallowed it), or None."""
+    its own (then a quote left open swallowed it), or None. A record whose quotes all close
+    where a cell ends (a note whose second line starts with an address) is a record."""
     for index in range(1, len(taken)):
         found = _ROW_START.match(taken[index])
         if found and found["separator"] in (delimiter, "\n", "\r\n", ""):
-            return index
+            return None if _well_quoted(taken, delimiter) else index
     return None
+
+
+def _well_quoted(taken: list[str], delimiter: str) -> bool:
+    """True if ``taken`` is one record whose every quote closes at the end of its cell: a quote
+    left open closes at the next quote in the file, which rarely ends a cell as well."""
+    try:
+        return sum(1 for _ in csv.reader(taken, delimiter=delimiter, strict=True)) == 1
+    except csv.Error:
+        return False
 
 
 def _records(lines: Iterable[str], delimiter: str, first_line: int = 1,
@@ -166,7 +176,8 @@ def read_csv(path: Path, label: str | None = None, keep_text: bool = True,
     """
     handle = path.open("r", encoding=encoding, newline="")
     try:
-        layout, records = parse_csv(handle, label or str(path), keep_text)
+        layout, records = parse_csv(handle, label or str(path), keep_text,
+                                    source=path if encoding == "utf-8" else None)
     except BaseException:
         handle.close()
         raise
@@ -178,15 +189,16 @@ def _closing(handle, records: Iterator[Record]) -> Iterator[Record]:
         yield from records
 
 
-def parse_csv(lines: Iterable[str], label: str,
-              keep_text: bool = True) -> tuple[Layout, Iterator[Record]]:
+def parse_csv(lines: Iterable[str], label: str, keep_text: bool = True,
+              source: Path | None = None) -> tuple[Layout, Iterator[Record]]:
     """The layout and data records of CSV text given as lines (line endings kept).
 
     Without ``keep_text`` records come without their text (``raw`` None): enough to read a
-    list, not to rewrite it.
+    list, not to rewrite it. ``source``: the file ``lines`` decode as UTF-8, where a byte
+    that is not UTF-8 is looked for to name its line.
     """
-    layout, records = _read_layout(label, bounded_lines(lines, label), keep_text)
-    return layout, _guarded(label, records)
+    layout, records = _read_layout(label, bounded_lines(lines, label), keep_text, source)
+    return layout, _guarded(label, records, source)
 
 
 def bounded_lines(lines: Iterable[str], label: str) -> Iterator[str]:
@@ -212,7 +224,8 @@ def line_too_long(label: str, number: int) -> SubscriberError:
                                 "meant, and remove or fix that line")
 
 
-def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
+def _guarded(path: str, records: Iterator[Record],
+             source: Path | None = None) -> Iterator[Record]:
     """Turn decoding and CSV errors met while streaming into a SubscriberError."""
     line = 0
     try:
@@ -220,7 +233,7 @@ def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
             line = record.line
             yield record
     except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc) from None
+        raise not_utf8(path, exc, source) from None
     except csv.Error as exc:
         raise SubscriberError(
             f"unreadable CSV after line {line} ({exc})", where=path,
@@ -228,38 +241,8 @@ def _guarded(path: str, records: Iterator[Record]) -> Iterator[Record]:
         ) from None
 
 
-def export_encoding(path: Path, label: str) -> str:
-    """How a file handed to `import` is encoded: UTF-8, or UTF-16 (Excel's "Unicode Text",
-    with a byte order mark or, from other tools, without one: every other byte of its ASCII
-    header is 0). A workbook (.xlsx, .ods: a zip file), a zip archive or JSON is refused by name."""
-    with path.open("rb") as handle:
-        start = handle.read(4)
-    if start.startswith(b"PK\x03\x04") and path.suffix.lower() == ".zip":
-        raise SubscriberError("a zip archive, not CSV text", where=label,
-                              hint="unzip it and import the .csv files inside (Mailchimp's "
-                                   "export holds one per status)")
-    if start.startswith(b"PK\x03\x04"):
-        raise SubscriberError("a spreadsheet workbook (.xlsx or .ods), not CSV text", where=label,
-                              hint="open it in your spreadsheet and save it as 'CSV UTF-8'")
-    if start.removeprefix(codecs.BOM_UTF8)[:1] in (b"[", b"{"):
-        raise SubscriberError("JSON, not CSV text", where=label,
-                              hint="export the subscribers as CSV from the service and import "
-                                   "that file")
-    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return "utf-16"
-    if len(start) == 4 and start[1] == start[3] == 0 != start[0]:  # "e\0m\0": no mark
-        return "utf-16-le"
-    return "utf-16-be" if len(start) == 4 and start[0] == start[2] == 0 != start[1] else "utf-8"
-
-
-def not_utf8(path: str, exc: UnicodeDecodeError) -> SubscriberError:
-    return SubscriberError(
-        f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=path,
-        hint="save it as 'CSV UTF-8' from your spreadsheet",
-    )
-
-
-def _read_layout(path: str, handle, keep_text: bool) -> tuple[Layout, Iterator[Record]]:
+def _read_layout(path: str, handle, keep_text: bool,
+                 source: Path | None = None) -> tuple[Layout, Iterator[Record]]:
     layout = Layout()
     skipped: list[str] = []
     separator = None
@@ -276,7 +259,7 @@ def _read_layout(path: str, handle, keep_text: bool) -> tuple[Layout, Iterator[R
         else:
             return layout, iter(())  # empty file: nothing to read
     except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc) from None
+        raise not_utf8(path, exc, source) from None
     layout.delimiter = separator or sniff_delimiter(text)
     layout.newline = "\r\n" if text.endswith("\r\n") else "\n"
     records = _records(chain([text], handle), layout.delimiter, len(skipped) + 1, keep_text)

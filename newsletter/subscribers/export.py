@@ -9,6 +9,7 @@ from newsletter.subscribers.csv_format import COLUMNS
 from newsletter.subscribers.rows import Status
 
 if TYPE_CHECKING:
+    from newsletter.errors import SubscriberError
     from newsletter.subscribers.store import SubscriberStore
 
 # A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +cmd|...,
@@ -16,14 +17,17 @@ if TYPE_CHECKING:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_readers(store: SubscriberStore, stream: TextIO,
-                   status: Status | str | None = None) -> int:
+def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str | None = None,
+                   problems: list[SubscriberError] | None = None) -> int:
     """Write one CSV row per reader (normalised address) to ``stream``; return the count.
+    The rows left out because they cannot be read go to ``problems``.
 
     Every cell that a spreadsheet would run as a formula is neutralised (:func:`as_text`);
     the subscriber files themselves keep what was written in them.
     """
-    readers, _ = store.load()
+    readers, found = store.load()
+    if problems is not None:
+        problems.extend(found)
     if status is not None:
         readers = [r for r in readers if r.status == Status(status)]
     extra = list(dict.fromkeys(name for r in readers for name in r.extra))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from newsletter.subscribers.rows import Status, split_tags
+from newsletter.subscribers.status_columns import named_status
 
 Values = Mapping[str, str]  # one row's cells by header name, lower-cased and trimmed
 ACTIVE, UNSUBSCRIBED, BOUNCED, COMPLAINED, UNCONFIRMED = (
@@ -208,7 +209,8 @@ BUTTONDOWN_MARKS = ("creation_date", "secondary_id", "referrer_url", "utm_source
 FORMATS = {format_.name: format_ for format_ in (
     ExportFormat("mailchimp", "Mailchimp audience export",
                  lambda h: "email address" in h and bool({"member_rating", "leid", "euid",
-                                                          "optin_time"} & h),
+                                                          "optin_time",
+                                                          *MAILCHIMP_STATUS_COLUMNS} & h),
                  ("email address",), _mailchimp),
     ExportFormat("ghost", "Ghost members export",
                  lambda h: "email" in h and ("subscribed_to_emails" in h or (
@@ -235,42 +237,10 @@ FORMATS = {format_.name: format_ for format_ in (
 FORMAT_NAMES = ("newsletter", *FORMATS, "convertkit")  # convertkit: Kit's former name
 ALIASES = {"convertkit": "kit"}
 
-# Columns that say whether someone may be mailed, in files of no known format. Such a file is
-# refused unless --status-column says how to read it: never guessed to be active.
-STATUS_LIKE = frozenset({
-    "status", "state", "type", "subscribed", "unsubscribed", "email_disabled",
-    "subscribed_to_emails", "subscriber_type", "subscription", "subscription_status",
-    "member_status", "opted_in", "opt_in", "optin", "opted_out", "opt_out", "optout",
-    "confirmed", "double_opt_in", "bounced", "blocked", "blocklisted", "blacklisted",
-    "enabled", "disabled", "active", "inactive", "consent", "marketing_consent",
-    "accepts_marketing", "email_marketing_consent", "do_not_email", "unsub_time", "clean_time",
-    "unsubscribed_at", "deleted_at",
-})
-_STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?)$")
-
-
-# Words of a file name that say everyone in it left (Sendy's "<list>-unsubscribed.csv",
-# "-bounced", "-marked-as-spam", "-unconfirmed"; a list saved by hand as "unsubscribes.csv").
-NAMED_STATUSES = {
-    **dict.fromkeys(("unsubscribed", "unsubscribes", "unsubscribers", "unsubs", "optouts",
-                     "blocklist", "blocklisted", "suppressed", "suppressions", "deleted"),
-                    UNSUBSCRIBED),
-    **dict.fromkeys(("bounced", "bounces", "cleaned"), BOUNCED),
-    **dict.fromkeys(("complained", "complaints", "spam"), COMPLAINED),
-    **dict.fromkeys(("unconfirmed", "unactivated"), UNCONFIRMED),
-}
-
-
 def status_in_name(file_name: str) -> Status | None:
     """The status a file's name gives everyone in it (``list-unsubscribed.csv``), if any."""
-    words = re.split(r"[^a-z]+", file_name.lower())
-    return next((NAMED_STATUSES[word] for word in words if word in NAMED_STATUSES), None)
-
-
-def status_like(column: str) -> bool:
-    """True if a column name looks like it says whether someone may be mailed."""
-    name = re.sub(r"[\s\-]+", "_", column.strip().lower())
-    return name in STATUS_LIKE or bool(_STATUS_WORDS.search(name))
+    named = named_status(file_name)
+    return None if named is None else Status(named)
 
 
 def recognise(header: frozenset[str]) -> ExportFormat | None:

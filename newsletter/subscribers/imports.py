@@ -19,17 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from newsletter.addresses import normalise_address
+from newsletter.addresses import bare_address, normalise_address
 from newsletter.errors import SubscriberError
+from newsletter.subscribers.csv_encoding import export_encoding
 from newsletter.subscribers.csv_format import (
     COLUMNS,
     Layout,
     Record,
     column_names,
-    export_encoding,
     read_csv,
 )
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
+from newsletter.subscribers.export import FORMULA_STARTS
 from newsletter.subscribers.import_stage import ImportStage
 from newsletter.subscribers.postgres_import import import_into_database
 from newsletter.subscribers.postgres_store import PostgresStore
@@ -45,7 +46,6 @@ from newsletter.subscribers.formats import (
     recognise,
     status_column_reader,
     status_in_name,
-    status_like,
 )
 from newsletter.subscribers.rows import (
     LEFT,
@@ -56,6 +56,7 @@ from newsletter.subscribers.rows import (
     nul_problem,
     row_values,
 )
+from newsletter.subscribers.status_columns import status_like
 
 if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
@@ -177,10 +178,13 @@ def _read(path: Path, options: ImportOptions,
             email = cells[email_at].strip() if email_at < len(cells) else ""
             status = (cells[status_at].strip().lower()
                       if status_at is not None and status_at < len(cells) else "")
-            if (subscriber := plain.subscriber(record, email, status)) is not None:
+            if not _has_guard(cells) and (
+                    subscriber := plain.subscriber(record, email, status)) is not None:
                 yield subscriber
                 continue
         row = Row(path, label, record.line, row_values(layout, record))
+        _unguard(row.values)
+        _unwrap_address(row.values)
         if in_parts:  # "First Name", "Last Name": one name here
             row.values["name"] = name_in_parts(dict(zip(header, row_cells(record))))
         if read_status is not None:
@@ -197,6 +201,30 @@ def _read(path: Path, options: ImportOptions,
             yield error
 
 
+def _has_guard(cells: list[str]) -> bool:
+    """True if a cell holds our export's guard: a ``'`` before what a spreadsheet would run."""
+    return any(cell.lstrip()[:1] == "'" and cell.lstrip()[1:2] in FORMULA_STARTS
+               for cell in cells)
+
+
+def _unguard(values: dict[str, str]) -> None:
+    """Cells as they were before `subscribers export` guarded them from spreadsheets
+    (``'=Ann``, ``'-dash@example.com``): an export imported elsewhere is the same list."""
+    for column, value in values.items():
+        if value[:1] == "'" and value[1:2] and value[1:2] in FORMULA_STARTS:
+            values[column] = value[1:]
+
+
+def _unwrap_address(values: dict[str, str]) -> None:
+    """``Ann <ann@example.com>`` or ``mailto:ann@example.com`` in the email cell: the address,
+    and the name written with it when the row has none."""
+    email, shown = bare_address(values.get("email", ""))
+    if email != values.get("email", ""):
+        values["email"] = email
+        if shown and not values.get("name"):
+            values["name"] = shown
+
+
 def row_cells(record: Record) -> list[str]:
     return [cell.strip() for cell in record.cells]
 
@@ -204,11 +232,13 @@ def row_cells(record: Record) -> list[str]:
 def _read_export(path: Path, label: str, header: list[str], records: Iterable[Record],
                  format_: ExportFormat) -> Iterator[Subscriber | SubscriberError]:
     for record in _whole(records, label):
-        values = dict(zip(header, row_cells(record)))
+        # A row cut short (a download stopped mid-row) has every column, empty past its end.
+        values = dict.fromkeys(header, "") | dict(zip(header, row_cells(record)))
         where = f"{label}:{record.line}"
         try:
             reading = format_.read(values, path.name)
-            address = normalise_address(reading.email)
+            email, shown = bare_address(reading.email)
+            address = normalise_address(email)
         except UnknownStatus as unknown:
             yield SubscriberError(f"{unknown} is not a {format_.name} status newsletter knows",
                                   where=where, hint="the row is not imported (docs/imports.md "
@@ -218,7 +248,7 @@ def _read_export(path: Path, label: str, header: list[str], records: Iterable[Re
         except SubscriberError as error:
             yield SubscriberError(error.message, where=where, hint="the row is not imported")
             continue
-        yield Subscriber(email=reading.email, address=address, name=reading.name,
+        yield Subscriber(email=email, address=address, name=reading.name or shown,
                          status=reading.status, tags=reading.tags,
                          subscribed_at=reading.subscribed_at, source=path, line=record.line)
 

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator, TextIO
 from newsletter.addresses import address_key, fast_normalised, normalise_address, normalised_key
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, parse_csv, read_csv
+from newsletter.subscribers.status_columns import foreign_list_file
 
 
 class Status(StrEnum):
@@ -247,9 +248,14 @@ def open_records(path: Path, label: str, problems: list[SubscriberError],
     """
     try:
         layout, records = (read_csv(path, label, keep_text=False) if handle is None
-                           else parse_csv(handle, label, keep_text=False))
+                           else parse_csv(handle, label, keep_text=False, source=path))
     except SubscriberError as error:
         problems.append(error)
+        return Layout(), iter(())
+    if (foreign := foreign_list_file(path.name, label, layout)) is not None:
+        problems.append(foreign)  # an export saved here: who left it says its own way
+        next(records, None)  # started, so that closing it closes the file it opened
+        records.close()
         return Layout(), iter(())
     return layout, _non_blank(records, label, problems)
 

@@ -34,7 +34,13 @@ from urllib.parse import parse_qsl, urlsplit
 from newsletter.errors import ConfigError, NewsletterError
 from newsletter.addresses import address_key
 from newsletter.message import UnsubscribeTokens, verify_legacy_token
-from newsletter.sending import EVENT_KINDS, DeliveryEvent, EventStore, PostFinder
+from newsletter.sending import (
+    EVENT_KINDS,
+    ONE_CLICK_PROVIDER,
+    DeliveryEvent,
+    EventStore,
+    PostFinder,
+)
 from newsletter.state import postgres
 from newsletter.subscribers import (
     BackgroundFolder,
@@ -179,8 +185,12 @@ class NewsletterApp:
         return [] if method == "HEAD" else [response.body]
 
     def respond(self, request: Request) -> Response:
-        """Route one request."""
+        """Route one request. The sign-up paths come before the unsubscribe path: one at the
+        root of its host (``/{token}``) would take ``/subscribe`` too."""
         path, method = request.path, request.method
+        answer = self.signups and self.signups.route(request)
+        if answer is not None:
+            return answer
         from_path = self.route.match(path)
         if from_path is not None:
             if method not in ("GET", "HEAD", "POST"):
@@ -197,9 +207,6 @@ class NewsletterApp:
             if method != "POST":
                 raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
             return self.webhook(request, provider)
-        answer = self.signups and self.signups.route(request)
-        if answer is not None:
-            return answer
         raise HttpError(404, "There is nothing here.")
 
     def confirmation_page(self, address: str) -> Response:
@@ -219,7 +226,7 @@ class NewsletterApp:
 
     def unsubscribe(self, request: Request, address: str, token: str) -> Response:
         """POST: unsubscribe at once (RFC 8058); repeating it changes nothing more."""
-        form = request.form()
+        form = request.form(plain_text=True)  # a text/plain one-click: docs/unsubscribes.md
         if form.get(ONE_CLICK[0]) != [ONE_CLICK[1]]:
             raise HttpError(400, "This is not a one-click unsubscribe request "
                                  "(the body must be List-Unsubscribe=One-Click).")
@@ -269,8 +276,8 @@ class NewsletterApp:
         try:
             post = self.events.finder.post_for(reader, "")
             self.events.store.record([DeliveryEvent(
-                "newsletter", f"one-click:{post}:{reader}", "unsubscribed", reader, post,
-                time.time(), "one-click unsubscribe")])
+                ONE_CLICK_PROVIDER, f"one-click:{post}:{reader}", "unsubscribed", reader,
+                post, time.time(), "one-click unsubscribe")])
         except (sqlite3.Error, OSError, NewsletterError) as error:
             logger.warning("one-click unsubscribe of %s not counted: %s", address, error)
 

@@ -76,13 +76,17 @@ class Request:
             raise _too_large(limit)
         return self._body
 
-    def form(self, limit: int = MAX_FORM_BODY) -> dict[str, list[str]]:
-        """Form fields from a urlencoded or multipart/form-data body (RFC 8058 allows both)."""
+    def form(self, limit: int = MAX_FORM_BODY, *,
+             plain_text: bool = False) -> dict[str, list[str]]:
+        """Form fields from a urlencoded or multipart/form-data body (RFC 8058 allows both);
+        with ``plain_text``, a text/plain body is read as urlencoded too (some mail clients post
+        the one-click key=value so). White space around a urlencoded body is not part of it."""
         body = self.body(limit)
         content_type = self.content_type or "application/x-www-form-urlencoded"
-        if content_type == "application/x-www-form-urlencoded":
+        if content_type == "application/x-www-form-urlencoded" or (
+                plain_text and content_type == "text/plain"):
             try:
-                text = body.decode("utf-8")
+                text = body.decode("utf-8").strip()
             except UnicodeDecodeError:
                 raise HttpError(400, "The form data is malformed.") from None
             return _parse_urlencoded(text, MAX_FORM_FIELDS, "The form data is malformed.",

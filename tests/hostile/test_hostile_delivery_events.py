@@ -52,9 +52,29 @@ def test_hostile_event_shapes_are_stored_sanely_and_break_no_report(site):
     assert report.status_code == 200 and "Plain Words" in report.text
     figures = json.loads(invoke(site, "status", SLUG, "--json",
                                 env=provider_environ("sendgrid")).output)
-    # Bob's event for another post is his latest send's; the stranger's counts nowhere.
-    assert (figures["delivered"], figures["bounced"]) == (2, 2)
+    # Bob's event for another post is his latest send's; the stranger's counts nowhere. His
+    # bounce (its time unreadable: when it came) is later than that delivery (1970): bounced.
+    assert (figures["delivered"], figures["bounced"]) == (1, 2)
     with closing(sqlite3.connect(site / ".newsletter" / "events.db")) as db:
         rows = db.execute("SELECT reader, occurred_at, length(detail) FROM events").fetchall()
     assert len(rows) == 5  # the two without an address are ignored
     assert all(0 < at < 4_102_444_800 and size <= 500 for _, at, size in rows)
+
+
+def test_a_bounce_reason_from_the_receiving_server_is_one_short_line_in_the_log(site, caplog):
+    # The reason of a bounce is the receiving mail server's text: anyone who signs up with a
+    # domain of their own writes it. Before, its line breaks forged lines of serve's log, its
+    # escapes reached the terminal, and all 100 KB of it went into one log line.
+    subscriber_csv(site, *READERS)
+    reason = "550 no such user\n2026-12-07 INFO unsubscribed boss@example.com \x1b]0;pwned\x07"
+    event = {"email": CY, "event": "bounce", "type": "bounce", "reason": reason + "x" * 100_000,
+             "sg_event_id": "r1", "timestamp": 1_700_000_000}
+    with serving(NewsletterApp(load_settings(site, ENVIRON))) as base:
+        headers, body = sendgrid_request([event])
+        with caplog.at_level("INFO"):
+            answer = requests.post(f"{base}/webhooks/sendgrid", data=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    logged = [r.getMessage() for r in caplog.records if "recorded as bounced" in r.getMessage()]
+    assert len(logged) == 1
+    assert "\n" not in logged[0] and "\x1b" not in logged[0] and "\x07" not in logged[0]
+    assert "550 no such user" in logged[0] and len(logged[0]) < 1000

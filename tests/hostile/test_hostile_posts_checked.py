@@ -58,3 +58,41 @@ def test_thousands_of_links_are_each_found_at_their_own_line(site):
     found = [f for f in findings(site, "many") if f["code"] == "link-fragment"]
     assert len(found) == 2000
     assert {f["where"] for f in found} == {f"content/posts/many.md:{7 + 2 * n}" for n in range(2000)}
+
+
+def test_event_handlers_and_page_level_tags_never_reach_the_email(site):
+    # Raw HTML a guest post may carry: scripts in attributes, and tags that act on the whole
+    # page the email is shown in (a base for every link, a redirect, a stylesheet).
+    write(site, "handlers", '<img src="https://blog.example.com/a.png" alt="a" '
+                            'onerror="alert(1)">\n\n'
+                            '<a href="https://example.org/" OnClick="steal()">a link</a>\n\n'
+                            '<base href="https://evil.example/">\n\n'
+                            '<meta http-equiv="refresh" content="0;url=https://evil.example/">\n\n'
+                            '<link rel="stylesheet" href="https://evil.example/x.css">\n\n'
+                            'The words stay.')
+    found = [(f["code"], f["where"]) for f in findings(site, "handlers")]
+    assert ("html-script-attribute", "content/posts/handlers.md:7") in found
+    assert ("html-script-attribute", "content/posts/handlers.md:9") in found
+    assert [(code, where) for code, where in found if code == "html-page-tag"] == [
+        ("html-page-tag", f"content/posts/handlers.md:{line}") for line in (11, 13, 15)]
+    assert invoke(site, "preview", "handlers").exit_code == 0
+    sent = (site / "preview" / "handlers" / "email.html").read_text(encoding="utf-8")
+    assert "The words stay." in sent and "a link" in sent and "a.png" in sent
+    for gone in ("onerror", "alert(", "onclick", "steal()", "<base", "refresh", "evil.example"):
+        assert gone not in sent.lower()
+
+
+def test_script_urls_in_attributes_other_than_a_links_href_are_errors(site):
+    # Only <a href> and <img src> were read: a script in any other URL attribute went out.
+    write(site, "elsewhere", '<svg><a xlink:href="javascript:alert(1)"><text>svg</text></a></svg>\n\n'
+                             '<map name="m"><area href=" JavaScript:alert(2)"></map>\n\n'
+                             '<img src="https://blog.example.com/a.png" alt="a" '
+                             'srcset="https://blog.example.com/b.png 2x, javascript:alert(3) 1x">\n\n'
+                             '<table background="vbscript:msgbox(4)"><tr><td>t</td></tr></table>\n\n'
+                             '<div style="background: URL( \'javascript:alert(5)\' )">bg</div>\n\n'
+                             '<a href="https://example.org/" title="javascript: a talk">fine</a>')
+    found = [(f["code"], f["where"]) for f in findings(site, "elsewhere")]
+    assert found == [("html-script-attribute", f"content/posts/elsewhere.md:{line}")
+                     for line in (7, 9, 11, 13, 15)]
+    result = run_cli(site, "send", "elsewhere", "--yes")
+    assert result.returncode == 2 and not (site / "outbox").exists()

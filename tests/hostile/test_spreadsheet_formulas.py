@@ -83,3 +83,22 @@ def test_a_cell_starting_with_a_tab_or_carriage_return_is_neutralised_too():
 
     assert [as_text(cell) for cell in ("\t=1+1", "\r=1+1", "a=1", "")] == [
         "'\t=1+1", "'\r=1+1", "a=1", ""]
+
+
+def test_an_export_imported_elsewhere_keeps_its_readers_addresses_and_names(site, tmp_path):
+    # Moving the list: the export's guard quote would have made '+plus@example.com (another
+    # address) and '-dash@example.com a leaver no more
+    (site / "subscribers" / "subscribers.csv").write_text(
+        "email,name,status,tags,subscribed_at\n"
+        "+plus@example.com,=Plain,active,,\n"
+        "-dash@example.com,Dee,unsubscribed,,\n", encoding="utf-8")
+    out = tmp_path / "all.csv"
+    assert invoke(site, "subscribers", "export", "--out", str(out)).exit_code == 0
+    assert "'-dash@example.com" in out.read_text(encoding="utf-8")
+    (site / "subscribers" / "subscribers.csv").write_text("email,name,status\n")
+
+    result = invoke(site, "subscribers", "import", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert invoke(site, "subscribers", "list").stdout.splitlines() == [
+        "+plus@example.com\t=Plain\tactive\t", "-dash@example.com\tDee\tunsubscribed\t"]

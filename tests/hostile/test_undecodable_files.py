@@ -71,3 +71,22 @@ def test_importing_an_undecodable_file_exits_2_and_leaves_the_list_as_it_was(sit
     assert "not UTF-8 text" in result.output
     assert list_bytes(site) == before
     assert not list((site / "subscribers").glob("*.tmp*"))
+
+
+@pytest.mark.parametrize("codec, byte", [("cp1252", "0xe9"), ("mac_roman", "0x8e")])
+def test_a_spreadsheet_saved_in_its_legacy_encoding_is_refused_naming_the_line(
+        site, tmp_path, codec, byte):
+    # Excel's "CSV (Comma delimited)" on Windows, "CSV (Macintosh)" on a Mac: the first
+    # accented name is thousands of rows in, past the first block read
+    rows = [f"reader{n}@example.com,Reader {n}" for n in range(3000)]
+    incoming = tmp_path / "readers.csv"
+    incoming.write_bytes("\r\n".join(["email,name", *rows, "rene@example.com,René"])
+                         .encode(codec))
+    before = list_bytes(site)
+
+    result = invoke(site, "subscribers", "import", str(incoming))
+
+    assert result.exit_code == 2
+    assert result.output == (f"error: {incoming}:3002: not UTF-8 text (byte {byte}); save it "
+                             "as 'CSV UTF-8' from your spreadsheet\n")
+    assert list_bytes(site) == before

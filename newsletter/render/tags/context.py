@@ -79,6 +79,10 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
     site = {"title": settings.site.title, "language": settings.site.language,
             "timezone": settings.site.timezone, **_generator_values(post),
             "url": origin, "baseurl": base_path}  # emails need the published address
+    if layout is not None and layout.generator.name == "jekyll":
+        # GitHub Pages' jekyll-github-metadata: site.github.url is the site's address
+        github = site.get("github") if isinstance(site.get("github"), dict) else {}
+        site["github"] = {**github, "url": site_url}
     return TagContext(site_url=site_url, base_path=base_path, site=site,
                       page=page_values(post, base_path), link_url=_links(post),
                       mdx=Path(post.path).suffix.lower() == ".mdx")
@@ -104,7 +108,14 @@ def _links(post: Post) -> Callable[[str, str], str | None]:
 
     def url(kind: str, target: str) -> str | None:
         beside = Path(post.path).parent if kind in ("ref", "relref", "file") else None
-        return layout.link_url(target, beside=beside)
+        found = layout.link_url(target, beside=beside)
+        name = target.strip().strip("\"'").strip("/")
+        if found is None and kind == "post_url" and "/" in name:
+            # {% post_url /subdir/2024-05-01-name %} names _posts/subdir/2024-05-01-name.md;
+            # a subfolder Jekyll does not find it in is only deprecated: the name alone
+            names = [f"{folder}/{name}" for folder in layout.dirs] + [name.rpartition("/")[2]]
+            found = next(filter(None, map(layout.link_url, names)), None)
+        return found
 
     return url
 

@@ -12,7 +12,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Callable
 
-from newsletter.render.tags import hugo, zola
+from newsletter.render.tags import hexo, hugo, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import url_in_markdown
 from newsletter.render.tags.hugo import Output, fenced, gist_link
@@ -28,6 +28,9 @@ FURNITURE_INCLUDES = frozenset({
 _GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
 # key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
 _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
+# The player address of a YouTube or a Vimeo video, as al-folio's video include takes it.
+_EMBED_URL = re.compile(r"https?://(?:(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{1,64})"
+                        r"|player\.vimeo\.com/video/(\d{1,20}))(?:[?#/]|$)")
 # Block tags: their closing tag; what the block holds is code (highlight) or dropped (comment).
 BLOCK_ENDS = {"highlight": "endhighlight", "comment": "endcomment", "raw": "endraw"}
 
@@ -46,21 +49,43 @@ def link_tag(tag: Tag, context: TagContext) -> Output:
 
 
 def include(tag: Tag, context: TagContext) -> Output:
-    """Page furniture is dropped; Minimal Mistakes' ``figure`` and ``video`` become what Hugo's
-    figure and video shortcodes do; anything else cannot be shown, so it stays to be reported."""
+    """Page furniture is dropped; a theme's figure include (Minimal Mistakes', al-folio's) and
+    its YouTube and Vimeo includes become what Hugo's figure and video shortcodes do; anything
+    else cannot be shown, so it stays to be reported."""
     name, _, rest = tag.body.strip().partition(" ")
     words = set(re.split(r"[^a-z0-9]+", PurePosixPath(name.lower()).stem))
     if words & FURNITURE_INCLUDES:
         return Output("")
     named = {key: value.strip("\"'") for key, value in _PARAMETER.findall(rest)}
-    if name == "figure" and named.get("image_path"):
-        return _shortcode(tag, context, "figure", src=named["image_path"],
+    kind = re.sub(r"\.(html|liquid)$", "", name)
+    image = named.get("image_path") or named.get("path")
+    if kind == "figure" and image:
+        if not re.match(r"[a-z][a-z0-9+.-]*:|/", image, re.IGNORECASE):
+            image = "/" + image  # al-folio's path="assets/img/x.jpg", relative_url'd
+        return _shortcode(tag, context, "figure", src=image,
                           alt=named.get("alt"), caption=named.get("caption"))
-    if name == "video" and named.get("provider") in ("youtube", "vimeo") and named.get("id"):
-        return _shortcode(tag, context, named["provider"], id=named["id"])
+    video = _video(kind, named)
+    if video:
+        return _shortcode(tag, context, video[0], id=video[1])
     raise TagProblem(f"{tag.quoted()} writes the theme's {name or 'file'}, which an email "
                      "cannot show", "write what it shows into the post, or wrap it in "
                      "{% comment %} ... {% endcomment %}")
+
+
+def _video(kind: str, named: dict[str, str]) -> tuple[str, str] | None:
+    """(youtube or vimeo, the video's id) of a theme's video include: Minimal Mistakes'
+    ``video id=... provider=youtube``, Chirpy's ``embed/youtube.html id=...``, al-folio's
+    ``video.liquid path="https://www.youtube.com/embed/ID"``; None for any other (a video
+    file, another provider, a site's own include whose template newsletter cannot know)."""
+    if kind == "video" and named.get("provider") in ("youtube", "vimeo") and named.get("id"):
+        return named["provider"], named["id"]
+    if kind in ("embed/youtube", "embed/vimeo") and named.get("id"):
+        return kind.removeprefix("embed/"), named["id"]
+    embedded = _EMBED_URL.match(named.get("path", "")) if kind == "video" else None
+    if embedded:
+        youtube, vimeo = embedded.groups()
+        return ("youtube", youtube) if youtube else ("vimeo", vimeo)
+    return None
 
 
 def gist(tag: Tag, context: TagContext) -> Output:
@@ -96,5 +121,6 @@ def unknown(tag: Tag, context: TagContext) -> Output:
 
 LIQUID_TAGS: dict[str, Callable[[Tag, TagContext], Output]] = {
     "link": link_tag, "post_url": link_tag, "include": include, "gist": gist,
+    **hexo.HEXO_TAGS,
 }
 CODE_BLOCKS = {"highlight": highlight}

@@ -20,7 +20,11 @@ def expand_post(settings: Settings, post: Post) -> Expansion:
     """``post``'s Markdown with its template tags expanded, and the ones that could not be."""
     dialect = markdown_dialect(settings, post)
     body, problems = directives.rewrite(post.body, post.body_line, dialect)
-    expansion = expand_tags(body, default_tag_context(settings, post), post.body_line, dialect)
+    if post.template_tags:
+        expansion = expand_tags(body, default_tag_context(settings, post), post.body_line,
+                                dialect)
+    else:  # Jekyll 4's render_with_liquid: false: what looks like a tag is the post's text
+        expansion = Expansion(body, (), ())
     if not problems:
         return expansion
     return replace(expansion, problems=tuple(sorted((*expansion.problems, *problems),

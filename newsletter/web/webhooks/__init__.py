@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from newsletter.addresses import address_key
+from newsletter.message import one_line
 from newsletter.providers import DECLARATIONS
 from newsletter.sending import DeliveryEvent, EventStore, PostFinder
 from newsletter.subscribers import Suppression, record_suppressions
@@ -46,6 +47,7 @@ WEBHOOKS = {name: importlib.import_module(f"{__name__}.{declaration.webhook}")
 # others sign the whole body, so a replay can only repeat the same events, which change nothing
 # the second time (docs/providers.md#webhook-guarantees).
 ONE_USE_TOKENS = {"mailgun": mailgun.signature_token}
+MAX_DETAIL = 500  # characters of an event's detail kept (a bounce's reason, say)
 
 
 @dataclass
@@ -93,15 +95,18 @@ def _apply(provider: str, events: list[Event], store, sink: EventSink,
     report = WebhookReport()
     suppressions, kept = [], []
     for event in events:
+        # The detail may be a receiving mail server's text (a bounce's reason): anyone with a
+        # domain writes it, so it is kept on one line and short, as logs and the list show it.
+        detail = one_line(event.detail[:MAX_DETAIL])
         if event.kind in STATUS_KINDS:
-            suppressions.append(Suppression(event.address, event.kind, f"{provider}: {event.detail}"))
+            suppressions.append(Suppression(event.address, event.kind, f"{provider}: {detail}"))
         if event.kind not in sink.kinds or not event.address:
             report.ignored += 1
             continue
         reader = address_key(event.address)
         kept.append(DeliveryEvent(provider, event.event_id, event.kind, reader,
                                   None if event.test else sink.finder.post_for(reader, event.post),
-                                  now if event.at is None else event.at, event.detail[:500]))
+                                  now if event.at is None else event.at, detail))
     report.changes = record_suppressions(store, suppressions)
     for change in report.changes:
         logger.info("%s: %s recorded as %s (%s)", provider, change.address, change.status,

@@ -34,7 +34,10 @@ from newsletter.web.webhooks.common import (
 
 # Permanent failures Mailgun keeps off its bounce list (api-suppressions: soft bounces and an
 # ESP's refusal are not added): "old", retried until too old; "espblock", the receiver's policy.
-SOFT_REASONS = {"old", "espblock"}
+# And "suppress-*": Mailgun never tried, the address being on its bounce, unsubscribe or
+# complaint list from an earlier message (`subscribers sync` brings those lists).
+SOFT_REASONS = {"old", "espblock", "suppress-bounce", "suppress-unsubscribe",
+                "suppress-complaint"}
 EVENT_KINDS = {"delivered": DELIVERED, "complained": "complained",
                "unsubscribed": "unsubscribed", "opened": OPENED, "clicked": CLICKED}
 

@@ -28,10 +28,12 @@ from newsletter.web.webhooks.common import (
     require_secret,
 )
 
-# Bounce `Type`s that mean the address will never take mail; the rest of the soft kinds are
-# counted only. (Postmark bounce API, "Bounce types".)
+# Bounce `Type`s that mean the address will never take mail; the soft kinds say this message
+# was not delivered (an ISP's block, the sender's DMARC policy, an address deactivated by
+# hand), and are counted only. An AutoResponder is an automatic reply to a message that was
+# delivered, and no bounce at all. (Postmark bounce API, "Bounce types".)
 HARD_BOUNCE_TYPES = {"HardBounce", "BadEmailAddress"}
-SOFT_BOUNCE_TYPES = {"SoftBounce", "DnsError", "AutoResponder"}
+SOFT_BOUNCE_TYPES = {"SoftBounce", "DnsError", "Blocked", "DMARCPolicy", "ManuallyDeactivated"}
 DEFERRED_TYPES = {"Transient"}  # "Message delayed": Postmark is still trying
 RECORD_KINDS = {"Delivery": DELIVERED, "Open": OPENED, "Click": CLICKED}
 # Where each record type says when it happened (Postmark webhook reference).

@@ -36,6 +36,7 @@ from newsletter.web.webhooks.common import (
 
 EVENT_KINDS = {"email.complained": "complained", "email.delivery_delayed": DEFERRED,
                "email.delivered": DELIVERED, "email.opened": OPENED, "email.clicked": CLICKED}
+NOT_SENT = ("email.suppressed", "email.failed")
 
 
 def verify(request, secrets, now: float) -> None:
@@ -100,4 +101,9 @@ def _classify(event_type: str, data: dict) -> tuple[str, str]:
         bounce_type = field_text(bounce, "type") or "Permanent"
         kind = "bounced" if bounce_type == "Permanent" else SOFT_BOUNCE
         return kind, f"bounced ({bounce_type}): {field_text(bounce, 'message')}"
+    if event_type in NOT_SENT:
+        # Resend took the email but never delivered it: its address is on Resend's
+        # suppression list, or the send failed (a quota, the domain); not the reader's doing.
+        failed = data.get("failed") if isinstance(data.get("failed"), dict) else {}
+        return SOFT_BOUNCE, f"{event_type}: {field_text(failed, 'reason')}".rstrip(": ")
     return EVENT_KINDS.get(event_type, IGNORED), event_type

@@ -94,4 +94,9 @@ def _classify(record: dict) -> tuple[str, str]:
         bounce_type = field_text(record, "type") or "bounce"
         kind = "bounced" if bounce_type == "bounce" else SOFT_BOUNCE
         return kind, f"{bounce_type}: {field_text(record, 'reason')}"
+    if name == "dropped":
+        # SendGrid took the message but never tried it: a suppressed or invalid address, or
+        # spam content. Not delivered; the list follows SendGrid's suppressions through
+        # `subscribers sync`, not through this event.
+        return SOFT_BOUNCE, f"dropped: {field_text(record, 'reason')}"
     return EVENT_KINDS.get(name, IGNORED), name

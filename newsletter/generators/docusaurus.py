@@ -1,0 +1,130 @@
+"""Docusaurus: the blog plugin's folder (``blog/``), as docusaurus.io/docs/blog describes it and
+its ``parseBlogFileName`` reads it.
+
+A file or folder named ``YYYY-MM-DD-slug`` (``2024-03-09-slug.md``, ``2024-03-09-slug/index.md``,
+``2024/03/09/slug.md``) gives the date (in UTC) and the address ``/blog/2024/03/09/slug``; a
+``slug`` in the front matter replaces that part. ``draft: true`` is a draft, ``unlisted: true``
+a page nobody is led to (never mailed); files and folders whose names start with ``_`` are
+partials. Without ``title``, the ``# heading`` opening the post is its title (and is left out of
+the body, as Docusaurus does). Settings from ``docusaurus.config.*``: ``url``, ``baseUrl``,
+``trailingSlash`` and the classic preset's ``blog: {path, routeBasePath}``; nothing is run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from newsletter.generators.base import (
+    Entry,
+    Generator,
+    Source,
+    folder_setting,
+    join_url,
+    path_id,
+    url_path,
+)
+from newsletter.generators.settings_files import (
+    SiteInfo,
+    depends_on,
+    first_file,
+    first_text,
+    js_boolean,
+    js_object,
+    js_string,
+    site_info,
+)
+
+CONFIG_FILES = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs", "mts"))
+_DATED = re.compile(r"^(?P<folder>.*)(?P<date>\d{4}[-/]\d{1,2}[-/]\d{1,2})[-/]?(?P<text>.*?)"
+                    r"(?:/index)?$")
+_PLACEHOLDER_URL = re.compile(r"https?://your-docusaurus[\w.-]*\.(?:com|io)/?$")
+
+
+class Docusaurus(Generator):
+    name = "docusaurus"
+    label = "Docusaurus"
+    markdown = "remark"
+    extensions = (".md", ".mdx")
+    title_from_heading = True
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        super().__init__(root, evidence)
+        self.config_text = first_text(root, CONFIG_FILES)
+        self.blog: dict[str, Any] = js_object(self.config_text, "blog", skip_code=True)
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        config = first_file(root, *CONFIG_FILES)
+        if config:
+            return config.name
+        return "package.json" if depends_on(root, "@docusaurus/core") else None
+
+    def info(self) -> SiteInfo:
+        url = js_string(self.config_text, "url")
+        if url and _PLACEHOLDER_URL.match(url):
+            url = None  # the template's, not the blog's
+        if url and self.base_path:
+            url = url.rstrip("/") + self.base_path
+        return site_info(self.evidence, js_string(self.config_text, "title"), url)
+
+    def markdown_options(self) -> dict[str, bool]:
+        return {"smart_punctuation": False}  # no smartypants in Docusaurus's remark
+
+    @property
+    def _folder(self) -> str:
+        return folder_setting(self.blog.get("path"), "blog")
+
+    @property
+    def content_root(self) -> Path:
+        return self.root / self._folder
+
+    @property
+    def base_path(self) -> str:
+        base = js_string(self.config_text, "baseUrl")
+        return url_path(base)
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        return (self._folder,), "the blog plugin's folder"
+
+    def page_dirs(self) -> tuple[str, ...]:
+        return ("src/pages",)
+
+    def entry(self, source: Source) -> Entry:
+        fields, relative = source.fields, source.relative
+        pages = self.root / "src" / "pages"
+        if source.path.is_relative_to(pages):
+            page_id = path_id(PurePosixPath(source.path.relative_to(pages).as_posix()))
+            return Entry(id=page_id, path=join_url(page_id), page="a page of src/pages")
+        post_id = path_id(relative)
+        if any(part.startswith("_") for part in relative.parts):
+            return Entry(id=post_id, path=None, page="a partial (_name): not a blog post")
+        stem = relative.with_suffix("").as_posix()
+        found = _DATED.match(stem)
+        if found:
+            slug = f"/{found['date'].replace('-', '/')}/{found['folder']}{found['text']}"
+        else:
+            slug = "/" + re.sub(r"/index$", "", stem)
+        slug = (fields.string("slug") or "").strip() or slug
+        date = fields.date("date") or _file_date(found, source.path)
+        route = self.blog.get("routeBasePath")
+        route = route if isinstance(route, str) else "blog"
+        address = join_url(route, slug)
+        if js_boolean(self.config_text, "trailingSlash") and not address.endswith("/"):
+            address += "/"
+        page = "unlisted: true" if fields.boolean("unlisted", default=False) else None
+        return Entry(id=post_id, path=address, date=date, page=page,
+                     draft=fields.boolean("draft", default=False))
+
+
+def _file_date(found: re.Match | None, path: Path) -> dt.datetime:
+    """The date of the file's name, at midnight UTC as Docusaurus reads it, else its time."""
+    if found:
+        year, month, day = (int(part) for part in re.split(r"[-/]", found["date"]))
+        try:
+            return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
+        except ValueError:
+            pass
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)

@@ -1,0 +1,106 @@
+"""Nikola: settings in conf.py, posts where its ``POSTS`` globs say (``posts/*.md``).
+
+As getnikola.com/handbook describes it: a Markdown post opens with its metadata as
+``.. key: value`` lines in an HTML comment (``.. title:``, ``.. slug:``, ``.. date: 2024-05-01
+09:00:00 UTC``); ``.. status: draft`` (or the tag ``draft``) is a draft, ``private`` a page. Its
+address is the ``POSTS`` entry's folder and the slug, ``/blog/slug/`` with ``PRETTY_URLS``
+(``slug.html`` without). ``PAGES`` files are pages. reStructuredText posts (``.rst``, and
+``.txt``, reST in Nikola) are listed as not read. Only literal assignments of conf.py are read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from newsletter.generators.base import Entry, Generator, Source, as_list, join_url, path_id
+from newsletter.generators.settings_files import SiteInfo, python_settings, read_text, site_info
+from newsletter.generators.slugs import pelican_slug
+
+DEFAULT_POSTS = (("posts/*.md", "posts", "post.tmpl"),)
+DEFAULT_PAGES = (("pages/*.md", "pages", "page.tmpl"),)
+
+
+class Nikola(Generator):
+    name = "nikola"
+    label = "Nikola"
+    extensions = (".md", ".mdown", ".markdown")
+    unread_extensions = (*Generator.unread_extensions, ".txt", ".html")  # .txt is reST there
+    comment_front_matter = True
+
+    def __init__(self, root: Path, evidence: str | None = None):
+        super().__init__(root, evidence)
+        self.config: dict[str, Any] = python_settings(root / "conf.py")
+
+    @classmethod
+    def found(cls, root: Path) -> str | None:
+        text = read_text(root / "conf.py") or ""
+        return "conf.py" if "Nikola" in text and "POSTS" in text else None
+
+    def info(self) -> SiteInfo:
+        config = self.config
+        return site_info("conf.py", _in_default_language(config.get("BLOG_TITLE")),
+                         config.get("SITE_URL"), config.get("TIMEZONE"),
+                         config.get("DEFAULT_LANG"))
+
+    @property
+    def content_root(self) -> Path:
+        return self.root
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        return self._folders("POSTS") or ("posts",), "conf.py's POSTS"
+
+    def page_dirs(self) -> tuple[str, ...]:
+        return self._folders("PAGES")
+
+    def static_dirs(self) -> tuple[str, ...]:
+        return ("files", ".")  # FILES_FOLDERS' files/ is served at the root, images/ as itself
+
+    def entry(self, source: Source) -> Entry:
+        fields, post_id = source.fields, path_id(source.relative)
+        slug = (fields.string("slug") or "").strip() or \
+            pelican_slug(fields.string("title") or "") or source.path.stem
+        pretty = self.config.get("PRETTY_URLS", True) is not False
+        kind, folder = self._destination(source.relative)
+        address = join_url(folder, slug, "/") if pretty else join_url(folder, slug + ".html")
+        status = (fields.string("status") or "").strip().lower()
+        tags = [tag.strip().lower() for tag in _tags(source.meta.get("tags"))]
+        if kind == "PAGES" or status == "private":
+            return Entry(id=post_id, path=address,
+                         page="one of conf.py's PAGES" if kind == "PAGES" else "status: private")
+        return Entry(id=post_id, path=address, date=fields.date("date"),
+                     draft=status == "draft" or "draft" in tags)
+
+    def _entries(self, name: str) -> list[tuple[str, str]]:
+        """(glob, destination) of conf.py's POSTS or PAGES."""
+        value = self.config.get(name)
+        entries = value if isinstance(value, (list, tuple)) else \
+            DEFAULT_POSTS if name == "POSTS" else DEFAULT_PAGES
+        return [(item[0].strip("/"), _in_default_language(item[1]) or "") for item in entries
+                if isinstance(item, (list, tuple)) and len(item) >= 2
+                and isinstance(item[0], str)]
+
+    def _folders(self, name: str) -> tuple[str, ...]:
+        """The folders of POSTS' or PAGES' globs (their other markups listed as not read)."""
+        return tuple(dict.fromkeys(PurePosixPath(glob).parent.as_posix()
+                                   for glob, _ in self._entries(name)))
+
+    def _destination(self, relative: PurePosixPath) -> tuple[str, str]:
+        """Which of POSTS or PAGES holds the file, and the folder it is published in."""
+        for kind in ("PAGES", "POSTS"):
+            for glob, folder in self._entries(kind):
+                if relative.parent == PurePosixPath(glob).parent:
+                    return kind, folder
+        return "POSTS", "posts"
+
+
+def _in_default_language(value: Any) -> str | None:
+    """A setting that may be one string or a table by language (``{DEFAULT_LANG: ...}``)."""
+    if isinstance(value, dict):
+        value = next(iter(value.values()), None)
+    return value if isinstance(value, str) else None
+
+
+def _tags(value: Any) -> list[str]:
+    """``.. tags: a, b`` (one string) or a list."""
+    return value.split(",") if isinstance(value, str) else as_list(value)

@@ -1,0 +1,67 @@
+"""Hexo's tag plugins as email (hexo.io/docs/tag-plugins): the ones a post writes its content
+with. ``{% asset_img pic.jpg Title %}`` is the image of the post's asset folder,
+``{% post_link slug [text] %}`` a link to that post, ``{% youtube id %}`` and ``{% vimeo id %}``
+what Hugo's shortcodes of those names show. Any other stays for the check to report.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from newsletter.render.tags import hugo
+from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.html import url_in_markdown
+from newsletter.render.tags.hugo import Output
+from newsletter.render.tags.syntax import Tag, TagProblem
+
+_FILE = re.compile(r"[^\s/]+(?:/[^\s/]+)*\.\w{2,5}")  # pic.jpg, sub/pic.png
+_NUMBER = re.compile(r"\d+(?:px|%)?")
+
+
+def asset_img(tag: Tag, context: TagContext) -> Output:
+    """``{% asset_img [class] slug [width] [height] [title ["alt"]] %}``: the post asset
+    folder's image, its alt the alt text, else the title."""
+    words = _words(tag)
+    at = next((index for index, word in enumerate(words) if _FILE.fullmatch(word)), None)
+    if at is None:
+        raise TagProblem(f"{tag.quoted()} names no image file",
+                         "write it as {% asset_img photo.jpg A caption %}")
+    rest = list(words[at + 1:])
+    while rest and _NUMBER.fullmatch(rest[0]):  # width, height
+        rest.pop(0)
+    title, alt = (rest[0], rest[1]) if len(rest) == 2 and tag.body.count('"') >= 4 \
+        else (" ".join(rest), "")
+    text = (alt or title).replace("[", "").replace("]", "")
+    return Output(f"![{text}]({url_in_markdown(words[at])})")
+
+
+def post_link(tag: Tag, context: TagContext) -> Output:
+    """``{% post_link slug [text] [escape] %}``: a link to the post whose file is ``slug``."""
+    words = _words(tag)
+    if not words:
+        raise TagProblem(f"{tag.quoted()} names no post", "name the post's file, without .md")
+    url = context.link_url(tag.name, words[0])
+    if not url:
+        raise TagProblem(f"{tag.quoted()}: no post {words[0]} on this site",
+                         "name the post by its file in source/_posts, without .md")
+    text = " ".join(word for word in words[1:] if word not in ("true", "false")) or words[0]
+    return Output(f"[{text.replace('[', '').replace(']', '')}]({url_in_markdown(url)})")
+
+
+def _words(tag: Tag) -> list[str]:
+    try:
+        return shlex.split(tag.body)
+    except ValueError:  # an unclosed quote: the words as they are
+        return tag.body.split()
+
+
+HEXO_TAGS = {"asset_img": asset_img, "post_link": post_link,
+             "youtube": lambda tag, context: hugo.youtube(_positional(tag), context),
+             "vimeo": lambda tag, context: hugo.vimeo(_positional(tag), context)}
+
+
+def _positional(tag: Tag) -> Tag:
+    """The Liquid-style tag with its words as a shortcode's positional parameters."""
+    return Tag("shortcode", tag.opener, tag.source, tag.start, tag.end, name=tag.name,
+               positional=tuple(_words(tag)))

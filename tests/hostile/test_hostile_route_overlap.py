@@ -1,0 +1,30 @@
+"""An unsubscribe URL at the root of its host (``https://news.example.com/{token}``) takes
+every one-segment path: before, the sign-up form's POST /subscribe was read as a one-click
+without its body and answered 400, so nobody could sign up. The sign-up paths the settings
+name now come first; one-click links still work."""
+
+from __future__ import annotations
+
+import requests
+from signup_support import configure_signup, settle, sign_up, signup_endpoint, wait_for_email
+from web_server import SECRET, statuses, subscriber_csv
+
+from newsletter.message import UnsubscribeTokens
+
+
+def test_sign_ups_and_one_clicks_both_work_beside_a_root_unsubscribe_url(site):
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("https://blog.example.com/unsubscribe/{token}",
+                                             "https://news.example.com/{token}"))
+    subscriber_csv(site, "old@example.com")
+    configure_signup(site)
+    with signup_endpoint(site) as (base, app):
+        answer = sign_up(base, "new@example.com")
+        assert answer.status_code == 200 and "Check your inbox" in answer.text
+        settle(app)
+        assert wait_for_email(site, "new@example.com") is not None
+        token = UnsubscribeTokens(SECRET).make("old@example.com")
+        one_click = requests.post(f"{base}/{token}", data={"List-Unsubscribe": "One-Click"},
+                                  timeout=30)
+        assert one_click.status_code == 200
+    assert statuses(site)["old@example.com"] == "unsubscribed"
