@@ -304,3 +304,21 @@ def test_a_run_whose_broadcast_reaches_the_limit_counts_the_welcome_emails_waiti
     assert [outcome.report.sent for outcome in run.outcomes] == [5]
     assert run.limit.left == 8
     assert run.limit.finish == T0 + 5 * DAY
+
+
+def test_a_post_taken_out_of_the_series_does_not_skip_the_next_one_for_readers_who_had_it(blog):
+    # new@ had best-a; the writer takes best-a out: best-b is still theirs next, not best-c
+    site = blog
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    send_due(settings, T0 + 2 * DAY)
+    assert outbox(site) == {"best-a": {"new@example.org"}}
+    write_settings(site, "welcome", enabled=True, posts=["best-b", "best-c"], every="3d")
+    settings = load_settings(site, ENV)
+    assert not send_due(settings, T0 + 4 * DAY).failed
+    assert outbox(site) == {"best-a": {"new@example.org"}}  # every 3 days, still
+    assert not send_due(settings, T0 + 5 * DAY).failed
+    assert outbox(site) == {"best-a": {"new@example.org"}, "best-b": {"new@example.org"}}
+    assert not send_due(settings, T0 + 8 * DAY).failed
+    assert outbox(site)["best-c"] == {"new@example.org"}

@@ -40,12 +40,12 @@ if TYPE_CHECKING:
 WELCOME_FILE = WELCOME.file  # its schema: newsletter.state.WELCOME
 # Each active reader's next step and when it is due: from their progress (the same post again
 # until the ledger settled it, then the next one `every` later; a post moved in the series is
-# found by its id) or, without progress, from when they entered the series.
+# found by its id, and after one taken out of it the reader starts again from the first, the
+# posts the ledger holds for them skipped) or, without progress, from when they entered it.
 STANDING = """
 WITH standing AS (
     SELECT r.key AS key,
-           CASE WHEN p.address IS NULL THEN 0
-                ELSE coalesce(s.pos, p.step) + p.settled END AS next,
+           coalesce(s.pos + p.settled, 0) AS next,
            CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * :every
                 WHEN r.joined >= :enabled_at THEN r.joined + :first_after
                 WHEN :enrolled_all_at IS NOT NULL AND coalesce(r.joined < :enrolled_all_at, 1)

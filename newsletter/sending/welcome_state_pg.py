@@ -33,8 +33,7 @@ WITH series AS (
     FROM unnest(%(ids)s::text[]) WITH ORDINALITY AS s(post_id, pos)),
 standing AS (
     SELECT r.key AS key,
-           CASE WHEN p.address IS NULL THEN 0
-                ELSE coalesce(s.pos, p.step) + p.settled END AS next,
+           coalesce(s.pos + p.settled, 0) AS next,
            CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * %(every)s::bigint
                 WHEN r.joined >= %(enabled_at)s::bigint THEN r.joined + %(first_after)s::bigint
                 WHEN %(enrolled_all_at)s::bigint IS NOT NULL
