@@ -143,6 +143,23 @@ def test_editing_renaming_or_re_dating_a_sent_post_does_not_send_it_again(blog):
     assert received(blog)["due-now"] == ACTIVE
 
 
+def test_a_sent_post_whose_file_is_renamed_is_not_sent_again_under_its_new_id(blog):
+    # A post without a slug takes its id from its file name (Hugo's and Jekyll's always do)
+    posts = blog / "content" / "posts"
+    (posts / "due-now.md").write_text((posts / "due-now.md").read_text().replace(
+        "slug: /posts/due-now\n", ""))
+    assert due(blog).stdout == 'Sent /posts/due-now "Due Now" to 4 readers.\n'
+    (posts / "due-now.md").rename(posts / "2026-11-26-due-now.md")
+    moved = due(blog)
+    assert moved.returncode == 0 and moved.stderr == ""
+    assert moved.stdout == (
+        'Not sent: /posts/2026-11-26-due-now "Due Now" is /posts/due-now, sent before, under '
+        "a new file name (the same title); `newsletter send 2026-11-26-due-now` sends it on "
+        "purpose.\n")
+    assert quiet(due(blog))
+    assert received(blog) == {"due-now": ACTIVE}
+
+
 def test_the_first_run_without_since_records_it_and_sends_nothing_older(blog):
     set_schedule(blog)
     first = due(blog)

@@ -34,6 +34,7 @@ from newsletter.sending.schedule import (
     finish_if_walked,
     mark_finished,
     plan_due,
+    remember_sent,
 )
 from newsletter.sending.states import State
 from newsletter.sending.welcome import decide, existing_state, load_series, roster_of, series_posts
@@ -171,6 +172,8 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
                 run.reconciled = reconcile_posts(settings, ledger, doubtful)
     posts, problems = load_posts(settings)
     run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
+    for renamed in plan.renamed:  # said once: from now on it counts as sent
+        mark_finished(ledger, renamed.post.id, now)
     if len(plan.new) > settings.schedule.max_posts_per_run:
         run.over_cap = True
         return
@@ -215,6 +218,7 @@ def _send_all(settings: Settings, ledger: Ledger,
     try:
         for index, (item, email, warnings) in enumerate(emails):
             post_id = item.post.id
+            remember_sent(ledger, item.post)
             skipped_rows: list = []
             segment = item.post.newsletter_tags or None
             count = count_recipients(store, ledger, post_id, problems=skipped_rows,

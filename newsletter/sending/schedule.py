@@ -3,7 +3,10 @@
 A post is due when it is published at ``now`` (not a draft, a post and not a page, not
 ``newsletter: false``, dated at or before ``now``), dated at or after ``since`` (or a `send POST`
 that a sending limit stopped, whatever its date), and its campaign is not finished. The ledger keys everything on the post id (its slug), so editing a sent post,
-renaming its file or changing its date never sends it again.
+renaming its file or changing its date never sends it again. Where the id is the file's path
+(every generator but Lumen's `slug`), a renamed file is a new id: a post never sent whose address
+or title is the one a sent post went out under, that post's id gone from the site, is taken as
+it renamed (:class:`Renamed`) and not sent; the run says so once.
 
 A campaign is *finished* once a run has walked its whole recipient list; ``send --due`` then
 records ``finished:<post id>`` in the ledger's meta table. Until then it is resumed: a post with
@@ -61,6 +64,15 @@ class DuePost:
 
 
 @dataclass(frozen=True)
+class Renamed:
+    """A post that would be due but is a sent post under a new id (its file renamed)."""
+
+    post: Post
+    sent_as: str  # the id it was sent under
+    same: str  # what it shares with it: "address" or "title"
+
+
+@dataclass(frozen=True)
 class DuePlan:
     """What `send --due` would do at ``now``."""
 
@@ -69,6 +81,7 @@ class DuePlan:
     first_run: bool  # `since` was not set: this run records (or, dry, would record) `now`
     due: tuple[DuePost, ...]
     problems: tuple[ContentError, ...]  # posts that did not load; they may be due
+    renamed: tuple[Renamed, ...] = ()  # sent already under another id: not sent again
 
     @property
     def new(self) -> tuple[DuePost, ...]:
@@ -101,12 +114,15 @@ def plan_due(settings: Settings, posts: list[Post], problems: list[ContentError]
     since, first_run = _since(settings, ledger, now, record_since)
     published = [post for post in posts if classify(post, now) is PostStatus.READY
                  and (post.date >= since or _sent_by_hand(ledger, post.id))]
-    due = []
+    due, renamed = [], []
+    ids = {post.id for post in posts}
     for post in sorted(published, key=lambda p: (p.date, p.id)):
         campaign = campaign_state(ledger, post.id)
-        if campaign is not CampaignState.FINISHED:
+        if campaign is CampaignState.NEW and (moved := _renamed(ledger, post, ids)):
+            renamed.append(moved)
+        elif campaign is not CampaignState.FINISHED:
             due.append(DuePost(post, resume=campaign is CampaignState.UNFINISHED))
-    return DuePlan(now, since, first_run, tuple(due), tuple(problems))
+    return DuePlan(now, since, first_run, tuple(due), tuple(problems), tuple(renamed))
 
 
 def campaign_state(ledger: Ledger | None, post_id: str) -> CampaignState:
@@ -126,6 +142,32 @@ def resumed_posts(settings: Settings, posts: list[Post], ledger: Ledger,
     post only the welcome series sent, which no run broadcasts)."""
     plan = plan_due(settings, posts, [], ledger, now, record_since=False)
     return {item.post.id for item in plan.due if item.resume}
+
+
+def remember_sent(ledger: Ledger, post: Post) -> None:
+    """Record the address and title ``post`` goes out under, before it does: the same post
+    under a new id (its file renamed) is then known and not sent again."""
+    for key in _sent_as(post).values():
+        ledger.set_meta(key, post.id)
+
+
+def _renamed(ledger: Ledger | None, post: Post, ids: set[str]) -> Renamed | None:
+    """``post`` as a sent post renamed: one whose address or title a post no longer on the
+    site was sent under; None when it is not."""
+    if ledger is None:
+        return None
+    for what, key in _sent_as(post).items():
+        sent_as = ledger.get_meta(key)
+        if (sent_as and sent_as not in ids
+                and campaign_state(ledger, sent_as) is not CampaignState.NEW):
+            return Renamed(post, sent_as, what)
+    return None
+
+
+def _sent_as(post: Post) -> dict[str, str]:
+    """The ledger meta keys holding the id of the last post sent under ``post``'s address,
+    and under its title."""
+    return {"address": f"sent-address:{post.url}", "title": f"sent-title:{post.title}"}
 
 
 def mark_sent_by_hand(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
