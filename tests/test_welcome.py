@@ -322,3 +322,20 @@ def test_a_post_taken_out_of_the_series_does_not_skip_the_next_one_for_readers_w
     assert outbox(site) == {"best-a": {"new@example.org"}, "best-b": {"new@example.org"}}
     assert not send_due(settings, T0 + 8 * DAY).failed
     assert outbox(site)["best-c"] == {"new@example.org"}
+
+
+def test_a_reader_keeps_their_place_when_a_post_of_the_series_is_renamed(blog):
+    # best-a's file is renamed (a new id) and the series names it anew: new@ had it already
+    site = blog
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    send_due(settings, T0 + 2 * DAY)
+    posts = site / "content" / "posts"
+    (posts / "best-a.md").write_text((posts / "best-a.md").read_text().replace(
+        "/posts/best-a", "/posts/best-first"))
+    (posts / "best-a.md").rename(posts / "best-first.md")
+    write_settings(site, "welcome", enabled=True, posts=["best-first", "best-b", "best-c"],
+                   every="3d")
+    assert not send_due(load_settings(site, ENV), T0 + 5 * DAY).failed
+    assert outbox(site) == {"best-a": {"new@example.org"}, "best-b": {"new@example.org"}}

@@ -299,7 +299,7 @@ def _welcome_waiting(settings: Settings, ledger: Ledger, store: ReaderStore, now
         return 0
     with state:
         try:
-            series = load_series(settings, series_posts(settings, *loaded), state)
+            series = load_series(settings, series_posts(settings, *loaded), state, loaded[0])
         except InputError:  # [welcome] posts names no post: the series sends nothing
             return 0
         return decide(series, roster_of(store), ledger, state, int(now.timestamp()),

@@ -89,7 +89,7 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
     with open_state(settings) as state:
         state.record_moment(ENABLED_AT, at)
         state.settle(ledger)
-        series = load_series(settings, series_list, state)
+        series = load_series(settings, series_list, state, posts)
         room = None if budget is None else budget.left
         decision = decide(series, roster_of(store), ledger, state, at, room=room,
                           give=True, held_back=broadcasting)
