@@ -46,7 +46,8 @@ __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "E
            "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
            "send_with_retries", "settled_states", "since_of", "site_lock",
            "reading_ahead", "state_summary", "status_words", "resumed_posts",
-           "mark_sent_by_hand", "remember_sent", "prepare_welcome", "welcome_sent", "welcome_status"]
+           "mark_sent_by_hand", "remember_sent", "prepare_welcome", "welcome_sent",
+           "welcome_status"]
 
 
 __getattr__ = on_first_use(__name__, _ON_FIRST_USE)
