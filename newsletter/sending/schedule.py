@@ -15,6 +15,10 @@ A finished campaign with ``pending`` rows (retries used up) is resumed too; the 
 posts (:meth:`Ledger.may_have_pending`), so deciding costs the same however long the lists are.
 Readers who subscribe after a campaign finished do not reopen it.
 
+A post dated by its file's time (no date written: Hexo, Docusaurus, Hugo's ``:fileModTime``)
+goes by the file time the first run that saw it published found (meta ``file-date:<post id>``):
+an edit, or a pull bringing one, moves the file's time to now, and would make an old post new.
+
 ``since`` comes from ``[schedule] since``; without it the first ``send --due`` records its own
 ``now`` in the ledger (meta key ``since``), so a blog with years of posts never mails its archive.
 """
@@ -42,6 +46,8 @@ SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since
 FINISHED_KEY = "finished:{post_id}"  # ledger meta: when a run walked the post's whole list
 # ledger meta: a sending limit stopped `send POST`; --due continues it whatever the post's date
 BY_HAND_KEY = "by-hand:{post_id}"
+# ledger meta: the file time of a post dated by it, when a run first saw it published
+FILE_DATE_KEY = "file-date:{post_id}"
 # The moments --now may name: far enough from the calendar's ends that no zone shift overflows.
 EARLIEST = dt.datetime(1900, 1, 1)
 LATEST = dt.datetime(9998, 12, 31)
@@ -113,7 +119,8 @@ def plan_due(settings: Settings, posts: list[Post], problems: list[ContentError]
     """The posts due at ``now``, oldest first; on a first run, records ``now`` as since if asked."""
     since, first_run = _since(settings, ledger, now, record_since)
     published = [post for post in posts if classify(post, now) is PostStatus.READY
-                 and (post.date >= since or _sent_by_hand(ledger, post.id))]
+                 and (_first_date(ledger, post, record_since) >= since
+                      or _sent_by_hand(ledger, post.id))]
     due, renamed = [], []
     ids = {post.id for post in posts}
     for post in sorted(published, key=lambda p: (p.date, p.id)):
@@ -123,6 +130,28 @@ def plan_due(settings: Settings, posts: list[Post], problems: list[ContentError]
         elif campaign is not CampaignState.FINISHED:
             due.append(DuePost(post, resume=campaign is CampaignState.UNFINISHED))
     return DuePlan(now, since, first_run, tuple(due), tuple(problems), tuple(renamed))
+
+
+def _first_date(ledger: Ledger | None, post: Post, record: bool) -> dt.datetime:
+    """The date `send --due` goes by: the post's, or for one dated by its file's time the
+    file time the first run that saw it found (recorded now if this is that run, and
+    ``record``)."""
+    if ledger is None or not _dated_by_file(post):
+        return post.date
+    key = FILE_DATE_KEY.format(post_id=post.id)
+    if first := ledger.get_meta(key):
+        return dt.datetime.fromisoformat(first)
+    if record:
+        ledger.set_meta(key, post.date.isoformat())
+    return post.date
+
+
+def _dated_by_file(post: Post) -> bool:
+    """True when the generator dated ``post`` by its file's time (no date was written)."""
+    try:
+        return post.date == dt.datetime.fromtimestamp(post.path.stat().st_mtime, dt.timezone.utc)
+    except (OSError, ValueError, OverflowError):
+        return False
 
 
 def campaign_state(ledger: Ledger | None, post_id: str) -> CampaignState:
