@@ -2,11 +2,12 @@
 
 A post is due when it is published at ``now`` (not a draft, a post and not a page, not
 ``newsletter: false``, dated at or before ``now``), dated at or after ``since`` (or a `send POST`
-that a sending limit stopped, whatever its date), and its campaign is not finished. The ledger keys everything on the post id (its slug), so editing a sent post,
-renaming its file or changing its date never sends it again. Where the id is the file's path
-(every generator but Lumen's `slug`), a renamed file is a new id: a post never sent whose address
-or title is the one a sent post went out under, that post's id gone from the site, is taken as
-it renamed (:class:`Renamed`) and not sent; the run says so once.
+that a sending limit stopped, whatever its date), and its campaign is not finished. The ledger
+keys everything on the post id, so editing a sent post or changing its date never sends it
+again. Where the id is the file's path (every generator but Lumen's `slug`), a renamed file is a
+new id: a post never sent whose address or title is the one a sent post went out under, that
+post's id gone from the site, is taken as it renamed (:class:`Renamed`) and not sent; the run
+says so once.
 
 A campaign is *finished* once a run has walked its whole recipient list; ``send --due`` then
 records ``finished:<post id>`` in the ledger's meta table. Until then it is resumed: a post with
