@@ -340,3 +340,15 @@ def test_a_reader_keeps_their_place_when_a_post_of_the_series_is_renamed(blog):
                    every="3d")
     assert not send_due(load_settings(site, ENV), T0 + 5 * DAY).failed
     assert outbox(site) == {"best-a": {"new@example.org"}, "best-b": {"new@example.org"}}
+
+
+def test_the_series_starts_at_the_first_run_enabling_it_even_when_its_posts_need_fixing(blog):
+    # enabled on day 0 with a typo in posts, fixed on day 2: new@ joined on day 1, after the start
+    site = blog
+    write_settings(site, "welcome", enabled=True, posts=["best-a", "best-zz"], every="3d")
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    run = send_due(load_settings(site, ENV), T0)
+    assert any("best-zz" in line for line in run.broken), run.broken
+    write_settings(site, "welcome", enabled=True, posts=SERIES, every="3d")
+    assert not send_due(load_settings(site, ENV), T0 + 2 * DAY).failed
+    assert outbox(site) == {"best-a": {"new@example.org"}}
