@@ -196,8 +196,9 @@ def _renamed(ledger: Ledger | None, post: Post, ids: set[str]) -> Renamed | None
 
 def _sent_as(post: Post) -> dict[str, str]:
     """The ledger meta keys holding the id of the last post sent under ``post``'s address,
-    and under its title."""
-    return {"address": f"sent-address:{post.url}", "title": f"sent-title:{post.title}"}
+    and under its title (either left out when empty)."""
+    keys = {"address": f"sent-address:{post.url}", "title": f"sent-title:{post.title}"}
+    return {what: key for what, key in keys.items() if key.partition(":")[2]}
 
 
 def mark_sent_by_hand(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
