@@ -164,6 +164,19 @@ def test_a_sent_post_whose_file_is_renamed_is_not_sent_again_under_its_new_id(bl
     assert received(blog) == {"due-now": ACTIVE}
 
 
+def test_a_post_sent_before_the_ledger_kept_titles_is_not_sent_again_once_renamed(blog):
+    posts = blog / "content" / "posts"
+    (posts / "due-now.md").write_text((posts / "due-now.md").read_text().replace(
+        "slug: /posts/due-now\n", ""))
+    due(blog)
+    with Ledger.open(load_settings(blog, {})) as ledger:  # as an older newsletter left it
+        ledger.db.execute("DELETE FROM meta WHERE key LIKE 'sent-%'")
+    assert quiet(due(blog))  # this newsletter's first run notes what the site's posts went out as
+    (posts / "due-now.md").rename(posts / "2026-11-26-due-now.md")
+    assert due(blog).stdout.startswith('Not sent: /posts/2026-11-26-due-now "Due Now" is ')
+    assert received(blog) == {"due-now": ACTIVE}
+
+
 def test_an_old_post_dated_by_its_file_is_not_made_new_by_an_edit(tmp_path):
     # Hexo dates a post without a date by its file's time, which an edit (or a git pull
     # bringing one) moves to now

@@ -28,14 +28,8 @@ from newsletter.sending.limits import Budget
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_posts
-from newsletter.sending.schedule import (
-    DuePlan,
-    DuePost,
-    finish_if_walked,
-    mark_finished,
-    plan_due,
-    remember_sent,
-)
+from newsletter.sending.schedule import (DuePlan, DuePost, finish_if_walked, mark_finished,
+                                         note_sent_posts, plan_due, remember_sent)
 from newsletter.sending.states import State
 from newsletter.sending.welcome import decide, existing_state, load_series, roster_of, series_posts
 from newsletter.sending.welcome_run import WelcomeRun, send_welcome
@@ -171,6 +165,7 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
             with fewer_collections():  # a request or more a reader, before any campaign
                 run.reconciled = reconcile_posts(settings, ledger, doubtful)
     posts, problems = load_posts(settings)
+    note_sent_posts(ledger, posts)
     run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
     for renamed in plan.renamed:  # said once: from now on it counts as sent
         mark_finished(ledger, renamed.post.id, now)

@@ -47,6 +47,8 @@ SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since
 FINISHED_KEY = "finished:{post_id}"  # ledger meta: when a run walked the post's whole list
 # ledger meta: a sending limit stopped `send POST`; --due continues it whatever the post's date
 BY_HAND_KEY = "by-hand:{post_id}"
+# ledger meta: set once the posts sent before the ledger kept their addresses and titles are noted
+SENT_AS_NOTED_KEY = "sent-as-noted"
 # ledger meta: the file time of a post dated by it, when a run first saw it published
 FILE_DATE_KEY = "file-date:{post_id}"
 # The moments --now may name: far enough from the calendar's ends that no zone shift overflows.
@@ -179,6 +181,17 @@ def remember_sent(ledger: Ledger, post: Post) -> None:
     under a new id (its file renamed) is then known and not sent again."""
     for key in _sent_as(post).values():
         ledger.set_meta(key, post.id)
+
+
+def note_sent_posts(ledger: Ledger, posts: list[Post]) -> None:
+    """Once per ledger, :func:`remember_sent` each post of the site that went out before the
+    ledger kept what posts went out as (an older newsletter sent it)."""
+    if ledger.get_meta(SENT_AS_NOTED_KEY):
+        return
+    for post in posts:
+        if campaign_state(ledger, post.id) is not CampaignState.NEW:
+            remember_sent(ledger, post)
+    ledger.set_meta(SENT_AS_NOTED_KEY, "1")
 
 
 def _renamed(ledger: Ledger | None, post: Post, ids: set[str]) -> Renamed | None:
