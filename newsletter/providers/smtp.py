@@ -118,8 +118,7 @@ class SmtpProvider(Provider):
 
     def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str) -> Result:
         """A 5xx rejects the message for good; a 4xx says try later (nothing accepted)."""
-        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-        reason = f"smtp {code} for the {what}: {self.provider_text(text)}"
+        reason = f"smtp {code} for the {what}: {self.provider_text(_text(reply))}"
         try:
             connection.rset()
         except (smtplib.SMTPException, OSError):
@@ -152,6 +151,7 @@ class SmtpProvider(Provider):
 
     def _connect(self) -> smtplib.SMTP:
         where = f"{self.host}:{self.port}"
+        connection = None  # until the server greeted us (smtplib raises for all but a 220)
         try:
             if self.security == "ssl":
                 connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
@@ -171,9 +171,41 @@ class SmtpProvider(Provider):
             raise AuthError(f"smtp: {where} does not offer STARTTLS or login",
                             hint="check provider.security and provider.port") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise TransientError(f"smtp: cannot connect to {where} "
-                                 f"({self.provider_text(exc)})") from None
+            if connection is not None:
+                connection.close()
+            raise self._connect_failure(exc, connection) from None
         return connection
+
+    def _connect_failure(self, exc: Exception,
+                         connection: smtplib.SMTP | None) -> AuthError | TransientError:
+        """What a failure to connect, greet, secure or log in means: an AuthError (the run
+        stops) where trying again, reader after reader, cannot help; else a TransientError."""
+        where, said = f"{self.host}:{self.port}", self.provider_text(exc)
+        if isinstance(exc, smtplib.SMTPResponseException):  # (554, b'...') as the server put it
+            said = self.provider_text(f"{exc.smtp_code} {_text(exc.smtp_error)}")
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return AuthError(
+                f"smtp: {where} showed a certificate this machine does not trust ({said})",
+                hint="set provider.host to the name on the server's certificate; for a relay "
+                     "with a certificate of its own, set SSL_CERT_FILE to that certificate")
+        if isinstance(exc, ssl.SSLError) and not isinstance(
+                exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError)):
+            hint = ('port 587 and 25 speak plain SMTP first: use security = "starttls"'
+                    if self.security == "ssl" else "check provider.security and provider.port")
+            return AuthError(f"smtp: no TLS with {where} ({said})", hint=hint)
+        if isinstance(exc, smtplib.SMTPConnectError) and exc.smtp_code >= 500:
+            return AuthError(f"smtp: {where} refuses connections from this machine ({said})",
+                             hint="check provider.host, and that the server lets this machine send")
+        if connection is None and self.security != "ssl" and "timed out" in said:
+            # Most often port 465, which waits for our TLS handshake as we wait for its 220.
+            return AuthError(f"smtp: {where} sent no greeting in {self.timeout:g} s",
+                             hint='a port that expects TLS from the start (465) needs security = '
+                                  '"ssl"; else check provider.host and provider.port')
+        if connection is not None and "No suitable authentication method" in said:
+            offered = connection.esmtp_features.get("auth", "").strip() or "none"
+            return AuthError(f"smtp: {where} offers no login smtplib can do (AUTH {offered})",
+                             hint="use a server or account that takes AUTH PLAIN or LOGIN")
+        return TransientError(f"smtp: cannot connect to {where} ({said})")
 
     def _discard(self, connection: smtplib.SMTP) -> None:
         """Forget a broken connection (the next message opens a new one)."""
@@ -194,6 +226,11 @@ class SmtpProvider(Provider):
             except (smtplib.SMTPException, OSError):
                 connection.close()
         self._local = threading.local()
+
+
+def _text(reply: bytes | str) -> str:
+    """A server's reply as text."""
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def check_key(provider: SmtpProvider) -> str | None:

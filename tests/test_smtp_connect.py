@@ -1,0 +1,117 @@
+"""SMTP connections that cannot work however often they are tried: a certificate this machine
+does not trust, TLS settings that do not match the port, a server that refuses this machine, or
+no login smtplib can do. The run stops at the first reader with a line that says what to change,
+instead of trying every reader five times and leaving each pending (real aiosmtpd servers)."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+
+import pytest
+from aiosmtpd.controller import Controller
+from certificates import self_signed
+from fake_providers import make_messages
+from test_smtp import ADDRESSES, LocalController, Mailbox, connect, smtp_server  # noqa: F401
+
+from newsletter.errors import AuthError, TransientError
+
+
+@pytest.fixture
+def tls_context(tmp_path):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*self_signed(tmp_path, "127.0.0.1"))
+    return context
+
+
+def _serve(controller: Controller):
+    controller.start()
+    return controller
+
+
+def _send_one(smtp):
+    return smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
+
+
+def test_a_self_signed_certificate_stops_the_run_and_names_the_way_out(connect, tls_context):
+    mailbox = Mailbox()
+    relay = _serve(LocalController(mailbox, hostname="127.0.0.1", port=0, tls_context=tls_context))
+    try:
+        with pytest.raises(AuthError, match="certificate this machine does not trust") as caught:
+            _send_one(connect(port=relay.port, security="starttls"))
+    finally:
+        relay.stop()
+    assert "self-signed certificate" in str(caught.value)
+    assert "SSL_CERT_FILE" in caught.value.hint
+    assert mailbox.received == []
+
+
+def test_implicit_tls_against_a_starttls_port_names_the_setting(connect, smtp_server):
+    with pytest.raises(AuthError, match="no TLS with 127.0.0.1") as caught:
+        _send_one(connect(security="ssl"))  # the fixture's server speaks plain SMTP first
+    assert caught.value.hint == 'port 587 and 25 speak plain SMTP first: use security = "starttls"'
+    assert smtp_server[0].received == []
+
+
+def _greeting_server(greeting: bytes | None):
+    """A TCP server on 127.0.0.1 that sends ``greeting`` (or nothing) to each client."""
+    server = socket.create_server(("127.0.0.1", 0))
+    clients = []
+
+    def serve():
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return
+            clients.append(client)
+            if greeting:
+                client.sendall(greeting)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server, clients
+
+
+def test_a_554_greeting_stops_the_run_and_a_421_is_tried_again(connect):
+    refusing, refused_clients = _greeting_server(b"554 5.7.1 No SMTP service here\r\n")
+    busy, busy_clients = _greeting_server(b"421 4.3.2 Too busy, try later\r\n")
+    try:
+        with pytest.raises(AuthError, match="refuses connections from this machine .554 5.7.1"):
+            _send_one(connect(port=refusing.getsockname()[1]))
+        with pytest.raises(TransientError, match="421"):
+            _send_one(connect(port=busy.getsockname()[1]))
+    finally:
+        for each in (refusing, busy, *refused_clients, *busy_clients):
+            each.close()
+
+
+def test_starttls_settings_against_the_implicit_tls_port_name_the_setting(connect):
+    silent, clients = _greeting_server(None)  # as port 465: it waits for the TLS handshake
+    try:
+        with pytest.raises(AuthError, match="sent no greeting in 0.2 s") as caught:
+            _send_one(connect(port=silent.getsockname()[1], security="starttls", timeout=0.2))
+    finally:
+        for each in (silent, *clients):
+            each.close()
+    assert 'expects TLS from the start (465) needs security = "ssl"' in caught.value.hint
+
+
+class _TokenOnly:
+    """A handler whose server offers AUTH XOAUTH2 alone (LOGIN and PLAIN excluded)."""
+
+    async def auth_XOAUTH2(self, server, args):
+        return None
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_server_offering_no_login_smtplib_can_do_stops_the_run(connect):
+    relay = _serve(LocalController(_TokenOnly(), hostname="127.0.0.1", port=0,
+                                   auth_exclude_mechanism=["LOGIN", "PLAIN"],
+                                   auth_require_tls=False))
+    try:
+        with pytest.raises(AuthError, match=r"offers no login smtplib can do \(AUTH XOAUTH2\)"):
+            _send_one(connect({"SMTP_USERNAME": "writer", "SMTP_PASSWORD": "pa55-SECRET"},
+                              port=relay.port))
+    finally:
+        relay.stop()
