@@ -115,3 +115,19 @@ def test_a_server_offering_no_login_smtplib_can_do_stops_the_run(connect):
                               port=relay.port))
     finally:
         relay.stop()
+
+
+def test_a_post_larger_than_the_server_takes_stops_before_anyone_fails(connect):
+    mailbox = Mailbox()  # as a Postfix relay with a small message_size_limit
+    relay = _serve(LocalController(mailbox, hostname="127.0.0.1", port=0, data_size_limit=2000))
+    try:
+        smtp = connect(port=relay.port)
+        message = make_messages(smtp.settings, ADDRESSES[:1])
+        size = len(message[0].as_bytes())
+        with pytest.raises(AuthError, match=f"takes messages of up to 2,000 bytes; this post's "
+                                            f"are {size:,}") as caught:
+            smtp.send_batch(message)
+    finally:
+        relay.stop()
+    assert "images fewer or smaller" in caught.value.hint
+    assert mailbox.received == []

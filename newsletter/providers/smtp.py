@@ -81,6 +81,7 @@ class SmtpProvider(Provider):
             if not connection.has_extn("smtputf8"):
                 return self._no_smtputf8()
             options.append("SMTPUTF8")
+        self._check_size(connection, data)
         try:
             # Envelope first: a refusal here means nothing was accepted for this message.
             code, reply = connection.mail(self.envelope_from, options)
@@ -105,6 +106,17 @@ class SmtpProvider(Provider):
             return self._refused(connection, "message", code, reply)
         self._local.used = time.monotonic()
         return Result.sent(message.message_id)
+
+    def _check_size(self, connection: smtplib.SMTP, data: bytes) -> None:
+        """Stop before a message larger than the server's SIZE (RFC 1870; Postfix's default is
+        10 MB): it would be uploaded for every reader only to be refused with a 552 each time,
+        and every reader would fail."""
+        limit = connection.esmtp_features.get("size", "").strip()
+        if limit.isdigit() and 0 < int(limit) < len(data):
+            raise AuthError(f"smtp: {self.host} takes messages of up to {int(limit):,} bytes; "
+                            f"this post's are {len(data):,}",
+                            hint="make the post's images fewer or smaller (each message carries "
+                                 "them), or send through a server that takes larger messages")
 
     def _no_smtputf8(self) -> Result:
         """An address that is not ASCII (in the envelope and the headers), to a server without
