@@ -131,3 +131,16 @@ def test_a_post_larger_than_the_server_takes_stops_before_anyone_fails(connect):
         relay.stop()
     assert "images fewer or smaller" in caught.value.hint
     assert mailbox.received == []
+
+
+def test_a_relay_that_refuses_to_pass_mail_on_stops_the_run(connect, smtp_server):
+    mailbox, _ = smtp_server  # as Postfix answers a client it does not know, for every reader
+    for address in ADDRESSES:
+        mailbox.rcpt_replies[address] = f"554 5.7.1 <{address}>: Relay access denied"
+    smtp = connect()
+    ann, _ = make_messages(smtp.settings, ADDRESSES)
+
+    with pytest.raises(AuthError, match="Relay access denied") as caught:
+        smtp.send_batch([ann])
+    assert "SMTP_USERNAME and SMTP_PASSWORD" in caught.value.hint
+    assert mailbox.received == []

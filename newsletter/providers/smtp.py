@@ -11,6 +11,7 @@ from keeping the connection open across batches (one per sending thread), not fr
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import threading
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+# A refused recipient that is about us, not the reader (Postfix "Relay access denied",
+# Sendmail "Relaying denied", Exim "relay not permitted", Exchange "Unable to relay"):
+# every reader would fail alike.
+RELAY_DENIED = re.compile(r"relay(ing)?( access)? (denied|not permitted|not allowed)"
+                          r"|unable to relay", re.IGNORECASE)
 IDLE_CHECK = 10.0  # seconds idle after which a kept connection is checked with NOOP first
 
 
@@ -142,6 +148,10 @@ class SmtpProvider(Provider):
                                          "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
         if what == "sender":  # the server will refuse every message: stop the run
             raise AuthError(reason, hint="check email.from and the server's sender rules")
+        if what == "recipient" and RELAY_DENIED.search(reason):  # not the reader: every one
+            raise AuthError(reason, hint="the server passes on mail only from those it knows: "
+                                         "set SMTP_USERNAME and SMTP_PASSWORD, or let this "
+                                         "machine send through the server")
         return Result.rejected(reason)
 
     def _connection(self) -> smtplib.SMTP:
