@@ -15,7 +15,7 @@ from certificates import self_signed
 from fake_providers import make_messages
 from test_smtp import ADDRESSES, LocalController, Mailbox, connect, smtp_server  # noqa: F401
 
-from newsletter.errors import AuthError, TransientError
+from newsletter.errors import AuthError, QuotaError, TransientError
 
 
 @pytest.fixture
@@ -143,4 +143,20 @@ def test_a_relay_that_refuses_to_pass_mail_on_stops_the_run(connect, smtp_server
     with pytest.raises(AuthError, match="Relay access denied") as caught:
         smtp.send_batch([ann])
     assert "SMTP_USERNAME and SMTP_PASSWORD" in caught.value.hint
+    assert mailbox.received == []
+
+
+def test_a_used_up_sending_quota_stops_the_run_and_a_full_mailbox_fails_one_reader(connect,
+                                                                                   smtp_server):
+    mailbox, _ = smtp_server
+    mailbox.rcpt_replies["ann@example.com"] = "552 5.2.2 Mailbox quota exceeded"
+    mailbox.data_replies.append("454 Throttling failure: Daily message quota exceeded.")
+    smtp = connect()
+    ann, bob = make_messages(smtp.settings, ADDRESSES)
+
+    full = smtp.send_batch([ann])[0]
+    with pytest.raises(QuotaError, match="Daily message quota exceeded") as caught:
+        smtp.send_batch([bob])  # Amazon SES's answer, a 4xx no retry in this run would clear
+    assert full.status == "rejected" and "Mailbox quota exceeded" in full.reason
+    assert "sent by a later run" in caught.value.hint
     assert mailbox.received == []

@@ -18,7 +18,13 @@ import threading
 import time
 from typing import TYPE_CHECKING, Callable
 
-from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.errors import (
+    AuthError,
+    ConfigError,
+    InDoubtError,
+    QuotaError,
+    TransientError,
+)
 from newsletter.providers.base import Provider, Result
 from newsletter.providers.declaration import Declaration
 
@@ -33,6 +39,11 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 # every reader would fail alike.
 RELAY_DENIED = re.compile(r"relay(ing)?( access)? (denied|not permitted|not allowed)"
                           r"|unable to relay", re.IGNORECASE)
+# The account's sending quota, used up ("454 Throttling failure: Daily message quota exceeded"
+# from Amazon SES, "550 5.4.5 Daily user sending quota exceeded" from Gmail); not a reader's
+# full mailbox ("552 5.2.2 Mailbox quota exceeded", "over quota").
+SENDING_QUOTA = re.compile(r"(daily|sending|message) quota|daily (sending )?limit|sending limit",
+                           re.IGNORECASE)
 IDLE_CHECK = 10.0  # seconds idle after which a kept connection is checked with NOOP first
 
 
@@ -141,6 +152,9 @@ class SmtpProvider(Provider):
             connection.rset()
         except (smtplib.SMTPException, OSError):
             self._discard(connection)
+        if SENDING_QUOTA.search(reason):  # no short wait clears it: stop, readers stay pending
+            raise QuotaError(reason, hint=f"{self.host}'s sending quota is used up; the readers "
+                                          "left are sent by a later run")
         if 400 <= code < 500:
             raise TransientError(reason)
         if what == "sender" and code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first
