@@ -160,3 +160,31 @@ def test_a_used_up_sending_quota_stops_the_run_and_a_full_mailbox_fails_one_read
     assert full.status == "rejected" and "Mailbox quota exceeded" in full.reason
     assert "sent by a later run" in caught.value.hint
     assert mailbox.received == []
+
+
+@pytest.mark.parametrize("stage, reply", [
+    ("rcpt", "553 5.7.1 <jane@example.com>: Sender address rejected: not owned by user writer"),
+    ("data", "554 Message rejected: Email address is not verified. The following identities "
+             "failed the check in region EU-WEST-1: jane@example.com"),
+])
+def test_a_refusal_that_names_our_sender_stops_the_run(connect, smtp_server, stage, reply):
+    mailbox, _ = smtp_server  # Postfix tells a refused sender at RCPT, Amazon SES after DATA
+    if stage == "rcpt":
+        mailbox.rcpt_replies["ann@example.com"] = reply
+    else:
+        mailbox.data_replies.append(reply)
+    smtp = connect()
+
+    with pytest.raises(AuthError, match="jane@example.com") as caught:
+        smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
+    assert caught.value.hint == "check email.from and the server's sender rules"
+
+
+def test_a_refusal_that_names_the_reader_fails_that_reader_alone(connect, smtp_server):
+    mailbox, _ = smtp_server  # Amazon SES's sandbox: only verified readers may get mail
+    mailbox.data_replies.append("554 Message rejected: Email address is not verified. The "
+                                "following identities failed the check: mary.jane@example.com")
+    smtp = connect()
+
+    result = smtp.send_batch(make_messages(smtp.settings, ["mary.jane@example.com"]))[0]
+    assert result.status == "rejected" and "mary.jane@example.com" in result.reason

@@ -106,7 +106,7 @@ class SmtpProvider(Provider):
                 return self._refused(connection, "sender", code, reply)
             code, reply = connection.rcpt(message.to_address)
             if code not in (250, 251):
-                return self._refused(connection, "recipient", code, reply)
+                return self._refused(connection, "recipient", code, reply, message.to_address)
         except (smtplib.SMTPException, OSError) as exc:
             self._discard(connection)
             raise TransientError(f"smtp: connection to {self.host} lost before sending "
@@ -114,13 +114,14 @@ class SmtpProvider(Provider):
         try:
             code, reply = connection.data(data)
         except smtplib.SMTPDataError as exc:  # DATA itself refused: the content never went
-            return self._refused(connection, "message", exc.smtp_code, exc.smtp_error)
+            return self._refused(connection, "message", exc.smtp_code, exc.smtp_error,
+                                 message.to_address)
         except (smtplib.SMTPException, OSError) as exc:
             self._discard(connection)
             raise InDoubtError(f"smtp: connection to {self.host} lost while sending "
                                f"({self.provider_text(exc)})") from None
         if code != 250:
-            return self._refused(connection, "message", code, reply)
+            return self._refused(connection, "message", code, reply, message.to_address)
         self._local.used = time.monotonic()
         return Result.sent(message.message_id)
 
@@ -145,8 +146,10 @@ class SmtpProvider(Provider):
                             hint="send from an ASCII address, or through a server with SMTPUTF8")
         return Result.rejected(problem)
 
-    def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str) -> Result:
-        """A 5xx rejects the message for good; a 4xx says try later (nothing accepted)."""
+    def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str,
+                 reader: str = "") -> Result:
+        """A 5xx rejects the message for good; a 4xx says try later (nothing accepted). A
+        refusal that names our sender, not the reader, stops the run: every reader would get it."""
         reason = f"smtp {code} for the {what}: {self.provider_text(_text(reply))}"
         try:
             connection.rset()
@@ -160,7 +163,10 @@ class SmtpProvider(Provider):
         if what == "sender" and code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first
             raise AuthError(reason, hint="the server wants a login or STARTTLS first: check "
                                          "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
-        if what == "sender":  # the server will refuse every message: stop the run
+        if what == "sender" or (reader.lower() != self.envelope_from.lower() and re.search(
+                rf"(?<![\w.+-]){re.escape(self.envelope_from)}(?![\w.-])", reason, re.I)):
+            # Postfix tells a refused sender at RCPT ("Sender address rejected: not owned by
+            # user"), Amazon SES after DATA ("identities failed the check: <from>").
             raise AuthError(reason, hint="check email.from and the server's sender rules")
         if what == "recipient" and RELAY_DENIED.search(reason):  # not the reader: every one
             raise AuthError(reason, hint="the server passes on mail only from those it knows: "
