@@ -188,3 +188,23 @@ def test_a_refusal_that_names_the_reader_fails_that_reader_alone(connect, smtp_s
 
     result = smtp.send_batch(make_messages(smtp.settings, ["mary.jane@example.com"]))[0]
     assert result.status == "rejected" and "mary.jane@example.com" in result.reason
+
+
+def test_a_server_out_of_reach_stops_the_run_once_every_batch_could_have_retried(
+        connect, smtp_server):
+    smtp = connect(port=1)  # nothing listens on port 1 (or a host that does not resolve)
+    messages = make_messages(smtp.settings, ADDRESSES[:1])
+    for _ in range(19):
+        with pytest.raises(TransientError):
+            smtp.send_batch(messages)
+    smtp.port = smtp_server[1]  # back again (a restart): one connection clears the count
+    assert smtp.send_batch(messages)[0].status == "sent"
+    smtp.close()
+    smtp.port = 1
+
+    for _ in range(19):  # as 4 batches in flight, each tried 5 times, would meet it
+        with pytest.raises(TransientError, match="cannot connect to 127.0.0.1:1"):
+            smtp.send_batch(messages)
+    with pytest.raises(AuthError, match="20 tries in a row failed") as caught:
+        smtp.send_batch(messages)
+    assert "provider.host and provider.port" in caught.value.hint

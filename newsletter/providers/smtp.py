@@ -44,6 +44,10 @@ RELAY_DENIED = re.compile(r"relay(ing)?( access)? (denied|not permitted|not allo
 # full mailbox ("552 5.2.2 Mailbox quota exceeded", "over quota").
 SENDING_QUOTA = re.compile(r"(daily|sending|message) quota|daily (sending )?limit|sending limit",
                            re.IGNORECASE)
+# Connections that failed in a row (a host that does not resolve, nothing on the port) before
+# the run stops: as many as every batch in flight retrying to the end (4 threads, 5 tries),
+# where each of the list's readers, one a batch, would otherwise be tried five times in turn.
+CONNECT_TRIES = 20
 IDLE_CHECK = 10.0  # seconds idle after which a kept connection is checked with NOOP first
 
 
@@ -75,6 +79,7 @@ class SmtpProvider(Provider):
         self._local = threading.local()
         self._open: list[smtplib.SMTP] = []
         self._lock = threading.Lock()
+        self._failed_connects = 0  # in a row, over every thread
 
     def __repr__(self) -> str:
         return f"<SmtpProvider {self.host}:{self.port} password hidden>"
@@ -216,6 +221,7 @@ class SmtpProvider(Provider):
             if connection is not None:
                 connection.close()
             raise self._connect_failure(exc, connection) from None
+        self._failed_connects = 0
         return connection
 
     def _connect_failure(self, exc: Exception,
@@ -247,6 +253,13 @@ class SmtpProvider(Provider):
             offered = connection.esmtp_features.get("auth", "").strip() or "none"
             return AuthError(f"smtp: {where} offers no login smtplib can do (AUTH {offered})",
                              hint="use a server or account that takes AUTH PLAIN or LOGIN")
+        with self._lock:
+            self._failed_connects += 1
+            failures = self._failed_connects
+        if failures >= CONNECT_TRIES:
+            return AuthError(f"smtp: cannot connect to {where} ({said}); {failures} tries in a "
+                             "row failed", hint="check provider.host and provider.port; the "
+                                                "readers left are sent by the next run")
         return TransientError(f"smtp: cannot connect to {where} ({said})")
 
     def _discard(self, connection: smtplib.SMTP) -> None:
