@@ -11,6 +11,7 @@ import threading
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from certificates import self_signed
 from fake_providers import make_messages
 from test_smtp import ADDRESSES, LocalController, Mailbox, connect, smtp_server  # noqa: F401
@@ -208,3 +209,22 @@ def test_a_server_out_of_reach_stops_the_run_once_every_batch_could_have_retried
     with pytest.raises(AuthError, match="20 tries in a row failed") as caught:
         smtp.send_batch(messages)
     assert "provider.host and provider.port" in caught.value.hint
+
+
+def _app_password_required(server, session, envelope, mechanism, auth_data):
+    return AuthResult(success=False, handled=False,
+                      message="534 5.7.9 Application-specific password required")
+
+
+def test_a_refused_login_says_what_the_server_said(connect):
+    relay = _serve(LocalController(Mailbox(), hostname="127.0.0.1", port=0,
+                                   authenticator=_app_password_required, auth_require_tls=False))
+    try:
+        with pytest.raises(AuthError) as caught:
+            _send_one(connect({"SMTP_USERNAME": "writer", "SMTP_PASSWORD": "pa55-SECRET"},
+                              port=relay.port))
+    finally:
+        relay.stop()
+    assert "refused the login (534 5.7.9 Application-specific password required)" in str(
+        caught.value)
+    assert "pa55-SECRET" not in str(caught.value)

@@ -212,7 +212,10 @@ class SmtpProvider(Provider):
             if self.username:
                 connection.login(self.username, self._password)
         except smtplib.SMTPAuthenticationError as exc:
-            raise AuthError(f"smtp: {where} refused the login ({exc.smtp_code})",
+            # The server's words say why: Gmail's "534 5.7.9 Application-specific password
+            # required", Microsoft 365's "535 5.7.139 ... SmtpClientAuthentication is disabled".
+            said = self.provider_text(f"{exc.smtp_code} {_text(exc.smtp_error)}")
+            raise AuthError(f"smtp: {where} refused the login ({said})",
                             hint="check SMTP_USERNAME and SMTP_PASSWORD") from None
         except smtplib.SMTPNotSupportedError:
             raise AuthError(f"smtp: {where} does not offer STARTTLS or login",
