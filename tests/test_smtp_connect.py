@@ -150,7 +150,7 @@ def test_a_relay_that_refuses_to_pass_mail_on_stops_the_run(connect, smtp_server
 def test_a_used_up_sending_quota_stops_the_run_and_a_full_mailbox_fails_one_reader(connect,
                                                                                    smtp_server):
     mailbox, _ = smtp_server
-    mailbox.rcpt_replies["ann@example.com"] = "552 5.2.2 Mailbox quota exceeded"
+    mailbox.rcpt_replies["ann@example.com"] = "552 5.2.2 <ann@example.com>: message quota exceeded"
     mailbox.data_replies.append("454 Throttling failure: Daily message quota exceeded.")
     smtp = connect()
     ann, bob = make_messages(smtp.settings, ADDRESSES)
@@ -158,7 +158,7 @@ def test_a_used_up_sending_quota_stops_the_run_and_a_full_mailbox_fails_one_read
     full = smtp.send_batch([ann])[0]
     with pytest.raises(QuotaError, match="Daily message quota exceeded") as caught:
         smtp.send_batch([bob])  # Amazon SES's answer, a 4xx no retry in this run would clear
-    assert full.status == "rejected" and "Mailbox quota exceeded" in full.reason
+    assert full.status == "rejected" and "message quota exceeded" in full.reason
     assert "sent by a later run" in caught.value.hint
     assert mailbox.received == []
 

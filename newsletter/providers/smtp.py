@@ -48,6 +48,7 @@ SENDING_QUOTA = re.compile(r"(daily|sending|message) quota|daily (sending )?limi
 # the run stops: as many as every batch in flight retrying to the end (4 threads, 5 tries),
 # where each of the list's readers, one a batch, would otherwise be tried five times in turn.
 CONNECT_TRIES = 20
+MAILBOX_FULL = re.compile(r"\b[45]\.2\.2\b")  # RFC 3463: mailbox full
 IDLE_CHECK = 10.0  # seconds idle after which a kept connection is checked with NOOP first
 
 
@@ -160,7 +161,9 @@ class SmtpProvider(Provider):
             connection.rset()
         except (smtplib.SMTPException, OSError):
             self._discard(connection)
-        if SENDING_QUOTA.search(reason):  # no short wait clears it: stop, readers stay pending
+        # No short wait clears a used-up quota: stop, readers stay pending. Never for a reader's
+        # full mailbox (x.2.2): each run would stop at that reader again.
+        if SENDING_QUOTA.search(reason) and not MAILBOX_FULL.search(reason):
             raise QuotaError(reason, hint=f"{self.host}'s sending quota is used up; the readers "
                                           "left are sent by a later run")
         if 400 <= code < 500:
