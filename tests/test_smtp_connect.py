@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from certificates import self_signed
-from fake_providers import make_messages
+from fake_providers import StandInEmail, make_messages
 from test_smtp import ADDRESSES, LocalController, Mailbox, connect, smtp_server  # noqa: F401
 
 from newsletter.errors import AuthError, QuotaError, TransientError
@@ -228,3 +228,42 @@ def test_a_refused_login_says_what_the_server_said(connect):
     assert "refused the login (534 5.7.9 Application-specific password required)" in str(
         caught.value)
     assert "pa55-SECRET" not in str(caught.value)
+
+
+def test_lines_that_start_with_a_dot_arrive_as_written(connect, smtp_server):
+    mailbox, _ = smtp_server
+    smtp = connect()
+    email = StandInEmail(text="Hello {email}.\n.hidden files first\n..and two dots\n{unsubscribe_url}\n")
+    [message] = make_messages(smtp.settings, ADDRESSES[:1], email)
+
+    assert smtp.send_batch([message])[0].status == "sent"
+    assert b"\r\n.hidden files first\r\n..and two dots\r\n" in message.as_bytes()
+    assert mailbox.received[0][1] == message.as_bytes()  # the server took the dots off again
+
+
+def _scripted_server(replies: dict[bytes, bytes]):
+    """An SMTP server on 127.0.0.1 that answers each command by its first word, and closes
+    the connection at a command whose reply is empty."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        with server.accept()[0] as client, client.makefile("rb") as lines:
+            client.sendall(b"220 scripted\r\n")
+            for line in lines:
+                reply = replies.get(line.split()[0].upper(), b"250 OK\r\n")
+                if not reply:
+                    return
+                client.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server
+
+
+def test_a_connection_lost_at_the_data_command_is_tried_again(connect):
+    server = _scripted_server({b"EHLO": b"250 scripted\r\n", b"DATA": b""})  # closes at DATA
+    try:
+        smtp = connect(port=server.getsockname()[1])
+        with pytest.raises(TransientError, match="lost before sending"):
+            smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
+    finally:
+        server.close()

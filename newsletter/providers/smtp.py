@@ -49,6 +49,7 @@ SENDING_QUOTA = re.compile(r"(daily|sending|message) quota|daily (sending )?limi
 # where each of the list's readers, one a batch, would otherwise be tried five times in turn.
 CONNECT_TRIES = 20
 MAILBOX_FULL = re.compile(r"\b[45]\.2\.2\b")  # RFC 3463: mailbox full
+LEADING_DOT = re.compile(rb"(?m)^\.")
 IDLE_CHECK = 10.0  # seconds idle after which a kept connection is checked with NOOP first
 
 
@@ -113,15 +114,17 @@ class SmtpProvider(Provider):
             code, reply = connection.rcpt(message.to_address)
             if code not in (250, 251):
                 return self._refused(connection, "recipient", code, reply, message.to_address)
+            # Until DATA is answered 354, nothing of the message has left (lost here: resend).
+            code, reply = connection.docmd("data")
+            if code != 354:
+                return self._refused(connection, "message", code, reply, message.to_address)
         except (smtplib.SMTPException, OSError) as exc:
             self._discard(connection)
             raise TransientError(f"smtp: connection to {self.host} lost before sending "
                                  f"({self.provider_text(exc)})") from None
         try:
-            code, reply = connection.data(data)
-        except smtplib.SMTPDataError as exc:  # DATA itself refused: the content never went
-            return self._refused(connection, "message", exc.smtp_code, exc.smtp_error,
-                                 message.to_address)
+            connection.send(_data_block(data))
+            code, reply = connection.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             self._discard(connection)
             raise InDoubtError(f"smtp: connection to {self.host} lost while sending "
@@ -287,6 +290,13 @@ class SmtpProvider(Provider):
             except (smtplib.SMTPException, OSError):
                 connection.close()
         self._local = threading.local()
+
+
+def _data_block(data: bytes) -> bytes:
+    """The message as DATA sends it (RFC 5321 4.5.2): a line's leading "." doubled, and the
+    end of data, CRLF "." CRLF (what ``smtplib.SMTP.data`` writes after its 354)."""
+    stuffed = LEADING_DOT.sub(b"..", data)
+    return stuffed + (b".\r\n" if stuffed.endswith(b"\r\n") else b"\r\n.\r\n")
 
 
 def _text(reply: bytes | str) -> str:
