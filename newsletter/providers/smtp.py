@@ -2,9 +2,10 @@
 
 Why ``max_batch = 1``: an SMTP server answers each message (and each recipient) on its own,
 and the adapter contract has one error per batch. With one message per batch every outcome
-maps exactly: accepted (250) -> sent; a 5xx for the sender, recipient or content -> rejected;
-a 4xx -> ``TransientError`` (nothing accepted, try later); a connection lost before DATA ->
-``TransientError``; lost during DATA -> ``InDoubtError``. A batch of several could not say
+maps exactly: accepted (250) -> sent; a 5xx for the recipient or content -> rejected (for the
+sender, or one that names our sender -> ``AuthError``); a 4xx -> ``TransientError`` (nothing
+accepted, try later); a connection lost before DATA's 354 -> ``TransientError``; lost while
+the message goes -> ``InDoubtError``. A batch of several could not say
 "the first two were accepted, the third may have been" without new result kinds. Speed comes
 from keeping the connection open across batches (one per sending thread), not from batching.
 """
