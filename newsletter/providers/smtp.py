@@ -43,8 +43,8 @@ RELAY_DENIED = re.compile(r"relay(ing)?( access)? (denied|not permitted|not allo
 # The account's sending quota, used up ("454 Throttling failure: Daily message quota exceeded"
 # from Amazon SES, "550 5.4.5 Daily user sending quota exceeded" from Gmail); not a reader's
 # full mailbox ("552 5.2.2 Mailbox quota exceeded", "over quota").
-SENDING_QUOTA = re.compile(r"(daily|sending|message) quota|daily (sending )?limit|sending limit",
-                           re.IGNORECASE)
+SENDING_QUOTA = re.compile(r"(daily|sending|message|submission) ?quota|daily (sending )?limit"
+                           r"|sending limit", re.IGNORECASE)
 # Connections that failed in a row (a host that does not resolve, nothing on the port) before
 # the run stops: as many as every batch in flight retrying to the end (4 threads, 5 tries),
 # where each of the list's readers, one a batch, would otherwise be tried five times in turn.
