@@ -273,3 +273,16 @@ def test_a_connection_lost_at_the_data_command_is_tried_again(connect):
             smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
     finally:
         server.close()
+
+
+def test_a_port_that_never_answers_the_connection_is_no_greeting_problem(connect):
+    # As a firewall that drops what goes to port 587: a full accept queue drops the handshake.
+    server = socket.create_server(("127.0.0.1", 0), backlog=0)
+    port = server.getsockname()[1]
+    taken = socket.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        with pytest.raises(TransientError, match=f"cannot connect to 127.0.0.1:{port}"):
+            _send_one(connect(port=port, security="starttls", timeout=0.2))
+    finally:
+        taken.close()
+        server.close()

@@ -254,8 +254,10 @@ class SmtpProvider(Provider):
         if isinstance(exc, smtplib.SMTPConnectError) and exc.smtp_code >= 500:
             return AuthError(f"smtp: {where} refuses connections from this machine ({said})",
                              hint="check provider.host, and that the server lets this machine send")
-        if connection is None and self.security != "ssl" and "timed out" in said:
-            # Most often port 465, which waits for our TLS handshake as we wait for its 220.
+        if isinstance(exc, smtplib.SMTPServerDisconnected) and connection is None and (
+                self.security != "ssl" and "timed out" in said):
+            # Connected, but no 220: most often port 465, which waits for our TLS handshake as
+            # we wait for its greeting. (No connection at all, a firewall's: TransientError.)
             return AuthError(f"smtp: {where} sent no greeting in {self.timeout:g} s",
                              hint='a port that expects TLS from the start (465) needs security = '
                                   '"ssl"; else check provider.host and provider.port')
