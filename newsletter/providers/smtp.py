@@ -181,9 +181,10 @@ class SmtpProvider(Provider):
             # user"), Amazon SES after DATA ("identities failed the check: <from>").
             raise AuthError(reason, hint="check email.from and the server's sender rules")
         if what == "recipient" and RELAY_DENIED.search(reason):  # not the reader: every one
-            raise AuthError(reason, hint="the server passes on mail only from those it knows: "
-                                         "set SMTP_USERNAME and SMTP_PASSWORD, or let this "
-                                         "machine send through the server")
+            raise AuthError(reason, hint=(
+                "the server passes on mail only from those it knows: "
+                + ("let this login send to other domains" if self.username else
+                   "set SMTP_USERNAME and SMTP_PASSWORD, or let this machine send through it")))
         return Result.rejected(reason)
 
     def _connection(self) -> smtplib.SMTP:
