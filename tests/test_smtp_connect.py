@@ -247,26 +247,26 @@ def test_lines_that_start_with_a_dot_arrive_as_written(connect, smtp_server):
     assert mailbox.received[0][1] == message.as_bytes()  # the server took the dots off again
 
 
-def _scripted_server(replies: dict[bytes, bytes]):
-    """An SMTP server on 127.0.0.1 that answers each command by its first word, and closes
-    the connection at a command whose reply is empty."""
+def _scripted_server(last: bytes, last_reply: bytes = b""):
+    """An SMTP server on 127.0.0.1 that answers 250 to each command, and at ``last`` sends
+    ``last_reply`` (if any) and closes the connection, reading nothing more."""
     server = socket.create_server(("127.0.0.1", 0))
 
     def serve():
         with server.accept()[0] as client, client.makefile("rb") as lines:
             client.sendall(b"220 scripted\r\n")
             for line in lines:
-                reply = replies.get(line.split()[0].upper(), b"250 OK\r\n")
-                if not reply:
+                if line.split()[0].upper() == last:
+                    client.sendall(last_reply)
                     return
-                client.sendall(reply)
+                client.sendall(b"250 OK\r\n")
 
     threading.Thread(target=serve, daemon=True).start()
     return server
 
 
 def test_a_connection_lost_at_the_data_command_is_tried_again(connect):
-    server = _scripted_server({b"EHLO": b"250 scripted\r\n", b"DATA": b""})  # closes at DATA
+    server = _scripted_server(b"DATA")  # closes at DATA, answering nothing
     try:
         smtp = connect(port=server.getsockname()[1])
         with pytest.raises(TransientError, match="lost before sending"):
@@ -285,4 +285,16 @@ def test_a_port_that_never_answers_the_connection_is_no_greeting_problem(connect
             _send_one(connect(port=port, security="starttls", timeout=0.2))
     finally:
         taken.close()
+        server.close()
+
+
+def test_a_connection_lost_before_the_message_ended_is_tried_again(connect):
+    # The server closes after its 354: the message's end mark (CRLF.CRLF) never leaves.
+    server = _scripted_server(b"DATA", b"354 go ahead\r\n")
+    email = StandInEmail(text="Hello {email}.\n" + ("z" * 70 + "\n") * 70_000 + "{unsubscribe_url}\n")
+    try:
+        smtp = connect(port=server.getsockname()[1])
+        with pytest.raises(TransientError, match="lost before the message ended"):
+            smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1], email))
+    finally:
         server.close()

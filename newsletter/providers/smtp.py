@@ -4,8 +4,8 @@ Why ``max_batch = 1``: an SMTP server answers each message (and each recipient) 
 and the adapter contract has one error per batch. With one message per batch every outcome
 maps exactly: accepted (250) -> sent; a 5xx for the recipient or content -> rejected (for the
 sender, or one that names our sender -> ``AuthError``); a 4xx -> ``TransientError`` (nothing
-accepted, try later); a connection lost before DATA's 354 -> ``TransientError``; lost while
-the message goes -> ``InDoubtError``. A batch of several could not say
+accepted, try later); a connection lost before the message's end mark left ->
+``TransientError``; lost after it, before the reply -> ``InDoubtError``. A batch of several could not say
 "the first two were accepted, the third may have been" without new result kinds. Speed comes
 from keeping the connection open across batches (one per sending thread), not from batching.
 """
@@ -23,6 +23,7 @@ from newsletter.errors import (
     AuthError,
     ConfigError,
     InDoubtError,
+    ProviderError,
     QuotaError,
     TransientError,
 )
@@ -120,20 +121,24 @@ class SmtpProvider(Provider):
             if code != 354:
                 return self._refused(connection, "message", code, reply, message.to_address)
         except (smtplib.SMTPException, OSError) as exc:
-            self._discard(connection)
-            raise TransientError(f"smtp: connection to {self.host} lost before sending "
-                                 f"({self.provider_text(exc)})") from None
-        try:
+            raise self._lost(connection, exc, TransientError, "before sending") from None
+        try:  # a send that fails never wrote its last bytes, the end mark: nothing was taken
             connection.send(_data_block(data))
+        except (smtplib.SMTPException, OSError) as exc:
+            raise self._lost(connection, exc, TransientError, "before the message ended") from None
+        try:
             code, reply = connection.getreply()
         except (smtplib.SMTPException, OSError) as exc:
-            self._discard(connection)
-            raise InDoubtError(f"smtp: connection to {self.host} lost while sending "
-                               f"({self.provider_text(exc)})") from None
+            raise self._lost(connection, exc, InDoubtError, "while sending") from None
         if code != 250:
             return self._refused(connection, "message", code, reply, message.to_address)
         self._local.used = time.monotonic()
         return Result.sent(message.message_id)
+
+    def _lost(self, connection: smtplib.SMTP, exc: Exception, kind: type[ProviderError],
+              when: str) -> ProviderError:
+        self._discard(connection)
+        return kind(f"smtp: connection to {self.host} lost {when} ({self.provider_text(exc)})")
 
     def _check_size(self, connection: smtplib.SMTP, data: bytes) -> None:
         """Stop before a message larger than the server's SIZE (RFC 1870; Postfix's default is
