@@ -29,6 +29,14 @@ from newsletter.errors import (
 )
 from newsletter.providers.base import Provider, Result
 from newsletter.providers.declaration import Declaration
+from newsletter.providers.smtp_replies import (
+    RELAY_DENIED,
+    lasting_failure,
+    names_address,
+    quota_used_up,
+    reply_text,
+    server_words,
+)
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -36,21 +44,10 @@ if TYPE_CHECKING:
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
-# A refused recipient that is about us, not the reader (Postfix "Relay access denied",
-# Sendmail "Relaying denied", Exim "relay not permitted", Exchange "Unable to relay"):
-# every reader would fail alike.
-RELAY_DENIED = re.compile(r"relay(ing)?( access)? (denied|not permitted|not allowed)"
-                          r"|unable to relay", re.IGNORECASE)
-# The account's sending quota, used up ("454 Throttling failure: Daily message quota exceeded"
-# from Amazon SES, "550 5.4.5 Daily user sending quota exceeded" from Gmail); not a reader's
-# full mailbox ("552 5.2.2 Mailbox quota exceeded", "over quota").
-SENDING_QUOTA = re.compile(r"(daily|sending|message|submission) ?quota|daily (sending )?limit"
-                           r"|sending limit", re.IGNORECASE)
 # Connections that failed in a row (a host that does not resolve, nothing on the port) before
 # the run stops: as many as every batch in flight retrying to the end (4 threads, 5 tries),
 # where each of the list's readers, one a batch, would otherwise be tried five times in turn.
 CONNECT_TRIES = 20
-MAILBOX_FULL = re.compile(r"\b[45]\.2\.2\b")  # RFC 3463: mailbox full
 LEADING_DOT = re.compile(rb"(?m)^\.")
 IDLE_CHECK = 10.0  # seconds idle after which a kept connection is checked with NOOP first
 
@@ -165,14 +162,12 @@ class SmtpProvider(Provider):
                  reader: str = "") -> Result:
         """A 5xx rejects the message for good; a 4xx says try later (nothing accepted). A
         refusal that names our sender, not the reader, stops the run: every reader would get it."""
-        reason = f"smtp {code} for the {what}: {self.provider_text(_text(reply))}"
+        reason = f"smtp {code} for the {what}: {self.provider_text(reply_text(reply))}"
         try:
             connection.rset()
         except (smtplib.SMTPException, OSError):
             self._discard(connection)
-        # No short wait clears a used-up quota: stop, readers stay pending. Never for a reader's
-        # full mailbox (x.2.2): each run would stop at that reader again.
-        if SENDING_QUOTA.search(reason) and not MAILBOX_FULL.search(reason):
+        if quota_used_up(reason):  # no short wait clears it: stop, readers stay pending
             raise QuotaError(reason, hint=f"{self.host}'s sending quota is used up; the readers "
                                           "left are sent by a later run")
         if 400 <= code < 500:
@@ -180,8 +175,8 @@ class SmtpProvider(Provider):
         if what == "sender" and code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first
             raise AuthError(reason, hint="the server wants a login or STARTTLS first: check "
                                          "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
-        if what == "sender" or (reader.lower() != self.envelope_from.lower() and re.search(
-                rf"(?<![\w.+-]){re.escape(self.envelope_from)}(?![\w.-])", reason, re.I)):
+        if what == "sender" or (reader.lower() != self.envelope_from.lower()
+                                and names_address(reason, self.envelope_from)):
             # Postfix tells a refused sender at RCPT ("Sender address rejected: not owned by
             # user"), Amazon SES after DATA ("identities failed the check: <from>").
             raise AuthError(reason, hint="check email.from and the server's sender rules")
@@ -227,7 +222,7 @@ class SmtpProvider(Provider):
         except smtplib.SMTPAuthenticationError as exc:
             # The server's words say why: Gmail's "534 5.7.9 Application-specific password
             # required", Microsoft 365's "535 5.7.139 ... SmtpClientAuthentication is disabled".
-            said = self.provider_text(f"{exc.smtp_code} {_text(exc.smtp_error)}")
+            said = self.provider_text(server_words(exc))
             raise AuthError(f"smtp: {where} refused the login ({said})",
                             hint="check SMTP_USERNAME and SMTP_PASSWORD") from None
         except smtplib.SMTPNotSupportedError:
@@ -244,33 +239,10 @@ class SmtpProvider(Provider):
                          connection: smtplib.SMTP | None) -> AuthError | TransientError:
         """What a failure to connect, greet, secure or log in means: an AuthError (the run
         stops) where trying again, reader after reader, cannot help; else a TransientError."""
-        where, said = f"{self.host}:{self.port}", self.provider_text(exc)
-        if isinstance(exc, smtplib.SMTPResponseException):  # (554, b'...') as the server put it
-            said = self.provider_text(f"{exc.smtp_code} {_text(exc.smtp_error)}")
-        if isinstance(exc, ssl.SSLCertVerificationError):
-            return AuthError(
-                f"smtp: {where} showed a certificate this machine does not trust ({said})",
-                hint="set provider.host to the name on the server's certificate; for a relay "
-                     "with a certificate of its own, set SSL_CERT_FILE to that certificate")
-        if isinstance(exc, ssl.SSLError) and not isinstance(
-                exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError)):
-            hint = ('port 587 and 25 speak plain SMTP first: use security = "starttls"'
-                    if self.security == "ssl" else "check provider.security and provider.port")
-            return AuthError(f"smtp: no TLS with {where} ({said})", hint=hint)
-        if isinstance(exc, smtplib.SMTPConnectError) and exc.smtp_code >= 500:
-            return AuthError(f"smtp: {where} refuses connections from this machine ({said})",
-                             hint="check provider.host, and that the server lets this machine send")
-        if isinstance(exc, smtplib.SMTPServerDisconnected) and connection is None and (
-                self.security != "ssl" and "timed out" in said):
-            # Connected, but no 220: most often port 465, which waits for our TLS handshake as
-            # we wait for its greeting. (No connection at all, a firewall's: TransientError.)
-            return AuthError(f"smtp: {where} sent no greeting in {self.timeout:g} s",
-                             hint='a port that expects TLS from the start (465) needs security = '
-                                  '"ssl"; else check provider.host and provider.port')
-        if connection is not None and "No suitable authentication method" in said:
-            offered = connection.esmtp_features.get("auth", "").strip() or "none"
-            return AuthError(f"smtp: {where} offers no login smtplib can do (AUTH {offered})",
-                             hint="use a server or account that takes AUTH PLAIN or LOGIN")
+        where, said = f"{self.host}:{self.port}", self.provider_text(server_words(exc))
+        stop = lasting_failure(exc, connection, where, said, self.security, self.timeout)
+        if stop is not None:
+            return stop
         with self._lock:
             self._failed_connects += 1
             failures = self._failed_connects
@@ -306,11 +278,6 @@ def _data_block(data: bytes) -> bytes:
     end of data, CRLF "." CRLF (what ``smtplib.SMTP.data`` writes after its 354)."""
     stuffed = LEADING_DOT.sub(b"..", data)
     return stuffed + (b".\r\n" if stuffed.endswith(b"\r\n") else b"\r\n.\r\n")
-
-
-def _text(reply: bytes | str) -> str:
-    """A server's reply as text."""
-    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def check_key(provider: SmtpProvider) -> str | None:
