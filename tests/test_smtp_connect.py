@@ -298,3 +298,15 @@ def test_a_connection_lost_before_the_message_ended_is_tried_again(connect):
             smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1], email))
     finally:
         server.close()
+
+
+def test_a_busy_server_that_answers_421_never_stops_the_run(connect):
+    busy, clients = _greeting_server(b"421 4.3.2 Too many connections, try later\r\n")
+    try:  # as Microsoft 365 past its few connections a mailbox: the other threads go on
+        smtp = connect(port=busy.getsockname()[1])
+        for _ in range(25):
+            with pytest.raises(TransientError, match="421 4.3.2"):
+                _send_one(smtp)
+    finally:
+        for each in (busy, *clients):
+            each.close()

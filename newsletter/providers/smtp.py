@@ -130,6 +130,7 @@ class SmtpProvider(Provider):
         if code != 250:
             return self._refused(connection, "message", code, reply, message.to_address)
         self._local.used = time.monotonic()
+        self._failed_connects = 0  # in reach: only failures in a row count
         return Result.sent(message.message_id)
 
     def _lost(self, connection: smtplib.SMTP, exc: Exception, kind: type[ProviderError],
@@ -243,9 +244,11 @@ class SmtpProvider(Provider):
         stop = lasting_failure(exc, connection, where, said, self.security, self.timeout)
         if stop is not None:
             return stop
-        with self._lock:
-            self._failed_connects += 1
-            failures = self._failed_connects
+        failures = 0
+        if not isinstance(exc, smtplib.SMTPResponseException):  # "421 busy" is in reach
+            with self._lock:
+                self._failed_connects += 1
+                failures = self._failed_connects
         if failures >= CONNECT_TRIES:
             return AuthError(f"smtp: cannot connect to {where} ({said}); {failures} tries in a "
                              "row failed", hint="check provider.host and provider.port; the "
