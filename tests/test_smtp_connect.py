@@ -135,10 +135,11 @@ def test_a_post_larger_than_the_server_takes_stops_before_anyone_fails(connect):
     assert mailbox.received == []
 
 
-def test_a_relay_that_refuses_to_pass_mail_on_stops_the_run(connect, smtp_server):
+@pytest.mark.parametrize("code", ["554 5.7.1", "454 4.7.1"])  # 454: Postfix's soft_bounce
+def test_a_relay_that_refuses_to_pass_mail_on_stops_the_run(connect, smtp_server, code):
     mailbox, _ = smtp_server  # as Postfix answers a client it does not know, for every reader
     for address in ADDRESSES:
-        mailbox.rcpt_replies[address] = f"554 5.7.1 <{address}>: Relay access denied"
+        mailbox.rcpt_replies[address] = f"{code} <{address}>: Relay access denied"
     smtp = connect()
     ann, _ = make_messages(smtp.settings, ADDRESSES)
 

@@ -171,6 +171,11 @@ class SmtpProvider(Provider):
         if quota_used_up(reason):  # no short wait clears it: stop, readers stay pending
             raise QuotaError(reason, hint=f"{self.host}'s sending quota is used up; the readers "
                                           "left are sent by a later run")
+        if what == "recipient" and RELAY_DENIED.search(reason):  # every reader, 454 or 554
+            raise AuthError(reason, hint=(
+                "the server passes on mail only from those it knows: "
+                + ("let this login send to other domains" if self.username else
+                   "set SMTP_USERNAME and SMTP_PASSWORD, or let this machine send through it")))
         if 400 <= code < 500:
             raise TransientError(reason)
         if what == "sender" and code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first
@@ -181,11 +186,6 @@ class SmtpProvider(Provider):
             # Postfix tells a refused sender at RCPT ("Sender address rejected: not owned by
             # user"), Amazon SES after DATA ("identities failed the check: <from>").
             raise AuthError(reason, hint="check email.from and the server's sender rules")
-        if what == "recipient" and RELAY_DENIED.search(reason):  # not the reader: every one
-            raise AuthError(reason, hint=(
-                "the server passes on mail only from those it knows: "
-                + ("let this login send to other domains" if self.username else
-                   "set SMTP_USERNAME and SMTP_PASSWORD, or let this machine send through it")))
         return Result.rejected(reason)
 
     def _connection(self) -> smtplib.SMTP:
