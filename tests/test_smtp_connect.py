@@ -311,3 +311,11 @@ def test_a_busy_server_that_answers_421_never_stops_the_run(connect):
     finally:
         for each in (busy, *clients):
             each.close()
+
+
+def test_a_server_that_wants_a_login_at_rcpt_stops_the_run(connect, smtp_server):
+    mailbox, _ = smtp_server  # some servers ask for it only when a recipient is given
+    mailbox.rcpt_replies["ann@example.com"] = "530 5.7.0 Authentication required"
+    with pytest.raises(AuthError, match="530 for the recipient") as caught:
+        _send_one(connect())
+    assert "SMTP_USERNAME, SMTP_PASSWORD and provider.security" in caught.value.hint

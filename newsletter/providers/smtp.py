@@ -178,7 +178,7 @@ class SmtpProvider(Provider):
                    "set SMTP_USERNAME and SMTP_PASSWORD, or let this machine send through it")))
         if 400 <= code < 500:
             raise TransientError(reason)
-        if what == "sender" and code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first
+        if code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first (at MAIL, RCPT...)
             raise AuthError(reason, hint="the server wants a login or STARTTLS first: check "
                                          "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
         if what == "sender" or (reader.lower() != self.envelope_from.lower()
