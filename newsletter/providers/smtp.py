@@ -5,9 +5,10 @@ and the adapter contract has one error per batch. With one message per batch eve
 maps exactly: accepted (250) -> sent; a 5xx for the recipient or content -> rejected (for the
 sender, or one that names our sender -> ``AuthError``); a 4xx -> ``TransientError`` (nothing
 accepted, try later); a connection lost before the message's end mark left ->
-``TransientError``; lost after it, before the reply -> ``InDoubtError``. A batch of several could not say
-"the first two were accepted, the third may have been" without new result kinds. Speed comes
-from keeping the connection open across batches (one per sending thread), not from batching.
+``TransientError``; lost after it, before the reply -> ``InDoubtError``. A batch of several
+could not say "the first two were accepted, the third may have been" without new result
+kinds. Speed comes from keeping the connection open across batches (one per sending thread),
+not from batching.
 """
 
 from __future__ import annotations
@@ -135,6 +136,7 @@ class SmtpProvider(Provider):
 
     def _lost(self, connection: smtplib.SMTP, exc: Exception, kind: type[ProviderError],
               when: str) -> ProviderError:
+        """The error for a connection that broke ``when``; the next message opens a new one."""
         self._discard(connection)
         return kind(f"smtp: connection to {self.host} lost {when} ({self.provider_text(exc)})")
 
