@@ -9,6 +9,7 @@ import re
 import socket
 import ssl
 import threading
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -321,3 +322,36 @@ def test_a_server_that_wants_a_login_at_rcpt_stops_the_run(connect, smtp_server)
     with pytest.raises(AuthError, match="530 for the recipient") as caught:
         _send_one(connect())
     assert "SMTP_USERNAME, SMTP_PASSWORD and provider.security" in caught.value.hint
+
+
+def test_a_large_post_over_a_slow_link_is_not_cut_off_by_the_timeout(connect):
+    """provider.timeout bounds each wait, not a whole upload (Python's socket timeout would):
+    the server here takes in nothing for a while after its 354, as a slow uplink would."""
+    server = socket.create_server(("127.0.0.1", 0))
+    received = []
+
+    def serve():
+        with server.accept()[0] as client, client.makefile("rb") as lines:
+            client.sendall(b"220 slow\r\n")
+            for line in lines:
+                if line.upper().startswith(b"DATA"):
+                    client.sendall(b"354 go ahead\r\n")
+                    time.sleep(1)  # longer than the timeout, shorter than the upload may take
+                    received.append(b"".join(iter(lines.readline, b".\r\n")))
+                    client.sendall(b"250 taken\r\n")
+                elif line.upper().startswith(b"QUIT"):
+                    return
+                else:
+                    client.sendall(b"250 OK\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    email = StandInEmail(  # about 5 MB: more than the sockets' buffers take
+        text="Hello {email}.\n" + ("z" * 70 + "\n") * 70_000 + "{unsubscribe_url}\n")
+    try:
+        smtp = connect(port=server.getsockname()[1], timeout=0.3)
+        [message] = make_messages(smtp.settings, ADDRESSES[:1], email)
+        assert smtp.send_batch([message])[0].status == "sent"
+        smtp.close()
+    finally:
+        server.close()
+    assert received == [message.as_bytes()]

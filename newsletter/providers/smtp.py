@@ -50,6 +50,7 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 # where each of the list's readers, one a batch, would otherwise be tried five times in turn.
 CONNECT_TRIES = 20
 LEADING_DOT = re.compile(rb"(?m)^\.")
+UPLOAD_RATE = 32_000  # bytes a second a message's upload may be as slow as (1 Mbit/s, 4 threads)
 IDLE_CHECK = 10.0  # seconds idle after which a kept connection is checked with NOOP first
 
 
@@ -120,11 +121,16 @@ class SmtpProvider(Provider):
                 return self._refused(connection, "message", code, reply, message.to_address)
         except (smtplib.SMTPException, OSError) as exc:
             raise self._lost(connection, exc, TransientError, "before sending") from None
+        block = _data_block(data)
         try:  # a send that fails never wrote its last bytes, the end mark: nothing was taken
-            connection.send(_data_block(data))
+            # Python's timeout bounds the whole upload: a large post's, over a slow uplink,
+            # gets as long as UPLOAD_RATE takes.
+            connection.sock.settimeout(self.timeout + len(block) / UPLOAD_RATE)
+            connection.send(block)
         except (smtplib.SMTPException, OSError) as exc:
             raise self._lost(connection, exc, TransientError, "before the message ended") from None
         try:
+            connection.sock.settimeout(self.timeout)
             code, reply = connection.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             raise self._lost(connection, exc, InDoubtError, "while sending") from None
