@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from newsletter.cli import pass_site, serve_until_interrupted
+from newsletter.cli import pass_site
+from newsletter.cli.stopping import serve_until_stopped
 
 
 @click.command()
@@ -63,7 +64,7 @@ def serve(site, host: str, port: int, threads: int) -> None:
         click.echo(f"Sign-ups at {address}{signup.path}, confirmed at {address}{confirm}")
     app.start()
     try:
-        serve_until_interrupted(server)
+        serve_until_stopped(server)
     finally:
         app.close()  # changes not folded yet stay in the journal, in effect, for the next fold
 
