@@ -7,8 +7,8 @@ Routes:
   (RFC 8058, or the page's button) unsubscribes at once and answers 200. No cookies, no
   confirmation step. The token names the reader (:mod:`newsletter.message.tokens`); links of the
   old ``?email=...&token=...`` kind keep working.
-- ``/webhooks/<provider>``: ``POST`` from Postmark, SendGrid, Mailgun or Resend
-  (:mod:`newsletter.web.webhooks`).
+- ``/webhooks/<provider>``, under any path prefix: ``POST`` from Postmark, SendGrid, Mailgun or
+  Resend (:mod:`newsletter.web.webhooks`).
 - ``signup.path`` and the path of ``signup.confirm_url``: sign-ups from the blog with double
   opt-in (:mod:`newsletter.web.signup`).
 
@@ -114,6 +114,16 @@ class UnsubscribeRoute:
         return values.get("email", "").strip(), token
 
 
+def webhook_provider(path: str) -> str | None:
+    """The last segment of a path ending in ``/webhooks/<provider>``, else None. Under any
+    prefix: behind a proxy that serves the endpoint at https://blog.example/newsletter/ the
+    provider posts to /newsletter/webhooks/<provider>. A trailing slash is the same webhook
+    (as a dashboard's URL field may have it)."""
+    _, found, provider = path.rpartition(WEBHOOK_PREFIX)
+    provider = provider.removesuffix("/")
+    return provider if found and "/" not in provider else None
+
+
 class NewsletterApp:
     """The WSGI application for one site."""
 
@@ -199,9 +209,8 @@ class NewsletterApp:
             if method == "POST":
                 return self.unsubscribe(request, address, token)
             return self.confirmation_page(self.reader(address, token))
-        if path.startswith(WEBHOOK_PREFIX):
-            # /webhooks/sendgrid/ as a dashboard's URL field may have it, trailing slash and all
-            provider = path.removeprefix(WEBHOOK_PREFIX).removesuffix("/")
+        provider = webhook_provider(path)
+        if provider is not None:
             if provider not in WEBHOOKS:
                 raise HttpError(404, "No such webhook.")
             if method != "POST":
