@@ -24,7 +24,7 @@ PAGE = """<!doctype html>
 <style>body{{font:17px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;
 color:#222;background:#fafafa}}button{{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:6px;
 background:#333;color:#fff;cursor:pointer}}</style></head>
-<body><h1>{heading}</h1>{body}</body></html>
+<body><main><h1>{heading}</h1>{body}</main></body></html>
 """
 
 
