@@ -236,6 +236,19 @@ def test_unknown_paths_are_not_found(endpoint):
     assert requests.post(f"{base}/webhooks/nosuchprovider", data=b"{}").status_code == 404
 
 
+def test_a_load_balancer_finds_the_endpoint_healthy_at_health(site):
+    """A load balancer or uptime monitor needs a URL answering 200 to a bare GET or HEAD:
+    every path answered 4xx (an unsubscribe link without its token 400, a bad one 403), so
+    the host was taken out of service. Even with the unsubscribe URL at the root (/{token})."""
+    configure_unsubscribe_url(site, "https://news.example.com/{token}")
+    with serving(NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))) as base:
+        got, head = requests.get(f"{base}/health"), requests.head(f"{base}/health")
+        posted = requests.post(f"{base}/health", data=ONE_CLICK)
+
+    assert (got.status_code, got.text, head.status_code) == (200, "ok\n", 200)
+    assert (posted.status_code, posted.headers["Allow"]) == (405, "GET, HEAD")
+
+
 def configure_unsubscribe_url(site, url: str) -> None:
     toml = site / "newsletter.toml"
     toml.write_text(toml.read_text().replace("https://blog.example.com/unsubscribe/{token}", url))

@@ -7,6 +7,8 @@ Routes:
   (RFC 8058, or the page's button) unsubscribes at once and answers 200. No cookies, no
   confirmation step. The token names the reader (:mod:`newsletter.message.tokens`); links of the
   old ``?email=...&token=...`` kind keep working.
+- ``/health``: ``GET`` or ``HEAD`` answers 200 ``ok`` while the endpoint answers, for load
+  balancers and uptime monitors (every other path answers 4xx to a bare request).
 - ``/webhooks/<provider>``, under any path prefix: ``POST`` from Postmark, SendGrid, Mailgun or
   Resend (:mod:`newsletter.web.webhooks`).
 - ``signup.path`` and the path of ``signup.confirm_url``: sign-ups from the blog with double
@@ -21,15 +23,13 @@ from __future__ import annotations
 import html
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
 from contextlib import nullcontext
 from http import HTTPStatus
 from pathlib import Path
-from typing import Iterable, Mapping
-from urllib.parse import parse_qsl, urlsplit
+from typing import Iterable
 
 from newsletter.errors import ConfigError, NewsletterError
 from newsletter.addresses import address_key
@@ -51,6 +51,7 @@ from newsletter.subscribers import (
 from newsletter.web.pages import Response, button_form, html_page, text_response
 from newsletter.web.replay import used_tokens
 from newsletter.web.request import HttpError, Request, try_again
+from newsletter.web.routes import HEALTH_PATH, UnsubscribeRoute, webhook_provider
 from newsletter.web.signup import signup_routes
 from newsletter.web.webhooks import (
     WEBHOOKS,
@@ -64,65 +65,6 @@ logger = logging.getLogger(__name__)
 
 MAX_WEBHOOK_BODY = 4 * 1024 * 1024  # SendGrid posts batches of events in one request
 ONE_CLICK = ("List-Unsubscribe", "One-Click")  # RFC 8058 section 3.1: the POST body's key=value
-WEBHOOK_PREFIX = "/webhooks/"
-LEGACY_QUERY = {"email": "email", "token": "token"}  # links mailed as ?email=...&token=...
-
-class UnsubscribeRoute:
-    """Where unsubscribe links point, and where in them the token (and an address) sit.
-
-    The configured ``email.unsubscribe_url`` is matched with its ``{token}`` (and ``{email}``)
-    in the path or the query. Links mailed before the token named the reader by itself,
-    ``<path>?email=...&token=...``, are still read, on the configured path without its
-    placeholder segments (``/unsubscribe/{token}`` and ``/unsubscribe?t={token}`` both take
-    ``/unsubscribe?email=...&token=...``).
-    """
-
-    def __init__(self, template: str):
-        parts = urlsplit(template)
-        pieces = re.split(r"\{(email|token)\}", parts.path)
-        # Literal text and placeholders alternate; a placeholder matches one path segment.
-        self.path = re.compile("".join(
-            f"(?P<{piece}>[^/]+)" if index % 2 else re.escape(piece)
-            for index, piece in enumerate(pieces)
-        ))
-        # The configuration has checked that a query placeholder is a whole value.
-        self.query = {name: value[1:-1] for name, value in parse_qsl(parts.query)
-                      if value in ("{email}", "{token}")}
-        self.legacy_path = re.sub(r"/?\{(email|token)\}", "", parts.path).rstrip("/") or "/"
-
-    def match(self, path: str) -> dict[str, str] | None:
-        """The placeholders found in ``path`` if it is an unsubscribe path, else None."""
-        found = self.path.fullmatch(path)
-        if found:
-            return found.groupdict()
-        return {} if path.rstrip("/") == self.legacy_path.rstrip("/") else None
-
-    def recipient(self, from_path: dict[str, str], query: Mapping[str, list[str]]) -> tuple[str, str]:
-        """(address or "", token) from the path and query string; HttpError 400 when missing."""
-        values = dict(from_path)
-        names = {**LEGACY_QUERY, **self.query}
-        for name, field in names.items():
-            given = set(query.get(name, []))
-            if len(given) > 1:
-                raise HttpError(400, f"The link gives {name} more than once.")
-            if given and not values.get(field):
-                values[field] = given.pop()
-        token = values.get("token", "").strip()
-        if not token:
-            raise HttpError(400, "This unsubscribe link is incomplete. Please use the link from "
-                                 "the newsletter as it is.")
-        return values.get("email", "").strip(), token
-
-
-def webhook_provider(path: str) -> str | None:
-    """The last segment of a path ending in ``/webhooks/<provider>``, else None. Under any
-    prefix: behind a proxy that serves the endpoint at https://blog.example/newsletter/ the
-    provider posts to /newsletter/webhooks/<provider>. A trailing slash is the same webhook
-    (as a dashboard's URL field may have it)."""
-    _, found, provider = path.rpartition(WEBHOOK_PREFIX)
-    provider = provider.removesuffix("/")
-    return provider if found and "/" not in provider else None
-
 
 class NewsletterApp:
     """The WSGI application for one site."""
@@ -201,6 +143,10 @@ class NewsletterApp:
         answer = self.signups and self.signups.route(request)
         if answer is not None:
             return answer
+        if path.rstrip("/") == HEALTH_PATH:
+            if method not in ("GET", "HEAD"):
+                raise HttpError(405, "Use GET or HEAD.", [("Allow", "GET, HEAD")])
+            return text_response(200, "ok", [("Cache-Control", "no-store")])
         from_path = self.route.match(path)
         if from_path is not None:
             if method not in ("GET", "HEAD", "POST"):
