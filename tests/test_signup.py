@@ -449,3 +449,29 @@ def test_sign_ups_wait_in_the_journal_while_the_list_cannot_be_written(site, cap
     assert answer.status_code == 200
     assert statuses(site)[NEW] == "unconfirmed"
     assert len(emails_to(site, NEW)) == 1
+
+
+def test_confirmations_the_provider_took_none_of_are_sent_again_once_it_can(site, caplog,
+                                                                          monkeypatch):
+    """A provider down (or the outbox unwritable) for longer than the send's own retries: the
+    confirmation email was logged as not sent and its sign-up marked done, so the reader,
+    told to check their inbox, never got it. It is now sent again later."""
+    from newsletter.web import signup_worker
+
+    monkeypatch.setattr(signup_worker, "RETRY_SECONDS", 0.2)
+    caplog.set_level(logging.WARNING)
+    configure_signup(site)
+    outbox = site / "outbox"
+    outbox.write_text("")  # a file where the outbox folder goes: no email can be written
+    with signup_endpoint(site) as (base, app):
+        assert sign_up(base, NEW).status_code == 200
+        deadline = time.monotonic() + 10
+        while not any("will be sent again" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "the confirmation was never tried"
+            time.sleep(0.05)
+        assert [row[8] for row in journal_rows(site)] == ["mailing"]  # kept, not given up
+
+        outbox.unlink()  # the provider is back
+        settle(app)
+
+    assert len(emails_to(site, NEW)) == 1
