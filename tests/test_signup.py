@@ -309,6 +309,26 @@ def test_a_proxy_that_writes_the_client_port_still_tells_clients_apart(site):
     assert len(outbox_emails(site)) == 4
 
 
+def test_a_proxy_left_out_of_trusted_proxies_is_named_once_in_the_log(site, caplog):
+    """In a container the proxy on the host connects from the bridge (172.17.0.1), not
+    127.0.0.1: every reader then counted as one client and the 21st sign-up of the hour was
+    turned away (429) with nothing saying why. The log now names the proxy and the setting."""
+    caplog.set_level(logging.WARNING)
+    configure_signup(site, trusted_proxies=["10.0.0.0/8"])  # not this test's 127.0.0.1
+    with signup_endpoint(site) as (base, app):
+        for n in range(2):
+            requests.post(f"{base}/subscribe", data={"email": f"r{n}@example.net",
+                                                     "elapsed": PATIENT},
+                          headers={"X-Forwarded-For": f"198.51.100.{n}"})
+        requests.post(f"{base}/subscribe", data={"email": "r9@example.net", "elapsed": PATIENT})
+        settle(app)
+
+    named = [r.getMessage() for r in caplog.records if "trusted_proxies" in r.getMessage()]
+    assert named == ["sign-ups come through 127.0.0.1 with X-Forwarded-For, but it is not in "
+                     "signup.trusted_proxies: every reader behind it counts as one client "
+                     "(max_per_ip); if it is your proxy, add it there"]
+
+
 def test_the_daily_cap_stops_confirmation_emails_and_says_so(site, caplog):
     configure_signup(site, max_per_day=2)
     caplog.set_level(logging.WARNING)

@@ -41,7 +41,13 @@ from newsletter.subscribers import (
     confirm_signup,
     left_since,
 )
-from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
+from newsletter.web.client import (
+    client_ip,
+    client_network,
+    salted_hash,
+    trusted_networks,
+    untrusted_forwarder,
+)
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
 from newsletter.web.pages import Response, button_form, html_page, json_response
 from newsletter.web.request import HttpError, Request, try_again
@@ -95,6 +101,7 @@ class SignupRoutes:
         confirm_path = urlsplit(signup.confirm_url).path
         self.confirm_prefix, self.confirm_suffix = confirm_path.split("{token}")
         self._daily_logged = -3600.0  # when the daily cap was last logged (monotonic)
+        self._proxy_warned = False
 
     def close(self) -> None:
         """Stop the worker (after the batch and emails at hand), then release files."""
@@ -153,6 +160,7 @@ class SignupRoutes:
         """
         asked = read_signup(request, self.settings)
         ip = client_ip(request, self.trusted)
+        self.warn_of_an_untrusted_proxy(request)
         client = salted_hash(self.secret, "signup-client", client_network(ip))
         signup = Signup(asked.address, asked.name, asked.tags)
         trapped = asked.looks_automated
@@ -172,6 +180,16 @@ class SignupRoutes:
         else:
             self.worker.wake()
         return asked.page
+
+    def warn_of_an_untrusted_proxy(self, request: Request) -> None:
+        """Once: a proxy that is not trusted makes every reader one client, and the hourly
+        limit per client then turns readers away (429) after ``max_per_ip`` sign-ups."""
+        proxy = None if self._proxy_warned else untrusted_forwarder(request, self.trusted)
+        if proxy is not None:
+            self._proxy_warned = True
+            logger.warning("sign-ups come through %s with X-Forwarded-For, but it is not in "
+                           "signup.trusted_proxies: every reader behind it counts as one client "
+                           "(max_per_ip); if it is your proxy, add it there", proxy)
 
     def preflight(self, origin: str | None) -> Response:
         """OPTIONS: let an allowed origin's page POST JSON here (the Fetch standard's CORS)."""
