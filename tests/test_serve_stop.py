@@ -3,10 +3,14 @@ progress is answered and kept, the process exits 0 without a traceback."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
 import subprocess
+import threading
+
+import requests
 
 from web_server import SECRET, statuses
 
@@ -16,9 +20,9 @@ from tests.conftest import start_cli
 READER = "ada@example.com"  # on the example site's list
 
 
-def refuses_connections(port: int) -> bool:
+def refuses_connections(port: int, host: str = "127.0.0.1") -> bool:
     try:
-        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        socket.create_connection((host, port), timeout=5).close()
     except OSError:
         return True
     return False
@@ -50,3 +54,36 @@ def test_sigterm_finishes_the_unsubscribe_in_progress_then_exits_0(site):
             process.kill()
             process.wait()
     assert statuses(site)[READER] == "unsubscribed"
+
+
+def test_a_server_on_two_addresses_stops_gently_too(site):
+    """A host naming several addresses (localhost as 127.0.0.1 and ::1) makes waitress a
+    MultiSocketServer: stopping it serves and then closes every address."""
+    from waitress.server import MultiSocketServer, create_server
+
+    from newsletter.cli.stopping import serve_until_stopped
+    from newsletter.config import load_settings
+    from newsletter.web import NewsletterApp
+
+    app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
+    server = create_server(app, listen="127.0.0.1:0 [::1]:0")
+    assert isinstance(server, MultiSocketServer)
+    bases = [f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+             for host, port in server.effective_listen]
+    answers = []
+
+    def ask_then_stop() -> None:
+        try:
+            answers.extend(requests.get(f"{base}/health", timeout=30).text for base in bases)
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)  # as systemd stops the service
+
+    asking = threading.Thread(target=ask_then_stop)
+    asking.start()
+    try:
+        serve_until_stopped(server)  # here, in the main thread, which handles the signal
+    finally:
+        asking.join(30)
+        app.close()
+    assert answers == ["ok\n", "ok\n"]
+    assert all(refuses_connections(port, host) for host, port in server.effective_listen)
