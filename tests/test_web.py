@@ -113,6 +113,18 @@ def test_a_forged_token_changes_nothing(endpoint):
     assert statuses(site)[READER] == "active"
 
 
+def test_a_reader_meeting_a_broken_link_reads_a_heading_in_plain_words(endpoint):
+    """The headings were HTTP's own phrases: "Forbidden" for a link cut short in an email
+    client, "Gone" for an expired confirmation link."""
+    base, _ = endpoint
+
+    bad, missing = requests.get(link(base, READER, "cut-sho")), requests.get(f"{base}/nothing")
+
+    assert (bad.status_code, missing.status_code) == (403, 404)
+    assert "<h1>This link does not work</h1>" in bad.text and "Forbidden" not in bad.text
+    assert "<h1>There is nothing here</h1>" in missing.text
+
+
 def test_an_old_link_with_the_address_and_its_hmac_still_unsubscribes(endpoint):
     base, site = endpoint
 

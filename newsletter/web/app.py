@@ -48,7 +48,13 @@ from newsletter.subscribers import (
     open_store,
     record_suppressions,
 )
-from newsletter.web.pages import Response, button_form, html_page, text_response
+from newsletter.web.pages import (
+    Response,
+    button_form,
+    error_heading,
+    html_page,
+    text_response,
+)
 from newsletter.web.replay import used_tokens
 from newsletter.web.request import HttpError, Request, try_again
 from newsletter.web.routes import HEALTH_PATH, UnsubscribeRoute, webhook_provider
@@ -129,7 +135,7 @@ class NewsletterApp:
         try:
             response = self.respond(Request(environ))
         except HttpError as error:
-            response = self.page(error.status, HTTPStatus(error.status).phrase,
+            response = self.page(error.status, error_heading(error.status),
                                  f"<p>{html.escape(error.message)}</p>", error.headers)
         reason = HTTPStatus(response.status).phrase
         start_response(f"{response.status} {reason}", [

@@ -24,7 +24,6 @@ import logging
 import sqlite3
 import time
 from contextlib import contextmanager
-from http import HTTPStatus
 from typing import Iterator
 from urllib.parse import urlsplit
 
@@ -49,7 +48,7 @@ from newsletter.web.client import (
     untrusted_forwarder,
 )
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
-from newsletter.web.pages import Response, button_form, html_page, json_response
+from newsletter.web.pages import Response, button_form, error_heading, html_page, json_response
 from newsletter.web.request import HttpError, Request, try_again
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_journal_pg import SignupJournalInPostgres
@@ -142,7 +141,7 @@ class SignupRoutes:
                 raise HttpError(403, "This form may not be sent from another site.")
             back = self.take(request)
         except HttpError as error:
-            return self.answer(as_json, error.status, HTTPStatus(error.status).phrase,
+            return self.answer(as_json, error.status, error_heading(error.status),
                                error.message, [*cors, *error.headers])
         words = duration_words(self.settings.signup.confirm_within)
         return self.answer(as_json, 200, "Check your inbox",
