@@ -96,6 +96,10 @@ def test_get_shows_a_button_and_changes_nothing_until_it_is_pressed(endpoint):
     assert pressed.status_code == 200
     assert statuses(site)[READER] == "unsubscribed"
     assert "You are unsubscribed" in requests.get(url).text
+    # A reader who pressed by mistake finds the way back to the blog's form on both pages.
+    way_back = ('Changed your mind? You can sign up again on <a href="https://blog.example.com">'
+                "Example Notes</a>.")
+    assert way_back in pressed.text and way_back in requests.get(url).text
 
 
 def test_a_forged_token_changes_nothing(endpoint):

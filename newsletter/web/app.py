@@ -180,7 +180,8 @@ class NewsletterApp:
             raise try_again() from None
         if not active:
             return self.page(200, "You are unsubscribed",
-                             f"<p>{who} gets no newsletters from {self.site_name}.</p>")
+                             f"<p>{who} gets no newsletters from {self.site_name}.</p>"
+                             + self.way_back)
         form = button_form(*ONE_CLICK, "Unsubscribe")
         return self.page(200, "Unsubscribe?",
                          f"<p>Stop sending the {self.site_name} newsletter to {who}?</p>{form}")
@@ -209,7 +210,7 @@ class NewsletterApp:
             self.journalled()
         return self.page(200, "You are unsubscribed",
                          f"<p>{html.escape(address)} gets no more newsletters from "
-                         f"{self.site_name}.</p>")
+                         f"{self.site_name}.</p>" + self.way_back)
 
     def webhook(self, request: Request, provider: str) -> Response:
         """POST /webhooks/<provider>: verify, then apply the events."""
@@ -258,6 +259,14 @@ class NewsletterApp:
         logger.info("refused an unsubscribe link with a bad token")
         raise HttpError(403, "This unsubscribe link is not valid. Please use the link from "
                                  "the newsletter as it is, or reply to the newsletter.")
+
+    @property
+    def way_back(self) -> str:
+        """For a reader who unsubscribed by mistake: the blog, where the form is (sign-ups on)."""
+        blog = f'<a href="{html.escape(self.settings.site.url)}">{self.site_name}</a>'
+        if self.signups is None:
+            return f"<p>Back to {blog}</p>"
+        return f"<p>Changed your mind? You can sign up again on {blog}.</p>"
 
     @property
     def site_name(self) -> str:
