@@ -426,6 +426,10 @@ def test_newsletter_serve_says_where_sign_ups_arrive(site):
         server.wait(10)
     base = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
     assert second.strip() == f"Sign-ups at {base}/subscribe, confirmed at {base}/confirm/{{token}}"
+    # The example site's provider writes files: a reader signing up would wait for nothing.
+    assert ("warning: the provider is the outbox: confirmation emails are written to "
+            "outbox/signup-confirm/, not sent; set [provider] in newsletter.toml before readers "
+            "sign up") in server.stderr.read().splitlines()
 
 
 def test_without_the_providers_key_sign_ups_are_off_and_unsubscribes_still_work(site, caplog):

@@ -62,6 +62,10 @@ def serve(site, host: str, port: int, threads: int) -> None:
     if app.signups is not None:
         confirm = urlsplit(signup.confirm_url).path
         click.echo(f"Sign-ups at {address}{signup.path}, confirmed at {address}{confirm}")
+        if site.settings.provider.name == "outbox":  # fine to try out; readers get nothing
+            click.echo(f"warning: the provider is the outbox: confirmation emails are written "
+                       f"to {site.settings.provider.directory}/signup-confirm/, not sent; set "
+                       "[provider] in newsletter.toml before readers sign up", err=True)
     app.start()
     try:
         serve_until_stopped(server)
