@@ -427,9 +427,9 @@ def test_newsletter_serve_says_where_sign_ups_arrive(site):
     base = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
     assert second.strip() == f"Sign-ups at {base}/subscribe, confirmed at {base}/confirm/{{token}}"
     # The example site's provider writes files: a reader signing up would wait for nothing.
-    assert ("warning: the provider is the outbox: confirmation emails are written to "
+    assert (" WARNING the provider is the outbox: confirmation emails are written to "
             "outbox/signup-confirm/, not sent; set [provider] in newsletter.toml before readers "
-            "sign up") in server.stderr.read().splitlines()
+            "sign up\n") in server.stderr.read()
 
 
 def test_without_the_providers_key_sign_ups_are_off_and_unsubscribes_still_work(site, caplog):

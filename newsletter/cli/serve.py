@@ -63,9 +63,10 @@ def serve(site, host: str, port: int, threads: int) -> None:
         confirm = urlsplit(signup.confirm_url).path
         click.echo(f"Sign-ups at {address}{signup.path}, confirmed at {address}{confirm}")
         if site.settings.provider.name == "outbox":  # fine to try out; readers get nothing
-            click.echo(f"warning: the provider is the outbox: confirmation emails are written "
-                       f"to {site.settings.provider.directory}/signup-confirm/, not sent; set "
-                       "[provider] in newsletter.toml before readers sign up", err=True)
+            logging.getLogger(__name__).warning(
+                "the provider is the outbox: confirmation emails are written to %s/"
+                "signup-confirm/, not sent; set [provider] in newsletter.toml before readers "
+                "sign up", site.settings.provider.directory)
     app.start()
     try:
         serve_until_stopped(server)
