@@ -362,6 +362,24 @@ def test_serve_where_it_cannot_listen_is_one_line(site, host):
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
+def test_serve_on_an_address_other_machines_reach_gets_a_warning(site):
+    """--host 0.0.0.0 (or the machine's address) serves unsubscribe links and sign-ups in plain
+    HTTP to the network, bypassing the proxy; nothing said so. 192.0.2.1 (TEST-NET-1) is on no
+    interface: the warning shows, then binding fails cleanly."""
+    from conftest import run_cli
+
+    result = run_cli(site, "serve", "--host", "192.0.2.1", "--port", "0",
+                     env={"NEWSLETTER_SECRET": SECRET}, timeout=30)
+
+    assert result.returncode == 1
+    warning, error = result.stderr.splitlines()
+    assert warning.endswith(" WARNING --host 192.0.2.1 takes requests from other machines, in "
+                            "plain HTTP: keep 127.0.0.1 behind a reverse proxy that terminates "
+                            "HTTPS (in a container, list the proxy's address in "
+                            "signup.trusted_proxies)")
+    assert error.startswith("error: cannot listen on 192.0.2.1 port 0 (")
+
+
 def test_serve_on_an_ipv6_host_prints_urls_that_open(site):
     from conftest import start_cli
 
