@@ -66,12 +66,12 @@ def serve(site, host: str, port: int, threads: int) -> None:
     signup = site.settings.signup
     if app.signups is not None:
         confirm = urlsplit(signup.confirm_url).path
-        click.echo(f"Sign-ups at {address}{signup.path}, confirmed at {address}{confirm}")
         if site.settings.provider.name == "outbox":  # fine to try out; readers get nothing
             logging.getLogger(__name__).warning(
                 "the provider is the outbox: confirmation emails are written to %s/"
                 "signup-confirm/, not sent; set [provider] in newsletter.toml before readers "
                 "sign up", site.settings.provider.directory)
+        click.echo(f"Sign-ups at {address}{signup.path}, confirmed at {address}{confirm}")
     app.start()
     try:
         serve_until_stopped(server)
