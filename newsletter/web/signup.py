@@ -246,16 +246,17 @@ class SignupRoutes:
         if form.get("confirm") != ["yes"]:
             raise HttpError(400, "Please press the Confirm button on the page.")
         spent_at = time.time()
-        if not self.journal.spend(entry.id, key, spent_at):  # pressed twice at once
-            return subscribed
-        try:
-            before = self.record_consent(request, entry.signup, entry.page)
-        except (HttpError, OSError, sqlite3.Error, StoreError):
-            self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
-            raise
-        if before is Standing.LEFT_SINCE:  # left between the page and its button
-            self.journal.unspend(key, spent_at)  # a later sign-up's link still works
-            raise self.left_since_sent(address)
+        with self.journal.together():
+            if not self.journal.spend(entry.id, key, spent_at):  # pressed twice at once
+                return subscribed
+            try:
+                before = self.record_consent(request, entry.signup, entry.page)
+            except (HttpError, OSError, sqlite3.Error, StoreError):
+                self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
+                raise
+            if before is Standing.LEFT_SINCE:  # left between the page and its button
+                self.journal.unspend(key, spent_at)  # a later sign-up's link still works
+                raise self.left_since_sent(address)
         if before is Standing.COMPLAINED:
             return self.page(200, "We cannot subscribe you here",
                              f"<p>{who} once marked our email as spam, so we do not write to it "

@@ -108,8 +108,10 @@ class SignupWorker:
         another process's worker has the journal)."""
         try:
             with self.journal.turn():
-                if not self._recovered:  # left "mailing" by a stopped server: mail them again
-                    self._mail(self.journal.pending(BATCH * 4, "mailing"))
+                # Left "mailing" by a stopped server: mailed again (on PostgreSQL at every
+                # turn, so a host still running takes over from one that is gone).
+                if not self._recovered or self.journal.orphans_any_time:
+                    self._mail(self.journal.orphans(BATCH * 4))
                     self._recovered = True
                 return self._process_batch()
         except SiteLockedError:
