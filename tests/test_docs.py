@@ -149,3 +149,20 @@ def test_every_command_the_docs_show_has_those_subcommands_and_options(tmp_path)
     wrong = {(page, " ".join(args)) for page, args in _shown_commands()
              if invoke(tmp_path, *args, "--help").exit_code != 0}
     assert wrong == set()
+
+
+def test_every_setting_the_loader_takes_is_on_the_settings_page():
+    # docs/settings.md's TOML block names every key, set or commented out, under its section
+    from dataclasses import fields
+
+    from newsletter.config.sections import SECTIONS
+    block = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
+    block = block.split("```toml\n", 1)[1].split("```", 1)[0]
+    shown, section = set(), None
+    for line in block.splitlines():
+        if heading := re.match(r"\[(\w+)\]", line):
+            section = heading.group(1)
+        elif key := re.match(r"#? ?(\w+) *=", line):
+            shown.add((section, key.group(1)))
+    taken = {(name, spec.name.rstrip("_")) for name, cls in SECTIONS.items() for spec in fields(cls)}
+    assert sorted(taken - shown) == []
