@@ -166,3 +166,29 @@ def test_every_setting_the_loader_takes_is_on_the_settings_page():
             shown.add((section, key.group(1)))
     taken = {(name, spec.name.rstrip("_")) for name, cls in SECTIONS.items() for spec in fields(cls)}
     assert sorted(taken - shown) == []
+
+
+def _finding_codes() -> set[str]:
+    """The codes newsletter's findings are made with: the string literals (not the f-string
+    ones, such as f"{noun}-broken") given to error(), warning(), finding() and _as_finding()."""
+    import ast
+    makers = {"error", "warning", "finding", "_as_finding"}
+    codes = set()
+    for path in (REPO / "newsletter").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            if isinstance(node, ast.Call) and getattr(name, "id", getattr(name, "attr", "")) in makers:
+                for arg in node.args[:2] + [k.value for k in node.keywords if k.arg == "code"]:
+                    codes |= {c.value for c in ast.walk(arg) if isinstance(c, ast.Constant)
+                              and isinstance(c.value, str)
+                              and re.fullmatch(r"[a-z]+(-[a-z]+)+", c.value)}
+    return codes
+
+
+def test_every_finding_code_is_in_the_checking_pages_table():
+    table = (REPO / "docs" / "checking.md").read_text(encoding="utf-8")
+    listed = {code for row in re.findall(r"^\| (.*?) \|", table, re.MULTILINE)
+              for code in re.findall(r"`([a-z]+(?:-[a-z]+)+)`", row)}
+    codes = _finding_codes()
+    assert {"setting-placeholder", "provider-setup", "image-missing"} <= codes  # the scan finds them
+    assert sorted(codes - listed) == []
