@@ -192,3 +192,13 @@ def test_every_finding_code_is_in_the_checking_pages_table():
     codes = _finding_codes()
     assert {"setting-placeholder", "provider-setup", "image-missing"} <= codes  # the scan finds them
     assert sorted(codes - listed) == []
+
+
+def test_every_option_of_every_command_is_in_the_docs():
+    pages = "\n".join(page.read_text(encoding="utf-8")
+                      for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))])
+    options = {option for _, command in [((), main), *COMMANDS] for param in command.params
+               if isinstance(param, click.Option) for option in param.opts
+               if option.startswith("--") and option != "--help"}
+    assert sorted(option for option in options if not re.search(
+        rf"{re.escape(option)}(?![\w-])", pages)) == []
