@@ -202,3 +202,11 @@ def test_every_option_of_every_command_is_in_the_docs():
                if option.startswith("--") and option != "--help"}
     assert sorted(option for option in options if not re.search(
         rf"{re.escape(option)}(?![\w-])", pages)) == []
+
+
+def test_every_code_fence_stands_alone_on_its_line():
+    # "``` Some text" closes nothing: the page after it would show as one long code block
+    wrong = [f"{page.name}:{number}" for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+             for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+             if re.match(r" *```(?![a-z]*\s*$)", line)]
+    assert wrong == []
