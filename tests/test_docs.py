@@ -218,3 +218,9 @@ def test_every_code_fence_stands_alone_on_its_line():
              for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
              if re.match(r" *```(?![a-z]*\s*$)", line)]
     assert wrong == []
+
+
+def test_every_benchmark_is_listed_for_developers():
+    listed = (REPO / "docs" / "development.md").read_text(encoding="utf-8")
+    assert [path.name for path in sorted((REPO / "bench").glob("bench_*.py"))
+            if f"bench/{path.name}" not in listed] == []
