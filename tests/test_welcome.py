@@ -326,3 +326,9 @@ def test_the_dry_run_of_a_series_post_this_run_broadcasts_says_what_the_run_send
     # what the dry run said: fresh as the broadcast, the series goes on with the next post
     assert [(o.item.post.id, o.report.sent) for o in run.outcomes] == [("/posts/fresh", 1)]
     assert [(o.post.id, o.report.sent) for o in run.welcome.outcomes] == [("/posts/best-a", 1)]
+
+
+def test_status_of_a_one_post_series_says_1_post(files_blog):
+    write_settings(files_blog, "welcome", enabled=True, posts=["best-a"])
+    status = invoke(files_blog, "welcome", "status", env=ENV)
+    assert status.output.startswith("Welcome series (enabled): 1 post, the first "), status.output
