@@ -224,3 +224,23 @@ def test_every_benchmark_is_listed_for_developers():
     listed = (REPO / "docs" / "development.md").read_text(encoding="utf-8")
     assert [path.name for path in sorted((REPO / "bench").glob("bench_*.py"))
             if f"bench/{path.name}" not in listed] == []
+
+
+def test_every_doc_section_the_code_names_exists():
+    # an error, a hint or a comment saying "docs/x.md#part" sends the reader to that section
+    from markdown.extensions.toc import slugify
+
+    def sections(page):
+        text = (REPO / "docs" / page).read_text(encoding="utf-8")
+        return ({slugify(re.sub(r"[`*]", "", heading), "-")
+                 for heading in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}
+                | set(re.findall(r'<a id="([^"]+)"', text)))
+
+    named = {(page, part) for path in (REPO / "newsletter").rglob("*")
+             if path.suffix in (".py", ".html", ".txt", ".toml")
+             for page, part in re.findall(r"docs/([\w-]+\.md)(?:#([\w-]+))?",
+                                          path.read_text(encoding="utf-8"))}
+    assert named, "the code names doc pages"
+    assert sorted(f"{page}#{part}" for page, part in named
+                  if not (REPO / "docs" / page).exists()
+                  or part and part not in sections(page)) == []
