@@ -384,7 +384,8 @@ def test_sign_ups_are_off_without_the_confirmation_templates(site, caplog):
 
     assert app.signups is None
     assert answer.status_code == 404
-    assert any("sign-ups are off" in record.getMessage() for record in caplog.records)
+    assert any("sign-ups are off" in record.getMessage()
+               and "run `newsletter init`" in record.getMessage() for record in caplog.records)
 
 
 def test_sign_ups_can_be_turned_off(site):

@@ -72,7 +72,8 @@ def signup_routes(settings, store: ReaderStore, secret: str) -> SignupRoutes | N
         return None
     if not has_notice(settings, CONFIRM):
         logger.warning("sign-ups are off: templates/confirm.html and confirm.txt are missing; "
-                       "copy them from the example site, or set enabled = false under [signup]")
+                       "run `newsletter init` to write them again (it keeps every file that "
+                       "exists), or set enabled = false under [signup]")
         return None
     try:
         return SignupRoutes(settings, store, secret)
