@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import invoke
+from pg_support import pg_url  # noqa: F401 (fixture)
 
 
 def outbox_files(site) -> list[str]:
@@ -25,6 +26,18 @@ def test_a_deleted_ledger_stops_every_command_instead_of_mailing_everyone_again(
     # Starting over is a choice the writer makes, by deleting the file the refusal names.
     (site / ".newsletter" / "ledger.made").unlink()
     assert invoke(site, "status").output.startswith("Nothing sent yet")
+
+
+def test_store_migrate_and_copy_make_no_empty_ledger_over_a_lost_one(site, pg_url):
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    for part in (site / ".newsletter").glob("ledger.db*"):
+        part.unlink()
+    for command in (("store", "migrate"), ("store", "copy", "--to", pg_url)):
+        result = invoke(site, *command)
+        assert result.exit_code == 1, command
+        assert "ledger.db is gone" in result.output.splitlines()[-1]
+    assert not (site / ".newsletter" / "ledger.db").exists()
+    assert "ledger.db is gone" in invoke(site, "send", "what-matters", "--yes").output
 
 
 def test_a_corrupted_ledger_is_one_line_and_sends_nothing(site):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from newsletter.errors import SiteLockedError, SubscriberError
 from newsletter.sending.ledger import Ledger
-from newsletter.sending.ledger_file import ledger_on_disk
+from newsletter.state import ledger_on_disk
 from newsletter.sending.lock import site_lock
 from newsletter.sending.states import SETTLED, State
 from newsletter.subscribers import (

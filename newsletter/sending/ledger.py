@@ -24,14 +24,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from newsletter.sending.ledger_file import LEDGER_FILE, connect_ledger, ledger_on_disk
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
-from newsletter.state import DOUBT_PREFIX, PENDING_PREFIX, RUNNING_PREFIX
+from newsletter.state import (
+    DOUBT_PREFIX,
+    LEDGER,
+    PENDING_PREFIX,
+    RUNNING_PREFIX,
+    connect_ledger,
+    ledger_on_disk,
+)
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.sending.ledger_pg import PostgresLedger
 
+LEDGER_FILE = LEDGER.file
 LAST_ROW = "SELECT coalesce(max(id), 0) FROM deliveries"
 
 

@@ -13,7 +13,7 @@ from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
 from newsletter.sending.accounting import recover_dead_runs
 from newsletter.sending.ledger import Ledger
-from newsletter.sending.ledger_file import ledger_on_disk
+from newsletter.state import ledger_on_disk
 from newsletter.sending.states import REPORT_ORDER, State
 
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false",

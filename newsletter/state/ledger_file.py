@@ -5,11 +5,13 @@ sent, and the next `send` or `send --due` would mail every reader again. So the 
 ledger is opened a small file beside it (``ledger.made``) records that it exists; while that
 file is there and ``ledger.db`` is not (deleted by hand, a partial restore), every command that
 reads or writes the ledger refuses, instead of sending everyone again or saying "nothing sent
-yet". The same goes for a ledger file SQLite cannot read (corrupted, truncated).
+yet", and so do `store migrate` and `store copy`, which would make or copy an empty one. The
+same goes for a ledger file SQLite cannot read (corrupted, truncated).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sqlite3
 from contextlib import contextmanager, suppress
@@ -17,8 +19,8 @@ from pathlib import Path
 from typing import Iterator
 
 from newsletter.errors import StoreError
-from newsletter.sending.states import ledger_time
-from newsletter.state import LEDGER, sqlite
+from newsletter.state import sqlite
+from newsletter.state.ledger_schema import LEDGER
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +81,8 @@ def note_made(path: Path) -> None:
     made = path.with_name(MADE_FILE)
     if not made.exists():
         with suppress(OSError):
-            made.write_text(f"on {ledger_time()}\n", encoding="utf-8")
+            made.write_text(f"on {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n",
+                            encoding="utf-8")
 
 
 @contextmanager
