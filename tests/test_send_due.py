@@ -158,7 +158,7 @@ def test_a_sent_post_whose_file_is_renamed_is_not_sent_again_under_its_new_id(bl
     assert moved.returncode == 0 and moved.stderr == ""
     assert moved.stdout == (
         'Not sent: /posts/2026-11-26-due-now "Due Now" is /posts/due-now, sent before, under '
-        "a new file name (the same title); `newsletter send 2026-11-26-due-now` sends it on "
+        "a new file name or slug (the same title); `newsletter send 2026-11-26-due-now` sends it on "
         "purpose.\n")
     assert quiet(due(blog))
     assert received(blog) == {"due-now": ACTIVE}

@@ -122,7 +122,7 @@ def _renamed_words(renamed) -> str:
     """Why a post is taken as a sent post renamed, and how to send it anyway."""
     post = renamed.post
     return (f"{post.id} \"{post.title}\" is {renamed.sent_as}, sent before, under a new file "
-            f"name (the same {renamed.same}); `newsletter send {post.name}` sends it on purpose")
+            f"name or slug (the same {renamed.same}); `newsletter send {post.name}` sends it on purpose")
 
 
 def _sent_any(run) -> bool:
