@@ -46,6 +46,7 @@ PLANTED = [
     ("link_scheme", "warning", "link-scheme", 9),
     ("link_private", "warning", "link-private", 9),
     ("link_phishing", "warning", "link-phishing", 9),
+    ("link_no_text", "warning", "link-no-text", 9),
     ("image_no_alt", "warning", "image-no-alt", 9),
     ("image_no_alt_local", "warning", "image-no-alt", 9),  # once: not again as the template's
     ("image_alt_filename", "warning", "image-alt-filename", 9),
@@ -145,6 +146,17 @@ def test_footnotes_are_not_fragment_links(site):
 def test_links_to_the_posts_own_headings_notes_and_anchors_are_not_findings(site):
     add(site, "link_fragment_to_heading")
     _, findings, _ = check(site, "link_fragment_to_heading")
+    assert findings == []
+
+
+def test_a_link_to_an_address_in_chinese_is_in_both_parts(site):
+    """The HTML part escapes a link's non-ASCII characters (as Goldmark and markdown-it do);
+    the text part shows the address as written: the same link, no text-missing-link."""
+    (site / "content" / "posts" / "cjk.md").write_text(
+        '---\ntitle: "Punctuation"\ndate: 2026-11-25T08:00:00Z\ndescription: d\n---\n\n'
+        "See [the article](https://zh.wikipedia.org/zh-cn/标点符号) and "
+        "[the post](https://example.org/posts/%E6%88%8F/).\n", encoding="utf-8")
+    _, findings, _ = check(site, "cjk")
     assert findings == []
 
 

@@ -217,6 +217,21 @@ def test_a_part_without_any_reader_value_still_encodes(settings):
     assert parsed.get_body(("html",)).get_content().replace("\r\n", "\n") == message.html
 
 
+def test_no_line_of_a_part_starts_with_from_as_mbox_files_would_quote_it(settings):
+    # Stored in an mbox file, a body line "From the archive" becomes ">From the archive".
+    text = "Hello.\nFrom the archive, three posts.\n" + "x" * 74 + "From here on.\n"
+    email_ = dataclasses.replace(reference_email(settings), text=text,
+                                 html="<p>Hi</p>\nFrom <b>now</b> on\n")
+    raw = MessageFactory(settings, email_, SECRET).build("ada@example.com", "Ada").as_bytes()
+    lines = raw.split(b"\r\n")
+    assert not [line for line in lines if line.startswith(b"From ")]
+    body = lines[lines.index(b""):]
+    assert max(len(line) for line in body) <= 76  # quoted-printable's limit (RFC 2045)
+    parsed = parse(raw)
+    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
+    assert "\nFrom <b>now</b> on" in parsed.get_body(("html",)).get_content()
+
+
 @pytest.mark.parametrize("subject, name", [
     ("What Matters When You Write Every Week", "Ada Lovelace"),
     ("A subject long enough that it has to be folded over more than one line of the header",

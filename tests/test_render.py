@@ -158,6 +158,26 @@ def test_images_have_alt_text_a_width_and_fluid_style(site):
     assert "width:100%" in style and "max-width:520px" in style and "height:auto" in style
 
 
+def test_an_image_width_written_with_px_percent_or_a_style_is_the_width_browsers_show(site):
+    # Browsers read width="64px" as 64 and "50%" as half the column; the email showed them
+    # 520 px wide (a small icon blown up to the whole column).
+    (site / "content" / "posts" / "sized.md").write_text(
+        '---\ntitle: "Sized"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        '<img src="https://example.com/icon.png" alt="Icon" width="64px">\n'
+        '<img src="https://example.com/half.png" alt="Half" width=" 50%">\n'
+        '<img src="/media/what-matters-desk.jpg" alt="Desk" width="200px">\n'
+        '<img src="https://example.com/logo.png" alt="Logo" width="600" style="width: 150px;">\n',
+        encoding="utf-8")
+    _, email = render(site, "sized")
+    widths = {img.get("alt"): (img.get("width"), img.get("style"))
+              for img in body_of(email.html).iter("img")}
+    assert widths["Icon"][0] == "64" and "max-width:64px" in widths["Icon"][1]
+    assert widths["Half"][0] == "260" and "max-width:260px" in widths["Half"][1]
+    assert widths["Desk"][0] == "200" and "max-width:200px" in widths["Desk"][1]
+    # The style wins, as in browsers: Outlook, which reads only the attribute, shows 150 too.
+    assert widths["Logo"][0] == "150" and "max-width:150px" in widths["Logo"][1]
+
+
 def test_footer_reads_online_unsubscribes_and_shows_the_postal_address(site):
     post, email = render(site)
     footer = next(td for td in body_of(email.html).iter("td") if td.get("class") == "footer")
@@ -183,14 +203,15 @@ def test_text_part_holds_the_title_every_paragraph_and_the_call_to_action(site):
     assert "Showing up is the whole trick\n-----------------------------" in email.text
     assert "- Chasing a perfect headline." in email.text and "1. Write the first draft" in email.text
     assert "> Perfectionism is the voice of the oppressor" in email.text
-    tail = email.text.rstrip().splitlines()[-7:]
+    tail = email.text.rstrip().splitlines()[-8:]
     assert tail == [
         "Get in touch: mailto:jane@example.com",
         "",
         "Read online: https://blog.example.com/posts/what-matters",
         "Unsubscribe: %%unsubscribe_url%%",
         "",
-        "You receive this because %%email%% subscribed to Example Notes <https://blog.example.com>.",
+        "You receive this because %%email%% subscribed to",
+        "Example Notes <https://blog.example.com>.",
         "1 Example Street, Springfield",
     ]
 
@@ -228,6 +249,32 @@ def test_html_in_title_and_description_never_reaches_markup_or_headers(site):
     assert "<title>Hello World &amp; alert(1)Friends</title>" in email.html
     assert email.preheader == "A bold claim & more"
     assert '<meta name="description" content="A bold claim &amp; more">' in email.html
+
+
+def test_character_references_in_title_and_description_read_as_their_characters(site):
+    # WordPress imports write titles this way; the blog shows "&", the subject showed "&amp;".
+    (site / "content" / "posts" / "entities.md").write_text(
+        '---\ntitle: "Tom &amp; Jerry&#8217;s &lt;div&gt; soup"\ndate: "2026-11-02T09:00:00Z"\n'
+        'description: "Cats &amp; mice &mdash; at AT&T, &copy2026"\n---\n\nBody.\n',
+        encoding="utf-8")
+    _, email = render(site, "entities")
+    assert email.subject == "Tom & Jerry\u2019s <div> soup"
+    assert email.preheader == "Cats & mice \u2014 at AT&T, &copy2026"
+    assert "<title>Tom &amp; Jerry\u2019s &lt;div&gt; soup</title>" in email.html
+    assert email.text.startswith("Tom & Jerry\u2019s <div> soup\n")
+
+
+def test_a_button_link_with_spaces_is_whole_in_both_parts(site):
+    # mailto:...?subject=Hello there: the text part's link ended at the space, and the VML
+    # button of Outlook carried the raw space.
+    (site / "content" / "posts" / "ask.md").write_text(
+        '---\ntitle: "Ask"\ndate: "2026-11-02T09:00:00Z"\ncta_text: "Ask me"\n'
+        'cta_url: "mailto:jane@example.com?subject=A question &body=Hi Jane "\n---\n\nBody.\n',
+        encoding="utf-8")
+    _, email = render(site, "ask")
+    url = "mailto:jane@example.com?subject=A%20question%20&body=Hi%20Jane"
+    assert email.html.count(f'href="{url.replace("&", "&amp;")}"') == 2  # VML and <a>
+    assert f"Ask me: {url}\n" in email.text
 
 
 def test_a_title_on_two_lines_becomes_a_one_line_subject(site):

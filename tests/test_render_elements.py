@@ -11,7 +11,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from test_render import body_of, render, render_fixture
+from test_render import body_of, edit_settings, render, render_fixture
 
 from newsletter.config import load_settings
 from newsletter.render import CONFIRM, WELCOME, encoded_html_size, github_slug, render_notice
@@ -159,6 +159,36 @@ def test_the_sign_up_emails_share_the_skeleton(site, kind):
     assert styles(email.html) == styles(post.html)
 
 
+def test_a_site_title_with_an_apostrophe_and_ampersand_reads_as_written_in_sign_up_subjects(site):
+    edit_settings(site, 'title = "Example Notes"', 'title = "Jane\'s Bits & <Bytes>"')
+    settings = load_settings(site, {})
+    assert [render_notice(settings, kind).subject for kind in (CONFIRM, WELCOME)] == [
+        "Confirm your subscription to Jane's Bits & <Bytes>", "Welcome to Jane's Bits & <Bytes>"]
+
+
+def test_a_right_to_left_sites_sign_up_emails_indent_lists_on_the_right(site):
+    # A writer's welcome email may hold a list: its bullets' indent goes where lines start.
+    edit_settings(site, 'language = "en"', 'language = "he"')
+    settings = load_settings(site, {})
+    for kind in (CONFIRM, WELCOME):
+        content = next(td for td in body_of(render_notice(settings, kind).html).iter("td")
+                       if "content" in td.classes)
+        assert content.classes == {"content", "rtl"}
+
+
+def test_the_templates_text_lines_fit_78_columns_with_a_readers_values(site):
+    # RFC 5322's 78 characters: a text reader's terminal showed the footer and the sign-up
+    # emails' sentences wrapped mid-word. A line holding a URL may be longer.
+    settings = load_settings(site, {})
+    values = {"unsubscribe_url": "https://blog.example.com/unsubscribe/" + "T" * 46,
+              "email": "firstname.lastname@example.org"}
+    emails = [render(site)[1], *(render_notice(settings, kind) for kind in (CONFIRM, WELCOME))]
+    for email in emails:
+        text = email.fill(values)[1]
+        ending = text[text.index("Get in touch"):] if "Get in touch" in text else text
+        assert [line for line in ending.splitlines() if len(line) > 78 and "://" not in line] == []
+
+
 def test_the_example_posts_html_part_stays_under_20_kb(site):
     _, email = render(site)
     assert 15 * 1024 < encoded_html_size(email.html) <= 20 * 1024
@@ -234,6 +264,41 @@ def test_a_line_break_in_a_table_cell_or_heading_is_a_space_in_the_text_part(sit
     assert "\x00" not in email.text  # a NUL byte, which mail must never carry (RFC 5322)
     assert "Opening hours and prices\n------------------------\n" in email.text
     assert "Monday | 9:00 to 12:00 14:00 to 18:00" in email.text
+
+
+@pytest.mark.parametrize("markdown", ["commonmark", None])
+def test_struck_out_text_stays_struck_out_in_the_text_part(site, markdown):
+    read_as(site, markdown)
+    struck = "~~$20~~" if markdown else "<del>$20</del>"
+    (site / "content" / "posts" / "struck.md").write_text(
+        '---\ntitle: "Struck"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        f"The ticket is {struck} $10, <s>sold out</s> back in stock.\n", encoding="utf-8")
+    _, email = render(site, "struck")
+    assert "The ticket is ~~$20~~ $10, ~~sold out~~ back in stock." in email.text
+
+
+def test_an_images_kramdown_attribute_list_gives_its_size(site):
+    # Jekyll posts size images this way (Chirpy's docs: {: w="700" h="400" }); the email
+    # dropped the list and showed a 120 px logo 520 px wide.
+    read_as(site, "kramdown")
+    (site / "content" / "posts" / "sized.md").write_text(
+        '---\ntitle: "Sized"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        '![Logo](https://example.com/logo.png){: width="120"}\n\n'
+        '![Shot](https://example.com/shot.png){: w="300" h="200" .shadow }\n\n'
+        '![Half](https://example.com/half.png){:width="50%"} and '
+        '![Plain](https://example.com/p.png) then {: width="30"}\n', encoding="utf-8")
+    _, email = render(site, "sized")
+    widths = {img.get("alt"): img.get("width") for img in content_of(email.html).iter("img")}
+    assert widths == {"Logo": "120", "Shot": "300", "Half": "260", "Plain": "520"}
+    assert "{:" not in email.text and "{:" not in email.html
+
+
+def test_a_line_break_in_pasted_preformatted_html_is_a_line_in_the_text_part(site):
+    (site / "content" / "posts" / "pasted.md").write_text(
+        '---\ntitle: "Pasted"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        "<pre>$ make<br>cc -o notes notes.c<br/>done in <b>2 s</b></pre>\n", encoding="utf-8")
+    _, email = render(site, "pasted")
+    assert "    $ make\n    cc -o notes notes.c\n    done in 2 s\n" in email.text
 
 
 def test_terminal_colour_codes_and_control_characters_reach_neither_part(site):

@@ -96,3 +96,71 @@ def test_a_sign_up_or_confirmation_the_database_cannot_take_now_is_asked_again(s
     finally:
         app.close()
     assert reader(pg_url, NEW)[0] == "active"
+
+
+def test_a_host_starting_while_another_mails_a_confirmation_leaves_that_email_to_it(site,
+                                                                                   pg_url):
+    """A worker mails again what a stopped host left claimed: only a host that is gone
+    (every host's worker did it as it started, so a host started during another's mailing
+    sent a second confirmation email), and then a host still running does it too (only one
+    that started later did)."""
+    from newsletter.subscribers import Signup
+
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    use_postgresql(site, pg_url)
+    configure_signup(site)
+    settings = load_settings(site, {"NEWSLETTER_SECRET": SECRET})
+    first, second = NewsletterApp(settings), NewsletterApp(settings)
+    try:
+        journal, limits = first.signups.journal, first.signups.limits
+        journal.admit(Signup(NEW), "https://blog.example.com/", "client", limits)
+        claimed, _ = journal.claim(journal.pending(10), [True], limits, time.time())
+        assert len(claimed) == 1  # the first host's email is on its way to the provider
+        second.signups.worker.process()  # the second host starts meanwhile
+        assert emails_to(site, NEW) == []
+        first.close()  # the first host stops before handing it over
+        deadline = time.monotonic() + 20  # until the server has ended its sessions
+        while not second.signups.journal.orphans(1) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        second.signups.worker.process()  # the second host's next turn mails it
+        second.signups.worker.process()
+    finally:
+        first.close(), second.close()
+    assert len(emails_to(site, NEW)) == 1
+
+
+def test_a_confirmation_its_host_died_on_before_answering_works_on_another_host(site, pg_url):
+    """The link was spent, then the host was killed before the consent was written: the
+    reader's retry on another host was refused (410, "used already"), so they could not
+    subscribe with it. Both commit together now, and the retry subscribes them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from test_serve_hosts import host
+
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    use_postgresql(site, pg_url)
+    configure_signup(site)
+    app = NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))
+    try:
+        app.start()
+        with serving(app) as b, ThreadPoolExecutor(1) as background:
+            assert sign_up(b, NEW).status_code == 200
+            path = confirm_path(wait_for_email(site, NEW))
+            with host(site) as (a, process), psycopg.connect(pg_url) as holder:
+                holder.execute("LOCK TABLE subscribers IN SHARE MODE")  # the consent waits
+                pressed = background.submit(requests.post, a + path, data={"confirm": "yes"},
+                                            timeout=30)
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and not holder.execute(
+                        "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                        "AND relation = 'subscribers'::regclass").fetchone()[0]:
+                    time.sleep(0.02)
+                process.kill()  # host A dies before it answers
+                process.wait(20)
+                holder.rollback()
+            assert pressed.exception() is not None
+            again = requests.post(b + path, data={"confirm": "yes"}, timeout=30)
+            assert again.status_code == 200 and "You are subscribed" in again.text
+    finally:
+        app.close()
+    assert reader(pg_url, NEW)[0] == "active"

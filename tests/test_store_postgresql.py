@@ -4,7 +4,7 @@ a newer newsletter refused, and no SQLite file made in that mode (docs/store.md)
 from __future__ import annotations
 
 import secrets
-from contextlib import closing
+from contextlib import closing, contextmanager
 
 import psycopg
 import pytest
@@ -99,14 +99,7 @@ def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site
     """A reporting user (SELECT only): reading works; a change is refused in one line that
     names the tables' grant (it named the schema's, which the user may have already)."""
     invoke(site, "store", "copy", "--to", pg_url)
-    role = f"nl_qa_{secrets.token_hex(4)}"
-    schema = pg_url.rsplit("%3D", 1)[1]
-    with psycopg.connect(SERVER, autocommit=True) as db:
-        db.execute(f"CREATE ROLE {role} LOGIN")
-        db.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}")
-        db.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
-    try:
-        use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
+    with a_role(site, pg_url, "SELECT"):
         assert run_in_process(site, "subscribers", "list").returncode == 0
         result = run_in_process(site, "subscribers", "add", "new@example.org")
         assert (result.returncode, result.stdout) == (1, "")
@@ -114,10 +107,40 @@ def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site
             "error: the PostgreSQL store: cannot be used (permission denied for table "
             "subscribers); give the store URL's user the rights on its tables (GRANT SELECT, "
             "INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner\n")
+
+
+@contextmanager
+def a_role(site, pg_url, rights: str):
+    """The site's store URL names a new role with USAGE and CREATE on the test's schema and
+    ``rights`` on its tables, for the block."""
+    role = f"nl_qa_{secrets.token_hex(4)}"
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {role} LOGIN")
+        db.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}")
+        db.execute(f"GRANT {rights} ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    try:
+        use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
+        yield
     finally:
         with psycopg.connect(SERVER, autocommit=True) as db:
             db.execute(f"DROP OWNED BY {role}")
             db.execute(f"DROP ROLE {role}")
+
+
+def test_a_user_who_may_change_rows_but_not_tables_is_told_who_can_migrate(site, pg_url):
+    """Tables made by an owner role, used by one with the rights on their rows: an upgrade's
+    migration (ALTER TABLE) is the owner's to run; the line said to check the server."""
+    invoke(site, "store", "copy", "--to", pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as db:  # as before m003, the last one
+        db.execute("ALTER TABLE signups DROP COLUMN mailer")
+        db.execute("DELETE FROM newsletter_migrations WHERE name = 'm003_add_mailer'")
+    with a_role(site, pg_url, "SELECT, INSERT, UPDATE, DELETE"):
+        migrated = run_in_process(site, "store", "migrate")
+    assert (migrated.returncode, migrated.stdout, migrated.stderr) == (1, "", (
+        "error: the PostgreSQL store: cannot be used (must be owner of table signups); "
+        "run `newsletter store migrate` with a store URL naming the tables' owner (after "
+        "each upgrade of newsletter), or make the store URL's user their owner\n"))
 
 
 def test_a_store_busy_past_the_sessions_lock_timeout_is_one_line_saying_run_again(site,
@@ -132,6 +155,33 @@ def test_a_store_busy_past_the_sessions_lock_timeout_is_one_line_saying_run_agai
         "error: the PostgreSQL store: cannot be used (canceling statement due to lock "
         "timeout); the store was busy (another session held its tables too long); run the "
         "command again\n")
+
+
+def test_a_schema_holding_another_applications_tables_is_told_to_use_a_schema_of_its_own(
+        site, pg_url):
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("CREATE TABLE subscribers (id serial PRIMARY KEY, email text)")
+    use_postgresql(site, pg_url)
+    migrated = run_in_process(site, "store", "migrate")
+    assert (migrated.returncode, migrated.stderr) == (1, (
+        'error: the PostgreSQL store: cannot be used (relation "subscribers" already exists); '
+        "the store's schema holds tables newsletter did not make; give it a schema of its own "
+        "(CREATE SCHEMA newsletter, and options=-csearch_path%3Dnewsletter in the store URL)\n"))
+
+
+def test_a_read_only_store_reads_and_refuses_changes_saying_to_use_the_primary(site, pg_url):
+    use_postgresql(site, pg_url)
+    invoke(site, "store", "migrate")  # on the primary: a standby has its tables
+    invoke(site, "subscribers", "add", "kept@example.org")
+    standby = {"NEWSLETTER_STORE_URL": f"{pg_url}%20-cdefault_transaction_read_only%3Don"}
+    assert "kept@example.org" in run_in_process(site, "subscribers", "list", env=standby).stdout
+    assert run_in_process(site, "status", env=standby).returncode == 0
+    assert run_in_process(site, "reconcile", env=standby).returncode == 0
+    result = run_in_process(site, "subscribers", "add", "new@example.org", env=standby)
+    assert result.returncode == 1
+    assert "in a read-only transaction); the store URL reaches a read-only server (a standby) " \
+           "or session; point it at the primary" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader_joined(

@@ -54,6 +54,7 @@ class LinkUse:
     in_post: bool  # written in the post's body (else in the template or settings)
     footnote: bool = False  # a footnote reference or back-link that Markdown made
     anchored: bool = False  # a same-page link (#x) to an id the post has: a heading, a note
+    shown: bool = True  # a link: it holds text or an image (an image's alt is its own finding)
 
 
 def collect_links(context: CheckContext) -> list[LinkUse]:
@@ -117,7 +118,16 @@ def _link_problem(use: LinkUse) -> Finding | None:
         return None
     return (scheme_finding(use, subject, LINK_SCHEME_PROBLEMS, LINK_SCHEMES)
             or relative_problem(use, "link", subject) or private_problem(use, "link", subject)
-            or _phishing(use))
+            or _phishing(use) or _unseen(use))
+
+
+def _unseen(use: LinkUse) -> Finding | None:
+    """A link with nothing to click (``[](https://...)``): no reader sees it, and a screen
+    reader names it only "link"."""
+    if use.shown:
+        return None
+    return warning("link-no-text", use.where, f"the link to {_cut(use.url)} has no text: "
+                   "readers cannot see or click it", "write the words to click: [text](...)")
 
 
 def scheme_finding(use: LinkUse, subject: str, problems: dict, allowed: frozenset[str]
@@ -204,7 +214,9 @@ def _use(element, url: str, sent: str, where: str, *, in_post: bool,
     label = _label(element)
     footnote = bool(FOOTNOTE_CLASSES & set((element.get("class") or "").split()))
     described = bool(alt) or element.get("role") == "presentation"  # decorative, and says so
-    return LinkUse(element.tag, url, sent, label, described, where, in_post, footnote, anchored)
+    shown = element.tag == "img" or bool(label) or element.find(".//img") is not None
+    return LinkUse(element.tag, url, sent, label, described, where, in_post, footnote, anchored,
+                   shown)
 
 
 def _label(element) -> str:

@@ -82,6 +82,8 @@ def _print_run(settings, run) -> None:
                    f"newsletter send POST).")
     if run.over_cap:
         _refuse_over_cap(settings, plan)
+    for renamed in plan.renamed:
+        click.echo(f"Not sent: {_renamed_words(renamed)}.")
     warn_skipped_rows(run.skipped_rows)
     for reconciled in run.reconciled:
         if reconciled.sent or reconciled.pending:  # news only: cron mails what is printed
@@ -114,6 +116,13 @@ def _print_run(settings, run) -> None:
     for line in run.broken:
         click.echo(f"error: {line}", err=True)
     _report_broken(plan)
+
+
+def _renamed_words(renamed) -> str:
+    """Why a post is taken as a sent post renamed, and how to send it anyway."""
+    post = renamed.post
+    return (f"{post.id} \"{post.title}\" is {renamed.sent_as}, sent before, under a new file "
+            f"name or slug (the same {renamed.same}); `newsletter send {post.name}` sends it on purpose")
 
 
 def _sent_any(run) -> bool:
@@ -166,7 +175,11 @@ def _show_plan(settings, plan, previews) -> int:
         click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
                    f"({_when(item.post.date, settings)}) to {readers(preview.readers)}")
         echo_findings(preview.warnings)
-    welcome_due, welcome_broken = _show_welcome_plan(settings, plan.now)
+    for renamed in plan.renamed:
+        click.echo(f"  would not send {_renamed_words(renamed)}")
+    broadcasting = {preview.item.post.id for preview in previews
+                    if not (preview.broken or over_cap)}
+    welcome_due, welcome_broken = _show_welcome_plan(settings, plan.now, broadcasting)
     if not (plan.due or welcome_due):
         click.echo("Nothing is due.")
     _show_limit_plan(settings, plan.now, welcome_due + sum(
@@ -183,15 +196,16 @@ def _show_plan(settings, plan, previews) -> int:
     return 1 if over_cap or broken or plan.problems else 0
 
 
-def _show_welcome_plan(settings, now: dt.datetime) -> tuple[int, list[str]]:
-    """The welcome emails a run at ``now`` would send: how many readers are due, and why the
-    run would not send the series (as its own error line says), if it would not."""
+def _show_welcome_plan(settings, now: dt.datetime, broadcasting: set[str]
+                       ) -> tuple[int, list[str]]:
+    """The welcome emails a run at ``now`` would send (none of a post it broadcasts): how
+    many readers are due, and why the run would not send the series, if it would not."""
     if not settings.welcome.enabled:
         return 0, []
     from newsletter.sending import prepare_welcome, welcome_status
 
     try:
-        rows = welcome_status(settings, now).rows()
+        rows = welcome_status(settings, now, broadcasting).rows()
     except InputError as error:  # [welcome] posts names no post: the broadcasts still go out
         return 0, [f"welcome series not sent: {error}"]
     due, broken = 0, []

@@ -123,7 +123,8 @@ def _checked_email(settings, post, now: dt.datetime, provider, *, test: bool):
     errors = len(errors_in(findings))
     if errors and test:
         click.echo(f"note: a real send refuses {post.id} until the {counted(errors, 'error')} "
-                   "above are fixed; this test copy goes anyway.", err=True)
+                   f"above {'is' if errors == 1 else 'are'} fixed; this test copy goes anyway.",
+                   err=True)
     elif errors:
         raise InputError(f"{post.id} not sent: {counted(errors, 'error')} above",
                          hint=f"fix them and run `newsletter check {post.name}`")
@@ -141,6 +142,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         finish_if_walked,
         mark_sent_by_hand,
         recover_dead_runs,
+        remember_sent,
         send_post,
         settled_states,
         site_lock,
@@ -193,6 +195,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         with site_lock(settings), Ledger.open(settings) as ledger:
             budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
             progress = ProgressLine(total) if on_tty else None
+            remember_sent(ledger, post)
             try:
                 report = send_post(settings, email, provider, store=store, ledger=ledger,
                                    retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,

@@ -75,9 +75,8 @@ def read_secrets(environ: Mapping[str, str]) -> Secrets:
     """The secrets set in ``environ``; nothing else is read from it. The password inside
     NEWSLETTER_STORE_URL is a secret of its own: an error may quote it alone."""
     values = {k: environ[k] for k in SECRET_VARIABLES if environ.get(k)}
-    for form, password in zip(("as written", "decoded"),
-                              url_secrets(values.get(STORE_URL_VARIABLE, ""))):
-        values[f"{STORE_PASSWORD} {form}"] = password
+    for number, password in enumerate(url_secrets(values.get(STORE_URL_VARIABLE, ""))):
+        values[f"{STORE_PASSWORD} {number}"] = password
     return Secrets(values)
 
 

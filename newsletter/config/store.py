@@ -8,7 +8,7 @@ here quotes the URL: it may hold the password.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from newsletter.config.catalogue import STORE_URL_VARIABLE
 from newsletter.errors import ConfigError
@@ -35,10 +35,17 @@ def written_password(url: str) -> str | None:
 
 
 def url_secrets(url: str) -> tuple[str, ...]:
-    """The forms of a store URL's password to hide: as written (libpq quotes it so), and
-    decoded."""
-    written = written_password(url)
-    return (written, unquote(written)) if written else ()
+    """The forms of a store URL's passwords to hide: as written (libpq quotes them so), and
+    decoded; the one before the host, and any in a ``password=`` or ``sslpassword=``
+    parameter (libpq quotes one holding a %00, say)."""
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        query = ""
+    written = [written_password(url)] + [value for name, _, value in
+                                         (pair.partition("=") for pair in query.split("&"))
+                                         if name in ("password", "sslpassword")]
+    return tuple(form for each in written if each for form in (each, unquote(each)))
 
 
 def check_store(settings, where: str) -> None:
@@ -65,7 +72,8 @@ def check_url(url: str, name: str, where: str) -> None:
     """A postgresql:// URL naming a database, or ConfigError (never quoting it)."""
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises on a port that is not a number)
+        if not all(_port_fits(host) for host in parts.netloc.rpartition("@")[2].split(",")):
+            raise ValueError("a port that is not a number")
     except ValueError:
         raise ConfigError(f"{name} is not a URL", where=where,
                           hint="write it as postgresql://user@host:5432/database") from None
@@ -76,7 +84,22 @@ def check_url(url: str, name: str, where: str) -> None:
     if parts.netloc.count("@") > 1:  # libpq ends the password at the first: quotes the rest
         raise ConfigError(f"{name} holds an @ in its user name or password", where=where,
                           hint="write it as %40")
-    if parts.scheme not in SCHEMES or not parts.path.strip("/"):
+    if parts.scheme not in SCHEMES or not _names_database(parts):
         raise ConfigError(f"{name} must be a postgresql:// URL naming a database", where=where,
                           hint="write it as postgresql://user@host:5432/database")
 
+
+
+def _port_fits(host: str) -> bool:
+    """One host of the URL (libpq takes several, comma-separated, for a failover) has no port
+    or a number for one: ``db``, ``db:5432``, ``[::1]:5432``."""
+    port = host.rpartition("]")[2] if host.startswith("[") else host
+    port = port.rpartition(":")[2] if ":" in port else ""
+    return port == "" or port.isdigit()
+
+
+def _names_database(parts) -> bool:
+    """The URL names its database: in its path, or as libpq also reads it, in ``dbname=`` or
+    through a connection service file's ``service=``."""
+    query = parse_qs(parts.query)
+    return bool(parts.path.strip("/")) or bool(query.get("dbname") or query.get("service"))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import secrets
 from dataclasses import replace
 from email import policy
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 RAW_HEADERS = frozenset({"Message-ID", "Date", "List-Unsubscribe", "List-Unsubscribe-Post"})
 MAX_LINE = 78  # RFC 5322 recommended line length; longer or non-ASCII values go to `email`
 PART_HEADERS = b'Content-Type: text/%s; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+_FROM_LINE = re.compile(rb"(?:^|(?<=\n))From ")  # at the start of an encoded line
 IMAGE_HEADERS = ('Content-Type: {type}\r\nContent-Transfer-Encoding: base64\r\n'
                  'Content-ID: <{name}>\r\nContent-Disposition: inline; filename="{name}"\r\n\r\n')
 
@@ -100,7 +102,13 @@ def _address_part_ascii(value: str) -> bool:
 def qp_line(line: str) -> bytes:
     """One line, quoted-printable encoded, ending in CRLF (soft breaks use CRLF too)."""
     # b2a_qp picks CRLF soft breaks only when the data's first newline is CRLF: hence the "\r\n".
-    return binascii.b2a_qp(line.rstrip("\r").encode("utf-8") + b"\r\n", istext=True)
+    encoded = binascii.b2a_qp(line.rstrip("\r").encode("utf-8") + b"\r\n", istext=True)
+    if b"From " in encoded:
+        # A line starting "From " is written ">From " by a receiver that stores mail in mbox
+        # files; its F encoded as =46 reads the same and stays as written (RFC 2049 section 3).
+        # A soft break after it keeps every line within quoted-printable's 76 characters.
+        encoded = _FROM_LINE.sub(b"=46=\r\nrom ", encoded)
+    return encoded
 
 
 def image_part(image: EmailImage) -> bytes:

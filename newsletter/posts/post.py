@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -13,6 +14,9 @@ from newsletter.posts.feature_image import PostImage
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A character reference with its semicolon (&amp; &#8217; &#x2014;): "AT&T" and "&copy2026" stay.
+_CHARACTER_REFERENCE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 class PostStatus(StrEnum):
@@ -30,7 +34,7 @@ class PostStatus(StrEnum):
 class Post:
     """One Markdown post with its front matter checked and normalised."""
 
-    id: str  # the ledger's key, e.g. "/posts/what-matters" (docs/generators.md#ids)
+    id: str  # the ledger's key, e.g. "/posts/what-matters" (docs/generators.md#every-post)
     path: Path
     title: str  # plain text on one line
     date: dt.datetime | None  # aware; when it is published; None only for pages and drafts
@@ -96,6 +100,14 @@ def newest_first(posts: list[Post]) -> list[Post]:
 
 
 def plain_line(text: str) -> str:
-    """``text`` as one line of plain text: HTML tags removed, whitespace, newlines and control
-    characters (a terminal's escapes: a title is printed) collapsed."""
-    return " ".join(_CONTROLS.sub(" ", _TAG.sub("", text)).split())
+    """``text`` as one line of plain text: HTML tags removed, character references decoded
+    (``Tom &amp; Jerry``, as WordPress imports write titles, is ``Tom & Jerry``), whitespace,
+    newlines and control characters (a terminal's escapes: a title is printed) collapsed."""
+    text = _CHARACTER_REFERENCE.sub(_decoded, _TAG.sub("", text))
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+def _decoded(reference: re.Match) -> str:
+    """The character a reference names; one naming a control character stays as written."""
+    character = html.unescape(reference[0])
+    return character if character.isprintable() or character.isspace() else reference[0]

@@ -2,8 +2,10 @@
 
 - A list item starting ``[ ]`` or ``[x]`` (GitHub's task lists) shows a ballot box, named for
   screen readers; ``<input type="checkbox">``, what blogs render, is dropped by most clients.
-- A table sits in a ``<div class="table-scroll">``: where a client honours ``overflow-x``, a
-  table too wide for the screen scrolls inside it instead of widening the email.
+- A table sits in a ``<div class="table-scroll" tabindex="0">``: where a client honours
+  ``overflow-x``, a table too wide for the screen scrolls inside it instead of widening the
+  email, and a reader without a mouse or touch screen can focus it to scroll it with the arrow
+  keys (a table of text only holds nothing else to focus).
 - A long word without spaces outside code (a URL written out) gets ``<wbr>`` break points after
   each ``/`` and before ``. ? & = # _ ~``, so it wraps where a reader expects, in a table cell
   too, and in clients that ignore ``overflow-wrap``.
@@ -35,7 +37,7 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
         parent = table.getparent()
         if parent is None or "table-scroll" in (parent.get("class") or "").split():
             continue
-        wrapper = lxml.html.Element("div", {"class": "table-scroll"})
+        wrapper = lxml.html.Element("div", {"class": "table-scroll", "tabindex": "0"})
         table.addprevious(wrapper)
         wrapper.tail, table.tail = table.tail, None
         wrapper.append(table)

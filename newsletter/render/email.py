@@ -49,10 +49,10 @@ from markupsafe import Markup
 
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, TemplateError
-from newsletter.posts import Post, plain_line, site_relative
+from newsletter.posts import Post, site_relative
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
-from newsletter.render.markdown import fluid_images, fragment_html, post_fragment
+from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.text import fragment_to_text
 
@@ -184,7 +184,8 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "preheader_padding": PREHEADER_PADDING,
         "tags": post.tags,
         "cta_text": post.cta_text or email.cta_text,
-        "cta_url": post.cta_url or email.cta_url or f"mailto:{email.from_address}",
+        # "mailto:...?subject=Hello there": the text part's link would end at the space.
+        "cta_url": whole_url(post.cta_url or email.cta_url or f"mailto:{email.from_address}"),
         "post_url": post.url,
         "site_title": settings.site.title,
         "site_url": settings.site.url,
@@ -215,7 +216,9 @@ def _subject(settings: Settings, post: Post, where: str) -> str:
             f"email.subject {settings.email.subject!r} cannot be filled in ({error})",
             where="newsletter.toml", hint="use the fields {" + "}, {".join(fields) + "}",
         ) from None
-    subject = plain_line(subject)  # a newline must never reach a header
+    # One line (a newline must never reach a header); its fields are plain text already, so
+    # "&lt;div&gt;" a title decoded to "<div>" stays.
+    subject = " ".join(subject.split())
     if not subject:
         raise ContentError("the subject is empty", where=where, hint="give the post a title")
     return subject

@@ -5,7 +5,7 @@
   for the id and classes of the heading right above it, which its table of contents and links
   use. A ``{::comment}`` ... ``{:/comment}`` block is dropped whole.
 - An attribute list after a link or an image on its line (``[a](x){:target="_blank"}``) is
-  dropped.
+  dropped; an image keeps the width and height it gives (``{: w="700" h="400"}``).
 - An abbreviation's definition (``*[HTML]: HyperText Markup Language``) and the end-of-block
   mark (``^`` alone on a line) are dropped too.
 - An HTML element written ``markdown="1"`` (or ``"block"``, as Jekyll themes write
@@ -37,6 +37,10 @@ _COMMENT_OPEN = re.compile(r"\{::comment\}[ \t]*")
 _COMMENT_CLOSE = re.compile(r".*\{:/(?:comment)?\}[ \t]*")
 _SPAN_IAL = re.compile(r"\{::comment\}[^{}]*\{:/(?:comment)?\}|\{:[^{}\n]*\}")
 _TOC = re.compile(r"[ \t]*toc[ \t]*")
+# A size in an image's attribute list: width= or w=, height= or h=, a number or a percentage,
+# in quotes that smart punctuation may have curled.
+_SIZE = re.compile(r"""(?<![\w-])(width|height|w|h)=["'\u2018\u2019\u201c\u201d]?"""
+                   r"""([0-9]+(?:\.[0-9]+)?%?)(?![\w.%])""")
 # Lines kramdown reads and never shows: an abbreviation's definition, the end-of-block mark.
 _NOT_SHOWN = re.compile(r"\*\[[^\]\n]+\]:.*|\^[ \t]*")
 # <div class="note" markdown="1">: the opening tag and its element's name, then the attribute.
@@ -152,11 +156,23 @@ def _markdown_in_html(state: StateCore) -> None:
 
 
 def _drop_span_attributes(state: StateCore) -> None:
-    """``{:...}`` after a link or an image, and inline ``{::comment}...{:/}``, out of the text."""
+    """``{:...}`` after a link or an image, and inline ``{::comment}...{:/}``, out of the text;
+    an image keeps the size its list gives it."""
     for token in state.tokens:
-        for child in token.children or ():
+        children = token.children or ()
+        for previous, child in zip([None, *children], children):
             if child.type == "text" and "{:" in child.content:
+                if previous is not None and previous.type == "image":
+                    _image_size(previous, child.content)
                 child.content = _SPAN_IAL.sub("", child.content)
+
+
+def _image_size(image: Token, text: str) -> None:
+    """The width and height of an attribute list right after ``image`` (``{: width="200"}``,
+    Chirpy's ``{: w="700" h="400"}``) set on it: the blog shows the image at that size."""
+    ial = _SPAN_IAL.match(text)
+    for name, value in _SIZE.findall(ial[0] if ial else ""):
+        image.attrSet("width" if name in ("w", "width") else "height", value)
 
 
 def table_of_contents(root: lxml.html.HtmlElement) -> None:

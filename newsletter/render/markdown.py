@@ -64,6 +64,12 @@ LEFT_OUT = ("style", "script", *PAGE_TAGS)
 # terminal of a reader who reads mail there.
 _TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)"
                              r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A width attribute as browsers read it (HTML's rules for dimension values): its leading number,
+# "300px" as 300, and a percentage of the column ("50%").
+_DIMENSION = re.compile(r"[ \t\n\f\r]*([0-9]+(?:\.[0-9]+)?)(%?)")
+# A style's width in pixels or percent (style="width: 300px"), not its max-width or min-width.
+_STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([0-9]+(?:\.[0-9]+)?)(?:px|(%))\s*"
+                          r"(?:!important\s*)?(?:;|$)", re.IGNORECASE)
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
 # lxml refuses most of them in attribute values.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -169,7 +175,7 @@ def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -
     (``x`` in ``kept_ids``: footnotes), else it goes to ``page_url#x``. URLs with a scheme stay
     as written, and so does one that cannot be split (``http://[``: check reports it).
     """
-    url = _CONTROL_CHARACTERS.sub("", url).strip().replace(" ", "%20")
+    url = whole_url(url)
     if url.startswith("#"):
         return fragment_url(url, page_url, kept_ids)
     parts = split_url(url)
@@ -178,6 +184,12 @@ def email_url(url: str, page_url: str, kept_ids: frozenset[str] = frozenset()) -
     if url.startswith("//"):
         return "https:" + url
     return urljoin(page_url.rstrip("/") + "/", url)
+
+
+def whole_url(url: str) -> str:
+    """``url`` without control characters or surrounding spaces, each space inside as ``%20``:
+    whole in the text part's ``<url>``, as the HTML part's serialiser writes it."""
+    return _CONTROL_CHARACTERS.sub("", url).strip().replace(" ", "%20")
 
 
 def _email_srcset(element: lxml.html.HtmlElement, page_url: str) -> None:
@@ -211,9 +223,13 @@ def fluid_images(root: lxml.html.HtmlElement) -> None:
 
 
 def display_width(image: lxml.html.HtmlElement) -> int:
-    """The width the image is shown at: its own width attribute, capped at the column."""
-    width = image.get("width", "").strip()
-    return min(int(width), MAX_IMAGE_WIDTH) if width.isdigit() and int(width) else MAX_IMAGE_WIDTH
+    """The width the image is shown at: its style's width in px or %, else its width
+    attribute (browsers let the style win), capped at the column."""
+    match = _STYLE_WIDTH.search(image.get("style", "")) or _DIMENSION.match(image.get("width", ""))
+    if not match or not float(match[1]):
+        return MAX_IMAGE_WIDTH
+    pixels = float(match[1]) * MAX_IMAGE_WIDTH / 100 if match[2] else float(match[1])
+    return max(1, min(round(pixels), MAX_IMAGE_WIDTH))
 
 
 def _cap_width(image: lxml.html.HtmlElement) -> None:

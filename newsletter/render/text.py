@@ -1,12 +1,14 @@
 """The text/plain part, written from the same body fragment as the HTML part.
 
 Conventions (docs/email.md#text-part): links become ``text <url>``, images ``[Image: alt]`` (none
-for ``role="presentation"``), headings are underlined, lists keep their markers, quotes get
-``> ``, code is indented, paragraphs wrap at 72 columns (URLs are never broken).
+for ``role="presentation"``), struck-out text ``~~text~~``, headings are underlined, lists keep
+their markers, quotes get ``> ``, code is indented, paragraphs wrap at 72 columns (URLs are never
+broken).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import textwrap
 
@@ -15,6 +17,7 @@ import lxml.html
 WIDTH = 72
 _SPACES = re.compile(r"[ \t\r\f\v\n]+")
 _INLINE_LINE_BREAK = "\x00"  # stands for <br> until whitespace has been collapsed
+_STRUCK = frozenset({"del", "s", "strike"})  # struck-out text keeps GitHub's ~~ around it
 _BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
     "div", "section", "article", "figure", "figcaption", "dl", "dt", "dd", "header", "footer",
@@ -64,7 +67,7 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
         inner = "\n\n".join(_blocks(element, width - 2))
         return "\n".join(f"> {line}" if line else ">" for line in inner.splitlines())
     if tag == "pre":
-        return "\n".join(f"    {line}" for line in element.text_content().rstrip("\n").splitlines())
+        return "\n".join(f"    {line}" for line in _preformatted(element).rstrip("\n").splitlines())
     if tag == "hr":
         return "* * *"
     if tag == "table":
@@ -74,6 +77,16 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
             for row in rows
         )
     return "\n\n".join(_blocks(element, width))
+
+
+def _preformatted(element: lxml.html.HtmlElement) -> str:
+    """A ``<pre>``'s text as written, each ``<br>`` a line break (pasted HTML writes them)."""
+    if element.find(".//br") is None:
+        return element.text_content()
+    element = copy.deepcopy(element)
+    for line_break in element.iter("br"):
+        line_break.tail = "\n" + (line_break.tail or "")
+    return element.text_content()
 
 
 def _list(element: lxml.html.HtmlElement, width: int) -> str:
@@ -109,6 +122,8 @@ def _inline(element: lxml.html.HtmlElement) -> str:
         alt = (element.get("alt") or "").strip()
         return f"[Image: {alt}]" if alt else "[Image]"
     label = _inline_children(element)
+    if element.tag in _STRUCK and label.strip():
+        return f"~~{label}~~"  # else "~~$20~~ $10" would read "$20 $10"
     if element.tag != "a":
         return label
     href = element.get("href", "")

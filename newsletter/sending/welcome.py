@@ -45,6 +45,7 @@ class Series:
     first_after: int  # seconds from joining to the first
     enabled_at: int | None  # readers who joined from then on are in it; None: not started
     enrolled_all_at: int | None  # `enroll --all`: everyone who joined before then is in it
+    left_out: tuple[str, ...] = ()  # the site's posts not in it (some may have been taken out)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -53,7 +54,7 @@ class Series:
     @property
     def terms(self) -> SeriesTerms:
         return SeriesTerms(self.ids, self.every, self.first_after, self.enabled_at,
-                           self.enrolled_all_at)
+                           self.enrolled_all_at, self.left_out)
 
 
 @dataclass
@@ -79,13 +80,17 @@ def series_posts(settings: Settings, posts: list[Post], problems: list) -> tuple
     return tuple(found)
 
 
-def load_series(settings: Settings, posts: tuple[Post, ...],
-                state: WelcomeState | None) -> Series:
-    """The series of ``posts`` as the settings and ``state`` (None: never started) say."""
+def load_series(settings: Settings, posts: tuple[Post, ...], state: WelcomeState | None,
+                on_site: Iterable[Post] = ()) -> Series:
+    """The series of ``posts`` as the settings and ``state`` (None: never started) say;
+    ``on_site``: every post of the site (a reader whose last post was taken out of the series
+    goes on with the first one they do not have)."""
     welcome = settings.welcome
+    chosen = {post.id for post in posts}
     return Series(posts, int(welcome.spacing.total_seconds()),
                   int(welcome.delay.total_seconds()), state and state.moment(ENABLED_AT),
-                  state and state.moment(ENROLLED_ALL_AT))
+                  state and state.moment(ENROLLED_ALL_AT),
+                  tuple(post.id for post in on_site if post.id not in chosen))
 
 
 def welcome_post(settings: Settings, post: Post) -> Post:
@@ -121,19 +126,22 @@ def roster_of(store: ReaderStore) -> Roster | None:
 
 def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
            state: WelcomeState | None, now: int, *, room: int | None = None,
-           give: bool = False, held_back: Iterable[str] = ()) -> Decision:
+           give: bool = False, held_back: Iterable[str] = (),
+           broadcast: Iterable[str] = ()) -> Decision:
     """Decide, in one pass over the roster, who is due for which post at ``now`` (without
     ``give``, a second pass counts the readers waiting and those who had the whole series).
 
     With ``give``, record (before anything is sent) that this run gives each due reader their
     post, to at most ``room`` readers (the sending limits' room; None: no limit). Posts in
-    ``held_back`` (being broadcast by this run) are given to nobody now.
+    ``held_back`` (being broadcast by this run) are given to nobody now. Posts in
+    ``broadcast`` count as received by every reader (a dry run: the run broadcasts them first).
     """
     decision = Decision()
     if state is None:  # never started, nobody enrolled: nobody is in the series
         return decision
     ids = series.ids
     held = {step for step, post_id in enumerate(ids) if post_id in held_back}
+    received = {step for step, post_id in enumerate(ids) if post_id in broadcast}
     count = len(ids)
     with state.standing(roster, series.terms, now) as standing:
         if not give:  # a run needs only who is due: counting the others is a second pass
@@ -147,6 +155,8 @@ def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
             if not standing.skips_received:
                 chunk = _skip_received(series, chunk, ledger)
             for key, step in chunk:
+                while step in received:
+                    step += 1
                 if step >= count:
                     decision.finished += 1
                 elif step in held:

@@ -13,7 +13,8 @@ from typing import Collection
 from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
 from newsletter.sending.accounting import recover_dead_runs
-from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.ledger import Ledger
+from newsletter.state import ledger_on_disk
 from newsletter.sending.states import REPORT_ORDER, State
 
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false",
@@ -26,7 +27,7 @@ def ledger_counts(settings: Settings, post_id: str | None = None) -> dict[str, C
     """Ledger rows per state for each post id, or for ``post_id`` only (an index's search,
     not a read of every row: a ledger of 200 posts to 100,000 readers is 20 million rows), a
     dead run's batches found in doubt first; empty when nothing was ever sent from the site."""
-    if not settings.store_url and not (settings.state_dir / LEDGER_FILE).exists():
+    if not settings.store_url and not ledger_on_disk(settings.state_dir):
         return {}
     recover_dead_runs(settings)
     with Ledger.open_existing(settings) as ledger:

@@ -8,15 +8,15 @@ psycopg's own messages name the host and port only. Migrations are recorded per 
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Iterator
 
-from newsletter.config import redact, url_secrets
-from newsletter.errors import StoreError
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.migrations import Schema, run_step, too_new
+from newsletter.state.pg_errors import WHERE, unusable
 from newsletter.state.tables import (
     EVENTS,
     JOURNAL,
@@ -30,7 +30,6 @@ from newsletter.state.tables import (
 if TYPE_CHECKING:
     import psycopg
 
-WHERE = "the PostgreSQL store"
 CONNECT_TIMEOUT = 10  # seconds
 POOL_SIZE = 10  # connections a process keeps at most: serve's 8 threads, the sign-up worker, 1 more
 MIGRATION_LOCK = 0x6E6C6D67  # pg_advisory_xact_lock key while migrating ("nlmg")
@@ -57,9 +56,23 @@ def connect(url: str) -> psycopg.Connection:
     import psycopg
 
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        return psycopg.connect(url, autocommit=True, **connect_timeout(url))
     except psycopg.Error as error:
         raise unusable(error, url) from None
+
+
+def connect_timeout(url: str) -> dict[str, int]:
+    """``connect_timeout`` for libpq, unless the URL or PGCONNECT_TIMEOUT sets it (the
+    operator's wins: with several hosts it is how long each one is given)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        written = "connect_timeout" in conninfo_to_dict(url)
+    except psycopg.Error:  # a URL libpq cannot read: connecting says why
+        written = False
+    return {} if written or os.environ.get("PGCONNECT_TIMEOUT") else \
+        {"connect_timeout": CONNECT_TIMEOUT}
 
 
 @contextmanager
@@ -75,31 +88,6 @@ def opened(url: str) -> Iterator[psycopg.Connection]:
         raise unusable(error, url) from None
     finally:
         db.close()
-
-
-# What to do, by the server's words: a user that may only read the tables, or not use or
-# create in the schema; a store too busy for the session's lock_timeout or statement_timeout.
-HINTS = (
-    (("permission denied for table",), "give the store URL's user the rights on its tables "
-     "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner"),
-    (("permission denied", "no schema has been selected to create in"),
-     "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
-     "or name a schema it owns in the URL's search_path"),
-    (("lock timeout", "statement timeout", "deadlock detected"),
-     "the store was busy (another session held its tables too long); run the command again"),
-)
-OTHERWISE = "check that the server runs, and the store URL and PGPASSWORD"
-
-
-def unusable(error: Exception, url: str | None = None) -> StoreError:
-    """One line for a failure of the database (the server's first line, no URL; libpq quotes
-    a part of the URL it cannot read, so the password of ``url`` is hidden in every form)."""
-    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    if url:
-        first = redact(first, url_secrets(url))
-    hint = next((hint for words, hint in HINTS if any(each in first for each in words)),
-                OTHERWISE)
-    return StoreError(f"cannot be used ({first})", where=WHERE, hint=hint)
 
 
 def applied(db: psycopg.Connection, kind: str) -> list[str]:
@@ -228,6 +216,11 @@ class Database:
     def __repr__(self) -> str:
         return "Database(url hidden)"
 
+    def companion(self) -> Database:
+        """Another Database of the same store, one connection not pooled: for a session the
+        caller keeps open (and closes)."""
+        return Database(self._url)
+
     @contextmanager
     def connection(self, *kinds: Schema) -> Iterator[psycopg.Connection]:
         """A connection in autocommit mode for the block, the ``kinds`` it uses migrated
@@ -292,7 +285,7 @@ class Database:
                 # failover, an idle timeout) is replaced, not handed to a request to fail.
                 pool = ConnectionPool(self._url, min_size=1, max_size=POOL_SIZE, open=False,
                                       kwargs={"autocommit": True,
-                                              "connect_timeout": CONNECT_TIMEOUT},
+                                              **connect_timeout(self._url)},
                                       timeout=CONNECT_TIMEOUT, name="newsletter",
                                       check=ConnectionPool.check_connection)
                 try:

@@ -161,6 +161,9 @@ SIGNUPS = Schema("signups", "signups.db", (
     # When a confirmation of this address used its link up (a link confirms once).
     Migration("m002_add_spent_at", lambda db: _add_column(db, "signups", "spent_at REAL"),
               ("ALTER TABLE signups ADD COLUMN IF NOT EXISTS spent_at DOUBLE PRECISION",)),
+    # The database session of the host mailing it (PostgreSQL: several hosts mail).
+    Migration("m003_add_mailer", None,
+              ("ALTER TABLE signups ADD COLUMN IF NOT EXISTS mailer TEXT",)),
 ))
 
 WEBHOOK_TOKENS = Schema("webhook_tokens", "webhook-tokens.db", (

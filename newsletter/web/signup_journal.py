@@ -65,6 +65,8 @@ class Entry:
 class SignupJournal:
     """The journal of one site; safe to use from every thread of the server."""
 
+    orphans_any_time = False
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
@@ -122,6 +124,12 @@ class SignupJournal:
                                   "LIMIT ?", (state, limit)).fetchall()
         return [_entry(row) for row in rows]
 
+    def orphans(self, limit: int) -> list[Entry]:
+        """The sign-ups a stopped server left ``mailing``: asked only as the worker starts (one
+        worker mails for the site, so no other is mailing them then), not ``orphans_any_time``
+        (its own emails on their way would be among them)."""
+        return self.pending(limit, "mailing")
+
     def busy(self) -> bool:
         """True while any sign-up is not done."""
         found = self._db().execute(
@@ -165,6 +173,12 @@ class SignupJournal:
         row = self._db().execute(f"SELECT {COLUMNS} FROM signups WHERE id = ? AND key = ?",
                                  (signup_id, key)).fetchone()
         return _entry(row) if row else None
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Nothing here: the journal and the CSV list cannot share a transaction (a link spent
+        by a server killed before the consent is written stays spent)."""
+        yield
 
     def spend(self, signup_id: int, key: str, now: float) -> bool:
         """Use up sign-up ``signup_id`` of ``key`` for a confirmation, and with it every other

@@ -8,26 +8,49 @@ under one advisory lock, so two hosts never both take the last email of the day.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
 from newsletter.addresses import address_key
-from newsletter.errors import SiteLockedError
+from newsletter.errors import SiteLockedError, StoreError
 from newsletter.state import SIGNUPS, postgres
 from newsletter.web.signup_journal import COLUMNS, DAY, HOUR, Entry, Limits, _entry, admit_into
 
 LIMITS_LOCK = 0x6E6C7375  # pg_advisory_xact_lock key while counting against the limits
 WORKER_LOCK = 0x6E6C7377  # pg_try_advisory_lock key of the worker that has the journal
+# A database session, as "pid@start" (the start as a number: its text would follow the
+# session's time zone). Each host's journal keeps one open, its mailer's, and names it in the
+# sign-ups it claims for mailing: while it lives, that host is alive and mailing them.
+SESSION = "a.pid || '@' || extract(epoch FROM a.backend_start)"
+MY_SESSION = f"SELECT {SESSION} FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()"
+ORPHANS = (f"SELECT {COLUMNS} FROM signups s WHERE state = 'mailing' AND NOT EXISTS "
+           f"(SELECT 1 FROM pg_stat_activity a WHERE s.mailer = {SESSION}) ORDER BY id LIMIT %s")
 
 
 class SignupJournalInPostgres:
     """The sign-up journal of one site, in its PostgreSQL store; safe to use from every thread
     of every host."""
 
+    orphans_any_time = True  # a host's orphans: those of sessions gone, never its own
+
     def __init__(self, database: postgres.Database):
         self.database = database
         with self._db():  # made or migrated now: a broken store stops the server at once
             pass
+        # Not a connection of the pool, which may close one after a claim (idle, or old).
+        self._mailer = database.companion()
+        self._mailer_lock = threading.Lock()
+
+    def mailer(self) -> str:
+        """This host's mailer session, opened again if the server ended it (a restart)."""
+        with self._mailer_lock:
+            try:
+                with self._mailer.connection() as db:
+                    return db.execute(MY_SESSION).fetchone()[0]
+            except StoreError:
+                with self._mailer.connection() as db:  # one ended reopens; else: the error
+                    return db.execute(MY_SESSION).fetchone()[0]
 
     def _db(self):
         return self.database.connection(SIGNUPS)
@@ -46,7 +69,9 @@ class SignupJournalInPostgres:
                 db.execute(postgres.advisory("pg_advisory_unlock"), (WORKER_LOCK,))
 
     def close(self) -> None:
-        """The database is the server's, closed with it."""
+        """The mailer's session ends (what it claimed is then for another host to mail); the
+        database is the server's, closed with it."""
+        self._mailer.close()
 
     def admit(self, signup, page: str, client: str, limits: Limits, *,
               trapped: bool = False) -> None:
@@ -60,6 +85,12 @@ class SignupJournalInPostgres:
                               "LIMIT %s", (state, limit)).fetchall()
         return [_entry(row) for row in rows]
 
+    def orphans(self, limit: int) -> list[Entry]:
+        """The sign-ups left ``mailing`` by a host that is gone (its session ended): not those
+        another host is mailing now."""
+        with self._db() as db:
+            return [_entry(row) for row in db.execute(ORPHANS, (limit,))]
+
     def busy(self) -> bool:
         with self._db() as db:
             return db.execute("SELECT EXISTS (SELECT 1 FROM signups "
@@ -68,7 +99,7 @@ class SignupJournalInPostgres:
     def claim(self, entries: list[Entry], mailable: list[bool], limits: Limits,
               now: float) -> tuple[list[Entry], bool]:
         """As :meth:`SignupJournal.claim`; an entry another host claimed first is left out."""
-        claimed, capped = [], False
+        claimed, capped, mailer = [], False, self.mailer()
         with self._db() as db, db.transaction():
             db.execute(postgres.advisory("pg_advisory_xact_lock"), (LIMITS_LOCK,))
             (today,) = db.execute("SELECT count(*) FROM signups WHERE mailed_at > %s",
@@ -83,8 +114,8 @@ class SignupJournalInPostgres:
                     allowed = recent < limits.per_address
                 state, mailed = ("mailing", now) if allowed else ("done", None)
                 moved = db.execute("UPDATE signups SET state = %s, mailed_at = coalesce(%s, "
-                                   "mailed_at) WHERE id = %s AND state = %s",
-                                   (state, mailed, entry.id, entry.state)).rowcount
+                                   "mailed_at), mailer = %s WHERE id = %s AND state = %s",
+                                   (state, mailed, mailer, entry.id, entry.state)).rowcount
                 if moved and allowed:
                     claimed.append(entry)
                     today += 1
@@ -100,6 +131,13 @@ class SignupJournalInPostgres:
             row = db.execute(f"SELECT {COLUMNS} FROM signups WHERE id = %s AND key = %s",
                              (signup_id, key)).fetchone()
         return _entry(row) if row else None
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """The block's changes to the journal and the list commit as one transaction: a link
+        spent by a host killed before it wrote the consent is usable again on any host."""
+        with self.database.shared(), self._db() as db, db.transaction():
+            yield
 
     def spend(self, signup_id: int, key: str, now: float) -> bool:
         with self._db() as db, db.transaction():

@@ -98,6 +98,16 @@ def test_a_password_holding_an_at_sign_is_refused_before_libpq_quotes_its_end(si
     assert_never_shown(result)
 
 
+@pytest.mark.parametrize("parameter", ["password", "sslpassword"])
+def test_a_password_in_the_urls_parameters_is_hidden_when_libpq_quotes_it(site, parameter):
+    """libpq quotes a parameter's value holding %00 (forbidden), the password's as well."""
+    url = f"postgresql://postgres@127.0.0.1:5432/test?{parameter}={ENCODED}%00"
+    result = run_in_process(site, "subscribers", "list", env={"NEWSLETTER_STORE_URL": url})
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: the PostgreSQL store: cannot be used (")
+    assert_never_shown(result)
+
+
 def test_a_failure_quoting_the_url_hides_its_password_as_written_and_decoded():
     """The last line of defence in the store itself, whatever libpq quotes."""
     import psycopg

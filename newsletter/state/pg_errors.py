@@ -1,0 +1,43 @@
+"""What a failure of the PostgreSQL store says: the server's first line, never the URL's
+password, and what to do about it (docs/store.md)."""
+
+from __future__ import annotations
+
+from newsletter.config import redact, url_secrets
+from newsletter.errors import StoreError
+
+WHERE = "the PostgreSQL store"
+
+# What to do, by the server's words: a user that may only read the tables, or not use or
+# create in the schema, or not alter the tables (a migration); a schema holding another
+# application's tables; a read-only server (a standby); a store too busy for the session's
+# lock_timeout or statement_timeout.
+HINTS = (
+    (("permission denied for table",), "give the store URL's user the rights on its tables "
+     "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner"),
+    (("permission denied", "no schema has been selected to create in"),
+     "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
+     "or name a schema it owns in the URL's search_path"),
+    (("must be owner of",), "run `newsletter store migrate` with a store URL naming the "
+     "tables' owner (after each upgrade of newsletter), or make the store URL's user their "
+     "owner"),
+    (("already exists",), "the store's schema holds tables newsletter did not make; give it "
+     "a schema of its own (CREATE SCHEMA newsletter, and options=-csearch_path%3Dnewsletter in "
+     "the store URL)"),
+    (("read-only transaction",), "the store URL reaches a read-only server (a standby) or "
+     "session; point it at the primary (with several hosts, add target_session_attrs=read-write)"),
+    (("lock timeout", "statement timeout", "deadlock detected"),
+     "the store was busy (another session held its tables too long); run the command again"),
+)
+OTHERWISE = "check that the server runs, and the store URL and PGPASSWORD"
+
+
+def unusable(error: Exception, url: str | None = None) -> StoreError:
+    """One line for a failure of the database (the server's first line, no URL; libpq quotes
+    a part of the URL it cannot read, so the password of ``url`` is hidden in every form)."""
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if url:
+        first = redact(first, url_secrets(url))
+    hint = next((hint for words, hint in HINTS if any(each in first for each in words)),
+                OTHERWISE)
+    return StoreError(f"cannot be used ({first})", where=WHERE, hint=hint)
