@@ -71,3 +71,24 @@ def test_an_image_in_a_content_folder_is_found_by_its_published_address(tmp_path
     email = render_post(settings, find_post(posts, "/posts/gate"))
     sources = [img.get("src") for img in lxml.html.fromstring(email.html).iter("img")]
     assert len(email.images) == 2 and all(src.startswith("cid:") for src in sources)
+
+
+def test_a_big_section_is_read_for_bundles_once_not_once_a_post(tmp_path, monkeypatch):
+    # A Hugo section of 5,000 posts was searched for a bundle's index.md once a post: 50 million
+    # names, 40 s for every command that loads the posts. A bundle is still found.
+    from pathlib import Path
+
+    searched = []
+    glob = Path.glob
+
+    def counted(folder, pattern):
+        searched.append(folder.name)
+        return glob(folder, pattern)
+
+    monkeypatch.setattr(Path, "glob", counted)
+    files = {f"content/posts/note-{n}.md": post(title=f"Note {n}") for n in range(40)}
+    files["content/posts/trip/index.md"] = post(title="Trip")
+    files["content/posts/trip/extra.md"] = post(title="A resource of the trip")
+    found = statuses(tmp_path, {"hugo.toml": 'baseURL = "https://blog.example.com/"\n', **files})
+    assert found["/posts/trip/extra"] == "page" and found["/posts/note-7"] == "post"
+    assert searched.count("posts") <= 2  # index.*md and index.*markdown, once

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.hugo_bundles import bundle_of
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, read_config
 from newsletter.generators.hugo_dates import hugo_dates
@@ -192,7 +193,7 @@ class Hugo(Generator):
             return f"a translation ({language}); newsletter mails the default language"
         if relative.stem.partition(".")[0] == "_index":
             return "a section's list page (_index.md)"
-        bundle = _bundle_of(source.path, self.content_root)
+        bundle = bundle_of(source.path, self.content_root)
         if bundle:
             return f"a resource of the bundle {bundle.relative_to(self.root).as_posix()}"
         if meta.get("headless") is True:
@@ -278,20 +279,6 @@ def _biggest_section(content: Path) -> str | None:
     best = max(counts.items(), key=lambda item: (item[1], item[0] in ("posts", "post", "blog")),
                default=None)
     return best[0] if best and best[1] else None
-
-
-def _bundle_of(path: Path, content: Path) -> Path | None:
-    """The leaf bundle's index.md (or a translation's index.fr.md) that ``path`` is a resource
-    of, if it is one."""
-    if path.stem.partition(".")[0] in ("index", "_index"):
-        return None
-    folder = path.parent
-    while folder != content and content in folder.parents:
-        found = sorted(folder.glob("index.*md")) + sorted(folder.glob("index.*markdown"))
-        if found:
-            return found[0]
-        folder = folder.parent
-    return None
 
 
 def _section_depth(folder: Path, folders: int) -> int:
