@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
-from newsletter.generators.hugo_bundles import bundle_of
+from newsletter.generators.hugo_bundles import bundle_of, files_named
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, read_config
 from newsletter.generators.hugo_dates import hugo_dates
@@ -288,7 +288,7 @@ def _section_depth(folder: Path, folders: int) -> int:
     chain = [folder, *folder.parents][:folders][::-1]
     depth = min(folders, 1)
     for level, each in enumerate(chain[1:], start=2):
-        if any(each.glob("_index.*")):
+        if files_named(each, "_index.*"):
             depth = level
     return depth
 

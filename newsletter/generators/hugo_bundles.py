@@ -14,15 +14,20 @@ def bundle_of(path: Path, content: Path) -> Path | None:
         return None
     folder = path.parent
     while folder != content and content in folder.parents:
-        found = _bundle_indexes(folder, folder.stat().st_mtime_ns)
+        found = files_named(folder, "index.*md") + files_named(folder, "index.*markdown")
         if found:
             return found[0]
         folder = folder.parent
     return None
 
 
-@lru_cache(maxsize=64)
-def _bundle_indexes(folder: Path, stamp: int) -> tuple[Path, ...]:
-    """``folder``'s index.*md and index.*markdown files when its mtime was ``stamp``: read
-    once, not once a post (a section of 5,000 posts: 50 million names, 30 s)."""
-    return tuple(sorted(folder.glob("index.*md")) + sorted(folder.glob("index.*markdown")))
+def files_named(folder: Path, pattern: str) -> tuple[Path, ...]:
+    """``folder``'s files matching ``pattern``, sorted; each folder read once while its entries
+    stay the same (its mtime), not once a post: a section of 5,000 posts was 50 million
+    names, 40 s."""
+    return _files_at(folder, folder.stat().st_mtime_ns, pattern)
+
+
+@lru_cache(maxsize=256)
+def _files_at(folder: Path, stamp: int, pattern: str) -> tuple[Path, ...]:
+    return tuple(sorted(folder.glob(pattern)))
