@@ -40,3 +40,27 @@ def test_zola_posts_in_a_transparent_year_section_are_the_blogs_posts(tmp_path):
         "/blog/cutting": ("ready", f"{site}/blog/cutting/"),
         "/Notes/loose": ("page", f"{site}/Notes/loose/"),
     }
+
+
+def test_pelican_takes_the_slug_and_category_its_settings_find_in_the_files_path(tmp_path):
+    """docs.getpelican.com, settings: FILENAME_METADATA = '(?P<date>...)-(?P<slug>.*)', as
+    many blogs set it, gives a post its slug from its file name, and PATH_METADATA its
+    category from its folder; what the post's own metadata says wins."""
+    root = write_files(tmp_path / "loam", {
+        "pelicanconf.py": ('SITENAME = "Loam"\nSITEURL = "https://loam.example.org"\n'
+                           'PATH = "content"\n'
+                           "FILENAME_METADATA = r'(?P<date>\\d{4}-\\d{2}-\\d{2})-(?P<slug>.*)'\n"
+                           "USE_FOLDER_AS_CATEGORY = False\n"
+                           "PATH_METADATA = r'(?P<category>[^/]+)/.*'\n"
+                           "ARTICLE_URL = '{category}/{slug}/'\n"),
+        "content/beds/2024-03-02-raised-beds.md": "Title: Building Our Beds\n\nPlanks.\n",
+        "content/beds/2024-04-11-mulch.md": ("Title: On Mulch\nSlug: mulching\n"
+                                             "Category: Soil\n\nStraw.\n"),
+    })
+    posts = listed(root)
+    site = "https://loam.example.org"
+    assert {key: (post["status"], post["date"][:10], post["url"])
+            for key, post in posts.items()} == {
+        "/beds/2024-03-02-raised-beds": ("ready", "2024-03-02", f"{site}/beds/raised-beds/"),
+        "/beds/2024-04-11-mulch": ("ready", "2024-04-11", f"{site}/soil/mulching/"),
+    }
