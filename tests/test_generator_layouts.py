@@ -4,9 +4,11 @@ Eleventy's image shortcode..., each as the generator itself reads it."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 
-from generator_sites import write_files
+from generator_sites import fill_in_settings, picture, write_files
 
 from conftest import invoke
 
@@ -64,3 +66,30 @@ def test_pelican_takes_the_slug_and_category_its_settings_find_in_the_files_path
         "/beds/2024-03-02-raised-beds": ("ready", "2024-03-02", f"{site}/beds/raised-beds/"),
         "/beds/2024-04-11-mulch": ("ready", "2024-04-11", f"{site}/soil/mulching/"),
     }
+
+
+def test_eleventy_image_shortcodes_arrive_as_the_posts_images(tmp_path):
+    """eleventy-base-blog (v8) and 11ty.dev's Image plugin write a post's pictures as
+    {% image "./possum.png", "alt" %}: a path beside the post, or from the project's folder."""
+    root = write_files(tmp_path / "wool", {
+        "eleventy.config.js": ('module.exports = function (eleventyConfig) {\n  return { dir: '
+                               '{ input: "content" }, markdownTemplateEngine: "njk" };\n};\n'),
+        "_data/metadata.json": '{"title": "Wool", "url": "https://wool.example.org/"}\n',
+        "content/blog/blog.11tydata.js": 'module.exports = { tags: ["posts"] };\n',
+        "content/blog/carding/carding.md": (
+            "---\ntitle: Carding\ndate: 2024-02-03\ndescription: Combs.\n---\n\nFirst "
+            'the fleece.\n\n{% image "./fleece.png", "A raw fleece" %}\n\nThen the batt. '
+            "{% image './content/img/batt.jpg', 'A carded batt', '(min-width: 30em) 50vw' %}\n"),
+        "content/blog/carding/fleece.png": picture((230, 225, 210), "PNG"),
+        "content/img/batt.jpg": picture((200, 190, 180)),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "/blog/carding")
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes((root / "preview/carding/message.eml").read_bytes(),
+                                       policy=email.policy.default)
+    html = message.get_body(("html",)).get_content()
+    images = [part for part in message.walk() if part.get_content_maintype() == "image"]
+    assert len(images) == 2 and "{%" not in html
+    assert 'alt="A raw fleece"' in html and 'alt="A carded batt"' in html
