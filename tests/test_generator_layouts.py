@@ -93,3 +93,33 @@ def test_eleventy_image_shortcodes_arrive_as_the_posts_images(tmp_path):
     images = [part for part in message.walk() if part.get_content_maintype() == "image"]
     assert len(images) == 2 and "{%" not in html
     assert 'alt="A raw fleece"' in html and 'alt="A carded batt"' in html
+
+
+def test_eleventy_data_files_that_export_a_function_still_tag_their_posts(tmp_path):
+    """11ty.dev/docs/data-js: a JavaScript data file may export a function returning the data,
+    as google/eleventy-high-performance-blog's posts/posts.11tydata.js does (its computed
+    values passed over); its tags still put the folder's posts in the collection."""
+    root = write_files(tmp_path / "ash", {
+        ".eleventy.js": 'module.exports = function () {\n  return { dir: { input: "." } };\n};\n',
+        "_data/metadata.json": '{"title": "Ash", "url": "https://ash.example.org/"}\n',
+        "posts/posts.11tydata.js": (
+            "const today = new Date();\nfunction shown(data) { return !data.draft; }\n\n"
+            "module.exports = () => {\n  return {\n    eleventyComputed: {\n"
+            "      permalink: (data) => (shown(data) ? data.permalink : false),\n    },\n"
+            '    tags: ["posts"],\n  };\n};\n'),
+        "posts/coppicing.md": "---\ntitle: Coppicing\ndate: 2024-01-09\n---\n\nStools.\n",
+        "notes/notes.11tydata.mjs": ('export default async function () {\n  return { tags: '
+                                     '["post"], permalink: "/n/{{ page.fileSlug }}/" };\n}\n'),
+        "notes/charcoal.md": "---\ntitle: Charcoal\ndate: 2024-02-09\n---\n\nKilns.\n",
+        "drafts/drafts.11tydata.js": "module.exports = () => ({ tags: ['posts'] });\n",
+        "drafts/pollard.md": "---\ntitle: Pollards\ndate: 2024-03-09\n---\n\nHeads.\n",
+        "about.md": "---\ntitle: About\n---\n\nWoods.\n",
+    })
+    posts = listed(root)
+    site = "https://ash.example.org"
+    assert {key: (post["status"], post["url"]) for key, post in posts.items()} == {
+        "/posts/coppicing": ("ready", f"{site}/posts/coppicing/"),
+        "/notes/charcoal": ("ready", f"{site}/n/charcoal/"),
+        "/drafts/pollard": ("ready", f"{site}/drafts/pollard/"),
+        "/about": ("page", f"{site}/about/"),
+    }
