@@ -123,3 +123,32 @@ def test_eleventy_data_files_that_export_a_function_still_tag_their_posts(tmp_pa
         "/drafts/pollard": ("ready", f"{site}/drafts/pollard/"),
         "/about": ("page", f"{site}/about/"),
     }
+
+
+def test_an_eleventy_collection_made_from_a_glob_holds_the_posts(tmp_path):
+    """11ty.dev/docs/collections: a blog's config may make its posts collection from a glob,
+    eleventyConfig.addCollection("posts", api => api.getFilteredByGlob("./src/posts/*.md")),
+    with no tags in the posts (Learn Eleventy from Scratch names it "blog")."""
+    root = write_files(tmp_path / "kiln", {
+        ".eleventy.js": (
+            "module.exports = function (config) {\n"
+            "  // config.addCollection('posts', c => c.getFilteredByGlob('./src/old/*.md'));\n"
+            '  config.addCollection("work", (c) => c.getFilteredByGlob("./src/work/*.md"));\n'
+            '  config.addCollection("blog", (collection) => {\n'
+            '    return [...collection.getFilteredByGlob(["./src/posts/*.md", '
+            '"src/notes/**/*.{md,njk}"])].reverse();\n  });\n'
+            '  return { dir: { input: "src", output: "dist" } };\n};\n'),
+        "src/_data/site.json": '{"name": "Kiln", "url": "https://kiln.example.org"}\n',
+        "src/posts/glazes.md": "---\ntitle: Glazes\ndate: 2024-02-03\n---\n\nCone six.\n",
+        "src/notes/2024/wedging.md": "---\ntitle: Wedging\ndate: 2024-03-03\n---\n\nClay.\n",
+        "src/work/bowl.md": "---\ntitle: A Bowl\n---\n\nThrown.\n",
+        "src/old/jug.md": "---\ntitle: A Jug\ndate: 2020-03-03\n---\n\nOld.\n",
+        "src/about.md": "---\ntitle: About\n---\n\nPots.\n",
+    })
+    result = invoke(root, "init")
+    assert "2 posts" in result.output, result.output
+    posts = listed(root)
+    assert {key: post["status"] for key, post in posts.items()} == {
+        "/posts/glazes": "ready", "/notes/2024/wedging": "ready", "/work/bowl": "page",
+        "/old/jug": "page", "/about": "page"}
+    assert posts["/posts/glazes"]["url"].endswith("/posts/glazes/")

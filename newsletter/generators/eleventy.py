@@ -2,8 +2,9 @@
 collection examples name it (11ty.dev/docs/collections).
 
 A template joins the collection by its ``tags`` (front matter, or a directory data file such as
-``blog/blog.11tydata.js`` declaring ``tags: ["posts"]``, as eleventy-base-blog does); other
-templates are pages. ``permalink: false`` and ``eleventyExcludeFromCollections`` make pages too,
+``blog/blog.11tydata.js`` declaring ``tags: ["posts"]``, as eleventy-base-blog does), or by
+a glob the settings make the collection from (``addCollection("posts", api =>
+api.getFilteredByGlob("./src/posts/*.md"))``); other templates are pages. ``permalink: false`` and ``eleventyExcludeFromCollections`` make pages too,
 ``draft: true`` a draft. Addresses follow 11ty.dev/docs/permalinks: ``subdir/post.md`` is
 ``/subdir/post/``, an ``index.md`` or a ``post/post.md`` is its folder's, under ``pathPrefix``.
 """
@@ -11,12 +12,14 @@ templates are pages. ``permalink: false`` and ``eleventyExcludeFromCollections``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.errors import ContentError
-from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
+from newsletter.generators.base import (Entry, Generator, Source, as_list, dated_name, glob_regex,
+                                        join_url)
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
@@ -26,12 +29,19 @@ from newsletter.generators.settings_files import (
     js_string,
     read_data,
     site_info,
+    without_js_comments,
 )
 from newsletter.generators.slugs import ascii_slug
 
 CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
                 "eleventy.config.ts", ".eleventy.js", ".eleventy.cjs")
 COLLECTIONS = ("posts", "post")  # eleventy-base-blog's, and 11ty.dev's examples'
+# addCollection("blog", api => api.getFilteredByGlob("./src/posts/*.md")): a collection of the
+# files a glob (or a list of them) names, as many blogs make their posts one.
+GLOB_COLLECTIONS = (*COLLECTIONS, "blog", "articles")
+_ADD_COLLECTION = re.compile(r"""\baddCollection\(\s*(["'`])(\w+)\1""")
+_BY_GLOB = re.compile(r"""\bgetFilteredByGlob\(\s*(\[[^\]]*\]|(["'`])[^"'`\n]+\2)""")
+_JS_STRING = re.compile(r"""(["'`])([^"'`\n]+)\1""")
 _FILE_DATES = ("last modified", "created", "git last modified", "git created")
 # {{ page.fileSlug }}, {{ title | slugify }}: the permalink templates newsletter works out.
 _TEMPLATE = re.compile(r"{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*)?-?}}")
@@ -82,6 +92,9 @@ class Eleventy(Generator):
         return ".eleventyignore" if self.input_dir.resolve() == self.root.resolve() else None
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        name, globs = self._glob_collection
+        if globs:
+            return globs, f'the "{name}" collection of {self.evidence or "its settings"}'
         tagged = {path.parent: _collection(as_list(self._data(path).get("tags")))
                   for path in self._data_files()}
         tagged = {folder: name for folder, name in sorted(tagged.items()) if name}
@@ -110,7 +123,7 @@ class Eleventy(Generator):
             page = "permalink: false: Eleventy writes no page for it"
         elif meta.get("eleventyexcludefromcollections") is True:
             page = "eleventyExcludeFromCollections: true"
-        elif not _collection(self._tags_of(source.path, meta)):
+        elif not (_collection(self._tags_of(source.path, meta)) or self._globbed(source.path)):
             page = 'not in the "posts" or "post" collection (its tags)'
         address = None if permalink[0] is False else self._address(source, permalink)
         return Entry(id=_id(relative), path=address, date=date, page=page,
@@ -149,6 +162,26 @@ class Eleventy(Generator):
                                hint="write the post's address without template syntax")
         path = join_url(path)
         return path[:-len("index.html")] if path.endswith("/index.html") else path
+
+    @functools.cached_property
+    def _glob_collection(self) -> tuple[str | None, tuple[str, ...]]:
+        """The posts collection the settings make from globs, and those globs (from the site's
+        folder, ``{md,njk}`` alternatives spelled out); (None, ()) when there is none."""
+        text = without_js_comments(self.config_text)
+        calls = list(_ADD_COLLECTION.finditer(text))
+        made: dict[str, list[str]] = {}
+        for index, call in enumerate(calls):
+            end = calls[index + 1].start() if index + 1 < len(calls) else len(text)
+            for found in _BY_GLOB.finditer(text, call.end(), end):
+                made.setdefault(call[2], []).extend(
+                    glob for _, written in _JS_STRING.findall(found[1])
+                    for glob in _alternatives(written.strip().removeprefix("./")))
+        name = next((name for name in GLOB_COLLECTIONS if made.get(name)), None)
+        return name, tuple(made[name]) if name else ()
+
+    def _globbed(self, path: Path) -> bool:
+        relative = path.relative_to(self.root).as_posix()
+        return any(glob_regex(glob).fullmatch(relative) for glob in self._glob_collection[1])
 
     def _tags_of(self, path: Path, meta: dict[str, Any]) -> list[str]:
         tags = as_list(meta.get("tags"))  # one string is one tag
@@ -218,6 +251,14 @@ class Eleventy(Generator):
 def _collection(tags: list[Any]) -> str | None:
     """The post collection among ``tags``, if one is."""
     return next((name for name in COLLECTIONS if name in tags), None)
+
+
+def _alternatives(glob: str) -> list[str]:
+    """``posts/*.{md,njk}`` → ``posts/*.md``, ``posts/*.njk`` (the first braces only)."""
+    found = re.search(r"\{([^{}]*)\}", glob)
+    if not found:
+        return [glob]
+    return [glob[:found.start()] + choice + glob[found.end():] for choice in found[1].split(",")]
 
 
 def _id(relative: PurePosixPath) -> str:
