@@ -152,3 +152,21 @@ def test_an_eleventy_collection_made_from_a_glob_holds_the_posts(tmp_path):
         "/posts/glazes": "ready", "/notes/2024/wedging": "ready", "/work/bowl": "page",
         "/old/jug": "page", "/about": "page"}
     assert posts["/posts/glazes"]["url"].endswith("/posts/glazes/")
+
+
+def test_zola_reads_a_date_then_a_space_before_the_slug_in_a_file_name(tmp_path):
+    """getzola.org, content/page: 'content/blog/2021-01-23 -hello new world.md' is dated
+    2021-01-23 and published at /blog/hello-new-world/; '2021-02-01_first.md' at /blog/first/."""
+    root = write_files(tmp_path / "dune", {
+        "config.toml": 'base_url = "https://dune.example.org"\ntitle = "Dune"\n',
+        "content/blog/_index.md": '+++\nsort_by = "date"\n+++\n',
+        "content/blog/2021-01-23 -marram grass.md": '+++\ntitle = "Marram"\n+++\n\nRoots.\n',
+        "content/blog/2021-02-01_first.md": '+++\ntitle = "First"\n+++\n\nSand.\n',
+    })
+    posts = listed(root)
+    assert {key: (post["status"], post["date"][:10], post["url"])
+            for key, post in posts.items() if post["status"] != "page"} == {
+        "/blog/2021-01-23 -marram grass": ("ready", "2021-01-23",
+                                           "https://dune.example.org/blog/marram-grass/"),
+        "/blog/2021-02-01_first": ("ready", "2021-02-01", "https://dune.example.org/blog/first/"),
+    }
