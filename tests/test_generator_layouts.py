@@ -170,3 +170,22 @@ def test_zola_reads_a_date_then_a_space_before_the_slug_in_a_file_name(tmp_path)
                                            "https://dune.example.org/blog/marram-grass/"),
         "/blog/2021-02-01_first": ("ready", "2021-02-01", "https://dune.example.org/blog/first/"),
     }
+
+
+def test_gatsby_minimal_blog_takes_its_site_title_and_trailing_slash(tmp_path):
+    """@lekoarts/gatsby-theme-minimal-blog (gatsby-starter-minimal-blog) names the blog
+    siteMetadata.siteTitle (its navigation has titles too) and sets trailingSlash: `always`,
+    which ends every address with a slash (gatsbyjs.com, gatsby-config: trailingSlash)."""
+    root = write_files(tmp_path / "reed", {
+        "gatsby-config.ts": (
+            'const config = {\n  siteMetadata: {\n    siteTitle: `Reed Notes`,\n'
+            '    siteUrl: `https://reed.example.org`,\n  },\n  trailingSlash: `always`,\n'
+            "  plugins: [{ resolve: `@lekoarts/gatsby-theme-minimal-blog`, options: {\n"
+            "    navigation: [{ title: `Blog`, slug: `/blog` }] } }],\n}\n\n"
+            "export default config\n"),
+        "content/posts/hello/index.mdx": ("---\ntitle: Hello\ndate: 2024-03-01\nslug: /hello\n"
+                                          "description: First.\n---\n\nHi.\n"),
+    })
+    posts = listed(root)
+    assert posts["/hello"]["url"] == "https://reed.example.org/hello/"
+    assert 'title = "Reed Notes"' in (root / "newsletter.toml").read_text()
