@@ -12,13 +12,13 @@ folder's for an ``index.md``), slugged as Zola does (``[slugify] paths``, ``path
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.base import (Entry, Generator, Source, dated_name, join_url,
+                                        path_id)
 from newsletter.generators.settings_files import SiteInfo, read_data, read_text, site_info
 from newsletter.generators.slugs import ascii_slug
 
@@ -71,7 +71,7 @@ class Zola(Generator):
         fields, relative, path = source.fields, source.relative, source.path
         stem = relative.stem
         named = stem if stem != "index" else path.parent.name
-        file_date, name = _dated_name(named)
+        file_date, name = dated_name(named, _DATED_NAME)
         if self._slugify.get("paths_keep_dates") is True:
             name = named
         date = fields.date("date") or (source.midnight(file_date) if file_date else None)
@@ -122,18 +122,7 @@ class Zola(Generator):
 
 # getzola.org, content/page: a date opening a file's name, then (a space and) "_" or "-"
 # before the page's name: "2024-01-05-snowline", "2021-01-23 -hello new world".
-_DATED_NAME = re.compile(r"(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?:\s?[_-](.+))?")
-
-
-def _dated_name(stem: str) -> tuple[dt.date | None, str]:
-    """(the date, the rest) of a dated file name, as Zola reads it; (None, ``stem``) without."""
-    found = _DATED_NAME.match(stem)
-    if not found:
-        return None, stem
-    try:
-        return dt.date.fromisoformat(found[1]), found[2] or stem
-    except ValueError:  # 2023-02-30
-        return None, stem
+_DATED_NAME = re.compile(r"(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:\s?[_-](.+))?")
 
 
 def _slugify_path(text: str, strategy: object) -> str:
@@ -192,7 +181,7 @@ def _dated_pages(section: Path, sections: list[Path]) -> int:
     for path in section.rglob("*.md"):
         if path.stem == "_index" or section not in _sections_of(path, sections[0]):
             continue
-        if "date" in _front_matter(path) or _dated_name(path.stem)[0]:
+        if "date" in _front_matter(path) or dated_name(path.stem, _DATED_NAME)[0]:
             count += 1
     return count
 
