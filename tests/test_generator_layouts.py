@@ -8,6 +8,7 @@ import email
 import email.policy
 import json
 
+import pytest
 from generator_sites import fill_in_settings, picture, write_files
 
 from conftest import invoke
@@ -125,19 +126,36 @@ def test_eleventy_data_files_that_export_a_function_still_tag_their_posts(tmp_pa
     }
 
 
-def test_an_eleventy_collection_made_from_a_glob_holds_the_posts(tmp_path):
+GLOB_COLLECTIONS = {
+    "literal": (
+        "module.exports = function (config) {\n"
+        "  // config.addCollection('posts', c => c.getFilteredByGlob('./src/old/*.md'));\n"
+        '  config.addCollection("work", (c) => c.getFilteredByGlob("./src/work/*.md"));\n'
+        '  config.addCollection("blog", (collection) => {\n'
+        '    return [...collection.getFilteredByGlob(["./src/posts/*.md", '
+        '"src/notes/**/*.{md,njk}"])].reverse();\n  });\n'
+        '  return { dir: { input: "src", output: "dist" } };\n};\n'),
+    "a constant, in a helper": (
+        'const POST_GLOBS = ["./src/posts/*.md", "src/notes/**/*.{md,njk}"];\n\n'
+        "const collectPosts = (api) =>\n  api\n    .getFilteredByGlob(POST_GLOBS)\n"
+        "    .filter((item) => !item.data.draft);\n\n"
+        "function workOf(api) {\n  return api.getFilteredByGlob('./src/work/*.md');\n}\n\n"
+        "module.exports = function (config) {\n"
+        '  config.addCollection("work", (api) => workOf(api));\n'
+        '  config.addCollection("posts", (api) => {\n    const posts = collectPosts(api);\n'
+        "    return posts;\n  });\n"
+        '  return { dir: { input: "src", output: "dist" } };\n};\n'),
+}
+
+
+@pytest.mark.parametrize("config", GLOB_COLLECTIONS.values(), ids=GLOB_COLLECTIONS)
+def test_an_eleventy_collection_made_from_a_glob_holds_the_posts(tmp_path, config):
     """11ty.dev/docs/collections: a blog's config may make its posts collection from a glob,
     eleventyConfig.addCollection("posts", api => api.getFilteredByGlob("./src/posts/*.md")),
-    with no tags in the posts (Learn Eleventy from Scratch names it "blog")."""
+    with no tags in the posts (Learn Eleventy from Scratch names it "blog"); the glob may be
+    a constant, the call in a function of the config."""
     root = write_files(tmp_path / "kiln", {
-        ".eleventy.js": (
-            "module.exports = function (config) {\n"
-            "  // config.addCollection('posts', c => c.getFilteredByGlob('./src/old/*.md'));\n"
-            '  config.addCollection("work", (c) => c.getFilteredByGlob("./src/work/*.md"));\n'
-            '  config.addCollection("blog", (collection) => {\n'
-            '    return [...collection.getFilteredByGlob(["./src/posts/*.md", '
-            '"src/notes/**/*.{md,njk}"])].reverse();\n  });\n'
-            '  return { dir: { input: "src", output: "dist" } };\n};\n'),
+        ".eleventy.js": config,
         "src/_data/site.json": '{"name": "Kiln", "url": "https://kiln.example.org"}\n',
         "src/posts/glazes.md": "---\ntitle: Glazes\ndate: 2024-02-03\n---\n\nCone six.\n",
         "src/notes/2024/wedging.md": "---\ntitle: Wedging\ndate: 2024-03-03\n---\n\nClay.\n",

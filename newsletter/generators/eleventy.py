@@ -40,7 +40,10 @@ COLLECTIONS = ("posts", "post")  # eleventy-base-blog's, and 11ty.dev's examples
 # files a glob (or a list of them) names, as many blogs make their posts one.
 GLOB_COLLECTIONS = (*COLLECTIONS, "blog", "articles")
 _ADD_COLLECTION = re.compile(r"""\baddCollection\(\s*(["'`])(\w+)\1""")
-_BY_GLOB = re.compile(r"""\bgetFilteredByGlob\(\s*(\[[^\]]*\]|(["'`])[^"'`\n]+\2)""")
+_GLOBS = r"""\[[^\]]*\]|(["'`])[^"'`\n]+\{0}"""  # "glob", or [...]
+_BY_GLOB = re.compile(r"\bgetFilteredByGlob\(\s*(" + _GLOBS.format(2) + r"|[A-Za-z_$][\w$]*)")
+_CALLED = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
+_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s})\]])")  # a statement's end, in formatted code
 _JS_STRING = re.compile(r"""(["'`])([^"'`\n]+)\1""")
 _FILE_DATES = ("last modified", "created", "git last modified", "git created")
 # {{ page.fileSlug }}, {{ title | slugify }}: the permalink templates newsletter works out.
@@ -172,10 +175,13 @@ class Eleventy(Generator):
         made: dict[str, list[str]] = {}
         for index, call in enumerate(calls):
             end = calls[index + 1].start() if index + 1 < len(calls) else len(text)
-            for found in _BY_GLOB.finditer(text, call.end(), end):
+            region = text[call.end():end]
+            region += "".join(_definition(text, name) for name in set(_CALLED.findall(region)))
+            for found in _BY_GLOB.finditer(region):
+                written = found[1] if found[1][0] in "[\"'`" else _definition(text, found[1])
                 made.setdefault(call[2], []).extend(
-                    glob for _, written in _JS_STRING.findall(found[1])
-                    for glob in _alternatives(written.strip().removeprefix("./")))
+                    glob for _, each in _JS_STRING.findall(written)
+                    for glob in _alternatives(each.strip().removeprefix("./")))
         name = next((name for name in GLOB_COLLECTIONS if made.get(name)), None)
         return name, tuple(made[name]) if name else ()
 
@@ -251,6 +257,17 @@ class Eleventy(Generator):
 def _collection(tags: list[Any]) -> str | None:
     """The post collection among ``tags``, if one is."""
     return next((name for name in COLLECTIONS if name in tags), None)
+
+
+def _definition(text: str, name: str) -> str:
+    """The top-level ``const name = ...`` or ``function name(...) {...}`` of the settings' code
+    (a glob kept in a constant, a helper making the collection), or ""."""
+    found = re.search(rf"^(?:(?:const|let|var)\s+{re.escape(name)}\s*=|(?:async\s+)?function"
+                      rf"\s+{re.escape(name)}\s*\()", text, re.MULTILINE)
+    if not found:
+        return ""
+    end = _TOP_LEVEL_LINE.search(text, found.end())
+    return text[found.start():end.start() if end else len(text)]
 
 
 def _alternatives(glob: str) -> list[str]:
