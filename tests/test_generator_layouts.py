@@ -207,3 +207,15 @@ def test_gatsby_minimal_blog_takes_its_site_title_and_trailing_slash(tmp_path):
     posts = listed(root)
     assert posts["/hello"]["url"] == "https://reed.example.org/hello/"
     assert 'title = "Reed Notes"' in (root / "newsletter.toml").read_text()
+
+
+def test_eleventy_site_data_naming_its_address_base_url_gives_the_blogs_address(tmp_path):
+    """Eleventy's _data/site.json has no fixed keys: blogs name their address url, baseUrl or
+    siteUrl (as Hugo and Gatsby do), and init takes it whichever it is."""
+    root = write_files(tmp_path / "fen", {
+        "eleventy.config.js": "export default function (config) {}\n",
+        "_data/site.json": '{"title": "Fen Notes", "baseUrl": "https://fen.example.org/"}\n',
+        "posts/posts.json": '{"tags": "posts"}\n',
+        "posts/reeds.md": "---\ntitle: Reeds\ndate: 2024-01-09\n---\n\nCut.\n",
+    })
+    assert listed(root)["/posts/reeds"]["url"] == "https://fen.example.org/posts/reeds/"

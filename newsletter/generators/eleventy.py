@@ -87,7 +87,9 @@ class Eleventy(Generator):
 
     def info(self) -> SiteInfo:
         source, data = self._metadata()
-        return site_info(source, data.get("title"), data.get("url"), None, data.get("language"))
+        url = next((data[key] for key in ("url", "baseUrl", "baseURL", "siteUrl", "siteURL")
+                    if isinstance(data.get(key), str) and data[key].strip()), None)
+        return site_info(source, data.get("title"), url, None, data.get("language"))
 
     def ignore_file(self) -> str | None:
         """Eleventy renders every .html of its input folder as a Liquid template: when that is
