@@ -219,3 +219,21 @@ def test_eleventy_site_data_naming_its_address_base_url_gives_the_blogs_address(
         "posts/reeds.md": "---\ntitle: Reeds\ndate: 2024-01-09\n---\n\nCut.\n",
     })
     assert listed(root)["/posts/reeds"]["url"] == "https://fen.example.org/posts/reeds/"
+
+
+def test_pelican_without_path_reads_article_paths_from_the_site_folder(tmp_path):
+    """docs.getpelican.com, settings: PATH defaults to the folder pelican runs in; a blog that
+    leaves it unset and names ARTICLE_PATHS = ["content"] keeps its articles in content/,
+    not in content/content/."""
+    root = write_files(tmp_path / "moss", {
+        "pelicanconf.py": ('SITENAME = "Moss"\nSITEURL = "https://moss.example.org"\n'
+                           'ARTICLE_PATHS = ["content"]\nPAGE_PATHS = ["content/pages"]\n'
+                           'ARTICLE_URL = "blog/{slug}/"\nPAGE_URL = "{slug}/"\n'),
+        "content/blog/2024/spores.md": "Title: Spores\nDate: 2024-05-02\n\nDust.\n",
+        "content/pages/about.md": "Title: About\n\nMosses.\n",
+    })
+    posts = listed(root)
+    assert {key: (post["status"], post["url"]) for key, post in posts.items()} == {
+        "/content/blog/2024/spores": ("ready", "https://moss.example.org/blog/spores/"),
+        "/content/pages/about": ("page", "https://moss.example.org/about/"),
+    }

@@ -48,10 +48,20 @@ class Pelican(Generator):
 
     @property
     def content_root(self) -> Path:
+        """``PATH``; unset (or "."), ``content/`` as the quickstart's Makefile passes it, unless
+        ``ARTICLE_PATHS`` are folders of the site's own and not of ``content/`` (Pelican's
+        default ``PATH`` is the folder it runs in)."""
         folder = self.config.get("PATH")
         if isinstance(folder, str) and folder.strip(" ./"):
             return self.root / folder.strip("/")
-        return self.root / "content" if (self.root / "content").is_dir() else self.root
+        content = self.root / "content"
+        written = self.config.get("ARTICLE_PATHS")
+        articles = [str(path).strip("/") for path in written if str(path).strip("/")] \
+            if isinstance(written, (list, tuple)) else []
+        if articles and all((self.root / path).is_dir() and not (content / path).is_dir()
+                            for path in articles):
+            return self.root
+        return content if content.is_dir() else self.root
 
     @property
     def values(self) -> dict[str, Any]:
