@@ -69,6 +69,7 @@ class Pelican(Generator):
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         content = self.content_root.relative_to(self.root).as_posix()
+        content = "" if content == "." else content
         paths = self.config.get("ARTICLE_PATHS") or [""]
         dirs = tuple(join_url(content, str(path)).strip("/") or "." for path in paths)
         return dirs, "Pelican's PATH and ARTICLE_PATHS"
