@@ -4,8 +4,8 @@ collection examples name it (11ty.dev/docs/collections).
 A template joins the collection by its ``tags`` (front matter, or a directory data file such as
 ``blog/blog.11tydata.js`` declaring ``tags: ["posts"]``, as eleventy-base-blog does), or by
 a glob the settings make the collection from (``addCollection("posts", api =>
-api.getFilteredByGlob("./src/posts/*.md"))``); other templates are pages. ``permalink: false`` and ``eleventyExcludeFromCollections`` make pages too,
-``draft: true`` a draft. Addresses follow 11ty.dev/docs/permalinks: ``subdir/post.md`` is
+api.getFilteredByGlob("./src/posts/*.md"))``); other templates are pages. ``permalink: false``
+and ``eleventyExcludeFromCollections`` make pages too, ``draft: true`` a draft. Addresses follow 11ty.dev/docs/permalinks: ``subdir/post.md`` is
 ``/subdir/post/``, an ``index.md`` or a ``post/post.md`` is its folder's, under ``pathPrefix``.
 """
 
