@@ -117,10 +117,11 @@ def one_pass(site: str) -> None:
 
     started, cpu = time.perf_counter(), time.process_time()
     settings = load_settings(Path(site), ENVIRON)
-    chosen = series_posts(settings, *load_posts(settings))
+    posts, problems = load_posts(settings)
+    chosen = series_posts(settings, posts, problems)
     with open_state(settings) as state, Ledger.open(settings) as ledger:
         state.settle(ledger)
-        series = load_series(settings, chosen, state)
+        series = load_series(settings, chosen, state, posts)
         decision = decide(series, roster_of(open_store(settings)), ledger, state,
                           int(NOW.timestamp()), give=True)
     print(json.dumps({"seconds": time.perf_counter() - started,

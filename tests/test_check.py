@@ -149,6 +149,17 @@ def test_links_to_the_posts_own_headings_notes_and_anchors_are_not_findings(site
     assert findings == []
 
 
+def test_a_link_to_an_address_in_chinese_is_in_both_parts(site):
+    """The HTML part escapes a link's non-ASCII characters (as Goldmark and markdown-it do);
+    the text part shows the address as written: the same link, no text-missing-link."""
+    (site / "content" / "posts" / "cjk.md").write_text(
+        '---\ntitle: "Punctuation"\ndate: 2026-11-25T08:00:00Z\ndescription: d\n---\n\n'
+        "See [the article](https://zh.wikipedia.org/zh-cn/标点符号) and "
+        "[the post](https://example.org/posts/%E6%88%8F/).\n", encoding="utf-8")
+    _, findings, _ = check(site, "cjk")
+    assert findings == []
+
+
 @pytest.mark.parametrize("where, old, new, expected", [
     ("templates/email.html", '<a href="{{ unsubscribe_url }}">Unsubscribe</a>', "",
      [("error", "footer-no-unsubscribe", "templates/email.html")]),

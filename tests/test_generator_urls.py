@@ -57,6 +57,27 @@ def test_hugo_urls_as_gohugo_io_describes_them(tmp_path):
     }
 
 
+def test_hugo_names_with_dots_and_url_under_ugly_urls_as_hugo_0_168_builds_them(tmp_path):
+    """A dot in a file's name is part of it (about-3li3.com.md, v2.0.md) unless what follows
+    is one of the site's languages: notes.fr.md on an English-only site is a post of its own.
+    uglyURLs gives .html, but a url without an extension stays a folder."""
+    found = urls(tmp_path, {
+        "hugo.toml": 'baseURL = "https://example.org/"\nuglyURLs = true\n',
+        "content/posts/about-3li3.com.md": post(),
+        "content/posts/v2.0.md": post(),
+        "content/posts/notes.fr.md": post(),
+        "content/posts/notes.en.md": post(title="Notes"),
+        "content/posts/links.md": post(url="/links/"),
+        "content/posts/slugged.md": post(slug="my.slug"),
+    })
+    assert found == {"/posts/about-3li3.com": f"{SITE}/posts/about-3li3.com.html",
+                     "/posts/v2.0": f"{SITE}/posts/v2.0.html",
+                     "/posts/notes.fr": f"{SITE}/posts/notes.fr.html",
+                     "/posts/notes.en": f"{SITE}/posts/notes.html",
+                     "/posts/links": f"{SITE}/links/",
+                     "/posts/slugged": f"{SITE}/posts/my.slug.html"}
+
+
 def test_hugo_languages_with_their_own_content_folders(tmp_path):
     """gohugo.io/content-management/multilingual: each language's contentDir holds its pages;
     the default language is served at the root, the others under their code, as is a
@@ -75,6 +96,75 @@ def test_hugo_languages_with_their_own_content_folders(tmp_path):
                      "/fr/posts/post-1": f"{SITE}/fr/posts/post-1/"}
     posts, _ = load_posts(load_settings(tmp_path, {}))
     assert {post.id for post in posts if post.page is None} == {"/posts/post-1", "/posts/post-2"}
+
+
+def test_hugo_settings_split_per_language_and_environment_as_blowfish_lays_them(tmp_path):
+    """Blowfish and Congo keep the title, languageCode and mainSections in
+    config/_default/languages.en.toml; a translation's files carry a region (index.pt-br.md,
+    _index.pt-br.md); `hugo` builds for production, so config/production/ overrides baseURL."""
+    write_files(tmp_path, {
+        "config/_default/hugo.toml": 'baseURL = "http://localhost:1313/"\ndefaultContentLanguage = "en"\n',
+        "config/_default/languages.en.toml": ('title = "Tide Tables"\nlanguageCode = "en-GB"\n'
+                                              '[params]\nmainSections = ["notes"]\n'),
+        "config/_default/languages.pt-br.toml": 'title = "Tabelas"\n',
+        "config/_default/menus.en.toml": '[[main]]\nname = "Notes"\npageRef = "notes"\n',
+        "config/production/hugo.toml": 'baseURL = "https://example.org/"\n',
+        "content/notes/_index.pt-br.md": "---\ntitle: Notas\n---\n",
+        "content/notes/trip/index.pt-br.md": post(title="Viagem"),
+        "content/notes/trip/index.md": post(title="Trip"),
+        "content/drafts/a.md": post(), "content/drafts/b.md": post(),
+    })
+    from newsletter.generators.hugo import Hugo
+    info = Hugo(tmp_path).info()
+    assert (info.title, info.url, info.language) == ("Tide Tables", "https://example.org/", "en-GB")
+    found = urls(tmp_path, {})
+    assert found["/notes/trip"] == f"{SITE}/notes/trip/"
+    assert found["/notes/trip/index.pt-br"] == f"{SITE}/pt-br/notes/trip/"
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    assert {post.id for post in posts if post.page is None} == {"/notes/trip"}
+
+
+def test_hugo_content_mounted_from_another_folder(tmp_path):
+    """gohugo.io/configuration/module/#mounts: a mount whose target is content replaces the
+    content folder (with lang, before Hugo 0.153, a language's); its pages are addressed from
+    there, not from the site folder (they were /articles/en/posts/hello/)."""
+    found = urls(tmp_path, {
+        "hugo.toml": ('baseURL = "https://example.org/"\n[languages.en]\nweight = 1\n'
+                      '[languages.fr]\nweight = 2\n'
+                      '[[module.mounts]]\nsource = "articles/en"\ntarget = "content"\nlang = "en"\n'
+                      '[[module.mounts]]\nsource = "articles/fr"\ntarget = "content"\nlang = "fr"\n'
+                      '[[module.mounts]]\nsource = "../elsewhere"\ntarget = "content"\n'),
+        "articles/en/posts/hello.md": post(), "articles/fr/posts/hello.md": post(title="Salut"),
+    })
+    assert found == {"/posts/hello": f"{SITE}/posts/hello/",
+                     "/fr/posts/hello": f"{SITE}/fr/posts/hello/"}
+
+
+def test_hugo_yaml_settings_read_no_as_norwegian_not_false(tmp_path):
+    """Docsy's example site: languages no: (Norwegian) with its own contentDir, in hugo.yaml,
+    which Hugo reads as YAML 1.2 (no is a string there, not false)."""
+    write_files(tmp_path, {"hugo.yaml": (
+        "baseURL: https://example.org/\ncontentDir: content/en\nlanguages:\n  en:\n"
+        "    weight: 1\n  no:\n    contentDir: content/no\n    weight: 2\n")})
+    found = urls(tmp_path, {"content/en/posts/one.md": post(),
+                            "content/no/posts/one.md": post(title="En")})
+    assert found == {"/posts/one": f"{SITE}/posts/one/", "/no/posts/one": f"{SITE}/no/posts/one/"}
+
+
+def test_hugo_sections_are_folders_down_to_the_last_index_file(tmp_path):
+    """gohugo.io/content-management/sections: a folder below the top is a section only with an
+    _index.md (or one below it); :sections lists the sections, not every folder. A pattern
+    that leaves two slashes together gives one, as Hugo's addresses do."""
+    found = urls(tmp_path, {
+        "hugo.toml": 'baseURL = "https://example.org/"\n[permalinks]\nposts = "/:sections[1:]/:slug/"\n',
+        "content/posts/2024/_index.md": "---\ntitle: 2024\n---\n",
+        "content/posts/2024/walks/moor.md": post(title="Moor"),
+        "content/posts/2024/walks/coast/index.md": post(title="Coast"),
+        "content/posts/top.md": post(title="Top"),
+    })
+    assert found == {"/posts/2024/walks/moor": f"{SITE}/2024/moor/",
+                     "/posts/2024/walks/coast": f"{SITE}/2024/coast/",
+                     "/posts/top": f"{SITE}/top/", "/posts/2024": f"{SITE}/posts/2024/"}
 
 
 @pytest.mark.parametrize("style, path", [
@@ -352,20 +442,37 @@ def test_jekyll_site_github_url_is_the_sites_address_as_on_github_pages(tmp_path
     assert (expansion.markdown, expansion.problems) == (f"[About]({SITE}/log/about/), pat", ())
 
 
+def hugo_posts(root, settings: str, files: dict[str, str]) -> list:
+    """The posts and pages of a Hugo site of ``files`` at SITE, with ``settings`` added."""
+    write_files(root, {"newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+                       "hugo.toml": f'baseURL = "{SITE}/"\n{settings}', **files})
+    return load_posts(load_settings(root, {}))[0]
+
+
 def test_a_hugo_ref_is_looked_for_beside_the_page_first(tmp_path):
-    write_files(tmp_path, {
-        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
-        "hugo.toml": f'baseURL = "{SITE}/"\n',
-        "content/posts/a.md": post(title="A"),
-        "content/posts/b.md": post(title="B"),
-        "content/notes/b.md": post(title="Other B"),
-    })
-    posts, _ = load_posts(load_settings(tmp_path, {}))
+    posts = hugo_posts(tmp_path, "", {"content/posts/a.md": post(title="A"),
+                                      "content/posts/b.md": post(title="B"),
+                                      "content/notes/b.md": post(title="Other B")})
     first = next(item for item in posts if item.id == "/posts/a")
     layout = first.site
     assert layout.link_url("b.md", beside=first.path.parent) == f"{SITE}/posts/b/"
     assert layout.link_url("/notes/b.md", beside=first.path.parent) == f"{SITE}/notes/b/"
     assert layout.link_url("c.md", beside=first.path.parent) is None
+
+
+def test_a_hugo_ref_names_a_bundle_whose_files_carry_their_language(tmp_path):
+    """Multilingual bundles named index.en.md and index.de.md: {{< ref "trip" >}} and
+    "posts/trip" are the English page, as Hugo resolves them; the German one keeps its own
+    file's name."""
+    posts = hugo_posts(tmp_path, "[languages.en]\nweight = 1\n[languages.de]\nweight = 2\n", {
+        "content/posts/a.en.md": post(title="A"),
+        "content/posts/trip/index.de.md": post(title="Reise"),
+        "content/posts/trip/index.en.md": post(title="Trip")})
+    layout = posts[0].site
+    assert layout.link_url("trip") == f"{SITE}/posts/trip/"
+    assert layout.link_url("/posts/trip") == f"{SITE}/posts/trip/"
+    assert layout.link_url("posts/a.md") == f"{SITE}/posts/a/"
+    assert layout.link_url("posts/trip/index.de.md") == f"{SITE}/de/posts/trip/"
 
 
 def test_astro_markdown_pages_before_content_collections(tmp_path):

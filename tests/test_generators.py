@@ -204,6 +204,18 @@ def test_a_blog_whose_project_documents_itself_with_mkdocs_is_read_as_its_own_ge
     assert invoke(root, "init").output.startswith("Astro site: posts in src/content/blog")
 
 
+def test_mkdocs_without_its_blog_plugin_is_documentation_not_the_blog(tmp_path):
+    """mkdocs.yml listing no blog plugin (a project's manual, as this repository keeps beside
+    its example site) makes no blog: the posts under content/ are the posts."""
+    root = write_files(tmp_path / "site", {
+        "mkdocs.yml": "site_name: Kiln notes\ndocs_dir: docs\nplugins:\n  - search\n",
+        "docs/index.md": "# Kiln notes\n\nThe manual.\n",
+        "content/posts/glaze.md": "---\ntitle: Glaze\ndate: 2024-04-01\n---\n\nBlue.\n",
+    })
+    assert "MkDocs" not in invoke(root, "init").output
+    assert posts_json(root)["/posts/glaze"]["title"] == "Glaze"
+
+
 def test_a_hexo_permalink_naming_a_value_the_post_lacks_is_an_error_not_an_address(tmp_path):
     """permalink: posts/:abbrlink.html (hexo-abbrlink) for a post the plugin has not numbered
     yet: Hexo itself would publish /posts/undefined.html; newsletter names the file."""

@@ -8,7 +8,9 @@ kill, an error line) are subprocesses; the many follow-up runs run in-process, t
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import os
 import re
 import signal
 import subprocess
@@ -18,7 +20,9 @@ from collections import Counter
 
 import pytest
 
-from conftest import run_cli, run_in_process
+from conftest import invoke, run_cli, run_in_process
+from fake_providers import write_readers
+from generator_sites import fill_in_settings, hexo_site
 from newsletter.config import load_settings
 from newsletter.sending import Ledger, State
 from newsletter.sending import site_lock
@@ -141,6 +145,62 @@ def test_editing_renaming_or_re_dating_a_sent_post_does_not_send_it_again(blog):
     later = due(blog, now=AFTER_THE_FUTURE_POST)  # its new date has passed too: still not resent
     assert later.stdout == 'Sent /posts/coming-soon "Coming Soon" to 4 readers.\n'
     assert received(blog)["due-now"] == ACTIVE
+
+
+def test_a_sent_post_whose_file_is_renamed_is_not_sent_again_under_its_new_id(blog):
+    # A post without a slug takes its id from its file name (Hugo's and Jekyll's always do)
+    posts = blog / "content" / "posts"
+    (posts / "due-now.md").write_text((posts / "due-now.md").read_text().replace(
+        "slug: /posts/due-now\n", ""))
+    assert due(blog).stdout == 'Sent /posts/due-now "Due Now" to 4 readers.\n'
+    (posts / "due-now.md").rename(posts / "2026-11-26-due-now.md")
+    moved = due(blog)
+    assert moved.returncode == 0 and moved.stderr == ""
+    assert moved.stdout == (
+        'Not sent: /posts/2026-11-26-due-now "Due Now" is /posts/due-now, sent before, under '
+        "a new file name (the same title); `newsletter send 2026-11-26-due-now` sends it on "
+        "purpose.\n")
+    assert quiet(due(blog))
+    assert received(blog) == {"due-now": ACTIVE}
+
+
+def test_a_post_sent_before_the_ledger_kept_titles_is_not_sent_again_once_renamed(blog):
+    posts = blog / "content" / "posts"
+    (posts / "due-now.md").write_text((posts / "due-now.md").read_text().replace(
+        "slug: /posts/due-now\n", ""))
+    due(blog)
+    with Ledger.open(load_settings(blog, {})) as ledger:  # as an older newsletter left it
+        ledger.db.execute("DELETE FROM meta WHERE key LIKE 'sent-%'")
+    assert quiet(due(blog))  # this newsletter's first run notes what the site's posts went out as
+    (posts / "due-now.md").rename(posts / "2026-11-26-due-now.md")
+    assert due(blog).stdout.startswith('Not sent: /posts/2026-11-26-due-now "Due Now" is ')
+    assert received(blog) == {"due-now": ACTIVE}
+
+
+def test_an_old_post_dated_by_its_file_is_not_made_new_by_an_edit(tmp_path):
+    # Hexo dates a post without a date by its file's time, which an edit (or a git pull
+    # bringing one) moves to now
+    root = tmp_path / "hexo"
+    hexo_site(root)
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root, since="2026-11-01T00:00:00Z")
+    write_readers(root, ["reader@example.org"])
+
+    def write(name: str, text: str, day: str) -> None:
+        path = root / "source" / "_posts" / f"{name}.md"
+        path.write_text(f"---\ntitle: {name.title()}\n---\n\n{text}\n")
+        moment = dt.datetime.fromisoformat(day).timestamp()
+        os.utime(path, (moment, moment))
+
+    write("loom-notes", "Notes from before the newsletter.", "2025-06-01T10:00:00+00:00")
+    assert quiet(due(root, now="2026-11-20T12:00:00Z"))
+    write("loom-notes", "Notes from before the newsletter, typo fixed.",
+          "2026-11-25T10:00:00+00:00")
+    write("fresh", "A new post, dated by its file too.", "2026-11-26T10:00:00+00:00")
+    sent = due(root, now="2026-11-27T12:00:00Z")
+    assert sent.returncode == 0, sent.stderr
+    assert sent.stdout == 'Sent /fresh "Fresh" to 1 reader.\n'
+    assert quiet(due(root, now="2026-11-27T12:00:00Z"))
 
 
 def test_the_first_run_without_since_records_it_and_sends_nothing_older(blog):

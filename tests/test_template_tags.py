@@ -237,8 +237,8 @@ def test_an_include_of_page_furniture_is_dropped_any_other_is_left_and_reported(
 
 
 @pytest.mark.parametrize("body, message", [
-    ("{{< notice warning >}}Careful{{< /notice >}}",
-     "{{< notice warning >}}: the shortcode notice cannot be shown in an email"),
+    ("{{< tabs warning >}}Careful{{< /tabs >}}",
+     "{{< tabs warning >}}: the shortcode tabs cannot be shown in an email"),
     ('{{< ref "no-such-post.md" >}}', '{{< ref "no-such-post.md" >}}: no post or page '
      "no-such-post.md on this site"),
     ("{% post_url 2010-01-01-gone %}", "{% post_url 2010-01-01-gone %}: no post "
@@ -265,7 +265,7 @@ def test_what_cannot_be_expanded_is_left_as_written_and_reported_at_its_line(bod
 
 
 def test_a_reported_shortcode_is_reported_once_not_again_at_its_closing_tag():
-    _, problems = expand("{{< notice >}}\nText\n{{< /notice >}}\n")
+    _, problems = expand("{{< tabs >}}\nText\n{{< /tabs >}}\n")
 
     assert [line for line, _ in problems] == [1]
 
@@ -309,6 +309,29 @@ def test_theme_video_audio_and_collapse_become_links_and_a_summary():
     [summary] = fragment.xpath("//p/strong[strong]")
     assert summary.text_content() == "How to tie it"
     assert "Twice round, then through." in text
+
+
+@pytest.mark.parametrize("body, heading", [
+    ('{{< notice warning "Mind *the* gap" >}}\nInner **text**.\n{{< /notice >}}', "Mind the gap"),
+    ('{{% alert title="Heads up" color="warning" %}}\nInner **text**.\n{{% /alert %}}',
+     "Heads up"),
+    ('{{< alert "circle-info" >}}\nInner **text**.\n{{< /alert >}}', "Note"),
+    ("{{< admonition type=tip open=false >}}\nInner **text**.\n{{< /admonition >}}", "Tip"),
+    ('{{% notice style="info" title="Before you start" %}}\nInner **text**.\n{{% /notice %}}',
+     "Before you start"),
+    ('{{< callout type="warning" >}}\nInner **text**.\n{{< /callout >}}', "Warning"),
+    ("{{% hint danger %}}\nInner **text**.\n{{% /hint %}}", "Danger"),
+])
+def test_theme_note_boxes_become_a_quote_headed_by_their_title_or_kind(body, heading):
+    """Blowfish's, Congo's and Docsy's alert, Hugo Coder's and Relearn's notice, FixIt's
+    admonition, Hextra's callout and Hugo Book's hint: their content, as a quote, was an error
+    that kept the post from being sent."""
+    fragment, text = rendered(f"Before.\n\n{body}\n\nAfter.\n")
+    [quote] = fragment.iter("blockquote")
+    assert quote.xpath("./p[1]/strong")[0].text_content() == heading
+    assert quote.xpath(".//strong[. = 'text']")  # the content's Markdown, rendered
+    assert text.split("\n") == ["Before.", "", f"> {heading}", ">", "> Inner text.", "",
+                                 "After."]
 
 
 def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_link():

@@ -304,3 +304,51 @@ def test_a_run_whose_broadcast_reaches_the_limit_counts_the_welcome_emails_waiti
     assert [outcome.report.sent for outcome in run.outcomes] == [5]
     assert run.limit.left == 8
     assert run.limit.finish == T0 + 5 * DAY
+
+
+def new_reader_had_best_a(site):
+    """The blog with new@, who joined on day 1 and had best-a from the series on day 2."""
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    send_due(settings, T0 + 2 * DAY)
+    assert outbox(site) == {"best-a": {"new@example.org"}}
+    return site
+
+
+def test_a_post_taken_out_of_the_series_does_not_skip_the_next_one_for_readers_who_had_it(blog):
+    # new@ had best-a; the writer takes best-a out: best-b is still theirs next, not best-c
+    site = new_reader_had_best_a(blog)
+    write_settings(site, "welcome", enabled=True, posts=["best-b", "best-c"], every="3d")
+    settings = load_settings(site, ENV)
+    assert not send_due(settings, T0 + 4 * DAY).failed
+    assert outbox(site) == {"best-a": {"new@example.org"}}  # every 3 days, still
+    assert not send_due(settings, T0 + 5 * DAY).failed
+    assert outbox(site) == {"best-a": {"new@example.org"}, "best-b": {"new@example.org"}}
+    assert not send_due(settings, T0 + 8 * DAY).failed
+    assert outbox(site)["best-c"] == {"new@example.org"}
+
+
+def test_a_reader_keeps_their_place_when_a_post_of_the_series_is_renamed(blog):
+    # best-a's file is renamed (a new id) and the series names it anew: new@ had it already
+    site = new_reader_had_best_a(blog)
+    posts = site / "content" / "posts"
+    (posts / "best-a.md").write_text((posts / "best-a.md").read_text().replace(
+        "/posts/best-a", "/posts/best-first"))
+    (posts / "best-a.md").rename(posts / "best-first.md")
+    write_settings(site, "welcome", enabled=True, posts=["best-first", "best-b", "best-c"],
+                   every="3d")
+    assert not send_due(load_settings(site, ENV), T0 + 5 * DAY).failed
+    assert outbox(site) == {"best-a": {"new@example.org"}, "best-b": {"new@example.org"}}
+
+
+def test_the_series_starts_at_the_first_run_enabling_it_even_when_its_posts_need_fixing(blog):
+    # enabled on day 0 with a typo in posts, fixed on day 2: new@ joined on day 1, after the start
+    site = blog
+    write_settings(site, "welcome", enabled=True, posts=["best-a", "best-zz"], every="3d")
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    run = send_due(load_settings(site, ENV), T0)
+    assert any("best-zz" in line for line in run.broken), run.broken
+    write_settings(site, "welcome", enabled=True, posts=SERIES, every="3d")
+    assert not send_due(load_settings(site, ENV), T0 + 2 * DAY).failed
+    assert outbox(site) == {"best-a": {"new@example.org"}}

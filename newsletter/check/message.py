@@ -121,7 +121,9 @@ def _without_prose(url: str) -> str:
 
 
 def _plain(url: str) -> str:
-    return url.rstrip("/")
+    """The URL as compared: escapes decoded (the HTML part's href escapes a link to
+    zh.wikipedia.org/wiki/标点 that the text part shows as written), no trailing slash."""
+    return unquote(url).rstrip("/")
 
 
 def _words(text: str) -> str:

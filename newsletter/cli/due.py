@@ -82,6 +82,8 @@ def _print_run(settings, run) -> None:
                    f"newsletter send POST).")
     if run.over_cap:
         _refuse_over_cap(settings, plan)
+    for renamed in plan.renamed:
+        click.echo(f"Not sent: {_renamed_words(renamed)}.")
     warn_skipped_rows(run.skipped_rows)
     for reconciled in run.reconciled:
         if reconciled.sent or reconciled.pending:  # news only: cron mails what is printed
@@ -114,6 +116,13 @@ def _print_run(settings, run) -> None:
     for line in run.broken:
         click.echo(f"error: {line}", err=True)
     _report_broken(plan)
+
+
+def _renamed_words(renamed) -> str:
+    """Why a post is taken as a sent post renamed, and how to send it anyway."""
+    post = renamed.post
+    return (f"{post.id} \"{post.title}\" is {renamed.sent_as}, sent before, under a new file "
+            f"name (the same {renamed.same}); `newsletter send {post.name}` sends it on purpose")
 
 
 def _sent_any(run) -> bool:
@@ -166,6 +175,8 @@ def _show_plan(settings, plan, previews) -> int:
         click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
                    f"({_when(item.post.date, settings)}) to {readers(preview.readers)}")
         echo_findings(preview.warnings)
+    for renamed in plan.renamed:
+        click.echo(f"  would not send {_renamed_words(renamed)}")
     welcome_due, welcome_broken = _show_welcome_plan(settings, plan.now)
     if not (plan.due or welcome_due):
         click.echo("Nothing is due.")

@@ -141,6 +141,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         finish_if_walked,
         mark_sent_by_hand,
         recover_dead_runs,
+        remember_sent,
         send_post,
         settled_states,
         site_lock,
@@ -193,6 +194,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         with site_lock(settings), Ledger.open(settings) as ledger:
             budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
             progress = ProgressLine(total) if on_tty else None
+            remember_sent(ledger, post)
             try:
                 report = send_post(settings, email, provider, store=store, ledger=ledger,
                                    retry_failed=retry_failed, resend_in_doubt=resend_in_doubt,

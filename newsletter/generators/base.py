@@ -75,6 +75,9 @@ class Generator:
                                                     ".ipynb", ".textile", ".qmd")
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
+    # Other files of the content folder are published at their path there (Hugo's
+    # content/posts/images/x.png is /posts/images/x.png)
+    publishes_content_files: ClassVar[bool] = False
     # Without a title in the front matter, the "# heading" opening the body is the title, and
     # is left out of the body (Docusaurus, MkDocs)
     title_from_heading: ClassVar[bool] = False
@@ -122,6 +125,17 @@ class Generator:
     def is_page_file(self, path: Path) -> bool:
         """Whether a file of :meth:`page_dirs` is one of the site's pages."""
         return True
+
+    def inherited(self, path: Path,
+                  front_matter_of: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
+        """Front matter the post file ``path`` takes from elsewhere unless it sets it itself
+        (Hugo's ``cascade``); ``front_matter_of`` reads another file's."""
+        return {}
+
+    def link_stem(self, path: Path) -> str | None:
+        """The name a template tag links the page file ``path`` by (its stem, Hugo's
+        ``index.en.md`` is ``index``); None for a translation, named only by its own file."""
+        return path.stem
 
     def static_dirs(self) -> tuple[str, ...]:
         """Folders the blog serves at its root, where a ``/x.jpg`` image is."""

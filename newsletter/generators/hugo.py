@@ -16,21 +16,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
+from newsletter.generators.hugo_config import ROOT_NAMES, read_config
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import goldmark_options
 from newsletter.generators.hugo_permalinks import expand_permalink
-from newsletter.generators.settings_files import (
-    SiteInfo,
-    first_file,
-    lower_keys,
-    read_data,
-    site_info,
-)
+from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
 from newsletter.generators.slugs import hugo_urlize
 from newsletter.urls import split_url
 
-_FORMATS = ("toml", "yaml", "yml", "json")
-_NAMES = tuple(f"{name}.{ext}" for name in ("hugo", "config") for ext in _FORMATS)
 # Layouts of list-like pages a theme keeps among posts (PaperMod's archives and search).
 _PAGE_LAYOUTS = {"archives", "archive", "search", "list", "terms", "taxonomy", "term", "home",
                  "index", "section", "tags", "categories"}
@@ -40,20 +34,22 @@ class Hugo(Generator):
     name = "hugo"
     label = "Hugo"
     markdown = "goldmark"
+    publishes_content_files = True
     extensions = (".md", ".markdown")
     unread_extensions = (*Generator.unread_extensions, ".html", ".htm")
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
-        self.config = _read_config(root)
+        self.config = read_config(root)
         self.post_sections: tuple[str, ...] = ()
+        self._read: dict[Path, dict[str, Any]] = {}  # _index files' front matter, for cascade
 
     def markdown_options(self) -> dict[str, bool]:
         return goldmark_options(self.config)
 
     @classmethod
     def found(cls, root: Path) -> str | None:
-        for name in _NAMES:
+        for name in ROOT_NAMES:
             if not (root / name).is_file():
                 continue
             if name.startswith("hugo."):
@@ -124,6 +120,29 @@ class Hugo(Generator):
         folders = {self.content_root, *self._language_dirs().values()}
         return tuple(sorted(folder.relative_to(self.root).as_posix() for folder in folders))
 
+    def inherited(self, path: Path, front_matter_of: FrontMatterOf) -> dict[str, Any]:
+        return cascaded(path, self.content_root, self.config.get("cascade"),
+                        self._default_language, self._cached(front_matter_of))
+
+    def _cached(self, front_matter_of: FrontMatterOf) -> FrontMatterOf:
+        """Each _index file read once however many posts a section has."""
+        def read(path: Path) -> dict[str, Any]:
+            if path not in self._read:
+                self._read[path] = front_matter_of(path)
+            return self._read[path]
+        return read
+
+    def link_stem(self, path: Path) -> str | None:
+        """``post`` for ``post.en.md`` in the default language; None in another language."""
+        stem = path.stem
+        if _language(PurePosixPath(path.name), self.config) or any(
+                folder in path.parents for code, folder in self._language_dirs().items()
+                if code != self._default_language):
+            return None
+        code = stem.rpartition(".")[2].lower()
+        return stem.rpartition(".")[0] if "." in stem and code == self._default_language \
+            else stem
+
     def static_dirs(self) -> tuple[str, ...]:
         static = self.config.get("staticdir") or "static"
         folders = static if isinstance(static, list) else [static]
@@ -159,11 +178,19 @@ class Hugo(Generator):
                      page=self._page_reason(source, language),
                      draft=fields.boolean("draft", default=False), expires=dates.expiry)
 
+    def _base_name(self, stem: str) -> str:
+        """``post`` of ``post.en``: a language code ends a file's name only when it is one of
+        the site's languages (``v2.0``, ``notes.fr`` on a site in English, keep theirs)."""
+        name, _, code = stem.rpartition(".")
+        languages = self.config.get("languages")
+        known = {self._default_language, *(languages if isinstance(languages, dict) else ())}
+        return name if name and code.lower() in known else stem
+
     def _page_reason(self, source: Source, language: str | None) -> str | None:
         relative, meta = source.relative, source.meta
         if language and language != self._default_language:
             return f"a translation ({language}); newsletter mails the default language"
-        if relative.stem == "_index":
+        if relative.stem.partition(".")[0] == "_index":
             return "a section's list page (_index.md)"
         bundle = _bundle_of(source.path, self.content_root)
         if bundle:
@@ -191,25 +218,26 @@ class Hugo(Generator):
         lower = not self.config.get("disablepathtolower")
         url = meta.get("url")
         if isinstance(url, str) and url.strip():
-            return _directory(join_url(url.strip().replace("\\:", ":")), self._ugly)
+            return _directory(join_url(url.strip().replace("\\:", ":")), False, True)
         sections = list(relative.parts[:-1])
         if relative.stem.partition(".")[0] == "_index":  # a section's page: the section's path
             path = join_url(*sections, "/")
             return "/".join(hugo_urlize(part, lower=lower) for part in path.split("/"))
-        basename = relative.stem.partition(".")[0]
+        basename, folder = self._base_name(relative.stem), source.path.parent
         if basename == "index" and sections:
-            basename = sections.pop()
+            basename, folder = sections.pop(), folder.parent  # a bundle: its folder's name
+        chain = sections[:_section_depth(folder, len(sections))]
         slug = meta.get("slug")
         slug = str(slug).strip() if slug not in (None, "") else named
         pattern = self._pattern(relative.parts[0] if len(relative.parts) > 1 else "")
         path = ""
         if pattern:
-            values = {"section": sections[0] if sections else "", "sections": sections,
+            values = {"section": sections[0] if sections else "", "sections": chain,
                       "title": hugo_urlize(str(meta.get("title") or ""), lower=lower),
                       "slug": hugo_urlize(slug or str(meta.get("title") or ""), lower=lower),
                       "filename": basename, "contentbasename": basename,
                       "slugorfilename": slug or basename, "slugorcontentbasename": slug or basename}
-            path = expand_permalink(pattern, values, date)
+            path = re.sub(r"/{2,}", "/", expand_permalink(pattern, values, date))
         if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
             path = join_url(*sections, slug or basename)
         path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
@@ -236,24 +264,6 @@ class Hugo(Generator):
         return [str(section).strip("/") for section in main or [] if str(section).strip("/")]
 
 
-def _read_config(root: Path) -> dict[str, Any]:
-    """The site's settings: the root file, then config/_default/ (its params.* as params)."""
-    config: dict[str, Any] = {}
-    found = first_file(root, *_NAMES)
-    if found:
-        config.update(lower_keys(read_data(found) or {}))
-    folder = root / "config" / "_default"
-    for name in ("hugo", "config"):
-        path = first_file(folder, *(f"{name}.{ext}" for ext in _FORMATS))
-        if path:
-            config.update(lower_keys(read_data(path) or {}))
-    for key in ("params", "permalinks", "languages", "markup", "frontmatter"):
-        path = first_file(folder, *(f"{key}.{ext}" for ext in _FORMATS))
-        if path:
-            config[key] = lower_keys(read_data(path) or {})
-    return config
-
-
 def _biggest_section(content: Path) -> str | None:
     """The top-level folder of ``content`` holding the most Markdown pages, if any."""
     counts = {}
@@ -271,16 +281,29 @@ def _biggest_section(content: Path) -> str | None:
 
 
 def _bundle_of(path: Path, content: Path) -> Path | None:
-    """The leaf bundle's index.md that ``path`` is a resource of, if it is one."""
-    if path.stem in ("index", "_index"):
+    """The leaf bundle's index.md (or a translation's index.fr.md) that ``path`` is a resource
+    of, if it is one."""
+    if path.stem.partition(".")[0] in ("index", "_index"):
         return None
     folder = path.parent
     while folder != content and content in folder.parents:
-        for name in ("index.md", "index.markdown"):
-            if (folder / name).is_file():
-                return folder / name
+        found = sorted(folder.glob("index.*md")) + sorted(folder.glob("index.*markdown"))
+        if found:
+            return found[0]
         folder = folder.parent
     return None
+
+
+def _section_depth(folder: Path, folders: int) -> int:
+    """How many of the ``folders`` ending at ``folder`` are Hugo sections: the top one always,
+    and those down to the deepest holding an ``_index`` file (a folder between two sections is
+    one too); the folders below it are only part of the page's path."""
+    chain = [folder, *folder.parents][:folders][::-1]
+    depth = min(folders, 1)
+    for level, each in enumerate(chain[1:], start=2):
+        if any(each.glob("_index.*")):
+            depth = level
+    return depth
 
 
 def _language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
@@ -291,14 +314,14 @@ def _language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
     code = stem.rpartition(".")[2].lower()
     languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
     default = str(config.get("defaultcontentlanguage") or "en").lower()
-    if code == default or (languages and code not in languages):
-        return None
-    return code if languages or re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", code) else None
+    return None if code == default or code not in languages else code
 
 
-def _directory(path: str, ugly: bool) -> str:
-    """Hugo's pretty URLs: a path without an extension is a folder (``uglyURLs``: ``.html``)."""
+def _directory(path: str, ugly: bool, written_extension: bool = False) -> str:
+    """Hugo's pretty URLs: a page's path is a folder (``uglyURLs``: ``.html``), a dot in its
+    name (``v2.0.md``), slug or permalink pattern included; a ``url`` written with an
+    extension keeps it, and one without is a folder whatever ``uglyURLs`` says."""
     last = path.rstrip("/").rpartition("/")[2]
-    if "." in last or path == "/":
+    if (written_extension and "." in last) or path == "/":
         return path
     return path.rstrip("/") + (".html" if ugly else "/")

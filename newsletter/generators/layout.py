@@ -162,14 +162,19 @@ class SiteLayout:
         """Record the address of the post at ``path`` under each name a template tag may use."""
         site = PurePosixPath(path.relative_to(self.root).as_posix()) \
             if self.root in path.parents else PurePosixPath(path.name)
-        content = self.relative(path)
+        content, stem = self.relative(path), self.generator.link_stem(path)
         for name in (site, content):
-            for key in (name.as_posix(), name.with_suffix("").as_posix()):
+            keys = [name.as_posix(), name.with_suffix("").as_posix()]
+            if stem and stem != name.stem:  # Hugo's post.en.md is posts/post too
+                keys.append(name.with_name(stem).as_posix())
+            if stem in ("index", "_index") and len(name.parts) > 1:
+                keys.append(name.parent.as_posix())
+            for key in keys:
                 self.urls.setdefault(key.lower(), url)
-            if name.stem in ("index", "_index") and len(name.parts) > 1:
-                self.urls.setdefault(name.parent.as_posix().lower(), url)
-        names = (path.name, path.stem) if path.stem not in ("index", "_index") else \
-            (path.parent.name,)
+        if stem is None:  # a translation: only by its own file name
+            return
+        names = tuple(dict.fromkeys((path.name, path.stem, stem))) \
+            if stem not in ("index", "_index") else (path.parent.name,)
         for key in (name.lower() for name in names):  # a unique file name alone (post_url)
             self.urls[key] = url if self.urls.get(key, url) == url else ""
 

@@ -64,8 +64,12 @@ class MkDocs(Generator):
 
     @classmethod
     def found(cls, root: Path) -> str | None:
+        """mkdocs.yml, when it lists the blog plugin: without it MkDocs makes no blog, only a
+        project's documentation (which a blog of another kind may keep beside its posts)."""
         config = first_file(root, *CONFIG_FILES)
-        return config.name if config else None
+        if config is None or _blog_options(_settings(config).get("plugins")) is None:
+            return None
+        return config.name
 
     def info(self) -> SiteInfo:
         theme = self.config.get("theme")

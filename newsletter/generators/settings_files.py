@@ -53,8 +53,22 @@ def read_text(path: Path) -> str | None:
         return None
 
 
-def read_data(path: Path) -> dict[str, Any] | None:
-    """A TOML, YAML or JSON file (by its extension) as a mapping; None if it is not one."""
+class _Yaml12Loader(yaml.SafeLoader):
+    """YAML 1.2's booleans, only true and false: ``no`` (Norwegian's language code), ``yes``,
+    ``on`` and ``off`` are strings, as Go's YAML reads them for Hugo and js-yaml for Eleventy."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                    list("tTfF"))
+
+
+def read_data(path: Path, *, yaml_1_2: bool = False) -> dict[str, Any] | None:
+    """A TOML, YAML or JSON file (by its extension) as a mapping; None if it is not one.
+    ``yaml_1_2``: YAML's booleans are only true and false (Go's and JavaScript's readers)."""
     text = read_text(path)
     if text is None:
         return None
@@ -62,7 +76,7 @@ def read_data(path: Path) -> dict[str, Any] | None:
         if path.suffix == ".toml":
             data = tomllib.loads(text)
         elif path.suffix in (".yaml", ".yml"):
-            data = yaml.safe_load(text)
+            data = yaml.load(text, _Yaml12Loader) if yaml_1_2 else yaml.safe_load(text)
             if expands_past(data, len(text)):
                 return None
         else:

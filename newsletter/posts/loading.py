@@ -94,7 +94,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         split = FrontMatter({}, text, 1)
         if _page_reason(settings, layout, path, split) is None:
             raise
-    meta = split.meta
+    meta = {**generator.inherited(path, _front_matter_of), **split.meta}
     fields = FieldReader(meta, text, where, settings.site.zone, split.spelling)
     body = split.body  # MDX's import and export lines are left out as it renders
     heading = None
@@ -233,6 +233,15 @@ def _with_custom_tables(meta: dict[str, Any]) -> dict[str, Any]:
             for key, value in meta[table].items():
                 merged.setdefault(str(key).lower(), value)
     return merged
+
+
+def _front_matter_of(path: Path) -> dict[str, Any]:
+    """Another file's front matter (a Hugo section's _index.md), empty if it does not load."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        return split_front_matter(text, str(path)).meta
+    except (ContentError, OSError, UnicodeDecodeError):
+        return {}
 
 
 def _page_reason(settings: Settings, layout: SiteLayout, path: Path,

@@ -6,8 +6,9 @@ Static site generators serve a post's own images in different ways
 beside ``index.md``, and every generator serves some folders at the site's root (Hugo
 ``static/`` and ``assets/``, Jekyll the site folder itself, Astro and Eleventy ``public/``). So a
 reference is looked up beside the post first, then in each static folder of the site's layout
-(``[images] static_dirs``, else the generator's); a path under the blog's base path (Jekyll's
-``baseurl``) is looked up without it too, and Pelican's ``{static}`` and ``{attach}`` prefixes
+(``[images] static_dirs``, else the generator's), then in Hugo's content folder, whose other
+files Hugo publishes at their path (``/posts/images/x.png``); a path under the blog's base path
+(Jekyll's ``baseurl``) is looked up without it too, and Pelican's ``{static}`` and ``{attach}`` prefixes
 are read as Pelican does. A reference that leads outside the site folder, by its path or through
 a symbolic link, is refused: a post must never mail a file from elsewhere on the writer's
 machine.
@@ -59,7 +60,9 @@ def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
     # content or static folder may be a link to the blog's own).
     allowed = [settings.root, *static, *(folder.resolve() for folder in (content, *static))]
     tried = []
-    for base, name in _places(post, static, relative, layout.base_path if layout else ""):
+    served = [*static, content] if layout and layout.generator.publishes_content_files \
+        else static
+    for base, name in _places(post, served, relative, layout.base_path if layout else ""):
         candidate = Path(os.path.normpath(base / name))
         if not any(_inside(candidate, folder) for folder in allowed):
             raise ContentError(f"image {src} points outside the site folder", where=where,

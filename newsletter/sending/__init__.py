@@ -28,7 +28,7 @@ _ON_FIRST_USE = {"count_active": "accounting", "count_recipients": "accounting",
                  "send_with_retries": "retry", "finish_if_walked": "schedule",
                  "parse_time": "schedule", "since_of": "schedule",
                  "resumed_posts": "schedule", "mark_sent_by_hand": "schedule",
-                 "SendReport": "send_report",
+                 "remember_sent": "schedule", "SendReport": "send_report",
                  "send_test": "send_to", "State": "states", "enroll_all": "welcome_report",
                  "outside_the_series": "welcome_report", "welcome_sent": "welcome_report",
                  "welcome_status": "welcome_report", "prepare_welcome": "welcome_run",
@@ -46,7 +46,8 @@ __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "E
            "recover_dead_runs", "schedule_note", "send_due", "send_post", "send_test",
            "send_with_retries", "settled_states", "since_of", "site_lock",
            "reading_ahead", "state_summary", "status_words", "resumed_posts",
-           "mark_sent_by_hand", "prepare_welcome", "welcome_sent", "welcome_status"]
+           "mark_sent_by_hand", "remember_sent", "prepare_welcome", "welcome_sent",
+           "welcome_status"]
 
 
 __getattr__ = on_first_use(__name__, _ON_FIRST_USE)

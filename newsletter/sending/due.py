@@ -28,13 +28,8 @@ from newsletter.sending.limits import Budget
 from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_posts
-from newsletter.sending.schedule import (
-    DuePlan,
-    DuePost,
-    finish_if_walked,
-    mark_finished,
-    plan_due,
-)
+from newsletter.sending.schedule import (DuePlan, DuePost, finish_if_walked, mark_finished,
+                                         note_sent_posts, plan_due, remember_sent)
 from newsletter.sending.states import State
 from newsletter.sending.welcome import decide, existing_state, load_series, roster_of, series_posts
 from newsletter.sending.welcome_run import WelcomeRun, send_welcome
@@ -170,7 +165,10 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
             with fewer_collections():  # a request or more a reader, before any campaign
                 run.reconciled = reconcile_posts(settings, ledger, doubtful)
     posts, problems = load_posts(settings)
+    note_sent_posts(ledger, posts)
     run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
+    for renamed in plan.renamed:  # said once: from now on it counts as sent
+        mark_finished(ledger, renamed.post.id, now)
     if len(plan.new) > settings.schedule.max_posts_per_run:
         run.over_cap = True
         return
@@ -215,6 +213,7 @@ def _send_all(settings: Settings, ledger: Ledger,
     try:
         for index, (item, email, warnings) in enumerate(emails):
             post_id = item.post.id
+            remember_sent(ledger, item.post)
             skipped_rows: list = []
             segment = item.post.newsletter_tags or None
             count = count_recipients(store, ledger, post_id, problems=skipped_rows,
@@ -295,7 +294,7 @@ def _welcome_waiting(settings: Settings, ledger: Ledger, store: ReaderStore, now
         return 0
     with state:
         try:
-            series = load_series(settings, series_posts(settings, *loaded), state)
+            series = load_series(settings, series_posts(settings, *loaded), state, loaded[0])
         except InputError:  # [welcome] posts names no post: the series sends nothing
             return 0
         return decide(series, roster_of(store), ledger, state, int(now.timestamp()),

@@ -2,8 +2,12 @@
 
 A post is due when it is published at ``now`` (not a draft, a post and not a page, not
 ``newsletter: false``, dated at or before ``now``), dated at or after ``since`` (or a `send POST`
-that a sending limit stopped, whatever its date), and its campaign is not finished. The ledger keys everything on the post id (its slug), so editing a sent post,
-renaming its file or changing its date never sends it again.
+that a sending limit stopped, whatever its date), and its campaign is not finished. The ledger
+keys everything on the post id, so editing a sent post or changing its date never sends it
+again. Where the id is the file's path (every generator but Lumen's `slug`), a renamed file is a
+new id: a post never sent whose address or title is the one a sent post went out under, that
+post's id gone from the site, is taken as it renamed (:class:`Renamed`) and not sent; the run
+says so once.
 
 A campaign is *finished* once a run has walked its whole recipient list; ``send --due`` then
 records ``finished:<post id>`` in the ledger's meta table. Until then it is resumed: a post with
@@ -11,6 +15,10 @@ ledger rows but no such record was interrupted (killed mid-send, or a manual ``s
 A finished campaign with ``pending`` rows (retries used up) is resumed too; the ledger flags such
 posts (:meth:`Ledger.may_have_pending`), so deciding costs the same however long the lists are.
 Readers who subscribe after a campaign finished do not reopen it.
+
+A post dated by its file's time (no date written: Hexo, Docusaurus, Hugo's ``:fileModTime``)
+goes by the file time the first run that saw it published found (meta ``file-date:<post id>``):
+an edit, or a pull bringing one, moves the file's time to now, and would make an old post new.
 
 ``since`` comes from ``[schedule] since``; without it the first ``send --due`` records its own
 ``now`` in the ledger (meta key ``since``), so a blog with years of posts never mails its archive.
@@ -39,6 +47,10 @@ SINCE_KEY = "since"  # ledger meta: the first run's `now`, when [schedule] since
 FINISHED_KEY = "finished:{post_id}"  # ledger meta: when a run walked the post's whole list
 # ledger meta: a sending limit stopped `send POST`; --due continues it whatever the post's date
 BY_HAND_KEY = "by-hand:{post_id}"
+# ledger meta: set once the posts sent before the ledger kept their addresses and titles are noted
+SENT_AS_NOTED_KEY = "sent-as-noted"
+# ledger meta: the file time of a post dated by it, when a run first saw it published
+FILE_DATE_KEY = "file-date:{post_id}"
 # The moments --now may name: far enough from the calendar's ends that no zone shift overflows.
 EARLIEST = dt.datetime(1900, 1, 1)
 LATEST = dt.datetime(9998, 12, 31)
@@ -61,6 +73,15 @@ class DuePost:
 
 
 @dataclass(frozen=True)
+class Renamed:
+    """A post that would be due but is a sent post under a new id (its file renamed)."""
+
+    post: Post
+    sent_as: str  # the id it was sent under
+    same: str  # what it shares with it: "address" or "title"
+
+
+@dataclass(frozen=True)
 class DuePlan:
     """What `send --due` would do at ``now``."""
 
@@ -69,6 +90,7 @@ class DuePlan:
     first_run: bool  # `since` was not set: this run records (or, dry, would record) `now`
     due: tuple[DuePost, ...]
     problems: tuple[ContentError, ...]  # posts that did not load; they may be due
+    renamed: tuple[Renamed, ...] = ()  # sent already under another id: not sent again
 
     @property
     def new(self) -> tuple[DuePost, ...]:
@@ -100,13 +122,39 @@ def plan_due(settings: Settings, posts: list[Post], problems: list[ContentError]
     """The posts due at ``now``, oldest first; on a first run, records ``now`` as since if asked."""
     since, first_run = _since(settings, ledger, now, record_since)
     published = [post for post in posts if classify(post, now) is PostStatus.READY
-                 and (post.date >= since or _sent_by_hand(ledger, post.id))]
-    due = []
+                 and (_first_date(ledger, post, record_since) >= since
+                      or _sent_by_hand(ledger, post.id))]
+    due, renamed = [], []
+    ids = {post.id for post in posts}
     for post in sorted(published, key=lambda p: (p.date, p.id)):
         campaign = campaign_state(ledger, post.id)
-        if campaign is not CampaignState.FINISHED:
+        if campaign is CampaignState.NEW and (moved := _renamed(ledger, post, ids)):
+            renamed.append(moved)
+        elif campaign is not CampaignState.FINISHED:
             due.append(DuePost(post, resume=campaign is CampaignState.UNFINISHED))
-    return DuePlan(now, since, first_run, tuple(due), tuple(problems))
+    return DuePlan(now, since, first_run, tuple(due), tuple(problems), tuple(renamed))
+
+
+def _first_date(ledger: Ledger | None, post: Post, record: bool) -> dt.datetime:
+    """The date `send --due` goes by: the post's, or for one dated by its file's time the
+    file time the first run that saw it found (recorded now if this is that run, and
+    ``record``)."""
+    if ledger is None or not _dated_by_file(post):
+        return post.date
+    key = FILE_DATE_KEY.format(post_id=post.id)
+    if first := ledger.get_meta(key):
+        return dt.datetime.fromisoformat(first)
+    if record:
+        ledger.set_meta(key, post.date.isoformat())
+    return post.date
+
+
+def _dated_by_file(post: Post) -> bool:
+    """True when the generator dated ``post`` by its file's time (no date was written)."""
+    try:
+        return post.date == dt.datetime.fromtimestamp(post.path.stat().st_mtime, dt.timezone.utc)
+    except (OSError, ValueError, OverflowError):
+        return False
 
 
 def campaign_state(ledger: Ledger | None, post_id: str) -> CampaignState:
@@ -126,6 +174,44 @@ def resumed_posts(settings: Settings, posts: list[Post], ledger: Ledger,
     post only the welcome series sent, which no run broadcasts)."""
     plan = plan_due(settings, posts, [], ledger, now, record_since=False)
     return {item.post.id for item in plan.due if item.resume}
+
+
+def remember_sent(ledger: Ledger, post: Post) -> None:
+    """Record the address and title ``post`` goes out under, before it does: the same post
+    under a new id (its file renamed) is then known and not sent again."""
+    for key in _sent_as(post).values():
+        ledger.set_meta(key, post.id)
+
+
+def note_sent_posts(ledger: Ledger, posts: list[Post]) -> None:
+    """Once per ledger, :func:`remember_sent` each post of the site that went out before the
+    ledger kept what posts went out as (an older newsletter sent it)."""
+    if ledger.get_meta(SENT_AS_NOTED_KEY):
+        return
+    for post in posts:
+        if campaign_state(ledger, post.id) is not CampaignState.NEW:
+            remember_sent(ledger, post)
+    ledger.set_meta(SENT_AS_NOTED_KEY, "1")
+
+
+def _renamed(ledger: Ledger | None, post: Post, ids: set[str]) -> Renamed | None:
+    """``post`` as a sent post renamed: one whose address or title a post no longer on the
+    site was sent under; None when it is not."""
+    if ledger is None:
+        return None
+    for what, key in _sent_as(post).items():
+        sent_as = ledger.get_meta(key)
+        if (sent_as and sent_as not in ids
+                and campaign_state(ledger, sent_as) is not CampaignState.NEW):
+            return Renamed(post, sent_as, what)
+    return None
+
+
+def _sent_as(post: Post) -> dict[str, str]:
+    """The ledger meta keys holding the id of the last post sent under ``post``'s address,
+    and under its title (either left out when empty)."""
+    keys = {"address": f"sent-address:{post.url}", "title": f"sent-title:{post.title}"}
+    return {what: key for what, key in keys.items() if key.partition(":")[2]}
 
 
 def mark_sent_by_hand(ledger: Ledger, post_id: str, now: dt.datetime) -> None:

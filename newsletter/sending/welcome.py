@@ -45,6 +45,7 @@ class Series:
     first_after: int  # seconds from joining to the first
     enabled_at: int | None  # readers who joined from then on are in it; None: not started
     enrolled_all_at: int | None  # `enroll --all`: everyone who joined before then is in it
+    left_out: tuple[str, ...] = ()  # the site's posts not in it (some may have been taken out)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -53,7 +54,7 @@ class Series:
     @property
     def terms(self) -> SeriesTerms:
         return SeriesTerms(self.ids, self.every, self.first_after, self.enabled_at,
-                           self.enrolled_all_at)
+                           self.enrolled_all_at, self.left_out)
 
 
 @dataclass
@@ -79,13 +80,17 @@ def series_posts(settings: Settings, posts: list[Post], problems: list) -> tuple
     return tuple(found)
 
 
-def load_series(settings: Settings, posts: tuple[Post, ...],
-                state: WelcomeState | None) -> Series:
-    """The series of ``posts`` as the settings and ``state`` (None: never started) say."""
+def load_series(settings: Settings, posts: tuple[Post, ...], state: WelcomeState | None,
+                on_site: Iterable[Post] = ()) -> Series:
+    """The series of ``posts`` as the settings and ``state`` (None: never started) say;
+    ``on_site``: every post of the site (a reader whose last post was taken out of the series
+    goes on with the first one they do not have)."""
     welcome = settings.welcome
+    chosen = {post.id for post in posts}
     return Series(posts, int(welcome.spacing.total_seconds()),
                   int(welcome.delay.total_seconds()), state and state.moment(ENABLED_AT),
-                  state and state.moment(ENROLLED_ALL_AT))
+                  state and state.moment(ENROLLED_ALL_AT),
+                  tuple(post.id for post in on_site if post.id not in chosen))
 
 
 def welcome_post(settings: Settings, post: Post) -> Post:

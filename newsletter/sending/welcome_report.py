@@ -48,7 +48,7 @@ def welcome_status(settings: Settings, now: dt.datetime) -> WelcomeStatus:
     chosen = series_posts(settings, posts, problems)
     state = existing_state(settings)
     with state or nullcontext(), Ledger.open_existing(settings) or nullcontext() as ledger:
-        series = load_series(settings, chosen, state)
+        series = load_series(settings, chosen, state, posts)
         decision = decide(series, roster_of(open_store(settings)), ledger, state,
                           int(now.timestamp()))
         sent = state.sent_counts() if state else {}

@@ -84,12 +84,12 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
     """Send each reader their welcome post that is due at ``now`` (posts in ``broadcasting``
     are left to this run's broadcast)."""
     run = WelcomeRun()
-    series_list = series_posts(settings, posts, problems)
     at = int(now.timestamp())
     with open_state(settings) as state:
-        state.record_moment(ENABLED_AT, at)
+        state.record_moment(ENABLED_AT, at)  # even if [welcome] posts needs fixing first
+        series_list = series_posts(settings, posts, problems)
         state.settle(ledger)
-        series = load_series(settings, series_list, state)
+        series = load_series(settings, series_list, state, posts)
         room = None if budget is None else budget.left
         decision = decide(series, roster_of(store), ledger, state, at, room=room,
                           give=True, held_back=broadcasting)

@@ -40,11 +40,14 @@ if TYPE_CHECKING:
 WELCOME_FILE = WELCOME.file  # its schema: newsletter.state.WELCOME
 # Each active reader's next step and when it is due: from their progress (the same post again
 # until the ledger settled it, then the next one `every` later; a post moved in the series is
-# found by its id) or, without progress, from when they entered the series.
+# found by its id; after one taken out of it (still on the site) the reader starts again from
+# the first, the posts the ledger holds for them skipped, and after one gone from the site
+# (renamed: a new id the ledger does not hold) they keep their place) or, without progress,
+# from when they entered the series.
 STANDING = """
 WITH standing AS (
     SELECT r.key AS key,
-           CASE WHEN p.address IS NULL THEN 0
+           CASE WHEN p.address IS NULL OR p.post_id IN temp.left_out THEN 0
                 ELSE coalesce(s.pos, p.step) + p.settled END AS next,
            CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * :every
                 WHEN r.joined >= :enabled_at THEN r.joined + :first_after
@@ -113,13 +116,16 @@ class WelcomeState:
             self.db.execute("CREATE TEMP TABLE series (post_id TEXT PRIMARY KEY, pos INTEGER)")
             self.db.executemany("INSERT INTO temp.series VALUES (?, ?)",
                                 [(post_id, pos) for pos, post_id in enumerate(series.ids)])
+            self.db.execute("CREATE TEMP TABLE left_out (post_id TEXT PRIMARY KEY)")
+            self.db.executemany("INSERT INTO temp.left_out VALUES (?)",
+                                [(post_id,) for post_id in series.left_out])
             self.db.execute("CREATE TEMP TABLE gone (key TEXT PRIMARY KEY)")
             self.db.executemany("INSERT INTO temp.gone VALUES (?)", [(k,) for k in roster.gone])
             # what a run gives, kept apart until the pass over `progress` is done
             self.db.execute("CREATE TEMP TABLE given (key TEXT, step INTEGER, post_id TEXT)")
             yield Standing(self.db, series, now)
         finally:
-            for table in ("series", "gone", "given"):
+            for table in ("series", "left_out", "gone", "given"):
                 self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
             self.db.execute("DETACH DATABASE roster")
 
@@ -177,6 +183,7 @@ class SeriesTerms:
     first_after: int
     enabled_at: int | None
     enrolled_all_at: int | None
+    left_out: tuple[str, ...] = ()  # the site's other posts: one taken out is among them
 
 
 class Standing:

@@ -33,7 +33,7 @@ WITH series AS (
     FROM unnest(%(ids)s::text[]) WITH ORDINALITY AS s(post_id, pos)),
 standing AS (
     SELECT r.key AS key,
-           CASE WHEN p.address IS NULL THEN 0
+           CASE WHEN p.address IS NULL OR p.post_id = ANY(%(left_out)s::text[]) THEN 0
                 ELSE coalesce(s.pos, p.step) + p.settled END AS next,
            CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * %(every)s::bigint
                 WHEN r.joined >= %(enabled_at)s::bigint THEN r.joined + %(first_after)s::bigint
@@ -97,8 +97,8 @@ class PostgresStanding(Standing):
 
     def __init__(self, db: postgres.Guarded, series: SeriesTerms, now: int):
         super().__init__(db, series, now)
-        self.params.update(ids=list(series.ids), active=ACTIVE,
-                           settled=[state.value for state in SETTLED])
+        self.params.update(ids=list(series.ids), left_out=list(series.left_out),
+                           active=ACTIVE, settled=[state.value for state in SETTLED])
 
     QUERY = STANDING
     # Each due reader's next step moved past the posts the ledger already holds for them (a

@@ -67,6 +67,8 @@ def test_a_figure_never_carries_a_script_or_local_file_url(url, parameter):
     '{{< gist "../../evil" "1" >}}',
     '{{< details summary="<b onclick=alert(1)>Open</b>" >}}Text{{< /details >}}',
     '{% image "a.jpg\' onerror=\'alert(1)", "x\' onload=\'alert(2)<script>alert(3)</script>" %}',
+    '{{< notice warning "<b onclick=alert(1)>Open</b>" >}}Text{{< /notice >}}',
+    '{{% alert title="<script>alert(1)</script>" %}}Text{{% /alert %}}',
 ])
 def test_parameters_are_text_never_markup_or_attributes(body):
     expansion = expand(body + "\n")

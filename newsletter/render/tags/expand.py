@@ -42,7 +42,6 @@ def expand_tags(body: str, context: TagContext, first_line: int = 1,
     return _Expander(body, context, first_line, dialect).run()
 
 
-
 @dataclass
 class _Frame:
     """A shortcode whose content is being read, until its closing tag."""
@@ -242,9 +241,9 @@ class _Expander:
             inner = self._code(tag.end, end.start(), "generated") \
                 if name in hugo.CODE_SHORTCODES else self.text[tag.end:end.start()]
             return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
-        if name in hugo.CONTENT_SHORTCODES:
+        if name in hugo.CONTENT_SHORTCODES or name in hugo.QUOTED_SHORTCODES:
             if tag.self_closing:
-                self.out.append("".join(hugo.CONTENT_SHORTCODES[name](tag)))
+                self.out.append(hugo.without_content(tag))
             else:
                 self.frames.append(_Frame(tag, len(self.out)))
             return tag.end
@@ -260,6 +259,9 @@ class _Expander:
     def _close(self, tag: Tag) -> int:
         if self.frames and self.frames[-1].tag.name == tag.name:
             frame = self.frames.pop()
+            if tag.name in hugo.QUOTED_SHORTCODES:
+                self.out.append(hugo.callout(frame.tag, self._take(frame.out_index)))
+                return tag.end
             before, after = hugo.CONTENT_SHORTCODES[tag.name](frame.tag)
             self._put_before(frame.out_index, before)
             self.out.append(after)
@@ -269,6 +271,12 @@ class _Expander:
             return tag.end
         return self._leave(tag.start, tag.end, TagProblem(
             f"{tag.quoted()} closes a shortcode that was not opened", "remove it"))
+
+    def _take(self, start: int) -> str:
+        """The output from ``out[start]`` on, what was put before its pieces included."""
+        pieces = [self.before.pop(index, "") + self.out.pop(start)
+                  for index in range(start, len(self.out))]
+        return "".join(pieces) + self.before.pop(start + len(pieces), "")
 
     # Writing ------------------------------------------------------------------------------
 

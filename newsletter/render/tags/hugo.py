@@ -7,6 +7,7 @@ the Markdown or HTML to put in the tag's place, or raises :class:`TagProblem`.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -159,6 +160,21 @@ def details(tag: Tag) -> tuple[str, str]:
     return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
 
 
+def callout(tag: Tag, content: str) -> str:
+    """The note boxes themes ship: Blowfish's, Congo's and Docsy's ``alert``, Relearn's and
+    Hugo Coder's ``notice``, FixIt's and LoveIt's ``admonition``, Hextra's ``callout``, Hugo
+    Book's ``hint``: a quote (Markdown's, which every dialect reads) headed by the box's title,
+    else its kind (note, tip, warning), then its content."""
+    positional = tag.name in ("notice", "admonition", "hint")
+    kind = tag.get("type") or tag.get("style") or (tag.get("type", 0) if positional else None)
+    title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
+    label = html.escape(" ".join((title or (kind or "note").replace("-", " ").replace(
+        "_", " ").capitalize()).split()), quote=False)  # Markdown, never HTML of its own
+    lines = [f"**{label}**", "", *content.strip("\n").split("\n")] if content.strip() \
+        else [f"**{label}**"]
+    return "\n\n" + "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
+
+
 def media(tag: Tag, context: TagContext) -> Output:
     """The ``video`` and ``audio`` shortcodes themes ship (PaperMod, Stack): no player runs in
     an email, so a line linking to the file, with its caption."""
@@ -211,7 +227,16 @@ CODE_SHORTCODES = {"highlight": highlight}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
 # before it and after it.
 CONTENT_SHORTCODES = {"details": details, "collapse": details}
+# Note boxes: their content is Markdown, expanded, then quoted whole (:func:`callout`).
+QUOTED_SHORTCODES = frozenset({"alert", "notice", "admonition", "callout", "hint"})
 DROPPED_SHORTCODES = frozenset({"comment"})  # {{% comment %}}...{{% /comment %}}
+
+
+def without_content(tag: Tag) -> str:
+    """What a shortcode that takes content becomes when written self-closing."""
+    if tag.name in QUOTED_SHORTCODES:
+        return callout(tag, "")
+    return "".join(CONTENT_SHORTCODES[tag.name](tag))
 
 
 def encloses_text(name: str) -> bool:

@@ -1,0 +1,88 @@
+"""A Hugo site's settings as ``hugo`` builds the site (gohugo.io/configuration/introduction).
+
+The root file (``hugo.*``, else ``config.*``), then the configuration directory: ``config/_default/``
+and the production environment's ``config/production/`` over it (``hugo`` builds for production).
+There a file's name is its root key (``params.toml`` is ``[params]``) and a language code before
+the extension puts it under that language (``menus.en.toml`` is ``[languages.en.menus]``,
+``languages.en.toml`` is ``[languages.en]``), as Blowfish and Congo lay their settings out. The
+default language's own settings (its ``title``, ``params``, ``languageCode``) are the site's, as
+they are for the pages Hugo builds in that language. Content mounted with ``[[module.mounts]]``
+(``source = "content/en"``, ``target = "content"``, ``lang = "en"``) is that language's
+``contentDir``. Keys are in lower case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from newsletter.generators.settings_files import first_file, lower_keys, read_data
+
+FORMATS = ("toml", "yaml", "yml", "json")
+ROOT_NAMES = tuple(f"{name}.{ext}" for name in ("hugo", "config") for ext in FORMATS)
+_ENVIRONMENTS = ("_default", "production")
+
+
+def read_config(root: Path) -> dict[str, Any]:
+    """The site's settings under ``root``, merged as Hugo merges them."""
+    config: dict[str, Any] = {}
+    found = first_file(root, *ROOT_NAMES)
+    if found:
+        _merge(config, _read(found))
+    for environment in _ENVIRONMENTS:
+        folder = root / "config" / environment
+        files = [path for path in folder.glob("*.*") if path.suffix[1:] in FORMATS]
+        for path in sorted(files, key=lambda path: (path.stem.lower() not in ("hugo", "config"),
+                                                    path.name)):
+            _merge(config, _keyed(path.stem.lower(), _read(path)))
+    _mounted_content(config)
+    default = str(config.get("defaultcontentlanguage") or "en").lower()
+    languages = config.get("languages")
+    own = languages.get(default) if isinstance(languages, dict) else None
+    if isinstance(own, dict):
+        _merge(config, own)
+    return config
+
+
+def _mounted_content(config: dict[str, Any]) -> None:
+    """``[[module.mounts]]`` whose target is ``content`` as the ``contentDir`` they stand for
+    (a language's, with ``lang``): Hugo reads the pages there instead of ``content/``. A
+    source outside the site folder, or mounted below ``content/``, is not followed."""
+    module = config.get("module")
+    mounts = module.get("mounts") if isinstance(module, dict) else None
+    for mount in mounts if isinstance(mounts, list) else ():
+        if not isinstance(mount, dict) or str(mount.get("target", "")).strip("/") != "content":
+            continue
+        source = str(mount.get("source") or "").strip().strip("/")
+        if not source or source.startswith("..") or Path(source).is_absolute():
+            continue
+        language = str(mount.get("lang") or "").lower()
+        table = config.setdefault("languages", {}).setdefault(language, {}) if language \
+            else config
+        if isinstance(table, dict):
+            table.setdefault("contentdir", source)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return lower_keys(read_data(path, yaml_1_2=True) or {})
+
+
+def _keyed(stem: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A configuration directory file's settings as root keys: ``params``, ``menus.en``, ..."""
+    key, _, language = stem.partition(".")
+    if key in ("hugo", "config"):
+        return data
+    if not language:
+        return {key: data}
+    return {"languages": {language: data if key == "languages" else {key: data}}}
+
+
+def _merge(into: dict[str, Any], update: dict[str, Any]) -> None:
+    """``update`` over ``into``, tables merged key by key (``[params]`` from two files)."""
+    for key, value in update.items():
+        if isinstance(value, dict):
+            if not isinstance(into.get(key), dict):
+                into[key] = {}
+            _merge(into[key], value)
+        else:
+            into[key] = value
