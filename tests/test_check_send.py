@@ -73,7 +73,7 @@ def test_a_test_send_goes_anyway_and_says_a_real_one_would_not(site, tmp_path):
     add(site, "link_javascript")
     result = run_in_process(site, "send", "link_javascript", "--to", "me@example.com")
     assert result.returncode == 0, result.stderr
-    assert ("note: a real send refuses /posts/link_javascript until the 1 error above are fixed; "
+    assert ("note: a real send refuses /posts/link_javascript until the 1 error above is fixed; "
             "this test copy goes anyway.") in result.stderr
     assert list((site / "outbox").glob("*/test-sends/*.eml"))
 

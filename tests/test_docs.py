@@ -149,3 +149,98 @@ def test_every_command_the_docs_show_has_those_subcommands_and_options(tmp_path)
     wrong = {(page, " ".join(args)) for page, args in _shown_commands()
              if invoke(tmp_path, *args, "--help").exit_code != 0}
     assert wrong == set()
+
+
+def test_every_setting_the_loader_takes_is_on_the_settings_page():
+    # docs/settings.md's TOML block names every key, set or commented out, under its section
+    from dataclasses import fields
+
+    from newsletter.config.sections import SECTIONS
+    block = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
+    block = block.split("```toml\n", 1)[1].split("```", 1)[0]
+    shown, section = set(), None
+    for line in block.splitlines():
+        if heading := re.match(r"\[(\w+)\]", line):
+            section = heading.group(1)
+        elif key := re.match(r"#? ?(\w+) *=", line):
+            shown.add((section, key.group(1)))
+    taken = {(name, spec.name.rstrip("_")) for name, cls in SECTIONS.items() for spec in fields(cls)}
+    assert sorted(taken - shown) == []
+
+
+def _finding_codes() -> set[str]:
+    """The codes newsletter's findings are made with: the string literals (not the f-string
+    ones, such as f"{noun}-broken") given to error(), warning(), finding() and _as_finding()."""
+    import ast
+    makers = {"error", "warning", "finding", "_as_finding"}
+    codes = set()
+    for path in (REPO / "newsletter").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            if isinstance(node, ast.Call) and getattr(name, "id", getattr(name, "attr", "")) in makers:
+                for arg in node.args[:2] + [k.value for k in node.keywords if k.arg == "code"]:
+                    codes |= {c.value for c in ast.walk(arg) if isinstance(c, ast.Constant)
+                              and isinstance(c.value, str)
+                              and re.fullmatch(r"[a-z]+(-[a-z]+)+", c.value)}
+    return codes
+
+
+def test_every_finding_code_is_in_the_checking_pages_table():
+    table = (REPO / "docs" / "checking.md").read_text(encoding="utf-8")
+    listed = {code for row in re.findall(r"^\| (.*?) \|", table, re.MULTILINE)
+              for code in re.findall(r"`([a-z]+(?:-[a-z]+)+)`", row)}
+    codes = _finding_codes()
+    assert {"setting-placeholder", "provider-setup", "image-missing"} <= codes  # the scan finds them
+    assert sorted(codes - listed) == []
+
+
+def test_every_option_of_every_command_is_on_its_page():
+    # the page is the one the README's table of commands links for it; newsletter's own
+    # options (--site, --version) are in the README
+    pages = {name: page for row, page in re.findall(
+                 r"^\| (.*?) \| .*? \| \[[^\]]*\]\(docs/([\w-]+\.md)\) \|$", README, re.MULTILINE)
+             for name in re.findall(r"`newsletter ([a-z]+(?: [a-z]+)?)[` ]", row)}
+    missing = []
+    for path, command in [((), main), *COMMANDS]:
+        options = [option for param in command.params if isinstance(param, click.Option)
+                   for option in param.opts if option.startswith("--") and option != "--help"]
+        if not options:
+            continue
+        text = (REPO / "docs" / pages[" ".join(path)]).read_text(encoding="utf-8") if path else README
+        missing += [f"{' '.join(path)} {option}" for option in options
+                    if not re.search(rf"{re.escape(option)}(?![\w-])", text)]
+    assert missing == []
+
+
+def test_every_code_fence_stands_alone_on_its_line():
+    # "``` Some text" closes nothing: the page after it would show as one long code block
+    wrong = [f"{page.name}:{number}" for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+             for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+             if re.match(r" *```(?![a-z]*\s*$)", line)]
+    assert wrong == []
+
+
+def test_every_benchmark_is_listed_for_developers():
+    listed = (REPO / "docs" / "development.md").read_text(encoding="utf-8")
+    assert [path.name for path in sorted((REPO / "bench").glob("bench_*.py"))
+            if f"bench/{path.name}" not in listed] == []
+
+
+def test_every_doc_section_the_code_names_exists():
+    # an error, a hint or a comment saying "docs/x.md#part" sends the reader to that section
+    from markdown.extensions.toc import slugify
+
+    def sections(page):
+        text = (REPO / "docs" / page).read_text(encoding="utf-8")
+        return ({slugify(re.sub(r"[`*]", "", heading), "-")
+                 for heading in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}
+                | set(re.findall(r'<a id="([^"]+)"', text)))
+
+    named = {(page, part) for path in (REPO / "newsletter").rglob("*")
+             if path.suffix in (".py", ".html", ".txt", ".toml")
+             for page, part in re.findall(r"docs/([\w-]+\.md)(?:#([\w-]+))?",
+                                          path.read_text(encoding="utf-8"))}
+    assert named, "the code names doc pages"
+    assert sorted(f"{page}#{part}" for page, part in named
+                  if not (REPO / "docs" / page).exists()
+                  or part and part not in sections(page)) == []

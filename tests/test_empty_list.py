@@ -59,8 +59,13 @@ def test_when_everyone_has_it_the_rerun_still_says_so(site):
         in again.output
 
 
-def test_send_due_waits_for_a_missing_list_and_sends_once_it_is_back(site):
-    """A list folder gone (moved, not pulled yet) is no "nobody subscribed": the post waits."""
+@pytest.mark.parametrize("added", [[], ["nora@example.net"]], ids=["as-shipped", "after-an-add"])
+def test_send_due_waits_for_a_missing_list_and_sends_once_it_is_back(site, added):
+    """A list folder gone (moved, not pulled yet) is no "nobody subscribed": the post waits.
+    After a reader was added (the journal then knows the files), the folder coming back as
+    it was is still the list back, not the empty roster of the run that found it gone."""
+    for address in added:
+        assert invoke(site, "subscribers", "add", address).exit_code == 0
     shutil.move(site / "subscribers", site / "elsewhere")
     first = invoke(site, "send", "--due", "--now", "2026-11-21T00:00Z")
     folder = site.resolve() / "subscribers"
@@ -73,7 +78,7 @@ def test_send_due_waits_for_a_missing_list_and_sends_once_it_is_back(site):
     second = invoke(site, "send", "--due", "--now", "2026-11-21T00:15Z")
     assert second.exit_code == 0, second.output
     assert second.output.startswith('Sent /posts/what-matters "')
-    assert len(outbox(site)) == 4  # the example list's active readers
+    assert len(outbox(site)) == 4 + len(added)  # the example list's active readers
 
 
 def test_a_post_due_while_nobody_subscribed_is_not_sent_to_later_readers(store_site):  # noqa: F811

@@ -204,7 +204,7 @@ def test_smtp_logs_in_and_quits_without_sending(site, password, expected):
         controller.stop()
     assert [line.split(":")[0] for line in found] == expected
     if expected:
-        assert "refused the login (535)" in found[0]
+        assert "refused the login (535 5.7.8 Authentication credentials invalid)" in found[0]
     assert mailbox.received == []  # nothing was sent
 
 

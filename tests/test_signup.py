@@ -309,6 +309,26 @@ def test_a_proxy_that_writes_the_client_port_still_tells_clients_apart(site):
     assert len(outbox_emails(site)) == 4
 
 
+def test_a_proxy_left_out_of_trusted_proxies_is_named_once_in_the_log(site, caplog):
+    """In a container the proxy on the host connects from the bridge (172.17.0.1), not
+    127.0.0.1: every reader then counted as one client and the 21st sign-up of the hour was
+    turned away (429) with nothing saying why. The log now names the proxy and the setting."""
+    caplog.set_level(logging.WARNING)
+    configure_signup(site, trusted_proxies=["10.0.0.0/8"])  # not this test's 127.0.0.1
+    with signup_endpoint(site) as (base, app):
+        for n in range(2):
+            requests.post(f"{base}/subscribe", data={"email": f"r{n}@example.net",
+                                                     "elapsed": PATIENT},
+                          headers={"X-Forwarded-For": f"198.51.100.{n}"})
+        requests.post(f"{base}/subscribe", data={"email": "r9@example.net", "elapsed": PATIENT})
+        settle(app)
+
+    named = [r.getMessage() for r in caplog.records if "trusted_proxies" in r.getMessage()]
+    assert named == ["sign-ups come through 127.0.0.1 with X-Forwarded-For, but it is not in "
+                     "signup.trusted_proxies: every reader behind it counts as one client "
+                     "(max_per_ip); if it is your proxy, add it there"]
+
+
 def test_the_daily_cap_stops_confirmation_emails_and_says_so(site, caplog):
     configure_signup(site, max_per_day=2)
     caplog.set_level(logging.WARNING)
@@ -364,7 +384,8 @@ def test_sign_ups_are_off_without_the_confirmation_templates(site, caplog):
 
     assert app.signups is None
     assert answer.status_code == 404
-    assert any("sign-ups are off" in record.getMessage() for record in caplog.records)
+    assert any("sign-ups are off" in record.getMessage()
+               and "run `newsletter init`" in record.getMessage() for record in caplog.records)
 
 
 def test_sign_ups_can_be_turned_off(site):
@@ -406,6 +427,10 @@ def test_newsletter_serve_says_where_sign_ups_arrive(site):
         server.wait(10)
     base = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
     assert second.strip() == f"Sign-ups at {base}/subscribe, confirmed at {base}/confirm/{{token}}"
+    # The example site's provider writes files: a reader signing up would wait for nothing.
+    assert (" WARNING the provider is the outbox: confirmation emails are written to "
+            "outbox/signup-confirm/, not sent; set [provider] in newsletter.toml before readers "
+            "sign up\n") in server.stderr.read()
 
 
 def test_without_the_providers_key_sign_ups_are_off_and_unsubscribes_still_work(site, caplog):
@@ -448,4 +473,30 @@ def test_sign_ups_wait_in_the_journal_while_the_list_cannot_be_written(site, cap
 
     assert answer.status_code == 200
     assert statuses(site)[NEW] == "unconfirmed"
+    assert len(emails_to(site, NEW)) == 1
+
+
+def test_confirmations_the_provider_took_none_of_are_sent_again_once_it_can(site, caplog,
+                                                                          monkeypatch):
+    """A provider down (or the outbox unwritable) for longer than the send's own retries: the
+    confirmation email was logged as not sent and its sign-up marked done, so the reader,
+    told to check their inbox, never got it. It is now sent again later."""
+    from newsletter.web import signup_worker
+
+    monkeypatch.setattr(signup_worker, "RETRY_SECONDS", 0.2)
+    caplog.set_level(logging.WARNING)
+    configure_signup(site)
+    outbox = site / "outbox"
+    outbox.write_text("")  # a file where the outbox folder goes: no email can be written
+    with signup_endpoint(site) as (base, app):
+        assert sign_up(base, NEW).status_code == 200
+        deadline = time.monotonic() + 10
+        while not any("will be sent again" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "the confirmation was never tried"
+            time.sleep(0.05)
+        assert [row[8] for row in journal_rows(site)] == ["mailing"]  # kept, not given up
+
+        outbox.unlink()  # the provider is back
+        settle(app)
+
     assert len(emails_to(site, NEW)) == 1

@@ -29,7 +29,12 @@ from signup_support import (
     journal_rows,
     wait_for_email,
 )
-from web_server import SECRET, statuses
+from test_email_browser import AXE_JS, axe_source
+from web_server import SECRET, serving, statuses
+
+from newsletter.config import load_settings
+from newsletter.message.tokens import UnsubscribeTokens
+from newsletter.web import NewsletterApp
 
 READER = "nora.reader@example.com"
 WAIT = 20  # seconds for a page, an answer or an email
@@ -63,6 +68,12 @@ def blog_page(folder: Path, snippet: str) -> None:
         encoding="utf-8")
 
 
+def axe_violations(browser) -> list:
+    """What axe-core finds wrong on the page open in ``browser`` (every rule, page ones too)."""
+    browser.execute_script(axe_source())
+    return browser.execute_async_script(AXE_JS, [])
+
+
 def fill_in(browser, page: str) -> None:
     browser.get(page)
     time.sleep(0.5)  # a person reads before signing up (signup.min_fill_seconds = 0.25)
@@ -87,6 +98,7 @@ def test_a_reader_signs_up_confirms_and_gets_the_next_post(site, browser, tmp_pa
             fill_in(browser, f"{blog}/post.html")
             WebDriverWait(browser, WAIT).until(expected_conditions.url_to_be(f"{base}/subscribe"))
             assert shows_heading(browser, "Check your inbox")
+            assert axe_violations(browser) == []
             back = browser.find_element(By.LINK_TEXT, "Back to Example Notes")
             assert back.get_attribute("href") == f"{blog}/post.html"
 
@@ -95,6 +107,7 @@ def test_a_reader_signs_up_confirms_and_gets_the_next_post(site, browser, tmp_pa
             browser.get(base + confirm_path(message))
             assert shows_heading(browser, "Confirm your subscription")
             assert statuses(site)[READER] == "unconfirmed"  # opening the link is not consent
+            assert axe_violations(browser) == []
             browser.find_element(By.TAG_NAME, "button").click()
             WebDriverWait(browser, WAIT).until(
                 expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"),
@@ -138,3 +151,21 @@ def test_the_fetch_snippet_signs_up_from_an_allowed_origin_only(site, browser, t
 
     assert csv_row(site, READER)["status"] == "unconfirmed"
     assert confirm_path(message).startswith("/confirm/")
+
+
+def test_the_unsubscribe_pages_pass_axe_core(site, browser):
+    """The pages a reader meets from the newsletter's link: the button, the answer, a bad
+    link. They lacked a main landmark (axe-core: landmark-one-main, region), so a screen
+    reader's "skip to main content" found nothing."""
+    link = f"/unsubscribe/{UnsubscribeTokens(SECRET).make('ada@example.com')}"
+    with serving(NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))) as base:
+        browser.get(base + link)
+        assert shows_heading(browser, "Unsubscribe?")
+        assert axe_violations(browser) == []
+        browser.find_element(By.TAG_NAME, "button").click()
+        assert shows_heading(browser, "You are unsubscribed")
+        assert axe_violations(browser) == []
+        browser.get(f"{base}/unsubscribe/not-a-token")
+        assert shows_heading(browser, "This link does not work")
+        assert axe_violations(browser) == []
+    assert statuses(site)["ada@example.com"] == "unsubscribed"

@@ -96,6 +96,10 @@ def test_form_warns_when_the_confirmation_templates_are_missing(site):
 
     assert result.exit_code == 0
     assert "templates/confirm.html" in result.output
+    # the hint is one a user of an installed newsletter can follow (no "example site" to copy)
+    assert "run `newsletter init`" in result.output
+    assert invoke(site, "init").exit_code == 0
+    assert "warning" not in invoke(site, "form").output
 
 
 def write_list(site, rows: list[str]) -> None:

@@ -44,3 +44,20 @@ def test_pending_readers_who_left_are_not_promised_a_send(site):
     assert invoke(site, "status", "what-matters").output.splitlines()[-1] == (
         "1 pending (provably not sent): newsletter send what-matters sends those still among "
         "its readers.")
+
+
+def test_a_deleted_post_is_said_gone_from_the_folder_the_posts_are_read_from(site):
+    """A blog whose posts are not under content/ (Jekyll's _posts/, a [posts] dirs of its own)
+    is told where to put the file back, not content/."""
+    from fake_providers import write_settings
+
+    (site / "writing").mkdir()
+    (site / "content" / "posts" / "what-matters.md").rename(site / "writing" / "what-matters.md")
+    write_settings(site, "posts", dirs=["writing"])
+    settings = site_settings(site)
+    run_send(settings, RejectingProvider(settings, {"ada@example.com"}))
+    (site / "writing" / "what-matters.md").unlink()
+    overall = invoke(site, "status").output
+    assert overall.splitlines()[0].endswith("; its file is gone from writing/"), overall
+    one = invoke(site, "status", "what-matters").output
+    assert "Restore its file under writing/ to send it again." in one, one

@@ -96,6 +96,10 @@ def test_get_shows_a_button_and_changes_nothing_until_it_is_pressed(endpoint):
     assert pressed.status_code == 200
     assert statuses(site)[READER] == "unsubscribed"
     assert "You are unsubscribed" in requests.get(url).text
+    # A reader who pressed by mistake finds the way back to the blog's form on both pages.
+    way_back = ('Changed your mind? You can sign up again on <a href="https://blog.example.com">'
+                "Example Notes</a>.")
+    assert way_back in pressed.text and way_back in requests.get(url).text
 
 
 def test_a_forged_token_changes_nothing(endpoint):
@@ -111,6 +115,18 @@ def test_a_forged_token_changes_nothing(endpoint):
             assert answer.status_code == 403
             assert "not valid" in answer.text
     assert statuses(site)[READER] == "active"
+
+
+def test_a_reader_meeting_a_broken_link_reads_a_heading_in_plain_words(endpoint):
+    """The headings were HTTP's own phrases: "Forbidden" for a link cut short in an email
+    client, "Gone" for an expired confirmation link."""
+    base, _ = endpoint
+
+    bad, missing = requests.get(link(base, READER, "cut-sho")), requests.get(f"{base}/nothing")
+
+    assert (bad.status_code, missing.status_code) == (403, 404)
+    assert "<h1>This link does not work</h1>" in bad.text and "Forbidden" not in bad.text
+    assert "<h1>There is nothing here</h1>" in missing.text
 
 
 def test_an_old_link_with_the_address_and_its_hmac_still_unsubscribes(endpoint):
@@ -236,6 +252,19 @@ def test_unknown_paths_are_not_found(endpoint):
     assert requests.post(f"{base}/webhooks/nosuchprovider", data=b"{}").status_code == 404
 
 
+def test_a_load_balancer_finds_the_endpoint_healthy_at_health(site):
+    """A load balancer or uptime monitor needs a URL answering 200 to a bare GET or HEAD:
+    every path answered 4xx (an unsubscribe link without its token 400, a bad one 403), so
+    the host was taken out of service. Even with the unsubscribe URL at the root (/{token})."""
+    configure_unsubscribe_url(site, "https://news.example.com/{token}")
+    with serving(NewsletterApp(load_settings(site, {"NEWSLETTER_SECRET": SECRET}))) as base:
+        got, head = requests.get(f"{base}/health"), requests.head(f"{base}/health")
+        posted = requests.post(f"{base}/health", data=ONE_CLICK)
+
+    assert (got.status_code, got.text, head.status_code) == (200, "ok\n", 200)
+    assert (posted.status_code, posted.headers["Allow"]) == (405, "GET, HEAD")
+
+
 def configure_unsubscribe_url(site, url: str) -> None:
     toml = site / "newsletter.toml"
     toml.write_text(toml.read_text().replace("https://blog.example.com/unsubscribe/{token}", url))
@@ -331,6 +360,24 @@ def test_serve_where_it_cannot_listen_is_one_line(site, host):
     assert result.stderr.endswith("); choose another --port or --host, or stop what is using "
                                   "it\n")
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_serve_on_an_address_other_machines_reach_gets_a_warning(site):
+    """--host 0.0.0.0 (or the machine's address) serves unsubscribe links and sign-ups in plain
+    HTTP to the network, bypassing the proxy; nothing said so. 192.0.2.1 (TEST-NET-1) is on no
+    interface: the warning shows, then binding fails cleanly."""
+    from conftest import run_cli
+
+    result = run_cli(site, "serve", "--host", "192.0.2.1", "--port", "0",
+                     env={"NEWSLETTER_SECRET": SECRET}, timeout=30)
+
+    assert result.returncode == 1
+    warning, error = result.stderr.splitlines()
+    assert warning.endswith(" WARNING --host 192.0.2.1 takes requests from other machines, in "
+                            "plain HTTP: keep 127.0.0.1 behind a reverse proxy that terminates "
+                            "HTTPS (in a container, list the proxy's address in "
+                            "signup.trusted_proxies)")
+    assert error.startswith("error: cannot listen on 192.0.2.1 port 0 (")
 
 
 def test_serve_on_an_ipv6_host_prints_urls_that_open(site):

@@ -110,6 +110,21 @@ def test_a_webhook_url_written_with_a_trailing_slash_is_the_same_webhook(hooks):
     assert requests.post(post.url("mailgun") + "//", data=b"{}").status_code == 404
 
 
+def test_webhooks_under_the_path_prefix_the_endpoint_is_served_at_are_taken(hooks):
+    """Behind a proxy serving the endpoint at https://blog.example.com/newsletter/ (the path
+    kept), the provider posts to /newsletter/webhooks/<provider>: it was a 404, so every
+    bounce and complaint was lost."""
+    post, site = hooks
+    url = f"{post.base}/newsletter/webhooks/postmark"
+
+    answers = [requests.post(url, data=body, headers=headers)
+               for headers, body in map(SIGN["postmark"], EVENTS["postmark"])]
+
+    assert [a.status_code for a in answers] == [200] * len(answers)
+    assert statuses(site) == {ANN: "bounced", BOB: "complained", CY: "active"}
+    assert requests.post(f"{post.base}/newsletter/webhooks/nobody", data=b"{}").status_code == 404
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_badly_signed_webhook_is_refused_and_changes_nothing(hooks, provider):
     post, site = hooks

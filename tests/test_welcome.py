@@ -352,3 +352,31 @@ def test_the_series_starts_at_the_first_run_enabling_it_even_when_its_posts_need
     write_settings(site, "welcome", enabled=True, posts=SERIES, every="3d")
     assert not send_due(load_settings(site, ENV), T0 + 2 * DAY).failed
     assert outbox(site) == {"best-a": {"new@example.org"}}
+
+
+def test_the_dry_run_of_a_series_post_this_run_broadcasts_says_what_the_run_sends(files_blog):
+    """welcome.md: a post of the series that this run broadcasts is left to the broadcast. The
+    dry run promised a welcome copy of it too (a duplicate that never came), and not the next
+    post of the series, which the run then sent."""
+    site = files_blog
+    an_hour_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    write_post(site, "fresh", an_hour_ago.isoformat())
+    write_settings(site, "welcome", enabled=True, posts=["fresh", *SERIES], every="3d")
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)  # the series starts; nothing is due yet
+    assert invoke(site, "welcome", "enroll", "--all", "--yes").exit_code == 0
+    plan = invoke(site, "send", "--due", "--dry-run", env=ENV)
+    assert plan.exit_code == 0, plan.output
+    assert 'would send /posts/fresh "Fresh"' in plan.output
+    assert "would send welcome post /posts/fresh" not in plan.output
+    assert 'would send welcome post /posts/best-a "Best-A" to 1 reader' in plan.output
+    run = send_due(settings, dt.datetime.now(dt.timezone.utc))
+    # what the dry run said: fresh as the broadcast, the series goes on with the next post
+    assert [(o.item.post.id, o.report.sent) for o in run.outcomes] == [("/posts/fresh", 1)]
+    assert [(o.post.id, o.report.sent) for o in run.welcome.outcomes] == [("/posts/best-a", 1)]
+
+
+def test_status_of_a_one_post_series_says_1_post(files_blog):
+    write_settings(files_blog, "welcome", enabled=True, posts=["best-a"])
+    status = invoke(files_blog, "welcome", "status", env=ENV)
+    assert status.output.startswith("Welcome series (enabled): 1 post, the first "), status.output

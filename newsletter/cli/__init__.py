@@ -40,16 +40,6 @@ class Site:
 pass_site = click.make_pass_decorator(Site)
 
 
-def serve_until_interrupted(server) -> None:
-    """Run a waitress server until Ctrl-C, then close it."""
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-
-
 class NewsletterGroup(click.Group):
     """A click group whose commands report expected failures as one line."""
 

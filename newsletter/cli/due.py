@@ -177,7 +177,9 @@ def _show_plan(settings, plan, previews) -> int:
         echo_findings(preview.warnings)
     for renamed in plan.renamed:
         click.echo(f"  would not send {_renamed_words(renamed)}")
-    welcome_due, welcome_broken = _show_welcome_plan(settings, plan.now)
+    broadcasting = {preview.item.post.id for preview in previews
+                    if not (preview.broken or over_cap)}
+    welcome_due, welcome_broken = _show_welcome_plan(settings, plan.now, broadcasting)
     if not (plan.due or welcome_due):
         click.echo("Nothing is due.")
     _show_limit_plan(settings, plan.now, welcome_due + sum(
@@ -194,15 +196,16 @@ def _show_plan(settings, plan, previews) -> int:
     return 1 if over_cap or broken or plan.problems else 0
 
 
-def _show_welcome_plan(settings, now: dt.datetime) -> tuple[int, list[str]]:
-    """The welcome emails a run at ``now`` would send: how many readers are due, and why the
-    run would not send the series (as its own error line says), if it would not."""
+def _show_welcome_plan(settings, now: dt.datetime, broadcasting: set[str]
+                       ) -> tuple[int, list[str]]:
+    """The welcome emails a run at ``now`` would send (none of a post it broadcasts): how
+    many readers are due, and why the run would not send the series, if it would not."""
     if not settings.welcome.enabled:
         return 0, []
     from newsletter.sending import prepare_welcome, welcome_status
 
     try:
-        rows = welcome_status(settings, now).rows()
+        rows = welcome_status(settings, now, broadcasting).rows()
     except InputError as error:  # [welcome] posts names no post: the broadcasts still go out
         return 0, [f"welcome series not sent: {error}"]
     due, broken = 0, []

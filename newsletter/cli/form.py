@@ -35,7 +35,8 @@ def form(site, json_example: bool, action: str | None) -> None:
     click.echo(signup_form(settings, action, fetch=json_example), nl=False)
     if not has_notice(settings, CONFIRM):
         click.echo("warning: `serve` takes no sign-ups until templates/confirm.html and "
-                   "confirm.txt exist; copy them from the example site", err=True)
+                   "confirm.txt exist; run `newsletter init` to write them again (it keeps "
+                   "every file that exists)", err=True)
 
 
 COMMANDS = [form]

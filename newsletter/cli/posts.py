@@ -10,7 +10,7 @@ import click
 
 from newsletter.cli import pass_site
 
-# `posts --json` statuses (docs/generators.md#posts---json): the ledger's and the schedule's
+# `posts --json` statuses (docs/generators.md#newsletter-posts-json): the ledger's and the schedule's
 # words, and the class of a post nothing was sent of; an unpublished kind reads as "draft"
 # (Hugo's expired posts), one never emailed as "page" (newsletter: false).
 JSON_STATUS = {"sent": "sent", "partial": "partly-sent", "before-since": "before-since",

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from newsletter.cli import pass_site, serve_until_interrupted
+from newsletter.cli import pass_site
+from newsletter.cli.stopping import serve_until_stopped
 from newsletter.cli.echo import echo_findings
 
 
@@ -90,7 +91,7 @@ def _serve(site, post: str | None, host: str, port: int, open_browser: bool) -> 
     click.echo(f"Previewing {site.root.resolve()} at {url} (Ctrl+C to stop)")
     if open_browser:
         webbrowser.open(url)
-    serve_until_interrupted(server)
+    serve_until_stopped(server)
 
 
 def _echo_errors(errors) -> None:

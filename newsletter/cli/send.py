@@ -123,7 +123,8 @@ def _checked_email(settings, post, now: dt.datetime, provider, *, test: bool):
     errors = len(errors_in(findings))
     if errors and test:
         click.echo(f"note: a real send refuses {post.id} until the {counted(errors, 'error')} "
-                   "above are fixed; this test copy goes anyway.", err=True)
+                   f"above {'is' if errors == 1 else 'are'} fixed; this test copy goes anyway.",
+                   err=True)
     elif errors:
         raise InputError(f"{post.id} not sent: {counted(errors, 'error')} above",
                          hint=f"fix them and run `newsletter check {post.name}`")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from newsletter.cli import pass_site, serve_until_interrupted
+from newsletter.cli import pass_site
+from newsletter.cli.stopping import serve_until_stopped
 
 
 @click.command()
@@ -31,7 +32,7 @@ def serve(site, host: str, port: int, threads: int) -> None:
     from waitress.server import create_server
 
     from newsletter.errors import NewsletterError
-    from newsletter.preview import server_url
+    from newsletter.preview import is_loopback, server_url
     from newsletter.web import MAX_WEBHOOK_BODY, NewsletterApp
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -41,6 +42,11 @@ def serve(site, host: str, port: int, threads: int) -> None:
     # psycopg's pool warns of every reconnection it tries while the database restarts (two
     # lines each) and every connection it drops; each request it fails says so in one line.
     logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
+    if not is_loopback(host) and _names_an_address(host):
+        logging.getLogger(__name__).warning(
+            "--host %s takes requests from other machines, in plain HTTP: keep 127.0.0.1 behind "
+            "a reverse proxy that terminates HTTPS (in a container, list the proxy's address "
+            "in signup.trusted_proxies)", host)
     app = NewsletterApp(site.settings)
     try:
         # waitress itself refuses (413) anything larger than the largest body we accept.
@@ -60,12 +66,27 @@ def serve(site, host: str, port: int, threads: int) -> None:
     signup = site.settings.signup
     if app.signups is not None:
         confirm = urlsplit(signup.confirm_url).path
+        if site.settings.provider.name == "outbox":  # fine to try out; readers get nothing
+            logging.getLogger(__name__).warning(
+                "the provider is the outbox: confirmation emails are written to %s/"
+                "signup-confirm/, not sent; set [provider] in newsletter.toml before readers "
+                "sign up", site.settings.provider.directory)
         click.echo(f"Sign-ups at {address}{signup.path}, confirmed at {address}{confirm}")
     app.start()
     try:
-        serve_until_interrupted(server)
+        serve_until_stopped(server)
     finally:
         app.close()  # changes not folded yet stay in the journal, in effect, for the next fold
+
+
+def _names_an_address(host: str) -> bool:
+    """Whether ``host`` resolves (one that does not is for the bind to refuse, in one line)."""
+    import socket
+
+    try:
+        return bool(socket.getaddrinfo(host, None))
+    except (OSError, UnicodeError):
+        return False
 
 
 COMMANDS = [serve]

@@ -65,7 +65,7 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
             _show_funnel(settings, post_id, counter)
             with Ledger.open(settings) as ledger:
                 _show_runs(ledger, post_id)
-                _show_problems(ledger, post_id, counter, unsent(post_id), settings.provider)
+                _show_problems(ledger, post_id, counter, unsent(post_id), settings)
     warn_skipped_rows(report.problems)
 
 
@@ -89,7 +89,7 @@ def _outlook(settings, posts, report):
         budget.close()
 
     def extra(post_id: str) -> str:
-        words = "" if post_id in known else "; its file is gone from content/"
+        words = "" if post_id in known else f"; its file is gone from {_posts_folders(settings)}"
         if welcome.get(post_id):
             words += f"; {readers(welcome[post_id])} had it as a welcome email"
         if post_id in finish:
@@ -169,7 +169,7 @@ def _show_runs(ledger, post_id: str) -> None:
         click.echo(f"  {started[:16].replace('T', ' ')} UTC  to {who}")
 
 
-def _show_problems(ledger, post_id: str, counter, unsent: int | None, provider) -> None:
+def _show_problems(ledger, post_id: str, counter, unsent: int | None, settings) -> None:
     """Each failed and in-doubt reader with the reason, and what to run; counts for the rest
     (``unsent`` None: a deleted post, which no send can find until its file is back)."""
     from newsletter.posts import short_name
@@ -179,7 +179,9 @@ def _show_problems(ledger, post_id: str, counter, unsent: int | None, provider) 
     in_doubt = ledger.deliveries(post_id, [State.IN_DOUBT]) if counter[State.IN_DOUBT] else []
     pending, in_flight = counter[State.PENDING], counter[State.SUBMITTING]
     short = short_name(post_id) or post_id
-    restore = "  Restore its file under content/ to send it again." if unsent is None else ""
+    provider = settings.provider
+    restore = (f"  Restore its file under {_posts_folders(settings)} to send it again."
+               if unsent is None else "")
     if failed:
         click.echo("\nFailed (the provider rejected these for good):")
         for row in failed:
@@ -208,6 +210,14 @@ def _show_problems(ledger, post_id: str, counter, unsent: int | None, provider) 
                    f"newsletter send {short} sends them.")
     if in_flight:
         click.echo(f"\n{in_flight} in flight: on their way in the send running now.")
+
+
+def _posts_folders(settings) -> str:
+    """Where the blog's posts are read from, as a writer names them ("_posts/", "content/")."""
+    from newsletter.generators import site_layout
+
+    return " or ".join(folder if "*" in folder else folder.rstrip("/") + "/"
+                       for folder in site_layout(settings).dirs)
 
 
 def _show_by_reason(rows) -> None:

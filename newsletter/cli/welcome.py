@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from newsletter.cli import Site, pass_site
-from newsletter.cli.echo import readers
+from newsletter.cli.echo import counted, readers
 
 
 @click.group()
@@ -29,7 +29,7 @@ def status(site: Site) -> None:
     first = ("at the first cron run after joining" if not series.first_after
              else f"{duration_words(welcome_.first_after)} after joining")
     state = "enabled" if welcome_.enabled else "disabled: send --due sends none of it"
-    click.echo(f"Welcome series ({state}): {len(series.posts)} posts, the first {first}, "
+    click.echo(f"Welcome series ({state}): {counted(len(series.posts), 'post')}, the first {first}, "
                f"then one every {duration_words(welcome_.every)}.")
     if series.enabled_at is None and not welcome_.enabled:
         click.echo("Not started: list its posts in [welcome] posts and set enabled = true in "

@@ -226,8 +226,8 @@ class ReaderSigner:
             if around is not None:
                 url = around[0] + token + around[1]
             else:
-                # {email} is allowed for links of the old kind (docs/email.md#one-click-
-                # unsubscribe); the token alone names the reader.
+                # {email} is allowed for links of the old kind
+                # (docs/email.md#one-click-unsubscribe); the token alone names the reader.
                 url = self._unsubscribe_url(email=quote_address(address), token=token)
             prepared.append((address, name, to, message_id(address), url))
         return prepared

@@ -34,7 +34,7 @@ class PostStatus(StrEnum):
 class Post:
     """One Markdown post with its front matter checked and normalised."""
 
-    id: str  # the ledger's key, e.g. "/posts/what-matters" (docs/generators.md#ids)
+    id: str  # the ledger's key, e.g. "/posts/what-matters" (docs/generators.md#every-post)
     path: Path
     title: str  # plain text on one line
     date: dt.datetime | None  # aware; when it is published; None only for pages and drafts

@@ -2,24 +2,42 @@
 
 Why ``max_batch = 1``: an SMTP server answers each message (and each recipient) on its own,
 and the adapter contract has one error per batch. With one message per batch every outcome
-maps exactly: accepted (250) -> sent; a 5xx for the sender, recipient or content -> rejected;
-a 4xx -> ``TransientError`` (nothing accepted, try later); a connection lost before DATA ->
-``TransientError``; lost during DATA -> ``InDoubtError``. A batch of several could not say
-"the first two were accepted, the third may have been" without new result kinds. Speed comes
-from keeping the connection open across batches (one per sending thread), not from batching.
+maps exactly: accepted (250) -> sent; a 5xx for the recipient or content -> rejected (for the
+sender, or one that names our sender -> ``AuthError``); a 4xx -> ``TransientError`` (nothing
+accepted, try later); a connection lost before the message's end mark left ->
+``TransientError``; lost after it, before the reply -> ``InDoubtError``. A batch of several
+could not say "the first two were accepted, the third may have been" without new result
+kinds. Speed comes from keeping the connection open across batches (one per sending thread),
+not from batching.
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import threading
 import time
 from typing import TYPE_CHECKING, Callable
 
-from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.errors import (
+    AuthError,
+    ConfigError,
+    InDoubtError,
+    ProviderError,
+    QuotaError,
+    TransientError,
+)
 from newsletter.providers.base import Provider, Result
 from newsletter.providers.declaration import Declaration
+from newsletter.providers.smtp_replies import (
+    RELAY_DENIED,
+    lasting_failure,
+    names_address,
+    quota_used_up,
+    reply_text,
+    server_words,
+)
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -27,6 +45,12 @@ if TYPE_CHECKING:
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+# Connections that failed in a row (a host that does not resolve, nothing on the port) before
+# the run stops: as many as every batch in flight retrying to the end (4 threads, 5 tries),
+# where each of the list's readers, one a batch, would otherwise be tried five times in turn.
+CONNECT_TRIES = 20
+LEADING_DOT = re.compile(rb"(?m)^\.")
+UPLOAD_RATE = 32_000  # bytes a second a message's upload may be as slow as (1 Mbit/s, 4 threads)
 IDLE_CHECK = 10.0  # seconds idle after which a kept connection is checked with NOOP first
 
 
@@ -58,6 +82,7 @@ class SmtpProvider(Provider):
         self._local = threading.local()
         self._open: list[smtplib.SMTP] = []
         self._lock = threading.Lock()
+        self._failed_connects = 0  # in a row, over every thread
 
     def __repr__(self) -> str:
         return f"<SmtpProvider {self.host}:{self.port} password hidden>"
@@ -81,6 +106,7 @@ class SmtpProvider(Provider):
             if not connection.has_extn("smtputf8"):
                 return self._no_smtputf8()
             options.append("SMTPUTF8")
+        self._check_size(connection, data)
         try:
             # Envelope first: a refusal here means nothing was accepted for this message.
             code, reply = connection.mail(self.envelope_from, options)
@@ -88,23 +114,48 @@ class SmtpProvider(Provider):
                 return self._refused(connection, "sender", code, reply)
             code, reply = connection.rcpt(message.to_address)
             if code not in (250, 251):
-                return self._refused(connection, "recipient", code, reply)
+                return self._refused(connection, "recipient", code, reply, message.to_address)
+            # Until DATA is answered 354, nothing of the message has left (lost here: resend).
+            code, reply = connection.docmd("data")
+            if code != 354:
+                return self._refused(connection, "message", code, reply, message.to_address)
         except (smtplib.SMTPException, OSError) as exc:
-            self._discard(connection)
-            raise TransientError(f"smtp: connection to {self.host} lost before sending "
-                                 f"({self.provider_text(exc)})") from None
+            raise self._lost(connection, exc, TransientError, "before sending") from None
+        block = _data_block(data)
+        try:  # a send that fails never wrote its last bytes, the end mark: nothing was taken
+            # Python's timeout bounds the whole upload: a large post's, over a slow uplink,
+            # gets as long as UPLOAD_RATE takes.
+            connection.sock.settimeout(self.timeout + len(block) / UPLOAD_RATE)
+            connection.send(block)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise self._lost(connection, exc, TransientError, "before the message ended") from None
         try:
-            code, reply = connection.data(data)
-        except smtplib.SMTPDataError as exc:  # DATA itself refused: the content never went
-            return self._refused(connection, "message", exc.smtp_code, exc.smtp_error)
+            connection.sock.settimeout(self.timeout)
+            code, reply = connection.getreply()
         except (smtplib.SMTPException, OSError) as exc:
-            self._discard(connection)
-            raise InDoubtError(f"smtp: connection to {self.host} lost while sending "
-                               f"({self.provider_text(exc)})") from None
+            raise self._lost(connection, exc, InDoubtError, "while sending") from None
         if code != 250:
-            return self._refused(connection, "message", code, reply)
+            return self._refused(connection, "message", code, reply, message.to_address)
         self._local.used = time.monotonic()
+        self._failed_connects = 0  # in reach: only failures in a row count
         return Result.sent(message.message_id)
+
+    def _lost(self, connection: smtplib.SMTP, exc: Exception, kind: type[ProviderError],
+              when: str) -> ProviderError:
+        """The error for a connection that broke ``when``; the next message opens a new one."""
+        self._discard(connection)
+        return kind(f"smtp: connection to {self.host} lost {when} ({self.provider_text(exc)})")
+
+    def _check_size(self, connection: smtplib.SMTP, data: bytes) -> None:
+        """Stop before a message larger than the server's SIZE (RFC 1870; Postfix's default is
+        10 MB): it would be uploaded for every reader only to be refused with a 552 each time,
+        and every reader would fail."""
+        limit = connection.esmtp_features.get("size", "").strip()
+        if limit.isdigit() and 0 < int(limit) < len(data):
+            raise AuthError(f"smtp: {self.host} takes messages of up to {int(limit):,} bytes; "
+                            f"this post's are {len(data):,}",
+                            hint="make the post's images fewer or smaller (each message carries "
+                                 "them), or send through a server that takes larger messages")
 
     def _no_smtputf8(self) -> Result:
         """An address that is not ASCII (in the envelope and the headers), to a server without
@@ -116,20 +167,32 @@ class SmtpProvider(Provider):
                             hint="send from an ASCII address, or through a server with SMTPUTF8")
         return Result.rejected(problem)
 
-    def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str) -> Result:
-        """A 5xx rejects the message for good; a 4xx says try later (nothing accepted)."""
-        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-        reason = f"smtp {code} for the {what}: {self.provider_text(text)}"
+    def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str,
+                 reader: str = "") -> Result:
+        """A 5xx rejects the message for good; a 4xx says try later (nothing accepted). A
+        refusal that names our sender, not the reader, stops the run: every reader would get it."""
+        reason = f"smtp {code} for the {what}: {self.provider_text(reply_text(reply))}"
         try:
             connection.rset()
         except (smtplib.SMTPException, OSError):
             self._discard(connection)
+        if quota_used_up(reason):  # no short wait clears it: stop, readers stay pending
+            raise QuotaError(reason, hint=f"{self.host}'s sending quota is used up; the readers "
+                                          "left are sent by a later run")
+        if what == "recipient" and RELAY_DENIED.search(reason):  # every reader, 454 or 554
+            raise AuthError(reason, hint=(
+                "the server passes on mail only from those it knows: "
+                + ("let this login send to other domains" if self.username else
+                   "set SMTP_USERNAME and SMTP_PASSWORD, or let this machine send through it")))
         if 400 <= code < 500:
             raise TransientError(reason)
-        if what == "sender" and code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first
+        if code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first (at MAIL, RCPT...)
             raise AuthError(reason, hint="the server wants a login or STARTTLS first: check "
                                          "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
-        if what == "sender":  # the server will refuse every message: stop the run
+        if what == "sender" or (reader.lower() != self.envelope_from.lower()
+                                and names_address(reason, self.envelope_from)):
+            # Postfix tells a refused sender at RCPT ("Sender address rejected: not owned by
+            # user"), Amazon SES after DATA ("identities failed the check: <from>").
             raise AuthError(reason, hint="check email.from and the server's sender rules")
         return Result.rejected(reason)
 
@@ -152,6 +215,7 @@ class SmtpProvider(Provider):
 
     def _connect(self) -> smtplib.SMTP:
         where = f"{self.host}:{self.port}"
+        connection = None  # until the server greeted us (smtplib raises for all but a 220)
         try:
             if self.security == "ssl":
                 connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
@@ -165,15 +229,39 @@ class SmtpProvider(Provider):
             if self.username:
                 connection.login(self.username, self._password)
         except smtplib.SMTPAuthenticationError as exc:
-            raise AuthError(f"smtp: {where} refused the login ({exc.smtp_code})",
+            # The server's words say why: Gmail's "534 5.7.9 Application-specific password
+            # required", Microsoft 365's "535 5.7.139 ... SmtpClientAuthentication is disabled".
+            said = self.provider_text(server_words(exc))
+            raise AuthError(f"smtp: {where} refused the login ({said})",
                             hint="check SMTP_USERNAME and SMTP_PASSWORD") from None
         except smtplib.SMTPNotSupportedError:
             raise AuthError(f"smtp: {where} does not offer STARTTLS or login",
                             hint="check provider.security and provider.port") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise TransientError(f"smtp: cannot connect to {where} "
-                                 f"({self.provider_text(exc)})") from None
+            if connection is not None:
+                connection.close()
+            raise self._connect_failure(exc, connection) from None
+        self._failed_connects = 0
         return connection
+
+    def _connect_failure(self, exc: Exception,
+                         connection: smtplib.SMTP | None) -> AuthError | TransientError:
+        """What a failure to connect, greet, secure or log in means: an AuthError (the run
+        stops) where trying again, reader after reader, cannot help; else a TransientError."""
+        where, said = f"{self.host}:{self.port}", self.provider_text(server_words(exc))
+        stop = lasting_failure(exc, connection, where, said, self.security, self.timeout)
+        if stop is not None:
+            return stop
+        failures = 0
+        if not isinstance(exc, smtplib.SMTPResponseException):  # "421 busy" is in reach
+            with self._lock:
+                self._failed_connects += 1
+                failures = self._failed_connects
+        if failures >= CONNECT_TRIES:
+            return AuthError(f"smtp: cannot connect to {where} ({said}); {failures} tries in a "
+                             "row failed", hint="check provider.host and provider.port; the "
+                                                "readers left are sent by the next run")
+        return TransientError(f"smtp: cannot connect to {where} ({said})")
 
     def _discard(self, connection: smtplib.SMTP) -> None:
         """Forget a broken connection (the next message opens a new one)."""
@@ -194,6 +282,13 @@ class SmtpProvider(Provider):
             except (smtplib.SMTPException, OSError):
                 connection.close()
         self._local = threading.local()
+
+
+def _data_block(data: bytes) -> bytes:
+    """The message as DATA sends it (RFC 5321 4.5.2): a line's leading "." doubled, and the
+    end of data, CRLF "." CRLF (what ``smtplib.SMTP.data`` writes after its 354)."""
+    stuffed = LEADING_DOT.sub(b"..", data)
+    return stuffed + (b".\r\n" if stuffed.endswith(b"\r\n") else b"\r\n.\r\n")
 
 
 def check_key(provider: SmtpProvider) -> str | None:

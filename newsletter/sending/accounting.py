@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from newsletter.errors import SiteLockedError, SubscriberError
-from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.ledger import Ledger
+from newsletter.state import ledger_on_disk
 from newsletter.sending.lock import site_lock
 from newsletter.sending.states import SETTLED, State
 from newsletter.subscribers import (
@@ -56,7 +57,7 @@ def recover_dead_runs(settings: Settings) -> int | None:
     if settings.store_url:
         with Ledger.open(settings) as ledger:
             return ledger.recover_if_alone()
-    if not (settings.state_dir / LEDGER_FILE).exists():
+    if not ledger_on_disk(settings.state_dir):
         return 0
     try:
         with site_lock(settings), Ledger.open(settings) as ledger:

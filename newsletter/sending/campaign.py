@@ -117,8 +117,7 @@ class Campaign:
         self.provider = provider
         self.store = store
         self.ledger = ledger
-        self.retry = retry
-        self.sleep = sleep
+        self.retry, self.sleep = retry, sleep
         self.factory = MessageFactory(settings, email, signing_secret(settings))
         self.size = batch_size(settings, provider, email)
         self.limiter = RateLimiter(rate_limit(settings, provider, self.size), sleep)
@@ -155,7 +154,8 @@ class Campaign:
                 # the answers of the batches on their way, else in doubt (a third Ctrl-C: so).
                 while in_flight:
                     self._settle(in_flight, on_progress)
-        if not (report.stopped or report.pending):  # every reader left pending was sent again
+        if not (report.stopped or report.pending or report.limit_reached or self.tags
+                or self.select):  # the whole list walked (a post's segment: finish_if_walked)
             self.ledger.clear_pending(post_id)
         return report
 

@@ -18,7 +18,6 @@ Only the main thread of a send writes (SQLite connections stay in the thread tha
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
@@ -26,13 +25,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
-from newsletter.state import DOUBT_PREFIX, LEDGER, PENDING_PREFIX, RUNNING_PREFIX, sqlite
+from newsletter.state import (
+    DOUBT_PREFIX,
+    LEDGER,
+    PENDING_PREFIX,
+    RUNNING_PREFIX,
+    connect_ledger,
+    ledger_on_disk,
+)
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.sending.ledger_pg import PostgresLedger
-
-logger = logging.getLogger(__name__)
 
 LEDGER_FILE = LEDGER.file
 LAST_ROW = "SELECT coalesce(max(id), 0) FROM deliveries"
@@ -43,26 +47,11 @@ class Ledger:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        # FULL (sqlite.connect): a commit is on disk before the batch's request goes out, even
-        # across power loss. NORMAL (WAL) would survive a killed process but could lose the
-        # last claims to a power cut, and a lost claim is a reader mailed twice.
-        # bench/bench_providers.py shows two commits per batch are not where a send's time
-        # goes, so FULL stays. `status` may read while a send writes (the busy timeout).
-        self.db = sqlite.connect(self.path)
-        # Copy the log into the database every 10,000 pages (~40 MB) instead of 1,000: a page
-        # rewritten by several batches in between is copied once (the signup-order runs of
-        # bench/bench_providers.py show the gain).
-        self.db.execute("PRAGMA wal_autocheckpoint=10000")
+        self.db = connect_ledger(self.path)
         # batch key -> (first, last row id, batch id) of a claim of new rows only, side by side.
         self._fresh: dict[str, tuple[int, int, int]] = {}
         # post id -> readers claimed in its run with no outcome yet (see running()).
         self._in_flight: dict[str, set[str]] = {}
-        try:
-            for name in sqlite.migrate(self.db, LEDGER, str(self.path)):
-                logger.info("ledger migration %s applied", name)
-        except BaseException:
-            self.db.close()
-            raise
 
     @classmethod
     def open(cls, settings: Settings) -> Ledger | PostgresLedger:
@@ -76,8 +65,9 @@ class Ledger:
 
     @classmethod
     def open_existing(cls, settings: Settings) -> Ledger | PostgresLedger | None:
-        """The site's ledger, or None if nothing was ever sent (creates no file)."""
-        if settings.store_url or (settings.state_dir / LEDGER_FILE).exists():
+        """The site's ledger, or None if nothing was ever sent (creates no file); StoreError
+        when it was made and is gone (ledger_file.refuse_lost)."""
+        if settings.store_url or ledger_on_disk(settings.state_dir):
             return cls.open(settings)
         return None
 

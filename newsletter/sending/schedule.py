@@ -233,10 +233,13 @@ def mark_finished(ledger: Ledger, post_id: str, now: dt.datetime) -> None:
 
 
 def finish_if_walked(ledger: Ledger, post_id: str, report, now: dt.datetime) -> None:
-    """After a send of ``post_id`` that walked the whole list (not stopped, no sending limit
-    reached): readers who join later do not reopen it for `send --due` (docs/cron.md)."""
+    """After a send of ``post_id`` to its readers (its newsletter_tags, or everyone) that walked
+    the whole list (not stopped, no sending limit reached): readers who join later do not reopen
+    it for `send --due` (docs/cron.md), nor do readers left pending once none is."""
     if not (report.stopped or report.limit_reached):
         mark_finished(ledger, post_id, now)
+        if not report.pending:
+            ledger.clear_pending(post_id)
 
 
 def since_of(settings: Settings) -> dt.datetime | None:

@@ -126,19 +126,22 @@ def roster_of(store: ReaderStore) -> Roster | None:
 
 def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
            state: WelcomeState | None, now: int, *, room: int | None = None,
-           give: bool = False, held_back: Iterable[str] = ()) -> Decision:
+           give: bool = False, held_back: Iterable[str] = (),
+           broadcast: Iterable[str] = ()) -> Decision:
     """Decide, in one pass over the roster, who is due for which post at ``now`` (without
     ``give``, a second pass counts the readers waiting and those who had the whole series).
 
     With ``give``, record (before anything is sent) that this run gives each due reader their
     post, to at most ``room`` readers (the sending limits' room; None: no limit). Posts in
-    ``held_back`` (being broadcast by this run) are given to nobody now.
+    ``held_back`` (being broadcast by this run) are given to nobody now. Posts in
+    ``broadcast`` count as received by every reader (a dry run: the run broadcasts them first).
     """
     decision = Decision()
     if state is None:  # never started, nobody enrolled: nobody is in the series
         return decision
     ids = series.ids
     held = {step for step, post_id in enumerate(ids) if post_id in held_back}
+    received = {step for step, post_id in enumerate(ids) if post_id in broadcast}
     count = len(ids)
     with state.standing(roster, series.terms, now) as standing:
         if not give:  # a run needs only who is due: counting the others is a second pass
@@ -152,6 +155,8 @@ def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
             if not standing.skips_received:
                 chunk = _skip_received(series, chunk, ledger)
             for key, step in chunk:
+                while step in received:
+                    step += 1
                 if step >= count:
                     decision.finished += 1
                 elif step in held:

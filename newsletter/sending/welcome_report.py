@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from newsletter.errors import InputError
 from newsletter.posts import Post, load_posts
@@ -42,15 +42,17 @@ class WelcomeStatus:
                  self.decision.waiting[step]) for step, post in enumerate(self.series.posts)]
 
 
-def welcome_status(settings: Settings, now: dt.datetime) -> WelcomeStatus:
-    """Count the series at ``now`` as a run would decide it (one pass over the list)."""
+def welcome_status(settings: Settings, now: dt.datetime,
+                   broadcasting: Iterable[str] = ()) -> WelcomeStatus:
+    """Count the series at ``now`` as a run would decide it (one pass over the list),
+    after it broadcast the posts in ``broadcasting`` to every reader."""
     posts, problems = load_posts(settings)
     chosen = series_posts(settings, posts, problems)
     state = existing_state(settings)
     with state or nullcontext(), Ledger.open_existing(settings) or nullcontext() as ledger:
         series = load_series(settings, chosen, state, posts)
         decision = decide(series, roster_of(open_store(settings)), ledger, state,
-                          int(now.timestamp()))
+                          int(now.timestamp()), broadcast=broadcasting)
         sent = state.sent_counts() if state else {}
     return WelcomeStatus(series, decision, sent)
 

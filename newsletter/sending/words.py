@@ -12,7 +12,8 @@ from collections import Counter
 from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
 from newsletter.sending.accounting import recover_dead_runs
-from newsletter.sending.ledger import LEDGER_FILE, Ledger
+from newsletter.sending.ledger import Ledger
+from newsletter.state import ledger_on_disk
 from newsletter.sending.states import REPORT_ORDER, State
 
 _CLASS_WORDS = {PostStatus.PAGE: "page (not emailed)", PostStatus.OPTED_OUT: "newsletter: false",
@@ -24,7 +25,7 @@ NOT_YET_SENT = "not yet sent"  # active readers the ledger does not hold for the
 def ledger_counts(settings: Settings) -> dict[str, Counter]:
     """Ledger rows per state for each post id (a dead run's batches found in doubt first);
     empty when nothing was ever sent from the site."""
-    if not settings.store_url and not (settings.state_dir / LEDGER_FILE).exists():
+    if not settings.store_url and not ledger_on_disk(settings.state_dir):
         return {}
     recover_dead_runs(settings)
     with Ledger.open_existing(settings) as ledger:

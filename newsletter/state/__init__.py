@@ -24,12 +24,13 @@ from newsletter.state.tables import (
 )
 
 _ON_FIRST_USE = {"Copied": "copying", "copy_tables": "copying", "GroupCommit": "group_commit",
-                 "Migrated": "site", "migrate_postgresql": "site", "migrate_site": "site"}
+                 "Migrated": "site", "migrate_postgresql": "site", "migrate_site": "site",
+                 "connect_ledger": "ledger_file", "ledger_on_disk": "ledger_file"}
 
 __all__ = ["DOUBT_PREFIX", "EVENTS", "JOURNAL", "LEDGER", "LIST", "PENDING_PREFIX", "ROSTER",
            "RUNNING_PREFIX", "SEND_LOG", "SIGNUPS", "WEBHOOK_TOKENS", "WELCOME", "Copied",
            "GroupCommit", "Migrated", "Migration", "Schema",
-           "copy_tables", "joined_seconds", "migrate_postgresql", "migrate_site", "postgres",
-           "sqlite"]
+           "connect_ledger", "copy_tables", "joined_seconds", "ledger_on_disk",
+           "migrate_postgresql", "migrate_site", "postgres", "sqlite"]
 
 __getattr__ = on_first_use(__name__, _ON_FIRST_USE)

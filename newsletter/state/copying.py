@@ -16,6 +16,7 @@ from pathlib import Path
 
 from newsletter.errors import StoreError
 from newsletter.state import postgres, sqlite
+from newsletter.state.ledger_file import refuse_lost
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.migrations import Schema
 from newsletter.state.tables import EVENTS, JOURNAL, SEND_LOG, SIGNUPS, WELCOME
@@ -73,7 +74,9 @@ class Copied:
 
 
 def copy_tables(state_dir: Path, db) -> list[Copied]:
-    """Copy every table of the site's SQLite files into ``db`` (migrated by the caller)."""
+    """Copy every table of the site's SQLite files into ``db`` (migrated by the caller);
+    StoreError, before any row is copied, when the ledger is lost (ledger_file.refuse_lost)."""
+    refuse_lost(state_dir / LEDGER.file)
     report = []
     for table in TABLES:
         path = state_dir / table.schema.file

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.state import postgres, sqlite
+from newsletter.state.ledger_file import refuse_lost
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.postgres import IN_POSTGRESQL
 from newsletter.state.tables import JOURNAL, SEND_LOG, SIGNUPS, WEBHOOK_TOKENS, WELCOME
@@ -44,6 +45,7 @@ def migrate_postgresql(url: str) -> list[Migrated]:
 def migrate_files(state_dir: Path) -> list[Migrated]:
     """Make or migrate every SQLite file of the site; StoreError (before any change) when one
     was made by a newer newsletter."""
+    refuse_lost(state_dir / LEDGER.file)  # an empty ledger would send everything again
     for schema in DURABLE:  # refuse before changing anything
         path = state_dir / schema.file
         if path.exists():

@@ -59,8 +59,11 @@ def current_roster(store: SubscriberStore) -> Roster | None:
     if built is not None:
         marks = store.journal.marks()
         signature = store.signature()
+        # Files a locked write left, with no edit by hand since the build: the roster is
+        # current only if the build itself read files the journal knew (not, say, a folder
+        # gone for a run and then put back as it was).
         same_files = signature == built["signature"] or (
-            marks.files == signature and marks.epoch == built["epoch"])
+            built["vouched"] and marks.files == signature and marks.epoch == built["epoch"])
         if same_files and marks.generation == built["generation"]:
             changes, _, pruned_through = store.journal.since(built["last_id"])
             if pruned_through <= built["last_id"]:
@@ -80,7 +83,7 @@ def _state(path: Path) -> dict | None:
         return None
     return {"signature": tuple(tuple(entry) for entry in json.loads(state["signature"])),
             "epoch": int(state["epoch"]), "generation": int(state["generation"]),
-            "last_id": int(state["last_id"])}
+            "last_id": int(state["last_id"]), "vouched": state.get("vouched") == "1"}
 
 
 def _problems(path: Path) -> tuple[SubscriberError, ...]:
@@ -113,9 +116,11 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
         db.executemany("INSERT INTO problems VALUES (?, ?, ?)",
                        [(p.message, p.where or "", p.hint or "") for p in problems])
         view = store.suppression_snapshot()  # what the read above saw
+        vouched = store.journal.marks().files == tuple(view.signature)
         db.executemany("INSERT INTO state VALUES (?, ?)", [
             ("signature", json.dumps(view.signature)), ("epoch", str(view.epoch)),
-            ("generation", str(view.generation)), ("last_id", str(view.last_id))])
+            ("generation", str(view.generation)), ("last_id", str(view.last_id)),
+            ("vouched", "1" if vouched else "0")])
         db.execute("COMMIT")
     finally:
         db.close()

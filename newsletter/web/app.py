@@ -7,8 +7,10 @@ Routes:
   (RFC 8058, or the page's button) unsubscribes at once and answers 200. No cookies, no
   confirmation step. The token names the reader (:mod:`newsletter.message.tokens`); links of the
   old ``?email=...&token=...`` kind keep working.
-- ``/webhooks/<provider>``: ``POST`` from Postmark, SendGrid, Mailgun or Resend
-  (:mod:`newsletter.web.webhooks`).
+- ``/health``: ``GET`` or ``HEAD`` answers 200 ``ok`` while the endpoint answers, for load
+  balancers and uptime monitors (every other path answers 4xx to a bare request).
+- ``/webhooks/<provider>``, under any path prefix: ``POST`` from Postmark, SendGrid, Mailgun or
+  Resend (:mod:`newsletter.web.webhooks`).
 - ``signup.path`` and the path of ``signup.confirm_url``: sign-ups from the blog with double
   opt-in (:mod:`newsletter.web.signup`).
 
@@ -21,15 +23,13 @@ from __future__ import annotations
 import html
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
 from contextlib import nullcontext
 from http import HTTPStatus
 from pathlib import Path
-from typing import Iterable, Mapping
-from urllib.parse import parse_qsl, urlsplit
+from typing import Iterable
 
 from newsletter.errors import ConfigError, NewsletterError
 from newsletter.addresses import address_key
@@ -48,9 +48,16 @@ from newsletter.subscribers import (
     open_store,
     record_suppressions,
 )
-from newsletter.web.pages import Response, button_form, html_page, text_response
+from newsletter.web.pages import (
+    Response,
+    button_form,
+    error_heading,
+    html_page,
+    text_response,
+)
 from newsletter.web.replay import used_tokens
 from newsletter.web.request import HttpError, Request, try_again
+from newsletter.web.routes import HEALTH_PATH, UnsubscribeRoute, webhook_provider
 from newsletter.web.signup import signup_routes
 from newsletter.web.webhooks import (
     WEBHOOKS,
@@ -64,55 +71,6 @@ logger = logging.getLogger(__name__)
 
 MAX_WEBHOOK_BODY = 4 * 1024 * 1024  # SendGrid posts batches of events in one request
 ONE_CLICK = ("List-Unsubscribe", "One-Click")  # RFC 8058 section 3.1: the POST body's key=value
-WEBHOOK_PREFIX = "/webhooks/"
-LEGACY_QUERY = {"email": "email", "token": "token"}  # links mailed as ?email=...&token=...
-
-class UnsubscribeRoute:
-    """Where unsubscribe links point, and where in them the token (and an address) sit.
-
-    The configured ``email.unsubscribe_url`` is matched with its ``{token}`` (and ``{email}``)
-    in the path or the query. Links mailed before the token named the reader by itself,
-    ``<path>?email=...&token=...``, are still read, on the configured path without its
-    placeholder segments (``/unsubscribe/{token}`` and ``/unsubscribe?t={token}`` both take
-    ``/unsubscribe?email=...&token=...``).
-    """
-
-    def __init__(self, template: str):
-        parts = urlsplit(template)
-        pieces = re.split(r"\{(email|token)\}", parts.path)
-        # Literal text and placeholders alternate; a placeholder matches one path segment.
-        self.path = re.compile("".join(
-            f"(?P<{piece}>[^/]+)" if index % 2 else re.escape(piece)
-            for index, piece in enumerate(pieces)
-        ))
-        # The configuration has checked that a query placeholder is a whole value.
-        self.query = {name: value[1:-1] for name, value in parse_qsl(parts.query)
-                      if value in ("{email}", "{token}")}
-        self.legacy_path = re.sub(r"/?\{(email|token)\}", "", parts.path).rstrip("/") or "/"
-
-    def match(self, path: str) -> dict[str, str] | None:
-        """The placeholders found in ``path`` if it is an unsubscribe path, else None."""
-        found = self.path.fullmatch(path)
-        if found:
-            return found.groupdict()
-        return {} if path.rstrip("/") == self.legacy_path.rstrip("/") else None
-
-    def recipient(self, from_path: dict[str, str], query: Mapping[str, list[str]]) -> tuple[str, str]:
-        """(address or "", token) from the path and query string; HttpError 400 when missing."""
-        values = dict(from_path)
-        names = {**LEGACY_QUERY, **self.query}
-        for name, field in names.items():
-            given = set(query.get(name, []))
-            if len(given) > 1:
-                raise HttpError(400, f"The link gives {name} more than once.")
-            if given and not values.get(field):
-                values[field] = given.pop()
-        token = values.get("token", "").strip()
-        if not token:
-            raise HttpError(400, "This unsubscribe link is incomplete. Please use the link from "
-                                 "the newsletter as it is.")
-        return values.get("email", "").strip(), token
-
 
 class NewsletterApp:
     """The WSGI application for one site."""
@@ -177,7 +135,7 @@ class NewsletterApp:
         try:
             response = self.respond(Request(environ))
         except HttpError as error:
-            response = self.page(error.status, HTTPStatus(error.status).phrase,
+            response = self.page(error.status, error_heading(error.status),
                                  f"<p>{html.escape(error.message)}</p>", error.headers)
         reason = HTTPStatus(response.status).phrase
         start_response(f"{response.status} {reason}", [
@@ -191,6 +149,10 @@ class NewsletterApp:
         answer = self.signups and self.signups.route(request)
         if answer is not None:
             return answer
+        if path.rstrip("/") == HEALTH_PATH:
+            if method not in ("GET", "HEAD"):
+                raise HttpError(405, "Use GET or HEAD.", [("Allow", "GET, HEAD")])
+            return text_response(200, "ok", [("Cache-Control", "no-store")])
         from_path = self.route.match(path)
         if from_path is not None:
             if method not in ("GET", "HEAD", "POST"):
@@ -199,9 +161,8 @@ class NewsletterApp:
             if method == "POST":
                 return self.unsubscribe(request, address, token)
             return self.confirmation_page(self.reader(address, token))
-        if path.startswith(WEBHOOK_PREFIX):
-            # /webhooks/sendgrid/ as a dashboard's URL field may have it, trailing slash and all
-            provider = path.removeprefix(WEBHOOK_PREFIX).removesuffix("/")
+        provider = webhook_provider(path)
+        if provider is not None:
             if provider not in WEBHOOKS:
                 raise HttpError(404, "No such webhook.")
             if method != "POST":
@@ -219,7 +180,8 @@ class NewsletterApp:
             raise try_again() from None
         if not active:
             return self.page(200, "You are unsubscribed",
-                             f"<p>{who} gets no newsletters from {self.site_name}.</p>")
+                             f"<p>{who} gets no newsletters from {self.site_name}.</p>"
+                             + self.way_back)
         form = button_form(*ONE_CLICK, "Unsubscribe")
         return self.page(200, "Unsubscribe?",
                          f"<p>Stop sending the {self.site_name} newsletter to {who}?</p>{form}")
@@ -248,7 +210,7 @@ class NewsletterApp:
             self.journalled()
         return self.page(200, "You are unsubscribed",
                          f"<p>{html.escape(address)} gets no more newsletters from "
-                         f"{self.site_name}.</p>")
+                         f"{self.site_name}.</p>" + self.way_back)
 
     def webhook(self, request: Request, provider: str) -> Response:
         """POST /webhooks/<provider>: verify, then apply the events."""
@@ -297,6 +259,14 @@ class NewsletterApp:
         logger.info("refused an unsubscribe link with a bad token")
         raise HttpError(403, "This unsubscribe link is not valid. Please use the link from "
                                  "the newsletter as it is, or reply to the newsletter.")
+
+    @property
+    def way_back(self) -> str:
+        """For a reader who unsubscribed by mistake: the blog, where the form is (sign-ups on)."""
+        blog = f'<a href="{html.escape(self.settings.site.url)}">{self.site_name}</a>'
+        if self.signups is None:
+            return f"<p>Back to {blog}</p>"
+        return f"<p>Changed your mind? You can sign up again on {blog}.</p>"
 
     @property
     def site_name(self) -> str:

@@ -39,6 +39,16 @@ def client_ip(request, trusted: tuple[Network, ...]) -> str:
     return str(address)
 
 
+def untrusted_forwarder(request, trusted: tuple[Network, ...]) -> str | None:
+    """The peer of a request that carries ``X-Forwarded-For`` from an address outside
+    ``trusted``: a proxy left out of ``signup.trusted_proxies`` (in a container, the host's
+    bridge address), which makes every reader behind it one client. None otherwise."""
+    address = _parse(request.remote_addr)
+    if address is None or "x-forwarded-for" not in request.headers:
+        return None
+    return None if any(address in network for network in trusted) else str(address)
+
+
 def client_network(ip: str) -> str:
     """What the per-client limit counts: an IPv4 address, or an IPv6 address's /64."""
     address = _parse(ip)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Iterable
 
 # Nothing on these pages loads anything, and a token in the URL never leaves in a Referer.
@@ -24,8 +25,24 @@ PAGE = """<!doctype html>
 <style>body{{font:17px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;
 color:#222;background:#fafafa}}button{{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:6px;
 background:#333;color:#fff;cursor:pointer}}</style></head>
-<body><h1>{heading}</h1>{body}</body></html>
+<body><main><h1>{heading}</h1>{body}</main></body></html>
 """
+
+
+# The heading of an error page a reader may meet: HTTP's own phrases ("Gone", "Forbidden")
+# read as the server's jargon. The rest come from requests no reader's browser makes.
+READER_HEADINGS = {
+    403: "This link does not work",
+    404: "There is nothing here",
+    410: "This link no longer works",
+    429: "Please wait a little",
+    503: "Please try again soon",
+}
+
+
+def error_heading(status: int) -> str:
+    """The heading of the page answering ``status``."""
+    return READER_HEADINGS.get(status) or HTTPStatus(status).phrase
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ import logging
 import sqlite3
 import time
 from contextlib import contextmanager
-from http import HTTPStatus
 from typing import Iterator
 from urllib.parse import urlsplit
 
@@ -41,9 +40,15 @@ from newsletter.subscribers import (
     confirm_signup,
     left_since,
 )
-from newsletter.web.client import client_ip, client_network, salted_hash, trusted_networks
+from newsletter.web.client import (
+    client_ip,
+    client_network,
+    salted_hash,
+    trusted_networks,
+    untrusted_forwarder,
+)
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
-from newsletter.web.pages import Response, button_form, html_page, json_response
+from newsletter.web.pages import Response, button_form, error_heading, html_page, json_response
 from newsletter.web.request import HttpError, Request, try_again
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_journal_pg import SignupJournalInPostgres
@@ -67,7 +72,8 @@ def signup_routes(settings, store: ReaderStore, secret: str) -> SignupRoutes | N
         return None
     if not has_notice(settings, CONFIRM):
         logger.warning("sign-ups are off: templates/confirm.html and confirm.txt are missing; "
-                       "copy them from the example site, or set enabled = false under [signup]")
+                       "run `newsletter init` to write them again (it keeps every file that "
+                       "exists), or set enabled = false under [signup]")
         return None
     try:
         return SignupRoutes(settings, store, secret)
@@ -95,6 +101,7 @@ class SignupRoutes:
         confirm_path = urlsplit(signup.confirm_url).path
         self.confirm_prefix, self.confirm_suffix = confirm_path.split("{token}")
         self._daily_logged = -3600.0  # when the daily cap was last logged (monotonic)
+        self._proxy_warned = False
 
     def close(self) -> None:
         """Stop the worker (after the batch and emails at hand), then release files."""
@@ -135,7 +142,7 @@ class SignupRoutes:
                 raise HttpError(403, "This form may not be sent from another site.")
             back = self.take(request)
         except HttpError as error:
-            return self.answer(as_json, error.status, HTTPStatus(error.status).phrase,
+            return self.answer(as_json, error.status, error_heading(error.status),
                                error.message, [*cors, *error.headers])
         words = duration_words(self.settings.signup.confirm_within)
         return self.answer(as_json, 200, "Check your inbox",
@@ -153,6 +160,7 @@ class SignupRoutes:
         """
         asked = read_signup(request, self.settings)
         ip = client_ip(request, self.trusted)
+        self.warn_of_an_untrusted_proxy(request)
         client = salted_hash(self.secret, "signup-client", client_network(ip))
         signup = Signup(asked.address, asked.name, asked.tags)
         trapped = asked.looks_automated
@@ -172,6 +180,16 @@ class SignupRoutes:
         else:
             self.worker.wake()
         return asked.page
+
+    def warn_of_an_untrusted_proxy(self, request: Request) -> None:
+        """Once: a proxy that is not trusted makes every reader one client, and the hourly
+        limit per client then turns readers away (429) after ``max_per_ip`` sign-ups."""
+        proxy = None if self._proxy_warned else untrusted_forwarder(request, self.trusted)
+        if proxy is not None:
+            self._proxy_warned = True
+            logger.warning("sign-ups come through %s with X-Forwarded-For, but it is not in "
+                           "signup.trusted_proxies: every reader behind it counts as one client "
+                           "(max_per_ip); if it is your proxy, add it there", proxy)
 
     def preflight(self, origin: str | None) -> Response:
         """OPTIONS: let an allowed origin's page POST JSON here (the Fetch standard's CORS)."""

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 
-from newsletter.errors import ProviderError, SubscriberError
+from newsletter.errors import InDoubtError, ProviderError, SubscriberError
 from newsletter.message import MessageFactory, NoticeFactory
 from newsletter.providers import make_provider
 from newsletter.render import CONFIRM, WELCOME, has_notice, notice_templates, render_notice
@@ -53,10 +53,12 @@ class SignupMailer:
         token = make_confirm_token(self.secret, entry.id, entry.signup.address)
         return self.settings.signup.confirm_url.format(token=token)
 
-    def send_confirmations(self, entries: list[Entry]) -> None:
+    def send_confirmations(self, entries: list[Entry]) -> bool:
         """Hand a confirmation email for each sign-up to the provider, in one batch of at most
-        ``provider.max_batch``; failures are logged. Safe to call from several threads at once,
-        as a send's workers call the provider."""
+        ``provider.max_batch``; failures are logged. False when the provider took none of them
+        and a later try may (down, refusing, the outbox unwritable): then they are to be sent
+        again. Safe to call from several threads at once, as a send's workers call the
+        provider."""
         factory = self.factory(CONFIRM)
         messages = []
         for entry in entries:
@@ -65,22 +67,23 @@ class SignupMailer:
                 messages.append(factory.build(signup.address, "", self.confirm_link(entry)))
             except SubscriberError as error:
                 logger.warning("no confirmation email for %s: %s", signup.address, error)
-        if messages:
-            self._send(messages, "confirmation")
+        return self._send(messages, "confirmation") if messages else True
 
     def send_welcome(self, address: str, name: str) -> None:
         """The welcome email, if the site has templates/welcome.html and .txt."""
         if has_notice(self.settings, WELCOME):
             self._send([self.factory(WELCOME).build(address, name)], "welcome")
 
-    def _send(self, messages: list, kind: str) -> None:
+    def _send(self, messages: list, kind: str) -> bool:
+        """Send ``messages``; False when none was sent and they may be sent again (a batch in
+        doubt may have gone out: never twice)."""
         try:
             results = send_with_retries(self.provider, messages, self.provider.sender(messages),
                                         self.retry, RateLimiter(None), time.sleep)
         except (ProviderError, OSError) as error:  # OSError: the outbox could not write
             logger.error("%d %s email(s) not sent (%s): %s", len(messages), kind,
                          self.provider.name, error)
-            return
+            return isinstance(error, InDoubtError)
         for message, result in zip(messages, results):
             if result.status == "sent":
                 logger.info("%s email to %s handed to %s", kind, message.to_address,
@@ -88,6 +91,7 @@ class SignupMailer:
             else:
                 logger.warning("%s email to %s rejected: %s", kind, message.to_address,
                                result.reason)
+        return True
 
     def close(self) -> None:
         """Release the provider's connections."""

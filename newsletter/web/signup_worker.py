@@ -31,6 +31,9 @@ BATCH = 2000  # sign-ups per transaction of the list at most
 POLL_SECONDS = 1.0  # how often the journal is read when nobody wakes the worker
 ERROR_PAUSE_SECONDS = 30.0  # after a failed batch; the sign-ups wait in the journal
 PURGE_EVERY = 600.0  # seconds between clean-ups of old journal rows
+RETRY_SECONDS = 60.0  # before sending again confirmations the provider took none of; doubles
+MAX_RETRY_SECONDS = 1800.0
+MAX_TRIES = 8  # about two hours of a provider down, then the sign-ups are given up
 MAILABLE = frozenset({Standing.NEW, Standing.UNCONFIRMED, Standing.LEFT})
 
 
@@ -56,6 +59,8 @@ class SignupWorker:
         self._purged_at = 0.0
         self._recovered = False
         self._cap_logged_at = -HOUR
+        self._retries: list[tuple[float, int, list]] = []  # (when, tries so far, entries)
+        self._retries_lock = threading.Lock()
 
     def start(self) -> None:
         """Start the thread (once); it first mails what a stopped server left half-mailed."""
@@ -81,6 +86,7 @@ class SignupWorker:
     def _run(self) -> None:
         while not self._stopping.is_set():
             started = time.monotonic()
+            self._send_again_when_due()
             try:
                 worked = self.process()
             # The list stayed locked, a template broke, the disk is full: try again later.
@@ -135,10 +141,26 @@ class SignupWorker:
             self.journal.purge(now - self.keep_seconds)
         return len(received)
 
-    def _mail(self, entries: list) -> None:
-        if entries:
-            self.mailer.send_confirmations(entries)
+    def _mail(self, entries: list, tries: int = 1) -> None:
+        """Send the confirmations of ``entries``. If the provider took none (down, the outbox
+        unwritable), they stay ``mailing`` and are sent again later, the wait doubling."""
+        if not entries:
+            return
+        if self.mailer.send_confirmations(entries) or tries >= MAX_TRIES:
             self.journal.finish(entries)
+            return
+        wait = min(RETRY_SECONDS * 2 ** (tries - 1), MAX_RETRY_SECONDS)
+        logger.warning("%d confirmation email(s) will be sent again in %g s", len(entries), wait)
+        with self._retries_lock:
+            self._retries.append((time.monotonic() + wait, tries + 1, entries))
+
+    def _send_again_when_due(self) -> None:
+        now = time.monotonic()
+        with self._retries_lock:
+            due = [retry for retry in self._retries if retry[0] <= now]
+            self._retries = [retry for retry in self._retries if retry[0] > now]
+        for _, tries, entries in due:
+            self.mailing.submit(self._mail, entries, tries).add_done_callback(_report_failure)
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until every sign-up in the journal is done (tests, benchmarks); False on timeout."""

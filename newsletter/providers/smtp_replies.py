@@ -1,0 +1,81 @@
+"""What an SMTP server's answers and failures mean for a send (docs/providers.md#smtp).
+
+A refusal about us, not the reader (our sender, our right to relay, the account's quota) would
+meet every reader alike, as would a connection no retry can make (a certificate this machine
+does not trust, TLS settings that do not match the port, a server refusing this machine): the
+adapter stops the run on them, naming what to change, rather than trying each reader in turn.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import ssl
+
+from newsletter.errors import AuthError
+
+# A refused recipient that is about us, not the reader (Postfix "Relay access denied",
+# Sendmail "Relaying denied", Exim "relay not permitted", Exchange "Unable to relay").
+RELAY_DENIED = re.compile(r"relay(ing)?( access)? (denied|not permitted|not allowed)"
+                          r"|unable to relay", re.IGNORECASE)
+# The account's sending quota, used up ("454 Throttling failure: Daily message quota exceeded"
+# from Amazon SES, "550 5.4.5 Daily user sending quota exceeded" from Gmail); not a reader's
+# full mailbox ("552 5.2.2 Mailbox quota exceeded", "over quota").
+SENDING_QUOTA = re.compile(r"(daily|sending|message|submission) ?quota|daily (sending )?limit"
+                           r"|sending limit", re.IGNORECASE)
+MAILBOX_FULL = re.compile(r"\b[45]\.2\.2\b")  # RFC 3463: mailbox full
+
+
+def reply_text(reply: bytes | str) -> str:
+    """A server's reply as text."""
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def server_words(exc: Exception) -> str:
+    """What a failure says: the server's code and words for a refused command
+    (``(554, b'...')`` as the server put it), else the error's own text."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {reply_text(exc.smtp_error)}"
+    return str(exc)
+
+
+def quota_used_up(reason: str) -> bool:
+    """The reply says the account may send no more for now; never for a reader's full mailbox
+    (x.2.2), whatever its words: each run would stop at that reader again."""
+    return bool(SENDING_QUOTA.search(reason)) and not MAILBOX_FULL.search(reason)
+
+
+def names_address(text: str, address: str) -> bool:
+    """``address`` appears in ``text`` as a whole address (not inside mary.jane@...)."""
+    return re.search(rf"(?<![\w.+-]){re.escape(address)}(?![\w.-])", text, re.I) is not None
+
+
+def lasting_failure(exc: Exception, connection: smtplib.SMTP | None, where: str, said: str,
+                    security: str, timeout: float) -> AuthError | None:
+    """The AuthError for a failure to connect, greet, secure or log in that trying again
+    cannot help; None when a retry may (``connection``: None until the server greeted us)."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return AuthError(
+            f"smtp: {where} showed a certificate this machine does not trust ({said})",
+            hint="set provider.host to the name on the server's certificate; for a relay "
+                 "with a certificate of its own, set SSL_CERT_FILE to that certificate")
+    if isinstance(exc, ssl.SSLError) and not isinstance(
+            exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError)):
+        hint = ('port 587 and 25 speak plain SMTP first: use security = "starttls"'
+                if security == "ssl" else "check provider.security and provider.port")
+        return AuthError(f"smtp: no TLS with {where} ({said})", hint=hint)
+    if isinstance(exc, smtplib.SMTPConnectError) and exc.smtp_code >= 500:
+        return AuthError(f"smtp: {where} refuses connections from this machine ({said})",
+                         hint="check provider.host, and that the server lets this machine send")
+    if isinstance(exc, smtplib.SMTPServerDisconnected) and connection is None and (
+            security != "ssl" and "timed out" in said):
+        # Connected, but no 220: most often port 465, which waits for our TLS handshake as
+        # we wait for its greeting. (No connection at all, a firewall's: a retry may help.)
+        return AuthError(f"smtp: {where} sent no greeting in {timeout:g} s",
+                         hint='a port that expects TLS from the start (465) needs security = '
+                              '"ssl"; else check provider.host and provider.port')
+    if connection is not None and "No suitable authentication method" in said:
+        offered = connection.esmtp_features.get("auth", "").strip() or "none"
+        return AuthError(f"smtp: {where} offers no login smtplib can do (AUTH {offered})",
+                         hint="use a server or account that takes AUTH PLAIN or LOGIN")
+    return None
