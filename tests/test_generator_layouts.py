@@ -237,3 +237,19 @@ def test_pelican_without_path_reads_article_paths_from_the_site_folder(tmp_path)
         "/content/blog/2024/spores": ("ready", "https://moss.example.org/blog/spores/"),
         "/content/pages/about": ("page", "https://moss.example.org/about/"),
     }
+
+
+def test_a_zola_posts_image_kept_in_its_section_folder_is_found_by_its_address(tmp_path):
+    """getzola.org, content overview (asset colocation): a section's other files are
+    published beside it, so a post links content/til/shot.png as /til/shot.png."""
+    root = write_files(tmp_path / "til", {
+        "config.toml": 'base_url = "https://til.example.org"\ntitle = "TIL"\n',
+        "content/til/_index.md": '+++\nsort_by = "date"\n+++\n',
+        "content/til/jj-log.md": ('+++\ntitle = "jj log"\ndate = 2025-03-26\n'
+                                  'description = "Ops."\n+++\n\n![The log](/til/shot.png)\n'),
+        "content/til/shot.png": picture((90, 90, 90), "PNG"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "/til/jj-log")
+    assert result.exit_code == 0, result.output

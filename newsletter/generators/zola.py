@@ -63,6 +63,11 @@ class Zola(Generator):
     def page_dirs(self) -> tuple[str, ...]:
         return (self._relative(self.content_root),)
 
+    def static_dirs(self) -> tuple[str, ...]:
+        """``static/``, then ``content/``: Zola publishes a section's and a page bundle's other
+        files beside them (``content/til/shot.png`` is ``/til/shot.png``)."""
+        return ("static", self._relative(self.content_root))
+
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         self.post_sections = tuple(self.root / pattern.strip("/") for pattern in post_dirs
                                    if not any(char in pattern for char in "*?["))
