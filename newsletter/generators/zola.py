@@ -27,6 +27,9 @@ class Zola(Generator):
     name = "zola"
     label = "Zola"
     markdown = "pulldown-cmark"
+    # A section's and a page bundle's other files are published beside them (asset
+    # colocation): content/til/shot.png is /til/shot.png.
+    publishes_content_files = True
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -62,11 +65,6 @@ class Zola(Generator):
 
     def page_dirs(self) -> tuple[str, ...]:
         return (self._relative(self.content_root),)
-
-    def static_dirs(self) -> tuple[str, ...]:
-        """``static/``, then ``content/``: Zola publishes a section's and a page bundle's other
-        files beside them (``content/til/shot.png`` is ``/til/shot.png``)."""
-        return ("static", self._relative(self.content_root))
 
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         self.post_sections = tuple(self.root / pattern.strip("/") for pattern in post_dirs
