@@ -253,3 +253,19 @@ def test_a_zola_posts_image_kept_in_its_section_folder_is_found_by_its_address(t
     fill_in_settings(root)
     result = invoke(root, "check", "/til/jj-log")
     assert result.exit_code == 0, result.output
+
+
+def test_a_relative_image_is_found_where_the_posts_address_puts_it(tmp_path):
+    """A browser reads ./shot.png against the page's address: Astro 1's Markdown pages (and
+    any generator that leaves such paths alone) keep the file in public/ under the post's
+    path, public/blog/2023/tiles/shot.png for /blog/2023/tiles/."""
+    root = write_files(tmp_path / "tiles", {
+        "astro.config.mjs": "export default { site: 'https://tiles.example.org' };\n",
+        "src/pages/blog/2023/tiles.md": ("---\ntitle: Tiles\npubDate: 2023-04-11\n"
+                                         "description: Grout.\n---\n\n![Grout](./shot.png)\n"),
+        "public/blog/2023/tiles/shot.png": picture((120, 80, 60), "PNG"),
+    })
+    assert listed(root)["/blog/2023/tiles"]["url"] == "https://tiles.example.org/blog/2023/tiles/"
+    fill_in_settings(root)
+    result = invoke(root, "check", "/blog/2023/tiles")
+    assert result.exit_code == 0, result.output
