@@ -21,6 +21,11 @@ def listed(root) -> dict[str, dict]:
     return {item["id"]: item for item in json.loads(result.stdout)}
 
 
+def fields(posts: dict[str, dict], *names: str) -> dict[str, tuple]:
+    """{post id: (its values of ``names``)}."""
+    return {key: tuple(post[name] for name in names) for key, post in posts.items()}
+
+
 ZOLA_BY_YEAR = {
     "config.toml": 'base_url = "https://reeds.example.org"\ntitle = "Reeds"\n',
     "content/blog/_index.md": '+++\ntitle = "Blog"\nsort_by = "date"\n+++\n',
@@ -116,9 +121,8 @@ def test_eleventy_data_files_that_export_a_function_still_tag_their_posts(tmp_pa
         "drafts/pollard.md": "---\ntitle: Pollards\ndate: 2024-03-09\n---\n\nHeads.\n",
         "about.md": "---\ntitle: About\n---\n\nWoods.\n",
     })
-    posts = listed(root)
     site = "https://ash.example.org"
-    assert {key: (post["status"], post["url"]) for key, post in posts.items()} == {
+    assert fields(listed(root), "status", "url") == {
         "/posts/coppicing": ("ready", f"{site}/posts/coppicing/"),
         "/notes/charcoal": ("ready", f"{site}/n/charcoal/"),
         "/drafts/pollard": ("ready", f"{site}/drafts/pollard/"),
