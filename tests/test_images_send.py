@@ -65,8 +65,9 @@ def test_a_missing_image_stops_send_with_its_file_and_line(tmp_path):
     assert result.exit_code == 2
     assert error_lines(result) == [
         f"error: {TYPOGRAPHY_FILE}:{line_of(site, './press.png')}: image ./press.png not found; "
-        f"looked for content/posts/{TYPOGRAPHY}/press.png and static/press.png; put the file "
-        "there, fix the path, or list its folder in [images] static_dirs"]
+        f"looked for content/posts/{TYPOGRAPHY}/press.png and static/press.png and "
+        "static/posts/press.png; put the file there, fix the path, or list its folder in "
+        "[images] static_dirs"]  # the last, where the post's address /posts/... puts it
     assert "Traceback" not in result.output
     assert nothing_claimed(site)
 

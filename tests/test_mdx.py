@@ -8,7 +8,7 @@ import json
 
 import lxml.html
 
-from generator_sites import write_files
+from generator_sites import picture, write_files
 from test_generators import make_blog
 
 from conftest import invoke
@@ -65,3 +65,32 @@ def test_a_markdown_post_keeps_its_braces_and_capitalised_words():
     expansion = expand_tags("Sets {a, b} and <Tag> in plain Markdown.\n",
                             TagContext(site_url="https://example.com"))
     assert expansion.problems == () and "{a, b}" in expansion.markdown
+
+
+def test_astro_and_gatsby_image_components_arrive_as_the_posts_images(tmp_path):
+    """docs.astro.build (Images in MDX): <Image src={imported} alt="..." /> of astro:assets,
+    its file imported by name; gatsby-plugin-image's <StaticImage src="..." alt="..." />. Both
+    are the image, sent inline; a component of the same name the post did not import from
+    those modules is still an error."""
+    root, _ = make_blog(tmp_path, "astro")
+    write_files(root, {
+        "src/assets/lens.png": picture((40, 40, 90), "PNG"),
+        "src/content/blog/new-lens.mdx": (
+            "---\ntitle: 'A New Lens'\ndescription: 'Glass.'\npubDate: 'Sep 02 2024'\n---\n"
+            "import { Image as Picture } from 'astro:assets';\nimport { StaticImage } from "
+            '"gatsby-plugin-image";\nimport lens from "../../assets/lens.png";\n\n'
+            'It came today. <Picture src={lens} alt="The lens, boxed" />\n\n'
+            '<StaticImage src="../../assets/lens.png" alt="The lens again" width={300} />\n'),
+        "src/content/blog/own-image.mdx": (
+            "---\ntitle: 'Own'\ndescription: 'Mine.'\npubDate: 'Sep 03 2024'\n---\n"
+            "import Image from '../../components/Image.astro';\n\n"
+            '<Image src="/chart.jpg" alt="x" />\n'),
+    })
+    assert invoke(root, "preview", "new-lens").exit_code == 0
+    page = lxml.html.fromstring((root / "preview/new-lens/email.html").read_bytes())
+    images = [image.get("alt") for image in page.iter("img")
+              if image.get("src", "").startswith("images/")]
+    assert images == ["The lens, boxed", "The lens again"]
+    result = invoke(root, "check", "own-image", "--json")
+    assert result.exit_code == 2
+    assert "<Image> is an MDX component" in json.loads(result.stdout)["findings"][0]["message"]

@@ -190,6 +190,10 @@ def test_an_escaped_shortcode_is_shown_as_the_shortcode_and_not_reported():
     ("[it]({{ 'about/' | absolute_url }})", "https://example.com/blog/about/"),
     ("[it]({{ site.url }}{{ page.url }})", "https://example.com/posts/this"),
     ('[it]({{ site.baseurl | append: "/feed.xml" }})', "/blog/feed.xml"),
+    # Eleventy's url filter (11ty.dev/docs/filters/url): pathPrefix before a path from the root
+    ('[it]({{ "/about/" | url }})', "/blog/about/"),
+    ("[it]({{ 'https://example.org/x' | url }})", "https://example.org/x"),
+    ("[it]({{ 'notes/x.html' | url }})", "notes/x.html"),
 ])
 def test_liquid_links_and_url_filters_give_the_published_address(body, url):
     markdown, problems = expand(body + "\n")

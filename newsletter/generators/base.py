@@ -198,16 +198,17 @@ def as_list(value: Any) -> list[str]:
 DATED_NAME = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)(?:[-_]+|$)(.*)$")
 
 
-def dated_name(stem: str) -> tuple[dt.date | None, str]:
-    """``2016-05-20-my-post`` → (that date, ``my-post``); (None, stem) without a valid date."""
-    match = DATED_NAME.match(stem)
+def dated_name(stem: str, pattern: re.Pattern = DATED_NAME) -> tuple[dt.date | None, str]:
+    """``2016-05-20-my-post`` → (that date, ``my-post``); (None, stem) without a valid date.
+    ``pattern``'s groups are the year, the month, the day and the rest (if any)."""
+    match = pattern.match(stem)
     if not match:
         return None, stem
     try:
         day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None, stem
-    return day, match.group(4)
+    return day, match.group(4) or ""
 
 
 def url_path(value: Any) -> str:

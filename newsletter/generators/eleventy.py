@@ -2,21 +2,24 @@
 collection examples name it (11ty.dev/docs/collections).
 
 A template joins the collection by its ``tags`` (front matter, or a directory data file such as
-``blog/blog.11tydata.js`` declaring ``tags: ["posts"]``, as eleventy-base-blog does); other
-templates are pages. ``permalink: false`` and ``eleventyExcludeFromCollections`` make pages too,
-``draft: true`` a draft. Addresses follow 11ty.dev/docs/permalinks: ``subdir/post.md`` is
+``blog/blog.11tydata.js`` declaring ``tags: ["posts"]``, as eleventy-base-blog does), or by
+a glob the settings make the collection from (``addCollection("posts", api =>
+api.getFilteredByGlob("./src/posts/*.md"))``); other templates are pages. ``permalink: false``
+and ``eleventyExcludeFromCollections`` make pages too, ``draft: true`` a draft. Addresses follow 11ty.dev/docs/permalinks: ``subdir/post.md`` is
 ``/subdir/post/``, an ``index.md`` or a ``post/post.md`` is its folder's, under ``pathPrefix``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.errors import ContentError
-from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
+from newsletter.generators.base import (Entry, Generator, Source, as_list, dated_name, glob_regex,
+                                        join_url)
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
@@ -26,12 +29,22 @@ from newsletter.generators.settings_files import (
     js_string,
     read_data,
     site_info,
+    without_js_comments,
 )
 from newsletter.generators.slugs import ascii_slug
 
 CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
                 "eleventy.config.ts", ".eleventy.js", ".eleventy.cjs")
 COLLECTIONS = ("posts", "post")  # eleventy-base-blog's, and 11ty.dev's examples'
+# addCollection("blog", api => api.getFilteredByGlob("./src/posts/*.md")): a collection of the
+# files a glob (or a list of them) names, as many blogs make their posts one.
+GLOB_COLLECTIONS = (*COLLECTIONS, "blog", "articles")
+_ADD_COLLECTION = re.compile(r"""\baddCollection\(\s*(["'`])(\w+)\1""")
+_GLOBS = r"""\[[^\]]*\]|(["'`])[^"'`\n]+\{0}"""  # "glob", or [...]
+_BY_GLOB = re.compile(r"\bgetFilteredByGlob\(\s*(" + _GLOBS.format(2) + r"|[A-Za-z_$][\w$]*)")
+_CALLED = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
+_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s})\]])")  # a statement's end, in formatted code
+_JS_STRING = re.compile(r"""(["'`])([^"'`\n]+)\1""")
 _FILE_DATES = ("last modified", "created", "git last modified", "git created")
 # {{ page.fileSlug }}, {{ title | slugify }}: the permalink templates newsletter works out.
 _TEMPLATE = re.compile(r"{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*)?-?}}")
@@ -74,7 +87,9 @@ class Eleventy(Generator):
 
     def info(self) -> SiteInfo:
         source, data = self._metadata()
-        return site_info(source, data.get("title"), data.get("url"), None, data.get("language"))
+        url = next((data[key] for key in ("url", "baseUrl", "baseURL", "siteUrl", "siteURL")
+                    if isinstance(data.get(key), str) and data[key].strip()), None)
+        return site_info(source, data.get("title"), url, None, data.get("language"))
 
     def ignore_file(self) -> str | None:
         """Eleventy renders every .html of its input folder as a Liquid template: when that is
@@ -82,6 +97,9 @@ class Eleventy(Generator):
         return ".eleventyignore" if self.input_dir.resolve() == self.root.resolve() else None
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        name, globs = self._glob_collection
+        if globs:
+            return globs, f'the "{name}" collection of {self.evidence or "its settings"}'
         tagged = {path.parent: _collection(as_list(self._data(path).get("tags")))
                   for path in self._data_files()}
         tagged = {folder: name for folder, name in sorted(tagged.items()) if name}
@@ -110,7 +128,7 @@ class Eleventy(Generator):
             page = "permalink: false: Eleventy writes no page for it"
         elif meta.get("eleventyexcludefromcollections") is True:
             page = "eleventyExcludeFromCollections: true"
-        elif not _collection(self._tags_of(source.path, meta)):
+        elif not (_collection(self._tags_of(source.path, meta)) or self._globbed(source.path)):
             page = 'not in the "posts" or "post" collection (its tags)'
         address = None if permalink[0] is False else self._address(source, permalink)
         return Entry(id=_id(relative), path=address, date=date, page=page,
@@ -149,6 +167,29 @@ class Eleventy(Generator):
                                hint="write the post's address without template syntax")
         path = join_url(path)
         return path[:-len("index.html")] if path.endswith("/index.html") else path
+
+    @functools.cached_property
+    def _glob_collection(self) -> tuple[str | None, tuple[str, ...]]:
+        """The posts collection the settings make from globs, and those globs (from the site's
+        folder, ``{md,njk}`` alternatives spelled out); (None, ()) when there is none."""
+        text = without_js_comments(self.config_text)
+        calls = list(_ADD_COLLECTION.finditer(text))
+        made: dict[str, list[str]] = {}
+        for index, call in enumerate(calls):
+            end = calls[index + 1].start() if index + 1 < len(calls) else len(text)
+            region = text[call.end():end]
+            region += "".join(_definition(text, name) for name in set(_CALLED.findall(region)))
+            for found in _BY_GLOB.finditer(region):
+                written = found[1] if found[1][0] in "[\"'`" else _definition(text, found[1])
+                made.setdefault(call[2], []).extend(
+                    glob for _, each in _JS_STRING.findall(written)
+                    for glob in _alternatives(each.strip().removeprefix("./")))
+        name = next((name for name in GLOB_COLLECTIONS if made.get(name)), None)
+        return name, tuple(made[name]) if name else ()
+
+    def _globbed(self, path: Path) -> bool:
+        relative = path.relative_to(self.root).as_posix()
+        return any(glob_regex(glob).fullmatch(relative) for glob in self._glob_collection[1])
 
     def _tags_of(self, path: Path, meta: dict[str, Any]) -> list[str]:
         tags = as_list(meta.get("tags"))  # one string is one tag
@@ -218,6 +259,25 @@ class Eleventy(Generator):
 def _collection(tags: list[Any]) -> str | None:
     """The post collection among ``tags``, if one is."""
     return next((name for name in COLLECTIONS if name in tags), None)
+
+
+def _definition(text: str, name: str) -> str:
+    """The top-level ``const name = ...`` or ``function name(...) {...}`` of the settings' code
+    (a glob kept in a constant, a helper making the collection), or ""."""
+    found = re.search(rf"^(?:(?:const|let|var)\s+{re.escape(name)}\s*=|(?:async\s+)?function"
+                      rf"\s+{re.escape(name)}\s*\()", text, re.MULTILINE)
+    if not found:
+        return ""
+    end = _TOP_LEVEL_LINE.search(text, found.end())
+    return text[found.start():end.start() if end else len(text)]
+
+
+def _alternatives(glob: str) -> list[str]:
+    """``posts/*.{md,njk}`` → ``posts/*.md``, ``posts/*.njk`` (the first braces only)."""
+    found = re.search(r"\{([^{}]*)\}", glob)
+    if not found:
+        return [glob]
+    return [glob[:found.start()] + choice + glob[found.end():] for choice in found[1].split(",")]
 
 
 def _id(relative: PurePosixPath) -> str:

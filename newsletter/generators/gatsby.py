@@ -8,6 +8,7 @@ Addresses: a ``slug`` in the front matter (Lumen) is the address; otherwise Gats
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -53,7 +54,9 @@ class Gatsby(Generator):
             return site_info("content/config.json", self.lumen.get("title"),
                              self.lumen.get("siteUrl") or self.lumen.get("url"))
         metadata = js_object(self.config_text, "siteMetadata")
-        title = metadata.get("title") or js_string(self.config_text, "title")
+        # siteTitle: @lekoarts/gatsby-theme-minimal-blog's (its navigation has titles too)
+        title = metadata.get("title") or metadata.get("siteTitle") or \
+            js_string(self.config_text, "siteTitle") or js_string(self.config_text, "title")
         url = metadata.get("siteUrl") or metadata.get("url") or js_string(self.config_text,
                                                                           "siteUrl")
         return site_info(self.evidence, title, url)
@@ -89,6 +92,8 @@ class Gatsby(Generator):
     def entry(self, source: Source) -> Entry:
         generic = super().entry(source)
         if (source.fields.string("slug") or "").strip("/"):
+            if generic.path and js_string(self.config_text, "trailingSlash") == "always":
+                generic = dataclasses.replace(generic, path=generic.path.rstrip("/") + "/")
             return generic
         source_root = max((folder for folder in self.sources
                            if folder in source.path.parents), key=lambda f: len(f.parts),

@@ -20,6 +20,7 @@ _TOKEN = re.compile(r"""
   | (?P<template>`(?:[^`\\]|\\.)*`)
   | (?P<name>[A-Za-z_$][\w$]*)
   | (?P<punct>\.\.\.|=>|[{}\[\](),:;=.])
+  | (?P<operator>[-?!&|+*/%<>~^])  # never a literal's, but code is read past them
 """, re.VERBOSE | re.DOTALL)
 _KEYWORDS = {"true": True, "false": False, "null": None, "undefined": None}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -64,15 +65,33 @@ def parse_declarations(text: str) -> dict[str, Any]:
     return values
 
 
+# What a data file exports: an object, or a function returning one (11ty.dev/docs/data-js):
+# `() => ({...})`, `() => { return {...} }`, `async function () { return {...}; }`.
+_EXPORT = re.compile(r"(?:export\s+default|module\.exports\s*=)\s*")
+_FUNCTION = re.compile(r"(?:async\s+)?(?:function\b[\w\s]*\([^)]*\)\s*|(?:\([^)]*\)|\w+)\s*=>\s*)"
+                       r"(?:\(\s*(?=\{)|\{)")
+_RETURN = re.compile(r"\breturn\s*(?=\{)")
+
+
 def exported_object(text: str) -> dict[str, Any] | None:
     """The object literal after ``export default`` or ``module.exports =`` in a data or settings
-    file, without the properties that are more than literals (a function, a computed value:
-    ``eleventyComputed``, ``permalink: (data) => ...``); None when there is none, or when even
-    where such a property ends cannot be told."""
-    match = re.search(r"(?:export\s+default|module\.exports\s*=)\s*(?=\{)", text)
+    file (or the one the function exported there returns first), without the properties that
+    are more than literals (a function, a computed value: ``eleventyComputed``, ``permalink:
+    (data) => ...``); None when there is none, or when even where such a property ends cannot
+    be told."""
+    match = _EXPORT.search(text)
     if not match:
         return None
-    parser = _Parser(text, match.end(), skip_code=True)
+    start = match.end()
+    function = _FUNCTION.match(text, start)
+    if function and function.group().endswith("{"):  # a body: the object it returns
+        returned = _RETURN.search(text, function.end())
+        start = returned.end() if returned else len(text)
+    elif function:  # => ({...})
+        start = function.end()
+    if not text.startswith("{", start):
+        return None
+    parser = _Parser(text, start, skip_code=True)
     try:
         value = parser.value()
     except (JsLiteralError, RecursionError):

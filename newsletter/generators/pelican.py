@@ -4,8 +4,9 @@
 Markdown articles open with ``Key: value`` lines. Files under ``PAGE_PATHS`` (``pages``) are
 pages; ``Status: draft`` is a draft, ``hidden`` and ``skip`` are pages, and an article in another
 language than ``DEFAULT_LANG`` is a translation. The date is ``Date``, else the one
-``FILENAME_METADATA`` finds in the file name; the address is ``ARTICLE_URL`` filled with the
-slug (``Slug``, else the title slugged), the date, the category and the language.
+``FILENAME_METADATA`` finds in the file name (``PATH_METADATA`` in its path: a slug, a
+category, where the metadata names none); the address is ``ARTICLE_URL`` filled with the slug
+(``Slug``, else the title slugged), the date, the category and the language.
 """
 
 from __future__ import annotations
@@ -47,10 +48,20 @@ class Pelican(Generator):
 
     @property
     def content_root(self) -> Path:
+        """``PATH``; unset (or "."), ``content/`` as the quickstart's Makefile passes it, unless
+        ``ARTICLE_PATHS`` are folders of the site's own and not of ``content/`` (Pelican's
+        default ``PATH`` is the folder it runs in)."""
         folder = self.config.get("PATH")
         if isinstance(folder, str) and folder.strip(" ./"):
             return self.root / folder.strip("/")
-        return self.root / "content" if (self.root / "content").is_dir() else self.root
+        content = self.root / "content"
+        written = self.config.get("ARTICLE_PATHS")
+        articles = [str(path).strip("/") for path in written if str(path).strip("/")] \
+            if isinstance(written, (list, tuple)) else []
+        if articles and all((self.root / path).is_dir() and not (content / path).is_dir()
+                            for path in articles):
+            return self.root
+        return content if content.is_dir() else self.root
 
     @property
     def values(self) -> dict[str, Any]:
@@ -58,6 +69,7 @@ class Pelican(Generator):
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         content = self.content_root.relative_to(self.root).as_posix()
+        content = "" if content == "." else content
         paths = self.config.get("ARTICLE_PATHS") or [""]
         dirs = tuple(join_url(content, str(path)).strip("/") or "." for path in paths)
         return dirs, "Pelican's PATH and ARTICLE_PATHS"
@@ -70,10 +82,11 @@ class Pelican(Generator):
 
     def entry(self, source: Source) -> Entry:
         fields, meta, relative = source.fields, source.meta, source.relative
-        date = fields.date("date") if meta.get("date") else self._file_date(source)
+        from_path = self._path_metadata(source)
+        date = fields.date("date") if meta.get("date") else self._file_date(source, from_path)
         status = str(meta.get("status") or self.config.get("DEFAULT_STATUS") or "published")
         page = self._page_reason(source, status.lower())
-        address = self._address(source, date, page=self._in_page_paths(source))
+        address = self._address(source, date, from_path, page=self._in_page_paths(source))
         return Entry(id=path_id(relative), path=address, date=date, page=page,
                      draft=status.lower() == "draft")
 
@@ -93,23 +106,37 @@ class Pelican(Generator):
             return f"a translation ({language or 'translation: true'})"
         return None
 
-    def _file_date(self, source: Source) -> dt.datetime | None:
-        pattern = self.config.get("FILENAME_METADATA", _DEFAULT_FILENAME_METADATA)
-        try:
-            match = re.match(pattern, source.path.stem) if isinstance(pattern, str) else None
-        except re.error:
-            match = None
-        if match and match.groupdict().get("date"):
+    def _path_metadata(self, source: Source) -> dict[str, str]:
+        """What ``FILENAME_METADATA`` finds in the file's name and ``PATH_METADATA`` in its path
+        under ``PATH`` (``date``, ``slug``, ``category``...): the values a post has unless its
+        own metadata says otherwise, as Pelican's ``parse_path_metadata`` reads them."""
+        found: dict[str, str] = {}
+        for setting, default, text in (
+                ("FILENAME_METADATA", _DEFAULT_FILENAME_METADATA, source.path.stem),
+                ("PATH_METADATA", "", source.relative.as_posix())):
+            pattern = self.config.get(setting, default)
             try:
-                return source.midnight(dt.date.fromisoformat(match.group("date")))
+                match = re.match(pattern, text) if isinstance(pattern, str) and pattern else None
+            except re.error:
+                match = None
+            for key, value in (match.groupdict() if match else {}).items():
+                if value is not None and value.strip():
+                    found.setdefault(key.lower(), value.strip())
+        return found
+
+    def _file_date(self, source: Source, from_path: dict[str, str]) -> dt.datetime | None:
+        if from_path.get("date"):
+            try:
+                return source.midnight(dt.date.fromisoformat(from_path["date"]))
             except ValueError:
                 return None
         if self.config.get("DEFAULT_DATE") == "fs":
             return dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
         return None
 
-    def _address(self, source: Source, date: dt.datetime | None, *, page: bool) -> str:
-        meta = source.meta
+    def _address(self, source: Source, date: dt.datetime | None, from_path: dict[str, str], *,
+                 page: bool) -> str:
+        meta = {**from_path, **source.meta}
         written = meta.get("url")
         if isinstance(written, str) and written.strip():
             return join_url(written)

@@ -155,7 +155,7 @@ def js_settings(path: Path) -> dict[str, Any]:
 def js_object(text: str, name: str, *, skip_code: bool = False) -> dict[str, Any]:
     """The object literal following ``name:`` or ``name =`` in JavaScript text, or {} (with
     ``skip_code``: its properties that are code left out)."""
-    text = _without_comments(text)
+    text = without_js_comments(text)
     match = re.search(rf"\b{re.escape(name)}\s*[:=]\s*(?=\{{)", text)
     return (object_at(text, match.end(), skip_code=skip_code) or {}) if match else {}
 
@@ -164,14 +164,14 @@ def js_string(text: str, name: str) -> str | None:
     """The literal string value of the first ``name: "..."`` (or ``name = '...'``) in ``text``,
     not in a comment."""
     match = re.search(rf"""\b{re.escape(name)}\s*[:=]\s*(["'`])([^"'`\n$]*)\1""",
-                      _without_comments(text))
+                      without_js_comments(text))
     return match.group(2) if match else None
 
 
 def js_boolean(text: str, name: str) -> bool | None:
     """The literal ``true`` or ``false`` of the first ``name: ...`` in ``text``, not in a
     comment."""
-    match = re.search(rf"\b{re.escape(name)}\s*:\s*(true|false)\b", _without_comments(text))
+    match = re.search(rf"\b{re.escape(name)}\s*:\s*(true|false)\b", without_js_comments(text))
     return match.group(1) == "true" if match else None
 
 
@@ -182,7 +182,7 @@ _STRING_OR_COMMENT = re.compile(r"(?m:^[ \t]*//[^\n]*)|/\*.*?\*/|"
                                 re.DOTALL)
 
 
-def _without_comments(text: str) -> str:
+def without_js_comments(text: str) -> str:
     """JavaScript without its ``/* */`` blocks and its lines that are ``//`` comments
     (``// site: 'https://example.com'`` is a setting left out, not one made); strings kept
     whole."""

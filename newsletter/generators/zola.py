@@ -2,11 +2,12 @@
 
 A folder with ``_index.md`` is a section (``content/`` itself is the root one); the post
 sections are those sorted by date (``sort_by = "date"``), else the one with the most dated
-pages. A page's date is its ``date``, else a date at the start of its file name; its address is
-``path`` if set, else its section's path and its ``slug`` (else its file name, or its folder's
-for an ``index.md``), slugged as Zola does (``[slugify] paths``, ``paths_keep_dates``).
-``draft = true`` is a draft; ``render = false`` and
-the sections' own ``_index.md`` are pages. Custom keys live under ``[extra]``.
+pages. A page is in its folder's section, and in the one above while a section is
+``transparent``. A page's date is its ``date``, else a date at the start of its file name; its
+address is ``path`` if set, else its folders and its ``slug`` (else its file name, or its
+folder's for an ``index.md``), slugged as Zola does (``[slugify] paths``, ``paths_keep_dates``).
+``draft = true`` is a draft; ``render = false``, pages in no section and the sections' own
+``_index.md`` are pages. Custom keys live under ``[extra]``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from newsletter.generators.base import Entry, Generator, Source, dated_name, join_url, path_id
+from newsletter.generators.base import (Entry, Generator, Source, dated_name, join_url,
+                                        path_id)
 from newsletter.generators.settings_files import SiteInfo, read_data, read_text, site_info
 from newsletter.generators.slugs import ascii_slug
 
@@ -25,6 +27,9 @@ class Zola(Generator):
     name = "zola"
     label = "Zola"
     markdown = "pulldown-cmark"
+    # A section's and a page bundle's other files are published beside them (asset
+    # colocation): content/til/shot.png is /til/shot.png.
+    publishes_content_files = True
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -69,7 +74,7 @@ class Zola(Generator):
         fields, relative, path = source.fields, source.relative, source.path
         stem = relative.stem
         named = stem if stem != "index" else path.parent.name
-        file_date, name = dated_name(named)
+        file_date, name = dated_name(named, _DATED_NAME)
         if self._slugify.get("paths_keep_dates") is True:
             name = named
         date = fields.date("date") or (source.midnight(file_date) if file_date else None)
@@ -87,9 +92,11 @@ class Zola(Generator):
             return "render = false: Zola publishes no page for it"
         if path.stem != "index" and (path.parent / "index.md").is_file():
             return "a file beside a page's index.md"
-        section = _section_of(path, self.content_root)
-        if self.post_sections and section not in self.post_sections:
-            return f"outside the post sections ({self._relative(section)})"
+        sections = _sections_of(path, self.content_root)
+        if not sections:
+            return "in no section: its folder has no _index.md, so Zola lists it nowhere"
+        if self.post_sections and not set(sections) & set(self.post_sections):
+            return f"outside the post sections ({self._relative(sections[0])})"
         return None
 
     def _address(self, source: Source, name: str) -> str:
@@ -97,15 +104,14 @@ class Zola(Generator):
         written = meta.get("path")
         if isinstance(written, str) and written.strip("/"):
             return join_url(written, "/")
+        # The folders as written (Zola slugs the page's own name only), then the slug.
+        parts = _page_folder(source.path, self.content_root).relative_to(self.content_root).parts
         if source.path.stem == "_index":
-            parts = source.path.parent.relative_to(self.content_root).parts
-            return join_url(*(ascii_slug(part) for part in parts), "/")
-        section = _section_of(source.path, self.content_root)
-        parts = section.relative_to(self.content_root).parts
+            return join_url(*parts, "/")
         slug = meta.get("slug")
         slug = _slugify_path(str(slug) if slug not in (None, "") else name,
                              self._slugify.get("paths"))
-        return join_url(*(ascii_slug(part) for part in parts), slug, "/")
+        return join_url(*parts, slug, "/")
 
     @property
     def _slugify(self) -> dict[str, Any]:
@@ -115,6 +121,11 @@ class Zola(Generator):
 
     def _relative(self, folder: Path) -> str:
         return folder.relative_to(self.root).as_posix()
+
+
+# getzola.org, content/page: a date opening a file's name, then (a space and) "_" or "-"
+# before the page's name: "2024-01-05-snowline", "2021-01-23 -hello new world".
+_DATED_NAME = re.compile(r"(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:\s?[_-](.+))?")
 
 
 def _slugify_path(text: str, strategy: object) -> str:
@@ -134,13 +145,23 @@ def _sections(content: Path) -> list[Path]:
     return found
 
 
-def _section_of(path: Path, content: Path) -> Path:
-    folder = path.parent
-    while folder != content and content in folder.parents:
-        if (folder / "_index.md").is_file():
-            return folder
+def _page_folder(path: Path, content: Path) -> Path:
+    """The folder a page is in, as Zola sees it: a bundle's ``index.md`` is in the one above."""
+    bundle = path.stem.split(".")[0] == "index" and path.parent != content
+    return path.parent.parent if bundle else path.parent
+
+
+def _sections_of(path: Path, content: Path) -> list[Path]:
+    """The sections listing the page at ``path``: the one of its folder (none when the folder
+    has no ``_index.md``: an orphan page), then, while a section is ``transparent``, the one
+    above it, as Zola passes such a section's pages up (posts kept in year folders)."""
+    found, folder = [], _page_folder(path, content)
+    while folder == content or (folder / "_index.md").is_file():
+        found.append(folder)
+        if folder == content or _front_matter(folder / "_index.md").get("transparent") is not True:
+            return found
         folder = folder.parent
-    return content
+    return found
 
 
 def _front_matter(path: Path) -> dict[str, Any]:
@@ -161,9 +182,9 @@ def _sorted_by_date(section: Path) -> bool:
 def _dated_pages(section: Path, sections: list[Path]) -> int:
     count = 0
     for path in section.rglob("*.md"):
-        if path.stem == "_index" or _section_of(path, sections[0]) != section:
+        if path.stem == "_index" or section not in _sections_of(path, sections[0]):
             continue
-        if "date" in _front_matter(path) or dated_name(path.stem)[0]:
+        if "date" in _front_matter(path) or dated_name(path.stem, _DATED_NAME)[0]:
             count += 1
     return count
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 from newsletter.config import Settings
 from newsletter.errors import ContentError, MissingImageError
@@ -97,14 +97,23 @@ def _places(post: Post, static: list[Path], relative: str,
     page = _page_folder(post)
     if post.path.stem == "index" and page != "/" and relative.startswith(page):
         places.append((post.path.parent, relative[len(page):]))  # a bundle's file, by its address
+    if not relative.startswith(("/", "{", "|")):  # as a browser reads it:
+        address = urljoin(_page_path(post), relative)  # from the page's address (Astro 1)
+        address = address[len(base_path):] if base_path and address.startswith(base_path + "/") \
+            else address
+        places += [(base, address.lstrip("/")) for base in static]
     return list(dict.fromkeys(places))
+
+
+def _page_path(post: Post) -> str:
+    parts = split_url(post.url)
+    return unquote(parts.path) if parts and parts.path else "/"
 
 
 def _page_folder(post: Post) -> str:
     """The path of the post's page, as a folder (``/posts/x/``): a page bundle's files are
     published there (Hugo), so the post may name one by its address."""
-    parts = split_url(post.url)
-    return (unquote(parts.path) if parts else "").rstrip("/") + "/"
+    return _page_path(post).rstrip("/") + "/"
 
 
 def _inside(path: Path, root: Path) -> bool:

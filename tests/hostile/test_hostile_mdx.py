@@ -33,3 +33,12 @@ def test_an_event_handler_in_a_component_never_becomes_an_attribute():
     fragment = markdown_to_fragment(expansion.markdown, "https://example.com/x")
     assert not fragment.xpath("//chart | //*[@onmouseover]")
     assert fragment.text_content().startswith("<Chart onmouseover=")
+
+
+@pytest.mark.parametrize("src", ['src="javascript:alert(1)"', "src={evil}",
+                                 'src="x.png" onerror="alert(1)" alt="a\\" onload=\\"b"'])
+def test_an_image_component_never_carries_a_script_url_or_a_handler(src):
+    body = ("import { Image } from 'astro:assets';\n"
+            "import evil from 'javascript:alert(1)//.png';\n\n" f"<Image {src} />\n")
+    fragment = markdown_to_fragment(expand_tags(body, MDX).markdown, "https://example.com/x")
+    assert not fragment.xpath("//*[@onerror] | //*[@onload] | //img[starts-with(@src, 'java')]")

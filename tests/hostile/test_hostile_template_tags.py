@@ -34,6 +34,14 @@ SCRIPT_URLS = ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:aler
 
 
 @pytest.mark.parametrize("url", SCRIPT_URLS)
+def test_an_eleventy_image_never_carries_a_script_or_local_file_url(url):
+    expansion = expand(f'{{% image "{url}", "A cat" %}}\n')
+
+    assert [problem.line for problem in expansion.problems] == [1]
+    assert not [element for element in elements(expansion.markdown) if element.tag == "img"]
+
+
+@pytest.mark.parametrize("url", SCRIPT_URLS)
 @pytest.mark.parametrize("parameter", ["link", "src", "attrlink"])
 def test_a_figure_never_carries_a_script_or_local_file_url(url, parameter):
     values = {"src": "photo.jpg", "attr": "Jane", parameter: url}
@@ -58,6 +66,7 @@ def test_a_figure_never_carries_a_script_or_local_file_url(url, parameter):
     '{{< x user="a\\" onclick=\\"alert(1)" id="123" >}}',
     '{{< gist "../../evil" "1" >}}',
     '{{< details summary="<b onclick=alert(1)>Open</b>" >}}Text{{< /details >}}',
+    '{% image "a.jpg\' onerror=\'alert(1)", "x\' onload=\'alert(2)<script>alert(3)</script>" %}',
     '{{< notice warning "<b onclick=alert(1)>Open</b>" >}}Text{{< /notice >}}',
     '{{% alert title="<script>alert(1)</script>" %}}Text{{% /alert %}}',
 ])

@@ -42,7 +42,6 @@ def expand_tags(body: str, context: TagContext, first_line: int = 1,
     return _Expander(body, context, first_line, dialect).run()
 
 
-
 @dataclass
 class _Frame:
     """A shortcode whose content is being read, until its closing tag."""
@@ -66,6 +65,7 @@ class _Expander:
         self.openings = Finder(text, OPENING)
         self.ticks = Finder(text, _BACKTICK)
         self.jsx = Finder(text, mdx.OPENING) if context.mdx else None
+        self.mdx_images = mdx.ImageImports(text) if context.mdx else None
         self.links = Finder(text, links.DESTINATION)
         self.link_files = links.LinkFiles(context)
         self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
@@ -132,7 +132,7 @@ class _Expander:
         if destination and destination.end() <= limit:
             piece = self.link_files.read(destination)
         elif self.jsx and mdx.OPENING.match(self.text, pos):
-            piece = mdx.read(self.text, pos, limit)
+            piece = mdx.read(self.text, pos, limit, self.mdx_images)
         else:
             piece = Piece(pos + 1, self.text[pos])
         if piece.message:

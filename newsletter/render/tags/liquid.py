@@ -12,7 +12,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Callable
 
-from newsletter.render.tags import hexo, hugo, zola
+from newsletter.render.tags import eleventy, hexo, hugo, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import url_in_markdown
 from newsletter.render.tags.hugo import Output, fenced, gist_link
@@ -121,6 +121,6 @@ def unknown(tag: Tag, context: TagContext) -> Output:
 
 LIQUID_TAGS: dict[str, Callable[[Tag, TagContext], Output]] = {
     "link": link_tag, "post_url": link_tag, "include": include, "gist": gist,
-    **hexo.HEXO_TAGS,
+    "image": eleventy.image, **hexo.HEXO_TAGS,
 }
 CODE_BLOCKS = {"highlight": highlight}

@@ -6,6 +6,11 @@ JSX: components (``<Chart data={...} />``) and ``{expressions}``. What a compone
 expression shows is made by the site's code when it builds the page; an email cannot run it,
 so each is reported at its line and shown as text, never as markup. Code is not read here: the
 expander only hands over prose.
+
+One kind of component is shown: the image ones. ``<Image src={crab} alt="A crab" />`` of
+``astro:assets`` (``crab`` imported from ``../../assets/crab.png``) and gatsby-plugin-image's
+``<StaticImage src="../images/crab.png" alt="A crab" />`` are that image, as docs.astro.build
+and gatsbyjs.com write them in MDX posts.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import html
 import re
 
 from newsletter.render.tags.expansion import Piece
+from newsletter.render.tags.html import escape, web_url
 
 # Where MDX syntax may begin in prose: an ESM statement at the start of a line, a JSX element
 # whose name is capitalised (HTML's are not case-sensitive, but no HTML element is written
@@ -23,8 +29,43 @@ OPENING = re.compile(r"^(?:import|export)[ \t]|</[A-Z][\w.]*\s*>|<[A-Z][\w.]*(?=
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
 MAX_JSX_CHARS = 4000  # read of one component's opening tag or one expression, at most
 
+# import crab from "../assets/crab.png"; import { Image as Img } from "astro:assets"
+_FILE_IMPORT = re.compile(r"""^import[ \t]+([A-Za-z_$][\w$]*)[ \t]+from[ \t]*(["'])"""
+                          r"""([^"'\n]{1,500}\.(?:png|jpe?g|gif|webp|avif|svg))\2""",
+                          re.MULTILINE | re.IGNORECASE)
+_IMAGE_MODULES = {"astro:assets": ("Image", "Picture"), "gatsby-plugin-image": ("StaticImage",)}
+_NAMED_IMPORT = re.compile(r"""^import[ \t]*\{([^}\n]{1,500})\}[ \t]*from[ \t]*(["'])"""
+                           rf"""({"|".join(_IMAGE_MODULES)})\2""", re.MULTILINE)
+# src="x.png", alt='A crab', src={crab}
+_ATTRIBUTE = re.compile(r"""([A-Za-z]+)=(?:"([^"]*)"|'([^']*)'|\{\s*([A-Za-z_$][\w$]*)\s*\})""")
 
-def read(text: str, pos: int, limit: int) -> Piece:
+
+class ImageImports:
+    """The post's image components (their local names) and image files imported by name."""
+
+    def __init__(self, text: str):
+        self.files = {found[1]: found[3] for found in _FILE_IMPORT.finditer(text)}
+        self.components: set[str] = set()
+        for found in _NAMED_IMPORT.finditer(text):
+            for name in found[1].split(","):
+                imported, _, local = name.strip().partition(" as ")
+                if imported.strip() in _IMAGE_MODULES[found[3]]:
+                    self.components.add((local or imported).strip())
+
+    def image(self, source: str) -> str | None:
+        """``<img>`` for the component opening ``source``, if it is an image one whose ``src``
+        is a file or a web address; None for anything else."""
+        name = re.match(r"<([\w.]+)", source)[1]
+        if name not in self.components or not source.endswith("/>"):
+            return None
+        values = {}
+        for key, double, single, variable in _ATTRIBUTE.findall(source):
+            values[key] = double or single or self.files.get(variable, "")
+        src = web_url(values.get("src") or "")
+        return f'<img src="{escape(src)}" alt="{escape(values.get("alt") or "")}">' if src else None
+
+
+def read(text: str, pos: int, limit: int, images: ImageImports | None = None) -> Piece:
     """The MDX syntax at ``pos`` (where :data:`OPENING` matched), read up to ``limit``. Each
     character is read once: what is read is what the piece covers (posts are hostile)."""
     if text.startswith(("import", "export"), pos):  # ends at the paragraph's end, as in MDX
@@ -38,6 +79,9 @@ def read(text: str, pos: int, limit: int) -> Piece:
     if source.startswith("{/*") and source.endswith("*/}"):
         return Piece(end, "")
     shown = html.escape(source, quote=False)
+    image = images.image(source) if images and opening.startswith("<") else None
+    if image:
+        return Piece(end, image)
     if opening.startswith("<"):
         return Piece(end, shown, f"{opening}> is an MDX component: what it shows is made by the "
                      "site's code, which an email cannot run",

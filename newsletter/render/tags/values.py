@@ -23,7 +23,8 @@ _FILTER = re.compile(r"\s*([a-z_]+)\s*(?::(.*))?", re.DOTALL)
 _PIECE = re.compile(r"""(?:"[^"]*"|'[^']*'|[^|,"'])+|[|,]""")
 ROOTS = ("site", "page")
 # The filters applied, and how many arguments each takes.
-FILTER_ARGUMENTS = {"relative_url": 0, "absolute_url": 0, "append": 1, "prepend": 1, "default": 1}
+FILTER_ARGUMENTS = {"relative_url": 0, "absolute_url": 0, "append": 1, "prepend": 1, "default": 1,
+                    "url": 0}  # Eleventy's: the base path before a path from the root
 # Values that are addresses: kept whole in Markdown (a space would end a link).
 URL_VARIABLES = ("site.url", "site.baseurl", "page.url", "page.permalink")
 
@@ -103,8 +104,10 @@ def _apply(filter_text: str, value: Any, is_url: bool, tag: Tag, context: TagCon
     if value is None or None in arguments:
         return None, is_url  # reported once, by evaluate
     text = display_value(value, tag)
-    if name == "relative_url":
+    if name == "relative_url" or name == "url" and text.startswith("/"):
         return context.relative_url(text), True
+    if name == "url":  # a web address, or a path relative to the page: as it is
+        return text, True
     if name == "absolute_url":
         return context.absolute_url(text), True
     argument = display_value(arguments[0], tag)
