@@ -95,8 +95,8 @@ def script(provider: str, site: Path, fake: FakeServer, environ: dict[str, str])
 
 
 def newsletter(site: Path, fake: FakeServer, environ: dict[str, str]) -> dict:
-    (site / ".newsletter" / "ledger.db").unlink(missing_ok=True)
-    for leftover in (site / ".newsletter").glob("ledger.db-*"):
+    # the ledger, its WAL files and ledger.made (a ledger gone beside it is refused as lost)
+    for leftover in (site / ".newsletter").glob("ledger.*"):
         leftover.unlink()
     return measured(["-m", "newsletter", "--site", str(site), "send", "what-matters", "--yes"],
                     fake, environ)

@@ -78,7 +78,7 @@ def on_postgresql(site: Path, url: str) -> None:
 
 def fresh_ledger(site: Path, url: str | None) -> None:
     if url is None:
-        for path in (site / ".newsletter").glob("ledger.db*"):
+        for path in (site / ".newsletter").glob("ledger.*"):  # ledger.made too
             path.unlink()
         return
     import psycopg
