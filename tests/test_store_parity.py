@@ -48,7 +48,7 @@ def test_a_reader_who_left_is_only_brought_back_with_resubscribe(store_site):
                                   "if they asked to come back\n")
     assert "alan@example.com" not in active_addresses(store_site)
     assert invoke(store_site, "subscribers", "add", "alan@example.com",
-                  "--resubscribe").output == "added alan@example.com\n"
+                  "--resubscribe").output == "alan@example.com is active again\n"
     assert "alan@example.com" in active_addresses(store_site)
 
 

@@ -87,8 +87,10 @@ def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -
         if any(ord(char) < 32 or ord(char) == 127 for char in value):
             raise SubscriberError(f"{option} {value!r} holds a line break or control character",
                                   hint="give it on one line")
-    if _store(site).add(address, name=name, tags=tags, resubscribe=resubscribe):
-        click.echo(f"added {address}")
+    store = _store(site)
+    was_listed = resubscribe and store.is_listed(address)
+    if store.add(address, name=name, tags=tags, resubscribe=resubscribe):
+        click.echo(f"{address} is active again" if was_listed else f"added {address}")
     else:
         click.echo(f"{address} is already subscribed")
 
@@ -97,18 +99,18 @@ def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -
 @click.argument("email")
 @pass_site
 def remove(site, email: str) -> None:
-    """Unsubscribe a reader (their row stays, so they are never imported again)."""
+    """Unsubscribe a reader (their row stays, so they are never imported again); an address
+    not on the list is recorded as unsubscribed, so no import adds it."""
     from newsletter.addresses import normalise_address
-    from newsletter.errors import SubscriberError
     from newsletter.subscribers import Status
 
     address = normalise_address(email)
     store = _store(site)
-    if not store.is_listed(address):
-        raise SubscriberError(f"{address} is not on the list",
-                              hint="check the spelling with `newsletter subscribers list`")
+    listed = store.is_listed(address)
     if store.set_status(address, Status.UNSUBSCRIBED, reason="subscribers remove"):
-        click.echo(f"unsubscribed {address}")
+        click.echo(f"unsubscribed {address}" if listed else
+                   f"{address} is not on the list; recorded as unsubscribed "
+                   "(never imported or mailed)")
     else:
         click.echo(f"{address} was already unsubscribed")
 

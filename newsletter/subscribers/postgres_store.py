@@ -18,7 +18,9 @@ from newsletter.errors import SubscriberError
 from newsletter.state import JOURNAL, LIST, joined_seconds, postgres
 from newsletter.subscribers.folder import LOCK_TIMEOUT
 from newsletter.subscribers.journal import now
-from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
+from newsletter.subscribers.rows import (
+    LEFT, Status, Subscriber, readd_refusal, split_tags, suppresses,
+)
 from newsletter.subscribers.signup_types import timestamp
 
 PAGE = 5000  # readers per query while streaming the list
@@ -172,8 +174,7 @@ class PostgresStore:
             if not suppresses(status[0]):
                 return False
             if not resubscribe:
-                raise SubscriberError(f"{address} is {status[0]}", where=self.where,
-                                      hint="pass --resubscribe only if they asked to come back")
+                raise readd_refusal(address, status[0], self.where)
             db.execute("UPDATE subscribers SET status = 'active' WHERE key = %s",
                        (address_key(address),))
             return True

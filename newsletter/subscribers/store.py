@@ -42,6 +42,7 @@ from newsletter.subscribers.rows import (
     Status,
     Subscriber,
     new_row,
+    readd_refusal,
     read_rows,
     row_key,
 )
@@ -312,10 +313,7 @@ class SubscriberStore(ListFolder):
             copies = index_copies(files, {address_key(address)}).get(address_key(address), [])
             suppressed = [row for _, _, row in copies if row.suppressed]
             if suppressed and not resubscribe:
-                raise SubscriberError(
-                    f"{address} is {suppressed[0].status_text}", where=suppressed[0].where,
-                    hint="pass --resubscribe only if they asked to come back",
-                )
+                raise readd_refusal(address, suppressed[0].status_text, suppressed[0].where)
             if not copies:
                 files.default.append(new_row(address, name, tags))
             set_statuses(copies, Status.ACTIVE, only_if=lambda row: row.suppressed)

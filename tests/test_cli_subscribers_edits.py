@@ -1,0 +1,55 @@
+"""`subscribers add` and `remove` on each store: what they say, and what they record."""
+
+from __future__ import annotations
+
+from tests.conftest import invoke
+from tests.pg_support import pg_url, store_site  # noqa: F401  (fixtures)
+
+
+def _status_of(site, address: str) -> str | None:
+    for line in invoke(site, "subscribers", "list").output.splitlines():
+        cells = line.split("\t")
+        if cells[0].lower() == address.lower():
+            return cells[2]
+    return None
+
+
+def test_remove_of_an_address_not_listed_records_it_so_no_import_adds_them(store_site,
+                                                                             tmp_path):
+    result = invoke(store_site, "subscribers", "remove", "Who@Example.com")
+    assert result.exit_code == 0
+    assert result.output == ("Who@example.com is not on the list; recorded as unsubscribed "
+                             "(never imported or mailed)\n")
+    assert _status_of(store_site, "who@example.com") == "unsubscribed"
+    incoming = tmp_path / "more.csv"
+    incoming.write_text("email,name\nwho@example.com,Who\n")
+    assert invoke(store_site, "subscribers", "import", str(incoming)).exit_code == 0
+    assert _status_of(store_site, "who@example.com") == "unsubscribed"
+    again = invoke(store_site, "subscribers", "remove", "who@example.com")
+    assert again.output == "who@example.com was already unsubscribed\n"
+
+
+def test_add_resubscribe_says_the_reader_is_active_again(store_site):
+    result = invoke(store_site, "subscribers", "add", "alan@example.com", "--resubscribe")
+    assert result.exit_code == 0
+    assert result.output == "alan@example.com is active again\n"
+    assert _status_of(store_site, "alan@example.com") == "active"
+    new = invoke(store_site, "subscribers", "add", "new@example.com", "--resubscribe")
+    assert new.output == "added new@example.com\n"
+
+
+def test_add_of_an_unconfirmed_reader_asks_for_their_consent_not_their_return(store_site):
+    import os
+
+    from newsletter.config.loading import load_settings
+    from newsletter.subscribers import open_store
+
+    invoke(store_site, "subscribers", "add", "u@example.com")  # then a sign-up not confirmed
+    open_store(load_settings(store_site, dict(os.environ))).set_status("u@example.com",
+                                                                        "unconfirmed")
+    result = invoke(store_site, "subscribers", "add", "u@example.com")
+    assert result.exit_code == 2
+    assert "u@example.com is unconfirmed" in result.output
+    assert "come back" not in result.output
+    assert "--resubscribe" in result.output and "confirm" in result.output.split(";")[1]
+    assert _status_of(store_site, "u@example.com") == "unconfirmed"
