@@ -53,3 +53,15 @@ def test_add_of_an_unconfirmed_reader_asks_for_their_consent_not_their_return(st
     assert "come back" not in result.output
     assert "--resubscribe" in result.output and "confirm" in result.output.split(";")[1]
     assert _status_of(store_site, "u@example.com") == "unconfirmed"
+
+
+def test_an_import_with_two_address_columns_imports_nothing(store_site, tmp_path):
+    incoming = tmp_path / "people.csv"
+    incoming.write_text("email,name,E-mail Address\nann@example.com,Ann,boss@example.com\n")
+    result = invoke(store_site, "subscribers", "import", str(incoming))
+    assert result.exit_code == 2
+    assert result.output == (f"error: {incoming}: two address columns ('email', "
+                             "'E-mail Address'): nothing was imported; keep the one that holds "
+                             "the readers' addresses\n")
+    assert _status_of(store_site, "ann@example.com") is None
+    assert _status_of(store_site, "boss@example.com") is None

@@ -167,6 +167,7 @@ def _read(path: Path, options: ImportOptions,
         summary.source = format_.title
         yield from _read_export(path, label, header, records, format_)
         return
+    _one_email_column(label, layout)
     read_status = _our_status_reader(label, layout, header, options)
     named = status_in_name(path.name) if read_status is None else None
     plain = PlainRows(path, layout) if read_status is None and named is None else None
@@ -282,6 +283,15 @@ def _our_status_reader(label: str, layout: Layout, header: list[str], options: I
         if name not in COLUMNS and status_like(written):
             raise _refusal(label, written, "a status")
     return None
+
+
+def _one_email_column(label: str, layout: Layout) -> None:
+    """Refuse a header with two address columns: which one is the reader's is a guess."""
+    written = [cell for cell, name in zip(layout.header or [], layout.columns) if name == "email"]
+    if len(written) > 1:
+        raise SubscriberError(f"two address columns ({', '.join(map(repr, written))}): "
+                              "nothing was imported", where=label,
+                              hint="keep the one that holds the readers' addresses")
 
 
 def _check_our_status(row: Row, label: str) -> None:
