@@ -65,3 +65,25 @@ def test_an_import_with_two_address_columns_imports_nothing(store_site, tmp_path
                              "the readers' addresses\n")
     assert _status_of(store_site, "ann@example.com") is None
     assert _status_of(store_site, "boss@example.com") is None
+
+
+def _tags_of(site, address: str) -> str:
+    line = next(line for line in invoke(site, "subscribers", "list").output.splitlines()
+                if line.startswith(address + "\t"))
+    return line.split("\t")[3]
+
+
+def test_add_of_a_listed_reader_with_tags_adds_the_tags_it_lacks(store_site):
+    result = invoke(store_site, "subscribers", "add", "katherine@example.org",
+                    "--tag", "space", "--tag", "weekly", "--tag", "ünï")
+    assert result.exit_code == 0
+    assert result.output == "katherine@example.org is already subscribed; name or tags added\n"
+    assert _tags_of(store_site, "katherine@example.org") == "math,space,weekly,ünï"
+    again = invoke(store_site, "subscribers", "add", "katherine@example.org", "--tag", "weekly")
+    assert again.output == "katherine@example.org is already subscribed\n"
+    named = invoke(store_site, "subscribers", "add", "grace@example.org", "--name", "G. H.")
+    assert named.output == "grace@example.org is already subscribed\n"  # her name stands
+    back = invoke(store_site, "subscribers", "add", "alan@example.com", "--resubscribe",
+                  "--tag", "returning")
+    assert back.output == "alan@example.com is active again\n"
+    assert _tags_of(store_site, "alan@example.com") == "founding,returning"

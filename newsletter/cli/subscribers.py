@@ -81,18 +81,17 @@ def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -
     """Add a reader to subscribers/subscribers.csv."""
     from newsletter.addresses import normalise_address
     from newsletter.errors import SubscriberError
+    from newsletter.subscribers import ACTIVE_AGAIN, ADDED, UPDATED
 
     address = normalise_address(email)
     for option, value in (("--name", name), *(("--tag", tag) for tag in tags)):
         if any(ord(char) < 32 or ord(char) == 127 for char in value):
             raise SubscriberError(f"{option} {value!r} holds a line break or control character",
                                   hint="give it on one line")
-    store = _store(site)
-    was_listed = resubscribe and store.is_listed(address)
-    if store.add(address, name=name, tags=tags, resubscribe=resubscribe):
-        click.echo(f"{address} is active again" if was_listed else f"added {address}")
-    else:
-        click.echo(f"{address} is already subscribed")
+    changed = _store(site).add(address, name=name, tags=tags, resubscribe=resubscribe)
+    click.echo({ADDED: f"added {address}", ACTIVE_AGAIN: f"{address} is active again",
+                UPDATED: f"{address} is already subscribed; name or tags added"}.get(
+                    changed, f"{address} is already subscribed"))
 
 
 @subscribers.command()

@@ -7,7 +7,8 @@ without the imports, the sign-ups or, for a site on files, the PostgreSQL store.
 
 from newsletter import on_first_use
 
-_ON_FIRST_USE = {"ListCopy": "copying", "copy_list": "copying", "export_readers": "export",
+_ON_FIRST_USE = {"ACTIVE_AGAIN": "adding", "ADDED": "adding", "UPDATED": "adding",
+                 "ListCopy": "copying", "copy_list": "copying", "export_readers": "export",
                  "BackgroundFolder": "folding", "fold_journal": "folding",
                  "ImportOptions": "imports", "ImportSummary": "imports", "import_file": "imports",
                  "open_store": "interface", "ReaderStore": "interface",
@@ -20,7 +21,7 @@ _ON_FIRST_USE = {"ListCopy": "copying", "copy_list": "copying", "export_readers"
                  "SubscriberStore": "store", "apply_suppressions": "suppressions",
                  "record_suppressions": "suppressions", "Suppression": "suppressions"}
 
-__all__ = ["CONSENT_COLUMNS", "LEFT", "BackgroundFolder", "Consent", "ImportOptions",
+__all__ = ["ACTIVE_AGAIN", "ADDED", "CONSENT_COLUMNS", "LEFT", "UPDATED", "BackgroundFolder", "Consent", "ImportOptions",
            "ImportSummary", "ListCopy", "PostgresStore", "PruneReport",
            "ReaderStore", "Roster", "Signup",
            "Standing", "Status", "Subscriber", "SubscriberStore", "Suppression",

@@ -14,7 +14,8 @@ from typing import Callable, Container, Iterable
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_file import CsvFile
 from newsletter.subscribers.csv_format import Record
-from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_values, split_tags
+from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_values
+from newsletter.subscribers.adding import with_details
 
 
 @dataclass
@@ -102,13 +103,17 @@ def merge_reader(copies: list[Copy], reader: Subscriber, resubscribe: bool) -> s
     if any(row.left for _, _, row in copies) and not resubscribe:
         return "skipped"
     changed = set_statuses(copies, Status.ACTIVE, only_if=lambda row: row.suppressed)
-    csv_file, record, row = copies[0]
-    if reader.name and not row.values.get("name"):
-        csv_file.set_cell(record, "name", reader.name)
-        changed = True
-    tags = split_tags(row.values.get("tags", ""))
-    new_tags = [tag for tag in reader.tags if tag not in tags]
-    if new_tags:
-        csv_file.set_cell(record, "tags", ",".join([*tags, *new_tags]))
-        changed = True
+    changed = add_details(copies[0], reader.name, reader.tags) or changed
     return "updated" if changed else "unchanged"
+
+
+def add_details(copy: Copy, name: str, tags: Iterable[str]) -> bool:
+    """Give a listed reader ``name`` if they have none and any of ``tags`` they lack; True if
+    that changed their row."""
+    csv_file, record, row = copy
+    before = (row.values.get("name", ""), row.values.get("tags", ""))
+    after = with_details(*before, name, tags)
+    for column, old, new in zip(("name", "tags"), before, after):
+        if new != old:
+            csv_file.set_cell(record, column, new)
+    return after != before

@@ -44,8 +44,9 @@ class ReaderStore(Protocol):
         """True if the list holds ``address``, whatever its status."""
 
     def add(self, email: str, name: str = "", tags: Iterable[str] = (),
-            resubscribe: bool = False) -> bool:
-        """Make a reader active; False if they already were."""
+            resubscribe: bool = False) -> str:
+        """Make a reader active, with ``name`` if they have none and ``tags``; what changed
+        (``adding.ADDED``, ``ACTIVE_AGAIN``, ``UPDATED``, or "" for nothing)."""
 
     def set_status(self, address: str, status: Status | str, reason: str | None = None) -> bool:
         """Give ``address`` this status; True if it changed."""

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Iterable
 
 from newsletter.subscribers.import_stage import DatabaseStage
 from newsletter.subscribers.postgres_store import PostgresStore, insert, suppress_in
-from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
+from newsletter.subscribers.adding import with_details
+from newsletter.subscribers.rows import LEFT, Status, Subscriber, suppresses
 
 if TYPE_CHECKING:
     from newsletter.subscribers.imports import ImportSummary
@@ -64,10 +65,8 @@ def _merge(row: tuple[str, str, str], reader: Subscriber, resubscribe: bool
         return "unchanged", None
     if left and not resubscribe:
         return "skipped", None
-    listed_tags = split_tags(tags)
-    new_tags = [tag for tag in reader.tags if tag not in listed_tags]
     after = (Status.ACTIVE.value if suppresses(status) else status,
-             name or reader.name, ",".join([*listed_tags, *new_tags]) if new_tags else tags)
+             *with_details(name, tags, reader.name, reader.tags))
     return ("unchanged", None) if after == row else ("updated", after)
 
 

@@ -18,9 +18,8 @@ from newsletter.errors import SubscriberError
 from newsletter.state import JOURNAL, LIST, joined_seconds, postgres
 from newsletter.subscribers.folder import LOCK_TIMEOUT
 from newsletter.subscribers.journal import now
-from newsletter.subscribers.rows import (
-    LEFT, Status, Subscriber, readd_refusal, split_tags, suppresses,
-)
+from newsletter.subscribers.adding import ACTIVE_AGAIN, ADDED, UPDATED, readd_refusal, with_details
+from newsletter.subscribers.rows import LEFT, Status, Subscriber, split_tags, suppresses
 from newsletter.subscribers.signup_types import timestamp
 
 PAGE = 5000  # readers per query while streaming the list
@@ -159,25 +158,27 @@ class PostgresStore:
     # -- writing -------------------------------------------------------------------------------
 
     def add(self, email: str, name: str = "", tags: Iterable[str] = (),
-            resubscribe: bool = False) -> bool:
-        """Add a reader, or make one who left active again with ``resubscribe``; False if they
-        were already active."""
+            resubscribe: bool = False) -> str:
+        """Add a reader, or make one who left active again with ``resubscribe``; what changed
+        (``adding.ADDED`` and the rest). One already listed takes ``name`` if they have none,
+        and ``tags``."""
         address = normalise_address(email)
+        key = address_key(address)
         with self.connection() as db, db.transaction():
-            status = db.execute("SELECT status FROM subscribers WHERE key = %s FOR UPDATE",
-                                (address_key(address),)).fetchone()
-            if status is None:
+            listed = db.execute("SELECT status, name, tags FROM subscribers WHERE key = %s "
+                                "FOR UPDATE", (key,)).fetchone()
+            if listed is None:
                 insert(db, [Subscriber(email=address, address=address, name=name,
                                        tags=tuple(tags),
                                        subscribed_at=timestamp(dt.datetime.now(dt.timezone.utc)))])
-                return True
-            if not suppresses(status[0]):
-                return False
-            if not resubscribe:
-                raise readd_refusal(address, status[0], self.where)
-            db.execute("UPDATE subscribers SET status = 'active' WHERE key = %s",
-                       (address_key(address),))
-            return True
+                return ADDED
+            status, *before = listed
+            if suppresses(status) and not resubscribe:
+                raise readd_refusal(address, status, self.where)
+            after = with_details(*before, name, tags)
+            db.execute("UPDATE subscribers SET status = 'active', name = %s, tags = %s "
+                       "WHERE key = %s", (*after, key))
+            return ACTIVE_AGAIN if suppresses(status) else UPDATED if after != tuple(before) else ""
 
     def set_status(self, address: str, status: Status | str, reason: str | None = None) -> bool:
         """Give ``address`` this status; True if it changed. A leaving status goes only to an

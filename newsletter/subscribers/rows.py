@@ -43,16 +43,6 @@ def suppresses(status: str) -> bool:
     return status not in _MAILED
 
 
-def readd_refusal(address: str, status: str, where: str) -> SubscriberError:
-    """Why `subscribers add` leaves a suppressed reader as they are, and what to do."""
-    if status == Status.UNCONFIRMED:
-        hint = ("they signed up but never confirmed; pass --resubscribe only if they agreed "
-                "to receive it")
-    else:
-        hint = "pass --resubscribe only if they asked to come back"
-    return SubscriberError(f"{address} is {status}", where=where, hint=hint)
-
-
 _MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a property call
 
 

@@ -25,7 +25,8 @@ from typing import Callable, Iterable, Iterator
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_file import CsvFile, UnclosedQuoteError
-from newsletter.subscribers.edits import ListFiles, index_copies, set_statuses
+from newsletter.subscribers.adding import ACTIVE_AGAIN, ADDED, UPDATED, readd_refusal
+from newsletter.subscribers.edits import ListFiles, add_details, index_copies, set_statuses
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.folding import find_rows, fold_locked
 from newsletter.subscribers.journal import strongest
@@ -42,7 +43,6 @@ from newsletter.subscribers.rows import (
     Status,
     Subscriber,
     new_row,
-    readd_refusal,
     read_rows,
     row_key,
 )
@@ -301,12 +301,12 @@ class SubscriberStore(ListFolder):
         return changed
 
     def add(self, email: str, name: str = "", tags: Iterable[str] = (),
-            resubscribe: bool = False) -> bool:
-        """Add a reader to subscribers.csv; False if they were already active.
+            resubscribe: bool = False) -> str:
+        """Add a reader to subscribers.csv; what changed (``adding.ADDED`` and the rest).
 
         A reader who unsubscribed, bounced, complained or never confirmed is only made active
         again with ``resubscribe`` (checking their consent is the writer's job); otherwise
-        SubscriberError.
+        SubscriberError. One already listed takes ``name`` if they have none, and ``tags``.
         """
         address = normalise_address(email)
         with self.transaction() as files:
@@ -316,5 +316,7 @@ class SubscriberStore(ListFolder):
                 raise readd_refusal(address, suppressed[0].status_text, suppressed[0].where)
             if not copies:
                 files.default.append(new_row(address, name, tags))
+                return ADDED
             set_statuses(copies, Status.ACTIVE, only_if=lambda row: row.suppressed)
-        return bool(suppressed) or not copies
+            detailed = add_details(copies[0], name, tags)
+        return ACTIVE_AGAIN if suppressed else UPDATED if detailed else ""

@@ -1,0 +1,32 @@
+"""Adding a reader who may be listed already: what `subscribers add` did, why it refused, and
+the name and tags a listed reader takes from an add or an import (one rule on both stores)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from newsletter.errors import SubscriberError
+from newsletter.subscribers.rows import Status, split_tags
+
+# What an add changed ("" when nothing: the reader was active with that name and those tags).
+ADDED = "added"
+ACTIVE_AGAIN = "active again"  # with --resubscribe
+UPDATED = "updated"  # their name or tags
+
+
+def readd_refusal(address: str, status: str, where: str) -> SubscriberError:
+    """Why `subscribers add` leaves a suppressed reader as they are, and what to do."""
+    if status == Status.UNCONFIRMED:
+        hint = ("they signed up but never confirmed; pass --resubscribe only if they agreed "
+                "to receive it")
+    else:
+        hint = "pass --resubscribe only if they asked to come back"
+    return SubscriberError(f"{address} is {status}", where=where, hint=hint)
+
+
+def with_details(name: str, tags: str, new_name: str, new_tags: Iterable[str]) -> tuple[str, str]:
+    """A listed reader's (name, tags cell) once given more: a name only where none is listed,
+    new tags after theirs (the cell as it was when nothing is new)."""
+    listed = split_tags(tags)
+    extra = [tag for tag in dict.fromkeys(split_tags(",".join(new_tags))) if tag not in listed]
+    return name or new_name, ",".join([*listed, *extra]) if extra else tags
