@@ -26,7 +26,8 @@ def test_remove_of_an_address_not_listed_records_it_so_no_import_adds_them(store
     assert invoke(store_site, "subscribers", "import", str(incoming)).exit_code == 0
     assert _status_of(store_site, "who@example.com") == "unsubscribed"
     again = invoke(store_site, "subscribers", "remove", "who@example.com")
-    assert again.output == "who@example.com was already unsubscribed\n"
+    assert again.output == ("who@example.com had already left the list (unsubscribed, "
+                            "bounced or complained); nothing changed\n")
 
 
 def test_add_resubscribe_says_the_reader_is_active_again(store_site):
@@ -87,3 +88,19 @@ def test_add_of_a_listed_reader_with_tags_adds_the_tags_it_lacks(store_site):
                   "--tag", "returning")
     assert back.output == "alan@example.com is active again\n"
     assert _tags_of(store_site, "alan@example.com") == "founding,returning"
+
+
+def test_remove_of_a_reader_who_bounced_does_not_call_them_unsubscribed(store_site):
+    import os
+
+    from newsletter.config.loading import load_settings
+    from newsletter.subscribers import Suppression, open_store, record_suppressions
+
+    record_suppressions(open_store(load_settings(store_site, dict(os.environ))),
+                        [Suppression("grace@example.org", "bounced", "test")],
+                        record_unknown=True)
+    result = invoke(store_site, "subscribers", "remove", "grace@example.org")
+    assert result.exit_code == 0
+    assert result.output == ("grace@example.org had already left the list (unsubscribed, "
+                             "bounced or complained); nothing changed\n")
+    assert _status_of(store_site, "grace@example.org") == "bounced"

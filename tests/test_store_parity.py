@@ -35,7 +35,8 @@ def test_add_list_remove_round_trip(store_site):
     assert invoke(store_site, "subscribers", "remove", "new@example.com").output == \
         "unsubscribed new@example.com\n"
     assert invoke(store_site, "subscribers", "remove", "new@example.com").output == \
-        "new@example.com was already unsubscribed\n"
+        ("new@example.com had already left the list (unsubscribed, bounced or complained); "
+         "nothing changed\n")
     assert "New@example.com" not in invoke(store_site, "subscribers", "list", "--status",
                                            "active").output
 

@@ -111,7 +111,8 @@ def remove(site, email: str) -> None:
                    f"{address} is not on the list; recorded as unsubscribed "
                    "(never imported or mailed)")
     else:
-        click.echo(f"{address} was already unsubscribed")
+        click.echo(f"{address} had already left the list (unsubscribed, bounced or "
+                   "complained); nothing changed")
 
 
 @subscribers.command("import")
