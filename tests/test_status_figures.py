@@ -1,0 +1,25 @@
+"""Large figures in what `status` and the preview's report tell the writer: every number
+with its thousands separators, every column wide enough for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sending_support import site_settings
+
+
+def test_the_report_writes_every_large_figure_with_thousands_separators(site):
+    from newsletter.preview.pages import SERVER_LINKS, render_page
+    from newsletter.preview.report import PostReport
+    from newsletter.sending import Funnel, Week
+
+    funnel = Funnel(post="/posts/big", sent=1_200_000, in_doubt=12_345, failed=2_000,
+                    pending=45_678, delivered=0, bounced=0, complained=0, unsubscribed=0,
+                    opened=None, clicked=None)
+    now = dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc)
+    page = render_page("report.html", site_settings(site), now, SERVER_LINKS,
+                       posts=[PostReport("/posts/big", "Big", funnel, "", [])],
+                       weeks=[Week(dt.date(2026, 11, 30), 1_250_000, 23_456, 7_890)],
+                       list_chart="", tracked=False)
+    assert "Also 12,345 in doubt, 2,000 failed, 45,678 pending." in page
+    assert "<td>1,250,000</td><td>23,456</td><td>7,890</td>" in page
