@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pg_support import each_store, list_into_store, pg_url  # noqa: F401 (fixtures)
 from sending_support import site_settings
 
 
@@ -23,3 +24,36 @@ def test_the_report_writes_every_large_figure_with_thousands_separators(site):
                        list_chart="", tracked=False)
     assert "Also 12,345 in doubt, 2,000 failed, 45,678 pending." in page
     assert "<td>1,250,000</td><td>23,456</td><td>7,890</td>" in page
+
+
+def test_status_json_of_every_post_opens_the_event_store_once(site, each_store, monkeypatch):
+    """On PostgreSQL each opening is a connection pool: one per post held a server's
+    connections for a ledger of many posts."""
+    import json
+
+    from conftest import invoke
+
+    from newsletter.sending.events import EventStore
+
+    list_into_store(site)
+    draft = site / "content" / "posts" / "notes-on-editing.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("draft: true", "draft: false"),
+                     encoding="utf-8")
+    for post in ("what-matters", "notes-on-editing"):
+        assert invoke(site, "send", post, "--yes").exit_code == 0
+    if each_store is None:  # the files store opens no events file before one is kept
+        recorded = EventStore(site_settings(site).state_dir)
+        recorded.readers_by_kind("/posts/what-matters")
+        recorded.close()
+    opened = []
+    real_init = EventStore.__init__
+
+    def counted(self, *args, **kwargs):
+        opened.append(args)
+        real_init(self, *args, **kwargs)
+    monkeypatch.setattr(EventStore, "__init__", counted)
+    result = invoke(site, "status", "--json")
+    funnels = json.loads(result.output)
+    assert [funnel["post"] for funnel in funnels] == ["/posts/notes-on-editing",
+                                                     "/posts/what-matters"]
+    assert len(opened) == 1

@@ -121,13 +121,18 @@ def _funnels_json(settings, post_id: str | None) -> dict | list[dict]:
     found in doubt first); no read of the list."""
     from collections import Counter
 
-    from newsletter.sending import ledger_counts, post_funnel
+    from newsletter.sending import ledger_counts, open_events, post_funnel
 
     counts = ledger_counts(settings, post_id)
     if post_id is not None:
         return post_funnel(settings, post_id, counts.get(post_id, Counter())).as_json()
-    return [post_funnel(settings, each, counter).as_json()
-            for each, counter in sorted(counts.items())]
+    events = open_events(settings) if counts else None  # one store (one pool) for every post
+    try:
+        return [post_funnel(settings, each, counter, events).as_json()
+                for each, counter in sorted(counts.items())]
+    finally:
+        if events is not None:
+            events.close()
 
 
 def _show_funnel(settings, post_id: str, counter) -> None:
