@@ -57,3 +57,16 @@ def test_status_json_of_every_post_opens_the_event_store_once(site, each_store, 
     assert [funnel["post"] for funnel in funnels] == ["/posts/notes-on-editing",
                                                      "/posts/what-matters"]
     assert len(opened) == 1
+
+
+def test_status_post_lines_up_the_funnel_of_a_list_of_millions(site, capsys):
+    from collections import Counter
+
+    from newsletter.cli.status import _show_funnel
+    from newsletter.sending import State
+
+    _show_funnel(site_settings(site), "/posts/what-matters", Counter({State.SENT: 1_234_567}))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2:5] == ["  accepted     1,234,567", "  delivered            0  0.0%",
+                          "  bounced              0  0.0%"]
+    assert lines[7] == "  opened               -  not tracked ([tracking] opens = true)"
