@@ -1,0 +1,44 @@
+"""`newsletter posts` never calls "ready" a post `send --due` will not send."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+from conftest import invoke
+from generator_sites import fill_in_settings, hexo_site
+from pg_support import pg_url, store_site  # noqa: F401 (fixtures)
+
+
+def _statuses(site) -> dict[str, str]:
+    listed = invoke(site, "posts", "--json")
+    return {item["id"]: item["status"] for item in json.loads(listed.output)}
+
+
+def test_a_sent_post_under_a_new_slug_is_not_listed_as_ready(store_site):
+    site = store_site
+    assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    post = site / "content" / "posts" / "what-matters.md"
+    post.write_text(post.read_text(encoding="utf-8").replace(
+        'slug: "/posts/what-matters"', 'slug: "/posts/what-really-matters"'), encoding="utf-8")
+    assert _statuses(site)["/posts/what-really-matters"] == "renamed"
+    assert "renamed: sent as /posts/what-matters (not sent by --due)" in invoke(
+        site, "posts").output
+    assert invoke(site, "send", "--due").exit_code == 0  # it notes the post as sent
+    assert _statuses(site)["/posts/what-really-matters"] == "renamed"
+    assert not list((site / "outbox").rglob("what-really-matters*"))
+
+
+def test_an_old_post_dated_by_its_file_and_edited_is_not_listed_as_ready(tmp_path):
+    root = tmp_path / "hexo"
+    hexo_site(root)
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root, since="2026-11-01T00:00:00Z")  # no readers: nothing is sent
+    path = root / "source" / "_posts" / "loom-notes.md"
+    path.write_text("---\ntitle: Loom Notes\n---\n\nNotes from before the newsletter.\n")
+    old = dt.datetime(2025, 6, 1, 10, tzinfo=dt.timezone.utc).timestamp()
+    os.utime(path, (old, old))
+    assert invoke(root, "send", "--due", "--now", "2026-11-20T12:00:00Z").exit_code == 0
+    path.write_text("---\ntitle: Loom Notes\n---\n\nNotes from before the newsletter, fixed.\n")
+    assert _statuses(root)["/loom-notes"] == "before-since"
