@@ -16,12 +16,17 @@ def _statuses(site) -> dict[str, str]:
     return {item["id"]: item["status"] for item in json.loads(listed.output)}
 
 
-def test_a_sent_post_under_a_new_slug_is_not_listed_as_ready(store_site):
-    site = store_site
+def _send_then_rename(site) -> None:
+    """Send the example post by hand, then give it a new slug (a new id)."""
     assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
     post = site / "content" / "posts" / "what-matters.md"
     post.write_text(post.read_text(encoding="utf-8").replace(
         'slug: "/posts/what-matters"', 'slug: "/posts/what-really-matters"'), encoding="utf-8")
+
+
+def test_a_sent_post_under_a_new_slug_is_not_listed_as_ready(store_site):
+    site = store_site
+    _send_then_rename(site)
     assert _statuses(site)["/posts/what-really-matters"] == "renamed"
     assert "renamed: sent as /posts/what-matters (not sent by --due)" in invoke(
         site, "posts").output
@@ -42,3 +47,13 @@ def test_an_old_post_dated_by_its_file_and_edited_is_not_listed_as_ready(tmp_pat
     assert invoke(root, "send", "--due", "--now", "2026-11-20T12:00:00Z").exit_code == 0
     path.write_text("---\ntitle: Loom Notes\n---\n\nNotes from before the newsletter, fixed.\n")
     assert _statuses(root)["/loom-notes"] == "before-since"
+
+
+def test_the_preview_index_says_renamed_as_posts_does(site):
+    from newsletter.config import load_settings
+    from newsletter.preview.pages import SERVER_LINKS, index_page
+
+    _send_then_rename(site)
+    page = index_page(load_settings(site, {}), dt.datetime.now(dt.timezone.utc), SERVER_LINKS)
+    assert ('<span class="status status-renamed">renamed: sent as /posts/what-matters (not '
+            'sent by --due)</span>') in page
