@@ -1,5 +1,5 @@
-"""Large figures in what `status` and the preview's report tell the writer: every number
-with its thousands separators, every column wide enough for it."""
+"""Large figures in what `status` and the preview's report tell the writer: every number on
+the report with its thousands separators, every column of `status` wide enough for it."""
 
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ def test_status_post_lines_up_the_funnel_of_a_list_of_millions(site, capsys):
 
     _show_funnel(site_settings(site), "/posts/what-matters", Counter({State.SENT: 1_234_567}))
     lines = capsys.readouterr().out.splitlines()
-    assert lines[2:5] == ["  accepted     1,234,567", "  delivered            0  0.0%",
-                          "  bounced              0  0.0%"]
-    assert lines[7] == "  opened               -  not tracked ([tracking] opens = true)"
+    # written as the status line above it writes them (sent 1234567, ...), in one column
+    assert lines[2:5] == ["  accepted     1234567", "  delivered          0  0.0%",
+                          "  bounced            0  0.0%"]
+    assert lines[7] == "  opened             -  not tracked ([tracking] opens = true)"

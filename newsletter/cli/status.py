@@ -140,17 +140,17 @@ def _show_funnel(settings, post_id: str, counter) -> None:
     from newsletter.sending import post_funnel
 
     funnel = post_funnel(settings, post_id, counter)
-    width = max(7, len(f"{funnel.sent:,}"), *(len(f"{count:,}") for _, count in funnel.steps()
-                                              if count is not None))
+    width = max(7, len(str(funnel.sent)), *(len(str(count)) for _, count in funnel.steps()
+                                            if count is not None))  # as wide as the list is long
     click.echo("\nAfter the hand-off (readers; share of those accepted):")
-    click.echo(f"  {'accepted':<13}{funnel.sent:>{width},}")
+    click.echo(f"  {'accepted':<13}{funnel.sent:>{width}}")
     for step, count in funnel.steps():
         if count is None:
             switch = "opens" if step == "opened" else "clicks"
             click.echo(f"  {step:<13}{'-':>{width}}  not tracked ([tracking] {switch} = true)")
             continue
         share = funnel.share(count)
-        words = f"{count:>{width},}" + (f"  {share:.1%}" if share is not None else "")
+        words = f"{count:>{width}}" + (f"  {share:.1%}" if share is not None else "")
         if step == "bounced" and count:
             words += f" ({funnel.hard_bounced} hard)"
         click.echo(f"  {step:<13}{words}")
