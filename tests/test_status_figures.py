@@ -59,15 +59,15 @@ def test_status_json_of_every_post_opens_the_event_store_once(site, each_store, 
     assert len(opened) == 1
 
 
-def test_status_post_lines_up_the_funnel_of_a_list_of_millions(site, capsys):
+def test_status_post_lines_up_the_funnel_of_a_list_of_tens_of_millions(site, capsys):
     from collections import Counter
 
     from newsletter.cli.status import _show_funnel
     from newsletter.sending import State
 
-    _show_funnel(site_settings(site), "/posts/what-matters", Counter({State.SENT: 1_234_567}))
+    _show_funnel(site_settings(site), "/posts/what-matters", Counter({State.SENT: 12_345_678}))
     lines = capsys.readouterr().out.splitlines()
-    # written as the status line above it writes them (sent 1234567, ...), in one column
-    assert lines[2:5] == ["  accepted     1234567", "  delivered          0  0.0%",
-                          "  bounced            0  0.0%"]
-    assert lines[7] == "  opened             -  not tracked ([tracking] opens = true)"
+    # written as the status line above it writes them (sent 12345678, ...), in one column
+    assert lines[2:5] == ["  accepted     12345678", "  delivered           0  0.0%",
+                          "  bounced             0  0.0%"]
+    assert lines[7] == "  opened              -  not tracked ([tracking] opens = true)"
