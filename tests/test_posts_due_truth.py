@@ -57,3 +57,10 @@ def test_the_preview_index_says_renamed_as_posts_does(site):
     page = index_page(load_settings(site, {}), dt.datetime.now(dt.timezone.utc), SERVER_LINKS)
     assert ('<span class="status status-renamed">renamed: sent as /posts/what-matters (not '
             'sent by --due)</span>') in page
+
+
+def test_a_post_send_due_found_no_readers_for_is_not_ready_nor_before_since(site):
+    (site / "subscribers" / "subscribers.csv").write_text("email,name,status,tags,subscribed_at\n")
+    assert "readers who join later do not get it" in invoke(site, "send", "--due").output
+    assert _statuses(site)["/posts/what-matters"] == "sent"
+    assert "sent to nobody (no active readers then)" in invoke(site, "posts").output

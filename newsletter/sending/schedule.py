@@ -177,10 +177,11 @@ def resumed_posts(settings: Settings, posts: list[Post], ledger: Ledger,
 
 
 def held_back(settings: Settings, posts: list[Post], now: dt.datetime) -> dict[str, str | None]:
-    """The posts published at ``now`` and never sent that `send --due` would not send though
-    their own date says it would: id -> the id a sent post went out under, when it is that
-    post renamed, else None (dated by its file's time, first seen before ``since``: an edit
-    moved the file's time). Empty before any run recorded ``since``."""
+    """The posts published at ``now`` that no reader was sent and that `send --due` would not
+    send though their own date says it would: id -> the id it went out under (another post's,
+    when it is that post renamed; its own, when a run found it no readers), else None (dated
+    by its file's time, first seen before ``since``: an edit moved the file's time). Empty
+    before any run recorded ``since``."""
     from newsletter.sending.ledger import Ledger
 
     with Ledger.open_existing(settings) or nullcontext() as ledger:
@@ -193,9 +194,11 @@ def held_back(settings: Settings, posts: list[Post], now: dt.datetime) -> dict[s
             if (post.id in due or post.id in held or classify(post, now) is not PostStatus.READY
                     or ledger.has_rows(post.id)):
                 continue
-            # A renamed post a run already noted is finished with no rows of its own.
+            # Finished with no rows of its own: a renamed post a run noted, or one that found
+            # no readers.
             sent_as = [ledger.get_meta(key) for key in _sent_as(post).values()]
-            held[post.id] = (next((each for each in sent_as if each and each != post.id), None)
+            held[post.id] = (next((each for each in sent_as if each and each != post.id),
+                                  post.id)
                              if campaign_state(ledger, post.id) is CampaignState.FINISHED
                              else None)
         return held

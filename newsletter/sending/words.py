@@ -44,8 +44,8 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
     With ``unsent`` (post id -> active readers the ledger lacks), those count too: "sent 40
     of 120 (80 not yet sent)". A published post dated before ``since`` is one `send --due`
     never sends: said so, because a wrong year in its date would otherwise go unnoticed. So is
-    one in ``held`` (:func:`~newsletter.sending.schedule.held_back`): a sent post renamed, or
-    one dated by its file's time that an edit made look new.
+    one in ``held`` (:func:`~newsletter.sending.schedule.held_back`): a sent post renamed, one
+    dated by its file's time that an edit made look new, or one a run found no readers for.
     """
     states = counts.get(post.id)
     if states:
@@ -58,9 +58,12 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
         return ("sent" if done == total else "partial"), words
     status = classify(post, now)
     if status is PostStatus.READY and held and post.id in held:
-        if held[post.id] is None:
+        sent_as = held[post.id]
+        if sent_as is None:
             return BEFORE_SINCE
-        return "renamed", f"renamed: sent as {held[post.id]} (not sent by --due)"
+        if sent_as == post.id:
+            return "sent", "sent to nobody (no active readers then)"
+        return "renamed", f"renamed: sent as {sent_as} (not sent by --due)"
     if (since is not None and status in (PostStatus.READY, PostStatus.SCHEDULED)
             and post.date < since):
         return BEFORE_SINCE
