@@ -64,3 +64,16 @@ def test_a_post_send_due_found_no_readers_for_is_not_ready_nor_before_since(site
     assert "readers who join later do not get it" in invoke(site, "send", "--due").output
     assert _statuses(site)["/posts/what-matters"] == "sent"
     assert "sent to nobody (no active readers then)" in invoke(site, "posts").output
+
+
+def test_status_of_a_renamed_post_names_the_id_it_went_out_as(site):
+    _send_then_rename(site)
+    assert invoke(site, "status", "what-really-matters").output == (
+        "/posts/what-really-matters: sent as /posts/what-matters before its file or slug was "
+        "renamed (newsletter status /posts/what-matters); send --due does not send it again.\n")
+    assert invoke(site, "status").output == (
+        "/posts/what-matters: sent 4, failed 0, in doubt 0, pending 0; renamed "
+        "/posts/what-really-matters (not sent again)\n")
+    # the id it names shows that post's figures (its short name is the renamed file's too)
+    assert invoke(site, "status", "/posts/what-matters").output.startswith(
+        "/posts/what-matters: sent 4, failed 0, in doubt 0, pending 0")

@@ -58,7 +58,7 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
     else:
         counter = report.counts.get(post_id)
         if not counter:
-            click.echo(f"{post_id}: not sent yet.")
+            click.echo(f"{post_id}: {_unsent_words(settings, posts, post_id)}")
         else:
             click.echo(f"{post_id}: {state_summary(counter, unsent(post_id))}"
                        f"{extra(post_id)}")
@@ -75,11 +75,13 @@ def _outlook(settings, posts, report):
     import datetime as dt
 
     from newsletter.cli.echo import readers
-    from newsletter.sending import Budget, Ledger, State, resumed_posts, welcome_sent
+    from newsletter.sending import Budget, Ledger, State, held_back, resumed_posts, welcome_sent
 
     welcome = welcome_sent(settings)
     known = {post.id for post in posts}
     now = dt.datetime.now(dt.timezone.utc)
+    renamed_to = {old: new for new, old in held_back(settings, posts, now).items()
+                  if old and old != new}
     budget = Budget.open(settings, now)
     with Ledger.open(settings) as ledger:
         going_out = resumed_posts(settings, posts, ledger, now) if budget else set()
@@ -89,7 +91,9 @@ def _outlook(settings, posts, report):
         budget.close()
 
     def extra(post_id: str) -> str:
-        words = "" if post_id in known else f"; its file is gone from {_posts_folders(settings)}"
+        words = ("" if post_id in known
+                 else f"; renamed {renamed_to[post_id]} (not sent again)" if post_id in renamed_to
+                 else f"; its file is gone from {_posts_folders(settings)}")
         if welcome.get(post_id):
             words += f"; {readers(welcome[post_id])} had it as a welcome email"
         if post_id in finish:
@@ -98,6 +102,22 @@ def _outlook(settings, posts, report):
                       f"{when:%Y-%m-%d %H:%M %Z} at the current limits")
         return words
     return extra
+
+
+def _unsent_words(settings, posts, post_id: str) -> str:
+    """Why no reader has ``post_id``: never sent, or sent under the id it had before a rename
+    (or to nobody), which `send --due` counts as sent."""
+    import datetime as dt
+
+    from newsletter.sending import held_back
+
+    sent_as = held_back(settings, posts, dt.datetime.now(dt.timezone.utc)).get(post_id)
+    if sent_as is None:
+        return "not sent yet."
+    if sent_as == post_id:
+        return "sent to nobody (no active readers then); send --due does not send it again."
+    return (f"sent as {sent_as} before its file or slug was renamed (newsletter status "
+            f"{sent_as}); send --due does not send it again.")
 
 
 def _post_id(ledger, posts, name: str) -> str:
