@@ -196,9 +196,8 @@ def held_back(settings: Settings, posts: list[Post], now: dt.datetime) -> dict[s
                 continue
             # Finished with no rows of its own: a renamed post a run noted, or one that found
             # no readers.
-            sent_as = [ledger.get_meta(key) for key in _sent_as(post).values()]
-            held[post.id] = (next((each for each in sent_as if each and each != post.id),
-                                  post.id)
+            sent_as = [each for key in _sent_as(post).values() if (each := ledger.get_meta(key))]
+            held[post.id] = ((post.id if post.id in sent_as or not sent_as else sent_as[0])
                              if campaign_state(ledger, post.id) is CampaignState.FINISHED
                              else None)
         return held
