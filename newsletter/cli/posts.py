@@ -14,8 +14,8 @@ from newsletter.cli import pass_site
 # words, and the class of a post nothing was sent of; an unpublished kind reads as "draft"
 # (Hugo's expired posts), one never emailed as "page" (newsletter: false).
 JSON_STATUS = {"sent": "sent", "partial": "partly-sent", "before-since": "before-since",
-               "ready": "ready", "scheduled": "scheduled", "draft": "draft", "expired": "draft",
-               "page": "page", "opted-out": "page"}
+               "renamed": "renamed", "ready": "ready", "scheduled": "scheduled",
+               "draft": "draft", "expired": "draft", "page": "page", "opted-out": "page"}
 
 
 @click.command()
@@ -30,7 +30,8 @@ def posts(site, as_json: bool) -> None:
     A post sent to part of the list says how many active readers it has not reached yet.
     """
     from newsletter.posts import load_posts, newest_first
-    from newsletter.sending import ledger_report, schedule_note, since_of, status_words
+    from newsletter.sending import (held_back, ledger_report, schedule_note, since_of,
+                                    status_words)
 
     settings = site.settings
     found, errors = load_posts(settings)
@@ -39,7 +40,9 @@ def posts(site, as_json: bool) -> None:
     report = ledger_report(settings, {post.id: post.newsletter_tags for post in found})
     since = since_of(settings)
     ordered = newest_first(found)
-    statuses = [status_words(post, now, report.counts, report.unsent, since) for post in ordered]
+    held = held_back(settings, found, now)
+    statuses = [status_words(post, now, report.counts, report.unsent, since, held)
+                for post in ordered]
     if as_json:
         click.echo(json.dumps([*(_as_json(settings, post, kind)
                                  for post, (kind, _) in zip(ordered, statuses)),

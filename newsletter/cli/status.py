@@ -58,7 +58,7 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
     else:
         counter = report.counts.get(post_id)
         if not counter:
-            click.echo(f"{post_id}: not sent yet.")
+            click.echo(f"{post_id}: {_unsent_words(settings, posts, post_id)}")
         else:
             click.echo(f"{post_id}: {state_summary(counter, unsent(post_id))}"
                        f"{extra(post_id)}")
@@ -75,11 +75,13 @@ def _outlook(settings, posts, report):
     import datetime as dt
 
     from newsletter.cli.echo import readers
-    from newsletter.sending import Budget, Ledger, State, resumed_posts, welcome_sent
+    from newsletter.sending import Budget, Ledger, State, held_back, resumed_posts, welcome_sent
 
     welcome = welcome_sent(settings)
     known = {post.id for post in posts}
     now = dt.datetime.now(dt.timezone.utc)
+    renamed_to = {old: new for new, old in held_back(settings, posts, now).items()
+                  if old and old != new}
     budget = Budget.open(settings, now)
     with Ledger.open(settings) as ledger:
         going_out = resumed_posts(settings, posts, ledger, now) if budget else set()
@@ -89,7 +91,9 @@ def _outlook(settings, posts, report):
         budget.close()
 
     def extra(post_id: str) -> str:
-        words = "" if post_id in known else f"; its file is gone from {_posts_folders(settings)}"
+        words = ("" if post_id in known
+                 else f"; renamed {renamed_to[post_id]} (not sent again)" if post_id in renamed_to
+                 else f"; its file is gone from {_posts_folders(settings)}")
         if welcome.get(post_id):
             words += f"; {readers(welcome[post_id])} had it as a welcome email"
         if post_id in finish:
@@ -98,6 +102,22 @@ def _outlook(settings, posts, report):
                       f"{when:%Y-%m-%d %H:%M %Z} at the current limits")
         return words
     return extra
+
+
+def _unsent_words(settings, posts, post_id: str) -> str:
+    """Why no reader has ``post_id``: never sent, or sent under the id it had before a rename
+    (or to nobody), which `send --due` counts as sent."""
+    import datetime as dt
+
+    from newsletter.sending import held_back
+
+    sent_as = held_back(settings, posts, dt.datetime.now(dt.timezone.utc)).get(post_id)
+    if sent_as is None:
+        return "not sent yet."
+    if sent_as == post_id:
+        return "sent to nobody (no active readers then); send --due does not send it again."
+    return (f"sent as {sent_as} before its file or slug was renamed (newsletter status "
+            f"{sent_as}); send --due does not send it again.")
 
 
 def _post_id(ledger, posts, name: str) -> str:
@@ -121,13 +141,18 @@ def _funnels_json(settings, post_id: str | None) -> dict | list[dict]:
     found in doubt first); no read of the list."""
     from collections import Counter
 
-    from newsletter.sending import ledger_counts, post_funnel
+    from newsletter.sending import ledger_counts, open_events, post_funnel
 
     counts = ledger_counts(settings, post_id)
     if post_id is not None:
         return post_funnel(settings, post_id, counts.get(post_id, Counter())).as_json()
-    return [post_funnel(settings, each, counter).as_json()
-            for each, counter in sorted(counts.items())]
+    events = open_events(settings) if counts else None  # one store (one pool) for every post
+    try:
+        return [post_funnel(settings, each, counter, events).as_json()
+                for each, counter in sorted(counts.items())]
+    finally:
+        if events is not None:
+            events.close()
 
 
 def _show_funnel(settings, post_id: str, counter) -> None:
@@ -135,15 +160,17 @@ def _show_funnel(settings, post_id: str, counter) -> None:
     from newsletter.sending import post_funnel
 
     funnel = post_funnel(settings, post_id, counter)
+    width = max(7, len(str(funnel.sent)), *(len(str(count)) for _, count in funnel.steps()
+                                            if count is not None))  # as wide as the list is long
     click.echo("\nAfter the hand-off (readers; share of those accepted):")
-    click.echo(f"  {'accepted':<13}{funnel.sent:>7}")
+    click.echo(f"  {'accepted':<13}{funnel.sent:>{width}}")
     for step, count in funnel.steps():
         if count is None:
             switch = "opens" if step == "opened" else "clicks"
-            click.echo(f"  {step:<13}{'-':>7}  not tracked ([tracking] {switch} = true)")
+            click.echo(f"  {step:<13}{'-':>{width}}  not tracked ([tracking] {switch} = true)")
             continue
         share = funnel.share(count)
-        words = f"{count:>7}  {share:.1%}" if share is not None else f"{count:>7}"
+        words = f"{count:>{width}}" + (f"  {share:.1%}" if share is not None else "")
         if step == "bounced" and count:
             words += f" ({funnel.hard_bounced} hard)"
         click.echo(f"  {step:<13}{words}")

@@ -41,7 +41,7 @@ from newsletter.render import (
     Email,
     encoded_html_size,
 )
-from newsletter.sending import ledger_counts, schedule_note, since_of, status_words
+from newsletter.sending import held_back, ledger_counts, schedule_note, since_of, status_words
 from newsletter.urls import split_url
 
 DESKTOP_WIDTH = 700  # px: a desktop client's reading pane around a 600 px email
@@ -109,7 +109,8 @@ def index_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
     posts, errors = load_posts(settings)
     sent = ledger_counts(settings)
     since = since_of(settings)
-    rows = [_row(settings, post, now, sent, since, links) for post in newest_first(posts)]
+    held = held_back(settings, posts, now)
+    rows = [_row(settings, post, now, sent, since, held, links) for post in newest_first(posts)]
     broken = [BrokenFile(error, links.post(error_file_name(error) or "")) for error in errors]
     return render_page("index.html", settings, now, links, rows=rows, errors=broken,
                        ledger=bool(sent), note=schedule_note(posts, now, sent, since))
@@ -228,8 +229,8 @@ def _remote_hosts(html: str) -> list[str]:
                    if parts})
 
 
-def _row(settings, post, now, sent, since, links) -> Row:
-    status_class, status_text = status_words(post, now, sent, since=since)
+def _row(settings, post, now, sent, since, held, links) -> Row:
+    status_class, status_text = status_words(post, now, sent, since=since, held=held)
     return Row(id=post.id, title=post.title, date=_date_text(settings, post),
                status_class=status_class, status_text=status_text, href=links.post(post.id))
 

@@ -176,6 +176,33 @@ def resumed_posts(settings: Settings, posts: list[Post], ledger: Ledger,
     return {item.post.id for item in plan.due if item.resume}
 
 
+def held_back(settings: Settings, posts: list[Post], now: dt.datetime) -> dict[str, str | None]:
+    """The posts published at ``now`` that no reader was sent and that `send --due` would not
+    send though their own date says it would: id -> the id it went out under (another post's,
+    when it is that post renamed; its own, when a run found it no readers), else None (dated
+    by its file's time, first seen before ``since``: an edit moved the file's time). Empty
+    before any run recorded ``since``."""
+    from newsletter.sending.ledger import Ledger
+
+    with Ledger.open_existing(settings) or nullcontext() as ledger:
+        if ledger is None or known_since(settings, ledger) is None:
+            return {}
+        plan = plan_due(settings, posts, [], ledger, now, record_since=False)
+        due = {item.post.id for item in plan.due}
+        held = {item.post.id: item.sent_as for item in plan.renamed}
+        for post in posts:
+            if (post.id in due or post.id in held or classify(post, now) is not PostStatus.READY
+                    or ledger.has_rows(post.id)):
+                continue
+            # Finished with no rows of its own: a renamed post a run noted, or one that found
+            # no readers.
+            sent_as = [each for key in _sent_as(post).values() if (each := ledger.get_meta(key))]
+            held[post.id] = ((post.id if post.id in sent_as or not sent_as else sent_as[0])
+                             if campaign_state(ledger, post.id) is CampaignState.FINISHED
+                             else None)
+        return held
+
+
 def remember_sent(ledger: Ledger, post: Post) -> None:
     """Record the address and title ``post`` goes out under, before it does: the same post
     under a new id (its file renamed) is then known and not sent again."""

@@ -36,12 +36,16 @@ def ledger_counts(settings: Settings, post_id: str | None = None) -> dict[str, C
 
 def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
                  unsent: dict[str, int] | None = None,
-                 since: dt.datetime | None = None) -> tuple[str, str]:
-    """(kind, words) for a post; kind is "sent", "partial", "before-since" or the post's class.
+                 since: dt.datetime | None = None,
+                 held: dict[str, str | None] | None = None) -> tuple[str, str]:
+    """(kind, words) for a post; kind is "sent", "partial", "before-since", "renamed" or the
+    post's class.
 
     With ``unsent`` (post id -> active readers the ledger lacks), those count too: "sent 40
     of 120 (80 not yet sent)". A published post dated before ``since`` is one `send --due`
-    never sends: said so, because a wrong year in its date would otherwise go unnoticed.
+    never sends: said so, because a wrong year in its date would otherwise go unnoticed. So is
+    one in ``held`` (:func:`~newsletter.sending.schedule.held_back`): a sent post renamed, one
+    dated by its file's time that an edit made look new, or one a run found no readers for.
     """
     states = counts.get(post.id)
     if states:
@@ -53,6 +57,13 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
         words = f"sent {done} of {total}" + (f" ({', '.join(others)})" if others else "")
         return ("sent" if done == total else "partial"), words
     status = classify(post, now)
+    if status is PostStatus.READY and held and post.id in held:
+        sent_as = held[post.id]
+        if sent_as is None:
+            return BEFORE_SINCE
+        if sent_as == post.id:
+            return "sent", "sent to nobody (no active readers then)"
+        return "renamed", f"renamed: sent as {sent_as} (not sent by --due)"
     if (since is not None and status in (PostStatus.READY, PostStatus.SCHEDULED)
             and post.date < since):
         return BEFORE_SINCE
