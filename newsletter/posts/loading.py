@@ -24,13 +24,10 @@ from newsletter.generators import SiteLayout, Source, site_layout
 from newsletter.posts.feature_image import feature_image
 from newsletter.posts.fields import FieldReader, tag_list
 from newsletter.posts.front_matter import FrontMatter, split_front_matter
-from newsletter.posts.post import Post, plain_line
+from newsletter.posts.post import CONTROLS, Post, plain_line
 
 # Far beyond any email: Gmail clips past about 102 KB (docs/email.md#gmail-clipping).
 MAX_POST_BYTES = 2**20
-# Characters that must never reach a post's id, address or a one-line message: C0 and C1
-# controls (a newline, a tab, an escape) and Unicode's line and paragraph separators.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Front matter keys generators make a post's id or address of.
 _ID_KEYS = ("slug", "permalink", "url", "path", "id", "uri")
@@ -174,14 +171,14 @@ def site_relative(settings: Settings, path: Path) -> str:
 
 def printable(text: str) -> str:
     """``text`` with each control character written as an escape (``\\n``, ``\\x1b``)."""
-    return _CONTROL.sub(lambda m: _NAMED_CONTROLS.get(m.group(), f"\\x{ord(m.group()):02x}")
+    return CONTROLS.sub(lambda m: _NAMED_CONTROLS.get(m.group(), f"\\x{ord(m.group()):02x}")
                         if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def _refuse_control_characters(where: str) -> None:
     """A file name with a newline or another control character is refused: it would reach the
     post's id and address, and split every line that names it."""
-    if _CONTROL.search(where):
+    if CONTROLS.search(where):
         raise ContentError(
             "the file name holds a control character", where=printable(where),
             hint="rename the file without line breaks, tabs or other control characters")
@@ -190,10 +187,10 @@ def _refuse_control_characters(where: str) -> None:
 def _refuse_control_slug(made: str, meta: dict, fields: FieldReader) -> None:
     """A slug (or permalink, url) written with a control character is refused, as a file name
     with one is: it would become the post's id and address as written."""
-    if not _CONTROL.search(made):
+    if not CONTROLS.search(made):
         return
     written = [key for key, value in meta.items()
-               if isinstance(value, str) and _CONTROL.search(value)]
+               if isinstance(value, str) and CONTROLS.search(value)]
     # The keys generators make ids of first: a folded description ends in a line break too.
     key = next((key for key in written if key in _ID_KEYS), written[0] if written else None)
     shown = printable(meta[key] if key else made)

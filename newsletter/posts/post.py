@@ -13,7 +13,9 @@ from newsletter.generators import SiteLayout
 from newsletter.posts.feature_image import PostImage
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Characters that must never reach a post's id, address or a one-line message: C0 and C1
+# controls (a newline, a tab, an escape) and Unicode's line and paragraph separators.
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # A character reference with its semicolon (&amp; &#8217; &#x2014;): "AT&T" and "&copy2026" stay.
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -104,7 +106,7 @@ def plain_line(text: str) -> str:
     (``Tom &amp; Jerry``, as WordPress imports write titles, is ``Tom & Jerry``), whitespace,
     newlines and control characters (a terminal's escapes: a title is printed) collapsed."""
     text = _CHARACTER_REFERENCE.sub(_decoded, _TAG.sub("", text))
-    return " ".join(_CONTROLS.sub(" ", text).split())
+    return " ".join(CONTROLS.sub(" ", text).split())
 
 
 def _decoded(reference: re.Match) -> str:
