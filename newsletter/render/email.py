@@ -9,10 +9,11 @@ the next process) -> the text part from the same content (:mod:`newsletter.rende
 Template variables: ``title``, ``subject``, ``date``, ``preheader``, ``preheader_padding``,
 ``body``, ``lang``, ``dir`` (the post's language), ``site_lang``, ``site_dir`` (the site's: its
 masthead and footer), ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``,
-``site_url``, ``postal_address``, ``feature_image`` (a :class:`~newsletter.render.images.FeatureImage` or None),
-``css``, ``media_css`` (html only), ``unsubscribe_url`` and ``recipient_email`` (the placeholders
-below). The post's own image files are prepared and placed by :mod:`newsletter.render.images`;
-``Email.images`` carries them.
+``site_url``, ``postal_address``, ``feature_image`` (a
+:class:`~newsletter.render.images.FeatureImage` or None), ``css``, ``media_css`` (html only),
+``unsubscribe_url`` and ``recipient_email`` (the placeholders below). The post's own image
+files are prepared and placed by :mod:`newsletter.render.images`; ``Email.images`` carries
+them.
 
 Per-recipient placeholders
 --------------------------
