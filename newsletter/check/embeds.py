@@ -1,6 +1,9 @@
 """HTML a post carries that email clients never run: an ``<iframe>`` (a YouTube player pasted from
 the video's Share button), a ``<script>``, a form. Gmail, Outlook and Apple Mail drop them, so
-the reader sees a gap where the blog shows a video: an error, at the element's line. ``<video>``
+the reader sees a gap where the blog shows a video: an error, at the element's line. Not
+for a script that shows nothing (a data block, such as a recipe's or an article's
+``application/ld+json``), nor for the script of a post embedded from X, Instagram, Bluesky or
+Mastodon, which follows the quote that readers without it see. ``<video>``
 and ``<audio>`` play in Apple Mail only (elsewhere their fallback content shows): a warning. So is
 a ``<style>``, which the email leaves out (its rules would restyle the whole email).
 
@@ -47,6 +50,8 @@ def _element_findings(context: CheckContext) -> list[Finding]:
         written = re.compile(rf"<{tag}\b", re.IGNORECASE).search(source.text, cursor)
         if written:
             cursor = written.end()
+        if tag == "script" and not _leaves_a_gap(element):
+            continue
         where = source.where(source.line_at(written.start()) if written else None)
         src = (element.get("src") or element.get("data") or "").strip()
         article = "an" if tag[0] in "aeio" else "a"
@@ -68,6 +73,15 @@ def _element_findings(context: CheckContext) -> list[Finding]:
         found.append(error("html-embed", where, f"{shown} is removed by every email client: "
                            "readers would see a gap", hint))
     return found
+
+
+def _leaves_a_gap(script) -> bool:
+    """Whether a ``<script>`` shows something on the blog that the email would lack: not a data
+    block (a type that is not JavaScript, HTML's rule), nor an embed's script after its quote."""
+    kind = (script.get("type") or "").split(";")[0].strip().lower()
+    runs = kind in ("", "module") or "javascript" in kind or "ecmascript" in kind
+    before = script.getprevious()
+    return runs and not (before is not None and before.tag == "blockquote")
 
 
 def _left_out_findings(context: CheckContext) -> list[Finding]:
