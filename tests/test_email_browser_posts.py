@@ -4,6 +4,7 @@ right-to-left post's code and footer."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,16 @@ def test_a_right_to_left_posts_code_and_the_sites_footer_read_left_to_right(brow
         start, start_left, end, end_left = browser.execute_script(EDGES_JS, element)
         assert (start, end) == (first, last)
         assert start_left < end_left, selector
+
+
+@pytest.mark.parametrize("style", [True, False])
+def test_pictures_a_post_sets_side_by_side_never_widen_a_phones_screen(browser, tmp_path, style):
+    email = preview(tmp_path, "pictures_side_by_side", "pictures-side-by-side")
+    if not style:  # as Gmail's apps with other accounts show it
+        email.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
+                                flags=re.S), encoding="utf-8")
+    show(browser, email, 320)
+    scroll_width, pictures = browser.execute_script(
+        "return [document.documentElement.scrollWidth, [...document.querySelectorAll("
+        "'.content img')].map(image => image.getBoundingClientRect().right)];")
+    assert scroll_width <= 320 and len(pictures) == 2 and max(pictures) <= 320
