@@ -62,6 +62,7 @@ PLANTED = [
     ("template_syntax", "error", "template-syntax", 9),
     ("html_embed", "error", "html-embed", 9),
     ("html_media", "warning", "html-media", 9),
+    ("html_svg", "error", "html-svg", 9),
     ("html_style", "warning", "html-style", 9),
     ("date_before_since", "warning", "date-before-since", 3),
     ("date_far_future", "warning", "date-far-future", 3),
