@@ -3,9 +3,10 @@ get (a heading's permalink symbol, the writer's HTML comments)."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import invoke
 from test_content import add_fixture
-from test_render import body_of, render_fixture
+from test_render import body_of, edit_settings, render_fixture
 
 from newsletter.render.anchors import HEADINGS
 
@@ -38,3 +39,18 @@ def test_the_writers_html_comments_reach_no_reader_but_outlooks_own_stay(site):
         assert "TODO" not in part and "check the date" not in part
     assert "timing out. This is what we found." in email.text
     assert "<!--[if mso]><p>Shown in Outlook only.</p><![endif]-->" in email.html
+
+
+@pytest.mark.parametrize("markdown", [None, "commonmark"])
+def test_an_alerts_marker_reads_as_its_label(site, markdown):
+    # GitHub's > [!NOTE] and Obsidian's > [!warning]- A title: the blog shows a note box.
+    if markdown:
+        edit_settings(site, "[schedule]", f'[posts]\nmarkdown = "{markdown}"\n\n[schedule]')
+    _, email = render_fixture(site, "alerts.md")
+    quotes = [quote.text_content().strip() for quote in body_of(email.html).iter("blockquote")]
+    assert quotes == ["Note: Version 2 reads the old settings file.",
+                      "Back up first: The upgrade rewrites the database.",
+                      "A quote that mentions [!NOTE] later stays as written."]
+    assert [strong.text for strong in body_of(email.html).iter("strong")] == [
+        "Note:", "Back up first:"]
+    assert "> Note: Version 2 reads the old settings file." in email.text

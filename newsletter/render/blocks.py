@@ -1,4 +1,4 @@
-"""Markdown blocks shaped for an email: task lists, tables, highlighted code and long addresses.
+"""Markdown blocks shaped for an email: task lists, tables, code, alerts and long addresses.
 
 - A list item starting ``[ ]`` or ``[x]`` (GitHub's task lists) shows a ballot box, named for
   screen readers; ``<input type="checkbox">``, what blogs render, is dropped by most clients.
@@ -11,6 +11,9 @@
   its own colour declarations ``!important``: its colours were chosen for its own background,
   so dark mode leaves both as they are (one without a background of its own keeps the light
   code background, ``email.css``) instead of putting its light-theme colours on a dark block.
+- A quote that opens with an alert's marker (GitHub's ``> [!NOTE]``, Obsidian's ``> [!tip] A
+  title``, which Hugo, Astro and Obsidian blogs show as a note box) opens with its label in bold
+  instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
 - A long word without spaces outside code (a URL written out) gets ``<wbr>`` break points after
   each ``/`` and before ``. ? & = # _ ~``, so it wraps where a reader expects, in a table cell
   too, and in clients that ignore ``overflow-wrap``.
@@ -34,14 +37,18 @@ BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 # A style declaration that sets a text or background colour.
 _COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
 _OWN_COLOURS = "own-colours"
+# An alert's marker at the start of a quote, with Obsidian's fold sign and title.
+_ALERT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*([^\n]*)")
 
 
 def shape_blocks(root: lxml.html.HtmlElement) -> None:
-    """Task list items, highlighted code, soft breaks and scrollable tables, in place."""
+    """Task list items, highlighted code, alerts, soft breaks and scrollable tables, in place."""
     for item in root.iter("li"):
         _task_item(item)
     for block in root.iter("pre"):
         _keep_own_colours(block)
+    for quote in root.iter("blockquote"):
+        _alert_label(quote)
     _soft_breaks(root)
     for table in list(root.iter("table")):
         parent = table.getparent()
@@ -79,6 +86,18 @@ def _keep_own_colours(block: lxml.html.HtmlElement) -> None:
         block.set("style", "; ".join(
             declaration if not _COLOUR.match(declaration) or "!important" in declaration.lower()
             else f"{declaration.strip()} !important" for declaration in declarations))
+
+
+def _alert_label(quote: lxml.html.HtmlElement) -> None:
+    first = quote[0] if len(quote) and not (quote.text or "").strip() else None
+    match = _ALERT.match(first.text or "") if first is not None and first.tag == "p" else None
+    if not match:
+        return
+    label = lxml.html.Element("strong")
+    label.text = f"{match[2].strip() or match[1].replace('-', ' ').capitalize()}:"
+    label.tail = " " + first.text[match.end():].lstrip()
+    first.text = None
+    first.insert(0, label)
 
 
 def _soft_breaks(element: lxml.html.HtmlElement) -> None:
