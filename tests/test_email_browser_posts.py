@@ -78,7 +78,8 @@ def test_a_right_to_left_posts_code_and_the_sites_footer_read_left_to_right(brow
 
 
 @pytest.mark.parametrize("style", [True, False])
-def test_pictures_a_post_sets_side_by_side_never_widen_a_phones_screen(browser, tmp_path, style):
+def test_pictures_a_post_sizes_or_sets_side_by_side_never_widen_a_phones_screen(browser, tmp_path,
+                                                                               style):
     email = preview(tmp_path, "pictures_side_by_side", "pictures-side-by-side")
     if not style:  # as Gmail's apps with other accounts show it
         email.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
@@ -86,5 +87,9 @@ def test_pictures_a_post_sets_side_by_side_never_widen_a_phones_screen(browser, 
     show(browser, email, 320)
     scroll_width, pictures = browser.execute_script(
         "return [document.documentElement.scrollWidth, [...document.querySelectorAll("
-        "'.content img')].map(image => image.getBoundingClientRect().right)];")
-    assert scroll_width <= 320 and len(pictures) == 2 and max(pictures) <= 320
+        "'.content img')].map(image => [image.getBoundingClientRect().right,"
+        " image.getBoundingClientRect().width, image.getBoundingClientRect().height])];")
+    assert scroll_width <= 320 and len(pictures) == 4
+    assert max(right for right, _, _ in pictures) <= 320
+    _, width, height = pictures[3]  # the square gull its style made 600 by 300 keeps its shape
+    assert width == height

@@ -74,6 +74,8 @@ _DIMENSION = re.compile(r"[ \t\n\f\r]*([0-9]+(?:\.[0-9]+)?)(%?)")
 # A style's width in pixels or percent (style="width: 300px"), not its max-width or min-width.
 _STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([0-9]+(?:\.[0-9]+)?)(?:px|(%))\s*"
                           r"(?:!important\s*)?(?:;|$)", re.IGNORECASE)
+# A style declaration of an image's width or height (not its max- or min-).
+_SIZE = re.compile(r"\s*(?:width|height)\s*:", re.IGNORECASE)
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
 # lxml refuses most of them in attribute values.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -223,11 +225,16 @@ def fluid_images(root: lxml.html.HtmlElement) -> None:
     """Give each image with a width attribute ``width:100%; max-width:<width>px``: it shrinks
     with a phone's screen even where the client drops the ``<style>`` block, as a width
     attribute alone does not (its pixels widen the table around it). A style the post wrote
-    comes after, so it wins."""
+    comes after, so it wins, but for its width and height: the width attribute holds the width
+    (:func:`display_width`), and a fixed ``width:800px`` or ``height:300px`` would keep the
+    picture wider than a phone, or out of shape once its width is capped."""
     for image in root.iter("img"):
         width = image.get("width", "").strip()
         if width.isdigit() and int(width):
-            image.set("style", f"width:100%; max-width:{width}px; {image.get('style', '')}".strip())
+            kept = "; ".join(declaration.strip()
+                             for declaration in image.get("style", "").split(";")
+                             if declaration.strip() and not _SIZE.match(declaration))
+            image.set("style", f"width:100%; max-width:{width}px; {kept}".strip())
 
 
 def display_width(image: lxml.html.HtmlElement) -> int:
