@@ -54,3 +54,12 @@ def test_an_alerts_marker_reads_as_its_label(site, markdown):
     assert [strong.text for strong in body_of(email.html).iter("strong")] == [
         "Note:", "Back up first:"]
     assert "> Note: Version 2 reads the old settings file." in email.text
+
+
+def test_the_text_part_keeps_a_tight_list_together_and_a_loose_one_apart(site):
+    # A nested list sat a blank line under its item, and a loose list's items ran together.
+    _, email = render_fixture(site, "recipe_lists.md")
+    assert ("- For the crust:\n  - 250 g flour\n  - 125 g cold butter\n"
+            "- For the filling:\n  - 1.2 kg apples\n\n"
+            "1. Rub the butter into the flour.\n\n   Keep everything cold.\n\n"
+            "2. Bake 55 minutes.") in email.text

@@ -90,16 +90,21 @@ def _preformatted(element: lxml.html.HtmlElement) -> str:
 
 
 def _list(element: lxml.html.HtmlElement, width: int) -> str:
+    """The list's items, each under its marker: a tight list's lines together (a nested list
+    right under its item), a loose one's items apart, as its paragraphs are (HTML's rule: a
+    loose list's items hold paragraphs)."""
     items = []
     start = element.get("start", "").strip()  # a list the post resumes: "3." after a code block
     first = int(start) if start.lstrip("-").isdigit() else 1
+    loose = any(child.tag == "p" for item in element.iterchildren("li") for child in item)
+    gap = "\n\n" if loose else "\n"
     for number, item in enumerate(element.iterchildren("li"), start=first):
         marker = f"{number}. " if element.tag == "ol" else "- "
         indent = " " * len(marker)
-        body = "\n\n".join(_blocks(item, width - len(marker)))
+        body = gap.join(_blocks(item, width - len(marker)))
         lines = body.splitlines() or [""]
         items.append("\n".join([marker + lines[0], *(indent + line if line else "" for line in lines[1:])]))
-    return "\n".join(items)
+    return gap.join(items)
 
 
 def _inline_children(element: lxml.html.HtmlElement) -> str:
