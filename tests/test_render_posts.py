@@ -63,3 +63,29 @@ def test_the_text_part_keeps_a_tight_list_together_and_a_loose_one_apart(site):
             "- For the filling:\n  - 1.2 kg apples\n\n"
             "1. Rub the butter into the flour.\n\n   Keep everything cold.\n\n"
             "2. Bake 55 minutes.") in email.text
+
+
+def test_a_pasted_video_player_is_a_link_to_the_video_and_another_iframe_is_an_error(site):
+    _, email = render_fixture(site, "video_embeds.md")
+    content = body_of(email.html)
+    links = [(link.get("href"), link.text_content(), [image.get("src") for image in link.iter("img")])
+             for link in content.iter("a") if "watch" in link.text_content().lower()]
+    assert links == [
+        ("https://www.youtube.com/watch?v=Kx2b5Vq0T1w&t=42s", "\u25b6 Watch the video on YouTube",
+         ["https://i.ytimg.com/vi/Kx2b5Vq0T1w/hqdefault.jpg"]),
+        ("https://www.youtube.com/watch?v=ZJthWmvUzzc",
+         "\u25b6 Watch \u201cOn Tools and Hands\u201d on YouTube",
+         ["https://i.ytimg.com/vi/ZJthWmvUzzc/hqdefault.jpg"]),
+        ("https://vimeo.com/146022717", "\u25b6 Watch the video on Vimeo", [])]
+    # The responsive box would clip the link under its height:0: it went with its player.
+    assert "padding-bottom:56.25%" not in email.html
+    assert [frame.get("src") for frame in content.iter("iframe")] == [
+        "https://maps.example.org/embed?pb=hall"]
+    assert ("\u25b6 Watch \u201cOn Tools and Hands\u201d on YouTube\n"
+            "<https://www.youtube.com/watch?v=ZJthWmvUzzc>") in email.text
+    add_fixture(site, "video_embeds.md")
+    result = invoke(site, "check", "video-embeds")
+    assert result.output.splitlines()[0].startswith(
+        "error: content/posts/video_embeds.md:22: html-embed: an <iframe> "
+        "(https://maps.example.org/embed?pb=hall)")
+    assert "1 error" in result.output

@@ -38,6 +38,7 @@ from newsletter.render.effort import InlineBudget, check_source_work, located_in
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
 from newsletter.render.inlining import without_void_end_tags
+from newsletter.render.players import replace_players
 from newsletter.urls import split_url
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
     source = _TERMINAL_CODES.sub("", source)
     root = lxml.html.fragment_fromstring(_markdown_html(source, dialect, written),
                                          create_parent="div")
+    replace_players(root)
     drop_permalinks(root)
     add_heading_ids(root)
     if dialect.kramdown:  # a CommonMark dialect
