@@ -89,3 +89,12 @@ def test_a_pasted_video_player_is_a_link_to_the_video_and_another_iframe_is_an_e
         "error: content/posts/video_embeds.md:22: html-embed: an <iframe> "
         "(https://maps.example.org/embed?pb=hall)")
     assert "1 error" in result.output
+
+
+@pytest.mark.parametrize("markdown", [None, "commonmark"])
+def test_a_footnotes_way_back_asks_for_its_text_form_not_an_emoji(site, markdown):
+    if markdown:
+        edit_settings(site, "[schedule]", f'[posts]\nmarkdown = "{markdown}"\n\n[schedule]')
+    _, email = render_fixture(site, "footnotes_and_table.md")
+    backs = [link.text for link in body_of(email.html).iter("a") if "footnote-backref" in link.classes]
+    assert backs and set(backs) == {"\u21a9\ufe0e"}
