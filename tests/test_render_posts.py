@@ -98,3 +98,11 @@ def test_a_footnotes_way_back_asks_for_its_text_form_not_an_emoji(site, markdown
     _, email = render_fixture(site, "footnotes_and_table.md")
     backs = [link.text for link in body_of(email.html).iter("a") if "footnote-backref" in link.classes]
     assert backs and set(backs) == {"\u21a9\ufe0e"}
+
+
+def test_a_japanese_titles_and_headings_underlines_are_as_wide_as_they_are_shown(site):
+    # Each of these characters takes two columns of a monospaced font: an underline of one
+    # character each stopped halfway.
+    _, email = render_fixture(site, "japanese_headings.md")
+    assert email.text.startswith("静かな朝について\n" + "=" * 16 + "\n")
+    assert "読むことと書くこと\n" + "-" * 18 + "\n" in email.text

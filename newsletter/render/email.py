@@ -56,7 +56,7 @@ from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
 from newsletter.render.tags import TemplateProblem, expand_post
-from newsletter.render.text import fragment_to_text
+from newsletter.render.text import columns, fragment_to_text
 
 RECIPIENT_FIELDS = ("unsubscribe_url", "email")
 PLACEHOLDERS = {name: f"%%{name}%%" for name in RECIPIENT_FIELDS}
@@ -253,7 +253,7 @@ def _read_stylesheet(templates_dir: Path) -> str:
 # on every use, so edits (preview --serve) are still picked up.
 @functools.lru_cache(maxsize=8)
 def _environment(templates_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
@@ -261,6 +261,8 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["columns"] = columns  # a title's underline in the text part
+    return environment
 
 
 def _render_template(environment: jinja2.Environment, name: str, context: dict) -> str:
