@@ -19,10 +19,10 @@ def test_a_headings_permalink_symbol_is_left_out_and_not_part_of_its_id(site):
                 if "title" not in heading.classes]
     assert [(heading.get("id"), heading.text_content().strip()) for heading in headings] == [
         ("the-symptom", "The symptom"), ("setup", "Setup"), ("icons", "Icons"),
-        ("the-fix", "The fix")]
-    # A heading that is a link in its words keeps it, to the section on the blog.
+        ("the-fix", "The fix"), ("logo", "Logo")]
+    # A heading whose words or picture are a link keeps it, to the section on the blog.
     assert [[link.get("href") for link in heading.iter("a")] for heading in headings] == [
-        [], [], [], [f"{POST_URL}#the-fix"]]
+        [], [], [], [f"{POST_URL}#the-fix"], [f"{POST_URL}#logo"]]
     assert "The symptom\n-----------\n\nSetup\n-----\n\nIcons\n-----" in email.text
     assert "#" not in email.text.split("The symptom")[1].split("The fix")[0]
 
