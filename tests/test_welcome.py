@@ -380,3 +380,29 @@ def test_status_of_a_one_post_series_says_1_post(files_blog):
     write_settings(files_blog, "welcome", enabled=True, posts=["best-a"])
     status = invoke(files_blog, "welcome", "status", env=ENV)
     assert status.output.startswith("Welcome series (enabled): 1 post, the first "), status.output
+
+
+def test_an_imported_list_is_not_welcomed_unless_the_import_asks_sign_ups_are(blog, tmp_path):
+    """Readers moved here from another service are not new: `subscribers import` keeps them
+    out of the series (dated or not), `--welcome` puts them in it, `subscribers add` is a
+    sign-up and gets it, and `welcome enroll --all` takes the imported ones too."""
+    site = blog
+    settings = load_settings(site, ENV)
+    now = dt.datetime.now(dt.timezone.utc)
+    send_due(settings, now - DAY)  # the series started yesterday
+    moved = tmp_path / "members.csv"  # undated, and one dated after the series started
+    moved.write_text("email,subscribed_at\nann@example.net,\n"
+                     f"bo@example.net,{(now - DAY / 2).isoformat()}\n")
+    assert invoke(site, "subscribers", "import", str(moved)).exit_code == 0
+    asked = tmp_path / "asked.csv"
+    asked.write_text(f"email,subscribed_at\ncy@example.net,{(now - 90 * DAY).isoformat()}\n")
+    result = invoke(site, "subscribers", "import", str(asked), "--welcome")
+    assert result.exit_code == 0, result.output
+    assert invoke(site, "subscribers", "add", "dee@example.net").exit_code == 0
+    send_due(settings, now + dt.timedelta(minutes=15))
+    assert outbox(site) == {"best-a": {"cy@example.net", "dee@example.net"}}
+    enrolled = invoke(site, "welcome", "enroll", "--all", "--yes")
+    assert "Enrolled 3 readers" in enrolled.output, enrolled.output  # old@, ann@, bo@
+    send_due(settings, now + dt.timedelta(minutes=30))
+    assert outbox(site)["best-a"] == {"cy@example.net", "dee@example.net", "old@example.com",
+                                      "ann@example.net", "bo@example.net"}

@@ -33,6 +33,7 @@ _ON_FIRST_USE = {"count_active": "accounting", "count_recipients": "accounting",
                  "send_test": "send_to", "State": "states", "enroll_all": "welcome_report",
                  "outside_the_series": "welcome_report", "welcome_sent": "welcome_report",
                  "welcome_status": "welcome_report", "prepare_welcome": "welcome_run",
+                 "import_arrivals": "welcome",
                  "ledger_counts": "words",
                  "schedule_note": "words", "state_summary": "words", "status_words": "words"}
 
@@ -40,7 +41,7 @@ __all__ = ["EVENT_KINDS", "LEDGER_FILE", "Budget", "DeliveryEvent", "DueRun", "E
            "Funnel", "Ledger", "LedgerReport", "ONE_CLICK_PROVIDER", "PostFinder",
            "RateLimiter", "Reconciled", "RetryPolicy", "SendReport", "SiteCheck", "State", "Week",
            "check_images", "check_sendable", "check_site", "count_active", "defer_collections",
-           "count_recipients", "enroll_all", "finish_if_walked", "held_back", "ledger_counts", "ledger_report",
+           "count_recipients", "enroll_all", "import_arrivals", "finish_if_walked", "held_back", "ledger_counts", "ledger_report",
            "limits_of", "list_history", "no_lookup_note", "open_events",
            "outside_the_series", "parse_time", "post_funnel", "posts_in_doubt",
            "prepare_post", "preview_due", "readiness_findings", "reconcile_posts",

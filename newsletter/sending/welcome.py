@@ -13,8 +13,9 @@ not in it, so an unsubscribe stops the series at once.
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.errors import ConfigError, PostNotFoundError
 from newsletter.posts import find_post
@@ -116,6 +117,23 @@ def existing_state(settings: Settings) -> WelcomeState | None:
     if settings.store_url or (settings.state_dir / WELCOME_FILE).exists():
         return open_state(settings)
     return None
+
+
+@contextmanager
+def import_arrivals(settings: Settings, joins: bool, now: int
+             ) -> Iterator[Callable[[list[str]], None] | None]:
+    """What `subscribers import` tells of the readers it adds (None: the series never
+    started, so none of them joined after it did): they are not new readers, so they stay out
+    of the series unless ``joins`` (--welcome), which counts them as joined at ``now``."""
+    state = existing_state(settings)
+    if state is None:
+        yield None
+        return
+    with state:
+        if state.moment(ENABLED_AT) is None:
+            yield None
+        else:
+            yield lambda keys: state.record_arrivals(keys, now, joins)
 
 
 def roster_of(store: ReaderStore) -> Roster | None:
