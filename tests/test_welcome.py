@@ -406,3 +406,30 @@ def test_an_imported_list_is_not_welcomed_unless_the_import_asks_sign_ups_are(bl
     send_due(settings, now + dt.timedelta(minutes=30))
     assert outbox(site)["best-a"] == {"cy@example.net", "dee@example.net", "old@example.com",
                                       "ann@example.net", "bo@example.net"}
+
+
+def test_a_welcome_email_found_never_sent_does_not_reopen_the_broadcast_to_later_readers(
+        files_blog):
+    """A broadcast post of the series whose welcome email to one reader was in doubt, then
+    found never sent (cron asks the provider first), goes to that reader; the finished
+    broadcast is not walked again for everyone who joined since."""
+    site = files_blog
+    write_post(site, "fresh", (T0 + DAY).isoformat())
+    write_settings(site, "welcome", enabled=True, posts=["fresh"], every="3d", first_after="1d")
+    settings = load_settings(site, ENV)
+    send_due(settings, T0 + 2 * DAY)  # the broadcast to old@; the series starts
+    write_list(site, [("old@example.com", T0 - 30 * DAY, ""), ("new@example.org", T0 + 2 * DAY, "")])
+    send_due(settings, T0 + 3 * DAY + dt.timedelta(hours=1))  # new@'s welcome email
+    assert outbox(site) == {"fresh": {"old@example.com", "new@example.org"}}
+    for eml in (site / "outbox" / "fresh").glob("*new@example.org*"):
+        eml.unlink()  # its batch timed out before the outbox wrote it
+    with Ledger.open(settings) as ledger:
+        ledger.mark("/posts/fresh", ["new@example.org"], State.IN_DOUBT, "read timeout")
+    write_list(site, [("old@example.com", T0 - 30 * DAY, ""), ("new@example.org", T0 + 2 * DAY, ""),
+                      ("later@example.org", T0 + 3 * DAY + 2 * dt.timedelta(hours=1), "")])
+    run = send_due(settings, T0 + 3 * DAY + 3 * dt.timedelta(hours=1))
+    assert run.reconciled, run
+    # later@ joined a day before the series gives them fresh: not yet
+    assert outbox(site) == {"fresh": {"old@example.com", "new@example.org"}}
+    send_due(settings, T0 + 4 * DAY + 3 * dt.timedelta(hours=1))
+    assert outbox(site) == {"fresh": {"old@example.com", "new@example.org", "later@example.org"}}

@@ -29,7 +29,7 @@ from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_posts
 from newsletter.sending.schedule import (DuePlan, DuePost, finish_if_walked, mark_finished,
-                                         note_sent_posts, plan_due, remember_sent)
+                                         note_sent_posts, pending_only, plan_due, remember_sent)
 from newsletter.sending.states import State
 from newsletter.sending.welcome import decide, existing_state, load_series, roster_of, series_posts
 from newsletter.sending.welcome_run import WelcomeRun, send_welcome
@@ -240,7 +240,7 @@ def _send_all(settings: Settings, ledger: Ledger,
                 run.broken.append(f"{post_id} not sent: {error}")
                 continue
             report = send_post(settings, email, provider, store=store, ledger=ledger,
-                               tags=segment, budget=budget)
+                               tags=segment, budget=budget, select=pending_only(ledger, post_id))
             finish_if_walked(ledger, post_id, report, now)
             counts = ledger.counts(post_id).get(post_id, Counter())
             left = {state.words: counts[state] for state in LEFT_STATES if counts[state]}
