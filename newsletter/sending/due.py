@@ -133,9 +133,7 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     try:
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
         store = open_store(settings)
-        previews = [DuePreview(item, count_recipients(store, ledger, item.post.id,
-                                                      tags=item.post.newsletter_tags))
-                    for item in plan.due]
+        previews = [DuePreview(item, _recipients(store, ledger, item)) for item in plan.due]
     finally:
         if ledger:
             ledger.close()
@@ -319,6 +317,13 @@ def _limit_note(store: ReaderStore, ledger: Ledger, budget: Budget | None,
                 waiting: list[tuple[DuePost, Email, list[Finding]]], why: str) -> LimitNote:
     """What a run stopped by a limit leaves: the readers of the posts it did not finish, and
     when they will have gone out at the site's limits (unknown without any)."""
-    left = sum(count_recipients(store, ledger, item.post.id, tags=item.post.newsletter_tags)
-               for item, _, _ in waiting)
+    left = sum(_recipients(store, ledger, item) for item, _, _ in waiting)
     return LimitNote(why, left, budget.finish(left) if budget is not None else None)
+
+
+def _recipients(store: ReaderStore, ledger: Ledger | None, item: DuePost) -> int:
+    """The readers a run would send ``item`` to: a finished campaign's left pending only."""
+    post = item.post
+    if ledger is not None and pending_only(ledger, post.id):
+        return ledger.counts(post.id).get(post.id, Counter())[State.PENDING]
+    return count_recipients(store, ledger, post.id, tags=post.newsletter_tags)
