@@ -437,3 +437,17 @@ def test_a_welcome_email_found_never_sent_does_not_reopen_the_broadcast_to_later
     assert outbox(site) == {"fresh": {"old@example.com", "new@example.org"}}
     send_due(settings, T0 + 4 * DAY + 3 * dt.timedelta(hours=1))
     assert outbox(site) == {"fresh": {"old@example.com", "new@example.org", "later@example.org"}}
+
+
+def test_a_series_naming_one_post_twice_under_two_names_is_one_line_not_a_traceback(blog):
+    site = blog
+    write_settings(site, "welcome", enabled=True, posts=["best-a", "best-b", "/posts/best-a"])
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    run = send_due(load_settings(site, ENV), T0 + 2 * DAY)
+    assert run.broken == ["welcome series not sent: newsletter.toml: welcome.posts names "
+                          "/posts/best-a twice ('best-a' and '/posts/best-a'); name each post "
+                          "once"], run.broken
+    status = invoke(site, "welcome", "status")
+    assert status.exit_code == 2 and "Traceback" not in status.output, status.output
+    assert status.output.count("\n") == 1 and "names /posts/best-a twice" in status.output
+    assert outbox(site) == {}

@@ -69,16 +69,23 @@ class Decision:
 
 
 def series_posts(settings: Settings, posts: list[Post], problems: list) -> tuple[Post, ...]:
-    """The posts ``[welcome] posts`` names, in order; ConfigError naming one that is no post."""
-    found = []
+    """The posts ``[welcome] posts`` names, in order; ConfigError naming one that is no post,
+    or one named twice (by two of its names)."""
+    found: dict[str, str] = {}  # post id -> the name that found it
+    chosen = []
     for name in settings.welcome.posts:
         try:
-            found.append(find_post(posts, name, problems))
+            post = find_post(posts, name, problems)
         except PostNotFoundError as error:
             raise ConfigError(f"welcome.posts: {error.message}", where="newsletter.toml",
                               hint="name each post by its id, slug or file name "
                                    "(`newsletter posts` lists them)") from None
-    return tuple(found)
+        if post.id in found:
+            raise ConfigError(f"welcome.posts names {post.id} twice ({found[post.id]!r} and "
+                              f"{name!r})", where="newsletter.toml", hint="name each post once")
+        found[post.id] = name
+        chosen.append(post)
+    return tuple(chosen)
 
 
 def load_series(settings: Settings, posts: tuple[Post, ...], state: WelcomeState | None,
