@@ -451,3 +451,21 @@ def test_a_series_naming_one_post_twice_under_two_names_is_one_line_not_a_traceb
     assert status.exit_code == 2 and "Traceback" not in status.output, status.output
     assert status.output.count("\n") == 1 and "names /posts/best-a twice" in status.output
     assert outbox(site) == {}
+
+
+def test_the_series_starts_at_the_first_run_enabling_it_even_when_a_limit_stops_its_broadcasts(
+        blog):
+    # The first run's broadcast stops at the daily limit before the series' part: the series
+    # has started all the same, so a reader who joins the next hour gets it.
+    site = blog
+    write_settings(site, "provider", name="outbox", daily_limit=5, reserve_for_signups=0)
+    write_post(site, "news", (T0 - DAY).isoformat())
+    listed = [(f"old{n}@example.com", T0 - 30 * DAY, "") for n in range(8)]
+    write_list(site, listed)
+    settings = load_settings(site, ENV)
+    assert send_due(settings, T0).limit is not None
+    write_list(site, listed + [("new@example.org", T0 + dt.timedelta(hours=1), "")])
+    for day in range(1, 4):
+        send_due(settings, T0 + day * DAY + dt.timedelta(hours=2))
+    assert outbox(site)["best-a"] == {"new@example.org"}
+    assert len(outbox(site)["news"]) == 9

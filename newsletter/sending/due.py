@@ -31,8 +31,7 @@ from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_p
 from newsletter.sending.schedule import (DuePlan, DuePost, finish_if_walked, mark_finished,
                                          note_sent_posts, pending_only, plan_due, remember_sent)
 from newsletter.sending.states import State
-from newsletter.sending.welcome import decide, existing_state, load_series, roster_of, series_posts
-from newsletter.sending.welcome_run import WelcomeRun, send_welcome
+from newsletter.sending.welcome_run import WelcomeRun, send_welcome, start_series, welcome_waiting
 from newsletter.subscribers import ReaderStore, SubscriberStore, open_store
 
 if TYPE_CHECKING:
@@ -165,6 +164,8 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
     posts, problems = load_posts(settings)
     note_sent_posts(ledger, posts)
     run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
+    if settings.welcome.enabled:  # started now, whatever stops this run before its part
+        start_series(settings, now)
     for renamed in plan.renamed:  # said once: from now on it counts as sent
         mark_finished(ledger, renamed.post.id, now)
     if len(plan.new) > settings.schedule.max_posts_per_run:
@@ -253,8 +254,8 @@ def _send_all(settings: Settings, ledger: Ledger,
                 _welcome(settings, ledger, store, provider, budget, now, run, loaded)
         if run.limit is not None and run.welcome is None and settings.welcome.enabled:
             # the welcome emails due now wait with the broadcasts' readers: count them in
-            left = run.limit.left + _welcome_waiting(settings, ledger, store, now, loaded,
-                                                     {item.post.id for item in run.plan.due})
+            left = run.limit.left + welcome_waiting(settings, ledger, store, now, loaded,
+                                                    {item.post.id for item in run.plan.due})
             run.limit = replace(run.limit, left=left,
                                 finish=budget.finish(left) if budget else None)
     finally:
@@ -281,22 +282,6 @@ def _welcome(settings: Settings, ledger: Ledger, store: ReaderStore, provider,
     if stopped:
         left = run.welcome.left
         run.limit = LimitNote(stopped, left, budget.finish(left) if budget else None)
-
-
-def _welcome_waiting(settings: Settings, ledger: Ledger, store: ReaderStore, now: dt.datetime,
-                     loaded: tuple[list, list], broadcasting: set[str]) -> int:
-    """Readers due a welcome email at ``now`` (the posts in ``broadcasting`` left to the
-    broadcast): those a run stopped at a limit before the series leaves for the next runs."""
-    state = existing_state(settings)
-    if state is None:  # never started: nobody is in the series
-        return 0
-    with state:
-        try:
-            series = load_series(settings, series_posts(settings, *loaded), state, loaded[0])
-        except InputError:  # [welcome] posts names no post: the series sends nothing
-            return 0
-        return decide(series, roster_of(store), ledger, state, int(now.timestamp()),
-                      held_back=broadcasting).due.total()
 
 
 def _list_not_ready(store: ReaderStore) -> str | None:
