@@ -116,8 +116,8 @@ class ImportStage:
                               json.loads(extra) if extra else None)
 
     def new_keys(self, skip: set[str], size: int = CHUNK) -> Iterator[list[str]]:
-        """The keys of the staged readers not in ``skip``, ``size`` at a time."""
-        rows = self.db.execute("SELECT key FROM readers ORDER BY seq")
+        """The keys of the staged active readers not in ``skip``, ``size`` at a time."""
+        rows = self.db.execute("SELECT key FROM readers WHERE status = 'active' ORDER BY seq")
         while chunk := rows.fetchmany(size):
             if keys := [key for key, in chunk if key not in skip]:
                 yield keys

@@ -97,7 +97,7 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
     unsubscribed, bounced or complained stays so unless ``resubscribe``; one the file marks
     as left becomes so here (recorded in the journal too); one the file marks as unconfirmed keeps
     the status listed here. Names fill empty names; tags are added. ``adding`` is given the
-    keys of the new readers, a chunk at a time, before any of them is on the list.
+    keys of the new active readers, a chunk at a time, before any of them is on the list.
     """
     path = Path(path)
     if not path.is_file():

@@ -52,8 +52,8 @@ def import_into_database(store: PostgresStore, readers: Iterable[Subscriber], re
                                    "WHERE key = %s", updates)
             if leaving:
                 suppress_in(db, leaving, record_unknown=False)
-            if new and adding:
-                adding([reader.key for reader in new])
+            if adding and (active := [reader.key for reader in new if reader.active]):
+                adding(active)
             summary.added += insert(db, [_stamped(reader) for reader in new])
 
 
