@@ -469,3 +469,19 @@ def test_the_series_starts_at_the_first_run_enabling_it_even_when_a_limit_stops_
         send_due(settings, T0 + day * DAY + dt.timedelta(hours=2))
     assert outbox(site)["best-a"] == {"new@example.org"}
     assert len(outbox(site)["news"]) == 9
+
+
+def test_an_import_with_welcome_before_the_first_run_starts_the_series_and_refuses_it_off(
+        files_blog, tmp_path):
+    site = files_blog
+    moved = tmp_path / "asked.csv"
+    moved.write_text("email\ncy@example.net\n")
+    write_settings(site, "welcome", enabled=False, posts=SERIES)
+    refused = invoke(site, "subscribers", "import", str(moved), "--welcome")
+    assert refused.exit_code == 2 and refused.output.count("\n") == 1, refused.output
+    assert "--welcome: the welcome series is not enabled" in refused.output
+    assert "cy@example.net" not in (site / "subscribers" / "subscribers.csv").read_text()
+    write_settings(site, "welcome", enabled=True, posts=SERIES)
+    assert invoke(site, "subscribers", "import", str(moved), "--welcome").exit_code == 0
+    send_due(load_settings(site, ENV), dt.datetime.now(dt.timezone.utc))  # the first run
+    assert outbox(site) == {"best-a": {"cy@example.net"}}

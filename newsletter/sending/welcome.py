@@ -128,15 +128,22 @@ def existing_state(settings: Settings) -> WelcomeState | None:
 
 @contextmanager
 def import_arrivals(settings: Settings, joins: bool, now: int
-             ) -> Iterator[Callable[[list[str]], None] | None]:
-    """What `subscribers import` tells of the readers it adds (None: the series never
-    started, so none of them joined after it did): they are not new readers, so they stay out
-    of the series unless ``joins`` (--welcome), which counts them as joined at ``now``."""
-    state = existing_state(settings)
+                    ) -> Iterator[Callable[[list[str]], None] | None]:
+    """What `subscribers import` tells of the readers it adds: they are not new readers, so
+    they stay out of the series unless ``joins`` (--welcome: joined at ``now``, the series
+    started now if no run did yet). None: the series never started, so none of them joined
+    after it did."""
+    if joins and not settings.welcome.enabled:
+        raise ConfigError("--welcome: the welcome series is not enabled, nothing imported",
+                          where="newsletter.toml",
+                          hint="set enabled = true under [welcome] first (docs/welcome.md)")
+    state = open_state(settings) if joins else existing_state(settings)
     if state is None:
         yield None
         return
     with state:
+        if joins:
+            state.record_moment(ENABLED_AT, now)
         if state.moment(ENABLED_AT) is None:
             yield None
         else:
