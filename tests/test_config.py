@@ -82,7 +82,7 @@ def test_a_bad_welcome_setting_is_named(tmp_path, table, message):
 
 
 @pytest.mark.parametrize("table, message", [
-    ("daily_limit = 0", "provider.daily_limit must be from 1 to 1e+08 messages, not 0"),
+    ("daily_limit = 0", "provider.daily_limit must be from 1 to 100,000,000 messages, not 0"),
     ("reserve_for_signups = 1.5", "provider.reserve_for_signups must be from 0 to 0.9"),
 ])
 def test_a_bad_limit_is_named(tmp_path, table, message):

@@ -75,7 +75,8 @@ def _outlook(settings, posts, report):
     import datetime as dt
 
     from newsletter.cli.echo import readers
-    from newsletter.sending import Budget, Ledger, State, held_back, resumed_posts, welcome_sent
+    from newsletter.sending import (Budget, Ledger, State, held_back, pending_only, resumed_posts,
+                                    welcome_sent)
 
     welcome = welcome_sent(settings)
     known = {post.id for post in posts}
@@ -85,7 +86,9 @@ def _outlook(settings, posts, report):
     budget = Budget.open(settings, now)
     with Ledger.open(settings) as ledger:
         going_out = resumed_posts(settings, posts, ledger, now) if budget else set()
-    left = {post: report.counts[post][State.PENDING] + report.unsent[post] for post in going_out}
+        finished = {post for post in going_out if pending_only(ledger, post)}  # theirs only
+    left = {post: report.counts[post][State.PENDING] + (post not in finished) * report.unsent[post]
+            for post in going_out}
     finish = {post: budget.finish(n) for post, n in left.items() if n}
     if budget:
         budget.close()

@@ -29,10 +29,9 @@ from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_posts
 from newsletter.sending.schedule import (DuePlan, DuePost, finish_if_walked, mark_finished,
-                                         note_sent_posts, plan_due, remember_sent)
+                                         note_sent_posts, pending_only, plan_due, remember_sent)
 from newsletter.sending.states import State
-from newsletter.sending.welcome import decide, existing_state, load_series, roster_of, series_posts
-from newsletter.sending.welcome_run import WelcomeRun, send_welcome
+from newsletter.sending.welcome_run import WelcomeRun, send_welcome, start_series, welcome_waiting
 from newsletter.subscribers import ReaderStore, SubscriberStore, open_store
 
 if TYPE_CHECKING:
@@ -133,9 +132,7 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     try:
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
         store = open_store(settings)
-        previews = [DuePreview(item, count_recipients(store, ledger, item.post.id,
-                                                      tags=item.post.newsletter_tags))
-                    for item in plan.due]
+        previews = [DuePreview(item, _recipients(store, ledger, item)) for item in plan.due]
     finally:
         if ledger:
             ledger.close()
@@ -167,6 +164,8 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
     posts, problems = load_posts(settings)
     note_sent_posts(ledger, posts)
     run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
+    if settings.welcome.enabled:  # started now, whatever stops this run before its part
+        start_series(settings, now)
     for renamed in plan.renamed:  # said once: from now on it counts as sent
         mark_finished(ledger, renamed.post.id, now)
     if len(plan.new) > settings.schedule.max_posts_per_run:
@@ -240,7 +239,7 @@ def _send_all(settings: Settings, ledger: Ledger,
                 run.broken.append(f"{post_id} not sent: {error}")
                 continue
             report = send_post(settings, email, provider, store=store, ledger=ledger,
-                               tags=segment, budget=budget)
+                               tags=segment, budget=budget, select=pending_only(ledger, post_id))
             finish_if_walked(ledger, post_id, report, now)
             counts = ledger.counts(post_id).get(post_id, Counter())
             left = {state.words: counts[state] for state in LEFT_STATES if counts[state]}
@@ -255,8 +254,8 @@ def _send_all(settings: Settings, ledger: Ledger,
                 _welcome(settings, ledger, store, provider, budget, now, run, loaded)
         if run.limit is not None and run.welcome is None and settings.welcome.enabled:
             # the welcome emails due now wait with the broadcasts' readers: count them in
-            left = run.limit.left + _welcome_waiting(settings, ledger, store, now, loaded,
-                                                     {item.post.id for item in run.plan.due})
+            left = run.limit.left + welcome_waiting(settings, ledger, store, now, loaded,
+                                                    {item.post.id for item in run.plan.due})
             run.limit = replace(run.limit, left=left,
                                 finish=budget.finish(left) if budget else None)
     finally:
@@ -285,22 +284,6 @@ def _welcome(settings: Settings, ledger: Ledger, store: ReaderStore, provider,
         run.limit = LimitNote(stopped, left, budget.finish(left) if budget else None)
 
 
-def _welcome_waiting(settings: Settings, ledger: Ledger, store: ReaderStore, now: dt.datetime,
-                     loaded: tuple[list, list], broadcasting: set[str]) -> int:
-    """Readers due a welcome email at ``now`` (the posts in ``broadcasting`` left to the
-    broadcast): those a run stopped at a limit before the series leaves for the next runs."""
-    state = existing_state(settings)
-    if state is None:  # never started: nobody is in the series
-        return 0
-    with state:
-        try:
-            series = load_series(settings, series_posts(settings, *loaded), state, loaded[0])
-        except InputError:  # [welcome] posts names no post: the series sends nothing
-            return 0
-        return decide(series, roster_of(store), ledger, state, int(now.timestamp()),
-                      held_back=broadcasting).due.total()
-
-
 def _list_not_ready(store: ReaderStore) -> str | None:
     """Why a list with nobody to send to is not to be believed yet, else None (after waiting
     for a change under way, such as an import, whose readers then count)."""
@@ -319,6 +302,13 @@ def _limit_note(store: ReaderStore, ledger: Ledger, budget: Budget | None,
                 waiting: list[tuple[DuePost, Email, list[Finding]]], why: str) -> LimitNote:
     """What a run stopped by a limit leaves: the readers of the posts it did not finish, and
     when they will have gone out at the site's limits (unknown without any)."""
-    left = sum(count_recipients(store, ledger, item.post.id, tags=item.post.newsletter_tags)
-               for item, _, _ in waiting)
+    left = sum(_recipients(store, ledger, item) for item, _, _ in waiting)
     return LimitNote(why, left, budget.finish(left) if budget is not None else None)
+
+
+def _recipients(store: ReaderStore, ledger: Ledger | None, item: DuePost) -> int:
+    """The readers a run would send ``item`` to: a finished campaign's left pending only."""
+    post = item.post
+    if ledger is not None and pending_only(ledger, post.id):
+        return ledger.counts(post.id).get(post.id, Counter())[State.PENDING]
+    return count_recipients(store, ledger, post.id, tags=post.newsletter_tags)

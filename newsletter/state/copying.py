@@ -63,6 +63,7 @@ TABLES = (
     Table(WELCOME, "progress", "welcome_progress",
           ("address", "step", "post_id", "at", "settled")),
     Table(WELCOME, "sent", "welcome_sent", ("post_id", "readers")),
+    Table(WELCOME, "arrivals", "welcome_arrivals", ("address", "at", "joins")),
 )
 
 

@@ -248,4 +248,18 @@ WELCOME = Schema("welcome", "welcome.db", (
         "WHERE settled = 0",
         "CREATE TABLE welcome_sent (post_id TEXT PRIMARY KEY, readers INTEGER NOT NULL)",
     )),
+    # Readers `subscribers import` added: not new (out of the series) unless it said --welcome.
+    Migration("m002_create_arrivals", (
+        """CREATE TABLE IF NOT EXISTS arrivals (
+            address TEXT PRIMARY KEY,       -- the reader's key, as in progress
+            at INTEGER NOT NULL,            -- when the import added them, UTC seconds
+            joins INTEGER NOT NULL          -- 1: --welcome, in the series as joined at `at`
+        ) WITHOUT ROWID""",
+    ), (
+        """CREATE TABLE welcome_arrivals (
+            address TEXT PRIMARY KEY,
+            at BIGINT NOT NULL,
+            joins INTEGER NOT NULL
+        )""",
+    )),
 ))
