@@ -122,3 +122,15 @@ def test_a_send_reaching_newcomers_still_names_an_earlier_runs_readers_in_doubt(
         "See `newsletter status what-matters`; `newsletter reconcile what-matters` settles the "
         "1 in doubt from the outbox's files.")
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("command, code", [(("send", "what-matters", "--yes"), 1),
+                                           (("send", "--due"), 0), (("reconcile",), 1)])
+def test_another_send_holding_the_site(site, command, code):
+    from newsletter.sending import site_lock
+
+    Ledger.open(site_settings(site)).close()  # without a ledger, reconcile has nothing to ask
+    with site_lock(site_settings(site)):
+        result = invoke(site, *command)
+    assert result.exit_code == code
+    assert "another send is running on this site" in result.output
