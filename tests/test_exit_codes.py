@@ -134,3 +134,24 @@ def test_another_send_holding_the_site(site, command, code):
         result = invoke(site, *command)
     assert result.exit_code == code
     assert "another send is running on this site" in result.output
+
+
+def test_a_dry_run_names_what_earlier_runs_left_and_where_a_limit_would_stop(site):
+    # The dry run said "Recipients: 3" of a list of four and nothing else: not that a reader
+    # was in doubt from a crashed run, nor that the daily limit would stop the send after two.
+    from fake_providers import write_settings
+
+    with Ledger.open(site_settings(site)) as ledger:
+        leave_in_flight(ledger, REFERENCE_POST, ["ada@example.com"])
+    write_settings(site, "provider", name="outbox", daily_limit=2, reserve_for_signups=0)
+    result = invoke(site, "send", "what-matters", "--dry-run")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "Recipients: 3" in lines
+    assert ("Left by earlier runs: in doubt 1 (not among the recipients; see `newsletter "
+            "status what-matters`).") in lines
+    limit = next(line for line in lines if line.startswith("Limit:"))
+    assert limit.startswith("Limit:      the daily limit of 2: a send now reaches 2 readers, "
+                            "the other 1 go out later (estimated to finish ")
+    assert lines[-1] == "Dry run: nothing sent."
+    assert not (site / "outbox").exists()

@@ -13,6 +13,7 @@ from newsletter.cli.echo import counted, echo_findings, empty_list, warn_skipped
 from newsletter.cli.send_summary import (
     note_recovered,
     nothing_left,
+    print_dry_run,
     print_limit,
     print_report,
     send_exit_code,
@@ -192,6 +193,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     click.echo(f"Recipients: {counted_as}" + (f" (tagged {', '.join(tags)})" if tags else ""))
     click.echo(f"Provider:   {provider.describe()}")
     if dry_run:
+        print_dry_run(settings, post, total, earlier)
         click.echo("Dry run: nothing sent.")
         return 0
     if not yes:

@@ -93,6 +93,30 @@ def nothing_left(who: str, post, earlier, provider: str) -> None:
         click.echo(f"error: {doubt_hint(post, earlier[State.IN_DOUBT], provider)}.", err=True)
 
 
+def print_dry_run(settings, post, total: int | None, earlier) -> None:
+    """What a --dry-run adds before "nothing sent": the readers earlier runs left failed or in
+    doubt (not among the recipients), and where a sending limit would stop the send."""
+    from newsletter.cli.echo import readers
+    from newsletter.sending import Budget, State
+
+    tried = [f"{state.words} {earlier[state]}" for state in (State.FAILED, State.IN_DOUBT)
+             if earlier[state]]
+    if tried:
+        click.echo(f"Left by earlier runs: {', '.join(tried)} (not among the recipients; see "
+                   f"`newsletter status {post.name}`).")
+    budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
+    if budget is None:
+        return
+    try:
+        if total is not None and budget.left < total:
+            finish = budget.finish(total).astimezone(settings.site.zone)
+            click.echo(f"Limit:      {budget.limits.words()}: a send now reaches "
+                       f"{readers(budget.left)}, the other {total - budget.left} go out later "
+                       f"(estimated to finish {finish:%Y-%m-%d %H:%M %Z}).")
+    finally:
+        budget.close()
+
+
 def note_recovered(recovered: int, post) -> None:
     if recovered:
         click.echo(f"An earlier run was interrupted with {recovered} message(s) on their "
