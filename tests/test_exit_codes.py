@@ -155,3 +155,22 @@ def test_a_dry_run_names_what_earlier_runs_left_and_where_a_limit_would_stop(sit
                             "the other 1 go out later (estimated to finish ")
     assert lines[-1] == "Dry run: nothing sent."
     assert not (site / "outbox").exists()
+
+
+def test_a_cron_run_resuming_a_post_names_its_readers_in_doubt_but_not_old_failures(site):
+    # Earlier runs left one reader rejected for good (reported by that run, exit 1) and one in
+    # doubt. A later cron run that resumed the post reported "failed 1" again on every run:
+    # the failure was old news, while the reader in doubt is still an open question.
+    from sending_support import RejectingProvider, run_send
+
+    settings = site_settings(site)
+    run_send(settings, RejectingProvider(settings, {"ada@example.com"}))
+    with Ledger.open(settings) as ledger:
+        leave_in_flight(ledger, REFERENCE_POST, ["grace@example.org"])
+    invoke(site, "subscribers", "add", "late@example.net")
+    result = invoke(site, "send", "--due")
+    assert result.stdout == ('Sent /posts/what-matters "What Matters When You Write Every Week" '
+                             "to 1 reader (resumed an unfinished run).\n")
+    assert result.stderr == ("error: /posts/what-matters: in doubt 1; see `newsletter status "
+                             "what-matters`\n")
+    assert result.exit_code == 1
