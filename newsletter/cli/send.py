@@ -62,6 +62,10 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
 
     With --due (no POST), for cron: send every published post dated from [schedule] since that
     was never sent, print nothing when none is due, and never ask.
+
+    Exit status 0 when every reader was reached (or the rest wait for a sending limit); 1 while
+    readers are left to look at: rejected by this run, left pending by an error, or in doubt
+    (this run's or an earlier one's, until `newsletter reconcile` settles them); 2 for bad input.
     """
     from newsletter.sending import defer_collections
 
