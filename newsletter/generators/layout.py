@@ -127,6 +127,11 @@ class SiteLayout:
                     found.add(match)
         return sorted(path for path in found if not self._skipped(path))
 
+    def post_folders(self) -> list[Path]:
+        """The folders ``dirs`` name, a glob's up to its first wildcard."""
+        return [self.root / re.split(r"[*?[]", pattern.strip().strip("/"), maxsplit=1)[0]
+                for pattern in self.dirs]
+
     def page_files(self) -> list[Path]:
         """The site's pages outside ``dirs`` (Hugo's ``content/about.md``, Jekyll's
         ``about.md``): listed as pages, never mailed."""

@@ -79,6 +79,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     """Read and check one post file (a page of the site, and why, when ``page`` is given)."""
     where = site_relative(settings, path)
     _refuse_control_characters(where)
+    _refuse_linked_outside(settings, layout, path, where)
     text = _read_text(path, where)
     generator = layout.generator
     try:
@@ -198,6 +199,19 @@ def _refuse_control_slug(made: str, meta: dict, fields: FieldReader) -> None:
         f"the {fields.name(key) if key else 'slug'} {shown} holds a control character",
         where=fields.where(key) if key else fields.file,
         hint="write it without line breaks, tabs or other control characters")
+
+
+def _refuse_linked_outside(settings: Settings, layout: SiteLayout, path: Path,
+                           where: str) -> None:
+    """A post file that is a link to a file outside the site is refused, as an image is
+    (docs/images.md#finding-the-file): a pull request's link to ``~/.ssh/id_rsa`` must never be
+    mailed. The site's own folders linked from elsewhere (the content folder, a post folder)
+    are the site."""
+    folders = [settings.root, layout.generator.content_root, *layout.post_folders()]
+    real = path.resolve()
+    if not any(real.is_relative_to(folder.resolve()) for folder in folders):
+        raise ContentError("the post is a link to a file outside the site folder", where=where,
+                           hint="copy the file into the site instead of linking to it")
 
 
 def _read_text(path: Path, where: str) -> str:

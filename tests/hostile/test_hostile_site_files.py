@@ -1,0 +1,68 @@
+"""The writer's files the tool reads on their behalf, made hostile: a post that is a link out of
+the site (a pull request's link to a private file), a stylesheet that is a FIFO, a link to
+/dev/zero or a file of gigabytes. Nothing from outside the site is mailed, nothing hangs or
+fills the memory, and each refusal is one line naming the file."""
+
+from __future__ import annotations
+
+import os
+import resource
+
+import pytest
+from conftest import invoke, run_cli
+
+SECRET = "the writer's bank PIN is 4711"
+POST = f'---\ntitle: Notes\ndate: "2026-11-02T09:00:00Z"\ndescription: d\n---\n\n{SECRET}\n'
+
+
+def capped_memory() -> None:
+    """In the child: 2 GB of address space, so a read of /dev/zero fails instead of swapping."""
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def test_a_post_that_links_to_a_file_outside_the_site_is_refused_never_mailed(site, tmp_path):
+    (tmp_path / "private.md").write_text(POST)
+    (site / "content" / "posts" / "leak.md").symlink_to(tmp_path / "private.md")
+    for command in (("send", "leak", "--yes"), ("preview", "leak")):
+        result = invoke(site, *command)
+        assert result.exit_code == 2, result.output
+        assert ("error: content/posts/leak.md: the post is a link to a file outside the site "
+                "folder; copy the file into the site instead of linking to it") in result.output
+    listed = invoke(site, "posts")
+    assert "/posts/leak" not in listed.stdout and "outside the site folder" in listed.output
+    assert not (site / "outbox").exists()
+    assert not any(SECRET in path.read_text(errors="replace")
+                   for path in site.rglob("*") if path.is_file() and not path.is_symlink())
+
+
+def test_a_content_folder_linked_into_the_site_is_the_site(site, tmp_path):
+    (site / "content").rename(tmp_path / "content")
+    (site / "content").symlink_to(tmp_path / "content")
+    (tmp_path / "content" / "posts" / "leak.md").write_text(POST)
+    result = invoke(site, "send", "leak", "--yes")
+    assert result.exit_code == 0, result.output
+    assert len(list((site / "outbox" / "leak").glob("*.eml"))) == 4
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_stylesheet_that_is_no_file_is_one_line_and_nothing_hangs(site, kind):
+    stylesheet = site / "templates" / "email.css"
+    stylesheet.unlink()
+    os.mkfifo(stylesheet) if kind == "fifo" else stylesheet.symlink_to("/dev/zero")
+    # A FIFO's read waits for a writer forever; /dev/zero's fills the memory.
+    result = run_cli(site, "check", timeout=60, preexec_fn=capped_memory)
+    assert result.returncode == 2
+    assert ("error: templates/email.css: render-failed: template file not found; run "
+            "`newsletter init` to restore it") in result.stdout
+    assert "Traceback" not in result.stdout
+
+
+def test_a_stylesheet_of_gigabytes_is_refused_unread(site):
+    with open(site / "templates" / "email.css", "wb") as huge:  # sparse: costs no disk
+        huge.truncate(3 << 30)
+    result = run_cli(site, "send", "what-matters", "--yes", timeout=60,
+                     preexec_fn=capped_memory)
+    assert result.returncode == 2
+    assert ("error: templates/email.css: the stylesheet is 3072.0 MB; over 1 MB is refused; "
+            "every email carries its rules: keep the ones it uses") in result.stderr
+    assert "Traceback" not in result.stderr and not (site / "outbox").exists()
