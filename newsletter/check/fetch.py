@@ -33,6 +33,7 @@ from newsletter.urls import WEB_PORTS, split_url
 
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+SILENT_LINKS = 2  # links of a host that ran out of time before it is taken as down
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class Fetcher:
     # other links say the same at once. 2,000 images on a host that never answers took 10 s
     # each, 4 at a time: 83 minutes.
     hosts_down: dict[tuple[str, int], FetchProblem] = field(default_factory=dict, compare=False)
+    # (host, port) -> how many first hops it took and never answered within the deadline: a
+    # host that accepts connections and stays silent held each of its links the full timeout.
+    # One such link may be a slow page; at SILENT_LINKS the host is down for the others.
+    silent_links: dict[tuple[str, int], int] = field(default_factory=dict, compare=False)
 
     def problem(self, url: str) -> FetchProblem | None:
         """What is wrong when fetching ``url``, or None when it answers below 400."""
@@ -125,6 +130,8 @@ class Fetcher:
         finally:
             watchdog.stop()
             sock.close()
+            if watchdog.fired.is_set():  # whatever the hang-up made http.client raise
+                self._note_silent(host, port, redirected)
         if watchdog.fired.is_set():  # http.client takes a cut-off header block as complete
             raise _Expired
         return response.status, response.reason, response.getheader("Location")
@@ -135,6 +142,13 @@ class Fetcher:
         later hop may have had too little left to say)."""
         if not redirected:
             self.hosts_down[host, port] = self._problem_of(error, deadline)
+
+    def _note_silent(self, host: str, port: int, redirected: bool) -> None:
+        if not redirected:
+            self.silent_links[host, port] = self.silent_links.get((host, port), 0) + 1
+            if self.silent_links[host, port] >= SILENT_LINKS:
+                self.hosts_down[host, port] = FetchProblem(
+                    f"did not answer within {self.timeout:g} s")
 
     def _addresses(self, host: str, port: int, deadline: float) -> list[str]:
         """Every address of ``host``, asked once; an IP literal in any spelling is itself."""
