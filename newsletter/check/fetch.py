@@ -61,6 +61,7 @@ class Fetcher:
     # host that accepts connections and stays silent held each of its links the full timeout.
     # One such link may be a slow page; at SILENT_LINKS the host is down for the others.
     silent_links: dict[tuple[str, int], int] = field(default_factory=dict, compare=False)
+    images: bool = False  # the last answer must be an image (a hosted image's URL)
 
     def problem(self, url: str) -> FetchProblem | None:
         """What is wrong when fetching ``url``, or None when it answers below 400."""
@@ -85,19 +86,27 @@ class Fetcher:
             parts = split_url(url)
             if parts is None or parts.scheme not in WEB_PORTS or not parts.hostname:
                 return FetchProblem(f"redirects to {url[:200]}, which is no web address")
-            status, reason, location = self._get(parts, deadline, redirected=hop > 0)
+            response = self._get(parts, deadline, redirected=hop > 0)
+            status, location = response.status, response.getheader("Location")
             if (status not in REDIRECTS or not location) and status >= 400:
-                return FetchProblem(f"answers {status} {reason}".rstrip())
+                return FetchProblem(f"answers {status} {response.reason}".rstrip())
             if status not in REDIRECTS or not location:
-                return None
+                return self._kind_problem(response)
             try:
                 url = urljoin(url, location.strip())
             except ValueError:
                 return FetchProblem(f"redirects to {location[:200]}, which is no web address")
         return FetchProblem(f"redirects more than {MAX_REDIRECTS} times")
 
+    def _kind_problem(self, response: http.client.HTTPResponse) -> FetchProblem | None:
+        kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+        if not self.images or kind.startswith("image/"):
+            return None
+        return FetchProblem(f"answers {kind or 'without a Content-Type'}, not an image")
+
     def _get(self, parts: SplitResult, deadline: float, *,
-             redirected: bool) -> tuple[int, str, str | None]:
+             redirected: bool) -> http.client.HTTPResponse:
+        """The answer's status line and headers (its body is never read)."""
         port = parts.port or WEB_PORTS[parts.scheme]
         host = parts.hostname.encode("idna").decode("ascii")  # as DNS, SNI and Host name it
         if (host, port) in self.hosts_down:
@@ -134,7 +143,7 @@ class Fetcher:
                 self._note_silent(host, port, redirected)
         if watchdog.fired.is_set():  # http.client takes a cut-off header block as complete
             raise _Expired
-        return response.status, response.reason, response.getheader("Location")
+        return response
 
     def _note_down(self, host: str, port: int, error: Exception, deadline: float,
                    redirected: bool) -> None:
