@@ -247,11 +247,11 @@ def _with_custom_tables(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _front_matter_of(path: Path) -> dict[str, Any]:
-    """Another file's front matter (a Hugo section's _index.md), empty if it does not load."""
+    """Another file's front matter (a Hugo section's _index.md), empty if it does not load (one
+    over a post's size limit is not read: it is read again for each post below it)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        return split_front_matter(text, str(path)).meta
-    except (ContentError, OSError, UnicodeDecodeError):
+        return split_front_matter(_read_text(path, str(path)), str(path)).meta
+    except (ContentError, OSError):
         return {}
 
 

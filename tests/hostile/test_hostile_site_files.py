@@ -66,3 +66,22 @@ def test_a_stylesheet_of_gigabytes_is_refused_unread(site):
     assert ("error: templates/email.css: the stylesheet is 3072.0 MB; over 1 MB is refused; "
             "every email carries its rules: keep the ones it uses") in result.stderr
     assert "Traceback" not in result.stderr and not (site / "outbox").exists()
+
+
+def test_a_hugo_section_index_of_gigabytes_is_not_read_for_its_cascade(tmp_path):
+    # Its front matter passes values down to each post below it: it was read whole, for each.
+    site = tmp_path / "hugo"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Notes"\n')
+    (site / "content" / "posts" / "hello.md").write_text(POST)
+    assert invoke(site, "init").exit_code == 0
+    with open(site / "content" / "posts" / "_index.md", "wb") as index:
+        index.write(b"---\ncascade:\n  draft: true\n---\n")
+        index.truncate(3 << 30)  # sparse: costs no disk
+    result = run_cli(site, "posts", timeout=60, preexec_fn=capped_memory)
+    assert result.returncode == 2, result.stderr
+    assert [line.split()[:3] for line in result.stdout.splitlines() if "/posts/hello" in line] \
+        == [["ready", "2026-11-02", "/posts/hello"]]  # the cascade of a file not read is none
+    assert ("error: content/posts/_index.md: the post is 3072.0 MB; posts over 1 MB are refused"
+            in result.stderr)
+    assert "Traceback" not in result.stderr
