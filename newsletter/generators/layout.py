@@ -212,9 +212,12 @@ class SiteLayout:
             for name in (key, *(key + ext for ext in self.generator.extensions),
                          f"{key}/index.md", f"{key}/_index.md"):
                 path = base / name
-                # resolved first: "../../elsewhere.md" lies under the site in name only
-                if path.is_file() and self.root.resolve() in path.resolve().parents:
-                    found.append(path)
+                try:
+                    # resolved first: "../../elsewhere.md" lies under the site in name only
+                    if path.is_file() and self.root.resolve() in path.resolve().parents:
+                        found.append(path)
+                except OSError:  # a name too long for the system names no post
+                    continue
         return found
 
     def _skipped(self, path: Path) -> bool:
