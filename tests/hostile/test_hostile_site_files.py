@@ -1,7 +1,8 @@
 """The writer's files the tool reads on their behalf, made hostile: a post that is a link out of
 the site (a pull request's link to a private file), a stylesheet that is a FIFO, a link to
-/dev/zero or a file of gigabytes. Nothing from outside the site is mailed, nothing hangs or
-fills the memory, and each refusal is one line naming the file."""
+/dev/zero or a file of gigabytes, a Hugo section's _index.md of gigabytes, a .gitignore in
+Latin-1 or that is a FIFO. Nothing from outside the site is mailed, nothing hangs or fills the
+memory, and each refusal is one line naming the file."""
 
 from __future__ import annotations
 
@@ -68,12 +69,18 @@ def test_a_stylesheet_of_gigabytes_is_refused_unread(site):
     assert "Traceback" not in result.stderr and not (site / "outbox").exists()
 
 
-def test_a_hugo_section_index_of_gigabytes_is_not_read_for_its_cascade(tmp_path):
-    # Its front matter passes values down to each post below it: it was read whole, for each.
+def hugo_blog(tmp_path):
+    """A Hugo blog of one post, before `newsletter init`."""
     site = tmp_path / "hugo"
     (site / "content" / "posts").mkdir(parents=True)
     (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Notes"\n')
     (site / "content" / "posts" / "hello.md").write_text(POST)
+    return site
+
+
+def test_a_hugo_section_index_of_gigabytes_is_not_read_for_its_cascade(tmp_path):
+    # Its front matter passes values down to each post below it: it was read whole, for each.
+    site = hugo_blog(tmp_path)
     assert invoke(site, "init").exit_code == 0
     with open(site / "content" / "posts" / "_index.md", "wb") as index:
         index.write(b"---\ncascade:\n  draft: true\n---\n")
@@ -85,3 +92,20 @@ def test_a_hugo_section_index_of_gigabytes_is_not_read_for_its_cascade(tmp_path)
     assert ("error: content/posts/_index.md: the post is 3072.0 MB; posts over 1 MB are refused"
             in result.stderr)
     assert "Traceback" not in result.stderr
+
+
+def test_init_keeps_a_gitignore_line_in_latin_1_as_git_does(tmp_path):
+    site = hugo_blog(tmp_path)
+    (site / ".gitignore").write_bytes(b"caf\xe9/\n")  # a folder named in Latin-1
+    result = invoke(site, "init")
+    assert result.exit_code == 0, result.output
+    assert (site / ".gitignore").read_bytes() == (
+        b"caf\xe9/\n# newsletter\n.newsletter/\noutbox/\npreview/\n")
+
+
+def test_init_leaves_a_gitignore_that_is_no_file_and_nothing_hangs(tmp_path):
+    site = hugo_blog(tmp_path)
+    os.mkfifo(site / ".gitignore")
+    result = run_cli(site, "init", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "  kept    .gitignore (exists; not changed)" in result.stdout
