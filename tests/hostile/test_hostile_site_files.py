@@ -1,7 +1,7 @@
 """The writer's files the tool reads on their behalf, made hostile: a post that is a link out of
 the site (a pull request's link to a private file), a stylesheet that is a FIFO, a link to
 /dev/zero or a file of gigabytes, a Hugo section's _index.md of gigabytes, a .gitignore in
-Latin-1 or that is a FIFO. Nothing from outside the site is mailed, nothing hangs or fills the
+Latin-1 or that is a FIFO, a newsletter.toml that is one of those. Nothing from outside the site is mailed, nothing hangs or fills the
 memory, and each refusal is one line naming the file."""
 
 from __future__ import annotations
@@ -109,3 +109,25 @@ def test_init_leaves_a_gitignore_that_is_no_file_and_nothing_hangs(tmp_path):
     result = run_cli(site, "init", timeout=60)
     assert result.returncode == 0, result.stderr
     assert "  kept    .gitignore (exists; not changed)" in result.stdout
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("fifo", "is not a regular file (a FIFO, a device or a folder); put the site's settings "
+             "file there"),
+    ("dev-zero", "is not a regular file (a FIFO, a device or a folder); put the site's "
+                 "settings file there"),
+    ("huge", "is 3072.0 MB; a settings file over 1 MB is refused"),
+])
+def test_a_settings_file_that_is_no_file_or_gigabytes_is_one_line(site, kind, expected):
+    settings = site / "newsletter.toml"
+    settings.unlink()
+    if kind == "fifo":
+        os.mkfifo(settings)
+    elif kind == "dev-zero":
+        settings.symlink_to("/dev/zero")
+    else:
+        with open(settings, "wb") as huge:  # sparse: costs no disk
+            huge.truncate(3 << 30)
+    result = run_cli(site, "posts", timeout=60, preexec_fn=capped_memory)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"error: {settings}: {expected}"]
