@@ -35,6 +35,7 @@ from newsletter.errors import ConfigError
 from newsletter.urls import split_url
 
 SETTINGS_FILE = "newsletter.toml"
+MAX_SETTINGS_BYTES = 2**20
 
 
 def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
@@ -82,6 +83,12 @@ def read_secrets(environ: Mapping[str, str]) -> Secrets:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
+        if path.exists() and not path.is_file():  # a FIFO's read waits forever, /dev/zero's fills
+            raise ConfigError("is not a regular file (a FIFO, a device or a folder)",
+                              where=str(path), hint="put the site's settings file there")
+        if path.exists() and (size := path.stat().st_size) > MAX_SETTINGS_BYTES:
+            raise ConfigError(f"is {size / 2**20:.1f} MB; a settings file over 1 MB is refused",
+                              where=str(path))
         data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("not found", where=str(path), hint=_where_the_site_is(path.parent)) from None
