@@ -237,8 +237,6 @@ def test_an_include_of_page_furniture_is_dropped_any_other_is_left_and_reported(
 
 
 @pytest.mark.parametrize("body, message", [
-    ("{{< tabs warning >}}Careful{{< /tabs >}}",
-     "{{< tabs warning >}}: the shortcode tabs cannot be shown in an email"),
     ('{{< ref "no-such-post.md" >}}', '{{< ref "no-such-post.md" >}}: no post or page '
      "no-such-post.md on this site"),
     ("{% post_url 2010-01-01-gone %}", "{% post_url 2010-01-01-gone %}: no post "
@@ -264,10 +262,11 @@ def test_what_cannot_be_expanded_is_left_as_written_and_reported_at_its_line(bod
     assert body.splitlines()[0] in html.unescape(markdown)  # shown as written, as text
 
 
-def test_a_reported_shortcode_is_reported_once_not_again_at_its_closing_tag():
-    _, problems = expand("{{< tabs >}}\nText\n{{< /tabs >}}\n")
+def test_a_themes_shortcode_is_reported_once_not_again_at_its_closing_tag():
+    markdown, problems = expand("{{< spoiler >}}\nText\n{{< /spoiler >}}\n")
 
     assert [line for line, _ in problems] == [1]
+    assert markdown.strip() == "Text"
 
 
 def test_an_inline_shortcode_shows_its_text_and_one_running_template_code_is_reported():

@@ -94,8 +94,8 @@ def test_a_value_from_the_site_cannot_leave_its_attribute():
                                   "{% comment %}\nnever ended", "{% raw %}\n{{ x }}", "{{ site.",
                                   "{{/* a comment", "{{</* escaped", "{{< details >}}\n" * 3,
                                   "{{< figure src=\"a.jpg >}}", "{% %}", "{{< >}}", "{{}}",
-                                  "{{< /nothing >}}", "{%- endraw -%}", "`{{< a >}}",
-                                  "```\n{{< a >}}"])
+                                  "{{< /nothing >}}", "{%- endraw -%}", "`{{< ref nowhere >}}",
+                                  "```\n{{< ref nowhere >}}"])
 def test_unclosed_and_malformed_tags_are_reported_never_a_traceback(site, body):
     (site / "content" / "posts" / "hostile.md").write_text(FRONT_MATTER + body + "\n")
 

@@ -14,11 +14,13 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class TemplateProblem:
-    """A tag left in the post as written: where, what, and what to do."""
+    """A tag left in the post as written (or, a warning, shown only in part): where, what,
+    and what to do."""
 
     line: int
     message: str
     hint: str
+    warning: bool = False
 
 
 @dataclass(frozen=True)
