@@ -212,7 +212,7 @@ def test_links_to_other_posts_find_them_among_the_sites_posts(site, tmp_path, re
 
 
 def test_a_figure_whose_image_is_missing_is_reported_at_the_figures_line(site):
-    add(site, "missing", LINES.replace("{{< ref "no-such-post.md" >}}",
+    add(site, "missing", LINES.replace('{{< ref "no-such-post.md" >}}',
                                        '{{< figure src="/media/no-such-photo.jpg" alt="x" >}}')
         .replace('{% include youtube.html id="ZJthWmvUzzc" %}', ""))
 
