@@ -58,6 +58,7 @@ class _Expander(ShortcodeReading):
         self.ticks = Finder(text, _BACKTICK)
         self.jsx = Finder(text, mdx.OPENING) if context.mdx else None
         self.mdx_images = mdx.ImageImports(text) if context.mdx else None
+        self.mdx_components = mdx.Components()
         self.links = Finder(text, links.DESTINATION)
         self.link_files = links.LinkFiles(context)
         self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
@@ -125,11 +126,12 @@ class _Expander(ShortcodeReading):
         if destination and destination.end() <= limit:
             piece = self.link_files.read(destination)
         elif self.jsx and mdx.OPENING.match(self.text, pos):
-            piece = mdx.read(self.text, pos, limit, self.mdx_images)
+            piece = mdx.read(self.text, pos, limit, self.mdx_images, self.mdx_components)
         else:
             piece = Piece(pos + 1, self.text[pos])
         if piece.message:
-            self._report(pos if piece.at is None else piece.at, piece.message, piece.hint)
+            self._report(pos if piece.at is None else piece.at, piece.message, piece.hint,
+                         warning=piece.warning)
         self.out.append(piece.output)
         return max(piece.end, pos + 1)
 

@@ -33,6 +33,7 @@ class Piece:
     message: str | None = None
     hint: str = ""
     at: int | None = None
+    warning: bool = False  # the problem is a warning: the piece is shown, in part
 
 
 @dataclass(frozen=True)
