@@ -184,7 +184,7 @@ def test_a_themes_own_shortcode_keeps_its_content_and_the_post_goes_out(site, tm
         ("warning", "template-degraded", f"content/posts/knots.md:{number}")
         for number in (9, 13, 15, 17, 18)]
     assert findings(site)[2][3] == ('{{< photo-grid dir="/img/harbour" />}}: the shortcode '
-                                    "photo-grid is the theme's and is left out of the email")
+                                    "photo-grid is the site's and is left out of the email")
     no_tags(document, text)
     assert "Before. The secret is practice. Press Ctrl to tighten. The bowline" in line
     assert document.xpath("//strong")[0].text == "practice"

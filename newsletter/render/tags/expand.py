@@ -229,6 +229,8 @@ class _Expander(ShortcodeReading):
             output = make()
         except TagProblem as problem:
             return self._leave(tag.start, end, problem)
+        if output.warning:
+            self._report(tag.start, *output.warning, warning=True)
         self._place(tag.start, end, output)
         return end
 

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from newsletter.render.tags import hugo, themes
-from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes.
@@ -58,12 +57,11 @@ class ShortcodeReading:
         handler = hugo.SHORTCODES.get(name)
         if handler is not None:
             return self._call(tag, lambda: handler(tag, self.context))
-        enclosing = not tag.self_closing and self._closing(name, tag.end) is not None
-        if enclosing:  # its content stays where it is; the tags go
-            self._theme_warning(tag, True)
-            self.frames.append(Frame(tag, len(self.out)))
+        if not tag.self_closing and self._closing(name, tag.end) is not None:
+            self._report(tag.start, *themes.warning(tag, True), warning=True)
+            self.frames.append(Frame(tag, len(self.out)))  # its content stays; the tags go
             return tag.end
-        return self._call(tag, lambda: self._left_out(tag))
+        return self._call(tag, lambda: themes.left_out(tag, self.context))
 
     def _whole(self, tag: Tag, label: str, language: str | None) -> int:
         """A shortcode whose content is read as written, up to its closing tag."""
@@ -87,7 +85,6 @@ class ShortcodeReading:
         if language:
             return self._call(tag, lambda: themes.code_tab(tag, label, language, inner), end.end())
         if name in themes.SOURCES:
-            self._theme_warning(tag, True)
             return self._call(tag, lambda: themes.source(tag, inner, self.context), end.end())
         return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
 
@@ -95,12 +92,6 @@ class ShortcodeReading:
         if tag.name in hugo.CONTENT_SHORTCODES or tag.name in hugo.QUOTED_SHORTCODES:
             return hugo.without_content(tag)
         return themes.qr(tag, "") if tag.name in themes.LINKS else ""
-
-    def _left_out(self, tag: Tag) -> Output:
-        """A theme's shortcode without content: a link, or nothing, with a warning."""
-        shown = themes.left_out(tag, self.context)
-        self._theme_warning(tag, False, shown)
-        return Output(shown)
 
     def _close(self, tag: Tag) -> int:
         if self.frames and self.frames[-1].tag.name == tag.name:
@@ -136,11 +127,6 @@ class ShortcodeReading:
         if group is not None:
             group.tabs += 1
         return themes.tab_label(tag, group.tag if group else None, group.tabs if group else 0)
-
-    def _theme_warning(self, tag: Tag, enclosing: bool, shown: str = "") -> None:
-        found = themes.warning(tag, enclosing, shown)
-        if found:
-            self._report(tag.start, *found, warning=True)
 
     def _closing(self, name: str, pos: int) -> re.Match | None:
         """The first closing tag of ``name`` after ``pos`` outside code. The closing tags are

@@ -66,11 +66,12 @@ def source(tag: Tag, code: str, context: TagContext) -> Output:
     if SOURCES[tag.name][0] == "diagram":
         url = context.page.get("permalink") or context.site_url
         lead = f"[See the diagram in the post]({url_in_markdown(url)})\n\n" if url else ""
-        return Output(f"{lead}{fenced('mermaid', code)}", block=True)
+        return Output(f"{lead}{fenced('mermaid', code)}", block=True,
+                      warning=warning(tag, True))
     display = tag.get("display") in ("true", "") or "display" in tag.positional
     if display or "\n" in code.strip("\n"):
-        return Output(fenced("latex", code), block=True)
-    return Output(code_span(code.strip()))
+        return Output(fenced("latex", code), block=True, warning=warning(tag, True))
+    return Output(code_span(code.strip()), warning=warning(tag, True))
 
 
 def code_span(code: str) -> str:
@@ -98,15 +99,16 @@ def qr(tag: Tag, content: str) -> str:
     return f"[{escape(text)}]({url_in_markdown(url)})" if url else escape(text)
 
 
-def left_out(tag: Tag, context: TagContext) -> str:
+def left_out(tag: Tag, context: TagContext, what: str = "the shortcode") -> Output:
     """What a theme's shortcode without content becomes: a link, when it names a web address
     (Hextra's ``card``, a ``link`` or ``href``) with its ``title`` as the text; else nothing."""
     url = _address(tag, context)
     if not url or tag.name in FURNITURE:
-        return ""
+        return Output("", warning=warning(tag, False, what=what))
     text = next((tag.get(name) for name in ("title", "text", "label", "name") if tag.get(name)),
                 url)
-    return f"[{escape(text)}]({url_in_markdown(url)})"
+    return Output(f"[{escape(text)}]({url_in_markdown(url)})",
+                  warning=warning(tag, False, shown=True, what=what))
 
 
 def _address(tag: Tag, context: TagContext) -> str | None:
@@ -117,25 +119,27 @@ def _address(tag: Tag, context: TagContext) -> str | None:
     return web_url(named, mail=True) if named else None
 
 
-def warning(tag: Tag, enclosing: bool, shown: str = "") -> tuple[str, str] | None:
-    """The warning for a theme's shortcode shown in part (message, hint), ``shown`` being what
-    one without content became; None for one shown whole or left out unreported."""
+def warning(tag: Tag, enclosing: bool, shown: bool = False,
+            what: str = "the shortcode") -> tuple[str, str] | None:
+    """The warning for a theme's shortcode shown in part (message, hint), ``shown`` saying
+    whether one without content became a link; None for one shown whole or left out
+    unreported. ``what`` it is: "the shortcode", "the Zola shortcode", "the tag"."""
     name, quoted = tag.name, tag.quoted()
     if name in TAB_GROUPS or name in TABS or name in BUTTONS or name in LINKS:
         return None
     if name in SOURCES:
-        what, verb = SOURCES[name]
-        return (f"{quoted}: a {what} the theme {verb} in the browser; the email shows its "
-                "source as code", f"look at the email: write what the {what} says into the "
+        kind, verb = SOURCES[name]
+        return (f"{quoted}: a {kind} the theme {verb} in the browser; the email shows its "
+                f"source as code", f"look at the email: write what the {kind} says into the "
                 "post if its source does not say it")
     if not enclosing and name in FURNITURE:
         return None
     if enclosing:
-        return (f"{quoted}: the shortcode {name} is the theme's; the email shows its content "
-                "without what the theme adds", "look at the email; docs/template-tags.md lists "
-                "the shortcodes newsletter shows whole")
+        return (f"{quoted}: {what} {name} is the site's; the email shows its content without "
+                "what it adds", "look at the email; docs/template-tags.md lists the ones "
+                "newsletter shows whole")
     if shown:
-        return (f"{quoted}: the shortcode {name} is the theme's; the email shows only its link",
+        return (f"{quoted}: {what} {name} is the site's; the email shows only its link",
                 "look at the email; write what else it shows into the post if readers need it")
-    return (f"{quoted}: the shortcode {name} is the theme's and is left out of the email",
+    return (f"{quoted}: {what} {name} is the site's and is left out of the email",
             "write what it shows into the post if readers need it")
