@@ -209,3 +209,59 @@ def test_a_closing_tag_shown_in_code_does_not_make_a_shortcode_enclose_text():
     assert [(problem.line, problem.warning) for problem in expansion.problems] == [(1, True)]
     assert "Kept." in expansion.markdown and "{{< /photo-grid >}}" in expansion.markdown
     assert "{{< photo-grid >}}" not in expansion.markdown
+
+
+LIQUID = """{% tabs rig %}
+{% tab rig Dinghy %}
+Pass the tail twice.
+{% endtab %}
+{% tab rig Keelboat %}
+Use the winch.
+{% endtab %}
+{% endtabs %}
+
+{% callout "warning" %}
+Wet rope **shrinks**.
+{% endcallout %}
+
+{% include youtube.html id="ZJthWmvUzzc" %}
+
+{% include knot-figure.html src="/media/what-matters-desk.jpg" caption="The bench" %}
+
+{% twitter https://x.com/knotter/status/1453110110599868418 %}
+
+{% include sidebar.html content="Knots are *old*." %}
+
+{% include map.html zoom=3 %}
+
+{% if page.draft %}
+"""
+
+
+def test_liquid_tags_of_plugins_and_includes_of_the_site_are_shown_in_part(site, tmp_path):
+    """Written as Liquid's: jekyll-tabs' tabs are labelled sections; a paired tag of the site's
+    (an Eleventy paired shortcode, a plugin's block) keeps its content; an include named for
+    YouTube is the video; the site's own include shows its image, its link or its text, else
+    is left out; each shown in part is a warning at its line. Liquid's own tags (if, for,
+    assign...) compute, so they stay errors."""
+    write(site, LIQUID)
+
+    result, document, text, line = preview(site, tmp_path)
+
+    assert [found[:3] for found in findings(site)] == [
+        ("error", "template-syntax", "content/posts/knots.md:30")] + [
+        ("warning", "template-degraded", f"content/posts/knots.md:{number}")
+        for number in (16, 22, 24, 26, 28)]
+    assert findings(site)[2][3].endswith(
+        "writes the theme's knot-figure.html; the email shows only its image")
+    assert "Dinghy Pass the tail twice. Keelboat Use the winch. Wet rope shrinks." in line
+    assert [strong.text for strong in document.iter("strong")][:3] == [
+        "Dinghy", "Keelboat", "shrinks"]
+    links = {a.get("href") for a in document.iter("a")}
+    assert {"https://www.youtube.com/watch?v=ZJthWmvUzzc",
+            "https://x.com/knotter/status/1453110110599868418"} <= links
+    [figure] = document.iter("figure")
+    assert figure.find(".//img").get("src").startswith("images/")  # the bench photo arrived
+    assert figure.find("figcaption").text_content() == "The bench"
+    assert "Knots are old." in line and "zoom" not in text
+    assert not TAG_SYNTAX.search(text.replace("{% if page.draft %}", ""))

@@ -66,6 +66,7 @@ class _Expander(ShortcodeReading):
                         for _, _, closer in DELIMITERS}
         self.frames: list[Frame] = []
         self.closing_tags: dict[str, list[re.Match]] | None = None  # by name, outside code
+        self.open_blocks: dict[str, int] = {}  # Liquid-written ones open, by closing tag
         self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
         self.unknown: set[str] = set()  # "{% end %}" once a Zola shortcode is reported
 
@@ -213,6 +214,9 @@ class _Expander(ShortcodeReading):
             code = self._code(tag.end, end.start(), "generated")
             self._place(tag.start, end.end(), liquid.highlight(tag, code))
             return end.end()
+        theirs = self._liquid_theirs(tag)
+        if theirs is not None:
+            return theirs
         if tag.body.startswith("("):  # a Zola shortcode with a body: reported, not its {% end %}
             self.unknown.add("{% end %}")
         elif tag.name == "end" and not tag.body and "{% end %}" in self.unknown:

@@ -13,11 +13,14 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from newsletter.render.tags import hugo, themes
+from newsletter.render.tags import hugo, liquid, themes, zola
 from newsletter.render.tags.syntax import Tag, TagProblem
 
-# Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes.
-_CLOSING = re.compile(r"\{\{[<%]\s*/\s*([A-Za-z0-9_][\w./-]*)\s*[>%]\}\}")
+# Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
+# every closing tag written as Liquid's, {% endname %} (Eleventy's paired shortcodes, Liquid
+# plugins' blocks) or Zola's {% end %}, keyed "%endname".
+_CLOSING = re.compile(r"\{\{[<%]\s*/\s*([A-Za-z0-9_][\w./-]*)\s*[>%]\}\}"
+                      r"|\{%-?\s*(end\w*)\s*-?%\}")
 # Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
 _FRAMED = (set(hugo.CONTENT_SHORTCODES) | hugo.QUOTED_SHORTCODES | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
@@ -93,6 +96,29 @@ class ShortcodeReading:
             return hugo.without_content(tag)
         return themes.qr(tag, "") if tag.name in themes.LINKS else ""
 
+    def _liquid_theirs(self, tag: Tag) -> int | None:
+        """A tag written as Liquid's that is the site's own (a plugin's, an Eleventy or a Zola
+        shortcode): with a closing tag, its content stays, without the tags; without, it is
+        left out, or a link. None for Liquid's own tags and the ones newsletter shows."""
+        name, body = tag.name, tag.body.startswith("(")  # {% note(kind="tip") %}...{% end %}
+        if self.open_blocks.get(name):  # the closing tag of one opened
+            self.open_blocks[name] -= 1
+            self.out.append(themes.liquid_after(name))
+            return tag.end
+        if body and not zola.CALL.fullmatch(name + tag.body):
+            return None
+        if not body and (name in liquid.LIQUID_TAGS or name in liquid.OWN_TAGS
+                         or name.startswith("end")):
+            return None
+        closing = "end" if body else "end" + name
+        if self._closing("%" + closing, tag.end) is not None:
+            self.open_blocks[closing] = self.open_blocks.get(closing, 0) + 1
+            return self._call(tag, lambda: themes.liquid_before(tag, body))
+        if body:
+            return None
+        return self._call(tag, lambda: themes.left_out(liquid.as_shortcode(tag), self.context,
+                                                       "the tag"))
+
     def _close(self, tag: Tag) -> int:
         if self.frames and self.frames[-1].tag.name == tag.name:
             frame = self.frames.pop()
@@ -129,14 +155,16 @@ class ShortcodeReading:
         return themes.tab_label(tag, group.tag if group else None, group.tabs if group else 0)
 
     def _closing(self, name: str, pos: int) -> re.Match | None:
-        """The first closing tag of ``name`` after ``pos`` outside code. The closing tags are
-        found in one pass over the post, when first needed, whatever the number of names."""
+        """The first closing tag of ``name`` (``%endname`` for Liquid's) after ``pos`` outside
+        code. The closing tags are found in one pass over the post, when first needed, whatever
+        the number of names."""
         if self.closing_tags is None:
             self.closing_tags = {}
             for found in _CLOSING.finditer(self.text):
                 at = bisect.bisect_right(self.region_starts, found.start()) - 1
                 if at < 0 or found.start() >= self.regions[at].end:
-                    self.closing_tags.setdefault(found[1].lower(), []).append(found)
+                    key = found[1].lower() if found[1] else "%" + found[2]
+                    self.closing_tags.setdefault(key, []).append(found)
         closings = self.closing_tags.get(name, [])
         at = bisect.bisect_left(closings, pos, key=lambda found: found.start())
         return closings[at] if at < len(closings) else None

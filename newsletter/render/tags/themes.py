@@ -14,7 +14,7 @@ import re
 
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output, fenced
-from newsletter.render.tags.html import escape, url_in_markdown, web_url
+from newsletter.render.tags.html import escape, inline_markdown, url_in_markdown, web_url
 from newsletter.render.tags.syntax import Tag
 
 TAB_GROUPS = frozenset({"tabs", "tabpane"})
@@ -28,6 +28,8 @@ LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
 # MathJax's script, which Blowfish's {{< katex >}} loads): the email goes without, unreported.
 FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related", "share"})
 _TAB_LABELS = ("title", "name", "label", "header")
+_LINK_TEXTS = ("title", "text", "label", "name")
+_TEXTS = ("content", "text", "body", "message")
 
 
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
@@ -101,14 +103,37 @@ def qr(tag: Tag, content: str) -> str:
 
 def left_out(tag: Tag, context: TagContext, what: str = "the shortcode") -> Output:
     """What a theme's shortcode without content becomes: a link, when it names a web address
-    (Hextra's ``card``, a ``link`` or ``href``) with its ``title`` as the text; else nothing."""
-    url = _address(tag, context)
-    if not url or tag.name in FURNITURE:
+    (Hextra's ``card``, a ``link`` or ``href``) with its ``title`` as the text; its text, when
+    a parameter holds it (``content``, ``text``: Markdown, as themes render it); else nothing."""
+    if tag.name in FURNITURE:
         return Output("", warning=warning(tag, False, what=what))
-    text = next((tag.get(name) for name in ("title", "text", "label", "name") if tag.get(name)),
-                url)
-    return Output(f"[{escape(text)}]({url_in_markdown(url)})",
-                  warning=warning(tag, False, shown=True, what=what))
+    url = _address(tag, context)
+    if url:
+        text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), url)
+        return Output(f"[{escape(text)}]({url_in_markdown(url)})",
+                      warning=warning(tag, False, shown="link", what=what))
+    text = next((tag.get(name) for name in _TEXTS if tag.get(name)), None)
+    if text:
+        return Output(inline_markdown(text)[0], warning=warning(tag, False, shown="text",
+                                                                what=what))
+    return Output("", warning=warning(tag, False, what=what))
+
+
+def liquid_before(tag: Tag, zola_body: bool) -> Output:
+    """What a paired tag of the site's written as Liquid's becomes before its content (an
+    Eleventy paired shortcode, a plugin's block, jekyll-tabs' ``{% tab group Label %}``, a
+    Zola shortcode with a body): a tab's label, else nothing, with the warning."""
+    if not zola_body and tag.name in TABS | TAB_GROUPS:
+        words = tag.body.split()
+        label = words[-1].strip("\"'") if tag.name in TABS and len(words) > 1 else ""
+        return Output(tab_sections(label)[0])
+    return Output("", warning=warning(tag, True, what="the Zola shortcode" if zola_body
+                                      else "the tag"))
+
+
+def liquid_after(closing: str) -> str:
+    """What goes after the content of a paired tag written as Liquid's, at ``closing``."""
+    return "\n\n" if closing in ("endtab", "endtabs") else ""
 
 
 def _address(tag: Tag, context: TagContext) -> str | None:
@@ -119,11 +144,11 @@ def _address(tag: Tag, context: TagContext) -> str | None:
     return web_url(named, mail=True) if named else None
 
 
-def warning(tag: Tag, enclosing: bool, shown: bool = False,
+def warning(tag: Tag, enclosing: bool, shown: str = "",
             what: str = "the shortcode") -> tuple[str, str] | None:
     """The warning for a theme's shortcode shown in part (message, hint), ``shown`` saying
-    whether one without content became a link; None for one shown whole or left out
-    unreported. ``what`` it is: "the shortcode", "the Zola shortcode", "the tag"."""
+    what of one without content the email shows ("link", "text"); None for one shown whole or
+    left out unreported. ``what`` it is: "the shortcode", "the Zola shortcode", "the tag"."""
     name, quoted = tag.name, tag.quoted()
     if name in TAB_GROUPS or name in TABS or name in BUTTONS or name in LINKS:
         return None
@@ -139,7 +164,7 @@ def warning(tag: Tag, enclosing: bool, shown: bool = False,
                 "what it adds", "look at the email; docs/template-tags.md lists the ones "
                 "newsletter shows whole")
     if shown:
-        return (f"{quoted}: {what} {name} is the site's; the email shows only its link",
+        return (f"{quoted}: {what} {name} is the site's; the email shows only its {shown}",
                 "look at the email; write what else it shows into the post if readers need it")
     return (f"{quoted}: {what} {name} is the site's and is left out of the email",
             "write what it shows into the post if readers need it")
