@@ -265,3 +265,15 @@ def test_liquid_tags_of_plugins_and_includes_of_the_site_are_shown_in_part(site,
     assert figure.find("figcaption").text_content() == "The bench"
     assert "Knots are old." in line and "zoom" not in text
     assert not TAG_SYNTAX.search(text.replace("{% if page.draft %}", ""))
+
+
+def test_hugos_qr_code_is_what_it_encodes_linked_when_it_is_an_address():
+    """A QR code is for a screen the reader is not looking at: the email shows its text."""
+    expansion = expand_tags('{{< qr text="https://knots.example.org/join" />}}\n\n'
+                            "{{< qr >}}\nWiFi: Harbour\n{{< /qr >}}\n",
+                            TagContext(site_url="https://example.com"))
+
+    assert expansion.problems == ()
+    assert "[https://knots.example.org/join](https://knots.example.org/join)" in \
+        expansion.markdown
+    assert "WiFi: Harbour" in expansion.markdown and "qr" not in expansion.markdown
