@@ -15,8 +15,9 @@ Sorting (docs/providers.md#errors-and-retries-all-providers):
 - the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
 - an answer saying the account's sending quota is used up (a 429 with a daily-quota reason or
   a wait of more than 15 minutes, SendGrid's "Maximum credits exceeded") -> ``QuotaError``;
-- 401/403, or a redirect, 404 or 405 (a wrong ``api_url``) -> ``AuthError``; 429 -> ``TransientError``
-  with the provider's retry hint;
+- 401/403, a redirect, 404 or 405 (a wrong ``api_url``), 407 (a proxy's login) or 413 (every
+  batch would be as large) -> ``AuthError``; 408 (the request was not all received) and 429
+  -> ``TransientError`` with the provider's retry hint;
   5xx the provider's docs call safe (``transient_statuses``) -> ``TransientError``;
   any other 5xx -> ``InDoubtError``;
 - any other non-2xx: the provider rejected the whole request for good -> one
@@ -214,13 +215,21 @@ class HttpProvider(Provider):
         if status in (401, 403):
             raise AuthError(self.describe_response(response),
                             hint=f"check {self.secret_name} and the sender's set-up")
+        if status == 407:  # a proxy between us and the provider wants credentials
+            raise AuthError(f"{self.describe_response(response)}: nothing was sent",
+                            hint="check the proxy settings (HTTPS_PROXY and its user)")
+        if status == 413:  # every batch of the post is as large: each would be refused alike
+            raise AuthError(f"{self.describe_response(response)}: the request was too large, "
+                            "nothing was sent",
+                            hint="lower provider.batch_size, or make the post's images smaller")
         if 300 <= status < 400 or status in (404, 405):  # no send endpoint at this api_url
             where = response.headers.get("Location")  # we follow no redirect
             moved = f", a redirect to {self.provider_text(where)}" if where else ""
             raise AuthError(f"{self.describe_response(response)}{moved}: nothing was sent",
                             hint="check provider.api_url (https://, and the address the "
                                  "provider documents)")
-        if status == 429 or status in self.transient_statuses:
+        # 408: the server stopped waiting for the request before it had all of it.
+        if status in (408, 429) or status in self.transient_statuses:
             raise TransientError(self.describe_response(response),
                                  retry_after=self.retry_after(response))
         if status >= 500:
