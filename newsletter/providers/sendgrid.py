@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterator
 import requests
 
 from newsletter.addresses import address_key
-from newsletter.errors import AuthError
+from newsletter.errors import AuthError, InDoubtError
 from newsletter.providers.base import Result, ascii_label, key_of
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest
@@ -106,7 +106,12 @@ class SendGridProvider(HttpProvider):
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request, so
-        # one (frozen) Result serves every message.
+        # one (frozen) Result serves every message. Another 2xx is not SendGrid's answer to a
+        # send (a proxy's page, another server at api_url): nobody can say what it did.
+        accepted = 200 if self.settings.provider.test_mode else 202
+        if response.status_code != accepted:
+            raise InDoubtError(f"{self.name} answered {response.status_code}, not the "
+                               f"{accepted} that accepts a send: it may or may not have gone out")
         return [Result.sent(response.headers.get("X-Message-Id"))] * len(messages)
 
     def retry_after(self, response: requests.Response) -> float | None:
