@@ -174,6 +174,30 @@ def test_an_answer_whose_entries_are_not_objects_is_in_doubt(fake_provider):
         postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
 
 
+@pytest.mark.parametrize("entry", [{}, {"Message": "OK"}, {"ErrorCode": None, "Message": "?"},
+                                   {"ErrorCode": "0", "MessageID": "x"}],
+                         ids=["empty", "no code, no id", "code null", "code a string"])
+def test_a_result_saying_neither_accepted_nor_refused_is_in_doubt(fake_provider, entry):
+    # An entry without ErrorCode counted as accepted whatever else it held ({} was "sent"),
+    # and one whose ErrorCode was not a number as refused for good.
+    postmark, server = fake_provider("postmark")
+    server.enqueue(answer([entry] * 3))
+
+    with pytest.raises(InDoubtError, match="neither an ErrorCode nor a MessageID"):
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+
+def test_accepted_but_delayed_without_an_errorcode_is_sent(fake_provider):
+    postmark, server = fake_provider("postmark")
+    delayed = {"To": "x@example.com", "MessageID": "b4007d94",
+               "Message": "Message accepted, but delivery may be delayed."}
+    server.enqueue(answer([delayed] * 3))
+
+    results = postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+    assert results == [Result.sent("b4007d94")] * 3
+
+
 # Valid, and each over the 80 characters Postmark takes in a Metadata value.
 LONG_POST = "/posts/2026/12/what-we-learned-from-a-year-of-writing-a-newsletter-by-hand-every-week/"
 LONG_ADDRESS = ("first.middle.last.with-a-department-suffix@"

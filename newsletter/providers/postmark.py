@@ -187,8 +187,10 @@ class PostmarkProvider(HttpProvider):
                                f"per message")
         results, account_failures = [], 0
         for entry in entries:
-            # "Message accepted, but delivery may be delayed." comes without an ErrorCode.
-            code = entry.get("ErrorCode", 0)
+            code = error_code(entry)
+            if code is None:
+                raise InDoubtError(f"{self.name} answered {response.status_code} with a result "
+                                   "that is neither an ErrorCode nor a MessageID")
             if code == 0:
                 results.append(Result.sent(entry.get("MessageID")))
             else:
@@ -203,6 +205,16 @@ class PostmarkProvider(HttpProvider):
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
         return results
+
+
+def error_code(entry: dict) -> int | None:
+    """A batch result's ErrorCode, 0 for accepted; None when it says neither (an entry of
+    another shape: it may or may not have gone out). "Message accepted, but delivery may be
+    delayed." comes without an ErrorCode, but with its MessageID."""
+    if "ErrorCode" not in entry:
+        return 0 if isinstance(entry.get("MessageID"), str) and entry["MessageID"] else None
+    code = entry["ErrorCode"]
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
 
 
 def attachments(images) -> list[dict]:
