@@ -92,6 +92,15 @@ def test_a_422_saying_the_account_or_request_cannot_send_stops_the_run(fake_prov
         postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
 
 
+def test_a_template_error_on_every_message_stops_the_run_rather_than_failing_each(fake_provider):
+    postmark, server = fake_provider("postmark")
+    server.enqueue(partial(i0=1101, i1=1101, i2=1101))
+
+    with pytest.raises(AuthError, match="ErrorCode 1101") as caught:
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+    assert "template is stored again" in caught.value.hint
+
+
 def test_a_422_saying_the_sending_limit_is_reached_is_a_quota_not_a_refusal(fake_provider):
     postmark, server = fake_provider("postmark")
     server.enqueue(fail(422, name=405), partial(i0=405, i1=405, i2=405))
