@@ -469,7 +469,7 @@ class MailgunApi(FakeApi):
         return 200, {}, {"id": f"<{uuid.uuid4().hex}@{domain}>", "message": "Queued. Thank you."}
 
     def failure(self, status, behaviour):
-        message = f"fake failure {status}"
+        message = behaviour.name or f"fake failure {status}"  # name: Mailgun's own words
         if behaviour.retry_after is not None:  # Mailgun says when in the body
             message = f"request limit exceeded, try again after {behaviour.retry_after:g} seconds"
         return status, {}, {"message": message}

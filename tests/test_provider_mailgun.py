@@ -103,6 +103,22 @@ def test_a_json_success_without_a_message_id_is_in_doubt(fake_provider, body):
         mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
 
 
+@pytest.mark.parametrize("status", [400, 403])
+def test_a_sandbox_domain_refusing_readers_stops_the_run_rather_than_failing_each(
+        fake_provider, status):
+    # Mailgun has answered this refusal 400 (now 403): as a 400 every reader of every batch
+    # was recorded failed for good, though no newsletter can go out from a sandbox domain.
+    mailgun, server = fake_provider("mailgun")
+    server.enqueue(fail(status, name="Domain sandbox0a1b.mailgun.org is not allowed to send: "
+                                     "Sandbox subdomains are for test purposes only. Please add "
+                                     "your own domain or add the address to authorized "
+                                     "recipients in Account Settings."))
+
+    with pytest.raises(AuthError, match="not allowed to send") as caught:
+        mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
+    assert "authorized recipients" in caught.value.hint and not server.accepted
+
+
 def test_a_400_rejects_the_batch_with_mailguns_reason(fake_provider):
     mailgun, server = fake_provider("mailgun")
     server.enqueue(fail(400))

@@ -53,6 +53,11 @@ if TYPE_CHECKING:
 # What Mailgun answers, 200 and plain text, to a path it does not serve (a wrong domain or
 # api_url): nothing was sent (django-anymail backends/mailgun.py, mailgun.js).
 NO_SUCH_ENDPOINT = "Mailgun Magnificent API"
+# A sandbox domain's or a free account's refusal, 403 (400 in older answers): "Domain
+# sandbox….mailgun.org is not allowed to send: Sandbox subdomains are for test purposes only.
+# Please add your own domain or add the address to authorized recipients in Account Settings."
+# Every batch of a newsletter gets it: the run stops.
+NOT_ALLOWED = re.compile(r"not allowed to send|for test purposes only", re.I)
 TAG_LIMIT = 128  # characters in an o:tag (Mailgun tags are short ASCII labels)
 MAX_MESSAGE_BYTES = 25 * 1000 * 1000  # a message with its files (docs/providers.md#mailgun-sending)
 
@@ -147,6 +152,11 @@ class MailgunProvider(HttpProvider):
             raise AuthError(self.describe_response(response),
                             hint="check provider.domain; EU domains need "
                                  "api_url = \"https://api.eu.mailgun.net\"")
+        if response.status_code in (400, 403) and NOT_ALLOWED.search(
+                self.error_message(response) or ""):
+            raise AuthError(self.describe_response(response),
+                            hint="a sandbox domain (or a free account) sends only to its "
+                                 "authorized recipients: send from your own domain at Mailgun")
         super().raise_for_status(response)
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
