@@ -11,7 +11,7 @@ from contextlib import ExitStack
 
 import pytest
 from fake_providers import (
-    DEFAULTS, DROP, HANGUP, KEYS, OK, fail, partial, provider_environ, render_reference,
+    DEFAULTS, DROP, HANGUP, KEYS, OK, cut, fail, partial, provider_environ, render_reference,
     slow, start_fake, write_provider_settings, write_readers, write_settings,
 )
 from folder_server import serving_folder
@@ -49,6 +49,8 @@ CASES = {
     "408": (fail(408), SENT_ALL),
     "422": (fail(422, name=300), {State.SENT: 3, State.FAILED: 3}),
     "429 with a retry hint": (fail(429, retry_after=0.05), SENT_ALL),
+    # A refusal whose body is cut short still sent nothing: retried (was: in doubt).
+    "422 cut short": (cut(422), SENT_ALL),
     "500": (fail(500), HALF_IN_DOUBT),
     "503": (fail(503), HALF_IN_DOUBT),
     "slower than the timeout": (slow(), HALF_IN_DOUBT),

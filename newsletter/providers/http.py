@@ -10,8 +10,8 @@ Sorting (docs/providers.md#errors-and-retries-all-providers):
 
 - refused connection (a proxy's too), connect timeout, a TLS handshake that fails, times out
   or is reset: nothing reached the provider -> ``TransientError``;
-- read timeout, connection dropped or TLS broken after the request was written, body cut
-  short -> ``InDoubtError``;
+- read timeout, connection dropped or TLS broken after the request was written, a 2xx or
+  5xx body cut short -> ``InDoubtError`` (a 3xx or 4xx one -> ``TransientError``);
 - the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
 - an answer saying the account's sending quota is used up (a 429 with a daily-quota reason or
   a wait of more than 15 minutes, SendGrid's "Maximum credits exceeded") -> ``QuotaError``;
@@ -49,7 +49,7 @@ from newsletter.errors import (
     TransientError,
 )
 from newsletter.providers.base import Provider, Result
-from newsletter.providers.transport import in_handshake, make_session, never_connected
+from newsletter.providers.transport import body_read, in_handshake, make_session, never_connected
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -162,7 +162,7 @@ class HttpProvider(Provider):
         """POST once; sort transport failures by whether the request can have been received."""
         prepared, options = self.prepare(request)
         try:
-            return self.session.send(prepared, **options)
+            response = self.session.send(prepared, **options)
         except requests.ConnectTimeout:
             raise TransientError(f"{self.name}: no connection to {self.api_url} (timed out)") from None
         except (requests.ReadTimeout, requests.ConnectionError) as exc:
@@ -175,8 +175,15 @@ class HttpProvider(Provider):
             if never_connected(exc):
                 raise TransientError(f"{self.name}: cannot connect to {self.api_url}") from None
             raise InDoubtError(f"{self.name}: connection lost after sending") from None
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
-            raise InDoubtError(f"{self.name}: connection lost while reading the answer") from None
+        if body_read(response):
+            return response
+        status = response.status_code
+        # The status came whole: a refusal (a 3xx or 4xx) sent nothing, whatever its lost
+        # body said (an account's or a reader's refusal, a quota): try again later.
+        if 300 <= status < 500:
+            raise TransientError(f"{self.name} answered {status}, but the answer was cut short; "
+                                 "nothing was sent")
+        raise InDoubtError(f"{self.name} answered {status}, but the answer was cut short")
 
     def prepare(self, request: HttpRequest) -> tuple[requests.PreparedRequest, dict[str, Any]]:
         """The request as it will be sent, and the options to send it with (what
@@ -195,7 +202,9 @@ class HttpProvider(Provider):
             raise NotSentError(f"{self.name}: the request could not be prepared "
                                f"({self.provider_text(repr(exc))}); nothing was sent",
                                hint="check provider.api_url and the settings") from None
-        return prepared, {**options, "timeout": self.timeout, "allow_redirects": False}
+        # stream: the head first, then the body, read by post() knowing the status.
+        return prepared, {**options, "timeout": self.timeout, "allow_redirects": False,
+                          "stream": True}
 
     def _environment(self, url: str) -> dict[str, Any]:
         """What the environment says for requests to ``url`` (proxies, CA bundle), read once a
