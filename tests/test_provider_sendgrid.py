@@ -76,6 +76,29 @@ def test_a_success_that_is_not_sendgrids_202_is_in_doubt_not_sent(fake_provider,
         sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
 
 
+def test_a_400_about_what_every_batch_carries_stops_the_run(fake_provider):
+    # A refused From (or content, subject...) recorded each reader of the batch failed for
+    # good, and the run went on to have every other batch refused alike.
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(answer({"errors": [{"message": "The from email does not contain a valid "
+                                                  "address.", "field": "from.email"}]}, 400))
+
+    with pytest.raises(AuthError, match=r"does not contain a valid address\. \(from\.email\)"):
+        sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+
+def test_a_400_about_a_reader_rejects_the_batch(fake_provider):
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(answer({"errors": [
+        {"message": "Does not contain a valid address.", "field": "personalizations.1.to.0.email"},
+        {"message": "The from email does not contain a valid address.", "field": "from.email"}]},
+        400))
+
+    results = sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+    assert [r.status for r in results] == ["rejected"] * 3
+
+
 def test_a_400_rejects_the_whole_batch_with_sendgrids_reason(fake_provider):
     sendgrid, server = fake_provider("sendgrid")
     server.enqueue(fail(400))

@@ -19,7 +19,7 @@ from newsletter.addresses import address_key
 from newsletter.errors import AuthError, InDoubtError
 from newsletter.providers.base import Result, ascii_label, key_of
 from newsletter.providers.declaration import Declaration
-from newsletter.providers.http import HttpProvider, HttpRequest
+from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_array
 from newsletter.providers.key_check import json_of, read, refused
 from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
@@ -113,6 +113,20 @@ class SendGridProvider(HttpProvider):
             raise InDoubtError(f"{self.name} answered {response.status_code}, not the "
                                f"{accepted} that accepts a send: it may or may not have gone out")
         return [Result.sent(response.headers.get("X-Message-Id"))] * len(messages)
+
+    def raise_for_status(self, response: requests.Response) -> None:
+        # A 400 names the field of each error: one outside the personalizations (from,
+        # content, subject...) is in what every batch of the post carries: stop the run.
+        fields = [e.get("field") if isinstance(e, dict) else None
+                  for e in json_field(response, "errors") or [None]]
+        if response.status_code == 400 and all(
+                isinstance(f, str) and f not in ("", "null") and not f.startswith(
+                    "personalizations") for f in fields):
+            named = self.provider_text(", ".join(fields))
+            raise AuthError(f"{self.describe_response(response)} ({named})",
+                            hint="every batch would be refused alike; fix what SendGrid names "
+                                 "and send again")
+        super().raise_for_status(response)
 
     def retry_after(self, response: requests.Response) -> float | None:
         # 429 carries X-RateLimit-Reset (a unix time), not Retry-After (docs/providers.md#sendgrid-errors).
