@@ -11,7 +11,7 @@ from fake_providers import (  # noqa: F401
     KEYS, StandInEmail, answer, fail, fake_provider, make_messages,
 )
 
-from newsletter.errors import AuthError, ConfigError, InDoubtError, TransientError
+from newsletter.errors import AuthError, ConfigError, InDoubtError, QuotaError, TransientError
 from newsletter.providers import Result
 from newsletter.providers.base import key_of
 from newsletter.providers.lookup import InDoubtBatch
@@ -117,6 +117,15 @@ def test_a_sandbox_domain_refusing_readers_stops_the_run_rather_than_failing_eac
     with pytest.raises(AuthError, match="not allowed to send") as caught:
         mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
     assert "authorized recipients" in caught.value.hint and not server.accepted
+
+
+def test_a_domain_not_allowed_to_send_for_its_daily_limit_is_a_quota(fake_provider):
+    mailgun, server = fake_provider("mailgun")
+    server.enqueue(fail(403, name="Domain mg.example.com is not allowed to send: daily "
+                                  "sending limit exceeded"))
+
+    with pytest.raises(QuotaError, match="daily sending limit"):
+        mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
 
 
 def test_a_400_rejects_the_batch_with_mailguns_reason(fake_provider):

@@ -153,7 +153,7 @@ class MailgunProvider(HttpProvider):
                             hint="check provider.domain; EU domains need "
                                  "api_url = \"https://api.eu.mailgun.net\"")
         if response.status_code in (400, 403) and NOT_ALLOWED.search(
-                self.error_message(response) or ""):
+                self.error_message(response) or "") and not self.quota_used_up(response):
             raise AuthError(self.describe_response(response),
                             hint="a sandbox domain (or a free account) sends only to its "
                                  "authorized recipients: send from your own domain at Mailgun")
