@@ -113,6 +113,17 @@ def test_a_422_saying_the_sending_limit_is_reached_is_a_quota_not_a_refusal(fake
     assert not server.accepted
 
 
+def test_a_batch_refused_partly_for_the_limit_and_partly_for_the_rate_is_a_quota(fake_provider):
+    # Nothing of it was sent, and nothing was wrong with its readers: each was recorded failed
+    # for good (only a batch refused all for the limit, or all for the rate, was told apart).
+    postmark, server = fake_provider("postmark")
+    server.enqueue(partial(i0=429, i1=405, i2=100))
+
+    with pytest.raises(QuotaError, match="ErrorCode 405"):
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+    assert not server.accepted
+
+
 def test_maintenance_is_transient(fake_provider):
     postmark, server = fake_provider("postmark")
     server.enqueue(fail(422, name=100), fail(503))

@@ -196,14 +196,17 @@ class PostmarkProvider(HttpProvider):
                 account_failures += code in ACCOUNT_CODES
                 reason = self.provider_text(f"ErrorCode {code}: {entry.get('Message')}")
                 results.append(Result.rejected(f"{self.name} {reason}"))
-        if all(entry.get("ErrorCode") == SENDING_LIMIT for entry in entries):
-            raise QuotaError(results[0].reason, hint="Postmark's sending limit is reached; the "
-                                                     "readers left are sent by a later run")
-        if all(entry.get("ErrorCode") in TRY_LATER for entry in entries):  # none was sent
+        codes = [entry.get("ErrorCode") for entry in entries]
+        # None was sent, and each only "not now": a used-up limit ends the run, else retry.
+        if all(code == SENDING_LIMIT or code in TRY_LATER for code in codes):
+            if SENDING_LIMIT in codes:
+                raise QuotaError(results[codes.index(SENDING_LIMIT)].reason,
+                                 hint="Postmark's sending limit is reached; the readers left "
+                                      "are sent by a later run")
             raise TransientError(results[0].reason)
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
-        if all(entry.get("ErrorCode") in TEMPLATE_CODES for entry in entries):
+        if all(code in TEMPLATE_CODES for code in codes):
             raise AuthError(results[0].reason, hint=TEMPLATE_HINT)
         return results
 
