@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_providers import KEYS, StandInEmail, fail, fake_provider, make_messages  # noqa: F401
+from fake_providers import (  # noqa: F401
+    KEYS, StandInEmail, answer, fail, fake_provider, make_messages,
+)
 
-from newsletter.errors import AuthError, QuotaError, TransientError
+from newsletter.errors import AuthError, InDoubtError, QuotaError, TransientError
 from newsletter.providers import Result, batch_key
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
@@ -59,6 +61,42 @@ def test_test_mode_is_sandbox_mode(fake_provider):
     assert server.last_json()["mail_settings"] == {"sandbox_mode": {"enable": True}}
     assert results[0].status == "sent"
     assert "sandbox mode" in sendgrid.describe()
+
+
+@pytest.mark.parametrize("odd", [answer("<html><body>Welcome to the office network</body></html>"),
+                                 answer("", 204), answer({"message": "success"}, 201)],
+                         ids=["200 page", "204", "201"])
+def test_a_success_that_is_not_sendgrids_202_is_in_doubt_not_sent(fake_provider, odd):
+    # Any 2xx counted as sent: a proxy's or another server's page at api_url recorded every
+    # reader sent, though nobody can say whether SendGrid ever saw the request.
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(odd)
+
+    with pytest.raises(InDoubtError, match=f"sendgrid answered {odd.status}, not the 202"):
+        sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+
+def test_a_400_about_what_every_batch_carries_stops_the_run(fake_provider):
+    # A refused From (or content, subject...) recorded each reader of the batch failed for
+    # good, and the run went on to have every other batch refused alike.
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(answer({"errors": [{"message": "The from email does not contain a valid "
+                                                  "address.", "field": "from.email"}]}, 400))
+
+    with pytest.raises(AuthError, match=r"does not contain a valid address\. \(from\.email\)"):
+        sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+
+def test_a_400_about_a_reader_rejects_the_batch(fake_provider):
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(answer({"errors": [
+        {"message": "Does not contain a valid address.", "field": "personalizations.1.to.0.email"},
+        {"message": "The from email does not contain a valid address.", "field": "from.email"}]},
+        400))
+
+    results = sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+    assert [r.status for r in results] == ["rejected"] * 3
 
 
 def test_a_400_rejects_the_whole_batch_with_sendgrids_reason(fake_provider):

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Iterator
 import requests
 
 from newsletter.addresses import address_key
-from newsletter.errors import AuthError
+from newsletter.errors import AuthError, InDoubtError
 from newsletter.providers.base import Result, ascii_label, key_of
 from newsletter.providers.declaration import Declaration
-from newsletter.providers.http import HttpProvider, HttpRequest
+from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_array
 from newsletter.providers.key_check import json_of, read, refused
 from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
@@ -106,8 +106,27 @@ class SendGridProvider(HttpProvider):
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request, so
-        # one (frozen) Result serves every message.
+        # one (frozen) Result serves every message. Another 2xx is not SendGrid's answer to a
+        # send (a proxy's page, another server at api_url): nobody can say what it did.
+        accepted = 200 if self.settings.provider.test_mode else 202
+        if response.status_code != accepted:
+            raise InDoubtError(f"{self.name} answered {response.status_code}, not the "
+                               f"{accepted} that accepts a send: it may or may not have gone out")
         return [Result.sent(response.headers.get("X-Message-Id"))] * len(messages)
+
+    def raise_for_status(self, response: requests.Response) -> None:
+        # A 400 names the field of each error: one outside the personalizations (from,
+        # content, subject...) is in what every batch of the post carries: stop the run.
+        fields = [e.get("field") if isinstance(e, dict) else None
+                  for e in json_field(response, "errors") or [None]]
+        if response.status_code == 400 and all(
+                isinstance(f, str) and f not in ("", "null") and not f.startswith(
+                    "personalizations") for f in fields):
+            named = self.provider_text(", ".join(fields))
+            raise AuthError(f"{self.describe_response(response)} ({named})",
+                            hint="every batch would be refused alike; fix what SendGrid names "
+                                 "and send again")
+        super().raise_for_status(response)
 
     def retry_after(self, response: requests.Response) -> float | None:
         # 429 carries X-RateLimit-Reset (a unix time), not Retry-After (docs/providers.md#sendgrid-errors).
