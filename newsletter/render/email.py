@@ -7,11 +7,13 @@ autoescape, ``templates/email.txt``) -> premailer inlines ``templates/email.css`
 rules stay in a ``<style>`` block; :mod:`newsletter.render.inlining`, which keeps its answer for
 the next process) -> the text part from the same content (:mod:`newsletter.render.text`).
 Template variables: ``title``, ``subject``, ``date``, ``preheader``, ``preheader_padding``,
-``body``, ``lang``, ``dir``, ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``, ``site_url``,
-``postal_address``, ``feature_image`` (a :class:`~newsletter.render.images.FeatureImage` or None),
-``css``, ``media_css`` (html only), ``unsubscribe_url`` and ``recipient_email`` (the placeholders
-below). The post's own image files are prepared and placed by :mod:`newsletter.render.images`;
-``Email.images`` carries them.
+``body``, ``lang``, ``dir`` (the post's language), ``site_lang``, ``site_dir`` (the site's: its
+masthead and footer), ``tags``, ``cta_text``, ``cta_url``, ``post_url``, ``site_title``,
+``site_url``, ``postal_address``, ``feature_image`` (a
+:class:`~newsletter.render.images.FeatureImage` or None), ``css``, ``media_css`` (html only),
+``unsubscribe_url`` and ``recipient_email`` (the placeholders below). The post's own image
+files are prepared and placed by :mod:`newsletter.render.images`; ``Email.images`` carries
+them.
 
 Per-recipient placeholders
 --------------------------
@@ -179,6 +181,8 @@ def _template_context(settings: Settings, post: Post) -> dict:
     return {
         "lang": language_tag(post.language),
         "dir": text_direction(post.language),
+        "site_lang": language_tag(settings.site.language),
+        "site_dir": text_direction(settings.site.language),
         "title": post.title,
         "date": f"{date:%B} {date.day}, {date.year}" if date else "",
         "preheader": post.preheader or post.description or "",
