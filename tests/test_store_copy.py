@@ -270,7 +270,7 @@ def test_copy_to_files_brings_the_store_back_and_every_command_says_the_same(sit
     assert invoke(site, "send", "--due", env=env).exit_code == 0  # on PostgreSQL now
     commands = (("status",), ("posts",), ("status", "what-matters", "--json"),
                 ("welcome", "status"), ("subscribers", "list"), ("subscribers", "count"),
-                ("send", "--due", "--dry-run"))
+                ("send", "--due", "--dry-run", "--now", "2026-12-31T09:00"))
     on_postgresql = [invoke(site, *args, env=env).output for args in commands]
     exported = invoke(site, "subscribers", "export").output
 

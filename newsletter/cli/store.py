@@ -67,8 +67,8 @@ def copy(site, url: str) -> None:
 def _copy_back(settings) -> None:
     """The site's PostgreSQL store into its files, which must hold no state of their own."""
     from newsletter.errors import ConfigError
-    from newsletter.state import copy_back, postgres, refuse_own_state
-    from newsletter.subscribers import PostgresStore, copy_list_back, refuse_own_list
+    from newsletter.state import copy_back, move_in, postgres, refuse_own_state
+    from newsletter.subscribers import PostgresStore, refuse_own_list, spool_list_back
 
     if not settings.store_url:
         raise ConfigError("the site has no PostgreSQL store to copy back", where="newsletter.toml",
@@ -79,9 +79,12 @@ def _copy_back(settings) -> None:
     try:
         with database.connection(*postgres.IN_POSTGRESQL) as db:
             tables = copy_back(db, settings.state_dir)
-        readers = copy_list_back(PostgresStore(database), settings.subscribers_dir)
+        readers, spool = spool_list_back(PostgresStore(database), settings.subscribers_dir)
     finally:
         database.close()
+    # The ledger in place before the list: a list without its ledger would be sent every post.
+    move_in(settings.state_dir)
+    spool.replace(settings.subscribers_dir / "subscribers.csv")
     click.echo(f"subscribers: {readers} reader(s), into subscribers/subscribers.csv")
     for table in tables:
         click.echo(f"{table.table}: {table.rows} row(s)")

@@ -35,8 +35,9 @@ def refuse_own_state(state_dir: Path) -> None:
 
 
 def copy_back(db, state_dir: Path) -> list[Copied]:
-    """Copy every table of the store ``db`` into new SQLite files in ``state_dir``;
-    StoreError, before anything is written, when it holds state of its own."""
+    """Copy every table of the store ``db`` into new SQLite files, made aside in
+    ``state_dir`` (:func:`move_in` puts them in place); StoreError, before anything is
+    written, when it holds state of its own."""
     refuse_own_state(state_dir)
     folder = state_dir / FOLDER
     shutil.rmtree(folder, ignore_errors=True)  # what a copy that stopped left
@@ -44,12 +45,16 @@ def copy_back(db, state_dir: Path) -> list[Copied]:
         kinds = {schema.file: files.enter_context(
                      closing(sqlite.open_kind(folder / schema.file, schema)))
                  for schema in SCHEMAS}
-        report = [_copy_back(table, db, kinds[table.schema.file], folder) for table in TABLES]
+        return [_copy_back(table, db, kinds[table.schema.file], folder) for table in TABLES]
+
+
+def move_in(state_dir: Path) -> None:
+    """The files :func:`copy_back` made, into the state folder."""
+    folder = state_dir / FOLDER
     for name in FILES:
         (folder / name).replace(state_dir / name)
     note_made(state_dir / LEDGER.file)
     shutil.rmtree(folder, ignore_errors=True)
-    return report
 
 
 def _copy_back(table: Table, db, target, folder: Path) -> Copied:

@@ -89,9 +89,10 @@ def refuse_own_list(directory: Path) -> None:
                               "until the copy is checked), then copy again")
 
 
-def copy_list_back(source: PostgresStore, directory: Path) -> int:
-    """Write the store's list as ``directory``/subscribers.csv, every cell as the store holds
-    it (the file appears whole, or not at all); the readers written."""
+def spool_list_back(source: PostgresStore, directory: Path) -> tuple[int, Path]:
+    """Write the store's list beside ``directory``'s list files, every cell as the store
+    holds it: (the readers written, the file; moved to ``subscribers.csv`` by the caller
+    once the rest of the state is in place)."""
     refuse_own_list(directory)
     directory.mkdir(parents=True, exist_ok=True)
     spool = directory / ".subscribers.csv.copying"  # not read as the list: no .csv suffix
@@ -99,5 +100,4 @@ def copy_list_back(source: PostgresStore, directory: Path) -> int:
         written = export_readers(source, stream, as_written=True)
         stream.flush()
         os.fsync(stream.fileno())
-    spool.replace(directory / "subscribers.csv")
-    return written
+    return written, spool
