@@ -64,7 +64,7 @@ class Ledger:
             return cls(settings.state_dir / LEDGER_FILE)
         from newsletter.sending.ledger_pg import PostgresLedger  # never loaded for a site on files
 
-        return PostgresLedger(settings.store_url)
+        return PostgresLedger(settings.store_url, settings.site.url)
 
     @classmethod
     def open_existing(cls, settings: Settings) -> Ledger | PostgresLedger | None:

@@ -38,8 +38,8 @@ SENDER_ALIVE = """SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'adviso
 class PostgresLedger:
     """The ledger of one site in PostgreSQL; one connection, held for the ledger's life."""
 
-    def __init__(self, url: str):
-        self.database = postgres.Database(url)
+    def __init__(self, url: str, site: str | None = None):
+        self.database = postgres.Database(url, site=site)
         self._lent = self.database.connection(LIST, LEDGER)
         self.db = postgres.Guarded(self._lent.__enter__())
         self._sharing = False
