@@ -30,7 +30,13 @@ class Range:
         return math.isfinite(value) and self.low <= value <= self.high
 
     def __str__(self) -> str:
-        return f"from {self.low:g} to {self.high:g}" + (f" {self.unit}" if self.unit else "")
+        return f"from {_number(self.low)} to {_number(self.high)}" + (
+            f" {self.unit}" if self.unit else "")
+
+
+def _number(value: float) -> str:
+    """100,000,000 rather than 1e+08; 0.01 as it is."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:g}"
 
 
 def ranged(default: float | None, low: float, high: float, unit: str = ""):
