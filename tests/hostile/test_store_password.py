@@ -30,8 +30,10 @@ def test_a_password_in_newsletter_toml_is_refused_without_being_echoed(site):
     use_postgresql(site, f"postgresql://postgres:{ENCODED}@127.0.0.1:5432/test")
     result = run_cli(site, "store", "migrate")
     assert result.returncode == 2
+    number = (site / "newsletter.toml").read_text().splitlines().index(
+        f'url = "postgresql://postgres:{ENCODED}@127.0.0.1:5432/test"') + 1
     assert result.stderr == (
-        "error: newsletter.toml: store.url holds a password, and newsletter.toml is no place "
+        f"error: newsletter.toml:{number}: store.url holds a password, and newsletter.toml is no place "
         "for one; remove it from the file; set PGPASSWORD in the environment, or the whole URL "
         "in NEWSLETTER_STORE_URL\n")
     assert_never_shown(result)
@@ -133,8 +135,9 @@ def test_a_store_url_with_a_nul_in_newsletter_toml_is_refused(site):
                         '"postgresql://postgres@127.0.0.1:5432/test\\u0000-other"\n')
     result = run_in_process(site, "subscribers", "list")
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr.startswith("error: newsletter.toml: store.url holds a space or a "
-                                    "control character")
+    number = len(settings.read_text().splitlines())
+    assert result.stderr.startswith(f"error: newsletter.toml:{number}: store.url holds a space "
+                                    "or a control character")
 
 
 @pytest.mark.parametrize("url", [f"postgresql://postgres:{ENCODED}@127.0.0.1:5432/test",
