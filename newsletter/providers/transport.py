@@ -48,7 +48,7 @@ def proxy_refusal(exc: requests.ConnectionError) -> str | None:
     cause = exc.args[0] if exc.args else None
     reason = getattr(cause, "reason", None)
     if isinstance(reason, urllib3.exceptions.ProxyError):
-        found = re.search(r"Tunnel connection failed: ((?:407|403)\b.*)", str(reason.original_error))
+        found = re.search(r"Tunnel connection failed: ((?:407|403)\b.*)", str(getattr(reason, "original_error", reason)))
         return found[1].strip() if found else None
     return None
 
