@@ -80,12 +80,13 @@ def test_domain_not_found_stops_the_run_with_a_region_hint(fake_provider):
         mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
 
 
-def test_the_answer_to_a_path_mailgun_does_not_serve_stops_the_run_as_not_sent(fake_provider):
+@pytest.mark.parametrize("body", ["Mailgun Magnificent API", {"message": "Mailgun Magnificent API"}])
+def test_the_answer_to_a_path_mailgun_does_not_serve_stops_the_run_as_not_sent(fake_provider, body):
     # Mailgun answers 200 and the plain text "Mailgun Magnificent API" to a path it does not
     # serve. It was read as an unreadable success: every batch of the run in doubt, though
     # none was sent.
     mailgun, server = fake_provider("mailgun")
-    server.enqueue(answer("Mailgun Magnificent API"))
+    server.enqueue(answer(body))
 
     with pytest.raises(AuthError, match="nothing was sent") as caught:
         mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))

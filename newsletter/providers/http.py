@@ -1,15 +1,13 @@
 """The one HTTP send template every API provider shares: build, POST once, sort the outcome.
 
-``HttpProvider.send_batch()`` builds the request (the adapter's ``build_request``), POSTs it
-once with the configured timeout, turns transport failures and error statuses into the
-error classes of ``newsletter.errors``, and hands a successful response to the adapter's
-``parse_response``. Adapters override only the wire format and, where their docs say so,
-:meth:`HttpProvider.raise_for_status`.
-
-Sorting (docs/providers.md#errors-and-retries-all-providers):
+``HttpProvider.send_batch()`` builds the request (``build_request``), POSTs it once, turns
+transport failures and error statuses into ``newsletter.errors`` classes and hands a 2xx to
+``parse_response``. Adapters override the wire format and, where their docs say so,
+:meth:`HttpProvider.raise_for_status`. Sorting (docs/providers.md#errors-and-retries-all-providers):
 
 - refused connection (a proxy's too), connect timeout, a TLS handshake that fails, times out
-  or is reset: nothing reached the provider -> ``TransientError``;
+  or is reset: nothing reached the provider -> ``TransientError`` (a proxy refusing the
+  tunnel with 407 or 403 -> ``AuthError``);
 - read timeout, connection dropped or TLS broken after the request was written, a 2xx or
   5xx body cut short -> ``InDoubtError`` (a 3xx or 4xx one -> ``TransientError``);
 - the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
@@ -40,16 +38,11 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import requests
 
-from newsletter.errors import (
-    AuthError,
-    ConfigError,
-    InDoubtError,
-    NotSentError,
-    QuotaError,
-    TransientError,
-)
+from newsletter.errors import (AuthError, ConfigError, InDoubtError, NotSentError, QuotaError,
+                               TransientError)
 from newsletter.providers.base import Provider, Result
-from newsletter.providers.transport import body_read, in_handshake, make_session, never_connected
+from newsletter.providers.transport import (body_read, in_handshake, make_session,
+                                            never_connected, proxy_refusal)
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -59,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 # A provider's words for a used-up sending quota, which no short back-off clears.
 QUOTA_WORDS = re.compile(r"quota|daily (sending )?limit|sending limit|credits exceeded", re.I)
+PROXY_HINT = "check the proxy settings (HTTPS_PROXY, and the user and password in it)"
 QUOTA_WAIT = 15 * 60  # a 429 asking to wait longer than this is a quota, not a rate limit
 
 
@@ -172,6 +166,9 @@ class HttpProvider(Provider):
                 raise TransientError(f"{self.name}: TLS handshake with {self.api_url} failed") from None
             if isinstance(exc, requests.ReadTimeout):
                 raise InDoubtError(f"{self.name}: no answer within {self.timeout:g} s") from None
+            if refusal := proxy_refusal(exc):
+                raise AuthError(f"{self.name}: the proxy answered {self.provider_text(refusal)}; "
+                                "nothing was sent", hint=PROXY_HINT) from None
             if never_connected(exc):
                 raise TransientError(f"{self.name}: cannot connect to {self.api_url}") from None
             raise InDoubtError(f"{self.name}: connection lost after sending") from None
@@ -226,7 +223,7 @@ class HttpProvider(Provider):
                             hint=f"check {self.secret_name} and the sender's set-up")
         if status == 407:  # a proxy between us and the provider wants credentials
             raise AuthError(f"{self.describe_response(response)}: nothing was sent",
-                            hint="check the proxy settings (HTTPS_PROXY and its user)")
+                            hint=PROXY_HINT)
         if status == 413:  # every batch of the post is as large: each would be refused alike
             raise AuthError(f"{self.describe_response(response)}: the request was too large, "
                             "nothing was sent",

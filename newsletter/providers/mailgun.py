@@ -161,7 +161,7 @@ class MailgunProvider(HttpProvider):
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 200 {"id", "message": "Queued. Thank you."}: one id for the whole call.
-        if response.text.strip() == NO_SUCH_ENDPOINT:
+        if NO_SUCH_ENDPOINT in response.text[:100]:  # as text, or as a JSON message
             raise AuthError(f"{self.name} answered {response.status_code} {NO_SUCH_ENDPOINT!r}, "
                             "its answer to a path it does not serve: nothing was sent",
                             hint=f"check provider.api_url ({self.api_url}) and provider.domain")

@@ -4,6 +4,7 @@ whether a request can have reached the provider (docs/providers.md#errors-and-re
 
 from __future__ import annotations
 
+import re
 import traceback
 
 import requests
@@ -39,6 +40,17 @@ def never_connected(exc: requests.ConnectionError) -> bool:
     reason = getattr(cause, "reason", None)
     return isinstance(cause, urllib3.exceptions.MaxRetryError) and isinstance(
         reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ProxyError))
+
+
+def proxy_refusal(exc: requests.ConnectionError) -> str | None:
+    """The proxy's answer when it refused to open the tunnel to the provider for a reason that
+    every request meets alike (407: it wants a login, 403: its rules forbid the host); else None."""
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", None)
+    if isinstance(reason, urllib3.exceptions.ProxyError):
+        found = re.search(r"Tunnel connection failed: ((?:407|403)\b.*)", str(getattr(reason, "original_error", reason)))
+        return found[1].strip() if found else None
+    return None
 
 
 def in_handshake(exc: BaseException) -> bool:
