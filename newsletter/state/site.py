@@ -38,11 +38,11 @@ def migrate_postgresql(url: str, site: str | None = None) -> list[Migrated]:
     newer newsletter made one, and (after) when it holds another ``site``'s state."""
     with postgres.opened(url) as db:
         postgres.refuse_newer(postgres.recorded(db))
+        owner.check(db, site)  # another site's store: refused before it is migrated
         report = [Migrated(f"{postgres.WHERE} ({schema.kind})",
                            tuple(postgres.migrate(db, schema)), len(schema.migrations))
                   for schema in IN_POSTGRESQL]
-        if site is not None:
-            owner.check(db, site)
+        owner.check(db, site)  # recorded now, in a store just made or from before
         return report
 
 
