@@ -34,16 +34,18 @@ def record(db, site: str) -> None:
                (site_key(site),))
 
 
-def check(db, site: str | None) -> None:
+def check(db, site: str | None, record_it: bool = True) -> None:
     """The store is ``site``'s, recorded now if it had no site yet (a store from before the
-    record, or a new one); StoreError when it holds another site's state. A store without the
-    table yet (not migrated) and a read-only server (a standby) record nothing; no ``site``:
-    nothing to check."""
+    record, or a new one) and ``record_it``; StoreError when it holds another site's state.
+    A store without the table yet (not migrated) and a read-only server (a standby) record
+    nothing; no ``site``: nothing to check."""
     import psycopg
 
     if site is None:
         return
     if (holder := recorded(db)) is None:
+        if not record_it:
+            return
         try:
             record(db, site)
         except (psycopg.errors.UndefinedTable, psycopg.errors.ReadOnlySqlTransaction):
