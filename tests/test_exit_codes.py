@@ -99,6 +99,11 @@ def test_reconcile_exits_1_while_readers_stay_in_doubt(site):
         leave_in_flight(ledger, REFERENCE_POST, ["ada@example.com"])
     result = invoke(site, "reconcile")
     assert result.exit_code == 1 and "1 still in doubt" in result.stdout
+    # stderr, which cron mails when the job's output goes elsewhere, said nothing
+    assert result.stderr == ("error: 1 reader(s) still in doubt: /posts/what-matters (1); "
+                             "`newsletter status POST` lists them and what to do\n")
+    as_json = invoke(site, "reconcile", "--json")
+    assert as_json.exit_code == 1 and as_json.stderr == result.stderr
 
 
 def test_reconcile_with_nobody_in_doubt_exits_0(site):
