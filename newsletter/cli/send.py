@@ -239,7 +239,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                 return 1
             nothing_left(who, post, left, provider_name)
             return 1 if left[State.IN_DOUBT] else 0
-    print_report(report, post, total, recovered, left, provider_name)
+    print_report(report, post, total, left, provider_name)
     if report.limit_reached:
         print_limit(settings, report, post, total, tags)
     return send_exit_code(report, recovered, left)
