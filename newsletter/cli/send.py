@@ -10,6 +10,7 @@ import click
 
 from newsletter.cli import Site, pass_site
 from newsletter.cli.echo import counted, echo_findings, empty_list, warn_skipped_rows
+from newsletter.cli.progress import ProgressLine
 from newsletter.cli.send_summary import (
     note_recovered,
     nothing_left,
@@ -18,7 +19,6 @@ from newsletter.cli.send_summary import (
     print_report,
     send_exit_code,
 )
-from newsletter.cli.progress import ProgressLine
 from newsletter.errors import InputError
 
 # Subscriber files this large (~20,000 readers) take a noticeable time to count when the
