@@ -409,11 +409,11 @@ def test_an_imported_list_is_not_welcomed_unless_the_import_asks_sign_ups_are(bl
 
 
 def test_a_welcome_email_found_never_sent_does_not_reopen_the_broadcast_to_later_readers(
-        files_blog):
+        blog):
     """A broadcast post of the series whose welcome email to one reader was in doubt, then
     found never sent (cron asks the provider first), goes to that reader; the finished
     broadcast is not walked again for everyone who joined since."""
-    site = files_blog
+    site = blog
     write_post(site, "fresh", (T0 + DAY).isoformat())
     write_settings(site, "welcome", enabled=True, posts=["fresh"], every="3d", first_after="1d")
     settings = load_settings(site, ENV)
