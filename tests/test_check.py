@@ -60,8 +60,10 @@ PLANTED = [
     ("image_webp", "warning", "image-format", 9),
     ("hidden_text", "warning", "spam-hidden-text", 9),
     ("template_syntax", "error", "template-syntax", 9),
+    ("template_degraded", "warning", "template-degraded", 9),
     ("html_embed", "error", "html-embed", 9),
     ("html_media", "warning", "html-media", 9),
+    ("html_svg", "error", "html-svg", 9),
     ("html_style", "warning", "html-style", 9),
     ("date_before_since", "warning", "date-before-since", 3),
     ("date_far_future", "warning", "date-far-future", 3),
@@ -135,6 +137,21 @@ def test_a_url_shown_as_code_or_met_again_after_a_reference_is_reported_at_its_l
     _, findings, _ = check(site, "code_first")
     assert sorted(where for _, code, where in findings if code == "link-javascript") == [
         f"content/posts/code_first.md:{line}" for line in (13, 15, 17)]
+
+
+def test_only_a_script_that_leaves_a_gap_stops_a_post(site):
+    # A recipe's structured data shows nothing anywhere; an embedded post's script follows the
+    # quote readers without it see. A gist's script is the gist: without it, nothing.
+    post = site / "content" / "posts" / "embeds.md"
+    post.write_text(
+        '---\ntitle: "Apple Pie"\ndate: 2026-11-25T08:00:00Z\ndescription: d\n---\n\n'
+        '<script type="application/ld+json">{"@type": "Recipe", "name": "Apple pie"}</script>\n\n'
+        '<blockquote class="twitter-tweet"><p>Slow is smooth.</p>&mdash; A Baker '
+        '<a href="https://x.com/baker/status/1">March 1, 2026</a></blockquote>\n'
+        '<script async src="https://platform.twitter.com/widgets.js"></script>\n\n'
+        'The recipe as a gist:\n\n<script src="https://gist.github.com/baker/1.js"></script>\n')
+    _, findings, _ = check(site, "embeds")
+    assert findings == [("error", "html-embed", "content/posts/embeds.md:14")]
 
 
 def test_footnotes_are_not_fragment_links(site):

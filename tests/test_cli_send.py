@@ -138,7 +138,10 @@ def test_send_exits_1_and_says_so_when_something_is_left_in_doubt(site):
     assert "Sent 3, failed 0" in result.output
     assert ("An earlier run was interrupted with 1 message(s) on their way: they are now in "
             "doubt, not resent (see `newsletter status what-matters`).") in result.output
-    assert "run send again to continue (with --resend-in-doubt for those)." in result.output
+    # nothing is pending: running send again would not reach ada, reconcile settles her
+    assert result.stderr.splitlines()[-1] == (
+        "See `newsletter status what-matters`; `newsletter reconcile what-matters` settles the "
+        "1 in doubt from the outbox's files.")
     assert ledger_states(site_settings(site))["ada@example.com"] == "in_doubt"
     assert "ada@example.com.eml" not in outbox_files(site)
 
@@ -304,6 +307,11 @@ def test_a_killed_runs_last_batch_is_reported_in_doubt_before_nothing_left_to_se
         "(2 in doubt: see `newsletter status what-matters`)."]
     status = invoke(site, "status", "what-matters")
     assert "in doubt 2" in status.output and "in flight" not in status.output
+    again = invoke(site, "send", "what-matters", "--yes")  # was exit 0: cron never learned
+    assert again.exit_code == 1
+    assert again.stderr == ("error: `newsletter reconcile what-matters` settles the 2 in doubt "
+                            "from the outbox's files.\n")
+    assert invoke(site, "send", "what-matters", "--yes", "--resend-in-doubt").exit_code == 0
     assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
 
 

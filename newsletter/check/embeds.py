@@ -1,7 +1,12 @@
 """HTML a post carries that email clients never run: an ``<iframe>`` (a YouTube player pasted from
 the video's Share button), a ``<script>``, a form. Gmail, Outlook and Apple Mail drop them, so
-the reader sees a gap where the blog shows a video: an error, at the element's line. ``<video>``
-and ``<audio>`` play in Apple Mail only (elsewhere their fallback content shows): a warning. So is
+the reader sees a gap where the blog shows a video: an error, at the element's line. Not
+for a script that shows nothing (a data block, such as a recipe's or an article's
+``application/ld+json``), nor for the script of a post embedded from X, Instagram, Bluesky or
+Mastodon, which follows the quote that readers without it see. ``<video>``
+and ``<audio>`` play in Apple Mail only (elsewhere their fallback content shows): a warning. An
+inline ``<svg>`` shows there only too, with nothing in its place elsewhere: an error, as an SVG
+image is. So is
 a ``<style>``, which the email leaves out (its rules would restyle the whole email).
 
 The email also leaves out what would act on the whole page it is shown in (``<base>``, ``<meta>``,
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
 NEVER_RUN = ("iframe", "script", "embed", "object", "form", "input", "select", "textarea",
              "button")
 SOME_CLIENTS = ("video", "audio")
+DRAWING = "svg"  # inline SVG: Apple Mail draws it, Gmail and classic Outlook drop it
 LEFT_OUT = "style"
 _YOUTUBE = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6,64})")
 # Attributes that hold a URL a browser may follow or load (HTML, SVG's href and xlink:href).
@@ -42,11 +48,13 @@ def embed_findings(context: CheckContext) -> list[Finding]:
 def _element_findings(context: CheckContext) -> list[Finding]:
     source, found = context.sources.post, []
     cursor = source.start
-    for element in context.fragment.iter(*NEVER_RUN, *SOME_CLIENTS, LEFT_OUT):
+    for element in context.fragment.iter(*NEVER_RUN, *SOME_CLIENTS, LEFT_OUT, DRAWING):
         tag = element.tag
         written = re.compile(rf"<{tag}\b", re.IGNORECASE).search(source.text, cursor)
         if written:
             cursor = written.end()
+        if tag == "script" and not _leaves_a_gap(element):
+            continue
         where = source.where(source.line_at(written.start()) if written else None)
         src = (element.get("src") or element.get("data") or "").strip()
         article = "an" if tag[0] in "aeio" else "a"
@@ -54,6 +62,11 @@ def _element_findings(context: CheckContext) -> list[Finding]:
             found.append(warning("html-style", where, "a <style> is left out of the email: "
                                  "its rules would restyle the whole email, layout included",
                                  "give the elements the post styles a style attribute instead"))
+            continue
+        if tag == DRAWING:
+            found.append(error("html-svg", where, "an <svg> drawn in the post shows in Apple "
+                               "Mail only; Gmail and Outlook leave a gap",
+                               "export it as a PNG image, with alt text"))
             continue
         if tag in SOME_CLIENTS:
             found.append(warning("html-media", where, f"{article} <{tag}> plays in Apple Mail "
@@ -68,6 +81,15 @@ def _element_findings(context: CheckContext) -> list[Finding]:
         found.append(error("html-embed", where, f"{shown} is removed by every email client: "
                            "readers would see a gap", hint))
     return found
+
+
+def _leaves_a_gap(script) -> bool:
+    """Whether a ``<script>`` shows something on the blog that the email would lack: not a data
+    block (a type that is not JavaScript, HTML's rule), nor an embed's script after its quote."""
+    kind = (script.get("type") or "").split(";")[0].strip().lower()
+    runs = kind in ("", "module") or "javascript" in kind or "ecmascript" in kind
+    before = script.getprevious()
+    return runs and not (before is not None and before.tag == "blockquote")
 
 
 def _left_out_findings(context: CheckContext) -> list[Finding]:

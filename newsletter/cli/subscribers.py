@@ -44,14 +44,17 @@ def subscribers() -> None:
 
 @subscribers.command("list")
 @status_option
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Only readers with this tag (repeat: any of them), as send --tag picks them.")
 @pass_site
-def list_(site, status: str | None) -> None:
+def list_(site, status: str | None, tags: tuple[str, ...]) -> None:
     """List readers (once each): address, name, status, tags, tab-separated."""
     from newsletter.posts import printable  # a line break or a terminal escape, written out
 
+    wanted = frozenset(tag.lower() for tag in tags)
     problems: list = []
     for reader in _store(site).each_reader(problems):  # one at a time: a list of millions
-        if status is None or reader.status == status:
+        if (status is None or reader.status == status) and (not tags or reader.tagged(wanted)):
             click.echo("\t".join(printable(cell) for cell in (
                 reader.address, reader.name, reader.status, ",".join(reader.tags))))
     _warn_problems(problems)

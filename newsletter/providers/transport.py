@@ -54,3 +54,14 @@ def in_handshake(exc: BaseException) -> bool:
                 return True
             todo += [each.__cause__, each.__context__, getattr(each, "reason", None), *each.args[:1]]
     return False
+
+
+def body_read(response: requests.Response) -> bool:
+    """Read the body of a response sent with ``stream=True``; False when it is cut short (the
+    connection dropped or timed out, chunks or compression broken): then it is closed."""
+    try:
+        response.content  # noqa: B018 - reading it is the point
+    except requests.RequestException:
+        response.close()
+        return False
+    return True

@@ -7,6 +7,10 @@ input, its default), Gatsby (gatsby-remark-autolink-headers), Astro and Docusaur
 rule, so ``#the-first-transition`` names the same section on the blog as in the post. An id
 the post writes itself (``## Title {#id}``, raw ``<h2 id>``) is kept.
 
+A heading's permalink, the ``#``, ``¶`` or ``🔗`` link to itself that blog themes write into
+headings (``<a class="anchor" href="#setup">#</a>``), is dropped: in an email it is clutter
+before or after the words, and it would be part of the heading's id.
+
 A ``#fragment`` link whose target stays in the email (a footnote, an element with that id that
 is not a heading) is left as it is; every other one, a table of contents' included, goes to
 the post's page on the blog with that fragment (docs/email.md#fragment-links).
@@ -33,6 +37,16 @@ def github_slug(text: str) -> str:
     kept = (char for char in text.translate(_SMARTY_SOURCE).lower()
             if char in "- " or unicodedata.category(char).startswith(_KEPT_CATEGORIES))
     return "".join(kept).replace(" ", "-")
+
+
+def drop_permalinks(root: lxml.html.HtmlElement) -> None:
+    """Remove each same-page link in a heading that holds no word (``#``, ``¶``, an icon)."""
+    for heading in root.iter(*HEADINGS):
+        for link in list(heading.iter("a")):
+            words = link.text_content()
+            if (link.get("href") or "").startswith("#") and not any(
+                    unicodedata.category(char)[0] in "LN" for char in words):
+                link.drop_tree()  # its tail stays
 
 
 def add_heading_ids(root: lxml.html.HtmlElement) -> None:

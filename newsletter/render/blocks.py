@@ -1,4 +1,4 @@
-"""Markdown blocks shaped for an email: task lists, tables and long addresses that fit a phone.
+"""Markdown blocks shaped for an email: task lists, tables, code, alerts and long addresses.
 
 - A list item starting ``[ ]`` or ``[x]`` (GitHub's task lists) shows a ballot box, named for
   screen readers; ``<input type="checkbox">``, what blogs render, is dropped by most clients.
@@ -6,6 +6,14 @@
   ``overflow-x``, a table too wide for the screen scrolls inside it instead of widening the
   email, and a reader without a mouse or touch screen can focus it to scroll it with the arrow
   keys (a table of text only holds nothing else to focus).
+- A code block a highlighter coloured (a ``style="color:..."`` on it or inside it: Hugo's and
+  Pygments' inline styles, a block pasted from an editor) gets the class ``own-colours`` and
+  its own colour declarations ``!important``: its colours were chosen for its own background,
+  so dark mode leaves both as they are (one without a background of its own keeps the light
+  code background, ``email.css``) instead of putting its light-theme colours on a dark block.
+- A quote that opens with an alert's marker (GitHub's ``> [!NOTE]``, Obsidian's ``> [!tip] A
+  title``, which Hugo, Astro and Obsidian blogs show as a note box) opens with its label in bold
+  instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
 - A long word without spaces outside code (a URL written out) gets ``<wbr>`` break points after
   each ``/`` and before ``. ? & = # _ ~``, so it wraps where a reader expects, in a table cell
   too, and in clients that ignore ``overflow-wrap``.
@@ -26,12 +34,21 @@ _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea", "title"})
 BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
+# A style declaration that sets a text or background colour.
+_COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
+_OWN_COLOURS = "own-colours"
+# An alert's marker at the start of a quote, with Obsidian's fold sign and title.
+_ALERT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*([^\n]*)")
 
 
 def shape_blocks(root: lxml.html.HtmlElement) -> None:
-    """Task list items and scrollable tables, in place."""
+    """Task list items, highlighted code, alerts, soft breaks and scrollable tables, in place."""
     for item in root.iter("li"):
         _task_item(item)
+    for block in root.iter("pre"):
+        _keep_own_colours(block)
+    for quote in root.iter("blockquote"):
+        _alert_label(quote)
     _soft_breaks(root)
     for table in list(root.iter("table")):
         parent = table.getparent()
@@ -56,6 +73,31 @@ def _task_item(item: lxml.html.HtmlElement) -> None:
     holder.text = None
     holder.insert(0, box)
     item.set("class", " ".join(filter(None, [item.get("class"), "task"])))
+
+
+def _keep_own_colours(block: lxml.html.HtmlElement) -> None:
+    if not any(_COLOUR.search(element.get("style") or "") for element in block.iter()
+               if isinstance(element.tag, str)):
+        return
+    block.set("class", " ".join(filter(None, [block.get("class"), _OWN_COLOURS])))
+    declarations = [declaration for declaration in (block.get("style") or "").split(";")
+                    if declaration.strip()]
+    if declarations:
+        block.set("style", "; ".join(
+            declaration if not _COLOUR.match(declaration) or "!important" in declaration.lower()
+            else f"{declaration.strip()} !important" for declaration in declarations))
+
+
+def _alert_label(quote: lxml.html.HtmlElement) -> None:
+    first = quote[0] if len(quote) and not (quote.text or "").strip() else None
+    match = _ALERT.match(first.text or "") if first is not None and first.tag == "p" else None
+    if not match:
+        return
+    label = lxml.html.Element("strong")
+    label.text = f"{match[2].strip() or match[1].replace('-', ' ').capitalize()}:"
+    label.tail = " " + first.text[match.end():].lstrip()
+    first.text = None
+    first.insert(0, label)
 
 
 def _soft_breaks(element: lxml.html.HtmlElement) -> None:

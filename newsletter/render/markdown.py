@@ -30,7 +30,8 @@ import lxml.html
 import markdown
 
 from newsletter.posts import site_relative
-from newsletter.render.anchors import add_heading_ids, fragment_url, local_ids
+from newsletter.render.anchors import (add_heading_ids, drop_permalinks, fragment_url,
+                                       local_ids)
 from newsletter.render.blocks import shape_blocks
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect, markdown_dialect
 from newsletter.render.effort import InlineBudget, check_source_work, located_in
@@ -59,6 +60,9 @@ MEDIA = ("video", "audio", "source", "track")
 # redirect, a stylesheet fetched from elsewhere). Event handler attributes (onerror=...) go too.
 PAGE_TAGS = ("base", "meta", "link")
 LEFT_OUT = ("style", "script", *PAGE_TAGS)
+# An HTML comment in a post is the writer's note to themselves ("TODO: check the numbers"): it
+# goes, but for Outlook's conditional comments (<!--[if mso]>...<![endif]-->), written for it.
+_CONDITIONAL_COMMENT = re.compile(r"\[if\s|<!\[endif\]")
 # Terminal colour codes (ESC [31m) and titles (ESC ]0;...BEL), pasted with a command's output, and the other control
 # characters but tabs and line breaks: no client shows them, and in the text part they reach the
 # terminal of a reader who reads mail there.
@@ -88,6 +92,7 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
     source = _TERMINAL_CODES.sub("", source)
     root = lxml.html.fragment_fromstring(_markdown_html(source, dialect, written),
                                          create_parent="div")
+    drop_permalinks(root)
     add_heading_ids(root)
     if dialect.kramdown:  # a CommonMark dialect
         from newsletter.render import kramdown
@@ -133,6 +138,9 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
     root = markdown_fragment(source, dialect, written)
     for element in list(root.iter(*LEFT_OUT)):
         element.drop_tree()  # its tail stays
+    for comment in list(root.iter(lxml.etree.Comment)):
+        if not _CONDITIONAL_COMMENT.match(comment.text or ""):
+            comment.drop_tree()
     for element in root.iter(lxml.etree.Element):
         for name in [name for name in element.attrib if is_event_handler(name)]:
             del element.attrib[name]

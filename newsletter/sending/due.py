@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.render import Email
 
-# Ledger states that leave a post's campaign unfinished, as the cron report lists them.
+# Ledger states that leave a post's campaign unfinished, as the cron report lists them: the
+# post's readers in doubt or pending whichever run left them, those failed by this run.
 LEFT_STATES = (State.FAILED, State.IN_DOUBT, State.PENDING)
 
 
@@ -245,6 +246,7 @@ def _send_all(settings: Settings, ledger: Ledger,
                                tags=segment, budget=budget, select=pending_only(ledger, post_id))
             finish_if_walked(ledger, post_id, report, now)
             counts = ledger.counts(post_id).get(post_id, Counter())
+            counts[State.FAILED] = report.failed  # an earlier run's were reported by that run
             left = {state.words: counts[state] for state in LEFT_STATES if counts[state]}
             run.outcomes.append(PostOutcome(item, report, left, warnings))
             if report.limit_reached:

@@ -116,7 +116,7 @@ def open_state(settings: Settings) -> WelcomeState:
         return WelcomeState.open(settings.state_dir)
     from newsletter.sending.welcome_state_pg import PostgresWelcomeState  # not for a site on files
 
-    return PostgresWelcomeState(settings.store_url)
+    return PostgresWelcomeState(settings.store_url, settings.site.url)
 
 
 def existing_state(settings: Settings) -> WelcomeState | None:

@@ -63,8 +63,8 @@ class PostgresWelcomeState(WelcomeState):
               "ON CONFLICT (address) DO NOTHING")
     _key_list = staticmethod(list)
 
-    def __init__(self, url: str):
-        self.database = postgres.Database(url)
+    def __init__(self, url: str, site: str | None = None):
+        self.database = postgres.Database(url, site=site)
         self._lent = self.database.connection(LIST, LEDGER, WELCOME)
         self.db = postgres.Guarded(self._lent.__enter__())
 

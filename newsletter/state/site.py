@@ -6,7 +6,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.state import postgres, sqlite
+from newsletter.state import owner, postgres, sqlite
 from newsletter.state.ledger_file import refuse_lost
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.postgres import IN_POSTGRESQL
@@ -29,17 +29,21 @@ class Migrated:
 def migrate_site(settings) -> list[Migrated]:
     """Migrate the site's store, whichever it is."""
     url = settings.store_url
-    return migrate_postgresql(url) if url else migrate_files(settings.state_dir)
+    return migrate_postgresql(url, settings.site.url) if url else \
+        migrate_files(settings.state_dir)
 
 
-def migrate_postgresql(url: str) -> list[Migrated]:
+def migrate_postgresql(url: str, site: str | None = None) -> list[Migrated]:
     """Make or migrate every table in the database; StoreError (before any change) when a
-    newer newsletter made one."""
+    newer newsletter made one, and (after) when it holds another ``site``'s state."""
     with postgres.opened(url) as db:
         postgres.refuse_newer(postgres.recorded(db))
-        return [Migrated(f"{postgres.WHERE} ({schema.kind})",
-                         tuple(postgres.migrate(db, schema)), len(schema.migrations))
-                for schema in IN_POSTGRESQL]
+        report = [Migrated(f"{postgres.WHERE} ({schema.kind})",
+                           tuple(postgres.migrate(db, schema)), len(schema.migrations))
+                  for schema in IN_POSTGRESQL]
+        if site is not None:
+            owner.check(db, site)
+        return report
 
 
 def migrate_files(state_dir: Path) -> list[Migrated]:

@@ -107,6 +107,12 @@ LIST = Schema("list", "", (
         "INSERT INTO list_columns (name) "
         "SELECT DISTINCT jsonb_object_keys(extra) FROM subscribers ORDER BY 1",
     )),
+    # The site whose state the store holds (its [site] url; state/owner.py): another site
+    # pointed at the same database or schema is refused, never given this one's readers.
+    Migration("m004_create_newsletter_site", None, (
+        "CREATE TABLE newsletter_site (one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one), "
+        "url TEXT NOT NULL)",
+    )),
 ))
 
 # A cache of who is active, rebuilt whole when the list changed (subscribers/roster.py).

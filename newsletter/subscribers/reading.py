@@ -196,7 +196,7 @@ def _readers(folder: ListFolder, opened: list[tuple[Path, TextIO]], listed: froz
         key = subscriber.key
         if key in listed:
             continue
-        if tags is not None and tags.isdisjoint(tag.lower() for tag in subscriber.tags):
+        if tags is not None and not subscriber.tagged(tags):
             continue
         if key in repeats:
             if key in seen:

@@ -92,6 +92,8 @@ def test_script_urls_in_attributes_other_than_a_links_href_are_errors(site):
                              '<div style="background: URL( \'javascript:alert(5)\' )">bg</div>\n\n'
                              '<a href="https://example.org/" title="javascript: a talk">fine</a>')
     found = [(f["code"], f["where"]) for f in findings(site, "elsewhere")]
+    # The drawing is reported too: Gmail and Outlook drop an inline <svg>.
+    found.remove(("html-svg", "content/posts/elsewhere.md:7"))
     assert found == [("html-script-attribute", f"content/posts/elsewhere.md:{line}")
                      for line in (7, 9, 11, 13, 15)]
     result = run_cli(site, "send", "elsewhere", "--yes")

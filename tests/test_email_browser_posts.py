@@ -1,0 +1,90 @@
+"""Real posts' pieces as readers see them, in headless Chromium (how tests/test_email_browser.py
+reads the kitchen-sink post): code a highlighter coloured, pictures a client blocks, a
+right-to-left post's code and footer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import copy_example_site, invoke
+from test_content import add_fixture
+from test_email_browser import CONTRAST_JS, SCHEMES, browser, show  # noqa: F401 (a fixture)
+
+CARD = {"light": "rgb(253, 252, 250)", "dark": "rgb(38, 37, 34)"}
+
+
+def preview(folder: Path, fixture: str, slug: str) -> Path:
+    """The preview's email.html of fixture post ``fixture`` in a new example site."""
+    site = copy_example_site(folder / fixture)
+    add_fixture(site, fixture)
+    result = invoke(site, "preview", slug)
+    assert result.exit_code == 0, result.output
+    return site / "preview" / slug / "email.html"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_highlighted_code_keeps_colours_that_read_on_its_own_background(browser, tmp_path,
+                                                                         scheme):
+    show(browser, preview(tmp_path, "highlighted_code.md", "highlighted-code"), 375, scheme)
+    backgrounds = browser.execute_script(
+        "return [...document.querySelectorAll('pre')].map(e => getComputedStyle(e).backgroundColor);")
+    # Hugo's dark theme and the pasted light one keep their own backgrounds in both schemes; a
+    # block of coloured words without one keeps the light code background; Markdown's follows
+    # the scheme.
+    plain = "rgb(239, 236, 230)" if scheme == "light" else "rgb(51, 49, 44)"
+    assert backgrounds == ["rgb(39, 40, 34)", "rgb(255, 255, 255)", "rgb(239, 236, 230)", plain]
+    checked, low = browser.execute_script(CONTRAST_JS)
+    assert checked > 20 and low == []
+
+
+def test_a_blocked_pictures_alt_text_reads_in_dark_mode(browser, tmp_path):
+    # The test's Chromium resolves no host: the pictures fail, as blocked ones do, and their
+    # alt text shows in their place, on the light card images keep in dark mode.
+    show(browser, preview(tmp_path, "blocked_images.md", "blocked-images"), 375, "dark")
+    assert browser.execute_script(
+        "return getComputedStyle(document.querySelector('.container')).backgroundColor;"
+    ) == CARD["dark"]
+    shown = browser.execute_script(
+        "return [...document.querySelectorAll('.content img')].map(image =>"
+        " [image.complete && image.naturalWidth, getComputedStyle(image).color,"
+        "  getComputedStyle(image).backgroundColor]);")
+    assert shown == [[0, "rgb(43, 40, 36)", CARD["light"]]] * 2
+
+
+# The left edges of a text's first and last characters, as drawn.
+EDGES_JS = """
+const node = [...arguments[0].childNodes].concat([...arguments[0].querySelectorAll('*')]
+  .flatMap(e => [...e.childNodes])).find(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+const text = node.textContent.replace(/\\s+$/, '');
+const left = i => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+  return r.getBoundingClientRect().left; };
+return [text[0], left(0), text[text.length - 1], left(text.length - 1)];
+"""
+
+
+def test_a_right_to_left_posts_code_and_the_sites_footer_read_left_to_right(browser, tmp_path):
+    # The site is English: its footer and the postal address keep their order under a Hebrew
+    # post ("1 Example Street, Springfield", not "Example Street, Springfield 1"); code is code.
+    show(browser, preview(tmp_path, "right_to_left_code.md", "right-to-left-code"), 375)
+    for selector, first, last in (("pre", "e", '"'), ("code", "l", '"'),
+                                  (".footer p:last-child", "1", "d"),
+                                  (".footer p:nth-child(2)", "Y", ".")):
+        element = browser.execute_script(f"return document.querySelector('{selector}');")
+        start, start_left, end, end_left = browser.execute_script(EDGES_JS, element)
+        assert (start, end) == (first, last)
+        assert start_left < end_left, selector
+
+
+@pytest.mark.parametrize("style", [True, False])
+def test_pictures_a_post_sets_side_by_side_never_widen_a_phones_screen(browser, tmp_path, style):
+    email = preview(tmp_path, "pictures_side_by_side", "pictures-side-by-side")
+    if not style:  # as Gmail's apps with other accounts show it
+        email.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
+                                flags=re.S), encoding="utf-8")
+    show(browser, email, 320)
+    scroll_width, pictures = browser.execute_script(
+        "return [document.documentElement.scrollWidth, [...document.querySelectorAll("
+        "'.content img')].map(image => image.getBoundingClientRect().right)];")
+    assert scroll_width <= 320 and len(pictures) == 2 and max(pictures) <= 320
