@@ -265,7 +265,7 @@ def test_status_of_a_series_turned_off_after_it_started_says_nobody_gets_it(blog
     status = run_cli(blog, "welcome", "status", env=ENV)
     assert status.returncode == 0
     assert "turned off since: nobody gets it until [welcome] enabled = true again" in status.stdout
-    assert "readers who joined since get it" not in status.stdout
+    assert "readers who signed up since get it" not in status.stdout
 
 
 def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_starts_it(
@@ -401,6 +401,9 @@ def test_an_imported_list_is_not_welcomed_unless_the_import_asks_sign_ups_are(bl
     assert invoke(site, "subscribers", "add", "dee@example.net").exit_code == 0
     send_due(settings, now + dt.timedelta(minutes=15))
     assert outbox(site) == {"best-a": {"cy@example.net", "dee@example.net"}}
+    status = invoke(site, "welcome", "status")
+    assert "readers who signed up since get it (an import's only with --welcome)" \
+        in status.output, status.output
     enrolled = invoke(site, "welcome", "enroll", "--all", "--yes")
     assert "Enrolled 3 readers" in enrolled.output, enrolled.output  # old@, ann@, bo@
     send_due(settings, now + dt.timedelta(minutes=30))
