@@ -488,3 +488,24 @@ def test_an_import_with_welcome_before_the_first_run_starts_the_series_and_refus
     assert invoke(site, "subscribers", "import", str(moved), "--welcome").exit_code == 0
     send_due(load_settings(site, ENV), dt.datetime.now(dt.timezone.utc))  # the first run
     assert outbox(site) == {"best-a": {"cy@example.net"}}
+
+
+def test_a_welcome_email_in_doubt_then_found_never_sent_is_sent_by_the_series(blog):
+    # best-a was never broadcast (dated before since): only the series can send it again
+    site = blog
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    send_due(settings, T0 + 2 * DAY)
+    assert outbox(site) == {"best-a": {"new@example.org"}}
+    for eml in (site / "outbox" / "best-a").glob("*new@example.org*"):
+        eml.unlink()  # its batch timed out before the outbox wrote it
+    with Ledger.open(settings) as ledger:
+        ledger.mark("/posts/best-a", ["new@example.org"], State.IN_DOUBT, "read timeout")
+    run = send_due(settings, T0 + 2 * DAY + dt.timedelta(hours=1))  # asks the outbox first
+    assert run.reconciled, run
+    assert outbox(site) == {"best-a": {"new@example.org"}}
+    send_due(settings, T0 + 5 * DAY + dt.timedelta(hours=1))
+    assert outbox(site) == {"best-a": {"new@example.org"}, "best-b": {"new@example.org"}}
+    with Ledger.open(settings) as ledger:
+        assert ledger.counts("/posts/best-a")["/posts/best-a"] == {State.SENT: 1}
