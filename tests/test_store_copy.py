@@ -129,12 +129,15 @@ def test_the_welcome_series_and_the_send_log_move_too_and_read_the_same(site, pg
     assert invoke(site, "send", "--due", env=env).exit_code == 0  # the broadcast; series starts
     assert invoke(site, "subscribers", "add", "new@example.net").exit_code == 0
     assert invoke(site, "send", "--due", env=env).exit_code == 0  # the newcomer's welcome
+    moved = site / "moved.csv"  # a reader moved from another service: not in the series
+    moved.write_text("email\nmoved@example.net\n")
+    assert invoke(site, "subscribers", "import", str(moved)).exit_code == 0
     before = invoke(site, "welcome", "status").output
     assert "/posts/what-matters: sent 1, due now 0, waiting 0" in before
     result = invoke(site, "store", "copy", "--to", pg_url)
     assert result.exit_code == 0, result.output
     for line in ("welcome_meta: 1 row(s), 1 new", "welcome_progress: 1 row(s), 1 new",
-                 "welcome_sent: 1 row(s), 1 new"):
+                 "welcome_sent: 1 row(s), 1 new", "welcome_arrivals: 1 row(s), 1 new"):
         assert line in result.output
     assert re.search(r"send_log: [12] row\(s\)", result.output), result.output
     use_postgresql(site, pg_url)

@@ -34,7 +34,7 @@ def send_due(settings, now_text: str | None, dry_run: bool, first_run: bool = Fa
         return 2  # even with nothing due: cron must not stay silent about them
     if dry_run:
         return _show_plan(settings, *preview_due(settings, now))
-    run = send_due(settings, now)
+    run = send_due(settings, now, clock)
     if run.locked_out:
         click.echo(f"Skipped: {run.locked_out}; this run sent nothing.")
         return 0
