@@ -83,4 +83,5 @@ def test_a_send_to_an_impossible_api_url_is_refused_before_anyone_is_claimed(sit
     assert sent.exit_code == 2
     assert sent.output.startswith("error: newsletter.toml:") and "provider.api_url" in sent.output
     assert "names no host" in sent.output and "Traceback" not in sent.output
+    assert "leave provider.api_url out to use the provider's own" in sent.output
     assert not (site / ".newsletter" / "ledger.db").exists()
