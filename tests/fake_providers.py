@@ -45,7 +45,7 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 class Behaviour:
     """What the fake does with one request."""
 
-    kind: str = "ok"  # ok | partial | fail | slow | drop | hangup | lost | answer
+    kind: str = "ok"  # ok | partial | fail | cut | slow | drop | hangup | lost | answer
     status: int = 200
     codes: tuple[tuple[int, int], ...] = ()  # partial: (index in batch, provider error code)
     retry_after: float | None = None
@@ -81,6 +81,11 @@ def slow(delay: float = 60.0) -> Behaviour:
 
 
 DROP = Behaviour("drop")  # accept everything, then close the connection mid-response
+
+
+def cut(status: int, *, name: Any = None) -> Behaviour:
+    """Answer as ``fail`` does, but close the connection halfway through the body."""
+    return Behaviour("cut", status=status, name=name)
 # The request arrives but the provider never takes it in: no answer (until ``delay`` or the fake
 # closes), nothing accepted, nothing logged.
 LOST = Behaviour("lost", delay=60.0)
@@ -469,7 +474,7 @@ class MailgunApi(FakeApi):
         return 200, {}, {"id": f"<{uuid.uuid4().hex}@{domain}>", "message": "Queued. Thank you."}
 
     def failure(self, status, behaviour):
-        message = f"fake failure {status}"
+        message = behaviour.name or f"fake failure {status}"  # name: Mailgun's own words
         if behaviour.retry_after is not None:  # Mailgun says when in the body
             message = f"request limit exceeded, try again after {behaviour.retry_after:g} seconds"
         return status, {}, {"message": message}
@@ -639,7 +644,7 @@ class FakeProviderServer:
             replay = self._replay(request)
             if replay:
                 return behaviour if behaviour.kind in ("slow", "drop", "hangup") else OK, replay
-            if behaviour.kind == "fail":
+            if behaviour.kind in ("fail", "cut"):
                 return behaviour, api.failure(behaviour.status, behaviour)
             if behaviour.kind == "answer":
                 return behaviour, (behaviour.status, {}, behaviour.body)
@@ -741,7 +746,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header("Content-Type", "application/json" if not isinstance(payload, str)
                              else "text/plain")
-            if behaviour.kind == "drop":  # headers and half the promised body, then nothing
+            if behaviour.kind in ("drop", "cut"):  # headers and half the body, then nothing
                 self.send_header("Content-Length", str(len(data) + 64))
                 self.end_headers()
                 self.wfile.write(data[: len(data) // 2])

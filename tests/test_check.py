@@ -60,6 +60,7 @@ PLANTED = [
     ("image_webp", "warning", "image-format", 9),
     ("hidden_text", "warning", "spam-hidden-text", 9),
     ("template_syntax", "error", "template-syntax", 9),
+    ("template_degraded", "warning", "template-degraded", 9),
     ("html_embed", "error", "html-embed", 9),
     ("html_media", "warning", "html-media", 9),
     ("html_svg", "error", "html-svg", 9),

@@ -51,7 +51,9 @@ def test_posts_with_a_settings_typo_is_one_line(site):
     toml.write_text(toml.read_text().replace("timezone =", "timezon ="))
     result = run_cli(site, "posts")
     assert result.returncode == 2
-    assert result.stderr.startswith("error: newsletter.toml: unknown setting site.timezon;")
+    number = [text.startswith("timezon =") for text in toml.read_text().splitlines()].index(True)
+    assert result.stderr.startswith(f"error: newsletter.toml:{number + 1}: unknown setting "
+                                    "site.timezon; did you mean timezone?")
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
 
 

@@ -138,7 +138,10 @@ def test_send_exits_1_and_says_so_when_something_is_left_in_doubt(site):
     assert "Sent 3, failed 0" in result.output
     assert ("An earlier run was interrupted with 1 message(s) on their way: they are now in "
             "doubt, not resent (see `newsletter status what-matters`).") in result.output
-    assert "run send again to continue (with --resend-in-doubt for those)." in result.output
+    # nothing is pending: running send again would not reach ada, reconcile settles her
+    assert result.stderr.splitlines()[-1] == (
+        "See `newsletter status what-matters`; `newsletter reconcile what-matters` settles the "
+        "1 in doubt from the outbox's files.")
     assert ledger_states(site_settings(site))["ada@example.com"] == "in_doubt"
     assert "ada@example.com.eml" not in outbox_files(site)
 
@@ -217,6 +220,27 @@ def test_an_invalid_subscriber_row_is_never_skipped_silently(site):
         "warning: 1 subscriber row(s) skipped; `newsletter subscribers check` lists them",
     ]
     assert "Recipients: 4" in result.stdout
+
+
+def test_a_row_with_a_mistyped_status_is_named_among_the_rows_the_send_skips(site):
+    # "actve" suppresses its reader (never guessed as active), but the send said nothing:
+    # `subscribers check` and `count` named two unusable rows, the send "1 row(s) skipped".
+    with (site / "subscribers" / "subscribers.csv").open("a") as csv:
+        csv.write("zed@example.net,Zed,actve,,\nnot-an-email,Bob,active,,\n")
+    result = run_in_process(site, "send", "what-matters", "--yes")
+    assert result.returncode == 0
+    assert result.stderr.splitlines()[:3] == [
+        "warning: subscribers/subscribers.csv:7: unknown status 'actve'; use one of active, "
+        "unsubscribed, bounced, complained, unconfirmed; the reader gets nothing until it is "
+        "fixed",
+        "warning: subscribers/subscribers.csv:8: 'not-an-email' is not a valid address (An email "
+        "address must have an @-sign.); fix the address; the row is skipped for sending",
+        "warning: 2 subscriber row(s) skipped; `newsletter subscribers check` lists them",
+    ]
+    assert "Recipients: 4" in result.stdout
+    assert "zed@example.net.eml" not in outbox_files(site)
+    status = run_in_process(site, "status")
+    assert "unknown status 'actve'" in status.stderr
 
 
 def test_sending_a_page_is_refused_in_one_line_naming_the_file(site):
@@ -304,6 +328,11 @@ def test_a_killed_runs_last_batch_is_reported_in_doubt_before_nothing_left_to_se
         "(2 in doubt: see `newsletter status what-matters`)."]
     status = invoke(site, "status", "what-matters")
     assert "in doubt 2" in status.output and "in flight" not in status.output
+    again = invoke(site, "send", "what-matters", "--yes")  # was exit 0: cron never learned
+    assert again.exit_code == 1
+    assert again.stderr == ("error: `newsletter reconcile what-matters` settles the 2 in doubt "
+                            "from the outbox's files.\n")
+    assert invoke(site, "send", "what-matters", "--yes", "--resend-in-doubt").exit_code == 0
     assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pg_support import each_store, list_into_store, pg_url  # noqa: F401 (fixtures)
 from tests.conftest import invoke, run_cli
 
 
@@ -134,3 +135,28 @@ def test_count_list_check_and_export_of_a_long_list_hold_one_reader_at_a_time(si
         assert words in result.output
         output = len(result.output.encode()) * 4  # the runner keeps what was printed
         assert peak - output < 4_000_000, (command, peak)  # all 10,005 readers held: 6 MB
+
+
+def test_list_by_tag_shows_the_readers_a_send_to_that_tag_reaches(site, each_store):
+    # Sends target tags (send --tag, newsletter_tags), but the list could not be filtered by
+    # one: a writer could not see who a tagged send would reach before sending it.
+    with (site / "subscribers" / "subscribers.csv").open("a") as csv:
+        csv.write("wes@example.net,Wes,active,Weekly;paid,\n"
+                  "pat@example.net,Pat,active,paid,\n"
+                  "una@example.net,Una,unsubscribed,weekly,\n")
+    list_into_store(site)
+
+    def listed(*options):
+        result = invoke(site, "subscribers", "list", *options)
+        assert result.exit_code == 0, result.output
+        return {line.split("\t")[0] for line in result.output.splitlines()}
+
+    assert listed("--tag", "weekly") == {"wes@example.net", "una@example.net"}  # any case
+    assert listed("--tag", "WEEKLY", "--tag", "paid") == {
+        "wes@example.net", "pat@example.net", "una@example.net"}
+    assert listed("--tag", "nobody-has-it") == set()
+    segment = listed("--status", "active", "--tag", "weekly")
+    assert segment == {"wes@example.net"}
+    sent = invoke(site, "send", "what-matters", "--yes", "--tag", "weekly")
+    assert sent.exit_code == 0, sent.output
+    assert f"Recipients: {len(segment)} (tagged weekly)" in sent.output

@@ -46,3 +46,23 @@ def test_a_leaf_directive_in_a_fence_with_a_title_is_code_as_commonmark_reads_it
     to Python-Markdown; the directive in it is shown as written, not reported."""
     body = '```md title="Linking a repo"\n::github{repo="ana/knots"}\n```\n'
     assert rewrite(body, 1, DIALECTS["remark"]) == (body, [])
+
+
+def test_a_docusaurus_admonition_with_its_title_after_a_space_reads_as_its_title(tmp_path):
+    """Docusaurus writes an admonition's title after its kind (``:::tip Sharpen first``) as
+    well as in brackets: either way the email shows the title in bold, then the content,
+    and never the colons."""
+    root, _ = make_blog(tmp_path, "docusaurus")
+    write_files(root, {"journal/2024-07-01-planing.md": (
+        "---\ntitle: Planing\ndescription: Planes.\n---\n\n:::tip Sharpen first\n\n"
+        "Keep the iron keen.\n\n:::\n\n:::danger[Mind your fingers]\n\nPush, never pull.\n\n"
+        ":::\n")})
+
+    result = invoke(root, "preview", "2024-07-01-planing")
+
+    assert result.exit_code == 0, result.output
+    html = (root / "preview" / "2024-07-01-planing" / "email.html").read_text()
+    text = " ".join((root / "preview" / "2024-07-01-planing" / "email.txt").read_text().split())
+    assert "Sharpen first: Keep the iron keen. Mind your fingers: Push, never pull." in text
+    assert ":::" not in text and ":::" not in html
+    assert "<strong>Sharpen first:</strong>" in html

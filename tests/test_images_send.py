@@ -153,7 +153,7 @@ def test_hosted_images_not_deployed_stop_the_send_with_the_urls_and_the_folder(t
     assert len(published) == 2
     assert line.startswith("error: 2 of the post's 2 images are not online: ")
     for path in published:
-        assert f"{url}/{path.name} (404)" in line
+        assert f"{url}/{path.name} (answers 404 File not found)" in line
     assert line.endswith(f"deploy static/newsletter with the blog (it must be served at {url}), "
                          "then send again")
     assert nothing_claimed(site)
@@ -176,7 +176,7 @@ def test_a_hosted_url_answering_a_web_page_is_not_an_image(tmp_path, stack):
     result = invoke(site, "send", PAPER_ID, "--to", "me@example.com")
 
     assert result.exit_code == 1
-    assert "(not an image: " in error_lines(result)[0]
+    assert "(answers text/html, not an image)" in error_lines(result)[0]
 
 
 def test_send_due_leaves_a_post_with_undeployed_images_for_the_next_run(tmp_path, stack):

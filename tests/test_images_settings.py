@@ -38,16 +38,17 @@ url = "https://blog.example.com/letters/"
 
 @pytest.mark.parametrize("table, message", [
     ('mode = "attached"',
-     "newsletter.toml: images.mode 'attached' is not known; use one of hosted, inline"),
+     "newsletter.toml:12: images.mode 'attached' is not known; use one of hosted, inline"),
     ('mode = "hosted"',
-     'newsletter.toml: images.mode = "hosted" needs images.url; add url = '
+     'newsletter.toml:12: images.mode = "hosted" needs images.url; add url = '
      '"https://your.blog/newsletter" (where static/newsletter is served)'),
     ('mode = "hosted"\nurl = "blog.example.com/newsletter"',
-     "newsletter.toml: images.url must start with https://"),
+     "newsletter.toml:13: images.url must start with https://"),
     ('static_dirs = "static"',
-     "newsletter.toml: images.static_dirs must be a list of strings, not 'static'"),
-    ("static_dirs = [1]", "newsletter.toml: images.static_dirs must be a list of strings, not [1]"),
-    ('mdoe = "inline"', "newsletter.toml: unknown setting images.mdoe; check the spelling; "
+     "newsletter.toml:12: images.static_dirs must be a list of strings, not 'static'"),
+    ("static_dirs = [1]", "newsletter.toml:12: images.static_dirs must be a list of strings, "
+                          "not [1]"),
+    ('mdoe = "inline"', "newsletter.toml:12: unknown setting images.mdoe; did you mean mode? "
                         "[images] takes mode, static_dirs, publish_dir, url"),
 ])
 def test_a_mistake_in_images_is_one_line(tmp_path, table, message):
@@ -57,4 +58,4 @@ def test_a_mistake_in_images_is_one_line(tmp_path, table, message):
 def test_feature_image_must_be_true_or_false(tmp_path):
     text = MINIMAL.replace("[email]\n", '[email]\nfeature_image = "no"\n')
     assert error_for(tmp_path, text) == (
-        "newsletter.toml: email.feature_image must be true or false, not 'no'")
+        "newsletter.toml:7: email.feature_image must be true or false, not 'no'")

@@ -223,3 +223,26 @@ def test_a_run_keeps_its_mark_while_any_claimed_reader_has_no_outcome(ledger):
         ledger.claim(POST, ["b@x.org"], "outbox")
         ledger.mark(POST, ["b@x.org"], State.SENT, None, "id")
     assert ledger.get_meta(RUNNING_PREFIX + POST) is None
+
+
+def test_a_runs_claims_reach_the_disk_before_a_worker_sends_and_other_commits_wait_for_it(ledger):
+    # Within a run, claims and outcomes are committed without waiting for the disk; the worker
+    # sending a batch syncs the log first (Ledger.synced). Outside a run every commit waits.
+    import os
+
+    from newsletter.errors import NotSentError
+
+    sent = []
+    with ledger.running(POST):
+        ledger.claim(POST, ["a@example.com"], "outbox", key="k1")
+        assert ledger.synced(sent.append)("batch 1") is None and sent == ["batch 1"]
+        ledger.mark(POST, ["a@example.com"], State.SENT, None, batch="k1")
+        # A log that cannot be synced (a file descriptor no longer valid stands for a failing
+        # disk): the batch must not leave, and that is said in one line.
+        os.close(ledger._log._fd)
+        with pytest.raises(NotSentError, match="could not be written to disk.*nothing was sent"):
+            ledger.synced(sent.append)("batch 2")
+        ledger._log._fd = os.open(ledger._log.log, os.O_RDONLY)  # for the run's end to close
+    assert sent == ["batch 1"]
+    assert ledger.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL outside a run
+    assert states(ledger) == {"a@example.com": "sent"}

@@ -294,8 +294,9 @@ def test_an_unknown_markdown_dialect_is_one_line_naming_the_setting(site):
     result = invoke(site, "posts")
 
     assert result.exit_code == 2
-    assert result.output == ("error: newsletter.toml: posts.markdown 'textile' is not known; "
-                             "use one of commonmark, kramdown, python-markdown\n")
+    number = len(settings.read_text().splitlines())
+    assert result.output == (f"error: newsletter.toml:{number}: posts.markdown 'textile' is not "
+                             "known; use one of commonmark, kramdown, python-markdown\n")
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])

@@ -31,27 +31,35 @@ def test_esm_and_comments_are_left_out_and_code_keeps_its_imports(tmp_path):
     assert "import math" in text and "import math" in html  # in the code block, as written
 
 
-def test_a_component_is_an_error_at_its_line_and_never_reaches_the_email_as_markup(tmp_path):
+def test_a_component_keeps_what_it_holds_with_a_warning_and_never_reaches_the_email_as_markup(
+        tmp_path):
     root, _ = make_blog(tmp_path, "astro")
     write_files(root, {"src/content/blog/meteor-watch.mdx": (
         "---\ntitle: 'Meteor Watch'\npubDate: 'Aug 12 2024'\n---\n\n"
         "import Counter from '../../components/Counter.astro';\n\n"
         "Count them with me:\n\n"
         "<Counter start={0} label=\"meteors > 10\" onclick=\"alert(1)\">\n  Tap\n</Counter>\n\n"
-        "Use `<Counter>` in your own pages.\n")})
+        "<Chart data={[4, 8]} />\n\nUse `<Counter>` in your own pages.\n")})
 
     result = invoke(root, "check", "meteor-watch", "--json")
     findings = json.loads(result.stdout)["findings"]
-    assert result.exit_code == 2
-    assert [(f["code"], f["where"]) for f in findings if f["severity"] == "error"] == [
-        ("template-syntax", "src/content/blog/meteor-watch.mdx:10")]
-    assert "<Counter> is an MDX component" in findings[0]["message"]
+    assert result.exit_code == 1
+    assert [(f["code"], f["where"], f["message"]) for f in findings
+            if f["code"] == "template-degraded"] == [
+        ("template-degraded", "src/content/blog/meteor-watch.mdx:10", "<Counter> is an MDX "
+         "component the site's code draws; the email shows what it holds without it"),
+        ("template-degraded", "src/content/blog/meteor-watch.mdx:14", "<Chart> is an MDX "
+         "component the site's code draws; it is left out of the email")]
 
     invoke(root, "preview", "meteor-watch")
     html = (root / "preview" / "meteor-watch" / "email.html").read_text()
+    text = (root / "preview" / "meteor-watch" / "email.txt").read_text()
     document = lxml.html.fromstring(html)
-    assert not document.xpath("//counter | //*[@onclick]")
-    assert "<Counter start={0}" in document.text_content()  # as text, for the writer to see
+    assert not document.xpath("//counter | //chart | //*[@onclick]")
+    assert "Count them with me:\n\nTap\n\nUse <Counter> in your own pages." in text
+    for part in (document.text_content(), text):
+        assert "start={0}" not in part and "data={" not in part and "</Counter>" not in part
+    assert [code.text for code in document.iter("code")] == ["<Counter>"]  # code, as written
 
 
 def test_expressions_are_reported_and_escaped_braces_are_text():
@@ -92,5 +100,41 @@ def test_astro_and_gatsby_image_components_arrive_as_the_posts_images(tmp_path):
               if image.get("src", "").startswith("images/")]
     assert images == ["The lens, boxed", "The lens again"]
     result = invoke(root, "check", "own-image", "--json")
-    assert result.exit_code == 2
-    assert "<Image> is an MDX component" in json.loads(result.stdout)["findings"][0]["message"]
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["findings"][0]["message"] == (
+        "<Image> is an MDX component the site's code draws; it is left out of the email")
+
+
+def test_tabs_and_note_boxes_are_labelled_sections_with_their_content_as_markdown(tmp_path):
+    """Docusaurus's <Tabs> of <TabItem label>, its content indented inside (MDX has no indented
+    code: it is text), Nextra's <Tabs items={[...]}> of <Tabs.Tab>, a <Callout> and Starlight's
+    <Aside>: each tab under its label, one after another, each box under its title or kind;
+    shown whole, so nothing to report, and no component in either part."""
+    root, _ = make_blog(tmp_path, "docusaurus")
+    write_files(root, {"journal/2024-07-01-planing.mdx": (
+        "---\ntitle: Planing\ndescription: Planes.\n---\n\n"
+        "import Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n"
+        "Pick your plane.\n\n<Tabs>\n  <TabItem value=\"jack\" label=\"Jack plane\" default>\n"
+        "    Long and **flat**.\n  </TabItem>\n  <TabItem value=\"block\">\n\n"
+        "    Small and handy.\n\n  </TabItem>\n</Tabs>\n\n"
+        "<Tabs items={['Oil', \"Wax\"]}>\n  <Tabs.Tab>Soaks in.</Tabs.Tab>\n"
+        "  <Tabs.Tab>Sits on top.</Tabs.Tab>\n</Tabs>\n\n"
+        "<Callout type=\"warning\">\n  Keep your fingers behind the iron.\n</Callout>\n\n"
+        "<Aside type=\"tip\" title=\"Wax the sole\">It glides.</Aside>\n")})
+
+    result = invoke(root, "check", "2024-07-01-planing")
+    assert invoke(root, "preview", "2024-07-01-planing").exit_code == 0
+    html = (root / "preview" / "2024-07-01-planing" / "email.html").read_text()
+    text = (root / "preview" / "2024-07-01-planing" / "email.txt").read_text()
+
+    assert result.exit_code == 0, result.output
+    document = lxml.html.fromstring(html)
+    assert [strong.text for strong in document.iter("strong")] == [
+        "Jack plane", "flat", "block", "Oil", "Wax", "Warning", "Wax the sole"]
+    assert not list(document.iter("pre", "code"))  # the indented lines are text
+    assert ("Pick your plane. Jack plane Long and flat. block Small and handy. Oil Soaks in. "
+            "Wax Sits on top. Warning Keep your fingers behind the iron. Wax the sole It glides."
+            ) in " ".join(text.split())
+    assert "\nJack plane\n\nLong and flat.\n" in text
+    for part in (html, text):
+        assert "Tab" not in part and "Callout" not in part and "Aside" not in part

@@ -54,3 +54,17 @@ def test_a_tag_run_to_another_segment_leaves_the_others_pending_for_send_due(sit
     assert sent_by_due(site) == ["ada@example.com", "edsger@example.com", "grace@example.org",
                                  "katherine@example.org"]  # katherine by the --tag run
     assert set(ledger_states(site_settings(site)).values()) == {"sent"}
+
+
+def test_status_counts_a_finished_posts_pending_readers_left_not_the_readers_who_joined_since(
+        site):
+    from fake_providers import write_provider_settings
+
+    outage_leaves_everyone_pending(site)  # the 4 readers of the list, the post walked
+    assert invoke(site, "subscribers", "add", "newcomer@example.net").exit_code == 0
+    write_provider_settings(site, name="outbox", daily_limit=100)
+    status = invoke(site, "status")
+    assert "pending 4, not yet sent 1; 4 readers left, finishing about" in status.output, \
+        status.output
+    assert sent_by_due(site) == ["ada@example.com", "edsger@example.com", "grace@example.org",
+                                 "katherine@example.org"]  # not newcomer@: it went out before

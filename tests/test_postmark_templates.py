@@ -99,3 +99,34 @@ def test_two_senders_making_the_posts_template_at_once_both_use_it_and_the_last_
     with provider.campaign(email, alone):
         assert provider.template is not None  # templated messages, not whole ones
     assert server.api.templates.by_alias == {} and server.api.templates.created == 0
+
+
+def test_a_template_removed_while_the_send_runs_stops_it_and_the_next_run_sends_everyone(site):
+    # Postmark refused every templated batch (ErrorCode 1101, no such template) and each of
+    # its readers was recorded failed for good: the rest of the run went the same way, and a
+    # plain rerun sent nobody. Now the run stops with its readers pending; the next stores the
+    # template again and sends each of them once.
+    server = start_fake("postmark", KEYS["postmark"])
+    templates = server.api.templates
+    keep = templates.answer
+
+    def removed_at_once(method, path, payload):  # as if deleted in Postmark's web app
+        answer = keep(method, path, payload)
+        if method == "POST":
+            templates.by_alias.clear()
+        return answer
+
+    try:
+        templates.answer = removed_at_once
+        first = send(site, server)
+        templates.answer = keep
+        second = send(site, server)
+    finally:
+        server.close()
+    assert first.exit_code == 1 and "failed 0, in doubt 0, pending 4" in first.output
+    assert "the post's template is stored again" in first.output, first.output
+    assert "ErrorCode 1101" in first.output and KEYS["postmark"] not in first.output
+    assert second.exit_code == 0, second.output
+    readers = set(server.accepted)
+    assert readers and max(server.accepted.values()) == 1
+    assert {r.path for r in server.requests} == {"/email/batchWithTemplates"}

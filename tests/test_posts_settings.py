@@ -42,15 +42,15 @@ def test_a_glob_of_markdown_files_lists_them_as_posts_not_as_files_not_read(tmp_
 
 @pytest.mark.parametrize("table, message", [
     ('generator = "wordpress"',
-     "newsletter.toml: posts.generator 'wordpress' is not known; use one of hugo, jekyll, "
+     "newsletter.toml:11: posts.generator 'wordpress' is not known; use one of hugo, jekyll, "
      "eleventy, astro, zola, pelican, gatsby, hexo, docusaurus, mkdocs, contentlayer, "
      "bridgetown, nikola, vitepress, nextjs, none"),
-    ('dirs = ["../elsewhere"]', "newsletter.toml: posts.dirs '../elsewhere' must be a folder or "
+    ('dirs = ["../elsewhere"]', "newsletter.toml:11: posts.dirs '../elsewhere' must be a folder or "
                                 'glob inside the site; write it relative to the site, e.g. '
                                 '"content/posts"'),
-    ('exclude = ["/etc"]', "newsletter.toml: posts.exclude '/etc' must be a folder or glob "
+    ('exclude = ["/etc"]', "newsletter.toml:11: posts.exclude '/etc' must be a folder or glob "
                            'inside the site; write it relative to the site, e.g. "content/posts"'),
-    ('dirs = "content"', "newsletter.toml: posts.dirs must be a list of strings, not 'content'"),
+    ('dirs = "content"', "newsletter.toml:11: posts.dirs must be a list of strings, not 'content'"),
 ])
 def test_each_posts_setting_mistake_is_one_line(tmp_path, table, message):
     assert error_for(tmp_path, MINIMAL + "[posts]\n" + table + "\n") == message

@@ -7,9 +7,11 @@ import datetime as dt
 import json
 
 import pytest
-from fake_providers import KEYS, StandInEmail, fail, fake_provider, make_messages  # noqa: F401
+from fake_providers import (  # noqa: F401
+    KEYS, StandInEmail, answer, fail, fake_provider, make_messages,
+)
 
-from newsletter.errors import AuthError, ConfigError, TransientError
+from newsletter.errors import AuthError, ConfigError, InDoubtError, QuotaError, TransientError
 from newsletter.providers import Result
 from newsletter.providers.base import key_of
 from newsletter.providers.lookup import InDoubtBatch
@@ -75,6 +77,55 @@ def test_domain_not_found_stops_the_run_with_a_region_hint(fake_provider):
     server.enqueue(fail(404))
 
     with pytest.raises(AuthError, match="api.eu.mailgun.net"):
+        mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
+
+
+@pytest.mark.parametrize("body", ["Mailgun Magnificent API", {"message": "Mailgun Magnificent API"}])
+def test_the_answer_to_a_path_mailgun_does_not_serve_stops_the_run_as_not_sent(fake_provider, body):
+    # Mailgun answers 200 and the plain text "Mailgun Magnificent API" to a path it does not
+    # serve. It was read as an unreadable success: every batch of the run in doubt, though
+    # none was sent.
+    mailgun, server = fake_provider("mailgun")
+    server.enqueue(answer(body))
+
+    with pytest.raises(AuthError, match="nothing was sent") as caught:
+        mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
+    assert "provider.api_url" in caught.value.hint
+
+
+@pytest.mark.parametrize("body", [{}, {"message": "Queued. Thank you."}, {"id": None}])
+def test_a_json_success_without_a_message_id_is_in_doubt(fake_provider, body):
+    # Was an AuthError, whose readers stay pending and go out again on the next run, though
+    # the answer came from the send endpoint and may well have queued the batch.
+    mailgun, server = fake_provider("mailgun")
+    server.enqueue(answer(body))
+
+    with pytest.raises(InDoubtError, match="without a message id"):
+        mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
+
+
+@pytest.mark.parametrize("status", [400, 403])
+def test_a_sandbox_domain_refusing_readers_stops_the_run_rather_than_failing_each(
+        fake_provider, status):
+    # Mailgun has answered this refusal 400 (now 403): as a 400 every reader of every batch
+    # was recorded failed for good, though no newsletter can go out from a sandbox domain.
+    mailgun, server = fake_provider("mailgun")
+    server.enqueue(fail(status, name="Domain sandbox0a1b.mailgun.org is not allowed to send: "
+                                     "Sandbox subdomains are for test purposes only. Please add "
+                                     "your own domain or add the address to authorized "
+                                     "recipients in Account Settings."))
+
+    with pytest.raises(AuthError, match="not allowed to send") as caught:
+        mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
+    assert "authorized recipients" in caught.value.hint and not server.accepted
+
+
+def test_a_domain_not_allowed_to_send_for_its_daily_limit_is_a_quota(fake_provider):
+    mailgun, server = fake_provider("mailgun")
+    server.enqueue(fail(403, name="Domain mg.example.com is not allowed to send: daily "
+                                  "sending limit exceeded"))
+
+    with pytest.raises(QuotaError, match="daily sending limit"):
         mailgun.send_batch(make_messages(mailgun.settings, ADDRESSES))
 
 

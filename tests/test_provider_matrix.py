@@ -11,7 +11,7 @@ from contextlib import ExitStack
 
 import pytest
 from fake_providers import (
-    DEFAULTS, DROP, HANGUP, KEYS, OK, fail, partial, provider_environ, render_reference,
+    DEFAULTS, DROP, HANGUP, KEYS, OK, cut, fail, partial, provider_environ, render_reference,
     slow, start_fake, write_provider_settings, write_readers, write_settings,
 )
 from folder_server import serving_folder
@@ -40,14 +40,24 @@ CASES = {
     # api_url is not the send endpoint (http:// for https://, a wrong path): nothing was sent
     "308 redirect": (fail(308), {State.SENT: 3, State.PENDING: 3}),
     "404": (fail(404), {State.SENT: 3, State.PENDING: 3}),
+    # A proxy's login, or a request too large (as every batch of the post would be): nothing
+    # was sent, and it is no reader's fault (was: every reader of the batch failed, and the
+    # run went on to have every other batch refused alike).
+    "407 from a proxy": (fail(407), {State.SENT: 3, State.PENDING: 3}),
+    "413": (fail(413), {State.SENT: 3, State.PENDING: 3}),
+    # The server stopped waiting before it had the whole request: retried (was: failed).
+    "408": (fail(408), SENT_ALL),
     "422": (fail(422, name=300), {State.SENT: 3, State.FAILED: 3}),
     "429 with a retry hint": (fail(429, retry_after=0.05), SENT_ALL),
+    # A refusal whose body is cut short still sent nothing: retried (was: in doubt).
+    "422 cut short": (cut(422), SENT_ALL),
     "500": (fail(500), HALF_IN_DOUBT),
     "503": (fail(503), HALF_IN_DOUBT),
     "slower than the timeout": (slow(), HALF_IN_DOUBT),
     "connection closed mid-response": (DROP, HALF_IN_DOUBT),
     "connection closed without an answer": (HANGUP, HALF_IN_DOUBT),
 }
+STOPS = ("401", "308 redirect", "404", "407 from a proxy", "413")
 IN_DOUBT_CASES = [case for case, (_, expected) in CASES.items() if expected is HALF_IN_DOUBT]
 # Where a provider's docs say otherwise (docs/providers.md): Postmark calls 503 safe to retry, and
 # Resend retries an in-doubt batch under the same Idempotency-Key, so it is never sent twice.
@@ -144,7 +154,7 @@ def test_each_failure_leaves_an_honest_ledger_and_a_safe_rerun(run, provider_nam
     first = campaign.send()
 
     assert campaign.counts() == expected
-    assert bool(first.stopped) == (case in ("401", "308 redirect", "404"))
+    assert bool(first.stopped) == (case in STOPS)
     campaign.assert_accounted()
 
     second = campaign.send()

@@ -92,6 +92,15 @@ def test_a_422_saying_the_account_or_request_cannot_send_stops_the_run(fake_prov
         postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
 
 
+def test_a_template_error_on_every_message_stops_the_run_rather_than_failing_each(fake_provider):
+    postmark, server = fake_provider("postmark")
+    server.enqueue(partial(i0=1101, i1=1101, i2=1101))
+
+    with pytest.raises(AuthError, match="ErrorCode 1101") as caught:
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+    assert "template is stored again" in caught.value.hint
+
+
 def test_a_422_saying_the_sending_limit_is_reached_is_a_quota_not_a_refusal(fake_provider):
     postmark, server = fake_provider("postmark")
     server.enqueue(fail(422, name=405), partial(i0=405, i1=405, i2=405))
@@ -101,6 +110,17 @@ def test_a_422_saying_the_sending_limit_is_reached_is_a_quota_not_a_refusal(fake
         with pytest.raises(QuotaError, match="ErrorCode 405") as caught:
             postmark.send_batch(messages)
         assert "later run" in caught.value.hint
+    assert not server.accepted
+
+
+def test_a_batch_refused_partly_for_the_limit_and_partly_for_the_rate_is_a_quota(fake_provider):
+    # Nothing of it was sent, and nothing was wrong with its readers: each was recorded failed
+    # for good (only a batch refused all for the limit, or all for the rate, was told apart).
+    postmark, server = fake_provider("postmark")
+    server.enqueue(partial(i0=429, i1=405, i2=100))
+
+    with pytest.raises(QuotaError, match="ErrorCode 405"):
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
     assert not server.accepted
 
 
@@ -172,6 +192,30 @@ def test_an_answer_whose_entries_are_not_objects_is_in_doubt(fake_provider):
     # was: AttributeError, reported as a bug in newsletter with a traceback
     with pytest.raises(InDoubtError, match="without one result per message"):
         postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+
+@pytest.mark.parametrize("entry", [{}, {"Message": "OK"}, {"ErrorCode": None, "Message": "?"},
+                                   {"ErrorCode": "0", "MessageID": "x"}],
+                         ids=["empty", "no code, no id", "code null", "code a string"])
+def test_a_result_saying_neither_accepted_nor_refused_is_in_doubt(fake_provider, entry):
+    # An entry without ErrorCode counted as accepted whatever else it held ({} was "sent"),
+    # and one whose ErrorCode was not a number as refused for good.
+    postmark, server = fake_provider("postmark")
+    server.enqueue(answer([entry] * 3))
+
+    with pytest.raises(InDoubtError, match="neither an ErrorCode nor a MessageID"):
+        postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+
+def test_accepted_but_delayed_without_an_errorcode_is_sent(fake_provider):
+    postmark, server = fake_provider("postmark")
+    delayed = {"To": "x@example.com", "MessageID": "b4007d94",
+               "Message": "Message accepted, but delivery may be delayed."}
+    server.enqueue(answer([delayed] * 3))
+
+    results = postmark.send_batch(make_messages(postmark.settings, ADDRESSES))
+
+    assert results == [Result.sent("b4007d94")] * 3
 
 
 # Valid, and each over the 80 characters Postmark takes in a Metadata value.

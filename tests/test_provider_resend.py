@@ -91,6 +91,9 @@ def test_test_mode_is_refused_with_resends_test_address(fake_provider):
     {"data": [{"id": "a"}, {"id": "b"}], "errors": [{"index": 7, "message": "no such"}]},
     {"data": [{"id": "a"}], "errors": [{"index": 0, "message": "x"}, {"index": 0, "message": "y"}]},
     {"data": [{"id": "a"}, {"id": "b"}], "errors": {"index": 2}},
+    # objects without an id (were: each reader sent, with no id to find them by)
+    {"data": [{}, {}, {}]},
+    {"data": [{"id": "a"}, {"id": None}, {"object": "email"}]},
 ])
 def test_an_answer_that_does_not_account_for_each_email_is_in_doubt(fake_provider, body):
     resend, server = fake_provider("resend")

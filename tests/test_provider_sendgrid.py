@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_providers import KEYS, StandInEmail, fail, fake_provider, make_messages  # noqa: F401
+from fake_providers import (  # noqa: F401
+    KEYS, StandInEmail, answer, fail, fake_provider, make_messages,
+)
 
-from newsletter.errors import AuthError, QuotaError, TransientError
+from newsletter.errors import AuthError, InDoubtError, QuotaError, TransientError
 from newsletter.providers import Result, batch_key
 
 ADDRESSES = ["ann@example.com", "bob@example.org", "cy@example.net"]
@@ -59,6 +61,42 @@ def test_test_mode_is_sandbox_mode(fake_provider):
     assert server.last_json()["mail_settings"] == {"sandbox_mode": {"enable": True}}
     assert results[0].status == "sent"
     assert "sandbox mode" in sendgrid.describe()
+
+
+@pytest.mark.parametrize("odd", [answer("<html><body>Welcome to the office network</body></html>"),
+                                 answer("", 204), answer({"message": "success"}, 201)],
+                         ids=["200 page", "204", "201"])
+def test_a_success_that_is_not_sendgrids_202_is_in_doubt_not_sent(fake_provider, odd):
+    # Any 2xx counted as sent: a proxy's or another server's page at api_url recorded every
+    # reader sent, though nobody can say whether SendGrid ever saw the request.
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(odd)
+
+    with pytest.raises(InDoubtError, match=f"sendgrid answered {odd.status}, not the 202"):
+        sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+
+def test_a_400_about_what_every_batch_carries_stops_the_run(fake_provider):
+    # A refused From (or content, subject...) recorded each reader of the batch failed for
+    # good, and the run went on to have every other batch refused alike.
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(answer({"errors": [{"message": "The from email does not contain a valid "
+                                                  "address.", "field": "from.email"}]}, 400))
+
+    with pytest.raises(AuthError, match=r"does not contain a valid address\. \(from\.email\)"):
+        sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+
+def test_a_400_about_a_reader_rejects_the_batch(fake_provider):
+    sendgrid, server = fake_provider("sendgrid")
+    server.enqueue(answer({"errors": [
+        {"message": "Does not contain a valid address.", "field": "personalizations.1.to.0.email"},
+        {"message": "The from email does not contain a valid address.", "field": "from.email"}]},
+        400))
+
+    results = sendgrid.send_batch(make_messages(sendgrid.settings, ADDRESSES))
+
+    assert [r.status for r in results] == ["rejected"] * 3
 
 
 def test_a_400_rejects_the_whole_batch_with_sendgrids_reason(fake_provider):
@@ -173,3 +211,51 @@ def test_a_post_whose_address_is_not_ascii_gets_an_ascii_category(fake_provider)
     body = server.last_json()
     assert body["categories"] == ["/posts/caf%C3%A9-%C3%BCber"]
     assert body["custom_args"]["post"] == "/posts/café-über"  # webhooks still name the post
+
+
+def test_a_batch_written_from_its_template_is_what_each_reader_alone_would_get(fake_provider):
+    # A batch of readers alike but for their values is written from one template of its
+    # shape; any reader unlike the rest (a quote or comma in a name, capitals, a control
+    # character, a test copy, another subject) must send the batch the long way, each reader
+    # encoded alone, and both ways must give the same bytes.
+    import dataclasses
+    import random
+
+    from newsletter.message import MessageFactory
+    from newsletter.providers.message_parts import BUILT_HEADERS
+    from newsletter.providers.personalizations import Personalizations, _Template
+
+    sendgrid, server = fake_provider("sendgrid")
+    factory = MessageFactory(sendgrid.settings, StandInEmail(), "test-secret")
+    plain = [(f"reader{i}@example.org", f"Reader {i}" if i % 3 else "") for i in range(40)]
+    odd = [("Cap@Example.org", "Ann"), ("ann@example.com", 'Sean "Jr"'), ("b@example.com", "a\\b"),
+           ("c@example.com", "Doe, Ann; PhD"), ("d@example.com", "Zoë 漢字"),
+           ("e@example.com", "  padded  "), ("f@example.com", "x" * 199 + " y")]
+    rng = random.Random(7)
+
+    def encoded(messages):
+        encoder = Personalizations(messages[0], BUILT_HEADERS | {"List-Id", "List-Unsubscribe-Post"},
+                                   escaped=False)
+        return encoder, encoder.encode_all(messages), [encoder.encode(m) for m in messages]
+
+    encoder, together, alone = encoded(factory.assemble_all([factory.prepare(*r) for r in plain]))
+    assert together == alone
+    assert _Template.of(encoder, factory.assemble_all([factory.prepare(*r) for r in plain]))
+    for _ in range(30):
+        readers = rng.sample(plain, 10) + rng.sample(odd, rng.randint(1, 3))
+        messages = factory.assemble_all([factory.prepare(*r) for r in readers])
+        assert encoded(messages)[1] == encoded(messages)[2]
+        assert encoded(list(messages))[1] == encoded(list(messages))[2]
+    messages = list(factory.assemble_all([factory.prepare(*r) for r in plain[:5]]))
+    other_subject = dataclasses.replace(messages[1], headers={**messages[1].headers, "Subject": "Hi"})
+    test_copy = dataclasses.replace(messages[2], test=True)
+    control = dataclasses.replace(messages[3], to_name="tab\there")
+    for changed in (other_subject, test_copy, control):
+        batch = [changed if m.to_address == changed.to_address else m for m in messages]
+        assert encoded(batch)[1] == encoded(batch)[2]
+    # and what SendGrid receives reads as each reader's own
+    sendgrid.send_batch(factory.assemble_all([factory.prepare(*r) for r in plain + odd]))
+    assert server.invalid == []
+    sent = server.last_json()["personalizations"]
+    assert [p["to"][0]["email"] for p in sent] == [a for a, _ in plain + odd]
+    assert sent[1]["to"][0]["name"] == "Reader 1" and sent[-4]["to"][0]["name"] == "Doe  Ann  PhD"

@@ -16,7 +16,7 @@ import pytest
 from certificates import self_signed
 from fake_providers import fake_provider, make_messages  # noqa: F401
 
-from newsletter.errors import InDoubtError, TransientError
+from newsletter.errors import AuthError, InDoubtError, TransientError
 
 ADDRESSES = ["ann@example.com", "bob@example.org"]
 PROVIDERS = ("postmark", "sendgrid", "mailgun", "resend")
@@ -123,3 +123,57 @@ def test_a_tls_handshake_that_fails_is_retried_since_nothing_was_sent(
     assert server.requests == []
     # A reset can come as the TCP connection is made: no connection then, not a handshake.
     assert f"TLS handshake with {server.url} failed" in str(caught.value) or mode == "hangup"
+
+
+class RefusingProxy:
+    """An HTTP proxy on 127.0.0.1 that answers every CONNECT with ``status`` and hangs up."""
+
+    def __init__(self, status: str):
+        self.status, self.connects = status, []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            with connection:
+                self.connects.append(connection.recv(65536).split(b"\r\n")[0])
+                connection.sendall(f"HTTP/1.1 {self.status}\r\nContent-Length: 0\r\n\r\n".encode())
+
+    @property
+    def port(self) -> int:
+        return self.listener.getsockname()[1]
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.mark.parametrize(("status", "error"), [
+    ("407 Proxy Authentication Required", AuthError), ("403 Forbidden", AuthError),
+    ("502 Bad Gateway", TransientError)])
+def test_a_proxy_refusing_the_tunnel_for_its_login_stops_the_run(fake_provider, monkeypatch,
+                                                                  status, error):
+    # A proxy wanting its login (or forbidding the host) was "cannot connect": each batch
+    # retried with back-off until its retries ran out, every batch of the run alike. Nothing
+    # reached the provider either way; one it cannot reach just now is still retried.
+    proxy = RefusingProxy(status)
+    try:
+        for name in ("HTTPS_PROXY", "https_proxy"):
+            monkeypatch.setenv(name, f"http://someone:proxy-password@127.0.0.1:{proxy.port}")
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        provider, server = fake_provider("postmark", api_url="https://api.postmark.example")
+
+        with pytest.raises(error) as caught:
+            provider.send_batch(make_messages(provider.settings, ADDRESSES))
+    finally:
+        proxy.close()
+    assert [line.split()[:2] for line in proxy.connects] == [[b"CONNECT", b"api.postmark.example:443"]]
+    assert "proxy-password" not in str(caught.value) and server.requests == []
+    if error is AuthError:
+        assert f"the proxy answered {status}; nothing was sent" in str(caught.value)
+        assert "HTTPS_PROXY" in caught.value.hint

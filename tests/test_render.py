@@ -311,8 +311,9 @@ def test_subject_format_with_an_unknown_field(site):
     edit_settings(site, 'subject = "{title}"', 'subject = "{titel}"')
     with pytest.raises(ConfigError) as caught:
         render(site)
-    assert str(caught.value) == ("newsletter.toml: email.subject may not use {titel}; use the "
-                                 "fields {title}, {description}, {slug}, {url}, {date}, {site}, "
+    number = (site / "newsletter.toml").read_text().splitlines().index('subject = "{titel}"') + 1
+    assert str(caught.value) == (f"newsletter.toml:{number}: email.subject may not use "
+                                 "{titel}; use the fields {title}, {description}, {slug}, {url}, {date}, {site}, "
                                  "e.g. {date:%B %d}")
 
 

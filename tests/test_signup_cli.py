@@ -212,7 +212,7 @@ def test_a_signup_mistake_is_one_line_naming_the_key(tmp_path, table, message):
     with pytest.raises(ConfigError) as caught:
         load_settings(tmp_path, {})
 
-    assert str(caught.value).startswith("newsletter.toml: ")
+    assert str(caught.value).startswith(f"newsletter.toml:{len(MINIMAL.splitlines()) + 3}: ")
     assert message in str(caught.value)
 
 

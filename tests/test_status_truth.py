@@ -61,3 +61,43 @@ def test_a_deleted_post_is_said_gone_from_the_folder_the_posts_are_read_from(sit
     assert overall.splitlines()[0].endswith("; its file is gone from writing/"), overall
     one = invoke(site, "status", "what-matters").output
     assert "Restore its file under writing/ to send it again." in one, one
+
+
+def test_status_json_gives_a_script_every_count_of_a_post_that_adds_up_to_its_readers(site):
+    # `status --json` had sent, failed, in doubt and pending, but not the readers no run had
+    # reached yet, nor when the post last went out: a script could not tell "done" from
+    # "half sent" (or from "new readers since").
+    import json
+
+    from newsletter.sending import Ledger
+    from sending_support import REFERENCE_POST, leave_in_flight
+
+    settings = site_settings(site)
+    run_send(settings, RejectingProvider(settings, {"ada@example.com"}))
+    with Ledger.open(settings) as ledger:  # a killed run's batch: in doubt once status looks
+        leave_in_flight(ledger, REFERENCE_POST, ["grace@example.org"])
+    invoke(site, "subscribers", "add", "late@example.net")
+    invoke(site, "subscribers", "add", "later@example.net")
+    one = json.loads(invoke(site, "status", "what-matters", "--json").stdout)
+    assert list(one) == ["post", "sent", "in_doubt", "failed", "pending", "in_flight",
+                         "not_yet_sent", "last_run", "delivered", "bounced", "complained",
+                         "unsubscribed", "opened", "clicked"]
+    assert {key: one[key] for key in ("sent", "in_doubt", "failed", "pending", "in_flight",
+                                      "not_yet_sent")} == {
+        "sent": 2, "in_doubt": 1, "failed": 1, "pending": 0, "in_flight": 0, "not_yet_sent": 2}
+    assert sum(one[key] for key in ("sent", "in_doubt", "failed", "not_yet_sent")) == 6
+    last = one["last_run"]
+    assert last["started"] <= last["ended"] and last["tags"] is None
+    assert json.loads(invoke(site, "status", "--json").stdout) == [one]
+
+    (site / "content" / "posts" / "what-matters.md").unlink()  # no send can find it now
+    gone = json.loads(invoke(site, "status", "--json").stdout)[0]
+    assert gone["not_yet_sent"] is None and gone["sent"] == 2
+
+
+def test_status_json_of_a_post_never_sent_counts_its_readers_as_not_yet_sent(site):
+    import json
+
+    result = invoke(site, "status", "what-matters", "--json")
+    figures = json.loads(result.stdout)
+    assert (figures["sent"], figures["not_yet_sent"], figures["last_run"]) == (0, 4, None)

@@ -14,7 +14,7 @@ from newsletter.addresses import address_key
 from newsletter.config import load_settings
 from newsletter.sending import DeliveryEvent, EventStore
 from newsletter.subscribers import Suppression, open_store, record_suppressions
-from tests.conftest import invoke
+from tests.conftest import copy_example_site, invoke
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
 
 
@@ -129,12 +129,15 @@ def test_the_welcome_series_and_the_send_log_move_too_and_read_the_same(site, pg
     assert invoke(site, "send", "--due", env=env).exit_code == 0  # the broadcast; series starts
     assert invoke(site, "subscribers", "add", "new@example.net").exit_code == 0
     assert invoke(site, "send", "--due", env=env).exit_code == 0  # the newcomer's welcome
+    moved = site / "moved.csv"  # a reader moved from another service: not in the series
+    moved.write_text("email\nmoved@example.net\n")
+    assert invoke(site, "subscribers", "import", str(moved)).exit_code == 0
     before = invoke(site, "welcome", "status").output
     assert "/posts/what-matters: sent 1, due now 0, waiting 0" in before
     result = invoke(site, "store", "copy", "--to", pg_url)
     assert result.exit_code == 0, result.output
     for line in ("welcome_meta: 1 row(s), 1 new", "welcome_progress: 1 row(s), 1 new",
-                 "welcome_sent: 1 row(s), 1 new"):
+                 "welcome_sent: 1 row(s), 1 new", "welcome_arrivals: 1 row(s), 1 new"):
         assert line in result.output
     assert re.search(r"send_log: [12] row\(s\)", result.output), result.output
     use_postgresql(site, pg_url)
@@ -183,3 +186,131 @@ def test_a_copy_run_again_carries_a_reader_who_left_the_files_since(site, pg_url
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT status FROM subscribers WHERE key = %s",
                           (address_key("ada@example.com"),)).fetchone() == ("unsubscribed",)
+
+
+def another_site(tmp_path, reader="stranger@example.net"):
+    """A second blog (its own address and list), to point at the first one's store."""
+    other = copy_example_site(tmp_path / "other")
+    settings = other / "newsletter.toml"
+    settings.write_text(settings.read_text().replace('url = "https://blog.example.com"',
+                                                     'url = "https://other.example.net"'))
+    (other / "subscribers" / "subscribers.csv").write_text(f"email,name\n{reader},Stranger\n")
+    return other
+
+
+def test_a_copy_into_another_sites_store_is_refused_before_a_row_is_written(site, pg_url,
+                                                                           tmp_path):
+    """The copy wrote the other blog's readers into this one's list (and unsubscribed those
+    who left there) before its count refused: the next send mailed a stranger."""
+    a_site_with_history(site)
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    before = counts(pg_url)
+    other = another_site(tmp_path, reader="ada@example.com")
+    assert invoke(other, "subscribers", "remove", "ada@example.com").exit_code == 0
+    result = invoke(other, "store", "copy", "--to", pg_url)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "error: the PostgreSQL store: holds the state of the site https://blog.example.com, "
+        "not of this one (https://other.example.net); give each site a store of its own")
+    assert len(result.output.splitlines()) == 1
+    assert counts(pg_url) == before
+    with psycopg.connect(pg_url) as db:
+        assert db.execute("SELECT status FROM subscribers WHERE key = 'ada@example.com'"
+                          ).fetchone() == ("active",)
+
+
+def test_a_copy_into_a_store_holding_rows_no_copy_wrote_is_refused_before_writing(site,
+                                                                                  pg_url):
+    """A store made before it recorded its site, holding another list: refused, not merged."""
+    use_postgresql(site, pg_url)
+    assert invoke(site, "subscribers", "add", "stranger@example.net").exit_code == 0
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("DELETE FROM newsletter_site")  # as a store from before the record
+    settings = site / "newsletter.toml"
+    settings.write_text(settings.read_text().split("\n[store]")[0])
+    result = invoke(site, "store", "copy", "--to", pg_url)
+    assert result.exit_code == 1
+    assert result.output == ("error: the PostgreSQL store: is not empty (subscribers: rows no "
+                             "copy of this site wrote); copy into an empty store (a new "
+                             "database or schema)\n")
+    assert counts(pg_url)["subscribers"] == 1
+
+
+def test_a_second_site_pointed_at_a_sites_store_is_refused_by_every_command(site, pg_url,
+                                                                            tmp_path):
+    """Two blogs given one store URL shared one list: the second's send mailed the first's
+    readers its post, and its status counted them."""
+    use_postgresql(site, pg_url)
+    assert invoke(site, "subscribers", "add", "reader@example.org").exit_code == 0
+    other = another_site(tmp_path)
+    use_postgresql(other, pg_url.replace("127.0.0.1", "localhost"))  # the same store
+    for args in (("subscribers", "list"), ("status",), ("send", "--due"),
+                 ("send", "what-matters", "--yes"), ("store", "migrate"),
+                 ("store", "copy", "--to", pg_url)):
+        result = invoke(other, *args, env={"NEWSLETTER_SECRET": "test-secret"})
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.startswith("error: the PostgreSQL store: holds the state of the "
+                                        "site https://blog.example.com, not of this one"), args
+    assert not (other / "outbox").exists()
+    with psycopg.connect(pg_url) as db:  # nothing changed: not even the ledger's tables made
+        assert db.execute("SELECT to_regclass('deliveries')").fetchone() == (None,)
+    assert "reader@example.org" in invoke(site, "subscribers", "list").output
+
+
+def test_copy_to_files_brings_the_store_back_and_every_command_says_the_same(site, pg_url,
+                                                                             tmp_path):
+    """The way back: with only the list exported, the files had no ledger, and `send --due`
+    mailed every post again to every reader who had it."""
+    write_settings(site, "welcome", enabled=True, posts=["what-matters"], every="1d")
+    a_site_with_history(site)
+    (site / "subscribers" / "more.csv").write_text(
+        "email,name,status,company\nat@example.net,@jane,active,=Sums Ltd\n")
+    env = {"NEWSLETTER_SECRET": "test-secret"}
+    assert invoke(site, "store", "copy", "--to", pg_url).exit_code == 0
+    use_postgresql(site, pg_url)
+    aside = tmp_path / "before-the-move"
+    (site / "subscribers").rename(aside)
+    assert invoke(site, "subscribers", "add", "later@example.net").exit_code == 0
+    assert invoke(site, "send", "--due", env=env).exit_code == 0  # on PostgreSQL now
+    commands = (("status",), ("posts",), ("status", "what-matters", "--json"),
+                ("welcome", "status"), ("subscribers", "list"), ("subscribers", "count"),
+                ("send", "--due", "--dry-run", "--now", "2026-12-31T09:00"))
+    on_postgresql = [invoke(site, *args, env=env).output for args in commands]
+    exported = invoke(site, "subscribers", "export").output
+
+    refused = invoke(site, "store", "copy", "--to", "files")  # the files from before the move
+    assert refused.exit_code == 1
+    assert refused.output.startswith(f"error: {site / '.newsletter'}: holds state of its own "
+                                     "(ledger.db, journal.db")
+    (site / ".newsletter").rename(tmp_path / "state-before-the-move")
+    result = invoke(site, "store", "copy", "--to", "files")
+    assert result.exit_code == 0, result.output
+    held = counts(pg_url)
+    assert f"subscribers: {held['subscribers']} reader(s)" in result.output
+    assert f"deliveries: {held['deliveries']} row(s)" in result.output
+    settings = site / "newsletter.toml"
+    settings.write_text(settings.read_text().split("\n[store]")[0])
+
+    assert [invoke(site, *args, env=env).output for args in commands] == on_postgresql
+    assert invoke(site, "subscribers", "export").output == exported
+    assert "at@example.net,@jane,active" in (site / "subscribers" / "subscribers.csv").read_text()
+    again = invoke(site, "send", "--due", env=env)
+    assert again.exit_code == 0 and again.output == "", again.output
+
+
+def test_a_server_of_another_site_is_refused_at_every_request_not_only_the_first(site, pg_url):
+    """`serve` keeps one Database for its life: a refusal must not be forgotten by the next
+    request, which would then read and write the other site's list."""
+    from newsletter.errors import StoreError
+    from newsletter.state import LIST, postgres
+
+    use_postgresql(site, pg_url)
+    assert invoke(site, "subscribers", "add", "reader@example.org").exit_code == 0
+    database = postgres.Database(pg_url, pooled=True, site="https://other.example.net")
+    try:
+        for _ in range(2):
+            with pytest.raises(StoreError, match="holds the state of the site"):
+                with database.connection(LIST) as db:
+                    db.execute("SELECT count(*) FROM subscribers")
+    finally:
+        database.close()

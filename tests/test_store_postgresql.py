@@ -198,7 +198,7 @@ def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader
                                              ("b@example.org", "2026-01-01"),
                                              ("c@example.org", "last spring"))])
     use_postgresql(site, pg_url)
-    assert "the PostgreSQL store (list): 2 migration(s) applied" in run_cli(
+    assert "the PostgreSQL store (list): 3 migration(s) applied" in run_cli(
         site, "store", "migrate").stdout
     with psycopg.connect(pg_url) as db:
         joined = dict(db.execute("SELECT key, joined FROM subscribers"))
@@ -215,7 +215,7 @@ def test_a_list_from_before_its_columns_were_kept_in_order_exports_them_all(site
                    "('a@example.org', 'a@example.org', 'a@example.org', "
                    "'{\"zip\": \"123\", \"company\": \"Acme\"}')")
     use_postgresql(site, pg_url)
-    assert "the PostgreSQL store (list): 1 migration(s) applied" in run_cli(
+    assert "the PostgreSQL store (list): 2 migration(s) applied" in run_cli(
         site, "store", "migrate").stdout
 
     lines = run_cli(site, "subscribers", "export").stdout.splitlines()

@@ -227,18 +227,34 @@ def test_highlight_is_a_fenced_block_raw_is_literal_and_comments_are_dropped():
     assert "draft" not in fragment.text_content()
 
 
-def test_an_include_of_page_furniture_is_dropped_any_other_is_left_and_reported():
-    markdown, problems = expand("{% include toc.html %}\n{% include disqus_comments.html %}\n"
-                                '{% include image.html url="/x.jpg" caption="A photo" %}\n')
+def test_an_include_of_page_furniture_is_dropped_and_the_sites_own_shown_in_part_with_a_warning():
+    """A site's own include: its image (a parameter naming an image file, with its caption),
+    its link, or its text; else left out. Each a warning; page furniture is dropped silently."""
+    expansion = expand_tags(
+        "{% include toc.html %}\n{% include disqus_comments.html %}\n"
+        '{% include image.html url="/x.jpg" caption="A photo" %}\n\n'
+        '{% include button.html link="https://example.com/go" text="Go *now*" %}\n\n'
+        '{% include note.html content="Dry the **rope** first." %}\n\n'
+        '{% include map.html zoom=3 %}\n', context())
 
-    assert markdown == '\n\n{% include image.html url="/x.jpg" caption="A photo" %}\n'
-    assert problems == [(3, "{% include image.html url=\"/x.jpg\" caption=\"A photo\" %} writes "
-                            "the theme's image.html, which an email cannot show")]
+    assert [(problem.line, problem.warning) for problem in expansion.problems] == [
+        (3, True), (5, True), (7, True), (9, True)]
+    assert [problem.message.split("; ")[-1] for problem in expansion.problems] == [
+        "the email shows only its image", "the email shows only its link",
+        "the email shows only its text",
+        '{% include map.html zoom=3 %}: the include map.html is the site\'s and is left out of '
+        "the email"]
+    fragment = markdown_to_fragment(expansion.markdown, "https://example.com/blog/posts/this")
+    assert fragment.find(".//figure/img").get("src") == "/x.jpg"
+    assert fragment.find(".//figcaption").text_content() == "A photo"
+    [go] = [a for a in fragment.iter("a") if a.get("href") == "https://example.com/go"]
+    assert go.text_content() == "Go *now*"  # a parameter is text
+    assert "Dry the rope first." in fragment.text_content()
+    assert fragment.find(".//strong").text == "rope"
+    assert "{%" not in fragment.text_content() and "map" not in fragment.text_content()
 
 
 @pytest.mark.parametrize("body, message", [
-    ("{{< tabs warning >}}Careful{{< /tabs >}}",
-     "{{< tabs warning >}}: the shortcode tabs cannot be shown in an email"),
     ('{{< ref "no-such-post.md" >}}', '{{< ref "no-such-post.md" >}}: no post or page '
      "no-such-post.md on this site"),
     ("{% post_url 2010-01-01-gone %}", "{% post_url 2010-01-01-gone %}: no post "
@@ -264,10 +280,11 @@ def test_what_cannot_be_expanded_is_left_as_written_and_reported_at_its_line(bod
     assert body.splitlines()[0] in html.unescape(markdown)  # shown as written, as text
 
 
-def test_a_reported_shortcode_is_reported_once_not_again_at_its_closing_tag():
-    _, problems = expand("{{< tabs >}}\nText\n{{< /tabs >}}\n")
+def test_a_themes_shortcode_is_reported_once_not_again_at_its_closing_tag():
+    markdown, problems = expand("{{< spoiler >}}\nText\n{{< /spoiler >}}\n")
 
     assert [line for line, _ in problems] == [1]
+    assert markdown.strip() == "Text"
 
 
 def test_an_inline_shortcode_shows_its_text_and_one_running_template_code_is_reported():
@@ -281,17 +298,25 @@ def test_an_inline_shortcode_shows_its_text_and_one_running_template_code_is_rep
     assert "<script>" not in markdown  # left as text, escaped
 
 
-def test_zola_shortcodes_become_links_and_a_themes_own_is_named_in_its_problem():
-    markdown, problems = expand('{{ gist(url="https://gist.github.com/ana/5f3e9a", '
-                                'file="knots.py") }}\n\n{{ vimeo(id="146022717") }}\n\n'
-                                '{{ gallery(dir="photos", width=50) }}\n\n'
-                                '{% admonition(kind="tip") %}\nTie it twice.\n{% end %}\n')
+def test_zola_shortcodes_become_links_and_a_themes_own_is_shown_in_part_with_a_warning():
+    expansion = expand_tags('{{ gist(url="https://gist.github.com/ana/5f3e9a", '
+                            'file="knots.py") }}\n\n{{ vimeo(id="146022717") }}\n\n'
+                            '{{ gallery(dir="photos", width=50) }}\n\n'
+                            '{% admonition(kind="tip") %}\nTie it twice.\n{% end %}\n\n'
+                            '{{ gallery(dir=) }}\n', context())
+    markdown = expansion.markdown
+    problems = [(problem.line, problem.warning, problem.message)
+                for problem in expansion.problems]
     assert "https://gist.github.com/ana/5f3e9a&#35;file-knots-py" in markdown
     assert "https://vimeo.com/146022717" in markdown
-    assert [line for line, _ in problems] == [5, 7]  # not again at {% end %}, nor as Liquid
-    assert problems[0][1].endswith("the Zola shortcode gallery cannot be shown in an email")
-    assert problems[1][1].endswith("the Zola shortcode admonition cannot be shown in an email")
-    assert "Tie it twice.\n{% end %}" in markdown  # shown as written, as the shortcode is
+    assert problems == [  # not again at {% end %}, nor as Liquid
+        (5, True, '{{ gallery(dir="photos", width=50) }}: the Zola shortcode gallery is the '
+                  "site's and is left out of the email"),
+        (7, True, '{% admonition(kind="tip") %}: the Zola shortcode admonition is the site\'s; '
+                  "the email shows its content without what it adds"),
+        (11, False, "{{ gallery(dir=) }}: the Zola shortcode gallery cannot be shown in an "
+                    "email")]
+    assert "\nTie it twice.\n\n" in markdown and "end" not in markdown
 
 
 def test_theme_video_audio_and_collapse_become_links_and_a_summary():
@@ -344,8 +369,8 @@ def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_
     assert "<figcaption>Set while <strong>hot</strong>.</figcaption>" in markdown
     assert "https://www.youtube.com/watch?v=dQw4w9WgXcQ" in markdown
     assert [line for line, _ in problems] == [5]  # a provider newsletter does not link
-    assert problems[0][1].startswith('{% include video id="1x2y3z" provider="google-drive" %} '
-                                     "writes the theme's video")
+    assert problems[0][1] == ('{% include video id="1x2y3z" provider="google-drive" %}: the '
+                              "include video is the site's and is left out of the email")
 def test_chirpy_and_al_folio_figure_and_video_includes_become_a_figure_and_video_links():
     """Chirpy's embed/youtube.html and embed/vimeo.html, al-folio's figure.liquid (a path from
     the site's root, as relative_url reads it) and video.liquid with a player address; a video
@@ -367,3 +392,16 @@ def test_chirpy_and_al_folio_figure_and_video_includes_become_a_figure_and_video
     assert [line for line, _ in problems] == [9, 11]
 
 
+
+
+def test_hexos_codeblock_is_code_in_its_language_and_its_blockquote_keeps_its_text():
+    fragment = markdown_to_fragment(expand_tags(
+        "{% codeblock knots.py lang:python %}\nknot = tie('bowline')  # {{ not a tag }}\n"
+        "{% endcodeblock %}\n\n{% blockquote Ana, Rigging %}\nA knot holds or it does not.\n"
+        "{% endblockquote %}\n", context()).markdown, "https://example.com/blog/posts/this")
+
+    [code] = fragment.iter("code")
+    assert code.get("class") == "language-python"
+    assert code.text == "knot = tie('bowline')  # {{ not a tag }}\n"
+    assert "A knot holds or it does not." in fragment.text_content()
+    assert "blockquote" not in fragment.text_content()

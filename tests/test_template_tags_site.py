@@ -133,14 +133,14 @@ def test_tags_shown_in_code_are_left_as_written_and_not_reported(site, tmp_path)
 LINES = """---
 title: "Tags an Email Cannot Show"
 date: "2026-11-26T09:00:00Z"
-description: "A theme's own shortcode and an include."
+description: "A link to no post and a Liquid assignment."
 ---
 
 Some text first.
 
-{{< tabs warning >}}Careful with this.{{< /tabs >}}
+{{< ref "no-such-post.md" >}}
 
-{% include youtube.html id="ZJthWmvUzzc" %}
+{% assign shown = page.title %}
 """
 
 
@@ -156,8 +156,7 @@ def test_a_tag_that_cannot_be_shown_is_an_error_at_its_line_in_check(site):
         ("error", "template-syntax", "content/posts/unshown.md:11"),
     ]
     assert report["findings"][1]["message"] == (
-        '{% include youtube.html id="ZJthWmvUzzc" %} writes the theme\'s youtube.html, which an '
-        "email cannot show")
+        "{% assign shown = page.title %} is a Liquid tag an email cannot run")
 
 
 def test_send_send_due_and_preview_stop_on_it_and_say_where(site, tmp_path):
@@ -165,8 +164,8 @@ def test_send_send_due_and_preview_stop_on_it_and_say_where(site, tmp_path):
     toml = site / "newsletter.toml"
     toml.write_text(toml.read_text().replace("since = 2026-01-01T00:00:00Z",
                                              'since = "2026-11-25T00:00:00Z"'))
-    first_error = "error: content/posts/unshown.md:9: template-syntax: {{< tabs warning >}}: " \
-                  "the shortcode tabs cannot be shown in an email"
+    first_error = 'error: content/posts/unshown.md:9: template-syntax: {{< ref "no-such-post.md" ' \
+                  '>}}: no post or page no-such-post.md on this site'
 
     send = invoke(site, "send", "unshown", "--yes")
     due = invoke(site, "send", "--due", "--now", NOW)
@@ -186,8 +185,8 @@ def test_send_send_due_and_preview_stop_on_it_and_say_where(site, tmp_path):
 
 def test_a_tag_that_looked_like_code_but_is_not_shown_as_code_is_reported(site):
     # Inside a raw HTML block Markdown does nothing: the indented line is not code there.
-    add(site, "in-html", LINES.replace("{{< tabs", "<div>\n\n    {{< youtube x >}}\n\n</div>\n\n"
-                                       "{{< tabs"))
+    add(site, "in-html", LINES.replace("{{< ref", "<div>\n\n    {{< youtube x >}}\n\n</div>\n\n"
+                                       "{{< ref"))
 
     result = invoke(site, "check", "in-html", "--json")
 
@@ -212,9 +211,9 @@ def test_links_to_other_posts_find_them_among_the_sites_posts(site, tmp_path, re
 
 
 def test_a_figure_whose_image_is_missing_is_reported_at_the_figures_line(site):
-    add(site, "missing", LINES.replace("{{< tabs warning >}}Careful with this.{{< /tabs >}}",
+    add(site, "missing", LINES.replace('{{< ref "no-such-post.md" >}}',
                                        '{{< figure src="/media/no-such-photo.jpg" alt="x" >}}')
-        .replace('{% include youtube.html id="ZJthWmvUzzc" %}', ""))
+        .replace("{% assign shown = page.title %}", ""))
 
     result = invoke(site, "check", "missing", "--json")
 

@@ -265,7 +265,7 @@ def test_status_of_a_series_turned_off_after_it_started_says_nobody_gets_it(blog
     status = run_cli(blog, "welcome", "status", env=ENV)
     assert status.returncode == 0
     assert "turned off since: nobody gets it until [welcome] enabled = true again" in status.stdout
-    assert "readers who joined since get it" not in status.stdout
+    assert "readers who signed up since get it" not in status.stdout
 
 
 def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_starts_it(
@@ -380,3 +380,132 @@ def test_status_of_a_one_post_series_says_1_post(files_blog):
     write_settings(files_blog, "welcome", enabled=True, posts=["best-a"])
     status = invoke(files_blog, "welcome", "status", env=ENV)
     assert status.output.startswith("Welcome series (enabled): 1 post, the first "), status.output
+
+
+def test_an_imported_list_is_not_welcomed_unless_the_import_asks_sign_ups_are(blog, tmp_path):
+    """Readers moved here from another service are not new: `subscribers import` keeps them
+    out of the series (dated or not), `--welcome` puts them in it, `subscribers add` is a
+    sign-up and gets it, and `welcome enroll --all` takes the imported ones too."""
+    site = blog
+    settings = load_settings(site, ENV)
+    now = dt.datetime.now(dt.timezone.utc)
+    send_due(settings, now - DAY)  # the series started yesterday
+    moved = tmp_path / "members.csv"  # undated, and one dated after the series started
+    moved.write_text("email,subscribed_at\nann@example.net,\n"
+                     f"bo@example.net,{(now - DAY / 2).isoformat()}\n")
+    assert invoke(site, "subscribers", "import", str(moved)).exit_code == 0
+    asked = tmp_path / "asked.csv"
+    asked.write_text(f"email,subscribed_at\ncy@example.net,{(now - 90 * DAY).isoformat()}\n")
+    result = invoke(site, "subscribers", "import", str(asked), "--welcome")
+    assert result.exit_code == 0, result.output
+    assert invoke(site, "subscribers", "add", "dee@example.net").exit_code == 0
+    send_due(settings, now + dt.timedelta(minutes=15))
+    assert outbox(site) == {"best-a": {"cy@example.net", "dee@example.net"}}
+    status = invoke(site, "welcome", "status")
+    assert "readers who signed up since get it (an import's only with --welcome)" \
+        in status.output, status.output
+    enrolled = invoke(site, "welcome", "enroll", "--all", "--yes")
+    assert "Enrolled 3 readers" in enrolled.output, enrolled.output  # old@, ann@, bo@
+    send_due(settings, now + dt.timedelta(minutes=30))
+    assert outbox(site)["best-a"] == {"cy@example.net", "dee@example.net", "old@example.com",
+                                      "ann@example.net", "bo@example.net"}
+
+
+def test_a_welcome_email_found_never_sent_does_not_reopen_the_broadcast_to_later_readers(
+        blog):
+    """A broadcast post of the series whose welcome email to one reader was in doubt, then
+    found never sent (cron asks the provider first), goes to that reader; the finished
+    broadcast is not walked again for everyone who joined since."""
+    site = blog
+    write_post(site, "fresh", (T0 + DAY).isoformat())
+    write_settings(site, "welcome", enabled=True, posts=["fresh"], every="3d", first_after="1d")
+    settings = load_settings(site, ENV)
+    send_due(settings, T0 + 2 * DAY)  # the broadcast to old@; the series starts
+    write_list(site, [("old@example.com", T0 - 30 * DAY, ""), ("new@example.org", T0 + 2 * DAY, "")])
+    send_due(settings, T0 + 3 * DAY + dt.timedelta(hours=1))  # new@'s welcome email
+    assert outbox(site) == {"fresh": {"old@example.com", "new@example.org"}}
+    for eml in (site / "outbox" / "fresh").glob("*new@example.org*"):
+        eml.unlink()  # its batch timed out before the outbox wrote it
+    with Ledger.open(settings) as ledger:
+        ledger.mark("/posts/fresh", ["new@example.org"], State.IN_DOUBT, "read timeout")
+    write_list(site, [("old@example.com", T0 - 30 * DAY, ""), ("new@example.org", T0 + 2 * DAY, ""),
+                      ("later@example.org", T0 + 3 * DAY + 2 * dt.timedelta(hours=1), "")])
+    reconciled = invoke(site, "reconcile", env=ENV)  # as the cron run would first
+    assert "1 never reached" in reconciled.output, reconciled.output
+    plan = invoke(site, "send", "--due", "--dry-run", "--now",
+                  (T0 + 3 * DAY + 3 * dt.timedelta(hours=1)).isoformat(), env=ENV)
+    assert '"Fresh" (' in plan.output and "to 1 reader" in plan.output, plan.output
+    send_due(settings, T0 + 3 * DAY + 3 * dt.timedelta(hours=1))
+    # later@ joined a day before the series gives them fresh: not yet
+    assert outbox(site) == {"fresh": {"old@example.com", "new@example.org"}}
+    send_due(settings, T0 + 4 * DAY + 3 * dt.timedelta(hours=1))
+    assert outbox(site) == {"fresh": {"old@example.com", "new@example.org", "later@example.org"}}
+
+
+def test_a_series_naming_one_post_twice_under_two_names_is_one_line_not_a_traceback(blog):
+    site = blog
+    write_settings(site, "welcome", enabled=True, posts=["best-a", "best-b", "/posts/best-a"])
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    run = send_due(load_settings(site, ENV), T0 + 2 * DAY)
+    assert run.broken == ["welcome series not sent: newsletter.toml: welcome.posts names "
+                          "/posts/best-a twice ('best-a' and '/posts/best-a'); name each post "
+                          "once"], run.broken
+    status = invoke(site, "welcome", "status")
+    assert status.exit_code == 2 and "Traceback" not in status.output, status.output
+    assert status.output.count("\n") == 1 and "names /posts/best-a twice" in status.output
+    assert outbox(site) == {}
+
+
+def test_the_series_starts_at_the_first_run_enabling_it_even_when_a_limit_stops_its_broadcasts(
+        blog):
+    # The first run's broadcast stops at the daily limit before the series' part: the series
+    # has started all the same, so a reader who joins the next hour gets it.
+    site = blog
+    write_settings(site, "provider", name="outbox", daily_limit=5, reserve_for_signups=0)
+    write_post(site, "news", (T0 - DAY).isoformat())
+    listed = [(f"old{n}@example.com", T0 - 30 * DAY, "") for n in range(8)]
+    write_list(site, listed)
+    settings = load_settings(site, ENV)
+    assert send_due(settings, T0).limit is not None
+    write_list(site, listed + [("new@example.org", T0 + dt.timedelta(hours=1), "")])
+    for day in range(1, 4):
+        send_due(settings, T0 + day * DAY + dt.timedelta(hours=2))
+    assert outbox(site)["best-a"] == {"new@example.org"}
+    assert len(outbox(site)["news"]) == 9
+
+
+def test_an_import_with_welcome_before_the_first_run_starts_the_series_and_refuses_it_off(
+        files_blog, tmp_path):
+    site = files_blog
+    moved = tmp_path / "asked.csv"
+    moved.write_text("email\ncy@example.net\n")
+    write_settings(site, "welcome", enabled=False, posts=SERIES)
+    refused = invoke(site, "subscribers", "import", str(moved), "--welcome")
+    assert refused.exit_code == 2 and refused.output.count("\n") == 1, refused.output
+    assert "--welcome: the welcome series is not enabled" in refused.output
+    assert "cy@example.net" not in (site / "subscribers" / "subscribers.csv").read_text()
+    write_settings(site, "welcome", enabled=True, posts=SERIES)
+    assert invoke(site, "subscribers", "import", str(moved), "--welcome").exit_code == 0
+    send_due(load_settings(site, ENV), dt.datetime.now(dt.timezone.utc))  # the first run
+    assert outbox(site) == {"best-a": {"cy@example.net"}}
+
+
+def test_a_welcome_email_in_doubt_then_found_never_sent_is_sent_by_the_series(blog):
+    # best-a was never broadcast (dated before since): only the series can send it again
+    site = blog
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    send_due(settings, T0 + 2 * DAY)
+    assert outbox(site) == {"best-a": {"new@example.org"}}
+    for eml in (site / "outbox" / "best-a").glob("*new@example.org*"):
+        eml.unlink()  # its batch timed out before the outbox wrote it
+    with Ledger.open(settings) as ledger:
+        ledger.mark("/posts/best-a", ["new@example.org"], State.IN_DOUBT, "read timeout")
+    run = send_due(settings, T0 + 2 * DAY + dt.timedelta(hours=1))  # asks the outbox first
+    assert run.reconciled, run
+    assert outbox(site) == {"best-a": {"new@example.org"}}
+    send_due(settings, T0 + 5 * DAY + dt.timedelta(hours=1))
+    assert outbox(site) == {"best-a": {"new@example.org"}, "best-b": {"new@example.org"}}
+    with Ledger.open(settings) as ledger:
+        assert ledger.counts("/posts/best-a")["/posts/best-a"] == {State.SENT: 1}

@@ -12,6 +12,7 @@ import ipaddress
 from typing import TYPE_CHECKING, Callable
 
 import dns.exception
+import dns.name
 import dns.resolver
 
 from newsletter.check.findings import Finding, warning
@@ -32,6 +33,10 @@ class LookupFailed(Exception):
     """No DNS server answered: nothing can be said about the records."""
 
 
+class NotAName(Exception):
+    """A name DNS cannot hold (a label over 63 characters, an empty one, over 255 in all)."""
+
+
 def check_sender_dns(settings: Settings, options: OnlineOptions) -> list[Finding]:
     """A warning for each record the From domain lacks."""
     domain = settings.email.sender_domain
@@ -43,6 +48,9 @@ def check_sender_dns(settings: Settings, options: OnlineOptions) -> list[Finding
     except LookupFailed as failure:
         return [warning("dns-lookup", where, f"could not look up the DNS records of {domain} "
                         f"({failure})", "check the network, or name a server with --nameserver")]
+    except NotAName as name:
+        return [warning("dns-lookup", where, f"{name} cannot be a DNS name (each part at most "
+                        "63 characters, 255 in all)", "check the domain of email.from")]
 
 
 def _spf(domain: str, lookup: Callable[[str], list[str]], where: str) -> list[Finding]:
@@ -120,6 +128,8 @@ def _lookup(resolver: dns.resolver.Resolver) -> Callable[[str], list[str]]:
             return []
         except (dns.resolver.NoNameservers, dns.exception.Timeout) as error:
             raise LookupFailed(type(error).__name__ if not str(error) else str(error)[:120]) from None
+        except (dns.name.NameTooLong, dns.name.LabelTooLong, dns.name.EmptyLabel):
+            raise NotAName(name) from None
         return [b"".join(record.strings).decode("utf-8", "replace") for record in answer]
 
     return txt_records

@@ -33,6 +33,7 @@ from newsletter.urls import WEB_PORTS, split_url
 
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+SILENT_LINKS = 2  # links of a host that ran out of time before it is taken as down
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,11 @@ class Fetcher:
     # other links say the same at once. 2,000 images on a host that never answers took 10 s
     # each, 4 at a time: 83 minutes.
     hosts_down: dict[tuple[str, int], FetchProblem] = field(default_factory=dict, compare=False)
+    # (host, port) -> how many first hops it took and never answered within the deadline: a
+    # host that accepts connections and stays silent held each of its links the full timeout.
+    # One such link may be a slow page; at SILENT_LINKS the host is down for the others.
+    silent_links: dict[tuple[str, int], int] = field(default_factory=dict, compare=False)
+    images: bool = False  # the last answer must be an image (a hosted image's URL)
 
     def problem(self, url: str) -> FetchProblem | None:
         """What is wrong when fetching ``url``, or None when it answers below 400."""
@@ -80,19 +86,27 @@ class Fetcher:
             parts = split_url(url)
             if parts is None or parts.scheme not in WEB_PORTS or not parts.hostname:
                 return FetchProblem(f"redirects to {url[:200]}, which is no web address")
-            status, reason, location = self._get(parts, deadline, redirected=hop > 0)
+            response = self._get(parts, deadline, redirected=hop > 0)
+            status, location = response.status, response.getheader("Location")
             if (status not in REDIRECTS or not location) and status >= 400:
-                return FetchProblem(f"answers {status} {reason}".rstrip())
+                return FetchProblem(f"answers {status} {response.reason}".rstrip())
             if status not in REDIRECTS or not location:
-                return None
+                return self._kind_problem(response)
             try:
                 url = urljoin(url, location.strip())
             except ValueError:
                 return FetchProblem(f"redirects to {location[:200]}, which is no web address")
         return FetchProblem(f"redirects more than {MAX_REDIRECTS} times")
 
+    def _kind_problem(self, response: http.client.HTTPResponse) -> FetchProblem | None:
+        kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+        if not self.images or kind.startswith("image/"):
+            return None
+        return FetchProblem(f"answers {kind or 'without a Content-Type'}, not an image")
+
     def _get(self, parts: SplitResult, deadline: float, *,
-             redirected: bool) -> tuple[int, str, str | None]:
+             redirected: bool) -> http.client.HTTPResponse:
+        """The answer's status line and headers (its body is never read)."""
         port = parts.port or WEB_PORTS[parts.scheme]
         host = parts.hostname.encode("idna").decode("ascii")  # as DNS, SNI and Host name it
         if (host, port) in self.hosts_down:
@@ -125,9 +139,11 @@ class Fetcher:
         finally:
             watchdog.stop()
             sock.close()
+            if watchdog.fired.is_set():  # whatever the hang-up made http.client raise
+                self._note_silent(host, port, redirected)
         if watchdog.fired.is_set():  # http.client takes a cut-off header block as complete
             raise _Expired
-        return response.status, response.reason, response.getheader("Location")
+        return response
 
     def _note_down(self, host: str, port: int, error: Exception, deadline: float,
                    redirected: bool) -> None:
@@ -135,6 +151,13 @@ class Fetcher:
         later hop may have had too little left to say)."""
         if not redirected:
             self.hosts_down[host, port] = self._problem_of(error, deadline)
+
+    def _note_silent(self, host: str, port: int, redirected: bool) -> None:
+        if not redirected:
+            self.silent_links[host, port] = self.silent_links.get((host, port), 0) + 1
+            if self.silent_links[host, port] >= SILENT_LINKS:
+                self.hosts_down[host, port] = FetchProblem(
+                    f"did not answer within {self.timeout:g} s")
 
     def _addresses(self, host: str, port: int, deadline: float) -> list[str]:
         """Every address of ``host``, asked once; an IP literal in any spelling is itself."""

@@ -57,6 +57,18 @@ def check_online(settings: Settings, links: dict[str, list[LinkUse]], options: O
     return by_post, check_sender_dns(settings, options)
 
 
+def image_problems(urls: list[str], timeout: float) -> dict[str, str]:
+    """URL -> why it does not answer with an image, for each of ``urls`` that does not: the
+    post's hosted images, at the writer's own ``[images] url`` (on this machine too), each
+    within ``timeout`` (all of it: a server trickling its answer cannot hold a send)."""
+    from newsletter.check.fetch import Fetcher
+
+    fetcher = Fetcher(timeout, USER_AGENT, reachable=lambda address: True, images=True)
+    with ThreadPoolExecutor(max_workers=OnlineOptions().workers) as pool:
+        problems = dict(zip(urls, pool.map(fetcher.problem, urls)))
+    return {url: problem.text for url, problem in problems.items() if problem}
+
+
 def _finding(use: LinkUse, problem) -> Finding:
     noun = "image" if use.tag == "img" else "link"
     if problem.private:

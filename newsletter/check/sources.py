@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsletter.config import SETTINGS_FILE
+from newsletter.config import SETTINGS_FILE, setting_line
 from newsletter.posts import site_relative
 from newsletter.render import HTML_TEMPLATE, STYLESHEET, TEXT_TEMPLATE
 
@@ -106,9 +106,7 @@ class Source:
 
     def setting_where(self, section: str, key: str) -> str:
         """The line of ``key =`` in the ``[section]`` table of newsletter.toml, else the file."""
-        table = re.search(rf"^\s*\[{re.escape(section)}\]", self.text, re.MULTILINE)
-        found = self.where_match(rf"^\s*{re.escape(key)}\s*=", table.end()) if table else None
-        return found or self.name
+        return self.where(setting_line(self.text, section, key))
 
 
 class Sources:

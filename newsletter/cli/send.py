@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 import sys
+from collections import Counter
 
 import click
 
 from newsletter.cli import Site, pass_site
 from newsletter.cli.echo import counted, echo_findings, empty_list, warn_skipped_rows
 from newsletter.cli.progress import ProgressLine
+from newsletter.cli.send_summary import (
+    note_recovered,
+    nothing_left,
+    print_dry_run,
+    print_limit,
+    print_report,
+    send_exit_code,
+)
 from newsletter.errors import InputError
 
 # Subscriber files this large (~20,000 readers) take a noticeable time to count when the
@@ -54,6 +62,10 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
 
     With --due (no POST), for cron: send every published post dated from [schedule] since that
     was never sent, print nothing when none is due, and never ask.
+
+    Exit status 0 when every reader was reached (or the rest wait for a sending limit); 1 while
+    readers are left to look at: rejected by this run, left pending by an error, or in doubt
+    (this run's or an earlier one's, until `newsletter reconcile` settles them); 2 for bad input.
     """
     from newsletter.sending import defer_collections
 
@@ -137,6 +149,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     from newsletter.sending import (
         Budget,
         Ledger,
+        State,
         count_active,
         count_recipients,
         finish_if_walked,
@@ -161,20 +174,21 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     try:
         total = count_recipients(store, existing, post.id, states, skipped_rows, tags,
                                  read_list=read_list)
-        earlier = existing.counts(post.id).get(post.id) if existing else None
+        earlier = existing.counts(post.id).get(post.id, Counter()) if existing else Counter()
     finally:
         if existing:
             existing.close()
     who = f"subscriber tagged {', '.join(tags)}" if tags else "active subscriber"
-    _note_recovered(recovered, post)
+    note_recovered(recovered, post)
+    provider_name = settings.provider.name
     if total == 0 and count_active(store, tags) == 0:  # not "everyone has it": nobody is there
         click.echo(empty_list(store, tags), err=True)
         warn_skipped_rows(skipped_rows)
         return 1
     if total == 0:
-        _nothing_left(who, post, earlier)
+        nothing_left(who, post, earlier, provider_name)
         warn_skipped_rows(skipped_rows)
-        return 1 if recovered else 0
+        return 1 if recovered or earlier[State.IN_DOUBT] else 0
     warn_skipped_rows(skipped_rows)
     _note_development_secret(settings)
     click.echo(f"Post:       {post.title} ({post.id})")
@@ -183,6 +197,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     click.echo(f"Recipients: {counted_as}" + (f" (tagged {', '.join(tags)})" if tags else ""))
     click.echo(f"Provider:   {provider.describe()}")
     if dry_run:
+        print_dry_run(settings, post, total, earlier)
         click.echo("Dry run: nothing sent.")
         return 0
     if not yes:
@@ -207,6 +222,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                         mark_sent_by_hand(ledger, post.id, dt.datetime.now(dt.timezone.utc))
                 if progress:
                     progress.end()
+                left = ledger.counts(post.id).get(post.id, Counter())  # this run's and earlier
             finally:
                 if budget is not None:
                     budget.close()
@@ -221,89 +237,18 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             if count_active(store, tags) == 0:  # nobody there, rather than everyone served
                 click.echo(empty_list(store, tags), err=True)
                 return 1
-            _nothing_left(who, post, earlier)
-            return 0
-    _print_report(report, post, total, recovered)
+            nothing_left(who, post, left, provider_name)
+            return 1 if left[State.IN_DOUBT] else 0
+    print_report(report, post, total, left, provider_name)
     if report.limit_reached:
-        _print_limit(settings, report, post, total, tags)
-    limited_only = report.limit_reached and not (report.failed or report.in_doubt
-                                                 or report.stopped or report.recovered)
-    return 0 if (report.complete or limited_only) and not recovered else 1
-
-
-def _print_limit(settings, report, post, total: int | None, tags: tuple[str, ...]) -> None:
-    """The one line of a send that stopped at a sending limit: what is left, when it will all
-    have gone out at the site's limits, and the command that continues it (to the same readers:
-    a --tag send's only by its --tag)."""
-    from newsletter.cli.echo import limit_line
-    from newsletter.sending import Budget
-
-    left = None if total is None else max(0, total - report.done + report.pending)
-    finish = None
-    budget = Budget.open(settings, dt.datetime.now(dt.timezone.utc))
-    if budget is not None:
-        finish = budget.finish(left) if left is not None else None
-        budget.close()
-    if tags == post.newsletter_tags:
-        continues = f"`newsletter send {post.name}` (or send --due) continues"
-    else:
-        segment = " ".join(f"--tag {shlex.quote(tag)}" for tag in tags)
-        continues = f"`newsletter send {post.name} {segment}` continues"
-    click.echo(limit_line(settings, report.limit_reached, left, finish, continues))
-
-
-def _nothing_left(who: str, post, earlier) -> None:
-    """No reader is new to the post; a rejected or in-doubt one does not "have" it, and a
-    pending one is left only once they are no longer among the run's readers."""
-    from newsletter.sending import State
-
-    tried = [f"{earlier[state]} {state.words}" for state in (State.FAILED, State.IN_DOUBT)
-             if earlier and earlier[state]]
-    if earlier and earlier[State.PENDING]:
-        tried.append(f"{earlier[State.PENDING]} pending no longer among its readers")
-    if not tried:
-        click.echo(f"Nothing left to send: every {who} has {post.id} already.")
-        return
-    click.echo(f"Nothing left to send: every {who} was sent {post.id} or tried "
-               f"({', '.join(tried)}: see `newsletter status {post.name}`).")
+        print_limit(settings, report, post, total, tags)
+    return send_exit_code(report, recovered, left)
 
 
 def _note_development_secret(settings) -> None:
     if not settings.secrets.get("NEWSLETTER_SECRET"):
         click.echo("note: NEWSLETTER_SECRET is not set; unsubscribe links are signed with the "
                    "development secret (fine for the outbox, never for real mail)", err=True)
-
-
-def _note_recovered(recovered: int, post) -> None:
-    if recovered:
-        click.echo(f"An earlier run was interrupted with {recovered} message(s) on their "
-                   f"way: they are now in doubt, not resent (see `newsletter status {post.name}`).")
-
-
-def _print_report(report, post, total: int | None, recovered: int) -> None:
-    """The run's outcome; ``recovered``: rows of a dead run found in doubt before it began."""
-    _note_recovered(report.recovered, post)
-    recovered += report.recovered
-    for problem in report.problems:
-        click.echo(f"problem: {problem}", err=True)
-    line = (f"Sent {report.sent}, failed {report.failed}, in doubt {report.in_doubt}, "
-            f"pending {report.pending}")
-    if report.skipped:
-        line += f", skipped {report.skipped} (unsubscribed during the send)"
-    click.echo(line + ".")
-    if report.stopped:
-        left = "the other" if total is None else max(0, total - report.done)
-        click.echo(f"error: stopped: {report.stopped}; {left} readers not attempted", err=True)
-    if report.limit_reached and not (report.failed or report.in_doubt or report.stopped
-                                     or recovered):
-        return  # the limit's own line says what is left and when
-    if not report.complete or recovered:
-        options = [flag for flag, count in (("--retry-failed", report.failed),
-                                            ("--resend-in-doubt", report.in_doubt + recovered))
-                   if count]
-        also = f" (with {' or '.join(options)} for those)" if options else ""
-        click.echo(f"See `newsletter status {post.name}`; run send again to continue{also}.",
-                   err=True)
 
 
 def _test_send(settings, email, provider, addresses, dry_run: bool) -> int:

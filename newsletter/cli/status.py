@@ -15,7 +15,8 @@ from newsletter.cli.echo import warn_skipped_rows
 @click.command()
 @click.argument("post", required=False)
 @click.option("--json", "as_json", is_flag=True,
-              help="Print each post's funnel as JSON (one object for POST, else a list).")
+              help="Print each post's figures and funnel as JSON (one object for POST, else a "
+                   "list of the posts the ledger holds).")
 @pass_site
 def status(site: Site, post: str | None, as_json: bool) -> None:
     """Show sent / failed / in doubt / pending / not yet sent per post, or one POST's funnel
@@ -38,7 +39,9 @@ def status(site: Site, post: str | None, as_json: bool) -> None:
         with ledger:
             post_id = None if post is None else _post_id(ledger, posts, post)
     if as_json:
-        click.echo(json.dumps(_funnels_json(settings, post_id), indent=2))
+        from newsletter.cli.status_json import post_figures
+
+        click.echo(json.dumps(post_figures(settings, posts, post_id), indent=2))
         return
     if ledger is None:
         click.echo("Nothing sent yet (no ledger in .newsletter/)." if post_id is None
@@ -75,7 +78,8 @@ def _outlook(settings, posts, report):
     import datetime as dt
 
     from newsletter.cli.echo import readers
-    from newsletter.sending import Budget, Ledger, State, held_back, resumed_posts, welcome_sent
+    from newsletter.sending import (Budget, Ledger, State, held_back, pending_only, resumed_posts,
+                                    welcome_sent)
 
     welcome = welcome_sent(settings)
     known = {post.id for post in posts}
@@ -85,7 +89,9 @@ def _outlook(settings, posts, report):
     budget = Budget.open(settings, now)
     with Ledger.open(settings) as ledger:
         going_out = resumed_posts(settings, posts, ledger, now) if budget else set()
-    left = {post: report.counts[post][State.PENDING] + report.unsent[post] for post in going_out}
+        finished = {post for post in going_out if pending_only(ledger, post)}  # theirs only
+    left = {post: report.counts[post][State.PENDING] + (post not in finished) * report.unsent[post]
+            for post in going_out}
     finish = {post: budget.finish(n) for post, n in left.items() if n}
     if budget:
         budget.close()
@@ -134,25 +140,6 @@ def _post_id(ledger, posts, name: str) -> str:
         if len(known) == 1:
             return known[0]
         raise
-
-
-def _funnels_json(settings, post_id: str | None) -> dict | list[dict]:
-    """The funnel of ``post_id``, or of every post the ledger holds (a dead run's batches
-    found in doubt first); no read of the list."""
-    from collections import Counter
-
-    from newsletter.sending import ledger_counts, open_events, post_funnel
-
-    counts = ledger_counts(settings, post_id)
-    if post_id is not None:
-        return post_funnel(settings, post_id, counts.get(post_id, Counter())).as_json()
-    events = open_events(settings) if counts else None  # one store (one pool) for every post
-    try:
-        return [post_funnel(settings, each, counter, events).as_json()
-                for each, counter in sorted(counts.items())]
-    finally:
-        if events is not None:
-            events.close()
 
 
 def _show_funnel(settings, post_id: str, counter) -> None:

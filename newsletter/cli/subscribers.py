@@ -44,14 +44,17 @@ def subscribers() -> None:
 
 @subscribers.command("list")
 @status_option
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Only readers with this tag (repeat: any of them), as send --tag picks them.")
 @pass_site
-def list_(site, status: str | None) -> None:
+def list_(site, status: str | None, tags: tuple[str, ...]) -> None:
     """List readers (once each): address, name, status, tags, tab-separated."""
     from newsletter.posts import printable  # a line break or a terminal escape, written out
 
+    wanted = frozenset(tag.lower() for tag in tags)
     problems: list = []
     for reader in _store(site).each_reader(problems):  # one at a time: a list of millions
-        if status is None or reader.status == status:
+        if (status is None or reader.status == status) and (not tags or reader.tagged(wanted)):
             click.echo("\t".join(printable(cell) for cell in (
                 reader.address, reader.name, reader.status, ",".join(reader.tags))))
     _warn_problems(problems)
@@ -129,12 +132,18 @@ def remove(site, email: str) -> None:
 @click.option("--resubscribe", is_flag=True,
               help="Make readers who unsubscribed, bounced or complained active again "
                    "if FILE lists them as active.")
+@click.option("--welcome", is_flag=True,
+              help="Give the readers it adds the welcome series, as if they had just signed "
+                   "up (by default they are not new readers: they do not get it).")
 @pass_site
 def import_(site, file: Path, source: str | None, status_column: str | None,
-            active_values: str | None, resubscribe: bool) -> None:
+            active_values: str | None, resubscribe: bool, welcome: bool) -> None:
     """Merge the readers of another CSV into the list: our own columns, or the export of
     Ghost, Substack, Buttondown, Mailchimp, listmonk, Kit or beehiiv (recognised by its
     header). Readers who left there never become active here."""
+    import time
+
+    from newsletter.sending import import_arrivals
     from newsletter.subscribers import ImportOptions, import_file
 
     values = frozenset(value.strip().lower() for value in (active_values or "").split(",")
@@ -144,7 +153,9 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
     if bool(status_column) != bool(values):
         raise click.UsageError("--status-column and --active-values go together")
     options = ImportOptions(source, status_column, values)
-    summary = import_file(_store(site), file, resubscribe=resubscribe, options=options)
+    with import_arrivals(site.settings, welcome, int(time.time())) as adding:
+        summary = import_file(_store(site), file, resubscribe=resubscribe, options=options,
+                              adding=adding)
     for problem in summary.problems:
         click.echo(f"not imported: {problem.where}: {problem.message}", err=True)
     arrived = ", ".join(f"{status} {summary.arrived[status]}" for status in STATUSES

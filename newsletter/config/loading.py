@@ -1,7 +1,9 @@
 """Loading newsletter.toml: one pipeline from TOML to checked Settings, secrets from the environment.
 
-One pipeline, :func:`load_settings`: parse TOML, reject unknown keys, check types, apply
-defaults, then read secrets from ``environ``. Every failure names the file and the key.
+One pipeline, :func:`load_settings`: parse TOML, refuse a secret pasted into the file
+(pasted_secrets.py), reject unknown keys, check types, apply defaults, then read secrets from
+``environ``. Every failure names the file and the key, and the key's line when the text shows
+where it is (lines.py).
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ import re
 import string
 import tomllib
 from dataclasses import Field, fields, replace
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
 from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES, STORE_URL_VARIABLE
+from newsletter.config.lines import did_you_mean, located, setting_line, toml_problem
+from newsletter.config.pasted_secrets import refuse_pasted_secrets
 from newsletter.config.sections import (
     MOVED,
     REQUIRED,
@@ -28,29 +30,44 @@ from newsletter.config.sections import (
     Secrets,
     Settings,
 )
+from newsletter.config.senders import check_addresses
 from newsletter.config.signup import checked_signup
 from newsletter.config.store import STORE_PASSWORD, check_store, url_secrets
+from newsletter.config.url_settings import check_unsubscribe_url, check_urls
 from newsletter.config.welcome import check_welcome
 from newsletter.errors import ConfigError
-from newsletter.urls import split_url
 
 SETTINGS_FILE = "newsletter.toml"
+MAX_SETTINGS_BYTES = 2**20
 
 
 def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
     """Read and validate ``site_dir/newsletter.toml`` and the secrets in ``environ``."""
     path = Path(site_dir) / SETTINGS_FILE
-    raw = _read_toml(path)
-    where = path.name
+    raw, text = _read_toml(path)
+    try:
+        return _checked_settings(Path(site_dir), raw, text, environ)
+    except ConfigError as error:
+        raise located(error, text, SECTIONS) from None
+
+
+def _checked_settings(site_dir: Path, raw: dict[str, Any], text: str,
+                      environ: Mapping[str, str]) -> Settings:
+    where = SETTINGS_FILE
+    refuse_pasted_secrets(raw, text, SECTIONS, where)
     unknown = sorted(set(raw) - set(SECTIONS))
     if unknown and not isinstance(raw[unknown[0]], dict):
-        raise ConfigError(f"{unknown[0]} is outside any section", where=where,
+        line = setting_line(text, None, unknown[0])
+        raise ConfigError(f"{unknown[0]} is outside any section",
+                          where=f"{where}:{line}" if line else where,
                           hint="move it under the section it belongs to ([site], [email], ...)")
     if unknown:
+        line = setting_line(text, unknown[0])
         raise ConfigError(
             f"unknown section [{unknown[0]}]",
-            where=where,
-            hint=f"use one of {', '.join(f'[{s}]' for s in SECTIONS)}",
+            where=f"{where}:{line}" if line else where,
+            hint=did_you_mean(unknown[0], SECTIONS, "[{}]")
+            + f"use one of {', '.join(f'[{s}]' for s in SECTIONS)}",
         )
     sections = {}
     for name, cls in SECTIONS.items():
@@ -58,7 +75,7 @@ def load_settings(site_dir: Path, environ: Mapping[str, str]) -> Settings:
         if not isinstance(table, dict):
             raise ConfigError(f"{name} must be a table", where=where, hint=f"write it as [{name}]")
         sections[name] = _build_section(cls, name, table, where)
-    settings = Settings(root=Path(site_dir).resolve(), secrets=read_secrets(environ), **sections)
+    settings = Settings(root=site_dir.resolve(), secrets=read_secrets(environ), **sections)
     _check_values(settings, where)
     settings = replace(settings, signup=checked_signup(settings, where))
     check_store(settings, where)
@@ -80,8 +97,15 @@ def read_secrets(environ: Mapping[str, str]) -> Secrets:
     return Secrets(values)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The parsed file and its text."""
     try:
+        if path.exists() and not path.is_file():  # a FIFO's read waits forever, /dev/zero's fills
+            raise ConfigError("is not a regular file (a FIFO, a device or a folder)",
+                              where=str(path), hint="put the site's settings file there")
+        if path.exists() and (size := path.stat().st_size) > MAX_SETTINGS_BYTES:
+            raise ConfigError(f"is {size / 2**20:.1f} MB; a settings file over 1 MB is refused",
+                              where=str(path))
         data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("not found", where=str(path), hint=_where_the_site_is(path.parent)) from None
@@ -94,11 +118,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
                           where=f"{path.name}:{line}", hint="save the file as UTF-8") from None
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\s*\(at line (\d+), column \d+\)$", str(exc))
-        problem, line = (str(exc)[:found.start()], f":{found.group(1)}") if found else (exc, "")
-        raise ConfigError(f"not valid TOML ({problem})", where=f"{path.name}{line}") from None
+        problem, line = (str(exc)[:found.start()], int(found.group(1))) if found else (exc, 0)
+        message, hint = toml_problem(str(problem), text, line)
+        raise ConfigError(message, where=f"{path.name}:{line}" if line else path.name,
+                          hint=hint) from None
 
 
 def site_above(folder: Path) -> Path | None:
@@ -128,7 +154,8 @@ def _build_section(cls: type, section: str, table: dict[str, Any], where: str) -
         raise ConfigError(
             f"unknown setting {section}.{unknown[0]}",
             where=where,
-            hint=f"check the spelling; [{section}] takes {', '.join(known)}",
+            hint=did_you_mean(unknown[0], known, "{}")
+            + f"[{section}] takes {', '.join(known)}",
         )
     values = {}
     for key, spec in known.items():
@@ -212,7 +239,7 @@ def _parse_since(value: Any, key: str, where: str) -> dt.datetime:
 def _check_values(settings: Settings, where: str) -> None:
     """Checks that need more than a type: allowed names, URLs, zones, ranges."""
     site, email, provider = settings.site, settings.email, settings.provider
-    _check_urls_split(settings, where)
+    check_urls(settings, where)
     for key in ("from_", "reply_to", "subject", "unsubscribe_url", "unsubscribe_mailto"):
         value = getattr(email, key)
         if value and any(char in value for char in "\r\n\0"):
@@ -220,7 +247,14 @@ def _check_values(settings: Settings, where: str) -> None:
             raise ConfigError(f"email.{key.rstrip('_')} must be on one line", where=where)
     _check_subject(email.subject, where)
     if not site.url.startswith(("https://", "http://")):
-        raise ConfigError("site.url must start with https://", where=where)
+        raise ConfigError("site.url must start with https://", where=where,
+                          hint=f'write it as "https://{site.url.strip().split("://")[-1]}"'
+                          if site.url.strip() else "write your blog's address there")
+    for key, value in (("site.title", site.title), ("email.postal_address",
+                       email.postal_address), ("email.subject", email.subject)):
+        if not value.strip():
+            raise ConfigError(f"{key} is empty", where=where,
+                              hint=_WANTED[key])
     try:
         site.zone
     except (ZoneInfoNotFoundError, ValueError):
@@ -228,17 +262,8 @@ def _check_values(settings: Settings, where: str) -> None:
             f"site.timezone {site.timezone!r} is not a known time zone",
             where=where, hint="use a name such as UTC or Europe/Berlin",
         ) from None
-    if "@" not in email.from_address:
-        raise ConfigError(
-            f"email.from {email.from_!r} has no address",
-            where=where, hint='write it as "Your Name <you@example.com>"',
-        )
-    for key in ("reply_to", "unsubscribe_mailto"):  # a provider refuses every message else
-        value = getattr(email, key)
-        if value and "@" not in parseaddr(value)[1]:
-            raise ConfigError(f"email.{key} {value!r} is not an email address", where=where,
-                              hint='write it as "you@example.com"')
-    _check_unsubscribe_url(email.unsubscribe_url, site.url, where)
+    check_addresses(email, where)  # a provider refuses every message else
+    check_unsubscribe_url(email.unsubscribe_url, site.url, where)
     if provider.name not in PROVIDER_NAMES:
         raise ConfigError(
             f"provider.name {provider.name!r} is not a known provider",
@@ -251,18 +276,11 @@ def _check_values(settings: Settings, where: str) -> None:
         )
 
 
-def _check_urls_split(settings: Settings, where: str) -> None:
-    """Every URL setting can be split (:mod:`newsletter.urls`): later checks rely on it."""
-    values = [("site.url", settings.site.url), ("email.unsubscribe_url",
-               settings.email.unsubscribe_url), ("email.cta_url", settings.email.cta_url),
-              ("provider.api_url", settings.provider.api_url), ("images.url", settings.images.url),
-              ("signup.confirm_url", settings.signup.confirm_url),
-              *(("signup.allowed_origins", origin) for origin in settings.signup.allowed_origins)]
-    for key, value in values:
-        if value and split_url(value.strip()) is None:
-            raise ConfigError(f"{key} {value!r} is not a valid URL", where=where,
-                              hint="[ and ] belong only around an IPv6 address, a port is a "
-                                   "number up to 65535")
+# What to write in a setting that must not be empty.
+_WANTED = {"site.title": "write your blog's name there",
+           "email.subject": 'write the pattern of every subject there, such as "{title}"',
+           "email.postal_address": "write the postal address the law requires in every "
+                                   "newsletter there"}
 
 
 def _check_subject(pattern: str, where: str) -> None:
@@ -281,30 +299,3 @@ def _check_subject(pattern: str, where: str) -> None:
             used = "{" + name + (f"!{conversion}" if conversion else "") + (
                 f":{spec}" if spec else "") + "}"
             raise ConfigError(f"email.subject may not use {used}", where=where, hint=hint)
-
-
-def _check_unsubscribe_url(url: str, site_url: str, where: str) -> None:
-    """The URL must be https and name each reader by ``{token}`` where the endpoint can read it.
-
-    ``{email}`` is still allowed (links of the old ``?email={email}&token={token}`` kind), but
-    the token alone names the reader, and ``newsletter check`` warns about the address in clear.
-    """
-    example = f"for example {site_url.rstrip('/')}/unsubscribe/{{token}}"
-    if not url.startswith("https://"):
-        raise ConfigError("email.unsubscribe_url must be an https:// URL (RFC 8058 one-click "
-                          "unsubscribe)", where=where, hint=example)
-    try:
-        url.format(email="e", token="t")
-    except (KeyError, IndexError, ValueError) as error:
-        raise ConfigError(f"email.unsubscribe_url cannot be filled in ({error!r})", where=where,
-                          hint="use only the {token} placeholder; " + example) from None
-    if url.count("{token}") != 1:
-        raise ConfigError("email.unsubscribe_url must hold {token} once: without it every "
-                          "reader would get the same link", where=where, hint=example)
-    parts = urlsplit(url)
-    in_query_names = any("{" in name for name, _ in parse_qsl(parts.query))
-    partial_values = [value for _, value in parse_qsl(parts.query)
-                      if "{" in value and value not in ("{email}", "{token}")]
-    if "{" in parts.netloc or "{" in parts.fragment or in_query_names or partial_values:
-        raise ConfigError("email.unsubscribe_url must put {token} in the path or as a whole "
-                          "query value (?t={token})", where=where, hint=example)

@@ -30,7 +30,9 @@ class Range:
         return math.isfinite(value) and self.low <= value <= self.high
 
     def __str__(self) -> str:
-        return f"from {self.low:g} to {self.high:g}" + (f" {self.unit}" if self.unit else "")
+        # 100,000,000 rather than 1e+08 or 100,000,000.0; 0.01 as it is
+        low, high = (f"{n:,.0f}" if float(n).is_integer() else f"{n:g}" for n in (self.low, self.high))
+        return f"from {low} to {high}" + (f" {self.unit}" if self.unit else "")
 
 
 def ranged(default: float | None, low: float, high: float, unit: str = ""):

@@ -38,14 +38,26 @@ def url_secrets(url: str) -> tuple[str, ...]:
     """The forms of a store URL's passwords to hide: as written (libpq quotes them so), and
     decoded; the one before the host, and any in a ``password=`` or ``sslpassword=``
     parameter (libpq quotes one holding a %00, say)."""
+    written = [written_password(url), *password_parameters(url)]
+    return tuple(form for each in written if each for form in (each, unquote(each)))
+
+
+def password_parameters(url: str) -> list[str]:
+    """The values, as written, of the URL's ``password`` and ``sslpassword`` parameters.
+    libpq decodes a parameter's name (``pass%77ord=``), and quotes a whole parameter whose
+    ``=`` is escaped (``password%3D...``) as it refuses it: both count."""
     try:
         query = urlsplit(url).query
     except ValueError:
-        query = ""
-    written = [written_password(url)] + [value for name, _, value in
-                                         (pair.partition("=") for pair in query.split("&"))
-                                         if name in ("password", "sslpassword")]
-    return tuple(form for each in written if each for form in (each, unquote(each)))
+        return []
+    found = []
+    for pair in query.split("&"):
+        name, separator, value = pair.partition("=")
+        if not separator:
+            name, _, value = re.sub("%3[Dd]", "=", pair, count=1).partition("=")
+        if unquote(name) in ("password", "sslpassword"):
+            found.append(value)
+    return found
 
 
 def check_store(settings, where: str) -> None:
@@ -64,7 +76,7 @@ def check_store(settings, where: str) -> None:
 
 def refuse_password(url: str, name: str, why: str, where: str, hint: str) -> None:
     """ConfigError when ``url`` holds a password (never quoting it)."""
-    if url_password(url) is not None or "password=" in url:
+    if url_password(url) is not None or password_parameters(url):
         raise ConfigError(f"{name} holds a password, and {why}", where=where, hint=hint)
 
 

@@ -127,6 +127,11 @@ class SiteLayout:
                     found.add(match)
         return sorted(path for path in found if not self._skipped(path))
 
+    def post_folders(self) -> list[Path]:
+        """The folders ``dirs`` name, a glob's up to its first wildcard."""
+        return [self.root / re.split(r"[*?[]", pattern.strip().strip("/"), maxsplit=1)[0]
+                for pattern in self.dirs]
+
     def page_files(self) -> list[Path]:
         """The site's pages outside ``dirs`` (Hugo's ``content/about.md``, Jekyll's
         ``about.md``): listed as pages, never mailed."""
@@ -207,9 +212,12 @@ class SiteLayout:
             for name in (key, *(key + ext for ext in self.generator.extensions),
                          f"{key}/index.md", f"{key}/_index.md"):
                 path = base / name
-                # resolved first: "../../elsewhere.md" lies under the site in name only
-                if path.is_file() and self.root.resolve() in path.resolve().parents:
-                    found.append(path)
+                try:
+                    # resolved first: "../../elsewhere.md" lies under the site in name only
+                    if path.is_file() and self.root.resolve() in path.resolve().parents:
+                        found.append(path)
+                except OSError:  # a name too long for the system names no post
+                    continue
         return found
 
     def _skipped(self, path: Path) -> bool:

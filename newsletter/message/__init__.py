@@ -1,6 +1,7 @@
 """Each reader's message: the post's Email with their values filled in, MIME bytes and tokens."""
 
 from newsletter.message.compose import (
+    Assembled,
     Message,
     MessageFactory,
     MessageIds,
@@ -18,6 +19,6 @@ from newsletter.message.tokens import (
     verify_legacy_token,
 )
 
-__all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Message", "MessageFactory", "MessageIds",
+__all__ = ["DEVELOPMENT_SECRET", "SAMPLE_ADDRESS", "Assembled", "Message", "MessageFactory", "MessageIds",
            "NoticeFactory", "Prepared", "ReaderSigner", "TokenCache", "UnsubscribeTokens",
            "one_line", "sample_message", "secret_id", "signing_secret", "verify_legacy_token"]

@@ -178,6 +178,13 @@ class Prepared(NamedTuple):
         return address_key(self.address)
 
 
+class Assembled(list):
+    """The messages of one :meth:`MessageFactory.assemble_all` call, alike by construction:
+    one post, test or not, the same subject, header names in one order and value names; each
+    List-Unsubscribe its unsubscribe link between texts JSON writes as they are. An adapter
+    may take that as checked (SendGrid's personalizations)."""
+
+
 class MessageIds:
     """The Message-ID of each reader's message of one post: an HMAC of post and address, the
     same in every run, so a resent in-doubt message keeps it and `reconcile` can tell the
@@ -274,7 +281,7 @@ class MessageFactory:
         """The message of a prepared reader: the headers this post shares, and theirs."""
         return self.assemble_all([reader])[0]
 
-    def assemble_all(self, readers: list[Prepared]) -> list[Message]:
+    def assemble_all(self, readers: list[Prepared]) -> Assembled:
         """:meth:`assemble` of each reader of a batch, dated once (a send's hot path: the
         headers the batch shares are laid out once, in order, and copied for each reader, who
         fills in their own; each Message built positionally)."""
@@ -286,7 +293,7 @@ class MessageFactory:
         shared.update({"List-Id": self.list_id, "List-Unsubscribe": "",
                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
         after = f">, {self.mailto}" if self.mailto else ">"
-        messages = []
+        messages = Assembled()
         for address, name, to, message_id, url in readers:
             headers = shared.copy()
             headers["To"], headers["Message-ID"] = to, message_id

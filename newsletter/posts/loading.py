@@ -79,6 +79,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     """Read and check one post file (a page of the site, and why, when ``page`` is given)."""
     where = site_relative(settings, path)
     _refuse_control_characters(where)
+    _refuse_linked_outside(settings, layout, path, where)
     text = _read_text(path, where)
     generator = layout.generator
     try:
@@ -200,6 +201,19 @@ def _refuse_control_slug(made: str, meta: dict, fields: FieldReader) -> None:
         hint="write it without line breaks, tabs or other control characters")
 
 
+def _refuse_linked_outside(settings: Settings, layout: SiteLayout, path: Path,
+                           where: str) -> None:
+    """A post file that is a link to a file outside the site is refused, as an image is
+    (docs/images.md#finding-the-file): a pull request's link to ``~/.ssh/id_rsa`` must never be
+    mailed. The site's own folders linked from elsewhere (the content folder, a post folder)
+    are the site."""
+    folders = [settings.root, layout.generator.content_root, *layout.post_folders()]
+    real = path.resolve()
+    if not any(real.is_relative_to(folder.resolve()) for folder in folders):
+        raise ContentError("the post is a link to a file outside the site folder", where=where,
+                           hint="copy the file into the site instead of linking to it")
+
+
 def _read_text(path: Path, where: str) -> str:
     if (size := path.stat().st_size) > MAX_POST_BYTES:  # refused unread: no time, no memory
         raise ContentError(f"the post is {size / 2**20:.1f} MB; posts over 1 MB are refused",
@@ -233,11 +247,11 @@ def _with_custom_tables(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _front_matter_of(path: Path) -> dict[str, Any]:
-    """Another file's front matter (a Hugo section's _index.md), empty if it does not load."""
+    """Another file's front matter (a Hugo section's _index.md), empty if it does not load (one
+    over a post's size limit is not read: it is read again for each post below it)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        return split_front_matter(text, str(path)).meta
-    except (ContentError, OSError, UnicodeDecodeError):
+        return split_front_matter(_read_text(path, str(path)), str(path)).meta
+    except (ContentError, OSError):
         return {}
 
 

@@ -1,22 +1,21 @@
 """The one HTTP send template every API provider shares: build, POST once, sort the outcome.
 
-``HttpProvider.send_batch()`` builds the request (the adapter's ``build_request``), POSTs it
-once with the configured timeout, turns transport failures and error statuses into the
-error classes of ``newsletter.errors``, and hands a successful response to the adapter's
-``parse_response``. Adapters override only the wire format and, where their docs say so,
-:meth:`HttpProvider.raise_for_status`.
-
-Sorting (docs/providers.md#errors-and-retries-all-providers):
+``HttpProvider.send_batch()`` builds the request (``build_request``), POSTs it once, turns
+transport failures and error statuses into ``newsletter.errors`` classes and hands a 2xx to
+``parse_response``. Adapters override the wire format and, where their docs say so,
+:meth:`HttpProvider.raise_for_status`. Sorting (docs/providers.md#errors-and-retries-all-providers):
 
 - refused connection (a proxy's too), connect timeout, a TLS handshake that fails, times out
-  or is reset: nothing reached the provider -> ``TransientError``;
-- read timeout, connection dropped or TLS broken after the request was written, body cut
-  short -> ``InDoubtError``;
+  or is reset: nothing reached the provider -> ``TransientError`` (a proxy refusing the
+  tunnel with 407 or 403 -> ``AuthError``);
+- read timeout, connection dropped or TLS broken after the request was written, a 2xx or
+  5xx body cut short -> ``InDoubtError`` (a 3xx or 4xx one -> ``TransientError``);
 - the request cannot even be prepared (a bad URL, a bad timeout) -> ``NotSentError``;
 - an answer saying the account's sending quota is used up (a 429 with a daily-quota reason or
   a wait of more than 15 minutes, SendGrid's "Maximum credits exceeded") -> ``QuotaError``;
-- 401/403, or a redirect, 404 or 405 (a wrong ``api_url``) -> ``AuthError``; 429 -> ``TransientError``
-  with the provider's retry hint;
+- 401/403, a redirect, 404 or 405 (a wrong ``api_url``), 407 (a proxy's login) or 413 (every
+  batch would be as large) -> ``AuthError``; 408 (the request was not all received) and 429
+  -> ``TransientError`` with the provider's retry hint;
   5xx the provider's docs call safe (``transient_statuses``) -> ``TransientError``;
   any other 5xx -> ``InDoubtError``;
 - any other non-2xx: the provider rejected the whole request for good -> one
@@ -39,16 +38,11 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import requests
 
-from newsletter.errors import (
-    AuthError,
-    ConfigError,
-    InDoubtError,
-    NotSentError,
-    QuotaError,
-    TransientError,
-)
+from newsletter.errors import (AuthError, ConfigError, InDoubtError, NotSentError, QuotaError,
+                               TransientError)
 from newsletter.providers.base import Provider, Result
-from newsletter.providers.transport import in_handshake, make_session, never_connected
+from newsletter.providers.transport import (body_read, in_handshake, make_session,
+                                            never_connected, proxy_refusal)
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -58,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 # A provider's words for a used-up sending quota, which no short back-off clears.
 QUOTA_WORDS = re.compile(r"quota|daily (sending )?limit|sending limit|credits exceeded", re.I)
+PROXY_HINT = "check the proxy settings (HTTPS_PROXY, and the user and password in it)"
 QUOTA_WAIT = 15 * 60  # a 429 asking to wait longer than this is a quota, not a rate limit
 
 
@@ -161,7 +156,7 @@ class HttpProvider(Provider):
         """POST once; sort transport failures by whether the request can have been received."""
         prepared, options = self.prepare(request)
         try:
-            return self.session.send(prepared, **options)
+            response = self.session.send(prepared, **options)
         except requests.ConnectTimeout:
             raise TransientError(f"{self.name}: no connection to {self.api_url} (timed out)") from None
         except (requests.ReadTimeout, requests.ConnectionError) as exc:
@@ -171,11 +166,21 @@ class HttpProvider(Provider):
                 raise TransientError(f"{self.name}: TLS handshake with {self.api_url} failed") from None
             if isinstance(exc, requests.ReadTimeout):
                 raise InDoubtError(f"{self.name}: no answer within {self.timeout:g} s") from None
+            if refusal := proxy_refusal(exc):
+                raise AuthError(f"{self.name}: the proxy answered {self.provider_text(refusal)}; "
+                                "nothing was sent", hint=PROXY_HINT) from None
             if never_connected(exc):
                 raise TransientError(f"{self.name}: cannot connect to {self.api_url}") from None
             raise InDoubtError(f"{self.name}: connection lost after sending") from None
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
-            raise InDoubtError(f"{self.name}: connection lost while reading the answer") from None
+        if body_read(response):
+            return response
+        status = response.status_code
+        # The status came whole: a refusal (a 3xx or 4xx) sent nothing, whatever its lost
+        # body said (an account's or a reader's refusal, a quota): try again later.
+        if 300 <= status < 500:
+            raise TransientError(f"{self.name} answered {status}, but the answer was cut short; "
+                                 "nothing was sent")
+        raise InDoubtError(f"{self.name} answered {status}, but the answer was cut short")
 
     def prepare(self, request: HttpRequest) -> tuple[requests.PreparedRequest, dict[str, Any]]:
         """The request as it will be sent, and the options to send it with (what
@@ -194,7 +199,9 @@ class HttpProvider(Provider):
             raise NotSentError(f"{self.name}: the request could not be prepared "
                                f"({self.provider_text(repr(exc))}); nothing was sent",
                                hint="check provider.api_url and the settings") from None
-        return prepared, {**options, "timeout": self.timeout, "allow_redirects": False}
+        # stream: the head first, then the body, read by post() knowing the status.
+        return prepared, {**options, "timeout": self.timeout, "allow_redirects": False,
+                          "stream": True}
 
     def _environment(self, url: str) -> dict[str, Any]:
         """What the environment says for requests to ``url`` (proxies, CA bundle), read once a
@@ -214,13 +221,21 @@ class HttpProvider(Provider):
         if status in (401, 403):
             raise AuthError(self.describe_response(response),
                             hint=f"check {self.secret_name} and the sender's set-up")
+        if status == 407:  # a proxy between us and the provider wants credentials
+            raise AuthError(f"{self.describe_response(response)}: nothing was sent",
+                            hint=PROXY_HINT)
+        if status == 413:  # every batch of the post is as large: each would be refused alike
+            raise AuthError(f"{self.describe_response(response)}: the request was too large, "
+                            "nothing was sent",
+                            hint="lower provider.batch_size, or make the post's images smaller")
         if 300 <= status < 400 or status in (404, 405):  # no send endpoint at this api_url
             where = response.headers.get("Location")  # we follow no redirect
             moved = f", a redirect to {self.provider_text(where)}" if where else ""
             raise AuthError(f"{self.describe_response(response)}{moved}: nothing was sent",
                             hint="check provider.api_url (https://, and the address the "
                                  "provider documents)")
-        if status == 429 or status in self.transient_statuses:
+        # 408: the server stopped waiting for the request before it had all of it.
+        if status in (408, 429) or status in self.transient_statuses:
             raise TransientError(self.describe_response(response),
                                  retry_after=self.retry_after(response))
         if status >= 500:

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from newsletter.addresses import address_key
-from newsletter.errors import AuthError, ConfigError
+from newsletter.errors import AuthError, ConfigError, InDoubtError
 from newsletter.providers.base import TEST_COPY, Result, ascii_label
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, parse_retry_after
@@ -50,6 +50,14 @@ if TYPE_CHECKING:
     from newsletter.message import Message
     from newsletter.render import Email
 
+# What Mailgun answers, 200 and plain text, to a path it does not serve (a wrong domain or
+# api_url): nothing was sent (django-anymail backends/mailgun.py, mailgun.js).
+NO_SUCH_ENDPOINT = "Mailgun Magnificent API"
+# A sandbox domain's or a free account's refusal, 403 (400 in older answers): "Domain
+# sandbox….mailgun.org is not allowed to send: Sandbox subdomains are for test purposes only.
+# Please add your own domain or add the address to authorized recipients in Account Settings."
+# Every batch of a newsletter gets it: the run stops.
+NOT_ALLOWED = re.compile(r"not allowed to send|for test purposes only", re.I)
 TAG_LIMIT = 128  # characters in an o:tag (Mailgun tags are short ASCII labels)
 MAX_MESSAGE_BYTES = 25 * 1000 * 1000  # a message with its files (docs/providers.md#mailgun-sending)
 
@@ -144,17 +152,23 @@ class MailgunProvider(HttpProvider):
             raise AuthError(self.describe_response(response),
                             hint="check provider.domain; EU domains need "
                                  "api_url = \"https://api.eu.mailgun.net\"")
+        if response.status_code in (400, 403) and NOT_ALLOWED.search(
+                self.error_message(response) or "") and not self.quota_used_up(response):
+            raise AuthError(self.describe_response(response),
+                            hint="a sandbox domain (or a free account) sends only to its "
+                                 "authorized recipients: send from your own domain at Mailgun")
         super().raise_for_status(response)
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 200 {"id", "message": "Queued. Thank you."}: one id for the whole call.
+        if NO_SUCH_ENDPOINT in response.text[:100]:  # as text, or as a JSON message
+            raise AuthError(f"{self.name} answered {response.status_code} {NO_SUCH_ENDPOINT!r}, "
+                            "its answer to a path it does not serve: nothing was sent",
+                            hint=f"check provider.api_url ({self.api_url}) and provider.domain")
         answer = self.read_json(response)
         message_id = answer.get("id") if isinstance(answer, dict) else None
-        if not message_id:
-            # A wrong path can answer 200 "Mailgun Magnificent API" without sending anything
-            # (django-anymail backends/mailgun.py).
-            raise AuthError(f"{self.name} answered {response.status_code} without a message id",
-                            hint=f"check provider.api_url ({self.api_url}) and provider.domain")
+        if not isinstance(message_id, str) or not message_id:
+            raise InDoubtError(f"{self.name} answered {response.status_code} without a message id")
         return [Result.sent(message_id) for _ in messages]
 
     def retry_after(self, response: requests.Response) -> float | None:

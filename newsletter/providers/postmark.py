@@ -26,6 +26,15 @@ from newsletter.providers.json_bodies import SHARED_SLOT, json_array_with_bodies
 from newsletter.providers.key_check import read, refused
 from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages, wall_time, windows
 from newsletter.providers.message_parts import extra_headers, refuse_oversized
+from newsletter.providers.postmark_codes import (
+    ACCOUNT_CODES,
+    REQUEST_CODES,
+    SENDING_LIMIT,
+    TEMPLATE_CODES,
+    TEMPLATE_HINT,
+    TRY_LATER,
+    error_code,
+)
 from newsletter.providers.postmark_metadata import metadata, post_tag, reader_of
 from newsletter.providers.postmark_templates import PostTemplate, TemplateStore, batch_body
 from newsletter.providers.suppression_api import get_json, records_in
@@ -40,18 +49,6 @@ logger = logging.getLogger(__name__)
 
 # Validates the request without sending anything (docs/providers.md#postmark-test-mode).
 TEST_TOKEN = "POSTMARK_API_TEST"
-# ErrorCodes that mean this account or server cannot send at all: stop the run.
-# 10 bad token, 400/401 sender signature missing/unconfirmed, 412 account pending, 413 account
-# may not send (docs/providers.md#postmark-errors).
-ACCOUNT_CODES = frozenset({10, 400, 401, 412, 413})
-# 405 "not allowed to send": the account's sending limit or credits are used up; a later run
-# sends the readers left (docs/sending.md#daily-and-hourly-limits).
-SENDING_LIMIT = 405
-# ErrorCodes that refuse the request itself, whoever it is for: 402 invalid JSON, 403
-# incompatible JSON, 409 JSON required, 410 too many batch messages, 411 forbidden attachment
-# (docs/providers.md#postmark-errors). Every batch would get the same answer: stop, nothing was sent.
-REQUEST_CODES = frozenset({402, 403, 409, 410, 411})
-TRY_LATER = frozenset({100, 429})  # ErrorCode 100 maintenance, 429 rate limit: nothing sent
 # Request sizes (docs/providers.md#postmark-sending): 50 MB a batch call, 10 MB a message with
 # its attachments, both counted after base64.
 MAX_CALL_BYTES = 50 * 1000 * 1000
@@ -176,6 +173,8 @@ class PostmarkProvider(HttpProvider):
                                      "this is a bug in newsletter, please report it")
             if code in TRY_LATER:
                 raise TransientError(self.describe_response(response))
+            if code in TEMPLATE_CODES:
+                raise AuthError(self.describe_response(response), hint=TEMPLATE_HINT)
         super().raise_for_status(response)
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
@@ -187,21 +186,28 @@ class PostmarkProvider(HttpProvider):
                                f"per message")
         results, account_failures = [], 0
         for entry in entries:
-            # "Message accepted, but delivery may be delayed." comes without an ErrorCode.
-            code = entry.get("ErrorCode", 0)
+            code = error_code(entry)
+            if code is None:
+                raise InDoubtError(f"{self.name} answered {response.status_code} with a result "
+                                   "that is neither an ErrorCode nor a MessageID")
             if code == 0:
                 results.append(Result.sent(entry.get("MessageID")))
             else:
                 account_failures += code in ACCOUNT_CODES
                 reason = self.provider_text(f"ErrorCode {code}: {entry.get('Message')}")
                 results.append(Result.rejected(f"{self.name} {reason}"))
-        if all(entry.get("ErrorCode") == SENDING_LIMIT for entry in entries):
-            raise QuotaError(results[0].reason, hint="Postmark's sending limit is reached; the "
-                                                     "readers left are sent by a later run")
-        if all(entry.get("ErrorCode") in TRY_LATER for entry in entries):  # none was sent
+        codes = [entry.get("ErrorCode") for entry in entries]
+        # None was sent, and each only "not now": a used-up limit ends the run, else retry.
+        if all(code == SENDING_LIMIT or code in TRY_LATER for code in codes):
+            if SENDING_LIMIT in codes:
+                raise QuotaError(results[codes.index(SENDING_LIMIT)].reason,
+                                 hint="Postmark's sending limit is reached; the readers left "
+                                      "are sent by a later run")
             raise TransientError(results[0].reason)
         if account_failures == len(messages):
             raise AuthError(results[0].reason, hint="check the sender signature and the account")
+        if all(code in TEMPLATE_CODES for code in codes):
+            raise AuthError(results[0].reason, hint=TEMPLATE_HINT)
         return results
 
 

@@ -32,6 +32,7 @@ from urllib.parse import quote
 from newsletter.errors import AuthError, NewsletterError
 from newsletter.message import one_line
 from newsletter.providers.http import json_body
+from newsletter.providers.postmark_codes import TEMPLATE_NOT_FOUND
 from newsletter.render import RECIPIENT_FIELDS
 
 if TYPE_CHECKING:
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 ALIAS_PREFIX = "newsletter-"
 BRACES = "nl_braces"  # model value "{{": the post's own "{{" never reads as a tag
 LIST_PAGE = 100  # templates per page when listing (a server holds at most 100)
-TEMPLATE_NOT_FOUND = 1101  # Postmark's ErrorCode for an alias it does not hold
 
 
 def _tag(name: str) -> str:

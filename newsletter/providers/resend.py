@@ -107,7 +107,9 @@ class ResendProvider(HttpProvider):
         data = answer.get("data") if isinstance(answer, dict) else None
         listed = (answer.get("errors") or []) if isinstance(answer, dict) else []
         if not (isinstance(data, list) and isinstance(listed, list)
-                and all(isinstance(item, dict) for item in data + listed)):
+                and all(isinstance(item, dict) for item in listed)
+                and all(isinstance(item, dict) and isinstance(item.get("id"), str)
+                        and item["id"] for item in data)):
             raise InDoubtError(f"{self.name} answered {response.status_code} without ids")
         errors = {e.get("index"): e.get("message") for e in listed}
         ids = iter(data)

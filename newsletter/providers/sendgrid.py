@@ -11,16 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 from email.utils import parseaddr
-from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Iterator
 
 import requests
 
 from newsletter.addresses import address_key
-from newsletter.errors import AuthError
-from newsletter.providers.base import TEST_COPY, Result, ascii_label, key_of
+from newsletter.errors import AuthError, InDoubtError
+from newsletter.providers.base import Result, ascii_label, key_of
 from newsletter.providers.declaration import Declaration
-from newsletter.providers.http import HttpProvider, HttpRequest
+from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import SHARED_SLOT, json_with_array
 from newsletter.providers.key_check import json_of, read, refused
 from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
@@ -28,32 +27,18 @@ from newsletter.providers.message_parts import (
     BUILT_HEADERS,
     any_escaped,
     common_headers,
-    html_value,
     message_size,
     refuse_merge_tags,
     refuse_oversized,
     shared_parts,
 )
+from newsletter.providers.personalizations import Personalizations, clean_name, tag
 from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
-from newsletter.render import RECIPIENT_FIELDS
 from newsletter.subscribers import Suppression
 
 if TYPE_CHECKING:
     from newsletter.message import Message
     from newsletter.render import Email
-
-
-def _token(name: str) -> str:
-    # Substitution tags are plain strings replaced in subject, reply-to and content.
-    return f"-nl-{name}-"
-
-
-def _tags(key: str) -> tuple[str, str]:
-    """The tags of a reader value, plain and HTML-escaped, as JSON keys."""
-    return encode_basestring(_token(key)) + ":", encode_basestring(_token(f"{key}_html")) + ":"
-
-
-_TAGS = {key: _tags(key) for key in RECIPIENT_FIELDS}  # made once, looked up twice a reader
 
 
 # The whole request with its attachments must stay under 30 MB (docs/providers.md#sendgrid-sending).
@@ -69,7 +54,7 @@ class SendGridProvider(HttpProvider):
     secret_name = "SENDGRID_API_KEY"
 
     def check_email(self, email: Email) -> None:
-        refuse_merge_tags(self.name, email, _token)
+        refuse_merge_tags(self.name, email, tag)
         refuse_oversized("SendGrid", email, message_size(email), MAX_MESSAGE_BYTES)
 
     def details(self) -> list[str]:
@@ -81,12 +66,12 @@ class SendGridProvider(HttpProvider):
         # without "&"): the HTML part then takes the text part's tags, and each reader's
         # substitutions hold each value once.
         escaped = any_escaped(messages)
-        html, text = shared_parts(first, _token, escaped)
+        html, text = shared_parts(first, tag, escaped)
         # Headers equal for the whole batch are sent once; the rest per personalization.
         common = common_headers(messages)
         not_own = BUILT_HEADERS | common.keys()
         encoder = Personalizations(first, not_own, escaped)
-        personalizations = list(map(encoder.encode, messages))
+        personalizations = encoder.encode_all(messages)
         payload = {
             "personalizations": SHARED_SLOT,
             "from": _address(first.headers["From"]),
@@ -121,8 +106,27 @@ class SendGridProvider(HttpProvider):
 
     def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
         # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request, so
-        # one (frozen) Result serves every message.
+        # one (frozen) Result serves every message. Another 2xx is not SendGrid's answer to a
+        # send (a proxy's page, another server at api_url): nobody can say what it did.
+        accepted = 200 if self.settings.provider.test_mode else 202
+        if response.status_code != accepted:
+            raise InDoubtError(f"{self.name} answered {response.status_code}, not the "
+                               f"{accepted} that accepts a send: it may or may not have gone out")
         return [Result.sent(response.headers.get("X-Message-Id"))] * len(messages)
+
+    def raise_for_status(self, response: requests.Response) -> None:
+        # A 400 names the field of each error: one outside the personalizations (from,
+        # content, subject...) is in what every batch of the post carries: stop the run.
+        fields = [e.get("field") if isinstance(e, dict) else None
+                  for e in json_field(response, "errors") or [None]]
+        if response.status_code == 400 and all(
+                isinstance(f, str) and f not in ("", "null") and not f.startswith(
+                    "personalizations") for f in fields):
+            named = self.provider_text(", ".join(fields))
+            raise AuthError(f"{self.describe_response(response)} ({named})",
+                            hint="every batch would be refused alike; fix what SendGrid names "
+                                 "and send again")
+        super().raise_for_status(response)
 
     def retry_after(self, response: requests.Response) -> float | None:
         # 429 carries X-RateLimit-Reset (a unix time), not Retry-After (docs/providers.md#sendgrid-errors).
@@ -133,70 +137,14 @@ class SendGridProvider(HttpProvider):
             return super().retry_after(response)
 
 
-class Personalizations:
-    """Each reader's personalization as JSON text, ``{"to", "substitutions", "headers",
-    "subject"}``, as ``json_body`` would write it, from pieces encoded once a batch: the
-    tags, the names of the headers each reader has of their own (List-Unsubscribe), the
-    batch's subject. ``json.dumps`` of a dict per reader was the largest cost of a batch."""
-
-    def __init__(self, first: Message, not_own: frozenset[str], escaped: bool = True):
-        self.not_own = not_own
-        self.escaped = escaped  # each value goes HTML-escaped too, under its own tag
-        self.subject = first.subject
-        self.names = first.headers.keys()  # the headers every reader of a post has
-        self.own = self._own(first.headers)
-
-    def _own(self, headers: dict[str, str]) -> list[tuple[str, str]]:
-        """(name, name as a JSON key) of each header of ``headers`` not sent once a batch."""
-        return [(name, encode_basestring(name) + ":")
-                for name in headers if name not in self.not_own]
-
-    def encode(self, message: Message) -> str:
-        reader = message.to_address
-        address = encode_basestring(reader)
-        # The reader as _address reads the To header, from the Message's own fields: parsing
-        # the header is costly, once a reader (tests/test_provider_sendgrid.py checks both agree).
-        name = _clean_name(message.to_name)
-        to = (f'{{"email":{address},"name":{encode_basestring(name)}}}' if name
-              else f'{{"email":{address}}}')
-        plain, html = [], []  # the substitutions: each value, then each HTML-escaped
-        for key, value in message.values.items():
-            plain_tag, html_tag = _TAGS.get(key) or _tags(key)
-            # The reader's {email} is their address: encoded once for both.
-            encoded = address if value is reader else encode_basestring(value)
-            plain.append(plain_tag + encoded)
-            if self.escaped:
-                escaped = html_value(value)
-                html.append(html_tag + (encoded if escaped is value
-                                        else encode_basestring(escaped)))
-        headers = message.headers
-        own = self.own if headers.keys() == self.names else self._own(headers)
-        extra = (',"headers":{' + ",".join([key + encode_basestring(headers[name])
-                                            for name, key in own]) + "}") if own else ""
-        if message.test:  # a test copy names no reader: it never counts as theirs
-            extra += f',"custom_args":{{"{TEST_COPY}":"yes"}}'
-        else:
-            key = address_key(reader)  # the address itself, unless it has capitals
-            extra += ',"custom_args":{"reader":' + (
-                address if key == reader else encode_basestring(key)) + "}"
-        if message.subject != self.subject:
-            extra += ',"subject":' + encode_basestring(message.subject)
-        return f'{{"to":[{to}],"substitutions":{{{",".join(plain + html)}}}{extra}}}'
-
-
 def _address(header: str) -> dict[str, str]:
     """``Name <address>`` as SendGrid's {email, name}; names may not hold ``;`` or ``,``."""
     name, address = parseaddr(header)
     return _name_and_email(name, address)
 
 
-def _clean_name(name: str) -> str:
-    """A display name as SendGrid takes it: without ``;`` or ``,``; empty: no name."""
-    return name.replace(";", " ").replace(",", " ").strip()
-
-
 def _name_and_email(name: str, address: str) -> dict[str, str]:
-    name = _clean_name(name)
+    name = clean_name(name)
     return {"email": address, "name": name} if name else {"email": address}
 
 

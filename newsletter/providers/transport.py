@@ -4,6 +4,7 @@ whether a request can have reached the provider (docs/providers.md#errors-and-re
 
 from __future__ import annotations
 
+import re
 import traceback
 
 import requests
@@ -41,6 +42,17 @@ def never_connected(exc: requests.ConnectionError) -> bool:
         reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ProxyError))
 
 
+def proxy_refusal(exc: requests.ConnectionError) -> str | None:
+    """The proxy's answer when it refused to open the tunnel to the provider for a reason that
+    every request meets alike (407: it wants a login, 403: its rules forbid the host); else None."""
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", None)
+    if isinstance(reason, urllib3.exceptions.ProxyError):
+        found = re.search(r"Tunnel connection failed: ((?:407|403)\b.*)", str(getattr(reason, "original_error", reason)))
+        return found[1].strip() if found else None
+    return None
+
+
 def in_handshake(exc: BaseException) -> bool:
     """True when an error urllib3 wrapped into ``exc`` was raised while ``ssl`` wrapped the
     socket (the handshake, or the connection's check before it): before the request was written."""
@@ -54,3 +66,14 @@ def in_handshake(exc: BaseException) -> bool:
                 return True
             todo += [each.__cause__, each.__context__, getattr(each, "reason", None), *each.args[:1]]
     return False
+
+
+def body_read(response: requests.Response) -> bool:
+    """Read the body of a response sent with ``stream=True``; False when it is cut short (the
+    connection dropped or timed out, chunks or compression broken): then it is closed."""
+    try:
+        response.content  # noqa: B018 - reading it is the point
+    except requests.RequestException:
+        response.close()
+        return False
+    return True

@@ -82,6 +82,8 @@ def _thread_parser(dialect: Dialect) -> MarkdownIt:
 def _parser(dialect: Dialect) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": dialect.smart_punctuation})
     md.enable(["table", "strikethrough"])
+    if not dialect.indented_code:
+        md.disable("code")
     if dialect.indented_rows:
         md.block.ruler.at("table", partial(_indented_rows, rules_block.table),
                           {"alt": ["paragraph", "reference"]})

@@ -42,6 +42,7 @@ class Dialect:
     kramdown: bool = False  # {: .class} attribute lists dropped, {:toc} a table of contents
     raw_html: bool = True  # False: the HTML the post writes is omitted (Goldmark's default)
     indented_rows: bool = False  # a table row indented 4 spaces is a row, not code (Goldmark)
+    indented_code: bool = True  # False: indented lines are text (MDX has no indented code)
 
 
 PYTHON_MARKDOWN = Dialect("python-markdown", commonmark=False)
@@ -62,5 +63,8 @@ def markdown_dialect(settings: Settings, post: Post) -> Dialect:
     chosen = settings.posts.markdown or (generator.markdown if generator else "")
     dialect = DIALECTS.get(chosen, PYTHON_MARKDOWN)
     if generator and dialect.name == generator.markdown:  # the site's settings apply
-        return replace(dialect, **generator.markdown_options())
+        dialect = replace(dialect, **generator.markdown_options())
+    if dialect.commonmark and post.path.suffix.lower() == ".mdx":
+        # MDX reads indented lines as text: components' content is indented inside them
+        return replace(dialect, indented_code=False)
     return dialect

@@ -65,6 +65,7 @@ _PLACEHOLDER = re.compile("%%(" + "|".join(RECIPIENT_FIELDS) + ")%%")
 HTML_TEMPLATE = "email.html"
 TEXT_TEMPLATE = "email.txt"
 STYLESHEET = "email.css"
+MAX_STYLESHEET_BYTES = 2**20  # far past any email's: Gmail clips the whole message near 102 KB
 INLINED_FOLDER = "inlined"  # in the state folder: premailer's answers (render/inlining.py)
 # Invisible characters after the preheader so the inbox preview stops before the body text
 # (docs/email.md#preheader): combining grapheme joiner, zero-width non-joiner, no-break space.
@@ -239,8 +240,17 @@ def _refuse_placeholders(where: str, *texts: str) -> None:
 
 
 def _read_stylesheet(templates_dir: Path) -> str:
+    """The stylesheet's text. Like Jinja2's loader for the templates, only a regular file: a
+    FIFO would wait for a writer forever, a link to /dev/zero fill the memory."""
+    path = templates_dir / STYLESHEET
     try:
-        return (templates_dir / STYLESHEET).read_text(encoding="utf-8")
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        if (size := path.stat().st_size) > MAX_STYLESHEET_BYTES:
+            raise TemplateError(f"the stylesheet is {size / 2**20:.1f} MB; over 1 MB is refused",
+                                where=f"templates/{STYLESHEET}",
+                                hint="every email carries its rules: keep the ones it uses")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TemplateError("template file not found", where=f"templates/{STYLESHEET}",
                             hint="run `newsletter init` to restore it") from None

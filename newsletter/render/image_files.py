@@ -67,7 +67,7 @@ def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
         if not any(_inside(candidate, folder) for folder in allowed):
             raise ContentError(f"image {src} points outside the site folder", where=where,
                                hint="put the image beside the post or in a static folder")
-        if candidate.is_file():
+        if _is_file(candidate):
             if not any(_inside(candidate.resolve(), folder) for folder in allowed):
                 raise ContentError(f"image {src} is a link to a file outside the site folder",
                                    where=where, hint="copy the image into the site instead")
@@ -114,6 +114,14 @@ def _page_folder(post: Post) -> str:
     """The path of the post's page, as a folder (``/posts/x/``): a page bundle's files are
     published there (Hugo), so the post may name one by its address."""
     return _page_path(post).rstrip("/") + "/"
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name too long for the system is none (pathlib raises)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _inside(path: Path, root: Path) -> bool:

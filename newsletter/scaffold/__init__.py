@@ -168,7 +168,11 @@ def _add_lines(root: Path, name: str, lines: tuple[str, ...], report: InitReport
     """Add the ``lines`` the ignore file ``name`` lacks (.gitignore: what the tool makes);
     keep every line it has."""
     path = root / name
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    if path.exists() and not path.is_file():  # a FIFO would wait forever, /dev/zero never end
+        report.skipped.append(name)
+        return
+    # Git reads it as bytes: a line in Latin-1 (a file named café) is kept as it is.
+    existing = path.read_bytes().decode("utf-8", "surrogateescape") if path.exists() else ""
     present = {_ignored(line) for line in existing.splitlines()}
     missing = [line for line in lines if _ignored(line) not in present]
     if not missing:

@@ -8,10 +8,10 @@ of ledger rows that several senders share (:mod:`newsletter.sending.queue_pg`).
 
 Threads: batches are in flight in a thread pool, as many as :class:`newsletter.sending.pace.Pace`
 allows (the provider call, its retries and the rate limit run there); the main thread alone
-builds batches (and, for
-HTTP adapters, their requests: ``Provider.sender``) and writes the ledger, so the workers mostly
-wait on the network instead of competing for the GIL. Ordering that makes a crash safe: a batch
-is committed as ``submitting`` *before* it is handed to a worker, and its results are committed
+builds batches (and, for HTTP adapters, their requests: ``Provider.sender``) and writes the
+ledger, so the workers mostly wait on the network instead of competing for the GIL. Ordering
+that makes a crash safe: a batch is committed as ``submitting`` *before* it is handed to a
+worker, which sends it once that is on disk (``Ledger.synced``), and its results are committed
 as soon as the worker returns. ``Ledger.running`` marks the post meanwhile, for recover().
 
 Call :func:`send_post` while holding :func:`newsletter.sending.lock.site_lock`.
@@ -115,8 +115,7 @@ class Campaign:
         self.tags = tuple(tags) if tags else None
         self.email = email
         self.provider = provider
-        self.store = store
-        self.ledger = ledger
+        self.store, self.ledger = store, ledger
         self.retry, self.sleep = retry, sleep
         self.factory = MessageFactory(settings, email, signing_secret(settings))
         self.size = batch_size(settings, provider, email)
@@ -222,9 +221,10 @@ class Campaign:
 
     def _launch(self, claimed: Claimed, pool: ThreadPoolExecutor,
                 in_flight: dict[Future, Batch]) -> None:
-        """Hand a claimed batch (committed: crash safety) to a worker."""
-        future = pool.submit(send_with_retries, self.provider, claimed.batch.messages,
-                             timed(claimed.send, self.pace), self.retry, self.limiter, self.sleep)
+        """Hand a claimed batch to a worker, which sends it once its claim is on disk."""
+        future = pool.submit(self.ledger.synced(send_with_retries), self.provider,
+                             claimed.batch.messages, timed(claimed.send, self.pace), self.retry,
+                             self.limiter, self.sleep)
         in_flight[future] = claimed.batch
 
     def _sender(self, messages: list[Message], keys: list[str], decided_at: str):

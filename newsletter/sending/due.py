@@ -29,17 +29,17 @@ from newsletter.sending.lock import site_lock
 from newsletter.sending.preflight import prepare_post
 from newsletter.sending.reconcile import Reconciled, posts_in_doubt, reconcile_posts
 from newsletter.sending.schedule import (DuePlan, DuePost, finish_if_walked, mark_finished,
-                                         note_sent_posts, plan_due, remember_sent)
+                                         note_sent_posts, pending_only, plan_due, remember_sent)
 from newsletter.sending.states import State
-from newsletter.sending.welcome import decide, existing_state, load_series, roster_of, series_posts
-from newsletter.sending.welcome_run import WelcomeRun, send_welcome
+from newsletter.sending.welcome_run import WelcomeRun, send_welcome, start_series, welcome_waiting
 from newsletter.subscribers import ReaderStore, SubscriberStore, open_store
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.render import Email
 
-# Ledger states that leave a post's campaign unfinished, as the cron report lists them.
+# Ledger states that leave a post's campaign unfinished, as the cron report lists them: the
+# post's readers in doubt or pending whichever run left them, those failed by this run.
 LEFT_STATES = (State.FAILED, State.IN_DOUBT, State.PENDING)
 
 
@@ -98,15 +98,17 @@ class DueRun:
                     or (self.welcome and any(o.problem for o in self.welcome.outcomes)))
 
 
-def send_due(settings: Settings, now: dt.datetime) -> DueRun:
-    """Send every post due at ``now`` to the readers who do not have it yet."""
+def send_due(settings: Settings, now: dt.datetime, clock: dt.datetime | None = None) -> DueRun:
+    """Send every post due at ``now`` to the readers who do not have it yet; ``clock``: when
+    the run really is, for a run at an earlier ``now`` (its messages count against the
+    sending limits when they go out)."""
     run = DueRun()
     try:
         # Locked before anything is read: a run that waits for no one sees the ledger as it is.
         with site_lock(settings), Ledger.open(settings) as ledger:
             if on_postgresql(ledger):  # no lock file there: one run, all hosts
                 ledger.take_due_lock()
-            _send_due(settings, ledger, now, run)
+            _send_due(settings, ledger, now, run, clock or now)
     except SiteLockedError as error:
         run.locked_out = error.message
     return run
@@ -133,9 +135,7 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     try:
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
         store = open_store(settings)
-        previews = [DuePreview(item, count_recipients(store, ledger, item.post.id,
-                                                      tags=item.post.newsletter_tags))
-                    for item in plan.due]
+        previews = [DuePreview(item, _recipients(store, ledger, item)) for item in plan.due]
     finally:
         if ledger:
             ledger.close()
@@ -155,7 +155,8 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     return plan, previews
 
 
-def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
+def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun,
+              clock: dt.datetime) -> None:
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
     if DECLARATIONS[settings.provider.name].lookup is not None:
         # Ask the provider about readers in doubt first: those it never took in become
@@ -167,6 +168,8 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
     posts, problems = load_posts(settings)
     note_sent_posts(ledger, posts)
     run.plan = plan = plan_due(settings, posts, problems, ledger, now, record_since=True)
+    if settings.welcome.enabled:  # started now, whatever stops this run before its part
+        start_series(settings, now)
     for renamed in plan.renamed:  # said once: from now on it counts as sent
         mark_finished(ledger, renamed.post.id, now)
     if len(plan.new) > settings.schedule.max_posts_per_run:
@@ -174,7 +177,7 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
         return
     emails = _render(settings, plan, run)
     if emails or settings.welcome.enabled:
-        _send_all(settings, ledger, emails, now, run, (posts, problems))
+        _send_all(settings, ledger, emails, now, run, (posts, problems), clock)
 
 
 def _render(settings: Settings, plan: DuePlan,
@@ -206,10 +209,10 @@ def _prepare(settings: Settings, item: DuePost,
 
 def _send_all(settings: Settings, ledger: Ledger,
               emails: list[tuple[DuePost, Email, list[Finding]]], now: dt.datetime,
-              run: DueRun, loaded: tuple[list, list]) -> None:
+              run: DueRun, loaded: tuple[list, list], clock: dt.datetime) -> None:
     store = open_store(settings)
     provider = make_provider(settings)
-    budget = Budget.open(settings, now)
+    budget = Budget.open(settings, clock)
     try:
         for index, (item, email, warnings) in enumerate(emails):
             post_id = item.post.id
@@ -240,9 +243,10 @@ def _send_all(settings: Settings, ledger: Ledger,
                 run.broken.append(f"{post_id} not sent: {error}")
                 continue
             report = send_post(settings, email, provider, store=store, ledger=ledger,
-                               tags=segment, budget=budget)
+                               tags=segment, budget=budget, select=pending_only(ledger, post_id))
             finish_if_walked(ledger, post_id, report, now)
             counts = ledger.counts(post_id).get(post_id, Counter())
+            counts[State.FAILED] = report.failed  # an earlier run's were reported by that run
             left = {state.words: counts[state] for state in LEFT_STATES if counts[state]}
             run.outcomes.append(PostOutcome(item, report, left, warnings))
             if report.limit_reached:
@@ -255,8 +259,8 @@ def _send_all(settings: Settings, ledger: Ledger,
                 _welcome(settings, ledger, store, provider, budget, now, run, loaded)
         if run.limit is not None and run.welcome is None and settings.welcome.enabled:
             # the welcome emails due now wait with the broadcasts' readers: count them in
-            left = run.limit.left + _welcome_waiting(settings, ledger, store, now, loaded,
-                                                     {item.post.id for item in run.plan.due})
+            left = run.limit.left + welcome_waiting(settings, ledger, store, now, loaded,
+                                                    {item.post.id for item in run.plan.due})
             run.limit = replace(run.limit, left=left,
                                 finish=budget.finish(left) if budget else None)
     finally:
@@ -285,22 +289,6 @@ def _welcome(settings: Settings, ledger: Ledger, store: ReaderStore, provider,
         run.limit = LimitNote(stopped, left, budget.finish(left) if budget else None)
 
 
-def _welcome_waiting(settings: Settings, ledger: Ledger, store: ReaderStore, now: dt.datetime,
-                     loaded: tuple[list, list], broadcasting: set[str]) -> int:
-    """Readers due a welcome email at ``now`` (the posts in ``broadcasting`` left to the
-    broadcast): those a run stopped at a limit before the series leaves for the next runs."""
-    state = existing_state(settings)
-    if state is None:  # never started: nobody is in the series
-        return 0
-    with state:
-        try:
-            series = load_series(settings, series_posts(settings, *loaded), state, loaded[0])
-        except InputError:  # [welcome] posts names no post: the series sends nothing
-            return 0
-        return decide(series, roster_of(store), ledger, state, int(now.timestamp()),
-                      held_back=broadcasting).due.total()
-
-
 def _list_not_ready(store: ReaderStore) -> str | None:
     """Why a list with nobody to send to is not to be believed yet, else None (after waiting
     for a change under way, such as an import, whose readers then count)."""
@@ -319,6 +307,13 @@ def _limit_note(store: ReaderStore, ledger: Ledger, budget: Budget | None,
                 waiting: list[tuple[DuePost, Email, list[Finding]]], why: str) -> LimitNote:
     """What a run stopped by a limit leaves: the readers of the posts it did not finish, and
     when they will have gone out at the site's limits (unknown without any)."""
-    left = sum(count_recipients(store, ledger, item.post.id, tags=item.post.newsletter_tags)
-               for item, _, _ in waiting)
+    left = sum(_recipients(store, ledger, item) for item, _, _ in waiting)
     return LimitNote(why, left, budget.finish(left) if budget is not None else None)
+
+
+def _recipients(store: ReaderStore, ledger: Ledger | None, item: DuePost) -> int:
+    """The readers a run would send ``item`` to: a finished campaign's left pending only."""
+    post = item.post
+    if ledger is not None and pending_only(ledger, post.id):
+        return ledger.counts(post.id).get(post.id, Counter())[State.PENDING]
+    return count_recipients(store, ledger, post.id, tags=post.newsletter_tags)

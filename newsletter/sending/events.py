@@ -217,7 +217,8 @@ def open_events(settings: Settings) -> EventStore | None:
     """The site's event store, or None when no event was ever recorded in the files (creates
     no file; on the PostgreSQL store, its table)."""
     if settings.store_url:
-        return EventStore(settings.state_dir, postgres.Database(settings.store_url), owned=True)
+        return EventStore(settings.state_dir,
+                          postgres.Database(settings.store_url, site=settings.site.url), owned=True)
     state_dir = settings.state_dir
     return EventStore(state_dir) if (Path(state_dir) / EVENTS_FILE).exists() else None
 

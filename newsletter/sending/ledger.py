@@ -7,9 +7,9 @@ States and moves (docs/architecture.md#ledger)::
                      │    └──▶ pending    provably not sent (retries used up, auth refused)
                      └──────▶ in_doubt    may have gone out, no answer came (timeout, crash)
 
-A batch is committed as ``submitting`` before its request goes out and its results are
-committed as soon as they come back, so a crash at any instant leaves a row that says what may
-have happened. :meth:`Ledger.recover` turns leftover ``submitting`` rows into ``in_doubt``; call
+A batch is committed as ``submitting`` (on disk: ``Ledger.synced``) before its request goes
+out and its results as soon as they come back, so a crash at any instant leaves a row that
+says what may have happened. :meth:`Ledger.recover` turns leftover ``submitting`` rows into ``in_doubt``; call
 it only while holding the site lock, or it would take a running send's batches for dead ones.
 
 Only the main thread of a send writes (SQLite connections stay in the thread that made them).
@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
+from newsletter.sending.ledger_sync import LogSync
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
 from newsletter.state import (
     DOUBT_PREFIX,
@@ -48,6 +49,8 @@ class Ledger:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.db = connect_ledger(self.path)
+        self._log = LogSync(self.db, self.path)
+        self.synced = self._log.synced  # how a worker sends a claimed batch: on disk first
         # batch key -> (first, last row id, batch id) of a claim of new rows only, side by side.
         self._fresh: dict[str, tuple[int, int, int]] = {}
         # post id -> readers claimed in its run with no outcome yet (see running()).
@@ -61,7 +64,7 @@ class Ledger:
             return cls(settings.state_dir / LEDGER_FILE)
         from newsletter.sending.ledger_pg import PostgresLedger  # never loaded for a site on files
 
-        return PostgresLedger(settings.store_url)
+        return PostgresLedger(settings.store_url, settings.site.url)
 
     @classmethod
     def open_existing(cls, settings: Settings) -> Ledger | PostgresLedger | None:
@@ -129,7 +132,9 @@ class Ledger:
                              (post_id, None if segment is None else json.dumps(list(segment)),
                               ledger_time())).lastrowid
         self._in_flight[post_id] = set()  # empty at the end: no row left `submitting`, no scan
-        yield
+        with self._log.run():
+            yield
+        # waits for the disk, as every commit outside a run: the run's last outcomes with it
         self.db.execute("UPDATE runs SET ended_at = ? WHERE id = ?", (ledger_time(), run))
         left = self._in_flight.pop(post_id) and self.db.execute(
             "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ? AND state = ?)",
@@ -195,12 +200,10 @@ class Ledger:
                               "WHERE post_id = ? AND state = ?",
                               (State.PENDING, ledger_time(), post_id, state)).rowcount
 
-    # The send's hot path: each method is one statement taking the whole batch as one JSON
-    # parameter (json_each), so one call into SQLite, which runs without the GIL. A write is
-    # then its own transaction (autocommit: committed and synced when the call returns).
-    # executemany(), IN (?, ?, ...) lists and BEGIN/COMMIT made one call or one bound value per
-    # reader in Python, and every call hands the GIL to the send's threads, which the writer
-    # then waits to get back.
+    # The send's hot path: one statement a batch, its readers one JSON parameter (json_each),
+    # one call into SQLite, which runs without the GIL (executemany() or IN (?, ?, ...) made a
+    # call or a value a reader, each handing the GIL to the send's threads); within a run, its
+    # commit does not wait for the disk (ledger_sync.py).
 
     def settled(self, post_id: str, addresses: Sequence[str],
                 states: Iterable[State] = SETTLED) -> set[str]:
@@ -226,7 +229,7 @@ class Ledger:
         `reconcile`. The ``message_id`` column is no longer written (derived from the post).
         """
         at = at or ledger_time()
-        with self.atomic() as db:
+        with self._log.deferred(), self.atomic() as db:  # synced before the request: synced()
             batch = None if key is None else db.execute(
                 "INSERT INTO batches (post_id, provider, key, subject, claimed_at) "
                 "VALUES (?, ?, ?, ?, ?)", (post_id, provider, key, subject, at)).lastrowid
@@ -253,21 +256,22 @@ class Ledger:
         """Commit a batch's outcomes: (address, state, provider message id, reason) each."""
         self._fresh.pop(batch, None)
         outcomes = list(outcomes)
-        self.db.execute(
-            # MATERIALIZED: SQLite would otherwise scan the JSON once per row of the post.
-            """WITH outcome AS MATERIALIZED (
-                   SELECT json_extract(value, '$[0]') AS address,
-                          json_extract(value, '$[1]') AS state,
-                          json_extract(value, '$[2]') AS provider_message_id,
-                          json_extract(value, '$[3]') AS reason
-                   FROM json_each(?))
-               UPDATE deliveries SET state = outcome.state,
-                                     provider_message_id = outcome.provider_message_id,
-                                     reason = outcome.reason, updated_at = ?
-               FROM outcome
-               WHERE deliveries.post_id = ? AND deliveries.address = outcome.address""",
-            (json.dumps(outcomes), ledger_time(), post_id),
-        )
+        with self._log.deferred():
+            self.db.execute(
+                # MATERIALIZED: SQLite would otherwise scan the JSON once per row of the post.
+                """WITH outcome AS MATERIALIZED (
+                       SELECT json_extract(value, '$[0]') AS address,
+                              json_extract(value, '$[1]') AS state,
+                              json_extract(value, '$[2]') AS provider_message_id,
+                              json_extract(value, '$[3]') AS reason
+                       FROM json_each(?))
+                   UPDATE deliveries SET state = outcome.state,
+                                         provider_message_id = outcome.provider_message_id,
+                                         reason = outcome.reason, updated_at = ?
+                   FROM outcome
+                   WHERE deliveries.post_id = ? AND deliveries.address = outcome.address""",
+                (json.dumps(outcomes), ledger_time(), post_id),
+            )
         self._in_flight.get(post_id, set()).difference_update(outcome[0] for outcome in outcomes)
 
     def mark(self, post_id: str, addresses: Sequence[str], state: State, reason: str | None,
@@ -284,9 +288,10 @@ class Ledger:
         else:
             where = "post_id = ? AND address IN (SELECT value FROM json_each(?))"
             found = (post_id, json.dumps(addresses))
-        self.db.execute("UPDATE deliveries SET state = ?, provider_message_id = ?, reason = ?, "
-                        f"updated_at = ? WHERE {where}",
-                        (state, provider_id, reason, ledger_time(), *found))
+        with self._log.deferred():
+            self.db.execute("UPDATE deliveries SET state = ?, provider_message_id = ?, "
+                            f"reason = ?, updated_at = ? WHERE {where}",
+                            (state, provider_id, reason, ledger_time(), *found))
         self._in_flight.get(post_id, set()).difference_update(addresses)
 
     # -- reports -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
 from newsletter.errors import SiteLockedError
+from newsletter.sending.ledger_sync import already_synced
 from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
 from newsletter.state import DOUBT_PREFIX, LEDGER, LIST, PENDING_PREFIX, RUNNING_PREFIX, postgres
 
@@ -37,11 +38,12 @@ SENDER_ALIVE = """SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'adviso
 class PostgresLedger:
     """The ledger of one site in PostgreSQL; one connection, held for the ledger's life."""
 
-    def __init__(self, url: str):
-        self.database = postgres.Database(url)
+    def __init__(self, url: str, site: str | None = None):
+        self.database = postgres.Database(url, site=site)
         self._lent = self.database.connection(LIST, LEDGER)
         self.db = postgres.Guarded(self._lent.__enter__())
         self._sharing = False
+        self.synced = already_synced  # each commit here waits for the disk
         # (post, address) -> row id, of the rows a queue holds for the next claim (hold()) and
         # of those claimed here, until their result: both then go by primary key, not address.
         self._held: dict[tuple[str, str], int] = {}

@@ -12,8 +12,9 @@ says so once.
 A campaign is *finished* once a run has walked its whole recipient list; ``send --due`` then
 records ``finished:<post id>`` in the ledger's meta table. Until then it is resumed: a post with
 ledger rows but no such record was interrupted (killed mid-send, or a manual ``send POST``).
-A finished campaign with ``pending`` rows (retries used up) is resumed too; the ledger flags such
-posts (:meth:`Ledger.may_have_pending`), so deciding costs the same however long the lists are.
+A finished campaign with ``pending`` rows (retries used up, or found never sent by reconcile) is
+resumed too, for those readers only (:func:`pending_only`); the ledger flags such posts
+(:meth:`Ledger.may_have_pending`), so deciding costs the same however long the lists are.
 Readers who subscribe after a campaign finished do not reopen it.
 
 A post dated by its file's time (no date written: Hexo, Docusaurus, Hugo's ``:fileModTime``)
@@ -30,11 +31,12 @@ import datetime as dt
 from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from newsletter.errors import InputError
 from newsletter.posts import PostStatus, classify
+from newsletter.sending.states import State
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -267,6 +269,15 @@ def finish_if_walked(ledger: Ledger, post_id: str, report, now: dt.datetime) -> 
         mark_finished(ledger, post_id, now)
         if not report.pending:
             ledger.clear_pending(post_id)
+
+
+def pending_only(ledger: Ledger, post_id: str) -> Callable[[list[str]], set[str]] | None:
+    """The ``select`` of a run resuming a finished campaign: only its readers left pending
+    (readers who joined since do not reopen it, nor do a welcome email's found never sent);
+    None for a campaign not finished yet, which walks its whole list."""
+    if not ledger.get_meta(FINISHED_KEY.format(post_id=post_id)):
+        return None
+    return lambda keys: ledger.settled(post_id, keys, (State.PENDING,))
 
 
 def since_of(settings: Settings) -> dt.datetime | None:

@@ -50,7 +50,7 @@ class SendLog:
     def open(cls, settings) -> SendLog | PostgresSendLog:
         """The site's send log, in PostgreSQL when the site has a store URL."""
         if settings.store_url:
-            return PostgresSendLog(settings.store_url)
+            return PostgresSendLog(settings.store_url, settings.site.url)
         return cls(settings.state_dir / SEND_LOG_FILE)
 
     def close(self) -> None:
@@ -95,10 +95,10 @@ class PostgresSendLog(SendLog):
     TABLE = "send_log"
     MARK = "%s"
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, site: str | None = None):
         from newsletter.state import postgres  # never loaded for a site on files
 
-        self.database = postgres.Database(url)
+        self.database = postgres.Database(url, site=site)
         self._lent = self.database.connection(SEND_LOG)
         self.db = postgres.Guarded(self._lent.__enter__())
         self._lock = postgres.advisory("pg_advisory_xact_lock")

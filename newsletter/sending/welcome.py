@@ -13,8 +13,9 @@ not in it, so an unsubscribe stops the series at once.
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.errors import ConfigError, PostNotFoundError
 from newsletter.posts import find_post
@@ -68,16 +69,23 @@ class Decision:
 
 
 def series_posts(settings: Settings, posts: list[Post], problems: list) -> tuple[Post, ...]:
-    """The posts ``[welcome] posts`` names, in order; ConfigError naming one that is no post."""
-    found = []
+    """The posts ``[welcome] posts`` names, in order; ConfigError naming one that is no post,
+    or one named twice (by two of its names)."""
+    found: dict[str, str] = {}  # post id -> the name that found it
+    chosen = []
     for name in settings.welcome.posts:
         try:
-            found.append(find_post(posts, name, problems))
+            post = find_post(posts, name, problems)
         except PostNotFoundError as error:
             raise ConfigError(f"welcome.posts: {error.message}", where="newsletter.toml",
                               hint="name each post by its id, slug or file name "
                                    "(`newsletter posts` lists them)") from None
-    return tuple(found)
+        if post.id in found:
+            raise ConfigError(f"welcome.posts names {post.id} twice ({found[post.id]!r} and "
+                              f"{name!r})", where="newsletter.toml", hint="name each post once")
+        found[post.id] = name
+        chosen.append(post)
+    return tuple(chosen)
 
 
 def load_series(settings: Settings, posts: tuple[Post, ...], state: WelcomeState | None,
@@ -108,7 +116,7 @@ def open_state(settings: Settings) -> WelcomeState:
         return WelcomeState.open(settings.state_dir)
     from newsletter.sending.welcome_state_pg import PostgresWelcomeState  # not for a site on files
 
-    return PostgresWelcomeState(settings.store_url)
+    return PostgresWelcomeState(settings.store_url, settings.site.url)
 
 
 def existing_state(settings: Settings) -> WelcomeState | None:
@@ -116,6 +124,30 @@ def existing_state(settings: Settings) -> WelcomeState | None:
     if settings.store_url or (settings.state_dir / WELCOME_FILE).exists():
         return open_state(settings)
     return None
+
+
+@contextmanager
+def import_arrivals(settings: Settings, joins: bool, now: int
+                    ) -> Iterator[Callable[[list[str]], None] | None]:
+    """What `subscribers import` tells of the readers it adds: they are not new readers, so
+    they stay out of the series unless ``joins`` (--welcome: joined at ``now``, the series
+    started now if no run did yet). None: the series never started, so none of them joined
+    after it did."""
+    if joins and not settings.welcome.enabled:
+        raise ConfigError("--welcome: the welcome series is not enabled, nothing imported",
+                          where="newsletter.toml",
+                          hint="set enabled = true under [welcome] first (docs/welcome.md)")
+    state = open_state(settings) if joins else existing_state(settings)
+    if state is None:
+        yield None
+        return
+    with state:
+        if joins:
+            state.record_moment(ENABLED_AT, now)
+        if state.moment(ENABLED_AT) is None:
+            yield None
+        else:
+            yield lambda keys: state.record_arrivals(keys, now, joins)
 
 
 def roster_of(store: ReaderStore) -> Roster | None:

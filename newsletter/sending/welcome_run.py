@@ -23,6 +23,7 @@ from newsletter.sending.recipients import check_sendable
 from newsletter.sending.schedule import FINISHED_KEY
 from newsletter.sending.welcome import (
     decide,
+    existing_state,
     load_series,
     open_state,
     roster_of,
@@ -86,9 +87,10 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
     run = WelcomeRun()
     at = int(now.timestamp())
     with open_state(settings) as state:
-        state.record_moment(ENABLED_AT, at)  # even if [welcome] posts needs fixing first
         series_list = series_posts(settings, posts, problems)
         state.settle(ledger)
+        state.reopen(ledger, [post.id for post in series_list
+                              if ledger.may_have_pending(post.id)])
         series = load_series(settings, series_list, state, posts)
         room = None if budget is None else budget.left
         decision = decide(series, roster_of(store), ledger, state, at, room=room,
@@ -113,6 +115,30 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
         finally:
             state.settle(ledger)
     return run
+
+
+def start_series(settings: Settings, now: dt.datetime) -> None:
+    """Record that the series started at ``now``, unless an earlier run did: readers who join
+    from then on are in it, even while a limit or a stopped broadcast keeps a run from its
+    part (a run records it too, even if [welcome] posts needs fixing first)."""
+    with open_state(settings) as state:
+        state.record_moment(ENABLED_AT, int(now.timestamp()))
+
+
+def welcome_waiting(settings: Settings, ledger: Ledger, store: ReaderStore, now: dt.datetime,
+                    loaded: tuple[list, list], broadcasting: set[str]) -> int:
+    """Readers due a welcome email at ``now`` (the posts in ``broadcasting`` left to the
+    broadcast): those a run stopped at a limit before the series leaves for the next runs."""
+    state = existing_state(settings)
+    if state is None:  # never started: nobody is in the series
+        return 0
+    with state:
+        try:
+            series = load_series(settings, series_posts(settings, *loaded), state, loaded[0])
+        except InputError:  # [welcome] posts names no post: the series sends nothing
+            return 0
+        return decide(series, roster_of(store), ledger, state, int(now.timestamp()),
+                      held_back=broadcasting).due.total()
 
 
 def prepare_welcome(settings: Settings, post: Post, now: dt.datetime):

@@ -43,19 +43,23 @@ WELCOME_FILE = WELCOME.file  # its schema: newsletter.state.WELCOME
 # found by its id; after one taken out of it (still on the site) the reader starts again from
 # the first, the posts the ledger holds for them skipped, and after one gone from the site
 # (renamed: a new id the ledger does not hold) they keep their place) or, without progress,
-# from when they entered the series.
+# from when they entered the series: when they joined, or for a reader an import added
+# (`arrivals`) the import's time, and only with its --welcome (else `enroll --all` alone).
 STANDING = """
 WITH standing AS (
     SELECT r.key AS key,
            CASE WHEN p.address IS NULL OR p.post_id IN temp.left_out THEN 0
                 ELSE coalesce(s.pos, p.step) + p.settled END AS next,
            CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * :every
-                WHEN r.joined >= :enabled_at THEN r.joined + :first_after
-                WHEN :enrolled_all_at IS NOT NULL AND coalesce(r.joined < :enrolled_all_at, 1)
-                    THEN max(coalesce(r.joined, 0), :enrolled_all_at) + :first_after
+                WHEN coalesce(a.joins, 1) AND coalesce(a.at, r.joined) >= :enabled_at
+                    THEN coalesce(a.at, r.joined) + :first_after
+                WHEN :enrolled_all_at IS NOT NULL
+                     AND coalesce(coalesce(a.at, r.joined) <= :enrolled_all_at, 1)
+                    THEN max(coalesce(a.at, r.joined, 0), :enrolled_all_at) + :first_after
            END AS due_at
     FROM roster.readers AS r INDEXED BY readers_by_key  -- in key order, as `progress` is
          LEFT JOIN progress p ON p.address = r.key
+         LEFT JOIN arrivals a ON a.address = r.key
          LEFT JOIN temp.series s ON s.post_id = p.post_id
     WHERE r.key NOT IN temp.gone)
 """
@@ -104,6 +108,16 @@ class WelcomeState:
         return self.moment(key)
 
     # -- progress ------------------------------------------------------------------------------
+
+    def record_arrivals(self, keys: list[str], at: int, joins: bool) -> None:
+        """Readers an import adds at ``at``: in the series from then if ``joins`` (its
+        --welcome), else out of it until `welcome enroll --all`."""
+        with self._transaction():
+            self.db.execute(self.ARRIVE, (at, int(joins), self._key_list(keys)))
+
+    ARRIVE = ("INSERT INTO arrivals SELECT value, ?, ? FROM json_each(?) WHERE true "
+              "ON CONFLICT (address) DO NOTHING")
+    _key_list = staticmethod(json.dumps)
 
     @contextmanager
     def standing(self, roster: Roster | None, series: SeriesTerms, now: int
@@ -154,6 +168,19 @@ class WelcomeState:
             self.db.execute(f"UPDATE {self.PROGRESS} AS p SET settled = 1 WHERE settled = 0 "
                             f"AND {held.format(f'd.state IN ({marks})')}",
                             [state.value for state in SETTLED])
+
+    def reopen(self, ledger: Ledger, post_ids: Iterable[str]) -> None:
+        """Make due again for ``post_ids`` (posts the ledger flags with pending readers) every
+        reader whose welcome email of one was settled in doubt and since found never sent
+        (`reconcile`): the series sends it, as nothing else would."""
+        mark = self.MARK
+        with self._beside(ledger), self._transaction():
+            for post_id in post_ids:
+                self.db.execute(
+                    f"""UPDATE {self.PROGRESS} SET settled = 0 WHERE settled = 1
+                        AND post_id = {mark} AND address IN (SELECT address
+                        FROM {self.DELIVERIES} WHERE post_id = {mark} AND state = 'pending')""",
+                    (post_id, post_id))
 
     @contextmanager
     def _beside(self, ledger: Ledger) -> Iterator[None]:

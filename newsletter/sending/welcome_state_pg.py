@@ -36,14 +36,17 @@ standing AS (
            CASE WHEN p.address IS NULL OR p.post_id = ANY(%(left_out)s::text[]) THEN 0
                 ELSE coalesce(s.pos, p.step) + p.settled END AS next,
            CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * %(every)s::bigint
-                WHEN r.joined >= %(enabled_at)s::bigint THEN r.joined + %(first_after)s::bigint
+                WHEN coalesce(a.joins, 1) = 1
+                     AND coalesce(a.at, r.joined) >= %(enabled_at)s::bigint
+                    THEN coalesce(a.at, r.joined) + %(first_after)s::bigint
                 WHEN %(enrolled_all_at)s::bigint IS NOT NULL
-                     AND coalesce(r.joined < %(enrolled_all_at)s::bigint, true)
-                    THEN greatest(coalesce(r.joined, 0), %(enrolled_all_at)s::bigint)
+                     AND coalesce(coalesce(a.at, r.joined) <= %(enrolled_all_at)s::bigint, true)
+                    THEN greatest(coalesce(a.at, r.joined, 0), %(enrolled_all_at)s::bigint)
                          + %(first_after)s::bigint
            END AS due_at
     FROM subscribers r
          LEFT JOIN welcome_progress p ON p.address = r.key
+         LEFT JOIN welcome_arrivals a ON a.address = r.key
          LEFT JOIN series s ON s.post_id = p.post_id
     WHERE r.status = ANY(%(active)s))
 """
@@ -56,9 +59,12 @@ class PostgresWelcomeState(WelcomeState):
     META, PROGRESS, SENT, DELIVERIES = "welcome_meta", "welcome_progress", "welcome_sent", \
         "deliveries"
     MARK = "%s"
+    ARRIVE = ("INSERT INTO welcome_arrivals SELECT k, %s, %s FROM unnest(%s::text[]) AS k "
+              "ON CONFLICT (address) DO NOTHING")
+    _key_list = staticmethod(list)
 
-    def __init__(self, url: str):
-        self.database = postgres.Database(url)
+    def __init__(self, url: str, site: str | None = None):
+        self.database = postgres.Database(url, site=site)
         self._lent = self.database.connection(LIST, LEDGER, WELCOME)
         self.db = postgres.Guarded(self._lent.__enter__())
 

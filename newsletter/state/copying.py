@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.errors import StoreError
-from newsletter.state import postgres, sqlite
+from newsletter.state import owner, postgres, sqlite
 from newsletter.state.ledger_file import refuse_lost
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.migrations import Schema
@@ -63,6 +63,7 @@ TABLES = (
     Table(WELCOME, "progress", "welcome_progress",
           ("address", "step", "post_id", "at", "settled")),
     Table(WELCOME, "sent", "welcome_sent", ("post_id", "readers")),
+    Table(WELCOME, "arrivals", "welcome_arrivals", ("address", "at", "joins")),
 )
 
 
@@ -71,6 +72,25 @@ class Copied:
     table: str
     rows: int  # in the files (and, verified, in the database)
     added: int  # new to the database in this run
+
+
+def claim_for_copy(db, site: str) -> None:
+    """Before `store copy` writes a row: the store is ``site``'s (a copy that stopped, or one
+    run again), or empty and recorded as ``site``'s now; else StoreError, nothing written (the
+    files of one site merged into another's state would mail its readers). Under the
+    migrations' lock, so two copies starting at once do not both find it empty."""
+    with db.transaction():
+        db.execute(postgres.advisory("pg_advisory_xact_lock"), (postgres.MIGRATION_LOCK,))
+        if (site_of := owner.recorded(db)) is not None:
+            owner.refuse_another(site_of, site)
+            return
+        held = [table for table in ("subscribers", *(t.target for t in TABLES), "used_tokens")
+                if db.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]]
+        if held:
+            raise StoreError(f"is not empty ({', '.join(held)}: rows no copy of this site "
+                             "wrote)", where=postgres.WHERE,
+                             hint="copy into an empty store (a new database or schema)")
+        owner.record(db, site)
 
 
 def copy_tables(state_dir: Path, db) -> list[Copied]:

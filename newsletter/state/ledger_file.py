@@ -37,11 +37,11 @@ def connect_ledger(path: Path) -> sqlite3.Connection:
     """The ledger file ``path``, made if new (unless one was lost: :func:`refuse_lost`),
     migrated."""
     refuse_lost(path)  # a new ledger over a lost one would send everyone again
-    # FULL (sqlite.connect): a commit is on disk before the batch's request goes out, even
-    # across power loss. NORMAL (WAL) would survive a killed process but could lose the
-    # last claims to a power cut, and a lost claim is a reader mailed twice.
-    # bench/bench_providers.py shows two commits per batch are not where a send's time
-    # goes, so FULL stays. `status` may read while a send writes (the busy timeout).
+    # FULL (sqlite.connect): a commit is on disk when it returns, even across power loss.
+    # NORMAL (WAL) would survive a killed process but could lose the last claims to a power
+    # cut, and a lost claim is a reader mailed twice; a send's own commits are synced before
+    # each request instead (sending/ledger_sync.py). `status` may read while a send writes
+    # (the busy timeout).
     with readable(path):
         db = sqlite.connect(path)
     try:

@@ -14,6 +14,7 @@ import weakref
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Iterator
 
+from newsletter.state import owner
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.migrations import Schema, run_step, too_new
 from newsletter.state.pg_errors import WHERE, unusable
@@ -200,12 +201,14 @@ class Database:
     lent to one block at a time. The URL is never shown (it may hold the password).
 
     Every Database a process opens is closed by :func:`close_all` (the CLI does it as each
-    command ends), so none is left holding a server connection.
+    command ends), so none is left holding a server connection. With ``site`` (a `[site]
+    url`), the store must be that site's (state/owner.py).
     """
 
-    def __init__(self, url: str, pooled: bool = False):
+    def __init__(self, url: str, pooled: bool = False, site: str | None = None):
         self._url = url
         self._pooled = pooled
+        self._site = site
         self._pool = None
         self._single: psycopg.Connection | None = None
         self._migrated: set[str] = set()
@@ -219,7 +222,7 @@ class Database:
     def companion(self) -> Database:
         """Another Database of the same store, one connection not pooled: for a session the
         caller keeps open (and closes)."""
-        return Database(self._url)
+        return Database(self._url, site=self._site)
 
     @contextmanager
     def connection(self, *kinds: Schema) -> Iterator[psycopg.Connection]:
@@ -255,14 +258,18 @@ class Database:
                 self._held.db = None
 
     def _migrated_for(self, db: psycopg.Connection, kinds: tuple[Schema, ...]) -> None:
+        kinds = kinds if self._site is None else (LIST, *kinds)  # the site's record: a list table
         todo = [schema for schema in kinds if schema.kind not in self._migrated]
         if todo:  # what every kind has, in one look; migrated only where one lacks
             have = recorded(db)
             refuse_newer(have)
+            site = self._site if LIST in todo else None  # until it passes, asked each time
+            owner.check(db, site)  # another site's store: refused before it is migrated
             for schema in todo:
                 if schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})"):
                     migrate(db, schema)
-                self._migrated.add(schema.kind)
+            owner.check(db, site)  # recorded now, in a store just made or from before
+            self._migrated.update(schema.kind for schema in todo)
 
     @contextmanager
     def _lent(self) -> Iterator[psycopg.Connection]:

@@ -6,7 +6,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.state import postgres, sqlite
+from newsletter.state import owner, postgres, sqlite
 from newsletter.state.ledger_file import refuse_lost
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.postgres import IN_POSTGRESQL
@@ -29,17 +29,23 @@ class Migrated:
 def migrate_site(settings) -> list[Migrated]:
     """Migrate the site's store, whichever it is."""
     url = settings.store_url
-    return migrate_postgresql(url) if url else migrate_files(settings.state_dir)
+    return migrate_postgresql(url, settings.site.url) if url else \
+        migrate_files(settings.state_dir)
 
 
-def migrate_postgresql(url: str) -> list[Migrated]:
-    """Make or migrate every table in the database; StoreError (before any change) when a
-    newer newsletter made one."""
+def migrate_postgresql(url: str, site: str, record_site: bool = True) -> list[Migrated]:
+    """Make or migrate every table in the database; StoreError, before any change, when a
+    newer newsletter made one or it holds another ``site``'s state. With ``record_site``,
+    the store is recorded as ``site``'s if it was no site's yet (`store copy` does it itself,
+    only in an empty store)."""
     with postgres.opened(url) as db:
         postgres.refuse_newer(postgres.recorded(db))
-        return [Migrated(f"{postgres.WHERE} ({schema.kind})",
-                         tuple(postgres.migrate(db, schema)), len(schema.migrations))
-                for schema in IN_POSTGRESQL]
+        owner.check(db, site, record_it=False)
+        report = [Migrated(f"{postgres.WHERE} ({schema.kind})",
+                           tuple(postgres.migrate(db, schema)), len(schema.migrations))
+                  for schema in IN_POSTGRESQL]
+        owner.check(db, site, record_it=record_site)
+        return report
 
 
 def migrate_files(state_dir: Path) -> list[Migrated]:

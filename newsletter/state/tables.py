@@ -107,6 +107,12 @@ LIST = Schema("list", "", (
         "INSERT INTO list_columns (name) "
         "SELECT DISTINCT jsonb_object_keys(extra) FROM subscribers ORDER BY 1",
     )),
+    # The site whose state the store holds (its [site] url; state/owner.py): another site
+    # pointed at the same database or schema is refused, never given this one's readers.
+    Migration("m004_create_newsletter_site", None, (
+        "CREATE TABLE newsletter_site (one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one), "
+        "url TEXT NOT NULL)",
+    )),
 ))
 
 # A cache of who is active, rebuilt whole when the list changed (subscribers/roster.py).
@@ -247,5 +253,19 @@ WELCOME = Schema("welcome", "welcome.db", (
         "CREATE INDEX welcome_progress_unsettled ON welcome_progress (post_id) "
         "WHERE settled = 0",
         "CREATE TABLE welcome_sent (post_id TEXT PRIMARY KEY, readers INTEGER NOT NULL)",
+    )),
+    # Readers `subscribers import` added: not new (out of the series) unless it said --welcome.
+    Migration("m002_create_arrivals", (
+        """CREATE TABLE IF NOT EXISTS arrivals (
+            address TEXT PRIMARY KEY,       -- the reader's key, as in progress
+            at INTEGER NOT NULL,            -- when the import added them, UTC seconds
+            joins INTEGER NOT NULL          -- 1: --welcome, in the series as joined at `at`
+        ) WITHOUT ROWID""",
+    ), (
+        """CREATE TABLE welcome_arrivals (
+            address TEXT PRIMARY KEY,
+            at BIGINT NOT NULL,
+            joins INTEGER NOT NULL
+        )""",
     )),
 ))

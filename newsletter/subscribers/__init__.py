@@ -8,7 +8,8 @@ without the imports, the sign-ups or, for a site on files, the PostgreSQL store.
 from newsletter import on_first_use
 
 _ON_FIRST_USE = {"ACTIVE_AGAIN": "adding", "ADDED": "adding", "UPDATED": "adding",
-                 "ListCopy": "copying", "copy_list": "copying", "export_readers": "export",
+                 "ListCopy": "copying", "copy_list": "copying", "spool_list_back": "copying",
+                 "refuse_own_list": "copying", "export_readers": "export",
                  "BackgroundFolder": "folding", "fold_journal": "folding",
                  "ImportOptions": "imports", "ImportSummary": "imports", "import_file": "imports",
                  "open_store": "interface", "ReaderStore": "interface",
@@ -25,7 +26,8 @@ __all__ = ["ACTIVE_AGAIN", "ADDED", "CONSENT_COLUMNS", "LEFT", "UPDATED", "Backg
            "ImportSummary", "ListCopy", "PostgresStore", "PruneReport",
            "ReaderStore", "Roster", "Signup",
            "Standing", "Status", "Subscriber", "SubscriberStore", "Suppression",
-           "apply_suppressions", "confirm_signup", "copy_list", "current_roster",
+           "apply_suppressions", "confirm_signup", "copy_list", "spool_list_back",
+           "current_roster", "refuse_own_list",
            "left_since",
            "export_readers", "fold_journal", "fresh_roster", "import_file", "open_store",
            "prune_unconfirmed", "record_signups", "record_suppressions"]

@@ -1,4 +1,5 @@
-"""Copying the subscriber files into the PostgreSQL store (`newsletter store copy`).
+"""Copying the subscriber files into the PostgreSQL store (`newsletter store copy`), and the
+store's list back into a file (`store copy --to files`).
 
 Readers go in chunks, each its own transaction, keyed by address: a copy stopped halfway is
 run again and goes on where it stopped (a reader already there is left as it is, but for one who
@@ -9,11 +10,14 @@ does a reader the files lack, counted at the end (the store was not empty).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import Iterator
 
 from newsletter.errors import StoreError, SubscriberError
+from newsletter.subscribers.export import export_readers
 from newsletter.subscribers.postgres_store import WRITABLE, PostgresStore, insert
 from newsletter.subscribers.rows import LEFT, Subscriber, nul_problem
 from newsletter.subscribers.store import SubscriberStore
@@ -74,3 +78,26 @@ def _storable(source: SubscriberStore, problems: list[SubscriberError]) -> Itera
             problems.append(problem)
         else:
             yield reader
+
+
+def refuse_own_list(directory: Path) -> None:
+    """SubscriberError when ``directory`` holds a list already (the files' from before the
+    move, say): the store's list would be read beside it."""
+    if held := sorted(path.name for path in directory.glob("*.csv")):
+        raise SubscriberError(f"holds a list already ({', '.join(held)})",
+                              where=str(directory), hint="move those files aside (keep them "
+                              "until the copy is checked), then copy again")
+
+
+def spool_list_back(source: PostgresStore, directory: Path) -> tuple[int, Path]:
+    """Write the store's list beside ``directory``'s list files, every cell as the store
+    holds it: (the readers written, the file; moved to ``subscribers.csv`` by the caller
+    once the rest of the state is in place)."""
+    refuse_own_list(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    spool = directory / ".subscribers.csv.copying"  # not read as the list: no .csv suffix
+    with spool.open("w", encoding="utf-8", newline="") as stream:
+        written = export_readers(source, stream, as_written=True)
+        stream.flush()
+        os.fsync(stream.fileno())
+    return written, spool

@@ -20,13 +20,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str | None = None,
-                   problems: list[SubscriberError] | None = None) -> int:
+                   problems: list[SubscriberError] | None = None, *,
+                   as_written: bool = False) -> int:
     """Write one CSV row per reader (normalised address) to ``stream``; return the count.
     The rows left out because they cannot be read go to ``problems``.
 
     Every cell that a spreadsheet would run as a formula is neutralised (:func:`as_text`);
-    the subscriber files themselves keep what was written in them.
+    the subscriber files themselves keep what was written in them (``as_written``: a list
+    file for the files store, every cell as the list holds it).
     """
+    text = str if as_written else as_text
     wanted = None if status is None else Status(status)
     found: list[SubscriberError] = []
     extra: dict[str, None] = {}  # the extra columns, in the order readers have them
@@ -38,18 +41,18 @@ def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str 
         for r in store.each_reader(found):
             if wanted is None or r.status == wanted:
                 extra.update(dict.fromkeys(r.extra))
-                spooled.writerow((as_text(r.address), as_text(r.name), r.status.value,
-                                  as_text(",".join(r.tags)), as_text(r.subscribed_at),
+                spooled.writerow((text(r.address), text(r.name), r.status.value,
+                                  text(",".join(r.tags)), text(r.subscribed_at),
                                   json.dumps(r.extra) if r.extra else ""))
                 written += 1
         if problems is not None:
             problems.extend(found)
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow([as_text(cell) for cell in (*COLUMNS, *extra)])
+        writer.writerow([text(cell) for cell in (*COLUMNS, *extra)])
         spool.seek(0)
         for *cells, extras in csv.reader(spool):
             values = json.loads(extras) if extras else {}
-            writer.writerow([*cells, *(as_text(values.get(name, "")) for name in extra)])
+            writer.writerow([*cells, *(text(values.get(name, "")) for name in extra)])
     return written
 
 

@@ -115,6 +115,13 @@ class ImportStage:
                 yield new_row(address, name, (tags,) if tags else (), status, subscribed_at,
                               json.loads(extra) if extra else None)
 
+    def new_keys(self, skip: set[str], size: int = CHUNK) -> Iterator[list[str]]:
+        """The keys of the staged active readers not in ``skip``, ``size`` at a time."""
+        rows = self.db.execute("SELECT key FROM readers WHERE status = 'active' ORDER BY seq")
+        while chunk := rows.fetchmany(size):
+            if keys := [key for key, in chunk if key not in skip]:
+                yield keys
+
     def close(self) -> None:
         self.db.close()
 

@@ -89,13 +89,15 @@ class ImportOptions:
 
 
 def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe: bool = False,
-                options: ImportOptions = ImportOptions()) -> ImportSummary:
+                options: ImportOptions = ImportOptions(),
+                adding: Callable[[list[str]], None] | None = None) -> ImportSummary:
     """Merge the readers of another CSV into the list (see ImportSummary for the outcomes).
 
     New readers go to subscribers.csv with their status. A reader listed here as
     unsubscribed, bounced or complained stays so unless ``resubscribe``; one the file marks
     as left becomes so here (recorded in the journal too); one the file marks as unconfirmed keeps
-    the status listed here. Names fill empty names; tags are added.
+    the status listed here. Names fill empty names; tags are added. ``adding`` is given the
+    keys of the new active readers, a chunk at a time, before any of them is on the list.
     """
     path = Path(path)
     if not path.is_file():
@@ -103,7 +105,7 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
     summary = ImportSummary()
     if isinstance(store, PostgresStore):  # staged and merged in one transaction there
         import_into_database(store, _valid(path, options, summary), f"import of {path.name}",
-                             resubscribe, summary)
+                             resubscribe, summary, adding)
         return summary
     stage = ImportStage(store.state_dir)  # the file's readers, on disk until the merge
     try:
@@ -120,7 +122,10 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
                     outcome = merge_reader(copies, reader, resubscribe)
                     setattr(summary, outcome, getattr(summary, outcome) + 1)
             if stage.count > len(index):
-                files.default.append_all(_counted(stage.new_rows(skip=set(index)), summary),
+                listed = set(index)
+                for keys in stage.new_keys(listed) if adding else ():
+                    adding(keys)
+                files.default.append_all(_counted(stage.new_rows(skip=listed), summary),
                                          columns=stage.columns)
     finally:
         stage.close()

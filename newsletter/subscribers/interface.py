@@ -74,4 +74,4 @@ def open_store(settings, database: postgres.Database | None = None) -> ReaderSto
     from newsletter.state import postgres  # never loaded for a site on files
     from newsletter.subscribers.postgres_store import PostgresStore
 
-    return PostgresStore(database or postgres.Database(url))
+    return PostgresStore(database or postgres.Database(url, site=settings.site.url))

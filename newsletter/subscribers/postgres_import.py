@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from newsletter.subscribers.import_stage import DatabaseStage
 from newsletter.subscribers.postgres_store import PostgresStore, insert, suppress_in
@@ -23,9 +23,11 @@ CHUNK = 2000  # readers looked up (and locked) per statement
 
 
 def import_into_database(store: PostgresStore, readers: Iterable[Subscriber], reason: str,
-                         resubscribe: bool, summary: ImportSummary) -> None:
+                         resubscribe: bool, summary: ImportSummary,
+                         adding: Callable[[list[str]], None] | None = None) -> None:
     """Stage ``readers`` in a TEMP table, then merge each into the list, all in one
-    transaction; the outcomes go to ``summary``."""
+    transaction; the outcomes go to ``summary``, the keys of new readers to ``adding`` (before
+    the transaction commits)."""
     with store.connection() as db, db.transaction():
         stage = DatabaseStage(db)
         summary.unchanged += stage.add(readers)
@@ -50,6 +52,8 @@ def import_into_database(store: PostgresStore, readers: Iterable[Subscriber], re
                                    "WHERE key = %s", updates)
             if leaving:
                 suppress_in(db, leaving, record_unknown=False)
+            if adding and (active := [reader.key for reader in new if reader.active]):
+                adding(active)
             summary.added += insert(db, [_stamped(reader) for reader in new])
 
 

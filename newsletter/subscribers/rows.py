@@ -76,6 +76,11 @@ class Subscriber:
     def active(self) -> bool:
         return self.status is Status.ACTIVE
 
+    def tagged(self, wanted: frozenset[str]) -> bool:
+        """Whether the reader holds one of ``wanted`` (tags folded to lower case), as a send's
+        --tag segment picks its readers."""
+        return not wanted.isdisjoint(tag.lower() for tag in self.tags)
+
 
 def nul_problem(reader: Subscriber, label: str) -> SubscriberError | None:
     """The problem of a reader whose row holds a NUL byte (0x00), or None. No text holds one

@@ -87,8 +87,8 @@ class NewsletterApp:
         self.tokens = UnsubscribeTokens(self.secret)
         # PostgreSQL: one pool for every thread; the list takes each change at once (nothing
         # to fold), and every host serving the site shares its state.
-        self.database = postgres.Database(settings.store_url, pooled=True) \
-            if settings.store_url else None
+        self.database = postgres.Database(settings.store_url, pooled=True,
+                                          site=settings.site.url) if settings.store_url else None
         self.store = open_store(settings, self.database)
         self.used_tokens = used_tokens(settings, self.database)
         self.signups = signup_routes(settings, self.store, self.secret)

@@ -142,3 +142,9 @@ def test_a_front_matter_image_that_is_not_a_path_names_its_line(site):
                 if text.startswith("socialImage"))
     assert (f"error: content/posts/{TYPOGRAPHY}/index.md:{line}: socialImage must be an image "
             'path or URL; write it as socialImage: "./image.jpg"') in result.output
+
+
+@pytest.mark.parametrize("src", ["a" * 300 + ".png", "d/" * 3000 + "press.png"])
+def test_a_name_too_long_for_the_system_is_not_found_never_a_traceback(site, src):
+    reference(site, src)  # the system refuses to look it up: ENAMETOOLONG
+    refused(site, "not found; looked for content/posts/")

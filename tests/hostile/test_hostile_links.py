@@ -29,3 +29,16 @@ def test_a_malformed_address_ending_in_md_is_left_for_the_link_check():
     expansion = expand_tags(body, TagContext(site_url="https://example.com",
                                              link_url=lambda kind, target: "https://wrong/"))
     assert expansion.markdown == body and expansion.problems == ()
+
+
+def test_a_link_to_a_post_file_name_too_long_for_the_system_names_no_post(site):
+    """The system refuses to look such a name up (ENAMETOOLONG): it names no post, and the link
+    stays as written instead of a traceback."""
+    long_name, deep = "a" * 300 + ".md", "/" + "d/" * 3000 + "x.md"
+    (site / "content" / "posts" / "long.md").write_text(
+        '---\ntitle: Long\ndate: "2026-11-02T09:00:00Z"\ndescription: d\n---\n\n'
+        f"[one]({long_name}) and [two]({deep})\n")
+    result = invoke(site, "preview", "long")
+    assert result.exit_code == 0, result.output[-300:]
+    html = (site / "preview" / "long" / "email.html").read_text()
+    assert long_name in html and deep in html

@@ -173,3 +173,16 @@ def test_https_goes_to_the_checked_address_with_the_links_name_and_checks_its_ce
     listener.close()
     assert asked == [name]  # the name went out as SNI, to the address DNS gave once
     assert "certificate verify failed" in problem.text  # and TLS still checked the certificate
+
+
+def test_a_host_that_takes_connections_and_never_answers_holds_two_links_not_all(site):
+    # Each link waited its full timeout, 4 at a time: a post of 30,000 links to such a host
+    # held `check --online` for over 20 hours at the default 10 s.
+    with link_server() as (base, paths):
+        write_post(site, [f"{base}/never-{n}" for n in range(24)])
+        result = check_online(site, "--allow-private", timeout="0.5")
+    found = findings_of(result, "link-broken")
+    assert found == [("link-broken", f"{base}/never-{n} did not answer within 0.5 s")
+                     for n in range(24)]
+    # The 4 links in flight together, and one a worker took before the second said "silent".
+    assert len(paths) <= 4 + 1

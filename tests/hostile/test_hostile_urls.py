@@ -68,7 +68,8 @@ def test_a_url_setting_no_parser_takes_is_refused_naming_the_key(site, key, line
                                   for text in settings.read_text().splitlines()) + "\n")
     result = invoke(site, "check")
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: newsletter.toml: {key} ")
+    number = settings.read_text().splitlines().index(line) + 1
+    assert result.stderr.startswith(f"error: newsletter.toml:{number}: {key} ")
     assert "is not a valid URL; [ and ] belong only around an IPv6 address, a port is a number " \
         "up to 65535" in result.stderr
     assert len(result.stderr.splitlines()) == 1
@@ -79,8 +80,9 @@ def test_a_signup_origin_no_parser_takes_is_refused_naming_the_key(site):
     settings.write_text(settings.read_text() + '\n[signup]\nallowed_origins = ["https://["]\n')
     result = invoke(site, "check")
     assert result.exit_code == 2
-    assert result.stderr == ("error: newsletter.toml: signup.allowed_origins 'https://[' is not a "
-                             "valid URL; [ and ] belong only around an IPv6 address, a port is "
+    number = len(settings.read_text().splitlines())
+    assert result.stderr == (f"error: newsletter.toml:{number}: signup.allowed_origins "
+                             "'https://[' is not a valid URL; [ and ] belong only around an IPv6 address, a port is "
                              "a number up to 65535\n")
 
 

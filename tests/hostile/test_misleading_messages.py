@@ -36,7 +36,9 @@ def test_a_subject_pattern_reaching_past_the_fields_is_refused_by_name(site, pat
     result = invoke(site, "send", "what-matters", "--dry-run")
 
     assert result.exit_code == 2
-    assert result.output == (f"error: newsletter.toml: email.subject may not use {pattern}; "
+    number = path.read_text().splitlines().index(f'subject = "{pattern}"') + 1
+    assert result.output == (f"error: newsletter.toml:{number}: email.subject may not use "
+                             f"{pattern}; "
                              "use the fields {title}, {description}, {slug}, {url}, {date}, "
                              "{site}, e.g. {date:%B %d}\n")
 

@@ -12,12 +12,14 @@ from conftest import invoke
 from newsletter.config.sections import SECTIONS
 
 
-def set_value(site, section: str, line: str) -> None:
+def set_value(site, section: str, line: str) -> int:
+    """Write ``line`` first under ``[section]``; its line number."""
     path = site / "newsletter.toml"
     text = path.read_text()
     if f"[{section}]" not in text:
         text += f"\n[{section}]\n"
     path.write_text(text.replace(f"[{section}]", f"[{section}]\n{line}", 1))
+    return path.read_text().splitlines().index(line) + 1
 
 
 @pytest.mark.parametrize("line", [
@@ -27,20 +29,20 @@ def set_value(site, section: str, line: str) -> None:
     "timeout = 1" + "0" * 400,  # an integer too large for a float
 ])
 def test_a_poisoned_number_is_refused_at_load_in_one_line_naming_the_key(site, line):
-    set_value(site, "provider", line)
+    number = set_value(site, "provider", line)
     result = invoke(site, "posts")
     key = "provider." + line.split(" = ")[0]
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
-    assert result.output.startswith(f"error: newsletter.toml: {key} must be from ")
+    assert result.output.startswith(f"error: newsletter.toml:{number}: {key} must be from ")
     assert "Traceback" not in result.output
 
 
 def test_schedule_numbers_are_held_to_their_range_too(site):
-    set_value(site, "schedule", "max_posts_per_run = 100000")
+    number = set_value(site, "schedule", "max_posts_per_run = 100000")
     result = invoke(site, "posts")
     assert result.exit_code == 2
-    assert result.output == ("error: newsletter.toml: schedule.max_posts_per_run must be "
+    assert result.output == (f"error: newsletter.toml:{number}: schedule.max_posts_per_run must be "
                              "from 1 to 100 posts, not 100000\n")
 
 

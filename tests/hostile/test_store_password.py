@@ -3,6 +3,7 @@ newsletter.toml may not hold it (docs/store.md)."""
 
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -30,8 +31,10 @@ def test_a_password_in_newsletter_toml_is_refused_without_being_echoed(site):
     use_postgresql(site, f"postgresql://postgres:{ENCODED}@127.0.0.1:5432/test")
     result = run_cli(site, "store", "migrate")
     assert result.returncode == 2
+    number = (site / "newsletter.toml").read_text().splitlines().index(
+        f'url = "postgresql://postgres:{ENCODED}@127.0.0.1:5432/test"') + 1
     assert result.stderr == (
-        "error: newsletter.toml: store.url holds a password, and newsletter.toml is no place "
+        f"error: newsletter.toml:{number}: store.url holds a password, and newsletter.toml is no place "
         "for one; remove it from the file; set PGPASSWORD in the environment, or the whole URL "
         "in NEWSLETTER_STORE_URL\n")
     assert_never_shown(result)
@@ -98,10 +101,15 @@ def test_a_password_holding_an_at_sign_is_refused_before_libpq_quotes_its_end(si
     assert_never_shown(result)
 
 
-@pytest.mark.parametrize("parameter", ["password", "sslpassword"])
+# libpq decodes a parameter's name as it decodes its value, so each of these is the password.
+PARAMETERS = [f"password={ENCODED}", f"sslpassword={ENCODED}", f"pass%77ord={ENCODED}",
+              f"ssl%70assword={ENCODED}"]
+
+
+@pytest.mark.parametrize("parameter", PARAMETERS)
 def test_a_password_in_the_urls_parameters_is_hidden_when_libpq_quotes_it(site, parameter):
     """libpq quotes a parameter's value holding %00 (forbidden), the password's as well."""
-    url = f"postgresql://postgres@127.0.0.1:5432/test?{parameter}={ENCODED}%00"
+    url = f"postgresql://postgres@127.0.0.1:5432/test?{parameter}%00"
     result = run_in_process(site, "subscribers", "list", env={"NEWSLETTER_STORE_URL": url})
     assert result.returncode == 1
     assert result.stderr.startswith("error: the PostgreSQL store: cannot be used (")
@@ -128,8 +136,9 @@ def test_a_store_url_with_a_nul_in_newsletter_toml_is_refused(site):
                         '"postgresql://postgres@127.0.0.1:5432/test\\u0000-other"\n')
     result = run_in_process(site, "subscribers", "list")
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr.startswith("error: newsletter.toml: store.url holds a space or a "
-                                    "control character")
+    number = len(settings.read_text().splitlines())
+    assert result.stderr.startswith(f"error: newsletter.toml:{number}: store.url holds a space "
+                                    "or a control character")
 
 
 @pytest.mark.parametrize("url", [f"postgresql://postgres:{ENCODED}@127.0.0.1:5432/test",
@@ -141,4 +150,24 @@ def test_store_copy_refuses_a_password_on_its_command_line(site, url):
     assert result.stderr == (
         "error: the command line: --to holds a password, and any user of this machine may read "
         "a command line (ps); remove it; set PGPASSWORD in the environment\n")
+    assert_never_shown(result)
+
+
+def test_a_password_parameter_whose_equals_sign_is_escaped_is_hidden(site):
+    """libpq refuses ``password%3D...`` as a parameter without a value, quoting it whole."""
+    url = f"postgresql://postgres@127.0.0.1:5432/test?password%3D{ENCODED}"
+    result = run_in_process(site, "subscribers", "list", env={"NEWSLETTER_STORE_URL": url})
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: the PostgreSQL store: cannot be used (")
+    assert_never_shown(result)
+
+
+@pytest.mark.parametrize("parameter", PARAMETERS[2:] + [f"password%3D{ENCODED}"])
+def test_a_password_parameter_written_with_escapes_in_newsletter_toml_is_refused(site,
+                                                                                parameter):
+    """libpq connected with ``pass%77ord=`` from the file: a password it must not hold."""
+    use_postgresql(site, f"postgresql://postgres@127.0.0.1:5432/test?{parameter}")
+    result = run_in_process(site, "subscribers", "list")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert re.match(r"error: newsletter\.toml:\d+: store\.url holds a password", result.stderr)
     assert_never_shown(result)

@@ -1,5 +1,6 @@
 """Container directives, ``:::note`` ... ``:::``, as remark-directive reads them in Astro themes
-(Cactus's admonitions, Starlight's asides): the email shows the label in bold, then the content.
+(Cactus's admonitions, Starlight's asides) and Docusaurus reads its admonitions (``:::tip[Title]``,
+or ``:::tip Title``): the email shows the label in bold, then the content.
 
 Rewritten line for line (the opening line becomes ``**Note:**``, which starts the content's first
 paragraph; the closing line an empty one), so every line of the post keeps its number for the
@@ -17,8 +18,9 @@ from newsletter.render.tags.expansion import TemplateProblem
 from newsletter.render.tags.html import escape
 from newsletter.render.tags.scan import code_regions
 
-_FENCE = re.compile(r"^(:{2,})(?:([A-Za-z][\w-]{0,40})(?:\[([^\]\n]{0,200})\])?"
-                    r"(?:\{[^}\n]{0,500}\})?)?[ \t]*$", re.MULTILINE)
+# :::name[label]{attributes}, or Docusaurus's :::name Title (its label after a space)
+_FENCE = re.compile(r"^(:{2,})(?:([A-Za-z][\w-]{0,40})(?:\[([^\]\n]{0,200})\]|[ \t]+([^\s{\[]"
+                    r"[^\n{]{0,199}?))?(?:\{[^}\n]{0,500}\})?)?[ \t]*$", re.MULTILINE)
 
 
 def rewrite(body: str, first_line: int = 1,
@@ -35,15 +37,16 @@ def rewrite(body: str, first_line: int = 1,
             at += 1
         if at < len(regions) and regions[at].start <= fence.start():
             continue  # in code: shown as written
-        colons, name, label = fence.groups()
+        colons, name, label, title = fence.groups()
         if len(colons) == 2:
-            if name and len(problems) < 100:
+            if name and not title and len(problems) < 100:
                 problems.append(TemplateProblem(
                     first_line + body.count("\n", 0, fence.start()),
                     f"{fence[0].strip()[:60]} is a directive the site's code turns into "
                     "something an email cannot show", "write what it shows into the post"))
         elif name:
-            open_ones.append((fence, colons, (label or name.replace("-", " ").capitalize())))
+            shown = label or title or name.replace("-", " ").capitalize()
+            open_ones.append((fence, colons, shown))
         elif open_ones and open_ones[-1][1] == colons:
             opening, _, shown = open_ones.pop()
             edits[opening.span()] = f"**{escape(shown)}:**"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from dataclasses import dataclass
 
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
 from newsletter.render.tags import hugo, links, liquid, mdx, zola
@@ -23,6 +22,7 @@ from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion,
                                               TemplateProblem, snippet)
 from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
                                          literal_spans, run_end)
+from newsletter.render.tags.shortcodes import Frame, ShortcodeReading
 from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
 
 _BACKTICK = re.compile("`")
@@ -42,15 +42,7 @@ def expand_tags(body: str, context: TagContext, first_line: int = 1,
     return _Expander(body, context, first_line, dialect).run()
 
 
-@dataclass
-class _Frame:
-    """A shortcode whose content is being read, until its closing tag."""
-
-    tag: Tag
-    out_index: int  # where its content begins in the output
-
-
-class _Expander:
+class _Expander(ShortcodeReading):
     def __init__(self, text: str, context: TagContext, first_line: int, dialect: Dialect):
         self.text, self.context, self.first_line = text, context, first_line
         self.out: list[str] = []
@@ -66,14 +58,17 @@ class _Expander:
         self.ticks = Finder(text, _BACKTICK)
         self.jsx = Finder(text, mdx.OPENING) if context.mdx else None
         self.mdx_images = mdx.ImageImports(text) if context.mdx else None
+        self.mdx_components = mdx.Components()
         self.links = Finder(text, links.DESTINATION)
         self.link_files = links.LinkFiles(context)
         self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
         self.closers = {closer: Finder(text, re.compile(re.escape(closer)))
                         for _, _, closer in DELIMITERS}
-        self.frames: list[_Frame] = []
+        self.frames: list[Frame] = []
+        self.closing_tags: dict[str, list[re.Match]] | None = None  # by name, outside code
+        self.open_blocks: dict[str, int] = {}  # Liquid-written ones open, by closing tag
         self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
-        self.unknown: set[str] = set()  # shortcodes reported: their closing tags are not
+        self.unknown: set[str] = set()  # "{% end %}" once a Zola shortcode is reported
 
     def run(self) -> Expansion:
         pos, length = 0, len(self.text)
@@ -132,11 +127,12 @@ class _Expander:
         if destination and destination.end() <= limit:
             piece = self.link_files.read(destination)
         elif self.jsx and mdx.OPENING.match(self.text, pos):
-            piece = mdx.read(self.text, pos, limit, self.mdx_images)
+            piece = mdx.read(self.text, pos, limit, self.mdx_images, self.mdx_components)
         else:
             piece = Piece(pos + 1, self.text[pos])
         if piece.message:
-            self._report(pos if piece.at is None else piece.at, piece.message, piece.hint)
+            self._report(pos if piece.at is None else piece.at, piece.message, piece.hint,
+                         warning=piece.warning)
         self.out.append(piece.output)
         return max(piece.end, pos + 1)
 
@@ -218,6 +214,9 @@ class _Expander:
             code = self._code(tag.end, end.start(), "generated")
             self._place(tag.start, end.end(), liquid.highlight(tag, code))
             return end.end()
+        theirs = self._liquid_theirs(tag)
+        if theirs is not None:
+            return theirs
         if tag.body.startswith("("):  # a Zola shortcode with a body: reported, not its {% end %}
             self.unknown.add("{% end %}")
         elif tag.name == "end" and not tag.body and "{% end %}" in self.unknown:
@@ -225,58 +224,6 @@ class _Expander:
             return tag.end
         handler = liquid.LIQUID_TAGS.get(tag.name, liquid.unknown)
         return self._call(tag, lambda: handler(tag, self.context))
-
-    def _shortcode(self, tag: Tag) -> int:
-        name = tag.name
-        if tag.closing:
-            return self._close(tag)
-        if hugo.encloses_text(name):
-            end = None if tag.self_closing else self._finder(
-                r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").next(tag.end)
-            if end is None:
-                return self._leave(tag.start, tag.end, TagProblem(
-                    f"{tag.quoted()} is never closed", f"close it with {{{{< /{name} >}}}}"))
-            if name in hugo.DROPPED_SHORTCODES:  # {{% comment %}}
-                return end.end()
-            inner = self._code(tag.end, end.start(), "generated") \
-                if name in hugo.CODE_SHORTCODES else self.text[tag.end:end.start()]
-            return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
-        if name in hugo.CONTENT_SHORTCODES or name in hugo.QUOTED_SHORTCODES:
-            if tag.self_closing:
-                self.out.append(hugo.without_content(tag))
-            else:
-                self.frames.append(_Frame(tag, len(self.out)))
-            return tag.end
-        handler = hugo.SHORTCODES.get(name)
-        if handler is None:
-            self.unknown.add(name)
-            return self._leave(tag.start, tag.end, TagProblem(
-                f"{tag.quoted()}: the shortcode {name} cannot be shown in an email",
-                "write what it shows into the post (docs/template-tags.md lists the shortcodes "
-                "newsletter turns into email)"))
-        return self._call(tag, lambda: handler(tag, self.context))
-
-    def _close(self, tag: Tag) -> int:
-        if self.frames and self.frames[-1].tag.name == tag.name:
-            frame = self.frames.pop()
-            if tag.name in hugo.QUOTED_SHORTCODES:
-                self.out.append(hugo.callout(frame.tag, self._take(frame.out_index)))
-                return tag.end
-            before, after = hugo.CONTENT_SHORTCODES[tag.name](frame.tag)
-            self._put_before(frame.out_index, before)
-            self.out.append(after)
-            return tag.end
-        if tag.name in self.unknown:  # its opening tag is reported
-            self.out.append(html.escape(tag.source, quote=False))
-            return tag.end
-        return self._leave(tag.start, tag.end, TagProblem(
-            f"{tag.quoted()} closes a shortcode that was not opened", "remove it"))
-
-    def _take(self, start: int) -> str:
-        """The output from ``out[start]`` on, what was put before its pieces included."""
-        pieces = [self.before.pop(index, "") + self.out.pop(start)
-                  for index in range(start, len(self.out))]
-        return "".join(pieces) + self.before.pop(start + len(pieces), "")
 
     # Writing ------------------------------------------------------------------------------
 
@@ -286,6 +233,8 @@ class _Expander:
             output = make()
         except TagProblem as problem:
             return self._leave(tag.start, end, problem)
+        if output.warning:
+            self._report(tag.start, *output.warning, warning=True)
         self._place(tag.start, end, output)
         return end
 
@@ -309,13 +258,16 @@ class _Expander:
             return pos + len(opener)
         return end.end()
 
-    def _report(self, offset: int, message: str, hint: str) -> None:
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(TemplateProblem(self._line(offset), message, hint))
-        elif len(self.problems) == MAX_PROBLEMS:  # one line for the rest: enough to act on
-            self.problems.append(TemplateProblem(
-                self._line(offset), "more template tags are left as written from here on",
-                "fix the ones above, then check again"))
+    def _report(self, offset: int, message: str, hint: str, *, warning: bool = False) -> None:
+        problems = self.problems
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(TemplateProblem(self._line(offset), message, hint, warning))
+        elif len(problems) == MAX_PROBLEMS or not warning and problems[-1].warning:
+            # one line for the rest (an error if one of them is): enough to act on
+            line = problems[-1].line if len(problems) > MAX_PROBLEMS else self._line(offset)
+            problems[MAX_PROBLEMS:] = [TemplateProblem(
+                line, "more template tags are left as written from here on",
+                "fix the ones above, then check again", warning)]
 
     def _line(self, offset: int) -> int:
         return self.first_line + bisect.bisect_left(self.line_ends, offset)

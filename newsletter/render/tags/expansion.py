@@ -14,11 +14,13 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class TemplateProblem:
-    """A tag left in the post as written: where, what, and what to do."""
+    """A tag left in the post as written (or, a warning, shown only in part): where, what,
+    and what to do."""
 
     line: int
     message: str
     hint: str
+    warning: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Piece:
     message: str | None = None
     hint: str = ""
     at: int | None = None
+    warning: bool = False  # the problem is a warning: the piece is shown, in part
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,12 @@ _DIGITS = re.compile(r"[0-9]{1,5}")
 
 @dataclass(frozen=True)
 class Output:
-    """What a tag becomes; a block stands on lines of its own."""
+    """What a tag becomes; a block stands on lines of its own. A tag shown only in part (a
+    theme's shortcode) carries its warning: (message, hint)."""
 
     markdown: str
     block: bool = False
+    warning: tuple[str, str] | None = None
 
 
 def figure(tag: Tag, context: TagContext) -> Output:

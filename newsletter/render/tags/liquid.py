@@ -3,16 +3,18 @@
 ``{% link %}`` and ``{% post_url %}`` become the address of the post they name, ``{% gist %}``
 (jekyll-gist) a link. An ``{% include %}`` writes whatever the theme's file holds, which an
 email cannot show: one that only adds page furniture (a table of contents, comments, share
-buttons, analytics) is dropped; any other is left for the check to report.
+buttons, analytics) is dropped; a figure or a video one is shown as Hugo's are; any other is
+shown in part (its image, its link) or left out, with a warning.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Callable
 
-from newsletter.render.tags import eleventy, hexo, hugo, zola
+from newsletter.render.tags import eleventy, hexo, hugo, themes, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import url_in_markdown
 from newsletter.render.tags.hugo import Output, fenced, gist_link
@@ -28,11 +30,20 @@ FURNITURE_INCLUDES = frozenset({
 _GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
 # key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
 _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)\Z", re.IGNORECASE)
 # The player address of a YouTube or a Vimeo video, as al-folio's video include takes it.
 _EMBED_URL = re.compile(r"https?://(?:(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{1,64})"
                         r"|player\.vimeo\.com/video/(\d{1,20}))(?:[?#/]|$)")
+# Liquid's own tags and Nunjucks' (Eleventy): they compute, and an email cannot run them. Any
+# other tag is a plugin's or a shortcode of the site's, shown in part (themes.py).
+OWN_TAGS = frozenset({
+    "if", "elsif", "elif", "else", "unless", "case", "when", "for", "break", "continue",
+    "cycle", "tablerow", "assign", "capture", "increment", "decrement", "echo", "liquid",
+    "set", "macro", "call", "block", "extends", "import", "from", "filter", "verbatim",
+})
 # Block tags: their closing tag; what the block holds is code (highlight) or dropped (comment).
-BLOCK_ENDS = {"highlight": "endhighlight", "comment": "endcomment", "raw": "endraw"}
+BLOCK_ENDS = {"highlight": "endhighlight", "codeblock": "endcodeblock", "comment": "endcomment",
+              "raw": "endraw"}
 
 
 def link_tag(tag: Tag, context: TagContext) -> Output:
@@ -60,27 +71,41 @@ def include(tag: Tag, context: TagContext) -> Output:
     kind = re.sub(r"\.(html|liquid)$", "", name)
     image = named.get("image_path") or named.get("path")
     if kind == "figure" and image:
-        if not re.match(r"[a-z][a-z0-9+.-]*:|/", image, re.IGNORECASE):
-            image = "/" + image  # al-folio's path="assets/img/x.jpg", relative_url'd
-        return _shortcode(tag, context, "figure", src=image,
+        return _shortcode(tag, context, "figure", src=_from_site(image),
                           alt=named.get("alt"), caption=named.get("caption"))
     video = _video(kind, named)
     if video:
         return _shortcode(tag, context, video[0], id=video[1])
-    raise TagProblem(f"{tag.quoted()} writes the theme's {name or 'file'}, which an email "
-                     "cannot show", "write what it shows into the post, or wrap it in "
-                     "{% comment %} ... {% endcomment %}")
+    if not name:
+        raise TagProblem(f"{tag.quoted()} names no file", "name the file to include")
+    image = next((value for value in named.values() if _IMAGE_FILE.search(value)), None)
+    if image:  # the site's own image include: {% include image.html url="..." caption="..." %}
+        text = named.get("caption") or named.get("title")
+        shown = _shortcode(tag, context, "figure", src=_from_site(image),
+                           alt=named.get("alt") or text, caption=text)
+        return replace(shown, warning=(
+            f"{tag.quoted()} writes the theme's {name}; the email shows only its image",
+            "look at the email; write what else it shows into the post if readers need it"))
+    return themes.left_out(as_shortcode(tag, name), context, "the include")
+
+
+def _from_site(image: str) -> str:
+    """An include's image path: one not written from the site's root is (al-folio's
+    ``path="assets/img/x.jpg"``, which the include passes to ``relative_url``)."""
+    return image if re.match(r"[a-z][a-z0-9+.-]*:|/", image, re.IGNORECASE) else "/" + image
 
 
 def _video(kind: str, named: dict[str, str]) -> tuple[str, str] | None:
     """(youtube or vimeo, the video's id) of a theme's video include: Minimal Mistakes'
-    ``video id=... provider=youtube``, Chirpy's ``embed/youtube.html id=...``, al-folio's
+    ``video id=... provider=youtube``, Chirpy's ``embed/youtube.html id=...`` (and any include
+    named for YouTube or Vimeo, given an ``id``), al-folio's
     ``video.liquid path="https://www.youtube.com/embed/ID"``; None for any other (a video
     file, another provider, a site's own include whose template newsletter cannot know)."""
     if kind == "video" and named.get("provider") in ("youtube", "vimeo") and named.get("id"):
         return named["provider"], named["id"]
-    if kind in ("embed/youtube", "embed/vimeo") and named.get("id"):
-        return kind.removeprefix("embed/"), named["id"]
+    words = set(re.split(r"[^a-z0-9]+", kind.lower()))
+    if words & {"youtube", "vimeo"} and named.get("id"):  # Chirpy's embed/youtube.html, a
+        return ("youtube" if "youtube" in words else "vimeo"), named["id"]  # site's youtube.html
     embedded = _EMBED_URL.match(named.get("path", "")) if kind == "video" else None
     if embedded:
         youtube, vimeo = embedded.groups()
@@ -104,9 +129,26 @@ def _shortcode(tag: Tag, context: TagContext, name: str, **values: str | None) -
                                      name=name, named=named), context)
 
 
+def as_shortcode(tag: Tag, name: str | None = None) -> Tag:
+    """A Liquid tag's arguments read as a shortcode's (``"a", b="c"``), named ``name`` (else
+    as the tag): for the site's own tags, whose parameters name what they show (a link)."""
+    named = {key: value.strip("\"'") for key, value in _PARAMETER.findall(tag.body)}
+    positional = tuple(word.strip("\"',") for word in tag.body.split() if "=" not in word)
+    url = next((word for word in positional if re.match(r"https?://", word)), None)
+    if url and not any(key in named for key in ("href", "link", "url")):
+        named["url"] = url
+    return Tag("shortcode", tag.opener, tag.source, tag.start, tag.end, name=name or tag.name,
+               positional=positional, named=named)
+
+
 def highlight(tag: Tag, code: str) -> Output:
-    """``{% highlight lang [linenos] %}code{% endhighlight %}``: a fenced code block."""
-    language = tag.body.split(maxsplit=1)[0] if tag.body.strip() else ""
+    """``{% highlight lang [linenos] %}code{% endhighlight %}``, and Hexo's ``{% codeblock
+    [title] [lang:language] %}code{% endcodeblock %}``: a fenced code block."""
+    words = tag.body.split()
+    if tag.name == "codeblock":
+        language = next((word[5:] for word in words if word.startswith("lang:")), "")
+    else:
+        language = words[0] if words else ""
     return Output(fenced(language, code), block=True)
 
 
@@ -120,7 +162,7 @@ def unknown(tag: Tag, context: TagContext) -> Output:
 
 
 LIQUID_TAGS: dict[str, Callable[[Tag, TagContext], Output]] = {
-    "link": link_tag, "post_url": link_tag, "include": include, "gist": gist,
+    "link": link_tag, "post_url": link_tag, "include": include, "include_relative": include,
+    "render": include, "gist": gist,
     "image": eleventy.image, **hexo.HEXO_TAGS,
 }
-CODE_BLOCKS = {"highlight": highlight}

@@ -2,10 +2,11 @@
 
 An ``.mdx`` post (Astro, Gatsby) holds JavaScript besides its Markdown: ``import`` and ``export``
 statements (left out: they only feed the site's build), ``{/* comments */}`` (left out) and
-JSX: components (``<Chart data={...} />``) and ``{expressions}``. What a component or an
-expression shows is made by the site's code when it builds the page; an email cannot run it,
-so each is reported at its line and shown as text, never as markup. Code is not read here: the
-expander only hands over prose.
+JSX: components (``<Chart data={...} />``) and ``{expressions}``. What an expression shows is
+worked out by the site's code when it builds the page; an email cannot run it, so each is
+reported at its line and shown as text, never as markup. A component is never markup either:
+what it holds stays (mdx_components.py). Code is not read here: the expander only hands over
+prose.
 
 One kind of component is shown: the image ones. ``<Image src={crab} alt="A crab" />`` of
 ``astro:assets`` (``crab`` imported from ``../../assets/crab.png``) and gatsby-plugin-image's
@@ -20,6 +21,7 @@ import re
 
 from newsletter.render.tags.expansion import Piece
 from newsletter.render.tags.html import escape, web_url
+from newsletter.render.tags.mdx_components import Components
 
 # Where MDX syntax may begin in prose: an ESM statement at the start of a line, a JSX element
 # whose name is capitalised (HTML's are not case-sensitive, but no HTML element is written
@@ -65,28 +67,28 @@ class ImageImports:
         return f'<img src="{escape(src)}" alt="{escape(values.get("alt") or "")}">' if src else None
 
 
-def read(text: str, pos: int, limit: int, images: ImageImports | None = None) -> Piece:
+def read(text: str, pos: int, limit: int, images: ImageImports | None,
+         components: Components) -> Piece:
     """The MDX syntax at ``pos`` (where :data:`OPENING` matched), read up to ``limit``. Each
     character is read once: what is read is what the piece covers (posts are hostile)."""
     if text.startswith(("import", "export"), pos):  # ends at the paragraph's end, as in MDX
         blank = _BLANK_LINE.search(text, pos, limit)
         return Piece(blank.start() if blank else limit, "")
     opening = OPENING.match(text, pos)[0]
-    if opening.startswith("</"):  # the opening tag is reported
-        return Piece(pos + len(opening), html.escape(opening, quote=False))
+    if opening.startswith("</"):
+        return Piece(pos + len(opening), components.closing(opening[2:-1].strip()))
     end = _balanced_end(text, pos, limit)
     source = text[pos:end]
     if source.startswith("{/*") and source.endswith("*/}"):
         return Piece(end, "")
-    shown = html.escape(source, quote=False)
     image = images.image(source) if images and opening.startswith("<") else None
     if image:
         return Piece(end, image)
     if opening.startswith("<"):
-        return Piece(end, shown, f"{opening}> is an MDX component: what it shows is made by the "
-                     "site's code, which an email cannot run",
-                     "write what it shows into the post (text, a link, an image), or remove it")
-    return Piece(end, shown, f"{' '.join(source.split())[:60]} is an MDX expression: the site's "
+        output, warning = components.opening(opening[1:], source)
+        return Piece(end, output, warning, "look at the email; write what the component shows "
+                     "into the post if readers need it", warning=True)
+    return Piece(end, html.escape(source, quote=False), f"{' '.join(source.split())[:60]} is an MDX expression: the site's "
                  "code works it out, an email cannot", "write its value into the post, or "
                  "escape the brace as \\{")
 

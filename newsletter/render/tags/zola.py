@@ -3,14 +3,15 @@ a body.
 
 Zola shortcodes are the site's own templates (``templates/shortcodes/``); the video and gist
 ones many Zola themes ship (``youtube``, ``vimeo``, ``gist``) become what Hugo's do. Any other is
-a problem naming the shortcode, as a theme's Hugo shortcode is (docs/template-tags.md).
+shown in part with a warning, as a theme's Hugo shortcode is (docs/template-tags.md); one whose
+arguments cannot be read is a problem naming it.
 """
 
 from __future__ import annotations
 
 import re
 
-from newsletter.render.tags import hugo
+from newsletter.render.tags import hugo, themes
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.syntax import Tag, TagProblem
@@ -28,11 +29,14 @@ def output(tag: Tag, context: TagContext) -> Output:
     if call is None:
         return Output(evaluate(tag, context))
     name, arguments = call[1], _arguments(call[2])
-    handler = _SHORTCODES.get(name)
-    if handler is None or arguments is None:
+    if arguments is None:
         raise unknown(tag, name)
-    return handler(Tag("shortcode", tag.opener, tag.source, tag.start, tag.end, name=name,
-                       named=arguments), context)
+    shortcode = Tag("shortcode", tag.opener, tag.source, tag.start, tag.end, name=name,
+                    named=arguments)
+    handler = _SHORTCODES.get(name)
+    if handler is None:  # the theme's own: left out, or a link, with a warning
+        return themes.left_out(shortcode, context, "the Zola shortcode")
+    return handler(shortcode, context)
 
 
 def unknown(tag: Tag, name: str) -> TagProblem:

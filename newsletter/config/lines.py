@@ -1,0 +1,88 @@
+"""How a refusal of newsletter.toml names what it refuses: the line, and the name meant.
+
+tomllib gives values without positions. The settings file is short and written by hand, so the
+line of ``key =`` inside ``[section]`` is found by reading the text again; a key written another
+way (a dotted key, an inline table) is not found, and the refusal names the file alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from newsletter.errors import ConfigError
+
+_TABLE = re.compile(r"""^[ \t]*\[\[?[ \t]*["']?(?P<name>[^\]\n"']*?)["']?[ \t]*\]""",
+                    re.MULTILINE)
+# "site.url", "email.from", "provider.batch-size" in a refusal's message: the setting it is about
+_SETTING = re.compile(r"(?<![\w.\[{])(?P<section>[a-z]+)\.(?P<key>[\w-]+)")
+
+
+def setting_line(text: str, section: str | None, key: str | None = None) -> int | None:
+    """The line of ``key =`` in the table ``[section]`` (of the table's own line when ``key`` is
+    None; of a key above every table when ``section`` is None), or None."""
+    tables = list(_TABLE.finditer(text))
+    if section is None:
+        start, end = 0, tables[0].start() if tables else len(text)
+    else:
+        index = next((i for i, table in enumerate(tables) if table["name"] == section), None)
+        if index is None:
+            return None
+        if key is None:
+            return _line_of(text, tables[index].start())
+        start = tables[index].end()
+        end = tables[index + 1].start() if index + 1 < len(tables) else len(text)
+    found = re.compile(rf"""^[ \t]*["']?{re.escape(key or "")}["']?[ \t]*=""",
+                       re.MULTILINE).search(text, start, end)
+    return _line_of(text, found.start()) if found else None
+
+
+def located(error: ConfigError, text: str, sections) -> ConfigError:
+    """``error`` with the line of the setting its message names added to its file, when the
+    file's text shows where that setting is (else the error as it was)."""
+    named = next((found for found in _SETTING.finditer(error.message)
+                  if found["section"] in sections), None)
+    if named is None or error.where is None or ":" in error.where:
+        return error
+    line = (setting_line(text, named["section"], named["key"].rstrip("_"))
+            or setting_line(text, named["section"]))
+    if line is not None:
+        error.where = f"{error.where}:{line}"
+    return error
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def did_you_mean(name: str, choices, form: str) -> str:
+    """The start of a hint: the known name closest to a misspelt ``name`` (``form`` shows it,
+    e.g. "[{}]"), or a plain "check the spelling"."""
+    close = difflib.get_close_matches(name.lower().replace("-", "_"), list(choices), n=1)
+    return f"did you mean {form.format(close[0])}? " if close else "check the spelling; "
+
+
+def toml_problem(problem: str, text: str, line: int) -> tuple[str, str | None]:
+    """The message and hint for tomllib's ``problem`` at ``line`` of ``text``: a key or a table
+    written twice is named, as tomllib does not."""
+    written = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    key = re.match(r"""[ \t]*["']?([\w-]+)["']?[ \t]*=""", written)
+    table = _TABLE.match(written)
+    if problem.startswith("Cannot overwrite a value") and key:
+        return (f"{key[1]} is set a second time (not valid TOML)",
+                "keep one of the two lines")
+    if problem.startswith(("Cannot declare", "Cannot overwrite")) and table:
+        return (f"[{table['name']}] is written a second time (not valid TOML)",
+                "put its settings under the first one and remove this one")
+    hint = next((hint for start, hint in _TOML_HINTS if problem.startswith(start)), None)
+    return f"not valid TOML ({problem})", hint
+
+
+# What a writer most often got wrong, by the start of tomllib's message.
+_TOML_HINTS = (
+    ("Invalid value", 'put text in quotes (name = "postmark"); true and false are in lower case'),
+    ("Illegal character '\\n'", "close the quote before the end of the line"),
+    ("Invalid hex value", "a backslash starts an escape between double quotes: write \\\\, "
+                          "or put the text in single quotes"),
+    ("Unescaped '\\' in a string", "write \\\\, or put the text in single quotes"),
+)

@@ -1,0 +1,176 @@
+"""Reading a post's Hugo shortcodes, for the expander (expand.py) that mixes this in.
+
+A shortcode is read whole when its content is code or a template (``highlight``, a diagram, an
+inline shortcode), expanded in its place when it has a handler, or opened as a frame when its
+content is Markdown the rest of the post's reading expands (``details``, note boxes, tabs, a
+theme's own shortcode), to be wrapped when its closing tag comes. A theme's shortcode newsletter
+does not know keeps its content, or is left out when it has none, with a warning (themes.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from newsletter.render.tags import hugo, liquid, themes, zola
+from newsletter.render.tags.syntax import Tag, TagProblem
+
+# Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
+# every closing tag written as Liquid's, {% endname %} (Eleventy's paired shortcodes, Liquid
+# plugins' blocks) or Zola's {% end %}, keyed "%endname".
+_CLOSING = re.compile(r"\{\{[<%]\s*/\s*([A-Za-z0-9_][\w./-]*)\s*[>%]\}\}"
+                      r"|\{%-?\s*(end\w*)\s*-?%\}")
+# Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
+_FRAMED = (set(hugo.CONTENT_SHORTCODES) | hugo.QUOTED_SHORTCODES | themes.TAB_GROUPS
+           | themes.TABS | themes.BUTTONS | themes.LINKS)
+
+
+@dataclass
+class Frame:
+    """A shortcode whose content is being read, until its closing tag."""
+
+    tag: Tag
+    out_index: int  # where its content begins in the output
+    label: str = ""  # a tab's
+    tabs: int = 0  # tabs opened in it so far
+
+
+class ShortcodeReading:
+    """The expander's reading of Hugo shortcodes; it uses the expander's text, output, frames
+    and reports."""
+
+    def _shortcode(self, tag: Tag) -> int:
+        name = tag.name
+        if tag.closing:
+            return self._close(tag)
+        group = self.frames[-1] if name in themes.TABS and self.frames and \
+            self.frames[-1].tag.name in themes.TAB_GROUPS else None
+        label = self._tab_label(tag, group) if name in themes.TABS else ""
+        language = themes.tab_language(tag, group.tag if group else None) \
+            if name in themes.TABS else None
+        if hugo.encloses_text(name) or name in themes.SOURCES or language:
+            return self._whole(tag, label, language)
+        if name in _FRAMED:
+            if tag.self_closing or name in themes.LINKS and tag.get("text"):
+                self.out.append(self._without_content(tag))
+            else:
+                self.frames.append(Frame(tag, len(self.out), label))
+            return tag.end
+        handler = hugo.SHORTCODES.get(name)
+        if handler is not None:
+            return self._call(tag, lambda: handler(tag, self.context))
+        if not tag.self_closing and self._closing(name, tag.end) is not None:
+            self._report(tag.start, *themes.warning(tag, True), warning=True)
+            self.frames.append(Frame(tag, len(self.out)))  # its content stays; the tags go
+            return tag.end
+        return self._call(tag, lambda: themes.left_out(tag, self.context))
+
+    def _whole(self, tag: Tag, label: str, language: str | None) -> int:
+        """A shortcode whose content is read as written, up to its closing tag."""
+        name = tag.name
+        theirs = name in themes.SOURCES or language
+        if tag.self_closing:
+            end = None
+        elif theirs:
+            end = self._closing(name, tag.end)
+        else:
+            end = self._finder(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").next(tag.end)
+        if end is None:
+            if name in themes.FURNITURE:  # {{< katex >}} alone loads the theme's script
+                return tag.end
+            return self._leave(tag.start, tag.end, TagProblem(
+                f"{tag.quoted()} is never closed", f"close it with {{{{< /{name} >}}}}"))
+        if name in hugo.DROPPED_SHORTCODES:  # {{% comment %}}
+            return end.end()
+        inner = self._code(tag.end, end.start(), "generated") \
+            if name in hugo.CODE_SHORTCODES or theirs else self.text[tag.end:end.start()]
+        if language:
+            return self._call(tag, lambda: themes.code_tab(tag, label, language, inner), end.end())
+        if name in themes.SOURCES:
+            return self._call(tag, lambda: themes.source(tag, inner, self.context), end.end())
+        return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
+
+    def _without_content(self, tag: Tag) -> str:
+        if tag.name in hugo.CONTENT_SHORTCODES or tag.name in hugo.QUOTED_SHORTCODES:
+            return hugo.without_content(tag)
+        return themes.qr(tag, "") if tag.name in themes.LINKS else ""
+
+    def _liquid_theirs(self, tag: Tag) -> int | None:
+        """A tag written as Liquid's that is the site's own (a plugin's, an Eleventy or a Zola
+        shortcode): with a closing tag, its content stays, without the tags; without, it is
+        left out, or a link. None for Liquid's own tags and the ones newsletter shows."""
+        name, body = tag.name, tag.body.startswith("(")  # {% note(kind="tip") %}...{% end %}
+        if self.open_blocks.get(name):  # the closing tag of one opened
+            self.open_blocks[name] -= 1
+            self.out.append(themes.liquid_after(name))
+            return tag.end
+        if body and not zola.CALL.fullmatch(name + tag.body):
+            return None
+        if not body and (name in liquid.LIQUID_TAGS or name in liquid.OWN_TAGS
+                         or name.startswith("end")):
+            return None
+        closing = "end" if body else "end" + name
+        if self._closing("%" + closing, tag.end) is not None:
+            self.open_blocks[closing] = self.open_blocks.get(closing, 0) + 1
+            return self._call(tag, lambda: themes.liquid_before(tag, body))
+        if body:
+            return None
+        return self._call(tag, lambda: themes.left_out(liquid.as_shortcode(tag), self.context,
+                                                       "the tag"))
+
+    def _close(self, tag: Tag) -> int:
+        if self.frames and self.frames[-1].tag.name == tag.name:
+            frame = self.frames.pop()
+            if tag.name in hugo.QUOTED_SHORTCODES:
+                self.out.append(hugo.callout(frame.tag, self._take(frame.out_index)))
+            elif tag.name in themes.BUTTONS:
+                content = self._take(frame.out_index)
+                self.out.append(themes.button(frame.tag, content, self.context))
+            elif tag.name in themes.LINKS:
+                self.out.append(themes.qr(frame.tag, self._take(frame.out_index)))
+            else:
+                before, after = self._around(frame)
+                self._put_before(frame.out_index, before)
+                self.out.append(after)
+            return tag.end
+        return self._leave(tag.start, tag.end, TagProblem(
+            f"{tag.quoted()} closes a shortcode that was not opened", "remove it"))
+
+    @staticmethod
+    def _around(frame: Frame) -> tuple[str, str]:
+        """What goes before a framed shortcode's content and after it."""
+        name = frame.tag.name
+        if name in hugo.CONTENT_SHORTCODES:
+            return hugo.CONTENT_SHORTCODES[name](frame.tag)
+        if name in themes.TABS:
+            return themes.tab_sections(frame.label)
+        if name in themes.TAB_GROUPS:
+            return "\n\n", "\n\n"
+        return "", ""  # a theme's own: its content, where it was
+
+    def _tab_label(self, tag: Tag, group: Frame | None) -> str:
+        if group is not None:
+            group.tabs += 1
+        return themes.tab_label(tag, group.tag if group else None, group.tabs if group else 0)
+
+    def _closing(self, name: str, pos: int) -> re.Match | None:
+        """The first closing tag of ``name`` (``%endname`` for Liquid's) after ``pos`` outside
+        code. The closing tags are found in one pass over the post, when first needed, whatever
+        the number of names."""
+        if self.closing_tags is None:
+            self.closing_tags = {}
+            for found in _CLOSING.finditer(self.text):
+                at = bisect.bisect_right(self.region_starts, found.start()) - 1
+                if at < 0 or found.start() >= self.regions[at].end:
+                    key = found[1].lower() if found[1] else "%" + found[2]
+                    self.closing_tags.setdefault(key, []).append(found)
+        closings = self.closing_tags.get(name, [])
+        at = bisect.bisect_left(closings, pos, key=lambda found: found.start())
+        return closings[at] if at < len(closings) else None
+
+    def _take(self, start: int) -> str:
+        """The output from ``out[start]`` on, what was put before its pieces included."""
+        pieces = [self.before.pop(index, "") + self.out.pop(start)
+                  for index in range(start, len(self.out))]
+        return "".join(pieces) + self.before.pop(start + len(pieces), "")

@@ -1,0 +1,170 @@
+"""The shortcodes Hugo themes ship, which newsletter cannot run but can show (docs/template-tags.md).
+
+Tabs (Hextra's, Docsy's ``tabpane``, Relearn's, Hugo Book's, Blowfish's) are labelled sections
+one after another; a diagram (``mermaid``) or a formula (``katex``, ``math``) is its source in
+code, a diagram with a link to the post where it is drawn; a button is a link. Any other
+theme's shortcode shows its content without what the theme wraps it in, or, with no content,
+is left out. Shown in part, each is a warning at its line (:func:`warning`), so the writer
+looks at the email before it goes out; the tabs and buttons are shown whole and are not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.hugo import Output, fenced
+from newsletter.render.tags.html import escape, inline_markdown, url_in_markdown, web_url
+from newsletter.render.tags.syntax import Tag
+
+TAB_GROUPS = frozenset({"tabs", "tabpane"})
+TABS = frozenset({"tab"})
+# Shortcodes whose content is source the browser draws or typesets: what each shows.
+SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
+           "math": ("formula", "typesets"), "mathjax": ("formula", "typesets")}
+BUTTONS = frozenset({"button"})
+LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
+# Written alone, these only add to the page around the post (a table of contents; KaTeX's or
+# MathJax's script, which Blowfish's {{< katex >}} loads): the email goes without, unreported.
+FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related", "share"})
+_TAB_LABELS = ("title", "name", "label", "header")
+_LINK_TEXTS = ("title", "text", "label", "name")
+_TEXTS = ("content", "text", "body", "message")
+
+
+def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
+    """A tab's label: its own (Relearn's ``title``, Hextra's ``name``, Blowfish's ``label``,
+    Docsy's ``header`` or first value, Hugo Book's first value), else its place in the group's
+    ``items`` (Hextra's ``{{< tabs items="A,B" >}}``); "" when it has none."""
+    own = next((tag.get(name) for name in _TAB_LABELS if tag.get(name)), None)
+    if own or tag.positional:
+        return own or tag.positional[0]
+    items = (group.get("items") or "").split(",") if group else []
+    return items[ordinal - 1].strip() if 0 < ordinal <= len(items) else ""
+
+
+def tab_sections(label: str) -> tuple[str, str]:
+    """What goes before a tab's content (its label in bold, a paragraph of its own) and after."""
+    shown = f"<p><strong>{escape(label)}</strong></p>\n\n" if label.strip() else ""
+    return f"\n\n{shown}", "\n\n"
+
+
+def tab_language(tag: Tag, group: Tag | None) -> str | None:
+    """The language of a Docsy tab whose content is code (``lang``, its own or its tabpane's,
+    unless ``text=true``); None for a tab of Markdown."""
+    if tag.get("text") == "true":
+        return None
+    return tag.get("lang") or (group.get("lang") if group and group.name == "tabpane" else None)
+
+
+def code_tab(tag: Tag, label: str, language: str, code: str) -> Output:
+    before, _ = tab_sections(label)
+    return Output(f"{before}{fenced(language, code)}\n\n", block=True)
+
+
+def source(tag: Tag, code: str, context: TagContext) -> Output:
+    """A diagram or a formula as its source: a fenced block (with a link to the post, where a
+    diagram is drawn), or a code span for a formula within a line."""
+    if SOURCES[tag.name][0] == "diagram":
+        url = context.page.get("permalink") or context.site_url
+        lead = f"[See the diagram in the post]({url_in_markdown(url)})\n\n" if url else ""
+        return Output(f"{lead}{fenced('mermaid', code)}", block=True,
+                      warning=warning(tag, True))
+    display = tag.get("display") in ("true", "") or "display" in tag.positional
+    if display or "\n" in code.strip("\n"):
+        return Output(fenced("latex", code), block=True, warning=warning(tag, True))
+    return Output(code_span(code.strip()), warning=warning(tag, True))
+
+
+def code_span(code: str) -> str:
+    """``code`` as an inline code span no backtick inside can close early."""
+    longest = max((len(run) for run in re.findall("`+", code)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {code} " if code.startswith("`") or code.endswith("`") else code
+    return f"{fence}{padded}{fence}"
+
+
+def button(tag: Tag, content: str, context: TagContext) -> str:
+    """A theme's button (``href``, or Hugo Book's ``relref``) as a link whose text is the
+    button's; its content alone when it has no address an email may carry."""
+    text, url = content.strip(), _address(tag, context)
+    if not url or not text or "\n\n" in text:
+        return content
+    return f"[{text}]({url_in_markdown(url)})"
+
+
+def qr(tag: Tag, content: str) -> str:
+    """Hugo's ``qr``: a QR code is for a screen the reader is not looking at; the email shows
+    what it encodes (``text``, or the content), linked when it is a web address."""
+    text = (tag.get("text") or content).strip()
+    url = web_url(text, mail=True) if re.match(r"(?:https?|mailto):", text) else None
+    return f"[{escape(text)}]({url_in_markdown(url)})" if url else escape(text)
+
+
+def left_out(tag: Tag, context: TagContext, what: str = "the shortcode") -> Output:
+    """What a theme's shortcode without content becomes: a link, when it names a web address
+    (Hextra's ``card``, a ``link`` or ``href``) with its ``title`` as the text; its text, when
+    a parameter holds it (``content``, ``text``: Markdown, as themes render it); else nothing."""
+    if tag.name in FURNITURE:
+        return Output("", warning=warning(tag, False, what=what))
+    url = _address(tag, context)
+    if url:
+        text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), url)
+        return Output(f"[{escape(text)}]({url_in_markdown(url)})",
+                      warning=warning(tag, False, shown="link", what=what))
+    text = next((tag.get(name) for name in _TEXTS if tag.get(name)), None)
+    if text:
+        return Output(inline_markdown(text)[0], warning=warning(tag, False, shown="text",
+                                                                what=what))
+    return Output("", warning=warning(tag, False, what=what))
+
+
+def liquid_before(tag: Tag, zola_body: bool) -> Output:
+    """What a paired tag of the site's written as Liquid's becomes before its content (an
+    Eleventy paired shortcode, a plugin's block, jekyll-tabs' ``{% tab group Label %}``, a
+    Zola shortcode with a body): a tab's label, else nothing, with the warning."""
+    if not zola_body and tag.name in TABS | TAB_GROUPS:
+        words = tag.body.split()
+        label = words[-1].strip("\"'") if tag.name in TABS and len(words) > 1 else ""
+        return Output(tab_sections(label)[0])
+    return Output("", warning=warning(tag, True, what="the Zola shortcode" if zola_body
+                                      else "the tag"))
+
+
+def liquid_after(closing: str) -> str:
+    """What goes after the content of a paired tag written as Liquid's, at ``closing``."""
+    return "\n\n" if closing in ("endtab", "endtabs") else ""
+
+
+def _address(tag: Tag, context: TagContext) -> str | None:
+    """The web address a theme's shortcode names, made absolute for a ``relref``."""
+    if tag.get("relref"):
+        return context.link_url("relref", tag.get("relref").partition("#")[0].strip())
+    named = tag.get("href") or tag.get("link") or tag.get("url")
+    return web_url(named, mail=True) if named else None
+
+
+def warning(tag: Tag, enclosing: bool, shown: str = "",
+            what: str = "the shortcode") -> tuple[str, str] | None:
+    """The warning for a theme's shortcode shown in part (message, hint), ``shown`` saying
+    what of one without content the email shows ("link", "text"); None for one shown whole or
+    left out unreported. ``what`` it is: "the shortcode", "the Zola shortcode", "the tag"."""
+    name, quoted = tag.name, tag.quoted()
+    if name in TAB_GROUPS or name in TABS or name in BUTTONS or name in LINKS:
+        return None
+    if name in SOURCES:
+        kind, verb = SOURCES[name]
+        return (f"{quoted}: a {kind} the theme {verb} in the browser; the email shows its "
+                f"source as code", f"look at the email: write what the {kind} says into the "
+                "post if its source does not say it")
+    if not enclosing and name in FURNITURE:
+        return None
+    if enclosing:
+        return (f"{quoted}: {what} {name} is the site's; the email shows its content without "
+                "what it adds", "look at the email; docs/template-tags.md lists the ones "
+                "newsletter shows whole")
+    if shown:
+        return (f"{quoted}: {what} {name} is the site's; the email shows only its {shown}",
+                "look at the email; write what else it shows into the post if readers need it")
+    return (f"{quoted}: {what} {name} is the site's and is left out of the email",
+            "write what it shows into the post if readers need it")
