@@ -93,3 +93,18 @@ def test_pictures_a_post_sizes_or_sets_side_by_side_never_widen_a_phones_screen(
     assert max(right for right, _, _ in pictures) <= 320
     _, width, height = pictures[3]  # the square gull its style made 600 by 300 keeps its shape
     assert width == height
+
+
+@pytest.mark.parametrize("width", [375, 600])
+def test_a_small_picture_keeps_its_size_on_a_phone_and_a_centred_one_stays_centred(browser,
+                                                                                  tmp_path, width):
+    # The phone rules gave every picture width:auto, so a 64 px portrait prepared at twice its
+    # pixels showed 128 px wide, and a 300 px one filled a 600 px screen's column.
+    show(browser, preview(tmp_path, "small_pictures", "small-pictures"), width)
+    pictures = browser.execute_script(
+        "return [...document.querySelectorAll('.content img')].map(image => {"
+        " const box = image.getBoundingClientRect(), line = image.parentElement.getBoundingClientRect();"
+        " return [box.width, box.left - line.left, line.right - box.right]; });")
+    assert [round(size) for size, _, _ in pictures] == [64, 300]
+    _, left, right = pictures[0]  # <p align="center">: as far from either side
+    assert left > 100 and abs(left - right) <= 1
