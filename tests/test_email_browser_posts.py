@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_example_site, invoke
+from folder_server import serving_folder
+from PIL import Image
 from test_content import add_fixture
 from test_email_browser import CONTRAST_JS, SCHEMES, browser, show  # noqa: F401 (a fixture)
 
@@ -108,3 +110,24 @@ def test_a_small_picture_keeps_its_size_on_a_phone_and_a_centred_one_stays_centr
     assert [round(size) for size, _, _ in pictures] == [64, 300]
     _, left, right = pictures[0]  # <p align="center">: as far from either side
     assert left > 100 and abs(left - right) <= 1
+
+
+def test_an_emoji_pasted_as_a_picture_is_the_size_of_the_text(browser, tmp_path):
+    # WordPress and jemoji write an emoji as <img class="emoji">: as a picture of the post it
+    # was 100% of the column wide (520 px).
+    site = copy_example_site(tmp_path / "site")
+    (tmp_path / "web").mkdir()
+    Image.new("RGBA", (72, 72), (250, 200, 0, 255)).save(tmp_path / "web" / "1f600.png")
+    with serving_folder(tmp_path / "web") as base_url:
+        (site / "content" / "posts" / "emoji.md").write_text(
+            '---\ntitle: "Good News"\ndate: 2026-11-20T10:00:00Z\nslug: /posts/emoji\n'
+            'description: "A happy week."\n---\n\n'
+            f'What a week <img class="emoji" src="{base_url}/1f600.png" alt="\U0001f600" '
+            'style="height: 1em; max-height: 1em;"> it was.\n', encoding="utf-8")
+        invoke(site, "preview", "emoji")
+        show(browser, site / "preview" / "emoji" / "email.html", 375)
+        size = browser.execute_script(
+            "const image = document.querySelector('.content img.emoji');"
+            "return image.complete && [image.naturalWidth, image.getBoundingClientRect().width,"
+            " image.getBoundingClientRect().height];")
+    assert size[0] == 72 and 16 <= size[1] <= 20 and 16 <= size[2] <= 20

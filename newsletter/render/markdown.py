@@ -50,6 +50,8 @@ MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty", "def_list
 # The content column is 600 px minus 2 x 40 px padding; classic Outlook ignores CSS widths on
 # images, so every image gets a width attribute no larger than this (docs/email.md#images).
 MAX_IMAGE_WIDTH = 520
+# An emoji pasted as a picture: the class WordPress and jemoji give it, its size the text's.
+EMOJI, EMOJI_SIZE = "emoji", 20
 # The attribute holding each linking element's URL.
 URL_ATTRIBUTES = {"a": "href", "img": "src"}
 # Other elements' URLs, made absolute like links: a video's file and still image.
@@ -158,7 +160,10 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
                 element.set("alt", "")  # marks it decorative for screen readers (docs/email.md#images)
             if is_local(written):
                 continue  # a file of the site: newsletter.render.images finds and sizes it
-            _cap_width(element)
+            if EMOJI in element.classes:
+                _emoji_size(element)
+            else:
+                _cap_width(element)
         url = email_url(written, page_url, kept_ids)
         if url:
             element.set(attribute, url)
@@ -232,11 +237,23 @@ def fluid_images(root: lxml.html.HtmlElement) -> None:
     picture wider than a phone, or out of shape once its width is capped."""
     for image in root.iter("img"):
         width = image.get("width", "").strip()
-        if width.isdigit() and int(width):
-            kept = "; ".join(declaration.strip()
-                             for declaration in image.get("style", "").split(";")
-                             if declaration.strip() and not _SIZE.match(declaration))
-            image.set("style", f"width:100%; max-width:{width}px; {kept}".strip())
+        if width.isdigit() and int(width) and EMOJI not in image.classes:
+            image.set("style", f"width:100%; max-width:{width}px; {_without_size(image)}".strip())
+
+
+def _without_size(image: lxml.html.HtmlElement) -> str:
+    """The image's style without its width and height declarations."""
+    return "; ".join(declaration.strip() for declaration in image.get("style", "").split(";")
+                     if declaration.strip() and not _SIZE.match(declaration))
+
+
+def _emoji_size(image: lxml.html.HtmlElement) -> None:
+    """An emoji pasted as a picture (WordPress's and jemoji's ``<img class="emoji">``) at the
+    size of the text around it: as a picture of the post, 100% of the column wide, it filled it."""
+    image.set("width", str(EMOJI_SIZE))
+    image.set("height", str(EMOJI_SIZE))
+    if image.get("style"):
+        image.set("style", _without_size(image))
 
 
 def display_width(image: lxml.html.HtmlElement) -> int:
