@@ -100,7 +100,7 @@ class Generator:
         """The blog's title, address, time zone and language, as its settings say them."""
         return SiteInfo()
 
-    def markdown_options(self) -> dict[str, bool]:
+    def markdown_options(self) -> dict[str, Any]:
         """How the site's settings change its renderer's defaults (``Dialect`` fields)."""
         return {}
 

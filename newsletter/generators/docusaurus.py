@@ -34,6 +34,7 @@ from newsletter.generators.settings_files import (
     js_boolean,
     js_object,
     js_string,
+    remark_math,
     site_info,
 )
 
@@ -70,8 +71,8 @@ class Docusaurus(Generator):
             url = url.rstrip("/") + self.base_path
         return site_info(self.evidence, js_string(self.config_text, "title"), url)
 
-    def markdown_options(self) -> dict[str, bool]:
-        return {"smart_punctuation": False}  # no smartypants in Docusaurus's remark
+    def markdown_options(self) -> dict[str, Any]:
+        return {"smart_punctuation": False} | remark_math(self.root)  # no smartypants
 
     @property
     def _folder(self) -> str:
