@@ -15,7 +15,7 @@ import html
 import re
 
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
-from newsletter.render.tags import hugo, links, liquid, mdx, zola
+from newsletter.render.tags import links, liquid, mdx, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
@@ -68,7 +68,6 @@ class _Expander(ShortcodeReading):
         self.closing_tags: dict[str, list[re.Match]] | None = None  # by name, outside code
         self.open_blocks: dict[str, int] = {}  # Liquid-written ones open, by closing tag
         self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
-        self.unknown: set[str] = set()  # "{% end %}" once a Zola shortcode is reported
 
     def run(self) -> Expansion:
         pos, length = 0, len(self.text)
@@ -217,11 +216,6 @@ class _Expander(ShortcodeReading):
         theirs = self._liquid_theirs(tag)
         if theirs is not None:
             return theirs
-        if tag.body.startswith("("):  # a Zola shortcode with a body: reported, not its {% end %}
-            self.unknown.add("{% end %}")
-        elif tag.name == "end" and not tag.body and "{% end %}" in self.unknown:
-            self.out.append(html.escape(tag.source, quote=False))
-            return tag.end
         handler = liquid.LIQUID_TAGS.get(tag.name, liquid.unknown)
         return self._call(tag, lambda: handler(tag, self.context))
 
