@@ -1,10 +1,12 @@
-"""Reading a post's Hugo shortcodes, for the expander (expand.py) that mixes this in.
+"""Reading a post's shortcodes, for the expander (expand.py) that mixes this in: Hugo's, and
+the site's own written as Liquid tags (a plugin's, Eleventy's, Zola's with a body).
 
-A shortcode is read whole when its content is code or a template (``highlight``, a diagram, an
-inline shortcode), expanded in its place when it has a handler, or opened as a frame when its
-content is Markdown the rest of the post's reading expands (``details``, note boxes, tabs, a
-theme's own shortcode), to be wrapped when its closing tag comes. A theme's shortcode newsletter
-does not know keeps its content, or is left out when it has none, with a warning (themes.py).
+A Hugo shortcode is read whole when its content is code or a template (``highlight``, a
+diagram, an inline shortcode), expanded in its place when it has a handler, or opened as a
+frame when its content is Markdown the rest of the post's reading expands (``details``, note
+boxes, tabs, a theme's own shortcode), to be wrapped when its closing tag comes. A shortcode or
+tag of the site's that newsletter does not know keeps its content, or is left out when it has
+none, with a warning (themes.py).
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ class Frame:
 
 
 class ShortcodeReading:
-    """The expander's reading of Hugo shortcodes; it uses the expander's text, output, frames
-    and reports."""
+    """The expander's reading of shortcodes; it uses the expander's text, code regions,
+    output, frames and reports."""
 
     def _shortcode(self, tag: Tag) -> int:
         name = tag.name
@@ -86,7 +88,7 @@ class ShortcodeReading:
         inner = self._code(tag.end, end.start(), "generated") \
             if name in hugo.CODE_SHORTCODES or theirs else self.text[tag.end:end.start()]
         if language:
-            return self._call(tag, lambda: themes.code_tab(tag, label, language, inner), end.end())
+            return self._call(tag, lambda: themes.code_tab(label, language, inner), end.end())
         if name in themes.SOURCES:
             return self._call(tag, lambda: themes.source(tag, inner, self.context), end.end())
         return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())

@@ -1,11 +1,14 @@
-"""The shortcodes Hugo themes ship, which newsletter cannot run but can show (docs/template-tags.md).
+"""The shortcodes themes and sites ship, which newsletter cannot run but can show
+(docs/template-tags.md).
 
-Tabs (Hextra's, Docsy's ``tabpane``, Relearn's, Hugo Book's, Blowfish's) are labelled sections
-one after another; a diagram (``mermaid``) or a formula (``katex``, ``math``) is its source in
-code, a diagram with a link to the post where it is drawn; a button is a link. Any other
-theme's shortcode shows its content without what the theme wraps it in, or, with no content,
-is left out. Shown in part, each is a warning at its line (:func:`warning`), so the writer
-looks at the email before it goes out; the tabs and buttons are shown whole and are not.
+Tabs (Hextra's, Docsy's ``tabpane``, Relearn's, Hugo Book's, Blowfish's, jekyll-tabs') are
+labelled sections one after another; a diagram (``mermaid``) or a formula (``katex``,
+``math``) is its source in code, a diagram with a link to the post where it is drawn; a button
+is a link. Any other shortcode of the site's (Hugo's, Zola's, or a tag written as Liquid's: a
+plugin's, an Eleventy shortcode, an include) shows its content without what the site wraps it
+in; one without content is a link or its text when a parameter holds one, else left out. Shown
+in part, each is a warning at its line (:func:`warning`), so the writer looks at the email
+before it goes out; tabs and buttons are shown whole and are not.
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ def tab_language(tag: Tag, group: Tag | None) -> str | None:
     return tag.get("lang") or (group.get("lang") if group and group.name == "tabpane" else None)
 
 
-def code_tab(tag: Tag, label: str, language: str, code: str) -> Output:
+def code_tab(label: str, language: str, code: str) -> Output:
+    """A Docsy tab of code: its label, then the code in a fenced block."""
     before, _ = tab_sections(label)
     return Output(f"{before}{fenced(language, code)}\n\n", block=True)
 
