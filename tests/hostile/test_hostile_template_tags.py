@@ -145,13 +145,27 @@ def test_the_line_for_the_rest_is_an_error_when_one_of_the_rest_is():
     assert (expansion.problems[-1].line, expansion.problems[-1].warning) == (101, False)
 
 
-@pytest.mark.parametrize("shape", ["{{{{< s{} >}}}}\n", "{{{{< s{0} >}}}}x{{{{< /s{0} >}}}}\n"],
-                         ids=["alone", "with content"])
+@pytest.mark.parametrize("shape", ["{{{{< s{} >}}}}\n", "{{{{< s{0} >}}}}x{{{{< /s{0} >}}}}\n",
+                                   '{{% assign v{} = "x" %}}\n'],
+                         ids=["alone", "with content", "assignments"])
 def test_theme_shortcodes_of_as_many_names_take_time_in_proportion_to_the_post(shape):
     """Each name's closing tag is looked for once for the whole post, not once for each name
     from where it is written (which went over the rest of the post for each)."""
     small, large = ("".join(shape.format(index) for index in range(count))
                     for count in (250, 4000))
+
+    ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
+
+    assert ratio < 48, f"16x the text took {ratio:.0f}x the time"
+
+
+@pytest.mark.parametrize("opening, closing", [("{% capture held %}", "{% endcapture %}"),
+                                              ("{{< notice >}}", "{{< /notice >}}")],
+                         ids=["capture", "note box"])
+def test_what_a_capture_or_a_note_box_holds_is_taken_in_time_in_proportion(opening, closing):
+    """Their content is read as the rest of the post (many pieces: code spans here), then
+    taken out at once (it was popped piece by piece, each pop going over the rest)."""
+    small, large = (f"{opening}{'a `b` ' * count}{closing}\n" for count in (6000, 96000))
 
     ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
 

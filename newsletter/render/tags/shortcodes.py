@@ -173,6 +173,7 @@ class ShortcodeReading:
 
     def _take(self, start: int) -> str:
         """The output from ``out[start]`` on, what was put before its pieces included."""
-        pieces = [self.before.pop(index, "") + self.out.pop(start)
+        pieces = [self.before.pop(index, "") + self.out[index]
                   for index in range(start, len(self.out))]
+        del self.out[start:]  # at once: popping each piece went over the rest each time
         return "".join(pieces) + self.before.pop(start + len(pieces), "")
