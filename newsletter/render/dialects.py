@@ -68,7 +68,7 @@ def markdown_dialect(settings: Settings, post: Post) -> Dialect:
     dialect = DIALECTS.get(chosen, PYTHON_MARKDOWN)
     if generator and dialect.name == generator.markdown:  # the site's settings apply
         dialect = replace(dialect, **generator.markdown_options())
-    if dialect.commonmark and post.path.suffix.lower() == ".mdx":
+    if dialect.commonmark and post.mdx:
         # MDX reads indented lines as text: components' content is indented inside them
         return replace(dialect, indented_code=False)
     return dialect

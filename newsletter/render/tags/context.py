@@ -87,7 +87,7 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
         site["github"] = {**github, "url": site_url}
     return TagContext(site_url=site_url, base_path=base_path, site=site,
                       page=page_values(post, base_path), link_url=_links(post),
-                      mdx=Path(post.path).suffix.lower() == ".mdx")
+                      mdx=post.mdx)
 
 
 def _generator_values(post: Post) -> dict[str, Any]:
