@@ -203,3 +203,23 @@ def test_expanding_takes_time_in_proportion_to_the_post(unit):
     ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
 
     assert ratio < 48, f"16x the text took {ratio:.0f}x the time"
+
+
+@pytest.mark.parametrize("body", [
+    '{{< button href="javascript:alert(1)" >}}Click{{< /button >}}',
+    '{{< card link=" JavaScript:alert(1)" title="<b onmouseover=x>A</b>" >}}',
+    '{{< qr text="javascript:alert(1)" />}}',
+    '{{< tabs items="<img src=x onerror=alert(1)>,B" >}}{{< tab >}}A{{< /tab >}}{{< /tabs >}}',
+    '{{< tab title="[x](javascript:alert(1))" >}}A{{< /tab >}}',
+    '{% include note.html content="<script>alert(1)</script> and <b>bold</b>" %}',
+    '{% twitter javascript:alert(1) %}',
+])
+def test_a_themes_shortcode_never_carries_a_script_url_or_markup_of_its_parameters(body):
+    """A theme's shortcode shown in part: its parameters are text, and an address that is not
+    a web one makes no link (a button keeps its text). (A Markdown link written in a text
+    parameter is a link, as the theme's markdownify makes it: the check judges its address.)"""
+    root = markdown_to_fragment(expand(body + "\n").markdown, "https://example.com/posts/x")
+
+    assert not root.xpath("//script | //b | //img | //*[@onerror] | //*[@onmouseover]")
+    assert not [a for a in root.iter("a")
+                if a.get("href", "").strip().lower().startswith(("javascript", "data"))]
