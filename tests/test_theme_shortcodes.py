@@ -253,7 +253,7 @@ def test_liquid_tags_of_plugins_and_includes_of_the_site_are_shown_in_part(site,
         ("warning", "template-degraded", f"content/posts/knots.md:{number}")
         for number in (16, 22, 24, 26, 28)]
     assert findings(site)[2][3].endswith(
-        "writes the theme's knot-figure.html; the email shows only its image")
+        "the include knot-figure.html is the site's; the email shows only its image")
     assert "Dinghy Pass the tail twice. Keelboat Use the winch. Wet rope shrinks." in line
     assert [strong.text for strong in document.iter("strong")][:3] == [
         "Dinghy", "Keelboat", "shrinks"]
