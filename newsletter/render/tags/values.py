@@ -1,9 +1,9 @@
 """Site and page values as tags print them, and Liquid's output expressions.
 
 ``{{ site.title }}``, ``{{ page.title }}``, ``{{ "/about/" | relative_url }}``: a string or a
-variable (one the post assigned too), then filters. Only what a post can mean unambiguously is read; anything else (an
-unknown variable, a filter Jekyll has and this does not) is a :class:`TagProblem`, never an
-empty string that would silently drop words from the email.
+variable (one the post assigned too), then filters. Only what a post can mean unambiguously is
+read; anything else (an unknown variable, a filter Jekyll has and this does not) is a
+:class:`TagProblem`, never an empty string that would silently drop words from the email.
 """
 
 from __future__ import annotations
