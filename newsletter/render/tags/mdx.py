@@ -1,12 +1,12 @@
 """MDX's own syntax in a post's prose: the site's code, which no email can run.
 
-An MDX post (Astro's, Gatsby's, Docusaurus's) holds JavaScript besides its Markdown: ``import`` and ``export``
-statements (left out: they only feed the site's build), ``{/* comments */}`` (left out) and
-JSX: components (``<Chart data={...} />``) and ``{expressions}``. What an expression shows is
-worked out by the site's code when it builds the page; an email cannot run it, so each is
-reported at its line and shown as text, never as markup. A component is never markup either:
-what it holds stays (mdx_components.py). Code is not read here: the expander only hands over
-prose.
+An MDX post (Astro's, Gatsby's, Docusaurus's) holds JavaScript besides its Markdown:
+``import`` and ``export`` statements (left out: they only feed the site's build),
+``{/* comments */}`` (left out) and JSX: components (``<Chart data={...} />``) and
+``{expressions}``. What an expression shows is worked out by the site's code when it builds
+the page; an email cannot run it, so each is reported at its line and shown as text, never as
+markup. A component is never markup either: what it holds stays (mdx_components.py). Code is
+not read here: the expander only hands over prose.
 
 One kind of component is shown: the image ones. ``<Image src={crab} alt="A crab" />`` of
 ``astro:assets`` (``crab`` imported from ``../../assets/crab.png``) and gatsby-plugin-image's
