@@ -62,16 +62,20 @@ class ShortcodeReading:
         handler = hugo.SHORTCODES.get(name)
         if handler is not None:
             return self._call(tag, lambda: handler(tag, self.context))
+        code = themes.code_language(tag)
+        if code is not None and not tag.self_closing and self._closing(name, tag.end):
+            return self._whole(tag, "", code, theirs=True)
         if not tag.self_closing and self._closing(name, tag.end) is not None:
             self._report(tag.start, *themes.warning(tag, True), warning=True)
             self.frames.append(Frame(tag, len(self.out)))  # its content stays; the tags go
             return tag.end
         return self._call(tag, lambda: themes.left_out(tag, self.context))
 
-    def _whole(self, tag: Tag, label: str, language: str | None) -> int:
-        """A shortcode whose content is read as written, up to its closing tag."""
+    def _whole(self, tag: Tag, label: str, language: str | None, theirs: bool = False) -> int:
+        """A shortcode whose content is read as written, up to its closing tag: Hugo's own
+        (highlight, comment, inline), or ``theirs`` (a theme's code, diagram or formula)."""
         name = tag.name
-        theirs = name in themes.SOURCES or language
+        theirs = theirs or name in themes.SOURCES or language is not None
         if tag.self_closing:
             end = None
         elif theirs:
@@ -87,6 +91,8 @@ class ShortcodeReading:
             return end.end()
         inner = self._code(tag.end, end.start(), "generated") \
             if name in hugo.CODE_SHORTCODES or theirs else self.text[tag.end:end.start()]
+        if name not in themes.TABS and name not in themes.SOURCES and language is not None:
+            return self._call(tag, lambda: themes.code_block(tag, language, inner), end.end())
         if language:
             return self._call(tag, lambda: themes.code_tab(label, language, inner), end.end())
         if name in themes.SOURCES:

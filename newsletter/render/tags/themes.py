@@ -25,6 +25,8 @@ TABS = frozenset({"tab"})
 # Shortcodes whose content is source the browser draws or typesets: what each shows.
 SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
            "math": ("formula", "typesets"), "mathjax": ("formula", "typesets")}
+# A site's own shortcodes whose content is code, by their name.
+CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet"})
 BUTTONS = frozenset({"button"})
 LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
 # Written alone, these only add to the page around the post (a table of contents; KaTeX's or
@@ -78,6 +80,24 @@ def source(tag: Tag, code: str, context: TagContext) -> Output:
     if display or "\n" in code.strip("\n"):
         return Output(fenced("latex", code), block=True, warning=warning(tag, True))
     return Output(code_span(code.strip()), warning=warning(tag, True))
+
+
+def code_language(tag: Tag) -> str | None:
+    """The language of a site's shortcode whose content is code, by its name
+    (``{{< code lang="go" >}}``, ``{{< terminal >}}``); None for any other, whose content is
+    Markdown (a ``lang`` may name the language of its text)."""
+    if tag.name not in CODE:
+        return None
+    shell = "shell" if tag.name in ("terminal", "console", "shell") else ""
+    return tag.get("lang") or tag.get("language") or shell
+
+
+def code_block(tag: Tag, language: str, code: str) -> Output:
+    """A site's shortcode of code: the code in a fenced block, with the warning."""
+    return Output(fenced(language, code), block=True, warning=(
+        f"{tag.quoted()}: the shortcode {tag.name} is the site's; the email shows its content "
+        "as code", "look at the email; docs/template-tags.md lists the ones newsletter shows "
+        "whole"))
 
 
 def code_span(code: str) -> str:
