@@ -50,6 +50,7 @@ from newsletter.subscribers import (
 )
 from newsletter.web.pages import (
     Response,
+    back_link,
     button_form,
     error_heading,
     html_page,
@@ -135,8 +136,10 @@ class NewsletterApp:
         try:
             response = self.respond(Request(environ))
         except HttpError as error:
+            site = self.settings.site
             response = self.page(error.status, error_heading(error.status),
-                                 f"<p>{html.escape(error.message)}</p>", error.headers)
+                                 f"<p>{html.escape(error.message)}</p>"
+                                 + back_link(site.title, site.url), error.headers)
         reason = HTTPStatus(response.status).phrase
         start_response(f"{response.status} {reason}", [
             *response.headers, ("Content-Length", str(len(response.body)))])
@@ -168,7 +171,7 @@ class NewsletterApp:
             if method != "POST":
                 raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
             return self.webhook(request, provider)
-        raise HttpError(404, "There is nothing here.")
+        raise HttpError(404, "Please check the link: it may have been cut short.")
 
     def confirmation_page(self, address: str) -> Response:
         """GET: a page whose button POSTs back to the same URL; nothing changes here."""

@@ -48,7 +48,14 @@ from newsletter.web.client import (
     untrusted_forwarder,
 )
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
-from newsletter.web.pages import Response, button_form, error_heading, html_page, json_response
+from newsletter.web.pages import (
+    Response,
+    back_link,
+    button_form,
+    error_heading,
+    html_page,
+    json_response,
+)
 from newsletter.web.request import HttpError, Request, try_again
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_journal_pg import SignupJournalInPostgres
@@ -208,8 +215,7 @@ class SignupRoutes:
             text = message if status >= 400 else f"{heading}. {message}"
             return json_response(status, {"ok": status < 400, "message": text}, headers)
         site = self.settings.site
-        body = (f"<p>{html.escape(message)}</p><p><a href=\"{html.escape(back or site.url)}\">"
-                f"Back to {html.escape(site.title)}</a></p>")
+        body = f"<p>{html.escape(message)}</p>" + back_link(site.title, back or site.url)
         return html_page(site.title, status, heading, body, headers)
 
     # -- the confirmation link --------------------------------------------------------------

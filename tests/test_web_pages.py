@@ -1,0 +1,69 @@
+"""What a reader reads on the endpoint's error pages, over real HTTP: a heading in plain words
+and a way back to the blog, whichever link or form brought them there."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from signup_support import configure_signup, signup_endpoint
+from web_server import SECRET, subscriber_csv
+
+from newsletter.message.tokens import UnsubscribeTokens
+
+READER = "ann@example.com"
+BLOG = '<a href="https://blog.example.com">'
+
+
+@pytest.fixture
+def endpoint(site):
+    subscriber_csv(site, READER)
+    configure_signup(site, min_fill_seconds=0.25)
+    with signup_endpoint(site) as (base, _):
+        yield base
+
+
+def heading(page: str) -> str:
+    return re.search(r"<h1>(.*?)</h1>", page).group(1)
+
+
+@pytest.mark.parametrize("path", [
+    "/nothing",  # a link cut short or mistyped
+    "/unsubscribe/cut-sho",  # an unsubscribe link a mail client broke
+    "/confirm/cut-sho.rt",  # a confirmation link a mail client broke
+])
+def test_an_error_page_links_back_to_the_blog(endpoint, path):
+    """The unsubscribe and confirmation links' error pages named no way out: a reader who met
+    one had to find the blog's address alone (the form's pages had the link, these had not)."""
+    answer = requests.get(endpoint + path)
+
+    assert answer.status_code in (403, 404)
+    assert BLOG in answer.text and "Example Notes</a>" in answer.text
+
+
+def test_the_not_found_page_does_not_say_its_heading_twice(endpoint):
+    answer = requests.get(endpoint + "/nothing")
+
+    assert answer.status_code == 404
+    assert heading(answer.text) == "There is nothing here"
+    assert "<p>There is nothing here.</p>" not in answer.text
+
+
+@pytest.mark.parametrize("method, path, data, status", [
+    ("POST", "/subscribe", {"email": "not an address", "elapsed": "5000"}, 400),
+    ("POST", "/subscribe", {"email": "", "elapsed": "5000"}, 400),
+    ("GET", "/subscribe", None, 405),  # the form's address opened in a browser
+    ("POST", "/subscribe", {"email": "a" * 9000 + "@example.com"}, 413),
+    ("POST", f"/unsubscribe/{UnsubscribeTokens(SECRET).make(READER)}", {"x": "y"}, 400),
+])
+def test_a_reader_reads_a_heading_in_plain_words_not_http_jargon(endpoint, method, path, data,
+                                                                  status):
+    """"Bad Request", "Method Not Allowed" and "Request Entity Too Large" were the headings a
+    reader met when the form's address was mistyped or its page opened in a browser."""
+    answer = requests.request(method, endpoint + path, data=data)
+
+    assert answer.status_code == status
+    assert heading(answer.text) not in ("Bad Request", "Method Not Allowed",
+                                        "Request Entity Too Large", "Content Too Large")
+    assert BLOG in answer.text
