@@ -1,5 +1,5 @@
-"""What a reader reads on the endpoint's error pages, over real HTTP: a heading in plain words
-and a way back to the blog, whichever link or form brought them there."""
+"""What a reader reads on the endpoint's pages, over real HTTP: headings in plain words and a way
+back to the blog, whichever link or form brought them there."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ import re
 
 import pytest
 import requests
-from signup_support import configure_signup, signup_endpoint
+from signup_support import (
+    configure_signup,
+    confirm_path,
+    sign_up,
+    signup_endpoint,
+    wait_for_email,
+)
 from web_server import SECRET, subscriber_csv
 
 from newsletter.message.tokens import UnsubscribeTokens
@@ -67,3 +73,21 @@ def test_a_reader_reads_a_heading_in_plain_words_not_http_jargon(endpoint, metho
     assert heading(answer.text) not in ("Bad Request", "Method Not Allowed",
                                         "Request Entity Too Large", "Content Too Large")
     assert BLOG in answer.text
+
+
+def test_the_confirmation_pages_lead_back_to_the_post_the_form_was_on(site):
+    """"You are subscribed" was a dead end: a reader who confirmed had no way back to the
+    blog but their browser's history."""
+    configure_signup(site, min_fill_seconds=0.25)
+    post = "https://blog.example.com/2026/a-post/"
+    with signup_endpoint(site) as (base, app):
+        assert sign_up(base, "nora@example.com", page=post).status_code == 200
+        link = base + confirm_path(wait_for_email(site, "nora@example.com"))
+
+        shown, pressed = requests.get(link), requests.post(link, data={"confirm": "yes"})
+        again = requests.get(link)
+
+    for answer in (shown, pressed, again):
+        assert answer.status_code == 200
+        assert f'<a href="{post}">Back to Example Notes</a>' in answer.text
+    assert heading(pressed.text) == heading(again.text) == "You are subscribed"

@@ -232,9 +232,10 @@ class SignupRoutes:
         address, key = asked.address, address_key(asked.address)
         site = html.escape(self.settings.site.title)
         who = html.escape(address)
-        subscribed = self.page(200, "You are subscribed",
-                               f"<p>New posts of {site} come to {who}.</p>")
         entry = self.journal.signup(asked.signup_id, key)
+        back = entry.page if entry is not None else ""  # the post the form was on
+        subscribed = self.page(200, "You are subscribed",
+                               f"<p>New posts of {site} come to {who}.</p>", back)
         if entry is None or entry.spent:  # used, or gone: a later unsubscribe stays
             if self.store.is_active(address):
                 return subscribed
@@ -248,7 +249,7 @@ class SignupRoutes:
                 return subscribed
             return self.page(200, "Confirm your subscription",
                              f"<p>Get the new posts of {site} by email at {who}?</p>"
-                             + button_form("confirm", "yes", "Confirm"))
+                             + button_form("confirm", "yes", "Confirm"), back)
         form = request.form()
         if form.get("confirm") != ["yes"]:
             raise HttpError(400, "Please press the Confirm button on the page.")
@@ -268,11 +269,11 @@ class SignupRoutes:
             return self.page(200, "We cannot subscribe you here",
                              f"<p>{who} once marked our email as spam, so we do not write to it "
                              f"any more. To come back, write to "
-                             f"{html.escape(self.settings.email.from_address)}.</p>")
+                             f"{html.escape(self.settings.email.from_address)}.</p>", back)
         if before is not Standing.ACTIVE:  # sent in the background: the page need not wait
             self.worker.mailing.submit(self.mailer.send_welcome, address, entry.signup.name)
         return self.page(200, "You are subscribed",
-                         f"<p>Thank you! New posts of {site} will come to {who}.</p>")
+                         f"<p>Thank you! New posts of {site} will come to {who}.</p>", back)
 
     @staticmethod
     def left_since_sent(address: str) -> HttpError:
@@ -308,9 +309,11 @@ class SignupRoutes:
             logger.warning("confirmation of %s not recorded: %s", signup.address, error)
             raise try_again() from None
 
-    def page(self, status: int, heading: str, body: str) -> Response:
-        """A page of this site; ``body`` is HTML."""
-        return html_page(self.settings.site.title, status, heading, body)
+    def page(self, status: int, heading: str, body: str, back: str = "") -> Response:
+        """A page of this site, ending with a link back to the blog (to ``back``, the page the
+        form was on, when known); ``body`` is HTML."""
+        site = self.settings.site
+        return html_page(site.title, status, heading, body + back_link(site.title, back or site.url))
 
 
 @contextmanager
