@@ -91,3 +91,14 @@ def test_the_confirmation_pages_lead_back_to_the_post_the_form_was_on(site):
         assert answer.status_code == 200
         assert f'<a href="{post}">Back to Example Notes</a>' in answer.text
     assert heading(pressed.text) == heading(again.text) == "You are subscribed"
+
+
+def test_a_form_sent_from_a_site_not_allowed_is_not_called_a_broken_link(endpoint):
+    """A reader on the writer's other address (www. or an old domain) pressed Subscribe and
+    read "This link does not work": there was no link, only the form they had just filled in."""
+    answer = requests.post(endpoint + "/subscribe", data={"email": "nora@example.com"},
+                           headers={"Origin": "https://www.blog.example.com"})
+
+    assert answer.status_code == 403
+    assert heading(answer.text) == "This form cannot be sent from here"
+    assert BLOG in answer.text

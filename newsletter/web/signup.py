@@ -66,6 +66,7 @@ from newsletter.web.signup_worker import SignupWorker
 logger = logging.getLogger(__name__)
 
 PREFLIGHT_MAX_AGE = "600"  # seconds a browser may reuse a preflight answer
+FORM_HEADINGS = {403: "This form cannot be sent from here"}  # no link is involved
 REFUSALS = {  # what a sender over a limit hears; no answer depends on the address
     "client": (429, "Too many sign-ups came from your network. Please try again in an hour."),
     "daily": (503, "We cannot take more sign-ups today. Please try again tomorrow."),
@@ -149,7 +150,8 @@ class SignupRoutes:
                 raise HttpError(403, "This form may not be sent from another site.")
             back = self.take(request)
         except HttpError as error:
-            return self.answer(as_json, error.status, error_heading(error.status),
+            heading = FORM_HEADINGS.get(error.status) or error_heading(error.status)
+            return self.answer(as_json, error.status, heading,
                                error.message, [*cors, *error.headers])
         words = duration_words(self.settings.signup.confirm_within)
         return self.answer(as_json, 200, "Check your inbox",
