@@ -10,6 +10,8 @@ import requests
 from signup_support import (
     configure_signup,
     confirm_path,
+    csv_row,
+    settle,
     sign_up,
     signup_endpoint,
     wait_for_email,
@@ -102,3 +104,20 @@ def test_a_form_sent_from_a_site_not_allowed_is_not_called_a_broken_link(endpoin
     assert answer.status_code == 403
     assert heading(answer.text) == "This form cannot be sent from here"
     assert BLOG in answer.text
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["form", "json"])
+def test_a_reader_who_ticks_every_one_of_many_tags_is_signed_up_with_them_all(site, as_json):
+    """The form took 20 fields at most: with the address, name and the two traps, a reader who
+    ticked more than 15 of a writer's tags was told "The form data is malformed" (and the JSON
+    form kept the first 50 ticked)."""
+    tags = [f"Topic {number}" for number in range(1, 61)]
+    configure_signup(site, min_fill_seconds=0.25, tags=tags)
+    fields = {"email": "nora@example.com", "name": "Nora", "website": "", "page": "",
+              "elapsed": 5000, "tags": tags}
+    with signup_endpoint(site) as (base, app):
+        answer = requests.post(f"{base}/subscribe", **{"json" if as_json else "data": fields})
+        settle(app)
+
+    assert answer.status_code == 200, answer.text
+    assert csv_row(site, "nora@example.com")["tags"] == ",".join(tags)
