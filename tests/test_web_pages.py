@@ -3,6 +3,7 @@ back to the blog, whichever link or form brought them there."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -121,3 +122,23 @@ def test_a_reader_who_ticks_every_one_of_many_tags_is_signed_up_with_them_all(si
 
     assert answer.status_code == 200, answer.text
     assert csv_row(site, "nora@example.com")["tags"] == ",".join(tags)
+
+
+def test_a_blog_that_hides_its_origin_is_told_why_its_form_is_refused(site, caplog):
+    """A blog whose pages send Referrer-Policy no-referrer or same-origin (a common privacy
+    header) makes Chromium post its plain form with `Origin: null`: every sign-up was refused
+    and the log said only "refused a sign-up from origin 'null' (signup.allowed_origins)", which
+    sent the writer to a setting that cannot help. It now says, once, what does."""
+    caplog.set_level(logging.INFO)
+    configure_signup(site, min_fill_seconds=0.25)
+    with signup_endpoint(site) as (base, _):
+        answers = [requests.post(f"{base}/subscribe", headers={"Origin": "null"},
+                                 data={"email": f"r{n}@example.com", "elapsed": "5000"})
+                   for n in range(2)]
+
+    assert [answer.status_code for answer in answers] == [403, 403]
+    told = [r.getMessage() for r in caplog.records
+            if "null" in r.getMessage() and r.levelno == logging.WARNING]
+    assert len(told) == 1 and len([r for r in caplog.records if "null" in r.getMessage()]) == 1
+    assert "Referrer-Policy" in told[0] and "--json-example" in told[0]
+    assert "signup.allowed_origins" not in told[0]

@@ -48,6 +48,7 @@ from newsletter.web.client import (
     untrusted_forwarder,
 )
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
+from newsletter.web.origins import AllowedOrigins
 from newsletter.web.pages import (
     Response,
     back_link,
@@ -105,7 +106,7 @@ class SignupRoutes:
                         else SignupJournal(settings.state_dir / JOURNAL_FILE))
         self.worker = SignupWorker(settings, store, self.journal, self.mailer, self.limits)
         self.trusted = trusted_networks(signup.trusted_proxies)
-        self.origins = frozenset(signup.allowed_origins)
+        self.origins = AllowedOrigins(signup.allowed_origins)
         confirm_path = urlsplit(signup.confirm_url).path
         self.confirm_prefix, self.confirm_suffix = confirm_path.split("{token}")
         self._daily_logged = -3600.0  # when the daily cap was last logged (monotonic)
@@ -137,17 +138,16 @@ class SignupRoutes:
         if method == "OPTIONS":
             return self.preflight(origin)
         as_json = request.content_type == "application/json"
-        cors = (("Access-Control-Allow-Origin", origin), ("Vary", "Origin")) if origin else ()
+        # No CORS header for a refused origin: the browser keeps the answer from the page.
+        cors = ((("Access-Control-Allow-Origin", origin), ("Vary", "Origin"))
+                if self.origins.allows(origin) else ())
         try:
             if method != "POST":
                 raise HttpError(405, "Sign up with the form on the blog.",
                                 [("Allow", "POST, OPTIONS")])
             # Refused here, not only by the browser: a plain form post needs no preflight
             # (docs/signup.md#cors-and-origins).
-            if origin is not None and origin.lower() not in self.origins:
-                logger.info("refused a sign-up from origin %r (signup.allowed_origins)", origin)
-                cors = ()  # no CORS header: the browser keeps the answer from the page
-                raise HttpError(403, "This form may not be sent from another site.")
+            self.origins.check(origin)
             back = self.take(request)
         except HttpError as error:
             heading = FORM_HEADINGS.get(error.status) or error_heading(error.status)
@@ -202,7 +202,7 @@ class SignupRoutes:
 
     def preflight(self, origin: str | None) -> Response:
         """OPTIONS: let an allowed origin's page POST JSON here (the Fetch standard's CORS)."""
-        if origin is None or origin.lower() not in self.origins:
+        if not self.origins.allows(origin):
             return Response(403, b"", (("Vary", "Origin"),))
         return Response(204, b"", (
             ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Methods", "POST"),
