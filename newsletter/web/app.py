@@ -266,9 +266,9 @@ class NewsletterApp:
     @property
     def way_back(self) -> str:
         """For a reader who unsubscribed by mistake: the blog, where the form is (sign-ups on)."""
-        blog = f'<a href="{html.escape(self.settings.site.url)}">{self.site_name}</a>'
         if self.signups is None:
-            return f"<p>Back to {blog}</p>"
+            return back_link(self.settings.site.title, self.settings.site.url)
+        blog = f'<a href="{html.escape(self.settings.site.url)}">{self.site_name}</a>'
         return f"<p>Changed your mind? You can sign up again on {blog}.</p>"
 
     @property
