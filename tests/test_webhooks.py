@@ -147,12 +147,13 @@ def test_an_unsigned_webhook_is_refused(hooks, provider):
     assert statuses(site)[ANN] == "active"
 
 
-@pytest.mark.parametrize("provider", ["sendgrid", "mailgun", "resend"])
-def test_a_replayed_old_signature_is_refused(hooks, provider):
+# Mailgun retries with its first signature for 8 hours: older than those is a replay.
+@pytest.mark.parametrize("provider, age", [("sendgrid", 3600), ("mailgun", 10 * 3600),
+                                           ("resend", 3600)])
+def test_a_replayed_old_signature_is_refused(hooks, provider, age):
     post, site = hooks
-    an_hour_ago = time.time() - 3600
 
-    answer = post(provider, *SIGN[provider](EVENTS[provider][0], when=an_hour_ago))
+    answer = post(provider, *SIGN[provider](EVENTS[provider][0], when=time.time() - age))
 
     assert answer.status_code == 401
     assert "replay" in answer.text
