@@ -281,3 +281,28 @@ def test_a_signature_with_non_ascii_characters_is_refused_not_a_server_error(hoo
 
     assert [a.status_code for a in answers] == [401, 401, 401]
     assert statuses(site)[ANN] == "active"
+
+
+def test_a_mailgun_subaccounts_webhook_is_taken_by_the_parent_accounts_signing_key(hooks):
+    """Mailgun signs a subaccount's events with the subaccount's key, and adds a
+    ``parent-signature`` made with the primary account's, so that one key serves every
+    subaccount (Mailgun, "Securing webhooks"). Before, a writer who set the primary account's
+    key had every bounce of a subaccount refused (401)."""
+    post, site = hooks
+
+    def from_subaccount(event_data, parent_key=ENVIRON["MAILGUN_WEBHOOK_SIGNING_KEY"]):
+        headers, body = mailgun_request(event_data, key="the-subaccounts-own-key")
+        payload = json.loads(body)
+        block = payload["signature"]
+        if parent_key:
+            block["parent-signature"] = hmac.new(
+                parent_key.encode(), (block["timestamp"] + block["token"]).encode(),
+                hashlib.sha256).hexdigest()
+        return headers, json.dumps(payload).encode()
+
+    answers = [post("mailgun", *from_subaccount(EVENTS["mailgun"][0])),
+               post("mailgun", *from_subaccount(EVENTS["mailgun"][1], parent_key=None)),
+               post("mailgun", *from_subaccount(EVENTS["mailgun"][1], parent_key="guessed"))]
+
+    assert [a.status_code for a in answers] == [200, 401, 401]
+    assert statuses(site) == {ANN: "bounced", BOB: "active", CY: "active"}
