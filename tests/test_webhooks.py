@@ -306,3 +306,17 @@ def test_a_mailgun_subaccounts_webhook_is_taken_by_the_parent_accounts_signing_k
 
     assert [a.status_code for a in answers] == [200, 401, 401]
     assert statuses(site) == {ANN: "bounced", BOB: "active", CY: "active"}
+
+
+def test_a_reply_postmark_files_as_an_unsubscribe_request_unsubscribes(hooks):
+    """Postmark files a reply asking to be removed as a bounce of type "Unsubscribe" (TypeCode
+    16, "Unsubscribe or Remove request"). Before, it was ignored: the reader who asked was
+    mailed on."""
+    post, site = hooks
+    request = {"RecordType": "Bounce", "ID": 4_323_372_036_854_775_111, "Type": "Unsubscribe",
+               "TypeCode": 16, "Name": "Unsubscribe request", "Email": BOB,
+               "MessageStream": "broadcast", "Description": "Unsubscribe or Remove request.",
+               "BouncedAt": "2026-11-25T10:53:34Z", "Inactive": False, "CanActivate": True}
+
+    assert post("postmark", *postmark_request(request)).status_code == 200
+    assert statuses(site) == {ANN: "active", BOB: "unsubscribed", CY: "active"}
