@@ -18,6 +18,9 @@ from newsletter.errors import ContentError
 READABLE = ("JPEG", "PNG", "GIF", "WEBP", "AVIF", "BMP", "TIFF")
 KEPT = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF"}  # formats every mail client shows
 MAX_PIXELS = 100_000_000  # decoding more would take gigabytes of memory
+# A GIF of a million 1-pixel frames is 25 MB, and took an hour of CPU to re-encode. Ten
+# seconds at 30 frames a second is 300.
+MAX_FRAMES = 1000
 JPEG_QUALITY = 85
 # Formats Pillow cannot read that writers try, with what to do instead.
 UNSUPPORTED = {
@@ -39,6 +42,9 @@ def prepared_pixels(original: bytes, max_width: int, file_name: str, where: str
                 raise Image.DecompressionBombError("too many pixels")
             target = KEPT.get(image.format)
             if target == "GIF":  # every frame is decoded: count them all
+                if _more_frames_than(image, MAX_FRAMES):
+                    raise ContentError(f"image {file_name} has more than {MAX_FRAMES:,} frames",
+                                       where=where, hint="export a shorter animation")
                 if image.n_frames * image.width * image.height > MAX_PIXELS:
                     raise Image.DecompressionBombError("too many pixels in its frames")
                 return "GIF", *_gif(image, max_width)
@@ -50,10 +56,25 @@ def prepared_pixels(original: bytes, max_width: int, file_name: str, where: str
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
             raise ContentError(f"image {file_name} cannot be read ({_why(error)})",
                                where=where, hint=_hint(original)) from None
+        except OverflowError:  # Pillow adds up the delays of identical frames: 16 bits hold them
+            raise ContentError(f"image {file_name} shows one frame for over 655 s, more than a "
+                               "GIF can say", where=where,
+                               hint="export it again with shorter delays") from None
     image = _narrower(image, max_width)
     if target is None:  # WebP, AVIF, BMP, TIFF: not every client shows them
         target = "PNG" if image.mode in ("RGBA", "LA") else "JPEG"
     return target, _encode(image, target), image.size
+
+
+def _more_frames_than(image: Image.Image, limit: int) -> bool:
+    """Whether ``image`` has a frame past ``limit``, found without reading the frames after it."""
+    try:
+        image.seek(limit)
+    except EOFError:
+        return False
+    finally:
+        image.seek(0)
+    return True
 
 
 def _upright_srgb(image: Image.Image) -> Image.Image:

@@ -148,3 +148,24 @@ def test_a_front_matter_image_that_is_not_a_path_names_its_line(site):
 def test_a_name_too_long_for_the_system_is_not_found_never_a_traceback(site, src):
     reference(site, src)  # the system refuses to look it up: ENAMETOOLONG
     refused(site, "not found; looked for content/posts/")
+
+
+def tiny_gif(frames: int, delay: int = 0) -> bytes:
+    """A 1x1 GIF of ``frames`` identical frames of ``delay`` hundredths of a second each, 23
+    bytes a frame: a million of them fit in a post's image."""
+    frame = (b"\x21\xf9\x04\x00" + struct.pack("<H", delay) + b"\x00\x00"
+             + b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00")
+    return (b"GIF89a" + struct.pack("<HH", 1, 1) + b"\x80\x00\x00\x00\x00\x00\xff\xff\xff"
+            + b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00" + frame * frames + b"\x3b")
+
+
+def test_a_gif_of_a_million_tiny_frames_is_refused_without_decoding_them(site):
+    # 23 MB, one pixel a frame: under the pixel limit, and an hour of CPU to re-encode.
+    (post_folder(site) / "press.png").write_bytes(tiny_gif(1_000_000))
+    refused(site, "image press.png has more than 1,000 frames", "export a shorter animation")
+
+
+def test_a_gif_whose_identical_frames_last_past_its_delay_field_is_one_line(site):
+    # Pillow merges identical frames by adding their delays, past what 16 bits hold.
+    (post_folder(site) / "press.png").write_bytes(tiny_gif(3, delay=65535))
+    refused(site, "image press.png shows one frame for over 655 s, more than a GIF can say")
