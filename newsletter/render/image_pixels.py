@@ -7,6 +7,7 @@ hold, so a send or preview of a post whose images are prepared never loads Pillo
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 
 from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
@@ -21,7 +22,12 @@ MAX_PIXELS = 100_000_000  # decoding more would take gigabytes of memory
 # A GIF of a million 1-pixel frames is 25 MB, and took an hour of CPU to re-encode. Ten
 # seconds at 30 frames a second is 300.
 MAX_FRAMES = 1000
+MAX_JPEG_HEIGHT = 65_500  # libjpeg's limit (a strip 1 pixel wide is within MAX_PIXELS)
 JPEG_QUALITY = 85
+# What Pillow's decoders raise on a damaged file: a truncated GIF an IndexError, a TIFF whose
+# strip offset is a fraction a TypeError, a bad header a struct.error.
+DAMAGED = (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, IndexError,
+           KeyError, TypeError, struct.error, ZeroDivisionError)
 # Formats Pillow cannot read that writers try, with what to do instead.
 UNSUPPORTED = {
     (b"<svg", b"<?xml"): "SVG is not shown by Gmail or Outlook; export it as PNG",
@@ -53,7 +59,7 @@ def prepared_pixels(original: bytes, max_width: int, file_name: str, where: str
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ContentError(f"image {file_name} has too many pixels to prepare", where=where,
                                hint="export a smaller copy for the post") from None
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
+        except DAMAGED as error:
             raise ContentError(f"image {file_name} cannot be read ({_why(error)})",
                                where=where, hint=_hint(original)) from None
         except OverflowError:  # Pillow adds up the delays of identical frames: 16 bits hold them
@@ -63,6 +69,10 @@ def prepared_pixels(original: bytes, max_width: int, file_name: str, where: str
     image = _narrower(image, max_width)
     if target is None:  # WebP, AVIF, BMP, TIFF: not every client shows them
         target = "PNG" if image.mode in ("RGBA", "LA") else "JPEG"
+    if target == "JPEG" and image.height > MAX_JPEG_HEIGHT:
+        raise ContentError(f"image {file_name} would be {image.height:,} pixels tall in the "
+                           f"email, past the {MAX_JPEG_HEIGHT:,} a JPEG holds", where=where,
+                           hint="crop it, or split it into several images")
     return target, _encode(image, target), image.size
 
 
