@@ -40,7 +40,10 @@ def prepared_pixels(original: bytes, max_width: int, file_name: str, where: str
                     ) -> tuple[str, bytes, tuple[int, int]]:
     """(format, bytes, (width, height)) of the prepared image."""
     with warnings.catch_warnings():
-        # Pillow only warns about an image just over its own pixel limit: refuse it all the same.
+        # Pillow's warnings about a file's odd tags are no line for the writer: the file is
+        # prepared or refused. It only warns about an image just over its own pixel limit:
+        # refuse that all the same.
+        warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(original), formats=READABLE)

@@ -195,3 +195,19 @@ def test_a_gif_whose_identical_frames_last_past_its_delay_field_is_one_line(site
     # Pillow merges identical frames by adding their delays, past what 16 bits hold.
     (post_folder(site) / "press.png").write_bytes(tiny_gif(3, delay=65535))
     refused(site, "image press.png shows one frame for over 655 s, more than a GIF can say")
+
+
+def test_pillows_warnings_about_an_odd_file_never_reach_the_writer(site):
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (1, 2, 3)).save(out, "TIFF", software="a camera")
+    tiff = bytearray(out.getvalue())
+    ifd = struct.unpack_from("<I", tiff, 4)[0]
+    for entry in range(struct.unpack_from("<H", tiff, ifd)[0]):
+        at = ifd + 2 + 12 * entry
+        tag, kind, _, offset = struct.unpack_from("<HHII", tiff, at)
+        if tag == 305:  # Software: its text said to run far past the end of the file
+            struct.pack_into("<HHII", tiff, at, tag, kind, 100_000, offset)
+    (post_folder(site) / "press.png").write_bytes(bytes(tiff))
+    result = run_cli(site, "preview", TYPOGRAPHY_ID)
+    assert result.returncode == 0, result.stderr
+    assert "UserWarning" not in result.stderr and "TiffImagePlugin" not in result.stderr
