@@ -152,3 +152,13 @@ def test_a_templates_folder_linked_into_the_site_is_the_site(site, tmp_path):
     (site / "templates").symlink_to(tmp_path / "templates")
     result = invoke(site, "send", "what-matters", "--yes")
     assert result.exit_code == 0, result.output
+
+
+def test_init_never_writes_through_a_gitignore_that_links_out_of_the_site(tmp_path):
+    site = hugo_blog(tmp_path)
+    (tmp_path / "bashrc").write_text("export EDITOR=vi\n")
+    (site / ".gitignore").symlink_to(tmp_path / "bashrc")  # a cloned starter's link
+    result = invoke(site, "init")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "bashrc").read_text() == "export EDITOR=vi\n"
+    assert "  kept    .gitignore (exists; not changed)" in result.output
