@@ -98,7 +98,7 @@ def _found(root: Path, generator) -> str:
     elsewhere = ""
     if len(posts) == pages and not errors:
         elsewhere = (_nested_site(root) if generator.name == "none" and not other else "") or \
-            _elsewhere(root, read, hint=not (other and other.dirs))
+            markdown_elsewhere(root, read, hint=not (other and other.dirs))
     return (f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}"
             f"{note}.")
 
@@ -118,7 +118,7 @@ def _nested_site(root: Path) -> str:
     return ""
 
 
-def _elsewhere(root: Path, read: set[Path], hint: bool = True) -> str:
+def markdown_elsewhere(root: Path, read: set[Path], hint: bool = True) -> str:
     """Where to name the posts when none was found: the folders that hold Markdown files
     other than the pages ``read`` (with none, the general ``hint``, unless it is not wanted:
     init wrote the folders already)."""
