@@ -145,3 +145,34 @@ def test_text_without_quotes_is_named_with_its_line_and_the_fix(site):
     assert refusal(site) == (f"error: newsletter.toml:{number}: not valid TOML (Invalid value); "
                              'put text in quotes (name = "postmark"); true and false are in '
                              "lower case\n")
+
+
+OUTSIDE = "must be a folder inside the site, other than the site's own folder"
+
+
+@pytest.mark.parametrize("directory, problem", [
+    ("/tmp/mail", OUTSIDE),  # was "unexpected error ... this is a bug in newsletter", exit 1
+    ("../mail", OUTSIDE),
+    ("", OUTSIDE),  # the site's own folder: a folder per post beside newsletter.toml
+    (".", OUTSIDE),
+    ("subscribers", "is inside subscribers/, newsletter's own folder"),
+])
+def test_an_outbox_folder_outside_the_site_or_in_its_own_folders_is_refused_before_sending(
+        site, directory, problem):
+    number = rewrite(site, "name = ", f'name = "outbox"\ndirectory = "{directory}"') + 1
+    assert refusal(site, "send", "what-matters", "--yes") == (
+        f"error: newsletter.toml:{number}: provider.directory {directory!r} {problem}; write a "
+        'folder under the site, e.g. directory = "outbox"\n')
+    assert not list(site.rglob("*.eml"))
+
+
+@pytest.mark.parametrize("line, message", [
+    ('api_url = "api.eu.sendgrid.com"', "provider.api_url must start with https://"),  # traceback
+    ('message_stream = ""', "provider.message_stream is empty"),
+])
+def test_a_provider_setting_the_send_would_trip_on_is_refused_at_load(site, line, message):
+    number = rewrite(site, "name = ", f'name = "postmark"\n{line}') + 1
+    result = invoke(site, "send", "what-matters", "--yes",
+                    env={"POSTMARK_SERVER_TOKEN": "pm-token-1", "NEWSLETTER_SECRET": "s" * 32})
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"error: newsletter.toml:{number}: {message}; ")
