@@ -32,7 +32,7 @@ from newsletter.config.sections import (
 )
 from newsletter.config.senders import check_addresses
 from newsletter.config.signup import checked_signup
-from newsletter.config.site_paths import outbox_problem
+from newsletter.config.site_paths import folder_problem, outbox_problem
 from newsletter.config.store import STORE_PASSWORD, check_store, url_secrets
 from newsletter.config.url_settings import check_unsubscribe_url, check_urls
 from newsletter.config.welcome import check_welcome
@@ -272,9 +272,15 @@ def _check_values(settings: Settings, where: str) -> None:
             f"provider.name {provider.name!r} is not a known provider",
             where=where, hint=f"use one of {', '.join(PROVIDER_NAMES)}",
         )
-    if (problem := outbox_problem(provider.directory)) is not None:
-        raise ConfigError(f"provider.directory {provider.directory!r} {problem}", where=where,
-                          hint='write a folder under the site, e.g. directory = "outbox"')
+    folders = [("provider.directory", provider.directory, outbox_problem(provider.directory)),
+               ("images.publish_dir", settings.images.publish_dir,
+                folder_problem(settings.images.publish_dir)),
+               *(("images.static_dirs", folder, folder_problem(folder, root_ok=True))
+                 for folder in settings.images.static_dirs or ())]
+    for key, folder, problem in folders:
+        if problem is not None:
+            raise ConfigError(f"{key} {folder!r} {problem}", where=where, hint="write a folder "
+                              f'under the site, e.g. {key.split(".")[1]} = {_FOLDER[key]}')
     if provider.security not in SMTP_SECURITY:
         raise ConfigError(
             f"provider.security {provider.security!r} is not known",
@@ -282,6 +288,9 @@ def _check_values(settings: Settings, where: str) -> None:
         )
 
 
+# An example of each folder setting.
+_FOLDER = {"provider.directory": '"outbox"', "images.publish_dir": '"static/newsletter"',
+           "images.static_dirs": '["static"]'}
 # What to write in a setting that must not be empty.
 _WANTED = {"site.title": "write your blog's name there",
            "email.subject": 'write the pattern of every subject there, such as "{title}"',

@@ -1,7 +1,7 @@
 """Settings that name a place inside the site: relative to its folder, never above it.
 
-``posts.dirs``, ``posts.exclude`` and ``provider.directory`` are read and written under the
-site's folder. An absolute path, a drive letter, ``~`` or ``..`` would reach outside it (and
+``posts.dirs``, ``posts.exclude``, ``provider.directory`` and the image folders are read and
+written under the site's folder. An absolute path, a drive letter, ``~`` or ``..`` would reach outside it (and
 the outbox's own messages and lookups name its files relative to the site).
 """
 
@@ -18,11 +18,21 @@ def inside_site(pattern: str) -> bool:
         and not (len(pattern) > 1 and pattern[1] == ":")
 
 
+def folder_problem(folder: str, *, root_ok: bool = False) -> str | None:
+    """Why ``folder`` cannot be the folder a setting names, or None. ``root_ok``: the site's
+    own folder may be named (a folder the blog serves as it is: Eleventy's ".")."""
+    name = folder.replace("\\", "/").strip().strip("/")
+    if root_ok and inside_site(folder):
+        return None
+    if not inside_site(folder) or name in ("", "."):
+        return "must be a folder inside the site" + ("" if root_ok else
+                                                    ", other than the site's own folder")
+    return None
+
+
 def outbox_problem(directory: str) -> str | None:
     """Why ``provider.directory`` cannot hold the outbox's mail, or None."""
-    folder = directory.replace("\\", "/").strip().strip("/")
-    if not inside_site(directory) or folder in ("", "."):
-        return "must be a folder inside the site, other than the site's own folder"
-    if folder.split("/")[0] in OWN_FOLDERS:
-        return f"is inside {folder.split('/')[0]}/, newsletter's own folder"
-    return None
+    top = directory.replace("\\", "/").strip().strip("/").split("/")[0]
+    if top in OWN_FOLDERS and not folder_problem(directory):
+        return f"is inside {top}/, newsletter's own folder"
+    return folder_problem(directory)

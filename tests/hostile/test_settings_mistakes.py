@@ -176,3 +176,18 @@ def test_a_provider_setting_the_send_would_trip_on_is_refused_at_load(site, line
                     env={"POSTMARK_SERVER_TOKEN": "pm-token-1", "NEWSLETTER_SECRET": "s" * 32})
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr.startswith(f"error: newsletter.toml:{number}: {message}; ")
+
+
+@pytest.mark.parametrize("line, message", [
+    ('static_dirs = ["../../shared"]', "images.static_dirs '../../shared' must be a folder inside "
+                                       'the site; write a folder under the site, e.g. '
+                                       'static_dirs = ["static"]'),
+    ('publish_dir = "/var/www/letters"', "images.publish_dir '/var/www/letters' must be a folder "
+                                         "inside the site, other than the site's own folder; "
+                                         "write a folder under the site, e.g. publish_dir = "
+                                         '"static/newsletter"'),
+])
+def test_an_image_folder_outside_the_site_is_refused(site, line, message):
+    """Before, images were looked for, and prepared images written, wherever these named."""
+    number = rewrite(site, "[images]", f"[images]\n{line}") + 1
+    assert refusal(site, "posts") == f"error: newsletter.toml:{number}: {message}\n"
