@@ -53,6 +53,10 @@ def posts(site, as_json: bool) -> None:
         _print_table(settings, ordered, [words for _, words in statuses], errors)
         for file, why in unread:
             click.echo(f"not read: {why}")
+        from newsletter.check import dirs_findings
+
+        for finding in dirs_findings(settings):
+            click.echo(f"warning: {finding.line()}", err=True)
         note = schedule_note(found, now, report.counts, since)
         if note:
             click.echo(note)
