@@ -191,3 +191,15 @@ def test_an_image_folder_outside_the_site_is_refused(site, line, message):
     """Before, images were looked for, and prepared images written, wherever these named."""
     number = rewrite(site, "[images]", f"[images]\n{line}") + 1
     assert refusal(site, "posts") == f"error: newsletter.toml:{number}: {message}\n"
+
+
+def test_a_key_in_a_commented_out_line_is_refused_too(site):
+    """A comment is committed and shared with the rest of the file."""
+    number = rewrite(site, "name = ", f'name = "outbox"\n# api_key = "{SENDGRID_KEY}"') + 1
+    message = refusal(site, "posts")
+    assert message.startswith(f"error: newsletter.toml:{number}: this line holds what looks "
+                              "like a provider's key, and newsletter.toml is no place for one; "
+                              "remove it from the file and set SENDGRID_API_KEY in the "
+                              "environment instead")
+    assert not [SENDGRID_KEY[at:at + 6] for at in range(len(SENDGRID_KEY) - 5)
+                if SENDGRID_KEY[at:at + 6] in message]
