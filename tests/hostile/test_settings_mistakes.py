@@ -203,3 +203,13 @@ def test_a_key_in_a_commented_out_line_is_refused_too(site):
                               "environment instead")
     assert not [SENDGRID_KEY[at:at + 6] for at in range(len(SENDGRID_KEY) - 5)
                 if SENDGRID_KEY[at:at + 6] in message]
+
+
+def test_a_setting_refused_after_loading_names_its_line_too(site):
+    """A provider or a send refuses some settings only once it runs; it named the file alone."""
+    number = rewrite(site, "name = ", 'name = "mailgun"') - 1  # no domain line: [provider]
+    result = invoke(site, "send", "what-matters", "--yes",
+                    env={"MAILGUN_API_KEY": "mg-key-1", "NEWSLETTER_SECRET": "s" * 32})
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: newsletter.toml:{number}: provider.domain is not "
+                                    "set; ")
