@@ -119,6 +119,23 @@ def test_a_finding_about_the_environment_has_no_file_and_a_site_in_a_folder_keep
     assert "::error file=blog/content/posts/link_javascript.md,line=9," in result.stdout
 
 
+def test_a_refused_setting_is_an_annotation_on_its_line_too(tmp_path, monkeypatch):
+    """Before, a pull request breaking newsletter.toml showed nothing on the file: the refusal
+    was only a line in the log."""
+    site = copy_example_site(tmp_path / "repo" / "blog")
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("timezone =", "time_zone ="))
+    number = [line.startswith("time_zone =") for line in toml.read_text().splitlines()].index(
+        True) + 1
+    monkeypatch.chdir(tmp_path / "repo")
+    result = invoke(site, "check", "--format", "github")
+    assert result.exit_code == 2
+    assert result.stdout.startswith(
+        f"::error file=blog/newsletter.toml,line={number},title=newsletter settings::unknown "
+        "setting site.time_zone; did you mean timezone? [site] takes ")
+    assert result.stderr.startswith(f"error: newsletter.toml:{number}: unknown setting ")
+
+
 def test_annotation_values_are_escaped_as_the_actions_toolkit_does(tmp_path):
     (tmp_path / "a,b:c.md").write_text("x")
     found = finding(Severity.WARNING, "subject-long", "a,b:c.md:3", "100% sure\r\nnext line",

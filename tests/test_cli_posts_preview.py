@@ -280,3 +280,19 @@ def test_a_posts_page_its_status_and_check_count_no_other_posts_ledger_rows(site
     assert result.stderr.startswith("Nothing to check: no post is ready or scheduled for send "
                                     "--due; name one: newsletter check POST")
     assert None not in asked
+
+
+def test_posts_finding_none_where_no_generator_is_names_the_folders_holding_markdown(tmp_path):
+    """Before: "no posts in content (Blog: the default)", naming a generator called Blog and
+    not the folder the writer's Markdown is in."""
+    from test_config import MINIMAL
+
+    (tmp_path / "newsletter.toml").write_text(MINIMAL)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "one.md").write_text("---\ntitle: One\ndate: 2026-08-01\n---\nA note.\n")
+    result = invoke(tmp_path, "posts")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "no posts in content (no static site generator found: the default); Markdown files are "
+        'in notes (1): if they are your posts, set [posts] dirs in newsletter.toml (e.g. dirs = '
+        '["notes"])\n')

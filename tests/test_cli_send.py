@@ -185,7 +185,9 @@ def test_test_mode_allows_test_sends_but_refuses_a_send_that_would_mark_everyone
     finally:
         server.close()
     assert refused.returncode == 2
-    assert refused.stderr.startswith("error: newsletter.toml: provider.test_mode is on: sendgrid")
+    number = (site / "newsletter.toml").read_text().splitlines().index("test_mode = true") + 1
+    assert refused.stderr.startswith(f"error: newsletter.toml:{number}: provider.test_mode is on: "
+                                     "sendgrid")
     assert "use send --to EMAIL to test" in refused.stderr
     assert tested.returncode == 0, tested.stderr
     assert list(server.accepted) == ["me@example.net"]

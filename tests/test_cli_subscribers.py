@@ -45,6 +45,18 @@ def test_a_name_or_tag_on_two_lines_is_refused_and_nothing_is_added(site):
     assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
 
 
+def test_add_takes_an_address_as_a_mail_client_writes_it_with_its_name(site):
+    """Before: "'Ann <ann@example.org>' is not a valid address (A display name and angle
+    brackets around the email address are not permitted here.)"."""
+    assert invoke(site, "subscribers", "add", "Ann Reader <ann@example.org>").output == \
+        "added ann@example.org\n"
+    assert invoke(site, "subscribers", "add", '"Lee, Jo" <jo@example.org>', "--name",
+                  "Jo Lee").output == "added jo@example.org\n"
+    listed = invoke(site, "subscribers", "list").output
+    assert "ann@example.org\tAnn Reader\tactive" in listed
+    assert "jo@example.org\tJo Lee\tactive" in listed
+
+
 def test_a_bad_address_is_a_one_line_error(site):
     result = invoke(site, "subscribers", "add", "nobody@")
     assert result.exit_code == 2

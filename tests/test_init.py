@@ -208,6 +208,20 @@ def test_init_where_no_folder_can_be_made_is_one_line(tmp_path):
                              "directory); run init in a folder you may write to\n")
 
 
+@pytest.mark.parametrize("name, made, problem", [
+    ("templates", "file", "is a file, where init makes a folder"),
+    ("newsletter.toml", "folder", "is a folder, where init writes a file"),
+])
+def test_init_with_a_file_or_folder_in_the_way_names_it(tmp_path, name, made, problem):
+    """Before: "templates: cannot write the site's files there (File exists); run init in a
+    folder you may write to", and a folder named newsletter.toml was "kept", exit 0."""
+    (tmp_path / name).mkdir() if made == "folder" else (tmp_path / name).write_text("")
+    result = invoke(tmp_path, "init")
+    assert result.exit_code == 2
+    assert result.output == (f"error: {tmp_path / name}: {problem}; rename or move it, then run "
+                             "newsletter init again\n")
+
+
 @pytest.fixture(scope="module")
 def installed_wheel(tmp_path_factory):
     """The repository built as a wheel and installed in a fresh virtual environment, offline.

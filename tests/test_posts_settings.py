@@ -124,3 +124,16 @@ def test_a_page_with_broken_front_matter_is_still_a_page_not_an_error(tmp_path):
     assert {post.id: post.page is not None for post in posts} == {"/posts": True,
                                                                   "/posts/fine": False}
     assert [error.where for error in errors] == ["content/posts/broken.md:2"]
+
+
+def test_a_posts_folder_misspelt_in_dirs_is_named_by_posts_and_check(tmp_path):
+    """Before, dirs = ["content/post"] read no post and said nothing: `check` found nothing to
+    check, and a Hugo blog's posts were listed as pages."""
+    site = write(tmp_path, MINIMAL + '[posts]\ndirs = ["content/post"]\n')
+    write_files(site, {"content/posts/a.md": POST.format(title="A")})
+    warning = ("warning: newsletter.toml:11: posts-dirs: posts.dirs 'content/post' names nothing "
+               "in the site, so no post is read from it; check the folder's name, or remove it")
+    listed = invoke(site, "posts")
+    checked = invoke(site, "check")
+    assert listed.exit_code == 0 and warning in listed.stderr.splitlines()
+    assert checked.exit_code == 1 and warning in checked.output.splitlines()

@@ -35,7 +35,16 @@ def settings_findings(settings: Settings) -> list[Finding]:
                            'name the SMTP server, e.g. host = "smtp.example.com" '
                            '(or host = "localhost" for a server on this machine)'))
     published = published_finding(site_layout(settings).generator)
-    return found + ([published] if published else [])
+    return found + dirs_findings(settings) + ([published] if published else [])
+
+
+def dirs_findings(settings: Settings) -> list[Finding]:
+    """A warning for each of ``[posts] dirs`` that names nothing in the site: a misspelt folder
+    reads no post, and the blog's posts may be listed as its pages."""
+    where = settings_source(settings).setting_where("posts", "dirs")
+    return [warning("posts-dirs", where, f"posts.dirs {pattern!r} names nothing in the site, so "
+                    "no post is read from it", "check the folder's name, or remove it")
+            for pattern in settings.posts.dirs or () if not any(settings.root.glob(pattern))]
 
 
 def published_finding(generator: Generator) -> Finding | None:

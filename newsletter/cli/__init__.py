@@ -47,7 +47,10 @@ class NewsletterGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NewsletterError as error:
-            from newsletter.config import read_secrets
+            from newsletter.config import SETTINGS_FILE, read_secrets, with_setting_line
+
+            if isinstance(ctx.obj, Site):  # a refusal of a setting names its line
+                error = with_setting_line(error, ctx.obj.root / SETTINGS_FILE)
 
             # The last line of defence: whatever an error quotes, no secret reaches the screen.
             click.echo(f"error: {read_secrets(os.environ).redact(str(error))}", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -69,7 +70,7 @@ def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, 
         site = _site_of_files(site, posts)
         if site is None:  # none of the files is in a site: nothing to check
             ctx.exit(0)
-    settings = site.settings
+    settings = _settings_of(site, "json" if as_json else output)
     options = (OnlineOptions(timeout=timeout, nameserver=nameserver, allow_private=allow_private)
                if online else None)
     if online and sys.stderr.isatty():
@@ -128,6 +129,25 @@ def _as_json(report, groups) -> dict:
         "warnings": sum(f["severity"] == "warning" for f in findings),
         "findings": findings,
     }
+
+
+def _settings_of(site, output: str):
+    """The site's settings; refused under --format github, the refusal is an annotation on
+    newsletter.toml's line too (the root group still prints it and exits 2)."""
+    from newsletter.errors import ConfigError
+
+    try:
+        return site.settings
+    except ConfigError as refusal:
+        if output == "github":
+            from newsletter.check import Severity, finding
+            from newsletter.cli.annotations import github_annotation
+            from newsletter.config import read_secrets
+
+            text = read_secrets(os.environ).redact(refusal.message)
+            click.echo(github_annotation(finding(Severity.ERROR, "settings", refusal.where or "",
+                                                 text, refusal.hint), site.root, Path.cwd()))
+        raise
 
 
 def _summary(report, groups) -> str:

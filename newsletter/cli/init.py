@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -36,8 +37,11 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     try:
         report = init_site(root)
     except OSError as exc:  # a folder that cannot be made, a read-only or full disk
-        raise InputError(f"cannot write the site's files there ({exc.strerror})",
-                         where=str(exc.filename or root),
+        where = str(exc.filename or root)
+        if exc.errno in _IN_THE_WAY:
+            raise InputError(_IN_THE_WAY[exc.errno], where=where,
+                             hint="rename or move it, then run newsletter init again") from None
+        raise InputError(f"cannot write the site's files there ({exc.strerror})", where=where,
                          hint="run init in a folder you may write to") from None
     click.echo(_found(root, report.generator))
     if report.info.source:
@@ -57,6 +61,11 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     elif "newsletter.toml" in report.written:
         click.echo("Next: add readers with `newsletter subscribers add EMAIL`, then "
                    "`newsletter preview`.")
+
+
+# What stands in the way of a file or folder init writes, by the system's error.
+_IN_THE_WAY = {errno.EEXIST: "is a file, where init makes a folder",
+               errno.EISDIR: "is a folder, where init writes a file"}
 
 
 def _found(root: Path, generator) -> str:
@@ -98,7 +107,7 @@ def _found(root: Path, generator) -> str:
     elsewhere = ""
     if len(posts) == pages and not errors:
         elsewhere = (_nested_site(root) if generator.name == "none" and not other else "") or \
-            _elsewhere(root, read, hint=not (other and other.dirs))
+            markdown_elsewhere(root, read, hint=not (other and other.dirs))
     return (f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}"
             f"{note}.")
 
@@ -118,7 +127,7 @@ def _nested_site(root: Path) -> str:
     return ""
 
 
-def _elsewhere(root: Path, read: set[Path], hint: bool = True) -> str:
+def markdown_elsewhere(root: Path, read: set[Path], hint: bool = True) -> str:
     """Where to name the posts when none was found: the folders that hold Markdown files
     other than the pages ``read`` (with none, the general ``hint``, unless it is not wanted:
     init wrote the folders already)."""

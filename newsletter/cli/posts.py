@@ -53,6 +53,10 @@ def posts(site, as_json: bool) -> None:
         _print_table(settings, ordered, [words for _, words in statuses], errors)
         for file, why in unread:
             click.echo(f"not read: {why}")
+        from newsletter.check import dirs_findings
+
+        for finding in dirs_findings(settings):
+            click.echo(f"warning: {finding.line()}", err=True)
         note = schedule_note(found, now, report.counts, since)
         if note:
             click.echo(note)
@@ -72,12 +76,15 @@ def _print_table(settings, ordered, words, errors) -> None:
             cells = (cell.ljust(width) for cell, width in zip(row, widths))
             click.echo("  ".join(cells) + "  " + row[3])
     elif not errors:
+        from newsletter.cli.init import markdown_elsewhere
         from newsletter.generators import site_layout
 
         layout = site_layout(settings)
-        click.echo(f"no posts in {', '.join(layout.dirs)} ({layout.generator.label}: "
-                   f"{layout.dirs_reason}); set [posts] dirs in newsletter.toml if they are "
-                   "elsewhere")
+        label = layout.generator.label if layout.generator.name != "none" else \
+            "no static site generator found"
+        click.echo(f"no posts in {', '.join(layout.dirs)} ({label}: {layout.dirs_reason})"
+                   + (markdown_elsewhere(settings.root, set(), hint=False) or
+                      "; set [posts] dirs in newsletter.toml if they are elsewhere"))
     for error in errors:
         click.echo(f"error: {error}", err=True)
 

@@ -81,12 +81,14 @@ def count(site) -> None:
               help="Make an unsubscribed, bounced or complained reader active again.")
 @pass_site
 def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -> None:
-    """Add a reader to subscribers/subscribers.csv."""
-    from newsletter.addresses import normalise_address
+    """Add a reader to subscribers/subscribers.csv; EMAIL may be written as a mail client
+    writes it, "Ann <ann@example.org>" (the name then is the reader's, unless --name says)."""
+    from newsletter.addresses import bare_address, normalise_address
     from newsletter.errors import SubscriberError
     from newsletter.subscribers import ACTIVE_AGAIN, ADDED, UPDATED
 
-    address = normalise_address(email)
+    written, named = bare_address(email)
+    address, name = normalise_address(written), name or named
     for option, value in (("--name", name), *(("--tag", tag) for tag in tags)):
         if any(ord(char) < 32 or ord(char) == 127 for char in value):
             raise SubscriberError(f"{option} {value!r} holds a line break or control character",

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 
-from newsletter.errors import ConfigError
+from newsletter.config.sections import SECTIONS
+from newsletter.errors import ConfigError, NewsletterError
 
 _TABLE = re.compile(r"""^[ \t]*\[\[?[ \t]*["']?(?P<name>[^\]\n"']*?)["']?[ \t]*\]""",
                     re.MULTILINE)
@@ -37,7 +39,7 @@ def setting_line(text: str, section: str | None, key: str | None = None) -> int 
     return _line_of(text, found.start()) if found else None
 
 
-def located(error: ConfigError, text: str, sections) -> ConfigError:
+def located(error: NewsletterError, text: str, sections) -> NewsletterError:
     """``error`` with the line of the setting its message names added to its file, when the
     file's text shows where that setting is (else the error as it was)."""
     named = next((found for found in _SETTING.finditer(error.message)
@@ -49,6 +51,21 @@ def located(error: ConfigError, text: str, sections) -> ConfigError:
     if line is not None:
         error.where = f"{error.where}:{line}"
     return error
+
+
+def with_setting_line(error: BaseException, path: Path) -> BaseException:
+    """``error`` with the line of the setting it names, when it is a refusal naming the
+    settings file ``path`` without one (raised after the settings loaded: by a provider, a
+    send); else ``error`` as it was."""
+    if not isinstance(error, NewsletterError) or error.where != path.name:
+        return error
+    try:
+        if not path.is_file() or path.stat().st_size > 2**20:
+            return error
+        text = path.read_bytes().decode("utf-8-sig", "replace")
+    except OSError:
+        return error
+    return located(error, text, SECTIONS)
 
 
 def _line_of(text: str, offset: int) -> int:

@@ -32,6 +32,7 @@ from newsletter.config.sections import (
 )
 from newsletter.config.senders import check_addresses
 from newsletter.config.signup import checked_signup
+from newsletter.config.site_paths import folder_problem, outbox_problem
 from newsletter.config.store import STORE_PASSWORD, check_store, url_secrets
 from newsletter.config.url_settings import check_unsubscribe_url, check_urls
 from newsletter.config.welcome import check_welcome
@@ -251,7 +252,9 @@ def _check_values(settings: Settings, where: str) -> None:
                           hint=f'write it as "https://{site.url.strip().split("://")[-1]}"'
                           if site.url.strip() else "write your blog's address there")
     for key, value in (("site.title", site.title), ("email.postal_address",
-                       email.postal_address), ("email.subject", email.subject)):
+                       email.postal_address), ("email.subject", email.subject),
+                       ("provider.message_stream", provider.message_stream),
+                       ("provider.host", provider.host)):
         if not value.strip():
             raise ConfigError(f"{key} is empty", where=where,
                               hint=_WANTED[key])
@@ -269,6 +272,15 @@ def _check_values(settings: Settings, where: str) -> None:
             f"provider.name {provider.name!r} is not a known provider",
             where=where, hint=f"use one of {', '.join(PROVIDER_NAMES)}",
         )
+    folders = [("provider.directory", provider.directory, outbox_problem(provider.directory)),
+               ("images.publish_dir", settings.images.publish_dir,
+                folder_problem(settings.images.publish_dir)),
+               *(("images.static_dirs", folder, folder_problem(folder, root_ok=True))
+                 for folder in settings.images.static_dirs or ())]
+    for key, folder, problem in folders:
+        if problem is not None:
+            raise ConfigError(f"{key} {folder!r} {problem}", where=where, hint="write a folder "
+                              f'under the site, e.g. {key.split(".")[1]} = {_FOLDER[key]}')
     if provider.security not in SMTP_SECURITY:
         raise ConfigError(
             f"provider.security {provider.security!r} is not known",
@@ -276,11 +288,17 @@ def _check_values(settings: Settings, where: str) -> None:
         )
 
 
+# An example of each folder setting.
+_FOLDER = {"provider.directory": '"outbox"', "images.publish_dir": '"static/newsletter"',
+           "images.static_dirs": '["static"]'}
 # What to write in a setting that must not be empty.
 _WANTED = {"site.title": "write your blog's name there",
            "email.subject": 'write the pattern of every subject there, such as "{title}"',
            "email.postal_address": "write the postal address the law requires in every "
-                                   "newsletter there"}
+                                   "newsletter there",
+           "provider.message_stream": 'write your Postmark message stream there, such as '
+                                      '"broadcast"',
+           "provider.host": 'write the SMTP server there, such as "smtp.example.com"'}
 
 
 def _check_subject(pattern: str, where: str) -> None:

@@ -2,9 +2,9 @@
 
 newsletter.toml is committed and shared; secrets come from the environment only. A setting
 under a secret's name (``api_key``, ``token``, ``password``, ``SENDGRID_API_KEY``...), or a value
-shaped like a provider's key, is refused with the variable it belongs in. The refusal never
-quotes the value, whole or in part; the file's other refusals quote values, so this one comes
-first.
+shaped like a provider's key, is refused with the variable it belongs in; so is a key's shape
+anywhere in the text (a commented-out line is committed too). The refusal never quotes the
+value, whole or in part; the file's other refusals quote values, so this one comes first.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from newsletter.errors import ConfigError
 # The shapes providers give their keys, and the variable each belongs in.
 _SHAPES = (
     (re.compile(r"SG\.[\w-]{16,}\.[\w-]{16,}"), "SENDGRID_API_KEY"),
-    (re.compile(r"re_[A-Za-z0-9_]{16,}"), "RESEND_API_KEY"),
+    (re.compile(r"re_(?=[A-Za-z_]*\d)[A-Za-z0-9_]{16,}"), "RESEND_API_KEY"),
     (re.compile(r"whsec_[A-Za-z0-9+/=]{16,}"), "RESEND_WEBHOOK_SECRET"),
     (re.compile(r"key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}"), "MAILGUN_API_KEY"),
 )
@@ -43,16 +43,25 @@ def refuse_pasted_secrets(raw: dict[str, Any], text: str, sections: dict[str, ty
         if variable is None:
             continue
         section, key = (path[0], path[-1]) if len(path) > 1 else (None, path[0])
-        line = setting_line(text, section, key)
-        instead = (f"set {variable} in the environment instead" if variable else
-                   "set it in its environment variable instead (" +
-                   ", ".join(names[-1] if "SMTP" in names[-1] else names[0]
-                             for names in PROVIDER_SECRETS.values() if names) +
-                   ": docs/mail.md)")
-        raise ConfigError(f"{'.'.join(path)} holds a secret, and newsletter.toml is no place "
-                          "for one", where=f"{where}:{line}" if line else where,
-                          hint=f"remove it from the file and {instead}; if the file was "
-                               "committed or shared, revoke that key and make a new one")
+        raise _refusal(f"{'.'.join(path)} holds a secret", setting_line(text, section, key),
+                       variable, where)
+    for number, written in enumerate(text.splitlines(), 1):  # in a comment, it is in the file
+        variable = next((name for shape, name in _SHAPES if shape.search(written)), None)
+        if variable:
+            raise _refusal("this line holds what looks like a provider's key", number,
+                           variable, where)
+
+
+def _refusal(what: str, line: int | None, variable: str, where: str) -> ConfigError:
+    """The refusal of a secret at ``line``, saying where it goes instead: ``variable``."""
+    instead = (f"set {variable} in the environment instead" if variable else
+               "set it in its environment variable instead (" +
+               ", ".join(names[-1] if "SMTP" in names[-1] else names[0]
+                         for names in PROVIDER_SECRETS.values() if names) + ": docs/mail.md)")
+    return ConfigError(f"{what}, and newsletter.toml is no place for one",
+                       where=f"{where}:{line}" if line else where,
+                       hint=f"remove it from the file and {instead}; if the file was "
+                            "committed or shared, revoke that key and make a new one")
 
 
 def _settings(table: dict[str, Any], path: tuple[str, ...] = ()

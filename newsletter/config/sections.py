@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from newsletter.config.catalogue import STORE_URL_VARIABLE
 from newsletter.config.durations import parse_duration
 from newsletter.config.redaction import redact
+from newsletter.config.site_paths import inside_site
 from newsletter.errors import ConfigError
 
 REQUIRED = object()  # the default of a setting that has none: it must be given
@@ -168,9 +169,7 @@ class PostsSettings:
                               hint=f"use one of {', '.join(MARKDOWN_NAMES)}")
         for key in ("dirs", "exclude"):
             for pattern in getattr(self, key) or ():
-                parts = pattern.replace("\\", "/").split("/")
-                if not pattern.strip() or pattern.startswith(("/", "~")) or ".." in parts or (
-                        len(pattern) > 1 and pattern[1] == ":"):
+                if not inside_site(pattern):
                     raise ConfigError(f"posts.{key} {pattern!r} must be a folder or glob inside "
                                       "the site", where="newsletter.toml",
                                       hint='write it relative to the site, e.g. "content/posts"')

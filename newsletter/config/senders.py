@@ -32,7 +32,7 @@ def check_addresses(email, where: str) -> None:
         hint = f"write it as {example}"
         if not addresses:
             problem = "has no address" if "@" not in value else "is not a valid address"
-            if "," in value and most == 1:
+            if "," in value:
                 hint += ("; a name holding a comma goes in quotes: "
                          f"""{field.rstrip('_')} = '"Walker, Ann" <ann@example.com>'""")
             raise ConfigError(f"{key} {value!r} {problem}", where=where, hint=hint)

@@ -20,6 +20,12 @@ def check_urls(settings: Settings, where: str) -> None:
               ("provider.api_url", settings.provider.api_url), ("images.url", settings.images.url),
               ("signup.confirm_url", settings.signup.confirm_url),
               *(("signup.allowed_origins", origin) for origin in settings.signup.allowed_origins)]
+    api_url = settings.provider.api_url
+    if api_url is not None and not api_url.startswith(("https://", "http://")):
+        raise ConfigError("provider.api_url must start with https://", where=where,
+                          hint="write the provider's API address whole (e.g. "
+                               "https://api.eu.sendgrid.com), or leave it out to use the "
+                               "provider's own")
     for key, value in values:
         parts = split_url(value.strip()) if value else None
         if value and parts is None:

@@ -255,9 +255,8 @@ def _read_stylesheet(templates_dir: Path) -> str:
     except FileNotFoundError:
         raise TemplateError("template file not found", where=f"templates/{STYLESHEET}",
                             hint="run `newsletter init` to restore it") from None
-    except UnicodeDecodeError:
-        raise TemplateError("not UTF-8 text", where=f"templates/{STYLESHEET}",
-                            hint="save the file as UTF-8") from None
+    except UnicodeDecodeError as error:
+        raise _not_utf8(error, templates_dir / STYLESHEET) from None
 
 
 def _refuse_linked_outside(templates_dir: Path, path: Path) -> None:
@@ -307,9 +306,25 @@ def _render_template(environment: jinja2.Environment, name: str, context: dict) 
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(error.message or "syntax error",
                             where=f"templates/{error.name or name}:{error.lineno}") from None
+    except UnicodeDecodeError as error:  # the template, or one it includes
+        raise _not_utf8(error, _file_holding(error.object, environment, name)) from None
     # A template can fail while it runs, too (an unknown variable, a bad filter argument).
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as error:
         raise TemplateError(str(error), where=_template_line(error, environment, where)) from None
+
+
+def _not_utf8(error: UnicodeDecodeError, path: Path) -> TemplateError:
+    """The one line for a template file that is not UTF-8: its line, and the byte."""
+    line = error.object.count(b"\n", 0, error.start) + 1
+    return TemplateError(f"not UTF-8 text (byte 0x{error.object[error.start]:02x})",
+                         where=f"templates/{path.name}:{line}", hint="save the file as UTF-8")
+
+
+def _file_holding(data: bytes, environment: jinja2.Environment, name: str) -> Path:
+    """The template file whose bytes are ``data`` (``name`` when none is)."""
+    folders = [Path(folder) for folder in environment.loader.searchpath]
+    files = [folders[0] / name, *(path for folder in folders for path in sorted(folder.iterdir()))]
+    return next((path for path in files if path.is_file() and path.read_bytes() == data), files[0])
 
 
 def _template_line(error: BaseException, environment: jinja2.Environment, where: str) -> str:

@@ -11,7 +11,9 @@ this works from a wheel; the repository's own example site uses these very templ
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import textwrap
 import tomllib
 from dataclasses import dataclass, field
@@ -159,6 +161,8 @@ def _write(root: Path, name: str, text: str, report: InitReport) -> None:
         with path.open("x", encoding="utf-8", newline="\n") as handle:  # never overwrites
             handle.write(text)
     except FileExistsError:
+        if path.is_dir():  # not a file kept: a folder in the way of one
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path)) from None
         report.skipped.append(name)
         return
     report.written.append(name)

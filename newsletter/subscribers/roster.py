@@ -103,6 +103,17 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
     temp = path.with_name(f".{ROSTER_FILE}.{os.getpid()}.tmp")
     temp.unlink(missing_ok=True)
     problems: list[SubscriberError] = []
+    try:
+        _fill(store, temp, problems)
+    except BaseException:  # a full disk, a read-only folder: no half-built file left to fill it
+        temp.unlink(missing_ok=True)
+        raise
+    os.replace(temp, path)
+    return Roster(path, frozenset(), tuple(problems))
+
+
+def _fill(store: SubscriberStore, temp: Path, problems: list[SubscriberError]) -> None:
+    """Write the readers ``store`` holds, and the ``problems`` met reading them, into ``temp``."""
     db = _connect(temp)
     try:
         db.execute("PRAGMA journal_mode=OFF")  # a cache: nothing to recover after a crash
@@ -124,5 +135,3 @@ def _build(store: SubscriberStore, path: Path) -> Roster:
         db.execute("COMMIT")
     finally:
         db.close()
-    os.replace(temp, path)
-    return Roster(path, frozenset(), tuple(problems))

@@ -78,6 +78,17 @@ def test_an_import_onto_a_full_disk_leaves_the_list_whole_and_no_partial_file(si
     assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
 
 
+def test_a_send_onto_a_full_state_folder_leaves_no_partial_file_to_eat_the_room(site):
+    """The roster of readers a send builds in .newsletter/ was left as .roster.db.PID.tmp when
+    the disk filled: a new one each run, each taking the room the next run needed."""
+    write_readers(site, 300)
+    with tiny_disk(site / ".newsletter", 16):
+        for _ in range(2):
+            one_error_line(invoke(site, "send", POST, "--yes"))
+            assert no_temp_files(site / ".newsletter")
+    assert not (site / "outbox").exists()
+
+
 def test_a_full_outbox_leaves_unwritten_readers_pending_never_in_doubt(site):
     addresses = write_readers(site, 250)
     toml = site / "newsletter.toml"  # one batch at a time: which batches fit is then certain

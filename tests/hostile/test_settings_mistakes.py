@@ -145,3 +145,71 @@ def test_text_without_quotes_is_named_with_its_line_and_the_fix(site):
     assert refusal(site) == (f"error: newsletter.toml:{number}: not valid TOML (Invalid value); "
                              'put text in quotes (name = "postmark"); true and false are in '
                              "lower case\n")
+
+
+OUTSIDE = "must be a folder inside the site, other than the site's own folder"
+
+
+@pytest.mark.parametrize("directory, problem", [
+    ("/tmp/mail", OUTSIDE),  # was "unexpected error ... this is a bug in newsletter", exit 1
+    ("../mail", OUTSIDE),
+    ("", OUTSIDE),  # the site's own folder: a folder per post beside newsletter.toml
+    (".", OUTSIDE),
+    ("subscribers", "is inside subscribers/, newsletter's own folder"),
+])
+def test_an_outbox_folder_outside_the_site_or_in_its_own_folders_is_refused_before_sending(
+        site, directory, problem):
+    number = rewrite(site, "name = ", f'name = "outbox"\ndirectory = "{directory}"') + 1
+    assert refusal(site, "send", "what-matters", "--yes") == (
+        f"error: newsletter.toml:{number}: provider.directory {directory!r} {problem}; write a "
+        'folder under the site, e.g. directory = "outbox"\n')
+    assert not list(site.rglob("*.eml"))
+
+
+@pytest.mark.parametrize("line, message", [
+    ('api_url = "api.eu.sendgrid.com"', "provider.api_url must start with https://"),  # traceback
+    ('message_stream = ""', "provider.message_stream is empty"),
+])
+def test_a_provider_setting_the_send_would_trip_on_is_refused_at_load(site, line, message):
+    number = rewrite(site, "name = ", f'name = "postmark"\n{line}') + 1
+    result = invoke(site, "send", "what-matters", "--yes",
+                    env={"POSTMARK_SERVER_TOKEN": "pm-token-1", "NEWSLETTER_SECRET": "s" * 32})
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"error: newsletter.toml:{number}: {message}; ")
+
+
+@pytest.mark.parametrize("line, message", [
+    ('static_dirs = ["../../shared"]', "images.static_dirs '../../shared' must be a folder inside "
+                                       'the site; write a folder under the site, e.g. '
+                                       'static_dirs = ["static"]'),
+    ('publish_dir = "/var/www/letters"', "images.publish_dir '/var/www/letters' must be a folder "
+                                         "inside the site, other than the site's own folder; "
+                                         "write a folder under the site, e.g. publish_dir = "
+                                         '"static/newsletter"'),
+])
+def test_an_image_folder_outside_the_site_is_refused(site, line, message):
+    """Before, images were looked for, and prepared images written, wherever these named."""
+    number = rewrite(site, "[images]", f"[images]\n{line}") + 1
+    assert refusal(site, "posts") == f"error: newsletter.toml:{number}: {message}\n"
+
+
+def test_a_key_in_a_commented_out_line_is_refused_too(site):
+    """A comment is committed and shared with the rest of the file."""
+    number = rewrite(site, "name = ", f'name = "outbox"\n# api_key = "{SENDGRID_KEY}"') + 1
+    message = refusal(site, "posts")
+    assert message.startswith(f"error: newsletter.toml:{number}: this line holds what looks "
+                              "like a provider's key, and newsletter.toml is no place for one; "
+                              "remove it from the file and set SENDGRID_API_KEY in the "
+                              "environment instead")
+    assert not [SENDGRID_KEY[at:at + 6] for at in range(len(SENDGRID_KEY) - 5)
+                if SENDGRID_KEY[at:at + 6] in message]
+
+
+def test_a_setting_refused_after_loading_names_its_line_too(site):
+    """A provider or a send refuses some settings only once it runs; it named the file alone."""
+    number = rewrite(site, "name = ", 'name = "mailgun"') - 1  # no domain line: [provider]
+    result = invoke(site, "send", "what-matters", "--yes",
+                    env={"MAILGUN_API_KEY": "mg-key-1", "NEWSLETTER_SECRET": "s" * 32})
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: newsletter.toml:{number}: provider.domain is not "
+                                    "set; ")

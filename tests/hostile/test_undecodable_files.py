@@ -42,6 +42,24 @@ def test_a_binary_settings_file_and_a_folder_in_its_place_are_one_line_each(site
     assert "newsletter.toml: is not a regular file (a FIFO, a device or a folder)" in folder.output
 
 
+@pytest.mark.parametrize("name", ["email.html", "email.txt", "email.css"])
+def test_a_template_saved_in_a_legacy_encoding_is_one_line_naming_its_line(site, name):
+    """Before, the HTML and text templates said only "'utf-8' codec can't decode byte 0xe9 in
+    position 3060: invalid continuation byte", without a line or what to do."""
+    path = site / "templates" / name
+    assert not path.is_symlink()
+    path.write_bytes(path.read_bytes() + "<!-- Café -->\n".encode("latin-1"))
+    line = path.read_bytes().count(b"\n")
+
+    for command in (("check", "what-matters"), ("send", "what-matters", "--dry-run")):
+        result = invoke(site, *command)
+        assert result.exit_code == 2
+        [error] = [text for text in result.output.splitlines() if text.startswith("error: ")]
+        assert error.startswith(f"error: templates/{name}:{line}: ")
+        assert error.endswith("not UTF-8 text (byte 0xe9); save the file as UTF-8")
+        assert "codec" not in result.output
+
+
 def test_a_settings_file_saved_with_a_bom_loads(site):
     path = site / "newsletter.toml"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # Windows Notepad's "UTF-8 with BOM"
