@@ -1,0 +1,64 @@
+"""Blogs laid out as Astro's popular starters lay them out (AstroPaper: src/data/blog, a glob
+loader with its own pattern, /posts/ routes, ogImage), read from `init` on."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import invoke
+from generator_sites import write_files
+
+SITE = "https://lantern.example.org"
+ASTROPAPER_CONFIG = (
+    'import { glob } from "astro/loaders";\n'
+    'export const BLOG_PATH = "src/data/blog";\n'
+    "const blog = defineCollection({\n"
+    '  loader: glob({ pattern: "**/[^_]*.md", base: `./${BLOG_PATH}` }),\n'
+    "  schema: ({ image }) => z.object({ title: z.string() }),\n"
+    "});\nexport const collections = { blog };\n")
+
+
+def entry(title: str, day: str, extra: str = "") -> str:
+    return (f"---\ntitle: {title}\npubDatetime: {day}T08:15:00Z\ndescription: About "
+            f"{title.lower()}.\ntags:\n  - lamps\n{extra}---\n\nA few words of my own.\n")
+
+
+def astropaper(root, posts: dict[str, str]):
+    write_files(root, {
+        "astro.config.ts": "export default defineConfig({ site: SITE.website });\n",
+        "src/config.ts": f'export const SITE = {{\n  website: "{SITE}/",\n'
+                         '  title: "Lantern Log",\n} as const;\n',
+        "src/content.config.ts": ASTROPAPER_CONFIG,
+        "src/pages/posts/[...slug]/index.astro": "---\n---\n",
+        **{f"src/data/blog/{name}": text for name, text in posts.items()},
+    })
+    assert invoke(root, "init").exit_code == 0
+    return {item["file"].removeprefix("src/data/blog/"): item
+            for item in json.loads(invoke(root, "posts", "--json").stdout)}
+
+
+def test_a_file_the_collections_glob_pattern_leaves_out_is_never_mailed(tmp_path):
+    """AstroPaper's loader reads pattern "**/[^_]*.md": _notes.md is in the folder but not in
+    the collection, so the site never publishes it."""
+    listed = astropaper(tmp_path / "site", {
+        "wick-trimming.md": entry("Wick Trimming", "2024-03-02"),
+        "_notes.md": entry("Private Notes", "2024-03-03"),
+    })
+    assert listed["wick-trimming.md"]["status"] == "ready"
+    assert listed["_notes.md"]["status"] == "page"
+
+
+def test_an_underscored_file_or_folder_is_outside_a_collection_of_src_content(tmp_path):
+    """Collections of src/content without a loader (Astro 2 to 4) leave out the files and
+    folders whose names begin with _ (docs.astro.build, content collections)."""
+    root = write_files(tmp_path / "site", {
+        "astro.config.mjs": f"export default defineConfig({{ site: '{SITE}' }});\n",
+        "src/content/blog/oil-lamps.md": entry("Oil Lamps", "2024-03-02"),
+        "src/content/blog/_parked/flint.md": entry("Flint", "2024-03-03"),
+        "src/pages/blog/[...slug].astro": "---\n---\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    listed = {item["file"]: item["status"]
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    assert listed == {"src/content/blog/oil-lamps.md": "ready",
+                      "src/content/blog/_parked/flint.md": "page"}
