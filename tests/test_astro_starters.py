@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 
 from conftest import invoke
-from generator_sites import write_files
+from generator_sites import picture, write_files
+
+from newsletter.config import load_settings
+from newsletter.posts import load_posts
 
 SITE = "https://lantern.example.org"
 ASTROPAPER_CONFIG = (
@@ -62,3 +65,20 @@ def test_an_underscored_file_or_folder_is_outside_a_collection_of_src_content(tm
               for item in json.loads(invoke(root, "posts", "--json").stdout)}
     assert listed == {"src/content/blog/oil-lamps.md": "ready",
                       "src/content/blog/_parked/flint.md": "page"}
+
+
+def test_astropapers_og_image_is_the_posts_feature_image(tmp_path):
+    """AstroPaper names a post's picture ogImage (an image() path beside the post, or an
+    address): the email shows it as it shows heroImage."""
+    root = tmp_path / "site"
+    write_files(root, {"src/assets/images/wick.png": picture((200, 120, 40), "PNG")})
+    astropaper(root, {
+        "wick-trimming.md": entry("Wick Trimming", "2024-03-02",
+                                  "ogImage: ../../assets/images/wick.png\n"),
+        "glass.md": entry("Glass", "2024-03-04", f"ogImage: {SITE}/glass.jpg\n"),
+    })
+    posts, errors = load_posts(load_settings(root, {}))
+    images = {post.id: post.image.src if post.image else None for post in posts}
+    assert errors == []
+    assert images == {"/blog/wick-trimming": "../../assets/images/wick.png",
+                      "/blog/glass": f"{SITE}/glass.jpg"}
