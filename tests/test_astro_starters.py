@@ -82,3 +82,22 @@ def test_astropapers_og_image_is_the_posts_feature_image(tmp_path):
     assert errors == []
     assert images == {"/blog/wick-trimming": "../../assets/images/wick.png",
                       "/blog/glass": f"{SITE}/glass.jpg"}
+
+
+def test_astropaper_leaves_underscored_folders_out_of_addresses(tmp_path):
+    """AstroPaper's getPath() builds /posts/<folders>/<last part of the id>, leaving out the
+    folders named _x: _series/glass.md is served at /posts/glass/, notes/oil.md at
+    /posts/notes/oil/."""
+    root = tmp_path / "site"
+    write_files(root, {"src/utils/getPath.ts": (
+        "export function getPath(id: string, filePath: string | undefined) {\n"
+        "  const segments = filePath?.replace(BLOG_PATH, '').split('/')\n"
+        "    .filter(part => part !== '').filter(part => !part.startsWith('_'))\n"
+        "    .slice(0, -1).map(part => slugifyStr(part));\n"
+        "  return ['/posts', ...segments, id.split('/').slice(-1)].join('/');\n}\n")})
+    listed = astropaper(root, {
+        "_series/glass.md": entry("Glass", "2024-03-04"),
+        "notes/oil.md": entry("Oil", "2024-03-05"),
+    })
+    assert listed["_series/glass.md"]["url"] == f"{SITE}/posts/glass/"
+    assert listed["notes/oil.md"]["url"] == f"{SITE}/posts/notes/oil/"

@@ -169,13 +169,29 @@ class Astro(Generator):
             return Entry(id=path_id(relative), path=None,
                          page="not in the collection (its loader's pattern, or a _name)")
         else:
-            entry_id = _entry_id(relative.relative_to(relative.parts[0]), fields.string("slug"))
-            address = join_url(self._route(), entry_id)
+            in_collection = relative.relative_to(relative.parts[0])
+            entry_id = _entry_id(in_collection, fields.string("slug"))
+            address = join_url(self._route(), self._address_in_route(in_collection, entry_id))
             entry_id = "/" + relative.parts[0] + "/" + entry_id
         if not re.search(r"trailingSlash\s*:\s*['\"]never", self.config_text):
             address = address.rstrip("/") + "/"
         return Entry(id=entry_id, path=address, date=date,
                      draft=fields.boolean("draft", default=False))
+
+    @cached_property
+    def _hides_underscored_folders(self) -> bool:
+        get_path = read_text(self.root / "src" / "utils" / "getPath.ts") or ""
+        return re.search(r"""startsWith\(\s*["'`]_["'`]\s*\)""", get_path) is not None
+
+    def _address_in_route(self, in_collection: PurePosixPath, entry_id: str) -> str:
+        """The entry's address under its route: its id, or, where the site's getPath() leaves
+        out the folders named ``_x`` (AstroPaper's src/utils/getPath.ts), the other folders of
+        its file and the last part of its id (``_releases/v5.md`` is ``/posts/v5/``)."""
+        if not self._hides_underscored_folders:
+            return entry_id
+        folders = [github_slug(part) for part in in_collection.parent.parts
+                   if not part.startswith("_")]
+        return "/".join([*folders, entry_id.rsplit("/", 1)[-1]])
 
     def _route(self) -> str:
         """The folder under src/pages of the route that renders the collection's entries."""
