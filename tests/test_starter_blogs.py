@@ -1,5 +1,6 @@
-"""Blogs laid out as Astro's popular starters lay them out (AstroPaper: src/data/blog, a glob
-loader with its own pattern, /posts/ routes, ogImage), read from `init` on."""
+"""Blogs laid out as popular starters lay them out (AstroPaper: src/data/blog, a glob loader with
+its own pattern, /posts/ routes, ogImage; the Tailwind Next.js Starter Blog), read from `init`
+on. The text is this project's own."""
 
 from __future__ import annotations
 
@@ -101,3 +102,24 @@ def test_astropaper_leaves_underscored_folders_out_of_addresses(tmp_path):
     })
     assert listed["_series/glass.md"]["url"] == f"{SITE}/posts/glass/"
     assert listed["notes/oil.md"]["url"] == f"{SITE}/posts/notes/oil/"
+
+
+def test_a_file_contentlayers_pattern_does_not_match_is_never_mailed(tmp_path):
+    """The Tailwind Next.js Starter Blog builds filePathPattern 'blog/**/*.mdx': an .md file
+    in data/blog (a note, a copy) is never published, so never mailed."""
+    root = write_files(tmp_path / "site", {
+        "contentlayer.config.ts": (
+            "export const Blog = defineDocumentType(() => ({\n  name: 'Blog',\n"
+            "  filePathPattern: 'blog/**/*.mdx',\n  contentType: 'mdx',\n}))\n"
+            "export default makeSource({ contentDirPath: 'data', documentTypes: [Blog] })\n"),
+        "data/blog/fiddleheads.mdx": "---\ntitle: Fiddleheads\ndate: '2024-04-02'\n"
+                                     "summary: Curled tips.\n---\n\nCurled.\n",
+        "data/blog/series/part-one.mdx": "---\ntitle: Part One\ndate: '2024-04-07'\n---\n\nOne.\n",
+        "data/blog/plain-notes.md": "---\ntitle: Notes\ndate: '2024-04-08'\n---\n\nNotes.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    listed = {item["file"]: item["status"]
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    assert listed == {"data/blog/fiddleheads.mdx": "ready",
+                      "data/blog/series/part-one.mdx": "ready",
+                      "data/blog/plain-notes.md": "page"}
