@@ -1,6 +1,6 @@
 """Blogs laid out as popular starters lay them out (AstroPaper: src/data/blog, a glob loader with
-its own pattern, /posts/ routes, ogImage; the Tailwind Next.js Starter Blog), read from `init`
-on. The text is this project's own."""
+its own pattern, /posts/ routes, ogImage; the Tailwind Next.js Starter Blog; Zola's tabi), read
+from `init` on. The text is this project's own."""
 
 from __future__ import annotations
 
@@ -123,3 +123,22 @@ def test_a_file_contentlayers_pattern_does_not_match_is_never_mailed(tmp_path):
     assert listed == {"data/blog/fiddleheads.mdx": "ready",
                       "data/blog/series/part-one.mdx": "ready",
                       "data/blog/plain-notes.md": "page"}
+
+
+def test_tabis_social_media_card_is_the_posts_feature_image(tmp_path):
+    """Zola's tabi theme names a page's picture in [extra] social_media_card, a file of the
+    page's folder: the email shows it."""
+    root = write_files(tmp_path / "site", {
+        "config.toml": 'base_url = "https://marsh.example.net"\ntitle = "Marsh Birds"\n'
+                       'theme = "tabi"\n',
+        "content/blog/_index.md": '+++\ntitle = "Blog"\nsort_by = "date"\npaginate_by = 5\n+++\n',
+        "content/blog/heron/index.md": ('+++\ntitle = "Grey heron"\ndate = 2024-05-01\n\n'
+                                        '[extra]\nsocial_media_card = "heron.jpg"\n+++\n\n'
+                                        "Standing still in the reeds.\n"),
+        "content/blog/heron/heron.jpg": picture((90, 110, 120)),
+    })
+    assert invoke(root, "init").exit_code == 0
+    posts, errors = load_posts(load_settings(root, {}))
+    assert errors == []
+    assert [(post.id, post.image and post.image.src) for post in posts if not post.page] == \
+        [("/blog/heron", "heron.jpg")]
