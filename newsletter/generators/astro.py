@@ -118,7 +118,8 @@ class Astro(Generator):
         config = first_file(self.root, *COLLECTION_FILES)
         text = (read_text(config) or "") if config else ""
         loaders: dict[Path, list[str]] = {}
-        for call in _GLOB_CALL.findall(text):
+        # a base: outside a glob({...}) call (its options built elsewhere): no pattern known
+        for call in _GLOB_CALL.findall(text) or [found[0] for found in _BASE.finditer(text)]:
             base = _BASE.search(call)
             if base:  # `./${BLOG_PATH}` (AstroPaper) names a constant of the same file
                 folder = _CONSTANT.sub(lambda name: js_string(text, name[1]) or name[0], base[1])
