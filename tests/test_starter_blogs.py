@@ -1,6 +1,6 @@
 """Blogs laid out as popular starters lay them out (AstroPaper: src/data/blog, a glob loader with
-its own pattern, /posts/ routes, ogImage; the Tailwind Next.js Starter Blog; Zola's tabi), read
-from `init` on. The text is this project's own."""
+its own pattern, /posts/ routes, ogImage; the Tailwind Next.js Starter Blog; Zola's tabi;
+Pelican sites that make articles drafts by default), read from `init` on. The text is this project's own."""
 
 from __future__ import annotations
 
@@ -142,3 +142,18 @@ def test_tabis_social_media_card_is_the_posts_feature_image(tmp_path):
     assert errors == []
     assert [(post.id, post.image and post.image.src) for post in posts if not post.page] == \
         [("/blog/heron", "heron.jpg")]
+
+
+def test_pelicans_default_metadata_status_draft_keeps_unmarked_articles_unpublished(tmp_path):
+    """pelicanconf.py's DEFAULT_METADATA = {'status': 'draft'} makes every article a draft
+    until it says Status: published: Pelican publishes none of the others, so none is mailed."""
+    root = write_files(tmp_path / "site", {
+        "pelicanconf.py": "SITENAME = 'Owl Pellets'\nSITEURL = 'https://owls.example.net'\n"
+                          "PATH = 'content'\nDEFAULT_METADATA = {'status': 'draft'}\n",
+        "content/barn-owl.md": "Title: Barn Owl\nDate: 2024-02-10\nStatus: published\n\nBones.\n",
+        "content/tawny-owl.md": "Title: Tawny Owl\nDate: 2024-02-12\n\nNot finished.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    listed = {item["file"]: item["status"]
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    assert listed == {"content/barn-owl.md": "ready", "content/tawny-owl.md": "draft"}
