@@ -157,3 +157,18 @@ def test_pelicans_default_metadata_status_draft_keeps_unmarked_articles_unpublis
     listed = {item["file"]: item["status"]
               for item in json.loads(invoke(root, "posts", "--json").stdout)}
     assert listed == {"content/barn-owl.md": "ready", "content/tawny-owl.md": "draft"}
+
+
+def test_a_zola_page_without_a_date_is_told_to_add_one_in_toml(tmp_path):
+    """A Zola page's front matter is TOML between +++ lines: the line to add is
+    date = 2024-05-01..., not YAML's date: "...", which would break the page's TOML."""
+    root = write_files(tmp_path / "site", {
+        "config.toml": 'base_url = "https://dusk.example.net"\ntitle = "Dusk"\n',
+        "content/_index.md": '+++\npaginate_by = 5\nsort_by = "date"\n+++\n',
+        "content/moths.md": '+++\ntitle = "Moths"\n+++\n\nWings at the window.\n',
+    })
+    assert invoke(root, "init").exit_code == 0
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    assert [item["errors"] for item in listed if item["file"] == "content/moths.md"] == [[
+        "content/moths.md: no date; add date = 2024-05-01T09:00:00Z to the front matter "
+        "(TOML: no quotes)"]]
