@@ -357,3 +357,31 @@ def test_init_of_a_quarto_blog_of_qmd_posts_says_why_none_is_read(tmp_path):
         "([posts] dirs), 0 posts, 0 pages, 1 file not read (.qmd: newsletter reads Markdown); "
         "Quarto's .qmd and .ipynb posts run code only Quarto can run: newsletter lists them as "
         "not read and reads the .md ones.")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("astro.config.mjs", "export default defineConfig({\n  site: 'https://example.com',\n});\n"),
+    ("src/config.ts", 'export const SITE = {\n  website: "https://astro-paper.pages.dev/",\n'
+                      '  title: "Lamp Notes",\n} as const;\n'),
+    ("_config.yml", "title: Lamp Notes\nurl: http://example.com\npermalink: :year/:title/\n"),
+    ("data/siteMetadata.js", "const siteMetadata = {\n  title: 'Lamp Notes',\n"
+                             "  siteUrl: 'https://tailwind-nextjs-starter-blog.vercel.app',\n}\n"
+                             "module.exports = siteMetadata\n"),
+])
+def test_init_leaves_a_starters_example_address_for_the_writer_to_fill_in(tmp_path, name, text):
+    """Astro's blog template ships site: 'https://example.com', AstroPaper and the Tailwind
+    Next.js starter their demo sites, Hexo http://example.com: taken as the blog's address,
+    every link of every email would lead there. init writes its placeholder, which check and
+    send refuse until the writer gives the blog's own."""
+    extra = {"astro.config.ts": "export default defineConfig({ site: SITE.website });\n"} \
+        if name == "src/config.ts" else {}
+    extra |= {"contentlayer.config.ts": "export default makeSource({})\n"} \
+        if name.startswith("data/") else {}
+    for path, content in {name: text, **extra}.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(content)
+    result = invoke(tmp_path, "init")
+    raw = tomllib.loads((tmp_path / "newsletter.toml").read_text())
+    assert raw["site"]["url"] == PLACEHOLDER_URL
+    assert "site.url," in result.output.partition("Next: fill in")[2]
+    assert "address from" not in result.output

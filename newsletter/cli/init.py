@@ -44,8 +44,11 @@ def init(ctx: click.Context, directory: Path | None) -> None:
         raise InputError(f"cannot write the site's files there ({exc.strerror})", where=where,
                          hint="run init in a folder you may write to") from None
     click.echo(_found(root, report.generator))
-    if report.info.source:
-        click.echo(f"Read the blog's title and address from {report.info.source}.")
+    info = report.info
+    if info.source:
+        read = " and ".join(name for name, value in (("title", info.title), ("address", info.url))
+                            if value)
+        click.echo(f"Read the blog's {read} from {info.source}.")
     for name in report.written:
         click.echo(f"  wrote   {name}")
     for name in report.skipped:

@@ -11,10 +11,12 @@ by default. An entry's id is its path in the collection, each part slugged as As
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newsletter.generators.base import Entry, Generator, Source, first_of, join_url, url_path
+from newsletter.generators.base import (Entry, Generator, Source, first_of, glob_regex, join_url,
+                                        path_id, url_path)
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
@@ -33,7 +35,13 @@ COLLECTION_FILES = ("src/content.config.ts", "src/content.config.js", "src/conte
                     "src/content.config.mts", "src/content/config.ts", "src/content/config.js",
                     "src/content/config.mjs")
 CONSTANT_FILES = ("src/consts.ts", "src/consts.js", "src/config.ts", "src/config.js")
+_GLOB_CALL = re.compile(r"\bglob\(\s*\{(.*?)\}\s*\)", re.DOTALL)
 _BASE = re.compile(r"""base\s*:\s*["'`](?:\./)?([^"'`]+)["'`]""")
+_QUOTED_TEXT = r"""["'`]([^"'`]+)["'`]"""
+_QUOTED = re.compile(_QUOTED_TEXT)
+# pattern: "**/*.md", or pattern: ["**/*.md", "!**/drafts/**"]
+_PATTERN = re.compile(
+    rf"""\bpattern\s*:\s*({_QUOTED_TEXT}|\[(?:\s*{_QUOTED_TEXT}\s*,?)*\s*\])""")
 _ROUTE = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]\.(astro|md|mdx|ts|js)$")
 _ROUTE_FOLDER = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]$")
 _CONSTANT = re.compile(r"\$\{\s*([A-Za-z_$][\w$]*)\s*\}")
@@ -87,12 +95,7 @@ class Astro(Generator):
     @property
     def collection(self) -> Path:
         """The folder of the posts collection."""
-        config = first_file(self.root, *COLLECTION_FILES)
-        text = (read_text(config) or "") if config else ""
-        # base: `./${BLOG_PATH}` (AstroPaper) names a constant of the same file
-        bases = [_CONSTANT.sub(lambda name: js_string(text, name[1]) or name[0], base)
-                 for base in _BASE.findall(text)]
-        configured = [self.root / base.strip("/").removeprefix("./") for base in bases]
+        configured = list(self._loaders)
         content = self.root / "src" / "content"
         folders = sorted(folder for folder in content.iterdir() if folder.is_dir()) \
             if content.is_dir() else []
@@ -107,6 +110,37 @@ class Astro(Generator):
             if group:
                 return group[0]
         return content / "blog"
+
+    @cached_property
+    def _loaders(self) -> dict[Path, list[str]]:
+        """The folders the content config's ``glob()`` loaders read (their ``base``), each with
+        the ``pattern`` choosing its files (``**/[^_]*.md``: none named ``_x``)."""
+        config = first_file(self.root, *COLLECTION_FILES)
+        text = (read_text(config) or "") if config else ""
+        loaders: dict[Path, list[str]] = {}
+        # a base: outside a glob({...}) call (its options built elsewhere): no pattern known
+        for call in _GLOB_CALL.findall(text) or [found[0] for found in _BASE.finditer(text)]:
+            base = _BASE.search(call)
+            if base:  # `./${BLOG_PATH}` (AstroPaper) names a constant of the same file
+                folder = _CONSTANT.sub(lambda name: js_string(text, name[1]) or name[0], base[1])
+                pattern = _PATTERN.search(call)
+                loaders[self.root / folder.strip("/").removeprefix("./")] = \
+                    _QUOTED.findall(pattern[1]) if pattern else []
+        return loaders
+
+    def _outside_collection(self, relative: PurePosixPath) -> bool:
+        """Whether the collection leaves the file out: its loader's pattern does not match it
+        (a leading ``!`` excludes), or, without one, a part of its path begins with ``_``
+        (the collections of src/content before loaders)."""
+        inside = relative.relative_to(relative.parts[0]).as_posix()
+        patterns = self._loaders.get(self.collection)
+        if not patterns:
+            return patterns is None and any(part.startswith("_") for part in relative.parts)
+        chosen = [pattern for pattern in patterns if not pattern.startswith("!")]
+        left_out = [pattern[1:] for pattern in patterns if pattern.startswith("!")]
+        return not any(glob_regex(pattern.removeprefix("./")).fullmatch(inside)
+                       for pattern in chosen) \
+            or any(glob_regex(pattern.removeprefix("./")).fullmatch(inside) for pattern in left_out)
 
     @property
     def content_root(self) -> Path:
@@ -132,14 +166,33 @@ class Astro(Generator):
             path = PurePosixPath(source.path.relative_to(pages).as_posix())
             entry_id = _entry_id(path, None)
             entry_id, address = "/" + entry_id, join_url(entry_id)
+        elif self._outside_collection(relative):
+            return Entry(id=path_id(relative), path=None,
+                         page="not in the collection (its loader's pattern, or a _name)")
         else:
-            entry_id = _entry_id(relative.relative_to(relative.parts[0]), fields.string("slug"))
-            address = join_url(self._route(), entry_id)
+            in_collection = relative.relative_to(relative.parts[0])
+            entry_id = _entry_id(in_collection, fields.string("slug"))
+            address = join_url(self._route(), self._address_in_route(in_collection, entry_id))
             entry_id = "/" + relative.parts[0] + "/" + entry_id
         if not re.search(r"trailingSlash\s*:\s*['\"]never", self.config_text):
             address = address.rstrip("/") + "/"
         return Entry(id=entry_id, path=address, date=date,
                      draft=fields.boolean("draft", default=False))
+
+    @cached_property
+    def _hides_underscored_folders(self) -> bool:
+        get_path = read_text(self.root / "src" / "utils" / "getPath.ts") or ""
+        return re.search(r"""startsWith\(\s*["'`]_["'`]\s*\)""", get_path) is not None
+
+    def _address_in_route(self, in_collection: PurePosixPath, entry_id: str) -> str:
+        """The entry's address under its route: its id, or, where the site's getPath() leaves
+        out the folders named ``_x`` (AstroPaper's src/utils/getPath.ts), the other folders of
+        its file and the last part of its id (``_releases/v5.md`` is ``/posts/v5/``)."""
+        if not self._hides_underscored_folders:
+            return entry_id
+        folders = [github_slug(part) for part in in_collection.parent.parts
+                   if not part.startswith("_")]
+        return "/".join([*folders, entry_id.rsplit("/", 1)[-1]])
 
     def _route(self) -> str:
         """The folder under src/pages of the route that renders the collection's entries."""

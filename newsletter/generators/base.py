@@ -200,6 +200,7 @@ def as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
+_GLOB_GROUP = re.compile(r"\[([^\]/]+)\]|\{([^{}/]*,[^{}/]*)\}")
 DATED_NAME = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)(?:[-_]+|$)(.*)$")
 
 
@@ -245,10 +246,21 @@ def glob_matches(pattern: str, relative: str) -> bool:
 
 
 def glob_regex(pattern: str) -> re.Pattern:
-    """A glob as a regular expression: ``**/`` any folders, ``*`` and ``?`` within one."""
+    """A glob as a regular expression: ``**/`` any folders, ``*`` and ``?`` within one,
+    ``[^_]`` a class of characters, ``{md,mdx}`` one of the choices."""
     out, index = [], 0
     while index < len(pattern):
-        if pattern.startswith("**/", index):
+        group = _GLOB_GROUP.match(pattern, index)
+        if group and group[0].startswith("["):
+            negated = group[1][:1] in ("!", "^")
+            inside = group[1][1:] if negated else group[1]
+            out.append(("[^/" if negated else "[") + inside.replace("\\", "\\\\") + "]")
+            index = group.end()
+        elif group:
+            out.append("(?:" + "|".join(glob_regex(choice).pattern
+                                         for choice in group[2].split(",")) + ")")
+            index = group.end()
+        elif pattern.startswith("**/", index):
             out.append("(?:.*/)?")
             index += 3
         elif pattern.startswith("**", index):

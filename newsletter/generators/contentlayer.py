@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from newsletter.generators.base import Entry, Generator, Source, folder_setting, path_id
+from newsletter.generators.base import (Entry, Generator, Source, folder_setting, glob_regex,
+                                        path_id)
 from newsletter.generators.settings_files import (
     SiteInfo,
     first_file,
@@ -56,10 +57,15 @@ class Contentlayer(Generator):
     def content_root(self) -> Path:
         return self.root / folder_setting(js_string(self.config_text, "contentDirPath"), "data")
 
-    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+    @property
+    def _pattern(self) -> str:
+        """The posts' filePathPattern, under the content folder."""
         # read from the text itself: "blog/**/*.mdx" holds what looks like a /* comment */
         found = re.search(r"""filePathPattern\s*:\s*(["'`])([^"'`\n]+)\1""", self.config_text)
-        pattern = found.group(2) if found else "blog/**/*.mdx"
+        return found.group(2) if found else "blog/**/*.mdx"
+
+    def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        pattern = self._pattern
         folder = re.split(r"[*?\[{]", pattern)[0].strip("/") or "."
         path = (self.content_root / folder).relative_to(self.root).as_posix()
         return (path,), f"Contentlayer's filePathPattern {pattern}"
@@ -70,5 +76,8 @@ class Contentlayer(Generator):
     def entry(self, source: Source) -> Entry:
         post_id = path_id(source.relative)  # Contentlayer's flattenedPath, the address too
         fields = source.fields
+        if not glob_regex(self._pattern.strip("/")).fullmatch(source.relative.as_posix()):
+            return Entry(id=post_id, path=None,  # blog/**/*.mdx: an .md file is not built
+                         page=f"not matched by Contentlayer's filePathPattern {self._pattern}")
         return Entry(id=post_id, path=post_id, date=fields.date("date"),
                      draft=fields.boolean("draft", default=False))

@@ -41,7 +41,6 @@ from newsletter.generators.settings_files import (
 CONFIG_FILES = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs", "mts"))
 _DATED = re.compile(r"^(?P<folder>.*)(?P<date>\d{4}[-/]\d{1,2}[-/]\d{1,2})[-/]?(?P<text>.*?)"
                     r"(?:/index)?$")
-_PLACEHOLDER_URL = re.compile(r"https?://your-docusaurus[\w.-]*\.(?:com|io)/?$")
 
 
 class Docusaurus(Generator):
@@ -64,9 +63,7 @@ class Docusaurus(Generator):
         return "package.json" if depends_on(root, "@docusaurus/core") else None
 
     def info(self) -> SiteInfo:
-        url = js_string(self.config_text, "url")
-        if url and _PLACEHOLDER_URL.match(url):
-            url = None  # the template's, not the blog's
+        url = js_string(self.config_text, "url")  # the template's example: init leaves it out
         if url and self.base_path:
             url = url.rstrip("/") + self.base_path
         return site_info(self.evidence, js_string(self.config_text, "title"), url)

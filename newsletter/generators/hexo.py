@@ -67,9 +67,7 @@ class Hexo(Generator):
 
     def info(self) -> SiteInfo:
         config = self.config
-        url = config.get("url")
-        if isinstance(url, str) and re.match(r"https?://example\.com/?$", url.strip()):
-            url = None  # the starter's placeholder, not the blog's address
+        url = config.get("url")  # the starter's http://example.com: init leaves it out
         language = config.get("language")
         language = as_list(language)[0] if as_list(language) else None
         return site_info("_config.yml", config.get("title"), url, config.get("timezone"),

@@ -84,11 +84,21 @@ class Pelican(Generator):
         fields, meta, relative = source.fields, source.meta, source.relative
         from_path = self._path_metadata(source)
         date = fields.date("date") if meta.get("date") else self._file_date(source, from_path)
-        status = str(meta.get("status") or self.config.get("DEFAULT_STATUS") or "published")
+        status = str(meta.get("status") or self._default_status or "published")
         page = self._page_reason(source, status.lower())
         address = self._address(source, date, from_path, page=self._in_page_paths(source))
         return Entry(id=path_id(relative), path=address, date=date, page=page,
                      draft=status.lower() == "draft")
+
+    @property
+    def _default_status(self) -> Any:
+        """DEFAULT_METADATA's status (``{'status': 'draft'}``: an article is a draft until it
+        says ``Status: published``)."""
+        defaults = self.config.get("DEFAULT_METADATA")
+        if not isinstance(defaults, dict):
+            return None
+        return next((value for key, value in defaults.items()
+                     if str(key).lower() == "status"), None)
 
     def _in_page_paths(self, source: Source) -> bool:
         pages = [str(path).strip("/") for path in self.config.get("PAGE_PATHS") or ["pages"]]

@@ -9,10 +9,11 @@ from newsletter.errors import ContentError
 
 # Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
 # (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image), Jekyll (image,
-# image.path), Astro (heroImage; the Cactus theme's coverImage.src) and Ghost or WordPress
-# exports (feature_image) write them; the first one present wins.
+# image.path), Astro (heroImage; the Cactus theme's coverImage.src; AstroPaper's ogImage), Zola's
+# tabi (extra.social_media_card) and Ghost or WordPress exports (feature_image) write them; the
+# first one present wins.
 IMAGE_KEYS = ("socialimage", "image", "images", "cover", "heroimage", "coverimage",
-              "featured_image", "feature_image", "featureimage")
+              "featured_image", "feature_image", "featureimage", "ogimage", "social_media_card")
 ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "cover_alt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
 # `image: {path: ...}`.

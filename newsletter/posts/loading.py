@@ -20,7 +20,7 @@ from typing import Any
 
 from newsletter.config import Settings
 from newsletter.errors import ContentError
-from newsletter.generators import SiteLayout, Source, site_layout
+from newsletter.generators import Generator, SiteLayout, Source, site_layout
 from newsletter.posts.feature_image import feature_image
 from newsletter.posts.fields import FieldReader, tag_list
 from newsletter.posts.front_matter import FrontMatter, split_front_matter
@@ -119,7 +119,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         )
     if not unsendable:
         if entry.date is None:
-            raise ContentError("no date", where=where, hint='add date: "2024-05-01T09:00:00Z"')
+            raise ContentError("no date", where=where, hint=_date_hint(text, generator))
         if not body.strip():
             raise ContentError("the post has no body", where=where,
                                hint="write the post below the front matter")
@@ -228,6 +228,18 @@ def _read_text(path: Path, where: str) -> str:
             f"not UTF-8 text (byte 0x{data[error.start]:02x})", where=f"{where}:{line}",
             hint="save the file as UTF-8",
         ) from None
+
+
+def _date_hint(text: str, generator: Generator) -> str:
+    """How to add a date in the front matter's own syntax: TOML's ``date = ...`` between
+    ``+++`` lines (Zola, Hugo), Pelican's ``Date:`` line, Nikola's ``.. date:``."""
+    if text.startswith("+++") and not text.startswith("+++yaml"):
+        return "add date = 2024-05-01T09:00:00Z to the front matter (TOML: no quotes)"
+    if generator.key_value_front_matter and not text.startswith(("---", "{")):
+        return "add a line Date: 2024-05-01 09:00 to the metadata"
+    if generator.comment_front_matter and not text.startswith(("---", "{")):
+        return "add a line .. date: 2024-05-01 09:00:00 UTC to the metadata"
+    return 'add date: "2024-05-01T09:00:00Z"'
 
 
 def _title_from_name(path: Path) -> str:

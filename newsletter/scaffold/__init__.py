@@ -16,7 +16,7 @@ import json
 import os
 import textwrap
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -31,6 +31,7 @@ from newsletter.scaffold.placeholders import (
     PLACEHOLDER_URL,
     Placeholder,
     placeholders_in,
+    starter_example,
 )
 from newsletter.generators import Generator, SiteInfo, detect, other_generator
 
@@ -59,7 +60,16 @@ class InitReport:
 
     @property
     def info(self) -> SiteInfo:
-        return self.generator.info()
+        return blog_info(self.generator)
+
+
+def blog_info(generator: Generator) -> SiteInfo:
+    """What the generator's settings say of the blog, but an address its starter shipped with
+    (https://example.com, the starter's demo site), which would send readers elsewhere."""
+    info = generator.info()
+    if info.url and starter_example(info.url):
+        return replace(info, url=None, source=info.source if info.title else None)
+    return info
 
 
 def init_site(root: Path) -> InitReport:
@@ -84,7 +94,7 @@ def init_site(root: Path) -> InitReport:
 def settings_text(generator: Generator) -> str:
     """newsletter.toml for a blog, with its details where its generator's settings had them,
     and the generator and its post folders in [posts]."""
-    info = generator.info()
+    info, said = blog_info(generator), generator.info()
     base = generator.base_path
     # Without the blog's address, the path it is served under still is known (Jekyll's
     # baseurl): kept in the example, so filling in the host gives the posts' real addresses.
@@ -92,6 +102,8 @@ def settings_text(generator: Generator) -> str:
     source = f"  # from {info.source}" if info.source else ""
     unknown_url = (f"  # your blog's address, ending in {base} ({generator.label} serves the "
                    "blog under it)" if base else "  # your blog's address")
+    if said.url and not info.url:
+        unknown_url += f" ({said.source} has the starter's {said.url})"
     values = {
         "title": _toml(info.title or PLACEHOLDER_TITLE),
         "title_source": source if info.title else "  # your blog's name",

@@ -22,6 +22,26 @@ PLACEHOLDER_FROM = f"Your Name <{PLACEHOLDER_ADDRESS}>"
 PLACEHOLDER_POSTAL = "Your postal address"
 
 
+# The addresses blog starters ship with, which a blog made from one has not made its own yet:
+# the reserved example domains (Astro's blog template, Eleventy's base blog, Hexo, `hugo new
+# site`) and the starters' own demo sites (AstroPaper, Tailwind Next.js Starter Blog,
+# gatsby-starter-blog, Docusaurus's your-docusaurus-site.example.com).
+_EXAMPLE_HOSTS = frozenset({"example.com", "example.org", "example.net", "localhost",
+                            "127.0.0.1", "astro-paper.pages.dev",
+                            "tailwind-nextjs-starter-blog.vercel.app",
+                            "gatsbystarterblogsource.gatsbyjs.io"})
+
+
+def starter_example(url: str) -> bool:
+    """Whether ``url`` is an address a blog starter ships with rather than the blog's own."""
+    try:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return False
+    return host in _EXAMPLE_HOSTS or host.endswith(".example") \
+        or host.startswith("your-docusaurus")
+
+
 def _on_placeholder_host(value: str) -> bool:
     try:
         return (urlsplit(value).hostname or "") == PLACEHOLDER_HOST
