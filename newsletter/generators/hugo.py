@@ -3,7 +3,7 @@
 Which files are pages (gohugo.io/content-management): ``_index.md`` is a section's list page, a
 leaf bundle's other Markdown files are its resources, ``headless: true`` and ``build`` options
 keep a page from being published or listed, and regular pages outside the post sections (the
-``mainSections`` setting, else the section with the most pages) are the site's pages. Addresses
+``mainSections`` setting, else the section with the most dated pages) are the site's pages. Addresses
 follow ``url``, ``[permalinks]`` per section, ``slug``, ``uglyURLs`` and Hugo's lower-case paths.
 """
 
@@ -16,12 +16,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
-from newsletter.generators.hugo_bundles import bundle_of, files_named
+from newsletter.generators.hugo_bundles import bundle_of, featured_file, files_named
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, read_config
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import goldmark_options
 from newsletter.generators.hugo_permalinks import expand_permalink
+from newsletter.generators.hugo_sections import likeliest_section
 from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
 from newsletter.generators.slugs import hugo_urlize
 from newsletter.urls import split_url
@@ -112,9 +113,9 @@ class Hugo(Generator):
             found = tuple(section for section in main if (self.content_root / section).is_dir())
             if found:
                 return tuple(f"{content}/{section}" for section in found), "mainSections"
-        biggest = _biggest_section(self.content_root)
-        if biggest:
-            return (f"{content}/{biggest}",), "the section with the most pages"
+        likeliest = likeliest_section(self.content_root)
+        if likeliest:
+            return (f"{content}/{likeliest[0]}",), likeliest[1]
         return (content,), "no sections: every page of the content folder"
 
     def page_dirs(self) -> tuple[str, ...]:
@@ -162,7 +163,8 @@ class Hugo(Generator):
             else:
                 whole = True
         if whole or not named:
-            named += list(self._main_sections() or [_biggest_section(self.content_root) or ""])
+            likeliest = likeliest_section(self.content_root)
+            named += list(self._main_sections() or [likeliest[0] if likeliest else ""])
         self.post_sections = tuple(dict.fromkeys(section for section in named if section))
 
     def entry(self, source: Source) -> Entry:
@@ -177,7 +179,8 @@ class Hugo(Generator):
         return Entry(id=folder_of + path_id(source.relative), date=dates.publish,
                      path=path if "://" in path else self._language_prefix(language) + path,
                      page=self._page_reason(source, language),
-                     draft=fields.boolean("draft", default=False), expires=dates.expiry)
+                     draft=fields.boolean("draft", default=False), expires=dates.expiry,
+                     image=featured_file(source.path))
 
     def _base_name(self, stem: str) -> str:
         """``post`` of ``post.en``: a language code ends a file's name only when it is one of
@@ -263,22 +266,6 @@ class Hugo(Generator):
         if isinstance(main, str):
             main = [main]
         return [str(section).strip("/") for section in main or [] if str(section).strip("/")]
-
-
-def _biggest_section(content: Path) -> str | None:
-    """The top-level folder of ``content`` holding the most Markdown pages, if any."""
-    counts = {}
-    try:
-        folders = [folder for folder in content.iterdir() if folder.is_dir()]
-    except OSError:
-        return None
-    for folder in folders:
-        if folder.name.startswith((".", "_")):
-            continue
-        counts[folder.name] = sum(1 for path in folder.rglob("*.md") if path.stem != "_index")
-    best = max(counts.items(), key=lambda item: (item[1], item[0] in ("posts", "post", "blog")),
-               default=None)
-    return best[0] if best and best[1] else None
 
 
 def _section_depth(folder: Path, folders: int) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 from newsletter.config import Settings
 from newsletter.errors import ContentError
 from newsletter.generators import SiteLayout, Source, site_layout
-from newsletter.posts.feature_image import feature_image
+from newsletter.posts.feature_image import PostImage, feature_image
 from newsletter.posts.fields import FieldReader, tag_list
 from newsletter.posts.front_matter import FrontMatter, split_front_matter
 from newsletter.posts.post import CONTROLS, Post, plain_line
@@ -142,7 +142,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         url=layout.url(entry.path or entry.id),
         body=body,
         language=fields.string("lang") or settings.site.language,
-        image=feature_image(_with_custom_tables(meta), fields),
+        image=feature_image(_with_custom_tables(meta), fields)
+        or (PostImage(entry.image, None, where) if entry.image else None),
         body_line=split.body_line,
         page=entry.page,
         expires=entry.expires,

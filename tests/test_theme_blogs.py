@@ -1,0 +1,150 @@
+"""Blogs laid out as popular themes lay them out (Hugo's Hextra, Blowfish, LoveIt, Mainroad;
+Jekyll's Minimal Mistakes and Beautiful Jekyll), written here with this project's own text: the
+posts `init` finds, and the feature image and alt text each email opens with."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+
+import lxml.html
+import pytest
+from generator_sites import picture, write_files
+
+from newsletter.config import load_settings
+from newsletter.posts import find_post, load_posts
+
+from conftest import invoke
+
+
+def listed(root) -> dict[str, dict]:
+    result = invoke(root, "posts", "--json")
+    assert result.exit_code == 0, result.output
+    return {item["id"]: item for item in json.loads(result.stdout)}
+
+
+def opening_image(root, name: str) -> tuple[int, str | None]:
+    """How many pictures the email of post ``name`` carries, and the alt text of its first."""
+    result = invoke(root, "preview", name)
+    assert result.exit_code == 0, result.output
+    folder = root / "preview" / name.rpartition("/")[2]
+    message = email.message_from_bytes((folder / "message.eml").read_bytes(),
+                                       policy=email.policy.default)
+    count = len([part for part in message.walk() if part.get_content_maintype() == "image"])
+    images = list(lxml.html.fromstring((folder / "email.html").read_text()).iter("img"))
+    return count, images[0].get("alt") if images else None
+
+
+def test_a_hugo_theme_site_with_documentation_beside_its_blog_mails_the_blog(tmp_path):
+    """Hextra's layout: no mainSections, a docs/ section of many undated pages and a blog/ of
+    dated posts. Taking the biggest section made every documentation page an error ("no
+    date") and found no post; the section of dated pages is the blog."""
+    guide = {f"content/docs/guide/step-{n}.md": f"---\ntitle: Step {n}\nweight: {n}\n---\n\n"
+             f"Do step {n}.\n" for n in range(1, 7)}
+    root = write_files(tmp_path / "grove", {
+        "hugo.yaml": ('baseURL: "https://grove.example.org/"\ntitle: Grove\n'
+                      "defaultContentLanguage: en\nlanguages:\n  en:\n    weight: 1\n"
+                      "  zh-cn:\n    weight: 2\nmodule:\n  imports:\n"
+                      "    path: github.com/example/docs-theme\n"),
+        "content/_index.md": "---\ntitle: Grove\nlayout: landing\n---\n\nWelcome.\n",
+        "content/docs/_index.md": "---\ntitle: Documentation\n---\n\nStart here.\n",
+        "content/docs/guide/_index.md": "---\ntitle: Guide\n---\n",
+        **guide,
+        "content/blog/_index.md": "---\ntitle: Blog\n---\n",
+        "content/blog/bark.md": ("---\ntitle: Reading Bark\ndate: 2025-03-01T08:00:00+01:00\n"
+                                 "description: What the bark says.\n---\n\nFurrows and plates.\n"),
+        "content/blog/roots.md": "---\ntitle: Roots\ndate: 2025-04-01\n---\n\nDown they go.\n",
+        "content/blog/roots.zh-cn.md": "---\ntitle: Gen\ndate: 2025-04-01\n---\n\nXia.\n",
+    })
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    assert "posts in content/blog (the section with the most dated pages), 2 posts" in \
+        result.output
+    found = listed(root)
+    assert {key: (item["status"], item["url"]) for key, item in found.items()
+            if item["status"] != "page"} == {
+        "/blog/bark": ("ready", "https://grove.example.org/blog/bark/"),
+        "/blog/roots": ("ready", "https://grove.example.org/blog/roots/")}
+    assert found["/docs/guide/step-3"]["status"] == "page"
+    assert all(not item["errors"] for item in found.values())
+    assert found["/blog/bark"]["date"] == "2025-03-01T08:00:00+01:00"
+
+
+def test_a_hugo_bundles_featured_image_file_opens_its_email(tmp_path):
+    """Hugo's convention (its get-page-images partial, which Blowfish, Congo and the Open
+    Graph template follow): without `images` in the front matter, a bundle's image named
+    *feature* (else *cover* or *thumbnail*) is the page's image. It was left out of the
+    email; a feature image the front matter names still wins."""
+    root = write_files(tmp_path / "loom", {
+        "hugo.toml": 'baseURL = "https://loom.example.net/"\ntitle = "Loom"\n',
+        "content/posts/warp/index.md": "---\ntitle: Warp\ndate: 2024-06-01\n---\n\nThreads.\n",
+        "content/posts/warp/Featured-Warp.JPG": picture((160, 40, 40)),
+        "content/posts/weft/index.md": "---\ntitle: Weft\ndate: 2024-06-02\n---\n\nAcross.\n",
+        "content/posts/weft/cover.png": picture((40, 160, 40), "PNG"),
+        "content/posts/weft/diagram.png": picture((40, 40, 160), "PNG"),
+        "content/posts/heddle/index.md": ("---\ntitle: Heddle\ndate: 2024-06-03\n"
+                                          "featureimage: ./loom.jpg\n---\n\nLifts.\n"),
+        "content/posts/heddle/loom.jpg": picture((90, 90, 40)),
+        "content/posts/heddle/feature.jpg": picture((90, 40, 90)),
+        "content/posts/plain/index.md": "---\ntitle: Plain\ndate: 2024-06-04\n---\n\nNone.\n",
+        "content/posts/plain/sketch.png": picture((10, 10, 10), "PNG"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert opening_image(root, "/posts/warp") == (1, "Warp")
+    assert opening_image(root, "/posts/weft") == (1, "Weft")
+    assert opening_image(root, "/posts/heddle")[0] == 1
+    posts, _ = load_posts(load_settings(root, {}))
+    assert find_post(posts, "/posts/heddle").image.src == "./loom.jpg"
+    assert opening_image(root, "/posts/plain") == (0, None)
+
+
+HUGO_SITE = {"hugo.toml": 'baseURL = "https://ink.example.org/"\ntitle = "Ink"\n',
+             "static/img/wash.jpg": picture((30, 60, 90))}
+JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
+               "assets/img/wash.jpg": picture((30, 60, 90))}
+
+
+@pytest.mark.parametrize("site, file, front_matter, alt", [
+    # LoveIt and FixIt
+    (HUGO_SITE, "content/posts/wash.md",
+     "featuredImage: /img/wash.jpg\nfeaturedImagePreview: /img/wash.jpg\n", "Wash"),
+    # Mainroad, both of its forms
+    (HUGO_SITE, "content/posts/wash.md", "thumbnail: img/wash.jpg\n", "Wash"),
+    (HUGO_SITE, "content/posts/wash.md",
+     "thumbnail:\n  src: img/wash.jpg\n  visibility: [list]\n", "Wash"),
+    # Minimal Mistakes: the overlay over the teaser
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     "header:\n  overlay_image: /assets/img/wash.jpg\n  overlay_filter: 0.4\n"
+     "  teaser: /assets/img/none.jpg\n", "Wash"),
+    # Beautiful Jekyll: cover images with captions, share-img before them
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     'cover-img: ["/assets/img/wash.jpg" : "Blue wash", "/assets/img/none.jpg" : "Other"]\n'
+     'thumbnail-img: ""\nshare-img:\n', "Blue wash"),
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     "share-img: /assets/img/wash.jpg\ncover-img: /assets/img/none.jpg\n", "Wash"),
+])
+def test_a_themes_feature_image_key_opens_the_email(tmp_path, site, file, front_matter, alt):
+    """Each theme's own front matter key for a post's picture: it was not read, so the email
+    went out without the picture the post's page shows."""
+    root = write_files(tmp_path / "ink", {
+        **site, file: f"---\ntitle: Wash\ndate: 2024-02-01\n{front_matter}---\n\nInk on paper.\n"})
+    assert invoke(root, "init").exit_code == 0
+    post_id = next(iter(listed(root)))
+    assert opening_image(root, post_id) == (1, alt)
+
+
+def test_a_minimal_mistakes_header_names_the_image_only_when_it_has_one(tmp_path):
+    """header: is Minimal Mistakes' table of the page's top: its teaser is the post's picture,
+    while a header of a colour alone (or another theme's thumbnail: true) is no picture and no
+    error."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE,
+        "_posts/2024-02-01-wash.md": "---\ntitle: Wash\nheader:\n  teaser: assets/img/wash.jpg\n"
+                                     "---\n\nInk on paper.\n",
+        "_posts/2024-02-02-grey.md": ('---\ntitle: Grey\nheader:\n  overlay_color: "#333"\n'
+                                     "  caption: Grey\nthumbnail: true\n---\n\nInk.\n")})
+    assert invoke(root, "init").exit_code == 0
+    assert listed(root)["/2024-02-02-grey"]["errors"] == []
+    assert opening_image(root, "/2024-02-01-wash") == (1, "Wash")
+    assert opening_image(root, "/2024-02-02-grey") == (0, None)
