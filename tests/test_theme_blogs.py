@@ -148,3 +148,22 @@ def test_a_minimal_mistakes_header_names_the_image_only_when_it_has_one(tmp_path
     assert listed(root)["/2024-02-02-grey"]["errors"] == []
     assert opening_image(root, "/2024-02-01-wash") == (1, "Wash")
     assert opening_image(root, "/2024-02-02-grey") == (0, None)
+
+
+def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):
+    """Mainroad's, Ananke's and LoveIt's posts end their summary with <!--more-->, which Hugo
+    takes out before rendering: check warned on every such post that the blog did not show
+    its raw HTML. Raw HTML the post does write is still named, at its line."""
+    root = write_files(tmp_path / "ink", {
+        **HUGO_SITE,
+        "content/post/wash.md": ("---\ntitle: Wash\ndate: 2024-02-01\ndescription: Ink.\n---\n\n"
+                                 "The summary of it.\n<!--more-->\n\nThe rest of it.\n"),
+        "content/post/dots.md": ("---\ntitle: Dots\ndate: 2024-02-02\ndescription: Dots.\n---\n\n"
+                                 "Dots, <!--more--> then <b>more</b>.\n")})
+    assert invoke(root, "init").exit_code == 0
+    omitted = {}
+    for name in ("/post/wash", "/post/dots"):
+        result = invoke(root, "check", name, "--json")
+        omitted[name] = [finding["where"] for finding in json.loads(result.stdout)["findings"]
+                         if finding["code"] == "raw-html-omitted"]
+    assert omitted == {"/post/wash": [], "/post/dots": ["content/post/dots.md:7"]}
