@@ -167,3 +167,45 @@ def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):
         omitted[name] = [finding["where"] for finding in json.loads(result.stdout)["findings"]
                          if finding["code"] == "raw-html-omitted"]
     assert omitted == {"/post/wash": [], "/post/dots": ["content/post/dots.md:7"]}
+
+
+@pytest.mark.parametrize("site, file, front_matter, written", [
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md", "location: Lyon\n", "{{ page.location }}"),
+    (HUGO_SITE, "content/posts/wash.md", "location: Lyon\n", "{{< param location >}}"),
+    (HUGO_SITE, "content/posts/wash.md", "params:\n  location: Lyon\n",
+     '{{< param "location" >}}'),
+])
+def test_a_value_of_the_posts_own_front_matter_is_printed_where_the_post_names_it(
+        tmp_path, site, file, front_matter, written):
+    """{{ page.x }} (Jekyll) and Hugo's built-in param shortcode read the page's own values
+    first; a key of the post's front matter other than its title or date was "no value for
+    this site", an error that kept the post from being sent."""
+    root = write_files(tmp_path / "ink", {
+        **site, file: f"---\ntitle: Wash\ndate: 2024-02-01\n{front_matter}---\n\n"
+                      f"Painted in {written}.\n"})
+    assert invoke(root, "init").exit_code == 0
+    [post] = listed(root).values()
+    assert post["errors"] == []
+    assert invoke(root, "preview", post["id"]).exit_code == 0
+    assert "Painted in Lyon." in (root / "preview" / post["id"].rpartition("/")[2] /
+                                  "email.txt").read_text()
+
+
+def test_a_minimal_mistakes_gallery_shows_the_pictures_its_front_matter_lists(tmp_path):
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "assets/img/dry.jpg": picture((120, 120, 30)),
+        "_posts/2024-02-01-wash.md": (
+            "---\ntitle: Wash\ngallery:\n  - url: /assets/img/wash.jpg\n"
+            "    image_path: /assets/img/wash.jpg\n    alt: Wet paper\n"
+            "  - image_path: assets/img/dry.jpg\n    title: Dry paper\n---\n\n"
+            'Two stages.\n\n{% include gallery caption="Wet, then *dry*." %}\n')})
+    assert invoke(root, "init").exit_code == 0
+    assert listed(root)["/2024-02-01-wash"]["errors"] == []
+    result = invoke(root, "check", "/2024-02-01-wash", "--json")
+    assert [finding for finding in json.loads(result.stdout)["findings"]
+            if finding["code"].startswith("template")] == []
+    assert opening_image(root, "/2024-02-01-wash") == (2, "Wet paper")
+    html = (root / "preview/2024-02-01-wash/email.html").read_text()
+    document = lxml.html.fromstring(html)
+    assert [img.get("alt") for img in document.iter("img")] == ["Wet paper", "Dry paper"]
+    assert "Wet, then dry." in document.text_content()

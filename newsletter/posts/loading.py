@@ -124,6 +124,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
             raise ContentError("the post has no body", where=where,
                                hint="write the post below the front matter")
     described = meta.get("description") or meta.get("summary") or meta.get("excerpt")
+    values = _with_custom_tables(meta)
     return Post(
         id=entry.id,
         path=path,
@@ -142,7 +143,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         url=layout.url(entry.path or entry.id),
         body=body,
         language=fields.string("lang") or settings.site.language,
-        image=feature_image(_with_custom_tables(meta), fields)
+        image=feature_image(values, fields)
         or (PostImage(entry.image, None, where) if entry.image else None),
         body_line=split.body_line,
         page=entry.page,
@@ -150,6 +151,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
         or entry.media_subpath,
         template_tags=fields.boolean("render_with_liquid", default=True),
+        front_matter=values,
         site=layout,
     )
 
