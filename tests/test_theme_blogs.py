@@ -209,3 +209,28 @@ def test_a_minimal_mistakes_gallery_shows_the_pictures_its_front_matter_lists(tm
     document = lxml.html.fromstring(html)
     assert [img.get("alt") for img in document.iter("img")] == ["Wet paper", "Dry paper"]
     assert "Wet, then dry." in document.text_content()
+
+
+def test_a_jekyll_polyglot_blog_mails_its_default_language_and_not_each_translation(tmp_path):
+    """jekyll-polyglot (languages, default_lang; a post's lang, or its folder with
+    lang_from_path) builds each other language's posts under /fr/. Each translation was a
+    post of its own, mailed to the same readers as the original, at an address without /fr/."""
+    root = write_files(tmp_path / "salads", {
+        "_config.yml": ("title: Salads\nurl: https://salad.example.org\nplugins: [jekyll-polyglot]"
+                        '\nlanguages: ["en", "fr", "sv"]\ndefault_lang: "en"\n'
+                        "lang_from_path: true\npermalink: pretty\n"),
+        "_posts/2024-03-01-greens-en.md": "---\ntitle: Greens\nlang: en\n---\n\nLeaves.\n",
+        "_posts/2024-03-01-greens-fr.md": "---\ntitle: Verts\nlang: fr\n---\n\nFeuilles.\n",
+        "_posts/2024-03-01-greens-sv.md": "---\ntitle: Gront\nlang: sv\n---\n\nBlad.\n",
+        "_posts/fr/2024-03-02-soupe.md": "---\ntitle: Soupe\n---\n\nChaude.\n",
+        "_posts/2024-03-03-bread.md": "---\ntitle: Bread\n---\n\nWarm.\n",
+    })
+    result = invoke(root, "init")
+    assert "2 posts, 3 pages" in result.output
+    found = {key: (item["status"], item["url"]) for key, item in listed(root).items()}
+    assert found == {
+        "/2024-03-01-greens-en": ("ready", "https://salad.example.org/2024/03/01/greens-en/"),
+        "/2024-03-03-bread": ("ready", "https://salad.example.org/2024/03/03/bread/"),
+        "/2024-03-01-greens-fr": ("page", "https://salad.example.org/fr/2024/03/01/greens-fr/"),
+        "/2024-03-01-greens-sv": ("page", "https://salad.example.org/sv/2024/03/01/greens-sv/"),
+        "/2024-03-02-soupe": ("page", "https://salad.example.org/fr/2024/03/02/soupe/")}
