@@ -113,10 +113,13 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
     (HUGO_SITE, "content/posts/wash.md", "thumbnail: img/wash.jpg\n", "Wash"),
     (HUGO_SITE, "content/posts/wash.md",
      "thumbnail:\n  src: img/wash.jpg\n  visibility: [list]\n", "Wash"),
-    # Minimal Mistakes: the overlay over the teaser
+    # terminal: its cover's alt text
+    (HUGO_SITE, "content/posts/wash.md", "cover: img/wash.jpg\ncoverAlt: Ink pooling\n",
+     "Ink pooling"),
+    # Minimal Mistakes: the overlay over the teaser, with its description
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      "header:\n  overlay_image: /assets/img/wash.jpg\n  overlay_filter: 0.4\n"
-     "  teaser: /assets/img/none.jpg\n", "Wash"),
+     "  image_description: Ink pooling\n  teaser: /assets/img/none.jpg\n", "Ink pooling"),
     # Beautiful Jekyll: cover images with captions, share-img before them
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      'cover-img: ["/assets/img/wash.jpg" : "Blue wash", "/assets/img/none.jpg" : "Other"]\n'
@@ -234,3 +237,21 @@ def test_a_jekyll_polyglot_blog_mails_its_default_language_and_not_each_translat
         "/2024-03-01-greens-fr": ("page", "https://salad.example.org/fr/2024/03/01/greens-fr/"),
         "/2024-03-01-greens-sv": ("page", "https://salad.example.org/sv/2024/03/01/greens-sv/"),
         "/2024-03-02-soupe": ("page", "https://salad.example.org/fr/2024/03/02/soupe/")}
+
+
+@pytest.mark.parametrize("front_matter, preview", [
+    ("share-description: How the wash dries.\nsubtitle: Wet on wet\n", "How the wash dries."),
+    ("subtitle: Wet on wet\n", "Wet on wet"),
+])
+def test_a_beautiful_jekyll_posts_description_is_the_inbox_preview(tmp_path, front_matter,
+                                                                   preview):
+    """Beautiful Jekyll describes a page by its share-description, else its subtitle (its
+    meta description and social cards); the inbox showed the body's first words instead."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_posts/2024-02-01-wash.md": (
+            f"---\nlayout: post\ntitle: Wash\n{front_matter}---\n\nInk on paper.\n")})
+    assert invoke(root, "init").exit_code == 0
+    assert invoke(root, "preview", "/2024-02-01-wash").exit_code == 0
+    html = (root / "preview/2024-02-01-wash/email.html").read_text()
+    assert lxml.html.fromstring(html).find(".//meta[@name='description']").get("content") == \
+        preview

@@ -19,7 +19,7 @@ IMAGE_KEYS = ("socialimage", "share-img", "image", "images", "cover", "heroimage
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail")
-ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "cover_alt")
+ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "cover_alt", "coveralt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
 # `image: {path: ...}`, Minimal Mistakes' `header: {overlay_image: ..., teaser: ...}`.
 SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser")
@@ -70,4 +70,5 @@ def _source(key: str, value: Any) -> tuple[Any, Any]:
     source = next((value[k] for k in SOURCE_KEYS if value.get(k)), None)
     if source is None and key == "cover-img" and len(value) == 1:
         return next(iter(value.items()))  # Beautiful Jekyll's ["/img/x.jpg" : "caption"]
-    return source, value.get("alt")
+    return source, value.get("alt") or value.get("image_description")  # Minimal Mistakes'
+

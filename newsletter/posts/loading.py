@@ -33,6 +33,10 @@ _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ID_KEYS = ("slug", "permalink", "url", "path", "id", "uri")
 # Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
 _CUSTOM_TABLES = ("params", "extra")
+# The post's description (the inbox preview), first found: Hugo's and Pelican's summary,
+# Jekyll's excerpt, Beautiful Jekyll's share-description, else the subtitle it describes the
+# page with.
+_DESCRIPTION_KEYS = ("description", "summary", "excerpt", "share-description", "subtitle")
 # A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
 # ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
 # ``externalLink``): no post to mail.
@@ -123,7 +127,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         if not body.strip():
             raise ContentError("the post has no body", where=where,
                                hint="write the post below the front matter")
-    described = meta.get("description") or meta.get("summary") or meta.get("excerpt")
+    described = next((meta[key] for key in _DESCRIPTION_KEYS if meta.get(key)), None)
     values = _with_custom_tables(meta)
     return Post(
         id=entry.id,
