@@ -255,3 +255,24 @@ def test_a_beautiful_jekyll_posts_description_is_the_inbox_preview(tmp_path, fro
     html = (root / "preview/2024-02-01-wash/email.html").read_text()
     assert lxml.html.fromstring(html).find(".//meta[@name='description']").get("content") == \
         preview
+
+
+def test_multilingual_hugo_bundles_named_index_en_are_each_their_own_post(tmp_path):
+    """Blowfish's and Congo's multilingual bundles: posts/reef/index.en.md beside index.it.md.
+    Every such post was named index.en, so their previews (and outbox folders) landed in one
+    folder, each over the last; a bundle goes by its folder's name, as with index.md."""
+    root = write_files(tmp_path / "reef", {
+        "hugo.toml": ('baseURL = "https://reef.example.org/"\ntitle = "Reef"\n'
+                      "[languages.en]\nweight = 1\n[languages.it]\nweight = 2\n"),
+        "content/posts/reef/index.en.md": "---\ntitle: Reef\ndate: 2024-05-01\n---\n\nCoral.\n",
+        "content/posts/reef/index.it.md": "---\ntitle: Scogliera\ndate: 2024-05-01\n---\n\nC.\n",
+        "content/posts/kelp/index.en.md": "---\ntitle: Kelp\ndate: 2024-05-02\n---\n\nForest.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    found = {key: (item["status"], item["url"]) for key, item in listed(root).items()
+             if item["status"] == "ready"}
+    assert found == {"/posts/reef": ("ready", "https://reef.example.org/posts/reef/"),
+                     "/posts/kelp": ("ready", "https://reef.example.org/posts/kelp/")}
+    for name, body in (("reef", "Coral."), ("kelp", "Forest.")):
+        assert invoke(root, "preview", name).exit_code == 0
+        assert body in (root / "preview" / name / "email.txt").read_text()

@@ -176,7 +176,10 @@ class Hugo(Generator):
                 source = replace(source, relative=PurePosixPath(
                     source.path.relative_to(folder).as_posix()))
         path = self._address(source, dates.publish, dates.slug)
-        return Entry(id=folder_of + path_id(source.relative), date=dates.publish,
+        relative = source.relative  # a bundle's index.en.md goes by its folder, as index.md
+        if not language and self._base_name(relative.stem) == "index":
+            relative = relative.with_name("index" + relative.suffix)
+        return Entry(id=folder_of + path_id(relative), date=dates.publish,
                      path=path if "://" in path else self._language_prefix(language) + path,
                      page=self._page_reason(source, language),
                      draft=fields.boolean("draft", default=False), expires=dates.expiry,
