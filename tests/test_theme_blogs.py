@@ -276,3 +276,28 @@ def test_multilingual_hugo_bundles_named_index_en_are_each_their_own_post(tmp_pa
     for name, body in (("reef", "Coral."), ("kelp", "Forest.")):
         assert invoke(root, "preview", name).exit_code == 0
         assert body in (root / "preview" / name / "email.txt").read_text()
+
+
+def test_hugo_filename_dates_read_a_multilingual_files_name_without_its_language(tmp_path):
+    """[frontmatter] date = [":filename", ...] on a multilingual site: Hugo reads the date and
+    slug from the name without its language (2024-03-01-moon.en.md is moon), a bundle's from
+    its folder (2024-02-22-tide/index.en.md). The slug was moon.en (a wrong address), and the
+    bundle had no date, so it was refused."""
+    root = write_files(tmp_path / "tides", {
+        "hugo.toml": ('baseURL = "https://tides.example.org/"\ntitle = "Tides"\n'
+                      '[frontmatter]\ndate = [":filename", ":default"]\n'
+                      "[languages.en]\nweight = 1\n[languages.de]\nweight = 2\n"),
+        "content/posts/2024-02-22-tide/index.en.md": "---\ntitle: Tide\n---\n\nIn and out.\n",
+        "content/posts/2024-03-01-moon.en.md": "---\ntitle: Moon\n---\n\nFull.\n",
+        "content/posts/2024-03-01-moon.de.md": "---\ntitle: Mond\n---\n\nVoll.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    found = {key: (item["status"], item["url"], (item["date"] or "")[:10], item["errors"])
+             for key, item in listed(root).items()}
+    assert found == {
+        "/posts/2024-02-22-tide": ("ready", "https://tides.example.org/posts/tide/",
+                                   "2024-02-22", []),
+        "/posts/2024-03-01-moon.en": ("ready", "https://tides.example.org/posts/moon/",
+                                      "2024-03-01", []),
+        "/posts/2024-03-01-moon.de": ("page", "https://tides.example.org/de/posts/moon/",
+                                      "2024-03-01", [])}

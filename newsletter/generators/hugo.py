@@ -18,7 +18,7 @@ from typing import Any
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
 from newsletter.generators.hugo_bundles import bundle_of, featured_file, files_named
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
-from newsletter.generators.hugo_config import ROOT_NAMES, read_config
+from newsletter.generators.hugo_config import ROOT_NAMES, base_name, read_config
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import goldmark_options
 from newsletter.generators.hugo_permalinks import expand_permalink
@@ -177,21 +177,13 @@ class Hugo(Generator):
                     source.path.relative_to(folder).as_posix()))
         path = self._address(source, dates.publish, dates.slug)
         relative = source.relative  # a bundle's index.en.md goes by its folder, as index.md
-        if not language and self._base_name(relative.stem) == "index":
+        if not language and base_name(relative.stem, self.config) == "index":
             relative = relative.with_name("index" + relative.suffix)
         return Entry(id=folder_of + path_id(relative), date=dates.publish,
                      path=path if "://" in path else self._language_prefix(language) + path,
                      page=self._page_reason(source, language),
                      draft=fields.boolean("draft", default=False), expires=dates.expiry,
                      image=featured_file(source.path))
-
-    def _base_name(self, stem: str) -> str:
-        """``post`` of ``post.en``: a language code ends a file's name only when it is one of
-        the site's languages (``v2.0``, ``notes.fr`` on a site in English, keep theirs)."""
-        name, _, code = stem.rpartition(".")
-        languages = self.config.get("languages")
-        known = {self._default_language, *(languages if isinstance(languages, dict) else ())}
-        return name if name and code.lower() in known else stem
 
     def _page_reason(self, source: Source, language: str | None) -> str | None:
         relative, meta = source.relative, source.meta
@@ -230,7 +222,7 @@ class Hugo(Generator):
         if relative.stem.partition(".")[0] == "_index":  # a section's page: the section's path
             path = join_url(*sections, "/")
             return "/".join(hugo_urlize(part, lower=lower) for part in path.split("/"))
-        basename, folder = self._base_name(relative.stem), source.path.parent
+        basename, folder = base_name(relative.stem, self.config), source.path.parent
         if basename == "index" and sections:
             basename, folder = sections.pop(), folder.parent  # a bundle: its folder's name
         chain = sections[:_section_depth(folder, len(sections))]
