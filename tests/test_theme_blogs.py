@@ -59,8 +59,8 @@ def test_a_hugo_theme_site_with_documentation_beside_its_blog_mails_the_blog(tmp
     })
     result = invoke(root, "init")
     assert result.exit_code == 0, result.output
-    assert "posts in content/blog (the section with the most dated pages), 2 posts" in \
-        result.output
+    assert "posts in content/blog (the section with the most dated pages, documentation aside)" \
+        ", 2 posts" in result.output
     found = listed(root)
     assert {key: (item["status"], item["url"]) for key, item in found.items()
             if item["status"] != "page"} == {
@@ -69,6 +69,28 @@ def test_a_hugo_theme_site_with_documentation_beside_its_blog_mails_the_blog(tmp
     assert found["/docs/guide/step-3"]["status"] == "page"
     assert all(not item["errors"] for item in found.values())
     assert found["/blog/bark"]["date"] == "2025-03-01T08:00:00+01:00"
+
+
+def test_a_docsy_site_mails_its_blog_not_its_dated_documentation(tmp_path):
+    """Docsy's layout: content/en/docs of many pages that carry a date and a description,
+    beside content/en/blog; no mainSections. Every documentation page was a post to mail."""
+    docs = {f"content/en/docs/start/page-{n}.md": (
+        f"---\ntitle: Page {n}\ndate: 2017-01-05\ndescription: Part {n}.\nweight: {n}\n---\n\n"
+        f"Read part {n}.\n") for n in range(1, 6)}
+    root = write_files(tmp_path / "goldy", {
+        "hugo.yaml": ("baseURL: https://goldy.example.org/\ntitle: Goldy\ncontentDir: content/en\n"
+                      "languages:\n  en:\n    weight: 1\n"),
+        "content/en/docs/_index.md": "---\ntitle: Documentation\n---\n", **docs,
+        "content/en/blog/_index.md": "---\ntitle: Blog\n---\n",
+        "content/en/blog/news/_index.md": "---\ntitle: News\n---\n",
+        "content/en/blog/news/release.md": ("---\ntitle: Release Day\ndate: 2024-02-01\n"
+                                            "description: It is out.\n---\n\nOut now.\n"),
+    })
+    result = invoke(root, "init")
+    assert "posts in content/en/blog (the section with the most dated pages, documentation " \
+        "aside), 1 post" in result.output
+    assert {key for key, item in listed(root).items() if item["status"] != "page"} == {
+        "/blog/news/release"}
 
 
 def test_a_hugo_bundles_featured_image_file_opens_its_email(tmp_path):

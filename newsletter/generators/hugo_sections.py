@@ -1,7 +1,8 @@
 """Which section of a Hugo site holds its posts when the settings do not say (no
-``mainSections``): the one with the most dated pages, so that a theme's documentation (Hextra,
-Docsy: ``docs/`` of many undated pages beside a ``blog/``) is not taken for the blog; with no
-dated page anywhere, the one with the most pages, as Hugo's own default."""
+``mainSections``): the one with the most dated pages, so that a theme's documentation (Hextra:
+``docs/`` of many undated pages beside a ``blog/``) is not taken for the blog; with no dated
+page anywhere, the one with the most pages, as Hugo's own default. A section named for
+documentation (Docsy's ``docs/``, whose pages carry dates too) comes after every other one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 _DATED = re.compile(r"""^\s*["']?(?:date|publishdate|pubdate|published)["']?\s*[:=]\s*["']?\d""",
                     re.IGNORECASE | re.MULTILINE)
 _HEAD = 4096  # bytes of a page read for its front matter's date
+_DOCUMENTATION = ("docs", "doc", "documentation")
 
 
 def likeliest_section(content: Path) -> tuple[str, str] | None:
@@ -26,12 +28,17 @@ def likeliest_section(content: Path) -> tuple[str, str] | None:
             continue
         pages = [path for path in folder.rglob("*.md") if path.stem != "_index"]
         counts[folder.name] = (sum(1 for path in pages if _dated(path)), len(pages))
-    best = max(counts.items(), key=lambda item: (*item[1], item[0] in ("posts", "post", "blog")),
-               default=None)
+    others = {name: count for name, count in counts.items()
+              if name.lower() not in _DOCUMENTATION and count[1]}
+    best = max((others or counts).items(),
+               key=lambda item: (*item[1], item[0] in ("posts", "post", "blog")), default=None)
     if not best or not best[1][1]:
         return None
-    return best[0], ("the section with the most dated pages" if best[1][0]
-                     else "the section with the most pages")
+    why = "the section with the most dated pages" if best[1][0] else \
+        "the section with the most pages"
+    documentation = any(pages for name, (_, pages) in counts.items()
+                        if name.lower() in _DOCUMENTATION)
+    return best[0], why + (", documentation aside" if others and documentation else "")
 
 
 def _dated(path: Path) -> bool:
