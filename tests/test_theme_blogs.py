@@ -135,6 +135,9 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
     (HUGO_SITE, "content/posts/wash.md", "thumbnail: img/wash.jpg\n", "Wash"),
     (HUGO_SITE, "content/posts/wash.md",
      "thumbnail:\n  src: img/wash.jpg\n  visibility: [list]\n", "Wash"),
+    # Beautiful Hugo: the image it shares before the page's image
+    (HUGO_SITE, "content/posts/wash.md", "share_img: /img/wash.jpg\nimage: /img/none.jpg\n",
+     "Wash"),
     # terminal: its cover's alt text
     (HUGO_SITE, "content/posts/wash.md", "cover: img/wash.jpg\ncoverAlt: Ink pooling\n",
      "Ink pooling"),
