@@ -326,3 +326,18 @@ def test_hugo_filename_dates_read_a_multilingual_files_name_without_its_language
                                       "2024-03-01", []),
         "/posts/2024-03-01-moon.de": ("page", "https://tides.example.org/de/posts/moon/",
                                       "2024-03-01", [])}
+
+
+def test_files_hugos_ignore_files_setting_leaves_out_are_not_mailed(tmp_path):
+    """ignoreFiles (regular expressions of the absolute path: blogdown's knit intermediates, a
+    folder of notes) keeps files out of Hugo's build; they were posts ready to mail."""
+    root = write_files(tmp_path / "knit", {
+        "hugo.toml": ('baseURL = "https://knit.example.org/"\ntitle = "Knit"\n'
+                      "ignoreFiles = ['\\.knit\\.md$', '/content/posts/wip/', '(unclosed']\n"),
+        "content/posts/stitch.md": "---\ntitle: Stitch\ndate: 2024-01-02\n---\n\nPurl.\n",
+        "content/posts/stitch.knit.md": "---\ntitle: Stitch\ndate: 2024-01-02\n---\n\nP.\n",
+        "content/posts/wip/cable.md": "---\ntitle: Cable\ndate: 2024-01-03\n---\n\nTwist.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert {key: item["status"] for key, item in listed(root).items()} == {
+        "/posts/stitch": "ready", "/posts/stitch.knit": "page", "/posts/wip/cable": "page"}

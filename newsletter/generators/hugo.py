@@ -10,6 +10,7 @@ follow ``url``, ``[permalinks]`` per section, ``slug``, ``uglyURLs`` and Hugo's 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -191,6 +192,8 @@ class Hugo(Generator):
             return f"a translation ({language}); newsletter mails the default language"
         if relative.stem.partition(".")[0] == "_index":
             return "a section's list page (_index.md)"
+        if any(pattern.search(source.path.absolute().as_posix()) for pattern in self._ignored):
+            return "matched by ignoreFiles: Hugo does not build it"
         bundle = bundle_of(source.path, self.content_root)
         if bundle:
             return f"a resource of the bundle {bundle.relative_to(self.root).as_posix()}"
@@ -241,6 +244,19 @@ class Hugo(Generator):
             path = join_url(*sections, slug or basename)
         path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
         return _directory(path, self._ugly)
+
+    @functools.cached_property
+    def _ignored(self) -> tuple[re.Pattern, ...]:
+        """``ignoreFiles``: regular expressions of the files' absolute paths Hugo leaves out (one
+        Python cannot read is passed over)."""
+        written = self.config.get("ignorefiles")
+        compiled = []
+        for pattern in written if isinstance(written, list) else [written] if written else []:
+            try:
+                compiled.append(re.compile(str(pattern)))
+            except re.error:
+                continue
+        return tuple(compiled)
 
     @property
     def _ugly(self) -> bool:
