@@ -341,3 +341,24 @@ def test_files_hugos_ignore_files_setting_leaves_out_are_not_mailed(tmp_path):
     assert invoke(root, "init").exit_code == 0
     assert {key: item["status"] for key, item in listed(root).items()} == {
         "/posts/stitch": "ready", "/posts/stitch.knit": "page", "/posts/wip/cable": "page"}
+
+
+def test_jekyll_front_matter_defaults_unpublish_a_folder_and_give_posts_their_teaser(tmp_path):
+    """_config.yml's front matter defaults are the posts' own values unless a post sets them:
+    published: false for a folder kept unpublished, and Minimal Mistakes' default
+    header.teaser. The folder's posts were mailed, and the default picture left out."""
+    root = write_files(tmp_path / "ink", {
+        "_config.yml": (
+            "title: Ink\nurl: https://ink.example.org\npermalink: pretty\ndefaults:\n"
+            "  - scope: {path: '', type: posts}\n    values:\n      layout: single\n"
+            "      header: {teaser: /assets/img/wash.jpg}\n"
+            "  - scope: {path: _posts/held}\n    values: {published: false}\n"),
+        "assets/img/wash.jpg": picture((30, 60, 90)),
+        "_posts/2024-02-01-wash.md": "---\ntitle: Wash\n---\n\nInk on paper.\n",
+        "_posts/held/2024-02-02-dry.md": "---\ntitle: Dry\n---\n\nNot yet.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    found = {key: (item["status"], item["url"]) for key, item in listed(root).items()}
+    assert found == {"/2024-02-01-wash": ("ready", "https://ink.example.org/2024/02/01/wash/"),
+                     "/2024-02-02-dry": ("draft", "https://ink.example.org/2024/02/02/dry/")}
+    assert opening_image(root, "/2024-02-01-wash") == (1, "Wash")

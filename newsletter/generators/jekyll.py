@@ -26,7 +26,12 @@ from newsletter.generators.base import (
     join_url,
     url_path,
 )
-from newsletter.generators.jekyll_permalinks import STYLES, expand, permalink_template
+from newsletter.generators.jekyll_permalinks import (
+    STYLES,
+    default_values,
+    expand,
+    permalink_template,
+)
 from newsletter.generators.settings_files import SiteInfo, read_data, site_info
 from newsletter.generators.slugs import jekyll_slug, titleize
 
@@ -236,6 +241,21 @@ class Jekyll(Generator):
         if lang in (None, "") and self.config.get("lang_from_path") is True:
             lang = next((part for part in inside[:-1][:2] if part in languages), None)
         return str(lang) if lang in languages and lang != default else None
+
+    def inherited(self, path: Path, front_matter_of: Any) -> dict[str, Any]:
+        """What _config.yml's front matter ``defaults`` give the file (``published: false`` for
+        a folder, Minimal Mistakes' default ``header.teaser``); its ``permalink`` is read with
+        the address (a style such as ``pretty`` is one there, not in a post's front matter)."""
+        try:
+            relative = path.relative_to(self.content_root)
+        except ValueError:
+            return {}
+        parts = relative.parts
+        collection = "posts" if {"_posts", "_drafts"} & set(parts) else (
+            (self._collection_folder(parts) or "_pages")[1:])
+        values = default_values(self.config, collection, relative.as_posix())
+        values.pop("permalink", None)
+        return values
 
     def _collection_folder(self, parts: tuple[str, ...]) -> str | None:
         """The folder of a collection of _config.yml's ``collections`` the file is in."""
