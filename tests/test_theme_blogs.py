@@ -362,3 +362,18 @@ def test_jekyll_front_matter_defaults_unpublish_a_folder_and_give_posts_their_te
     assert found == {"/2024-02-01-wash": ("ready", "https://ink.example.org/2024/02/01/wash/"),
                      "/2024-02-02-dry": ("draft", "https://ink.example.org/2024/02/02/dry/")}
     assert opening_image(root, "/2024-02-01-wash") == (1, "Wash")
+
+
+def test_hugo_ugly_urls_set_per_section_give_that_sections_posts_html_addresses(tmp_path):
+    """uglyURLs may be a table of sections (gohugo.io/configuration/all: bool or map); read
+    as a table, it was no setting at all, and the posts' addresses were folders."""
+    root = write_files(tmp_path / "ug", {
+        "hugo.toml": ('baseURL = "https://ug.example.org/"\ntitle = "UG"\n'
+                      'mainSections = ["posts", "notes"]\n[uglyURLs]\nposts = true\n'),
+        "content/posts/kiln.md": "---\ntitle: Kiln\ndate: 2024-01-01\n---\n\nHot.\n",
+        "content/notes/clay.md": "---\ntitle: Clay\ndate: 2024-01-02\n---\n\nWet.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert {key: item["url"] for key, item in listed(root).items()} == {
+        "/posts/kiln": "https://ug.example.org/posts/kiln.html",
+        "/notes/clay": "https://ug.example.org/notes/clay/"}

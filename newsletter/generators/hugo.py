@@ -243,7 +243,7 @@ class Hugo(Generator):
         if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
             path = join_url(*sections, slug or basename)
         path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
-        return _directory(path, self._ugly)
+        return _directory(path, self._ugly(relative.parts[0] if len(relative.parts) > 1 else ""))
 
     @functools.cached_property
     def _ignored(self) -> tuple[re.Pattern, ...]:
@@ -258,9 +258,10 @@ class Hugo(Generator):
                 continue
         return tuple(compiled)
 
-    @property
-    def _ugly(self) -> bool:
-        return self.config.get("uglyurls") is True
+    def _ugly(self, section: str) -> bool:
+        """``uglyURLs``: for the whole site, or per section (``[uglyURLs] posts = true``)."""
+        ugly = self.config.get("uglyurls")
+        return (ugly.get(section.lower()) if isinstance(ugly, dict) else ugly) is True
 
     def _pattern(self, section: str) -> str | None:
         permalinks = self.config.get("permalinks")
