@@ -377,3 +377,17 @@ def test_hugo_ugly_urls_set_per_section_give_that_sections_posts_html_addresses(
     assert {key: item["url"] for key, item in listed(root).items()} == {
         "/posts/kiln": "https://ug.example.org/posts/kiln.html",
         "/notes/clay": "https://ug.example.org/notes/clay/"}
+
+
+def test_a_cached_include_is_read_as_an_include(tmp_path):
+    """jekyll-include-cache's {% include_cached %} (Minimal Mistakes' sites install it) writes
+    what {% include %} does; its figure was left out of the email with a warning."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_posts/2024-02-01-wash.md": (
+            '---\ntitle: Wash\n---\n\n{% include_cached figure image_path="/assets/img/wash.jpg" '
+            'alt="A blue wash" %}\n\nInk on paper.\n')})
+    assert invoke(root, "init").exit_code == 0
+    result = invoke(root, "check", "/2024-02-01-wash", "--json")
+    assert [finding for finding in json.loads(result.stdout)["findings"]
+            if finding["code"].startswith("template")] == []
+    assert opening_image(root, "/2024-02-01-wash") == (1, "A blue wash")

@@ -184,6 +184,7 @@ def unknown(tag: Tag, context: TagContext) -> Output:
 
 LIQUID_TAGS: dict[str, Callable[[Tag, TagContext], Output]] = {
     "link": link_tag, "post_url": link_tag, "include": include, "include_relative": include,
-    "render": include, "gist": gist,
+    "render": include, "include_cached": include,  # jekyll-include-cache's, Minimal Mistakes'
+    "gist": gist,
     "image": eleventy.image, **hexo.HEXO_TAGS,
 }
