@@ -114,7 +114,7 @@ class Hugo(Generator):
             found = tuple(section for section in main if (self.content_root / section).is_dir())
             if found:
                 return tuple(f"{content}/{section}" for section in found), "mainSections"
-        likeliest = likeliest_section(self.content_root)
+        likeliest = self._likeliest
         if likeliest:
             return (f"{content}/{likeliest[0]}",), likeliest[1]
         return (content,), "no sections: every page of the content folder"
@@ -164,7 +164,7 @@ class Hugo(Generator):
             else:
                 whole = True
         if whole or not named:
-            likeliest = likeliest_section(self.content_root)
+            likeliest = self._likeliest
             named += list(self._main_sections() or [likeliest[0] if likeliest else ""])
         self.post_sections = tuple(dict.fromkeys(section for section in named if section))
 
@@ -257,6 +257,11 @@ class Hugo(Generator):
             except re.error:
                 continue
         return tuple(compiled)
+
+    @functools.cached_property
+    def _likeliest(self) -> tuple[str, str] | None:
+        """The section of posts where mainSections is not set, and why (its pages read once)."""
+        return likeliest_section(self.content_root)
 
     def _ugly(self, section: str) -> bool:
         """``uglyURLs``: for the whole site, or per section (``[uglyURLs] posts = true``)."""
