@@ -131,6 +131,7 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
     # LoveIt and FixIt
     (HUGO_SITE, "content/posts/wash.md",
      "featuredImage: /img/wash.jpg\nfeaturedImagePreview: /img/wash.jpg\n", "Wash"),
+    (HUGO_SITE, "content/posts/wash.md", "featuredImagePreview: /img/wash.jpg\n", "Wash"),
     # Mainroad, both of its forms
     (HUGO_SITE, "content/posts/wash.md", "thumbnail: img/wash.jpg\n", "Wash"),
     (HUGO_SITE, "content/posts/wash.md",
