@@ -392,3 +392,16 @@ def test_a_cached_include_is_read_as_an_include(tmp_path):
     assert [finding for finding in json.loads(result.stdout)["findings"]
             if finding["code"].startswith("template")] == []
     assert opening_image(root, "/2024-02-01-wash") == (1, "A blue wash")
+
+
+def test_a_site_of_dated_documentation_and_an_about_page_mails_the_documentation(tmp_path):
+    """The documentation section gives way only to a section of dated pages: an about page
+    is not the blog (it was taken for one, undated, and no post was found)."""
+    root = write_files(tmp_path / "manual", {
+        "hugo.toml": 'baseURL = "https://manual.example.org/"\ntitle = "Manual"\n',
+        "content/about/index.md": "---\ntitle: About\n---\n\nWho we are.\n",
+        **{f"content/docs/release-{n}.md": f"---\ntitle: Release {n}\ndate: 2024-0{n}-01\n---\n\n"
+           f"Changes in {n}.\n" for n in (1, 2, 3)}})
+    result = invoke(root, "init")
+    assert "posts in content/docs (the section with the most dated pages), 3 posts" in \
+        result.output

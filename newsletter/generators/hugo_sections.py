@@ -2,7 +2,8 @@
 ``mainSections``): the one with the most dated pages, so that a theme's documentation (Hextra:
 ``docs/`` of many undated pages beside a ``blog/``) is not taken for the blog; with no dated
 page anywhere, the one with the most pages, as Hugo's own default. A section named for
-documentation (Docsy's ``docs/``, whose pages carry dates too) comes after every other one."""
+documentation (Docsy's ``docs/``, whose pages carry dates too) comes after every other one
+that has dated pages."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def likeliest_section(content: Path) -> tuple[str, str] | None:
         pages = [path for path in folder.rglob("*.md") if path.stem != "_index"]
         counts[folder.name] = (sum(1 for path in pages if _dated(path)), len(pages))
     others = {name: count for name, count in counts.items()
-              if name.lower() not in _DOCUMENTATION and count[1]}
+              if name.lower() not in _DOCUMENTATION and count[0]}
     best = max((others or counts).items(),
                key=lambda item: (*item[1], item[0] in ("posts", "post", "blog")), default=None)
     if not best or not best[1][1]:
