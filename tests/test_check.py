@@ -313,8 +313,12 @@ def test_every_finding_code_is_explained_in_the_docs():
     assert {code for code in codes if f"`{code}`" not in page} == set()
 
 
-def test_a_pasted_youtube_player_is_named_with_the_markdown_that_replaces_it(site):
+def test_a_pasted_map_is_named_by_its_address_and_a_youtube_player_is_no_finding(site):
+    # The email shows a YouTube player as its linked thumbnail (tests/test_render_posts.py).
     _, _, report = check(site, add(site, "html_embed"))
     [finding] = report["findings"]
-    assert "https://www.youtube.com/embed/Kx2b5Vq0T1w" in finding["message"]
-    assert "(https://www.youtube.com/watch?v=Kx2b5Vq0T1w)" in finding["hint"]
+    assert "https://maps.example.org/embed?pb=harbour" in finding["message"]
+    post = site / "content" / "posts" / "html_embed.md"
+    post.write_text(post.read_text().replace("https://maps.example.org/embed?pb=harbour",
+                                             "https://www.youtube.com/embed/Kx2b5Vq0T1w"))
+    assert check(site, "html_embed")[1] == []

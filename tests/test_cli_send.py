@@ -222,6 +222,27 @@ def test_an_invalid_subscriber_row_is_never_skipped_silently(site):
     assert "Recipients: 4" in result.stdout
 
 
+def test_a_row_with_a_mistyped_status_is_named_among_the_rows_the_send_skips(site):
+    # "actve" suppresses its reader (never guessed as active), but the send said nothing:
+    # `subscribers check` and `count` named two unusable rows, the send "1 row(s) skipped".
+    with (site / "subscribers" / "subscribers.csv").open("a") as csv:
+        csv.write("zed@example.net,Zed,actve,,\nnot-an-email,Bob,active,,\n")
+    result = run_in_process(site, "send", "what-matters", "--yes")
+    assert result.returncode == 0
+    assert result.stderr.splitlines()[:3] == [
+        "warning: subscribers/subscribers.csv:7: unknown status 'actve'; use one of active, "
+        "unsubscribed, bounced, complained, unconfirmed; the reader gets nothing until it is "
+        "fixed",
+        "warning: subscribers/subscribers.csv:8: 'not-an-email' is not a valid address (An email "
+        "address must have an @-sign.); fix the address; the row is skipped for sending",
+        "warning: 2 subscriber row(s) skipped; `newsletter subscribers check` lists them",
+    ]
+    assert "Recipients: 4" in result.stdout
+    assert "zed@example.net.eml" not in outbox_files(site)
+    status = run_in_process(site, "status")
+    assert "unknown status 'actve'" in status.stderr
+
+
 def test_sending_a_page_is_refused_in_one_line_naming_the_file(site):
     result = run_in_process(site, "send", "about", "--yes")
     assert result.returncode == 2

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_example_site, invoke
+from folder_server import serving_folder
+from PIL import Image
 from test_content import add_fixture
 from test_email_browser import CONTRAST_JS, SCHEMES, browser, show  # noqa: F401 (a fixture)
 
@@ -78,7 +80,8 @@ def test_a_right_to_left_posts_code_and_the_sites_footer_read_left_to_right(brow
 
 
 @pytest.mark.parametrize("style", [True, False])
-def test_pictures_a_post_sets_side_by_side_never_widen_a_phones_screen(browser, tmp_path, style):
+def test_pictures_a_post_sizes_or_sets_side_by_side_never_widen_a_phones_screen(browser, tmp_path,
+                                                                               style):
     email = preview(tmp_path, "pictures_side_by_side", "pictures-side-by-side")
     if not style:  # as Gmail's apps with other accounts show it
         email.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
@@ -86,5 +89,45 @@ def test_pictures_a_post_sets_side_by_side_never_widen_a_phones_screen(browser, 
     show(browser, email, 320)
     scroll_width, pictures = browser.execute_script(
         "return [document.documentElement.scrollWidth, [...document.querySelectorAll("
-        "'.content img')].map(image => image.getBoundingClientRect().right)];")
-    assert scroll_width <= 320 and len(pictures) == 2 and max(pictures) <= 320
+        "'.content img')].map(image => [image.getBoundingClientRect().right,"
+        " image.getBoundingClientRect().width, image.getBoundingClientRect().height])];")
+    assert scroll_width <= 320 and len(pictures) == 4
+    assert max(right for right, _, _ in pictures) <= 320
+    _, width, height = pictures[3]  # the square gull its style made 600 by 300 keeps its shape
+    assert width == height
+
+
+@pytest.mark.parametrize("width", [375, 600])
+def test_a_small_picture_keeps_its_size_on_a_phone_and_a_centred_one_stays_centred(browser,
+                                                                                  tmp_path, width):
+    # The phone rules gave every picture width:auto, so a 64 px portrait prepared at twice its
+    # pixels showed 128 px wide, and a 300 px one filled a 600 px screen's column.
+    show(browser, preview(tmp_path, "small_pictures", "small-pictures"), width)
+    pictures = browser.execute_script(
+        "return [...document.querySelectorAll('.content img')].map(image => {"
+        " const box = image.getBoundingClientRect(), line = image.parentElement.getBoundingClientRect();"
+        " return [box.width, box.left - line.left, line.right - box.right]; });")
+    assert [round(size) for size, _, _ in pictures] == [64, 300]
+    _, left, right = pictures[0]  # <p align="center">: as far from either side
+    assert left > 100 and abs(left - right) <= 1
+
+
+def test_an_emoji_pasted_as_a_picture_is_the_size_of_the_text(browser, tmp_path):
+    # WordPress and jemoji write an emoji as <img class="emoji">: as a picture of the post it
+    # was 100% of the column wide (520 px).
+    site = copy_example_site(tmp_path / "site")
+    (tmp_path / "web").mkdir()
+    Image.new("RGBA", (72, 72), (250, 200, 0, 255)).save(tmp_path / "web" / "1f600.png")
+    with serving_folder(tmp_path / "web") as base_url:
+        (site / "content" / "posts" / "emoji.md").write_text(
+            '---\ntitle: "Good News"\ndate: 2026-11-20T10:00:00Z\nslug: /posts/emoji\n'
+            'description: "A happy week."\n---\n\n'
+            f'What a week <img class="emoji" src="{base_url}/1f600.png" alt="\U0001f600" '
+            'style="height: 1em; max-height: 1em;"> it was.\n', encoding="utf-8")
+        invoke(site, "preview", "emoji")
+        show(browser, site / "preview" / "emoji" / "email.html", 375)
+        size = browser.execute_script(
+            "const image = document.querySelector('.content img.emoji');"
+            "return image.complete && [image.naturalWidth, image.getBoundingClientRect().width,"
+            " image.getBoundingClientRect().height];")
+    assert size[0] == 72 and 16 <= size[1] <= 20 and 16 <= size[2] <= 20

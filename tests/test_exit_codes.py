@@ -99,6 +99,11 @@ def test_reconcile_exits_1_while_readers_stay_in_doubt(site):
         leave_in_flight(ledger, REFERENCE_POST, ["ada@example.com"])
     result = invoke(site, "reconcile")
     assert result.exit_code == 1 and "1 still in doubt" in result.stdout
+    # stderr, which cron mails when the job's output goes elsewhere, said nothing
+    assert result.stderr == ("error: 1 reader(s) still in doubt: /posts/what-matters (1); "
+                             "`newsletter status POST` lists them and what to do\n")
+    as_json = invoke(site, "reconcile", "--json")
+    assert as_json.exit_code == 1 and as_json.stderr == result.stderr
 
 
 def test_reconcile_with_nobody_in_doubt_exits_0(site):
@@ -174,3 +179,21 @@ def test_a_cron_run_resuming_a_post_names_its_readers_in_doubt_but_not_old_failu
     assert result.stderr == ("error: /posts/what-matters: in doubt 1; see `newsletter status "
                              "what-matters`\n")
     assert result.exit_code == 1
+
+
+def test_a_cron_dry_run_says_a_resumed_posts_readers_in_doubt_will_make_the_run_exit_1(site):
+    # The dry run showed "would resume ... to 1 reader" and exited 0 like a clean run, while
+    # the real run then reported the earlier run's reader in doubt and exited 1.
+    from sending_support import RejectingProvider, run_send
+
+    settings = site_settings(site)
+    run_send(settings, RejectingProvider(settings, set()))
+    with Ledger.open(settings) as ledger:
+        leave_in_flight(ledger, REFERENCE_POST, ["grace@example.org"])
+    invoke(site, "subscribers", "add", "late@example.net")
+    dry = invoke(site, "send", "--due", "--dry-run")
+    lines = dry.stdout.splitlines()
+    resumed = next(i for i, line in enumerate(lines) if "would resume /posts/what-matters" in line)
+    assert lines[resumed + 1] == ("    1 reader in doubt from an earlier run: a run that cannot "
+                                  "settle them exits 1 (newsletter status what-matters)")
+    assert invoke(site, "send", "--due").exit_code == 1

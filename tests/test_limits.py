@@ -295,3 +295,20 @@ def test_a_tag_send_stopped_by_the_limit_names_the_command_for_the_same_readers(
     assert limit.startswith("Limit reached: the daily limit of 20; 10 readers left, estimated")
     assert limit.endswith("; `newsletter send first --tag vip` continues.")
     assert sum(server.accepted.values()) == 20
+
+
+def test_a_real_run_at_an_earlier_now_counts_its_messages_when_they_go_out(site):
+    # --now moves the schedule, not the clock: what a run sends now counts in today's window
+    for post in (site / "content" / "posts").glob("*.md"):
+        post.unlink()
+    now = dt.datetime.now(dt.timezone.utc)
+    write_post(site, "first", (now - dt.timedelta(days=3)).isoformat())
+    write_settings(site, "schedule", since=(now - dt.timedelta(days=4)).isoformat())
+    write_files(site, READERS[:20])
+    write_provider_settings(site, name="outbox", daily_limit=5, reserve_for_signups=0)
+    env = {"NEWSLETTER_SECRET": "test-secret"}
+    assert "Limit reached" in invoke(site, "send", "--due", env=env).output
+    earlier = (now - dt.timedelta(days=2)).isoformat()
+    again = invoke(site, "send", "--due", "--now", earlier, env=env)
+    assert again.exit_code == 0 and again.output == "", again.output
+    assert len(list((site / "outbox").rglob("*.eml"))) == 5

@@ -248,7 +248,7 @@ def test_a_post_renders_in_its_generators_dialect(tmp_path, generator):
         assert [item.text_content() for item in nested] == ["the map", "the flask"]
         assert [item.text_content() for item in document.xpath("//ol/li")] == ["first", "then"]
         assert document.xpath("//del")[0].text == "long"
-        assert "- pack\n\n  - the map\n  - the flask\n- walk" in text
+        assert "- pack\n  - the map\n  - the flask\n- walk" in text
     else:  # Pelican's Python-Markdown wants four spaces, as the blog shows it
         assert nested == [] and "~~long~~" in text
 

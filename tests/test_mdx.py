@@ -138,3 +138,29 @@ def test_tabs_and_note_boxes_are_labelled_sections_with_their_content_as_markdow
     assert "\nJack plane\n\nLong and flat.\n" in text
     for part in (html, text):
         assert "Tab" not in part and "Callout" not in part and "Aside" not in part
+
+
+def test_a_docusaurus_md_post_is_read_as_mdx_unless_its_settings_say_detect(tmp_path):
+    """Docusaurus reads .md files as MDX (markdown.format 'mdx', its default): their import
+    lines are not mailed as text, nor their <Tabs> as elements no client knows. With
+    format: 'detect' a .md file is CommonMark, and its braces and capitalised tags are text."""
+    root, _ = make_blog(tmp_path, "docusaurus")
+    post = ("---\ntitle: Planing\ndescription: Planes.\n---\n\n"
+            "import Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n"
+            "<Tabs>\n  <TabItem value=\"jack\" label=\"Jack plane\">\n\n  Long and flat.\n\n"
+            "  </TabItem>\n</Tabs>\n")
+    write_files(root, {"journal/2024-07-01-planing.md": post})
+
+    assert invoke(root, "preview", "2024-07-01-planing").exit_code == 0
+    html = (root / "preview" / "2024-07-01-planing" / "email.html").read_text()
+    text = (root / "preview" / "2024-07-01-planing" / "email.txt").read_text()
+    document = lxml.html.fromstring(html)
+    assert not document.xpath("//tabs | //tabitem")
+    assert "import" not in text and "Jack plane\n\nLong and flat." in text
+
+    config = root / "docusaurus.config.ts"
+    config.write_text(config.read_text().replace("const config: Config = {",
+                                                 "const config: Config = {\n  markdown: "
+                                                 "{format: 'detect'},"))
+    assert invoke(root, "preview", "2024-07-01-planing").exit_code == 0
+    assert "import Tabs from" in (root / "preview" / "2024-07-01-planing" / "email.txt").read_text()

@@ -272,7 +272,7 @@ def test_status_says_how_to_reconcile_and_another_provider_asks_nobody(run, site
     campaign.configure(name="outbox")  # its folder cannot tell what postmark took in
     result = invoke(site, "reconcile", env={"NEWSLETTER_SECRET": "s"})
     assert result.exit_code == 1
-    assert result.output.splitlines() == [
+    assert result.stdout.splitlines() == [
         f"{POST}: 3 in doubt; 3 still in doubt",
         "  3: sent through postmark; provider.name is now outbox"]
 
@@ -431,7 +431,7 @@ def test_readers_its_webhooks_told_of_are_sent_without_its_search(run, store):  
     _record_events(campaign.settings, FIRST_BATCH[:1])
     _record_events(campaign.settings, FIRST_BATCH[1:2], kind="bounced")
 
-    dry = json.loads(reconcile(campaign, "--settle", "0", "--dry-run", "--json").output)
+    dry = json.loads(reconcile(campaign, "--settle", "0", "--dry-run", "--json").stdout)
     assert (dry["posts"][0]["in_doubt"], dry["posts"][0]["sent"]) == (3, 2)
     assert campaign.counts() == {State.SENT: 3, State.IN_DOUBT: 3}
     result = reconcile(campaign, "--settle", "0")

@@ -19,10 +19,10 @@ def test_a_headings_permalink_symbol_is_left_out_and_not_part_of_its_id(site):
                 if "title" not in heading.classes]
     assert [(heading.get("id"), heading.text_content().strip()) for heading in headings] == [
         ("the-symptom", "The symptom"), ("setup", "Setup"), ("icons", "Icons"),
-        ("the-fix", "The fix")]
-    # A heading that is a link in its words keeps it, to the section on the blog.
+        ("the-fix", "The fix"), ("logo", "Logo")]
+    # A heading whose words or picture are a link keeps it, to the section on the blog.
     assert [[link.get("href") for link in heading.iter("a")] for heading in headings] == [
-        [], [], [], [f"{POST_URL}#the-fix"]]
+        [], [], [], [f"{POST_URL}#the-fix"], [f"{POST_URL}#logo"]]
     assert "The symptom\n-----------\n\nSetup\n-----\n\nIcons\n-----" in email.text
     assert "#" not in email.text.split("The symptom")[1].split("The fix")[0]
 
@@ -54,3 +54,55 @@ def test_an_alerts_marker_reads_as_its_label(site, markdown):
     assert [strong.text for strong in body_of(email.html).iter("strong")] == [
         "Note:", "Back up first:"]
     assert "> Note: Version 2 reads the old settings file." in email.text
+
+
+def test_the_text_part_keeps_a_tight_list_together_and_a_loose_one_apart(site):
+    # A nested list sat a blank line under its item, and a loose list's items ran together.
+    _, email = render_fixture(site, "recipe_lists.md")
+    assert ("- For the crust:\n  - 250 g flour\n  - 125 g cold butter\n"
+            "- For the filling:\n  - 1.2 kg apples\n\n"
+            "1. Rub the butter into the flour.\n\n   Keep everything cold.\n\n"
+            "2. Bake 55 minutes.") in email.text
+
+
+def test_a_pasted_video_player_is_a_link_to_the_video_and_another_iframe_is_an_error(site):
+    _, email = render_fixture(site, "video_embeds.md")
+    content = body_of(email.html)
+    links = [(link.get("href"), link.text_content(), [image.get("src") for image in link.iter("img")])
+             for link in content.iter("a") if "watch" in link.text_content().lower()]
+    assert links == [
+        ("https://www.youtube.com/watch?v=Kx2b5Vq0T1w&t=42s", "\u25b6 Watch the video on YouTube",
+         ["https://i.ytimg.com/vi/Kx2b5Vq0T1w/hqdefault.jpg"]),
+        ("https://www.youtube.com/watch?v=ZJthWmvUzzc",
+         "\u25b6 Watch \u201cOn Tools and Hands\u201d on YouTube",
+         ["https://i.ytimg.com/vi/ZJthWmvUzzc/hqdefault.jpg"]),
+        ("https://vimeo.com/146022717", "\u25b6 Watch the video on Vimeo", [])]
+    # The responsive box would clip the link under its height:0: it went with its player.
+    assert "padding-bottom:56.25%" not in email.html
+    assert [frame.get("src") for frame in content.iter("iframe")] == [
+        "https://maps.example.org/embed?pb=hall"]
+    assert ("\u25b6 Watch \u201cOn Tools and Hands\u201d on YouTube\n"
+            "<https://www.youtube.com/watch?v=ZJthWmvUzzc>") in email.text
+    add_fixture(site, "video_embeds.md")
+    result = invoke(site, "check", "video-embeds")
+    assert result.output.splitlines()[0].startswith(
+        "error: content/posts/video_embeds.md:22: html-embed: an <iframe> "
+        "(https://maps.example.org/embed?pb=hall)")
+    assert "1 error" in result.output
+
+
+@pytest.mark.parametrize("markdown", [None, "commonmark"])
+def test_a_footnotes_way_back_asks_for_its_text_form_not_an_emoji(site, markdown):
+    if markdown:
+        edit_settings(site, "[schedule]", f'[posts]\nmarkdown = "{markdown}"\n\n[schedule]')
+    _, email = render_fixture(site, "footnotes_and_table.md")
+    backs = [link.text for link in body_of(email.html).iter("a") if "footnote-backref" in link.classes]
+    assert backs and set(backs) == {"\u21a9\ufe0e"}
+
+
+def test_a_japanese_titles_and_headings_underlines_are_as_wide_as_they_are_shown(site):
+    # Each of these characters takes two columns of a monospaced font: an underline of one
+    # character each stopped halfway.
+    _, email = render_fixture(site, "japanese_headings.md")
+    assert email.text.startswith("静かな朝について\n" + "=" * 16 + "\n")
+    assert "読むことと書くこと\n" + "-" * 18 + "\n" in email.text

@@ -18,6 +18,7 @@ from browser import chromium
 from conftest import invoke, run_cli, start_cli
 from folder_server import serving_folder
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -169,3 +170,25 @@ def test_the_unsubscribe_pages_pass_axe_core(site, browser):
         assert shows_heading(browser, "This link does not work")
         assert axe_violations(browser) == []
     assert statuses(site)["ada@example.com"] == "unsubscribed"
+
+
+def test_a_double_click_on_the_fetch_snippets_button_sends_one_email(site, browser, tmp_path):
+    """The button stayed live while the sign-up was on its way: a double click sent it twice,
+    and the reader got two confirmation emails with two links."""
+    with serving_folder(tmp_path / "blog") as blog:
+        configure_signup(site, allowed_origins=[blog], min_fill_seconds=0.25)
+        with newsletter_serve(site) as base:
+            blog_page(tmp_path / "blog", invoke(site, "form", "--json-example", "--action",
+                                                f"{base}/subscribe").output)
+            browser.get(f"{blog}/post.html")
+            time.sleep(0.5)
+            browser.find_element(By.ID, "newsletter-email").send_keys(READER)
+            button = browser.find_element(By.CSS_SELECTOR, "form.newsletter-signup button")
+            ActionChains(browser).double_click(button).perform()
+            answer = WebDriverWait(browser, WAIT).until(
+                lambda driver: driver.find_element(By.ID, "newsletter-signup-answer").text)
+            assert answer.startswith("Check your inbox.")
+            wait_for_email(site, READER)
+            time.sleep(1.5)  # the worker polls every second: a second sign-up would be mailed
+            assert len(emails_to(site, READER)) == 1 and len(journal_rows(site)) == 1
+            assert button.is_enabled()  # ready for another address

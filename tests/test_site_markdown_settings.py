@@ -108,3 +108,52 @@ def test_astros_smartypants_and_gfm_settings_are_read(tmp_path, markdown_setting
     (said,) = document.xpath("//p[contains(., 'She said')]")
     assert ("\u201clook\u201d" in said.text_content()) is curly
     assert bool(said.xpath(".//a[contains(@href, 'example.org/sky')]")) is linked
+
+
+MATH = ("\n\nThe load \\(F = k x_1 * x_2 * y\\) grows.\n\n\\[\n\\sum_{i=1}^n a_i * b_i * c\n"
+        "\\]\n\nAlso $$E = m c^2$$ within a line. Prices of $5 and $10 stay.\n")
+PASSTHROUGH = ("\n[markup.goldmark.extensions.passthrough]\nenable = true\n"
+               "[markup.goldmark.extensions.passthrough.delimiters]\n"
+               "block = [['\\[', '\\]'], ['$$', '$$']]\ninline = [['\\(', '\\)']]\n")
+
+
+def test_hugos_passthrough_math_is_shown_as_the_latex_written_in_code(tmp_path):
+    """With Goldmark's passthrough extension (Hugo's way to math), what is between its
+    delimiters reaches KaTeX as written: the email shows it as code, its asterisks and
+    underscores and backslashes intact, a block delimiter's paragraph as a code block (before,
+    the backslashes were eaten as escapes). A $ that is no delimiter stays a dollar."""
+    root = tmp_path / "blog"
+    post_id, out = blog_with_features(root, "hugo")
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text() + PASSTHROUGH)
+    post = next((root / "content" / "posts").glob("first-light.md"))
+    post.write_text(post.read_text() + MATH)
+
+    document, text = previewed(root, post_id, out)
+
+    assert [code.text for code in document.iter("code")] == [
+        "F = k x_1 * x_2 * y", "\\sum_{i=1}^n a_i * b_i * c\n", "E = m c^2"]
+    assert "The load F = k x_1 * x_2 * y grows." in text
+    assert "    \\sum_{i=1}^n a_i * b_i * c\n" in text
+    assert "Prices of $5 and $10 stay." in text
+
+
+@pytest.mark.parametrize("generator", ["astro", "docusaurus"])
+def test_remark_math_is_read_where_the_site_depends_on_it(tmp_path, generator):
+    """remark-math reads $...$ and $$...$$ (a dollar written \\$ stays one); a site without it
+    has no math, so its $ signs are dollars."""
+    root = tmp_path / generator
+    post_id, out = blog_with_features(root, generator)
+    package = root / "package.json"
+    data = json.loads(package.read_text()) if package.exists() else {}
+    data.setdefault("dependencies", {})["remark-math"] = "^6.0.0"
+    package.write_text(json.dumps(data))
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    post = root / next(item["file"] for item in listed if item["id"] == post_id)
+    post.write_text(post.read_text() + "\n\nEnergy $E = m_1 * c_2 * d$ costs \\$5.\n\n$$\n"
+                                       "\\int_0^1 x_i * y_i\n$$\n")
+
+    document, text = previewed(root, post_id, out)
+
+    assert [code.text for code in document.iter("code")] == [
+        "E = m_1 * c_2 * d", "\\int_0^1 x_i * y_i\n"]
+    assert "Energy E = m_1 * c_2 * d costs $5." in text

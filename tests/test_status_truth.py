@@ -86,7 +86,8 @@ def test_status_json_gives_a_script_every_count_of_a_post_that_adds_up_to_its_re
                                       "not_yet_sent")} == {
         "sent": 2, "in_doubt": 1, "failed": 1, "pending": 0, "in_flight": 0, "not_yet_sent": 2}
     assert sum(one[key] for key in ("sent", "in_doubt", "failed", "not_yet_sent")) == 6
-    assert one["last_run"]["started"] <= one["last_run"]["ended"] and one["last_run"]["tags"] is None
+    last = one["last_run"]
+    assert last["started"] <= last["ended"] and last["tags"] is None
     assert json.loads(invoke(site, "status", "--json").stdout) == [one]
 
     (site / "content" / "posts" / "what-matters.md").unlink()  # no send can find it now

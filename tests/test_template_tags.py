@@ -405,3 +405,24 @@ def test_hexos_codeblock_is_code_in_its_language_and_its_blockquote_keeps_its_te
     assert code.text == "knot = tie('bowline')  # {{ not a tag }}\n"
     assert "A knot holds or it does not." in fragment.text_content()
     assert "blockquote" not in fragment.text_content()
+
+
+def test_assigned_and_captured_variables_are_printed_where_the_post_prints_them():
+    """{% assign %} (a string, a site or page value, through filters) and {% capture %} (the
+    post's own Markdown, its tags expanded) show nothing themselves; a later {{ name }} prints
+    the value, as Jekyll does. Before, each was an error and the post could not be sent."""
+    expansion = expand_tags(
+        '{% assign folder = "/images/2026" %}\n{% assign who = site.title | append: " readers" %}'
+        "\n{% capture greeting %}Dear **{{ who }}**, from {{ page.title }}.{% endcapture %}\n\n"
+        "![A dock]({{ folder }}/dock.jpg)\n\n{{ greeting }}\n\n{% capture %}lost{% endcapture %}"
+        "\n", context())
+
+    assert [(problem.line, problem.message.split(" ")[1]) for problem in expansion.problems] == [
+        (9, "capture"), (9, "endcapture")]  # a capture needs a name
+    fragment = markdown_to_fragment(expansion.markdown, "https://example.com/blog/posts/this")
+    assert fragment.find(".//img").get("src") == "/images/2026/dock.jpg"
+    [greeting] = [p for p in fragment.iter("p") if "Dear" in p.text_content()]
+    assert greeting.text_content() == "Dear Field Notes readers, from This Post."
+    assert greeting.find("strong").text == "Field Notes readers"
+    assert "{%" not in fragment.text_content().replace("{% capture %}", "").replace(
+        "{% endcapture %}", "")

@@ -133,14 +133,14 @@ def test_tags_shown_in_code_are_left_as_written_and_not_reported(site, tmp_path)
 LINES = """---
 title: "Tags an Email Cannot Show"
 date: "2026-11-26T09:00:00Z"
-description: "A link to no post and a Liquid assignment."
+description: "A link to no post and a Liquid counter."
 ---
 
 Some text first.
 
 {{< ref "no-such-post.md" >}}
 
-{% assign shown = page.title %}
+{% increment shown %}
 """
 
 
@@ -156,7 +156,7 @@ def test_a_tag_that_cannot_be_shown_is_an_error_at_its_line_in_check(site):
         ("error", "template-syntax", "content/posts/unshown.md:11"),
     ]
     assert report["findings"][1]["message"] == (
-        "{% assign shown = page.title %} is a Liquid tag an email cannot run")
+        "{% increment shown %} is a Liquid tag an email cannot run")
 
 
 def test_send_send_due_and_preview_stop_on_it_and_say_where(site, tmp_path):
@@ -213,7 +213,7 @@ def test_links_to_other_posts_find_them_among_the_sites_posts(site, tmp_path, re
 def test_a_figure_whose_image_is_missing_is_reported_at_the_figures_line(site):
     add(site, "missing", LINES.replace('{{< ref "no-such-post.md" >}}',
                                        '{{< figure src="/media/no-such-photo.jpg" alt="x" >}}')
-        .replace("{% assign shown = page.title %}", ""))
+        .replace("{% increment shown %}", ""))
 
     result = invoke(site, "check", "missing", "--json")
 

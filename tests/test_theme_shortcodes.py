@@ -15,6 +15,7 @@ from pathlib import Path
 import lxml.html
 from conftest import invoke
 
+from newsletter.render.markdown import markdown_to_fragment
 from newsletter.render.tags import TagContext, expand_tags
 
 TAG_SYNTAX = re.compile(r"\{\{|\{%|%\}|\}\}")
@@ -253,7 +254,7 @@ def test_liquid_tags_of_plugins_and_includes_of_the_site_are_shown_in_part(site,
         ("warning", "template-degraded", f"content/posts/knots.md:{number}")
         for number in (16, 22, 24, 26, 28)]
     assert findings(site)[2][3].endswith(
-        "writes the theme's knot-figure.html; the email shows only its image")
+        "the include knot-figure.html is the site's; the email shows only its image")
     assert "Dinghy Pass the tail twice. Keelboat Use the winch. Wet rope shrinks." in line
     assert [strong.text for strong in document.iter("strong")][:3] == [
         "Dinghy", "Keelboat", "shrinks"]
@@ -277,3 +278,17 @@ def test_hugos_qr_code_is_what_it_encodes_linked_when_it_is_an_address():
     assert "[https://knots.example.org/join](https://knots.example.org/join)" in \
         expansion.markdown
     assert "WiFi: Harbour" in expansion.markdown and "qr" not in expansion.markdown
+
+
+def test_a_sites_code_shortcode_keeps_its_code_as_code_with_a_warning():
+    """{{< code >}} and {{< terminal >}} (themes' and sites' own) hold code: shown in a fenced
+    block, its stars and underscores as written, and a warning at the line."""
+    expansion = expand_tags('{{< code lang="python" >}}\nknot = a_b * c_d\n{{< /code >}}\n\n'
+                            "{{< terminal >}}\n$ tie --twice *.rope\n{{< /terminal >}}\n",
+                            TagContext(site_url="https://example.com"))
+    fragment = markdown_to_fragment(expansion.markdown, "https://example.com/posts/x")
+
+    assert [(problem.line, problem.warning) for problem in expansion.problems] == [
+        (1, True), (5, True)]
+    assert [(code.get("class"), code.text) for code in fragment.iter("code")] == [
+        ("language-python", "knot = a_b * c_d\n"), ("language-shell", "$ tie --twice *.rope\n")]

@@ -265,7 +265,7 @@ def test_status_of_a_series_turned_off_after_it_started_says_nobody_gets_it(blog
     status = run_cli(blog, "welcome", "status", env=ENV)
     assert status.returncode == 0
     assert "turned off since: nobody gets it until [welcome] enabled = true again" in status.stdout
-    assert "readers who joined since get it" not in status.stdout
+    assert "readers who signed up since get it" not in status.stdout
 
 
 def test_status_of_a_series_that_is_off_says_how_to_turn_it_on_not_that_cron_starts_it(
@@ -401,6 +401,9 @@ def test_an_imported_list_is_not_welcomed_unless_the_import_asks_sign_ups_are(bl
     assert invoke(site, "subscribers", "add", "dee@example.net").exit_code == 0
     send_due(settings, now + dt.timedelta(minutes=15))
     assert outbox(site) == {"best-a": {"cy@example.net", "dee@example.net"}}
+    status = invoke(site, "welcome", "status")
+    assert "readers who signed up since get it (an import's only with --welcome)" \
+        in status.output, status.output
     enrolled = invoke(site, "welcome", "enroll", "--all", "--yes")
     assert "Enrolled 3 readers" in enrolled.output, enrolled.output  # old@, ann@, bo@
     send_due(settings, now + dt.timedelta(minutes=30))
@@ -409,11 +412,11 @@ def test_an_imported_list_is_not_welcomed_unless_the_import_asks_sign_ups_are(bl
 
 
 def test_a_welcome_email_found_never_sent_does_not_reopen_the_broadcast_to_later_readers(
-        files_blog):
+        blog):
     """A broadcast post of the series whose welcome email to one reader was in doubt, then
     found never sent (cron asks the provider first), goes to that reader; the finished
     broadcast is not walked again for everyone who joined since."""
-    site = files_blog
+    site = blog
     write_post(site, "fresh", (T0 + DAY).isoformat())
     write_settings(site, "welcome", enabled=True, posts=["fresh"], every="3d", first_after="1d")
     settings = load_settings(site, ENV)
@@ -485,3 +488,24 @@ def test_an_import_with_welcome_before_the_first_run_starts_the_series_and_refus
     assert invoke(site, "subscribers", "import", str(moved), "--welcome").exit_code == 0
     send_due(load_settings(site, ENV), dt.datetime.now(dt.timezone.utc))  # the first run
     assert outbox(site) == {"best-a": {"cy@example.net"}}
+
+
+def test_a_welcome_email_in_doubt_then_found_never_sent_is_sent_by_the_series(blog):
+    # best-a was never broadcast (dated before since): only the series can send it again
+    site = blog
+    write_list(site, [("new@example.org", T0 + DAY, "")])
+    settings = load_settings(site, ENV)
+    send_due(settings, T0)
+    send_due(settings, T0 + 2 * DAY)
+    assert outbox(site) == {"best-a": {"new@example.org"}}
+    for eml in (site / "outbox" / "best-a").glob("*new@example.org*"):
+        eml.unlink()  # its batch timed out before the outbox wrote it
+    with Ledger.open(settings) as ledger:
+        ledger.mark("/posts/best-a", ["new@example.org"], State.IN_DOUBT, "read timeout")
+    run = send_due(settings, T0 + 2 * DAY + dt.timedelta(hours=1))  # asks the outbox first
+    assert run.reconciled, run
+    assert outbox(site) == {"best-a": {"new@example.org"}}
+    send_due(settings, T0 + 5 * DAY + dt.timedelta(hours=1))
+    assert outbox(site) == {"best-a": {"new@example.org"}, "best-b": {"new@example.org"}}
+    with Ledger.open(settings) as ledger:
+        assert ledger.counts("/posts/best-a")["/posts/best-a"] == {State.SENT: 1}

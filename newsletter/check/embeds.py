@@ -1,6 +1,7 @@
-"""HTML a post carries that email clients never run: an ``<iframe>`` (a YouTube player pasted from
-the video's Share button), a ``<script>``, a form. Gmail, Outlook and Apple Mail drop them, so
-the reader sees a gap where the blog shows a video: an error, at the element's line. Not
+"""HTML a post carries that email clients never run: an ``<iframe>`` (a map, a code playground;
+YouTube's and Vimeo's players are links to the video in the email, ``render/players.py``), a
+``<script>``, a form. Gmail, Outlook and Apple Mail drop them, so the reader sees a gap where
+the blog shows them: an error, at the element's line. Not
 for a script that shows nothing (a data block, such as a recipe's or an article's
 ``application/ld+json``), nor for the script of a post embedded from X, Instagram, Bluesky or
 Mastodon, which follows the quote that readers without it see. ``<video>``
@@ -18,6 +19,7 @@ error too.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import TYPE_CHECKING
 
@@ -33,7 +35,6 @@ NEVER_RUN = ("iframe", "script", "embed", "object", "form", "input", "select", "
 SOME_CLIENTS = ("video", "audio")
 DRAWING = "svg"  # inline SVG: Apple Mail draws it, Gmail and classic Outlook drop it
 LEFT_OUT = "style"
-_YOUTUBE = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6,64})")
 # Attributes that hold a URL a browser may follow or load (HTML, SVG's href and xlink:href).
 _URL_NAMES = frozenset({"href", "src", "action", "formaction", "background", "poster", "data",
                         "cite", "longdesc", "lowsrc", "dynsrc", "codebase", "ping", "usemap"})
@@ -50,7 +51,7 @@ def _element_findings(context: CheckContext) -> list[Finding]:
     cursor = source.start
     for element in context.fragment.iter(*NEVER_RUN, *SOME_CLIENTS, LEFT_OUT, DRAWING):
         tag = element.tag
-        written = re.compile(rf"<{tag}\b", re.IGNORECASE).search(source.text, cursor)
+        written = _written(tag, element.get("src"), source.text, cursor)
         if written:
             cursor = written.end()
         if tag == "script" and not _leaves_a_gap(element):
@@ -73,14 +74,23 @@ def _element_findings(context: CheckContext) -> list[Finding]:
                                  "only; other clients show what it holds instead",
                                  "link to the file or page instead, with a still image"))
             continue
-        video = _YOUTUBE.search(src)
-        hint = (f"link its thumbnail to the video instead: [![Watch the video](https://i.ytimg"
-                f".com/vi/{video[1]}/hqdefault.jpg)](https://www.youtube.com/watch?v={video[1]})"
-                if video else "link to what it shows instead")
         shown = f"{article} <{tag}>" + (f" ({src[:80]})" if src else "")
         found.append(error("html-embed", where, f"{shown} is removed by every email client: "
-                           "readers would see a gap", hint))
+                           "readers would see a gap", "link to what it shows instead"))
     return found
+
+
+def _written(tag: str, src: str | None, text: str, cursor: int) -> re.Match | None:
+    """Where the post writes the element from ``cursor`` on: the tag with its ``src`` (the
+    email shows a video player the post writes before it as a link), else the next such tag."""
+    generic = re.compile(rf"<{tag}\b", re.IGNORECASE)
+    if src:
+        for written_src in dict.fromkeys((src, html.escape(src, quote=False))):
+            found = re.compile(rf"<{tag}\b[^>]*?{re.escape(written_src)}", re.IGNORECASE).search(
+                text, cursor)
+            if found:
+                return found
+    return generic.search(text, cursor)
 
 
 def _leaves_a_gap(script) -> bool:

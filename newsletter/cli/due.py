@@ -34,7 +34,7 @@ def send_due(settings, now_text: str | None, dry_run: bool, first_run: bool = Fa
         return 2  # even with nothing due: cron must not stay silent about them
     if dry_run:
         return _show_plan(settings, *preview_due(settings, now))
-    run = send_due(settings, now)
+    run = send_due(settings, now, clock)
     if run.locked_out:
         click.echo(f"Skipped: {run.locked_out}; this run sent nothing.")
         return 0
@@ -174,6 +174,8 @@ def _show_plan(settings, plan, previews) -> int:
             action = "would NOT send"
         click.echo(f"  {action} {item.post.id} \"{item.post.title}\" "
                    f"({_when(item.post.date, settings)}) to {readers(preview.readers)}")
+        if item.resume:
+            _show_in_doubt(settings, item.post)
         echo_findings(preview.warnings)
     for renamed in plan.renamed:
         click.echo(f"  would not send {_renamed_words(renamed)}")
@@ -194,6 +196,17 @@ def _show_plan(settings, plan, previews) -> int:
     _report_broken(plan)
     click.echo("Dry run: nothing sent.")
     return 1 if over_cap or broken or plan.problems else 0
+
+
+def _show_in_doubt(settings, post) -> None:
+    """A resumed post's readers an earlier run left in doubt: the real run asks the provider
+    about them first, and exits 1 if some stay so (as it reports them)."""
+    from newsletter.sending import State, ledger_counts
+
+    in_doubt = ledger_counts(settings, post.id).get(post.id, {}).get(State.IN_DOUBT, 0)
+    if in_doubt:
+        click.echo(f"    {readers(in_doubt)} in doubt from an earlier run: a run that cannot "
+                   f"settle them exits 1 (newsletter status {post.name})")
 
 
 def _show_welcome_plan(settings, now: dt.datetime, broadcasting: set[str]

@@ -66,7 +66,11 @@ def _finish(reports, as_json: bool, dry_run: bool = False) -> None:
         click.echo("Nothing is in doubt.")
     for report in reports if not as_json else ():
         _print(report, dry_run)
-    if any(report.still for report in reports):
+    still = {report.post_id: sum(report.still.values()) for report in reports if report.still}
+    if still:  # on stderr too: what cron mails when a job's output goes elsewhere
+        posts = ", ".join(f"{post_id} ({count})" for post_id, count in still.items())
+        click.echo(f"error: {sum(still.values())} reader(s) still in doubt: {posts}; "
+                   "`newsletter status POST` lists them and what to do", err=True)
         raise click.exceptions.Exit(1)
 
 

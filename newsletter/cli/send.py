@@ -10,6 +10,7 @@ import click
 
 from newsletter.cli import Site, pass_site
 from newsletter.cli.echo import counted, echo_findings, empty_list, warn_skipped_rows
+from newsletter.cli.progress import ProgressLine
 from newsletter.cli.send_summary import (
     note_recovered,
     nothing_left,
@@ -18,7 +19,6 @@ from newsletter.cli.send_summary import (
     print_report,
     send_exit_code,
 )
-from newsletter.cli.progress import ProgressLine
 from newsletter.errors import InputError
 
 # Subscriber files this large (~20,000 readers) take a noticeable time to count when the
@@ -239,7 +239,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                 return 1
             nothing_left(who, post, left, provider_name)
             return 1 if left[State.IN_DOUBT] else 0
-    print_report(report, post, total, recovered, left, provider_name)
+    print_report(report, post, total, left, provider_name)
     if report.limit_reached:
         print_limit(settings, report, post, total, tags)
     return send_exit_code(report, recovered, left)

@@ -26,13 +26,12 @@ def send_exit_code(report, recovered: int, left) -> int:
     return 0 if done and not left[State.IN_DOUBT] else 1
 
 
-def print_report(report, post, total: int | None, recovered: int, left, provider: str) -> None:
+def print_report(report, post, total: int | None, left, provider: str) -> None:
     """The run's outcome, then what earlier runs left (``left``: the post's ledger rows by
-    state after the run; ``recovered``: rows of a dead run found in doubt before it began)."""
+    state after the run, a dead run's found in doubt among them)."""
     from newsletter.sending import State
 
     note_recovered(report.recovered, post)
-    recovered += report.recovered
     for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
     line = (f"Sent {report.sent}, failed {report.failed}, in doubt {report.in_doubt}, "

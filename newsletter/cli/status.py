@@ -156,8 +156,8 @@ def _show_funnel(settings, post_id: str, counter) -> None:
             switch = "opens" if step == "opened" else "clicks"
             click.echo(f"  {step:<13}{'-':>{width}}  not tracked ([tracking] {switch} = true)")
             continue
-        share = funnel.share(count)
-        words = f"{count:>{width}}" + (f"  {share:.1%}" if share is not None else "")
+        share = funnel.share_text(count)
+        words = f"{count:>{width}}" + (f"  {share}" if share else "")
         if step == "bounced" and count:
             words += f" ({funnel.hard_bounced} hard)"
         click.echo(f"  {step:<13}{words}")

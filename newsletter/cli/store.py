@@ -47,7 +47,7 @@ def copy(site, url: str) -> None:
     check_url(url, "--to", "the command line")
     refuse_password(url, "--to", "any user of this machine may read a command line (ps)",
                     "the command line", "remove it; set PGPASSWORD in the environment")
-    migrate_postgresql(url)
+    migrate_postgresql(url, site.settings.site.url, record_site=False)
     with postgres.opened(url) as db:
         claim_for_copy(db, site.settings.site.url)
         tables = copy_tables(site.settings.state_dir, db)

@@ -35,14 +35,14 @@ def status(site: Site) -> None:
         click.echo("Not started: list its posts in [welcome] posts and set enabled = true in "
                    "newsletter.toml (docs/welcome.md); the next send --due then starts it.")
     elif series.enabled_at is None:
-        click.echo("Not started yet: the next send --due starts it; readers who join from "
+        click.echo("Not started yet: the next send --due starts it; readers who sign up from "
                    "then on get it (`newsletter welcome enroll --all` adds everyone else).")
     elif not welcome_.enabled:
         click.echo(f"Started {_when(series.enabled_at, settings)}, turned off since: nobody gets "
                    "it until [welcome] enabled = true again.")
     else:
-        click.echo(f"Started {_when(series.enabled_at, settings)}: readers who joined since "
-                   "get it" + (f"; everyone on the list was enrolled "
+        click.echo(f"Started {_when(series.enabled_at, settings)}: readers who signed up since "
+                   "get it (an import's only with --welcome)" + (f"; everyone on the list was enrolled "
                                f"{_when(series.enrolled_all_at, settings)}"
                                if series.enrolled_all_at else "") + ".")
     for post, sent, due, waiting in report.rows():

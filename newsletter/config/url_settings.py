@@ -28,8 +28,10 @@ def check_urls(settings: Settings, where: str) -> None:
                                    "number up to 65535")
         if parts and parts.scheme in ("http", "https") and (
                 not parts.hostname or not parts.netloc.strip() or " " in parts.netloc):
-            raise ConfigError(f"{key} {value!r} names no host", where=where,
-                              hint="write the whole address, e.g. https://blog.example.org/")
+            hint = ("write the whole address (https://host/), or leave provider.api_url out "
+                    "to use the provider's own" if key == "provider.api_url"
+                    else "write the whole address, e.g. https://blog.example.org/")
+            raise ConfigError(f"{key} {value!r} names no host", where=where, hint=hint)
 
 
 def check_unsubscribe_url(url: str, site_url: str, where: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, first_of, join_url, url_path
 from newsletter.generators.settings_files import (
@@ -22,6 +23,7 @@ from newsletter.generators.settings_files import (
     js_boolean,
     js_string,
     read_text,
+    remark_math,
     site_info,
 )
 from newsletter.generators.slugs import github_slug
@@ -54,12 +56,14 @@ class Astro(Generator):
             return config.name
         return "package.json" if depends_on(root, "astro") else None
 
-    def markdown_options(self) -> dict[str, bool]:
+    def markdown_options(self) -> dict[str, Any]:
         """``markdown.smartypants`` and ``markdown.gfm`` (bare addresses linked) of the
         settings: both on unless set to ``false`` (docs.astro.build, configuration reference)."""
-        return {option: False for option, key in (("smart_punctuation", "smartypants"),
-                                                   ("autolinks", "gfm"))
-                if js_boolean(self.config_text, key) is False}
+        options: dict[str, Any] = {
+            option: False for option, key in (("smart_punctuation", "smartypants"),
+                                              ("autolinks", "gfm"))
+            if js_boolean(self.config_text, key) is False}
+        return options | remark_math(self.root)
 
     def info(self) -> SiteInfo:
         # The blog template keeps its name in src/consts.ts: export const SITE_TITLE = '...';

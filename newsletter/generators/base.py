@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Callable, ClassVar, Protocol
 
 from newsletter.generators.settings_files import SiteInfo
@@ -102,9 +102,14 @@ class Generator:
         """The blog's title, address, time zone and language, as its settings say them."""
         return SiteInfo()
 
-    def markdown_options(self) -> dict[str, bool]:
+    def markdown_options(self) -> dict[str, Any]:
         """How the site's settings change its renderer's defaults (``Dialect`` fields)."""
         return {}
+
+    def reads_as_mdx(self, path: PurePath) -> bool:
+        """Whether the generator reads the post file at ``path`` as MDX (its imports, JSX and
+        ``{expressions}`` the site's code): an ``.mdx`` file."""
+        return path.suffix.lower() == ".mdx"
 
     def ignore_file(self) -> str | None:
         """The file listing what the generator must not build, when it builds the site's root

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, folder_setting, path_id
 from newsletter.generators.settings_files import (
@@ -20,6 +21,7 @@ from newsletter.generators.settings_files import (
     js_object,
     js_string,
     read_text,
+    remark_math,
     site_info,
 )
 
@@ -47,8 +49,8 @@ class Contentlayer(Generator):
         return site_info("data/siteMetadata.js", metadata.get("title"),
                          metadata.get("siteUrl"), None, metadata.get("language"))
 
-    def markdown_options(self) -> dict[str, bool]:
-        return {"smart_punctuation": False}  # remark-gfm, no smartypants
+    def markdown_options(self) -> dict[str, Any]:
+        return {"smart_punctuation": False} | remark_math(self.root)  # no smartypants
 
     @property
     def content_root(self) -> Path:

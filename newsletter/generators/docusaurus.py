@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import (
@@ -34,6 +34,7 @@ from newsletter.generators.settings_files import (
     js_boolean,
     js_object,
     js_string,
+    remark_math,
     site_info,
 )
 
@@ -70,8 +71,15 @@ class Docusaurus(Generator):
             url = url.rstrip("/") + self.base_path
         return site_info(self.evidence, js_string(self.config_text, "title"), url)
 
-    def markdown_options(self) -> dict[str, bool]:
-        return {"smart_punctuation": False}  # no smartypants in Docusaurus's remark
+    def markdown_options(self) -> dict[str, Any]:
+        return {"smart_punctuation": False} | remark_math(self.root)  # no smartypants
+
+    def reads_as_mdx(self, path: PurePath) -> bool:
+        """Docusaurus reads ``.md`` files as MDX too, unless its settings say
+        ``markdown: { format: 'detect' }`` (or ``'md'``): CommonMark for ``.md``."""
+        if path.suffix.lower() == ".md":
+            return js_string(self.config_text, "format") not in ("detect", "md")
+        return super().reads_as_mdx(path)
 
     @property
     def _folder(self) -> str:

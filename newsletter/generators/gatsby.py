@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id, url_path
 from newsletter.generators.settings_files import (
@@ -21,6 +22,7 @@ from newsletter.generators.settings_files import (
     js_object,
     js_string,
     read_data,
+    remark_math,
     site_info,
 )
 
@@ -48,6 +50,9 @@ class Gatsby(Generator):
         if (root / "content" / "config.json").is_file() and (root / "content" / "posts").is_dir():
             return "content/config.json"  # Lumen keeps its settings there
         return "package.json" if depends_on(root, "gatsby") else None
+
+    def markdown_options(self) -> dict[str, Any]:
+        return remark_math(self.root)
 
     def info(self) -> SiteInfo:
         if self.lumen.get("title") or self.lumen.get("url") or self.lumen.get("siteUrl"):

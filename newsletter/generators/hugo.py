@@ -47,7 +47,7 @@ class Hugo(Generator):
         self.post_sections: tuple[str, ...] = ()
         self._read: dict[Path, dict[str, Any]] = {}  # _index files' front matter, for cascade
 
-    def markdown_options(self) -> dict[str, bool]:
+    def markdown_options(self) -> dict[str, Any]:
         return goldmark_options(self.config)
 
     @classmethod

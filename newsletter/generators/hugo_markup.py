@@ -4,7 +4,8 @@ the email's Markdown dialect (newsletter/render/dialects.py).
 Hugo's defaults: raw HTML is not shown (``renderer.unsafe = false``: Goldmark writes
 ``<!-- raw HTML omitted -->`` in its place), the typographer sets quotes, dashes and ellipses
 (``extensions.typographer.disable = false``; before Hugo 0.112 ``typographer`` was a bool), and
-bare addresses are links (``extensions.linkify = true``).
+bare addresses are links (``extensions.linkify = true``), and math is not read
+(``extensions.passthrough.enable = false``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def goldmark_options(config: dict[str, Any]) -> dict[str, bool]:
-    """``raw_html``, ``smart_punctuation`` and ``autolinks`` as the site's ``[markup.goldmark]``
-    (keys in lower case) sets them, Hugo's defaults otherwise."""
+def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
+    """``raw_html``, ``smart_punctuation``, ``autolinks`` and the math delimiters as the site's
+    ``[markup.goldmark]`` (keys in lower case) sets them, Hugo's defaults otherwise."""
     goldmark = _table(_table(config, "markup"), "goldmark")
     extensions = _table(goldmark, "extensions")
     typographer = extensions.get("typographer", True)
@@ -22,7 +23,22 @@ def goldmark_options(config: dict[str, Any]) -> dict[str, bool]:
         typographer = typographer.get("disable") is not True
     return {"raw_html": _table(goldmark, "renderer").get("unsafe") is True,
             "smart_punctuation": typographer is not False,
-            "autolinks": extensions.get("linkify", True) is not False}
+            "autolinks": extensions.get("linkify", True) is not False,
+            **_passthrough(_table(extensions, "passthrough"))}
+
+
+def _passthrough(passthrough: dict[str, Any]) -> dict[str, Any]:
+    """The delimiters of the passthrough extension (Hugo's way to math: the text between them
+    is left as written for KaTeX or MathJax), ``math_blocks`` and ``math_inline``: pairs of
+    non-empty strings, as the site lists them; none while it is not enabled."""
+    if passthrough.get("enable") is not True:
+        return {}
+    delimiters = _table(passthrough, "delimiters")
+    return {f"math_{kind}": tuple(
+        (pair[0], pair[1]) for pair in delimiters.get(key) or ()
+        if isinstance(pair, list) and len(pair) == 2
+        and all(isinstance(mark, str) and 0 < len(mark) <= 10 for mark in pair))
+        for kind, key in (("blocks", "block"), ("inline", "inline"))}
 
 
 def _table(table: dict[str, Any], key: str) -> dict[str, Any]:

@@ -69,7 +69,7 @@ class Jekyll(Generator):
         CommonMark converter plugin."""
         return "commonmark" if self._commonmark_converter() else "kramdown"
 
-    def markdown_options(self) -> dict[str, bool]:
+    def markdown_options(self) -> dict[str, Any]:
         """For a CommonMark converter, its ``commonmark:`` options and extensions: smart
         punctuation with SMART, bare addresses linked with ``autolink`` (on by default only
         for GitHub's flavour, as jekyll-commonmark-ghpages sets it)."""

@@ -11,6 +11,7 @@ are in ``public/``. Found by ``next`` in ``package.json`` beside ``_posts`` and 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
 from newsletter.generators.settings_files import depends_on, first_file
@@ -28,7 +29,7 @@ class NextBlogStarter(Generator):
             return "package.json"
         return None
 
-    def markdown_options(self) -> dict[str, bool]:
+    def markdown_options(self) -> dict[str, Any]:
         return {"smart_punctuation": False, "autolinks": False}  # remark-html, no plugins
 
     @property

@@ -189,6 +189,15 @@ def without_js_comments(text: str) -> str:
     return _STRING_OR_COMMENT.sub(lambda match: match.group(1) or "", text)
 
 
+def remark_math(root: Path) -> dict[str, Any]:
+    """The math delimiters of a remark site whose package.json has remark-math (or Gatsby's
+    gatsby-remark-katex, which reads math the same way): ``$$...$$`` and ``$...$``, as the
+    options of the email's Markdown dialect; none without it (a ``$`` is a dollar)."""
+    if depends_on(root, "remark-math") or depends_on(root, "gatsby-remark-katex"):
+        return {"math_blocks": (("$$", "$$"),), "math_inline": (("$", "$"),)}
+    return {}
+
+
 def depends_on(root: Path, package: str) -> bool:
     """True when package.json lists ``package`` among its (dev) dependencies."""
     text = read_text(root / "package.json")

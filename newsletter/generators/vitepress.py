@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from newsletter.generators.base import (
     Entry,
@@ -73,7 +74,7 @@ class VitePress(Generator):
         return site_info(self.evidence, js_string(self.config_text, "title"), url, None,
                          js_string(self.config_text, "lang"))
 
-    def markdown_options(self) -> dict[str, bool]:
+    def markdown_options(self) -> dict[str, Any]:
         return {"autolinks": True}  # VitePress turns markdown-it's linkify on
 
     @property

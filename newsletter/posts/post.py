@@ -71,6 +71,14 @@ class Post:
         """The slug's last segment: the short name used in folders and messages."""
         return short_name(self.id) or self.path.stem
 
+    @property
+    def mdx(self) -> bool:
+        """Whether the post is MDX as its generator reads it (an ``.mdx`` file; Docusaurus's
+        ``.md`` files too): its imports, JSX and ``{expressions}`` are the site's code."""
+        if self.site is not None:
+            return self.site.generator.reads_as_mdx(self.path)
+        return self.path.suffix.lower() == ".mdx"
+
 
 def short_name(post_id: str) -> str:
     """A post id's last segment (``/posts/hello/`` -> ``hello``), "" when it has none."""

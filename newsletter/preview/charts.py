@@ -28,14 +28,10 @@ def funnel_rows(funnel: Funnel) -> list[tuple[str, str, int | None, float | None
     return [(step, STEP_NAMES[step], count, funnel.share(count)) for step, count in steps]
 
 
-def share_text(share: float | None) -> str:
-    return "" if share is None else f"{share:.1%}"
-
-
 def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
     """Horizontal bars, one per step, as long as its share of the readers accepted."""
     rows = funnel_rows(funnel)
-    words = [f"{count:,}" + (f" · {share_text(share)}"
+    words = [f"{count:,}" + (f" · {funnel.share_text(count)}"
                              if share is not None and step != "accepted" else "")
              for step, _, count, share in rows if count is not None]
     # The longest figure must fit beside a full bar: bars are shorter for a list of millions.

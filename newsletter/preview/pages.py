@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+import lxml.html
 
 from newsletter.check import Finding
 from newsletter.config import Settings
@@ -128,7 +129,7 @@ def post_page(settings: Settings, post: Post, now: dt.datetime, links: PageLinks
     return render_page(
         "post.html", settings, now, links,
         post=post, email=email, status_class=status_class, status_text=status_text,
-        date=_date_text(settings, post), inbox=_inbox(settings, email.preheader, size),
+        date=_date_text(settings, post), inbox=_inbox(settings, _inbox_text(email), size),
         findings=findings, size=size,
         views=email_views(html), remote_hosts=_remote_hosts(html),
         widths={"desktop": DESKTOP_WIDTH, "phone": PHONE_WIDTH},
@@ -237,6 +238,14 @@ def _row(settings, post, now, sent, since, held, links) -> Row:
 
 def _date_text(settings: Settings, post: Post) -> str:
     return post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d %H:%M") if post.date else ""
+
+
+def _inbox_text(email: Email) -> str:
+    """What an inbox shows after the subject: the preheader, else the first words of the email,
+    which clients read from the start of its body (the masthead, the title, the date...)."""
+    if email.preheader:
+        return email.preheader
+    return " ".join(lxml.html.document_fromstring(email.html).body.text_content().split())
 
 
 def _inbox(settings: Settings, preheader: str | None, size: dict) -> dict:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from newsletter.config import Settings
 from newsletter.posts import load_posts
-from newsletter.preview.charts import funnel_chart, funnel_rows, list_chart, share_text
+from newsletter.preview.charts import funnel_chart, funnel_rows, list_chart
 from newsletter.preview.pages import PageLinks, render_page
 from newsletter.sending import Funnel, ledger_counts, list_history, open_events, post_funnel
 
@@ -54,7 +54,7 @@ def _post_report(settings, post_id, known, counter, events, number) -> PostRepor
     funnel = post_funnel(settings, post_id, counter, events)
     post = known.get(post_id)
     rows = [(step, name, "not tracked" if count is None else f"{count:,}",
-             "" if step == "accepted" else share_text(share))
-            for step, name, count, share in funnel_rows(funnel)]
+             "" if step == "accepted" else funnel.share_text(count))
+            for step, name, count, _ in funnel_rows(funnel)]
     return PostReport(post_id, post.title if post else post_id, funnel,
                       funnel_chart(funnel, f"funnel-{number}"), rows)

@@ -40,11 +40,12 @@ def github_slug(text: str) -> str:
 
 
 def drop_permalinks(root: lxml.html.HtmlElement) -> None:
-    """Remove each same-page link in a heading that holds no word (``#``, ``¶``, an icon)."""
+    """Remove each same-page link in a heading that holds no word (``#``, ``¶``, an icon drawn
+    in SVG); a picture is the post's."""
     for heading in root.iter(*HEADINGS):
         for link in list(heading.iter("a")):
             words = link.text_content()
-            if (link.get("href") or "").startswith("#") and not any(
+            if (link.get("href") or "").startswith("#") and link.find(".//img") is None and not any(
                     unicodedata.category(char)[0] in "LN" for char in words):
                 link.drop_tree()  # its tail stays
 

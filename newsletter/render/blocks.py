@@ -14,6 +14,9 @@
 - A quote that opens with an alert's marker (GitHub's ``> [!NOTE]``, Obsidian's ``> [!tip] A
   title``, which Hugo, Astro and Obsidian blogs show as a note box) opens with its label in bold
   instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
+- A footnote's way back, ``↩``, is followed by U+FE0E, which asks for the character's text
+  form: iOS and macOS Mail otherwise draw it as a blue emoji key (kramdown and markdown-it add
+  it for the same reason).
 - A long word without spaces outside code (a URL written out) gets ``<wbr>`` break points after
   each ``/`` and before ``. ? & = # _ ~``, so it wraps where a reader expects, in a table cell
   too, and in clients that ignore ``overflow-wrap``.
@@ -37,18 +40,23 @@ BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 # A style declaration that sets a text or background colour.
 _COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
 _OWN_COLOURS = "own-colours"
+_BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
 # An alert's marker at the start of a quote, with Obsidian's fold sign and title.
 _ALERT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*([^\n]*)")
 
 
 def shape_blocks(root: lxml.html.HtmlElement) -> None:
-    """Task list items, highlighted code, alerts, soft breaks and scrollable tables, in place."""
+    """Task list items, highlighted code, alerts, footnotes' way back, soft breaks and
+    scrollable tables, in place."""
     for item in root.iter("li"):
         _task_item(item)
     for block in root.iter("pre"):
         _keep_own_colours(block)
     for quote in root.iter("blockquote"):
         _alert_label(quote)
+    for link in root.iter("a"):
+        if "footnote-backref" in link.classes and link.text == _BACK:
+            link.text = _BACK + _TEXT_FORM
     _soft_breaks(root)
     for table in list(root.iter("table")):
         parent = table.getparent()

@@ -29,6 +29,7 @@ from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
 from newsletter.render.effort import check_quotes_work
 from newsletter.render.kramdown import kramdown_plugin
+from newsletter.render.latex import math_plugin
 from newsletter.render.raw_html import SUMMARY_DIVIDER, TAG, written_tags
 
 _THREAD = threading.local()
@@ -95,6 +96,8 @@ def _parser(dialect: Dialect) -> MarkdownIt:
         md.core.ruler.push("autolinks", autolinks)
     if dialect.kramdown:
         md.use(kramdown_plugin)
+    if dialect.math_blocks or dialect.math_inline:
+        md.use(math_plugin, dialect.math_blocks, dialect.math_inline)
     md.core.ruler.after("block", "heading_attributes", heading_attributes)
     md.validateLink = _any_link
     md.normalizeLink = _as_written

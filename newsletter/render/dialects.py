@@ -15,7 +15,8 @@ punctuation (Goldmark's typographer, kramdown's smart quotes, Astro's and the Ga
 smartypants; not Eleventy, not Zola), bare ``www.`` and ``https://`` addresses made links
 (Goldmark's linkify, remark-gfm), raw HTML (Goldmark omits the post's own unless the site says
 ``unsafe = true``; the HTML of a shortcode shows either way), and kramdown's attribute lists and
-``{:toc}``. A table goes on through a row indented four spaces in Goldmark, which builds tables
+``{:toc}``, and math (kramdown's ``$$``, Hugo's passthrough delimiters, remark-math's ``$``), shown
+as its LaTeX. A table goes on through a row indented four spaces in Goldmark, which builds tables
 from a paragraph's lines; GitHub (cmark-gfm), remark and markdown-it end it there, the row
 being code. A site's settings change its generator's defaults (``markdown_options``: Hugo's
 ``[markup.goldmark]``), when the post is read in that generator's dialect.
@@ -43,6 +44,9 @@ class Dialect:
     raw_html: bool = True  # False: the HTML the post writes is omitted (Goldmark's default)
     indented_rows: bool = False  # a table row indented 4 spaces is a row, not code (Goldmark)
     indented_code: bool = True  # False: indented lines are text (MDX has no indented code)
+    # Math delimiters, (opening, closing): a block's (or within text), and within text only
+    math_blocks: tuple[tuple[str, str], ...] = ()
+    math_inline: tuple[tuple[str, str], ...] = ()
 
 
 PYTHON_MARKDOWN = Dialect("python-markdown", commonmark=False)
@@ -51,7 +55,7 @@ DIALECTS = {dialect.name: dialect for dialect in (
     Dialect("commonmark"),
     Dialect("goldmark", raw_html=False, indented_rows=True),
     Dialect("remark"),
-    Dialect("kramdown", autolinks=False, kramdown=True),
+    Dialect("kramdown", autolinks=False, kramdown=True, math_blocks=(("$$", "$$"),)),
     Dialect("markdown-it", smart_punctuation=False, autolinks=False),
     Dialect("pulldown-cmark", smart_punctuation=False, autolinks=False),
 )}
@@ -64,7 +68,7 @@ def markdown_dialect(settings: Settings, post: Post) -> Dialect:
     dialect = DIALECTS.get(chosen, PYTHON_MARKDOWN)
     if generator and dialect.name == generator.markdown:  # the site's settings apply
         dialect = replace(dialect, **generator.markdown_options())
-    if dialect.commonmark and post.path.suffix.lower() == ".mdx":
+    if dialect.commonmark and post.mdx:
         # MDX reads indented lines as text: components' content is indented inside them
         return replace(dialect, indented_code=False)
     return dialect

@@ -56,7 +56,7 @@ from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
 from newsletter.render.tags import TemplateProblem, expand_post
-from newsletter.render.text import fragment_to_text
+from newsletter.render.text import columns, fragment_to_text
 
 RECIPIENT_FIELDS = ("unsubscribe_url", "email")
 PLACEHOLDERS = {name: f"%%{name}%%" for name in RECIPIENT_FIELDS}
@@ -246,6 +246,7 @@ def _read_stylesheet(templates_dir: Path) -> str:
     try:
         if not path.is_file():
             raise FileNotFoundError(path)
+        _refuse_linked_outside(templates_dir, path)
         if (size := path.stat().st_size) > MAX_STYLESHEET_BYTES:
             raise TemplateError(f"the stylesheet is {size / 2**20:.1f} MB; over 1 MB is refused",
                                 where=f"templates/{STYLESHEET}",
@@ -259,18 +260,41 @@ def _read_stylesheet(templates_dir: Path) -> str:
                             hint="save the file as UTF-8") from None
 
 
+def _refuse_linked_outside(templates_dir: Path, path: Path) -> None:
+    """A template that is a link to a file outside the site folder is refused, as a post or an
+    image is: a pull request's templates/email.txt linked to ~/.ssh/id_rsa would mail it to
+    every reader. A templates folder that is itself a link is the site's."""
+    real = path.resolve()
+    if not any(real.is_relative_to(folder.resolve())
+               for folder in (templates_dir, templates_dir.parent)):
+        raise TemplateError("the template is a link to a file outside the site folder",
+                            where=f"templates/{path.name}",
+                            hint="copy the file into templates/ instead of linking to it")
+
+
+class _SiteTemplates(jinja2.FileSystemLoader):
+    """Jinja2's loader of the templates folder, for templates of the site only."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        source, filename, uptodate = super().get_source(environment, template)
+        _refuse_linked_outside(Path(self.searchpath[0]), Path(filename))
+        return source, filename, uptodate
+
+
 # Compiling the templates costs more than rendering them; the loader checks the files' mtimes
 # on every use, so edits (preview --serve) are still picked up.
 @functools.lru_cache(maxsize=8)
 def _environment(templates_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+    environment = jinja2.Environment(
+        loader=_SiteTemplates(templates_dir),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["columns"] = columns  # a title's underline in the text part
+    return environment
 
 
 def _render_template(environment: jinja2.Environment, name: str, context: dict) -> str:

@@ -7,6 +7,7 @@ hold, so a send or preview of a post whose images are prepared never loads Pillo
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 
 from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
@@ -18,7 +19,15 @@ from newsletter.errors import ContentError
 READABLE = ("JPEG", "PNG", "GIF", "WEBP", "AVIF", "BMP", "TIFF")
 KEPT = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF"}  # formats every mail client shows
 MAX_PIXELS = 100_000_000  # decoding more would take gigabytes of memory
+# A GIF of a million 1-pixel frames is 25 MB, and took an hour of CPU to re-encode. Ten
+# seconds at 30 frames a second is 300.
+MAX_FRAMES = 1000
+MAX_JPEG_HEIGHT = 65_500  # libjpeg's limit (a strip 1 pixel wide is within MAX_PIXELS)
 JPEG_QUALITY = 85
+# What Pillow's decoders raise on a damaged file: a truncated GIF an IndexError, a TIFF whose
+# strip offset is a fraction a TypeError, a bad header a struct.error.
+DAMAGED = (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, IndexError,
+           KeyError, TypeError, struct.error, ZeroDivisionError)
 # Formats Pillow cannot read that writers try, with what to do instead.
 UNSUPPORTED = {
     (b"<svg", b"<?xml"): "SVG is not shown by Gmail or Outlook; export it as PNG",
@@ -31,7 +40,10 @@ def prepared_pixels(original: bytes, max_width: int, file_name: str, where: str
                     ) -> tuple[str, bytes, tuple[int, int]]:
     """(format, bytes, (width, height)) of the prepared image."""
     with warnings.catch_warnings():
-        # Pillow only warns about an image just over its own pixel limit: refuse it all the same.
+        # Pillow's warnings about a file's odd tags are no line for the writer: the file is
+        # prepared or refused. It only warns about an image just over its own pixel limit:
+        # refuse that all the same.
+        warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(original), formats=READABLE)
@@ -39,6 +51,9 @@ def prepared_pixels(original: bytes, max_width: int, file_name: str, where: str
                 raise Image.DecompressionBombError("too many pixels")
             target = KEPT.get(image.format)
             if target == "GIF":  # every frame is decoded: count them all
+                if _more_frames_than(image, MAX_FRAMES):
+                    raise ContentError(f"image {file_name} has more than {MAX_FRAMES:,} frames",
+                                       where=where, hint="export a shorter animation")
                 if image.n_frames * image.width * image.height > MAX_PIXELS:
                     raise Image.DecompressionBombError("too many pixels in its frames")
                 return "GIF", *_gif(image, max_width)
@@ -47,13 +62,32 @@ def prepared_pixels(original: bytes, max_width: int, file_name: str, where: str
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ContentError(f"image {file_name} has too many pixels to prepare", where=where,
                                hint="export a smaller copy for the post") from None
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
+        except DAMAGED as error:
             raise ContentError(f"image {file_name} cannot be read ({_why(error)})",
                                where=where, hint=_hint(original)) from None
+        except OverflowError:  # Pillow adds up the delays of identical frames: 16 bits hold them
+            raise ContentError(f"image {file_name} shows one frame for over 655 s, more than a "
+                               "GIF can say", where=where,
+                               hint="export it again with shorter delays") from None
     image = _narrower(image, max_width)
     if target is None:  # WebP, AVIF, BMP, TIFF: not every client shows them
         target = "PNG" if image.mode in ("RGBA", "LA") else "JPEG"
+    if target == "JPEG" and image.height > MAX_JPEG_HEIGHT:
+        raise ContentError(f"image {file_name} would be {image.height:,} pixels tall in the "
+                           f"email, past the {MAX_JPEG_HEIGHT:,} a JPEG holds", where=where,
+                           hint="crop it, or split it into several images")
     return target, _encode(image, target), image.size
+
+
+def _more_frames_than(image: Image.Image, limit: int) -> bool:
+    """Whether ``image`` has a frame past ``limit``, found without reading the frames after it."""
+    try:
+        image.seek(limit)
+    except EOFError:
+        return False
+    finally:
+        image.seek(0)
+    return True
 
 
 def _upright_srgb(image: Image.Image) -> Image.Image:

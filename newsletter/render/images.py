@@ -15,6 +15,7 @@ readers need. Where the ``src`` points depends on ``[images] mode`` (docs/images
 from __future__ import annotations
 
 import base64
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -224,18 +225,39 @@ def _first_of(problems: list[ContentError]) -> ContentError:
 
 
 class _SourceLines:
-    """``file:line`` of each image reference in the post's body, in the order they appear."""
+    """``file:line`` of each image reference in the post's body, in the order they appear.
+
+    A plain search from the last reference found (they come in the body's order), else from
+    the body's start, and the line by bisection: a regular expression and a count of lines
+    from the body's start for each reference took eight minutes over a post of 20,000 images.
+    """
 
     def __init__(self, settings: Settings, post: Post):
         self.file = site_relative(settings, Path(post.path))
         self.body, self.first_line = post.body, post.body_line
-        self.next_search: dict[str, int] = {}
+        self.next_search: dict[str, int] = {}  # a reference used again: after its last place
+        self.cursor = 0
+        self.line_ends = [found.start() for found in re.finditer("\n", self.body)]
 
     def where(self, src: str) -> str:
-        # The reference as a whole: "image.jpg" is not the end of "/media/image.jpg".
-        pattern = re.compile(rf"(?<![\w./%-]){re.escape(src)}(?![\w./%-])")
-        match = pattern.search(self.body, self.next_search.get(src, 0))
-        if match is None:
+        starts = [self.next_search[src]] if src in self.next_search else [self.cursor, 0]
+        at = next((at for start in starts if (at := self._find(src, start)) >= 0), -1)
+        if at < 0:
             return self.file
-        self.next_search[src] = match.end()
-        return f"{self.file}:{self.first_line + self.body.count(chr(10), 0, match.start())}"
+        self.next_search[src] = self.cursor = at + len(src)
+        return f"{self.file}:{self.first_line + bisect.bisect_left(self.line_ends, at)}"
+
+    def _find(self, src: str, start: int) -> int:
+        at = self.body.find(src, start) if src else -1
+        while at >= 0 and not self._whole(at, at + len(src)):
+            at = self.body.find(src, at + 1)
+        return at
+
+    def _whole(self, start: int, end: int) -> bool:
+        """The reference as a whole: "image.jpg" is not the end of "/media/image.jpg"."""
+        return not (start and _in_a_path(self.body[start - 1])
+                    or end < len(self.body) and _in_a_path(self.body[end]))
+
+
+def _in_a_path(char: str) -> bool:
+    return char.isalnum() or char in "_./%-"

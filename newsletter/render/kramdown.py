@@ -14,7 +14,8 @@
   contents: each heading (not those marked ``.no_toc``) linked by its id, nested by level, as
   kramdown builds it. Those links go to the post on the blog (docs/email.md#fragment-links). A
   second one is dropped.
-- Math, ``$$...$$``, is shown as the LaTeX it is, as code (:mod:`newsletter.render.kramdown_math`).
+- Math, ``$$...$$``, is shown as the LaTeX it is, as code (:mod:`newsletter.render.latex`, which
+  the kramdown dialect's ``math_blocks`` turn on).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from markdown_it.token import Token
 
 from newsletter.render.anchors import HEADINGS
 from newsletter.render.attribute_lists import set_attributes
-from newsletter.render.kramdown_math import math_plugin
 
 _BLOCK_IAL = re.compile(r"\{:([^{}\n]*)\}[ \t]*")
 _COMMENT_OPEN = re.compile(r"\{::comment\}[ \t]*")
@@ -60,7 +60,6 @@ def kramdown_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("block", "kramdown_ial_apply", _apply_attribute_lines)
     md.core.ruler.after("kramdown_ial_apply", "kramdown_markdown_in_html", _markdown_in_html)
     md.core.ruler.push("kramdown_span_ial", _drop_span_attributes)
-    md.use(math_plugin)
 
 
 def _attribute_line(state: StateBlock, start: int, end: int, silent: bool) -> bool:

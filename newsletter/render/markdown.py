@@ -38,6 +38,7 @@ from newsletter.render.effort import InlineBudget, check_source_work, located_in
 from newsletter.render.image_files import is_local
 from newsletter.render.inline import use_linear_inline
 from newsletter.render.inlining import without_void_end_tags
+from newsletter.render.players import replace_players
 from newsletter.urls import split_url
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "smarty", "def_list
 # The content column is 600 px minus 2 x 40 px padding; classic Outlook ignores CSS widths on
 # images, so every image gets a width attribute no larger than this (docs/email.md#images).
 MAX_IMAGE_WIDTH = 520
+# An emoji pasted as a picture: the class WordPress and jemoji give it, its size the text's.
+EMOJI, EMOJI_SIZE = "emoji", 20
 # The attribute holding each linking element's URL.
 URL_ATTRIBUTES = {"a": "href", "img": "src"}
 # Other elements' URLs, made absolute like links: a video's file and still image.
@@ -74,6 +77,8 @@ _DIMENSION = re.compile(r"[ \t\n\f\r]*([0-9]+(?:\.[0-9]+)?)(%?)")
 # A style's width in pixels or percent (style="width: 300px"), not its max-width or min-width.
 _STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([0-9]+(?:\.[0-9]+)?)(?:px|(%))\s*"
                           r"(?:!important\s*)?(?:;|$)", re.IGNORECASE)
+# A style declaration of an image's width or height (not its max- or min-).
+_SIZE = re.compile(r"\s*(?:width|height)\s*:", re.IGNORECASE)
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
 # lxml refuses most of them in attribute values.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -92,6 +97,7 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
     source = _TERMINAL_CODES.sub("", source)
     root = lxml.html.fragment_fromstring(_markdown_html(source, dialect, written),
                                          create_parent="div")
+    replace_players(root)
     drop_permalinks(root)
     add_heading_ids(root)
     if dialect.kramdown:  # a CommonMark dialect
@@ -154,7 +160,10 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
                 element.set("alt", "")  # marks it decorative for screen readers (docs/email.md#images)
             if is_local(written):
                 continue  # a file of the site: newsletter.render.images finds and sizes it
-            _cap_width(element)
+            if EMOJI in element.classes:
+                _emoji_size(element)
+            else:
+                _cap_width(element)
         url = email_url(written, page_url, kept_ids)
         if url:
             element.set(attribute, url)
@@ -223,11 +232,28 @@ def fluid_images(root: lxml.html.HtmlElement) -> None:
     """Give each image with a width attribute ``width:100%; max-width:<width>px``: it shrinks
     with a phone's screen even where the client drops the ``<style>`` block, as a width
     attribute alone does not (its pixels widen the table around it). A style the post wrote
-    comes after, so it wins."""
+    comes after, so it wins, but for its width and height: the width attribute holds the width
+    (:func:`display_width`), and a fixed ``width:800px`` or ``height:300px`` would keep the
+    picture wider than a phone, or out of shape once its width is capped."""
     for image in root.iter("img"):
         width = image.get("width", "").strip()
-        if width.isdigit() and int(width):
-            image.set("style", f"width:100%; max-width:{width}px; {image.get('style', '')}".strip())
+        if width.isdigit() and int(width) and EMOJI not in image.classes:
+            image.set("style", f"width:100%; max-width:{width}px; {_without_size(image)}".strip())
+
+
+def _without_size(image: lxml.html.HtmlElement) -> str:
+    """The image's style without its width and height declarations."""
+    return "; ".join(declaration.strip() for declaration in image.get("style", "").split(";")
+                     if declaration.strip() and not _SIZE.match(declaration))
+
+
+def _emoji_size(image: lxml.html.HtmlElement) -> None:
+    """An emoji pasted as a picture (WordPress's and jemoji's ``<img class="emoji">``) at the
+    size of the text around it: as a picture of the post, 100% of the column wide, it filled it."""
+    image.set("width", str(EMOJI_SIZE))
+    image.set("height", str(EMOJI_SIZE))
+    if image.get("style"):
+        image.set("style", _without_size(image))
 
 
 def display_width(image: lxml.html.HtmlElement) -> int:

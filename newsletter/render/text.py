@@ -3,7 +3,7 @@
 Conventions (docs/email.md#text-part): links become ``text <url>``, images ``[Image: alt]`` (none
 for ``role="presentation"``), struck-out text ``~~text~~``, headings are underlined, lists keep
 their markers, quotes get ``> ``, code is indented, paragraphs wrap at 72 columns (URLs are never
-broken).
+broken). A heading's underline is as wide as its text is shown (two columns a Chinese character).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import re
 import textwrap
+import unicodedata
 
 import lxml.html
 
@@ -60,7 +61,7 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
         return _wrap(_inline_children(element), width)
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         heading = _one_line(_inline_children(element))
-        return f"{heading}\n{('=' if tag == 'h1' else '-') * len(heading)}"
+        return f"{heading}\n{('=' if tag == 'h1' else '-') * columns(heading)}"
     if tag in ("ul", "ol"):
         return _list(element, width)
     if tag == "blockquote":
@@ -79,6 +80,14 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
     return "\n\n".join(_blocks(element, width))
 
 
+def columns(text: str) -> int:
+    """The columns ``text`` takes in a terminal or a monospaced font: two for each wide
+    character (Chinese, Japanese, Korean, most emoji), none for a combining mark or joiner."""
+    return sum(0 if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+               for char in text)
+
+
 def _preformatted(element: lxml.html.HtmlElement) -> str:
     """A ``<pre>``'s text as written, each ``<br>`` a line break (pasted HTML writes them)."""
     if element.find(".//br") is None:
@@ -90,16 +99,21 @@ def _preformatted(element: lxml.html.HtmlElement) -> str:
 
 
 def _list(element: lxml.html.HtmlElement, width: int) -> str:
+    """The list's items, each under its marker: a tight list's lines together (a nested list
+    right under its item), a loose one's items apart, as its paragraphs are (HTML's rule: a
+    loose list's items hold paragraphs)."""
     items = []
     start = element.get("start", "").strip()  # a list the post resumes: "3." after a code block
     first = int(start) if start.lstrip("-").isdigit() else 1
+    loose = any(child.tag == "p" for item in element.iterchildren("li") for child in item)
+    gap = "\n\n" if loose else "\n"
     for number, item in enumerate(element.iterchildren("li"), start=first):
         marker = f"{number}. " if element.tag == "ol" else "- "
         indent = " " * len(marker)
-        body = "\n\n".join(_blocks(item, width - len(marker)))
+        body = gap.join(_blocks(item, width - len(marker)))
         lines = body.splitlines() or [""]
         items.append("\n".join([marker + lines[0], *(indent + line if line else "" for line in lines[1:])]))
-    return "\n".join(items)
+    return gap.join(items)
 
 
 def _inline_children(element: lxml.html.HtmlElement) -> str:

@@ -168,7 +168,10 @@ def _add_lines(root: Path, name: str, lines: tuple[str, ...], report: InitReport
     """Add the ``lines`` the ignore file ``name`` lacks (.gitignore: what the tool makes);
     keep every line it has."""
     path = root / name
-    if path.exists() and not path.is_file():  # a FIFO would wait forever, /dev/zero never end
+    # A FIFO would wait forever, /dev/zero never end, and a link out of the site (a cloned
+    # starter's link to ~/.bashrc) would take the lines elsewhere.
+    if path.exists() and (not path.is_file()
+                          or not path.resolve().is_relative_to(root.resolve())):
         report.skipped.append(name)
         return
     # Git reads it as bytes: a line in Latin-1 (a file named café) is kept as it is.

@@ -98,15 +98,17 @@ class DueRun:
                     or (self.welcome and any(o.problem for o in self.welcome.outcomes)))
 
 
-def send_due(settings: Settings, now: dt.datetime) -> DueRun:
-    """Send every post due at ``now`` to the readers who do not have it yet."""
+def send_due(settings: Settings, now: dt.datetime, clock: dt.datetime | None = None) -> DueRun:
+    """Send every post due at ``now`` to the readers who do not have it yet; ``clock``: when
+    the run really is, for a run at an earlier ``now`` (its messages count against the
+    sending limits when they go out)."""
     run = DueRun()
     try:
         # Locked before anything is read: a run that waits for no one sees the ledger as it is.
         with site_lock(settings), Ledger.open(settings) as ledger:
             if on_postgresql(ledger):  # no lock file there: one run, all hosts
                 ledger.take_due_lock()
-            _send_due(settings, ledger, now, run)
+            _send_due(settings, ledger, now, run, clock or now)
     except SiteLockedError as error:
         run.locked_out = error.message
     return run
@@ -153,7 +155,8 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     return plan, previews
 
 
-def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun) -> None:
+def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun,
+              clock: dt.datetime) -> None:
     ledger.recover()  # before planning: a crashed run's batches are in doubt, never resent
     if DECLARATIONS[settings.provider.name].lookup is not None:
         # Ask the provider about readers in doubt first: those it never took in become
@@ -174,7 +177,7 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun)
         return
     emails = _render(settings, plan, run)
     if emails or settings.welcome.enabled:
-        _send_all(settings, ledger, emails, now, run, (posts, problems))
+        _send_all(settings, ledger, emails, now, run, (posts, problems), clock)
 
 
 def _render(settings: Settings, plan: DuePlan,
@@ -206,10 +209,10 @@ def _prepare(settings: Settings, item: DuePost,
 
 def _send_all(settings: Settings, ledger: Ledger,
               emails: list[tuple[DuePost, Email, list[Finding]]], now: dt.datetime,
-              run: DueRun, loaded: tuple[list, list]) -> None:
+              run: DueRun, loaded: tuple[list, list], clock: dt.datetime) -> None:
     store = open_store(settings)
     provider = make_provider(settings)
-    budget = Budget.open(settings, now)
+    budget = Budget.open(settings, clock)
     try:
         for index, (item, email, warnings) in enumerate(emails):
             post_id = item.post.id

@@ -239,8 +239,10 @@ class PostFinder:
     """Which post an event is about.
 
     The post its message was tagged with, when the ledger holds that post for the reader; else
-    (no tag, or one the ledger does not know, e.g. a provider's tag-safe form of the id) the
-    post the ledger most recently mailed the reader; else None.
+    the post whose id the tag is once punctuation is ignored (a provider's tag-safe form of the
+    id); else (no tag, or the post's tag for another reader) the post the ledger most recently
+    mailed the reader; else None. A tag that names no post of the ledger is another sender's
+    message through the same provider account (an app's password reset, another blog): None.
     """
 
     def __init__(self, state_dir: Path, database: postgres.Database | None = None):
@@ -271,7 +273,10 @@ class PostFinder:
         if tag and self._mailed(reader, [tag]):
             return tag
         loose = _loose(tag)
-        mailed = self._mailed(reader, sorted(self._known_posts(loose)))
+        posts, known = self._known_posts(loose)
+        if tag and not _ours(tag, loose, known):
+            return None
+        mailed = self._mailed(reader, sorted(posts))
         if not mailed:
             return None
         same = [post for post in mailed if loose and _loose(post) == loose]
@@ -287,8 +292,9 @@ class PostFinder:
             f"IN ({', '.join('?' * len(posts))})", (reader, *posts))
         return {post: at for post, state, at in rows if state in MAILED}
 
-    def _known_posts(self, loose: str) -> frozenset[str]:
-        """The ledger's post ids, re-read after a while, or at once when ``loose`` (a tag,
+    def _known_posts(self, loose: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The ledger's post ids and their loose forms, re-read after a while, or at once when
+        ``loose`` (a tag,
         letters and digits only) names none of them: a post sent since. A tag still unknown
         after a fresh read re-reads at most every POST_IDS_MISS seconds."""
         now = time.monotonic()
@@ -305,10 +311,20 @@ class PostFinder:
                     if len(self._unknown) >= UNKNOWN_TAGS:
                         self._unknown.clear()
                     self._unknown.add(loose)
-            return posts
+            return posts, known
 
 
 def _loose(text: str) -> str:
     """Letters and digits only, lower-cased: how a tag a provider made safe still matches."""
     return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+TAG_CUT = 256  # characters of a tag-safe id Resend's tag keeps (providers.safe_label)
+
+
+def _ours(tag: str, loose: str, known: frozenset[str]) -> bool:
+    """Whether ``tag`` (``loose``: its loose form) names one of the ledger's posts (``known``:
+    theirs), perhaps cut short at TAG_CUT characters."""
+    return loose in known or (len(tag) >= TAG_CUT and any(post.startswith(loose)
+                                                           for post in known))
 

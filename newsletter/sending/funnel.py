@@ -61,6 +61,19 @@ class Funnel:
         """``count`` as a share of the readers the provider accepted (None without either)."""
         return None if count is None or not self.sent else count / self.sent
 
+    def share_text(self, count: int | None) -> str:
+        """``count``'s share as reports print it, to a tenth of a percent: one complaint in
+        thousands is "<0.1%", not "0.0%" (as if none), and all but a few ">99.9%", not
+        "100.0%"; "" without a share."""
+        share = self.share(count)
+        if share is None:
+            return ""
+        if 0 < share < 0.0005:
+            return "<0.1%"
+        if 0.9995 <= share < 1:
+            return ">99.9%"
+        return f"{share:.1%}"
+
 
 def post_funnel(settings: Settings, post_id: str, rows: Counter,
                 events: EventStore | None = None) -> Funnel:

@@ -89,6 +89,8 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
     with open_state(settings) as state:
         series_list = series_posts(settings, posts, problems)
         state.settle(ledger)
+        state.reopen(ledger, [post.id for post in series_list
+                              if ledger.may_have_pending(post.id)])
         series = load_series(settings, series_list, state, posts)
         room = None if budget is None else budget.left
         decision = decide(series, roster_of(store), ledger, state, at, room=room,

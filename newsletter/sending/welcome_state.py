@@ -169,6 +169,19 @@ class WelcomeState:
                             f"AND {held.format(f'd.state IN ({marks})')}",
                             [state.value for state in SETTLED])
 
+    def reopen(self, ledger: Ledger, post_ids: Iterable[str]) -> None:
+        """Make due again for ``post_ids`` (posts the ledger flags with pending readers) every
+        reader whose welcome email of one was settled in doubt and since found never sent
+        (`reconcile`): the series sends it, as nothing else would."""
+        mark = self.MARK
+        with self._beside(ledger), self._transaction():
+            for post_id in post_ids:
+                self.db.execute(
+                    f"""UPDATE {self.PROGRESS} SET settled = 0 WHERE settled = 1
+                        AND post_id = {mark} AND address IN (SELECT address
+                        FROM {self.DELIVERIES} WHERE post_id = {mark} AND state = 'pending')""",
+                    (post_id, post_id))
+
     @contextmanager
     def _beside(self, ledger: Ledger) -> Iterator[None]:
         """The ledger's file attached as ``ledger`` for the block."""

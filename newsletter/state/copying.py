@@ -84,8 +84,7 @@ def claim_for_copy(db, site: str) -> None:
         if (site_of := owner.recorded(db)) is not None:
             owner.refuse_another(site_of, site)
             return
-        held = [table for table in ("subscribers", *dict.fromkeys(t.target for t in TABLES),
-                                    "used_tokens")
+        held = [table for table in ("subscribers", *(t.target for t in TABLES), "used_tokens")
                 if db.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]]
         if held:
             raise StoreError(f"is not empty ({', '.join(held)}: rows no copy of this site "

@@ -21,7 +21,10 @@ def site_key(url: str) -> str:
 
 
 def recorded(db) -> str | None:
-    """The address of the site the store holds, or None when it holds no site's yet."""
+    """The address of the site the store holds, or None when it holds no site's yet (or has
+    no table for it yet: a store from before the record, not migrated)."""
+    if db.execute("SELECT to_regclass('newsletter_site')").fetchone()[0] is None:
+        return None
     found = db.execute(READ).fetchone()
     return None if found is None else found[0]
 
@@ -31,18 +34,24 @@ def record(db, site: str) -> None:
                (site_key(site),))
 
 
-def check(db, site: str) -> None:
+def check(db, site: str | None, record_it: bool = True) -> None:
     """The store is ``site``'s, recorded now if it had no site yet (a store from before the
-    record, or a new one); StoreError when it holds another site's state. A read-only server
-    (a standby) records nothing: the primary will."""
+    record, or a new one) and ``record_it``; StoreError when it holds another site's state.
+    A store without the table yet (not migrated) and a read-only server (a standby) record
+    nothing; no ``site``: nothing to check."""
     import psycopg
 
-    if recorded(db) is None:
+    if site is None:
+        return
+    if (holder := recorded(db)) is None:
+        if not record_it:
+            return
         try:
             record(db, site)
-        except psycopg.errors.ReadOnlySqlTransaction:
+        except (psycopg.errors.UndefinedTable, psycopg.errors.ReadOnlySqlTransaction):
             return
-    refuse_another(recorded(db), site)
+        holder = recorded(db)
+    refuse_another(holder, site)
 
 
 def refuse_another(holder: str, site: str) -> None:

@@ -201,8 +201,8 @@ class Database:
     lent to one block at a time. The URL is never shown (it may hold the password).
 
     Every Database a process opens is closed by :func:`close_all` (the CLI does it as each
-    command ends), so none is left holding a server connection. With ``site`` (its `[site]
-    url`), the store is checked to be that site's at the first connection (state/owner.py).
+    command ends), so none is left holding a server connection. With ``site`` (a `[site]
+    url`), the store must be that site's (state/owner.py).
     """
 
     def __init__(self, url: str, pooled: bool = False, site: str | None = None):
@@ -258,17 +258,17 @@ class Database:
                 self._held.db = None
 
     def _migrated_for(self, db: psycopg.Connection, kinds: tuple[Schema, ...]) -> None:
-        if self._site is not None:  # the site's record is a table of the list's kind
-            kinds = (LIST, *kinds)
+        kinds = kinds if self._site is None else (LIST, *kinds)  # the site's record: a list table
         todo = [schema for schema in kinds if schema.kind not in self._migrated]
         if todo:  # what every kind has, in one look; migrated only where one lacks
             have = recorded(db)
             refuse_newer(have)
+            site = self._site if LIST in todo else None  # until it passes, asked each time
+            owner.check(db, site)  # another site's store: refused before it is migrated
             for schema in todo:
                 if schema.missing(have.get(schema.kind, ()), f"{WHERE} ({schema.kind})"):
                     migrate(db, schema)
-            if self._site is not None and LIST in todo:  # until it passes, asked each time
-                owner.check(db, self._site)
+            owner.check(db, site)  # recorded now, in a store just made or from before
             self._migrated.update(schema.kind for schema in todo)
 
     @contextmanager

@@ -33,16 +33,18 @@ def migrate_site(settings) -> list[Migrated]:
         migrate_files(settings.state_dir)
 
 
-def migrate_postgresql(url: str, site: str | None = None) -> list[Migrated]:
-    """Make or migrate every table in the database; StoreError (before any change) when a
-    newer newsletter made one, and (after) when it holds another ``site``'s state."""
+def migrate_postgresql(url: str, site: str, record_site: bool = True) -> list[Migrated]:
+    """Make or migrate every table in the database; StoreError, before any change, when a
+    newer newsletter made one or it holds another ``site``'s state. With ``record_site``,
+    the store is recorded as ``site``'s if it was no site's yet (`store copy` does it itself,
+    only in an empty store)."""
     with postgres.opened(url) as db:
         postgres.refuse_newer(postgres.recorded(db))
+        owner.check(db, site, record_it=False)
         report = [Migrated(f"{postgres.WHERE} ({schema.kind})",
                            tuple(postgres.migrate(db, schema)), len(schema.migrations))
                   for schema in IN_POSTGRESQL]
-        if site is not None:
-            owner.check(db, site)
+        owner.check(db, site, record_it=record_site)
         return report
 
 

@@ -23,6 +23,7 @@ from newsletter.subscribers.kept_readers import CHUNK as KEPT_CHUNK
 from newsletter.subscribers.kept_readers import Keeper, read_kept
 from newsletter.subscribers.list_pass import opened_signature, suppressed_and_repeated
 from newsletter.subscribers.rows import (
+    STATUS_VALUES,
     PlainRows,
     Row,
     Subscriber,
@@ -183,8 +184,13 @@ def _readers(folder: ListFolder, opened: list[tuple[Path, TextIO]], listed: froz
     for (path, label, layout, plain), record, email, status in cells_from(
             folder, opened, problems):
         if suppresses(status):
-            continue  # suppressed (or an unknown status): never sent to, never reported
-        subscriber = plain.subscriber(record, email, status)
+            if status in STATUS_VALUES:
+                continue  # suppressed: never sent to
+            # An unknown status (a typo for "active"?) suppresses too, never guessed, and is
+            # named with the rows the send cannot use, so no reader is left out unsaid.
+            subscriber = None
+        else:
+            subscriber = plain.subscriber(record, email, status)
         if subscriber is None:  # not a plain row: the Row validates it, or says why not
             row = Row(path, label, record.line, row_values(layout, record))
             try:

@@ -50,6 +50,7 @@ from newsletter.subscribers import (
 )
 from newsletter.web.pages import (
     Response,
+    back_link,
     button_form,
     error_heading,
     html_page,
@@ -135,8 +136,10 @@ class NewsletterApp:
         try:
             response = self.respond(Request(environ))
         except HttpError as error:
+            site = self.settings.site
             response = self.page(error.status, error_heading(error.status),
-                                 f"<p>{html.escape(error.message)}</p>", error.headers)
+                                 f"<p>{html.escape(error.message)}</p>"
+                                 + back_link(site.title, site.url), error.headers)
         reason = HTTPStatus(response.status).phrase
         start_response(f"{response.status} {reason}", [
             *response.headers, ("Content-Length", str(len(response.body)))])
@@ -168,7 +171,7 @@ class NewsletterApp:
             if method != "POST":
                 raise HttpError(405, "Webhooks are POSTed.", [("Allow", "POST")])
             return self.webhook(request, provider)
-        raise HttpError(404, "There is nothing here.")
+        raise HttpError(404, "Please check the link: it may have been cut short.")
 
     def confirmation_page(self, address: str) -> Response:
         """GET: a page whose button POSTs back to the same URL; nothing changes here."""
@@ -263,9 +266,9 @@ class NewsletterApp:
     @property
     def way_back(self) -> str:
         """For a reader who unsubscribed by mistake: the blog, where the form is (sign-ups on)."""
-        blog = f'<a href="{html.escape(self.settings.site.url)}">{self.site_name}</a>'
         if self.signups is None:
-            return f"<p>Back to {blog}</p>"
+            return back_link(self.settings.site.title, self.settings.site.url)
+        blog = f'<a href="{html.escape(self.settings.site.url)}">{self.site_name}</a>'
         return f"<p>Changed your mind? You can sign up again on {blog}.</p>"
 
     @property

@@ -17,6 +17,9 @@ FETCH_SCRIPT = """<script>
 document.getElementById("newsletter-signup").addEventListener("submit", function (event) {
   event.preventDefault();
   var form = event.target;
+  var button = form.querySelector("button[type=submit]");
+  if (button.disabled) { return; }  /* pressed again while the first is on its way */
+  button.disabled = true;
   var answer = document.getElementById("newsletter-signup-answer");
   var fields = form.elements;
   var tags = Array.prototype.filter.call(form.querySelectorAll("input[name=tags]"),
@@ -33,7 +36,8 @@ document.getElementById("newsletter-signup").addEventListener("submit", function
     .then(function (reply) { answer.textContent = reply.message; if (reply.ok) { form.reset(); } })
     .catch(function () {
       answer.textContent = "The sign-up did not go through. Please try again later.";
-    });
+    })
+    .then(function () { button.disabled = false; });
 });
 </script>
 """

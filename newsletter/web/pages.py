@@ -17,14 +17,20 @@ PAGE_HEADERS = (
     ("Content-Security-Policy",
      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
 )
+# Dark text on light, or light on dark as the reader's system asks; an address of 300
+# characters without a break wraps rather than widening a phone's page.
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <meta name="robots" content="noindex">
 <title>{heading} · {site}</title>
 <style>body{{font:17px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;
-color:#222;background:#fafafa}}button{{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:6px;
-background:#333;color:#fff;cursor:pointer}}</style></head>
+color:#222;background:#fafafa;overflow-wrap:anywhere}}a{{color:#0645ad}}
+button{{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:6px;
+background:#333;color:#fff;cursor:pointer}}
+@media (prefers-color-scheme:dark){{body{{color:#eee;background:#181818}}a{{color:#8ab4f8}}
+button{{background:#e8e8e8;color:#111}}}}</style></head>
 <body><main><h1>{heading}</h1>{body}</main></body></html>
 """
 
@@ -32,9 +38,12 @@ background:#333;color:#fff;cursor:pointer}}</style></head>
 # The heading of an error page a reader may meet: HTTP's own phrases ("Gone", "Forbidden")
 # read as the server's jargon. The rest come from requests no reader's browser makes.
 READER_HEADINGS = {
+    400: "Something is missing or wrong",
     403: "This link does not work",
     404: "There is nothing here",
+    405: "This is not a page to open",
     410: "This link no longer works",
+    413: "That is too much to send",
     429: "Please wait a little",
     503: "Please try again soon",
 }
@@ -59,6 +68,11 @@ def html_page(site_title: str, status: int, heading: str, body: str,
     """A small HTML page; ``body`` is HTML, ``heading`` and ``site_title`` plain text."""
     text = PAGE.format(heading=html.escape(heading), site=html.escape(site_title), body=body)
     return Response(status, text.encode(), (*PAGE_HEADERS, *extra_headers))
+
+
+def back_link(site_title: str, url: str) -> str:
+    """A paragraph linking back to the blog (``url``: the site, or the page the form was on)."""
+    return f'<p><a href="{html.escape(url)}">Back to {html.escape(site_title)}</a></p>'
 
 
 def button_form(name: str, value: str, label: str) -> str:

@@ -1,7 +1,8 @@
 """Webhook tokens already used, so that a captured webhook cannot be sent again.
 
-Mailgun signs only ``timestamp + token``, not the event data: within the timestamp window one
-captured signature block could carry any other event (docs/providers.md#mailgun-webhooks).
+Mailgun signs only ``timestamp + token``, not the event data: within the timestamp window (the
+8 hours Mailgun retries for) one captured signature block could carry any other event
+(docs/providers.md#mailgun-webhooks).
 Mailgun's advice is to refuse a token seen before. Each accepted token is kept in SQLite
 (``.newsletter/webhook-tokens.db``, shared by every thread and process serving the site) until
 its timestamp leaves the window, after which the timestamp check refuses it anyway.
@@ -14,13 +15,13 @@ from contextlib import closing
 from pathlib import Path
 
 from newsletter.state import WEBHOOK_TOKENS, postgres, sqlite
-from newsletter.web.webhooks.common import REPLAY_WINDOW
+from newsletter.web.webhooks.common import RETRY_WINDOW
 
 
 class UsedTokens:
     """The signature tokens this site has accepted, each until its window closes."""
 
-    def __init__(self, state_dir: Path, window: float = REPLAY_WINDOW):
+    def __init__(self, state_dir: Path, window: float = RETRY_WINDOW):
         self.path = Path(state_dir) / WEBHOOK_TOKENS.file
         self.window = window
 
@@ -49,7 +50,7 @@ class UsedTokensInPostgres:
     """:class:`UsedTokens` in the PostgreSQL store: one table for every host serving the site,
     so a token accepted by one is refused by all."""
 
-    def __init__(self, database: postgres.Database, window: float = REPLAY_WINDOW):
+    def __init__(self, database: postgres.Database, window: float = RETRY_WINDOW):
         self.database = database
         self.window = window
 

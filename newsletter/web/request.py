@@ -76,11 +76,12 @@ class Request:
             raise _too_large(limit)
         return self._body
 
-    def form(self, limit: int = MAX_FORM_BODY, *,
-             plain_text: bool = False) -> dict[str, list[str]]:
+    def form(self, limit: int = MAX_FORM_BODY, *, plain_text: bool = False,
+             max_fields: int = MAX_FORM_FIELDS) -> dict[str, list[str]]:
         """Form fields from a urlencoded or multipart/form-data body (RFC 8058 allows both);
         with ``plain_text``, a text/plain body is read as urlencoded too (some mail clients post
-        the one-click key=value so). White space around a urlencoded body is not part of it."""
+        the one-click key=value so). White space around a urlencoded body is not part of it.
+        More than ``max_fields`` fields (a checkbox ticked counts one) is a 400."""
         body = self.body(limit)
         content_type = self.content_type or "application/x-www-form-urlencoded"
         if content_type == "application/x-www-form-urlencoded" or (
@@ -89,12 +90,12 @@ class Request:
                 text = body.decode("utf-8").strip()
             except UnicodeDecodeError:
                 raise HttpError(400, "The form data is malformed.") from None
-            return _parse_urlencoded(text, MAX_FORM_FIELDS, "The form data is malformed.",
+            return _parse_urlencoded(text, max_fields, "The form data is malformed.",
                                      strict=bool(text))
         if content_type == "multipart/form-data":
             header = EmailMessage(policy=HTTP)  # its parameters (the boundary), parsed right
             header["Content-Type"] = self.headers["content-type"]
-            return _parse_multipart(header, body)
+            return _parse_multipart(header, body, max_fields)
         raise HttpError(415, "Send the form as application/x-www-form-urlencoded or "
                              "multipart/form-data.")
 
@@ -142,13 +143,14 @@ def _read_body(environ: dict, limit: int) -> bytes:
     return body
 
 
-def _parse_multipart(header: EmailMessage, body: bytes) -> dict[str, list[str]]:
+def _parse_multipart(header: EmailMessage, body: bytes,
+                     max_fields: int) -> dict[str, list[str]]:
     if not header.get_param("boundary"):
         raise HttpError(400, "The multipart form has no boundary.")
     raw = f"Content-Type: {header['Content-Type']}\r\n\r\n".encode() + body
     message = BytesParser(policy=HTTP).parsebytes(raw)
     parts = list(message.iter_parts()) if message.is_multipart() else []
-    if not parts or message.defects or len(parts) > MAX_FORM_FIELDS:
+    if not parts or message.defects or len(parts) > max_fields:
         raise HttpError(400, "The multipart form is malformed.")
     fields: dict[str, list[str]] = {}
     for part in parts:

@@ -48,7 +48,15 @@ from newsletter.web.client import (
     untrusted_forwarder,
 )
 from newsletter.web.confirm_tokens import Confirmation, TokenError, read_confirm_token
-from newsletter.web.pages import Response, button_form, error_heading, html_page, json_response
+from newsletter.web.origins import AllowedOrigins
+from newsletter.web.pages import (
+    Response,
+    back_link,
+    button_form,
+    error_heading,
+    html_page,
+    json_response,
+)
 from newsletter.web.request import HttpError, Request, try_again
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_journal_pg import SignupJournalInPostgres
@@ -59,6 +67,7 @@ from newsletter.web.signup_worker import SignupWorker
 logger = logging.getLogger(__name__)
 
 PREFLIGHT_MAX_AGE = "600"  # seconds a browser may reuse a preflight answer
+FORM_HEADINGS = {403: "This form cannot be sent from here"}  # no link is involved
 REFUSALS = {  # what a sender over a limit hears; no answer depends on the address
     "client": (429, "Too many sign-ups came from your network. Please try again in an hour."),
     "daily": (503, "We cannot take more sign-ups today. Please try again tomorrow."),
@@ -97,7 +106,7 @@ class SignupRoutes:
                         else SignupJournal(settings.state_dir / JOURNAL_FILE))
         self.worker = SignupWorker(settings, store, self.journal, self.mailer, self.limits)
         self.trusted = trusted_networks(signup.trusted_proxies)
-        self.origins = frozenset(signup.allowed_origins)
+        self.origins = AllowedOrigins(signup.allowed_origins)
         confirm_path = urlsplit(signup.confirm_url).path
         self.confirm_prefix, self.confirm_suffix = confirm_path.split("{token}")
         self._daily_logged = -3600.0  # when the daily cap was last logged (monotonic)
@@ -129,20 +138,20 @@ class SignupRoutes:
         if method == "OPTIONS":
             return self.preflight(origin)
         as_json = request.content_type == "application/json"
-        cors = (("Access-Control-Allow-Origin", origin), ("Vary", "Origin")) if origin else ()
+        # No CORS header for a refused origin: the browser keeps the answer from the page.
+        cors = ((("Access-Control-Allow-Origin", origin), ("Vary", "Origin"))
+                if self.origins.allows(origin) else ())
         try:
             if method != "POST":
                 raise HttpError(405, "Sign up with the form on the blog.",
                                 [("Allow", "POST, OPTIONS")])
             # Refused here, not only by the browser: a plain form post needs no preflight
             # (docs/signup.md#cors-and-origins).
-            if origin is not None and origin.lower() not in self.origins:
-                logger.info("refused a sign-up from origin %r (signup.allowed_origins)", origin)
-                cors = ()  # no CORS header: the browser keeps the answer from the page
-                raise HttpError(403, "This form may not be sent from another site.")
+            self.origins.check(origin)
             back = self.take(request)
         except HttpError as error:
-            return self.answer(as_json, error.status, error_heading(error.status),
+            heading = FORM_HEADINGS.get(error.status) or error_heading(error.status)
+            return self.answer(as_json, error.status, heading,
                                error.message, [*cors, *error.headers])
         words = duration_words(self.settings.signup.confirm_within)
         return self.answer(as_json, 200, "Check your inbox",
@@ -193,7 +202,7 @@ class SignupRoutes:
 
     def preflight(self, origin: str | None) -> Response:
         """OPTIONS: let an allowed origin's page POST JSON here (the Fetch standard's CORS)."""
-        if origin is None or origin.lower() not in self.origins:
+        if not self.origins.allows(origin):
             return Response(403, b"", (("Vary", "Origin"),))
         return Response(204, b"", (
             ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Methods", "POST"),
@@ -208,8 +217,7 @@ class SignupRoutes:
             text = message if status >= 400 else f"{heading}. {message}"
             return json_response(status, {"ok": status < 400, "message": text}, headers)
         site = self.settings.site
-        body = (f"<p>{html.escape(message)}</p><p><a href=\"{html.escape(back or site.url)}\">"
-                f"Back to {html.escape(site.title)}</a></p>")
+        body = f"<p>{html.escape(message)}</p>" + back_link(site.title, back or site.url)
         return html_page(site.title, status, heading, body, headers)
 
     # -- the confirmation link --------------------------------------------------------------
@@ -226,9 +234,10 @@ class SignupRoutes:
         address, key = asked.address, address_key(asked.address)
         site = html.escape(self.settings.site.title)
         who = html.escape(address)
-        subscribed = self.page(200, "You are subscribed",
-                               f"<p>New posts of {site} come to {who}.</p>")
         entry = self.journal.signup(asked.signup_id, key)
+        back = entry.page if entry is not None else ""  # the post the form was on
+        subscribed = self.page(200, "You are subscribed",
+                               f"<p>New posts of {site} come to {who}.</p>", back)
         if entry is None or entry.spent:  # used, or gone: a later unsubscribe stays
             if self.store.is_active(address):
                 return subscribed
@@ -242,7 +251,7 @@ class SignupRoutes:
                 return subscribed
             return self.page(200, "Confirm your subscription",
                              f"<p>Get the new posts of {site} by email at {who}?</p>"
-                             + button_form("confirm", "yes", "Confirm"))
+                             + button_form("confirm", "yes", "Confirm"), back)
         form = request.form()
         if form.get("confirm") != ["yes"]:
             raise HttpError(400, "Please press the Confirm button on the page.")
@@ -262,11 +271,11 @@ class SignupRoutes:
             return self.page(200, "We cannot subscribe you here",
                              f"<p>{who} once marked our email as spam, so we do not write to it "
                              f"any more. To come back, write to "
-                             f"{html.escape(self.settings.email.from_address)}.</p>")
+                             f"{html.escape(self.settings.email.from_address)}.</p>", back)
         if before is not Standing.ACTIVE:  # sent in the background: the page need not wait
             self.worker.mailing.submit(self.mailer.send_welcome, address, entry.signup.name)
         return self.page(200, "You are subscribed",
-                         f"<p>Thank you! New posts of {site} will come to {who}.</p>")
+                         f"<p>Thank you! New posts of {site} will come to {who}.</p>", back)
 
     @staticmethod
     def left_since_sent(address: str) -> HttpError:
@@ -302,9 +311,11 @@ class SignupRoutes:
             logger.warning("confirmation of %s not recorded: %s", signup.address, error)
             raise try_again() from None
 
-    def page(self, status: int, heading: str, body: str) -> Response:
-        """A page of this site; ``body`` is HTML."""
-        return html_page(self.settings.site.title, status, heading, body)
+    def page(self, status: int, heading: str, body: str, back: str = "") -> Response:
+        """A page of this site, ending with a link back to the blog (to ``back``, the page the
+        form was on, when known); ``body`` is HTML."""
+        site = self.settings.site
+        return html_page(site.title, status, heading, body + back_link(site.title, back or site.url))
 
 
 @contextmanager

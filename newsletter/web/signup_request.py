@@ -17,7 +17,7 @@ from typing import Any
 from newsletter.addresses import normalise_address
 from newsletter.config import origin_of
 from newsletter.errors import SubscriberError
-from newsletter.web.request import HttpError, Request
+from newsletter.web.request import MAX_FORM_FIELDS, HttpError, Request
 
 MAX_SIGNUP_BODY = 8 * 1024  # an address, a name, a few tags and a URL
 MAX_EMAIL = 320
@@ -48,13 +48,14 @@ class SignupRequest:
 
 def read_signup(request: Request, settings) -> SignupRequest:
     """The checked sign-up in a request; HttpError 400/413/415 when it cannot be one."""
+    signup = settings.signup
     if request.content_type == "application/json":  # the snippet's ``fetch``
         fields = _json_fields(request.body(MAX_SIGNUP_BODY))
-    else:
-        fields = _form_fields(request.form(MAX_SIGNUP_BODY))
+    else:  # one field per box of the writer's tags a reader may tick, and the others
+        most = max(MAX_FORM_FIELDS, len(TEXT_FIELDS) + 1 + len(signup.tags))
+        fields = _form_fields(request.form(MAX_SIGNUP_BODY, max_fields=most))
     honeypot = fields.get(HONEYPOT, "")
     elapsed = _milliseconds(fields.get(ELAPSED))
-    signup = settings.signup
     too_fast = elapsed is not None and elapsed < signup.min_fill_seconds * 1000
     allowed = {tag.lower(): tag for tag in signup.tags}
     tags = tuple(dict.fromkeys(allowed[tag.strip().lower()] for tag in fields.get("tags", [])
@@ -139,4 +140,4 @@ def _json_fields(body: bytes) -> dict[str, Any]:
         except UnicodeEncodeError:
             raise HttpError(400, "The request holds text that is not valid Unicode.") from None
     return {**{name: data[name] for name in TEXT_FIELDS if name in data},
-            "tags": tags[:50], ELAPSED: elapsed}
+            "tags": tags, ELAPSED: elapsed}  # as many as MAX_SIGNUP_BODY holds

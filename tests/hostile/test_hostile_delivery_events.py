@@ -10,7 +10,7 @@ from contextlib import ExitStack, closing
 
 import requests
 from conftest import invoke
-from fake_providers import provider_environ
+from fake_providers import provider_environ, write_settings
 from test_delivery_events import ANN, BOB, CY, POST, READERS, SLUG, send_through
 from web_server import serving, subscriber_csv
 from webhook_support import ENVIRON, sendgrid_request
@@ -52,8 +52,8 @@ def test_hostile_event_shapes_are_stored_sanely_and_break_no_report(site):
     assert report.status_code == 200 and "Plain Words" in report.text
     figures = json.loads(invoke(site, "status", SLUG, "--json",
                                 env=provider_environ("sendgrid")).output)
-    # Bob's event for another post is his latest send's; the stranger's counts nowhere. His
-    # bounce (its time unreadable: when it came) is later than that delivery (1970): bounced.
+    # Bob's event for a post this site never sent and the stranger's count nowhere; Bob's
+    # bounce (its time unreadable: when it came) makes him bounced.
     assert (figures["delivered"], figures["bounced"]) == (1, 2)
     with closing(sqlite3.connect(site / ".newsletter" / "events.db")) as db:
         rows = db.execute("SELECT reader, occurred_at, length(detail) FROM events").fetchall()
@@ -78,3 +78,29 @@ def test_a_bounce_reason_from_the_receiving_server_is_one_short_line_in_the_log(
     assert len(logged) == 1
     assert "\n" not in logged[0] and "\x1b" not in logged[0] and "\x07" not in logged[0]
     assert "550 no such user" in logged[0] and len(logged[0]) < 1000
+
+
+def test_events_of_another_senders_mail_through_the_same_account_count_in_no_post(site):
+    """A SendGrid account's Event Webhook reports every message of the account: the writer's
+    app's password resets, another blog's newsletter. Before, an event tagged with a post this
+    site never sent went to the reader's latest post: its funnel counted another message's
+    delivery and open, and `reconcile` took it as proof that an in-doubt reader got the post."""
+    subscriber_csv(site, *READERS)
+    write_settings(site, "tracking", opens=True, clicks=True)
+    foreign = [{"email": ANN, "event": kind, "timestamp": 1_764_115_200 + n,
+                "sg_event_id": f"app-{kind}", "category": ["password-reset"]}
+               for n, kind in enumerate(("delivered", "open", "click"))]
+    foreign.append({"email": BOB, "event": "delivered", "timestamp": 1_764_115_200,
+                    "sg_event_id": "other-blog", "post": "/blog/2026/another-writers-post"})
+    with ExitStack() as stack:
+        send_through(site, "sendgrid", stack)
+        base = stack.enter_context(serving(NewsletterApp(load_settings(site, ENVIRON))))
+        headers, body = sendgrid_request(foreign)
+        answer = requests.post(f"{base}/webhooks/sendgrid", data=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+
+    figures = json.loads(invoke(site, "status", SLUG, "--json",
+                                env=provider_environ("sendgrid")).output)
+    assert (figures["delivered"], figures["opened"], figures["clicked"]) == (0, 0, 0)
+    with closing(sqlite3.connect(site / ".newsletter" / "events.db")) as db:
+        assert db.execute("SELECT count(*) FROM events WHERE post_id IS NULL").fetchone() == (4,)

@@ -4,6 +4,7 @@ line naming the post's file and line."""
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import zlib
@@ -91,6 +92,34 @@ def png_claiming(width: int, height: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
 
 
+def tiny_gif(frames: int, delay: int = 0) -> bytes:
+    """A 1x1 GIF of ``frames`` identical frames of ``delay`` hundredths of a second each, 23
+    bytes a frame: a million of them fit in a post's image."""
+    frame = (b"\x21\xf9\x04\x00" + struct.pack("<H", delay) + b"\x00\x00"
+             + b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00")
+    return (b"GIF89a" + struct.pack("<HH", 1, 1) + b"\x80\x00\x00\x00\x00\x00\xff\xff\xff"
+            + b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00" + frame * frames + b"\x3b")
+
+
+def tiff_with_a_fraction_for_its_pixels_offset() -> bytes:
+    """A TIFF whose StripOffsets tag is a RATIONAL: Pillow seeks to a fraction (TypeError)."""
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (1, 2, 3)).save(out, "TIFF")
+    tiff = bytearray(out.getvalue())
+    ifd = struct.unpack_from("<I", tiff, 4)[0]
+    for entry in range(struct.unpack_from("<H", tiff, ifd)[0]):
+        at = ifd + 2 + 12 * entry
+        if struct.unpack_from("<H", tiff, at)[0] == 273:  # StripOffsets
+            struct.pack_into("<HHII", tiff, at, 273, 5, 1, 8)  # type 5: RATIONAL, at byte 8
+    return bytes(tiff)
+
+
+def image_file(size: tuple[int, int], kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (90, 90, 90)).save(out, kind)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("content, expected", [
     (b"just some text, named like a picture\n",
      ("cannot be read (not a JPEG, PNG, GIF, WebP or AVIF file)",
@@ -103,6 +132,12 @@ def png_claiming(width: int, height: int) -> bytes:
     (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", ("HEIC photos cannot be read here",)),
     (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n", ("cannot be read",)),
     (b"", ("cannot be read",)),
+    # What Pillow's decoders raised on damaged files, each a traceback before.
+    (tiny_gif(2)[:-6], ("cannot be read (the file is damaged: index out of range)",)),
+    (tiff_with_a_fraction_for_its_pixels_offset(), ("cannot be read (the file is damaged",)),
+    (image_file((1, 70_000), "BMP"),  # 70,000 pixels: libjpeg's encoder refused it
+     ("would be 70,000 pixels tall in the email, past the 65,500 a JPEG holds",
+      "crop it, or split it into several images")),
 ])
 def test_a_file_that_is_not_a_usable_image_is_refused(site, content, expected):
     (post_folder(site) / "press.png").write_bytes(content)
@@ -148,3 +183,58 @@ def test_a_front_matter_image_that_is_not_a_path_names_its_line(site):
 def test_a_name_too_long_for_the_system_is_not_found_never_a_traceback(site, src):
     reference(site, src)  # the system refuses to look it up: ENAMETOOLONG
     refused(site, "not found; looked for content/posts/")
+
+
+def test_a_gif_of_a_million_tiny_frames_is_refused_without_decoding_them(site):
+    # 23 MB, one pixel a frame: under the pixel limit, and an hour of CPU to re-encode.
+    (post_folder(site) / "press.png").write_bytes(tiny_gif(1_000_000))
+    refused(site, "image press.png has more than 1,000 frames", "export a shorter animation")
+
+
+def test_a_gif_whose_identical_frames_last_past_its_delay_field_is_one_line(site):
+    # Pillow merges identical frames by adding their delays, past what 16 bits hold.
+    (post_folder(site) / "press.png").write_bytes(tiny_gif(3, delay=65535))
+    refused(site, "image press.png shows one frame for over 655 s, more than a GIF can say")
+
+
+def test_pillows_warnings_about_an_odd_file_never_reach_the_writer(site):
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (1, 2, 3)).save(out, "TIFF", software="a camera")
+    tiff = bytearray(out.getvalue())
+    ifd = struct.unpack_from("<I", tiff, 4)[0]
+    for entry in range(struct.unpack_from("<H", tiff, ifd)[0]):
+        at = ifd + 2 + 12 * entry
+        tag, kind, _, offset = struct.unpack_from("<HHII", tiff, at)
+        if tag == 305:  # Software: its text said to run far past the end of the file
+            struct.pack_into("<HHII", tiff, at, tag, kind, 100_000, offset)
+    (post_folder(site) / "press.png").write_bytes(bytes(tiff))
+    result = run_cli(site, "preview", TYPOGRAPHY_ID)
+    assert result.returncode == 0, result.stderr
+    assert "UserWarning" not in result.stderr and "TiffImagePlugin" not in result.stderr
+
+
+def test_finding_the_lines_of_a_posts_images_takes_time_in_proportion_to_the_post(site):
+    # 20,000 image references took `check` eight minutes: each was looked for by a regular
+    # expression from the body's start, and its line counted from there.
+    import time
+    from types import SimpleNamespace
+
+    from newsletter.config import load_settings
+    from newsletter.render.images import _SourceLines
+
+    settings = load_settings(site, {})
+
+    def cpu_seconds(count: int) -> float:
+        body = "\n\n".join(f"![Plate {n}](plates/plate-{n}.png)" for n in range(count))
+        post = SimpleNamespace(path=post_folder(site) / "index.md", body=body, body_line=5)
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            lines = _SourceLines(settings, post)
+            found = [lines.where(f"plates/plate-{n}.png") for n in range(count)]
+            best = min(best, time.process_time() - start)
+        assert found[-1].endswith(f"index.md:{5 + 2 * (count - 1)}")
+        return best
+
+    ratio = cpu_seconds(4000) / max(cpu_seconds(500), 1e-4)
+    assert ratio < 24, f"8x the images took {ratio:.0f}x the time"

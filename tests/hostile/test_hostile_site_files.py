@@ -1,5 +1,5 @@
-"""The writer's files the tool reads on their behalf, made hostile: a post that is a link out of
-the site (a pull request's link to a private file), a stylesheet that is a FIFO, a link to
+"""The writer's files the tool reads on their behalf, made hostile: a post or a template that is
+a link out of the site (a pull request's link to a private file), a stylesheet that is a FIFO, a link to
 /dev/zero or a file of gigabytes, a Hugo section's _index.md of gigabytes, a .gitignore in
 Latin-1 or that is a FIFO, a newsletter.toml that is one of those. Nothing from outside the site is mailed, nothing hangs or fills the
 memory, and each refusal is one line naming the file."""
@@ -131,3 +131,34 @@ def test_a_settings_file_that_is_no_file_or_gigabytes_is_one_line(site, kind, ex
     result = run_cli(site, "posts", timeout=60, preexec_fn=capped_memory)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [f"error: {settings}: {expected}"]
+
+
+def test_a_template_that_links_to_a_file_outside_the_site_is_never_mailed(site, tmp_path):
+    # A pull request's email.html that includes a "note" which is a link to a private file.
+    (tmp_path / "id_rsa").write_text(SECRET)
+    templates = site / "templates"
+    (templates / "note.txt").symlink_to(tmp_path / "id_rsa")
+    page = templates / "email.html"
+    page.write_text(page.read_text().replace("</body>", '{% include "note.txt" %}</body>'))
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert result.exit_code == 2, result.output
+    assert ("error: templates/note.txt: the template is a link to a file outside the site "
+            "folder; copy the file into templates/ instead of linking to it") in result.output
+    assert not (site / "outbox").exists()
+
+
+def test_a_templates_folder_linked_into_the_site_is_the_site(site, tmp_path):
+    (site / "templates").rename(tmp_path / "templates")
+    (site / "templates").symlink_to(tmp_path / "templates")
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert result.exit_code == 0, result.output
+
+
+def test_init_never_writes_through_a_gitignore_that_links_out_of_the_site(tmp_path):
+    site = hugo_blog(tmp_path)
+    (tmp_path / "bashrc").write_text("export EDITOR=vi\n")
+    (site / ".gitignore").symlink_to(tmp_path / "bashrc")  # a cloned starter's link
+    result = invoke(site, "init")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "bashrc").read_text() == "export EDITOR=vi\n"
+    assert "  kept    .gitignore (exists; not changed)" in result.output

@@ -145,13 +145,27 @@ def test_the_line_for_the_rest_is_an_error_when_one_of_the_rest_is():
     assert (expansion.problems[-1].line, expansion.problems[-1].warning) == (101, False)
 
 
-@pytest.mark.parametrize("shape", ["{{{{< s{} >}}}}\n", "{{{{< s{0} >}}}}x{{{{< /s{0} >}}}}\n"],
-                         ids=["alone", "with content"])
+@pytest.mark.parametrize("shape", ["{{{{< s{} >}}}}\n", "{{{{< s{0} >}}}}x{{{{< /s{0} >}}}}\n",
+                                   '{{% assign v{} = "x" %}}\n'],
+                         ids=["alone", "with content", "assignments"])
 def test_theme_shortcodes_of_as_many_names_take_time_in_proportion_to_the_post(shape):
     """Each name's closing tag is looked for once for the whole post, not once for each name
     from where it is written (which went over the rest of the post for each)."""
     small, large = ("".join(shape.format(index) for index in range(count))
                     for count in (250, 4000))
+
+    ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
+
+    assert ratio < 48, f"16x the text took {ratio:.0f}x the time"
+
+
+@pytest.mark.parametrize("opening, closing", [("{% capture held %}", "{% endcapture %}"),
+                                              ("{{< notice >}}", "{{< /notice >}}")],
+                         ids=["capture", "note box"])
+def test_what_a_capture_or_a_note_box_holds_is_taken_in_time_in_proportion(opening, closing):
+    """Their content is read as the rest of the post (many pieces: code spans here), then
+    taken out at once (it was popped piece by piece, each pop going over the rest)."""
+    small, large = (f"{opening}{'a `b` ' * count}{closing}\n" for count in (6000, 96000))
 
     ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
 
@@ -189,3 +203,23 @@ def test_expanding_takes_time_in_proportion_to_the_post(unit):
     ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-4)
 
     assert ratio < 48, f"16x the text took {ratio:.0f}x the time"
+
+
+@pytest.mark.parametrize("body", [
+    '{{< button href="javascript:alert(1)" >}}Click{{< /button >}}',
+    '{{< card link=" JavaScript:alert(1)" title="<b onmouseover=x>A</b>" >}}',
+    '{{< qr text="javascript:alert(1)" />}}',
+    '{{< tabs items="<img src=x onerror=alert(1)>,B" >}}{{< tab >}}A{{< /tab >}}{{< /tabs >}}',
+    '{{< tab title="[x](javascript:alert(1))" >}}A{{< /tab >}}',
+    '{% include note.html content="<script>alert(1)</script> and <b>bold</b>" %}',
+    '{% twitter javascript:alert(1) %}',
+])
+def test_a_themes_shortcode_never_carries_a_script_url_or_markup_of_its_parameters(body):
+    """A theme's shortcode shown in part: its parameters are text, and an address that is not
+    a web one makes no link (a button keeps its text). (A Markdown link written in a text
+    parameter is a link, as the theme's markdownify makes it: the check judges its address.)"""
+    root = markdown_to_fragment(expand(body + "\n").markdown, "https://example.com/posts/x")
+
+    assert not root.xpath("//script | //b | //img | //*[@onerror] | //*[@onmouseover]")
+    assert not [a for a in root.iter("a")
+                if a.get("href", "").strip().lower().startswith(("javascript", "data"))]

@@ -72,15 +72,16 @@ def test_a_nan_timeout_that_slipped_past_the_settings_sends_nothing_and_stays_pe
     assert "could not be prepared (ValueError('timeout nan s'))" in report.stopped
 
 
-def test_a_send_to_an_impossible_api_url_leaves_readers_pending_for_the_next_run(site):
+def test_a_send_to_an_impossible_api_url_is_refused_before_anyone_is_claimed(site):
+    # Once a send that failed to prepare each request (readers left pending); the settings
+    # now refuse the address itself, in one line naming its line, before the ledger is opened.
     write_readers(site, 4)
     write_provider_settings(site, name="postmark", api_url="http://:80", timeout=5)
 
     sent = invoke(site, "send", "what-matters", "--yes", env=ENVIRON)
-    status = invoke(site, "status", "what-matters", env=ENVIRON)
 
-    assert sent.exit_code == 1
-    assert "could not be prepared" in sent.output and "Traceback" not in sent.output
-    assert "Sent 0, failed 0, in doubt 0, pending 4." in sent.output
-    assert set(ledger_states(site_settings(site)).values()) == {"pending"}
-    assert "in doubt" not in status.output.replace("in doubt 0", "")
+    assert sent.exit_code == 2
+    assert sent.output.startswith("error: newsletter.toml:") and "provider.api_url" in sent.output
+    assert "names no host" in sent.output and "Traceback" not in sent.output
+    assert "leave provider.api_url out to use the provider's own" in sent.output
+    assert not (site / ".newsletter" / "ledger.db").exists()

@@ -39,7 +39,7 @@ def test_a_binary_settings_file_and_a_folder_in_its_place_are_one_line_each(site
     assert binary.exit_code == folder.exit_code == 2
     assert binary.output.startswith("error: newsletter.toml:1: not UTF-8 text (byte 0x")
     assert folder.output.startswith("error: ") and folder.output.count("\n") == 1
-    assert "newsletter.toml: cannot be read" in folder.output
+    assert "newsletter.toml: is not a regular file (a FIFO, a device or a folder)" in folder.output
 
 
 def test_a_settings_file_saved_with_a_bom_loads(site):

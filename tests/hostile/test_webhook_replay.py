@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import pytest
 import requests
@@ -96,3 +97,32 @@ def test_used_tokens_are_forgotten_once_their_window_has_closed(tmp_path):
 
     with sqlite3.connect(tmp_path / ".newsletter" / "webhook-tokens.db") as db:
         assert [row[0] for row in db.execute("SELECT token FROM used_tokens")] == ["t2"]
+
+
+def test_mailguns_retry_hours_later_with_its_first_signature_is_applied_once(mailgun_hook):
+    """Mailgun retries a webhook it got no 200 for (a `503` while the list was busy, `serve`
+    down for a deploy) over 8 hours, with the signature block of its first attempt. Before, the
+    5-minute window refused every retry (401): the complaint was lost, the reader kept mailed."""
+    url, site = mailgun_hook
+    first_attempt = time.time() - 4 * 3600
+    headers, body = mailgun_request(COMPLAINT, when=first_attempt)
+
+    retry = requests.post(url, data=body, headers=headers)
+    headers, forged = replayed(headers, body, {"event": "complained", "recipient": BOB})
+    again = requests.post(url, data=forged, headers=headers)
+
+    assert retry.status_code == 200, retry.text
+    assert again.status_code == 403  # its token is still used once only
+    assert statuses(site) == {ANN: "complained", BOB: "active", CY: "active"}
+
+
+@pytest.mark.parametrize("signed", [-10 * 3600, +10 * 60])
+def test_a_mailgun_signature_older_than_its_retries_or_from_the_future_is_refused(
+        mailgun_hook, signed):
+    url, site = mailgun_hook
+
+    headers, body = mailgun_request(COMPLAINT, when=time.time() + signed)
+    answer = requests.post(url, data=body, headers=headers)
+
+    assert answer.status_code == 401
+    assert statuses(site)[ANN] == "active"

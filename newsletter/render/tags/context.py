@@ -41,7 +41,8 @@ class TagContext:
     file name without its ending), ``link`` (a file's path from the site's folder) or ``file``
     (a link to a post's file: ``@/blog/x.md``, ``{filename}/x.md``, ``other.md``).
     ``mdx`` says the post is MDX (Astro's and Gatsby's ``.mdx``), whose ``import`` and
-    ``export`` lines, JSX components and ``{expressions}`` are the site's code.
+    ``export`` lines, JSX components and ``{expressions}`` are the site's code. ``variables``
+    are what the post's ``{% assign %}`` and ``{% capture %}`` tags set before the tag read.
     """
 
     site_url: str
@@ -50,6 +51,7 @@ class TagContext:
     page: Mapping[str, Any] = field(default_factory=dict)
     link_url: Callable[[str, str], str | None] = _no_links
     mdx: bool = False  # the post is MDX: its JSX and ESM are the site's code, not the reader's
+    variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
 
     @property
     def origin(self) -> str:
@@ -85,7 +87,7 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
         site["github"] = {**github, "url": site_url}
     return TagContext(site_url=site_url, base_path=base_path, site=site,
                       page=page_values(post, base_path), link_url=_links(post),
-                      mdx=Path(post.path).suffix.lower() == ".mdx")
+                      mdx=post.mdx)
 
 
 def _generator_values(post: Post) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from dataclasses import replace
 
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
-from newsletter.render.tags import hugo, links, liquid, mdx, zola
+from newsletter.render.tags import links, liquid, mdx, values, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
@@ -44,7 +45,9 @@ def expand_tags(body: str, context: TagContext, first_line: int = 1,
 
 class _Expander(ShortcodeReading):
     def __init__(self, text: str, context: TagContext, first_line: int, dialect: Dialect):
-        self.text, self.context, self.first_line = text, context, first_line
+        self.variables = dict(context.variables)  # grows as {% assign %}s are read
+        self.text, self.first_line = text, first_line
+        self.context = replace(context, variables=self.variables)
         self.out: list[str] = []
         self.problems: list[TemplateProblem] = []
         self.snippets: list[tuple[int, str]] = []
@@ -67,8 +70,8 @@ class _Expander(ShortcodeReading):
         self.frames: list[Frame] = []
         self.closing_tags: dict[str, list[re.Match]] | None = None  # by name, outside code
         self.open_blocks: dict[str, int] = {}  # Liquid-written ones open, by closing tag
+        self.captures: list[tuple[str, int]] = []  # {% capture name %}s open: name, out index
         self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
-        self.unknown: set[str] = set()  # "{% end %}" once a Zola shortcode is reported
 
     def run(self) -> Expansion:
         pos, length = 0, len(self.text)
@@ -214,16 +217,39 @@ class _Expander(ShortcodeReading):
             code = self._code(tag.end, end.start(), "generated")
             self._place(tag.start, end.end(), liquid.highlight(tag, code))
             return end.end()
+        if tag.name in ("assign", "capture", "endcapture"):
+            return self._variable(tag)
         theirs = self._liquid_theirs(tag)
         if theirs is not None:
             return theirs
-        if tag.body.startswith("("):  # a Zola shortcode with a body: reported, not its {% end %}
-            self.unknown.add("{% end %}")
-        elif tag.name == "end" and not tag.body and "{% end %}" in self.unknown:
-            self.out.append(html.escape(tag.source, quote=False))
-            return tag.end
         handler = liquid.LIQUID_TAGS.get(tag.name, liquid.unknown)
         return self._call(tag, lambda: handler(tag, self.context))
+
+    def _variable(self, tag: Tag) -> int:
+        """``{% assign %}`` and ``{% capture %}...{% endcapture %}`` set a variable for the
+        tags after them and show nothing; what a capture holds is read as the rest of the post,
+        then taken out."""
+        if tag.name == "assign":
+            try:
+                name, value = values.assign(tag, self.context)
+            except TagProblem as problem:
+                return self._leave(tag.start, tag.end, problem)
+        elif tag.name == "capture" and values.NAME.fullmatch(tag.body.strip()) and \
+                self._closing("%endcapture", tag.end) is not None:
+            self.captures.append((tag.body.strip(), len(self.out)))
+            return tag.end
+        elif tag.name == "endcapture" and self.captures and not (
+                self.frames and self.frames[-1].out_index >= self.captures[-1][1]):
+            name, start = self.captures.pop()  # (a shortcode opened inside is closed inside)
+            value = values.Captured(self._take(start).strip())
+        else:
+            return self._leave(tag.start, tag.end, TagProblem(
+                f"{tag.quoted()} names no variable, or has no {{% endcapture %}} after it"
+                if tag.name == "capture" else f"{tag.quoted()} closes no capture (or a "
+                "shortcode opened in it is still open)",
+                "write it as {% capture name %}...{% endcapture %}"))
+        self.variables[name] = value
+        return tag.end
 
     # Writing ------------------------------------------------------------------------------
 

@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from newsletter.render.players import (YOUTUBE_THUMBNAIL_WIDTH, vimeo_url, watch_label,
+                                       youtube_thumbnail, youtube_url)
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import escape, inline_markdown, link, url_in_markdown, web_url
 from newsletter.render.tags.syntax import Tag, TagProblem
 from newsletter.render.tags.values import display_value, lookup
 
-YOUTUBE_THUMBNAIL_WIDTH = 480  # hqdefault.jpg, which every video has
 _VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NUMERIC_ID = re.compile(r"[0-9]{1,30}")
 _USER = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -63,18 +64,17 @@ def figure(tag: Tag, context: TagContext) -> Output:
 def youtube(tag: Tag, context: TagContext) -> Output:
     """A linked thumbnail with a line that says what it is: the reader watches on YouTube."""
     video = _id(tag, _VIDEO_ID, "a YouTube video id, such as dQw4w9WgXcQ")
-    url = f"https://www.youtube.com/watch?v={video}"
-    if (start := tag.get("start")) and _DIGITS.fullmatch(start):
-        url += f"&t={start}s"
-    thumbnail = (f'<img src="https://i.ytimg.com/vi/{video}/hqdefault.jpg" alt="" '
+    start = tag.get("start")
+    url = youtube_url(video, start if start and _DIGITS.fullmatch(start) else None)
+    thumbnail = (f'<img src="{youtube_thumbnail(video)}" alt="" '
                  f'role="presentation" width="{YOUTUBE_THUMBNAIL_WIDTH}">')
-    return Output(link(url, thumbnail + _watch("YouTube", tag.get("title"))))
+    return Output(link(url, thumbnail + escape(watch_label("YouTube", tag.get("title")))))
 
 
 def vimeo(tag: Tag, context: TagContext) -> Output:
     video = _id(tag, _NUMERIC_ID, "a Vimeo video number, such as 146022717")
     # Vimeo's positional parameters are id, class, title.
-    return Output(link(f"https://vimeo.com/{video}", _watch("Vimeo", tag.get("title", 2))))
+    return Output(link(vimeo_url(video), escape(watch_label("Vimeo", tag.get("title", 2)))))
 
 
 def gist(tag: Tag, context: TagContext) -> Output:
@@ -196,11 +196,6 @@ def fenced(language: str, code: str) -> str:
     language = language if re.fullmatch(r"[\w#.+-]{1,40}", language) else ""
     code = code.strip("\n")
     return f"{fence}{language}\n{code}\n{fence}"
-
-
-def _watch(service: str, title: str | None) -> str:
-    return escape(f"\u25b6 Watch \u201c{title}\u201d on {service}" if title
-                  else f"\u25b6 Watch the video on {service}")
 
 
 def _id(tag: Tag, pattern: re.Pattern, what: str) -> str:

@@ -87,7 +87,7 @@ def include(tag: Tag, context: TagContext) -> Output:
         shown = _shortcode(tag, context, "figure", src=_from_site(image),
                            alt=named.get("alt") or text, caption=text)
         return replace(shown, warning=(
-            f"{tag.quoted()} writes the theme's {name}; the email shows only its image",
+            f"{tag.quoted()}: the include {name} is the site's; the email shows only its image",
             "look at the email; write what else it shows into the post if readers need it"))
     return themes.left_out(as_shortcode(tag, name), context, "the include")
 
@@ -111,8 +111,9 @@ def _gallery(tag: Tag, context: TagContext, named: dict[str, str]) -> Output | N
 
 
 def _from_site(image: str) -> str:
-    """An include's image path: one not written from the site's root is (al-folio's
-    ``path="assets/img/x.jpg"``, which the include passes to ``relative_url``)."""
+    """An include's image path from the site's root, where one is written without the first
+    ``/`` (al-folio's ``path="assets/img/x.jpg"``, which its include passes to
+    ``relative_url``)."""
     return image if re.match(r"[a-z][a-z0-9+.-]*:|/", image, re.IGNORECASE) else "/" + image
 
 

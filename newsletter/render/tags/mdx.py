@@ -1,12 +1,12 @@
 """MDX's own syntax in a post's prose: the site's code, which no email can run.
 
-An ``.mdx`` post (Astro, Gatsby) holds JavaScript besides its Markdown: ``import`` and ``export``
-statements (left out: they only feed the site's build), ``{/* comments */}`` (left out) and
-JSX: components (``<Chart data={...} />``) and ``{expressions}``. What an expression shows is
-worked out by the site's code when it builds the page; an email cannot run it, so each is
-reported at its line and shown as text, never as markup. A component is never markup either:
-what it holds stays (mdx_components.py). Code is not read here: the expander only hands over
-prose.
+An MDX post (Astro's, Gatsby's, Docusaurus's) holds JavaScript besides its Markdown:
+``import`` and ``export`` statements (left out: they only feed the site's build),
+``{/* comments */}`` (left out) and JSX: components (``<Chart data={...} />``) and
+``{expressions}``. What an expression shows is worked out by the site's code when it builds
+the page; an email cannot run it, so each is reported at its line and shown as text, never as
+markup. A component is never markup either: what it holds stays (mdx_components.py). Code is
+not read here: the expander only hands over prose.
 
 One kind of component is shown: the image ones. ``<Image src={crab} alt="A crab" />`` of
 ``astro:assets`` (``crab`` imported from ``../../assets/crab.png``) and gatsby-plugin-image's
@@ -88,7 +88,8 @@ def read(text: str, pos: int, limit: int, images: ImageImports | None,
         output, warning = components.opening(opening[1:], source)
         return Piece(end, output, warning, "look at the email; write what the component shows "
                      "into the post if readers need it", warning=True)
-    return Piece(end, html.escape(source, quote=False), f"{' '.join(source.split())[:60]} is an MDX expression: the site's "
+    return Piece(end, html.escape(source, quote=False),
+                 f"{' '.join(source.split())[:60]} is an MDX expression: the site's "
                  "code works it out, an email cannot", "write its value into the post, or "
                  "escape the brace as \\{")
 

@@ -18,7 +18,8 @@ TAB_GROUPS = frozenset({"Tabs"})
 TABS = frozenset({"TabItem", "Tab", "Tabs.Tab"})
 CALLOUTS = frozenset({"Callout", "Admonition", "Aside", "Note", "Tip", "Info", "Warning",
                       "Caution", "Danger", "Important", "Check"})
-_TEXT_ATTRIBUTE = re.compile(r"""([A-Za-z]+)=(?:"([^"]*)"|'([^']*)'|\{\s*["'`]([^"'`]*)["'`]\s*\})""")
+_TEXT_ATTRIBUTE = re.compile(r"""([A-Za-z]+)=(?:"([^"]*)"|'([^']*)'"""
+                             r"""|\{\s*["'`]([^"'`]*)["'`]\s*\})""")
 _ITEMS = re.compile(r"""\bitems=\{\s*\[([^\]]*)\]\s*\}""")
 _STRING = re.compile(r""""([^"]*)"|'([^']*)'""")
 

@@ -1,10 +1,12 @@
-"""Reading a post's Hugo shortcodes, for the expander (expand.py) that mixes this in.
+"""Reading a post's shortcodes, for the expander (expand.py) that mixes this in: Hugo's, and
+the site's own written as Liquid tags (a plugin's, Eleventy's, Zola's with a body).
 
-A shortcode is read whole when its content is code or a template (``highlight``, a diagram, an
-inline shortcode), expanded in its place when it has a handler, or opened as a frame when its
-content is Markdown the rest of the post's reading expands (``details``, note boxes, tabs, a
-theme's own shortcode), to be wrapped when its closing tag comes. A theme's shortcode newsletter
-does not know keeps its content, or is left out when it has none, with a warning (themes.py).
+A Hugo shortcode is read whole when its content is code or a template (``highlight``, a
+diagram, an inline shortcode), expanded in its place when it has a handler, or opened as a
+frame when its content is Markdown the rest of the post's reading expands (``details``, note
+boxes, tabs, a theme's own shortcode), to be wrapped when its closing tag comes. A shortcode or
+tag of the site's that newsletter does not know keeps its content, or is left out when it has
+none, with a warning (themes.py).
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ class Frame:
 
 
 class ShortcodeReading:
-    """The expander's reading of Hugo shortcodes; it uses the expander's text, output, frames
-    and reports."""
+    """The expander's reading of shortcodes; it uses the expander's text, code regions,
+    output, frames and reports."""
 
     def _shortcode(self, tag: Tag) -> int:
         name = tag.name
@@ -60,16 +62,20 @@ class ShortcodeReading:
         handler = hugo.SHORTCODES.get(name)
         if handler is not None:
             return self._call(tag, lambda: handler(tag, self.context))
+        code = themes.code_language(tag)
+        if code is not None and not tag.self_closing and self._closing(name, tag.end):
+            return self._whole(tag, "", code, theirs=True)
         if not tag.self_closing and self._closing(name, tag.end) is not None:
             self._report(tag.start, *themes.warning(tag, True), warning=True)
             self.frames.append(Frame(tag, len(self.out)))  # its content stays; the tags go
             return tag.end
         return self._call(tag, lambda: themes.left_out(tag, self.context))
 
-    def _whole(self, tag: Tag, label: str, language: str | None) -> int:
-        """A shortcode whose content is read as written, up to its closing tag."""
+    def _whole(self, tag: Tag, label: str, language: str | None, theirs: bool = False) -> int:
+        """A shortcode whose content is read as written, up to its closing tag: Hugo's own
+        (highlight, comment, inline), or ``theirs`` (a theme's code, diagram or formula)."""
         name = tag.name
-        theirs = name in themes.SOURCES or language
+        theirs = theirs or name in themes.SOURCES or language is not None
         if tag.self_closing:
             end = None
         elif theirs:
@@ -85,8 +91,10 @@ class ShortcodeReading:
             return end.end()
         inner = self._code(tag.end, end.start(), "generated") \
             if name in hugo.CODE_SHORTCODES or theirs else self.text[tag.end:end.start()]
+        if name not in themes.TABS and name not in themes.SOURCES and language is not None:
+            return self._call(tag, lambda: themes.code_block(tag, language, inner), end.end())
         if language:
-            return self._call(tag, lambda: themes.code_tab(tag, label, language, inner), end.end())
+            return self._call(tag, lambda: themes.code_tab(label, language, inner), end.end())
         if name in themes.SOURCES:
             return self._call(tag, lambda: themes.source(tag, inner, self.context), end.end())
         return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
@@ -171,6 +179,7 @@ class ShortcodeReading:
 
     def _take(self, start: int) -> str:
         """The output from ``out[start]`` on, what was put before its pieces included."""
-        pieces = [self.before.pop(index, "") + self.out.pop(start)
+        pieces = [self.before.pop(index, "") + self.out[index]
                   for index in range(start, len(self.out))]
+        del self.out[start:]  # at once: popping each piece went over the rest each time
         return "".join(pieces) + self.before.pop(start + len(pieces), "")

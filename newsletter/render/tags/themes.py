@@ -1,11 +1,14 @@
-"""The shortcodes Hugo themes ship, which newsletter cannot run but can show (docs/template-tags.md).
+"""The shortcodes themes and sites ship, which newsletter cannot run but can show
+(docs/template-tags.md).
 
-Tabs (Hextra's, Docsy's ``tabpane``, Relearn's, Hugo Book's, Blowfish's) are labelled sections
-one after another; a diagram (``mermaid``) or a formula (``katex``, ``math``) is its source in
-code, a diagram with a link to the post where it is drawn; a button is a link. Any other
-theme's shortcode shows its content without what the theme wraps it in, or, with no content,
-is left out. Shown in part, each is a warning at its line (:func:`warning`), so the writer
-looks at the email before it goes out; the tabs and buttons are shown whole and are not.
+Tabs (Hextra's, Docsy's ``tabpane``, Relearn's, Hugo Book's, Blowfish's, jekyll-tabs') are
+labelled sections one after another; a diagram (``mermaid``) or a formula (``katex``,
+``math``) is its source in code, a diagram with a link to the post where it is drawn; a button
+is a link. Any other shortcode of the site's (Hugo's, Zola's, or a tag written as Liquid's: a
+plugin's, an Eleventy shortcode, an include) shows its content without what the site wraps it
+in; one without content is a link or its text when a parameter holds one, else left out. Shown
+in part, each is a warning at its line (:func:`warning`), so the writer looks at the email
+before it goes out; tabs and buttons are shown whole and are not.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ TABS = frozenset({"tab"})
 # Shortcodes whose content is source the browser draws or typesets: what each shows.
 SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
            "math": ("formula", "typesets"), "mathjax": ("formula", "typesets")}
+# A site's own shortcodes whose content is code, by their name.
+CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet"})
 BUTTONS = frozenset({"button"})
 LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
 # Written alone, these only add to the page around the post (a table of contents; KaTeX's or
@@ -57,7 +62,8 @@ def tab_language(tag: Tag, group: Tag | None) -> str | None:
     return tag.get("lang") or (group.get("lang") if group and group.name == "tabpane" else None)
 
 
-def code_tab(tag: Tag, label: str, language: str, code: str) -> Output:
+def code_tab(label: str, language: str, code: str) -> Output:
+    """A Docsy tab of code: its label, then the code in a fenced block."""
     before, _ = tab_sections(label)
     return Output(f"{before}{fenced(language, code)}\n\n", block=True)
 
@@ -74,6 +80,24 @@ def source(tag: Tag, code: str, context: TagContext) -> Output:
     if display or "\n" in code.strip("\n"):
         return Output(fenced("latex", code), block=True, warning=warning(tag, True))
     return Output(code_span(code.strip()), warning=warning(tag, True))
+
+
+def code_language(tag: Tag) -> str | None:
+    """The language of a site's shortcode whose content is code, by its name
+    (``{{< code lang="go" >}}``, ``{{< terminal >}}``); None for any other, whose content is
+    Markdown (a ``lang`` may name the language of its text)."""
+    if tag.name not in CODE:
+        return None
+    shell = "shell" if tag.name in ("terminal", "console", "shell") else ""
+    return tag.get("lang") or tag.get("language") or shell
+
+
+def code_block(tag: Tag, language: str, code: str) -> Output:
+    """A site's shortcode of code: the code in a fenced block, with the warning."""
+    return Output(fenced(language, code), block=True, warning=(
+        f"{tag.quoted()}: the shortcode {tag.name} is the site's; the email shows its content "
+        "as code", "look at the email; docs/template-tags.md lists the ones newsletter shows "
+        "whole"))
 
 
 def code_span(code: str) -> str:

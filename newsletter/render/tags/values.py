@@ -1,9 +1,9 @@
 """Site and page values as tags print them, and Liquid's output expressions.
 
 ``{{ site.title }}``, ``{{ page.title }}``, ``{{ "/about/" | relative_url }}``: a string or a
-variable, then filters. Only what a post can mean unambiguously is read; anything else (an
-unknown variable, a filter Jekyll has and this does not) is a :class:`TagProblem`, never an
-empty string that would silently drop words from the email.
+variable (one the post assigned too), then filters. Only what a post can mean unambiguously is
+read; anything else (an unknown variable, a filter Jekyll has and this does not) is a
+:class:`TagProblem`, never an empty string that would silently drop words from the email.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from newsletter.render.tags.syntax import Tag, TagProblem
 _STRING = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)')\s*""")
 _VARIABLE = re.compile(r"\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*")
 _FILTER = re.compile(r"\s*([a-z_]+)\s*(?::(.*))?", re.DOTALL)
+NAME = re.compile(r"[A-Za-z_][\w-]*")  # a variable's
 # A piece of an expression: a quoted string, or anything up to the next | or , outside quotes.
 _PIECE = re.compile(r"""(?:"[^"]*"|'[^']*'|[^|,"'])+|[|,]""")
 ROOTS = ("site", "page")
@@ -58,10 +59,32 @@ def display_value(value: Any, tag: Tag) -> str:
                      "name a single value")
 
 
+class Captured(str):
+    """What a ``{% capture %}`` holds: the post's own Markdown, printed as it is."""
+
+
 def evaluate(tag: Tag, context: TagContext) -> str:
     """``{{ expression | filter: argument }}`` as Markdown text."""
+    value, is_url = _value(tag.body, tag, context)
+    if isinstance(value, Captured):
+        return value
+    text = display_value(value, tag)
+    return url_in_markdown(text) if is_url else escape(text)
+
+
+def assign(tag: Tag, context: TagContext) -> tuple[str, Any]:
+    """``{% assign name = expression | filter %}``: the variable's name and its value."""
+    name, equals, expression = tag.body.partition("=")
+    if not equals or not NAME.fullmatch(name.strip()):
+        raise TagProblem(f"{tag.quoted()} assigns nothing newsletter can read",
+                         'write it as {% assign name = "value" %}')
+    return name.strip(), _value(expression, tag, context)[0]
+
+
+def _value(expression: str, tag: Tag, context: TagContext) -> tuple[Any, bool]:
+    """An expression's value, and whether it is an address."""
     groups: list[str] = [""]
-    for piece in _PIECE.findall(tag.body):
+    for piece in _PIECE.findall(expression):
         if piece == "|":
             groups.append("")
         else:
@@ -73,8 +96,7 @@ def evaluate(tag: Tag, context: TagContext) -> str:
     if value is None:
         raise TagProblem(f"{tag.quoted()}: {groups[0].strip()} has no value for this site",
                          "write the value into the post instead")
-    text = display_value(value, tag)
-    return url_in_markdown(text) if is_url else escape(text)
+    return value, is_url
 
 
 def _operand(expression: str, tag: Tag, context: TagContext) -> Any:
@@ -83,6 +105,8 @@ def _operand(expression: str, tag: Tag, context: TagContext) -> Any:
         return string[1] if string[1] is not None else string[2]
     variable = _VARIABLE.fullmatch(expression)
     root, *keys = variable[1].split(".") if variable else ("", )
+    if root in context.variables and not keys:  # {% assign %}'d or {% capture %}'d before
+        return context.variables[root]
     if root not in ROOTS or not keys:
         raise TagProblem(f"{tag.quoted()}: {expression.strip() or 'nothing'} is not a site or "
                          "page value", "write the value into the post, or put the tag in code")

@@ -2,8 +2,11 @@
 
 Body: ``{"signature": {"timestamp", "token", "signature"}, "event-data": {...}}``; the
 signature is hex HMAC-SHA256 keyed with the webhook signing key (MAILGUN_WEBHOOK_SIGNING_KEY,
-not the API key) over ``timestamp + token`` (docs/providers.md#mailgun-webhooks). The event data is
+not the API key; a subaccount's or its primary account's: ``parent-signature``) over
+``timestamp + token`` (docs/providers.md#mailgun-webhooks). The event data is
 not signed, so each token is accepted once (:func:`signature_token`, newsletter.web.replay).
+Mailgun's retries carry the first attempt's signature block, so it is taken for as long as
+Mailgun retries (``RETRY_WINDOW``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from newsletter.web.webhooks.common import (
     DELIVERED,
     IGNORED,
     OPENED,
+    RETRY_WINDOW,
     SOFT_BOUNCE,
     Event,
     NotAuthenticated,
@@ -59,10 +63,13 @@ def verify(request, secrets, now: float) -> None:
     # compare_digest refuses non-ASCII strings with a TypeError (a 500, not a 401).
     signed = (timestamp + token).encode("utf-8", "surrogatepass")
     expected = hmac.new(key, signed, hashlib.sha256).hexdigest().encode()
-    given = str(signature.get("signature", "")).encode("utf-8", "surrogatepass")
-    if not hmac.compare_digest(expected, given):
+    # A subaccount's events carry its own signature and a "parent-signature" made with the
+    # primary account's key: either key may be ours.
+    given = [str(signature.get(name, "")).encode("utf-8", "surrogatepass")
+             for name in ("signature", "parent-signature")]
+    if not any([hmac.compare_digest(expected, each) for each in given]):
         raise NotAuthenticated("bad Mailgun signature")
-    check_timestamp(timestamp, now)
+    check_timestamp(timestamp, now, oldest=RETRY_WINDOW)
 
 
 def signature_token(request) -> tuple[str, float]:

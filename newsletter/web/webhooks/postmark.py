@@ -35,6 +35,8 @@ from newsletter.web.webhooks.common import (
 HARD_BOUNCE_TYPES = {"HardBounce", "BadEmailAddress"}
 SOFT_BOUNCE_TYPES = {"SoftBounce", "DnsError", "Blocked", "DMARCPolicy", "ManuallyDeactivated"}
 DEFERRED_TYPES = {"Transient"}  # "Message delayed": Postmark is still trying
+# "Unsubscribe or Remove request": the reader replied asking to be taken off (TypeCode 16).
+UNSUBSCRIBE_TYPES = {"Unsubscribe"}
 RECORD_KINDS = {"Delivery": DELIVERED, "Open": OPENED, "Click": CLICKED}
 # Where each record type says when it happened (Postmark webhook reference).
 TIME_FIELDS = ("DeliveredAt", "ReceivedAt", "BouncedAt", "ChangedAt")
@@ -92,6 +94,8 @@ def _classify(record: dict) -> tuple[str, str, str]:
             return SOFT_BOUNCE, address, bounce_type
         if bounce_type in DEFERRED_TYPES:
             return DEFERRED, address, bounce_type
+        if bounce_type in UNSUBSCRIBE_TYPES:
+            return "unsubscribed", address, "Unsubscribe or Remove request"
         return IGNORED, address, bounce_type
     if kind == "SpamComplaint":
         return "complained", field_text(record, "Email", "Recipient"), "SpamComplaint"

@@ -1,0 +1,80 @@
+"""Video players a post embeds, as an email shows them: every client removes an ``<iframe>``, so
+the player YouTube's or Vimeo's Share button gives (``<iframe src=".../embed/ID">``) becomes a
+link to the video, on YouTube its thumbnail too, with a line that says what it is: what the
+``youtube`` and ``vimeo`` shortcodes become (``render/tags/hugo.py``). The blog keeps its player.
+
+A box holding nothing but the player (a responsive wrapper, ``<div style="padding-bottom:56.25%;
+height:0; overflow:hidden">``, which would clip the link) goes with it. Another iframe is left
+for the preflight check to report.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+YOUTUBE_THUMBNAIL_WIDTH = 480  # hqdefault.jpg, which every video has
+_YOUTUBE = re.compile(r"(?:https?:)?//(?:www\.)?youtube(?:-nocookie)?\.com/embed/"
+                      r"(?!videoseries\b)([\w-]{6,64})(?:[?#]|$)", re.IGNORECASE)
+_VIMEO = re.compile(r"(?:https?:)?//player\.vimeo\.com/video/([0-9]{1,30})(?:[/?#]|$)",
+                    re.IGNORECASE)
+_START = re.compile(r"[?&](?:start|t)=([0-9]{1,6})(?:s?)(?:&|$)")
+_GENERIC_TITLE = re.compile(r"(?:youtube|vimeo)? ?video player", re.IGNORECASE)
+
+
+def youtube_url(video: str, start: str | None = None) -> str:
+    return f"https://www.youtube.com/watch?v={video}" + (f"&t={start}s" if start else "")
+
+
+def youtube_thumbnail(video: str) -> str:
+    return f"https://i.ytimg.com/vi/{video}/hqdefault.jpg"
+
+
+def vimeo_url(video: str) -> str:
+    return f"https://vimeo.com/{video}"
+
+
+def watch_label(service: str, title: str | None) -> str:
+    """The line under a video's thumbnail (as text: escape it for HTML)."""
+    return (f"\u25b6 Watch \u201c{title}\u201d on {service}" if title
+            else f"\u25b6 Watch the video on {service}")
+
+
+def replace_players(root: lxml.html.HtmlElement) -> None:
+    """Each YouTube or Vimeo player of the fragment as a link to its video, in place."""
+    for frame in list(root.iter("iframe")):
+        link = _video_link(frame)
+        if link is None:
+            continue
+        box = frame
+        while (box.getparent() is not None and box.getparent() is not root
+               and box.getparent().tag in ("div", "figure", "p") and len(box.getparent()) == 1
+               and not (box.getparent().text or "").strip() and not (box.tail or "").strip()):
+            box = box.getparent()  # a wrapper holding only the player
+        block = lxml.html.Element("p")
+        block.append(link)
+        block.tail, box.tail = box.tail, None
+        box.addprevious(block)
+        box.drop_tree()
+
+
+def _video_link(frame: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    src = (frame.get("src") or "").strip()
+    title = " ".join((frame.get("title") or "").split())
+    if _GENERIC_TITLE.fullmatch(title):
+        title = ""  # the Share button's "YouTube video player" names no video
+    if youtube := _YOUTUBE.match(src):
+        start = _START.search(src)
+        link = lxml.html.Element("a", {"href": youtube_url(youtube[1], start and start[1])})
+        thumbnail = lxml.html.Element("img", {
+            "src": youtube_thumbnail(youtube[1]), "alt": "", "role": "presentation",
+            "width": str(YOUTUBE_THUMBNAIL_WIDTH)})
+        thumbnail.tail = watch_label("YouTube", title)
+        link.append(thumbnail)
+        return link
+    if vimeo := _VIMEO.match(src):
+        link = lxml.html.Element("a", {"href": vimeo_url(vimeo[1])})
+        link.text = watch_label("Vimeo", title)
+        return link
+    return None
