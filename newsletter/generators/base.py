@@ -59,6 +59,8 @@ class Entry:
     title: str | None = None  # the title when the front matter has none (Jekyll: from the name)
     media_subpath: str | None = None  # the folder of the post's relative image paths (Hexo's
     # post asset folder), as Chirpy's media_subpath key
+    image: str | None = None  # a feature image by the generator's convention where the front
+    # matter names none ("./featured.jpg" of a Hugo bundle), relative to the post's file
 
 
 class Generator:

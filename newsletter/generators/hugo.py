@@ -3,25 +3,27 @@
 Which files are pages (gohugo.io/content-management): ``_index.md`` is a section's list page, a
 leaf bundle's other Markdown files are its resources, ``headless: true`` and ``build`` options
 keep a page from being published or listed, and regular pages outside the post sections (the
-``mainSections`` setting, else the section with the most pages) are the site's pages. Addresses
+``mainSections`` setting, else the section with the most dated pages) are the site's pages. Addresses
 follow ``url``, ``[permalinks]`` per section, ``slug``, ``uglyURLs`` and Hugo's lower-case paths.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
-from newsletter.generators.hugo_bundles import bundle_of, files_named
+from newsletter.generators.hugo_bundles import bundle_of, featured_file, files_named
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
-from newsletter.generators.hugo_config import ROOT_NAMES, read_config
+from newsletter.generators.hugo_config import ROOT_NAMES, base_name, read_config
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import goldmark_options
 from newsletter.generators.hugo_permalinks import expand_permalink
+from newsletter.generators.hugo_sections import likeliest_section
 from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
 from newsletter.generators.slugs import hugo_urlize
 from newsletter.urls import split_url
@@ -112,9 +114,9 @@ class Hugo(Generator):
             found = tuple(section for section in main if (self.content_root / section).is_dir())
             if found:
                 return tuple(f"{content}/{section}" for section in found), "mainSections"
-        biggest = _biggest_section(self.content_root)
-        if biggest:
-            return (f"{content}/{biggest}",), "the section with the most pages"
+        likeliest = self._likeliest
+        if likeliest:
+            return (f"{content}/{likeliest[0]}",), likeliest[1]
         return (content,), "no sections: every page of the content folder"
 
     def page_dirs(self) -> tuple[str, ...]:
@@ -162,7 +164,8 @@ class Hugo(Generator):
             else:
                 whole = True
         if whole or not named:
-            named += list(self._main_sections() or [_biggest_section(self.content_root) or ""])
+            likeliest = self._likeliest
+            named += list(self._main_sections() or [likeliest[0] if likeliest else ""])
         self.post_sections = tuple(dict.fromkeys(section for section in named if section))
 
     def entry(self, source: Source) -> Entry:
@@ -174,18 +177,14 @@ class Hugo(Generator):
                 source = replace(source, relative=PurePosixPath(
                     source.path.relative_to(folder).as_posix()))
         path = self._address(source, dates.publish, dates.slug)
-        return Entry(id=folder_of + path_id(source.relative), date=dates.publish,
+        relative = source.relative  # a bundle's index.en.md goes by its folder, as index.md
+        if not language and base_name(relative.stem, self.config) == "index":
+            relative = relative.with_name("index" + relative.suffix)
+        return Entry(id=folder_of + path_id(relative), date=dates.publish,
                      path=path if "://" in path else self._language_prefix(language) + path,
                      page=self._page_reason(source, language),
-                     draft=fields.boolean("draft", default=False), expires=dates.expiry)
-
-    def _base_name(self, stem: str) -> str:
-        """``post`` of ``post.en``: a language code ends a file's name only when it is one of
-        the site's languages (``v2.0``, ``notes.fr`` on a site in English, keep theirs)."""
-        name, _, code = stem.rpartition(".")
-        languages = self.config.get("languages")
-        known = {self._default_language, *(languages if isinstance(languages, dict) else ())}
-        return name if name and code.lower() in known else stem
+                     draft=fields.boolean("draft", default=False), expires=dates.expiry,
+                     image=featured_file(source.path))
 
     def _page_reason(self, source: Source, language: str | None) -> str | None:
         relative, meta = source.relative, source.meta
@@ -193,6 +192,8 @@ class Hugo(Generator):
             return f"a translation ({language}); newsletter mails the default language"
         if relative.stem.partition(".")[0] == "_index":
             return "a section's list page (_index.md)"
+        if any(pattern.search(source.path.absolute().as_posix()) for pattern in self._ignored):
+            return "matched by ignoreFiles: Hugo does not build it"
         bundle = bundle_of(source.path, self.content_root)
         if bundle:
             return f"a resource of the bundle {bundle.relative_to(self.root).as_posix()}"
@@ -224,7 +225,7 @@ class Hugo(Generator):
         if relative.stem.partition(".")[0] == "_index":  # a section's page: the section's path
             path = join_url(*sections, "/")
             return "/".join(hugo_urlize(part, lower=lower) for part in path.split("/"))
-        basename, folder = self._base_name(relative.stem), source.path.parent
+        basename, folder = base_name(relative.stem, self.config), source.path.parent
         if basename == "index" and sections:
             basename, folder = sections.pop(), folder.parent  # a bundle: its folder's name
         chain = sections[:_section_depth(folder, len(sections))]
@@ -242,11 +243,30 @@ class Hugo(Generator):
         if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
             path = join_url(*sections, slug or basename)
         path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
-        return _directory(path, self._ugly)
+        return _directory(path, self._ugly(relative.parts[0] if len(relative.parts) > 1 else ""))
 
-    @property
-    def _ugly(self) -> bool:
-        return self.config.get("uglyurls") is True
+    @functools.cached_property
+    def _ignored(self) -> tuple[re.Pattern, ...]:
+        """``ignoreFiles``: regular expressions of the files' absolute paths Hugo leaves out (one
+        Python cannot read is passed over)."""
+        written = self.config.get("ignorefiles")
+        compiled = []
+        for pattern in written if isinstance(written, list) else [written] if written else []:
+            try:
+                compiled.append(re.compile(str(pattern)))
+            except re.error:
+                continue
+        return tuple(compiled)
+
+    @functools.cached_property
+    def _likeliest(self) -> tuple[str, str] | None:
+        """The section of posts where mainSections is not set, and why (its pages read once)."""
+        return likeliest_section(self.content_root)
+
+    def _ugly(self, section: str) -> bool:
+        """``uglyURLs``: for the whole site, or per section (``[uglyURLs] posts = true``)."""
+        ugly = self.config.get("uglyurls")
+        return (ugly.get(section.lower()) if isinstance(ugly, dict) else ugly) is True
 
     def _pattern(self, section: str) -> str | None:
         permalinks = self.config.get("permalinks")
@@ -263,22 +283,6 @@ class Hugo(Generator):
         if isinstance(main, str):
             main = [main]
         return [str(section).strip("/") for section in main or [] if str(section).strip("/")]
-
-
-def _biggest_section(content: Path) -> str | None:
-    """The top-level folder of ``content`` holding the most Markdown pages, if any."""
-    counts = {}
-    try:
-        folders = [folder for folder in content.iterdir() if folder.is_dir()]
-    except OSError:
-        return None
-    for folder in folders:
-        if folder.name.startswith((".", "_")):
-            continue
-        counts[folder.name] = sum(1 for path in folder.rglob("*.md") if path.stem != "_index")
-    best = max(counts.items(), key=lambda item: (item[1], item[0] in ("posts", "post", "blog")),
-               default=None)
-    return best[0] if best and best[1] else None
 
 
 def _section_depth(folder: Path, folders: int) -> int:

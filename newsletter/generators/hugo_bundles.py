@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff")
+
 
 def bundle_of(path: Path, content: Path) -> Path | None:
     """The leaf bundle's index.md (or a translation's index.fr.md) that ``path`` is a resource
@@ -18,6 +20,23 @@ def bundle_of(path: Path, content: Path) -> Path | None:
         if found:
             return found[0]
         folder = folder.parent
+    return None
+
+
+def featured_file(index: Path) -> str | None:
+    """The feature image of the bundle whose page is ``index``, by Hugo's convention where the
+    front matter names no ``images`` (its get-page-images partial, which themes' Open Graph
+    and cards use): the first image file named ``*feature*``, else ``*cover*`` or
+    ``*thumbnail*``, in any case."""
+    if index.stem.partition(".")[0] != "index":
+        return None
+    names = [path.name for path in files_named(index.parent, "*")
+             if path.suffix.lower() in _IMAGE_SUFFIXES]
+    for words in (("feature",), ("cover", "thumbnail")):
+        found = next((name for name in names if any(word in name.lower() for word in words)),
+                     None)
+        if found:
+            return "./" + found
     return None
 
 

@@ -44,6 +44,16 @@ def read_config(root: Path) -> dict[str, Any]:
     return config
 
 
+def base_name(stem: str, config: dict[str, Any]) -> str:
+    """``post`` of ``post.en``: a language code ends a file's name only when it is one of
+    the site's languages (``v2.0``, ``notes.fr`` on a site in English, keep theirs)."""
+    name, _, code = stem.rpartition(".")
+    languages = config.get("languages")
+    known = {str(config.get("defaultcontentlanguage") or "en").lower(),
+             *(str(code).lower() for code in (languages if isinstance(languages, dict) else ()))}
+    return name if name and code.lower() in known else stem
+
+
 def _mounted_content(config: dict[str, Any]) -> None:
     """``[[module.mounts]]`` whose target is ``content`` as the ``contentDir`` they stand for
     (a language's, with ``lang``): Hugo reads the pages there instead of ``content/``. A

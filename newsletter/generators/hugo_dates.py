@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsletter.generators.base import Source, dated_name
+from newsletter.generators.hugo_config import base_name
 
 _DEFAULTS = {
     "date": ("date", "publishdate", "pubdate", "published", "lastmod", "modified"),
@@ -37,7 +38,7 @@ def hugo_dates(source: Source, config: dict[str, Any]) -> HugoDates:
 
     def first(kind: str) -> dt.datetime | None:
         for handler in _handlers(settings, kind):
-            found = _resolve(source, handler, named)
+            found = _resolve(source, handler, named, config)
             if found:
                 return found
         return None
@@ -61,10 +62,11 @@ def _handlers(settings: dict[str, Any], kind: str) -> list[str]:
     return handlers
 
 
-def _resolve(source: Source, handler: str, named: list[str]) -> dt.datetime | None:
-    if handler == ":filename":
-        path = source.path
-        day, rest = dated_name(path.parent.name if path.stem == "index" else path.stem)
+def _resolve(source: Source, handler: str, named: list[str],
+             config: dict[str, Any]) -> dt.datetime | None:
+    if handler == ":filename":  # the name without its language (post.en), a bundle's folder's
+        path, name = source.path, base_name(source.path.stem, config)
+        day, rest = dated_name(path.parent.name if name == "index" else name)
         if day and rest:
             named.append(rest)
         return source.midnight(day) if day else None

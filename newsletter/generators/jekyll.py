@@ -3,7 +3,8 @@
 As jekyllrb.com/docs/posts and /docs/permalinks describe: the date and the slug come from the
 file name (a ``date`` in the front matter wins), the title from the slug when there is none,
 ``_drafts`` holds drafts, ``published: false`` keeps a post unpublished, files outside ``_posts``
-are pages. Addresses follow ``permalink`` (a built-in style or placeholders, site-wide, for the
+are pages; a post in another language than jekyll-polyglot's ``default_lang`` is a
+translation. Addresses follow ``permalink`` (a built-in style or placeholders, site-wide, for the
 posts collection, in front matter defaults, or per post) under ``baseurl``.
 """
 
@@ -25,7 +26,12 @@ from newsletter.generators.base import (
     join_url,
     url_path,
 )
-from newsletter.generators.jekyll_permalinks import STYLES, expand, permalink_template
+from newsletter.generators.jekyll_permalinks import (
+    STYLES,
+    default_values,
+    expand,
+    permalink_template,
+)
 from newsletter.generators.settings_files import SiteInfo, read_data, site_info
 from newsletter.generators.slugs import jekyll_slug, titleize
 
@@ -98,7 +104,8 @@ class Jekyll(Generator):
         title = config.get("title")
         if not (isinstance(title, str) and title.strip()):
             title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
-        return site_info("_config.yml", title, url, config.get("timezone"), config.get("lang"))
+        return site_info("_config.yml", title, url, config.get("timezone"),
+                         config.get("lang") or config.get("default_lang"))  # polyglot's
 
     @property
     def content_root(self) -> Path:
@@ -215,8 +222,40 @@ class Jekyll(Generator):
         if collection != "posts" and folder not in self.blog_collections:
             return Entry(id=join_url(*above, stem), path=address,
                          page=f"in the collection {collection}, not a post folder")
+        language = self._translation(fields.meta.get("lang"), parts[parts.index(folder) + 1:])
+        if language:  # jekyll-polyglot builds it into /fr/, the French site's copy
+            return Entry(id=join_url(*above, stem), path=join_url(language, address), date=date,
+                         draft=draft, title=titleize(slug), page=f"a translation ({language}); "
+                         "newsletter mails the default language")
         return Entry(id=join_url(*above, stem), path=address, date=date, draft=draft,
                      title=titleize(slug))
+
+    def _translation(self, lang: Any, inside: tuple[str, ...]) -> str | None:
+        """The language of a post in another of jekyll-polyglot's ``languages`` than its
+        ``default_lang``: its ``lang``, else (with ``lang_from_path: true``) the first or second
+        folder of its path naming one; None for the default language's posts."""
+        languages = self.config.get("languages")
+        default = self.config.get("default_lang")
+        if not isinstance(languages, list) or not isinstance(default, str):
+            return None
+        if lang in (None, "") and self.config.get("lang_from_path") is True:
+            lang = next((part for part in inside[:-1][:2] if part in languages), None)
+        return str(lang) if lang in languages and lang != default else None
+
+    def inherited(self, path: Path, front_matter_of: Any) -> dict[str, Any]:
+        """What _config.yml's front matter ``defaults`` give the file (``published: false`` for
+        a folder, Minimal Mistakes' default ``header.teaser``); its ``permalink`` is read with
+        the address (a style such as ``pretty`` is one there, not in a post's front matter)."""
+        try:
+            relative = path.relative_to(self.content_root)
+        except ValueError:
+            return {}
+        parts = relative.parts
+        collection = "posts" if {"_posts", "_drafts"} & set(parts) else (
+            (self._collection_folder(parts) or "_pages")[1:])
+        values = default_values(self.config, collection, relative.as_posix())
+        values.pop("permalink", None)
+        return values
 
     def _collection_folder(self, parts: tuple[str, ...]) -> str | None:
         """The folder of a collection of _config.yml's ``collections`` the file is in."""

@@ -64,12 +64,12 @@ def expand(template: str, values: dict[str, str], date: dt.datetime) -> str:
     return join_url(_PLACEHOLDER.sub(replace, template))
 
 
-def _default_permalink(config: dict[str, Any], collection: str, path: str) -> str | None:
-    """A ``permalink`` from _config.yml's front matter ``defaults`` whose scope covers the
-    document (at ``path`` in the collections' folder): its type (the collection's name) or
-    none, and a path its path is under."""
+def default_values(config: dict[str, Any], collection: str, path: str) -> dict[str, Any]:
+    """The values of _config.yml's front matter ``defaults`` whose scope covers the document
+    (at ``path`` in the collections' folder): its type (the collection's name, ``pages``) or
+    none, and a path its path is under; later, more specific rules win. Keys in lower case."""
     defaults = config.get("defaults")
-    found = None
+    found: dict[str, Any] = {}
     for rule in defaults if isinstance(defaults, list) else []:
         if not isinstance(rule, dict) or not isinstance(rule.get("values"), dict):
             continue
@@ -77,10 +77,13 @@ def _default_permalink(config: dict[str, Any], collection: str, path: str) -> st
         if scope.get("type") not in (None, "", collection) or not _in_scope(
                 path, str(scope.get("path") or ""), config.get("collections_dir")):
             continue
-        permalink = rule["values"].get("permalink")
-        if isinstance(permalink, str):
-            found = permalink  # later, more specific rules win
+        found.update({str(key).lower(): value for key, value in rule["values"].items()})
     return found
+
+
+def _default_permalink(config: dict[str, Any], collection: str, path: str) -> str | None:
+    permalink = default_values(config, collection, path).get("permalink")
+    return permalink if isinstance(permalink, str) else None
 
 
 def _in_scope(path: str, scope: str, collections_dir: Any) -> bool:

@@ -8,16 +8,24 @@ from typing import Any, Protocol
 from newsletter.errors import ContentError
 
 # Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
-# (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image), Jekyll (image,
-# image.path), Astro (heroImage; the Cactus theme's coverImage.src; AstroPaper's ogImage), Zola's
-# tabi (extra.social_media_card) and Ghost or WordPress exports (feature_image) write them; the
+# (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image, LoveIt's and
+# FixIt's featuredImage, else their featuredImagePreview, Mainroad's thumbnail, Beautiful
+# Hugo's share_img), Jekyll (image, image.path; Beautiful Jekyll's share-img, cover-img and
+# thumbnail-img; Minimal Mistakes' header.overlay_image, header.image and header.teaser),
+# Astro (heroImage; the Cactus theme's coverImage.src; AstroPaper's ogImage), Zola's tabi
+# (extra.social_media_card) and Ghost or WordPress exports (feature_image) write them; the
 # first one present wins.
-IMAGE_KEYS = ("socialimage", "image", "images", "cover", "heroimage", "coverimage",
-              "featured_image", "feature_image", "featureimage", "ogimage", "social_media_card")
-ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "cover_alt")
+IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
+              "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
+              "cover-img", "header", "thumbnail", "thumbnail-img", "featuredimagepreview",
+              "ogimage", "social_media_card")
+# Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
+# a theme's thumbnail: true): passed over when they hold no image.
+_LOOSE_KEYS = ("header", "thumbnail")
+ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "cover_alt", "coveralt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
-# `image: {path: ...}`.
-SOURCE_KEYS = ("image", "path", "src", "url")
+# `image: {path: ...}`, Minimal Mistakes' `header: {overlay_image: ..., teaser: ...}`.
+SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser")
 
 
 @dataclass(frozen=True)
@@ -41,22 +49,29 @@ class Fields(Protocol):
 
 def feature_image(meta: dict[str, Any], fields: Fields) -> PostImage | None:
     """The feature image named by the first of :data:`IMAGE_KEYS` that has a value, if any."""
-    key = next((key for key in IMAGE_KEYS if meta.get(key)), None)
-    if key is None:
-        return None
-    value, alt = meta[key], None
-    if key == "images" and isinstance(value, list):  # Hugo's: the first is the page's image
-        value = value[0]
-    if isinstance(value, dict):
-        value = {str(name).lower(): item for name, item in value.items()}
-        alt = value.get("alt")
-        value = next((value[k] for k in SOURCE_KEYS if value.get(k)), None)
-        if value is None:  # cover: {image: "", hidden: true}, as theme archetypes leave it
-            return None
-    if not isinstance(value, str) or not value.strip():
-        name = fields.name(key)
-        raise ContentError(f"{name} must be an image path or URL", where=fields.where(key),
-                           hint=f'write it as {name}: "./image.jpg"')
-    alt = alt or next((fields.string(k) for k in ALT_KEYS if meta.get(k)), None)
-    alt = " ".join(str(alt).split()) if alt else None
-    return PostImage(value.strip(), alt or None, fields.where(key))
+    for key in (key for key in IMAGE_KEYS if meta.get(key)):
+        value, alt = _source(key, meta[key])
+        if value is None or (key in _LOOSE_KEYS and not isinstance(value, str)):
+            continue  # cover: {image: "", hidden: true}, as theme archetypes leave it
+        if not isinstance(value, str) or not value.strip():
+            name = fields.name(key)
+            raise ContentError(f"{name} must be an image path or URL", where=fields.where(key),
+                               hint=f'write it as {name}: "./image.jpg"')
+        alt = alt or next((fields.string(k) for k in ALT_KEYS if meta.get(k)), None)
+        alt = " ".join(str(alt).split()) if alt else None
+        return PostImage(value.strip(), alt or None, fields.where(key))
+    return None
+
+
+def _source(key: str, value: Any) -> tuple[Any, Any]:
+    """The image source a key's value names, and the alt text written with it."""
+    if key in ("images", "cover-img") and isinstance(value, list) and value:
+        value = value[0]  # Hugo's: the first is the page's image; Beautiful Jekyll's rotate
+    if not isinstance(value, dict):
+        return value, None
+    value = {str(name).lower(): item for name, item in value.items()}
+    source = next((value[k] for k in SOURCE_KEYS if value.get(k)), None)
+    if source is None and key == "cover-img" and len(value) == 1:
+        return next(iter(value.items()))  # Beautiful Jekyll's ["/img/x.jpg" : "caption"]
+    return source, value.get("alt") or value.get("image_description")  # Minimal Mistakes'
+

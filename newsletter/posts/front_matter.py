@@ -112,7 +112,7 @@ def _yaml(block: str, text: str, where: str, first_line: int = 2) -> dict[str, A
 # Keys read as text. YAML 1.1 (PyYAML) makes an unquoted No, On, 12:30 or 0x1F a boolean or a
 # number, where Hugo, Eleventy, Astro and Gatsby (YAML 1.2) keep the words.
 _TEXT_KEYS = frozenset({"title", "subject", "preheader", "description", "summary", "excerpt",
-                        "cta_text"})
+                        "share-description", "subtitle", "cta_text"})
 
 
 def _as_written(data: dict[str, Any], block: str) -> dict[str, Any]:

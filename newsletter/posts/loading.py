@@ -21,7 +21,7 @@ from typing import Any
 from newsletter.config import Settings
 from newsletter.errors import ContentError
 from newsletter.generators import Generator, SiteLayout, Source, site_layout
-from newsletter.posts.feature_image import feature_image
+from newsletter.posts.feature_image import PostImage, feature_image
 from newsletter.posts.fields import FieldReader, tag_list
 from newsletter.posts.front_matter import FrontMatter, split_front_matter
 from newsletter.posts.post import CONTROLS, Post, plain_line
@@ -33,6 +33,10 @@ _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ID_KEYS = ("slug", "permalink", "url", "path", "id", "uri")
 # Tables whose keys themes read like the page's own (Hugo's params, Zola's extra).
 _CUSTOM_TABLES = ("params", "extra")
+# The post's description (the inbox preview), first found: Hugo's and Pelican's summary,
+# Jekyll's excerpt, Beautiful Jekyll's share-description, else the subtitle it describes the
+# page with.
+_DESCRIPTION_KEYS = ("description", "summary", "excerpt", "share-description", "subtitle")
 # A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
 # ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
 # ``externalLink``): no post to mail.
@@ -123,7 +127,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         if not body.strip():
             raise ContentError("the post has no body", where=where,
                                hint="write the post below the front matter")
-    described = meta.get("description") or meta.get("summary") or meta.get("excerpt")
+    described = next((meta[key] for key in _DESCRIPTION_KEYS if meta.get(key)), None)
+    values = _with_custom_tables(meta)
     return Post(
         id=entry.id,
         path=path,
@@ -142,13 +147,15 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         url=layout.url(entry.path or entry.id),
         body=body,
         language=fields.string("lang") or settings.site.language,
-        image=feature_image(_with_custom_tables(meta), fields),
+        image=feature_image(values, fields)
+        or (PostImage(entry.image, None, where) if entry.image else None),
         body_line=split.body_line,
         page=entry.page,
         expires=entry.expires,
         media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
         or entry.media_subpath,
         template_tags=fields.boolean("render_with_liquid", default=True),
+        front_matter=values,
         site=layout,
     )
 

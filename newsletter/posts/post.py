@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, Mapping
 
 from newsletter.generators import SiteLayout
 from newsletter.posts.feature_image import PostImage
@@ -59,6 +60,9 @@ class Post:
     expires: dt.datetime | None = None  # Hugo's expiryDate
     media_subpath: str | None = None  # Chirpy's: the folder of the post's relative image paths
     template_tags: bool = True  # False: Jekyll's render_with_liquid: false, its tags are text
+    # Every front matter key (lower case; Hugo's params and Zola's extra keys too), as the
+    # post's template tags read them: {{ page.location }}, {{< param location >}}
+    front_matter: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # The site's layout: its generator, folders and every post's address (for template tags)
     site: SiteLayout | None = field(default=None, compare=False, repr=False)
 

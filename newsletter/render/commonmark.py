@@ -30,7 +30,7 @@ from newsletter.render.dialects import Dialect
 from newsletter.render.effort import check_quotes_work
 from newsletter.render.kramdown import kramdown_plugin
 from newsletter.render.latex import math_plugin
-from newsletter.render.raw_html import TAG, written_tags
+from newsletter.render.raw_html import SUMMARY_DIVIDER, TAG, written_tags
 
 _THREAD = threading.local()
 
@@ -68,7 +68,7 @@ def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
         inline = token.type == "inline" and any(child.type == "html_inline"
                                                  for child in token.children or ())
         if (token.type == "html_block" or inline) and token.map and any(
-                tag in written for tag in TAG.findall(token.content)):
+                tag in written and tag != SUMMARY_DIVIDER for tag in TAG.findall(token.content)):
             lines.append(token.map[0])
     return lines
 

@@ -123,13 +123,14 @@ def _links(post: Post) -> Callable[[str, str], str | None]:
 
 
 def page_values(post: Post, base_path: str = "") -> dict[str, Any]:
-    """The post's values as ``{{ page.x }}`` reads them (``url`` without the base path, as
-    Jekyll's ``page.url``)."""
+    """The post's values as ``{{ page.x }}`` reads them: its front matter's, and those the
+    generator makes (``url`` without the base path, as Jekyll's ``page.url``) over them."""
     path = urlsplit(post.url).path
     if base_path and path.startswith(base_path + "/"):
         path = path[len(base_path):]
-    values: dict[str, Any] = {"title": post.title, "url": path or "/", "permalink": post.url,
-                              "slug": post.name, "lang": post.language, "tags": list(post.tags)}
+    values: dict[str, Any] = {**post.front_matter, "title": post.title, "url": path or "/",
+                              "permalink": post.url, "slug": post.name, "lang": post.language,
+                              "tags": list(post.tags)}
     if post.description:
         values["description"] = values["summary"] = post.description
     if isinstance(post.date, dt.datetime):

@@ -3,8 +3,9 @@
 ``{% link %}`` and ``{% post_url %}`` become the address of the post they name, ``{% gist %}``
 (jekyll-gist) a link. An ``{% include %}`` writes whatever the theme's file holds, which an
 email cannot show: one that only adds page furniture (a table of contents, comments, share
-buttons, analytics) is dropped; a figure or a video one is shown as Hugo's are; any other is
-shown in part (its image, its link) or left out, with a warning.
+buttons, analytics) is dropped; a figure or a video one is shown as Hugo's are, Minimal
+Mistakes' gallery as the pictures the front matter lists; any other is shown in part (its
+image, its link) or left out, with a warning.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Callable
 
 from newsletter.render.tags import eleventy, hexo, hugo, themes, zola
 from newsletter.render.tags.context import TagContext
-from newsletter.render.tags.html import url_in_markdown
+from newsletter.render.tags.html import inline_markdown, url_in_markdown
 from newsletter.render.tags.hugo import Output, fenced, gist_link
 from newsletter.render.tags.syntax import Tag, TagProblem
 
@@ -73,6 +74,8 @@ def include(tag: Tag, context: TagContext) -> Output:
     if kind == "figure" and image:
         return _shortcode(tag, context, "figure", src=_from_site(image),
                           alt=named.get("alt"), caption=named.get("caption"))
+    if kind == "gallery" and (pictures := _gallery(tag, context, named)):
+        return pictures
     video = _video(kind, named)
     if video:
         return _shortcode(tag, context, video[0], id=video[1])
@@ -87,6 +90,24 @@ def include(tag: Tag, context: TagContext) -> Output:
             f"{tag.quoted()}: the include {name} is the site's; the email shows only its image",
             "look at the email; write what else it shows into the post if readers need it"))
     return themes.left_out(as_shortcode(tag, name), context, "the include")
+
+
+def _gallery(tag: Tag, context: TagContext, named: dict[str, str]) -> Output | None:
+    """Minimal Mistakes' ``{% include gallery id="more" caption="..." %}``: the pictures the
+    front matter lists under ``id`` (else ``gallery``), each its ``image_path`` (else ``url``)
+    and ``alt`` (else ``title``), then the caption; None when it lists none."""
+    items = context.page.get(named.get("id") or "gallery")
+    shown = []
+    for item in items if isinstance(items, list) else ():
+        image = item.get("image_path") or item.get("url") if isinstance(item, dict) else None
+        if isinstance(image, str) and image.strip():
+            alt = item.get("alt") or item.get("title")
+            shown.append(_shortcode(tag, context, "figure", src=_from_site(image.strip()),
+                                    alt=str(alt) if alt else None).markdown)
+    if not shown:
+        return None
+    caption = inline_markdown(named.get("caption") or "")[0]
+    return Output("\n".join(shown + ([f"<p>{caption}</p>"] if caption else [])), block=True)
 
 
 def _from_site(image: str) -> str:
@@ -164,6 +185,7 @@ def unknown(tag: Tag, context: TagContext) -> Output:
 
 LIQUID_TAGS: dict[str, Callable[[Tag, TagContext], Output]] = {
     "link": link_tag, "post_url": link_tag, "include": include, "include_relative": include,
-    "render": include, "gist": gist,
+    "render": include, "include_cached": include,  # jekyll-include-cache's, Minimal Mistakes'
+    "gist": gist,
     "image": eleventy.image, **hexo.HEXO_TAGS,
 }

@@ -1,0 +1,51 @@
+"""Which section of a Hugo site holds its posts when the settings do not say (no
+``mainSections``): the one with the most dated pages, so that a theme's documentation (Hextra:
+``docs/`` of many undated pages beside a ``blog/``) is not taken for the blog; with no dated
+page anywhere, the one with the most pages, as Hugo's own default. A section named for
+documentation (Docsy's ``docs/``, whose pages carry dates too) comes after every other one
+that has dated pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+# A date key opening a line of the front matter (YAML, TOML or JSON), with a value.
+_DATED = re.compile(r"""^\s*["']?(?:date|publishdate|pubdate|published)["']?\s*[:=]\s*["']?\d""",
+                    re.IGNORECASE | re.MULTILINE)
+_HEAD = 4096  # bytes of a page read for its front matter's date
+_DOCUMENTATION = ("docs", "doc", "documentation")
+
+
+def likeliest_section(content: Path) -> tuple[str, str] | None:
+    """The top-level folder of ``content`` most likely to be the blog, and why, if any."""
+    counts = {}
+    try:
+        folders = [folder for folder in content.iterdir() if folder.is_dir()]
+    except OSError:
+        return None
+    for folder in folders:
+        if folder.name.startswith((".", "_")):
+            continue
+        pages = [path for path in folder.rglob("*.md") if path.stem != "_index"]
+        counts[folder.name] = (sum(1 for path in pages if _dated(path)), len(pages))
+    others = {name: count for name, count in counts.items()
+              if name.lower() not in _DOCUMENTATION and count[0]}
+    best = max((others or counts).items(),
+               key=lambda item: (*item[1], item[0] in ("posts", "post", "blog")), default=None)
+    if not best or not best[1][1]:
+        return None
+    why = "the section with the most dated pages" if best[1][0] else \
+        "the section with the most pages"
+    documentation = any(pages for name, (_, pages) in counts.items()
+                        if name.lower() in _DOCUMENTATION)
+    return best[0], why + (", documentation aside" if others and documentation else "")
+
+
+def _dated(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            head = file.read(_HEAD).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(_DATED.search(head))

@@ -1,0 +1,407 @@
+"""Blogs laid out as popular themes lay them out (Hugo's Hextra, Blowfish, LoveIt, Mainroad;
+Jekyll's Minimal Mistakes and Beautiful Jekyll), written here with this project's own text: the
+posts `init` finds, and the feature image and alt text each email opens with."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+
+import lxml.html
+import pytest
+from generator_sites import picture, write_files
+
+from newsletter.config import load_settings
+from newsletter.posts import find_post, load_posts
+
+from conftest import invoke
+
+
+def listed(root) -> dict[str, dict]:
+    result = invoke(root, "posts", "--json")
+    assert result.exit_code == 0, result.output
+    return {item["id"]: item for item in json.loads(result.stdout)}
+
+
+def opening_image(root, name: str) -> tuple[int, str | None]:
+    """How many pictures the email of post ``name`` carries, and the alt text of its first."""
+    result = invoke(root, "preview", name)
+    assert result.exit_code == 0, result.output
+    folder = root / "preview" / name.rpartition("/")[2]
+    message = email.message_from_bytes((folder / "message.eml").read_bytes(),
+                                       policy=email.policy.default)
+    count = len([part for part in message.walk() if part.get_content_maintype() == "image"])
+    images = list(lxml.html.fromstring((folder / "email.html").read_text()).iter("img"))
+    return count, images[0].get("alt") if images else None
+
+
+def test_a_hugo_theme_site_with_documentation_beside_its_blog_mails_the_blog(tmp_path):
+    """Hextra's layout: no mainSections, a docs/ section of many undated pages and a blog/ of
+    dated posts. Taking the biggest section made every documentation page an error ("no
+    date") and found no post; the section of dated pages is the blog."""
+    guide = {f"content/docs/guide/step-{n}.md": f"---\ntitle: Step {n}\nweight: {n}\n---\n\n"
+             f"Do step {n}.\n" for n in range(1, 7)}
+    root = write_files(tmp_path / "grove", {
+        "hugo.yaml": ('baseURL: "https://grove.example.org/"\ntitle: Grove\n'
+                      "defaultContentLanguage: en\nlanguages:\n  en:\n    weight: 1\n"
+                      "  zh-cn:\n    weight: 2\nmodule:\n  imports:\n"
+                      "    path: github.com/example/docs-theme\n"),
+        "content/_index.md": "---\ntitle: Grove\nlayout: landing\n---\n\nWelcome.\n",
+        "content/docs/_index.md": "---\ntitle: Documentation\n---\n\nStart here.\n",
+        "content/docs/guide/_index.md": "---\ntitle: Guide\n---\n",
+        **guide,
+        "content/blog/_index.md": "---\ntitle: Blog\n---\n",
+        "content/blog/bark.md": ("---\ntitle: Reading Bark\ndate: 2025-03-01T08:00:00+01:00\n"
+                                 "description: What the bark says.\n---\n\nFurrows and plates.\n"),
+        "content/blog/roots.md": "---\ntitle: Roots\ndate: 2025-04-01\n---\n\nDown they go.\n",
+        "content/blog/roots.zh-cn.md": "---\ntitle: Gen\ndate: 2025-04-01\n---\n\nXia.\n",
+    })
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    assert "posts in content/blog (the section with the most dated pages, documentation aside)" \
+        ", 2 posts" in result.output
+    found = listed(root)
+    assert {key: (item["status"], item["url"]) for key, item in found.items()
+            if item["status"] != "page"} == {
+        "/blog/bark": ("ready", "https://grove.example.org/blog/bark/"),
+        "/blog/roots": ("ready", "https://grove.example.org/blog/roots/")}
+    assert found["/docs/guide/step-3"]["status"] == "page"
+    assert all(not item["errors"] for item in found.values())
+    assert found["/blog/bark"]["date"] == "2025-03-01T08:00:00+01:00"
+
+
+def test_a_docsy_site_mails_its_blog_not_its_dated_documentation(tmp_path):
+    """Docsy's layout: content/en/docs of many pages that carry a date and a description,
+    beside content/en/blog; no mainSections. Every documentation page was a post to mail."""
+    docs = {f"content/en/docs/start/page-{n}.md": (
+        f"---\ntitle: Page {n}\ndate: 2017-01-05\ndescription: Part {n}.\nweight: {n}\n---\n\n"
+        f"Read part {n}.\n") for n in range(1, 6)}
+    root = write_files(tmp_path / "goldy", {
+        "hugo.yaml": ("baseURL: https://goldy.example.org/\ntitle: Goldy\ncontentDir: content/en\n"
+                      "languages:\n  en:\n    weight: 1\n"),
+        "content/en/docs/_index.md": "---\ntitle: Documentation\n---\n", **docs,
+        "content/en/blog/_index.md": "---\ntitle: Blog\n---\n",
+        "content/en/blog/news/_index.md": "---\ntitle: News\n---\n",
+        "content/en/blog/news/release.md": ("---\ntitle: Release Day\ndate: 2024-02-01\n"
+                                            "description: It is out.\n---\n\nOut now.\n"),
+    })
+    result = invoke(root, "init")
+    assert "posts in content/en/blog (the section with the most dated pages, documentation " \
+        "aside), 1 post" in result.output
+    assert {key for key, item in listed(root).items() if item["status"] != "page"} == {
+        "/blog/news/release"}
+
+
+def test_a_hugo_bundles_featured_image_file_opens_its_email(tmp_path):
+    """Hugo's convention (its get-page-images partial, which Blowfish, Congo and the Open
+    Graph template follow): without `images` in the front matter, a bundle's image named
+    *feature* (else *cover* or *thumbnail*) is the page's image. It was left out of the
+    email; a feature image the front matter names still wins."""
+    root = write_files(tmp_path / "loom", {
+        "hugo.toml": 'baseURL = "https://loom.example.net/"\ntitle = "Loom"\n',
+        "content/posts/warp/index.md": "---\ntitle: Warp\ndate: 2024-06-01\n---\n\nThreads.\n",
+        "content/posts/warp/Featured-Warp.JPG": picture((160, 40, 40)),
+        "content/posts/weft/index.md": "---\ntitle: Weft\ndate: 2024-06-02\n---\n\nAcross.\n",
+        "content/posts/weft/cover.png": picture((40, 160, 40), "PNG"),
+        "content/posts/weft/diagram.png": picture((40, 40, 160), "PNG"),
+        "content/posts/heddle/index.md": ("---\ntitle: Heddle\ndate: 2024-06-03\n"
+                                          "featureimage: ./loom.jpg\n---\n\nLifts.\n"),
+        "content/posts/heddle/loom.jpg": picture((90, 90, 40)),
+        "content/posts/heddle/feature.jpg": picture((90, 40, 90)),
+        "content/posts/plain/index.md": "---\ntitle: Plain\ndate: 2024-06-04\n---\n\nNone.\n",
+        "content/posts/plain/sketch.png": picture((10, 10, 10), "PNG"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert opening_image(root, "/posts/warp") == (1, "Warp")
+    assert opening_image(root, "/posts/weft") == (1, "Weft")
+    assert opening_image(root, "/posts/heddle")[0] == 1
+    posts, _ = load_posts(load_settings(root, {}))
+    assert find_post(posts, "/posts/heddle").image.src == "./loom.jpg"
+    assert opening_image(root, "/posts/plain") == (0, None)
+
+
+HUGO_SITE = {"hugo.toml": 'baseURL = "https://ink.example.org/"\ntitle = "Ink"\n',
+             "static/img/wash.jpg": picture((30, 60, 90))}
+JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
+               "assets/img/wash.jpg": picture((30, 60, 90))}
+
+
+@pytest.mark.parametrize("site, file, front_matter, alt", [
+    # LoveIt and FixIt
+    (HUGO_SITE, "content/posts/wash.md",
+     "featuredImage: /img/wash.jpg\nfeaturedImagePreview: /img/wash.jpg\n", "Wash"),
+    (HUGO_SITE, "content/posts/wash.md", "featuredImagePreview: /img/wash.jpg\n", "Wash"),
+    # Mainroad, both of its forms
+    (HUGO_SITE, "content/posts/wash.md", "thumbnail: img/wash.jpg\n", "Wash"),
+    (HUGO_SITE, "content/posts/wash.md",
+     "thumbnail:\n  src: img/wash.jpg\n  visibility: [list]\n", "Wash"),
+    # Beautiful Hugo: the image it shares before the page's image
+    (HUGO_SITE, "content/posts/wash.md", "share_img: /img/wash.jpg\nimage: /img/none.jpg\n",
+     "Wash"),
+    # terminal: its cover's alt text
+    (HUGO_SITE, "content/posts/wash.md", "cover: img/wash.jpg\ncoverAlt: Ink pooling\n",
+     "Ink pooling"),
+    # Minimal Mistakes: the overlay over the teaser, with its description
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     "header:\n  overlay_image: /assets/img/wash.jpg\n  overlay_filter: 0.4\n"
+     "  image_description: Ink pooling\n  teaser: /assets/img/none.jpg\n", "Ink pooling"),
+    # Beautiful Jekyll: cover images with captions, share-img before them
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     'cover-img: ["/assets/img/wash.jpg" : "Blue wash", "/assets/img/none.jpg" : "Other"]\n'
+     'thumbnail-img: ""\nshare-img:\n', "Blue wash"),
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     "share-img: /assets/img/wash.jpg\ncover-img: /assets/img/none.jpg\n", "Wash"),
+])
+def test_a_themes_feature_image_key_opens_the_email(tmp_path, site, file, front_matter, alt):
+    """Each theme's own front matter key for a post's picture: it was not read, so the email
+    went out without the picture the post's page shows."""
+    root = write_files(tmp_path / "ink", {
+        **site, file: f"---\ntitle: Wash\ndate: 2024-02-01\n{front_matter}---\n\nInk on paper.\n"})
+    assert invoke(root, "init").exit_code == 0
+    post_id = next(iter(listed(root)))
+    assert opening_image(root, post_id) == (1, alt)
+
+
+def test_a_minimal_mistakes_header_names_the_image_only_when_it_has_one(tmp_path):
+    """header: is Minimal Mistakes' table of the page's top: its teaser is the post's picture,
+    while a header of a colour alone (or another theme's thumbnail: true) is no picture and no
+    error."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE,
+        "_posts/2024-02-01-wash.md": "---\ntitle: Wash\nheader:\n  teaser: assets/img/wash.jpg\n"
+                                     "---\n\nInk on paper.\n",
+        "_posts/2024-02-02-grey.md": ('---\ntitle: Grey\nheader:\n  overlay_color: "#333"\n'
+                                     "  caption: Grey\nthumbnail: true\n---\n\nInk.\n")})
+    assert invoke(root, "init").exit_code == 0
+    assert listed(root)["/2024-02-02-grey"]["errors"] == []
+    assert opening_image(root, "/2024-02-01-wash") == (1, "Wash")
+    assert opening_image(root, "/2024-02-02-grey") == (0, None)
+
+
+def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):
+    """Mainroad's, Ananke's and LoveIt's posts end their summary with <!--more-->, which Hugo
+    takes out before rendering: check warned on every such post that the blog did not show
+    its raw HTML. Raw HTML the post does write is still named, at its line."""
+    root = write_files(tmp_path / "ink", {
+        **HUGO_SITE,
+        "content/post/wash.md": ("---\ntitle: Wash\ndate: 2024-02-01\ndescription: Ink.\n---\n\n"
+                                 "The summary of it.\n<!--more-->\n\nThe rest of it.\n"),
+        "content/post/dots.md": ("---\ntitle: Dots\ndate: 2024-02-02\ndescription: Dots.\n---\n\n"
+                                 "Dots, <!--more--> then <b>more</b>.\n")})
+    assert invoke(root, "init").exit_code == 0
+    omitted = {}
+    for name in ("/post/wash", "/post/dots"):
+        result = invoke(root, "check", name, "--json")
+        omitted[name] = [finding["where"] for finding in json.loads(result.stdout)["findings"]
+                         if finding["code"] == "raw-html-omitted"]
+    assert omitted == {"/post/wash": [], "/post/dots": ["content/post/dots.md:7"]}
+
+
+@pytest.mark.parametrize("site, file, front_matter, written", [
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md", "location: Lyon\n", "{{ page.location }}"),
+    (HUGO_SITE, "content/posts/wash.md", "location: Lyon\n", "{{< param location >}}"),
+    (HUGO_SITE, "content/posts/wash.md", "params:\n  location: Lyon\n",
+     '{{< param "location" >}}'),
+])
+def test_a_value_of_the_posts_own_front_matter_is_printed_where_the_post_names_it(
+        tmp_path, site, file, front_matter, written):
+    """{{ page.x }} (Jekyll) and Hugo's built-in param shortcode read the page's own values
+    first; a key of the post's front matter other than its title or date was "no value for
+    this site", an error that kept the post from being sent."""
+    root = write_files(tmp_path / "ink", {
+        **site, file: f"---\ntitle: Wash\ndate: 2024-02-01\n{front_matter}---\n\n"
+                      f"Painted in {written}.\n"})
+    assert invoke(root, "init").exit_code == 0
+    [post] = listed(root).values()
+    assert post["errors"] == []
+    assert invoke(root, "preview", post["id"]).exit_code == 0
+    assert "Painted in Lyon." in (root / "preview" / post["id"].rpartition("/")[2] /
+                                  "email.txt").read_text()
+
+
+def test_a_minimal_mistakes_gallery_shows_the_pictures_its_front_matter_lists(tmp_path):
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "assets/img/dry.jpg": picture((120, 120, 30)),
+        "_posts/2024-02-01-wash.md": (
+            "---\ntitle: Wash\ngallery:\n  - url: /assets/img/wash.jpg\n"
+            "    image_path: /assets/img/wash.jpg\n    alt: Wet paper\n"
+            "  - image_path: assets/img/dry.jpg\n    title: Dry paper\n---\n\n"
+            'Two stages.\n\n{% include gallery caption="Wet, then *dry*." %}\n')})
+    assert invoke(root, "init").exit_code == 0
+    assert listed(root)["/2024-02-01-wash"]["errors"] == []
+    result = invoke(root, "check", "/2024-02-01-wash", "--json")
+    assert [finding for finding in json.loads(result.stdout)["findings"]
+            if finding["code"].startswith("template")] == []
+    assert opening_image(root, "/2024-02-01-wash") == (2, "Wet paper")
+    html = (root / "preview/2024-02-01-wash/email.html").read_text()
+    document = lxml.html.fromstring(html)
+    assert [img.get("alt") for img in document.iter("img")] == ["Wet paper", "Dry paper"]
+    assert "Wet, then dry." in document.text_content()
+
+
+def test_a_jekyll_polyglot_blog_mails_its_default_language_and_not_each_translation(tmp_path):
+    """jekyll-polyglot (languages, default_lang; a post's lang, or its folder with
+    lang_from_path) builds each other language's posts under /fr/. Each translation was a
+    post of its own, mailed to the same readers as the original, at an address without /fr/."""
+    root = write_files(tmp_path / "salads", {
+        "_config.yml": ("title: Salads\nurl: https://salad.example.org\nplugins: [jekyll-polyglot]"
+                        '\nlanguages: ["en", "fr", "sv"]\ndefault_lang: "en"\n'
+                        "lang_from_path: true\npermalink: pretty\n"),
+        "_posts/2024-03-01-greens-en.md": "---\ntitle: Greens\nlang: en\n---\n\nLeaves.\n",
+        "_posts/2024-03-01-greens-fr.md": "---\ntitle: Verts\nlang: fr\n---\n\nFeuilles.\n",
+        "_posts/2024-03-01-greens-sv.md": "---\ntitle: Gront\nlang: sv\n---\n\nBlad.\n",
+        "_posts/fr/2024-03-02-soupe.md": "---\ntitle: Soupe\n---\n\nChaude.\n",
+        "_posts/2024-03-03-bread.md": "---\ntitle: Bread\n---\n\nWarm.\n",
+    })
+    result = invoke(root, "init")
+    assert "2 posts, 3 pages" in result.output
+    found = {key: (item["status"], item["url"]) for key, item in listed(root).items()}
+    assert found == {
+        "/2024-03-01-greens-en": ("ready", "https://salad.example.org/2024/03/01/greens-en/"),
+        "/2024-03-03-bread": ("ready", "https://salad.example.org/2024/03/03/bread/"),
+        "/2024-03-01-greens-fr": ("page", "https://salad.example.org/fr/2024/03/01/greens-fr/"),
+        "/2024-03-01-greens-sv": ("page", "https://salad.example.org/sv/2024/03/01/greens-sv/"),
+        "/2024-03-02-soupe": ("page", "https://salad.example.org/fr/2024/03/02/soupe/")}
+
+
+@pytest.mark.parametrize("front_matter, preview", [
+    ("share-description: How the wash dries.\nsubtitle: Wet on wet\n", "How the wash dries."),
+    ("subtitle: Wet on wet\n", "Wet on wet"),
+])
+def test_a_beautiful_jekyll_posts_description_is_the_inbox_preview(tmp_path, front_matter,
+                                                                   preview):
+    """Beautiful Jekyll describes a page by its share-description, else its subtitle (its
+    meta description and social cards); the inbox showed the body's first words instead."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_posts/2024-02-01-wash.md": (
+            f"---\nlayout: post\ntitle: Wash\n{front_matter}---\n\nInk on paper.\n")})
+    assert invoke(root, "init").exit_code == 0
+    assert invoke(root, "preview", "/2024-02-01-wash").exit_code == 0
+    html = (root / "preview/2024-02-01-wash/email.html").read_text()
+    assert lxml.html.fromstring(html).find(".//meta[@name='description']").get("content") == \
+        preview
+
+
+def test_multilingual_hugo_bundles_named_index_en_are_each_their_own_post(tmp_path):
+    """Blowfish's and Congo's multilingual bundles: posts/reef/index.en.md beside index.it.md.
+    Every such post was named index.en, so their previews (and outbox folders) landed in one
+    folder, each over the last; a bundle goes by its folder's name, as with index.md."""
+    root = write_files(tmp_path / "reef", {
+        "hugo.toml": ('baseURL = "https://reef.example.org/"\ntitle = "Reef"\n'
+                      "[languages.en]\nweight = 1\n[languages.it]\nweight = 2\n"),
+        "content/posts/reef/index.en.md": "---\ntitle: Reef\ndate: 2024-05-01\n---\n\nCoral.\n",
+        "content/posts/reef/index.it.md": "---\ntitle: Scogliera\ndate: 2024-05-01\n---\n\nC.\n",
+        "content/posts/kelp/index.en.md": "---\ntitle: Kelp\ndate: 2024-05-02\n---\n\nForest.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    found = {key: (item["status"], item["url"]) for key, item in listed(root).items()
+             if item["status"] == "ready"}
+    assert found == {"/posts/reef": ("ready", "https://reef.example.org/posts/reef/"),
+                     "/posts/kelp": ("ready", "https://reef.example.org/posts/kelp/")}
+    for name, body in (("reef", "Coral."), ("kelp", "Forest.")):
+        assert invoke(root, "preview", name).exit_code == 0
+        assert body in (root / "preview" / name / "email.txt").read_text()
+
+
+def test_hugo_filename_dates_read_a_multilingual_files_name_without_its_language(tmp_path):
+    """[frontmatter] date = [":filename", ...] on a multilingual site: Hugo reads the date and
+    slug from the name without its language (2024-03-01-moon.en.md is moon), a bundle's from
+    its folder (2024-02-22-tide/index.en.md). The slug was moon.en (a wrong address), and the
+    bundle had no date, so it was refused."""
+    root = write_files(tmp_path / "tides", {
+        "hugo.toml": ('baseURL = "https://tides.example.org/"\ntitle = "Tides"\n'
+                      '[frontmatter]\ndate = [":filename", ":default"]\n'
+                      "[languages.en]\nweight = 1\n[languages.de]\nweight = 2\n"),
+        "content/posts/2024-02-22-tide/index.en.md": "---\ntitle: Tide\n---\n\nIn and out.\n",
+        "content/posts/2024-03-01-moon.en.md": "---\ntitle: Moon\n---\n\nFull.\n",
+        "content/posts/2024-03-01-moon.de.md": "---\ntitle: Mond\n---\n\nVoll.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    found = {key: (item["status"], item["url"], (item["date"] or "")[:10], item["errors"])
+             for key, item in listed(root).items()}
+    assert found == {
+        "/posts/2024-02-22-tide": ("ready", "https://tides.example.org/posts/tide/",
+                                   "2024-02-22", []),
+        "/posts/2024-03-01-moon.en": ("ready", "https://tides.example.org/posts/moon/",
+                                      "2024-03-01", []),
+        "/posts/2024-03-01-moon.de": ("page", "https://tides.example.org/de/posts/moon/",
+                                      "2024-03-01", [])}
+
+
+def test_files_hugos_ignore_files_setting_leaves_out_are_not_mailed(tmp_path):
+    """ignoreFiles (regular expressions of the absolute path: blogdown's knit intermediates, a
+    folder of notes) keeps files out of Hugo's build; they were posts ready to mail."""
+    root = write_files(tmp_path / "knit", {
+        "hugo.toml": ('baseURL = "https://knit.example.org/"\ntitle = "Knit"\n'
+                      "ignoreFiles = ['\\.knit\\.md$', '/content/posts/wip/', '(unclosed']\n"),
+        "content/posts/stitch.md": "---\ntitle: Stitch\ndate: 2024-01-02\n---\n\nPurl.\n",
+        "content/posts/stitch.knit.md": "---\ntitle: Stitch\ndate: 2024-01-02\n---\n\nP.\n",
+        "content/posts/wip/cable.md": "---\ntitle: Cable\ndate: 2024-01-03\n---\n\nTwist.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert {key: item["status"] for key, item in listed(root).items()} == {
+        "/posts/stitch": "ready", "/posts/stitch.knit": "page", "/posts/wip/cable": "page"}
+
+
+def test_jekyll_front_matter_defaults_unpublish_a_folder_and_give_posts_their_teaser(tmp_path):
+    """_config.yml's front matter defaults are the posts' own values unless a post sets them:
+    published: false for a folder kept unpublished, and Minimal Mistakes' default
+    header.teaser. The folder's posts were mailed, and the default picture left out."""
+    root = write_files(tmp_path / "ink", {
+        "_config.yml": (
+            "title: Ink\nurl: https://ink.example.org\npermalink: pretty\ndefaults:\n"
+            "  - scope: {path: '', type: posts}\n    values:\n      layout: single\n"
+            "      header: {teaser: /assets/img/wash.jpg}\n"
+            "  - scope: {path: _posts/held}\n    values: {published: false}\n"),
+        "assets/img/wash.jpg": picture((30, 60, 90)),
+        "_posts/2024-02-01-wash.md": "---\ntitle: Wash\n---\n\nInk on paper.\n",
+        "_posts/held/2024-02-02-dry.md": "---\ntitle: Dry\n---\n\nNot yet.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    found = {key: (item["status"], item["url"]) for key, item in listed(root).items()}
+    assert found == {"/2024-02-01-wash": ("ready", "https://ink.example.org/2024/02/01/wash/"),
+                     "/2024-02-02-dry": ("draft", "https://ink.example.org/2024/02/02/dry/")}
+    assert opening_image(root, "/2024-02-01-wash") == (1, "Wash")
+
+
+def test_hugo_ugly_urls_set_per_section_give_that_sections_posts_html_addresses(tmp_path):
+    """uglyURLs may be a table of sections (gohugo.io/configuration/all: bool or map); read
+    as a table, it was no setting at all, and the posts' addresses were folders."""
+    root = write_files(tmp_path / "ug", {
+        "hugo.toml": ('baseURL = "https://ug.example.org/"\ntitle = "UG"\n'
+                      'mainSections = ["posts", "notes"]\n[uglyURLs]\nposts = true\n'),
+        "content/posts/kiln.md": "---\ntitle: Kiln\ndate: 2024-01-01\n---\n\nHot.\n",
+        "content/notes/clay.md": "---\ntitle: Clay\ndate: 2024-01-02\n---\n\nWet.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert {key: item["url"] for key, item in listed(root).items()} == {
+        "/posts/kiln": "https://ug.example.org/posts/kiln.html",
+        "/notes/clay": "https://ug.example.org/notes/clay/"}
+
+
+def test_a_cached_include_is_read_as_an_include(tmp_path):
+    """jekyll-include-cache's {% include_cached %} (Minimal Mistakes' sites install it) writes
+    what {% include %} does; its figure was left out of the email with a warning."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_posts/2024-02-01-wash.md": (
+            '---\ntitle: Wash\n---\n\n{% include_cached figure image_path="/assets/img/wash.jpg" '
+            'alt="A blue wash" %}\n\nInk on paper.\n')})
+    assert invoke(root, "init").exit_code == 0
+    result = invoke(root, "check", "/2024-02-01-wash", "--json")
+    assert [finding for finding in json.loads(result.stdout)["findings"]
+            if finding["code"].startswith("template")] == []
+    assert opening_image(root, "/2024-02-01-wash") == (1, "A blue wash")
+
+
+def test_a_site_of_dated_documentation_and_an_about_page_mails_the_documentation(tmp_path):
+    """The documentation section gives way only to a section of dated pages: an about page
+    is not the blog (it was taken for one, undated, and no post was found)."""
+    root = write_files(tmp_path / "manual", {
+        "hugo.toml": 'baseURL = "https://manual.example.org/"\ntitle = "Manual"\n',
+        "content/about/index.md": "---\ntitle: About\n---\n\nWho we are.\n",
+        **{f"content/docs/release-{n}.md": f"---\ntitle: Release {n}\ndate: 2024-0{n}-01\n---\n\n"
+           f"Changes in {n}.\n" for n in (1, 2, 3)}})
+    result = invoke(root, "init")
+    assert "posts in content/docs (the section with the most dated pages), 3 posts" in \
+        result.output
