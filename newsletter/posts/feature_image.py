@@ -17,8 +17,8 @@ from newsletter.errors import ContentError
 # first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
-              "cover-img", "header", "thumbnail", "thumbnail-img", "featuredimagepreview",
-              "ogimage", "social_media_card")
+              "cover-img", "header", "thumbnail", "thumbnail-img", "ogimage", "social_media_card",
+              "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail")
