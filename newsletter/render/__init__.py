@@ -5,11 +5,8 @@ from newsletter.render.anchors import all_ids, github_slug, local_ids
 from newsletter.render.email import (
     CLIP_WARNING_BYTES,
     GMAIL_CLIP_BYTES,
-    HTML_TEMPLATE,
     PLACEHOLDERS,
     RECIPIENT_FIELDS,
-    STYLESHEET,
-    TEXT_TEMPLATE,
     Email,
     encoded_html_size,
     render_post,
@@ -33,6 +30,7 @@ from newsletter.render.markdown import (
     raw_html_lines,
 )
 from newsletter.render.notice import CONFIRM, WELCOME, has_notice, notice_templates, render_notice
+from newsletter.render.template_files import HTML_TEMPLATE, STYLESHEET, TEXT_TEMPLATE
 
 __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
            "IMAGE_WARNING_BYTES", "PAGE_TAGS", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET",

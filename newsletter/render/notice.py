@@ -29,14 +29,12 @@ from newsletter.render.email import (
     PLACEHOLDERS,
     PREHEADER_PADDING,
     Email,
-    _environment,
-    _read_stylesheet,
-    _render_template,
     language_tag,
     split_media_rules,
     text_direction,
 )
 from newsletter.render.inlining import inline_css
+from newsletter.render.template_files import read_stylesheet, render_template, template_environment
 
 CONFIRM = "confirm"
 WELCOME = "welcome"
@@ -71,19 +69,19 @@ def render_notice(settings: Settings, kind: str) -> Email:
                     "confirm_within": duration_words(signup.confirm_within)}
     else:
         context["unsubscribe_url"] = PLACEHOLDERS["unsubscribe_url"]
-    environment = _environment(settings.templates_dir)
-    inlined_css, media_css = split_media_rules(_read_stylesheet(settings.templates_dir))
+    environment = template_environment(settings.templates_dir)
+    inlined_css, media_css = split_media_rules(read_stylesheet(settings.templates_dir))
     html_name = f"{kind}.html"
     subject = _subject_block(environment, html_name, context) or DEFAULT_SUBJECTS[kind].format(
         site=site.title)
-    html = _render_template(environment, html_name, {
+    html = render_template(environment, html_name, {
         **context, "subject": subject, "css": Markup(inlined_css), "media_css": Markup(media_css)})
     return Email(
         post_id=f"signup-{kind}",
         subject=subject,
         preheader="",
         html=inline_css(html),
-        text=_render_template(environment, f"{kind}.txt", context),
+        text=render_template(environment, f"{kind}.txt", context),
     )
 
 
