@@ -65,8 +65,8 @@ SPECIAL = {("postmark", "503"): SENT_ALL, **{("resend", case): SENT_ALL for case
 # Only Postmark and Resend report per-message failures inside an accepted batch.
 PARTIAL = ("postmark", "resend")
 # The timeout where a request is meant to time out (against slow(), which never answers in
-# time): long enough for the other batch's answer on a loaded machine.
-SHORT_TIMEOUT = 2.0
+# time): the other batch's answer from the fake on this machine takes milliseconds.
+SHORT_TIMEOUT = 1.0
 
 
 class Run:
