@@ -19,6 +19,14 @@ SITE_PARTS = ("newsletter.toml", "content", "templates", "subscribers", "static"
 REFERENCE_POST = "/posts/what-matters"
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: one worker more than the CPUs this process may use. Many tests spend their
+    time waiting on servers and subprocesses they start, so a core per worker left cores idle
+    (2 cores: 5 min 35 s with 2 workers, 4 min 15 s with 3)."""
+    return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (
+        (os.cpu_count() or 1) + 1)
+
+
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
     """No test sees the developer's real secrets, nor the CI variable of the machine running
