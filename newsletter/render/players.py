@@ -20,6 +20,15 @@ _YOUTUBE = re.compile(r"(?:https?:)?//(?:www\.)?youtube(?:-nocookie)?\.com/embed
 _VIMEO = re.compile(r"(?:https?:)?//player\.vimeo\.com/video/([0-9]{1,30})(?:[/?#]|$)",
                     re.IGNORECASE)
 _START = re.compile(r"[?&](?:start|t)=([0-9]{1,6})(?:s?)(?:&|$)")
+
+
+def embedded_video(url: str) -> tuple[str, str] | None:
+    """(youtube or vimeo, the video's id) of a player's embed address, else None."""
+    if youtube := _YOUTUBE.match(url):
+        return "youtube", youtube[1]
+    if vimeo := _VIMEO.match(url):
+        return "vimeo", vimeo[1]
+    return None
 _GENERIC_TITLE = re.compile(r"(?:youtube|vimeo)? ?video player", re.IGNORECASE)
 
 

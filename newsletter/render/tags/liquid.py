@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Callable
 
+from newsletter.render.players import embedded_video
 from newsletter.render.tags import eleventy, hexo, hugo, themes, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import inline_markdown, url_in_markdown
@@ -32,9 +33,6 @@ _GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]
 # key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
 _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)\Z", re.IGNORECASE)
-# The player address of a YouTube or a Vimeo video, as al-folio's video include takes it.
-_EMBED_URL = re.compile(r"https?://(?:(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{1,64})"
-                        r"|player\.vimeo\.com/video/(\d{1,20}))(?:[?#/]|$)")
 # Liquid's own tags and Nunjucks' (Eleventy): they compute, and an email cannot run them. Any
 # other tag is a plugin's or a shortcode of the site's, shown in part (themes.py).
 OWN_TAGS = frozenset({
@@ -128,11 +126,7 @@ def _video(kind: str, named: dict[str, str]) -> tuple[str, str] | None:
     words = set(re.split(r"[^a-z0-9]+", kind.lower()))
     if words & {"youtube", "vimeo"} and named.get("id"):  # Chirpy's embed/youtube.html, a
         return ("youtube" if "youtube" in words else "vimeo"), named["id"]  # site's youtube.html
-    embedded = _EMBED_URL.match(named.get("path", "")) if kind == "video" else None
-    if embedded:
-        youtube, vimeo = embedded.groups()
-        return ("youtube", youtube) if youtube else ("vimeo", vimeo)
-    return None
+    return embedded_video(named.get("path", "")) if kind == "video" else None
 
 
 def gist(tag: Tag, context: TagContext) -> Output:
