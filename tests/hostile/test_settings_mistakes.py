@@ -179,7 +179,7 @@ def test_a_provider_setting_the_send_would_trip_on_is_refused_at_load(site, line
 
 
 @pytest.mark.parametrize("line, message", [
-    ('static_dirs = ["../../shared"]', "images.static_dirs '../../shared' must be a folder inside "
+    ('static_dirs = ["../../pictures"]', "images.static_dirs '../../pictures' must be a folder inside "
                                        'the site; write a folder under the site, e.g. '
                                        'static_dirs = ["static"]'),
     ('publish_dir = "/var/www/letters"', "images.publish_dir '/var/www/letters' must be a folder "
