@@ -17,6 +17,7 @@ from typing import Any
 from newsletter.addresses import normalise_address
 from newsletter.config import origin_of
 from newsletter.errors import SubscriberError
+from newsletter.urls import split_url
 from newsletter.web.request import MAX_FORM_FIELDS, HttpError, Request
 
 MAX_SIGNUP_BODY = 8 * 1024  # an address, a name, a few tags and a URL
@@ -89,9 +90,16 @@ def _name(text: str) -> str:
 
 
 def _on_origins(url: str, origins: set[str]) -> bool:
+    """Whether ``url`` is a page of ``origins`` as a browser reads it: a browser ends the host
+    at a backslash (``https://evil.example\\@blog/`` goes to evil.example, where Python reads
+    a user name and the blog), and no page of the blog has a user name; nor a URL no parser
+    takes (``http://[x``, a port out of range)."""
     url = url.strip()
-    return (bool(url) and len(url) <= MAX_PAGE and not _CONTROLS.search(url)
-            and url.lower().startswith(("https://", "http://")) and origin_of(url) in origins)
+    if not url or len(url) > MAX_PAGE or _CONTROLS.search(url) or "\\" in url:
+        return False
+    parts = split_url(url)
+    return (parts is not None and parts.scheme.lower() in ("https", "http")
+            and "@" not in parts.netloc and origin_of(url) in origins)
 
 
 def _milliseconds(value: Any) -> float | None:
