@@ -94,9 +94,10 @@ def _content_type(value: str) -> bytes:
 
 
 def _address_part_ascii(value: str) -> bool:
-    # An internationalised address (non-ASCII inside <...>) can only be sent as UTF-8.
+    # An internationalised address (non-ASCII inside <...>, or a bare one: a reader without a
+    # name) can only be sent as UTF-8; RFC 2047 encoded-words are not allowed in an address.
     start = value.rfind("<")
-    return start < 0 or value[start:].isascii()
+    return value[max(start, 0):].isascii()
 
 
 def qp_line(line: str) -> bytes:
