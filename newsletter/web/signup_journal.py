@@ -16,6 +16,7 @@ Nothing here holds an IP address: ``client`` is a salted hash of the client's ne
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -149,9 +150,7 @@ class SignupJournal:
                 allowed = wanted and today < limits.per_day
                 capped = capped or (wanted and not allowed)
                 if allowed:
-                    (recent,) = db.execute(
-                        "SELECT count(*) FROM signups WHERE key = ? AND mailed_at > ?",
-                        (address_key(entry.signup.address), now - HOUR)).fetchone()
+                    recent = mailed_to_inbox(db, entry.signup.address, now - HOUR)
                     allowed = recent < limits.per_address
                 if allowed:
                     db.execute("UPDATE signups SET state = 'mailing', mailed_at = ? WHERE id = ?",
@@ -211,6 +210,9 @@ class SignupJournal:
 
 
 COLUMNS = "id, address, name, tags, page, client, received_at, state, spent_at"
+MAILED_TO_DOMAIN = "SELECT key FROM signups WHERE mailed_at > ? AND key LIKE ? ESCAPE '!'"
+# Mail services that deliver ``j.ane@`` to ``jane@``: dots in the local part name no inbox.
+DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 ADMIT = ("INSERT INTO signups (address, key, name, tags, page, state, client, received_at)"
          " SELECT ?, ?, ?, ?, ?, ?, ?, ?"
          " WHERE (SELECT count(*) FROM signups WHERE client = ? AND received_at > ?) < ?"
@@ -233,6 +235,27 @@ def admit_into(db, signup: Signup, page: str, client: str, limits: Limits, trapp
         (from_client,) = db.execute(FROM_CLIENT.replace("?", mark),
                                     (client, now - HOUR)).fetchone()
         raise Refused("client" if from_client >= limits.per_client else "daily")
+
+
+def inbox_key(address: str) -> str:
+    """The inbox ``address`` reaches, as far as the per-address limit can tell: most services
+    deliver a sub-address (``jane+news@``) to ``jane@``, Gmail its dotted spellings too. Only
+    for counting: the email goes to the address as written."""
+    local, _, domain = address_key(address).rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        local = local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
+def mailed_to_inbox(db, address: str, since: float, mark: str = "?") -> int:
+    """Confirmation emails mailed since ``since`` to any spelling of ``address``'s inbox, on
+    ``db`` (parameters marked with ``mark``); the journal holds a day of rows."""
+    inbox = inbox_key(address)
+    domain = inbox.rpartition("@")[2]
+    pattern = "%@" + re.sub(r"[!%_]", r"!\g<0>", domain)
+    rows = db.execute(MAILED_TO_DOMAIN.replace("?", mark), (since, pattern)).fetchall()
+    return sum(inbox_key(key) == inbox for (key,) in rows)
 
 
 def _entry(row: tuple) -> Entry:

@@ -12,10 +12,18 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-from newsletter.addresses import address_key
 from newsletter.errors import SiteLockedError, StoreError
 from newsletter.state import SIGNUPS, postgres
-from newsletter.web.signup_journal import COLUMNS, DAY, HOUR, Entry, Limits, _entry, admit_into
+from newsletter.web.signup_journal import (
+    COLUMNS,
+    DAY,
+    HOUR,
+    Entry,
+    Limits,
+    _entry,
+    admit_into,
+    mailed_to_inbox,
+)
 
 LIMITS_LOCK = 0x6E6C7375  # pg_advisory_xact_lock key while counting against the limits
 WORKER_LOCK = 0x6E6C7377  # pg_try_advisory_lock key of the worker that has the journal
@@ -108,9 +116,7 @@ class SignupJournalInPostgres:
                 allowed = wanted and today < limits.per_day
                 capped = capped or (wanted and not allowed)
                 if allowed:
-                    (recent,) = db.execute(
-                        "SELECT count(*) FROM signups WHERE key = %s AND mailed_at > %s",
-                        (address_key(entry.signup.address), now - HOUR)).fetchone()
+                    recent = mailed_to_inbox(db, entry.signup.address, now - HOUR, "%s")
                     allowed = recent < limits.per_address
                 state, mailed = ("mailing", now) if allowed else ("done", None)
                 moved = db.execute("UPDATE signups SET state = %s, mailed_at = coalesce(%s, "
