@@ -37,6 +37,9 @@ JOURNAL_FILE = JOURNAL.file
 # sent (signups.left_since).
 KEEP_FOLDED = dt.timedelta(days=MAX_CONFIRM_WITHIN_DAYS + 1)
 BUSY_TIMEOUT = 30.0  # seconds: appends from many threads and processes queue for the write lock
+# The newest unfolded change of a reader, if it says what a new one says: its time moves on.
+REPEATED = ("UPDATE changes SET at = ? WHERE id = (SELECT max(id) FROM changes WHERE key = ? "
+            "AND folded_at IS NULL) AND status = ? AND record_unknown >= ?")
 
 @dataclass(frozen=True)
 class Entry:
@@ -138,11 +141,19 @@ class Journal:
             self._appends.write(rows)
 
     def _insert(self, appends: Sequence[list[tuple]]) -> list[None]:
+        """Write the rows; one the journal holds unfolded already (the same reader and status:
+        a one-click link posted again) only moves that row's time, so repeats cannot fill the
+        disk, and a confirmation link sent before the last of them still counts as sent
+        before the reader left (:meth:`left_since`)."""
         try:
             with sqlite.immediate(self._db()) as db:
-                db.executemany("INSERT INTO changes (key, address, status, reason, "
-                               "record_unknown, at, folded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               [row for rows in appends for row in rows])
+                for row in (row for rows in appends for row in rows):
+                    key, _, status, _, record_unknown, at, folded_at = row
+                    if folded_at is None and db.execute(
+                            REPEATED, (at, key, status, record_unknown)).rowcount:
+                        continue
+                    db.execute("INSERT INTO changes (key, address, status, reason, "
+                               "record_unknown, at, folded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
         except sqlite3.Error:
             self._forget()
             raise

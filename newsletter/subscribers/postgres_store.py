@@ -208,14 +208,23 @@ class PostgresStore:
 # Every suppression in one statement (one round trip, one implicit transaction however many
 # there are): the readers' statuses, and a journal row for each. A reader asked for twice takes
 # the first (later ones would find them gone already); ``{write}`` is one of the two below.
+# A reader who has the status already, journalled last, is not journalled again (a one-click
+# link posted again and again): that row's time moves on, as in the files' journal.
 SUPPRESS = """WITH given AS (
     SELECT * FROM unnest(%(keys)s::text[], %(addresses)s::text[], %(statuses)s::text[],
                          %(reasons)s::text[]) WITH ORDINALITY AS g(key, address, status, reason, n)
 ), once AS (
     SELECT DISTINCT ON (key) key, address, status FROM given ORDER BY key, n
-), moved AS ({write})
+), moved AS ({write}
+), repeated AS (
+    UPDATE journal_changes j SET at = %(at)s FROM once, subscribers s
+    WHERE j.id = (SELECT max(id) FROM journal_changes WHERE key = once.key)
+      AND j.status = once.status AND s.key = once.key AND s.status = once.status
+    RETURNING once.key, once.status
+)
 INSERT INTO journal_changes (key, address, status, reason, record_unknown, at, folded_at)
-SELECT key, address, status, reason, %(record_unknown)s, %(at)s, %(at)s FROM given ORDER BY n"""
+SELECT key, address, status, reason, %(record_unknown)s, %(at)s, %(at)s FROM given
+WHERE (key, status) NOT IN (SELECT key, status FROM repeated) ORDER BY n"""
 MOVE_LISTED = ("UPDATE subscribers SET status = once.status FROM once "
                "WHERE subscribers.key = once.key AND subscribers.status = ANY(%(writable)s)")
 # record_unknown: an address the list lacks gets a row with its status (a later import cannot

@@ -5,8 +5,9 @@ back to the blog on the form's answer and on the confirmation page the address's
 Python read ``https://evil.example\\@blog.example.com/`` as a URL of blog.example.com (the
 text before the ``@`` as a user name), while every browser ends the host at the backslash and
 goes to evil.example: anyone could sign up someone else with it, and the owner's confirmation
-page linked to the stranger's site. Now a page a browser might read otherwise is not kept; and one no URL parser takes (``http://[x``)
-no longer fails the sign-up with a 500 and a traceback.
+page linked to the stranger's site. Now a page a browser might read otherwise is not kept;
+and one no URL parser takes (``http://[x``) no longer fails the sign-up with a 500 and a
+traceback.
 """
 
 from __future__ import annotations
