@@ -210,7 +210,7 @@ class SignupJournal:
 
 
 COLUMNS = "id, address, name, tags, page, client, received_at, state, spent_at"
-MAILED_TO_DOMAIN = "SELECT key FROM signups WHERE mailed_at > ? AND key LIKE ? ESCAPE '!'"
+MAILED_LIKE = "SELECT key FROM signups WHERE mailed_at > ? AND key LIKE ? ESCAPE '!'"
 # Mail services that deliver ``j.ane@`` to ``jane@``: dots in the local part name no inbox.
 DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 ADMIT = ("INSERT INTO signups (address, key, name, tags, page, state, client, received_at)"
@@ -252,10 +252,16 @@ def mailed_to_inbox(db, address: str, since: float, mark: str = "?") -> int:
     """Confirmation emails mailed since ``since`` to any spelling of ``address``'s inbox, on
     ``db`` (parameters marked with ``mark``); the journal holds a day of rows."""
     inbox = inbox_key(address)
-    domain = inbox.rpartition("@")[2]
-    pattern = "%@" + re.sub(r"[!%_]", r"!\g<0>", domain)
-    rows = db.execute(MAILED_TO_DOMAIN.replace("?", mark), (since, pattern)).fetchall()
+    local, _, domain = inbox.rpartition("@")
+    start = local[:1] if domain in DOTLESS_DOMAINS else local  # what every spelling starts with
+    pattern = _like(start) + "%@" + _like(domain)
+    rows = db.execute(MAILED_LIKE.replace("?", mark), (since, pattern)).fetchall()
     return sum(inbox_key(key) == inbox for (key,) in rows)
+
+
+def _like(text: str) -> str:
+    """``text`` as a literal in a LIKE pattern (``!`` escapes)."""
+    return re.sub(r"[!%_]", r"!\g<0>", text)
 
 
 def _entry(row: tuple) -> Entry:
