@@ -187,7 +187,7 @@ class SignupSettings:
     confirm_within: str = "48h"  # how long a confirmation link works
     # A form sent sooner after the page loaded is a bot's.
     min_fill_seconds: float = ranged(2.0, 0, 600, "seconds")
-    # Confirmation emails to one address per hour.
+    # Confirmation emails to one inbox per hour (jane+1@ and jane@ are one: web/signup_journal.py).
     max_per_address: int = ranged(3, 1, 100, "emails")
     # Sign-ups from one client (an IPv4 address, an IPv6 /64) per hour.
     max_per_ip: int = ranged(20, 1, 100_000, "sign-ups")

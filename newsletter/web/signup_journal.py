@@ -44,7 +44,7 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """Confirmation emails per address and hour, sign-ups per client and hour, emails a day."""
+    """Confirmation emails per inbox and hour, sign-ups per client and hour, emails a day."""
 
     per_address: int
     per_client: int
