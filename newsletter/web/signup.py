@@ -61,7 +61,7 @@ from newsletter.web.request import HttpError, Request, try_again
 from newsletter.web.signup_journal import JOURNAL_FILE, Limits, Refused, SignupJournal
 from newsletter.web.signup_journal_pg import SignupJournalInPostgres
 from newsletter.web.signup_mail import SignupMailer
-from newsletter.web.signup_request import read_signup
+from newsletter.web.signup_request import on_the_blog, read_signup
 from newsletter.web.signup_worker import SignupWorker
 
 logger = logging.getLogger(__name__)
@@ -235,7 +235,7 @@ class SignupRoutes:
         site = html.escape(self.settings.site.title)
         who = html.escape(address)
         entry = self.journal.signup(asked.signup_id, key)
-        back = entry.page if entry is not None else ""  # the post the form was on
+        back = entry.page if entry is not None and on_the_blog(entry.page, self.settings) else ""
         subscribed = self.page(200, "You are subscribed",
                                f"<p>New posts of {site} come to {who}.</p>", back)
         if entry is None or entry.spent:  # used, or gone: a later unsubscribe stays
@@ -260,7 +260,7 @@ class SignupRoutes:
             if not self.journal.spend(entry.id, key, spent_at):  # pressed twice at once
                 return subscribed
             try:
-                before = self.record_consent(request, entry.signup, entry.page)
+                before = self.record_consent(request, entry.signup, back)
             except (HttpError, OSError, sqlite3.Error, StoreError):
                 self.journal.unspend(key, spent_at)  # nothing recorded: the link still works
                 raise

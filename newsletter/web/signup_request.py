@@ -61,9 +61,8 @@ def read_signup(request: Request, settings) -> SignupRequest:
     allowed = {tag.lower(): tag for tag in signup.tags}
     tags = tuple(dict.fromkeys(allowed[tag.strip().lower()] for tag in fields.get("tags", [])
                                if tag.strip().lower() in allowed))
-    origins = {*signup.allowed_origins, origin_of(settings.site.url)}
     page = next((url for url in (fields.get("page", ""), request.headers.get("referer", ""))
-                 if _on_origins(url, origins)), "")
+                 if on_the_blog(url, settings)), "")
     return SignupRequest(_address(fields.get("email", "")), _name(fields.get("name", "")), tags,
                          page, bool(honeypot.strip()) or too_fast)
 
@@ -89,11 +88,14 @@ def _name(text: str) -> str:
     return name.lstrip("".join(FORMULA_STARTS) + " ")
 
 
-def _on_origins(url: str, origins: set[str]) -> bool:
-    """Whether ``url`` is a page of ``origins`` as a browser reads it: a browser ends the host
-    at a backslash (``https://evil.example\\@blog/`` goes to evil.example, where Python reads
-    a user name and the blog), and no page of the blog has a user name; nor a URL no parser
-    takes (``http://[x``, a port out of range)."""
+def on_the_blog(url: str, settings) -> bool:
+    """Whether ``url`` is a page of ``signup.allowed_origins`` or ``site.url``'s origin as a
+    browser reads it: a browser ends the host at a backslash (``https://evil.example\\@blog/``
+    goes to evil.example, where Python reads a user name and the blog), and no page of the
+    blog has a user name; nor is a URL no parser takes (``http://[x``, a port out of range).
+    Asked again of a journalled page (the confirmation's "Back to" link): an older version
+    kept any."""
+    origins = {*settings.signup.allowed_origins, origin_of(settings.site.url)}
     url = url.strip()
     if not url or len(url) > MAX_PAGE or _CONTROLS.search(url) or "\\" in url:
         return False

@@ -7,10 +7,12 @@ text before the ``@`` as a user name), while every browser ends the host at the 
 goes to evil.example: anyone could sign up someone else with it, and the owner's confirmation
 page linked to the stranger's site. Now a page a browser might read otherwise is not kept;
 and one no URL parser takes (``http://[x``) no longer fails the sign-up with a 500 and a
-traceback.
+traceback. A page an older version journalled is checked again before it is linked or recorded.
 """
 
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 import requests
@@ -87,3 +89,20 @@ def test_the_blogs_own_page_is_still_the_way_back(endpoint):
     assert f'href="{POST}"' in requests.get(base + link, timeout=30).text
     requests.post(base + link, data={"confirm": "yes"}, timeout=30)
     assert csv_row(site, READER)["consent_page"] == POST
+
+
+def test_a_page_an_older_version_journalled_is_neither_linked_nor_recorded(endpoint):
+    base, site, app = endpoint
+    assert sign_up(base, READER, page=POST).status_code == 200
+    settle(app)
+    link = confirm_path(wait_for_email(site, READER))
+    planted = "https://evil.example\\@blog.example.com/posts/hello/"
+    with sqlite3.connect(site / ".newsletter" / "signups.db") as db:
+        db.execute("UPDATE signups SET page = ?", (planted,))  # as the old check let it in
+
+    confirming = requests.get(base + link, timeout=30)
+    assert "evil.example" not in confirming.text
+    assert 'href="https://blog.example.com"' in confirming.text
+    pressed = requests.post(base + link, data={"confirm": "yes"}, timeout=30)
+    assert pressed.status_code == 200 and "evil.example" not in pressed.text
+    assert csv_row(site, READER)["consent_page"] == ""
