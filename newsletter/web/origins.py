@@ -16,6 +16,7 @@ from newsletter.web.request import HttpError
 logger = logging.getLogger(__name__)
 
 HIDDEN = "null"  # the Origin of a page that hides where it is
+MAX_LOGGED = 300  # characters of a refused Origin the log keeps (a host name has at most 253)
 
 
 class AllowedOrigins:
@@ -35,7 +36,8 @@ class AllowedOrigins:
         if origin is None or self.allows(origin):
             return
         if origin != HIDDEN:
-            logger.info("refused a sign-up from origin %r (signup.allowed_origins)", origin)
+            logger.info("refused a sign-up from origin %r (signup.allowed_origins)",
+                        origin[:MAX_LOGGED])  # any length a client sends: not into the log
         elif not self._hidden_told:
             self._hidden_told = True
             logger.warning(

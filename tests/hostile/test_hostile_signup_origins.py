@@ -3,9 +3,13 @@
 A browser sends ``Origin`` serialized: the host in ASCII (punycode), the scheme's default port
 left out, no user. Before, the settings' origins were only lower-cased, so a blog at
 ``https://bücher.example`` refused every sign-up from its own pages (403), as did
-``allowed_origins = ["https://blog.example.com:443"]``. Another site's origin is still refused."""
+``allowed_origins = ["https://blog.example.com:443"]``. Another site's origin is still refused,
+and its log line says which in a line of ordinary length: a 200 KB ``Origin`` header was
+written into the log whole, on every request."""
 
 from __future__ import annotations
+
+import logging
 
 import pytest
 import requests
@@ -34,3 +38,15 @@ def test_the_blogs_own_origin_is_taken_however_the_settings_write_it(site, site_
         assert accepted.status_code == 200, accepted.text
         assert accepted.headers["Access-Control-Allow-Origin"] == origin
         assert post(base, "https://evil.example", "bob@example.com").status_code == 403
+
+
+def test_a_refused_origin_of_any_length_is_one_short_log_line(site, caplog):
+    configure_signup(site)
+    origin = "https://" + "e" * 200_000 + ".example"
+    with signup_endpoint(site) as (base, _), caplog.at_level(logging.INFO):
+        assert post(base, origin, "ann@example.com").status_code == 403
+
+    [line] = [record.getMessage() for record in caplog.records
+              if "refused a sign-up from origin" in record.getMessage()]
+    assert line.startswith("refused a sign-up from origin 'https://eeee")
+    assert len(line) < 400 and "signup.allowed_origins" in line
