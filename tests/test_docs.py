@@ -132,13 +132,18 @@ def test_every_yaml_snippet_of_the_docs_parses(block):
 
 
 def _shown_commands():
-    """Each `newsletter ...` command a page shows, in a sh, crontab or yaml block or inline,
+    """Each `newsletter ...` command a page shows, in a sh, crontab or yaml block, after a
+    `$ ` prompt in any other block (a console session, a command and its output) or inline,
     as its arguments (up to a comment, a pipe or the next command)."""
     for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
         text = page.read_text(encoding="utf-8")
-        blocks = re.findall(r"^ *```(?:sh|crontab|yaml)\n(.*?)^ *```", text, re.DOTALL | re.MULTILINE)
+        lines = []
+        for found in re.finditer(r"^( *)```(\w*)\n(.*?)^\1```", text, re.DOTALL | re.MULTILINE):
+            kind, block = found.group(2), found.group(3).replace("\\\n", " ")
+            lines += (block.splitlines() if kind in ("sh", "crontab", "yaml")
+                      else re.findall(r"^ *\$ (.+)$", block, re.MULTILINE))
         inline = re.findall(r"(?<!`)`(newsletter [^`\n]+)`(?!`)", text)
-        for line in [*"\n".join(blocks).replace("\\\n", " ").splitlines(), *inline]:
+        for line in [*lines, *inline]:
             code = re.sub(r"(?:^|\s)#.*", "", line)  # a comment may say "newsletter" too
             for command in re.findall(r"(?:^|[\s/(])newsletter ((?:--site \S+ )?[a-z][^&|;]*)", code):
                 yield page.name, shlex.split(command.replace("${{", "").replace("}}", ""))
@@ -149,6 +154,27 @@ def test_every_command_the_docs_show_has_those_subcommands_and_options(tmp_path)
     wrong = {(page, " ".join(args)) for page, args in _shown_commands()
              if invoke(tmp_path, *args, "--help").exit_code != 0}
     assert wrong == set()
+
+
+def test_every_crontab_line_finds_newsletter_and_its_secrets_under_crons_bare_environment():
+    # cron runs a job with PATH=/usr/bin:/bin and nothing else exported: a bare `newsletter`
+    # is "not found", and `. /etc/newsletter.env` sets NAME=value lines for the shell only
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    blocks = [(page.name, kind, block) for page in pages
+              for kind, block in re.findall(r"^ *```(\w*)\n(.*?)^ *```",
+                                            page.read_text(encoding="utf-8"), re.DOTALL | re.MULTILINE)]
+    entries = [(page, line) for page, _, block in blocks for line in block.splitlines()
+               if re.match(r"(?:[\d*/,-]+\s+){5}\S", line) and "newsletter " in line]
+    assert len(entries) >= 4, "the docs' crontab lines are found"
+
+    def unexported(line: str) -> bool:
+        dot = re.search(r"(?:^|[\s;&|])\. \S", line)
+        return dot is not None and "set -a" not in line[:dot.start()]
+
+    assert [(page, line) for page, line in entries
+            if re.search(r"(?:^|[\s;&|])newsletter ", line) or unexported(line)] == []
+    # `crontab`, not `cron`: the kind of block whose commands the test above parses
+    assert [page for page, kind, _ in blocks if kind == "cron"] == []
 
 
 def test_every_setting_the_loader_takes_is_on_the_settings_page():
