@@ -194,6 +194,35 @@ def test_every_setting_the_loader_takes_is_on_the_settings_page():
     assert sorted(taken - shown) == []
 
 
+def test_every_setting_the_guide_names_is_one_the_loader_takes():
+    # `provider.daily_limit`, `[schedule] since`, `email.from = ...` in the user's pages: a key
+    # renamed or dropped in the code leaves no page sending readers to set it (the design
+    # pages name modules the same way: `posts.load_posts`)
+    from dataclasses import fields
+
+    from newsletter.config.sections import MOVED, SECTIONS
+    taken = {(name, spec.name.rstrip("_")) for name, cls in SECTIONS.items() for spec in fields(cls)}
+    sections = "|".join(SECTIONS)
+    resend_events = set(re.findall(r'"email\.(\w+)"', (REPO / "newsletter" / "web" / "webhooks"
+                                                      / "resend.py").read_text(encoding="utf-8")))
+    not_keys = {"html", "txt", "css", "db", "json", "md", "py"}  # file names: `email.html`
+    guide = [entry for part in yaml.safe_load((REPO / "mkdocs.yml").read_text())["nav"]
+             if isinstance(part, dict) and "Guide" in part for entry in part["Guide"]]
+    named = set()
+    for page in [REPO / "README.md", *[REPO / "docs" / page for e in guide for page in e.values()]]:
+        for span in re.findall(r"`([^`\n]+)`", page.read_text(encoding="utf-8")):
+            found = (re.fullmatch(rf"\[({sections})\] (\w+)(?: = .*)?", span)
+                     or re.fullmatch(rf"({sections})\.(\w+)(?: = .*)?", span))
+            if found and found.group(2) not in not_keys and not (
+                    found.group(1) == "email" and found.group(2) in resend_events):
+                named.add((page.name, *found.groups()))
+    assert len(named) > 40, "the pages name settings"
+    # Jekyll's Liquid variables on the template tags page are the blog's, not newsletter's
+    liquid = {("site", "baseurl"), ("site", "x")}
+    assert sorted(entry for entry in named
+                  if entry[1:] not in taken | set(MOVED) | liquid) == []
+
+
 def _finding_codes() -> set[str]:
     """The codes newsletter's findings are made with: the string literals (not the f-string
     ones, such as f"{noun}-broken") given to error(), warning(), finding() and _as_finding()."""
