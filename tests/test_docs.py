@@ -177,6 +177,19 @@ def test_every_crontab_line_finds_newsletter_and_its_secrets_under_crons_bare_en
     assert [page for page, kind, _ in blocks if kind == "cron"] == []
 
 
+def test_the_next_line_init_prints_is_the_one_the_pages_show(tmp_path):
+    # README.md and start.md quote init's last line for a blog whose title and address its
+    # generator's settings give: what is left to fill in, in that order
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://ann.example.net/"\ntitle = "Notes"\n')
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "hello.md").write_text(
+        "---\ntitle: Hello\ndate: 2026-11-20\n---\n\nHi.\n")
+    printed = invoke(tmp_path, "init").output.splitlines()[-1].replace(f"{tmp_path}/", "")
+    for page in (REPO / "README.md", REPO / "docs" / "start.md"):
+        [shown] = re.findall(r"^Next: .*$", page.read_text(encoding="utf-8"), re.MULTILINE)
+        assert shown.endswith("; ...") and printed.startswith(shown[:-len("...")]), page.name
+
+
 def test_every_setting_the_loader_takes_is_on_the_settings_page():
     # docs/settings.md's TOML block names every key, set or commented out, under its section
     from dataclasses import fields
