@@ -71,6 +71,18 @@ def test_the_hook_passes_a_clean_post_and_ignores_files_that_are_not_posts(repo)
     assert readme_only.returncode == 0 and readme_only.stdout == ""
 
 
+def test_a_warning_is_printed_but_stops_no_commit_unless_strict(repo):
+    # editing an old post (dated before [schedule] since) is a warning: pre-commit stops a
+    # commit on any exit status but 0, and the docs promise that only an error stops it
+    shutil.copy(FIXTURES / "date_before_since.md", repo / "blog" / "content" / "posts")
+    result = run_hook(repo, "blog/content/posts/date_before_since.md")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(
+        "warning: content/posts/date_before_since.md:3: date-before-since: ")
+    strict = run_hook(repo, "blog/content/posts/date_before_since.md", args=("--strict",))
+    assert strict.returncode == 2 and strict.stdout == result.stdout
+
+
 def test_the_hook_takes_the_site_folder_as_an_argument_too(repo):
     result = run_hook(repo, "blog/content/posts/link_javascript.md", args=())
     named = subprocess.run(

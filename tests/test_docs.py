@@ -132,13 +132,18 @@ def test_every_yaml_snippet_of_the_docs_parses(block):
 
 
 def _shown_commands():
-    """Each `newsletter ...` command a page shows, in a sh, crontab or yaml block or inline,
+    """Each `newsletter ...` command a page shows, in a sh, crontab or yaml block, after a
+    `$ ` prompt in any other block (a console session, a command and its output) or inline,
     as its arguments (up to a comment, a pipe or the next command)."""
     for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
         text = page.read_text(encoding="utf-8")
-        blocks = re.findall(r"^ *```(?:sh|crontab|yaml)\n(.*?)^ *```", text, re.DOTALL | re.MULTILINE)
+        lines = []
+        for found in re.finditer(r"^( *)```(\w*)\n(.*?)^\1```", text, re.DOTALL | re.MULTILINE):
+            kind, block = found.group(2), found.group(3).replace("\\\n", " ")
+            lines += (block.splitlines() if kind in ("sh", "crontab", "yaml")
+                      else re.findall(r"^ *\$ (.+)$", block, re.MULTILINE))
         inline = re.findall(r"(?<!`)`(newsletter [^`\n]+)`(?!`)", text)
-        for line in [*"\n".join(blocks).replace("\\\n", " ").splitlines(), *inline]:
+        for line in [*lines, *inline]:
             code = re.sub(r"(?:^|\s)#.*", "", line)  # a comment may say "newsletter" too
             for command in re.findall(r"(?:^|[\s/(])newsletter ((?:--site \S+ )?[a-z][^&|;]*)", code):
                 yield page.name, shlex.split(command.replace("${{", "").replace("}}", ""))
@@ -149,6 +154,40 @@ def test_every_command_the_docs_show_has_those_subcommands_and_options(tmp_path)
     wrong = {(page, " ".join(args)) for page, args in _shown_commands()
              if invoke(tmp_path, *args, "--help").exit_code != 0}
     assert wrong == set()
+
+
+def test_every_crontab_line_finds_newsletter_and_its_secrets_under_crons_bare_environment():
+    # cron runs a job with PATH=/usr/bin:/bin and nothing else exported: a bare `newsletter`
+    # is "not found", and `. /etc/newsletter.env` sets NAME=value lines for the shell only
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    blocks = [(page.name, kind, block) for page in pages
+              for kind, block in re.findall(r"^ *```(\w*)\n(.*?)^ *```",
+                                            page.read_text(encoding="utf-8"), re.DOTALL | re.MULTILINE)]
+    entries = [(page, line) for page, _, block in blocks for line in block.splitlines()
+               if re.match(r"(?:[\d*/,-]+\s+){5}\S", line) and "newsletter " in line]
+    assert len(entries) >= 4, "the docs' crontab lines are found"
+
+    def unexported(line: str) -> bool:
+        dot = re.search(r"(?:^|[\s;&|])\. \S", line)
+        return dot is not None and "set -a" not in line[:dot.start()]
+
+    assert [(page, line) for page, line in entries
+            if re.search(r"(?:^|[\s;&|])newsletter ", line) or unexported(line)] == []
+    # `crontab`, not `cron`: the kind of block whose commands the test above parses
+    assert [page for page, kind, _ in blocks if kind == "cron"] == []
+
+
+def test_the_next_line_init_prints_is_the_one_the_pages_show(tmp_path):
+    # README.md and start.md quote init's last line for a blog whose title and address its
+    # generator's settings give: what is left to fill in, in that order
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://ann.example.net/"\ntitle = "Notes"\n')
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "hello.md").write_text(
+        "---\ntitle: Hello\ndate: 2026-11-20\n---\n\nHi.\n")
+    printed = invoke(tmp_path, "init").output.splitlines()[-1].replace(f"{tmp_path}/", "")
+    for page in (REPO / "README.md", REPO / "docs" / "start.md"):
+        [shown] = re.findall(r"^Next: .*$", page.read_text(encoding="utf-8"), re.MULTILINE)
+        assert shown.endswith("; ...") and printed.startswith(shown[:-len("...")]), page.name
 
 
 def test_every_setting_the_loader_takes_is_on_the_settings_page():
@@ -166,6 +205,35 @@ def test_every_setting_the_loader_takes_is_on_the_settings_page():
             shown.add((section, key.group(1)))
     taken = {(name, spec.name.rstrip("_")) for name, cls in SECTIONS.items() for spec in fields(cls)}
     assert sorted(taken - shown) == []
+
+
+def test_every_setting_the_guide_names_is_one_the_loader_takes():
+    # `provider.daily_limit`, `[schedule] since`, `email.from = ...` in the user's pages: a key
+    # renamed or dropped in the code leaves no page sending readers to set it (the design
+    # pages name modules the same way: `posts.load_posts`)
+    from dataclasses import fields
+
+    from newsletter.config.sections import MOVED, SECTIONS
+    taken = {(name, spec.name.rstrip("_")) for name, cls in SECTIONS.items() for spec in fields(cls)}
+    sections = "|".join(SECTIONS)
+    resend_events = set(re.findall(r'"email\.(\w+)"', (REPO / "newsletter" / "web" / "webhooks"
+                                                      / "resend.py").read_text(encoding="utf-8")))
+    not_keys = {"html", "txt", "css", "db", "json", "md", "py"}  # file names: `email.html`
+    guide = [entry for part in yaml.safe_load((REPO / "mkdocs.yml").read_text())["nav"]
+             if isinstance(part, dict) and "Guide" in part for entry in part["Guide"]]
+    named = set()
+    for page in [REPO / "README.md", *[REPO / "docs" / page for e in guide for page in e.values()]]:
+        for span in re.findall(r"`([^`\n]+)`", page.read_text(encoding="utf-8")):
+            found = (re.fullmatch(rf"\[({sections})\] (\w+)(?: = .*)?", span)
+                     or re.fullmatch(rf"({sections})\.(\w+)(?: = .*)?", span))
+            if found and found.group(2) not in not_keys and not (
+                    found.group(1) == "email" and found.group(2) in resend_events):
+                named.add((page.name, *found.groups()))
+    assert len(named) > 40, "the pages name settings"
+    # Jekyll's Liquid variables on the template tags page are the blog's, not newsletter's
+    liquid = {("site", "baseurl"), ("site", "x")}
+    assert sorted(entry for entry in named
+                  if entry[1:] not in taken | set(MOVED) | liquid) == []
 
 
 def _finding_codes() -> set[str]:

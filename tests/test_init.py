@@ -143,12 +143,30 @@ def test_without_generator_settings_init_writes_placeholders_that_load(tmp_path)
 
 def test_init_at_a_repository_whose_blog_is_in_docs_says_to_run_it_there(tmp_path):
     """GitHub Pages publishes a project's docs/ folder: init at the repository's top finds no
-    generator there, and names the Jekyll site one folder down instead of the README."""
+    generator there, names the Jekyll site one folder down instead of the README, and writes
+    nothing: a site written there held docs/, and init in docs/ then refused it."""
     (tmp_path / "docs" / "_posts").mkdir(parents=True)
     (tmp_path / "docs" / "_config.yml").write_text("title: Tool\nbaseurl: /tool\n")
     (tmp_path / "docs" / "_posts" / "2026-03-01-release.md").write_text(
         "---\ntitle: Release\n---\n\nOut now.\n")
     (tmp_path / "README.md").write_text("# tool\n")
+    result = invoke(tmp_path, "init")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {tmp_path.resolve()}: no blog here, but docs/ holds a Jekyll site "
+        "(docs/_config.yml); run newsletter init in docs/ (nothing was written here)\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md", "docs"]
+    there = invoke(tmp_path / "docs", "init")
+    assert there.exit_code == 0, there.output
+    assert there.output.startswith("Jekyll site: posts in _posts")
+
+
+def test_init_rerun_at_a_top_folder_made_a_site_before_still_names_the_blog_below(tmp_path):
+    # a site init wrote there before the blog below was made is run again (it only adds
+    # what is missing)
+    assert invoke(tmp_path, "init").exit_code == 0
+    (tmp_path / "docs" / "_posts").mkdir(parents=True)
+    (tmp_path / "docs" / "_config.yml").write_text("title: Tool\n")
     result = invoke(tmp_path, "init")
     assert result.output.splitlines()[0] == (
         "No static site generator found: posts in content (the default), 0 posts, 0 pages; "

@@ -117,3 +117,29 @@ def test_a_closed_quoted_note_whose_line_starts_with_an_address_is_one_cell(site
     assert result.exit_code == 0, result.output
     assert "1 reader(s): active 1" in result.output
     assert statuses(site)["y@example.com"] == "active" and "z@example.com" not in statuses(site)
+
+
+LAST = ("email,name,status\n"
+        "p@example.com,P,active\n"
+        'q@example.com,"Unclosed,active\n')  # line 3, the last: the quote runs into the end
+
+
+def test_a_quote_left_open_on_the_last_row_is_reported_too(site, tmp_path):
+    # nothing starts like a row after it, so it once read as a reader named "Unclosed,active"
+    path = broken_site(site)
+    path.write_text(LAST)
+    check = invoke(site, "subscribers", "check")
+    assert check.exit_code == 2
+    assert check.output.splitlines()[0].startswith(f"{PROBLEM}; close the quote")
+    result = invoke(site, "send", "what-matters", "--yes")
+    assert result.exit_code == 0, result.output
+    assert {unquote(p.stem) for p in (site / "outbox" / "what-matters").glob("*.eml")} == {
+        "p@example.com"}
+    # a row added after it would be swallowed by the quote: the file is left as it is
+    assert invoke(site, "subscribers", "remove", "p@example.com").exit_code == 2
+    assert path.read_text() == LAST
+    incoming = tmp_path / "export.csv"
+    incoming.write_text(LAST.rstrip("\n"))  # no line end after it either
+    imported = invoke(site, "subscribers", "import", str(incoming))
+    assert imported.exit_code == 2
+    assert imported.output.startswith(f"error: {incoming}:3: unclosed quote;")

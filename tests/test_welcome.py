@@ -213,6 +213,19 @@ def test_readers_on_the_list_before_the_series_get_it_only_when_enrolled(blog):
         "1 reader had it as a welcome email" in status.output
 
 
+def test_enroll_off_a_terminal_without_yes_says_to_add_yes_and_enrolls_nobody(files_blog):
+    # a cron job or a script has nobody to answer the question: "Aborted!" told them nothing
+    site = files_blog
+    send_due(load_settings(site, ENV), T0)
+    refused = run_cli(site, "welcome", "enroll", "--all", stdin=subprocess.DEVNULL)
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.splitlines()[-1] == (
+        "error: not on a terminal, so nobody was enrolled; add --yes to enroll them without "
+        "confirmation")
+    again = run_cli(site, "welcome", "enroll", "--all", "--yes")
+    assert "Enrolled 1 reader." in again.stdout, again.stdout + again.stderr
+
+
 def test_sigkill_mid_welcome_run_sends_nobody_a_second_copy(files_blog):
     site = files_blog
     started = run_in_process(site, "send", "--due", "--now", T0.isoformat(), env=ENV)

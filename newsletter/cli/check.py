@@ -61,7 +61,8 @@ def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, 
 
     Each finding has a severity (error: sending is refused; warning: worth a look), a code,
     where it is (file:line) and what to do. Exit status: 0 nothing found, 1 warnings only
-    (2 with --strict), 2 errors.
+    (0 with --files, the pre-commit hook's: only an error stops a commit; 2 with --strict),
+    2 errors.
     """
     from newsletter.check import OnlineOptions, exit_status
     from newsletter.sending import check_site
@@ -100,7 +101,10 @@ def check(ctx: click.Context, site: Site, posts: tuple[str, ...], online: bool, 
                 click.echo(f"{finding.severity}: {finding.line()}")
     if output != "json":
         click.echo(_summary(report, groups), err=True)
-    ctx.exit(exit_status(report.findings, strict=strict))
+    status = exit_status(report.findings, strict=strict)
+    # --files is the pre-commit hook's (and a pull request's) check: an error stops the commit,
+    # a warning (an edited post dated before since, say) is printed and lets it through
+    ctx.exit(0 if files and status == 1 else status)
 
 
 def _site_of_files(site: Site, paths: tuple[str, ...]) -> Site | None:

@@ -34,6 +34,11 @@ def init(ctx: click.Context, directory: Path | None) -> None:
         raise InputError(f"this folder is inside the site {site}", where=str(root.resolve()),
                          hint=f"run newsletter init in {site} (it only adds what is missing), "
                               "or pass a folder outside it")
+    if site is None and not (root / SETTINGS_FILE).exists() and (below := _blog_below(root)):
+        # a site here would hold that blog's folder, and init there would refuse it
+        folder, holds = below
+        raise InputError(f"no blog here, but {holds}", where=str(root.resolve()),
+                         hint=f"run newsletter init in {folder}/ (nothing was written here)")
     try:
         report = init_site(root)
     except OSError as exc:  # a folder that cannot be made, a read-only or full disk
@@ -109,15 +114,17 @@ def _found(root: Path, generator) -> str:
     read = {post.path.resolve() for post in posts}  # the pages found are not posts elsewhere
     elsewhere = ""
     if len(posts) == pages and not errors:
-        elsewhere = (_nested_site(root) if generator.name == "none" and not other else "") or \
-            markdown_elsewhere(root, read, hint=not (other and other.dirs))
+        below = _nested_site(root) if generator.name == "none" and not other else None
+        elsewhere = (f"; {below[1]}: run `newsletter init` in {below[0]}/" if below
+                     else markdown_elsewhere(root, read, hint=not (other and other.dirs)))
     return (f"{kind}: posts in {', '.join(layout.dirs)} ({why}), {', '.join(counts)}{elsewhere}"
             f"{note}.")
 
 
-def _nested_site(root: Path) -> str:
+def _nested_site(root: Path) -> tuple[str, str] | None:
     """Where a blog's generator settings are one folder down (GitHub Pages publishing a
-    project's docs/ folder): the site to run init in."""
+    project's docs/ folder), the site to run init in: ("docs", "docs/ holds a Jekyll site
+    (docs/_config.yml)"), or None."""
     from newsletter.generators import detect
 
     for folder in sorted(root.iterdir()):
@@ -125,9 +132,20 @@ def _nested_site(root: Path) -> str:
                 and folder.name not in _NOT_POSTS:
             generator = detect(folder)
             if generator.name != "none":
-                return (f"; {folder.name}/ holds a {generator.label} site ({folder.name}/"
-                        f"{generator.evidence}): run `newsletter init` in {folder.name}/")
-    return ""
+                return folder.name, (f"{folder.name}/ holds a {generator.label} site "
+                                     f"({folder.name}/{generator.evidence})")
+    return None
+
+
+def _blog_below(root: Path) -> tuple[str, str] | None:
+    """The blog one folder down (:func:`_nested_site`) of a folder with no blog of its own: no
+    generator's settings, and no Markdown where the generic reading looks (content/)."""
+    from newsletter.generators import detect, other_generator
+
+    if not root.is_dir() or detect(root).name != "none" or other_generator(root) is not None \
+            or any((root / "content").rglob("*.md")):
+        return None
+    return _nested_site(root)
 
 
 def markdown_elsewhere(root: Path, read: set[Path], hint: bool = True) -> str:

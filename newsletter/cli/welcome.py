@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 
 from newsletter.cli import Site, pass_site
 from newsletter.cli.echo import counted, readers
+from newsletter.errors import InputError
 
 
 @click.group()
@@ -70,7 +72,10 @@ def enroll(site: Site, everyone: bool, yes: bool) -> None:
     click.echo(f"{readers(count)} on the list {'is' if count == 1 else 'are'} not in the "
                f"welcome series. Enrolled, each gets its first post at the next send --due, "
                f"then one every {duration_words(settings.welcome.every)}.")
-    if not yes:  # off a terminal, with nothing piped in, this aborts: nobody is enrolled
+    if not yes:
+        if not sys.stdin.isatty():  # cron, a script: nobody to answer, as for `send`
+            raise InputError("not on a terminal, so nobody was enrolled",
+                             hint="add --yes to enroll them without confirmation")
         click.confirm(f"Enroll {readers(count)}?", abort=True)
     enroll_all(settings, now)
     click.echo(f"Enrolled {readers(count)}.")

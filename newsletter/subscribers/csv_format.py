@@ -101,9 +101,12 @@ UNCLOSED_QUOTE = "unclosed quote"
 _SEPARATOR_LINE = re.compile(r'"?sep=([,;\t|])"?[,;\t|]*', re.IGNORECASE)
 
 
-def _feed(lines: Iterable[str], taken: list[str], back: list[str]) -> Iterator[str]:
+def _feed(lines: Iterable[str], taken: list[str], back: list[str],
+          ended: list[bool]) -> Iterator[str]:
     """The lines csv.reader reads, each also appended to ``taken``; lines put ``back`` (the
-    next one last) are read again before the rest."""
+    next one last) are read again before the rest. ``ended[0]`` turns true once there is no
+    line left: a record the reader gives after that ran into the end of the file."""
+    ended[0] = False
     for text in lines:
         while back:
             again = back.pop()
@@ -115,6 +118,7 @@ def _feed(lines: Iterable[str], taken: list[str], back: list[str]) -> Iterator[s
         again = back.pop()
         taken.append(again)
         yield again
+    ended[0] = True
 
 
 def _swallowed_row(taken: list[str], delimiter: str) -> int | None:
@@ -148,17 +152,21 @@ def _records(lines: Iterable[str], delimiter: str, first_line: int = 1,
     """
     taken: list[str] = []
     back: list[str] = []
+    ended = [False]
     line = first_line
     source = iter(lines)
     while True:
         # csv.reader pulls one line at a time and never reads ahead of the record it returns,
         # so `taken` holds exactly the lines of the record just parsed.
-        for cells in csv.reader(_feed(source, taken, back), delimiter=delimiter):
+        for cells in csv.reader(_feed(source, taken, back, ended), delimiter=delimiter):
             count = len(taken)
             if count > 1 and (resume := _swallowed_row(taken, delimiter)) is not None:
                 yield Record(line + resume - 1, [], None, problem=UNCLOSED_QUOTE)
                 back.extend(reversed(taken[resume:]))
                 line += resume
+            elif ended[0]:  # only a quote left open reads on into the end of the file
+                yield Record(line, [], None, problem=UNCLOSED_QUOTE)
+                line += count
             else:
                 yield Record(line, cells, "".join(taken) if keep_text else None)
                 line += count
