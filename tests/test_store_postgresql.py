@@ -184,6 +184,29 @@ def test_a_read_only_store_reads_and_refuses_changes_saying_to_use_the_primary(s
     assert len(result.stderr.splitlines()) == 1
 
 
+def test_the_welcome_series_is_read_on_a_read_only_store(site, pg_url):
+    """`welcome status` and `send --due --dry-run` only look: they made a TEMP table first
+    (refused on a standby, or with default_transaction_read_only) and failed there."""
+    from fake_providers import write_settings
+
+    use_postgresql(site, pg_url)
+    write_settings(site, "welcome", enabled=True, posts=["what-matters"], every="1d")
+    env = {"NEWSLETTER_SECRET": "s" * 32}
+    assert invoke(site, "send", "--due", env=env).exit_code == 0  # starts the series
+    invoke(site, "subscribers", "add", "joiner@example.org")
+    standby = {**env,
+               "NEWSLETTER_STORE_URL": f"{pg_url}%20-cdefault_transaction_read_only%3Don"}
+    looked = run_in_process(site, "welcome", "status", env=standby)
+    assert (looked.returncode, looked.stderr) == (0, ""), looked.stderr
+    assert "/posts/what-matters: sent 0, due now 1, waiting 0" in looked.stdout
+    dry = run_in_process(site, "send", "--due", "--dry-run", env=standby)
+    assert (dry.returncode, dry.stderr) == (0, ""), dry.stderr
+    assert "would send welcome post /posts/what-matters" in dry.stdout
+    sent = run_in_process(site, "send", "--due", env=env)  # on the primary: given and sent
+    assert "Welcome series: sent /posts/what-matters" in sent.stdout, sent.stderr
+    assert (site / "outbox" / "what-matters" / "joiner@example.org.eml").exists()
+
+
 def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader_joined(
         site, pg_url):
     # A store made before the list kept `joined`: `store migrate` reads it from subscribed_at
