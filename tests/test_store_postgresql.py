@@ -112,7 +112,7 @@ def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site
 @contextmanager
 def a_role(site, pg_url, rights: str):
     """The site's store URL names a new role with USAGE and CREATE on the test's schema and
-    ``rights`` on its tables, for the block."""
+    ``rights`` on its tables, for the block; yields the role's name."""
     role = f"nl_qa_{secrets.token_hex(4)}"
     schema = pg_url.rsplit("%3D", 1)[1]
     with psycopg.connect(SERVER, autocommit=True) as db:
@@ -121,11 +121,31 @@ def a_role(site, pg_url, rights: str):
         db.execute(f"GRANT {rights} ON ALL TABLES IN SCHEMA {schema} TO {role}")
     try:
         use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
-        yield
+        yield role
     finally:
         with psycopg.connect(SERVER, autocommit=True) as db:
             db.execute(f"DROP OWNED BY {role}")
             db.execute(f"DROP ROLE {role}")
+
+
+def test_a_server_with_no_connection_to_spare_is_one_line_saying_so(site, pg_url):
+    """The role's CONNECTION LIMIT (or the server's max_connections) reached by other
+    sessions: the line said to check the store URL and PGPASSWORD, both right."""
+    invoke(site, "store", "copy", "--to", pg_url)
+    with a_role(site, pg_url, "SELECT") as role:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"ALTER ROLE {role} CONNECTION LIMIT 1")
+        with psycopg.connect(pg_url.replace("postgres@", f"{role}@", 1)):  # its one, taken
+            result = run_in_process(site, "subscribers", "list")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith("error: the PostgreSQL store: cannot be used (connection "
+                                    "failed: ")
+    assert f'too many connections for role "{role}"' in result.stderr
+    assert result.stderr.endswith(
+        "; the server has no connection to spare (its max_connections, or the CONNECTION "
+        "LIMIT of the store URL's user or database): each `serve` keeps up to 11, a send 3; "
+        "raise the limit, or run the command again when fewer are open\n")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_a_user_who_may_change_rows_but_not_tables_is_told_who_can_migrate(site, pg_url):

@@ -11,7 +11,7 @@ WHERE = "the PostgreSQL store"
 # What to do, by the server's words: a user that may only read the tables, or not use or
 # create in the schema, or not alter the tables (a migration); a schema holding another
 # application's tables; a read-only server (a standby); a store too busy for the session's
-# lock_timeout or statement_timeout.
+# lock_timeout or statement_timeout; a server with no connection to spare.
 HINTS = (
     (("permission denied for table",), "give the store URL's user the rights on its tables "
      "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner"),
@@ -28,6 +28,10 @@ HINTS = (
      "session; point it at the primary (with several hosts, add target_session_attrs=read-write)"),
     (("lock timeout", "statement timeout", "deadlock detected"),
      "the store was busy (another session held its tables too long); run the command again"),
+    (("too many clients", "too many connections", "remaining connection slots"),
+     "the server has no connection to spare (its max_connections, or the CONNECTION LIMIT of "
+     "the store URL's user or database): each `serve` keeps up to 11, a send 3; raise the "
+     "limit, or run the command again when fewer are open"),
 )
 OTHERWISE = "check that the server runs, and the store URL and PGPASSWORD"
 
