@@ -86,13 +86,26 @@ def test_a_user_without_rights_on_the_schema_is_told_what_to_grant_in_one_line(s
             assert result.returncode == 1, (args, result.stderr)
             assert result.stderr.startswith("error: the PostgreSQL store: cannot be used ("), args
             assert result.stderr.endswith(
-                "; give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON "
-                "SCHEMA ...), or name a schema it owns in the URL's search_path\n"), args
+                "or give the user the rights on it (GRANT USAGE, CREATE ON SCHEMA ...)\n"), args
+            assert len(result.stderr.splitlines()) == 1, args
         copy = run_in_process(site, "store", "copy", "--to", url)
-        assert copy.returncode == 1 and "give the store URL's user the rights" in copy.stderr
+        assert copy.returncode == 1 and "give the user the rights on it" in copy.stderr
     finally:
         with psycopg.connect(SERVER, autocommit=True) as db:
             db.execute(f"DROP ROLE {role}")
+
+
+def test_a_search_path_naming_no_schema_that_exists_says_to_make_it(site, pg_url):
+    """A misspelt schema in the URL's options (or one never made) was told to grant rights."""
+    use_postgresql(site, pg_url.replace("%3Dt_", "%3Dtypo_t_", 1))
+    for args in (("store", "migrate"), ("status",), ("subscribers", "list")):
+        result = run_in_process(site, *args)
+        assert (result.returncode, result.stdout) == (1, ""), args
+        assert result.stderr == (
+            "error: the PostgreSQL store: cannot be used (no schema has been selected to create "
+            "in); the URL's search_path names no schema the store URL's user may use: make it "
+            "(CREATE SCHEMA name AUTHORIZATION user), check its spelling, or give the user the "
+            "rights on it (GRANT USAGE, CREATE ON SCHEMA ...)\n"), args
 
 
 def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site, pg_url):

@@ -15,9 +15,15 @@ WHERE = "the PostgreSQL store"
 HINTS = (
     (("permission denied for table",), "give the store URL's user the rights on its tables "
      "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner"),
-    (("permission denied", "no schema has been selected to create in"),
+    (("permission denied",),
      "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
      "or name a schema it owns in the URL's search_path"),
+    # The search path names no schema that exists, or none the user may use (PostgreSQL
+    # skips those): a misspelt or never made schema is as likely as the rights.
+    (("no schema has been selected to create in",),
+     "the URL's search_path names no schema the store URL's user may use: make it (CREATE "
+     "SCHEMA name AUTHORIZATION user), check its spelling, or give the user the rights on it "
+     "(GRANT USAGE, CREATE ON SCHEMA ...)"),
     (("must be owner of",), "run `newsletter store migrate` with a store URL naming the "
      "tables' owner (after each upgrade of newsletter), or make the store URL's user their "
      "owner"),
