@@ -118,8 +118,29 @@ def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site
         assert (result.returncode, result.stdout) == (1, "")
         assert result.stderr == (
             "error: the PostgreSQL store: cannot be used (permission denied for table "
-            "subscribers); give the store URL's user the rights on its tables (GRANT SELECT, "
-            "INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner\n")
+            f"subscribers){TABLE_RIGHTS}")
+
+
+# What a user lacking rights on the store's tables or their sequences is told.
+TABLE_RIGHTS = ("; give the store URL's user the rights on its tables and their sequences "
+                "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...; GRANT USAGE "
+                "ON ALL SEQUENCES IN SCHEMA ...), or use their owner\n")
+
+
+def test_a_user_granted_the_tables_but_not_their_sequences_is_told_to_grant_both(site, pg_url):
+    """A new journal entry or reader takes the next id of a sequence, a right of its own: the
+    line said to grant rights on the schema, which the user had."""
+    invoke(site, "store", "copy", "--to", pg_url)
+    with a_role(site, pg_url, "SELECT, INSERT, UPDATE, DELETE"):
+        assert run_in_process(site, "subscribers", "list").returncode == 0
+        for args, sequence in ((("subscribers", "remove", "grace@example.org"),
+                                "journal_changes_id_seq"),
+                               (("subscribers", "add", "new@example.org"),
+                                "subscribers_position_seq")):
+            result = run_in_process(site, *args)
+            assert (result.returncode, result.stdout) == (1, ""), args
+            assert result.stderr == ("error: the PostgreSQL store: cannot be used (permission "
+                                     f"denied for sequence {sequence}){TABLE_RIGHTS}")
 
 
 @contextmanager

@@ -8,13 +8,16 @@ from newsletter.errors import StoreError
 
 WHERE = "the PostgreSQL store"
 
-# What to do, by the server's words: a user that may only read the tables, or not use or
+# What to do, by the server's words: a user that may only read the tables (or not take the
+# next id of their sequences), or not use or
 # create in the schema, or not alter the tables (a migration); a schema holding another
 # application's tables; a read-only server (a standby); a store too busy for the session's
 # lock_timeout or statement_timeout; a server with no connection to spare.
 HINTS = (
-    (("permission denied for table",), "give the store URL's user the rights on its tables "
-     "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner"),
+    (("permission denied for table", "permission denied for sequence"),
+     "give the store URL's user the rights on its tables and their sequences (GRANT SELECT, "
+     "INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...; GRANT USAGE ON ALL SEQUENCES IN "
+     "SCHEMA ...), or use their owner"),
     (("permission denied",),
      "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
      "or name a schema it owns in the URL's search_path"),
