@@ -238,6 +238,26 @@ def test_a_read_only_store_reads_and_refuses_changes_saying_to_use_the_primary(s
     assert len(result.stderr.splitlines()) == 1
 
 
+def test_a_read_only_store_answers_status_while_a_run_has_rows_on_their_way(site, pg_url):
+    """A run's mark and its `submitting` rows, as a sender on the primary keeps them (or a
+    killed one leaves them): a standby cannot see the primary's senders, and `status`, `posts`
+    and `reconcile` there tried to turn the rows in doubt, and failed."""
+    invoke(site, "store", "copy", "--to", pg_url)
+    use_postgresql(site, pg_url)
+    sent = invoke(site, "send", "what-matters", "--yes", env={"NEWSLETTER_SECRET": "s" * 32})
+    assert sent.exit_code == 0, sent.output  # to the outbox
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("UPDATE deliveries SET state = 'submitting' WHERE address LIKE '%%.org'")
+        db.execute("INSERT INTO ledger_meta VALUES ('running:/posts/what-matters', '')")
+    standby = {"NEWSLETTER_STORE_URL": f"{pg_url}%20-cdefault_transaction_read_only%3Don"}
+    for args in (("status",), ("posts",), ("reconcile",), ("status", "what-matters")):
+        result = run_in_process(site, *args, env=standby)
+        assert (result.returncode, result.stderr) == (0, ""), (args, result.stderr)
+    assert "in flight 2," in run_in_process(site, "status", env=standby).stdout
+    # On the primary, with no sender alive: in doubt, as ever.
+    assert "in doubt 2," in run_in_process(site, "status").stdout
+
+
 def test_the_welcome_series_is_read_on_a_read_only_store(site, pg_url):
     """`welcome status` and `send --due --dry-run` only look: they made a TEMP table first
     (refused on a standby, or with default_transaction_read_only) and failed there."""
