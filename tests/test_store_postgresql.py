@@ -236,6 +236,14 @@ def test_a_read_only_store_reads_and_refuses_changes_saying_to_use_the_primary(s
     assert "in a read-only transaction); the store URL reaches a read-only server (a standby) " \
            "or session; point it at the primary" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+    # Only a read-write server will do, and none of the URL's is: libpq's words were told to
+    # check the server, the URL and PGPASSWORD.
+    only = {"NEWSLETTER_STORE_URL": standby["NEWSLETTER_STORE_URL"]
+            + "&target_session_attrs=read-write"}
+    result = run_in_process(site, "status", env=only)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "failed: session is read-only); the store URL reaches a read-only server (a " \
+           "standby) or session; point it at the primary" in result.stderr
 
 
 def test_a_read_only_store_answers_status_while_a_run_has_rows_on_their_way(site, pg_url):

@@ -33,8 +33,10 @@ HINTS = (
     (("already exists",), "the store's schema holds tables newsletter did not make; give it "
      "a schema of its own (CREATE SCHEMA newsletter, and options=-csearch_path%3Dnewsletter in "
      "the store URL)"),
-    (("read-only transaction",), "the store URL reaches a read-only server (a standby) or "
-     "session; point it at the primary (with several hosts, add target_session_attrs=read-write)"),
+    # (target_session_attrs=read-write or primary, finding no such server: libpq's words.)
+    (("read-only transaction", "session is read-only", "server is in hot standby mode"),
+     "the store URL reaches a read-only server (a standby) or session; point it at the "
+     "primary (with several hosts, add target_session_attrs=read-write)"),
     (("lock timeout", "statement timeout", "deadlock detected"),
      "the store was busy (another session held its tables too long); run the command again"),
     (("too many clients", "too many connections", "remaining connection slots"),
