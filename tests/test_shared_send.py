@@ -102,6 +102,36 @@ def test_a_killed_sender_leaves_in_doubt_only_its_batches_in_flight_and_nothing_
     assert set(fake.accepted) >= set(addresses) - in_doubt
 
 
+def test_a_sender_killed_beside_another_leaves_its_batches_in_doubt_and_the_other_says_so(
+        site, pg_url):
+    """The sender left alone sends everyone else once; the batches the killed one had on
+    their way are in doubt when it ends (it said "in doubt 0" and exited 0, and they stayed
+    `submitting` until some later command)."""
+    addresses, fake = on_postgresql(site, pg_url, 600, latency=0.2)
+    try:
+        killed, survivor = sender(site), sender(site)
+        deadline = time.monotonic() + 60
+        while len(fake.accepted) < 80 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+        out, err = survivor.communicate(timeout=300)
+    finally:
+        fake.close()
+    states = ledger(pg_url)
+    in_doubt = {a for a, s in states.items() if s == "in_doubt"}
+    assert "submitting" not in states.values()
+    assert {a for a, s in states.items() if s == "sent"} == set(addresses) - in_doubt
+    assert max(fake.accepted.values()) == 1  # nobody twice
+    assert set(fake.accepted) >= set(addresses) - in_doubt
+    if in_doubt:  # (a kill between two batches leaves none)
+        assert survivor.returncode == 1, out + err
+        assert "Another run of the post stopped with messages on their way: they are now in " \
+               "doubt" in out
+        assert f"Left by earlier runs: in doubt {len(in_doubt)}." in out
+        assert len(in_doubt) <= BATCH * CONCURRENCY
+
+
 def wait_for_the_server_to_drop_its_lock(pg_url: str) -> None:
     """A killed sender's server session ends a moment after it (on a loaded machine, later than
     the next command starts); until then its share of the senders' lock says a sender is alive,

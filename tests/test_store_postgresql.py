@@ -86,13 +86,26 @@ def test_a_user_without_rights_on_the_schema_is_told_what_to_grant_in_one_line(s
             assert result.returncode == 1, (args, result.stderr)
             assert result.stderr.startswith("error: the PostgreSQL store: cannot be used ("), args
             assert result.stderr.endswith(
-                "; give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON "
-                "SCHEMA ...), or name a schema it owns in the URL's search_path\n"), args
+                "or give the user the rights on it (GRANT USAGE, CREATE ON SCHEMA ...)\n"), args
+            assert len(result.stderr.splitlines()) == 1, args
         copy = run_in_process(site, "store", "copy", "--to", url)
-        assert copy.returncode == 1 and "give the store URL's user the rights" in copy.stderr
+        assert copy.returncode == 1 and "give the user the rights on it" in copy.stderr
     finally:
         with psycopg.connect(SERVER, autocommit=True) as db:
             db.execute(f"DROP ROLE {role}")
+
+
+def test_a_search_path_naming_no_schema_that_exists_says_to_make_it(site, pg_url):
+    """A misspelt schema in the URL's options (or one never made) was told to grant rights."""
+    use_postgresql(site, pg_url.replace("%3Dt_", "%3Dtypo_t_", 1))
+    for args in (("store", "migrate"), ("status",), ("subscribers", "list")):
+        result = run_in_process(site, *args)
+        assert (result.returncode, result.stdout) == (1, ""), args
+        assert result.stderr == (
+            "error: the PostgreSQL store: cannot be used (no schema has been selected to create "
+            "in); the URL's search_path names no schema the store URL's user may use: make it "
+            "(CREATE SCHEMA name AUTHORIZATION user), check its spelling, or give the user the "
+            "rights on it (GRANT USAGE, CREATE ON SCHEMA ...)\n"), args
 
 
 def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site, pg_url):
@@ -105,14 +118,35 @@ def test_a_user_who_may_only_read_the_tables_is_told_to_grant_on_the_tables(site
         assert (result.returncode, result.stdout) == (1, "")
         assert result.stderr == (
             "error: the PostgreSQL store: cannot be used (permission denied for table "
-            "subscribers); give the store URL's user the rights on its tables (GRANT SELECT, "
-            "INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...), or use their owner\n")
+            f"subscribers){TABLE_RIGHTS}")
+
+
+# What a user lacking rights on the store's tables or their sequences is told.
+TABLE_RIGHTS = ("; give the store URL's user the rights on its tables and their sequences "
+                "(GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...; GRANT USAGE "
+                "ON ALL SEQUENCES IN SCHEMA ...), or use their owner\n")
+
+
+def test_a_user_granted_the_tables_but_not_their_sequences_is_told_to_grant_both(site, pg_url):
+    """A new journal entry or reader takes the next id of a sequence, a right of its own: the
+    line said to grant rights on the schema, which the user had."""
+    invoke(site, "store", "copy", "--to", pg_url)
+    with a_role(site, pg_url, "SELECT, INSERT, UPDATE, DELETE"):
+        assert run_in_process(site, "subscribers", "list").returncode == 0
+        for args, sequence in ((("subscribers", "remove", "grace@example.org"),
+                                "journal_changes_id_seq"),
+                               (("subscribers", "add", "new@example.org"),
+                                "subscribers_position_seq")):
+            result = run_in_process(site, *args)
+            assert (result.returncode, result.stdout) == (1, ""), args
+            assert result.stderr == ("error: the PostgreSQL store: cannot be used (permission "
+                                     f"denied for sequence {sequence}){TABLE_RIGHTS}")
 
 
 @contextmanager
 def a_role(site, pg_url, rights: str):
     """The site's store URL names a new role with USAGE and CREATE on the test's schema and
-    ``rights`` on its tables, for the block."""
+    ``rights`` on its tables, for the block; yields the role's name."""
     role = f"nl_qa_{secrets.token_hex(4)}"
     schema = pg_url.rsplit("%3D", 1)[1]
     with psycopg.connect(SERVER, autocommit=True) as db:
@@ -121,11 +155,31 @@ def a_role(site, pg_url, rights: str):
         db.execute(f"GRANT {rights} ON ALL TABLES IN SCHEMA {schema} TO {role}")
     try:
         use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
-        yield
+        yield role
     finally:
         with psycopg.connect(SERVER, autocommit=True) as db:
             db.execute(f"DROP OWNED BY {role}")
             db.execute(f"DROP ROLE {role}")
+
+
+def test_a_server_with_no_connection_to_spare_is_one_line_saying_so(site, pg_url):
+    """The role's CONNECTION LIMIT (or the server's max_connections) reached by other
+    sessions: the line said to check the store URL and PGPASSWORD, both right."""
+    invoke(site, "store", "copy", "--to", pg_url)
+    with a_role(site, pg_url, "SELECT") as role:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"ALTER ROLE {role} CONNECTION LIMIT 1")
+        with psycopg.connect(pg_url.replace("postgres@", f"{role}@", 1)):  # its one, taken
+            result = run_in_process(site, "subscribers", "list")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith("error: the PostgreSQL store: cannot be used (connection "
+                                    "failed: ")
+    assert f'too many connections for role "{role}"' in result.stderr
+    assert result.stderr.endswith(
+        "; the server has no connection to spare (its max_connections, or the CONNECTION "
+        "LIMIT of the store URL's user or database): each `serve` keeps up to 11, a send 3; "
+        "raise the limit, or run the command again when fewer are open\n")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_a_user_who_may_change_rows_but_not_tables_is_told_who_can_migrate(site, pg_url):
@@ -182,6 +236,57 @@ def test_a_read_only_store_reads_and_refuses_changes_saying_to_use_the_primary(s
     assert "in a read-only transaction); the store URL reaches a read-only server (a standby) " \
            "or session; point it at the primary" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+    # Only a read-write server will do, and none of the URL's is: libpq's words were told to
+    # check the server, the URL and PGPASSWORD.
+    only = {"NEWSLETTER_STORE_URL": standby["NEWSLETTER_STORE_URL"]
+            + "&target_session_attrs=read-write"}
+    result = run_in_process(site, "status", env=only)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "failed: session is read-only); the store URL reaches a read-only server (a " \
+           "standby) or session; point it at the primary" in result.stderr
+
+
+def test_a_read_only_store_answers_status_while_a_run_has_rows_on_their_way(site, pg_url):
+    """A run's mark and its `submitting` rows, as a sender on the primary keeps them (or a
+    killed one leaves them): a standby cannot see the primary's senders, and `status`, `posts`
+    and `reconcile` there tried to turn the rows in doubt, and failed."""
+    invoke(site, "store", "copy", "--to", pg_url)
+    use_postgresql(site, pg_url)
+    sent = invoke(site, "send", "what-matters", "--yes", env={"NEWSLETTER_SECRET": "s" * 32})
+    assert sent.exit_code == 0, sent.output  # to the outbox
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("UPDATE deliveries SET state = 'submitting' WHERE address LIKE '%%.org'")
+        db.execute("INSERT INTO ledger_meta VALUES ('running:/posts/what-matters', '')")
+    standby = {"NEWSLETTER_STORE_URL": f"{pg_url}%20-cdefault_transaction_read_only%3Don"}
+    for args in (("status",), ("posts",), ("reconcile",), ("status", "what-matters")):
+        result = run_in_process(site, *args, env=standby)
+        assert (result.returncode, result.stderr) == (0, ""), (args, result.stderr)
+    assert "in flight 2," in run_in_process(site, "status", env=standby).stdout
+    # On the primary, with no sender alive: in doubt, as ever.
+    assert "in doubt 2," in run_in_process(site, "status").stdout
+
+
+def test_the_welcome_series_is_read_on_a_read_only_store(site, pg_url):
+    """`welcome status` and `send --due --dry-run` only look: they made a TEMP table first
+    (refused on a standby, or with default_transaction_read_only) and failed there."""
+    from fake_providers import write_settings
+
+    use_postgresql(site, pg_url)
+    write_settings(site, "welcome", enabled=True, posts=["what-matters"], every="1d")
+    env = {"NEWSLETTER_SECRET": "s" * 32}
+    assert invoke(site, "send", "--due", env=env).exit_code == 0  # starts the series
+    invoke(site, "subscribers", "add", "joiner@example.org")
+    standby = {**env,
+               "NEWSLETTER_STORE_URL": f"{pg_url}%20-cdefault_transaction_read_only%3Don"}
+    looked = run_in_process(site, "welcome", "status", env=standby)
+    assert (looked.returncode, looked.stderr) == (0, ""), looked.stderr
+    assert "/posts/what-matters: sent 0, due now 1, waiting 0" in looked.stdout
+    dry = run_in_process(site, "send", "--due", "--dry-run", env=standby)
+    assert (dry.returncode, dry.stderr) == (0, ""), dry.stderr
+    assert "would send welcome post /posts/what-matters" in dry.stdout
+    sent = run_in_process(site, "send", "--due", env=env)  # on the primary: given and sent
+    assert "Welcome series: sent /posts/what-matters" in sent.stdout, sent.stderr
+    assert (site / "outbox" / "what-matters" / "joiner@example.org.eml").exists()
 
 
 def test_a_list_from_before_the_welcome_series_ran_there_learns_when_each_reader_joined(

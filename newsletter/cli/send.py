@@ -239,10 +239,27 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
                 return 1
             nothing_left(who, post, left, provider_name)
             return 1 if left[State.IN_DOUBT] else 0
+    if left[State.SUBMITTING]:  # still on their way as this run ends: another sender's
+        left = _another_senders_left(settings, post, left)
     print_report(report, post, total, left, provider_name)
     if report.limit_reached:
         print_limit(settings, report, post, total, tags)
     return send_exit_code(report, recovered, left)
+
+
+def _another_senders_left(settings, post, left: Counter) -> Counter:
+    """The post's rows once a sender that died beside this run (killed, on another host) is
+    found: its batches on their way are in doubt now, said here (this run's summary said
+    nothing of them, and exited 0) rather than by the next command. A sender still alive
+    keeps its rows."""
+    from newsletter.sending import Ledger, recover_dead_runs
+
+    if not recover_dead_runs(settings):
+        return left
+    click.echo(f"Another run of the post stopped with messages on their way: they are now in "
+               f"doubt, not resent (see `newsletter status {post.name}`).")
+    with Ledger.open(settings) as ledger:
+        return ledger.counts(post.id).get(post.id, Counter())
 
 
 def _note_development_secret(settings) -> None:

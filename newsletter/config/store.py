@@ -84,7 +84,8 @@ def check_url(url: str, name: str, where: str) -> None:
     """A postgresql:// URL naming a database, or ConfigError (never quoting it)."""
     try:
         parts = urlsplit(url)
-        if not all(_port_fits(host) for host in parts.netloc.rpartition("@")[2].split(",")):
+        cut = _credentials_cut(parts)  # libpq would take the password's first part for a host
+        if not cut and not all(_port_fits(h) for h in parts.netloc.rpartition("@")[2].split(",")):
             raise ValueError("a port that is not a number")
     except ValueError:
         raise ConfigError(f"{name} is not a URL", where=where,
@@ -96,10 +97,21 @@ def check_url(url: str, name: str, where: str) -> None:
     if parts.netloc.count("@") > 1:  # libpq ends the password at the first: quotes the rest
         raise ConfigError(f"{name} holds an @ in its user name or password", where=where,
                           hint="write it as %40")
+    if cut:
+        raise ConfigError(f"{name} holds a /, ? or # in its user name or password (or an @ in "
+                          "its database name)", where=where,
+                          hint="write them as %2F, %3F, %23 (and %40)")
     if parts.scheme not in SCHEMES or not _names_database(parts):
         raise ConfigError(f"{name} must be a postgresql:// URL naming a database", where=where,
                           hint="write it as postgresql://user@host:5432/database")
 
+
+
+def _credentials_cut(parts) -> bool:
+    """The URL's user name or password holds a /, ? or # (a base64 password, say): the host
+    part then ends there, and its @ comes later, before any parameter's =."""
+    rest = parts.path + ("?" + parts.query if parts.query else "") + "#" + parts.fragment
+    return "@" not in parts.netloc and "@" in rest.split("=", 1)[0]
 
 
 def _port_fits(host: str) -> bool:

@@ -116,9 +116,10 @@ class PostgresLedger:
 
     def recover_if_alone(self) -> int | None:
         """How many ``submitting`` rows of dead runs are now ``in_doubt``; None when a sender
-        is running (its rows really are on their way)."""
+        is, or may be, running (read-only, on a standby say: the primary's senders unseen)."""
         alone = postgres.advisory("pg_try_advisory_lock")
-        if not self.db.execute(alone, (SENDERS,)).fetchone()[0]:
+        if self.db.execute("SHOW transaction_read_only").fetchone()[0] == "on" or \
+                not self.db.execute(alone, (SENDERS,)).fetchone()[0]:
             return None
         recovered = 0
         try:

@@ -78,8 +78,6 @@ class PostgresWelcomeState(WelcomeState):
         """Where every active reader stands at ``now`` (``roster`` unused: the list is here);
         what the block gives is committed as it ends."""
         with self.db.transaction():
-            self.db.execute("CREATE TEMP TABLE welcome_given (key TEXT, step INTEGER, "
-                            "post_id TEXT) ON COMMIT DROP")
             yield PostgresStanding(self.db, series, now)
 
     def given(self, post_id: str, at: int) -> Callable[[list[str]], set[str]]:
@@ -105,6 +103,7 @@ class PostgresStanding(Standing):
         super().__init__(db, series, now)
         self.params.update(ids=list(series.ids), left_out=list(series.left_out),
                            active=ACTIVE, settled=[state.value for state in SETTLED])
+        self.staged = False  # welcome_given made
 
     QUERY = STANDING
     # Each due reader's next step moved past the posts the ledger already holds for them (a
@@ -123,8 +122,15 @@ class PostgresStanding(Standing):
         yield from self.db.stream(self.QUERY + self.DUE, self.params, size)
 
     def stage(self, given: Iterable[tuple[str, int, str]]) -> None:
+        """The readers this run gives a step, kept in a TEMP table until :meth:`give`: made at
+        the first, so that a look that gives nobody (`welcome status`, a dry run) writes
+        nothing, and runs on a read-only server (a standby) too."""
         given = list(given)
         if given:
+            if not self.staged:
+                self.db.execute("CREATE TEMP TABLE welcome_given (key TEXT, step INTEGER, "
+                                "post_id TEXT) ON COMMIT DROP")
+                self.staged = True
             self.db.execute("INSERT INTO welcome_given SELECT * FROM json_to_recordset(%s) "
                             "AS g(key TEXT, step INTEGER, post_id TEXT)",
                             (json.dumps([{"key": k, "step": s, "post_id": p}

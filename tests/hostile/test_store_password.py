@@ -101,6 +101,34 @@ def test_a_password_holding_an_at_sign_is_refused_before_libpq_quotes_its_end(si
     assert_never_shown(result)
 
 
+# A password holding a /, ? or # as it is (a base64 one, say) ends the URL's host part there:
+# libpq took its first part for the port (its digits in "port 2024 failed") and the rest for
+# the database; the others were "not a URL", to be written as the user had written it.
+CUT = ["postgresql://localhost:2024/Zq7hunter2@127.0.0.1:5432/test",
+       "postgresql://postgres:Zq7hunter2/Secret+x@127.0.0.1:5432/test",
+       "postgresql://postgres:2024?Zq7hunter2@127.0.0.1:5432/test",
+       "postgresql://postgres:2024#Zq7hunter2@127.0.0.1:5432/test?sslmode=disable"]
+
+
+@pytest.mark.parametrize("url", CUT)
+def test_a_password_holding_a_slash_question_mark_or_hash_is_refused_before_libpq_cuts_it(
+        site, url):
+    result = run_in_process(site, "subscribers", "list", env={"NEWSLETTER_STORE_URL": url})
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("error: environment: NEWSLETTER_STORE_URL holds a /, ? or # in "
+                             "its user name or password (or an @ in its database name); write "
+                             "them as %2F, %3F, %23 (and %40)\n")
+    assert "2024" not in result.stderr
+    assert_never_shown(result)
+    copy = run_in_process(site, "store", "copy", "--to", url.replace("postgres:", "x:"))
+    assert copy.returncode == 2 and "holds a /, ? or # in its user name" in copy.stderr
+
+
+def test_an_at_sign_in_a_urls_parameter_value_is_no_password(site, pg_url):
+    use_postgresql(site, f"{pg_url}&application_name=writer@laptop")
+    assert run_in_process(site, "subscribers", "list").returncode == 0
+
+
 # libpq decodes a parameter's name as it decodes its value, so each of these is the password.
 PARAMETERS = [f"password={ENCODED}", f"sslpassword={ENCODED}", f"pass%77ord={ENCODED}",
               f"ssl%70assword={ENCODED}"]
