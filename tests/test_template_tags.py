@@ -359,6 +359,32 @@ def test_theme_note_boxes_become_a_quote_headed_by_their_title_or_kind(body, hea
                                  "After."]
 
 
+def test_a_hugo_book_hint_headed_by_its_own_title_says_it_once_on_its_own_line():
+    """Hugo Book's hints show no label: each opens with its own title in bold and a line break
+    (two spaces). The email said "Info" twice, and the quote's lines lost their ends, so the
+    title ran into the text: "Info Keep the knife sharp."."""
+    fragment, text = rendered("{{% hint info %}}\n**Info**  \nKeep the knife sharp.\n"
+                              "{{% /hint %}}\n\nThen.\n\n{{% hint warning %}}\n**Mind the edge:** it cuts."
+                              "\n{{% /hint %}}\n")
+    first, second = fragment.iter("blockquote")
+    assert [strong.text_content() for strong in first.iter("strong")] == ["Info"]
+    assert first.xpath(".//br")
+    assert [strong.text_content() for strong in second.iter("strong")] == ["Warning",
+                                                                          "Mind the edge:"]
+    assert text.split("\n")[:2] == ["> Info", "> Keep the knife sharp."]
+
+
+@pytest.mark.parametrize("tag", ['{{% details "More about nibs" open %}}',
+                                 '{{< details title="More about nibs" open=true >}}'])
+def test_hugo_books_details_shows_its_title(tag):
+    """Hugo Book's details names its summary by position or ``title``, not Hugo's ``summary``:
+    the email headed the content "Details"."""
+    fragment, _ = rendered(f"{tag}\nCut at a slant.\n{{{{% /details %}}}}\n".replace(
+        "{{% /details %}}", "{{< /details >}}" if tag.startswith("{{<") else "{{% /details %}}"))
+    assert [p.text_content() for p in fragment.iter("p")] == ["More about nibs",
+                                                              "Cut at a slant."]
+
+
 def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_link():
     markdown, problems = expand(
         '{% include figure image_path="/assets/images/rivet.jpg" alt="A rivet" '

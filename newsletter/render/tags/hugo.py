@@ -156,9 +156,10 @@ def inline(tag: Tag, content: str) -> Output:
 
 def details(tag: Tag) -> tuple[str, str]:
     """A collapsible section cannot collapse in an email: its summary (Markdown, as Hugo
-    renders it), then its content. Hugo's ``details`` and PaperMod's ``collapse``. Returns what
-    goes before the content and after it."""
-    summary, _ = inline_markdown(tag.get("summary") or "Details")
+    renders it), then its content. Hugo's ``details`` and PaperMod's ``collapse`` name it
+    ``summary``, Hugo Book's ``details`` ``title`` or first (``{{% details "More" open %}}``).
+    Returns what goes before the content and after it."""
+    summary, _ = inline_markdown(tag.get("summary") or tag.get("title", 0) or "Details")
     return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
 
 
@@ -172,9 +173,17 @@ def callout(tag: Tag, content: str) -> str:
     title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
     label = html.escape(" ".join((title or (kind or "note").replace("-", " ").replace(
         "_", " ").capitalize()).split()), quote=False)  # Markdown, never HTML of its own
-    lines = [f"**{label}**", "", *content.strip("\n").split("\n")] if content.strip() \
-        else [f"**{label}**"]
-    return "\n\n" + "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
+    body = content.strip("\n").split("\n") if content.strip() else []
+    lines = body if body and _opens_with(body[0], label) else [f"**{label}**", "", *body]
+    # A line's own end is kept: two spaces there are a line break (Hugo Book's "**Info**  ").
+    return "\n\n" + "\n".join(f"> {line}" if line.strip() else ">" for line in lines) + "\n\n"
+
+
+def _opens_with(line: str, label: str) -> bool:
+    """Whether a note box's content starts with its label in bold (Hugo Book's hints do, the
+    box showing no label of its own): the label is not said twice."""
+    bold = re.match(r"\s*(\*\*|__)(.+?)\1", line)
+    return bool(bold) and bold.group(2).strip().rstrip(":").casefold() == label.casefold()
 
 
 def media(tag: Tag, context: TagContext) -> Output:
