@@ -405,3 +405,26 @@ def test_a_site_of_dated_documentation_and_an_about_page_mails_the_documentation
     result = invoke(root, "init")
     assert "posts in content/docs (the section with the most dated pages), 3 posts" in \
         result.output
+
+
+def test_a_hugo_book_site_of_undated_documentation_alone_is_no_blog(tmp_path):
+    """Hugo Book's layout without its blog: content/docs of undated pages (some without front
+    matter). They were taken for the blog's posts, each an error ("no date") in check, and
+    `send --due` refused to run; they are the site's pages, and the posts go in posts/."""
+    root = write_files(tmp_path / "quill", {
+        "hugo.toml": "baseURL = 'https://quill.example.org/'\ntitle = 'Quill'\n"
+                     "theme = 'hugo-book'\n",
+        "content/_index.md": "---\ntitle: Quill\n---\n\n# Quill {anchor=false}\n",
+        "content/docs/_index.md": "---\ntitle: Docs\nbookFlatSection: true\n---\n",
+        "content/docs/shortcodes/hints.md": "# Hints\n\nBoxes of colour.\n",
+        **{f"content/docs/guide/step-{n}.md": f"---\nweight: {n}\n---\n# Step {n}\n\nDo it.\n"
+           for n in range(1, 5)}})
+    result = invoke(root, "init")
+    assert result.output.startswith(
+        "Hugo site: posts in content/posts (Hugo's folder for posts: the site has none yet, "
+        "only undated documentation), 0 posts, 7 pages")
+    assert {item["status"] for item in listed(root).values()} == {"page"}
+    (root / "content" / "posts").mkdir()
+    (root / "content" / "posts" / "nibs.md").write_text(
+        "---\ntitle: Nibs\ndate: 2025-01-15\n---\n\nCut at a slant.\n")
+    assert listed(root)["/posts/nibs"]["status"] == "ready"
