@@ -111,10 +111,16 @@ def test_a_hugo_bundles_featured_image_file_opens_its_email(tmp_path):
         "content/posts/heddle/feature.jpg": picture((90, 40, 90)),
         "content/posts/plain/index.md": "---\ntitle: Plain\ndate: 2024-06-04\n---\n\nNone.\n",
         "content/posts/plain/sketch.png": picture((10, 10, 10), "PNG"),
+        # Congo: the alt text of the bundle's feature file is its featureAlt (else coverAlt)
+        "content/posts/shed/index.md": ("---\ntitle: Shed\ndate: 2024-06-05\n"
+                                        "featureAlt: A shuttle mid-throw\ncoverAlt: Other\n"
+                                        "---\n\nThrown.\n"),
+        "content/posts/shed/feature.jpg": picture((40, 90, 90)),
     })
     assert invoke(root, "init").exit_code == 0
     assert opening_image(root, "/posts/warp") == (1, "Warp")
     assert opening_image(root, "/posts/weft") == (1, "Weft")
+    assert opening_image(root, "/posts/shed") == (1, "A shuttle mid-throw")
     assert opening_image(root, "/posts/heddle")[0] == 1
     posts, _ = load_posts(load_settings(root, {}))
     assert find_post(posts, "/posts/heddle").image.src == "./loom.jpg"

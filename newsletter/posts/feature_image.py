@@ -22,7 +22,10 @@ IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail")
-ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "cover_alt", "coveralt")
+# The image's alt text where themes write it beside the key: Congo's featureAlt (else coverAlt,
+# thumbnailAlt), also for the bundle's *feature*/*cover*/*thumbnail* file it shows.
+ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featurealt", "cover_alt", "coveralt",
+            "thumbnailalt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
 # `image: {path: ...}`, Minimal Mistakes' `header: {overlay_image: ..., teaser: ...}`.
 SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser")
@@ -57,10 +60,18 @@ def feature_image(meta: dict[str, Any], fields: Fields) -> PostImage | None:
             name = fields.name(key)
             raise ContentError(f"{name} must be an image path or URL", where=fields.where(key),
                                hint=f'write it as {name}: "./image.jpg"')
-        alt = alt or next((fields.string(k) for k in ALT_KEYS if meta.get(k)), None)
-        alt = " ".join(str(alt).split()) if alt else None
-        return PostImage(value.strip(), alt or None, fields.where(key))
+        return PostImage(value.strip(), _one_line(alt) or image_alt(meta, fields),
+                         fields.where(key))
     return None
+
+
+def image_alt(meta: dict[str, Any], fields: Fields) -> str | None:
+    """The alt text the first of :data:`ALT_KEYS` gives the feature image, if any."""
+    return _one_line(next((fields.string(k) for k in ALT_KEYS if meta.get(k)), None))
+
+
+def _one_line(alt: Any) -> str | None:
+    return (" ".join(str(alt).split()) or None) if alt else None
 
 
 def _source(key: str, value: Any) -> tuple[Any, Any]:

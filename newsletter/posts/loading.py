@@ -21,7 +21,7 @@ from typing import Any
 from newsletter.config import Settings
 from newsletter.errors import ContentError
 from newsletter.generators import Generator, SiteLayout, Source, site_layout
-from newsletter.posts.feature_image import PostImage, feature_image
+from newsletter.posts.feature_image import PostImage, feature_image, image_alt
 from newsletter.posts.fields import FieldReader, tag_list
 from newsletter.posts.front_matter import FrontMatter, split_front_matter
 from newsletter.posts.post import CONTROLS, Post, plain_line
@@ -148,7 +148,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         body=body,
         language=fields.string("lang") or settings.site.language,
         image=feature_image(values, fields)
-        or (PostImage(entry.image, None, where) if entry.image else None),
+        or (PostImage(entry.image, image_alt(values, fields), where) if entry.image else None),
         body_line=split.body_line,
         page=entry.page,
         expires=entry.expires,
