@@ -434,3 +434,29 @@ def test_a_hugo_book_site_of_undated_documentation_alone_is_no_blog(tmp_path):
     (root / "content" / "posts" / "nibs.md").write_text(
         "---\ntitle: Nibs\ndate: 2025-01-15\n---\n\nCut at a slant.\n")
     assert listed(root)["/posts/nibs"]["status"] == "ready"
+
+
+def test_every_content_file_hugo_builds_is_mailed_or_named_as_not_read(tmp_path):
+    """Hugo builds posts from .mdown (Markdown) and from .ad, .rest, .pandoc and .pdc files
+    (hugofs/files/classifier.go): the Markdown bundle and post were left out without a word,
+    never mailed, and so were the others, where a .adoc or .org post is named as not read."""
+    root = write_files(tmp_path / "kiln", {
+        "hugo.toml": 'baseURL = "https://kiln.example.org/"\ntitle = "Kiln"\n',
+        "content/posts/glaze.mdown": "---\ntitle: Glaze\ndate: 2024-03-01\n---\n\nDip it.\n",
+        "content/posts/firing/index.mdown": "---\ntitle: Firing\ndate: 2024-03-02\n---\n\nHot.\n",
+        "content/posts/firing/notes.md": "---\ntitle: Firing notes\n---\n\nA resource.\n",
+        "content/posts/cones.ad": "---\ntitle: Cones\ndate: 2024-03-03\n---\n\n== Cones\n",
+        "content/posts/slips.rest": "---\ntitle: Slips\ndate: 2024-03-04\n---\n\nSlips\n=====\n",
+        "content/posts/wedging.pdc": "---\ntitle: Wedging\ndate: 2024-03-05\n---\n\nPress.\n",
+        "content/posts/throwing.pandoc": "---\ntitle: Throwing\ndate: 2024-03-06\n---\n\nUp.\n",
+    })
+    assert "2 posts, 1 page, 4 files not read (.ad, .pandoc, .pdc, .rest: newsletter reads " \
+        "Markdown)" in invoke(root, "init").output
+    found = listed(root)
+    assert {key: item["status"] for key, item in found.items() if key} == {
+        "/posts/glaze": "ready", "/posts/firing": "ready", "/posts/firing/notes": "page"}
+    printed = invoke(root, "posts").stdout
+    for file, markup in (("cones.ad", "AsciiDoc"), ("slips.rest", "reStructuredText"),
+                         ("wedging.pdc", "Pandoc"), ("throwing.pandoc", "Pandoc")):
+        assert f"not read: content/posts/{file}: {markup} (newsletter sends posts written in " \
+            "Markdown)" in printed

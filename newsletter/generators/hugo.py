@@ -38,8 +38,11 @@ class Hugo(Generator):
     label = "Hugo"
     markdown = "goldmark"
     publishes_content_files = True
-    extensions = (".md", ".markdown")
-    unread_extensions = (*Generator.unread_extensions, ".html", ".htm")
+    # Hugo's content files (hugofs/files/classifier.go): Markdown, and the markups it hands to
+    # other programs (AsciiDoc's .ad, reStructuredText's .rest, Pandoc's), or HTML
+    extensions = (".md", ".markdown", ".mdown")
+    unread_extensions = (*Generator.unread_extensions, ".ad", ".rest", ".pandoc", ".pdc", ".html",
+                         ".htm")
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
