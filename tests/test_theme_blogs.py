@@ -145,6 +145,10 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
     # Beautiful Hugo: the image it shares before the page's image
     (HUGO_SITE, "content/posts/wash.md", "share_img: /img/wash.jpg\nimage: /img/none.jpg\n",
      "Wash"),
+    # Clarity: its featureImage with featureImageAlt, else its shareImage
+    (HUGO_SITE, "content/posts/wash.md", "featureImage: /img/wash.jpg\nfeatureImageAlt: Ink "
+     "pooling\nshareImage: /img/none.jpg\nthumbnail: /img/none.jpg\n", "Ink pooling"),
+    (HUGO_SITE, "content/posts/wash.md", "shareImage: /img/wash.jpg\n", "Wash"),
     # terminal: its cover's alt text
     (HUGO_SITE, "content/posts/wash.md", "cover: img/wash.jpg\ncoverAlt: Ink pooling\n",
      "Ink pooling"),
