@@ -74,6 +74,24 @@ def test_check_warns_once_where_the_posts_raw_html_is_left_out(tmp_path):
          "leaves it out too")]
 
 
+def test_a_shortcode_written_without_spaces_is_no_raw_html(tmp_path):
+    """``{{<youtube id>}}`` and ``{{<mermaid>}}...{{</mermaid>}}`` (Hugo Coder's way) look like
+    HTML tags between the braces: check warned that the post writes raw HTML the blog does not
+    show, at the shortcode's line, though both show on the blog and in the email."""
+    root = tmp_path / "blog"
+    hugo_email(root)
+    post = root / "content" / "posts" / "first-light.md"
+    text = post.read_text().replace('<div class="aside">Raw aside</div>', "Aside.").replace(
+        "<b>times</b>", "times")
+    post.write_text(text + "\n{{<youtube w7Ft2ymGmfc>}}\n\n{{<mermaid>}}\nflowchart LR\n"
+                    "    A --> B\n{{</mermaid>}}\n")
+
+    result = invoke(root, "check", "--json")
+
+    codes = [finding["code"] for finding in json.loads(result.stdout)["findings"]]
+    assert "raw-html-omitted" not in codes and "template-degraded" in codes  # the diagram's
+
+
 TABLE = "| a | b |\n|---|---|\n| 1 | 2 |\n    | 3 | 4 |\n| 5 | 6 |\n\n    code\n"
 
 
