@@ -385,6 +385,23 @@ def test_hugo_books_details_shows_its_title(tag):
                                                               "Cut at a slant."]
 
 
+def test_fixits_link_shortcode_is_a_link_with_its_content_named_or_by_position():
+    """FixIt's (and LoveIt's) ``link``: href, content, title, by name or by position. The
+    named one showed its hover title as the link's text, the positional one was left out of
+    the email, each with a warning that the email showed only part of it."""
+    markdown, problems = expand(
+        '{{< link href="https://example.org/rope" content="The rope shop" title="Open it" >}}'
+        '\n\n{{< link "https://example.org/knots" "Knots, *all* of them" "Hover" >}}\n\n'
+        '{{< link "https://example.org/bare" >}}\n')
+
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert [(a.text_content(), a.get("href")) for a in fragment.iter("a")] == [
+        ("The rope shop", "https://example.org/rope"),
+        ("Knots, *all* of them", "https://example.org/knots"),
+        ("https://example.org/bare", "https://example.org/bare")]
+
+
 def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_link():
     markdown, problems = expand(
         '{% include figure image_path="/assets/images/rivet.jpg" alt="A rivet" '

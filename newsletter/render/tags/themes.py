@@ -33,7 +33,9 @@ LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
 # MathJax's script, which Blowfish's {{< katex >}} loads): the email goes without, unreported.
 FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related", "share"})
 _TAB_LABELS = ("title", "name", "label", "header")
-_LINK_TEXTS = ("title", "text", "label", "name")
+_LINK_TEXTS = ("content", "title", "text", "label", "name")
+# FixIt's, LoveIt's and DoIt's link (href, content, title; named or by position): a link whole.
+LINK = "link"
 _TEXTS = ("content", "text", "body", "message")
 
 
@@ -127,15 +129,17 @@ def qr(tag: Tag, content: str) -> str:
 
 def left_out(tag: Tag, context: TagContext, what: str = "the shortcode") -> Output:
     """What a theme's shortcode without content becomes: a link, when it names a web address
-    (Hextra's ``card``, a ``link`` or ``href``) with its ``title`` as the text; its text, when
-    a parameter holds it (``content``, ``text``: Markdown, as themes render it); else nothing."""
+    (Hextra's ``card``, a ``link`` or ``href``) with its ``content`` or ``title`` as the
+    text; its text, when a parameter holds it (``content``, ``text``: Markdown, as themes
+    render it); else nothing."""
     if tag.name in FURNITURE:
         return Output("", warning=warning(tag, False, what=what))
     url = _address(tag, context)
     if url:
-        text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), url)
-        return Output(f"[{escape(text)}]({url_in_markdown(url)})",
-                      warning=warning(tag, False, shown="link", what=what))
+        text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), None) or \
+            (tag.get("content", 1) if tag.name == LINK else None) or url
+        return Output(f"[{escape(text)}]({url_in_markdown(url)})", warning=None
+                      if tag.name == LINK else warning(tag, False, shown="link", what=what))
     text = next((tag.get(name) for name in _TEXTS if tag.get(name)), None)
     if text:
         return Output(inline_markdown(text)[0], warning=warning(tag, False, shown="text",
@@ -164,7 +168,7 @@ def _address(tag: Tag, context: TagContext) -> str | None:
     """The web address a theme's shortcode names, made absolute for a ``relref``."""
     if tag.get("relref"):
         return context.link_url("relref", tag.get("relref").partition("#")[0].strip())
-    named = tag.get("href") or tag.get("link") or tag.get("url")
+    named = tag.get("href", 0 if tag.name == LINK else None) or tag.get("link") or tag.get("url")
     return web_url(named, mail=True) if named else None
 
 
