@@ -37,13 +37,14 @@ _CUSTOM_TABLES = ("params", "extra")
 # Jekyll's excerpt, Beautiful Jekyll's share-description, else the subtitle it describes the
 # page with.
 _DESCRIPTION_KEYS = ("description", "summary", "excerpt", "share-description", "subtitle")
-# A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
-# ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
-# ``externalLink``): no post to mail.
 # A "# Title" line opening a post's body, after blank lines and MDX import/export lines
 _OPENING_HEADING = re.compile(r"\A(?:[ \t]*\n|(?:import|export)\b[^\n]*\n)*"
                               r"(?P<line>#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*)(?=\n|\Z)")
-_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url", "externallink", "external_link")
+# A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
+# ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
+# ``externalLink``, Anatole's ``redirectUrl``): no post to mail.
+_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url", "externallink", "external_link",
+                   "redirecturl")
 
 
 def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
