@@ -464,3 +464,23 @@ def test_every_content_file_hugo_builds_is_mailed_or_named_as_not_read(tmp_path)
                          ("wedging.pdc", "Pandoc"), ("throwing.pandoc", "Pandoc")):
         assert f"not read: content/posts/{file}: {markup} (newsletter sends posts written in " \
             "Markdown)" in printed
+
+
+@pytest.mark.parametrize("command", [("preview", "cones"), ("check", "/posts/cones"),
+                                     ("send", "content/posts/cones.ad", "--yes")])
+def test_a_post_named_in_a_markup_newsletter_does_not_read_is_said_to_be_so(tmp_path, command):
+    """Naming an AsciiDoc post to preview, check or send answered "no post named 'cones'; did
+    you mean glaze?", as if the file were not there, and offered another post."""
+    root = write_files(tmp_path / "kiln", {
+        "hugo.toml": 'baseURL = "https://kiln.example.org/"\ntitle = "Kiln"\n',
+        "content/posts/glaze.md": "---\ntitle: Glaze\ndate: 2024-03-01\n---\n\nDip it.\n",
+        "content/posts/cones.ad": "---\ntitle: Cones\ndate: 2024-03-03\n---\n\n== Cones\n"})
+    assert invoke(root, "init").exit_code == 0
+
+    result = invoke(root, *command)
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: content/posts/cones.ad: written in AsciiDoc, which newsletter does not read; "
+        "newsletter sends posts written in Markdown: write the post in a .md file\n")
+    assert not (root / "outbox").exists() and not (root / "preview").exists()
