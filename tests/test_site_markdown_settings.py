@@ -60,6 +60,25 @@ def test_the_sites_goldmark_settings_are_read(tmp_path, settings, where):
     assert links == []
 
 
+@pytest.mark.parametrize("settings, broken", [
+    ("", False), ("\n[markup.goldmark.renderer]\nhardWraps = true\n", True)])
+def test_hugos_hard_wraps_setting_breaks_a_paragraphs_lines_as_the_blog_does(tmp_path, settings,
+                                                                             broken):
+    """``renderer.hardWraps = true`` (poems, addresses, sites written in CJK) makes each line's
+    end a line break on the blog; the email ran the lines together into one."""
+    root = tmp_path / "blog"
+    post_id, out = blog_with_features(root, "hugo")
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text() + settings)
+    post = root / "content" / "posts" / "first-light.md"
+    post.write_text(post.read_text() + "\n\nThe tide went out,\nthe gulls came in.\n")
+
+    document, text = previewed(root, post_id, out)
+
+    (verse,) = document.xpath("//p[contains(., 'The tide went out')]")
+    assert bool(verse.xpath(".//br")) is broken
+    assert ("The tide went out,\nthe gulls came in." in text) is broken
+
+
 def test_check_warns_once_where_the_posts_raw_html_is_left_out(tmp_path):
     root = tmp_path / "blog"
     hugo_email(root)

@@ -81,7 +81,8 @@ def _thread_parser(dialect: Dialect) -> MarkdownIt:
 
 
 def _parser(dialect: Dialect) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "typographer": dialect.smart_punctuation})
+    md = MarkdownIt("commonmark", {"html": True, "typographer": dialect.smart_punctuation,
+                                   "breaks": dialect.hard_wraps})
     md.enable(["table", "strikethrough"])
     if not dialect.indented_code:
         md.disable("code")
