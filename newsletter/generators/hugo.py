@@ -179,7 +179,7 @@ class Hugo(Generator):
                 language, folder_of = code, "/" + code  # its ids apart from the default's
                 source = replace(source, relative=PurePosixPath(
                     source.path.relative_to(folder).as_posix()))
-        path = self._address(source, dates.publish, dates.slug)
+        path = self._address(source, dates.date, dates.slug)
         relative = source.relative  # a bundle's index.en.md goes by its folder, as index.md
         if not language and base_name(relative.stem, self.config) == "index":
             relative = relative.with_name("index" + relative.suffix)
