@@ -402,6 +402,26 @@ def test_fixits_link_shortcode_is_a_link_with_its_content_named_or_by_position()
         ("https://example.org/bare", "https://example.org/bare")]
 
 
+def test_a_sites_image_shortcode_shows_its_image_with_a_warning():
+    """LoveIt's and FixIt's ``image`` (named, or src and alt by position), PaperMod's
+    ``inTextImg`` (its ``url``), a site's own ``img``: each was left out of the email, the
+    picture lost, as if the shortcode showed nothing."""
+    markdown, problems = expand(
+        '{{< image src="/img/lighthouse.jpg" caption="At *dusk*" src_l="/img/big.jpg" >}}\n\n'
+        '{{< image "/img/gull.png" "A gull" >}}\n\n'
+        '{{< inTextImg url="https://example.org/icon.png" height="15" alt="an icon" >}}\n\n'
+        '{{< img src="/img/wave.webp" alt="A wave" >}}\n')
+
+    assert [line for line, _ in problems] == [1, 3, 5, 7]
+    assert all(message.endswith("the email shows only its image") for _, message in problems)
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert [(img.get("src"), img.get("alt")) for img in fragment.iter("img")] == [
+        ("/img/lighthouse.jpg", "At dusk"), ("/img/gull.png", "A gull"),
+        ("https://example.org/icon.png", "an icon"), ("/img/wave.webp", "A wave")]
+    assert [caption.text_content() for caption in fragment.iter("figcaption")] == ["At dusk"]
+    assert '<img src="https://example.org/icon.png" alt="an icon" height="15">' in markdown
+
+
 def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_link():
     markdown, problems = expand(
         '{% include figure image_path="/assets/images/rivet.jpg" alt="A rivet" '

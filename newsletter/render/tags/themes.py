@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import re
 
+from dataclasses import replace
+from typing import Callable
+
 from newsletter.render.tags.context import TagContext
-from newsletter.render.tags.hugo import Output, fenced
+from newsletter.render.tags.hugo import Output, fenced, figure
 from newsletter.render.tags.html import escape, inline_markdown, url_in_markdown, web_url
 from newsletter.render.tags.syntax import Tag
 
@@ -37,6 +40,8 @@ _LINK_TEXTS = ("content", "title", "text", "label", "name")
 # FixIt's, LoveIt's and DoIt's link (href, content, title; named or by position): a link whole.
 LINK = "link"
 _TEXTS = ("content", "text", "body", "message")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)\Z", re.IGNORECASE)
+_IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
 
 
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
@@ -127,13 +132,27 @@ def qr(tag: Tag, content: str) -> str:
     return f"[{escape(text)}]({url_in_markdown(url)})" if url else escape(text)
 
 
-def left_out(tag: Tag, context: TagContext, what: str = "the shortcode") -> Output:
-    """What a theme's shortcode without content becomes: a link, when it names a web address
-    (Hextra's ``card``, a ``link`` or ``href``) with its ``content`` or ``title`` as the
-    text; its text, when a parameter holds it (``content``, ``text``: Markdown, as themes
-    render it); else nothing."""
+def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
+             place: Callable[[str], str] = str) -> Output:
+    """What a theme's shortcode without content becomes: its image, when it names an image
+    file (LoveIt's and FixIt's ``image``, PaperMod's ``inTextImg``, a site's ``img`` or image
+    include; ``place`` says where the file is from how it is written); a link, when it names a
+    web address (Hextra's ``card``, a ``link`` or ``href``) with its ``content`` or ``title``
+    as the text; its text, when a parameter holds it (``content``, ``text``: Markdown, as
+    themes render it); else nothing."""
     if tag.name in FURNITURE:
         return Output("", warning=warning(tag, False, what=what))
+    image = next((value.strip() for value in (*(tag.get(key) for key in _IMAGE_KEYS),
+                                              *tag.named.values(), *tag.positional[:1])
+                  if value and _IMAGE_FILE.search(value.strip())), None)
+    if image:
+        by_position = tag.positional[:1] == (image,)  # LoveIt's {{< image "x.jpg" "alt" >}}
+        values = {"src": place(image), "alt": tag.get("alt", 1 if by_position else None),
+                  "caption": tag.get("caption") or tag.get("title"),
+                  "width": tag.get("width"), "height": tag.get("height")}
+        shown = figure(replace(tag, name="figure", positional=(), named={
+            key: value for key, value in values.items() if value}), context)
+        return replace(shown, warning=warning(tag, False, shown="image", what=what))
     url = _address(tag, context)
     if url:
         text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), None) or \
