@@ -422,6 +422,20 @@ def test_a_sites_image_shortcode_shows_its_image_with_a_warning():
     assert '<img src="https://example.org/icon.png" alt="an icon" height="15">' in markdown
 
 
+def test_a_raw_html_shortcode_shows_its_content_whole_without_a_warning():
+    """PaperMod's rawhtml (``{{- .Inner -}}``, as Hugo's forum writes it for raw HTML) adds
+    nothing to its content: the email showed it whole but warned it had left something out,
+    and check exited 1 for each one."""
+    markdown, problems = expand('{{< rawhtml >}}\n<p class="lead">A <b>bold</b> start</p>\n'
+                                "{{< /rawhtml >}}\n\n{{< raw-html >}}<em>Aside</em>"
+                                "{{< /raw-html >}}\n\n{{< spoiler >}}Hidden{{< /spoiler >}}\n")
+
+    assert [line for line, _ in problems] == [7]  # the spoiler's, which the site styles
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert fragment.xpath("//p[@class='lead']/b/text()") == ["bold"]
+    assert fragment.xpath("//em/text()") == ["Aside"]
+
+
 def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_link():
     markdown, problems = expand(
         '{% include figure image_path="/assets/images/rivet.jpg" alt="A rivet" '

@@ -66,7 +66,8 @@ class ShortcodeReading:
         if code is not None and not tag.self_closing and self._closing(name, tag.end):
             return self._whole(tag, "", code, theirs=True)
         if not tag.self_closing and self._closing(name, tag.end) is not None:
-            self._report(tag.start, *themes.warning(tag, True), warning=True)
+            if found := themes.warning(tag, True):  # none for a shortcode shown whole (rawhtml)
+                self._report(tag.start, *found, warning=True)
             self.frames.append(Frame(tag, len(self.out)))  # its content stays; the tags go
             return tag.end
         return self._call(tag, lambda: themes.left_out(tag, self.context))

@@ -31,6 +31,9 @@ SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
 # A site's own shortcodes whose content is code, by their name.
 CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet"})
 BUTTONS = frozenset({"button"})
+# Shortcodes that write their content as it is ({{ .Inner }}: PaperMod's rawhtml, the one
+# Hugo's forum gives for raw HTML): shown whole, by their names with - and _ left out.
+RAW = frozenset({"rawhtml", "html", "raw"})
 LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
 # Written alone, these only add to the page around the post (a table of contents; KaTeX's or
 # MathJax's script, which Blowfish's {{< katex >}} loads): the email goes without, unreported.
@@ -198,6 +201,8 @@ def warning(tag: Tag, enclosing: bool, shown: str = "",
     left out unreported. ``what`` it is: "the shortcode", "the Zola shortcode", "the tag"."""
     name, quoted = tag.name, tag.quoted()
     if name in TAB_GROUPS or name in TABS or name in BUTTONS or name in LINKS:
+        return None
+    if enclosing and re.sub(r"[-_]", "", name.lower()) in RAW:
         return None
     if name in SOURCES:
         kind, verb = SOURCES[name]
