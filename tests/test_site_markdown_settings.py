@@ -79,6 +79,27 @@ def test_hugos_hard_wraps_setting_breaks_a_paragraphs_lines_as_the_blog_does(tmp
     assert ("The tide went out,\nthe gulls came in." in text) is broken
 
 
+@pytest.mark.parametrize("settings, shown", [
+    ("", True), ("\n[markup.goldmark.parser.attribute]\nblock = true\n", False)])
+def test_hugos_block_attribute_lines_style_the_block_when_the_site_reads_them(tmp_path,
+                                                                             settings, shown):
+    """With ``parser.attribute.block = true`` a ``{.note}`` line after a paragraph (or an
+    image's ``{width="1200"}``) styles it on the blog; the email showed it as text. Without
+    the setting it is text on the blog too."""
+    root = tmp_path / "blog"
+    post_id, out = blog_with_features(root, "hugo")
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text() + settings)
+    post = root / "content" / "posts" / "first-light.md"
+    post.write_text(post.read_text() + '\n\nMind the step.\n{.warning #step}\n\n- rope\n'
+                    '{.kit}\n\nA {curly} word.\n{TODO}\n')
+
+    document, text = previewed(root, post_id, out)
+
+    assert ("{.warning #step}" in text) is shown and ("{.kit}" in text) is shown
+    assert "A {curly} word. {TODO}" in text  # no attribute list: text either way
+    assert bool(document.xpath("//p[@id='step'][contains(@class, 'warning')]")) is not shown
+
+
 def test_check_warns_once_where_the_posts_raw_html_is_left_out(tmp_path):
     root = tmp_path / "blog"
     hugo_email(root)
