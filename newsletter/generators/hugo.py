@@ -205,8 +205,8 @@ class Hugo(Generator):
         build = meta.get("build") or meta.get("_build")
         if isinstance(build, dict):
             build = {str(key).lower(): value for key, value in build.items()}
-            if build.get("render") in ("never", False, "false"):
-                return "build.render = never: Hugo does not publish it"
+            if build.get("render") in ("never", False, "false", "link"):
+                return "build.render = never (or link): Hugo publishes no page of it"
             if build.get("list") in ("never", False, "false"):
                 return "build.list = never: a page Hugo keeps out of lists"
         if len(relative.parts) < 2:
