@@ -436,6 +436,40 @@ def test_a_raw_html_shortcode_shows_its_content_whole_without_a_warning():
     assert fragment.xpath("//em/text()") == ["Aside"]
 
 
+def test_stacks_video_snippet_and_quote_shortcodes_become_links_and_a_quote():
+    """Hugo Stack's bilibili (LoveIt's and FixIt's too: id and p), tencent, gitlab and quote:
+    the videos and the snippet were left out of the email with a warning each, and the quote
+    lost its author and source."""
+    fragment, text = rendered(
+        '{{< bilibili "BV1d4411N7zD" >}}\n\n{{< bilibili id=av170001 p=2 >}}\n\n'
+        '{{< tencent "g0014r3khdw" >}}\n\n{{< gitlab 2589724 >}}\n\n'
+        '{{< quote author="A moss" source="The *moss* book" url="https://example.org/book" >}}'
+        "\nSpores drift.\n{{< /quote >}}\n")
+
+    assert [(a.get("href"), a.text_content()) for a in fragment.iter("a")] == [
+        ("https://www.bilibili.com/video/BV1d4411N7zD/", "\u25b6 Watch the video on Bilibili"),
+        ("https://www.bilibili.com/video/av170001/?p=2", "\u25b6 Watch the video on Bilibili"),
+        ("https://v.qq.com/x/page/g0014r3khdw.html", "\u25b6 Watch the video on Tencent Video"),
+        ("https://gitlab.com/-/snippets/2589724", "View the code on GitLab: snippet 2589724"),
+        ("https://example.org/book", "The moss book")]
+    [quote] = fragment.iter("blockquote")
+    assert [p.text_content() for p in quote.iter("p")] == [
+        "Spores drift.", "\u2015 A moss, The moss book"]
+    assert "> \u2015 A moss, The moss book <https://example.org/book>" in text
+
+
+def test_a_pasted_bilibili_player_is_a_link_to_the_video():
+    """The iframe Bilibili's Share button gives (player.bilibili.com): no client runs it, and
+    the post was refused as holding an iframe."""
+    fragment, _ = rendered(
+        '<iframe src="//player.bilibili.com/player.html?aid=2&bvid=BV1xx411c7mD&cid=1&page=3"'
+        ' scrolling="no" frameborder="no" allowfullscreen="true"></iframe>\n')
+
+    assert not list(fragment.iter("iframe"))
+    assert [(a.get("href"), a.text_content()) for a in fragment.iter("a")] == [
+        ("https://www.bilibili.com/video/BV1xx411c7mD/?p=3", "\u25b6 Watch the video on Bilibili")]
+
+
 def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_link():
     markdown, problems = expand(
         '{% include figure image_path="/assets/images/rivet.jpg" alt="A rivet" '

@@ -24,7 +24,7 @@ from newsletter.render.tags.syntax import Tag, TagProblem
 _CLOSING = re.compile(r"\{\{[<%]\s*/\s*([A-Za-z0-9_][\w./-]*)\s*[>%]\}\}"
                       r"|\{%-?\s*(end\w*)\s*-?%\}")
 # Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
-_FRAMED = (set(hugo.CONTENT_SHORTCODES) | hugo.QUOTED_SHORTCODES | themes.TAB_GROUPS
+_FRAMED = (set(hugo.CONTENT_SHORTCODES) | set(hugo.QUOTED_SHORTCODES) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
 
 
@@ -132,7 +132,8 @@ class ShortcodeReading:
         if self.frames and self.frames[-1].tag.name == tag.name:
             frame = self.frames.pop()
             if tag.name in hugo.QUOTED_SHORTCODES:
-                self.out.append(hugo.callout(frame.tag, self._take(frame.out_index)))
+                self.out.append(hugo.QUOTED_SHORTCODES[tag.name](frame.tag,
+                                                                 self._take(frame.out_index)))
             elif tag.name in themes.BUTTONS:
                 content = self._take(frame.out_index)
                 self.out.append(themes.button(frame.tag, content, self.context))
