@@ -14,6 +14,7 @@ from generator_sites import picture, write_files
 
 from newsletter.config import load_settings
 from newsletter.posts import find_post, load_posts
+from newsletter.render import render_post
 
 from conftest import invoke
 
@@ -484,3 +485,24 @@ def test_a_post_named_in_a_markup_newsletter_does_not_read_is_said_to_be_so(tmp_
         "error: content/posts/cones.ad: written in AsciiDoc, which newsletter does not read; "
         "newsletter sends posts written in Markdown: write the post in a .md file\n")
     assert not (root / "outbox").exists() and not (root / "preview").exists()
+
+
+def test_a_summary_written_in_markdown_is_its_text_in_the_inbox_preview(tmp_path):
+    """Hugo renders a front matter summary as Markdown (Congo's samples write one with _ and
+    **), Jekyll themes their excerpt: the inbox preview showed the asterisks and brackets. A
+    description is the blog's plain text, as written."""
+
+    root = write_files(tmp_path / "reed", {
+        "hugo.toml": 'baseURL = "https://reed.example.org/"\ntitle = "Reed"\n',
+        "content/posts/rush.md": ('---\ntitle: Rush\ndate: 2024-06-01\nsummary: "An _early_ '
+                                  'start, **rich** in [rush](https://example.org/rush)."\n---\n\n'
+                                  "Cut.\n"),
+        "content/posts/sedge.md": ("---\ntitle: Sedge\ndate: 2024-06-02\n"
+                                   "description: Three_sided *stems*\n---\n\nSharp.\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    settings = load_settings(root, {})
+    posts, _ = load_posts(settings)
+    assert render_post(settings, find_post(posts, "rush")).preheader == \
+        "An early start, rich in rush."
+    assert render_post(settings, find_post(posts, "sedge")).preheader == "Three_sided *stems*"
