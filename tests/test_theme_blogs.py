@@ -209,6 +209,22 @@ def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):
     assert omitted == {"/post/wash": [], "/post/dots": ["content/post/dots.md:7"]}
 
 
+def test_hugo_coders_summary_divider_written_as_a_heading_leaves_no_empty_heading(tmp_path):
+    """Hugo Coder's posts write ``## <!--more-->``: the email kept an empty heading, a gap of
+    three blank lines in the text part and a heading's margins in the HTML."""
+    root = write_files(tmp_path / "ink", {
+        **HUGO_SITE,
+        "content/posts/wash.md": ("+++\ntitle = 'Wash'\ndate = 2024-02-01\ndescription = 'Ink.'\n"
+                                  "+++\n\nThe summary.\n\n## <!--more-->\n\n## Brushes\n\nSoft.\n")})
+    assert invoke(root, "init").exit_code == 0
+    assert invoke(root, "preview", "/posts/wash").exit_code == 0
+    html = (root / "preview" / "wash" / "email.html").read_text()
+    text = (root / "preview" / "wash" / "email.txt").read_text()
+    assert [heading.text_content() for heading in lxml.html.fromstring(html).iter("h2")] == [
+        "Brushes"]
+    assert "The summary.\n\nBrushes\n-------\n\nSoft." in text
+
+
 @pytest.mark.parametrize("site, file, front_matter, written", [
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md", "location: Lyon\n", "{{ page.location }}"),
     (HUGO_SITE, "content/posts/wash.md", "location: Lyon\n", "{{< param location >}}"),
