@@ -38,7 +38,7 @@ LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
 # Written alone, these only add to the page around the post (a table of contents; KaTeX's or
 # MathJax's script, which Blowfish's {{< katex >}} loads): the email goes without, unreported.
 FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related", "share"})
-_TAB_LABELS = ("title", "name", "label", "header")
+_TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")
 # FixIt's, LoveIt's and DoIt's link (href, content, title; named or by position): a link whole.
 LINK = "link"
@@ -49,7 +49,8 @@ _IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
 
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
     """A tab's label: its own (Relearn's ``title``, Hextra's ``name``, Blowfish's ``label``,
-    Docsy's ``header`` or first value, Hugo Book's first value), else its place in the group's
+    Docsy's ``header`` or first value, Hugo Book's first value, Poison's ``tabName``), else its
+    place in the group's
     ``items`` (Hextra's ``{{< tabs items="A,B" >}}``); "" when it has none."""
     own = next((tag.get(name) for name in _TAB_LABELS if tag.get(name)), None)
     if own or tag.positional:
