@@ -364,8 +364,8 @@ def test_a_hugo_book_hint_headed_by_its_own_title_says_it_once_on_its_own_line()
     (two spaces). The email said "Info" twice, and the quote's lines lost their ends, so the
     title ran into the text: "Info Keep the knife sharp."."""
     fragment, text = rendered("{{% hint info %}}\n**Info**  \nKeep the knife sharp.\n"
-                              "{{% /hint %}}\n\nThen.\n\n{{% hint warning %}}\n**Mind the edge:** it cuts."
-                              "\n{{% /hint %}}\n")
+                              "{{% /hint %}}\n\nThen.\n\n{{% hint warning %}}\n"
+                              "**Mind the edge:** it cuts.\n{{% /hint %}}\n")
     first, second = fragment.iter("blockquote")
     assert [strong.text_content() for strong in first.iter("strong")] == ["Info"]
     assert first.xpath(".//br")

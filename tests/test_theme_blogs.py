@@ -214,8 +214,9 @@ def test_hugo_coders_summary_divider_written_as_a_heading_leaves_no_empty_headin
     three blank lines in the text part and a heading's margins in the HTML."""
     root = write_files(tmp_path / "ink", {
         **HUGO_SITE,
-        "content/posts/wash.md": ("+++\ntitle = 'Wash'\ndate = 2024-02-01\ndescription = 'Ink.'\n"
-                                  "+++\n\nThe summary.\n\n## <!--more-->\n\n## Brushes\n\nSoft.\n")})
+        "content/posts/wash.md": ("+++\ntitle = 'Wash'\ndate = 2024-02-01\n"
+                                  "description = 'Ink.'\n+++\n\nThe summary.\n\n"
+                                  "## <!--more-->\n\n## Brushes\n\nSoft.\n")})
     assert invoke(root, "init").exit_code == 0
     assert invoke(root, "preview", "/posts/wash").exit_code == 0
     html = (root / "preview" / "wash" / "email.html").read_text()

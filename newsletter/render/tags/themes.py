@@ -14,7 +14,6 @@ before it goes out; tabs and buttons are shown whole and are not.
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 from typing import Callable
 
@@ -50,8 +49,8 @@ _IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
     """A tab's label: its own (Relearn's ``title``, Hextra's ``name``, Blowfish's ``label``,
     Docsy's ``header`` or first value, Hugo Book's first value, Poison's ``tabName``), else its
-    place in the group's
-    ``items`` (Hextra's ``{{< tabs items="A,B" >}}``); "" when it has none."""
+    place in the group's ``items`` (Hextra's ``{{< tabs items="A,B" >}}``); "" when it has
+    none."""
     own = next((tag.get(name) for name in _TAB_LABELS if tag.get(name)), None)
     if own or tag.positional:
         return own or tag.positional[0]
