@@ -3,12 +3,14 @@ and the lookup template tags use to link one post from another."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from generator_sites import write_files
 from test_config import MINIMAL
 
 from newsletter.config import load_settings
-from newsletter.posts import load_posts
+from newsletter.posts import find_post, load_posts
 from newsletter.render.tags import expand_tags
 from newsletter.render.tags.context import default_tag_context
 
@@ -55,6 +57,21 @@ def test_hugo_urls_as_gohugo_io_describes_them(tmp_path):
         "/posts/My Post 5": f"{SITE}/posts/my-post-5/",
         "/articles/first": f"{SITE}/blog/2023/02/my-first-article/",
     }
+
+
+def test_a_hugo_permalinks_date_is_the_posts_date_not_when_it_is_published(tmp_path):
+    """Hugo fills :year and :month with the page's .Date (date, else publishDate, lastmod):
+    a post dated in December and published in January is at /2023/12/. Its publishDate was
+    taken, and every email linked to /2024/01/, a page that does not exist."""
+    found = urls(tmp_path, {
+        "hugo.toml": ('baseURL = "https://example.org/"\n[permalinks]\n'
+                      'posts = "/:year/:month/:slug/"\n'),
+        "content/posts/eve.md": post(title="Eve", date="2023-12-31", publishDate="2024-01-02"),
+        "content/posts/late.md": "---\ntitle: Late\npublishDate: 2024-02-02\n---\n\nBody.\n",
+    })
+    assert found == {"/posts/eve": f"{SITE}/2023/12/eve/", "/posts/late": f"{SITE}/2024/02/late/"}
+    posts, _ = load_posts(load_settings(tmp_path, {}))
+    assert find_post(posts, "eve").date.date() == dt.date(2024, 1, 2)  # it goes out then
 
 
 def test_hugo_names_with_dots_and_url_under_ugly_urls_as_hugo_0_168_builds_them(tmp_path):

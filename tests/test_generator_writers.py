@@ -265,13 +265,16 @@ def test_an_eleventy_folder_data_file_with_computed_values_still_tags_its_posts(
     assert (post["status"], post["url"]) == ("ready", "https://pond.example.org/journal/newts/")
 
 
-def test_a_hugo_coder_post_linking_elsewhere_is_a_page_not_an_error(tmp_path):
-    """Hugo Coder lists a link to another site as a post with externalLink and no body."""
+@pytest.mark.parametrize("key, body", [("externalLink", ""),  # Hugo Coder's, no body
+                                       ("redirectUrl", "\nOff to the wiki.\n")])  # Anatole's
+def test_a_hugo_post_linking_elsewhere_is_a_page_not_an_error(tmp_path, key, body):
+    """Hugo Coder lists a link to another site as a post with externalLink and no body;
+    Anatole's redirectUrl sends the post's page there (it was mailed as a post)."""
     root = write_files(tmp_path / "lathe", {
         "hugo.toml": 'baseURL = "https://lathe.example.net/"\ntitle = "Lathe"\n',
         "content/posts/chucks.md": "---\ntitle: Chucks\ndate: 2024-02-02\n---\n\nThree jaws.\n",
         "content/posts/wiki.md": ('+++\ntitle = "The Wiki"\ndate = "2024-02-03"\n'
-                                  'externalLink = "https://wiki.example.org/lathes"\n+++\n'),
+                                  f'{key} = "https://wiki.example.org/lathes"\n+++\n{body}'),
     })
     posts = listed(root)
     assert (posts["/posts/wiki"]["status"], posts["/posts/wiki"]["errors"]) == ("page", [])

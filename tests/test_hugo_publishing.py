@@ -93,5 +93,17 @@ def test_a_big_section_is_read_for_bundles_once_not_once_a_post(tmp_path, monkey
     found = statuses(tmp_path, {"hugo.toml": 'baseURL = "https://blog.example.com/"\n', **files})
     assert found["/posts/trip/extra"] == "page" and found["/posts/note-7"] == "post"
     assert found["/posts/2024/walk-3"] == "post"
-    assert searched.count("posts") <= 2  # index.*md and index.*markdown, once
+    assert searched.count("posts") <= 2  # index.* (and _index.*), once
     assert searched.count("2024") <= 3  # and _index.* (is 2024 a section?), once
+
+
+def test_a_post_hugo_renders_as_a_link_only_is_not_mailed(tmp_path):
+    """build: {render: link} (Congo's and Blowfish's way to list an article kept elsewhere):
+    Hugo makes no page of it, so an email of it would link to nothing. It was mailed."""
+    found = statuses(tmp_path, {
+        "hugo.toml": 'baseURL = "https://blog.example.com/"\n',
+        "content/posts/elsewhere.md": ("---\ntitle: Elsewhere\ndate: 2024-05-01\nbuild:\n"
+                                       "  render: link\n---\n\nRead it there.\n"),
+        "content/posts/here.md": post(title="Here"),
+    })
+    assert found == {"/posts/elsewhere": "page", "/posts/here": "post"}

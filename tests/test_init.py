@@ -403,3 +403,30 @@ def test_init_leaves_a_starters_example_address_for_the_writer_to_fill_in(tmp_pa
     assert raw["site"]["url"] == PLACEHOLDER_URL
     assert "site.url," in result.output.partition("Next: fill in")[2]
     assert "address from" not in result.output
+
+
+@pytest.mark.parametrize("base_url, said", [
+    ("http://0.0.0.0:1313/quill/", "http://0.0.0.0:1313/quill/: an address on your own computer"),
+    ("http://localhost:1313/", "http://localhost:1313/: an address on your own computer"),
+    ("http://192.168.1.20:1313/", "http://192.168.1.20:1313/: an address on your own computer"),
+    ("/", "/: a path without the blog's host"),
+])
+def test_init_leaves_a_hugo_base_url_that_is_no_public_address_for_the_writer(tmp_path, base_url,
+                                                                               said):
+    """Hugo Book's example site ships baseURL http://0.0.0.0:1313/hugo-book/ (what `hugo
+    server` serves on), other sites "/": init took the first for the blog's address
+    (https://0.0.0.0:1313/quill, every link of every email leading nowhere, check merely warning
+    of private links) and wrote "# from hugo.toml" beside its placeholder for the second."""
+    (tmp_path / "content.en" / "posts").mkdir(parents=True)
+    (tmp_path / "hugo.toml").write_text(
+        f"baseURL = '{base_url}'\ntitle = 'Quill Book'\ntheme = 'hugo-book'\n"
+        "[languages.en]\ncontentDir = 'content.en'\n")
+    (tmp_path / "content.en" / "posts" / "nib.md").write_text(
+        "---\ntitle: Nib\ndate: 2025-01-15\n---\n\nCut.\n")
+    result = invoke(tmp_path, "init")
+    text = (tmp_path / "newsletter.toml").read_text()
+    assert tomllib.loads(text)["site"]["url"] in (PLACEHOLDER_URL, PLACEHOLDER_URL + "/quill")
+    url_line = next(line for line in text.splitlines() if line.startswith("url = "))
+    assert f"(hugo.toml has {said}" in url_line and "from hugo.toml" not in url_line
+    assert "site.url," in result.output.partition("Next: fill in")[2]
+    assert "Read the blog's title from hugo.toml." in result.output

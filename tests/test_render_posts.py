@@ -48,12 +48,18 @@ def test_an_alerts_marker_reads_as_its_label(site, markdown):
         edit_settings(site, "[schedule]", f'[posts]\nmarkdown = "{markdown}"\n\n[schedule]')
     _, email = render_fixture(site, "alerts.md")
     quotes = [quote.text_content().strip() for quote in body_of(email.html).iter("blockquote")]
-    assert quotes == ["Note: Version 2 reads the old settings file.",
-                      "Back up first: The upgrade rewrites the database.",
-                      "A quote that mentions [!NOTE] later stays as written."]
+    # A title alone, or ending in its own stop, takes no colon; FixIt's ~ shows no title.
+    assert [" ".join(quote.split()) for quote in quotes] == [
+        "Note: Version 2 reads the old settings file.",
+        "Back up first: The upgrade rewrites the database.",
+        "A quote that mentions [!NOTE] later stays as written.",
+        "Keep a copy of the old file.", "Can you go back? Yes, with the copy.",
+        "Read the changelog.", "Is it nested? Finish the upgrade.", "Finish the upgrade."]
     assert [strong.text for strong in body_of(email.html).iter("strong")] == [
-        "Note:", "Back up first:"]
+        "Note:", "Back up first:", "Keep a copy of the old file.", "Can you go back?",
+        "Is it nested?", "Finish the upgrade."]
     assert "> Note: Version 2 reads the old settings file." in email.text
+    assert "> Is it nested?\n>\n> > Finish the upgrade." in email.text
 
 
 def test_the_text_part_keeps_a_tight_list_together_and_a_loose_one_apart(site):

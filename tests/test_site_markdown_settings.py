@@ -60,6 +60,46 @@ def test_the_sites_goldmark_settings_are_read(tmp_path, settings, where):
     assert links == []
 
 
+@pytest.mark.parametrize("settings, broken", [
+    ("", False), ("\n[markup.goldmark.renderer]\nhardWraps = true\n", True)])
+def test_hugos_hard_wraps_setting_breaks_a_paragraphs_lines_as_the_blog_does(tmp_path, settings,
+                                                                             broken):
+    """``renderer.hardWraps = true`` (poems, addresses, sites written in CJK) makes each line's
+    end a line break on the blog; the email ran the lines together into one."""
+    root = tmp_path / "blog"
+    post_id, out = blog_with_features(root, "hugo")
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text() + settings)
+    post = root / "content" / "posts" / "first-light.md"
+    post.write_text(post.read_text() + "\n\nThe tide went out,\nthe gulls came in.\n")
+
+    document, text = previewed(root, post_id, out)
+
+    (verse,) = document.xpath("//p[contains(., 'The tide went out')]")
+    assert bool(verse.xpath(".//br")) is broken
+    assert ("The tide went out,\nthe gulls came in." in text) is broken
+
+
+@pytest.mark.parametrize("settings, shown", [
+    ("", True), ("\n[markup.goldmark.parser.attribute]\nblock = true\n", False)])
+def test_hugos_block_attribute_lines_style_the_block_when_the_site_reads_them(tmp_path,
+                                                                             settings, shown):
+    """With ``parser.attribute.block = true`` a ``{.note}`` line after a paragraph (or an
+    image's ``{width="1200"}``) styles it on the blog; the email showed it as text. Without
+    the setting it is text on the blog too."""
+    root = tmp_path / "blog"
+    post_id, out = blog_with_features(root, "hugo")
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text() + settings)
+    post = root / "content" / "posts" / "first-light.md"
+    post.write_text(post.read_text() + '\n\nMind the step.\n{.warning #step}\n\n- rope\n'
+                    '{.kit}\n\nA {curly} word.\n{TODO}\n')
+
+    document, text = previewed(root, post_id, out)
+
+    assert ("{.warning #step}" in text) is shown and ("{.kit}" in text) is shown
+    assert "A {curly} word. {TODO}" in text  # no attribute list: text either way
+    assert bool(document.xpath("//p[@id='step'][contains(@class, 'warning')]")) is not shown
+
+
 def test_check_warns_once_where_the_posts_raw_html_is_left_out(tmp_path):
     root = tmp_path / "blog"
     hugo_email(root)
@@ -72,6 +112,24 @@ def test_check_warns_once_where_the_posts_raw_html_is_left_out(tmp_path):
         ("warning", "content/posts/first-light.md:27", "the post writes raw HTML in 2 places, "
          "which the blog does not show (markup.goldmark.renderer.unsafe is false), so the email "
          "leaves it out too")]
+
+
+def test_a_shortcode_written_without_spaces_is_no_raw_html(tmp_path):
+    """``{{<youtube id>}}`` and ``{{<mermaid>}}...{{</mermaid>}}`` (Hugo Coder's way) look like
+    HTML tags between the braces: check warned that the post writes raw HTML the blog does not
+    show, at the shortcode's line, though both show on the blog and in the email."""
+    root = tmp_path / "blog"
+    hugo_email(root)
+    post = root / "content" / "posts" / "first-light.md"
+    text = post.read_text().replace('<div class="aside">Raw aside</div>', "Aside.").replace(
+        "<b>times</b>", "times")
+    post.write_text(text + "\n{{<youtube w7Ft2ymGmfc>}}\n\n{{<mermaid>}}\nflowchart LR\n"
+                    "    A --> B\n{{</mermaid>}}\n")
+
+    result = invoke(root, "check", "--json")
+
+    codes = [finding["code"] for finding in json.loads(result.stdout)["findings"]]
+    assert "raw-html-omitted" not in codes and "template-degraded" in codes  # the diagram's
 
 
 TABLE = "| a | b |\n|---|---|\n| 1 | 2 |\n    | 3 | 4 |\n| 5 | 6 |\n\n    code\n"

@@ -359,6 +359,117 @@ def test_theme_note_boxes_become_a_quote_headed_by_their_title_or_kind(body, hea
                                  "After."]
 
 
+def test_a_hugo_book_hint_headed_by_its_own_title_says_it_once_on_its_own_line():
+    """Hugo Book's hints show no label: each opens with its own title in bold and a line break
+    (two spaces). The email said "Info" twice, and the quote's lines lost their ends, so the
+    title ran into the text: "Info Keep the knife sharp."."""
+    fragment, text = rendered("{{% hint info %}}\n**Info**  \nKeep the knife sharp.\n"
+                              "{{% /hint %}}\n\nThen.\n\n{{% hint warning %}}\n"
+                              "**Mind the edge:** it cuts.\n{{% /hint %}}\n")
+    first, second = fragment.iter("blockquote")
+    assert [strong.text_content() for strong in first.iter("strong")] == ["Info"]
+    assert first.xpath(".//br")
+    assert [strong.text_content() for strong in second.iter("strong")] == ["Warning",
+                                                                          "Mind the edge:"]
+    assert text.split("\n")[:2] == ["> Info", "> Keep the knife sharp."]
+
+
+@pytest.mark.parametrize("tag", ['{{% details "More about nibs" open %}}',
+                                 '{{< details title="More about nibs" open=true >}}'])
+def test_hugo_books_details_shows_its_title(tag):
+    """Hugo Book's details names its summary by position or ``title``, not Hugo's ``summary``:
+    the email headed the content "Details"."""
+    fragment, _ = rendered(f"{tag}\nCut at a slant.\n{{{{% /details %}}}}\n".replace(
+        "{{% /details %}}", "{{< /details >}}" if tag.startswith("{{<") else "{{% /details %}}"))
+    assert [p.text_content() for p in fragment.iter("p")] == ["More about nibs",
+                                                              "Cut at a slant."]
+
+
+def test_fixits_link_shortcode_is_a_link_with_its_content_named_or_by_position():
+    """FixIt's (and LoveIt's) ``link``: href, content, title, by name or by position. The
+    named one showed its hover title as the link's text, the positional one was left out of
+    the email, each with a warning that the email showed only part of it."""
+    markdown, problems = expand(
+        '{{< link href="https://example.org/rope" content="The rope shop" title="Open it" >}}'
+        '\n\n{{< link "https://example.org/knots" "Knots, *all* of them" "Hover" >}}\n\n'
+        '{{< link "https://example.org/bare" >}}\n')
+
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert [(a.text_content(), a.get("href")) for a in fragment.iter("a")] == [
+        ("The rope shop", "https://example.org/rope"),
+        ("Knots, *all* of them", "https://example.org/knots"),
+        ("https://example.org/bare", "https://example.org/bare")]
+
+
+def test_a_sites_image_shortcode_shows_its_image_with_a_warning():
+    """LoveIt's and FixIt's ``image`` (named, or src and alt by position), PaperMod's
+    ``inTextImg`` (its ``url``), a site's own ``img``: each was left out of the email, the
+    picture lost, as if the shortcode showed nothing."""
+    markdown, problems = expand(
+        '{{< image src="/img/lighthouse.jpg" caption="At *dusk*" src_l="/img/big.jpg" >}}\n\n'
+        '{{< image "/img/gull.png" "A gull" >}}\n\n'
+        '{{< inTextImg url="https://example.org/icon.png" height="15" alt="an icon" >}}\n\n'
+        '{{< img src="/img/wave.webp" alt="A wave" >}}\n')
+
+    assert [line for line, _ in problems] == [1, 3, 5, 7]
+    assert all(message.endswith("the email shows only its image") for _, message in problems)
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert [(img.get("src"), img.get("alt")) for img in fragment.iter("img")] == [
+        ("/img/lighthouse.jpg", "At dusk"), ("/img/gull.png", "A gull"),
+        ("https://example.org/icon.png", "an icon"), ("/img/wave.webp", "A wave")]
+    assert [caption.text_content() for caption in fragment.iter("figcaption")] == ["At dusk"]
+    assert '<img src="https://example.org/icon.png" alt="an icon" height="15">' in markdown
+
+
+def test_a_raw_html_shortcode_shows_its_content_whole_without_a_warning():
+    """PaperMod's rawhtml (``{{- .Inner -}}``, as Hugo's forum writes it for raw HTML) adds
+    nothing to its content: the email showed it whole but warned it had left something out,
+    and check exited 1 for each one."""
+    markdown, problems = expand('{{< rawhtml >}}\n<p class="lead">A <b>bold</b> start</p>\n'
+                                "{{< /rawhtml >}}\n\n{{< raw-html >}}<em>Aside</em>"
+                                "{{< /raw-html >}}\n\n{{< spoiler >}}Hidden{{< /spoiler >}}\n")
+
+    assert [line for line, _ in problems] == [7]  # the spoiler's, which the site styles
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert fragment.xpath("//p[@class='lead']/b/text()") == ["bold"]
+    assert fragment.xpath("//em/text()") == ["Aside"]
+
+
+def test_stacks_video_snippet_and_quote_shortcodes_become_links_and_a_quote():
+    """Hugo Stack's bilibili (LoveIt's and FixIt's too: id and p), tencent, gitlab and quote:
+    the videos and the snippet were left out of the email with a warning each, and the quote
+    lost its author and source."""
+    fragment, text = rendered(
+        '{{< bilibili "BV1d4411N7zD" >}}\n\n{{< bilibili id=av170001 p=2 >}}\n\n'
+        '{{< tencent "g0014r3khdw" >}}\n\n{{< gitlab 2589724 >}}\n\n'
+        '{{< quote author="A moss" source="The *moss* book" url="https://example.org/book" >}}'
+        "\nSpores drift.\n{{< /quote >}}\n")
+
+    assert [(a.get("href"), a.text_content()) for a in fragment.iter("a")] == [
+        ("https://www.bilibili.com/video/BV1d4411N7zD/", "\u25b6 Watch the video on Bilibili"),
+        ("https://www.bilibili.com/video/av170001/?p=2", "\u25b6 Watch the video on Bilibili"),
+        ("https://v.qq.com/x/page/g0014r3khdw.html", "\u25b6 Watch the video on Tencent Video"),
+        ("https://gitlab.com/-/snippets/2589724", "View the code on GitLab: snippet 2589724"),
+        ("https://example.org/book", "The moss book")]
+    [quote] = fragment.iter("blockquote")
+    assert [p.text_content() for p in quote.iter("p")] == [
+        "Spores drift.", "\u2015 A moss, The moss book"]
+    assert "> \u2015 A moss, The moss book <https://example.org/book>" in text
+
+
+def test_a_pasted_bilibili_player_is_a_link_to_the_video():
+    """The iframe Bilibili's Share button gives (player.bilibili.com): no client runs it, and
+    the post was refused as holding an iframe."""
+    fragment, _ = rendered(
+        '<iframe src="//player.bilibili.com/player.html?aid=2&bvid=BV1xx411c7mD&cid=1&page=3"'
+        ' scrolling="no" frameborder="no" allowfullscreen="true"></iframe>\n')
+
+    assert not list(fragment.iter("iframe"))
+    assert [(a.get("href"), a.text_content()) for a in fragment.iter("a")] == [
+        ("https://www.bilibili.com/video/BV1xx411c7mD/?p=3", "\u25b6 Watch the video on Bilibili")]
+
+
 def test_minimal_mistakes_figure_and_video_includes_become_a_figure_and_a_video_link():
     markdown, problems = expand(
         '{% include figure image_path="/assets/images/rivet.jpg" alt="A rivet" '

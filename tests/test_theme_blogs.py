@@ -14,6 +14,7 @@ from generator_sites import picture, write_files
 
 from newsletter.config import load_settings
 from newsletter.posts import find_post, load_posts
+from newsletter.render import render_post
 
 from conftest import invoke
 
@@ -111,10 +112,16 @@ def test_a_hugo_bundles_featured_image_file_opens_its_email(tmp_path):
         "content/posts/heddle/feature.jpg": picture((90, 40, 90)),
         "content/posts/plain/index.md": "---\ntitle: Plain\ndate: 2024-06-04\n---\n\nNone.\n",
         "content/posts/plain/sketch.png": picture((10, 10, 10), "PNG"),
+        # Congo: the alt text of the bundle's feature file is its featureAlt (else coverAlt)
+        "content/posts/shed/index.md": ("---\ntitle: Shed\ndate: 2024-06-05\n"
+                                        "featureAlt: A shuttle mid-throw\ncoverAlt: Other\n"
+                                        "---\n\nThrown.\n"),
+        "content/posts/shed/feature.jpg": picture((40, 90, 90)),
     })
     assert invoke(root, "init").exit_code == 0
     assert opening_image(root, "/posts/warp") == (1, "Warp")
     assert opening_image(root, "/posts/weft") == (1, "Weft")
+    assert opening_image(root, "/posts/shed") == (1, "A shuttle mid-throw")
     assert opening_image(root, "/posts/heddle")[0] == 1
     posts, _ = load_posts(load_settings(root, {}))
     assert find_post(posts, "/posts/heddle").image.src == "./loom.jpg"
@@ -139,6 +146,10 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
     # Beautiful Hugo: the image it shares before the page's image
     (HUGO_SITE, "content/posts/wash.md", "share_img: /img/wash.jpg\nimage: /img/none.jpg\n",
      "Wash"),
+    # Clarity: its featureImage with featureImageAlt, else its shareImage
+    (HUGO_SITE, "content/posts/wash.md", "featureImage: /img/wash.jpg\nfeatureImageAlt: Ink "
+     "pooling\nshareImage: /img/none.jpg\nthumbnail: /img/none.jpg\n", "Ink pooling"),
+    (HUGO_SITE, "content/posts/wash.md", "shareImage: /img/wash.jpg\n", "Wash"),
     # terminal: its cover's alt text
     (HUGO_SITE, "content/posts/wash.md", "cover: img/wash.jpg\ncoverAlt: Ink pooling\n",
      "Ink pooling"),
@@ -196,6 +207,23 @@ def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):
         omitted[name] = [finding["where"] for finding in json.loads(result.stdout)["findings"]
                          if finding["code"] == "raw-html-omitted"]
     assert omitted == {"/post/wash": [], "/post/dots": ["content/post/dots.md:7"]}
+
+
+def test_hugo_coders_summary_divider_written_as_a_heading_leaves_no_empty_heading(tmp_path):
+    """Hugo Coder's posts write ``## <!--more-->``: the email kept an empty heading, a gap of
+    three blank lines in the text part and a heading's margins in the HTML."""
+    root = write_files(tmp_path / "ink", {
+        **HUGO_SITE,
+        "content/posts/wash.md": ("+++\ntitle = 'Wash'\ndate = 2024-02-01\n"
+                                  "description = 'Ink.'\n+++\n\nThe summary.\n\n"
+                                  "## <!--more-->\n\n## Brushes\n\nSoft.\n")})
+    assert invoke(root, "init").exit_code == 0
+    assert invoke(root, "preview", "/posts/wash").exit_code == 0
+    html = (root / "preview" / "wash" / "email.html").read_text()
+    text = (root / "preview" / "wash" / "email.txt").read_text()
+    assert [heading.text_content() for heading in lxml.html.fromstring(html).iter("h2")] == [
+        "Brushes"]
+    assert "The summary.\n\nBrushes\n-------\n\nSoft." in text
 
 
 @pytest.mark.parametrize("site, file, front_matter, written", [
@@ -405,3 +433,93 @@ def test_a_site_of_dated_documentation_and_an_about_page_mails_the_documentation
     result = invoke(root, "init")
     assert "posts in content/docs (the section with the most dated pages), 3 posts" in \
         result.output
+
+
+def test_a_hugo_book_site_of_undated_documentation_alone_is_no_blog(tmp_path):
+    """Hugo Book's layout without its blog: content/docs of undated pages (some without front
+    matter). They were taken for the blog's posts, each an error ("no date") in check, and
+    `send --due` refused to run; they are the site's pages, and the posts go in posts/."""
+    root = write_files(tmp_path / "quill", {
+        "hugo.toml": "baseURL = 'https://quill.example.org/'\ntitle = 'Quill'\n"
+                     "theme = 'hugo-book'\n",
+        "content/_index.md": "---\ntitle: Quill\n---\n\n# Quill {anchor=false}\n",
+        "content/docs/_index.md": "---\ntitle: Docs\nbookFlatSection: true\n---\n",
+        "content/docs/shortcodes/hints.md": "# Hints\n\nBoxes of colour.\n",
+        **{f"content/docs/guide/step-{n}.md": f"---\nweight: {n}\n---\n# Step {n}\n\nDo it.\n"
+           for n in range(1, 5)}})
+    result = invoke(root, "init")
+    assert result.output.startswith(
+        "Hugo site: posts in content/posts (Hugo's folder for posts: the site has none yet, "
+        "only undated documentation), 0 posts, 7 pages")
+    assert {item["status"] for item in listed(root).values()} == {"page"}
+    (root / "content" / "posts").mkdir()
+    (root / "content" / "posts" / "nibs.md").write_text(
+        "---\ntitle: Nibs\ndate: 2025-01-15\n---\n\nCut at a slant.\n")
+    assert listed(root)["/posts/nibs"]["status"] == "ready"
+
+
+def test_every_content_file_hugo_builds_is_mailed_or_named_as_not_read(tmp_path):
+    """Hugo builds posts from .mdown (Markdown) and from .ad, .rest, .pandoc and .pdc files
+    (hugofs/files/classifier.go): the Markdown bundle and post were left out without a word,
+    never mailed, and so were the others, where a .adoc or .org post is named as not read."""
+    root = write_files(tmp_path / "kiln", {
+        "hugo.toml": 'baseURL = "https://kiln.example.org/"\ntitle = "Kiln"\n',
+        "content/posts/glaze.mdown": "---\ntitle: Glaze\ndate: 2024-03-01\n---\n\nDip it.\n",
+        "content/posts/firing/index.mdown": "---\ntitle: Firing\ndate: 2024-03-02\n---\n\nHot.\n",
+        "content/posts/firing/notes.md": "---\ntitle: Firing notes\n---\n\nA resource.\n",
+        "content/posts/cones.ad": "---\ntitle: Cones\ndate: 2024-03-03\n---\n\n== Cones\n",
+        "content/posts/slips.rest": "---\ntitle: Slips\ndate: 2024-03-04\n---\n\nSlips\n=====\n",
+        "content/posts/wedging.pdc": "---\ntitle: Wedging\ndate: 2024-03-05\n---\n\nPress.\n",
+        "content/posts/throwing.pandoc": "---\ntitle: Throwing\ndate: 2024-03-06\n---\n\nUp.\n",
+    })
+    assert "2 posts, 1 page, 4 files not read (.ad, .pandoc, .pdc, .rest: newsletter reads " \
+        "Markdown)" in invoke(root, "init").output
+    found = listed(root)
+    assert {key: item["status"] for key, item in found.items() if key} == {
+        "/posts/glaze": "ready", "/posts/firing": "ready", "/posts/firing/notes": "page"}
+    printed = invoke(root, "posts").stdout
+    for file, markup in (("cones.ad", "AsciiDoc"), ("slips.rest", "reStructuredText"),
+                         ("wedging.pdc", "Pandoc"), ("throwing.pandoc", "Pandoc")):
+        assert f"not read: content/posts/{file}: {markup} (newsletter sends posts written in " \
+            "Markdown)" in printed
+
+
+@pytest.mark.parametrize("command", [("preview", "cones"), ("check", "/posts/cones"),
+                                     ("send", "content/posts/cones.ad", "--yes")])
+def test_a_post_named_in_a_markup_newsletter_does_not_read_is_said_to_be_so(tmp_path, command):
+    """Naming an AsciiDoc post to preview, check or send answered "no post named 'cones'; did
+    you mean glaze?", as if the file were not there, and offered another post."""
+    root = write_files(tmp_path / "kiln", {
+        "hugo.toml": 'baseURL = "https://kiln.example.org/"\ntitle = "Kiln"\n',
+        "content/posts/glaze.md": "---\ntitle: Glaze\ndate: 2024-03-01\n---\n\nDip it.\n",
+        "content/posts/cones.ad": "---\ntitle: Cones\ndate: 2024-03-03\n---\n\n== Cones\n"})
+    assert invoke(root, "init").exit_code == 0
+
+    result = invoke(root, *command)
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: content/posts/cones.ad: written in AsciiDoc, which newsletter does not read; "
+        "newsletter sends posts written in Markdown: write the post in a .md file\n")
+    assert not (root / "outbox").exists() and not (root / "preview").exists()
+
+
+def test_a_summary_written_in_markdown_is_its_text_in_the_inbox_preview(tmp_path):
+    """Hugo renders a front matter summary as Markdown (Congo's samples write one with _ and
+    **), Jekyll themes their excerpt: the inbox preview showed the asterisks and brackets. A
+    description is the blog's plain text, as written."""
+
+    root = write_files(tmp_path / "reed", {
+        "hugo.toml": 'baseURL = "https://reed.example.org/"\ntitle = "Reed"\n',
+        "content/posts/rush.md": ('---\ntitle: Rush\ndate: 2024-06-01\nsummary: "An _early_ '
+                                  'start, **rich** in [rush](https://example.org/rush)."\n---\n\n'
+                                  "Cut.\n"),
+        "content/posts/sedge.md": ("---\ntitle: Sedge\ndate: 2024-06-02\n"
+                                   "description: Three_sided *stems*\n---\n\nSharp.\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    settings = load_settings(root, {})
+    posts, _ = load_posts(settings)
+    assert render_post(settings, find_post(posts, "rush")).preheader == \
+        "An early start, rich in rush."
+    assert render_post(settings, find_post(posts, "sedge")).preheader == "Three_sided *stems*"

@@ -77,14 +77,21 @@ Dyneema does not.
 {{< tab "Short" >}} Two metres. {{< /tab >}}
 {{< /tabs >}}
 
+{{< tabs tabTotal="1" >}}
+{{% tab tabName="Long" %}}
+Five metres.
+{{% /tab %}}
+{{< /tabs >}}
+
 The end.
 """
 
 
 def test_tabs_of_each_theme_are_labelled_sections_one_after_another(site, tmp_path):
     """Hextra's items, Docsy's tabpane (its tabs' code in the tabpane's language, unless
-    text=true), Relearn's titles, Hugo Book's first value: every tab shown, in order, under
-    its label; tabs are shown whole, so check has nothing to say and the post is ready."""
+    text=true), Relearn's titles, Hugo Book's first value, Poison's tabName (its tab had no
+    label): every tab shown, in order, under its label; tabs are shown whole, so check has
+    nothing to say and the post is ready."""
     write(site, TABS)
 
     result, document, text, line = preview(site, tmp_path)
@@ -94,10 +101,10 @@ def test_tabs_of_each_theme_are_labelled_sections_one_after_another(site, tmp_pa
     no_tags(document, text)
     labels = [strong.text for strong in document.iter("strong")]
     assert labels[:1] + labels[2:] == ["Dinghy", "Keelboat", "Script", "Why", "Rope", "Line",
-                                       "Short"]  # labels[1] is "twice"
+                                       "Short", "Long"]  # labels[1] is "twice"
     assert ("Dinghy Pass the tail twice round the cleat. Keelboat Use the winch first. Script "
             'knot = tie("bowline") Why A bowline never slips. Rope Nylon stretches. Line '
-            "Dyneema does not. Short Two metres. The end.") in line
+            "Dyneema does not. Short Two metres. Long Five metres. The end.") in line
     [code] = document.iter("code")
     assert code.get("class") == "language-python" and code.text == 'knot = tie("bowline")\n'
     assert "\nDinghy\n\nPass the tail twice round the cleat.\n\nKeelboat\n" in text

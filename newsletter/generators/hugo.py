@@ -38,8 +38,11 @@ class Hugo(Generator):
     label = "Hugo"
     markdown = "goldmark"
     publishes_content_files = True
-    extensions = (".md", ".markdown")
-    unread_extensions = (*Generator.unread_extensions, ".html", ".htm")
+    # Hugo's content files (hugofs/files/classifier.go): Markdown, and the markups it hands to
+    # other programs (AsciiDoc's .ad, reStructuredText's .rest, Pandoc's), or HTML
+    extensions = (".md", ".markdown", ".mdown")
+    unread_extensions = (*Generator.unread_extensions, ".ad", ".rest", ".pandoc", ".pdc", ".html",
+                         ".htm")
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -176,7 +179,7 @@ class Hugo(Generator):
                 language, folder_of = code, "/" + code  # its ids apart from the default's
                 source = replace(source, relative=PurePosixPath(
                     source.path.relative_to(folder).as_posix()))
-        path = self._address(source, dates.publish, dates.slug)
+        path = self._address(source, dates.date, dates.slug)
         relative = source.relative  # a bundle's index.en.md goes by its folder, as index.md
         if not language and base_name(relative.stem, self.config) == "index":
             relative = relative.with_name("index" + relative.suffix)
@@ -202,8 +205,8 @@ class Hugo(Generator):
         build = meta.get("build") or meta.get("_build")
         if isinstance(build, dict):
             build = {str(key).lower(): value for key, value in build.items()}
-            if build.get("render") in ("never", False, "false"):
-                return "build.render = never: Hugo does not publish it"
+            if build.get("render") in ("never", False, "false", "link"):
+                return "build.render = never (or link): Hugo publishes no page of it"
             if build.get("list") in ("never", False, "false"):
                 return "build.list = never: a page Hugo keeps out of lists"
         if len(relative.parts) < 2:

@@ -16,7 +16,8 @@ def bundle_of(path: Path, content: Path) -> Path | None:
         return None
     folder = path.parent
     while folder != content and content in folder.parents:
-        found = files_named(folder, "index.*md") + files_named(folder, "index.*markdown")
+        found = [path for path in files_named(folder, "index.*")
+                 if path.suffix in (".md", ".markdown", ".mdown")]
         if found:
             return found[0]
         folder = folder.parent

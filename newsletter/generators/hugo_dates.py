@@ -5,7 +5,8 @@ Each of ``date``, ``publishDate`` and ``expiryDate`` is the first of a list of f
 and handlers: ``:default`` (Hugo's own list), ``:filename`` (a date opening the file name,
 ``2024-02-22-name.md``, or a bundle's folder name; its rest is then the slug unless the front
 matter sets one) and ``:fileModTime`` (the file's time). ``:git`` needs the repository's history
-and is passed over. A post goes out on its publish date, else its date.
+and is passed over. A post goes out on its publish date, else its date; its address is made
+with its date (a post dated 2023-12-31 and published 2024-01-02 is at /2023/12/...).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _DEFAULTS = {
 
 @dataclass(frozen=True)
 class HugoDates:
+    date: dt.datetime | None  # the page's .Date, which its permalink's :year, :month... show
     publish: dt.datetime | None  # when the post goes out
     expiry: dt.datetime | None
     slug: str | None  # the file name's rest, where :filename gave the date and no slug is set
@@ -43,10 +45,11 @@ def hugo_dates(source: Source, config: dict[str, Any]) -> HugoDates:
                 return found
         return None
 
-    publish = first("publishdate") or first("date")
+    date = first("date")
+    publish = first("publishdate") or date
     expiry = first("expirydate")
     slug = named[0] if named and source.meta.get("slug") in (None, "") else None
-    return HugoDates(publish, expiry, slug)
+    return HugoDates(date or publish, publish, expiry, slug)
 
 
 def _handlers(settings: dict[str, Any], kind: str) -> list[str]:

@@ -4,8 +4,10 @@ the email's Markdown dialect (newsletter/render/dialects.py).
 Hugo's defaults: raw HTML is not shown (``renderer.unsafe = false``: Goldmark writes
 ``<!-- raw HTML omitted -->`` in its place), the typographer sets quotes, dashes and ellipses
 (``extensions.typographer.disable = false``; before Hugo 0.112 ``typographer`` was a bool), and
-bare addresses are links (``extensions.linkify = true``), and math is not read
-(``extensions.passthrough.enable = false``).
+bare addresses are links (``extensions.linkify = true``), math is not read
+(``extensions.passthrough.enable = false``), a line's end within a paragraph is a space
+(``renderer.hardWraps = false``; true makes it a line break), and a ``{.class}`` line after a
+block is text (``parser.attribute.block = false``; true makes it the block's attributes).
 """
 
 from __future__ import annotations
@@ -14,14 +16,19 @@ from typing import Any
 
 
 def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
-    """``raw_html``, ``smart_punctuation``, ``autolinks`` and the math delimiters as the site's
-    ``[markup.goldmark]`` (keys in lower case) sets them, Hugo's defaults otherwise."""
+    """``raw_html``, ``hard_wraps``, ``block_attributes``, ``smart_punctuation``, ``autolinks``
+    and the math delimiters as the site's ``[markup.goldmark]`` (keys in lower case) sets
+    them, Hugo's defaults otherwise."""
     goldmark = _table(_table(config, "markup"), "goldmark")
     extensions = _table(goldmark, "extensions")
     typographer = extensions.get("typographer", True)
     if isinstance(typographer, dict):
         typographer = typographer.get("disable") is not True
-    return {"raw_html": _table(goldmark, "renderer").get("unsafe") is True,
+    renderer = _table(goldmark, "renderer")
+    attributes = _table(_table(goldmark, "parser"), "attribute")
+    return {"raw_html": renderer.get("unsafe") is True,
+            "hard_wraps": renderer.get("hardwraps") is True,
+            "block_attributes": attributes.get("block") is True,
             "smart_punctuation": typographer is not False,
             "autolinks": extensions.get("linkify", True) is not False,
             **_passthrough(_table(extensions, "passthrough"))}

@@ -3,7 +3,8 @@
 ``docs/`` of many undated pages beside a ``blog/``) is not taken for the blog; with no dated
 page anywhere, the one with the most pages, as Hugo's own default. A section named for
 documentation (Docsy's ``docs/``, whose pages carry dates too) comes after every other one
-that has dated pages."""
+that has dated pages, and is never the blog when none of its pages is dated (Hugo Book's).
+A site of such documentation alone has its posts in ``posts/``, once it has any."""
 
 from __future__ import annotations
 
@@ -31,15 +32,21 @@ def likeliest_section(content: Path) -> tuple[str, str] | None:
         counts[folder.name] = (sum(1 for path in pages if _dated(path)), len(pages))
     others = {name: count for name, count in counts.items()
               if name.lower() not in _DOCUMENTATION and count[0]}
-    best = max((others or counts).items(),
+    # Documentation none of whose pages is dated is no blog (a Hugo Book or Docsy site).
+    candidates = others or {name: count for name, count in counts.items()
+                            if name.lower() not in _DOCUMENTATION or count[0]}
+    documentation = any(pages for name, (_, pages) in counts.items()
+                        if name.lower() in _DOCUMENTATION)
+    best = max(candidates.items(),
                key=lambda item: (*item[1], item[0] in ("posts", "post", "blog")), default=None)
+    if (not best or not best[1][1]) and documentation:
+        return "posts", "Hugo's folder for posts: the site has none yet, only undated documentation"
     if not best or not best[1][1]:
         return None
     why = "the section with the most dated pages" if best[1][0] else \
         "the section with the most pages"
-    documentation = any(pages for name, (_, pages) in counts.items()
-                        if name.lower() in _DOCUMENTATION)
-    return best[0], why + (", documentation aside" if others and documentation else "")
+    aside = documentation and best[0].lower() not in _DOCUMENTATION
+    return best[0], why + (", documentation aside" if aside else "")
 
 
 def _dated(path: Path) -> bool:

@@ -50,7 +50,8 @@ GENERATORS: tuple[type[Generator], ...] = (
 BY_NAME: dict[str, type[Generator]] = {kind.name: kind for kind in (*GENERATORS, Generator)}
 _SKIPPED_FOLDERS = {"node_modules", "vendor", "_site"}  # installed packages, built sites
 # Posts in markups other than Markdown: found and named (init and posts say so), never read.
-UNREAD_MARKUPS = {".rst": "reStructuredText", ".adoc": "AsciiDoc", ".asciidoc": "AsciiDoc",
+UNREAD_MARKUPS = {".rst": "reStructuredText", ".rest": "reStructuredText", ".adoc": "AsciiDoc",
+                  ".asciidoc": "AsciiDoc", ".ad": "AsciiDoc", ".pandoc": "Pandoc", ".pdc": "Pandoc",
                   ".org": "Org", ".ipynb": "a Jupyter notebook", ".textile": "Textile",
                   ".html": "HTML", ".htm": "HTML", ".qmd": "Quarto",
                   ".txt": "reStructuredText (Nikola's .txt)"}

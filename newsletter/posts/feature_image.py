@@ -10,19 +10,22 @@ from newsletter.errors import ContentError
 # Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
 # (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image, LoveIt's and
 # FixIt's featuredImage, else their featuredImagePreview, Mainroad's thumbnail, Beautiful
-# Hugo's share_img), Jekyll (image, image.path; Beautiful Jekyll's share-img, cover-img and
-# thumbnail-img; Minimal Mistakes' header.overlay_image, header.image and header.teaser),
-# Astro (heroImage; the Cactus theme's coverImage.src; AstroPaper's ogImage), Zola's tabi
-# (extra.social_media_card) and Ghost or WordPress exports (feature_image) write them; the
-# first one present wins.
+# Hugo's share_img, Clarity's shareImage after its featureImage), Jekyll (image, image.path;
+# Beautiful Jekyll's share-img, cover-img and thumbnail-img; Minimal Mistakes'
+# header.overlay_image, header.image and header.teaser), Astro (heroImage; the Cactus theme's
+# coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card) and Ghost or
+# WordPress exports (feature_image) write them; the first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
-              "cover-img", "header", "thumbnail", "thumbnail-img", "ogimage", "social_media_card",
-              "featuredimagepreview")
+              "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
+              "social_media_card", "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail")
-ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "cover_alt", "coveralt")
+# The image's alt text where themes write it beside the key: Clarity's featureImageAlt, Congo's
+# featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows.
+ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "featurealt",
+            "cover_alt", "coveralt", "thumbnailalt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
 # `image: {path: ...}`, Minimal Mistakes' `header: {overlay_image: ..., teaser: ...}`.
 SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser")
@@ -57,10 +60,18 @@ def feature_image(meta: dict[str, Any], fields: Fields) -> PostImage | None:
             name = fields.name(key)
             raise ContentError(f"{name} must be an image path or URL", where=fields.where(key),
                                hint=f'write it as {name}: "./image.jpg"')
-        alt = alt or next((fields.string(k) for k in ALT_KEYS if meta.get(k)), None)
-        alt = " ".join(str(alt).split()) if alt else None
-        return PostImage(value.strip(), alt or None, fields.where(key))
+        return PostImage(value.strip(), _one_line(alt) or image_alt(meta, fields),
+                         fields.where(key))
     return None
+
+
+def image_alt(meta: dict[str, Any], fields: Fields) -> str | None:
+    """The alt text the first of :data:`ALT_KEYS` gives the feature image, if any."""
+    return _one_line(next((fields.string(k) for k in ALT_KEYS if meta.get(k)), None))
+
+
+def _one_line(alt: Any) -> str | None:
+    return (" ".join(str(alt).split()) or None) if alt else None
 
 
 def _source(key: str, value: Any) -> tuple[Any, Any]:

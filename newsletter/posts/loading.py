@@ -21,7 +21,7 @@ from typing import Any
 from newsletter.config import Settings
 from newsletter.errors import ContentError
 from newsletter.generators import Generator, SiteLayout, Source, site_layout
-from newsletter.posts.feature_image import PostImage, feature_image
+from newsletter.posts.feature_image import PostImage, feature_image, image_alt
 from newsletter.posts.fields import FieldReader, tag_list
 from newsletter.posts.front_matter import FrontMatter, split_front_matter
 from newsletter.posts.post import CONTROLS, Post, plain_line
@@ -37,13 +37,14 @@ _CUSTOM_TABLES = ("params", "extra")
 # Jekyll's excerpt, Beautiful Jekyll's share-description, else the subtitle it describes the
 # page with.
 _DESCRIPTION_KEYS = ("description", "summary", "excerpt", "share-description", "subtitle")
-# A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
-# ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
-# ``externalLink``): no post to mail.
 # A "# Title" line opening a post's body, after blank lines and MDX import/export lines
 _OPENING_HEADING = re.compile(r"\A(?:[ \t]*\n|(?:import|export)\b[^\n]*\n)*"
                               r"(?P<line>#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*)(?=\n|\Z)")
-_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url", "externallink", "external_link")
+# A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
+# ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
+# ``externalLink``, Anatole's ``redirectUrl``): no post to mail.
+_ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url", "externallink", "external_link",
+                   "redirecturl")
 
 
 def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
@@ -127,7 +128,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         if not body.strip():
             raise ContentError("the post has no body", where=where,
                                hint="write the post below the front matter")
-    described = next((meta[key] for key in _DESCRIPTION_KEYS if meta.get(key)), None)
+    described_by = next((key for key in _DESCRIPTION_KEYS if meta.get(key)), None)
+    described = meta[described_by] if described_by else None
     values = _with_custom_tables(meta)
     return Post(
         id=entry.id,
@@ -148,13 +150,14 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         body=body,
         language=fields.string("lang") or settings.site.language,
         image=feature_image(values, fields)
-        or (PostImage(entry.image, None, where) if entry.image else None),
+        or (PostImage(entry.image, image_alt(values, fields), where) if entry.image else None),
         body_line=split.body_line,
         page=entry.page,
         expires=entry.expires,
         media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
         or entry.media_subpath,
         template_tags=fields.boolean("render_with_liquid", default=True),
+        description_markdown=described_by in ("summary", "excerpt"),
         front_matter=values,
         site=layout,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterable
 
 from newsletter.errors import ContentError, PostNotFoundError
+from newsletter.generators import UNREAD_MARKUPS
 from newsletter.posts.post import Post
 
 _DATED_NAME = re.compile(r"^\d{4}-\d\d-\d\d(?:---|-)(?=.)")  # a date before a post's name
@@ -33,6 +34,7 @@ def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = (
             path = _error_path(problem)
             if path is not None and (short in file_names(path) or _names_file(wanted, path)):
                 raise problem
+        _refuse_unread(posts, wanted, short)
         close = get_close_matches(short, sorted({post.name for post in posts}), n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         raise PostNotFoundError(f"no post named {name!r}",
@@ -42,6 +44,20 @@ def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = (
         raise PostNotFoundError(f"{name!r} names {len(matches)} posts: {ids}",
                                 hint="name the post by its full slug")
     return matches[0]
+
+
+def _refuse_unread(posts: list[Post], wanted: str, short: str) -> None:
+    """A post file in a markup newsletter does not read (Org, AsciiDoc, ...), named: said so,
+    rather than "no post named" and another post's name to try."""
+    layout = next((post.site for post in posts if post.site is not None), None)
+    for path in layout.unread() if layout is not None else ():
+        if short in file_names(path) or _names_file(wanted, path):
+            markup = UNREAD_MARKUPS.get(path.suffix.lower(), path.suffix)
+            where = path.relative_to(layout.root).as_posix() \
+                if layout.root in path.parents else str(path)
+            raise PostNotFoundError(
+                f"written in {markup}, which newsletter does not read", where=where,
+                hint="newsletter sends posts written in Markdown: write the post in a .md file")
 
 
 def file_names(path: Path) -> set[str]:

@@ -42,7 +42,8 @@ _COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORE
 _OWN_COLOURS = "own-colours"
 _BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
 # An alert's marker at the start of a quote, with Obsidian's fold sign and title.
-_ALERT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*([^\n]*)")
+# An alert's marker: its kind, Obsidian's fold mark (+, -) or FixIt's ~ (no title), its title.
+_ALERT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\]([+~-]?)[ \t]*([^\n]*)")
 
 
 def shape_blocks(root: lxml.html.HtmlElement) -> None:
@@ -101,9 +102,17 @@ def _alert_label(quote: lxml.html.HtmlElement) -> None:
     match = _ALERT.match(first.text or "") if first is not None and first.tag == "p" else None
     if not match:
         return
+    title, rest = match[3].strip(), first.text[match.end():].lstrip()
+    alone = not rest and not len(first)  # the marker's paragraph holds nothing else
+    if match[2] == "~" and not title:  # FixIt's alert of content only, shown without a title
+        first.text = rest
+        if alone:
+            first.drop_tree()
+        return
     label = lxml.html.Element("strong")
-    label.text = f"{match[2].strip() or match[1].replace('-', ' ').capitalize()}:"
-    label.tail = " " + first.text[match.end():].lstrip()
+    label.text = title or match[1].replace("-", " ").capitalize()
+    label.text += "" if alone or label.text[-1] in ".:?!…" else ":"
+    label.tail = None if alone else " " + rest
     first.text = None
     first.insert(0, label)
 

@@ -24,7 +24,7 @@ from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from newsletter.render.attribute_lists import heading_attributes
+from newsletter.render.attribute_lists import block_attributes, heading_attributes
 from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
 from newsletter.render.effort import check_quotes_work
@@ -81,7 +81,8 @@ def _thread_parser(dialect: Dialect) -> MarkdownIt:
 
 
 def _parser(dialect: Dialect) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "typographer": dialect.smart_punctuation})
+    md = MarkdownIt("commonmark", {"html": True, "typographer": dialect.smart_punctuation,
+                                   "breaks": dialect.hard_wraps})
     md.enable(["table", "strikethrough"])
     if not dialect.indented_code:
         md.disable("code")
@@ -99,6 +100,8 @@ def _parser(dialect: Dialect) -> MarkdownIt:
     if dialect.math_blocks or dialect.math_inline:
         md.use(math_plugin, dialect.math_blocks, dialect.math_inline)
     md.core.ruler.after("block", "heading_attributes", heading_attributes)
+    if dialect.block_attributes:
+        md.use(block_attributes)
     md.validateLink = _any_link
     md.normalizeLink = _as_written
     for rule, render in _RENDER_RULES.items():

@@ -52,6 +52,7 @@ from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
 from newsletter.render.tags import TemplateProblem, expand_post
+from newsletter.render.tags.html import inline_markdown
 from newsletter.render.template_files import (
     HTML_TEMPLATE,
     TEXT_TEMPLATE,
@@ -184,7 +185,7 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "site_dir": text_direction(settings.site.language),
         "title": post.title,
         "date": f"{date:%B} {date.day}, {date.year}" if date else "",
-        "preheader": post.preheader or post.description or "",
+        "preheader": post.preheader or described(post),
         "preheader_padding": PREHEADER_PADDING,
         "tags": post.tags,
         "cta_text": post.cta_text or email.cta_text,
@@ -203,6 +204,14 @@ def language_tag(language: str) -> str:
     return language.strip().replace("_", "-")
 
 
+def described(post: Post) -> str:
+    """The post's description as plain text: a summary written in Markdown (``A **rich**
+    start``) as the blog shows it, its text."""
+    if post.description and post.description_markdown:
+        return inline_markdown(post.description)[1]
+    return post.description or ""
+
+
 def text_direction(language: str) -> str:
     """``rtl`` for a right-to-left language tag (``ar``, ``he-IL``, ``he_IL``...), else ``ltr``."""
     return "rtl" if language_tag(language).split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
@@ -211,7 +220,7 @@ def text_direction(language: str) -> str:
 def _subject(settings: Settings, post: Post, where: str) -> str:
     if post.subject:
         return post.subject
-    fields = {"title": post.title, "description": post.description or "", "slug": post.id,
+    fields = {"title": post.title, "description": described(post), "slug": post.id,
               "url": post.url, "date": post.date, "site": settings.site.title}
     try:
         subject = settings.email.subject.format(**fields)

@@ -30,7 +30,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from newsletter.render.anchors import HEADINGS
-from newsletter.render.attribute_lists import set_attributes
+from newsletter.render.attribute_lists import apply_attribute_lines, set_attributes
 
 _BLOCK_IAL = re.compile(r"\{:([^{}\n]*)\}[ \t]*")
 _COMMENT_OPEN = re.compile(r"\{::comment\}[ \t]*")
@@ -100,33 +100,15 @@ def _line(state: StateBlock, number: int) -> str:
 def _apply_attribute_lines(state: StateCore) -> None:
     """Each attribute line's id and classes onto the heading right above it, ``{:toc}`` onto
     the list right above it; then the lines are gone."""
-    kept: list[Token] = []
-    found: tuple[int, Token | None] = (-1, None)  # (len(kept), the block's opening) last found
-    for token in state.tokens:
-        if token.type != "kramdown_ial":
-            kept.append(token)
-            continue
-        if found[0] != len(kept):  # lines in a row after one block look for its opening once
-            found = (len(kept), _opening(kept))
-        opening = found[1]
-        if opening is None or not opening.map or opening.map[1] != token.map[0]:
-            continue  # not right after a block: it styles the next one, or nothing
-        toc = bool(_TOC.fullmatch(token.content))
-        if opening.type == "heading_open" and not toc:
-            set_attributes(opening, token.content)
-        elif opening.type in ("bullet_list_open", "ordered_list_open") and toc:
-            opening.attrSet(TOC_MARK, "")
-    state.tokens = kept
+    apply_attribute_lines(state, "kramdown_ial", _apply)
 
 
-def _opening(tokens: list[Token]) -> Token | None:
-    """The opening token of the block that ``tokens`` ends with."""
-    balance = 0
-    for token in reversed(tokens):
-        balance -= token.nesting
-        if balance <= 0:
-            return token if token.nesting == 1 else None
-    return None
+def _apply(opening: Token, attributes: str) -> None:
+    toc = bool(_TOC.fullmatch(attributes))
+    if opening.type == "heading_open" and not toc:
+        set_attributes(opening, attributes)
+    elif opening.type in ("bullet_list_open", "ordered_list_open") and toc:
+        opening.attrSet(TOC_MARK, "")
 
 
 def _markdown_in_html(state: StateCore) -> None:

@@ -30,8 +30,8 @@ import lxml.html
 import markdown
 
 from newsletter.posts import site_relative
-from newsletter.render.anchors import (add_heading_ids, drop_permalinks, fragment_url,
-                                       local_ids)
+from newsletter.render.anchors import (HEADINGS, add_heading_ids, drop_permalinks,
+                                       fragment_url, local_ids)
 from newsletter.render.blocks import shape_blocks
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect, markdown_dialect
 from newsletter.render.effort import InlineBudget, check_source_work, located_in
@@ -147,6 +147,9 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
     for comment in list(root.iter(lxml.etree.Comment)):
         if not _CONDITIONAL_COMMENT.match(comment.text or ""):
             comment.drop_tree()
+    for heading in [heading for heading in root.iter(*HEADINGS)
+                    if not heading.text_content().strip() and not heading.xpath(".//img")]:
+        heading.drop_tree()  # a heading of nothing (Hugo Coder's "## <!--more-->"): a gap
     for element in root.iter(lxml.etree.Element):
         for name in [name for name in element.attrib if is_event_handler(name)]:
             del element.attrib[name]

@@ -1,7 +1,8 @@
 """Video players a post embeds, as an email shows them: every client removes an ``<iframe>``, so
-the player YouTube's or Vimeo's Share button gives (``<iframe src=".../embed/ID">``) becomes a
-link to the video, on YouTube its thumbnail too, with a line that says what it is: what the
-``youtube`` and ``vimeo`` shortcodes become (``render/tags/hugo.py``). The blog keeps its player.
+the player YouTube's, Vimeo's or Bilibili's Share button gives (``<iframe src=".../embed/ID">``,
+``player.bilibili.com/player.html?bvid=BV...``) becomes a link to the video, on YouTube its
+thumbnail too, with a line that says what it is: what the ``youtube``, ``vimeo`` and
+``bilibili`` shortcodes become (``render/tags/hugo.py``). The blog keeps its player.
 
 A box holding nothing but the player (a responsive wrapper, ``<div style="padding-bottom:56.25%;
 height:0; overflow:hidden">``, which would clip the link) goes with it. Another iframe is left
@@ -20,6 +21,9 @@ _YOUTUBE = re.compile(r"(?:https?:)?//(?:www\.)?youtube(?:-nocookie)?\.com/embed
 _VIMEO = re.compile(r"(?:https?:)?//player\.vimeo\.com/video/([0-9]{1,30})(?:[/?#]|$)",
                     re.IGNORECASE)
 _START = re.compile(r"[?&](?:start|t)=([0-9]{1,6})(?:s?)(?:&|$)")
+_BILIBILI = re.compile(r"(?:https?:)?//player\.bilibili\.com/player\.html\?(.*)", re.IGNORECASE)
+_BILIBILI_QUERY = re.compile(r"(?:^|&)(bvid|aid|page|p)=([0-9A-Za-z]{1,20})(?=&|#|$)")
+BILIBILI_VIDEO = re.compile(r"BV[0-9A-Za-z]{10}|av[0-9]{1,15}", re.IGNORECASE)
 
 
 def embedded_video(url: str) -> tuple[str, str] | None:
@@ -44,6 +48,13 @@ def vimeo_url(video: str) -> str:
     return f"https://vimeo.com/{video}"
 
 
+def bilibili_url(video: str, part: str | None = None) -> str:
+    """The page of a Bilibili video (``BV...`` or ``av123``), at its part (``?p=2``) if one."""
+    video = "av" + video[2:] if video[:2].lower() == "av" else "BV" + video[2:]
+    return f"https://www.bilibili.com/video/{video}/" + (
+        f"?p={part}" if part and part.isdigit() and part != "1" else "")
+
+
 def watch_label(service: str, title: str | None) -> str:
     """The line under a video's thumbnail (as text: escape it for HTML)."""
     return (f"\u25b6 Watch \u201c{title}\u201d on {service}" if title
@@ -51,7 +62,8 @@ def watch_label(service: str, title: str | None) -> str:
 
 
 def replace_players(root: lxml.html.HtmlElement) -> None:
-    """Each YouTube or Vimeo player of the fragment as a link to its video, in place."""
+    """Each YouTube, Vimeo or Bilibili player of the fragment as a link to its video, in
+    place."""
     for frame in list(root.iter("iframe")):
         link = _video_link(frame)
         if link is None:
@@ -86,4 +98,12 @@ def _video_link(frame: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         link = lxml.html.Element("a", {"href": vimeo_url(vimeo[1])})
         link.text = watch_label("Vimeo", title)
         return link
+    if bilibili := _BILIBILI.match(src):
+        query = dict(_BILIBILI_QUERY.findall(bilibili[1]))
+        video = query.get("bvid") or ("av" + query["aid"] if query.get("aid") else "")
+        if BILIBILI_VIDEO.fullmatch(video):
+            link = lxml.html.Element("a", {"href": bilibili_url(
+                video, query.get("p") or query.get("page"))})
+            link.text = watch_label("Bilibili", title)
+            return link
     return None

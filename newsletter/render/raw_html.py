@@ -33,4 +33,5 @@ def written_tags(body: str) -> frozenset[str]:
             kept.append(body[start:region_start])
         start = max(start, region_end)
     kept.append(body[start:])
-    return frozenset(tag for piece in kept for tag in TAG.findall(piece))
+    # A shortcode written without spaces, {{<youtube id>}}, is no HTML tag either.
+    return frozenset(tag for piece in kept for tag in TAG.findall(_SHORTCODE.sub(" ", piece)))

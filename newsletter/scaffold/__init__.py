@@ -31,7 +31,7 @@ from newsletter.scaffold.placeholders import (
     PLACEHOLDER_URL,
     Placeholder,
     placeholders_in,
-    starter_example,
+    not_public,
 )
 from newsletter.generators import Generator, SiteInfo, detect, other_generator
 
@@ -64,10 +64,11 @@ class InitReport:
 
 
 def blog_info(generator: Generator) -> SiteInfo:
-    """What the generator's settings say of the blog, but an address its starter shipped with
-    (https://example.com, the starter's demo site), which would send readers elsewhere."""
+    """What the generator's settings say of the blog, but an address that is not the blog's
+    public one (a starter's https://example.com, http://localhost:1313/, "/"): every link of
+    every email would lead nowhere, or elsewhere."""
     info = generator.info()
-    if info.url and starter_example(info.url):
+    if info.url and not_public(info.url):
         return replace(info, url=None, source=info.source if info.title else None)
     return info
 
@@ -103,7 +104,7 @@ def settings_text(generator: Generator) -> str:
     unknown_url = (f"  # your blog's address, ending in {base} ({generator.label} serves the "
                    "blog under it)" if base else "  # your blog's address")
     if said.url and not info.url:
-        unknown_url += f" ({said.source} has the starter's {said.url})"
+        unknown_url += f" ({said.source} has {said.url}: {not_public(said.url)})"
     values = {
         "title": _toml(info.title or PLACEHOLDER_TITLE),
         "title_source": source if info.title else "  # your blog's name",

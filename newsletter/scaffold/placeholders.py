@@ -9,6 +9,7 @@ blog.example.com), so it sends as it is.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -26,20 +27,37 @@ PLACEHOLDER_POSTAL = "Your postal address"
 # the reserved example domains (Astro's blog template, Eleventy's base blog, Hexo, `hugo new
 # site`) and the starters' own demo sites (AstroPaper, Tailwind Next.js Starter Blog,
 # gatsby-starter-blog, Docusaurus's your-docusaurus-site.example.com).
-_EXAMPLE_HOSTS = frozenset({"example.com", "example.org", "example.net", "localhost",
-                            "127.0.0.1", "astro-paper.pages.dev",
-                            "tailwind-nextjs-starter-blog.vercel.app",
+_EXAMPLE_HOSTS = frozenset({"example.com", "example.org", "example.net",
+                            "astro-paper.pages.dev", "tailwind-nextjs-starter-blog.vercel.app",
                             "gatsbystarterblogsource.gatsbyjs.io"})
 
 
-def starter_example(url: str) -> bool:
-    """Whether ``url`` is an address a blog starter ships with rather than the blog's own."""
+def not_public(url: str) -> str | None:
+    """Why ``url`` cannot be the blog's public address, in init's words (None when it can be):
+    an address a blog starter ships with, one on the writer's own computer or network (`hugo
+    server`'s http://localhost:1313/, Hugo Book's http://0.0.0.0:1313/), or no address at all
+    (Hugo's ``baseURL = "/"``)."""
     try:
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
     except ValueError:
+        return None
+    if not host:
+        return "a path without the blog's host"
+    if parts.scheme not in ("http", "https"):
+        return "no http:// or https:// address"
+    if host in _EXAMPLE_HOSTS or host.endswith(".example") or host.startswith("your-docusaurus"):
+        return "the starter's example"
+    if host == "localhost" or host.endswith(".localhost") or _local_ip(host):
+        return "an address on your own computer or network"
+    return None
+
+
+def _local_ip(host: str) -> bool:
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:  # a name, not an IP address
         return False
-    return host in _EXAMPLE_HOSTS or host.endswith(".example") \
-        or host.startswith("your-docusaurus")
 
 
 def _on_placeholder_host(value: str) -> bool:

@@ -147,3 +147,25 @@ def test_link_text_lookahead_reads_what_markdown_reads(source):
 
     assert linear.convert(source) == plain.convert(source)
 
+
+
+_RENDER_WITH_ATTRIBUTES = """
+import sys
+from dataclasses import replace
+from newsletter.render.dialects import DIALECTS
+from newsletter.render.markdown import markdown_fragment
+root = markdown_fragment(sys.stdin.read(), replace(DIALECTS["goldmark"], block_attributes=True))
+print(len(root.findall(".//li")), len(root.findall(".//p")))
+"""
+
+
+def test_a_post_of_block_attribute_lines_after_a_long_list_renders_in_linear_time():
+    """Hugo's block attribute lines (parser.attribute.block = true) each look for the block
+    above them: 20,000 of them after a list of 20,000 items look for it once, not once each
+    (20,000 walks back over the list would hang check)."""
+    source = "- item\n" * 20_000 + "{.a}\n" * 20_000 + "\nAfter.\n"
+    done = subprocess.run([sys.executable, "-c", _RENDER_WITH_ATTRIBUTES], input=source,
+                          capture_output=True, text=True, timeout=GUARD_SECONDS,
+                          cwd=Path(__file__).resolve().parents[2])  # this checkout's package
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["20000", "1"]

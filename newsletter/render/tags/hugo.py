@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from newsletter.render.players import (YOUTUBE_THUMBNAIL_WIDTH, vimeo_url, watch_label,
-                                       youtube_thumbnail, youtube_url)
+from newsletter.render.players import (BILIBILI_VIDEO, YOUTUBE_THUMBNAIL_WIDTH, bilibili_url,
+                                       vimeo_url, watch_label, youtube_thumbnail, youtube_url)
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import escape, inline_markdown, link, url_in_markdown, web_url
 from newsletter.render.tags.syntax import Tag, TagProblem
@@ -75,6 +75,30 @@ def vimeo(tag: Tag, context: TagContext) -> Output:
     video = _id(tag, _NUMERIC_ID, "a Vimeo video number, such as 146022717")
     # Vimeo's positional parameters are id, class, title.
     return Output(link(vimeo_url(video), escape(watch_label("Vimeo", tag.get("title", 2)))))
+
+
+def bilibili(tag: Tag, context: TagContext) -> Output:
+    """Stack's, LoveIt's and FixIt's ``bilibili`` (the video's BV or av number, then its part,
+    or ``id`` and ``p``): a link to the video."""
+    video, part = tag.get("id", 0) or "", tag.get("p", 1)
+    if not BILIBILI_VIDEO.fullmatch(video):
+        raise TagProblem(f"{tag.quoted()} needs a Bilibili video number",
+                         "write it as {{< bilibili BV1d4411N7zD >}}")
+    return Output(link(bilibili_url(video, part), escape(watch_label("Bilibili", None))))
+
+
+def tencent(tag: Tag, context: TagContext) -> Output:
+    """Stack's ``tencent``: a link to the Tencent Video page of the video."""
+    video = _id(tag, _VIDEO_ID, "a Tencent Video id, such as g0014r3khdw")
+    return Output(link(f"https://v.qq.com/x/page/{video}.html",
+                       escape(watch_label("Tencent Video", None))))
+
+
+def gitlab(tag: Tag, context: TagContext) -> Output:
+    """Stack's ``gitlab``: a link to the GitLab snippet its script would show."""
+    snippet = _id(tag, _NUMERIC_ID, "a GitLab snippet number, such as 2589724")
+    return Output(link(f"https://gitlab.com/-/snippets/{snippet}",
+                       escape(f"View the code on GitLab: snippet {snippet}")))
 
 
 def gist(tag: Tag, context: TagContext) -> Output:
@@ -156,9 +180,10 @@ def inline(tag: Tag, content: str) -> Output:
 
 def details(tag: Tag) -> tuple[str, str]:
     """A collapsible section cannot collapse in an email: its summary (Markdown, as Hugo
-    renders it), then its content. Hugo's ``details`` and PaperMod's ``collapse``. Returns what
-    goes before the content and after it."""
-    summary, _ = inline_markdown(tag.get("summary") or "Details")
+    renders it), then its content. Hugo's ``details`` and PaperMod's ``collapse`` name it
+    ``summary``, Hugo Book's ``details`` ``title`` or first (``{{% details "More" open %}}``).
+    Returns what goes before the content and after it."""
+    summary, _ = inline_markdown(tag.get("summary") or tag.get("title", 0) or "Details")
     return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
 
 
@@ -172,9 +197,34 @@ def callout(tag: Tag, content: str) -> str:
     title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
     label = html.escape(" ".join((title or (kind or "note").replace("-", " ").replace(
         "_", " ").capitalize()).split()), quote=False)  # Markdown, never HTML of its own
-    lines = [f"**{label}**", "", *content.strip("\n").split("\n")] if content.strip() \
-        else [f"**{label}**"]
-    return "\n\n" + "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
+    body = content.strip("\n").split("\n") if content.strip() else []
+    return _quoted(body if body and _opens_with(body[0], label) else [f"**{label}**", "", *body])
+
+
+def quotation(tag: Tag, content: str) -> str:
+    """Stack's ``quote``: its content as a quote, then "― author, source", the source linked
+    to its ``url``."""
+    author, source = tag.get("author"), tag.get("source")
+    cite = html.escape(" ".join(source.split()), quote=False) if source else ""
+    url = web_url(tag.get("url") or "", mail=True) if cite and tag.get("url") else None
+    cite = f"[{cite}]({url_in_markdown(url)})" if url else cite
+    cite = ", ".join(part for part in (html.escape(" ".join((author or "").split()),
+                                                   quote=False), cite) if part)
+    body = content.strip("\n").split("\n") if content.strip() else []
+    return _quoted([*body, *(["", f"\u2015 {cite}"] if cite else [])])
+
+
+def _quoted(lines: list[str]) -> str:
+    """``lines`` as a Markdown quote (which every dialect reads). A line's own end is kept: two
+    spaces there are a line break (Hugo Book's "**Info**  ")."""
+    return "\n\n" + "\n".join(f"> {line}" if line.strip() else ">" for line in lines) + "\n\n"
+
+
+def _opens_with(line: str, label: str) -> bool:
+    """Whether a note box's content starts with its label in bold (Hugo Book's hints do, the
+    box showing no label of its own): the label is not said twice."""
+    bold = re.match(r"\s*(\*\*|__)(.+?)\1", line)
+    return bool(bold) and bold.group(2).strip().rstrip(":").casefold() == label.casefold()
 
 
 def media(tag: Tag, context: TagContext) -> Output:
@@ -217,22 +267,26 @@ SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "figure": figure, "youtube": youtube, "vimeo": vimeo, "vimeo_simple": vimeo, "gist": gist,
     "tweet": x_post, "twitter": x_post, "twitter_simple": x_post, "x": x_post,
     "x_simple": x_post, "instagram": instagram, "instagram_simple": instagram, "ref": ref,
-    "relref": ref, "param": param, "video": media, "audio": media,
+    "relref": ref, "param": param, "video": media, "audio": media, "bilibili": bilibili,
+    "tencent": tencent, "gitlab": gitlab,
 }
 # Shortcodes whose content is code: shown as written, never expanded.
 CODE_SHORTCODES = {"highlight": highlight}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
 # before it and after it.
 CONTENT_SHORTCODES = {"details": details, "collapse": details}
-# Note boxes: their content is Markdown, expanded, then quoted whole (:func:`callout`).
-QUOTED_SHORTCODES = frozenset({"alert", "notice", "admonition", "callout", "hint"})
+# Note boxes and quotes: their content is Markdown, expanded, then quoted whole (:func:`callout`,
+# :func:`quotation`).
+QUOTED_SHORTCODES: dict[str, Callable[[Tag, str], str]] = {
+    **dict.fromkeys(("alert", "notice", "admonition", "callout", "hint"), callout),
+    "quote": quotation}
 DROPPED_SHORTCODES = frozenset({"comment"})  # {{% comment %}}...{{% /comment %}}
 
 
 def without_content(tag: Tag) -> str:
     """What a shortcode that takes content becomes when written self-closing."""
     if tag.name in QUOTED_SHORTCODES:
-        return callout(tag, "")
+        return QUOTED_SHORTCODES[tag.name](tag, "")
     return "".join(CONTENT_SHORTCODES[tag.name](tag))
 
 

@@ -11,7 +11,6 @@ image, its link) or left out, with a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Callable
 
@@ -32,7 +31,6 @@ FURNITURE_INCLUDES = frozenset({
 _GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
 # key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
 _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)\Z", re.IGNORECASE)
 # Liquid's own tags and Nunjucks' (Eleventy): they compute, and an email cannot run them. Any
 # other tag is a plugin's or a shortcode of the site's, shown in part (themes.py).
 OWN_TAGS = frozenset({
@@ -79,15 +77,8 @@ def include(tag: Tag, context: TagContext) -> Output:
         return _shortcode(tag, context, video[0], id=video[1])
     if not name:
         raise TagProblem(f"{tag.quoted()} names no file", "name the file to include")
-    image = next((value for value in named.values() if _IMAGE_FILE.search(value)), None)
-    if image:  # the site's own image include: {% include image.html url="..." caption="..." %}
-        text = named.get("caption") or named.get("title")
-        shown = _shortcode(tag, context, "figure", src=_from_site(image),
-                           alt=named.get("alt") or text, caption=text)
-        return replace(shown, warning=(
-            f"{tag.quoted()}: the include {name} is the site's; the email shows only its image",
-            "look at the email; write what else it shows into the post if readers need it"))
-    return themes.left_out(as_shortcode(tag, name), context, "the include")
+    # the site's own image include, {% include image.html url="..." caption="..." %}, included
+    return themes.left_out(as_shortcode(tag, name), context, "the include", _from_site)
 
 
 def _gallery(tag: Tag, context: TagContext, named: dict[str, str]) -> Output | None:

@@ -24,7 +24,7 @@ from newsletter.render.tags.syntax import Tag, TagProblem
 _CLOSING = re.compile(r"\{\{[<%]\s*/\s*([A-Za-z0-9_][\w./-]*)\s*[>%]\}\}"
                       r"|\{%-?\s*(end\w*)\s*-?%\}")
 # Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
-_FRAMED = (set(hugo.CONTENT_SHORTCODES) | hugo.QUOTED_SHORTCODES | themes.TAB_GROUPS
+_FRAMED = (set(hugo.CONTENT_SHORTCODES) | set(hugo.QUOTED_SHORTCODES) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
 
 
@@ -66,7 +66,8 @@ class ShortcodeReading:
         if code is not None and not tag.self_closing and self._closing(name, tag.end):
             return self._whole(tag, "", code, theirs=True)
         if not tag.self_closing and self._closing(name, tag.end) is not None:
-            self._report(tag.start, *themes.warning(tag, True), warning=True)
+            if found := themes.warning(tag, True):  # none for a shortcode shown whole (rawhtml)
+                self._report(tag.start, *found, warning=True)
             self.frames.append(Frame(tag, len(self.out)))  # its content stays; the tags go
             return tag.end
         return self._call(tag, lambda: themes.left_out(tag, self.context))
@@ -131,7 +132,8 @@ class ShortcodeReading:
         if self.frames and self.frames[-1].tag.name == tag.name:
             frame = self.frames.pop()
             if tag.name in hugo.QUOTED_SHORTCODES:
-                self.out.append(hugo.callout(frame.tag, self._take(frame.out_index)))
+                self.out.append(hugo.QUOTED_SHORTCODES[tag.name](frame.tag,
+                                                                 self._take(frame.out_index)))
             elif tag.name in themes.BUTTONS:
                 content = self._take(frame.out_index)
                 self.out.append(themes.button(frame.tag, content, self.context))

@@ -14,9 +14,11 @@ before it goes out; tabs and buttons are shown whole and are not.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import Callable
 
 from newsletter.render.tags.context import TagContext
-from newsletter.render.tags.hugo import Output, fenced
+from newsletter.render.tags.hugo import Output, fenced, figure
 from newsletter.render.tags.html import escape, inline_markdown, url_in_markdown, web_url
 from newsletter.render.tags.syntax import Tag
 
@@ -28,19 +30,27 @@ SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
 # A site's own shortcodes whose content is code, by their name.
 CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet"})
 BUTTONS = frozenset({"button"})
+# Shortcodes that write their content as it is ({{ .Inner }}: PaperMod's rawhtml, the one
+# Hugo's forum gives for raw HTML): shown whole, by their names with - and _ left out.
+RAW = frozenset({"rawhtml", "html", "raw"})
 LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
 # Written alone, these only add to the page around the post (a table of contents; KaTeX's or
 # MathJax's script, which Blowfish's {{< katex >}} loads): the email goes without, unreported.
 FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related", "share"})
-_TAB_LABELS = ("title", "name", "label", "header")
-_LINK_TEXTS = ("title", "text", "label", "name")
+_TAB_LABELS = ("title", "name", "label", "header", "tabName")
+_LINK_TEXTS = ("content", "title", "text", "label", "name")
+# FixIt's, LoveIt's and DoIt's link (href, content, title; named or by position): a link whole.
+LINK = "link"
 _TEXTS = ("content", "text", "body", "message")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)\Z", re.IGNORECASE)
+_IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
 
 
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
     """A tab's label: its own (Relearn's ``title``, Hextra's ``name``, Blowfish's ``label``,
-    Docsy's ``header`` or first value, Hugo Book's first value), else its place in the group's
-    ``items`` (Hextra's ``{{< tabs items="A,B" >}}``); "" when it has none."""
+    Docsy's ``header`` or first value, Hugo Book's first value, Poison's ``tabName``), else its
+    place in the group's ``items`` (Hextra's ``{{< tabs items="A,B" >}}``); "" when it has
+    none."""
     own = next((tag.get(name) for name in _TAB_LABELS if tag.get(name)), None)
     if own or tag.positional:
         return own or tag.positional[0]
@@ -125,17 +135,33 @@ def qr(tag: Tag, content: str) -> str:
     return f"[{escape(text)}]({url_in_markdown(url)})" if url else escape(text)
 
 
-def left_out(tag: Tag, context: TagContext, what: str = "the shortcode") -> Output:
-    """What a theme's shortcode without content becomes: a link, when it names a web address
-    (Hextra's ``card``, a ``link`` or ``href``) with its ``title`` as the text; its text, when
-    a parameter holds it (``content``, ``text``: Markdown, as themes render it); else nothing."""
+def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
+             place: Callable[[str], str] = str) -> Output:
+    """What a theme's shortcode without content becomes: its image, when it names an image
+    file (LoveIt's and FixIt's ``image``, PaperMod's ``inTextImg``, a site's ``img`` or image
+    include; ``place`` says where the file is from how it is written); a link, when it names a
+    web address (Hextra's ``card``, a ``link`` or ``href``) with its ``content`` or ``title``
+    as the text; its text, when a parameter holds it (``content``, ``text``: Markdown, as
+    themes render it); else nothing."""
     if tag.name in FURNITURE:
         return Output("", warning=warning(tag, False, what=what))
+    image = next((value.strip() for value in (*(tag.get(key) for key in _IMAGE_KEYS),
+                                              *tag.named.values(), *tag.positional[:1])
+                  if value and _IMAGE_FILE.search(value.strip())), None)
+    if image:
+        by_position = tag.positional[:1] == (image,)  # LoveIt's {{< image "x.jpg" "alt" >}}
+        values = {"src": place(image), "alt": tag.get("alt", 1 if by_position else None),
+                  "caption": tag.get("caption") or tag.get("title"),
+                  "width": tag.get("width"), "height": tag.get("height")}
+        shown = figure(replace(tag, name="figure", positional=(), named={
+            key: value for key, value in values.items() if value}), context)
+        return replace(shown, warning=warning(tag, False, shown="image", what=what))
     url = _address(tag, context)
     if url:
-        text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), url)
-        return Output(f"[{escape(text)}]({url_in_markdown(url)})",
-                      warning=warning(tag, False, shown="link", what=what))
+        text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), None) or \
+            (tag.get("content", 1) if tag.name == LINK else None) or url
+        return Output(f"[{escape(text)}]({url_in_markdown(url)})", warning=None
+                      if tag.name == LINK else warning(tag, False, shown="link", what=what))
     text = next((tag.get(name) for name in _TEXTS if tag.get(name)), None)
     if text:
         return Output(inline_markdown(text)[0], warning=warning(tag, False, shown="text",
@@ -164,7 +190,7 @@ def _address(tag: Tag, context: TagContext) -> str | None:
     """The web address a theme's shortcode names, made absolute for a ``relref``."""
     if tag.get("relref"):
         return context.link_url("relref", tag.get("relref").partition("#")[0].strip())
-    named = tag.get("href") or tag.get("link") or tag.get("url")
+    named = tag.get("href", 0 if tag.name == LINK else None) or tag.get("link") or tag.get("url")
     return web_url(named, mail=True) if named else None
 
 
@@ -175,6 +201,8 @@ def warning(tag: Tag, enclosing: bool, shown: str = "",
     left out unreported. ``what`` it is: "the shortcode", "the Zola shortcode", "the tag"."""
     name, quoted = tag.name, tag.quoted()
     if name in TAB_GROUPS or name in TABS or name in BUTTONS or name in LINKS:
+        return None
+    if enclosing and re.sub(r"[-_]", "", name.lower()) in RAW:
         return None
     if name in SOURCES:
         kind, verb = SOURCES[name]
