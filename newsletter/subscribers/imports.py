@@ -237,9 +237,12 @@ def row_cells(record: Record) -> list[str]:
 
 def _read_export(path: Path, label: str, header: list[str], records: Iterable[Record],
                  format_: ExportFormat) -> Iterator[Subscriber | SubscriberError]:
+    blank = dict.fromkeys(header, "")
     for record in _whole(records, label):
         # A row cut short (a download stopped mid-row) has every column, empty past its end.
-        values = dict.fromkeys(header, "") | dict(zip(header, row_cells(record)))
+        cells = row_cells(record)
+        values = dict(zip(header, cells)) if len(cells) >= len(header) else \
+            blank | dict(zip(header, cells))
         where = f"{label}:{record.line}"
         try:
             reading = format_.read(values, path.name)

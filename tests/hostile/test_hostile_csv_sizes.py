@@ -74,3 +74,33 @@ def test_the_cap_is_real(giant):
     result = subprocess.run([sys.executable, "-c", f"open({str(giant)!r}).read()"],
                             capture_output=True, text=True, preexec_fn=cap_memory, timeout=60)
     assert "MemoryError" in result.stderr
+
+
+WIDE_ROWS = 20_000
+CPU_SECONDS = 30  # the command takes a few; each short row once cost the header's width
+
+
+def cap_cpu() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+@pytest.mark.parametrize("command", ["import", "check"])
+def test_a_header_of_a_hundred_thousand_empty_columns_costs_its_rows_not_their_product(
+        site, tmp_path, command):
+    """A header within the line cap can still name 99,990 columns (a spreadsheet saved with
+    its whole width, or a file made to hurt). Each shorter row filled in every missing column:
+    20,000 rows took 110 s of CPU, and a 10 MB file an hour. Capped at 30 s of CPU here."""
+    wide = tmp_path / "wide.csv"
+    wide.write_text("email" + "," * 99_990 + "\n"
+                    + "".join(f"w{n}@example.com\n" for n in range(WIDE_ROWS)), encoding="utf-8")
+    if command == "check":
+        wide = wide.rename(site / "subscribers" / "wide.csv")
+        result = run_cli(site, "subscribers", "check", preexec_fn=cap_cpu)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == f"{WIDE_ROWS + 5} reader(s) in 2 file(s), no problems\n"
+        return
+    result = run_cli(site, "subscribers", "import", str(wide), preexec_fn=cap_cpu)
+    assert result.returncode == 0, result.stderr
+    assert f"added {WIDE_ROWS}," in result.stdout
+    header = (site / "subscribers" / "subscribers.csv").read_text().splitlines()[0]
+    assert header == "email,name,status,tags,subscribed_at"
