@@ -96,7 +96,8 @@ def test_export_onto_the_list_or_into_a_missing_folder_is_one_line_and_changes_n
     result = run_cli(site, "subscribers", "export", "--out", str(missing))
     assert result.returncode == 2
     assert result.stderr == (f"error: {missing}: cannot be written (No such file or directory); "
-                             "check that its folder exists and may be written\n")
+                             "check that its folder exists and may be written and that the "
+                             "disk has room; no file was changed\n")
 
 
 def test_check_lists_every_problem_and_exits_2(site):

@@ -181,6 +181,7 @@ def export(site, status: str | None, out: Path | None) -> None:
     """Write the list as one CSV (one row per reader, normalised addresses)."""
     from newsletter.errors import SubscriberError
     from newsletter.subscribers import export_readers
+    from newsletter.subscribers.csv_file import replacing
 
     store = _store(site)
     problems: list[SubscriberError] = []
@@ -191,13 +192,19 @@ def export(site, status: str | None, out: Path | None) -> None:
     if out.resolve().parent == site.settings.subscribers_dir.resolve():  # it would empty a file
         raise SubscriberError("the export would land among the subscriber files, read as the "
                               "list", where=str(out), hint="write it outside subscribers/")
+    # A file takes its place once whole: an export cut short (a full disk) is no file that
+    # looks like the list, and an earlier export there is kept. A device or a pipe is written.
+    writing = out.open("w", encoding="utf-8", newline="") if out.exists() and \
+        not out.is_file() else replacing(out)
     try:
-        stream = out.open("w", encoding="utf-8", newline="")
+        with writing as stream:
+            written = export_readers(store, stream, status, problems)
     except OSError as exc:
+        if exc.filename not in (None, str(out)):
+            raise
         raise SubscriberError(f"cannot be written ({exc.strerror})", where=str(out),
-                              hint="check that its folder exists and may be written") from None
-    with stream:
-        written = export_readers(store, stream, status, problems)
+                              hint="check that its folder exists and may be written and that "
+                                   "the disk has room; no file was changed") from None
     click.echo(f"wrote {written} reader(s) to {out}", err=True)
     _warn_problems(problems)
 

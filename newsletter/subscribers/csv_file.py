@@ -12,9 +12,10 @@ import csv
 import io
 import os
 import tempfile
+from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TextIO
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_encoding import not_utf8
@@ -231,9 +232,17 @@ def _whole(records: Iterator[Record], label: str) -> Iterator[Record]:
 
 
 def write_atomically(path: Path, chunks: Iterable[str]) -> None:
-    """Replace ``path`` with the text of ``chunks``: temp file in the same folder, fsync,
-    rename, fsync folder."""
+    """Replace ``path`` with the text of ``chunks`` (see :func:`replacing`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(path) as handle:
+        handle.writelines(chunks)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[TextIO]:
+    """A text file that takes ``path``'s place once written whole: temp file in the same
+    folder, fsync, rename, fsync folder. Until then, and whatever stops the writing (a full
+    disk), ``path`` stays as it was and the temp file goes; an OSError names ``path``."""
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     # The suffix keeps a leftover temp file (after a crash) out of subscribers/*.csv.
     try:
@@ -242,7 +251,7 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
         raise OSError(error.errno, error.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.writelines(chunks)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
