@@ -101,6 +101,9 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
     """
     path = Path(path)
     if not path.is_file():
+        if path.exists():  # a device (a link to /dev/zero) or a pipe: no export to read
+            raise SubscriberError("not a file (a device, a pipe or a folder)", where=str(path),
+                                  hint="save the export as a file and import that")
         raise SubscriberError("no such file", where=str(path), hint="check the path")
     summary = ImportSummary()
     if isinstance(store, PostgresStore):  # staged and merged in one transaction there
