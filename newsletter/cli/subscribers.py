@@ -104,11 +104,12 @@ def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -
 @pass_site
 def remove(site, email: str) -> None:
     """Unsubscribe a reader (their row stays, so they are never imported again); an address
-    not on the list is recorded as unsubscribed, so no import adds it."""
-    from newsletter.addresses import normalise_address
+    not on the list is recorded as unsubscribed, so no import adds it. EMAIL may be written
+    as a mail client writes it ("Ann <ann@example.org>", mailto:), as add takes it."""
+    from newsletter.addresses import bare_address, normalise_address
     from newsletter.subscribers import Status
 
-    address = normalise_address(email)
+    address = normalise_address(bare_address(email)[0])
     store = _store(site)
     listed = store.is_listed(address)
     if store.set_status(address, Status.UNSUBSCRIBED, reason="subscribers remove"):
