@@ -8,7 +8,6 @@ whole file, old or new.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
@@ -24,6 +23,7 @@ from newsletter.subscribers.csv_format import (
     MAX_LINE,
     Layout,
     Record,
+    RowEncoder,
     line_too_long,
     parse_csv,
 )
@@ -50,9 +50,7 @@ class CsvFile:
         self.dropped = False  # records were removed (`subscribers prune`)
         self._positions: dict[str, int] = {}  # column -> position, as new_record looks them up
         self._appended: Iterable[dict[str, str]] = ()  # records added as the file is written
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, delimiter=layout.delimiter,
-                                  lineterminator=layout.newline)
+        self._encode_row = RowEncoder(layout.delimiter, layout.newline)
 
     @classmethod
     def load(cls, path: Path, label: str | None = None) -> CsvFile:
@@ -201,13 +199,7 @@ class CsvFile:
             yield last
 
     def _encode(self, cells: list[str]) -> str:
-        if not cells:
-            return ""
-        buffer = self._buffer
-        buffer.seek(0)
-        buffer.truncate()
-        self._writer.writerow(cells)
-        return buffer.getvalue()
+        return self._encode_row(cells) if cells else ""
 
     def save(self) -> None:
         """Write the file atomically if anything changed."""

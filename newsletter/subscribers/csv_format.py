@@ -9,6 +9,7 @@ change byte for byte (same delimiter, line ending, BOM, header and unknown colum
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from itertools import chain
@@ -84,6 +85,25 @@ def column_names(header: list[str]) -> list[str]:
             lowered = "email"
         names.append(lowered if lowered in COLUMNS else name)
     return names
+
+
+class RowEncoder:
+    """One CSV record as text, ending in ``newline``. A cell holding a line break is quoted,
+    a lone carriage return too: Python's csv.writer quotes only the characters of its own line
+    terminator, so with "\\n" a name holding "\\r" was written bare, and read back as two rows
+    (the reader's status left on the second)."""
+
+    def __init__(self, delimiter: str = ",", newline: str = "\n"):
+        self.newline = newline
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\r\n")
+
+    def __call__(self, cells: Iterable[str]) -> str:
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow(cells)
+        return buffer.getvalue()[:-2] + self.newline
 
 
 def sniff_delimiter(line: str) -> str:

@@ -7,7 +7,7 @@ import json
 import tempfile
 from typing import TYPE_CHECKING, TextIO
 
-from newsletter.subscribers.csv_format import COLUMNS
+from newsletter.subscribers.csv_format import COLUMNS, RowEncoder
 from newsletter.subscribers.rows import Status
 
 if TYPE_CHECKING:
@@ -47,12 +47,12 @@ def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str 
                 written += 1
         if problems is not None:
             problems.extend(found)
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow([text(cell) for cell in (*COLUMNS, *extra)])
+        encode = RowEncoder()
+        stream.write(encode([text(cell) for cell in (*COLUMNS, *extra)]))
         spool.seek(0)
         for *cells, extras in csv.reader(spool):
             values = json.loads(extras) if extras else {}
-            writer.writerow([*cells, *(text(values.get(name, "")) for name in extra)])
+            stream.write(encode([*cells, *(text(values.get(name, "")) for name in extra)]))
     return written
 
 

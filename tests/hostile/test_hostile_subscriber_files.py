@@ -107,3 +107,19 @@ def test_what_is_no_csv_file_is_named_for_what_it_is(site, tmp_path, kind):
     assert result.exit_code == 2
     assert result.stderr == f"error: {path}: {NOT_CSV[kind]}\n"
     assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+
+
+def test_a_carriage_return_in_a_cell_stays_in_its_row_and_a_leaver_stays_left(site, tmp_path):
+    """Before: Python's csv writer quotes only its own line terminator ("\\n"), so a name
+    holding a lone "\\r" (an old Mac file, a form) was written bare into subscribers.csv and
+    read back as two rows: the leaver's row lost its status and was mailed as active, and
+    `subscribers export` broke the same way."""
+    export = tmp_path / "leavers.csv"
+    export.write_bytes(b'email,name,status\r\ncr@example.com,"Left\rHere",unsubscribed\r\n')
+    assert invoke(site, "subscribers", "import", str(export)).exit_code == 0
+    listed = invoke(site, "subscribers", "list").stdout
+    assert "cr@example.com\tLeft\\rHere\tunsubscribed\t\n" in listed
+    checked = invoke(site, "subscribers", "check")
+    assert checked.exit_code == 0, checked.stdout
+    exported = invoke(site, "subscribers", "export").stdout_bytes
+    assert b'cr@example.com,"Left\rHere",unsubscribed,' in exported
