@@ -228,6 +228,11 @@ LISTS = [
      "Email subscription"),
     ("email,name,Is Subscribed\nw1@example.com,W,FALSE\n", "Is Subscribed"),
     ("email,Subscribed to newsletter\nw1@example.com,no\n", "Subscribed to newsletter"),
+    # A form's answers (Google Forms' sheet): the consent question is the column; its "No"
+    # was imported as an active reader
+    ("Timestamp,Email Address,Name,Do you want to receive our newsletter?\n"
+     "2024/05/01 10:00:00,w1@example.com,W,No\n", "Do you want to receive our newsletter?"),
+    ("email,name,I agree to receive emails\nw1@example.com,W,\n", "I agree to receive emails"),
 ]
 
 
