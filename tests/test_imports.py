@@ -345,6 +345,23 @@ def test_lists_of_leavers_named_as_people_name_them_never_make_anyone_active(sit
         names.values())
 
 
+def test_an_import_says_when_the_files_name_alone_made_its_readers_leave(site, tmp_path):
+    """Before: a list tidied in a spreadsheet and saved as 'list_cleaned.csv' made everyone in
+    it bounced (Mailchimp's word for bounced addresses), readers active here too, and the
+    summary said 'bounced 3' and 'updated 2' without a word of why."""
+    path = write_export(tmp_path, "list_cleaned.csv", "email",
+                        ["ada@example.com", "grace@example.org", "tidy@example.com"])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        "added 1, updated 2, unchanged 0, skipped 0, invalid 0",
+        "3 reader(s) taken as bounced: the file's name says so (no column does); if they are "
+        "readers, not leavers, rename the file before importing it"]
+    tidied = write_export(tmp_path, "tidied.csv", "email,status",
+                          ["tidy@example.com,unsubscribed"])
+    assert "the file's name" not in invoke(site, "subscribers", "import", str(tidied)).output
+
+
 MAILCHIMP_CONTACTS = {  # header, and a row around its address and Email Marketing status
     "audience export": (f"{MAILCHIMP_COMMON},Email Marketing,LAST_CHANGED,LEID,EUID,TAGS",
                         "{address},,,2,2023-01-05 10:00:00,,2023-01-05 10:01:00,,,,,,,,,"

@@ -168,6 +168,10 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
     click.echo(f"added {summary.added}, updated {summary.updated}, "
                f"unchanged {summary.unchanged}, skipped {summary.skipped}, "
                f"invalid {len(summary.problems)}")
+    if summary.by_name:  # why they left, which no column of the file says
+        click.echo(f"{summary.by_name} reader(s) taken as {summary.name_status}: the file's "
+                   "name says so (no column does); if they are readers, not leavers, rename "
+                   "the file before importing it")
     if summary.skipped and not resubscribe:
         click.echo(f"{summary.skipped} reader(s) unsubscribed, bounced or complained here and "
                    "were left so; --resubscribe only with their consent")

@@ -76,6 +76,8 @@ class ImportSummary:
     unchanged: int = 0  # already listed as the file says (or listed twice in the file)
     skipped: int = 0  # unsubscribed, bounced or complained here, active in the file
     problems: list[SubscriberError] = field(default_factory=list)  # invalid rows of the file
+    by_name: int = 0  # rows whose status the file's name gave (no status column said it)
+    name_status: str = ""  # that status
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,7 @@ def _read(path: Path, options: ImportOptions,
         else:
             if named is not None and not row.values.get("status"):
                 row.values["status"] = named  # "list-unsubscribed.csv": nobody in it is active
+                summary.by_name, summary.name_status = summary.by_name + 1, named.value
             _check_our_status(row, label)
         try:
             yield row.to_subscriber()
