@@ -185,8 +185,7 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
 def export(site, status: str | None, out: Path | None) -> None:
     """Write the list as one CSV (one row per reader, normalised addresses)."""
     from newsletter.errors import SubscriberError
-    from newsletter.subscribers import export_readers
-    from newsletter.subscribers.csv_file import replacing
+    from newsletter.subscribers import export_file, export_readers
 
     store = _store(site)
     problems: list[SubscriberError] = []
@@ -197,13 +196,8 @@ def export(site, status: str | None, out: Path | None) -> None:
     if out.resolve().parent == site.settings.subscribers_dir.resolve():  # it would empty a file
         raise SubscriberError("the export would land among the subscriber files, read as the "
                               "list", where=str(out), hint="write it outside subscribers/")
-    # A file takes its place once whole: an export cut short (a full disk) is no file that
-    # looks like the list, and an earlier export there is kept. A device or a pipe is written.
-    writing = out.open("w", encoding="utf-8", newline="") if out.exists() and \
-        not out.is_file() else replacing(out)
     try:
-        with writing as stream:
-            written = export_readers(store, stream, status, problems)
+        written = export_file(store, out, status, problems)
     except OSError as exc:
         if exc.filename not in (None, str(out)):
             raise
