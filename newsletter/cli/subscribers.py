@@ -161,13 +161,16 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
                               adding=adding)
     for problem in summary.problems:
         click.echo(f"not imported: {problem.where}: {problem.message}", err=True)
+    if summary.invalid > len(summary.problems):
+        click.echo(f"not imported: {summary.invalid - len(summary.problems)} more invalid "
+                   "row(s)", err=True)
     arrived = ", ".join(f"{status} {summary.arrived[status]}" for status in STATUSES
                         if summary.arrived[status])
     click.echo(f"{file.name}: {summary.source}, {sum(summary.arrived.values())} reader(s)"
                f"{': ' + arrived if arrived else ''}")
     click.echo(f"added {summary.added}, updated {summary.updated}, "
                f"unchanged {summary.unchanged}, skipped {summary.skipped}, "
-               f"invalid {len(summary.problems)}")
+               f"invalid {summary.invalid}")
     if summary.by_name:  # why they left, which no column of the file says
         click.echo(f"{summary.by_name} reader(s) taken as {summary.name_status}: the file's "
                    "name says so (no column does); if they are readers, not leavers, rename "

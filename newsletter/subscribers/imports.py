@@ -53,6 +53,7 @@ from newsletter.subscribers.rows import (
     PlainRows,
     Row,
     Subscriber,
+    light,
     nul_problem,
     row_values,
 )
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
 
 OURS = "newsletter"
+SHOWN = 1000  # invalid rows an import names; the rest are counted
 OUR_TITLE = "newsletter subscriber file"
 
 
@@ -75,7 +77,8 @@ class ImportSummary:
     updated: int = 0  # status, name or tags changed
     unchanged: int = 0  # already listed as the file says (or listed twice in the file)
     skipped: int = 0  # unsubscribed, bounced or complained here, active in the file
-    problems: list[SubscriberError] = field(default_factory=list)  # invalid rows of the file
+    problems: list[SubscriberError] = field(default_factory=list)  # the first invalid rows
+    invalid: int = 0  # rows not imported because they are not valid
     by_name: int = 0  # rows whose status the file's name gave (no status column said it)
     name_status: str = ""  # that status
 
@@ -143,7 +146,9 @@ def _valid(path: Path, options: ImportOptions, summary: ImportSummary) -> Iterat
         if not isinstance(item, SubscriberError):
             item = nul_problem(item, str(path)) or item
         if isinstance(item, SubscriberError):
-            summary.problems.append(item)
+            summary.invalid += 1  # the first SHOWN kept to be shown: a file may hold millions
+            if len(summary.problems) < SHOWN:
+                summary.problems.append(light(item))
             continue
         summary.arrived[item.status] += 1
         yield item
