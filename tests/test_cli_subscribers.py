@@ -57,6 +57,17 @@ def test_add_takes_an_address_as_a_mail_client_writes_it_with_its_name(site):
     assert "jo@example.org\tJo Lee\tactive" in listed
 
 
+def test_remove_takes_an_address_as_a_mail_client_writes_it_as_add_does(site):
+    """Before: a leaver's address copied from their email ('Ada <ada@example.com>') or a
+    mailto: link was 'not a valid address', and they stayed on the list."""
+    assert invoke(site, "subscribers", "remove", "Ada Lovelace <ada@example.com>").output == \
+        "unsubscribed ada@example.com\n"
+    assert invoke(site, "subscribers", "remove", "mailto:grace@example.org").output == \
+        "unsubscribed grace@example.org\n"
+    listed = invoke(site, "subscribers", "list", "--status", "unsubscribed").output
+    assert "ada@example.com\t" in listed and "grace@example.org\t" in listed
+
+
 def test_a_bad_address_is_a_one_line_error(site):
     result = invoke(site, "subscribers", "add", "nobody@")
     assert result.exit_code == 2
@@ -96,7 +107,8 @@ def test_export_onto_the_list_or_into_a_missing_folder_is_one_line_and_changes_n
     result = run_cli(site, "subscribers", "export", "--out", str(missing))
     assert result.returncode == 2
     assert result.stderr == (f"error: {missing}: cannot be written (No such file or directory); "
-                             "check that its folder exists and may be written\n")
+                             "check that its folder exists and may be written and that the "
+                             "disk has room; no file was changed\n")
 
 
 def test_check_lists_every_problem_and_exits_2(site):

@@ -90,6 +90,18 @@ def test_add_of_a_listed_reader_with_tags_adds_the_tags_it_lacks(store_site):
     assert _tags_of(store_site, "alan@example.com") == "founding,returning"
 
 
+def test_a_tag_the_reader_has_in_another_case_is_not_added_again(store_site, tmp_path):
+    """Before: importing 'Founding' for a reader tagged 'founding' gave 'founding,Founding',
+    one tag to `send --tag`, which ignores case, but two in the list and its export."""
+    incoming = tmp_path / "tags.csv"
+    incoming.write_text('email,tags\nada@example.com,"Founding, New, new"\n')
+    result = invoke(store_site, "subscribers", "import", str(incoming))
+    assert "updated 1," in result.output
+    assert _tags_of(store_site, "ada@example.com") == "founding,New"
+    again = invoke(store_site, "subscribers", "add", "ada@example.com", "--tag", "NEW")
+    assert again.output == "ada@example.com is already subscribed\n"
+
+
 def test_remove_of_a_reader_who_bounced_does_not_call_them_unsubscribed(store_site):
     import os
 

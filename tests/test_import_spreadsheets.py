@@ -107,3 +107,19 @@ def test_addresses_written_with_a_display_name_or_mailto_are_the_readers_they_na
     assert readers["nia@example.com"] == ("Nia, N.", "active")
     assert readers["ola@example.com"] == ("Ola", "active")
     assert readers["pia@example.com"] == ("Pia", "active")
+
+
+def test_a_spreadsheets_empty_columns_at_the_right_do_not_join_the_list(site, tmp_path):
+    """Before: the header of subscribers.csv took an empty column (`...,subscribed_at,`) from
+    an export whose rows end in empty cells, and `subscribers export` wrote it out; a cell
+    under no name that holds something is kept, as `columnN`."""
+    export = tmp_path / "from-a-sheet.csv"
+    export.write_text("Email,Name,,,\r\n,,,,\r\nsam@example.org,Sam,,,\r\n"
+                      "lee@example.org,Lee,,note,\r\n", encoding="utf-8")
+    assert invoke(site, "subscribers", "import", str(export)).exit_code == 0
+    header = (site / "subscribers" / "subscribers.csv").read_text().splitlines()[0]
+    assert header == "email,name,status,tags,subscribed_at,column4"
+    exported = invoke(site, "subscribers", "export").stdout.splitlines()
+    assert exported[0] == header
+    assert exported[-1].startswith("lee@example.org,Lee,active,,") and \
+        exported[-1].endswith(",note")

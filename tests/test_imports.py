@@ -228,6 +228,11 @@ LISTS = [
      "Email subscription"),
     ("email,name,Is Subscribed\nw1@example.com,W,FALSE\n", "Is Subscribed"),
     ("email,Subscribed to newsletter\nw1@example.com,no\n", "Subscribed to newsletter"),
+    # A form's answers (Google Forms' sheet): the consent question is the column; its "No"
+    # was imported as an active reader
+    ("Timestamp,Email Address,Name,Do you want to receive our newsletter?\n"
+     "2024/05/01 10:00:00,w1@example.com,W,No\n", "Do you want to receive our newsletter?"),
+    ("email,name,I agree to receive emails\nw1@example.com,W,\n", "I agree to receive emails"),
 ]
 
 
@@ -338,6 +343,23 @@ def test_lists_of_leavers_named_as_people_name_them_never_make_anyone_active(sit
     listed = statuses(site)
     assert [listed[f"left{number}@example.com"] for number in range(len(names))] == list(
         names.values())
+
+
+def test_an_import_says_when_the_files_name_alone_made_its_readers_leave(site, tmp_path):
+    """Before: a list tidied in a spreadsheet and saved as 'list_cleaned.csv' made everyone in
+    it bounced (Mailchimp's word for bounced addresses), readers active here too, and the
+    summary said 'bounced 3' and 'updated 2' without a word of why."""
+    path = write_export(tmp_path, "list_cleaned.csv", "email",
+                        ["ada@example.com", "grace@example.org", "tidy@example.com"])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        "added 1, updated 2, unchanged 0, skipped 0, invalid 0",
+        "3 reader(s) taken as bounced: the file's name says so (no column does); if they are "
+        "readers, not leavers, rename the file before importing it"]
+    tidied = write_export(tmp_path, "tidied.csv", "email,status",
+                          ["tidy@example.com,unsubscribed"])
+    assert "the file's name" not in invoke(site, "subscribers", "import", str(tidied)).output
 
 
 MAILCHIMP_CONTACTS = {  # header, and a row around its address and Email Marketing status

@@ -104,11 +104,12 @@ def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -
 @pass_site
 def remove(site, email: str) -> None:
     """Unsubscribe a reader (their row stays, so they are never imported again); an address
-    not on the list is recorded as unsubscribed, so no import adds it."""
-    from newsletter.addresses import normalise_address
+    not on the list is recorded as unsubscribed, so no import adds it. EMAIL may be written
+    as a mail client writes it ("Ann <ann@example.org>", mailto:), as add takes it."""
+    from newsletter.addresses import bare_address, normalise_address
     from newsletter.subscribers import Status
 
-    address = normalise_address(email)
+    address = normalise_address(bare_address(email)[0])
     store = _store(site)
     listed = store.is_listed(address)
     if store.set_status(address, Status.UNSUBSCRIBED, reason="subscribers remove"):
@@ -160,13 +161,20 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
                               adding=adding)
     for problem in summary.problems:
         click.echo(f"not imported: {problem.where}: {problem.message}", err=True)
+    if summary.invalid > len(summary.problems):
+        click.echo(f"not imported: {summary.invalid - len(summary.problems)} more invalid "
+                   "row(s)", err=True)
     arrived = ", ".join(f"{status} {summary.arrived[status]}" for status in STATUSES
                         if summary.arrived[status])
     click.echo(f"{file.name}: {summary.source}, {sum(summary.arrived.values())} reader(s)"
                f"{': ' + arrived if arrived else ''}")
     click.echo(f"added {summary.added}, updated {summary.updated}, "
                f"unchanged {summary.unchanged}, skipped {summary.skipped}, "
-               f"invalid {len(summary.problems)}")
+               f"invalid {summary.invalid}")
+    if summary.by_name:  # why they left, which no column of the file says
+        click.echo(f"{summary.by_name} reader(s) taken as {summary.name_status}: the file's "
+                   "name says so (no column does); if they are readers, not leavers, rename "
+                   "the file before importing it")
     if summary.skipped and not resubscribe:
         click.echo(f"{summary.skipped} reader(s) unsubscribed, bounced or complained here and "
                    "were left so; --resubscribe only with their consent")
@@ -180,7 +188,7 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
 def export(site, status: str | None, out: Path | None) -> None:
     """Write the list as one CSV (one row per reader, normalised addresses)."""
     from newsletter.errors import SubscriberError
-    from newsletter.subscribers import export_readers
+    from newsletter.subscribers import export_file, export_readers
 
     store = _store(site)
     problems: list[SubscriberError] = []
@@ -192,12 +200,13 @@ def export(site, status: str | None, out: Path | None) -> None:
         raise SubscriberError("the export would land among the subscriber files, read as the "
                               "list", where=str(out), hint="write it outside subscribers/")
     try:
-        stream = out.open("w", encoding="utf-8", newline="")
+        written = export_file(store, out, status, problems)
     except OSError as exc:
+        if exc.filename not in (None, str(out)):
+            raise
         raise SubscriberError(f"cannot be written ({exc.strerror})", where=str(out),
-                              hint="check that its folder exists and may be written") from None
-    with stream:
-        written = export_readers(store, stream, status, problems)
+                              hint="check that its folder exists and may be written and that "
+                                   "the disk has room; no file was changed") from None
     click.echo(f"wrote {written} reader(s) to {out}", err=True)
     _warn_problems(problems)
 

@@ -9,7 +9,8 @@ from newsletter import on_first_use
 
 _ON_FIRST_USE = {"ACTIVE_AGAIN": "adding", "ADDED": "adding", "UPDATED": "adding",
                  "ListCopy": "copying", "copy_list": "copying", "spool_list_back": "copying",
-                 "refuse_own_list": "copying", "export_readers": "export",
+                 "refuse_own_list": "copying", "export_file": "export",
+                 "export_readers": "export",
                  "BackgroundFolder": "folding", "fold_journal": "folding",
                  "ImportOptions": "imports", "ImportSummary": "imports", "import_file": "imports",
                  "open_store": "interface", "ReaderStore": "interface",
@@ -29,7 +30,8 @@ __all__ = ["ACTIVE_AGAIN", "ADDED", "CONSENT_COLUMNS", "LEFT", "UPDATED", "Backg
            "apply_suppressions", "confirm_signup", "copy_list", "spool_list_back",
            "current_roster", "refuse_own_list",
            "left_since",
-           "export_readers", "fold_journal", "fresh_roster", "import_file", "open_store",
+           "export_file", "export_readers", "fold_journal", "fresh_roster", "import_file",
+           "open_store",
            "prune_unconfirmed", "record_signups", "record_suppressions"]
 
 __getattr__ = on_first_use(__name__, _ON_FIRST_USE)

@@ -26,7 +26,13 @@ def readd_refusal(address: str, status: str, where: str) -> SubscriberError:
 
 def with_details(name: str, tags: str, new_name: str, new_tags: Iterable[str]) -> tuple[str, str]:
     """A listed reader's (name, tags cell) once given more: a name only where none is listed,
-    new tags after theirs (the cell as it was when nothing is new)."""
+    new tags after theirs (the cell as it was when nothing is new). A tag is new unless the
+    reader has it in any case, as `send --tag` picks readers ("Founding" is "founding")."""
     listed = split_tags(tags)
-    extra = [tag for tag in dict.fromkeys(split_tags(",".join(new_tags))) if tag not in listed]
+    known = {tag.lower() for tag in listed}
+    extra = []
+    for tag in split_tags(",".join(new_tags)):
+        if tag.lower() not in known:
+            known.add(tag.lower())
+            extra.append(tag)
     return name or new_name, ",".join([*listed, *extra]) if extra else tags

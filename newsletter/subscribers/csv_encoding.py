@@ -16,19 +16,28 @@ from pathlib import Path
 from newsletter.errors import SubscriberError
 
 
+# The first bytes of a workbook: a zip file (.xlsx, .ods, .numbers), or the compound file of
+# Excel 97-2003 (.xls, which Excel still offers as "Excel 97-2003 Workbook").
+WORKBOOKS = ((b"PK\x03\x04", ".xlsx or .ods"), (b"\xd0\xcf\x11\xe0", ".xls"))
+
+
 def export_encoding(path: Path, label: str) -> str:
     """How a file handed to `import` is encoded: UTF-8, or UTF-16 (Excel's "Unicode Text",
     with a byte order mark or, from other tools, without one: every other byte of its ASCII
-    header is 0). A workbook (.xlsx, .ods: a zip file), a zip archive or JSON is refused by name."""
+    header is 0). A workbook, a zip or gzip archive or JSON is refused by name."""
     with path.open("rb") as handle:
         start = handle.read(4)
     if start.startswith(b"PK\x03\x04") and path.suffix.lower() == ".zip":
         raise SubscriberError("a zip archive, not CSV text", where=label,
                               hint="unzip it and import the .csv files inside (Mailchimp's "
                                    "export holds one per status)")
-    if start.startswith(b"PK\x03\x04"):
-        raise SubscriberError("a spreadsheet workbook (.xlsx or .ods), not CSV text", where=label,
+    workbook = next((kind for magic, kind in WORKBOOKS if start.startswith(magic)), None)
+    if workbook is not None:
+        raise SubscriberError(f"a spreadsheet workbook ({workbook}), not CSV text", where=label,
                               hint="open it in your spreadsheet and save it as 'CSV UTF-8'")
+    if start.startswith(b"\x1f\x8b"):
+        raise SubscriberError("a gzip archive, not CSV text", where=label,
+                              hint="unpack it (gunzip) and import the .csv file inside")
     if start.removeprefix(codecs.BOM_UTF8)[:1] in (b"[", b"{"):
         raise SubscriberError("JSON, not CSV text", where=label,
                               hint="export the subscribers as CSV from the service and import "

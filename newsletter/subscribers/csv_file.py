@@ -8,13 +8,13 @@ whole file, old or new.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
+from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TextIO
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_encoding import not_utf8
@@ -23,6 +23,7 @@ from newsletter.subscribers.csv_format import (
     MAX_LINE,
     Layout,
     Record,
+    RowEncoder,
     line_too_long,
     parse_csv,
 )
@@ -49,9 +50,7 @@ class CsvFile:
         self.dropped = False  # records were removed (`subscribers prune`)
         self._positions: dict[str, int] = {}  # column -> position, as new_record looks them up
         self._appended: Iterable[dict[str, str]] = ()  # records added as the file is written
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, delimiter=layout.delimiter,
-                                  lineterminator=layout.newline)
+        self._encode_row = RowEncoder(layout.delimiter, layout.newline)
 
     @classmethod
     def load(cls, path: Path, label: str | None = None) -> CsvFile:
@@ -200,13 +199,7 @@ class CsvFile:
             yield last
 
     def _encode(self, cells: list[str]) -> str:
-        if not cells:
-            return ""
-        buffer = self._buffer
-        buffer.seek(0)
-        buffer.truncate()
-        self._writer.writerow(cells)
-        return buffer.getvalue()
+        return self._encode_row(cells) if cells else ""
 
     def save(self) -> None:
         """Write the file atomically if anything changed."""
@@ -231,9 +224,17 @@ def _whole(records: Iterator[Record], label: str) -> Iterator[Record]:
 
 
 def write_atomically(path: Path, chunks: Iterable[str]) -> None:
-    """Replace ``path`` with the text of ``chunks``: temp file in the same folder, fsync,
-    rename, fsync folder."""
+    """Replace ``path`` with the text of ``chunks`` (see :func:`replacing`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(path) as handle:
+        handle.writelines(chunks)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[TextIO]:
+    """A text file that takes ``path``'s place once written whole: temp file in the same
+    folder, fsync, rename, fsync folder. Until then, and whatever stops the writing (a full
+    disk), ``path`` stays as it was and the temp file goes; an OSError names ``path``."""
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     # The suffix keeps a leftover temp file (after a crash) out of subscribers/*.csv.
     try:
@@ -242,7 +243,7 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
         raise OSError(error.errno, error.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.writelines(chunks)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)

@@ -9,6 +9,7 @@ change byte for byte (same delimiter, line ending, BOM, header and unknown colum
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from itertools import chain
@@ -84,6 +85,25 @@ def column_names(header: list[str]) -> list[str]:
             lowered = "email"
         names.append(lowered if lowered in COLUMNS else name)
     return names
+
+
+class RowEncoder:
+    """One CSV record as text, ending in ``newline``. A cell holding a line break is quoted,
+    a lone carriage return too: Python's csv.writer quotes only the characters of its own line
+    terminator, so with "\\n" a name holding "\\r" was written bare, and read back as two rows
+    (the reader's status left on the second)."""
+
+    def __init__(self, delimiter: str = ",", newline: str = "\n"):
+        self.newline = newline
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\r\n")
+
+    def __call__(self, cells: Iterable[str]) -> str:
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow(cells)
+        return buffer.getvalue()[:-2] + self.newline
 
 
 def sniff_delimiter(line: str) -> str:
@@ -252,25 +272,30 @@ def _guarded(path: str, records: Iterator[Record],
 def _read_layout(path: str, handle, keep_text: bool,
                  source: Path | None = None) -> tuple[Layout, Iterator[Record]]:
     layout = Layout()
+    # The lines above the header, as written: kept only for a rewrite (``keep_text``), since a
+    # file of a billion blank lines held a list of them all.
     skipped: list[str] = []
+    count = 0
     separator = None
     try:
         for text in handle:
-            if not skipped and text.startswith("\ufeff"):
+            if not count and text.startswith("\ufeff"):
                 layout.bom, text = True, text[1:]
             hint = _SEPARATOR_LINE.fullmatch(text.rstrip("\r\n")) if separator is None else None
             if hint:  # Excel's "sep=;" line: the separator, not a row
                 separator, layout.separator_line = hint.group(1), text
             elif text.strip():
                 break
-            skipped.append(text)
+            count += 1
+            if keep_text:
+                skipped.append(text)
         else:
             return layout, iter(())  # empty file: nothing to read
     except UnicodeDecodeError as exc:
         raise not_utf8(path, exc, source) from None
     layout.delimiter = separator or sniff_delimiter(text)
     layout.newline = "\r\n" if text.endswith("\r\n") else "\n"
-    records = _records(chain([text], handle), layout.delimiter, len(skipped) + 1, keep_text)
+    records = _records(chain([text], handle), layout.delimiter, count + 1, keep_text)
     try:
         first = next(records)
     except csv.Error as exc:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from newsletter.subscribers.csv_format import COLUMNS
+from newsletter.subscribers.csv_file import replacing
+from newsletter.subscribers.csv_format import COLUMNS, RowEncoder
 from newsletter.subscribers.rows import Status
 
 if TYPE_CHECKING:
@@ -47,13 +49,24 @@ def export_readers(store: SubscriberStore, stream: TextIO, status: Status | str 
                 written += 1
         if problems is not None:
             problems.extend(found)
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow([text(cell) for cell in (*COLUMNS, *extra)])
+        encode = RowEncoder()
+        stream.write(encode([text(cell) for cell in (*COLUMNS, *extra)]))
         spool.seek(0)
         for *cells, extras in csv.reader(spool):
             values = json.loads(extras) if extras else {}
-            writer.writerow([*cells, *(text(values.get(name, "")) for name in extra)])
+            stream.write(encode([*cells, *(text(values.get(name, "")) for name in extra)]))
     return written
+
+
+def export_file(store: SubscriberStore, path: Path, status: Status | str | None = None,
+                problems: list[SubscriberError] | None = None) -> int:
+    """:func:`export_readers` into ``path``, which the export takes the place of once whole:
+    one cut short (a full disk) is no file that looks like the list, and an earlier export
+    there is kept. A device or a pipe is written as it is."""
+    writing = path.open("w", encoding="utf-8", newline="") if path.exists() and \
+        not path.is_file() else replacing(path)
+    with writing as stream:
+        return export_readers(store, stream, status, problems)
 
 
 def as_text(cell: str) -> str:

@@ -46,8 +46,9 @@ class ListFolder:
 
     def files(self) -> list[Path]:
         """Every subscriber file, in name order; SubscriberError for a symbolic link among
-        them: reading one would take another file's lines (and show them in problems) as
-        readers, and the first write would replace the link with a copy of the list."""
+        them (reading one would take another file's lines, and show them in problems, as
+        readers; the first write would replace the link with a copy of the list) or anything
+        else that is no plain file."""
         found = sorted(self.directory.glob("*.csv")) if self.directory.is_dir() else []
         for path in found:
             if path.is_symlink():
@@ -55,6 +56,11 @@ class ListFolder:
                     "a symbolic link: the list is read and written only as plain files",
                     where=self.label(path), hint="put the file it points to in its place (or "
                                                  "link the whole subscribers folder)")
+            if not path.is_file():  # a named pipe waited forever for a writer to open it
+                raise SubscriberError(
+                    "not a file (a folder, a pipe or a device): the list is read only from "
+                    "plain files", where=self.label(path),
+                    hint="move it out of subscribers/ (or rename it without .csv)")
         return found
 
     def label(self, path: Path) -> str:

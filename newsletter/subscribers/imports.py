@@ -53,6 +53,7 @@ from newsletter.subscribers.rows import (
     PlainRows,
     Row,
     Subscriber,
+    light,
     nul_problem,
     row_values,
 )
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from newsletter.subscribers.store import SubscriberStore
 
 OURS = "newsletter"
+SHOWN = 1000  # invalid rows an import names; the rest are counted
 OUR_TITLE = "newsletter subscriber file"
 
 
@@ -75,7 +77,10 @@ class ImportSummary:
     updated: int = 0  # status, name or tags changed
     unchanged: int = 0  # already listed as the file says (or listed twice in the file)
     skipped: int = 0  # unsubscribed, bounced or complained here, active in the file
-    problems: list[SubscriberError] = field(default_factory=list)  # invalid rows of the file
+    problems: list[SubscriberError] = field(default_factory=list)  # the first invalid rows
+    invalid: int = 0  # rows not imported because they are not valid
+    by_name: int = 0  # rows whose status the file's name gave (no status column said it)
+    name_status: str = ""  # that status
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,9 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
     """
     path = Path(path)
     if not path.is_file():
+        if path.exists():  # a device (a link to /dev/zero) or a pipe: no export to read
+            raise SubscriberError("not a file (a device, a pipe or a folder)", where=str(path),
+                                  hint="save the export as a file and import that")
         raise SubscriberError("no such file", where=str(path), hint="check the path")
     summary = ImportSummary()
     if isinstance(store, PostgresStore):  # staged and merged in one transaction there
@@ -138,7 +146,9 @@ def _valid(path: Path, options: ImportOptions, summary: ImportSummary) -> Iterat
         if not isinstance(item, SubscriberError):
             item = nul_problem(item, str(path)) or item
         if isinstance(item, SubscriberError):
-            summary.problems.append(item)
+            summary.invalid += 1  # the first SHOWN kept to be shown: a file may hold millions
+            if len(summary.problems) < SHOWN:
+                summary.problems.append(light(item))
             continue
         summary.arrived[item.status] += 1
         yield item
@@ -200,6 +210,7 @@ def _read(path: Path, options: ImportOptions,
         else:
             if named is not None and not row.values.get("status"):
                 row.values["status"] = named  # "list-unsubscribed.csv": nobody in it is active
+                summary.by_name, summary.name_status = summary.by_name + 1, named.value
             _check_our_status(row, label)
         try:
             yield row.to_subscriber()
@@ -237,9 +248,12 @@ def row_cells(record: Record) -> list[str]:
 
 def _read_export(path: Path, label: str, header: list[str], records: Iterable[Record],
                  format_: ExportFormat) -> Iterator[Subscriber | SubscriberError]:
+    blank = dict.fromkeys(header, "")
     for record in _whole(records, label):
         # A row cut short (a download stopped mid-row) has every column, empty past its end.
-        values = dict.fromkeys(header, "") | dict(zip(header, row_cells(record)))
+        cells = row_cells(record)
+        values = dict(zip(header, cells)) if len(cells) >= len(header) else \
+            blank | dict(zip(header, cells))
         where = f"{label}:{record.line}"
         try:
             reading = format_.read(values, path.name)

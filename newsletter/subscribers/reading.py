@@ -27,6 +27,7 @@ from newsletter.subscribers.rows import (
     PlainRows,
     Row,
     Subscriber,
+    light,
     open_records,
     row_key,
     row_values,
@@ -197,7 +198,7 @@ def _readers(folder: ListFolder, opened: list[tuple[Path, TextIO]], listed: froz
                 subscriber = row.to_subscriber()
             except SubscriberError as error:
                 if problems is not None:
-                    problems.append(error)
+                    problems.append(light(error))
                 continue
         key = subscriber.key
         if key in listed:

@@ -37,6 +37,11 @@ _LEAVING_WORDS = re.compile(r"(^|_)(unsub[a-z]*|bounced?|(black|block)list(ed)?|
                             r"email_marketing|do_not_e?mail|(is|email|newsletter)_subscribed|"
                             r"subscribed_to)(_|$)")
 
+# A question asking for consent, as a form's column is named after it ("Do you want to receive
+# our newsletter?", "Subscribe to updates", "I agree to receive emails"): its "No" is no reader.
+_CONSENT_VERB = re.compile(r"(^|_)(receive|subscribe|sign_?up|join|agree|want|like)(_|$)")
+_CONSENT_OBJECT = re.compile(r"(^|_)(newsletters?|e_?mails?|mailings?|updates|news)(_|$)")
+
 
 # Words of a file name that say everyone in it left (Sendy's "<list>-unsubscribed.csv",
 # "-bounced", "-marked-as-spam", "-unconfirmed"; a list saved by hand as "unsubscribes.csv",
@@ -72,7 +77,8 @@ def status_like(column: str) -> bool:
     if name.endswith(("_url", "_link")):  # "Unsubscribe URL": a reader's link, not a status
         return False
     return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name))
-            or bool(_LEAVING_WORDS.search(name)))
+            or bool(_LEAVING_WORDS.search(name))
+            or bool(_CONSENT_VERB.search(name) and _CONSENT_OBJECT.search(name)))
 
 
 def foreign_list_file(file_name: str, label: str, layout: Layout) -> SubscriberError | None:

@@ -42,6 +42,7 @@ from newsletter.subscribers.rows import (
     Row,
     Status,
     Subscriber,
+    light,
     new_row,
     read_rows,
     row_key,
@@ -138,7 +139,7 @@ class SubscriberStore(ListFolder):
             try:
                 subscriber = row.to_subscriber()
             except SubscriberError as error:
-                problems.append(error)
+                problems.append(light(error))
                 continue
             readers.setdefault(subscriber.key, subscriber)
         result = [settle(reader) for reader in readers.values()]
@@ -161,7 +162,7 @@ class SubscriberStore(ListFolder):
             try:
                 subscriber = row.to_subscriber()
             except SubscriberError as error:
-                problems.append(error)
+                problems.append(light(error))
                 continue
             key = subscriber.key
             if repeats.may_repeat(row_key(row.email) or key) or key in journalled:

@@ -74,3 +74,65 @@ def test_the_cap_is_real(giant):
     result = subprocess.run([sys.executable, "-c", f"open({str(giant)!r}).read()"],
                             capture_output=True, text=True, preexec_fn=cap_memory, timeout=60)
     assert "MemoryError" in result.stderr
+
+
+WIDE_ROWS = 20_000
+CPU_SECONDS = 30  # the command takes a few; each short row once cost the header's width
+
+
+def cap_cpu() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+@pytest.mark.parametrize("command", ["import", "check"])
+def test_a_header_of_a_hundred_thousand_empty_columns_costs_its_rows_not_their_product(
+        site, tmp_path, command):
+    """A header within the line cap can still name 99,990 columns (a spreadsheet saved with
+    its whole width, or a file made to hurt). Each shorter row filled in every missing column:
+    20,000 rows took 110 s of CPU, and a 10 MB file an hour. Capped at 30 s of CPU here."""
+    wide = tmp_path / "wide.csv"
+    wide.write_text("email" + "," * 99_990 + "\n"
+                    + "".join(f"w{n}@example.com\n" for n in range(WIDE_ROWS)), encoding="utf-8")
+    if command == "check":
+        wide = wide.rename(site / "subscribers" / "wide.csv")
+        result = run_cli(site, "subscribers", "check", preexec_fn=cap_cpu)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == f"{WIDE_ROWS + 5} reader(s) in 2 file(s), no problems\n"
+        return
+    result = run_cli(site, "subscribers", "import", str(wide), preexec_fn=cap_cpu)
+    assert result.returncode == 0, result.stderr
+    assert f"added {WIDE_ROWS}," in result.stdout
+    header = (site / "subscribers" / "subscribers.csv").read_text().splitlines()[0]
+    assert header == "email,name,status,tags,subscribed_at"
+
+
+BLANK_LINES = 24_000_000
+
+
+def test_a_file_of_blank_lines_is_read_in_flat_memory(site, tmp_path):
+    """Before: every blank line above the header was kept in a list (8 bytes a line however
+    short: 24 MB of line breaks took 200 MB, a gigabyte of them more memory than a machine
+    has), only to be written back by a rewrite, which reads the file whole anyway."""
+    blank = tmp_path / "blank.csv"
+    with blank.open("w", encoding="utf-8") as handle:
+        for _ in range(BLANK_LINES // 1_000_000):
+            handle.write("\n" * 1_000_000)
+        handle.write("email\nafter.blanks@example.com\n")
+    result = run_capped(site, "subscribers", "import", str(blank))
+    blank.unlink()
+    assert result.returncode == 0, result.stderr
+    assert "added 1," in result.stdout
+
+
+def test_a_file_of_invalid_rows_is_counted_not_held(site, tmp_path):
+    """Before: each invalid row was kept with its frames and the address checker's error, 4 KB
+    a row, all printed: two million rows took 8.7 GB. Now the first thousand are named and the
+    rest counted, in flat memory (the subprocess is capped)."""
+    invalid = tmp_path / "invalid.csv"
+    invalid.write_text("email\n" + "not-an-address\n" * 200_000, encoding="utf-8")
+    result = run_capped(site, "subscribers", "import", str(invalid))
+    assert result.returncode == 0, result.stderr[-500:]
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1001 and lines[0].startswith(f"not imported: {invalid}:2: ")
+    assert lines[-1] == "not imported: 199000 more invalid row(s)"
+    assert "skipped 0, invalid 200000" in result.stdout

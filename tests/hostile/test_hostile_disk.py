@@ -78,6 +78,25 @@ def test_an_import_onto_a_full_disk_leaves_the_list_whole_and_no_partial_file(si
     assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
 
 
+def test_an_export_onto_a_full_disk_keeps_the_earlier_export_and_names_its_file(site, tmp_path):
+    """Before: the export was cut mid-row, over last week's whole one, and the error told to
+    check the site's folders. A file that looks like the list but lacks most of it is the
+    worst kind of backup."""
+    write_readers(site, 5000)
+    folder = tmp_path / "backups"
+    with tiny_disk(folder, 64):
+        (folder / "list.csv").write_text("email,name,status,tags,subscribed_at\n")
+        before = (folder / "list.csv").read_bytes()
+        result = invoke(site, "subscribers", "export", "--out", str(folder / "list.csv"))
+        assert result.exit_code == 2 and no_temp_files(folder)
+        assert (folder / "list.csv").read_bytes() == before
+        assert result.stderr == (f"error: {folder / 'list.csv'}: cannot be written (No space "
+                                 "left on device); check that its folder exists and may be "
+                                 "written and that the disk has room; no file was changed\n")
+        result = invoke(site, "subscribers", "export", "--out", str(folder / "new.csv"))
+        assert result.exit_code == 2 and not (folder / "new.csv").exists()
+
+
 def test_a_send_onto_a_full_state_folder_leaves_no_partial_file_to_eat_the_room(site):
     """The roster of readers a send builds in .newsletter/ was left as .roster.db.PID.tmp when
     the disk filled: a new one each run, each taking the room the next run needed."""

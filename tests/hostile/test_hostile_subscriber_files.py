@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import os
 import sqlite3
 
 import pytest
@@ -73,3 +75,51 @@ def test_terminal_escapes_and_line_breaks_in_a_name_do_not_reach_the_terminal(si
     assert "\x1b" not in result.output and "\r" not in result.output
     assert "mallory@example.com\t\\x1b]52;c;cm0gLXJmIH4=\\x07Mal\\r\\nlory\tactive\t" in (
         result.output.splitlines())
+
+
+NOT_CSV = {  # what is handed to import -> what the one line says it is
+    "a link to /dev/zero": ("not a file (a device, a pipe or a folder); save the export as a "
+                            "file and import that"),
+    "a named pipe": "not a file (a device, a pipe or a folder); save the export as a file and "
+                    "import that",
+    "an Excel 97-2003 workbook": ("a spreadsheet workbook (.xls), not CSV text; open it in your "
+                                  "spreadsheet and save it as 'CSV UTF-8'"),
+    "a gzipped export": "a gzip archive, not CSV text; unpack it (gunzip) and import the .csv "
+                        "file inside",
+}
+
+
+@pytest.mark.parametrize("kind", NOT_CSV, ids=NOT_CSV.keys())
+def test_what_is_no_csv_file_is_named_for_what_it_is(site, tmp_path, kind):
+    """Before: a link to /dev/zero or a pipe was 'no such file; check the path' (it is there),
+    and a .xls workbook 'not UTF-8 text (byte 0xd0)', which no saving as UTF-8 fixes."""
+    path = tmp_path / "members.csv"
+    if kind == "a link to /dev/zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "a named pipe":
+        os.mkfifo(path)
+    elif kind == "an Excel 97-2003 workbook":
+        path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
+    else:
+        path.write_bytes(gzip.compress(b"email\nzipped@example.com\n"))
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {path}: {NOT_CSV[kind]}\n"
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+
+
+def test_a_carriage_return_in_a_cell_stays_in_its_row_and_a_leaver_stays_left(site, tmp_path):
+    """Before: Python's csv writer quotes only its own line terminator ("\\n"), so a name
+    holding a lone "\\r" (an old Mac file, a form) was written bare into subscribers.csv and
+    read back as two rows: the leaver's row lost its status and was mailed as active, and
+    `subscribers export` broke the same way."""
+    export = tmp_path / "leavers.csv"
+    export.write_bytes(b'email,name,status\r\ncr@example.com,"Left\rHere",unsubscribed\r\n')
+    assert invoke(site, "subscribers", "import", str(export)).exit_code == 0
+    listed = invoke(site, "subscribers", "list").stdout
+    assert "cr@example.com\tLeft\\rHere\tunsubscribed\t\n" in listed
+    checked = invoke(site, "subscribers", "check")
+    assert checked.exit_code == 0, checked.stdout
+    exported = invoke(site, "subscribers", "export").stdout_bytes
+    assert b'cr@example.com,"Left\rHere",unsubscribed,' in exported

@@ -1,4 +1,4 @@
-"""Symbolic links among the subscriber files.
+"""Symbolic links, and other things that are no plain file, among the subscriber files.
 
 Before, a link in subscribers/ (say, added by a pull request) was read as a list: the lines of
 whatever it pointed at were shown in `subscribers check`'s problems (a credentials file's
@@ -10,7 +10,10 @@ the real file was never updated again.
 
 from __future__ import annotations
 
-from conftest import invoke
+import os
+
+import pytest
+from conftest import invoke, run_cli
 
 REFUSAL = ("error: subscribers/{name}: a symbolic link: the list is read and written only as "
            "plain files; put the file it points to in its place (or link the whole subscribers "
@@ -57,3 +60,22 @@ def test_a_linked_subscribers_folder_is_read_and_written_where_it_is(site, tmp_p
     assert result.exit_code == 0, result.output
     assert "ada@example.com,Ada Lovelace,unsubscribed" in (
         private / "subscribers.csv").read_text()
+
+
+@pytest.mark.parametrize("kind", ["a named pipe", "a folder"])
+def test_a_pipe_or_a_folder_named_csv_is_one_line_not_a_hang_or_a_traceback(site, kind):
+    """Before: a named pipe among the files made every command wait forever for a writer to
+    open it, and a folder named old.csv was an IsADirectoryError traceback."""
+    odd = site / "subscribers" / "old.csv"
+    if kind == "a named pipe":
+        os.mkfifo(odd)
+    else:
+        odd.mkdir()
+    for command in (("subscribers", "check"), ("subscribers", "add", "new@example.com")):
+        result = run_cli(site, *command, timeout=60)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == (
+            "error: subscribers/old.csv: not a file (a folder, a pipe or a device): the list is "
+            "read only from plain files; move it out of subscribers/ (or rename it without "
+            ".csv)\n")
+    assert "new@example.com" not in (site / "subscribers" / "subscribers.csv").read_text()
