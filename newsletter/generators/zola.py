@@ -13,13 +13,13 @@ folder's for an ``index.md``), slugged as Zola does (``[slugify] paths``, ``path
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from newsletter.generators.base import (Entry, Generator, Source, dated_name, join_url,
                                         path_id)
-from newsletter.generators.settings_files import SiteInfo, read_data, read_text, site_info
+from newsletter.generators.settings_files import (SiteInfo, parse_data, read_data, read_text,
+                                                   site_info)
 from newsletter.generators.slugs import ascii_slug
 
 
@@ -165,14 +165,14 @@ def _sections_of(path: Path, content: Path) -> list[Path]:
 
 
 def _front_matter(path: Path) -> dict[str, Any]:
-    text = read_text(path) or ""
-    if not text.startswith("+++"):
-        return {}
-    end = text.find("\n+++", 3)
-    try:
-        return tomllib.loads(text[3:end]) if end > 0 else {}
-    except (ValueError, RecursionError):
-        return {}
+    """A section's or page's front matter: TOML between ``+++`` lines, or YAML between ``---``
+    lines (Zola reads both, YAML as serde_yaml: 1.2's booleans)."""
+    text = (read_text(path) or "").lstrip()
+    for fence, suffix in (("+++", ".toml"), ("---", ".yaml")):
+        end = text.find(f"\n{fence}", 3) if text.startswith(fence) else -1
+        if end > 0:
+            return parse_data(text[3:end], suffix, yaml_1_2=True) or {}
+    return {}
 
 
 def _sorted_by_date(section: Path) -> bool:

@@ -1,0 +1,40 @@
+"""Blogs written in shapes their generators accept that the starters do not show: Zola's
+sections in YAML front matter, ... each read as the generator itself reads it."""
+
+from __future__ import annotations
+
+import json
+
+from generator_sites import write_files
+
+from conftest import invoke
+
+
+def listed(root) -> dict[str, dict]:
+    """`init`, then `posts --json` by file."""
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    result = invoke(root, "posts", "--json")
+    assert result.exit_code == 0, result.output
+    return {item["file"]: item for item in json.loads(result.stdout)}
+
+
+def test_a_zola_section_written_in_yaml_front_matter_holds_the_posts(tmp_path):
+    """Zola reads front matter between --- lines as YAML, sections' too: the blog section's
+    sort_by: date makes its pages the posts, and a draft there a draft, not a page."""
+    root = write_files(tmp_path / "fells", {
+        "config.toml": 'base_url = "https://fells.example.org"\ntitle = "Fells"\n',
+        "content/blog/_index.md": "---\ntitle: Blog\nsort_by: date\n---\n",
+        "content/blog/2024/_index.md": "---\ntransparent: true\nsort_by: date\n---\n",
+        "content/blog/2024/cairns.md": "---\ntitle: Cairns\ndate: 2024-04-10\n---\n\nStones.\n",
+        "content/blog/scree.md": "+++\ntitle = \"Scree\"\ndate = 2024-05-01\n+++\n\nLoose.\n",
+        "content/blog/wip.md": "---\ntitle: Later\ndate: 2024-05-02\ndraft: true\n---\n\nx\n",
+    })
+    posts = listed(root)
+    assert {file: (post["status"], post["url"]) for file, post in posts.items()
+            if not file.endswith("_index.md")} == {
+        "content/blog/2024/cairns.md": ("ready", "https://fells.example.org/blog/2024/cairns/"),
+        "content/blog/scree.md": ("ready", "https://fells.example.org/blog/scree/"),
+        "content/blog/wip.md": ("draft", "https://fells.example.org/blog/wip/"),
+    }
+    assert 'dirs = ["content/blog", "content/blog/2024"]' in (root / "newsletter.toml").read_text()
