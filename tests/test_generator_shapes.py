@@ -38,3 +38,23 @@ def test_a_zola_section_written_in_yaml_front_matter_holds_the_posts(tmp_path):
         "content/blog/wip.md": ("draft", "https://fells.example.org/blog/wip/"),
     }
     assert 'dirs = ["content/blog", "content/blog/2024"]' in (root / "newsletter.toml").read_text()
+
+
+MKDOCS_BLOG = ("site_name: Loom\nsite_url: https://loom.example.io/\n{extra}theme:\n"
+               "  name: material\nplugins:\n  - blog\n")
+
+
+def test_mkdocs_without_directory_urls_gives_posts_and_pages_html_addresses(tmp_path):
+    """mkdocs.org, use_directory_urls: false writes blog/2024/01/31/warp.md as
+    blog/2024/01/31/warp.html and about.md as about.html: a link ending in a slash is a 404."""
+    root = write_files(tmp_path / "loom", {
+        "mkdocs.yml": MKDOCS_BLOG.format(extra="use_directory_urls: false\n"),
+        "docs/about.md": "# About\n\nMe.\n",
+        "docs/blog/index.md": "# Blog\n",
+        "docs/blog/posts/warp.md": "---\ndate:\n  created: 2024-01-31\n---\n\n# Warp\n\nThreads.\n",
+    })
+    assert {file: (post["status"], post["url"]) for file, post in listed(root).items()} == {
+        "docs/blog/posts/warp.md": ("ready", "https://loom.example.io/blog/2024/01/31/warp.html"),
+        "docs/about.md": ("page", "https://loom.example.io/about.html"),
+        "docs/blog/index.md": ("page", "https://loom.example.io/blog/index.html"),
+    }
