@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from generator_sites import write_files
+from generator_sites import fill_in_settings, write_files
 
 from conftest import invoke
 
@@ -58,3 +58,28 @@ def test_mkdocs_without_directory_urls_gives_posts_and_pages_html_addresses(tmp_
         "docs/about.md": ("page", "https://loom.example.io/about.html"),
         "docs/blog/index.md": ("page", "https://loom.example.io/blog/index.html"),
     }
+
+
+def test_a_mkdocs_admonition_shows_as_a_quote_under_its_title(tmp_path):
+    """Material blogs turn on Python-Markdown's admonition extension (markdown_extensions:
+    - admonition) and write notes as '!!! tip "Title"' over an indented block: the email
+    shows a quote opening with the title in bold, never the '!!!' line as text."""
+    root = write_files(tmp_path / "loom", {
+        "mkdocs.yml": MKDOCS_BLOG.format(extra="markdown_extensions:\n  - admonition\n"
+                                               "  - toc:\n      permalink: true\n"),
+        "docs/blog/posts/warp.md": (
+            "---\ndate: 2024-01-31\n---\n\n# Warp\n\nThreads.\n\n"
+            '!!! tip "Before you start"\n    Count the ends twice.\n\n'
+            "!!! warning\n    - a list first\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "/blog/posts/warp")
+    assert result.exit_code == 0, result.output
+    text = (root / "preview/warp/email.txt").read_text()
+    html = (root / "preview/warp/email.html").read_text()
+    assert "!!!" not in text and "!!!" not in html
+    assert "> Before you start: Count the ends twice." in text
+    assert "<strong>Before you start:</strong> Count the ends twice.</p>" in html
+    assert "<strong>Warning:</strong></p>" in html and "a list first</li>" in html
+    assert html.count("<blockquote") == 2

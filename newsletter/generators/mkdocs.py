@@ -77,6 +77,15 @@ class MkDocs(Generator):
         return site_info(self.evidence, self.config.get("site_name"),
                          self.config.get("site_url"), None, language)
 
+    def markdown_options(self) -> dict[str, Any]:
+        """Admonitions (``!!! note``) when ``markdown_extensions`` turns them on."""
+        listed = self.config.get("markdown_extensions")
+        names = [name for item in listed if isinstance(item, (str, dict))
+                 for name in ([item] if isinstance(item, str) else item)] \
+            if isinstance(listed, list) else []
+        return {"admonitions": any(str(name).rpartition(".")[2] == "admonition"
+                                   for name in names)}
+
     @property
     def _docs(self) -> str:
         folder = self.config.get("docs_dir")

@@ -116,8 +116,8 @@ def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
         return commonmark.commonmark_html(source, dialect, written)
     # Given as instances: a name makes Markdown scan every installed package's entry points
     # (a fifth of a send's first render: 7 ms of CPU).
-    extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
-                  for name in MARKDOWN_EXTENSIONS]
+    names = MARKDOWN_EXTENSIONS + (("admonition",) if dialect.admonitions else ())
+    extensions = [import_module(f"markdown.extensions.{name}").makeExtension() for name in names]
     md = markdown.Markdown(extensions=extensions, output_format="html")
     check_source_work(source)
     return use_linear_inline(md, InlineBudget.for_source(source)).convert(source)
