@@ -83,3 +83,37 @@ def test_a_mkdocs_admonition_shows_as_a_quote_under_its_title(tmp_path):
     assert "<strong>Before you start:</strong> Count the ends twice.</p>" in html
     assert "<strong>Warning:</strong></p>" in html and "a list first</li>" in html
     assert html.count("<blockquote") == 2
+
+
+def nikola_post(title: str, slug: str, body: str) -> str:
+    return (f"<!--\n.. title: {title}\n.. slug: {slug}\n.. date: 2024-03-05 09:30:00 UTC\n"
+            f"-->\n\n{body}\n")
+
+
+def test_nikolas_magic_links_to_other_posts_lead_to_their_addresses(tmp_path):
+    """getnikola.com, path handlers: link://slug/egret and link://filename/posts/egret.md are
+    the egret post's address and link://root/ the site's; a reader's mail client cannot open
+    link:// at all. One naming no post is a problem at its line, as Nikola's build fails."""
+    root = write_files(tmp_path / "heron", {
+        "conf.py": ("# Nikola's settings\n"
+                    'BLOG_TITLE = "Heron"\nSITE_URL = "https://heron.example.org/"\n'
+                    'POSTS = (("posts/*.md", "posts", "post.tmpl"),)\n'),
+        "posts/egret.md": nikola_post("Egret", "egret", "White."),
+        "posts/heron.md": nikola_post("Heron", "heron", (
+            "See [the egret](link://slug/egret), [again](link://filename/posts/egret.md#legs)"
+            " and [home](link://root/).")),
+        "posts/lost.md": nikola_post("Lost", "lost", "Line.\n\n[gone](link://slug/gone)"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "/posts/heron")
+    assert result.exit_code == 0, result.output
+    text = " ".join((root / "preview/heron/email.txt").read_text().split())
+    assert ("See the egret <https://heron.example.org/posts/egret/>, again "
+            "<https://heron.example.org/posts/egret/#legs> and home "
+            "<https://heron.example.org/>.") in text
+    assert "link:" not in result.output
+    result = invoke(root, "check", "/posts/lost")
+    assert result.exit_code == 2
+    assert ("error: posts/lost.md:9: template-syntax: the link link://slug/gone names no post "
+            "or page of this site") in result.output
