@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from generator_sites import fill_in_settings, write_files
 
 from conftest import invoke
@@ -117,3 +119,19 @@ def test_nikolas_magic_links_to_other_posts_lead_to_their_addresses(tmp_path):
     assert result.exit_code == 2
     assert ("error: posts/lost.md:9: template-syntax: the link link://slug/gone names no post "
             "or page of this site") in result.output
+
+
+@pytest.mark.parametrize("hostname", ["https://birds.example.net", "https://birds.example.net/tern/"])
+def test_a_vitepress_sitemap_hostname_holding_the_base_is_not_given_it_twice(tmp_path, hostname):
+    """VitePress writes the sitemap's addresses from the hostname and the page alone
+    (generateSitemap), so a site under base: '/tern/' writes the base into the hostname, or
+    leaves it out: either way the blog is https://birds.example.net/tern, never /tern/tern."""
+    root = write_files(tmp_path / "tern", {
+        "docs/.vitepress/config.mts": (
+            "export default defineConfig({\n  title: 'Tern',\n  base: '/tern/',\n"
+            f"  cleanUrls: true,\n  sitemap: {{ hostname: '{hostname}' }},\n}})\n"),
+        "docs/posts/arctic.md": "---\ntitle: Arctic\ndate: 2024-02-10\n---\n\nFar.\n",
+    })
+    assert listed(root)["docs/posts/arctic.md"]["url"] == \
+        "https://birds.example.net/tern/posts/arctic"
+    assert 'url = "https://birds.example.net/tern"' in (root / "newsletter.toml").read_text()
