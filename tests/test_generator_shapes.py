@@ -135,3 +135,37 @@ def test_a_vitepress_sitemap_hostname_holding_the_base_is_not_given_it_twice(tmp
     assert listed(root)["docs/posts/arctic.md"]["url"] == \
         "https://birds.example.net/tern/posts/arctic"
     assert 'url = "https://birds.example.net/tern"' in (root / "newsletter.toml").read_text()
+
+
+def bridgetown_post(extra: str, body: str) -> str:
+    return f"---\ntitle: Holt\ndescription: Otters.\n{extra}---\n\n{body}\n"
+
+
+@pytest.mark.parametrize("settings, extra, reported", [
+    ("", "", True),  # ERB: Bridgetown's default engine, .md files too
+    ("template_engine: erb\n", "", True),
+    ("template_engine: liquid\n", "", False),
+    ("", "template_engine: none\n", False),
+])
+def test_erb_in_a_bridgetown_post_is_reported_not_mailed_as_text(tmp_path, settings, extra,
+                                                                 reported):
+    """bridgetownrb.com, template engines: Bridgetown runs a Markdown post through ERB unless
+    its settings or front matter name another engine, so <%= render "note" %> is Ruby the site
+    runs: the email would show it as written. An ERB comment is left out; code stays as it is."""
+    root = write_files(tmp_path / "otter", {
+        "bridgetown.config.yml": f'url: "https://otter.example.org"\n{settings}',
+        "src/_posts/2024-03-01-holt.md": bridgetown_post(extra, (
+            'Tracks.<%# check the photo %>\n\n<%= render "note", text: "hi" %>\n\n'
+            "Write `<% if x %>` in a template.")),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "/2024-03-01-holt")
+    line = 8 + extra.count("\n")
+    problem = (f'error: src/_posts/2024-03-01-holt.md:{line}: template-syntax: <%= render "note", '
+               'text: "hi" %> is ERB, Ruby the site runs when it builds the page; an email '
+               "cannot; write what it shows into the post, or put it in code")
+    assert (problem in result.output, result.exit_code) == (reported, 2 if reported else 0)
+    if reported:
+        assert result.output.count("error:") == 1  # not the comment, not the code
+        assert invoke(root, "send", "/2024-03-01-holt", "--yes").exit_code != 0
