@@ -169,3 +169,25 @@ def test_erb_in_a_bridgetown_post_is_reported_not_mailed_as_text(tmp_path, setti
     if reported:
         assert result.output.count("error:") == 1  # not the comment, not the code
         assert invoke(root, "send", "/2024-03-01-holt", "--yes").exit_code != 0
+
+
+def test_hexos_asset_link_and_asset_path_lead_to_the_file_beside_the_posts_page(tmp_path):
+    """hexo.io, asset folders: {% asset_link notes.pdf "Pattern notes" %} links the file of the
+    post's asset folder, published beside the post's page (its address without .html is the
+    folder); {% asset_path %} is that address. Before, both were left out of the email."""
+    root = write_files(tmp_path / "weave", {
+        "_config.yml": ("title: Weave\nurl: https://weave.example.pt\npost_asset_folder: true\n"
+                        "permalink: :year/:month/:title.html\n"),
+        "source/_posts/warp.md": (
+            "---\ntitle: Warp\ndate: 2024-02-03 10:15:00\ndescription: Threads.\n---\n\n"
+            'Read {% asset_link notes.pdf "Pattern notes" %} or fetch '
+            "<{% asset_path notes.pdf %}>.\n"),
+        "source/_posts/warp/notes.pdf": b"%PDF-1.4\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "/warp")
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+    text = " ".join((root / "preview/warp/email.txt").read_text().split())
+    address = "https://weave.example.pt/2024/02/warp/notes.pdf"
+    assert f"Read Pattern notes <{address}> or fetch <{address}>." in text
