@@ -191,3 +191,23 @@ def test_hexos_asset_link_and_asset_path_lead_to_the_file_beside_the_posts_page(
     text = " ".join((root / "preview/warp/email.txt").read_text().split())
     address = "https://weave.example.pt/2024/02/warp/notes.pdf"
     assert f"Read Pattern notes <{address}> or fetch <{address}>." in text
+
+
+@pytest.mark.parametrize("permalink, address", [
+    ("/{{ page.date | date: '%Y/%m' }}/{{ page.fileSlug }}/", "/2024/01/wren/"),
+    ('/notes/{{ page.date | date: "%Y" }}/{{ title | slugify }}/index.html', "/notes/2024/the-wren/"),
+])
+def test_an_eleventy_permalink_dated_by_liquids_date_filter_is_the_posts_address(
+        tmp_path, permalink, address):
+    """Eleventy renders a permalink with Liquid (11ty.dev/docs/permalinks), whose date filter
+    formats page.date with strftime's codes: a blog folder's data file giving every post
+    /{{ page.date | date: '%Y/%m' }}/{{ page.fileSlug }}/ is no error, and the post is sent."""
+    root = write_files(tmp_path / "wren", {
+        "eleventy.config.js": 'export const config = { dir: { input: "src" } };\n',
+        "src/_data/metadata.json": '{"title": "Wrens", "url": "https://wren.example.org/"}',
+        "src/blog/blog.11tydata.json": json.dumps({"tags": ["posts"], "permalink": permalink}),
+        "src/blog/wren.md": "---\ntitle: The Wren\ndate: 2024-01-03\n---\n\nSmall.\n",
+    })
+    posts = listed(root)
+    assert (posts["src/blog/wren.md"]["status"], posts["src/blog/wren.md"]["url"]) == (
+        "ready", "https://wren.example.org" + address)

@@ -46,8 +46,10 @@ _CALLED = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
 _TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s})\]])")  # a statement's end, in formatted code
 _JS_STRING = re.compile(r"""(["'`])([^"'`\n]+)\1""")
 _FILE_DATES = ("last modified", "created", "git last modified", "git created")
-# {{ page.fileSlug }}, {{ title | slugify }}: the permalink templates newsletter works out.
-_TEMPLATE = re.compile(r"{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*)?-?}}")
+# {{ page.fileSlug }}, {{ title | slugify }}, {{ page.date | date: "%Y/%m" }} (Liquid's date
+# filter, strftime's codes): the permalink templates newsletter works out.
+_TEMPLATE = re.compile(r"""{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*|\|\s*date:\s*(["'])"""
+                       r"""((?:%[A-Za-z]|[^%"'{}])*)\3\s*)?-?}}""")
 
 
 class Eleventy(Generator):
@@ -130,7 +132,7 @@ class Eleventy(Generator):
             page = "eleventyExcludeFromCollections: true"
         elif not (_collection(self._tags_of(source.path, meta)) or self._globbed(source.path)):
             page = 'not in the "posts" or "post" collection (its tags)'
-        address = None if permalink[0] is False else self._address(source, permalink)
+        address = None if permalink[0] is False else self._address(source, permalink, date)
         return Entry(id=_id(relative), path=address, date=date, page=page,
                      draft=fields.boolean("draft", default=False))
 
@@ -142,7 +144,8 @@ class Eleventy(Generator):
             return source.fields.date("date")
         return source.midnight(file_date) if file_date else None
 
-    def _address(self, source: Source, written: tuple[Any, str]) -> str:
+    def _address(self, source: Source, written: tuple[Any, str],
+                 date: dt.datetime | None) -> str:
         relative, meta = source.relative, source.meta
         permalink, where = written
         if not isinstance(permalink, str) or not permalink.strip():
@@ -152,13 +155,17 @@ class Eleventy(Generator):
                   "title": meta.get("title")}
 
         def fill(match: re.Match) -> str:
-            value = values.get(match.group(1))
+            name, slugged, _, date_format = match.groups()
+            if date_format is not None and name == "page.date" and date is not None:
+                # Liquid formats the date where the site is built: UTC on a build server
+                return date.astimezone(dt.timezone.utc).strftime(date_format)
+            value = values.get(name) if date_format is None else None
             if value is None:
                 raise ContentError(
                     f"permalink {permalink!r} uses {match.group(0)}, which newsletter cannot "
                     "work out", where=where,
                     hint="write the post's address in permalink: without template syntax")
-            return ascii_slug(str(value)) if match.group(2) else str(value)
+            return ascii_slug(str(value)) if slugged else str(value)
 
         path = _TEMPLATE.sub(fill, permalink.strip())
         if "{{" in path or "{%" in path:
