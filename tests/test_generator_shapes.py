@@ -64,15 +64,19 @@ def test_mkdocs_without_directory_urls_gives_posts_and_pages_html_addresses(tmp_
 
 def test_a_mkdocs_admonition_shows_as_a_quote_under_its_title(tmp_path):
     """Material blogs turn on Python-Markdown's admonition extension (markdown_extensions:
-    - admonition) and write notes as '!!! tip "Title"' over an indented block: the email
-    shows a quote opening with the title in bold, never the '!!!' line as text."""
+    - admonition) and write notes as '!!! tip "Title"' over an indented block, and folded
+    ones as '??? note' (pymdownx.details): the email shows a quote opening with the title in
+    bold, never the '!!!' line as text."""
     root = write_files(tmp_path / "loom", {
         "mkdocs.yml": MKDOCS_BLOG.format(extra="markdown_extensions:\n  - admonition\n"
+                                               "  - pymdownx.details\n"
                                                "  - toc:\n      permalink: true\n"),
         "docs/blog/posts/warp.md": (
             "---\ndate: 2024-01-31\n---\n\n# Warp\n\nThreads.\n\n"
             '!!! tip "Before you start"\n    Count the ends twice.\n\n'
-            "!!! warning\n    - a list first\n"),
+            "!!! warning\n    - a list first\n\n"
+            '??? note "Folded"\n    Opened in the email.\n\n???+ info\n    Open anyway.\n\n'
+            "```\n??? note in code\n```\n"),
     })
     assert invoke(root, "init").exit_code == 0
     fill_in_settings(root)
@@ -84,7 +88,8 @@ def test_a_mkdocs_admonition_shows_as_a_quote_under_its_title(tmp_path):
     assert "> Before you start: Count the ends twice." in text
     assert "<strong>Before you start:</strong> Count the ends twice.</p>" in html
     assert "<strong>Warning:</strong></p>" in html and "a list first</li>" in html
-    assert html.count("<blockquote") == 2
+    assert "> Folded: Opened in the email." in text and "> Info: Open anyway." in text
+    assert html.count("<blockquote") == 4 and "??? note in code" in text
 
 
 def nikola_post(title: str, slug: str, body: str) -> str:

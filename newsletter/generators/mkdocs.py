@@ -78,12 +78,13 @@ class MkDocs(Generator):
                          self.config.get("site_url"), None, language)
 
     def markdown_options(self) -> dict[str, Any]:
-        """Admonitions (``!!! note``) when ``markdown_extensions`` turns them on."""
+        """Admonitions (``!!! note``, and pymdownx.details' ``??? note``) when
+        ``markdown_extensions`` turns them on."""
         listed = self.config.get("markdown_extensions")
         names = [name for item in listed if isinstance(item, (str, dict))
                  for name in ([item] if isinstance(item, str) else item)] \
             if isinstance(listed, list) else []
-        return {"admonitions": any(str(name).rpartition(".")[2] == "admonition"
+        return {"admonitions": any(str(name).rpartition(".")[2] in ("admonition", "details")
                                    for name in names)}
 
     @property

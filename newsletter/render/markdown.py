@@ -116,8 +116,12 @@ def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
         return commonmark.commonmark_html(source, dialect, written)
     # Given as instances: a name makes Markdown scan every installed package's entry points
     # (a fifth of a send's first render: 7 ms of CPU).
-    names = MARKDOWN_EXTENSIONS + (("admonition",) if dialect.admonitions else ())
-    extensions = [import_module(f"markdown.extensions.{name}").makeExtension() for name in names]
+    extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
+                  for name in MARKDOWN_EXTENSIONS]
+    if dialect.admonitions:
+        from newsletter.render.admonitions import Admonitions
+
+        extensions.append(Admonitions())
     md = markdown.Markdown(extensions=extensions, output_format="html")
     check_source_work(source)
     return use_linear_inline(md, InlineBudget.for_source(source)).convert(source)
