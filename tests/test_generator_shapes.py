@@ -216,3 +216,29 @@ def test_an_eleventy_permalink_dated_by_liquids_date_filter_is_the_posts_address
     posts = listed(root)
     assert (posts["src/blog/wren.md"]["status"], posts["src/blog/wren.md"]["url"]) == (
         "ready", "https://wren.example.org" + address)
+
+
+def test_eleventy_3s_directory_methods_name_the_input_and_data_folders(tmp_path):
+    """11ty.dev, configuration: Eleventy 3 sets its folders with
+    eleventyConfig.setInputDirectory("src") and setDataDirectory("../data") as well as
+    dir: {...}. Before, src/ was taken for a folder of the site's root input: every id and
+    address began /src/, the blog's title and address were not found, and init wrote an
+    .eleventyignore Eleventy never reads there."""
+    root = write_files(tmp_path / "finch", {
+        "eleventy.config.js": (
+            "export default function (eleventyConfig) {\n"
+            '  eleventyConfig.setInputDirectory("src");\n'
+            "  eleventyConfig.setDataDirectory('../data');\n"
+            '  eleventyConfig.setOutputDirectory("dist");\n}\n'),
+        "data/metadata.json": '{"title": "Finches", "url": "https://finch.example.org/"}',
+        "src/posts/posts.11tydata.json": '{"tags": ["posts"]}',
+        "src/posts/goldfinch.md": "---\ntitle: Goldfinch\ndate: 2024-01-03\n---\n\nGold.\n",
+        "src/about.md": "---\ntitle: About\n---\n\nMe.\n",
+    })
+    posts = listed(root)
+    assert {file: (post["status"], post["id"], post["url"]) for file, post in posts.items()} == {
+        "src/posts/goldfinch.md": ("ready", "/posts/goldfinch",
+                                   "https://finch.example.org/posts/goldfinch/"),
+        "src/about.md": ("page", "/about", "https://finch.example.org/about/"),
+    }
+    assert not (root / ".eleventyignore").exists()

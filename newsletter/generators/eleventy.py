@@ -71,8 +71,15 @@ class Eleventy(Generator):
 
     @property
     def input_dir(self) -> Path:
-        folder = js_string(self.config_text, "input")
+        folder = self._directory("input")
         return (self.root / folder.strip("/")) if folder and folder.strip("./") else self.root
+
+    def _directory(self, name: str) -> str | None:
+        """``dir.input`` (or ``data``) of the settings, or Eleventy 3's
+        ``eleventyConfig.setInputDirectory("src")`` (``setDataDirectory``)."""
+        method = re.search(rf"""\.set{name.capitalize()}Directory\(\s*(["'`])([^"'`\n]+)\1\s*\)""",
+                           without_js_comments(self.config_text))
+        return method[2] if method else js_string(self.config_text, name)
 
     @property
     def content_root(self) -> Path:
@@ -249,7 +256,7 @@ class Eleventy(Generator):
         return js_settings(path)
 
     def _metadata(self) -> tuple[str | None, dict[str, Any]]:
-        data_dir = js_string(self.config_text, "data") or "_data"
+        data_dir = self._directory("data") or "_data"
         for folder in (self.input_dir / data_dir, self.root / "_data"):
             for name in ("metadata.js", "metadata.mjs", "metadata.cjs", "metadata.json",
                          "site.js", "site.json"):
