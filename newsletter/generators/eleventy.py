@@ -72,7 +72,10 @@ class Eleventy(Generator):
     @property
     def input_dir(self) -> Path:
         folder = self._directory("input")
-        return (self.root / folder.strip("/")) if folder and folder.strip("./") else self.root
+        if not folder or not folder.strip("./"):
+            return self.root
+        found = self.root / folder.strip("/")
+        return self.root if found.is_file() else found  # an input of one file: its site's
 
     def _directory(self, name: str) -> str | None:
         """``dir.input`` (or ``data``) of the settings, or Eleventy 3's
@@ -257,7 +260,10 @@ class Eleventy(Generator):
 
     def _metadata(self) -> tuple[str | None, dict[str, Any]]:
         data_dir = self._directory("data") or "_data"
+        site = self.root.resolve()
         for folder in (self.input_dir / data_dir, self.root / "_data"):
+            if site != folder.resolve() and site not in folder.resolve().parents:
+                continue  # outside the site: not the blog's to read
             for name in ("metadata.js", "metadata.mjs", "metadata.cjs", "metadata.json",
                          "site.js", "site.json"):
                 path = folder / name
