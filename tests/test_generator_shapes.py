@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from generator_sites import fill_in_settings, write_files
+from generator_sites import fill_in_settings, picture, write_files
 
 from conftest import invoke
 
@@ -242,3 +242,21 @@ def test_eleventy_3s_directory_methods_name_the_input_and_data_folders(tmp_path)
         "src/about.md": ("page", "/about", "https://finch.example.org/about/"),
     }
     assert not (root / ".eleventyignore").exists()
+
+
+def test_nikolas_preview_image_is_the_posts_feature_image(tmp_path):
+    """getnikola.com, handbook: '.. previewimage: /images/heron.jpg' is the post's picture
+    (its Open Graph image); the email shows it above the post, as other generators' keys."""
+    root = write_files(tmp_path / "heron", {
+        "conf.py": ("# Nikola's settings\nBLOG_TITLE = \"Heron\"\n"
+                    'SITE_URL = "https://heron.example.org/"\n'
+                    'POSTS = (("posts/*.md", "posts", "post.tmpl"),)\n'),
+        "images/heron.jpg": picture((90, 110, 130)),
+        "posts/heron.md": nikola_post("Heron", "heron", "Still.").replace(
+            "-->", ".. previewimage: /images/heron.jpg\n-->"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    assert invoke(root, "preview", "/posts/heron").exit_code == 0
+    html = (root / "preview/heron/email.html").read_text()
+    assert html.count("<img") == 1 and '<img class="feature"' in html

@@ -13,12 +13,12 @@ from newsletter.errors import ContentError
 # Hugo's share_img), Jekyll (image, image.path; Beautiful Jekyll's share-img, cover-img and
 # thumbnail-img; Minimal Mistakes' header.overlay_image, header.image and header.teaser),
 # Astro (heroImage; the Cactus theme's coverImage.src; AstroPaper's ogImage), Zola's tabi
-# (extra.social_media_card) and Ghost or WordPress exports (feature_image) write them; the
-# first one present wins.
+# (extra.social_media_card), Nikola (previewimage) and Ghost or WordPress exports
+# (feature_image) write them; the first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
               "cover-img", "header", "thumbnail", "thumbnail-img", "ogimage", "social_media_card",
-              "featuredimagepreview")
+              "previewimage", "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail")
