@@ -260,3 +260,21 @@ def test_nikolas_preview_image_is_the_posts_feature_image(tmp_path):
     assert invoke(root, "preview", "/posts/heron").exit_code == 0
     html = (root / "preview/heron/email.html").read_text()
     assert html.count("<img") == 1 and '<img class="feature"' in html
+
+
+def test_a_docusaurus_blog_made_by_the_blog_plugin_itself_is_read_where_it_says(tmp_path):
+    """docusaurus.io, multiple blogs: a site whose preset says blog: false (docs first) adds
+    its blog as ['@docusaurus/plugin-content-blog', {path: './news', routeBasePath: 'news'}].
+    Before, the posts were looked for in blog/, which is not there: none was read."""
+    root = write_files(tmp_path / "harbour", {
+        "docusaurus.config.js": (
+            "module.exports = {\n  title: 'Harbour',\n  url: 'https://harbour.example.dev',\n"
+            "  baseUrl: '/',\n  presets: [['classic', ({ docs: {}, blog: false })]],\n"
+            "  plugins: [\n    [\n      '@docusaurus/plugin-content-blog',\n"
+            "      { id: 'news', routeBasePath: 'news', path: './news' },\n    ],\n  ],\n};\n"),
+        "news/2024-05-01-launch/index.md": "---\ntitle: Launch\n---\n\nWe launched.\n",
+    })
+    posts = listed(root)
+    assert (posts["news/2024-05-01-launch/index.md"]["status"],
+            posts["news/2024-05-01-launch/index.md"]["url"]) == (
+        "ready", "https://harbour.example.dev/news/2024/05/01/launch")
