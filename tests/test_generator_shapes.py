@@ -42,6 +42,22 @@ def test_a_zola_section_written_in_yaml_front_matter_holds_the_posts(tmp_path):
     assert 'dirs = ["content/blog", "content/blog/2024"]' in (root / "newsletter.toml").read_text()
 
 
+def test_a_zola_section_sorted_by_update_date_holds_the_posts(tmp_path):
+    """getzola.org, section: sort_by = "update_date" sorts a blog by its pages' updated (else
+    date) as "date" does: it is the blog's section, not the undated docs beside it."""
+    root = write_files(tmp_path / "fells", {
+        "config.toml": 'base_url = "https://fells.example.org"\ntitle = "Fells"\n',
+        "content/notes/_index.md": '+++\nsort_by = "update_date"\n+++\n',
+        "content/notes/tarn.md": '+++\ntitle = "Tarn"\ndate = 2024-04-10\n+++\n\nCold.\n',
+        "content/docs/_index.md": '+++\nsort_by = "weight"\n+++\n',
+        "content/docs/a.md": '+++\ntitle = "A"\ndate = 2024-04-11\n+++\n\nx\n',
+        "content/docs/b.md": '+++\ntitle = "B"\ndate = 2024-04-12\n+++\n\nx\n',
+    })
+    posts = listed(root)
+    assert posts["content/notes/tarn.md"]["status"] == "ready"
+    assert posts["content/docs/a.md"]["status"] == "page"
+
+
 MKDOCS_BLOG = ("site_name: Loom\nsite_url: https://loom.example.io/\n{extra}theme:\n"
                "  name: material\nplugins:\n  - blog\n")
 
