@@ -1,5 +1,8 @@
 """Blogs written in shapes their generators accept that the starters do not show: Zola's
-sections in YAML front matter, ... each read as the generator itself reads it."""
+sections in YAML front matter, MkDocs without directory URLs and with admonitions, Nikola's
+magic links, Bridgetown's ERB, Eleventy 3's directory methods and Liquid-dated permalinks,
+Docusaurus's own blog plugin entry, Hexo's asset links, a VitePress sitemap host holding the
+base; each read as the generator itself reads it."""
 
 from __future__ import annotations
 
@@ -142,7 +145,8 @@ def test_nikolas_magic_links_to_other_posts_lead_to_their_addresses(tmp_path):
             "or page of this site") in result.output
 
 
-@pytest.mark.parametrize("hostname", ["https://birds.example.net", "https://birds.example.net/tern/"])
+@pytest.mark.parametrize("hostname", ["https://birds.example.net",
+                                      "https://birds.example.net/tern/"])
 def test_a_vitepress_sitemap_hostname_holding_the_base_is_not_given_it_twice(tmp_path, hostname):
     """VitePress writes the sitemap's addresses from the hostname and the page alone
     (generateSitemap), so a site under base: '/tern/' writes the base into the hostname, or
@@ -216,7 +220,8 @@ def test_hexos_asset_link_and_asset_path_lead_to_the_file_beside_the_posts_page(
 
 @pytest.mark.parametrize("permalink, address", [
     ("/{{ page.date | date: '%Y/%m' }}/{{ page.fileSlug }}/", "/2024/01/wren/"),
-    ('/notes/{{ page.date | date: "%Y" }}/{{ title | slugify }}/index.html', "/notes/2024/the-wren/"),
+    ('/notes/{{ page.date | date: "%Y" }}/{{ title | slugify }}/index.html',
+     "/notes/2024/the-wren/"),
 ])
 def test_an_eleventy_permalink_dated_by_liquids_date_filter_is_the_posts_address(
         tmp_path, permalink, address):

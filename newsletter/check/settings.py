@@ -45,7 +45,8 @@ def dirs_findings(settings: Settings) -> list[Finding]:
     where = settings_source(settings).setting_where("posts", "dirs")
     return [warning("posts-dirs", where, f"posts.dirs {pattern!r} names nothing in the site, so "
                     "no post is read from it", "check the folder's name, or remove it")
-            for pattern in settings.posts.dirs or () if not _names_something(settings.root, pattern)]
+            for pattern in settings.posts.dirs or ()
+            if not _names_something(settings.root, pattern)]
 
 
 def _names_something(root: Path, pattern: str) -> bool:

@@ -149,7 +149,8 @@ class MkDocs(Generator):
         url_format = url_format if isinstance(url_format, str) and url_format.strip() \
             else "{date}/{slug}"
         path = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), url_format)
-        path = join_url(self._blog_dir.strip("."), path) + ("/" if self._directory_urls else ".html")
+        path = join_url(self._blog_dir.strip("."), path)
+        path += "/" if self._directory_urls else ".html"
         return Entry(id=post_id, path=path, date=date,
                      draft=fields.boolean("draft", default=False))
 

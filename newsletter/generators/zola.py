@@ -3,11 +3,11 @@
 A folder with ``_index.md`` is a section (``content/`` itself is the root one); the post
 sections are those sorted by date (``sort_by = "date"`` or ``"update_date"``), else the one
 with the most dated pages. A page is in its folder's section, and in the one above while a
-section is ``transparent``. A page's date is its ``date``, else a date at the start of its file name; its
-address is ``path`` if set, else its folders and its ``slug`` (else its file name, or its
-folder's for an ``index.md``), slugged as Zola does (``[slugify] paths``, ``paths_keep_dates``).
-``draft = true`` is a draft; ``render = false``, pages in no section and the sections' own
-``_index.md`` are pages. Custom keys live under ``[extra]``.
+section is ``transparent``. A page's date is its ``date``, else a date at the start of its
+file name; its address is ``path`` if set, else its folders and its ``slug`` (else its file
+name, or its folder's for an ``index.md``), slugged as Zola does (``[slugify] paths``,
+``paths_keep_dates``). ``draft = true`` is a draft; ``render = false``, pages in no section
+and the sections' own ``_index.md`` are pages. Custom keys live under ``[extra]``.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ def posts_to_preview(settings: Settings, posts: list[Post], now: dt.datetime
                      ) -> tuple[list[Post], bool]:
     """The posts previewed by default, and whether they are the fallback: those `send --due`
     could send (as `check` checks them), else the newest ready post, so that there is an
-    email to look at (no fallback when none is ready). Not every ready post: sent ones and those before since included, a blog
-    of 5,000 posts took four minutes and 300 MB."""
+    email to look at (no fallback when none is ready). Not every ready post: sent ones and
+    those before since included, a blog of 5,000 posts took four minutes and 300 MB."""
     due = sendable_by_due(settings, posts, now)
     if due:
         return due, False

@@ -3,10 +3,11 @@
 Writers link other posts by their file: Zola's ``@/blog/post.md`` and Pelican's
 ``{filename}/post.md`` (or ``|filename|``) name a file of the content folder; Eleventy's
 InputPath-to-URL plugin, Hugo's link render hook and GitHub Pages' jekyll-relative-links turn a
-link to ``other-post.md`` into that post's address, and Nikola's ``link://slug/other-post``. An email needs the address, absolute. A
-link that names a file explicitly (``@/``, ``{filename}``) and matches no post or page is a
-problem, as the generator's own build fails or warns on it; a plain ``x.md`` link that matches
-nothing is left as written (it may be a file the blog serves as it is).
+link to ``other-post.md`` into that post's address, as Nikola turns ``link://slug/other-post``.
+An email needs the address, absolute. A link that names a file explicitly (``@/``,
+``{filename}``) and matches no post or page is a problem, as the generator's own build fails or
+warns on it; a plain ``x.md`` link that matches nothing is left as written (it may be a file
+the blog serves as it is).
 """
 
 from __future__ import annotations
