@@ -299,3 +299,19 @@ def test_a_docusaurus_blog_made_by_the_blog_plugin_itself_is_read_where_it_says(
     assert (posts["news/2024-05-01-launch/index.md"]["status"],
             posts["news/2024-05-01-launch/index.md"]["url"]) == (
         "ready", "https://harbour.example.dev/news/2024/05/01/launch")
+
+
+def test_an_eleventy_folders_plain_json_data_file_names_the_posts_folder(tmp_path):
+    """11ty.dev, template and directory data files: writing/writing.json is the folder's data
+    file as writing/writing.11tydata.json is; its tags make writing/ the posts folder init
+    writes, not the whole input folder."""
+    root = write_files(tmp_path / "wren", {
+        "eleventy.config.js": 'export const config = { dir: { input: "src" } };\n',
+        "src/writing/writing.json": '{"tags": ["posts"]}',
+        "src/writing/wren.md": "---\ntitle: Wren\ndate: 2024-01-03\n---\n\nSmall.\n",
+        "src/about.md": "---\ntitle: About\n---\n\nMe.\n",
+    })
+    posts = listed(root)
+    assert (posts["src/writing/wren.md"]["status"], posts["src/about.md"]["status"]) == (
+        "ready", "page")
+    assert 'dirs = ["src/writing"]' in (root / "newsletter.toml").read_text()

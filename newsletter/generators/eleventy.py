@@ -243,11 +243,14 @@ class Eleventy(Generator):
         return [(path, data) for path, data in pairs if data]
 
     def _data_files(self) -> list[Path]:
+        """The directory data files: ``blog/blog.11tydata.js`` (``.mjs``, ``.json``), and
+        ``blog/blog.json``."""
         found = []
-        for pattern in ("*.11tydata.js", "*.11tydata.mjs", "*.11tydata.json"):
+        for pattern in ("*.11tydata.js", "*.11tydata.mjs", "*.11tydata.json", "*.json"):
             found += [path for path in self.input_dir.rglob(pattern)
-                      if "node_modules" not in path.parts
-                      and path.name.partition(".")[0] == path.parent.name]
+                      if "node_modules" not in path.parts and (
+                          path.name == f"{path.parent.name}.json" if pattern == "*.json"
+                          else path.name.partition(".")[0] == path.parent.name)]
         return found
 
     @staticmethod
