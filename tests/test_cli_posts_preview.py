@@ -296,3 +296,24 @@ def test_posts_finding_none_where_no_generator_is_names_the_folders_holding_mark
         "no posts in content (no static site generator found: the default); Markdown files are "
         'in notes (1): if they are your posts, set [posts] dirs in newsletter.toml (e.g. dirs = '
         '["notes"])\n')
+
+
+def test_preview_of_a_blog_with_no_ready_post_says_so_without_a_traceback(tmp_path):
+    """Before: IndexError from the fallback to the newest ready post, when there was none: a
+    blog of drafts only, or Markdown files outside the folders read (a plain folder of notes)."""
+    from test_config import MINIMAL
+
+    (tmp_path / "newsletter.toml").write_text(MINIMAL)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "soon.md").write_text(
+        "---\ntitle: Soon\ndate: 2026-08-01\ndraft: true\n---\nNot yet.\n")
+    result = run_cli(tmp_path, "preview")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("no ready or scheduled posts to preview; name one: "
+                                    "newsletter preview POST\n")
+    (tmp_path / "content" / "soon.md").rename(tmp_path / "soon.md")
+    result = run_cli(tmp_path, "preview")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith(
+        "no posts in content (no static site generator found: the default); Markdown files are "
+        "in the top folder (1): if they are your posts, set [posts] dirs in newsletter.toml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import os
 import shutil
 import site
@@ -375,6 +376,25 @@ def test_init_of_a_quarto_blog_of_qmd_posts_says_why_none_is_read(tmp_path):
         "([posts] dirs), 0 posts, 0 pages, 1 file not read (.qmd: newsletter reads Markdown); "
         "Quarto's .qmd and .ipynb posts run code only Quarto can run: newsletter lists them as "
         "not read and reads the .md ones.")
+
+
+def test_init_of_a_quarto_blog_takes_its_title_address_and_language_from_quarto_yml(tmp_path):
+    """quarto.org, website options: website: title and site-url are the blog's name and
+    address, lang its language. Before, init wrote placeholders for all three."""
+    (tmp_path / "_quarto.yml").write_text(
+        "project:\n  type: website\nlang: pt\nwebsite:\n  title: \"Kite Notes\"\n"
+        "  site-url: https://kites.example.pt/\n  navbar:\n    right:\n      - about.qmd\n")
+    (tmp_path / "posts" / "box-kite").mkdir(parents=True)
+    (tmp_path / "posts" / "box-kite" / "index.md").write_text(
+        "---\ntitle: Box Kite\ndate: 2024-03-06\n---\n\nUp.\n")
+    result = invoke(tmp_path, "init")
+    assert "Read the blog's title and address from _quarto.yml." in result.output
+    assert "site.title" not in result.output and "site.url" not in result.output
+    raw = tomllib.loads((tmp_path / "newsletter.toml").read_text())
+    assert (raw["site"]["title"], raw["site"]["url"], raw["site"]["language"]) == (
+        "Kite Notes", "https://kites.example.pt", "pt")
+    listed = json.loads(invoke(tmp_path, "posts", "--json").stdout)
+    assert [item["url"] for item in listed] == ["https://kites.example.pt/posts/box-kite"]
 
 
 @pytest.mark.parametrize("name, text", [

@@ -11,7 +11,7 @@ from fake_providers import write_settings
 from generator_sites import write_files
 from test_config import MINIMAL, error_for, write
 
-from conftest import REFERENCE_POST, invoke
+from conftest import REFERENCE_POST, invoke, run_cli
 from newsletter.config import load_settings
 from newsletter.posts import load_posts
 
@@ -137,3 +137,17 @@ def test_a_posts_folder_misspelt_in_dirs_is_named_by_posts_and_check(tmp_path):
     checked = invoke(site, "check")
     assert listed.exit_code == 0 and warning in listed.stderr.splitlines()
     assert checked.exit_code == 1 and warning in checked.output.splitlines()
+
+
+@pytest.mark.parametrize("dirs", ['"."', '"./"', '"content/*.md", "."'])
+def test_dirs_naming_the_site_folder_itself_reads_it_without_a_traceback(tmp_path, dirs):
+    """init writes dirs = ["."] for an Eleventy blog whose input folder is the site's and whose
+    posts are tagged in their own front matter. Before, every command stopped on an
+    IndexError from Path.glob("."), which cannot take the folder itself."""
+    site = write(tmp_path, MINIMAL + f"[posts]\ndirs = [{dirs}]\n")
+    write_files(site, {"content/a.md": POST.format(title="A")})
+    for command in ("posts", "check"):
+        result = run_cli(site, command)
+        assert "Traceback" not in result.stderr and "posts-dirs" not in result.stderr, command
+        assert result.returncode in (0, 1), result.stderr
+

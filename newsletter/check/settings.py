@@ -6,6 +6,7 @@ not told to exclude, the reader list too) is a warning."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsletter.check.findings import Finding, error, warning
@@ -44,7 +45,16 @@ def dirs_findings(settings: Settings) -> list[Finding]:
     where = settings_source(settings).setting_where("posts", "dirs")
     return [warning("posts-dirs", where, f"posts.dirs {pattern!r} names nothing in the site, so "
                     "no post is read from it", "check the folder's name, or remove it")
-            for pattern in settings.posts.dirs or () if not any(settings.root.glob(pattern))]
+            for pattern in settings.posts.dirs or ()
+            if not _names_something(settings.root, pattern)]
+
+
+def _names_something(root: Path, pattern: str) -> bool:
+    """Whether a ``[posts] dirs`` entry names a file or folder: a glob matches one, or a
+    path (``.``, the site itself, which ``Path.glob`` cannot take) is there."""
+    if any(char in pattern for char in "*?["):
+        return any(root.glob(pattern.strip("/")))
+    return (root / pattern.strip("/")).exists()
 
 
 def published_finding(generator: Generator) -> Finding | None:

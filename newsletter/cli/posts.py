@@ -76,17 +76,22 @@ def _print_table(settings, ordered, words, errors) -> None:
             cells = (cell.ljust(width) for cell, width in zip(row, widths))
             click.echo("  ".join(cells) + "  " + row[3])
     elif not errors:
-        from newsletter.cli.init import markdown_elsewhere
-        from newsletter.generators import site_layout
-
-        layout = site_layout(settings)
-        label = layout.generator.label if layout.generator.name != "none" else \
-            "no static site generator found"
-        click.echo(f"no posts in {', '.join(layout.dirs)} ({label}: {layout.dirs_reason})"
-                   + (markdown_elsewhere(settings.root, set(), hint=False) or
-                      "; set [posts] dirs in newsletter.toml if they are elsewhere"))
+        click.echo(no_posts_note(settings))
     for error in errors:
         click.echo(f"error: {error}", err=True)
+
+
+def no_posts_note(settings) -> str:
+    """Where posts were looked for, when none was found, and where Markdown files are."""
+    from newsletter.cli.init import markdown_elsewhere
+    from newsletter.generators import site_layout
+
+    layout = site_layout(settings)
+    label = layout.generator.label if layout.generator.name != "none" else \
+        "no static site generator found"
+    return (f"no posts in {', '.join(layout.dirs)} ({label}: {layout.dirs_reason})"
+            + (markdown_elsewhere(settings.root, set(), hint=False) or
+               "; set [posts] dirs in newsletter.toml if they are elsewhere"))
 
 
 def _as_json(settings, post, kind: str) -> dict:

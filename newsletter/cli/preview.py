@@ -54,6 +54,10 @@ def preview(site, post: str | None, out: Path | None, serve: bool, port: int, ho
         if newest:
             click.echo(f"No post is ready or scheduled for send --due; previewing the newest "
                        f"post, {chosen[0].name}. Name another: newsletter preview POST", err=True)
+        elif not found and not errors:
+            from newsletter.cli.posts import no_posts_note
+
+            click.echo(no_posts_note(settings))
         elif not chosen and not errors:
             click.echo("no ready or scheduled posts to preview; name one: newsletter preview POST")
     out_dir = out if out is not None else settings.root / "preview"

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
-from typing import Any, Callable, ClassVar, Protocol
+from typing import Any, Callable, ClassVar, Mapping, Protocol
 
 from newsletter.generators.settings_files import SiteInfo
 
@@ -110,6 +110,11 @@ class Generator:
         """Whether the generator reads the post file at ``path`` as MDX (its imports, JSX and
         ``{expressions}`` the site's code): an ``.mdx`` file."""
         return path.suffix.lower() == ".mdx"
+
+    def runs_erb(self, front_matter: Mapping[str, Any]) -> bool:
+        """Whether the generator runs the post with this (lower-cased) front matter through
+        ERB, whose ``<% %>`` tags are Ruby the site runs."""
+        return False
 
     def ignore_file(self) -> str | None:
         """The file listing what the generator must not build, when it builds the site's root

@@ -9,6 +9,7 @@ Settings in bridgetown.config.yml (``url``, ``permalink``, ``source``), the titl
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
 
 from newsletter.generators.base import (
     Entry,
@@ -54,6 +55,12 @@ class Bridgetown(Jekyll):
             f"{self._source}/_data/site_metadata.yml"
         return site_info(source, metadata.get("title"), url,
                          self.config.get("timezone"), self.config.get("lang"))
+
+    def runs_erb(self, front_matter: Mapping[str, Any]) -> bool:
+        """ERB is Bridgetown's default engine, Markdown files included; ``template_engine``
+        (the post's, else the settings') names another (``liquid``, ``serbea``, ``none``)."""
+        engine = front_matter.get("template_engine") or self.config.get("template_engine")
+        return str(engine or "erb").strip().lower() == "erb"
 
     @property
     def _source(self) -> str:

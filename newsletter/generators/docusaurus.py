@@ -7,7 +7,8 @@ A file or folder named ``YYYY-MM-DD-slug`` (``2024-03-09-slug.md``, ``2024-03-09
 a page nobody is led to (never mailed); files and folders whose names start with ``_`` are
 partials. Without ``title``, the ``# heading`` opening the post is its title (and is left out of
 the body, as Docusaurus does). Settings from ``docusaurus.config.*``: ``url``, ``baseUrl``,
-``trailingSlash`` and the classic preset's ``blog: {path, routeBasePath}``; nothing is run.
+``trailingSlash`` and the classic preset's ``blog: {path, routeBasePath}`` (else those of a
+``@docusaurus/plugin-content-blog`` entry of ``plugins``); nothing is run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from newsletter.generators.base import (
     path_id,
     url_path,
 )
+from newsletter.generators.jsliteral import object_at
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
@@ -36,9 +38,12 @@ from newsletter.generators.settings_files import (
     js_string,
     remark_math,
     site_info,
+    without_js_comments,
 )
 
 CONFIG_FILES = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs", "mts"))
+# plugins: [['@docusaurus/plugin-content-blog', {id: 'news', path: 'news', ...}]]
+_BLOG_PLUGIN = re.compile(r"""(["'`])@docusaurus/plugin-content-blog\1\s*,\s*(?=\{)""")
 _DATED = re.compile(r"^(?P<folder>.*)(?P<date>\d{4}[-/]\d{1,2}[-/]\d{1,2})[-/]?(?P<text>.*?)"
                     r"(?:/index)?$")
 
@@ -53,7 +58,7 @@ class Docusaurus(Generator):
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
         self.config_text = first_text(root, CONFIG_FILES)
-        self.blog: dict[str, Any] = js_object(self.config_text, "blog", skip_code=True)
+        self.blog: dict[str, Any] = _blog_options(self.config_text)
 
     @classmethod
     def found(cls, root: Path) -> str | None:
@@ -122,6 +127,17 @@ class Docusaurus(Generator):
         page = "unlisted: true" if fields.boolean("unlisted", default=False) else None
         return Entry(id=post_id, path=address, date=date, page=page,
                      draft=fields.boolean("draft", default=False))
+
+
+def _blog_options(config: str) -> dict[str, Any]:
+    """The classic preset's ``blog: {...}``; else, with ``blog: false`` or none, the options of
+    the first blog plugin ``plugins`` lists (docusaurus.io/docs/blog#multiple-blogs)."""
+    preset = js_object(config, "blog", skip_code=True)
+    if preset:
+        return preset
+    code = without_js_comments(config)
+    found = _BLOG_PLUGIN.search(code)
+    return (object_at(code, found.end(), skip_code=True) or {}) if found else {}
 
 
 def _file_date(found: re.Match | None, path: Path) -> dt.datetime:

@@ -46,8 +46,10 @@ _CALLED = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
 _TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s})\]])")  # a statement's end, in formatted code
 _JS_STRING = re.compile(r"""(["'`])([^"'`\n]+)\1""")
 _FILE_DATES = ("last modified", "created", "git last modified", "git created")
-# {{ page.fileSlug }}, {{ title | slugify }}: the permalink templates newsletter works out.
-_TEMPLATE = re.compile(r"{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*)?-?}}")
+# {{ page.fileSlug }}, {{ title | slugify }}, {{ page.date | date: "%Y/%m" }} (Liquid's date
+# filter, strftime's codes): the permalink templates newsletter works out.
+_TEMPLATE = re.compile(r"""{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*|\|\s*date:\s*(["'])"""
+                       r"""((?:%[A-Za-z]|[^%"'{}])*)\3\s*)?-?}}""")
 
 
 class Eleventy(Generator):
@@ -69,8 +71,18 @@ class Eleventy(Generator):
 
     @property
     def input_dir(self) -> Path:
-        folder = js_string(self.config_text, "input")
-        return (self.root / folder.strip("/")) if folder and folder.strip("./") else self.root
+        folder = self._directory("input")
+        if not folder or not folder.strip("./"):
+            return self.root
+        found = self.root / folder.strip("/")
+        return self.root if found.is_file() else found  # an input of one file: its site's
+
+    def _directory(self, name: str) -> str | None:
+        """``dir.input`` (or ``data``) of the settings, or Eleventy 3's
+        ``eleventyConfig.setInputDirectory("src")`` (``setDataDirectory``)."""
+        method = re.search(rf"""\.set{name.capitalize()}Directory\(\s*(["'`])([^"'`\n]+)\1\s*\)""",
+                           without_js_comments(self.config_text))
+        return method[2] if method else js_string(self.config_text, name)
 
     @property
     def content_root(self) -> Path:
@@ -130,7 +142,7 @@ class Eleventy(Generator):
             page = "eleventyExcludeFromCollections: true"
         elif not (_collection(self._tags_of(source.path, meta)) or self._globbed(source.path)):
             page = 'not in the "posts" or "post" collection (its tags)'
-        address = None if permalink[0] is False else self._address(source, permalink)
+        address = None if permalink[0] is False else self._address(source, permalink, date)
         return Entry(id=_id(relative), path=address, date=date, page=page,
                      draft=fields.boolean("draft", default=False))
 
@@ -142,7 +154,8 @@ class Eleventy(Generator):
             return source.fields.date("date")
         return source.midnight(file_date) if file_date else None
 
-    def _address(self, source: Source, written: tuple[Any, str]) -> str:
+    def _address(self, source: Source, written: tuple[Any, str],
+                 date: dt.datetime | None) -> str:
         relative, meta = source.relative, source.meta
         permalink, where = written
         if not isinstance(permalink, str) or not permalink.strip():
@@ -152,13 +165,17 @@ class Eleventy(Generator):
                   "title": meta.get("title")}
 
         def fill(match: re.Match) -> str:
-            value = values.get(match.group(1))
+            name, slugged, _, date_format = match.groups()
+            if date_format is not None and name == "page.date" and date is not None:
+                # Liquid formats the date where the site is built: UTC on a build server
+                return date.astimezone(dt.timezone.utc).strftime(date_format)
+            value = values.get(name) if date_format is None else None
             if value is None:
                 raise ContentError(
                     f"permalink {permalink!r} uses {match.group(0)}, which newsletter cannot "
                     "work out", where=where,
                     hint="write the post's address in permalink: without template syntax")
-            return ascii_slug(str(value)) if match.group(2) else str(value)
+            return ascii_slug(str(value)) if slugged else str(value)
 
         path = _TEMPLATE.sub(fill, permalink.strip())
         if "{{" in path or "{%" in path:
@@ -226,11 +243,14 @@ class Eleventy(Generator):
         return [(path, data) for path, data in pairs if data]
 
     def _data_files(self) -> list[Path]:
+        """The directory data files: ``blog/blog.11tydata.js`` (``.mjs``, ``.json``), and
+        ``blog/blog.json``."""
         found = []
-        for pattern in ("*.11tydata.js", "*.11tydata.mjs", "*.11tydata.json"):
+        for pattern in ("*.11tydata.js", "*.11tydata.mjs", "*.11tydata.json", "*.json"):
             found += [path for path in self.input_dir.rglob(pattern)
-                      if "node_modules" not in path.parts
-                      and path.name.partition(".")[0] == path.parent.name]
+                      if "node_modules" not in path.parts and (
+                          path.name == f"{path.parent.name}.json" if pattern == "*.json"
+                          else path.name.partition(".")[0] == path.parent.name)]
         return found
 
     @staticmethod
@@ -242,8 +262,11 @@ class Eleventy(Generator):
         return js_settings(path)
 
     def _metadata(self) -> tuple[str | None, dict[str, Any]]:
-        data_dir = js_string(self.config_text, "data") or "_data"
+        data_dir = self._directory("data") or "_data"
+        site = self.root.resolve()
         for folder in (self.input_dir / data_dir, self.root / "_data"):
+            if site != folder.resolve() and site not in folder.resolve().parents:
+                continue  # outside the site: not the blog's to read
             for name in ("metadata.js", "metadata.mjs", "metadata.cjs", "metadata.json",
                          "site.js", "site.json"):
                 path = folder / name

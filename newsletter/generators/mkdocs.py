@@ -77,6 +77,16 @@ class MkDocs(Generator):
         return site_info(self.evidence, self.config.get("site_name"),
                          self.config.get("site_url"), None, language)
 
+    def markdown_options(self) -> dict[str, Any]:
+        """Admonitions (``!!! note``, and pymdownx.details' ``??? note``) when
+        ``markdown_extensions`` turns them on."""
+        listed = self.config.get("markdown_extensions")
+        names = [name for item in listed if isinstance(item, (str, dict))
+                 for name in ([item] if isinstance(item, str) else item)] \
+            if isinstance(listed, list) else []
+        return {"admonitions": any(str(name).rpartition(".")[2] in ("admonition", "details")
+                                   for name in names)}
+
     @property
     def _docs(self) -> str:
         folder = self.config.get("docs_dir")
@@ -103,6 +113,12 @@ class MkDocs(Generator):
         path = re.sub(r"^[a-z]+://[^/]*", "", url) if isinstance(url, str) else ""
         return "/" + path.strip("/") if path.strip("/") else ""
 
+    @property
+    def _directory_urls(self) -> bool:
+        """``use_directory_urls`` (default true): ``about.md`` is ``/about/``, else
+        ``/about.html``."""
+        return self.config.get("use_directory_urls") is not False
+
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         folder = join_url(self._docs, self._post_dir).strip("/")
         if self.blog is None:
@@ -119,7 +135,7 @@ class MkDocs(Generator):
         fields, post_id = source.fields, path_id(source.relative)
         posts = self.content_root / self._post_dir
         if posts not in source.path.parents:
-            return Entry(id=post_id, path=_page_address(source.relative),
+            return Entry(id=post_id, path=_page_address(source.relative, self._directory_urls),
                          page="outside the blog's posts folder: a page")
         title = fields.string("title") or source.heading or ""
         slug = (fields.string("slug") or "").strip() or pelican_slug(title)
@@ -133,7 +149,9 @@ class MkDocs(Generator):
         url_format = url_format if isinstance(url_format, str) and url_format.strip() \
             else "{date}/{slug}"
         path = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), url_format)
-        return Entry(id=post_id, path=join_url(self._blog_dir.strip("."), path, "/"), date=date,
+        path = join_url(self._blog_dir.strip("."), path)
+        path += "/" if self._directory_urls else ".html"
+        return Entry(id=post_id, path=path, date=date,
                      draft=fields.boolean("draft", default=False))
 
 
@@ -169,9 +187,14 @@ def _format_date(date, pattern: Any) -> str:
                              pattern)
 
 
-def _page_address(relative) -> str:
-    """A page's address with MkDocs's directory URLs: ``about.md`` is ``/about/``."""
+def _page_address(relative, directory_urls: bool) -> str:
+    """A page's address: ``about.md`` is ``/about/`` with MkDocs's directory URLs, else
+    ``/about.html``; ``blog/index.md`` is ``/blog/``, or ``/blog/index.html``."""
     stem = relative.with_suffix("")
-    if stem.name in ("index", "README"):
+    if stem.name == "README":
+        stem = stem.with_name("index")
+    if not directory_urls:
+        return join_url(stem.as_posix() + ".html")
+    if stem.name == "index":
         return join_url(stem.parent.as_posix().strip("."), "/")
     return join_url(stem.as_posix(), "/")

@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsletter.generators.settings_files import first_file, read_text
+from newsletter.generators.settings_files import (SiteInfo, first_file, read_data, read_text,
+                                                   site_info)
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class OtherGenerator:
     evidence: str  # the file that shows it
     dirs: tuple[str, ...]  # its usual post folders that exist here
     note: str  # what newsletter reads of such a blog, and what it does not
+    info: SiteInfo = field(default_factory=SiteInfo)  # the blog's title and address it says
 
 
 _SETTINGS = tuple(f"config.{ext}" for ext in ("js", "ts", "mjs", "mts", "cjs"))
@@ -28,8 +30,18 @@ def other_generator(root: Path) -> OtherGenerator | None:
     for label, evidence, folders, note in _candidates(root):
         if evidence:
             dirs = tuple(folder for folder in folders if (root / folder).is_dir())
-            return OtherGenerator(label, evidence, dirs, note)
+            info = _quarto_info(root / evidence) if label == "Quarto" else SiteInfo()
+            return OtherGenerator(label, evidence, dirs, note, info)
     return None
+
+
+def _quarto_info(path: Path) -> SiteInfo:
+    """The ``website:`` ``title`` and ``site-url`` of _quarto.yml (quarto.org, website
+    options), and its ``lang``."""
+    data = read_data(path) or {}
+    website = data.get("website") if isinstance(data.get("website"), dict) else {}
+    return site_info(path.name, website.get("title"), website.get("site-url"), None,
+                     data.get("lang"))
 
 
 def _candidates(root: Path):

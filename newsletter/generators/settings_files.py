@@ -70,12 +70,16 @@ def read_data(path: Path, *, yaml_1_2: bool = False) -> dict[str, Any] | None:
     """A TOML, YAML or JSON file (by its extension) as a mapping; None if it is not one.
     ``yaml_1_2``: YAML's booleans are only true and false (Go's and JavaScript's readers)."""
     text = read_text(path)
-    if text is None:
-        return None
+    return None if text is None else parse_data(text, path.suffix, yaml_1_2=yaml_1_2)
+
+
+def parse_data(text: str, suffix: str, *, yaml_1_2: bool = False) -> dict[str, Any] | None:
+    """``text`` in the format of a file ending in ``suffix`` (``.toml``, ``.yaml``/``.yml``,
+    else JSON) as a mapping; None if it is not one."""
     try:
-        if path.suffix == ".toml":
+        if suffix == ".toml":
             data = tomllib.loads(text)
-        elif path.suffix in (".yaml", ".yml"):
+        elif suffix in (".yaml", ".yml"):
             data = yaml.load(text, _Yaml12Loader) if yaml_1_2 else yaml.safe_load(text)
             if expands_past(data, len(text)):
                 return None

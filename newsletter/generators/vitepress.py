@@ -70,7 +70,9 @@ class VitePress(Generator):
 
     def info(self) -> SiteInfo:
         hostname = js_object(self.config_text, "sitemap", skip_code=True).get("hostname")
-        url = hostname.rstrip("/") + self.base_path if isinstance(hostname, str) else None
+        url = hostname.rstrip("/") if isinstance(hostname, str) else None
+        if url and not url.endswith(self.base_path):  # the hostname may hold base already
+            url += self.base_path
         return site_info(self.evidence, js_string(self.config_text, "title"), url, None,
                          js_string(self.config_text, "lang"))
 

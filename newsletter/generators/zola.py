@@ -1,25 +1,25 @@
 """Zola: settings in config.toml, posts in the sections of ``content/`` (getzola.org/documentation).
 
 A folder with ``_index.md`` is a section (``content/`` itself is the root one); the post
-sections are those sorted by date (``sort_by = "date"``), else the one with the most dated
-pages. A page is in its folder's section, and in the one above while a section is
-``transparent``. A page's date is its ``date``, else a date at the start of its file name; its
-address is ``path`` if set, else its folders and its ``slug`` (else its file name, or its
-folder's for an ``index.md``), slugged as Zola does (``[slugify] paths``, ``paths_keep_dates``).
-``draft = true`` is a draft; ``render = false``, pages in no section and the sections' own
-``_index.md`` are pages. Custom keys live under ``[extra]``.
+sections are those sorted by date (``sort_by = "date"`` or ``"update_date"``), else the one
+with the most dated pages. A page is in its folder's section, and in the one above while a
+section is ``transparent``. A page's date is its ``date``, else a date at the start of its
+file name; its address is ``path`` if set, else its folders and its ``slug`` (else its file
+name, or its folder's for an ``index.md``), slugged as Zola does (``[slugify] paths``,
+``paths_keep_dates``). ``draft = true`` is a draft; ``render = false``, pages in no section
+and the sections' own ``_index.md`` are pages. Custom keys live under ``[extra]``.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from newsletter.generators.base import (Entry, Generator, Source, dated_name, join_url,
                                         path_id)
-from newsletter.generators.settings_files import SiteInfo, read_data, read_text, site_info
+from newsletter.generators.settings_files import (SiteInfo, parse_data, read_data, read_text,
+                                                   site_info)
 from newsletter.generators.slugs import ascii_slug
 
 
@@ -165,18 +165,18 @@ def _sections_of(path: Path, content: Path) -> list[Path]:
 
 
 def _front_matter(path: Path) -> dict[str, Any]:
-    text = read_text(path) or ""
-    if not text.startswith("+++"):
-        return {}
-    end = text.find("\n+++", 3)
-    try:
-        return tomllib.loads(text[3:end]) if end > 0 else {}
-    except (ValueError, RecursionError):
-        return {}
+    """A section's or page's front matter: TOML between ``+++`` lines, or YAML between ``---``
+    lines (Zola reads both, YAML as serde_yaml: 1.2's booleans)."""
+    text = (read_text(path) or "").lstrip()
+    for fence, suffix in (("+++", ".toml"), ("---", ".yaml")):
+        end = text.find(f"\n{fence}", 3) if text.startswith(fence) else -1
+        if end > 0:
+            return parse_data(text[3:end], suffix, yaml_1_2=True) or {}
+    return {}
 
 
 def _sorted_by_date(section: Path) -> bool:
-    return _front_matter(section / "_index.md").get("sort_by") == "date"
+    return _front_matter(section / "_index.md").get("sort_by") in ("date", "update_date")
 
 
 def _dated_pages(section: Path, sections: list[Path]) -> int:

@@ -14,6 +14,8 @@
 - A quote that opens with an alert's marker (GitHub's ``> [!NOTE]``, Obsidian's ``> [!tip] A
   title``, which Hugo, Astro and Obsidian blogs show as a note box) opens with its label in bold
   instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
+- An admonition (Python-Markdown's ``!!! note "A title"``, which MkDocs sites turn on) is a
+  quote opening with its title in bold, ``**A title:**``, as an alert is.
 - A footnote's way back, ``↩``, is followed by U+FE0E, which asks for the character's text
   form: iOS and macOS Mail otherwise draw it as a blue emoji key (kramdown and markdown-it add
   it for the same reason).
@@ -53,6 +55,9 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
         _task_item(item)
     for block in root.iter("pre"):
         _keep_own_colours(block)
+    for box in list(root.iter("div")):
+        if "admonition" in box.classes:
+            _admonition(box)
     for quote in root.iter("blockquote"):
         _alert_label(quote)
     for link in root.iter("a"):
@@ -115,6 +120,27 @@ def _alert_label(quote: lxml.html.HtmlElement) -> None:
     label.tail = None if alone else " " + rest
     first.text = None
     first.insert(0, label)
+
+
+def _admonition(box: lxml.html.HtmlElement) -> None:
+    """Python-Markdown's ``<div class="admonition note"><p class="admonition-title">Note</p>
+    ...</div>`` as a quote opening with its title in bold."""
+    box.tag, box.attrib["class"] = "blockquote", "admonition"
+    title = box[0] if len(box) and "admonition-title" in box[0].classes else None
+    if title is None:
+        return
+    label = lxml.html.Element("strong")
+    label.text = f"{title.text_content().strip()}:"
+    following = title.getnext()
+    box.remove(title)
+    if following is not None and following.tag == "p":
+        label.tail = " " + (following.text or "")
+        following.text = None
+        following.insert(0, label)
+    else:
+        paragraph = lxml.html.Element("p")
+        paragraph.append(label)
+        box.insert(0, paragraph)
 
 
 def _soft_breaks(element: lxml.html.HtmlElement) -> None:

@@ -118,6 +118,10 @@ def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
     # (a fifth of a send's first render: 7 ms of CPU).
     extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
                   for name in MARKDOWN_EXTENSIONS]
+    if dialect.admonitions:
+        from newsletter.render.admonitions import Admonitions
+
+        extensions.append(Admonitions())
     md = markdown.Markdown(extensions=extensions, output_format="html")
     check_source_work(source)
     return use_linear_inline(md, InlineBudget.for_source(source)).convert(source)

@@ -67,10 +67,17 @@ def blog_info(generator: Generator) -> SiteInfo:
     """What the generator's settings say of the blog, but an address that is not the blog's
     public one (a starter's https://example.com, http://localhost:1313/, "/"): every link of
     every email would lead nowhere, or elsewhere."""
-    info = generator.info()
+    info = settings_say(generator)
     if info.url and not_public(info.url):
         return replace(info, url=None, source=info.source if info.title else None)
     return info
+
+
+def settings_say(generator: Generator) -> SiteInfo:
+    """The blog's details as its generator's settings say them, or those of a generator
+    newsletter does not know (Quarto's _quarto.yml), when none it knows was found."""
+    other = other_generator(generator.root) if generator.name == "none" else None
+    return other.info if other else generator.info()
 
 
 def init_site(root: Path) -> InitReport:
@@ -95,7 +102,7 @@ def init_site(root: Path) -> InitReport:
 def settings_text(generator: Generator) -> str:
     """newsletter.toml for a blog, with its details where its generator's settings had them,
     and the generator and its post folders in [posts]."""
-    info, said = blog_info(generator), generator.info()
+    info, said = blog_info(generator), settings_say(generator)
     base = generator.base_path
     # Without the blog's address, the path it is served under still is known (Jekyll's
     # baseurl): kept in the example, so filling in the host gives the posts' real addresses.

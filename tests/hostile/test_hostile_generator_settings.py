@@ -1,7 +1,9 @@
-"""mkdocs.yml written to attack the reader: Python tags (which PyYAML's unsafe loaders would
-run) and aliases that multiply."""
+"""Generator settings written to attack the reader: mkdocs.yml's Python tags (which PyYAML's
+unsafe loaders would run) and aliases that multiply; Eleventy folders outside the site."""
 
 from __future__ import annotations
+
+import pytest
 
 from conftest import invoke
 
@@ -37,3 +39,40 @@ def test_mkdocs_settings_whose_aliases_multiply_read_as_none(tmp_path):
     assert result.exit_code == 0, result.output
     assert "MkDocs" not in result.output  # read as nothing: no blog plugin listed
     assert 'title = "Laughing"' not in (tmp_path / "newsletter.toml").read_text()
+
+
+@pytest.mark.parametrize("config", [
+    'export const config = { dir: { data: "../outside" } };\n',
+    "export default function (c) { c.setDataDirectory('../outside'); }\n",
+])
+def test_an_eleventy_data_folder_outside_the_site_is_never_read(tmp_path, config):
+    """Before, dir.data = "../outside" read ../outside/metadata.json for the blog's title and
+    address, then stopped init on a ValueError naming the file outside the site."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "metadata.json").write_text(
+        '{"title": "Not Mine", "url": "https://elsewhere.example.org"}')
+    blog = tmp_path / "blog"
+    (blog / "posts").mkdir(parents=True)
+    (blog / "eleventy.config.js").write_text(config)
+
+    result = invoke(blog, "init")
+
+    assert result.exit_code == 0, result.output
+    assert "Not Mine" not in (blog / "newsletter.toml").read_text()
+    assert "elsewhere" not in (blog / "newsletter.toml").read_text()
+
+
+def test_an_eleventy_input_naming_a_file_reads_the_site_folder(tmp_path):
+    """dir.input may name one file; before, its name taken for a folder stopped every command
+    on a ValueError from an id of nothing."""
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-02\ntags: posts\n---\n\nA.\n")
+    (tmp_path / "eleventy.config.js").write_text(
+        'export const config = { dir: { input: "posts/a.md" } };\n')
+
+    assert invoke(tmp_path, "init").exit_code == 0
+    result = invoke(tmp_path, "posts")
+
+    assert result.exit_code == 0, result.output
+    assert "/posts/a" in result.output

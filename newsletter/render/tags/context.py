@@ -51,6 +51,7 @@ class TagContext:
     page: Mapping[str, Any] = field(default_factory=dict)
     link_url: Callable[[str, str], str | None] = _no_links
     mdx: bool = False  # the post is MDX: its JSX and ESM are the site's code, not the reader's
+    erb: bool = False  # the generator runs the post through ERB (Bridgetown): <% %> is Ruby
     variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
 
     @property
@@ -87,7 +88,8 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
         site["github"] = {**github, "url": site_url}
     return TagContext(site_url=site_url, base_path=base_path, site=site,
                       page=page_values(post, base_path), link_url=_links(post),
-                      mdx=post.mdx)
+                      mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
+                          post.front_matter))
 
 
 def _generator_values(post: Post) -> dict[str, Any]:

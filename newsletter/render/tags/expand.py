@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
-from newsletter.render.tags import links, liquid, mdx, values, zola
+from newsletter.render.tags import erb, links, liquid, mdx, values, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
@@ -60,6 +60,7 @@ class _Expander(ShortcodeReading):
         self.openings = Finder(text, OPENING)
         self.ticks = Finder(text, _BACKTICK)
         self.jsx = Finder(text, mdx.OPENING) if context.mdx else None
+        self.erb = Finder(text, erb.OPENING) if context.erb else None
         self.mdx_images = mdx.ImageImports(text) if context.mdx else None
         self.mdx_components = mdx.Components()
         self.links = Finder(text, links.DESTINATION)
@@ -105,7 +106,8 @@ class _Expander(ShortcodeReading):
         text = self.text
         while pos < limit:
             literal = self._next_literal(pos)
-            finders = (self.openings, self.ticks, self.links, *([self.jsx] if self.jsx else []))
+            finders = (self.openings, self.ticks, self.links,
+                       *(finder for finder in (self.jsx, self.erb) if finder))
             stop = min(limit, literal.start if literal else limit,
                        *(found.start() for found in (each.next(pos) for each in finders) if found))
             self.out.append(text[pos:stop])
@@ -124,13 +126,15 @@ class _Expander(ShortcodeReading):
         return pos
 
     def _link_or_mdx(self, pos: int, limit: int) -> int:
-        """A link to a post's file becomes its address; MDX's syntax is left out or reported;
-        else the character is prose (a link's destination running into code)."""
+        """A link to a post's file becomes its address; MDX's syntax and ERB are left out or
+        reported; else the character is prose (a link's destination running into code)."""
         destination = links.DESTINATION.match(self.text, pos)
         if destination and destination.end() <= limit:
             piece = self.link_files.read(destination)
         elif self.jsx and mdx.OPENING.match(self.text, pos):
             piece = mdx.read(self.text, pos, limit, self.mdx_images, self.mdx_components)
+        elif self.erb and erb.OPENING.match(self.text, pos):
+            piece = erb.read(self.text, pos, limit)
         else:
             piece = Piece(pos + 1, self.text[pos])
         if piece.message:

@@ -1,5 +1,6 @@
 """Hexo's tag plugins as email (hexo.io/docs/tag-plugins): the ones a post writes its content
 with. ``{% asset_img pic.jpg Title %}`` is the image of the post's asset folder,
+``{% asset_link notes.pdf Notes %}`` a link to a file of it (``asset_path`` its address),
 ``{% post_link slug [text] %}`` a link to that post, ``{% youtube id %}`` and ``{% vimeo id %}``
 what Hugo's shortcodes of those names show. Any other stays for the check to report.
 """
@@ -49,6 +50,27 @@ def post_link(tag: Tag, context: TagContext) -> Output:
     return Output(f"[{text.replace('[', '').replace(']', '')}]({url_in_markdown(url)})")
 
 
+def asset_link(tag: Tag, context: TagContext) -> Output:
+    """``{% asset_link slug [title] [escape] %}``: a link to the post asset folder's file;
+    ``{% asset_path slug %}`` its address alone."""
+    words = _words(tag)
+    if not words:
+        raise TagProblem(f"{tag.quoted()} names no file",
+                         "write it as {% asset_link notes.pdf The notes %}")
+    url = _asset_url(words[0], context)
+    if tag.name == "asset_path":
+        return Output(url)
+    text = " ".join(word for word in words[1:] if word not in ("true", "false")) or words[0]
+    return Output(f"[{text.replace('[', '').replace(']', '')}]({url_in_markdown(url)})")
+
+
+def _asset_url(name: str, context: TagContext) -> str:
+    """Where Hexo publishes the post's asset ``name``: beside the post's page, its address
+    without ``.html`` being the folder (hexo's PostAsset.path)."""
+    page = re.sub(r"\.html?$", "", str(context.page.get("permalink") or context.site_url))
+    return page.rstrip("/") + "/" + name.lstrip("/")
+
+
 def _words(tag: Tag) -> list[str]:
     try:
         return shlex.split(tag.body)
@@ -56,7 +78,8 @@ def _words(tag: Tag) -> list[str]:
         return tag.body.split()
 
 
-HEXO_TAGS = {"asset_img": asset_img, "post_link": post_link,
+HEXO_TAGS = {"asset_img": asset_img, "post_link": post_link, "asset_link": asset_link,
+             "asset_path": asset_link,
              "youtube": lambda tag, context: hugo.youtube(_positional(tag), context),
              "vimeo": lambda tag, context: hugo.vimeo(_positional(tag), context)}
 

@@ -3,10 +3,11 @@
 Writers link other posts by their file: Zola's ``@/blog/post.md`` and Pelican's
 ``{filename}/post.md`` (or ``|filename|``) name a file of the content folder; Eleventy's
 InputPath-to-URL plugin, Hugo's link render hook and GitHub Pages' jekyll-relative-links turn a
-link to ``other-post.md`` into that post's address. An email needs the address, absolute. A
-link that names a file explicitly (``@/``, ``{filename}``) and matches no post or page is a
-problem, as the generator's own build fails or warns on it; a plain ``x.md`` link that matches
-nothing is left as written (it may be a file the blog serves as it is).
+link to ``other-post.md`` into that post's address, as Nikola turns ``link://slug/other-post``.
+An email needs the address, absolute. A link that names a file explicitly (``@/``,
+``{filename}``) and matches no post or page is a problem, as the generator's own build fails or
+warns on it; a plain ``x.md`` link that matches nothing is left as written (it may be a file
+the blog serves as it is).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def resolve(destination: str, context: TagContext) -> Resolved:
     """The address the generator gives the file ``destination`` names, if it names one."""
     path, _, fragment = destination.partition("#")
     path = path.partition("?")[0]
+    if path.startswith("link://"):
+        return _nikola(destination, path, fragment, context)
     explicit = next((prefix for prefix in _EXPLICIT if path.startswith(prefix)), None)
     target = path[len(explicit):] if explicit else path
     if _UNREAD_SUFFIX.search(target) and explicit:
@@ -61,6 +64,24 @@ def resolve(destination: str, context: TagContext) -> Resolved:
     return Resolved(message=f"the link {destination} names no post or page of this site",
                     hint="check the file's path (from the content folder, or from this post), "
                          "or write the page's full address")
+
+
+def _nikola(destination: str, path: str, fragment: str, context: TagContext) -> Resolved:
+    """Nikola's path handlers (getnikola.com/path-handlers.html): ``link://slug/name`` (found
+    by its file's name, as ``nikola new_post`` names it), ``link://filename/posts/x.md`` and
+    ``link://post_path/...`` (from the site's folder), ``link://root``; the others (tags,
+    archives...) are left for the check to report."""
+    kind, _, name = path.removeprefix("link://").partition("/")
+    if kind in ("root", "index") and not name.strip("/"):
+        return Resolved(url_in_markdown(context.site_url.rstrip("/") + "/"))
+    if kind not in ("slug", "filename", "post_path") or not name.strip("/"):
+        return Resolved()
+    url = context.link_url("file", name if kind == "slug" else "/" + name.lstrip("/"))
+    if url:
+        return Resolved(url_in_markdown(url + (f"#{fragment}" if fragment else "")))
+    return Resolved(message=f"the link {destination} names no post or page of this site",
+                    hint="name the post by its file (link://filename/posts/x.md), or write "
+                         "the page's full address")
 
 
 class LinkFiles:
