@@ -10,27 +10,16 @@ from newsletter.errors import ContentError
 # Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
 # (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image, LoveIt's and
 # FixIt's featuredImage, else their featuredImagePreview, Mainroad's thumbnail, Beautiful
-<<<<<<< HEAD
 # Hugo's share_img, Clarity's shareImage after its featureImage), Jekyll (image, image.path;
 # Beautiful Jekyll's share-img, cover-img and thumbnail-img; Minimal Mistakes'
 # header.overlay_image, header.image and header.teaser), Astro (heroImage; the Cactus theme's
-# coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card) and Ghost or
-# WordPress exports (feature_image) write them; the first one present wins.
+# coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
+# (previewimage) and Ghost or WordPress exports (feature_image) write them; the first one
+# present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
               "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
-              "social_media_card", "featuredimagepreview")
-=======
-# Hugo's share_img), Jekyll (image, image.path; Beautiful Jekyll's share-img, cover-img and
-# thumbnail-img; Minimal Mistakes' header.overlay_image, header.image and header.teaser),
-# Astro (heroImage; the Cactus theme's coverImage.src; AstroPaper's ogImage), Zola's tabi
-# (extra.social_media_card), Nikola (previewimage) and Ghost or WordPress exports
-# (feature_image) write them; the first one present wins.
-IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
-              "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
-              "cover-img", "header", "thumbnail", "thumbnail-img", "ogimage", "social_media_card",
-              "previewimage", "featuredimagepreview")
->>>>>>> hunt-othergens
+              "social_media_card", "previewimage", "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail")

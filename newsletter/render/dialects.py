@@ -44,12 +44,9 @@ class Dialect:
     raw_html: bool = True  # False: the HTML the post writes is omitted (Goldmark's default)
     indented_rows: bool = False  # a table row indented 4 spaces is a row, not code (Goldmark)
     indented_code: bool = True  # False: indented lines are text (MDX has no indented code)
-<<<<<<< HEAD
     hard_wraps: bool = False  # True: a line's end in a paragraph is a line break (hardWraps)
     block_attributes: bool = False  # True: a {.class} line after a block styles it (Goldmark's)
-=======
     admonitions: bool = False  # Python-Markdown's !!! note "Title" blocks (MkDocs's setting)
->>>>>>> hunt-othergens
     # Math delimiters, (opening, closing): a block's (or within text), and within text only
     math_blocks: tuple[tuple[str, str], ...] = ()
     math_inline: tuple[tuple[str, str], ...] = ()
