@@ -70,12 +70,15 @@ class Jekyll(Generator):
         return "commonmark" if self._commonmark_converter() else "kramdown"
 
     def markdown_options(self) -> dict[str, Any]:
-        """For a CommonMark converter, its ``commonmark:`` options and extensions: smart
-        punctuation with SMART, bare addresses linked with ``autolink`` (on by default only
-        for GitHub's flavour, as jekyll-commonmark-ghpages sets it)."""
+        """For kramdown, its ``parse_block_html`` option (Markdown inside ``<div>``); for a
+        CommonMark converter, its ``commonmark:`` options and extensions: smart punctuation
+        with SMART, bare addresses linked with ``autolink`` (on by default only for GitHub's
+        flavour, as jekyll-commonmark-ghpages sets it)."""
         converter = self._commonmark_converter()
         if converter is None:
-            return {}
+            kramdown = self.config.get("kramdown")
+            return {"parse_block_html": isinstance(kramdown, dict)
+                    and kramdown.get("parse_block_html") is True}
         settings = self.config.get("commonmark")
         settings = settings if isinstance(settings, dict) else {}
         options = {str(name).upper() for name in as_list(settings.get("options"))}
