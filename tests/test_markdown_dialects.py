@@ -211,6 +211,17 @@ def test_kramdown_parse_block_html_reads_markdown_inside_html_from_the_option_on
     assert "{:" not in text and "**After**" not in text
 
 
+def test_a_kramdown_toc_with_classes_is_the_table_of_contents():
+    """Hydejack's posts write {:toc .large-only}; the seed list stayed, "- Contents", and no
+    table of contents was built."""
+    source = "- Contents\n{:toc .large-only}\n\n## Why\n\nText.\n\n## When\n\nLater.\n"
+    root = markdown_to_fragment(source, PAGE, KRAMDOWN)
+
+    assert [(a.text, a.get("href")) for a in root.xpath("//ul/li/a")] == [
+        ("Why", f"{PAGE}#why"), ("When", f"{PAGE}#when")]
+    assert "Contents" not in fragment_to_text(root)
+
+
 def test_a_kramdown_toc_without_headings_leaves_nothing():
     root = markdown_to_fragment("* TOC\n{:toc}\n\nJust a paragraph.\n", PAGE, KRAMDOWN)
 

@@ -14,8 +14,8 @@
   whose content kramdown reads as blocks (``<div>``, ``<details>``, ...) where its
   ``parse_block_html`` option is on: in _config.yml's ``kramdown:`` settings, or from a post's
   ``{::options parse_block_html="true" /}`` line on.
-- A one-item list followed by ``{:toc}`` (``* TOC``, then ``{:toc}``) is the post's table of
-  contents: each heading (not those marked ``.no_toc``) linked by its id, nested by level, as
+- A one-item list followed by ``{:toc}`` (``* TOC``, then ``{:toc}``; with classes too, as
+  Hydejack writes ``{:toc .large-only}``) is the post's table of contents: each heading (not those marked ``.no_toc``) linked by its id, nested by level, as
   kramdown builds it. Those links go to the post on the blog (docs/email.md#fragment-links). A
   second one is dropped.
 - Math, ``$$...$$``, is shown as the LaTeX it is, as code (:mod:`newsletter.render.latex`, which
@@ -43,7 +43,6 @@ _COMMENT = (re.compile(r"\{::comment\}[ \t]*"), re.compile(r".*\{:/(?:comment)?\
 _NOMARKDOWN = (re.compile(r"\{::nomarkdown\b[^{}\n]*\}[ \t]*"),
                re.compile(r"(?P<kept>.*)\{:/(?:nomarkdown)?\}[ \t]*"))
 _SPAN_IAL = re.compile(r"\{::comment\}[^{}]*\{:/(?:comment)?\}|\{:[^{}\n]*\}")
-_TOC = re.compile(r"[ \t]*toc[ \t]*")
 # A size in an image's attribute list: width= or w=, height= or h=, a number or a percentage,
 # in quotes that smart punctuation may have curled.
 _SIZE = re.compile(r"""(?<![\w-])(width|height|w|h)=["'\u2018\u2019\u201c\u201d]?"""
@@ -139,7 +138,7 @@ def _apply_attribute_lines(state: StateCore) -> None:
         opening = found[1]
         if opening is None or not opening.map or opening.map[1] != token.map[0]:
             continue  # not right after a block: it styles the next one, or nothing
-        toc = bool(_TOC.fullmatch(token.content))
+        toc = "toc" in token.content.split()  # {:toc}, Hydejack's {:toc .large-only}
         if opening.type == "heading_open" and not toc:
             set_attributes(opening, token.content)
         elif opening.type in ("bullet_list_open", "ordered_list_open") and toc:
