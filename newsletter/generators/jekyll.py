@@ -30,6 +30,7 @@ from newsletter.generators.jekyll_permalinks import (
     STYLES,
     default_values,
     expand,
+    permalink_ending,
     permalink_template,
 )
 from newsletter.generators.settings_files import SiteInfo, read_data, site_info
@@ -180,7 +181,9 @@ class Jekyll(Generator):
         folder = folder or self._collection_folder(parts)
         if folder is None:
             return Entry(id="/" + source.relative.with_suffix("").as_posix(),
-                         path=_page_address(source), page="outside _posts: a Jekyll page")
+                         path=_page_address(source, permalink_ending(
+                             self.config, self.styles, self.default_style)),
+                         page="outside _posts: a Jekyll page")
         collection = "posts" if folder in ("_posts", "_drafts") else folder[1:]
         stem = source.relative.stem
         file_date, slug = dated_name(stem)
@@ -304,15 +307,16 @@ def _post_folders(root: Path) -> list[Path]:
     return found
 
 
-def _page_address(source: Source) -> str:
-    """A Jekyll page's address: its ``permalink``, else its path with ``.html``."""
+def _page_address(source: Source, ending: str) -> str:
+    """A Jekyll page's address: its ``permalink``, else its path ended as the site's permalink
+    style ends ``ending``: ``about.md`` is /about/ with ``pretty``, /about.html with ``date``."""
     written = source.meta.get("permalink")
     if isinstance(written, str) and written.strip():
         return join_url(written.strip())
     stem = source.relative.with_suffix("")
     if stem.name == "index":
         return join_url(stem.parent.as_posix().strip("."), "/")
-    return join_url(stem.as_posix() + ".html")
+    return join_url(stem.as_posix() + {"/": "/", ":output_ext": ".html"}.get(ending, ""))
 
 
 def _categories(value: Any) -> list[str]:

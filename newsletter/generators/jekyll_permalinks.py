@@ -43,9 +43,19 @@ def permalink_template(config: dict[str, Any], collection: str, path: str, writt
             return styles.get(value.strip(), value.strip())
     if collection == "posts":
         return styles.get(site, site)
+    return "/:collection/:path" + permalink_ending(config, styles, default)
+
+
+def permalink_ending(config: dict[str, Any], styles: dict[str, str] = STYLES,
+                     default: str = "date") -> str:
+    """How a page's or a collection document's address ends when nothing names its own: ``/``
+    where the site's ``permalink`` (a style or a template) ends with one (``pretty``),
+    ``:output_ext`` where it ends with that (``date``), else nothing (Jekyll's
+    add_permalink_suffix)."""
+    site = config.get("permalink")
+    site = site.strip() if isinstance(site, str) and site.strip() else default
     ending = styles.get(site, site)
-    return "/:collection/:path" + ("/" if ending.endswith("/") else
-                                   ":output_ext" if ending.endswith(":output_ext") else "")
+    return "/" if ending.endswith("/") else ":output_ext" if ending.endswith(":output_ext") else ""
 
 
 def expand(template: str, values: dict[str, str], date: dt.datetime) -> str:
