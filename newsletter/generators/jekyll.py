@@ -28,8 +28,10 @@ from newsletter.generators.base import (
 )
 from newsletter.generators.jekyll_permalinks import (
     STYLES,
+    categories_of,
     default_values,
     expand,
+    page_address,
     permalink_ending,
     permalink_template,
 )
@@ -181,8 +183,9 @@ class Jekyll(Generator):
         folder = folder or self._collection_folder(parts)
         if folder is None:
             return Entry(id="/" + source.relative.with_suffix("").as_posix(),
-                         path=_page_address(source, permalink_ending(
-                             self.config, self.styles, self.default_style)),
+                         path=page_address(source.relative, source.meta.get("permalink"),
+                                           permalink_ending(self.config, self.styles,
+                                                            self.default_style)),
                          page="outside _posts: a Jekyll page")
         collection = "posts" if folder in ("_posts", "_drafts") else folder[1:]
         stem = source.relative.stem
@@ -205,7 +208,7 @@ class Jekyll(Generator):
         if self._excluded(source.path.relative_to(self.root).as_posix()):
             return Entry(id=join_url(*above, stem), path=None,
                          page="excluded by _config.yml's exclude: Jekyll does not build it")
-        categories += _categories(fields.meta.get("categories"))
+        categories += categories_of(fields.meta.get("categories"))
         categories += as_list(fields.meta.get("category"))
         when = date or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
         # A date written with an offset is on Jekyll's clock in the address; one without is read
@@ -305,22 +308,3 @@ def _post_folders(root: Path) -> list[Path]:
                 found.append(Path(folder) / name)
                 subfolders.remove(name)
     return found
-
-
-def _page_address(source: Source, ending: str) -> str:
-    """A Jekyll page's address: its ``permalink``, else its path ended as the site's permalink
-    style ends ``ending``: ``about.md`` is /about/ with ``pretty``, /about.html with ``date``."""
-    written = source.meta.get("permalink")
-    if isinstance(written, str) and written.strip():
-        return join_url(written.strip())
-    stem = source.relative.with_suffix("")
-    if stem.name == "index":
-        return join_url(stem.parent.as_posix().strip("."), "/")
-    return join_url(stem.as_posix() + {"/": "/", ":output_ext": ".html"}.get(ending, ""))
-
-
-def _categories(value: Any) -> list[str]:
-    """Front matter ``categories``: a list, or words separated by spaces."""
-    if isinstance(value, str):
-        return value.split()
-    return as_list(value)
