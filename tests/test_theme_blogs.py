@@ -283,6 +283,41 @@ def test_a_beautiful_jekyll_posts_description_is_the_inbox_preview(tmp_path, fro
         preview
 
 
+LONG = " ".join(["Brushes and water"] * 20) + "."
+
+
+@pytest.mark.parametrize("config, body, preview", [
+    ("", "Ink on *paper*, [dried](https://ink.example.org/dry/).\n\nThe rest.\n",
+     "Ink on paper, dried."),  # the first paragraph, as jekyll-seo-tag's description
+    ("excerpt_separator: <!--more-->\n", "Ink on paper.\nStill wet.\n\nBlotted.\n<!--more-->"
+     "\n\nThe rest.\n", "Ink on paper. Still wet. Blotted."),
+    ("", "---\nexcerpt_separator: <!--cut-->\n---\n", None),  # written in the front matter
+    ("", "![A wash](/assets/img/wash.jpg)\n\nThe rest.\n", None),  # no text in it
+    ("", f"{LONG}\n", " ".join(["Brushes and water"] * 11) + "\u2026"),  # cut at a word
+], ids=["first paragraph", "separator", "the post's separator", "an image", "long"])
+def test_a_jekyll_posts_excerpt_is_the_inbox_preview_without_a_description(tmp_path, config,
+                                                                           body, preview):
+    """A Jekyll blog describes a post without a description by its excerpt (jekyll-seo-tag's
+    meta description and social cards, jekyll-feed's summary, minima's show_excerpts): the
+    text before excerpt_separator, a blank line by default. The email had no preheader, so the
+    inbox quoted the title and date, and check warned no-description on most Jekyll posts."""
+    if body.startswith("---\n"):  # the separator is the post's own
+        front, body = "excerpt_separator: <!--cut-->\n", "Ink.\n\nMore.\n<!--cut-->\nEnd.\n"
+        preview = "Ink. More."
+    else:
+        front = ""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_config.yml": JEKYLL_SITE["_config.yml"] + config,
+        "_posts/2024-02-01-wash.md": f"---\nlayout: post\ntitle: Wash\n{front}---\n\n{body}"})
+    assert invoke(root, "init").exit_code == 0
+    assert invoke(root, "preview", "/2024-02-01-wash").exit_code == 0
+    html = (root / "preview/2024-02-01-wash/email.html").read_text()
+    meta = lxml.html.fromstring(html).find(".//meta[@name='description']")
+    assert (meta.get("content") if meta is not None else None) == preview
+    findings = json.loads(invoke(root, "check", "/2024-02-01-wash", "--json").stdout)["findings"]
+    assert ("no-description" in [finding["code"] for finding in findings]) is (preview is None)
+
+
 def test_multilingual_hugo_bundles_named_index_en_are_each_their_own_post(tmp_path):
     """Blowfish's and Congo's multilingual bundles: posts/reef/index.en.md beside index.it.md.
     Every such post was named index.en, so their previews (and outbox folders) landed in one

@@ -106,6 +106,11 @@ class Generator:
         """How the site's settings change its renderer's defaults (``Dialect`` fields)."""
         return {}
 
+    def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
+        """What ends the excerpt of a post with front matter ``meta``, where the blog describes
+        a post without a description by its excerpt; None where it does not."""
+        return None
+
     def reads_as_mdx(self, path: PurePath) -> bool:
         """Whether the generator reads the post file at ``path`` as MDX (its imports, JSX and
         ``{expressions}`` the site's code): an ``.mdx`` file."""

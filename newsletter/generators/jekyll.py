@@ -95,6 +95,14 @@ class Jekyll(Generator):
         name = name.strip().lower() if isinstance(name, str) else ""
         return name if name in _COMMONMARK_CONVERTERS else None
 
+    def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
+        """jekyll-seo-tag and jekyll-feed describe a post without a description by its excerpt:
+        the text before its ``excerpt_separator``, else _config.yml's, else a blank line."""
+        for value in (meta.get("excerpt_separator"), self.config.get("excerpt_separator")):
+            if isinstance(value, str):
+                return value
+        return "\n\n"
+
     @property
     def extensions(self) -> tuple[str, ...]:  # type: ignore[override]
         configured = self.config.get("markdown_ext")
