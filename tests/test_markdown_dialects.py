@@ -211,6 +211,22 @@ def test_kramdown_parse_block_html_reads_markdown_inside_html_from_the_option_on
     assert "{:" not in text and "**After**" not in text
 
 
+def test_kramdown_reads_markdown_in_an_element_marked_markdown_1_inside_plain_html():
+    """TeXt's grids: <div class="cell" markdown="1"> cells inside a plain <div>. The outer
+    element has no attribute, so the cells' Markdown reached the email as written,
+    "![Tile](...){:.rounded}"."""
+    source = ('<div class="grid">\n<div class="cell" markdown="1">\n'
+              '![Tile](https://cdn.example.com/tile.jpg "Tile"){:.rounded}\n</div>\n'
+              '<div class="cell" markdown="1">\n<div>\nplain\n</div>\n**Second** cell\n</div>\n'
+              "</div>\n\nAfter.\n")
+    root = markdown_to_fragment(source, PAGE, KRAMDOWN)
+
+    assert root.xpath("//div[@class='grid']/div[@class='cell']/p/img")[0].get("alt") == "Tile"
+    assert root.xpath("//div[@class='grid']/div[@class='cell'][2]/p/strong")[0].text == "Second"
+    text = fragment_to_text(root)
+    assert "![" not in text and "{:" not in text and "**" not in text and "After." in text
+
+
 def test_a_kramdown_toc_with_classes_is_the_table_of_contents():
     """Hydejack's posts write {:toc .large-only}; the seed list stayed, "- Contents", and no
     table of contents was built."""

@@ -49,8 +49,7 @@ _SIZE = re.compile(r"""(?<![\w-])(width|height|w|h)=["'\u2018\u2019\u201c\u201d]
                    r"""([0-9]+(?:\.[0-9]+)?%?)(?![\w.%])""")
 # Lines kramdown reads and never shows: an abbreviation's definition, the end-of-block mark.
 _NOT_SHOWN = re.compile(r"\*\[[^\]\n]+\]:.*|\^[ \t]*")
-# <div class="note" markdown="1">: the opening tag and its element's name, then the attribute.
-_OPENING_TAG = re.compile(r"<([A-Za-z][\w-]*)\b[^<>]*>")
+# <div class="note" markdown="1">: the attribute
 _MARKDOWN_ATTRIBUTE = re.compile(r"""\smarkdown[ \t]*=[ \t]*(["']?)(?:1|block)\1(?=[\s/>])""")
 _MARKDOWN_OFF = re.compile(r"""\smarkdown[ \t]*=[ \t]*(["']?)0\1(?=[\s/>])""")
 # {::options parse_block_html="true" /}: on (or off) for the rest of the post
@@ -59,7 +58,8 @@ _BLOCK_HTML_OPTION = re.compile(r""":options\b.*\bparse_block_html=(["'])(true|f
 _BLOCK_CONTENT = frozenset("""address applet article aside blockquote body dd details div dl
     fieldset figure figcaption footer form header hgroup iframe li main map menu nav noscript
     object section td""".split())
-_CLOSING_TAG = re.compile(r"</([A-Za-z][\w-]*)\s*>\s*$")
+# An opening tag starting a line, and its element's name
+_LINE_OPENING_TAG = re.compile(r"^[ \t]*<([A-Za-z][\w-]*)\b[^<>]*>", re.M)
 _LINE_CLOSING_TAG = re.compile(r"(</[A-Za-z][\w-]*\s*>)[ \t]*\n")
 MAX_MARKDOWN_IN_HTML = 4
 TOC_MARK = "data-kramdown-toc"  # on the list that stands for the table of contents, until built
@@ -157,37 +157,55 @@ def _opening(tokens: list[Token]) -> Token | None:
 
 
 def _markdown_in_html(parse_block_html: bool, state: StateCore) -> None:
-    """An HTML block whose element says ``markdown="1"`` (or ``"block"``), or holds blocks while
-    ``parse_block_html`` is on: what it holds up to its closing tag rendered as Markdown, the
-    attribute gone. Nested ones are rendered to :data:`MAX_MARKDOWN_IN_HTML` levels, so a post
-    of thousands reads each part a few times."""
+    """In each HTML block, the elements that hold Markdown (:func:`_markdown_inside`); where
+    ``parse_block_html`` is on (the site's option, or a post's ``{::options}`` line above),
+    every element kramdown reads blocks in."""
     depth = state.env.get("kramdown_html_depth", 0)
     if depth >= MAX_MARKDOWN_IN_HTML:
         return  # left as written
     switches = [(-1, parse_block_html or state.env.get("kramdown_block_html", False)),
                 *state.env.get("kramdown_block_html_from", ())]
     for token in state.tokens:
-        opening = token.type == "html_block" and _OPENING_TAG.match(token.content)
-        if not opening:
+        if token.type == "html_block" and "<" in token.content:
+            block_html = [on for line, on in switches if line < token.map[0]][-1]
+            token.content = _markdown_inside(state.md, token.content, depth, block_html)
+
+
+def _markdown_inside(md: MarkdownIt, html: str, depth: int, block_html: bool) -> str:
+    """``html`` with what each element written ``markdown="1"`` (or ``"block"``), or holding
+    blocks while ``block_html``, holds up to its closing tag rendered as Markdown, the attribute
+    gone; such an element inside another is found too (TeXt's ``markdown="1"`` cells in a
+    grid ``<div>``). Nested ones are rendered to :data:`MAX_MARKDOWN_IN_HTML` levels, so a post
+    of thousands reads each part a few times."""
+    out, done = [], 0
+    for opening in _LINE_OPENING_TAG.finditer(html):
+        name, attribute = opening[1].lower(), _MARKDOWN_ATTRIBUTE.search(opening[0])
+        if opening.start() < done or not attribute and not (
+                block_html and name in _BLOCK_CONTENT and not _MARKDOWN_OFF.search(opening[0])):
             continue
-        attribute = _MARKDOWN_ATTRIBUTE.search(opening[0])
-        block_html = [on for line, on in switches if line < token.map[0]][-1]
-        if not attribute and not (block_html and opening[1].lower() in _BLOCK_CONTENT
-                                  and not _MARKDOWN_OFF.search(opening[0])):
-            continue
-        rest = token.content[opening.end():]
-        closing = _CLOSING_TAG.search(rest)
-        if closing and closing[1].lower() != opening[1].lower():
-            closing = None
-        inner = rest[:closing.start()] if closing else rest
+        closing = _closing_tag(html, opening.end(), name)
+        inner = html[opening.end():closing.start() if closing else len(html)]
         # kramdown reads each HTML element in it on its own; CommonMark would run an HTML block
         # on to the next blank line, Markdown included.
         inner = _LINE_CLOSING_TAG.sub("\\1\n\n", inner)
-        inner = state.md.render(inner, {"kramdown_html_depth": depth + 1,
-                                        "kramdown_block_html": block_html})
+        inner = md.render(inner, {"kramdown_html_depth": depth + 1,
+                                  "kramdown_block_html": block_html})
         tag = opening[0] if not attribute else (
             opening[0][:attribute.start()] + opening[0][attribute.end():])
-        token.content = tag + "\n" + inner + (closing[0] if closing else "")
+        out += [html[done:opening.start()], tag, "\n", inner, closing[0] if closing else ""]
+        done = closing.end() if closing else len(html)
+    return "".join(out) + html[done:] if out else html
+
+
+def _closing_tag(html: str, start: int, name: str) -> re.Match | None:
+    """The tag closing the ``name`` element whose content starts at ``start``, the ones of the
+    same name inside it counted; None when it is not closed."""
+    depth = 1
+    for tag in re.compile(rf"<(/?){re.escape(name)}\b[^<>]*?(/?)>", re.I).finditer(html, start):
+        depth += -1 if tag[1] else 0 if tag[2] else 1
+        if depth == 0:
+            return tag
+    return None
 
 
 def _drop_span_attributes(state: StateCore) -> None:
