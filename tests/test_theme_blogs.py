@@ -152,6 +152,13 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
      'thumbnail-img: ""\nshare-img:\n', "Blue wash"),
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      "share-img: /assets/img/wash.jpg\ncover-img: /assets/img/none.jpg\n", "Wash"),
+    # TeXt: the article header's cover image, or the image behind its overlay
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     "article_header:\n  type: cover\n  image:\n    src: /assets/img/wash.jpg\n", "Wash"),
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     "article_header:\n  type: overlay\n  theme: dark\n  background_image:\n"
+     "    gradient: 'linear-gradient(135deg, rgba(34, 139, 87, .4), rgba(139, 34, 139, .4))'\n"
+     "    src: /assets/img/wash.jpg\n", "Wash"),
 ])
 def test_a_themes_feature_image_key_opens_the_email(tmp_path, site, file, front_matter, alt):
     """Each theme's own front matter key for a post's picture: it was not read, so the email
@@ -177,6 +184,27 @@ def test_a_minimal_mistakes_header_names_the_image_only_when_it_has_one(tmp_path
     assert listed(root)["/2024-02-02-grey"]["errors"] == []
     assert opening_image(root, "/2024-02-01-wash") == (1, "Wash")
     assert opening_image(root, "/2024-02-02-grey") == (0, None)
+
+
+def test_a_text_theme_blog_mails_its_posts_not_the_folders_its_config_excludes(tmp_path):
+    """TeXt's repository holds its documentation site in docs/ (docs/_posts) and a test site,
+    both in _config.yml's exclude; init named them as post folders. An article header of a
+    colour alone (background_image: false) is no picture and no error."""
+    root = write_files(tmp_path / "kiln", {
+        **JEKYLL_SITE, "_config.yml": ("title: Kiln\nurl: https://kiln.example.org\n"
+                                       "exclude:\n  - /docs\n  - /test\n"),
+        "_posts/2024-06-09-plain.md": ("---\ntitle: Plain\narticle_header:\n  type: overlay\n"
+                                       "  background_color: '#123'\n  background_image: false\n"
+                                       "---\n\nJust text.\n"),
+        "docs/_config.yml": "title: Kiln docs\n",
+        "docs/_posts/2016-05-04-footnote.md": "---\ntitle: Footnote\n---\n\nA note.\n",
+        "test/_posts/2018-07-01-welcome.md": "---\ntitle: Welcome\n---\n\nHi.\n"})
+    result = invoke(root, "init")
+    assert "posts in _posts (" in result.output and "docs/_posts" not in result.output
+    assert "docs/_posts" not in (root / "newsletter.toml").read_text()
+    assert {key: item["status"] for key, item in listed(root).items()} == {
+        "/2024-06-09-plain": "ready"}
+    assert opening_image(root, "/2024-06-09-plain") == (0, None)
 
 
 def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):

@@ -130,8 +130,9 @@ class Jekyll(Generator):
         return url_path(self.config.get("baseurl"))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        found = tuple(folder.relative_to(self.root).as_posix()
-                      for folder in _post_folders(self.content_root))
+        found = tuple(name for name in (folder.relative_to(self.root).as_posix()
+                                        for folder in _post_folders(self.content_root))
+                      if not self._excluded(name))  # TeXt's exclude: [/docs] and docs/_posts
         prefix = f"{self._collections_dir}/" if self._collections_dir else ""
         if found:
             return found, f"{self.label}'s _posts, and _drafts as drafts"
