@@ -102,6 +102,11 @@ class Generator:
         """The blog's title, address, time zone and language, as its settings say them."""
         return SiteInfo()
 
+    def settings_problem(self) -> tuple[str, str, str | None] | None:
+        """(where, what, hint) when the generator's settings file is there but holds no
+        settings it can read: the generator would not build the blog."""
+        return None
+
     def markdown_options(self) -> dict[str, Any]:
         """How the site's settings change its renderer's defaults (``Dialect`` fields)."""
         return {}

@@ -35,7 +35,8 @@ from newsletter.generators.jekyll_permalinks import (
     permalink_ending,
     permalink_template,
 )
-from newsletter.generators.settings_files import SiteInfo, read_data, site_info
+from newsletter.generators.settings_files import (SiteInfo, read_data, site_info,
+                                                  yaml_settings_problem)
 from newsletter.generators.slugs import jekyll_slug, titleize
 
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
@@ -65,6 +66,13 @@ class Jekyll(Generator):
             if (root / name).exists():
                 return name
         return None
+
+    def settings_problem(self) -> tuple[str, str, str | None] | None:
+        """_config.yml (or .yaml) when it is not valid YAML: Jekyll stops there, and every
+        address, excerpt and markup setting would be guessed without it."""
+        name = next((name for name in ("_config.yml", "_config.yaml")
+                     if (self.root / name).is_file()), None)
+        return yaml_settings_problem(self.root, name) if name else None
 
     @property
     def markdown(self) -> str:  # type: ignore[override]

@@ -86,6 +86,48 @@ def read_data(path: Path, *, yaml_1_2: bool = False) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+@dataclass(frozen=True)
+class YamlProblem:
+    """Where and why a text is not valid YAML, and what its writer can do about it."""
+
+    line: int | None  # from 0 in the text read; None when the reader says no place
+    problem: str
+    hint: str | None
+
+
+def yaml_problem(error: yaml.YAMLError, text: str) -> YamlProblem:
+    """``error``, raised reading ``text``, as its writer reads it: a tab is the usual cause."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if mark is None:
+        return YamlProblem(None, problem, None)
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return YamlProblem(mark.line, problem, "indent with spaces: YAML does not allow tabs"
+                       if "\t" in line else
+                       'quote values that contain ": " or start with a special character')
+
+
+def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] | None:
+    """(where, what, hint) when the YAML settings file ``name`` under ``root`` is there and
+    holds no settings: not valid YAML, or not ``key: value`` lines. None when it reads, is
+    empty or is not there."""
+    text = read_text(root / name)
+    if text is None:
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        found = yaml_problem(error, text)
+        where = name if found.line is None else f"{name}:{found.line + 1}"
+        return where, f"{name} is not valid YAML ({found.problem})", found.hint
+    except RecursionError:
+        return name, f"{name} nests too deep to read", None
+    if data is None or isinstance(data, dict):
+        return None
+    return name, f"{name} holds no settings (not key: value lines)", "write it as key: value lines"
+
+
 def expands_past(data: Any, characters: int) -> bool:
     """True if YAML ``data`` read from ``characters`` of text, each alias counted wherever it
     is used, holds more values than the text could write out (ALIAS_ALLOWANCE spare); it stops

@@ -26,7 +26,8 @@ from typing import Any
 import yaml
 
 from newsletter.errors import ContentError
-from newsletter.generators import JsLiteralError, expands_past, parse_declarations
+from newsletter.generators import (JsLiteralError, expands_past, parse_declarations,
+                                   yaml_problem)
 
 _OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
@@ -256,16 +257,11 @@ def _lower(meta: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 
 def _yaml_error(error: yaml.YAMLError, block: str, where: str,
                 first_line: int) -> ContentError:
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    if mark is None:
-        return ContentError(f"front matter is not valid YAML ({problem})", where=where)
-    lines = block.splitlines()
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    hint = ("indent with spaces: YAML does not allow tabs" if "\t" in line
-            else 'quote values that contain ": " or start with a special character')
-    return ContentError(f"front matter is not valid YAML ({problem})",
-                        where=f"{where}:{mark.line + first_line}", hint=hint)
+    found = yaml_problem(error, block)
+    if found.line is None:
+        return ContentError(f"front matter is not valid YAML ({found.problem})", where=where)
+    return ContentError(f"front matter is not valid YAML ({found.problem})",
+                        where=f"{where}:{found.line + first_line}", hint=found.hint)
 
 
 def _impossible_date_error(error: ValueError, text: str, where: str) -> ContentError:
