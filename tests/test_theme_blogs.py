@@ -207,6 +207,41 @@ def test_a_text_theme_blog_mails_its_posts_not_the_folders_its_config_excludes(t
     assert opening_image(root, "/2024-06-09-plain") == (0, None)
 
 
+@pytest.mark.parametrize("cdn", ["cdn: https://media.ink.example.net/", "img_cdn: "
+                                 "https://cdn.jsdelivr.net/gh/ink/ink.github.io@main"])
+def test_a_chirpy_posts_images_kept_on_its_cdn_are_shown_from_there(tmp_path, cdn):
+    """Chirpy serves a post's images from _config.yml's cdn (img_cdn before Chirpy 6), under
+    the post's media_subpath: blogs keep them there, not in the repository. Such posts were
+    refused, image-missing; a file the site does keep still travels with the email."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_config.yml": JEKYLL_SITE["_config.yml"] + cdn + "\n",
+        "_posts/2024-02-01-wash.md": (
+            "---\ntitle: Wash\nmedia_subpath: /posts/2024-wash\nimage:\n  path: cover.jpg\n"
+            "  alt: The wash\n---\n\nInk on paper.\n\n![Dry](dry.png){: w=\"700\" h=\"400\" }\n\n"
+            "![Kept](/assets/img/wash.jpg)\n")})
+    base = cdn.partition(": ")[2].rstrip("/")
+    assert invoke(root, "init").exit_code == 0
+    findings = json.loads(invoke(root, "check", "/2024-02-01-wash", "--json").stdout)["findings"]
+    assert "image-missing" not in [finding["code"] for finding in findings]
+
+    assert invoke(root, "preview", "/2024-02-01-wash").exit_code == 0
+    folder = root / "preview/2024-02-01-wash"
+    images = list(lxml.html.fromstring((folder / "email.html").read_text()).iter("img"))
+    assert [(image.get("src"), image.get("alt")) for image in images[:2]] == [
+        (f"{base}/posts/2024-wash/cover.jpg", "The wash"), (f"{base}/posts/2024-wash/dry.png", "Dry")]
+    assert images[2].get("src").startswith("images/")  # the file the site keeps, attached
+    assert opening_image(root, "/2024-02-01-wash")[0] == 1
+
+
+def test_without_a_cdn_a_chirpy_image_the_site_does_not_keep_is_missing(tmp_path):
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_posts/2024-02-01-wash.md": (
+            "---\ntitle: Wash\nmedia_subpath: /posts/2024-wash\n---\n\n![Dry](dry.png)\n")})
+    assert invoke(root, "init").exit_code == 0
+    findings = json.loads(invoke(root, "check", "/2024-02-01-wash", "--json").stdout)["findings"]
+    assert "image-missing" in [finding["code"] for finding in findings]
+
+
 def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):
     """Mainroad's, Ananke's and LoveIt's posts end their summary with <!--more-->, which Hugo
     takes out before rendering: check warned on every such post that the blog did not show

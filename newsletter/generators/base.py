@@ -107,6 +107,11 @@ class Generator:
         settings it can read: the generator would not build the blog."""
         return None
 
+    def media_base(self) -> str | None:
+        """The address a theme serves a post's images from instead of the site (Chirpy's
+        ``cdn``), where a file the post names as a path is when the site does not keep it."""
+        return None
+
     def markdown_options(self) -> dict[str, Any]:
         """How the site's settings change its renderer's defaults (``Dialect`` fields)."""
         return {}

@@ -70,9 +70,12 @@ class Jekyll(Generator):
     def settings_problem(self) -> tuple[str, str, str | None] | None:
         """_config.yml (or .yaml) when it is not valid YAML: Jekyll stops there, and every
         address, excerpt and markup setting would be guessed without it."""
-        name = next((name for name in ("_config.yml", "_config.yaml")
-                     if (self.root / name).is_file()), None)
-        return yaml_settings_problem(self.root, name) if name else None
+        name = "_config.yml" if (self.root / "_config.yml").is_file() else "_config.yaml"
+        return yaml_settings_problem(self.root, name)
+
+    def media_base(self) -> str | None:
+        cdn = self.config.get("cdn") or self.config.get("img_cdn")  # Chirpy's (img_cdn before 6)
+        return cdn.strip().rstrip("/") if isinstance(cdn, str) and "//" in cdn else None
 
     @property
     def markdown(self) -> str:  # type: ignore[override]
