@@ -213,6 +213,22 @@ def test_site_and_page_values_are_printed_as_text_never_as_markup():
     assert not list(fragment.iter("b"))
 
 
+def test_a_liquid_string_output_prints_its_braces_in_text_and_in_code():
+    """{{ "{{" }} is how posts about templates write braces Liquid would read: Jekyll prints
+    the string, in code too (Liquid runs before Markdown). In text it was refused as a tag
+    never closed; in code the email showed {{ "{{" }} as written."""
+    markdown, problems = expand(
+        'Write `{{ "{{" }} name {{ "}}" }}` or {{ \'{{\' }} name }}.\n\n'
+        '```\n{{ "{{" }} block {{ "}}" }}\n```\n\n{% raw %}{{ "{{" }}{% endraw %}\n')
+
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/")
+    assert [code.text for code in fragment.iter("code")] == ["{{ name }}", "{{ block }}\n"]
+    assert fragment_to_text(fragment).splitlines()[0] == "Write {{ name }} or {{ name }}."
+    raw = fragment_to_text(fragment).splitlines()[-1]  # as written (its quotes made curly)
+    assert raw.replace("\u201c", '"').replace("\u201d", '"') == '{{ "{{" }}'
+
+
 def test_highlight_is_a_fenced_block_raw_is_literal_and_comments_are_dropped():
     markdown, problems = expand(
         "{% comment %}\nA draft {% include draft.html %}\n{% endcomment %}\n"
