@@ -410,6 +410,20 @@ def test_chirpy_and_al_folio_figure_and_video_includes_become_a_figure_and_video
 
 
 
+def test_an_include_given_a_players_address_is_the_video():
+    """So Simple's responsive-embed (and any include handed a YouTube or Vimeo player's
+    address) shows the video; it was shown as a bare link to the player page, with a warning
+    that the include was the site's own."""
+    markdown, problems = expand(
+        '{% include responsive-embed url="https://www.youtube.com/embed/-PVofD2A9t8" '
+        'ratio="16:9" %}\n\n'
+        '{% include responsive-embed url="https://player.vimeo.com/video/212731897" %}\n')
+
+    assert problems == []
+    assert '<a href="https://www.youtube.com/watch?v=-PVofD2A9t8">' in markdown
+    assert '<a href="https://vimeo.com/212731897">' in markdown
+
+
 def test_hexos_codeblock_is_code_in_its_language_and_its_blockquote_keeps_its_text():
     fragment = markdown_to_fragment(expand_tags(
         "{% codeblock knots.py lang:python %}\nknot = tie('bowline')  # {{ not a tag }}\n"

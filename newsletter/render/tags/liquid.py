@@ -118,15 +118,16 @@ def _from_site(image: str) -> str:
 def _video(kind: str, named: dict[str, str]) -> tuple[str, str] | None:
     """(youtube or vimeo, the video's id) of a theme's video include: Minimal Mistakes'
     ``video id=... provider=youtube``, Chirpy's ``embed/youtube.html id=...`` (and any include
-    named for YouTube or Vimeo, given an ``id``), al-folio's
-    ``video.liquid path="https://www.youtube.com/embed/ID"``; None for any other (a video
-    file, another provider, a site's own include whose template newsletter cannot know)."""
+    named for YouTube or Vimeo, given an ``id``), one given a player's address (al-folio's
+    ``video.liquid path="https://www.youtube.com/embed/ID"``, So Simple's
+    ``responsive-embed url=...``); None for any other (a video file, another provider, a
+    site's own include whose template newsletter cannot know)."""
     if kind == "video" and named.get("provider") in ("youtube", "vimeo") and named.get("id"):
         return named["provider"], named["id"]
     words = set(re.split(r"[^a-z0-9]+", kind.lower()))
     if words & {"youtube", "vimeo"} and named.get("id"):  # Chirpy's embed/youtube.html, a
         return ("youtube" if "youtube" in words else "vimeo"), named["id"]  # site's youtube.html
-    return embedded_video(named.get("path", "")) if kind == "video" else None
+    return next(filter(None, map(embedded_video, named.values())), None)
 
 
 def gist(tag: Tag, context: TagContext) -> Output:
