@@ -242,6 +242,38 @@ def test_without_a_cdn_a_chirpy_image_the_site_does_not_keep_is_missing(tmp_path
     assert "image-missing" in [finding["code"] for finding in findings]
 
 
+def test_a_jekyll_posts_include_relative_puts_the_file_beside_it_into_the_email(tmp_path):
+    """{% include_relative %} puts a file of the post's folder into the post before its
+    Markdown is read; the email left it out with a warning. A file holding tags of its own is
+    still shown in part, and one that is not there stops Jekyll, so it is an error."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE,
+        "_posts/snippets/knots.md": "- a *bowline*\n- a clove hitch\n",
+        "_posts/snippets/own.md": "By {{ site.title }}.\n",
+        "_posts/2024-02-01-wash.md": ("---\ntitle: Wash\n---\n\nTie these:\n\n"
+                                      "{% include_relative snippets/knots.md %}\n\nDone.\n"),
+        "_posts/2024-02-02-own.md": ("---\ntitle: Own\n---\n\nInk.\n\n"
+                                     "{% include_relative snippets/own.md %}\n"),
+        "_posts/2024-02-03-gone.md": ("---\ntitle: Gone\n---\n\nInk.\n\n"
+                                      "{% include_relative snippets/gone.md %}\n")})
+    assert invoke(root, "init").exit_code == 0
+    codes = {}
+    for name in ("/2024-02-01-wash", "/2024-02-02-own", "/2024-02-03-gone"):
+        result = invoke(root, "check", name, "--json")
+        codes[name] = [(finding["severity"], finding["code"], finding["where"])
+                       for finding in json.loads(result.stdout)["findings"]
+                       if finding["code"].startswith("template")]
+    assert codes == {
+        "/2024-02-01-wash": [],
+        "/2024-02-02-own": [("warning", "template-degraded", "_posts/2024-02-02-own.md:7")],
+        "/2024-02-03-gone": [("error", "template-syntax", "_posts/2024-02-03-gone.md:7")]}
+    assert invoke(root, "preview", "/2024-02-01-wash").exit_code == 0
+    html = (root / "preview/2024-02-01-wash/email.html").read_text()
+    items = lxml.html.fromstring(html).xpath("//ul/li")
+    assert [item.text_content() for item in items] == ["a bowline", "a clove hitch"]
+    assert "include_relative" not in (root / "preview/2024-02-01-wash/email.txt").read_text()
+
+
 def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):
     """Mainroad's, Ananke's and LoveIt's posts end their summary with <!--more-->, which Hugo
     takes out before rendering: check warned on every such post that the blog did not show

@@ -66,3 +66,20 @@ def test_a_config_jekyll_cannot_read_is_an_error_naming_its_line_not_a_guess(tmp
     [line] = [line for line in result.output.splitlines() if "site-settings-unreadable" in line]
     assert line.startswith(f"error: {where}: site-settings-unreadable: ") and problem in line
     assert "Traceback" not in result.output
+
+
+def test_include_relative_never_puts_a_file_from_outside_the_site_into_the_email(tmp_path):
+    write_files(tmp_path, {"secret.md": "The private key.\n"})
+    site = write_files(tmp_path / "site", {
+        "_config.yml": "title: Ink\nurl: https://ink.example.org\n",
+        "_posts/2024-01-01-one.md": ("---\ntitle: One\n---\n\nInk.\n\n"
+                                     "{% include_relative ../../secret.md %}\n")})
+    assert invoke(site, "init").exit_code == 0
+    fill_in_settings(site)
+
+    result = invoke(site, "check", "/2024-01-01-one")
+
+    assert result.exit_code != 0 and "private key" not in result.output
+    assert "no file ../../secret.md in the post's folder" in result.output
+    invoke(site, "preview", "/2024-01-01-one")
+    assert all("private key" not in path.read_text() for path in site.glob("preview/**/*.*"))

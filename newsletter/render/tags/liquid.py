@@ -1,7 +1,8 @@
 """Jekyll's Liquid tags as email (docs/template-tags.md).
 
 ``{% link %}`` and ``{% post_url %}`` become the address of the post they name, ``{% gist %}``
-(jekyll-gist) a link. An ``{% include %}`` writes whatever the theme's file holds, which an
+(jekyll-gist) a link, ``{% include_relative %}`` the file it names beside the post. An
+``{% include %}`` writes whatever the theme's file holds, which an
 email cannot show: one that only adds page furniture (a table of contents, comments, share
 buttons, analytics) is dropped; a figure or a video one is shown as Hugo's are, Minimal
 Mistakes' gallery as the pictures the front matter lists; any other is shown in part (its
@@ -63,6 +64,8 @@ def include(tag: Tag, context: TagContext) -> Output:
     its YouTube and Vimeo includes become what Hugo's figure and video shortcodes do; anything
     else cannot be shown, so it stays to be reported."""
     name, _, rest = tag.body.strip().partition(" ")
+    if tag.name == "include_relative" and (beside := _beside(tag, context, name)):
+        return beside
     words = set(re.split(r"[^a-z0-9]+", PurePosixPath(name.lower()).stem))
     if words & FURNITURE_INCLUDES:
         return Output("")
@@ -88,6 +91,17 @@ def include(tag: Tag, context: TagContext) -> Output:
             f"{tag.quoted()}: the include {name} is the site's; the email shows only its image",
             "look at the email; write what else it shows into the post if readers need it"))
     return themes.left_out(as_shortcode(tag, name), context, "the include")
+
+
+def _beside(tag: Tag, context: TagContext, name: str) -> Output | None:
+    """``{% include_relative file %}``: the file in the post's folder, as Jekyll puts it into
+    the post before the Markdown is read; None when it holds template tags of its own (then it
+    is read as another include). Jekyll stops at a file that is not there."""
+    text = context.read_beside(name.strip("\"'"))
+    if text is None:
+        raise TagProblem(f"{tag.quoted()}: no file {name} in the post's folder",
+                         "name a file beside the post (Jekyll does not build the site without it)")
+    return None if "{{" in text or "{%" in text else Output(text.strip("\n"), block=True)
 
 
 def _gallery(tag: Tag, context: TagContext, named: dict[str, str]) -> Output | None:
