@@ -244,14 +244,18 @@ def test_without_a_cdn_a_chirpy_image_the_site_does_not_keep_is_missing(tmp_path
 
 def test_a_jekyll_posts_include_relative_puts_the_file_beside_it_into_the_email(tmp_path):
     """{% include_relative %} puts a file of the post's folder into the post before its
-    Markdown is read; the email left it out with a warning. A file holding tags of its own is
+    Markdown is read (inside {% highlight %} too, as posts show a code file); the email left it
+    out with a warning, or showed the tag as the code. A file holding tags of its own is
     still shown in part, and one that is not there stops Jekyll, so it is an error."""
     root = write_files(tmp_path / "ink", {
         **JEKYLL_SITE,
         "_posts/snippets/knots.md": "- a *bowline*\n- a clove hitch\n",
         "_posts/snippets/own.md": "By {{ site.title }}.\n",
+        "_posts/snippets/knot.py": "def bowline():\n    return 'loop'\n",
         "_posts/2024-02-01-wash.md": ("---\ntitle: Wash\n---\n\nTie these:\n\n"
-                                      "{% include_relative snippets/knots.md %}\n\nDone.\n"),
+                                      "{% include_relative snippets/knots.md %}\n\nDone.\n\n"
+                                      "{% highlight python %}\n{% include_relative "
+                                      "snippets/knot.py %}\n{% endhighlight %}\n"),
         "_posts/2024-02-02-own.md": ("---\ntitle: Own\n---\n\nInk.\n\n"
                                      "{% include_relative snippets/own.md %}\n"),
         "_posts/2024-02-03-gone.md": ("---\ntitle: Gone\n---\n\nInk.\n\n"
@@ -271,6 +275,8 @@ def test_a_jekyll_posts_include_relative_puts_the_file_beside_it_into_the_email(
     html = (root / "preview/2024-02-01-wash/email.html").read_text()
     items = lxml.html.fromstring(html).xpath("//ul/li")
     assert [item.text_content() for item in items] == ["a bowline", "a clove hitch"]
+    assert lxml.html.fromstring(html).xpath("//pre/code")[0].text_content() == \
+        "def bowline():\n    return 'loop'\n"  # in a highlight block, the code is the file
     assert "include_relative" not in (root / "preview/2024-02-01-wash/email.txt").read_text()
 
 

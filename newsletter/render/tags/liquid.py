@@ -33,6 +33,8 @@ FURNITURE_INCLUDES = frozenset({
 _GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
 # key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
 _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
+# {% include_relative knots.py %} alone inside {% highlight %}: the code is that file
+_INCLUDED_CODE = re.compile(r"\s*\{%-?\s*include_relative\s+(\S+)\s*-?%\}\s*")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)\Z", re.IGNORECASE)
 # Liquid's own tags and Nunjucks' (Eleventy): they compute, and an email cannot run them. Any
 # other tag is a plugin's or a shortcode of the site's, shown in part (themes.py).
@@ -172,9 +174,13 @@ def as_shortcode(tag: Tag, name: str | None = None) -> Tag:
                positional=positional, named=named)
 
 
-def highlight(tag: Tag, code: str) -> Output:
+def highlight(tag: Tag, code: str, context: TagContext) -> Output:
     """``{% highlight lang [linenos] %}code{% endhighlight %}``, and Hexo's ``{% codeblock
-    [title] [lang:language] %}code{% endcodeblock %}``: a fenced code block."""
+    [title] [lang:language] %}code{% endcodeblock %}``: a fenced code block; of the file
+    beside the post, where the code is an ``{% include_relative file %}`` alone."""
+    included = _INCLUDED_CODE.fullmatch(code)
+    text = context.read_beside(included[1].strip("\"'")) if included else None
+    code = code if text is None else text
     words = tag.body.split()
     if tag.name == "codeblock":
         language = next((word[5:] for word in words if word.startswith("lang:")), "")
