@@ -280,6 +280,29 @@ def test_a_jekyll_posts_include_relative_puts_the_file_beside_it_into_the_email(
     assert "include_relative" not in (root / "preview/2024-02-01-wash/email.txt").read_text()
 
 
+@pytest.mark.parametrize("cname, url", [
+    ("Notes.Example.org\n", "https://notes.example.org"),
+    ("not a host name\n", None),  # left for the writer to fill in, as without one
+])
+def test_a_github_pages_blog_without_url_is_at_the_domain_its_cname_names(tmp_path, cname, url):
+    """GitHub Pages publishes a site at the custom domain its CNAME file names, and fills in
+    site.url itself, so such blogs leave url out of _config.yml: init wrote its placeholder
+    address, which check refuses until the writer types the domain the repository holds."""
+    root = write_files(tmp_path / "rover", {
+        "_config.yml": 'title: Rover\nurl: ""\nremote_theme: pages-themes/cayman@v0.2.0\n',
+        "CNAME": cname,
+        "_posts/2024-01-01-wheels.md": "---\ntitle: Wheels\n---\n\nFour of them.\n"})
+    result = invoke(root, "init")
+    assert result.exit_code == 0
+    settings = load_settings(root, {})
+    if url is None:
+        assert "CNAME" not in result.output and "your-blog.example" in settings.site.url
+        return
+    assert "Read the blog's title and address from _config.yml and CNAME." in result.output
+    assert settings.site.url == url
+    assert listed(root)["/2024-01-01-wheels"]["url"] == f"{url}/2024/01/01/wheels.html"
+
+
 def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):
     """Mainroad's, Ananke's and LoveIt's posts end their summary with <!--more-->, which Hugo
     takes out before rendering: check warned on every such post that the blog did not show

@@ -35,8 +35,8 @@ from newsletter.generators.jekyll_permalinks import (
     permalink_ending,
     permalink_template,
 )
-from newsletter.generators.settings_files import (SiteInfo, read_data, site_info,
-                                                  yaml_settings_problem)
+from newsletter.generators.settings_files import (SiteInfo, pages_domain, read_data,
+                                                  site_info, yaml_settings_problem)
 from newsletter.generators.slugs import jekyll_slug, titleize
 
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
@@ -102,17 +102,14 @@ class Jekyll(Generator):
         return {"smart_punctuation": "SMART" in options, "autolinks": autolinks}
 
     def _commonmark_converter(self) -> str | None:
-        name = self.config.get("markdown")
-        name = name.strip().lower() if isinstance(name, str) else ""
+        name = str(self.config.get("markdown") or "").strip().lower()
         return name if name in _COMMONMARK_CONVERTERS else None
 
     def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
         """jekyll-seo-tag and jekyll-feed describe a post without a description by its excerpt:
         the text before its ``excerpt_separator``, else _config.yml's, else a blank line."""
-        for value in (meta.get("excerpt_separator"), self.config.get("excerpt_separator")):
-            if isinstance(value, str):
-                return value
-        return "\n\n"
+        return next((value for value in (meta.get("excerpt_separator"), self.config.get(
+            "excerpt_separator")) if isinstance(value, str)), "\n\n")
 
     @property
     def extensions(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -122,14 +119,16 @@ class Jekyll(Generator):
         return _MARKDOWN
 
     def info(self) -> SiteInfo:
-        config = self.config
+        config, found = self.config, "_config.yml"
         url = config.get("url")
+        if not (isinstance(url, str) and url.strip()) and (url := pages_domain(self.root)):
+            found = "_config.yml and CNAME"  # GitHub Pages' custom domain
         if isinstance(url, str) and isinstance(config.get("baseurl"), str):
             url = url.rstrip("/") + "/" + config["baseurl"].strip("/")
         title = config.get("title")
         if not (isinstance(title, str) and title.strip()):
             title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
-        return site_info("_config.yml", title, url, config.get("timezone"),
+        return site_info(found, title, url, config.get("timezone"),
                          config.get("lang") or config.get("default_lang"))  # polyglot's
 
     @property

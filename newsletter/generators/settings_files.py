@@ -22,6 +22,9 @@ MAX_SETTINGS_BYTES = 2**20  # a settings file past 1 MB is not a settings file
 # Values a YAML file may hold beyond one per character, once its aliases (*name) are expanded:
 # nine lists of nine aliases each ("billion laughs") are 387 million values.
 ALIAS_ALLOWANCE = 10_000
+# A host name, as GitHub Pages' CNAME file holds one (blog.example.org)
+_HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,14 @@ def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] 
     if data is None or isinstance(data, dict):
         return None
     return name, f"{name} holds no settings (not key: value lines)", "write it as key: value lines"
+
+
+def pages_domain(folder: Path) -> str | None:
+    """``https://`` and the host a ``CNAME`` file in ``folder`` names: the custom domain GitHub
+    Pages publishes the site at, where its settings name no address."""
+    text = read_text(folder / "CNAME") or ""
+    host = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return f"https://{host.lower()}" if _HOST.fullmatch(host) else None
 
 
 def expands_past(data: Any, characters: int) -> bool:
