@@ -228,7 +228,8 @@ def test_a_chirpy_posts_images_kept_on_its_cdn_are_shown_from_there(tmp_path, cd
     folder = root / "preview/2024-02-01-wash"
     images = list(lxml.html.fromstring((folder / "email.html").read_text()).iter("img"))
     assert [(image.get("src"), image.get("alt")) for image in images[:2]] == [
-        (f"{base}/posts/2024-wash/cover.jpg", "The wash"), (f"{base}/posts/2024-wash/dry.png", "Dry")]
+        (f"{base}/posts/2024-wash/cover.jpg", "The wash"),
+        (f"{base}/posts/2024-wash/dry.png", "Dry")]
     assert images[2].get("src").startswith("images/")  # the file the site keeps, attached
     assert opening_image(root, "/2024-02-01-wash")[0] == 1
 
@@ -411,8 +412,8 @@ LONG = " ".join(["Brushes and water"] * 20) + "."
 
 
 @pytest.mark.parametrize("config, body, preview", [
-    ("", "Ink on *paper*, [dried](https://ink.example.org/dry/).\n\nThe rest.\n",
-     "Ink on paper, dried."),  # the first paragraph, as jekyll-seo-tag's description
+    ("", "Ink on *paper*,[^1] [dried](https://ink.example.org/dry/).\n\nThe rest.\n\n"
+     "[^1]: Cotton.\n", "Ink on paper, dried."),  # the first paragraph, its footnote mark out
     ("excerpt_separator: <!--more-->\n", "Ink on paper.\nStill wet.\n\nBlotted.\n<!--more-->"
      "\n\nThe rest.\n", "Ink on paper. Still wet. Blotted."),
     ("", "---\nexcerpt_separator: <!--cut-->\n---\n", None),  # written in the front matter

@@ -17,6 +17,7 @@ from newsletter.render.dialects import Dialect
 from newsletter.render.markdown import markdown_to_fragment
 
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")  # [^1]: its note is past the excerpt
 EXCERPT_MAX = 200  # characters
 
 
@@ -28,7 +29,7 @@ def excerpt_text(post: Post, markdown: str, dialect: Dialect) -> str:
     separator = generator.excerpt_separator(post.front_matter) if generator else None
     if not separator:
         return ""
-    head = _LEADING_BLANK_LINES.sub("", markdown).partition(separator)[0]
+    head = _FOOTNOTE_MARK.sub("", _LEADING_BLANK_LINES.sub("", markdown).partition(separator)[0])
     if not head.strip():
         return ""
     text = plain_line(markdown_to_fragment(head, post.url, dialect).text_content())
