@@ -16,8 +16,8 @@
   ``{::options parse_block_html="true" /}`` line on.
 - A one-item list followed by ``{:toc}`` (``* TOC``, then ``{:toc}``; with classes too, as
   Hydejack writes ``{:toc .large-only}``) is the post's table of contents: each heading (not
-  those marked ``.no_toc``) linked by its id, nested by level, as kramdown builds it. Those links go to the post on the blog (docs/email.md#fragment-links). A
-  second one is dropped.
+  those marked ``.no_toc``) linked by its id, nested by level, as kramdown builds it. Those
+  links go to the post on the blog (docs/email.md#fragment-links). A second one is dropped.
 - Math, ``$$...$$``, is shown as the LaTeX it is, as code (:mod:`newsletter.render.latex`, which
   the kramdown dialect's ``math_blocks`` turn on).
 """
