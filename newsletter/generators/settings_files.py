@@ -22,6 +22,10 @@ MAX_SETTINGS_BYTES = 2**20  # a settings file past 1 MB is not a settings file
 # Values a YAML file may hold beyond one per character, once its aliases (*name) are expanded:
 # nine lists of nine aliases each ("billion laughs") are 387 million values.
 ALIAS_ALLOWANCE = 10_000
+# LibYAML's loader when installed, as Ruby's Psych (Jekyll) reads YAML: a tab after a colon is
+# fine there, where PyYAML's own scanner stops.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_NESTING = 100  # lists and mappings inside each other; real settings need a handful
 # A host name, as GitHub Pages' CNAME file holds one (blog.example.org)
 _HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
@@ -79,7 +83,7 @@ def read_data(path: Path, *, yaml_1_2: bool = False) -> dict[str, Any] | None:
         if path.suffix == ".toml":
             data = tomllib.loads(text)
         elif path.suffix in (".yaml", ".yml"):
-            data = yaml.load(text, _Yaml12Loader) if yaml_1_2 else yaml.safe_load(text)
+            data = yaml.load(text, _Yaml12Loader) if yaml_1_2 else load_yaml(text)
             if expands_past(data, len(text)):
                 return None
         else:
@@ -119,7 +123,7 @@ def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] 
     if text is None:
         return None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         found = yaml_problem(error, text)
         where = name if found.line is None else f"{name}:{found.line + 1}"
@@ -129,6 +133,26 @@ def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] 
     if data is None or isinstance(data, dict):
         return None
     return name, f"{name} holds no settings (not key: value lines)", "write it as key: value lines"
+
+
+def load_yaml(text: str) -> Any:
+    """``text`` read as YAML (:data:`YAML_LOADER`); RecursionError where ``[`` and ``{`` nest
+    deeper than :data:`MAX_NESTING`: LibYAML crashes the process on thousands."""
+    if yaml_nesting(text) > MAX_NESTING:
+        raise RecursionError
+    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
+
+
+def yaml_nesting(text: str) -> int:
+    """How deep ``[`` and ``{`` nest in ``text`` (quotes not told apart: an upper bound)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def pages_domain(folder: Path) -> str | None:

@@ -83,3 +83,20 @@ def test_include_relative_never_puts_a_file_from_outside_the_site_into_the_email
     assert "no file ../../secret.md in the post's folder" in result.output
     invoke(site, "preview", "/2024-01-01-one")
     assert all("private key" not in path.read_text() for path in site.glob("preview/**/*.*"))
+
+
+def test_a_config_with_a_tab_after_a_colon_reads_as_jekyll_reads_it(tmp_path):
+    """Ruby's YAML reader (LibYAML) takes a tab after a key's colon, as settings aligned with
+    tabs write it; PyYAML's own scanner stops there, so the whole _config.yml was dropped
+    (every address guessed) and is not an error."""
+    site = write_files(tmp_path / "site", {
+        "_config.yml": "title:\tTabbed\nurl:\thttps://tabs.example.org\npermalink:\tpretty\n",
+        "_posts/2024-01-01-one.md": "---\ntitle: One\n---\n\nBody.\n"})
+
+    result = invoke(site, "init")
+
+    assert "site-settings-unreadable" not in result.output
+    assert "Read the blog's title and address from _config.yml." in result.output
+    posts, errors = load_posts(load_settings(site, {}))
+    assert errors == [] and [post.url for post in posts] == [
+        "https://tabs.example.org/2024/01/01/one/"]
