@@ -203,6 +203,34 @@ def test_jekyll_permalink_styles_as_jekyllrb_com_lists_them(tmp_path, style, pat
     assert found == {"/2009-04-29-slap-chop": f"{SITE}{path}"}
 
 
+@pytest.mark.parametrize("style, about, setup", [
+    ("pretty", "/about/", "/docs/setup/"),
+    ("date", "/about.html", "/docs/setup.html"),
+    ("/:categories/:year-:month-:day-:title/", "/about/", "/docs/setup/"),  # Hydejack's
+    ("/:year/:title", "/about", "/docs/setup"),
+])
+def test_a_jekyll_page_without_a_permalink_ends_as_the_sites_permalink_style(tmp_path, style,
+                                                                             about, setup):
+    """Jekyll ends a page's address as the site's permalink ends (add_permalink_suffix):
+    about.md is /about/ on a pretty site. It was always /about.html, so {% link about.md %}
+    in an email led to a page the blog does not have."""
+    found = urls(tmp_path, {
+        "_config.yml": f"url: {SITE}\npermalink: {style}\n",
+        "about.md": "---\ntitle: About\n---\n\nMe.\n",
+        "docs/setup.md": "---\ntitle: Setup\n---\n\nSteps.\n",
+        "docs/index.md": "---\ntitle: Docs\n---\n\nAll.\n",
+        "contact.md": "---\ntitle: Contact\npermalink: /write-to-me/\n---\n\nHello.\n",
+        "_posts/2024-05-01-hello.md": "---\ntitle: Hello\n---\n\nSee {% link about.md %}.\n",
+    })
+    assert {key: found[key] for key in ("/about", "/docs/setup", "/docs/index", "/contact")} == {
+        "/about": f"{SITE}{about}", "/docs/setup": f"{SITE}{setup}",
+        "/docs/index": f"{SITE}/docs/", "/contact": f"{SITE}/write-to-me/"}
+    settings = load_settings(tmp_path, {})
+    [hello] = [post for post in load_posts(settings)[0] if post.id == "/2024-05-01-hello"]
+    expansion = expand_tags(hello.body, default_tag_context(settings, hello))
+    assert expansion.markdown.strip() == f"See {SITE}{about}."
+
+
 def test_jekyll_categories_per_post_permalink_front_matter_date_and_drafts(tmp_path):
     """jekyllrb.com/docs/posts: a date in the front matter overrides the file name's; folders
     above _posts and the categories key make :categories; a post's own permalink wins."""

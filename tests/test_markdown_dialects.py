@@ -183,6 +183,61 @@ def test_kramdown_reads_markdown_inside_html_marked_markdown_1():
     assert "markdown" not in fragment_html(root) and "{:" not in fragment_to_text(root)
 
 
+def test_a_kramdown_nomarkdown_block_is_written_out_as_it_is():
+    """kramdown writes what {::nomarkdown} ... {:/nomarkdown} holds as it is; its closing line
+    ran on inside the HTML block above it, so the email showed "{:/nomarkdown}"."""
+    source = ("Intro.\n\n{::nomarkdown}\n<p>Raw <b>HTML</b>, *not emphasis*</p>\n"
+              "{:/nomarkdown}\n\n{::nomarkdown}\n<span>Short</span>{:/}\n\nAfter.\n")
+    root = markdown_to_fragment(source, PAGE, KRAMDOWN)
+
+    assert fragment_to_text(root) == "Intro.\n\nRaw HTML, *not emphasis*\n\nShort\n\nAfter."
+    assert root.xpath("//p/b")[0].text == "HTML" and not root.xpath("//em")
+
+
+def test_kramdown_parse_block_html_reads_markdown_inside_html_from_the_option_on():
+    """{::options parse_block_html="true" /} makes kramdown read Markdown inside <div> and
+    <details> for the rest of the post; the email showed its **asterisks**."""
+    source = ('<div class="box">\n**Before** the option\n</div>\n\n'
+              '{::options parse_block_html="true" /}\n\n'
+              '<div class="box">\n**After** the option\n</div>\n\n'
+              "<details>\n<summary>More</summary>\n- a *list*\n</details>\n\n"
+              '<div markdown="0">\n*kept as written*\n</div>\n')
+    root = markdown_to_fragment(source, PAGE, KRAMDOWN)
+
+    assert [strong.text for strong in root.iter("strong")] == ["After"]
+    assert root.xpath("//details/ul/li/em")[0].text == "list"
+    text = fragment_to_text(root)
+    assert "**Before** the option" in text and "*kept as written*" in text
+    assert "{:" not in text and "**After**" not in text
+
+
+def test_kramdown_reads_markdown_in_an_element_marked_markdown_1_inside_plain_html():
+    """TeXt's grids: <div class="cell" markdown="1"> cells inside a plain <div>. The outer
+    element has no attribute, so the cells' Markdown reached the email as written,
+    "![Tile](...){:.rounded}"."""
+    source = ('<div class="grid">\n<div class="cell" markdown="1">\n'
+              '![Tile](https://cdn.example.com/tile.jpg "Tile"){:.rounded}\n</div>\n'
+              '<div class="cell" markdown="1">\n<div>\nplain\n</div>\n**Second** cell\n</div>\n'
+              "</div>\n\nAfter.\n")
+    root = markdown_to_fragment(source, PAGE, KRAMDOWN)
+
+    assert root.xpath("//div[@class='grid']/div[@class='cell']/p/img")[0].get("alt") == "Tile"
+    assert root.xpath("//div[@class='grid']/div[@class='cell'][2]/p/strong")[0].text == "Second"
+    text = fragment_to_text(root)
+    assert "![" not in text and "{:" not in text and "**" not in text and "After." in text
+
+
+def test_a_kramdown_toc_with_classes_is_the_table_of_contents():
+    """Hydejack's posts write {:toc .large-only}; the seed list stayed, "- Contents", and no
+    table of contents was built."""
+    source = "- Contents\n{:toc .large-only}\n\n## Why\n\nText.\n\n## When\n\nLater.\n"
+    root = markdown_to_fragment(source, PAGE, KRAMDOWN)
+
+    assert [(a.text, a.get("href")) for a in root.xpath("//ul/li/a")] == [
+        ("Why", f"{PAGE}#why"), ("When", f"{PAGE}#when")]
+    assert "Contents" not in fragment_to_text(root)
+
+
 def test_a_kramdown_toc_without_headings_leaves_nothing():
     root = markdown_to_fragment("* TOC\n{:toc}\n\nJust a paragraph.\n", PAGE, KRAMDOWN)
 
@@ -285,6 +340,19 @@ def test_a_jekyll_blog_renders_in_the_converter_its_config_names(tmp_path, conve
         ["https://example.org/map"] if linked else [])
     assert ("\u201cthe note\u201d \u2013 twice" in text) is smart
     assert ('"the note" -- twice' in text) is not smart
+
+
+def test_a_jekyll_blog_with_kramdowns_parse_block_html_shows_markdown_inside_a_div(tmp_path):
+    root = tmp_path / "jekyll"
+    post_id, out = blog_with_features(root, "jekyll", also=(
+        '\n\n<div class="notice">\n**Note:** the *tide* turns.\n</div>\n'))
+    with (root / "_config.yml").open("a", encoding="utf-8") as config:
+        config.write("kramdown:\n  parse_block_html: true\n")
+
+    document, text = previewed(root, post_id, out)
+
+    assert document.xpath("//div[@class='notice']//strong")[0].text == "Note:"
+    assert "Note: the tide turns." in text and "**" not in text
 
 
 def test_an_unknown_markdown_dialect_is_one_line_naming_the_setting(site):

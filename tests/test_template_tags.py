@@ -213,6 +213,22 @@ def test_site_and_page_values_are_printed_as_text_never_as_markup():
     assert not list(fragment.iter("b"))
 
 
+def test_a_liquid_string_output_prints_its_braces_in_text_and_in_code():
+    """{{ "{{" }} is how posts about templates write braces Liquid would read: Jekyll prints
+    the string, in code too (Liquid runs before Markdown). In text it was refused as a tag
+    never closed; in code the email showed {{ "{{" }} as written."""
+    markdown, problems = expand(
+        'Write `{{ "{{" }} name {{ "}}" }}` or {{ \'{{\' }} name }}.\n\n'
+        '```\n{{ "{{" }} block {{ "}}" }}\n```\n\n{% raw %}{{ "{{" }}{% endraw %}\n')
+
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/")
+    assert [code.text for code in fragment.iter("code")] == ["{{ name }}", "{{ block }}\n"]
+    assert fragment_to_text(fragment).splitlines()[0] == "Write {{ name }} or {{ name }}."
+    raw = fragment_to_text(fragment).splitlines()[-1]  # as written (its quotes made curly)
+    assert raw.replace("\u201c", '"').replace("\u201d", '"') == '{{ "{{" }}'
+
+
 def test_highlight_is_a_fenced_block_raw_is_literal_and_comments_are_dropped():
     markdown, problems = expand(
         "{% comment %}\nA draft {% include draft.html %}\n{% endcomment %}\n"
@@ -503,6 +519,20 @@ def test_chirpy_and_al_folio_figure_and_video_includes_become_a_figure_and_video
     assert [line for line, _ in problems] == [9, 11]
 
 
+
+
+def test_an_include_given_a_players_address_is_the_video():
+    """So Simple's responsive-embed (and any include handed a YouTube or Vimeo player's
+    address) shows the video; it was shown as a bare link to the player page, with a warning
+    that the include was the site's own."""
+    markdown, problems = expand(
+        '{% include responsive-embed url="https://www.youtube.com/embed/-PVofD2A9t8" '
+        'ratio="16:9" %}\n\n'
+        '{% include responsive-embed url="https://player.vimeo.com/video/212731897" %}\n')
+
+    assert problems == []
+    assert '<a href="https://www.youtube.com/watch?v=-PVofD2A9t8">' in markdown
+    assert '<a href="https://vimeo.com/212731897">' in markdown
 
 
 def test_hexos_codeblock_is_code_in_its_language_and_its_blockquote_keeps_its_text():

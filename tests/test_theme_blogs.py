@@ -163,6 +163,13 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
      'thumbnail-img: ""\nshare-img:\n', "Blue wash"),
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      "share-img: /assets/img/wash.jpg\ncover-img: /assets/img/none.jpg\n", "Wash"),
+    # TeXt: the article header's cover image, or the image behind its overlay
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     "article_header:\n  type: cover\n  image:\n    src: /assets/img/wash.jpg\n", "Wash"),
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     "article_header:\n  type: overlay\n  theme: dark\n  background_image:\n"
+     "    gradient: 'linear-gradient(135deg, rgba(34, 139, 87, .4), rgba(139, 34, 139, .4))'\n"
+     "    src: /assets/img/wash.jpg\n", "Wash"),
 ])
 def test_a_themes_feature_image_key_opens_the_email(tmp_path, site, file, front_matter, alt):
     """Each theme's own front matter key for a post's picture: it was not read, so the email
@@ -188,6 +195,124 @@ def test_a_minimal_mistakes_header_names_the_image_only_when_it_has_one(tmp_path
     assert listed(root)["/2024-02-02-grey"]["errors"] == []
     assert opening_image(root, "/2024-02-01-wash") == (1, "Wash")
     assert opening_image(root, "/2024-02-02-grey") == (0, None)
+
+
+def test_a_text_theme_blog_mails_its_posts_not_the_folders_its_config_excludes(tmp_path):
+    """TeXt's repository holds its documentation site in docs/ (docs/_posts) and a test site,
+    both in _config.yml's exclude; init named them as post folders. An article header of a
+    colour alone (background_image: false) is no picture and no error."""
+    root = write_files(tmp_path / "kiln", {
+        **JEKYLL_SITE, "_config.yml": ("title: Kiln\nurl: https://kiln.example.org\n"
+                                       "exclude:\n  - /docs\n  - /test\n"),
+        "_posts/2024-06-09-plain.md": ("---\ntitle: Plain\narticle_header:\n  type: overlay\n"
+                                       "  background_color: '#123'\n  background_image: false\n"
+                                       "---\n\nJust text.\n"),
+        "docs/_config.yml": "title: Kiln docs\n",
+        "docs/_posts/2016-05-04-footnote.md": "---\ntitle: Footnote\n---\n\nA note.\n",
+        "test/_posts/2018-07-01-welcome.md": "---\ntitle: Welcome\n---\n\nHi.\n"})
+    result = invoke(root, "init")
+    assert "posts in _posts (" in result.output and "docs/_posts" not in result.output
+    assert "docs/_posts" not in (root / "newsletter.toml").read_text()
+    assert {key: item["status"] for key, item in listed(root).items()} == {
+        "/2024-06-09-plain": "ready"}
+    assert opening_image(root, "/2024-06-09-plain") == (0, None)
+
+
+@pytest.mark.parametrize("cdn", ["cdn: https://media.ink.example.net/", "img_cdn: "
+                                 "https://cdn.jsdelivr.net/gh/ink/ink.github.io@main"])
+def test_a_chirpy_posts_images_kept_on_its_cdn_are_shown_from_there(tmp_path, cdn):
+    """Chirpy serves a post's images from _config.yml's cdn (img_cdn before Chirpy 6), under
+    the post's media_subpath: blogs keep them there, not in the repository. Such posts were
+    refused, image-missing; a file the site does keep still travels with the email."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_config.yml": JEKYLL_SITE["_config.yml"] + cdn + "\n",
+        "_posts/2024-02-01-wash.md": (
+            "---\ntitle: Wash\nmedia_subpath: /posts/2024-wash\nimage:\n  path: cover.jpg\n"
+            "  alt: The wash\n---\n\nInk on paper.\n\n![Dry](dry.png){: w=\"700\" h=\"400\" }\n\n"
+            "![Kept](/assets/img/wash.jpg)\n")})
+    base = cdn.partition(": ")[2].rstrip("/")
+    assert invoke(root, "init").exit_code == 0
+    findings = json.loads(invoke(root, "check", "/2024-02-01-wash", "--json").stdout)["findings"]
+    assert "image-missing" not in [finding["code"] for finding in findings]
+
+    assert invoke(root, "preview", "/2024-02-01-wash").exit_code == 0
+    folder = root / "preview/2024-02-01-wash"
+    images = list(lxml.html.fromstring((folder / "email.html").read_text()).iter("img"))
+    assert [(image.get("src"), image.get("alt")) for image in images[:2]] == [
+        (f"{base}/posts/2024-wash/cover.jpg", "The wash"),
+        (f"{base}/posts/2024-wash/dry.png", "Dry")]
+    assert images[2].get("src").startswith("images/")  # the file the site keeps, attached
+    assert opening_image(root, "/2024-02-01-wash")[0] == 1
+
+
+def test_without_a_cdn_a_chirpy_image_the_site_does_not_keep_is_missing(tmp_path):
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_posts/2024-02-01-wash.md": (
+            "---\ntitle: Wash\nmedia_subpath: /posts/2024-wash\n---\n\n![Dry](dry.png)\n")})
+    assert invoke(root, "init").exit_code == 0
+    findings = json.loads(invoke(root, "check", "/2024-02-01-wash", "--json").stdout)["findings"]
+    assert "image-missing" in [finding["code"] for finding in findings]
+
+
+def test_a_jekyll_posts_include_relative_puts_the_file_beside_it_into_the_email(tmp_path):
+    """{% include_relative %} puts a file of the post's folder into the post before its
+    Markdown is read (inside {% highlight %} too, as posts show a code file); the email left it
+    out with a warning, or showed the tag as the code. A file holding tags of its own is
+    still shown in part, and one that is not there stops Jekyll, so it is an error."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE,
+        "_posts/snippets/knots.md": "- a *bowline*\n- a clove hitch\n",
+        "_posts/snippets/own.md": "By {{ site.title }}.\n",
+        "_posts/snippets/knot.py": "def bowline():\n    return 'loop'\n",
+        "_posts/2024-02-01-wash.md": ("---\ntitle: Wash\n---\n\nTie these:\n\n"
+                                      "{% include_relative snippets/knots.md %}\n\nDone.\n\n"
+                                      "{% highlight python %}\n{% include_relative "
+                                      "snippets/knot.py %}\n{% endhighlight %}\n"),
+        "_posts/2024-02-02-own.md": ("---\ntitle: Own\n---\n\nInk.\n\n"
+                                     "{% include_relative snippets/own.md %}\n"),
+        "_posts/2024-02-03-gone.md": ("---\ntitle: Gone\n---\n\nInk.\n\n"
+                                      "{% include_relative snippets/gone.md %}\n")})
+    assert invoke(root, "init").exit_code == 0
+    codes = {}
+    for name in ("/2024-02-01-wash", "/2024-02-02-own", "/2024-02-03-gone"):
+        result = invoke(root, "check", name, "--json")
+        codes[name] = [(finding["severity"], finding["code"], finding["where"])
+                       for finding in json.loads(result.stdout)["findings"]
+                       if finding["code"].startswith("template")]
+    assert codes == {
+        "/2024-02-01-wash": [],
+        "/2024-02-02-own": [("warning", "template-degraded", "_posts/2024-02-02-own.md:7")],
+        "/2024-02-03-gone": [("error", "template-syntax", "_posts/2024-02-03-gone.md:7")]}
+    assert invoke(root, "preview", "/2024-02-01-wash").exit_code == 0
+    html = (root / "preview/2024-02-01-wash/email.html").read_text()
+    items = lxml.html.fromstring(html).xpath("//ul/li")
+    assert [item.text_content() for item in items] == ["a bowline", "a clove hitch"]
+    assert lxml.html.fromstring(html).xpath("//pre/code")[0].text_content() == \
+        "def bowline():\n    return 'loop'\n"  # in a highlight block, the code is the file
+    assert "include_relative" not in (root / "preview/2024-02-01-wash/email.txt").read_text()
+
+
+@pytest.mark.parametrize("cname, url", [
+    ("Notes.Example.org\n", "https://notes.example.org"),
+    ("not a host name\n", None),  # left for the writer to fill in, as without one
+])
+def test_a_github_pages_blog_without_url_is_at_the_domain_its_cname_names(tmp_path, cname, url):
+    """GitHub Pages publishes a site at the custom domain its CNAME file names, and fills in
+    site.url itself, so such blogs leave url out of _config.yml: init wrote its placeholder
+    address, which check refuses until the writer types the domain the repository holds."""
+    root = write_files(tmp_path / "rover", {
+        "_config.yml": 'title: Rover\nurl: ""\nremote_theme: pages-themes/cayman@v0.2.0\n',
+        "CNAME": cname,
+        "_posts/2024-01-01-wheels.md": "---\ntitle: Wheels\n---\n\nFour of them.\n"})
+    result = invoke(root, "init")
+    assert result.exit_code == 0
+    settings = load_settings(root, {})
+    if url is None:
+        assert "CNAME" not in result.output and "your-blog.example" in settings.site.url
+        return
+    assert "Read the blog's title and address from _config.yml and CNAME." in result.output
+    assert settings.site.url == url
+    assert listed(root)["/2024-01-01-wheels"]["url"] == f"{url}/2024/01/01/wheels.html"
 
 
 def test_hugos_summary_divider_is_no_raw_html_the_email_leaves_out(tmp_path):
@@ -309,6 +434,41 @@ def test_a_beautiful_jekyll_posts_description_is_the_inbox_preview(tmp_path, fro
     html = (root / "preview/2024-02-01-wash/email.html").read_text()
     assert lxml.html.fromstring(html).find(".//meta[@name='description']").get("content") == \
         preview
+
+
+LONG = " ".join(["Brushes and water"] * 20) + "."
+
+
+@pytest.mark.parametrize("config, body, preview", [
+    ("", "Ink on *paper*,[^1] [dried](https://ink.example.org/dry/).\n\nThe rest.\n\n"
+     "[^1]: Cotton.\n", "Ink on paper, dried."),  # the first paragraph, its footnote mark out
+    ("excerpt_separator: <!--more-->\n", "Ink on paper.\nStill wet.\n\nBlotted.\n<!--more-->"
+     "\n\nThe rest.\n", "Ink on paper. Still wet. Blotted."),
+    ("", "---\nexcerpt_separator: <!--cut-->\n---\n", None),  # written in the front matter
+    ("", "![A wash](/assets/img/wash.jpg)\n\nThe rest.\n", None),  # no text in it
+    ("", f"{LONG}\n", " ".join(["Brushes and water"] * 11) + "\u2026"),  # cut at a word
+], ids=["first paragraph", "separator", "the post's separator", "an image", "long"])
+def test_a_jekyll_posts_excerpt_is_the_inbox_preview_without_a_description(tmp_path, config,
+                                                                           body, preview):
+    """A Jekyll blog describes a post without a description by its excerpt (jekyll-seo-tag's
+    meta description and social cards, jekyll-feed's summary, minima's show_excerpts): the
+    text before excerpt_separator, a blank line by default. The email had no preheader, so the
+    inbox quoted the title and date, and check warned no-description on most Jekyll posts."""
+    if body.startswith("---\n"):  # the separator is the post's own
+        front, body = "excerpt_separator: <!--cut-->\n", "Ink.\n\nMore.\n<!--cut-->\nEnd.\n"
+        preview = "Ink. More."
+    else:
+        front = ""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_config.yml": JEKYLL_SITE["_config.yml"] + config,
+        "_posts/2024-02-01-wash.md": f"---\nlayout: post\ntitle: Wash\n{front}---\n\n{body}"})
+    assert invoke(root, "init").exit_code == 0
+    assert invoke(root, "preview", "/2024-02-01-wash").exit_code == 0
+    html = (root / "preview/2024-02-01-wash/email.html").read_text()
+    meta = lxml.html.fromstring(html).find(".//meta[@name='description']")
+    assert (meta.get("content") if meta is not None else None) == preview
+    findings = json.loads(invoke(root, "check", "/2024-02-01-wash", "--json").stdout)["findings"]
+    assert ("no-description" in [finding["code"] for finding in findings]) is (preview is None)
 
 
 def test_multilingual_hugo_bundles_named_index_en_are_each_their_own_post(tmp_path):

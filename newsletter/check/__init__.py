@@ -11,8 +11,14 @@ from newsletter.check.findings import (
 from newsletter.check.images import file_image_findings
 from newsletter.check.online import OnlineOptions, check_online, image_problems
 from newsletter.check.preflight import Preflight, check_rendered
-from newsletter.check.settings import dirs_findings, published_finding, settings_findings
+from newsletter.check.settings import (
+    dirs_findings,
+    published_finding,
+    settings_findings,
+    unreadable_settings_finding,
+)
 
 __all__ = ["Finding", "OnlineOptions", "Preflight", "Severity", "check_online", "check_rendered",
            "dirs_findings", "errors_in", "exit_status", "file_image_findings", "finding",
-           "image_problems", "in_order", "published_finding", "settings_findings"]
+           "image_problems", "in_order", "published_finding", "settings_findings",
+           "unreadable_settings_finding"]

@@ -44,8 +44,7 @@ def _dates(context: CheckContext) -> list[Finding]:
 
 
 def _description(context: CheckContext) -> list[Finding]:
-    post = context.post
-    if post.description or post.preheader:
+    if context.email.preheader:  # the front matter's, or the excerpt the blog describes it by
         return []
     return [warning("no-description", context.sources.post.where(1),
                     "the post has no description, so inboxes preview its first lines instead",

@@ -2,7 +2,8 @@
 `newsletter init` wrote, and an SMTP provider with no server named. Each is an error whatever
 the provider: a test send to oneself through the outbox is where the writer should find out.
 A blog whose generator would publish newsletter's own files (Jekyll copies every folder it is
-not told to exclude, the reader list too) is a warning."""
+not told to exclude, the reader list too) is a warning; a settings file of the blog's that does
+not read (Jekyll's _config.yml) is an error."""
 
 from __future__ import annotations
 
@@ -35,8 +36,23 @@ def settings_findings(settings: Settings) -> list[Finding]:
                            "provider.host is not set: smtp would send through localhost",
                            'name the SMTP server, e.g. host = "smtp.example.com" '
                            '(or host = "localhost" for a server on this machine)'))
-    published = published_finding(site_layout(settings).generator)
-    return found + dirs_findings(settings) + ([published] if published else [])
+    generator = site_layout(settings).generator
+    unreadable = unreadable_settings_finding(generator)  # then what it publishes is unknown
+    found += [unreadable] if unreadable else filter(None, [published_finding(generator)])
+    return found + dirs_findings(settings)
+
+
+def unreadable_settings_finding(generator: Generator) -> Finding | None:
+    """An error when the blog's settings file does not read (a tab in Jekyll's
+    _config.yml): the generator would not build the blog, and the posts' addresses come
+    from that file."""
+    problem = generator.settings_problem()
+    if problem is None:
+        return None
+    where, what, hint = problem
+    return error("site-settings-unreadable", where,
+                 f"{what}: {generator.label} cannot build the blog, and newsletter reads the "
+                 "posts' addresses from it", hint or f"fix {where.partition(':')[0]}")
 
 
 def dirs_findings(settings: Settings) -> list[Finding]:

@@ -19,8 +19,10 @@ from newsletter.generators.layout import (
     site_layout,
 )
 from newsletter.generators.others import OtherGenerator, other_generator
-from newsletter.generators.settings_files import SiteInfo, expands_past
+from newsletter.generators.settings_files import (YAML_LOADER, SiteInfo, expands_past, load_yaml,
+                                                  yaml_problem)
 
-__all__ = ["BY_NAME", "GENERATORS", "Entry", "Generator", "JsLiteralError", "OtherGenerator",
-           "SiteInfo", "SiteLayout", "Source", "UNREAD_MARKUPS", "detect", "expands_past",
-           "other_generator", "parse_declarations", "site_layout"]
+__all__ = ["BY_NAME", "GENERATORS", "YAML_LOADER", "Entry", "Generator", "JsLiteralError",
+           "OtherGenerator", "SiteInfo", "SiteLayout", "Source", "UNREAD_MARKUPS", "detect",
+           "expands_past", "load_yaml", "other_generator", "parse_declarations", "site_layout",
+           "yaml_problem"]

@@ -102,9 +102,24 @@ class Generator:
         """The blog's title, address, time zone and language, as its settings say them."""
         return SiteInfo()
 
+    def settings_problem(self) -> tuple[str, str, str | None] | None:
+        """(where, what, hint) when the generator's settings file is there but holds no
+        settings it can read: the generator would not build the blog."""
+        return None
+
+    def media_base(self) -> str | None:
+        """The address a theme serves a post's images from instead of the site (Chirpy's
+        ``cdn``), where a file the post names as a path is when the site does not keep it."""
+        return None
+
     def markdown_options(self) -> dict[str, Any]:
         """How the site's settings change its renderer's defaults (``Dialect`` fields)."""
         return {}
+
+    def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
+        """What ends the excerpt of a post with front matter ``meta``, where the blog describes
+        a post without a description by its excerpt; None where it does not."""
+        return None
 
     def reads_as_mdx(self, path: PurePath) -> bool:
         """Whether the generator reads the post file at ``path`` as MDX (its imports, JSX and

@@ -28,11 +28,15 @@ from newsletter.generators.base import (
 )
 from newsletter.generators.jekyll_permalinks import (
     STYLES,
+    categories_of,
     default_values,
     expand,
+    page_address,
+    permalink_ending,
     permalink_template,
 )
-from newsletter.generators.settings_files import SiteInfo, read_data, site_info
+from newsletter.generators.settings_files import (SiteInfo, pages_domain, read_data,
+                                                  site_info, yaml_settings_problem)
 from newsletter.generators.slugs import jekyll_slug, titleize
 
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
@@ -63,6 +67,16 @@ class Jekyll(Generator):
                 return name
         return None
 
+    def settings_problem(self) -> tuple[str, str, str | None] | None:
+        """_config.yml (or .yaml) when it is not valid YAML: Jekyll stops there, and every
+        address, excerpt and markup setting would be guessed without it."""
+        name = "_config.yml" if (self.root / "_config.yml").is_file() else "_config.yaml"
+        return yaml_settings_problem(self.root, name)
+
+    def media_base(self) -> str | None:
+        cdn = self.config.get("cdn") or self.config.get("img_cdn")  # Chirpy's (img_cdn before 6)
+        return cdn.strip().rstrip("/") if isinstance(cdn, str) and "//" in cdn else None
+
     @property
     def markdown(self) -> str:  # type: ignore[override]
         """kramdown (Jekyll's default), or CommonMark where _config.yml's ``markdown`` names a
@@ -70,12 +84,15 @@ class Jekyll(Generator):
         return "commonmark" if self._commonmark_converter() else "kramdown"
 
     def markdown_options(self) -> dict[str, Any]:
-        """For a CommonMark converter, its ``commonmark:`` options and extensions: smart
-        punctuation with SMART, bare addresses linked with ``autolink`` (on by default only
-        for GitHub's flavour, as jekyll-commonmark-ghpages sets it)."""
+        """For kramdown, its ``parse_block_html`` option (Markdown inside ``<div>``); for a
+        CommonMark converter, its ``commonmark:`` options and extensions: smart punctuation
+        with SMART, bare addresses linked with ``autolink`` (on by default only for GitHub's
+        flavour, as jekyll-commonmark-ghpages sets it)."""
         converter = self._commonmark_converter()
         if converter is None:
-            return {}
+            kramdown = self.config.get("kramdown")
+            return {"parse_block_html": isinstance(kramdown, dict)
+                    and kramdown.get("parse_block_html") is True}
         settings = self.config.get("commonmark")
         settings = settings if isinstance(settings, dict) else {}
         options = {str(name).upper() for name in as_list(settings.get("options"))}
@@ -85,9 +102,14 @@ class Jekyll(Generator):
         return {"smart_punctuation": "SMART" in options, "autolinks": autolinks}
 
     def _commonmark_converter(self) -> str | None:
-        name = self.config.get("markdown")
-        name = name.strip().lower() if isinstance(name, str) else ""
+        name = str(self.config.get("markdown") or "").strip().lower()
         return name if name in _COMMONMARK_CONVERTERS else None
+
+    def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
+        """jekyll-seo-tag and jekyll-feed describe a post without a description by its excerpt:
+        the text before its ``excerpt_separator``, else _config.yml's, else a blank line."""
+        return next((value for value in (meta.get("excerpt_separator"), self.config.get(
+            "excerpt_separator")) if isinstance(value, str)), "\n\n")
 
     @property
     def extensions(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -97,14 +119,16 @@ class Jekyll(Generator):
         return _MARKDOWN
 
     def info(self) -> SiteInfo:
-        config = self.config
+        config, found = self.config, "_config.yml"
         url = config.get("url")
+        if not (isinstance(url, str) and url.strip()) and (url := pages_domain(self.root)):
+            found = "_config.yml and CNAME"  # GitHub Pages' custom domain
         if isinstance(url, str) and isinstance(config.get("baseurl"), str):
             url = url.rstrip("/") + "/" + config["baseurl"].strip("/")
         title = config.get("title")
         if not (isinstance(title, str) and title.strip()):
             title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
-        return site_info("_config.yml", title, url, config.get("timezone"),
+        return site_info(found, title, url, config.get("timezone"),
                          config.get("lang") or config.get("default_lang"))  # polyglot's
 
     @property
@@ -116,8 +140,9 @@ class Jekyll(Generator):
         return url_path(self.config.get("baseurl"))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        found = tuple(folder.relative_to(self.root).as_posix()
-                      for folder in _post_folders(self.content_root))
+        found = tuple(name for name in (folder.relative_to(self.root).as_posix()
+                                        for folder in _post_folders(self.content_root))
+                      if not self._excluded(name))  # TeXt's exclude: [/docs] and docs/_posts
         prefix = f"{self._collections_dir}/" if self._collections_dir else ""
         if found:
             return found, f"{self.label}'s _posts, and _drafts as drafts"
@@ -177,7 +202,10 @@ class Jekyll(Generator):
         folder = folder or self._collection_folder(parts)
         if folder is None:
             return Entry(id="/" + source.relative.with_suffix("").as_posix(),
-                         path=_page_address(source), page="outside _posts: a Jekyll page")
+                         path=page_address(source.relative, source.meta.get("permalink"),
+                                           permalink_ending(self.config, self.styles,
+                                                            self.default_style)),
+                         page="outside _posts: a Jekyll page")
         collection = "posts" if folder in ("_posts", "_drafts") else folder[1:]
         stem = source.relative.stem
         file_date, slug = dated_name(stem)
@@ -199,7 +227,7 @@ class Jekyll(Generator):
         if self._excluded(source.path.relative_to(self.root).as_posix()):
             return Entry(id=join_url(*above, stem), path=None,
                          page="excluded by _config.yml's exclude: Jekyll does not build it")
-        categories += _categories(fields.meta.get("categories"))
+        categories += categories_of(fields.meta.get("categories"))
         categories += as_list(fields.meta.get("category"))
         when = date or dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
         # A date written with an offset is on Jekyll's clock in the address; one without is read
@@ -299,21 +327,3 @@ def _post_folders(root: Path) -> list[Path]:
                 found.append(Path(folder) / name)
                 subfolders.remove(name)
     return found
-
-
-def _page_address(source: Source) -> str:
-    """A Jekyll page's address: its ``permalink``, else its path with ``.html``."""
-    written = source.meta.get("permalink")
-    if isinstance(written, str) and written.strip():
-        return join_url(written.strip())
-    stem = source.relative.with_suffix("")
-    if stem.name == "index":
-        return join_url(stem.parent.as_posix().strip("."), "/")
-    return join_url(stem.as_posix() + ".html")
-
-
-def _categories(value: Any) -> list[str]:
-    """Front matter ``categories``: a list, or words separated by spaces."""
-    if isinstance(value, str):
-        return value.split()
-    return as_list(value)

@@ -1,14 +1,16 @@
 """Jekyll's permalinks (jekyllrb.com/docs/permalinks): the built-in styles, the template a
-document of a collection follows, and its placeholders filled in for one document."""
+document of a collection follows, and its placeholders filled in for one document; a page's
+address."""
 
 from __future__ import annotations
 
 import datetime as dt
 import fnmatch
 import re
+from pathlib import PurePath
 from typing import Any
 
-from newsletter.generators.base import join_url
+from newsletter.generators.base import as_list, join_url
 
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -43,9 +45,19 @@ def permalink_template(config: dict[str, Any], collection: str, path: str, writt
             return styles.get(value.strip(), value.strip())
     if collection == "posts":
         return styles.get(site, site)
+    return "/:collection/:path" + permalink_ending(config, styles, default)
+
+
+def permalink_ending(config: dict[str, Any], styles: dict[str, str] = STYLES,
+                     default: str = "date") -> str:
+    """How a page's or a collection document's address ends when nothing names its own: ``/``
+    where the site's ``permalink`` (a style or a template) ends with one (``pretty``),
+    ``:output_ext`` where it ends with that (``date``), else nothing (Jekyll's
+    add_permalink_suffix)."""
+    site = config.get("permalink")
+    site = site.strip() if isinstance(site, str) and site.strip() else default
     ending = styles.get(site, site)
-    return "/:collection/:path" + ("/" if ending.endswith("/") else
-                                   ":output_ext" if ending.endswith(":output_ext") else "")
+    return "/" if ending.endswith("/") else ":output_ext" if ending.endswith(":output_ext") else ""
 
 
 def expand(template: str, values: dict[str, str], date: dt.datetime) -> str:
@@ -99,3 +111,23 @@ def _in_scope(path: str, scope: str, collections_dir: Any) -> bool:
     if "*" in scope:
         return fnmatch.fnmatchcase(path, scope) or fnmatch.fnmatchcase(path, scope + "/*")
     return path == scope or path.startswith(scope + "/")
+
+
+def page_address(relative: PurePath, written: Any, ending: str) -> str:
+    """The address of a Jekyll page at ``relative`` in the site: its ``permalink`` as
+    ``written``, else its path ended as the site's permalink style ends (``ending``, from
+    :func:`permalink_ending`): ``about.md`` is /about/ with ``pretty``, /about.html with
+    ``date``."""
+    if isinstance(written, str) and written.strip():
+        return join_url(written.strip())
+    stem = relative.with_suffix("")
+    if stem.name == "index":
+        return join_url(stem.parent.as_posix().strip("."), "/")
+    return join_url(stem.as_posix() + {"/": "/", ":output_ext": ".html"}.get(ending, ""))
+
+
+def categories_of(value: Any) -> list[str]:
+    """Front matter ``categories``: a list, or words separated by spaces."""
+    if isinstance(value, str):
+        return value.split()
+    return as_list(value)

@@ -22,6 +22,13 @@ MAX_SETTINGS_BYTES = 2**20  # a settings file past 1 MB is not a settings file
 # Values a YAML file may hold beyond one per character, once its aliases (*name) are expanded:
 # nine lists of nine aliases each ("billion laughs") are 387 million values.
 ALIAS_ALLOWANCE = 10_000
+# LibYAML's loader when installed, as Ruby's Psych (Jekyll) reads YAML: a tab after a colon is
+# fine there, where PyYAML's own scanner stops.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_NESTING = 100  # lists and mappings inside each other; real settings need a handful
+# A host name, as GitHub Pages' CNAME file holds one (blog.example.org)
+_HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ def parse_data(text: str, suffix: str, *, yaml_1_2: bool = False) -> dict[str, A
         if suffix == ".toml":
             data = tomllib.loads(text)
         elif suffix in (".yaml", ".yml"):
-            data = yaml.load(text, _Yaml12Loader) if yaml_1_2 else yaml.safe_load(text)
+            data = yaml.load(text, _Yaml12Loader) if yaml_1_2 else load_yaml(text)
             if expands_past(data, len(text)):
                 return None
         else:
@@ -88,6 +95,76 @@ def parse_data(text: str, suffix: str, *, yaml_1_2: bool = False) -> dict[str, A
     except (ValueError, yaml.YAMLError, RecursionError):  # TOML and JSON errors are ValueErrors
         return None
     return data if isinstance(data, dict) else None
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Where and why a text is not valid YAML, and what its writer can do about it."""
+
+    line: int | None  # from 0 in the text read; None when the reader says no place
+    problem: str
+    hint: str | None
+
+
+def yaml_problem(error: yaml.YAMLError, text: str) -> YamlProblem:
+    """``error``, raised reading ``text``, as its writer reads it: a tab is the usual cause."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if mark is None:
+        return YamlProblem(None, problem, None)
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return YamlProblem(mark.line, problem, "indent with spaces: YAML does not allow tabs"
+                       if "\t" in line else
+                       'quote values that contain ": " or start with a special character')
+
+
+def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] | None:
+    """(where, what, hint) when the YAML settings file ``name`` under ``root`` is there and
+    holds no settings: not valid YAML, or not ``key: value`` lines. None when it reads, is
+    empty or is not there."""
+    text = read_text(root / name)
+    if text is None:
+        return None
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as error:
+        found = yaml_problem(error, text)
+        where = name if found.line is None else f"{name}:{found.line + 1}"
+        return where, f"{name} is not valid YAML ({found.problem})", found.hint
+    except RecursionError:
+        return name, f"{name} nests too deep to read", None
+    if data is None or isinstance(data, dict):
+        return None
+    return name, f"{name} holds no settings (not key: value lines)", "write it as key: value lines"
+
+
+def load_yaml(text: str) -> Any:
+    """``text`` read as YAML (:data:`YAML_LOADER`); RecursionError where ``[`` and ``{`` nest
+    deeper than :data:`MAX_NESTING`: LibYAML crashes the process on thousands."""
+    if yaml_nesting(text) > MAX_NESTING:
+        raise RecursionError
+    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
+
+
+def yaml_nesting(text: str) -> int:
+    """How deep ``[`` and ``{`` nest in ``text`` (quotes not told apart: an upper bound)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def pages_domain(folder: Path) -> str | None:
+    """``https://`` and the host a ``CNAME`` file in ``folder`` names: the custom domain GitHub
+    Pages publishes the site at, where its settings name no address."""
+    text = read_text(folder / "CNAME") or ""
+    host = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return f"https://{host.lower()}" if _HOST.fullmatch(host) else None
 
 
 def expands_past(data: Any, characters: int) -> bool:

@@ -12,24 +12,26 @@ from newsletter.errors import ContentError
 # FixIt's featuredImage, else their featuredImagePreview, Mainroad's thumbnail, Beautiful
 # Hugo's share_img, Clarity's shareImage after its featureImage), Jekyll (image, image.path;
 # Beautiful Jekyll's share-img, cover-img and thumbnail-img; Minimal Mistakes'
-# header.overlay_image, header.image and header.teaser), Astro (heroImage; the Cactus theme's
+# header.overlay_image, header.image and header.teaser; TeXt's cover, else
+# article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
 # coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
 # (previewimage) and Ghost or WordPress exports (feature_image) write them; the first one
 # present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
               "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
-              "social_media_card", "previewimage", "featuredimagepreview")
+              "social_media_card", "previewimage", "article_header", "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
-_LOOSE_KEYS = ("header", "thumbnail")
+_LOOSE_KEYS = ("header", "thumbnail", "article_header")
 # The image's alt text where themes write it beside the key: Clarity's featureImageAlt, Congo's
 # featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows.
 ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "featurealt",
             "cover_alt", "coveralt", "thumbnailalt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
-# `image: {path: ...}`, Minimal Mistakes' `header: {overlay_image: ..., teaser: ...}`.
-SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser")
+# `image: {path: ...}`, Minimal Mistakes' `header: {overlay_image: ..., teaser: ...}`, TeXt's
+# `article_header: {image: {src: ...}}` (a mapping in the mapping).
+SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser", "background_image")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def _source(key: str, value: Any) -> tuple[Any, Any]:
         return value, None
     value = {str(name).lower(): item for name, item in value.items()}
     source = next((value[k] for k in SOURCE_KEYS if value.get(k)), None)
+    if isinstance(source, dict):  # TeXt's article_header.image.src
+        source = next((source[k] for k in SOURCE_KEYS if source.get(k)), None)
     if source is None and key == "cover-img" and len(value) == 1:
         return next(iter(value.items()))  # Beautiful Jekyll's ["/img/x.jpg" : "caption"]
     return source, value.get("alt") or value.get("image_description")  # Minimal Mistakes'

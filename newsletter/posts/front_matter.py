@@ -26,7 +26,8 @@ from typing import Any
 import yaml
 
 from newsletter.errors import ContentError
-from newsletter.generators import JsLiteralError, expands_past, parse_declarations
+from newsletter.generators import (YAML_LOADER, JsLiteralError, expands_past, load_yaml,
+                                   parse_declarations, yaml_problem)
 
 _OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
@@ -34,8 +35,6 @@ _DOTTED = re.compile(r"^\.\.[ \t]+([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")  # Nikola
 _CLOSING = re.compile(r"-{3,}[ \t]*$")
 _KEY_VALUE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")
 _JSON_OPENING = re.compile(r"\{[ \t]*(\"|$)", re.MULTILINE)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML's when installed: faster
-MAX_NESTING = 100  # lists and mappings inside each other; real front matter needs a handful
 
 
 @dataclass(frozen=True)
@@ -94,10 +93,8 @@ def _fenced(lines: list[str], fence: str, language: str, text: str, where: str) 
 
 
 def _yaml(block: str, text: str, where: str, first_line: int = 2) -> dict[str, Any]:
-    if _nesting(block) > MAX_NESTING:  # LibYAML crashes the process on [[[[... thousands deep
-        raise RecursionError
     try:
-        data = yaml.load(block, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+        data = load_yaml(block)  # RecursionError nested thousands deep
     except yaml.YAMLError as error:
         raise _yaml_error(error, block, where, first_line) from None
     except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
@@ -122,24 +119,12 @@ def _as_written(data: dict[str, Any], block: str) -> dict[str, Any]:
             and key.lower() in _TEXT_KEYS and isinstance(value, (bool, int, float, dt.date))]
     if not keys:
         return data
-    root = yaml.compose(block, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+    root = yaml.compose(block, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
     written = {key.value: value.value for key, value in root.value
                if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)}
     # true and false are booleans in YAML 1.2 too (``excerpt: false``: no excerpt)
     return {**data, **{key: written[key] for key in keys
                        if key in written and written[key].lower() not in ("true", "false")}}
-
-
-def _nesting(block: str) -> int:
-    """How deep ``[`` and ``{`` nest in ``block`` (quotes not told apart: an upper bound)."""
-    depth = deepest = 0
-    for char in block:
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-    return deepest
 
 
 def _toml(block: str, where: str) -> dict[str, Any]:
@@ -256,16 +241,11 @@ def _lower(meta: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 
 def _yaml_error(error: yaml.YAMLError, block: str, where: str,
                 first_line: int) -> ContentError:
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    if mark is None:
-        return ContentError(f"front matter is not valid YAML ({problem})", where=where)
-    lines = block.splitlines()
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    hint = ("indent with spaces: YAML does not allow tabs" if "\t" in line
-            else 'quote values that contain ": " or start with a special character')
-    return ContentError(f"front matter is not valid YAML ({problem})",
-                        where=f"{where}:{mark.line + first_line}", hint=hint)
+    found = yaml_problem(error, block)
+    if found.line is None:
+        return ContentError(f"front matter is not valid YAML ({found.problem})", where=where)
+    return ContentError(f"front matter is not valid YAML ({found.problem})",
+                        where=f"{where}:{found.line + first_line}", hint=found.hint)
 
 
 def _impossible_date_error(error: ValueError, text: str, where: str) -> ContentError:

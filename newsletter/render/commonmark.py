@@ -96,7 +96,7 @@ def _parser(dialect: Dialect) -> MarkdownIt:
     if dialect.autolinks:
         md.core.ruler.push("autolinks", autolinks)
     if dialect.kramdown:
-        md.use(kramdown_plugin)
+        md.use(kramdown_plugin, dialect.parse_block_html)
     if dialect.math_blocks or dialect.math_inline:
         md.use(math_plugin, dialect.math_blocks, dialect.math_inline)
     md.core.ruler.after("block", "heading_attributes", heading_attributes)

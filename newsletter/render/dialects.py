@@ -41,6 +41,7 @@ class Dialect:
     smart_punctuation: bool = True  # "quotes" -- and ... as typographers set them
     autolinks: bool = True  # bare www. and https:// addresses are links (GFM)
     kramdown: bool = False  # {: .class} attribute lists dropped, {:toc} a table of contents
+    parse_block_html: bool = False  # kramdown's option: Markdown inside <div>, <details>, ...
     raw_html: bool = True  # False: the HTML the post writes is omitted (Goldmark's default)
     indented_rows: bool = False  # a table row indented 4 spaces is a row, not code (Goldmark)
     indented_code: bool = True  # False: indented lines are text (MDX has no indented code)

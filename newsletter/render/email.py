@@ -48,6 +48,8 @@ from markupsafe import Markup
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError
 from newsletter.posts import Post, site_relative
+from newsletter.render.dialects import markdown_dialect
+from newsletter.render.excerpt import excerpt_text
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
@@ -120,6 +122,8 @@ def render_post(settings: Settings, post: Post) -> Email:
     body_html = fragment_html(fragment)
     body_text = fragment_to_text(fragment)
     context = _template_context(settings, post)
+    context["preheader"] = context["preheader"] or excerpt_text(
+        post, expansion.markdown, markdown_dialect(settings, post))
     context["subject"] = subject = _subject(settings, post, where)
     _refuse_placeholders(where, post.body, body_html, body_text,
                          *(value for value in context.values() if isinstance(value, str)))

@@ -11,7 +11,8 @@ files Hugo publishes at their path (``/posts/images/x.png``); a path under the b
 (Jekyll's ``baseurl``) is looked up without it too, and Pelican's ``{static}`` and ``{attach}`` prefixes
 are read as Pelican does. A reference that leads outside the site folder, by its path or through
 a symbolic link, is refused: a post must never mail a file from elsewhere on the writer's
-machine.
+machine. A file the site does not keep is where the theme serves the post's images from, when
+it says (:func:`served_from`, Chirpy's ``cdn``).
 """
 
 from __future__ import annotations
@@ -77,6 +78,17 @@ def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
         f"image {src} not found; looked for {' and '.join(tried)}", where=where,
         hint="put the file there, fix the path, or list its folder in [images] static_dirs",
     )
+
+
+def served_from(post: Post, src: str) -> str | None:
+    """The address of an image the site does not keep, where its theme serves the post's
+    images from elsewhere: Chirpy's ``cdn``, then the post's ``media_subpath``, then the path
+    as written, as its media-url include writes it. None where it does not."""
+    base = post.site.generator.media_base() if post.site else None
+    if not base or not is_local(src):
+        return None
+    parts = (post.media_subpath or "", unquote(src.strip()).removeprefix("./"))
+    return "/".join([base, *(part.strip("/") for part in parts if part.strip("/"))])
 
 
 def _places(post: Post, static: list[Path], relative: str,

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 import lxml.html
 
 from newsletter.config import Settings
-from newsletter.errors import ConfigError, ContentError
+from newsletter.errors import ConfigError, ContentError, MissingImageError
 from newsletter.posts import Post, site_relative
-from newsletter.render.image_files import is_local, resolve_image
+from newsletter.render.image_files import is_local, resolve_image, served_from
 from newsletter.render.image_prep import PreparedImage, prepare_image, write_atomically
 from newsletter.render.markdown import MAX_IMAGE_WIDTH, display_width, post_fragment
 from newsletter.render.tags import expand_post
@@ -91,6 +91,7 @@ class FoundImage:
     path: Path | None  # the file it names
     prepared: PreparedImage | None
     problem: ContentError | None
+    remote: str | None = None  # where the theme serves a file the site does not keep
 
 
 def post_images(settings: Settings, post: Post) -> list[FoundImage]:
@@ -134,6 +135,11 @@ def place_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
         raise _first_of(problems)
     images: dict[str, EmailImage] = {}
     for element, found in body:
+        if found.remote:  # a URL: shown as it is, at the column's width
+            element.set("src", found.remote)
+            element.set("width", str(found.shown_width))
+            element.attrib.pop("height", None)
+            continue
         image = _delivered(settings, found.prepared, images)
         width, height = _shown_size(found)
         element.set("src", image.src)
@@ -168,6 +174,9 @@ def _find(settings: Settings, post: Post, src: str, where: str, width: int) -> F
     try:
         path = resolve_image(settings, post, src, where)
         prepared = prepare_image(path, width * DENSITY, settings.state_dir / "images", where)
+    except MissingImageError as problem:  # on Chirpy's cdn, shown from there
+        remote = served_from(post, src)
+        return FoundImage(src, where, width, None, None, None if remote else problem, remote)
     except ContentError as problem:
         return FoundImage(src, where, width, path, None, problem)
     return FoundImage(src, where, width, path, prepared, None)
@@ -210,6 +219,8 @@ def _feature(settings: Settings, post: Post, found: FoundImage | None,
                             None, alt, post.url)
     if found is None:  # the body shows this image already
         return None
+    if found.remote:
+        return FeatureImage(found.remote, MAX_IMAGE_WIDTH, None, alt, post.url)
     image = _delivered(settings, found.prepared, images)
     width, height = _shown_size(found)
     return FeatureImage(image.src, width, height, alt, post.url)

@@ -3,17 +3,21 @@
 - An attribute list on a line of its own (``{: .note}``, ``{:.no_toc}``, ``{: #intro}``, an
   attribute definition ``{:ref: .x}``, ``{::options ... /}``) styles the web page: dropped, but
   for the id and classes of the heading right above it, which its table of contents and links
-  use. A ``{::comment}`` ... ``{:/comment}`` block is dropped whole.
+  use. A ``{::comment}`` ... ``{:/comment}`` block is dropped whole; what a ``{::nomarkdown}``
+  ... ``{:/nomarkdown}`` block holds is written out as it is, as kramdown writes it.
 - An attribute list after a link or an image on its line (``[a](x){:target="_blank"}``) is
   dropped; an image keeps the width and height it gives (``{: w="700" h="400"}``).
 - An abbreviation's definition (``*[HTML]: HyperText Markup Language``) and the end-of-block
   mark (``^`` alone on a line) are dropped too.
 - An HTML element written ``markdown="1"`` (or ``"block"``, as Jekyll themes write
-  ``<details markdown="block">``) holds Markdown, as kramdown reads it.
-- A one-item list followed by ``{:toc}`` (``* TOC``, then ``{:toc}``) is the post's table of
-  contents: each heading (not those marked ``.no_toc``) linked by its id, nested by level, as
-  kramdown builds it. Those links go to the post on the blog (docs/email.md#fragment-links). A
-  second one is dropped.
+  ``<details markdown="block">``) holds Markdown, as kramdown reads it; so does every element
+  whose content kramdown reads as blocks (``<div>``, ``<details>``, ...) where its
+  ``parse_block_html`` option is on: in _config.yml's ``kramdown:`` settings, or from a post's
+  ``{::options parse_block_html="true" /}`` line on.
+- A one-item list followed by ``{:toc}`` (``* TOC``, then ``{:toc}``; with classes too, as
+  Hydejack writes ``{:toc .large-only}``) is the post's table of contents: each heading (not
+  those marked ``.no_toc``) linked by its id, nested by level, as kramdown builds it. Those
+  links go to the post on the blog (docs/email.md#fragment-links). A second one is dropped.
 - Math, ``$$...$$``, is shown as the LaTeX it is, as code (:mod:`newsletter.render.latex`, which
   the kramdown dialect's ``math_blocks`` turn on).
 """
@@ -21,6 +25,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import lxml.html
 from lxml import etree
@@ -33,63 +38,85 @@ from newsletter.render.anchors import HEADINGS
 from newsletter.render.attribute_lists import apply_attribute_lines, set_attributes
 
 _BLOCK_IAL = re.compile(r"\{:([^{}\n]*)\}[ \t]*")
-_COMMENT_OPEN = re.compile(r"\{::comment\}[ \t]*")
-_COMMENT_CLOSE = re.compile(r".*\{:/(?:comment)?\}[ \t]*")
+# The blocks kramdown's extensions open on a line of their own: (opening, closing line).
+_COMMENT = (re.compile(r"\{::comment\}[ \t]*"), re.compile(r".*\{:/(?:comment)?\}[ \t]*"))
+_NOMARKDOWN = (re.compile(r"\{::nomarkdown\b[^{}\n]*\}[ \t]*"),
+               re.compile(r"(?P<kept>.*)\{:/(?:nomarkdown)?\}[ \t]*"))
 _SPAN_IAL = re.compile(r"\{::comment\}[^{}]*\{:/(?:comment)?\}|\{:[^{}\n]*\}")
-_TOC = re.compile(r"[ \t]*toc[ \t]*")
 # A size in an image's attribute list: width= or w=, height= or h=, a number or a percentage,
 # in quotes that smart punctuation may have curled.
 _SIZE = re.compile(r"""(?<![\w-])(width|height|w|h)=["'\u2018\u2019\u201c\u201d]?"""
                    r"""([0-9]+(?:\.[0-9]+)?%?)(?![\w.%])""")
 # Lines kramdown reads and never shows: an abbreviation's definition, the end-of-block mark.
 _NOT_SHOWN = re.compile(r"\*\[[^\]\n]+\]:.*|\^[ \t]*")
-# <div class="note" markdown="1">: the opening tag and its element's name, then the attribute.
-_OPENING_TAG = re.compile(r"<([A-Za-z][\w-]*)\b[^<>]*>")
+# <div class="note" markdown="1">: the attribute
 _MARKDOWN_ATTRIBUTE = re.compile(r"""\smarkdown[ \t]*=[ \t]*(["']?)(?:1|block)\1(?=[\s/>])""")
-_CLOSING_TAG = re.compile(r"</([A-Za-z][\w-]*)\s*>\s*$")
+_MARKDOWN_OFF = re.compile(r"""\smarkdown[ \t]*=[ \t]*(["']?)0\1(?=[\s/>])""")
+# {::options parse_block_html="true" /}: on (or off) for the rest of the post
+_BLOCK_HTML_OPTION = re.compile(r""":options\b.*\bparse_block_html=(["'])(true|false)\1""")
+# The elements whose content kramdown reads as blocks (its HTML parser's block content model)
+_BLOCK_CONTENT = frozenset("""address applet article aside blockquote body dd details div dl
+    fieldset figure figcaption footer form header hgroup iframe li main map menu nav noscript
+    object section td""".split())
+# An opening tag starting a line, and its element's name
+_LINE_OPENING_TAG = re.compile(r"^[ \t]*<([A-Za-z][\w-]*)\b[^<>]*>", re.M)
 _LINE_CLOSING_TAG = re.compile(r"(</[A-Za-z][\w-]*\s*>)[ \t]*\n")
 MAX_MARKDOWN_IN_HTML = 4
 TOC_MARK = "data-kramdown-toc"  # on the list that stands for the table of contents, until built
 
 
-def kramdown_plugin(md: MarkdownIt) -> None:
+def kramdown_plugin(md: MarkdownIt, parse_block_html: bool = False) -> None:
     """Read kramdown's attribute lists, comments, ``{:toc}`` and Markdown inside HTML
-    (module docstring)."""
+    (module docstring); ``parse_block_html``: the site's kramdown option."""
     md.block.ruler.before("table", "kramdown_ial", _attribute_line,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.core.ruler.after("block", "kramdown_ial_apply", _apply_attribute_lines)
-    md.core.ruler.after("kramdown_ial_apply", "kramdown_markdown_in_html", _markdown_in_html)
+    md.core.ruler.after("kramdown_ial_apply", "kramdown_markdown_in_html",
+                        partial(_markdown_in_html, parse_block_html))
     md.core.ruler.push("kramdown_span_ial", _drop_span_attributes)
 
 
 def _attribute_line(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    """A line holding only an attribute list, or a ``{::comment}`` block: a hidden token."""
+    """A line holding only an attribute list, or a ``{::comment}`` block: a hidden token; a
+    ``{::nomarkdown}`` block: the HTML it holds."""
     if state.sCount[start] - state.blkIndent >= 4:
         return False  # indented code
     line = _line(state, start)
     match = _BLOCK_IAL.fullmatch(line)
     if not match and not _NOT_SHOWN.fullmatch(line):
         return False
-    last = _comment_end(state, start, end) if _COMMENT_OPEN.fullmatch(line) else start
-    if not silent:
+    option = match and _BLOCK_HTML_OPTION.match(match[1])
+    if option and not silent:
+        state.env.setdefault("kramdown_block_html_from", []).append((start, option[2] == "true"))
+    block = next((kind for kind in (_COMMENT, _NOMARKDOWN) if kind[0].fullmatch(line)), None)
+    last = _block_end(state, start, end, block[1]) if block else start
+    if silent:
+        return True
+    if block is _NOMARKDOWN and last > start:
+        token = state.push("html_block", "", 0)
+        kept = _NOMARKDOWN[1].fullmatch(_line(state, last))["kept"]
+        token.content = state.getLines(start + 1, last, state.blkIndent, True) + kept + "\n"
+    else:
         token = state.push("kramdown_ial", "", 0)
         token.content = match[1] if match and last == start else ""
-        token.map, token.hidden = [start, last + 1], True
+        token.hidden = True
+    token.map = [start, last + 1]
     state.line = last + 1
     return True
 
 
-def _comment_end(state: StateBlock, start: int, end: int) -> int:
-    """The line closing the ``{::comment}`` on line ``start``; ``start`` itself when none does
-    (then only that line is dropped, never the rest of the post). Lines already searched
-    without a close are not searched again, so a post of unclosed comments takes linear time."""
+def _block_end(state: StateBlock, start: int, end: int, closing: re.Pattern) -> int:
+    """The line ``closing`` matches after the opening on line ``start``; ``start`` itself when
+    none does (then only that line is dropped, never the rest of the post). Lines already
+    searched without a close are not searched again, so a post of unclosed blocks takes linear
+    time."""
     unclosed_from = state.env.setdefault("kramdown_unclosed_from", {})
-    if start >= unclosed_from.get(end, end):
+    if start >= unclosed_from.get((closing.pattern, end), end):
         return start
     for number in range(start + 1, end):
-        if _COMMENT_CLOSE.fullmatch(_line(state, number)):
+        if closing.fullmatch(_line(state, number)):
             return number
-    unclosed_from[end] = start
+    unclosed_from[closing.pattern, end] = start
     return start
 
 
@@ -104,36 +131,63 @@ def _apply_attribute_lines(state: StateCore) -> None:
 
 
 def _apply(opening: Token, attributes: str) -> None:
-    toc = bool(_TOC.fullmatch(attributes))
+    toc = "toc" in attributes.split()  # {:toc}, Hydejack's {:toc .large-only}
     if opening.type == "heading_open" and not toc:
         set_attributes(opening, attributes)
     elif opening.type in ("bullet_list_open", "ordered_list_open") and toc:
         opening.attrSet(TOC_MARK, "")
 
 
-def _markdown_in_html(state: StateCore) -> None:
-    """An HTML block whose element says ``markdown="1"`` (or ``"block"``): what it holds up to
-    its closing tag rendered as Markdown, the attribute gone. Nested ones are rendered to
-    :data:`MAX_MARKDOWN_IN_HTML` levels, so a post of thousands reads each part a few times."""
+def _markdown_in_html(parse_block_html: bool, state: StateCore) -> None:
+    """In each HTML block, the elements that hold Markdown (:func:`_markdown_inside`); where
+    ``parse_block_html`` is on (the site's option, or a post's ``{::options}`` line above),
+    every element kramdown reads blocks in."""
     depth = state.env.get("kramdown_html_depth", 0)
     if depth >= MAX_MARKDOWN_IN_HTML:
         return  # left as written
+    switches = [(-1, parse_block_html or state.env.get("kramdown_block_html", False)),
+                *state.env.get("kramdown_block_html_from", ())]
     for token in state.tokens:
-        opening = token.type == "html_block" and _OPENING_TAG.match(token.content)
-        attribute = opening and _MARKDOWN_ATTRIBUTE.search(opening[0])
-        if not attribute:
+        if token.type == "html_block" and "<" in token.content:
+            block_html = [on for line, on in switches if line < token.map[0]][-1]
+            token.content = _markdown_inside(state.md, token.content, depth, block_html)
+
+
+def _markdown_inside(md: MarkdownIt, html: str, depth: int, block_html: bool) -> str:
+    """``html`` with what each element written ``markdown="1"`` (or ``"block"``), or holding
+    blocks while ``block_html``, holds up to its closing tag rendered as Markdown, the attribute
+    gone; such an element inside another is found too (TeXt's ``markdown="1"`` cells in a
+    grid ``<div>``). Nested ones are rendered to :data:`MAX_MARKDOWN_IN_HTML` levels, so a post
+    of thousands reads each part a few times."""
+    out, done = [], 0
+    for opening in _LINE_OPENING_TAG.finditer(html):
+        name, attribute = opening[1].lower(), _MARKDOWN_ATTRIBUTE.search(opening[0])
+        if opening.start() < done or not attribute and not (
+                block_html and name in _BLOCK_CONTENT and not _MARKDOWN_OFF.search(opening[0])):
             continue
-        rest = token.content[opening.end():]
-        closing = _CLOSING_TAG.search(rest)
-        if closing and closing[1].lower() != opening[1].lower():
-            closing = None
-        inner = rest[:closing.start()] if closing else rest
+        closing = _closing_tag(html, opening.end(), name)
+        inner = html[opening.end():closing.start() if closing else len(html)]
         # kramdown reads each HTML element in it on its own; CommonMark would run an HTML block
         # on to the next blank line, Markdown included.
         inner = _LINE_CLOSING_TAG.sub("\\1\n\n", inner)
-        inner = state.md.render(inner, {"kramdown_html_depth": depth + 1})
-        token.content = (opening[0][:attribute.start()] + opening[0][attribute.end():] + "\n"
-                         + inner + (closing[0] if closing else ""))
+        inner = md.render(inner, {"kramdown_html_depth": depth + 1,
+                                  "kramdown_block_html": block_html})
+        tag = opening[0] if not attribute else (
+            opening[0][:attribute.start()] + opening[0][attribute.end():])
+        out += [html[done:opening.start()], tag, "\n", inner, closing[0] if closing else ""]
+        done = closing.end() if closing else len(html)
+    return "".join(out) + html[done:] if out else html
+
+
+def _closing_tag(html: str, start: int, name: str) -> re.Match | None:
+    """The tag closing the ``name`` element whose content starts at ``start``, the ones of the
+    same name inside it counted; None when it is not closed."""
+    depth = 1
+    for tag in re.compile(rf"<(/?){re.escape(name)}\b[^<>]*?(/?)>", re.I).finditer(html, start):
+        depth += -1 if tag[1] else 0 if tag[2] else 1
+        if depth == 0:
+            return tag
+    return None
 
 
 def _drop_span_attributes(state: StateCore) -> None:

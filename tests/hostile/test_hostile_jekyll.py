@@ -1,14 +1,17 @@
-"""A Jekyll blog's own settings and kramdown math, written to reach past the blog."""
+"""A Jekyll blog's own settings and kramdown math, written to reach past the blog or broken."""
 
 from __future__ import annotations
 
-from generator_sites import write_files
+import pytest
+from generator_sites import fill_in_settings, write_files
 from test_config import MINIMAL
 
 from newsletter.config import load_settings
 from newsletter.posts import load_posts
 from newsletter.render.dialects import DIALECTS
 from newsletter.render.markdown import fragment_html, markdown_to_fragment
+
+from conftest import invoke
 
 
 def test_a_collection_named_as_a_path_never_reads_posts_from_outside_the_site(tmp_path):
@@ -35,3 +38,65 @@ def test_markup_inside_kramdown_math_is_text_never_html():
 
     assert not list(root.iter("script", "img", "iframe"))
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in fragment_html(root)
+
+
+@pytest.mark.parametrize("config, where, problem", [
+    ("title: Broken\npermalink: pretty\ndefaults:\n\t- scope:\n\t\tpath: ''\n", "_config.yml:4",
+     "indent with spaces: YAML does not allow tabs"),
+    ("title: Broken: twice\n", "_config.yml:1", 'quote values that contain ": "'),
+    ("- title\n- url\n", "_config.yml", "write it as key: value lines"),
+])
+def test_a_config_jekyll_cannot_read_is_an_error_naming_its_line_not_a_guess(tmp_path, config,
+                                                                             where, problem):
+    """Jekyll stops at a _config.yml that is not valid YAML. newsletter read the blog without
+    it, silently: every permalink, baseurl and exclude guessed, so each Read online link could
+    lead nowhere."""
+    site = write_files(tmp_path / "site", {
+        "_config.yml": config,
+        "_posts/2024-01-01-one.md": "---\ntitle: One\n---\n\nBody.\n"})
+    result = invoke(site, "init")
+    assert result.exit_code == 0
+    assert f"Error: {where}: site-settings-unreadable: " in result.output
+    assert "site-publishes-readers" not in result.output  # what it excludes is unknown
+    fill_in_settings(site)
+
+    result = invoke(site, "check", "/2024-01-01-one")
+
+    assert result.exit_code == 2  # bad input: the blog's settings
+    [line] = [line for line in result.output.splitlines() if "site-settings-unreadable" in line]
+    assert line.startswith(f"error: {where}: site-settings-unreadable: ") and problem in line
+    assert "Traceback" not in result.output
+
+
+def test_include_relative_never_puts_a_file_from_outside_the_site_into_the_email(tmp_path):
+    write_files(tmp_path, {"secret.md": "The private key.\n"})
+    site = write_files(tmp_path / "site", {
+        "_config.yml": "title: Ink\nurl: https://ink.example.org\n",
+        "_posts/2024-01-01-one.md": ("---\ntitle: One\n---\n\nInk.\n\n"
+                                     "{% include_relative ../../secret.md %}\n")})
+    assert invoke(site, "init").exit_code == 0
+    fill_in_settings(site)
+
+    result = invoke(site, "check", "/2024-01-01-one")
+
+    assert result.exit_code != 0 and "private key" not in result.output
+    assert "no file ../../secret.md in the post's folder" in result.output
+    invoke(site, "preview", "/2024-01-01-one")
+    assert all("private key" not in path.read_text() for path in site.glob("preview/**/*.*"))
+
+
+def test_a_config_with_a_tab_after_a_colon_reads_as_jekyll_reads_it(tmp_path):
+    """Ruby's YAML reader (LibYAML) takes a tab after a key's colon, as settings aligned with
+    tabs write it; PyYAML's own scanner stops there, so the whole _config.yml was dropped
+    (every address guessed) and is not an error."""
+    site = write_files(tmp_path / "site", {
+        "_config.yml": "title:\tTabbed\nurl:\thttps://tabs.example.org\npermalink:\tpretty\n",
+        "_posts/2024-01-01-one.md": "---\ntitle: One\n---\n\nBody.\n"})
+
+    result = invoke(site, "init")
+
+    assert "site-settings-unreadable" not in result.output
+    assert "Read the blog's title and address from _config.yml." in result.output
+    posts, errors = load_posts(load_settings(site, {}))
+    assert errors == [] and [post.url for post in posts] == [
+        "https://tabs.example.org/2024/01/01/one/"]

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")  # a scheme, or a host
 
 
+MAX_INCLUDED_BYTES = 256 * 1024  # a file {% include_relative %} puts into the post
+
+
 def _no_links(kind: str, target: str) -> str | None:
+    return None
+
+
+def _no_files(name: str) -> str | None:
     return None
 
 
@@ -43,6 +50,8 @@ class TagContext:
     ``mdx`` says the post is MDX (Astro's and Gatsby's ``.mdx``), whose ``import`` and
     ``export`` lines, JSX components and ``{expressions}`` are the site's code. ``variables``
     are what the post's ``{% assign %}`` and ``{% capture %}`` tags set before the tag read.
+    ``read_beside(name)`` is the text of the file ``name`` in the post's folder (Jekyll's
+    ``include_relative``), None when there is none in the site.
     """
 
     site_url: str
@@ -53,6 +62,7 @@ class TagContext:
     mdx: bool = False  # the post is MDX: its JSX and ESM are the site's code, not the reader's
     erb: bool = False  # the generator runs the post through ERB (Bridgetown): <% %> is Ruby
     variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
+    read_beside: Callable[[str], str | None] = _no_files
 
     @property
     def origin(self) -> str:
@@ -89,7 +99,25 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
     return TagContext(site_url=site_url, base_path=base_path, site=site,
                       page=page_values(post, base_path), link_url=_links(post),
                       mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
-                          post.front_matter))
+                          post.front_matter),
+                      read_beside=_beside(settings.root, Path(post.path).parent))
+
+
+def _beside(root: Path, folder: Path) -> Callable[[str], str | None]:
+    """A reader of the files in the post's ``folder``: only a UTF-8 file inside the site
+    (``root``), links followed, of :data:`MAX_INCLUDED_BYTES` at most."""
+
+    def read(name: str) -> str | None:
+        try:
+            path = (folder / name).resolve()
+            if not path.is_relative_to(root.resolve()) or not path.is_file() or \
+                    path.stat().st_size > MAX_INCLUDED_BYTES:
+                return None
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+
+    return read
 
 
 def _generator_values(post: Post) -> dict[str, Any]:

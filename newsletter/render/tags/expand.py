@@ -219,7 +219,7 @@ class _Expander(ShortcodeReading):
             if tag.name == "comment":
                 return end.end()
             code = self._code(tag.end, end.start(), "generated")
-            self._place(tag.start, end.end(), liquid.highlight(tag, code))
+            self._place(tag.start, end.end(), liquid.highlight(tag, code, self.context))
             return end.end()
         if tag.name in ("assign", "capture", "endcapture"):
             return self._variable(tag)

@@ -1,7 +1,8 @@
 """Jekyll's Liquid tags as email (docs/template-tags.md).
 
 ``{% link %}`` and ``{% post_url %}`` become the address of the post they name, ``{% gist %}``
-(jekyll-gist) a link. An ``{% include %}`` writes whatever the theme's file holds, which an
+(jekyll-gist) a link, ``{% include_relative %}`` the file it names beside the post. An
+``{% include %}`` writes whatever the theme's file holds, which an
 email cannot show: one that only adds page furniture (a table of contents, comments, share
 buttons, analytics) is dropped; a figure or a video one is shown as Hugo's are, Minimal
 Mistakes' gallery as the pictures the front matter lists; any other is shown in part (its
@@ -31,6 +32,8 @@ FURNITURE_INCLUDES = frozenset({
 _GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
 # key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
 _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
+# {% include_relative knots.py %} alone inside {% highlight %}: the code is that file
+_INCLUDED_CODE = re.compile(r"\s*\{%-?\s*include_relative\s+(\S+)\s*-?%\}\s*")
 # Liquid's own tags and Nunjucks' (Eleventy): they compute, and an email cannot run them. Any
 # other tag is a plugin's or a shortcode of the site's, shown in part (themes.py).
 OWN_TAGS = frozenset({
@@ -61,6 +64,8 @@ def include(tag: Tag, context: TagContext) -> Output:
     its YouTube and Vimeo includes become what Hugo's figure and video shortcodes do; anything
     else cannot be shown, so it stays to be reported."""
     name, _, rest = tag.body.strip().partition(" ")
+    if tag.name == "include_relative" and (beside := _beside(tag, context, name)):
+        return beside
     words = set(re.split(r"[^a-z0-9]+", PurePosixPath(name.lower()).stem))
     if words & FURNITURE_INCLUDES:
         return Output("")
@@ -79,6 +84,17 @@ def include(tag: Tag, context: TagContext) -> Output:
         raise TagProblem(f"{tag.quoted()} names no file", "name the file to include")
     # the site's own image include, {% include image.html url="..." caption="..." %}, included
     return themes.left_out(as_shortcode(tag, name), context, "the include", _from_site)
+
+
+def _beside(tag: Tag, context: TagContext, name: str) -> Output | None:
+    """``{% include_relative file %}``: the file in the post's folder, as Jekyll puts it into
+    the post before the Markdown is read; None when it holds template tags of its own (then it
+    is read as another include). Jekyll stops at a file that is not there."""
+    text = context.read_beside(name.strip("\"'"))
+    if text is None:
+        raise TagProblem(f"{tag.quoted()}: no file {name} in the post's folder",
+                         "name a file beside the post (Jekyll does not build the site without it)")
+    return None if "{{" in text or "{%" in text else Output(text.strip("\n"), block=True)
 
 
 def _gallery(tag: Tag, context: TagContext, named: dict[str, str]) -> Output | None:
@@ -109,15 +125,16 @@ def _from_site(image: str) -> str:
 def _video(kind: str, named: dict[str, str]) -> tuple[str, str] | None:
     """(youtube or vimeo, the video's id) of a theme's video include: Minimal Mistakes'
     ``video id=... provider=youtube``, Chirpy's ``embed/youtube.html id=...`` (and any include
-    named for YouTube or Vimeo, given an ``id``), al-folio's
-    ``video.liquid path="https://www.youtube.com/embed/ID"``; None for any other (a video
-    file, another provider, a site's own include whose template newsletter cannot know)."""
+    named for YouTube or Vimeo, given an ``id``), one given a player's address (al-folio's
+    ``video.liquid path="https://www.youtube.com/embed/ID"``, So Simple's
+    ``responsive-embed url=...``); None for any other (a video file, another provider, a
+    site's own include whose template newsletter cannot know)."""
     if kind == "video" and named.get("provider") in ("youtube", "vimeo") and named.get("id"):
         return named["provider"], named["id"]
     words = set(re.split(r"[^a-z0-9]+", kind.lower()))
     if words & {"youtube", "vimeo"} and named.get("id"):  # Chirpy's embed/youtube.html, a
         return ("youtube" if "youtube" in words else "vimeo"), named["id"]  # site's youtube.html
-    return embedded_video(named.get("path", "")) if kind == "video" else None
+    return next(filter(None, map(embedded_video, named.values())), None)
 
 
 def gist(tag: Tag, context: TagContext) -> Output:
@@ -148,9 +165,13 @@ def as_shortcode(tag: Tag, name: str | None = None) -> Tag:
                positional=positional, named=named)
 
 
-def highlight(tag: Tag, code: str) -> Output:
+def highlight(tag: Tag, code: str, context: TagContext) -> Output:
     """``{% highlight lang [linenos] %}code{% endhighlight %}``, and Hexo's ``{% codeblock
-    [title] [lang:language] %}code{% endcodeblock %}``: a fenced code block."""
+    [title] [lang:language] %}code{% endcodeblock %}``: a fenced code block; of the file
+    beside the post, where the code is an ``{% include_relative file %}`` alone."""
+    included = _INCLUDED_CODE.fullmatch(code)
+    text = context.read_beside(included[1].strip("\"'")) if included else None
+    code = code if text is None else text
     words = tag.body.split()
     if tag.name == "codeblock":
         language = next((word[5:] for word in words if word.startswith("lang:")), "")

@@ -30,6 +30,8 @@ _HTML_CLOSE = {"pre": re.compile(r"</pre\s*>", re.IGNORECASE),
 _BACKTICKS = re.compile("`+")
 _RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+# {{ "{{" }}: Liquid prints the string, the way posts write braces Liquid would otherwise read
+_STRING_OUTPUT = re.compile(r"""\{\{-?[ \t]*(?:"([^"\n]{0,200})"|'([^'\n]{0,200})')[ \t]*-?\}\}""")
 _ESCAPED = re.compile(r"\{\{([<%])/\*")  # {{</* shortcode */>}}: Hugo shows it as written
 _ESCAPED_END = {"<": re.compile(r"\*/>\}\}"), "%": re.compile(r"\*/%\}\}")}
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
@@ -209,7 +211,8 @@ def run_end(text: str, start: int) -> int:
 
 @dataclass(frozen=True)
 class Literal:
-    """A stretch shown as written wherever it is: raw blocks and escaped shortcodes."""
+    """A stretch shown as written wherever it is: raw blocks, escaped shortcodes, Liquid's
+    string outputs."""
 
     start: int
     end: int
@@ -217,7 +220,9 @@ class Literal:
 
 
 def literal_spans(text: str) -> list[Literal]:
-    """``{% raw %}`` blocks (their content) and ``{{</* x */>}}`` (``{{< x >}}``), in order."""
+    """``{% raw %}`` blocks (their content), ``{{</* x */>}}`` (``{{< x >}}``) and Liquid's
+    string outputs (``{{ "{{" }}`` is ``{{``, in code too, as Jekyll renders Liquid before
+    Markdown), in order."""
     found, end = [], 0
     raw_end = Finder(text, _RAW_CLOSE)
     for opening in _RAW_OPEN.finditer(text):
@@ -235,6 +240,8 @@ def literal_spans(text: str) -> list[Literal]:
             shown = f"{{{{{mark}{inner}{'>' if mark == '<' else '%'}}}}}"
             found.append(Literal(opening.start(), closing.end(), shown))
             end = closing.end()
+    found += [Literal(string.start(), string.end(), string[1] if string[1] is not None
+                      else string[2]) for string in _STRING_OUTPUT.finditer(text)]
     kept: list[Literal] = []
     for literal in sorted(found, key=lambda literal: literal.start):
         if not kept or literal.start >= kept[-1].end:
