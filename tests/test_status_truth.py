@@ -80,7 +80,7 @@ def test_status_json_gives_a_script_every_count_of_a_post_that_adds_up_to_its_re
     invoke(site, "subscribers", "add", "later@example.net")
     one = json.loads(invoke(site, "status", "what-matters", "--json").stdout)
     assert list(one) == ["post", "sent", "in_doubt", "failed", "pending", "in_flight",
-                         "not_yet_sent", "last_run", "delivered", "bounced", "complained",
+                         "not_yet_sent", "last_run", "accepted", "delivered", "bounced", "complained",
                          "unsubscribed", "opened", "clicked"]
     assert {key: one[key] for key in ("sent", "in_doubt", "failed", "pending", "in_flight",
                                       "not_yet_sent")} == {
