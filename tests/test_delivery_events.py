@@ -467,7 +467,7 @@ def test_readers_in_doubt_whom_the_events_tell_of_count_as_accepted(sent, tmp_pa
 
     text = invoke(site, "status", SLUG, env=provider_environ(provider)).output
     assert "sent 1, failed 0, in doubt 4" in text  # the ledger's truth, until reconcile
-    assert re.search(r"accepted +5 +\(4 in doubt, but postmark's events tell of them: "
+    assert re.search(r"accepted +5 +\(4 in doubt, but the provider's events tell of them: "
                      r"newsletter reconcile makes them sent\)", text), text
     assert re.search(r"delivered +5 +100\.0%\n", text), text
     funnel = status_json(site, provider)
