@@ -350,6 +350,38 @@ def test_postmark_reads_more_than_ten_thousand_in_shorter_windows(site):
         assert len(totals) >= 3  # the first window was too long, and was halved
 
 
+def test_postmark_reads_more_than_ten_thousand_sent_within_three_seconds(site):
+    """A big list goes out through Postmark at 5,000 messages a second: 12,000 readers of the
+    post within three seconds. Halving a window of three seconds once gave one of its halves
+    back whole (the halves shared their middle second), and reconcile searched it forever."""
+    from contextlib import closing
+
+    from fake_providers import DEFAULTS, KEYS, start_fake, write_provider_settings
+    from reconcile_support import seed_in_doubt, states
+
+    from conftest import start_cli
+    from newsletter.config import load_settings
+
+    with closing(start_fake("postmark", KEYS["postmark"])) as server:
+        write_provider_settings(site, name="postmark", api_url=server.url,
+                                timeout=DEFAULTS["timeout"])
+        settings = load_settings(site, provider_environ("postmark"))
+        seed_in_doubt(settings, server, 12_000, accepted=lambda number: True, per_second=5000)
+
+        process = start_cli(site, "reconcile", "--settle", "0",
+                            env=provider_environ("postmark"))
+        try:  # 12,000 messages take 24 pages and a few halvings: far fewer searches than this
+            while process.poll() is None and len(server.lookups) < 500:
+                time.sleep(0.1)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait(30)
+
+        assert process.returncode == 0, f"{len(server.lookups)} searches, still going"
+        assert set(states(settings).values()) == {"sent"}
+
+
 def reconcile_cli(site):
     return invoke(site, "reconcile", "--settle", "0", env=provider_environ("postmark"))
 
