@@ -150,8 +150,9 @@ def _show_funnel(settings, post_id: str, counter) -> None:
     width = max(7, len(str(funnel.accepted)), *(len(str(count)) for _, count in funnel.steps()
                                                 if count is not None))  # as wide as the list
     click.echo("\nAfter the hand-off (readers; share of those accepted):")
-    heard = (f"  ({funnel.heard} in doubt, but the provider's events tell of them: "
-             "newsletter reconcile makes them sent)" if funnel.heard else "")
+    # Short enough for an 80-column terminal: docs/events.md says why they count.
+    heard = (f"  ({funnel.heard} in doubt, told of by webhooks: run reconcile)"
+             if funnel.heard else "")
     click.echo(f"  {'accepted':<13}{funnel.accepted:>{width}}{heard}")
     for step, count in funnel.steps():
         if count is None:
