@@ -462,6 +462,9 @@ def test_readers_its_webhooks_told_of_are_sent_without_its_search(run, store):  
     campaign.server.activity_feed = False
     _record_events(campaign.settings, FIRST_BATCH[:1])
     _record_events(campaign.settings, FIRST_BATCH[1:2], kind="bounced")
+    figures = json.loads(invoke(campaign.site, "status", POST, "--json",
+                                env=provider_environ("sendgrid")).stdout)
+    assert (figures["sent"], figures["in_doubt"], figures["accepted"]) == (3, 3, 5)
 
     dry = json.loads(reconcile(campaign, "--settle", "0", "--dry-run", "--json").stdout)
     assert (dry["posts"][0]["in_doubt"], dry["posts"][0]["sent"]) == (3, 2)
