@@ -479,3 +479,4 @@ def test_readers_in_doubt_whom_the_events_tell_of_count_as_accepted(sent, tmp_pa
     assert "500.0%" not in page
     assert re.search(r'<text x="[\d.]+" y="\d+" class="value">5 · 100.0%</text>', page), page
     assert re.search(r"<title [^>]*>What happened to 5 emails of", page), page
+    assert "Of those in doubt, 4 are counted as accepted" in page
