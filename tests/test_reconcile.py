@@ -141,6 +141,27 @@ def test_mailgun_messages_of_a_post_whose_tag_contains_this_ones_are_not_found(r
     assert campaign.counts() == {State.SENT: 3, State.PENDING: 3}
 
 
+def test_resend_takes_no_later_email_of_the_same_subject_for_the_lost_one(run):  # noqa: F811
+    """Resend's list of emails names no post: a message is matched by its reader and subject.
+    The batch lost two hours ago; an hour ago another post with the same subject ("Weekly
+    notes") went to the same readers. That email is not this post's: they must get it."""
+    campaign = in_doubt_first_batch(run, "resend", LOST_AT_ONCE)
+    two_hours_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
+    with Ledger.open(campaign.settings) as ledger:
+        ledger.db.execute("UPDATE batches SET claimed_at = ?", (two_hours_ago.isoformat(),))
+        ledger.db.execute("UPDATE deliveries SET updated_at = ? WHERE state = ?",
+                          (two_hours_ago.isoformat(), State.IN_DOUBT))
+        (subject,) = ledger.db.execute("SELECT DISTINCT subject FROM batches").fetchone()
+    campaign.server.sent_log.add([Logged(time.time() - 3600, reader, f"re-later-{n}",
+                                         subject=subject)
+                                  for n, reader in enumerate(FIRST_BATCH)])
+
+    result = reconcile(campaign)
+
+    assert f"{POST}: 3 in doubt; 3 never reached resend" in result.output, result.output
+    assert campaign.counts() == {State.SENT: 3, State.PENDING: 3}
+
+
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
 def test_an_empty_search_is_not_believed_before_the_indexing_delay(run, name, store):  # noqa: F811
     campaign = in_doubt_first_batch(run, name, LOST_AT_ONCE, store)
