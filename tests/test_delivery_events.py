@@ -369,7 +369,11 @@ def test_an_event_without_its_post_goes_to_the_readers_latest_send(site):
             ("delivered", ANN, None),  # untagged: What Matters, Ann's latest
             ("delivered", BOB, POST),  # tagged: Plain Words, though not Bob's latest
             # a post the ledger never held: another sender's message, counted nowhere
-            ("delivered", BOB, "/posts/never-sent-here")])
+            ("delivered", BOB, "/posts/never-sent-here"),
+            # a post this ledger never mailed Fay (a staging copy of the blog did, through
+            # the same account): not What Matters, her latest, which `reconcile` would have
+            # taken it for had her copy been in doubt
+            ("delivered", "fay@example.com", POST)])
         unsubscribe(base, CY)  # the link names no post: Cy's latest, What Matters
 
     older = json.loads(invoke(site, "status", SLUG, "--json", env=environ).output)

@@ -1,8 +1,9 @@
 """A post's funnel: what the ledger handed over, and what the delivery events say happened.
 
 Accepted (the ledger's ``sent``, and the readers it holds in doubt whom the provider's
-webhooks told of: the provider took their message, `reconcile` makes them sent), then delivered or bounced (hard or soft: whichever came
-last for the reader, so the two never add up past accepted), complained,
+webhooks told of: the provider took their message, `reconcile` makes them sent), then
+delivered or bounced (hard or soft: whichever came last for the reader, so the two never add
+up past accepted), complained,
 unsubscribed (from this post) and, while ``[tracking]`` turns them on, opened and clicked,
 each counted in different readers, so an event the provider sent twice, or a reader who opened
 the email five times, counts once. `status POST --json` and the preview server's report show it.
