@@ -57,11 +57,17 @@ class Funnel:
         return self.sent + self.heard
 
     def as_json(self) -> dict:
-        """The figures `status --json` prints (``accepted`` before the steps after it)."""
+        """The figures `status --json` prints: ``accepted`` before the steps after it, and
+        ``hard_bounced`` after ``bounced``, as `status` prints "13 (9 hard)"."""
         figures = asdict(self)
         del figures["hard_bounced"], figures["heard"]
         steps = {step: figures.pop(step) for step in STEPS}
-        return {**figures, "accepted": self.accepted, **steps}
+        figures["accepted"] = self.accepted
+        for step, count in steps.items():
+            figures[step] = count
+            if step == "bounced":
+                figures["hard_bounced"] = self.hard_bounced
+        return figures
 
     def steps(self) -> list[tuple[str, int | None]]:
         """(step, readers) after "accepted", untracked ones included as None."""
