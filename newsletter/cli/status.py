@@ -147,10 +147,13 @@ def _show_funnel(settings, post_id: str, counter) -> None:
     from newsletter.sending import post_funnel
 
     funnel = post_funnel(settings, post_id, counter)
-    width = max(7, len(str(funnel.sent)), *(len(str(count)) for _, count in funnel.steps()
-                                            if count is not None))  # as wide as the list is long
+    width = max(7, len(str(funnel.accepted)), *(len(str(count)) for _, count in funnel.steps()
+                                                if count is not None))  # as wide as the list
     click.echo("\nAfter the hand-off (readers; share of those accepted):")
-    click.echo(f"  {'accepted':<13}{funnel.sent:>{width}}")
+    # Short enough for an 80-column terminal: docs/events.md says why they count.
+    heard = (f"  ({funnel.heard} in doubt, told of by webhooks: run reconcile)"
+             if funnel.heard else "")
+    click.echo(f"  {'accepted':<13}{funnel.accepted:>{width}}{heard}")
     for step, count in funnel.steps():
         if count is None:
             switch = "opens" if step == "opened" else "clicks"

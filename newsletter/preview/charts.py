@@ -24,7 +24,7 @@ LIST_WIDTH, LEFT_MARGIN, ACTIVE_HEIGHT, CHANGE_HEIGHT, TOP = 720, 56, 150, 80, 3
 
 def funnel_rows(funnel: Funnel) -> list[tuple[str, str, int | None, float | None]]:
     """(step, name, readers or None when untracked, share of accepted) for each step."""
-    steps = [("accepted", funnel.sent), *funnel.steps()]
+    steps = [("accepted", funnel.accepted), *funnel.steps()]
     return [(step, STEP_NAMES[step], count, funnel.share(count)) for step, count in steps]
 
 
@@ -39,7 +39,7 @@ def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
     bar_width = min(BAR_WIDTH, FUNNEL_WIDTH - LABEL_WIDTH - room)
     height = ROW_HEIGHT * len(rows) + 8
     parts = [_svg_open(chart_id, FUNNEL_WIDTH, height,
-                       f"What happened to {funnel.sent:,} email{'' if funnel.sent == 1 else 's'} of "
+                       f"What happened to {funnel.accepted:,} email{'' if funnel.accepted == 1 else 's'} of "
                        f"{funnel.post}")]
     for index, (step, name, count, share) in enumerate(rows):
         y = 4 + index * ROW_HEIGHT
@@ -49,7 +49,8 @@ def funnel_chart(funnel: Funnel, chart_id: str) -> Markup:
             parts.append(f'<text x="{LABEL_WIDTH}" y="{middle}" class="untracked" '
                          f'data-step="{step}">not tracked</text>')
             continue
-        # Events of readers still in doubt can take a share past 100%: the bar stops at its end.
+        # Readers in doubt whom no event told of can still have one (an unsubscribe by the
+        # link in an older email): a share past 100% ends its bar at the chart's edge.
         width = round(bar_width * min(share or 0, 1), 1)
         if count and width < 1:
             width = 1.0  # a reader or two still shows

@@ -283,13 +283,14 @@ def lookup_messages(provider: HttpProvider, post_id: str, batches: list[InDoubtB
             since, until = to_read.pop()
             first = search(since, until, 0)
             total = first["TotalCount"]
-            if total > SEARCH_DEPTH:  # both ends count: the halves share their middle second
-                if until - since <= SECOND:
+            if total > SEARCH_DEPTH:
+                if until == since:
                     raise LookupFailed("postmark holds more than 10,000 messages of this post "
                                        "in one second; its search cannot list them")
-                middle = since + (until - since) // 2
-                to_read += [(middle.replace(microsecond=0), until),
-                            (since, middle.replace(microsecond=0) + SECOND)]
+                # Both ends count to their second, so the halves meet without sharing one:
+                # halves that shared the middle second gave a three-second window back whole.
+                middle = (since + (until - since) // 2).replace(microsecond=0)
+                to_read += [(middle + SECOND, until), (since, middle)]
                 continue
             offsets = range(SEARCH_PAGE, min(total, SEARCH_DEPTH), SEARCH_PAGE)
             # Pages are read ahead while each found one is written: in order, as they come.

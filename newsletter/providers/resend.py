@@ -20,7 +20,7 @@ from newsletter.providers.declaration import Declaration
 from newsletter.providers.http import HttpProvider, HttpRequest, json_field
 from newsletter.providers.json_bodies import json_array_with_bodies
 from newsletter.providers.key_check import json_of, read, refused
-from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages
+from newsletter.providers.lookup import InDoubtBatch, Lookup, LookupFailed, Pages, windows
 from newsletter.providers.message_parts import extra_headers
 from newsletter.providers.suppression_api import MAX_PAGES, get_json, records_in
 from newsletter.subscribers import Suppression
@@ -165,9 +165,11 @@ def check_key(provider: HttpProvider) -> str | None:
 def lookup_emails(provider: HttpProvider, post_id: str, batches: list[InDoubtBatch],
                   now: dt.datetime) -> Iterator[tuple[str, str]]:
     """The readers Resend accepted: its sent emails, newest first, back to the first batch's
-    window, with a batch's subject (a test copy's differs)."""
+    window, made within the window of a batch with their subject (a test copy's differs; a
+    later post may have the same one)."""
     pages = Pages(provider, LOOKUP, {"Authorization": f"Bearer {provider.api_key}"})
-    subjects = {batch.subject for batch in batches}
+    subjects = {subject: windows([b for b in batches if b.subject == subject], now)
+                for subject in {batch.subject for batch in batches}}
     start = min(batch.window_start() for batch in batches)
     params: dict[str, Any] = {"limit": 100}
     for _ in range(MAX_PAGES):
@@ -178,9 +180,12 @@ def lookup_emails(provider: HttpProvider, post_id: str, batches: list[InDoubtBat
         for item in emails:
             if not isinstance(item, dict):
                 continue
-            if _created(item) < start:
+            created = _created(item)
+            if created < start:
                 return  # back before the first batch: the whole window is read
-            if item.get("subject") in subjects:
+            subject = item.get("subject")
+            spans = subjects.get(subject, ()) if isinstance(subject, str) else ()
+            if any(begin <= created <= end for begin, end in spans):
                 for to in item.get("to") or []:
                     yield address_key(parseaddr(str(to))[1]), str(item.get("id"))
         if not body.get("has_more") or not emails:

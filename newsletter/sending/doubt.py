@@ -1,6 +1,6 @@
 """The ledger's in-doubt readers, as `reconcile` reads and settles them (docs/reconcile.md).
 
-One class per store reads and writes them in its own SQL (:func:`newsletter.sending.reconcile.doubts` picks it): SQLite's
+One class per store reads and writes them in its own SQL (:func:`newsletter.sending.doubt_pg.doubts` picks it): SQLite's
 here, PostgreSQL's in :mod:`newsletter.sending.doubt_pg`. Every change touches only rows still
 ``in_doubt``: a rerun after an interruption, or a row a send settled meanwhile, is left as it is.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from newsletter.sending.states import State, ledger_time
 from newsletter.state import DOUBT_PREFIX, PENDING_PREFIX
@@ -66,6 +66,18 @@ class Doubts:
             "SELECT address FROM deliveries WHERE post_id = ? AND state = ? AND address > ? "
             "ORDER BY address LIMIT ?", (post_id, State.IN_DOUBT, after, limit))
         return [address for (address,) in rows]
+
+    def heard_of(self, post_id: str, events, chunk: int) -> Iterator[list[str]]:
+        """Readers in doubt for this post whom a provider's webhook told of a message of it
+        (``events``: the site's EventStore), read ``chunk`` readers at a time: the provider
+        took their message, whatever the ledger could record."""
+        after = ""
+        while True:
+            readers = self.readers_after(post_id, after, chunk)
+            if not readers:
+                return
+            after = readers[-1]
+            yield events.readers_heard_of(post_id, readers)
 
     def matched(self, post_id: str, readers: Sequence[str]) -> list[str]:
         """Those of ``readers`` in doubt for this post (what a dry run would mark sent)."""

@@ -3,13 +3,23 @@ in PostgreSQL's SQL (arrays where SQLite reads JSON)."""
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
+from newsletter.sending.accounting import on_postgresql
 from newsletter.sending.doubt import LEARNED, DoubtfulBatch, Doubts
 from newsletter.sending.states import State, ledger_time
 from newsletter.state import DOUBT_PREFIX, PENDING_PREFIX
 
+if TYPE_CHECKING:
+    from newsletter.sending.ledger import Ledger
+    from newsletter.sending.ledger_pg import PostgresLedger
+
 DOUBTFUL = State.IN_DOUBT.value
+
+
+def doubts(ledger: Ledger | PostgresLedger) -> Doubts:
+    """The in-doubt readers of ``ledger``, in its store's SQL."""
+    return PostgresDoubts(ledger) if on_postgresql(ledger) else Doubts(ledger)
 
 
 class PostgresDoubts(Doubts):

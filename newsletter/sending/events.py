@@ -238,11 +238,11 @@ POST_IDS = ("WITH RECURSIVE p(id) AS (SELECT min(post_id) FROM deliveries UNION 
 class PostFinder:
     """Which post an event is about.
 
-    The post its message was tagged with, when the ledger holds that post for the reader; else
-    the post whose id the tag is once punctuation is ignored (a provider's tag-safe form of the
-    id); else (no tag, or the post's tag for another reader) the post the ledger most recently
-    mailed the reader; else None. A tag that names no post of the ledger is another sender's
-    message through the same provider account (an app's password reset, another blog): None.
+    The post its message was tagged with, when the ledger mailed that post to the reader; else
+    the post whose id the tag is once punctuation is ignored (a tag-safe form of the id); else,
+    with no tag, the post the ledger most recently mailed the reader; else None: a tag of no
+    post the ledger mailed this reader is another sender's message through the same account
+    (an app's password reset, another blog, a staging copy of this one), never their latest.
     """
 
     def __init__(self, state_dir: Path, database: postgres.Database | None = None):
@@ -277,10 +277,10 @@ class PostFinder:
         if tag and not _ours(tag, loose, known):
             return None
         mailed = self._mailed(reader, sorted(posts))
-        if not mailed:
-            return None
-        same = [post for post in mailed if loose and _loose(post) == loose]
-        return same[0] if len(same) == 1 else max(mailed, key=mailed.__getitem__)
+        if tag:
+            mailed = {post: at for post, at in mailed.items()
+                      if _ours(tag, loose, frozenset([_loose(post)]))}
+        return max(mailed, key=mailed.__getitem__) if mailed else None
 
     def _mailed(self, reader: str, posts: list[str]) -> dict[str, str]:
         """post -> when it was mailed to ``reader``, for those of ``posts`` it was: one query

@@ -1,7 +1,9 @@
 """A post's funnel: what the ledger handed over, and what the delivery events say happened.
 
-Accepted (the ledger's ``sent``), then delivered or bounced (hard or soft: whichever came
-last for the reader, so the two never add up past accepted), complained,
+Accepted (the ledger's ``sent``, and the readers it holds in doubt whom the provider's
+webhooks told of: the provider took their message, `reconcile` makes them sent), then
+delivered or bounced (hard or soft: whichever came last for the reader, so the two never add
+up past accepted), complained,
 unsubscribed (from this post) and, while ``[tracking]`` turns them on, opened and clicked,
 each counted in different readers, so an event the provider sent twice, or a reader who opened
 the email five times, counts once. `status POST --json` and the preview server's report show it.
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 # The funnel's steps after the hand-off, in the order reports show them.
 STEPS = ("delivered", "bounced", "complained", "unsubscribed", "opened", "clicked")
+HEARD_CHUNK = 500  # readers in doubt asked of the event store at a time
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,24 @@ class Funnel:
     opened: int | None
     clicked: int | None
     hard_bounced: int = 0  # of ``bounced``, the hard ones
+    heard: int = 0  # of ``in_doubt``, those the provider's webhook events told of
+
+    @property
+    def accepted(self) -> int:
+        """Readers the provider took: sent, and in doubt but told of by its events."""
+        return self.sent + self.heard
 
     def as_json(self) -> dict:
-        """The figures `status --json` prints."""
+        """The figures `status --json` prints: ``accepted`` before the steps after it, and
+        ``hard_bounced`` after ``bounced``, as `status` prints "13 (9 hard)"."""
         figures = asdict(self)
-        del figures["hard_bounced"]
+        del figures["hard_bounced"], figures["heard"]
+        steps = {step: figures.pop(step) for step in STEPS}
+        figures["accepted"] = self.accepted
+        for step, count in steps.items():
+            figures[step] = count
+            if step == "bounced":
+                figures["hard_bounced"] = self.hard_bounced
         return figures
 
     def steps(self) -> list[tuple[str, int | None]]:
@@ -59,7 +75,7 @@ class Funnel:
 
     def share(self, count: int | None) -> float | None:
         """``count`` as a share of the readers the provider accepted (None without either)."""
-        return None if count is None or not self.sent else count / self.sent
+        return None if count is None or not self.accepted else count / self.accepted
 
     def share_text(self, count: int | None) -> str:
         """``count``'s share as reports print it, to a tenth of a percent: one complaint in
@@ -83,6 +99,7 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
     try:
         readers = store.readers_by_kind(post_id) if store is not None else Counter()
         delivered, bounced, hard = store.outcomes(post_id) if store is not None else (0, 0, 0)
+        heard = _heard_in_doubt(settings, post_id, store) if rows[State.IN_DOUBT] else 0
     finally:
         if events is None and store is not None:
             store.close()
@@ -94,4 +111,19 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
         unsubscribed=readers[UNSUBSCRIBED],
         opened=readers[OPENED] if tracking.opens else None,
         clicked=readers[CLICKED] if tracking.clicks else None,
-        hard_bounced=hard)
+        hard_bounced=hard, heard=heard)
+
+
+def _heard_in_doubt(settings: Settings, post_id: str, store: EventStore | None) -> int:
+    """How many of the post's readers in doubt the provider's webhooks told of: without them,
+    a send killed mid-run showed "delivered 5, 500.0%" of one reader accepted."""
+    if store is None:
+        return 0
+    from newsletter.sending.doubt_pg import doubts
+    from newsletter.sending.ledger import Ledger
+
+    ledger = Ledger.open_existing(settings)
+    if ledger is None:
+        return 0
+    with ledger:
+        return sum(map(len, doubts(ledger).heard_of(post_id, store, HEARD_CHUNK)))

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from newsletter.providers import DECLARATIONS, InDoubtBatch, LookupFailed, make_provider
-from newsletter.sending.accounting import on_postgresql
 from newsletter.sending.doubt import DoubtfulBatch, Doubts
-from newsletter.sending.doubt_pg import PostgresDoubts
+from newsletter.sending.doubt_pg import doubts
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -47,11 +46,6 @@ class Reconciled:
                 "sent": self.sent, "pending": self.pending,
                 "still_in_doubt": [{"readers": n, "reason": r} for r, n in self.still.items()],
                 "note": self.note}
-
-
-def doubts(ledger: Ledger | PostgresLedger) -> Doubts:
-    """The in-doubt readers of ``ledger``, in its store's SQL."""
-    return PostgresDoubts(ledger) if on_postgresql(ledger) else Doubts(ledger)
 
 
 def posts_in_doubt(ledger: Ledger | PostgresLedger, *, forget_stale: bool = False) -> list[str]:
@@ -117,18 +111,13 @@ def _heard_of(rows: Doubts, events: EventStore | None, report: Reconciled,
     heard: set[str] = set()
     if events is None:
         return heard
-    after = ""
-    while True:
-        readers = rows.readers_after(report.post_id, after, WRITE_EVERY)
-        if not readers:
-            return heard
-        after = readers[-1]
-        told = events.readers_heard_of(report.post_id, readers)
+    for told in rows.heard_of(report.post_id, events, WRITE_EVERY):
         if dry_run:
             heard.update(told)
             report.heard += len(told)
         else:  # sent under no message id of the provider's: the webhook's events name none
             report.heard += rows.mark_found(report.post_id, [(reader, None) for reader in told])
+    return heard
 
 
 def _reconcile_post(rows: Doubts, report: Reconciled, provider: Provider | None,
