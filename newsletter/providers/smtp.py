@@ -32,6 +32,8 @@ from newsletter.providers.base import Provider, Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.smtp_replies import (
     RELAY_DENIED,
+    SMALLER,
+    TOO_LARGE,
     lasting_failure,
     names_address,
     quota_used_up,
@@ -134,7 +136,11 @@ class SmtpProvider(Provider):
             code, reply = connection.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             raise self._lost(connection, exc, InDoubtError, "while sending") from None
-        if code != 250:
+        if not (200 <= code < 300 or 400 <= code < 600):  # none (-1), or one out of turn
+            self._discard(connection)
+            raise InDoubtError(f"smtp: {self.host} gave no reply that says whether it took the "
+                               f"message ({self.provider_text(reply_text(reply))})")
+        if code >= 400:  # RFC 5321 4.2: the first digit decides (a 251 took it too)
             return self._refused(connection, "message", code, reply, message.to_address)
         self._local.used = time.monotonic()
         self._failed_connects = 0  # in reach: only failures in a row count
@@ -153,9 +159,7 @@ class SmtpProvider(Provider):
         limit = connection.esmtp_features.get("size", "").strip()
         if limit.isdigit() and 0 < int(limit) < len(data):
             raise AuthError(f"smtp: {self.host} takes messages of up to {int(limit):,} bytes; "
-                            f"this post's are {len(data):,}",
-                            hint="make the post's images fewer or smaller (each message carries "
-                                 "them), or send through a server that takes larger messages")
+                            f"this post's are {len(data):,}", hint=SMALLER)
 
     def _no_smtputf8(self) -> Result:
         """An address that is not ASCII (in the envelope and the headers), to a server without
@@ -172,9 +176,17 @@ class SmtpProvider(Provider):
         """A 5xx rejects the message for good; a 4xx says try later (nothing accepted). A
         refusal that names our sender, not the reader, stops the run: every reader would get it."""
         reason = f"smtp {code} for the {what}: {self.provider_text(reply_text(reply))}"
+        # 421: the server is closing the connection; a 4xx for our sender is most often about
+        # this connection (messages a session, Exim's 421/452): the retry opens a new one.
+        done_with = code == 421 or (what == "sender" and 400 <= code < 500)
         try:
-            connection.rset()
+            if done_with:
+                connection.quit()
+            else:
+                connection.rset()
         except (smtplib.SMTPException, OSError):
+            done_with = True
+        if done_with:
             self._discard(connection)
         if quota_used_up(reason):  # no short wait clears it: stop, readers stay pending
             raise QuotaError(reason, hint=f"{self.host}'s sending quota is used up; the readers "
@@ -186,6 +198,8 @@ class SmtpProvider(Provider):
                    "set SMTP_USERNAME and SMTP_PASSWORD, or let this machine send through it")))
         if 400 <= code < 500:
             raise TransientError(reason)
+        if what == "message" and TOO_LARGE.search(reason):  # no SIZE said so: every reader alike
+            raise AuthError(reason, hint=SMALLER)
         if code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first (at MAIL, RCPT...)
             raise AuthError(reason, hint="the server wants a login or STARTTLS first: check "
                                          "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
@@ -214,7 +228,6 @@ class SmtpProvider(Provider):
         return connection
 
     def _connect(self) -> smtplib.SMTP:
-        where = f"{self.host}:{self.port}"
         connection = None  # until the server greeted us (smtplib raises for all but a 220)
         try:
             if self.security == "ssl":
@@ -228,15 +241,6 @@ class SmtpProvider(Provider):
                 connection.ehlo()
             if self.username:
                 connection.login(self.username, self._password)
-        except smtplib.SMTPAuthenticationError as exc:
-            # The server's words say why: Gmail's "534 5.7.9 Application-specific password
-            # required", Microsoft 365's "535 5.7.139 ... SmtpClientAuthentication is disabled".
-            said = self.provider_text(server_words(exc))
-            raise AuthError(f"smtp: {where} refused the login ({said})",
-                            hint="check SMTP_USERNAME and SMTP_PASSWORD") from None
-        except smtplib.SMTPNotSupportedError:
-            raise AuthError(f"smtp: {where} does not offer STARTTLS or login",
-                            hint="check provider.security and provider.port") from None
         except (smtplib.SMTPException, OSError) as exc:
             if connection is not None:
                 connection.close()
@@ -252,6 +256,8 @@ class SmtpProvider(Provider):
         stop = lasting_failure(exc, connection, where, said, self.security, self.timeout)
         if stop is not None:
             return stop
+        if isinstance(exc, smtplib.SMTPAuthenticationError):  # a 4xx: the server's, for now
+            return TransientError(f"smtp: {where} refused the login for now ({said})")
         failures = 0
         if not isinstance(exc, smtplib.SMTPResponseException):  # "421 busy" is in reach
             with self._lock:

@@ -24,6 +24,11 @@ RELAY_DENIED = re.compile(r"relay(ing)?( access)? (denied|not permitted|not allo
 SENDING_QUOTA = re.compile(r"(daily|sending|message|submission) ?quota|daily (sending )?limit"
                            r"|sending limit", re.IGNORECASE)
 MAILBOX_FULL = re.compile(r"\b[45]\.2\.2\b")  # RFC 3463: mailbox full
+# RFC 3463 X.3.4, "message too big for system": the server's limit, the same for every reader
+# (X.2.3, a mailbox's own limit, stays that reader's).
+TOO_LARGE = re.compile(r"(?<![\d.])5\.3\.4(?![\d.])")
+SMALLER = ("make the post's images fewer or smaller (each message carries them), or send "
+           "through a server that takes larger messages")
 
 
 def reply_text(reply: bytes | str) -> str:
@@ -54,6 +59,19 @@ def lasting_failure(exc: Exception, connection: smtplib.SMTP | None, where: str,
                     security: str, timeout: float) -> AuthError | None:
     """The AuthError for a failure to connect, greet, secure or log in that trying again
     cannot help; None when a retry may (``connection``: None until the server greeted us)."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError) and exc.smtp_code >= 500:
+        # The server's words say why: Gmail's "534 5.7.9 Application-specific password
+        # required", Microsoft 365's "535 5.7.139 ... SmtpClientAuthentication is disabled".
+        return AuthError(f"smtp: {where} refused the login ({said})",
+                         hint="check SMTP_USERNAME and SMTP_PASSWORD")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):  # smtplib: "STARTTLS extension not..."
+        if "STARTTLS" in said:  # refused before the password could go out unencrypted
+            return AuthError(f"smtp: {where} offers no STARTTLS: nothing would be encrypted",
+                             hint="check provider.host and provider.port (submission servers "
+                                  "offer STARTTLS on 587)")
+        return AuthError(f"smtp: {where} offers no login (no AUTH)",
+                         hint="unset SMTP_USERNAME and SMTP_PASSWORD for a server that takes "
+                              "mail without one; else check provider.port (587 or 465)")
     if isinstance(exc, ssl.SSLCertVerificationError):
         return AuthError(
             f"smtp: {where} showed a certificate this machine does not trust ({said})",
