@@ -12,6 +12,7 @@ left behind.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -26,6 +27,7 @@ from newsletter.providers.outbox_lookup import LOOKUP
 
 TEST_FOLDER = "test-sends"
 MAX_NAME = 200  # bytes; file names stop at 255
+DIGEST = 16  # hex digits of the digest that ends a name cut short
 
 
 def post_folder_name(post_id: str) -> str:
@@ -34,8 +36,16 @@ def post_folder_name(post_id: str) -> str:
 
 
 def file_stem(address: str) -> str:
-    """A file name for an address: percent-encoded, so two addresses never share one."""
-    return quote(address, safe="@.+-_")[:MAX_NAME]
+    """A file name for an address: percent-encoded, so two addresses never share one. A name
+    too long is cut (never inside an escape) and ends in a digest of the whole address: two
+    long ones alike in their first 200 characters would share it."""
+    stem = quote(address, safe="@.+-_")
+    if len(stem) <= MAX_NAME:
+        return stem
+    cut = stem[:MAX_NAME - DIGEST - 1]
+    if "%" in cut[-2:]:
+        cut = cut[:cut.rindex("%")]
+    return f"{cut}~{hashlib.sha256(address.encode()).hexdigest()[:DIGEST]}"
 
 
 def _sync_folder(folder: str) -> None:
