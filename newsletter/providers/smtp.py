@@ -31,12 +31,9 @@ from newsletter.errors import (
 from newsletter.providers.base import Provider, Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.smtp_replies import (
-    RELAY_DENIED,
     SMALLER,
-    TOO_LARGE,
     lasting_failure,
-    names_address,
-    quota_used_up,
+    refusal,
     reply_text,
     server_words,
 )
@@ -173,8 +170,8 @@ class SmtpProvider(Provider):
 
     def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str,
                  reader: str = "") -> Result:
-        """A 5xx rejects the message for good; a 4xx says try later (nothing accepted). A
-        refusal that names our sender, not the reader, stops the run: every reader would get it."""
+        """A 5xx rejects the message for good, a 4xx says try later (nothing accepted); one about
+        us, not the reader, stops the run (``refusal``)."""
         reason = f"smtp {code} for the {what}: {self.provider_text(reply_text(reply))}"
         # 421: the server is closing the connection; a 4xx for our sender is most often about
         # this connection (messages a session, Exim's 421/452): the retry opens a new one.
@@ -188,26 +185,10 @@ class SmtpProvider(Provider):
             done_with = True
         if done_with:
             self._discard(connection)
-        if quota_used_up(reason):  # no short wait clears it: stop, readers stay pending
-            raise QuotaError(reason, hint=f"{self.host}'s sending quota is used up; the readers "
-                                          "left are sent by a later run")
-        if what == "recipient" and RELAY_DENIED.search(reason):  # every reader, 454 or 554
-            raise AuthError(reason, hint=(
-                "the server passes on mail only from those it knows: "
-                + ("let this login send to other domains" if self.username else
-                   "set SMTP_USERNAME and SMTP_PASSWORD, or let this machine send through it")))
-        if 400 <= code < 500:
-            raise TransientError(reason)
-        if what == "message" and TOO_LARGE.search(reason):  # no SIZE said so: every reader alike
-            raise AuthError(reason, hint=SMALLER)
-        if code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first (at MAIL, RCPT...)
-            raise AuthError(reason, hint="the server wants a login or STARTTLS first: check "
-                                         "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
-        if what == "sender" or (reader.lower() != self.envelope_from.lower()
-                                and names_address(reason, self.envelope_from)):
-            # Postfix tells a refused sender at RCPT ("Sender address rejected: not owned by
-            # user"), Amazon SES after DATA ("identities failed the check: <from>").
-            raise AuthError(reason, hint="check email.from and the server's sender rules")
+        error = refusal(reason, what, code, self.host, bool(self.username),
+                        self.envelope_from, reader)
+        if error is not None:
+            raise error
         return Result.rejected(reason)
 
     def _connection(self) -> smtplib.SMTP:

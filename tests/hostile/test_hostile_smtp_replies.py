@@ -7,12 +7,14 @@ failed the reader, though the server may have taken the message (`--retry-failed
 twice); a server that turned away more messages on a connection ("452 too many messages on
 this connection", or "421 closing" with the connection left open) got every later message of
 that thread on the same connection, each retry refused alike; a 552 5.3.4 "message too big"
-without a SIZE announced failed every reader of the list in turn; a login refused for now
+without a SIZE announced failed every reader of the list in turn, as did Postfix's refusal of
+this machine at RCPT ("Client host rejected", "Helo command rejected"); a login refused for now
 (454 "temporary authentication failure") stopped the run saying to check the password.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 
@@ -140,7 +142,7 @@ def test_a_message_too_big_for_the_server_stops_the_run_though_no_size_was_annou
     mailbox.data_replies.append("552 5.3.4 Message size exceeds fixed maximum message size")
     smtp = connect()
 
-    with pytest.raises(AuthError, match="552 for the message: 5.3.4 Message size exceeds") as caught:
+    with pytest.raises(AuthError, match="552 for the message: 5.3.4 Message size") as caught:
         smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
     assert "images fewer or smaller" in caught.value.hint
 
@@ -161,3 +163,23 @@ def test_a_login_refused_for_now_is_tried_again_and_one_refused_for_good_stops(
         smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
     assert said in str(caught.value) and "pa55-SECRET" not in str(caught.value)
     assert ("check SMTP_USERNAME and SMTP_PASSWORD" in str(caught.value)) is (error is AuthError)
+
+
+@pytest.mark.parametrize("reply", [  # Postfix tells its client restrictions at RCPT
+    "554 5.7.1 <unknown[127.0.0.1]>: Client host rejected: Access denied",
+    "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname",
+    "554 5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org",
+])
+def test_a_server_refusing_this_machine_stops_the_run_instead_of_failing_every_reader(
+        connect, smtp_server, reply):
+    mailbox, _ = smtp_server
+    for address in ADDRESSES:
+        mailbox.rcpt_replies[address] = reply
+    smtp = connect()
+
+    with pytest.raises(AuthError, match="for the recipient: " + re.escape(reply[4:])) as caught:
+        smtp.send_batch(make_messages(smtp.settings, ADDRESSES[:1]))
+    assert caught.value.hint == ("the server refuses mail from this machine (its address, its "
+                                 "name, or a block list): ask its administrator, or send "
+                                 "through another server")
+    assert mailbox.received == []
