@@ -264,11 +264,16 @@ class SmtpProvider(Provider):
         with self._lock:
             connections, self._open = self._open, []
         for connection in connections:
-            try:
-                connection.quit()
-            except (smtplib.SMTPException, OSError):
-                connection.close()
+            _hang_up(connection)
         self._local = threading.local()
+
+
+def _hang_up(connection: smtplib.SMTP) -> None:
+    """QUIT, and close the connection whatever the server answers (or if it answers nothing)."""
+    try:
+        connection.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.close()
 
 
 def _data_block(data: bytes) -> bytes:
@@ -281,7 +286,7 @@ def _data_block(data: bytes) -> bytes:
 def check_key(provider: SmtpProvider) -> str | None:
     """`check --online`: connect, STARTTLS and log in as a send would, then QUIT; nothing is
     sent. An AuthError when the login (or STARTTLS) is refused."""
-    provider._connect().quit()
+    _hang_up(provider._connect())
     return None
 
 

@@ -9,7 +9,8 @@ this connection", or "421 closing" with the connection left open) got every late
 that thread on the same connection, each retry refused alike; a 552 5.3.4 "message too big"
 without a SIZE announced failed every reader of the list in turn, as did Postfix's refusal of
 this machine at RCPT ("Client host rejected", "Helo command rejected"); a login refused for now
-(454 "temporary authentication failure") stopped the run saying to check the password.
+(454 "temporary authentication failure") stopped the run saying to check the password; and
+`check --online` crashed with a traceback when a server hung up at QUIT without its 221.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import socket
 import threading
 
 import pytest
-from fake_providers import make_messages
+from fake_providers import make_messages, write_provider_settings
+from test_provider_readiness import key_findings
 from test_smtp import ADDRESSES, connect, smtp_server  # noqa: F401
 
 from newsletter.errors import AuthError, InDoubtError, TransientError
@@ -28,7 +30,7 @@ from newsletter.errors import AuthError, InDoubtError, TransientError
 class ScriptedServer:
     """An SMTP server on 127.0.0.1 whose replies come from ``reply(command, session)``: the
     command's verb in capitals (``END`` for the message's end mark); ``session`` counts the
-    MAIL commands of that connection. Records each connection's commands."""
+    MAIL commands of that connection; None hangs up. Records each connection's commands."""
 
     def __init__(self, reply):
         self.reply, self.sessions = reply, []
@@ -58,10 +60,11 @@ class ScriptedServer:
                         pass
                     commands.append(verb := "END")
                 answer = self.reply(verb, commands.count("MAIL"))
-                if answer is None or verb == "QUIT":
-                    client.sendall(b"221 bye\r\n" if verb == "QUIT" else b"")
+                if answer is None:  # hang up, answering nothing
                     return
-                client.sendall(answer)
+                client.sendall(b"221 bye\r\n" if verb == "QUIT" else answer)
+                if verb == "QUIT":
+                    return
 
     def close(self):
         self.listener.close()
@@ -183,3 +186,15 @@ def test_a_server_refusing_this_machine_stops_the_run_instead_of_failing_every_r
                                  "name, or a block list): ask its administrator, or send "
                                  "through another server")
     assert mailbox.received == []
+
+
+def test_check_online_takes_a_login_whose_quit_goes_unanswered(site, scripted):
+    # The login worked; a server that hangs up at QUIT without its 221 crashed `check --online`.
+    server = scripted(lambda verb, mails: b"250-scripted\r\n250 AUTH PLAIN\r\n" if verb == "EHLO"
+                      else b"235 2.7.0 Authentication successful\r\n" if verb == "AUTH"
+                      else None if verb == "QUIT" else b"250 OK\r\n")
+    write_provider_settings(site, name="smtp", host="127.0.0.1", port=server.port,
+                            security="none", timeout=10)
+    environ = {"NEWSLETTER_SECRET": "s", "SMTP_USERNAME": "writer", "SMTP_PASSWORD": "pa55-SECRET"}
+
+    assert key_findings(site, environ) == []
