@@ -64,6 +64,12 @@ class SmtpProvider(Provider):
         provider = settings.provider
         self.host, self.security, self.timeout = provider.host, provider.security, provider.timeout
         self.port = provider.port or DEFAULT_PORTS[self.security]
+        try:  # as the socket module will: else every batch fails alike, as if it were a bug
+            self.host.encode("idna")
+        except UnicodeError:
+            raise ConfigError(f"provider.host {self.host!r} is not a host name",
+                              where="newsletter.toml", hint="a part between dots is empty, or "
+                              "longer than 63 characters: check it for typos") from None
         self.username = settings.secrets.get("SMTP_USERNAME")
         self._password = settings.secrets.get("SMTP_PASSWORD")
         if bool(self.username) != bool(self._password):
