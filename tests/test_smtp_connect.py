@@ -270,3 +270,31 @@ def test_a_server_that_wants_a_login_at_rcpt_stops_the_run(connect, smtp_server)
     with pytest.raises(AuthError, match="530 for the recipient") as caught:
         _send_one(connect())
     assert "SMTP_USERNAME, SMTP_PASSWORD and provider.security" in caught.value.hint
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_server_without_starttls_never_gets_the_password_and_the_line_says_which(connect):
+    tried = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        tried.append(auth_data)
+        return AuthResult(success=True)
+
+    mailbox = Mailbox()  # no tls_context: its EHLO offers AUTH, but no STARTTLS
+    relay = _serve(LocalController(mailbox, hostname="127.0.0.1", port=0,
+                                   authenticator=authenticate, auth_require_tls=False))
+    plain = _serve(LocalController(Mailbox(), hostname="127.0.0.1", port=0))  # no AUTH at all
+    login = {"SMTP_USERNAME": "writer", "SMTP_PASSWORD": "pa55-SECRET"}
+    try:
+        with pytest.raises(AuthError) as no_tls:
+            _send_one(connect(login, port=relay.port, security="starttls"))
+        with pytest.raises(AuthError) as no_auth:
+            _send_one(connect(login, port=plain.port))
+    finally:
+        relay.stop()
+        plain.stop()
+    assert str(no_tls.value).startswith(f"smtp: 127.0.0.1:{relay.port} offers no STARTTLS: "
+                                        "nothing would be encrypted; check provider.host")
+    assert str(no_auth.value).startswith(f"smtp: 127.0.0.1:{plain.port} offers no login (no "
+                                         "AUTH); unset SMTP_USERNAME and SMTP_PASSWORD")
+    assert tried == [] and mailbox.received == []

@@ -1,18 +1,21 @@
-"""The message itself over SMTP (real servers on 127.0.0.1): dot-stuffing, and where a lost
-connection leaves it. Until DATA is answered 354, and while the message's end mark has not
+"""The message itself over SMTP (real servers on 127.0.0.1): preview's bytes, dot-stuffing,
+and where a lost connection leaves it. Until DATA is answered 354, and while the message's end mark has not
 left, the server has taken nothing: the message is tried again, never left in doubt."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
 
 import pytest
-from fake_providers import StandInEmail, make_messages
+from conftest import invoke
+from fake_providers import StandInEmail, make_messages, write_provider_settings
 from test_smtp import ADDRESSES, connect, smtp_server  # noqa: F401
 
 from newsletter.errors import TransientError
+from newsletter.message import SAMPLE_ADDRESS
 
 
 def test_lines_that_start_with_a_dot_arrive_as_written(connect, smtp_server):
@@ -99,3 +102,27 @@ def test_a_large_post_over_a_slow_link_is_not_cut_off_by_the_timeout(connect):
     finally:
         server.close()
     assert received == [message.as_bytes()]
+
+
+def test_the_bytes_a_reader_gets_are_the_previews_message_eml(site, smtp_server):
+    """`preview`'s message.eml is the message as sent: over SMTP only its Date, Message-ID and
+    MIME boundaries (random for each message) differ, inline picture included."""
+    mailbox, port = smtp_server
+    (site / "subscribers" / "subscribers.csv").write_text(
+        f"email,name,status\n{SAMPLE_ADDRESS},Sample Reader,active\nann@example.com,Ann,active\n")
+    write_provider_settings(site, name="smtp", host="127.0.0.1", port=port, security="none")
+    environ = {"NEWSLETTER_SECRET": "s" * 32}
+    assert invoke(site, "preview", "what-matters", "--out", str(site / "shown"),
+                  env=environ).exit_code == 0
+    assert invoke(site, "send", "what-matters", "--yes", env=environ).exit_code == 0
+
+    [received] = [data for rcpt, data in mailbox.received if rcpt == [SAMPLE_ADDRESS]]
+    shown = (site / "shown" / "what-matters" / "message.eml").read_bytes()
+    assert b"Content-ID: <" in shown  # the post's picture, inline
+    assert _unstamped(received) == _unstamped(shown)
+
+
+def _unstamped(message: bytes) -> bytes:
+    """``message`` without what differs between two builds of it."""
+    message = re.sub(rb"(?m)^(Date|Message-ID): .*\r\n", b"", message)
+    return re.sub(rb"=_nl_[0-9a-f]+", b"=_nl_", message)

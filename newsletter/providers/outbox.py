@@ -12,12 +12,13 @@ left behind.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from pathlib import Path
 from urllib.parse import quote
 
-from newsletter.errors import InDoubtError, NotSentError
+from newsletter.errors import ConfigError, InDoubtError, NotSentError
 from newsletter.message import Message
 from newsletter.posts import folder_name, short_name
 from newsletter.providers.base import Provider, Result
@@ -26,6 +27,7 @@ from newsletter.providers.outbox_lookup import LOOKUP
 
 TEST_FOLDER = "test-sends"
 MAX_NAME = 200  # bytes; file names stop at 255
+DIGEST = 16  # hex digits of the digest that ends a name cut short
 
 
 def post_folder_name(post_id: str) -> str:
@@ -34,8 +36,16 @@ def post_folder_name(post_id: str) -> str:
 
 
 def file_stem(address: str) -> str:
-    """A file name for an address: percent-encoded, so two addresses never share one."""
-    return quote(address, safe="@.+-_")[:MAX_NAME]
+    """A file name for an address: percent-encoded, so two addresses never share one. A name
+    too long is cut (never inside an escape) and ends in a digest of the whole address: two
+    long ones alike in their first 200 characters would share it."""
+    stem = quote(address, safe="@.+-_")
+    if len(stem) <= MAX_NAME:
+        return stem
+    cut = stem[:MAX_NAME - DIGEST - 1]
+    if "%" in cut[-2:]:
+        cut = cut[:cut.rindex("%")]
+    return f"{cut}~{hashlib.sha256(address.encode()).hexdigest()[:DIGEST]}"
 
 
 def _sync_folder(folder: str) -> None:
@@ -55,6 +65,12 @@ class OutboxProvider(Provider):
     def __init__(self, settings):
         super().__init__(settings)
         self.directory = settings.root / settings.provider.directory
+        for folder in (self.directory, *self.directory.parents):  # found before any claim
+            if folder.exists() and not folder.is_dir():
+                raise ConfigError(
+                    f"provider.directory: {os.path.relpath(folder, settings.root)} is a file, "
+                    "where the outbox needs a folder", where="newsletter.toml",
+                    hint="move it away, or set provider.directory to another folder")
 
     def describe(self) -> str:
         return f"outbox (writes .eml files under {self.settings.provider.directory}/, sends no mail)"
@@ -87,7 +103,9 @@ class OutboxProvider(Provider):
                 _sync_folder(absolute)
         except OSError as error:  # a full disk, a read-only folder: nothing of it is kept
             where = os.path.relpath(error.filename, self.settings.root) if error.filename else ""
-            problem = f"the outbox could not write {where or 'a message'} ({error.strerror})"
+            in_the_way = isinstance(error, (FileExistsError, NotADirectoryError))  # at mkdir
+            problem = (f"the outbox could not write {where or 'a message'} "
+                       f"({'a file, where it needs a folder' if in_the_way else error.strerror})")
             try:
                 for path in written:
                     os.unlink(path)
@@ -95,8 +113,9 @@ class OutboxProvider(Provider):
                 raise InDoubtError(f"{problem}, nor take back the messages of this batch it "
                                    f"wrote ({stuck.strerror})") from None
             raise NotSentError(f"{problem}: none of this batch's {len(messages)} messages was "
-                               "kept", hint="free some space (or make the outbox writable) "
-                               "and send again: they are pending") from None
+                               "kept", hint=("move that file away" if in_the_way else "free some "
+                               "space (or make the outbox writable)") + " and send again: they "
+                               "are pending") from None
         return results
 
     def _write(self, message: Message, folder: str) -> str:

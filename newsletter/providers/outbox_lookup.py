@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import re
 from email import policy
-from email.parser import BytesHeaderParser
+from email.parser import HeaderParser
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import unquote
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 HEAD = 16 * 1024  # bytes read for the headers: ours take one or two thousand
 _BOUNDARY = re.compile(rb'boundary="([^"]+)"')
 _MESSAGE_ID = re.compile(rb"^Message-ID: (<[^>\r\n]+>)\r$", re.MULTILINE | re.IGNORECASE)
-_PARSER = BytesHeaderParser(policy=policy.SMTP)
+_PARSER = HeaderParser(policy=policy.SMTP)
 
 
 def lookup_files(provider: OutboxProvider, post_id: str, batches: list[InDoubtBatch],
@@ -108,8 +108,9 @@ def _named(file_name: str) -> str:
 
 
 def _addressee(headers: bytes) -> str | None:
-    """The reader the To header names, if it names one."""
-    parsed = _PARSER.parsebytes(headers + b"\r\n\r\n")
+    """The reader the To header names, if it names one (an internationalised address is
+    there as UTF-8: read as bytes, it came back as undecodable surrogates)."""
+    parsed = _PARSER.parsestr(headers.decode("utf-8", "replace") + "\r\n\r\n")
     try:
         addresses = parsed["To"].addresses if parsed["To"] else ()
     except (TypeError, ValueError, AttributeError):

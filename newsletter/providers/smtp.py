@@ -31,10 +31,9 @@ from newsletter.errors import (
 from newsletter.providers.base import Provider, Result
 from newsletter.providers.declaration import Declaration
 from newsletter.providers.smtp_replies import (
-    RELAY_DENIED,
+    SMALLER,
     lasting_failure,
-    names_address,
-    quota_used_up,
+    refusal,
     reply_text,
     server_words,
 )
@@ -65,6 +64,12 @@ class SmtpProvider(Provider):
         provider = settings.provider
         self.host, self.security, self.timeout = provider.host, provider.security, provider.timeout
         self.port = provider.port or DEFAULT_PORTS[self.security]
+        try:  # as the socket module will: else every batch fails alike, as if it were a bug
+            self.host.encode("idna")
+        except UnicodeError:
+            raise ConfigError(f"provider.host {self.host!r} is not a host name",
+                              where="newsletter.toml", hint="a part between dots is empty, or "
+                              "longer than 63 characters: check it for typos") from None
         self.username = settings.secrets.get("SMTP_USERNAME")
         self._password = settings.secrets.get("SMTP_PASSWORD")
         if bool(self.username) != bool(self._password):
@@ -134,7 +139,11 @@ class SmtpProvider(Provider):
             code, reply = connection.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             raise self._lost(connection, exc, InDoubtError, "while sending") from None
-        if code != 250:
+        if not (200 <= code < 300 or 400 <= code < 600):  # none (-1), or one out of turn
+            self._discard(connection)
+            raise InDoubtError(f"smtp: {self.host} gave no reply that says whether it took the "
+                               f"message ({self.provider_text(reply_text(reply))})")
+        if code >= 400:  # RFC 5321 4.2: the first digit decides (a 251 took it too)
             return self._refused(connection, "message", code, reply, message.to_address)
         self._local.used = time.monotonic()
         self._failed_connects = 0  # in reach: only failures in a row count
@@ -153,9 +162,7 @@ class SmtpProvider(Provider):
         limit = connection.esmtp_features.get("size", "").strip()
         if limit.isdigit() and 0 < int(limit) < len(data):
             raise AuthError(f"smtp: {self.host} takes messages of up to {int(limit):,} bytes; "
-                            f"this post's are {len(data):,}",
-                            hint="make the post's images fewer or smaller (each message carries "
-                                 "them), or send through a server that takes larger messages")
+                            f"this post's are {len(data):,}", hint=SMALLER)
 
     def _no_smtputf8(self) -> Result:
         """An address that is not ASCII (in the envelope and the headers), to a server without
@@ -169,31 +176,25 @@ class SmtpProvider(Provider):
 
     def _refused(self, connection: smtplib.SMTP, what: str, code: int, reply: bytes | str,
                  reader: str = "") -> Result:
-        """A 5xx rejects the message for good; a 4xx says try later (nothing accepted). A
-        refusal that names our sender, not the reader, stops the run: every reader would get it."""
+        """A 5xx rejects the message for good, a 4xx says try later (nothing accepted); one about
+        us, not the reader, stops the run (``refusal``)."""
         reason = f"smtp {code} for the {what}: {self.provider_text(reply_text(reply))}"
+        # 421: the server is closing the connection; a 4xx for our sender is most often about
+        # this connection (messages a session, Exim's 421/452): the retry opens a new one.
+        done_with = code == 421 or (what == "sender" and 400 <= code < 500)
         try:
-            connection.rset()
+            if done_with:
+                connection.quit()
+            else:
+                connection.rset()
         except (smtplib.SMTPException, OSError):
+            done_with = True
+        if done_with:
             self._discard(connection)
-        if quota_used_up(reason):  # no short wait clears it: stop, readers stay pending
-            raise QuotaError(reason, hint=f"{self.host}'s sending quota is used up; the readers "
-                                          "left are sent by a later run")
-        if what == "recipient" and RELAY_DENIED.search(reason):  # every reader, 454 or 554
-            raise AuthError(reason, hint=(
-                "the server passes on mail only from those it knows: "
-                + ("let this login send to other domains" if self.username else
-                   "set SMTP_USERNAME and SMTP_PASSWORD, or let this machine send through it")))
-        if 400 <= code < 500:
-            raise TransientError(reason)
-        if code == 530:  # RFC 4954 and 3207: log in, or STARTTLS, first (at MAIL, RCPT...)
-            raise AuthError(reason, hint="the server wants a login or STARTTLS first: check "
-                                         "SMTP_USERNAME, SMTP_PASSWORD and provider.security")
-        if what == "sender" or (reader.lower() != self.envelope_from.lower()
-                                and names_address(reason, self.envelope_from)):
-            # Postfix tells a refused sender at RCPT ("Sender address rejected: not owned by
-            # user"), Amazon SES after DATA ("identities failed the check: <from>").
-            raise AuthError(reason, hint="check email.from and the server's sender rules")
+        error = refusal(reason, what, code, self.host, bool(self.username),
+                        self.envelope_from, reader)
+        if error is not None:
+            raise error
         return Result.rejected(reason)
 
     def _connection(self) -> smtplib.SMTP:
@@ -214,7 +215,6 @@ class SmtpProvider(Provider):
         return connection
 
     def _connect(self) -> smtplib.SMTP:
-        where = f"{self.host}:{self.port}"
         connection = None  # until the server greeted us (smtplib raises for all but a 220)
         try:
             if self.security == "ssl":
@@ -228,15 +228,6 @@ class SmtpProvider(Provider):
                 connection.ehlo()
             if self.username:
                 connection.login(self.username, self._password)
-        except smtplib.SMTPAuthenticationError as exc:
-            # The server's words say why: Gmail's "534 5.7.9 Application-specific password
-            # required", Microsoft 365's "535 5.7.139 ... SmtpClientAuthentication is disabled".
-            said = self.provider_text(server_words(exc))
-            raise AuthError(f"smtp: {where} refused the login ({said})",
-                            hint="check SMTP_USERNAME and SMTP_PASSWORD") from None
-        except smtplib.SMTPNotSupportedError:
-            raise AuthError(f"smtp: {where} does not offer STARTTLS or login",
-                            hint="check provider.security and provider.port") from None
         except (smtplib.SMTPException, OSError) as exc:
             if connection is not None:
                 connection.close()
@@ -252,6 +243,8 @@ class SmtpProvider(Provider):
         stop = lasting_failure(exc, connection, where, said, self.security, self.timeout)
         if stop is not None:
             return stop
+        if isinstance(exc, smtplib.SMTPAuthenticationError):  # a 4xx: the server's, for now
+            return TransientError(f"smtp: {where} refused the login for now ({said})")
         failures = 0
         if not isinstance(exc, smtplib.SMTPResponseException):  # "421 busy" is in reach
             with self._lock:
@@ -277,11 +270,16 @@ class SmtpProvider(Provider):
         with self._lock:
             connections, self._open = self._open, []
         for connection in connections:
-            try:
-                connection.quit()
-            except (smtplib.SMTPException, OSError):
-                connection.close()
+            _hang_up(connection)
         self._local = threading.local()
+
+
+def _hang_up(connection: smtplib.SMTP) -> None:
+    """QUIT, and close the connection whatever the server answers (or if it answers nothing)."""
+    try:
+        connection.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.close()
 
 
 def _data_block(data: bytes) -> bytes:
@@ -294,7 +292,7 @@ def _data_block(data: bytes) -> bytes:
 def check_key(provider: SmtpProvider) -> str | None:
     """`check --online`: connect, STARTTLS and log in as a send would, then QUIT; nothing is
     sent. An AuthError when the login (or STARTTLS) is refused."""
-    provider._connect().quit()
+    _hang_up(provider._connect())
     return None
 
 

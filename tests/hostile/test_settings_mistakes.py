@@ -213,3 +213,21 @@ def test_a_setting_refused_after_loading_names_its_line_too(site):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: newsletter.toml:{number}: provider.domain is not "
                                     "set; ")
+
+
+@pytest.mark.parametrize("host", ["smtp..example.com", "smtp." + "x" * 64 + ".example.com"])
+def test_an_smtp_host_no_connection_can_name_is_refused_before_anyone_is_claimed(site, host):
+    """Before, `check` passed it, and each batch of `send` was an "unexpected error ... a bug
+    in newsletter" that left its readers in doubt, though nothing could have been sent."""
+    from sending_support import ledger_states, site_settings
+
+    number = rewrite(site, "name = ", f'name = "smtp"\nhost = "{host}"') + 1
+    problem = (f"provider.host {host!r} is not a host name; a part between dots is empty, or "
+               "longer than 63 characters: check it for typos")
+    environ = {"NEWSLETTER_SECRET": "s" * 32}
+    checked = invoke(site, "check", env=environ)
+    assert checked.exit_code == 2
+    assert f"error: newsletter.toml: provider-setup: {problem}\n" in checked.output
+    sent = invoke(site, "send", "what-matters", "--yes", env=environ)
+    assert sent.exit_code == 2 and sent.stderr == f"error: newsletter.toml:{number}: {problem}\n"
+    assert ledger_states(site_settings(site)) == {}
