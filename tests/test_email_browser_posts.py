@@ -131,3 +131,39 @@ def test_an_emoji_pasted_as_a_picture_is_the_size_of_the_text(browser, tmp_path)
             "return image.complete && [image.naturalWidth, image.getBoundingClientRect().width,"
             " image.getBoundingClientRect().height];")
     assert size[0] == 72 and 16 <= size[1] <= 20 and 16 <= size[2] <= 20
+
+
+@pytest.mark.parametrize("style", [True, False])
+def test_a_picture_in_a_centred_block_is_centred_and_a_details_block_is_a_paragraph_apart(
+        browser, tmp_path, style):
+    # An image is a block in the email, and a block does not follow text-align: the pictures a
+    # post centred with style="text-align:center" (a figure, a div) sat on the left, their
+    # caption in the middle. A <details> had no margin: the next paragraph touched its summary.
+    site = copy_example_site(tmp_path / "site")
+    bundle = site / "content" / "posts" / "centred"
+    bundle.mkdir()
+    Image.new("RGB", (200, 100), (200, 50, 50)).save(bundle / "chart.png")
+    (bundle / "index.md").write_text(
+        '---\ntitle: "Centred"\ndate: 2026-11-20T10:00:00Z\nslug: /posts/centred\n'
+        'description: "Pictures in the middle."\n---\n\n'
+        '<div style="text-align: center"><img src="chart.png" alt="Sales" width="100"></div>\n\n'
+        '<figure style="color: #333; text-align:center;"><img src="chart.png" alt="Costs"'
+        ' width="100"><figcaption>Costs by month</figcaption></figure>\n\n'
+        '<details><summary>The numbers</summary>\n\nTwelve of them.\n\n</details>\n\n'
+        'After the numbers.\n\nThe end.\n', encoding="utf-8")
+    assert invoke(site, "preview", "centred").exit_code == 0
+    email = site / "preview" / "centred" / "email.html"
+    if not style:  # as Gmail's apps with other accounts show it
+        email.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
+                                flags=re.S), encoding="utf-8")
+    show(browser, email, 375)
+    pictures, gaps = browser.execute_script(
+        "const box = e => e.getBoundingClientRect(), column = box(document.querySelector('.content'));"
+        "const [details, after, end] = [...document.querySelectorAll('.content details, .content details ~ p')];"
+        "return [[...document.querySelectorAll('.content img')].map(image =>"
+        "  [box(image).left - column.left, column.right - box(image).right]),"
+        " [box(after).top - box(details).bottom, box(end).top - box(after).bottom]];")
+    assert len(pictures) == 2
+    for left, right in pictures:
+        assert left > 100 and abs(left - right) <= 1
+    assert gaps[0] == gaps[1] == 18
