@@ -167,3 +167,17 @@ def test_a_picture_in_a_centred_block_is_centred_and_a_details_block_is_a_paragr
     for left, right in pictures:
         assert left > 100 and abs(left - right) <= 1
     assert gaps[0] == gaps[1] == 18
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_text_in_a_box_the_post_coloured_reads_on_its_background(browser, tmp_path, scheme):
+    # WordPress writes a coloured paragraph as <p style="background-color:...">: in dark mode its
+    # text took the dark scheme's light grey on its pale yellow (1.1:1), and in light mode the
+    # paragraphs inside a box the post made dark took the light scheme's dark text.
+    show(browser, preview(tmp_path, "coloured_boxes.md", "coloured-boxes"), 375, scheme)
+    checked, low = browser.execute_script(CONTRAST_JS)
+    assert checked >= 15 and low == []
+    assert browser.execute_script(
+        "return [...document.querySelectorAll('.content .own-colours')].map(box =>"
+        " getComputedStyle(box).backgroundColor);") == [
+        "rgb(252, 249, 232)", "rgb(238, 244, 255)", "rgb(31, 41, 51)", "rgb(230, 244, 234)"]

@@ -11,6 +11,11 @@
   its own colour declarations ``!important``: its colours were chosen for its own background,
   so dark mode leaves both as they are (one without a background of its own keeps the light
   code background, ``email.css``) instead of putting its light-theme colours on a dark block.
+- A box the post gave a background of its own (``<p style="background-color:#fcf9e8">``, as
+  WordPress writes a coloured block, a ``<div>`` note) gets the class ``own-colours`` too: its
+  colours ``!important``, and the text inside the colour it was written for, in dark mode too
+  (the dark scheme's light text on its light background was 1.1:1), and never the stylesheet's
+  on a box the post darkened.
 - A quote that opens with an alert's marker (GitHub's ``> [!NOTE]``, Obsidian's ``> [!tip] A
   title``, which Hugo, Astro and Obsidian blogs show as a note box) opens with its label in bold
   instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
@@ -39,7 +44,10 @@ _UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textare
 BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 # A style declaration that sets a text or background colour.
 _COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
+_BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:", re.IGNORECASE)
 _OWN_COLOURS = "own-colours"
+# What the stylesheet gives a background of its own: it keeps its colours inside a box too.
+_OWN_BACKGROUNDS = frozenset({"pre", "code", "th", "mark", "kbd", "img"})
 _BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
 # An alert's marker at the start of a quote, with Obsidian's fold sign and title.
 _ALERT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*([^\n]*)")
@@ -52,6 +60,10 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
         _task_item(item)
     for block in root.iter("pre"):
         _keep_own_colours(block)
+    for box in root.iterdescendants():
+        if (isinstance(box.tag, str) and _BACKGROUND.search(box.get("style") or "")
+                and box.tag not in _OWN_BACKGROUNDS and not any(box.iterancestors("pre"))):
+            _keep_own_background(box)
     for quote in root.iter("blockquote"):
         _alert_label(quote)
     for link in root.iter("a"):
@@ -87,11 +99,28 @@ def _keep_own_colours(block: lxml.html.HtmlElement) -> None:
     if not any(_COLOUR.search(element.get("style") or "") for element in block.iter()
                if isinstance(element.tag, str)):
         return
-    block.set("class", " ".join(filter(None, [block.get("class"), _OWN_COLOURS])))
-    declarations = [declaration for declaration in (block.get("style") or "").split(";")
+    _important_colours(block)
+
+
+def _keep_own_background(box: lxml.html.HtmlElement) -> None:
+    """The text inside ``box`` takes its colour (``own-colours``: the light scheme's text, or
+    its own) rather than each element's colour from the stylesheet, in either scheme."""
+    _important_colours(box)
+    for element in box.iterdescendants():
+        style = element.get("style") or ""
+        if (isinstance(element.tag, str) and element.tag not in _OWN_BACKGROUNDS
+                and not _COLOUR.search(style) and not any(element.iterancestors(*_OWN_BACKGROUNDS))):
+            element.set("style", f"color:inherit !important; {style}".strip())
+
+
+def _important_colours(element: lxml.html.HtmlElement) -> None:
+    """``element`` marked ``own-colours``, its colour declarations ``!important``: they beat
+    the dark scheme's."""
+    element.set("class", " ".join(filter(None, [element.get("class"), _OWN_COLOURS])))
+    declarations = [declaration for declaration in (element.get("style") or "").split(";")
                     if declaration.strip()]
     if declarations:
-        block.set("style", "; ".join(
+        element.set("style", "; ".join(
             declaration if not _COLOUR.match(declaration) or "!important" in declaration.lower()
             else f"{declaration.strip()} !important" for declaration in declarations))
 
