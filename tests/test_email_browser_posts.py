@@ -181,3 +181,20 @@ def test_text_in_a_box_the_post_coloured_reads_on_its_background(browser, tmp_pa
         "return [...document.querySelectorAll('.content .own-colours')].map(box =>"
         " getComputedStyle(box).backgroundColor);") == [
         "rgb(252, 249, 232)", "rgb(238, 244, 255)", "rgb(31, 41, 51)", "rgb(230, 244, 234)"]
+
+
+@pytest.mark.parametrize("style", [True, False])
+def test_a_box_the_post_sized_for_a_desktop_never_widens_a_phones_screen(browser, tmp_path,
+                                                                        style):
+    # <div style="width:700px"> and an Instagram embed's min-width:326px made a 320 px phone's
+    # email 728 px wide.
+    email = preview(tmp_path, "fixed_width_boxes.md", "fixed-width-boxes")
+    if not style:  # as Gmail's apps with other accounts show it
+        email.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
+                                flags=re.S), encoding="utf-8")
+    show(browser, email, 320)
+    scroll_width, boxes = browser.execute_script(
+        "return [document.documentElement.scrollWidth, [...document.querySelectorAll("
+        "'.content > div, .content > blockquote, .content > pre')].map(box =>"
+        " box.getBoundingClientRect().right)];")
+    assert scroll_width <= 320 and len(boxes) == 3 and max(boxes) <= 320

@@ -16,6 +16,10 @@
   colours ``!important``, and the text inside the colour it was written for, in dark mode too
   (the dark scheme's light text on its light background was 1.1:1), and never the stylesheet's
   on a box the post darkened.
+- A box the post sets wider than a phone (``<div style="width:700px">``, an Instagram embed's
+  ``min-width:326px``) is ``max-width:100%`` and loses its minimum width: it widened the email
+  on a phone, with or without the ``<style>`` block. Images, videos and tables have their own
+  rules.
 - A quote that opens with an alert's marker (GitHub's ``> [!NOTE]``, Obsidian's ``> [!tip] A
   title``, which Hugo, Astro and Obsidian blogs show as a note box) opens with its label in bold
   instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
@@ -46,6 +50,13 @@ BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 _COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:", re.IGNORECASE)
 _OWN_COLOURS = "own-colours"
+# A width in pixels (not a max- or min-), and a minimum width other than none.
+_PIXEL_WIDTH = re.compile(r"\s*width\s*:\s*[0-9.]+px", re.IGNORECASE)
+_MIN_WIDTH = re.compile(r"\s*min-width\s*:\s*(?!0*(?:px)?\s*(?:!important\s*)?$)", re.IGNORECASE)
+_MAX_WIDTH = re.compile(r"\s*max-width\s*:", re.IGNORECASE)
+# Sized by rules of their own: images and videos (fluid), tables (they scroll).
+_SIZED = frozenset({"img", "video", "audio", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+                    "col", "colgroup"})
 # What the stylesheet gives a background of its own: it keeps its colours inside a box too.
 _OWN_BACKGROUNDS = frozenset({"pre", "code", "th", "mark", "kbd", "img"})
 _BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
@@ -61,6 +72,8 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
     for block in root.iter("pre"):
         _keep_own_colours(block)
     for box in root.iterdescendants():
+        if isinstance(box.tag, str) and box.tag not in _SIZED and box.get("style"):
+            _fit_column(box)
         if (isinstance(box.tag, str) and _BACKGROUND.search(box.get("style") or "")
                 and box.tag not in _OWN_BACKGROUNDS and not any(box.iterancestors("pre"))):
             _keep_own_background(box)
@@ -111,6 +124,18 @@ def _keep_own_background(box: lxml.html.HtmlElement) -> None:
         if (isinstance(element.tag, str) and element.tag not in _OWN_BACKGROUNDS
                 and not _COLOUR.search(style) and not any(element.iterancestors(*_OWN_BACKGROUNDS))):
             element.set("style", f"color:inherit !important; {style}".strip())
+
+
+def _fit_column(box: lxml.html.HtmlElement) -> None:
+    """``box`` never wider than the column: a width in pixels capped at 100% (padding inside),
+    a minimum width dropped (``min-width`` wins over ``max-width``)."""
+    declarations = [declaration for declaration in box.get("style").split(";") if declaration.strip()]
+    fixed = any(_PIXEL_WIDTH.match(declaration) for declaration in declarations)
+    if not fixed and not any(_MIN_WIDTH.match(declaration) for declaration in declarations):
+        return
+    kept = [declaration.strip() for declaration in declarations if not _MIN_WIDTH.match(declaration)
+            and not (fixed and _MAX_WIDTH.match(declaration))]
+    box.set("style", "; ".join([*kept, *(["max-width:100%", "box-sizing:border-box"] if fixed else [])]))
 
 
 def _important_colours(element: lxml.html.HtmlElement) -> None:
