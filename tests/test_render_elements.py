@@ -331,3 +331,12 @@ def test_a_bundle_image_named_by_its_address_on_the_blog_is_sent(site):
     _, email = render_fixture(site, "bundle_by_address")
     [image] = content_of(email.html).iter("img")
     assert image.get("src").startswith("cid:") and len(email.inline_images) == 1
+
+
+@pytest.mark.parametrize("markdown", ["commonmark", None])
+def test_a_definition_is_indented_under_its_term_in_the_text_part(site, markdown):
+    # Term and definition were two paragraphs alike: a reader could not tell which was which.
+    read_as(site, markdown)
+    _, email = render_fixture(site, "kitchen-sink")
+    assert ("\n\nWeekly letter\n    A short essay sent on the same day each week.\n\n"
+            "Preheader\n    The line an inbox shows after the subject.[") in email.text

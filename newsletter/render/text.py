@@ -2,10 +2,10 @@
 
 Conventions (docs/email.md#text-part): links become ``text <url>``, images ``[Image: alt]`` (none
 for ``role="presentation"``), struck-out text ``~~text~~``, headings are underlined, lists keep
-their markers, quotes get ``> ``, code is indented, paragraphs and headings wrap at 72 columns
-(URLs are never broken). Widths are columns as a monospaced font shows them (two a Chinese
-character), and a line may break between two Chinese or Japanese characters, which have no
-spaces between words.
+their markers, quotes get ``> ``, code is indented, a definition is indented under its term,
+paragraphs and headings wrap at 72 columns (URLs are never broken). Widths are columns as a
+monospaced font shows them (two a Chinese character), and a line may break between two Chinese
+or Japanese characters, which have no spaces between words.
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
         return underlined(_one_line(_inline_children(element)), "=" if tag == "h1" else "-", width)
     if tag in ("ul", "ol"):
         return _list(element, width)
+    if tag == "dl":
+        return _definitions(element, width)
     if tag == "blockquote":
         inner = "\n\n".join(_blocks(element, width - 2))
         return "\n".join(f"> {line}" if line else ">" for line in inner.splitlines())
@@ -161,6 +163,23 @@ def _list(element: lxml.html.HtmlElement, width: int) -> str:
         lines = body.splitlines() or [""]
         items.append("\n".join([marker + lines[0], *(indent + line if line else "" for line in lines[1:])]))
     return gap.join(items)
+
+
+def _definitions(element: lxml.html.HtmlElement, width: int) -> str:
+    """Each term on its line, its definitions indented under it, a blank line before the next
+    term (as ``man`` pages set them): term and definition read as a pair, not two paragraphs."""
+    entries: list[list[str]] = []
+    previous = "dd"
+    for child in element.iterchildren("dt", "dd"):
+        if child.tag == "dt" and previous == "dd" or not entries:
+            entries.append([])  # a term after a definition starts the next pair
+        previous = child.tag
+        if child.tag == "dt":
+            entries[-1].append(_wrap(_inline_children(child), width))
+        else:
+            body = "\n\n".join(_blocks(child, width - 4))
+            entries[-1].append("\n".join(f"    {line}" if line else "" for line in body.splitlines()))
+    return "\n\n".join("\n".join(entry) for entry in entries)
 
 
 def _inline_children(element: lxml.html.HtmlElement) -> str:
