@@ -69,6 +69,7 @@ PLANTED = [
     ("date_far_future", "warning", "date-far-future", 3),
     ("subject_long", "warning", "subject-long", 2),
     ("subject_capitals", "warning", "subject-capitals", 3),
+    ("button_long", "warning", "button-long", 4),
     ("no_description", "warning", "no-description", 1),
 ]
 

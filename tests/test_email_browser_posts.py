@@ -198,3 +198,24 @@ def test_a_box_the_post_sized_for_a_desktop_never_widens_a_phones_screen(browser
         "'.content > div, .content > blockquote, .content > pre')].map(box =>"
         " box.getBoundingClientRect().right)];")
     assert scroll_width <= 320 and len(boxes) == 3 and max(boxes) <= 320
+
+
+def test_a_long_button_label_wraps_to_lines_inside_a_button_of_their_height(browser, tmp_path):
+    # Each line of the label was 48 px high: a label on two lines made a 96 px block with a
+    # gap between its lines as tall as a line; one line stays 48 px.
+    site = copy_example_site(tmp_path / "site")
+    add_fixture(site, "cta_and_subject_overrides.md")
+    post = site / "content" / "posts" / "cta_and_subject_overrides.md"
+    post.write_text(post.read_text(encoding="utf-8").replace(
+        'cta_text: "Book a call"', 'cta_text: "Save your seat at the workshop"'),
+        encoding="utf-8")
+    for slug in ("what-matters", "cta-and-subject-overrides"):
+        assert invoke(site, "preview", slug).exit_code == 0
+    sizes = []
+    for slug in ("what-matters", "cta-and-subject-overrides"):
+        show(browser, site / "preview" / slug / "email.html", 375)
+        sizes.append(browser.execute_script(
+            "const button = document.querySelector('a.button'), box = button.getBoundingClientRect();"
+            "return [box.width, box.height, button.getClientRects().length,"
+            " getComputedStyle(button).lineHeight];"))
+    assert sizes == [[220, 48, 1, "24px"], [220, 72, 1, "24px"]]
