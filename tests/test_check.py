@@ -71,6 +71,7 @@ PLANTED = [
     ("subject_capitals", "warning", "subject-capitals", 3),
     ("button_long", "warning", "button-long", 4),
     ("image_no_alt_linked", "warning", "image-no-alt", 9),
+    ("link_text_vague", "warning", "link-text-vague", 9),
     ("no_description", "warning", "no-description", 1),
 ]
 
