@@ -48,6 +48,7 @@ from markupsafe import Markup
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError
 from newsletter.posts import Post, site_relative
+from newsletter.render.commonmark import inline_text
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
@@ -184,7 +185,7 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "site_dir": text_direction(settings.site.language),
         "title": post.title,
         "date": f"{date:%B} {date.day}, {date.year}" if date else "",
-        "preheader": post.preheader or post.description or "",
+        "preheader": inline_text(post.preheader or post.description or ""),
         "preheader_padding": PREHEADER_PADDING,
         "tags": post.tags,
         "cta_text": post.cta_text or email.cta_text,
