@@ -48,7 +48,6 @@ from markupsafe import Markup
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError
 from newsletter.posts import Post, site_relative
-from newsletter.render.commonmark import inline_text
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
@@ -75,6 +74,8 @@ PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
 CLIP_WARNING_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+# What inline Markdown is written with: emphasis, code, links, struck text, escapes.
+_MARKDOWN_MARK = re.compile(r"[*_`\[~\\]")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # Spaces next to punctuation that ends or separates CSS, after a colon, before !important (not
 # a descendant combinator's).
@@ -185,7 +186,7 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "site_dir": text_direction(settings.site.language),
         "title": post.title,
         "date": f"{date:%B} {date.day}, {date.year}" if date else "",
-        "preheader": inline_text(post.preheader or post.description or ""),
+        "preheader": _preheader(post.preheader or post.description or ""),
         "preheader_padding": PREHEADER_PADDING,
         "tags": post.tags,
         "cta_text": post.cta_text or email.cta_text,
@@ -196,6 +197,15 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "site_url": settings.site.url,
         "postal_address": email.postal_address,
     }
+
+
+def _preheader(text: str) -> str:
+    """``text`` without its inline Markdown (``**why**`` is why)."""
+    if not _MARKDOWN_MARK.search(text):
+        return text
+    from newsletter.render import commonmark  # loaded only for a line that may need it
+
+    return commonmark.inline_text(text)
 
 
 def language_tag(language: str) -> str:
