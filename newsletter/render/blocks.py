@@ -48,7 +48,9 @@ _UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textare
 BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 # A style declaration that sets a text or background colour.
 _COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
-_BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:", re.IGNORECASE)
+# A background the style gives (a pasted document's "background-color: transparent" is none).
+_BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none|inherit|"
+                         r"initial|unset|revert)\s*(?:!important\s*)?(?:;|$))", re.IGNORECASE)
 _OWN_COLOURS = "own-colours"
 # A width in pixels (not a max- or min-), and a minimum width other than none.
 _PIXEL_WIDTH = re.compile(r"\s*width\s*:\s*[0-9.]+px", re.IGNORECASE)
