@@ -173,7 +173,8 @@ def test_a_picture_in_a_centred_block_is_centred_and_a_details_block_is_a_paragr
 def test_text_in_a_box_the_post_coloured_reads_on_its_background(browser, tmp_path, scheme):
     # WordPress writes a coloured paragraph as <p style="background-color:...">: in dark mode its
     # text took the dark scheme's light grey on its pale yellow (1.1:1), and in light mode the
-    # paragraphs inside a box the post made dark took the light scheme's dark text.
+    # paragraphs inside a box the post made dark took the light scheme's dark text. Text pasted
+    # from a shared document, color:#000000 on every span, was black on the dark card.
     show(browser, preview(tmp_path, "coloured_boxes.md", "coloured-boxes"), 375, scheme)
     checked, low = browser.execute_script(CONTRAST_JS)
     assert checked >= 15 and low == []

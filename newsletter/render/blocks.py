@@ -1,4 +1,5 @@
-"""Markdown blocks shaped for an email: task lists, tables, code, alerts and long addresses.
+"""Markdown blocks shaped for an email: task lists, tables, boxes, alerts and long addresses.
+(The colours a post writes are :mod:`newsletter.render.post_colours`'.)
 
 - A list item starting ``[ ]`` or ``[x]`` (GitHub's task lists) shows a ballot box, named for
   screen readers; ``<input type="checkbox">``, what blogs render, is dropped by most clients.
@@ -6,16 +7,6 @@
   ``overflow-x``, a table too wide for the screen scrolls inside it instead of widening the
   email, and a reader without a mouse or touch screen can focus it to scroll it with the arrow
   keys (a table of text only holds nothing else to focus).
-- A code block a highlighter coloured (a ``style="color:..."`` on it or inside it: Hugo's and
-  Pygments' inline styles, a block pasted from an editor) gets the class ``own-colours`` and
-  its own colour declarations ``!important``: its colours were chosen for its own background,
-  so dark mode leaves both as they are (one without a background of its own keeps the light
-  code background, ``email.css``) instead of putting its light-theme colours on a dark block.
-- A box the post gave a background of its own (``<p style="background-color:#fcf9e8">``, as
-  WordPress writes a coloured block, a ``<div>`` note) gets the class ``own-colours`` too: its
-  colours ``!important``, and the text inside the colour it was written for, in dark mode too
-  (the dark scheme's light text on its light background was 1.1:1), and never the stylesheet's
-  on a box the post darkened.
 - A box the post sets wider than a phone (``<div style="width:700px">``, an Instagram embed's
   ``min-width:326px``) is ``max-width:100%`` and loses its minimum width: it widened the email
   on a phone, with or without the ``<style>`` block. Images, videos and tables have their own
@@ -37,6 +28,8 @@ import re
 
 import lxml.html
 
+from newsletter.render.post_colours import keep_post_colours
+
 _TASK = re.compile(r"\[([ xX])\][ \t]+")
 _LONG_WORD = re.compile(r"\S{25,}")
 _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
@@ -46,12 +39,6 @@ _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea", "title"})
 BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
-# A style declaration that sets a text or background colour.
-_COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
-# A background the style gives (a pasted document's "background-color: transparent" is none).
-_BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none|inherit|"
-                         r"initial|unset|revert)\s*(?:!important\s*)?(?:;|$))", re.IGNORECASE)
-_OWN_COLOURS = "own-colours"
 # A width in pixels (not a max- or min-), and a minimum width other than none.
 _PIXEL_WIDTH = re.compile(r"\s*width\s*:\s*[0-9.]+px", re.IGNORECASE)
 _MIN_WIDTH = re.compile(r"\s*min-width\s*:\s*(?!0*(?:px)?\s*(?:!important\s*)?$)", re.IGNORECASE)
@@ -59,8 +46,6 @@ _MAX_WIDTH = re.compile(r"\s*max-width\s*:", re.IGNORECASE)
 # Sized by rules of their own: images and videos (fluid), tables (they scroll).
 _SIZED = frozenset({"img", "video", "audio", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
                     "col", "colgroup"})
-# What the stylesheet gives a background of its own: it keeps its colours inside a box too.
-_OWN_BACKGROUNDS = frozenset({"pre", "code", "th", "mark", "kbd", "img"})
 _BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
 # An alert's marker at the start of a quote, with Obsidian's fold sign and title.
 _ALERT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*([^\n]*)")
@@ -71,14 +56,10 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
     scrollable tables, in place."""
     for item in root.iter("li"):
         _task_item(item)
-    for block in root.iter("pre"):
-        _keep_own_colours(block)
+    keep_post_colours(root)
     for box in root.iterdescendants():
         if isinstance(box.tag, str) and box.tag not in _SIZED and box.get("style"):
             _fit_column(box)
-        if (isinstance(box.tag, str) and _BACKGROUND.search(box.get("style") or "")
-                and box.tag not in _OWN_BACKGROUNDS and not any(box.iterancestors("pre"))):
-            _keep_own_background(box)
     for quote in root.iter("blockquote"):
         _alert_label(quote)
     for link in root.iter("a"):
@@ -110,24 +91,6 @@ def _task_item(item: lxml.html.HtmlElement) -> None:
     item.set("class", " ".join(filter(None, [item.get("class"), "task"])))
 
 
-def _keep_own_colours(block: lxml.html.HtmlElement) -> None:
-    if not any(_COLOUR.search(element.get("style") or "") for element in block.iter()
-               if isinstance(element.tag, str)):
-        return
-    _important_colours(block)
-
-
-def _keep_own_background(box: lxml.html.HtmlElement) -> None:
-    """The text inside ``box`` takes its colour (``own-colours``: the light scheme's text, or
-    its own) rather than each element's colour from the stylesheet, in either scheme."""
-    _important_colours(box)
-    for element in box.iterdescendants():
-        style = element.get("style") or ""
-        if (isinstance(element.tag, str) and element.tag not in _OWN_BACKGROUNDS
-                and not _COLOUR.search(style) and not any(element.iterancestors(*_OWN_BACKGROUNDS))):
-            element.set("style", f"color:inherit !important; {style}".strip())
-
-
 def _fit_column(box: lxml.html.HtmlElement) -> None:
     """``box`` never wider than the column: a width in pixels capped at 100% (padding inside),
     a minimum width dropped (``min-width`` wins over ``max-width``)."""
@@ -138,18 +101,6 @@ def _fit_column(box: lxml.html.HtmlElement) -> None:
     kept = [declaration.strip() for declaration in declarations if not _MIN_WIDTH.match(declaration)
             and not (fixed and _MAX_WIDTH.match(declaration))]
     box.set("style", "; ".join([*kept, *(["max-width:100%", "box-sizing:border-box"] if fixed else [])]))
-
-
-def _important_colours(element: lxml.html.HtmlElement) -> None:
-    """``element`` marked ``own-colours``, its colour declarations ``!important``: they beat
-    the dark scheme's."""
-    element.set("class", " ".join(filter(None, [element.get("class"), _OWN_COLOURS])))
-    declarations = [declaration for declaration in (element.get("style") or "").split(";")
-                    if declaration.strip()]
-    if declarations:
-        element.set("style", "; ".join(
-            declaration if not _COLOUR.match(declaration) or "!important" in declaration.lower()
-            else f"{declaration.strip()} !important" for declaration in declarations))
 
 
 def _alert_label(quote: lxml.html.HtmlElement) -> None:
