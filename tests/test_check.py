@@ -72,6 +72,7 @@ PLANTED = [
     ("button_long", "warning", "button-long", 4),
     ("image_no_alt_linked", "warning", "image-no-alt", 9),
     ("link_text_vague", "warning", "link-text-vague", 9),
+    ("heading_skip", "warning", "heading-skip", 9),
     ("no_description", "warning", "no-description", 1),
 ]
 

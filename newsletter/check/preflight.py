@@ -41,7 +41,7 @@ def check_rendered(settings: Settings, post: Post, email: Email, *, now: dt.date
         *front_matter_findings(context),
         *template_findings(context),
         *link_findings(links, context),
-        *reading_findings(links),
+        *reading_findings(links, context),
         *image_findings(links, context),
         *message_findings(context),
         *hidden_text_findings(context),

@@ -1,17 +1,23 @@
-"""Findings about how the email reads aloud: a link whose text says nothing out of its sentence.
+"""Findings about how the email reads aloud: a link whose text says nothing out of its sentence,
+a heading that skips a level.
 
-Screen readers list a message's links by their text alone, to move through it (WCAG 2.4.4, link
-purpose): a list of "here", "here" and "read more" tells a listener nothing.
+Screen readers list a message's links by their text alone, and its headings by level, to move
+through it: a list of "here", "here" and "read more" tells a listener nothing (WCAG 2.4.4, link
+purpose), and a section at level 3 under the title (level 1) looks like a part of a missing
+level-2 section (WCAG 1.3.1; axe-core's heading-order).
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from newsletter.check.findings import Finding, warning
 from newsletter.check.urls import scheme_of
+from newsletter.render import HEADINGS
 
 if TYPE_CHECKING:
+    from newsletter.check.context import CheckContext
     from newsletter.check.links import LinkUse
 
 # Link texts that name no place, compared in lower case without the punctuation around them.
@@ -22,7 +28,34 @@ VAGUE_LINK_TEXTS = frozenset({
 _AROUND = " .,:;!?…→»›>«‹<()[]\"'“”‘’"
 
 
-def reading_findings(links: list[LinkUse]) -> list[Finding]:
+def reading_findings(links: list[LinkUse], context: CheckContext) -> list[Finding]:
+    """Vague link texts and skipped heading levels."""
+    return [*_vague_links(links), *_skipped_levels(context)]
+
+
+def _skipped_levels(context: CheckContext) -> list[Finding]:
+    """A heading more than one level below the one before it (the title is level 1)."""
+    source, found, above = context.sources.post, [], 1
+    cursor = source.start
+    for heading in context.fragment.iter(*HEADINGS):
+        level, text = int(heading.tag[1]), " ".join(heading.text_content().split())
+        # Where the post writes it: "### ..." or "<h3", from the heading before (else the file).
+        written = re.compile(rf"^[ \t]{{0,3}}#{{{level}}}(?:[ \t]|$)|<h{level}\b",
+                             re.IGNORECASE | re.MULTILINE).search(source.text, cursor)
+        cursor = written.end() if written else cursor
+        if level > above + 1:
+            where = source.where(source.line_at(written.start())) if written else source.where()
+            found.append(warning(
+                "heading-skip", where, f"the heading \"{text}\" is level {level} under a level "
+                f"{above}{' (the title)' if above == 1 else ''}: screen readers list headings by "
+                "level, and level " + " and ".join(map(str, range(above + 1, level))) + " is missing",
+                f"write it with {'#' * (above + 1)} (<h{above + 1}>), one level under the heading "
+                "before it"))
+        above = level
+    return found
+
+
+def _vague_links(links: list[LinkUse]) -> list[Finding]:
     """A warning for each link of the post to a page or an address whose text is only "here",
     "click here", ... (a link that goes nowhere has its own error)."""
     return [warning("link-text-vague", use.where,
