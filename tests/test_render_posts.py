@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import invoke
 from test_content import add_fixture
-from test_render import body_of, edit_settings, render_fixture
+from test_render import body_of, edit_settings, render, render_fixture
 
 from newsletter.render.anchors import HEADINGS
 from newsletter.render.text import columns
@@ -129,3 +129,16 @@ def test_the_text_parts_long_title_and_heading_wrap_over_their_underline(site):
     assert ("\nThe mornings I did not want to write, and what got me to the desk anyway\n"
             "on every one of them\n" + "-" * 72 + "\n") in email.text
     assert max(len(line) for line in email.text.split("Read online")[0].splitlines()) <= 72
+
+
+def test_the_text_part_never_breaks_a_line_inside_an_emoji(site):
+    # A line may break beside an emoji (it is wide, like a Chinese character), never inside one
+    # written with several characters: a family joined by zero-width joiners, a skin tone.
+    (site / "content" / "posts" / "emoji-line.md").write_text(
+        '---\ntitle: "Emoji"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        + "word " * 13 + "\U0001f44d\U0001f3fd\U0001f468\u200d\U0001f469\u200d\U0001f467 and"
+        " the rest of the line.\n", encoding="utf-8")
+    _, email = render(site, "emoji-line")
+    lines = email.text.split("Emoji\n=====\n")[1].split("\n\n")[1].splitlines()
+    assert len(lines) == 2 and lines[0].endswith("word \U0001f44d\U0001f3fd")
+    assert lines[1].startswith("\U0001f468\u200d\U0001f469\u200d\U0001f467 and")

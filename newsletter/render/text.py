@@ -23,6 +23,9 @@ _INLINE_LINE_BREAK = "\x00"  # stands for <br> until whitespace has been collaps
 # vowel mark) or never ends one (opening marks): the line breaks next to its neighbour instead.
 _NO_LINE_START = frozenset("、。，．,.・：；？！ー〜）」』】〕〉》〙〗’”ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
 _NO_LINE_END = frozenset("（「『【〔〈《〘〖‘“")
+# One emoji written with several characters: a zero-width joiner between two (👨‍👩‍👧), a skin
+# tone after one (👍🏽).
+_JOINER, _SKIN_TONES = "\u200d", range(0x1F3FB, 0x1F400)
 _STRUCK = frozenset({"del", "s", "strike"})  # struck-out text keeps GitHub's ~~ around it
 _BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
@@ -129,7 +132,8 @@ def _pieces(text: str) -> list[tuple[str, str]]:
         for index in range(1, len(word)):
             before, after = word[index - 1], word[index]
             if ((_columns(before) == 2 or _columns(after) == 2) and before not in _NO_LINE_END
-                    and after not in _NO_LINE_START and _columns(after)):
+                    and after not in _NO_LINE_START and _columns(after) and before != _JOINER
+                    and ord(after) not in _SKIN_TONES):
                 pieces.append((separator, word[start:index]))
                 separator, start = "", index
         if word:
