@@ -26,6 +26,7 @@ _NO_LINE_END = frozenset("（「『【〔〈《〘〖‘“")
 # One emoji written with several characters: a zero-width joiner between two (👨‍👩‍👧), a skin
 # tone after one (👍🏽).
 _JOINER, _SKIN_TONES = "\u200d", range(0x1F3FB, 0x1F400)
+_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")  # no character below U+1100 is wide
 _STRUCK = frozenset({"del", "s", "strike"})  # struck-out text keeps GitHub's ~~ around it
 _BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
@@ -99,7 +100,7 @@ def underlined(text: str, mark: str = "=", width: int = WIDTH) -> str:
 def columns(text: str) -> int:
     """The columns ``text`` takes in a terminal or a monospaced font: two for each wide
     character (Chinese, Japanese, Korean, most emoji), none for a combining mark or joiner."""
-    return sum(_columns(char) for char in text)
+    return len(text) if text.isascii() else sum(_columns(char) for char in text)
 
 
 def _columns(char: str) -> int:
@@ -129,7 +130,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     pieces: list[tuple[str, str]] = []
     for word in text.split(" "):
         separator, start = " ", 0
-        for index in range(1, len(word)):
+        for index in range(1, len(word) if _MAYBE_WIDE.search(word) else 0):
             before, after = word[index - 1], word[index]
             if ((_columns(before) == 2 or _columns(after) == 2) and before not in _NO_LINE_END
                     and after not in _NO_LINE_START and _columns(after) and before != _JOINER
