@@ -9,6 +9,7 @@ level-2 section (WCAG 1.3.1; axe-core's heading-order).
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ VAGUE_LINK_TEXTS = frozenset({
     "here", "click here", "click", "this", "this link", "link", "this page", "read more", "more",
     "learn more", "continue", "continue reading", "go", "see here", "check it out",
 })
+# A heading as a post writes it: "### Title" (its level in group 1) or "<h3" (group 2).
+_WRITTEN_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]|$)|<h([1-6])\b", re.IGNORECASE | re.MULTILINE)
 _AROUND = " .,:;!?…→»›>«‹<()[]\"'“”‘’"
 
 
@@ -36,17 +39,20 @@ def reading_findings(links: list[LinkUse], context: CheckContext) -> list[Findin
 def _skipped_levels(context: CheckContext) -> list[Finding]:
     """A heading more than one level below the one before it (the title is level 1)."""
     source, found, above = context.sources.post, [], 1
+    written: dict[int, list[int]] = {}  # where the post writes each level's headings, in order
+    for match in _WRITTEN_HEADING.finditer(source.text, source.start):
+        written.setdefault(len(match[1]) if match[1] else int(match[2]), []).append(match.start())
     cursor = source.start
     for heading in context.fragment.iter(*HEADINGS):
         level, text = int(heading.tag[1]), " ".join(heading.text_content().split())
-        # Where the post writes it: "### ..." or "<h3", from the heading before (else the file).
-        written = re.compile(rf"^[ \t]{{0,3}}#{{{level}}}(?:[ \t]|$)|<h{level}\b",
-                             re.IGNORECASE | re.MULTILINE).search(source.text, cursor)
-        cursor = written.end() if written else cursor
+        offsets = written.get(level, [])
+        index = bisect.bisect_left(offsets, cursor)
+        at = offsets[index] if index < len(offsets) else None  # None: a template tag wrote it
+        cursor = cursor if at is None else at + 1
         if level > above + 1:
-            where = source.where(source.line_at(written.start())) if written else source.where()
             found.append(warning(
-                "heading-skip", where, f"the heading \"{text}\" is level {level} under a level "
+                "heading-skip", source.where(None if at is None else source.line_at(at)),
+                f"the heading \"{text}\" is level {level} under a level "
                 f"{above}{' (the title)' if above == 1 else ''}: screen readers list headings by "
                 "level, and level " + " and ".join(map(str, range(above + 1, level))) + " is missing",
                 f"write it with {'#' * (above + 1)} (<h{above + 1}>), one level under the heading "
