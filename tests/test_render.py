@@ -352,7 +352,7 @@ def test_footnotes_tables_code_and_line_breaks(site):
     assert [th.text for th in data_table.iter("th")] == ["Day", "Words"]
     assert "&lt;b&gt;not bold&lt;/b&gt;" in email.html
     assert "A claim that needs a source.[1]" in email.text
-    assert "Day | Words\nMon | 500\nTue | 750" in email.text
+    assert "Day | Words\n--- | -----\nMon | 500\nTue | 750" in email.text
     assert '    print("<b>not bold</b>")' in email.text
     assert "A line\nbreak here." in email.text
     assert "1. The source, at example.org <https://example.org/source>." in email.text

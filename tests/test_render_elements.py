@@ -101,7 +101,8 @@ def test_the_kitchen_sink_holds_every_element_each_styled_inline(site, markdown)
     # Data tables keep their meaning and sit in a block that scrolls; layout tables do not.
     data_table = content.cssselect(".table-scroll > table")[0]
     assert data_table.get("role") is None and len(data_table.cssselect("thead th")) == 5
-    assert "Week | Posts | Words | Replies | The question that started it" in email.text
+    assert ("Week | Posts | Words | Replies | The question that started it\n"
+            "---- | ----- | ----- | ------- | ----------------------------\n1 | 1 |") in email.text
 
 
 @pytest.mark.parametrize("markdown", DIALECTS)

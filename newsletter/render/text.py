@@ -82,11 +82,7 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
     if tag == "hr":
         return "* * *"
     if tag == "table":
-        rows = element.iter("tr")
-        return "\n".join(
-            " | ".join(_one_line(_inline_children(cell)) for cell in row.iter("th", "td"))
-            for row in rows
-        )
+        return _table(element)
     return "\n\n".join(_blocks(element, width))
 
 
@@ -168,6 +164,18 @@ def _list(element: lxml.html.HtmlElement, width: int) -> str:
         lines = body.splitlines() or [""]
         items.append("\n".join([marker + lines[0], *(indent + line if line else "" for line in lines[1:])]))
     return gap.join(items)
+
+
+def _table(element: lxml.html.HtmlElement) -> str:
+    """Each row's cells joined by `` | ``; a header row (of ``<th>`` cells) underlined cell by
+    cell, as Markdown writes it, so it reads as the columns' names."""
+    lines = []
+    for row in element.iter("tr"):
+        cells = [_one_line(_inline_children(cell)) for cell in row.iter("th", "td")]
+        lines.append(" | ".join(cells))
+        if len(lines) == 1 and cells and all(cell.tag == "th" for cell in row.iter("th", "td")):
+            lines.append(" | ".join("-" * max(columns(cell), 3) for cell in cells))
+    return "\n".join(lines)
 
 
 def _definitions(element: lxml.html.HtmlElement, width: int) -> str:
