@@ -77,6 +77,9 @@ _DIMENSION = re.compile(r"[ \t\n\f\r]*([0-9]+(?:\.[0-9]+)?)(%?)")
 # A style's width in pixels or percent (style="width: 300px"), not its max-width or min-width.
 _STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([0-9]+(?:\.[0-9]+)?)(?:px|(%))\s*"
                           r"(?:!important\s*)?(?:;|$)", re.IGNORECASE)
+# The classes themes centre an image or figure by: WordPress's (an image, a block's figure) and
+# Jekyll's Minimal Mistakes' ({: .align-center}).
+_CENTRING_CLASSES = frozenset({"aligncenter", "align-center"})
 # A style's text alignment (the last one written wins, as in CSS).
 _TEXT_ALIGN = re.compile(r"(?:^|;)\s*text-align\s*:\s*([a-z-]+)", re.IGNORECASE)
 # A style declaration of an image's width or height (not its max- or min-).
@@ -246,8 +249,11 @@ def fluid_images(root: lxml.html.HtmlElement) -> None:
 
 
 def _centred(image: lxml.html.HtmlElement) -> bool:
-    """Whether the block holding ``image`` centres its lines (``<center>``, ``align="center"``,
-    ``style="text-align:center"``), as the blog's page shows it."""
+    """Whether the blog's page shows ``image`` centred: the class its theme centres it by
+    (WordPress's ``aligncenter``, Minimal Mistakes' ``align-center``), or a block that centres
+    its lines (``<center>``, ``align="center"``, ``style="text-align:center"``)."""
+    if any(_CENTRING_CLASSES & set(element.classes) for element in (image, *image.iterancestors())):
+        return True
     for block in image.iterancestors():
         if block.tag == "center":
             return True
