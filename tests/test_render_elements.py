@@ -294,6 +294,21 @@ def test_an_images_kramdown_attribute_list_gives_its_size(site):
     assert "{:" not in email.text and "{:" not in email.html
 
 
+def test_an_image_a_kramdown_class_centres_is_centred(site):
+    # Minimal Mistakes centres a picture with {: .align-center}; the email dropped the class and
+    # showed it on the left.
+    read_as(site, "kramdown")
+    (site / "content" / "posts" / "centred.md").write_text(
+        '---\ntitle: "Centred"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        '![Logo](https://example.com/logo.png){: .align-center width="120"}\n\n'
+        '![Shot](https://example.com/shot.png){:.shadow.rounded}\n', encoding="utf-8")
+    _, email = render(site, "centred")
+    logo, shot = content_of(email.html).iter("img")
+    assert logo.get("class") == "align-center" and logo.get("width") == "120"
+    assert "margin-left:auto; margin-right:auto" in logo.get("style")
+    assert shot.get("class") == "shadow rounded" and "margin-left:auto" not in shot.get("style")
+
+
 def test_a_line_break_in_pasted_preformatted_html_is_a_line_in_the_text_part(site):
     (site / "content" / "posts" / "pasted.md").write_text(
         '---\ntitle: "Pasted"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
