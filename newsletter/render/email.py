@@ -74,6 +74,9 @@ PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
 CLIP_WARNING_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+# What a reader sees in a post that holds no text: a picture, a video, a sound, a drawing. A
+# post with none of these and no text (a writer's <!-- TODO --> alone) would mail an empty email.
+_SHOWN_WITHOUT_TEXT = ("img", "video", "audio", "svg", "picture")
 # What inline Markdown is written with: emphasis, code, links, struck text, escapes.
 _MARKDOWN_MARK = re.compile(r"[*_`\[~\\]")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -120,6 +123,10 @@ def render_post(settings: Settings, post: Post) -> Email:
     fluid_images(fragment)
     body_html = fragment_html(fragment)
     body_text = fragment_to_text(fragment)
+    if not body_text.strip() and next(fragment.iter(*_SHOWN_WITHOUT_TEXT), None) is None:
+        raise ContentError("the post shows nothing: all its body holds is left out of the email "
+                           "(HTML comments, styles, scripts, components)", where=where,
+                           hint="write the post below the front matter")
     context = _template_context(settings, post)
     context["subject"] = subject = _subject(settings, post, where)
     _refuse_placeholders(where, post.body, body_html, body_text,
