@@ -69,6 +69,10 @@ PLANTED = [
     ("date_far_future", "warning", "date-far-future", 3),
     ("subject_long", "warning", "subject-long", 2),
     ("subject_capitals", "warning", "subject-capitals", 3),
+    ("button_long", "warning", "button-long", 4),
+    ("image_no_alt_linked", "warning", "image-no-alt", 9),
+    ("link_text_vague", "warning", "link-text-vague", 9),
+    ("heading_skip", "warning", "heading-skip", 9),
     ("no_description", "warning", "no-description", 1),
 ]
 
@@ -322,3 +326,13 @@ def test_a_pasted_map_is_named_by_its_address_and_a_youtube_player_is_no_finding
     post.write_text(post.read_text().replace("https://maps.example.org/embed?pb=harbour",
                                              "https://www.youtube.com/embed/Kx2b5Vq0T1w"))
     assert check(site, "html_embed")[1] == []
+
+
+def test_a_linked_image_without_alt_text_is_told_its_link_has_no_name(site):
+    # The image is all its link shows: with alt="" a screen reader names the link by its address.
+    _, _, report = check(site, add(site, "image_no_alt_linked"))
+    finding, = report["findings"]
+    assert "all its link shows" in finding["message"]
+    assert "https://shop.example.com/spring-sale" in finding["message"]
+    _, _, report = check(site, add(site, "image_no_alt"))
+    assert "link" not in report["findings"][0]["message"]

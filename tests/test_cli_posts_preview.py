@@ -317,3 +317,21 @@ def test_preview_of_a_blog_with_no_ready_post_says_so_without_a_traceback(tmp_pa
     assert result.stdout.startswith(
         "no posts in content (no static site generator found: the default); Markdown files are "
         "in the top folder (1): if they are your posts, set [posts] dirs in newsletter.toml")
+
+
+@pytest.mark.parametrize("body", ["<!-- TODO: write about the garden -->\n",
+                                  "<style>p { color: red }</style>\n\n<script>go()</script>\n"])
+def test_a_post_that_shows_nothing_is_refused_like_an_empty_one(site, body):
+    # Its body is not empty, but all of it is left out of the email: send --due would have
+    # mailed every reader a title and a button.
+    (site / "content" / "posts" / "placeholder.md").write_text(
+        '---\ntitle: "Placeholder"\ndate: "2026-11-02T09:00:00Z"\n---\n\n' + body,
+        encoding="utf-8")
+    for command in (("preview", "placeholder"), ("send", "placeholder", "--yes")):
+        result = invoke(site, *command)
+        assert result.exit_code == 2
+        assert result.stderr.endswith(
+            "content/posts/placeholder.md: the post shows nothing: all its body holds is left "
+            "out of the email (HTML comments, styles, scripts, components); write the post below "
+            "the front matter\n")
+    assert not (site / "outbox").exists()

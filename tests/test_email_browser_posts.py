@@ -131,3 +131,93 @@ def test_an_emoji_pasted_as_a_picture_is_the_size_of_the_text(browser, tmp_path)
             "return image.complete && [image.naturalWidth, image.getBoundingClientRect().width,"
             " image.getBoundingClientRect().height];")
     assert size[0] == 72 and 16 <= size[1] <= 20 and 16 <= size[2] <= 20
+
+
+@pytest.mark.parametrize("style", [True, False])
+def test_a_picture_in_a_centred_block_is_centred_and_a_details_block_is_a_paragraph_apart(
+        browser, tmp_path, style):
+    # An image is a block in the email, and a block does not follow text-align: the pictures a
+    # post centred with style="text-align:center" (a figure, a div) sat on the left, their
+    # caption in the middle; so did one WordPress centres by its class. A <details> had no margin: the next paragraph touched its summary.
+    site = copy_example_site(tmp_path / "site")
+    bundle = site / "content" / "posts" / "centred"
+    bundle.mkdir()
+    Image.new("RGB", (200, 100), (200, 50, 50)).save(bundle / "chart.png")
+    (bundle / "index.md").write_text(
+        '---\ntitle: "Centred"\ndate: 2026-11-20T10:00:00Z\nslug: /posts/centred\n'
+        'description: "Pictures in the middle."\n---\n\n'
+        '<div style="text-align: center"><img src="chart.png" alt="Sales" width="100"></div>\n\n'
+        '<figure style="color: #333; text-align:center;"><img src="chart.png" alt="Costs"'
+        ' width="100"><figcaption>Costs by month</figcaption></figure>\n\n'
+        '<p><img class="aligncenter size-full" src="chart.png" alt="Prices" width="100"></p>\n\n'
+        '<details><summary>The numbers</summary>\n\nTwelve of them.\n\n</details>\n\n'
+        'After the numbers.\n\nThe end.\n', encoding="utf-8")
+    assert invoke(site, "preview", "centred").exit_code == 0
+    email = site / "preview" / "centred" / "email.html"
+    if not style:  # as Gmail's apps with other accounts show it
+        email.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
+                                flags=re.S), encoding="utf-8")
+    show(browser, email, 375)
+    pictures, gaps = browser.execute_script(
+        "const box = e => e.getBoundingClientRect(), column = box(document.querySelector('.content'));"
+        "const [details, after, end] = [...document.querySelectorAll('.content details, .content details ~ p')];"
+        "return [[...document.querySelectorAll('.content img')].map(image =>"
+        "  [box(image).left - column.left, column.right - box(image).right]),"
+        " [box(after).top - box(details).bottom, box(end).top - box(after).bottom]];")
+    assert len(pictures) == 3
+    for left, right in pictures:
+        assert left > 100 and abs(left - right) <= 1
+    assert gaps[0] == gaps[1] == 18
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_text_in_a_box_the_post_coloured_reads_on_its_background(browser, tmp_path, scheme):
+    # WordPress writes a coloured paragraph as <p style="background-color:...">: in dark mode its
+    # text took the dark scheme's light grey on its pale yellow (1.1:1), and in light mode the
+    # paragraphs inside a box the post made dark took the light scheme's dark text. Text pasted
+    # from a shared document, color:#000000 on every span, was black on the dark card.
+    show(browser, preview(tmp_path, "coloured_boxes.md", "coloured-boxes"), 375, scheme)
+    checked, low = browser.execute_script(CONTRAST_JS)
+    assert checked >= 15 and low == []
+    assert browser.execute_script(
+        "return [...document.querySelectorAll('.content .own-colours')].map(box =>"
+        " getComputedStyle(box).backgroundColor);") == [
+        "rgb(252, 249, 232)", "rgb(238, 244, 255)", "rgb(31, 41, 51)", "rgb(230, 244, 234)"]
+
+
+@pytest.mark.parametrize("style", [True, False])
+def test_a_box_the_post_sized_for_a_desktop_never_widens_a_phones_screen(browser, tmp_path,
+                                                                        style):
+    # <div style="width:700px"> and an Instagram embed's min-width:326px made a 320 px phone's
+    # email 728 px wide.
+    email = preview(tmp_path, "fixed_width_boxes.md", "fixed-width-boxes")
+    if not style:  # as Gmail's apps with other accounts show it
+        email.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
+                                flags=re.S), encoding="utf-8")
+    show(browser, email, 320)
+    scroll_width, boxes = browser.execute_script(
+        "return [document.documentElement.scrollWidth, [...document.querySelectorAll("
+        "'.content > div, .content > blockquote, .content > pre')].map(box =>"
+        " box.getBoundingClientRect().right)];")
+    assert scroll_width <= 320 and len(boxes) == 3 and max(boxes) <= 320
+
+
+def test_a_long_button_label_wraps_to_lines_inside_a_button_of_their_height(browser, tmp_path):
+    # Each line of the label was 48 px high: a label on two lines made a 96 px block with a
+    # gap between its lines as tall as a line; one line stays 48 px.
+    site = copy_example_site(tmp_path / "site")
+    add_fixture(site, "cta_and_subject_overrides.md")
+    post = site / "content" / "posts" / "cta_and_subject_overrides.md"
+    post.write_text(post.read_text(encoding="utf-8").replace(
+        'cta_text: "Book a call"', 'cta_text: "Save your seat at the workshop"'),
+        encoding="utf-8")
+    for slug in ("what-matters", "cta-and-subject-overrides"):
+        assert invoke(site, "preview", slug).exit_code == 0
+    sizes = []
+    for slug in ("what-matters", "cta-and-subject-overrides"):
+        show(browser, site / "preview" / slug / "email.html", 375)
+        sizes.append(browser.execute_script(
+            "const button = document.querySelector('a.button'), box = button.getBoundingClientRect();"
+            "return [box.width, box.height, button.getClientRects().length,"
+            " getComputedStyle(button).lineHeight];"))
+    assert sizes == [[220, 48, 1, "24px"], [220, 72, 1, "24px"]]

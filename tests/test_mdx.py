@@ -92,7 +92,7 @@ def test_astro_and_gatsby_image_components_arrive_as_the_posts_images(tmp_path):
         "src/content/blog/own-image.mdx": (
             "---\ntitle: 'Own'\ndescription: 'Mine.'\npubDate: 'Sep 03 2024'\n---\n"
             "import Image from '../../components/Image.astro';\n\n"
-            '<Image src="/chart.jpg" alt="x" />\n'),
+            'My chart:\n\n<Image src="/chart.jpg" alt="x" />\n'),
     })
     assert invoke(root, "preview", "new-lens").exit_code == 0
     page = lxml.html.fromstring((root / "preview/new-lens/email.html").read_bytes())

@@ -352,7 +352,7 @@ def test_footnotes_tables_code_and_line_breaks(site):
     assert [th.text for th in data_table.iter("th")] == ["Day", "Words"]
     assert "&lt;b&gt;not bold&lt;/b&gt;" in email.html
     assert "A claim that needs a source.[1]" in email.text
-    assert "Day | Words\nMon | 500\nTue | 750" in email.text
+    assert "Day | Words\n--- | -----\nMon | 500\nTue | 750" in email.text
     assert '    print("<b>not bold</b>")' in email.text
     assert "A line\nbreak here." in email.text
     assert "1. The source, at example.org <https://example.org/source>." in email.text
@@ -390,3 +390,18 @@ def test_an_image_its_style_floats_gets_the_align_outlook_honours(site):
     images = {image.get("alt"): image for image in body_of(email.html).iter("img")}
     assert images["A"].get("align") == "right" and "float:right" in images["A"].get("style")
     assert images["B"].get("align") is None
+
+
+def test_a_description_written_in_markdown_previews_as_its_words(site):
+    # Jekyll's SEO tag shows a description through markdownify: the inbox showed "**small**"
+    # and the backticks.
+    (site / "content" / "posts" / "marked.md").write_text(
+        '---\ntitle: "Marked"\ndate: "2026-11-02T09:00:00Z"\n'
+        'description: "Why **small** posts win, in `three` steps & [one rule](https://x.example)"\n'
+        '---\n\nThe body.\n', encoding="utf-8")
+    _, email = render(site, "marked")
+    words = "Why small posts win, in three steps & one rule"
+    assert email.preheader == words
+    html = lxml.html.document_fromstring(email.html)
+    assert html.find_class("preheader")[0].text_content().startswith(words + "\u034f")
+    assert html.xpath("//meta[@name='description']/@content") == [words]

@@ -101,7 +101,8 @@ def test_the_kitchen_sink_holds_every_element_each_styled_inline(site, markdown)
     # Data tables keep their meaning and sit in a block that scrolls; layout tables do not.
     data_table = content.cssselect(".table-scroll > table")[0]
     assert data_table.get("role") is None and len(data_table.cssselect("thead th")) == 5
-    assert "Week | Posts | Words | Replies | The question that started it" in email.text
+    assert ("Week | Posts | Words | Replies | The question that started it\n"
+            "---- | ----- | ----- | ------- | ----------------------------\n1 | 1 |") in email.text
 
 
 @pytest.mark.parametrize("markdown", DIALECTS)
@@ -293,6 +294,21 @@ def test_an_images_kramdown_attribute_list_gives_its_size(site):
     assert "{:" not in email.text and "{:" not in email.html
 
 
+def test_an_image_a_kramdown_class_centres_is_centred(site):
+    # Minimal Mistakes centres a picture with {: .align-center}; the email dropped the class and
+    # showed it on the left.
+    read_as(site, "kramdown")
+    (site / "content" / "posts" / "centred.md").write_text(
+        '---\ntitle: "Centred"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        '![Logo](https://example.com/logo.png){: .align-center width="120"}\n\n'
+        '![Shot](https://example.com/shot.png){:.shadow.rounded}\n', encoding="utf-8")
+    _, email = render(site, "centred")
+    logo, shot = content_of(email.html).iter("img")
+    assert logo.get("class") == "align-center" and logo.get("width") == "120"
+    assert "margin-left:auto; margin-right:auto" in logo.get("style")
+    assert shot.get("class") == "shadow rounded" and "margin-left:auto" not in shot.get("style")
+
+
 def test_a_line_break_in_pasted_preformatted_html_is_a_line_in_the_text_part(site):
     (site / "content" / "posts" / "pasted.md").write_text(
         '---\ntitle: "Pasted"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
@@ -331,3 +347,12 @@ def test_a_bundle_image_named_by_its_address_on_the_blog_is_sent(site):
     _, email = render_fixture(site, "bundle_by_address")
     [image] = content_of(email.html).iter("img")
     assert image.get("src").startswith("cid:") and len(email.inline_images) == 1
+
+
+@pytest.mark.parametrize("markdown", ["commonmark", None])
+def test_a_definition_is_indented_under_its_term_in_the_text_part(site, markdown):
+    # Term and definition were two paragraphs alike: a reader could not tell which was which.
+    read_as(site, markdown)
+    _, email = render_fixture(site, "kitchen-sink")
+    assert ("\n\nWeekly letter\n    A short essay sent on the same day each week.\n\n"
+            "Preheader\n    The line an inbox shows after the subject.[") in email.text

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from conftest import invoke
 from test_content import add_fixture
-from test_render import body_of, edit_settings, render_fixture
+from test_render import body_of, edit_settings, render, render_fixture
 
 from newsletter.render.anchors import HEADINGS
+from newsletter.render.text import columns
 
 POST_URL = "https://blog.example.com/posts/permalinks-and-comments"
 
@@ -112,3 +113,38 @@ def test_a_japanese_titles_and_headings_underlines_are_as_wide_as_they_are_shown
     _, email = render_fixture(site, "japanese_headings.md")
     assert email.text.startswith("静かな朝について\n" + "=" * 16 + "\n")
     assert "読むことと書くこと\n" + "-" * 18 + "\n" in email.text
+
+
+def test_the_text_parts_japanese_paragraphs_wrap_at_72_columns_between_characters(site):
+    # Japanese has no spaces between words: a paragraph was one line of 180 columns. It breaks
+    # between characters, never before a closing mark (、。」) or after an opening one (「).
+    _, email = render_fixture(site, "japanese_headings.md")
+    paragraph = email.text.split("一文ずつ、ゆっくりと書く。\n\n")[1].split("\n\n")[0]
+    lines = paragraph.splitlines()
+    assert len(lines) == 3 and "".join(lines).startswith("窓の外では") and "「急がなくていい」" in "".join(lines)
+    assert all(68 <= columns(line) <= 72 for line in lines[:-1])
+    assert not any(line[0] in "、。」" or line[-1] == "「" for line in lines)
+
+
+def test_the_text_parts_long_title_and_heading_wrap_over_their_underline(site):
+    # A 98-character title and its underline ran past a terminal's 80 columns.
+    _, email = render_fixture(site, "long_title_and_heading.md")
+    assert email.text.startswith(
+        "What Twelve Months of Writing Before Breakfast Taught Me About Habits,\n"
+        "Focus and Keeping Promises\n" + "=" * 70 + "\n")
+    assert ("\nThe mornings I did not want to write, and what got me to the desk anyway\n"
+            "on every one of them\n" + "-" * 72 + "\n") in email.text
+    assert max(len(line) for line in email.text.split("Read online")[0].splitlines()) <= 72
+
+
+def test_the_text_part_never_breaks_a_line_inside_an_emoji(site):
+    # A line may break beside an emoji (it is wide, like a Chinese character), never inside one
+    # written with several characters: a family joined by zero-width joiners, a skin tone.
+    (site / "content" / "posts" / "emoji-line.md").write_text(
+        '---\ntitle: "Emoji"\ndate: "2026-11-02T09:00:00Z"\n---\n\n'
+        + "word " * 13 + "\U0001f44d\U0001f3fd\U0001f468\u200d\U0001f469\u200d\U0001f467 and"
+        " the rest of the line.\n", encoding="utf-8")
+    _, email = render(site, "emoji-line")
+    lines = email.text.split("Emoji\n=====\n")[1].split("\n\n")[1].splitlines()
+    assert len(lines) == 2 and lines[0].endswith("word \U0001f44d\U0001f3fd")
+    assert lines[1].startswith("\U0001f468\u200d\U0001f469\u200d\U0001f467 and")

@@ -1,4 +1,5 @@
-"""Findings about the post itself: its dates against the schedule, its description, its subject."""
+"""Findings about the post itself: its dates against the schedule, its description, its subject,
+its button's label."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from newsletter.check.findings import Finding, warning
+from newsletter.render import columns
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
@@ -14,11 +16,14 @@ FAR_AHEAD = dt.timedelta(days=365)
 SUBJECT_MAX = 80  # characters; inboxes cut long subjects, phones at about 40
 CAPITALS_SHARE = 0.7  # a subject this much in capitals reads as shouting (and as spam)
 CAPITALS_MIN_LETTERS = 10
+# The button is 220 px wide, its label 17 px bold with 16 px each side: about 24 characters of
+# text fit on one line (docs/email.md#call-to-action-button).
+BUTTON_LABEL_MAX = 24
 
 
 def front_matter_findings(context: CheckContext) -> list[Finding]:
     """Dates, description and subject of the post."""
-    return [*_dates(context), *_description(context), *_subject(context)]
+    return [*_dates(context), *_description(context), *_subject(context), *_button(context)]
 
 
 def _dates(context: CheckContext) -> list[Finding]:
@@ -67,3 +72,17 @@ def _subject(context: CheckContext) -> list[Finding]:
         found.append(warning("subject-capitals", where, f"the subject is in capitals: {subject}",
                              "write it in sentence or title case; spam filters count shouting"))
     return found
+
+
+def _button(context: CheckContext) -> list[Finding]:
+    """A label too long for one line of the button: classic Outlook draws the button as a shape
+    of fixed size, 220 by 48 px, with no room for a second line."""
+    post, label = context.post, context.post.cta_text or context.settings.email.cta_text
+    if columns(label) <= BUTTON_LABEL_MAX:
+        return []
+    where = (context.sources.post.key_where("cta_text") if post.cta_text
+             else context.sources.settings_file.setting_where("email", "cta_text"))
+    return [warning("button-long", where,
+                    f"the button's label \"{label}\" is {len(label)} characters long; about "
+                    f"{BUTTON_LABEL_MAX} fit on its line, and classic Outlook's button has room for one",
+                    "shorten cta_text (\"Book a call\"), and say the rest in the post")]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from newsletter.check.findings import Finding, Severity, error, warning
-from newsletter.check.links import private_problem, relative_problem, scheme_finding
+from newsletter.check.links import private_problem, relative_problem, scheme_finding, shown_url
 from newsletter.check.urls import MALFORMED_HINT, WEB_SCHEMES
 from newsletter.errors import ContentError, MissingImageError
 from newsletter.render import IMAGE_WARNING_BYTES, is_local, mode_problem
@@ -75,7 +75,12 @@ def file_image_findings(problems: list[ContentError]) -> list[Finding]:
 def _image_problems(use: LinkUse) -> list[Finding]:
     url, where = use.url, use.where
     problems = []
-    if not use.has_alt:
+    if not use.has_alt and use.link:
+        problems.append(warning(
+            "image-no-alt", where, f"the image {_name(url)} has no alt text, and it is all its "
+            f"link shows: screen readers name the link by its address ({shown_url(use.link)})",
+            "say where it leads: [![what it shows](...)](...) or alt=\"...\""))
+    elif not use.has_alt:
         problems.append(warning(
             "image-no-alt", where, f"the image {_name(url)} has no alt text",
             "describe it: ![what it shows](...) or alt=\"...\"; many clients show the alt text "

@@ -55,6 +55,7 @@ class LinkUse:
     footnote: bool = False  # a footnote reference or back-link that Markdown made
     anchored: bool = False  # a same-page link (#x) to an id the post has: a heading, a note
     shown: bool = True  # a link: it holds text or an image (an image's alt is its own finding)
+    link: str = ""  # an image: the URL of the link it is all of, which screen readers name by it
 
 
 def collect_links(context: CheckContext) -> list[LinkUse]:
@@ -126,7 +127,7 @@ def _unseen(use: LinkUse) -> Finding | None:
     reader names it only "link"."""
     if use.shown:
         return None
-    return warning("link-no-text", use.where, f"the link to {_cut(use.url)} has no text: "
+    return warning("link-no-text", use.where, f"the link to {shown_url(use.url)} has no text: "
                    "readers cannot see or click it", "write the words to click: [text](...)")
 
 
@@ -137,7 +138,7 @@ def scheme_finding(use: LinkUse, subject: str, problems: dict, allowed: frozense
     if problem is None:
         return None
     make, code, message, hint = problems[problem]
-    return make(code, use.where, message.format(subject=subject, url=_cut(use.url),
+    return make(code, use.where, message.format(subject=subject, url=shown_url(use.url),
                                                 scheme=scheme_of(use.url)), hint)
 
 
@@ -216,7 +217,15 @@ def _use(element, url: str, sent: str, where: str, *, in_post: bool,
     described = bool(alt) or element.get("role") == "presentation"  # decorative, and says so
     shown = element.tag == "img" or bool(label) or element.find(".//img") is not None
     return LinkUse(element.tag, url, sent, label, described, where, in_post, footnote, anchored,
-                   shown)
+                   shown, _link_of(element) if element.tag == "img" else "")
+
+
+def _link_of(image) -> str:
+    """The address of the link ``image`` is all of (no text beside it), else ""."""
+    link = next(image.iterancestors("a"), None)
+    if link is None or link.get("href") is None or " ".join(link.text_content().split()):
+        return ""
+    return link.get("href").strip() if len(list(link.iter("img"))) == 1 else ""
 
 
 def _label(element) -> str:
@@ -242,9 +251,10 @@ def _template_where(context: CheckContext, url: str) -> str:
 
 
 def _quote(label: str) -> str:
-    return f'"{_cut(label)}"' if label else "(no text)"
+    return f'"{shown_url(label)}"' if label else "(no text)"
 
 
-def _cut(text: str, limit: int = 60) -> str:
+def shown_url(text: str, limit: int = 60) -> str:
+    """``text`` (a URL, a label) as a finding shows it: no password, at most ``limit`` long."""
     text = without_credentials(text)  # before cutting, which could leave part of a password
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"

@@ -15,6 +15,7 @@ from newsletter.check.images import image_findings
 from newsletter.check.links import LinkUse, collect_links, link_findings
 from newsletter.check.message import message_findings
 from newsletter.check.raw_html import raw_html_findings
+from newsletter.check.reading import reading_findings
 from newsletter.check.templates import template_findings
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def check_rendered(settings: Settings, post: Post, email: Email, *, now: dt.date
         *front_matter_findings(context),
         *template_findings(context),
         *link_findings(links, context),
+        *reading_findings(links, context),
         *image_findings(links, context),
         *message_findings(context),
         *hidden_text_findings(context),

@@ -1,7 +1,7 @@
 """A post rendered once into an Email: Markdown fragment, templates, inlined CSS, text part, and
 its own image files, prepared and placed."""
 
-from newsletter.render.anchors import all_ids, github_slug, local_ids
+from newsletter.render.anchors import HEADINGS, all_ids, github_slug, local_ids
 from newsletter.render.email import (
     CLIP_WARNING_BYTES,
     GMAIL_CLIP_BYTES,
@@ -31,11 +31,12 @@ from newsletter.render.markdown import (
 )
 from newsletter.render.notice import CONFIRM, WELCOME, has_notice, notice_templates, render_notice
 from newsletter.render.template_files import HTML_TEMPLATE, STYLESHEET, TEXT_TEMPLATE
+from newsletter.render.text import columns
 
-__all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HTML_TEMPLATE",
+__all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HEADINGS", "HTML_TEMPLATE",
            "IMAGE_WARNING_BYTES", "PAGE_TAGS", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET",
            "TEXT_TEMPLATE", "URL_ATTRIBUTES", "WELCOME", "CostlyMarkdownError", "Dialect", "Email",
-           "EmailImage", "FoundImage", "all_ids", "email_url", "encoded_html_size", "github_slug",
+           "EmailImage", "FoundImage", "all_ids", "columns", "email_url", "encoded_html_size", "github_slug",
            "has_notice", "is_event_handler", "is_local", "local_ids", "markdown_dialect",
            "markdown_fragment", "mode_problem", "notice_templates", "post_images",
            "raw_html_lines", "render_notice", "render_post"]

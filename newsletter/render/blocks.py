@@ -1,4 +1,5 @@
-"""Markdown blocks shaped for an email: task lists, tables, code, alerts and long addresses.
+"""Markdown blocks shaped for an email: task lists, tables, boxes, alerts and long addresses.
+(The colours a post writes are :mod:`newsletter.render.post_colours`'.)
 
 - A list item starting ``[ ]`` or ``[x]`` (GitHub's task lists) shows a ballot box, named for
   screen readers; ``<input type="checkbox">``, what blogs render, is dropped by most clients.
@@ -6,11 +7,10 @@
   ``overflow-x``, a table too wide for the screen scrolls inside it instead of widening the
   email, and a reader without a mouse or touch screen can focus it to scroll it with the arrow
   keys (a table of text only holds nothing else to focus).
-- A code block a highlighter coloured (a ``style="color:..."`` on it or inside it: Hugo's and
-  Pygments' inline styles, a block pasted from an editor) gets the class ``own-colours`` and
-  its own colour declarations ``!important``: its colours were chosen for its own background,
-  so dark mode leaves both as they are (one without a background of its own keeps the light
-  code background, ``email.css``) instead of putting its light-theme colours on a dark block.
+- A box the post sets wider than a phone (``<div style="width:700px">``, an Instagram embed's
+  ``min-width:326px``) is ``max-width:100%`` and loses its minimum width: it widened the email
+  on a phone, with or without the ``<style>`` block. Images, videos and tables have their own
+  rules.
 - A quote that opens with an alert's marker (GitHub's ``> [!NOTE]``, Obsidian's ``> [!tip] A
   title``, which Hugo, Astro and Obsidian blogs show as a note box) opens with its label in bold
   instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
@@ -30,6 +30,8 @@ import re
 
 import lxml.html
 
+from newsletter.render.post_colours import keep_post_colours
+
 _TASK = re.compile(r"\[([ xX])\][ \t]+")
 _LONG_WORD = re.compile(r"\S{25,}")
 _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
@@ -39,9 +41,13 @@ _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea", "title"})
 BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
-# A style declaration that sets a text or background colour.
-_COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
-_OWN_COLOURS = "own-colours"
+# A width in pixels (not a max- or min-), and a minimum width other than none.
+_PIXEL_WIDTH = re.compile(r"\s*width\s*:\s*[0-9.]+px", re.IGNORECASE)
+_MIN_WIDTH = re.compile(r"\s*min-width\s*:\s*(?!0*(?:px)?\s*(?:!important\s*)?$)", re.IGNORECASE)
+_MAX_WIDTH = re.compile(r"\s*max-width\s*:", re.IGNORECASE)
+# Sized by rules of their own: images and videos (fluid), tables (they scroll).
+_SIZED = frozenset({"img", "video", "audio", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+                    "col", "colgroup"})
 _BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
 # An alert's marker at the start of a quote, with Obsidian's fold sign and title.
 # An alert's marker: its kind, Obsidian's fold mark (+, -) or FixIt's ~ (no title), its title.
@@ -53,11 +59,13 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
     scrollable tables, in place."""
     for item in root.iter("li"):
         _task_item(item)
-    for block in root.iter("pre"):
-        _keep_own_colours(block)
+    keep_post_colours(root)
     for box in list(root.iter("div")):
         if "admonition" in box.classes:
             _admonition(box)
+    for box in root.iterdescendants():
+        if isinstance(box.tag, str) and box.tag not in _SIZED and box.get("style"):
+            _fit_column(box)
     for quote in root.iter("blockquote"):
         _alert_label(quote)
     for link in root.iter("a"):
@@ -89,17 +97,16 @@ def _task_item(item: lxml.html.HtmlElement) -> None:
     item.set("class", " ".join(filter(None, [item.get("class"), "task"])))
 
 
-def _keep_own_colours(block: lxml.html.HtmlElement) -> None:
-    if not any(_COLOUR.search(element.get("style") or "") for element in block.iter()
-               if isinstance(element.tag, str)):
+def _fit_column(box: lxml.html.HtmlElement) -> None:
+    """``box`` never wider than the column: a width in pixels capped at 100% (padding inside),
+    a minimum width dropped (``min-width`` wins over ``max-width``)."""
+    declarations = [declaration for declaration in box.get("style").split(";") if declaration.strip()]
+    fixed = any(_PIXEL_WIDTH.match(declaration) for declaration in declarations)
+    if not fixed and not any(_MIN_WIDTH.match(declaration) for declaration in declarations):
         return
-    block.set("class", " ".join(filter(None, [block.get("class"), _OWN_COLOURS])))
-    declarations = [declaration for declaration in (block.get("style") or "").split(";")
-                    if declaration.strip()]
-    if declarations:
-        block.set("style", "; ".join(
-            declaration if not _COLOUR.match(declaration) or "!important" in declaration.lower()
-            else f"{declaration.strip()} !important" for declaration in declarations))
+    kept = [declaration.strip() for declaration in declarations if not _MIN_WIDTH.match(declaration)
+            and not (fixed and _MAX_WIDTH.match(declaration))]
+    box.set("style", "; ".join([*kept, *(["max-width:100%", "box-sizing:border-box"] if fixed else [])]))
 
 
 def _alert_label(quote: lxml.html.HtmlElement) -> None:

@@ -77,6 +77,11 @@ PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)
 CLIP_WARNING_BYTES = 90 * 1024
 GMAIL_CLIP_BYTES = 102 * 1024
 _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+# What a reader sees in a post that holds no text: a picture, a video, a sound, a drawing. A
+# post with none of these and no text (a writer's <!-- TODO --> alone) would mail an empty email.
+_SHOWN_WITHOUT_TEXT = ("img", "video", "audio", "svg", "picture")
+# What inline Markdown is written with: emphasis, code, links, struck text, escapes.
+_MARKDOWN_MARK = re.compile(r"[*_`\[~\\]")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # Spaces next to punctuation that ends or separates CSS, after a colon, before !important (not
 # a descendant combinator's).
@@ -121,6 +126,10 @@ def render_post(settings: Settings, post: Post) -> Email:
     fluid_images(fragment)
     body_html = fragment_html(fragment)
     body_text = fragment_to_text(fragment)
+    if not body_text.strip() and next(fragment.iter(*_SHOWN_WITHOUT_TEXT), None) is None:
+        raise ContentError("the post shows nothing: all its body holds is left out of the email "
+                           "(HTML comments, styles, scripts, components)", where=where,
+                           hint="write the post below the front matter")
     context = _template_context(settings, post)
     context["preheader"] = context["preheader"] or excerpt_text(
         post, expansion.markdown, markdown_dialect(settings, post))
@@ -189,7 +198,7 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "site_dir": text_direction(settings.site.language),
         "title": post.title,
         "date": f"{date:%B} {date.day}, {date.year}" if date else "",
-        "preheader": post.preheader or described(post),
+        "preheader": _preheader(post.preheader or described(post)),
         "preheader_padding": PREHEADER_PADDING,
         "tags": post.tags,
         "cta_text": post.cta_text or email.cta_text,
@@ -200,6 +209,15 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "site_url": settings.site.url,
         "postal_address": email.postal_address,
     }
+
+
+def _preheader(text: str) -> str:
+    """``text`` without its inline Markdown (``**why**`` is why)."""
+    if not _MARKDOWN_MARK.search(text):
+        return text
+    from newsletter.render import commonmark  # loaded only for a line that may need it
+
+    return commonmark.inline_text(text)
 
 
 def language_tag(language: str) -> str:

@@ -6,7 +6,8 @@
   use. A ``{::comment}`` ... ``{:/comment}`` block is dropped whole; what a ``{::nomarkdown}``
   ... ``{:/nomarkdown}`` block holds is written out as it is, as kramdown writes it.
 - An attribute list after a link or an image on its line (``[a](x){:target="_blank"}``) is
-  dropped; an image keeps the width and height it gives (``{: w="700" h="400"}``).
+  dropped; an image keeps the width and height it gives (``{: w="700" h="400"}``) and its
+  classes (``{: .align-center}``).
 - An abbreviation's definition (``*[HTML]: HyperText Markup Language``) and the end-of-block
   mark (``^`` alone on a line) are dropped too.
 - An HTML element written ``markdown="1"`` (or ``"block"``, as Jekyll themes write
@@ -47,6 +48,10 @@ _SPAN_IAL = re.compile(r"\{::comment\}[^{}]*\{:/(?:comment)?\}|\{:[^{}\n]*\}")
 # in quotes that smart punctuation may have curled.
 _SIZE = re.compile(r"""(?<![\w-])(width|height|w|h)=["'\u2018\u2019\u201c\u201d]?"""
                    r"""([0-9]+(?:\.[0-9]+)?%?)(?![\w.%])""")
+# The words of an attribute list, a quoted value whole (in quotes smart punctuation may have
+# curled): a class is one that starts with a dot ({: .align-center}, {:.shadow.rounded}).
+_IAL_WORD = re.compile("[^\\s=]+=(?:[\"\u201c\u201d][^\"\u201c\u201d]*[\"\u201c\u201d]"
+                       "|['\u2018\u2019][^'\u2018\u2019]*['\u2018\u2019]|\\S*)|\\S+")
 # Lines kramdown reads and never shows: an abbreviation's definition, the end-of-block mark.
 _NOT_SHOWN = re.compile(r"\*\[[^\]\n]+\]:.*|\^[ \t]*")
 # <div class="note" markdown="1">: the attribute
@@ -204,10 +209,15 @@ def _drop_span_attributes(state: StateCore) -> None:
 
 def _image_size(image: Token, text: str) -> None:
     """The width and height of an attribute list right after ``image`` (``{: width="200"}``,
-    Chirpy's ``{: w="700" h="400"}``) set on it: the blog shows the image at that size."""
+    Chirpy's ``{: w="700" h="400"}``) set on it: the blog shows the image at that size; and
+    its classes (Minimal Mistakes centres one by ``{: .align-center}``)."""
     ial = _SPAN_IAL.match(text)
     for name, value in _SIZE.findall(ial[0] if ial else ""):
         image.attrSet("width" if name in ("w", "width") else "height", value)
+    classes = [name for word in _IAL_WORD.findall(ial[0][2:-1] if ial else "")
+               if word.startswith(".") for name in word.split(".") if name]
+    if classes:
+        image.attrSet("class", " ".join(filter(None, [image.attrGet("class"), *classes])))
 
 
 def table_of_contents(root: lxml.html.HtmlElement) -> None:

@@ -77,6 +77,11 @@ _DIMENSION = re.compile(r"[ \t\n\f\r]*([0-9]+(?:\.[0-9]+)?)(%?)")
 # A style's width in pixels or percent (style="width: 300px"), not its max-width or min-width.
 _STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([0-9]+(?:\.[0-9]+)?)(?:px|(%))\s*"
                           r"(?:!important\s*)?(?:;|$)", re.IGNORECASE)
+# The classes themes centre an image or figure by: WordPress's (an image, a block's figure) and
+# Jekyll's Minimal Mistakes' ({: .align-center}).
+_CENTRING_CLASSES = frozenset({"aligncenter", "align-center"})
+# A style's text alignment (the last one written wins, as in CSS).
+_TEXT_ALIGN = re.compile(r"(?:^|;)\s*text-align\s*:\s*([a-z-]+)", re.IGNORECASE)
 # A style declaration of an image's width or height (not its max- or min-).
 _SIZE = re.compile(r"\s*(?:width|height)\s*:", re.IGNORECASE)
 # Control characters, tabs and newlines: browsers drop them from URLs (WHATWG URL standard), and
@@ -241,11 +246,28 @@ def fluid_images(root: lxml.html.HtmlElement) -> None:
     attribute alone does not (its pixels widen the table around it). A style the post wrote
     comes after, so it wins, but for its width and height: the width attribute holds the width
     (:func:`display_width`), and a fixed ``width:800px`` or ``height:300px`` would keep the
-    picture wider than a phone, or out of shape once its width is capped."""
+    picture wider than a phone, or out of shape once its width is capped. An image in a
+    centred block is centred by its margins: as a block it no longer follows ``text-align``."""
     for image in root.iter("img"):
         width = image.get("width", "").strip()
         if width.isdigit() and int(width) and EMOJI not in image.classes:
-            image.set("style", f"width:100%; max-width:{width}px; {_without_size(image)}".strip())
+            centred = "margin-left:auto; margin-right:auto; " if _centred(image) else ""
+            image.set("style", f"width:100%; max-width:{width}px; {centred}{_without_size(image)}".strip())
+
+
+def _centred(image: lxml.html.HtmlElement) -> bool:
+    """Whether the blog's page shows ``image`` centred: the class its theme centres it by
+    (WordPress's ``aligncenter``, Minimal Mistakes' ``align-center``), or a block that centres
+    its lines (``<center>``, ``align="center"``, ``style="text-align:center"``)."""
+    if any(_CENTRING_CLASSES & set(element.classes) for element in (image, *image.iterancestors())):
+        return True
+    for block in image.iterancestors():
+        if block.tag == "center":
+            return True
+        written = _TEXT_ALIGN.findall(block.get("style", "")) or [block.get("align")]
+        if written[-1]:
+            return written[-1].strip().lower() in ("center", "-webkit-center")
+    return False
 
 
 def _without_size(image: lxml.html.HtmlElement) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from newsletter.errors import TemplateError
-from newsletter.render.text import columns
+from newsletter.render.text import columns, underlined
 
 HTML_TEMPLATE = "email.html"
 TEXT_TEMPLATE = "email.txt"
@@ -71,7 +71,8 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters["columns"] = columns  # a title's underline in the text part
+    environment.filters["underlined"] = underlined  # the text part's title, wrapped
+    environment.filters["columns"] = columns  # its underline in templates written before that
     return environment
 
 

@@ -2,15 +2,16 @@
 
 Conventions (docs/email.md#text-part): links become ``text <url>``, images ``[Image: alt]`` (none
 for ``role="presentation"``), struck-out text ``~~text~~``, headings are underlined, lists keep
-their markers, quotes get ``> ``, code is indented, paragraphs wrap at 72 columns (URLs are never
-broken). A heading's underline is as wide as its text is shown (two columns a Chinese character).
+their markers, quotes get ``> ``, code is indented, a definition is indented under its term,
+paragraphs and headings wrap at 72 columns (URLs are never broken). Widths are columns as a
+monospaced font shows them (two a Chinese character), and a line may break between two Chinese
+or Japanese characters, which have no spaces between words.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-import textwrap
 import unicodedata
 
 import lxml.html
@@ -18,6 +19,14 @@ import lxml.html
 WIDTH = 72
 _SPACES = re.compile(r"[ \t\r\f\v\n]+")
 _INLINE_LINE_BREAK = "\x00"  # stands for <br> until whitespace has been collapsed
+# Japanese and Chinese punctuation that never starts a line (closing marks, small kana, the long
+# vowel mark) or never ends one (opening marks): the line breaks next to its neighbour instead.
+_NO_LINE_START = frozenset("、。，．,.・：；？！ー〜）」』】〕〉》〙〗’”ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+_NO_LINE_END = frozenset("（「『【〔〈《〘〖‘“")
+# One emoji written with several characters: a zero-width joiner between two (👨‍👩‍👧), a skin
+# tone after one (👍🏽).
+_JOINER, _SKIN_TONES = "\u200d", range(0x1F3FB, 0x1F400)
+_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")  # no character below U+1100 is wide
 _STRUCK = frozenset({"del", "s", "strike"})  # struck-out text keeps GitHub's ~~ around it
 _BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr", "table",
@@ -60,10 +69,11 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
     if tag == "p":
         return _wrap(_inline_children(element), width)
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-        heading = _one_line(_inline_children(element))
-        return f"{heading}\n{('=' if tag == 'h1' else '-') * columns(heading)}"
+        return underlined(_one_line(_inline_children(element)), "=" if tag == "h1" else "-", width)
     if tag in ("ul", "ol"):
         return _list(element, width)
+    if tag == "dl":
+        return _definitions(element, width)
     if tag == "blockquote":
         inner = "\n\n".join(_blocks(element, width - 2))
         return "\n".join(f"> {line}" if line else ">" for line in inner.splitlines())
@@ -72,20 +82,60 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
     if tag == "hr":
         return "* * *"
     if tag == "table":
-        rows = element.iter("tr")
-        return "\n".join(
-            " | ".join(_one_line(_inline_children(cell)) for cell in row.iter("th", "td"))
-            for row in rows
-        )
+        return _table(element)
     return "\n\n".join(_blocks(element, width))
+
+
+def underlined(text: str, mark: str = "=", width: int = WIDTH) -> str:
+    """``text`` wrapped at ``width`` columns over a line of ``mark`` as wide as its widest line
+    (a title's, a heading's: a 120-character title and its underline overflowed a terminal)."""
+    lines = wrapped(text, width) or [""]
+    return "\n".join([*lines, mark * max(columns(line) for line in lines)])
 
 
 def columns(text: str) -> int:
     """The columns ``text`` takes in a terminal or a monospaced font: two for each wide
     character (Chinese, Japanese, Korean, most emoji), none for a combining mark or joiner."""
-    return sum(0 if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf")
-               else 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-               for char in text)
+    return len(text) if text.isascii() else sum(_columns(char) for char in text)
+
+
+def _columns(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """``text`` (one line, single-spaced) as lines of at most ``width`` columns, broken at spaces
+    and between wide characters; a word longer than a line (a URL) stays whole on its own."""
+    lines: list[str] = []
+    line, line_columns = "", 0
+    for separator, piece in _pieces(text):
+        added = columns(piece) + (len(separator) if line else 0)
+        if line and line_columns + added > width:
+            lines.append(line)
+            line, line_columns = piece, columns(piece)
+        else:
+            line, line_columns = (line + separator if line else "") + piece, line_columns + added
+    return [*lines, line] if line else lines
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """The unbreakable pieces of ``text``, each with the separator before it (a space, or nothing
+    where the line may break between two characters of a word: one of them wide)."""
+    pieces: list[tuple[str, str]] = []
+    for word in text.split(" "):
+        separator, start = " ", 0
+        for index in range(1, len(word) if _MAYBE_WIDE.search(word) else 0):
+            before, after = word[index - 1], word[index]
+            if ((_columns(before) == 2 or _columns(after) == 2) and before not in _NO_LINE_END
+                    and after not in _NO_LINE_START and _columns(after) and before != _JOINER
+                    and ord(after) not in _SKIN_TONES):
+                pieces.append((separator, word[start:index]))
+                separator, start = "", index
+        if word:
+            pieces.append((separator, word[start:]))
+    return pieces
 
 
 def _preformatted(element: lxml.html.HtmlElement) -> str:
@@ -114,6 +164,35 @@ def _list(element: lxml.html.HtmlElement, width: int) -> str:
         lines = body.splitlines() or [""]
         items.append("\n".join([marker + lines[0], *(indent + line if line else "" for line in lines[1:])]))
     return gap.join(items)
+
+
+def _table(element: lxml.html.HtmlElement) -> str:
+    """Each row's cells joined by `` | ``; a header row (of ``<th>`` cells) underlined cell by
+    cell, as Markdown writes it, so it reads as the columns' names."""
+    lines = []
+    for row in element.iter("tr"):
+        cells = [_one_line(_inline_children(cell)) for cell in row.iter("th", "td")]
+        lines.append(" | ".join(cells))
+        if len(lines) == 1 and cells and all(cell.tag == "th" for cell in row.iter("th", "td")):
+            lines.append(" | ".join("-" * max(columns(cell), 3) for cell in cells))
+    return "\n".join(lines)
+
+
+def _definitions(element: lxml.html.HtmlElement, width: int) -> str:
+    """Each term on its line, its definitions indented under it, a blank line before the next
+    term (as ``man`` pages set them): term and definition read as a pair, not two paragraphs."""
+    entries: list[list[str]] = []
+    previous = "dd"
+    for child in element.iterchildren("dt", "dd"):
+        if child.tag == "dt" and previous == "dd" or not entries:
+            entries.append([])  # a term after a definition starts the next pair
+        previous = child.tag
+        if child.tag == "dt":
+            entries[-1].append(_wrap(_inline_children(child), width))
+        else:
+            body = "\n\n".join(_blocks(child, width - 4))
+            entries[-1].append("\n".join(f"    {line}" if line else "" for line in body.splitlines()))
+    return "\n\n".join("\n".join(entry) for entry in entries)
 
 
 def _inline_children(element: lxml.html.HtmlElement) -> str:
@@ -163,7 +242,4 @@ def _collapse(text: str) -> str:
 
 def _wrap(text: str, width: int) -> str:
     lines = _collapse(text).strip().split(_INLINE_LINE_BREAK)
-    return "\n".join(
-        textwrap.fill(line.strip(), width=max(width, 20), break_long_words=False, break_on_hyphens=False)
-        for line in lines
-    ).strip()
+    return "\n".join("\n".join(wrapped(line.strip(), max(width, 20))) for line in lines).strip()
