@@ -332,6 +332,6 @@ def test_a_post_that_shows_nothing_is_refused_like_an_empty_one(site, body):
         assert result.exit_code == 2
         assert result.stderr.endswith(
             "content/posts/placeholder.md: the post shows nothing: all its body holds is left "
-            "out of the email (HTML comments, styles, scripts, components); write the post below "
-            "the front matter\n")
+            "out of the email (HTML comments, styles, scripts, components, HTML nested over 255 "
+            "deep); write the post below the front matter\n")
     assert not (site / "outbox").exists()

@@ -486,8 +486,11 @@ def test_confirmations_the_provider_took_none_of_are_sent_again_once_it_can(site
     monkeypatch.setattr(signup_worker, "RETRY_SECONDS", 0.2)
     caplog.set_level(logging.WARNING)
     configure_signup(site)
-    outbox = site / "outbox"
-    outbox.write_text("")  # a file where the outbox folder goes: no email can be written
+    # A file where the confirmations' folder goes: no confirmation can be written (a file in
+    # place of the outbox itself turns sign-ups off before any is taken).
+    (site / "outbox").mkdir()
+    outbox = site / "outbox" / "signup-confirm"
+    outbox.write_text("")
     with signup_endpoint(site) as (base, app):
         assert sign_up(base, NEW).status_code == 200
         deadline = time.monotonic() + 10

@@ -128,7 +128,8 @@ def render_post(settings: Settings, post: Post) -> Email:
     body_text = fragment_to_text(fragment)
     if not body_text.strip() and next(fragment.iter(*_SHOWN_WITHOUT_TEXT), None) is None:
         raise ContentError("the post shows nothing: all its body holds is left out of the email "
-                           "(HTML comments, styles, scripts, components)", where=where,
+                           "(HTML comments, styles, scripts, components, HTML nested over 255 "
+                           "deep)", where=where,
                            hint="write the post below the front matter")
     context = _template_context(settings, post)
     context["preheader"] = context["preheader"] or excerpt_text(

@@ -28,8 +28,14 @@ def test_scripts_hidden_as_browsers_would_still_run_them_are_found(site):
 
 
 def test_a_post_nested_deep_enough_to_lose_the_footer_is_never_sent(site):
-    # The HTML parser stops nesting at 256 levels and drops the rest: the footer with it.
+    # The HTML parser stops nesting at 256 levels and drops the rest: the post's text, and the
+    # footer with it when the post has text outside the nesting.
     write(site, "deep", "<div>" * 3000 + "deep" + "</div>" * 3000)
+    result = run_cli(site, "send", "deep", "--yes")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: content/posts/deep.md: the post shows nothing: ")
+    assert "HTML nested over 255 deep" in result.stderr
+    write(site, "deep", "Above the nest.\n\n" + "<div>" * 3000 + "deep" + "</div>" * 3000)
     result = run_cli(site, "send", "deep", "--yes")
     assert result.returncode == 2
     assert "error: templates/email.html: footer-no-unsubscribe:" in result.stderr
