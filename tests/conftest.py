@@ -20,11 +20,12 @@ REFERENCE_POST = "/posts/what-matters"
 
 
 def pytest_xdist_auto_num_workers(config) -> int:
-    """`-n auto`: one worker more than the CPUs this process may use. Many tests spend their
+    """`-n auto`: two workers more than the CPUs this process may use. Many tests spend their
     time waiting on servers and subprocesses they start, so a core per worker left cores idle
-    (2 cores: 5 min 35 s with 2 workers, 4 min 15 s with 3)."""
-    return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (
-        (os.cpu_count() or 1) + 1)
+    (2 cores: 5 min 35 s with 2 workers, 4 min 15 s with 3; on a slower machine 6 min 41 s
+    with 3, 5 min 53 s with 4, 6 min 23 s with 5)."""
+    return len(os.sched_getaffinity(0)) + 2 if hasattr(os, "sched_getaffinity") else (
+        (os.cpu_count() or 1) + 2)
 
 
 @pytest.fixture(autouse=True)
