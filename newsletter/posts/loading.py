@@ -128,8 +128,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         if not body.strip():
             raise ContentError("the post has no body", where=where,
                                hint="write the post below the front matter")
-    described_by = next((key for key in _DESCRIPTION_KEYS if meta.get(key)), None)
-    described = meta[described_by] if described_by else None
+    described = next((meta[key] for key in _DESCRIPTION_KEYS if meta.get(key)), None)
     values = _with_custom_tables(meta)
     return Post(
         id=entry.id,
@@ -157,7 +156,6 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
         or entry.media_subpath,
         template_tags=fields.boolean("render_with_liquid", default=True),
-        description_markdown=described_by in ("summary", "excerpt"),
         front_matter=values,
         site=layout,
     )

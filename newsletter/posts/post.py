@@ -60,9 +60,6 @@ class Post:
     expires: dt.datetime | None = None  # Hugo's expiryDate
     media_subpath: str | None = None  # Chirpy's: the folder of the post's relative image paths
     template_tags: bool = True  # False: Jekyll's render_with_liquid: false, its tags are text
-    # The description is Markdown, as the blog renders it (Hugo's and Pelican's summary,
-    # Jekyll's excerpt): its text, not its ** and [](), is the inbox preview
-    description_markdown: bool = False
     # Every front matter key (lower case; Hugo's params and Zola's extra keys too), as the
     # post's template tags read them: {{ page.location }}, {{< param location >}}
     front_matter: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)

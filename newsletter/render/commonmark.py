@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import html
 import threading
-from functools import lru_cache, partial
+from functools import partial
 
 from markdown_it import MarkdownIt, rules_block
 from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from newsletter.posts import plain_line
 from newsletter.render.attribute_lists import block_attributes, heading_attributes
 from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
@@ -72,18 +71,6 @@ def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
                 tag in written and tag != SUMMARY_DIVIDER for tag in TAG.findall(token.content)):
             lines.append(token.map[0])
     return lines
-
-
-def inline_text(text: str) -> str:
-    """One line of the front matter (a description) in plain text as a blog's ``markdownify``
-    shows it (jekyll-seo-tag's description does): ``**why**`` is why, `` `ls` `` ls, ``[the
-    notes](url)`` the notes; an inbox showed the asterisks and backticks."""
-    return plain_line(_inline_parser().renderInline(text))
-
-
-@lru_cache(maxsize=1)
-def _inline_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
 
 
 def _thread_parser(dialect: Dialect) -> MarkdownIt:

@@ -81,7 +81,6 @@ _RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur"
 # post with none of these and no text (a writer's <!-- TODO --> alone) would mail an empty email.
 _SHOWN_WITHOUT_TEXT = ("img", "video", "audio", "svg", "picture")
 # What inline Markdown is written with: emphasis, code, links, struck text, escapes.
-_MARKDOWN_MARK = re.compile(r"[*_`\[~\\]")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # Spaces next to punctuation that ends or separates CSS, after a colon, before !important (not
 # a descendant combinator's).
@@ -199,7 +198,7 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "site_dir": text_direction(settings.site.language),
         "title": post.title,
         "date": f"{date:%B} {date.day}, {date.year}" if date else "",
-        "preheader": _preheader(post.preheader or described(post)),
+        "preheader": inline_markdown(post.preheader)[1] if post.preheader else described(post),
         "preheader_padding": PREHEADER_PADDING,
         "tags": post.tags,
         "cta_text": post.cta_text or email.cta_text,
@@ -212,15 +211,6 @@ def _template_context(settings: Settings, post: Post) -> dict:
     }
 
 
-def _preheader(text: str) -> str:
-    """``text`` without its inline Markdown (``**why**`` is why)."""
-    if not _MARKDOWN_MARK.search(text):
-        return text
-    from newsletter.render import commonmark  # loaded only for a line that may need it
-
-    return commonmark.inline_text(text)
-
-
 def language_tag(language: str) -> str:
     """``language`` as HTML's ``lang`` reads it (BCP 47): a locale as Jekyll sites and Open Graph
     write it, ``en_US``, is ``en-US``."""
@@ -228,11 +218,10 @@ def language_tag(language: str) -> str:
 
 
 def described(post: Post) -> str:
-    """The post's description as plain text: a summary written in Markdown (``A **rich**
-    start``) as the blog shows it, its text."""
-    if post.description and post.description_markdown:
-        return inline_markdown(post.description)[1]
-    return post.description or ""
+    """The post's description as plain text: its inline Markdown read, as Hugo renders a summary
+    and jekyll-seo-tag a description (``A **rich** start`` is "A rich start"): an inbox shows
+    the marks, never the emphasis."""
+    return inline_markdown(post.description)[1] if post.description else ""
 
 
 def text_direction(language: str) -> str:
