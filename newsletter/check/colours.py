@@ -15,22 +15,12 @@ from typing import TYPE_CHECKING, Iterator
 import lxml.html
 
 from newsletter.check.findings import Finding, warning
+from newsletter.render import TRANSPARENT, Colour, parse_colour
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
 
-Colour = tuple[int, int, int]
-TRANSPARENT = "transparent"
 MIN_DISTANCE = 12.0
-_NAMED = {"black": (0, 0, 0), "white": (255, 255, 255), "red": (255, 0, 0),
-          "green": (0, 128, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0),
-          "gray": (128, 128, 128), "grey": (128, 128, 128), "silver": (192, 192, 192),
-          "navy": (0, 0, 128), "maroon": (128, 0, 0), "purple": (128, 0, 128),
-          "teal": (0, 128, 128), "olive": (128, 128, 0), "lime": (0, 255, 0),
-          "aqua": (0, 255, 255), "fuchsia": (255, 0, 255), "orange": (255, 165, 0)}
-_HEX = re.compile(r"#([0-9a-f]{3}|[0-9a-f]{6})(?:[0-9a-f]{2})?$", re.IGNORECASE)
-_RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+%?)\s*)?\)",
-                  re.IGNORECASE)
 _SKIPPED = frozenset({"head", "style", "script", "title"})
 
 
@@ -73,26 +63,6 @@ def _hidden(colour: Colour | str, background: Colour) -> bool:
         return True
     red, green, blue = (a - b for a, b in zip(colour, background))
     return ((0.2126 * red) ** 2 + (0.7152 * green) ** 2 + (0.0722 * blue) ** 2) ** 0.5 < MIN_DISTANCE
-
-
-def parse_colour(value: str) -> Colour | str | None:
-    """A CSS colour as (r, g, b), or TRANSPARENT; None when not understood."""
-    value = value.strip().lower().removesuffix("!important").strip()
-    if value in _NAMED:
-        return _NAMED[value]
-    if value == TRANSPARENT:
-        return TRANSPARENT
-    hex_match = _HEX.match(value)
-    if hex_match:
-        digits = hex_match[1] if len(hex_match[1]) == 6 else "".join(c * 2 for c in hex_match[1])
-        return tuple(int(digits[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
-    rgb = _RGB.match(value)
-    if rgb:
-        alpha = rgb[4]
-        if alpha is not None and float(alpha.rstrip("%")) == 0:
-            return TRANSPARENT
-        return tuple(min(int(part), 255) for part in rgb.groups()[:3])  # type: ignore[return-value]
-    return None
 
 
 def _first_colour(value: str | None) -> Colour | str | None:

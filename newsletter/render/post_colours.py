@@ -22,15 +22,14 @@ import re
 
 import lxml.html
 
+from newsletter.render.css_colours import parse_colour
+
 # A style declaration that sets a text or background colour.
 _COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
 # A background the style gives (a pasted document's "background-color: transparent" is none).
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:(?!\s*(?:transparent|none|inherit|"
                          r"initial|unset|revert)\s*(?:!important\s*)?(?:;|$))", re.IGNORECASE)
 _TEXT_COLOUR = re.compile(r"\s*color\s*:\s*([^;!]+?)\s*(?:!important\s*)?$", re.IGNORECASE)
-_HEX = re.compile(r"#([0-9a-f]{3}|[0-9a-f]{6})")
-_RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,[^)]*)?\)")
-_BLACKS = frozenset({"black", "windowtext"})
 # Black and dark greys: no channel over 0x60, and the three within 0x18 of each other.
 _DARK, _GREY_SPREAD = 0x60, 0x18
 _OWN_COLOURS = "own-colours"
@@ -66,20 +65,9 @@ def _drop_page_text_colour(element: lxml.html.HtmlElement) -> None:
 
 def _page_text(declaration: str) -> bool:
     match = _TEXT_COLOUR.fullmatch(declaration)
-    if not match:
-        return False
-    value = match[1].lower()
-    hexadecimal, rgb = _HEX.fullmatch(value), _RGB.fullmatch(value)
-    if value in _BLACKS:
-        channels = [0, 0, 0]
-    elif hexadecimal:
-        digits = hexadecimal[1] if len(hexadecimal[1]) == 6 else "".join(c * 2 for c in hexadecimal[1])
-        channels = [int(digits[i:i + 2], 16) for i in (0, 2, 4)]
-    elif rgb:
-        channels = [int(channel) for channel in rgb.groups()]
-    else:
-        return False
-    return max(channels) <= _DARK and max(channels) - min(channels) <= _GREY_SPREAD
+    channels = parse_colour(match[1]) if match else None
+    return isinstance(channels, tuple) and max(channels) <= _DARK and \
+        max(channels) - min(channels) <= _GREY_SPREAD
 
 
 def _keep_own_colours(block: lxml.html.HtmlElement) -> None:
