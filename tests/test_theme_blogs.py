@@ -163,6 +163,9 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
      'thumbnail-img: ""\nshare-img:\n', "Blue wash"),
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      "share-img: /assets/img/wash.jpg\ncover-img: /assets/img/none.jpg\n", "Wash"),
+    # Type on Strap: the page's wide image (a path from the site's folder), before its thumbnail
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     'feature-img: "assets/img/wash.jpg"\nthumbnail: "assets/img/none.jpg"\n', "Wash"),
     # TeXt: the article header's cover image, or the image behind its overlay
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      "article_header:\n  type: cover\n  image:\n    src: /assets/img/wash.jpg\n", "Wash"),
@@ -391,6 +394,24 @@ def test_a_minimal_mistakes_gallery_shows_the_pictures_its_front_matter_lists(tm
     document = lxml.html.fromstring(html)
     assert [img.get("alt") for img in document.iter("img")] == ["Wet paper", "Dry paper"]
     assert "Wet, then dry." in document.text_content()
+
+
+def test_a_type_on_strap_aligner_shows_the_pictures_it_names_from_the_themes_folder(tmp_path):
+    """Type on Strap's {% include aligner.html images="a.jpg,b.jpg" %} sets pictures of
+    assets/img/ side by side; the comma-separated names were read as one path that is no file,
+    and the post could not be sent. Written inside {% raw %}, it is the post's code."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "assets/img/dry.jpg": picture((120, 120, 30)),
+        "_posts/2024-02-01-wash.md": (
+            "---\ntitle: Wash\n---\n\nTwo stages.\n\n"
+            '{% include aligner.html images="wash.jpg, dry.jpg" %}\n\n'
+            '`{% raw %}{% include aligner.html images="x.jpg" %}{% endraw %}`\n')})
+    assert invoke(root, "init").exit_code == 0
+    assert listed(root)["/2024-02-01-wash"]["errors"] == []
+    assert opening_image(root, "/2024-02-01-wash")[0] == 2
+    document = lxml.html.fromstring((root / "preview/2024-02-01-wash/email.html").read_text())
+    assert document.xpath("//code")[0].text_content() == \
+        '{% include aligner.html images="x.jpg" %}'
 
 
 def test_a_jekyll_polyglot_blog_mails_its_default_language_and_not_each_translation(tmp_path):

@@ -5,7 +5,8 @@
 ``{% include %}`` writes whatever the theme's file holds, which an
 email cannot show: one that only adds page furniture (a table of contents, comments, share
 buttons, analytics) is dropped; a figure or a video one is shown as Hugo's are, Minimal
-Mistakes' gallery as the pictures the front matter lists; any other is shown in part (its
+Mistakes' gallery as the pictures the front matter lists, Type on Strap's aligner as the
+pictures it names; any other is shown in part (its
 image, its link) or left out, with a warning.
 """
 
@@ -77,6 +78,9 @@ def include(tag: Tag, context: TagContext) -> Output:
                           alt=named.get("alt"), caption=named.get("caption"))
     if kind == "gallery" and (pictures := _gallery(tag, context, named)):
         return pictures
+    if kind == "aligner" and named.get("images"):  # Type on Strap's pictures side by side
+        return _figures(tag, context, [(f"/assets/img/{image.strip().lstrip('/')}", None)
+                                       for image in named["images"].split(",") if image.strip()])
     video = _video(kind, named)
     if video:
         return _shortcode(tag, context, video[0], id=video[1])
@@ -102,16 +106,22 @@ def _gallery(tag: Tag, context: TagContext, named: dict[str, str]) -> Output | N
     front matter lists under ``id`` (else ``gallery``), each its ``image_path`` (else ``url``)
     and ``alt`` (else ``title``), then the caption; None when it lists none."""
     items = context.page.get(named.get("id") or "gallery")
-    shown = []
+    pictures = []
     for item in items if isinstance(items, list) else ():
         image = item.get("image_path") or item.get("url") if isinstance(item, dict) else None
         if isinstance(image, str) and image.strip():
             alt = item.get("alt") or item.get("title")
-            shown.append(_shortcode(tag, context, "figure", src=_from_site(image.strip()),
-                                    alt=str(alt) if alt else None).markdown)
-    if not shown:
-        return None
-    caption = inline_markdown(named.get("caption") or "")[0]
+            pictures.append((_from_site(image.strip()), str(alt) if alt else None))
+    return _figures(tag, context, pictures, named.get("caption")) if pictures else None
+
+
+def _figures(tag: Tag, context: TagContext, pictures: list[tuple[str, str | None]],
+             caption: str | None = None) -> Output:
+    """Pictures (each its path from the site's root and its alt text) one after another as
+    figures, then the caption of them all."""
+    shown = [_shortcode(tag, context, "figure", src=src, alt=alt).markdown
+             for src, alt in pictures]
+    caption = inline_markdown(caption or "")[0]
     return Output("\n".join(shown + ([f"<p>{caption}</p>"] if caption else [])), block=True)
 
 
