@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import os
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +25,7 @@ from newsletter.generators.base import (
     join_url,
     url_path,
 )
+from newsletter.generators.jekyll_folders import DataFolder, post_folders
 from newsletter.generators.jekyll_permalinks import (
     STYLES,
     categories_of,
@@ -40,7 +40,6 @@ from newsletter.generators.settings_files import (SiteInfo, pages_domain, read_d
 from newsletter.generators.slugs import jekyll_slug, titleize
 
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
-_NOT_SOURCES = {"_site", "node_modules", "vendor", "_includes", "_layouts", "_sass", "_data"}
 # _config.yml's `markdown:` naming a CommonMark converter: jekyll-commonmark ("CommonMark"),
 # jekyll-commonmark-ghpages ("CommonMarkGhPages"; GitHub Pages reads "GFM" as that one).
 _COMMONMARK_CONVERTERS = {"commonmark", "commonmarkghpages", "gfm"}
@@ -132,6 +131,13 @@ class Jekyll(Generator):
                          config.get("lang") or config.get("default_lang"))  # polyglot's
 
     @property
+    def values(self) -> dict[str, Any]:
+        """_config.yml's values, and ``data``: the files of its ``data_dir`` (``_data``)."""
+        folder = self.config.get("data_dir")
+        folder = folder.strip("/") if isinstance(folder, str) and folder.strip("/") else "_data"
+        return {**self.config, "data": DataFolder(self.root / folder, self.root)}
+
+    @property
     def content_root(self) -> Path:
         return self.root / self._collections_dir
 
@@ -141,7 +147,7 @@ class Jekyll(Generator):
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         found = tuple(name for name in (folder.relative_to(self.root).as_posix()
-                                        for folder in _post_folders(self.content_root))
+                                        for folder in post_folders(self.content_root))
                       if not self._excluded(name))  # TeXt's exclude: [/docs] and docs/_posts
         prefix = f"{self._collections_dir}/" if self._collections_dir else ""
         if found:
@@ -314,16 +320,3 @@ class Jekyll(Generator):
         folder = self.config.get("collections_dir")
         return folder.strip("/") if isinstance(folder, str) and folder.strip("/") else ""
 
-
-def _post_folders(root: Path) -> list[Path]:
-    """Every ``_posts`` and ``_drafts`` folder (``news/_posts`` too), not in the built site,
-    installed packages or hidden folders."""
-    found = []
-    for folder, subfolders, _ in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders
-                               if not name.startswith(".") and name not in _NOT_SOURCES)
-        for name in ("_posts", "_drafts"):
-            if name in subfolders:
-                found.append(Path(folder) / name)
-                subfolders.remove(name)
-    return found

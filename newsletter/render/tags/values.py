@@ -55,7 +55,8 @@ def display_value(value: Any, tag: Tag) -> str:
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    raise TagProblem(f"{tag.quoted()} is a {type(value).__name__}, not a value to print",
+    kind = "table" if isinstance(value, Mapping) else type(value).__name__
+    raise TagProblem(f"{tag.quoted()} is a {kind}, not a value to print",
                      "name a single value")
 
 
