@@ -332,3 +332,26 @@ def test_a_jekyll_post_prints_values_of_the_sites_data_files(tmp_path):
         assert result.exit_code == 2
         assert [finding["message"] for finding in json.loads(result.stdout)["findings"]
                 if finding["code"].startswith("template")] == [message]
+
+
+def test_a_jekyll_post_printing_its_date_with_liquids_date_filter_is_sent_with_it(tmp_path):
+    """Posts print their own date ({{ page.date | date_to_string }}) and keep their pictures
+    in a folder by month (/assets/{{ page.date | date: '%Y/%m' }}/x.png): both were errors,
+    and the post could not be sent. The date is on the site's clock, as Jekyll prints it."""
+    root = write_files(tmp_path / "tide", {
+        "_config.yml": "title: Tide\nurl: https://tide.example.org\ntimezone: Asia/Tokyo\n",
+        "assets/2024/05/chart.png": picture((0, 90, 160), "PNG"),
+        "_posts/2024-05-01-charts.md": (
+            "---\ntitle: Charts\ndate: 2024-05-01 20:30:00 +0000\n---\n\n"
+            "_Posted on {{ page.date | date_to_string }}_\n\n"
+            "![The chart](/assets/{{ page.date | date: '%Y/%m' }}/chart.png)\n")})
+    assert invoke(root, "init").exit_code == 0
+    result = invoke(root, "preview", "/2024-05-01-charts")
+    assert result.exit_code == 0, result.output
+    assert "error" not in result.output
+    text = (root / "preview/2024-05-01-charts/email.txt").read_text()
+    assert "Posted on 02 May 2024" in text
+    message = email.message_from_bytes(
+        (root / "preview/2024-05-01-charts/message.eml").read_bytes(), policy=email.policy.default)
+    assert [part.get_content_type() for part in message.walk()
+            if part.get_content_maintype() == "image"] == ["image/png"]

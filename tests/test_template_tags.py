@@ -202,6 +202,32 @@ def test_liquid_links_and_url_filters_give_the_published_address(body, url):
     assert [a.get("href") for a in markdown_fragment(markdown).iter("a")] == [url]
 
 
+@pytest.mark.parametrize("body, shown", [
+    ('{{ page.date | date: "%B %-d, %Y at %-l:%M %P" }}', "March 1, 2026 at 9:05 pm"),
+    ('{{ page.date | date: "%a %e %b %y, %H:%M (%j)" }}', "Sun 1 Mar 26, 21:05 (060)"),
+    ("{{ page.date | date: '%^b %_m %d' }}", "MAR 3 01"),
+    ("{{ page.date | date_to_string }}", "01 Mar 2026"),
+    ("{{ page.date | date_to_long_string }}", "01 March 2026"),
+    ('{{ page.date | date_to_string: "ordinal" }}', "1st Mar 2026"),
+    ('{{ page.date | date_to_long_string: "ordinal", "US" }}', "March 1st, 2026"),
+    ("{{ page.date | date_to_xmlschema }}", "2026-03-01T21:05:00-05:00"),
+    ('{{ "2024-12-22" | date: "%-d/%-m" }}', "22/12"),
+])
+def test_the_date_filters_print_the_posts_date_on_the_sites_clock(body, shown):
+    """Liquid's date filter (Ruby's strftime) and Jekyll's date_to_string family, as posts
+    print their date: they were errors, and the post could not be sent."""
+    page = {"title": "This Post", "date": "2026-03-02T02:05:00+00:00"}
+    markdown, problems = expand(body + "\n", page=page, site={"timezone": "America/New_York"})
+
+    assert problems == []
+    assert html.unescape(markdown.strip()) == shown
+
+
+def test_a_date_filter_on_what_is_no_date_is_reported():
+    assert expand("{{ page.title | date: '%Y' }}\n")[1] == [
+        (1, "{{ page.title | date: '%Y' }}: This Post is not a date")]
+
+
 def test_site_and_page_values_are_printed_as_text_never_as_markup():
     markdown, problems = expand("{{ site.title }} by {{ site.author.name }}: {{ page.title }}; "
                                 "{{ site.missing | default: 'none' }}\n",
@@ -277,7 +303,7 @@ def test_an_include_of_page_furniture_is_dropped_and_the_sites_own_shown_in_part
      "2010-01-01-gone on this site"),
     ("{{ site.nothing }}", "{{ site.nothing }}: site.nothing has no value for this site"),
     ("{{ site.tags }}", "{{ site.tags }} is a list, not a value to print"),
-    ("{{ page.date | date: '%Y' }}", "{{ page.date | date: '%Y' }}: the filter date is not one "
+    ("{{ page.title | slugify }}", "{{ page.title | slugify }}: the filter slugify is not one "
      "newsletter applies"),
     ("{% if page.draft %}", "{% if page.draft %} is a Liquid tag an email cannot run"),
     ("{{< param nope >}}",

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Any, Mapping
 
+from newsletter.render.tags import dates
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import escape, url_in_markdown
 from newsletter.render.tags.syntax import Tag, TagProblem
@@ -120,14 +121,21 @@ def _apply(filter_text: str, value: Any, is_url: bool, tag: Tag, context: TagCon
     name = found[1] if found else filter_text.strip()
     arguments = [_operand(argument, tag, context)
                  for argument in _split_arguments(found[2] if found and found[2] else "")]
-    if FILTER_ARGUMENTS.get(name) != len(arguments):
+    if len(arguments) not in dates.DATE_FILTERS.get(name, (FILTER_ARGUMENTS.get(name),)):
         raise TagProblem(f"{tag.quoted()}: the filter {name} is not one newsletter applies",
-                         "use relative_url, absolute_url, append, prepend or default, or write "
-                         "the result into the post")
+                         "use relative_url, absolute_url, append, prepend, default, date or "
+                         "date_to_string, or write the result into the post")
     if name == "default":
         return (value if value not in (None, "", False) else arguments[0]), is_url
     if value is None or None in arguments:
         return None, is_url  # reported once, by evaluate
+    if name in dates.DATE_FILTERS:
+        when = dates.as_date(value, context.site.get("timezone"))
+        if when is None:
+            raise TagProblem(f"{tag.quoted()}: {display_value(value, tag)} is not a date",
+                             "give the filter a date, such as page.date")
+        return dates.apply(name, when, [display_value(argument, tag)
+                                        for argument in arguments]), is_url
     text = display_value(value, tag)
     if name == "relative_url" or name == "url" and text.startswith("/"):
         return context.relative_url(text), True
