@@ -39,6 +39,9 @@ from newsletter.generators.settings_files import (SiteInfo, pages_domain, read_d
                                                   site_info, yaml_settings_problem)
 from newsletter.generators.slugs import jekyll_slug, titleize
 
+# What Jekyll's EntryFilter passes over in a collection's folder: a path from it, or a file
+# name, starting with one of these (_posts/_old/2024-01-01-x.md is not built).
+_SKIPPED = ("_", ".", "#", "~")
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
 # _config.yml's `markdown:` naming a CommonMark converter: jekyll-commonmark ("CommonMark"),
 # jekyll-commonmark-ghpages ("CommonMarkGhPages"; GitHub Pages reads "GFM" as that one).
@@ -214,6 +217,9 @@ class Jekyll(Generator):
                          page="outside _posts: a Jekyll page")
         collection = "posts" if folder in ("_posts", "_drafts") else folder[1:]
         stem = source.relative.stem
+        if parts[parts.index(folder) + 1].startswith(_SKIPPED) or parts[-1].startswith(_SKIPPED):
+            return Entry(id=join_url(*parts[parts.index(folder) + 1:-1], stem), path=None,
+                         page=f"Jekyll skips a name in {folder} starting with _ . # or ~")
         file_date, slug = dated_name(stem)
         draft = folder == "_drafts" or fields.meta.get("published") is False
         if folder == "_posts" and file_date is None and self.dated_names_only:
