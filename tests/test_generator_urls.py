@@ -370,6 +370,26 @@ def test_jekyll_link_to_a_collection_document_is_its_collection_address(tmp_path
     assert posts[0].site.link_url("_tabs/about.md") == f"{SITE}/about/"
 
 
+def test_jekyll_link_to_a_static_file_is_where_the_site_serves_it(tmp_path):
+    """{% link %} names any file of the site (jekyllrb.com/docs/liquid/tags): a PDF or a
+    picture is at its own path. The PDF's link went to /assets/notes/ (read as a page with
+    the pretty style), and a picture's was an error."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_config.yml": "permalink: pretty\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\n\nBody.\n",
+        "assets/notes.pdf": "%PDF-1.4\n",
+        "images/map.png": "not looked at",
+        "about.md": "---\ntitle: About\n---\n\nMe.\n",
+    })
+    posts, errors = load_posts(load_settings(tmp_path, {}))
+    assert errors == []
+    site = posts[0].site
+    assert [site.link_url(name) for name in ("assets/notes.pdf", "/images/map.png", "about.md",
+                                              "assets/none.pdf")] == [
+        f"{SITE}/assets/notes.pdf", f"{SITE}/images/map.png", f"{SITE}/about/", None]
+
+
 def test_eleventy_urls_as_11ty_dev_describes_them(tmp_path):
     """11ty.dev/docs/permalinks: subdir/template.md is /subdir/template/; a template in its
     own folder (subdir/template/template.md or .../index.md) is /subdir/template/; a
