@@ -396,6 +396,28 @@ def test_a_minimal_mistakes_gallery_shows_the_pictures_its_front_matter_lists(tm
     assert "Wet, then dry." in document.text_content()
 
 
+@pytest.mark.parametrize("permalink, written", [
+    ("/:title/", "/chart/"),  # Klise's: the page is /chart/, its files /chart/x.png
+    ("date", "/2024/02/01/"),  # /2024/02/01/chart.html: its files beside it, /2024/02/01/x.png
+])
+def test_a_jekyll_postfiles_post_names_the_pictures_beside_it_by_its_pages_address(
+        tmp_path, permalink, written):
+    """jekyll-postfiles (Klise installs it) publishes the files in a post's own folder of
+    _posts in its page's folder, and posts name them so: the picture was not found, and the
+    post could not be sent."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_config.yml": f"title: Ink\nurl: https://ink.example.org\n"
+                                      f"permalink: {permalink}\n",
+        "_posts/chart/wash.png": picture((30, 60, 90), "PNG"),
+        "_posts/chart/dry.png": picture((90, 60, 30), "PNG"),
+        "_posts/chart/2024-02-01-chart.md": (
+            f'---\ntitle: Chart\nimage: "{written}wash.png"\n---\n\nTwo stages.\n\n'
+            f'<img src="{written}dry.png" alt="Dry paper">\n')})
+    assert invoke(root, "init").exit_code == 0
+    assert listed(root)["/2024-02-01-chart"]["errors"] == []
+    assert opening_image(root, "/2024-02-01-chart") == (2, "Chart")
+
+
 def test_a_type_on_strap_aligner_shows_the_pictures_it_names_from_the_themes_folder(tmp_path):
     """Type on Strap's {% include aligner.html images="a.jpg,b.jpg" %} sets pictures of
     assets/img/ side by side; the comma-separated names were read as one path that is no file,

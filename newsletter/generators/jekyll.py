@@ -26,6 +26,7 @@ from newsletter.generators.base import (
     url_path,
 )
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
+from newsletter.generators.jekyll_polyglot import translation
 from newsletter.generators.jekyll_permalinks import (
     STYLES,
     categories_of,
@@ -201,6 +202,15 @@ class Jekyll(Generator):
     def static_dirs(self) -> tuple[str, ...]:
         return (".",)  # Jekyll copies every other file to the same path under the site
 
+    def files_beside(self, path: Path, page: str) -> str | None:
+        """jekyll-postfiles (Klise's): a post in a folder of its own in ``_posts`` has the
+        other files there published in its page's folder (``/x/`` for ``/x/``, ``/2024/05/``
+        for ``/2024/05/x.html``)."""
+        if path.parent.name in ("_posts", "_drafts") or not {"_posts", "_drafts"} & set(
+                path.parent.parts):
+            return super().files_beside(path, page)
+        return page if page.endswith("/") else page.rpartition("/")[0] + "/"
+
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         self.blog_collections = frozenset(pattern.strip("/").rpartition("/")[2]
                                           for pattern in post_dirs)
@@ -262,25 +272,14 @@ class Jekyll(Generator):
         if collection != "posts" and folder not in self.blog_collections:
             return Entry(id=join_url(*above, stem), path=address,
                          page=f"in the collection {collection}, not a post folder")
-        language = self._translation(fields.meta.get("lang"), parts[parts.index(folder) + 1:])
+        language = translation(self.config, fields.meta.get("lang"),
+                               parts[parts.index(folder) + 1:])
         if language:  # jekyll-polyglot builds it into /fr/, the French site's copy
             return Entry(id=join_url(*above, stem), path=join_url(language, address), date=date,
                          draft=draft, title=titleize(slug), page=f"a translation ({language}); "
                          "newsletter mails the default language")
         return Entry(id=join_url(*above, stem), path=address, date=date, draft=draft,
                      title=titleize(slug))
-
-    def _translation(self, lang: Any, inside: tuple[str, ...]) -> str | None:
-        """The language of a post in another of jekyll-polyglot's ``languages`` than its
-        ``default_lang``: its ``lang``, else (with ``lang_from_path: true``) the first or second
-        folder of its path naming one; None for the default language's posts."""
-        languages = self.config.get("languages")
-        default = self.config.get("default_lang")
-        if not isinstance(languages, list) or not isinstance(default, str):
-            return None
-        if lang in (None, "") and self.config.get("lang_from_path") is True:
-            lang = next((part for part in inside[:-1][:2] if part in languages), None)
-        return str(lang) if lang in languages and lang != default else None
 
     def inherited(self, path: Path, front_matter_of: Any) -> dict[str, Any]:
         """What _config.yml's front matter ``defaults`` give the file (``published: false`` for
