@@ -490,7 +490,13 @@ LONG = " ".join(["Brushes and water"] * 20) + "."
     ("", "---\nexcerpt_separator: <!--cut-->\n---\n", None),  # written in the front matter
     ("", "![A wash](/assets/img/wash.jpg)\n\nThe rest.\n", None),  # no text in it
     ("", f"{LONG}\n", " ".join(["Brushes and water"] * 11) + "\u2026"),  # cut at a word
-], ids=["first paragraph", "separator", "the post's separator", "an image", "long"])
+    # a reference link defined past the excerpt, as Moonwalk's posts write them: Jekyll gives
+    # the excerpt the definitions it uses; the preview showed "[Sumi][sumi-ink] on paper."
+    ("", "[Sumi][sumi-ink] on [paper].\n\nThe rest, [more][m].\n\n"
+     "[sumi-ink]: https://ink.example.org/sumi/\n[paper]: https://ink.example.org/paper/\n"
+     "[m]: https://ink.example.org/m/\n", "Sumi on paper."),
+], ids=["first paragraph", "separator", "the post's separator", "an image", "long",
+        "reference links"])
 def test_a_jekyll_posts_excerpt_is_the_inbox_preview_without_a_description(tmp_path, config,
                                                                            body, preview):
     """A Jekyll blog describes a post without a description by its excerpt (jekyll-seo-tag's
