@@ -561,6 +561,25 @@ def test_an_include_given_a_players_address_is_the_video():
     assert '<a href="https://vimeo.com/212731897">' in markdown
 
 
+def test_an_includes_parameter_written_as_a_variable_is_its_value():
+    """Liquid reads an unquoted parameter as a variable: the much-copied
+    {% include youtubePlayer.html id=page.youtubeId %} is the post's video (it was left out),
+    and {% include image.html url=page.image %} its picture, not a link to ".../page.image"."""
+    page = {"title": "This Post", "youtubeId": "aqz-KE-bpKQ", "image": "/img/wave.png"}
+    markdown, problems = expand(
+        "{% include youtubePlayer.html id=page.youtubeId %}\n\n"
+        '{% include image.html url=page.image caption="Wave" %}\n\n'
+        "{% include map.html place=page.nowhere zoom=3 %}\n", page=page)
+
+    assert '<a href="https://www.youtube.com/watch?v=aqz-KE-bpKQ">' in markdown
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert fragment.find(".//figure/img").get("src") == "/img/wave.png"
+    assert "page." not in markdown
+    assert [message.split(": ", 1)[1] for _, message in problems] == [
+        "the include image.html is the site's; the email shows only its image",
+        "the include map.html is the site's and is left out of the email"]
+
+
 def test_hexos_codeblock_is_code_in_its_language_and_its_blockquote_keeps_its_text():
     fragment = markdown_to_fragment(expand_tags(
         "{% codeblock knots.py lang:python %}\nknot = tie('bowline')  # {{ not a tag }}\n"

@@ -74,6 +74,11 @@ def evaluate(tag: Tag, context: TagContext) -> str:
     return url_in_markdown(text) if is_url else escape(text)
 
 
+def text_of(expression: str, tag: Tag, context: TagContext) -> str:
+    """An expression's value as plain text (a tag's parameter, ``id=page.video``)."""
+    return display_value(_value(expression, tag, context)[0], tag)
+
+
 def assign(tag: Tag, context: TagContext) -> tuple[str, Any]:
     """``{% assign name = expression | filter %}``: the variable's name and its value."""
     name, equals, expression = tag.body.partition("=")
