@@ -561,6 +561,28 @@ def test_an_include_given_a_players_address_is_the_video():
     assert '<a href="https://vimeo.com/212731897">' in markdown
 
 
+@pytest.mark.parametrize("body, href", [
+    ('{% youtube "https://www.youtube.com/watch?v=aqz-KE-bpKQ" %}',
+     "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("{% youtube https://youtu.be/aqz-KE-bpKQ?t=3 %}", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("{% vimeo https://vimeo.com/76979871 %}", "https://vimeo.com/76979871"),
+])
+def test_a_liquid_video_tag_given_the_videos_address_is_the_video(body, href):
+    """jekyll-youtube's {% youtube "https://www.youtube.com/watch?v=..." %} names the video by
+    its address: it was an error telling a Jekyll writer to write Hugo's {{< youtube ID >}}."""
+    markdown, problems = expand(body + "\n")
+
+    assert problems == []
+    assert f'<a href="{href}">' in markdown
+
+
+def test_a_liquid_video_tag_without_a_video_says_how_to_write_it_in_liquid():
+    assert expand("{% youtube https://example.com/x %}\n")[1] == [
+        (1, "{% youtube https://example.com/x %} needs a YouTube video id, such as dQw4w9WgXcQ")]
+    problem = expand_tags("{% youtube https://example.com/x %}\n", context()).problems[0]
+    assert problem.hint == "write it as {% youtube ID %}"
+
+
 def test_an_includes_parameter_written_as_a_variable_is_its_value():
     """Liquid reads an unquoted parameter as a variable: the much-copied
     {% include youtubePlayer.html id=page.youtubeId %} is the post's video (it was left out),
