@@ -223,6 +223,33 @@ def test_the_date_filters_print_the_posts_date_on_the_sites_clock(body, shown):
     assert html.unescape(markdown.strip()) == shown
 
 
+@pytest.mark.parametrize("body, shown", [
+    ("{{ page.title | escape }}", "Tea & <Toast>"),
+    ("{{ page.title | xml_escape | upcase }}", "TEA & <TOAST>"),
+    ("{{ 'tEA time' | capitalize }} {{ page.title | downcase }}", "Tea time tea & <toast>"),
+    ('{{ "  gap  " | strip | append: "!" }}', "gap!"),
+    ("{{ page.title | slugify }}", "tea-toast"),
+])
+def test_liquids_text_filters_print_what_the_post_asks(body, shown):
+    """escape, upcase, slugify... are Liquid's and Jekyll's filters of a text: they were
+    errors, and the post could not be sent."""
+    markdown, problems = expand(body + "\n", page={"title": "Tea & <Toast>"})
+
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert fragment.text_content().strip() == shown
+
+
+def test_a_share_link_encodes_the_posts_address_as_url_encode_says():
+    markdown, problems = expand(
+        "[Share](https://twitter.com/intent/tweet?url={{ page.url | absolute_url | "
+        "url_encode }})\n")
+
+    assert problems == []
+    assert [a.get("href") for a in markdown_fragment(markdown).iter("a")] == [
+        "https://twitter.com/intent/tweet?url=https%3A%2F%2Fexample.com%2Fblog%2Fposts%2Fthis"]
+
+
 def test_a_date_filter_on_what_is_no_date_is_reported():
     assert expand("{{ page.title | date: '%Y' }}\n")[1] == [
         (1, "{{ page.title | date: '%Y' }}: This Post is not a date")]
@@ -303,8 +330,8 @@ def test_an_include_of_page_furniture_is_dropped_and_the_sites_own_shown_in_part
      "2010-01-01-gone on this site"),
     ("{{ site.nothing }}", "{{ site.nothing }}: site.nothing has no value for this site"),
     ("{{ site.tags }}", "{{ site.tags }} is a list, not a value to print"),
-    ("{{ page.title | slugify }}", "{{ page.title | slugify }}: the filter slugify is not one "
-     "newsletter applies"),
+    ("{{ page.title | markdownify }}", "{{ page.title | markdownify }}: the filter "
+     "markdownify is not one newsletter applies"),
     ("{% if page.draft %}", "{% if page.draft %} is a Liquid tag an email cannot run"),
     ("{{< param nope >}}",
      "{{< param nope >}}: no parameter nope in the post or the site's settings"),

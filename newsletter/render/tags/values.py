@@ -13,6 +13,7 @@ import re
 from typing import Any, Mapping
 
 from newsletter.render.tags import dates
+from newsletter.render.tags.text_filters import TEXT_FILTERS
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import escape, url_in_markdown
 from newsletter.render.tags.syntax import Tag, TagProblem
@@ -126,14 +127,18 @@ def _apply(filter_text: str, value: Any, is_url: bool, tag: Tag, context: TagCon
     name = found[1] if found else filter_text.strip()
     arguments = [_operand(argument, tag, context)
                  for argument in _split_arguments(found[2] if found and found[2] else "")]
-    if len(arguments) not in dates.DATE_FILTERS.get(name, (FILTER_ARGUMENTS.get(name),)):
+    counts = (0,) if name in TEXT_FILTERS else (FILTER_ARGUMENTS.get(name),)
+    if len(arguments) not in dates.DATE_FILTERS.get(name, counts):
         raise TagProblem(f"{tag.quoted()}: the filter {name} is not one newsletter applies",
-                         "use relative_url, absolute_url, append, prepend, default, date or "
-                         "date_to_string, or write the result into the post")
+                         "use relative_url, absolute_url, append, prepend, default, date, "
+                         "date_to_string, upcase, downcase, escape or slugify (docs/template-"
+                         "tags.md lists them), or write the result into the post")
     if name == "default":
         return (value if value not in (None, "", False) else arguments[0]), is_url
     if value is None or None in arguments:
         return None, is_url  # reported once, by evaluate
+    if name in TEXT_FILTERS:
+        return TEXT_FILTERS[name](display_value(value, tag)), is_url
     if name in dates.DATE_FILTERS:
         when = dates.as_date(value, context.site.get("timezone"))
         if when is None:
