@@ -181,6 +181,18 @@ def test_a_link_to_an_address_in_chinese_is_in_both_parts(site):
     assert findings == []
 
 
+def test_a_link_whose_address_ends_in_a_full_stop_is_in_both_parts(site):
+    """The text part writes a link's address whole in <...>, so a full stop that ends the
+    address (a real post's link to ".../setup.html.") is the address's, not prose after it:
+    check warned that the text part lacked the link, and said to edit the template."""
+    (site / "content" / "posts" / "stop.md").write_text(
+        '---\ntitle: "Full Stop"\ndate: 2026-11-25T08:00:00Z\ndescription: d\n---\n\n'
+        "Thanks to [the guide](https://example.org/setup.html.) and "
+        "[the notes](https://example.org/notes/).\n", encoding="utf-8")
+    _, findings, _ = check(site, "stop")
+    assert findings == []
+
+
 @pytest.mark.parametrize("where, old, new, expected", [
     ("templates/email.html", '<a href="{{ unsubscribe_url }}">Unsubscribe</a>', "",
      [("error", "footer-no-unsubscribe", "templates/email.html")]),

@@ -312,6 +312,26 @@ def test_jekyll_posts_that_config_excludes_are_never_posts(tmp_path):
         "Real": None}
 
 
+def test_jekyll_posts_under_a_name_jekyll_skips_are_never_posts(tmp_path):
+    """Jekyll's reader passes over a path in _posts (or a collection) starting with _ . # or ~,
+    and a file named so: writers park old posts in _posts/_old/. They were mailed as ready,
+    with a link to a page that does not exist."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_posts/_old/2024-01-01-parked.md": post("Parked"),
+        "_posts/tips/_2024-01-03-aside.md": post("Aside"),
+        "_posts/tips/2024-01-04-kept.md": post("Kept"),
+        "_drafts/_scraps/idea.md": post("Idea"),
+    })
+    posts, errors = load_posts(load_settings(tmp_path, {}))
+    assert errors == []
+    assert {post.title: post.page for post in posts} == {
+        "Parked": "Jekyll skips a name in _posts starting with _ . # or ~",
+        "Aside": "Jekyll skips a name in _posts starting with _ . # or ~",
+        "Kept": None,
+        "Idea": "Jekyll skips a name in _drafts starting with _ . # or ~"}
+
+
 def test_jekyll_blog_in_a_collection_with_output(tmp_path):
     """jekyllrb.com/docs/collections: a blog kept in a collection with output: true (no _posts)
     is found; its documents are at the collection's permalink, else /:collection/:path ended as
@@ -348,6 +368,26 @@ def test_jekyll_link_to_a_collection_document_is_its_collection_address(tmp_path
     posts, errors = load_posts(load_settings(tmp_path, {}))
     assert errors == [] and [post.id for post in posts] == ["/2024-01-02-hello"]
     assert posts[0].site.link_url("_tabs/about.md") == f"{SITE}/about/"
+
+
+def test_jekyll_link_to_a_static_file_is_where_the_site_serves_it(tmp_path):
+    """{% link %} names any file of the site (jekyllrb.com/docs/liquid/tags): a PDF or a
+    picture is at its own path. The PDF's link went to /assets/notes/ (read as a page with
+    the pretty style), and a picture's was an error."""
+    write_files(tmp_path, {
+        "newsletter.toml": MINIMAL.replace("https://blog.example.com", SITE),
+        "_config.yml": "permalink: pretty\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\n\nBody.\n",
+        "assets/notes.pdf": "%PDF-1.4\n",
+        "images/map.png": "not looked at",
+        "about.md": "---\ntitle: About\n---\n\nMe.\n",
+    })
+    posts, errors = load_posts(load_settings(tmp_path, {}))
+    assert errors == []
+    site = posts[0].site
+    assert [site.link_url(name) for name in ("assets/notes.pdf", "/images/map.png", "about.md",
+                                              "assets/none.pdf")] == [
+        f"{SITE}/assets/notes.pdf", f"{SITE}/images/map.png", f"{SITE}/about/", None]
 
 
 def test_eleventy_urls_as_11ty_dev_describes_them(tmp_path):

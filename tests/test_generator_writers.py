@@ -302,3 +302,56 @@ def test_zola_page_addresses_follow_its_slugify_settings(tmp_path, slugify, urls
     assert {post_id: posts[post_id]["url"] for post_id in urls} == {
         post_id: "https://beck.example.org" + url for post_id, url in urls.items()}
     assert posts["/blog/2024-01-02-Wet_Feet"]["date"][:10] == "2024-01-02"
+
+
+def test_a_jekyll_post_prints_values_of_the_sites_data_files(tmp_path):
+    """{{ site.data.x.y }} reads _data/x.yml (or .json, or a folder _data/x/): a post naming
+    its author's entry in _data/authors.yml was an error saying the site had no such value. A
+    data file that is a link out of the site is not read."""
+    outside = write_files(tmp_path / "elsewhere", {"keys.yml": "token: hunter2\n"})
+    root = write_files(tmp_path / "tide", {
+        "_config.yml": "title: Tide\nurl: https://tide.example.org\n",
+        "_data/authors.yml": "sam:\n  name: Sam Sea\n  role: skipper\n",
+        "_data/boats/wren.json": '{"length": "6 m"}',
+        "_posts/2024-05-02-crew.md": (
+            "---\ntitle: Crew\n---\n\n{{ site.data.authors.sam.name }} is our "
+            "{{ site.data.authors.sam.role }}; the Wren is {{ site.data.boats.wren.length }}.\n"),
+        "_posts/2024-05-03-keys.md": "---\ntitle: Keys\n---\n\n{{ site.data.keys.token }}\n",
+        "_posts/2024-05-04-all.md": "---\ntitle: All\n---\n\n{{ site.data.authors }}\n"})
+    (root / "_data/keys.yml").symlink_to(outside / "keys.yml")
+    posts = listed(root)
+    assert posts["/2024-05-02-crew"]["errors"] == []
+    assert invoke(root, "preview", "/2024-05-02-crew").exit_code == 0
+    text = (root / "preview/2024-05-02-crew/email.txt").read_text()
+    assert "Sam Sea is our skipper; the Wren is 6 m." in text
+    for post_id, message in (
+            ("/2024-05-03-keys", "{{ site.data.keys.token }}: site.data.keys.token has no value "
+                                 "for this site"),
+            ("/2024-05-04-all", "{{ site.data.authors }} is a table, not a value to print")):
+        result = invoke(root, "check", post_id, "--json")
+        assert result.exit_code == 2
+        assert [finding["message"] for finding in json.loads(result.stdout)["findings"]
+                if finding["code"].startswith("template")] == [message]
+
+
+def test_a_jekyll_post_printing_its_date_with_liquids_date_filter_is_sent_with_it(tmp_path):
+    """Posts print their own date ({{ page.date | date_to_string }}) and keep their pictures
+    in a folder by month (/assets/{{ page.date | date: '%Y/%m' }}/x.png): both were errors,
+    and the post could not be sent. The date is on the site's clock, as Jekyll prints it."""
+    root = write_files(tmp_path / "tide", {
+        "_config.yml": "title: Tide\nurl: https://tide.example.org\ntimezone: Asia/Tokyo\n",
+        "assets/2024/05/chart.png": picture((0, 90, 160), "PNG"),
+        "_posts/2024-05-01-charts.md": (
+            "---\ntitle: Charts\ndate: 2024-05-01 20:30:00 +0000\n---\n\n"
+            "_Posted on {{ page.date | date_to_string }}_\n\n"
+            "![The chart](/assets/{{ page.date | date: '%Y/%m' }}/chart.png)\n")})
+    assert invoke(root, "init").exit_code == 0
+    result = invoke(root, "preview", "/2024-05-01-charts")
+    assert result.exit_code == 0, result.output
+    assert "error" not in result.output
+    text = (root / "preview/2024-05-01-charts/email.txt").read_text()
+    assert "Posted on 02 May 2024" in text
+    message = email.message_from_bytes(
+        (root / "preview/2024-05-01-charts/message.eml").read_bytes(), policy=email.policy.default)
+    assert [part.get_content_type() for part in message.walk()
+            if part.get_content_maintype() == "image"] == ["image/png"]

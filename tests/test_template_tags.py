@@ -202,6 +202,59 @@ def test_liquid_links_and_url_filters_give_the_published_address(body, url):
     assert [a.get("href") for a in markdown_fragment(markdown).iter("a")] == [url]
 
 
+@pytest.mark.parametrize("body, shown", [
+    ('{{ page.date | date: "%B %-d, %Y at %-l:%M %P" }}', "March 1, 2026 at 9:05 pm"),
+    ('{{ page.date | date: "%a %e %b %y, %H:%M (%j)" }}', "Sun 1 Mar 26, 21:05 (060)"),
+    ("{{ page.date | date: '%^b %_m %d' }}", "MAR 3 01"),
+    ("{{ page.date | date_to_string }}", "01 Mar 2026"),
+    ("{{ page.date | date_to_long_string }}", "01 March 2026"),
+    ('{{ page.date | date_to_string: "ordinal" }}', "1st Mar 2026"),
+    ('{{ page.date | date_to_long_string: "ordinal", "US" }}', "March 1st, 2026"),
+    ("{{ page.date | date_to_xmlschema }}", "2026-03-01T21:05:00-05:00"),
+    ('{{ "2024-12-22" | date: "%-d/%-m" }}', "22/12"),
+])
+def test_the_date_filters_print_the_posts_date_on_the_sites_clock(body, shown):
+    """Liquid's date filter (Ruby's strftime) and Jekyll's date_to_string family, as posts
+    print their date: they were errors, and the post could not be sent."""
+    page = {"title": "This Post", "date": "2026-03-02T02:05:00+00:00"}
+    markdown, problems = expand(body + "\n", page=page, site={"timezone": "America/New_York"})
+
+    assert problems == []
+    assert html.unescape(markdown.strip()) == shown
+
+
+@pytest.mark.parametrize("body, shown", [
+    ("{{ page.title | escape }}", "Tea & <Toast>"),
+    ("{{ page.title | xml_escape | upcase }}", "TEA & <TOAST>"),
+    ("{{ 'tEA time' | capitalize }} {{ page.title | downcase }}", "Tea time tea & <toast>"),
+    ('{{ "  gap  " | strip | append: "!" }}', "gap!"),
+    ("{{ page.title | slugify }}", "tea-toast"),
+])
+def test_liquids_text_filters_print_what_the_post_asks(body, shown):
+    """escape, upcase, slugify... are Liquid's and Jekyll's filters of a text: they were
+    errors, and the post could not be sent."""
+    markdown, problems = expand(body + "\n", page={"title": "Tea & <Toast>"})
+
+    assert problems == []
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert fragment.text_content().strip() == shown
+
+
+def test_a_share_link_encodes_the_posts_address_as_url_encode_says():
+    markdown, problems = expand(
+        "[Share](https://twitter.com/intent/tweet?url={{ page.url | absolute_url | "
+        "url_encode }})\n")
+
+    assert problems == []
+    assert [a.get("href") for a in markdown_fragment(markdown).iter("a")] == [
+        "https://twitter.com/intent/tweet?url=https%3A%2F%2Fexample.com%2Fblog%2Fposts%2Fthis"]
+
+
+def test_a_date_filter_on_what_is_no_date_is_reported():
+    assert expand("{{ page.title | date: '%Y' }}\n")[1] == [
+        (1, "{{ page.title | date: '%Y' }}: This Post is not a date")]
+
+
 def test_site_and_page_values_are_printed_as_text_never_as_markup():
     markdown, problems = expand("{{ site.title }} by {{ site.author.name }}: {{ page.title }}; "
                                 "{{ site.missing | default: 'none' }}\n",
@@ -277,8 +330,8 @@ def test_an_include_of_page_furniture_is_dropped_and_the_sites_own_shown_in_part
      "2010-01-01-gone on this site"),
     ("{{ site.nothing }}", "{{ site.nothing }}: site.nothing has no value for this site"),
     ("{{ site.tags }}", "{{ site.tags }} is a list, not a value to print"),
-    ("{{ page.date | date: '%Y' }}", "{{ page.date | date: '%Y' }}: the filter date is not one "
-     "newsletter applies"),
+    ("{{ page.title | markdownify }}", "{{ page.title | markdownify }}: the filter "
+     "markdownify is not one newsletter applies"),
     ("{% if page.draft %}", "{% if page.draft %} is a Liquid tag an email cannot run"),
     ("{{< param nope >}}",
      "{{< param nope >}}: no parameter nope in the post or the site's settings"),
@@ -533,6 +586,47 @@ def test_an_include_given_a_players_address_is_the_video():
     assert problems == []
     assert '<a href="https://www.youtube.com/watch?v=-PVofD2A9t8">' in markdown
     assert '<a href="https://vimeo.com/212731897">' in markdown
+
+
+@pytest.mark.parametrize("body, href", [
+    ('{% youtube "https://www.youtube.com/watch?v=aqz-KE-bpKQ" %}',
+     "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("{% youtube https://youtu.be/aqz-KE-bpKQ?t=3 %}", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("{% vimeo https://vimeo.com/76979871 %}", "https://vimeo.com/76979871"),
+])
+def test_a_liquid_video_tag_given_the_videos_address_is_the_video(body, href):
+    """jekyll-youtube's {% youtube "https://www.youtube.com/watch?v=..." %} names the video by
+    its address: it was an error telling a Jekyll writer to write Hugo's {{< youtube ID >}}."""
+    markdown, problems = expand(body + "\n")
+
+    assert problems == []
+    assert f'<a href="{href}">' in markdown
+
+
+def test_a_liquid_video_tag_without_a_video_says_how_to_write_it_in_liquid():
+    assert expand("{% youtube https://example.com/x %}\n")[1] == [
+        (1, "{% youtube https://example.com/x %} needs a YouTube video id, such as dQw4w9WgXcQ")]
+    problem = expand_tags("{% youtube https://example.com/x %}\n", context()).problems[0]
+    assert problem.hint == "write it as {% youtube ID %}"
+
+
+def test_an_includes_parameter_written_as_a_variable_is_its_value():
+    """Liquid reads an unquoted parameter as a variable: the much-copied
+    {% include youtubePlayer.html id=page.youtubeId %} is the post's video (it was left out),
+    and {% include image.html url=page.image %} its picture, not a link to ".../page.image"."""
+    page = {"title": "This Post", "youtubeId": "aqz-KE-bpKQ", "image": "/img/wave.png"}
+    markdown, problems = expand(
+        "{% include youtubePlayer.html id=page.youtubeId %}\n\n"
+        '{% include image.html url=page.image caption="Wave" %}\n\n'
+        "{% include map.html place=page.nowhere zoom=3 %}\n", page=page)
+
+    assert '<a href="https://www.youtube.com/watch?v=aqz-KE-bpKQ">' in markdown
+    fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
+    assert fragment.find(".//figure/img").get("src") == "/img/wave.png"
+    assert "page." not in markdown
+    assert [message.split(": ", 1)[1] for _, message in problems] == [
+        "the include image.html is the site's; the email shows only its image",
+        "the include map.html is the site's and is left out of the email"]
 
 
 def test_hexos_codeblock_is_code_in_its_language_and_its_blockquote_keeps_its_text():

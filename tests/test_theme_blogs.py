@@ -163,6 +163,9 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
      'thumbnail-img: ""\nshare-img:\n', "Blue wash"),
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      "share-img: /assets/img/wash.jpg\ncover-img: /assets/img/none.jpg\n", "Wash"),
+    # Type on Strap: the page's wide image (a path from the site's folder), before its thumbnail
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
+     'feature-img: "assets/img/wash.jpg"\nthumbnail: "assets/img/none.jpg"\n', "Wash"),
     # TeXt: the article header's cover image, or the image behind its overlay
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      "article_header:\n  type: cover\n  image:\n    src: /assets/img/wash.jpg\n", "Wash"),
@@ -393,6 +396,46 @@ def test_a_minimal_mistakes_gallery_shows_the_pictures_its_front_matter_lists(tm
     assert "Wet, then dry." in document.text_content()
 
 
+@pytest.mark.parametrize("permalink, written", [
+    ("/:title/", "/chart/"),  # Klise's: the page is /chart/, its files /chart/x.png
+    ("date", "/2024/02/01/"),  # /2024/02/01/chart.html: its files beside it, /2024/02/01/x.png
+])
+def test_a_jekyll_postfiles_post_names_the_pictures_beside_it_by_its_pages_address(
+        tmp_path, permalink, written):
+    """jekyll-postfiles (Klise installs it) publishes the files in a post's own folder of
+    _posts in its page's folder, and posts name them so: the picture was not found, and the
+    post could not be sent."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "_config.yml": f"title: Ink\nurl: https://ink.example.org\n"
+                                      f"permalink: {permalink}\n",
+        "_posts/chart/wash.png": picture((30, 60, 90), "PNG"),
+        "_posts/chart/dry.png": picture((90, 60, 30), "PNG"),
+        "_posts/chart/2024-02-01-chart.md": (
+            f'---\ntitle: Chart\nimage: "{written}wash.png"\n---\n\nTwo stages.\n\n'
+            f'<img src="{written}dry.png" alt="Dry paper">\n')})
+    assert invoke(root, "init").exit_code == 0
+    assert listed(root)["/2024-02-01-chart"]["errors"] == []
+    assert opening_image(root, "/2024-02-01-chart") == (2, "Chart")
+
+
+def test_a_type_on_strap_aligner_shows_the_pictures_it_names_from_the_themes_folder(tmp_path):
+    """Type on Strap's {% include aligner.html images="a.jpg,b.jpg" %} sets pictures of
+    assets/img/ side by side; the comma-separated names were read as one path that is no file,
+    and the post could not be sent. Written inside {% raw %}, it is the post's code."""
+    root = write_files(tmp_path / "ink", {
+        **JEKYLL_SITE, "assets/img/dry.jpg": picture((120, 120, 30)),
+        "_posts/2024-02-01-wash.md": (
+            "---\ntitle: Wash\n---\n\nTwo stages.\n\n"
+            '{% include aligner.html images="wash.jpg, dry.jpg" %}\n\n'
+            '`{% raw %}{% include aligner.html images="x.jpg" %}{% endraw %}`\n')})
+    assert invoke(root, "init").exit_code == 0
+    assert listed(root)["/2024-02-01-wash"]["errors"] == []
+    assert opening_image(root, "/2024-02-01-wash")[0] == 2
+    document = lxml.html.fromstring((root / "preview/2024-02-01-wash/email.html").read_text())
+    assert document.xpath("//code")[0].text_content() == \
+        '{% include aligner.html images="x.jpg" %}'
+
+
 def test_a_jekyll_polyglot_blog_mails_its_default_language_and_not_each_translation(tmp_path):
     """jekyll-polyglot (languages, default_lang; a post's lang, or its folder with
     lang_from_path) builds each other language's posts under /fr/. Each translation was a
@@ -447,7 +490,13 @@ LONG = " ".join(["Brushes and water"] * 20) + "."
     ("", "---\nexcerpt_separator: <!--cut-->\n---\n", None),  # written in the front matter
     ("", "![A wash](/assets/img/wash.jpg)\n\nThe rest.\n", None),  # no text in it
     ("", f"{LONG}\n", " ".join(["Brushes and water"] * 11) + "\u2026"),  # cut at a word
-], ids=["first paragraph", "separator", "the post's separator", "an image", "long"])
+    # a reference link defined past the excerpt, as Moonwalk's posts write them: Jekyll gives
+    # the excerpt the definitions it uses; the preview showed "[Sumi][sumi-ink] on paper."
+    ("", "[Sumi][sumi-ink] on [paper].\n\nThe rest, [more][m].\n\n"
+     "[sumi-ink]: https://ink.example.org/sumi/\n[paper]: https://ink.example.org/paper/\n"
+     "[m]: https://ink.example.org/m/\n", "Sumi on paper."),
+], ids=["first paragraph", "separator", "the post's separator", "an image", "long",
+        "reference links"])
 def test_a_jekyll_posts_excerpt_is_the_inbox_preview_without_a_description(tmp_path, config,
                                                                            body, preview):
     """A Jekyll blog describes a post without a description by its excerpt (jekyll-seo-tag's

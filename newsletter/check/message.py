@@ -108,8 +108,11 @@ def _address_in_urls(context: CheckContext, document) -> list[Finding]:
 
 
 def text_urls(text: str) -> list[str]:
-    """The URLs in a text part, without the prose punctuation after them."""
-    return [_without_prose(url) for url in _TEXT_URL.findall(text)]
+    """The URLs in a text part, without the prose punctuation after them; one written in
+    ``<...>``, as the text part writes a link's address, is whole."""
+    return [match[0] if text[match.start() - 1:match.start()] == "<" and
+            text[match.end():match.end() + 1] == ">" else _without_prose(match[0])
+            for match in _TEXT_URL.finditer(text)]
 
 
 def _without_prose(url: str) -> str:

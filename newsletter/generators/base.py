@@ -164,6 +164,12 @@ class Generator:
         ``index.en.md`` is ``index``); None for a translation, named only by its own file."""
         return path.stem
 
+    def files_beside(self, path: Path, page: str) -> str | None:
+        """The address of the folder where the files beside the post at ``path`` (served at
+        ``page``) are published, so that the post may name one by it: a bundle's
+        (``index.md``), its page's own; None where they are not published beside it."""
+        return page.rstrip("/") + "/" if path.stem == "index" and page.strip("/") else None
+
     def static_dirs(self) -> tuple[str, ...]:
         """Folders the blog serves at its root, where a ``/x.jpg`` image is."""
         return ("static",)

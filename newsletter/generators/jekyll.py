@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import os
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +25,8 @@ from newsletter.generators.base import (
     join_url,
     url_path,
 )
+from newsletter.generators.jekyll_folders import DataFolder, post_folders
+from newsletter.generators.jekyll_polyglot import translation
 from newsletter.generators.jekyll_permalinks import (
     STYLES,
     categories_of,
@@ -39,8 +40,10 @@ from newsletter.generators.settings_files import (SiteInfo, pages_domain, read_d
                                                   site_info, yaml_settings_problem)
 from newsletter.generators.slugs import jekyll_slug, titleize
 
+# What Jekyll's EntryFilter passes over in a collection's folder: a path from it, or a file
+# name, starting with one of these (_posts/_old/2024-01-01-x.md is not built).
+_SKIPPED = ("_", ".", "#", "~")
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
-_NOT_SOURCES = {"_site", "node_modules", "vendor", "_includes", "_layouts", "_sass", "_data"}
 # _config.yml's `markdown:` naming a CommonMark converter: jekyll-commonmark ("CommonMark"),
 # jekyll-commonmark-ghpages ("CommonMarkGhPages"; GitHub Pages reads "GFM" as that one).
 _COMMONMARK_CONVERTERS = {"commonmark", "commonmarkghpages", "gfm"}
@@ -132,6 +135,13 @@ class Jekyll(Generator):
                          config.get("lang") or config.get("default_lang"))  # polyglot's
 
     @property
+    def values(self) -> dict[str, Any]:
+        """_config.yml's values, and ``data``: the files of its ``data_dir`` (``_data``)."""
+        folder = self.config.get("data_dir")
+        folder = folder.strip("/") if isinstance(folder, str) and folder.strip("/") else "_data"
+        return {**self.config, "data": DataFolder(self.root / folder, self.root)}
+
+    @property
     def content_root(self) -> Path:
         return self.root / self._collections_dir
 
@@ -141,7 +151,7 @@ class Jekyll(Generator):
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         found = tuple(name for name in (folder.relative_to(self.root).as_posix()
-                                        for folder in _post_folders(self.content_root))
+                                        for folder in post_folders(self.content_root))
                       if not self._excluded(name))  # TeXt's exclude: [/docs] and docs/_posts
         prefix = f"{self._collections_dir}/" if self._collections_dir else ""
         if found:
@@ -192,6 +202,15 @@ class Jekyll(Generator):
     def static_dirs(self) -> tuple[str, ...]:
         return (".",)  # Jekyll copies every other file to the same path under the site
 
+    def files_beside(self, path: Path, page: str) -> str | None:
+        """jekyll-postfiles (Klise's): a post in a folder of its own in ``_posts`` has the
+        other files there published in its page's folder (``/x/`` for ``/x/``, ``/2024/05/``
+        for ``/2024/05/x.html``)."""
+        if path.parent.name in ("_posts", "_drafts") or not {"_posts", "_drafts"} & set(
+                path.parent.parts):
+            return super().files_beside(path, page)
+        return page if page.endswith("/") else page.rpartition("/")[0] + "/"
+
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         self.blog_collections = frozenset(pattern.strip("/").rpartition("/")[2]
                                           for pattern in post_dirs)
@@ -208,6 +227,9 @@ class Jekyll(Generator):
                          page="outside _posts: a Jekyll page")
         collection = "posts" if folder in ("_posts", "_drafts") else folder[1:]
         stem = source.relative.stem
+        if parts[parts.index(folder) + 1].startswith(_SKIPPED) or parts[-1].startswith(_SKIPPED):
+            return Entry(id=join_url(*parts[parts.index(folder) + 1:-1], stem), path=None,
+                         page=f"Jekyll skips a name in {folder} starting with _ . # or ~")
         file_date, slug = dated_name(stem)
         draft = folder == "_drafts" or fields.meta.get("published") is False
         if folder == "_posts" and file_date is None and self.dated_names_only:
@@ -250,25 +272,14 @@ class Jekyll(Generator):
         if collection != "posts" and folder not in self.blog_collections:
             return Entry(id=join_url(*above, stem), path=address,
                          page=f"in the collection {collection}, not a post folder")
-        language = self._translation(fields.meta.get("lang"), parts[parts.index(folder) + 1:])
+        language = translation(self.config, fields.meta.get("lang"),
+                               parts[parts.index(folder) + 1:])
         if language:  # jekyll-polyglot builds it into /fr/, the French site's copy
             return Entry(id=join_url(*above, stem), path=join_url(language, address), date=date,
                          draft=draft, title=titleize(slug), page=f"a translation ({language}); "
                          "newsletter mails the default language")
         return Entry(id=join_url(*above, stem), path=address, date=date, draft=draft,
                      title=titleize(slug))
-
-    def _translation(self, lang: Any, inside: tuple[str, ...]) -> str | None:
-        """The language of a post in another of jekyll-polyglot's ``languages`` than its
-        ``default_lang``: its ``lang``, else (with ``lang_from_path: true``) the first or second
-        folder of its path naming one; None for the default language's posts."""
-        languages = self.config.get("languages")
-        default = self.config.get("default_lang")
-        if not isinstance(languages, list) or not isinstance(default, str):
-            return None
-        if lang in (None, "") and self.config.get("lang_from_path") is True:
-            lang = next((part for part in inside[:-1][:2] if part in languages), None)
-        return str(lang) if lang in languages and lang != default else None
 
     def inherited(self, path: Path, front_matter_of: Any) -> dict[str, Any]:
         """What _config.yml's front matter ``defaults`` give the file (``published: false`` for
@@ -314,16 +325,3 @@ class Jekyll(Generator):
         folder = self.config.get("collections_dir")
         return folder.strip("/") if isinstance(folder, str) and folder.strip("/") else ""
 
-
-def _post_folders(root: Path) -> list[Path]:
-    """Every ``_posts`` and ``_drafts`` folder (``news/_posts`` too), not in the built site,
-    installed packages or hidden folders."""
-    found = []
-    for folder, subfolders, _ in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders
-                               if not name.startswith(".") and name not in _NOT_SOURCES)
-        for name in ("_posts", "_drafts"):
-            if name in subfolders:
-                found.append(Path(folder) / name)
-                subfolders.remove(name)
-    return found

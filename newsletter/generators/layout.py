@@ -200,12 +200,22 @@ class SiteLayout:
             url = self.urls.get(name.lower()) or self.urls.get(
                 PurePosixPath(name).with_suffix("").as_posix().lower())
             if not url and self.address_of and name:
-                url = next((self.address_of(path) for path in self._candidates(name)), None)
+                url = next(filter(None, map(self._address, self._candidates(name))), None)
             if url:
                 break
         if not url:
             return None
         return url + ("#" + fragment if fragment else "")
+
+    def _address(self, path: Path) -> str | None:
+        """The address of a file a tag links: a page's, or where a static folder serves any
+        other file (``{% link assets/notes.pdf %}``: Jekyll's link names those too)."""
+        if path.suffix.lower() in (*self.generator.extensions, ".html", ".htm"):
+            return self.address_of(path) if self.address_of else None
+        for folder in self.static_folders:
+            if folder.resolve() in path.resolve().parents:
+                return self.url(path.resolve().relative_to(folder.resolve()).as_posix())
+        return None
 
     def _candidates(self, key: str) -> list[Path]:
         found = []

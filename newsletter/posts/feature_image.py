@@ -12,14 +12,15 @@ from newsletter.errors import ContentError
 # FixIt's featuredImage, else their featuredImagePreview, Mainroad's thumbnail, Beautiful
 # Hugo's share_img, Clarity's shareImage after its featureImage), Jekyll (image, image.path;
 # Beautiful Jekyll's share-img, cover-img and thumbnail-img; Minimal Mistakes'
-# header.overlay_image, header.image and header.teaser; TeXt's cover, else
+# header.overlay_image, header.image and header.teaser; Type on Strap's feature-img before its
+# thumbnail; TeXt's cover, else
 # article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
 # coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
 # (previewimage) and Ghost or WordPress exports (feature_image) write them; the first one
 # present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
-              "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
+              "feature-img", "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
               "social_media_card", "previewimage", "article_header", "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.

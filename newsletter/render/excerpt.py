@@ -18,6 +18,7 @@ from newsletter.render.markdown import markdown_to_fragment
 
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")  # [^1]: its note is past the excerpt
+_LINK_DEFINITION = re.compile(r"(?m)^ {0,3}(\[[^\]]+\]):.+$")  # [label]: https://...
 EXCERPT_MAX = 200  # characters
 
 
@@ -29,9 +30,13 @@ def excerpt_text(post: Post, markdown: str, dialect: Dialect) -> str:
     separator = generator.excerpt_separator(post.front_matter) if generator else None
     if not separator:
         return ""
-    head = _FOOTNOTE_MARK.sub("", _LEADING_BLANK_LINES.sub("", markdown).partition(separator)[0])
+    head, _, tail = _LEADING_BLANK_LINES.sub("", markdown).partition(separator)
+    head = _FOOTNOTE_MARK.sub("", head)
     if not head.strip():
         return ""
+    # Jekyll gives the excerpt the link definitions past it that it uses ([text][label])
+    definitions = [found[0] for found in _LINK_DEFINITION.finditer(tail) if found[1] in head]
+    head += "\n\n" + "\n".join(definitions) if definitions else ""
     text = plain_line(markdown_to_fragment(head, post.url, dialect).text_content())
     if len(text) <= EXCERPT_MAX:
         return text

@@ -106,9 +106,9 @@ def _places(post: Post, static: list[Path], relative: str,
     if post.media_subpath and not relative.startswith("/"):  # Chirpy: media_subpath: /img/x
         names.insert(0, post.media_subpath.rstrip("/") + "/" + relative.removeprefix("./"))
     places = [(base, name.lstrip("/")) for name in names for base in (post.path.parent, *static)]
-    page = _page_folder(post)
-    if post.path.stem == "index" and page != "/" and relative.startswith(page):
-        places.append((post.path.parent, relative[len(page):]))  # a bundle's file, by its address
+    page = post.site.generator.files_beside(post.path, _page_path(post)) if post.site else None
+    if page and relative.startswith(page):  # a bundle's file (jekyll-postfiles'), by its address
+        places.append((post.path.parent, relative[len(page):]))
     if not relative.startswith(("/", "{", "|")):  # as a browser reads it:
         address = urljoin(_page_path(post), relative)  # from the page's address (Astro 1)
         address = address[len(base_path):] if base_path and address.startswith(base_path + "/") \
@@ -120,12 +120,6 @@ def _places(post: Post, static: list[Path], relative: str,
 def _page_path(post: Post) -> str:
     parts = split_url(post.url)
     return unquote(parts.path) if parts and parts.path else "/"
-
-
-def _page_folder(post: Post) -> str:
-    """The path of the post's page, as a folder (``/posts/x/``): a page bundle's files are
-    published there (Hugo), so the post may name one by its address."""
-    return _page_path(post).rstrip("/") + "/"
 
 
 def _is_file(path: Path) -> bool:

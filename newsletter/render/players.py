@@ -36,6 +36,20 @@ def embedded_video(url: str) -> tuple[str, str] | None:
 _GENERIC_TITLE = re.compile(r"(?:youtube|vimeo)? ?video player", re.IGNORECASE)
 
 
+_WATCH = re.compile(r"(?:https?:)?//(?:(?:www\.|m\.)?youtube\.com/(?:watch\?(?:.*&)?v=|shorts/|embed/)"
+                    r"|youtu\.be/)([\w-]{6,64})(?:[?&#/]|$)", re.IGNORECASE)
+_VIMEO_PAGE = re.compile(r"(?:https?:)?//(?:www\.|player\.)?vimeo\.com/(?:video/)?([0-9]{1,30})"
+                         r"(?:[/?#]|$)", re.IGNORECASE)
+
+
+def video_in_address(url: str, provider: str) -> str | None:
+    """The id of the YouTube or Vimeo (``provider``) video a page or player address shows
+    (``youtube.com/watch?v=ID``, ``youtu.be/ID``, ``vimeo.com/ID``), else None: jekyll-youtube's
+    ``{% youtube "https://..." %}`` names the video so."""
+    found = (_WATCH if provider == "youtube" else _VIMEO_PAGE).match(url.strip())
+    return found[1] if found else None
+
+
 def youtube_url(video: str, start: str | None = None) -> str:
     return f"https://www.youtube.com/watch?v={video}" + (f"&t={start}s" if start else "")
 

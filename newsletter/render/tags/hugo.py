@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from newsletter.render.players import (BILIBILI_VIDEO, YOUTUBE_THUMBNAIL_WIDTH, bilibili_url,
-                                       vimeo_url, watch_label, youtube_thumbnail, youtube_url)
+                                       video_in_address, vimeo_url, watch_label, youtube_thumbnail,
+                                       youtube_url)
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import escape, inline_markdown, link, url_in_markdown, web_url
 from newsletter.render.tags.syntax import Tag, TagProblem
@@ -249,9 +250,13 @@ def fenced(language: str, code: str) -> str:
 
 
 def _id(tag: Tag, pattern: re.Pattern, what: str) -> str:
+    """The video's id: as written, or in the video's address (a Liquid plugin's)."""
     value = tag.get("id", 0)
-    if not value or not pattern.fullmatch(value):
-        raise TagProblem(f"{tag.quoted()} needs {what}", f"write it as {{{{< {tag.name} ID >}}}}")
+    if value and not pattern.fullmatch(value):
+        value = video_in_address(value, tag.name.partition("_")[0])
+    if not value:
+        written = f"{{% {tag.name} ID %}}" if tag.opener == "{%" else f"{{{{< {tag.name} ID >}}}}"
+        raise TagProblem(f"{tag.quoted()} needs {what}", f"write it as {written}")
     return value
 
 

@@ -5,7 +5,8 @@
 ``{% include %}`` writes whatever the theme's file holds, which an
 email cannot show: one that only adds page furniture (a table of contents, comments, share
 buttons, analytics) is dropped; a figure or a video one is shown as Hugo's are, Minimal
-Mistakes' gallery as the pictures the front matter lists; any other is shown in part (its
+Mistakes' gallery as the pictures the front matter lists, Type on Strap's aligner as the
+pictures it names; any other is shown in part (its
 image, its link) or left out, with a warning.
 """
 
@@ -16,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Callable
 
 from newsletter.render.players import embedded_video
-from newsletter.render.tags import eleventy, hexo, hugo, themes, zola
+from newsletter.render.tags import eleventy, hexo, hugo, themes, values, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import inline_markdown, url_in_markdown
 from newsletter.render.tags.hugo import Output, fenced, gist_link
@@ -32,6 +33,7 @@ FURNITURE_INCLUDES = frozenset({
 _GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]{1,200}))?")
 # key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
 _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
+_LITERAL = re.compile(r"-?\d+(?:\.\d+)?|true|false")  # an unquoted value that is no variable
 # {% include_relative knots.py %} alone inside {% highlight %}: the code is that file
 _INCLUDED_CODE = re.compile(r"\s*\{%-?\s*include_relative\s+(\S+)\s*-?%\}\s*")
 # Liquid's own tags and Nunjucks' (Eleventy): they compute, and an email cannot run them. Any
@@ -69,7 +71,7 @@ def include(tag: Tag, context: TagContext) -> Output:
     words = set(re.split(r"[^a-z0-9]+", PurePosixPath(name.lower()).stem))
     if words & FURNITURE_INCLUDES:
         return Output("")
-    named = {key: value.strip("\"'") for key, value in _PARAMETER.findall(rest)}
+    named = parameters(tag, rest, context)
     kind = re.sub(r"\.(html|liquid)$", "", name)
     image = named.get("image_path") or named.get("path")
     if kind == "figure" and image:
@@ -77,13 +79,16 @@ def include(tag: Tag, context: TagContext) -> Output:
                           alt=named.get("alt"), caption=named.get("caption"))
     if kind == "gallery" and (pictures := _gallery(tag, context, named)):
         return pictures
+    if kind == "aligner" and named.get("images"):  # Type on Strap's pictures side by side
+        return _figures(tag, context, [(f"/assets/img/{image.strip().lstrip('/')}", None)
+                                       for image in named["images"].split(",") if image.strip()])
     video = _video(kind, named)
     if video:
         return _shortcode(tag, context, video[0], id=video[1])
     if not name:
         raise TagProblem(f"{tag.quoted()} names no file", "name the file to include")
     # the site's own image include, {% include image.html url="..." caption="..." %}, included
-    return themes.left_out(as_shortcode(tag, name), context, "the include", _from_site)
+    return themes.left_out(as_shortcode(tag, context, name), context, "the include", _from_site)
 
 
 def _beside(tag: Tag, context: TagContext, name: str) -> Output | None:
@@ -102,16 +107,22 @@ def _gallery(tag: Tag, context: TagContext, named: dict[str, str]) -> Output | N
     front matter lists under ``id`` (else ``gallery``), each its ``image_path`` (else ``url``)
     and ``alt`` (else ``title``), then the caption; None when it lists none."""
     items = context.page.get(named.get("id") or "gallery")
-    shown = []
+    pictures = []
     for item in items if isinstance(items, list) else ():
         image = item.get("image_path") or item.get("url") if isinstance(item, dict) else None
         if isinstance(image, str) and image.strip():
             alt = item.get("alt") or item.get("title")
-            shown.append(_shortcode(tag, context, "figure", src=_from_site(image.strip()),
-                                    alt=str(alt) if alt else None).markdown)
-    if not shown:
-        return None
-    caption = inline_markdown(named.get("caption") or "")[0]
+            pictures.append((_from_site(image.strip()), str(alt) if alt else None))
+    return _figures(tag, context, pictures, named.get("caption")) if pictures else None
+
+
+def _figures(tag: Tag, context: TagContext, pictures: list[tuple[str, str | None]],
+             caption: str | None = None) -> Output:
+    """Pictures (each its path from the site's root and its alt text) one after another as
+    figures, then the caption of them all."""
+    shown = [_shortcode(tag, context, "figure", src=src, alt=alt).markdown
+             for src, alt in pictures]
+    caption = inline_markdown(caption or "")[0]
     return Output("\n".join(shown + ([f"<p>{caption}</p>"] if caption else [])), block=True)
 
 
@@ -131,8 +142,8 @@ def _video(kind: str, named: dict[str, str]) -> tuple[str, str] | None:
     site's own include whose template newsletter cannot know)."""
     if kind == "video" and named.get("provider") in ("youtube", "vimeo") and named.get("id"):
         return named["provider"], named["id"]
-    words = set(re.split(r"[^a-z0-9]+", kind.lower()))
-    if words & {"youtube", "vimeo"} and named.get("id"):  # Chirpy's embed/youtube.html, a
+    words = set(re.split(r"[^a-z0-9]+|(?<=youtube)|(?<=vimeo)", kind.lower()))
+    if words & {"youtube", "vimeo"} and named.get("id"):  # youtubePlayer.html too  # Chirpy's embed/youtube.html, a
         return ("youtube" if "youtube" in words else "vimeo"), named["id"]  # site's youtube.html
     return next(filter(None, map(embedded_video, named.values())), None)
 
@@ -153,10 +164,26 @@ def _shortcode(tag: Tag, context: TagContext, name: str, **values: str | None) -
                                      name=name, named=named), context)
 
 
-def as_shortcode(tag: Tag, name: str | None = None) -> Tag:
+def parameters(tag: Tag, text: str, context: TagContext) -> dict[str, str]:
+    """A Liquid tag's ``key=value`` parameters: a quoted value as written, a number or a
+    boolean as it is, else a variable (``id=page.youtube_id``) read as ``{{ }}`` reads it,
+    left out when it has no value to print (Liquid's nil)."""
+    named = {}
+    for key, value in _PARAMETER.findall(text):
+        if value[0] in "\"'" or _LITERAL.fullmatch(value):
+            named[key] = value.strip("\"'")
+            continue
+        try:
+            named[key] = values.text_of(value, tag, context)
+        except TagProblem:
+            continue
+    return named
+
+
+def as_shortcode(tag: Tag, context: TagContext, name: str | None = None) -> Tag:
     """A Liquid tag's arguments read as a shortcode's (``"a", b="c"``), named ``name`` (else
     as the tag): for the site's own tags, whose parameters name what they show (a link)."""
-    named = {key: value.strip("\"'") for key, value in _PARAMETER.findall(tag.body)}
+    named = parameters(tag, tag.body, context)
     positional = tuple(word.strip("\"',") for word in tag.body.split() if "=" not in word)
     url = next((word for word in positional if re.match(r"https?://", word)), None)
     if url and not any(key in named for key in ("href", "link", "url")):

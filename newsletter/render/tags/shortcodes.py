@@ -125,7 +125,7 @@ class ShortcodeReading:
             return self._call(tag, lambda: themes.liquid_before(tag, body))
         if body:
             return None
-        return self._call(tag, lambda: themes.left_out(liquid.as_shortcode(tag), self.context,
+        return self._call(tag, lambda: themes.left_out(liquid.as_shortcode(tag, self.context), self.context,
                                                        "the tag"))
 
     def _close(self, tag: Tag) -> int:

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from typing import Any, Mapping
 
+from newsletter.render.tags import dates
+from newsletter.render.tags.text_filters import TEXT_FILTERS
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import escape, url_in_markdown
 from newsletter.render.tags.syntax import Tag, TagProblem
@@ -55,7 +57,8 @@ def display_value(value: Any, tag: Tag) -> str:
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    raise TagProblem(f"{tag.quoted()} is a {type(value).__name__}, not a value to print",
+    kind = "table" if isinstance(value, Mapping) else type(value).__name__
+    raise TagProblem(f"{tag.quoted()} is a {kind}, not a value to print",
                      "name a single value")
 
 
@@ -70,6 +73,11 @@ def evaluate(tag: Tag, context: TagContext) -> str:
         return value
     text = display_value(value, tag)
     return url_in_markdown(text) if is_url else escape(text)
+
+
+def text_of(expression: str, tag: Tag, context: TagContext) -> str:
+    """An expression's value as plain text (a tag's parameter, ``id=page.video``)."""
+    return display_value(_value(expression, tag, context)[0], tag)
 
 
 def assign(tag: Tag, context: TagContext) -> tuple[str, Any]:
@@ -119,14 +127,25 @@ def _apply(filter_text: str, value: Any, is_url: bool, tag: Tag, context: TagCon
     name = found[1] if found else filter_text.strip()
     arguments = [_operand(argument, tag, context)
                  for argument in _split_arguments(found[2] if found and found[2] else "")]
-    if FILTER_ARGUMENTS.get(name) != len(arguments):
+    counts = (0,) if name in TEXT_FILTERS else (FILTER_ARGUMENTS.get(name),)
+    if len(arguments) not in dates.DATE_FILTERS.get(name, counts):
         raise TagProblem(f"{tag.quoted()}: the filter {name} is not one newsletter applies",
-                         "use relative_url, absolute_url, append, prepend or default, or write "
-                         "the result into the post")
+                         "use relative_url, absolute_url, append, prepend, default, date, "
+                         "date_to_string, upcase, downcase, escape or slugify (docs/template-"
+                         "tags.md lists them), or write the result into the post")
     if name == "default":
         return (value if value not in (None, "", False) else arguments[0]), is_url
     if value is None or None in arguments:
         return None, is_url  # reported once, by evaluate
+    if name in TEXT_FILTERS:
+        return TEXT_FILTERS[name](display_value(value, tag)), is_url
+    if name in dates.DATE_FILTERS:
+        when = dates.as_date(value, context.site.get("timezone"))
+        if when is None:
+            raise TagProblem(f"{tag.quoted()}: {display_value(value, tag)} is not a date",
+                             "give the filter a date, such as page.date")
+        return dates.apply(name, when, [display_value(argument, tag)
+                                        for argument in arguments]), is_url
     text = display_value(value, tag)
     if name == "relative_url" or name == "url" and text.startswith("/"):
         return context.relative_url(text), True
