@@ -1,8 +1,10 @@
 """A writer's commands on Hugo blogs laid out as themes not covered elsewhere lay them out
-(DoIt's config/_default/ and multilingual posts, ...), written here with this project's own text:
+(DoIt's config/_default/ and multilingual posts, Hugo Blox's sections), written here with this project's own text:
 the post a writer names, and what its email shows."""
 
 from __future__ import annotations
+
+import json
 
 from generator_sites import fill_in_settings, write_files
 
@@ -32,3 +34,32 @@ def test_a_post_written_as_name_en_md_is_found_by_its_name(tmp_path):
     wrong = invoke(root, "preview", "glace")
     assert wrong.exit_code == 2
     assert "did you mean glaze?" in wrong.output
+
+
+def test_a_hugo_blox_researchers_posts_are_mailed_not_their_many_publications(tmp_path):
+    """Hugo Blox (Wowchemy, Academic): config/_default/hugo.yaml and no mainSections; post/
+    beside publication/ and event/, whose pages are dated too. A researcher with more papers
+    than posts had every paper mailed as a newsletter and not one post."""
+    papers = {f"content/publication/paper-{n}/index.md": (
+        f"---\ntitle: Paper {n}\ndate: '2020-0{n}-01T00:00:00Z'\npublishDate: "
+        f"'2021-01-01T00:00:00Z'\npublication_types: ['article-journal']\n---\n\nText.\n")
+        for n in range(1, 5)}
+    root = write_files(tmp_path / "lab", {
+        "go.mod": "module github.com/example/lab\n\ngo 1.19\n",
+        "config/_default/hugo.yaml": "title: Soil Lab\nbaseURL: 'https://lab.example.edu/'\n",
+        "config/_default/params.yaml": "seo:\n  site_type: Person\n",
+        **papers,
+        "content/event/talk/index.md": "---\ntitle: A Talk\ndate: '2023-01-01'\n---\n\nSlides.\n",
+        "content/post/_index.md": "---\ntitle: Posts\nview: card\n---\n",
+        "content/post/probes/index.md": ("---\ntitle: Cheap Probes\ndate: '2024-06-10'\n"
+                                         "summary: Three probes and some mud.\n---\n\nMud.\n"),
+        "content/post/rain/index.md": "---\ntitle: Rain\ndate: '2024-07-01'\n---\n\nWet.\n",
+    })
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    assert "posts in content/post (named for a blog, beside publication/ of more dated " \
+        "pages), 2 posts" in result.output
+    listing = invoke(root, "posts", "--json")
+    found = {item["id"]: item["status"] for item in json.loads(listing.stdout)}
+    assert found["/post/probes"] == found["/post/rain"] == "ready"
+    assert found["/publication/paper-1"] == found["/event/talk"] == "page"

@@ -362,10 +362,11 @@ def test_theme_video_audio_and_collapse_become_links_and_a_summary():
      "Before you start"),
     ('{{< callout type="warning" >}}\nInner **text**.\n{{< /callout >}}', "Warning"),
     ("{{% hint danger %}}\nInner **text**.\n{{% /hint %}}", "Danger"),
+    ("{{% callout warning %}}\nInner **text**.\n{{% /callout %}}", "Warning"),  # Hugo Blox's
 ])
 def test_theme_note_boxes_become_a_quote_headed_by_their_title_or_kind(body, heading):
     """Blowfish's, Congo's and Docsy's alert, Hugo Coder's and Relearn's notice, FixIt's
-    admonition, Hextra's callout and Hugo Book's hint: their content, as a quote, was an error
+    admonition, Hextra's and Hugo Blox's callout and Hugo Book's hint: their content, as a quote, was an error
     that kept the post from being sent."""
     fragment, text = rendered(f"Before.\n\n{body}\n\nAfter.\n")
     [quote] = fragment.iter("blockquote")

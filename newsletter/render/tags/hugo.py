@@ -190,9 +190,9 @@ def details(tag: Tag) -> tuple[str, str]:
 def callout(tag: Tag, content: str) -> str:
     """The note boxes themes ship: Blowfish's, Congo's and Docsy's ``alert``, Relearn's and
     Hugo Coder's ``notice``, FixIt's and LoveIt's ``admonition``, Hextra's ``callout``, Hugo
-    Book's ``hint``: a quote (Markdown's, which every dialect reads) headed by the box's title,
-    else its kind (note, tip, warning), then its content."""
-    positional = tag.name in ("notice", "admonition", "hint")
+    Book's ``hint``, Hugo Blox's ``callout warning``: a quote (Markdown's, which every dialect
+    reads) headed by the box's title, else its kind (note, tip, warning), then its content."""
+    positional = tag.name in ("notice", "admonition", "hint", "callout")
     kind = tag.get("type") or tag.get("style") or (tag.get("type", 0) if positional else None)
     title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
     label = html.escape(" ".join((title or (kind or "note").replace("-", " ").replace(
