@@ -93,3 +93,21 @@ def test_emoji_codes_are_emoji_where_the_site_turns_them_on(tmp_path, files, emo
     assert " ".join(text.split()).count(shown if emoji else written) == 1
     document = lxml.html.parse(root / "preview" / "firing" / "email.html")
     assert [code.text_content() for code in document.iter("code")] == [":tada:"]
+
+
+def test_a_post_beside_its_translations_in_language_folders_is_found_by_its_name(tmp_path):
+    """Hugoplate keeps each language's content in its own folder (content/english,
+    content/french), each post under the same name: `check bread` said "names 2 posts" though
+    the French one is a page that is never sent."""
+    root = write_files(tmp_path / "plate", {
+        "hugo.toml": 'baseURL = "https://plate.example.com"\ntitle = "Plate"\n',
+        "config/_default/languages.toml": ('[en]\ncontentDir = "content/english"\nweight = 1\n'
+                                           '[fr]\ncontentDir = "content/french"\nweight = 2\n'),
+        "content/english/blog/bread.md": "---\ntitle: Bread\ndate: 2024-05-04\n---\n\nCrust.\n",
+        "content/french/blog/bread.md": "---\ntitle: Pain\ndate: 2024-05-04\n---\n\nCroute.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "bread")
+    assert result.exit_code == 0, result.output
+    assert "Crust." in (root / "preview" / "bread" / "email.txt").read_text()

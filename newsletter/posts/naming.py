@@ -40,6 +40,9 @@ def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = (
         hint = f"did you mean {close[0]}? " if close else ""
         raise PostNotFoundError(f"no post named {name!r}",
                                 hint=f"{hint}run `newsletter posts` to list them")
+    posts_only = [post for post in matches if post.page is None]
+    if len(matches) > 1 and len(posts_only) == 1:  # a post beside its translations (pages)
+        return posts_only[0]
     if len(matches) > 1:
         ids = ", ".join(post.id for post in matches)
         raise PostNotFoundError(f"{name!r} names {len(matches)} posts: {ids}",

@@ -181,9 +181,11 @@ def inline(tag: Tag, content: str) -> Output:
 def details(tag: Tag) -> tuple[str, str]:
     """A collapsible section cannot collapse in an email: its summary (Markdown, as Hugo
     renders it), then its content. Hugo's ``details`` and PaperMod's ``collapse`` name it
-    ``summary``, Hugo Book's ``details`` ``title`` or first (``{{% details "More" open %}}``).
+    ``summary``, Hugo Book's ``details`` ``title`` or first (``{{% details "More" open %}}``),
+    as Hugoplate's ``accordion`` and Relearn's ``expand`` do; Hugo Blox's ``spoiler`` ``text``.
     Returns what goes before the content and after it."""
-    summary, _ = inline_markdown(tag.get("summary") or tag.get("title", 0) or "Details")
+    summary, _ = inline_markdown(tag.get("summary") or tag.get("title", 0) or tag.get("text")
+                                 or "Details")
     return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
 
 
@@ -274,7 +276,8 @@ SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
 CODE_SHORTCODES = {"highlight": highlight}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
 # before it and after it.
-CONTENT_SHORTCODES = {"details": details, "collapse": details}
+CONTENT_SHORTCODES = dict.fromkeys(("details", "collapse", "accordion", "expand", "spoiler"),
+                                   details)
 # Note boxes and quotes: their content is Markdown, expanded, then quoted whole (:func:`callout`,
 # :func:`quotation`).
 QUOTED_SHORTCODES: dict[str, Callable[[Tag, str], str]] = {

@@ -127,6 +127,12 @@ def button(tag: Tag, content: str, context: TagContext) -> str:
     return f"[{text}]({url_in_markdown(url)})"
 
 
+def button_text(tag: Tag) -> str:
+    """The text of a button written without content, from its parameters (Hugoplate's
+    ``label``), as Markdown."""
+    return escape(next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), ""))
+
+
 def qr(tag: Tag, content: str) -> str:
     """Hugo's ``qr``: a QR code is for a screen the reader is not looking at; the email shows
     what it encodes (``text``, or the content), linked when it is a web address."""
