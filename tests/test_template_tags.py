@@ -363,6 +363,7 @@ def test_theme_video_audio_and_collapse_become_links_and_a_summary():
     ('{{< callout type="warning" >}}\nInner **text**.\n{{< /callout >}}', "Warning"),
     ("{{% hint danger %}}\nInner **text**.\n{{% /hint %}}", "Danger"),
     ("{{% callout warning %}}\nInner **text**.\n{{% /callout %}}", "Warning"),  # Hugo Blox's
+    ("{{< alert success >}}\nInner **text**.\n{{< /alert >}}", "Success"),  # Tranquilpeak's
 ])
 def test_theme_note_boxes_become_a_quote_headed_by_their_title_or_kind(body, heading):
     """Blowfish's, Congo's and Docsy's alert, Hugo Coder's and Relearn's notice, FixIt's
@@ -426,6 +427,19 @@ def test_a_button_written_without_content_is_its_label_linked(written, shown):
     refused ("never closed") and the button shown as its raw shortcode."""
     fragment, _ = rendered(f"Before.\n\n{written}\n\nAfter.\n")
     assert shown in lxml.html.tostring(fragment, encoding="unicode")
+
+
+def test_a_beautiful_hugo_gallery_figure_shows_the_picture_it_links_to():
+    """Beautiful Hugo's gallery figures name no src, only the picture they open (``link``) and
+    the suffix of its thumbnail: each was an error ("has no src") that kept the post from
+    being sent."""
+    fragment, text = rendered('{{< gallery caption-effect="fade" >}}\n'
+                              '  {{< figure thumb="-thumb" link="/img/gull.jpg" caption="Gull" >}}'
+                              '\n  {{< figure link="/img/crab.png" caption="Crab" >}}\n'
+                              "{{< /gallery >}}\n")
+    assert [(img.get("src"), img.get("alt")) for img in fragment.iter("img")] == [
+        ("/img/gull.jpg", "Gull"), ("/img/crab.png", "Crab")]
+    assert "{{" not in text
 
 
 def test_fixits_link_shortcode_is_a_link_with_its_content_named_or_by_position():

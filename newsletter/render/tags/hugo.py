@@ -11,11 +11,13 @@ import html
 import re
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urlsplit
 
 from newsletter.render.players import (BILIBILI_VIDEO, YOUTUBE_THUMBNAIL_WIDTH, bilibili_url,
                                        vimeo_url, watch_label, youtube_thumbnail, youtube_url)
 from newsletter.render.tags.context import TagContext
-from newsletter.render.tags.html import escape, inline_markdown, link, url_in_markdown, web_url
+from newsletter.render.tags.html import (IMAGE_FILE, escape, inline_markdown, link,
+                                          url_in_markdown, web_url)
 from newsletter.render.tags.syntax import Tag, TagProblem
 from newsletter.render.tags.values import display_value, lookup
 
@@ -23,6 +25,7 @@ _VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NUMERIC_ID = re.compile(r"[0-9]{1,30}")
 _USER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _DIGITS = re.compile(r"[0-9]{1,5}")
+_ALERT_KINDS = frozenset({"info", "success", "warning", "danger", "tip", "note", "caution"})
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,12 @@ class Output:
 
 
 def figure(tag: Tag, context: TagContext) -> Output:
-    """``<figure>``: the image (linked if ``link`` is given), its title, caption and credit."""
-    src = tag.get("src", 0)
+    """``<figure>``: the image (linked if ``link`` is given), its title, caption and credit.
+    Beautiful Hugo's gallery figures name no ``src``: the picture is the ``link`` they open
+    (``thumb`` names a smaller copy of it the page shows)."""
+    src, linked = tag.get("src", 0), tag.get("link")
+    if not src and linked and IMAGE_FILE.search(urlsplit(linked).path):
+        src, linked = linked, None
     if not src:
         raise TagProblem(f"{tag.quoted()} has no src", 'give it the image: src="photo.jpg"')
     image_url = _safe(tag, src, "src")
@@ -47,8 +54,8 @@ def figure(tag: Tag, context: TagContext) -> Output:
     size = "".join(f' {name}="{value}"' for name in ("width", "height")
                    if (value := tag.get(name)) and _DIGITS.fullmatch(value))
     image = f'<img src="{escape(image_url)}" alt="{escape(alt)}"{size}>'
-    if tag.get("link"):
-        image = link(_safe(tag, tag.get("link"), "link", mail=True), image)
+    if linked:
+        image = link(_safe(tag, linked, "link", mail=True), image)
     lines = []
     if title:
         lines.append(f"<strong>{escape(title)}</strong>")
@@ -192,9 +199,10 @@ def details(tag: Tag) -> tuple[str, str]:
 def callout(tag: Tag, content: str) -> str:
     """The note boxes themes ship: Blowfish's, Congo's and Docsy's ``alert``, Relearn's and
     Hugo Coder's ``notice``, FixIt's and LoveIt's ``admonition``, Hextra's ``callout``, Hugo
-    Book's ``hint``, Hugo Blox's ``callout warning``: a quote (Markdown's, which every dialect
+    Book's ``hint``, Hugo Blox's ``callout warning``, Tranquilpeak's ``alert info``: a quote (Markdown's, which every dialect
     reads) headed by the box's title, else its kind (note, tip, warning), then its content."""
-    positional = tag.name in ("notice", "admonition", "hint", "callout")
+    positional = tag.name in ("notice", "admonition", "hint", "callout") or \
+        tag.get("type", 0) in _ALERT_KINDS  # Tranquilpeak's alert info (Blowfish's: an icon)
     kind = tag.get("type") or tag.get("style") or (tag.get("type", 0) if positional else None)
     title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
     label = html.escape(" ".join((title or (kind or "note").replace("-", " ").replace(
