@@ -11,6 +11,10 @@ import pytest
 
 from generator_sites import fill_in_settings, write_files
 
+from newsletter.config import load_settings
+from newsletter.posts import find_post, load_posts
+from newsletter.render import render_post
+
 from conftest import invoke
 
 DOIT_CONFIG = {
@@ -111,3 +115,28 @@ def test_a_post_beside_its_translations_in_language_folders_is_found_by_its_name
     result = invoke(root, "preview", "bread")
     assert result.exit_code == 0, result.output
     assert "Crust." in (root / "preview" / "bread" / "email.txt").read_text()
+
+
+def test_a_hugo_posts_summary_is_the_inbox_preview_without_a_description(tmp_path):
+    """Even's, Mainroad's and most Hugo themes describe a post without a description by its
+    .Summary (the page's meta description, Hugo's RSS): the text before <!--more-->, else its
+    first words. The inbox quoted the title and date again, and check warned of no
+    description on every such post."""
+    root = write_files(tmp_path / "tea", {
+        "hugo.json": '{"baseURL": "https://tea.example.org/", "title": "Tea"}',
+        "content/posts/rain.md": ("---\ntitle: Rain\ndate: 2024-03-05\n---\n\nA wet *afternoon* "
+                                  "at the tea house.\n\nThe kettle sang.\n\n<!--more-->\n\n"
+                                  "After the fold.\n"),
+        "content/posts/sun.md": ("+++\ntitle = \"Sun\"\ndate = 2024-03-06\n+++\n\n"
+                                 + "Warm light on the step. " * 20 + "\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    settings = load_settings(root, {})
+    posts, _ = load_posts(settings)
+    assert render_post(settings, find_post(posts, "rain")).preheader == \
+        "A wet afternoon at the tea house. The kettle sang."
+    sun = render_post(settings, find_post(posts, "sun")).preheader
+    assert sun.startswith("Warm light on the step. Warm light") and sun.endswith("\u2026")
+    findings = json.loads(invoke(root, "check", "rain", "--json").stdout)["findings"]
+    assert "no-description" not in [finding["code"] for finding in findings]

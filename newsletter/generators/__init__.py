@@ -18,11 +18,13 @@ from newsletter.generators.layout import (
     detect,
     site_layout,
 )
+from newsletter.generators.hugo_markup import SUMMARY_DIVIDER
 from newsletter.generators.others import OtherGenerator, other_generator
 from newsletter.generators.settings_files import (YAML_LOADER, SiteInfo, expands_past, load_yaml,
                                                   yaml_problem)
 
 __all__ = ["BY_NAME", "GENERATORS", "YAML_LOADER", "Entry", "Generator", "JsLiteralError",
-           "OtherGenerator", "SiteInfo", "SiteLayout", "Source", "UNREAD_MARKUPS", "detect",
+           "OtherGenerator", "SUMMARY_DIVIDER", "SiteInfo", "SiteLayout", "Source", "UNREAD_MARKUPS",
+           "detect",
            "expands_past", "load_yaml", "other_generator", "parse_declarations", "site_layout",
            "yaml_problem"]

@@ -21,7 +21,7 @@ from newsletter.generators.hugo_bundles import bundle_of, featured_file, files_n
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, base_name, read_config
 from newsletter.generators.hugo_dates import hugo_dates
-from newsletter.generators.hugo_markup import goldmark_options
+from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
 from newsletter.generators.hugo_permalinks import expand_permalink
 from newsletter.generators.hugo_sections import likeliest_section
 from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
@@ -52,6 +52,11 @@ class Hugo(Generator):
 
     def markdown_options(self) -> dict[str, Any]:
         return goldmark_options(self.config)
+
+    def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
+        """Themes describe a post without a description by its ``.Summary`` (their meta
+        description, Hugo's own RSS): the text before ``<!--more-->``, else its first words."""
+        return SUMMARY_DIVIDER
 
     @classmethod
     def found(cls, root: Path) -> str | None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+SUMMARY_DIVIDER = "<!--more-->"  # ends a post's summary (gohugo.io/content-management/summaries)
+
 
 def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
     """``raw_html``, ``hard_wraps``, ``block_attributes``, ``smart_punctuation``, ``autolinks``,

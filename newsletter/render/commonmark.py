@@ -26,6 +26,7 @@ from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from newsletter.generators import SUMMARY_DIVIDER
 from newsletter.render.attribute_lists import block_attributes, heading_attributes
 from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
@@ -33,7 +34,7 @@ from newsletter.render.effort import check_quotes_work
 from newsletter.render.emoji import emoji_codes
 from newsletter.render.kramdown import kramdown_plugin
 from newsletter.render.latex import math_plugin
-from newsletter.render.raw_html import SUMMARY_DIVIDER, TAG, written_tags
+from newsletter.render.raw_html import TAG, written_tags
 
 _THREAD = threading.local()
 

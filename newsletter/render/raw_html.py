@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
+from newsletter.generators import SUMMARY_DIVIDER
+
 TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
-SUMMARY_DIVIDER = "<!--more-->"
 _SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w./-]+)[^{}]*?[>%]\}\}")
 
 
