@@ -140,3 +140,21 @@ def test_a_hugo_posts_summary_is_the_inbox_preview_without_a_description(tmp_pat
     assert sun.startswith("Warm light on the step. Warm light") and sun.endswith("\u2026")
     findings = json.loads(invoke(root, "check", "rain", "--json").stdout)["findings"]
     assert "no-description" not in [finding["code"] for finding in findings]
+
+
+def test_an_html_comment_in_a_hugo_post_is_not_reported_as_raw_html_the_email_leaves_out(
+        tmp_path):
+    """Writers leave notes to themselves in comments (``<!-- TODO -->``); Goldmark without
+    ``unsafe`` leaves them out as it leaves out raw HTML, but a comment shows nothing either
+    way: check warned on every such post that the blog did not show its HTML."""
+    root = write_files(tmp_path / "ink", {
+        "hugo.toml": 'baseURL = "https://ink.example.org/"\ntitle = "Ink"\n',
+        "content/posts/wash.md": ("---\ntitle: Wash\ndate: 2024-02-01\ndescription: Ink.\n---\n\n"
+                                  "<!-- TODO: add the photo -->\n\nThe wash.\n\n<!--\nA longer "
+                                  "note\nto myself.\n-->\n\nDots <!-- aside --> and <b>more</b>.\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    result = invoke(root, "check", "wash", "--json")
+    omitted = [finding["where"] for finding in json.loads(result.stdout)["findings"]
+               if finding["code"] == "raw-html-omitted"]
+    assert omitted == ["content/posts/wash.md:16"]

@@ -26,7 +26,6 @@ from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from newsletter.generators import SUMMARY_DIVIDER
 from newsletter.render.attribute_lists import block_attributes, heading_attributes
 from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
@@ -66,13 +65,15 @@ def code_block_lines(source: str, dialect: Dialect) -> list[tuple[int, int]]:
 
 def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
     """Lines (from 0) of ``source`` where raw HTML that the post writes itself starts, as
-    ``dialect`` reads it (a block, or a paragraph holding an inline tag)."""
+    ``dialect`` reads it (a block, or a paragraph holding an inline tag); a comment (Hugo's
+    ``<!--more-->`` too) is none: left out or not, it shows nothing."""
     written, lines = written_tags(source), []
     for token in _thread_parser(dialect).parse(source):
         inline = token.type == "inline" and any(child.type == "html_inline"
                                                  for child in token.children or ())
         if (token.type == "html_block" or inline) and token.map and any(
-                tag in written and tag != SUMMARY_DIVIDER for tag in TAG.findall(token.content)):
+                tag in written and not tag.startswith("<!--")
+                for tag in TAG.findall(token.content)):
             lines.append(token.map[0])
     return lines
 
