@@ -158,3 +158,20 @@ def test_an_html_comment_in_a_hugo_post_is_not_reported_as_raw_html_the_email_le
     omitted = [finding["where"] for finding in json.loads(result.stdout)["findings"]
                if finding["code"] == "raw-html-omitted"]
     assert omitted == ["content/posts/wash.md:16"]
+
+
+def test_a_hugo_site_without_a_language_code_writes_in_its_default_language(tmp_path):
+    """A site in Arabic that sets defaultContentLanguage and no languageCode: init wrote
+    language = "en", so every email said it was English and read left to right."""
+    root = write_files(tmp_path / "sand", {
+        "hugo.toml": ('baseURL = "https://sand.example.org/"\ntitle = "Raml"\n'
+                      'defaultContentLanguage = "ar"\n[languages.ar]\nweight = 1\n'
+                      '[languages.en]\nweight = 2\n'),
+        "content/posts/dune.md": "---\ntitle: Dune\ndate: 2024-01-01\n---\n\nRamal.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    assert 'language = "ar"' in (root / "newsletter.toml").read_text()
+    assert invoke(root, "preview", "dune").exit_code == 0
+    page = lxml.html.parse(root / "preview" / "dune" / "email.html").getroot()
+    assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")

@@ -73,11 +73,13 @@ class Hugo(Generator):
         return None
 
     def info(self) -> SiteInfo:
+        """The language is ``languageCode``, else the default language's code (``ar`` of a
+        site in Arabic that sets no ``languageCode``: its emails read right to left)."""
         config = self.config
         params = config.get("params") if isinstance(config.get("params"), dict) else {}
         return site_info(self.evidence, config.get("title") or params.get("title"),
                          config.get("baseurl"), config.get("timezone"),
-                         config.get("languagecode"))
+                         config.get("languagecode") or config.get("defaultcontentlanguage"))
 
     @property
     def content_root(self) -> Path:
