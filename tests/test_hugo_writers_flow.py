@@ -175,3 +175,25 @@ def test_a_hugo_site_without_a_language_code_writes_in_its_default_language(tmp_
     assert invoke(root, "preview", "dune").exit_code == 0
     page = lxml.html.parse(root / "preview" / "dune" / "email.html").getroot()
     assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
+
+
+def test_relative_links_to_a_bundles_files_and_the_sites_posts_are_not_warned_of(tmp_path):
+    """A Hugo bundle links its own slides (``slides.pdf`` beside index.md, which Hugo
+    publishes beside the page) and another post (``../kiln/``): check warned that each was
+    made absolute and should be looked at, though newsletter knows both are published. A
+    relative link to a file or page the site does not have is still warned of."""
+    root = write_files(tmp_path / "talks", {
+        "hugo.toml": 'baseURL = "https://talks.example.org/blog/"\ntitle = "Talks"\n',
+        "content/posts/kiln.md": "---\ntitle: Kiln\ndate: 2024-04-01\n---\n\nHot.\n",
+        "content/posts/talk/slides.pdf": "%PDF-1.4 not really\n",
+        "content/posts/talk/index.md": (
+            "---\ntitle: Talk\ndate: 2024-04-07\ndescription: Slides.\n---\n\nGet [the slides]"
+            "(slides.pdf) and read [the kiln post](../kiln/).\n\nNot [the notes](notes.pdf) "
+            "nor [the lost post](../lost/).\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    result = invoke(root, "check", "talk", "--json")
+    relative = [finding["message"] for finding in json.loads(result.stdout)["findings"]
+                if finding["code"] == "link-relative"]
+    assert sorted(message.split(" was made")[0] for message in relative) == [
+        "the relative link ../lost/", "the relative link notes.pdf"]
