@@ -197,3 +197,25 @@ def test_relative_links_to_a_bundles_files_and_the_sites_posts_are_not_warned_of
                 if finding["code"] == "link-relative"]
     assert sorted(message.split(" was made")[0] for message in relative) == [
         "the relative link ../lost/", "the relative link notes.pdf"]
+
+
+def test_refs_to_the_home_page_and_to_a_section_without_its_own_page_are_their_addresses(
+        tmp_path):
+    """{{< ref "/" >}} (the home page) stopped check, preview and send with a traceback, and
+    {{< ref "/posts" >}} (a section Hugo lists though it has no _index.md) was an error that
+    kept the post from being sent."""
+    root = write_files(tmp_path / "refs", {
+        "hugo.toml": 'baseURL = "https://refs.example.org/blog/"\ntitle = "Refs"\n',
+        "content/posts/home.md": ('---\ntitle: Home\ndate: 2024-04-10\ndescription: Links.\n'
+                                  '---\n\n[Home]({{< ref "/" >}}), [every post]({{< ref "/posts" '
+                                  '>}}) and [the top]({{< relref "/#top" >}}).\n'),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "home")
+    assert result.exit_code == 0, result.output
+    links = {a.text_content(): a.get("href") for a in
+             lxml.html.parse(root / "preview" / "home" / "email.html").iter("a")}
+    assert (links["Home"], links["every post"], links["the top"]) == (
+        "https://refs.example.org/blog/", "https://refs.example.org/blog/posts/",
+        "https://refs.example.org/blog/#top")
