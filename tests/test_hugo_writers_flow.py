@@ -219,3 +219,27 @@ def test_refs_to_the_home_page_and_to_a_section_without_its_own_page_are_their_a
     assert (links["Home"], links["every post"], links["the top"]) == (
         "https://refs.example.org/blog/", "https://refs.example.org/blog/posts/",
         "https://refs.example.org/blog/#top")
+
+
+def test_hugo_docs_include_shortcode_puts_the_page_it_names_in_place(tmp_path):
+    """Hugo's documentation (and the sites that copy its include shortcode) writes
+    {{% include "/_common/note.md" %}} for a headless page's content: the email left it out
+    with a warning. Another site's include it cannot read is still left out, warned of."""
+    root = write_files(tmp_path / "docs", {
+        "hugo.toml": ('baseURL = "https://docs.example.org/"\ntitle = "Docs"\n'
+                      "[[module.mounts]]\nlang = 'en'\nsource = 'content/en'\n"
+                      "target = 'content'\n"),
+        "content/en/_common/_index.md": "---\ncascade:\n  build:\n    render: never\n---\n",
+        "content/en/_common/note.md": "---\n_comment: Shared.\n---\n\nA **shared** note.\n",
+        "content/en/news/release/index.md": (
+            "---\ntitle: Release\ndate: 2024-05-01\ndescription: New.\n---\n\nBig.\n\n"
+            '{{% include "/_common/note.md" %}}\n\n{{< include file="snippets/x.html" >}}\n'),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    assert invoke(root, "preview", "release").exit_code == 0
+    document = lxml.html.parse(root / "preview" / "release" / "email.html")
+    assert [strong.text for strong in document.iter("strong")] == ["shared"]
+    findings = json.loads(invoke(root, "check", "release", "--json").stdout)["findings"]
+    assert [(finding["code"], finding["where"]) for finding in findings] == [
+        ("template-degraded", "content/en/news/release/index.md:11")]

@@ -157,6 +157,20 @@ def ref(tag: Tag, context: TagContext) -> Output:
     return Output(url_in_markdown(url + (f"#{anchor}" if anchor else "")))
 
 
+def include(tag: Tag, context: TagContext) -> Output:
+    """The ``include`` shortcode of Hugo's documentation (``.RenderShortcodes`` of the page
+    it names), which sites copy: that page's content in its place. Another site's include
+    (of a page it cannot find, or whose content holds template tags of its own) is left out,
+    with a warning."""
+    target = tag.get("path", 0) or tag.get("file") or ""
+    text = context.read_page(target) if target.strip() else None
+    if text is None or "{{" in text or "{%" in text:
+        return Output("", warning=(f"{tag.quoted()}: the shortcode include is the site's and is "
+                                   "left out of the email", "write what it shows into the post "
+                                   "if readers need it"))
+    return Output(text.strip("\n"), block=True)
+
+
 def param(tag: Tag, context: TagContext) -> Output:
     """A value from the post's front matter, else from the site's parameters."""
     name = tag.get("name", 0)
@@ -277,8 +291,8 @@ SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "figure": figure, "youtube": youtube, "vimeo": vimeo, "vimeo_simple": vimeo, "gist": gist,
     "tweet": x_post, "twitter": x_post, "twitter_simple": x_post, "x": x_post,
     "x_simple": x_post, "instagram": instagram, "instagram_simple": instagram, "ref": ref,
-    "relref": ref, "param": param, "video": media, "audio": media, "bilibili": bilibili,
-    "tencent": tencent, "gitlab": gitlab,
+    "relref": ref, "param": param, "include": include, "video": media, "audio": media,
+    "bilibili": bilibili, "tencent": tencent, "gitlab": gitlab,
 }
 # Shortcodes whose content is code: shown as written, never expanded.
 CODE_SHORTCODES = {"highlight": highlight}
