@@ -350,7 +350,7 @@ def test_what_cannot_be_expanded_is_left_as_written_and_reported_at_its_line(bod
 
 
 def test_a_themes_shortcode_is_reported_once_not_again_at_its_closing_tag():
-    markdown, problems = expand("{{< spoiler >}}\nText\n{{< /spoiler >}}\n")
+    markdown, problems = expand("{{< marginnote >}}\nText\n{{< /marginnote >}}\n")
 
     assert [line for line, _ in problems] == [1]
     assert markdown.strip() == "Text"
@@ -415,10 +415,12 @@ def test_theme_video_audio_and_collapse_become_links_and_a_summary():
      "Before you start"),
     ('{{< callout type="warning" >}}\nInner **text**.\n{{< /callout >}}', "Warning"),
     ("{{% hint danger %}}\nInner **text**.\n{{% /hint %}}", "Danger"),
+    ("{{% callout warning %}}\nInner **text**.\n{{% /callout %}}", "Warning"),  # Hugo Blox's
+    ("{{< alert success >}}\nInner **text**.\n{{< /alert >}}", "Success"),  # Tranquilpeak's
 ])
 def test_theme_note_boxes_become_a_quote_headed_by_their_title_or_kind(body, heading):
     """Blowfish's, Congo's and Docsy's alert, Hugo Coder's and Relearn's notice, FixIt's
-    admonition, Hextra's callout and Hugo Book's hint: their content, as a quote, was an error
+    admonition, Hextra's and Hugo Blox's callout and Hugo Book's hint: their content, as a quote, was an error
     that kept the post from being sent."""
     fragment, text = rendered(f"Before.\n\n{body}\n\nAfter.\n")
     [quote] = fragment.iter("blockquote")
@@ -452,6 +454,45 @@ def test_hugo_books_details_shows_its_title(tag):
         "{{% /details %}}", "{{< /details >}}" if tag.startswith("{{<") else "{{% /details %}}"))
     assert [p.text_content() for p in fragment.iter("p")] == ["More about nibs",
                                                               "Cut at a slant."]
+
+
+@pytest.mark.parametrize("opening, closing", [
+    ('{{< accordion "More about nibs" >}}', "{{< /accordion >}}"),  # Hugoplate's
+    ('{{< spoiler text="More about nibs" >}}', "{{< /spoiler >}}"),  # Hugo Blox's
+    ('{{% expand "More about nibs" %}}', "{{% /expand %}}"),  # Relearn's
+])
+def test_a_themes_collapsed_section_shows_its_title_then_its_content(opening, closing):
+    """Hugoplate's accordion, Hugo Blox's spoiler and Relearn's expand: the email showed the
+    content without the title that says what it is about, and warned that it did."""
+    fragment, _ = rendered(f"{opening}\nCut at a slant.\n{closing}\n")
+    assert [p.text_content() for p in fragment.iter("p")] == ["More about nibs",
+                                                              "Cut at a slant."]
+
+
+@pytest.mark.parametrize("written, shown", [
+    ('{{< button label="Get the recipe" link="https://example.com/bake" style="solid" >}}',
+     '<a href="https://example.com/bake">Get the recipe</a>'),  # Hugoplate's
+    ('{{< button href="https://example.com/bake" >}}Get the recipe{{< /button >}}',
+     '<a href="https://example.com/bake">Get the recipe</a>'),
+])
+def test_a_button_written_without_content_is_its_label_linked(written, shown):
+    """Hugoplate's button takes its text as ``label`` and has no closing tag: the post was
+    refused ("never closed") and the button shown as its raw shortcode."""
+    fragment, _ = rendered(f"Before.\n\n{written}\n\nAfter.\n")
+    assert shown in lxml.html.tostring(fragment, encoding="unicode")
+
+
+def test_a_beautiful_hugo_gallery_figure_shows_the_picture_it_links_to():
+    """Beautiful Hugo's gallery figures name no src, only the picture they open (``link``) and
+    the suffix of its thumbnail: each was an error ("has no src") that kept the post from
+    being sent."""
+    fragment, text = rendered('{{< gallery caption-effect="fade" >}}\n'
+                              '  {{< figure thumb="-thumb" link="/img/gull.jpg" caption="Gull" >}}'
+                              '\n  {{< figure link="/img/crab.png" caption="Crab" >}}\n'
+                              "{{< /gallery >}}\n")
+    assert [(img.get("src"), img.get("alt")) for img in fragment.iter("img")] == [
+        ("/img/gull.jpg", "Gull"), ("/img/crab.png", "Crab")]
+    assert "{{" not in text
 
 
 def test_fixits_link_shortcode_is_a_link_with_its_content_named_or_by_position():
@@ -497,9 +538,10 @@ def test_a_raw_html_shortcode_shows_its_content_whole_without_a_warning():
     and check exited 1 for each one."""
     markdown, problems = expand('{{< rawhtml >}}\n<p class="lead">A <b>bold</b> start</p>\n'
                                 "{{< /rawhtml >}}\n\n{{< raw-html >}}<em>Aside</em>"
-                                "{{< /raw-html >}}\n\n{{< spoiler >}}Hidden{{< /spoiler >}}\n")
+                                "{{< /raw-html >}}\n\n{{< marginnote >}}Hidden"
+                                "{{< /marginnote >}}\n")
 
-    assert [line for line, _ in problems] == [7]  # the spoiler's, which the site styles
+    assert [line for line, _ in problems] == [7]  # the margin note's, which the site styles
     fragment = markdown_to_fragment(markdown, "https://example.com/blog/posts/this")
     assert fragment.xpath("//p[@class='lead']/b/text()") == ["bold"]
     assert fragment.xpath("//em/text()") == ["Aside"]

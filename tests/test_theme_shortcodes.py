@@ -156,9 +156,9 @@ def test_a_diagram_and_a_formula_show_their_source_and_warn_at_their_lines(site,
 
 THEIRS = """Before.
 
-{{< spoiler color="blue" >}}
+{{< sidenote color="blue" >}}
 The secret is **practice**.
-{{< /spoiler >}}
+{{< /sidenote >}}
 
 Press {{< kbd >}}Ctrl{{< /kbd >}} to tighten.
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
@@ -32,6 +32,7 @@ from newsletter.render import URL_ATTRIBUTES, all_ids, email_url, local_ids
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
+    from newsletter.posts import Post
 
 PLACEHOLDER = re.compile(r"%%\w+%%")  # a reader's value, filled in per message
 FOOTNOTE_CLASSES = frozenset({"footnote-ref", "footnote-backref"})  # Markdown's own anchors
@@ -56,6 +57,7 @@ class LinkUse:
     anchored: bool = False  # a same-page link (#x) to an id the post has: a heading, a note
     shown: bool = True  # a link: it holds text or an image (an image's alt is its own finding)
     link: str = ""  # an image: the URL of the link it is all of, which screen readers name by it
+    known: bool = False  # a relative link to a page of the site, or to a file its bundle publishes
 
 
 def collect_links(context: CheckContext) -> list[LinkUse]:
@@ -149,7 +151,7 @@ def relative_problem(use: LinkUse, noun: str, subject: str) -> Finding | None:
     if is_relative(url) and looks_like_a_domain(url):
         return error(code, where, f"{subject} looks like a web address without https:// ({url})",
                      f"write https://{url}; as it is, it goes to {use.sent}")
-    if is_relative(url) and use.in_post:
+    if is_relative(url) and use.in_post and not use.known:
         return warning(code, where, f"the relative {noun} {url} was made absolute: {use.sent}",
                        "check that it exists there, or write the full URL")
     if not use.in_post and (is_relative(url) or url.startswith("/")):
@@ -189,6 +191,7 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     root = context.fragment
     ids, kept_ids = all_ids(root), local_ids(root)
     taken: set[int] = set()  # where links found so far are written: a repeated URL is another
+    addresses: set[str] | None = None  # of the site's posts and pages
     for element in _linking(root):
         written = element.get(URL_ATTRIBUTES[element.tag]) or ""
         url = written.strip()
@@ -198,9 +201,30 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
             cursor = found[1]
             taken.add(found[0])
         where = source.where(source.line_at(found[0]) if found else None)
-        uses.append(_use(element, url, email_url(written, context.post.url, kept_ids), where,
-                         in_post=True, anchored=url.startswith("#") and unquote(url[1:]) in ids))
+        sent = email_url(written, context.post.url, kept_ids)
+        use = _use(element, url, sent, where, in_post=True,
+                   anchored=url.startswith("#") and unquote(url[1:]) in ids)
+        if is_relative(url) and context.post.site is not None:
+            if addresses is None:  # once, whatever the number of links
+                addresses = {address.rstrip("/") for address in context.post.site.urls.values()}
+            use = replace(use, known=_published(context.post, url, sent, addresses))
+        uses.append(use)
     return uses
+
+
+def _published(post: Post, url: str, sent: str, addresses: set[str]) -> bool:
+    """Whether the relative ``url`` of ``post`` leads where the site publishes something: a
+    post's or page's address (``../other/``, one of ``addresses``), or a file of the post's
+    bundle, which Hugo and Zola publish beside the page (``slides.pdf`` next to index.md)."""
+    layout = post.site
+    if layout is None:
+        return False
+    if sent.partition("#")[0].rstrip("/") in addresses:
+        return True
+    path = unquote(urlsplit(url).path)
+    return (layout.generator.publishes_content_files and post.path.stem.startswith("index")
+            and bool(path) and ".." not in path.split("/")
+            and (post.path.parent / path).is_file())
 
 
 def _linking(root) -> list:

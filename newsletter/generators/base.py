@@ -159,6 +159,11 @@ class Generator:
         (Hugo's ``cascade``); ``front_matter_of`` reads another file's."""
         return {}
 
+    def section_address(self, folder: Path) -> str | None:
+        """The address of the list page the generator makes for ``folder`` of its content
+        when no file of the folder is that page (Hugo's sections); None where it makes none."""
+        return None
+
     def link_stem(self, path: Path) -> str | None:
         """The name a template tag links the page file ``path`` by (its stem, Hugo's
         ``index.en.md`` is ``index``); None for a translation, named only by its own file."""

@@ -17,12 +17,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
-from newsletter.generators.hugo_bundles import bundle_of, featured_file, files_named
+from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, base_name, read_config
 from newsletter.generators.hugo_dates import hugo_dates
-from newsletter.generators.hugo_markup import goldmark_options
-from newsletter.generators.hugo_permalinks import expand_permalink
+from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
+from newsletter.generators.hugo_permalinks import expand_permalink, page_directory, section_depth
 from newsletter.generators.hugo_sections import likeliest_section
 from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
 from newsletter.generators.slugs import hugo_urlize
@@ -53,6 +53,11 @@ class Hugo(Generator):
     def markdown_options(self) -> dict[str, Any]:
         return goldmark_options(self.config)
 
+    def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
+        """Themes describe a post without a description by its ``.Summary`` (their meta
+        description, Hugo's own RSS): the text before ``<!--more-->``, else its first words."""
+        return SUMMARY_DIVIDER
+
     @classmethod
     def found(cls, root: Path) -> str | None:
         for name in ROOT_NAMES:
@@ -68,11 +73,13 @@ class Hugo(Generator):
         return None
 
     def info(self) -> SiteInfo:
+        """The language is ``languageCode``, else the default language's code (``ar`` of a
+        site in Arabic that sets no ``languageCode``: its emails read right to left)."""
         config = self.config
         params = config.get("params") if isinstance(config.get("params"), dict) else {}
         return site_info(self.evidence, config.get("title") or params.get("title"),
                          config.get("baseurl"), config.get("timezone"),
-                         config.get("languagecode"))
+                         config.get("languagecode") or config.get("defaultcontentlanguage"))
 
     @property
     def content_root(self) -> Path:
@@ -137,6 +144,17 @@ class Hugo(Generator):
                 self._read[path] = front_matter_of(path)
             return self._read[path]
         return read
+
+    def section_address(self, folder: Path) -> str | None:
+        """A top-level folder of the content is a section even without an ``_index.md``: its
+        list page is at the folder's path (``{{< ref "/posts" >}}`` is ``/posts/``)."""
+        try:
+            if folder.parent != self.content_root or not folder.is_dir():
+                return None
+        except OSError:  # a name too long for the system names no folder
+            return None
+        lower = not self.config.get("disablepathtolower")
+        return self._language_prefix(None) + "/" + hugo_urlize(folder.name, lower=lower) + "/"
 
     def link_stem(self, path: Path) -> str | None:
         """``post`` for ``post.en.md`` in the default language; None in another language."""
@@ -223,7 +241,7 @@ class Hugo(Generator):
         lower = not self.config.get("disablepathtolower")
         url = meta.get("url")
         if isinstance(url, str) and url.strip():
-            return _directory(join_url(url.strip().replace("\\:", ":")), False, True)
+            return page_directory(join_url(url.strip().replace("\\:", ":")), False, True)
         sections = list(relative.parts[:-1])
         if relative.stem.partition(".")[0] == "_index":  # a section's page: the section's path
             path = join_url(*sections, "/")
@@ -231,7 +249,7 @@ class Hugo(Generator):
         basename, folder = base_name(relative.stem, self.config), source.path.parent
         if basename == "index" and sections:
             basename, folder = sections.pop(), folder.parent  # a bundle: its folder's name
-        chain = sections[:_section_depth(folder, len(sections))]
+        chain = sections[:section_depth(folder, len(sections))]
         slug = meta.get("slug")
         slug = str(slug).strip() if slug not in (None, "") else named
         pattern = self._pattern(relative.parts[0] if len(relative.parts) > 1 else "")
@@ -246,7 +264,7 @@ class Hugo(Generator):
         if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
             path = join_url(*sections, slug or basename)
         path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
-        return _directory(path, self._ugly(relative.parts[0] if len(relative.parts) > 1 else ""))
+        return page_directory(path, self._ugly(relative.parts[0] if len(relative.parts) > 1 else ""))
 
     @functools.cached_property
     def _ignored(self) -> tuple[re.Pattern, ...]:
@@ -288,18 +306,6 @@ class Hugo(Generator):
         return [str(section).strip("/") for section in main or [] if str(section).strip("/")]
 
 
-def _section_depth(folder: Path, folders: int) -> int:
-    """How many of the ``folders`` ending at ``folder`` are Hugo sections: the top one always,
-    and those down to the deepest holding an ``_index`` file (a folder between two sections is
-    one too); the folders below it are only part of the page's path."""
-    chain = [folder, *folder.parents][:folders][::-1]
-    depth = min(folders, 1)
-    for level, each in enumerate(chain[1:], start=2):
-        if files_named(each, "_index.*"):
-            depth = level
-    return depth
-
-
 def _language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
     """The language of ``x.fr.md`` when it is not the site's default language."""
     stem = relative.stem
@@ -309,13 +315,3 @@ def _language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
     languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
     default = str(config.get("defaultcontentlanguage") or "en").lower()
     return None if code == default or code not in languages else code
-
-
-def _directory(path: str, ugly: bool, written_extension: bool = False) -> str:
-    """Hugo's pretty URLs: a page's path is a folder (``uglyURLs``: ``.html``), a dot in its
-    name (``v2.0.md``), slug or permalink pattern included; a ``url`` written with an
-    extension keeps it, and one without is a folder whatever ``uglyURLs`` says."""
-    last = path.rstrip("/").rpartition("/")[2]
-    if (written_extension and "." in last) or path == "/":
-        return path
-    return path.rstrip("/") + (".html" if ugly else "/")

@@ -8,16 +8,19 @@ bare addresses are links (``extensions.linkify = true``), math is not read
 (``extensions.passthrough.enable = false``), a line's end within a paragraph is a space
 (``renderer.hardWraps = false``; true makes it a line break), and a ``{.class}`` line after a
 block is text (``parser.attribute.block = false``; true makes it the block's attributes).
+Emoji codes (``:tada:``) are text unless the site sets ``enableEmoji = true``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+SUMMARY_DIVIDER = "<!--more-->"  # ends a post's summary (gohugo.io/content-management/summaries)
+
 
 def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
-    """``raw_html``, ``hard_wraps``, ``block_attributes``, ``smart_punctuation``, ``autolinks``
-    and the math delimiters as the site's ``[markup.goldmark]`` (keys in lower case) sets
+    """``raw_html``, ``hard_wraps``, ``block_attributes``, ``smart_punctuation``, ``autolinks``,
+    ``emoji`` and the math delimiters as the site's ``[markup.goldmark]`` (keys in lower case) sets
     them, Hugo's defaults otherwise."""
     goldmark = _table(_table(config, "markup"), "goldmark")
     extensions = _table(goldmark, "extensions")
@@ -31,6 +34,7 @@ def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
             "block_attributes": attributes.get("block") is True,
             "smart_punctuation": typographer is not False,
             "autolinks": extensions.get("linkify", True) is not False,
+            "emoji": config.get("enableemoji") is True,
             **_passthrough(_table(extensions, "passthrough"))}
 
 

@@ -2,14 +2,18 @@
 ``:year``, ``:month``, ``:monthname``, ``:day``, ``:weekday``, ``:weekdayname``, ``:yearday``,
 ``:section``, ``:sections`` with slices (``:sections[1:]``, ``:sections[last]``), ``:title``,
 ``:slug``, ``:filename``, ``:contentbasename``, ``:slugorfilename`` and Go's time layout
-parts (``:2006``, ``:01``, ``:Jan``, ...). A token without a value stays as written.
+parts (``:2006``, ``:01``, ``:Jan``, ...). A token without a value stays as written. Also
+the page's place in its sections, and the shape of its address (a folder, or ``uglyURLs``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
+
+from newsletter.generators.hugo_bundles import files_named
 
 _GO_TIME = {"2006": "%Y", "06": "%y", "01": "%m", "1": "%-m", "02": "%d", "2": "%-d",
             "January": "%B", "Jan": "%b", "Monday": "%A", "Mon": "%a", "15": "%H", "04": "%M",
@@ -67,3 +71,25 @@ def _strftime(date: dt.datetime, code: str) -> str:
     if code == "%-d":
         return str(date.day)
     return date.strftime(code)
+
+
+def section_depth(folder: Path, folders: int) -> int:
+    """How many of the ``folders`` ending at ``folder`` are Hugo sections: the top one always,
+    and those down to the deepest holding an ``_index`` file (a folder between two sections is
+    one too); the folders below it are only part of the page's path."""
+    chain = [folder, *folder.parents][:folders][::-1]
+    depth = min(folders, 1)
+    for level, each in enumerate(chain[1:], start=2):
+        if files_named(each, "_index.*"):
+            depth = level
+    return depth
+
+
+def page_directory(path: str, ugly: bool, written_extension: bool = False) -> str:
+    """Hugo's pretty URLs: a page's path is a folder (``uglyURLs``: ``.html``), a dot in its
+    name (``v2.0.md``), slug or permalink pattern included; a ``url`` written with an
+    extension keeps it, and one without is a folder whatever ``uglyURLs`` says."""
+    last = path.rstrip("/").rpartition("/")[2]
+    if (written_extension and "." in last) or path == "/":
+        return path
+    return path.rstrip("/") + (".html" if ugly else "/")

@@ -4,7 +4,9 @@
 page anywhere, the one with the most pages, as Hugo's own default. A section named for
 documentation (Docsy's ``docs/``, whose pages carry dates too) comes after every other one
 that has dated pages, and is never the blog when none of its pages is dated (Hugo Book's).
-A site of such documentation alone has its posts in ``posts/``, once it has any."""
+A site of such documentation alone has its posts in ``posts/``, once it has any. A section
+named for a blog (``posts``, ``post``, ``blog``) with dated pages is the blog whatever the others
+hold: Hugo Blox's ``post/`` beside a researcher's many dated ``publication/`` pages."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ _DATED = re.compile(r"""^\s*["']?(?:date|publishdate|pubdate|published)["']?\s*[
                     re.IGNORECASE | re.MULTILINE)
 _HEAD = 4096  # bytes of a page read for its front matter's date
 _DOCUMENTATION = ("docs", "doc", "documentation")
+_BLOG = ("posts", "post", "blog")
 
 
 def likeliest_section(content: Path) -> tuple[str, str] | None:
@@ -38,7 +41,11 @@ def likeliest_section(content: Path) -> tuple[str, str] | None:
     documentation = any(pages for name, (_, pages) in counts.items()
                         if name.lower() in _DOCUMENTATION)
     best = max(candidates.items(),
-               key=lambda item: (*item[1], item[0] in ("posts", "post", "blog")), default=None)
+               key=lambda item: (*item[1], item[0] in _BLOG), default=None)
+    blog = max((item for item in others.items() if item[0] in _BLOG), key=lambda item: item[1],
+               default=None)
+    if best and blog and blog != best:
+        return blog[0], f"named for a blog, beside {best[0]}/ of more dated pages"
     if (not best or not best[1][1]) and documentation:
         return "posts", "Hugo's folder for posts: the site has none yet, only undated documentation"
     if not best or not best[1][1]:

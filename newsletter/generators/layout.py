@@ -187,9 +187,12 @@ class SiteLayout:
     def link_url(self, target: str, beside: Path | None = None) -> str | None:
         """The URL of the post or page ``target`` names (a path under the site or its content
         folder, with or without extension, or a unique file name; first relative to the folder
-        ``beside``, as Hugo's ``ref`` looks), ``#fragment`` kept; None when it names nothing."""
+        ``beside``, as Hugo's ``ref`` looks; ``/`` the home page), ``#fragment`` kept; None
+        when it names nothing."""
         target, _, fragment = target.strip().strip("\"'").partition("#")
         key = re.sub(r"^(\./|@/)+", "", target).strip("/")  # Zola links as @/blog/x.md
+        if key in ("", "."):  # {{< ref "/" >}}: the home page
+            return self.url("/") + ("#" + fragment if fragment else "")
         keys = [key]
         if beside is not None and not target.startswith("/") and self.root in beside.parents:
             near = (beside / key).resolve()
@@ -203,6 +206,9 @@ class SiteLayout:
                 url = next(filter(None, map(self._address, self._candidates(name))), None)
             if url:
                 break
+        if not url:  # a section Hugo lists without a page file of its own
+            address = self.generator.section_address(self.generator.content_root / key)
+            url = self.url(address) if address else None
         if not url:
             return None
         return url + ("#" + fragment if fragment else "")

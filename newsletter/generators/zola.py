@@ -48,6 +48,11 @@ class Zola(Generator):
         return site_info(self.evidence, self.config.get("title"), self.config.get("base_url"),
                          None, self.config.get("default_language"))
 
+    def markdown_options(self) -> dict[str, Any]:
+        """``[markdown] render_emoji = true``: ``:tada:`` is the emoji."""
+        markdown = self.config.get("markdown")
+        return {"emoji": isinstance(markdown, dict) and markdown.get("render_emoji") is True}
+
     @property
     def values(self) -> dict[str, Any]:
         return self.config

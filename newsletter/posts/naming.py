@@ -25,7 +25,7 @@ def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = (
     matches = [post for post in posts
                if wanted in (post.id, post.id.lstrip("/"), post.name)
                or bare in (post.id, post.id.lstrip("/"), post.url.rstrip("/"))
-               or _names_file(wanted, post.path)]
+               or _names_file(wanted, post.path) or wanted == _link_stem(post)]
     if not matches and wanted.startswith("/"):  # the preview server's /<name>, as --serve opens it
         matches = [post for post in posts if post.name == bare.lstrip("/")]
     if not matches:
@@ -35,10 +35,14 @@ def find_post(posts: list[Post], name: str, problems: Iterable[ContentError] = (
             if path is not None and (short in file_names(path) or _names_file(wanted, path)):
                 raise problem
         _refuse_unread(posts, wanted, short)
-        close = get_close_matches(short, sorted({post.name for post in posts}), n=1)
+        names = {_link_stem(post) or post.name for post in posts if post.page is None}
+        close = get_close_matches(short, sorted(names), n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         raise PostNotFoundError(f"no post named {name!r}",
                                 hint=f"{hint}run `newsletter posts` to list them")
+    posts_only = [post for post in matches if post.page is None]
+    if len(matches) > 1 and len(posts_only) == 1:  # a post beside its translations (pages)
+        return posts_only[0]
     if len(matches) > 1:
         ids = ", ".join(post.id for post in matches)
         raise PostNotFoundError(f"{name!r} names {len(matches)} posts: {ids}",
@@ -58,6 +62,13 @@ def _refuse_unread(posts: list[Post], wanted: str, short: str) -> None:
             raise PostNotFoundError(
                 f"written in {markup}, which newsletter does not read", where=where,
                 hint="newsletter sends posts written in Markdown: write the post in a .md file")
+
+
+def _link_stem(post: Post) -> str | None:
+    """The name the post's generator links its file by, where it is not the file's own: Hugo's
+    ``x.en.md`` in the default language is ``x``."""
+    stem = post.site.generator.link_stem(post.path) if post.site is not None else None
+    return stem if stem not in (None, post.path.stem, "index", "_index") else None
 
 
 def file_names(path: Path) -> set[str]:

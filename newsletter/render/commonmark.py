@@ -9,6 +9,8 @@ Python-Markdown's so both go through the same steps after (:mod:`newsletter.rend
 - ``~~struck~~`` is ``<del>``, as GitHub, Goldmark and remark write it.
 - A heading may end with ``{#id .class}`` (Hugo, kramdown, Zola): its id and classes; other
   attributes are dropped, so a post cannot add an ``onclick`` this way.
+- ``:tada:`` is the emoji where the site says so (Hugo's ``enableEmoji``,
+  :mod:`newsletter.render.emoji`).
 - Task list items keep ``[ ]`` and ``[x]`` as text: :mod:`newsletter.render.blocks` makes them
   ballot boxes, as it does for Python-Markdown (email clients drop checkboxes).
 """
@@ -28,9 +30,10 @@ from newsletter.render.attribute_lists import block_attributes, heading_attribut
 from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
 from newsletter.render.effort import check_quotes_work
+from newsletter.render.emoji import emoji_codes
 from newsletter.render.kramdown import kramdown_plugin
 from newsletter.render.latex import math_plugin
-from newsletter.render.raw_html import SUMMARY_DIVIDER, TAG, written_tags
+from newsletter.render.raw_html import TAG, written_tags
 
 _THREAD = threading.local()
 
@@ -62,13 +65,15 @@ def code_block_lines(source: str, dialect: Dialect) -> list[tuple[int, int]]:
 
 def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
     """Lines (from 0) of ``source`` where raw HTML that the post writes itself starts, as
-    ``dialect`` reads it (a block, or a paragraph holding an inline tag)."""
+    ``dialect`` reads it (a block, or a paragraph holding an inline tag); a comment (Hugo's
+    ``<!--more-->`` too) is none: left out or not, it shows nothing."""
     written, lines = written_tags(source), []
     for token in _thread_parser(dialect).parse(source):
         inline = token.type == "inline" and any(child.type == "html_inline"
                                                  for child in token.children or ())
         if (token.type == "html_block" or inline) and token.map and any(
-                tag in written and tag != SUMMARY_DIVIDER for tag in TAG.findall(token.content)):
+                tag in written and not tag.startswith("<!--")
+                for tag in TAG.findall(token.content)):
             lines.append(token.map[0])
     return lines
 
@@ -95,6 +100,8 @@ def _parser(dialect: Dialect) -> MarkdownIt:
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
     if dialect.autolinks:
         md.core.ruler.push("autolinks", autolinks)
+    if dialect.emoji:
+        md.core.ruler.push("emoji", emoji_codes)
     if dialect.kramdown:
         md.use(kramdown_plugin, dialect.parse_block_html)
     if dialect.math_blocks or dialect.math_inline:

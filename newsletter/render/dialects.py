@@ -19,7 +19,7 @@ smartypants; not Eleventy, not Zola), bare ``www.`` and ``https://`` addresses m
 as its LaTeX. A table goes on through a row indented four spaces in Goldmark, which builds tables
 from a paragraph's lines; GitHub (cmark-gfm), remark and markdown-it end it there, the row
 being code. A site's settings change its generator's defaults (``markdown_options``: Hugo's
-``[markup.goldmark]``), when the post is read in that generator's dialect.
+``[markup.goldmark]``, its ``enableEmoji``), when the post is read in that generator's dialect.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class Dialect:
     hard_wraps: bool = False  # True: a line's end in a paragraph is a line break (hardWraps)
     block_attributes: bool = False  # True: a {.class} line after a block styles it (Goldmark's)
     admonitions: bool = False  # Python-Markdown's !!! note "Title" blocks (MkDocs's setting)
+    emoji: bool = False  # True: :tada: is the emoji (Hugo's enableEmoji, Zola's render_emoji)
     # Math delimiters, (opening, closing): a block's (or within text), and within text only
     math_blocks: tuple[tuple[str, str], ...] = ()
     math_inline: tuple[tuple[str, str], ...] = ()

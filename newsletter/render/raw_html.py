@@ -5,7 +5,8 @@ paired ``{{< name >}}`` and ``{{< /name >}}`` (an inline shortcode's template to
 shortcode's to show. So the tags written outside such pairs are the post's own; a raw HTML
 element of the rendered email whose tags are all missing from them came from a template tag.
 Pairs are matched by name in one pass, so a post of unclosed shortcodes takes linear time.
-Hugo's summary divider ``<!--more-->`` is no raw HTML: Hugo takes it out before rendering.
+An HTML comment (Hugo's summary divider ``<!--more-->`` among them) is never reported as
+omitted (``commonmark.raw_html_lines``): it shows nothing either way.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import re
 
 TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
-SUMMARY_DIVIDER = "<!--more-->"
 _SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w./-]+)[^{}]*?[>%]\}\}")
 
 

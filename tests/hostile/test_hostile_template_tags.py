@@ -223,3 +223,27 @@ def test_a_themes_shortcode_never_carries_a_script_url_or_markup_of_its_paramete
     assert not root.xpath("//script | //b | //img | //*[@onerror] | //*[@onmouseover]")
     assert not [a for a in root.iter("a")
                 if a.get("href", "").strip().lower().startswith(("javascript", "data"))]
+
+
+@pytest.mark.parametrize("target", ["/../../secret.md", "../../../secret", "/" + "a" * 3000,
+                                    "/_common/big.md"],
+                         ids=["above-content", "above-the-post", "name-too-long", "too-big"])
+def test_a_hugo_include_never_puts_a_file_from_outside_the_site_or_a_huge_one_in(tmp_path,
+                                                                                  target):
+    """Hugo's include shortcode names a page by its path: one outside the site (by ``..``),
+    a name too long for the system or a page past the size an include may have is left out
+    with a warning, never read, never a traceback."""
+    from generator_sites import fill_in_settings, write_files
+    write_files(tmp_path, {"secret.md": "---\ntitle: S\n---\n\nThe private key.\n"})
+    site = write_files(tmp_path / "site", {
+        "hugo.toml": 'baseURL = "https://ink.example.org/"\ntitle = "Ink"\n',
+        "content/_common/big.md": "---\ntitle: Big\n---\n\n" + "The private key. " * 20000,
+        "content/posts/one.md": (FRONT_MATTER + f'Ink.\n\n{{{{% include "{target}" %}}}}\n')})
+    assert invoke(site, "init").exit_code == 0
+    fill_in_settings(site)
+    result = invoke(site, "check", "one")
+    assert "Traceback" not in result.output and "private key" not in result.output
+    assert "template-degraded" in result.output
+    assert invoke(site, "preview", "one").exit_code == 0
+    assert all("private key" not in path.read_text(errors="replace")
+               for path in site.glob("preview/**/*.*") if path.suffix in (".html", ".txt"))

@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import urlsplit
 
+from newsletter.errors import ContentError
+from newsletter.posts import read_post
+
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.posts import Post
@@ -51,7 +54,9 @@ class TagContext:
     ``export`` lines, JSX components and ``{expressions}`` are the site's code. ``variables``
     are what the post's ``{% assign %}`` and ``{% capture %}`` tags set before the tag read.
     ``read_beside(name)`` is the text of the file ``name`` in the post's folder (Jekyll's
-    ``include_relative``), None when there is none in the site.
+    ``include_relative``), None when there is none in the site. ``read_page(path)`` is the
+    body of the page ``path`` names as Hugo's ``GetPage`` finds it (from the content folder,
+    else beside the post), without its front matter; None when there is none.
     """
 
     site_url: str
@@ -63,6 +68,7 @@ class TagContext:
     erb: bool = False  # the generator runs the post through ERB (Bridgetown): <% %> is Ruby
     variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
     read_beside: Callable[[str], str | None] = _no_files
+    read_page: Callable[[str], str | None] = _no_files
 
     @property
     def origin(self) -> str:
@@ -100,7 +106,32 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
                       page=page_values(post, base_path), link_url=_links(post),
                       mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
                           post.front_matter),
-                      read_beside=_beside(settings.root, Path(post.path).parent))
+                      read_beside=_beside(settings.root, Path(post.path).parent),
+                      read_page=_page_reader(settings, post))
+
+
+def _page_reader(settings: Settings, post: Post) -> Callable[[str], str | None]:
+    """A reader of the body of a page of the site by its path (``/_common/note.md``, or
+    ``note`` beside the post): a file of :data:`MAX_INCLUDED_BYTES` at most inside the site."""
+    layout, root = post.site, settings.root.resolve()
+
+    def read(target: str) -> str | None:
+        if layout is None:
+            return None
+        key, content = target.strip().strip("/"), layout.generator.content_root
+        for base in (content,) if target.strip().startswith("/") else (post.path.parent,
+                                                                      content):
+            for name in (key, f"{key}.md", f"{key}/index.md", f"{key}/_index.md"):
+                try:
+                    path = (base / name).resolve()
+                    if path.is_relative_to(root) and path.is_file() and \
+                            path.stat().st_size <= MAX_INCLUDED_BYTES:
+                        return read_post(settings, layout, path, page="included").body
+                except (OSError, ValueError, ContentError):
+                    continue
+        return None
+
+    return read
 
 
 def _beside(root: Path, folder: Path) -> Callable[[str], str | None]:

@@ -20,6 +20,8 @@ from newsletter.urls import split_url
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
+# A file name or path that ends as a picture's does (how a shortcode's parameter names one).
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)\Z", re.IGNORECASE)
 _URL_TRIM = "".join(map(chr, range(0x21)))  # C0 controls and space (WHATWG URL standard)
 # Characters Markdown would read as syntax, written as character references instead.
 _MARKDOWN_PUNCTUATION = {ord(char): f"&#{ord(char)};" for char in "\\`*_[]{}~|#!"}

@@ -11,12 +11,14 @@ import html
 import re
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urlsplit
 
 from newsletter.render.players import (BILIBILI_VIDEO, YOUTUBE_THUMBNAIL_WIDTH, bilibili_url,
                                        video_in_address, vimeo_url, watch_label, youtube_thumbnail,
                                        youtube_url)
 from newsletter.render.tags.context import TagContext
-from newsletter.render.tags.html import escape, inline_markdown, link, url_in_markdown, web_url
+from newsletter.render.tags.html import (IMAGE_FILE, escape, inline_markdown, link,
+                                          url_in_markdown, web_url)
 from newsletter.render.tags.syntax import Tag, TagProblem
 from newsletter.render.tags.values import display_value, lookup
 
@@ -24,6 +26,7 @@ _VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NUMERIC_ID = re.compile(r"[0-9]{1,30}")
 _USER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _DIGITS = re.compile(r"[0-9]{1,5}")
+_ALERT_KINDS = frozenset({"info", "success", "warning", "danger", "tip", "note", "caution"})
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,12 @@ class Output:
 
 
 def figure(tag: Tag, context: TagContext) -> Output:
-    """``<figure>``: the image (linked if ``link`` is given), its title, caption and credit."""
-    src = tag.get("src", 0)
+    """``<figure>``: the image (linked if ``link`` is given), its title, caption and credit.
+    Beautiful Hugo's gallery figures name no ``src``: the picture is the ``link`` they open
+    (``thumb`` names a smaller copy of it the page shows)."""
+    src, linked = tag.get("src", 0), tag.get("link")
+    if not src and linked and IMAGE_FILE.search(urlsplit(linked).path):
+        src, linked = linked, None
     if not src:
         raise TagProblem(f"{tag.quoted()} has no src", 'give it the image: src="photo.jpg"')
     image_url = _safe(tag, src, "src")
@@ -48,8 +55,8 @@ def figure(tag: Tag, context: TagContext) -> Output:
     size = "".join(f' {name}="{value}"' for name in ("width", "height")
                    if (value := tag.get(name)) and _DIGITS.fullmatch(value))
     image = f'<img src="{escape(image_url)}" alt="{escape(alt)}"{size}>'
-    if tag.get("link"):
-        image = link(_safe(tag, tag.get("link"), "link", mail=True), image)
+    if linked:
+        image = link(_safe(tag, linked, "link", mail=True), image)
     lines = []
     if title:
         lines.append(f"<strong>{escape(title)}</strong>")
@@ -151,6 +158,20 @@ def ref(tag: Tag, context: TagContext) -> Output:
     return Output(url_in_markdown(url + (f"#{anchor}" if anchor else "")))
 
 
+def include(tag: Tag, context: TagContext) -> Output:
+    """The ``include`` shortcode of Hugo's documentation (``.RenderShortcodes`` of the page
+    it names), which sites copy: that page's content in its place. Another site's include
+    (of a page it cannot find, or whose content holds template tags of its own) is left out,
+    with a warning."""
+    target = tag.get("path", 0) or tag.get("file") or ""
+    text = context.read_page(target) if target.strip() else None
+    if text is None or "{{" in text or "{%" in text:
+        return Output("", warning=(f"{tag.quoted()}: the shortcode include is the site's and is "
+                                   "left out of the email", "write what it shows into the post "
+                                   "if readers need it"))
+    return Output(text.strip("\n"), block=True)
+
+
 def param(tag: Tag, context: TagContext) -> Output:
     """A value from the post's front matter, else from the site's parameters."""
     name = tag.get("name", 0)
@@ -182,18 +203,21 @@ def inline(tag: Tag, content: str) -> Output:
 def details(tag: Tag) -> tuple[str, str]:
     """A collapsible section cannot collapse in an email: its summary (Markdown, as Hugo
     renders it), then its content. Hugo's ``details`` and PaperMod's ``collapse`` name it
-    ``summary``, Hugo Book's ``details`` ``title`` or first (``{{% details "More" open %}}``).
+    ``summary``, Hugo Book's ``details`` ``title`` or first (``{{% details "More" open %}}``),
+    as Hugoplate's ``accordion`` and Relearn's ``expand`` do; Hugo Blox's ``spoiler`` ``text``.
     Returns what goes before the content and after it."""
-    summary, _ = inline_markdown(tag.get("summary") or tag.get("title", 0) or "Details")
+    summary, _ = inline_markdown(tag.get("summary") or tag.get("title", 0) or tag.get("text")
+                                 or "Details")
     return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
 
 
 def callout(tag: Tag, content: str) -> str:
     """The note boxes themes ship: Blowfish's, Congo's and Docsy's ``alert``, Relearn's and
     Hugo Coder's ``notice``, FixIt's and LoveIt's ``admonition``, Hextra's ``callout``, Hugo
-    Book's ``hint``: a quote (Markdown's, which every dialect reads) headed by the box's title,
-    else its kind (note, tip, warning), then its content."""
-    positional = tag.name in ("notice", "admonition", "hint")
+    Book's ``hint``, Hugo Blox's ``callout warning``, Tranquilpeak's ``alert info``: a quote (Markdown's, which every dialect
+    reads) headed by the box's title, else its kind (note, tip, warning), then its content."""
+    positional = tag.name in ("notice", "admonition", "hint", "callout") or \
+        tag.get("type", 0) in _ALERT_KINDS  # Tranquilpeak's alert info (Blowfish's: an icon)
     kind = tag.get("type") or tag.get("style") or (tag.get("type", 0) if positional else None)
     title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
     label = html.escape(" ".join((title or (kind or "note").replace("-", " ").replace(
@@ -272,14 +296,15 @@ SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "figure": figure, "youtube": youtube, "vimeo": vimeo, "vimeo_simple": vimeo, "gist": gist,
     "tweet": x_post, "twitter": x_post, "twitter_simple": x_post, "x": x_post,
     "x_simple": x_post, "instagram": instagram, "instagram_simple": instagram, "ref": ref,
-    "relref": ref, "param": param, "video": media, "audio": media, "bilibili": bilibili,
-    "tencent": tencent, "gitlab": gitlab,
+    "relref": ref, "param": param, "include": include, "video": media, "audio": media,
+    "bilibili": bilibili, "tencent": tencent, "gitlab": gitlab,
 }
 # Shortcodes whose content is code: shown as written, never expanded.
 CODE_SHORTCODES = {"highlight": highlight}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
 # before it and after it.
-CONTENT_SHORTCODES = {"details": details, "collapse": details}
+CONTENT_SHORTCODES = dict.fromkeys(("details", "collapse", "accordion", "expand", "spoiler"),
+                                   details)
 # Note boxes and quotes: their content is Markdown, expanded, then quoted whole (:func:`callout`,
 # :func:`quotation`).
 QUOTED_SHORTCODES: dict[str, Callable[[Tag, str], str]] = {

@@ -54,7 +54,8 @@ class ShortcodeReading:
         if hugo.encloses_text(name) or name in themes.SOURCES or language:
             return self._whole(tag, label, language)
         if name in _FRAMED:
-            if tag.self_closing or name in themes.LINKS and tag.get("text"):
+            if tag.self_closing or name in themes.LINKS and tag.get("text") or \
+                    name in themes.BUTTONS and self._closing(name, tag.end) is None:
                 self.out.append(self._without_content(tag))
             else:
                 self.frames.append(Frame(tag, len(self.out), label))
@@ -103,6 +104,8 @@ class ShortcodeReading:
     def _without_content(self, tag: Tag) -> str:
         if tag.name in hugo.CONTENT_SHORTCODES or tag.name in hugo.QUOTED_SHORTCODES:
             return hugo.without_content(tag)
+        if tag.name in themes.BUTTONS:  # Hugoplate's: {{< button label="..." link="..." >}}
+            return themes.button(tag, themes.button_text(tag), self.context)
         return themes.qr(tag, "") if tag.name in themes.LINKS else ""
 
     def _liquid_theirs(self, tag: Tag) -> int | None:

@@ -19,7 +19,8 @@ from typing import Callable
 
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output, fenced, figure
-from newsletter.render.tags.html import escape, inline_markdown, url_in_markdown, web_url
+from newsletter.render.tags.html import (IMAGE_FILE, escape, inline_markdown, url_in_markdown,
+                                          web_url)
 from newsletter.render.tags.syntax import Tag
 
 TAB_GROUPS = frozenset({"tabs", "tabpane"})
@@ -36,13 +37,17 @@ RAW = frozenset({"rawhtml", "html", "raw"})
 LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
 # Written alone, these only add to the page around the post (a table of contents; KaTeX's or
 # MathJax's script, which Blowfish's {{< katex >}} loads): the email goes without, unreported.
-FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related", "share"})
+# Beautiful Hugo's load-photoswipe loads its gallery's script.
+FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related", "share",
+                       "load-photoswipe"})
+# Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
+# hold is shown whole, one picture after another, unreported.
+LAYOUTS = frozenset({"gallery"})
 _TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")
 # FixIt's, LoveIt's and DoIt's link (href, content, title; named or by position): a link whole.
 LINK = "link"
 _TEXTS = ("content", "text", "body", "message")
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)\Z", re.IGNORECASE)
 _IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
 
 
@@ -127,6 +132,12 @@ def button(tag: Tag, content: str, context: TagContext) -> str:
     return f"[{text}]({url_in_markdown(url)})"
 
 
+def button_text(tag: Tag) -> str:
+    """The text of a button written without content, from its parameters (Hugoplate's
+    ``label``), as Markdown."""
+    return escape(next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), ""))
+
+
 def qr(tag: Tag, content: str) -> str:
     """Hugo's ``qr``: a QR code is for a screen the reader is not looking at; the email shows
     what it encodes (``text``, or the content), linked when it is a web address."""
@@ -147,7 +158,7 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
         return Output("", warning=warning(tag, False, what=what))
     image = next((value.strip() for value in (*(tag.get(key) for key in _IMAGE_KEYS),
                                               *tag.named.values(), *tag.positional[:1])
-                  if value and _IMAGE_FILE.search(value.strip())), None)
+                  if value and IMAGE_FILE.search(value.strip())), None)
     if image:
         by_position = tag.positional[:1] == (image,)  # LoveIt's {{< image "x.jpg" "alt" >}}
         values = {"src": place(image), "alt": tag.get("alt", 1 if by_position else None),
@@ -202,7 +213,7 @@ def warning(tag: Tag, enclosing: bool, shown: str = "",
     name, quoted = tag.name, tag.quoted()
     if name in TAB_GROUPS or name in TABS or name in BUTTONS or name in LINKS:
         return None
-    if enclosing and re.sub(r"[-_]", "", name.lower()) in RAW:
+    if enclosing and (re.sub(r"[-_]", "", name.lower()) in RAW or name in LAYOUTS):
         return None
     if name in SOURCES:
         kind, verb = SOURCES[name]
