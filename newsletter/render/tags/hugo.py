@@ -22,9 +22,8 @@ from newsletter.render.tags.html import (IMAGE_FILE, escape, inline_markdown, li
 from newsletter.render.tags.syntax import Tag, TagProblem
 from newsletter.render.tags.values import display_value, lookup
 
-_VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_WORD_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a video's, a post's, a user's
 _NUMERIC_ID = re.compile(r"[0-9]{1,30}")
-_USER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _DIGITS = re.compile(r"[0-9]{1,5}")
 _ALERT_KINDS = frozenset({"info", "success", "warning", "danger", "tip", "note", "caution"})
 
@@ -71,7 +70,7 @@ def figure(tag: Tag, context: TagContext) -> Output:
 
 def youtube(tag: Tag, context: TagContext) -> Output:
     """A linked thumbnail with a line that says what it is: the reader watches on YouTube."""
-    video = _id(tag, _VIDEO_ID, "a YouTube video id, such as dQw4w9WgXcQ")
+    video = _id(tag, _WORD_ID, "a YouTube video id, such as dQw4w9WgXcQ")
     start = tag.get("start")
     url = youtube_url(video, start if start and _DIGITS.fullmatch(start) else None)
     thumbnail = (f'<img src="{youtube_thumbnail(video)}" alt="" '
@@ -97,7 +96,7 @@ def bilibili(tag: Tag, context: TagContext) -> Output:
 
 def tencent(tag: Tag, context: TagContext) -> Output:
     """Stack's ``tencent``: a link to the Tencent Video page of the video."""
-    video = _id(tag, _VIDEO_ID, "a Tencent Video id, such as g0014r3khdw")
+    video = _id(tag, _WORD_ID, "a Tencent Video id, such as g0014r3khdw")
     return Output(link(f"https://v.qq.com/x/page/{video}.html",
                        escape(watch_label("Tencent Video", None))))
 
@@ -112,7 +111,7 @@ def gitlab(tag: Tag, context: TagContext) -> Output:
 def gist(tag: Tag, context: TagContext) -> Output:
     """``{{< gist user id [file] >}}``: a link to the gist (to the file in it, if named)."""
     user, gist_id, file = tag.get("user", 0), tag.get("id", 1), tag.get("file", 2)
-    if not (user and _USER.fullmatch(user) and gist_id and _USER.fullmatch(gist_id)):
+    if not (user and _WORD_ID.fullmatch(user) and gist_id and _WORD_ID.fullmatch(gist_id)):
         raise TagProblem(f"{tag.quoted()} needs a GitHub user and a gist id",
                          "write it as {{< gist user 1234abcd >}}")
     return gist_link(user, gist_id, file)
@@ -131,7 +130,7 @@ def gist_link(user: str | None, gist_id: str, file: str | None) -> Output:
 def x_post(tag: Tag, context: TagContext) -> Output:
     """``tweet``, ``twitter``, ``x``: a link to the post (``{{< tweet 123 >}}`` names no user)."""
     user, post = tag.get("user"), tag.get("id", 0 if "user" not in tag.named else None)
-    if not (post and _NUMERIC_ID.fullmatch(post)) or (user and not _USER.fullmatch(user)):
+    if not (post and _NUMERIC_ID.fullmatch(post)) or (user and not _WORD_ID.fullmatch(user)):
         raise TagProblem(f"{tag.quoted()} needs the post's number and its author",
                          'write it as {{< x user="name" id="1234567890" >}}')
     url = f"https://x.com/{user or 'i'}/status/{post}"
@@ -140,7 +139,7 @@ def x_post(tag: Tag, context: TagContext) -> Output:
 
 
 def instagram(tag: Tag, context: TagContext) -> Output:
-    post = _id(tag, _VIDEO_ID, "the post's id from its address, such as BWNjjyYFxVx")
+    post = _id(tag, _WORD_ID, "the post's id from its address, such as BWNjjyYFxVx")
     return Output(link(f"https://www.instagram.com/p/{post}/", "View the post on Instagram"))
 
 
@@ -148,10 +147,8 @@ def ref(tag: Tag, context: TagContext) -> Output:
     """``ref`` and ``relref``: the address of the page named (emails need it absolute)."""
     target = tag.get("path", 0) or ""
     path, _, anchor = target.partition("#")
-    if not path.strip():
-        url = context.page.get("permalink") or ""
-    else:
-        url = context.link_url(tag.name, path.strip())
+    url = (context.link_url(tag.name, path.strip()) if path.strip()
+           else context.page.get("permalink") or "")
     if not url:
         raise TagProblem(f"{tag.quoted()}: no post or page {path.strip() or target} on this site",
                          "check the path (relative to content/, or to this post)")
@@ -214,8 +211,9 @@ def details(tag: Tag) -> tuple[str, str]:
 def callout(tag: Tag, content: str) -> str:
     """The note boxes themes ship: Blowfish's, Congo's and Docsy's ``alert``, Relearn's and
     Hugo Coder's ``notice``, FixIt's and LoveIt's ``admonition``, Hextra's ``callout``, Hugo
-    Book's ``hint``, Hugo Blox's ``callout warning``, Tranquilpeak's ``alert info``: a quote (Markdown's, which every dialect
-    reads) headed by the box's title, else its kind (note, tip, warning), then its content."""
+    Book's ``hint``, Hugo Blox's ``callout warning``, Tranquilpeak's ``alert info``: a quote
+    (Markdown's, which every dialect reads) headed by the box's title, else its kind (note,
+    tip, warning), then its content."""
     positional = tag.name in ("notice", "admonition", "hint", "callout") or \
         tag.get("type", 0) in _ALERT_KINDS  # Tranquilpeak's alert info (Blowfish's: an icon)
     kind = tag.get("type") or tag.get("style") or (tag.get("type", 0) if positional else None)
@@ -269,8 +267,7 @@ def fenced(language: str, code: str) -> str:
     longest = max((len(run) for run in re.findall(r"^[ \t]*(~+)", code, re.MULTILINE)), default=0)
     fence = "~" * max(3, longest + 1)
     language = language if re.fullmatch(r"[\w#.+-]{1,40}", language) else ""
-    code = code.strip("\n")
-    return f"{fence}{language}\n{code}\n{fence}"
+    return "\n".join((fence + language, code.strip("\n"), fence))
 
 
 def _id(tag: Tag, pattern: re.Pattern, what: str) -> str:
