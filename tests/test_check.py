@@ -59,6 +59,7 @@ PLANTED = [
     ("image_svg", "error", "image-format", 9),
     ("image_webp", "warning", "image-format", 9),
     ("hidden_text", "warning", "spam-hidden-text", 9),
+    ("hidden_text_on_the_card", "warning", "spam-hidden-text", 9),  # left as written: check names it
     ("template_syntax", "error", "template-syntax", 9),
     ("template_degraded", "warning", "template-degraded", 9),
     ("html_embed", "error", "html-embed", 9),

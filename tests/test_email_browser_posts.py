@@ -221,3 +221,19 @@ def test_a_long_button_label_wraps_to_lines_inside_a_button_of_their_height(brow
             "return [box.width, box.height, button.getClientRects().length,"
             " getComputedStyle(button).lineHeight];"))
     assert sizes == [[220, 48, 1, "24px"], [220, 72, 1, "24px"]]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_text_the_post_coloured_reads_on_the_card_in_either_scheme(browser, tmp_path, scheme):
+    # A writer's red, green or grey words (<span style="color:red">, <font color>) stayed as
+    # written on both cards: red was 3.9:1 on the light card and 3.8:1 on the dark one, #777
+    # 4.4:1, the green 3.6:1 in dark mode.
+    show(browser, preview(tmp_path, "coloured_text.md", "coloured-text"), 375, scheme)
+    checked, low = browser.execute_script(CONTRAST_JS)
+    assert checked >= 8 and low == []
+    colours = browser.execute_script(
+        "return [...document.querySelectorAll('.content span, .content font')].map(words =>"
+        " getComputedStyle(words).color);")
+    assert len(colours) == 4 and len(set(colours)) == 4  # each still its own colour
+    if scheme == "light":  # a colour that reads on the card stays as written
+        assert colours[1:3] == ["rgb(26, 127, 55)", "rgb(179, 38, 30)"]

@@ -53,6 +53,7 @@ from newsletter.render.excerpt import excerpt_text
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
+from newsletter.render.post_colours import dark_ink_rules
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.tags.html import inline_markdown
 from newsletter.render.template_files import (
@@ -142,6 +143,7 @@ def render_post(settings: Settings, post: Post) -> Email:
 
     environment = template_environment(settings.templates_dir)
     inlined_css, media_css = split_media_rules(read_stylesheet(settings.templates_dir))
+    media_css = "\n".join(filter(None, [media_css, dark_ink_rules(body_html)]))
     html = render_template(environment, HTML_TEMPLATE, {
         **context, "body": Markup(body_html), "css": Markup(inlined_css), "media_css": Markup(media_css),
     })
