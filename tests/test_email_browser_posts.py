@@ -237,3 +237,18 @@ def test_text_the_post_coloured_reads_on_the_card_in_either_scheme(browser, tmp_
     assert len(colours) == 4 and len(set(colours)) == 4  # each still its own colour
     if scheme == "light":  # a colour that reads on the card stays as written
         assert colours[1:3] == ["rgb(26, 127, 55)", "rgb(179, 38, 30)"]
+
+
+def test_a_table_the_post_lays_out_with_has_no_grid_and_reads_as_its_blocks(browser, tmp_path):
+    # A <table role="presentation"> setting a picture beside its words got the borders and
+    # padding of a data table, and its cells read "[Image: ...] | The beds rest..." in the text.
+    email = preview(tmp_path, "layout_table.md", "layout-table")
+    show(browser, email, 600)
+    cells = browser.execute_script(
+        "return [...document.querySelectorAll('.content td')].map(cell => {"
+        " const style = getComputedStyle(cell); return [style.borderTopWidth, style.paddingLeft]; });")
+    assert cells[:2] == [["0px", "0px"]] * 2
+    assert cells[2:] == [["1px", "10px"]] * 2  # the Markdown table keeps its grid
+    text = email.with_name("email.txt").read_text(encoding="utf-8")
+    assert ("[Image: Three raised beds under snow]\n\nThe beds rest until March.\n\n"
+            "The garlic went in before the frost.\n\nBed | Crop\n--- | ----\n1 | Garlic") in text
