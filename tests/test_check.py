@@ -72,6 +72,8 @@ PLANTED = [
     ("subject_capitals", "warning", "subject-capitals", 3),
     ("button_long", "warning", "button-long", 4),
     ("image_no_alt_linked", "warning", "image-no-alt", 9),
+    # at the line of its link, not the next line showing the same picture
+    ("image_no_alt_linked_again", "warning", "image-no-alt", 9),
     ("link_text_vague", "warning", "link-text-vague", 9),
     ("heading_skip", "warning", "heading-skip", 9),
     ("no_description", "warning", "no-description", 1),
