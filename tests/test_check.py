@@ -51,6 +51,7 @@ PLANTED = [
     ("image_no_alt_local", "warning", "image-no-alt", 9),  # once: not again as the template's
     ("image_alt_filename", "warning", "image-alt-filename", 9),
     ("image_empty", "error", "image-empty", 9),
+    ("image_without_src", "error", "image-empty", 9),  # found by its alt text
     ("image_data", "error", "image-data", 9),
     ("image_local_file", "error", "image-local-file", 9),
     ("image_scheme", "error", "image-scheme", 9),
