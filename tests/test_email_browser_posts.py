@@ -252,3 +252,20 @@ def test_a_table_the_post_lays_out_with_has_no_grid_and_reads_as_its_blocks(brow
     text = email.with_name("email.txt").read_text(encoding="utf-8")
     assert ("[Image: Three raised beds under snow]\n\nThe beds rest until March.\n\n"
             "The garlic went in before the frost.\n\nBed | Crop\n--- | ----\n1 | Garlic") in text
+
+
+def test_a_paragraph_in_another_direction_than_the_post_reads_in_its_own(browser, tmp_path):
+    # A Hebrew or Arabic paragraph in an English post was laid out left to right: its number
+    # and its full stop stood at the wrong ends ("3-שלום לכולם...", "12 ...العدد.").
+    show(browser, preview(tmp_path, "mixed_directions.md", "mixed-directions"), 375)
+    paragraphs = browser.execute_script(
+        "return [...document.querySelectorAll('.content p:not(.date)')];")
+    drawn = [browser.execute_script(EDGES_JS, paragraph) for paragraph in paragraphs]
+    assert [(first, last) for first, _, last, _ in drawn] == [
+        ("A", ":"), ("ש", "."), ("A", ":"), ("و", "."), ("T", ".")]
+    # Each reads from its own side: a right-to-left one's first letter is right of its end.
+    assert [first_left > last_left for _, first_left, _, last_left in drawn] == [
+        False, True, False, True, False]
+    assert browser.execute_script(
+        "return arguments[0].map(paragraph => getComputedStyle(paragraph).direction);",
+        paragraphs) == ["ltr", "rtl", "ltr", "rtl", "ltr"]

@@ -49,6 +49,7 @@ from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError
 from newsletter.posts import Post, site_relative
 from newsletter.render.dialects import markdown_dialect
+from newsletter.render.directions import set_block_directions
 from newsletter.render.excerpt import excerpt_text
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
@@ -121,6 +122,7 @@ def render_post(settings: Settings, post: Post) -> Email:
     where = site_relative(settings, post.path)
     expansion = expand_post(settings, post)
     fragment = post_fragment(settings, post, expansion.markdown)
+    set_block_directions(fragment, text_direction(post.language))
     template_problems = expansion.all_problems(fragment)
     images, feature_image = place_images(settings, post, fragment)
     fluid_images(fragment)
