@@ -135,12 +135,13 @@ def _gif(image: Image.Image, max_width: int) -> tuple[bytes, tuple[int, int]]:
     stores only what changed (a screen recording's few new marks); written with disposal 2,
     every frame whole, a 47 KB recording became 736 KB. A transparent one must clear each frame
     before the next (disposal 2): a pixel turning transparent cannot be written as a change."""
-    transparent = "transparency" in image.info or image.mode in ("RGBA", "LA", "PA")
-    mode, disposal = ("RGBA", 2) if transparent else ("RGB", 1)
     durations, frames = [], []
     for frame in ImageSequence.Iterator(image):
         durations.append(frame.info.get("duration", 100))
-        frames.append(_pixels(_narrower(frame.convert(mode), max_width)))
+        frames.append(_narrower(frame.convert("RGBA"), max_width))
+    transparent = any(frame.getchannel("A").getextrema() != (255, 255) for frame in frames)
+    mode, disposal = ("RGBA", 2) if transparent else ("RGB", 1)
+    frames = [_pixels(frame.convert(mode)) for frame in frames]
     out = io.BytesIO()
     frames[0].save(out, "GIF", save_all=len(frames) > 1, append_images=frames[1:],
                    duration=durations if len(frames) > 1 else durations[0],
