@@ -181,3 +181,21 @@ def test_an_animated_gif_is_no_heavier_once_prepared(site):
     for image_file in (opened, written):
         image_file.seek(11)  # the last frame, drawn over the ones before: the same picture
     assert opened.convert("RGB").tobytes() == written.convert("RGB").tobytes()
+
+
+def test_a_transparent_animated_gif_still_clears_each_frame(site):
+    # A dot moving over a transparent background: kept under the next frame, as an opaque GIF's
+    # frames now are, every place it passed would stay red.
+    folder = site / "content" / "posts" / TYPOGRAPHY
+    frames = []
+    for step in range(5):
+        frame = Image.new("RGBA", (100, 50), (0, 0, 0, 0))
+        frame.paste((255, 0, 0, 255), (step * 20, 10, step * 20 + 10, 20))
+        frames.append(frame)
+    frames[0].save(folder / "press.png", "GIF", save_all=True, append_images=frames[1:],
+                   duration=100, loop=0, disposal=2)
+    _, image = images_by_alt(render(site, TYPOGRAPHY_ID))["A diagram of a hand press"]
+    opened = Image.open(io.BytesIO(image.data))
+    opened.seek(4)
+    last = opened.convert("RGBA")
+    assert last.getpixel((5, 15))[3] == 0 and last.getpixel((85, 15)) == (255, 0, 0, 255)
