@@ -420,3 +420,22 @@ def test_an_image_written_with_a_srcset_alone_shows_its_widest_candidate(site):
     assert images["A desk by the window"].get("src") == "https://example.com/desk-960.jpg"
     assert IMAGE_NAME.fullmatch(images["The same desk"].get("src"))
     assert invoke(site, "check", "srcset").exit_code == 0
+
+
+def test_a_post_element_with_a_class_of_the_emails_layout_keeps_its_own_look(site):
+    # A bookmark card's <div class="title"> took the email title's 30 px bold, a Bootstrap
+    # <div class="container"> the card's background and width, a <p class="footer"> the
+    # footer's 13 px type: email.css styles those classes of the layout.
+    (site / "content" / "posts" / "classes.md").write_text(
+        '---\ntitle: "Classes"\ndate: "2026-11-02T09:00:00Z"\ndescription: "d"\n---\n\n'
+        '<div class="container"><div class="bookmark"><div class="title">A bookmark</div>'
+        '<p class="footer note">Its source</p></div></div>\n', encoding="utf-8")
+    _, email = render(site, "classes")
+    body = body_of(email.html)
+    title = next(div for div in body.iter("div") if div.text == "A bookmark")
+    assert "font-size" not in (title.get("style") or "") and title.get("class") is None
+    container = title.getparent().getparent()
+    assert "background-color" not in (container.get("style") or "")
+    source = next(p for p in body.iter("p") if p.text == "Its source")
+    assert source.get("class") == "note" and "font-size:18px" in source.get("style")
+    assert body.find(".//h1").get("class") == "title"  # the email's own title keeps its class
