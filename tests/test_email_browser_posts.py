@@ -269,3 +269,23 @@ def test_a_paragraph_in_another_direction_than_the_post_reads_in_its_own(browser
     assert browser.execute_script(
         "return arguments[0].map(paragraph => getComputedStyle(paragraph).direction);",
         paragraphs) == ["ltr", "rtl", "ltr", "rtl", "ltr"]
+
+
+def test_a_link_around_blocks_holds_them_as_the_blog_shows_it(browser, tmp_path):
+    # <a class="card"><div>...</div></a> on a line of its own is a Markdown paragraph: the
+    # email carried <p><a><div>, which a mail client's parser closes at the <div>, leaving an
+    # empty link (no name for a screen reader) and the card's words unlinked.
+    site = copy_example_site(tmp_path / "site")
+    (site / "content" / "posts" / "card.md").write_text(
+        '---\ntitle: "Read This Week"\ndate: 2026-11-20T10:00:00Z\nslug: /posts/card\n'
+        'description: "One article."\n---\n\n'
+        '<a href="https://example.com/article" class="card"><div><p><strong>Why we walk'
+        '</strong></p><p>An essay on slow mornings.</p></div></a>\n\nThe end.\n',
+        encoding="utf-8")
+    assert invoke(site, "preview", "card").exit_code == 0
+    show(browser, site / "preview" / "card" / "email.html", 375)
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('.content a')].map(link => link.textContent);")
+    assert links == ["Why we walkAn essay on slow mornings."]
+    text = (site / "preview" / "card" / "email.txt").read_text(encoding="utf-8")
+    assert "Why we walk An essay on slow mornings. <https://example.com/article>" in text

@@ -9,6 +9,9 @@
   keys (a table of text only holds nothing else to focus). A table the post marks as layout
   (``role="presentation"``, a picture beside its words) gets the class ``layout``: no grid,
   no cell padding (``email.css``), and the text part reads its cells as blocks.
+- A paragraph holding a block (a link around a ``<div>`` on a line of its own, which Markdown
+  wraps in ``<p>``) is a ``<div>``: a mail client's parser closed the ``<p>`` at the block,
+  leaving an empty link and its words unlinked.
 - A box the post sets wider than a phone (``<div style="width:700px">``, an Instagram embed's
   ``min-width:326px``) is ``max-width:100%`` and loses its minimum width: it widened the email
   on a phone, with or without the ``<style>`` block. Images, videos and tables have their own
@@ -43,6 +46,11 @@ _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea", "title"})
 _LAYOUT_ROLES = frozenset({"presentation", "none"})
+# Blocks a <p> cannot hold: a mail client's parser closes the paragraph at one, so a link
+# around them (<p><a><div>) is left empty and what it held unlinked.
+_NOT_IN_A_PARAGRAPH = ("div", "p", "ul", "ol", "dl", "table", "blockquote", "pre", "figure",
+                       "section", "article", "aside", "header", "footer", "h1", "h2", "h3", "h4",
+                       "h5", "h6", "hr", "details", "address", "nav", "main", "fieldset")
 BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 # A width in pixels (not a max- or min-), and a minimum width other than none.
 _PIXEL_WIDTH = re.compile(r"\s*width\s*:\s*[0-9.]+px", re.IGNORECASE)
@@ -60,6 +68,9 @@ _ALERT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\]([+~-]?)[ \t]*([^\n]*)")
 def shape_blocks(root: lxml.html.HtmlElement) -> None:
     """Task list items, highlighted code, alerts, footnotes' way back, soft breaks and
     scrollable tables, in place."""
+    for paragraph in list(root.iter("p")):
+        if next(paragraph.iterdescendants(*_NOT_IN_A_PARAGRAPH), None) is not None:
+            paragraph.tag = "div"
     for item in root.iter("li"):
         _task_item(item)
     keep_post_colours(root)

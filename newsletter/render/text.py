@@ -209,7 +209,8 @@ def _definitions(element: lxml.html.HtmlElement, width: int) -> str:
 def _inline_children(element: lxml.html.HtmlElement) -> str:
     parts = [element.text or ""]
     for child in element:
-        parts.append(_inline(child))
+        block = isinstance(child.tag, str) and child.tag in _BLOCK_TAGS  # in a link: words apart
+        parts.append(f" {_inline(child)} " if block else _inline(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
