@@ -53,7 +53,7 @@ def keep_post_colours(root: lxml.html.HtmlElement) -> None:
         if isinstance(element.tag, str) and element.get("style") and not _in_a_box(element):
             _drop_page_text_colour(element)
     for element in root.iterdescendants():
-        if isinstance(element.tag, str) and not _in_a_box(element):
+        if isinstance(element.tag, str) and (element.get("style") or element.tag == "font"):
             _readable_on_the_cards(element)
     for block in root.iter("pre"):
         _keep_own_colours(block)
@@ -97,6 +97,8 @@ def _readable_on_the_cards(element: lxml.html.HtmlElement) -> None:
     colour = parse_colour(written) if written else None
     if not isinstance(colour, tuple) or contrast(colour, LIGHT_CARD) < _CARD_ITSELF:
         return  # none, or the card's own colour: text hidden, which check's spam-hidden-text names
+    if _in_a_box(element):
+        return  # the box's background is what it is read on
     light = readable_on(colour, LIGHT_CARD, READABLE)
     if light != colour and found:
         index, match = found[-1]
