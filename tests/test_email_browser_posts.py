@@ -221,3 +221,71 @@ def test_a_long_button_label_wraps_to_lines_inside_a_button_of_their_height(brow
             "return [box.width, box.height, button.getClientRects().length,"
             " getComputedStyle(button).lineHeight];"))
     assert sizes == [[220, 48, 1, "24px"], [220, 72, 1, "24px"]]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_text_the_post_coloured_reads_on_the_card_in_either_scheme(browser, tmp_path, scheme):
+    # A writer's red, green or grey words (<span style="color:red">, <font color>) stayed as
+    # written on both cards: red was 3.9:1 on the light card and 3.8:1 on the dark one, #777
+    # 4.4:1, the green 3.6:1 in dark mode.
+    show(browser, preview(tmp_path, "coloured_text.md", "coloured-text"), 375, scheme)
+    checked, low = browser.execute_script(CONTRAST_JS)
+    assert checked >= 8 and low == []
+    colours = browser.execute_script(
+        "return [...document.querySelectorAll('.content span, .content font')].map(words =>"
+        " getComputedStyle(words).color);")
+    assert len(colours) == 4 and len(set(colours)) == 4  # each still its own colour
+    if scheme == "light":  # a colour that reads on the card stays as written
+        assert colours[1:3] == ["rgb(26, 127, 55)", "rgb(179, 38, 30)"]
+
+
+def test_a_table_the_post_lays_out_with_has_no_grid_and_reads_as_its_blocks(browser, tmp_path):
+    # A <table role="presentation"> setting a picture beside its words got the borders and
+    # padding of a data table, and its cells read "[Image: ...] | The beds rest..." in the text.
+    email = preview(tmp_path, "layout_table.md", "layout-table")
+    show(browser, email, 600)
+    cells = browser.execute_script(
+        "return [...document.querySelectorAll('.content td')].map(cell => {"
+        " const style = getComputedStyle(cell); return [style.borderTopWidth, style.paddingLeft]; });")
+    assert cells[:2] == [["0px", "0px"]] * 2
+    assert cells[2:] == [["1px", "10px"]] * 2  # the Markdown table keeps its grid
+    text = email.with_name("email.txt").read_text(encoding="utf-8")
+    assert ("[Image: Three raised beds under snow]\n\nThe beds rest until March.\n\n"
+            "The garlic went in before the frost.\n\nBed | Crop\n--- | ----\n1 | Garlic") in text
+
+
+def test_a_paragraph_in_another_direction_than_the_post_reads_in_its_own(browser, tmp_path):
+    # A Hebrew or Arabic paragraph in an English post was laid out left to right: its number
+    # and its full stop stood at the wrong ends ("3-שלום לכולם...", "12 ...العدد.").
+    show(browser, preview(tmp_path, "mixed_directions.md", "mixed-directions"), 375)
+    paragraphs = browser.execute_script(
+        "return [...document.querySelectorAll('.content p:not(.date)')];")
+    drawn = [browser.execute_script(EDGES_JS, paragraph) for paragraph in paragraphs]
+    assert [(first, last) for first, _, last, _ in drawn] == [
+        ("A", ":"), ("ש", "."), ("A", ":"), ("و", "."), ("T", ".")]
+    # Each reads from its own side: a right-to-left one's first letter is right of its end.
+    assert [first_left > last_left for _, first_left, _, last_left in drawn] == [
+        False, True, False, True, False]
+    assert browser.execute_script(
+        "return arguments[0].map(paragraph => getComputedStyle(paragraph).direction);",
+        paragraphs) == ["ltr", "rtl", "ltr", "rtl", "ltr"]
+
+
+def test_a_link_around_blocks_holds_them_as_the_blog_shows_it(browser, tmp_path):
+    # <a class="card"><div>...</div></a> on a line of its own is a Markdown paragraph: the
+    # email carried <p><a><div>, which a mail client's parser closes at the <div>, leaving an
+    # empty link (no name for a screen reader) and the card's words unlinked.
+    site = copy_example_site(tmp_path / "site")
+    (site / "content" / "posts" / "card.md").write_text(
+        '---\ntitle: "Read This Week"\ndate: 2026-11-20T10:00:00Z\nslug: /posts/card\n'
+        'description: "One article."\n---\n\n'
+        '<a href="https://example.com/article" class="card"><div><p><strong>Why we walk'
+        '</strong></p><p>An essay on slow mornings.</p></div></a>\n\nThe end.\n',
+        encoding="utf-8")
+    assert invoke(site, "preview", "card").exit_code == 0
+    show(browser, site / "preview" / "card" / "email.html", 375)
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('.content a')].map(link => link.textContent);")
+    assert links == ["Why we walkAn essay on slow mornings."]
+    text = (site / "preview" / "card" / "email.txt").read_text(encoding="utf-8")
+    assert "Why we walk An essay on slow mornings. <https://example.com/article>" in text

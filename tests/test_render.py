@@ -13,7 +13,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import REFERENCE_POST
+from conftest import REFERENCE_POST, invoke
 from newsletter.config import load_settings
 from newsletter.posts import find_post, load_posts
 from newsletter.errors import ConfigError, ContentError, TemplateError
@@ -405,3 +405,37 @@ def test_a_description_written_in_markdown_previews_as_its_words(site):
     html = lxml.html.document_fromstring(email.html)
     assert html.find_class("preheader")[0].text_content().startswith(words + "\u034f")
     assert html.xpath("//meta[@name='description']/@content") == [words]
+
+
+def test_an_image_written_with_a_srcset_alone_shows_its_widest_candidate(site):
+    # <img srcset="..."> without a src, as pasted from a page: browsers pick a candidate, the
+    # email had none, and check refused the post ("an image has no src", on no line).
+    (site / "content" / "posts" / "srcset.md").write_text(
+        '---\ntitle: "Srcset"\ndate: "2026-11-02T09:00:00Z"\ndescription: "d"\n---\n\n'
+        '<img srcset="https://example.com/desk-480.jpg 480w, https://example.com/desk-960.jpg'
+        ' 960w" sizes="100vw" alt="A desk by the window">\n\n'
+        '<img srcset="/media/what-matters-desk.jpg 2x" alt="The same desk">\n', encoding="utf-8")
+    _, email = render(site, "srcset")
+    images = {img.get("alt"): img for img in body_of(email.html).iter("img")}
+    assert images["A desk by the window"].get("src") == "https://example.com/desk-960.jpg"
+    assert IMAGE_NAME.fullmatch(images["The same desk"].get("src"))
+    assert invoke(site, "check", "srcset").exit_code == 0
+
+
+def test_a_post_element_with_a_class_of_the_emails_layout_keeps_its_own_look(site):
+    # A bookmark card's <div class="title"> took the email title's 30 px bold, a Bootstrap
+    # <div class="container"> the card's background and width, a <p class="footer"> the
+    # footer's 13 px type: email.css styles those classes of the layout.
+    (site / "content" / "posts" / "classes.md").write_text(
+        '---\ntitle: "Classes"\ndate: "2026-11-02T09:00:00Z"\ndescription: "d"\n---\n\n'
+        '<div class="container"><div class="bookmark"><div class="title">A bookmark</div>'
+        '<p class="footer note">Its source</p></div></div>\n', encoding="utf-8")
+    _, email = render(site, "classes")
+    body = body_of(email.html)
+    title = next(div for div in body.iter("div") if div.text == "A bookmark")
+    assert "font-size" not in (title.get("style") or "") and title.get("class") is None
+    container = title.getparent().getparent()
+    assert "background-color" not in (container.get("style") or "")
+    source = next(p for p in body.iter("p") if p.text == "Its source")
+    assert source.get("class") == "note" and "font-size:18px" in source.get("style")
+    assert body.find(".//h1").get("class") == "title"  # the email's own title keeps its class

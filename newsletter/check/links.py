@@ -192,13 +192,17 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
     ids, kept_ids = all_ids(root), local_ids(root)
     taken: set[int] = set()  # where links found so far are written: a repeated URL is another
     addresses: set[str] | None = None  # of the site's posts and pages
+    # Where the search for each link began: [![alt](picture)](link) writes its picture first.
+    link_starts: dict = {}
     for element in _linking(root):
         written = element.get(URL_ATTRIBUTES[element.tag]) or ""
         url = written.strip()
-        found = (source.find_url(url, cursor, taken) or source.find_url(url, source.start, taken)
+        link_starts[element] = begin = link_starts.get(
+            next(element.iterancestors("a"), None), cursor)
+        found = (source.find_url(url, begin, taken) or source.find_url(url, source.start, taken)
                  or source.find_label(_label(element)))
         if found:
-            cursor = found[1]
+            cursor = max(cursor, found[1])
             taken.add(found[0])
         where = source.where(source.line_at(found[0]) if found else None)
         sent = email_url(written, context.post.url, kept_ids)

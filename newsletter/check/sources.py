@@ -86,9 +86,11 @@ class Source:
         return _code_spans(self.text, self.start)
 
     def find_label(self, label: str) -> tuple[int, int] | None:
-        """(start, end) of where the body writes a link's text (``[label]`` or ``>label<``), for
-        a URL written in a way no search finds (HTML entities)."""
-        for form in (f"[{label}]", f">{label}<") if label else ():
+        """(start, end) of where the body writes a link's text (``[label]`` or ``>label<``) or
+        an image's alt text, for a URL written in a way no search finds (HTML entities) or not
+        written at all (``<img alt="...">``)."""
+        forms = (f"[{label}]", f">{label}<", f'alt="{label}"', f"alt='{label}'")
+        for form in forms if label else ():
             at = self.text.find(form, self.start)
             if at >= 0:
                 return at, at + len(form)

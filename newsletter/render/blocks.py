@@ -6,7 +6,12 @@
 - A table sits in a ``<div class="table-scroll" tabindex="0">``: where a client honours
   ``overflow-x``, a table too wide for the screen scrolls inside it instead of widening the
   email, and a reader without a mouse or touch screen can focus it to scroll it with the arrow
-  keys (a table of text only holds nothing else to focus).
+  keys (a table of text only holds nothing else to focus). A table the post marks as layout
+  (``role="presentation"``, a picture beside its words) gets the class ``layout``: no grid,
+  no cell padding (``email.css``), and the text part reads its cells as blocks.
+- A paragraph holding a block (a link around a ``<div>`` on a line of its own, which Markdown
+  wraps in ``<p>``) is a ``<div>``: a mail client's parser closed the ``<p>`` at the block,
+  leaving an empty link and its words unlinked.
 - A box the post sets wider than a phone (``<div style="width:700px">``, an Instagram embed's
   ``min-width:326px``) is ``max-width:100%`` and loses its minimum width: it widened the email
   on a phone, with or without the ``<style>`` block. Images, videos and tables have their own
@@ -40,6 +45,12 @@ _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
 # left as it is.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNBROKEN = frozenset({"pre", "code", "kbd", "samp", "script", "style", "textarea", "title"})
+_LAYOUT_ROLES = frozenset({"presentation", "none"})
+# Blocks a <p> cannot hold: a mail client's parser closes the paragraph at one, so a link
+# around them (<p><a><div>) is left empty and what it held unlinked.
+_NOT_IN_A_PARAGRAPH = ("div", "p", "ul", "ol", "dl", "table", "blockquote", "pre", "figure",
+                       "section", "article", "aside", "header", "footer", "h1", "h2", "h3", "h4",
+                       "h5", "h6", "hr", "details", "address", "nav", "main", "fieldset")
 BOXES = {" ": ("\u2610", "not done"), "x": ("\u2611", "done")}  # ☐ ☑
 # A width in pixels (not a max- or min-), and a minimum width other than none.
 _PIXEL_WIDTH = re.compile(r"\s*width\s*:\s*[0-9.]+px", re.IGNORECASE)
@@ -57,6 +68,9 @@ _ALERT = re.compile(r"\[!([A-Za-z][\w-]{0,30})\]([+~-]?)[ \t]*([^\n]*)")
 def shape_blocks(root: lxml.html.HtmlElement) -> None:
     """Task list items, highlighted code, alerts, footnotes' way back, soft breaks and
     scrollable tables, in place."""
+    for paragraph in list(root.iter("p")):
+        if next(paragraph.iterdescendants(*_NOT_IN_A_PARAGRAPH), None) is not None:
+            paragraph.tag = "div"
     for item in root.iter("li"):
         _task_item(item)
     keep_post_colours(root)
@@ -73,6 +87,8 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
             link.text = _BACK + _TEXT_FORM
     _soft_breaks(root)
     for table in list(root.iter("table")):
+        if is_layout(table):
+            table.set("class", " ".join(filter(None, [table.get("class"), "layout"])))
         parent = table.getparent()
         if parent is None or "table-scroll" in (parent.get("class") or "").split():
             continue
@@ -80,6 +96,11 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
         table.addprevious(wrapper)
         wrapper.tail, table.tail = table.tail, None
         wrapper.append(table)
+
+
+def is_layout(table: lxml.html.HtmlElement) -> bool:
+    """Whether the post says ``table`` lays out its cells rather than holding data."""
+    return (table.get("role") or "").strip().lower() in _LAYOUT_ROLES
 
 
 def _task_item(item: lxml.html.HtmlElement) -> None:

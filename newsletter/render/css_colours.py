@@ -37,3 +37,30 @@ def parse_colour(value: str) -> Colour | str | None:
             return TRANSPARENT
         return tuple(min(int(part), 255) for part in rgb.groups()[:3])  # type: ignore[return-value]
     return None
+
+
+def contrast(first: Colour, second: Colour) -> float:
+    """WCAG's contrast ratio of two colours, 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def readable_on(colour: Colour, background: Colour, ratio: float) -> Colour:
+    """``colour``, or the nearest mix of it with black or white (whichever ``background`` is
+    further from) that reaches ``ratio`` on ``background``: the same hue, darker or lighter."""
+    end = 0 if _luminance(background) > 0.18 else 255
+    for step in range(21):
+        mixed = tuple(round(part + (end - part) * step / 20) for part in colour)
+        if contrast(mixed, background) >= ratio:
+            return mixed  # type: ignore[return-value]
+    return (end, end, end)
+
+
+def hex_colour(colour: Colour) -> str:
+    return "#%02x%02x%02x" % colour
+
+
+def _luminance(colour: Colour) -> float:
+    linear = [part / 255 / 12.92 if part <= 10 else ((part / 255 + 0.055) / 1.055) ** 2.4
+              for part in colour]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]

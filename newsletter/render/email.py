@@ -43,21 +43,25 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
+import lxml.etree
 from markupsafe import Markup
 
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError
 from newsletter.posts import Post, site_relative
 from newsletter.render.dialects import markdown_dialect
+from newsletter.render.directions import set_block_directions
 from newsletter.render.excerpt import excerpt_text
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
 from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
+from newsletter.render.post_colours import dark_ink_rules
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.tags.html import inline_markdown
 from newsletter.render.template_files import (
     HTML_TEMPLATE,
     TEXT_TEMPLATE,
+    layout_classes,
     read_stylesheet,
     render_template,
     template_environment,
@@ -120,7 +124,10 @@ def render_post(settings: Settings, post: Post) -> Email:
     where = site_relative(settings, post.path)
     expansion = expand_post(settings, post)
     fragment = post_fragment(settings, post, expansion.markdown)
+    set_block_directions(fragment, text_direction(post.language))
     template_problems = expansion.all_problems(fragment)
+    environment = template_environment(settings.templates_dir)
+    _drop_classes(fragment, layout_classes(environment))
     images, feature_image = place_images(settings, post, fragment)
     fluid_images(fragment)
     body_html = fragment_html(fragment)
@@ -140,8 +147,8 @@ def render_post(settings: Settings, post: Post) -> Email:
     context["recipient_email"] = PLACEHOLDERS["email"]
     context["feature_image"] = feature_image
 
-    environment = template_environment(settings.templates_dir)
     inlined_css, media_css = split_media_rules(read_stylesheet(settings.templates_dir))
+    media_css = "\n".join(filter(None, [media_css, dark_ink_rules(body_html)]))
     html = render_template(environment, HTML_TEMPLATE, {
         **context, "body": Markup(body_html), "css": Markup(inlined_css), "media_css": Markup(media_css),
     })
@@ -247,6 +254,19 @@ def _subject(settings: Settings, post: Post, where: str) -> str:
     if not subject:
         raise ContentError("the subject is empty", where=where, hint="give the post a title")
     return subject
+
+
+def _drop_classes(fragment: lxml.etree._Element, names: frozenset[str]) -> None:
+    """The layout's class names taken off the post's elements: a bookmark card's
+    ``<div class="title">`` took the email title's 30 px bold."""
+    for element in fragment.iter(lxml.etree.Element):
+        classes = (element.get("class") or "").split()
+        if names.intersection(classes):
+            kept = [name for name in classes if name not in names]
+            if kept:
+                element.set("class", " ".join(kept))
+            else:
+                del element.attrib["class"]
 
 
 def _refuse_placeholders(where: str, *texts: str) -> None:

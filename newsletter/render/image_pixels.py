@@ -129,15 +129,23 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
 
 
 def _gif(image: Image.Image, max_width: int) -> tuple[bytes, tuple[int, int]]:
-    """A GIF's frames (animation kept), narrowed, without comments or extensions."""
+    """A GIF's frames (animation kept), narrowed, without comments or extensions.
+
+    One without transparency is written as opaque frames each kept under the next, so Pillow
+    stores only what changed (a screen recording's few new marks); written with disposal 2,
+    every frame whole, a 47 KB recording became 736 KB. A transparent one must clear each frame
+    before the next (disposal 2): a pixel turning transparent cannot be written as a change."""
     durations, frames = [], []
     for frame in ImageSequence.Iterator(image):
         durations.append(frame.info.get("duration", 100))
-        frames.append(_pixels(_narrower(frame.convert("RGBA"), max_width)))
+        frames.append(_narrower(frame.convert("RGBA"), max_width))
+    transparent = any(frame.getchannel("A").getextrema() != (255, 255) for frame in frames)
+    mode, disposal = ("RGBA", 2) if transparent else ("RGB", 1)
+    frames = [_pixels(frame.convert(mode)) for frame in frames]
     out = io.BytesIO()
     frames[0].save(out, "GIF", save_all=len(frames) > 1, append_images=frames[1:],
-               duration=durations if len(frames) > 1 else durations[0],
-               loop=image.info.get("loop", 0), disposal=2)
+                   duration=durations if len(frames) > 1 else durations[0],
+                   loop=image.info.get("loop", 0), disposal=disposal)
     return out.getvalue(), frames[0].size
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from newsletter.errors import ContentError
 
-PREPARATION = "1"  # part of every cache key: change it when the preparation changes
+PREPARATION = "2"  # part of every cache key: change it when the preparation changes
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif"}
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a larger file is not a photo for an email

@@ -98,11 +98,14 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
                       written: str | None = None) -> lxml.html.HtmlElement:
     """The Markdown, read in ``dialect``, as a ``<div>`` tree with heading ids, links and images
     exactly as the post writes them (``written``: the post's own text, whose raw HTML a dialect
-    may omit)."""
+    may omit); an image written with a srcset alone has its widest candidate as its src."""
     source = _TERMINAL_CODES.sub("", source)
     root = lxml.html.fragment_fromstring(_markdown_html(source, dialect, written),
                                          create_parent="div")
     replace_players(root)
+    for image in root.iter("img"):
+        if not (image.get("src") or "").strip() and image.get("srcset"):
+            image.set("src", _widest(image.get("srcset")))
     drop_permalinks(root)
     add_heading_ids(root)
     if dialect.kramdown:  # a CommonMark dialect
@@ -238,6 +241,21 @@ def _email_srcset(element: lxml.html.HtmlElement, page_url: str) -> None:
         return
     element.set("srcset", ", ".join(" ".join([email_url(candidate[0], page_url), *candidate[1:]])
                                     for candidate in candidates))
+
+
+def _widest(srcset: str) -> str:
+    """The URL of ``srcset``'s widest (or densest) candidate: an image written with a srcset
+    alone, as pasted from a page, has no src for the email, which holds no srcset to pick from."""
+    candidates = [candidate.split() for candidate in srcset.split(",") if candidate.strip()]
+    return max(candidates, key=lambda candidate: _descriptor(candidate[1:]))[0]
+
+
+def _descriptor(words: list[str]) -> float:
+    """``480w`` or ``2x`` as a number (1x when none, or not understood)."""
+    try:
+        return float(words[0][:-1]) if words and words[0][-1:] in ("w", "x") else 1.0
+    except ValueError:
+        return 1.0
 
 
 def fluid_images(root: lxml.html.HtmlElement) -> None:

@@ -13,7 +13,12 @@
 - Black or dark grey text outside such a box (``color:#000000``, which text pasted from a word
   processor or a shared document carries on every span) is the page's text colour, written
   out: the declaration goes, and the text takes the email's colour in each scheme. In dark
-  mode it was black on the dark card (1.2:1). Coloured text stays as written.
+  mode it was black on the dark card (1.2:1).
+- Coloured text outside a box (``<span style="color:red">``, ``<font color="#999">``) keeps its
+  colour where it reads on the card, 4.5:1 or more. Where it does not, it is mixed with black
+  (light card) or white (dark card) until it does: in light mode in its own style, in dark mode
+  by a class ``dark-ink-RRGGBB`` that :func:`dark_ink_rules` gives its colour. Red was 3.9:1 on
+  the light card and 3.8:1 on the dark one.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import re
 
 import lxml.html
 
-from newsletter.render.css_colours import parse_colour
+from newsletter.render.css_colours import contrast, hex_colour, parse_colour, readable_on
 
 # A style declaration that sets a text or background colour.
 _COLOUR = re.compile(r"(?:^|;)\s*(?:color|background(?:-color)?)\s*:", re.IGNORECASE)
@@ -35,13 +40,21 @@ _DARK, _GREY_SPREAD = 0x60, 0x18
 _OWN_COLOURS = "own-colours"
 # What the stylesheet gives a background of its own: it keeps its colours inside a box too.
 _OWN_BACKGROUNDS = frozenset({"pre", "code", "th", "mark", "kbd", "img"})
+# The card text sits on in each scheme (email.css: .container) and the contrast it needs.
+LIGHT_CARD, DARK_CARD, READABLE = (253, 252, 250), (38, 37, 34), 4.5
+_CARD_ITSELF = 1.05  # a contrast under which text is coloured like the card, not faint
+_DARK_INK = "dark-ink-"
+_DARK_INK_CLASS = re.compile(r"\bdark-ink-([0-9a-f]{6})\b")
 
 
 def keep_post_colours(root: lxml.html.HtmlElement) -> None:
     """Code blocks' and boxes' own colours kept, pasted black text given the email's, in place."""
     for element in root.iterdescendants():
-        if isinstance(element.tag, str) and element.get("style"):
+        if isinstance(element.tag, str) and element.get("style") and not _in_a_box(element):
             _drop_page_text_colour(element)
+    for element in root.iterdescendants():
+        if isinstance(element.tag, str) and (element.get("style") or element.tag == "font"):
+            _readable_on_the_cards(element)
     for block in root.iter("pre"):
         _keep_own_colours(block)
     for box in root.iterdescendants():
@@ -50,17 +63,52 @@ def keep_post_colours(root: lxml.html.HtmlElement) -> None:
             _keep_own_background(box)
 
 
+def dark_ink_rules(html: str) -> str:
+    """The dark scheme's colour of each ``dark-ink-RRGGBB`` class ``html`` uses, as an
+    ``@media`` block ("" when none)."""
+    rules = "".join(f".content .{_DARK_INK}{ink}{{color:#{ink}!important;}}"
+                    for ink in sorted(set(_DARK_INK_CLASS.findall(html))))
+    return f"@media (prefers-color-scheme:dark){{{rules}\n}}" if rules else ""
+
+
+def _in_a_box(element: lxml.html.HtmlElement) -> bool:
+    """Whether ``element`` is, or is inside, a box with a background of its own or code."""
+    return any(_BACKGROUND.search(holder.get("style") or "") or holder.tag in _OWN_BACKGROUNDS
+               for holder in (element, *element.iterancestors()))
+
+
 def _drop_page_text_colour(element: lxml.html.HtmlElement) -> None:
-    """``element``'s black or dark grey text colour dropped, outside boxes and code."""
-    if any(_BACKGROUND.search(holder.get("style") or "") or holder.tag in _OWN_BACKGROUNDS
-           for holder in (element, *element.iterancestors())):
-        return
+    """``element``'s black or dark grey text colour dropped."""
     declarations = element.get("style").split(";")
     kept = [declaration for declaration in declarations if not _page_text(declaration)]
     if len(kept) < len(declarations) and "".join(kept).strip():
         element.set("style", ";".join(kept).strip())
     elif len(kept) < len(declarations):
         del element.attrib["style"]
+
+
+def _readable_on_the_cards(element: lxml.html.HtmlElement) -> None:
+    """``element``'s own text colour (its style's, a ``<font color>``) made to read on the
+    light card, and given a dark-scheme twin that reads on the dark one."""
+    declarations = (element.get("style") or "").split(";")
+    found = [(index, match) for index, declaration in enumerate(declarations)
+             if (match := _TEXT_COLOUR.fullmatch(declaration))]
+    written = found[-1][1][1] if found else element.get("color") if element.tag == "font" else None
+    colour = parse_colour(written) if written else None
+    if not isinstance(colour, tuple) or contrast(colour, LIGHT_CARD) < _CARD_ITSELF:
+        return  # none, or the card's own colour: text hidden, which check's spam-hidden-text names
+    if _in_a_box(element):
+        return  # the box's background is what it is read on
+    light = readable_on(colour, LIGHT_CARD, READABLE)
+    if light != colour and found:
+        index, match = found[-1]
+        declarations[index] = declarations[index].replace(match[1], hex_colour(light))
+        element.set("style", ";".join(declarations))
+    elif light != colour:
+        element.set("color", hex_colour(light))
+    if contrast(light, DARK_CARD) < READABLE:  # the original where it reads, else lighter
+        ink = _DARK_INK + hex_colour(readable_on(colour, DARK_CARD, READABLE))[1:]
+        element.set("class", " ".join(filter(None, [element.get("class"), ink])))
 
 
 def _page_text(declaration: str) -> bool:

@@ -4,6 +4,7 @@ rendered with errors that name the file and line (templates/email.html, email.tx
 from __future__ import annotations
 
 import functools
+import re
 import traceback
 from pathlib import Path
 
@@ -16,6 +17,8 @@ HTML_TEMPLATE = "email.html"
 TEXT_TEMPLATE = "email.txt"
 STYLESHEET = "email.css"
 MAX_STYLESHEET_BYTES = 2**20  # far past any email's: Gmail clips the whole message near 102 KB
+_JINJA = re.compile(r"\{([%{#]).*?[%}#]\}", re.DOTALL)
+_CLASS_ATTRIBUTE = re.compile(r"\bclass\s*=\s*([\"'])(.*?)\1", re.DOTALL)
 
 
 def read_stylesheet(templates_dir: Path) -> str:
@@ -74,6 +77,18 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
     environment.filters["underlined"] = underlined  # the text part's title, wrapped
     environment.filters["columns"] = columns  # its underline in templates written before that
     return environment
+
+
+def layout_classes(environment: jinja2.Environment) -> frozenset[str]:
+    """The class names the HTML template gives the email's own layout (``title``,
+    ``container``, ``footer``...): email.css styles them, so a post's element must not carry
+    one."""
+    try:
+        source = environment.loader.get_source(environment, HTML_TEMPLATE)[0]
+    except (jinja2.TemplateNotFound, UnicodeDecodeError):
+        return frozenset()  # rendering the template names the file and what is wrong
+    plain = _JINJA.sub(" ", source)
+    return frozenset(name for _, value in _CLASS_ATTRIBUTE.findall(plain) for name in value.split())
 
 
 def render_template(environment: jinja2.Environment, name: str, context: dict) -> str:

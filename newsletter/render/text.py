@@ -3,6 +3,7 @@
 Conventions (docs/email.md#text-part): links become ``text <url>``, images ``[Image: alt]`` (none
 for ``role="presentation"``), struck-out text ``~~text~~``, headings are underlined, lists keep
 their markers, quotes get ``> ``, code is indented, a definition is indented under its term,
+a layout table's cells (``role="presentation"``) are blocks one after another,
 paragraphs and headings wrap at 72 columns (URLs are never broken). Widths are columns as a
 monospaced font shows them (two a Chinese character), and a line may break between two Chinese
 or Japanese characters, which have no spaces between words.
@@ -15,6 +16,8 @@ import re
 import unicodedata
 
 import lxml.html
+
+from newsletter.render.blocks import is_layout
 
 WIDTH = 72
 _SPACES = re.compile(r"[ \t\r\f\v\n]+")
@@ -81,6 +84,8 @@ def _block(element: lxml.html.HtmlElement, width: int) -> str:
         return "\n".join(f"    {line}" for line in _preformatted(element).rstrip("\n").splitlines())
     if tag == "hr":
         return "* * *"
+    if tag == "table" and is_layout(element):
+        return "\n\n".join(block for cell in _cells(element) for block in _blocks(cell, width))
     if tag == "table":
         return _table(element)
     return "\n\n".join(_blocks(element, width))
@@ -178,6 +183,12 @@ def _table(element: lxml.html.HtmlElement) -> str:
     return "\n".join(lines)
 
 
+def _cells(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """``table``'s own cells in reading order (not those of a table inside one)."""
+    return [cell for cell in table.iter("td", "th")
+            if next(cell.iterancestors("table"), None) is table]
+
+
 def _definitions(element: lxml.html.HtmlElement, width: int) -> str:
     """Each term on its line, its definitions indented under it, a blank line before the next
     term (as ``man`` pages set them): term and definition read as a pair, not two paragraphs."""
@@ -198,7 +209,8 @@ def _definitions(element: lxml.html.HtmlElement, width: int) -> str:
 def _inline_children(element: lxml.html.HtmlElement) -> str:
     parts = [element.text or ""]
     for child in element:
-        parts.append(_inline(child))
+        block = isinstance(child.tag, str) and child.tag in _BLOCK_TAGS  # in a link: words apart
+        parts.append(f" {_inline(child)} " if block else _inline(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
