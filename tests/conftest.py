@@ -61,6 +61,14 @@ def copy_example_site(destination: Path) -> Path:
     return destination
 
 
+def picture_on_the_web(site: Path) -> None:
+    """The reference post's picture as a web URL, not a file each message carries inline (60 KB
+    of base64 a message: where the picture is not the point, hundreds of readers' worth cost
+    seconds of JSON, and Resend takes no inline images)."""
+    post = site / "content" / "posts" / "what-matters.md"
+    post.write_text(post.read_text().replace("(/media/", "(https://blog.example.com/media/"))
+
+
 @pytest.fixture
 def site(tmp_path) -> Path:
     """A private copy of the repository's example site."""
