@@ -28,7 +28,10 @@ def keep_bytecode_outside_the_tree() -> None:
         return
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     prefix = cache / "newsletter-tests" / "bytecode"
-    prefix.mkdir(parents=True, exist_ok=True)
+    try:
+        prefix.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home: compiled again, as asked
+        return
     sys.pycache_prefix, sys.dont_write_bytecode = str(prefix), False
     os.environ["PYTHONPYCACHEPREFIX"] = str(prefix)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
