@@ -1,7 +1,7 @@
 """How render time grows with a post's size, and how fast a giant post is refused.
 
     python bench/bench_render_scaling.py [--compare]
-    python bench/bench_render_scaling.py --quick     # 2 KB and 20 KB, a 2 MB post refused
+    python bench/bench_render_scaling.py --quick     # 1 KB and 10 KB, a 2 MB post refused
 
 Renders posts of 100 KB and 1 MB in four shapes (the example post repeated, one long
 paragraph, a long list, a long table) and prints CPU seconds and the 1 MB / 100 KB ratio:
@@ -53,7 +53,7 @@ def cpu_seconds(action) -> float:
 def main(compare: bool, quick: bool = False) -> None:
     global SIZES
     if quick:
-        SIZES = (2_000, 20_000)
+        SIZES = (1_000, 10_000)
     import newsletter.render.markdown as markdown_step
     from newsletter.config import load_settings
     from newsletter.posts import find_post, load_posts
@@ -82,7 +82,7 @@ def main(compare: bool, quick: bool = False) -> None:
             row(label, settings)
         row("CommonMark dialect", commonmark)
     markdown_step.use_linear_inline = passes["linear inline pass"]
-    costly_shapes(20_000 if quick else 200_000)
+    costly_shapes(10_000 if quick else 200_000)
     refuse_giant_post(settings, 2 if quick else 50)
 
 

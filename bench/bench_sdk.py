@@ -13,7 +13,7 @@ with the default [provider] settings; its first round is cold (no roster, no kep
 first send after an import), the next ones warm (the ledger emptied, caches kept).
 
 Both run as installed code does: with compiled bytecode kept (in a temporary
-PYTHONPYCACHEPREFIX), even where PYTHONDONTWRITEBYTECODE is set, which would make every run
+PYTHONPYCACHEPREFIX, or the one the bench was started with), even where PYTHONDONTWRITEBYTECODE is set, which would make every run
 compile newsletter's modules again. A prefix holds the bytecode of every module, the standard
 library's and the dependencies' too, so each case first runs both sides once on a smaller
 site (30,000 readers: enough for the send's helper process; not with --quick, a look that it
@@ -57,10 +57,11 @@ WARM_UP_READERS = 30_000
 
 
 def as_installed(root: Path) -> dict[str, str]:
-    """The environment of every run: bytecode kept in ``root``, compiled once now."""
+    """The environment of every run: bytecode kept in ``root`` (or in the prefix this process
+    was given, where it may be compiled already: the test suite's), compiled once now."""
     environ = {key: value for key, value in os.environ.items()
                if key != "PYTHONDONTWRITEBYTECODE"}
-    environ.update(ENVIRON, PYTHONPYCACHEPREFIX=str(root / "pycache"))
+    environ.update(ENVIRON, PYTHONPYCACHEPREFIX=sys.pycache_prefix or str(root / "pycache"))
     package = Path(__import__("newsletter").__file__).parent
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package), str(HERE)],
                    env=environ, check=True)

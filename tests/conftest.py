@@ -19,6 +19,27 @@ SITE_PARTS = ("newsletter.toml", "content", "templates", "subscribers", "static"
 REFERENCE_POST = "/posts/what-matters"
 
 
+def keep_bytecode_outside_the_tree() -> None:
+    """Where PYTHONDONTWRITEBYTECODE is set (to keep __pycache__ folders out of the tree), keep
+    the compiled bytecode in a cache folder instead, for this process and every one it starts:
+    otherwise each xdist worker rewrote and compiled every test module again (14 s of CPU each
+    on a slow machine) and each CLI a test starts compiled the package again."""
+    if not sys.dont_write_bytecode or sys.pycache_prefix:
+        return
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    prefix = cache / "newsletter-tests" / "bytecode"
+    try:
+        prefix.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home: compiled again, as asked
+        return
+    sys.pycache_prefix, sys.dont_write_bytecode = str(prefix), False
+    os.environ["PYTHONPYCACHEPREFIX"] = str(prefix)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+keep_bytecode_outside_the_tree()
+
+
 def pytest_xdist_auto_num_workers(config) -> int:
     """`-n auto`: two workers more than the CPUs this process may use. Many tests spend their
     time waiting on servers and subprocesses they start, so a core per worker left cores idle
@@ -59,6 +80,14 @@ def copy_example_site(destination: Path) -> Path:
         elif source.exists():
             shutil.copy2(source, destination / part)
     return destination
+
+
+def picture_on_the_web(site: Path) -> None:
+    """The reference post's picture as a web URL, not a file each message carries inline (60 KB
+    of base64 a message: where the picture is not the point, hundreds of readers' worth cost
+    seconds of JSON, and Resend takes no inline images)."""
+    post = site / "content" / "posts" / "what-matters.md"
+    post.write_text(post.read_text().replace("(/media/", "(https://blog.example.com/media/"))
 
 
 @pytest.fixture

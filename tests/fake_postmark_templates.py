@@ -11,6 +11,7 @@ the model lacks renders as nothing.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from typing import Any
@@ -40,22 +41,34 @@ def html_encode(value: str) -> str:
 
 def render(template: str, model: dict[str, Any]) -> str:
     """``template`` filled with ``model`` as Mustachio fills it (for the constructs above)."""
-    out, last = [], 0
+    out = []
+    for text, name, raw in _pieces(template):
+        out.append(text)
+        if name is not None:
+            value = model.get(name)
+            value = "" if value is None else str(value)
+            out.append(value if raw else html_encode(value))
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=32)
+def _pieces(template: str) -> tuple[tuple[str, str | None, bool], ...]:
+    """``template`` cut at its tags, once for all its messages: (the text before a tag, the
+    name the tag inserts or None for a comment or the end, whether it inserts it raw)."""
+    pieces, last = [], 0
     for match in _TAG.finditer(template):
-        out.append(template[last:match.start()])
-        last = match.end()
+        text, last = template[last:match.start()], match.end()
         tag = match.group(0)
         if tag.startswith("{{!"):
+            pieces.append((text, None, False))
             continue
         raw = tag.startswith("{{{") or tag.startswith("{{&")
         name = tag.strip("{}").lstrip("&").strip()
         if tag[2] in "#/^>" or not _PATH.match(name) or "." in name:
             raise UnsupportedTemplate(f"template tag {tag!r}")
-        value = model.get(name)
-        text = "" if value is None else str(value)
-        out.append(text if raw else html_encode(text))
-    out.append(template[last:])
-    return "".join(out)
+        pieces.append((text, name, raw))
+    pieces.append((template[last:], None, False))
+    return tuple(pieces)
 
 
 class Templates:

@@ -10,7 +10,7 @@ from contextlib import ExitStack
 
 import lxml.html
 import pytest
-from conftest import invoke
+from conftest import invoke, picture_on_the_web
 from fake_providers import (
     KEYS,
     provider_environ,
@@ -110,8 +110,7 @@ def test_without_a_mode_preview_works_and_send_explains_the_two_modes(tmp_path):
 def test_without_a_mode_a_post_without_local_images_sends(site):
     toml = site / "newsletter.toml"
     toml.write_text(toml.read_text().replace('mode = "inline"', ""))
-    post = site / "content" / "posts" / "what-matters.md"
-    post.write_text(post.read_text().replace("(/media/", "(https://blog.example.com/media/"))
+    picture_on_the_web(site)
 
     result = invoke(site, "send", "what-matters", "--yes")
 

@@ -9,16 +9,10 @@ preview's email.html and email.txt.
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli
+from conftest import picture_on_the_web, run_cli
 from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
 
 SAMPLE = "reader@example.org"
-
-
-def picture_on_the_web(site) -> None:
-    """The reference post's picture as a web URL: Resend takes no inline images."""
-    post = site / "content" / "posts" / "what-matters.md"
-    post.write_text(post.read_text().replace("(/media/", "(https://blog.example.com/media/"))
 
 
 def with_braces(site) -> None:

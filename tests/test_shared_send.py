@@ -14,7 +14,7 @@ import pytest
 from fake_providers import KEYS, provider_environ, slow, start_fake, write_provider_settings
 from sending_support import write_readers
 
-from tests.conftest import invoke, run_cli, start_cli
+from tests.conftest import invoke, picture_on_the_web, run_cli, start_cli
 from tests.pg_support import own_cluster, pg_url, use_postgresql  # noqa: F401 (fixtures)
 
 POST = "/posts/what-matters"
@@ -23,7 +23,9 @@ BATCH, CONCURRENCY = 10, 2
 
 def on_postgresql(site, url, readers: int, latency: float):
     """The site's list (``readers`` generated) copied into PostgreSQL, sending through a
-    Postmark fake that answers after ``latency`` seconds."""
+    Postmark fake that answers after ``latency`` seconds (the post's picture on the web: the
+    sharing is the point, not 60 KB inline in each message)."""
+    picture_on_the_web(site)
     addresses = write_readers(site, readers)
     assert invoke(site, "store", "copy", "--to", url).exit_code == 0
     for path in (site / "subscribers").iterdir():

@@ -279,13 +279,15 @@ def _read_layout(path: str, handle, keep_text: bool,
     separator = None
     try:
         for text in handle:
-            if not count and text.startswith("\ufeff"):
-                layout.bom, text = True, text[1:]
-            hint = _SEPARATOR_LINE.fullmatch(text.rstrip("\r\n")) if separator is None else None
-            if hint:  # Excel's "sep=;" line: the separator, not a row
-                separator, layout.separator_line = hint.group(1), text
-            elif text.strip():
-                break
+            if not text.isspace():  # a blank line, the most a file can hold here, costs no more
+                if not count and text.startswith("\ufeff"):
+                    layout.bom, text = True, text[1:]
+                hint = (_SEPARATOR_LINE.fullmatch(text.rstrip("\r\n")) if separator is None
+                        else None)
+                if hint:  # Excel's "sep=;" line: the separator, not a row
+                    separator, layout.separator_line = hint.group(1), text
+                elif text.strip():
+                    break
             count += 1
             if keep_text:
                 skipped.append(text)
