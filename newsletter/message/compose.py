@@ -58,7 +58,7 @@ _SAFE_ADDRESS = re.compile(r"[^\s<>(),;:\"\[\]\\@]+@[^\s<>(),;:\"\[\]\\@]+")
 _LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 # What quote() never escapes, and "@" (the one character of a plain address it does).
 _URL_SAFE_OR_AT = re.compile(r"[A-Za-z0-9_.~@-]*")
-_ADDRESS = attrgetter("address")  # of a Prepared, or any reader like one (the shared queue's)
+_ADDRESS = attrgetter("address")  # of a Prepared
 _ADDRESS_SPECIALS = re.compile(r"[()<>@,;:\\\".\[\]]")
 
 
