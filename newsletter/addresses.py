@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import Iterable
 from urllib.parse import unquote
 
 from newsletter.errors import SubscriberError
@@ -21,6 +22,12 @@ from newsletter.errors import SubscriberError
 def address_key(address: str) -> str:
     """The key of a normalised address: the one name of a reader in lists, ledger and tokens."""
     return address.strip().lower()
+
+
+def address_keys(addresses: Iterable[str]) -> list[str]:
+    """:func:`address_key` of each address, in C loops (a call a reader cost a send's busiest
+    thread ~0.3 µs)."""
+    return list(map(str.lower, map(str.strip, addresses)))
 
 
 def normalised_key(email: str) -> str:

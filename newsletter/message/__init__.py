@@ -1,7 +1,7 @@
 """Each reader's message: the post's Email with their values filled in, MIME bytes and tokens."""
 
+from newsletter.message.assembled import Assembled
 from newsletter.message.compose import (
-    Assembled,
     Message,
     MessageFactory,
     MessageIds,

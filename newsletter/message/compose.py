@@ -30,12 +30,15 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
+from functools import partial
+from operator import attrgetter
 from string import Formatter
-from typing import TYPE_CHECKING, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 from urllib.parse import quote, urlsplit
 
-from newsletter.addresses import address_key
+from newsletter.addresses import address_key, address_keys
 from newsletter.errors import SubscriberError
+from newsletter.message.assembled import Assembled
 from newsletter.message.keyed_hash import PrefixedHmac
 from newsletter.message.mime import MimeEncoder
 from newsletter.message.tokens import UnsubscribeTokens
@@ -55,6 +58,7 @@ _SAFE_ADDRESS = re.compile(r"[^\s<>(),;:\"\[\]\\@]+@[^\s<>(),;:\"\[\]\\@]+")
 _LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 # What quote() never escapes, and "@" (the one character of a plain address it does).
 _URL_SAFE_OR_AT = re.compile(r"[A-Za-z0-9_.~@-]*")
+_ADDRESS = attrgetter("address")  # of a Prepared
 _ADDRESS_SPECIALS = re.compile(r"[()<>@,;:\\\".\[\]]")
 
 
@@ -177,12 +181,10 @@ class Prepared(NamedTuple):
         """The ledger's key (:func:`newsletter.addresses.address_key`)."""
         return address_key(self.address)
 
-
-class Assembled(list):
-    """The messages of one :meth:`MessageFactory.assemble_all` call, alike by construction:
-    one post, test or not, the same subject, header names in one order and value names; each
-    List-Unsubscribe its unsubscribe link between texts JSON writes as they are. An adapter
-    may take that as checked (SendGrid's personalizations)."""
+    @staticmethod
+    def keys_of(readers: Iterable[Prepared]) -> list[str]:
+        """Each reader's :attr:`key`, without a property call a reader."""
+        return address_keys(map(_ADDRESS, readers))
 
 
 class MessageIds:
@@ -282,10 +284,8 @@ class MessageFactory:
         return self.assemble_all([reader])[0]
 
     def assemble_all(self, readers: list[Prepared]) -> Assembled:
-        """:meth:`assemble` of each reader of a batch, dated once (a send's hot path: the
-        headers the batch shares are laid out once, in order, and copied for each reader, who
-        fills in their own; each Message built positionally)."""
-        post_id, email, encoder, test = self.email.post_id, self.email, self.encoder, self.test
+        """:meth:`assemble` of each reader of a batch, dated once; the messages are built when
+        first read (:class:`Assembled`)."""
         shared = {"From": self.from_header, "To": "", "Subject": self.subject,
                   "Date": self._date_header(), "Message-ID": ""}
         if self.reply_to:
@@ -293,7 +293,15 @@ class MessageFactory:
         shared.update({"List-Id": self.list_id, "List-Unsubscribe": "",
                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
         after = f">, {self.mailto}" if self.mailto else ">"
-        messages = Assembled()
+        return Assembled(readers, partial(self._messages, shared, after))
+
+    def _messages(self, shared: dict[str, str], after: str, readers: list[Prepared]
+                  ) -> list[Message]:
+        """Each reader's Message (a send's hot path: the headers the batch shares are laid out
+        once, in order, and copied for each reader, who fills in their own; each Message built
+        positionally)."""
+        post_id, email, encoder, test = self.email.post_id, self.email, self.encoder, self.test
+        messages = []
         for address, name, to, message_id, url in readers:
             headers = shared.copy()
             headers["To"], headers["Message-ID"] = to, message_id

@@ -25,6 +25,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Literal
 from urllib.parse import quote
 
+from newsletter.message import Assembled
+
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
@@ -42,7 +44,11 @@ _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")  # what a tag or key may hold at ev
 
 def key_of(messages: list[Message]) -> str:
     """:func:`batch_key` of a batch of messages (of one post)."""
-    return batch_key(messages[0].post_id, (message.message_id for message in messages))
+    if isinstance(messages, Assembled):  # from its readers, hashed once a batch
+        if messages.key is None:
+            messages.key = batch_key(messages[0].post_id, messages.message_ids())
+        return messages.key
+    return batch_key(messages[0].post_id, [message.message_id for message in messages])
 
 
 def ascii_label(value: str, limit: int) -> str:

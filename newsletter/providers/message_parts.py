@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from newsletter.errors import ContentError
+from newsletter.message import Assembled
 from newsletter.render import RECIPIENT_FIELDS
 
 if TYPE_CHECKING:
@@ -21,6 +22,9 @@ BUILT_HEADERS = frozenset({"From", "To", "Subject", "Date", "Message-ID", "Reply
 def common_headers(messages: list[Message]) -> dict[str, str]:
     """The :func:`extra_headers` every message of the batch has alike (sent once a batch)."""
     first = messages[0]
+    if isinstance(messages, Assembled):  # alike but for each reader's own: none of them built
+        own = messages.own_headers()
+        return {name: value for name, value in extra_headers(first).items() if name not in own}
     return {name: value for name, value in extra_headers(first).items()
             if all(m.headers.get(name) == value for m in messages)}
 
@@ -87,6 +91,8 @@ def recipient_values(message: Message) -> dict[str, str]:
 def any_escaped(messages: list[Message]) -> bool:
     """True if a value of some message of the batch reads otherwise in the HTML part."""
     # One search over all the values joined: a search per value was most of the cost.
+    if isinstance(messages, Assembled):
+        return _escapes(messages.values_text())
     return _escapes("".join([value for m in messages for value in m.values.values()]))
 
 

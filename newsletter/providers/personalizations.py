@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import replace
+from functools import partial
 from itertools import chain
 from json.encoder import encode_basestring
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from newsletter.addresses import address_key
-from newsletter.message import Assembled
+from newsletter.message import Assembled, Prepared
 from newsletter.providers.base import TEST_COPY
 from newsletter.providers.message_parts import html_value
 from newsletter.render import RECIPIENT_FIELDS
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 # What JSON strings escape (json's encode_basestring, ensure_ascii off): deleted from a batch's
 # values encoded as UTF-8, they leave it as long as it was when there is none.
 _CONTROLS = bytes(range(0x20))
+_ADDRESS, _NAME = itemgetter(0), itemgetter(1)  # of a row: a Prepared, or read from a Message
 
 
 def tag(name: str) -> str:
@@ -111,59 +113,90 @@ class _Template:
     """A batch's personalizations as one shape: the JSON texts around each reader's fields
     (address, name, values, own headers), written once by :meth:`Personalizations.encode` of
     a stand-in reader whose fields are markers, and joined with each reader's fields, which
-    JSON writes as they are."""
+    JSON writes as they are. An :class:`Assembled` batch's rows are its readers themselves
+    (each a Prepared: its values and own headers are made of those fields); another batch's
+    are read out of its messages."""
 
-    def __init__(self, encoder: Personalizations, first: Message, rows: list[tuple[str, ...]]):
+    def __init__(self, encoder: Personalizations, rows: list[tuple[str, ...]],
+                 stand_in: Callable[[list[str]], Message]):
         self.rows = rows
-        self.named, self.unnamed = (self._shape(encoder, first, len(rows[0]), named)
-                                    for named in (True, False))
+        (*self.named, placed), (*self.unnamed, _) = (
+            self._shape(encoder, stand_in, len(rows[0]), named) for named in (True, False))
+        self.placed = itemgetter(*placed, placed[0])  # a tuple, however few they are
 
     @classmethod
     def of(cls, encoder: Personalizations, messages: list[Message]) -> _Template | None:
         """The batch's template; None unless every reader has the first one's headers, values
-        and subject, is no test copy, has their address as their key and no field that JSON
-        escapes (an Assembled batch is alike, its own headers made of its values)."""
+        and subject, is no test copy, has their address as their key, their name as SendGrid
+        takes it and no field that JSON escapes."""
         first = messages[0]
-        names, keys, own = encoder.names, first.values.keys(), [name for name, _ in encoder.own]
-        alike = isinstance(messages, Assembled)
-        if encoder.escaped or first.test or not alike and (
-                any(m.test or m.headers.keys() != names or m.values.keys() != keys
-                    for m in messages)
-                or {m.headers["Subject"] for m in messages} != {encoder.subject}):
+        if encoder.escaped or first.test:
             return None
-        rows = [(m.to_address, clean_name(m.to_name), *m.values.values(),
-                 *[m.headers[name] for name in own]) for m in messages]
-        addresses = " ".join([row[0] for row in rows])
+        alike = isinstance(messages, Assembled)  # by construction
+        if alike and _as_sendgrid_takes(list(map(_NAME, messages.readers))):
+            rows = messages.readers  # the rows at hand: no message is built
+            stand_in = partial(_reader_like, messages)
+        else:
+            names, keys = encoder.names, first.values.keys()
+            if not alike and (
+                    any(m.test or m.headers.keys() != names or m.values.keys() != keys
+                        for m in messages)
+                    or {m.headers["Subject"] for m in messages} != {encoder.subject}):
+                return None
+            own = [name for name, _ in encoder.own]
+            rows = [(m.to_address, clean_name(m.to_name), *m.values.values(),
+                     *[m.headers[name] for name in own]) for m in messages]
+            stand_in = partial(_stand_in, encoder, first)
+        addresses = " ".join(map(_ADDRESS, rows))
         if addresses != addresses.lower() or len(addresses.split()) != len(rows):
             return None  # some reader's key (address_key) is not their address as written
-        fields = 2 + len(keys) if alike else len(rows[0])
-        text = "".join(chain.from_iterable(row[:fields] for row in rows))
+        template = cls(encoder, rows, stand_in)
+        # The fields the template places (a Prepared's To header and Message-ID are not)
+        text = "".join(chain.from_iterable(map(template.placed, rows)))
         encoded = text.encode()
         if '"' in text or "\\" in text or len(encoded.translate(None, _CONTROLS)) < len(encoded):
             return None
-        return cls(encoder, first, rows)
+        return template
 
     @staticmethod
-    def _shape(encoder: Personalizations, first: Message, fields: int, named: bool):
-        """(texts, getter): ``"".join(getter(texts + row))`` is a reader's JSON (a name that is
-        empty once cleaned leaves it out: ``named`` False)."""
+    def _shape(encoder: Personalizations, stand_in: Callable[[list[str]], Message],
+               fields: int, named: bool):
+        """(texts, getter, fields): ``"".join(getter(texts + row))`` is a reader's JSON (a name
+        that is empty once cleaned leaves it out: ``named`` False), made of the row's
+        ``fields`` (their indexes)."""
         marker = f"nlfield{secrets.token_hex(8)}x"
         marks = [f"{marker}{index}x" for index in range(fields)]
-        values = dict(zip(first.values, marks[2:]))
-        headers = dict(first.headers)
-        for (name, _), mark in zip(encoder.own, marks[2 + len(values):]):
-            headers[name] = mark
-        stand_in = replace(first, to_address=marks[0], to_name=marks[1] if named else "",
-                           values=values, headers=headers)
-        pieces = re.split(f"{marker}(\\d+)x", encoder.encode(stand_in))
+        if not named:
+            marks[1] = ""
+        pieces = re.split(f"{marker}(\\d+)x", encoder.encode(stand_in(marks)))
         texts = tuple(pieces[0::2])
         order = []
         for index, field in enumerate(pieces[1::2]):
             order += [index, len(texts) + int(field)]
-        return texts, itemgetter(*order, len(texts) - 1)
+        return texts, itemgetter(*order, len(texts) - 1), sorted({int(field) for field in pieces[1::2]})
 
     def fill(self) -> list[str]:
         """Each reader's personalization, in the batch's order."""
         (named_texts, named), (unnamed_texts, unnamed) = self.named, self.unnamed
         return ["".join(named(named_texts + row) if row[1] else unnamed(unnamed_texts + row))
                 for row in self.rows]
+
+
+def _as_sendgrid_takes(names: list[str]) -> bool:
+    """Whether each of ``names`` is as :func:`clean_name` leaves it."""
+    return names == list(map(str.strip, names)) and not any(c in "".join(names) for c in ",;")
+
+
+def _reader_like(batch: Assembled, marks: list[str]) -> Message:
+    """The message ``batch`` would hold for a reader whose fields are ``marks``."""
+    return batch.like(Prepared(*marks))
+
+
+def _stand_in(encoder: Personalizations, first: Message, marks: list[str]) -> Message:
+    """``first`` with the fields of a row read out of a message (address, name, values, own
+    headers) replaced by ``marks``."""
+    values = dict(zip(first.values, marks[2:]))
+    headers = dict(first.headers)
+    for (name, _), mark in zip(encoder.own, marks[2 + len(values):]):
+        headers[name] = mark
+    return replace(first, to_address=marks[0], to_name=marks[1], values=values, headers=headers)

@@ -196,11 +196,11 @@ class Campaign:
         # noticed; unsubscribing keeps the row as the suppression record, and that is checked.
         decided_at = ledger_time()
         suppressed = self.store.suppressed_addresses()
-        keys = [r.key for r in readers]
+        keys = Prepared.keys_of(readers)
         if suppressed and not suppressed.isdisjoint(keys):
             readers = [r for r, key in zip(readers, keys) if key not in suppressed]
             self.report.skipped += len(keys) - len(readers)
-            keys = [r.key for r in readers]
+            keys = Prepared.keys_of(readers)
         if self.budget is not None and (cut := len(readers) - self.budget.take(len(readers))):
             self.report.limit_reached = self.budget.limits.words()  # the rest wait, unclaimed
             readers, keys = readers[:-cut], keys[:-cut]
