@@ -1,0 +1,58 @@
+"""What writers of the other generators' blogs write (Zola, Pelican, Hexo themes), in this
+project's own words: each email shows what the blog's page shows."""
+
+from __future__ import annotations
+
+import lxml.html
+from generator_sites import fill_in_settings, write_files
+
+from conftest import invoke
+
+
+def email_html(root, name: str) -> lxml.html.HtmlElement:
+    """The preview of post ``name`` as a tree."""
+    result = invoke(root, "preview", name)
+    assert result.exit_code == 0, result.output
+    return lxml.html.fromstring((root / "preview" / name / "email.html").read_text())
+
+
+def zola_site(root, markdown: str):
+    return write_files(root, {
+        "config.toml": f'base_url = "https://fjord.example.com"\ntitle = "Fjord"\n{markdown}',
+        "content/blog/_index.md": '+++\ntitle = "Blog"\nsort_by = "date"\n+++\n',
+        "content/blog/ice.md": ('+++\ntitle = "Ice"\ndate = 2026-02-12\n'
+                                'description = "Thin."\n+++\n\n"Thin" ice -- mind it...\n'),
+    })
+
+
+def test_zolas_smart_punctuation_setting_curls_the_quotes_as_the_blog_does(tmp_path):
+    """pulldown-cmark sets quotes and dashes only when [markdown] smart_punctuation is true:
+    the email read the setting nowhere, so its quotes stayed straight where the page's curl."""
+    curled = zola_site(tmp_path / "curled", "[markdown]\nsmart_punctuation = true\n")
+    plain = zola_site(tmp_path / "plain", "[markdown]\nhighlight_code = true\n")
+    for root in (curled, plain):
+        assert invoke(root, "init").exit_code == 0
+        fill_in_settings(root)
+    assert "\u201cThin\u201d ice \u2013 mind it\u2026" in email_html(curled, "ice").text_content()
+    assert '"Thin" ice -- mind it...' in email_html(plain, "ice").text_content()
+
+
+def test_a_new_hexo_blog_without_drafts_checks_clean(tmp_path):
+    """hexo init makes source/_posts and no _drafts: init wrote both into [posts] dirs, so
+    every check warned that source/_drafts names nothing, on a blog set up as Hexo sets it."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": "title: Kites\nurl: https://kites.example.org\nnew_post_name: :title.md\n",
+        "package.json": '{"hexo": {"version": "7.3.0"}, "dependencies": {"hexo": "^7.3.0"}}',
+        "source/_posts/delta.md": ("---\ntitle: Delta\ndate: 2026-02-11 14:20:00\n"
+                                   "description: A red kite.\n---\n\nUp it goes.\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "delta")
+    assert result.exit_code == 0, result.output
+    assert "posts-dirs" not in result.output
+    assert "Checked 1 post: nothing found." in result.output
+    (root / "source/_drafts").mkdir()
+    (root / "newsletter.toml").unlink()
+    assert invoke(root, "init").exit_code == 0
+    assert 'dirs = ["source/_posts", "source/_drafts"]' in (root / "newsletter.toml").read_text()
