@@ -4,7 +4,7 @@ project's own words: each email shows what the blog's page shows."""
 from __future__ import annotations
 
 import lxml.html
-from generator_sites import fill_in_settings, write_files
+from generator_sites import fill_in_settings, picture, write_files
 
 from conftest import invoke
 
@@ -56,3 +56,72 @@ def test_a_new_hexo_blog_without_drafts_checks_clean(tmp_path):
     (root / "newsletter.toml").unlink()
     assert invoke(root, "init").exit_code == 0
     assert 'dirs = ["source/_posts", "source/_drafts"]' in (root / "newsletter.toml").read_text()
+
+
+PELICAN_CONFIG = """\
+SITENAME = 'Tidepool'
+SITEURL = ''
+PATH = 'content'
+STATIC_PATHS = ['images', 'downloads']
+ARTICLE_URL = 'posts/{date:%Y}/{slug}/'
+ARTICLE_SAVE_AS = 'posts/{date:%Y}/{slug}/index.html'
+TAG_URL = 'tags/{slug}/'
+"""
+ANEMONES = """\
+Title: Anemones
+Date: 2026-02-14 09:30
+Summary: Under the ledges.
+Category: Shore
+
+The [tide table]({static}/downloads/tides.pdf), [my notes]({attach}notes.txt),
+[the map](|static|../downloads/map.pdf), a [tag]({tag}Rock-Pools), the
+[Shore]({category}Shore) ones, [my posts]({author}Rowan), [home]({index}).
+![A beadlet]({static}/images/beadlet.png)
+"""
+
+
+def test_pelicans_links_to_its_own_files_and_lists_are_their_addresses(tmp_path):
+    """Pelican turns {static}, {attach}, {tag}, {category}, {author} and {index} links into
+    the addresses it publishes; the email kept them as written, a broken link under the post's
+    address (.../posts/2026/anemones/{static}/downloads/tides.pdf), for all but images."""
+    root = write_files(tmp_path / "tidepool", {
+        "pelicanconf.py": PELICAN_CONFIG,
+        "publishconf.py": "from pelicanconf import *\nSITEURL = 'https://tide.example.net'\n",
+        "content/downloads/tides.pdf": "%PDF-1.4 tides\n",
+        "content/downloads/map.pdf": "%PDF-1.4 map\n",
+        "content/images/beadlet.png": picture((200, 40, 40), "PNG"),
+        "content/shore/notes.txt": "Notes.\n",
+        "content/shore/anemones.md": ANEMONES,
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    tree = email_html(root, "anemones")
+    links = {a.text_content(): a.get("href") for a in tree.iter("a")}
+    site = "https://tide.example.net"
+    assert {name: links[name] for name in ("tide table", "my notes", "the map", "tag", "Shore",
+                                           "my posts", "home")} == {
+        "tide table": f"{site}/downloads/tides.pdf",
+        "my notes": f"{site}/posts/2026/anemones/notes.txt",
+        "the map": f"{site}/downloads/map.pdf",
+        "tag": f"{site}/tags/rock-pools/",
+        "Shore": f"{site}/category/shore.html",
+        "my posts": f"{site}/author/rowan.html",
+        "home": f"{site}/index.html"}
+    assert [img.get("alt") for img in tree.iter("img") if img.get("alt") == "A beadlet"]
+    result = invoke(root, "check", "anemones")
+    assert result.exit_code == 0 and "link-relative" not in result.output, result.output
+
+
+def test_a_pelican_static_link_to_a_missing_file_is_named(tmp_path):
+    """Pelican warns of a {static} link to no file and leaves it broken: the check names it."""
+    root = write_files(tmp_path / "tidepool", {
+        "pelicanconf.py": PELICAN_CONFIG,
+        "publishconf.py": "from pelicanconf import *\nSITEURL = 'https://tide.example.net'\n",
+        "content/shore/anemones.md": ("Title: Anemones\nDate: 2026-02-14\n"
+                                      "Summary: Ledges.\n\nThe [table]({static}/tidez.pdf).\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "anemones")
+    assert "content/shore/anemones.md:5:" in result.output
+    assert "the link {static}/tidez.pdf names no file of this site" in result.output

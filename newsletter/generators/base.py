@@ -164,6 +164,12 @@ class Generator:
         ``index.en.md`` is ``index``); None for a translation, named only by its own file."""
         return path.stem
 
+    def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
+        """The address (a path from the site's root) the generator gives a post's link written
+        ``{kind}name`` (Pelican's ``{static}``, ``{attach}``, ``{tag}``...), for the post file
+        ``post_file`` published at ``post_path``; None where it has no such link."""
+        return None
+
     def static_dirs(self) -> tuple[str, ...]:
         """Folders the blog serves at its root, where a ``/x.jpg`` image is."""
         return ("static",)

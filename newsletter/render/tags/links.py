@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.expansion import Piece
@@ -25,6 +26,9 @@ from newsletter.urls import split_url
 DESTINATION = re.compile(r"(?:\]\([ \t]*<?|\bhref[ \t]*=[ \t]*[\"']|^[ ]{0,3}\[[^\]\n]{1,200}\]:"
                          r"[ \t]*<?)(?P<dest>[^\s()<>\"'`]{1,2000})", re.MULTILINE)
 _EXPLICIT = ("@/", "{filename}", "|filename|")
+_INTERNAL = re.compile(r"\{(?P<brace>static|attach|tag|category|author|index)\}"
+                       r"|\|(?P<bar>static|attach|tag|category|author|index)\|")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)$", re.IGNORECASE)
 _SOURCE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx|mkd|mkdn|mdown)$", re.IGNORECASE)
 _UNREAD_SUFFIX = re.compile(r"\.(?:rst|adoc|asciidoc|org|ipynb|textile)$", re.IGNORECASE)
 
@@ -44,6 +48,8 @@ def resolve(destination: str, context: TagContext) -> Resolved:
     path = path.partition("?")[0]
     if path.startswith("link://"):
         return _nikola(destination, path, fragment, context)
+    if internal := _INTERNAL.match(path):
+        return _internal(destination, internal, fragment, context)
     explicit = next((prefix for prefix in _EXPLICIT if path.startswith(prefix)), None)
     target = path[len(explicit):] if explicit else path
     if _UNREAD_SUFFIX.search(target) and explicit:
@@ -64,6 +70,24 @@ def resolve(destination: str, context: TagContext) -> Resolved:
     return Resolved(message=f"the link {destination} names no post or page of this site",
                     hint="check the file's path (from the content folder, or from this post), "
                          "or write the page's full address")
+
+
+def _internal(destination: str, found: re.Match, fragment: str, context: TagContext) -> Resolved:
+    """Pelican's ``{static}``, ``{attach}``, ``{tag}``, ``{category}``, ``{author}`` and
+    ``{index}`` links (or ``|static|``...). An image keeps its path: the email carries the
+    file, which the images step finds by it."""
+    kind = found["brace"] or found["bar"]
+    name = found.string[found.end():]
+    if kind in ("static", "attach") and _IMAGE_FILE.search(name):
+        return Resolved()
+    url = context.link_url(kind, unquote(name))
+    if url:
+        return Resolved(url_in_markdown(url + (f"#{fragment}" if fragment else "")))
+    if kind in ("static", "attach"):
+        return Resolved(message=f"the link {destination} names no file of this site",
+                        hint="check the file's path (from the content folder with a leading /, "
+                             "else from this post), or write its full address")
+    return Resolved()
 
 
 def _nikola(destination: str, path: str, fragment: str, context: TagContext) -> Resolved:
