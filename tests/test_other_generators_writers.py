@@ -125,3 +125,56 @@ def test_a_pelican_static_link_to_a_missing_file_is_named(tmp_path):
     result = invoke(root, "check", "anemones")
     assert "content/shore/anemones.md:5:" in result.output
     assert "the link {static}/tidez.pdf names no file of this site" in result.output
+
+
+HEXO_TAGS = """\
+---
+title: A day of kites
+date: 2026-02-11 14:20:00
+description: Deltas on the hill.
+---
+{% blockquote Lao Tzu, Tao Te Ching %}
+The tree that **bends** stands.
+{% endblockquote %}
+
+{% blockquote Mei Kite https://kites.example.org/wind/ On wind %}
+Wind lifts.
+{% endblockquote %}
+
+{% btn 'https://kites.example.org/shop/',Shop now,far fa-hand-point-right,outline blue %}
+
+{% button /about/, About me, fa fa-user, Who I am %}
+
+{% link The kite club https://club.example.org/ true Club %}
+
+{% link Kite club, https://club.example.org/join/, https://club.example.org/logo.png %}
+"""
+
+
+def test_hexos_quotes_buttons_and_links_show_as_the_blog_shows_them(tmp_path):
+    """Hexo's own {% blockquote %} kept its words but lost who said them (and was warned as
+    a tag of the site's); the themes' comma-separated buttons (Butterfly's btn, NexT's button)
+    linked "https://.../shop/',Shop" with the address as their text; Hexo's {% link text url %}
+    was read as Jekyll's {% link %} and refused the post ("no post The kite club...")."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": "title: Kites\nurl: https://kites.example.org\nnew_post_name: :title.md\n",
+        "package.json": '{"hexo": {"version": "7.3.0"}, "dependencies": {"hexo": "^7.3.0"}}',
+        "source/_posts/kite-day.md": HEXO_TAGS,
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "kite-day")
+    assert result.exit_code == 0 and "template-" not in result.output, result.output
+    tree = email_html(root, "kite-day")
+    quotes = [" ".join(quote.text_content().split()) for quote in tree.iter("blockquote")]
+    assert quotes == ["The tree that bends stands. \u2014 Lao Tzu, Tao Te Ching",
+                      "Wind lifts. \u2014 Mei Kite, On wind"]
+    assert tree.xpath("//blockquote//strong/text()") == ["bends", "Lao Tzu", "Mei Kite"]
+    links = {" ".join(a.text_content().split()): a.get("href") for a in tree.iter("a")}
+    assert {text: links.get(text) for text in ("Shop now", "About me", "The kite club",
+                                                "Kite club", "On wind")} == {
+        "Shop now": "https://kites.example.org/shop/",
+        "About me": "https://kites.example.org/about/",
+        "The kite club": "https://club.example.org/",
+        "Kite club": "https://club.example.org/join/",
+        "On wind": "https://kites.example.org/wind/"}

@@ -70,7 +70,8 @@ class _Expander(ShortcodeReading):
                         for _, _, closer in DELIMITERS}
         self.frames: list[Frame] = []
         self.closing_tags: dict[str, list[re.Match]] | None = None  # by name, outside code
-        self.open_blocks: dict[str, int] = {}  # Liquid-written ones open, by closing tag
+        # Liquid-written ones open, by closing tag: what each puts after its content
+        self.open_blocks: dict[str, list[str]] = {}
         self.captures: list[tuple[str, int]] = []  # {% capture name %}s open: name, out index
         self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
 
