@@ -4,6 +4,7 @@ project's own words: each email shows what the blog's page shows."""
 from __future__ import annotations
 
 import lxml.html
+import pytest
 from generator_sites import fill_in_settings, picture, write_files
 
 from conftest import invoke
@@ -13,7 +14,8 @@ def email_html(root, name: str) -> lxml.html.HtmlElement:
     """The preview of post ``name`` as a tree."""
     result = invoke(root, "preview", name)
     assert result.exit_code == 0, result.output
-    return lxml.html.fromstring((root / "preview" / name / "email.html").read_text())
+    folder = next((root / "preview").glob(f"*{name}"))  # a Docusaurus post's is dated
+    return lxml.html.fromstring((folder / "email.html").read_text())
 
 
 def zola_site(root, markdown: str):
@@ -178,3 +180,53 @@ def test_hexos_quotes_buttons_and_links_show_as_the_blog_shows_them(tmp_path):
         "The kite club": "https://club.example.org/",
         "Kite club": "https://club.example.org/join/",
         "On wind": "https://kites.example.org/wind/"}
+
+
+@pytest.mark.parametrize("files, name", [
+    ({"docusaurus.config.js": ("export default { title: 'Widgets', url: "
+                               "'https://widgets.example.io', baseUrl: '/works/' };\n"),
+      "blog/2026-02-10-release.md": ("---\ntitle: Release\ndescription: Out.\n---\n\n"
+                                     "[The docs](/docs/intro), [again](/works/docs/intro), "
+                                     "[elsewhere](https://example.net/x).\n")},
+     "release"),
+    ({"docs/.vitepress/config.mts": ("export default defineConfig({ title: 'Widgets', base: "
+                                     "'/works/', sitemap: { hostname: "
+                                     "'https://widgets.example.io' } })\n"),
+      "docs/posts/release.md": ("---\ntitle: Release\ndate: 2026-02-10\ndescription: Out.\n"
+                                "---\n\n[The docs](/docs/intro), [again](/works/docs/intro), "
+                                "[elsewhere](https://example.net/x).\n")},
+     "release"),
+    ({"eleventy.config.js": ('import { HtmlBasePlugin } from "@11ty/eleventy";\nexport default '
+                             'function (config) { config.addPlugin(HtmlBasePlugin); }\n'
+                             'export const config = { pathPrefix: "/works/" };\n'),
+      "_data/metadata.js": 'export default { title: "Widgets", url: "https://widgets.example.io/" };\n',
+      "blog/blog.11tydata.json": '{"tags": ["posts"]}',
+      "blog/release.md": ("---\ntitle: Release\ndate: 2026-02-10\ndescription: Out.\n---\n\n"
+                          "[The docs](/docs/intro), [again](/works/docs/intro), "
+                          "[elsewhere](https://example.net/x).\n")},
+     "release"),
+])
+def test_a_link_from_the_root_is_under_the_base_path_the_generator_puts_before_it(
+        tmp_path, files, name):
+    """Docusaurus's baseUrl, VitePress's base and Eleventy's HTML base plugin go before a
+    post's link from the root ([the docs](/docs/intro) is /works/docs/intro on the blog); the
+    email linked https://widgets.example.io/docs/intro, a page the blog does not have."""
+    root = write_files(tmp_path / "widgets", files)
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    links = {a.text_content(): a.get("href") for a in email_html(root, name).iter("a")}
+    assert links["The docs"] == links["again"] == "https://widgets.example.io/works/docs/intro"
+    assert links["elsewhere"] == "https://example.net/x"
+
+
+def test_without_the_html_base_plugin_eleventy_leaves_a_link_from_the_root_as_written(tmp_path):
+    root = write_files(tmp_path / "widgets", {
+        "eleventy.config.js": 'export const config = { pathPrefix: "/works/" };\n',
+        "_data/metadata.js": 'export default { title: "Widgets", url: "https://widgets.example.io/" };\n',
+        "blog/blog.11tydata.json": '{"tags": ["posts"]}',
+        "blog/release.md": "---\ntitle: Release\ndate: 2026-02-10\n---\n\n[The docs](/docs/).\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    links = {a.text_content(): a.get("href") for a in email_html(root, "release").iter("a")}
+    assert links["The docs"] == "https://widgets.example.io/docs/"

@@ -164,6 +164,12 @@ class Generator:
         ``index.en.md`` is ``index``); None for a translation, named only by its own file."""
         return path.stem
 
+    def prefixes_root_links(self) -> bool:
+        """Whether a link the post writes from the site's root (``/docs/intro``) is published
+        under the base path, as Docusaurus's and VitePress's links and Eleventy's HTML base
+        plugin write it."""
+        return False
+
     def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
         """The address (a path from the site's root) the generator gives a post's link written
         ``{kind}name`` (Pelican's ``{static}``, ``{attach}``, ``{tag}``...), for the post file

@@ -83,6 +83,10 @@ class VitePress(Generator):
     def content_root(self) -> Path:
         return self.home / folder_setting(js_string(self.config_text, "srcDir"), ".")
 
+    def prefixes_root_links(self) -> bool:
+        """VitePress puts ``base`` before a Markdown link from the root."""
+        return True
+
     @property
     def base_path(self) -> str:
         return url_path(js_string(self.config_text, "base"))
