@@ -230,3 +230,39 @@ def test_without_the_html_base_plugin_eleventy_leaves_a_link_from_the_root_as_wr
     fill_in_settings(root)
     links = {a.text_content(): a.get("href") for a in email_html(root, "release").iter("a")}
     assert links["The docs"] == "https://widgets.example.io/docs/"
+
+
+TIDES_MDX = """\
+---
+title: Tide tables
+description: Reading one.
+pubDate: Jan 20 2026
+depth: 4.5
+draft: false
+---
+export const high = "06:12";
+export const spring = 7
+
+High water at {high}, {spring} days to springs, {frontmatter.depth} m in {frontmatter.title}.
+
+Still the site's: {tides.length} and {frontmatter.draft}.
+"""
+
+
+def test_an_mdx_expression_the_post_says_the_value_of_shows_that_value(tmp_path):
+    """Astro's MDX posts read their front matter as {frontmatter.title} (docs.astro.build),
+    and a post's export const is its own: each was refused as code the email cannot run, and
+    the post could not be sent. An expression the post does not say stays refused."""
+    root = write_files(tmp_path / "harbour", {
+        "astro.config.mjs": "export default defineConfig({ site: 'https://harbour.example.com' });\n",
+        "src/content/blog/tides.mdx": TIDES_MDX,
+        "src/pages/blog/[...slug].astro": "---\n---\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "tides")
+    assert {line.split(": ")[3] for line in result.output.splitlines()
+            if "template-syntax" in line} == {"{tides.length} is an MDX expression",
+                                              "{frontmatter.draft} is an MDX expression"}
+    text = " ".join(email_html(root, "tides").text_content().split())
+    assert "High water at 06:12, 7 days to springs, 4.5 m in Tide tables." in text
