@@ -1,7 +1,10 @@
-"""What writers of the other generators' blogs write (Zola, Pelican, Hexo themes), in this
-project's own words: each email shows what the blog's page shows."""
+"""What writers of the other generators' blogs write (Zola, Pelican, Hexo themes, Docusaurus,
+VitePress, Eleventy, Astro, Nikola), in this project's own words: each email shows what the
+blog's page shows."""
 
 from __future__ import annotations
+
+import json
 
 import lxml.html
 import pytest
@@ -266,3 +269,28 @@ def test_an_mdx_expression_the_post_says_the_value_of_shows_that_value(tmp_path)
                                               "{frontmatter.draft} is an MDX expression"}
     text = " ".join(email_html(root, "tides").text_content().split())
     assert "High water at 06:12, 7 days to springs, 4.5 m in Tide tables." in text
+
+
+def test_a_nikola_conf_py_without_its_comments_is_still_nikolas(tmp_path):
+    """nikola init's conf.py names Nikola in its comments only: a blog that trimmed them was
+    taken for no generator at all ("no posts in content"), its posts/ never read."""
+    root = write_files(tmp_path / "moss", {
+        "conf.py": ('BLOG_TITLE = "Moss"\nSITE_URL = "https://moss.example.org/"\n'
+                    'DEFAULT_LANG = "en"\nPOSTS = (("posts/*.md", "posts", "post.tmpl"),)\n'
+                    'PAGES = (("pages/*.md", "pages", "page.tmpl"),)\n'),
+        "posts/haircap.md": ("<!--\n.. title: Haircap moss\n.. slug: haircap\n"
+                             ".. date: 2026-01-28 09:00:00 UTC+02:00\n-->\n\nTall moss.\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert 'generator = "nikola"' in (root / "newsletter.toml").read_text()
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    assert [(item["title"], item["url"]) for item in listed] == [
+        ("Haircap moss", "https://moss.example.org/posts/haircap/")]
+
+
+def test_a_sphinx_conf_py_is_not_nikolas(tmp_path):
+    root = write_files(tmp_path / "manual", {
+        "conf.py": 'project = "Widgets"\nextensions = []\nPOSTS = []\n',
+        "content/posts/one.md": "---\ntitle: One\ndate: 2026-01-01\n---\n\nWords.\n"})
+    assert invoke(root, "init").exit_code == 0
+    assert 'generator = "nikola"' not in (root / "newsletter.toml").read_text()

@@ -10,6 +10,8 @@ address is the ``POSTS`` entry's folder and the slug, ``/blog/slug/`` with ``PRE
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -35,7 +37,10 @@ class Nikola(Generator):
     @classmethod
     def found(cls, root: Path) -> str | None:
         text = read_text(root / "conf.py") or ""
-        return "conf.py" if "Nikola" in text and "POSTS" in text else None
+        # nikola init's conf.py names Nikola in its comments; one without them still has
+        # BLOG_TITLE beside POSTS, which no other conf.py (Sphinx's) has
+        named = "Nikola" in text or re.search(r"^BLOG_TITLE\s*=", text, re.MULTILINE)
+        return "conf.py" if named and "POSTS" in text else None
 
     def info(self) -> SiteInfo:
         config = self.config
