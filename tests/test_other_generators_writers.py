@@ -294,3 +294,46 @@ def test_a_sphinx_conf_py_is_not_nikolas(tmp_path):
         "content/posts/one.md": "---\ntitle: One\ndate: 2026-01-01\n---\n\nWords.\n"})
     assert invoke(root, "init").exit_code == 0
     assert 'generator = "nikola"' not in (root / "newsletter.toml").read_text()
+
+
+TOC_POST = "[TOC]\n\n## Low water\n\nLedges.\n\n### Under weed\n\nDamp.\n\n## High water\n\nGone.\n"
+
+
+@pytest.mark.parametrize("files, name, contents", [
+    ({"pelicanconf.py": ("SITENAME = 'Tidepool'\nSITEURL = 'https://tide.example.net'\n"
+                         "MARKDOWN = {'extension_configs': {'markdown.extensions.toc': {}}}\n"),
+      "content/pools.md": "Title: Pools\nDate: 2026-02-14\nSummary: Pools.\n\n" + TOC_POST},
+     "pools", True),
+    ({"pelicanconf.py": "SITENAME = 'Tidepool'\nSITEURL = 'https://tide.example.net'\n",
+      "content/pools.md": "Title: Pools\nDate: 2026-02-14\nSummary: Pools.\n\n" + TOC_POST},
+     "pools", False),
+    ({"mkdocs.yml": ("site_name: Tidepool\nsite_url: https://tide.example.net/\nplugins:\n"
+                     "  - blog\n"),
+      "docs/blog/index.md": "# Blog\n",
+      "docs/blog/posts/pools.md": ("---\ntitle: Pools\ndate: 2026-02-14\n"
+                                   "description: Pools.\n---\n\n" + TOC_POST)},
+     "pools", True),
+    ({"conf.py": ('BLOG_TITLE = "Tidepool"\nSITE_URL = "https://tide.example.net/"\n'
+                  'POSTS = (("posts/*.md", "posts", "post.tmpl"),)\n'),
+      "posts/pools.md": ("<!--\n.. title: Pools\n.. slug: pools\n.. date: 2026-02-14\n"
+                         ".. description: Pools.\n-->\n\n" + TOC_POST)},
+     "pools", True),
+])
+def test_a_toc_marker_is_the_posts_table_of_contents_where_the_blog_has_one(
+        tmp_path, files, name, contents):
+    """Python-Markdown's toc extension (MkDocs always has it, Nikola by default, Pelican when
+    MARKDOWN adds it) turns a [TOC] paragraph into links to the post's headings: the email
+    showed "[TOC]". Where the blog has no toc extension, the page shows [TOC] as written."""
+    root = write_files(tmp_path / "tidepool", files)
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    tree = email_html(root, name)
+    page = next(a.get("href") for a in tree.iter("a") if a.text_content() == "Read online")
+    toc = [(a.text_content(), a.get("href")) for a in tree.xpath("//ul//a")]
+    if contents:
+        assert "[TOC]" not in tree.text_content()
+        assert toc == [("Low water", page + "#low-water"), ("Under weed", page + "#under-weed"),
+                       ("High water", page + "#high-water")]
+        assert tree.xpath("//ul/li/ul/li/a/text()") == ["Under weed"]
+    else:
+        assert "[TOC]" in tree.text_content() and toc == []

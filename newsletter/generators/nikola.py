@@ -48,6 +48,13 @@ class Nikola(Generator):
                          config.get("SITE_URL"), config.get("TIMEZONE"),
                          config.get("DEFAULT_LANG"))
 
+    def markdown_options(self) -> dict[str, Any]:
+        """``[TOC]`` unless ``MARKDOWN_EXTENSIONS`` leaves out the toc extension, which
+        Nikola's default list has."""
+        listed = self.config.get("MARKDOWN_EXTENSIONS")
+        return {"toc_marker": not isinstance(listed, (list, tuple)) or any(
+            str(name).rpartition(".")[2] == "toc" for name in listed)}
+
     @property
     def content_root(self) -> Path:
         return self.root

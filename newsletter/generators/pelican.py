@@ -68,6 +68,14 @@ class Pelican(Generator):
     def values(self) -> dict[str, Any]:
         return self.config
 
+    def markdown_options(self) -> dict[str, Any]:
+        """``[TOC]`` where the ``MARKDOWN`` setting adds Python-Markdown's toc extension (its
+        ``extension_configs``; Pelican's default has none)."""
+        written = self.config.get("MARKDOWN")
+        configs = written.get("extension_configs") if isinstance(written, dict) else None
+        return {"toc_marker": isinstance(configs, dict) and any(
+            str(name).rpartition(".")[2] == "toc" for name in configs)}
+
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         content = self.content_root.relative_to(self.root).as_posix()
         content = "" if content == "." else content

@@ -105,9 +105,13 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
     replace_players(root)
     drop_permalinks(root)
     add_heading_ids(root)
-    if dialect.kramdown:  # a CommonMark dialect
+    if dialect.kramdown or dialect.toc_marker:
         from newsletter.render import kramdown
 
+        for marker in [paragraph for paragraph in root.iter("p") if dialect.toc_marker
+                       and not len(paragraph) and (paragraph.text or "").strip() == "[TOC]"]:
+            marker.tag, marker.text = "ul", None  # Python-Markdown's toc extension's marker
+            marker.set(kramdown.TOC_MARK, "")
         kramdown.table_of_contents(root)
     return root
 
