@@ -337,3 +337,29 @@ def test_a_toc_marker_is_the_posts_table_of_contents_where_the_blog_has_one(
         assert tree.xpath("//ul/li/ul/li/a/text()") == ["Under weed"]
     else:
         assert "[TOC]" in tree.text_content() and toc == []
+
+
+@pytest.mark.parametrize("settings, tag, category", [
+    ("", "https://moss.example.org/categories/lichen-crusts/",
+     "https://moss.example.org/categories/cat_field-notes/"),
+    ('PRETTY_URLS = False\nTAG_PATH = "tags"\nCATEGORY_PREFIX = ""\n',
+     "https://moss.example.org/tags/lichen-crusts.html",
+     "https://moss.example.org/categories/field-notes.html"),
+])
+def test_nikolas_tag_and_category_links_are_their_pages(tmp_path, settings, tag, category):
+    """link://tag/name and link://category/name are the pages Nikola writes for them: the
+    email carried link://tag/..., which no mail client opens."""
+    root = write_files(tmp_path / "moss", {
+        "conf.py": ('# Nikola\nBLOG_TITLE = "Moss"\nSITE_URL = "https://moss.example.org/"\n'
+                    f'POSTS = (("posts/*.md", "posts", "post.tmpl"),)\n{settings}'),
+        "posts/haircap.md": ("<!--\n.. title: Haircap moss\n.. slug: haircap\n"
+                             ".. date: 2026-01-28\n.. description: Tall.\n-->\n\n"
+                             "Tagged [crusts](link://tag/Lichen%20Crusts), filed under "
+                             "[notes](link://category/field-notes).\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    links = {a.text_content(): a.get("href") for a in email_html(root, "haircap").iter("a")}
+    assert (links["crusts"], links["notes"]) == (tag, category)
+    result = invoke(root, "check", "haircap")
+    assert result.exit_code == 0 and "link-scheme" not in result.output, result.output

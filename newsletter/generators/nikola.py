@@ -55,6 +55,19 @@ class Nikola(Generator):
         return {"toc_marker": not isinstance(listed, (list, tuple)) or any(
             str(name).rpartition(".")[2] == "toc" for name in listed)}
 
+    def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
+        """getnikola.com/path-handlers.html: ``link://tag/name`` is the tag's page under
+        ``TAG_PATH`` (``categories``), ``link://category/name`` the category's under
+        ``CATEGORY_PATH``, its name after ``CATEGORY_PREFIX`` (``cat_``); a folder with
+        ``PRETTY_URLS``, else an ``.html`` file."""
+        if kind not in ("tag", "category") or not pelican_slug(name):
+            return None
+        folder = _in_default_language(self.config.get(f"{kind.upper()}_PATH")) or "categories"
+        prefix = self.config.get("CATEGORY_PREFIX", "cat_") if kind == "category" else ""
+        page = (prefix if isinstance(prefix, str) else "") + pelican_slug(name)
+        pretty = self.config.get("PRETTY_URLS", True) is not False
+        return join_url(folder, page, "/") if pretty else join_url(folder, page + ".html")
+
     @property
     def content_root(self) -> Path:
         return self.root
