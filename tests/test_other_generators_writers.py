@@ -363,3 +363,52 @@ def test_nikolas_tag_and_category_links_are_their_pages(tmp_path, settings, tag,
     assert (links["crusts"], links["notes"]) == (tag, category)
     result = invoke(root, "check", "haircap")
     assert result.exit_code == 0 and "link-scheme" not in result.output, result.output
+
+
+GRAFTING = """\
+---
+title: Grafting season
+date: 2026-02-15
+description: Whip and tongue.
+---
+
+See [pruning](./pruning), [its tools](pruning#tools) and [home](/).
+
+::: tip Sharp knife
+Keep it **sharp**.
+:::
+
+::: warning
+Mind your thumb.
+:::
+
+This is {{ $frontmatter.title }}.
+"""
+
+
+def test_a_vitepress_posts_containers_page_links_and_frontmatter_show_as_its_page(tmp_path):
+    """VitePress writes ::: tip (a space after the colons, markdown-it-container's), links a
+    page by its file's path from the post without the .md, and prints {{ $frontmatter.x }}:
+    the email showed "::: tip Sharp knife" as text, linked ./pruning under the post
+    (/posts/grafting/pruning), and refused the post over $frontmatter."""
+    root = write_files(tmp_path / "orchard", {
+        "package.json": '{"devDependencies": {"vitepress": "^1.6.0"}}',
+        "docs/.vitepress/config.mts": ("export default defineConfig({ title: 'Orchard', "
+                                       "cleanUrls: true, sitemap: { hostname: "
+                                       "'https://orchard.example.org' } })\n"),
+        "docs/posts/grafting.md": GRAFTING,
+        "docs/posts/pruning.md": "---\ntitle: Pruning\ndate: 2026-01-15\n---\n\n## Tools\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "grafting")
+    assert result.exit_code == 0 and "template-" not in result.output, result.output
+    tree = email_html(root, "grafting")
+    text = " ".join(tree.text_content().split())
+    assert ":::" not in text
+    assert "Sharp knife: Keep it sharp. Warning: Mind your thumb." in text
+    assert "This is Grafting season." in text
+    links = {a.text_content(): a.get("href") for a in tree.iter("a")}
+    site = "https://orchard.example.org"
+    assert (links["pruning"], links["its tools"], links["home"]) == (
+        f"{site}/posts/pruning", f"{site}/posts/pruning#tools", f"{site}/")

@@ -170,6 +170,11 @@ class Generator:
         plugin write it."""
         return False
 
+    def links_pages_by_path(self) -> bool:
+        """Whether a relative link without an extension names a page by its file's path from
+        the post's folder (VitePress's ``[x](./getting-started)``), not an address."""
+        return False
+
     def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
         """The address (a path from the site's root) the generator gives a post's link written
         ``{kind}name`` (Pelican's ``{static}``, ``{attach}``, ``{tag}``...), for the post file

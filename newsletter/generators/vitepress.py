@@ -87,6 +87,10 @@ class VitePress(Generator):
         """VitePress puts ``base`` before a Markdown link from the root."""
         return True
 
+    def links_pages_by_path(self) -> bool:
+        """VitePress reads ``./pruning`` as the page ``pruning.md`` beside the post."""
+        return True
+
     @property
     def base_path(self) -> str:
         return url_path(js_string(self.config_text, "base"))

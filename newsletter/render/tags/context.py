@@ -48,7 +48,8 @@ class TagContext:
     no page matches; ``kind`` is the tag that names it: ``ref`` and ``relref`` (a path under
     ``content/`` or beside the post, ``{{< ref "other.md" >}}``), ``post_url`` (a Jekyll post's
     file name without its ending), ``link`` (a file's path from the site's folder) or ``file``
-    (a link to a post's file: ``@/blog/x.md``, ``{filename}/x.md``, ``other.md``), or one of
+    (a link to a post's file: ``@/blog/x.md``, ``{filename}/x.md``, ``other.md``), ``page`` (a
+    relative link without an extension, VitePress's ``./other``), or one of
     :data:`INTERNAL_LINKS` (Pelican's ``{static}/files/x.pdf``, ``{tag}name``...).
     ``mdx`` says the post is MDX (Astro's and Gatsby's ``.mdx``), whose ``import`` and
     ``export`` lines, JSX components and ``{expressions}`` are the site's code. ``variables``
@@ -146,6 +147,12 @@ def _links(post: Post) -> Callable[[str, str], str | None]:
             path = layout.generator.internal_link(kind, target, Path(post.path),
                                                   urlsplit(post.url).path)
             return layout.url(path) if path else None
+        if kind == "page":  # VitePress's [x](./pruning): the page of pruning.md
+            if not layout.generator.links_pages_by_path():
+                return None
+            name, folder = target.rstrip("/"), Path(post.path).parent
+            return layout.link_url(name + ".md", beside=folder) or \
+                layout.link_url(name + "/index.md", beside=folder)
         beside = Path(post.path).parent if kind in ("ref", "relref", "file") else None
         found = layout.link_url(target, beside=beside)
         name = target.strip().strip("\"'").strip("/")

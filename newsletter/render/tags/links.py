@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from newsletter.render.tags.context import TagContext
@@ -57,6 +58,12 @@ def resolve(destination: str, context: TagContext) -> Resolved:
                                 "does not read, so its address is unknown",
                         hint="write the page's full address")
     parts = split_url(target)
+    if explicit is None and parts is not None and not parts.scheme and not parts.netloc and \
+            target.strip("./") and not target.startswith("/") and \
+            not PurePosixPath(target).suffix:  # VitePress's [x](./pruning): a page's file
+        url = context.link_url("page", target)
+        return Resolved(url_in_markdown(url + (f"#{fragment}" if fragment else ""))) \
+            if url else Resolved()
     if not _SOURCE_SUFFIX.search(target) or parts is None or parts.scheme or parts.netloc or \
             target.startswith("//"):
         return Resolved()  # an image, a file the blog serves, a web address (or no address)
