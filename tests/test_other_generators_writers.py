@@ -383,14 +383,19 @@ Mind your thumb.
 :::
 
 This is {{ $frontmatter.title }}.
+
+[[toc]]
+
+## Rootstock
 """
 
 
 def test_a_vitepress_posts_containers_page_links_and_frontmatter_show_as_its_page(tmp_path):
     """VitePress writes ::: tip (a space after the colons, markdown-it-container's), links a
-    page by its file's path from the post without the .md, and prints {{ $frontmatter.x }}:
-    the email showed "::: tip Sharp knife" as text, linked ./pruning under the post
-    (/posts/grafting/pruning), and refused the post over $frontmatter."""
+    page by its file's path from the post without the .md, prints {{ $frontmatter.x }} and
+    puts its table of contents at [[toc]]: the email showed "::: tip Sharp knife" and
+    "[[toc]]" as text, linked ./pruning under the post (/posts/grafting/pruning), and refused
+    the post over $frontmatter."""
     root = write_files(tmp_path / "orchard", {
         "package.json": '{"devDependencies": {"vitepress": "^1.6.0"}}',
         "docs/.vitepress/config.mts": ("export default defineConfig({ title: 'Orchard', "
@@ -407,8 +412,9 @@ def test_a_vitepress_posts_containers_page_links_and_frontmatter_show_as_its_pag
     text = " ".join(tree.text_content().split())
     assert ":::" not in text
     assert "Sharp knife: Keep it sharp. Warning: Mind your thumb." in text
-    assert "This is Grafting season." in text
+    assert "This is Grafting season." in text and "[[toc]]" not in text
     links = {a.text_content(): a.get("href") for a in tree.iter("a")}
     site = "https://orchard.example.org"
-    assert (links["pruning"], links["its tools"], links["home"]) == (
-        f"{site}/posts/pruning", f"{site}/posts/pruning#tools", f"{site}/")
+    assert (links["pruning"], links["its tools"], links["home"], links["Rootstock"]) == (
+        f"{site}/posts/pruning", f"{site}/posts/pruning#tools", f"{site}/",
+        f"{site}/posts/grafting#rootstock")

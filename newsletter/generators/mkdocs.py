@@ -86,7 +86,7 @@ class MkDocs(Generator):
                  for name in ([item] if isinstance(item, str) else item)] \
             if isinstance(listed, list) else []
         return {"admonitions": any(str(name).rpartition(".")[2] in ("admonition", "details")
-                                   for name in names), "toc_marker": True}  # MkDocs's own toc
+                                   for name in names), "toc_marker": "[TOC]"}  # MkDocs's toc
 
     @property
     def _docs(self) -> str:

@@ -52,8 +52,9 @@ class Nikola(Generator):
         """``[TOC]`` unless ``MARKDOWN_EXTENSIONS`` leaves out the toc extension, which
         Nikola's default list has."""
         listed = self.config.get("MARKDOWN_EXTENSIONS")
-        return {"toc_marker": not isinstance(listed, (list, tuple)) or any(
-            str(name).rpartition(".")[2] == "toc" for name in listed)}
+        toc = not isinstance(listed, (list, tuple)) or any(
+            str(name).rpartition(".")[2] == "toc" for name in listed)
+        return {"toc_marker": "[TOC]" if toc else ""}
 
     def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
         """getnikola.com/path-handlers.html: ``link://tag/name`` is the tag's page under

@@ -73,8 +73,9 @@ class Pelican(Generator):
         ``extension_configs``; Pelican's default has none)."""
         written = self.config.get("MARKDOWN")
         configs = written.get("extension_configs") if isinstance(written, dict) else None
-        return {"toc_marker": isinstance(configs, dict) and any(
-            str(name).rpartition(".")[2] == "toc" for name in configs)}
+        toc = isinstance(configs, dict) and any(str(name).rpartition(".")[2] == "toc"
+                                                for name in configs)
+        return {"toc_marker": "[TOC]" if toc else ""}
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         content = self.content_root.relative_to(self.root).as_posix()

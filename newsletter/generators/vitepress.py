@@ -77,7 +77,8 @@ class VitePress(Generator):
                          js_string(self.config_text, "lang"))
 
     def markdown_options(self) -> dict[str, Any]:
-        return {"autolinks": True}  # VitePress turns markdown-it's linkify on
+        # VitePress turns markdown-it's linkify on, and writes [[toc]]'s table of contents
+        return {"autolinks": True, "toc_marker": "[[toc]]"}
 
     @property
     def content_root(self) -> Path:

@@ -48,7 +48,9 @@ class Dialect:
     hard_wraps: bool = False  # True: a line's end in a paragraph is a line break (hardWraps)
     block_attributes: bool = False  # True: a {.class} line after a block styles it (Goldmark's)
     admonitions: bool = False  # Python-Markdown's !!! note "Title" blocks (MkDocs's setting)
-    toc_marker: bool = False  # a paragraph of [TOC] alone is the table of contents (its toc)
+    # A paragraph of this alone is the table of contents: Python-Markdown's toc extension's
+    # "[TOC]", VitePress's "[[toc]]"
+    toc_marker: str = ""
     # Math delimiters, (opening, closing): a block's (or within text), and within text only
     math_blocks: tuple[tuple[str, str], ...] = ()
     math_inline: tuple[tuple[str, str], ...] = ()

@@ -109,8 +109,8 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
         from newsletter.render import kramdown
 
         for marker in [paragraph for paragraph in root.iter("p") if dialect.toc_marker
-                       and not len(paragraph) and (paragraph.text or "").strip() == "[TOC]"]:
-            marker.tag, marker.text = "ul", None  # Python-Markdown's toc extension's marker
+                       and not len(paragraph) and (paragraph.text or "").strip() == dialect.toc_marker]:
+            marker.tag, marker.text = "ul", None
             marker.set(kramdown.TOC_MARK, "")
         kramdown.table_of_contents(root)
     return root
