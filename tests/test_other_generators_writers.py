@@ -153,6 +153,14 @@ Wind lifts.
 {% link The kite club https://club.example.org/ true Club %}
 
 {% link Kite club, https://club.example.org/join/, https://club.example.org/logo.png %}
+
+{% note warning no-icon %}
+Not near **power lines**.
+{% endnote %}
+
+{% note blue 'fas fa-bullhorn' simple %}
+Club day on Sunday.
+{% endnote %}
 """
 
 
@@ -160,7 +168,8 @@ def test_hexos_quotes_buttons_and_links_show_as_the_blog_shows_them(tmp_path):
     """Hexo's own {% blockquote %} kept its words but lost who said them (and was warned as
     a tag of the site's); the themes' comma-separated buttons (Butterfly's btn, NexT's button)
     linked "https://.../shop/',Shop" with the address as their text; Hexo's {% link text url %}
-    was read as Jekyll's {% link %} and refused the post ("no post The kite club...")."""
+    was read as Jekyll's {% link %} and refused the post ("no post The kite club..."); NexT's
+    and Butterfly's {% note %} boxes lost their box and kind, each with a warning."""
     root = write_files(tmp_path / "kites", {
         "_config.yml": "title: Kites\nurl: https://kites.example.org\nnew_post_name: :title.md\n",
         "package.json": '{"hexo": {"version": "7.3.0"}, "dependencies": {"hexo": "^7.3.0"}}',
@@ -173,8 +182,10 @@ def test_hexos_quotes_buttons_and_links_show_as_the_blog_shows_them(tmp_path):
     tree = email_html(root, "kite-day")
     quotes = [" ".join(quote.text_content().split()) for quote in tree.iter("blockquote")]
     assert quotes == ["The tree that bends stands. \u2014 Lao Tzu, Tao Te Ching",
-                      "Wind lifts. \u2014 Mei Kite, On wind"]
-    assert tree.xpath("//blockquote//strong/text()") == ["bends", "Lao Tzu", "Mei Kite"]
+                      "Wind lifts. \u2014 Mei Kite, On wind",
+                      "Warning Not near power lines.", "Note Club day on Sunday."]
+    assert tree.xpath("//blockquote//strong/text()") == [
+        "bends", "Lao Tzu", "Mei Kite", "Warning", "power lines", "Note"]
     links = {" ".join(a.text_content().split()): a.get("href") for a in tree.iter("a")}
     assert {text: links.get(text) for text in ("Shop now", "About me", "The kite club",
                                                 "Kite club", "On wind")} == {

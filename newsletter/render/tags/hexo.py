@@ -19,6 +19,7 @@ from newsletter.render.tags.syntax import Tag, TagProblem
 _FILE = re.compile(r"[^\s/]+(?:/[^\s/]+)*\.\w{2,5}")  # pic.jpg, sub/pic.png
 _NUMBER = re.compile(r"\d+(?:px|%)?")
 _WEB = re.compile(r"https?://", re.IGNORECASE)
+_NOTE_KINDS = ("primary", "info", "success", "warning", "danger")  # NexT's, Butterfly's
 
 
 def asset_img(tag: Tag, context: TagContext) -> Output:
@@ -80,6 +81,14 @@ def quote_around(tag: Tag) -> tuple[str, str]:
                                     if cite else "")))
     return ("\n\n<blockquote>\n\n", ("\n\n<footer>\u2014 " + footer + "</footer>" if footer
                                        else "") + "\n\n</blockquote>\n\n")
+
+
+def note_around(tag: Tag) -> tuple[str, str]:
+    """What goes before and after the content of a Hexo theme's ``{% note [class] ... %}``
+    (NexT's ``info``, ``warning``...; Butterfly's colours and icons): a quote headed by its
+    kind in bold, as Hugo's note boxes are shown, "Note" for a colour or an icon."""
+    kind = next((word for word in _words(tag) if word in _NOTE_KINDS), "note")
+    return f"\n\n<blockquote>\n\n**{kind.capitalize()}**\n\n", "\n\n</blockquote>\n\n"
 
 
 def asset_link(tag: Tag, context: TagContext) -> Output:
