@@ -429,3 +429,27 @@ def test_a_vitepress_posts_containers_page_links_and_frontmatter_show_as_its_pag
     assert (links["pruning"], links["its tools"], links["home"], links["Rootstock"]) == (
         f"{site}/posts/pruning", f"{site}/posts/pruning#tools", f"{site}/",
         f"{site}/posts/grafting#rootstock")
+
+
+def test_an_eleventy_post_prints_its_data_as_eleventy_names_it(tmp_path):
+    """Eleventy's data cascade gives a post's front matter and each global data file by name
+    ({{ title }}, {{ metadata.title }} of _data/metadata.js): each was refused ("not a site or
+    page value"), though the blog shows it. A name the site has not is still refused."""
+    root = write_files(tmp_path / "possum", {
+        "eleventy.config.js": 'export const config = { dir: { input: "content", data: "../_data" } };\n',
+        "_data/metadata.js": ('export default { title: "Possum Notes", url: '
+                              '"https://possum.example.net/", author: { name: "Pat" } };\n'),
+        "content/blog/blog.11tydata.js": 'export default { tags: ["posts"] };\n',
+        "content/blog/river.md": ("---\ntitle: Down the river\ndate: 2026-02-03\n"
+                                  "description: A paddle.\nboat: kayak\n---\n\n"
+                                  "{{ title }} by {{ metadata.author.name }} on "
+                                  "{{ metadata.title }}, in a {{ boat }}.\n\n"
+                                  "{{ collections.posts }}\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "river")
+    assert [line.split(": ")[3] for line in result.output.splitlines() if "template-" in line] \
+        == ["{{ collections.posts }}"]
+    text = " ".join(email_html(root, "river").text_content().split())
+    assert "Down the river by Pat on Possum Notes, in a kayak." in text

@@ -164,6 +164,11 @@ class Generator:
         ``index.en.md`` is ``index``); None for a translation, named only by its own file."""
         return path.stem
 
+    def template_data(self, front_matter: Mapping[str, Any]) -> dict[str, Any]:
+        """The values a post's template tags name without ``site.`` or ``page.`` (Eleventy's
+        data cascade: ``{{ title }}``, ``{{ metadata.url }}``); none elsewhere."""
+        return {}
+
     def prefixes_root_links(self) -> bool:
         """Whether a link the post writes from the site's root (``/docs/intro``) is published
         under the base path, as Docusaurus's and VitePress's links and Eleventy's HTML base

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import re
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Mapping
 
 from newsletter.errors import ContentError
 from newsletter.generators.base import (Entry, Generator, Source, as_list, dated_name, glob_regex,
@@ -83,6 +83,11 @@ class Eleventy(Generator):
     def base_path(self) -> str:
         prefix = js_string(self.config_text, "pathPrefix")
         return "/" + prefix.strip("/") if prefix and prefix.strip("/") else ""
+
+    def template_data(self, front_matter: Mapping[str, Any]) -> dict[str, Any]:
+        """The global data file's values under its name, then the post's front matter."""
+        source, data = self._metadata()
+        return {**({PurePosixPath(source).stem: data} if source else {}), **front_matter}
 
     def prefixes_root_links(self) -> bool:  # the HTML base plugin, eleventy-base-blog's
         return "HtmlBasePlugin" in without_js_comments(self.config_text)

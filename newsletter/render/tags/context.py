@@ -102,7 +102,8 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
         site["github"] = {**github, "url": site_url}
     return TagContext(site_url=site_url, base_path=base_path, site=site,
                       page=page_values(post, base_path), link_url=_links(post),
-                      mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
+                      variables=layout.generator.template_data(post.front_matter)
+                      if layout is not None else {}, mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
                           post.front_matter),
                       read_beside=_beside(settings.root, Path(post.path).parent))
 

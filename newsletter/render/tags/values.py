@@ -105,8 +105,8 @@ def _operand(expression: str, tag: Tag, context: TagContext) -> Any:
         return string[1] if string[1] is not None else string[2]
     variable = _VARIABLE.fullmatch(expression)
     root, *keys = variable[1].split(".") if variable else ("", )
-    if root in context.variables and not keys:  # {% assign %}'d or {% capture %}'d before
-        return context.variables[root]
+    if root in context.variables:  # {% assign %}'d or {% capture %}'d before, Eleventy's data
+        return lookup(context.variables[root], keys) if keys else context.variables[root]
     if root not in ROOTS or not keys:
         raise TagProblem(f"{tag.quoted()}: {expression.strip() or 'nothing'} is not a site or "
                          "page value", "write the value into the post, or put the tag in code")
