@@ -175,6 +175,28 @@ class Generator:
         (``index.md``), its page's own; None where they are not published beside it."""
         return page.rstrip("/") + "/" if path.stem == "index" and page.strip("/") else None
 
+    def template_data(self, front_matter: Mapping[str, Any]) -> dict[str, Any]:
+        """The values a post's template tags name without ``site.`` or ``page.`` (Eleventy's
+        data cascade: ``{{ title }}``, ``{{ metadata.url }}``); none elsewhere."""
+        return {}
+
+    def prefixes_root_links(self) -> bool:
+        """Whether a link the post writes from the site's root (``/docs/intro``) is published
+        under the base path, as Docusaurus's and VitePress's links and Eleventy's HTML base
+        plugin write it."""
+        return False
+
+    def links_pages_by_path(self) -> bool:
+        """Whether a relative link without an extension names a page by its file's path from
+        the post's folder (VitePress's ``[x](./getting-started)``), not an address."""
+        return False
+
+    def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
+        """The address (a path from the site's root) the generator gives a post's link written
+        ``{kind}name`` (Pelican's ``{static}``, ``{attach}``, ``{tag}``...), for the post file
+        ``post_file`` published at ``post_path``; None where it has no such link."""
+        return None
+
     def static_dirs(self) -> tuple[str, ...]:
         """Folders the blog serves at its root, where a ``/x.jpg`` image is."""
         return ("static",)

@@ -91,6 +91,10 @@ class Docusaurus(Generator):
     def content_root(self) -> Path:
         return self.root / self._folder
 
+    def prefixes_root_links(self) -> bool:
+        """Docusaurus's ``Link`` puts ``baseUrl`` before a Markdown link from the root."""
+        return True
+
     @property
     def base_path(self) -> str:
         base = js_string(self.config_text, "baseUrl")

@@ -1,12 +1,11 @@
 """Eleventy: posts are the templates of the ``posts`` collection, or ``post`` as 11ty.dev's
-collection examples name it (11ty.dev/docs/collections).
-
-A template joins the collection by its ``tags`` (front matter, or a directory data file such as
-``blog/blog.11tydata.js`` declaring ``tags: ["posts"]``, as eleventy-base-blog does), or by
-a glob the settings make the collection from (``addCollection("posts", api =>
-api.getFilteredByGlob("./src/posts/*.md"))``); other templates are pages. ``permalink: false``
-and ``eleventyExcludeFromCollections`` make pages too, ``draft: true`` a draft. Addresses follow 11ty.dev/docs/permalinks: ``subdir/post.md`` is
-``/subdir/post/``, an ``index.md`` or a ``post/post.md`` is its folder's, under ``pathPrefix``.
+collection examples name it (11ty.dev/docs/collections). A template joins it by its ``tags``
+(front matter, or a directory data file: eleventy-base-blog's ``blog/blog.11tydata.js`` declares
+``tags: ["posts"]``), or by a glob the settings make it from (``addCollection("posts", api =>
+api.getFilteredByGlob("./src/posts/*.md"))``); other templates are pages, and so are
+``permalink: false`` and ``eleventyExcludeFromCollections``; ``draft: true`` is a draft.
+Addresses follow 11ty.dev/docs/permalinks: ``subdir/post.md`` is ``/subdir/post/``, an
+``index.md`` or a ``post/post.md`` is its folder's, under ``pathPrefix``.
 """
 
 from __future__ import annotations
@@ -15,22 +14,14 @@ import datetime as dt
 import functools
 import re
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Mapping
 
 from newsletter.errors import ContentError
 from newsletter.generators.base import (Entry, Generator, Source, as_list, dated_name, glob_regex,
                                         join_url)
-from newsletter.generators.settings_files import (
-    SiteInfo,
-    depends_on,
-    first_file,
-    first_text,
-    js_settings,
-    js_string,
-    read_data,
-    site_info,
-    without_js_comments,
-)
+from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
+                                                  js_settings, js_string, read_data, site_info,
+                                                  without_js_comments)
 from newsletter.generators.slugs import ascii_slug
 
 CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
@@ -92,6 +83,14 @@ class Eleventy(Generator):
     def base_path(self) -> str:
         prefix = js_string(self.config_text, "pathPrefix")
         return "/" + prefix.strip("/") if prefix and prefix.strip("/") else ""
+
+    def template_data(self, front_matter: Mapping[str, Any]) -> dict[str, Any]:
+        """The global data file's values under its name, then the post's front matter."""
+        source, data = self._metadata()
+        return {**({PurePosixPath(source).stem: data} if source else {}), **front_matter}
+
+    def prefixes_root_links(self) -> bool:  # the HTML base plugin, eleventy-base-blog's
+        return "HtmlBasePlugin" in without_js_comments(self.config_text)
 
     @property
     def values(self) -> dict[str, Any]:

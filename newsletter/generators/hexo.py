@@ -87,8 +87,12 @@ class Hexo(Generator):
         return url_path(self.config.get("root"))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        return ((f"{self._source}/_posts", f"{self._source}/_drafts"),
-                "Hexo's _posts, and _drafts as drafts")
+        """``_posts``, and ``_drafts`` where there is one (``hexo init`` makes none: a folder
+        that is not there would be a warning on every check)."""
+        drafts = f"{self._source}/_drafts"
+        if (self.root / drafts).is_dir():
+            return (f"{self._source}/_posts", drafts), "Hexo's _posts, and _drafts as drafts"
+        return (f"{self._source}/_posts",), "Hexo's _posts"
 
     def page_dirs(self) -> tuple[str, ...]:
         return (self._source,)

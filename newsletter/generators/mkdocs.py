@@ -79,13 +79,14 @@ class MkDocs(Generator):
 
     def markdown_options(self) -> dict[str, Any]:
         """Admonitions (``!!! note``, and pymdownx.details' ``??? note``) when
-        ``markdown_extensions`` turns them on."""
+        ``markdown_extensions`` turns them on; ``[TOC]``, as MkDocs always has the toc
+        extension."""
         listed = self.config.get("markdown_extensions")
         names = [name for item in listed if isinstance(item, (str, dict))
                  for name in ([item] if isinstance(item, str) else item)] \
             if isinstance(listed, list) else []
         return {"admonitions": any(str(name).rpartition(".")[2] in ("admonition", "details")
-                                   for name in names)}
+                                   for name in names), "toc_marker": "[TOC]"}  # MkDocs's toc
 
     @property
     def _docs(self) -> str:

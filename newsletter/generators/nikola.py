@@ -10,6 +10,8 @@ address is the ``POSTS`` entry's folder and the slug, ``/blog/slug/`` with ``PRE
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -35,13 +37,37 @@ class Nikola(Generator):
     @classmethod
     def found(cls, root: Path) -> str | None:
         text = read_text(root / "conf.py") or ""
-        return "conf.py" if "Nikola" in text and "POSTS" in text else None
+        # nikola init's conf.py names Nikola in its comments; one without them still has
+        # BLOG_TITLE beside POSTS, which no other conf.py (Sphinx's) has
+        named = "Nikola" in text or re.search(r"^BLOG_TITLE\s*=", text, re.MULTILINE)
+        return "conf.py" if named and "POSTS" in text else None
 
     def info(self) -> SiteInfo:
         config = self.config
         return site_info("conf.py", _in_default_language(config.get("BLOG_TITLE")),
                          config.get("SITE_URL"), config.get("TIMEZONE"),
                          config.get("DEFAULT_LANG"))
+
+    def markdown_options(self) -> dict[str, Any]:
+        """``[TOC]`` unless ``MARKDOWN_EXTENSIONS`` leaves out the toc extension, which
+        Nikola's default list has."""
+        listed = self.config.get("MARKDOWN_EXTENSIONS")
+        toc = not isinstance(listed, (list, tuple)) or any(
+            str(name).rpartition(".")[2] == "toc" for name in listed)
+        return {"toc_marker": "[TOC]" if toc else ""}
+
+    def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
+        """getnikola.com/path-handlers.html: ``link://tag/name`` is the tag's page under
+        ``TAG_PATH`` (``categories``), ``link://category/name`` the category's under
+        ``CATEGORY_PATH``, its name after ``CATEGORY_PREFIX`` (``cat_``); a folder with
+        ``PRETTY_URLS``, else an ``.html`` file."""
+        if kind not in ("tag", "category") or not pelican_slug(name):
+            return None
+        folder = _in_default_language(self.config.get(f"{kind.upper()}_PATH")) or "categories"
+        prefix = self.config.get("CATEGORY_PREFIX", "cat_") if kind == "category" else ""
+        page = (prefix if isinstance(prefix, str) else "") + pelican_slug(name)
+        pretty = self.config.get("PRETTY_URLS", True) is not False
+        return join_url(folder, page, "/") if pretty else join_url(folder, page + ".html")
 
     @property
     def content_root(self) -> Path:

@@ -12,6 +12,7 @@ category, where the metadata names none); the address is ``ARTICLE_URL`` filled 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import string
 from pathlib import Path
@@ -67,6 +68,15 @@ class Pelican(Generator):
     def values(self) -> dict[str, Any]:
         return self.config
 
+    def markdown_options(self) -> dict[str, Any]:
+        """``[TOC]`` where the ``MARKDOWN`` setting adds Python-Markdown's toc extension (its
+        ``extension_configs``; Pelican's default has none)."""
+        written = self.config.get("MARKDOWN")
+        configs = written.get("extension_configs") if isinstance(written, dict) else None
+        toc = isinstance(configs, dict) and any(str(name).rpartition(".")[2] == "toc"
+                                                for name in configs)
+        return {"toc_marker": "[TOC]" if toc else ""}
+
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         content = self.content_root.relative_to(self.root).as_posix()
         content = "" if content == "." else content
@@ -79,6 +89,34 @@ class Pelican(Generator):
 
     def static_dirs(self) -> tuple[str, ...]:
         return (self.content_root.relative_to(self.root).as_posix() or ".",)
+
+    def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
+        """docs.getpelican.com/en/latest/content.html#linking-to-internal-content: a file
+        ``{static}`` names (from the post's folder, or from ``PATH`` with a leading ``/``) is at
+        its path under ``PATH``, one ``{attach}`` names beside the post's page; ``{tag}``,
+        ``{category}`` and ``{author}`` are ``TAG_URL``, ``CATEGORY_URL`` and ``AUTHOR_URL`` with
+        the name slugged, ``{index}`` the blog's home page."""
+        if kind in ("tag", "category", "author") and name.strip():
+            pattern = self.config.get(f"{kind.upper()}_URL")
+            pattern = pattern if isinstance(pattern, str) else f"{kind}/{{slug}}.html"
+            try:
+                return join_url(pattern.format(slug=pelican_slug(name)))
+            except (KeyError, IndexError, ValueError, AttributeError):
+                return None
+        if kind == "index":
+            index = self.config.get("INDEX_SAVE_AS")
+            return join_url(index if isinstance(index, str) else "index.html")
+        if kind not in ("static", "attach") or not name.strip("/"):
+            return None
+        content = self.content_root.resolve()
+        file = (content / name.lstrip("/") if name.startswith("/")
+                else post_file.parent / name).resolve()
+        if content not in file.parents or not file.is_file():
+            return None
+        if kind == "static":
+            return join_url(file.relative_to(content).as_posix())
+        beside = Path(os.path.relpath(file, post_file.parent.resolve())).as_posix()
+        return join_url(post_path.rpartition("/")[0], beside)
 
     def entry(self, source: Source) -> Entry:
         fields, meta, relative = source.fields, source.meta, source.relative

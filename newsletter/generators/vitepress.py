@@ -77,11 +77,20 @@ class VitePress(Generator):
                          js_string(self.config_text, "lang"))
 
     def markdown_options(self) -> dict[str, Any]:
-        return {"autolinks": True}  # VitePress turns markdown-it's linkify on
+        # VitePress turns markdown-it's linkify on, and writes [[toc]]'s table of contents
+        return {"autolinks": True, "toc_marker": "[[toc]]"}
 
     @property
     def content_root(self) -> Path:
         return self.home / folder_setting(js_string(self.config_text, "srcDir"), ".")
+
+    def prefixes_root_links(self) -> bool:
+        """VitePress puts ``base`` before a Markdown link from the root."""
+        return True
+
+    def links_pages_by_path(self) -> bool:
+        """VitePress reads ``./pruning`` as the page ``pruning.md`` beside the post."""
+        return True
 
     @property
     def base_path(self) -> str:

@@ -57,6 +57,13 @@ class Zola(Generator):
     def values(self) -> dict[str, Any]:
         return self.config
 
+    def markdown_options(self) -> dict[str, Any]:
+        """``[markdown] smart_punctuation = true``: pulldown-cmark's curly quotes, dashes and
+        ellipses, off unless the settings turn it on (zola.org configuration)."""
+        markdown = self.config.get("markdown")
+        return {"smart_punctuation": isinstance(markdown, dict)
+                and markdown.get("smart_punctuation") is True}
+
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         sections = _sections(self.content_root)
         dated = [section for section in sections if _sorted_by_date(section)]

@@ -49,6 +49,9 @@ class Dialect:
     block_attributes: bool = False  # True: a {.class} line after a block styles it (Goldmark's)
     admonitions: bool = False  # Python-Markdown's !!! note "Title" blocks (MkDocs's setting)
     emoji: bool = False  # True: :tada: is the emoji (Hugo's enableEmoji, Zola's render_emoji)
+    # A paragraph of this alone is the table of contents: Python-Markdown's toc extension's
+    # "[TOC]", VitePress's "[[toc]]"
+    toc_marker: str = ""
     # Math delimiters, (opening, closing): a block's (or within text), and within text only
     math_blocks: tuple[tuple[str, str], ...] = ()
     math_inline: tuple[tuple[str, str], ...] = ()

@@ -108,9 +108,13 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
             image.set("src", _widest(image.get("srcset")))
     drop_permalinks(root)
     add_heading_ids(root)
-    if dialect.kramdown:  # a CommonMark dialect
+    if dialect.kramdown or dialect.toc_marker:
         from newsletter.render import kramdown
 
+        for marker in [paragraph for paragraph in root.iter("p") if dialect.toc_marker
+                       and not len(paragraph) and (paragraph.text or "").strip() == dialect.toc_marker]:
+            marker.tag, marker.text = "ul", None
+            marker.set(kramdown.TOC_MARK, "")
         kramdown.table_of_contents(root)
     return root
 
@@ -146,13 +150,19 @@ def post_fragment(settings: Settings, post: Post, source: str) -> lxml.html.Html
     """``source`` (``post``'s Markdown, its template tags expanded) as the email's fragment, in
     the post's dialect; a text too costly to render is refused naming the post's file and line."""
     with located_in(site_relative(settings, post.path), post):
-        return markdown_to_fragment(source, post.url, markdown_dialect(settings, post), post.body)
+        layout = post.site
+        base = layout.base_path if layout and layout.generator.prefixes_root_links() else ""
+        return markdown_to_fragment(source, post.url, markdown_dialect(settings, post), post.body,
+                                    link_base=base)
 
 
 def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_MARKDOWN,
-                         written: str | None = None) -> lxml.html.HtmlElement:
+                         written: str | None = None, link_base: str = ""
+                         ) -> lxml.html.HtmlElement:
     """Render Markdown into a ``<div>`` tree for an email: absolute URLs (a same-page link to a
-    heading goes to the post on the blog), sized remote images, task lists, tables that scroll."""
+    heading goes to the post on the blog; one from the root under ``link_base``, where the
+    generator puts its base path before it), sized remote images, task lists, tables that
+    scroll."""
     root = markdown_fragment(source, dialect, written)
     for element in list(root.iter(*LEFT_OUT)):
         element.drop_tree()  # its tail stays
@@ -179,6 +189,9 @@ def markdown_to_fragment(source: str, page_url: str, dialect: Dialect = PYTHON_M
                 _emoji_size(element)
             else:
                 _cap_width(element)
+        elif link_base and written.startswith("/") and not written.startswith("//") and \
+                not (written + "/").startswith(link_base.rstrip("/") + "/"):
+            written = link_base.rstrip("/") + written
         url = email_url(written, page_url, kept_ids)
         if url:
             element.set(attribute, url)

@@ -27,6 +27,8 @@ _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")  # a scheme, or a host
 
 
 MAX_INCLUDED_BYTES = 256 * 1024  # a file {% include_relative %} puts into the post
+# Pelican's links to its own content but posts (its {filename} is a "file" link)
+INTERNAL_LINKS = ("static", "attach", "tag", "category", "author", "index")
 
 
 def _no_links(kind: str, target: str) -> str | None:
@@ -49,7 +51,9 @@ class TagContext:
     no page matches; ``kind`` is the tag that names it: ``ref`` and ``relref`` (a path under
     ``content/`` or beside the post, ``{{< ref "other.md" >}}``), ``post_url`` (a Jekyll post's
     file name without its ending), ``link`` (a file's path from the site's folder) or ``file``
-    (a link to a post's file: ``@/blog/x.md``, ``{filename}/x.md``, ``other.md``).
+    (a link to a post's file: ``@/blog/x.md``, ``{filename}/x.md``, ``other.md``), ``page`` (a
+    relative link without an extension, VitePress's ``./other``), or one of
+    :data:`INTERNAL_LINKS` (Pelican's ``{static}/files/x.pdf``, ``{tag}name``...).
     ``mdx`` says the post is MDX (Astro's and Gatsby's ``.mdx``), whose ``import`` and
     ``export`` lines, JSX components and ``{expressions}`` are the site's code. ``variables``
     are what the post's ``{% assign %}`` and ``{% capture %}`` tags set before the tag read.
@@ -104,7 +108,8 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
         site["github"] = {**github, "url": site_url}
     return TagContext(site_url=site_url, base_path=base_path, site=site,
                       page=page_values(post, base_path), link_url=_links(post),
-                      mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
+                      variables=layout.generator.template_data(post.front_matter)
+                      if layout is not None else {}, mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
                           post.front_matter),
                       read_beside=_beside(settings.root, Path(post.path).parent),
                       read_page=_page_reader(settings, post))
@@ -170,6 +175,16 @@ def _links(post: Post) -> Callable[[str, str], str | None]:
         return _no_links
 
     def url(kind: str, target: str) -> str | None:
+        if kind in INTERNAL_LINKS:
+            path = layout.generator.internal_link(kind, target, Path(post.path),
+                                                  urlsplit(post.url).path)
+            return layout.url(path) if path else None
+        if kind == "page":  # VitePress's [x](./pruning): the page of pruning.md
+            if not layout.generator.links_pages_by_path():
+                return None
+            name, folder = target.rstrip("/"), Path(post.path).parent
+            return layout.link_url(name + ".md", beside=folder) or \
+                layout.link_url(name + "/index.md", beside=folder)
         beside = Path(post.path).parent if kind in ("ref", "relref", "file") else None
         found = layout.link_url(target, beside=beside)
         name = target.strip().strip("\"'").strip("/")

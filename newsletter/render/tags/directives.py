@@ -1,6 +1,7 @@
 """Container directives, ``:::note`` ... ``:::``, as remark-directive reads them in Astro themes
 (Cactus's admonitions, Starlight's asides) and Docusaurus reads its admonitions (``:::tip[Title]``,
-or ``:::tip Title``): the email shows the label in bold, then the content.
+or ``:::tip Title``), and VitePress its custom containers (``::: tip Title``): the email shows the
+label in bold, then the content.
 
 Rewritten line for line (the opening line becomes ``**Note:**``, which starts the content's first
 paragraph; the closing line an empty one), so every line of the post keeps its number for the
@@ -18,8 +19,9 @@ from newsletter.render.tags.expansion import TemplateProblem
 from newsletter.render.tags.html import escape
 from newsletter.render.tags.scan import code_regions
 
-# :::name[label]{attributes}, or Docusaurus's :::name Title (its label after a space)
-_FENCE = re.compile(r"^(:{2,})(?:([A-Za-z][\w-]{0,40})(?:\[([^\]\n]{0,200})\]|[ \t]+([^\s{\[]"
+# :::name[label]{attributes}, or Docusaurus's :::name Title (its label after a space), or
+# VitePress's ::: name Title (markdown-it-container's: a space after the colons)
+_FENCE = re.compile(r"^(:{2,})(?:[ \t]*([A-Za-z][\w-]{0,40})(?:\[([^\]\n]{0,200})\]|[ \t]+([^\s{\[]"
                     r"[^\n{]{0,199}?))?(?:\{[^}\n]{0,500}\})?)?[ \t]*$", re.MULTILINE)
 
 

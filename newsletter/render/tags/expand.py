@@ -63,6 +63,7 @@ class _Expander(ShortcodeReading):
         self.erb = Finder(text, erb.OPENING) if context.erb else None
         self.mdx_images = mdx.ImageImports(text) if context.mdx else None
         self.mdx_components = mdx.Components()
+        self.mdx_values = mdx.Values(text, context.page) if context.mdx else None
         self.links = Finder(text, links.DESTINATION)
         self.link_files = links.LinkFiles(context)
         self.finders: dict[str, Finder] = {}  # closing tags of blocks, by pattern
@@ -70,7 +71,8 @@ class _Expander(ShortcodeReading):
                         for _, _, closer in DELIMITERS}
         self.frames: list[Frame] = []
         self.closing_tags: dict[str, list[re.Match]] | None = None  # by name, outside code
-        self.open_blocks: dict[str, int] = {}  # Liquid-written ones open, by closing tag
+        # Liquid-written ones open, by closing tag: what each puts after its content
+        self.open_blocks: dict[str, list[str]] = {}
         self.captures: list[tuple[str, int]] = []  # {% capture name %}s open: name, out index
         self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
 
@@ -132,7 +134,8 @@ class _Expander(ShortcodeReading):
         if destination and destination.end() <= limit:
             piece = self.link_files.read(destination)
         elif self.jsx and mdx.OPENING.match(self.text, pos):
-            piece = mdx.read(self.text, pos, limit, self.mdx_images, self.mdx_components)
+            piece = mdx.read(self.text, pos, limit, self.mdx_images, self.mdx_components,
+                             self.mdx_values)
         elif self.erb and erb.OPENING.match(self.text, pos):
             piece = erb.read(self.text, pos, limit)
         else:

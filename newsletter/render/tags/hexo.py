@@ -12,12 +12,14 @@ import shlex
 
 from newsletter.render.tags import hugo
 from newsletter.render.tags.context import TagContext
-from newsletter.render.tags.html import url_in_markdown
+from newsletter.render.tags.html import escape, link, url_in_markdown, web_url
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 _FILE = re.compile(r"[^\s/]+(?:/[^\s/]+)*\.\w{2,5}")  # pic.jpg, sub/pic.png
 _NUMBER = re.compile(r"\d+(?:px|%)?")
+_WEB = re.compile(r"https?://", re.IGNORECASE)
+_NOTE_KINDS = ("primary", "info", "success", "warning", "danger")  # NexT's, Butterfly's
 
 
 def asset_img(tag: Tag, context: TagContext) -> Output:
@@ -48,6 +50,45 @@ def post_link(tag: Tag, context: TagContext) -> Output:
                          "name the post by its file in source/_posts, without .md")
     text = " ".join(word for word in words[1:] if word not in ("true", "false")) or words[0]
     return Output(f"[{text.replace('[', '').replace(']', '')}]({url_in_markdown(url)})")
+
+
+def web_link(tag: Tag) -> Output:
+    """Hexo's ``{% link text url [external] [title] %}`` (Butterfly's ``{% link title, url,
+    image %}``): the words before the address (or the first argument not it) linked."""
+    arguments = [part.strip().strip("\"'") for part in tag.body.split(",")] \
+        if "," in tag.body else _words(tag)
+    at = next(index for index, word in enumerate(arguments) if _WEB.match(word))
+    url = web_url(arguments[at]) or ""
+    text = " ".join(arguments[:at]) if "," not in tag.body else \
+        next((word for word in arguments if word and word != arguments[at]), "")
+    return Output(f"[{escape(text.strip() or url)}]({url_in_markdown(url)})")
+
+
+def quote_around(tag: Tag) -> tuple[str, str]:
+    """What goes before and after the content of Hexo's ``{% blockquote [author[, source]]
+    [link] [link title] %}``: a block quote ending in its attribution, as Hexo writes it."""
+    words = _words(tag)
+    at = next((index for index, word in enumerate(words) if _WEB.match(word)), None)
+    author = " ".join(words if at is None else words[:at])
+    title = "" if at is None else " ".join(words[at + 1:])
+    if at is None and "," in author:
+        author, _, title = author.partition(",")
+    cite = escape(title.strip())
+    if at is not None and (url := web_url(words[at])):
+        cite = link(url, cite or escape(url.split("://", 1)[1]))
+    footer = ", ".join(filter(None, (f"<strong>{escape(author.strip())}</strong>"
+                                    if author.strip() else "", f"<cite>{cite}</cite>"
+                                    if cite else "")))
+    return ("\n\n<blockquote>\n\n", ("\n\n<footer>\u2014 " + footer + "</footer>" if footer
+                                       else "") + "\n\n</blockquote>\n\n")
+
+
+def note_around(tag: Tag) -> tuple[str, str]:
+    """What goes before and after the content of a Hexo theme's ``{% note [class] ... %}``
+    (NexT's ``info``, ``warning``...; Butterfly's colours and icons): a quote headed by its
+    kind in bold, as Hugo's note boxes are shown, "Note" for a colour or an icon."""
+    kind = next((word for word in _words(tag) if word in _NOTE_KINDS), "note")
+    return f"\n\n<blockquote>\n\n**{kind.capitalize()}**\n\n", "\n\n</blockquote>\n\n"
 
 
 def asset_link(tag: Tag, context: TagContext) -> Output:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.expansion import Piece
@@ -25,6 +27,9 @@ from newsletter.urls import split_url
 DESTINATION = re.compile(r"(?:\]\([ \t]*<?|\bhref[ \t]*=[ \t]*[\"']|^[ ]{0,3}\[[^\]\n]{1,200}\]:"
                          r"[ \t]*<?)(?P<dest>[^\s()<>\"'`]{1,2000})", re.MULTILINE)
 _EXPLICIT = ("@/", "{filename}", "|filename|")
+_INTERNAL = re.compile(r"\{(?P<brace>static|attach|tag|category|author|index)\}"
+                       r"|\|(?P<bar>static|attach|tag|category|author|index)\|")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)$", re.IGNORECASE)
 _SOURCE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx|mkd|mkdn|mdown)$", re.IGNORECASE)
 _UNREAD_SUFFIX = re.compile(r"\.(?:rst|adoc|asciidoc|org|ipynb|textile)$", re.IGNORECASE)
 
@@ -44,6 +49,8 @@ def resolve(destination: str, context: TagContext) -> Resolved:
     path = path.partition("?")[0]
     if path.startswith("link://"):
         return _nikola(destination, path, fragment, context)
+    if internal := _INTERNAL.match(path):
+        return _internal(destination, internal, fragment, context)
     explicit = next((prefix for prefix in _EXPLICIT if path.startswith(prefix)), None)
     target = path[len(explicit):] if explicit else path
     if _UNREAD_SUFFIX.search(target) and explicit:
@@ -51,6 +58,12 @@ def resolve(destination: str, context: TagContext) -> Resolved:
                                 "does not read, so its address is unknown",
                         hint="write the page's full address")
     parts = split_url(target)
+    if explicit is None and parts is not None and not parts.scheme and not parts.netloc and \
+            target.strip("./") and not target.startswith("/") and \
+            not PurePosixPath(target).suffix:  # VitePress's [x](./pruning): a page's file
+        url = context.link_url("page", target)
+        return Resolved(url_in_markdown(url + (f"#{fragment}" if fragment else ""))) \
+            if url else Resolved()
     if not _SOURCE_SUFFIX.search(target) or parts is None or parts.scheme or parts.netloc or \
             target.startswith("//"):
         return Resolved()  # an image, a file the blog serves, a web address (or no address)
@@ -66,14 +79,35 @@ def resolve(destination: str, context: TagContext) -> Resolved:
                          "or write the page's full address")
 
 
+def _internal(destination: str, found: re.Match, fragment: str, context: TagContext) -> Resolved:
+    """Pelican's ``{static}``, ``{attach}``, ``{tag}``, ``{category}``, ``{author}`` and
+    ``{index}`` links (or ``|static|``...). An image keeps its path: the email carries the
+    file, which the images step finds by it."""
+    kind = found["brace"] or found["bar"]
+    name = found.string[found.end():]
+    if kind in ("static", "attach") and _IMAGE_FILE.search(name):
+        return Resolved()
+    url = context.link_url(kind, unquote(name))
+    if url:
+        return Resolved(url_in_markdown(url + (f"#{fragment}" if fragment else "")))
+    if kind in ("static", "attach"):
+        return Resolved(message=f"the link {destination} names no file of this site",
+                        hint="check the file's path (from the content folder with a leading /, "
+                             "else from this post), or write its full address")
+    return Resolved()
+
+
 def _nikola(destination: str, path: str, fragment: str, context: TagContext) -> Resolved:
     """Nikola's path handlers (getnikola.com/path-handlers.html): ``link://slug/name`` (found
     by its file's name, as ``nikola new_post`` names it), ``link://filename/posts/x.md`` and
-    ``link://post_path/...`` (from the site's folder), ``link://root``; the others (tags,
-    archives...) are left for the check to report."""
+    ``link://post_path/...`` (from the site's folder), ``link://root``, ``link://tag/name`` and
+    ``link://category/name``; the others (archives, feeds...) are left for the check to
+    report."""
     kind, _, name = path.removeprefix("link://").partition("/")
     if kind in ("root", "index") and not name.strip("/"):
         return Resolved(url_in_markdown(context.site_url.rstrip("/") + "/"))
+    if kind in ("tag", "category") and (url := context.link_url(kind, unquote(name))):
+        return Resolved(url_in_markdown(url + (f"#{fragment}" if fragment else "")))
     if kind not in ("slug", "filename", "post_path") or not name.strip("/"):
         return Resolved()
     url = context.link_url("file", name if kind == "slug" else "/" + name.lstrip("/"))

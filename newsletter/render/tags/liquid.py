@@ -36,6 +36,10 @@ _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
 _LITERAL = re.compile(r"-?\d+(?:\.\d+)?|true|false")  # an unquoted value that is no variable
 # {% include_relative knots.py %} alone inside {% highlight %}: the code is that file
 _INCLUDED_CODE = re.compile(r"\s*\{%-?\s*include_relative\s+(\S+)\s*-?%\}\s*")
+# Arguments separated by commas, each maybe quoted (Hexo themes' tags); an icon's classes
+_COMMA_ARGUMENT = re.compile(r"""\s*("[^"]*"|'[^']*'|[^,"']+)\s*(?:,|$)""")
+_COMMA_LIST = re.compile(r"""(?:\s*(?:"[^"]*"|'[^']*'|[^,"']+)\s*,)+\s*(?:"[^"]*"|'[^']*'|[^,"']+)?\s*""")
+_ICON = re.compile(r"(?:^|\s)(?:fa[srbld]?|fa-[\w-]+|icon-[\w-]+)(?:\s|$)")
 # Liquid's own tags and Nunjucks' (Eleventy): they compute, and an email cannot run them. Any
 # other tag is a plugin's or a shortcode of the site's, shown in part (themes.py).
 OWN_TAGS = frozenset({
@@ -49,7 +53,10 @@ BLOCK_ENDS = {"highlight": "endhighlight", "codeblock": "endcodeblock", "comment
 
 
 def link_tag(tag: Tag, context: TagContext) -> Output:
-    """``{% link path %}`` and ``{% post_url name %}``: the named post's address."""
+    """``{% link path %}`` and ``{% post_url name %}``: the named post's address; Hexo's
+    ``{% link text https://... %}``, which names a web address, a link."""
+    if tag.name == "link" and re.search(r"https?://", tag.body, re.IGNORECASE):
+        return hexo.web_link(tag)
     target = tag.body.strip().strip("\"'")
     if not target:
         raise TagProblem(f"{tag.quoted()} names no post", "name the post's file")
@@ -182,12 +189,23 @@ def parameters(tag: Tag, text: str, context: TagContext) -> dict[str, str]:
 
 def as_shortcode(tag: Tag, context: TagContext, name: str | None = None) -> Tag:
     """A Liquid tag's arguments read as a shortcode's (``"a", b="c"``), named ``name`` (else
-    as the tag): for the site's own tags, whose parameters name what they show (a link)."""
+    as the tag): for the site's own tags, whose parameters name what they show (a link).
+    Hexo's themes separate theirs with commas (NexT's ``{% button /shop/, Shop, fa fa-cart %}``,
+    Butterfly's ``{% btn 'https://x',Shop,far fa-hand %}``): a link's text is then the argument
+    that is not its address, an icon's classes or an image."""
     named = parameters(tag, tag.body, context)
-    positional = tuple(word.strip("\"',") for word in tag.body.split() if "=" not in word)
-    url = next((word for word in positional if re.match(r"https?://", word)), None)
+    by_comma = not named and _COMMA_LIST.fullmatch(tag.body) and "," in tag.body
+    positional = tuple(argument.strip().strip("\"'").strip() for argument in
+                       _COMMA_ARGUMENT.findall(tag.body)) if by_comma else \
+        tuple(word.strip("\"',") for word in tag.body.split() if "=" not in word)
+    url = next((word for word in positional
+                if re.match(r"https?://", word) or (by_comma and word.startswith("/"))), None)
     if url and not any(key in named for key in ("href", "link", "url")):
         named["url"] = url
+    if url and by_comma:
+        text = next((word for word in positional if word != url and word
+                     and not _ICON.search(word) and not re.search(r"\.\w{2,4}$", word)), None)
+        named.update({"text": text} if text else {})
     return Tag("shortcode", tag.opener, tag.source, tag.start, tag.end, name=name or tag.name,
                positional=positional, named=named)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any, Mapping
 
 from newsletter.render.tags.expansion import Piece
 from newsletter.render.tags.html import escape, web_url
@@ -38,6 +39,12 @@ _FILE_IMPORT = re.compile(r"""^import[ \t]+([A-Za-z_$][\w$]*)[ \t]+from[ \t]*(["
 _IMAGE_MODULES = {"astro:assets": ("Image", "Picture"), "gatsby-plugin-image": ("StaticImage",)}
 _NAMED_IMPORT = re.compile(r"""^import[ \t]*\{([^}\n]{1,500})\}[ \t]*from[ \t]*(["'])"""
                            rf"""({"|".join(_IMAGE_MODULES)})\2""", re.MULTILINE)
+# export const high = "06:12"; export const depth = 4.5 (one to a line, alone)
+_CONSTANT = re.compile(r"""^export[ \t]+const[ \t]+([A-Za-z_$][\w$]*)[ \t]*=[ \t]*"""
+                       r"""(?:(["'])([^"'\\\n]{0,500})\2|(-?\d{1,15}(?:\.\d{1,15})?))"""
+                       r"""[ \t]*;?[ \t]*$""", re.MULTILINE)
+# {name} or {frontmatter.key}, spaces inside the braces allowed
+_NAME = re.compile(r"\{\s*([A-Za-z_$][\w$]*)(?:\.([A-Za-z_$][\w$]*))?\s*\}")
 # src="x.png", alt='A crab', src={crab}
 _ATTRIBUTE = re.compile(r"""([A-Za-z]+)=(?:"([^"]*)"|'([^']*)'|\{\s*([A-Za-z_$][\w$]*)\s*\})""")
 
@@ -67,8 +74,30 @@ class ImageImports:
         return f'<img src="{escape(src)}" alt="{escape(values.get("alt") or "")}">' if src else None
 
 
+class Values:
+    """What an expression names that the post itself says: a value of its front matter
+    (``{frontmatter.title}``, Astro's; ``{frontMatter.title}``, Docusaurus's) or a constant it
+    exports with a string or a number (``export const high = "06:12"``, then ``{high}``)."""
+
+    def __init__(self, text: str, front_matter: Mapping[str, Any]):
+        self.front_matter = front_matter
+        self.constants = {found[1]: found[3] if found[3] is not None else found[4]
+                          for found in _CONSTANT.finditer(text)}
+
+    def value(self, source: str) -> str | None:
+        """The text ``{expression}`` shows, when the post says it; None for anything else."""
+        found = _NAME.fullmatch(source)
+        if not found:
+            return None
+        if found[1] in ("frontmatter", "frontMatter") and found[2]:
+            value = self.front_matter.get(found[2])
+            return str(value) if isinstance(value, (str, int, float)) and \
+                not isinstance(value, bool) else None
+        return None if found[2] else self.constants.get(found[1])
+
+
 def read(text: str, pos: int, limit: int, images: ImageImports | None,
-         components: Components) -> Piece:
+         components: Components, values: Values | None = None) -> Piece:
     """The MDX syntax at ``pos`` (where :data:`OPENING` matched), read up to ``limit``. Each
     character is read once: what is read is what the piece covers (posts are hostile)."""
     if text.startswith(("import", "export"), pos):  # ends at the paragraph's end, as in MDX
@@ -84,6 +113,8 @@ def read(text: str, pos: int, limit: int, images: ImageImports | None,
     image = images.image(source) if images and opening.startswith("<") else None
     if image:
         return Piece(end, image)
+    if not opening.startswith("<") and values and (value := values.value(source)) is not None:
+        return Piece(end, escape(value))
     if opening.startswith("<"):
         output, warning = components.opening(opening[1:], source)
         return Piece(end, output, warning, "look at the email; write what the component shows "

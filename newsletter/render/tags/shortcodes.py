@@ -114,8 +114,7 @@ class ShortcodeReading:
         left out, or a link. None for Liquid's own tags and the ones newsletter shows."""
         name, body = tag.name, tag.body.startswith("(")  # {% note(kind="tip") %}...{% end %}
         if self.open_blocks.get(name):  # the closing tag of one opened
-            self.open_blocks[name] -= 1
-            self.out.append(themes.liquid_after(name))
+            self.out.append(self.open_blocks[name].pop())
             return tag.end
         if body and not zola.CALL.fullmatch(name + tag.body):
             return None
@@ -124,8 +123,9 @@ class ShortcodeReading:
             return None
         closing = "end" if body else "end" + name
         if self._closing("%" + closing, tag.end) is not None:
-            self.open_blocks[closing] = self.open_blocks.get(closing, 0) + 1
-            return self._call(tag, lambda: themes.liquid_before(tag, body))
+            before, after = themes.liquid_around(tag, body)
+            self.open_blocks.setdefault(closing, []).append(after)
+            return self._call(tag, lambda: before)
         if body:
             return None
         return self._call(tag, lambda: themes.left_out(liquid.as_shortcode(tag, self.context), self.context,

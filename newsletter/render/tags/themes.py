@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 from typing import Callable
 
+from newsletter.render.tags import hexo
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output, fenced, figure
 from newsletter.render.tags.html import (IMAGE_FILE, escape, inline_markdown, url_in_markdown,
@@ -30,7 +31,7 @@ SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
            "math": ("formula", "typesets"), "mathjax": ("formula", "typesets")}
 # A site's own shortcodes whose content is code, by their name.
 CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet"})
-BUTTONS = frozenset({"button"})
+BUTTONS = frozenset({"button", "btn"})  # Hexo's NexT, Butterfly and Fluid: btn
 # Shortcodes that write their content as it is ({{ .Inner }}: PaperMod's rawhtml, the one
 # Hugo's forum gives for raw HTML): shown whole, by their names with - and _ left out.
 RAW = frozenset({"rawhtml", "html", "raw"})
@@ -180,21 +181,20 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     return Output("", warning=warning(tag, False, what=what))
 
 
-def liquid_before(tag: Tag, zola_body: bool) -> Output:
-    """What a paired tag of the site's written as Liquid's becomes before its content (an
-    Eleventy paired shortcode, a plugin's block, jekyll-tabs' ``{% tab group Label %}``, a
-    Zola shortcode with a body): a tab's label, else nothing, with the warning."""
+def liquid_around(tag: Tag, zola_body: bool) -> tuple[Output, str]:
+    """What a paired tag of the site's written as Liquid's (an Eleventy paired shortcode, a
+    plugin's block, jekyll-tabs' ``{% tab group Label %}``, a Zola shortcode with a body) puts
+    before its content, with the warning, and after it: a tab's label; Hexo's block quote and
+    its attribution, and a Hexo theme's note box; else nothing."""
     if not zola_body and tag.name in TABS | TAB_GROUPS:
         words = tag.body.split()
         label = words[-1].strip("\"'") if tag.name in TABS and len(words) > 1 else ""
-        return Output(tab_sections(label)[0])
+        return Output(tab_sections(label)[0]), "\n\n"
+    if not zola_body and tag.name in ("blockquote", "note"):
+        before, after = (hexo.quote_around if tag.name == "blockquote" else hexo.note_around)(tag)
+        return Output(before), after
     return Output("", warning=warning(tag, True, what="the Zola shortcode" if zola_body
-                                      else "the tag"))
-
-
-def liquid_after(closing: str) -> str:
-    """What goes after the content of a paired tag written as Liquid's, at ``closing``."""
-    return "\n\n" if closing in ("endtab", "endtabs") else ""
+                                      else "the tag")), ""
 
 
 def _address(tag: Tag, context: TagContext) -> str | None:

@@ -19,12 +19,12 @@ from newsletter.render.tags.html import escape, url_in_markdown
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 _STRING = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)')\s*""")
-_VARIABLE = re.compile(r"\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*")
+_VARIABLE = re.compile(r"\s*(\$?[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*")
 _FILTER = re.compile(r"\s*([a-z_]+)\s*(?::(.*))?", re.DOTALL)
 NAME = re.compile(r"[A-Za-z_][\w-]*")  # a variable's
 # A piece of an expression: a quoted string, or anything up to the next | or , outside quotes.
 _PIECE = re.compile(r"""(?:"[^"]*"|'[^']*'|[^|,"'])+|[|,]""")
-ROOTS = ("site", "page")
+ROOTS = ("site", "page", "$frontmatter")  # VitePress's {{ $frontmatter.title }}: the page's
 # The filters applied, and how many arguments each takes.
 FILTER_ARGUMENTS = {"relative_url": 0, "absolute_url": 0, "append": 1, "prepend": 1, "default": 1,
                     "url": 0}  # Eleventy's: the base path before a path from the root
@@ -113,12 +113,12 @@ def _operand(expression: str, tag: Tag, context: TagContext) -> Any:
         return string[1] if string[1] is not None else string[2]
     variable = _VARIABLE.fullmatch(expression)
     root, *keys = variable[1].split(".") if variable else ("", )
-    if root in context.variables and not keys:  # {% assign %}'d or {% capture %}'d before
-        return context.variables[root]
+    if root in context.variables:  # {% assign %}'d or {% capture %}'d before, Eleventy's data
+        return lookup(context.variables[root], keys) if keys else context.variables[root]
     if root not in ROOTS or not keys:
         raise TagProblem(f"{tag.quoted()}: {expression.strip() or 'nothing'} is not a site or "
                          "page value", "write the value into the post, or put the tag in code")
-    return lookup(context.site if root == "site" else context.page, keys)
+    return lookup(context.site if root == "site" else context.page, keys)  # page, $frontmatter
 
 
 def _apply(filter_text: str, value: Any, is_url: bool, tag: Tag, context: TagContext
