@@ -170,9 +170,8 @@ class Generator:
         return path.stem
 
     def files_beside(self, path: Path, page: str) -> str | None:
-        """The address of the folder where the files beside the post at ``path`` (served at
-        ``page``) are published, so that the post may name one by it: a bundle's
-        (``index.md``), its page's own; None where they are not published beside it."""
+        """Where the files beside the post at ``path`` (served at ``page``) are published, for
+        the post to name one: a bundle's (``index.md``) page's own address; else None."""
         return page.rstrip("/") + "/" if path.stem == "index" and page.strip("/") else None
 
     def template_data(self, front_matter: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,9 +180,8 @@ class Generator:
         return {}
 
     def prefixes_root_links(self) -> bool:
-        """Whether a link the post writes from the site's root (``/docs/intro``) is published
-        under the base path, as Docusaurus's and VitePress's links and Eleventy's HTML base
-        plugin write it."""
+        """Whether a link written from the site's root (``/docs/intro``) is published under the
+        base path (Docusaurus's, VitePress's, Eleventy's with its HTML base plugin)."""
         return False
 
     def links_pages_by_path(self) -> bool:
@@ -192,9 +190,8 @@ class Generator:
         return False
 
     def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
-        """The address (a path from the site's root) the generator gives a post's link written
-        ``{kind}name`` (Pelican's ``{static}``, ``{attach}``, ``{tag}``...), for the post file
-        ``post_file`` published at ``post_path``; None where it has no such link."""
+        """The path from the site's root of a link written ``{kind}name`` (Pelican's
+        ``{static}``, ``{tag}``...) in ``post_file``, published at ``post_path``; else None."""
         return None
 
     def static_dirs(self) -> tuple[str, ...]:

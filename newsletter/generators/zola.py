@@ -48,21 +48,18 @@ class Zola(Generator):
         return site_info(self.evidence, self.config.get("title"), self.config.get("base_url"),
                          None, self.config.get("default_language"))
 
-    def markdown_options(self) -> dict[str, Any]:
-        """``[markdown] render_emoji = true``: ``:tada:`` is the emoji."""
-        markdown = self.config.get("markdown")
-        return {"emoji": isinstance(markdown, dict) and markdown.get("render_emoji") is True}
-
     @property
     def values(self) -> dict[str, Any]:
         return self.config
 
     def markdown_options(self) -> dict[str, Any]:
         """``[markdown] smart_punctuation = true``: pulldown-cmark's curly quotes, dashes and
-        ellipses, off unless the settings turn it on (zola.org configuration)."""
+        ellipses; ``render_emoji = true``: ``:tada:`` is the emoji. Both off unless the settings
+        turn them on (zola.org configuration)."""
         markdown = self.config.get("markdown")
-        return {"smart_punctuation": isinstance(markdown, dict)
-                and markdown.get("smart_punctuation") is True}
+        markdown = markdown if isinstance(markdown, dict) else {}
+        return {"smart_punctuation": markdown.get("smart_punctuation") is True,
+                "emoji": markdown.get("render_emoji") is True}
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         sections = _sections(self.content_root)

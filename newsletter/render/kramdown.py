@@ -220,10 +220,15 @@ def _image_size(image: Token, text: str) -> None:
         image.attrSet("class", " ".join(filter(None, [image.attrGet("class"), *classes])))
 
 
-def table_of_contents(root: lxml.html.HtmlElement) -> None:
-    """The first list marked ``{:toc}`` replaced by links to the post's headings, nested by
-    level; any other one dropped (a post holds one table of contents: thousands would make an
-    email the square of the post's size)."""
+def table_of_contents(root: lxml.html.HtmlElement, marker: str = "") -> None:
+    """The first list marked ``{:toc}`` (or paragraph of ``marker`` alone: Python-Markdown's
+    ``[TOC]``) replaced by links to the post's headings, nested by level; any other one dropped
+    (a post holds one table of contents: thousands would make an email the square of the
+    post's size)."""
+    for paragraph in [p for p in root.iter("p") if marker and not len(p)
+                      and (p.text or "").strip() == marker]:
+        paragraph.tag, paragraph.text = "ul", None
+        paragraph.set(TOC_MARK, "")
     for number, marked in enumerate(root.xpath(f"//*[@{TOC_MARK}]")):
         headings = [] if number else [
             heading for heading in root.iter(*HEADINGS)

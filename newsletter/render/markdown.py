@@ -111,11 +111,7 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
     if dialect.kramdown or dialect.toc_marker:
         from newsletter.render import kramdown
 
-        for marker in [paragraph for paragraph in root.iter("p") if dialect.toc_marker
-                       and not len(paragraph) and (paragraph.text or "").strip() == dialect.toc_marker]:
-            marker.tag, marker.text = "ul", None
-            marker.set(kramdown.TOC_MARK, "")
-        kramdown.table_of_contents(root)
+        kramdown.table_of_contents(root, dialect.toc_marker)
     return root
 
 
