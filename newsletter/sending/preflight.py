@@ -26,11 +26,13 @@ from newsletter.check import (
     finding,
     in_order,
 )
-from newsletter.errors import ContentError, InputError
+from newsletter.config import SETTINGS_FILE, with_setting_line
+from newsletter.errors import ConfigError, ContentError, InputError
 from newsletter.posts import PostStatus, classify, find_post, load_posts, site_relative
 from newsletter.render import CostlyMarkdownError, post_images, render_post
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.schedule import CampaignState, campaign_state, known_since
+from newsletter.sending.welcome import series_posts
 from newsletter.sending.words import schedule_note
 
 if TYPE_CHECKING:
@@ -86,7 +88,8 @@ def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
 
     posts, problems = load_posts(settings)
     report = SiteCheck(site=readiness_findings(settings, online=online is not None,
-                                               environment=not files))
+                                               environment=not files)
+                       + _welcome_findings(settings, posts, problems))
     with Ledger.open_existing(settings) or nullcontext() as ledger:
         since = known_since(settings, ledger)
         if files:
@@ -113,6 +116,23 @@ def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
         for post in report.posts:
             post.findings = in_order([*post.findings, *by_post.get(post.label, [])])
     return report
+
+
+def _welcome_findings(settings: Settings, posts: list[Post],
+                      problems: list[ContentError]) -> list[Finding]:
+    """``[welcome] posts`` naming no post, or one twice: `send --due` refuses the series then,
+    and sends none of it."""
+    if not settings.welcome.enabled:
+        return []
+    try:
+        series_posts(settings, posts, problems)
+    except ContentError:  # a post file named that does not load: reported as such
+        return []
+    except ConfigError as problem:
+        located = with_setting_line(problem, settings.root / SETTINGS_FILE)
+        return [finding(Severity.ERROR, "welcome-posts", located.where, located.message,
+                        located.hint)]
+    return []
 
 
 def _posts_among(settings: Settings, paths: tuple[str, ...], posts: list[Post],
