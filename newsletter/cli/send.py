@@ -11,6 +11,7 @@ import click
 from newsletter.cli import Site, pass_site
 from newsletter.cli.echo import counted, echo_findings, empty_list, warn_skipped_rows
 from newsletter.cli.progress import ProgressLine
+from newsletter.cli.tags import one_tag_each
 from newsletter.cli.send_summary import (
     note_recovered,
     nothing_left,
@@ -42,7 +43,7 @@ COUNT_FIRST_MAX_BYTES = 1 << 20
               help="Also send to readers whose earlier message may or may not have gone out.")
 @click.option("--retry-failed", is_flag=True,
               help="Also send to readers the provider rejected before.")
-@click.option("--tag", "tags", multiple=True, metavar="TAG",
+@click.option("--tag", "tags", multiple=True, callback=one_tag_each, metavar="TAG",
               help="Only readers with this tag (repeat: any of them). Default: the post's "
                    "newsletter_tags, else every active reader.")
 @pass_site
