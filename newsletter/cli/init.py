@@ -26,7 +26,7 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     """
     from newsletter.config import SETTINGS_FILE, site_above
     from newsletter.errors import InputError
-    from newsletter.scaffold import init_site
+    from newsletter.scaffold import init_site, link_to_nothing
 
     root = directory or ctx.obj.root
     site = site_above(root) if not (root / SETTINGS_FILE).exists() else None
@@ -43,6 +43,10 @@ def init(ctx: click.Context, directory: Path | None) -> None:
         report = init_site(root)
     except OSError as exc:  # a folder that cannot be made, a read-only or full disk
         where = str(exc.filename or root)
+        if (target := link_to_nothing(Path(where))) is not None:
+            raise InputError(f"is a link to {target}, which does not exist", where=where,
+                             hint="remove the link (or restore what it points to), then run "
+                                  "newsletter init again") from None
         if exc.errno in _IN_THE_WAY:
             raise InputError(_IN_THE_WAY[exc.errno], where=where,
                              hint="rename or move it, then run newsletter init again") from None

@@ -11,6 +11,7 @@ import click
 from newsletter.cli import Site, pass_site
 from newsletter.cli.echo import counted, echo_findings, empty_list, warn_skipped_rows
 from newsletter.cli.progress import ProgressLine
+from newsletter.cli.tags import one_tag_each
 from newsletter.cli.send_summary import (
     note_recovered,
     nothing_left,
@@ -42,7 +43,7 @@ COUNT_FIRST_MAX_BYTES = 1 << 20
               help="Also send to readers whose earlier message may or may not have gone out.")
 @click.option("--retry-failed", is_flag=True,
               help="Also send to readers the provider rejected before.")
-@click.option("--tag", "tags", multiple=True, metavar="TAG",
+@click.option("--tag", "tags", multiple=True, callback=one_tag_each, metavar="TAG",
               help="Only readers with this tag (repeat: any of them). Default: the post's "
                    "newsletter_tags, else every active reader.")
 @pass_site
@@ -88,10 +89,16 @@ def send(ctx: click.Context, site: Site, post: str | None, due: bool, now: str |
     check_sendable(post_, now, test=bool(to), where=site_relative(settings, post_.path))
     tags = tags or post_.newsletter_tags
     # --yes asks nothing: a long list is read (in a helper process) while the post renders.
-    with reading_ahead(settings, post_.id, tags, yes and not (to or dry_run)) as started:
-        code = _render_and_send(settings, post_, now, to, dry_run=dry_run, yes=yes, tags=tags,
-                                resend_in_doubt=resend_in_doubt, retry_failed=retry_failed,
-                                started=started)
+    code = None
+    try:
+        with reading_ahead(settings, post_.id, tags, yes and not (to or dry_run)) as started:
+            code = _render_and_send(settings, post_, now, to, dry_run=dry_run, yes=yes,
+                                    tags=tags, resend_in_doubt=resend_in_doubt,
+                                    retry_failed=retry_failed, started=started)
+    except KeyboardInterrupt:  # the run's own handler takes those pressed once it claims
+        if to or code is not None:
+            raise
+        code = _stopped_before_sending(post_)
     ctx.exit(code)
 
 
@@ -226,11 +233,8 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
             finally:
                 if budget is not None:
                     budget.close()
-    except KeyboardInterrupt:  # a second Ctrl-C, while the first waited for batches on their way
-        click.echo(f"\nerror: interrupted while batches were on their way; the next "
-                   f"`newsletter send {post.name}` marks them in doubt (see `newsletter status "
-                   f"{post.name}`)", err=True)
-        return 130
+    except KeyboardInterrupt:  # before the first batch, or a second one while batches settle
+        return _interrupted(settings, post, earlier)
     if total is None:  # not counted first: the send's own read found them
         warn_skipped_rows(report.unusable_rows)
         if report.done == 0 and not (report.stopped or report.recovered or recovered):
@@ -245,6 +249,31 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     if report.limit_reached:
         print_limit(settings, report, post, total, tags)
     return send_exit_code(report, recovered, left)
+
+
+def _interrupted(settings, post, earlier: Counter) -> int:
+    """What a Ctrl-C the run could not take as a request to stop left, said as it is: batches
+    on their way (a second Ctrl-C while the first waited for them), or nothing sent yet."""
+    from newsletter.sending import Ledger, State
+
+    with Ledger.open(settings) as ledger:
+        left = ledger.counts(post.id).get(post.id, Counter())
+    if left == earlier:
+        return _stopped_before_sending(post)
+    if left[State.SUBMITTING]:
+        click.echo(f"\nerror: interrupted while batches were on their way; the next "
+                   f"`newsletter send {post.name}` marks them in doubt (see `newsletter status "
+                   f"{post.name}`)", err=True)
+        return 130
+    click.echo(f"\nerror: stopped (Ctrl-C); see `newsletter status {post.name}`; run "
+               f"`newsletter send {post.name}` again to continue", err=True)
+    return 1
+
+
+def _stopped_before_sending(post) -> int:
+    click.echo(f"\nerror: stopped (Ctrl-C) before anything was sent; run `newsletter send "
+               f"{post.name}` again to send it", err=True)
+    return 1
 
 
 def _another_senders_left(settings, post, left: Counter) -> Counter:

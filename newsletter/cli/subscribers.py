@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from newsletter.cli import pass_site
+from newsletter.cli.tags import one_tag_each
 
 STATUSES = ("active", "unsubscribed", "bounced", "complained", "unconfirmed")
 FOLD_WAIT = 5.0  # seconds a command that only reads waits to fold the journal first
@@ -44,7 +45,7 @@ def subscribers() -> None:
 
 @subscribers.command("list")
 @status_option
-@click.option("--tag", "tags", multiple=True, metavar="TAG",
+@click.option("--tag", "tags", multiple=True, callback=one_tag_each, metavar="TAG",
               help="Only readers with this tag (repeat: any of them), as send --tag picks them.")
 @pass_site
 def list_(site, status: str | None, tags: tuple[str, ...]) -> None:
@@ -76,7 +77,8 @@ def count(site) -> None:
 @subscribers.command()
 @click.argument("email")
 @click.option("--name", default="", help="The reader's name.")
-@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option("--tag", "tags", multiple=True, callback=one_tag_each,
+              help="A tag (repeat for several).")
 @click.option("--resubscribe", is_flag=True,
               help="Make an unsubscribed, bounced or complained reader active again.")
 @pass_site

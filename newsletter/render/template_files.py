@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from newsletter.errors import TemplateError
+from newsletter.scaffold import link_to_nothing
 from newsletter.render.text import columns, underlined
 
 HTML_TEMPLATE = "email.html"
@@ -35,10 +36,21 @@ def read_stylesheet(templates_dir: Path) -> str:
                                 hint="every email carries its rules: keep the ones it uses")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise TemplateError("template file not found", where=f"templates/{STYLESHEET}",
-                            hint="run `newsletter init` to restore it") from None
+        raise not_found(templates_dir, STYLESHEET) from None
     except UnicodeDecodeError as error:
         raise _not_utf8(error, templates_dir / STYLESHEET) from None
+
+
+def not_found(templates_dir: Path, name: str) -> TemplateError:
+    """The error for a template that is not there. A templates folder that is a link to
+    nothing says so: init cannot write through it, so "run init" alone would not help."""
+    target = link_to_nothing(templates_dir)
+    if target is not None:
+        return TemplateError(f"the folder is a link to {target}, which does not exist",
+                             where="templates", hint="remove the link, then run `newsletter "
+                             "init` to write the templates there")
+    return TemplateError("template file not found", where=f"templates/{name}",
+                         hint="run `newsletter init` to restore it")
 
 
 def _refuse_linked_outside(templates_dir: Path, path: Path) -> None:
@@ -96,8 +108,7 @@ def render_template(environment: jinja2.Environment, name: str, context: dict) -
     try:
         return environment.get_template(name).render(context)
     except jinja2.TemplateNotFound as error:
-        raise TemplateError("template file not found", where=f"templates/{error.name}",
-                            hint="run `newsletter init` to restore it") from None
+        raise not_found(Path(environment.loader.searchpath[0]), error.name) from None
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(error.message or "syntax error",
                             where=f"templates/{error.name or name}:{error.lineno}") from None

@@ -35,8 +35,8 @@ from newsletter.scaffold.placeholders import (
 )
 from newsletter.generators import Generator, SiteInfo, detect, other_generator
 
-__all__ = ["PRIVATE", "InitReport", "Placeholder", "init_site", "placeholders_in",
-           "settings_text"]
+__all__ = ["PRIVATE", "InitReport", "Placeholder", "init_site", "link_to_nothing",
+           "placeholders_in", "settings_text"]
 
 SUBSCRIBERS_HEADER = "email,name,status,tags,subscribed_at\n"
 IGNORED = (".newsletter/", "outbox/", "preview/")  # what the tool makes in a site
@@ -174,9 +174,17 @@ def _unfilled(path: Path) -> list[str]:
     return [placeholder.name for placeholder, _ in placeholders_in(value_of)]
 
 
+def link_to_nothing(path: Path) -> str | None:
+    """Where ``path`` links to, if it is a link to nothing (a copy of a site that left the
+    link's target behind, as `cp -r` of the repository's example site does); else None."""
+    return os.readlink(path) if path.is_symlink() and not path.exists() else None
+
+
 def _write(root: Path, name: str, text: str, report: InitReport) -> None:
     path = root / name
     path.parent.mkdir(parents=True, exist_ok=True)
+    if link_to_nothing(path) is not None:  # not a file to keep: opening it would say it exists
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
     try:
         with path.open("x", encoding="utf-8", newline="\n") as handle:  # never overwrites
             handle.write(text)

@@ -32,7 +32,7 @@ _ON_FIRST_USE = {"count_active": "accounting", "count_recipients": "accounting",
                  "remember_sent": "schedule", "held_back": "schedule", "SendReport": "send_report",
                  "send_test": "send_to", "State": "states", "enroll_all": "welcome_report",
                  "outside_the_series": "welcome_report", "welcome_sent": "welcome_report",
-                 "welcome_status": "welcome_report", "prepare_welcome": "welcome_run",
+                 "welcome_status": "welcome_report", "prepare_welcome": "preflight",
                  "import_arrivals": "welcome",
                  "ledger_counts": "words",
                  "schedule_note": "words", "state_summary": "words", "status_words": "words"}

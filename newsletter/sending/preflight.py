@@ -22,15 +22,19 @@ from newsletter.check import (
     Severity,
     check_online,
     check_rendered,
+    errors_in,
     file_image_findings,
     finding,
     in_order,
 )
-from newsletter.errors import ContentError, InputError
+from newsletter.config import SETTINGS_FILE, with_setting_line
+from newsletter.errors import ConfigError, ContentError, InputError
 from newsletter.posts import PostStatus, classify, find_post, load_posts, site_relative
 from newsletter.render import CostlyMarkdownError, post_images, render_post
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.schedule import CampaignState, campaign_state, known_since
+from newsletter.sending.recipients import check_sendable
+from newsletter.sending.welcome import series_posts, welcome_post
 from newsletter.sending.words import schedule_note
 
 if TYPE_CHECKING:
@@ -86,7 +90,8 @@ def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
 
     posts, problems = load_posts(settings)
     report = SiteCheck(site=readiness_findings(settings, online=online is not None,
-                                               environment=not files))
+                                               environment=not files)
+                       + _welcome_findings(settings, posts, problems))
     with Ledger.open_existing(settings) or nullcontext() as ledger:
         since = known_since(settings, ledger)
         if files:
@@ -113,6 +118,29 @@ def check_site(settings: Settings, names: tuple[str, ...], now: dt.datetime,
         for post in report.posts:
             post.findings = in_order([*post.findings, *by_post.get(post.label, [])])
     return report
+
+
+def _welcome_findings(settings: Settings, posts: list[Post],
+                      problems: list[ContentError]) -> list[Finding]:
+    """``[welcome] posts`` naming no post, or one twice: `send --due` refuses the series then,
+    and sends none of it."""
+    if not settings.welcome.enabled:
+        return []
+    try:
+        series = series_posts(settings, posts, problems)
+    except ContentError:  # a post file named that does not load: reported as such
+        return []
+    except ConfigError as problem:
+        located = with_setting_line(problem, settings.root / SETTINGS_FILE)
+        return [finding(Severity.ERROR, "welcome-posts", located.where, located.message,
+                        located.hint)]
+    now = dt.datetime.now(dt.timezone.utc)
+    where = with_setting_line(ConfigError("welcome.posts", where=SETTINGS_FILE),
+                              settings.root / SETTINGS_FILE).where
+    refusals = (prepare_welcome(settings, post, now)[2] for post in series)
+    return [finding(Severity.ERROR, "welcome-posts", where, refusal,
+                    "readers wait at that post until it can be sent")
+            for refusal in refusals if refusal]
 
 
 def _posts_among(settings: Settings, paths: tuple[str, ...], posts: list[Post],
@@ -168,3 +196,21 @@ def _unreadable(problem: ContentError) -> PostCheck:
     return PostCheck(where.partition(":")[0], [finding(Severity.ERROR, "post-unreadable", where,
                                                        problem.message, problem.hint)])
 
+
+def prepare_welcome(settings: Settings, post: Post, now: dt.datetime):
+    """The welcome email of ``post``, checked: (email, warnings, why it is not sent or None)."""
+    try:
+        check_sendable(post, now, where="newsletter.toml")  # a draft, a page, not published
+        if post.newsletter_tags:  # the series would mail it to readers outside its segment
+            raise InputError(f"{post.id} is only for readers tagged "
+                             f"{', '.join(post.newsletter_tags)} (newsletter_tags): not sent",
+                             where="newsletter.toml",
+                             hint="the series goes to every new reader: take it out of "
+                                  "[welcome] posts, or remove its newsletter_tags")
+        email, preflight = prepare_post(settings, welcome_post(settings, post), now, None)
+    except InputError as error:
+        return None, [], f"welcome series: {post.id} not sent: {error}"
+    errors = errors_in(preflight.findings)
+    if errors:
+        return None, [], f"welcome series: {post.id} not sent: {errors[0].line()}"
+    return email, [f for f in preflight.findings if f not in errors], None

@@ -196,7 +196,8 @@ def _start(store: SubscriberStore, signer: ReaderSigner, tags: Sequence[str] | N
         args=(sender, receiver if method == "fork" else None, os.getpid(), store.directory,
               store.state_dir, signer.settings, signer.post_id, signer.secret, tags),
     )
-    process.start()
+    with _ctrl_c_held():
+        process.start()
     sender.close()  # the helper holds its own copy: EOF here once it exits
     return Helper(process, receiver, store, signer.post_id, tags)
 
@@ -230,6 +231,21 @@ def _from_helper(helper: Helper, store: SubscriberStore,
         helper.close(finished)
 
 
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold a Ctrl-C pressed during the fork until it is done: raised in one of Python's
+    at-fork hooks, the KeyboardInterrupt was printed as "Exception ignored" and dropped, and
+    the send went on. Released, it is raised here (the helper is a daemon: it ends with us)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _end_with(send_pid: int) -> None:
     """Have Linux kill this process when the send that forked it dies."""
     import ctypes
@@ -254,6 +270,7 @@ def _helper(sender: Connection, inherited: Connection | None, send_pid: int, dir
             tags: Sequence[str] | None) -> None:
     """The helper process: stream prepared readers to ``sender``, then ("end", None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the send to handle
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held by the fork's send
     if inherited is not None:  # forked
         # With a reading end open here, a write would never fail once the send is gone.
         inherited.close()

@@ -14,12 +14,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsletter.check import Finding, errors_in
+from newsletter.check import Finding
 from newsletter.errors import InputError
 from newsletter.sending.campaign import send_post
 from newsletter.sending.send_report import SendReport
-from newsletter.sending.preflight import prepare_post
-from newsletter.sending.recipients import check_sendable
+from newsletter.sending.preflight import prepare_welcome
 from newsletter.sending.schedule import FINISHED_KEY
 from newsletter.sending.welcome import (
     decide,
@@ -28,7 +27,6 @@ from newsletter.sending.welcome import (
     open_state,
     roster_of,
     series_posts,
-    welcome_post,
 )
 from newsletter.sending.welcome_state import ENABLED_AT
 
@@ -139,22 +137,3 @@ def welcome_waiting(settings: Settings, ledger: Ledger, store: ReaderStore, now:
             return 0
         return decide(series, roster_of(store), ledger, state, int(now.timestamp()),
                       held_back=broadcasting).due.total()
-
-
-def prepare_welcome(settings: Settings, post: Post, now: dt.datetime):
-    """The welcome email of ``post``, checked: (email, warnings, why it is not sent or None)."""
-    try:
-        check_sendable(post, now, where="newsletter.toml")  # a draft, a page, not published
-        if post.newsletter_tags:  # the series would mail it to readers outside its segment
-            raise InputError(f"{post.id} is only for readers tagged "
-                             f"{', '.join(post.newsletter_tags)} (newsletter_tags): not sent",
-                             where="newsletter.toml",
-                             hint="the series goes to every new reader: take it out of "
-                                  "[welcome] posts, or remove its newsletter_tags")
-        email, preflight = prepare_post(settings, welcome_post(settings, post), now, None)
-    except InputError as error:
-        return None, [], f"welcome series: {post.id} not sent: {error}"
-    errors = errors_in(preflight.findings)
-    if errors:
-        return None, [], f"welcome series: {post.id} not sent: {errors[0].line()}"
-    return email, [f for f in preflight.findings if f not in errors], None

@@ -231,3 +231,28 @@ def test_an_smtp_host_no_connection_can_name_is_refused_before_anyone_is_claimed
     sent = invoke(site, "send", "what-matters", "--yes", env=environ)
     assert sent.exit_code == 2 and sent.stderr == f"error: newsletter.toml:{number}: {problem}\n"
     assert ledger_states(site_settings(site)) == {}
+
+
+def test_a_welcome_series_naming_no_post_is_found_by_check_not_first_by_cron(site):
+    """`check` passed a typo in [welcome] posts (exit 0, "nothing to check"); the first to
+    say so was `send --due`, from cron, which then sent no welcome email."""
+    with open(site / "newsletter.toml", "a", encoding="utf-8") as settings:
+        settings.write('\n[welcome]\nenabled = true\nposts = ["what-matters", "what-maters"]\n')
+    number = len((site / "newsletter.toml").read_text(encoding="utf-8").splitlines())
+    checked = invoke(site, "check", env={"NEWSLETTER_SECRET": "s" * 32})
+    assert checked.exit_code == 2, checked.output
+    assert (f"error: newsletter.toml:{number}: welcome-posts: welcome.posts: no post named "
+            "'what-maters'") in checked.output
+    assert invoke(site, "check", "what-matters").exit_code == 2  # a post named: the settings too
+
+
+def test_a_draft_in_the_welcome_series_is_found_by_check(site):
+    """The series stops at a post it cannot send (a draft); `check` said nothing of it."""
+    with open(site / "newsletter.toml", "a", encoding="utf-8") as settings:
+        settings.write('\n[welcome]\nenabled = true\nposts = ["what-matters", "notes-on-editing"]\n')
+    number = len((site / "newsletter.toml").read_text(encoding="utf-8").splitlines())
+    checked = invoke(site, "check", env={"NEWSLETTER_SECRET": "s" * 32})
+    assert checked.exit_code == 2, checked.output
+    assert (f"error: newsletter.toml:{number}: welcome-posts: welcome series: "
+            "/posts/notes-on-editing not sent: ") in checked.output
+    assert "is a draft" in checked.output

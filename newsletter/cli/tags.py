@@ -1,0 +1,22 @@
+"""The --tag option of `send` and `subscribers`: each value one tag, as a tags cell holds it."""
+
+from __future__ import annotations
+
+import click
+
+SEPARATORS = ",;|"  # what splits a tags cell (newsletter.subscribers.rows.split_tags)
+
+
+def one_tag_each(ctx: click.Context, param: click.Parameter,
+                 values: tuple[str, ...]) -> tuple[str, ...]:
+    """The tags given, stripped as a cell's are. An empty one is refused (`send --tag ''`
+    counted readers it then sent nothing to), and so is one holding a separator: `subscribers
+    add --tag 'a,b'` wrote the two tags a and b."""
+    for value in values:
+        if not value.strip():
+            raise click.BadParameter("a tag cannot be empty", ctx, param)
+        if separator := next((char for char in SEPARATORS if char in value), None):
+            raise click.BadParameter(
+                f"{value!r} holds {separator!r}, which separates tags in the subscriber files; "
+                "give each tag its own --tag", ctx, param)
+    return tuple(value.strip() for value in values)
