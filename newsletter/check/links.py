@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import lxml.html
 
@@ -225,7 +225,7 @@ def _published(post: Post, url: str, sent: str, addresses: set[str]) -> bool:
         return False
     if sent.partition("#")[0].rstrip("/") in addresses:
         return True
-    path = unquote(urlsplit(url).path)
+    path = unquote(re.split(r"[?#]", url, maxsplit=1)[0])  # urlsplit refuses "http://["
     return (layout.generator.publishes_content_files and post.path.stem.startswith("index")
             and bool(path) and ".." not in path.split("/")
             and (post.path.parent / path).is_file())
