@@ -246,6 +246,28 @@ def test_an_out_of_office_reply_is_no_bounce(sent):
     assert (funnel["delivered"], funnel["bounced"]) == (1, 0)
 
 
+@pytest.mark.parametrize("sent", ["postmark"], indirect=True)
+def test_a_postmark_template_that_failed_to_render_is_a_message_never_delivered(sent):
+    """With `[provider] templates`, Postmark renders each message; one it could not render is
+    filed as a bounce of type TemplateRenderingFailed: never delivered, and not the address's
+    fault. Before, it was dropped, and the reader was accepted but neither delivered nor
+    bounced."""
+    provider, site, base = sent
+    failed = {**EVENT[provider]("soft_bounce", ANN, TAG[provider], 4),
+              "Type": "TemplateRenderingFailed", "TypeCode": 100010,
+              "Name": "Template rendering failed",
+              "Description": "An error occurred while rendering your template."}
+    payloads = [EVENT[provider]("delivered", BOB, TAG[provider], 1), failed]
+
+    answers = [requests.post(f"{base}/webhooks/{provider}", data=body, headers=headers)
+               for headers, body in signed(provider, payloads)]
+
+    assert {a.status_code for a in answers} == {200}
+    funnel = status_json(site, provider)
+    assert (funnel["delivered"], funnel["bounced"], funnel["hard_bounced"]) == (1, 1, 0)
+    assert statuses(site)[ANN] == "active"
+
+
 @pytest.mark.parametrize("sent", ["postmark", "sendgrid", "mailgun"], indirect=True)
 def test_an_unsubscribe_at_the_provider_counts_against_its_post(sent):
     provider, site, base = sent

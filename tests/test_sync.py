@@ -209,6 +209,38 @@ def test_sync_pages_through_every_list(site, provider_lists):
     assert [parse_qs(urlsplit(p).query)["offset"] for p in bounce_pages] == [["0"], ["500"]]
 
 
+def test_a_sendgrid_block_leaves_the_reader_on_the_list(site, provider_lists):
+    """A block is the receiver refusing one message (this server's IP on a block list, its
+    content); SendGrid keeps sending to the address, and so does the list."""
+    readers(site)
+    lists = {**LISTS["sendgrid"], "blocks": [
+        {"email": ANN, "created": 1764000000, "reason": "550 5.7.1 blocked using a list",
+         "status": "5.7.1"}], "bounces": []}
+    provider_lists("sendgrid", lists)
+
+    result = invoke(site, "subscribers", "sync", env=provider_environ("sendgrid"))
+
+    assert result.exit_code == 0, result.output
+    assert statuses(site)[ANN] == "active"
+    assert ANN not in result.output
+
+
+def test_a_mailgun_unsubscribe_from_another_tag_leaves_the_reader_on_the_list(site, provider_lists):
+    """Mailgun's tag unsubscribe link stops only mail with that message's tags (another mail
+    of the domain's: an app's alerts); the newsletter's posts still reach the reader."""
+    readers(site)
+    lists = {"unsubscribes": [
+        {"address": ANN, "tags": ["app-alerts"], "created_at": "Thu, 11 Dec 2025 01:49:40 UTC"},
+        {"address": CY, "tags": ["app-alerts", "*"], "created_at": "Thu, 11 Dec 2025"}]}
+    provider_lists("mailgun", lists)
+
+    result = invoke(site, "subscribers", "sync", env=provider_environ("mailgun"))
+
+    assert result.exit_code == 0, result.output
+    assert (statuses(site)[ANN], statuses(site)[CY]) == ("active", "unsubscribed")
+    assert ANN not in result.output
+
+
 def test_postmark_sync_reads_the_newsletter_stream_only(site, provider_lists):
     readers(site)
     server = provider_lists("postmark", LISTS["postmark"], message_stream=STREAM)

@@ -184,6 +184,20 @@ def test_a_provider_side_unsubscribe_unsubscribes(hooks):
     assert statuses(site) == {ANN: "unsubscribed", BOB: "unsubscribed", CY: "unsubscribed"}
 
 
+def test_leaving_one_sendgrid_unsubscribe_group_keeps_the_reader_on_the_list(hooks):
+    post, site = hooks
+    # A SendGrid account's other mail (an app's product news) can send with an unsubscribe
+    # group; a reader who leaves it still gets mail without that group, as the newsletter is.
+    left_group = {"email": ANN, "event": "group_unsubscribe", "asm_group_id": 42,
+                  "timestamp": 1764115200, "sg_event_id": "g1",
+                  "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0",
+                  "useragent": "Mozilla/5.0", "ip": "192.0.2.7",
+                  "url": "https://u123.ct.sendgrid.net/asm/"}
+
+    assert post("sendgrid", *sendgrid_request([left_group])).status_code == 200
+    assert statuses(site) == {ANN: "active", BOB: "active", CY: "active"}
+
+
 def test_resends_contact_and_domain_events_are_taken_and_change_no_one(hooks):
     post, site = hooks
     # Resend sends these to the same endpoint when "all events" are chosen; a 4xx would make

@@ -199,7 +199,7 @@ def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
             body = get_json(provider, path, auth=auth)
             records = records_in(body, "items", provider.name, path)
             for record in records:
-                if isinstance(record.get("address"), str):
+                if isinstance(record.get("address"), str) and _whole_domain(record):
                     detail = record.get("error") or record.get("code") or list_name
                     yield Suppression(record["address"], status, f"mailgun {list_name}: {detail}")
             next_url = (body.get("paging") or {}).get("next") if records else None
@@ -209,6 +209,13 @@ def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
             # credentials stay ours, whatever host the link names.
             parts = urlsplit(next_url)
             path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def _whole_domain(record: dict) -> bool:
+    """False for an unsubscribe from some tags only (Mailgun's tag unsubscribe link: another
+    mail of the domain's, whose tags no post carries); "*" is every mail of the domain."""
+    tags = record.get("tags")
+    return not isinstance(tags, list) or "*" in tags
 
 
 def check_key(provider: HttpProvider) -> str | None:

@@ -148,16 +148,17 @@ def _name_and_email(name: str, address: str) -> dict[str, str]:
     return {"email": address, "name": name} if name else {"email": address}
 
 
-# SendGrid: five global lists, paged with limit/offset, at most 500 a page
-# (docs/providers.md#sendgrid-suppressions). SendGrid files blocks among its
-# suppressions; we treat them as bounces, as the list's name says the receiver refused.
-SENDGRID_LISTS = {"bounces": "bounced", "blocks": "bounced", "invalid_emails": "bounced",
+# SendGrid: four global suppression lists, paged with limit/offset, at most 500 a page
+# (docs/providers.md#sendgrid-suppressions). Its blocks list is not one: a block is a
+# receiver refusing one message (the sending IP, its content), and SendGrid goes on sending
+# to the address, as the webhook's `blocked` bounce is only counted.
+SENDGRID_LISTS = {"bounces": "bounced", "invalid_emails": "bounced",
                   "spam_reports": "complained", "unsubscribes": "unsubscribed"}
 SENDGRID_PAGE = 500
 
 
 def fetch_suppressions(provider: HttpProvider) -> Iterator[Suppression]:
-    """Every address on SendGrid's bounce, block, invalid, spam-report and unsubscribe lists."""
+    """Every address on SendGrid's bounce, invalid, spam-report and unsubscribe lists."""
     headers = {"Authorization": f"Bearer {provider.api_key}"}
     for list_name, status in SENDGRID_LISTS.items():
         path = f"/v3/suppression/{list_name}"
