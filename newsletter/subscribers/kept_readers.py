@@ -65,6 +65,29 @@ def read_kept(state_dir: Path, signature: list[list], values_id: str,
     return _chunks(path, handle, problems)
 
 
+def kept_values(state_dir: Path, values_id: str) -> dict[str, str]:
+    """The value of each address the last kept read holds, whatever files it read, when its
+    values are those named ``values_id`` (a value depends only on its address and on what
+    ``values_id`` names); empty when none are kept. A send of changed files takes the values
+    of its unchanged readers from here instead of making or looking each up again."""
+    path = Path(state_dir) / KEPT_FILE
+    values: dict[str, str] = {}
+    try:
+        with path.open("r", encoding="utf-8") as handle:
+            head = json.loads(handle.readline())
+            if (head.get("format"), head.get("values")) != (FORMAT, values_id):
+                return {}
+            for line in handle:
+                kept = json.loads(line)
+                if not isinstance(kept, list):
+                    break
+                if all(_is_reader(reader) for reader in kept):
+                    values.update((address, value) for address, _, value in kept)
+    except (OSError, ValueError, AttributeError):
+        return values  # what was read before the damage: whole lines, each checked
+    return values
+
+
 def _chunks(path: Path, handle: IO[str],
             problems: list[SubscriberError]) -> Iterator[list[list[str]]]:
     with handle:
