@@ -256,3 +256,34 @@ def test_values_kept_for_another_secret_are_not_reused_after_an_edit(tmp_path):
                for r in chunk]
     assert all(value == f"other-{address}" for address, _, value in readers)
     assert len(asked) == len(readers)
+
+
+def test_values_are_read_along_a_window_and_a_reader_moved_far_gets_a_made_one(tmp_path,
+                                                                                monkeypatch):
+    monkeypatch.setattr(kept_readers.EarlierValues, "WINDOW", 100)
+    store = make_store(tmp_path)
+    pairs(store)
+    path = store.directory / "a.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    # 300 readers gone (more than the window holds), and the first one moved to the end
+    path.write_text("".join([lines[0], *lines[2:20], *lines[320:], lines[1]]))
+    settled(path)
+    asked: list[str] = []
+    peak = [0]
+    take = kept_readers.EarlierValues.take
+
+    def watched(self, addresses):
+        peak[0] = max(peak[0], len(self.ahead))
+        return take(self, addresses)
+
+    def counted(addresses: list[str]) -> list[str]:
+        asked.extend(addresses)
+        return tokens(addresses)
+
+    monkeypatch.setattr(kept_readers.EarlierValues, "take", watched)
+    readers = [tuple(r) for chunk in fresh(tmp_path).active_with(counted, "secret-1", [])
+               for r in chunk]
+    assert all(value == token(address) for address, _, value in readers)
+    assert [(a, n) for a, n, _ in readers] == from_files(fresh(tmp_path))[0]
+    assert asked == ["r0@example.com"]  # the rest came from the kept read, past the gap
+    assert peak[0] <= 100 + 2 * kept_readers.CHUNK  # the window, a chunk asked, a line

@@ -8,7 +8,7 @@ they changed in a way the journal does not explain (docs/subscribers.md#the-supp
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -20,7 +20,7 @@ from newsletter.subscribers.csv_format import Layout, Record
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.journal import Pending
 from newsletter.subscribers.kept_readers import CHUNK as KEPT_CHUNK
-from newsletter.subscribers.kept_readers import Keeper, kept_values, read_kept
+from newsletter.subscribers.kept_readers import EarlierValues, Keeper, read_kept
 from newsletter.subscribers.list_pass import opened_signature, suppressed_and_repeated
 from newsletter.subscribers.rows import (
     STATUS_VALUES,
@@ -139,7 +139,7 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
             for chunk in kept:
                 yield _not_in(chunk, journalled)
             return
-        earlier = kept_values(folder.state_dir, values_id)  # of the files' last kept read
+        earlier = stack.enter_context(closing(EarlierValues(folder.state_dir, values_id)))
         keeper = Keeper(folder.state_dir, signature, values_id)
         found: list[SubscriberError] = []
         try:
@@ -159,10 +159,11 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
             keeper.discard()  # stopped early: nothing kept (after done(), nothing to do)
 
 
-def _reused(addresses: list[str], earlier: dict[str, str],
+def _reused(addresses: list[str], earlier: EarlierValues,
             values: Callable[[list[str]], list[str]]) -> list[str]:
     """The value of each address: kept by an earlier read, else from ``values`` (asked once,
     for the addresses no earlier read kept)."""
+    earlier = earlier.take(addresses)
     missing = [address for address in addresses if address not in earlier]
     made = dict(zip(missing, values(missing))) if missing else {}
     return [earlier[address] if address in earlier else made[address] for address in addresses]
