@@ -213,3 +213,77 @@ def test_an_edit_whose_mtime_and_size_were_put_back_is_never_hidden_by_the_kept_
         before.st_ino, before.st_size, before.st_mtime_ns)
     readers, _ = pairs(fresh(tmp_path))
     assert "r4@example.com" not in {address for address, _ in readers}
+
+
+def test_after_an_edit_only_the_new_readers_values_are_made(tmp_path):
+    store = make_store(tmp_path)
+    pairs(store)
+    path = store.directory / "a.csv"
+    path.write_text(path.read_text().replace("r4@example.com,Reader 4,active\n", "")
+                    + "new@example.com,New,active\n")
+    settled(path)
+    asked: list[str] = []
+
+    def counted(addresses: list[str]) -> list[str]:
+        asked.extend(addresses)
+        return tokens(addresses)
+
+    problems = []
+    readers = [tuple(r) for chunk in fresh(tmp_path).active_with(counted, "secret-1", problems)
+               for r in chunk]
+    assert asked == ["new@example.com"]  # the others' values came from the kept read
+    assert all(value == token(address) for address, _, value in readers)
+    assert [(a, n) for a, n, _ in readers] == from_files(fresh(tmp_path))[0]
+    assert "r4@example.com" not in {a for a, _, _ in readers}
+    asked.clear()
+    assert [tuple(r) for chunk in fresh(tmp_path).active_with(counted, "secret-1", [])
+            for r in chunk] == readers and asked == []  # the edited files' read was kept
+
+
+def test_values_kept_for_another_secret_are_not_reused_after_an_edit(tmp_path):
+    store = make_store(tmp_path)
+    pairs(store, "secret-1")
+    path = store.directory / "a.csv"
+    path.write_text(path.read_text() + "new@example.com,New,active\n")
+    settled(path)
+    asked: list[str] = []
+
+    def other_secret(addresses: list[str]) -> list[str]:
+        asked.extend(addresses)
+        return [f"other-{address}" for address in addresses]
+
+    readers = [r for chunk in fresh(tmp_path).active_with(other_secret, "secret-2", [])
+               for r in chunk]
+    assert all(value == f"other-{address}" for address, _, value in readers)
+    assert len(asked) == len(readers)
+
+
+def test_values_are_read_along_a_window_and_a_reader_moved_far_gets_a_made_one(tmp_path,
+                                                                                monkeypatch):
+    monkeypatch.setattr(kept_readers.EarlierValues, "WINDOW", 100)
+    store = make_store(tmp_path)
+    pairs(store)
+    path = store.directory / "a.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    # 300 readers gone (more than the window holds), and the first one moved to the end
+    path.write_text("".join([lines[0], *lines[2:20], *lines[320:], lines[1]]))
+    settled(path)
+    asked: list[str] = []
+    peak = [0]
+    take = kept_readers.EarlierValues.take
+
+    def watched(self, addresses):
+        peak[0] = max(peak[0], len(self.ahead))
+        return take(self, addresses)
+
+    def counted(addresses: list[str]) -> list[str]:
+        asked.extend(addresses)
+        return tokens(addresses)
+
+    monkeypatch.setattr(kept_readers.EarlierValues, "take", watched)
+    readers = [tuple(r) for chunk in fresh(tmp_path).active_with(counted, "secret-1", [])
+               for r in chunk]
+    assert all(value == token(address) for address, _, value in readers)
+    assert [(a, n) for a, n, _ in readers] == from_files(fresh(tmp_path))[0]
+    assert asked == ["r0@example.com"]  # the rest came from the kept read, past the gap
+    assert peak[0] <= 100 + 2 * kept_readers.CHUNK  # the window, a chunk asked, a line

@@ -34,21 +34,38 @@ def test_a_kept_token_is_the_token_and_another_secret_never_gets_it(tmp_path):
     assert b"secret-one" not in (tmp_path / "tokens.db").read_bytes()
 
 
-def test_a_send_keeps_each_readers_token_for_the_next_post(site):
-    write_readers(site, 30)
+def test_a_tagged_send_keeps_each_readers_token_for_the_next_post(site):
+    rows = [f"reader{n}@example.org,Reader {n},active,{'news' if n % 2 else ''}" for n in range(30)]
+    write_readers(site, 0)
+    (site / "subscribers" / "subscribers.csv").write_text(
+        "email,name,status,tags\n" + "\n".join(rows) + "\n")
     settings = site_settings(site)
     provider = RecordingProvider(settings)
-    run_send(settings, provider)
+    run_send(settings, provider, tags=["news"])
     secret = signing_secret(settings)
     cache = TokenCache(settings.state_dir, secret)
     try:
         kept = dict(cache.db.execute("SELECT address, token FROM tokens"))
     finally:
         cache.close()
-    assert len(kept) == 30
+    assert len(kept) == len(provider.sent) > 0
     tokens = UnsubscribeTokens(secret)
     assert all(tokens.read(token) == address for address, token in kept.items())
     assert all(m.values["unsubscribe_url"].endswith(kept[m.to_address]) for m in provider.sent)
+
+
+def test_a_send_to_every_reader_keeps_the_tokens_with_its_readers_only(site):
+    """Kept in list_readers.jsonl with the readers, they are not written twice."""
+    write_readers(site, 30)
+    settings = site_settings(site)
+    provider = RecordingProvider(settings)
+    run_send(settings, provider)
+    assert len(provider.sent) == 30
+    cache = TokenCache(settings.state_dir, signing_secret(settings))
+    try:
+        assert cache.db.execute("SELECT count(*) FROM tokens").fetchone() == (0,)
+    finally:
+        cache.close()
 
 
 def test_a_chunk_the_cache_cannot_keep_is_still_sent_and_the_next_is_kept(tmp_path):

@@ -33,9 +33,11 @@ def secret_id(secret: str) -> str:
 class TokenCache:
     """Tokens by address, for one secret."""
 
-    def __init__(self, state_dir: Path | None, secret: str):
-        """``state_dir`` None: no cache (a store that keeps no files), tokens made each send."""
+    def __init__(self, state_dir: Path | None, secret: str, keep: bool = True):
+        """``state_dir`` None: no cache (a store that keeps no files), tokens made each send.
+        ``keep`` False: tokens made are not written (whoever asks keeps them elsewhere)."""
         self.db: sqlite3.Connection | None = None
+        self.keep = keep
         if state_dir is None:
             return
         try:
@@ -76,7 +78,7 @@ class TokenCache:
         except sqlite3.Error:
             known = {}
         made = {address: make(address) for address in addresses if address not in known}
-        if made:
+        if made and self.keep:
             try:
                 self._keep(made)
             except sqlite3.Error as error:  # full disk, read-only folder: made again next time

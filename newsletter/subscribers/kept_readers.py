@@ -29,6 +29,7 @@ import logging
 import os
 import tempfile
 import time
+from itertools import count
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -63,6 +64,73 @@ def read_kept(state_dir: Path, signature: list[list], values_id: str,
         handle.close()
         return None
     return _chunks(path, handle, problems)
+
+
+class EarlierValues:
+    """The values the last kept read holds, whatever files it read, when they are those named
+    ``values_id`` (a value depends only on its address and on what ``values_id`` names): a send
+    of changed files takes its unchanged readers' values from here instead of making or looking
+    each up again.
+
+    Read along in list order, WINDOW readers past those asked for (memory stays flat however
+    long the list): an edit moves few readers far, and one moved further gets its value made again.
+    """
+
+    WINDOW = 20_000
+
+    def __init__(self, state_dir: Path, values_id: str):
+        self.ahead: dict[str, tuple[int, str]] = {}  # (place, value): read, not yet asked for
+        self.numbers = count()
+        self.lines: IO[str] | None = None
+        try:
+            handle = (Path(state_dir) / KEPT_FILE).open("r", encoding="utf-8")
+        except OSError:
+            return
+        try:
+            head = json.loads(handle.readline())
+            if (head.get("format"), head.get("values")) == (FORMAT, values_id):
+                self.lines, handle = handle, None
+        except (OSError, ValueError, AttributeError):
+            pass
+        finally:
+            if handle is not None:
+                handle.close()
+
+    def take(self, addresses: list[str]) -> dict[str, str]:
+        """The kept value of each of ``addresses`` found within the window; the kept readers
+        before the last one found are dropped (removed from the list, or moved back)."""
+        while self.lines is not None and len(self.ahead) < self.WINDOW + len(addresses):
+            self._read_line()
+        found, last = {}, -1
+        for address in addresses:
+            kept = self.ahead.pop(address, None)
+            if kept is not None:
+                found[address] = kept[1]
+                last = max(last, kept[0])
+        passed = []
+        for address, (number, _) in self.ahead.items():
+            if number > last:
+                break
+            passed.append(address)
+        for address in passed:
+            del self.ahead[address]
+        return found
+
+    def _read_line(self) -> None:
+        try:
+            kept = json.loads(self.lines.readline() or "null")
+        except (OSError, ValueError):
+            kept = None
+        if isinstance(kept, list) and all(_is_reader(reader) for reader in kept):
+            self.ahead.update((address, (next(self.numbers), value)) for address, _, value
+                              in kept)
+        else:  # the end (its problems line), or damage: what was read whole stays usable
+            self.close()
+
+    def close(self) -> None:
+        if self.lines is not None:
+            self.lines.close()
+            self.lines = None
 
 
 def _chunks(path: Path, handle: IO[str],

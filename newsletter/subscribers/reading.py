@@ -8,7 +8,7 @@ they changed in a way the journal does not explain (docs/subscribers.md#the-supp
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -20,7 +20,7 @@ from newsletter.subscribers.csv_format import Layout, Record
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.journal import Pending
 from newsletter.subscribers.kept_readers import CHUNK as KEPT_CHUNK
-from newsletter.subscribers.kept_readers import Keeper, read_kept
+from newsletter.subscribers.kept_readers import EarlierValues, Keeper, read_kept
 from newsletter.subscribers.list_pass import opened_signature, suppressed_and_repeated
 from newsletter.subscribers.rows import (
     STATUS_VALUES,
@@ -126,7 +126,8 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
     """:func:`stream_active` (no tags) as lists of (address, name, value), each value from
     ``values(addresses)``: read back from :mod:`newsletter.subscribers.kept_readers` when the
     files are those a complete read kept with values named ``values_id``, else read from the
-    files and kept for the next send."""
+    files and kept for the next send (the values of readers an earlier kept read holds taken
+    from it: ``values`` is asked only for the others)."""
     problems = [] if problems is None else problems
     with ExitStack() as stack:
         opened, view, repeats = _opened(folder, stack)
@@ -138,6 +139,7 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
             for chunk in kept:
                 yield _not_in(chunk, journalled)
             return
+        earlier = stack.enter_context(closing(EarlierValues(folder.state_dir, values_id)))
         keeper = Keeper(folder.state_dir, signature, values_id)
         found: list[SubscriberError] = []
         try:
@@ -146,14 +148,25 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
             # they are read back, as _readers would (after the repeats: no copy of theirs).
             readers = _readers(folder, opened, view.listed, frozenset(), repeats, found, None)
             while batch := list(islice(readers, KEPT_CHUNK)):
-                chunk = [(reader.address, reader.name, value) for reader, value
-                         in zip(batch, values([reader.address for reader in batch]))]
+                addresses = [reader.address for reader in batch]
+                chunk = [(address, reader.name, value) for address, reader, value
+                         in zip(addresses, batch, _reused(addresses, earlier, values))]
                 keeper.add(chunk)
                 yield _not_in(chunk, journalled)
             keeper.done(found)
         finally:
             problems.extend(found)
             keeper.discard()  # stopped early: nothing kept (after done(), nothing to do)
+
+
+def _reused(addresses: list[str], earlier: EarlierValues,
+            values: Callable[[list[str]], list[str]]) -> list[str]:
+    """The value of each address: kept by an earlier read, else from ``values`` (asked once,
+    for the addresses no earlier read kept)."""
+    earlier = earlier.take(addresses)
+    missing = [address for address in addresses if address not in earlier]
+    made = dict(zip(missing, values(missing))) if missing else {}
+    return [earlier[address] if address in earlier else made[address] for address in addresses]
 
 
 def _not_in(chunk: list, journalled: frozenset[str]) -> list:
