@@ -98,11 +98,18 @@ def boolean(values: Values, column: str) -> bool:
     raise UnknownStatus(f"{column} {values.get(column, '')!r}")
 
 
+# Our words for who is not mailed mean that in any export: a row saying "unsubscribed" where
+# the format's table has another word for it (a file read as Kit's, whose leavers are
+# "cancelled") was reported and dropped, and its reader, active here, stayed so.
+NOT_MAILED = {status.value: status for status in (UNSUBSCRIBED, BOUNCED, COMPLAINED, UNCONFIRMED)}
+
+
 def mapped(table: Mapping[str, Status], values: Values, column: str) -> Status:
     text = values.get(column, "").lower()
-    if text not in table:
+    status = table.get(text, NOT_MAILED.get(text))
+    if status is None:
         raise UnknownStatus(f"{column} {values.get(column, '')!r}")
-    return table[text]
+    return status
 
 
 # -- the formats -----------------------------------------------------------------------------
