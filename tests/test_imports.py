@@ -438,3 +438,23 @@ def test_a_leaver_written_in_our_own_word_leaves_whatever_the_formats_word_for_i
     assert (listed["ada@example.com"], listed["bounced.w@example.com"]) == (
         "unsubscribed", "bounced")
     assert "new.w@example.com" not in listed  # a word the format lacks is never active
+
+
+def test_a_tag_whose_name_holds_a_separator_stays_one_tag(site, tmp_path):
+    # Mailchimp quotes each tag, so "Paid, annual" is one; it became the tags "Paid" and
+    # "annual", and a send to readers tagged "annual" reached this one too
+    header, (row,) = MAILCHIMP["subscribed_members_export_1a2b.csv"]
+    path = write_export(tmp_path, "subscribed_members_export_9z.csv", header,
+                        [row.replace('""Weekly""', '""Paid, annual""')])
+    name, header, _ = EXPORTS["kit"]
+    kit = write_export(tmp_path, name, header,
+                       ['Kai,active.k@example.com,active,2024-07-01T00:00:00Z,'
+                        '"[""Gold | VIP"", ""tech""]"'])
+    for export in (path, kit):
+        assert invoke(site, "subscribers", "import", str(export)).exit_code == 0
+    rows = rows_of_our_file(site)
+    assert rows["active.m@example.com"]["tags"] == "Editors,Paid annual"
+    assert rows["active.k@example.com"]["tags"] == "Gold VIP,tech"
+    assert invoke(site, "subscribers", "list", "--tag", "annual").stdout == ""
+    assert invoke(site, "subscribers", "list", "--tag", "Paid annual").stdout.startswith(
+        "active.m@example.com\t")

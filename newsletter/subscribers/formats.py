@@ -13,7 +13,7 @@ import csv
 import json
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from newsletter.subscribers.rows import Status, split_tags
 from newsletter.subscribers.status_columns import named_status
@@ -81,12 +81,19 @@ def parse_tags(text: str) -> tuple[str, ...]:
             except (ValueError, SyntaxError, RecursionError, MemoryError):
                 continue
             if isinstance(items, list):
-                return tuple(str(item).strip() for item in items if str(item).strip())
+                return _whole_tags(str(item) for item in items)
         text = text[1:-1]
     if text.startswith('"'):
-        cells = next(csv.reader([text], skipinitialspace=True), [])
-        return tuple(cell.strip() for cell in cells if cell.strip())
+        return _whole_tags(next(csv.reader([text], skipinitialspace=True), []))
     return split_tags(text)
+
+
+def _whole_tags(names: Iterable[str]) -> tuple[str, ...]:
+    """Tags named one by one, each kept one tag: a , ; or | inside a name ("Paid, annual")
+    would make two of it in our tags cell (and a send to "annual" reach them), so it is a
+    space ("Paid annual")."""
+    tags = (" ".join(re.split(r"[\s,;|]+", name)).strip() for name in names)
+    return tuple(tag for tag in tags if tag)
 
 
 def boolean(values: Values, column: str) -> bool:
