@@ -116,3 +116,17 @@ def test_remove_of_a_reader_who_bounced_does_not_call_them_unsubscribed(store_si
     assert result.output == ("grace@example.org had already left the list (unsubscribed, "
                              "bounced or complained); nothing changed\n")
     assert _status_of(store_site, "grace@example.org") == "bounced"
+
+
+def test_an_import_listing_a_reader_unconfirmed_then_active_confirms_them(store_site, tmp_path):
+    # Two lists pasted into one file: the active copy confirms the unconfirmed one as it
+    # confirms one on the list, whichever comes first (Bo, unconfirmed first, stayed so)
+    incoming = tmp_path / "merged.csv"
+    incoming.write_text("email,name,status\nbo@example.com,,unconfirmed\nBO@example.com,Bo,"
+                        "active\ncy@example.com,Cy,active\ncy@example.com,,unconfirmed\n")
+    result = invoke(store_site, "subscribers", "import", str(incoming))
+    assert "added 2, updated 0, unchanged 2," in result.output
+    assert (_status_of(store_site, "bo@example.com"), _status_of(store_site, "cy@example.com")
+            ) == ("active", "active")
+    assert invoke(store_site, "subscribers", "list", "--status", "active").output.count(
+        "\tBo\tactive") == 1

@@ -79,8 +79,13 @@ class ImportStage:
             if reader.extra:
                 self.columns.update(dict.fromkeys(reader.extra))
         left = [row[1:] + row[:1] for row in rows if row[4] in _LEFT]
+        mark = self.MARK
+        if repeated:  # an active copy confirms an unconfirmed one met first, as in the list
+            cursor.executemany(
+                f"""UPDATE readers SET status='active', name=CASE WHEN name='' THEN {mark}
+                    ELSE name END WHERE key={mark} AND status='unconfirmed'""",
+                [(row[3], row[0]) for row in rows if row[4] == Status.ACTIVE.value])
         if left:  # a copy that left wins over one that did not, as in the list
-            mark = self.MARK
             cursor.executemany(
                 f"""UPDATE readers SET address={mark}, email={mark}, name={mark},
                     status={mark}, tags={mark}, subscribed_at={mark}, extra={mark}
