@@ -130,3 +130,17 @@ def test_an_import_listing_a_reader_unconfirmed_then_active_confirms_them(store_
             ) == ("active", "active")
     assert invoke(store_site, "subscribers", "list", "--status", "active").output.count(
         "\tBo\tactive") == 1
+
+
+def test_an_import_with_two_status_columns_imports_nothing(store_site, tmp_path):
+    # The last one was read: Ada, "unsubscribed" in the first and "active" in the second,
+    # stayed active
+    incoming = tmp_path / "people.csv"
+    incoming.write_text("email,status,Status\nada@example.com,unsubscribed,active\n"
+                        "new.s@example.com,active,active\n")
+    result = invoke(store_site, "subscribers", "import", str(incoming))
+    assert result.exit_code == 2
+    assert result.output == (f"error: {incoming}: two status columns ('status', 'Status'): "
+                             "nothing was imported; keep the one that holds the readers' "
+                             "statuses\n")
+    assert _status_of(store_site, "new.s@example.com") is None
