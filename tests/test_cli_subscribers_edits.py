@@ -144,3 +144,15 @@ def test_an_import_with_two_status_columns_imports_nothing(store_site, tmp_path)
                              "nothing was imported; keep the one that holds the readers' "
                              "statuses\n")
     assert _status_of(store_site, "new.s@example.com") is None
+
+
+def test_an_import_listing_a_reader_once_per_tag_gives_them_every_tag(store_site, tmp_path):
+    # An export of one row per reader and list: the first row's tags were kept, the rest lost
+    incoming = tmp_path / "by-list.csv"
+    incoming.write_text("email,name,tags\nann@example.com,,weekly\nANN@example.com,Ann,Monthly\n"
+                        "ann@example.com,,WEEKLY;events\n")
+    result = invoke(store_site, "subscribers", "import", str(incoming))
+    assert "added 1, updated 0, unchanged 2," in result.output
+    assert _tags_of(store_site, "ann@example.com") == "weekly,Monthly,events"
+    assert invoke(store_site, "subscribers", "list", "--tag", "events").output.startswith(
+        "ann@example.com\tAnn\tactive\t")
