@@ -2,8 +2,9 @@
 
 An import of a million rows held a Subscriber per reader in memory (765 MB). The stage keeps
 them in a table (one row per reader, a copy that left winning over one that did not, as in the
-list, and taking every copy's tags), so the import's memory does not grow with the file: the merge looks up the list's own
-readers in it, and the new readers stream from it in the order the file gave them. The files
+list, and taking every copy's tags), so the import's memory does not grow with the file: the
+merge looks up the list's own readers in it, and the new readers stream from it in the order
+the file gave them. The files
 store stages in a temporary SQLite file beside the state, merged into subscribers.csv; the
 PostgreSQL store in a TEMP table of the import's own transaction (:class:`DatabaseStage`),
 dropped as it commits, so no SQLite file is made in that mode.
