@@ -140,3 +140,13 @@ def test_a_title_above_the_header_is_refused_naming_the_header_line(site, tmp_pa
     titled.write_text("Our readers\n\nE-mail Address;Name\nzed@example.com;Zed\n")
     refused(site, titled, "the header is line 3, not line 1; delete the lines above line 3",
             line=1)
+
+
+def test_a_list_without_a_header_is_read_from_its_first_reader_on(site, tmp_path):
+    # A header pasted below a first reader is a bad row, not the header: the readers are read
+    pasted = tmp_path / "pasted.csv"
+    pasted.write_text("nh1@example.com,Nia\nEmail,Name\nnh2@example.com,Ned\n")
+    result = invoke(site, "subscribers", "import", str(pasted))
+    assert result.exit_code == 0, result.output
+    assert "added 2," in result.output and f"{pasted}:2: 'Email' is not a valid" in result.output
+    assert listed(site)["nh2@example.com"] == ("Ned", "active")

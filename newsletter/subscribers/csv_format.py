@@ -310,10 +310,11 @@ def _read_layout(path: str, handle, keep_text: bool,
         layout.header, layout.columns = first.cells, names
         layout.preamble += first.raw or ""
         return layout, records
-    ahead = list(islice(_guarded(path, records, source), 10))  # the header, below?
+    # a title above the header ("Exported by me@example.com"); a reader's row is no title
+    ahead = [] if _ROW_START.match(text) else list(islice(_guarded(path, records, source), 10))
     header_at = next((row.line for row in ahead if "@" not in "".join(row.cells) and "email"
                       in column_names(re.split("[,;\t]", "\t".join(row.cells)))), None)
-    if header_at is not None:  # a title above the header ("Exported by me@example.com")
+    if header_at is not None:
         raise SubscriberError(f"the header is line {header_at}, not line {first.line}",
                               where=f"{path}:{first.line}", hint=f"delete the lines above "
                                                                  f"line {header_at}")
