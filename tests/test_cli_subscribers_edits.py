@@ -116,3 +116,43 @@ def test_remove_of_a_reader_who_bounced_does_not_call_them_unsubscribed(store_si
     assert result.output == ("grace@example.org had already left the list (unsubscribed, "
                              "bounced or complained); nothing changed\n")
     assert _status_of(store_site, "grace@example.org") == "bounced"
+
+
+def test_an_import_listing_a_reader_unconfirmed_then_active_confirms_them(store_site, tmp_path):
+    # Two lists pasted into one file: the active copy confirms the unconfirmed one as it
+    # confirms one on the list, whichever comes first (Bo, unconfirmed first, stayed so)
+    incoming = tmp_path / "merged.csv"
+    incoming.write_text("email,name,status\nbo@example.com,,unconfirmed\nBO@example.com,Bo,"
+                        "active\ncy@example.com,Cy,active\ncy@example.com,,unconfirmed\n")
+    result = invoke(store_site, "subscribers", "import", str(incoming))
+    assert "added 2, updated 0, unchanged 2," in result.output
+    assert (_status_of(store_site, "bo@example.com"), _status_of(store_site, "cy@example.com")
+            ) == ("active", "active")
+    assert invoke(store_site, "subscribers", "list", "--status", "active").output.count(
+        "\tBo\tactive") == 1
+
+
+def test_an_import_with_two_status_columns_imports_nothing(store_site, tmp_path):
+    # The last one was read: Ada, "unsubscribed" in the first and "active" in the second,
+    # stayed active
+    incoming = tmp_path / "people.csv"
+    incoming.write_text("email,status,Status\nada@example.com,unsubscribed,active\n"
+                        "new.s@example.com,active,active\n")
+    result = invoke(store_site, "subscribers", "import", str(incoming))
+    assert result.exit_code == 2
+    assert result.output == (f"error: {incoming}: two status columns ('status', 'Status'): "
+                             "nothing was imported; keep the one that holds the readers' "
+                             "statuses\n")
+    assert _status_of(store_site, "new.s@example.com") is None
+
+
+def test_an_import_listing_a_reader_once_per_tag_gives_them_every_tag(store_site, tmp_path):
+    # An export of one row per reader and list: the first row's tags were kept, the rest lost
+    incoming = tmp_path / "by-list.csv"
+    incoming.write_text("email,name,tags\nann@example.com,,weekly\nANN@example.com,Ann,Monthly\n"
+                        "ann@example.com,,WEEKLY;events\n")
+    result = invoke(store_site, "subscribers", "import", str(incoming))
+    assert "added 1, updated 0, unchanged 2," in result.output
+    assert _tags_of(store_site, "ann@example.com") == "weekly,Monthly,events"
+    assert invoke(store_site, "subscribers", "list", "--tag", "events").output.startswith(
+        "ann@example.com\tAnn\tactive\t")

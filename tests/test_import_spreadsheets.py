@@ -30,12 +30,14 @@ def test_excel_unicode_text_is_imported_with_its_accents(site, tmp_path):
     assert readers["zoe@example.org"] == ("Zoë", "active")
 
 
-def refused(site, export, why: str) -> None:
-    """Importing ``export`` fails in one line saying ``why``, and the list is as it was."""
+def refused(site, export, why: str, line: int | None = None) -> None:
+    """Importing ``export`` fails in one line saying ``why`` (at ``line``), and the list is as
+    it was."""
     before = (site / "subscribers" / "subscribers.csv").read_bytes()
     result = invoke(site, "subscribers", "import", str(export))
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"error: {export}: {why}"
+    where = export if line is None else f"{export}:{line}"
+    assert result.stderr.strip() == f"error: {where}: {why}"
     assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
 
 
@@ -123,3 +125,28 @@ def test_a_spreadsheets_empty_columns_at_the_right_do_not_join_the_list(site, tm
     assert exported[0] == header
     assert exported[-1].startswith("lee@example.org,Lee,active,,") and \
         exported[-1].endswith(",note")
+
+
+def test_a_title_above_the_header_is_refused_naming_the_header_line(site, tmp_path):
+    # A report saved with its title row. With an address in the title the file was read as one
+    # without a header, column by position: refused for "column 'status' holds 'Notes'" (its
+    # header row read as a reader); without one, "no email column": neither said where it is
+    report = tmp_path / "readers-report.csv"
+    report.write_text("Readers exported by owner@example.com on 2024-05-01,,,\n"
+                      "Email,Name,Notes,Status\r\nada@example.com,Ada,,unsubscribed\n")
+    refused(site, report, "the header is line 2, not line 1; delete the lines above line 2",
+            line=1)
+    titled = tmp_path / "titled.csv"
+    titled.write_text("Our readers\n\nE-mail Address;Name\nzed@example.com;Zed\n")
+    refused(site, titled, "the header is line 3, not line 1; delete the lines above line 3",
+            line=1)
+
+
+def test_a_list_without_a_header_is_read_from_its_first_reader_on(site, tmp_path):
+    # A header pasted below a first reader is a bad row, not the header: the readers are read
+    pasted = tmp_path / "pasted.csv"
+    pasted.write_text("nh1@example.com,Nia\nEmail,Name\nnh2@example.com,Ned\n")
+    result = invoke(site, "subscribers", "import", str(pasted))
+    assert result.exit_code == 0, result.output
+    assert "added 2," in result.output and f"{pasted}:2: 'Email' is not a valid" in result.output
+    assert listed(site)["nh2@example.com"] == ("Ned", "active")

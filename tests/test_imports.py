@@ -419,3 +419,42 @@ def test_an_export_cut_short_mid_row_reports_that_row_and_imports_the_rest(site,
     listed = statuses(site)
     assert all(listed[address] == expected_status(address)
                for address in re.findall(r"[\w.]+@example\.com", "\n".join(rows)))
+
+
+def test_a_leaver_written_in_our_own_word_leaves_whatever_the_formats_word_for_it(site,
+                                                                                   tmp_path):
+    # email_address and status: read as Kit's export, whose leavers are "cancelled"; this
+    # file's are "unsubscribed", and Ada, active here, was reported and left active
+    path = write_export(tmp_path, "subscribers-2024.csv", "email_address,status,created_at",
+                        ["ada@example.com,unsubscribed,2024-01-01",
+                         "bounced.w@example.com,Bounced,2024-01-01",
+                         "new.w@example.com,subscribed,2024-01-01"])
+    result = invoke(site, "subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "added 1, updated 1, unchanged 0, skipped 0, invalid 1" in result.output
+    assert (f"not imported: {path}:4: status 'subscribed' is not a kit status newsletter "
+            "knows") in result.output
+    listed = statuses(site)
+    assert (listed["ada@example.com"], listed["bounced.w@example.com"]) == (
+        "unsubscribed", "bounced")
+    assert "new.w@example.com" not in listed  # a word the format lacks is never active
+
+
+def test_a_tag_whose_name_holds_a_separator_stays_one_tag(site, tmp_path):
+    # Mailchimp quotes each tag, so "Paid, annual" is one; it became the tags "Paid" and
+    # "annual", and a send to readers tagged "annual" reached this one too
+    header, (row,) = MAILCHIMP["subscribed_members_export_1a2b.csv"]
+    path = write_export(tmp_path, "subscribed_members_export_9z.csv", header,
+                        [row.replace('""Weekly""', '""Paid, annual""')])
+    name, header, _ = EXPORTS["kit"]
+    kit = write_export(tmp_path, name, header,
+                       ['Kai,active.k@example.com,active,2024-07-01T00:00:00Z,'
+                        '"[""Gold | VIP"", ""tech""]"'])
+    for export in (path, kit):
+        assert invoke(site, "subscribers", "import", str(export)).exit_code == 0
+    rows = rows_of_our_file(site)
+    assert rows["active.m@example.com"]["tags"] == "Editors,Paid annual"
+    assert rows["active.k@example.com"]["tags"] == "Gold VIP,tech"
+    assert invoke(site, "subscribers", "list", "--tag", "annual").stdout == ""
+    assert invoke(site, "subscribers", "list", "--tag", "Paid annual").stdout.startswith(
+        "active.m@example.com\t")

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -310,11 +310,17 @@ def _read_layout(path: str, handle, keep_text: bool,
         layout.header, layout.columns = first.cells, names
         layout.preamble += first.raw or ""
         return layout, records
+    # a title above the header ("Exported by me@example.com"); a reader's row is no title
+    ahead = [] if _ROW_START.match(text) else list(islice(_guarded(path, records, source), 10))
+    header_at = next((row.line for row in ahead if "@" not in "".join(row.cells) and "email"
+                      in column_names(re.split("[,;\t]", "\t".join(row.cells)))), None)
+    if header_at is not None:
+        raise SubscriberError(f"the header is line {header_at}, not line {first.line}",
+                              where=f"{path}:{first.line}", hint=f"delete the lines above "
+                                                                 f"line {header_at}")
     if any("@" in cell for cell in first.cells):
-        return layout, chain([first], records)  # no header: the first row is a reader
+        return layout, chain([first], ahead, records)  # no header: the first row is a reader
     raise SubscriberError(
         "no email column in the header", where=f"{path}:{first.line}",
         hint="name the column holding addresses 'email' (or start the file with an address)",
     )
-
-

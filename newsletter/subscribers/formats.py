@@ -13,7 +13,7 @@ import csv
 import json
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from newsletter.subscribers.rows import Status, split_tags
 from newsletter.subscribers.status_columns import named_status
@@ -81,12 +81,19 @@ def parse_tags(text: str) -> tuple[str, ...]:
             except (ValueError, SyntaxError, RecursionError, MemoryError):
                 continue
             if isinstance(items, list):
-                return tuple(str(item).strip() for item in items if str(item).strip())
+                return _whole_tags(str(item) for item in items)
         text = text[1:-1]
     if text.startswith('"'):
-        cells = next(csv.reader([text], skipinitialspace=True), [])
-        return tuple(cell.strip() for cell in cells if cell.strip())
+        return _whole_tags(next(csv.reader([text], skipinitialspace=True), []))
     return split_tags(text)
+
+
+def _whole_tags(names: Iterable[str]) -> tuple[str, ...]:
+    """Tags named one by one, each kept one tag: a , ; or | inside a name ("Paid, annual")
+    would make two of it in our tags cell (and a send to "annual" reach them), so it is a
+    space ("Paid annual")."""
+    tags = (" ".join(re.split(r"[\s,;|]+", name)).strip() for name in names)
+    return tuple(tag for tag in tags if tag)
 
 
 def boolean(values: Values, column: str) -> bool:
@@ -98,11 +105,18 @@ def boolean(values: Values, column: str) -> bool:
     raise UnknownStatus(f"{column} {values.get(column, '')!r}")
 
 
+# Our words for who is not mailed mean that in any export: a row saying "unsubscribed" where
+# the format's table has another word for it (a file read as Kit's, whose leavers are
+# "cancelled") was reported and dropped, and its reader, active here, stayed so.
+NOT_MAILED = {status.value: status for status in (UNSUBSCRIBED, BOUNCED, COMPLAINED, UNCONFIRMED)}
+
+
 def mapped(table: Mapping[str, Status], values: Values, column: str) -> Status:
     text = values.get(column, "").lower()
-    if text not in table:
+    status = table.get(text, NOT_MAILED.get(text))
+    if status is None:
         raise UnknownStatus(f"{column} {values.get(column, '')!r}")
-    return table[text]
+    return status
 
 
 # -- the formats -----------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 An import of a million rows held a Subscriber per reader in memory (765 MB). The stage keeps
 them in a table (one row per reader, a copy that left winning over one that did not, as in the
-list), so the import's memory does not grow with the file: the merge looks up the list's own
-readers in it, and the new readers stream from it in the order the file gave them. The files
+list, and taking every copy's tags), so the import's memory does not grow with the file: the
+merge looks up the list's own readers in it, and the new readers stream from it in the order
+the file gave them. The files
 store stages in a temporary SQLite file beside the state, merged into subscribers.csv; the
 PostgreSQL store in a TEMP table of the import's own transaction (:class:`DatabaseStage`),
 dropped as it commits, so no SQLite file is made in that mode.
@@ -18,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from newsletter.subscribers.adding import with_details
 from newsletter.subscribers.rows import LEFT, Status, Subscriber, new_row, split_tags
 
 CHUNK = 2000  # readers per statement
@@ -79,14 +81,32 @@ class ImportStage:
             if reader.extra:
                 self.columns.update(dict.fromkeys(reader.extra))
         left = [row[1:] + row[:1] for row in rows if row[4] in _LEFT]
+        mark = self.MARK
+        if repeated:  # an active copy confirms an unconfirmed one met first, as in the list
+            cursor.executemany(f"UPDATE readers SET status='active' WHERE key={mark} AND "
+                               "status='unconfirmed'",
+                               [row[:1] for row in rows if row[4] == Status.ACTIVE.value])
         if left:  # a copy that left wins over one that did not, as in the list
-            mark = self.MARK
             cursor.executemany(
                 f"""UPDATE readers SET address={mark}, email={mark}, name={mark},
                     status={mark}, tags={mark}, subscribed_at={mark}, extra={mark}
                     WHERE key={mark} AND status NOT IN ({','.join([mark] * len(_LEFT))})""",
                 [row + _LEFT for row in left])
+        if repeated:  # each copy's tags and name given to the one staged, as to a listed one
+            self._add_details(chunk)
         return repeated
+
+    def _add_details(self, chunk: list[Subscriber]) -> None:
+        mark, keys = self.MARK, list(dict.fromkeys(reader.key for reader in chunk))
+        held = {key: (name, tags) for key, name, tags in self.db.execute(
+            f"SELECT key, name, tags FROM readers WHERE key IN ({','.join([mark] * len(keys))})",
+            keys).fetchall()}
+        before = dict(held)
+        for reader in chunk:
+            held[reader.key] = with_details(*held[reader.key], reader.name, reader.tags)
+        self.db.cursor().executemany(
+            f"UPDATE readers SET name={mark}, tags={mark} WHERE key={mark}",
+            [(*details, key) for key, details in held.items() if details != before[key]])
 
     def __contains__(self, key: object) -> bool:
         return self.db.execute("SELECT 1 FROM readers WHERE key = ?", (key,)).fetchone() is not None

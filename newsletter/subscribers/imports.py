@@ -22,13 +22,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from newsletter.addresses import bare_address, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_encoding import export_encoding
-from newsletter.subscribers.csv_format import (
-    COLUMNS,
-    Layout,
-    Record,
-    column_names,
-    read_csv,
-)
+from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
 from newsletter.subscribers.export import FORMULA_STARTS
 from newsletter.subscribers.import_stage import ImportStage
@@ -182,7 +176,7 @@ def _read(path: Path, options: ImportOptions,
         summary.source = format_.title
         yield from _read_export(path, label, header, records, format_)
         return
-    _one_email_column(label, layout)
+    _one_column_each(label, layout)
     read_status = _our_status_reader(label, layout, header, options)
     named = status_in_name(path.name) if read_status is None else None
     plain = PlainRows(path, layout) if read_status is None and named is None else None
@@ -304,13 +298,16 @@ def _our_status_reader(label: str, layout: Layout, header: list[str], options: I
     return None
 
 
-def _one_email_column(label: str, layout: Layout) -> None:
-    """Refuse a header with two address columns: which one is the reader's is a guess."""
-    written = [cell for cell, name in zip(layout.header or [], layout.columns) if name == "email"]
-    if len(written) > 1:
-        raise SubscriberError(f"two address columns ({', '.join(map(repr, written))}): "
-                              "nothing was imported", where=label,
-                              hint="keep the one that holds the readers' addresses")
+def _one_column_each(label: str, layout: Layout) -> None:
+    """Refuse two address or two status columns: which is the reader's is a guess."""
+    for column, kind, plural in (("email", "address", "addresses"),
+                                 ("status", "status", "statuses")):
+        written = [cell for cell, name in zip(layout.header or [], layout.columns)
+                   if name == column]
+        if len(written) > 1:
+            raise SubscriberError(f"two {kind} columns ({', '.join(map(repr, written))}): "
+                                  "nothing was imported", where=label,
+                                  hint=f"keep the one that holds the readers' {plural}")
 
 
 def _check_our_status(row: Row, label: str) -> None:
