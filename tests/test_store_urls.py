@@ -47,6 +47,32 @@ def test_a_url_naming_a_connection_service_uses_its_database(site, pg_url, tmp_p
     assert "service@example.org" in named_in_full.stdout  # the same schema: the reader is there
 
 
+@pytest.mark.parametrize("variable", ["PGDATABASE", "PGSERVICE"])
+def test_a_url_leaving_its_database_to_libpqs_environment_uses_it(site, pg_url, tmp_path,
+                                                                  monkeypatch, variable):
+    """libpq takes what the URL leaves out from PGDATABASE or PGSERVICE: such a URL was
+    refused as 'must be a postgresql:// URL naming a database'."""
+    parts = urlsplit(pg_url)
+    if variable == "PGDATABASE":
+        monkeypatch.setenv("PGDATABASE", parts.path.strip("/"))
+        url = f"postgresql://{parts.netloc}?{parts.query}"
+    else:
+        options = unquote(parse_qs(parts.query)["options"][0])
+        services = tmp_path / "pg_service.conf"
+        services.write_text(f"[newsletter]\nhost={parts.hostname}\nport={parts.port}\n"
+                            f"user={parts.username}\ndbname={parts.path.strip('/')}\n"
+                            f"options={options}\n", encoding="utf-8")
+        monkeypatch.setenv("PGSERVICEFILE", str(services))
+        monkeypatch.setenv("PGSERVICE", "newsletter")
+        url = "postgresql://"
+    use_postgresql(site, url)
+    result = run_in_process(site, "subscribers", "add", "environment@example.org")
+    assert result.returncode == 0, result.stderr
+    named_in_full = run_in_process(site, "subscribers", "list",
+                                   env={"NEWSLETTER_STORE_URL": pg_url})
+    assert "environment@example.org" in named_in_full.stdout
+
+
 @pytest.mark.parametrize("url", ["postgresql:///?dbname=newsletter",
                                  "postgresql://db1:5432,db2:5433/newsletter",
                                  "postgresql://newsletter@[2001:db8::5]:5432/newsletter",
