@@ -95,6 +95,31 @@ def test_a_user_without_rights_on_the_schema_is_told_what_to_grant_in_one_line(s
             db.execute(f"DROP ROLE {role}")
 
 
+def test_a_user_who_may_use_but_not_create_in_a_new_schema_is_told_to_migrate_as_owner(
+        site, pg_url):
+    """The operator's least-rights user (USAGE on the schema, no CREATE) on a store nobody
+    migrated yet: the line named only grants and schemas, not `store migrate` by the owner."""
+    role = f"nl_qa_{secrets.token_hex(4)}"
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {role} LOGIN")
+        db.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+    try:
+        use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
+        result = run_in_process(site, "subscribers", "list")
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr == (
+            f"error: the PostgreSQL store: cannot be used (permission denied for schema "
+            f"{schema}); give the store URL's user the rights on its schema (GRANT USAGE, "
+            "CREATE ON SCHEMA ...), name a schema it owns in the URL's search_path, or run "
+            "`newsletter store migrate` as the schema's owner (after each upgrade of "
+            "newsletter)\n")
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP OWNED BY {role}")
+            db.execute(f"DROP ROLE {role}")
+
+
 def test_a_search_path_naming_no_schema_that_exists_says_to_make_it(site, pg_url):
     """A misspelt schema in the URL's options (or one never made) was told to grant rights."""
     use_postgresql(site, pg_url.replace("%3Dt_", "%3Dtypo_t_", 1))

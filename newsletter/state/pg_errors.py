@@ -18,9 +18,11 @@ HINTS = (
      "give the store URL's user the rights on its tables and their sequences (GRANT SELECT, "
      "INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...; GRANT USAGE ON ALL SEQUENCES IN "
      "SCHEMA ...), or use their owner"),
+    # (A user that may use the schema but not create in it, on a store not migrated yet.)
     (("permission denied",),
      "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
-     "or name a schema it owns in the URL's search_path"),
+     "name a schema it owns in the URL's search_path, or run `newsletter store migrate` as "
+     "the schema's owner (after each upgrade of newsletter)"),
     # The search path names no schema that exists, or none the user may use (PostgreSQL
     # skips those): a misspelt or never made schema is as likely as the rights.
     (("no schema has been selected to create in",),
