@@ -100,3 +100,20 @@ def test_a_connect_timeout_in_the_url_is_the_one_used(pg_url, pooled):
             assert "connect_timeout=3" in db.info.dsn.split()
     finally:
         database.close()
+
+
+@pytest.mark.parametrize("where", ["url", "PGCLIENTENCODING"])
+def test_a_client_encoding_other_than_utf8_still_keeps_every_name(site, pg_url, monkeypatch,
+                                                                   where):
+    """client_encoding=LATIN1 (in the URL, or libpq's PGCLIENTENCODING): a name outside
+    Latin-1 stopped `subscribers add` with a traceback, and `list` refused the store."""
+    if where == "url":
+        use_postgresql(site, f"{pg_url}&client_encoding=LATIN1")
+    else:
+        monkeypatch.setenv("PGCLIENTENCODING", "LATIN1")
+        use_postgresql(site, pg_url)
+    added = run_in_process(site, "subscribers", "add", "wang@example.org", "--name", "王小明")
+    assert added.returncode == 0, added.stderr
+    listed = run_in_process(site, "subscribers", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "王小明" in listed.stdout
