@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from contextlib import closing, contextmanager
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -352,3 +353,28 @@ def test_a_list_from_before_its_columns_were_kept_in_order_exports_them_all(site
 
     assert lines == ["email,name,status,tags,subscribed_at,company,zip",
                      "a@example.org,,active,,,Acme,123"]
+
+
+def test_a_database_not_made_in_utf8_is_told_to_move_to_one(site):
+    """A LATIN1 database takes José but not 王小明: the line said to check that the server
+    runs, and the store URL and PGPASSWORD."""
+    name = f"nl_qa_{secrets.token_hex(4)}"
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name} ENCODING 'LATIN1' TEMPLATE template0 "
+                   "LC_COLLATE 'C' LC_CTYPE 'C'")
+    try:
+        use_postgresql(site, urlsplit(SERVER)._replace(path=f"/{name}").geturl())
+        assert run_in_process(site, "subscribers", "add", "jose@example.org", "--name",
+                              "José").returncode == 0
+        result = run_in_process(site, "subscribers", "add", "wang@example.org", "--name",
+                                "王小明")
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr.startswith("error: the PostgreSQL store: cannot be used (")
+        assert result.stderr.endswith(
+            "; the store's database was made with an encoding other than UTF8, which cannot "
+            "hold every name: move the store to one made with ENCODING 'UTF8' (`store copy "
+            "--to files`, then `store copy --to` the new one)\n")
+        assert "José" in run_in_process(site, "subscribers", "list").stdout
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP DATABASE {name} WITH (FORCE)")
