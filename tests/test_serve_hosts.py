@@ -14,6 +14,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Iterator
 
 import psycopg
+import pytest
 import requests
 from test_delivery_events import ANN, CY, POST, READERS, send_through, status_json
 from test_webhooks import ENVIRON, mailgun_request
@@ -24,7 +25,7 @@ from newsletter.config import load_settings
 
 from newsletter.message.tokens import UnsubscribeTokens
 from newsletter.web import NewsletterApp
-from tests.conftest import invoke, start_cli
+from tests.conftest import invoke, run_cli, start_cli
 from tests.pg_support import pg_url, use_postgresql  # noqa: F401 (fixture)
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
@@ -194,3 +195,23 @@ def test_an_unsubscribe_that_cannot_be_counted_is_still_recorded_and_answered(si
         counted = {reader for (reader,) in db.execute(
             "SELECT reader FROM events WHERE kind = 'unsubscribed'")}
     assert counted == {first, third}
+
+
+@pytest.mark.parametrize("flaw", ["newer", "another site"])
+def test_a_host_refuses_at_start_a_store_it_cannot_use(site, pg_url, flaw):
+    """A site without sign-ups (nothing else opens the store as serve starts): serve said
+    "Serving ..." and answered every request 503 from a store a newer newsletter migrated or
+    another site holds (the files store's journal is refused at start)."""
+    a_list_on_postgresql(site, pg_url, 1)
+    with open(site / "newsletter.toml", "a", encoding="utf-8") as settings:
+        settings.write("\n[signup]\nenabled = false\n")
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        if flaw == "newer":
+            db.execute("INSERT INTO newsletter_migrations (kind, name) "
+                       "VALUES ('events', 'm900_from_the_future')")
+        else:
+            db.execute("UPDATE newsletter_site SET url = 'https://other.example.net'")
+    result = run_cli(site, "serve", "--port", "0", env=ENVIRON, timeout=60)
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    assert result.stderr.startswith("error: the PostgreSQL store"), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from contextlib import closing, contextmanager
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -92,6 +93,31 @@ def test_a_user_without_rights_on_the_schema_is_told_what_to_grant_in_one_line(s
         assert copy.returncode == 1 and "give the user the rights on it" in copy.stderr
     finally:
         with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP ROLE {role}")
+
+
+def test_a_user_who_may_use_but_not_create_in_a_new_schema_is_told_to_migrate_as_owner(
+        site, pg_url):
+    """The operator's least-rights user (USAGE on the schema, no CREATE) on a store nobody
+    migrated yet: the line named only grants and schemas, not `store migrate` by the owner."""
+    role = f"nl_qa_{secrets.token_hex(4)}"
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {role} LOGIN")
+        db.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+    try:
+        use_postgresql(site, pg_url.replace("postgres@", f"{role}@", 1))
+        result = run_in_process(site, "subscribers", "list")
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr == (
+            f"error: the PostgreSQL store: cannot be used (permission denied for schema "
+            f"{schema}); give the store URL's user the rights on its schema (GRANT USAGE, "
+            "CREATE ON SCHEMA ...), name a schema it owns in the URL's search_path, or run "
+            "`newsletter store migrate` as the schema's owner (after each upgrade of "
+            "newsletter)\n")
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP OWNED BY {role}")
             db.execute(f"DROP ROLE {role}")
 
 
@@ -327,3 +353,28 @@ def test_a_list_from_before_its_columns_were_kept_in_order_exports_them_all(site
 
     assert lines == ["email,name,status,tags,subscribed_at,company,zip",
                      "a@example.org,,active,,,Acme,123"]
+
+
+def test_a_database_not_made_in_utf8_is_told_to_move_to_one(site):
+    """A LATIN1 database takes José but not 王小明: the line said to check that the server
+    runs, and the store URL and PGPASSWORD."""
+    name = f"nl_qa_{secrets.token_hex(4)}"
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name} ENCODING 'LATIN1' TEMPLATE template0 "
+                   "LC_COLLATE 'C' LC_CTYPE 'C'")
+    try:
+        use_postgresql(site, urlsplit(SERVER)._replace(path=f"/{name}").geturl())
+        assert run_in_process(site, "subscribers", "add", "jose@example.org", "--name",
+                              "José").returncode == 0
+        result = run_in_process(site, "subscribers", "add", "wang@example.org", "--name",
+                                "王小明")
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr.startswith("error: the PostgreSQL store: cannot be used (")
+        assert result.stderr.endswith(
+            "; the store's database was made with an encoding other than UTF8, which cannot "
+            "hold every name: move the store to one made with ENCODING 'UTF8' (`store copy "
+            "--to files`, then `store copy --to` the new one)\n")
+        assert "José" in run_in_process(site, "subscribers", "list").stdout
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f"DROP DATABASE {name} WITH (FORCE)")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from newsletter.cli import pass_site
-from newsletter.cli.tags import one_tag_each
+from newsletter.cli.tags import NOT_UTF8, one_tag_each, undecodable
 
 STATUSES = ("active", "unsubscribed", "bounced", "complained", "unconfirmed")
 FOLD_WAIT = 5.0  # seconds a command that only reads waits to fold the journal first
@@ -91,6 +91,8 @@ def add(site, email: str, name: str, tags: tuple[str, ...], resubscribe: bool) -
 
     written, named = bare_address(email)
     address, name = normalise_address(written), name or named
+    if undecodable(name):  # (the address is refused as no address; a tag by its option)
+        raise SubscriberError(f"the name {NOT_UTF8}", hint="give it again in UTF-8")
     for option, value in (("--name", name), *(("--tag", tag) for tag in tags)):
         if any(ord(char) < 32 or ord(char) == 127 for char in value):
             raise SubscriberError(f"{option} {value!r} holds a line break or control character",

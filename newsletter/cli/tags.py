@@ -5,6 +5,13 @@ from __future__ import annotations
 import click
 
 SEPARATORS = ",;|"  # what splits a tags cell (newsletter.subscribers.rows.split_tags)
+NOT_UTF8 = "holds bytes that are not UTF-8 text (check the terminal's or script's encoding)"
+
+
+def undecodable(value: str) -> bool:
+    """Python keeps command-line bytes that are not UTF-8 as lone surrogates, which no store
+    takes: the CSV file and PostgreSQL each stopped with a traceback (UnicodeEncodeError)."""
+    return any("\ud800" <= char <= "\udfff" for char in value)
 
 
 def one_tag_each(ctx: click.Context, param: click.Parameter,
@@ -15,6 +22,8 @@ def one_tag_each(ctx: click.Context, param: click.Parameter,
     for value in values:
         if not value.strip():
             raise click.BadParameter("a tag cannot be empty", ctx, param)
+        if undecodable(value):
+            raise click.BadParameter(f"a tag {NOT_UTF8}", ctx, param)
         if separator := next((char for char in SEPARATORS if char in value), None):
             raise click.BadParameter(
                 f"{value!r} holds {separator!r}, which separates tags in the subscriber files; "

@@ -7,6 +7,7 @@ here quotes the URL: it may hold the password.
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -124,6 +125,8 @@ def _port_fits(host: str) -> bool:
 
 def _names_database(parts) -> bool:
     """The URL names its database: in its path, or as libpq also reads it, in ``dbname=`` or
-    through a connection service file's ``service=``."""
+    through a connection service file's ``service=``; or libpq's environment does
+    (``PGDATABASE``, or a service in ``PGSERVICE``), as it may for whatever the URL leaves out."""
     query = parse_qs(parts.query)
-    return bool(parts.path.strip("/")) or bool(query.get("dbname") or query.get("service"))
+    return bool(parts.path.strip("/")) or bool(query.get("dbname") or query.get("service")) \
+        or bool(os.environ.get("PGDATABASE") or os.environ.get("PGSERVICE"))

@@ -12,15 +12,18 @@ WHERE = "the PostgreSQL store"
 # next id of their sequences), or not use or
 # create in the schema, or not alter the tables (a migration); a schema holding another
 # application's tables; a read-only server (a standby); a store too busy for the session's
-# lock_timeout or statement_timeout; a server with no connection to spare.
+# lock_timeout or statement_timeout; a database not in UTF-8; a server with no connection
+# to spare.
 HINTS = (
     (("permission denied for table", "permission denied for sequence"),
      "give the store URL's user the rights on its tables and their sequences (GRANT SELECT, "
      "INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ...; GRANT USAGE ON ALL SEQUENCES IN "
      "SCHEMA ...), or use their owner"),
+    # (A user that may use the schema but not create in it, on a store not migrated yet.)
     (("permission denied",),
      "give the store URL's user the rights on its schema (GRANT USAGE, CREATE ON SCHEMA ...), "
-     "or name a schema it owns in the URL's search_path"),
+     "name a schema it owns in the URL's search_path, or run `newsletter store migrate` as "
+     "the schema's owner (after each upgrade of newsletter)"),
     # The search path names no schema that exists, or none the user may use (PostgreSQL
     # skips those): a misspelt or never made schema is as likely as the rights.
     (("no schema has been selected to create in",),
@@ -39,6 +42,10 @@ HINTS = (
      "primary (with several hosts, add target_session_attrs=read-write)"),
     (("lock timeout", "statement timeout", "deadlock detected"),
      "the store was busy (another session held its tables too long); run the command again"),
+    (("has no equivalent in encoding",),
+     "the store's database was made with an encoding other than UTF8, which cannot hold every "
+     "name: move the store to one made with ENCODING 'UTF8' (`store copy --to files`, then "
+     "`store copy --to` the new one)"),
     (("too many clients", "too many connections", "remaining connection slots"),
      "the server has no connection to spare (its max_connections, or the CONNECTION LIMIT of "
      "the store URL's user or database): each `serve` keeps up to 11, a send 3; raise the "

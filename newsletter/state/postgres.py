@@ -57,14 +57,14 @@ def connect(url: str) -> psycopg.Connection:
     import psycopg
 
     try:
-        return psycopg.connect(url, autocommit=True, **connect_timeout(url))
+        return psycopg.connect(url, autocommit=True, **connection_options(url))
     except psycopg.Error as error:
         raise unusable(error, url) from None
 
 
-def connect_timeout(url: str) -> dict[str, int]:
-    """``connect_timeout`` for libpq, unless the URL or PGCONNECT_TIMEOUT sets it (the
-    operator's wins: with several hosts it is how long each one is given)."""
+def connection_options(url: str) -> dict[str, int | str]:
+    """UTF-8 text whatever the URL, PGCLIENTENCODING or the database say (another failed a
+    name in a traceback); libpq's ``connect_timeout`` unless the URL or PGCONNECT_TIMEOUT does."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
@@ -72,8 +72,8 @@ def connect_timeout(url: str) -> dict[str, int]:
         written = "connect_timeout" in conninfo_to_dict(url)
     except psycopg.Error:  # a URL libpq cannot read: connecting says why
         written = False
-    return {} if written or os.environ.get("PGCONNECT_TIMEOUT") else \
-        {"connect_timeout": CONNECT_TIMEOUT}
+    written = written or os.environ.get("PGCONNECT_TIMEOUT")  # the operator's wins
+    return {"client_encoding": "UTF8", **({} if written else {"connect_timeout": CONNECT_TIMEOUT})}
 
 
 @contextmanager
@@ -292,7 +292,7 @@ class Database:
                 # failover, an idle timeout) is replaced, not handed to a request to fail.
                 pool = ConnectionPool(self._url, min_size=1, max_size=POOL_SIZE, open=False,
                                       kwargs={"autocommit": True,
-                                              **connect_timeout(self._url)},
+                                              **connection_options(self._url)},
                                       timeout=CONNECT_TIMEOUT, name="newsletter",
                                       check=ConnectionPool.check_connection)
                 try:

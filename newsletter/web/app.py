@@ -90,6 +90,9 @@ class NewsletterApp:
         # to fold), and every host serving the site shares its state.
         self.database = postgres.Database(settings.store_url, pooled=True,
                                           site=settings.site.url) if settings.store_url else None
+        if self.database is not None:  # a store it cannot use is refused now, in one line, as
+            with self.database.connection():  # the files' journal is: not at every request
+                pass
         self.store = open_store(settings, self.database)
         self.used_tokens = used_tokens(settings, self.database)
         self.signups = signup_routes(settings, self.store, self.secret)

@@ -10,7 +10,7 @@ from contextlib import ExitStack, closing
 
 import psycopg
 import requests
-from conftest import invoke, run_in_process
+from conftest import invoke, run_cli, run_in_process
 from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings
 from test_delivery_events import ANN, BOB, CY, POST, POST_FILE, READERS, SLUG, send_through
 from web_server import serving, statuses, subscriber_csv
@@ -159,3 +159,19 @@ def test_a_providers_suppression_reason_with_a_nul_byte_is_journalled_without_it
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT address, status, reason FROM journal_changes").fetchall() == [
             ("gone@example.org", "bounced", "postmark: 550 mailbox gone")]
+
+
+def test_command_line_bytes_that_are_not_utf8_are_refused_in_one_line(site, each_store):
+    """A name or tag typed in a Latin-1 terminal reaches Python as lone surrogates: `add`
+    stopped with a traceback (UnicodeEncodeError) on either store, and `list --tag` on
+    PostgreSQL; each is now one line, the list as it was."""
+    list_into_store(site)
+    before = run_cli(site, "subscribers", "export").stdout
+    for args in (("subscribers", "add", "ann@example.org", "--name", "Ann\udcff"),
+                 ("subscribers", "add", "Ann\udcff <ann@example.org>"),
+                 ("subscribers", "add", "ann@example.org", "--tag", "caf\udce9"),
+                 ("subscribers", "list", "--tag", "caf\udce9")):
+        result = run_cli(site, *args)
+        assert result.returncode != 0 and result.stdout == "", args
+        assert "not UTF-8 text" in result.stderr and "Traceback" not in result.stderr, args
+    assert run_cli(site, "subscribers", "export").stdout == before
