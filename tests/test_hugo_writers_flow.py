@@ -72,30 +72,44 @@ def test_a_hugo_blox_researchers_posts_are_mailed_not_their_many_publications(tm
     assert found["/publication/paper-1"] == found["/event/talk"] == "page"
 
 
+_FIRING = ("It worked :tada: at 10:30:fire:, :+1: and :hedgehog:, not :nonsense:.\n\n"
+           "Write `:tada:` for it.\n")
+_HUGO_POST = {"content/posts/firing.md": (
+    f'+++\ntitle = "Firing"\ndate = 2025-02-10\n+++\n\n{_FIRING}')}
+_JEKYLL_POST = {"_posts/2025-02-10-firing.md": f'---\ntitle: "Firing"\n---\n\n{_FIRING}'}
+
+
 @pytest.mark.parametrize("files, emoji", [
-    ({"hugo.toml": 'baseURL = "https://kiln.example.net/"\ntitle = "Kiln"\nenableEmoji = true\n'},
-     True),
-    ({"hugo.toml": 'baseURL = "https://kiln.example.net/"\ntitle = "Kiln"\n'}, False),
+    ({"hugo.toml": 'baseURL = "https://kiln.example.net/"\ntitle = "Kiln"\nenableEmoji = true\n',
+      **_HUGO_POST}, True),
+    ({"hugo.toml": 'baseURL = "https://kiln.example.net/"\ntitle = "Kiln"\n', **_HUGO_POST},
+     False),
     ({"config.toml": 'base_url = "https://kiln.example.net"\ntitle = "Kiln"\n'
                      "[markdown]\nrender_emoji = true\n",
-      "content/posts/_index.md": '+++\nsort_by = "date"\n+++\n'}, True),
+      "content/posts/_index.md": '+++\nsort_by = "date"\n+++\n', **_HUGO_POST}, True),
+    ({"_config.yml": "url: https://kiln.example.net\ntitle: Kiln\nplugins:\n  - jemoji\n",
+      **_JEKYLL_POST}, True),
+    ({"_config.yml": "url: https://kiln.example.net\ntitle: Kiln\ngems: [jekyll-feed, jemoji]\n"
+                     "markdown: GFM\n", **_JEKYLL_POST}, True),
+    ({"_config.yml": "url: https://kiln.example.net\ntitle: Kiln\nplugins: [jekyll-feed]\n",
+      **_JEKYLL_POST}, False),
 ])
 def test_emoji_codes_are_emoji_where_the_site_turns_them_on(tmp_path, files, emoji):
-    """LoveIt's, DoIt's and FixIt's example sites set enableEmoji = true (Zola: render_emoji)
-    and their posts write :tada:; the email showed ":tada:" where the blog shows the emoji.
-    Code keeps the code as written, and so does a site that leaves them off."""
-    root = write_files(tmp_path / "kiln", {**files, "content/posts/firing.md": (
-        '+++\ntitle = "Firing"\ndate = 2025-02-10\n+++\n\nIt worked :tada: at 10:30:fire:, '
-        ":+1: and :hedgehog:, not :nonsense:.\n\nWrite `:tada:` for it.\n")})
+    """LoveIt's, DoIt's and FixIt's example sites set enableEmoji = true (Zola: render_emoji;
+    Jekyll, on GitHub Pages too: the jemoji plugin) and their posts write :tada:; the email
+    showed ":tada:" where the blog shows the emoji. Code keeps the code as written, and so does
+    a site that leaves them off."""
+    root = write_files(tmp_path / "kiln", files)
     assert invoke(root, "init").exit_code == 0
     fill_in_settings(root)
     result = invoke(root, "preview", "firing")
     assert result.exit_code == 0, result.output
-    text = (root / "preview" / "firing" / "email.txt").read_text()
+    folder = next((root / "preview").glob("*firing"))  # Jekyll's: 2025-02-10-firing
+    text = (folder / "email.txt").read_text()
     shown = "It worked \U0001F389 at 10:30\U0001F525, \U0001F44D and \U0001F994, not :nonsense:."
     written = "It worked :tada: at 10:30:fire:, :+1: and :hedgehog:, not :nonsense:."
     assert " ".join(text.split()).count(shown if emoji else written) == 1
-    document = lxml.html.parse(root / "preview" / "firing" / "email.html")
+    document = lxml.html.parse(folder / "email.html")
     assert [code.text_content() for code in document.iter("code")] == [":tada:"]
 
 
