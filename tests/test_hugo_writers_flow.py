@@ -257,3 +257,29 @@ def test_hugo_docs_include_shortcode_puts_the_page_it_names_in_place(tmp_path):
     findings = json.loads(invoke(root, "check", "release", "--json").stdout)["findings"]
     assert [(finding["code"], finding["where"]) for finding in findings] == [
         ("template-degraded", "content/en/news/release/index.md:11")]
+
+
+def test_a_link_to_a_language_with_its_own_host_goes_to_that_host(tmp_path):
+    """A site with a baseURL per language (Hugo's multihost) serves French at its own host's
+    root: links to French pages went to the English host under /fr/, pages that do not exist,
+    and relref's lang="fr" went to the English page."""
+    root = write_files(tmp_path / "shores", {
+        "hugo.toml": ('title = "Two Shores"\ndefaultContentLanguage = "en"\n'
+                      '[languages.en]\n  baseURL = "https://shores.example.com/"\n'
+                      '[languages.fr]\n  baseURL = "https://rivages.example.fr/"\n'),
+        "content/posts/tides.md": (
+            '---\ntitle: "Tides"\ndate: 2025-03-01\n---\nRead [it in French]'
+            '({{< relref path="tides.md" lang="fr" >}}), [the harbour]'
+            '({{< ref "/posts/harbour.fr.md" >}}) and [the port](harbour.fr.md).\n'),
+        "content/posts/tides.fr.md": '---\ntitle: "Marées"\ndate: 2025-03-01\n---\nIci.\n',
+        "content/posts/harbour.fr.md": '---\ntitle: "Port"\ndate: 2025-02-01\n---\nLe port.\n'})
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "tides")
+    assert result.exit_code == 0, result.output
+    document = lxml.html.parse(root / "preview" / "tides" / "email.html")
+    links = {a.text_content(): a.get("href") for a in document.iter("a")}
+    assert links["it in French"] == "https://rivages.example.fr/posts/tides/"
+    assert links["the harbour"] == links["the port"] == "https://rivages.example.fr/posts/harbour/"
+    assert "https://shores.example.com/posts/tides/" in (
+        root / "preview" / "tides" / "email.txt").read_text()
