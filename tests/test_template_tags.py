@@ -703,3 +703,19 @@ def test_assigned_and_captured_variables_are_printed_where_the_post_prints_them(
     assert greeting.find("strong").text == "Field Notes readers"
     assert "{%" not in fragment.text_content().replace("{% capture %}", "").replace(
         "{% endcapture %}", "")
+
+
+def test_tranquilpeaks_blockquote_ends_in_its_author_and_linked_source():
+    """Tranquilpeak ports Hexo's blockquote to Hugo: it was a theme's shortcode shown without
+    what it adds, so the quote was a plain paragraph and its author was lost."""
+    fragment, text = rendered(
+        '{{< blockquote "Ana Reis" "https://letters.example.org/ana" "On Knots" >}}\n'
+        "A knot holds or it does not.\n{{< /blockquote >}}\n\n"
+        '{{< blockquote "Rui, Rigging Notes" >}}\nTie it twice.\n{{< /blockquote >}}\n\n'
+        '{{< blockquote author="Eva" >}}\nSlack is a choice.\n{{< /blockquote >}}\n')
+    quotes = list(fragment.iter("blockquote"))
+    assert [" ".join(quote.text_content().split()) for quote in quotes] == [
+        "A knot holds or it does not. \u2014 Ana Reis, On Knots",
+        "Tie it twice. \u2014 Rui, Rigging Notes", "Slack is a choice. \u2014 Eva"]
+    assert [a.get("href") for a in quotes[0].iter("a")] == ["https://letters.example.org/ana"]
+    assert "\u2014 Ana Reis, On Knots <https://letters.example.org/ana>" in text
