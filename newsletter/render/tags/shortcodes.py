@@ -16,7 +16,7 @@ import re
 import shlex
 from dataclasses import dataclass, replace
 
-from newsletter.render.tags import hexo, hugo, liquid, themes, zola
+from newsletter.render.tags import hexo, hugo, liquid, theme_players, themes, zola
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
@@ -73,7 +73,7 @@ class ShortcodeReading:
             else:
                 self.frames.append(Frame(tag, len(self.out), label))
             return tag.end
-        handler = hugo.SHORTCODES.get(name)
+        handler = hugo.SHORTCODES.get(name) or theme_players.SHORTCODES.get(name)
         if handler is not None:
             return self._call(tag, lambda: handler(tag, self.context))
         code = themes.code_language(tag)
