@@ -283,3 +283,19 @@ def test_a_link_to_a_language_with_its_own_host_goes_to_that_host(tmp_path):
     assert links["the harbour"] == links["the port"] == "https://rivages.example.fr/posts/harbour/"
     assert "https://shores.example.com/posts/tides/" in (
         root / "preview" / "tides" / "email.txt").read_text()
+
+
+def test_a_page_of_type_page_among_the_posts_is_a_page(tmp_path):
+    """Gokarna lists the pages of `type: post` and PaperMod those whose type is a main
+    section (Hugo's `where site.RegularPages "Type" "in" mainSections`): an about page kept in
+    content/posts with `type: page` is no post on the blog, yet was ready to be mailed."""
+    root = write_files(tmp_path / "sand", {
+        "config.toml": 'baseURL = "https://sand.example.net"\ntitle = "Sand"\ntheme = "gokarna"\n',
+        "content/posts/camp.md": ('---\ntitle: "Camping"\ndate: 2025-07-01\ntype: post\n---\n'
+                                  "Gone camping.\n"),
+        "content/posts/about-me.md": ('---\ntitle: "About Me"\ndate: 2025-07-02\ntype: page\n'
+                                      "---\nI am me.\n")})
+    assert invoke(root, "init").exit_code == 0
+    listing = invoke(root, "posts", "--json")
+    found = {item["id"]: item["status"] for item in json.loads(listing.stdout)}
+    assert found == {"/posts/camp": "ready", "/posts/about-me": "page"}

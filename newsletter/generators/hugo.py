@@ -240,6 +240,9 @@ class Hugo(Generator):
         layout = str(meta.get("layout") or "").strip().lower()
         if layout in _PAGE_LAYOUTS:
             return f"layout: {layout}"
+        kind = str(meta.get("type") or "").strip().lower()  # Hugo's .Type, the section's else
+        if kind in ("page", "pages") and kind not in self.post_sections:
+            return f"type: {kind}: themes list the pages whose type is a post section's"
         return None
 
     def _address(self, source: Source, date: dt.datetime | None, named: str | None) -> str:
