@@ -109,8 +109,11 @@ def code_language(tag: Tag) -> str | None:
 
 
 def code_block(tag: Tag, language: str, code: str) -> Output:
-    """A site's shortcode of code: the code in a fenced block, with the warning."""
-    return Output(fenced(language, code), block=True, warning=(
+    """A site's shortcode of code: its ``title`` in bold (Terminal's, Hello Friend NG's), the
+    code in a fenced block, with the warning."""
+    title = inline_markdown(tag.get("title"))[0] if tag.get("title") else ""
+    heading = f"<p><strong>{title}</strong></p>\n\n" if title.strip() else ""
+    return Output(heading + fenced(language, code), block=True, warning=(
         f"{tag.quoted()}: the shortcode {tag.name} is the site's; the email shows its content "
         "as code", "look at the email; docs/template-tags.md lists the ones newsletter shows "
         "whole"))
