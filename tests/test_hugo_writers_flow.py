@@ -72,30 +72,44 @@ def test_a_hugo_blox_researchers_posts_are_mailed_not_their_many_publications(tm
     assert found["/publication/paper-1"] == found["/event/talk"] == "page"
 
 
+_FIRING = ("It worked :tada: at 10:30:fire:, :+1: and :hedgehog:, not :nonsense:.\n\n"
+           "Write `:tada:` for it.\n")
+_HUGO_POST = {"content/posts/firing.md": (
+    f'+++\ntitle = "Firing"\ndate = 2025-02-10\n+++\n\n{_FIRING}')}
+_JEKYLL_POST = {"_posts/2025-02-10-firing.md": f'---\ntitle: "Firing"\n---\n\n{_FIRING}'}
+
+
 @pytest.mark.parametrize("files, emoji", [
-    ({"hugo.toml": 'baseURL = "https://kiln.example.net/"\ntitle = "Kiln"\nenableEmoji = true\n'},
-     True),
-    ({"hugo.toml": 'baseURL = "https://kiln.example.net/"\ntitle = "Kiln"\n'}, False),
+    ({"hugo.toml": 'baseURL = "https://kiln.example.net/"\ntitle = "Kiln"\nenableEmoji = true\n',
+      **_HUGO_POST}, True),
+    ({"hugo.toml": 'baseURL = "https://kiln.example.net/"\ntitle = "Kiln"\n', **_HUGO_POST},
+     False),
     ({"config.toml": 'base_url = "https://kiln.example.net"\ntitle = "Kiln"\n'
                      "[markdown]\nrender_emoji = true\n",
-      "content/posts/_index.md": '+++\nsort_by = "date"\n+++\n'}, True),
+      "content/posts/_index.md": '+++\nsort_by = "date"\n+++\n', **_HUGO_POST}, True),
+    ({"_config.yml": "url: https://kiln.example.net\ntitle: Kiln\nplugins:\n  - jemoji\n",
+      **_JEKYLL_POST}, True),
+    ({"_config.yml": "url: https://kiln.example.net\ntitle: Kiln\ngems: [jekyll-feed, jemoji]\n"
+                     "markdown: GFM\n", **_JEKYLL_POST}, True),
+    ({"_config.yml": "url: https://kiln.example.net\ntitle: Kiln\nplugins: [jekyll-feed]\n",
+      **_JEKYLL_POST}, False),
 ])
 def test_emoji_codes_are_emoji_where_the_site_turns_them_on(tmp_path, files, emoji):
-    """LoveIt's, DoIt's and FixIt's example sites set enableEmoji = true (Zola: render_emoji)
-    and their posts write :tada:; the email showed ":tada:" where the blog shows the emoji.
-    Code keeps the code as written, and so does a site that leaves them off."""
-    root = write_files(tmp_path / "kiln", {**files, "content/posts/firing.md": (
-        '+++\ntitle = "Firing"\ndate = 2025-02-10\n+++\n\nIt worked :tada: at 10:30:fire:, '
-        ":+1: and :hedgehog:, not :nonsense:.\n\nWrite `:tada:` for it.\n")})
+    """LoveIt's, DoIt's and FixIt's example sites set enableEmoji = true (Zola: render_emoji;
+    Jekyll, on GitHub Pages too: the jemoji plugin) and their posts write :tada:; the email
+    showed ":tada:" where the blog shows the emoji. Code keeps the code as written, and so does
+    a site that leaves them off."""
+    root = write_files(tmp_path / "kiln", files)
     assert invoke(root, "init").exit_code == 0
     fill_in_settings(root)
     result = invoke(root, "preview", "firing")
     assert result.exit_code == 0, result.output
-    text = (root / "preview" / "firing" / "email.txt").read_text()
+    folder = next((root / "preview").glob("*firing"))  # Jekyll's: 2025-02-10-firing
+    text = (folder / "email.txt").read_text()
     shown = "It worked \U0001F389 at 10:30\U0001F525, \U0001F44D and \U0001F994, not :nonsense:."
     written = "It worked :tada: at 10:30:fire:, :+1: and :hedgehog:, not :nonsense:."
     assert " ".join(text.split()).count(shown if emoji else written) == 1
-    document = lxml.html.parse(root / "preview" / "firing" / "email.html")
+    document = lxml.html.parse(folder / "email.html")
     assert [code.text_content() for code in document.iter("code")] == [":tada:"]
 
 
@@ -243,3 +257,45 @@ def test_hugo_docs_include_shortcode_puts_the_page_it_names_in_place(tmp_path):
     findings = json.loads(invoke(root, "check", "release", "--json").stdout)["findings"]
     assert [(finding["code"], finding["where"]) for finding in findings] == [
         ("template-degraded", "content/en/news/release/index.md:11")]
+
+
+def test_a_link_to_a_language_with_its_own_host_goes_to_that_host(tmp_path):
+    """A site with a baseURL per language (Hugo's multihost) serves French at its own host's
+    root: links to French pages went to the English host under /fr/, pages that do not exist,
+    and relref's lang="fr" went to the English page."""
+    root = write_files(tmp_path / "shores", {
+        "hugo.toml": ('title = "Two Shores"\ndefaultContentLanguage = "en"\n'
+                      '[languages.en]\n  baseURL = "https://shores.example.com/"\n'
+                      '[languages.fr]\n  baseURL = "https://rivages.example.fr/"\n'),
+        "content/posts/tides.md": (
+            '---\ntitle: "Tides"\ndate: 2025-03-01\n---\nRead [it in French]'
+            '({{< relref path="tides.md" lang="fr" >}}), [the harbour]'
+            '({{< ref "/posts/harbour.fr.md" >}}) and [the port](harbour.fr.md).\n'),
+        "content/posts/tides.fr.md": '---\ntitle: "Marées"\ndate: 2025-03-01\n---\nIci.\n',
+        "content/posts/harbour.fr.md": '---\ntitle: "Port"\ndate: 2025-02-01\n---\nLe port.\n'})
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "tides")
+    assert result.exit_code == 0, result.output
+    document = lxml.html.parse(root / "preview" / "tides" / "email.html")
+    links = {a.text_content(): a.get("href") for a in document.iter("a")}
+    assert links["it in French"] == "https://rivages.example.fr/posts/tides/"
+    assert links["the harbour"] == links["the port"] == "https://rivages.example.fr/posts/harbour/"
+    assert "https://shores.example.com/posts/tides/" in (
+        root / "preview" / "tides" / "email.txt").read_text()
+
+
+def test_a_page_of_type_page_among_the_posts_is_a_page(tmp_path):
+    """Gokarna lists the pages of `type: post` and PaperMod those whose type is a main
+    section (Hugo's `where site.RegularPages "Type" "in" mainSections`): an about page kept in
+    content/posts with `type: page` is no post on the blog, yet was ready to be mailed."""
+    root = write_files(tmp_path / "sand", {
+        "config.toml": 'baseURL = "https://sand.example.net"\ntitle = "Sand"\ntheme = "gokarna"\n',
+        "content/posts/camp.md": ('---\ntitle: "Camping"\ndate: 2025-07-01\ntype: post\n---\n'
+                                  "Gone camping.\n"),
+        "content/posts/about-me.md": ('---\ntitle: "About Me"\ndate: 2025-07-02\ntype: page\n'
+                                      "---\nI am me.\n")})
+    assert invoke(root, "init").exit_code == 0
+    listing = invoke(root, "posts", "--json")
+    found = {item["id"]: item["status"] for item in json.loads(listing.stdout)}
+    assert found == {"/posts/camp": "ready", "/posts/about-me": "page"}

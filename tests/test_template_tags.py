@@ -703,3 +703,43 @@ def test_assigned_and_captured_variables_are_printed_where_the_post_prints_them(
     assert greeting.find("strong").text == "Field Notes readers"
     assert "{%" not in fragment.text_content().replace("{% capture %}", "").replace(
         "{% endcapture %}", "")
+
+
+def test_tranquilpeaks_blockquote_ends_in_its_author_and_linked_source():
+    """Tranquilpeak ports Hexo's blockquote to Hugo: it was a theme's shortcode shown without
+    what it adds, so the quote was a plain paragraph and its author was lost."""
+    fragment, text = rendered(
+        '{{< blockquote "Ana Reis" "https://letters.example.org/ana" "On Knots" >}}\n'
+        "A knot holds or it does not.\n{{< /blockquote >}}\n\n"
+        '{{< blockquote "Rui, Rigging Notes" >}}\nTie it twice.\n{{< /blockquote >}}\n\n'
+        '{{< blockquote author="Eva" >}}\nSlack is a choice.\n{{< /blockquote >}}\n')
+    quotes = list(fragment.iter("blockquote"))
+    assert [" ".join(quote.text_content().split()) for quote in quotes] == [
+        "A knot holds or it does not. \u2014 Ana Reis, On Knots",
+        "Tie it twice. \u2014 Rui, Rigging Notes", "Slack is a choice. \u2014 Eva"]
+    assert [a.get("href") for a in quotes[0].iter("a")] == ["https://letters.example.org/ana"]
+    assert "\u2014 Ana Reis, On Knots <https://letters.example.org/ana>" in text
+
+
+def test_loveits_music_and_mapbox_are_links_to_what_they_play_and_show():
+    """LoveIt's (DoIt's, FixIt's) music player and map: the music was only its cover (or
+    nothing), the map nothing at all; a player of a service with no page to link stays out."""
+    fragment, text = rendered(
+        '{{< music url="/music/tide.mp3" name="Tide" artist="The Gulls" '
+        'cover="/music/tide.jpg" >}}\n\n{{< music "https://music.163.com/#/playlist?id=60198" >}}'
+        '\n\n{{< music server="netease" type="song" id="1868553" >}}\n\n'
+        "{{< music netease album 42 >}}\n\n{{< mapbox 121.485 31.233 12 >}}\n\n"
+        "{{< mapbox lng=2.35 lat=48.85 zoom=11 >}}\n")
+    links = [(a.text_content(), a.get("href")) for a in fragment.iter("a")]
+    assert links == [
+        ("\u25b6 Listen: Tide \u2013 The Gulls", "https://example.com/music/tide.mp3"),
+        ("\u25b6 Listen", "https://music.163.com/#/playlist?id=60198"),
+        ("\u25b6 Listen", "https://music.163.com/#/song?id=1868553"),
+        ("\u25b6 Listen", "https://music.163.com/#/album?id=42"),
+        ("Open the map", "https://www.openstreetmap.org/?mlat=31.233&mlon=121.485"
+                         "#map=12/31.233/121.485"),
+        ("Open the map", "https://www.openstreetmap.org/?mlat=48.85&mlon=2.35#map=11/48.85/2.35")]
+    assert list(fragment.iter("img")) == []
+    markdown, problems = expand('{{< music kugou song 123 >}}\n\n{{< mapbox "x" "y" >}}\n')
+    assert "music" not in markdown and "mapbox" not in markdown
+    assert [line for line, _ in problems] == [1, 3]

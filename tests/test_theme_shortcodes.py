@@ -299,3 +299,18 @@ def test_a_sites_code_shortcode_keeps_its_code_as_code_with_a_warning():
         (1, True), (5, True)]
     assert [(code.get("class"), code.text) for code in fragment.iter("code")] == [
         ("language-python", "knot = a_b * c_d\n"), ("language-shell", "$ tie --twice *.rope\n")]
+
+
+def test_terminals_code_shortcode_keeps_its_title_above_the_code():
+    """Terminal's and Hello Friend NG's {{< code title="..." >}} head the code with its title
+    (a file name, what the snippet does); the email dropped it."""
+    expansion = expand_tags('{{< code language="css" title="The *dark* theme" id="1" '
+                            'expand="Show" collapse="Hide" isCollapsed="true" >}}\n'
+                            "pre { background: #1a1a1d; }\n{{< /code >}}\n",
+                            TagContext(site_url="https://example.com"))
+    fragment = markdown_to_fragment(expansion.markdown, "https://example.com/posts/x")
+    [title] = fragment.iter("strong")
+    assert title.text_content() == "The dark theme" and title.find("em").text == "dark"
+    assert title.getparent().getnext().tag == "pre"
+    assert [(code.get("class"), code.text) for code in fragment.iter("code")] == [
+        ("language-css", "pre { background: #1a1a1d; }\n")]

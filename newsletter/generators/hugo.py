@@ -105,8 +105,14 @@ class Hugo(Generator):
 
     def _language_prefix(self, code: str | None) -> str:
         """``/fr`` for a page in French: Hugo serves each other language under its code (the
-        default one too with ``defaultContentLanguageInSubdir``)."""
+        default one too with ``defaultContentLanguageInSubdir``). Where each language has its
+        own ``baseURL``, each is at the root of its own host: ``https://fr.example.com``."""
         code = code or self._default_language
+        languages = self.config.get("languages")
+        own = languages.get(code) if isinstance(languages, dict) else None
+        host = own.get("baseurl") if isinstance(own, dict) else None
+        if isinstance(host, str) and "://" in host:
+            return "" if code == self._default_language else host.strip().rstrip("/")
         if code == self._default_language and \
                 self.config.get("defaultcontentlanguageinsubdir") is not True:
             return ""
@@ -234,6 +240,9 @@ class Hugo(Generator):
         layout = str(meta.get("layout") or "").strip().lower()
         if layout in _PAGE_LAYOUTS:
             return f"layout: {layout}"
+        kind = str(meta.get("type") or "").strip().lower()  # Hugo's .Type, the section's else
+        if kind in ("page", "pages") and kind not in self.post_sections:
+            return f"type: {kind}: themes list the pages whose type is a post section's"
         return None
 
     def _address(self, source: Source, date: dt.datetime | None, named: str | None) -> str:

@@ -90,11 +90,14 @@ class Jekyll(Generator):
         """For kramdown, its ``parse_block_html`` option (Markdown inside ``<div>``); for a
         CommonMark converter, its ``commonmark:`` options and extensions: smart punctuation
         with SMART, bare addresses linked with ``autolink`` (on by default only for GitHub's
-        flavour, as jekyll-commonmark-ghpages sets it)."""
+        flavour, as jekyll-commonmark-ghpages sets it). With the jemoji plugin listed (in
+        ``plugins``, or ``gems`` before Jekyll 3.5), ``:ocean:`` is the emoji."""
         converter = self._commonmark_converter()
+        plugins = as_list(self.config.get("plugins")) + as_list(self.config.get("gems"))
+        emoji = {"emoji": "jemoji" in plugins}
         if converter is None:
             kramdown = self.config.get("kramdown")
-            return {"parse_block_html": isinstance(kramdown, dict)
+            return {**emoji, "parse_block_html": isinstance(kramdown, dict)
                     and kramdown.get("parse_block_html") is True}
         settings = self.config.get("commonmark")
         settings = settings if isinstance(settings, dict) else {}
@@ -102,7 +105,7 @@ class Jekyll(Generator):
         extensions = settings.get("extensions")
         autolinks = (converter != "commonmark" if extensions is None
                      else "autolink" in {str(name).lower() for name in as_list(extensions)})
-        return {"smart_punctuation": "SMART" in options, "autolinks": autolinks}
+        return {**emoji, "smart_punctuation": "SMART" in options, "autolinks": autolinks}
 
     def _commonmark_converter(self) -> str | None:
         name = str(self.config.get("markdown") or "").strip().lower()

@@ -10,7 +10,7 @@ Python-Markdown's so both go through the same steps after (:mod:`newsletter.rend
 - A heading may end with ``{#id .class}`` (Hugo, kramdown, Zola): its id and classes; other
   attributes are dropped, so a post cannot add an ``onclick`` this way.
 - ``:tada:`` is the emoji where the site says so (Hugo's ``enableEmoji``,
-  :mod:`newsletter.render.emoji`).
+  :mod:`newsletter.render.emoji_codes`).
 - Task list items keep ``[ ]`` and ``[x]`` as text: :mod:`newsletter.render.blocks` makes them
   ballot boxes, as it does for Python-Markdown (email clients drop checkboxes).
 """
@@ -30,7 +30,7 @@ from newsletter.render.attribute_lists import block_attributes, heading_attribut
 from newsletter.render.autolinks import autolinks
 from newsletter.render.dialects import Dialect
 from newsletter.render.effort import check_quotes_work
-from newsletter.render.emoji import emoji_codes
+from newsletter.render.emoji_codes import emoji_codes
 from newsletter.render.kramdown import kramdown_plugin
 from newsletter.render.latex import math_plugin
 from newsletter.render.raw_html import TAG, written_tags

@@ -162,3 +162,21 @@ def test_init_never_writes_through_a_gitignore_that_links_out_of_the_site(tmp_pa
     assert result.exit_code == 0, result.output
     assert (tmp_path / "bashrc").read_text() == "export EDITOR=vi\n"
     assert "  kept    .gitignore (exists; not changed)" in result.output
+
+
+@pytest.mark.parametrize("folder", ["../../../private", "linked"])
+def test_a_gallery_of_a_folder_outside_the_site_shows_nothing_from_there(site, tmp_path, folder):
+    """{{< gallery dir= >}} shows a folder's pictures: a folder up and out of the site, or one
+    linked to from inside it, is no gallery (left out with its warning)."""
+    from generator_sites import picture
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "passport.png").write_bytes(picture((250, 10, 10), "PNG"))
+    (site / "content" / "posts" / "linked").symlink_to(tmp_path / "private")
+    (site / "content" / "posts" / "trip.md").write_text(
+        '---\ntitle: Trip\ndate: "2026-11-02T09:00:00Z"\ndescription: d\n---\n\n'
+        f'Photos: {{{{< gallery dir="{folder}" >}}}}\n')
+    result = invoke(site, "preview", "trip")
+    assert result.exit_code == 0, result.output
+    assert "<img" not in next((site / "preview").glob("*trip/email.html")).read_text()
+    assert "the shortcode gallery is the site's and is left out" in invoke(
+        site, "check", "trip").output

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from newsletter.errors import ContentError
 from newsletter.posts import read_post
+from newsletter.render.tags.html import IMAGE_FILE
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -37,6 +38,10 @@ def _no_links(kind: str, target: str) -> str | None:
 
 def _no_files(name: str) -> str | None:
     return None
+
+
+def _no_pictures(folder: str) -> list[str]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,9 @@ class TagContext:
     ``include_relative``), None when there is none in the site. ``read_page(path)`` is the
     body of the page ``path`` names as Hugo's ``GetPage`` finds it (from the content folder,
     else beside the post), without its front matter; None when there is none.
+    ``pictures(folder)`` are the image files of a folder a gallery names, by name, as the post
+    would link them: beside the post (``album/a.jpg``), else in a static folder or the content
+    folder (``/images/album/a.jpg``); none when there is no such folder in the site.
     """
 
     site_url: str
@@ -73,6 +81,7 @@ class TagContext:
     variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
     read_beside: Callable[[str], str | None] = _no_files
     read_page: Callable[[str], str | None] = _no_files
+    pictures: Callable[[str], list[str]] = _no_pictures
 
     @property
     def origin(self) -> str:
@@ -112,7 +121,8 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
                       if layout is not None else {}, mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
                           post.front_matter),
                       read_beside=_beside(settings.root, Path(post.path).parent),
-                      read_page=_page_reader(settings, post))
+                      read_page=_page_reader(settings, post),
+                      pictures=_pictures(settings.root, post))
 
 
 def _page_reader(settings: Settings, post: Post) -> Callable[[str], str | None]:
@@ -137,6 +147,29 @@ def _page_reader(settings: Settings, post: Post) -> Callable[[str], str | None]:
         return None
 
     return read
+
+
+def _pictures(root: Path, post: Post) -> Callable[[str], list[str]]:
+    """A lister of the image files of a folder of the site (:attr:`TagContext.pictures`)."""
+    generator = post.site.generator if post.site is not None else None
+    published = [root / folder for folder in generator.static_dirs()] + \
+        [generator.content_root] if generator is not None else []
+
+    def pictures(folder: str) -> list[str]:
+        name = folder.strip().strip("/")
+        for base, prefix in ((Path(post.path).parent, ""), *((path, "/") for path in published)):
+            try:
+                where = (base / name).resolve()
+                if name and where.is_relative_to(root.resolve()) and where.is_dir():
+                    found = sorted(path.name for path in where.iterdir()
+                                   if IMAGE_FILE.search(path.name) and path.is_file())
+                    if found:
+                        return [f"{prefix}{name}/{file}" for file in found]
+            except (OSError, ValueError):
+                continue
+        return []
+
+    return pictures
 
 
 def _beside(root: Path, folder: Path) -> Callable[[str], str | None]:

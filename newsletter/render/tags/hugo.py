@@ -144,13 +144,14 @@ def instagram(tag: Tag, context: TagContext) -> Output:
 
 
 def ref(tag: Tag, context: TagContext) -> Output:
-    """``ref`` and ``relref``: the address of the page named (emails need it absolute)."""
-    target = tag.get("path", 0) or ""
-    path, _, anchor = target.partition("#")
-    url = (context.link_url(tag.name, path.strip()) if path.strip()
-           else context.page.get("permalink") or "")
+    """``ref`` and ``relref``: the page's address (emails need it absolute), in ``lang``'s."""
+    target, lang = tag.get("path", 0) or "", tag.get("lang")
+    path, _, anchor = (part.strip() for part in target.partition("#"))
+    translation = re.sub(r"(?=\.md$)|$", f".{lang}", path, count=1) if lang else ""  # x.fr.md
+    urls = (context.link_url(tag.name, name) for name in (translation, path) if path and name)
+    url = next(filter(None, urls), None) or ("" if path else context.page.get("permalink"))
     if not url:
-        raise TagProblem(f"{tag.quoted()}: no post or page {path.strip() or target} on this site",
+        raise TagProblem(f"{tag.quoted()}: no post or page {path or target} on this site",
                          "check the path (relative to content/, or to this post)")
     return Output(url_in_markdown(url + (f"#{anchor}" if anchor else "")))
 
@@ -294,8 +295,7 @@ SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "tweet": x_post, "twitter": x_post, "twitter_simple": x_post, "x": x_post,
     "x_simple": x_post, "instagram": instagram, "instagram_simple": instagram, "ref": ref,
     "relref": ref, "param": param, "include": include, "video": media, "audio": media,
-    "bilibili": bilibili, "tencent": tencent, "gitlab": gitlab,
-}
+    "bilibili": bilibili, "tencent": tencent, "gitlab": gitlab}
 # Shortcodes whose content is code: shown as written, never expanded.
 CODE_SHORTCODES = {"highlight": highlight}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+import shlex
+from dataclasses import dataclass, replace
 
-from newsletter.render.tags import hugo, liquid, themes, zola
+from newsletter.render.tags import hexo, hugo, liquid, theme_players, themes, zola
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
@@ -23,8 +24,20 @@ from newsletter.render.tags.syntax import Tag, TagProblem
 # plugins' blocks) or Zola's {% end %}, keyed "%endname".
 _CLOSING = re.compile(r"\{\{[<%]\s*/\s*([A-Za-z0-9_][\w./-]*)\s*[>%]\}\}"
                       r"|\{%-?\s*(end\w*)\s*-?%\}")
+
+
+def _blockquote(tag: Tag) -> tuple[str, str]:
+    """Tranquilpeak's ``{{< blockquote "author[, source]" "link" "link title" >}}``, Hexo's
+    tag ported to Hugo: a block quote ending in its attribution, as Hexo's (``author``,
+    ``link`` and ``title`` by name too)."""
+    words = tag.positional or tuple(filter(None, map(tag.get, ("author", "link", "title"))))
+    return hexo.quote_around(replace(tag, body=shlex.join(words)))
+
+
+# What goes before and after the content of a shortcode whose content is Markdown.
+_AROUND = {**hugo.CONTENT_SHORTCODES, "blockquote": _blockquote}
 # Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
-_FRAMED = (set(hugo.CONTENT_SHORTCODES) | set(hugo.QUOTED_SHORTCODES) | themes.TAB_GROUPS
+_FRAMED = (set(_AROUND) | set(hugo.QUOTED_SHORTCODES) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
 
 
@@ -60,7 +73,7 @@ class ShortcodeReading:
             else:
                 self.frames.append(Frame(tag, len(self.out), label))
             return tag.end
-        handler = hugo.SHORTCODES.get(name)
+        handler = hugo.SHORTCODES.get(name) or theme_players.SHORTCODES.get(name)
         if handler is not None:
             return self._call(tag, lambda: handler(tag, self.context))
         code = themes.code_language(tag)
@@ -154,8 +167,8 @@ class ShortcodeReading:
     def _around(frame: Frame) -> tuple[str, str]:
         """What goes before a framed shortcode's content and after it."""
         name = frame.tag.name
-        if name in hugo.CONTENT_SHORTCODES:
-            return hugo.CONTENT_SHORTCODES[name](frame.tag)
+        if name in _AROUND:
+            return _AROUND[name](frame.tag)
         if name in themes.TABS:
             return themes.tab_sections(frame.label)
         if name in themes.TAB_GROUPS:

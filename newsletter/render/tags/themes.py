@@ -109,8 +109,11 @@ def code_language(tag: Tag) -> str | None:
 
 
 def code_block(tag: Tag, language: str, code: str) -> Output:
-    """A site's shortcode of code: the code in a fenced block, with the warning."""
-    return Output(fenced(language, code), block=True, warning=(
+    """A site's shortcode of code: its ``title`` in bold (Terminal's, Hello Friend NG's), the
+    code in a fenced block, with the warning."""
+    title = inline_markdown(tag.get("title"))[0] if tag.get("title") else ""
+    heading = f"<p><strong>{title}</strong></p>\n\n" if title.strip() else ""
+    return Output(heading + fenced(language, code), block=True, warning=(
         f"{tag.quoted()}: the shortcode {tag.name} is the site's; the email shows its content "
         "as code", "look at the email; docs/template-tags.md lists the ones newsletter shows "
         "whole"))
@@ -157,6 +160,8 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     themes render it); else nothing."""
     if tag.name in FURNITURE:
         return Output("", warning=warning(tag, False, what=what))
+    if tag.name in LAYOUTS and (pictures := _gallery_pictures(tag, context)):
+        return Output("\n\n".join(f"![]({url_in_markdown(place(path))})" for path in pictures))
     image = next((value.strip() for value in (*(tag.get(key) for key in _IMAGE_KEYS),
                                               *tag.named.values(), *tag.positional[:1])
                   if value and IMAGE_FILE.search(value.strip())), None)
@@ -179,6 +184,14 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
         return Output(inline_markdown(text)[0], warning=warning(tag, False, shown="text",
                                                                 what=what))
     return Output("", warning=warning(tag, False, what=what))
+
+
+def _gallery_pictures(tag: Tag, context: TagContext) -> list[str]:
+    """The pictures of the folder a gallery lists: Hugoplate's ``dir`` (beside the post, in
+    ``assets/`` or ``static/``), Hugo Blox's ``album`` (the post's ``gallery/<album>``)."""
+    album, folder = tag.get("album"), tag.get("dir")
+    names = ([f"gallery/{album}", album] if album else []) + ([folder] if folder else [])
+    return next(filter(None, map(context.pictures, names)), [])
 
 
 def liquid_around(tag: Tag, zola_body: bool) -> tuple[Output, str]:
