@@ -25,6 +25,7 @@ from newsletter.generators.base import (
     join_url,
     url_path,
 )
+from newsletter.generators.jekyll_config import published_config
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
 from newsletter.generators.jekyll_polyglot import translation
 from newsletter.generators.jekyll_permalinks import (
@@ -36,7 +37,7 @@ from newsletter.generators.jekyll_permalinks import (
     permalink_ending,
     permalink_template,
 )
-from newsletter.generators.settings_files import (SiteInfo, pages_domain, read_data,
+from newsletter.generators.settings_files import (SiteInfo, pages_domain,
                                                   site_info, yaml_settings_problem)
 from newsletter.generators.slugs import jekyll_slug, titleize
 
@@ -60,7 +61,7 @@ class Jekyll(Generator):
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
-        self.config = read_data(root / "_config.yml") or read_data(root / "_config.yaml") or {}
+        self.config, self.config_source = published_config(root)
         self.blog_collections: frozenset[str] = frozenset()  # collection folders read as posts
 
     @classmethod
@@ -122,7 +123,7 @@ class Jekyll(Generator):
         return _MARKDOWN
 
     def info(self) -> SiteInfo:
-        config, found = self.config, "_config.yml"
+        config, found = self.config, self.config_source
         url = config.get("url")
         if not (isinstance(url, str) and url.strip()) and (url := pages_domain(self.root)):
             found = "_config.yml and CNAME"  # GitHub Pages' custom domain

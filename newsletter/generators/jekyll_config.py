@@ -1,0 +1,62 @@
+"""The settings a Jekyll site is published with: _config.yml, or the files its build names.
+
+``jekyll build --config _config.yml,_config.production.yml`` (in a GitHub Actions workflow,
+netlify.toml, a Makefile, package.json's scripts) reads each file in turn, a later one's values
+over an earlier one's (Jekyll's Configuration#read_config_files deep-merges them). The published
+address is often only in the last: _config.yml keeps http://localhost:4000 for ``jekyll serve``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from newsletter.generators.settings_files import read_data, read_text
+
+# Where a site's build command is written, looked at in this order.
+BUILD_FILES = ("netlify.toml", ".github/workflows/*.yml", ".github/workflows/*.yaml",
+               "Makefile", "package.json", "Rakefile", "vercel.json", "*.sh", "script/*")
+_BUILD = re.compile(r"""\bjekyll\s+(?:build|b)\b[^\n]*?--config[=\s]+["']?([\w./,-]+)""")
+
+
+def published_config(root: Path) -> tuple[dict[str, Any], str]:
+    """The site's settings as its build reads them, and where they came from (``_config.yml``,
+    or the files the build names and the file naming them)."""
+    default = "_config.yml" if (root / "_config.yml").is_file() else "_config.yaml"
+    config = read_data(root / default) or {}
+    named, build = _build_config_files(root)
+    if not named or named == [default]:
+        return config, default
+    merged: dict[str, Any] = {}
+    for name in named:
+        merged = _deep_merge(merged, read_data(root / name) or {})
+    return merged, f"{', '.join(named)} (as {build} builds the site)"
+
+
+def _build_config_files(root: Path) -> tuple[list[str], str | None]:
+    """The settings files the first ``jekyll build --config`` found names (those inside the
+    site that exist), and the file it is written in."""
+    for pattern in BUILD_FILES:
+        for path in sorted(root.glob(pattern)):
+            found = _BUILD.search(read_text(path) or "")
+            names = [name.removeprefix("./") for name in found[1].split(",")] if found else []
+            names = [name for name in names if _inside(root, name)]
+            if names:
+                return names, path.relative_to(root).as_posix()
+    return [], None
+
+
+def _inside(root: Path, name: str) -> bool:
+    path = (root / name).resolve()
+    return path.is_file() and path.is_relative_to(root.resolve())
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

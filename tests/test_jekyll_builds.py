@@ -1,0 +1,52 @@
+"""Jekyll blogs as their own build publishes them: the settings files `jekyll build --config`
+names, and what Jekyll makes of the Liquid and kramdown settings a post and _config.yml use."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from generator_sites import write_files
+
+from conftest import invoke
+
+CONFIG = "title: Kite Notes\nurl: http://localhost:4000\nbaseurl: ''\n"
+PRODUCTION = "url: https://kites.example.org\nbaseurl: /journal\n"
+POST = "---\ntitle: First Flight\n---\n\nUp it went.\n"
+
+
+@pytest.mark.parametrize("build_file, text", [
+    (".github/workflows/pages.yml",
+     "jobs:\n  build:\n    steps:\n      - run: bundle exec jekyll build --config "
+     "\"_config.yml,_config.production.yml\"\n        env:\n          JEKYLL_ENV: production\n"),
+    ("netlify.toml", '[build]\ncommand = "jekyll build --config _config.yml,./_config.production'
+                     '.yml"\npublish = "_site"\n'),
+    ("Makefile", "serve:\n\tjekyll serve\n\nbuild:\n\tJEKYLL_ENV=production bundle exec jekyll "
+                 "build --config=_config.yml,_config.production.yml\n"),
+])
+def test_the_address_is_the_one_the_production_build_reads(tmp_path, build_file, text):
+    """_config.yml keeps localhost for `jekyll serve`; the build the site names reads
+    _config.production.yml over it. init wrote the placeholder address (localhost is no
+    blog's), and posts were linked under the wrong base path."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": CONFIG, "_config.production.yml": PRODUCTION, build_file: text,
+        "_posts/2025-03-01-first-flight.md": POST})
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    settings = (root / "newsletter.toml").read_text()
+    assert 'url = "https://kites.example.org/journal"  # from _config.yml, ' \
+        f"_config.production.yml (as {build_file} builds the site)" in settings
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    assert [item["url"] for item in listed] == [
+        "https://kites.example.org/journal/2025/03/01/first-flight.html"]
+
+
+def test_a_production_settings_file_no_build_names_is_not_read(tmp_path):
+    """Jekyll reads _config.production.yml only when told to: without a build naming it, the
+    address is _config.yml's (here the placeholder, as localhost is no blog's)."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": CONFIG, "_config.production.yml": PRODUCTION,
+        "Makefile": "serve:\n\tjekyll serve --config _config.yml,_config.production.yml\n",
+        "_posts/2025-03-01-first-flight.md": POST})
+    assert invoke(root, "init").exit_code == 0
+    assert "kites.example.org" not in (root / "newsletter.toml").read_text()
