@@ -50,3 +50,33 @@ def test_a_production_settings_file_no_build_names_is_not_read(tmp_path):
         "_posts/2025-03-01-first-flight.md": POST})
     assert invoke(root, "init").exit_code == 0
     assert "kites.example.org" not in (root / "newsletter.toml").read_text()
+
+
+def test_a_link_to_a_file_jekyll_does_not_publish_is_an_error_not_a_dead_link(tmp_path):
+    """Jekyll copies no file named with _ or . (unless `include` names it), nor one `exclude`
+    names: `{% link _config.yml %}` stops its build. The email linked /_config.yml, a page
+    that is not there, and check said nothing."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": ("title: Kite Notes\nurl: https://kites.example.org\n"
+                        "include: [.well-known]\nexclude: [drafts-notes]\n"),
+        "_includes/note.html": "<p>{{ include.text }}</p>\n",
+        ".well-known/security.txt": "Contact: mailto:kites@example.org\n",
+        "drafts-notes/list.txt": "to do\n",
+        "assets/plan.pdf": "%PDF-1.4\n",
+        "_posts/2025-03-01-links.md": (
+            "---\ntitle: Links\n---\n\n[A]({% link _config.yml %}) [B]({% link "
+            "_includes/note.html %})\n[C]({% link drafts-notes/list.txt %})\n\n"
+            "[D]({% link .well-known/security.txt %}) [E]({% link assets/plan.pdf %})\n")})
+    invoke(root, "init")
+    result = invoke(root, "check", "2025-03-01-links")
+    problems = [line for line in result.output.splitlines() if "template-syntax" in line]
+    assert [line.partition(": template-syntax: ")[::2] for line in problems] == [
+        ("error: _posts/2025-03-01-links.md:5", f"{{% link {name} %}}: no post {name} on this "
+         "site; give the file's path from the site's folder")
+        for name in ("_config.yml", "_includes/note.html")] + [
+        ("error: _posts/2025-03-01-links.md:6", "{% link drafts-notes/list.txt %}: no post "
+         "drafts-notes/list.txt on this site; give the file's path from the site's folder")]
+    invoke(root, "preview", "2025-03-01-links")
+    text = (root / "preview/2025-03-01-links/email.txt").read_text()
+    assert "https://kites.example.org/.well-known/security.txt" in text
+    assert "https://kites.example.org/assets/plan.pdf" in text

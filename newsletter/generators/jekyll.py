@@ -11,7 +11,6 @@ posts collection, in front matter defaults, or per post) under ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,7 +24,7 @@ from newsletter.generators.base import (
     join_url,
     url_path,
 )
-from newsletter.generators.jekyll_config import published_config
+from newsletter.generators.jekyll_config import excluded, published_config, serves
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
 from newsletter.generators.jekyll_polyglot import translation
 from newsletter.generators.jekyll_permalinks import (
@@ -186,19 +185,13 @@ class Jekyll(Generator):
             return False
 
     def _excluded(self, relative: str) -> bool:
-        """Whether _config.yml's ``exclude`` names the file (its path from the site's folder):
-        itself, a folder it is in, or a glob matching either."""
-        parts = relative.split("/")
-        paths = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
-        return any(fnmatch.fnmatchcase(path, str(name).strip("/"))
-                   for name in as_list(self.config.get("exclude")) for path in paths)
+        return excluded(self.config, relative)
 
     def publishes(self, names: tuple[str, ...]) -> list[str]:
-        """Jekyll copies every file and folder of the site but those its ``exclude`` names (globs
-        too) and those whose names start with ``_`` or ``.``."""
-        excluded = [str(name).strip("/") for name in as_list(self.config.get("exclude"))]
-        return [name for name in names if not name.startswith(("_", ".")) and not any(
-            fnmatch.fnmatchcase(name.strip("/"), pattern) for pattern in excluded)]
+        return [name for name in names if serves(self.config, name.strip("/"))]
+
+    def serves(self, path: str) -> bool:
+        return serves(self.config, path)
 
     def static_dirs(self) -> tuple[str, ...]:
         return (".",)  # Jekyll copies every other file to the same path under the site

@@ -8,10 +8,12 @@ address is often only in the last: _config.yml keeps http://localhost:4000 for `
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 from typing import Any
 
+from newsletter.generators.base import as_list
 from newsletter.generators.settings_files import read_data, read_text
 
 # Where a site's build command is written, looked at in this order.
@@ -60,3 +62,23 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def excluded(config: dict[str, Any], relative: str) -> bool:
+    """Whether ``exclude`` names the file at ``relative`` (from the site's folder): itself, a
+    folder it is in, or a glob matching either."""
+    parts = relative.split("/")
+    paths = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+    return any(fnmatch.fnmatchcase(path, str(name).strip("/"))
+               for name in as_list(config.get("exclude")) for path in paths)
+
+
+def serves(config: dict[str, Any], relative: str) -> bool:
+    """Whether Jekyll copies the file or folder at ``relative`` into the built site: not when it
+    or a folder it is in is named with ``_``, ``.``, ``#`` or ``~`` (_config.yml, _includes/),
+    unless ``include`` names it, nor when ``exclude`` does."""
+    included = [str(name).strip("/") for name in as_list(config.get("include"))]
+    hidden = [part for part in relative.split("/") if part.startswith(("_", ".", "#", "~"))]
+    if any(not any(fnmatch.fnmatchcase(part, name) for name in included) for part in hidden):
+        return False
+    return not excluded(config, relative)
