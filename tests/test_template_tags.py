@@ -703,3 +703,15 @@ def test_assigned_and_captured_variables_are_printed_where_the_post_prints_them(
     assert greeting.find("strong").text == "Field Notes readers"
     assert "{%" not in fragment.text_content().replace("{% capture %}", "").replace(
         "{% endcapture %}", "")
+
+
+def test_a_number_or_true_assigned_is_printed_as_liquid_prints_it():
+    """Liquid's literals: `{% assign knots = 12 %}` was an error ("12 is not a site or page
+    value") and the post could not be sent; Jekyll prints 12."""
+    expansion = expand_tags(
+        "{%- assign knots = 12 -%}\n{% assign gust = 17.5 %}{% assign calm = false %}\n"
+        "Wind {{ knots }}, gusts {{ gust | append: ' knots' }}, calm: {{ calm }}; "
+        "{{ -3 }} degrees.\n", context())
+    assert expansion.problems == ()
+    text = fragment_to_text(markdown_fragment(expansion.markdown))
+    assert "Wind 12, gusts 17.5 knots, calm: false; -3 degrees." in text

@@ -19,6 +19,8 @@ from newsletter.render.tags.html import escape, url_in_markdown
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 _STRING = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)')\s*""")
+_NUMBER = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*")
+_LITERALS = {"true": True, "false": False}
 _VARIABLE = re.compile(r"\s*(\$?[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*")
 _FILTER = re.compile(r"\s*([a-z_]+)\s*(?::(.*))?", re.DOTALL)
 NAME = re.compile(r"[A-Za-z_][\w-]*")  # a variable's
@@ -108,9 +110,14 @@ def _value(expression: str, tag: Tag, context: TagContext) -> tuple[Any, bool]:
 
 
 def _operand(expression: str, tag: Tag, context: TagContext) -> Any:
-    """A quoted string, or a site or page value (None when the site has none)."""
+    """A quoted string, a number, true or false, or a site or page value (None when the site
+    has none)."""
     if string := _STRING.fullmatch(expression):
         return string[1] if string[1] is not None else string[2]
+    if number := _NUMBER.fullmatch(expression):
+        return float(number[1]) if "." in number[1] else int(number[1])
+    if expression.strip() in _LITERALS:
+        return _LITERALS[expression.strip()]
     variable = _VARIABLE.fullmatch(expression)
     root, *keys = variable[1].split(".") if variable else ("", )
     if root in context.variables:  # {% assign %}'d or {% capture %}'d before, Eleventy's data
