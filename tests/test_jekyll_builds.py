@@ -80,3 +80,26 @@ def test_a_link_to_a_file_jekyll_does_not_publish_is_an_error_not_a_dead_link(tm
     text = (root / "preview/2025-03-01-links/email.txt").read_text()
     assert "https://kites.example.org/.well-known/security.txt" in text
     assert "https://kites.example.org/assets/plan.pdf" in text
+
+
+@pytest.mark.parametrize("setting, shown", [
+    ('"apos,apos,quot,quot"', "Kai's kite was \"up\" and 'steady'."),  # straight, as typed
+    ("[sbquo, lsquo, bdquo, ldquo]", "Kai‘s kite was „up“ and ‚steady‘."),  # German
+    ("[171, 187, 8249, 8250]", "Kai»s kite was ‹up› and «steady»."),  # code points
+    (None, "Kai’s kite was “up” and ‘steady’."),  # kramdown's default
+])
+def test_kramdowns_smart_quotes_setting_gives_the_quotes_the_email_shows(tmp_path, setting,
+                                                                         shown):
+    """_config.yml's `kramdown: smart_quotes` names the four quotes Jekyll's pages print (an
+    apostrophe is the closing single one); the email curled them as English does whatever it
+    said."""
+    config = "title: Kites\nurl: https://kites.example.org\n"
+    if setting:
+        config += f"kramdown:\n  smart_quotes: {setting}\n"
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": config,
+        "_posts/2025-03-01-quotes.md": "---\ntitle: Quotes\n---\n\n"
+                                       "Kai's kite was \"up\" and 'steady'.\n"})
+    invoke(root, "init")
+    assert invoke(root, "preview", "2025-03-01-quotes").exit_code == 0
+    assert shown in (root / "preview/2025-03-01-quotes/email.txt").read_text()

@@ -24,7 +24,8 @@ from newsletter.generators.base import (
     join_url,
     url_path,
 )
-from newsletter.generators.jekyll_config import excluded, published_config, serves
+from newsletter.generators.jekyll_config import (excluded, published_config, serves,
+                                                 smart_quotes)
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
 from newsletter.generators.jekyll_polyglot import translation
 from newsletter.generators.jekyll_permalinks import (
@@ -87,15 +88,17 @@ class Jekyll(Generator):
         return "commonmark" if self._commonmark_converter() else "kramdown"
 
     def markdown_options(self) -> dict[str, Any]:
-        """For kramdown, its ``parse_block_html`` option (Markdown inside ``<div>``); for a
+        """For kramdown, its ``parse_block_html`` option (Markdown inside ``<div>``) and
+        ``smart_quotes`` (the four quotes its smart punctuation writes); for a
         CommonMark converter, its ``commonmark:`` options and extensions: smart punctuation
         with SMART, bare addresses linked with ``autolink`` (on by default only for GitHub's
         flavour, as jekyll-commonmark-ghpages sets it)."""
         converter = self._commonmark_converter()
         if converter is None:
             kramdown = self.config.get("kramdown")
-            return {"parse_block_html": isinstance(kramdown, dict)
-                    and kramdown.get("parse_block_html") is True}
+            kramdown = kramdown if isinstance(kramdown, dict) else {}
+            return {"parse_block_html": kramdown.get("parse_block_html") is True,
+                    "quotes": smart_quotes(kramdown.get("smart_quotes"))}
         settings = self.config.get("commonmark")
         settings = settings if isinstance(settings, dict) else {}
         options = {str(name).upper() for name in as_list(settings.get("options"))}

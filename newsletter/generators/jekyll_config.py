@@ -9,6 +9,7 @@ address is often only in the last: _config.yml keeps http://localhost:4000 for `
 from __future__ import annotations
 
 import fnmatch
+import html.entities
 import re
 from pathlib import Path
 from typing import Any
@@ -82,3 +83,17 @@ def serves(config: dict[str, Any], relative: str) -> bool:
     if any(not any(fnmatch.fnmatchcase(part, name) for name in included) for part in hidden):
         return False
     return not excluded(config, relative)
+
+
+def smart_quotes(value: Any) -> str:
+    """kramdown's ``smart_quotes`` (``lsquo,rsquo,ldquo,rdquo``, its default; entity names or
+    code points, a list or one string) as the quotes markdown-it writes, in its order: double
+    opening and closing, single opening and closing; "" when unset or not four quotes."""
+    names = value if isinstance(value, list) else str(value or "").split(",")
+    quotes = []
+    for name in (str(name).strip() for name in names):
+        if name.isdigit() and 0 < int(name) < 0x110000:
+            quotes.append(chr(int(name)))
+        elif (character := html.entities.html5.get(name + ";")) and len(character) == 1:
+            quotes.append(character)
+    return "".join(quotes[2:] + quotes[:2]) if len(quotes) == 4 and len(names) == 4 else ""
