@@ -715,3 +715,14 @@ def test_a_number_or_true_assigned_is_printed_as_liquid_prints_it():
     assert expansion.problems == ()
     text = fragment_to_text(markdown_fragment(expansion.markdown))
     assert "Wind 12, gusts 17.5 knots, calm: false; -3 degrees." in text
+
+
+@pytest.mark.parametrize("body, shown", [
+    ("Read about it in this {% include toc.html %}.\n", "Read about it in this."),
+    ("Share it {% include share-buttons.html %}, please.\n", "Share it, please."),
+    ("Keep {% include toc.html %} this.\n", "Keep this."),
+])
+def test_a_tag_dropped_before_punctuation_leaves_no_space_before_it(body, shown):
+    """Page furniture dropped mid-sentence left "in this ." in the email."""
+    expansion = expand_tags(body, context())
+    assert fragment_to_text(markdown_fragment(expansion.markdown)).strip() == shown
