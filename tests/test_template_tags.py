@@ -726,3 +726,18 @@ def test_a_tag_dropped_before_punctuation_leaves_no_space_before_it(body, shown)
     """Page furniture dropped mid-sentence left "in this ." in the email."""
     expansion = expand_tags(body, context())
     assert fragment_to_text(markdown_fragment(expansion.markdown)).strip() == shown
+
+
+def test_a_value_looked_up_in_brackets_is_printed():
+    """`author: mara` naming an entry of _data/authors.yml, as themes print it:
+    `{{ site.data.authors[page.author].name }}` was an error and the post could not be sent."""
+    site = {"data": {"authors": {"mara": {"name": "Mara Vento"}, "kai": {"name": "Kai"}}},
+            "author": {"name": "Jane"}, "tags": ["kites", "wind"]}
+    page = {"title": "This Post", "author": "mara", "tags": ["first", "second"]}
+    markdown, problems = expand(
+        "By {{ site.data.authors[page.author].name }} and {{ site.data.authors['kai'].name }}"
+        ", for {{ site.author[\"name\"] }}: {{ page.tags[1] }}, {{ site.tags[0] }}.\n"
+        "{{ site.data.authors[page.missing].name }}\n", site=site, page=page)
+    assert markdown.splitlines()[0] == "By Mara Vento and Kai, for Jane: second, kites."
+    assert problems == [(2, "{{ site.data.authors[page.missing].name }}: "
+                            "site.data.authors[page.missing].name has no value for this site")]
