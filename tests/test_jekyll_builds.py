@@ -103,3 +103,23 @@ def test_kramdowns_smart_quotes_setting_gives_the_quotes_the_email_shows(tmp_pat
     invoke(root, "init")
     assert invoke(root, "preview", "2025-03-01-quotes").exit_code == 0
     assert shown in (root / "preview/2025-03-01-quotes/email.txt").read_text()
+
+
+@pytest.mark.parametrize("kramdown, lines", [
+    ("kramdown:\n  hard_wrap: true\n", ["Low tide at six,", "high at noon."]),
+    ("kramdown:\n  hard_wrap: true\n  input: kramdown\n", ["Low tide at six, high at noon."]),
+    ("", ["Low tide at six, high at noon."]),  # Jekyll's default: hard_wrap false
+])
+def test_kramdowns_hard_wrap_setting_breaks_the_lines_as_the_blog_does(tmp_path, kramdown,
+                                                                         lines):
+    """With `kramdown: hard_wrap: true` (GFM input, Jekyll's), each line of a paragraph is a
+    line on the blog; the email ran them together into one."""
+    root = write_files(tmp_path / "tides", {
+        "_config.yml": f"title: Tides\nurl: https://tides.example.org\n{kramdown}",
+        "_posts/2025-04-01-times.md": "---\ntitle: Times\n---\n\nLow tide at six,\n"
+                                      "high at noon.\n"})
+    invoke(root, "init")
+    assert invoke(root, "preview", "2025-04-01-times").exit_code == 0
+    text = (root / "preview/2025-04-01-times/email.txt").read_text()
+    body = text.partition("2025\n\n")[2].partition("\n\n")[0]
+    assert body.splitlines() == lines

@@ -88,17 +88,19 @@ class Jekyll(Generator):
         return "commonmark" if self._commonmark_converter() else "kramdown"
 
     def markdown_options(self) -> dict[str, Any]:
-        """For kramdown, its ``parse_block_html`` option (Markdown inside ``<div>``) and
-        ``smart_quotes`` (the four quotes its smart punctuation writes); for a
-        CommonMark converter, its ``commonmark:`` options and extensions: smart punctuation
-        with SMART, bare addresses linked with ``autolink`` (on by default only for GitHub's
-        flavour, as jekyll-commonmark-ghpages sets it)."""
+        """For kramdown, its options ``parse_block_html`` (Markdown inside ``<div>``),
+        ``smart_quotes`` (the four quotes it writes) and ``hard_wrap`` (a line's end a line
+        break); for a CommonMark converter, its ``commonmark:`` options and extensions: smart
+        punctuation with SMART, bare addresses linked with ``autolink`` (on by default only for
+        GitHub's flavour, as jekyll-commonmark-ghpages sets it)."""
         converter = self._commonmark_converter()
         if converter is None:
             kramdown = self.config.get("kramdown")
             kramdown = kramdown if isinstance(kramdown, dict) else {}
             return {"parse_block_html": kramdown.get("parse_block_html") is True,
-                    "quotes": smart_quotes(kramdown.get("smart_quotes"))}
+                    "quotes": smart_quotes(kramdown.get("smart_quotes")),
+                    "hard_wraps": kramdown.get("hard_wrap") is True and  # GFM input's option
+                    str(kramdown.get("input") or "GFM").lower() == "gfm"}
         settings = self.config.get("commonmark")
         settings = settings if isinstance(settings, dict) else {}
         options = {str(name).upper() for name in as_list(settings.get("options"))}
