@@ -123,3 +123,19 @@ def test_kramdowns_hard_wrap_setting_breaks_the_lines_as_the_blog_does(tmp_path,
     text = (root / "preview/2025-04-01-times/email.txt").read_text()
     body = text.partition("2025\n\n")[2].partition("\n\n")[0]
     assert body.splitlines() == lines
+
+
+def test_a_post_without_front_matter_is_mailed_as_jekyll_publishes_it(tmp_path):
+    """Jekyll 3 (GitHub Pages) and 4 both publish a dated file in _posts without front matter
+    (its PostReader makes a post of every dated file; the change to skip them was never
+    merged), titled from its slug: it is a post to mail, its first line no title."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": "title: Kite Notes\nurl: https://kites.example.org\n",
+        "_posts/2025-03-05-calm-day.md": "No wind at all today.\n"})
+    invoke(root, "init")
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    assert [(item["status"], item["title"], item["url"]) for item in listed] == [
+        ("ready", "Calm Day", "https://kites.example.org/2025/03/05/calm-day.html")]
+    assert invoke(root, "preview", "2025-03-05-calm-day").exit_code == 0
+    text = (root / "preview/2025-03-05-calm-day/email.txt").read_text()
+    assert text.startswith("Calm Day\n========\nMarch 5, 2025\n\nNo wind at all today.\n")
