@@ -100,3 +100,18 @@ def test_a_config_with_a_tab_after_a_colon_reads_as_jekyll_reads_it(tmp_path):
     posts, errors = load_posts(load_settings(site, {}))
     assert errors == [] and [post.url for post in posts] == [
         "https://tabs.example.org/2024/01/01/one/"]
+
+
+def test_a_build_naming_settings_outside_the_site_reads_none_of_them(tmp_path):
+    """`jekyll build --config` naming a file outside the site (by ../ or through a link) is
+    not read: its address would name where every email links."""
+    (tmp_path / "elsewhere.yml").write_text("url: https://attacker.example\n")
+    root = write_files(tmp_path / "site", {
+        "_config.yml": "title: Kites\nurl: https://kites.example.org\n",
+        "Makefile": "build:\n\tjekyll build --config _config.yml,../elsewhere.yml,linked.yml\n",
+        "_posts/2025-03-01-up.md": "---\ntitle: Up\n---\n\nUp.\n"})
+    (root / "linked.yml").symlink_to(tmp_path / "elsewhere.yml")
+    assert invoke(root, "init").exit_code == 0
+    settings = (root / "newsletter.toml").read_text()
+    assert 'url = "https://kites.example.org"  # from _config.yml\n' in settings
+    assert "attacker" not in settings
