@@ -61,7 +61,7 @@ class Jekyll(Generator):
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
-        self.config, self.config_source = published_config(root)
+        self.config, self.config_files, self.config_source = published_config(root)
         self.blog_collections: frozenset[str] = frozenset()  # collection folders read as posts
 
     @classmethod
@@ -72,10 +72,10 @@ class Jekyll(Generator):
         return None
 
     def settings_problem(self) -> tuple[str, str, str | None] | None:
-        """_config.yml (or .yaml) when it is not valid YAML: Jekyll stops there, and every
-        address, excerpt and markup setting would be guessed without it."""
-        name = "_config.yml" if (self.root / "_config.yml").is_file() else "_config.yaml"
-        return yaml_settings_problem(self.root, name)
+        """_config.yml (or .yaml, or a file the build names) when it is not valid YAML: Jekyll
+        stops there, and every address, excerpt and markup setting would be guessed without it."""
+        return next(filter(None, (yaml_settings_problem(self.root, name) for name in
+                                  self.config_files if name.endswith((".yml", ".yaml")))), None)
 
     def media_base(self) -> str | None:
         cdn = self.config.get("cdn") or self.config.get("img_cdn")  # Chirpy's (img_cdn before 6)

@@ -23,18 +23,17 @@ BUILD_FILES = ("netlify.toml", ".github/workflows/*.yml", ".github/workflows/*.y
 _BUILD = re.compile(r"""\bjekyll\s+(?:build|b)\b[^\n]*?--config[=\s]+["']?([\w./,-]+)""")
 
 
-def published_config(root: Path) -> tuple[dict[str, Any], str]:
-    """The site's settings as its build reads them, and where they came from (``_config.yml``,
-    or the files the build names and the file naming them)."""
+def published_config(root: Path) -> tuple[dict[str, Any], list[str], str]:
+    """The site's settings as its build reads them, the files read, and where those came from
+    (``_config.yml``, or the files the build names and the file naming them)."""
     default = "_config.yml" if (root / "_config.yml").is_file() else "_config.yaml"
-    config = read_data(root / default) or {}
     named, build = _build_config_files(root)
     if not named or named == [default]:
-        return config, default
+        return read_data(root / default) or {}, [default], default
     merged: dict[str, Any] = {}
     for name in named:
         merged = _deep_merge(merged, read_data(root / name) or {})
-    return merged, f"{', '.join(named)} (as {build} builds the site)"
+    return merged, named, f"{', '.join(named)} (as {build} builds the site)"
 
 
 def _build_config_files(root: Path) -> tuple[list[str], str | None]:
