@@ -743,3 +743,41 @@ def test_loveits_music_and_mapbox_are_links_to_what_they_play_and_show():
     markdown, problems = expand('{{< music kugou song 123 >}}\n\n{{< mapbox "x" "y" >}}\n')
     assert "music" not in markdown and "mapbox" not in markdown
     assert [line for line, _ in problems] == [1, 3]
+
+
+def test_a_number_or_true_assigned_is_printed_as_liquid_prints_it():
+    """Liquid's literals: `{% assign knots = 12 %}` was an error ("12 is not a site or page
+    value") and the post could not be sent; Jekyll prints 12."""
+    expansion = expand_tags(
+        "{%- assign knots = 12 -%}\n{% assign gust = 17.5 %}{% assign calm = false %}\n"
+        "Wind {{ knots }}, gusts {{ gust | append: ' knots' }}, calm: {{ calm }}; "
+        "{{ -3 }} degrees.\n", context())
+    assert expansion.problems == ()
+    text = fragment_to_text(markdown_fragment(expansion.markdown))
+    assert "Wind 12, gusts 17.5 knots, calm: false; -3 degrees." in text
+
+
+@pytest.mark.parametrize("body, shown", [
+    ("Read about it in this {% include toc.html %}.\n", "Read about it in this."),
+    ("Share it {% include share-buttons.html %}, please.\n", "Share it, please."),
+    ("Keep {% include toc.html %} this.\n", "Keep this."),
+])
+def test_a_tag_dropped_before_punctuation_leaves_no_space_before_it(body, shown):
+    """Page furniture dropped mid-sentence left "in this ." in the email."""
+    expansion = expand_tags(body, context())
+    assert fragment_to_text(markdown_fragment(expansion.markdown)).strip() == shown
+
+
+def test_a_value_looked_up_in_brackets_is_printed():
+    """`author: mara` naming an entry of _data/authors.yml, as themes print it:
+    `{{ site.data.authors[page.author].name }}` was an error and the post could not be sent."""
+    site = {"data": {"authors": {"mara": {"name": "Mara Vento"}, "kai": {"name": "Kai"}}},
+            "author": {"name": "Jane"}, "tags": ["kites", "wind"]}
+    page = {"title": "This Post", "author": "mara", "tags": ["first", "second"]}
+    markdown, problems = expand(
+        "By {{ site.data.authors[page.author].name }} and {{ site.data.authors['kai'].name }}"
+        ", for {{ site.author[\"name\"] }}: {{ page.tags[1] }}, {{ site.tags[0] }}.\n"
+        "{{ site.data.authors[page.missing].name }}\n", site=site, page=page)
+    assert markdown.splitlines()[0] == "By Mara Vento and Kai, for Jane: second, kites."
+    assert problems == [(2, "{{ site.data.authors[page.missing].name }}: "
+                            "site.data.authors[page.missing].name has no value for this site")]

@@ -166,6 +166,11 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
     # Type on Strap: the page's wide image (a path from the site's folder), before its thumbnail
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      'feature-img: "assets/img/wash.jpg"\nthumbnail: "assets/img/none.jpg"\n', "Wash"),
+    # HPSTR, So Simple 1, Skinny Bones: image.feature, a file of /images/ (or an address)
+    ({**JEKYLL_SITE, "images/wash.jpg": picture((90, 60, 30))}, "_posts/2024-02-01-wash.md",
+     "image:\n  feature: wash.jpg\n  credit: A friend\n", "Wash"),
+    ({**JEKYLL_SITE, "images/wash.jpg": picture((90, 60, 30))}, "_posts/2024-02-01-wash.md",
+     "image:\n  feature: /assets/img/wash.jpg\n", "Wash"),
     # TeXt: the article header's cover image, or the image behind its overlay
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      "article_header:\n  type: cover\n  image:\n    src: /assets/img/wash.jpg\n", "Wash"),

@@ -57,8 +57,7 @@ class Entry:
     draft: bool = False
     expires: dt.datetime | None = None  # Hugo expiryDate: unpublished from then on
     title: str | None = None  # the title when the front matter has none (Jekyll: from the name)
-    media_subpath: str | None = None  # the folder of the post's relative image paths (Hexo's
-    # post asset folder), as Chirpy's media_subpath key
+    media_subpath: str | None = None  # of the post's relative images (Hexo's asset folder)
     image: str | None = None  # a feature image by the generator's convention where the front
     # matter names none ("./featured.jpg" of a Hugo bundle), relative to the post's file
 
@@ -165,8 +164,8 @@ class Generator:
         return None
 
     def link_stem(self, path: Path) -> str | None:
-        """The name a template tag links the page file ``path`` by (its stem, Hugo's
-        ``index.en.md`` is ``index``); None for a translation, named only by its own file."""
+        """The name a tag links the page file ``path`` by (its stem: Hugo's ``index.en.md`` is
+        ``index``); None for a translation, named only by its own file."""
         return path.stem
 
     def files_beside(self, path: Path, page: str) -> str | None:
@@ -197,6 +196,10 @@ class Generator:
     def static_dirs(self) -> tuple[str, ...]:
         """Folders the blog serves at its root, where a ``/x.jpg`` image is."""
         return ("static",)
+
+    def serves(self, path: str) -> bool:
+        """Whether the file at ``path`` of a static folder is published as it is."""
+        return True
 
     @property
     def content_root(self) -> Path:
@@ -245,11 +248,9 @@ def first_of(meta: dict[str, Any], *keys: str) -> str | None:
 
 def as_list(value: Any) -> list[str]:
     """A front-matter value that may be one string or a list of them."""
-    if value is None:
-        return []
     if isinstance(value, (list, tuple)):
         return [str(item) for item in value if item is not None]
-    return [str(value)]
+    return [] if value is None else [str(value)]
 
 
 _GLOB_GROUP = re.compile(r"\[([^\]/]+)\]|\{([^{}/]*,[^{}/]*)\}")
@@ -275,8 +276,7 @@ def url_path(value: Any) -> str:
 
 
 def folder_setting(value: Any, default: str) -> str:
-    """A folder setting (``./src/``, ``src``) as ``src``; ``default`` when it is unset or names
-    the site's own folder."""
+    """A folder setting (``./src/``, ``src``) as ``src``; ``default`` if unset or the site's."""
     if isinstance(value, str) and value.strip("/. "):
         return value.strip().strip("/").removeprefix("./").strip("/")
     return default

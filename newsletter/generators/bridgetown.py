@@ -41,6 +41,7 @@ class Bridgetown(Jekyll):
     def __init__(self, root: Path, evidence: str | None = None):
         Generator.__init__(self, root, evidence)
         self.config = read_data(root / "bridgetown.config.yml") or {}
+        self.config_files = ["bridgetown.config.yml"]  # Bridgetown stops where it does not read
 
     @classmethod
     def found(cls, root: Path) -> str | None:

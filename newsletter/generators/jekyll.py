@@ -11,7 +11,6 @@ posts collection, in front matter defaults, or per post) under ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +24,8 @@ from newsletter.generators.base import (
     join_url,
     url_path,
 )
+from newsletter.generators.jekyll_config import (excluded, published_config, serves,
+                                                 smart_quotes)
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
 from newsletter.generators.jekyll_polyglot import translation
 from newsletter.generators.jekyll_permalinks import (
@@ -36,7 +37,7 @@ from newsletter.generators.jekyll_permalinks import (
     permalink_ending,
     permalink_template,
 )
-from newsletter.generators.settings_files import (SiteInfo, pages_domain, read_data,
+from newsletter.generators.settings_files import (SiteInfo, pages_domain,
                                                   site_info, yaml_settings_problem)
 from newsletter.generators.slugs import jekyll_slug, titleize
 
@@ -60,7 +61,7 @@ class Jekyll(Generator):
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
-        self.config = read_data(root / "_config.yml") or read_data(root / "_config.yaml") or {}
+        self.config, self.config_files, self.config_source = published_config(root)
         self.blog_collections: frozenset[str] = frozenset()  # collection folders read as posts
 
     @classmethod
@@ -71,10 +72,10 @@ class Jekyll(Generator):
         return None
 
     def settings_problem(self) -> tuple[str, str, str | None] | None:
-        """_config.yml (or .yaml) when it is not valid YAML: Jekyll stops there, and every
-        address, excerpt and markup setting would be guessed without it."""
-        name = "_config.yml" if (self.root / "_config.yml").is_file() else "_config.yaml"
-        return yaml_settings_problem(self.root, name)
+        """_config.yml (or .yaml, or a file the build names) when it is not valid YAML: Jekyll
+        stops there, and every address, excerpt and markup setting would be guessed without it."""
+        return next(filter(None, (yaml_settings_problem(self.root, name) for name in
+                                  self.config_files if name.endswith((".yml", ".yaml")))), None)
 
     def media_base(self) -> str | None:
         cdn = self.config.get("cdn") or self.config.get("img_cdn")  # Chirpy's (img_cdn before 6)
@@ -87,18 +88,22 @@ class Jekyll(Generator):
         return "commonmark" if self._commonmark_converter() else "kramdown"
 
     def markdown_options(self) -> dict[str, Any]:
-        """For kramdown, its ``parse_block_html`` option (Markdown inside ``<div>``); for a
-        CommonMark converter, its ``commonmark:`` options and extensions: smart punctuation
-        with SMART, bare addresses linked with ``autolink`` (on by default only for GitHub's
-        flavour, as jekyll-commonmark-ghpages sets it). With the jemoji plugin listed (in
-        ``plugins``, or ``gems`` before Jekyll 3.5), ``:ocean:`` is the emoji."""
+        """For kramdown, its options ``parse_block_html`` (Markdown inside ``<div>``),
+        ``smart_quotes`` (the four quotes it writes) and ``hard_wrap`` (a line's end a line
+        break); for a CommonMark converter, its ``commonmark:`` options and extensions: smart
+        punctuation with SMART, bare addresses linked with ``autolink`` (on by default only for
+        GitHub's flavour, as jekyll-commonmark-ghpages sets it). With the jemoji plugin listed
+        (in ``plugins``, or ``gems`` before Jekyll 3.5), ``:ocean:`` is the emoji."""
         converter = self._commonmark_converter()
         plugins = as_list(self.config.get("plugins")) + as_list(self.config.get("gems"))
         emoji = {"emoji": "jemoji" in plugins}
         if converter is None:
             kramdown = self.config.get("kramdown")
-            return {**emoji, "parse_block_html": isinstance(kramdown, dict)
-                    and kramdown.get("parse_block_html") is True}
+            kramdown = kramdown if isinstance(kramdown, dict) else {}
+            return {**emoji, "parse_block_html": kramdown.get("parse_block_html") is True,
+                    "quotes": smart_quotes(kramdown.get("smart_quotes")),
+                    "hard_wraps": kramdown.get("hard_wrap") is True and  # GFM input's option
+                    str(kramdown.get("input") or "GFM").lower() == "gfm"}
         settings = self.config.get("commonmark")
         settings = settings if isinstance(settings, dict) else {}
         options = {str(name).upper() for name in as_list(settings.get("options"))}
@@ -125,7 +130,7 @@ class Jekyll(Generator):
         return _MARKDOWN
 
     def info(self) -> SiteInfo:
-        config, found = self.config, "_config.yml"
+        config, found = self.config, self.config_source
         url = config.get("url")
         if not (isinstance(url, str) and url.strip()) and (url := pages_domain(self.root)):
             found = "_config.yml and CNAME"  # GitHub Pages' custom domain
@@ -188,19 +193,13 @@ class Jekyll(Generator):
             return False
 
     def _excluded(self, relative: str) -> bool:
-        """Whether _config.yml's ``exclude`` names the file (its path from the site's folder):
-        itself, a folder it is in, or a glob matching either."""
-        parts = relative.split("/")
-        paths = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
-        return any(fnmatch.fnmatchcase(path, str(name).strip("/"))
-                   for name in as_list(self.config.get("exclude")) for path in paths)
+        return excluded(self.config, relative)
 
     def publishes(self, names: tuple[str, ...]) -> list[str]:
-        """Jekyll copies every file and folder of the site but those its ``exclude`` names (globs
-        too) and those whose names start with ``_`` or ``.``."""
-        excluded = [str(name).strip("/") for name in as_list(self.config.get("exclude"))]
-        return [name for name in names if not name.startswith(("_", ".")) and not any(
-            fnmatch.fnmatchcase(name.strip("/"), pattern) for pattern in excluded)]
+        return [name for name in names if serves(self.config, name.strip("/"))]
+
+    def serves(self, path: str) -> bool:
+        return serves(self.config, path)
 
     def static_dirs(self) -> tuple[str, ...]:
         return (".",)  # Jekyll copies every other file to the same path under the site

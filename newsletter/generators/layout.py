@@ -216,11 +216,13 @@ class SiteLayout:
     def _address(self, path: Path) -> str | None:
         """The address of a file a tag links: a page's, or where a static folder serves any
         other file (``{% link assets/notes.pdf %}``: Jekyll's link names those too)."""
-        if path.suffix.lower() in (*self.generator.extensions, ".html", ".htm"):
+        if path.suffix.lower() in self.generator.extensions or path.suffix.lower() in (
+                ".html", ".htm") and self.generator.serves(path.relative_to(self.root).as_posix()):
             return self.address_of(path) if self.address_of else None
         for folder in self.static_folders:
             if folder.resolve() in path.resolve().parents:
-                return self.url(path.resolve().relative_to(folder.resolve()).as_posix())
+                served = path.resolve().relative_to(folder.resolve()).as_posix()
+                return self.url(served) if self.generator.serves(served) else None
         return None
 
     def _candidates(self, key: str) -> list[Path]:

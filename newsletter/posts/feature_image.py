@@ -10,8 +10,8 @@ from newsletter.errors import ContentError
 # Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
 # (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image, LoveIt's and
 # FixIt's featuredImage, else their featuredImagePreview, Mainroad's thumbnail, Beautiful
-# Hugo's share_img, Clarity's shareImage after its featureImage), Jekyll (image, image.path;
-# Beautiful Jekyll's share-img, cover-img and thumbnail-img; Minimal Mistakes'
+# Hugo's share_img, Clarity's shareImage after its featureImage), Jekyll (image, image.path,
+# HPSTR's image.feature under /images/; Beautiful Jekyll's share-img, cover-img and thumbnail-img; Minimal Mistakes'
 # header.overlay_image, header.image and header.teaser; Type on Strap's feature-img before its
 # thumbnail; TeXt's cover, else
 # article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
@@ -88,6 +88,10 @@ def _source(key: str, value: Any) -> tuple[Any, Any]:
     source = next((value[k] for k in SOURCE_KEYS if value.get(k)), None)
     if isinstance(source, dict):  # TeXt's article_header.image.src
         source = next((source[k] for k in SOURCE_KEYS if source.get(k)), None)
+    feature = value.get("feature")
+    if source is None and isinstance(feature, str) and feature.strip():  # HPSTR's, So Simple 1's:
+        feature = feature.strip()  # a file of /images/, or an address
+        return feature if "//" in feature or feature.startswith("/") else f"/images/{feature}", None
     if source is None and key == "cover-img" and len(value) == 1:
         return next(iter(value.items()))  # Beautiful Jekyll's ["/img/x.jpg" : "caption"]
     return source, value.get("alt") or value.get("image_description")  # Minimal Mistakes'

@@ -18,11 +18,13 @@ Python-Markdown's so both go through the same steps after (:mod:`newsletter.rend
 from __future__ import annotations
 
 import html
+import re
 import threading
 from functools import partial
 
 from markdown_it import MarkdownIt, rules_block
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -36,6 +38,8 @@ from newsletter.render.latex import math_plugin
 from newsletter.render.raw_html import TAG, written_tags
 
 _THREAD = threading.local()
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_MARK = "\ue000"  # a private-use character: an apostrophe between the two rules
 
 
 def commonmark_html(source: str, dialect: Dialect, written: str | None = None) -> str:
@@ -78,6 +82,30 @@ def raw_html_lines(source: str, dialect: Dialect) -> list[int]:
     return lines
 
 
+def _apostrophes(state: StateCore) -> None:
+    """Mark a quote within a word (it's), which markdown-it's smart quotes write as ’ whatever
+    its quotes are: kramdown writes the site's closing single quote there."""
+    for children in _inline_children(state):
+        for index, child in enumerate(children):  # "it", "'", "s": a quote is a token of its own
+            if child.type != "text" or "'" not in child.content:
+                continue
+            near = [children[at].content if 0 <= at < len(children) and
+                    children[at].type == "text" else "" for at in (index - 1, index + 1)]
+            text = _APOSTROPHE.sub(_MARK, near[0][-1:] + child.content + near[1][:1])
+            child.content = text[len(near[0][-1:]):][:len(child.content)]
+
+
+def _written_apostrophes(apostrophe: str, state: StateCore) -> None:
+    for children in _inline_children(state):
+        for child in children:
+            if child.type == "text":
+                child.content = child.content.replace(_MARK, apostrophe)
+
+
+def _inline_children(state: StateCore) -> list[list]:
+    return [token.children for token in state.tokens if token.type == "inline" and token.children]
+
+
 def _thread_parser(dialect: Dialect) -> MarkdownIt:
     parsers = _THREAD.__dict__.setdefault("parsers", {})
     if dialect not in parsers:  # a parser per thread: the preview server renders in several
@@ -88,6 +116,8 @@ def _thread_parser(dialect: Dialect) -> MarkdownIt:
 def _parser(dialect: Dialect) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": dialect.smart_punctuation,
                                    "breaks": dialect.hard_wraps})
+    if dialect.quotes:
+        md.options["quotes"] = dialect.quotes
     md.enable(["table", "strikethrough"])
     if not dialect.indented_code:
         md.disable("code")
@@ -97,6 +127,10 @@ def _parser(dialect: Dialect) -> MarkdownIt:
     if dialect.smart_punctuation:
         md.enable(["replacements", "smartquotes"])
         md.core.ruler.before("smartquotes", "quotes_work", check_quotes_work)
+        if dialect.quotes:  # marked before the smart quotes, written after them
+            md.core.ruler.before("smartquotes", "apostrophes", _apostrophes)
+            md.core.ruler.after("smartquotes", "apostrophes_written",
+                                partial(_written_apostrophes, dialect.quotes[3]))
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
     if dialect.autolinks:
         md.core.ruler.push("autolinks", autolinks)

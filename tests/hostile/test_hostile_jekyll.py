@@ -100,3 +100,33 @@ def test_a_config_with_a_tab_after_a_colon_reads_as_jekyll_reads_it(tmp_path):
     posts, errors = load_posts(load_settings(site, {}))
     assert errors == [] and [post.url for post in posts] == [
         "https://tabs.example.org/2024/01/01/one/"]
+
+
+def test_a_build_naming_settings_outside_the_site_reads_none_of_them(tmp_path):
+    """`jekyll build --config` naming a file outside the site (by ../ or through a link) is
+    not read: its address would name where every email links."""
+    (tmp_path / "elsewhere.yml").write_text("url: https://attacker.example\n")
+    root = write_files(tmp_path / "site", {
+        "_config.yml": "title: Kites\nurl: https://kites.example.org\n",
+        "Makefile": "build:\n\tjekyll build --config _config.yml,../elsewhere.yml,linked.yml\n",
+        "_posts/2025-03-01-up.md": "---\ntitle: Up\n---\n\nUp.\n"})
+    (root / "linked.yml").symlink_to(tmp_path / "elsewhere.yml")
+    assert invoke(root, "init").exit_code == 0
+    settings = (root / "newsletter.toml").read_text()
+    assert 'url = "https://kites.example.org"  # from _config.yml\n' in settings
+    assert "attacker" not in settings
+
+
+def test_a_production_config_the_build_names_that_jekyll_cannot_read_is_an_error(tmp_path):
+    """The build reads _config.production.yml over _config.yml; when it is not valid YAML the
+    build stops, and its address would be silently missing from every link."""
+    site = write_files(tmp_path / "site", {
+        "_config.yml": "title: Kites\nurl: http://localhost:4000\n",
+        "_config.production.yml": "url: https://kites.example.org\ntitle: Kites: live\n",
+        "netlify.toml": '[build]\ncommand = "jekyll build --config _config.yml,'
+                        '_config.production.yml"\n',
+        "_posts/2024-01-01-one.md": "---\ntitle: One\n---\n\nBody.\n"})
+    result = invoke(site, "init")
+    assert "Error: _config.production.yml:" in result.output
+    assert "site-settings-unreadable: _config.production.yml is not valid YAML" in result.output
+    assert "Traceback" not in result.output

@@ -30,6 +30,7 @@ _BACKTICK = re.compile("`")
 _HUGO_COMMENT_END = re.compile(r"\*/\}\}")
 MAX_PROBLEMS = 100  # reported one by one; past them, one more line says there are others
 _REST_OF_LINE = re.compile(r"[ \t]*(?:\n|\Z)")
+_PUNCTUATION = re.compile(r"[.,;:!?)]")
 # {{ site.url }}{{ site.baseurl }} right before {% link %} or {% post_url %}, which give the
 # whole address already (Jekyll 3 posts write the prefix, Jekyll 4 adds it itself).
 _BEFORE_LINK = re.compile(r"(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})*"
@@ -273,7 +274,10 @@ class _Expander(ShortcodeReading):
 
     def _place(self, start: int, end: int, output: Output) -> None:
         """A block that stands alone on its lines gets blank lines around it, so Markdown
-        reads it as a block of its own."""
+        reads it as a block of its own; a tag dropped before a full stop or a comma takes the
+        space before it along ("in this {% include toc.html %}." is "in this.")."""
+        if not output.markdown and self.out and _PUNCTUATION.match(self.text, end):
+            self.out[-1] = self.out[-1].rstrip(" \t")
         alone = (start == 0 or self.text[start - 1] == "\n") and _REST_OF_LINE.match(self.text, end)
         self.out.append(f"\n{output.markdown}\n" if output.block and alone else output.markdown)
 

@@ -19,7 +19,11 @@ from newsletter.render.tags.html import escape, url_in_markdown
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 _STRING = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)')\s*""")
-_VARIABLE = re.compile(r"\s*(\$?[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*")
+_NUMBER = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*")
+_LITERALS = {"true": True, "false": False}
+_ROOT = re.compile(r"\s*(\$?[A-Za-z_][\w-]*)")
+# After the root: .key, or [key] as a quoted string, an index or a variable's value
+_KEY = re.compile(r"""\.([A-Za-z_][\w-]*)|\[\s*("[^"]*"|'[^']*'|\d+|[A-Za-z_][\w.-]*)\s*\]""")
 _FILTER = re.compile(r"\s*([a-z_]+)\s*(?::(.*))?", re.DOTALL)
 NAME = re.compile(r"[A-Za-z_][\w-]*")  # a variable's
 # A piece of an expression: a quoted string, or anything up to the next | or , outside quotes.
@@ -37,12 +41,16 @@ def lookup(values: Mapping[str, Any], keys: list[str]) -> Any:
     when a key is missing."""
     found: Any = values
     for key in keys:
-        if not isinstance(found, Mapping):
+        if isinstance(found, list) and isinstance(key, int):
+            found = found[key] if -len(found) <= key < len(found) else None
+            continue
+        if not isinstance(found, Mapping) or key is None:
             return None
         if key in found:
             found = found[key]
             continue
-        matches = [value for name, value in found.items() if str(name).lower() == key.lower()]
+        matches = [value for name, value in found.items()
+                   if str(name).lower() == str(key).lower()]
         if len(matches) != 1:
             return None
         found = matches[0]
@@ -108,17 +116,47 @@ def _value(expression: str, tag: Tag, context: TagContext) -> tuple[Any, bool]:
 
 
 def _operand(expression: str, tag: Tag, context: TagContext) -> Any:
-    """A quoted string, or a site or page value (None when the site has none)."""
+    """A quoted string, a number, true or false, or a site or page value (None when the site
+    has none)."""
     if string := _STRING.fullmatch(expression):
         return string[1] if string[1] is not None else string[2]
-    variable = _VARIABLE.fullmatch(expression)
-    root, *keys = variable[1].split(".") if variable else ("", )
+    if number := _NUMBER.fullmatch(expression):
+        return float(number[1]) if "." in number[1] else int(number[1])
+    if expression.strip() in _LITERALS:
+        return _LITERALS[expression.strip()]
+    root, *keys = _path(expression, tag, context) or ("", )
     if root in context.variables:  # {% assign %}'d or {% capture %}'d before, Eleventy's data
         return lookup(context.variables[root], keys) if keys else context.variables[root]
     if root not in ROOTS or not keys:
         raise TagProblem(f"{tag.quoted()}: {expression.strip() or 'nothing'} is not a site or "
                          "page value", "write the value into the post, or put the tag in code")
     return lookup(context.site if root == "site" else context.page, keys)  # page, $frontmatter
+
+
+def _path(expression: str, tag: Tag, context: TagContext) -> list[Any] | None:
+    """A variable's name and keys: ``site.data.authors[page.author].name`` is site, data,
+    authors, the value of page.author, name; None when it is no variable."""
+    root = _ROOT.match(expression)
+    if not root:
+        return None
+    keys: list[Any] = [root[1]]
+    pos, end = root.end(), len(expression.rstrip())
+    while pos < end:
+        found = _KEY.match(expression, pos)
+        if not found:
+            return None
+        inner = found[2] or ""
+        keys.append(found[1] or (inner[1:-1] if inner[:1] in "\"'" else int(inner)
+                                 if inner.isdigit() else _key(inner, tag, context)))
+        pos = found.end()
+    return keys
+
+
+def _key(variable: str, tag: Tag, context: TagContext) -> Any:
+    """The value of a variable naming a key (``[page.author]``): a string or an index."""
+    value = _operand(variable, tag, context)
+    return value if value is None or isinstance(value, int) and not isinstance(value, bool) \
+        else display_value(value, tag)
 
 
 def _apply(filter_text: str, value: Any, is_url: bool, tag: Tag, context: TagContext

@@ -1,0 +1,98 @@
+"""The settings a Jekyll site is published with: _config.yml, or the files its build names.
+
+``jekyll build --config _config.yml,_config.production.yml`` (in a GitHub Actions workflow,
+netlify.toml, a Makefile, package.json's scripts) reads each file in turn, a later one's values
+over an earlier one's (Jekyll's Configuration#read_config_files deep-merges them). The published
+address is often only in the last: _config.yml keeps http://localhost:4000 for ``jekyll serve``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import html.entities
+import re
+from pathlib import Path
+from typing import Any
+
+from newsletter.generators.base import as_list
+from newsletter.generators.settings_files import read_data, read_text
+
+# Where a site's build command is written, looked at in this order.
+BUILD_FILES = ("netlify.toml", ".github/workflows/*.yml", ".github/workflows/*.yaml",
+               "Makefile", "package.json", "Rakefile", "vercel.json", "*.sh", "script/*")
+_BUILD = re.compile(r"""\bjekyll\s+(?:build|b)\b[^\n]*?--config[=\s]+["']?([\w./,-]+)""")
+
+
+def published_config(root: Path) -> tuple[dict[str, Any], list[str], str]:
+    """The site's settings as its build reads them, the files read, and where those came from
+    (``_config.yml``, or the files the build names and the file naming them)."""
+    default = "_config.yml" if (root / "_config.yml").is_file() else "_config.yaml"
+    named, build = _build_config_files(root)
+    if not named or named == [default]:
+        return read_data(root / default) or {}, [default], default
+    merged: dict[str, Any] = {}
+    for name in named:
+        merged = _deep_merge(merged, read_data(root / name) or {})
+    return merged, named, f"{', '.join(named)} (as {build} builds the site)"
+
+
+def _build_config_files(root: Path) -> tuple[list[str], str | None]:
+    """The settings files the first ``jekyll build --config`` found names (those inside the
+    site that exist), and the file it is written in."""
+    for pattern in BUILD_FILES:
+        for path in sorted(root.glob(pattern)):
+            found = _BUILD.search(read_text(path) or "")
+            names = [name.removeprefix("./") for name in found[1].split(",")] if found else []
+            names = [name for name in names if _inside(root, name)]
+            if names:
+                return names, path.relative_to(root).as_posix()
+    return [], None
+
+
+def _inside(root: Path, name: str) -> bool:
+    path = (root / name).resolve()
+    return path.is_file() and path.is_relative_to(root.resolve())
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def excluded(config: dict[str, Any], relative: str) -> bool:
+    """Whether ``exclude`` names the file at ``relative`` (from the site's folder): itself, a
+    folder it is in, or a glob matching either."""
+    parts = relative.split("/")
+    paths = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+    return any(fnmatch.fnmatchcase(path, str(name).strip("/"))
+               for name in as_list(config.get("exclude")) for path in paths)
+
+
+def serves(config: dict[str, Any], relative: str) -> bool:
+    """Whether Jekyll copies the file or folder at ``relative`` into the built site: not when it
+    or a folder it is in is named with ``_``, ``.``, ``#`` or ``~`` (_config.yml, _includes/),
+    unless ``include`` names it, nor when ``exclude`` does."""
+    included = [str(name).strip("/") for name in as_list(config.get("include"))]
+    hidden = [part for part in relative.split("/") if part.startswith(("_", ".", "#", "~"))]
+    if any(not any(fnmatch.fnmatchcase(part, name) for name in included) for part in hidden):
+        return False
+    return not excluded(config, relative)
+
+
+def smart_quotes(value: Any) -> str:
+    """kramdown's ``smart_quotes`` (``lsquo,rsquo,ldquo,rdquo``, its default; entity names or
+    code points, a list or one string) as the quotes markdown-it writes, in its order: double
+    opening and closing, single opening and closing; "" when unset or not four quotes."""
+    names = value if isinstance(value, list) else str(value or "").split(",")
+    quotes = []
+    for name in (str(name).strip() for name in names):
+        if name.isdigit() and 0 < int(name) < 0x110000:
+            quotes.append(chr(int(name)))
+        elif (character := html.entities.html5.get(name + ";")) and len(character) == 1:
+            quotes.append(character)
+    return "".join(quotes[2:] + quotes[:2]) if len(quotes) == 4 and len(names) == 4 else ""
