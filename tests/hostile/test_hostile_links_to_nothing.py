@@ -48,10 +48,10 @@ def test_init_names_a_templates_link_to_nothing_and_writes_once_it_is_removed(si
 def test_a_settings_file_linked_to_nothing_is_not_kept_as_if_it_were_there(tmp_path):
     site = tmp_path / "blog"
     site.mkdir()
-    (site / "newsletter.toml").symlink_to("../shared/newsletter.toml")
+    (site / "newsletter.toml").symlink_to("../settings/newsletter.toml")
     result = invoke(site, "init")
     assert result.exit_code == 2
-    assert (f"error: {site / 'newsletter.toml'}: is a link to ../shared/newsletter.toml, which "
+    assert (f"error: {site / 'newsletter.toml'}: is a link to ../settings/newsletter.toml, which "
             "does not exist; remove the link (or restore what it points to), then run "
             "newsletter init again") in result.output
     assert "kept    newsletter.toml" not in result.output
