@@ -8,7 +8,7 @@ import json
 
 import lxml.html
 import pytest
-from generator_sites import fill_in_settings, picture, write_files
+from generator_sites import WRITERS_URL, fill_in_settings, picture, write_files
 
 from conftest import invoke
 
@@ -115,6 +115,26 @@ def test_pelicans_links_to_its_own_files_and_lists_are_their_addresses(tmp_path)
     assert [img.get("alt") for img in tree.iter("img") if img.get("alt") == "A beadlet"]
     result = invoke(root, "check", "anemones")
     assert result.exit_code == 0 and "link-relative" not in result.output, result.output
+
+
+def test_a_pelican_tag_or_category_named_with_a_space_links_to_its_page(tmp_path):
+    """Python-Markdown keeps a space in ``({tag}Rock Pools)`` and Pelican slugs the whole name
+    (/tags/rock-pools/); the email cut the link at the space and sent its readers to
+    /tags/rock/%20Pools, a page the blog does not have."""
+    root = write_files(tmp_path / "tidepool", {
+        "pelicanconf.py": PELICAN_CONFIG,
+        "content/shore/limpets.md": (
+            "Title: Limpets\nDate: 2026-02-15 09:30\nSummary: Clamped.\nTags: Rock Pools\n\n"
+            "More [in the pools]({tag}Rock Pools), [on the shore]({category}Upper Shore "
+            '"Upper shore posts") and <a href="{author}Rowan Ash">by me</a>.\n'),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    links = {a.text_content(): a.get("href") for a in email_html(root, "limpets").iter("a")}
+    assert {name: links[name] for name in ("in the pools", "on the shore", "by me")} == {
+        "in the pools": f"{WRITERS_URL}/tags/rock-pools/",
+        "on the shore": f"{WRITERS_URL}/category/upper-shore.html",
+        "by me": f"{WRITERS_URL}/author/rowan-ash.html"}
 
 
 def test_a_pelican_static_link_to_a_missing_file_is_named(tmp_path):
