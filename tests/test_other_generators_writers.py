@@ -216,6 +216,29 @@ def test_hexos_quotes_buttons_and_links_show_as_the_blog_shows_them(tmp_path):
         "On wind": "https://kites.example.org/wind/"}
 
 
+def test_hexo_theme_tabs_show_their_labels(tmp_path):
+    """NexT's and Butterfly's {% tabs %} label each tab in a comment, <!-- tab Label @icon -->:
+    the email showed each tab's text under no label, so "Lines" and "Stunt" read as one.
+    A tab with only an icon shows no label; such a comment outside {% tabs %} stays a comment."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": "title: Kites\nurl: https://kites.example.org\ntheme: butterfly\n",
+        "package.json": '{"hexo": {"version": "7.3.0"}, "dependencies": {"hexo": "^7.3.0"}}',
+        "source/_posts/kinds.md": (
+            "---\ntitle: Kinds\ndate: 2026-02-12 10:00:00\ndescription: Two.\n---\n\n"
+            "{% tabs kinds, 1 %}\n<!-- tab Single line @fas fa-wind -->\nOne **line**.\n"
+            "<!-- endtab -->\n<!-- tab Stunt -->\nTwo lines.\n<!-- endtab -->\n"
+            "<!-- tab @fas fa-star -->\nA star.\n<!-- endtab -->\n{% endtabs %}\n\n"
+            "<!-- tab Not a tab -->\nAfter.\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    tree = email_html(root, "kinds")
+    content = next(td for td in tree.iter("td") if td.get("class") == "content")
+    assert [" ".join(p.text_content().split()) for p in content.iter("p")][1:] == [
+        "Single line", "One line.", "Stunt", "Two lines.", "A star.", "After."]
+    assert content.xpath(".//p/strong/text()") == ["Single line", "line", "Stunt"]
+
+
 @pytest.mark.parametrize("files, name", [
     ({"docusaurus.config.js": ("export default { title: 'Widgets', url: "
                                "'https://widgets.example.io', baseUrl: '/works/' };\n"),
