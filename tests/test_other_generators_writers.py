@@ -216,6 +216,38 @@ def test_hexos_quotes_buttons_and_links_show_as_the_blog_shows_them(tmp_path):
         "On wind": "https://kites.example.org/wind/"}
 
 
+def test_a_nikola_thumbnail_shows_its_picture_and_caption(tmp_path):
+    """Nikola's {{% thumbnail "/images/x.png" alt="..." %}}caption{{% /thumbnail %}} is a
+    picture with its caption: the email showed the caption alone (the picture dropped, with a
+    warning that the shortcode was the site's). A thumbnail of no picture is an error."""
+    root = write_files(tmp_path / "pools", {
+        "conf.py": ("BLOG_TITLE = 'Pools'\nSITE_URL = 'https://pools.example.org/'\n"
+                    "POSTS = (('posts/*.md', 'posts', 'post.tmpl'),)\n"),
+        "images/crab.png": picture((200, 40, 40), "PNG"),
+        "posts/crabs.md": (
+            "<!--\n.. title: Crabs\n.. slug: crabs\n.. date: 2026-01-02 09:00:00 UTC\n"
+            ".. description: Sideways.\n-->\n\n"
+            '{{% thumbnail "/images/crab.png" alt="A shore crab" title="Shore crab" %}}'
+            "Going *sideways*.{{% /thumbnail %}}\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "crabs")
+    assert result.exit_code == 0 and "template-" not in result.output, result.output
+    content = next(td for td in email_html(root, "crabs").iter("td")
+                   if td.get("class") == "content")
+    figure = content.find(".//figure")
+    assert figure.find("img").get("alt") == "A shore crab"
+    assert (next((root / "preview").glob("*crabs")) / figure.find("img").get("src")).is_file()
+    assert figure.findtext("figcaption/strong") == "Shore crab"
+    assert "Going sideways." in [p.text_content() for p in content.iter("p")]
+    post = root / "posts/crabs.md"
+    post.write_text(post.read_text().replace("/images/crab.png", "javascript:alert(1)"))
+    result = invoke(root, "check", "crabs")
+    assert result.exit_code == 2 and "posts/crabs.md:8: template-syntax" in result.output, \
+        result.output
+
+
 def test_hexo_theme_tabs_show_their_labels(tmp_path):
     """NexT's and Butterfly's {% tabs %} label each tab in a comment, <!-- tab Label @icon -->:
     the email showed each tab's text under no label, so "Lines" and "Stunt" read as one.

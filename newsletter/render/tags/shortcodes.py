@@ -15,7 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from newsletter.render.tags import hugo, liquid, themes, zola
+from newsletter.render.tags import hugo, liquid, nikola, themes, zola
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
@@ -24,7 +24,10 @@ from newsletter.render.tags.syntax import Tag, TagProblem
 _CLOSING = re.compile(r"\{\{[<%]\s*/\s*([A-Za-z0-9_][\w./-]*)\s*[>%]\}\}"
                       r"|\{%-?\s*(end\w*)\s*-?%\}")
 # Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
-_FRAMED = (set(hugo.CONTENT_SHORTCODES) | set(hugo.QUOTED_SHORTCODES) | themes.TAB_GROUPS
+# Framed shortcodes whose content, expanded, is then put in what they make (Hugo's quotes and
+# note boxes, Nikola's thumbnail with its caption).
+_WRAPPED = {**hugo.QUOTED_SHORTCODES, "thumbnail": nikola.thumbnail}
+_FRAMED = (set(hugo.CONTENT_SHORTCODES) | set(_WRAPPED) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
 
 
@@ -102,8 +105,10 @@ class ShortcodeReading:
         return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
 
     def _without_content(self, tag: Tag) -> str:
-        if tag.name in hugo.CONTENT_SHORTCODES or tag.name in hugo.QUOTED_SHORTCODES:
+        if tag.name in hugo.CONTENT_SHORTCODES:
             return hugo.without_content(tag)
+        if tag.name in _WRAPPED:
+            return self._wrapped(tag, "")
         if tag.name in themes.BUTTONS:  # Hugoplate's: {{< button label="..." link="..." >}}
             return themes.button(tag, themes.button_text(tag), self.context)
         return themes.qr(tag, "") if tag.name in themes.LINKS else ""
@@ -134,9 +139,8 @@ class ShortcodeReading:
     def _close(self, tag: Tag) -> int:
         if self.frames and self.frames[-1].tag.name == tag.name:
             frame = self.frames.pop()
-            if tag.name in hugo.QUOTED_SHORTCODES:
-                self.out.append(hugo.QUOTED_SHORTCODES[tag.name](frame.tag,
-                                                                 self._take(frame.out_index)))
+            if tag.name in _WRAPPED:
+                self.out.append(self._wrapped(frame.tag, self._take(frame.out_index)))
             elif tag.name in themes.BUTTONS:
                 content = self._take(frame.out_index)
                 self.out.append(themes.button(frame.tag, content, self.context))
@@ -149,6 +153,15 @@ class ShortcodeReading:
             return tag.end
         return self._leave(tag.start, tag.end, TagProblem(
             f"{tag.quoted()} closes a shortcode that was not opened", "remove it"))
+
+    def _wrapped(self, tag: Tag, content: str) -> str:
+        """What a wrapping shortcode makes of its expanded content; the content alone, and a
+        report, where it cannot (Nikola's thumbnail of no picture)."""
+        try:
+            return _WRAPPED[tag.name](tag, content)
+        except TagProblem as problem:
+            self._report(tag.start, problem.message, problem.hint)
+            return content
 
     @staticmethod
     def _around(frame: Frame) -> tuple[str, str]:
