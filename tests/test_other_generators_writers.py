@@ -248,6 +248,35 @@ def test_a_nikola_thumbnail_shows_its_picture_and_caption(tmp_path):
         result.output
 
 
+def test_a_nikola_media_shortcode_of_a_video_shows_it_as_hugos_youtube_does(tmp_path):
+    """Nikola's {{% media url="..." %}} plays the video on the page: the email showed its bare
+    address, with a warning that the shortcode was the site's; a YouTube or Vimeo video is now
+    its watch link (YouTube's with its picture), and another address is still warned of."""
+    root = write_files(tmp_path / "pools", {
+        "conf.py": ("BLOG_TITLE = 'Pools'\nSITE_URL = 'https://pools.example.org/'\n"
+                    "POSTS = (('posts/*.md', 'posts', 'post.tmpl'),)\n"),
+        "posts/waves.md": (
+            "<!--\n.. title: Waves\n.. slug: waves\n.. date: 2026-01-02 09:00:00 UTC\n"
+            ".. description: Surf.\n-->\n\n"
+            '{{% media url="https://www.youtube.com/watch?v=dQw4w9WgXcQ" %}}\n\n'
+            "{{% media url=https://vimeo.com/146022717 %}}\n\n"
+            '{{% media url="https://soundcloud.com/pools/surf" %}}\n'),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "waves")
+    assert result.output.count("template-degraded") == 1 and "soundcloud" in result.output, \
+        result.output
+    content = next(td for td in email_html(root, "waves").iter("td")
+                   if td.get("class") == "content")
+    links = [(a.get("href"), " ".join(a.text_content().split())) for a in content.iter("a")]
+    assert links[:2] == [("https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                          "\u25b6 Watch the video on YouTube"),
+                         ("https://vimeo.com/146022717", "\u25b6 Watch the video on Vimeo")]
+    assert content.find(".//a/img").get("src") == \
+        "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
+
+
 def test_hexo_theme_tabs_show_their_labels(tmp_path):
     """NexT's and Butterfly's {% tabs %} label each tab in a comment, <!-- tab Label @icon -->:
     the email showed each tab's text under no label, so "Lines" and "Stunt" read as one.

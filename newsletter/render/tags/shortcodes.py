@@ -27,6 +27,7 @@ _CLOSING = re.compile(r"\{\{[<%]\s*/\s*([A-Za-z0-9_][\w./-]*)\s*[>%]\}\}"
 # Framed shortcodes whose content, expanded, is then put in what they make (Hugo's quotes and
 # note boxes, Nikola's thumbnail with its caption).
 _WRAPPED = {**hugo.QUOTED_SHORTCODES, "thumbnail": nikola.thumbnail}
+_HANDLERS = {**hugo.SHORTCODES, "media": nikola.media}  # shortcodes made in their place
 _FRAMED = (set(hugo.CONTENT_SHORTCODES) | set(_WRAPPED) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
 
@@ -63,7 +64,7 @@ class ShortcodeReading:
             else:
                 self.frames.append(Frame(tag, len(self.out), label))
             return tag.end
-        handler = hugo.SHORTCODES.get(name)
+        handler = _HANDLERS.get(name)
         if handler is not None:
             return self._call(tag, lambda: handler(tag, self.context))
         code = themes.code_language(tag)
