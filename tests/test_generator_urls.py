@@ -463,7 +463,8 @@ def test_pelican_urls_as_its_settings_describe_them(tmp_path):
 
 def test_gatsby_urls_are_created_from_the_file_path(tmp_path):
     """gatsbyjs.com, gatsby-source-filesystem's createFilePath: the path in the source folder,
-    index standing for its folder, with slashes around it; Lumen's slug wins."""
+    index standing for its folder, with slashes around it; Lumen's slug wins, a folder as
+    Gatsby 5's trailingSlash ("always" unless set) makes it."""
     found = urls(tmp_path, {
         "gatsby-config.js": "module.exports = { plugins: [{ resolve: `gatsby-source-filesystem`"
                             ", options: { path: `${__dirname}/content/blog` } }] }\n",
@@ -472,7 +473,7 @@ def test_gatsby_urls_are_created_from_the_file_path(tmp_path):
         "content/blog/lumen/index.md": post(slug="/posts/lumen-style"),
     })
     assert found == {"/hello-world": f"{SITE}/hello-world/", "/notes": f"{SITE}/notes/",
-                     "/posts/lumen-style": f"{SITE}/posts/lumen-style"}
+                     "/posts/lumen-style": f"{SITE}/posts/lumen-style/"}
 
 
 def test_link_targets_resolve_to_addresses_for_template_tags(tmp_path):

@@ -8,7 +8,7 @@ import json
 
 import lxml.html
 import pytest
-from generator_sites import fill_in_settings, picture, write_files
+from generator_sites import WRITERS_URL, fill_in_settings, picture, write_files
 
 from conftest import invoke
 
@@ -117,6 +117,26 @@ def test_pelicans_links_to_its_own_files_and_lists_are_their_addresses(tmp_path)
     assert result.exit_code == 0 and "link-relative" not in result.output, result.output
 
 
+def test_a_pelican_tag_or_category_named_with_a_space_links_to_its_page(tmp_path):
+    """Python-Markdown keeps a space in ``({tag}Rock Pools)`` and Pelican slugs the whole name
+    (/tags/rock-pools/); the email cut the link at the space and sent its readers to
+    /tags/rock/%20Pools, a page the blog does not have."""
+    root = write_files(tmp_path / "tidepool", {
+        "pelicanconf.py": PELICAN_CONFIG,
+        "content/shore/limpets.md": (
+            "Title: Limpets\nDate: 2026-02-15 09:30\nSummary: Clamped.\nTags: Rock Pools\n\n"
+            "More [in the pools]({tag}Rock Pools), [on the shore]({category}Upper Shore "
+            '"Upper shore posts") and <a href="{author}Rowan Ash">by me</a>.\n'),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    links = {a.text_content(): a.get("href") for a in email_html(root, "limpets").iter("a")}
+    assert {name: links[name] for name in ("in the pools", "on the shore", "by me")} == {
+        "in the pools": f"{WRITERS_URL}/tags/rock-pools/",
+        "on the shore": f"{WRITERS_URL}/category/upper-shore.html",
+        "by me": f"{WRITERS_URL}/author/rowan-ash.html"}
+
+
 def test_a_pelican_static_link_to_a_missing_file_is_named(tmp_path):
     """Pelican warns of a {static} link to no file and leaves it broken: the check names it."""
     root = write_files(tmp_path / "tidepool", {
@@ -194,6 +214,90 @@ def test_hexos_quotes_buttons_and_links_show_as_the_blog_shows_them(tmp_path):
         "The kite club": "https://club.example.org/",
         "Kite club": "https://club.example.org/join/",
         "On wind": "https://kites.example.org/wind/"}
+
+
+def test_a_nikola_thumbnail_shows_its_picture_and_caption(tmp_path):
+    """Nikola's {{% thumbnail "/images/x.png" alt="..." %}}caption{{% /thumbnail %}} is a
+    picture with its caption: the email showed the caption alone (the picture dropped, with a
+    warning that the shortcode was the site's). A thumbnail of no picture is an error."""
+    root = write_files(tmp_path / "pools", {
+        "conf.py": ("BLOG_TITLE = 'Pools'\nSITE_URL = 'https://pools.example.org/'\n"
+                    "POSTS = (('posts/*.md', 'posts', 'post.tmpl'),)\n"),
+        "images/crab.png": picture((200, 40, 40), "PNG"),
+        "posts/crabs.md": (
+            "<!--\n.. title: Crabs\n.. slug: crabs\n.. date: 2026-01-02 09:00:00 UTC\n"
+            ".. description: Sideways.\n-->\n\n"
+            '{{% thumbnail "/images/crab.png" alt="A shore crab" title="Shore crab" %}}'
+            "Going *sideways*.{{% /thumbnail %}}\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "crabs")
+    assert result.exit_code == 0 and "template-" not in result.output, result.output
+    content = next(td for td in email_html(root, "crabs").iter("td")
+                   if td.get("class") == "content")
+    figure = content.find(".//figure")
+    assert figure.find("img").get("alt") == "A shore crab"
+    assert (next((root / "preview").glob("*crabs")) / figure.find("img").get("src")).is_file()
+    assert figure.findtext("figcaption/strong") == "Shore crab"
+    assert "Going sideways." in [p.text_content() for p in content.iter("p")]
+    post = root / "posts/crabs.md"
+    post.write_text(post.read_text().replace("/images/crab.png", "javascript:alert(1)"))
+    result = invoke(root, "check", "crabs")
+    assert result.exit_code == 2 and "posts/crabs.md:8: template-syntax" in result.output, \
+        result.output
+
+
+def test_a_nikola_media_shortcode_of_a_video_shows_it_as_hugos_youtube_does(tmp_path):
+    """Nikola's {{% media url="..." %}} plays the video on the page: the email showed its bare
+    address, with a warning that the shortcode was the site's; a YouTube or Vimeo video is now
+    its watch link (YouTube's with its picture), and another address is still warned of."""
+    root = write_files(tmp_path / "pools", {
+        "conf.py": ("BLOG_TITLE = 'Pools'\nSITE_URL = 'https://pools.example.org/'\n"
+                    "POSTS = (('posts/*.md', 'posts', 'post.tmpl'),)\n"),
+        "posts/waves.md": (
+            "<!--\n.. title: Waves\n.. slug: waves\n.. date: 2026-01-02 09:00:00 UTC\n"
+            ".. description: Surf.\n-->\n\n"
+            '{{% media url="https://www.youtube.com/watch?v=dQw4w9WgXcQ" %}}\n\n'
+            "{{% media url=https://vimeo.com/146022717 %}}\n\n"
+            '{{% media url="https://soundcloud.com/pools/surf" %}}\n'),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "waves")
+    assert result.output.count("template-degraded") == 1 and "soundcloud" in result.output, \
+        result.output
+    content = next(td for td in email_html(root, "waves").iter("td")
+                   if td.get("class") == "content")
+    links = [(a.get("href"), " ".join(a.text_content().split())) for a in content.iter("a")]
+    assert links[:2] == [("https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                          "\u25b6 Watch the video on YouTube"),
+                         ("https://vimeo.com/146022717", "\u25b6 Watch the video on Vimeo")]
+    assert content.find(".//a/img").get("src") == \
+        "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
+
+
+def test_hexo_theme_tabs_show_their_labels(tmp_path):
+    """NexT's and Butterfly's {% tabs %} label each tab in a comment, <!-- tab Label @icon -->:
+    the email showed each tab's text under no label, so "Lines" and "Stunt" read as one.
+    A tab with only an icon shows no label; such a comment outside {% tabs %} stays a comment."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": "title: Kites\nurl: https://kites.example.org\ntheme: butterfly\n",
+        "package.json": '{"hexo": {"version": "7.3.0"}, "dependencies": {"hexo": "^7.3.0"}}',
+        "source/_posts/kinds.md": (
+            "---\ntitle: Kinds\ndate: 2026-02-12 10:00:00\ndescription: Two.\n---\n\n"
+            "{% tabs kinds, 1 %}\n<!-- tab Single line @fas fa-wind -->\nOne **line**.\n"
+            "<!-- endtab -->\n<!-- tab Stunt -->\nTwo lines.\n<!-- endtab -->\n"
+            "<!-- tab @fas fa-star -->\nA star.\n<!-- endtab -->\n{% endtabs %}\n\n"
+            "<!-- tab Not a tab -->\nAfter.\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    tree = email_html(root, "kinds")
+    content = next(td for td in tree.iter("td") if td.get("class") == "content")
+    assert [" ".join(p.text_content().split()) for p in content.iter("p")][1:] == [
+        "Single line", "One line.", "Stunt", "Two lines.", "A star.", "After."]
+    assert content.xpath(".//p/strong/text()") == ["Single line", "line", "Stunt"]
 
 
 @pytest.mark.parametrize("files, name", [

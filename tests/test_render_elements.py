@@ -212,7 +212,7 @@ def test_a_style_the_post_writes_restyles_nothing_and_a_videos_urls_are_absolute
     assert not any("#ff00ff" in (element.get("style") or "") for element in body.iter())
     assert "<style>body" not in email.html and "background: red" not in email.text
     video = next(body.iter("video"))
-    folder = "https://blog.example.com/posts/raw-style-and-video/"
+    folder = "https://blog.example.com/posts/"  # beside the page /posts/raw-style-and-video
     assert (video.get("src"), video.get("poster")) == (folder + "walk.mp4", folder + "still.jpg")
     assert next(body.iter("source")).get("src") == folder + "walk.webm"
 
@@ -248,7 +248,7 @@ def test_srcsets_name_no_file_of_the_site_and_only_absolute_urls(site):
 
 def test_a_link_with_spaces_is_whole_in_the_text_part(site):
     _, email = render_fixture(site, "spaces_in_links.md")
-    slides = "https://blog.example.com/posts/spaces-in-links/Talk%20Slides.pdf"
+    slides = "https://blog.example.com/posts/Talk%20Slides.pdf"  # from /posts/spaces-in-links
     recording = "https://media.example.org/spring%20talks/recording.mp3"
     assert [a.get("href") for a in content_of(email.html).iter("a")] == [slides, recording]
     assert f"<{slides}>" in email.text and f"<{recording}>" in email.text

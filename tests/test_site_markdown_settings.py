@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import lxml.html
 import pytest
 from conftest import invoke
+from generator_sites import fill_in_settings
 from test_markdown_dialects import blog_with_features, previewed
 
 from newsletter.render.dialects import DIALECTS
@@ -215,3 +217,50 @@ def test_remark_math_is_read_where_the_site_depends_on_it(tmp_path, generator):
     assert [code.text for code in document.iter("code")] == [
         "E = m_1 * c_2 * d", "\\int_0^1 x_i * y_i\n"]
     assert "Energy E = m_1 * c_2 * d costs $5." in text
+
+
+SAID = 'She said "go" -- then left...\nThe tide turned.\n'
+PELICAN = "SITEURL = 'https://pools.example.org'\nPATH = 'content'\n"
+NIKOLA = ("BLOG_TITLE = 'Pools'\nSITE_URL = 'https://pools.example.org/'\n"
+          "POSTS = (('posts/*.md', 'posts', 'post.tmpl'),)\n")
+NIKOLA_POST = ("<!--\n.. title: Tide\n.. slug: tide\n.. date: 2026-01-02 09:00:00 UTC\n"
+               ".. description: d\n-->\n\n")
+MKDOCS = ("site_name: Pools\nsite_url: https://pools.example.org/\ntheme:\n  name: material\n"
+          "plugins:\n  - blog\n")
+MKDOCS_POST = "---\ndate: 2026-01-02\n---\n\n# Tide\n\n"
+STRAIGHT, CURLED = 'She said "go" -- then left... The tide turned.', \
+    "She said \u201cgo\u201d \u2013 then left\u2026 The tide turned."
+
+
+@pytest.mark.parametrize("files, shown, broken", [
+    ({"pelicanconf.py": PELICAN, "content/tide.md": "Title: Tide\nDate: 2026-01-02\n\n" + SAID},
+     STRAIGHT, False),
+    ({"pelicanconf.py": PELICAN + "MARKDOWN = {'extension_configs': {'markdown.extensions."
+      "smarty': {}, 'markdown.extensions.nl2br': {}}, 'output_format': 'html5'}\n",
+      "content/tide.md": "Title: Tide\nDate: 2026-01-02\n\n" + SAID}, CURLED, True),
+    ({"conf.py": NIKOLA, "posts/tide.md": NIKOLA_POST + SAID}, STRAIGHT, False),
+    ({"conf.py": NIKOLA + "MARKDOWN_EXTENSIONS = ['markdown.extensions.extra', "
+      "'markdown.extensions.smarty']\n", "posts/tide.md": NIKOLA_POST + SAID}, CURLED, False),
+    ({"mkdocs.yml": MKDOCS, "docs/blog/posts/tide.md": MKDOCS_POST + SAID}, STRAIGHT, False),
+    ({"mkdocs.yml": MKDOCS + "markdown_extensions:\n  - smarty\n  - nl2br\n",
+      "docs/blog/posts/tide.md": MKDOCS_POST + SAID}, CURLED, True),
+], ids=["pelican", "pelican-smarty-nl2br", "nikola", "nikola-smarty", "mkdocs",
+        "mkdocs-smarty-nl2br"])
+def test_python_markdown_sites_set_quotes_and_breaks_only_with_their_extensions(
+        tmp_path, files, shown, broken):
+    """Pelican, Nikola and MkDocs render with Python-Markdown, whose quotes and dashes stay as
+    written unless the site adds smarty, and whose lines break only with nl2br: the email
+    curled them on every such blog, and never broke a line."""
+    root = tmp_path / "pools"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "tide")
+    assert result.exit_code == 0, result.output
+    email = (next((root / "preview").glob("*tide")) / "email.html").read_text()
+    paragraph = next(p for p in lxml.html.fromstring(email).iter("p")
+                     if "She said" in p.text_content())
+    assert " ".join(paragraph.text_content().split()) == shown
+    assert (paragraph.find("br") is not None) is broken

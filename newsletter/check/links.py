@@ -219,7 +219,8 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
 def _published(post: Post, url: str, sent: str, addresses: set[str]) -> bool:
     """Whether the relative ``url`` of ``post`` leads where the site publishes something: a
     post's or page's address (``../other/``, one of ``addresses``), or a file of the post's
-    bundle, which Hugo and Zola publish beside the page (``slides.pdf`` next to index.md)."""
+    bundle, which Hugo and Zola publish beside the page (``slides.pdf`` next to index.md), when
+    the link leads into the page's folder (not from Hugo's uglyURLs page /posts/talk.html)."""
     layout = post.site
     if layout is None:
         return False
@@ -228,7 +229,7 @@ def _published(post: Post, url: str, sent: str, addresses: set[str]) -> bool:
     path = unquote(re.split(r"[?#]", url, maxsplit=1)[0])  # urlsplit refuses "http://["
     return (layout.generator.publishes_content_files and post.path.stem.startswith("index")
             and bool(path) and ".." not in path.split("/")
-            and (post.path.parent / path).is_file())
+            and sent.startswith(post.url.rstrip("/") + "/") and (post.path.parent / path).is_file())
 
 
 def _linking(root) -> list:

@@ -5,7 +5,8 @@ The collection's folder comes from ``src/content.config.ts`` (a ``glob()`` loade
 or, in older sites, ``src/content/<name>/``; ``blog`` (or ``posts``) is the one newsletter reads
 by default. An entry's id is its path in the collection, each part slugged as Astro does
 (github-slugger), or its ``slug``; its address is the dynamic route that renders the collection
-(``src/pages/blog/[...slug].astro``: ``/blog/<id>/``) under ``site`` and ``base``.
+(``src/pages/blog/[...slug].astro``: ``/blog/<id>/``, ``/blog/<id>.html`` where ``build.format``
+is "file") under ``site`` and ``base``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from newsletter.generators.settings_files import (
     first_file,
     first_text,
     js_boolean,
+    js_object,
     js_string,
     read_text,
     remark_math,
@@ -174,10 +176,21 @@ class Astro(Generator):
             entry_id = _entry_id(in_collection, fields.string("slug"))
             address = join_url(self._route(), self._address_in_route(in_collection, entry_id))
             entry_id = "/" + relative.parts[0] + "/" + entry_id
-        if not re.search(r"trailingSlash\s*:\s*['\"]never", self.config_text):
-            address = address.rstrip("/") + "/"
+        address = self._page_address(address, source.path.stem)
         return Entry(id=entry_id, path=address, date=date,
                      draft=fields.boolean("draft", default=False))
+
+    def _page_address(self, address: str, stem: str) -> str:
+        """docs.astro.build/en/reference/configuration-reference: ``build.format`` "file" builds
+        /blog/x.html ("preserve" too, but for an index file); else a folder, /blog/x/, written
+        without its slash where ``trailingSlash`` is "never"."""
+        build_format = js_object(self.config_text, "build", skip_code=True).get("format")
+        if address.strip("/") and (build_format == "file"
+                                   or (build_format == "preserve" and stem != "index")):
+            return address.rstrip("/") + ".html"
+        if js_string(self.config_text, "trailingSlash") == "never":
+            return address
+        return address.rstrip("/") + "/"
 
     @cached_property
     def _hides_underscored_folders(self) -> bool:

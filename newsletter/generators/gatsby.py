@@ -1,7 +1,8 @@
 """Gatsby: Markdown files of a ``gatsby-source-filesystem`` folder (``content/blog`` in
 gatsby-starter-blog, ``content/posts`` in Lumen).
 
-Addresses: a ``slug`` in the front matter (Lumen) is the address; otherwise Gatsby's
+Addresses: a ``slug`` in the front matter (Lumen) is the address, ending in a slash unless
+``trailingSlash`` is ``never``, ``ignore`` or ``legacy``; otherwise Gatsby's
 ``createFilePath``: the file's path in its source folder, ``index`` standing for its folder,
 ``/hello-world/``. ``template: page`` is a page (Lumen), ``draft: true`` a draft.
 """
@@ -97,7 +98,9 @@ class Gatsby(Generator):
     def entry(self, source: Source) -> Entry:
         generic = super().entry(source)
         if (source.fields.string("slug") or "").strip("/"):
-            if generic.path and js_string(self.config_text, "trailingSlash") == "always":
+            # Gatsby 5's trailingSlash is "always" unless set: the page is the slug's folder
+            if generic.path and js_string(self.config_text, "trailingSlash") not in (
+                    "never", "ignore", "legacy"):
                 generic = dataclasses.replace(generic, path=generic.path.rstrip("/") + "/")
             return generic
         source_root = max((folder for folder in self.sources

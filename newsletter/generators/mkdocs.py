@@ -31,6 +31,7 @@ from newsletter.generators.settings_files import (
     SiteInfo,
     expands_past,
     first_file,
+    python_markdown_options,
     read_text,
     site_info,
 )
@@ -78,15 +79,14 @@ class MkDocs(Generator):
                          self.config.get("site_url"), None, language)
 
     def markdown_options(self) -> dict[str, Any]:
-        """Admonitions (``!!! note``, and pymdownx.details' ``??? note``) when
-        ``markdown_extensions`` turns them on; ``[TOC]``, as MkDocs always has the toc
-        extension."""
+        """What ``markdown_extensions`` turns on (admonitions, ``!!! note``, and pymdownx.details'
+        ``??? note``; smarty's quotes, straight without it); ``[TOC]``, as MkDocs always has the
+        toc extension."""
         listed = self.config.get("markdown_extensions")
         names = [name for item in listed if isinstance(item, (str, dict))
                  for name in ([item] if isinstance(item, str) else item)] \
             if isinstance(listed, list) else []
-        return {"admonitions": any(str(name).rpartition(".")[2] in ("admonition", "details")
-                                   for name in names), "toc_marker": "[TOC]"}  # MkDocs's toc
+        return python_markdown_options([*names, "toc"])  # MkDocs's toc
 
     @property
     def _docs(self) -> str:

@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, as_list, join_url, path_id
-from newsletter.generators.settings_files import SiteInfo, python_settings, read_text, site_info
+from newsletter.generators.settings_files import (SiteInfo, python_markdown_options, python_settings,
+                                                  read_text, site_info)
 from newsletter.generators.slugs import pelican_slug
 
 DEFAULT_POSTS = (("posts/*.md", "posts", "post.tmpl"),)
@@ -49,12 +50,10 @@ class Nikola(Generator):
                          config.get("DEFAULT_LANG"))
 
     def markdown_options(self) -> dict[str, Any]:
-        """``[TOC]`` unless ``MARKDOWN_EXTENSIONS`` leaves out the toc extension, which
-        Nikola's default list has."""
+        """What ``MARKDOWN_EXTENSIONS`` turns on; Nikola's default list (fenced_code,
+        codehilite, extra, toc) has [TOC] and straight quotes."""
         listed = self.config.get("MARKDOWN_EXTENSIONS")
-        toc = not isinstance(listed, (list, tuple)) or any(
-            str(name).rpartition(".")[2] == "toc" for name in listed)
-        return {"toc_marker": "[TOC]" if toc else ""}
+        return python_markdown_options(listed if isinstance(listed, (list, tuple)) else ["toc"])
 
     def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
         """getnikola.com/path-handlers.html: ``link://tag/name`` is the tag's page under

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
-from newsletter.generators.settings_files import SiteInfo, python_settings, site_info
+from newsletter.generators.settings_files import (SiteInfo, python_markdown_options, python_settings,
+                                                  site_info)
 from newsletter.generators.slugs import pelican_slug
 
 _DEFAULT_FILENAME_METADATA = r"(?P<date>\d{4}-\d{2}-\d{2}).*"
@@ -69,13 +70,14 @@ class Pelican(Generator):
         return self.config
 
     def markdown_options(self) -> dict[str, Any]:
-        """``[TOC]`` where the ``MARKDOWN`` setting adds Python-Markdown's toc extension (its
-        ``extension_configs``; Pelican's default has none)."""
+        """What the ``MARKDOWN`` setting's extensions (its ``extension_configs``, and any
+        ``extensions`` list) turn on; Pelican's default (codehilite, extra, meta) none of it:
+        no [TOC], straight quotes."""
         written = self.config.get("MARKDOWN")
-        configs = written.get("extension_configs") if isinstance(written, dict) else None
-        toc = isinstance(configs, dict) and any(str(name).rpartition(".")[2] == "toc"
-                                                for name in configs)
-        return {"toc_marker": "[TOC]" if toc else ""}
+        written = written if isinstance(written, dict) else {}
+        configs, listed = written.get("extension_configs"), written.get("extensions")
+        return python_markdown_options([*(configs if isinstance(configs, dict) else ()),
+                                        *(listed if isinstance(listed, (list, tuple)) else ())])
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         content = self.content_root.relative_to(self.root).as_posix()

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
-from newsletter.render.tags import erb, links, liquid, mdx, values, zola
+from newsletter.render.tags import erb, links, liquid, mdx, themes, values, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
@@ -83,7 +83,10 @@ class _Expander(ShortcodeReading):
             at = bisect.bisect_right(self.region_starts, pos) - 1
             if at >= 0 and pos < self.regions[at].end:
                 region = self.regions[at]
-                self.out.append(self._code(pos, region.end, region.kind))
+                code = self._code(pos, region.end, region.kind)
+                tab = themes.tab_comment(code) if region.kind == "comment" and \
+                    self.open_blocks.get("endtabs") else None
+                self.out.append(code if tab is None else tab)
                 pos = region.end
             else:
                 limit = self.regions[at + 1].start if at + 1 < len(self.regions) else length

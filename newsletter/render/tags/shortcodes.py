@@ -16,7 +16,7 @@ import re
 import shlex
 from dataclasses import dataclass, replace
 
-from newsletter.render.tags import hexo, hugo, liquid, theme_players, themes, zola
+from newsletter.render.tags import hexo, hugo, liquid, nikola, theme_players, themes, zola
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
@@ -36,8 +36,13 @@ def _blockquote(tag: Tag) -> tuple[str, str]:
 
 # What goes before and after the content of a shortcode whose content is Markdown.
 _AROUND = {**hugo.CONTENT_SHORTCODES, "blockquote": _blockquote}
+# Framed shortcodes whose content, expanded, is then put in what they make (Hugo's quotes and
+# note boxes, Nikola's thumbnail with its caption).
+_WRAPPED = {**hugo.QUOTED_SHORTCODES, "thumbnail": nikola.thumbnail}
+_HANDLERS = {**theme_players.SHORTCODES, **hugo.SHORTCODES,  # shortcodes made in their place
+             "media": nikola.media}
 # Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
-_FRAMED = (set(_AROUND) | set(hugo.QUOTED_SHORTCODES) | themes.TAB_GROUPS
+_FRAMED = (set(_AROUND) | set(_WRAPPED) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
 
 
@@ -73,7 +78,7 @@ class ShortcodeReading:
             else:
                 self.frames.append(Frame(tag, len(self.out), label))
             return tag.end
-        handler = hugo.SHORTCODES.get(name) or theme_players.SHORTCODES.get(name)
+        handler = _HANDLERS.get(name)
         if handler is not None:
             return self._call(tag, lambda: handler(tag, self.context))
         code = themes.code_language(tag)
@@ -115,8 +120,10 @@ class ShortcodeReading:
         return self._call(tag, lambda: hugo.enclosing(tag, inner), end.end())
 
     def _without_content(self, tag: Tag) -> str:
-        if tag.name in hugo.CONTENT_SHORTCODES or tag.name in hugo.QUOTED_SHORTCODES:
+        if tag.name in hugo.CONTENT_SHORTCODES:
             return hugo.without_content(tag)
+        if tag.name in _WRAPPED:
+            return self._wrapped(tag, "")
         if tag.name in themes.BUTTONS:  # Hugoplate's: {{< button label="..." link="..." >}}
             return themes.button(tag, themes.button_text(tag), self.context)
         return themes.qr(tag, "") if tag.name in themes.LINKS else ""
@@ -147,9 +154,8 @@ class ShortcodeReading:
     def _close(self, tag: Tag) -> int:
         if self.frames and self.frames[-1].tag.name == tag.name:
             frame = self.frames.pop()
-            if tag.name in hugo.QUOTED_SHORTCODES:
-                self.out.append(hugo.QUOTED_SHORTCODES[tag.name](frame.tag,
-                                                                 self._take(frame.out_index)))
+            if tag.name in _WRAPPED:
+                self.out.append(self._wrapped(frame.tag, self._take(frame.out_index)))
             elif tag.name in themes.BUTTONS:
                 content = self._take(frame.out_index)
                 self.out.append(themes.button(frame.tag, content, self.context))
@@ -162,6 +168,15 @@ class ShortcodeReading:
             return tag.end
         return self._leave(tag.start, tag.end, TagProblem(
             f"{tag.quoted()} closes a shortcode that was not opened", "remove it"))
+
+    def _wrapped(self, tag: Tag, content: str) -> str:
+        """What a wrapping shortcode makes of its expanded content; the content alone, and a
+        report, where it cannot (Nikola's thumbnail of no picture)."""
+        try:
+            return _WRAPPED[tag.name](tag, content)
+        except TagProblem as problem:
+            self._report(tag.start, problem.message, problem.hint)
+            return content
 
     @staticmethod
     def _around(frame: Frame) -> tuple[str, str]:

@@ -44,6 +44,7 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
 LAYOUTS = frozenset({"gallery"})
+_TAB_COMMENT = re.compile(r"<!--\s*(end)?tab\b(.{0,200}?)-->", re.IGNORECASE | re.DOTALL)
 _TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")
 # FixIt's, LoveIt's and DoIt's link (href, content, title; named or by position): a link whole.
@@ -68,6 +69,20 @@ def tab_sections(label: str) -> tuple[str, str]:
     """What goes before a tab's content (its label in bold, a paragraph of its own) and after."""
     shown = f"<p><strong>{escape(label)}</strong></p>\n\n" if label.strip() else ""
     return f"\n\n{shown}", "\n\n"
+
+
+def tab_comment(comment: str) -> str | None:
+    """In a Hexo theme's ``{% tabs %}`` (NexT's, Butterfly's), ``<!-- tab Label @icon -->``
+    opens a tab: its label as other themes' tabs show theirs; ``<!-- endtab -->`` ends it.
+    None for another comment, which stays."""
+    found = _TAB_COMMENT.fullmatch(comment.strip())
+    if found is None:
+        return None
+    if found[1]:
+        return "\n\n"
+    words = found[2].split()  # the icon is the rest from "@" on (Butterfly's "@fab fa-x")
+    label = words[:next((at for at, word in enumerate(words) if word.startswith("@")), None)]
+    return tab_sections(" ".join(label))[0]
 
 
 def tab_language(tag: Tag, group: Tag | None) -> str | None:
