@@ -200,13 +200,16 @@ def _unreadable(problem: ContentError) -> PostCheck:
 def prepare_welcome(settings: Settings, post: Post, now: dt.datetime):
     """The welcome email of ``post``, checked: (email, warnings, why it is not sent or None)."""
     try:
-        check_sendable(post, now, where="newsletter.toml")  # a draft, a page, not published
+        check_sendable(post, now)  # a draft, a page, not published
         if post.newsletter_tags:  # the series would mail it to readers outside its segment
             raise InputError(f"{post.id} is only for readers tagged "
                              f"{', '.join(post.newsletter_tags)} (newsletter_tags): not sent",
-                             where="newsletter.toml",
                              hint="the series goes to every new reader: take it out of "
                                   "[welcome] posts, or remove its newsletter_tags")
+    except InputError as refusal:  # names the post and says "not sent" itself; no file to name
+        hint = f"; {refusal.hint}" if refusal.hint else ""
+        return None, [], f"welcome series: {refusal.message}{hint}"
+    try:
         email, preflight = prepare_post(settings, welcome_post(settings, post), now, None)
     except InputError as error:
         return None, [], f"welcome series: {post.id} not sent: {error}"
