@@ -197,6 +197,22 @@ def test_a_link_whose_address_ends_in_a_full_stop_is_in_both_parts(site):
     assert findings == []
 
 
+@pytest.mark.parametrize("cta_url", [
+    "https://example.org/join?from='news'",
+    'https://example.org/join?note=\\"hi\\"',
+    "https://example.org/join us/today",
+])
+def test_a_cta_url_with_quotes_or_spaces_is_the_same_link_in_both_parts(site, cta_url):
+    """A front-matter cta_url with quotes or spaces reaches both parts escaped but whole; check
+    cut the text part's copy at the quote (or took the quote for prose) and warned
+    text-missing-link, telling the writer to edit a template that was right."""
+    (site / "content" / "posts" / "cta.md").write_text(
+        f'---\ntitle: "Join"\ndate: 2026-11-25T08:00:00Z\ndescription: d\n'
+        f'cta_url: "{cta_url}"\n---\n\nCome along.\n', encoding="utf-8")
+    _, findings, _ = check(site, "cta")
+    assert findings == []
+
+
 @pytest.mark.parametrize("where, old, new, expected", [
     ("templates/email.html", '<a href="{{ unsubscribe_url }}">Unsubscribe</a>', "",
      [("error", "footer-no-unsubscribe", "templates/email.html")]),

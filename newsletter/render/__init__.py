@@ -8,6 +8,7 @@ from newsletter.render.email import (
     PLACEHOLDERS,
     RECIPIENT_FIELDS,
     Email,
+    cta_url,
     encoded_html_size,
     render_post,
 )
@@ -38,7 +39,7 @@ __all__ = ["CLIP_WARNING_BYTES", "CONFIRM", "GMAIL_CLIP_BYTES", "HEADINGS", "HTM
            "IMAGE_WARNING_BYTES", "PAGE_TAGS", "PLACEHOLDERS", "RECIPIENT_FIELDS", "STYLESHEET",
            "TEXT_TEMPLATE", "TRANSPARENT", "URL_ATTRIBUTES", "WELCOME", "Colour", "CostlyMarkdownError",
            "Dialect", "Email",
-           "EmailImage", "FoundImage", "all_ids", "columns", "email_url", "encoded_html_size", "github_slug",
+           "EmailImage", "FoundImage", "all_ids", "columns", "cta_url", "email_url", "encoded_html_size", "github_slug",
            "has_notice", "is_event_handler", "is_local", "local_ids", "markdown_dialect",
            "markdown_fragment", "mode_problem", "notice_templates", "parse_colour", "post_images",
            "raw_html_lines", "render_notice", "render_post"]

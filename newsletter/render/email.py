@@ -195,6 +195,14 @@ def encoded_html_size(html: str) -> int:
     return len(binascii.b2a_qp(html.encode("utf-8"), istext=True))
 
 
+def cta_url(settings: Settings, post: Post) -> str:
+    """The call to action's link, as both parts carry it: the post's, the site's, or a mail
+    to the From address. "mailto:...?subject=Hello there": the text part's link would end at
+    the space, so spaces are escaped."""
+    email = settings.email
+    return whole_url(post.cta_url or email.cta_url or f"mailto:{email.from_address}")
+
+
 def _template_context(settings: Settings, post: Post) -> dict:
     email = settings.email
     date = post.date.astimezone(settings.site.zone) if post.date else None
@@ -209,8 +217,7 @@ def _template_context(settings: Settings, post: Post) -> dict:
         "preheader_padding": PREHEADER_PADDING,
         "tags": post.tags,
         "cta_text": post.cta_text or email.cta_text,
-        # "mailto:...?subject=Hello there": the text part's link would end at the space.
-        "cta_url": whole_url(post.cta_url or email.cta_url or f"mailto:{email.from_address}"),
+        "cta_url": cta_url(settings, post),
         "post_url": post.url,
         "site_title": settings.site.title,
         "site_url": settings.site.url,
