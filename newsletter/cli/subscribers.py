@@ -160,9 +160,14 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
     if bool(status_column) != bool(values):
         raise click.UsageError("--status-column and --active-values go together")
     options = ImportOptions(source, status_column, values)
-    with import_arrivals(site.settings, welcome, int(time.time())) as adding:
-        summary = import_file(_store(site), file, resubscribe=resubscribe, options=options,
-                              adding=adding)
+    try:
+        with import_arrivals(site.settings, welcome, int(time.time())) as adding:
+            summary = import_file(_store(site), file, resubscribe=resubscribe, options=options,
+                                  adding=adding)
+    except KeyboardInterrupt:  # before the save: once it begins, it finishes (SavedWhole)
+        click.echo("\nerror: stopped (Ctrl-C): nothing was imported; the list is unchanged",
+                   err=True)
+        click.get_current_context().exit(1)
     for problem in summary.problems:
         click.echo(f"not imported: {problem.where}: {problem.message}", err=True)
     if summary.invalid > len(summary.problems):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from newsletter.subscribers.import_stage import DatabaseStage
 from newsletter.subscribers.postgres_store import PostgresStore, insert, suppress_in
 from newsletter.subscribers.adding import with_details
+from newsletter.subscribers.saved_whole import SavedWhole
 from newsletter.subscribers.rows import LEFT, Status, Subscriber, suppresses
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def import_into_database(store: PostgresStore, readers: Iterable[Subscriber], re
     """Stage ``readers`` in a TEMP table, then merge each into the list, all in one
     transaction; the outcomes go to ``summary``, the keys of new readers to ``adding`` (before
     the transaction commits)."""
-    with store.connection() as db, db.transaction():
+    with store.connection() as db, SavedWhole() as saving, db.transaction():
         stage = DatabaseStage(db)
         summary.unchanged += stage.add(readers)
         for chunk in stage.chunks(CHUNK):
@@ -55,6 +56,7 @@ def import_into_database(store: PostgresStore, readers: Iterable[Subscriber], re
             if adding and (active := [reader.key for reader in new if reader.active]):
                 adding(active)
             summary.added += insert(db, [_stamped(reader) for reader in new])
+        saving.begin()  # the COMMIT: Ctrl-C then could not tell whether the import was made
 
 
 def _merge(row: tuple[str, str, str], reader: Subscriber, resubscribe: bool

@@ -36,6 +36,7 @@ from newsletter.subscribers.reading import (
     stream_active,
     stream_active_with,
 )
+from newsletter.subscribers.saved_whole import SavedWhole
 from newsletter.subscribers.rows import (
     LEFT,
     RepeatFilter,
@@ -267,9 +268,11 @@ class SubscriberStore(ListFolder):
                     logger.warning("%s", error)
                     files.unreadable[path] = error
             yield files
-            for csv_file in files.readable.values():
-                csv_file.save()
-            self.journal.append(files.left, record_unknown=False, folded=True)
+            with SavedWhole() as saving:  # never half saved, whenever Ctrl-C comes
+                saving.begin()
+                for csv_file in files.readable.values():
+                    csv_file.save()
+                self.journal.append(files.left, record_unknown=False, folded=True)
 
     def set_status(self, address: str, status: Status | str, reason: str | None = None) -> bool:
         """Give ``address`` this status; True if the reader's status changed (idempotent).
