@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from newsletter.subscribers.rows import Status, split_tags
+from newsletter.subscribers.rows import TAG_SEPARATORS, Status, split_tags
 from newsletter.subscribers.status_columns import named_status
 
 Values = Mapping[str, str]  # one row's cells by header name, lower-cased and trimmed
@@ -88,11 +88,14 @@ def parse_tags(text: str) -> tuple[str, ...]:
     return split_tags(text)
 
 
+_IN_A_NAME = re.compile(rf"[\s{re.escape(TAG_SEPARATORS)}]+")  # spaces and tag separators
+
+
 def _whole_tags(names: Iterable[str]) -> tuple[str, ...]:
     """Tags named one by one, each kept one tag: a , ; or | inside a name ("Paid, annual")
     would make two of it in our tags cell (and a send to "annual" reach them), so it is a
     space ("Paid annual")."""
-    tags = (" ".join(re.split(r"[\s,;|]+", name)).strip() for name in names)
+    tags = (" ".join(_IN_A_NAME.split(name)).strip() for name in names)
     return tuple(tag for tag in tags if tag)
 
 

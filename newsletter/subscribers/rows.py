@@ -48,6 +48,7 @@ _MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a p
 
 _STATUS_BY_VALUE = {status.value: status for status in Status}  # Status(text), without enum's call
 _KNOWN_COLUMNS = frozenset(COLUMNS)
+TAG_SEPARATORS = ",;|"  # what separates the tags of a cell
 STATUS_NAMES = ", ".join(Status)
 
 
@@ -123,7 +124,7 @@ def split_tags(text: str) -> tuple[str, ...]:
     """Tags as written in a cell: separated by commas, semicolons or |."""
     if not text:
         return ()
-    parts = text.replace(";", ",").replace("|", ",").split(",")
+    parts = text.replace(";", ",").replace("|", ",").split(",")  # TAG_SEPARATORS (fastest)
     return tuple(tag.strip() for tag in parts if tag.strip())
 
 
