@@ -4,8 +4,14 @@ contrast themes, which replace every colour and drop every background), a client
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
-from test_email_browser import SCHEMES, browser, emails  # noqa: F401 (fixtures)
+from conftest import copy_example_site, invoke
+from test_content import add_fixture
+from test_email_browser import (AXE_JS, CONTRAST_JS, PAGE_ONLY_RULES, SCHEMES, axe_source,
+                                browser, emails, show)  # noqa: F401 (fixtures)
 
 # [selector, border width, border style, border colour, the canvas colour behind it] under
 # forced colours, where backgrounds are gone and only borders outline a box.
@@ -40,3 +46,34 @@ def test_the_button_and_a_code_block_keep_their_outline_in_forced_colours(browse
         assert float(width[:-2]) >= 1 and style == "solid", selector
         assert colour != canvas, selector
 
+
+
+@pytest.fixture(scope="module")
+def theme_sample(tmp_path_factory) -> dict[str, Path]:
+    """The preview of tests/fixtures/posts/theme_sample.md (what themes' sample posts hold, read
+    as CommonMark), with its <style> blocks and without them, as Gmail's apps with other
+    accounts show it."""
+    site = copy_example_site(tmp_path_factory.mktemp("theme") / "site")
+    settings_file = site / "newsletter.toml"
+    settings_file.write_text(settings_file.read_text(encoding="utf-8")
+                             + '\n[posts]\nmarkdown = "commonmark"\n', encoding="utf-8")
+    add_fixture(site, "theme_sample.md")
+    result = invoke(site, "preview", "theme-sample")
+    assert result.exit_code == 0, result.output
+    email = site / "preview" / "theme-sample" / "email.html"
+    stripped = email.with_name("email-without-style.html")
+    stripped.write_text(re.sub(r"<style\b.*?</style>", "", email.read_text(encoding="utf-8"),
+                               flags=re.S), encoding="utf-8")
+    return {"": email, " without <style>": stripped}
+
+
+@pytest.mark.parametrize("style", ["", " without <style>"])
+def test_a_tables_sentences_keep_a_readable_width_on_a_phone(browser, theme_sample, style):
+    # The options table is wider than a phone, so it scrolls; but each column shrank to its
+    # longest word: the description ran down a column 100 px wide, its row 233 px tall.
+    show(browser, theme_sample[style], 320)
+    width, height = browser.execute_script(
+        "const cell = [...document.querySelectorAll('.content td')]"
+        ".find(cell => cell.textContent.startsWith('The absolute address'));"
+        "return [cell.getBoundingClientRect().width, cell.parentElement.getBoundingClientRect().height];")
+    assert width >= 160 and height <= 5 * 22 + 12  # five lines at most, and the cell's padding

@@ -8,7 +8,9 @@
   email, and a reader without a mouse or touch screen can focus it to scroll it with the arrow
   keys (a table of text only holds nothing else to focus). A table the post marks as layout
   (``role="presentation"``, a picture beside its words) gets the class ``layout``: no grid,
-  no cell padding (``email.css``), and the text part reads its cells as blocks.
+  no cell padding (``email.css``), and the text part reads its cells as blocks. A data table's
+  cell of a sentence or more is at least 10em wide: in a table wider than a phone each column
+  shrank to its longest word, and a description ran down a column one word wide.
 - A paragraph holding a block (a link around a ``<div>`` on a line of its own, which Markdown
   wraps in ``<p>``) is a ``<div>``: a mail client's parser closed the ``<p>`` at the block,
   leaving an empty link and its words unlinked.
@@ -59,6 +61,8 @@ _MAX_WIDTH = re.compile(r"\s*max-width\s*:", re.IGNORECASE)
 # Sized by rules of their own: images and videos (fluid), tables (they scroll).
 _SIZED = frozenset({"img", "video", "audio", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
                     "col", "colgroup"})
+# A table cell this long (characters) is a sentence: 10em holds about 23 of them a line.
+_SENTENCE, _SENTENCE_WIDTH = 40, "min-width:10em"
 _BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
 # An alert's marker at the start of a quote, with Obsidian's fold sign and title.
 # An alert's marker: its kind, Obsidian's fold mark (+, -) or FixIt's ~ (no title), its title.
@@ -89,6 +93,8 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
     for table in list(root.iter("table")):
         if is_layout(table):
             table.set("class", " ".join(filter(None, [table.get("class"), "layout"])))
+        else:
+            _keep_sentences_readable(table)
         parent = table.getparent()
         if parent is None or "table-scroll" in (parent.get("class") or "").split():
             continue
@@ -101,6 +107,15 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
 def is_layout(table: lxml.html.HtmlElement) -> bool:
     """Whether the post says ``table`` lays out its cells rather than holding data."""
     return (table.get("role") or "").strip().lower() in _LAYOUT_ROLES
+
+
+def _keep_sentences_readable(table: lxml.html.HtmlElement) -> None:
+    """A ``min-width`` on each cell of ``table`` holding a sentence or more (a style the post
+    gives it, a minimum width too, comes first)."""
+    for cell in table.iter("td", "th"):
+        words, style = " ".join(cell.text_content().split()), cell.get("style") or ""
+        if len(words) >= _SENTENCE and " " in words and "min-width" not in style:
+            cell.set("style", "; ".join(filter(None, [_SENTENCE_WIDTH, style])))
 
 
 def _task_item(item: lxml.html.HtmlElement) -> None:
