@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_example_site, invoke
+from PIL import Image, ImageDraw
 from test_content import add_fixture
 from test_email_browser import (AXE_JS, CONTRAST_JS, PAGE_ONLY_RULES, SCHEMES, axe_source,
                                 browser, emails, show)  # noqa: F401 (fixtures)
@@ -48,6 +49,30 @@ def test_the_button_and_a_code_block_keep_their_outline_in_forced_colours(browse
 
 
 
+
+def test_a_transparent_diagram_keeps_the_light_card_behind_it_in_a_dark_contrast_theme(
+        browser, tmp_path):
+    # Dark mode puts the light card behind every picture, for the dark lines of a transparent
+    # diagram; a dark contrast theme painted its own black there, and the lines vanished.
+    site = copy_example_site(tmp_path / "site")
+    bundle = site / "content" / "posts" / "diagram"
+    bundle.mkdir()
+    diagram = Image.new("RGBA", (400, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(diagram).line([(20, 180), (200, 40), (380, 120)], fill=(20, 20, 20, 255),
+                                 width=6)
+    diagram.save(bundle / "flow.png")
+    (bundle / "index.md").write_text(
+        '---\ntitle: "How It Flows"\ndate: 2026-11-20T10:00:00Z\nslug: /posts/diagram\n'
+        'description: "One diagram."\n---\n\n![Water flows from the roof to the barrel]'
+        '(flow.png)\n\nThe end.\n', encoding="utf-8")
+    assert invoke(site, "preview", "diagram").exit_code == 0
+    show_forced(browser, site / "preview" / "diagram" / "email.html", "dark")
+    canvas, behind = browser.execute_script(
+        "return [getComputedStyle(document.body).backgroundColor,"
+        " getComputedStyle(document.querySelector('.content img')).backgroundColor];")
+    assert canvas == "rgb(0, 0, 0)" and behind == "rgb(253, 252, 250)"
+
+
 @pytest.fixture(scope="module")
 def theme_sample(tmp_path_factory) -> dict[str, Path]:
     """The preview of tests/fixtures/posts/theme_sample.md (what themes' sample posts hold, read
@@ -77,3 +102,16 @@ def test_a_tables_sentences_keep_a_readable_width_on_a_phone(browser, theme_samp
         ".find(cell => cell.textContent.startsWith('The absolute address'));"
         "return [cell.getBoundingClientRect().width, cell.parentElement.getBoundingClientRect().height];")
     assert width >= 160 and height <= 5 * 22 + 12  # five lines at most, and the cell's padding
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", [320, 600])
+def test_a_themes_sample_post_fits_reads_and_passes_axe_core(browser, theme_sample, width,
+                                                             scheme):
+    for style, email in theme_sample.items():
+        show(browser, email, width, scheme)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+        checked, low = browser.execute_script(CONTRAST_JS)
+        assert checked >= 80 and low == [], style
+        browser.execute_script(axe_source())
+        assert browser.execute_async_script(AXE_JS, list(PAGE_ONLY_RULES)) == [], style
