@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_example_site, invoke
 from PIL import Image, ImageDraw
+from selenium.webdriver.common.by import By
 from test_content import add_fixture
 from test_email_browser import (AXE_JS, CONTRAST_JS, PAGE_ONLY_RULES, SCHEMES, axe_source,
                                 browser, emails, show)  # noqa: F401 (fixtures)
@@ -115,3 +116,13 @@ def test_a_themes_sample_post_fits_reads_and_passes_axe_core(browser, theme_samp
         assert checked >= 80 and low == [], style
         browser.execute_script(axe_source())
         assert browser.execute_async_script(AXE_JS, list(PAGE_ONLY_RULES)) == [], style
+
+
+def test_a_screen_reader_names_a_footnotes_mark_and_its_way_back(browser, theme_sample):
+    # Listed with the email's links they were "1", "2" and twice "leftwards arrow with hook"
+    # (the arrow's name): the way back's title is only its description.
+    show(browser, theme_sample[""], 600)
+    names = [link.accessible_name for link in browser.find_elements(
+        By.CSS_SELECTOR, ".content a.footnote-ref, .content a.footnote-backref")]
+    assert names == ["Footnote 1", "Footnote 2", "Jump back to footnote 1 in the text",
+                     "Jump back to footnote 2 in the text"]

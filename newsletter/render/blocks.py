@@ -25,7 +25,8 @@
   quote opening with its title in bold, ``**A title:**``, as an alert is.
 - A footnote's way back, ``↩``, is followed by U+FE0E, which asks for the character's text
   form: iOS and macOS Mail otherwise draw it as a blue emoji key (kramdown and markdown-it add
-  it for the same reason).
+  it for the same reason). It is named by its title for screen readers ("Jump back to footnote
+  1 in the text", not the arrow's name), and a footnote's mark "Footnote 1", not "1".
 - A long word without spaces outside code (a URL written out) gets ``<wbr>`` break points after
   each ``/`` and before ``. ? & = # _ ~``, so it wraps where a reader expects, in a table cell
   too, and in clients that ignore ``overflow-wrap``.
@@ -87,8 +88,7 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
     for quote in root.iter("blockquote"):
         _alert_label(quote)
     for link in root.iter("a"):
-        if "footnote-backref" in link.classes and link.text == _BACK:
-            link.text = _BACK + _TEXT_FORM
+        _name_footnote_link(link)
     _soft_breaks(root)
     for table in list(root.iter("table")):
         if is_layout(table):
@@ -116,6 +116,19 @@ def _keep_sentences_readable(table: lxml.html.HtmlElement) -> None:
         words, style = " ".join(cell.text_content().split()), cell.get("style") or ""
         if len(words) >= _SENTENCE and " " in words and "min-width" not in style:
             cell.set("style", "; ".join(filter(None, [_SENTENCE_WIDTH, style])))
+
+
+def _name_footnote_link(link: lxml.html.HtmlElement) -> None:
+    """A footnote's mark and its way back, named for screen readers by what they do: they
+    read the mark "1" and the arrow "leftwards arrow with hook" (the way back's title is only
+    its description)."""
+    if "footnote-backref" in link.classes:
+        if link.text == _BACK:
+            link.text = _BACK + _TEXT_FORM
+        if link.get("title") and not link.get("aria-label"):
+            link.set("aria-label", link.get("title"))
+    elif "footnote-ref" in link.classes and (link.text or "").strip().isdigit():
+        link.set("aria-label", f"Footnote {link.text.strip()}")
 
 
 def _task_item(item: lxml.html.HtmlElement) -> None:
