@@ -126,3 +126,30 @@ def test_a_screen_reader_names_a_footnotes_mark_and_its_way_back(browser, theme_
         By.CSS_SELECTOR, ".content a.footnote-ref, .content a.footnote-backref")]
     assert names == ["Footnote 1", "Footnote 2", "Jump back to footnote 1 in the text",
                      "Jump back to footnote 2 in the text"]
+
+
+# Apple Mail's data detectors, as it rewrites a date or an address it finds: a link of its own,
+# which no inline style of the email's reaches.
+DETECT_JS = """
+return arguments[0].map(selector => {
+  const holder = document.querySelector(selector), link = document.createElement('a');
+  link.setAttribute('href', 'x-apple-data-detectors://0');
+  link.setAttribute('x-apple-data-detectors', 'true');
+  link.setAttribute('x-apple-data-detectors-type', 'calendar-event');
+  link.append(...holder.childNodes);
+  holder.append(link);
+  const [inner, outer] = [getComputedStyle(link), getComputedStyle(holder)];
+  return [selector, inner.color === outer.color, inner.textDecorationLine];
+});
+"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_date_or_address_apple_mail_links_keeps_the_look_of_its_text(browser, emails, scheme):
+    # Apple Mail makes the post's date and the footer's postal address links: they took the
+    # client's link colour, underlined (Chromium's blue: 1.6:1 on the dark card).
+    show(browser, emails["kitchen-sink"], 375, scheme)
+    detected = browser.execute_script(DETECT_JS, [".content .date", ".footer p:last-child"])
+    assert detected == [[".content .date", True, "none"], [".footer p:last-child", True, "none"]]
+    checked, low = browser.execute_script(CONTRAST_JS)
+    assert checked >= 90 and low == []
