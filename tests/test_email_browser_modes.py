@@ -15,6 +15,8 @@ from test_content import add_fixture
 from test_email_browser import (AXE_JS, CONTRAST_JS, PAGE_ONLY_RULES, SCHEMES, axe_source,
                                 browser, emails, show)  # noqa: F401 (fixtures)
 
+from newsletter.render import CONFIRM
+
 # [selector, border width, border style, border colour, the canvas colour behind it] under
 # forced colours, where backgrounds are gone and only borders outline a box.
 OUTLINES_JS = """
@@ -41,12 +43,14 @@ def test_the_button_and_a_code_block_keep_their_outline_in_forced_colours(browse
                                                                          scheme):
     # A contrast theme drops backgrounds: the "Get in touch" button was a bold link floating
     # among the footer's, and a code block's lines ran into the paragraphs around it.
-    show_forced(browser, emails["kitchen-sink"], scheme)
-    assert browser.execute_script("return matchMedia('(forced-colors: active)').matches")
-    outlines = browser.execute_script(OUTLINES_JS, ["a.button", ".content pre"])
-    for selector, width, style, colour, canvas in outlines:
-        assert float(width[:-2]) >= 1 and style == "solid", selector
-        assert colour != canvas, selector
+    for name, selectors in (("kitchen-sink", ["a.button", ".content pre"]),
+                            (CONFIRM, ["a.button"])):
+        show_forced(browser, emails[name], scheme)
+        assert browser.execute_script("return matchMedia('(forced-colors: active)').matches")
+        for selector, width, style, colour, canvas in browser.execute_script(OUTLINES_JS,
+                                                                             selectors):
+            assert float(width[:-2]) >= 1 and style == "solid", (name, selector)
+            assert colour != canvas, (name, selector)
 
 
 
