@@ -105,7 +105,8 @@ def test_a_tables_sentences_keep_a_readable_width_on_a_phone(browser, theme_samp
     width, height = browser.execute_script(
         "const cell = [...document.querySelectorAll('.content td')]"
         ".find(cell => cell.textContent.startsWith('The absolute address'));"
-        "return [cell.getBoundingClientRect().width, cell.parentElement.getBoundingClientRect().height];")
+        "return [cell.getBoundingClientRect().width,"
+        " cell.parentElement.getBoundingClientRect().height];")
     assert width >= 160 and height <= 5 * 22 + 12  # five lines at most, and the cell's padding
 
 
