@@ -78,6 +78,23 @@ def test_a_transparent_diagram_keeps_the_light_card_behind_it_in_a_dark_contrast
     assert canvas == "rgb(0, 0, 0)" and behind == "rgb(253, 252, 250)"
 
 
+
+def test_a_box_the_post_coloured_keeps_an_outline_in_forced_colours(browser, tmp_path):
+    # A note the post gave a background (a WordPress coloured paragraph, a <div> box) lost it
+    # under a contrast theme, and with it its edges: its words ran on as the email's.
+    site = copy_example_site(tmp_path / "site")
+    add_fixture(site, "coloured_boxes.md")
+    assert invoke(site, "preview", "coloured-boxes").exit_code == 0
+    show_forced(browser, site / "preview" / "coloured-boxes" / "email.html", "dark")
+    outlines = browser.execute_script(
+        "return [...document.querySelectorAll('.content .own-colours')].map(box => {"
+        " const style = getComputedStyle(box);"
+        " return [box.tagName, style.outlineStyle, style.outlineWidth, style.outlineColor]; });")
+    assert [tag for tag, *_ in outlines] == ["P", "DIV", "DIV", "TD"]
+    for tag, style, width, colour in outlines:
+        assert (style, width) == ("solid", "1px") and colour != "rgb(0, 0, 0)", tag
+
+
 @pytest.fixture(scope="module")
 def theme_sample(tmp_path_factory) -> dict[str, Path]:
     """The preview of tests/fixtures/posts/theme_sample.md (what themes' sample posts hold, read
