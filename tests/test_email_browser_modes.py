@@ -118,13 +118,15 @@ def theme_sample(tmp_path_factory) -> dict[str, Path]:
 def test_a_tables_sentences_keep_a_readable_width_on_a_phone(browser, theme_sample, style):
     # The options table is wider than a phone, so it scrolls; but each column shrank to its
     # longest word: the description ran down a column 100 px wide, its row 233 px tall.
+    # A Japanese sentence, without spaces, ran down a column one character wide.
     show(browser, theme_sample[style], 320)
-    width, height = browser.execute_script(
-        "const cell = [...document.querySelectorAll('.content td')]"
-        ".find(cell => cell.textContent.startsWith('The absolute address'));"
-        "return [cell.getBoundingClientRect().width,"
-        " cell.parentElement.getBoundingClientRect().height];")
-    assert width >= 160 and height <= 5 * 22 + 12  # five lines at most, and the cell's padding
+    for start in ("The absolute address", "サイトの言語"):
+        width, height = browser.execute_script(
+            "const cell = [...document.querySelectorAll('.content td')]"
+            ".find(cell => cell.textContent.startsWith(arguments[0]));"
+            "return [cell.getBoundingClientRect().width,"
+            " cell.parentElement.getBoundingClientRect().height];", start)
+        assert width >= 160 and height <= 5 * 22 + 12, start  # five lines, and the padding
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

@@ -62,7 +62,8 @@ _MAX_WIDTH = re.compile(r"\s*max-width\s*:", re.IGNORECASE)
 # Sized by rules of their own: images and videos (fluid), tables (they scroll).
 _SIZED = frozenset({"img", "video", "audio", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
                     "col", "colgroup"})
-# A table cell this long (characters) is a sentence: 10em holds about 23 of them a line.
+# A table cell this long (characters) is a sentence, in English or in Japanese (no spaces: it
+# broke between any two characters): 10em holds about 23 English ones a line, 10 Japanese.
 _SENTENCE, _SENTENCE_WIDTH = 40, "min-width:10em"
 _BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
 # An alert's marker at the start of a quote, with Obsidian's fold sign and title.
@@ -114,7 +115,7 @@ def _keep_sentences_readable(table: lxml.html.HtmlElement) -> None:
     gives it, a minimum width too, comes first)."""
     for cell in table.iter("td", "th"):
         words, style = " ".join(cell.text_content().split()), cell.get("style") or ""
-        if len(words) >= _SENTENCE and " " in words and "min-width" not in style:
+        if len(words) >= _SENTENCE and "min-width" not in style:
             cell.set("style", "; ".join(filter(None, [_SENTENCE_WIDTH, style])))
 
 
