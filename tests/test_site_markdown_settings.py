@@ -264,3 +264,35 @@ def test_python_markdown_sites_set_quotes_and_breaks_only_with_their_extensions(
                      if "She said" in p.text_content())
     assert " ".join(paragraph.text_content().split()) == shown
     assert (paragraph.find("br") is not None) is broken
+
+
+EXTRAS = ("\n[markup.goldmark.extensions]\nstrikethrough = false\n"
+          + "".join(f"[markup.goldmark.extensions.extras.{name}]\nenable = true\n"
+                    for name in ("delete", "insert", "mark", "subscript", "superscript")))
+MARKED = "\n\nKeep H~2~O ==cold==, the 1^st^ rule. ++Added++ and ~~dropped~~; a == b stays.\n"
+
+
+@pytest.mark.parametrize("settings, marked", [("", False), (EXTRAS, True)])
+def test_hugos_goldmark_extras_mark_text_where_the_site_enables_them(tmp_path, settings,
+                                                                     marked):
+    """Hugo 0.126's extras (FixIt's and Hinode's sites turn them on): ``==a==``, ``++a++``,
+    ``H~2~O``, ``1^st^`` and (with strikethrough off) ``~~a~~`` are mark, ins, sub, sup and
+    del on the blog; the email showed the markers as written. Off, they are text there too."""
+    root = tmp_path / "blog"
+    post_id, out = blog_with_features(root, "hugo")
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text() + settings)
+    post = root / "content" / "posts" / "first-light.md"
+    post.write_text(post.read_text() + MARKED)
+
+    document, text = previewed(root, post_id, out)
+
+    (rule,) = document.xpath("//p[contains(., 'Keep H')]")
+    shown = [(element.tag, element.text) for element in rule.iter("sub", "sup", "mark", "ins",
+                                                                   "del")]
+    if marked:
+        assert shown == [("sub", "2"), ("mark", "cold"), ("sup", "st"), ("ins", "Added"),
+                         ("del", "dropped")]
+        assert "Keep H2O cold, the 1st rule. Added and ~~dropped~~; a == b stays." in text
+    else:
+        assert shown == [("del", "dropped")]
+        assert "Keep H~2~O ==cold==, the 1^st^ rule. ++Added++" in text

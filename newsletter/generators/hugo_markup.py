@@ -6,8 +6,10 @@ Hugo's defaults: raw HTML is not shown (``renderer.unsafe = false``: Goldmark wr
 (``extensions.typographer.disable = false``; before Hugo 0.112 ``typographer`` was a bool), and
 bare addresses are links (``extensions.linkify = true``), math is not read
 (``extensions.passthrough.enable = false``), a line's end within a paragraph is a space
-(``renderer.hardWraps = false``; true makes it a line break), and a ``{.class}`` line after a
-block is text (``parser.attribute.block = false``; true makes it the block's attributes).
+(``renderer.hardWraps = false``; true makes it a line break), a ``{.class}`` line after a
+block is text (``parser.attribute.block = false``; true makes it the block's attributes),
+``~~a~~`` is struck through (``extensions.strikethrough``), and ``==a==``, ``++a++``, ``H~2~O``
+and ``1^st^`` are text unless the site enables those ``extensions.extras``.
 Emoji codes (``:tada:``) are text unless the site sets ``enableEmoji = true``.
 """
 
@@ -15,13 +17,15 @@ from __future__ import annotations
 
 from typing import Any
 
+# [markup.goldmark.extensions.extras] (Hugo 0.126), each off unless ``enable = true``
+EXTRAS = ("delete", "insert", "mark", "subscript", "superscript")
 SUMMARY_DIVIDER = "<!--more-->"  # ends a post's summary (gohugo.io/content-management/summaries)
 
 
 def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
     """``raw_html``, ``hard_wraps``, ``block_attributes``, ``smart_punctuation``, ``autolinks``,
-    ``emoji`` and the math delimiters as the site's ``[markup.goldmark]`` (keys in lower case) sets
-    them, Hugo's defaults otherwise."""
+    ``emoji``, ``strikethrough``, ``extras`` and the math delimiters as the site's
+    ``[markup.goldmark]`` (keys in lower case) sets them, Hugo's defaults otherwise."""
     goldmark = _table(_table(config, "markup"), "goldmark")
     extensions = _table(goldmark, "extensions")
     typographer = extensions.get("typographer", True)
@@ -35,6 +39,9 @@ def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
             "smart_punctuation": typographer is not False,
             "autolinks": extensions.get("linkify", True) is not False,
             "emoji": config.get("enableemoji") is True,
+            "strikethrough": extensions.get("strikethrough") is not False,
+            "extras": frozenset(name for name in EXTRAS if _table(
+                _table(extensions, "extras"), name).get("enable") is True),
             **_passthrough(_table(extensions, "passthrough"))}
 
 

@@ -50,6 +50,10 @@ class Dialect:
     block_attributes: bool = False  # True: a {.class} line after a block styles it (Goldmark's)
     admonitions: bool = False  # Python-Markdown's !!! note "Title" blocks (MkDocs's setting)
     emoji: bool = False  # True: :tada: is the emoji (Hugo's enableEmoji, Zola's render_emoji)
+    strikethrough: bool = True  # False: ~~a~~ is text (Goldmark's strikethrough = false)
+    # Hugo's Goldmark extras the site enables: "mark", "insert", "delete", "subscript",
+    # "superscript" (newsletter/render/extras.py)
+    extras: frozenset[str] = frozenset()
     # A paragraph of this alone is the table of contents: Python-Markdown's toc extension's
     # "[TOC]", VitePress's "[[toc]]"
     toc_marker: str = ""
