@@ -1,0 +1,66 @@
+"""Hugo shortcodes that stand as blocks or mark words on the blog, through `preview`: embeds
+written one under another (Hugo's own x, instagram, vimeo, gist, youtube) and Hinode's
+kbd, sub, sup, mark and ins, on sites written here with this project's own text."""
+
+from __future__ import annotations
+
+import lxml.html
+from conftest import invoke
+from generator_sites import fill_in_settings, write_files
+
+CONFIG = {"hugo.toml": 'baseURL = "https://fen.example.org/"\ntitle = "Fen Log"\n'}
+
+
+def previewed(tmp_path, post: str):
+    root = write_files(tmp_path / "fen", {
+        **CONFIG, "content/posts/walk.md": f"---\ntitle: Walk\ndate: 2025-04-02\n---\n\n{post}"})
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    checked = invoke(root, "check", "walk")
+    result = invoke(root, "preview", "walk")
+    assert result.exit_code == 0, result.output
+    html = (root / "preview" / "walk" / "email.html").read_text()
+    text = (root / "preview" / "walk" / "email.txt").read_text()
+    return checked, lxml.html.document_fromstring(html), text
+
+
+def test_embeds_written_one_under_another_are_a_paragraph_each(tmp_path):
+    """On the blog each embed is a block of its own (a quoted post, a player); the email ran
+    their links into one line of one paragraph."""
+    _, document, text = previewed(tmp_path, (
+        '{{< x user="fenlog" id="1453110110599868418" >}}\n{{< instagram CxOWiQNP2MO >}}\n'
+        '{{< vimeo 55073825 >}}\n{{< gist fenlog 7896402 >}}\n{{< youtube 0RKpf3rK57I >}}\n\n'
+        'The heron {{< vimeo 55073826 >}} stays in its sentence.\n'))
+
+    paragraphs = [[a.get("href") for a in p.iter("a")] for p in document.iter("p")
+                  if p.xpath(".//a[contains(@href, 'fenlog') or contains(@href, 'CxOW')"
+                             " or contains(@href, 'vimeo') or contains(@href, 'youtube')]")]
+    assert paragraphs == [
+        ["https://x.com/fenlog/status/1453110110599868418"],
+        ["https://www.instagram.com/p/CxOWiQNP2MO/"], ["https://vimeo.com/55073825"],
+        ["https://gist.github.com/fenlog/7896402"],
+        ["https://www.youtube.com/watch?v=0RKpf3rK57I"], ["https://vimeo.com/55073826"]]
+    assert "View the post on Instagram <https://www.instagram.com/p/CxOWiQNP2MO/>\n\n" in text
+    assert "The heron ▶ Watch the video on Vimeo <https://vimeo.com/55073826> stays in" in \
+        " ".join(text.split())
+
+
+def test_hinodes_word_marking_shortcodes_show_their_words_marked(tmp_path):
+    """Hinode's ``{{< kbd "Ctrl" >}}``, ``H{{< sub "2" >}}O`` and ``mc{{< sup 2 >}}`` were
+    left out with a warning each ("Press + to copy", "HO"), and ``mark``'s and ``ins``'s
+    content lost its marking."""
+    checked, document, text = previewed(tmp_path, (
+        'Press {{< kbd "Ctrl" >}}+{{< kbd title="C" >}} to copy. Ice is H{{< sub "2" >}}O, '
+        "E = mc{{< sup 2 >}}.\n\nThis is {{< mark >}}really **key**{{< /mark >}} and "
+        "{{< ins >}}\nnew\n{{< /ins >}} here.\n"))
+
+    assert checked.exit_code == 0 and "template-degraded" not in checked.output
+    (press,) = document.xpath("//p[contains(., 'Press')]")
+    assert [(element.tag, element.text_content()) for element in press.iter(
+        "kbd", "sub", "sup")] == [("kbd", "Ctrl"), ("kbd", "C"), ("sub", "2"), ("sup", "2")]
+    (key,) = document.xpath("//p[contains(., 'This is')]")
+    assert [(element.tag, element.text_content()) for element in key.iter("mark", "ins")] == [
+        ("mark", "really key"), ("ins", "new")]
+    assert key.xpath(".//mark/strong/text()") == ["key"]
+    assert "Press Ctrl+C to copy. Ice is H2O, E = mc2." in text
+    assert "This is really key and new here." in text
