@@ -1,6 +1,7 @@
 """Hugo shortcodes that stand as blocks or mark words on the blog, through `preview`: embeds
 written one under another (Hugo's own x, instagram, vimeo, gist, youtube) and Hinode's
-kbd, sub, sup, mark and ins, on sites written here with this project's own text."""
+kbd, sub, sup, mark, ins, abbr and command, on sites written here with this project's own
+text."""
 
 from __future__ import annotations
 
@@ -47,20 +48,35 @@ def test_embeds_written_one_under_another_are_a_paragraph_each(tmp_path):
 
 def test_hinodes_word_marking_shortcodes_show_their_words_marked(tmp_path):
     """Hinode's ``{{< kbd "Ctrl" >}}``, ``H{{< sub "2" >}}O`` and ``mc{{< sup 2 >}}`` were
-    left out with a warning each ("Press + to copy", "HO"), and ``mark``'s and ``ins``'s
-    content lost its marking."""
+    left out with a warning each ("Press + to copy", "HO"), as ``{{< abbr css >}}`` (its long
+    form a tooltip), and ``mark``'s and ``ins``'s content lost its marking."""
     checked, document, text = previewed(tmp_path, (
         'Press {{< kbd "Ctrl" >}}+{{< kbd title="C" >}} to copy. Ice is H{{< sub "2" >}}O, '
-        "E = mc{{< sup 2 >}}.\n\nThis is {{< mark >}}really **key**{{< /mark >}} and "
+        "E = mc{{< sup 2 >}}, in {{< abbr css >}}.\n\nThis is {{< mark >}}really **key**{{< /mark >}} and "
         "{{< ins >}}\nnew\n{{< /ins >}} here.\n"))
 
     assert checked.exit_code == 0 and "template-degraded" not in checked.output
     (press,) = document.xpath("//p[contains(., 'Press')]")
     assert [(element.tag, element.text_content()) for element in press.iter(
-        "kbd", "sub", "sup")] == [("kbd", "Ctrl"), ("kbd", "C"), ("sub", "2"), ("sup", "2")]
+        "kbd", "sub", "sup", "abbr")] == [("kbd", "Ctrl"), ("kbd", "C"), ("sub", "2"),
+                                          ("sup", "2"), ("abbr", "css")]
     (key,) = document.xpath("//p[contains(., 'This is')]")
     assert [(element.tag, element.text_content()) for element in key.iter("mark", "ins")] == [
         ("mark", "really key"), ("ins", "new")]
     assert key.xpath(".//mark/strong/text()") == ["key"]
-    assert "Press Ctrl+C to copy. Ice is H2O, E = mc2." in text
+    assert "Press Ctrl+C to copy. Ice is H2O, E = mc2, in css." in text
     assert "This is really key and new here." in text
+
+
+def test_hinodes_command_shortcode_is_its_commands_in_code(tmp_path):
+    """Hinode's ``command`` shows shell commands with a prompt; the email read them as
+    Markdown, so ``*`` and ``_`` in a command became emphasis."""
+    checked, document, text = previewed(tmp_path, (
+        "Clean up:\n\n{{< command >}}\nrm -f *_old.log *_old.txt\n{{< /command >}}\n\n"
+        '{{< command shell="powershell" >}}\nGet-ChildItem *_old*\n{{< /command >}}\n'))
+
+    assert [(code.get("class"), code.text) for code in document.xpath("//pre/code")] == [
+        ("language-shell", "rm -f *_old.log *_old.txt\n"),
+        ("language-powershell", "Get-ChildItem *_old*\n")]
+    assert "    rm -f *_old.log *_old.txt" in text
+    assert "template-degraded" in checked.output  # the prompt is the theme's: a warning

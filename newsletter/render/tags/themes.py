@@ -30,7 +30,7 @@ TABS = frozenset({"tab"})
 SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
            "math": ("formula", "typesets"), "mathjax": ("formula", "typesets")}
 # A site's own shortcodes whose content is code, by their name.
-CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet"})
+CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet", "command"})
 BUTTONS = frozenset({"button", "btn"})  # Hexo's NexT, Butterfly and Fluid: btn
 # Shortcodes that write their content as it is ({{ .Inner }}: PaperMod's rawhtml, the one
 # Hugo's forum gives for raw HTML): shown whole, by their names with - and _ left out.
@@ -116,11 +116,12 @@ def source(tag: Tag, code: str, context: TagContext) -> Output:
 def code_language(tag: Tag) -> str | None:
     """The language of a site's shortcode whose content is code, by its name
     (``{{< code lang="go" >}}``, ``{{< terminal >}}``); None for any other, whose content is
-    Markdown (a ``lang`` may name the language of its text)."""
+    Markdown (a ``lang`` may name the language of its text). Hinode's ``command`` names
+    its ``shell`` (bash, powershell, sql)."""
     if tag.name not in CODE:
         return None
-    shell = "shell" if tag.name in ("terminal", "console", "shell") else ""
-    return tag.get("lang") or tag.get("language") or shell
+    shell = "shell" if tag.name in ("terminal", "console", "shell", "command") else ""
+    return tag.get("lang") or tag.get("language") or tag.get("shell") or shell
 
 
 def code_block(tag: Tag, language: str, code: str) -> Output:
