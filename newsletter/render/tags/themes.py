@@ -28,7 +28,8 @@ TAB_GROUPS = frozenset({"tabs", "tabpane"})
 TABS = frozenset({"tab"})
 # Shortcodes whose content is source the browser draws or typesets: what each shows.
 SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
-           "math": ("formula", "typesets"), "mathjax": ("formula", "typesets")}
+           "math": ("formula", "typesets"), "mathjax": ("formula", "typesets"),
+           "chart": ("chart", "draws")}  # Blowfish's: Chart.js settings, no words for a reader
 # A site's own shortcodes whose content is code, by their name.
 CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet", "command"})
 BUTTONS = frozenset({"button", "btn"})  # Hexo's NexT, Butterfly and Fluid: btn
@@ -101,12 +102,14 @@ def code_tab(label: str, language: str, code: str) -> Output:
 
 def source(tag: Tag, code: str, context: TagContext) -> Output:
     """A diagram or a formula as its source: a fenced block (with a link to the post, where a
-    diagram is drawn), or a code span for a formula within a line."""
-    if SOURCES[tag.name][0] == "diagram":
+    diagram is drawn), or a code span for a formula within a line; a chart (Blowfish's, whose
+    source is Chart.js's settings) only the link."""
+    kind = SOURCES[tag.name][0]
+    if kind in ("diagram", "chart"):
         url = context.page.get("permalink") or context.site_url
-        lead = f"[See the diagram in the post]({url_in_markdown(url)})\n\n" if url else ""
-        return Output(f"{lead}{fenced('mermaid', code)}", block=True,
-                      warning=warning(tag, True))
+        lead = f"[See the {kind} in the post]({url_in_markdown(url)})" if url else ""
+        code = f"\n\n{fenced('mermaid', code)}" if kind == "diagram" else ""
+        return Output(f"{lead}{code}", block=True, warning=warning(tag, True))
     display = tag.get("display") in ("true", "") or "display" in tag.positional
     if display or "\n" in code.strip("\n"):
         return Output(fenced("latex", code), block=True, warning=warning(tag, True))
@@ -246,9 +249,10 @@ def warning(tag: Tag, enclosing: bool, shown: str = "",
         return None
     if name in SOURCES:
         kind, verb = SOURCES[name]
-        return (f"{quoted}: a {kind} the theme {verb} in the browser; the email shows its "
-                f"source as code", f"look at the email: write what the {kind} says into the "
-                "post if its source does not say it")
+        shown = "a link to the post" if kind == "chart" else "its source as code"
+        return (f"{quoted}: a {kind} the theme {verb} in the browser; the email shows {shown}",
+                f"look at the email: write what the {kind} says into the post if its source "
+                "does not say it")
     if not enclosing and name in FURNITURE:
         return None
     if enclosing:

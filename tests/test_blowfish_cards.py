@@ -1,0 +1,74 @@
+"""Blowfish's cards and players through `check` and `preview`, on a site written here with this
+project's own text: each is a link to what the blog's card shows (a repository, a project, a
+model, a video), and its chart a link to the post."""
+
+from __future__ import annotations
+
+import lxml.html
+from conftest import invoke
+from generator_sites import fill_in_settings, write_files
+
+CARDS = """## Source
+
+{{< gitlab projectID="62119438" >}}
+{{< gitlab project="fen/heron-counter" >}}
+{{< gitlab 2589724 >}}
+{{< github repo="fenlog/heron-counter" showThumbnail=true >}}
+{{< codeberg repo="fenlog/reeds" >}}
+{{< gitea server="https://git.fen.example.org/" repo="ria/nests" >}}
+{{< forgejo server="https://forge.example.net" repo="ria/tides" >}}
+{{< huggingface dataset="fenlog/bird-calls" >}}
+{{< youtubeLite id="SgXhGb-7QbU" label="Herons at dusk" >}}
+
+{{< chart >}}
+type: 'bar',
+data: { labels: ['May', 'June'], datasets: [{ data: [3, 7] }] }
+{{< /chart >}}
+"""
+
+
+def blog(tmp_path, body: str):
+    root = write_files(tmp_path / "fen", {
+        "hugo.toml": 'baseURL = "https://fen.example.org/"\ntitle = "Fen Log"\ntheme = "blowfish"\n',
+        "content/posts/tools.md": f"---\ntitle: Tools\ndate: 2025-04-02\n---\n\n{body}"})
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    return root
+
+
+def test_blowfish_cards_are_links_to_what_they_show(tmp_path):
+    """Blowfish's gitlab card of a project (projectID) was a template-syntax error (read as
+    Stack's snippet), which kept the post from being sent; the other cards and youtubeLite
+    were left out with a warning, and the chart's settings were shown as a paragraph."""
+    root = blog(tmp_path, CARDS)
+
+    checked = invoke(root, "check", "tools")
+    result = invoke(root, "preview", "tools")
+
+    assert result.exit_code == 0, result.output
+    assert checked.exit_code == 1  # the chart alone: a warning
+    assert [line.split(": ")[1:4] for line in checked.output.splitlines()
+            if line.startswith("warning")] == [
+        ["content/posts/tools.md:18", "template-degraded", "{{< chart >}}"]]
+    document = lxml.html.parse(root / "preview" / "tools" / "email.html")
+    links = [(a.text_content(), a.get("href"))
+             for a in document.xpath("//td[contains(@class, 'content')]//p/a")]
+    assert links == [
+        ("View the project on GitLab", "https://gitlab.com/projects/62119438"),
+        ("View the project on GitLab: fen/heron-counter",
+         "https://gitlab.com/fen/heron-counter"),
+        ("View the code on GitLab: snippet 2589724", "https://gitlab.com/-/snippets/2589724"),
+        ("View the repository on GitHub: fenlog/heron-counter",
+         "https://github.com/fenlog/heron-counter"),
+        ("View the repository on Codeberg: fenlog/reeds", "https://codeberg.org/fenlog/reeds"),
+        ("View the repository on git.fen.example.org: ria/nests",
+         "https://git.fen.example.org/ria/nests"),
+        ("View the repository on forge.example.net: ria/tides",
+         "https://forge.example.net/ria/tides"),
+        ("View the dataset on Hugging Face: fenlog/bird-calls",
+         "https://huggingface.co/datasets/fenlog/bird-calls"),
+        ("▶ Watch “Herons at dusk” on YouTube", "https://www.youtube.com/watch?v=SgXhGb-7QbU"),
+        ("See the chart in the post", "https://fen.example.org/posts/tools/")]
+    text = (root / "preview" / "tools" / "email.txt").read_text()
+    assert "labels" not in text and "June" not in text
+
