@@ -1,6 +1,6 @@
 """Blowfish's cards and players through `check` and `preview`, on a site written here with this
 project's own text: each is a link to what the blog's card shows (a repository, a project, a
-model, a video), and its chart a link to the post."""
+model, a video), and its chart (and FixIt's echarts) a link to the post."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ CARDS = """## Source
 type: 'bar',
 data: { labels: ['May', 'June'], datasets: [{ data: [3, 7] }] }
 {{< /chart >}}
+
+{{< echarts >}}
+{"xAxis": {"data": ["July", "August"]}, "series": [{"type": "line", "data": [2, 5]}]}
+{{< /echarts >}}
 """
 
 
@@ -46,10 +50,11 @@ def test_blowfish_cards_are_links_to_what_they_show(tmp_path):
     result = invoke(root, "preview", "tools")
 
     assert result.exit_code == 0, result.output
-    assert checked.exit_code == 1  # the chart alone: a warning
+    assert checked.exit_code == 1  # the charts alone: a warning each
     assert [line.split(": ")[1:4] for line in checked.output.splitlines()
             if line.startswith("warning")] == [
-        ["content/posts/tools.md:18", "template-degraded", "{{< chart >}}"]]
+        ["content/posts/tools.md:18", "template-degraded", "{{< chart >}}"],
+        ["content/posts/tools.md:23", "template-degraded", "{{< echarts >}}"]]
     document = lxml.html.parse(root / "preview" / "tools" / "email.html")
     links = [(a.text_content(), a.get("href"))
              for a in document.xpath("//td[contains(@class, 'content')]//p/a")]
@@ -68,7 +73,8 @@ def test_blowfish_cards_are_links_to_what_they_show(tmp_path):
         ("View the dataset on Hugging Face: fenlog/bird-calls",
          "https://huggingface.co/datasets/fenlog/bird-calls"),
         ("▶ Watch “Herons at dusk” on YouTube", "https://www.youtube.com/watch?v=SgXhGb-7QbU"),
+        ("See the chart in the post", "https://fen.example.org/posts/tools/"),
         ("See the chart in the post", "https://fen.example.org/posts/tools/")]
     text = (root / "preview" / "tools" / "email.txt").read_text()
-    assert "labels" not in text and "June" not in text
+    assert not any(word in text for word in ("labels", "June", "xAxis", "August"))
 

@@ -29,7 +29,9 @@ TABS = frozenset({"tab"})
 # Shortcodes whose content is source the browser draws or typesets: what each shows.
 SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
            "math": ("formula", "typesets"), "mathjax": ("formula", "typesets"),
-           "chart": ("chart", "draws")}  # Blowfish's: Chart.js settings, no words for a reader
+           # Blowfish's chart (Chart.js's settings), FixIt's and LoveIt's echarts (ECharts'):
+           # no words for a reader
+           "chart": ("chart", "draws"), "echarts": ("chart", "draws")}
 # A site's own shortcodes whose content is code, by their name.
 CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet", "command"})
 BUTTONS = frozenset({"button", "btn"})  # Hexo's NexT, Butterfly and Fluid: btn
