@@ -1,20 +1,21 @@
 """Hugo shortcodes that stand as blocks or mark words on the blog, through `preview`: embeds
 written one under another (Hugo's own x, instagram, vimeo, gist, youtube) and Hinode's
-kbd, sub, sup, mark, ins, abbr and command, on sites written here with this project's own
-text."""
+kbd, sub, sup, mark, ins, abbr and command, and the Markdown LoveIt, DoIt and FixIt add, on
+sites written here with this project's own text."""
 
 from __future__ import annotations
 
 import lxml.html
+import pytest
 from conftest import invoke
 from generator_sites import fill_in_settings, write_files
 
 CONFIG = {"hugo.toml": 'baseURL = "https://fen.example.org/"\ntitle = "Fen Log"\n'}
 
 
-def previewed(tmp_path, post: str):
+def previewed(tmp_path, post: str, settings: str = ""):
     root = write_files(tmp_path / "fen", {
-        **CONFIG, "content/posts/walk.md": f"---\ntitle: Walk\ndate: 2025-04-02\n---\n\n{post}"})
+        "hugo.toml": CONFIG["hugo.toml"] + settings, "content/posts/walk.md": f"---\ntitle: Walk\ndate: 2025-04-02\n---\n\n{post}"})
     assert invoke(root, "init").exit_code == 0
     fill_in_settings(root)
     checked = invoke(root, "check", "walk")
@@ -80,3 +81,33 @@ def test_hinodes_command_shortcode_is_its_commands_in_code(tmp_path):
         ("language-powershell", "Get-ChildItem *_old*\n")]
     assert "    rm -f *_old.log *_old.txt" in text
     assert "template-degraded" in checked.output  # the prompt is the theme's: a warning
+
+
+LOVEIT_MARKS = ("[Hugo]^(a site generator) builds it, [3]/[4] done :(fas fa-heart): today. "
+                "Written: [Hugo]{?^}(as is).\n\n`[code]^(kept)` and `[1]/[2]`.\n")
+
+
+@pytest.mark.parametrize("theme", ['theme = "LoveIt"', 'theme = ["FixIt"]',
+                                   '[module]\n[[module.imports]]\npath = '
+                                   '"github.com/HEIGE-PCloud/DoIt"'])
+def test_loveit_doit_and_fixit_sites_annotations_and_fractions_are_marked(tmp_path, theme):
+    """LoveIt, DoIt and FixIt read ``[Hugo]^(note)`` as a ruby annotation, ``[3]/[4]`` as a
+    fraction and ``:(fas fa-heart):`` as an icon, and ``{?^}`` as a ^ written as it is; the
+    email showed the brackets and the icon's classes as written. Code keeps them."""
+    _, document, text = previewed(tmp_path, LOVEIT_MARKS, f"{theme}\n")
+
+    (sentence,) = document.xpath("//p[contains(., 'builds it')]")
+    assert [(element.tag, element.text_content()) for element in sentence.iter(
+        "ruby", "rt", "sup", "sub")] == [("ruby", "Hugo(a site generator)"),
+                                         ("rt", "a site generator"), ("sup", "3"), ("sub", "4")]
+    assert "Hugo(a site generator) builds it, 3/4 done today. Written: [Hugo]^(as is)." in \
+        " ".join(text.split())
+    assert [code.text for code in document.iter("code")] == ["[code]^(kept)", "[1]/[2]"]
+
+
+def test_another_themes_brackets_stay_as_written(tmp_path):
+    _, document, text = previewed(tmp_path, LOVEIT_MARKS, 'theme = "PaperMod"\n')
+
+    assert not list(document.iter("ruby", "sub"))
+    assert "[Hugo]^(a site generator) builds it, [3]/[4] done :(fas fa-heart): today." in \
+        " ".join(text.split())

@@ -19,6 +19,9 @@ from typing import Any
 
 # [markup.goldmark.extensions.extras] (Hugo 0.126), each off unless ``enable = true``
 EXTRAS = ("delete", "insert", "mark", "subscript", "superscript")
+# The themes with Markdown of their own, and what it writes (newsletter/render/theme_marks.py)
+_MARKING_THEMES = ("loveit", "doit", "fixit")
+THEME_MARKS = ("ruby", "fraction", "fontawesome")
 SUMMARY_DIVIDER = "<!--more-->"  # ends a post's summary (gohugo.io/content-management/summaries)
 
 
@@ -42,7 +45,24 @@ def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
             "strikethrough": extensions.get("strikethrough") is not False,
             "extras": frozenset(name for name in EXTRAS if _table(
                 _table(extensions, "extras"), name).get("enable") is True),
+            "theme_marks": _theme_marks(config),
             **_passthrough(_table(extensions, "passthrough"))}
+
+
+def _theme_marks(config: dict[str, Any]) -> frozenset[str]:
+    """The Markdown of their own LoveIt, DoIt and FixIt read (``ruby``, ``fraction``,
+    ``fontawesome``), where the site's theme (``theme``, or a module it imports) is one of
+    them: each unless its ``params.page`` turns it off."""
+    themes = config.get("theme")
+    names = [themes] if isinstance(themes, str) else list(themes or ()) \
+        if isinstance(themes, list) else []
+    names += [entry.get("path") for entry in _table(config, "module").get("imports") or ()
+              if isinstance(entry, dict)]
+    if not any(isinstance(name, str) and name.rstrip("/").rpartition("/")[2].lower() in
+               _MARKING_THEMES for name in names):
+        return frozenset()
+    page = _table(_table(config, "params"), "page")
+    return frozenset(mark for mark in THEME_MARKS if page.get(mark) is not False)
 
 
 def _passthrough(passthrough: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,8 @@ Python-Markdown's so both go through the same steps after (:mod:`newsletter.rend
   ``<div class="footnote">``), which the stylesheet, the text part and the check know.
 - ``~~struck~~`` is ``<del>``, as GitHub, Goldmark and remark write it (unless a Hugo site
   turns strikethrough off); Hugo's extras, where the site enables them, ``==mark==``,
-  ``++ins++``, ``~sub~`` and ``^sup^`` (:mod:`newsletter.render.extras`).
+  ``++ins++``, ``~sub~`` and ``^sup^`` (:mod:`newsletter.render.extras`), and LoveIt's
+  ``[Hugo]^(note)`` and ``[1]/[2]`` (:mod:`newsletter.render.theme_marks`).
 - A heading may end with ``{#id .class}`` (Hugo, kramdown, Zola): its id and classes; other
   attributes are dropped, so a post cannot add an ``onclick`` this way.
 - ``:tada:`` is the emoji where the site says so (Hugo's ``enableEmoji``,
@@ -39,6 +40,7 @@ from newsletter.render.extras import extras_plugin
 from newsletter.render.kramdown import kramdown_plugin
 from newsletter.render.latex import math_plugin
 from newsletter.render.raw_html import TAG, written_tags
+from newsletter.render.theme_marks import theme_marks_plugin
 
 _THREAD = threading.local()
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
@@ -138,6 +140,8 @@ def _parser(dialect: Dialect) -> MarkdownIt:
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
     if dialect.extras:
         md.use(extras_plugin, dialect.extras)
+    if dialect.theme_marks:
+        md.use(theme_marks_plugin, dialect.theme_marks)
     if dialect.autolinks:
         md.core.ruler.push("autolinks", autolinks)
     if dialect.emoji:

@@ -54,6 +54,9 @@ class Dialect:
     # Hugo's Goldmark extras the site enables: "mark", "insert", "delete", "subscript",
     # "superscript" (newsletter/render/extras.py)
     extras: frozenset[str] = frozenset()
+    # LoveIt's, DoIt's and FixIt's own Markdown the site's theme reads: "ruby", "fraction",
+    # "fontawesome" (newsletter/render/theme_marks.py)
+    theme_marks: frozenset[str] = frozenset()
     # A paragraph of this alone is the table of contents: Python-Markdown's toc extension's
     # "[TOC]", VitePress's "[[toc]]"
     toc_marker: str = ""
