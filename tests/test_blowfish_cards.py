@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import lxml.html
 from conftest import invoke
-from generator_sites import fill_in_settings, write_files
+from generator_sites import fill_in_settings, picture, write_files
 
 CARDS = """## Source
 
@@ -78,3 +78,29 @@ def test_blowfish_cards_are_links_to_what_they_show(tmp_path):
     text = (root / "preview" / "tools" / "email.txt").read_text()
     assert not any(word in text for word in ("labels", "June", "xAxis", "August"))
 
+
+
+def test_blowfish_carousels_and_linked_figures_show_their_pictures(tmp_path):
+    """Blowfish's carousel of a bundle's folder (``images="gallery/*"``) or of pictures named
+    in braces was left out with a warning, its pictures lost; its figure's ``href`` (Hugo's
+    ``link``) did not link the picture."""
+    root = blog(tmp_path, '{{< carousel images="gallery/*" aspectRatio="21-9" >}}\n\n'
+                          '{{< carousel images="{gallery/b.jpg,https://cdn.fen.example/c.jpg}" >}}'
+                          '\n\n{{< figure src="gallery/a.jpg" alt="Reeds" '
+                          'href="https://fen.example.org/reeds/" >}}\n')
+    (root / "content/posts/tools.md").rename(root / "content/posts/index.md")
+    (root / "content/posts/tools").mkdir()
+    (root / "content/posts/index.md").rename(root / "content/posts/tools/index.md")
+    for name, colour in (("a", (10, 90, 160)), ("b", (160, 90, 10))):
+        write_files(root, {f"content/posts/tools/gallery/{name}.jpg": picture(colour)})
+
+    checked = invoke(root, "check", "tools")
+    result = invoke(root, "preview", "tools")
+
+    assert result.exit_code == 0, result.output
+    assert "template-degraded" not in checked.output
+    document = lxml.html.parse(root / "preview" / "tools" / "email.html")
+    sources = document.xpath("//td[contains(@class, 'content')]//img/@src")
+    assert len(sources) == 5 and sources[3] == "https://cdn.fen.example/c.jpg"
+    assert len({sources[0], sources[1], sources[4]}) == 2 and sources[1] == sources[2]
+    assert document.xpath("//a[@href='https://fen.example.org/reeds/']/img/@alt") == ["Reeds"]

@@ -46,8 +46,9 @@ def _embed(url: str, label_html: str) -> Output:
 def figure(tag: Tag, context: TagContext) -> Output:
     """``<figure>``: the image (linked if ``link`` is given), its title, caption and credit.
     Beautiful Hugo's gallery figures name no ``src``: the picture is the ``link`` they open
-    (``thumb`` names a smaller copy of it the page shows)."""
-    src, linked = tag.get("src", 0), tag.get("link")
+    (``thumb`` names a smaller copy of it the page shows). Blowfish's and Congo's figure
+    name the link ``href``."""
+    src, linked = tag.get("src", 0), tag.get("link") or tag.get("href")
     if not src and linked and IMAGE_FILE.search(urlsplit(linked).path):
         src, linked = linked, None
     if not src:

@@ -46,7 +46,7 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
                        "load-photoswipe"})
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
-LAYOUTS = frozenset({"gallery"})
+LAYOUTS = frozenset({"gallery", "carousel"})
 _TAB_COMMENT = re.compile(r"<!--\s*(end)?tab\b(.{0,200}?)-->", re.IGNORECASE | re.DOTALL)
 _TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")
@@ -209,8 +209,15 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
 
 def _gallery_pictures(tag: Tag, context: TagContext) -> list[str]:
     """The pictures of the folder a gallery lists: Hugoplate's ``dir`` (beside the post, in
-    ``assets/`` or ``static/``), Hugo Blox's ``album`` (the post's ``gallery/<album>``)."""
-    album, folder = tag.get("album"), tag.get("dir")
+    ``assets/`` or ``static/``), Hugo Blox's ``album`` (the post's ``gallery/<album>``),
+    Blowfish's carousel's ``images`` (``"gallery/*"``, or pictures named in braces,
+    ``"{gallery/03.jpg,https://...}"``)."""
+    album, folder, images = tag.get("album"), tag.get("dir"), (tag.get("images") or "").strip()
+    if images.startswith("{") and images.endswith("}"):
+        return [name.strip() for name in images[1:-1].split(",")
+                if IMAGE_FILE.search(name.strip()) and web_url(name.strip())]
+    if images.endswith("/*"):
+        folder = images[:-2]
     names = ([f"gallery/{album}", album] if album else []) + ([folder] if folder else [])
     return next(filter(None, map(context.pictures, names)), [])
 
