@@ -1,6 +1,7 @@
-"""Blowfish's cards and players through `check` and `preview`, on a site written here with this
-project's own text: each is a link to what the blog's card shows (a repository, a project, a
-model, a video), and its chart (and FixIt's echarts) a link to the post."""
+"""Blowfish's cards and players (and Toha's embeds) through `check` and `preview`, on a site
+written here with this project's own text: each is a link to what the blog's card shows (a
+repository, a project, a model, a video, a fediverse post, a PDF), and its chart (and FixIt's
+echarts) a link to the post."""
 
 from __future__ import annotations
 
@@ -104,3 +105,23 @@ def test_blowfish_carousels_and_linked_figures_show_their_pictures(tmp_path):
     assert len(sources) == 5 and sources[3] == "https://cdn.fen.example/c.jpg"
     assert len({sources[0], sources[1], sources[4]}) == 2 and sources[1] == sources[2]
     assert document.xpath("//a[@href='https://fen.example.org/reeds/']/img/@alt") == ["Reeds"]
+
+
+def test_tohas_mastodon_post_and_pdf_are_links_to_them(tmp_path):
+    """Toha's ``mastodon`` (a frame of the post) and ``embed-pdf`` (a script drawing the file)
+    were left out with a warning: the post and the document were not in the email."""
+    root = blog(tmp_path, '{{< mastodon server="fosstodon.org" user="fenlog" id="10987654" >}}\n'
+                          '{{< mastodon status="https://mastodon.social/@ria/1234" >}}\n'
+                          '{{< embed-pdf src="files/survey.pdf" >}}\n')
+
+    checked = invoke(root, "check", "tools")
+    result = invoke(root, "preview", "tools")
+
+    assert result.exit_code == 0, result.output
+    assert "template-degraded" not in checked.output
+    document = lxml.html.parse(root / "preview" / "tools" / "email.html")
+    assert [(a.text_content(), a.get("href")) for a in
+            document.xpath("//td[contains(@class, 'content')]//p/a")] == [
+        ("View the post by @fenlog on fosstodon.org", "https://fosstodon.org/@fenlog/10987654"),
+        ("View the post on Mastodon", "https://mastodon.social/@ria/1234"),
+        ("Open the PDF: survey.pdf", "https://fen.example.org/files/survey.pdf")]
