@@ -111,3 +111,14 @@ def test_another_themes_brackets_stay_as_written(tmp_path):
     assert not list(document.iter("ruby", "sub"))
     assert "[Hugo]^(a site generator) builds it, [3]/[4] done :(fas fa-heart): today." in \
         " ".join(text.split())
+
+
+def test_a_doks_callout_is_headed_by_its_context(tmp_path):
+    """Doks (Thulite) names a callout's kind ``context``: without a title it was headed
+    "Note" whatever its kind."""
+    _, document, text = previewed(tmp_path, '{{< callout context="danger" icon="alert" >}}\n'
+                                            "Do not feed the **swans**.\n{{< /callout >}}\n")
+
+    (quote,) = document.iter("blockquote")
+    assert [strong.text for strong in quote.iter("strong")] == ["Danger", "swans"]
+    assert "> Danger\n>\n> Do not feed the swans." in text

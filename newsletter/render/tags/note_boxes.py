@@ -21,7 +21,8 @@ def callout(tag: Tag, content: str) -> str:
     tip, warning), then its content."""
     positional = tag.name in ("notice", "admonition", "hint", "callout") or \
         tag.get("type", 0) in _ALERT_KINDS  # Tranquilpeak's alert info (Blowfish's: an icon)
-    kind = tag.get("type") or tag.get("style") or (tag.get("type", 0) if positional else None)
+    kind = tag.get("type") or tag.get("style") or tag.get("context") or (
+        tag.get("type", 0) if positional else None)  # Doks's callout: context="danger"
     title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
     label = html.escape(" ".join((title or (kind or "note").replace("-", " ").replace(
         "_", " ").capitalize()).split()), quote=False)  # Markdown, never HTML of its own
