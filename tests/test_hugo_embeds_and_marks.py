@@ -122,3 +122,21 @@ def test_a_doks_callout_is_headed_by_its_context(tmp_path):
     (quote,) = document.iter("blockquote")
     assert [strong.text for strong in quote.iter("strong")] == ["Danger", "swans"]
     assert "> Danger\n>\n> Do not feed the swans." in text
+
+
+def test_shortcodes_that_only_style_their_words_show_them_without_a_warning(tmp_path):
+    """Blowfish's and Congo's lead, badge and keyword, FixIt's style, typeit and center-quote
+    only style what they hold, which the email shows whole: each was a template-degraded
+    warning, so check exited 1 on every such post."""
+    checked, document, text = previewed(tmp_path, (
+        "{{< lead >}}\nA *slow* spring.\n{{< /lead >}}\n\nA {{< badge >}}new{{< /badge >}} "
+        "{{< keyword >}}nest{{< /keyword >}} and {{< typeit >}}typed words{{< /typeit >}}.\n\n"
+        '{{< style "text-align:right" >}}\nRight **here**.\n{{< /style >}}\n\n'
+        "{{< center-quote >}}\nCalm water.\n{{< /center-quote >}}\n\n"
+        "{{< sidenote >}}Still a theme's own.{{< /sidenote >}}\n"))
+
+    assert [line.split(": ")[3] for line in checked.output.splitlines()
+            if line.startswith("warning")] == ["{{< sidenote >}}"]
+    assert document.xpath("//em/text()") == ["slow"]
+    assert "A new nest and typed words." in text
+    assert "Right here." in text and "Calm water." in text

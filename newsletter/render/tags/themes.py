@@ -47,6 +47,11 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
 LAYOUTS = frozenset({"gallery", "carousel"})
+# Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
+# FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote): what they hold is
+# shown whole, unreported.
+STYLING = frozenset({"lead", "badge", "keyword", "typeit", "style", "align", "float",
+                     "center-quote"})
 _TAB_COMMENT = re.compile(r"<!--\s*(end)?tab\b(.{0,200}?)-->", re.IGNORECASE | re.DOTALL)
 _TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")
@@ -254,7 +259,7 @@ def warning(tag: Tag, enclosing: bool, shown: str = "",
     name, quoted = tag.name, tag.quoted()
     if name in TAB_GROUPS or name in TABS or name in BUTTONS or name in LINKS:
         return None
-    if enclosing and (re.sub(r"[-_]", "", name.lower()) in RAW or name in LAYOUTS):
+    if enclosing and (re.sub(r"[-_]", "", name.lower()) in RAW or name in LAYOUTS | STYLING):
         return None
     if name in SOURCES:
         kind, verb = SOURCES[name]
