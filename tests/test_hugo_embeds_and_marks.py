@@ -140,3 +140,15 @@ def test_shortcodes_that_only_style_their_words_show_them_without_a_warning(tmp_
     assert document.xpath("//em/text()") == ["slow"]
     assert "A new nest and typed words." in text
     assert "Right here." in text and "Calm water." in text
+
+
+def test_hugo_docs_code_toggle_is_its_settings_in_code(tmp_path):
+    """Hugo's documentation's ``code-toggle`` (which blogs about Hugo copy) shows settings as
+    TOML, YAML and JSON tabs: the email read them as Markdown, ``[markup]`` and all."""
+    checked, document, text = previewed(tmp_path, (
+        "Turn it on:\n\n{{< code-toggle file=hugo >}}\n[markup.goldmark.renderer]\n"
+        "unsafe = true\n{{< /code-toggle >}}\n"))
+
+    assert [code.text for code in document.xpath("//pre/code")] == [
+        "[markup.goldmark.renderer]\nunsafe = true\n"]
+    assert "    [markup.goldmark.renderer]\n    unsafe = true" in text

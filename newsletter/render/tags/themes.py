@@ -33,7 +33,8 @@ SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
            # no words for a reader
            "chart": ("chart", "draws"), "echarts": ("chart", "draws")}
 # A site's own shortcodes whose content is code, by their name.
-CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet", "command"})
+CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet", "command",
+                  "code-toggle"})  # Hugo's documentation's: settings in TOML, YAML or JSON
 BUTTONS = frozenset({"button", "btn"})  # Hexo's NexT, Butterfly and Fluid: btn
 # Shortcodes that write their content as it is ({{ .Inner }}: PaperMod's rawhtml, the one
 # Hugo's forum gives for raw HTML): shown whole, by their names with - and _ left out.
