@@ -296,3 +296,31 @@ def test_hugos_goldmark_extras_mark_text_where_the_site_enables_them(tmp_path, s
     else:
         assert shown == [("del", "dropped")]
         assert "Keep H~2~O ==cold==, the 1^st^ rule. ++Added++" in text
+
+
+CJK = ("\n[markup.goldmark.extensions.cjk]\nenable = true\neastAsianLineBreaks = true\n"
+       "escapedSpace = true\n")
+WRAPPED = "\n\n这是一个很长的句子，\n在源文件里换了行。**强调**\\ 文字 and\nEnglish words.\n"
+
+
+@pytest.mark.parametrize("settings, joined", [("", False), (CJK, True)])
+def test_hugos_cjk_line_breaks_join_wrapped_east_asian_sentences(tmp_path, settings, joined):
+    """With Goldmark's CJK extension (``eastAsianLineBreaks``, ``escapedSpace``), a Chinese
+    sentence wrapped in the source reads as one on the blog and ``\\ `` shows nothing; the
+    email put a space into the sentence and showed the backslash. Between Latin words a line's
+    end is still a space; without the setting, both are as before."""
+    root = tmp_path / "blog"
+    post_id, out = blog_with_features(root, "hugo")
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text() + settings)
+    post = root / "content" / "posts" / "first-light.md"
+    post.write_text(post.read_text() + WRAPPED)
+
+    document, text = previewed(root, post_id, out)
+
+    (sentence,) = document.xpath("//p[contains(., '这是')]")
+    shown = " ".join(sentence.text_content().split())
+    if joined:
+        assert shown == "这是一个很长的句子，在源文件里换了行。强调文字 and English words."
+    else:
+        assert shown == "这是一个很长的句子， 在源文件里换了行。强调\\ 文字 and English words."
+    assert sentence.xpath(".//strong/text()") == ["强调"]

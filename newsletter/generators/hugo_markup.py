@@ -46,7 +46,16 @@ def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
             "extras": frozenset(name for name in EXTRAS if _table(
                 _table(extensions, "extras"), name).get("enable") is True),
             "theme_marks": _theme_marks(config),
+            **_cjk(_table(extensions, "cjk")),
             **_passthrough(_table(extensions, "passthrough"))}
+
+
+def _cjk(cjk: dict[str, Any]) -> dict[str, bool]:
+    """Goldmark's CJK extension's ``eastasianlinebreaks`` and ``escapedspace``, each off
+    unless the extension is enabled too."""
+    enabled = cjk.get("enable") is True
+    return {"east_asian_line_breaks": enabled and cjk.get("eastasianlinebreaks") is True,
+            "escaped_space": enabled and cjk.get("escapedspace") is True}
 
 
 def _theme_marks(config: dict[str, Any]) -> frozenset[str]:

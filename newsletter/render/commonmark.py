@@ -33,6 +33,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from newsletter.render.attribute_lists import block_attributes, heading_attributes
 from newsletter.render.autolinks import autolinks
+from newsletter.render.cjk import cjk_plugin
 from newsletter.render.dialects import Dialect
 from newsletter.render.effort import check_quotes_work
 from newsletter.render.emoji_codes import emoji_codes
@@ -142,6 +143,8 @@ def _parser(dialect: Dialect) -> MarkdownIt:
         md.use(extras_plugin, dialect.extras)
     if dialect.theme_marks:
         md.use(theme_marks_plugin, dialect.theme_marks)
+    if dialect.east_asian_line_breaks or dialect.escaped_space:
+        md.use(cjk_plugin, dialect.east_asian_line_breaks, dialect.escaped_space)
     if dialect.autolinks:
         md.core.ruler.push("autolinks", autolinks)
     if dialect.emoji:

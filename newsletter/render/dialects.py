@@ -57,6 +57,10 @@ class Dialect:
     # LoveIt's, DoIt's and FixIt's own Markdown the site's theme reads: "ruby", "fraction",
     # "fontawesome" (newsletter/render/theme_marks.py)
     theme_marks: frozenset[str] = frozenset()
+    # Goldmark's CJK extension: no space for a line's end between wide characters, and "\ "
+    # shows nothing (newsletter/render/cjk.py)
+    east_asian_line_breaks: bool = False
+    escaped_space: bool = False
     # A paragraph of this alone is the table of contents: Python-Markdown's toc extension's
     # "[TOC]", VitePress's "[[toc]]"
     toc_marker: str = ""
