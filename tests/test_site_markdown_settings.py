@@ -324,3 +324,19 @@ def test_hugos_cjk_line_breaks_join_wrapped_east_asian_sentences(tmp_path, setti
     else:
         assert shown == "这是一个很长的句子， 在源文件里换了行。强调\\ 文字 and English words."
     assert sentence.xpath(".//strong/text()") == ["强调"]
+
+
+FRENCH = ('\n[markup.goldmark.extensions.typographer]\nleftDoubleQuote = "&laquo;&nbsp;"\n'
+          'rightDoubleQuote = "&nbsp;&raquo;"\n')
+
+
+@pytest.mark.parametrize("settings, quoted", [
+    ("", "\u201cgo\u201d"), (FRENCH, "\u00ab\u00a0go\u00a0\u00bb")])
+def test_hugos_typographer_quotes_are_the_sites_own(tmp_path, settings, quoted):
+    """A French (or German) Hugo blog sets its typographer's quotes (``leftDoubleQuote =
+    "&laquo;&nbsp;"``): the email curled them the English way. Single quotes and apostrophes
+    the site leaves alone stay Goldmark's."""
+    shown, text, _, _ = hugo_email(tmp_path / "blog", settings)
+
+    assert f"She said {quoted} \u2013 then left\u2026" in shown
+    assert f"She said {quoted} \u2013 then left\u2026" in text.replace("\n", " ")

@@ -15,6 +15,7 @@ Emoji codes (``:tada:``) are text unless the site sets ``enableEmoji = true``.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 # [markup.goldmark.extensions.extras] (Hugo 0.126), each off unless ``enable = true``
@@ -27,11 +28,12 @@ SUMMARY_DIVIDER = "<!--more-->"  # ends a post's summary (gohugo.io/content-mana
 
 def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
     """``raw_html``, ``hard_wraps``, ``block_attributes``, ``smart_punctuation``, ``autolinks``,
-    ``emoji``, ``strikethrough``, ``extras`` and the math delimiters as the site's
+    ``emoji``, ``strikethrough``, ``extras``, ``quotes`` and the math delimiters as the site's
     ``[markup.goldmark]`` (keys in lower case) sets them, Hugo's defaults otherwise."""
     goldmark = _table(_table(config, "markup"), "goldmark")
     extensions = _table(goldmark, "extensions")
     typographer = extensions.get("typographer", True)
+    quotes = _quotes(typographer) if isinstance(typographer, dict) else ()
     if isinstance(typographer, dict):
         typographer = typographer.get("disable") is not True
     renderer = _table(goldmark, "renderer")
@@ -45,9 +47,21 @@ def goldmark_options(config: dict[str, Any]) -> dict[str, Any]:
             "strikethrough": extensions.get("strikethrough") is not False,
             "extras": frozenset(name for name in EXTRAS if _table(
                 _table(extensions, "extras"), name).get("enable") is True),
-            "theme_marks": _theme_marks(config),
+            "theme_marks": _theme_marks(config), **({"quotes": quotes} if quotes else {}),
             **_cjk(_table(extensions, "cjk")),
             **_passthrough(_table(extensions, "passthrough"))}
+
+
+def _quotes(typographer: dict[str, Any]) -> tuple[str, ...]:
+    """The typographer's quotes where the site sets them (French ``leftDoubleQuote =
+    "&laquo;&nbsp;"``), Goldmark's for the others, in markdown-it's order (double, then
+    single); none where it sets none."""
+    values = [typographer.get(f"{side}{kind}quote") for kind in ("double", "single")
+              for side in ("left", "right")]
+    if not any(isinstance(value, str) and value for value in values):
+        return ()
+    return tuple(html.unescape(value) if isinstance(value, str) and 0 < len(value) <= 20
+                 else default for value, default in zip(values, "\u201c\u201d\u2018\u2019"))
 
 
 def _cjk(cjk: dict[str, Any]) -> dict[str, bool]:

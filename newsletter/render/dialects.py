@@ -39,7 +39,9 @@ class Dialect:
     name: str  # the renderer's, or a [posts] markdown value
     commonmark: bool = True  # False: Python-Markdown
     smart_punctuation: bool = True  # "quotes" -- and ... as typographers set them
-    quotes: str = ""  # the four smart quotes (double, then single; markdown-it's order), or ""
+    # The four smart quotes (double, then single; markdown-it's order), or "": a string of
+    # four, or four strings (Goldmark's French "« " and " »")
+    quotes: str | tuple[str, ...] = ""
     autolinks: bool = True  # bare www. and https:// addresses are links (GFM)
     kramdown: bool = False  # {: .class} attribute lists dropped, {:toc} a table of contents
     parse_block_html: bool = False  # kramdown's option: Markdown inside <div>, <details>, ...
