@@ -125,3 +125,22 @@ def test_tohas_mastodon_post_and_pdf_are_links_to_them(tmp_path):
         ("View the post by @fenlog on fosstodon.org", "https://fosstodon.org/@fenlog/10987654"),
         ("View the post on Mastodon", "https://mastodon.social/@ria/1234"),
         ("Open the PDF: survey.pdf", "https://fen.example.org/files/survey.pdf")]
+
+
+def test_a_doit_or_fixit_person_card_is_the_persons_name_linked_and_their_words(tmp_path):
+    """DoIt's and FixIt's person card showed only its avatar, the name and the link lost."""
+    root = blog(tmp_path, '{{< person url="https://fen.example.org/ria/" name="Ria Fenn" '
+                          'nick="ria" text="counts **herons**" picture="/img/ria.png" >}}\n\n'
+                          '{{< person "https://fen.example.org/sam/" "Sam Reed" "rows boats" >}}\n')
+
+    checked = invoke(root, "check", "tools")
+    result = invoke(root, "preview", "tools")
+
+    assert result.exit_code == 0, result.output
+    assert "template-degraded" not in checked.output
+    document = lxml.html.parse(root / "preview" / "tools" / "email.html")
+    cards = document.xpath("//td[contains(@class, 'content')]//p[a]")
+    assert [(p.text_content(), p.xpath("a/@href")) for p in cards] == [
+        ("Ria Fenn (ria) \u2014 counts **herons**", ["https://fen.example.org/ria/"]),
+        ("Sam Reed \u2014 rows boats", ["https://fen.example.org/sam/"])]
+    assert not document.xpath("//img[contains(@src, 'ria')]")

@@ -1,7 +1,7 @@
 """Themes' embeds of a fediverse post and of a PDF (Toha's ``mastodon`` and ``embed-pdf``, and
-the like), which the page shows in a frame or draws with a script: a link to the post or the
-file, as Hugo's own embeds are (docs/template-tags.md). They were left out, the post or the
-document lost."""
+the like), which the page shows in a frame or draws with a script, and DoIt's and FixIt's
+card of a person: a link to the post, the file or the person's page, as Hugo's own embeds
+are (docs/template-tags.md). They were left out, or the card showed only its picture."""
 
 from __future__ import annotations
 
@@ -49,9 +49,22 @@ def pdf(tag: Tag, context: TagContext) -> Output:
     return _embed(url, f"Open the PDF: {src.rstrip('/').rpartition('/')[2]}")
 
 
+def person(tag: Tag, context: TagContext) -> Output:
+    """DoIt's and FixIt's ``person`` card (``url``, ``name``, ``nick``, ``text``, by name or
+    in that order without ``nick``): the name linked to the person's page, then the text. The
+    avatar (``picture``) is the card's decoration, left out."""
+    url, name, text = tag.get("url", 0), tag.get("name", 1), tag.get("text", 2)
+    if not name:
+        raise TagProblem(f"{tag.quoted()} names no person", 'write it as name="Ria Fenn"')
+    label = escape(name + (f" ({tag.get('nick')})" if tag.get("nick") else ""))
+    safe = web_url(url or "", mail=True)
+    shown = link(safe, label) if safe else label
+    return Output(shown + (f" \u2014 {escape(text)}" if text else ""), block=True)
+
+
 def _embed(url: str, label: str) -> Output:
     return Output(link(url, escape(label)), block=True)
 
 
 SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
-    "mastodon": mastodon, "embed-pdf": pdf, "pdf": pdf}
+    "mastodon": mastodon, "embed-pdf": pdf, "pdf": pdf, "person": person}
