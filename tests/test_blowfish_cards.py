@@ -144,3 +144,24 @@ def test_a_doit_or_fixit_person_card_is_the_persons_name_linked_and_their_words(
         ("Ria Fenn (ria) \u2014 counts **herons**", ["https://fen.example.org/ria/"]),
         ("Sam Reed \u2014 rows boats", ["https://fen.example.org/sam/"])]
     assert not document.xpath("//img[contains(@src, 'ria')]")
+
+
+def test_a_blowfish_article_card_is_the_other_posts_title_linked(tmp_path):
+    """Blowfish's ``article`` card of another post showed its path as the link's text
+    ("/posts/reeds/"), with a warning; a page that is not there still is its link, warned."""
+    root = blog(tmp_path, '{{< article link="/posts/reeds/" >}}\n\n'
+                          '{{< article link="/posts/gone/" >}}\n')
+    write_files(root, {"content/posts/reeds/index.md": (
+        "---\ntitle: Reeds & Rushes\ndate: 2025-03-01\n---\n\nTall.\n")})
+
+    checked = invoke(root, "check", "tools")
+    result = invoke(root, "preview", "tools")
+
+    assert result.exit_code == 0, result.output
+    assert [line.split(": ")[3] for line in checked.output.splitlines()
+            if "template-degraded" in line] == ['{{< article link="/posts/gone/" >}}']
+    document = lxml.html.parse(root / "preview" / "tools" / "email.html")
+    assert [(a.text_content(), a.get("href")) for a in
+            document.xpath("//td[contains(@class, 'content')]//p/a")] == [
+        ("Reeds & Rushes", "https://fen.example.org/posts/reeds/"),
+        ("/posts/gone/", "https://fen.example.org/posts/gone/")]

@@ -1,6 +1,6 @@
 """Blowfish's cards, which the theme fills from a host's API when the site is built (github,
-gitlab, gitea, codeberg, forgejo, huggingface), and its ``youtubeLite`` player: each a link to
-what it shows, as Hugo's own embeds are (docs/template-tags.md). Blowfish's ``gitlab`` names a
+gitlab, gitea, codeberg, forgejo, huggingface) or from another page (article), and its
+``youtubeLite`` player: each a link to what it shows, as Hugo's own embeds are (docs/template-tags.md). Blowfish's ``gitlab`` names a
 project (``projectID``, ``project``); Stack's, a snippet by its number (hugo.py)."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import escape, link, web_url
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.syntax import Tag, TagProblem
+from newsletter.render.tags.themes import left_out
 
 _PATH = re.compile(r"[\w.-]{1,100}(?:/[\w.-]{1,100}){1,5}")  # owner/name; GitLab's groups nest
 _HOSTS = {"github": ("https://github.com", "GitHub"), "codeberg": ("https://codeberg.org",
@@ -59,6 +60,16 @@ def youtube_lite(tag: Tag, context: TagContext) -> Output:
                         context)
 
 
+def article(tag: Tag, context: TagContext) -> Output:
+    """``{{< article link="/posts/other/" >}}``: a card of another page of the site, its
+    title linked to it; a page newsletter cannot find is its link, with a warning."""
+    target = (tag.get("link") or "").strip()
+    url, title = context.link_url("ref", target), context.page_title(target)
+    if not (url and title):
+        return left_out(tag, context)
+    return _card(url, title)
+
+
 def _path(tag: Tag, name: str) -> str:
     value = tag.get(name) or ""
     if not _PATH.fullmatch(value) or ".." in value:
@@ -81,4 +92,4 @@ def _card(url: str, label: str) -> Output:
 
 SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     **dict.fromkeys(("github", "codeberg", "gitea", "forgejo"), repository), "gitlab": gitlab,
-    "huggingface": huggingface, "youtubelite": youtube_lite}
+    "huggingface": huggingface, "youtubelite": youtube_lite, "article": article}
