@@ -165,3 +165,25 @@ def test_a_blowfish_article_card_is_the_other_posts_title_linked(tmp_path):
             document.xpath("//td[contains(@class, 'content')]//p/a")] == [
         ("Reeds & Rushes", "https://fen.example.org/posts/reeds/"),
         ("/posts/gone/", "https://fen.example.org/posts/gone/")]
+
+
+def test_a_blowfish_timeline_shows_each_items_header_above_its_words(tmp_path):
+    """Blowfish's timeline items lost their header, subheader and badge (the email kept only
+    their content), each with a warning."""
+    root = blog(tmp_path, (
+        "{{< timeline >}}\n"
+        '{{< timelineItem icon="star" header="First nest" badge="2024" subheader="March" >}}\n'
+        "Sticks *gathered*.\n{{< /timelineItem >}}\n"
+        '{{< timelineItem header="Fledged" >}}\nGone.\n{{< /timelineItem >}}\n'
+        "{{< /timeline >}}\n"))
+
+    checked = invoke(root, "check", "tools")
+    result = invoke(root, "preview", "tools")
+
+    assert result.exit_code == 0, result.output
+    assert checked.exit_code == 0, checked.output
+    text = (root / "preview" / "tools" / "email.txt").read_text()
+    assert "First nest \u2014 March \u00b7 2024\n\nSticks gathered.\n\nFledged\n\nGone." in text
+    document = lxml.html.parse(root / "preview" / "tools" / "email.html")
+    assert document.xpath("//td[contains(@class, 'content')]//strong/text()") == [
+        "First nest", "Fledged"]

@@ -70,6 +70,18 @@ def article(tag: Tag, context: TagContext) -> Output:
     return _card(url, title)
 
 
+def timeline_item(tag: Tag) -> tuple[str, str]:
+    """A ``timelineItem`` of Blowfish's ``timeline``: its ``header`` in bold, then its
+    ``subheader`` and ``badge`` (a date, a place), above its content (Markdown). Returns what
+    goes before the content and after it."""
+    header = escape(tag.get("header") or "")
+    rest = " \u00b7 ".join(escape(value) for value in map(tag.get, ("subheader", "badge"))
+                           if value and value.strip())
+    line = " \u2014 ".join(part for part in (f"<strong>{header}</strong>" if header else "",
+                                              rest) if part)
+    return (f"\n\n<p>{line}</p>\n\n" if line else "\n\n"), "\n\n"
+
+
 def _path(tag: Tag, name: str) -> str:
     value = tag.get(name) or ""
     if not _PATH.fullmatch(value) or ".." in value:

@@ -36,7 +36,8 @@ def _blockquote(tag: Tag) -> tuple[str, str]:
 
 
 # What goes before and after the content of a shortcode whose content is Markdown.
-_AROUND = {**hugo.CONTENT_SHORTCODES, "blockquote": _blockquote}
+_AROUND = {**hugo.CONTENT_SHORTCODES, "blockquote": _blockquote,
+           "timelineitem": blowfish_cards.timeline_item}
 # Framed shortcodes whose content, expanded, is then put in what they make (Hugo's quotes and
 # note boxes, Nikola's thumbnail with its caption).
 _WRAPPED = {**hugo.QUOTED_SHORTCODES, "thumbnail": nikola.thumbnail,

@@ -47,7 +47,7 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
                        "load-photoswipe"})
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
-LAYOUTS = frozenset({"gallery", "carousel"})
+LAYOUTS = frozenset({"gallery", "carousel", "timeline"})  # Blowfish's timeline: its items
 # Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
 # FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote): what they hold is
 # shown whole, unreported.
