@@ -65,7 +65,8 @@ class TagContext:
     ``read_beside(name)`` is the text of the file ``name`` in the post's folder (Jekyll's
     ``include_relative``), None when there is none in the site. ``read_page(path)`` is the
     body of the page ``path`` names as Hugo's ``GetPage`` finds it (from the content folder,
-    else beside the post), without its front matter; None when there is none.
+    else beside the post), without its front matter; None when there is none; ``page_title``
+    its title.
     ``pictures(folder)`` are the image files of a folder a gallery names, by name, as the post
     would link them: beside the post (``album/a.jpg``), else in a static folder or the content
     folder (``/images/album/a.jpg``); none when there is no such folder in the site.
@@ -81,6 +82,7 @@ class TagContext:
     variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
     read_beside: Callable[[str], str | None] = _no_files
     read_page: Callable[[str], str | None] = _no_files
+    page_title: Callable[[str], str | None] = _no_files  # the title of the page read_page reads
     pictures: Callable[[str], list[str]] = _no_pictures
 
     @property
@@ -122,12 +124,15 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
                           post.front_matter),
                       read_beside=_beside(settings.root, Path(post.path).parent),
                       read_page=_page_reader(settings, post),
+                      page_title=_page_reader(settings, post, "title"),
                       pictures=_pictures(settings.root, post))
 
 
-def _page_reader(settings: Settings, post: Post) -> Callable[[str], str | None]:
-    """A reader of the body of a page of the site by its path (``/_common/note.md``, or
-    ``note`` beside the post): a file of :data:`MAX_INCLUDED_BYTES` at most inside the site."""
+def _page_reader(settings: Settings, post: Post,
+                 part: str = "body") -> Callable[[str], str | None]:
+    """A reader of the body (or another ``part``: its ``title``) of a page of the site by its
+    path (``/_common/note.md``, or ``note`` beside the post): a file of
+    :data:`MAX_INCLUDED_BYTES` at most inside the site."""
     layout, root = post.site, settings.root.resolve()
 
     def read(target: str) -> str | None:
@@ -141,7 +146,8 @@ def _page_reader(settings: Settings, post: Post) -> Callable[[str], str | None]:
                     path = (base / name).resolve()
                     if path.is_relative_to(root) and path.is_file() and \
                             path.stat().st_size <= MAX_INCLUDED_BYTES:
-                        return read_post(settings, layout, path, page="included").body
+                        return getattr(read_post(settings, layout, path, page="included"),
+                                       part)
                 except (OSError, ValueError, ContentError):
                     continue
         return None
