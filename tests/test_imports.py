@@ -233,6 +233,15 @@ LISTS = [
     ("Timestamp,Email Address,Name,Do you want to receive our newsletter?\n"
      "2024/05/01 10:00:00,w1@example.com,W,No\n", "Do you want to receive our newsletter?"),
     ("email,name,I agree to receive emails\nw1@example.com,W,\n", "I agree to receive emails"),
+    # When someone opted out, as a date (MailUp's unsubscribers export, a list kept by hand)
+    ("E-mail address;OptOut_Date\nw1@example.com;20110122T111244\n", "OptOut_Date"),
+    ("Email,Name,Opt-out date\nw1@example.com,W,2024-01-05\n", "Opt-out date"),
+    # Mailjet's flag for a contact no campaign may reach
+    ("Email,Name,IsExcludedFromCampaigns\nw1@example.com,W,true\n", "IsExcludedFromCampaigns"),
+    ("email,name,is_active\nw1@example.com,W,FALSE\n", "is_active"),
+    # When someone confirmed a double opt-in: an empty cell never did
+    ("email,name,confirmed_at\nw1@example.com,W,\n", "confirmed_at"),
+    ("Email,Name,Deleted\nw1@example.com,W,TRUE\n", "Deleted"),
 ]
 
 

@@ -29,11 +29,17 @@ STATUS_LIKE = frozenset({
 })
 _STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?|consent|"
                            r"subscription)$")
+# A state as a flag or as the date it began ("is_active", "confirmed_at"): its FALSE, or an
+# empty date (a double opt-in never confirmed), is no reader.
+_STATE_FLAG = re.compile(r"^(is_)?(active|inactive|enabled|disabled|confirmed|unconfirmed|"
+                         r"opted_in)(_(at|on|date|time))?$")
 # Words that say whether someone may be mailed wherever they stand in a name:
 # "unsubscribed_date", "Bounced On", Brevo's "EMAIL_BLACKLISTED", Shopify's "Accepts Email
-# Marketing", "Is Subscribed", "Subscribed to newsletter".
+# Marketing", "Is Subscribed", "Subscribed to newsletter", MailUp's "OptOut_Date", Mailjet's
+# "IsExcludedFromCampaigns", "Deleted".
 _LEAVING_WORDS = re.compile(r"(^|_)(unsub[a-z]*|bounced?|(black|block)list(ed)?|blocked|"
-                            r"suppress(ed|ion)?|complain(ed|ts?)?|spam|cleaned|opted_out|"
+                            r"suppress(ed|ion)?|complain(ed|ts?)?|spam|cleaned|opt(ed)?_?out|"
+                            r"excluded|exclusion|deleted|"
                             r"email_marketing|do_not_e?mail|(is|email|newsletter)_subscribed|"
                             r"subscribed_to)(_|$)")
 
@@ -76,7 +82,7 @@ def status_like(column: str) -> bool:
     name = re.sub(r"[\W_]+", "_", words.lower()).strip("_")  # "Opt-In?": opt_in
     if name.endswith(("_url", "_link")):  # "Unsubscribe URL": a reader's link, not a status
         return False
-    return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name))
+    return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name) or _STATE_FLAG.match(name))
             or bool(_LEAVING_WORDS.search(name))
             or bool(_CONSENT_VERB.search(name) and _CONSENT_OBJECT.search(name)))
 
