@@ -345,7 +345,10 @@ def test_lists_of_leavers_named_as_people_name_them_never_make_anyone_active(sit
              "hard-bounce-list.csv": "bounced", "spam-reports.csv": "complained",
              "Newsletter - Removed.csv": "unsubscribed", "kit-cancelled.csv": "unsubscribed",
              "Mailchimp archived contacts.csv": "unsubscribed",
-             "inactive-subscribers.csv": "unconfirmed"}
+             "inactive-subscribers.csv": "unconfirmed",
+             # MailerLite's status for readers who marked a campaign as spam
+             "mailerlite-junk-subscribers.csv": "complained",
+             "Excluded contacts.csv": "unsubscribed", "exclusion_list.csv": "unsubscribed"}
     for number, name in enumerate(names):
         path = write_export(tmp_path, name, "email", [f"left{number}@example.com"])
         assert invoke(site, "subscribers", "import", str(path)).exit_code == 0

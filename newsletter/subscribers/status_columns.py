@@ -58,10 +58,12 @@ NAMED_STATUSES = {
                      "unsubs", "optout", "optouts", "optedout", "blacklist", "blacklisted",
                      "blocklist", "blocklisted", "blocked", "suppressed", "suppression",
                      "suppressions", "deleted", "donotemail", "donotmail", "donotcontact",
-                     "removed", "cancelled", "canceled", "archived"),
+                     "removed", "cancelled", "canceled", "archived", "excluded", "exclusion",
+                     "exclusions"),
                     "unsubscribed"),
     **dict.fromkeys(("bounce", "bounced", "bounces", "cleaned"), "bounced"),
-    **dict.fromkeys(("complained", "complaints", "spam"), "complained"),
+    # "junk": MailerLite's readers who marked a campaign as spam
+    **dict.fromkeys(("complained", "complaints", "spam", "junk"), "complained"),
     # "inactive": unsubscribed to beehiiv, never confirmed to Kit; never mailed either way,
     # and an unconfirmed row does not demote a reader active here
     **dict.fromkeys(("unconfirmed", "unactivated", "nonsubscribed", "inactive"), "unconfirmed"),
