@@ -150,3 +150,21 @@ def test_a_list_without_a_header_is_read_from_its_first_reader_on(site, tmp_path
     assert result.exit_code == 0, result.output
     assert "added 2," in result.output and f"{pasted}:2: 'Email' is not a valid" in result.output
     assert listed(site)["nh2@example.com"] == ("Ned", "active")
+
+
+def test_a_google_contacts_export_is_read_by_its_first_email_value(site, tmp_path):
+    # Google Contacts' CSV names its address columns "E-mail 1 - Value", "E-mail 2 - Value"
+    export = tmp_path / "contacts.csv"
+    export.write_text("First Name,Middle Name,Last Name,Nickname,Labels,E-mail 1 - Label,"
+                      "E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,"
+                      "Phone 1 - Value\n"
+                      "Rosa,,Quint,,* myContacts ::: Newsletter,* Home,rosa.q@example.com,"
+                      "Work,rq@work.example,,\n"
+                      "Phone,,Only,,* myContacts,,,,,Mobile,+1 555 0100\n", encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(export))
+    assert result.exit_code == 0, result.output
+    assert "added 1, updated 0, unchanged 0, skipped 0, invalid 1" in result.output
+    assert f"{export}:3: no email address" in result.output
+    readers = listed(site)
+    assert readers["rosa.q@example.com"] == ("Rosa Quint", "active")
+    assert "rq@work.example" not in readers

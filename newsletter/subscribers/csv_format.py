@@ -20,8 +20,10 @@ from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_encoding import not_utf8
 
 COLUMNS = ("email", "name", "status", "tags", "subscribed_at")
-# Header names spreadsheets and other tools use for the address column.
-EMAIL_HEADERS = {"email", "e-mail", "email address", "email_address", "e-mail address"}
+# Header names spreadsheets and other tools use for the address column; Google Contacts' CSV
+# names a contact's first address "E-mail 1 - Value" (its others stay columns of their own).
+EMAIL_HEADERS = {"email", "e-mail", "email address", "email_address", "e-mail address",
+                 "e-mail 1 - value"}
 DELIMITERS = (",", ";", "\t")
 # Characters in one line of a list: a reader's line holds well under a thousand. A longer one
 # is refused without being read whole (a 1 GB line once took 2 GB of memory).
