@@ -168,3 +168,21 @@ def test_a_google_contacts_export_is_read_by_its_first_email_value(site, tmp_pat
     readers = listed(site)
     assert readers["rosa.q@example.com"] == ("Rosa Quint", "active")
     assert "rq@work.example" not in readers
+
+
+def test_invisible_characters_pasted_with_an_address_do_not_keep_a_leaver_mailed(site,
+                                                                                 tmp_path):
+    # Copied from a web page or a chat: a zero-width space, joiner or byte order mark rides
+    # along; the row was 'not a valid address' and the reader, active here, stayed so
+    leavers = tmp_path / "pasted.csv"
+    leavers.write_text("email,status\n\u200bada@example.com,unsubscribed\n"
+                       "grace@\u200bexample.org\ufeff,bounced\n"
+                       "\u2060Katherine@Example.org\u200d,complained\n", encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(leavers))
+    assert result.exit_code == 0, result.output
+    assert "updated 3, unchanged 0, skipped 0, invalid 0" in result.output
+    readers = listed(site)
+    assert readers["ada@example.com"][1] == "unsubscribed"
+    assert readers["grace@example.org"][1] == "bounced"
+    assert readers["katherine@example.org"][1] == "complained"
+    assert not any("\u200b" in address or "\ufeff" in address for address in readers)
