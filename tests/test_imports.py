@@ -241,6 +241,9 @@ LISTS = [
     ("email,name,is_active\nw1@example.com,W,FALSE\n", "is_active"),
     # When someone confirmed a double opt-in: an empty cell never did
     ("email,name,confirmed_at\nw1@example.com,W,\n", "confirmed_at"),
+    ("id,email,optInConfirmed,optInTimestamp\n7,w1@example.com,0,\n", "optInConfirmed"),
+    ("Email,Name,Email Confirmed\nw1@example.com,W,No\n", "Email Confirmed"),
+    ("email,name,opt_in_timestamp\nw1@example.com,W,\n", "opt_in_timestamp"),
     ("Email,Name,Deleted\nw1@example.com,W,TRUE\n", "Deleted"),
 ]
 

@@ -29,17 +29,17 @@ STATUS_LIKE = frozenset({
 })
 _STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?|consent|"
                            r"subscription)$")
-# A state as a flag or as the date it began ("is_active", "confirmed_at"): its FALSE, or an
-# empty date (a double opt-in never confirmed), is no reader.
-_STATE_FLAG = re.compile(r"^(is_)?(active|inactive|enabled|disabled|confirmed|unconfirmed|"
-                         r"opted_in)(_(at|on|date|time))?$")
+# A state as a flag or as the date it began ("is_active", "disabled_at"): its FALSE, or an
+# empty date, is no reader.
+_STATE_FLAG = re.compile(r"^(is_)?(active|inactive|enabled|disabled)(_(at|on|date|time))?$")
 # Words that say whether someone may be mailed wherever they stand in a name:
 # "unsubscribed_date", "Bounced On", Brevo's "EMAIL_BLACKLISTED", Shopify's "Accepts Email
 # Marketing", "Is Subscribed", "Subscribed to newsletter", MailUp's "OptOut_Date", Mailjet's
-# "IsExcludedFromCampaigns", "Deleted".
+# "IsExcludedFromCampaigns", "Deleted"; and whether someone confirmed or opted in at all
+# ("optInConfirmed", "Email Confirmed", "opt_in_timestamp": its 0 or empty cell never did).
 _LEAVING_WORDS = re.compile(r"(^|_)(unsub[a-z]*|bounced?|(black|block)list(ed)?|blocked|"
                             r"suppress(ed|ion)?|complain(ed|ts?)?|spam|cleaned|opt(ed)?_?out|"
-                            r"excluded|exclusion|deleted|"
+                            r"excluded|exclusion|deleted|(un)?confirmed|opt(ed)?_?in|"
                             r"email_marketing|do_not_e?mail|(is|email|newsletter)_subscribed|"
                             r"subscribed_to)(_|$)")
 
