@@ -244,6 +244,16 @@ LISTS = [
     ("id,email,optInConfirmed,optInTimestamp\n7,w1@example.com,0,\n", "optInConfirmed"),
     ("Email,Name,Email Confirmed\nw1@example.com,W,No\n", "Email Confirmed"),
     ("email,name,opt_in_timestamp\nw1@example.com,W,\n", "opt_in_timestamp"),
+    # A shop's customers with a yes/no for the newsletter (0/1, as shop systems export it)
+    ("Customer number;E-Mail;First name;Last name;Newsletter\n1;w1@example.com;W;V;0\n",
+     "Newsletter"),
+    ("Email,Name,Marketing emails\nw1@example.com,W,No\n", "Marketing emails"),
+    # A European spreadsheet's own words: German, French, Spanish, Italian, Dutch
+    ("E-Mail;Name;Abgemeldet\nw1@example.com;W;ja\n", "Abgemeldet"),
+    ("E-mail;Nom;Statut\nw1@example.com;W;désinscrit\n", "Statut"),
+    ("E-mail;Nombre;Estado\nw1@example.com;W;baja\n", "Estado"),
+    ("E-mail;Nome;Disiscritto\nw1@example.com;W;sì\n", "Disiscritto"),
+    ("E-mail;Naam;Afgemeld\nw1@example.com;W;ja\n", "Afgemeld"),
     ("Email,Name,Deleted\nw1@example.com,W,TRUE\n", "Deleted"),
 ]
 

@@ -26,7 +26,15 @@ STATUS_LIKE = frozenset({
     "enabled", "disabled", "active", "inactive", "consent", "marketing_consent",
     "accepts_marketing", "email_marketing_consent", "do_not_email", "unsub_time", "clean_time",
     "unsubscribed_at", "deleted_at",
+    # a yes/no (or 0/1) for the mail itself, as shops and CRMs export their customers
+    "newsletter", "newsletters", "marketing", "marketing_email", "marketing_emails", "gdpr",
+    "permission", "email_permission",
 })
+# The same in the words of a European spreadsheet: German, French, Spanish, Italian, Dutch.
+_OTHER_LANGUAGES = re.compile(
+    r"(^|_)(abgemeldet|abmeldung|abbestellt|abonniert|angemeldet|statut|désinscrit|"
+    r"desinscrit|désinscription|désabonné|desabonne|estado|baja|suscrito|stato|iscritto|"
+    r"disiscritto|afgemeld|uitgeschreven|ingeschreven)(_|$)")
 _STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?|consent|"
                            r"subscription)$")
 # A state as a flag or as the date it began ("is_active", "disabled_at"): its FALSE, or an
@@ -85,7 +93,7 @@ def status_like(column: str) -> bool:
     if name.endswith(("_url", "_link")):  # "Unsubscribe URL": a reader's link, not a status
         return False
     return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name) or _STATE_FLAG.match(name))
-            or bool(_LEAVING_WORDS.search(name))
+            or bool(_LEAVING_WORDS.search(name) or _OTHER_LANGUAGES.search(name))
             or bool(_CONSENT_VERB.search(name) and _CONSENT_OBJECT.search(name)))
 
 
