@@ -186,3 +186,21 @@ def test_invisible_characters_pasted_with_an_address_do_not_keep_a_leaver_mailed
     assert readers["grace@example.org"][1] == "bounced"
     assert readers["katherine@example.org"][1] == "complained"
     assert not any("\u200b" in address or "\ufeff" in address for address in readers)
+
+
+def test_an_export_resaved_by_a_european_excel_keeps_its_true_and_false(site, tmp_path):
+    # Excel takes a cell "true" for a truth value and saves it in its own language's word
+    # (German WAHR/FALSCH, with ';' between cells): every row was 'not a ghost status'
+    export = tmp_path / "members.csv"
+    export.write_text("id;email;name;note;subscribed_to_emails;complimentary_plan;"
+                      "stripe_customer_id;created_at;deleted_at;labels;tiers\n"
+                      "1;ada@example.com;Ada;;FALSCH;FALSCH;;2024-01-15;;;\n"
+                      "2;neu@example.com;Neu;;WAHR;FALSCH;;2024-01-15;;;\n"
+                      "3;vrai@example.com;Vrai;;VRAI;FAUX;;2024-01-15;;;\n", encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(export))
+    assert result.exit_code == 0, result.output
+    assert "3 reader(s): active 2, unsubscribed 1" in result.output
+    assert "invalid 0" in result.output
+    readers = listed(site)
+    assert readers["ada@example.com"][1] == "unsubscribed"
+    assert readers["neu@example.com"][1] == readers["vrai@example.com"][1] == "active"

@@ -21,7 +21,10 @@ from newsletter.subscribers.status_columns import named_status
 Values = Mapping[str, str]  # one row's cells by header name, lower-cased and trimmed
 ACTIVE, UNSUBSCRIBED, BOUNCED, COMPLAINED, UNCONFIRMED = (
     Status.ACTIVE, Status.UNSUBSCRIBED, Status.BOUNCED, Status.COMPLAINED, Status.UNCONFIRMED)
-TRUE, FALSE = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0"})
+# With the words Excel saves a cell it took for a truth value in, in German, French, Spanish,
+# Italian and Dutch (a Ghost export re-saved there says WAHR and FALSCH).
+TRUE = frozenset({"true", "yes", "1", "wahr", "vrai", "verdadero", "vero", "waar"})
+FALSE = frozenset({"false", "no", "0", "falsch", "faux", "falso", "onwaar"})
 
 
 class UnknownStatus(ValueError):
