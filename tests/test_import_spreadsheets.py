@@ -204,3 +204,21 @@ def test_an_export_resaved_by_a_european_excel_keeps_its_true_and_false(site, tm
     readers = listed(site)
     assert readers["ada@example.com"][1] == "unsubscribed"
     assert readers["neu@example.com"][1] == readers["vrai@example.com"][1] == "active"
+
+
+def test_rows_repeating_a_reader_are_counted_as_repeats_not_as_unchanged(site, tmp_path):
+    # Two exports pasted into one sheet: Ann twice in different case, Ben with a +tag (another
+    # address). The repeat was counted 'unchanged', as if the list already held it so.
+    pasted = tmp_path / "pasted.csv"
+    pasted.write_text("email,name,status\nAnn@Example.com,Ann,active\nann@example.com,,"
+                      "unsubscribed\nben@example.com,Ben,\nben+news@example.com,Ben,\n",
+                      encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(pasted))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:3] == [
+        "added 3, updated 0, unchanged 0, skipped 0, invalid 0",
+        "1 row(s) repeat a reader listed above them in the file (one reader, every row's tags; "
+        "a leaver's status wins)"]
+    readers = listed(site)
+    assert readers["ann@example.com"] == ("Ann", "unsubscribed")
+    assert readers["ben@example.com"] == readers["ben+news@example.com"] == ("Ben", "active")

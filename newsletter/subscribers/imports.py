@@ -69,7 +69,8 @@ class ImportSummary:
     arrived: Counter = field(default_factory=Counter)  # valid rows of the file, by status
     added: int = 0
     updated: int = 0  # status, name or tags changed
-    unchanged: int = 0  # already listed as the file says (or listed twice in the file)
+    unchanged: int = 0  # already listed as the file says
+    repeated: int = 0  # rows repeating a reader met earlier in the file (merged into it)
     skipped: int = 0  # unsubscribed, bounced or complained here, active in the file
     problems: list[SubscriberError] = field(default_factory=list)  # the first invalid rows
     invalid: int = 0  # rows not imported because they are not valid
@@ -111,7 +112,7 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
         return summary
     stage = ImportStage(store.state_dir)  # the file's readers, on disk until the merge
     try:
-        summary.unchanged += stage.add(_valid(path, options, summary))
+        summary.repeated = stage.add(_valid(path, options, summary))
         with store.transaction() as files:
             index = index_copies(files, stage)
             for key, copies in index.items():
