@@ -131,7 +131,7 @@ def remove(site, email: str) -> None:
 
 
 @subscribers.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--from", "source", metavar="SERVICE",
               help="Read FILE as this service's export: ghost, substack, buttondown, "
                    "mailchimp, listmonk, kit or beehiiv (or newsletter, our own columns). "

@@ -101,8 +101,12 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
     """
     path = Path(path)
     if not path.is_file():
+        if path.is_dir():  # an export unzipped: Mailchimp's holds one file per status
+            raise SubscriberError("a folder, not a file", where=str(path),
+                                  hint="import each .csv file in it (an unzipped Mailchimp "
+                                       "export holds one per status)")
         if path.exists():  # a device (a link to /dev/zero) or a pipe: no export to read
-            raise SubscriberError("not a file (a device, a pipe or a folder)", where=str(path),
+            raise SubscriberError("not a file (a device or a pipe)", where=str(path),
                                   hint="save the export as a file and import that")
         raise SubscriberError("no such file", where=str(path), hint="check the path")
     summary = ImportSummary()
