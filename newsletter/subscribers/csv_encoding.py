@@ -24,9 +24,14 @@ WORKBOOKS = ((b"PK\x03\x04", ".xlsx or .ods"), (b"\xd0\xcf\x11\xe0", ".xls"))
 def export_encoding(path: Path, label: str) -> str:
     """How a file handed to `import` is encoded: UTF-8, or UTF-16 (Excel's "Unicode Text",
     with a byte order mark or, from other tools, without one: every other byte of its ASCII
-    header is 0). A workbook, a zip or gzip archive or JSON is refused by name."""
+    header is 0). A workbook, a zip or gzip archive, JSON or a vCard is refused by name."""
     with path.open("rb") as handle:
-        start = handle.read(4)
+        start = handle.read(16)
+    if start.removeprefix(codecs.BOM_UTF8).upper().startswith(b"BEGIN:VCARD"):
+        raise SubscriberError("a vCard (address book) file, not CSV text", where=label,
+                              hint="export the contacts as CSV, or list their addresses one a "
+                                   "line under an 'email' header")
+    start = start[:4]
     if start.startswith(b"PK\x03\x04") and path.suffix.lower() == ".zip":
         raise SubscriberError("a zip archive, not CSV text", where=label,
                               hint="unzip it and import the .csv files inside (Mailchimp's "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import os
 import sqlite3
@@ -87,6 +88,9 @@ NOT_CSV = {  # what is handed to import -> what the one line says it is
     "a gzipped export": "a gzip archive, not CSV text; unpack it (gunzip) and import the .csv "
                         "file inside",
     "a path to nothing": "no such file; check the path",
+    # Apple Contacts and Outlook share contacts as vCards (was 'no email column in the header')
+    "a vCard file": "a vCard (address book) file, not CSV text; export the contacts as CSV, "
+                    "or list their addresses one a line under an 'email' header",
     # Mailchimp's export unzipped: a folder of one file per status (was click's usage text)
     "an unzipped export's folder": "a folder, not a file; import each .csv file in it (an "
                                    "unzipped Mailchimp export holds one per status)",
@@ -104,6 +108,9 @@ def test_what_is_no_csv_file_is_named_for_what_it_is(site, tmp_path, kind):
         os.mkfifo(path)
     elif kind == "a path to nothing":
         pass
+    elif kind == "a vCard file":
+        path.write_bytes(codecs.BOM_UTF8 + b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\n"
+                         b"EMAIL;type=INTERNET:vera@example.com\r\nEND:VCARD\r\n")
     elif kind == "an unzipped export's folder":
         path.mkdir()
         (path / "cleaned_members_export_1a.csv").write_text("Email Address\nx@example.com\n")
