@@ -361,7 +361,10 @@ def test_lists_of_leavers_named_as_people_name_them_never_make_anyone_active(sit
              "inactive-subscribers.csv": "unconfirmed",
              # MailerLite's status for readers who marked a campaign as spam
              "mailerlite-junk-subscribers.csv": "complained",
-             "Excluded contacts.csv": "unsubscribed", "exclusion_list.csv": "unsubscribed"}
+             "Excluded contacts.csv": "unsubscribed", "exclusion_list.csv": "unsubscribed",
+             # SendGrid's suppression lists (invalid_emails, blocks); Buttondown's word
+             "invalid_emails.csv": "bounced", "undeliverable.csv": "bounced",
+             "sendgrid-blocks.csv": "unsubscribed"}
     for number, name in enumerate(names):
         path = write_export(tmp_path, name, "email", [f"left{number}@example.com"])
         assert invoke(site, "subscribers", "import", str(path)).exit_code == 0

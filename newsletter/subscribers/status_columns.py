@@ -67,9 +67,11 @@ NAMED_STATUSES = {
                      "blocklist", "blocklisted", "blocked", "suppressed", "suppression",
                      "suppressions", "deleted", "donotemail", "donotmail", "donotcontact",
                      "removed", "cancelled", "canceled", "archived", "excluded", "exclusion",
-                     "exclusions"),
+                     "exclusions", "blocks"),
                     "unsubscribed"),
-    **dict.fromkeys(("bounce", "bounced", "bounces", "cleaned"), "bounced"),
+    # "invalid": SendGrid's invalid_emails.csv, beehiiv's word for a bounced address
+    **dict.fromkeys(("bounce", "bounced", "bounces", "cleaned", "invalid", "undeliverable",
+                     "unreachable"), "bounced"),
     # "junk": MailerLite's readers who marked a campaign as spam
     **dict.fromkeys(("complained", "complaints", "spam", "junk"), "complained"),
     # "inactive": unsubscribed to beehiiv, never confirmed to Kit; never mailed either way,
