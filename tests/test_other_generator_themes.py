@@ -1,0 +1,81 @@
+"""Blogs made from the other generators' popular themes (Astro Cactus and Micro, Zola's and
+Hexo's themes, MkDocs Material, Docusaurus, Nikola), shaped as each theme lays its files out,
+in this project's own words: init finds what the theme says, and each email shows what the
+blog's page shows."""
+
+from __future__ import annotations
+
+import json
+
+from generator_sites import fill_in_settings, picture, write_files
+
+from conftest import invoke
+
+
+def posts_json(root) -> dict[str, dict]:
+    result = invoke(root, "posts", "--json")
+    return {post["file"]: post for post in json.loads(result.output)}
+
+
+CACTUS_COLLECTIONS = """\
+import { defineCollection } from "astro:content";
+import { glob } from "astro/loaders";
+
+const post = defineCollection({
+\tloader: glob({ base: "./content/posts", pattern: "**/*.{md,mdx}" }),
+});
+const note = defineCollection({
+\tloader: glob({ base: "./content/notes", pattern: "**/*.{md,mdx}" }),
+});
+export const collections = { post, note };
+"""
+ROUTE = '---\nexport const getStaticPaths = async () => [];\n---\n'
+
+
+def test_astro_cactus_names_its_site_in_site_config(tmp_path):
+    """Astro Cactus keeps the blog's address, name and language in src/site.config.ts, which
+    astro.config.ts names (site: siteConfig.url): init wrote placeholders, so every link of
+    every email led to the placeholder address until the writer found the setting."""
+    root = write_files(tmp_path / "shore", {
+        "astro.config.ts": ('import { siteConfig } from "./src/site.config";\n'
+                            "export default defineConfig({\n\tsite: siteConfig.url,\n});\n"),
+        "src/site.config.ts": ('export const siteConfig: SiteConfig = {\n'
+                               '\t// your domain, used in astro.config.ts\n'
+                               '\turl: "https://shore.example.org/",\n'
+                               '\ttitle: "Shoreline Log",\n\tlang: "en-GB",\n};\n'),
+        "src/content.config.ts": CACTUS_COLLECTIONS,
+        "src/pages/posts/[...slug].astro": ROUTE,
+        "src/pages/notes/[...slug].astro": ROUTE,
+        "content/posts/razor-clams.md": ('---\ntitle: "Razor clams"\ndescription: "Washed up."\n'
+                                         'publishDate: "12 Jan 2026"\n---\n\nHundreds.\n'),
+        "content/notes/short.md": ('---\ntitle: "A note"\n'
+                                   'publishDate: "2026-01-20T10:00:00Z"\n---\n\nShort.\n'),
+    })
+    result = invoke(root, "init")
+    assert "Read the blog's title and address from src/site.config.ts." in result.output
+    settings = (root / "newsletter.toml").read_text()
+    assert 'title = "Shoreline Log"' in settings
+    assert 'url = "https://shore.example.org"' in settings
+    assert 'language = "en-GB"' in settings
+    post = posts_json(root)["content/posts/razor-clams.md"]
+    assert post["url"] == "https://shore.example.org/posts/razor-clams/"
+
+
+def test_astro_themes_demo_addresses_are_not_the_blogs(tmp_path):
+    """A blog made from Astro Micro keeps the theme's demo address in astro.config.mjs until
+    its writer changes it, and its name as SITE.TITLE in src/consts.ts."""
+    root = write_files(tmp_path / "tides", {
+        "astro.config.mjs": ('export default defineConfig({\n'
+                             '  site: "https://astro-micro.vercel.app",\n});\n'),
+        "src/consts.ts": ('export const SITE: Site = {\n  TITLE: "Tide Tables",\n'
+                          '  NUM_POSTS_ON_HOMEPAGE: 5,\n};\n'
+                          'export const HOME: Metadata = {\n  TITLE: "Home",\n};\n'),
+        "src/pages/blog/[...id].astro": ROUTE,
+        "src/content/blog/01-first-tide/index.md": ('---\ntitle: "First tide"\n'
+                                                    'date: "2026-01-05"\n---\n\nOut.\n'),
+    })
+    assert invoke(root, "init").exit_code == 0
+    settings = (root / "newsletter.toml").read_text()
+    assert 'title = "Tide Tables"' in settings
+    assert "astro-micro.vercel.app" in settings  # named in init's comment, not the address
+    assert 'url = "https://astro-micro.vercel.app' not in settings
