@@ -79,3 +79,69 @@ def test_astro_themes_demo_addresses_are_not_the_blogs(tmp_path):
     assert 'title = "Tide Tables"' in settings
     assert "astro-micro.vercel.app" in settings  # named in init's comment, not the address
     assert 'url = "https://astro-micro.vercel.app' not in settings
+
+
+def email_of(root, name: str) -> tuple[str, str]:
+    """The preview of post ``name``: its HTML and its text."""
+    result = invoke(root, "preview", name)
+    assert result.exit_code == 0, result.output
+    folder = next((root / "preview").glob(f"*{name}"))
+    return (folder / "email.html").read_text(), (folder / "email.txt").read_text()
+
+
+BOG = """\
++++
+title = "Sphagnum"
+date = 2026-01-10
+description = "It holds water."
++++
+
+{{ admonition(type="tip", text="Squeeze it *gently*.") }}
+
+{% admonition(type="warning", icon="warning", title="Mind the pools") %}
+Bogs are **deep**.
+{% end %}
+
+{% alert(caution=true) %}
+Wet boots.
+{% end %}
+
+{% tip() %}
+Go at dawn.
+{% end %}
+
+{% detail(title="Why it floats") %}
+Air in its cells.
+{% end %}
+
+{% quote(cite="An old cutter") %}
+Never stand still on a quaking bog.
+{% end %}
+"""
+
+
+def test_zola_themes_note_boxes_sections_and_quotes_show_as_their_pages(tmp_path):
+    """tabi's admonition, Duckquill's alert, serene's tip, detail and quote are boxes headed
+    by their title or kind, a summary over a section, a quote with its source, as the themes
+    draw them; the email dropped the titles and kinds (a warning each), and tabi's admonition
+    of text= alone lost its kind."""
+    root = write_files(tmp_path / "bog", {
+        "config.toml": 'base_url = "https://moss.example.org"\ntitle = "Moss"\n',
+        "content/blog/_index.md": '+++\ntitle = "Blog"\nsort_by = "date"\n+++\n',
+        "content/blog/sphagnum.md": BOG,
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "sphagnum")
+    assert result.exit_code == 0, result.output
+    assert "template-degraded" not in result.output
+    html, text = email_of(root, "sphagnum")
+    for label, body in (("Tip", "Squeeze it <em>gently</em>."),
+                        ("Mind the pools", "Bogs are <strong>deep</strong>."),
+                        ("Caution", "Wet boots."), ("Tip", "Go at dawn.")):
+        assert f"<strong>{label}</strong>" in html
+        assert body in html
+    assert "> Mind the pools\n>\n> Bogs are deep." in text
+    assert "Why it floats\n\nAir in its cells." in text
+    assert "> Never stand still on a quaking bog.\n>\n> \u2015 An old cutter" in text
+    assert "{%" not in text and "{{" not in text
