@@ -145,3 +145,44 @@ def test_zola_themes_note_boxes_sections_and_quotes_show_as_their_pages(tmp_path
     assert "Why it floats\n\nAir in its cells." in text
     assert "> Never stand still on a quaking bog.\n>\n> \u2015 An old cutter" in text
     assert "{%" not in text and "{{" not in text
+
+
+NIKOLA_CONF = """\
+BLOG_TITLE = "Larch Notes"
+SITE_URL = "https://larch.example.org/"
+POSTS = (
+    ("posts/*.md", "posts", "post.tmpl"),
+)
+ONE_FILE_POSTS = False
+"""
+
+
+def test_a_nikola_posts_meta_file_is_its_metadata(tmp_path):
+    """With ONE_FILE_POSTS = False, nikola new_post writes the metadata into a .meta file
+    beside the post (older Nikola one value a line, without the dots): every such post was
+    broken ("no title"), and told to add a front matter Nikola does not use."""
+    root = write_files(tmp_path / "larch", {
+        "conf.py": NIKOLA_CONF,
+        "posts/golden.md": "Larches turn gold in October.\n",
+        "posts/golden.meta": (".. title: Golden larch\n.. slug: gold\n"
+                              ".. date: 2026-01-14 09:30:00 UTC+01:00\n"
+                              ".. description: Gold needles.\n"),
+        "posts/later.md": "Not yet.\n",
+        "posts/later.meta": (".. title: Later\n.. date: 2026-01-15 09:30:00 UTC\n"
+                             ".. status: draft\n"),
+        "posts/old.md": "Older.\n",
+        "posts/old.meta": "Old larch\nold-larch\n2026-01-05 08:00:00 UTC\ntrees\n\nAn old one.\n",
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    posts = posts_json(root)
+    assert [(posts[name]["status"], posts[name]["title"], posts[name]["url"])
+            for name in ("posts/golden.md", "posts/later.md", "posts/old.md")] == [
+        ("ready", "Golden larch", "https://larch.example.org/posts/gold/"),
+        ("draft", "Later", "https://larch.example.org/posts/later/"),
+        ("ready", "Old larch", "https://larch.example.org/posts/old-larch/")]
+    assert posts["posts/golden.md"]["date"] == "2026-01-14T09:30:00+01:00"
+    html, text = email_of(root, "golden")
+    assert "Gold needles." in html  # the preheader
+    assert text.startswith("Golden larch\n")
+    assert "Larches turn gold in October." in text
