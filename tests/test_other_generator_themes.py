@@ -186,3 +186,49 @@ def test_a_nikola_posts_meta_file_is_its_metadata(tmp_path):
     assert "Gold needles." in html  # the preheader
     assert text.startswith("Golden larch\n")
     assert "Larches turn gold in October." in text
+
+
+KITE_LINES = """\
+---
+title: Choosing kite lines
+date: 2026-01-22 10:15:00
+index_img: /img/kite.jpg
+excerpt: Dyneema or polyester?
+---
+
+Use {% label primary @dyneema %} for stunt kites, {% label polyester green %} for the rest,
+a {% label info@braided %} line, and {% hideInline never nylon,Which not? %}.
+
+{% fold info @Why dyneema? %}
+It hardly **stretches**.
+{% endfold %}
+
+{% hideToggle Knots to know,#eee,#333 %}
+The bowline.
+{% endhideToggle %}
+"""
+
+
+def test_hexo_themes_labels_folds_and_card_pictures_show_as_their_pages(tmp_path):
+    """Fluid's, NexT's and Butterfly's labels are words in a sentence: the email left them
+    out ("Use for stunt kites"), with a warning each; their folds lost their titles; Fluid's
+    index_img, the post's picture on the blog's cards, was not the email's picture."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": ("title: Kite Lines\nurl: https://kites.example.org\n"
+                        "permalink: :year/:month/:title/\ntheme: fluid\n"),
+        "package.json": '{"hexo": {"version": "7.3.0"}, "dependencies": {"hexo": "^7.3.0"}}',
+        "source/_posts/kite-lines.md": KITE_LINES,
+        "source/img/kite.jpg": picture((200, 80, 50)),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "kite-lines")
+    assert result.exit_code == 0, result.output
+    assert "template-degraded" not in result.output
+    html, text = email_of(root, "kite-lines")
+    assert ("Use dyneema for stunt kites, polyester for the rest, a braided line, and "
+            "never nylon.") in " ".join(text.split())
+    assert "<strong>Why dyneema?</strong></p>" in html
+    assert "It hardly <strong>stretches</strong>." in html
+    assert "Knots to know\n\nThe bowline." in text
+    assert 'class="feature"' in html
