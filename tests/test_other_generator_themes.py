@@ -232,3 +232,70 @@ def test_hexo_themes_labels_folds_and_card_pictures_show_as_their_pages(tmp_path
     assert "It hardly <strong>stretches</strong>." in html
     assert "Knots to know\n\nThe bowline." in text
     assert 'class="feature"' in html
+
+
+MKDOCS_SETTINGS = """\
+site_name: Fern Journal
+site_url: https://ferns.example.org/
+theme:
+  name: material
+plugins:
+  - blog
+markdown_extensions:
+  - admonition
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+  - attr_list
+  - md_in_html
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+"""
+HARTS_TONGUE = """\
+---
+date:
+  created: 2026-01-12
+  updated: 2026-01-20
+description: Strap-shaped fronds.
+---
+
+# Hart's-tongue in the ravine
+
+=== "Wet rocks"
+
+    They grow by the *falls*.
+
+=== "Dry walls"
+    Rarely in mortar.
+
+<div class="grid cards" markdown>
+
+- :material-leaf: __Fronds__ up to 60 cm
+- :fontawesome-solid-droplet: __Damp__ shade
+
+</div>
+
+Found them :smile: and `:smile:` in code.
+"""
+
+
+def test_mkdocs_material_tabs_cards_and_emoji_show_as_the_blogs_page(tmp_path):
+    """Material blogs write tabs (pymdownx.tabbed), Markdown in <div markdown> (md_in_html) and
+    emoji and icon codes (pymdownx.emoji): the email showed '=== "Wet rocks"' over an indented
+    code block, the cards' Markdown as text with its underscores, and ':smile:'."""
+    root = write_files(tmp_path / "ferns", {
+        "mkdocs.yml": MKDOCS_SETTINGS,
+        "docs/index.md": "# Home\n",
+        "docs/blog/index.md": "# Blog\n",
+        "docs/blog/posts/hart.md": HARTS_TONGUE,
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    html, text = email_of(root, "hart")
+    assert "Wet rocks\n\nThey grow by the falls.\n\nDry walls\n\nRarely in mortar." in text
+    assert "<strong>Wet rocks</strong>" in html and "<em>falls</em>" in html
+    assert '=== "' not in text
+    assert "<strong>Fronds</strong> up to 60 cm" in html and "__" not in text
+    assert "material-leaf" not in text and "fontawesome" not in text
+    assert "Found them \N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES} and" in text
+    assert ":smile:</code>" in html

@@ -56,7 +56,8 @@ class Nikola(Generator):
         """What ``MARKDOWN_EXTENSIONS`` turns on; Nikola's default list (fenced_code,
         codehilite, extra, toc) has [TOC] and straight quotes."""
         listed = self.config.get("MARKDOWN_EXTENSIONS")
-        return python_markdown_options(listed if isinstance(listed, (list, tuple)) else ["toc"])
+        return python_markdown_options(listed if isinstance(listed, (list, tuple))
+                                       else ["extra", "toc"])
 
     def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
         """getnikola.com/path-handlers.html: ``link://tag/name`` is the tag's page under
