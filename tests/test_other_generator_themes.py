@@ -299,3 +299,54 @@ def test_mkdocs_material_tabs_cards_and_emoji_show_as_the_blogs_page(tmp_path):
     assert "material-leaf" not in text and "fontawesome" not in text
     assert "Found them \N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES} and" in text
     assert ":smile:</code>" in html
+
+
+OTTERS = """\
+---
+title: "Otters at dusk"
+date: "2026-01-20"
+description: "By the river."
+---
+
+::: {.callout-note}
+## Where to look
+Under the *alders*.
+:::
+
+::: {.callout-tip title="Stay still"}
+They see movement.
+:::
+
+:::{.callout-warning collapse="true"}
+Do not feed them.
+:::
+
+::: {.column-margin}
+A margin note.
+:::
+
+::: {.callout-important}
+Never closed: shown as written.
+"""
+
+
+def test_quarto_callouts_show_as_note_boxes_under_their_titles(tmp_path):
+    """Quarto blogs' .md posts write Pandoc's fenced divs: the email showed '::: {.callout-note}'
+    and '## Where to look' as a heading, and ran the closing ':::' into the text, without a
+    word from check."""
+    root = write_files(tmp_path / "otters", {
+        "_quarto.yml": ('project:\n  type: website\nwebsite:\n  title: "Otter Notes"\n'
+                        "  site-url: https://otters.example.org\n"),
+        "posts/dusk/index.md": OTTERS,
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    html, text = email_of(root, "dusk")
+    assert "Where to look: Under the alders." in text
+    assert "Where to look:</strong> Under the <em" in " ".join(html.split())
+    assert "<h2" not in html
+    assert "Stay still: They see movement." in text
+    assert "Warning: Do not feed them." in text
+    assert "A margin note." in text and "column-margin" not in text
+    assert "::: {.callout-important}" in text  # never closed: as written
+    assert text.count(":::") == 1
