@@ -350,3 +350,32 @@ def test_quarto_callouts_show_as_note_boxes_under_their_titles(tmp_path):
     assert "A margin note." in text and "column-margin" not in text
     assert "::: {.callout-important}" in text  # never closed: as written
     assert text.count(":::") == 1
+
+
+def test_eleventy_permalinks_computed_or_written_as_code(tmp_path):
+    """A post's eleventyComputed permalink is its address, as Eleventy builds it (it was read
+    as none, and the post mailed with the path's address); a data file whose permalink is a
+    function made every post of it link to an address the blog does not have, without a word:
+    now such a post is refused, naming the data file and what to write."""
+    root = write_files(tmp_path / "terns", {
+        "eleventy.config.js": 'export const config = { dir: { input: "content" } };\n',
+        "_data/metadata.js": 'export default { title: "Terns", url: "https://terns.example.org/" };\n',
+        "content/blog/blog.11tydata.js": 'export default { tags: ["posts"] };\n',
+        "content/blog/dive.md": ('---\ntitle: Diving\ndate: 2026-02-20\neleventyComputed:\n'
+                                 '  permalink: "/notes/{{ page.fileSlug }}/"\n---\n\nSplash.\n'),
+        "content/blog/glide.md": "---\ntitle: Gliding\ndate: 2026-02-21\n---\n\nAcross.\n",
+        "content/blog/glide.11tydata.js": ("export default {\n  permalink: function (data) {\n"
+                                           "    return `/g/${data.page.fileSlug}/`;\n  },\n};\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    posts = posts_json(root)
+    assert posts["content/blog/dive.md"]["url"] == "https://terns.example.org/notes/dive/"
+    glide = posts["content/blog/glide.md"]
+    assert glide["status"] == "broken"
+    assert glide["errors"] == [
+        "content/blog/glide.md:2: the permalink of content/blog/glide.11tydata.js is code, which "
+        "newsletter does not run; write the post's address in its front matter: "
+        'permalink: "/blog/my-post/"']
+    result = invoke(root, "check", "glide")
+    assert result.exit_code == 2 and "Traceback" not in result.output
