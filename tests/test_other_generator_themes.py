@@ -379,3 +379,29 @@ def test_eleventy_permalinks_computed_or_written_as_code(tmp_path):
         'permalink: "/blog/my-post/"']
     result = invoke(root, "check", "glide")
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_astro_cactus_before_loaders_mails_its_post_collection(tmp_path):
+    """Astro Cactus before Astro 5 kept its posts in src/content/post and its notes in
+    src/content/note, with routes src/pages/posts/[...slug].astro and notes/[...slug].astro:
+    init took the route's folder src/pages/posts for the posts (it holds no Markdown) and
+    found none."""
+    route = ('---\nexport async function getStaticPaths() {{\n  const entries = await {};\n'
+             '  return entries.map((entry) => ({{ params: {{ slug: entry.slug }} }}));\n}}\n---\n')
+    root = write_files(tmp_path / "shore", {
+        "astro.config.mjs": 'export default defineConfig({\n  site: "https://shore.example.org/",\n});\n',
+        "src/content/config.ts": ('const post = defineCollection({ type: "content" });\n'
+                                  'const note = defineCollection({ type: "content" });\n'
+                                  "export const collections = { post, note };\n"),
+        "src/pages/notes/[...slug].astro": route.format('getCollection("note")'),
+        "src/pages/posts/[...slug].astro": route.format("getAllPosts()"),
+        "src/content/post/razor.md": '---\ntitle: Razor\npublishDate: "12 Jan 2026"\n---\n\nShells.\n',
+        "src/content/note/first.md": ('---\ntitle: First\npublishDate: "2026-01-20T10:00:00Z"\n'
+                                      "---\n\nShort.\n"),
+    })
+    result = invoke(root, "init")
+    assert "posts in src/content/post (the post collection), 1 post" in result.output
+    fill_in_settings(root)
+    posts = posts_json(root)
+    assert list(posts) == ["src/content/post/razor.md"]
+    assert posts["src/content/post/razor.md"]["url"] == "https://shore.example.org/posts/razor/"

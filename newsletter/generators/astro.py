@@ -108,8 +108,11 @@ class Astro(Generator):
         folders = sorted(folder for folder in content.iterdir() if folder.is_dir()) \
             if content.is_dir() else []
         pages = self.root / "src" / "pages"  # before content collections: Markdown pages
-        folders += [pages / name for name in ("blog", "posts", "post")]
-        for group in (configured, folders):  # the collections the site names come first
+        markdown_pages = [pages / name for name in ("blog", "posts", "post")  # not a route's alone
+                          if any(path.suffix in self.extensions
+                                 for path in (pages / name).rglob("*"))]
+        # the collections the site names come first, then src/content's, then Markdown pages
+        for group in (configured, folders, markdown_pages):
             group = [folder for folder in group if folder.is_dir()]
             for name in ("blog", "posts", "post", "articles"):
                 for folder in group:
@@ -213,6 +216,12 @@ class Astro(Generator):
                    if not part.startswith("_")]
         return "/".join([*folders, entry_id.rsplit("/", 1)[-1]])
 
+    @staticmethod
+    def _gets(folder: Path, name: str) -> bool:
+        """Whether the route in ``folder`` gets the collection ``name``: getCollection("post")."""
+        return re.search(rf"""getCollection\(\s*["'`]{re.escape(name)}["'`]""",
+                         _route_text(folder)) is not None
+
     def _route(self) -> str:
         """The folder under src/pages of the route that renders the collection's entries."""
         pages = self.root / "src" / "pages"
@@ -221,10 +230,17 @@ class Astro(Generator):
                   or (_ROUTE_FOLDER.match(path.name) and any(path.glob("index.*")))] \
             if pages.is_dir() else []
         name = self.collection.name
-        routes.sort(key=lambda folder: (folder.name != name, len(folder.parts)))
+        # the route named for the collection (posts/ for post), else one that gets it by name
+        routes.sort(key=lambda folder: (folder.name not in (name, name + "s"),
+                                        not self._gets(folder, name), len(folder.parts)))
         if routes:
             return "/" + routes[0].relative_to(pages).as_posix().strip(".")
         return "/" + name
+
+
+def _route_text(folder: Path) -> str:
+    return "".join(read_text(path) or "" for path in [*folder.glob("[[]*"), *folder.glob(
+        "[[]*/index.*")] if path.is_file())
 
 
 def first_string(text: str, *names: str) -> str | None:

@@ -1,9 +1,9 @@
 """Container directives, ``:::note`` ... ``:::``, as remark-directive reads them in Astro themes
 (Cactus's admonitions, Starlight's asides) and Docusaurus reads its admonitions (``:::tip[Title]``,
 or ``:::tip Title``), and VitePress its custom containers (``::: tip Title``): the email shows the
-label in bold, then the content. Pandoc's fenced divs, as Quarto blogs write them (``::: {.callout-tip
-title="Title"}``, its title else a ``## heading`` opening it, else its kind), are callouts shown so
-too; a div of other classes (``::: {.column-margin}``) shows its content alone.
+label in bold, then the content. Pandoc's fenced divs, as Quarto blogs write them (``:::
+{.callout-tip title="Title"}``, its title else a ``## heading`` opening it, else its kind), are
+callouts shown so too; a div of other classes (``::: {.column-margin}``) shows its content alone.
 
 Rewritten line for line (the opening line becomes ``**Note:**``, which starts the content's first
 paragraph; the closing line an empty one), so every line of the post keeps its number for the
