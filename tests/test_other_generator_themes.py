@@ -405,3 +405,31 @@ def test_astro_cactus_before_loaders_mails_its_post_collection(tmp_path):
     posts = posts_json(root)
     assert list(posts) == ["src/content/post/razor.md"]
     assert posts["src/content/post/razor.md"]["url"] == "https://shore.example.org/posts/razor/"
+
+
+def test_hexo_zola_and_material_posts_are_previewed_by_their_summary(tmp_path):
+    """Hexo, Zola and Material's blog plugin end a post's summary at <!-- more --> (their
+    themes' descriptions, feeds and lists show it): a post without a description had no
+    preheader, so inboxes quoted the title and date again, and check warned."""
+    summary, rest = "The red kite rose over the ridge at dawn.", "It stayed up all day."
+    post = f"\n{summary}\n\n<!-- more -->\n\n{rest}\n"
+    sites = {
+        "hexo": {"_config.yml": "title: Kites\nurl: https://kites.example.org\n",
+                 "package.json": '{"hexo": {"version": "7.3.0"}}',
+                 "source/_posts/ridge.md": f"---\ntitle: Ridge\ndate: 2026-01-22 10:15:00\n---\n{post}"},
+        "zola": {"config.toml": 'base_url = "https://kites.example.org"\ntitle = "Kites"\n',
+                 "content/blog/_index.md": '+++\ntitle = "Blog"\nsort_by = "date"\n+++\n',
+                 "content/blog/ridge.md": f'+++\ntitle = "Ridge"\ndate = 2026-01-22\n+++\n{post}'},
+        "mkdocs": {"mkdocs.yml": "site_name: Kites\nsite_url: https://kites.example.org/\n"
+                                 "plugins:\n  - blog\n",
+                   "docs/blog/posts/ridge.md": f"---\ndate: 2026-01-22\n---\n\n# Ridge\n{post}"},
+    }
+    for name, files in sites.items():
+        root = write_files(tmp_path / name, files)
+        assert invoke(root, "init").exit_code == 0
+        fill_in_settings(root)
+        result = invoke(root, "check", "ridge")
+        assert "no-description" not in result.output, (name, result.output)
+        html, _ = email_of(root, "ridge")
+        preheader = html.partition('class="preheader"')[2].partition("</div>")[0]
+        assert summary in preheader and rest not in preheader, name
