@@ -359,7 +359,8 @@ def test_eleventy_permalinks_computed_or_written_as_code(tmp_path):
     now such a post is refused, naming the data file and what to write."""
     root = write_files(tmp_path / "terns", {
         "eleventy.config.js": 'export const config = { dir: { input: "content" } };\n',
-        "_data/metadata.js": 'export default { title: "Terns", url: "https://terns.example.org/" };\n',
+        "_data/metadata.js": ('export default { title: "Terns", '
+                              'url: "https://terns.example.org/" };\n'),
         "content/blog/blog.11tydata.js": 'export default { tags: ["posts"] };\n',
         "content/blog/dive.md": ('---\ntitle: Diving\ndate: 2026-02-20\neleventyComputed:\n'
                                  '  permalink: "/notes/{{ page.fileSlug }}/"\n---\n\nSplash.\n'),
@@ -389,13 +390,15 @@ def test_astro_cactus_before_loaders_mails_its_post_collection(tmp_path):
     route = ('---\nexport async function getStaticPaths() {{\n  const entries = await {};\n'
              '  return entries.map((entry) => ({{ params: {{ slug: entry.slug }} }}));\n}}\n---\n')
     root = write_files(tmp_path / "shore", {
-        "astro.config.mjs": 'export default defineConfig({\n  site: "https://shore.example.org/",\n});\n',
+        "astro.config.mjs": ('export default defineConfig({\n'
+                             '  site: "https://shore.example.org/",\n});\n'),
         "src/content/config.ts": ('const post = defineCollection({ type: "content" });\n'
                                   'const note = defineCollection({ type: "content" });\n'
                                   "export const collections = { post, note };\n"),
         "src/pages/notes/[...slug].astro": route.format('getCollection("note")'),
         "src/pages/posts/[...slug].astro": route.format("getAllPosts()"),
-        "src/content/post/razor.md": '---\ntitle: Razor\npublishDate: "12 Jan 2026"\n---\n\nShells.\n',
+        "src/content/post/razor.md": ('---\ntitle: Razor\npublishDate: "12 Jan 2026"\n'
+                                      "---\n\nShells.\n"),
         "src/content/note/first.md": ('---\ntitle: First\npublishDate: "2026-01-20T10:00:00Z"\n'
                                       "---\n\nShort.\n"),
     })
@@ -416,7 +419,8 @@ def test_hexo_zola_and_material_posts_are_previewed_by_their_summary(tmp_path):
     sites = {
         "hexo": {"_config.yml": "title: Kites\nurl: https://kites.example.org\n",
                  "package.json": '{"hexo": {"version": "7.3.0"}}',
-                 "source/_posts/ridge.md": f"---\ntitle: Ridge\ndate: 2026-01-22 10:15:00\n---\n{post}"},
+                 "source/_posts/ridge.md": ("---\ntitle: Ridge\ndate: 2026-01-22 10:15:00\n"
+                                            f"---\n{post}")},
         "zola": {"config.toml": 'base_url = "https://kites.example.org"\ntitle = "Kites"\n',
                  "content/blog/_index.md": '+++\ntitle = "Blog"\nsort_by = "date"\n+++\n',
                  "content/blog/ridge.md": f'+++\ntitle = "Ridge"\ndate = 2026-01-22\n+++\n{post}'},
@@ -433,3 +437,33 @@ def test_hexo_zola_and_material_posts_are_previewed_by_their_summary(tmp_path):
         html, _ = email_of(root, "ridge")
         preheader = html.partition('class="preheader"')[2].partition("</div>")[0]
         assert summary in preheader and rest not in preheader, name
+
+
+def test_bridgetown_url_helpers_in_links_are_their_addresses(tmp_path):
+    """Bridgetown posts link their pages with ERB's <%= relative_url "/about" %>: in a link's
+    destination it was read as the address '%= relative_url "/about" %' under the post's own,
+    a broken link, with no error; any other ERB there went unreported."""
+    root = write_files(tmp_path / "larks", {
+        "bridgetown.config.yml": 'url: "https://larks.example.org"\nbase_path: "/log"\n',
+        "src/_posts/2026-01-12-skylark.md": (
+            "---\ntitle: Skylark\ndescription: Song.\n---\n\n"
+            'The [about page](<%= relative_url "/about/" %>), the [feed](<%= absolute_url '
+            '"/feed.xml" %>) and [a resource](<%= url_for("/birds/") %>).\n\n'
+            "[Mine](<%= site.metadata.url %>)\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "skylark")
+    assert result.exit_code == 2
+    assert [line for line in result.output.splitlines() if "template-syntax" in line] == [
+        "error: src/_posts/2026-01-12-skylark.md:8: template-syntax: <%= site.metadata.url %> "
+        "is ERB, Ruby the site runs when it builds the page; an email cannot; write what it "
+        "shows into the post, or put it in code"]
+    (root / "src/_posts/2026-01-12-skylark.md").write_text(
+        (root / "src/_posts/2026-01-12-skylark.md").read_text().replace(
+            "[Mine](<%= site.metadata.url %>)", ""))
+    html, _ = email_of(root, "skylark")
+    for path in ("about/", "feed.xml", "birds/"):
+        address = f"https://larks.example.org/log/{path}"
+        assert f'href="{address}"' in html
+    assert "%=" not in html

@@ -141,7 +141,7 @@ class _Expander(ShortcodeReading):
             piece = mdx.read(self.text, pos, limit, self.mdx_images, self.mdx_components,
                              self.mdx_values)
         elif self.erb and erb.OPENING.match(self.text, pos):
-            piece = erb.read(self.text, pos, limit)
+            piece = erb.read(self.text, pos, limit, self.context)
         else:
             piece = Piece(pos + 1, self.text[pos])
         if piece.message:
