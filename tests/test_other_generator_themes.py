@@ -467,3 +467,24 @@ def test_bridgetown_url_helpers_in_links_are_their_addresses(tmp_path):
         address = f"https://larks.example.org/log/{path}"
         assert f'href="{address}"' in html
     assert "%=" not in html
+
+
+def test_zolas_escaped_shortcodes_show_as_written(tmp_path):
+    """getzola.org: {{/* x() */}} and {%/* x() */%} show the shortcode's syntax, as posts about
+    a theme do; the email dropped the first without a word ("Write  to embed") and refused
+    the second as a Liquid tag."""
+    root = write_files(tmp_path / "docs", {
+        "config.toml": 'base_url = "https://moss.example.org"\ntitle = "Moss"\n',
+        "content/blog/_index.md": '+++\ntitle = "Blog"\nsort_by = "date"\n+++\n',
+        "content/blog/howto.md": (
+            '+++\ntitle = "How to"\ndate = 2026-01-26\ndescription = "Embeds."\n+++\n\n'
+            "Write {{/* youtube(id=abc) */}} to embed, and {%/* note() */%}text{%/* end */%}"
+            " for a note.\n"),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "check", "howto")
+    assert result.exit_code == 0, result.output
+    _, text = email_of(root, "howto")
+    assert "Write {{ youtube(id=abc) }} to embed, and {% note() %}text{% end %} for a note." \
+        in " ".join(text.split())

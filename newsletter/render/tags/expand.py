@@ -54,7 +54,7 @@ class _Expander(ShortcodeReading):
         self.snippets: list[tuple[int, str]] = []
         self.regions = code_regions(text, dialect)
         self.region_starts = [region.start for region in self.regions]
-        self.literals = literal_spans(text)
+        self.literals = literal_spans(text, zola=context.zola)
         self.literal_starts = [literal.start for literal in self.literals]
         self.line_ends = [found.start() for found in re.finditer("\n", text)]
         self.backticks = BacktickRuns(text)
