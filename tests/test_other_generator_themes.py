@@ -420,7 +420,8 @@ def test_hexo_zola_and_material_posts_are_previewed_by_their_summary(tmp_path):
         "hexo": {"_config.yml": "title: Kites\nurl: https://kites.example.org\n",
                  "package.json": '{"hexo": {"version": "7.3.0"}}',
                  "source/_posts/ridge.md": ("---\ntitle: Ridge\ndate: 2026-01-22 10:15:00\n"
-                                            f"---\n{post}")},
+                                            "---\n" + post.replace("<!-- more -->",
+                                                                   "<!--more-->"))},
         "zola": {"config.toml": 'base_url = "https://kites.example.org"\ntitle = "Kites"\n',
                  "content/blog/_index.md": '+++\ntitle = "Blog"\nsort_by = "date"\n+++\n',
                  "content/blog/ridge.md": f'+++\ntitle = "Ridge"\ndate = 2026-01-22\n+++\n{post}'},
