@@ -79,6 +79,7 @@ class TagContext:
     link_url: Callable[[str, str], str | None] = _no_links
     mdx: bool = False  # the post is MDX: its JSX and ESM are the site's code, not the reader's
     erb: bool = False  # the generator runs the post through ERB (Bridgetown): <% %> is Ruby
+    zola: bool = False  # Zola's post: {{/* x() */}} shows {{ x() }}, where Hugo's is a comment
     variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
     read_beside: Callable[[str], str | None] = _no_files
     read_page: Callable[[str], str | None] = _no_files
@@ -122,6 +123,7 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
                       variables=layout.generator.template_data(post.front_matter)
                       if layout is not None else {}, mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
                           post.front_matter),
+                      zola=layout is not None and layout.generator.name == "zola",
                       read_beside=_beside(settings.root, Path(post.path).parent),
                       read_page=_page_reader(settings, post),
                       page_title=_page_reader(settings, post, "title"),

@@ -149,7 +149,8 @@ class ShortcodeReading:
             return None
         closing = "end" if body else "end" + name
         if self._closing("%" + closing, tag.end) is not None:
-            before, after = themes.liquid_around(tag, body)
+            before, after = zola.around(tag) if body else \
+                themes.liquid_around(tag, False)
             self.open_blocks.setdefault(closing, []).append(after)
             return self._call(tag, lambda: before)
         if body:

@@ -232,13 +232,15 @@ def liquid_around(tag: Tag, zola_body: bool) -> tuple[Output, str]:
     """What a paired tag of the site's written as Liquid's (an Eleventy paired shortcode, a
     plugin's block, jekyll-tabs' ``{% tab group Label %}``, a Zola shortcode with a body) puts
     before its content, with the warning, and after it: a tab's label; Hexo's block quote and
-    its attribution, and a Hexo theme's note box; else nothing."""
+    its attribution, a Hexo theme's note box and fold; else nothing."""
     if not zola_body and tag.name in TABS | TAB_GROUPS:
         words = tag.body.split()
         label = words[-1].strip("\"'") if tag.name in TABS and len(words) > 1 else ""
         return Output(tab_sections(label)[0]), "\n\n"
-    if not zola_body and tag.name in ("blockquote", "note"):
-        before, after = (hexo.quote_around if tag.name == "blockquote" else hexo.note_around)(tag)
+    if not zola_body and tag.name in ("blockquote", "note", *hexo.FOLDS):
+        around = hexo.quote_around if tag.name == "blockquote" else \
+            hexo.note_around if tag.name == "note" else hexo.fold_around
+        before, after = around(tag)
         return Output(before), after
     return Output("", warning=warning(tag, True, what="the Zola shortcode" if zola_body
                                       else "the tag")), ""
