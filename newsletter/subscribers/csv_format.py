@@ -121,24 +121,20 @@ UNCLOSED_QUOTE = "unclosed quote"
 _SEPARATOR_LINE = re.compile(r'"?sep=([,;\t|])"?[,;\t|]*', re.IGNORECASE)
 
 
-def _feed(lines: Iterable[str], taken: list[str], back: list[str],
+def _feed(source: Iterator[str], taken: list[str], back: list[str],
           ended: list[bool]) -> Iterator[str]:
-    """The lines csv.reader reads, each also appended to ``taken``; lines put ``back`` (the
-    next one last) are read again before the rest. ``ended[0]`` turns true once there is no
-    line left: a record the reader gives after that ran into the end of the file."""
+    """The lines csv.reader reads, each also appended to ``taken``: those put ``back`` (the
+    next one last) first, then ``source``'s, never one ahead of what the reader asked for.
+    ``ended[0]`` turns true once there is no line left: a record the reader gives after that
+    ran into the end of the file."""
     ended[0] = False
-    for text in lines:
-        while back:
-            again = back.pop()
-            taken.append(again)
-            yield again
+    while True:
+        text = back.pop() if back else next(source, None)
+        if text is None:
+            ended[0] = True
+            return
         taken.append(text)
         yield text
-    while back:
-        again = back.pop()
-        taken.append(again)
-        yield again
-    ended[0] = True
 
 
 def _swallowed_row(taken: list[str], delimiter: str) -> int | None:
@@ -165,34 +161,47 @@ def _records(lines: Iterable[str], delimiter: str, first_line: int = 1,
              keep_text: bool = True) -> Iterator[Record]:
     """Parse lines into records; each keeps the exact text it came from if ``keep_text``.
 
+    A line without a quote (or a line break before its end) is a record of its own, whose
+    cells csv.reader would split at each delimiter: it is split so, in C, without the reader
+    (most of a list's lines; the reader's line-by-line feed was a third of reading a list).
+
     A quoted cell left open runs on into the following lines, and a CSV parser reads every
     row up to the next quote into it. When a continuation line starts like a row of its own
     (an address and the separator), the record is given back as a problem record at the line
     before it, and parsing resumes at that line: no row after the quote is lost unreported.
     """
-    taken: list[str] = []
-    back: list[str] = []
+    back: list[str] = []  # lines to read again, the next one last
     ended = [False]
     line = first_line
     source = iter(lines)
     while True:
-        # csv.reader pulls one line at a time and never reads ahead of the record it returns,
-        # so `taken` holds exactly the lines of the record just parsed.
-        for cells in csv.reader(_feed(source, taken, back, ended), delimiter=delimiter):
-            count = len(taken)
-            if count > 1 and (resume := _swallowed_row(taken, delimiter)) is not None:
-                yield Record(line + resume - 1, [], None, problem=UNCLOSED_QUOTE)
-                back.extend(reversed(taken[resume:]))
-                line += resume
-            elif ended[0]:  # only a quote left open reads on into the end of the file
-                yield Record(line, [], None, problem=UNCLOSED_QUOTE)
-                line += count
-            else:
-                yield Record(line, cells, "".join(taken) if keep_text else None)
-                line += count
-            taken.clear()
-        if not back:  # lines put back after the quote ran to the end are read by a new reader
+        text = back.pop() if back else next(source, None)
+        if text is None:
             return
+        body = text[:-2] if text.endswith("\r\n") else text.rstrip("\r\n")
+        if '"' not in body and "\n" not in body and "\r" not in body:
+            yield Record(line, body.split(delimiter) if body else [],
+                         text if keep_text else None)
+            line += 1
+            continue
+        # csv.reader pulls one line at a time and never reads ahead of the record it returns,
+        # so `taken` holds exactly the lines of the record it gives.
+        back.append(text)
+        taken: list[str] = []
+        cells = next(csv.reader(_feed(source, taken, back, ended), delimiter=delimiter), None)
+        if cells is None:
+            return
+        count = len(taken)
+        if count > 1 and (resume := _swallowed_row(taken, delimiter)) is not None:
+            yield Record(line + resume - 1, [], None, problem=UNCLOSED_QUOTE)
+            back.extend(reversed(taken[resume:]))
+            line += resume
+        elif ended[0]:  # only a quote left open reads on into the end of the file
+            yield Record(line, [], None, problem=UNCLOSED_QUOTE)
+            line += count
+        else:
+            yield Record(line, cells, "".join(taken) if keep_text else None)
+            line += count
 
 
 def read_csv(path: Path, label: str | None = None, keep_text: bool = True,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from newsletter.subscribers.folder import ListFolder, file_version
-from newsletter.subscribers.rows import RepeatFilter, row_key, suppresses
+from newsletter.subscribers.rows import MAILED, RepeatFilter, row_key
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +52,13 @@ def suppressed_and_repeated(folder: ListFolder, opened: list[tuple[Path, TextIO]
         return kept
     listed: set[str] = set()
     repeats: set[str] = set()
-    seen = RepeatFilter()
+    seen_before = RepeatFilter().add_seen_before
     for _, _, email, status in cells():
         if key := row_key(email):
-            if suppresses(status):
+            if status not in MAILED:  # suppresses(status)
                 listed.add(key)
-            else:
-                seen.add(key)
-                if seen.may_repeat(key):  # its slot was taken: by an earlier copy, or by chance
-                    repeats.add(key)
+            elif seen_before(key):  # its slot was taken: by an earlier copy, or by chance
+                repeats.add(key)
     _write(path, {"signature": signature, "listed": sorted(listed), "repeats": sorted(repeats)})
     return listed, repeats
 

@@ -40,10 +40,10 @@ def suppresses(status: str) -> bool:
     """The one rule for who may be mailed: a status cell (stripped, lower-cased) suppresses its
     address unless it is empty or says active; an unknown status suppresses too (never guess).
     Any suppressing copy of an address wins over every active one, in any store."""
-    return status not in _MAILED
+    return status not in MAILED
 
 
-_MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a property call
+MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a property call
 
 
 _STATUS_BY_VALUE = {status.value: status for status in Status}  # Status(text), without enum's call
@@ -112,8 +112,10 @@ def row_key(email: str) -> str | None:
     gives the same key at a fraction of the cost; invalid ones simply never match a valid key.
     """
     email = email.strip()
-    if email.isascii() and "@" in email and "xn--" not in email.lower():
-        return address_key(email)
+    if email.isascii() and "@" in email:
+        key = email.lower()  # address_key(email), stripped already
+        if "xn--" not in key:
+            return key
     try:
         return normalised_key(email)
     except SubscriberError:
@@ -323,6 +325,17 @@ class RepeatFilter:
             self.again[byte] |= bit
         else:
             self.seen[byte] |= bit
+
+    def add_seen_before(self, key: str) -> bool:
+        """Count one occurrence of ``key``; whether it :meth:`may_repeat` now (one hash: the
+        list's pass asks it of every key)."""
+        slot = hash(key) & self.mask
+        byte, bit = slot >> 3, 1 << (slot & 7)
+        if self.seen[byte] & bit:
+            self.again[byte] |= bit
+            return True
+        self.seen[byte] |= bit
+        return bool(self.again[byte] & bit)
 
     def may_repeat(self, key: str) -> bool:
         """False only when ``key`` was added at most once."""
