@@ -187,6 +187,11 @@ class Keeper:
             logger.debug("the list's readers are not kept: %s", error)
             self.discard()
 
+    @property
+    def keeping(self) -> bool:
+        """Whether what is added will be kept (not a read of files changed just now)."""
+        return self.out is not None
+
     def add(self, chunk: list[tuple[str, str, str]]) -> None:
         """The next readers, (address, name, value) each: a line of them."""
         self._write(chunk)

@@ -112,10 +112,8 @@ def row_key(email: str) -> str | None:
     gives the same key at a fraction of the cost; invalid ones simply never match a valid key.
     """
     email = email.strip()
-    if email.isascii() and "@" in email:
-        key = email.lower()  # address_key(email), stripped already
-        if "xn--" not in key:
-            return key
+    if email.isascii() and "@" in email and "xn--" not in (key := email.lower()):
+        return key  # address_key(email): stripped already
     try:
         return normalised_key(email)
     except SubscriberError:
@@ -317,23 +315,12 @@ class RepeatFilter:
         self.seen = bytearray(1 << (self.BITS - 3))
         self.again = bytearray(1 << (self.BITS - 3))
 
-    def add(self, key: str) -> None:
-        """Count one occurrence of ``key``."""
+    def add(self, key: str) -> bool:
+        """Count one occurrence of ``key``; whether it :meth:`may_repeat` now (one hash)."""
         slot = hash(key) & self.mask
         byte, bit = slot >> 3, 1 << (slot & 7)
         if self.seen[byte] & bit:
             self.again[byte] |= bit
-        else:
-            self.seen[byte] |= bit
-
-    def add_seen_before(self, key: str) -> bool:
-        """Count one occurrence of ``key``; whether it :meth:`may_repeat` now (one hash: the
-        list's pass asks it of every key)."""
-        slot = hash(key) & self.mask
-        byte, bit = slot >> 3, 1 << (slot & 7)
-        if self.seen[byte] & bit:
-            self.again[byte] |= bit
-            return True
         self.seen[byte] |= bit
         return bool(self.again[byte] & bit)
 
