@@ -48,3 +48,14 @@ def test_records_are_csv_readers_records(seed):
     # And the text each record came from, which a rewrite writes back as it was.
     layout, records = parse_csv(io.StringIO(text, newline=""), "list.csv")
     assert layout.preamble + "".join(record.raw for record in records) == text
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_a_read_without_text_gets_the_same_records_less_the_blank_ones(seed):
+    rng = random.Random(seed)
+    text = generated_text(rng, rng.choice([",", ";", "\t"]))
+    _, records = parse_csv(io.StringIO(text, newline=""), "list.csv")
+    whole = [(record.line, record.cells) for record in records]
+    _, records = parse_csv(io.StringIO(text, newline=""), "list.csv", keep_text=False)
+    assert [(record.line, record.cells) for record in records] == [
+        (line, cells) for line, cells in whole if "".join(cells).strip()]

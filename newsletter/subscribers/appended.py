@@ -179,13 +179,13 @@ def _layout(path: Path, label: str, handle: TextIO) -> Layout | None:
 
 
 def _tail_records(text: str, label: str, layout: Layout, first_line: int) -> list | None:
-    """The non-blank records of the appended text; None when one could not be read (a quote
-    left open)."""
+    """The non-blank records of the appended text (as read without text); None when one
+    could not be read (a quote left open)."""
     records = []
     for record in records_from(bounded_lines(io.StringIO(text, newline=""), label),
                                layout.delimiter, first_line, label):
         if record.problem:
             return None
-        if not record.blank:
+        if not record.blank:  # the first may be (split_records)
             records.append(record)
     return records

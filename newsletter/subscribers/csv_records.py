@@ -82,7 +82,9 @@ def _well_quoted(taken: list[str], delimiter: str) -> bool:
 
 def split_records(lines: Iterable[str], delimiter: str, first_line: int = 1,
              keep_text: bool = True) -> Iterator[Record]:
-    """Parse lines into records; each keeps the exact text it came from if ``keep_text``.
+    """Parse lines into records; each keeps the exact text it came from if ``keep_text``
+    (else blank records, which only a rewrite writes back, are left out, but for the first:
+    the header's place, whose layout says what a blank one there means).
 
     A line without a quote (or a line break before its end) is a record of its own, whose
     cells csv.reader would split at each delimiter: it is split so, in C, without the reader
@@ -103,8 +105,11 @@ def split_records(lines: Iterable[str], delimiter: str, first_line: int = 1,
             return
         body = text[:-2] if text.endswith("\r\n") else text.rstrip("\r\n")
         if '"' not in body and "\n" not in body and "\r" not in body:
-            yield Record(line, body.split(delimiter) if body else [],
-                         text if keep_text else None)
+            cells = body.split(delimiter) if body else []
+            if keep_text:
+                yield Record(line, cells, text)
+            elif "@" in body or "".join(cells).strip() or line == first_line:
+                yield Record(line, cells, None)
             line += 1
             continue
         # csv.reader pulls one line at a time and never reads ahead of the record it returns,
@@ -123,5 +128,6 @@ def split_records(lines: Iterable[str], delimiter: str, first_line: int = 1,
             yield Record(line, [], None, problem=UNCLOSED_QUOTE)
             line += count
         else:
-            yield Record(line, cells, "".join(taken) if keep_text else None)
+            if keep_text or "".join(cells).strip() or line == first_line:
+                yield Record(line, cells, "".join(taken) if keep_text else None)
             line += count

@@ -276,16 +276,16 @@ def open_records(path: Path, label: str, problems: list[SubscriberError],
         next(records, None)  # started, so that closing it closes the file it opened
         records.close()
         return Layout(), iter(())
-    return layout, _non_blank(records, label, problems)
+    return layout, _problems_reported(records, label, problems)
 
 
-def _non_blank(records: Iterator[Record], label: str,
-               problems: list[SubscriberError]) -> Iterator[Record]:
+def _problems_reported(records: Iterator[Record], label: str,
+                       problems: list[SubscriberError]) -> Iterator[Record]:
     try:
         for record in records:
             if record.problem:  # lines that could not be read: reported, the rest read on
                 problems.append(record.error(label))
-            elif not record.blank:
+            else:  # read without text: none is blank (a blank first one is the header's)
                 yield record
     except SubscriberError as error:
         problems.append(error)
