@@ -101,6 +101,8 @@ class EarlierValues:
         before the last one found are dropped (removed from the list, or moved back)."""
         while self.lines is not None and len(self.ahead) < self.WINDOW + len(addresses):
             self._read_line()
+        if not self.ahead:  # nothing kept, or all of it taken
+            return {}
         found, last = {}, -1
         for address in addresses:
             kept = self.ahead.pop(address, None)

@@ -186,6 +186,8 @@ def _reused(addresses: list[str], earlier: EarlierValues,
     """The value of each address: kept by an earlier read, else from ``values`` (asked once,
     for the addresses no earlier read kept)."""
     earlier = earlier.take(addresses)
+    if not earlier:  # a first read: nothing kept
+        return values(addresses)
     missing = [address for address in addresses if address not in earlier]
     made = dict(zip(missing, values(missing))) if missing else {}
     return [earlier[address] if address in earlier else made[address] for address in addresses]
