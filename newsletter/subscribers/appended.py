@@ -42,18 +42,25 @@ BLOCK = 1 << 20  # bytes hashed at a time
 def mark(path: Path, handle: TextIO) -> dict | None:
     """The last file as opened: name, size, SHA-256 and lines; None unless it ends a line."""
     size = os.fstat(handle.fileno()).st_size
-    digest, lines = hashlib.sha256(), 0
-    position, last = 0, b""
+    digest = hashlib.sha256()
+    hashed = _hashed(handle.fileno(), size, digest)
+    if hashed is None or hashed[1] != b"\n":
+        return None
+    return {"name": path.name, "size": size, "digest": digest.hexdigest(), "lines": hashed[0]}
+
+
+def _hashed(fd: int, size: int, digest) -> tuple[int, bytes] | None:
+    """Hash the first ``size`` bytes of the file into ``digest``: (the lines they end, their
+    last byte); None when the file is shorter (shortened in place since it was opened)."""
+    position, lines, last = 0, 0, b""
     while position < size:
-        block = os.pread(handle.fileno(), min(BLOCK, size - position), position)
+        block = os.pread(fd, min(BLOCK, size - position), position)
         if not block:
-            return None  # shortened in place since it was opened
+            return None
         digest.update(block)
         lines += _lines(block) - (last == b"\r" and block[:1] == b"\n")
         position, last = position + len(block), block[-1:]
-    if last != b"\n":
-        return None
-    return {"name": path.name, "size": size, "digest": digest.hexdigest(), "lines": lines}
+    return lines, last
 
 
 def _lines(block: bytes) -> int:
@@ -117,14 +124,8 @@ def read_appended(label: str, path: Path, handle: TextIO, before: dict, listed: 
     if path.name != before.get("name") or not 0 < size - before["size"] <= APPENDED_MAX:
         return None
     digest = hashlib.sha256()
-    position = 0
-    while position < before["size"]:
-        block = os.pread(handle.fileno(), min(BLOCK, before["size"] - position), position)
-        if not block:
-            return None
-        digest.update(block)
-        position += len(block)
-    if digest.hexdigest() != before["digest"]:
+    if (_hashed(handle.fileno(), before["size"], digest) is None
+            or digest.hexdigest() != before["digest"]):
         return None
     tail = os.pread(handle.fileno(), size - before["size"], before["size"])
     digest.update(tail)

@@ -40,15 +40,15 @@ def opened_signature(opened: list[tuple[Path, TextIO]]) -> list[list]:
 
 
 def suppressed_and_repeated(folder: ListFolder, opened: list[tuple[Path, TextIO]],
-                            cells: Cells) -> tuple[set[str], set[str]]:
-    """(keys the files suppress, keys that may occur more than once) of the opened files: kept
-    from an earlier read of the same files, else read from ``cells()`` and kept.
+                            cells: Cells, kept: dict | None) -> tuple[set[str], set[str]]:
+    """(keys the files suppress, keys that may occur more than once) of the opened files: the
+    ``kept`` answer (:func:`kept_pass`) when it is of the same files, else read from ``cells``
+    and kept.
 
     The second set holds every key occurring twice or more (and a few that only share a
     filter slot), so whoever de-duplicates compares only those exactly.
     """
     signature = opened_signature(opened)
-    kept = kept_pass(folder)
     if kept is not None and kept["signature"] == signature:
         return kept["listed"], kept["repeats"]
     listed: set[str] = set()

@@ -208,21 +208,21 @@ def _opened(folder: ListFolder, stack: ExitStack, values_id: str | None = None
     signature = folder.signature()  # before opening: a later change then forces a re-read
     opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
               for path in folder.files()]
-    grown = None if values_id is None else _grown(folder, opened, values_id)
+    before = kept_pass(folder)
+    grown = None if values_id is None else _grown(folder, opened, values_id, before)
     if grown is not None:
         listed, repeats = grown[0].listed, grown[0].repeats
     else:
         listed, repeats = suppressed_and_repeated(
-            folder, opened, lambda found: cells_from(folder, opened, found))
+            folder, opened, lambda found: cells_from(folder, opened, found), before)
     return opened, _view(signature, pending, listed), repeats, grown
 
 
-def _grown(folder: ListFolder, opened: list[tuple[Path, TextIO]], values_id: str
-           ) -> tuple[Appended, Iterator[list]] | None:
+def _grown(folder: ListFolder, opened: list[tuple[Path, TextIO]], values_id: str,
+           before: dict | None) -> tuple[Appended, Iterator[list]] | None:
     """(the rows appended to the last file, the kept readers' chunks) when the files are
-    those of the kept read (values named ``values_id``) but for bytes appended to the last
-    one; else None."""
-    before = kept_pass(folder)
+    those of the kept read (``before``: its pass; values named ``values_id``) but for bytes
+    appended to the last one; else None."""
     if before is None or before["mark"] is None or not opened:
         return None
     now = opened_signature(opened)

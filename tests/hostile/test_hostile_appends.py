@@ -65,3 +65,13 @@ def test_an_earlier_file_changed_too_is_read_in_full(root, caplog):
         readers, problems, _ = read(root)
     assert "only they were read" not in caplog.text
     assert (readers, problems) == full_read(root)
+
+
+def test_more_appended_than_is_read_alone_is_read_in_full(root, caplog):
+    from newsletter.subscribers.appended import APPENDED_MAX
+
+    rows = b"".join(b"bulk%d@example.com,Bulk,,\n" % number
+                    for number in range(APPENDED_MAX // 20))
+    assert len(rows) > APPENDED_MAX
+    readers, _, _, alone = appended_then_compared(root, caplog, BEFORE, BEFORE + rows)
+    assert not alone and len(readers) == 30 + APPENDED_MAX // 20
