@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_encoding import not_utf8
 
 COLUMNS = ("email", "name", "status", "tags", "subscribed_at")
@@ -28,7 +29,7 @@ DELIMITERS = (",", ";", "\t")
 MAX_LINE = 100_000
 
 
-@dataclass
+@record
 class Layout:
     """How one CSV file is written: what a rewrite must keep."""
 
@@ -51,7 +52,7 @@ class Layout:
         return None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Record:
     """One CSV record: where it starts, its cells (as written) and its text.
 

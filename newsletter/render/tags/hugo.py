@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
+from newsletter.records import record
 from newsletter.render.players import (BILIBILI_VIDEO, YOUTUBE_THUMBNAIL_WIDTH, bilibili_url,
                                        video_in_address, vimeo_url, watch_label, youtube_thumbnail,
                                        youtube_url)
@@ -28,7 +28,7 @@ _DIGITS = re.compile(r"[0-9]{1,5}")
 _ALERT_KINDS = frozenset({"info", "success", "warning", "danger", "tip", "note", "caution"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Output:
     """What a tag becomes; a block stands on lines of its own. A tag shown only in part (a
     theme's shortcode) carries its warning: (message, hint)."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 import bisect
 import re
 import shlex
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from newsletter.records import record
 from newsletter.render.tags import hexo, hugo, liquid, nikola, theme_players, themes, zola
 from newsletter.render.tags.syntax import Tag, TagProblem
 
@@ -46,7 +47,7 @@ _FRAMED = (set(_AROUND) | set(_WRAPPED) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
 
 
-@dataclass
+@record
 class Frame:
     """A shortcode whose content is being read, until its closing tag."""
 
