@@ -1,9 +1,9 @@
 """``record``: a dataclass whose ``__repr__``, ``__eq__`` and ``__hash__`` are shared functions.
 
 Python 3.11's ``dataclass`` writes each generated method as source and compiles it with
-``exec`` (~0.7 million instructions a method). A send loads some 80 dataclasses before its
-first request, most of them frozen (six methods each): their ``exec`` calls were a fifth of the
-instructions to that request (docs/performance.md, "A send's start-up"). A record still gets
+``exec`` (~0.4-0.7 million instructions a method). A send loads 83 of newsletter's before its
+first request, 63 of them frozen (six methods each): code compiled from strings was a fifth of
+the instructions to that request (docs/performance.md, "An eleventh round"). A record still gets
 its ``__init__`` (and a frozen one its ``__setattr__``/``__delattr__``) written by
 ``dataclass``; the other three behave exactly as the generated ones: the same repr (``...`` for
 a record inside itself), equal only to an instance of the very same class with equal compared
