@@ -16,12 +16,13 @@ from newsletter.records import record
 # thumbnail; TeXt's cover, else
 # article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
 # coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
-# (previewimage) and Ghost or WordPress exports (feature_image) write them; the first one
-# present wins.
+# (previewimage), Hexo's Fluid (index_img, its post cards' picture) and Ghost or WordPress
+# exports (feature_image) write them; the first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
               "feature-img", "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
-              "social_media_card", "previewimage", "article_header", "featuredimagepreview")
+              "social_media_card", "previewimage", "index_img", "article_header",
+              "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail", "article_header")

@@ -25,8 +25,10 @@ from newsletter.urls import split_url
 # A link's destination where Markdown or HTML puts one: an inline link ``](dest``, an HTML
 # ``href="dest"``, a reference definition ``[name]: dest``. Pelican's ``{tag}Rock Pools`` holds
 # spaces, which Python-Markdown keeps in the link: it ends at the ``)``, the quote or the title.
-DESTINATION = re.compile(r"(?:\]\([ \t]*<?|\bhref[ \t]*=[ \t]*[\"']|^[ ]{0,3}\[[^\]\n]{1,200}\]:"
-                         r"[ \t]*<?)(?P<dest>(?:\{(?:tag|category|author)\}|\|(?:tag|category|author)\|)"
+# An opening < is the destination's, unless it opens ERB (<%= relative_url "/x" %>: erb.py).
+DESTINATION = re.compile(r"(?:\]\([ \t]*(?:<(?!%))?|\bhref[ \t]*=[ \t]*[\"']"
+                         r"|^[ ]{0,3}\[[^\]\n]{1,200}\]:[ \t]*(?:<(?!%))?)"
+                         r"(?P<dest>(?:\{(?:tag|category|author)\}|\|(?:tag|category|author)\|)"
                          r"[^\s()<>\"'`](?:[^\n()<>\"'`]{0,200}?[^\s()<>\"'`])??"
                          r"(?=[ \t]*[)>\"'])|[^\s()<>\"'`]{1,2000})", re.MULTILINE)
 _EXPLICIT = ("@/", "{filename}", "|filename|")
