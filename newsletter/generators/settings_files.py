@@ -10,13 +10,13 @@ import ast
 import json
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from newsletter.generators.jsliteral import exported_object, object_at
+from newsletter.records import record
 
 MAX_SETTINGS_BYTES = 2**20  # a settings file past 1 MB is not a settings file
 # Values a YAML file may hold beyond one per character, once its aliases (*name) are expanded:
@@ -31,7 +31,7 @@ _HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SiteInfo:
     """The blog's title, address, time zone and language, and the file they came from."""
 
@@ -97,7 +97,7 @@ def parse_data(text: str, suffix: str, *, yaml_1_2: bool = False) -> dict[str, A
     return data if isinstance(data, dict) else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class YamlProblem:
     """Where and why a text is not valid YAML, and what its writer can do about it."""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from newsletter.errors import ContentError
+from newsletter.records import record
 
 # Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
 # (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image, LoveIt's and
@@ -36,7 +36,7 @@ ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "f
 SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser", "background_image")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PostImage:
     """The feature image of a post, as its front matter names it."""
 

@@ -24,12 +24,13 @@ import io
 import logging
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 from newsletter.addresses import address_key
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_format import Layout, bounded_lines, records_from
 from newsletter.subscribers.rows import MAILED, open_records, row_key
 
@@ -68,7 +69,7 @@ def _lines(block: bytes) -> int:
     return block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
 
 
-@dataclass
+@record
 class Appended:
     """The new rows of the last file, read alone, and what they change."""
 

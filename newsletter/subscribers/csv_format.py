@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_encoding import not_utf8
 from newsletter.subscribers.csv_records import (
     ROW_START,
@@ -34,7 +35,7 @@ MAX_LINE = 100_000
 _SEPARATOR_LINE = re.compile(r'"?sep=([,;\t|])"?[,;\t|]*', re.IGNORECASE)
 
 
-@dataclass
+@record
 class Layout:
     """How one CSV file is written: what a rewrite must keep."""
 

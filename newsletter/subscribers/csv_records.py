@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Record:
     """One CSV record: where it starts, its cells (as written) and its text.
 

@@ -9,13 +9,14 @@ they changed in a way the journal does not explain (docs/subscribers.md#the-supp
 from __future__ import annotations
 
 from contextlib import ExitStack, closing
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Container, Iterable, Iterator, TextIO
 
 from newsletter.addresses import address_key
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_format import Layout, Record
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.appended import Appended, read_appended
@@ -44,7 +45,7 @@ from newsletter.subscribers.rows import (
 Source = tuple[Path, str, Layout, PlainRows]
 
 
-@dataclass
+@record
 class SuppressedView:
     """Who is suppressed, as of one read of the files and the journal since; picklable, so a
     send's helper process can hand over the view it read."""

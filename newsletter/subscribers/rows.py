@@ -10,13 +10,14 @@ someone twice is worse than that theoretical miss.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
 from newsletter.addresses import address_key, fast_normalised, normalise_address, normalised_key
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, parse_csv, read_csv
 from newsletter.subscribers.status_columns import foreign_list_file
 
@@ -52,11 +53,10 @@ TAG_SEPARATORS = ",;|"  # what separates the tags of a cell
 STATUS_NAMES = ", ".join(Status)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Subscriber:
-    """One valid row of a subscriber file. Read-only by convention (change it with replace()):
-    not frozen, because a frozen dataclass costs several times as much to build, once a reader
-    of every send; slots, because an import of a long list holds one per reader."""
+    """One valid row of a subscriber file, read-only by convention (change it with replace()).
+    Not frozen: several times dearer to build, once a reader a send; slots: an import holds many."""
 
     email: str  # as written in the file (spaces trimmed)
     address: str  # normalised: domain lower-cased, local part as written
@@ -137,7 +137,7 @@ def new_row(email: str, name: str = "", tags: Iterable[str] = (),
             "tags": ",".join(tags), "subscribed_at": stamp, **(extra or {})}
 
 
-@dataclass
+@record
 class Row:
     """A data record with its cells named by column; not yet validated."""
 

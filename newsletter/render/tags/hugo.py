@@ -8,10 +8,10 @@ the Markdown or HTML to put in the tag's place, or raises :class:`TagProblem`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
+from newsletter.records import record
 from newsletter.render.players import (BILIBILI_VIDEO, YOUTUBE_THUMBNAIL_WIDTH, bilibili_url,
                                        video_in_address, vimeo_url, watch_label, youtube_thumbnail,
                                        youtube_url)
@@ -27,7 +27,7 @@ _NUMERIC_ID = re.compile(r"[0-9]{1,30}")
 _DIGITS = re.compile(r"[0-9]{1,5}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Output:
     """What a tag becomes; a block stands on lines of its own. A tag shown only in part (a
     theme's shortcode) carries its warning: (message, hint)."""
