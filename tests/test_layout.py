@@ -86,6 +86,17 @@ def test_a_module_stays_short():
     assert long == {}
 
 
+def test_value_classes_are_records_not_dataclasses():
+    # dataclass() compiles each class's methods with exec at import: a send loaded 83 of them
+    # before its first request (docs/performance.md); record() shares them
+    found = [f"{p.relative_to(PACKAGE)}:{node.lineno}" for p in MODULES
+             for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ClassDef)
+             for decorator in node.decorator_list
+             if "dataclass" in ast.unparse(decorator).split("(")[0]]
+    assert found == [], "use newsletter.records.record for these classes"
+
+
 def runtime_imports(path: Path) -> set[str]:
     """The newsletter modules ``path`` imports when it runs, at any depth; the names of a
     ``from package import name`` count as modules where they are; ``if TYPE_CHECKING:``
