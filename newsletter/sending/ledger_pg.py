@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
 from newsletter.errors import SiteLockedError
+from newsletter.sending.ledger_pg_reports import ACTIVE, LedgerReports
 from newsletter.sending.ledger_sync import already_synced
-from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
+from newsletter.sending.states import SETTLED, State, ledger_time
 from newsletter.state import DOUBT_PREFIX, LEDGER, LIST, PENDING_PREFIX, RUNNING_PREFIX, postgres
 
 SENDERS = 0x6E6C7364  # advisory lock: shared by every sender, exclusive to recover ("nlsd")
 DUE = 0x6E6C6475  # advisory lock: one `send --due` or `reconcile` at a time, every host ("nldu")
-ACTIVE = ["active", ""]
 RECOVERY_WAIT = 5.0  # seconds: a recovery holds the senders' lock for one UPDATE
 # Another session holds the senders' lock shared: a sender is alive. (Advisory locks on two
 # int4 keys show in pg_locks as classid, objid (unsigned) and objsubid 2.)
@@ -35,7 +34,7 @@ SENDER_ALIVE = """SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'adviso
     AND pid <> pg_backend_pid())"""
 
 
-class PostgresLedger:
+class PostgresLedger(LedgerReports):
     """The ledger of one site in PostgreSQL; one connection, held for the ledger's life."""
 
     def __init__(self, url: str, site: str | None = None):
@@ -43,6 +42,7 @@ class PostgresLedger:
         self._lent = self.database.connection(LIST, LEDGER)
         self.db = postgres.Guarded(self._lent.__enter__())
         self._sharing = False
+        self._run: int | None = None  # this ledger's run (running())
         self.synced = already_synced  # each commit here waits for the disk
         # (post, address) -> row id, of the rows a queue holds for the next claim (hold()) and
         # of those claimed here, until their result: both then go by primary key, not address.
@@ -86,17 +86,26 @@ class PostgresLedger:
         key = RUNNING_PREFIX + post_id
         with self.atomic():
             self.set_meta(key, ledger_time())
-            run = self.db.execute(
+            self._run = self.db.execute(
                 "INSERT INTO runs (post_id, segment, started_at) VALUES (%s, %s, %s) "
                 "RETURNING id", (post_id, None if segment is None else json.dumps(list(segment)),
                                  ledger_time())).fetchone()[0]
         yield
-        self.db.execute("UPDATE runs SET ended_at = %s WHERE id = %s", (ledger_time(), run))
-        if not self._holds(post_id, [State.SUBMITTING]):
+        self.db.execute("UPDATE runs SET ended_at = %s WHERE id = %s", (ledger_time(), self._run))
+        # Alone, nothing of its own in flight: no row is `submitting` (no pass over the rows).
+        mine = any(post == post_id for post, _ in self._in_flight)
+        if not (mine or self.beside_others(post_id) and self._holds(post_id, [State.SUBMITTING])):
             self.delete_meta(key)
         if self._sharing:  # nothing of this run is in flight now: no sender any more (alone())
             self.db.execute(postgres.advisory("pg_advisory_unlock_shared"), (SENDERS,))
             self._sharing = False
+
+    def beside_others(self, post_id: str) -> bool:
+        """Whether another sender is alive, or another run of the post never ended (its sender
+        died: its rows may be `submitting`, or `pending` behind a walk that passed them)."""
+        return self.db.execute(f"SELECT ({SENDER_ALIVE}) OR EXISTS (SELECT 1 FROM runs WHERE "
+                               "post_id = %s AND id <> %s AND ended_at IS NULL)",
+                               (SENDERS, post_id, self._run)).fetchone()[0]
 
     def runs(self, post_id: str) -> list[tuple[str, list[str] | None, str | None]]:
         rows = self.db.execute("SELECT started_at, segment, ended_at FROM runs "
@@ -274,57 +283,3 @@ class PostgresLedger:
         self.db.execute("UPDATE deliveries AS d SET state = %s, provider_message_id = %s, "
                         f"reason = %s, updated_at = %s WHERE {rows}",
                         (state, provider_id, reason, ledger_time(), *params))
-
-    # -- reports -------------------------------------------------------------------------------
-
-    def _holds(self, post_id: str, states: Iterable[State] | None = None) -> bool:
-        query = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = %s"
-        params: tuple = (post_id,)
-        if states is not None:
-            query += " AND state = ANY(%s)"
-            params += ([str(s) for s in states],)
-        return self.db.execute(query + ")", params).fetchone()[0]
-
-    def has_rows(self, post_id: str) -> bool:
-        return self._holds(post_id)
-
-    def post_ids(self) -> list[str]:
-        return [post for (post,) in self.db.execute("SELECT DISTINCT post_id FROM deliveries")]
-
-    def counts(self, post_id: str | None = None) -> dict[str, Counter]:
-        query = "SELECT post_id, state, count(*) FROM deliveries"
-        params: tuple = ()
-        if post_id is not None:
-            query, params = query + " WHERE post_id = %s", (post_id,)
-        result: dict[str, Counter] = {}
-        for post, state, count in self.db.execute(query + " GROUP BY post_id, state", params):
-            result.setdefault(post, Counter())[State(state)] = count
-        return result
-
-    def deliveries(self, post_id: str, states: Iterable[State]) -> list[Delivery]:
-        rows = self.db.execute(
-            "SELECT post_id, address, state, attempts, reason, provider, provider_message_id, "
-            "updated_at FROM deliveries WHERE post_id = %s AND state = ANY(%s) "
-            "ORDER BY state, address", (post_id, [str(s) for s in states]))
-        return [Delivery(post, address, State(state), *rest)
-                for post, address, state, *rest in rows]
-
-    def unsent(self, post_id: str, states: Iterable[State] = SETTLED,
-               tags: Iterable[str] = ()) -> int:
-        """Active readers of the segment (``tags``) the ledger does not hold in ``states``."""
-        wanted = [tag.lower() for tag in tags]
-        with self.atomic():
-            # A hash join whatever the planner guesses: without statistics of a table being
-            # written (a sender beside this one), it took the post's rows for a handful and
-            # compared every reader with each of them (17 s for 100,000 readers).
-            self.db.execute("SELECT set_config('enable_nestloop', 'off', true)")
-            readers = self.db.execute(
-                f"SELECT {'s.tags' if wanted else 'count(*)'} FROM subscribers s "
-                "WHERE s.status = ANY(%s) AND NOT EXISTS (SELECT 1 FROM deliveries d "
-                "WHERE d.post_id = %s AND d.address = s.key AND d.state = ANY(%s))",
-                (ACTIVE, post_id, [str(s) for s in states])).fetchall()
-        if not wanted:
-            return readers[0][0]
-        return sum(1 for (cell,) in readers
-                   if {tag.strip().lower() for tag in cell.replace(";", ",").replace("|", ",")
-                       .split(",")} & set(wanted))
