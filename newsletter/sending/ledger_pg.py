@@ -33,6 +33,15 @@ SENDER_ALIVE = """SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'adviso
     AND objid::bigint = (hashtext(current_schema())::bigint & 4294967295)
     AND pid <> pg_backend_pid())"""
 
+# Each run holds an advisory lock on its id while it lives (one bigint key: the schema's hash,
+# then the id; pg_locks shows them as classid and objid, objsubid 1): a run that never ended
+# and whose lock is free died.
+RUN_LOCK = "(hashtext(current_schema())::bigint << 32) | %s"
+OTHER_RUNS = """SELECT r.id, EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'
+    AND l.granted AND l.objsubid = 1 AND l.objid::bigint = r.id
+    AND l.classid::bigint = (hashtext(current_schema())::bigint & 4294967295))
+    FROM runs r WHERE r.post_id = %s AND r.id <> %s AND r.ended_at IS NULL"""
+
 
 class PostgresLedger(LedgerReports):
     """The ledger of one site in PostgreSQL; one connection, held for the ledger's life."""
@@ -43,6 +52,8 @@ class PostgresLedger(LedgerReports):
         self.db = postgres.Guarded(self._lent.__enter__())
         self._sharing = False
         self._run: int | None = None  # this ledger's run (running())
+        self._dead_before: set[int] = set()  # runs of its post dead as it began
+        self._recovered = False  # whether recover() found no other sender, and recovered
         self.synced = already_synced  # each commit here waits for the disk
         # (post, address) -> row id, of the rows a queue holds for the next claim (hold()) and
         # of those claimed here, until their result: both then go by primary key, not address.
@@ -82,7 +93,8 @@ class PostgresLedger(LedgerReports):
 
     @contextmanager
     def running(self, post_id: str, segment: Sequence[str] | None = None) -> Iterator[None]:
-        """As :meth:`Ledger.running`; the mark stays while any sender has rows in flight."""
+        """As :meth:`Ledger.running`; the mark stays while any sender has rows in flight.
+        The run holds a lock of its own while it lives (:data:`OTHER_RUNS`)."""
         key = RUNNING_PREFIX + post_id
         with self.atomic():
             self.set_meta(key, ledger_time())
@@ -90,22 +102,41 @@ class PostgresLedger(LedgerReports):
                 "INSERT INTO runs (post_id, segment, started_at) VALUES (%s, %s, %s) "
                 "RETURNING id", (post_id, None if segment is None else json.dumps(list(segment)),
                                  ledger_time())).fetchone()[0]
+            self.db.execute(f"SELECT pg_advisory_lock({RUN_LOCK})", (self._run,))
+            self._dead_before = {run for run, alive in self._other_runs(post_id) if not alive}
         yield
         self.db.execute("UPDATE runs SET ended_at = %s WHERE id = %s", (ledger_time(), self._run))
-        # Alone, nothing of its own in flight: no row is `submitting` (no pass over the rows).
-        mine = any(post == post_id for post, _ in self._in_flight)
-        if not (mine or self.beside_others(post_id) and self._holds(post_id, [State.SUBMITTING])):
+        self.db.execute(f"SELECT pg_advisory_unlock({RUN_LOCK})", (self._run,))
+        if self._may_leave_submitting(post_id):
             self.delete_meta(key)
         if self._sharing:  # nothing of this run is in flight now: no sender any more (alone())
             self.db.execute(postgres.advisory("pg_advisory_unlock_shared"), (SENDERS,))
             self._sharing = False
 
-    def beside_others(self, post_id: str) -> bool:
-        """Whether another sender is alive, or another run of the post never ended (its sender
-        died: its rows may be `submitting`, or `pending` behind a walk that passed them)."""
-        return self.db.execute(f"SELECT ({SENDER_ALIVE}) OR EXISTS (SELECT 1 FROM runs WHERE "
-                               "post_id = %s AND id <> %s AND ended_at IS NULL)",
-                               (SENDERS, post_id, self._run)).fetchone()[0]
+    def _may_leave_submitting(self, post_id: str) -> bool:
+        """Whether the run's mark may go as it ends: no row of the post left `submitting`.
+        Known without a pass over the post's rows when nothing of this run is in flight and
+        no run beside it died: a live one removes the mark itself when it ends (the check
+        comes after this run's end and lock were released, so the last of two ending at once
+        sees the other ended)."""
+        if any(post == post_id for post, _ in self._in_flight):
+            return False
+        others = dict(self._other_runs(post_id))
+        if any(others.values()):
+            return False
+        if set(others) <= self._dead_before and (self._recovered or not self._dead_before):
+            return True  # runs dead before it began were recovered then, or there were none
+        return not self._holds(post_id, [State.SUBMITTING])
+
+    def _other_runs(self, post_id: str) -> list[tuple[int, bool]]:
+        """The post's other runs that never ended, and whether each is alive."""
+        return self.db.execute(OTHER_RUNS, (post_id, self._run)).fetchall()
+
+    def lost_a_run(self, post_id: str) -> bool:
+        """Whether a run of the post died since this one began: rows it held may be `pending`
+        again behind this run's walk."""
+        return any(run not in self._dead_before
+                   for run, alive in self._other_runs(post_id) if not alive)
 
     def runs(self, post_id: str) -> list[tuple[str, list[str] | None, str | None]]:
         rows = self.db.execute("SELECT started_at, segment, ended_at FROM runs "
@@ -117,11 +148,12 @@ class PostgresLedger(LedgerReports):
         """Leftover ``submitting`` rows become ``in_doubt`` when no other sender is alive
         (:meth:`recover_if_alone`); then this ledger joins the senders (a shared lock, until
         it is closed)."""
-        recovered = self.recover_if_alone() or 0
+        recovered = self.recover_if_alone()
+        self._recovered = recovered is not None
         if not self._sharing:
             self.db.execute(postgres.advisory("pg_advisory_lock_shared"), (SENDERS,))
             self._sharing = True
-        return recovered
+        return recovered or 0
 
     def recover_if_alone(self) -> int | None:
         """How many ``submitting`` rows of dead runs are now ``in_doubt``; None when a sender

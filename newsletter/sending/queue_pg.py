@@ -139,9 +139,9 @@ class SharedQueue:
                     self.position, wait = self.through, True
                     continue
                 if not locked and self.after and self.taken and \
-                        self.ledger.beside_others(self.params["post"]):
-                    self.after, self.taken = 0, False  # once more from the start: rows
-                    continue  # another sender let go (alone, none: no walk of every row)
+                        self.ledger.lost_a_run(self.params["post"]):
+                    self.after, self.taken = 0, False  # once more from the start: rows a
+                    continue  # sender that died let go (none died: no walk of every row)
                 self._drop_left([row[0] for row in locked if row[-1]])
                 rows = [row[:-1] for row in locked if row[1] is not None]
                 if locked:
