@@ -142,7 +142,7 @@ class SharedQueue:
                         self.ledger.lost_a_run(self.params["post"]):
                     self.after, self.taken = 0, False  # once more from the start: rows a
                     continue  # sender that died let go (none died: no walk of every row)
-                self._drop_left([row[0] for row in locked if row[-1]])
+                self.dropped += self._drop_left([row[0] for row in locked if row[-1]])
                 rows = [row[:-1] for row in locked if row[1] is not None]
                 if locked:
                     self.after = locked[-1][0]
@@ -155,6 +155,10 @@ class SharedQueue:
                 readers = [(address, name, signer.tokens.make(address))
                            for *_, address, name in rows]
                 yield list(map(Prepared._make, signer.prepare_all(readers)))
+                # Readers who left between the look and the claim (the claim counted them
+                # skipped): their rows go too.
+                left = self.store.suppressed_addresses()
+                self._drop_left([row for row, _, key, _, _ in rows if key in left])
                 return
 
     def _pending(self, size: int) -> list[tuple[int, int | None, str, str | None, str | None,
@@ -183,9 +187,10 @@ class SharedQueue:
             "LEFT JOIN subscribers s ON s.key = d.address AND s.status = ANY(%(active)s)"
             + self.segment, {**self.params, "after": self.after, "size": size}).fetchall())
 
-    def _drop_left(self, ids: list[int]) -> None:
-        """Remove the rows (locked here) written for readers who are no longer active: as the
-        walk finds them, not by a pass over the post's rows as the run ends."""
-        if ids:
-            self.dropped += self.db.execute("DELETE FROM deliveries WHERE id = ANY(%b::bigint[])",
-                                            (ids,)).rowcount
+    def _drop_left(self, ids: list[int]) -> int:
+        """Remove the rows (locked here) written for readers who are no longer active, never
+        sent nor tried: as the walk finds them, not by a pass over the post's rows as the run
+        ends; how many."""
+        return self.db.execute(
+            "DELETE FROM deliveries WHERE id = ANY(%b::bigint[]) AND state = 'pending' "
+            "AND attempts = 0", (ids,)).rowcount if ids else 0
