@@ -19,7 +19,8 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfoNotFoundError
 
 from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES, STORE_URL_VARIABLE
-from newsletter.config.lines import did_you_mean, located, setting_line, toml_problem
+from newsletter.config.lines import (did_you_mean, located, long_number, setting_line,
+                                      toml_problem)
 from newsletter.config.pasted_secrets import refuse_pasted_secrets
 from newsletter.config.sections import (
     MOVED,
@@ -126,6 +127,10 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
         message, hint = toml_problem(str(problem), text, line)
         raise ConfigError(message, where=f"{path.name}:{line}" if line else path.name,
                           hint=hint) from None
+    except ValueError:  # no TOML syntax error: a number too long for Python to read
+        if (found := long_number(text)) is None:
+            raise
+        raise ConfigError(found[1], where=f"{path.name}:{found[0]}", hint=found[2]) from None
 
 
 def site_above(folder: Path) -> Path | None:

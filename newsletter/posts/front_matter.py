@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from newsletter.config import long_number
 from newsletter.errors import ContentError
 from newsletter.generators import (YAML_LOADER, JsLiteralError, expands_past, load_yaml,
                                    parse_declarations, yaml_problem)
@@ -97,8 +98,9 @@ def _yaml(block: str, text: str, where: str, first_line: int = 2) -> dict[str, A
         data = load_yaml(block)  # RecursionError nested thousands deep
     except yaml.YAMLError as error:
         raise _yaml_error(error, block, where, first_line) from None
-    except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
-        raise _impossible_date_error(error, text, where) from None
+    except ValueError as error:  # an unquoted 2026-13-45 (a date), or a number too long
+        raise (_long_number_error(block, where, first_line)
+               or _impossible_date_error(error, text, where)) from None
     if expands_past(data, len(block)):
         raise ContentError("the front matter's aliases (*name) repeat its values too often, or "
                            "hold themselves", where=f"{where}:2",
@@ -136,6 +138,8 @@ def _toml(block: str, where: str) -> dict[str, Any]:
         problem = re.sub(r"\s*\(at line.*\)$", "", str(error))
         raise ContentError(f"front matter is not valid TOML ({problem})", where=f"{where}{line}",
                            hint='quote text values: title = "My post"') from None
+    except ValueError as error:  # no syntax error: a number too long to read
+        raise _long_number_error(block, where, 2) or error from None
 
 
 def _json(block: str, where: str, first_line: int) -> dict[str, Any]:
@@ -144,6 +148,8 @@ def _json(block: str, where: str, first_line: int) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise ContentError(f"front matter is not valid JSON ({error.msg})",
                            where=f"{where}:{first_line + error.lineno - 1}") from None
+    except ValueError as error:  # no syntax error: a number too long to read
+        raise _long_number_error(block, where, first_line) or error from None
     return _mapping(data, where, "a JSON object")
 
 
@@ -154,6 +160,8 @@ def _json_object(text: str, where: str) -> FrontMatter:
     except json.JSONDecodeError as error:
         raise ContentError(f"front matter is not valid JSON ({error.msg})",
                            where=f"{where}:{error.lineno}") from None
+    except ValueError as error:  # no syntax error: a number too long to read
+        raise _long_number_error(text, where, 1) or error from None
     rest = text[end:]
     line = text.count("\n", 0, end) + 1
     if rest.startswith("\n"):
@@ -246,6 +254,14 @@ def _yaml_error(error: yaml.YAMLError, block: str, where: str,
         return ContentError(f"front matter is not valid YAML ({found.problem})", where=where)
     return ContentError(f"front matter is not valid YAML ({found.problem})",
                         where=f"{where}:{found.line + first_line}", hint=found.hint)
+
+
+def _long_number_error(block: str, where: str, first_line: int) -> ContentError | None:
+    """A number in ``block`` (front matter from the file's ``first_line``) too long for Python
+    to read, as an error at its line; None when there is none."""
+    found = long_number(block)
+    return found and ContentError(found[1], where=f"{where}:{found[0] + first_line - 1}",
+                                  hint=found[2])
 
 
 def _impossible_date_error(error: ValueError, text: str, where: str) -> ContentError:
