@@ -72,7 +72,14 @@ class FieldReader:
                 f"{self.name(key)} {value!r} is not a date", where=self.where(key),
                 hint='write it as "2024-05-01T09:00:00Z" or 2024-05-01',
             )
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
+        moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
+        try:  # every command shows it in the site's zone, and the ledger keeps it in UTC
+            moment.astimezone(dt.timezone.utc), moment.astimezone(self.zone)
+        except OverflowError:  # 0001-01-01T00:00:00+14:00 is in the year 0 in UTC
+            raise ContentError(f"{self.name(key)} {value!s} is before the year 1 or after 9999 "
+                               "in UTC or the site's time zone", where=self.where(key),
+                               hint="check the year") from None
+        return moment
 
     def midnight(self, day: dt.date) -> dt.datetime:
         """``day`` at 00:00 in the site's time zone (a date from a file name)."""
