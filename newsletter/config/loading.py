@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfoNotFoundError
 from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES, STORE_URL_VARIABLE
 from newsletter.config.lines import (did_you_mean, located, long_number, setting_line,
                                       toml_problem)
+from newsletter.config.moments import OUTSIDE_THE_CALENDAR, outside_the_calendar
 from newsletter.config.pasted_secrets import refuse_pasted_secrets
 from newsletter.config.sections import (
     MOVED,
@@ -82,11 +83,13 @@ def _checked_settings(site_dir: Path, raw: dict[str, Any], text: str,
     settings = replace(settings, signup=checked_signup(settings, where))
     check_store(settings, where)
     check_welcome(settings.welcome, where)
-    since = settings.schedule.since
-    if since is not None and since.tzinfo is None:
-        # Like post dates, a zone-less `since` is read in the site's time zone.
-        schedule = replace(settings.schedule, since=since.replace(tzinfo=settings.site.zone))
-        settings = replace(settings, schedule=schedule)
+    if (since := settings.schedule.since) is not None:
+        # Like post dates, a zone-less `since` is read in the site's time zone, and shown in it.
+        since = since if since.tzinfo else since.replace(tzinfo=settings.site.zone)
+        if outside_the_calendar(since, settings.site.zone):
+            raise ConfigError(f"schedule.since {since} {OUTSIDE_THE_CALENDAR}", where=where,
+                              hint="check the year")
+        settings = replace(settings, schedule=replace(settings.schedule, since=since))
     return settings
 
 

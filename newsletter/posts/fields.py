@@ -7,6 +7,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsletter.config import OUTSIDE_THE_CALENDAR, outside_the_calendar
 from newsletter.errors import ContentError
 
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
@@ -73,12 +74,9 @@ class FieldReader:
                 hint='write it as "2024-05-01T09:00:00Z" or 2024-05-01',
             )
         moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
-        try:  # every command shows it in the site's zone, and the ledger keeps it in UTC
-            moment.astimezone(dt.timezone.utc), moment.astimezone(self.zone)
-        except OverflowError:  # 0001-01-01T00:00:00+14:00 is in the year 0 in UTC
-            raise ContentError(f"{self.name(key)} {value!s} is before the year 1 or after 9999 "
-                               "in UTC or the site's time zone", where=self.where(key),
-                               hint="check the year") from None
+        if outside_the_calendar(moment, self.zone):
+            raise ContentError(f"{self.name(key)} {value!s} {OUTSIDE_THE_CALENDAR}",
+                               where=self.where(key), hint="check the year")
         return moment
 
     def midnight(self, day: dt.date) -> dt.datetime:
