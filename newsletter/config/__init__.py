@@ -7,11 +7,11 @@ from newsletter.config.loading import SETTINGS_FILE, load_settings, read_secrets
 from newsletter.config.moments import OUTSIDE_THE_CALENDAR, outside_the_calendar
 from newsletter.config.redaction import redact
 from newsletter.config.sections import GENERATOR_NAMES, Settings
-from newsletter.config.signup import MAX_CONFIRM_WITHIN_DAYS, origin_of
+from newsletter.config.signup import MAX_CONFIRM_WITHIN_DAYS, confirm_token, origin_of
 from newsletter.config.store import check_url, refuse_password, url_secrets
 
 __all__ = ["GENERATOR_NAMES", "MAX_CONFIRM_WITHIN_DAYS", "OUTSIDE_THE_CALENDAR", "PROVIDER_NAMES",
            "PROVIDER_SECRETS", "SECRET_VARIABLES", "SETTINGS_FILE", "Settings", "check_url",
-           "duration_words", "load_settings", "long_number", "origin_of", "outside_the_calendar",
-           "parse_duration", "read_secrets", "redact", "refuse_password", "setting_line",
-           "site_above", "url_secrets", "with_setting_line"]
+           "confirm_token", "duration_words", "load_settings", "long_number", "origin_of",
+           "outside_the_calendar", "parse_duration", "read_secrets", "redact",
+           "refuse_password", "setting_line", "site_above", "url_secrets", "with_setting_line"]
