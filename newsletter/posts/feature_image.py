@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from newsletter.errors import ContentError
+from newsletter.records import record
 
 # Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
 # (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image, LoveIt's and
@@ -16,12 +16,13 @@ from newsletter.errors import ContentError
 # thumbnail; TeXt's cover, else
 # article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
 # coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
-# (previewimage) and Ghost or WordPress exports (feature_image) write them; the first one
-# present wins.
+# (previewimage), Hexo's Fluid (index_img, its post cards' picture) and Ghost or WordPress
+# exports (feature_image) write them; the first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
               "feature-img", "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
-              "social_media_card", "previewimage", "article_header", "featuredimagepreview")
+              "social_media_card", "previewimage", "index_img", "article_header",
+              "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail", "article_header")
@@ -35,7 +36,7 @@ ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "f
 SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser", "background_image")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PostImage:
     """The feature image of a post, as its front matter names it."""
 

@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
@@ -29,6 +29,7 @@ from newsletter.config import long_number
 from newsletter.errors import ContentError
 from newsletter.generators import (YAML_LOADER, JsLiteralError, expands_past, load_yaml,
                                    parse_declarations, yaml_problem, yaml_value_problem)
+from newsletter.records import record
 
 _OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
 _DOTTED = re.compile(r"^\.\.[ \t]+([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")  # Nikola's ".. title: x"
@@ -37,7 +38,7 @@ _KEY_VALUE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")
 _JSON_OPENING = re.compile(r"\{[ \t]*(\"|$)", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FrontMatter:
     """A post file split: its front matter (keys in lower case) and its body."""
 
