@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from newsletter.config import long_number
 from newsletter.generators.jsliteral import exported_object, object_at
 from newsletter.records import record
 
@@ -119,6 +120,26 @@ def yaml_problem(error: yaml.YAMLError, text: str) -> YamlProblem:
                        'quote values that contain ": " or start with a special character')
 
 
+_DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
+
+
+def yaml_value_problem(error: ValueError, text: str) -> YamlProblem:
+    """Where and why PyYAML raised ``error`` (no YAMLError) reading ``text``: a whole number too
+    long for Python to read, or an unquoted date that is no real date (2026-02-30)."""
+    if found := long_number(text):
+        return YamlProblem(found[0] - 1, found[1], found[2])
+    for number, line in enumerate(text.splitlines()):
+        key, colon, value = line.partition(":")
+        if colon and _DATE_LIKE.match(value.strip()):
+            try:
+                yaml.safe_load(value)
+            except ValueError:
+                return YamlProblem(number, f"{key.strip()}: {value.strip()} is not a real date "
+                                           f"({error})",
+                                   'write it as "2024-05-01T09:00:00Z" or 2024-05-01')
+    return YamlProblem(None, f"an impossible date ({error})", None)
+
+
 def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] | None:
     """(where, what, hint) when the YAML settings file ``name`` under ``root`` is there and
     holds no settings: not valid YAML, or not ``key: value`` lines. None when it reads, is
@@ -134,6 +155,10 @@ def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] 
         return where, f"{name} is not valid YAML ({found.problem})", found.hint
     except RecursionError:
         return name, f"{name} nests too deep to read", None
+    except ValueError as error:  # an unquoted 2026-02-30, a number too long to read
+        found = yaml_value_problem(error, text)
+        return (name if found.line is None else f"{name}:{found.line + 1}",
+                f"{name} does not read ({found.problem})", found.hint)
     if data is None or isinstance(data, dict):
         return None
     return name, f"{name} holds no settings (not key: value lines)", "write it as key: value lines"

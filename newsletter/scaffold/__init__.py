@@ -165,7 +165,7 @@ def _unfilled(path: Path) -> list[str]:
     """The settings of ``path`` still at a placeholder, as ``section.key``."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, ValueError):  # not UTF-8, not TOML, a number too long to read
         return []  # every command says what is wrong with it
 
     def value_of(section: str, key: str):
@@ -187,13 +187,18 @@ def _write(root: Path, name: str, text: str, report: InitReport) -> None:
     if link_to_nothing(path) is not None:  # not a file to keep: opening it would say it exists
         raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as handle:  # never overwrites
-            handle.write(text)
+        handle = path.open("x", encoding="utf-8", newline="\n")  # never overwrites
     except FileExistsError:
         if path.is_dir():  # not a file kept: a folder in the way of one
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path)) from None
         report.skipped.append(name)
         return
+    try:
+        with handle:
+            handle.write(text)
+    except BaseException:  # a full disk, Ctrl-C: no part-written file, which init would keep
+        path.unlink(missing_ok=True)
+        raise
     report.written.append(name)
 
 

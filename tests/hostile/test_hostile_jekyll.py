@@ -45,7 +45,12 @@ def test_markup_inside_kramdown_math_is_text_never_html():
      "indent with spaces: YAML does not allow tabs"),
     ("title: Broken: twice\n", "_config.yml:1", 'quote values that contain ": "'),
     ("- title\n- url\n", "_config.yml", "write it as key: value lines"),
-])
+    # PyYAML raises a bare ValueError for these two: init and check crashed with a traceback
+    ("title: Dated\nlaunched: 2024-02-30\n", "_config.yml:2",
+     "launched: 2024-02-30 is not a real date"),
+    ("title: Paged\npaginate: " + "9" * 5000 + "\n", "_config.yml:2",
+     "a number of 5,000 digits (at most 4,300 are read)"),
+], ids=["tab", "colon", "not-a-mapping", "impossible-date", "long-number"])
 def test_a_config_jekyll_cannot_read_is_an_error_naming_its_line_not_a_guess(tmp_path, config,
                                                                              where, problem):
     """Jekyll stops at a _config.yml that is not valid YAML. newsletter read the blog without
