@@ -1,0 +1,48 @@
+"""Jekyll posts shaped as the themes of a seventh round write them (Sleek, Lanyon, Feeling
+Responsive, Bulma Clean Theme, Basically Basic...), with this project's own text: what
+kramdown makes of their HTML lines, and the theme keys that name their pictures."""
+
+from __future__ import annotations
+
+import json
+
+from generator_sites import fill_in_settings, picture, write_files
+
+from conftest import invoke
+
+CONFIG = ("title: Tide Tables\nurl: https://tides.example.org\n"
+          "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n")
+
+
+def _site(tmp_path, files: dict, config: str = CONFIG):
+    root = write_files(tmp_path / "tides", {"_config.yml": config, **files})
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    return root
+
+
+def test_markdown_under_a_line_of_span_html_is_markdown_as_kramdown_reads_it(tmp_path):
+    """kramdown starts a paragraph at a line opening with a span element (an <img>, Sleek's
+    <a name="lists"/> section marks), so the caption in asterisks and the heading under it
+    are Markdown; they were read as one HTML block, and the email showed '*High water*' and
+    '## Lists' as typed. A link to a name anchor is no link to nothing."""
+    root = _site(tmp_path, {
+        "assets/tide.png": picture((20, 90, 160), "PNG"),
+        "_posts/2025-02-01-marks.md": (
+            "---\ntitle: Marks\ndescription: Where the water stood.\n---\n\n"
+            "[The lists](#lists) and [the charts](#charts).\n\n"
+            '<img src="/assets/tide.png" alt="The harbour wall">\n*High water at noon*\n\n'
+            '<a name="lists"/>\n## Lists\n\nOne list.\n\n'
+            '<a name="charts"></a>\n## Tide charts\n\nOne chart.\n')})
+    result = invoke(root, "check", "2025-02-01-marks")
+    assert result.exit_code == 0, result.output
+    assert "link-fragment" not in result.output
+    assert invoke(root, "preview", "2025-02-01-marks").exit_code == 0
+    text = (root / "preview/2025-02-01-marks/email.txt").read_text()
+    assert "[Image: The harbour wall] High water at noon\n" in text
+    assert "\nLists\n-----\n\nOne list." in text
+    assert "\nTide charts\n-----------\n\nOne chart." in text
+    assert "*" not in text and "##" not in text
+    html = (root / "preview/2025-02-01-marks/email.html").read_text()
+    assert "<em>High water at noon</em>" in html
+    assert 'href="https://tides.example.org/2025/02/01/marks.html#charts"' in html
