@@ -171,6 +171,9 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
      "image:\n  feature: wash.jpg\n  credit: A friend\n", "Wash"),
     ({**JEKYLL_SITE, "images/wash.jpg": picture((90, 60, 30))}, "_posts/2024-02-01-wash.md",
      "image:\n  feature: /assets/img/wash.jpg\n", "Wash"),
+    # Millennial: image, a file name alone, of /assets/img/ (its layout's folder); it was
+    # looked for beside the post, and the post refused with image-missing
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md", "image: wash.jpg\n", "Wash"),
     # Sleek: featured-img, the name of a JPEG in /assets/img/posts/
     ({**JEKYLL_SITE, "assets/img/posts/wash.jpg": picture((90, 60, 30))},
      "_posts/2024-02-01-wash.md", "featured-img: wash\n", "Wash"),

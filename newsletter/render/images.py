@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 DENSITY = 2  # pixels prepared per CSS pixel shown: sharp on high-density screens
 # Past this much image data per message, a warning: every reader downloads it (docs/images.md).
 IMAGE_WARNING_BYTES = 1024 * 1024
+# Where blog themes keep the picture a post's front matter names by its file name alone
+THEME_IMAGE_FOLDERS = ("assets/img", "assets/images", "images", "img")
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,18 @@ def _body_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
 
 
 def _local_feature(settings: Settings, post: Post) -> FoundImage | None:
+    """The front matter's image; one named by its file name alone that is not beside the post
+    is in the folder its theme's layout puts before it (Millennial's ``image: cuba.jpg`` is
+    ``/assets/img/cuba.jpg``), the first of :data:`THEME_IMAGE_FOLDERS` that has it."""
     if post.image is None or not is_local(post.image.src):
         return None
-    return _find(settings, post, post.image.src, post.image.where, MAX_IMAGE_WIDTH)
+    src, where = post.image.src, post.image.where
+    found = _find(settings, post, src, where, MAX_IMAGE_WIDTH)
+    if isinstance(found.problem, MissingImageError) and "/" not in src.strip():
+        in_folders = (_find(settings, post, f"/{folder}/{src.strip()}", where, MAX_IMAGE_WIDTH)
+                      for folder in THEME_IMAGE_FOLDERS)
+        return next((other for other in in_folders if other.problem is None), found)
+    return found
 
 
 def _find(settings: Settings, post: Post, src: str, where: str, width: int) -> FoundImage:
