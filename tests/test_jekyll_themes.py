@@ -46,3 +46,31 @@ def test_markdown_under_a_line_of_span_html_is_markdown_as_kramdown_reads_it(tmp
     html = (root / "preview/2025-02-01-marks/email.html").read_text()
     assert "<em>High water at noon</em>" in html
     assert 'href="https://tides.example.org/2025/02/01/marks.html#charts"' in html
+
+
+def test_a_gists_embed_script_is_a_link_to_the_gist(tmp_path):
+    """GitHub's Embed button gives <script src="https://gist.github.com/user/id.js"> (Basically
+    Basic's and Contrast's example posts paste one): every email client drops scripts, and check
+    refused the post with html-embed. It is the link the {% gist %} tag becomes; another
+    script is still refused."""
+    gist = "https://gist.github.com/tidewatch/5e1f0c2a9b"
+    root = _site(tmp_path, {
+        "_posts/2025-02-02-code.md": (
+            "---\ntitle: Code\ndescription: The tide script.\n---\n\nThe whole script:\n\n"
+            '<script src="https://gist.github.com/tidewatch/5e1f0c2a9b.js"></script>\n\n'
+            "Its settings:\n\n"
+            '<script src="//gist.github.com/tidewatch/5e1f0c2a9b.js?file=tides.yml"></script>\n'),
+        "_posts/2025-02-03-counter.md": (
+            "---\ntitle: Counter\ndescription: A counter.\n---\n\nVisits:\n\n"
+            '<script src="https://counter.example.net/count.js"></script>\n')})
+    result = invoke(root, "check", "2025-02-02-code")
+    assert result.exit_code == 0, result.output
+    assert invoke(root, "preview", "2025-02-02-code").exit_code == 0
+    text = (root / "preview/2025-02-02-code/email.txt").read_text()
+    assert (f"The whole script:\n\nView the code on GitHub: tidewatch/5e1f0c2a9b\n<{gist}>\n\n"
+            f"Its settings:\n\nView the code on GitHub: tides.yml\n<{gist}#file-tides-yml>\n"
+            ) in text
+    refused = invoke(root, "check", "2025-02-03-counter")
+    assert refused.exit_code == 2  # an error
+    assert "error: _posts/2025-02-03-counter.md:8: html-embed: a <script> " \
+           "(https://counter.example.net/count.js)" in refused.output
