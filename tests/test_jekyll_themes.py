@@ -5,7 +5,9 @@ kramdown makes of their HTML lines, and the theme keys that name their pictures.
 from __future__ import annotations
 
 import json
+import subprocess
 
+import pytest
 from generator_sites import fill_in_settings, picture, write_files
 
 from conftest import invoke
@@ -74,3 +76,36 @@ def test_a_gists_embed_script_is_a_link_to_the_gist(tmp_path):
     assert refused.exit_code == 2  # an error
     assert "error: _posts/2025-02-03-counter.md:8: html-embed: a <script> " \
            "(https://counter.example.net/count.js)" in refused.output
+
+
+@pytest.mark.parametrize("remote, config, url", [
+    # a project site: under the repository's name, as jekyll-github-metadata sets baseurl
+    ("https://github.com/Tide-Watch/harbour-notes.git", "", "https://tide-watch.github.io/"
+     "harbour-notes"),
+    ("git@github.com:tide-watch/harbour-notes.git", "baseurl: /notes\n",
+     "https://tide-watch.github.io/notes"),  # the site's own baseurl wins
+    # the owner's own site, at the root
+    ("git@github.com:tide-watch/tide-watch.github.io.git", "", "https://tide-watch.github.io"),
+    ("https://gitlab.com/tide-watch/harbour-notes.git", "", None),  # not GitHub Pages
+])
+def test_a_github_pages_blog_without_url_is_at_its_repositorys_pages_address(
+        tmp_path, remote, config, url):
+    """GitHub Pages fills in site.url (and an empty baseurl) from the repository, so themes'
+    starters leave url out (Millennial, Contrast, Prologue write {{ site.github.url }}): init
+    wrote its placeholder address and check refused every post until the writer typed it."""
+    root = write_files(tmp_path / "harbour-notes", {
+        "_config.yml": f"title: Harbour Notes\n{config}",
+        "_posts/2025-02-04-walls.md": "---\ntitle: Walls\n---\n\nRebuilt.\n"})
+    for command in (["init", "-q"], ["remote", "add", "origin", remote]):
+        subprocess.run(["git", *command], cwd=root, check=True, capture_output=True)
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    if url is None:
+        assert "your-blog.example" in listed[0]["url"]
+        return
+    assert "Read the blog's title and address from _config.yml and its GitHub repository." \
+        in result.output
+    assert f'url = "{url}"  # from _config.yml and its GitHub repository' in \
+        (root / "newsletter.toml").read_text()
+    assert listed[0]["url"] == f"{url}/2025/02/04/walls.html"

@@ -37,8 +37,8 @@ from newsletter.generators.jekyll_permalinks import (
     permalink_ending,
     permalink_template,
 )
-from newsletter.generators.settings_files import (SiteInfo, pages_domain,
-                                                  site_info, yaml_settings_problem)
+from newsletter.generators.github_pages import published_url
+from newsletter.generators.settings_files import SiteInfo, site_info, yaml_settings_problem
 from newsletter.generators.slugs import jekyll_slug, titleize
 
 # What Jekyll's EntryFilter passes over in a collection's folder: a path from it, or a file
@@ -130,12 +130,8 @@ class Jekyll(Generator):
         return _MARKDOWN
 
     def info(self) -> SiteInfo:
-        config, found = self.config, self.config_source
-        url = config.get("url")
-        if not (isinstance(url, str) and url.strip()) and (url := pages_domain(self.root)):
-            found = "_config.yml and CNAME"  # GitHub Pages' custom domain
-        if isinstance(url, str) and isinstance(config.get("baseurl"), str):
-            url = url.rstrip("/") + "/" + config["baseurl"].strip("/")
+        config = self.config
+        url, found = published_url(self.root, config, self.config_source)
         title = config.get("title")
         if not (isinstance(title, str) and title.strip()):
             title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
