@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import lxml.html
 import pytest
 from generator_sites import fill_in_settings, picture, write_files
 
@@ -109,3 +110,27 @@ def test_a_github_pages_blog_without_url_is_at_its_repositorys_pages_address(
     assert f'url = "{url}"  # from _config.yml and its GitHub repository' in \
         (root / "newsletter.toml").read_text()
     assert listed[0]["url"] == f"{url}/2025/02/04/walls.html"
+
+
+def test_image_tags_of_jekyll_plugins_show_the_image_with_its_alt_text(tmp_path):
+    """jekyll_picture_tag's {% picture [preset] x.jpg --alt words %}, Octopress' {% img [class]
+    x.png width height "title" %} and jekyll-responsive-image's {% responsive_image path: x
+    alt: "..." %}: the alt text was '--alt' or the width, the preset hid the picture behind its
+    --link, and the responsive image was left out."""
+    root = _site(tmp_path, {
+        "assets/img/tide.png": picture((20, 90, 160), "PNG", size=(800, 500)),
+        "_posts/2025-02-05-pictures.md": (
+            "---\ntitle: Pictures\ndescription: Three of them.\n---\n\n"
+            "{% picture wide assets/img/tide.png --alt Low tide at dawn --link "
+            "https://tides.example.org/dawn %}\n\n"
+            '{% img left /assets/img/tide.png 300 200 "High water" %}\n\n'
+            '{% responsive_image path: assets/img/tide.png alt: "The harbour wall" %}\n')})
+    result = invoke(root, "check", "2025-02-05-pictures")
+    assert result.exit_code == 1, result.output  # warnings: each tag is the site's, in part
+    assert result.output.count("template-degraded") == 3
+    assert invoke(root, "preview", "2025-02-05-pictures").exit_code == 0
+    html = (root / "preview/2025-02-05-pictures/email.html").read_text()
+    images = [(image.get("alt"), image.get("width"))
+              for image in lxml.html.fromstring(html).iter("img")]
+    assert images == [("Low tide at dawn", "520"), ("High water", "300"),
+                      ("The harbour wall", "520")]
