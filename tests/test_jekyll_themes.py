@@ -4,6 +4,7 @@ kramdown makes of their HTML lines, and the theme keys that name their pictures.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 
@@ -134,3 +135,20 @@ def test_image_tags_of_jekyll_plugins_show_the_image_with_its_alt_text(tmp_path)
               for image in lxml.html.fromstring(html).iter("img")]
     assert images == [("Low tide at dawn", "520"), ("High water", "300"),
                       ("The harbour wall", "520")]
+
+
+def test_now_and_site_time_are_the_time_the_email_is_made(tmp_path):
+    """Liquid's "now" (and "today") through the date filter, and Jekyll's site.time, are the
+    build's time, which for an email is when it is made: a post printing the year with them
+    was refused ("now is not a date", "site.time has no value")."""
+    root = _site(tmp_path, {"_posts/2025-02-06-year.md": (
+        "---\ntitle: Year\ndescription: This year.\n---\n\n"
+        "In {{ 'now' | date: '%Y' }}, {{ \"today\" | date: \"%Y\" }} and "
+        "{{ site.time | date: '%Y' }}, the tides ran high.\n")})
+    before = dt.datetime.now(dt.UTC).year
+    result = invoke(root, "check", "2025-02-06-year")
+    assert result.exit_code == 0, result.output
+    assert invoke(root, "preview", "2025-02-06-year").exit_code == 0
+    text = (root / "preview/2025-02-06-year/email.txt").read_text()
+    years = {before, dt.datetime.now(dt.UTC).year}  # the year may turn while the test runs
+    assert any(f"In {year}, {year} and {year}, the tides ran high." in text for year in years)

@@ -140,10 +140,12 @@ class Jekyll(Generator):
 
     @property
     def values(self) -> dict[str, Any]:
-        """_config.yml's values, and ``data``: the files of its ``data_dir`` (``_data``)."""
+        """_config.yml's values, ``data``: the files of its ``data_dir`` (``_data``), and
+        ``time``: now, as the build's time is when the email is made."""
         folder = self.config.get("data_dir")
         folder = folder.strip("/") if isinstance(folder, str) and folder.strip("/") else "_data"
-        return {**self.config, "data": DataFolder(self.root / folder, self.root)}
+        return {"time": dt.datetime.now(dt.UTC).replace(microsecond=0), **self.config,
+                "data": DataFolder(self.root / folder, self.root)}
 
     @property
     def content_root(self) -> Path:
