@@ -152,3 +152,27 @@ def test_now_and_site_time_are_the_time_the_email_is_made(tmp_path):
     text = (root / "preview/2025-02-06-year/email.txt").read_text()
     years = {before, dt.datetime.now(dt.UTC).year}  # the year may turn while the test runs
     assert any(f"In {year}, {year} and {year}, the tides ran high." in text for year in years)
+
+
+@pytest.mark.parametrize("site, post", [
+    ({"_config.yml": CONFIG}, "_posts/2025-02-07-options.md"),
+    ({"hugo.toml": 'baseURL = "https://tides.example.org/"\ntitle = "Tide Tables"\n'},
+     "content/posts/options.md"),
+])
+def test_smart_punctuation_is_the_typographers_not_markdown_its_extras(tmp_path, site, post):
+    """kramdown's and Goldmark's typographers make dashes, ellipses and quotes, never a
+    copyright sign of "(c)" nor a ± of "+-" as markdown-it's replacements did: a list of
+    options (a), (b) and (c) lost its third one. kramdown writes << >> as guillemets (Goldmark
+    too, left to Hugo's own round)."""
+    root = write_files(tmp_path / "tides", {**site, post: (
+        "---\ntitle: Options\ndate: 2025-02-07\n---\n\n"
+        "Pick (a), (b) or (c) (tm) (r); +-2 m, wow!!!! a,, b.. c.\n\n"
+        "Low--high, a---b, wait...\n\n<< oui >>\n")})
+    assert invoke(root, "init").exit_code == 0
+    post_id = json.loads(invoke(root, "posts", "--json").stdout)[0]["id"]
+    assert invoke(root, "preview", post_id).exit_code == 0
+    text = (root / "preview" / post_id.rpartition("/")[2] / "email.txt").read_text()
+    assert "Pick (a), (b) or (c) (tm) (r); +-2 m, wow!!!! a,, b.. c." in text
+    assert "Low\u2013high, a\u2014b, wait\u2026\n" in text
+    if "_config.yml" in site:
+        assert "\n\u00ab\u00a0oui\u00a0\u00bb\n" in text

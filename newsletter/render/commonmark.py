@@ -34,6 +34,7 @@ from newsletter.render.dialects import Dialect
 from newsletter.render.effort import check_quotes_work
 from newsletter.render.emoji_codes import emoji_codes
 from newsletter.render.kramdown import kramdown_plugin
+from newsletter.render.punctuation import punctuation_plugin
 from newsletter.render.latex import math_plugin
 from newsletter.render.raw_html import TAG, written_tags
 
@@ -126,6 +127,7 @@ def _parser(dialect: Dialect) -> MarkdownIt:
                           {"alt": ["paragraph", "reference"]})
     if dialect.smart_punctuation:
         md.enable(["replacements", "smartquotes"])
+        md.use(punctuation_plugin, guillemets=dialect.kramdown)
         md.core.ruler.before("smartquotes", "quotes_work", check_quotes_work)
         if dialect.quotes:  # marked before the smart quotes, written after them
             md.core.ruler.before("smartquotes", "apostrophes", _apostrophes)
