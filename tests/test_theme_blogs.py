@@ -174,6 +174,8 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
     # Millennial: image, a file name alone, of /assets/img/ (its layout's folder); it was
     # looked for beside the post, and the post refused with image-missing
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md", "image: wash.jpg\n", "Wash"),
+    # Flexible Jekyll: img, a file name in /assets/img/ (it was not read)
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md", "img: wash.jpg\nfig-caption:\n", "Wash"),
     # Sleek: featured-img, the name of a JPEG in /assets/img/posts/
     ({**JEKYLL_SITE, "assets/img/posts/wash.jpg": picture((90, 60, 30))},
      "_posts/2024-02-01-wash.md", "featured-img: wash\n", "Wash"),

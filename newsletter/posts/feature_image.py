@@ -14,7 +14,8 @@ from newsletter.errors import ContentError
 # Hugo's share_img, Clarity's shareImage after its featureImage), Jekyll (image, image.path,
 # HPSTR's image.feature under /images/; Beautiful Jekyll's share-img, cover-img and thumbnail-img; Minimal Mistakes'
 # header.overlay_image, header.image and header.teaser; Type on Strap's feature-img before its
-# thumbnail; Sleek's featured-img, a name in /assets/img/posts/; TeXt's cover, else
+# thumbnail; Sleek's featured-img, a name in /assets/img/posts/; Flexible Jekyll's img;
+# TeXt's cover, else
 # article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
 # coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
 # (previewimage) and Ghost or WordPress exports (feature_image) write them; the first one
@@ -22,10 +23,11 @@ from newsletter.errors import ContentError
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
               "feature-img", "featured-img", "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
-              "social_media_card", "previewimage", "article_header", "featuredimagepreview")
+              "social_media_card", "previewimage", "article_header", "img",
+              "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
-_LOOSE_KEYS = ("header", "thumbnail", "article_header")
+_LOOSE_KEYS = ("header", "thumbnail", "article_header", "img")
 # The image's alt text where themes write it beside the key: Clarity's featureImageAlt, Congo's
 # featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows.
 ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "featurealt",
