@@ -176,3 +176,20 @@ def test_smart_punctuation_is_the_typographers_not_markdown_its_extras(tmp_path,
     assert "Low\u2013high, a\u2014b, wait\u2026\n" in text
     if "_config.yml" in site:
         assert "\n\u00ab\u00a0oui\u00a0\u00bb\n" in text
+
+
+def test_a_github_pages_blog_in_a_worktree_reads_its_repositorys_remote(tmp_path):
+    """A worktree's .git is a file naming its folder under the repository's .git/worktrees;
+    the remote is in the repository's own settings."""
+    clone = write_files(tmp_path / "clone", {
+        "_config.yml": "title: Harbour Notes\n",
+        "_posts/2025-02-04-walls.md": "---\ntitle: Walls\n---\n\nRebuilt.\n"})
+    for command in (["init", "-q"], ["remote", "add", "origin", "git@github.com:tw/notes.git"],
+                    ["add", "."], ["-c", "user.name=T", "-c", "user.email=t@example.org",
+                                   "commit", "-qm", "posts"],
+                    ["worktree", "add", "-q", str(tmp_path / "drafting")]):
+        subprocess.run(["git", *command], cwd=clone, check=True, capture_output=True)
+    root = tmp_path / "drafting"
+    assert invoke(root, "init").exit_code == 0
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    assert listed[0]["url"] == "https://tw.github.io/notes/2025/02/04/walls.html"

@@ -57,12 +57,13 @@ def _repository(folder: Path) -> tuple[str, str] | None:
     """(owner, repository), lower case, of the github.com repository ``folder`` is in."""
     for place in [folder, *folder.parents][:_GIT_FOLDER_LEVELS]:
         git = place / ".git"
+        if not git.exists():
+            continue
         if git.is_file():  # a worktree's or submodule's: "gitdir: <its folder>"
             pointer = (read_text(git) or "").strip().removeprefix("gitdir:").strip()
             git = (place / pointer) if pointer else git
-        text = read_text(git / "config") if git.is_dir() else None
-        if text is None:
-            continue
+            git = git.parent.parent if git.parent.name == "worktrees" else git
+        text = (read_text(git / "config") if git.is_dir() else None) or ""
         origin = _ORIGIN.search(text)
         address = _URL.search(origin[1]) if origin else None
         found = _GITHUB.fullmatch(address[1]) if address else None
