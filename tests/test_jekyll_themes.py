@@ -193,3 +193,24 @@ def test_a_github_pages_blog_in_a_worktree_reads_its_repositorys_remote(tmp_path
     assert invoke(root, "init").exit_code == 0
     listed = json.loads(invoke(root, "posts", "--json").stdout)
     assert listed[0]["url"] == "https://tw.github.io/notes/2025/02/04/walls.html"
+
+
+def test_a_finding_about_an_address_written_with_liquid_names_its_line(tmp_path):
+    """Jekyll posts write their site's files as {{ site.url }}{{ site.baseurl }}/assets/x.png
+    (Basically Basic's, Minimal Mistakes'): the email holds the address Liquid makes, which
+    the post does not write, so a finding about it named the file without its line."""
+    config = CONFIG + "baseurl: /tables\n"
+    root = _site(tmp_path, {
+        "assets/wall.png": picture((90, 90, 90), "PNG"),
+        "assets/gate.png": picture((60, 60, 60), "PNG"),
+        "_posts/2025-02-08-walls.md": (
+        "---\ntitle: Walls\ndescription: The walls.\n---\n\n"
+        "![The wall]({{ site.url }}{{ site.baseurl }}/assets/wall.png)\n\nMore.\n\n"
+        '<img src="{{ site.url }}{{ site.baseurl }}/assets/wall.png" alt="">\n\n'
+        '<a href="#"><img src="{{ site.baseurl }}/assets/gate.png"></a>\n')},
+        config)
+    result = invoke(root, "check", "2025-02-08-walls")
+    problems = [line.split(": ")[0:2] for line in result.output.splitlines()
+                if "image-no-alt" in line]
+    assert problems == [["warning", "_posts/2025-02-08-walls.md:10"],
+                        ["warning", "_posts/2025-02-08-walls.md:12"]]
