@@ -198,7 +198,8 @@ def test_a_github_pages_blog_in_a_worktree_reads_its_repositorys_remote(tmp_path
 def test_a_finding_about_an_address_written_with_liquid_names_its_line(tmp_path):
     """Jekyll posts write their site's files as {{ site.url }}{{ site.baseurl }}/assets/x.png
     (Basically Basic's, Minimal Mistakes'): the email holds the address Liquid makes, which
-    the post does not write, so a finding about it named the file without its line."""
+    the post does not write, so a finding about it (a missing file too) named the file
+    without its line."""
     config = CONFIG + "baseurl: /tables\n"
     root = _site(tmp_path, {
         "assets/wall.png": picture((90, 90, 90), "PNG"),
@@ -214,3 +215,9 @@ def test_a_finding_about_an_address_written_with_liquid_names_its_line(tmp_path)
                 if "image-no-alt" in line]
     assert problems == [["warning", "_posts/2025-02-08-walls.md:10"],
                         ["warning", "_posts/2025-02-08-walls.md:12"]]
+    write_files(root, {"_posts/2025-02-09-gone.md": (
+        "---\ntitle: Gone\ndescription: A lost picture.\n---\n\nThe gate:\n\n"
+        "![The gate]({{ site.baseurl }}/assets/lost.png)\n")})
+    result = invoke(root, "check", "2025-02-09-gone")
+    assert "error: _posts/2025-02-09-gone.md:8: image-missing: image /tables/assets/lost.png " \
+           "not found" in result.output

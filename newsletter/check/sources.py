@@ -83,17 +83,20 @@ class Source:
                 at = text.find(form, at + 1)
         return None
 
-    def find_after_liquid(self, url: str, taken: frozenset[int] | set[int] = frozenset()
+    def find_after_liquid(self, url: str, start: int,
+                          taken: frozenset[int] | set[int] = frozenset()
                           ) -> tuple[int, int] | None:
         """(start, end) of the path of ``url`` written after a Liquid output, as Jekyll posts
         write their site's files (``{{ site.url }}{{ site.baseurl }}/assets/x.jpg``): the
         email has the address the output makes, which the body does not write. The path's
-        longest ending from a ``/`` that follows ``}}`` is taken, not in code."""
+        longest ending from a ``/`` that follows ``}}`` is taken, not in code, from ``start``
+        (the search goes on from the last link found: a post of many stays linear)."""
         parts = split_url(url)
-        path = parts.path if parts else ""
-        for cut in [at for at, char in enumerate(path) if char == "/"][:_LIQUID_PATH_CUTS]:
+        path = parts.path if parts and "}}" in self.text else ""
+        cuts = [at for at, char in enumerate(path) if char == "/"][:_LIQUID_PATH_CUTS]
+        for begin, cut in [(begin, cut) for begin in (start, self.start) for cut in cuts]:
             form = "}}" + path[cut:]
-            at = self.text.find(form, self.start)
+            at = self.text.find(form, begin)
             while at >= 0:
                 if at not in taken and not _inside(self._code, at):
                     return at, at + len(form)

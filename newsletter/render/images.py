@@ -265,9 +265,18 @@ class _SourceLines:
         starts = [self.next_search[src]] if src in self.next_search else [self.cursor, 0]
         at = next((at for start in starts if (at := self._find(src, start)) >= 0), -1)
         if at < 0:
+            at = self._after_liquid(src)
+        if at < 0:
             return self.file
         self.next_search[src] = self.cursor = at + len(src)
         return f"{self.file}:{self.first_line + bisect.bisect_left(self.line_ends, at)}"
+
+    def _after_liquid(self, src: str) -> int:
+        """Where the body writes the path of ``src`` after a Liquid output (``{{ site.baseurl
+        }}/assets/x.png``, which the email has as ``/blog/assets/x.png``), else -1."""
+        cuts = [at for at, char in enumerate(src.partition("?")[0]) if char == "/"][:4]
+        return next((at for start in (self.cursor, 0) for cut in cuts
+                     if (at := self.body.find("}}" + src[cut:], start)) >= 0), -1)
 
     def _find(self, src: str, start: int) -> int:
         at = self.body.find(src, start) if src else -1
