@@ -95,6 +95,16 @@ def test_export_to_stdout_and_to_a_file(site, tmp_path):
     assert len(out.read_text().splitlines()) == 6
 
 
+def test_export_to_stdout_is_utf8_whatever_the_terminal_says(site):
+    # a terminal set to ASCII (LC_ALL=C with PYTHONIOENCODING=ascii) gave a traceback at Zoë
+    invoke(site, "subscribers", "add", "zoe@example.com", "--name", "Zoë Ünal")
+    for encoding in ("ascii", "latin-1"):
+        result = run_cli(site, "subscribers", "export",
+                         env={"LC_ALL": "C", "PYTHONIOENCODING": encoding}, encoding="utf-8")
+        assert result.returncode == 0, result.stderr
+        assert "\nzoe@example.com,Zoë Ünal,active," in result.stdout
+
+
 def test_export_onto_the_list_or_into_a_missing_folder_is_one_line_and_changes_nothing(site):
     listed = site / "subscribers" / "subscribers.csv"
     before = listed.read_bytes()

@@ -235,6 +235,36 @@ def test_refs_to_the_home_page_and_to_a_section_without_its_own_page_are_their_a
         "https://refs.example.org/blog/#top")
 
 
+
+@pytest.mark.parametrize("taxonomies, refs, addresses", [
+    ("", '{{< ref "/tags/wading-birds" >}} {{< ref "/categories" >}}',
+     ["https://refs.example.org/tags/wading-birds/", "https://refs.example.org/categories/"]),
+    ('[taxonomies]\n  series = "series"\n', '{{< ref "/series/spring" >}}',
+     ["https://refs.example.org/series/spring/"]),
+])
+def test_refs_to_a_taxonomy_and_its_terms_are_their_list_pages(tmp_path, taxonomies, refs,
+                                                                 addresses):
+    """Hugo makes a list page for each taxonomy and each term, with no file of their own:
+    {{< ref "/tags/wading-birds" >}} was a template-syntax error that kept the post from
+    being sent. A taxonomy the site does not have is still one."""
+    root = write_files(tmp_path / "refs", {
+        "hugo.toml": f'baseURL = "https://refs.example.org/"\ntitle = "Refs"\n{taxonomies}',
+        "content/posts/terms.md": ("---\ntitle: Terms\ndate: 2024-04-10\ntags: [Wading Birds]"
+                                   f"\nseries: [spring]\n---\n\nMore: {refs}.\n"),
+        "content/posts/typo.md": ('---\ntitle: Typo\ndate: 2024-04-11\n---\n\n'
+                                  '{{< ref "/tag/wading-birds" >}}\n'),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    result = invoke(root, "preview", "terms")
+    assert result.exit_code == 0, result.output
+    document = lxml.html.parse(root / "preview" / "terms" / "email.html")
+    (more,) = document.xpath("//p[starts-with(., 'More:')]")
+    assert [a.get("href") for a in more.iter("a")] == addresses
+    typo = invoke(root, "check", "typo")
+    assert typo.exit_code == 2 and 'template-syntax: {{< ref "/tag/wading-birds" >}}: no post ' \
+        "or page /tag/wading-birds on this site" in typo.output
+
 def test_hugo_docs_include_shortcode_puts_the_page_it_names_in_place(tmp_path):
     """Hugo's documentation (and the sites that copy its include shortcode) writes
     {{% include "/_common/note.md" %}} for a headless page's content: the email left it out

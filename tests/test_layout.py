@@ -1,6 +1,6 @@
 """The package layout: imports point one way, and packages are used through their public face.
 
-Order, lowest first: errors < addresses, locks, urls < config < state < generators < scaffold < posts <
+Order, lowest first: errors, records < addresses, locks, urls < config < state < generators < scaffold < posts <
 render < message < check < subscribers < providers < sending < web, preview < cli. A module may import its
 own layer and the ones below it, never one above; outside a package only the package itself is imported
 (``newsletter.subscribers``, not ``newsletter.subscribers.rows``). docs/architecture.md explains
@@ -16,7 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "newsletter"
 LAYERS = [
-    {"errors", "__init__"},
+    {"errors", "records", "__init__"},
     {"addresses", "locks", "urls"},
     {"config"},
     {"state"},

@@ -264,3 +264,79 @@ def test_python_markdown_sites_set_quotes_and_breaks_only_with_their_extensions(
                      if "She said" in p.text_content())
     assert " ".join(paragraph.text_content().split()) == shown
     assert (paragraph.find("br") is not None) is broken
+
+
+EXTRAS = ("\n[markup.goldmark.extensions]\nstrikethrough = false\n"
+          + "".join(f"[markup.goldmark.extensions.extras.{name}]\nenable = true\n"
+                    for name in ("delete", "insert", "mark", "subscript", "superscript")))
+MARKED = "\n\nKeep H~2~O ==cold==, the 1^st^ rule. ++Added++ and ~~dropped~~; a == b stays.\n"
+
+
+@pytest.mark.parametrize("settings, marked", [("", False), (EXTRAS, True)])
+def test_hugos_goldmark_extras_mark_text_where_the_site_enables_them(tmp_path, settings,
+                                                                     marked):
+    """Hugo 0.126's extras (FixIt's and Hinode's sites turn them on): ``==a==``, ``++a++``,
+    ``H~2~O``, ``1^st^`` and (with strikethrough off) ``~~a~~`` are mark, ins, sub, sup and
+    del on the blog; the email showed the markers as written. Off, they are text there too."""
+    root = tmp_path / "blog"
+    post_id, out = blog_with_features(root, "hugo")
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text() + settings)
+    post = root / "content" / "posts" / "first-light.md"
+    post.write_text(post.read_text() + MARKED)
+
+    document, text = previewed(root, post_id, out)
+
+    (rule,) = document.xpath("//p[contains(., 'Keep H')]")
+    shown = [(element.tag, element.text) for element in rule.iter("sub", "sup", "mark", "ins",
+                                                                   "del")]
+    if marked:
+        assert shown == [("sub", "2"), ("mark", "cold"), ("sup", "st"), ("ins", "Added"),
+                         ("del", "dropped")]
+        assert "Keep H2O cold, the 1st rule. Added and ~~dropped~~; a == b stays." in text
+    else:
+        assert shown == [("del", "dropped")]
+        assert "Keep H~2~O ==cold==, the 1^st^ rule. ++Added++" in text
+
+
+CJK = ("\n[markup.goldmark.extensions.cjk]\nenable = true\neastAsianLineBreaks = true\n"
+       "escapedSpace = true\n")
+WRAPPED = "\n\n这是一个很长的句子，\n在源文件里换了行。**强调**\\ 文字 and\nEnglish words.\n"
+
+
+@pytest.mark.parametrize("settings, joined", [("", False), (CJK, True)])
+def test_hugos_cjk_line_breaks_join_wrapped_east_asian_sentences(tmp_path, settings, joined):
+    """With Goldmark's CJK extension (``eastAsianLineBreaks``, ``escapedSpace``), a Chinese
+    sentence wrapped in the source reads as one on the blog and ``\\ `` shows nothing; the
+    email put a space into the sentence and showed the backslash. Between Latin words a line's
+    end is still a space; without the setting, both are as before."""
+    root = tmp_path / "blog"
+    post_id, out = blog_with_features(root, "hugo")
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text() + settings)
+    post = root / "content" / "posts" / "first-light.md"
+    post.write_text(post.read_text() + WRAPPED)
+
+    document, text = previewed(root, post_id, out)
+
+    (sentence,) = document.xpath("//p[contains(., '这是')]")
+    shown = " ".join(sentence.text_content().split())
+    if joined:
+        assert shown == "这是一个很长的句子，在源文件里换了行。强调文字 and English words."
+    else:
+        assert shown == "这是一个很长的句子， 在源文件里换了行。强调\\ 文字 and English words."
+    assert sentence.xpath(".//strong/text()") == ["强调"]
+
+
+FRENCH = ('\n[markup.goldmark.extensions.typographer]\nleftDoubleQuote = "&laquo;&nbsp;"\n'
+          'rightDoubleQuote = "&nbsp;&raquo;"\n')
+
+
+@pytest.mark.parametrize("settings, quoted", [
+    ("", "\u201cgo\u201d"), (FRENCH, "\u00ab\u00a0go\u00a0\u00bb")])
+def test_hugos_typographer_quotes_are_the_sites_own(tmp_path, settings, quoted):
+    """A French (or German) Hugo blog sets its typographer's quotes (``leftDoubleQuote =
+    "&laquo;&nbsp;"``): the email curled them the English way. Single quotes and apostrophes
+    the site leaves alone stay Goldmark's."""
+    shown, text, _, _ = hugo_email(tmp_path / "blog", settings)
+
+    assert f"She said {quoted} \u2013 then left\u2026" in shown
+    assert f"She said {quoted} \u2013 then left\u2026" in text.replace("\n", " ")

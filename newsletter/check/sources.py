@@ -11,13 +11,13 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsletter.config import SETTINGS_FILE, setting_line
 from newsletter.posts import site_relative
+from newsletter.records import record
 from newsletter.render import HTML_TEMPLATE, STYLESHEET, TEXT_TEMPLATE
 from newsletter.urls import split_url
 
@@ -38,7 +38,7 @@ _FENCED = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n"
 _EMPTY_URL = re.compile(r"\]\(\s*\)|\b(?:href|src)\s*=\s*(?:\"\"|'')", re.IGNORECASE)
 
 
-@dataclass
+@record
 class Source:
     """One file of the site, as text, named as findings show it."""
 

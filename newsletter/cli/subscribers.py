@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+import io
+import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -189,6 +194,22 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
                    "were left so; --resubscribe only with their consent")
 
 
+@contextmanager
+def utf8_stdout() -> Iterator[io.TextIOBase]:
+    """Standard output in UTF-8, whatever the locale or PYTHONIOENCODING say: a CSV is read so."""
+    out = sys.stdout
+    if codecs.lookup(out.encoding or "ascii").name == "utf-8" or not hasattr(out, "buffer"):
+        yield out
+        return
+    out.flush()
+    stream = io.TextIOWrapper(out.buffer, encoding="utf-8", newline="")
+    try:
+        yield stream
+    finally:
+        stream.flush()
+        stream.detach()
+
+
 @subscribers.command()
 @status_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
@@ -202,7 +223,8 @@ def export(site, status: str | None, out: Path | None) -> None:
     store = _store(site)
     problems: list[SubscriberError] = []
     if out is None:
-        export_readers(store, click.get_text_stream("stdout"), status, problems)
+        with utf8_stdout() as stream:
+            export_readers(store, stream, status, problems)
         _warn_problems(problems)
         return
     if out.resolve().parent == site.settings.subscribers_dir.resolve():  # it would empty a file

@@ -23,7 +23,7 @@ from newsletter.generators.hugo_config import ROOT_NAMES, base_name, read_config
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
 from newsletter.generators.hugo_permalinks import expand_permalink, page_directory, section_depth
-from newsletter.generators.hugo_sections import likeliest_section
+from newsletter.generators.hugo_sections import likeliest_section, list_page_parts
 from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
 from newsletter.generators.slugs import hugo_urlize
 from newsletter.urls import split_url
@@ -153,14 +153,14 @@ class Hugo(Generator):
 
     def section_address(self, folder: Path) -> str | None:
         """A top-level folder of the content is a section even without an ``_index.md``: its
-        list page is at the folder's path (``{{< ref "/posts" >}}`` is ``/posts/``)."""
-        try:
-            if folder.parent != self.content_root or not folder.is_dir():
-                return None
-        except OSError:  # a name too long for the system names no folder
+        list page is at the folder's path (``{{< ref "/posts" >}}`` is ``/posts/``); so are a
+        taxonomy's and its terms' (``{{< ref "/tags/birds" >}}``), which have no folder."""
+        parts = list_page_parts(self.content_root, folder, self.config.get("taxonomies"))
+        if parts is None:
             return None
         lower = not self.config.get("disablepathtolower")
-        return self._language_prefix(None) + "/" + hugo_urlize(folder.name, lower=lower) + "/"
+        return self._language_prefix(None) + "".join(
+            "/" + hugo_urlize(part, lower=lower) for part in parts) + "/"
 
     def link_stem(self, path: Path) -> str | None:
         """``post`` for ``post.en.md`` in the default language; None in another language."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 # A date key opening a line of the front matter (YAML, TOML or JSON), with a value.
 _DATED = re.compile(r"""^\s*["']?(?:date|publishdate|pubdate|published)["']?\s*[:=]\s*["']?\d""",
@@ -19,6 +20,7 @@ _DATED = re.compile(r"""^\s*["']?(?:date|publishdate|pubdate|published)["']?\s*[
 _HEAD = 4096  # bytes of a page read for its front matter's date
 _DOCUMENTATION = ("docs", "doc", "documentation")
 _BLOG = ("posts", "post", "blog")
+_TAXONOMIES = ("tags", "categories")  # Hugo's, where the settings name none
 
 
 def likeliest_section(content: Path) -> tuple[str, str] | None:
@@ -63,3 +65,20 @@ def _dated(path: Path) -> bool:
     except OSError:
         return False
     return bool(_DATED.search(head))
+
+
+def list_page_parts(content: Path, folder: Path, taxonomies: Any) -> tuple[str, ...] | None:
+    """The parts of the address of the list page Hugo makes for ``folder`` of ``content``
+    without a page file of its own: a top-level section (``posts``), a taxonomy (``tags``) or
+    one of its terms (``tags/wading-birds``), the site's ``[taxonomies]`` (by default tags and
+    categories); None for another folder."""
+    try:
+        parts = folder.relative_to(content).parts
+        if len(parts) == 1 and folder.is_dir():
+            return parts
+        if folder.exists():
+            return None
+    except (ValueError, OSError):  # outside the content, or a name too long for the system
+        return None
+    named = taxonomies.values() if isinstance(taxonomies, dict) else _TAXONOMIES
+    return parts if 1 <= len(parts) <= 2 and parts[0] in named else None

@@ -10,13 +10,13 @@ import ast
 import json
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from newsletter.generators.jsliteral import exported_object, object_at
+from newsletter.records import record
 
 MAX_SETTINGS_BYTES = 2**20  # a settings file past 1 MB is not a settings file
 # Values a YAML file may hold beyond one per character, once its aliases (*name) are expanded:
@@ -28,7 +28,7 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NESTING = 100  # lists and mappings inside each other; real settings need a handful
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SiteInfo:
     """The blog's title, address, time zone and language, and the file they came from."""
 
@@ -94,7 +94,7 @@ def parse_data(text: str, suffix: str, *, yaml_1_2: bool = False) -> dict[str, A
     return data if isinstance(data, dict) else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class YamlProblem:
     """Where and why a text is not valid YAML, and what its writer can do about it."""
 
@@ -285,7 +285,10 @@ def python_markdown_options(names: Any) -> dict[str, Any]:
     """The ``Dialect`` fields a site's Python-Markdown extensions (Pelican's, Nikola's,
     MkDocs's; ``smarty`` or ``markdown.extensions.smarty``) turn on, as its pages show them:
     smarty's curly quotes and dashes (straight without it), nl2br's line breaks, admonition's
-    (and pymdownx.details') boxes, toc's ``[TOC]``."""
+    (and pymdownx.details') boxes, toc's ``[TOC]``, pymdownx.tabbed's tabs, md_in_html's (and
+    extra's) Markdown in ``<div markdown>``, pymdownx.emoji's codes."""
     last = {str(name).rpartition(".")[2] for name in names}
     return {"smart_punctuation": "smarty" in last, "hard_wraps": "nl2br" in last,
-            "admonitions": bool(last & {"admonition", "details"}), "toc_marker": "[TOC]" if "toc" in last else ""}
+            "admonitions": bool(last & {"admonition", "details"}),
+            "toc_marker": "[TOC]" if "toc" in last else "", "tabs": "tabbed" in last,
+            "parse_block_html": bool(last & {"md_in_html", "extra"}), "emoji": "emoji" in last}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from newsletter.errors import ContentError
+from newsletter.records import record
 
 # Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
 # (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image, LoveIt's and
@@ -18,12 +19,12 @@ from newsletter.errors import ContentError
 # TeXt's cover, else
 # article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
 # coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
-# (previewimage) and Ghost or WordPress exports (feature_image) write them; the first one
-# present wins.
+# (previewimage), Hexo's Fluid (index_img, its post cards' picture) and Ghost or WordPress
+# exports (feature_image) write them; the first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
               "feature-img", "featured-img", "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
-              "social_media_card", "previewimage", "article_header", "img",
+              "social_media_card", "previewimage", "index_img", "article_header", "img",
               "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
@@ -38,7 +39,7 @@ ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "f
 SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser", "background_image")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PostImage:
     """The feature image of a post, as its front matter names it."""
 

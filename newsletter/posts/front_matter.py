@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
@@ -28,6 +28,7 @@ import yaml
 from newsletter.errors import ContentError
 from newsletter.generators import (YAML_LOADER, JsLiteralError, expands_past, load_yaml,
                                    parse_declarations, yaml_problem)
+from newsletter.records import record
 
 _OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
 _DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
@@ -37,7 +38,7 @@ _KEY_VALUE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")
 _JSON_OPENING = re.compile(r"\{[ \t]*(\"|$)", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FrontMatter:
     """A post file split: its front matter (keys in lower case) and its body."""
 

@@ -8,7 +8,9 @@
   email, and a reader without a mouse or touch screen can focus it to scroll it with the arrow
   keys (a table of text only holds nothing else to focus). A table the post marks as layout
   (``role="presentation"``, a picture beside its words) gets the class ``layout``: no grid,
-  no cell padding (``email.css``), and the text part reads its cells as blocks.
+  no cell padding (``email.css``), and the text part reads its cells as blocks. A data table's
+  cell of a sentence or more is at least 10em wide: in a table wider than a phone each column
+  shrank to its longest word, and a description ran down a column one word wide.
 - A paragraph holding a block (a link around a ``<div>`` on a line of its own, which Markdown
   wraps in ``<p>``) is a ``<div>``: a mail client's parser closed the ``<p>`` at the block,
   leaving an empty link and its words unlinked.
@@ -21,9 +23,12 @@
   instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
 - An admonition (Python-Markdown's ``!!! note "A title"``, which MkDocs sites turn on) is a
   quote opening with its title in bold, ``**A title:**``, as an alert is.
+- A tab (pymdownx.tabbed's ``=== "Label"``) opens with its label in bold, a paragraph of its
+  own.
 - A footnote's way back, ``↩``, is followed by U+FE0E, which asks for the character's text
   form: iOS and macOS Mail otherwise draw it as a blue emoji key (kramdown and markdown-it add
-  it for the same reason).
+  it for the same reason). It is named by its title for screen readers ("Jump back to footnote
+  1 in the text", not the arrow's name), and a footnote's mark "Footnote 1", not "1".
 - A long word without spaces outside code (a URL written out) gets ``<wbr>`` break points after
   each ``/`` and before ``. ? & = # _ ~``, so it wraps where a reader expects, in a table cell
   too, and in clients that ignore ``overflow-wrap``.
@@ -37,6 +42,7 @@ import lxml.html
 
 from newsletter.render.post_colours import keep_post_colours
 
+TAB = "tabbed"  # the class of pymdownx.tabbed's tab (render/admonitions.py), its label's -label
 _TASK = re.compile(r"\[([ xX])\][ \t]+")
 _LONG_WORD = re.compile(r"\S{25,}")
 _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
@@ -59,6 +65,9 @@ _MAX_WIDTH = re.compile(r"\s*max-width\s*:", re.IGNORECASE)
 # Sized by rules of their own: images and videos (fluid), tables (they scroll).
 _SIZED = frozenset({"img", "video", "audio", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
                     "col", "colgroup"})
+# A table cell this long (characters) is a sentence, in English or in Japanese (no spaces: it
+# broke between any two characters): 10em holds about 23 English ones a line, 10 Japanese.
+_SENTENCE, _SENTENCE_WIDTH = 40, "min-width:10em"
 _BACK, _TEXT_FORM = "\u21a9", "\ufe0e"  # ↩, variation selector 15
 # An alert's marker at the start of a quote, with Obsidian's fold sign and title.
 # An alert's marker: its kind, Obsidian's fold mark (+, -) or FixIt's ~ (no title), its title.
@@ -77,18 +86,21 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
     for box in list(root.iter("div")):
         if "admonition" in box.classes:
             _admonition(box)
+        elif TAB in box.classes:
+            _tab(box)
     for box in root.iterdescendants():
         if isinstance(box.tag, str) and box.tag not in _SIZED and box.get("style"):
             _fit_column(box)
     for quote in root.iter("blockquote"):
         _alert_label(quote)
     for link in root.iter("a"):
-        if "footnote-backref" in link.classes and link.text == _BACK:
-            link.text = _BACK + _TEXT_FORM
+        _name_footnote_link(link)
     _soft_breaks(root)
     for table in list(root.iter("table")):
         if is_layout(table):
             table.set("class", " ".join(filter(None, [table.get("class"), "layout"])))
+        else:
+            _keep_sentences_readable(table)
         parent = table.getparent()
         if parent is None or "table-scroll" in (parent.get("class") or "").split():
             continue
@@ -101,6 +113,28 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
 def is_layout(table: lxml.html.HtmlElement) -> bool:
     """Whether the post says ``table`` lays out its cells rather than holding data."""
     return (table.get("role") or "").strip().lower() in _LAYOUT_ROLES
+
+
+def _keep_sentences_readable(table: lxml.html.HtmlElement) -> None:
+    """A ``min-width`` on each cell of ``table`` holding a sentence or more (a style the post
+    gives it, a minimum width too, comes first)."""
+    for cell in table.iter("td", "th"):
+        words, style = " ".join(cell.text_content().split()), cell.get("style") or ""
+        if len(words) >= _SENTENCE and "min-width" not in style:
+            cell.set("style", "; ".join(filter(None, [_SENTENCE_WIDTH, style])))
+
+
+def _name_footnote_link(link: lxml.html.HtmlElement) -> None:
+    """A footnote's mark and its way back, named for screen readers by what they do: they
+    read the mark "1" and the arrow "leftwards arrow with hook" (the way back's title is only
+    its description)."""
+    if "footnote-backref" in link.classes:
+        if link.text == _BACK:
+            link.text = _BACK + _TEXT_FORM
+        if link.get("title") and not link.get("aria-label"):
+            link.set("aria-label", link.get("title"))
+    elif "footnote-ref" in link.classes and (link.text or "").strip().isdigit():
+        link.set("aria-label", f"Footnote {link.text.strip()}")
 
 
 def _task_item(item: lxml.html.HtmlElement) -> None:
@@ -169,6 +203,17 @@ def _admonition(box: lxml.html.HtmlElement) -> None:
         paragraph = lxml.html.Element("p")
         paragraph.append(label)
         box.insert(0, paragraph)
+
+
+def _tab(box: lxml.html.HtmlElement) -> None:
+    """pymdownx.tabbed's ``<div class="tabbed"><p class="tabbed-label">Label</p>...</div>``: its
+    label in bold, a paragraph of its own, over its content, as other generators' tabs."""
+    label = box[0] if len(box) and TAB + "-label" in box[0].classes else None
+    if label is not None:
+        label.attrib.pop("class")
+        strong = lxml.html.Element("strong")
+        strong.text, label.text = label.text, None
+        label.append(strong)
 
 
 def _soft_breaks(element: lxml.html.HtmlElement) -> None:

@@ -6,7 +6,10 @@ Python-Markdown's so both go through the same steps after (:mod:`newsletter.rend
   way in every dialect, and finds each one in the post's source by what it reads.
 - Footnotes get Python-Markdown's markup (``footnote-ref``, ``footnote-backref``,
   ``<div class="footnote">``), which the stylesheet, the text part and the check know.
-- ``~~struck~~`` is ``<del>``, as GitHub, Goldmark and remark write it.
+- ``~~struck~~`` is ``<del>``, as GitHub, Goldmark and remark write it (unless a Hugo site
+  turns strikethrough off); Hugo's extras, where the site enables them, ``==mark==``,
+  ``++ins++``, ``~sub~`` and ``^sup^`` (:mod:`newsletter.render.extras`), and LoveIt's
+  ``[Hugo]^(note)`` and ``[1]/[2]`` (:mod:`newsletter.render.theme_marks`).
 - A heading may end with ``{#id .class}`` (Hugo, kramdown, Zola): its id and classes; other
   attributes are dropped, so a post cannot add an ``onclick`` this way.
 - ``:tada:`` is the emoji where the site says so (Hugo's ``enableEmoji``,
@@ -30,13 +33,16 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from newsletter.render.attribute_lists import block_attributes, heading_attributes
 from newsletter.render.autolinks import autolinks
+from newsletter.render.cjk import cjk_plugin
 from newsletter.render.dialects import Dialect
 from newsletter.render.effort import check_quotes_work
 from newsletter.render.emoji_codes import emoji_codes
+from newsletter.render.extras import extras_plugin
 from newsletter.render.kramdown import kramdown_plugin
 from newsletter.render.punctuation import punctuation_plugin
 from newsletter.render.latex import math_plugin
 from newsletter.render.raw_html import TAG, written_tags
+from newsletter.render.theme_marks import theme_marks_plugin
 
 _THREAD = threading.local()
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
@@ -119,7 +125,8 @@ def _parser(dialect: Dialect) -> MarkdownIt:
                                    "breaks": dialect.hard_wraps})
     if dialect.quotes:
         md.options["quotes"] = dialect.quotes
-    md.enable(["table", "strikethrough"])
+    md.enable(["table", "strikethrough"] if dialect.strikethrough or "delete" in dialect.extras
+              else ["table"])
     if not dialect.indented_code:
         md.disable("code")
     if dialect.indented_rows:
@@ -134,6 +141,12 @@ def _parser(dialect: Dialect) -> MarkdownIt:
             md.core.ruler.after("smartquotes", "apostrophes_written",
                                 partial(_written_apostrophes, dialect.quotes[3]))
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
+    if dialect.extras:
+        md.use(extras_plugin, dialect.extras)
+    if dialect.theme_marks:
+        md.use(theme_marks_plugin, dialect.theme_marks)
+    if dialect.east_asian_line_breaks or dialect.escaped_space:
+        md.use(cjk_plugin, dialect.east_asian_line_breaks, dialect.escaped_space)
     if dialect.autolinks:
         md.core.ruler.push("autolinks", autolinks)
     if dialect.emoji:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import bisect
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ import lxml.html
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, MissingImageError
 from newsletter.posts import Post, site_relative
+from newsletter.records import record
 from newsletter.render.image_files import is_local, resolve_image, served_from
 from newsletter.render.image_prep import PreparedImage, prepare_image, write_atomically
 from newsletter.render.markdown import MAX_IMAGE_WIDTH, display_width, post_fragment
@@ -42,7 +42,7 @@ IMAGE_WARNING_BYTES = 1024 * 1024
 THEME_IMAGE_FOLDERS = ("assets/img", "assets/images", "images", "img")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EmailImage:
     """One prepared image as the email carries it."""
 
@@ -72,7 +72,7 @@ class EmailImage:
         return base64.b64encode(self.data).decode("ascii")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FeatureImage:
     """The front matter's image at the top of the email, for the template."""
 
@@ -83,7 +83,7 @@ class FeatureImage:
     href: str  # the post's web page
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FoundImage:
     """One local image reference of a post, and the file it led to (or why it did not)."""
 

@@ -16,13 +16,14 @@ import json
 import os
 import textwrap
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from importlib import resources
 from pathlib import Path
 from string import Template
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.config import SETTINGS_FILE
+from newsletter.records import record
 from newsletter.scaffold.placeholders import (
     PLACEHOLDER_ADDRESS,
     PLACEHOLDER_FROM,
@@ -47,7 +48,7 @@ KNOWN = ("Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby, Hexo, Docusaurus
 PRIVATE = ("newsletter.toml", "subscribers/", "templates/", "outbox/", "preview/")
 
 
-@dataclass
+@record
 class InitReport:
     """What `init` wrote, what it left as it was, the generator it found and where the blog's
     details came from."""

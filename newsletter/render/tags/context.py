@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from newsletter.errors import ContentError
 from newsletter.posts import read_post
+from newsletter.records import record
 from newsletter.render.tags.html import IMAGE_FILE
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def _no_pictures(folder: str) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TagContext:
     """Everything a post's template tags may name.
 
@@ -65,7 +66,8 @@ class TagContext:
     ``read_beside(name)`` is the text of the file ``name`` in the post's folder (Jekyll's
     ``include_relative``), None when there is none in the site. ``read_page(path)`` is the
     body of the page ``path`` names as Hugo's ``GetPage`` finds it (from the content folder,
-    else beside the post), without its front matter; None when there is none.
+    else beside the post), without its front matter; None when there is none; ``page_title``
+    its title.
     ``pictures(folder)`` are the image files of a folder a gallery names, by name, as the post
     would link them: beside the post (``album/a.jpg``), else in a static folder or the content
     folder (``/images/album/a.jpg``); none when there is no such folder in the site.
@@ -78,9 +80,11 @@ class TagContext:
     link_url: Callable[[str, str], str | None] = _no_links
     mdx: bool = False  # the post is MDX: its JSX and ESM are the site's code, not the reader's
     erb: bool = False  # the generator runs the post through ERB (Bridgetown): <% %> is Ruby
+    zola: bool = False  # Zola's post: {{/* x() */}} shows {{ x() }}, where Hugo's is a comment
     variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
     read_beside: Callable[[str], str | None] = _no_files
     read_page: Callable[[str], str | None] = _no_files
+    page_title: Callable[[str], str | None] = _no_files  # the title of the page read_page reads
     pictures: Callable[[str], list[str]] = _no_pictures
 
     @property
@@ -120,14 +124,18 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
                       variables=layout.generator.template_data(post.front_matter)
                       if layout is not None else {}, mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
                           post.front_matter),
+                      zola=layout is not None and layout.generator.name == "zola",
                       read_beside=_beside(settings.root, Path(post.path).parent),
                       read_page=_page_reader(settings, post),
+                      page_title=_page_reader(settings, post, "title"),
                       pictures=_pictures(settings.root, post))
 
 
-def _page_reader(settings: Settings, post: Post) -> Callable[[str], str | None]:
-    """A reader of the body of a page of the site by its path (``/_common/note.md``, or
-    ``note`` beside the post): a file of :data:`MAX_INCLUDED_BYTES` at most inside the site."""
+def _page_reader(settings: Settings, post: Post,
+                 part: str = "body") -> Callable[[str], str | None]:
+    """A reader of the body (or another ``part``: its ``title``) of a page of the site by its
+    path (``/_common/note.md``, or ``note`` beside the post): a file of
+    :data:`MAX_INCLUDED_BYTES` at most inside the site."""
     layout, root = post.site, settings.root.resolve()
 
     def read(target: str) -> str | None:
@@ -141,7 +149,8 @@ def _page_reader(settings: Settings, post: Post) -> Callable[[str], str | None]:
                     path = (base / name).resolve()
                     if path.is_relative_to(root) and path.is_file() and \
                             path.stat().st_size <= MAX_INCLUDED_BYTES:
-                        return read_post(settings, layout, path, page="included").body
+                        return getattr(read_post(settings, layout, path, page="included"),
+                                       part)
                 except (OSError, ValueError, ContentError):
                     continue
         return None

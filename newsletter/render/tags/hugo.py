@@ -7,17 +7,17 @@ the Markdown or HTML to put in the tag's place, or raises :class:`TagProblem`.
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
+from newsletter.records import record
 from newsletter.render.players import (BILIBILI_VIDEO, YOUTUBE_THUMBNAIL_WIDTH, bilibili_url,
                                        video_in_address, vimeo_url, watch_label, youtube_thumbnail,
                                        youtube_url)
 from newsletter.render.players import gist_link as gist_address  # its words and address
 from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.note_boxes import callout, quotation
 from newsletter.render.tags.html import (IMAGE_FILE, escape, inline_markdown, link,
                                           url_in_markdown, web_url)
 from newsletter.render.tags.syntax import Tag, TagProblem
@@ -26,10 +26,9 @@ from newsletter.render.tags.values import display_value, lookup
 _WORD_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a video's, a post's, a user's
 _NUMERIC_ID = re.compile(r"[0-9]{1,30}")
 _DIGITS = re.compile(r"[0-9]{1,5}")
-_ALERT_KINDS = frozenset({"info", "success", "warning", "danger", "tip", "note", "caution"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Output:
     """What a tag becomes; a block stands on lines of its own. A tag shown only in part (a
     theme's shortcode) carries its warning: (message, hint)."""
@@ -39,11 +38,18 @@ class Output:
     warning: tuple[str, str] | None = None
 
 
+def _embed(url: str, label_html: str) -> Output:
+    """A link to what the blog embeds (a player, a post, a gist): a block of the page, so a
+    paragraph of its own when written on a line of its own, not run into the next one."""
+    return Output(link(url, label_html), block=True)
+
+
 def figure(tag: Tag, context: TagContext) -> Output:
     """``<figure>``: the image (linked if ``link`` is given), its title, caption and credit.
     Beautiful Hugo's gallery figures name no ``src``: the picture is the ``link`` they open
-    (``thumb`` names a smaller copy of it the page shows)."""
-    src, linked = tag.get("src", 0), tag.get("link")
+    (``thumb`` names a smaller copy of it the page shows). Blowfish's and Congo's figure
+    name the link ``href``."""
+    src, linked = tag.get("src", 0), tag.get("link") or tag.get("href")
     if not src and linked and IMAGE_FILE.search(urlsplit(linked).path):
         src, linked = linked, None
     if not src:
@@ -76,13 +82,13 @@ def youtube(tag: Tag, context: TagContext) -> Output:
     url = youtube_url(video, start if start and _DIGITS.fullmatch(start) else None)
     thumbnail = (f'<img src="{youtube_thumbnail(video)}" alt="" '
                  f'role="presentation" width="{YOUTUBE_THUMBNAIL_WIDTH}">')
-    return Output(link(url, thumbnail + escape(watch_label("YouTube", tag.get("title")))))
+    return _embed(url, thumbnail + escape(watch_label("YouTube", tag.get("title"))))
 
 
 def vimeo(tag: Tag, context: TagContext) -> Output:
     video = _id(tag, _NUMERIC_ID, "a Vimeo video number, such as 146022717")
     # Vimeo's positional parameters are id, class, title.
-    return Output(link(vimeo_url(video), escape(watch_label("Vimeo", tag.get("title", 2)))))
+    return _embed(vimeo_url(video), escape(watch_label("Vimeo", tag.get("title", 2))))
 
 
 def bilibili(tag: Tag, context: TagContext) -> Output:
@@ -92,21 +98,21 @@ def bilibili(tag: Tag, context: TagContext) -> Output:
     if not BILIBILI_VIDEO.fullmatch(video):
         raise TagProblem(f"{tag.quoted()} needs a Bilibili video number",
                          "write it as {{< bilibili BV1d4411N7zD >}}")
-    return Output(link(bilibili_url(video, part), escape(watch_label("Bilibili", None))))
+    return _embed(bilibili_url(video, part), escape(watch_label("Bilibili", None)))
 
 
 def tencent(tag: Tag, context: TagContext) -> Output:
     """Stack's ``tencent``: a link to the Tencent Video page of the video."""
     video = _id(tag, _WORD_ID, "a Tencent Video id, such as g0014r3khdw")
-    return Output(link(f"https://v.qq.com/x/page/{video}.html",
-                       escape(watch_label("Tencent Video", None))))
+    return _embed(f"https://v.qq.com/x/page/{video}.html",
+                  escape(watch_label("Tencent Video", None)))
 
 
 def gitlab(tag: Tag, context: TagContext) -> Output:
     """Stack's ``gitlab``: a link to the GitLab snippet its script would show."""
     snippet = _id(tag, _NUMERIC_ID, "a GitLab snippet number, such as 2589724")
-    return Output(link(f"https://gitlab.com/-/snippets/{snippet}",
-                       escape(f"View the code on GitLab: snippet {snippet}")))
+    return _embed(f"https://gitlab.com/-/snippets/{snippet}",
+                  escape(f"View the code on GitLab: snippet {snippet}"))
 
 
 def gist(tag: Tag, context: TagContext) -> Output:
@@ -121,7 +127,7 @@ def gist(tag: Tag, context: TagContext) -> Output:
 def gist_link(user: str | None, gist_id: str, file: str | None) -> Output:
     """A link to a gist, or to one file in it (:func:`newsletter.render.players.gist_link`)."""
     url, words = gist_address(user, gist_id, file)
-    return Output(link(url, escape(words)))
+    return _embed(url, escape(words))
 
 
 def x_post(tag: Tag, context: TagContext) -> Output:
@@ -132,12 +138,12 @@ def x_post(tag: Tag, context: TagContext) -> Output:
                          'write it as {{< x user="name" id="1234567890" >}}')
     url = f"https://x.com/{user or 'i'}/status/{post}"
     label = f"View the post by @{user} on X" if user else "View the post on X"
-    return Output(link(url, escape(label)))
+    return _embed(url, escape(label))
 
 
 def instagram(tag: Tag, context: TagContext) -> Output:
     post = _id(tag, _WORD_ID, "the post's id from its address, such as BWNjjyYFxVx")
-    return Output(link(f"https://www.instagram.com/p/{post}/", "View the post on Instagram"))
+    return _embed(f"https://www.instagram.com/p/{post}/", "View the post on Instagram")
 
 
 def ref(tag: Tag, context: TagContext) -> Output:
@@ -206,48 +212,6 @@ def details(tag: Tag) -> tuple[str, str]:
     return f"\n\n<p><strong>{summary}</strong></p>\n\n", "\n\n"
 
 
-def callout(tag: Tag, content: str) -> str:
-    """The note boxes themes ship: Blowfish's, Congo's and Docsy's ``alert``, Relearn's and
-    Hugo Coder's ``notice``, FixIt's and LoveIt's ``admonition``, Hextra's ``callout``, Hugo
-    Book's ``hint``, Hugo Blox's ``callout warning``, Tranquilpeak's ``alert info``: a quote
-    (Markdown's, which every dialect reads) headed by the box's title, else its kind (note,
-    tip, warning), then its content."""
-    positional = tag.name in ("notice", "admonition", "hint", "callout") or \
-        tag.get("type", 0) in _ALERT_KINDS  # Tranquilpeak's alert info (Blowfish's: an icon)
-    kind = tag.get("type") or tag.get("style") or (tag.get("type", 0) if positional else None)
-    title = tag.get("title") or (tag.get("title", 1) if tag.name != "hint" else None)
-    label = html.escape(" ".join((title or (kind or "note").replace("-", " ").replace(
-        "_", " ").capitalize()).split()), quote=False)  # Markdown, never HTML of its own
-    body = content.strip("\n").split("\n") if content.strip() else []
-    return _quoted(body if body and _opens_with(body[0], label) else [f"**{label}**", "", *body])
-
-
-def quotation(tag: Tag, content: str) -> str:
-    """Stack's ``quote``: its content as a quote, then "― author, source", the source linked
-    to its ``url``."""
-    author, source = tag.get("author"), tag.get("source")
-    cite = html.escape(" ".join(source.split()), quote=False) if source else ""
-    url = web_url(tag.get("url") or "", mail=True) if cite and tag.get("url") else None
-    cite = f"[{cite}]({url_in_markdown(url)})" if url else cite
-    cite = ", ".join(part for part in (html.escape(" ".join((author or "").split()),
-                                                   quote=False), cite) if part)
-    body = content.strip("\n").split("\n") if content.strip() else []
-    return _quoted([*body, *(["", f"\u2015 {cite}"] if cite else [])])
-
-
-def _quoted(lines: list[str]) -> str:
-    """``lines`` as a Markdown quote (which every dialect reads). A line's own end is kept: two
-    spaces there are a line break (Hugo Book's "**Info**  ")."""
-    return "\n\n" + "\n".join(f"> {line}" if line.strip() else ">" for line in lines) + "\n\n"
-
-
-def _opens_with(line: str, label: str) -> bool:
-    """Whether a note box's content starts with its label in bold (Hugo Book's hints do, the
-    box showing no label of its own): the label is not said twice."""
-    bold = re.match(r"\s*(\*\*|__)(.+?)\1", line)
-    return bool(bold) and bold.group(2).strip().rstrip(":").casefold() == label.casefold()
-
-
 def media(tag: Tag, context: TagContext) -> Output:
     """The ``video`` and ``audio`` shortcodes themes ship (PaperMod, Stack): no player runs in
     an email, so a line linking to the file, with its caption."""
@@ -257,7 +221,7 @@ def media(tag: Tag, context: TagContext) -> Output:
     verb = "Watch the video" if tag.name == "video" else "Listen to the recording"
     caption = tag.get("caption") or tag.get("title")
     label = f"\u25b6 {verb}: {caption}" if caption else f"\u25b6 {verb}"
-    return Output(link(_safe(tag, src, "src"), escape(label)))
+    return _embed(_safe(tag, src, "src"), escape(label))
 
 
 def fenced(language: str, code: str) -> str:

@@ -14,9 +14,11 @@ from __future__ import annotations
 import bisect
 import re
 import shlex
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from newsletter.render.tags import hexo, hugo, liquid, nikola, theme_players, themes, zola
+from newsletter.records import record
+from newsletter.render.tags import (blowfish_cards, hexo, hugo, inline_elements, liquid, nikola,
+                                    theme_embeds, theme_players, themes, zola)
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
@@ -35,18 +37,22 @@ def _blockquote(tag: Tag) -> tuple[str, str]:
 
 
 # What goes before and after the content of a shortcode whose content is Markdown.
-_AROUND = {**hugo.CONTENT_SHORTCODES, "blockquote": _blockquote}
+_AROUND = {**hugo.CONTENT_SHORTCODES, "blockquote": _blockquote,
+           "timelineitem": blowfish_cards.timeline_item}
 # Framed shortcodes whose content, expanded, is then put in what they make (Hugo's quotes and
 # note boxes, Nikola's thumbnail with its caption).
-_WRAPPED = {**hugo.QUOTED_SHORTCODES, "thumbnail": nikola.thumbnail}
+_WRAPPED = {**hugo.QUOTED_SHORTCODES, "thumbnail": nikola.thumbnail,
+            **dict.fromkeys(inline_elements.ELEMENTS, inline_elements.element)}
 _HANDLERS = {**theme_players.SHORTCODES, **hugo.SHORTCODES,  # shortcodes made in their place
-             "media": nikola.media}
+             **blowfish_cards.SHORTCODES, **theme_embeds.SHORTCODES, "media": nikola.media}
 # Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
 _FRAMED = (set(_AROUND) | set(_WRAPPED) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
+# Framed shortcodes that may stand without a closing tag (Hugoplate's button).
+_WITHOUT_CLOSING = themes.BUTTONS | inline_elements.ELEMENTS
 
 
-@dataclass
+@record
 class Frame:
     """A shortcode whose content is being read, until its closing tag."""
 
@@ -73,7 +79,8 @@ class ShortcodeReading:
             return self._whole(tag, label, language)
         if name in _FRAMED:
             if tag.self_closing or name in themes.LINKS and tag.get("text") or \
-                    name in themes.BUTTONS and self._closing(name, tag.end) is None:
+                    name in inline_elements.ELEMENTS and inline_elements.words(tag) or \
+                    name in _WITHOUT_CLOSING and self._closing(name, tag.end) is None:
                 self.out.append(self._without_content(tag))
             else:
                 self.frames.append(Frame(tag, len(self.out), label))
@@ -143,7 +150,8 @@ class ShortcodeReading:
             return None
         closing = "end" if body else "end" + name
         if self._closing("%" + closing, tag.end) is not None:
-            before, after = themes.liquid_around(tag, body)
+            before, after = zola.around(tag) if body else \
+                themes.liquid_around(tag, False)
             self.open_blocks.setdefault(closing, []).append(after)
             return self._call(tag, lambda: before)
         if body:

@@ -29,9 +29,13 @@ TAB_GROUPS = frozenset({"tabs", "tabpane"})
 TABS = frozenset({"tab"})
 # Shortcodes whose content is source the browser draws or typesets: what each shows.
 SOURCES = {"mermaid": ("diagram", "draws"), "katex": ("formula", "typesets"),
-           "math": ("formula", "typesets"), "mathjax": ("formula", "typesets")}
+           "math": ("formula", "typesets"), "mathjax": ("formula", "typesets"),
+           # Blowfish's chart (Chart.js's settings), FixIt's and LoveIt's echarts (ECharts'):
+           # no words for a reader
+           "chart": ("chart", "draws"), "echarts": ("chart", "draws")}
 # A site's own shortcodes whose content is code, by their name.
-CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet"})
+CODE = frozenset({"code", "terminal", "console", "shell", "codeblock", "snippet", "command",
+                  "code-toggle"})  # Hugo's documentation's: settings in TOML, YAML or JSON
 BUTTONS = frozenset({"button", "btn"})  # Hexo's NexT, Butterfly and Fluid: btn
 # Shortcodes that write their content as it is ({{ .Inner }}: PaperMod's rawhtml, the one
 # Hugo's forum gives for raw HTML): shown whole, by their names with - and _ left out.
@@ -44,7 +48,12 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
                        "load-photoswipe"})
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
-LAYOUTS = frozenset({"gallery"})
+LAYOUTS = frozenset({"gallery", "carousel", "timeline"})  # Blowfish's timeline: its items
+# Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
+# FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote): what they hold is
+# shown whole, unreported.
+STYLING = frozenset({"lead", "badge", "keyword", "typeit", "style", "align", "float",
+                     "center-quote"})
 _TAB_COMMENT = re.compile(r"<!--\s*(end)?tab\b(.{0,200}?)-->", re.IGNORECASE | re.DOTALL)
 _TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")
@@ -102,12 +111,14 @@ def code_tab(label: str, language: str, code: str) -> Output:
 
 def source(tag: Tag, code: str, context: TagContext) -> Output:
     """A diagram or a formula as its source: a fenced block (with a link to the post, where a
-    diagram is drawn), or a code span for a formula within a line."""
-    if SOURCES[tag.name][0] == "diagram":
+    diagram is drawn), or a code span for a formula within a line; a chart (Blowfish's, whose
+    source is Chart.js's settings) only the link."""
+    kind = SOURCES[tag.name][0]
+    if kind in ("diagram", "chart"):
         url = context.page.get("permalink") or context.site_url
-        lead = f"[See the diagram in the post]({url_in_markdown(url)})\n\n" if url else ""
-        return Output(f"{lead}{fenced('mermaid', code)}", block=True,
-                      warning=warning(tag, True))
+        lead = f"[See the {kind} in the post]({url_in_markdown(url)})" if url else ""
+        code = f"\n\n{fenced('mermaid', code)}" if kind == "diagram" else ""
+        return Output(f"{lead}{code}", block=True, warning=warning(tag, True))
     display = tag.get("display") in ("true", "") or "display" in tag.positional
     if display or "\n" in code.strip("\n"):
         return Output(fenced("latex", code), block=True, warning=warning(tag, True))
@@ -117,11 +128,12 @@ def source(tag: Tag, code: str, context: TagContext) -> Output:
 def code_language(tag: Tag) -> str | None:
     """The language of a site's shortcode whose content is code, by its name
     (``{{< code lang="go" >}}``, ``{{< terminal >}}``); None for any other, whose content is
-    Markdown (a ``lang`` may name the language of its text)."""
+    Markdown (a ``lang`` may name the language of its text). Hinode's ``command`` names
+    its ``shell`` (bash, powershell, sql)."""
     if tag.name not in CODE:
         return None
-    shell = "shell" if tag.name in ("terminal", "console", "shell") else ""
-    return tag.get("lang") or tag.get("language") or shell
+    shell = "shell" if tag.name in ("terminal", "console", "shell", "command") else ""
+    return tag.get("lang") or tag.get("language") or tag.get("shell") or shell
 
 
 def code_block(tag: Tag, language: str, code: str) -> Output:
@@ -221,8 +233,15 @@ def _alt_after(words: tuple[str, ...]) -> str | None:
 
 def _gallery_pictures(tag: Tag, context: TagContext) -> list[str]:
     """The pictures of the folder a gallery lists: Hugoplate's ``dir`` (beside the post, in
-    ``assets/`` or ``static/``), Hugo Blox's ``album`` (the post's ``gallery/<album>``)."""
-    album, folder = tag.get("album"), tag.get("dir")
+    ``assets/`` or ``static/``), Hugo Blox's ``album`` (the post's ``gallery/<album>``),
+    Blowfish's carousel's ``images`` (``"gallery/*"``, or pictures named in braces,
+    ``"{gallery/03.jpg,https://...}"``)."""
+    album, folder, images = tag.get("album"), tag.get("dir"), (tag.get("images") or "").strip()
+    if images.startswith("{") and images.endswith("}"):
+        return [name.strip() for name in images[1:-1].split(",")
+                if IMAGE_FILE.search(name.strip()) and web_url(name.strip())]
+    if images.endswith("/*"):
+        folder = images[:-2]
     names = ([f"gallery/{album}", album] if album else []) + ([folder] if folder else [])
     return next(filter(None, map(context.pictures, names)), [])
 
@@ -231,13 +250,15 @@ def liquid_around(tag: Tag, zola_body: bool) -> tuple[Output, str]:
     """What a paired tag of the site's written as Liquid's (an Eleventy paired shortcode, a
     plugin's block, jekyll-tabs' ``{% tab group Label %}``, a Zola shortcode with a body) puts
     before its content, with the warning, and after it: a tab's label; Hexo's block quote and
-    its attribution, and a Hexo theme's note box; else nothing."""
+    its attribution, a Hexo theme's note box and fold; else nothing."""
     if not zola_body and tag.name in TABS | TAB_GROUPS:
         words = tag.body.split()
         label = words[-1].strip("\"'") if tag.name in TABS and len(words) > 1 else ""
         return Output(tab_sections(label)[0]), "\n\n"
-    if not zola_body and tag.name in ("blockquote", "note"):
-        before, after = (hexo.quote_around if tag.name == "blockquote" else hexo.note_around)(tag)
+    if not zola_body and tag.name in ("blockquote", "note", *hexo.FOLDS):
+        around = hexo.quote_around if tag.name == "blockquote" else \
+            hexo.note_around if tag.name == "note" else hexo.fold_around
+        before, after = around(tag)
         return Output(before), after
     return Output("", warning=warning(tag, True, what="the Zola shortcode" if zola_body
                                       else "the tag")), ""
@@ -259,13 +280,14 @@ def warning(tag: Tag, enclosing: bool, shown: str = "",
     name, quoted = tag.name, tag.quoted()
     if name in TAB_GROUPS or name in TABS or name in BUTTONS or name in LINKS:
         return None
-    if enclosing and (re.sub(r"[-_]", "", name.lower()) in RAW or name in LAYOUTS):
+    if enclosing and (re.sub(r"[-_]", "", name.lower()) in RAW or name in LAYOUTS | STYLING):
         return None
     if name in SOURCES:
         kind, verb = SOURCES[name]
-        return (f"{quoted}: a {kind} the theme {verb} in the browser; the email shows its "
-                f"source as code", f"look at the email: write what the {kind} says into the "
-                "post if its source does not say it")
+        shown = "a link to the post" if kind == "chart" else "its source as code"
+        return (f"{quoted}: a {kind} the theme {verb} in the browser; the email shows {shown}",
+                f"look at the email: write what the {kind} says into the post if its source "
+                "does not say it")
     if not enclosing and name in FURNITURE:
         return None
     if enclosing:

@@ -8,8 +8,9 @@ import json
 import logging
 import math
 import re
-from dataclasses import dataclass
 from typing import Any, Mapping
+
+from newsletter.records import record
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ class NotConfigured(WebhookError):
     status = 403
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WebhookRequest:
     """What a webhook handler sees of an HTTP request: lower-cased headers and the raw body."""
 
@@ -67,7 +68,7 @@ class WebhookRequest:
     body: bytes
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Event:
     """One provider event about one address: its kind, and what ties it to a message.
 
