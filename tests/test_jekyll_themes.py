@@ -221,3 +221,20 @@ def test_a_finding_about_an_address_written_with_liquid_names_its_line(tmp_path)
     result = invoke(root, "check", "2025-02-09-gone")
     assert "error: _posts/2025-02-09-gone.md:8: image-missing: image /tables/assets/lost.png " \
            "not found" in result.output
+
+
+def test_xs_widget_script_after_its_link_leaves_no_gap(tmp_path):
+    """X's timeline, grid and button widgets are a link (<a class="twitter-grid" href>) the
+    script turns into the widget (Millennial's example post): readers of the email get the
+    link, as the quote of an embedded post, yet check refused the post with html-embed."""
+    root = _site(tmp_path, {"_posts/2025-02-11-tides.md": (
+        "---\ntitle: Tides\ndescription: The tide feed.\n---\n\nThe feed:\n\n"
+        '<a class="twitter-grid" href="https://twitter.com/tidewatch/timelines/1">Tide '
+        'feed</a> <script async src="//platform.twitter.com/widgets.js"></script>\n\n'
+        "A counter:\n\n"
+        '<a href="https://counter.example.net/">Visits</a> '
+        '<script src="https://counter.example.net/c.js"></script>\n')})
+    result = invoke(root, "check", "2025-02-11-tides")
+    assert [line.split(": ")[:3] for line in result.output.splitlines() if ": error" in line
+            or line.startswith("error")] == [
+        ["error", "_posts/2025-02-11-tides.md:12", "html-embed"]]
