@@ -201,6 +201,7 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
         link_starts[element] = begin = link_starts.get(
             next(element.iterancestors("a"), None), cursor)
         found = (source.find_url(url, begin, taken) or source.find_url(url, source.start, taken)
+                 or source.find_after_liquid(url, begin, taken)
                  or source.find_label(_label(element)))
         if found:
             cursor = max(cursor, found[1])

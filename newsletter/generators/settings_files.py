@@ -27,9 +27,6 @@ ALIAS_ALLOWANCE = 10_000
 # fine there, where PyYAML's own scanner stops.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NESTING = 100  # lists and mappings inside each other; real settings need a handful
-# A host name, as GitHub Pages' CNAME file holds one (blog.example.org)
-_HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
 
 @record(frozen=True)
@@ -182,14 +179,6 @@ def yaml_nesting(text: str) -> int:
         elif char in "]}":
             depth = max(depth - 1, 0)
     return deepest
-
-
-def pages_domain(folder: Path) -> str | None:
-    """``https://`` and the host a ``CNAME`` file in ``folder`` names: the custom domain GitHub
-    Pages publishes the site at, where its settings name no address."""
-    text = read_text(folder / "CNAME") or ""
-    host = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return f"https://{host.lower()}" if _HOST.fullmatch(host) else None
 
 
 def expands_past(data: Any, characters: int) -> bool:

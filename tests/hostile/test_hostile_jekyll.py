@@ -135,3 +135,24 @@ def test_a_production_config_the_build_names_that_jekyll_cannot_read_is_an_error
     assert "Error: _config.production.yml:" in result.output
     assert "site-settings-unreadable: _config.production.yml is not valid YAML" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("remote", [
+    "https://tw:ghp_SECRETTOKEN123@github.com/tw/notes.git",  # a token pasted into the clone URL
+    "https://github.com/tw/notes.git@evil.example.net/x",  # not a github.com repository
+])
+def test_a_git_remote_gives_only_the_pages_address_never_its_credentials(tmp_path, remote):
+    """The GitHub Pages address comes from the origin remote's owner and name: a token in
+    the remote's URL is never written into newsletter.toml nor printed, and a URL that only
+    mentions github.com names no Pages address."""
+    root = write_files(tmp_path / "notes", {
+        "_config.yml": "title: Notes\n",
+        "_posts/2025-02-04-walls.md": "---\ntitle: Walls\n---\n\nRebuilt.\n",
+        ".git/HEAD": "ref: refs/heads/main\n",
+        ".git/config": f'[core]\n\tbare = false\n[remote "origin"]\n\turl = {remote}\n'
+                       '\tfetch = +refs/heads/*:refs/remotes/origin/*\n'})
+    result = invoke(root, "init")
+    settings = (root / "newsletter.toml").read_text()
+    assert "SECRETTOKEN" not in result.output + settings
+    expected = "https://tw.github.io/notes" if "SECRET" in remote else "https://your-blog.example"
+    assert load_settings(root, {}).site.url == expected
