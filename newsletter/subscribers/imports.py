@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from newsletter.addresses import bare_address, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.records import record
-from newsletter.subscribers.csv_encoding import export_encoding
+from newsletter.subscribers.csv_encoding import check_is_file, export_encoding
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
 from newsletter.subscribers.export import FORMULA_STARTS
@@ -101,15 +101,7 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
     keys of the new active readers, a chunk at a time, before any of them is on the list.
     """
     path = Path(path)
-    if not path.is_file():
-        if path.is_dir():  # an export unzipped: Mailchimp's holds one file per status
-            raise SubscriberError("a folder, not a file", where=str(path),
-                                  hint="import each .csv file in it (an unzipped Mailchimp "
-                                       "export holds one per status)")
-        if path.exists():  # a device (a link to /dev/zero) or a pipe: no export to read
-            raise SubscriberError("not a file (a device or a pipe)", where=str(path),
-                                  hint="save the export as a file and import that")
-        raise SubscriberError("no such file", where=str(path), hint="check the path")
+    check_is_file(path)
     summary = ImportSummary()
     if isinstance(store, PostgresStore):  # staged and merged in one transaction there
         import_into_database(store, _valid(path, options, summary), f"import of {path.name}",
