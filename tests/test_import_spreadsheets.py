@@ -222,3 +222,15 @@ def test_rows_repeating_a_reader_are_counted_as_repeats_not_as_unchanged(site, t
     readers = listed(site)
     assert readers["ann@example.com"] == ("Ann", "unsubscribed")
     assert readers["ben@example.com"] == readers["ben+news@example.com"] == ("Ben", "active")
+
+
+def test_a_row_split_by_an_unquoted_separator_is_named_for_it(site, tmp_path):
+    # A name typed 'Lee, Ann' into a file saved without quotes: the row has a cell more than
+    # the header, and the status column holds 'Ann'. It was refused as a status column to
+    # read with --status-column, which reads 'Ann', not the row's 'unsubscribed'.
+    export = tmp_path / "typed.csv"
+    export.write_text("email,name,status\nbo@example.com,Bo,active\n"
+                      "ann@example.com,Lee, Ann,unsubscribed\n", encoding="utf-8")
+    refused(site, export, "4 cells where the header has 3, the status column holding 'Ann': "
+                          "a ',' inside a cell (a name such as 'Lee, Ann')? nothing was "
+                          "imported; put that cell in double quotes", line=3)

@@ -203,7 +203,7 @@ def _read(path: Path, options: ImportOptions,
             if named is not None and not row.values.get("status"):
                 row.values["status"] = named  # "list-unsubscribed.csv": nobody in it is active
                 summary.by_name, summary.name_status = summary.by_name + 1, named.value
-            _check_our_status(row, label)
+            _check_our_status(row, label, layout, record.cells)
         try:
             yield row.to_subscriber()
         except SubscriberError as error:
@@ -308,9 +308,15 @@ def _one_column_each(label: str, layout: Layout) -> None:
                                   hint=f"keep the one that holds the readers' {plural}")
 
 
-def _check_our_status(row: Row, label: str) -> None:
-    text = row.values.get("status", "")
+def _check_our_status(row: Row, label: str, layout: Layout, cells: list[str]) -> None:
+    text, width = row.values.get("status", ""), len(layout.columns)
     if text and text.lower() not in STATUS_VALUES:
+        if any(cell.strip() for cell in cells[width:]):  # a "Lee, Ann" unquoted moved it
+            raise SubscriberError(
+                f"{len(cells)} cells where the header has {width}, the status column holding "
+                f"{text!r}: a {layout.delimiter!r} inside a cell (a name such as 'Lee, Ann')? "
+                "nothing was imported", where=f"{label}:{row.line}",
+                hint="put that cell in double quotes")
         raise _refusal(f"{label}:{row.line}", "status", f"{text!r}, not a newsletter status")
 
 
