@@ -310,20 +310,21 @@ def _one_column_each(label: str, layout: Layout) -> None:
 
 def _check_our_status(row: Row, label: str, layout: Layout, cells: list[str]) -> None:
     text, width = row.values.get("status", ""), len(layout.columns)
-    if text and text.lower() not in STATUS_VALUES:
-        if any(cell.strip() for cell in cells[width:]):  # a "Lee, Ann" unquoted moved it
-            raise SubscriberError(
-                f"{len(cells)} cells where the header has {width}, the status column holding "
-                f"{text!r}: a {layout.delimiter!r} inside a cell (a name such as 'Lee, Ann')? "
-                "nothing was imported", where=f"{label}:{row.line}",
-                hint="put that cell in double quotes")
+    unknown = bool(text) and text.lower() not in STATUS_VALUES
+    spilled = {cell.strip().lower() for cell in cells[width:]} - {""}
+    if spilled and (unknown or not spilled.isdisjoint(STATUS_VALUES)):  # "Lee, Ann" unquoted
+        raise SubscriberError(
+            f"{len(cells)} cells where the header has {width} (the status column holds "
+            f"{text!r}): a {layout.delimiter!r} inside a cell (a name such as 'Lee, Ann')? "
+            "nothing was imported", where=f"{label}:{row.line}", hint="put that cell in quotes")
+    if unknown:
         raise _refusal(f"{label}:{row.line}", "status", f"{text!r}, not a newsletter status")
 
 
 def _refusal(where: str, column: str, what: str) -> SubscriberError:
+    how = f"--status-column {shlex.quote(column)} --active-values A,B"
     return SubscriberError(
         f"column {column!r} holds {what}, in no export newsletter knows: nothing was imported",
-        where=where,
-        hint=f"say how to read it: --status-column {shlex.quote(column)} --active-values A,B "
-             "(or --from ghost|substack|buttondown|mailchimp|listmonk|kit|beehiiv)")
+        where=where, hint=f"say how to read it: {how} (or --from ghost|substack|buttondown|"
+                          "mailchimp|listmonk|kit|beehiiv)")
 
