@@ -314,9 +314,9 @@ def _check_our_status(row: Row, label: str, layout: Layout, cells: list[str]) ->
     spilled = {cell.strip().lower() for cell in cells[width:]} - {""}
     if spilled and (unknown or not spilled.isdisjoint(STATUS_VALUES)):  # "Lee, Ann" unquoted
         raise SubscriberError(
-            f"{len(cells)} cells where the header has {width} (the status column holds "
-            f"{text!r}): a {layout.delimiter!r} inside a cell (a name such as 'Lee, Ann')? "
-            "nothing was imported", where=f"{label}:{row.line}", hint="put that cell in quotes")
+            f"{len(cells)} cells where the header has {width}, a status among them out of "
+            f"place: a {layout.delimiter!r} inside a cell (a name such as 'Lee, Ann')? nothing "
+            "was imported", where=f"{label}:{row.line}", hint="put that cell in quotes")
     if unknown:
         raise _refusal(f"{label}:{row.line}", "status", f"{text!r}, not a newsletter status")
 
