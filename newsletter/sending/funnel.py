@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from newsletter.sending.events import (
     CLICKED,
     COMPLAINED,
+    MACHINE_CLICKED,
+    MACHINE_OPENED,
     OPENED,
     UNSUBSCRIBED,
     EventStore,
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 
 # The funnel's steps after the hand-off, in the order reports show them.
 STEPS = ("delivered", "bounced", "complained", "unsubscribed", "opened", "clicked")
+# The figure `status --json` prints after a step, telling part of it (or beside it) apart.
+PARTS = {"bounced": "hard_bounced", "opened": "opened_by_machine",
+         "clicked": "clicked_by_machine"}
 HEARD_CHUNK = 500  # readers in doubt asked of the event store at a time
 
 
@@ -50,6 +55,10 @@ class Funnel:
     clicked: int | None
     hard_bounced: int = 0  # of ``bounced``, the hard ones
     heard: int = 0  # of ``in_doubt``, those the provider's webhook events told of
+    # Readers not in ``opened`` (``clicked``) whom a machine opened (clicked) for, as the
+    # provider marked it: Apple Mail Privacy Protection, a link scanner. None when untracked.
+    opened_by_machine: int | None = None
+    clicked_by_machine: int | None = None
 
     @property
     def accepted(self) -> int:
@@ -58,15 +67,17 @@ class Funnel:
 
     def as_json(self) -> dict:
         """The figures `status --json` prints: ``accepted`` before the steps after it, and
-        ``hard_bounced`` after ``bounced``, as `status` prints "13 (9 hard)"."""
+        each step's part after it (``hard_bounced`` after ``bounced``, as `status` prints "13
+        (9 hard)", ``opened_by_machine`` after ``opened``)."""
         figures = asdict(self)
-        del figures["hard_bounced"], figures["heard"]
+        parts = {step: (part, figures.pop(part)) for step, part in PARTS.items()}
+        del figures["heard"]
         steps = {step: figures.pop(step) for step in STEPS}
         figures["accepted"] = self.accepted
         for step, count in steps.items():
             figures[step] = count
-            if step == "bounced":
-                figures["hard_bounced"] = self.hard_bounced
+            if step in parts:
+                figures.update([parts[step]])
         return figures
 
     def steps(self) -> list[tuple[str, int | None]]:
@@ -98,6 +109,7 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
     store = events if events is not None else open_events(settings)
     try:
         readers = store.readers_by_kind(post_id) if store is not None else Counter()
+        machine = store.machine_only(post_id) if store is not None else Counter()
         delivered, bounced, hard = store.outcomes(post_id) if store is not None else (0, 0, 0)
         heard = _heard_in_doubt(settings, post_id, store) if rows[State.IN_DOUBT] else 0
     finally:
@@ -111,7 +123,9 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
         unsubscribed=readers[UNSUBSCRIBED],
         opened=readers[OPENED] if tracking.opens else None,
         clicked=readers[CLICKED] if tracking.clicks else None,
-        hard_bounced=hard, heard=heard)
+        hard_bounced=hard, heard=heard,
+        opened_by_machine=machine[MACHINE_OPENED] if tracking.opens else None,
+        clicked_by_machine=machine[MACHINE_CLICKED] if tracking.clicks else None)
 
 
 def _heard_in_doubt(settings: Settings, post_id: str, store: EventStore | None) -> int:

@@ -20,6 +20,8 @@ from newsletter.web.webhooks.common import (
     DEFERRED,
     DELIVERED,
     IGNORED,
+    MACHINE_CLICKED,
+    MACHINE_OPENED,
     OPENED,
     RETRY_WINDOW,
     SOFT_BOUNCE,
@@ -44,6 +46,9 @@ SOFT_REASONS = {"old", "espblock", "suppress-bounce", "suppress-unsubscribe",
                 "suppress-complaint"}
 EVENT_KINDS = {"delivered": DELIVERED, "complained": "complained",
                "unsubscribed": "unsubscribed", "opened": OPENED, "clicked": CLICKED}
+# An open or click Mailgun's bot detection names (client-info.bot: "apple" for Apple Mail
+# Privacy Protection, "gmail", "generic" for a firewall or virus scanner): nobody's.
+BY_MACHINE = {OPENED: MACHINE_OPENED, CLICKED: MACHINE_CLICKED}
 
 
 def verify(request, secrets, now: float) -> None:
@@ -104,6 +109,9 @@ def _classify(data: dict) -> tuple[str, str]:
                                           and status.get("bounce-type") == "soft")
         kind = DEFERRED if severity != "permanent" else SOFT_BOUNCE if soft else "bounced"
         return kind, f"failed ({severity}): {reason}"
-    if event in EVENT_KINDS:
-        return EVENT_KINDS[event], str(event)
-    return IGNORED, str(event)
+    kind = EVENT_KINDS.get(event, IGNORED)
+    client = data.get("client-info") if isinstance(data.get("client-info"), dict) else {}
+    bot = field_text(client, "bot")
+    if kind in BY_MACHINE and bot:
+        return BY_MACHINE[kind], f"{event} by a bot ({bot})"
+    return kind, str(event)
