@@ -163,11 +163,13 @@ def _show_funnel(settings, post_id: str, counter) -> None:
         words = f"{count:>{width}}" + (f"  {share}" if share else "")
         if step == "bounced" and count:
             words += f" ({funnel.hard_bounced} hard)"
+        if step == "no_word_yet" and funnel.deferred:
+            words += f" ({funnel.deferred:,} deferred: the provider is still trying)"
         machine = getattr(funnel, f"{step}_by_machine", None)
         if machine:  # Apple Mail Privacy Protection, a scanner: docs/events.md
             words += f" (+{machine:,} by a machine only, not counted)"
-        click.echo(f"  {step:<13}{words}")
-    if not any(count for _, count in funnel.steps()):
+        click.echo(f"  {step.replace('_', ' '):<13}{words}")
+    if not any(count for step, count in funnel.steps() if step != "no_word_yet"):
         click.echo("  No delivery events yet: they come from the provider's webhooks through "
                    "`newsletter serve` (docs/events.md).")
 

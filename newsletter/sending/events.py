@@ -45,14 +45,16 @@ INSERT_MANY = (f"INSERT INTO events ({COLUMNS}) SELECT * FROM unnest(%s::text[],
                "%s::text[], %s::text[], %s::text[], %s::float8[], %s::text[]) "
                "ON CONFLICT (provider, event_id) DO NOTHING")
 
-# Each reader's latest delivery (d) and bounce (b) of a post, and whether a bounce was hard.
-OUTCOMES = ("SELECT SUM(CASE WHEN b IS NULL OR d > b THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN d IS NULL OR b >= d THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN hard = 1 AND (d IS NULL OR b >= d) THEN 1 ELSE 0 END) FROM ("
+# Each reader's latest delivery (d) and bounce (b) of a post, whether a bounce was hard, and
+# whether they were deferred with neither (w: the provider is still trying).
+OUTCOMES = ("SELECT SUM(CASE WHEN d > b OR (b IS NULL AND d IS NOT NULL) THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN b >= d OR (d IS NULL AND b IS NOT NULL) THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN hard = 1 AND (d IS NULL OR b >= d) THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d IS NULL AND b IS NULL THEN 1 ELSE 0 END) FROM ("
             "SELECT MAX(CASE WHEN kind = ? THEN occurred_at END) AS d, "
             "MAX(CASE WHEN kind IN (?, ?) THEN occurred_at END) AS b, "
             "MAX(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS hard FROM events "
-            "WHERE post_id = ? AND kind IN (?, ?, ?) GROUP BY reader) AS outcome")
+            "WHERE post_id = ? AND kind IN (?, ?, ?, ?) GROUP BY reader) AS outcome")
 
 @dataclass(frozen=True)
 class DeliveryEvent:
@@ -172,13 +174,15 @@ class EventStore:
             (post_id,))
         return Counter(dict(rows))
 
-    def outcomes(self, post_id: str) -> tuple[int, int, int]:
-        """(delivered, bounced, of those hard) readers of ``post_id``, each counted once, by
-        the later of their delivery and their bounce: a bounce can come back after the
-        receiver took the message, and webhooks arrive in any order (a tie is a bounce)."""
-        row = self._connections.rows(OUTCOMES, (DELIVERED, BOUNCED, SOFT_BOUNCE, BOUNCED,
-                                                post_id, DELIVERED, BOUNCED, SOFT_BOUNCE))[0]
-        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+    def outcomes(self, post_id: str) -> tuple[int, int, int, int]:
+        """(delivered, bounced, of those hard, deferred with neither yet) readers of
+        ``post_id``, each counted once, by the later of their delivery and their bounce: a
+        bounce can come back after the receiver took the message, and webhooks arrive in any
+        order (a tie is a bounce)."""
+        row = self._connections.rows(OUTCOMES, (
+            DELIVERED, BOUNCED, SOFT_BOUNCE, BOUNCED, post_id, DELIVERED, BOUNCED, SOFT_BOUNCE,
+            DEFERRED))[0]
+        return tuple(int(figure or 0) for figure in row)  # type: ignore[return-value]
 
     def machine_only(self, post_id: str) -> Counter:
         """machine kind -> how many readers of ``post_id`` a machine opened (or clicked) for

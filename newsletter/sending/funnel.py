@@ -3,7 +3,7 @@
 Accepted (the ledger's ``sent``, and the readers it holds in doubt whom the provider's
 webhooks told of: the provider took their message, `reconcile` makes them sent), then
 delivered or bounced (hard or soft: whichever came last for the reader, so the two never add
-up past accepted), complained,
+up past accepted) or no word yet (the rest of accepted: still deferred, say), complained,
 unsubscribed (from this post) and, while ``[tracking]`` turns them on, opened and clicked,
 each counted in different readers, so an event the provider sent twice, or a reader who opened
 the email five times, counts once. `status POST --json` and the preview server's report show it.
@@ -31,9 +31,12 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
 
 # The funnel's steps after the hand-off, in the order reports show them.
-STEPS = ("delivered", "bounced", "complained", "unsubscribed", "opened", "clicked")
+# "no_word_yet": accepted, but neither delivered nor bounced yet (still deferred, or its events
+# never came), so the first three add up to accepted.
+STEPS = ("delivered", "bounced", "no_word_yet", "complained", "unsubscribed", "opened",
+         "clicked")
 # The figure `status --json` prints after a step, telling part of it (or beside it) apart.
-PARTS = {"bounced": "hard_bounced", "opened": "opened_by_machine",
+PARTS = {"bounced": "hard_bounced", "no_word_yet": "deferred", "opened": "opened_by_machine",
          "clicked": "clicked_by_machine"}
 HEARD_CHUNK = 500  # readers in doubt asked of the event store at a time
 
@@ -59,6 +62,12 @@ class Funnel:
     # provider marked it: Apple Mail Privacy Protection, a link scanner. None when untracked.
     opened_by_machine: int | None = None
     clicked_by_machine: int | None = None
+    deferred: int = 0  # of ``no_word_yet``, those the provider said it is still trying
+
+    @property
+    def no_word_yet(self) -> int:
+        """Readers accepted whom no delivery or bounce has come for (yet)."""
+        return max(0, self.accepted - self.delivered - self.bounced)
 
     @property
     def accepted(self) -> int:
@@ -72,7 +81,7 @@ class Funnel:
         figures = asdict(self)
         parts = {step: (part, figures.pop(part)) for step, part in PARTS.items()}
         del figures["heard"]
-        steps = {step: figures.pop(step) for step in STEPS}
+        steps = {step: figures.pop(step, getattr(self, step)) for step in STEPS}
         figures["accepted"] = self.accepted
         for step, count in steps.items():
             figures[step] = count
@@ -110,7 +119,8 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
     try:
         readers = store.readers_by_kind(post_id) if store is not None else Counter()
         machine = store.machine_only(post_id) if store is not None else Counter()
-        delivered, bounced, hard = store.outcomes(post_id) if store is not None else (0, 0, 0)
+        delivered, bounced, hard, deferred = (store.outcomes(post_id) if store is not None
+                                              else (0, 0, 0, 0))
         heard = _heard_in_doubt(settings, post_id, store) if rows[State.IN_DOUBT] else 0
     finally:
         if events is None and store is not None:
@@ -123,7 +133,7 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
         unsubscribed=readers[UNSUBSCRIBED],
         opened=readers[OPENED] if tracking.opens else None,
         clicked=readers[CLICKED] if tracking.clicks else None,
-        hard_bounced=hard, heard=heard,
+        hard_bounced=hard, heard=heard, deferred=deferred,
         opened_by_machine=machine[MACHINE_OPENED] if tracking.opens else None,
         clicked_by_machine=machine[MACHINE_CLICKED] if tracking.clicks else None)
 
