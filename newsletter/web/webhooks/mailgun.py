@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 
 from newsletter.providers import TEST_COPY
 from newsletter.web.webhooks.common import (
@@ -92,10 +93,19 @@ def parse_events(payload, headers) -> list[Event]:
     variables = data.get("user-variables") if isinstance(data.get("user-variables"), dict) else {}
     tags = data.get("tags") if isinstance(data.get("tags"), list) else []
     tag = next((t for t in tags if isinstance(t, str)), "")
-    return [Event(kind, field_text(data, "recipient"), detail,
-                  field_text(data, "id") or content_id(data),
-                  field_text(variables, "post") or tag, number_seconds(data.get("timestamp")),
-                  variables.get(TEST_COPY) == "yes")]
+    at = number_seconds(data.get("timestamp"))
+    return [Event(kind, field_text(data, "recipient"), detail, _event_id(data, at),
+                  field_text(variables, "post") or tag, at, variables.get(TEST_COPY) == "yes")]
+
+
+def _event_id(data: dict, at: float | None) -> str:
+    """Mailgun's event id, which it keeps unique within a day only (Events API reference):
+    with the UTC day of the event, so another day's event of the same id is not taken for a
+    retry of this one and dropped. A retry carries the same id and time."""
+    given = field_text(data, "id")
+    if not given:
+        return content_id(data)
+    return given if at is None else f"{given}@{time.strftime('%Y-%m-%d', time.gmtime(at))}"
 
 
 def _classify(data: dict) -> tuple[str, str]:
