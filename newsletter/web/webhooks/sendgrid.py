@@ -101,7 +101,8 @@ def _classify(record: dict) -> tuple[str, str]:
         # spam content. Not delivered; the list follows SendGrid's suppressions through
         # `subscribers sync`, not through this event.
         return SOFT_BOUNCE, f"dropped: {field_text(record, 'reason')}"
-    if name == "open" and record.get("sg_machine_open") in (True, "true"):
+    machine = record.get("sg_machine_open")
+    if name == "open" and (machine is True or machine == "true"):  # not 1: a number is no mark
         # SendGrid's mark of an open no reader made: Apple Mail Privacy Protection loading
         # every image of the email as it arrived.
         return MACHINE_OPENED, "open by a machine (sg_machine_open)"
