@@ -12,6 +12,7 @@ import requests
 from browser import preview_server
 from conftest import invoke
 from fake_providers import provider_environ
+from pg_support import pg_url  # noqa: F401 (a fixture)
 from test_delivery_events import (  # noqa: F401 (sent is a fixture)
     ANN,
     BOB,
@@ -23,6 +24,9 @@ from test_delivery_events import (  # noqa: F401 (sent is a fixture)
     post_events,
     sent,
 )
+
+from newsletter.sending.events import DeliveryEvent, EventStore
+from newsletter.state import postgres
 
 
 @pytest.mark.parametrize("sent", PROVIDERS, indirect=True)
@@ -53,3 +57,27 @@ def test_delivered_bounced_and_no_word_yet_add_up_to_accepted(sent, tmp_path):
     bars = dict(re.findall(r'data-step="(\w+)" data-count="(\d+)"', page))
     assert sum(int(bars[step]) for step in ("delivered", "bounced", "no_word_yet")) == 5
 
+
+
+@pytest.mark.parametrize("on", ["files", "postgresql"])
+def test_both_stores_add_up_the_same_outcomes(on, tmp_path, request):
+    """Out of order, soft then delivered, delivered then bounced, a tie, deferred only: the
+    same figures from the files and from PostgreSQL."""
+    database = postgres.Database(request.getfixturevalue("pg_url")) if on == "postgresql" \
+        else None
+    store = EventStore(tmp_path, database, owned=database is not None)
+    post = "/posts/plain-words"
+    store.record([DeliveryEvent("sendgrid", f"{reader}-{n}", kind, reader, post, at)
+                  for reader, events in {
+                      "ann": [("delivered", 5.0), ("bounced", 9.0)],  # a late hard bounce
+                      "bob": [("bounced", 9.0), ("delivered", 5.0)],  # told out of order
+                      "cy": [("soft_bounce", 1.0), ("deferred", 2.0), ("delivered", 7.0)],
+                      "dee": [("deferred", 3.0), ("deferred", 4.0)],  # still trying
+                      "eve": [("delivered", 6.0), ("soft_bounce", 6.0)],  # a tie: bounced
+                      "fay": [("opened", 8.0)],  # an open alone: no word of delivery
+                  }.items() for n, (kind, at) in enumerate(events)])
+    try:
+        # (delivered, bounced, of those hard, readers with neither)
+        assert store.outcomes(post) == (1, 3, 2, 1)
+    finally:
+        store.close()

@@ -47,10 +47,11 @@ INSERT_MANY = (f"INSERT INTO events ({COLUMNS}) SELECT * FROM unnest(%s::text[],
 
 # Each reader's latest delivery (d) and bounce (b) of a post, whether a bounce was hard, and
 # whether they were deferred with neither (w: the provider is still trying).
-OUTCOMES = ("SELECT SUM(CASE WHEN d > b OR (b IS NULL AND d IS NOT NULL) THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN b >= d OR (d IS NULL AND b IS NOT NULL) THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN hard = 1 AND (d IS NULL OR b >= d) THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN d IS NULL AND b IS NULL THEN 1 ELSE 0 END) FROM ("
+# (Times are never negative: -1 stands for "none".)
+OUTCOMES = ("SELECT SUM(CASE WHEN d > coalesce(b, -1) THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN b >= coalesce(d, -1) THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN hard = 1 AND b >= coalesce(d, -1) THEN 1 ELSE 0 END), "
+            "COUNT(*) FROM ("
             "SELECT MAX(CASE WHEN kind = ? THEN occurred_at END) AS d, "
             "MAX(CASE WHEN kind IN (?, ?) THEN occurred_at END) AS b, "
             "MAX(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS hard FROM events "
@@ -182,7 +183,8 @@ class EventStore:
         row = self._connections.rows(OUTCOMES, (
             DELIVERED, BOUNCED, SOFT_BOUNCE, BOUNCED, post_id, DELIVERED, BOUNCED, SOFT_BOUNCE,
             DEFERRED))[0]
-        return tuple(int(figure or 0) for figure in row)  # type: ignore[return-value]
+        delivered, bounced, hard, readers = (int(figure or 0) for figure in row)
+        return delivered, bounced, hard, readers - delivered - bounced
 
     def machine_only(self, post_id: str) -> Counter:
         """machine kind -> how many readers of ``post_id`` a machine opened (or clicked) for
