@@ -65,7 +65,8 @@ def test_status_post_lines_up_the_funnel_of_a_list_of_tens_of_millions(site, cap
     from newsletter.cli.status import _show_funnel
     from newsletter.sending import State
 
-    _show_funnel(site_settings(site), "/posts/what-matters", Counter({State.SENT: 12_345_678}))
+    _show_funnel(site_settings(site, name="postmark"), "/posts/what-matters",
+                 Counter({State.SENT: 12_345_678}))
     lines = capsys.readouterr().out.splitlines()
     # written as the status line above it writes them (sent 12345678, ...), in one column
     assert lines[2:6] == ["  accepted     12345678", "  delivered           0  0.0%",

@@ -144,9 +144,13 @@ def _post_id(ledger, posts, name: str) -> str:
 
 def _show_funnel(settings, post_id: str, counter) -> None:
     """What happened after the hand-off, in readers and as a share of those accepted."""
-    from newsletter.sending import post_funnel
+    from newsletter.sending import no_events_note, post_funnel
 
     funnel = post_funnel(settings, post_id, counter)
+    note = no_events_note(settings, funnel)
+    if note:
+        click.echo(f"\nAfter the hand-off: {funnel.accepted:,} accepted.\n  {note}.")
+        return
     width = max(7, len(str(funnel.accepted)), *(len(str(count)) for _, count in funnel.steps()
                                                 if count is not None))  # as wide as the list
     click.echo("\nAfter the hand-off (readers; share of those accepted):")

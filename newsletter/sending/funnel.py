@@ -151,3 +151,17 @@ def _heard_in_doubt(settings: Settings, post_id: str, store: EventStore | None) 
         return 0
     with ledger:
         return sum(map(len, doubts(ledger).heard_of(post_id, store, HEARD_CHUNK)))
+
+
+def no_events_note(settings: Settings, funnel: Funnel) -> str | None:
+    """What `status` and the report say instead of a funnel of zeros when the provider sends
+    no delivery events at all (SMTP, the outbox: no webhooks), else None: "delivered 0, 0.0%"
+    read as if nothing had arrived."""
+    if any(count for step, count in funnel.steps() if step != "no_word_yet"):
+        return None
+    from newsletter.providers import DECLARATIONS
+
+    name = settings.provider.name
+    if name not in DECLARATIONS or DECLARATIONS[name].webhook:
+        return None
+    return f"{name} sends no delivery events: what happened after it is not known here"
