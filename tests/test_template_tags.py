@@ -371,7 +371,7 @@ def test_zola_shortcodes_become_links_and_a_themes_own_is_shown_in_part_with_a_w
     expansion = expand_tags('{{ gist(url="https://gist.github.com/ana/5f3e9a", '
                             'file="knots.py") }}\n\n{{ vimeo(id="146022717") }}\n\n'
                             '{{ gallery(dir="photos", width=50) }}\n\n'
-                            '{% admonition(kind="tip") %}\nTie it twice.\n{% end %}\n\n'
+                            '{% sidenote(kind="tip") %}\nTie it twice.\n{% end %}\n\n'
                             '{{ gallery(dir=) }}\n', context())
     markdown = expansion.markdown
     problems = [(problem.line, problem.warning, problem.message)
@@ -381,7 +381,7 @@ def test_zola_shortcodes_become_links_and_a_themes_own_is_shown_in_part_with_a_w
     assert problems == [  # not again at {% end %}, nor as Liquid
         (5, True, '{{ gallery(dir="photos", width=50) }}: the Zola shortcode gallery is the '
                   "site's and is left out of the email"),
-        (7, True, '{% admonition(kind="tip") %}: the Zola shortcode admonition is the site\'s; '
+        (7, True, '{% sidenote(kind="tip") %}: the Zola shortcode sidenote is the site\'s; '
                   "the email shows its content without what it adds"),
         (11, False, "{{ gallery(dir=) }}: the Zola shortcode gallery cannot be shown in an "
                     "email")]

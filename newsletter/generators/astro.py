@@ -29,6 +29,7 @@ from newsletter.generators.settings_files import (
     read_text,
     remark_math,
     site_info,
+    without_js_comments,
 )
 from newsletter.generators.slugs import github_slug
 
@@ -36,7 +37,9 @@ CONFIG_FILES = tuple(f"astro.config.{ext}" for ext in ("mjs", "js", "ts", "mts",
 COLLECTION_FILES = ("src/content.config.ts", "src/content.config.js", "src/content.config.mjs",
                     "src/content.config.mts", "src/content/config.ts", "src/content/config.js",
                     "src/content/config.mjs")
-CONSTANT_FILES = ("src/consts.ts", "src/consts.js", "src/config.ts", "src/config.js")
+CONSTANT_FILES = ("src/consts.ts", "src/consts.js", "src/config.ts", "src/config.js",
+                  "src/site.config.ts", "src/site.config.js")  # the last Astro Cactus's
+_MEMBER = re.compile(r"\bsite\s*:\s*[A-Za-z_$][\w$]*\.([A-Za-z_$][\w$]*)")  # siteConfig.url
 _GLOB_CALL = re.compile(r"\bglob\(\s*\{(.*?)\}\s*\)", re.DOTALL)
 _BASE = re.compile(r"""base\s*:\s*["'`](?:\./)?([^"'`]+)["'`]""")
 _QUOTED_TEXT = r"""["'`]([^"'`]+)["'`]"""
@@ -77,17 +80,20 @@ class Astro(Generator):
 
     def info(self) -> SiteInfo:
         # The blog template keeps its name in src/consts.ts: export const SITE_TITLE = '...';
-        # AstroPaper its name and address in src/config.ts: SITE = { website: ..., title: ... }
+        # AstroPaper its name and address in src/config.ts: SITE = { website: ..., title: ... };
+        # Astro Cactus in src/site.config.ts, which astro.config.ts names: site: siteConfig.url;
+        # Astro Micro its name in src/consts.ts: SITE = { TITLE: ... }
         found = first_file(self.root, *CONSTANT_FILES)
         constants = (read_text(found) or "") if found else ""
         url = js_string(self.config_text, "site")
         source = self.evidence if url or not found else found.relative_to(self.root).as_posix()
-        url = url or js_string(constants, "website")
+        member = _MEMBER.search(without_js_comments(self.config_text))
+        url = url or (member and js_string(constants, member[1])) or js_string(constants, "website")
         base = self.base_path
         if url and base:
             url = url.rstrip("/") + base
-        title = js_string(constants, "SITE_TITLE") or js_string(constants, "title")
-        return site_info(source, title, url)
+        title = first_string(constants, "SITE_TITLE", "title", "TITLE")
+        return site_info(source, title, url, language=first_string(constants, "lang", "LANG"))
 
     @property
     def base_path(self) -> str:
@@ -102,8 +108,11 @@ class Astro(Generator):
         folders = sorted(folder for folder in content.iterdir() if folder.is_dir()) \
             if content.is_dir() else []
         pages = self.root / "src" / "pages"  # before content collections: Markdown pages
-        folders += [pages / name for name in ("blog", "posts", "post")]
-        for group in (configured, folders):  # the collections the site names come first
+        markdown_pages = [pages / name for name in ("blog", "posts", "post")  # not a route's alone
+                          if any(path.suffix in self.extensions
+                                 for path in (pages / name).rglob("*"))]
+        # the collections the site names come first, then src/content's, then Markdown pages
+        for group in (configured, folders, markdown_pages):
             group = [folder for folder in group if folder.is_dir()]
             for name in ("blog", "posts", "post", "articles"):
                 for folder in group:
@@ -207,6 +216,12 @@ class Astro(Generator):
                    if not part.startswith("_")]
         return "/".join([*folders, entry_id.rsplit("/", 1)[-1]])
 
+    @staticmethod
+    def _gets(folder: Path, name: str) -> bool:
+        """Whether the route in ``folder`` gets the collection ``name``: getCollection("post")."""
+        return re.search(rf"""getCollection\(\s*["'`]{re.escape(name)}["'`]""",
+                         _route_text(folder)) is not None
+
     def _route(self) -> str:
         """The folder under src/pages of the route that renders the collection's entries."""
         pages = self.root / "src" / "pages"
@@ -215,10 +230,22 @@ class Astro(Generator):
                   or (_ROUTE_FOLDER.match(path.name) and any(path.glob("index.*")))] \
             if pages.is_dir() else []
         name = self.collection.name
-        routes.sort(key=lambda folder: (folder.name != name, len(folder.parts)))
+        # the route named for the collection (posts/ for post), else one that gets it by name
+        routes.sort(key=lambda folder: (folder.name not in (name, name + "s"),
+                                        not self._gets(folder, name), len(folder.parts)))
         if routes:
             return "/" + routes[0].relative_to(pages).as_posix().strip(".")
         return "/" + name
+
+
+def _route_text(folder: Path) -> str:
+    return "".join(read_text(path) or "" for path in [*folder.glob("[[]*"), *folder.glob(
+        "[[]*/index.*")] if path.is_file())
+
+
+def first_string(text: str, *names: str) -> str | None:
+    """The literal string of the first of ``names`` that ``text`` sets."""
+    return next(filter(None, (js_string(text, name) for name in names)), None)
 
 
 def _entry_id(relative: PurePosixPath, slug: str | None) -> str:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Callable, ClassVar, Mapping, Protocol
 
 from newsletter.generators.settings_files import SiteInfo
+from newsletter.records import record
 
 
 class Fields(Protocol):
@@ -31,7 +31,7 @@ class Fields(Protocol):
     def date(self, key: str) -> dt.datetime | None: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """One post file as the generator sees it."""
 
@@ -46,7 +46,7 @@ class Source:
         return self.fields.meta
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """What the generator makes of one file."""
 
@@ -76,8 +76,7 @@ class Generator:
                                                     ".ipynb", ".textile", ".qmd")
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
-    # Other files of the content folder are published at their path there (Hugo's
-    # content/posts/images/x.png is /posts/images/x.png)
+    # Other files of the content folder are published at their path there (Hugo's posts/x.png)
     publishes_content_files: ClassVar[bool] = False
     # Without a title in the front matter, the "# heading" opening the body is the title, and
     # is left out of the body (Docusaurus, MkDocs)
@@ -86,6 +85,7 @@ class Generator:
     open_front_matter: ClassVar[bool] = False
     # ".. key: value" lines in the <!-- --> comment opening the file (Nikola's)
     comment_front_matter: ClassVar[bool] = False
+    excerpt_marker: ClassVar[str | None] = None  # Hexo's, Zola's, Material's <!-- more -->
 
     def __init__(self, root: Path, evidence: str | None = None):
         self.root = root
@@ -116,9 +116,9 @@ class Generator:
         return {}
 
     def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
-        """What ends the excerpt of a post with front matter ``meta``, where the blog describes
-        a post without a description by its excerpt; None where it does not."""
-        return None
+        """What ends the excerpt of a post with front matter ``meta`` (``excerpt_marker``), where
+        the blog describes a post without a description by its excerpt; None where it does not."""
+        return self.excerpt_marker
 
     def reads_as_mdx(self, path: PurePath) -> bool:
         """Whether the generator reads the post file at ``path`` as MDX (its imports, JSX and

@@ -19,23 +19,19 @@ from typing import Any, Mapping
 from newsletter.errors import ContentError
 from newsletter.generators.base import (Entry, Generator, Source, as_list, dated_name, glob_regex,
                                         join_url)
+from newsletter.generators.eleventy_collections import COLLECTIONS, glob_collection
 from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
-                                                  js_settings, js_string, read_data, site_info,
-                                                  without_js_comments)
+                                                  js_settings, js_string, read_data, read_text,
+                                                  site_info, without_js_comments)
 from newsletter.generators.slugs import ascii_slug
 
 CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
                 "eleventy.config.ts", ".eleventy.js", ".eleventy.cjs")
-COLLECTIONS = ("posts", "post")  # eleventy-base-blog's, and 11ty.dev's examples'
-# addCollection("blog", api => api.getFilteredByGlob("./src/posts/*.md")): a collection of the
-# files a glob (or a list of them) names, as many blogs make their posts one.
-GLOB_COLLECTIONS = (*COLLECTIONS, "blog", "articles")
-_ADD_COLLECTION = re.compile(r"""\baddCollection\(\s*(["'`])(\w+)\1""")
-_GLOBS = r"""\[[^\]]*\]|(["'`])[^"'`\n]+\{0}"""  # "glob", or [...]
-_BY_GLOB = re.compile(r"\bgetFilteredByGlob\(\s*(" + _GLOBS.format(2) + r"|[A-Za-z_$][\w$]*)")
-_CALLED = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
-_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s})\]])")  # a statement's end, in formatted code
-_JS_STRING = re.compile(r"""(["'`])([^"'`\n]+)\1""")
+# A data file's permalink that is not a literal (permalink(data) { ... }, permalink: (data) =>
+# ..., a template literal with ${}): code, which _CODE stands for. One in eleventyComputed
+# (google/eleventy-high-performance-blog's, data.permalink or false for a draft) is passed over.
+_CODE = object()
+_CODE_PERMALINK = re.compile(r"""(?:\bpermalink|["']permalink["'])\s*[:(]""")
 _FILE_DATES = ("last modified", "created", "git last modified", "git created")
 # {{ page.fileSlug }}, {{ title | slugify }}, {{ page.date | date: "%Y/%m" }} (Liquid's date
 # filter, strftime's codes): the permalink templates newsletter works out.
@@ -157,6 +153,10 @@ class Eleventy(Generator):
                  date: dt.datetime | None) -> str:
         relative, meta = source.relative, source.meta
         permalink, where = written
+        if permalink is _CODE:  # newsletter runs no code: the address it would guess is wrong
+            raise ContentError(f"the permalink of {where} is code, which newsletter does not run",
+                               where=source.fields.where("title"), hint="write the post's "
+                               'address in its front matter: permalink: "/blog/my-post/"')
         if not isinstance(permalink, str) or not permalink.strip():
             return _default_address(relative)
         stem = relative.with_suffix("").as_posix()
@@ -186,22 +186,7 @@ class Eleventy(Generator):
 
     @functools.cached_property
     def _glob_collection(self) -> tuple[str | None, tuple[str, ...]]:
-        """The posts collection the settings make from globs, and those globs (from the site's
-        folder, ``{md,njk}`` alternatives spelled out); (None, ()) when there is none."""
-        text = without_js_comments(self.config_text)
-        calls = list(_ADD_COLLECTION.finditer(text))
-        made: dict[str, list[str]] = {}
-        for index, call in enumerate(calls):
-            end = calls[index + 1].start() if index + 1 < len(calls) else len(text)
-            region = text[call.end():end]
-            region += "".join(_definition(text, name) for name in set(_CALLED.findall(region)))
-            for found in _BY_GLOB.finditer(region):
-                written = found[1] if found[1][0] in "[\"'`" else _definition(text, found[1])
-                made.setdefault(call[2], []).extend(
-                    glob for _, each in _JS_STRING.findall(written)
-                    for glob in _alternatives(each.strip().removeprefix("./")))
-        name = next((name for name in GLOB_COLLECTIONS if made.get(name)), None)
-        return name, tuple(made[name]) if name else ()
+        return glob_collection(without_js_comments(self.config_text))
 
     def _globbed(self, path: Path) -> bool:
         relative = path.relative_to(self.root).as_posix()
@@ -212,7 +197,11 @@ class Eleventy(Generator):
         return tags + [tag for _, data in self._cascade(path) for tag in as_list(data.get("tags"))]
 
     def _permalink(self, source: Source) -> tuple[Any, str]:
-        """The permalink and where it is written: the front matter, else the nearest data file."""
+        """The permalink and where it is written: the front matter's ``eleventyComputed``, its
+        own, else the nearest data file's."""
+        computed = source.meta.get("eleventycomputed")
+        if isinstance(computed, dict) and "permalink" in computed:
+            return computed["permalink"], source.fields.where("eleventycomputed")
         if "permalink" in source.meta:
             return source.meta["permalink"], source.fields.where("permalink")
         for path, data in self._cascade(source.path):
@@ -254,11 +243,12 @@ class Eleventy(Generator):
 
     @staticmethod
     def _data(path: Path) -> dict[str, Any]:
-        if not path.is_file():
-            return {}
-        if path.suffix == ".json":
-            return read_data(path) or {}
-        return js_settings(path)
+        if not path.is_file() or path.suffix == ".json":
+            return (read_data(path) or {}) if path.is_file() else {}
+        data = js_settings(path)
+        code = "permalink" not in data and _CODE_PERMALINK.search(
+            _without_computed(without_js_comments(read_text(path) or "")))
+        return {**data, "permalink": _CODE} if code else data
 
     def _metadata(self) -> tuple[str | None, dict[str, Any]]:
         data_dir = self._directory("data") or "_data"
@@ -283,23 +273,16 @@ def _collection(tags: list[Any]) -> str | None:
     return next((name for name in COLLECTIONS if name in tags), None)
 
 
-def _definition(text: str, name: str) -> str:
-    """The top-level ``const name = ...`` or ``function name(...) {...}`` of the settings' code
-    (a glob kept in a constant, a helper making the collection), or ""."""
-    found = re.search(rf"^(?:(?:const|let|var)\s+{re.escape(name)}\s*=|(?:async\s+)?function"
-                      rf"\s+{re.escape(name)}\s*\()", text, re.MULTILINE)
+def _without_computed(text: str) -> str:
+    """JavaScript ``text`` without the braces of its ``eleventyComputed: {...}``."""
+    found = re.search(r"\beleventyComputed\s*:\s*\{", text)
     if not found:
-        return ""
-    end = _TOP_LEVEL_LINE.search(text, found.end())
-    return text[found.start():end.start() if end else len(text)]
-
-
-def _alternatives(glob: str) -> list[str]:
-    """``posts/*.{md,njk}`` → ``posts/*.md``, ``posts/*.njk`` (the first braces only)."""
-    found = re.search(r"\{([^{}]*)\}", glob)
-    if not found:
-        return [glob]
-    return [glob[:found.start()] + choice + glob[found.end():] for choice in found[1].split(",")]
+        return text
+    depth, at = 1, found.end()
+    while depth and at < len(text):
+        depth += (text[at] == "{") - (text[at] == "}")
+        at += 1
+    return text[:found.start()] + text[at:]
 
 
 def _id(relative: PurePosixPath) -> str:

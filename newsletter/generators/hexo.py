@@ -50,6 +50,7 @@ class Hexo(Generator):
     extensions = (".md", ".markdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".mdtext")
     # hexo-front-matter also reads YAML closed by --- without an opening line
     open_front_matter = True
+    excerpt_marker = "<!-- more -->"  # its themes' (and feeds') summary ends there
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)

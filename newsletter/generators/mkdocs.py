@@ -57,6 +57,7 @@ class MkDocs(Generator):
     name = "mkdocs"
     label = "MkDocs"
     title_from_heading = True
+    excerpt_marker = "<!-- more -->"  # its themes' (and feeds') summary ends there
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)

@@ -2,7 +2,9 @@
 
 As getnikola.com/handbook describes it: a Markdown post opens with its metadata as
 ``.. key: value`` lines in an HTML comment (``.. title:``, ``.. slug:``, ``.. date: 2024-05-01
-09:00:00 UTC``); ``.. status: draft`` (or the tag ``draft``) is a draft, ``private`` a page. Its
+09:00:00 UTC``), or in a ``.meta`` file beside it (``nikola new_post`` with ``ONE_FILE_POSTS =
+False``; the older ones hold its title, slug, date, tags, link and description one a line, without
+the dots); ``.. status: draft`` (or the tag ``draft``) is a draft, ``private`` a page. Its
 address is the ``POSTS`` entry's folder and the slug, ``/blog/slug/`` with ``PRETTY_URLS``
 (``slug.html`` without). ``PAGES`` files are pages. reStructuredText posts (``.rst``, and
 ``.txt``, reST in Nikola) are listed as not read. Only literal assignments of conf.py are read.
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 from newsletter.generators.base import Entry, Generator, Source, as_list, join_url, path_id
 from newsletter.generators.settings_files import (SiteInfo, python_markdown_options, python_settings,
@@ -22,6 +24,7 @@ from newsletter.generators.slugs import pelican_slug
 
 DEFAULT_POSTS = (("posts/*.md", "posts", "post.tmpl"),)
 DEFAULT_PAGES = (("pages/*.md", "pages", "page.tmpl"),)
+_META_LINES = ("title", "slug", "date", "tags", "link", "description")  # an old .meta file's
 
 
 class Nikola(Generator):
@@ -53,7 +56,8 @@ class Nikola(Generator):
         """What ``MARKDOWN_EXTENSIONS`` turns on; Nikola's default list (fenced_code,
         codehilite, extra, toc) has [TOC] and straight quotes."""
         listed = self.config.get("MARKDOWN_EXTENSIONS")
-        return python_markdown_options(listed if isinstance(listed, (list, tuple)) else ["toc"])
+        return python_markdown_options(listed if isinstance(listed, (list, tuple))
+                                       else ["extra", "toc"])
 
     def internal_link(self, kind: str, name: str, post_file: Path, post_path: str) -> str | None:
         """getnikola.com/path-handlers.html: ``link://tag/name`` is the tag's page under
@@ -80,6 +84,18 @@ class Nikola(Generator):
 
     def static_dirs(self) -> tuple[str, ...]:
         return ("files", ".")  # FILES_FOLDERS' files/ is served at the root, images/ as itself
+
+    def inherited(self, path: Path, front_matter_of: Callable[[Path], dict[str, Any]]
+                  ) -> dict[str, Any]:
+        """The metadata of the post's ``.meta`` file, which the post's own overrides."""
+        meta_file = path.with_suffix(".meta")
+        if not meta_file.is_file():
+            return {}
+        found = front_matter_of(meta_file)
+        if found:
+            return found
+        lines = (read_text(meta_file) or "").splitlines()[:len(_META_LINES)]
+        return {key: line.strip() for key, line in zip(_META_LINES, lines) if line.strip()}
 
     def entry(self, source: Source) -> Entry:
         fields, post_id = source.fields, path_id(source.relative)

@@ -71,10 +71,10 @@ class Pelican(Generator):
 
     def markdown_options(self) -> dict[str, Any]:
         """What the ``MARKDOWN`` setting's extensions (its ``extension_configs``, and any
-        ``extensions`` list) turn on; Pelican's default (codehilite, extra, meta) none of it:
-        no [TOC], straight quotes."""
+        ``extensions`` list) turn on; Pelican's default (codehilite, extra, meta) extra's
+        Markdown in ``<div markdown>``: no [TOC], straight quotes."""
         written = self.config.get("MARKDOWN")
-        written = written if isinstance(written, dict) else {}
+        written = written if isinstance(written, dict) else {"extensions": ["extra"]}
         configs, listed = written.get("extension_configs"), written.get("extensions")
         return python_markdown_options([*(configs if isinstance(configs, dict) else ()),
                                         *(listed if isinstance(listed, (list, tuple)) else ())])

@@ -30,6 +30,7 @@ class Zola(Generator):
     # A section's and a page bundle's other files are published beside them (asset
     # colocation): content/til/shot.png is /til/shot.png.
     publishes_content_files = True
+    excerpt_marker = "<!-- more -->"  # its themes' (and feeds') summary ends there
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)

@@ -13,6 +13,7 @@ never errors for what a post needs (a title, a date, a body).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -97,7 +98,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         split = FrontMatter({}, text, 1)
         if _page_reason(settings, layout, path, split) is None:
             raise
-    meta = {**generator.inherited(path, _front_matter_of), **split.meta}
+    meta = {**generator.inherited(path, functools.partial(
+        _front_matter_of, comment=generator.comment_front_matter)), **split.meta}
     fields = FieldReader(meta, text, where, settings.site.zone, split.spelling)
     body = split.body  # MDX's import and export lines are left out as it renders
     heading = None
@@ -148,7 +150,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         url=layout.url(entry.path or entry.id),
         body=body,
         language=fields.string("lang") or settings.site.language,
-        image=feature_image(values, fields)
+        image=feature_image(values, fields, generator.config)
         or (PostImage(entry.image, image_alt(values, fields), where) if entry.image else None),
         body_line=split.body_line,
         page=entry.page,
@@ -266,11 +268,12 @@ def _with_custom_tables(meta: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _front_matter_of(path: Path) -> dict[str, Any]:
-    """Another file's front matter (a Hugo section's _index.md), empty if it does not load (one
-    over a post's size limit is not read: it is read again for each post below it)."""
+def _front_matter_of(path: Path, *, comment: bool = False) -> dict[str, Any]:
+    """Another file's front matter (a Hugo section's _index.md, a Nikola post's .meta file),
+    empty if it does not load (one over a post's size limit is not read: it is read again for
+    each post below it)."""
     try:
-        return split_front_matter(_read_text(path, str(path)), str(path)).meta
+        return split_front_matter(_read_text(path, str(path)), str(path), comment=comment).meta
     except (ContentError, OSError):
         return {}
 

@@ -23,6 +23,8 @@
   instead, ``**Note:**``, as a container directive does (``render/tags/directives.py``).
 - An admonition (Python-Markdown's ``!!! note "A title"``, which MkDocs sites turn on) is a
   quote opening with its title in bold, ``**A title:**``, as an alert is.
+- A tab (pymdownx.tabbed's ``=== "Label"``) opens with its label in bold, a paragraph of its
+  own.
 - A footnote's way back, ``↩``, is followed by U+FE0E, which asks for the character's text
   form: iOS and macOS Mail otherwise draw it as a blue emoji key (kramdown and markdown-it add
   it for the same reason). It is named by its title for screen readers ("Jump back to footnote
@@ -40,6 +42,7 @@ import lxml.html
 
 from newsletter.render.post_colours import keep_post_colours
 
+TAB = "tabbed"  # the class of pymdownx.tabbed's tab (render/admonitions.py), its label's -label
 _TASK = re.compile(r"\[([ xX])\][ \t]+")
 _LONG_WORD = re.compile(r"\S{25,}")
 _BREAK_POINT = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=[.?&=#_~])")
@@ -83,6 +86,8 @@ def shape_blocks(root: lxml.html.HtmlElement) -> None:
     for box in list(root.iter("div")):
         if "admonition" in box.classes:
             _admonition(box)
+        elif TAB in box.classes:
+            _tab(box)
     for box in root.iterdescendants():
         if isinstance(box.tag, str) and box.tag not in _SIZED and box.get("style"):
             _fit_column(box)
@@ -198,6 +203,17 @@ def _admonition(box: lxml.html.HtmlElement) -> None:
         paragraph = lxml.html.Element("p")
         paragraph.append(label)
         box.insert(0, paragraph)
+
+
+def _tab(box: lxml.html.HtmlElement) -> None:
+    """pymdownx.tabbed's ``<div class="tabbed"><p class="tabbed-label">Label</p>...</div>``: its
+    label in bold, a paragraph of its own, over its content, as other generators' tabs."""
+    label = box[0] if len(box) and TAB + "-label" in box[0].classes else None
+    if label is not None:
+        label.attrib.pop("class")
+        strong = lxml.html.Element("strong")
+        strong.text, label.text = label.text, None
+        label.append(strong)
 
 
 def _soft_breaks(element: lxml.html.HtmlElement) -> None:

@@ -24,15 +24,17 @@ being code. A site's settings change its generator's defaults (``markdown_option
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.posts import Post
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dialect:
     """How one renderer reads Markdown."""
 
@@ -44,14 +46,18 @@ class Dialect:
     quotes: str | tuple[str, ...] = ""
     autolinks: bool = True  # bare www. and https:// addresses are links (GFM)
     kramdown: bool = False  # {: .class} attribute lists dropped, {:toc} a table of contents
-    parse_block_html: bool = False  # kramdown's option: Markdown inside <div>, <details>, ...
+    # Markdown inside <div>, <details>, ...: kramdown's option; Python-Markdown's md_in_html (in
+    # <div markdown> only)
+    parse_block_html: bool = False
     raw_html: bool = True  # False: the HTML the post writes is omitted (Goldmark's default)
     indented_rows: bool = False  # a table row indented 4 spaces is a row, not code (Goldmark)
     indented_code: bool = True  # False: indented lines are text (MDX has no indented code)
     hard_wraps: bool = False  # True: a line's end in a paragraph is a line break (hardWraps)
     block_attributes: bool = False  # True: a {.class} line after a block styles it (Goldmark's)
     admonitions: bool = False  # Python-Markdown's !!! note "Title" blocks (MkDocs's setting)
-    emoji: bool = False  # True: :tada: is the emoji (Hugo's enableEmoji, Zola's render_emoji)
+    tabs: bool = False  # pymdownx.tabbed's === "Label" blocks (MkDocs Material's)
+    # True: :tada: is the emoji (Hugo's enableEmoji, Zola's render_emoji, MkDocs's pymdownx.emoji)
+    emoji: bool = False
     strikethrough: bool = True  # False: ~~a~~ is text (Goldmark's strikethrough = false)
     # Hugo's Goldmark extras the site enables: "mark", "insert", "delete", "subscript",
     # "superscript" (newsletter/render/extras.py)

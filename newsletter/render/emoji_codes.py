@@ -1,6 +1,6 @@
 """Emoji codes (``:tada:``) as the characters, where the site's generator writes them so: Hugo
-with ``enableEmoji = true``, Zola with ``render_emoji = true`` and Jekyll with the jemoji plugin
-(all three read GitHub's codes).
+with ``enableEmoji = true``, Zola with ``render_emoji = true``, Jekyll with the jemoji plugin
+(all three read GitHub's codes) and MkDocs with pymdownx.emoji (render/admonitions.py).
 
 A core rule over the text of each paragraph once it is parsed (code is left as written): a code
 the ``emoji`` package knows as one of GitHub's aliases or as an emoji's own name

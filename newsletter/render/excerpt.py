@@ -19,6 +19,7 @@ from newsletter.render.markdown import markdown_to_fragment
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")  # [^1]: its note is past the excerpt
 _LINK_DEFINITION = re.compile(r"(?m)^ {0,3}(\[[^\]]+\]):.+$")  # [label]: https://...
+_COMMENT_MARKER = re.compile(r"<!-- (\w+) -->")  # Hexo's <!-- more --> (Hugo: <!--more--> only)
 EXCERPT_MAX = 200  # characters
 
 
@@ -30,7 +31,11 @@ def excerpt_text(post: Post, markdown: str, dialect: Dialect) -> str:
     separator = generator.excerpt_separator(post.front_matter) if generator else None
     if not separator:
         return ""
-    head, _, tail = _LEADING_BLANK_LINES.sub("", markdown).partition(separator)
+    text = _LEADING_BLANK_LINES.sub("", markdown)
+    marker = _COMMENT_MARKER.fullmatch(separator)  # <!-- more --> is <!--more--> too (Hexo's)
+    if marker:
+        separator = next(iter(re.findall(rf"<!--\s*{marker[1]}\s*-->", text)), separator)
+    head, _, tail = text.partition(separator)
     head = _FOOTNOTE_MARK.sub("", head)
     if not head.strip():
         return ""

@@ -127,10 +127,10 @@ def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
     names = [name for name in MARKDOWN_EXTENSIONS if name != "smarty" or dialect.smart_punctuation]
     extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
                   for name in names + ["nl2br"] * dialect.hard_wraps]
-    if dialect.admonitions:
-        from newsletter.render.admonitions import Admonitions
+    if dialect.admonitions or dialect.tabs or dialect.parse_block_html or dialect.emoji:
+        from newsletter.render.admonitions import site_extensions
 
-        extensions.append(Admonitions())
+        extensions += site_extensions(dialect)
     md = markdown.Markdown(extensions=extensions, output_format="html")
     check_source_work(source)
     return use_linear_inline(md, InlineBudget.for_source(source)).convert(source)

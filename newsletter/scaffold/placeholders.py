@@ -10,9 +10,10 @@ blog.example.com), so it sends as it is.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
+
+from newsletter.records import record
 
 # ".example" is reserved (RFC 2606): no real blog lives there.
 PLACEHOLDER_HOST = "your-blog.example"
@@ -25,10 +26,11 @@ PLACEHOLDER_POSTAL = "Your postal address"
 
 # The addresses blog starters ship with, which a blog made from one has not made its own yet:
 # the reserved example domains (Astro's blog template, Eleventy's base blog, Hexo, `hugo new
-# site`) and the starters' own demo sites (AstroPaper, Tailwind Next.js Starter Blog,
-# gatsby-starter-blog, Docusaurus's your-docusaurus-site.example.com).
+# site`) and the starters' own demo sites (AstroPaper, Astro Cactus, Astro Micro, Tailwind
+# Next.js Starter Blog, gatsby-starter-blog, Docusaurus's your-docusaurus-site.example.com).
 _EXAMPLE_HOSTS = frozenset({"example.com", "example.org", "example.net",
-                            "astro-paper.pages.dev", "tailwind-nextjs-starter-blog.vercel.app",
+                            "astro-paper.pages.dev", "astro-cactus.chriswilliams.dev",
+                            "astro-micro.vercel.app", "tailwind-nextjs-starter-blog.vercel.app",
                             "gatsbystarterblogsource.gatsbyjs.io"})
 
 
@@ -75,7 +77,7 @@ def _is(text: str) -> Callable[[str], bool]:
     return lambda value: " ".join(value.split()).casefold() == text.casefold()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Placeholder:
     """A setting init may leave at an example value, and what the writer should put there."""
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from newsletter.records import record
 from newsletter.state import EVENTS, GroupCommit, postgres, sqlite
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ OUTCOMES = ("SELECT SUM(CASE WHEN d > coalesce(b, -1) THEN 1 ELSE 0 END), "
             "MAX(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS hard FROM events "
             "WHERE post_id = ? AND kind IN (?, ?, ?, ?) GROUP BY reader) AS outcome")
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeliveryEvent:
     """One event as stored."""
 

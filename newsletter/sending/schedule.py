@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import nullcontext
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from newsletter.errors import InputError
 from newsletter.posts import PostStatus, classify
+from newsletter.records import record
 from newsletter.sending.states import State
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class CampaignState(StrEnum):
     FINISHED = "finished"  # the whole list was walked and nobody is pending: never again
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DuePost:
     """A post that `send --due` sends now."""
 
@@ -74,7 +74,7 @@ class DuePost:
     resume: bool  # an earlier run started this campaign and left it unfinished
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Renamed:
     """A post that would be due but is a sent post under a new id (its file renamed)."""
 
@@ -83,7 +83,7 @@ class Renamed:
     same: str  # what it shares with it: "address" or "title"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DuePlan:
     """What `send --due` would do at ``now``."""
 

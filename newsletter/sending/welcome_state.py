@@ -26,10 +26,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from newsletter.records import record
 from newsletter.sending.states import SETTLED
 from newsletter.state import WELCOME, sqlite
 
@@ -201,7 +201,7 @@ class WelcomeState:
         return dict(self.db.execute(f"SELECT post_id, readers FROM {self.SENT}").fetchall())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SeriesTerms:
     """What the standing query needs of the series (all times in UTC seconds)."""
 

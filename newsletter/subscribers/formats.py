@@ -12,9 +12,9 @@ import ast
 import csv
 import json
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
+from newsletter.records import record
 from newsletter.subscribers.rows import TAG_SEPARATORS, Status, split_tags
 from newsletter.subscribers.status_columns import named_status
 
@@ -28,7 +28,7 @@ class UnknownStatus(ValueError):
     """A status value the format does not define."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reading:
     """One row of an export, in our terms."""
 
@@ -39,7 +39,7 @@ class Reading:
     subscribed_at: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExportFormat:
     """A service's export: how to recognise it and how to read one row."""
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import shlex
 from collections import Counter
 from itertools import chain
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.addresses import bare_address, normalise_address
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_encoding import export_encoding
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
@@ -61,7 +62,7 @@ SHOWN = 1000  # invalid rows an import names; the rest are counted
 OUR_TITLE = "newsletter subscriber file"
 
 
-@dataclass
+@record
 class ImportSummary:
     """What `import_file` did, reader by reader."""
 
@@ -77,7 +78,7 @@ class ImportSummary:
     name_status: str = ""  # that status
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImportOptions:
     """How to read the file: its format (None: recognise it), and for a file of no known
     format, the column that holds the status and the values of it that mean active."""

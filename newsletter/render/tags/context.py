@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from newsletter.errors import ContentError
 from newsletter.posts import read_post
+from newsletter.records import record
 from newsletter.render.tags.html import IMAGE_FILE
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def _no_pictures(folder: str) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TagContext:
     """Everything a post's template tags may name.
 
@@ -79,6 +80,7 @@ class TagContext:
     link_url: Callable[[str, str], str | None] = _no_links
     mdx: bool = False  # the post is MDX: its JSX and ESM are the site's code, not the reader's
     erb: bool = False  # the generator runs the post through ERB (Bridgetown): <% %> is Ruby
+    zola: bool = False  # Zola's post: {{/* x() */}} shows {{ x() }}, where Hugo's is a comment
     variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
     read_beside: Callable[[str], str | None] = _no_files
     read_page: Callable[[str], str | None] = _no_files
@@ -122,6 +124,7 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
                       variables=layout.generator.template_data(post.front_matter)
                       if layout is not None else {}, mdx=post.mdx, erb=post.site is not None and post.site.generator.runs_erb(
                           post.front_matter),
+                      zola=layout is not None and layout.generator.name == "zola",
                       read_beside=_beside(settings.root, Path(post.path).parent),
                       read_page=_page_reader(settings, post),
                       page_title=_page_reader(settings, post, "title"),

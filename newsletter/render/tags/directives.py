@@ -1,7 +1,9 @@
 """Container directives, ``:::note`` ... ``:::``, as remark-directive reads them in Astro themes
 (Cactus's admonitions, Starlight's asides) and Docusaurus reads its admonitions (``:::tip[Title]``,
 or ``:::tip Title``), and VitePress its custom containers (``::: tip Title``): the email shows the
-label in bold, then the content.
+label in bold, then the content. Pandoc's fenced divs, as Quarto blogs write them (``:::
+{.callout-tip title="Title"}``, its title else a ``## heading`` opening it, else its kind), are
+callouts shown so too; a div of other classes (``::: {.column-margin}``) shows its content alone.
 
 Rewritten line for line (the opening line becomes ``**Note:**``, which starts the content's first
 paragraph; the closing line an empty one), so every line of the post keeps its number for the
@@ -21,8 +23,14 @@ from newsletter.render.tags.scan import code_regions
 
 # :::name[label]{attributes}, or Docusaurus's :::name Title (its label after a space), or
 # VitePress's ::: name Title (markdown-it-container's: a space after the colons)
+# VitePress's ::: name Title (markdown-it-container's: a space after the colons); or Pandoc's
+# ::: {.callout-note title="..."} (its attributes alone)
 _FENCE = re.compile(r"^(:{2,})(?:[ \t]*([A-Za-z][\w-]{0,40})(?:\[([^\]\n]{0,200})\]|[ \t]+([^\s{\[]"
-                    r"[^\n{]{0,199}?))?(?:\{[^}\n]{0,500}\})?)?[ \t]*$", re.MULTILINE)
+                    r"[^\n{]{0,199}?))?(?:\{[^}\n]{0,500}\})?|[ \t]*\{([^}\n]{0,500})\})?[ \t]*$",
+                    re.MULTILINE)
+_CALLOUT = re.compile(r"(?:^|\s)\.callout-([\w-]{1,40})")
+_TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)')""")
+_HEADING = re.compile(r"\n[ \t]*#{1,6}[ \t]+([^\n]+?)[ \t#]*(?=\n)")
 
 
 def rewrite(body: str, first_line: int = 1,
@@ -39,8 +47,10 @@ def rewrite(body: str, first_line: int = 1,
             at += 1
         if at < len(regions) and regions[at].start <= fence.start():
             continue  # in code: shown as written
-        colons, name, label, title = fence.groups()
-        if len(colons) == 2:
+        colons, name, label, title, attributes = fence.groups()
+        if attributes is not None:
+            open_ones.append((fence, colons, _callout(attributes, body, fence.end())))
+        elif len(colons) == 2:
             if name and not title and len(problems) < 100:
                 problems.append(TemplateProblem(
                     first_line + body.count("\n", 0, fence.start()),
@@ -51,10 +61,25 @@ def rewrite(body: str, first_line: int = 1,
             open_ones.append((fence, colons, shown))
         elif open_ones and open_ones[-1][1] == colons:
             opening, _, shown = open_ones.pop()
-            edits[opening.span()] = f"**{escape(shown)}:**"
+            if isinstance(shown, re.Match):  # a callout labelled by its heading, there
+                edits[(shown.start() + 1, shown.end())] = f"**{escape(shown[1])}:**"
+                shown = ""
+            edits[opening.span()] = f"**{escape(shown)}:**" if shown else ""
             edits[fence.span()] = ""
     pieces, pos = [], 0
     for (start, end), text in sorted(edits.items()):
         pieces += [body[pos:start], text]
         pos = end
     return "".join(pieces) + body[pos:], problems
+
+
+def _callout(attributes: str, body: str, end: int) -> str | re.Match:
+    """The label of a Pandoc div with ``attributes``: a callout's title, else the heading on its
+    first line (which becomes its label, there), else its kind; "" for another div."""
+    kind = _CALLOUT.search(attributes)
+    if kind is None:
+        return ""
+    title = _TITLE.search(attributes)
+    if title:
+        return title[1] if title[1] is not None else title[2]
+    return _HEADING.match(body, end) or kind[1].replace("-", " ").capitalize()

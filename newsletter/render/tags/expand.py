@@ -54,7 +54,7 @@ class _Expander(ShortcodeReading):
         self.snippets: list[tuple[int, str]] = []
         self.regions = code_regions(text, dialect)
         self.region_starts = [region.start for region in self.regions]
-        self.literals = literal_spans(text)
+        self.literals = literal_spans(text, zola=context.zola)
         self.literal_starts = [literal.start for literal in self.literals]
         self.line_ends = [found.start() for found in re.finditer("\n", text)]
         self.backticks = BacktickRuns(text)
@@ -141,7 +141,7 @@ class _Expander(ShortcodeReading):
             piece = mdx.read(self.text, pos, limit, self.mdx_images, self.mdx_components,
                              self.mdx_values)
         elif self.erb and erb.OPENING.match(self.text, pos):
-            piece = erb.read(self.text, pos, limit)
+            piece = erb.read(self.text, pos, limit, self.context)
         else:
             piece = Piece(pos + 1, self.text[pos])
         if piece.message:

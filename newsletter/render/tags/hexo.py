@@ -2,7 +2,11 @@
 with. ``{% asset_img pic.jpg Title %}`` is the image of the post's asset folder,
 ``{% asset_link notes.pdf Notes %}`` a link to a file of it (``asset_path`` its address),
 ``{% post_link slug [text] %}`` a link to that post, ``{% youtube id %}`` and ``{% vimeo id %}``
-what Hugo's shortcodes of those names show. Any other stays for the check to report.
+what Hugo's shortcodes of those names show. The themes' labels (Fluid's ``{% label primary
+@text %}``, NexT's ``primary@text``, Butterfly's ``{% label text color %}``) and Butterfly's
+``{% hideInline content,button %}`` are their text; their folds (Fluid's ``{% fold info @Title
+%}``, Butterfly's ``{% hideToggle Title %}`` and ``{% hideBlock Button %}``) their title in bold
+over their content. Any other stays for the check to report.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ _FILE = re.compile(r"[^\s/]+(?:/[^\s/]+)*\.\w{2,5}")  # pic.jpg, sub/pic.png
 _NUMBER = re.compile(r"\d+(?:px|%)?")
 _WEB = re.compile(r"https?://", re.IGNORECASE)
 _NOTE_KINDS = ("primary", "info", "success", "warning", "danger")  # NexT's, Butterfly's
+_LABEL_COLOURS = frozenset({"default", "blue", "pink", "red", "purple", "orange", "green"})
+FOLDS = frozenset({"fold", "hideToggle", "hideBlock"})  # Fluid's, Butterfly's
 
 
 def asset_img(tag: Tag, context: TagContext) -> Output:
@@ -91,6 +97,29 @@ def note_around(tag: Tag) -> tuple[str, str]:
     return f"\n\n<blockquote>\n\n**{kind.capitalize()}**\n\n", "\n\n</blockquote>\n\n"
 
 
+def fold_around(tag: Tag) -> tuple[str, str]:
+    """What goes before and after a theme's fold, which an email cannot fold: its title (after
+    ``@`` in Fluid's, the first of Butterfly's comma-separated arguments) in bold."""
+    body = tag.body.strip()
+    title = body.partition("@")[2] if "@" in body else body.split(",")[0]
+    shown = f"<p><strong>{escape(title.strip())}</strong></p>\n\n" if title.strip() else ""
+    return f"\n\n{shown}", "\n\n"
+
+
+def label(tag: Tag, context: TagContext) -> Output:
+    """A theme's label, a coloured word in a sentence: its text (after ``@`` in Fluid's and
+    NexT's; Butterfly's before its colour); Butterfly's ``hideInline`` its hidden text."""
+    body = tag.body.strip()
+    if tag.name == "hideInline":
+        return Output(escape(body.split(",")[0].strip()))
+    if "@" in body:
+        return Output(escape(body.partition("@")[2].strip()))
+    words = body.split()
+    if len(words) > 1 and words[-1] in _LABEL_COLOURS:
+        words.pop()
+    return Output(escape(" ".join(words)))
+
+
 def asset_link(tag: Tag, context: TagContext) -> Output:
     """``{% asset_link slug [title] [escape] %}``: a link to the post asset folder's file;
     ``{% asset_path slug %}`` its address alone."""
@@ -120,7 +149,7 @@ def _words(tag: Tag) -> list[str]:
 
 
 HEXO_TAGS = {"asset_img": asset_img, "post_link": post_link, "asset_link": asset_link,
-             "asset_path": asset_link,
+             "asset_path": asset_link, "label": label, "hideInline": label,
              "youtube": lambda tag, context: hugo.youtube(_positional(tag), context),
              "vimeo": lambda tag, context: hugo.vimeo(_positional(tag), context)}
 

@@ -13,10 +13,10 @@ the blog serves as it is).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
+from newsletter.records import record
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.expansion import Piece
 from newsletter.render.tags.html import url_in_markdown
@@ -25,8 +25,10 @@ from newsletter.urls import split_url
 # A link's destination where Markdown or HTML puts one: an inline link ``](dest``, an HTML
 # ``href="dest"``, a reference definition ``[name]: dest``. Pelican's ``{tag}Rock Pools`` holds
 # spaces, which Python-Markdown keeps in the link: it ends at the ``)``, the quote or the title.
-DESTINATION = re.compile(r"(?:\]\([ \t]*<?|\bhref[ \t]*=[ \t]*[\"']|^[ ]{0,3}\[[^\]\n]{1,200}\]:"
-                         r"[ \t]*<?)(?P<dest>(?:\{(?:tag|category|author)\}|\|(?:tag|category|author)\|)"
+# An opening < is the destination's, unless it opens ERB (<%= relative_url "/x" %>: erb.py).
+DESTINATION = re.compile(r"(?:\]\([ \t]*(?:<(?!%))?|\bhref[ \t]*=[ \t]*[\"']"
+                         r"|^[ ]{0,3}\[[^\]\n]{1,200}\]:[ \t]*(?:<(?!%))?)"
+                         r"(?P<dest>(?:\{(?:tag|category|author)\}|\|(?:tag|category|author)\|)"
                          r"[^\s()<>\"'`](?:[^\n()<>\"'`]{0,200}?[^\s()<>\"'`])??"
                          r"(?=[ \t]*[)>\"'])|[^\s()<>\"'`]{1,2000})", re.MULTILINE)
 _EXPLICIT = ("@/", "{filename}", "|filename|")
@@ -37,7 +39,7 @@ _SOURCE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx|mkd|mkdn|mdown)$", re.IGNOREC
 _UNREAD_SUFFIX = re.compile(r"\.(?:rst|adoc|asciidoc|org|ipynb|textile)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Resolved:
     """A destination's published address (None: leave it as written), or why it has none."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from newsletter.records import record
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
 
 # Python-Markdown's fenced_code opening line (FencedBlockPreprocessor.FENCED_BLOCK_RE).
@@ -32,15 +32,21 @@ _RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 # {{ "{{" }}: Liquid prints the string, the way posts write braces Liquid would otherwise read
 _STRING_OUTPUT = re.compile(r"""\{\{-?[ \t]*(?:"([^"\n]{0,200})"|'([^'\n]{0,200})')[ \t]*-?\}\}""")
-_ESCAPED = re.compile(r"\{\{([<%])/\*")  # {{</* shortcode */>}}: Hugo shows it as written
-_ESCAPED_END = {"<": re.compile(r"\*/>\}\}"), "%": re.compile(r"\*/%\}\}")}
+# {{</* shortcode */>}} and {{%/* */%}}: Hugo shows {{< shortcode >}}; Zola's {{/* x() */}} and
+# {%/* x() */%} show {{ x() }} and {% x() %} (keyed True: in a Zola post, where Hugo's {{/* */}}
+# is a comment). Each opening, its end and what it shows around.
+_ESCAPED = {False: re.compile(r"\{\{[<%]/\*"), True: re.compile(r"\{\{[<%]?/\*|\{%/\*")}
+_ESCAPED_END = {"{{</*": (re.compile(r"\*/>\}\}"), "{{<", ">}}"),
+                "{{%/*": (re.compile(r"\*/%\}\}"), "{{%", "%}}"),
+                "{{/*": (re.compile(r"\*/\}\}"), "{{", "}}"),
+                "{%/*": (re.compile(r"\*/%\}"), "{%", "%}")}
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
 TAB_WIDTH = 4
 _NEWLINE = re.compile("\n")
 _ANY_NEWLINE = re.compile("\r\n|\r|\n")  # CommonMark's line endings
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Region:
     """A stretch of the text that is code (or an HTML comment): ``text[start:end]``."""
 
@@ -209,7 +215,7 @@ def run_end(text: str, start: int) -> int:
     return _BACKTICKS.match(text, start).end()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Literal:
     """A stretch shown as written wherever it is: raw blocks, escaped shortcodes, Liquid's
     string outputs."""
@@ -219,10 +225,10 @@ class Literal:
     text: str
 
 
-def literal_spans(text: str) -> list[Literal]:
-    """``{% raw %}`` blocks (their content), ``{{</* x */>}}`` (``{{< x >}}``) and Liquid's
-    string outputs (``{{ "{{" }}`` is ``{{``, in code too, as Jekyll renders Liquid before
-    Markdown), in order."""
+def literal_spans(text: str, *, zola: bool = False) -> list[Literal]:
+    """``{% raw %}`` blocks (their content), ``{{</* x */>}}`` (``{{< x >}}``; in a ``zola`` post
+    ``{{/* x() */}}`` is ``{{ x() }}``) and Liquid's string outputs (``{{ "{{" }}`` is ``{{``,
+    in code too, as Jekyll renders Liquid before Markdown), in order."""
     found, end = [], 0
     raw_end = Finder(text, _RAW_CLOSE)
     for opening in _RAW_OPEN.finditer(text):
@@ -231,13 +237,13 @@ def literal_spans(text: str) -> list[Literal]:
             content = text[opening.end():closing.start()]
             found.append(Literal(opening.start(), closing.end(), content))
             end = closing.end()
-    ends, end = {mark: Finder(text, pattern) for mark, pattern in _ESCAPED_END.items()}, 0
-    for opening in _ESCAPED.finditer(text):
-        mark = opening[1]
+    ends, end = {mark: Finder(text, pattern) for mark, (pattern, _, _) in _ESCAPED_END.items()}, 0
+    for opening in _ESCAPED[zola].finditer(text):
+        mark = opening[0]
         closing = ends[mark].next(opening.end()) if opening.start() >= end else None
         if closing:
-            inner = text[opening.end():closing.start()]
-            shown = f"{{{{{mark}{inner}{'>' if mark == '<' else '%'}}}}}"
+            _, before, after = _ESCAPED_END[mark]
+            shown = before + text[opening.end():closing.start()] + after
             found.append(Literal(opening.start(), closing.end(), shown))
             end = closing.end()
     found += [Literal(string.start(), string.end(), string[1] if string[1] is not None

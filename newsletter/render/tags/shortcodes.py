@@ -14,8 +14,9 @@ from __future__ import annotations
 import bisect
 import re
 import shlex
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from newsletter.records import record
 from newsletter.render.tags import (blowfish_cards, hexo, hugo, inline_elements, liquid, nikola,
                                     theme_embeds, theme_players, themes, zola)
 from newsletter.render.tags.syntax import Tag, TagProblem
@@ -51,7 +52,7 @@ _FRAMED = (set(_AROUND) | set(_WRAPPED) | themes.TAB_GROUPS
 _WITHOUT_CLOSING = themes.BUTTONS | inline_elements.ELEMENTS
 
 
-@dataclass
+@record
 class Frame:
     """A shortcode whose content is being read, until its closing tag."""
 
@@ -149,7 +150,8 @@ class ShortcodeReading:
             return None
         closing = "end" if body else "end" + name
         if self._closing("%" + closing, tag.end) is not None:
-            before, after = themes.liquid_around(tag, body)
+            before, after = zola.around(tag) if body else \
+                themes.liquid_around(tag, False)
             self.open_blocks.setdefault(closing, []).append(after)
             return self._call(tag, lambda: before)
         if body:

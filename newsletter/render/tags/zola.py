@@ -2,9 +2,12 @@
 a body.
 
 Zola shortcodes are the site's own templates (``templates/shortcodes/``); the video and gist
-ones many Zola themes ship (``youtube``, ``vimeo``, ``gist``) become what Hugo's do. Any other is
-shown in part with a warning, as a theme's Hugo shortcode is (docs/template-tags.md); one whose
-arguments cannot be read is a problem naming it.
+ones many Zola themes ship (``youtube``, ``vimeo``, ``gist``) become what Hugo's do, and the
+themes' note boxes (tabi's ``admonition``, Duckquill's ``alert(tip=true)``, serene's ``note``,
+``tip``...), collapsible sections (serene's ``detail``) and quotes a quote headed by the box's
+title or kind, a summary in bold over its content, a quote ending in its source, as Hugo's
+theme shortcodes are shown. Any other is shown in part with a warning, as a theme's Hugo
+shortcode is (docs/template-tags.md); one whose arguments cannot be read is a problem naming it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 
 from newsletter.render.tags import hugo, themes
 from newsletter.render.tags.context import TagContext
+from newsletter.render.tags.html import escape, inline_markdown
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.syntax import Tag, TagProblem
 from newsletter.render.tags.values import evaluate
@@ -20,6 +24,13 @@ from newsletter.render.tags.values import evaluate
 CALL = re.compile(r"([A-Za-z_]\w*)\s*\((.*)\)\s*\Z", re.DOTALL)
 _ARGUMENT = re.compile(r"""\s*([A-Za-z_]\w*)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`"""
                        r"""|\[[^\]]*\]|[^,\s]+)\s*(?:,|\Z)""")
+# Note boxes: their kind is the shortcode's name (serene's {% tip() %}), its type= (tabi's, and
+# Duckquill's older type= and kind=), or a kind set true (Duckquill's alert(note=true)).
+_BOX_KINDS = frozenset({"note", "tip", "info", "important", "warning", "caution", "danger",
+                        "success", "edit", "question"})
+BOXES = frozenset({"admonition", "alert", "callout", "notice", "hint"}) | _BOX_KINDS - {"edit"}
+DETAILS = frozenset({"details", "detail", "collapse", "accordion"})
+QUOTES = frozenset({"quote", "blockquote"})
 _GIST = re.compile(r"https://gist\.github\.com/([\w-]{1,64})/([\w-]{1,64})/?")
 
 
@@ -58,6 +69,46 @@ def _arguments(text: str) -> dict[str, str] | None:
     return found
 
 
+def around(tag: Tag) -> tuple[Output, str]:
+    """What a Zola shortcode with a body (``{% name(...) %}...{% end %}``) puts before its
+    content and after it: a box's title over a quote, a section's summary, a quote's source;
+    else nothing, with a warning (:func:`themes.liquid_around`)."""
+    call = CALL.fullmatch(tag.name + tag.body)
+    arguments = _arguments(call[2]) if call else None
+    if arguments is None or tag.name not in BOXES | DETAILS | QUOTES:
+        return themes.liquid_around(tag, True)
+    if tag.name in DETAILS:
+        summary = inline_markdown(arguments.get("title") or arguments.get("summary")
+                                  or "Details")[0]
+        return Output(f"\n\n<p><strong>{summary}</strong></p>\n\n"), "\n\n"
+    if tag.name in QUOTES:
+        cite = arguments.get("cite") or arguments.get("author")
+        footer = f"\n\n<p>\u2015 {inline_markdown(cite)[0]}</p>" if cite else ""
+        return Output("\n\n<blockquote>\n\n"), f"{footer}\n\n</blockquote>\n\n"
+    return (Output(f"\n\n<blockquote>\n\n<p><strong>{escape(_box_label(tag.name, arguments))}"
+                   "</strong></p>\n\n"), "\n\n</blockquote>\n\n")
+
+
+def _box(tag: Tag, context: TagContext) -> Output:
+    """A note box written without a body, its text in ``text=`` (tabi's
+    ``{{ admonition(type="tip", text="...") }}``): a quote headed by its title or kind."""
+    if not tag.get("text"):
+        return themes.left_out(tag, context, "the Zola shortcode")
+    label = Tag("shortcode", tag.opener, tag.source, tag.start, tag.end, name="admonition",
+                named={"title": _box_label(tag.name, tag.named)})
+    return Output(hugo.callout(label, tag.get("text")), block=True)
+
+
+def _box_label(name: str, arguments: dict[str, str]) -> str:
+    """A note box's title (``title=``, serene's too), else its kind, capitalised."""
+    chosen = next((key for key, value in arguments.items()
+                   if key in _BOX_KINDS and value == "true"), None)
+    kind = arguments.get("type") or arguments.get("kind") or chosen or \
+        (name if name in _BOX_KINDS else "note")
+    title = arguments.get("title") or arguments.get("header") or kind.replace("_", " ")
+    return " ".join(title.split()).capitalize() if title == kind else " ".join(title.split())
+
+
 def _gist(tag: Tag, context: TagContext) -> Output:
     """``{{ gist(url="https://gist.github.com/user/id", file="x.py") }}``."""
     found = _GIST.fullmatch(tag.get("url") or "")
@@ -67,4 +118,5 @@ def _gist(tag: Tag, context: TagContext) -> Output:
     return hugo.gist_link(found[1], found[2], tag.get("file"))
 
 
-_SHORTCODES = {"youtube": hugo.youtube, "vimeo": hugo.vimeo, "gist": _gist}
+_SHORTCODES = {"youtube": hugo.youtube, "vimeo": hugo.vimeo, "gist": _gist,
+               **dict.fromkeys(BOXES, _box)}
