@@ -116,7 +116,8 @@ def test_each_providers_documented_events_make_the_posts_funnel(sent):
     assert funnel == {
         "post": POST, "sent": 5, "in_doubt": 0, "failed": 0, "pending": 0, "in_flight": 0,
         "not_yet_sent": 0, "accepted": 5, "delivered": 4, "bounced": 1, "hard_bounced": 1,
-        "complained": 1, "unsubscribed": 1, "opened": 1, "clicked": 1}
+        "no_word_yet": 0, "deferred": 0, "complained": 1, "unsubscribed": 1, "opened": 1, "opened_by_machine": 0, "clicked": 1,
+        "clicked_by_machine": 0}
     # What was acted on before stays: the bounce and the complaint take readers off the list.
     assert statuses(site) == {ANN: "active", BOB: "complained", CY: "bounced",
                               DEE: "unsubscribed", EVE: "active"}
@@ -353,8 +354,9 @@ def test_status_json_before_anything_was_sent(site):
     assert json.loads(invoke(site, "status", "what-matters", "--json").output) == {
         "post": "/posts/what-matters", "sent": 0, "in_doubt": 0, "failed": 0, "pending": 0,
         "in_flight": 0, "not_yet_sent": 4, "last_run": None, "accepted": 0, "delivered": 0,
-        "bounced": 0, "hard_bounced": 0, "complained": 0, "unsubscribed": 0, "opened": None,
-        "clicked": None}
+        "bounced": 0, "hard_bounced": 0, "no_word_yet": 0, "deferred": 0, "complained": 0,
+        "unsubscribed": 0, "opened": None,
+        "opened_by_machine": None, "clicked": None, "clicked_by_machine": None}
 
 
 # Each provider's own switch, as its request carries it (off, then on); Resend has none per

@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 
 from browser import chromium, png_colours, preview_server
 from conftest import REFERENCE_POST, copy_example_site, invoke, run_cli
+from fake_providers import write_provider_settings
 
 REFERENCE_FILE = Path("content/posts/what-matters.md")
 
@@ -254,6 +255,8 @@ def test_the_report_counts_one_email_in_the_singular(site, tmp_path):
     (site / "subscribers" / "subscribers.csv").write_text(
         "email,name,status,tags,subscribed_at\nada@example.com,Ada,active,,\n")
     assert invoke(site, "send", "what-matters", "--yes").exit_code == 0
+    # A provider whose webhooks tell what happened next: the outbox sends none, and has no chart.
+    write_provider_settings(site, name="sendgrid")
     with preview_server(site, tmp_path) as url:
         page = requests.get(f"{url}/report", timeout=30).text
     assert "What happened to 1 email of /posts/what-matters" in page

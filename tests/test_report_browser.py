@@ -114,8 +114,8 @@ def test_the_funnel_chart_and_table_show_the_figures_of_status_json(browser, rep
             for bar in section.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")}
     table = {row.get_attribute("data-step"): row.find_elements(By.TAG_NAME, "td")[0].text
              for row in section.find_elements(By.CSS_SELECTOR, "table.funnel tbody tr")}
-    steps = {step: step for step in ("accepted", 
-        "delivered", "bounced", "complained", "unsubscribed", "opened", "clicked")}
+    steps = {step: step for step in ("accepted", "delivered", "bounced", "no_word_yet",
+                                     "complained", "unsubscribed", "opened", "clicked")}
     for step, key in steps.items():
         expected = figures[key]
         assert table[step] == ("not tracked" if expected is None else f"{expected:,}")

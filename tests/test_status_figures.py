@@ -65,9 +65,11 @@ def test_status_post_lines_up_the_funnel_of_a_list_of_tens_of_millions(site, cap
     from newsletter.cli.status import _show_funnel
     from newsletter.sending import State
 
-    _show_funnel(site_settings(site), "/posts/what-matters", Counter({State.SENT: 12_345_678}))
+    _show_funnel(site_settings(site, name="postmark"), "/posts/what-matters",
+                 Counter({State.SENT: 12_345_678}))
     lines = capsys.readouterr().out.splitlines()
     # written as the status line above it writes them (sent 12345678, ...), in one column
-    assert lines[2:5] == ["  accepted     12345678", "  delivered           0  0.0%",
-                          "  bounced             0  0.0%"]
-    assert lines[7] == "  opened              -  not tracked ([tracking] opens = true)"
+    assert lines[2:6] == ["  accepted     12345678", "  delivered           0  0.0%",
+                          "  bounced             0  0.0%",
+                          "  no word yet  12345678  100.0%"]
+    assert lines[8] == "  opened              -  not tracked ([tracking] opens = true)"

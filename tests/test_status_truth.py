@@ -81,7 +81,9 @@ def test_status_json_gives_a_script_every_count_of_a_post_that_adds_up_to_its_re
     one = json.loads(invoke(site, "status", "what-matters", "--json").stdout)
     assert list(one) == ["post", "sent", "in_doubt", "failed", "pending", "in_flight",
                          "not_yet_sent", "last_run", "accepted", "delivered", "bounced",
-                         "hard_bounced", "complained", "unsubscribed", "opened", "clicked"]
+                         "hard_bounced", "no_word_yet", "deferred", "complained",
+                         "unsubscribed", "opened",
+                         "opened_by_machine", "clicked", "clicked_by_machine"]
     assert {key: one[key] for key in ("sent", "in_doubt", "failed", "pending", "in_flight",
                                       "not_yet_sent")} == {
         "sent": 2, "in_doubt": 1, "failed": 1, "pending": 0, "in_flight": 0, "not_yet_sent": 2}

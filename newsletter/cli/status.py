@@ -144,9 +144,13 @@ def _post_id(ledger, posts, name: str) -> str:
 
 def _show_funnel(settings, post_id: str, counter) -> None:
     """What happened after the hand-off, in readers and as a share of those accepted."""
-    from newsletter.sending import post_funnel
+    from newsletter.sending import no_events_note, post_funnel
 
     funnel = post_funnel(settings, post_id, counter)
+    note = no_events_note(settings, funnel)
+    if note:
+        click.echo(f"\nAfter the hand-off: {funnel.accepted:,} accepted.\n  {note}.")
+        return
     width = max(7, len(str(funnel.accepted)), *(len(str(count)) for _, count in funnel.steps()
                                                 if count is not None))  # as wide as the list
     click.echo("\nAfter the hand-off (readers; share of those accepted):")
@@ -163,8 +167,13 @@ def _show_funnel(settings, post_id: str, counter) -> None:
         words = f"{count:>{width}}" + (f"  {share}" if share else "")
         if step == "bounced" and count:
             words += f" ({funnel.hard_bounced} hard)"
-        click.echo(f"  {step:<13}{words}")
-    if not any(count for _, count in funnel.steps()):
+        if step == "no_word_yet" and funnel.deferred:
+            words += f" ({funnel.deferred:,} deferred: the provider is still trying)"
+        machine = getattr(funnel, f"{step}_by_machine", None)
+        if machine:  # Apple Mail Privacy Protection, a scanner: docs/events.md
+            words += f" (+{machine:,} by a machine only, not counted)"
+        click.echo(f"  {step.replace('_', ' '):<13}{words}")
+    if not any(count for step, count in funnel.steps() if step != "no_word_yet"):
         click.echo("  No delivery events yet: they come from the provider's webhooks through "
                    "`newsletter serve` (docs/events.md).")
 

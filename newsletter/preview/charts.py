@@ -15,6 +15,7 @@ from markupsafe import Markup
 from newsletter.sending import Funnel, Week
 
 STEP_NAMES = {"accepted": "Accepted", "delivered": "Delivered", "bounced": "Bounced",
+              "no_word_yet": "No word yet",
               "complained": "Complained", "unsubscribed": "Unsubscribed", "opened": "Opened",
               "clicked": "Clicked"}
 FUNNEL_WIDTH, LABEL_WIDTH, BAR_WIDTH, ROW_HEIGHT = 640, 110, 380, 30

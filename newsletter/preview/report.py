@@ -10,7 +10,14 @@ from newsletter.posts import load_posts
 from newsletter.preview.charts import funnel_chart, funnel_rows, list_chart
 from newsletter.preview.pages import PageLinks, render_page
 from newsletter.records import record
-from newsletter.sending import Funnel, ledger_counts, list_history, open_events, post_funnel
+from newsletter.sending import (
+    Funnel,
+    ledger_counts,
+    list_history,
+    no_events_note,
+    open_events,
+    post_funnel,
+)
 
 REPORT_PATH = "/report"
 
@@ -24,6 +31,7 @@ class PostReport:
     funnel: Funnel
     chart: str
     rows: list[tuple[str, str, str, str]]  # (step, name, readers, share) as shown
+    no_events: str | None = None  # shown instead of the chart: the provider sends none
 
 
 def report_page(settings: Settings, now: dt.datetime, links: PageLinks) -> str:
@@ -57,4 +65,5 @@ def _post_report(settings, post_id, known, counter, events, number) -> PostRepor
              "" if step == "accepted" else funnel.share_text(count))
             for step, name, count, _ in funnel_rows(funnel)]
     return PostReport(post_id, post.title if post else post_id, funnel,
-                      funnel_chart(funnel, f"funnel-{number}"), rows)
+                      funnel_chart(funnel, f"funnel-{number}"), rows,
+                      no_events_note(settings, funnel))

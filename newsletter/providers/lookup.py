@@ -126,7 +126,8 @@ class Pages:
                 wait = (self.provider.retry_after(response) if response.status_code == 429
                         else FAILED_READ_PAUSE)
                 if wait is not None and wait > MAX_WAIT:
-                    break
+                    raise LookupFailed(f"{problem}; it asks reconcile to wait: run it again "
+                                       f"after {_utc_after(wait):%Y-%m-%d %H:%M} UTC")
                 time.sleep(wait if wait is not None else 2.0)
                 continue
             if refused and response.status_code in (401, 403):
@@ -151,3 +152,9 @@ class Pages:
             self._next = start + self.interval
         if start > now:
             time.sleep(start - now)
+
+
+def _utc_after(seconds: float) -> dt.datetime:
+    """The minute, in UTC, by which ``seconds`` from now have passed (rounded up)."""
+    moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds + 59)
+    return moment.replace(second=0, microsecond=0)

@@ -11,18 +11,14 @@ provider was told we have is kept. The schema is :data:`newsletter.state.EVENTS`
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from newsletter.records import record
-from newsletter.sending.ledger import LEDGER_FILE
-from newsletter.sending.states import State
-from newsletter.state import EVENTS, LEDGER, GroupCommit, postgres, sqlite
+from newsletter.state import EVENTS, GroupCommit, postgres, sqlite
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -32,7 +28,11 @@ EVENTS_FILE = EVENTS.file
 # The kinds stored; a webhook's other events are not kept.
 DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED = "delivered", "bounced", "soft_bounce", "deferred"
 COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED = "complained", "unsubscribed", "opened", "clicked"
-EVENT_KINDS = (DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED, COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED)
+# An open or click made by a machine (Apple Mail Privacy Protection, a link scanner), as the
+# provider marks it: it proves the message arrived, but nobody read or clicked.
+MACHINE_OPENED, MACHINE_CLICKED = "machine_opened", "machine_clicked"
+EVENT_KINDS = (DELIVERED, BOUNCED, SOFT_BOUNCE, DEFERRED, COMPLAINED, UNSUBSCRIBED, OPENED, CLICKED,
+               MACHINE_OPENED, MACHINE_CLICKED)
 
 ONE_CLICK_PROVIDER = "newsletter"  # the provider of a one-click unsubscribe's event (web/app)
 
@@ -45,14 +45,17 @@ INSERT_MANY = (f"INSERT INTO events ({COLUMNS}) SELECT * FROM unnest(%s::text[],
                "%s::text[], %s::text[], %s::text[], %s::float8[], %s::text[]) "
                "ON CONFLICT (provider, event_id) DO NOTHING")
 
-# Each reader's latest delivery (d) and bounce (b) of a post, and whether a bounce was hard.
-OUTCOMES = ("SELECT SUM(CASE WHEN b IS NULL OR d > b THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN d IS NULL OR b >= d THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN hard = 1 AND (d IS NULL OR b >= d) THEN 1 ELSE 0 END) FROM ("
+# Each reader's latest delivery (d) and bounce (b) of a post, whether a bounce was hard, and
+# whether they were deferred with neither (w: the provider is still trying).
+# (Times are never negative: -1 stands for "none".)
+OUTCOMES = ("SELECT SUM(CASE WHEN d > coalesce(b, -1) THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN b >= coalesce(d, -1) THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN hard = 1 AND b >= coalesce(d, -1) THEN 1 ELSE 0 END), "
+            "COUNT(*) FROM ("
             "SELECT MAX(CASE WHEN kind = ? THEN occurred_at END) AS d, "
             "MAX(CASE WHEN kind IN (?, ?) THEN occurred_at END) AS b, "
             "MAX(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS hard FROM events "
-            "WHERE post_id = ? AND kind IN (?, ?, ?) GROUP BY reader) AS outcome")
+            "WHERE post_id = ? AND kind IN (?, ?, ?, ?) GROUP BY reader) AS outcome")
 
 @record(frozen=True)
 class DeliveryEvent:
@@ -67,7 +70,7 @@ class DeliveryEvent:
     detail: str = ""
 
 
-class _Connections:
+class Connections:
     """One SQLite connection per thread (waitress serves on several), all closed together."""
 
     def __init__(self, open_one):
@@ -105,7 +108,7 @@ class _Connections:
         self._local = threading.local()
 
 
-class _InDatabase:
+class InDatabase:
     """The same reads on the PostgreSQL store (``?`` placeholders become ``%s``); closes the
     Database only when it opened it."""
 
@@ -127,8 +130,8 @@ class EventStore:
     def __init__(self, state_dir: Path, database: postgres.Database | None = None,
                  owned: bool = False):
         self.path = Path(state_dir) / EVENTS_FILE
-        self._connections = _Connections(self._connect) if database is None \
-            else _InDatabase(database, EVENTS, owned)
+        self._connections = Connections(self._connect) if database is None \
+            else InDatabase(database, EVENTS, owned)
         self._writes = GroupCommit(self._insert)  # serve's threads: one fsync for a burst
 
     def _connect(self) -> sqlite3.Connection:
@@ -143,7 +146,7 @@ class EventStore:
             return 0
         rows = [(e.provider, e.event_id, e.kind, e.post_id, e.reader, e.occurred_at, e.detail)
                 for e in events]
-        if isinstance(self._connections, _InDatabase):
+        if isinstance(self._connections, InDatabase):
             with self._connections.database.connection(EVENTS) as db:
                 if len(rows) == 1:  # a one-click's count: seven arrays cost more than the row
                     return db.execute(INSERT_ONE, rows[0]).rowcount
@@ -172,13 +175,27 @@ class EventStore:
             (post_id,))
         return Counter(dict(rows))
 
-    def outcomes(self, post_id: str) -> tuple[int, int, int]:
-        """(delivered, bounced, of those hard) readers of ``post_id``, each counted once, by
-        the later of their delivery and their bounce: a bounce can come back after the
-        receiver took the message, and webhooks arrive in any order (a tie is a bounce)."""
-        row = self._connections.rows(OUTCOMES, (DELIVERED, BOUNCED, SOFT_BOUNCE, BOUNCED,
-                                                post_id, DELIVERED, BOUNCED, SOFT_BOUNCE))[0]
-        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+    def outcomes(self, post_id: str) -> tuple[int, int, int, int]:
+        """(delivered, bounced, of those hard, deferred with neither yet) readers of
+        ``post_id``, each counted once, by the later of their delivery and their bounce: a
+        bounce can come back after the receiver took the message, and webhooks arrive in any
+        order (a tie is a bounce)."""
+        row = self._connections.rows(OUTCOMES, (
+            DELIVERED, BOUNCED, SOFT_BOUNCE, BOUNCED, post_id, DELIVERED, BOUNCED, SOFT_BOUNCE,
+            DEFERRED))[0]
+        delivered, bounced, hard, readers = (int(figure or 0) for figure in row)
+        return delivered, bounced, hard, readers - delivered - bounced
+
+    def machine_only(self, post_id: str) -> Counter:
+        """machine kind -> how many readers of ``post_id`` a machine opened (or clicked) for
+        with no open (or click) of their own."""
+        rows = self._connections.rows(
+            "SELECT kind, COUNT(DISTINCT reader) FROM events AS e WHERE post_id = ? AND kind IN "
+            "(?, ?) AND NOT EXISTS (SELECT 1 FROM events AS own WHERE own.post_id = e.post_id "
+            "AND own.reader = e.reader AND own.kind = CASE e.kind WHEN ? THEN ? ELSE ? END) "
+            "GROUP BY kind", (post_id, MACHINE_OPENED, MACHINE_CLICKED, MACHINE_OPENED, OPENED,
+                              CLICKED))
+        return Counter(dict(rows))
 
     def readers_heard_of(self, post_id: str, readers: Sequence[str]) -> list[str]:
         """Those of ``readers`` a provider's webhook told of a message of ``post_id`` to (a
@@ -221,110 +238,3 @@ def open_events(settings: Settings) -> EventStore | None:
                           postgres.Database(settings.store_url, site=settings.site.url), owned=True)
     state_dir = settings.state_dir
     return EventStore(state_dir) if (Path(state_dir) / EVENTS_FILE).exists() else None
-
-
-# Rows whose message may have reached the reader: an event can be about them.
-MAILED = (State.SENT, State.IN_DOUBT, State.SUBMITTING)
-POST_IDS_FOR = 60.0  # seconds the ledger's list of posts is reused
-POST_IDS_MISS = 5.0  # a tag no post had at the last read re-reads it at most this often
-UNKNOWN_TAGS = 1000  # such tags remembered
-# The ledger's distinct post ids, one index probe a post (its key starts with post_id): a
-# DISTINCT read every row, 120 ms on a ledger of two posts to a million readers.
-POST_IDS = ("WITH RECURSIVE p(id) AS (SELECT min(post_id) FROM deliveries UNION ALL "
-            "SELECT (SELECT min(post_id) FROM deliveries WHERE post_id > p.id) FROM p "
-            "WHERE p.id IS NOT NULL) SELECT id FROM p WHERE id IS NOT NULL")
-
-
-class PostFinder:
-    """Which post an event is about.
-
-    The post its message was tagged with, when the ledger mailed that post to the reader; else
-    the post whose id the tag is once punctuation is ignored (a tag-safe form of the id); else,
-    with no tag, the post the ledger most recently mailed the reader; else None: a tag of no
-    post the ledger mailed this reader is another sender's message through the same account
-    (an app's password reset, another blog, a staging copy of this one), never their latest.
-    """
-
-    def __init__(self, state_dir: Path, database: postgres.Database | None = None):
-        self.path = Path(state_dir) / LEDGER_FILE
-        self._in_database = database is not None
-        self._connections = _Connections(self._connect) if database is None \
-            else _InDatabase(database, LEDGER, owned=False)
-        # (when read, the post ids, their loose forms); tags no post had at the last read
-        self._post_ids: tuple[float, frozenset[str], frozenset[str]] = (
-            float("-inf"), frozenset(), frozenset())
-        self._unknown: set[str] = set()
-        self._lock = threading.Lock()
-
-    def _connect(self) -> sqlite3.Connection:
-        # Only reads, of the table every ledger version has; a send writes meanwhile (WAL).
-        return sqlite3.connect(self.path, isolation_level=None, timeout=sqlite.BUSY_TIMEOUT,
-                               check_same_thread=False)
-
-    def close(self) -> None:
-        self._connections.close()
-
-    def post_for(self, reader: str, tag: str) -> str | None:
-        """The post of an event about ``reader`` whose message was tagged ``tag`` ("": none)."""
-        if not self._in_database and not self.path.exists():
-            return None
-        # The tag itself first, whatever the list of posts says: a post sent since it was read
-        # has its first events seconds after its send.
-        if tag and self._mailed(reader, [tag]):
-            return tag
-        loose = _loose(tag)
-        posts, known = self._known_posts(loose)
-        if tag and not _ours(tag, loose, known):
-            return None
-        mailed = self._mailed(reader, sorted(posts))
-        if tag:
-            mailed = {post: at for post, at in mailed.items()
-                      if _ours(tag, loose, frozenset([_loose(post)]))}
-        return max(mailed, key=mailed.__getitem__) if mailed else None
-
-    def _mailed(self, reader: str, posts: list[str]) -> dict[str, str]:
-        """post -> when it was mailed to ``reader``, for those of ``posts`` it was: one query
-        (a blog of a hundred posts made a hundred a one-click unsubscribe)."""
-        if not posts:
-            return {}
-        rows = self._connections.rows(
-            "SELECT post_id, state, updated_at FROM deliveries WHERE address = ? AND post_id "
-            f"IN ({', '.join('?' * len(posts))})", (reader, *posts))
-        return {post: at for post, state, at in rows if state in MAILED}
-
-    def _known_posts(self, loose: str) -> tuple[frozenset[str], frozenset[str]]:
-        """The ledger's post ids and their loose forms, re-read after a while, or at once when
-        ``loose`` (a tag,
-        letters and digits only) names none of them: a post sent since. A tag still unknown
-        after a fresh read re-reads at most every POST_IDS_MISS seconds."""
-        now = time.monotonic()
-        with self._lock:
-            loaded, posts, known = self._post_ids
-            missing = loose and loose not in known
-            stale = now - loaded > POST_IDS_FOR or (missing and (
-                loose not in self._unknown or now - loaded > POST_IDS_MISS))
-            if stale:
-                posts = frozenset(row[0] for row in self._connections.rows(POST_IDS))
-                known = frozenset(_loose(post) for post in posts)
-                self._post_ids = (now, posts, known)
-                if loose and loose not in known:
-                    if len(self._unknown) >= UNKNOWN_TAGS:
-                        self._unknown.clear()
-                    self._unknown.add(loose)
-            return posts, known
-
-
-def _loose(text: str) -> str:
-    """Letters and digits only, lower-cased: how a tag a provider made safe still matches."""
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
-
-
-TAG_CUT = 256  # characters of a tag-safe id Resend's tag keeps (providers.safe_label)
-
-
-def _ours(tag: str, loose: str, known: frozenset[str]) -> bool:
-    """Whether ``tag`` (``loose``: its loose form) names one of the ledger's posts (``known``:
-    theirs), perhaps cut short at TAG_CUT characters."""
-    return loose in known or (len(tag) >= TAG_CUT and any(post.startswith(loose)
-                                                           for post in known))
-

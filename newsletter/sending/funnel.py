@@ -3,7 +3,7 @@
 Accepted (the ledger's ``sent``, and the readers it holds in doubt whom the provider's
 webhooks told of: the provider took their message, `reconcile` makes them sent), then
 delivered or bounced (hard or soft: whichever came last for the reader, so the two never add
-up past accepted), complained,
+up past accepted) or no word yet (the rest of accepted: still deferred, say), complained,
 unsubscribed (from this post) and, while ``[tracking]`` turns them on, opened and clicked,
 each counted in different readers, so an event the provider sent twice, or a reader who opened
 the email five times, counts once. `status POST --json` and the preview server's report show it.
@@ -19,6 +19,8 @@ from newsletter.records import record
 from newsletter.sending.events import (
     CLICKED,
     COMPLAINED,
+    MACHINE_CLICKED,
+    MACHINE_OPENED,
     OPENED,
     UNSUBSCRIBED,
     EventStore,
@@ -30,7 +32,13 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
 
 # The funnel's steps after the hand-off, in the order reports show them.
-STEPS = ("delivered", "bounced", "complained", "unsubscribed", "opened", "clicked")
+# "no_word_yet": accepted, but neither delivered nor bounced yet (still deferred, or its events
+# never came), so the first three add up to accepted.
+STEPS = ("delivered", "bounced", "no_word_yet", "complained", "unsubscribed", "opened",
+         "clicked")
+# The figure `status --json` prints after a step, telling part of it (or beside it) apart.
+PARTS = {"bounced": "hard_bounced", "no_word_yet": "deferred", "opened": "opened_by_machine",
+         "clicked": "clicked_by_machine"}
 HEARD_CHUNK = 500  # readers in doubt asked of the event store at a time
 
 
@@ -51,6 +59,16 @@ class Funnel:
     clicked: int | None
     hard_bounced: int = 0  # of ``bounced``, the hard ones
     heard: int = 0  # of ``in_doubt``, those the provider's webhook events told of
+    # Readers not in ``opened`` (``clicked``) whom a machine opened (clicked) for, as the
+    # provider marked it: Apple Mail Privacy Protection, a link scanner. None when untracked.
+    opened_by_machine: int | None = None
+    clicked_by_machine: int | None = None
+    deferred: int = 0  # of ``no_word_yet``, those the provider said it is still trying
+
+    @property
+    def no_word_yet(self) -> int:
+        """Readers accepted whom no delivery or bounce has come for (yet)."""
+        return max(0, self.accepted - self.delivered - self.bounced)
 
     @property
     def accepted(self) -> int:
@@ -59,15 +77,17 @@ class Funnel:
 
     def as_json(self) -> dict:
         """The figures `status --json` prints: ``accepted`` before the steps after it, and
-        ``hard_bounced`` after ``bounced``, as `status` prints "13 (9 hard)"."""
+        each step's part after it (``hard_bounced`` after ``bounced``, as `status` prints "13
+        (9 hard)", ``opened_by_machine`` after ``opened``)."""
         figures = asdict(self)
-        del figures["hard_bounced"], figures["heard"]
-        steps = {step: figures.pop(step) for step in STEPS}
+        parts = {step: (part, figures.pop(part)) for step, part in PARTS.items()}
+        del figures["heard"]
+        steps = {step: figures.pop(step, getattr(self, step)) for step in STEPS}
         figures["accepted"] = self.accepted
         for step, count in steps.items():
             figures[step] = count
-            if step == "bounced":
-                figures["hard_bounced"] = self.hard_bounced
+            if step in parts:
+                figures.update([parts[step]])
         return figures
 
     def steps(self) -> list[tuple[str, int | None]]:
@@ -99,7 +119,9 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
     store = events if events is not None else open_events(settings)
     try:
         readers = store.readers_by_kind(post_id) if store is not None else Counter()
-        delivered, bounced, hard = store.outcomes(post_id) if store is not None else (0, 0, 0)
+        machine = store.machine_only(post_id) if store is not None else Counter()
+        delivered, bounced, hard, deferred = (store.outcomes(post_id) if store is not None
+                                              else (0, 0, 0, 0))
         heard = _heard_in_doubt(settings, post_id, store) if rows[State.IN_DOUBT] else 0
     finally:
         if events is None and store is not None:
@@ -112,7 +134,9 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
         unsubscribed=readers[UNSUBSCRIBED],
         opened=readers[OPENED] if tracking.opens else None,
         clicked=readers[CLICKED] if tracking.clicks else None,
-        hard_bounced=hard, heard=heard)
+        hard_bounced=hard, heard=heard, deferred=deferred,
+        opened_by_machine=machine[MACHINE_OPENED] if tracking.opens else None,
+        clicked_by_machine=machine[MACHINE_CLICKED] if tracking.clicks else None)
 
 
 def _heard_in_doubt(settings: Settings, post_id: str, store: EventStore | None) -> int:
@@ -128,3 +152,17 @@ def _heard_in_doubt(settings: Settings, post_id: str, store: EventStore | None) 
         return 0
     with ledger:
         return sum(map(len, doubts(ledger).heard_of(post_id, store, HEARD_CHUNK)))
+
+
+def no_events_note(settings: Settings, funnel: Funnel) -> str | None:
+    """What `status` and the report say instead of a funnel of zeros when the provider sends
+    no delivery events at all (SMTP, the outbox: no webhooks), else None: "delivered 0, 0.0%"
+    read as if nothing had arrived."""
+    if any(count for step, count in funnel.steps() if step != "no_word_yet"):
+        return None
+    from newsletter.providers import DECLARATIONS
+
+    name = settings.provider.name
+    if name not in DECLARATIONS or DECLARATIONS[name].webhook:
+        return None
+    return f"{name} sends no delivery events: what happened after it is not known here"

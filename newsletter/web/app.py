@@ -96,8 +96,9 @@ class NewsletterApp:
         self.store = open_store(settings, self.database)
         self.used_tokens = used_tokens(settings, self.database)
         self.signups = signup_routes(settings, self.store, self.secret)
-        untracked = {kind for kind, on in (("opened", settings.tracking.opens),
-                                           ("clicked", settings.tracking.clicks)) if not on}
+        untracked = {kind for kinds, on in (
+            (("opened", "machine_opened"), settings.tracking.opens),
+            (("clicked", "machine_clicked"), settings.tracking.clicks)) if not on for kind in kinds}
         self.events = EventSink(EventStore(settings.state_dir, self.database),
                                 PostFinder(settings.state_dir, self.database),
                                 frozenset(EVENT_KINDS) - untracked)

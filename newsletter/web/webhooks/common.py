@@ -28,6 +28,9 @@ RETRY_WINDOW = 9 * 60 * 60
 STATUS_KINDS = ("bounced", "complained", "unsubscribed")
 SOFT_BOUNCE = "soft_bounce"
 DELIVERED, DEFERRED, OPENED, CLICKED = "delivered", "deferred", "opened", "clicked"
+# An open or click the provider says a machine made, not the reader: Apple Mail Privacy
+# Protection loads every image of every email it receives, a scanner follows every link.
+MACHINE_OPENED, MACHINE_CLICKED = "machine_opened", "machine_clicked"
 IGNORED = "ignored"
 
 

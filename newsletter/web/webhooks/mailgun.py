@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 
 from newsletter.providers import TEST_COPY
 from newsletter.web.webhooks.common import (
@@ -20,6 +21,8 @@ from newsletter.web.webhooks.common import (
     DEFERRED,
     DELIVERED,
     IGNORED,
+    MACHINE_CLICKED,
+    MACHINE_OPENED,
     OPENED,
     RETRY_WINDOW,
     SOFT_BOUNCE,
@@ -44,6 +47,9 @@ SOFT_REASONS = {"old", "espblock", "suppress-bounce", "suppress-unsubscribe",
                 "suppress-complaint"}
 EVENT_KINDS = {"delivered": DELIVERED, "complained": "complained",
                "unsubscribed": "unsubscribed", "opened": OPENED, "clicked": CLICKED}
+# An open or click Mailgun's bot detection names (client-info.bot: "apple" for Apple Mail
+# Privacy Protection, "gmail", "generic" for a firewall or virus scanner): nobody's.
+BY_MACHINE = {OPENED: MACHINE_OPENED, CLICKED: MACHINE_CLICKED}
 
 
 def verify(request, secrets, now: float) -> None:
@@ -87,10 +93,19 @@ def parse_events(payload, headers) -> list[Event]:
     variables = data.get("user-variables") if isinstance(data.get("user-variables"), dict) else {}
     tags = data.get("tags") if isinstance(data.get("tags"), list) else []
     tag = next((t for t in tags if isinstance(t, str)), "")
-    return [Event(kind, field_text(data, "recipient"), detail,
-                  field_text(data, "id") or content_id(data),
-                  field_text(variables, "post") or tag, number_seconds(data.get("timestamp")),
-                  variables.get(TEST_COPY) == "yes")]
+    at = number_seconds(data.get("timestamp"))
+    return [Event(kind, field_text(data, "recipient"), detail, _event_id(data, at),
+                  field_text(variables, "post") or tag, at, variables.get(TEST_COPY) == "yes")]
+
+
+def _event_id(data: dict, at: float | None) -> str:
+    """Mailgun's event id, which it keeps unique within a day only (Events API reference):
+    with the UTC day of the event, so another day's event of the same id is not taken for a
+    retry of this one and dropped. A retry carries the same id and time."""
+    given = field_text(data, "id")
+    if not given:
+        return content_id(data)
+    return given if at is None else f"{given}@{time.strftime('%Y-%m-%d', time.gmtime(at))}"
 
 
 def _classify(data: dict) -> tuple[str, str]:
@@ -104,6 +119,9 @@ def _classify(data: dict) -> tuple[str, str]:
                                           and status.get("bounce-type") == "soft")
         kind = DEFERRED if severity != "permanent" else SOFT_BOUNCE if soft else "bounced"
         return kind, f"failed ({severity}): {reason}"
-    if event in EVENT_KINDS:
-        return EVENT_KINDS[event], str(event)
-    return IGNORED, str(event)
+    kind = EVENT_KINDS.get(event, IGNORED)
+    client = data.get("client-info") if isinstance(data.get("client-info"), dict) else {}
+    bot = field_text(client, "bot")
+    if kind in BY_MACHINE and bot:
+        return BY_MACHINE[kind], f"{event} by a bot ({bot})"
+    return kind, str(event)

@@ -22,6 +22,7 @@ from newsletter.web.webhooks.common import (
     DEFERRED,
     DELIVERED,
     IGNORED,
+    MACHINE_OPENED,
     OPENED,
     SOFT_BOUNCE,
     Event,
@@ -100,4 +101,9 @@ def _classify(record: dict) -> tuple[str, str]:
         # spam content. Not delivered; the list follows SendGrid's suppressions through
         # `subscribers sync`, not through this event.
         return SOFT_BOUNCE, f"dropped: {field_text(record, 'reason')}"
+    machine = record.get("sg_machine_open")
+    if name == "open" and (machine is True or machine == "true"):  # not 1: a number is no mark
+        # SendGrid's mark of an open no reader made: Apple Mail Privacy Protection loading
+        # every image of the email as it arrived.
+        return MACHINE_OPENED, "open by a machine (sg_machine_open)"
     return EVENT_KINDS.get(name, IGNORED), name
