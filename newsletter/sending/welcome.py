@@ -3,7 +3,8 @@
 A reader is in the series when they joined (``subscribed_at``: confirmed, imported or added) at
 or after the series was first enabled, or when ``welcome enroll --all`` enrolled the list as it
 was then. Their first post is due ``first_after`` after they joined (or were enrolled), each
-next one ``every`` after the run that gave them the last; a post the ledger already holds for
+next one ``every`` after the run that gave them the last (``every`` may be a list: the
+time after the first post, after the second...); a post the ledger already holds for
 them (a broadcast they had) is skipped. :func:`decide` walks the active readers once, a chunk
 at a time, from the roster (the list's active readers and when each joined, kept in SQLite and
 current: docs/subscribers.md), so its memory does not grow with the list; readers who left are
@@ -42,7 +43,7 @@ class Series:
     """The series as settings and state say: its posts, its spacing, who is in it."""
 
     posts: tuple[Post, ...]
-    every: int  # seconds between two posts
+    gaps: tuple[int, ...]  # seconds after each post before the next (the last for the rest)
     first_after: int  # seconds from joining to the first
     enabled_at: int | None  # readers who joined from then on are in it; None: not started
     enrolled_all_at: int | None  # `enroll --all`: everyone who joined before then is in it
@@ -54,7 +55,7 @@ class Series:
 
     @property
     def terms(self) -> SeriesTerms:
-        return SeriesTerms(self.ids, self.every, self.first_after, self.enabled_at,
+        return SeriesTerms(self.ids, self.gaps, self.first_after, self.enabled_at,
                            self.enrolled_all_at, self.left_out)
 
 
@@ -95,7 +96,7 @@ def load_series(settings: Settings, posts: tuple[Post, ...], state: WelcomeState
     goes on with the first one they do not have)."""
     welcome = settings.welcome
     chosen = {post.id for post in posts}
-    return Series(posts, int(welcome.spacing.total_seconds()),
+    return Series(posts, tuple(int(gap.total_seconds()) for gap in welcome.gaps),
                   int(welcome.delay.total_seconds()), state and state.moment(ENABLED_AT),
                   state and state.moment(ENROLLED_ALL_AT),
                   tuple(post.id for post in on_site if post.id not in chosen))

@@ -35,7 +35,8 @@ standing AS (
     SELECT r.key AS key,
            CASE WHEN p.address IS NULL OR p.post_id = ANY(%(left_out)s::text[]) THEN 0
                 ELSE coalesce(s.pos, p.step) + p.settled END AS next,
-           CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * %(every)s::bigint
+           CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * (%(gaps)s::bigint[])[
+                    least(coalesce(s.pos, p.step), %(last_gap)s) + 1]
                 WHEN coalesce(a.joins, 1) = 1
                      AND coalesce(a.at, r.joined) >= %(enabled_at)s::bigint
                     THEN coalesce(a.at, r.joined) + %(first_after)s::bigint
@@ -102,6 +103,7 @@ class PostgresStanding(Standing):
     def __init__(self, db: postgres.Guarded, series: SeriesTerms, now: int):
         super().__init__(db, series, now)
         self.params.update(ids=list(series.ids), left_out=list(series.left_out),
+                           gaps=list(series.gaps),
                            active=ACTIVE, settled=[state.value for state in SETTLED])
         self.staged = False  # welcome_given made
 
