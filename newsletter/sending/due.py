@@ -136,6 +136,10 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
         store = open_store(settings)
         previews = [DuePreview(item, _recipients(store, ledger, item)) for item in plan.due]
+        waits = None if all(p.readers for p in previews) else _list_not_ready(store)
+        for preview in previews:  # a list not there: the run would not send, and says so
+            if waits and not preview.readers:
+                preview.broken.append(f"{preview.item.post.id} not sent: {waits}")
     finally:
         if ledger:
             ledger.close()
@@ -144,7 +148,8 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     provider = make_provider(settings)
     try:
         for preview in previews:
-            email, preview.warnings, preview.broken = _prepare(settings, preview.item, plan)
+            email, preview.warnings, broken = _prepare(settings, preview.item, plan)
+            preview.broken += broken
             if not preview.broken:
                 try:  # offline: a dry run fetches no hosted image
                     check_images(settings, email, provider, online=False)
