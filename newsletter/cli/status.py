@@ -88,7 +88,9 @@ def _outlook(settings, posts, report):
                   if old and old != new}
     budget = Budget.open(settings, now)
     with Ledger.open(settings) as ledger:
-        going_out = resumed_posts(settings, posts, ledger, now) if budget else set()
+        # of the posts counted (`status POST`: that one), those a run would resume
+        going_out = resumed_posts(settings, posts, ledger, now) & report.counts.keys() \
+            if budget else set()
         finished = {post for post in going_out if pending_only(ledger, post)}  # theirs only
     left = {post: report.counts[post][State.PENDING] + (post not in finished) * report.unsent[post]
             for post in going_out}
