@@ -78,9 +78,8 @@ def _outlook(settings, posts, report):
     import datetime as dt
 
     from newsletter.cli.echo import readers
-    from newsletter.sending import (Budget, Ledger, State, held_back, pending_only, resumed_posts,
-                                    welcome_sent)
-    from newsletter.sending.schedule import GoingOn
+    from newsletter.sending import (Budget, GoingOn, Ledger, State, held_back, pending_only,
+                                    resumed_posts, welcome_sent)
 
     welcome = welcome_sent(settings)
     known = {post.id for post in posts}
