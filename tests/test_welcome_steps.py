@@ -41,3 +41,23 @@ def test_a_list_of_gaps_with_one_that_is_no_duration_is_one_line(site):
     write_settings(blog, "welcome", enabled=True, posts=SERIES, every=["2d", "0d"])
     run = invoke(blog, "send", "--due", env=ENV)
     assert run.exit_code == 2 and "welcome.every must be longer than 0" in run.output
+
+
+def test_a_series_post_a_reader_had_before_its_slug_changed_is_not_sent_again(site, each_store):
+    """The post went out to the list as /posts/best-a; its slug (its file, for most
+    generators: a move into a page bundle) changed since; the readers enrolled in the series
+    then had it already: each goes on to the next post instead of getting it twice."""
+    blog = make_blog(site)
+    had = invoke(blog, "send", "best-a", "--yes", env=ENV)
+    assert had.exit_code == 0, had.output
+    assert invoke(blog, "send", "--due", "--now", NOON.isoformat(), env=ENV).exit_code == 0
+    post = blog / "content" / "posts" / "best-a.md"
+    post.write_text(post.read_text().replace("slug: /posts/best-a\n", "slug: /posts/best-of-a\n"))
+    assert invoke(blog, "welcome", "enroll", "--all", "--yes", env=ENV).exit_code == 0
+    plan = invoke(blog, "send", "--due", "--dry-run", env=ENV)
+    assert 'would send welcome post /posts/best-b "Best-B" to 1 reader' in plan.output, plan.output
+    assert "best-of-a" not in plan.output
+    run = invoke(blog, "send", "--due", env=ENV)
+    assert run.exit_code == 0, run.output
+    assert run.output == 'Welcome series: sent /posts/best-b "Best-B" to 1 reader.\n'
+    assert outbox(blog) == {"best-a": {"old@example.com"}, "best-b": {"old@example.com"}}

@@ -32,7 +32,7 @@ import datetime as dt
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from newsletter.errors import InputError
@@ -237,15 +237,23 @@ def note_sent_posts(ledger: Ledger, posts: list[Post]) -> None:
 
 def _renamed(ledger: Ledger | None, post: Post, ids: set[str]) -> Renamed | None:
     """``post`` as a sent post renamed: one whose address or title a post no longer on the
-    site was sent under; None when it is not."""
-    if ledger is None:
-        return None
-    for what, key in _sent_as(post).items():
+    site (not in ``ids``) was sent under; None when it is not."""
+    return next((Renamed(post, old, what) for what, old in _went_out_as(ledger, post, ids)), None)
+
+
+def earlier_ids(ledger: Ledger | None, post: Post, ids: set[str]) -> set[str]:
+    """The ids ``post`` went out under before its file or slug was renamed."""
+    return {old for _, old in _went_out_as(ledger, post, ids)}
+
+
+def _went_out_as(ledger: Ledger | None, post: Post, ids: set[str]) -> Iterator[tuple[str, str]]:
+    """(what it shares: "address" or "title", its id) of each sent post not in ``ids`` that went
+    out under ``post``'s address or title."""
+    for what, key in _sent_as(post).items() if ledger is not None else ():
         sent_as = ledger.get_meta(key)
         if (sent_as and sent_as not in ids
                 and campaign_state(ledger, sent_as) is not CampaignState.NEW):
-            return Renamed(post, sent_as, what)
-    return None
+            yield what, sent_as
 
 
 def _sent_as(post: Post) -> dict[str, str]:

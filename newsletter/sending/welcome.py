@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.errors import ConfigError, PostNotFoundError
 from newsletter.posts import find_post
+from newsletter.sending.schedule import earlier_ids
 from newsletter.sending.welcome_state import (
     ENABLED_AT,
     ENROLLED_ALL_AT,
@@ -176,7 +177,8 @@ def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
     held = {step for step, post_id in enumerate(ids) if post_id in held_back}
     received = {step for step, post_id in enumerate(ids) if post_id in broadcast}
     count = len(ids)
-    with state.standing(roster, series.terms, now) as standing:
+    terms = replace(series.terms, earlier=_earlier(series, ledger))
+    with state.standing(roster, terms, now) as standing:
         if not give:  # a run needs only who is due: counting the others is a second pass
             for step, due, readers in standing.counts():
                 if step >= count:
@@ -186,7 +188,7 @@ def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
         for chunk in standing.due(CHUNK):
             given = []
             if not standing.skips_received:
-                chunk = _skip_received(series, chunk, ledger)
+                chunk = _skip_received(terms, chunk, ledger)
             for key, step in chunk:
                 while step in received:
                     step += 1
@@ -205,14 +207,25 @@ def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
     return decision
 
 
-def _skip_received(series: Series, due: list[tuple[str, int]],
+def _earlier(series: Series, ledger: Ledger | None) -> tuple[tuple[int, str], ...]:
+    """(step, id) of each id a post of the series went out under before its file or slug was
+    renamed: a reader who had it so has it."""
+    on_site = {*series.ids, *series.left_out}
+    return tuple((step, old) for step, post in enumerate(series.posts)
+                 for old in sorted(earlier_ids(ledger, post, on_site)))
+
+
+def _skip_received(terms: SeriesTerms, due: list[tuple[str, int]],
                    ledger: Ledger | None) -> list[tuple[str, int]]:
-    """``due`` with each reader moved past the posts the ledger already holds for them (past
-    the last: they had the whole series)."""
+    """``due`` with each reader moved past the posts the ledger already holds for them, under
+    their id or one they had before a rename (past the last: they had the whole series)."""
     if ledger is None:
         return due
-    for step, post_id in enumerate(series.ids):
+    for step, post_id in enumerate(terms.ids):
         here = [key for key, at in due if at == step]
-        if here and (received := ledger.settled(post_id, here)):
+        received = set()
+        for each in [post_id, *(old for at, old in terms.earlier if at == step)]:
+            received |= ledger.settled(each, here) if here else set()
+        if received:
             due = [(key, at + 1 if at == step and key in received else at) for key, at in due]
     return due

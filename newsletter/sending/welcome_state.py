@@ -212,6 +212,7 @@ class SeriesTerms:
     enabled_at: int | None
     enrolled_all_at: int | None
     left_out: tuple[str, ...] = ()  # the site's other posts: one taken out is among them
+    earlier: tuple[tuple[int, str], ...] = ()  # (step, id its post went out under before a rename)
 
 
 class Standing:
