@@ -61,3 +61,26 @@ def test_a_series_post_a_reader_had_before_its_slug_changed_is_not_sent_again(si
     assert run.exit_code == 0, run.output
     assert run.output == 'Welcome series: sent /posts/best-b "Best-B" to 1 reader.\n'
     assert outbox(blog) == {"best-a": {"old@example.com"}, "best-b": {"old@example.com"}}
+
+
+def test_more_posts_due_than_the_cap_hold_up_no_new_reader_of_the_series(site, each_store):
+    """The machine asleep for three days, a post written each day: the run refuses to send
+    the three at once (max_posts_per_run), and sends the welcome series anyway, as its dry
+    run says (it sent nothing at all, its dry run promising the series)."""
+    blog = make_blog(site)
+    assert invoke(blog, "send", "--due", "--now", NOON.isoformat(), env=ENV).exit_code == 0
+    write_list(blog, [("old@example.com", T0 - 30 * DAY, ""), ("new@example.org", T0 + DAY, "")])
+    for day, name in ((2, "monday"), (3, "tuesday"), (4, "wednesday")):
+        (blog / "content" / "posts" / f"{name}.md").write_text(
+            f'---\ntitle: "{name.title()}"\ndate: "{(T0 + day * DAY).isoformat()}"\n'
+            f"slug: /posts/{name}\ndescription: On {name}.\n---\n\nThe body.\n")
+    woken = (NOON + 4 * DAY).isoformat()
+    plan = invoke(blog, "send", "--due", "--dry-run", "--now", woken, env=ENV)
+    assert plan.exit_code == 1, plan.output
+    assert 'would send welcome post /posts/best-a "Best-A" to 1 reader' in plan.output
+    run = invoke(blog, "send", "--due", "--now", woken, env=ENV)
+    assert run.exit_code == 1
+    assert "error: 3 posts are due at once, more than [schedule] max_posts_per_run (2): none " \
+        "of them was sent." in run.output
+    assert 'Welcome series: sent /posts/best-a "Best-A" to 1 reader.' in run.output
+    assert outbox(blog) == {"best-a": {"new@example.org"}}

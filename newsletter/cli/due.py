@@ -148,7 +148,7 @@ def _print_welcome(welcome) -> None:
 def _refuse_over_cap(settings, plan) -> None:
     cap = settings.schedule.max_posts_per_run
     click.echo(f"error: {len(plan.new)} posts are due at once, more than [schedule] "
-               f"max_posts_per_run ({cap}): nothing was sent. Send them on purpose, one by one "
+               f"max_posts_per_run ({cap}): none of them was sent. Send them on purpose, one by one "
                f"(or raise max_posts_per_run, or move [schedule] since):", err=True)
     for item in plan.new:
         click.echo(f"  newsletter send {item.post.id}    # {_when(item.post.date, settings)}  "

@@ -82,7 +82,7 @@ class DueRun:
 
     plan: DuePlan | None = None
     locked_out: str | None = None  # another run held the site lock: nothing was sent
-    over_cap: bool = False  # more new posts than max_posts_per_run: nothing was sent
+    over_cap: bool = False  # more new posts than max_posts_per_run: none of the due was sent
     skipped_rows: list = field(default_factory=list)  # subscriber rows that cannot be sent to
     broken: list[str] = field(default_factory=list)  # due posts not rendered, or with errors
     outcomes: list[PostOutcome] = field(default_factory=list)
@@ -177,10 +177,9 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun,
         start_series(settings, now)
     for renamed in plan.renamed:  # said once: from now on it counts as sent
         mark_finished(ledger, renamed.post.id, now)
-    if len(plan.new) > settings.schedule.max_posts_per_run:
-        run.over_cap = True
-        return
-    emails = _render(settings, plan, run)
+    run.over_cap = len(plan.new) > settings.schedule.max_posts_per_run
+    # over the cap none of them goes out; the welcome series does, as the dry run says
+    emails = [] if run.over_cap else _render(settings, plan, run)
     if emails or settings.welcome.enabled:
         _send_all(settings, ledger, emails, now, run, (posts, problems), clock)
 
