@@ -75,9 +75,14 @@ def test_more_posts_due_than_the_cap_hold_up_no_new_reader_of_the_series(site, e
             f'---\ntitle: "{name.title()}"\ndate: "{(T0 + day * DAY).isoformat()}"\n'
             f"slug: /posts/{name}\ndescription: On {name}.\n---\n\nThe body.\n")
     woken = (NOON + 4 * DAY).isoformat()
+    write_settings(blog, "provider", name="outbox", daily_limit=100)
     plan = invoke(blog, "send", "--due", "--dry-run", "--now", woken, env=ENV)
     assert plan.exit_code == 1, plan.output
     assert 'would send welcome post /posts/best-a "Best-A" to 1 reader' in plan.output
+    # the messages it plans under the limit are the run's: not the posts it would not send
+    assert plan.output.splitlines()[-4:-2] == [
+        "At the daily limit of 100 (10 kept for sign-ups), cron runs would send them:",
+        f"  {woken[:16]}+00:00  1 message"], plan.output
     run = invoke(blog, "send", "--due", "--now", woken, env=ENV)
     assert run.exit_code == 1
     assert "error: 3 posts are due at once, more than [schedule] max_posts_per_run (2): none " \

@@ -185,7 +185,7 @@ def _show_plan(settings, plan, previews) -> int:
     if not (plan.due or welcome_due):
         click.echo("Nothing is due.")
     _show_limit_plan(settings, plan.now, welcome_due + sum(
-        preview.readers for preview in previews if not preview.broken))
+        preview.readers for preview in previews if preview.item.post.id in broadcasting))
     if over_cap:
         click.echo(f"A run would send none of them: {len(plan.new)} new posts are more than "
                    f"[schedule] max_posts_per_run ({cap}). Send them on purpose, one by one "
