@@ -41,6 +41,9 @@ def test_a_list_of_gaps_with_one_that_is_no_duration_is_one_line(site):
     write_settings(blog, "welcome", enabled=True, posts=SERIES, every=["2d", "0d"])
     run = invoke(blog, "send", "--due", env=ENV)
     assert run.exit_code == 2 and "welcome.every must be longer than 0" in run.output
+    write_settings(blog, "welcome", enabled=True, posts=SERIES, every=[])
+    run = invoke(blog, "send", "--due", env=ENV)
+    assert run.exit_code == 2 and "welcome.every lists no duration" in run.output
 
 
 def test_a_series_post_a_reader_had_before_its_slug_changed_is_not_sent_again(site, each_store):

@@ -17,7 +17,8 @@ def check_welcome(welcome: WelcomeSettings, where: str) -> None:
         except ValueError as error:
             raise ConfigError(f"welcome.{key}: {error}", where=where) from None
         if key == "every" and not all(length or [None]):
-            raise ConfigError("welcome.every must be longer than 0", where=where,
+            raise ConfigError("welcome.every must be longer than 0" if length else
+                              "welcome.every lists no duration", where=where,
                               hint='for example every = "3d", or ["2d", "5d"] after the first '
                                    'and the second')
     if welcome.enabled and not welcome.posts:
