@@ -182,7 +182,7 @@ def _show_plan(settings, plan, previews) -> int:
     broadcasting = {preview.item.post.id for preview in previews
                     if not (preview.broken or over_cap)}
     welcome_due, welcome_broken = _show_welcome_plan(settings, plan.now, broadcasting)
-    if not (plan.due or welcome_due):
+    if not (plan.due or welcome_due or welcome_broken):  # a post it would not send is due
         click.echo("Nothing is due.")
     _show_limit_plan(settings, plan.now, welcome_due + sum(
         preview.readers for preview in previews if preview.item.post.id in broadcasting))
