@@ -92,3 +92,16 @@ def test_more_posts_due_than_the_cap_hold_up_no_new_reader_of_the_series(site, e
         "of them was sent." in run.output
     assert 'Welcome series: sent /posts/best-a "Best-A" to 1 reader.' in run.output
     assert outbox(blog) == {"best-a": {"new@example.org"}}
+
+
+def test_a_series_longer_than_its_gaps_says_the_last_gap_repeats(site):
+    blog = make_blog(site)
+    write_settings(blog, "welcome", enabled=True, posts=SERIES, every=["2d"])
+    assert "then one every 2 days." in invoke(blog, "welcome", "status", env=ENV).output
+    (blog / "content" / "posts" / "best-d.md").write_text(
+        '---\ntitle: "Best-D"\ndate: "2026-06-04T08:00:00Z"\nslug: /posts/best-d\n'
+        "description: About best-d.\n---\n\nThe body of best-d.\n")
+    write_settings(blog, "welcome", enabled=True, posts=[*SERIES, "best-d"], every=["2d", "5d"])
+    status = invoke(blog, "welcome", "status", env=ENV)
+    assert "4 posts, the first at the first cron run after joining, then one 2 days after it, " \
+        "then one 5 days after that, and one every 5 days after." in status.output, status.output
