@@ -21,7 +21,10 @@ dropped at the end.
    SendGrid and Postmark fakes answering at once (the fake is not the limit: the senders,
    the database and the cores are) and after 200 ms, and the rate of the two against the one.
    Two senders can only beat one by the cores left over: note the load printed beside them,
-   and the database's CPU (a server on this machine; any other client's sessions count too);
+   and the database's CPU (a server on this machine; any other client's sessions count too).
+   "by CPU": the ratio were each sender with its database session on cores of its own (as on
+   hosts of their own): twice one sender's and the database's CPU over the two senders' and
+   the database's; the fake's left out, waits (commits, locks) too;
 4. 1,000 one-click unsubscribes from 16 clients: one `serve` on the files; two `serve`
    processes on PostgreSQL, half the clients each, and their rate together.
 
@@ -140,11 +143,21 @@ def shared_send(site: Path, url: str, provider: str, latency: float,
           f"({one_n:,} accepted; cpu {one['cpu']:.1f} s, peak {one['peak_mb']:.0f} MB; "
           f"{the_database(one_db)}the fake's cpu {one_fake:.1f} s)", flush=True)
     cpus = " + ".join(f"{figures['cpu']:.1f}" for figures in two)
+    by_cpu = "" if one_db is None or two_db is None else \
+        f"; by CPU {chain_ratio(one['cpu'] + one_db, sum(f['cpu'] for f in two) + two_db):.2f}x"
     peaks = " and ".join(f"{figures['peak_mb']:.0f}" for figures in two)
     print(f"{label + ', two senders':<50} {two_s:7.1f} s wall  {two_n / two_s:8,.0f} msg/s "
           f"({two_n:,} accepted, {ratio:.2f}x one sender; cpu {cpus} s, peak {peaks} MB; "
           f"{the_database(two_db)}the fake's cpu {two_fake:.1f} s; "
-          f"load {os.getloadavg()[0]:.1f})", flush=True)
+          f"load {os.getloadavg()[0]:.1f}{by_cpu})", flush=True)
+
+
+def chain_ratio(one: float, two: float) -> float:
+    """Two senders' rate against one's were each chain (a sender, then its database session:
+    one waits on the other) on cores of its own, as on hosts of their own: from CPU seconds,
+    which other work on the machine moves far less than wall time. ``one``: one sender's and
+    the database's CPU; ``two``: the two senders' and the database's for the same readers."""
+    return 2 * one / two
 
 
 def the_database(cpu: float | None) -> str:

@@ -11,6 +11,7 @@ ledger and the unsubscribe tokens all use that one key.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Iterable
@@ -114,7 +115,11 @@ _MAILTO = re.compile(r"\s*mailto:(?P<address>[^?\s]+)(?:\?\S*)?\s*", re.IGNORECA
 def bare_address(text: str) -> tuple[str, str]:
     """The address in ``text`` as mail clients and web pages write one, and the name written
     with it: ``Ann <ann@example.com>``, ``<ann@example.com>``, ``mailto:ann@example.com``.
-    Any other text comes back as it is, with no name."""
+    Any other text comes back as it is, with no name. Invisible format characters a copy from
+    a web page or chat brings along (a zero-width space, a joiner, a byte order mark) are
+    dropped: no address may hold one, and the leaver they hid stayed mailed."""
+    if not text.isascii():
+        text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     if found := _NAMED.fullmatch(text):
         return found["address"], (found["quoted"] or found["plain"] or "").strip()
     if found := _MAILTO.fullmatch(text):

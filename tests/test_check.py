@@ -149,7 +149,8 @@ def test_a_url_shown_as_code_or_met_again_after_a_reference_is_reported_at_its_l
 
 def test_only_a_script_that_leaves_a_gap_stops_a_post(site):
     # A recipe's structured data shows nothing anywhere; an embedded post's script follows the
-    # quote readers without it see. A gist's script is the gist: without it, nothing.
+    # quote readers without it see; a gist's script is a link to the gist. A card's script is
+    # the card: without it, nothing.
     post = site / "content" / "posts" / "embeds.md"
     post.write_text(
         '---\ntitle: "Apple Pie"\ndate: 2026-11-25T08:00:00Z\ndescription: d\n---\n\n'
@@ -157,9 +158,10 @@ def test_only_a_script_that_leaves_a_gap_stops_a_post(site):
         '<blockquote class="twitter-tweet"><p>Slow is smooth.</p>&mdash; A Baker '
         '<a href="https://x.com/baker/status/1">March 1, 2026</a></blockquote>\n'
         '<script async src="https://platform.twitter.com/widgets.js"></script>\n\n'
-        'The recipe as a gist:\n\n<script src="https://gist.github.com/baker/1.js"></script>\n')
+        'The recipe as a gist:\n\n<script src="https://gist.github.com/baker/1.js"></script>\n\n'
+        'As a card:\n\n<script src="https://cards.example.net/pie.js"></script>\n')
     _, findings, _ = check(site, "embeds")
-    assert findings == [("error", "html-embed", "content/posts/embeds.md:14")]
+    assert findings == [("error", "html-embed", "content/posts/embeds.md:18")]
 
 
 def test_footnotes_are_not_fragment_links(site):

@@ -125,7 +125,8 @@ def test_an_import_listing_a_reader_unconfirmed_then_active_confirms_them(store_
     incoming.write_text("email,name,status\nbo@example.com,,unconfirmed\nBO@example.com,Bo,"
                         "active\ncy@example.com,Cy,active\ncy@example.com,,unconfirmed\n")
     result = invoke(store_site, "subscribers", "import", str(incoming))
-    assert "added 2, updated 0, unchanged 2," in result.output
+    assert "added 2, updated 0, unchanged 0," in result.output
+    assert "2 row(s) repeat a reader listed above them in the file" in result.output
     assert (_status_of(store_site, "bo@example.com"), _status_of(store_site, "cy@example.com")
             ) == ("active", "active")
     assert invoke(store_site, "subscribers", "list", "--status", "active").output.count(
@@ -152,7 +153,8 @@ def test_an_import_listing_a_reader_once_per_tag_gives_them_every_tag(store_site
     incoming.write_text("email,name,tags\nann@example.com,,weekly\nANN@example.com,Ann,Monthly\n"
                         "ann@example.com,,WEEKLY;events\n")
     result = invoke(store_site, "subscribers", "import", str(incoming))
-    assert "added 1, updated 0, unchanged 2," in result.output
+    assert "added 1, updated 0, unchanged 0," in result.output
+    assert "2 row(s) repeat a reader listed above them in the file" in result.output
     assert _tags_of(store_site, "ann@example.com") == "weekly,Monthly,events"
     assert invoke(store_site, "subscribers", "list", "--tag", "events").output.startswith(
         "ann@example.com\tAnn\tactive\t")

@@ -150,3 +150,97 @@ def test_a_list_without_a_header_is_read_from_its_first_reader_on(site, tmp_path
     assert result.exit_code == 0, result.output
     assert "added 2," in result.output and f"{pasted}:2: 'Email' is not a valid" in result.output
     assert listed(site)["nh2@example.com"] == ("Ned", "active")
+
+
+def test_a_google_contacts_export_is_read_by_its_first_email_value(site, tmp_path):
+    # Google Contacts' CSV names its address columns "E-mail 1 - Value", "E-mail 2 - Value"
+    export = tmp_path / "contacts.csv"
+    export.write_text("First Name,Middle Name,Last Name,Nickname,Labels,E-mail 1 - Label,"
+                      "E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,"
+                      "Phone 1 - Value\n"
+                      "Rosa,,Quint,,* myContacts ::: Newsletter,* Home,rosa.q@example.com,"
+                      "Work,rq@work.example,,\n"
+                      "Phone,,Only,,* myContacts,,,,,Mobile,+1 555 0100\n", encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(export))
+    assert result.exit_code == 0, result.output
+    assert "added 1, updated 0, unchanged 0, skipped 0, invalid 1" in result.output
+    assert f"{export}:3: no email address" in result.output
+    readers = listed(site)
+    assert readers["rosa.q@example.com"] == ("Rosa Quint", "active")
+    assert "rq@work.example" not in readers
+
+
+def test_invisible_characters_pasted_with_an_address_do_not_keep_a_leaver_mailed(site,
+                                                                                 tmp_path):
+    # Copied from a web page or a chat: a zero-width space, joiner or byte order mark rides
+    # along; the row was 'not a valid address' and the reader, active here, stayed so
+    leavers = tmp_path / "pasted.csv"
+    leavers.write_text("email,status\n\u200bada@example.com,unsubscribed\n"
+                       "grace@\u200bexample.org\ufeff,bounced\n"
+                       "\u2060Katherine@Example.org\u200d,complained\n", encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(leavers))
+    assert result.exit_code == 0, result.output
+    assert "updated 3, unchanged 0, skipped 0, invalid 0" in result.output
+    readers = listed(site)
+    assert readers["ada@example.com"][1] == "unsubscribed"
+    assert readers["grace@example.org"][1] == "bounced"
+    assert readers["katherine@example.org"][1] == "complained"
+    assert not any("\u200b" in address or "\ufeff" in address for address in readers)
+
+
+def test_an_export_resaved_by_a_european_excel_keeps_its_true_and_false(site, tmp_path):
+    # Excel takes a cell "true" for a truth value and saves it in its own language's word
+    # (German WAHR/FALSCH, with ';' between cells): every row was 'not a ghost status'
+    export = tmp_path / "members.csv"
+    export.write_text("id;email;name;note;subscribed_to_emails;complimentary_plan;"
+                      "stripe_customer_id;created_at;deleted_at;labels;tiers\n"
+                      "1;ada@example.com;Ada;;FALSCH;FALSCH;;2024-01-15;;;\n"
+                      "2;neu@example.com;Neu;;WAHR;FALSCH;;2024-01-15;;;\n"
+                      "3;vrai@example.com;Vrai;;VRAI;FAUX;;2024-01-15;;;\n", encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(export))
+    assert result.exit_code == 0, result.output
+    assert "3 reader(s): active 2, unsubscribed 1" in result.output
+    assert "invalid 0" in result.output
+    readers = listed(site)
+    assert readers["ada@example.com"][1] == "unsubscribed"
+    assert readers["neu@example.com"][1] == readers["vrai@example.com"][1] == "active"
+
+
+def test_rows_repeating_a_reader_are_counted_as_repeats_not_as_unchanged(site, tmp_path):
+    # Two exports pasted into one sheet: Ann twice in different case, Ben with a +tag (another
+    # address). The repeat was counted 'unchanged', as if the list already held it so.
+    pasted = tmp_path / "pasted.csv"
+    pasted.write_text("email,name,status\nAnn@Example.com,Ann,active\nann@example.com,,"
+                      "unsubscribed\nben@example.com,Ben,\nben+news@example.com,Ben,\n",
+                      encoding="utf-8")
+    result = invoke(site, "subscribers", "import", str(pasted))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:3] == [
+        "added 3, updated 0, unchanged 0, skipped 0, invalid 0",
+        "1 row(s) repeat a reader listed above them in the file (one reader, every row's tags; "
+        "a leaver's status wins)"]
+    readers = listed(site)
+    assert readers["ann@example.com"] == ("Ann", "unsubscribed")
+    assert readers["ben@example.com"] == readers["ben+news@example.com"] == ("Ben", "active")
+
+
+def test_a_row_split_by_an_unquoted_separator_is_named_for_it(site, tmp_path):
+    # A name typed 'Lee, Ann' into a file saved without quotes: the row has a cell more than
+    # the header, and the status column holds 'Ann'. It was refused as a status column to
+    # read with --status-column, which reads 'Ann', not the row's 'unsubscribed'.
+    export = tmp_path / "typed.csv"
+    export.write_text("email,name,status\nbo@example.com,Bo,active\n"
+                      "ann@example.com,Lee, Ann,unsubscribed\n", encoding="utf-8")
+    refused(site, export, "4 cells where the header has 3, a status among them out of place: "
+                          "a ',' inside a cell (a name such as 'Lee, Ann')? nothing was "
+                          "imported; put that cell in quotes", line=3)
+    # 'Ann Lee,' typed with its comma: the status column was empty, the reader active
+    export.write_text("email,name,status\nann@example.com,Ann Lee,,unsubscribed\n")
+    refused(site, export, "4 cells where the header has 3, a status among them out of place: "
+                          "a ',' inside a cell (a name such as 'Lee, Ann')? nothing was "
+                          "imported; put that cell in quotes", line=2)
+    # A list of leavers without a status column, its status typed after the name
+    export.write_text("email,name\nann@example.com,Ann,unsubscribed\n")
+    refused(site, export, "3 cells where the header has 2, a status among them out of place: "
+                          "a ',' inside a cell (a name such as 'Lee, Ann')? nothing was "
+                          "imported; put that cell in quotes", line=2)

@@ -233,6 +233,28 @@ LISTS = [
     ("Timestamp,Email Address,Name,Do you want to receive our newsletter?\n"
      "2024/05/01 10:00:00,w1@example.com,W,No\n", "Do you want to receive our newsletter?"),
     ("email,name,I agree to receive emails\nw1@example.com,W,\n", "I agree to receive emails"),
+    # When someone opted out, as a date (MailUp's unsubscribers export, a list kept by hand)
+    ("E-mail address;OptOut_Date\nw1@example.com;20110122T111244\n", "OptOut_Date"),
+    ("Email,Name,Opt-out date\nw1@example.com,W,2024-01-05\n", "Opt-out date"),
+    # Mailjet's flag for a contact no campaign may reach
+    ("Email,Name,IsExcludedFromCampaigns\nw1@example.com,W,true\n", "IsExcludedFromCampaigns"),
+    ("email,name,is_active\nw1@example.com,W,FALSE\n", "is_active"),
+    # When someone confirmed a double opt-in: an empty cell never did
+    ("email,name,confirmed_at\nw1@example.com,W,\n", "confirmed_at"),
+    ("id,email,optInConfirmed,optInTimestamp\n7,w1@example.com,0,\n", "optInConfirmed"),
+    ("Email,Name,Email Confirmed\nw1@example.com,W,No\n", "Email Confirmed"),
+    ("email,name,opt_in_timestamp\nw1@example.com,W,\n", "opt_in_timestamp"),
+    # A shop's customers with a yes/no for the newsletter (0/1, as shop systems export it)
+    ("Customer number;E-Mail;First name;Last name;Newsletter\n1;w1@example.com;W;V;0\n",
+     "Newsletter"),
+    ("Email,Name,Marketing emails\nw1@example.com,W,No\n", "Marketing emails"),
+    # A European spreadsheet's own words: German, French, Spanish, Italian, Dutch
+    ("E-Mail;Name;Abgemeldet\nw1@example.com;W;ja\n", "Abgemeldet"),
+    ("E-mail;Nom;Statut\nw1@example.com;W;désinscrit\n", "Statut"),
+    ("E-mail;Nombre;Estado\nw1@example.com;W;baja\n", "Estado"),
+    ("E-mail;Nome;Disiscritto\nw1@example.com;W;sì\n", "Disiscritto"),
+    ("E-mail;Naam;Afgemeld\nw1@example.com;W;ja\n", "Afgemeld"),
+    ("Email,Name,Deleted\nw1@example.com,W,TRUE\n", "Deleted"),
 ]
 
 
@@ -336,7 +358,13 @@ def test_lists_of_leavers_named_as_people_name_them_never_make_anyone_active(sit
              "hard-bounce-list.csv": "bounced", "spam-reports.csv": "complained",
              "Newsletter - Removed.csv": "unsubscribed", "kit-cancelled.csv": "unsubscribed",
              "Mailchimp archived contacts.csv": "unsubscribed",
-             "inactive-subscribers.csv": "unconfirmed"}
+             "inactive-subscribers.csv": "unconfirmed",
+             # MailerLite's status for readers who marked a campaign as spam
+             "mailerlite-junk-subscribers.csv": "complained",
+             "Excluded contacts.csv": "unsubscribed", "exclusion_list.csv": "unsubscribed",
+             # SendGrid's suppression lists (invalid_emails, blocks); Buttondown's word
+             "invalid_emails.csv": "bounced", "undeliverable.csv": "bounced",
+             "sendgrid-blocks.csv": "unsubscribed"}
     for number, name in enumerate(names):
         path = write_export(tmp_path, name, "email", [f"left{number}@example.com"])
         assert invoke(site, "subscribers", "import", str(path)).exit_code == 0

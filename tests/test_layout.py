@@ -1,6 +1,6 @@
 """The package layout: imports point one way, and packages are used through their public face.
 
-Order, lowest first: errors < addresses, locks, urls < config < state < generators < scaffold < posts <
+Order, lowest first: errors, records < addresses, locks, urls < config < state < generators < scaffold < posts <
 render < message < check < subscribers < providers < sending < web, preview < cli. A module may import its
 own layer and the ones below it, never one above; outside a package only the package itself is imported
 (``newsletter.subscribers``, not ``newsletter.subscribers.rows``). docs/architecture.md explains
@@ -16,7 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "newsletter"
 LAYERS = [
-    {"errors", "__init__"},
+    {"errors", "records", "__init__"},
     {"addresses", "locks", "urls"},
     {"config"},
     {"state"},
@@ -84,6 +84,17 @@ def test_a_module_stays_short():
     long = {str(p.relative_to(PACKAGE)): n for p in MODULES
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 330}
     assert long == {}
+
+
+def test_value_classes_are_records_not_dataclasses():
+    # dataclass() compiles each class's methods with exec at import: a send loaded 83 of them
+    # before its first request (docs/performance.md); record() shares them
+    found = [f"{p.relative_to(PACKAGE)}:{node.lineno}" for p in MODULES
+             for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ClassDef)
+             for decorator in node.decorator_list
+             if "dataclass" in ast.unparse(decorator).split("(")[0]]
+    assert found == [], "use newsletter.records.record for these classes"
 
 
 def runtime_imports(path: Path) -> set[str]:

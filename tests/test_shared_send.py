@@ -74,8 +74,56 @@ def test_two_senders_share_a_campaign_and_each_reader_gets_it_once(site, pg_url)
     each_sent_once((first, second), outputs, fake, addresses, pg_url)
     sent = [int(out.split("Sent ")[1].split(",")[0]) for out, _ in outputs]
     assert sum(sent) == 400 and all(sent), sent  # both took a share
-    # The last sender to end removes the post's template, made once for both.
+    # The last sender to end removes the post's template, made once for both, and the mark
+    # of a run in progress (else `send --due` would take the post for one left unfinished).
     assert fake.api.templates.by_alias == {}
+    assert running_marks(pg_url) == []
+
+
+def running_marks(url) -> list[str]:
+    with psycopg.connect(url) as db:
+        return [key for (key,) in db.execute(
+            "SELECT key FROM ledger_meta WHERE key LIKE 'running:%'")]
+
+
+def test_rows_a_sender_held_as_it_died_are_sent_by_the_sender_beside_it(site, pg_url):
+    """Another host's sender holds the list's first rows, then dies once this sender has
+    walked past them: this one goes back for them before it ends, and everyone gets the post
+    once; with no run dead, a sender does not walk the post's rows again."""
+    from newsletter.sending.ledger_pg import RUN_LOCK
+
+    addresses, fake = on_postgresql(site, pg_url, 60, latency=0.0)
+    fake.enqueue(*[slow()] * CONCURRENCY)  # this sender stops with its first batches in flight
+    dying = psycopg.connect(pg_url)
+    try:
+        with dying.transaction():
+            run = dying.execute("INSERT INTO runs (post_id, started_at) VALUES (%s, 'earlier') "
+                                "RETURNING id", (POST,)).fetchone()[0]
+            dying.execute(f"SELECT pg_advisory_lock({RUN_LOCK})", (run,))
+            dying.execute("INSERT INTO deliveries (post_id, address, state, attempts, "
+                          "created_at, updated_at) SELECT %s, key, 'pending', 0, 'earlier', "
+                          "'earlier' FROM subscribers ORDER BY position", (POST,))
+        dying.execute("SELECT id FROM deliveries ORDER BY id LIMIT %s FOR UPDATE", (BATCH,))
+        process = sender(site)
+        deadline = time.monotonic() + 120
+        while fake.request_count < CONCURRENCY and time.monotonic() < deadline:
+            time.sleep(0.02)
+        dying.close()
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            while db.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                             "AND objsubid = 1 AND objid = %s", (run,)).fetchone()[0] \
+                    and time.monotonic() < deadline:
+                time.sleep(0.02)
+        fake.closing.set()
+        out, err = process.communicate(timeout=300)
+    finally:
+        dying.close()
+        fake.close()
+    assert process.returncode == 0, out + err
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}  # nobody twice
+    assert set(ledger(pg_url).values()) == {"sent"}
+    assert running_marks(pg_url) == []
 
 
 def test_a_killed_sender_leaves_in_doubt_only_its_batches_in_flight_and_nothing_twice(

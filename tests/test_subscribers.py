@@ -280,7 +280,8 @@ def test_import_merges_without_resubscribing_unless_asked(tmp_path):
                         "broken@,Broken,,\n"                   # invalid
                         "rae@example.com,Rae,complained,\n")   # new suppression record
     summary = import_file(store, incoming)
-    assert (summary.added, summary.updated, summary.unchanged, summary.skipped) == (2, 0, 1, 2)
+    assert (summary.added, summary.updated, summary.unchanged, summary.repeated,
+            summary.skipped) == (2, 0, 0, 1, 2)
     assert [p.where for p in summary.problems] == [f"{incoming}:6"]
     readers = by_address(store)
     assert readers["kai@example.com"].extra == {"city": "Lima"}

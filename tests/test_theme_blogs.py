@@ -171,6 +171,25 @@ JEKYLL_SITE = {"_config.yml": "title: Ink\nurl: https://ink.example.org\n",
      "image:\n  feature: wash.jpg\n  credit: A friend\n", "Wash"),
     ({**JEKYLL_SITE, "images/wash.jpg": picture((90, 60, 30))}, "_posts/2024-02-01-wash.md",
      "image:\n  feature: /assets/img/wash.jpg\n", "Wash"),
+    # Millennial: image, a file name alone, of /assets/img/ (its layout's folder); it was
+    # looked for beside the post, and the post refused with image-missing
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md", "image: wash.jpg\n", "Wash"),
+    # Flexible Jekyll: img, a file name in /assets/img/ (it was not read)
+    (JEKYLL_SITE, "_posts/2024-02-01-wash.md", "img: wash.jpg\nfig-caption:\n", "Wash"),
+    # Sleek: featured-img, the name of a JPEG in /assets/img/posts/
+    ({**JEKYLL_SITE, "assets/img/posts/wash.jpg": picture((90, 60, 30))},
+     "_posts/2024-02-01-wash.md", "featured-img: wash\n", "Wash"),
+    # Feeling Responsive: header.image, a file name in the folder _config.yml's urlimg names
+    # (the site's own address, under its baseurl, or a path); it was looked for beside the
+    # post, and the post refused with image-missing
+    ({"_config.yml": "title: Ink\nurl: https://ink.example.org\nbaseurl: /ink\n"
+                     "urlimg: 'https://ink.example.org/ink/images/'\n",
+      "images/wash.jpg": picture((90, 60, 30))}, "_posts/2024-02-01-wash.md",
+     'header:\n  image: wash.jpg\n  background-color: "#262930"\nimage:\n'
+     "  thumb: wash-thumb.jpg\n  caption: A friend's\n", "Wash"),
+    ({"_config.yml": "title: Ink\nurl: https://ink.example.org\nurlimg: /images/\n",
+      "images/wash.jpg": picture((90, 60, 30))}, "_posts/2024-02-01-wash.md",
+     "header:\n  image: wash.jpg\n", "Wash"),
     # TeXt: the article header's cover image, or the image behind its overlay
     (JEKYLL_SITE, "_posts/2024-02-01-wash.md",
      "article_header:\n  type: cover\n  image:\n    src: /assets/img/wash.jpg\n", "Wash"),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from newsletter.check.sources import Sources
 from newsletter.message import sample_message
+from newsletter.records import record
 from newsletter.render import markdown_dialect, markdown_fragment
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from newsletter.render import Dialect, Email
 
 
-@dataclass
+@record
 class CheckContext:
     """One post's check: the post, its email, and when it is checked."""
 

@@ -95,11 +95,15 @@ def _written(tag: str, src: str | None, text: str, cursor: int) -> re.Match | No
 
 def _leaves_a_gap(script) -> bool:
     """Whether a ``<script>`` shows something on the blog that the email would lack: not a data
-    block (a type that is not JavaScript, HTML's rule), nor an embed's script after its quote."""
+    block (a type that is not JavaScript, HTML's rule), nor an embed's script after its quote,
+    nor X's widget script after the link it turns into a timeline or a button (``<a
+    class="twitter-timeline" href="...">``, ``twitter-grid``...): readers get the link."""
     kind = (script.get("type") or "").split(";")[0].strip().lower()
     runs = kind in ("", "module") or "javascript" in kind or "ecmascript" in kind
     before = script.getprevious()
-    return runs and not (before is not None and before.tag == "blockquote")
+    widget_link = before is not None and before.tag == "a" and bool(before.get("href")) and any(
+        name.startswith("twitter-") for name in (before.get("class") or "").split())
+    return runs and not (before is not None and before.tag == "blockquote" or widget_link)
 
 
 def _left_out_findings(context: CheckContext) -> list[Finding]:

@@ -19,7 +19,7 @@ import socket
 import ssl
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable
 from urllib.parse import SplitResult, urljoin
 
@@ -29,6 +29,7 @@ import requests.certs
 from requests.utils import requote_uri
 
 from newsletter.check.urls import is_public_address
+from newsletter.records import record
 from newsletter.urls import WEB_PORTS, split_url
 
 MAX_REDIRECTS = 5
@@ -36,7 +37,7 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 SILENT_LINKS = 2  # links of a host that ran out of time before it is taken as down
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FetchProblem:
     """What is wrong with a link, said after its URL ("answers 404 Not Found")."""
 
@@ -44,7 +45,7 @@ class FetchProblem:
     private: bool = False  # not fetched: it leads to this computer or its network
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fetcher:
     """How links are fetched: the deadline per link, whom to ask for addresses."""
 

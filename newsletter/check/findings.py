@@ -8,9 +8,11 @@ the post, a template or newsletter.toml), what is wrong, and how to fix it.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from enum import StrEnum
 from typing import Iterable
+
+from newsletter.records import record
 
 MAX_TEXT = 500  # characters of a message or hint
 # Control characters (C0, DEL, C1) and line or paragraph separators: a finding is one line.
@@ -27,7 +29,7 @@ class Severity(StrEnum):
     WARNING = "warning"  # worth a look; `send` prints it and goes on
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """One thing the check found."""
 

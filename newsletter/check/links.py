@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -28,6 +28,7 @@ from newsletter.check.urls import (
     scheme_of,
     scheme_problem,
 )
+from newsletter.records import record
 from newsletter.render import URL_ATTRIBUTES, all_ids, email_url, local_ids
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ _SHOWN_ADDRESS = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/
                             re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LinkUse:
     """One ``<a href>`` or ``<img src>`` of the email."""
 
@@ -200,6 +201,7 @@ def _post_links(context: CheckContext) -> list[LinkUse]:
         link_starts[element] = begin = link_starts.get(
             next(element.iterancestors("a"), None), cursor)
         found = (source.find_url(url, begin, taken) or source.find_url(url, source.start, taken)
+                 or source.find_after_liquid(url, begin, taken)
                  or source.find_label(_label(element)))
         if found:
             cursor = max(cursor, found[1])

@@ -12,11 +12,12 @@ reach is not fetched but reported, unless ``allow_private`` (``--allow-private``
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from newsletter.check.findings import Finding, warning
 from newsletter.check.urls import WEB_SCHEMES, host_of, is_private_host, scheme_of
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.check.links import LinkUse
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 USER_AGENT = "newsletter-check/1 (a writer checking the links of a newsletter)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OnlineOptions:
     """How the online check may use the network."""
 

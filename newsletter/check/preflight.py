@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsletter.check.colours import hidden_text_findings
@@ -17,6 +16,7 @@ from newsletter.check.message import message_findings
 from newsletter.check.raw_html import raw_html_findings
 from newsletter.check.reading import reading_findings
 from newsletter.check.templates import template_findings
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from newsletter.render import Email
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Preflight:
     """What the offline check found in one post, errors first."""
 

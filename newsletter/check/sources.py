@@ -11,14 +11,15 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsletter.config import SETTINGS_FILE, setting_line
 from newsletter.posts import site_relative
+from newsletter.records import record
 from newsletter.render import HTML_TEMPLATE, STYLESHEET, TEXT_TEMPLATE
+from newsletter.urls import split_url
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -30,13 +31,14 @@ _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?-{3}[ \t]*\r?\n.*?^-{3}[ \t]*$", re.DO
 _BEFORE_URL = re.compile(r"(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|\b(?:href|src)\s*=\s*[\"']?\s*|<)\Z",
                          re.IGNORECASE | re.MULTILINE)
 _AFTER_URL = frozenset(" \t\r\n)\"'>")
+_LIQUID_PATH_CUTS = 4  # the base path's folders a Liquid output may have written
 # A fenced code block: a URL there is no link (nor in a code span, see _code_spans).
 _FENCED = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n"
                      r".*?(?:^[ \t]{0,3}(?P=fence)[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
 _EMPTY_URL = re.compile(r"\]\(\s*\)|\b(?:href|src)\s*=\s*(?:\"\"|'')", re.IGNORECASE)
 
 
-@dataclass
+@record
 class Source:
     """One file of the site, as text, named as findings show it."""
 
@@ -79,6 +81,26 @@ class Source:
                         and not _inside(self._code, at)):
                     return at, end
                 at = text.find(form, at + 1)
+        return None
+
+    def find_after_liquid(self, url: str, start: int,
+                          taken: frozenset[int] | set[int] = frozenset()
+                          ) -> tuple[int, int] | None:
+        """(start, end) of the path of ``url`` written after a Liquid output, as Jekyll posts
+        write their site's files (``{{ site.url }}{{ site.baseurl }}/assets/x.jpg``): the
+        email has the address the output makes, which the body does not write. The path's
+        longest ending from a ``/`` that follows ``}}`` is taken, not in code, from ``start``
+        (the search goes on from the last link found: a post of many stays linear)."""
+        parts = split_url(url)
+        path = parts.path if parts and "}}" in self.text else ""
+        cuts = [at for at, char in enumerate(path) if char == "/"][:_LIQUID_PATH_CUTS]
+        for begin, cut in [(begin, cut) for begin in (start, self.start) for cut in cuts]:
+            form = "}}" + path[cut:]
+            at = self.text.find(form, begin)
+            while at >= 0:
+                if at not in taken and not _inside(self._code, at):
+                    return at, at + len(form)
+                at = self.text.find(form, at + 1)
         return None
 
     @cached_property

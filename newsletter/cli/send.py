@@ -176,8 +176,10 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     existing = Ledger.open_existing(settings)
     skipped_rows: list = []
     # Counting reads the whole list unless the roster is current; a long list is read once,
-    # by the send itself, when nobody waits on the count (--yes).
-    read_list = dry_run or not yes or store.size() < COUNT_FIRST_MAX_BYTES
+    # by the send itself, when nobody waits on the count (--yes). The PostgreSQL store counts
+    # in the database, never reading the list: its size is not asked (a pass over the table).
+    read_list = (bool(settings.store_url) or dry_run or not yes
+                 or store.size() < COUNT_FIRST_MAX_BYTES)
     try:
         total = count_recipients(store, existing, post.id, states, skipped_rows, tags,
                                  read_list=read_list)

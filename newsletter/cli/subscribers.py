@@ -131,7 +131,7 @@ def remove(site, email: str) -> None:
 
 
 @subscribers.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--from", "source", metavar="SERVICE",
               help="Read FILE as this service's export: ghost, substack, buttondown, "
                    "mailchimp, listmonk, kit or beehiiv (or newsletter, our own columns). "
@@ -185,6 +185,9 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
     click.echo(f"added {summary.added}, updated {summary.updated}, "
                f"unchanged {summary.unchanged}, skipped {summary.skipped}, "
                f"invalid {summary.invalid}")
+    if summary.repeated:
+        click.echo(f"{summary.repeated} row(s) repeat a reader listed above them in the file "
+                   "(one reader, every row's tags; a leaver's status wins)")
     if summary.by_name:  # why they left, which no column of the file says
         click.echo(f"{summary.by_name} reader(s) taken as {summary.name_status}: the file's "
                    "name says so (no column does); if they are readers, not leavers, rename "

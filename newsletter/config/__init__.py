@@ -2,15 +2,16 @@
 
 from newsletter.config.catalogue import PROVIDER_NAMES, PROVIDER_SECRETS, SECRET_VARIABLES
 from newsletter.config.durations import duration_words, parse_duration
-from newsletter.config.lines import setting_line, with_setting_line
+from newsletter.config.lines import long_number, setting_line, with_setting_line
 from newsletter.config.loading import SETTINGS_FILE, load_settings, read_secrets, site_above
+from newsletter.config.moments import OUTSIDE_THE_CALENDAR, outside_the_calendar
 from newsletter.config.redaction import redact
 from newsletter.config.sections import GENERATOR_NAMES, Settings
-from newsletter.config.signup import MAX_CONFIRM_WITHIN_DAYS, origin_of
+from newsletter.config.signup import MAX_CONFIRM_WITHIN_DAYS, confirm_token, origin_of
 from newsletter.config.store import check_url, refuse_password, url_secrets
 
-__all__ = ["GENERATOR_NAMES", "MAX_CONFIRM_WITHIN_DAYS", "PROVIDER_NAMES", "PROVIDER_SECRETS",
-           "SECRET_VARIABLES",
-           "SETTINGS_FILE", "Settings", "check_url", "duration_words", "load_settings", "origin_of",
-           "parse_duration",
-           "read_secrets", "redact", "refuse_password", "setting_line", "site_above", "url_secrets", "with_setting_line"]
+__all__ = ["GENERATOR_NAMES", "MAX_CONFIRM_WITHIN_DAYS", "OUTSIDE_THE_CALENDAR", "PROVIDER_NAMES",
+           "PROVIDER_SECRETS", "SECRET_VARIABLES", "SETTINGS_FILE", "Settings", "check_url",
+           "confirm_token", "duration_words", "load_settings", "long_number", "origin_of",
+           "outside_the_calendar", "parse_duration", "read_secrets", "redact",
+           "refuse_password", "setting_line", "site_above", "url_secrets", "with_setting_line"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from pathlib import Path
 
 from newsletter.config.sections import SECTIONS
@@ -103,3 +104,21 @@ _TOML_HINTS = (
                           "or put the text in single quotes"),
     ("Unescaped '\\' in a string", "write \\\\, or put the text in single quotes"),
 )
+
+
+_DIGIT_RUN = re.compile(r"\d[\d_]*")  # TOML may write 1_000 for 1000
+
+
+def long_number(text: str) -> tuple[int, str, str] | None:
+    """(line, problem, hint) of the first whole number in ``text`` longer than Python turns
+    into an int (``sys.get_int_max_str_digits()``, 4,300 digits, against quadratic-time
+    reading), else None. tomllib, json and PyYAML then raise a bare ValueError, none of their
+    syntax errors, so each reader of such text asks this to say where."""
+    limit = sys.get_int_max_str_digits()
+    for found in _DIGIT_RUN.finditer(text) if limit else ():
+        digits = len(found.group()) - found.group().count("_")
+        if digits > limit:
+            return (_line_of(text, found.start()),
+                    f"a number of {digits:,} digits (at most {limit:,} are read)",
+                    "put it in quotes if it is text, else shorten it")
+    return None

@@ -19,7 +19,9 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfoNotFoundError
 
 from newsletter.config.catalogue import PROVIDER_NAMES, SECRET_VARIABLES, STORE_URL_VARIABLE
-from newsletter.config.lines import did_you_mean, located, setting_line, toml_problem
+from newsletter.config.lines import (did_you_mean, located, long_number, setting_line,
+                                      toml_problem)
+from newsletter.config.moments import OUTSIDE_THE_CALENDAR, outside_the_calendar
 from newsletter.config.pasted_secrets import refuse_pasted_secrets
 from newsletter.config.sections import (
     MOVED,
@@ -81,11 +83,13 @@ def _checked_settings(site_dir: Path, raw: dict[str, Any], text: str,
     settings = replace(settings, signup=checked_signup(settings, where))
     check_store(settings, where)
     check_welcome(settings.welcome, where)
-    since = settings.schedule.since
-    if since is not None and since.tzinfo is None:
-        # Like post dates, a zone-less `since` is read in the site's time zone.
-        schedule = replace(settings.schedule, since=since.replace(tzinfo=settings.site.zone))
-        settings = replace(settings, schedule=schedule)
+    if (since := settings.schedule.since) is not None:
+        # Like post dates, a zone-less `since` is read in the site's time zone, and shown in it.
+        since = since if since.tzinfo else since.replace(tzinfo=settings.site.zone)
+        if outside_the_calendar(since, settings.site.zone):
+            raise ConfigError(f"schedule.since {since} {OUTSIDE_THE_CALENDAR}", where=where,
+                              hint="check the year")
+        settings = replace(settings, schedule=replace(settings.schedule, since=since))
     return settings
 
 
@@ -126,6 +130,10 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
         message, hint = toml_problem(str(problem), text, line)
         raise ConfigError(message, where=f"{path.name}:{line}" if line else path.name,
                           hint=hint) from None
+    except ValueError:  # no TOML syntax error: a number too long for Python to read
+        if (found := long_number(text)) is None:
+            raise
+        raise ConfigError(found[1], where=f"{path.name}:{found[0]}", hint=found[2]) from None
 
 
 def site_above(folder: Path) -> Path | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Mapping
@@ -15,11 +15,12 @@ from newsletter.config.durations import parse_duration
 from newsletter.config.redaction import redact
 from newsletter.config.site_paths import inside_site
 from newsletter.errors import ConfigError
+from newsletter.records import record
 
 REQUIRED = object()  # the default of a setting that has none: it must be given
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Range:
     """The values a numeric setting may take: finite, from ``low`` to ``high`` inclusive."""
 
@@ -41,7 +42,7 @@ def ranged(default: float | None, low: float, high: float, unit: str = ""):
     return field(default=default, metadata={"range": Range(low, high, unit)})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SiteSettings:
     """[site]: the blog itself."""
 
@@ -55,7 +56,7 @@ class SiteSettings:
         return ZoneInfo(self.timezone)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EmailSettings:
     """[email]: what every message says and where its links go."""
 
@@ -82,7 +83,7 @@ class EmailSettings:
         return self.from_address.rpartition("@")[2]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProviderSettings:
     """[provider]: which mail provider sends, and how hard to push it."""
 
@@ -110,7 +111,7 @@ class ProviderSettings:
     directory: str = "outbox"  # outbox: where .eml files go, relative to the site
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ScheduleSettings:
     """[schedule]: what `send --due` may send."""
 
@@ -122,7 +123,7 @@ class ScheduleSettings:
 USER_NAMES = frozenset({"SMTP_USERNAME", "NEWSLETTER_WEBHOOK_USER"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImageSettings:
     """[images]: the post's own image files, and how they reach the reader (docs/images.md)."""
 
@@ -145,7 +146,7 @@ class ImageSettings:
                      f"(where {self.publish_dir} is served)")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PostsSettings:
     """[posts]: where the blog keeps its posts, and which generator builds it (docs/generators.md).
 
@@ -175,7 +176,7 @@ class PostsSettings:
                                       hint='write it relative to the site, e.g. "content/posts"')
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SignupSettings:
     """[signup]: readers joining from the blog through `newsletter serve` (double opt-in)."""
 
@@ -200,7 +201,7 @@ class SignupSettings:
         return parse_duration(self.confirm_within)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TrackingSettings:
     """[tracking]: opens and clicks, asked of the provider per message; off unless turned on
     (docs/events.md#tracking-opens-and-clicks)."""
@@ -209,7 +210,7 @@ class TrackingSettings:
     clicks: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WelcomeSettings:
     """[welcome]: a series of the blog's best posts for each new reader (docs/welcome.md)."""
 
@@ -232,7 +233,7 @@ class WelcomeSettings:
             self.first_after)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StoreSettings:
     """[store]: where the state lives. No url: subscribers/*.csv and SQLite files in
     .newsletter/; a postgresql:// url (without its password): everything in that database."""
@@ -240,7 +241,7 @@ class StoreSettings:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Secrets:
     """Secrets read from the environment; never printed (see __repr__)."""
 
@@ -260,7 +261,7 @@ class Secrets:
         return f"Secrets({sorted(self.values)} set, values hidden)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     """Everything a command needs to know about one site."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -85,7 +86,24 @@ def _check_confirm_url(signup: SignupSettings, settings: Settings, where: str) -
         raise ConfigError("signup.confirm_url must be on one line, without spaces", where=where)
     unsubscribe_path = urlsplit(settings.email.unsubscribe_url).path
     confirm_prefix = parts.path.split("{token}")[0]
+    # The sign-up routes are served first: a confirmation path that takes an unsubscribe
+    # link's (/unsubscribe/{token} for both) refused every one-click as a forged confirmation.
+    link = re.sub(r"\{(?:token|email)\}", "x", unsubscribe_path)
     if (signup.path == unsubscribe_path or confirm_prefix in (unsubscribe_path, signup.path)
+            or confirm_token(link, parts.path) is not None
             or any(path.startswith("/webhooks/") for path in (signup.path, confirm_prefix))):
         raise ConfigError("signup.path and signup.confirm_url must not share a path with the "
-                          "unsubscribe URL, each other or /webhooks/", where=where)
+                          "unsubscribe URL, each other or /webhooks/", where=where,
+                          hint="for example /subscribe and https://blog.example.com/confirm/"
+                               "{token}, beside /unsubscribe/{token}")
+
+
+def confirm_token(path: str, confirm_path: str) -> str | None:
+    """The token in ``path`` when it is the path of a confirmation link, ``confirm_path``
+    (signup.confirm_url's, with its ``{token}``) with the token as text without a ``/``."""
+    prefix, suffix = confirm_path.split("{token}")
+    if not (path.startswith(prefix) and path.endswith(suffix)
+            and len(path) > len(prefix) + len(suffix)):
+        return None
+    token = path[len(prefix):len(path) - len(suffix)]
+    return None if "/" in token else token

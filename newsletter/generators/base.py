@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Callable, ClassVar, Mapping, Protocol
 
 from newsletter.generators.settings_files import SiteInfo
+from newsletter.records import record
 
 
 class Fields(Protocol):
@@ -31,7 +31,7 @@ class Fields(Protocol):
     def date(self, key: str) -> dt.datetime | None: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """One post file as the generator sees it."""
 
@@ -46,7 +46,7 @@ class Source:
         return self.fields.meta
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """What the generator makes of one file."""
 

@@ -12,11 +12,11 @@ with its date (a post dated 2023-12-31 and published 2024-01-02 is at /2023/12/.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from newsletter.generators.base import Source, dated_name
 from newsletter.generators.hugo_config import base_name
+from newsletter.records import record
 
 _DEFAULTS = {
     "date": ("date", "publishdate", "pubdate", "published", "lastmod", "modified"),
@@ -25,7 +25,7 @@ _DEFAULTS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HugoDates:
     date: dt.datetime | None  # the page's .Date, which its permalink's :year, :month... show
     publish: dt.datetime | None  # when the post goes out

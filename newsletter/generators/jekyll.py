@@ -37,8 +37,8 @@ from newsletter.generators.jekyll_permalinks import (
     permalink_ending,
     permalink_template,
 )
-from newsletter.generators.settings_files import (SiteInfo, pages_domain,
-                                                  site_info, yaml_settings_problem)
+from newsletter.generators.github_pages import published_url
+from newsletter.generators.settings_files import SiteInfo, site_info, yaml_settings_problem
 from newsletter.generators.slugs import jekyll_slug, titleize
 
 # What Jekyll's EntryFilter passes over in a collection's folder: a path from it, or a file
@@ -130,12 +130,8 @@ class Jekyll(Generator):
         return _MARKDOWN
 
     def info(self) -> SiteInfo:
-        config, found = self.config, self.config_source
-        url = config.get("url")
-        if not (isinstance(url, str) and url.strip()) and (url := pages_domain(self.root)):
-            found = "_config.yml and CNAME"  # GitHub Pages' custom domain
-        if isinstance(url, str) and isinstance(config.get("baseurl"), str):
-            url = url.rstrip("/") + "/" + config["baseurl"].strip("/")
+        config = self.config
+        url, found = published_url(self.root, config, self.config_source)
         title = config.get("title")
         if not (isinstance(title, str) and title.strip()):
             title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
@@ -144,10 +140,12 @@ class Jekyll(Generator):
 
     @property
     def values(self) -> dict[str, Any]:
-        """_config.yml's values, and ``data``: the files of its ``data_dir`` (``_data``)."""
+        """_config.yml's values, ``data``: the files of its ``data_dir`` (``_data``), and
+        ``time``: now, as the build's time is when the email is made."""
         folder = self.config.get("data_dir")
         folder = folder.strip("/") if isinstance(folder, str) and folder.strip("/") else "_data"
-        return {**self.config, "data": DataFolder(self.root / folder, self.root)}
+        return {"time": dt.datetime.now(dt.UTC).replace(microsecond=0), **self.config,
+                "data": DataFolder(self.root / folder, self.root)}
 
     @property
     def content_root(self) -> Path:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable
@@ -33,6 +33,7 @@ from newsletter.generators.nikola import Nikola
 from newsletter.generators.pelican import Pelican
 from newsletter.generators.vitepress import VitePress
 from newsletter.generators.zola import Zola
+from newsletter.records import record
 
 _UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')  # never in a URL as they are (RFC 3986)
 
@@ -84,7 +85,7 @@ def site_layout(settings: Settings) -> SiteLayout:
                       settings.site.url.rstrip("/"))
 
 
-@dataclass
+@record
 class SiteLayout:
     """Where a site's posts are, and how its generator publishes them."""
 

@@ -4,14 +4,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from newsletter.generators.settings_files import (SiteInfo, first_file, read_data, read_text,
                                                    site_info)
+from newsletter.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OtherGenerator:
     """A generator newsletter does not know, found in a blog's folder."""
 

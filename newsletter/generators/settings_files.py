@@ -10,13 +10,14 @@ import ast
 import json
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from newsletter.config import long_number
 from newsletter.generators.jsliteral import exported_object, object_at
+from newsletter.records import record
 
 MAX_SETTINGS_BYTES = 2**20  # a settings file past 1 MB is not a settings file
 # Values a YAML file may hold beyond one per character, once its aliases (*name) are expanded:
@@ -26,12 +27,9 @@ ALIAS_ALLOWANCE = 10_000
 # fine there, where PyYAML's own scanner stops.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NESTING = 100  # lists and mappings inside each other; real settings need a handful
-# A host name, as GitHub Pages' CNAME file holds one (blog.example.org)
-_HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SiteInfo:
     """The blog's title, address, time zone and language, and the file they came from."""
 
@@ -97,7 +95,7 @@ def parse_data(text: str, suffix: str, *, yaml_1_2: bool = False) -> dict[str, A
     return data if isinstance(data, dict) else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class YamlProblem:
     """Where and why a text is not valid YAML, and what its writer can do about it."""
 
@@ -119,6 +117,26 @@ def yaml_problem(error: yaml.YAMLError, text: str) -> YamlProblem:
                        'quote values that contain ": " or start with a special character')
 
 
+_DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
+
+
+def yaml_value_problem(error: ValueError, text: str) -> YamlProblem:
+    """Where and why PyYAML raised ``error`` (no YAMLError) reading ``text``: a whole number too
+    long for Python to read, or an unquoted date that is no real date (2026-02-30)."""
+    if found := long_number(text):
+        return YamlProblem(found[0] - 1, found[1], found[2])
+    for number, line in enumerate(text.splitlines()):
+        key, colon, value = line.partition(":")
+        if colon and _DATE_LIKE.match(value.strip()):
+            try:
+                yaml.safe_load(value)
+            except ValueError:
+                return YamlProblem(number, f"{key.strip()}: {value.strip()} is not a real date "
+                                           f"({error})",
+                                   'write it as "2024-05-01T09:00:00Z" or 2024-05-01')
+    return YamlProblem(None, f"an impossible date ({error})", None)
+
+
 def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] | None:
     """(where, what, hint) when the YAML settings file ``name`` under ``root`` is there and
     holds no settings: not valid YAML, or not ``key: value`` lines. None when it reads, is
@@ -134,6 +152,10 @@ def yaml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] 
         return where, f"{name} is not valid YAML ({found.problem})", found.hint
     except RecursionError:
         return name, f"{name} nests too deep to read", None
+    except ValueError as error:  # an unquoted 2026-02-30, a number too long to read
+        found = yaml_value_problem(error, text)
+        return (name if found.line is None else f"{name}:{found.line + 1}",
+                f"{name} does not read ({found.problem})", found.hint)
     if data is None or isinstance(data, dict):
         return None
     return name, f"{name} holds no settings (not key: value lines)", "write it as key: value lines"
@@ -157,14 +179,6 @@ def yaml_nesting(text: str) -> int:
         elif char in "]}":
             depth = max(depth - 1, 0)
     return deepest
-
-
-def pages_domain(folder: Path) -> str | None:
-    """``https://`` and the host a ``CNAME`` file in ``folder`` names: the custom domain GitHub
-    Pages publishes the site at, where its settings name no address."""
-    text = read_text(folder / "CNAME") or ""
-    host = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return f"https://{host.lower()}" if _HOST.fullmatch(host) else None
 
 
 def expands_past(data: Any, characters: int) -> bool:

@@ -28,7 +28,7 @@ import logging
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from email.utils import format_datetime
 from functools import partial
 from operator import attrgetter
@@ -42,6 +42,7 @@ from newsletter.message.assembled import Assembled
 from newsletter.message.keyed_hash import PrefixedHmac
 from newsletter.message.mime import MimeEncoder
 from newsletter.message.tokens import UnsubscribeTokens
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -121,7 +122,7 @@ def format_address(name: str, address: str) -> str:
     return f"{name} <{address}>"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Message:
     """A ready-to-send message for one recipient. Read-only by convention, and slotted: a
     frozen dataclass costs several times as much to build, and one with a ``__dict__`` twice

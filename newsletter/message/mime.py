@@ -28,7 +28,6 @@ import binascii
 import re
 import secrets
 from dataclasses import replace
-from email import policy
 from email.header import Header
 from typing import TYPE_CHECKING, Mapping
 
@@ -81,6 +80,8 @@ def encode_header(name: str, value: str) -> bytes:
         return f"{name}: {encoded}\r\n".encode("ascii")
     if value.isascii() and len(line) <= MAX_LINE + 2:
         return line.encode("ascii")
+    from email import policy  # only for a long or non-ASCII line (14 million instructions)
+
     chosen = policy.SMTP if _address_part_ascii(value) else policy.SMTPUTF8
     return chosen.fold_binary(name, chosen.header_store_parse(name, value)[1])
 

@@ -42,6 +42,9 @@ class TokenCache:
             return
         try:
             self.db = self._open(state_dir / TOKENS_FILE, secret_id(secret))
+            # Empty and not to be filled (a first send to every reader): nothing to look up.
+            if not keep and self.db.execute("SELECT 1 FROM tokens LIMIT 1").fetchone() is None:
+                self.close()
         except (OSError, sqlite3.Error) as error:
             logger.debug("no token cache (%s): tokens are made for this send", error)
 

@@ -40,6 +40,7 @@ LEGACY_TOKEN_BYTES = 16  # 128 bits of HMAC-SHA256 in the links of the ?email=&t
 # An address is at most 254 characters, 4 bytes each in UTF-8; with the 16-byte tag in base64.
 MAX_TOKEN_LENGTH = (16 + 254 * 4) * 4 // 3 + 4
 _PURPOSE = [b"newsletter unsubscribe"]  # associated data: a token made for nothing else
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")  # base64's alphabet to the URL-safe one
 
 
 def signing_secret(settings: Settings) -> str:
@@ -67,9 +68,11 @@ class UnsubscribeTokens:
         self._siv = AESSIV(key)
 
     def make(self, address: str) -> str:
-        """The token of ``address``: URL-safe base64, no padding."""
+        """The token of ``address``: URL-safe base64, no padding (binascii and translate: the
+        bytes of base64.urlsafe_b64encode, without its two Python calls a token)."""
         sealed = self._siv.encrypt(address.encode(), _PURPOSE)
-        return base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii")
+        return (binascii.b2a_base64(sealed, newline=False).rstrip(b"=").translate(_URL_SAFE)
+                .decode("ascii"))
 
     def read(self, token: str) -> str | None:
         """The address ``token`` was made for, or None if it was not made with this secret."""

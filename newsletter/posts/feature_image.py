@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from newsletter.errors import ContentError
+from newsletter.records import record
 
 # Keys that name a post's feature image (front matter keys are read in lower case), as Gatsby
 # (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image, LoveIt's and
@@ -13,19 +15,20 @@ from newsletter.errors import ContentError
 # Hugo's share_img, Clarity's shareImage after its featureImage), Jekyll (image, image.path,
 # HPSTR's image.feature under /images/; Beautiful Jekyll's share-img, cover-img and thumbnail-img; Minimal Mistakes'
 # header.overlay_image, header.image and header.teaser; Type on Strap's feature-img before its
-# thumbnail; TeXt's cover, else
+# thumbnail; Sleek's featured-img, a name in /assets/img/posts/; Flexible Jekyll's img;
+# TeXt's cover, else
 # article_header.image.src or .background_image.src), Astro (heroImage; the Cactus theme's
 # coverImage.src; AstroPaper's ogImage), Zola's tabi (extra.social_media_card), Nikola
 # (previewimage), Hexo's Fluid (index_img, its post cards' picture) and Ghost or WordPress
 # exports (feature_image) write them; the first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
-              "feature-img", "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
-              "social_media_card", "previewimage", "index_img", "article_header",
+              "feature-img", "featured-img", "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
+              "social_media_card", "previewimage", "index_img", "article_header", "img",
               "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
-_LOOSE_KEYS = ("header", "thumbnail", "article_header")
+_LOOSE_KEYS = ("header", "thumbnail", "article_header", "img")
 # The image's alt text where themes write it beside the key: Clarity's featureImageAlt, Congo's
 # featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows.
 ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "featurealt",
@@ -36,7 +39,7 @@ ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "f
 SOURCE_KEYS = ("image", "path", "src", "url", "overlay_image", "teaser", "background_image")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PostImage:
     """The feature image of a post, as its front matter names it."""
 
@@ -55,8 +58,21 @@ class Fields(Protocol):
     def string(self, key: str) -> str | None: ...
 
 
-def feature_image(meta: dict[str, Any], fields: Fields) -> PostImage | None:
-    """The feature image named by the first of :data:`IMAGE_KEYS` that has a value, if any."""
+def feature_image(meta: dict[str, Any], fields: Fields,
+                  site: dict[str, Any] | None = None) -> PostImage | None:
+    """The feature image named by the first of :data:`IMAGE_KEYS` that has a value, if any; a
+    bare file name is one of the folder the site's ``urlimg`` names (Feeling Responsive's
+    themes write ``{{ site.urlimg }}{{ page.header.image }}``)."""
+    image = _named_image(meta, fields)
+    folder = (site or {}).get("urlimg")
+    if image is None or "/" in image.src or not isinstance(folder, str) or not folder.strip():
+        return image
+    if urlsplit(folder).netloc == urlsplit(str((site or {}).get("url") or "")).netloc:
+        folder = urlsplit(folder).path  # the site's own address: its file, found in the site
+    return replace(image, src=folder.strip().rstrip("/") + "/" + image.src)
+
+
+def _named_image(meta: dict[str, Any], fields: Fields) -> PostImage | None:
     for key in (key for key in IMAGE_KEYS if meta.get(key)):
         value, alt = _source(key, meta[key])
         if value is None or (key in _LOOSE_KEYS and not isinstance(value, str)):
@@ -83,6 +99,8 @@ def _source(key: str, value: Any) -> tuple[Any, Any]:
     """The image source a key's value names, and the alt text written with it."""
     if key in ("images", "cover-img") and isinstance(value, list) and value:
         value = value[0]  # Hugo's: the first is the page's image; Beautiful Jekyll's rotate
+    if key == "featured-img" and isinstance(value, str) and not {"/", "."} & set(value):
+        return f"/assets/img/posts/{value.strip()}.jpg", None  # Sleek's: a name, its JPEG
     if not isinstance(value, dict):
         return value, None
     value = {str(name).lower(): item for name, item in value.items()}

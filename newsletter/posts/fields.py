@@ -7,6 +7,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsletter.config import OUTSIDE_THE_CALENDAR, outside_the_calendar
 from newsletter.errors import ContentError
 
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
@@ -72,7 +73,11 @@ class FieldReader:
                 f"{self.name(key)} {value!r} is not a date", where=self.where(key),
                 hint='write it as "2024-05-01T09:00:00Z" or 2024-05-01',
             )
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
+        moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
+        if outside_the_calendar(moment, self.zone):
+            raise ContentError(f"{self.name(key)} {value!s} {OUTSIDE_THE_CALENDAR}",
+                               where=self.where(key), hint="check the year")
+        return moment
 
     def midnight(self, day: dt.date) -> dt.datetime:
         """``day`` at 00:00 in the site's time zone (a date from a file name)."""

@@ -20,24 +20,25 @@ import datetime as dt
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
 
+from newsletter.config import long_number
 from newsletter.errors import ContentError
 from newsletter.generators import (YAML_LOADER, JsLiteralError, expands_past, load_yaml,
-                                   parse_declarations, yaml_problem)
+                                   parse_declarations, yaml_problem, yaml_value_problem)
+from newsletter.records import record
 
 _OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
-_DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?")
 _DOTTED = re.compile(r"^\.\.[ \t]+([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")  # Nikola's ".. title: x"
 _CLOSING = re.compile(r"-{3,}[ \t]*$")
 _KEY_VALUE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(.*)$")
 _JSON_OPENING = re.compile(r"\{[ \t]*(\"|$)", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FrontMatter:
     """A post file split: its front matter (keys in lower case) and its body."""
 
@@ -54,7 +55,7 @@ def split_front_matter(text: str, where: str, *, key_value: bool = False,
     opening = _OPENING.match(lines[0]) if lines else None
     try:
         if opening:
-            return _fenced(lines, opening.group(1), opening.group(2) or "", text, where)
+            return _fenced(lines, opening.group(1), opening.group(2) or "", where)
         if _JSON_OPENING.match(text):
             return _json_object(text, where)
     except RecursionError:  # [[[[... thousands deep: no real front matter is
@@ -67,12 +68,12 @@ def split_front_matter(text: str, where: str, *, key_value: bool = False,
     if open_ended and _KEY_VALUE.match(lines[0]):
         end = next((index for index, line in enumerate(lines) if _CLOSING.match(line)), None)
         if end is not None:
-            meta, spelling = _lower(_yaml("\n".join(lines[:end]), text, where, first_line=1))
+            meta, spelling = _lower(_yaml("\n".join(lines[:end]), where, first_line=1))
             return FrontMatter(meta, "\n".join(lines[end + 1:]), end + 2, spelling)
     return FrontMatter({}, text, 1)
 
 
-def _fenced(lines: list[str], fence: str, language: str, text: str, where: str) -> FrontMatter:
+def _fenced(lines: list[str], fence: str, language: str, where: str) -> FrontMatter:
     closing = re.compile(re.escape(fence) + r"[ \t]*$")
     end = next((index for index in range(1, len(lines)) if closing.match(lines[index])), None)
     if end is None:
@@ -87,18 +88,22 @@ def _fenced(lines: list[str], fence: str, language: str, text: str, where: str) 
     elif language == "json":
         meta = _json(block, where, first_line=2)
     else:
-        meta = _yaml(block, text, where)
+        meta = _yaml(block, where)
     meta, spelling = _lower(meta)
     return FrontMatter(meta, "\n".join(lines[end + 1:]), end + 2, spelling)
 
 
-def _yaml(block: str, text: str, where: str, first_line: int = 2) -> dict[str, Any]:
+def _yaml(block: str, where: str, first_line: int = 2) -> dict[str, Any]:
     try:
         data = load_yaml(block)  # RecursionError nested thousands deep
     except yaml.YAMLError as error:
         raise _yaml_error(error, block, where, first_line) from None
-    except ValueError as error:  # YAML reads an unquoted 2026-13-45 as a date, and fails
-        raise _impossible_date_error(error, text, where) from None
+    except ValueError as error:  # an unquoted 2026-13-45 (a date), or a number too long
+        found = yaml_value_problem(error, block)
+        if found.line is None:
+            raise ContentError(f"front matter holds {found.problem}", where=where) from None
+        raise ContentError(found.problem, where=f"{where}:{found.line + first_line}",
+                           hint=found.hint) from None
     if expands_past(data, len(block)):
         raise ContentError("the front matter's aliases (*name) repeat its values too often, or "
                            "hold themselves", where=f"{where}:2",
@@ -136,6 +141,8 @@ def _toml(block: str, where: str) -> dict[str, Any]:
         problem = re.sub(r"\s*\(at line.*\)$", "", str(error))
         raise ContentError(f"front matter is not valid TOML ({problem})", where=f"{where}{line}",
                            hint='quote text values: title = "My post"') from None
+    except ValueError as error:  # no syntax error: a number too long to read
+        raise _long_number_error(block, where, 2) or error from None
 
 
 def _json(block: str, where: str, first_line: int) -> dict[str, Any]:
@@ -144,6 +151,8 @@ def _json(block: str, where: str, first_line: int) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise ContentError(f"front matter is not valid JSON ({error.msg})",
                            where=f"{where}:{first_line + error.lineno - 1}") from None
+    except ValueError as error:  # no syntax error: a number too long to read
+        raise _long_number_error(block, where, first_line) or error from None
     return _mapping(data, where, "a JSON object")
 
 
@@ -154,6 +163,8 @@ def _json_object(text: str, where: str) -> FrontMatter:
     except json.JSONDecodeError as error:
         raise ContentError(f"front matter is not valid JSON ({error.msg})",
                            where=f"{where}:{error.lineno}") from None
+    except ValueError as error:  # no syntax error: a number too long to read
+        raise _long_number_error(text, where, 1) or error from None
     rest = text[end:]
     line = text.count("\n", 0, end) + 1
     if rest.startswith("\n"):
@@ -248,15 +259,9 @@ def _yaml_error(error: yaml.YAMLError, block: str, where: str,
                         where=f"{where}:{found.line + first_line}", hint=found.hint)
 
 
-def _impossible_date_error(error: ValueError, text: str, where: str) -> ContentError:
-    """Name the front-matter line whose unquoted date YAML could not build."""
-    for number, line in enumerate(text.splitlines(), 1):
-        key, colon, value = line.partition(":")
-        if colon and _DATE_LIKE.match(value.strip()):
-            try:
-                yaml.safe_load(value)
-            except ValueError:
-                return ContentError(f"{key.strip()}: {value.strip()} is not a real date ({error})",
-                                    where=f"{where}:{number}",
-                                    hint='write it as "2024-05-01T09:00:00Z" or 2024-05-01')
-    return ContentError(f"front matter holds an impossible date ({error})", where=where)
+def _long_number_error(block: str, where: str, first_line: int) -> ContentError | None:
+    """A number in ``block`` (front matter from the file's ``first_line``) too long for Python
+    to read, as an error at its line; None when there is none."""
+    found = long_number(block)
+    return found and ContentError(found[1], where=f"{where}:{found[0] + first_line - 1}",
+                                  hint=found[2])

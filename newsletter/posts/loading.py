@@ -150,7 +150,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         url=layout.url(entry.path or entry.id),
         body=body,
         language=fields.string("lang") or settings.site.language,
-        image=feature_image(values, fields)
+        image=feature_image(values, fields, generator.config)
         or (PostImage(entry.image, image_alt(values, fields), where) if entry.image else None),
         body_line=split.body_line,
         page=entry.page,

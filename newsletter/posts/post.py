@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Mapping
 
 from newsletter.generators import SiteLayout
 from newsletter.posts.feature_image import PostImage
+from newsletter.records import record
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # Characters that must never reach a post's id, address or a one-line message: C0 and C1
@@ -33,7 +34,7 @@ class PostStatus(StrEnum):
     OPTED_OUT = "opted-out"  # newsletter: false, never emailed
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Post:
     """One Markdown post with its front matter checked and normalised."""
 

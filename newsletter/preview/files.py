@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
-from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.check import Finding
 from newsletter.config import Settings
 from newsletter.message import sample_message
 from newsletter.posts import Post, PostStatus, classify, folder_name, newest_first
+from newsletter.records import record
 from newsletter.render import Email
 from newsletter.sending import prepare_post, sendable_by_due, since_of
 
 IMAGES_FOLDER = "images"  # beside each post's preview files
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Preview:
     """The files written for one post, the rendered email they came from, and its findings."""
 

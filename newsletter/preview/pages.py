@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from email import policy
 from email.parser import BytesHeaderParser
 from functools import lru_cache
@@ -35,6 +34,7 @@ from newsletter.posts import (
     newest_first,
 )
 from newsletter.preview.files import IMAGES_FOLDER, Preview, checked_email, local_images
+from newsletter.records import record
 from newsletter.render import (
     CLIP_WARNING_BYTES,
     GMAIL_CLIP_BYTES,
@@ -64,7 +64,7 @@ _NEVER = "(max-width: 0px)"
 _REMOTE_IMAGE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?(https?://[^"'\s>]+)""", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageLinks:
     """Where pages point: server paths (``live``), or relative files when written to disk."""
 
@@ -85,7 +85,7 @@ IMAGE_PATH = "/_images/"  # the preview server's prepared images
 SERVER_LINKS = PageLinks(index="/", live=True, images=IMAGE_PATH)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Row:
     """One post in the index."""
 
@@ -97,7 +97,7 @@ class Row:
     href: str | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BrokenFile:
     """A post file that could not be read, with the page that explains why."""
 

@@ -4,18 +4,18 @@ table; and the list's size week by week (docs/events.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from newsletter.config import Settings
 from newsletter.posts import load_posts
 from newsletter.preview.charts import funnel_chart, funnel_rows, list_chart
 from newsletter.preview.pages import PageLinks, render_page
+from newsletter.records import record
 from newsletter.sending import Funnel, ledger_counts, list_history, open_events, post_funnel
 
 REPORT_PATH = "/report"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PostReport:
     """One sent post on the report."""
 

@@ -20,12 +20,12 @@ import re
 import string
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Literal
 from urllib.parse import quote
 
 from newsletter.message import Assembled
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -76,7 +76,7 @@ def batch_key(post_id: str, message_ids: Iterable[str]) -> str:
     return f"newsletter/{safe_label(post_id)[:64]}/{digest.hexdigest()[:40]}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Result:
     """What the provider said about one message: sent (with its id) or rejected for good."""
 

@@ -9,10 +9,10 @@ one module plus its tests (docs/development.md#adding-a-provider).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from newsletter.config import PROVIDER_SECRETS
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.providers.base import Provider
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from newsletter.subscribers import Suppression
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Declaration:
     """One provider: its adapter and everything else newsletter knows about it."""
 

@@ -32,7 +32,7 @@ import math
 import threading
 import time
 from abc import abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
@@ -43,6 +43,7 @@ from newsletter.errors import (AuthError, ConfigError, InDoubtError, NotSentErro
 from newsletter.providers.base import Provider, Result
 from newsletter.providers.transport import (body_read, in_handshake, make_session,
                                             never_connected, proxy_refusal)
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
@@ -56,7 +57,7 @@ PROXY_HINT = "check the proxy settings (HTTPS_PROXY, and the user and password i
 QUOTA_WAIT = 15 * 60  # a 429 asking to wait longer than this is a quota, not a rate limit
 
 
-@dataclass
+@record
 class HttpRequest:
     """What an adapter wants POSTed: a path under the API URL, a body and extra headers."""
 

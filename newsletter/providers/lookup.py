@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import requests
+
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.providers.http import HttpProvider
@@ -36,7 +37,7 @@ class LookupFailed(Exception):
     """The provider's answer could not be read in full; the message says why, fit to print."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InDoubtBatch:
     """One batch with readers in doubt: what a search must find, and when the provider can
     have taken it in: from its claim until the send gave up on it (a timeout, a recovery)."""
@@ -81,7 +82,7 @@ Search = Callable[["HttpProvider", str, list[InDoubtBatch], dt.datetime],
                   Iterator[tuple[str, str]]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Lookup:
     """How to ask one provider what it accepted, declared in its module."""
 

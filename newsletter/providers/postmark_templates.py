@@ -24,7 +24,6 @@ import html
 import logging
 import re
 import secrets
-from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import quote
@@ -33,6 +32,7 @@ from newsletter.errors import AuthError, NewsletterError
 from newsletter.message import one_line
 from newsletter.providers.http import json_body
 from newsletter.providers.postmark_codes import TEMPLATE_NOT_FOUND
+from newsletter.records import record
 from newsletter.render import RECIPIENT_FIELDS
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def site_key(site_url: str) -> str:
     return hashlib.sha256(site_url.encode()).hexdigest()[:8]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PostTemplate:
     """One post as a Postmark template, and how to fill it per reader."""
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from newsletter.errors import ConfigError
 from newsletter.providers import registry  # read when called: the registry imports this module
+from newsletter.records import record
 from newsletter.subscribers import Suppression, apply_suppressions, open_store
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
 
 
-@dataclass
+@record
 class SyncReport:
     """What `subscribers sync` found at the provider and what it changed."""
 

@@ -76,8 +76,11 @@ def local_ids(root: lxml.html.HtmlElement) -> frozenset[str]:
 
 
 def all_ids(root: lxml.html.HtmlElement) -> frozenset[str]:
-    """Every id of the fragment."""
-    return frozenset(element.get("id") for element in root.iter() if element.get("id"))
+    """Every id of the fragment, and every ``<a name>``: a browser jumps to either (posts
+    written for kramdown mark sections ``<a name="lists"/>``); a link to a name goes to the
+    blog's page, as a heading's does."""
+    return frozenset(element.get("id") for element in root.iter() if element.get("id")) | {
+        anchor.get("name") for anchor in root.iter("a") if anchor.get("name")}
 
 
 def fragment_url(url: str, page_url: str, kept_ids: frozenset[str]) -> str:

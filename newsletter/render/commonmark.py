@@ -39,6 +39,7 @@ from newsletter.render.effort import check_quotes_work
 from newsletter.render.emoji_codes import emoji_codes
 from newsletter.render.extras import extras_plugin
 from newsletter.render.kramdown import kramdown_plugin
+from newsletter.render.punctuation import punctuation_plugin
 from newsletter.render.latex import math_plugin
 from newsletter.render.raw_html import TAG, written_tags
 from newsletter.render.theme_marks import theme_marks_plugin
@@ -133,6 +134,7 @@ def _parser(dialect: Dialect) -> MarkdownIt:
                           {"alt": ["paragraph", "reference"]})
     if dialect.smart_punctuation:
         md.enable(["replacements", "smartquotes"])
+        md.use(punctuation_plugin, guillemets=dialect.kramdown)
         md.core.ruler.before("smartquotes", "quotes_work", check_quotes_work)
         if dialect.quotes:  # marked before the smart quotes, written after them
             md.core.ruler.before("smartquotes", "apostrophes", _apostrophes)

@@ -24,15 +24,17 @@ being code. A site's settings change its generator's defaults (``markdown_option
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.posts import Post
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dialect:
     """How one renderer reads Markdown."""
 

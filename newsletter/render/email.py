@@ -40,7 +40,6 @@ from __future__ import annotations
 import binascii
 import html as html_lib
 import re
-from dataclasses import dataclass
 from typing import Mapping
 
 import lxml.etree
@@ -49,6 +48,7 @@ from markupsafe import Markup
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError
 from newsletter.posts import Post, site_relative
+from newsletter.records import record
 from newsletter.render.dialects import markdown_dialect
 from newsletter.render.directions import set_block_directions
 from newsletter.render.excerpt import excerpt_text
@@ -91,7 +91,7 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_NEEDLESS_SPACE = re.compile(r"\s*([{};,])\s*|(:)\s+|\s+(!)")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Email:
     """A post rendered once, with ``%%name%%`` placeholders for each recipient's values."""
 

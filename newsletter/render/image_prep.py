@@ -18,11 +18,11 @@ import io
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from newsletter.errors import ContentError
+from newsletter.records import record
 
 PREPARATION = "2"  # part of every cache key: change it when the preparation changes
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
@@ -31,7 +31,7 @@ MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a larger file is not a photo for an email
 NAME_DIGITS = 16  # hex digits of the SHA-256 of the prepared bytes in its file name
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PreparedImage:
     """An image ready to travel in an email, and what the ``<img>`` needs to know of it."""
 

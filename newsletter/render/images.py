@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import bisect
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ import lxml.html
 from newsletter.config import Settings
 from newsletter.errors import ConfigError, ContentError, MissingImageError
 from newsletter.posts import Post, site_relative
+from newsletter.records import record
 from newsletter.render.image_files import is_local, resolve_image, served_from
 from newsletter.render.image_prep import PreparedImage, prepare_image, write_atomically
 from newsletter.render.markdown import MAX_IMAGE_WIDTH, display_width, post_fragment
@@ -38,9 +38,11 @@ if TYPE_CHECKING:
 DENSITY = 2  # pixels prepared per CSS pixel shown: sharp on high-density screens
 # Past this much image data per message, a warning: every reader downloads it (docs/images.md).
 IMAGE_WARNING_BYTES = 1024 * 1024
+# Where blog themes keep the picture a post's front matter names by its file name alone
+THEME_IMAGE_FOLDERS = ("assets/img", "assets/images", "images", "img")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EmailImage:
     """One prepared image as the email carries it."""
 
@@ -70,7 +72,7 @@ class EmailImage:
         return base64.b64encode(self.data).decode("ascii")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FeatureImage:
     """The front matter's image at the top of the email, for the template."""
 
@@ -81,7 +83,7 @@ class FeatureImage:
     href: str  # the post's web page
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FoundImage:
     """One local image reference of a post, and the file it led to (or why it did not)."""
 
@@ -164,9 +166,18 @@ def _body_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
 
 
 def _local_feature(settings: Settings, post: Post) -> FoundImage | None:
+    """The front matter's image; one named by its file name alone that is not beside the post
+    is in the folder its theme's layout puts before it (Millennial's ``image: cuba.jpg`` is
+    ``/assets/img/cuba.jpg``), the first of :data:`THEME_IMAGE_FOLDERS` that has it."""
     if post.image is None or not is_local(post.image.src):
         return None
-    return _find(settings, post, post.image.src, post.image.where, MAX_IMAGE_WIDTH)
+    src, where = post.image.src, post.image.where
+    found = _find(settings, post, src, where, MAX_IMAGE_WIDTH)
+    if isinstance(found.problem, MissingImageError) and "/" not in src.strip():
+        in_folders = (_find(settings, post, f"/{folder}/{src.strip()}", where, MAX_IMAGE_WIDTH)
+                      for folder in THEME_IMAGE_FOLDERS)
+        return next((other for other in in_folders if other.problem is None), found)
+    return found
 
 
 def _find(settings: Settings, post: Post, src: str, where: str, width: int) -> FoundImage:
@@ -254,9 +265,18 @@ class _SourceLines:
         starts = [self.next_search[src]] if src in self.next_search else [self.cursor, 0]
         at = next((at for start in starts if (at := self._find(src, start)) >= 0), -1)
         if at < 0:
+            at = self._after_liquid(src)
+        if at < 0:
             return self.file
         self.next_search[src] = self.cursor = at + len(src)
         return f"{self.file}:{self.first_line + bisect.bisect_left(self.line_ends, at)}"
+
+    def _after_liquid(self, src: str) -> int:
+        """Where the body writes the path of ``src`` after a Liquid output (``{{ site.baseurl
+        }}/assets/x.png``, which the email has as ``/blog/assets/x.png``), else -1."""
+        cuts = [at for at, char in enumerate(src.partition("?")[0]) if char == "/"][:4]
+        return next((at for start in (self.cursor, 0) for cut in cuts
+                     if (at := self.body.find("}}" + src[cut:], start)) >= 0), -1)
 
     def _find(self, src: str, start: int) -> int:
         at = self.body.find(src, start) if src else -1

@@ -32,6 +32,7 @@ import lxml.html
 from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.html_block import html_block
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -66,6 +67,11 @@ _BLOCK_CONTENT = frozenset("""address applet article aside blockquote body dd de
 # An opening tag starting a line, and its element's name
 _LINE_OPENING_TAG = re.compile(r"^[ \t]*<([A-Za-z][\w-]*)\b[^<>]*>", re.M)
 _LINE_CLOSING_TAG = re.compile(r"(</[A-Za-z][\w-]*\s*>)[ \t]*\n")
+# The elements kramdown reads inside a paragraph (its HTML_SPAN_ELEMENTS), and a line's first tag
+_SPAN_ELEMENTS = frozenset("""a abbr acronym b big bdo br button cite code del dfn em i img
+    input ins kbd label mark option q rb rbc rp rt rtc ruby samp select small span strong sub
+    sup tt u var""".split())
+_FIRST_TAG = re.compile(r"</?([A-Za-z][\w-]*)")
 MAX_MARKDOWN_IN_HTML = 4
 TOC_MARK = "data-kramdown-toc"  # on the list that stands for the table of contents, until built
 
@@ -73,6 +79,8 @@ TOC_MARK = "data-kramdown-toc"  # on the list that stands for the table of conte
 def kramdown_plugin(md: MarkdownIt, parse_block_html: bool = False) -> None:
     """Read kramdown's attribute lists, comments, ``{:toc}`` and Markdown inside HTML
     (module docstring); ``parse_block_html``: the site's kramdown option."""
+    md.block.ruler.at("html_block", _html_block_unless_span,
+                      {"alt": ["paragraph", "reference", "blockquote"]})
     md.block.ruler.before("table", "kramdown_ial", _attribute_line,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.core.ruler.after("block", "kramdown_ial_apply", _apply_attribute_lines)
@@ -108,6 +116,17 @@ def _attribute_line(state: StateBlock, start: int, end: int, silent: bool) -> bo
     token.map = [start, last + 1]
     state.line = last + 1
     return True
+
+
+def _html_block_unless_span(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """CommonMark's HTML block, but for a line opening with a span element (``<a name="x"/>``,
+    ``<img ...>``): kramdown starts a paragraph there, so the Markdown lines under it are
+    Markdown (a heading, an italic caption); as an HTML block they showed as written, to the
+    next blank line."""
+    tag = _FIRST_TAG.match(_line(state, start))
+    if tag and tag[1].lower() in _SPAN_ELEMENTS:
+        return False
+    return html_block(state, start, end, silent)
 
 
 def _block_end(state: StateBlock, start: int, end: int, closing: re.Pattern) -> int:

@@ -6,12 +6,15 @@ thumbnail too, with a line that says what it is: what the ``youtube``, ``vimeo``
 
 A box holding nothing but the player (a responsive wrapper, ``<div style="padding-bottom:56.25%;
 height:0; overflow:hidden">``, which would clip the link) goes with it. Another iframe is left
-for the preflight check to report.
+for the preflight check to report. A gist's embed script (``<script
+src="https://gist.github.com/user/id.js">``, as GitHub's Embed button gives it) is a link to the
+gist, as the ``gist`` shortcode and tag become.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import lxml.html
 
@@ -24,6 +27,9 @@ _START = re.compile(r"[?&](?:start|t)=([0-9]{1,6})(?:s?)(?:&|$)")
 _BILIBILI = re.compile(r"(?:https?:)?//player\.bilibili\.com/player\.html\?(.*)", re.IGNORECASE)
 _BILIBILI_QUERY = re.compile(r"(?:^|&)(bvid|aid|page|p)=([0-9A-Za-z]{1,20})(?=&|#|$)")
 BILIBILI_VIDEO = re.compile(r"BV[0-9A-Za-z]{10}|av[0-9]{1,15}", re.IGNORECASE)
+# A gist's embed script: its user (optional), id and, after ?file=, one of its files
+_GIST_SCRIPT = re.compile(r"(?:https?:)?//gist\.github\.com/(?:([\w-]{1,100})/)?(\w{1,100})\.js"
+                          r"(?:\?file=([^&#]{1,200}))?(?:[&#].*)?", re.IGNORECASE)
 
 
 def embedded_video(url: str) -> tuple[str, str] | None:
@@ -75,9 +81,29 @@ def watch_label(service: str, title: str | None) -> str:
             else f"\u25b6 Watch the video on {service}")
 
 
+def gist_link(user: str | None, gist_id: str, file: str | None) -> tuple[str, str]:
+    """The address and words of a link to a gist, or to one file in it (GitHub's anchor for
+    the file); without the user, gist.github.com/<id>, which GitHub sends on to the gist."""
+    named = f"{user}/{gist_id}" if user else gist_id
+    url = f"https://gist.github.com/{named}"
+    if file:
+        url += "#file-" + re.sub(r"[^a-z0-9]+", "-", file.lower()).strip("-")
+    return url, f"View the code on GitHub: {file or named}"
+
+
 def replace_players(root: lxml.html.HtmlElement) -> None:
-    """Each YouTube, Vimeo or Bilibili player of the fragment as a link to its video, in
-    place."""
+    """Each YouTube, Vimeo or Bilibili player of the fragment as a link to its video, and each
+    gist's embed script as a link to the gist, in place."""
+    for script in list(root.iter("script")):
+        gist = _GIST_SCRIPT.fullmatch((script.get("src") or "").strip())
+        if gist:
+            url, words = gist_link(gist[1], gist[2], unquote(gist[3] or "") or None)
+            link = lxml.html.Element("a", {"href": url})
+            link.text = words
+            block = lxml.html.Element("p")
+            block.append(link)
+            block.tail = script.tail
+            script.getparent().replace(script, block)
     for frame in list(root.iter("iframe")):
         link = _video_link(frame)
         if link is None:

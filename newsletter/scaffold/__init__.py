@@ -16,13 +16,14 @@ import json
 import os
 import textwrap
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from importlib import resources
 from pathlib import Path
 from string import Template
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.config import SETTINGS_FILE
+from newsletter.records import record
 from newsletter.scaffold.placeholders import (
     PLACEHOLDER_ADDRESS,
     PLACEHOLDER_FROM,
@@ -47,7 +48,7 @@ KNOWN = ("Hugo, Jekyll, Eleventy, Astro, Zola, Pelican, Gatsby, Hexo, Docusaurus
 PRIVATE = ("newsletter.toml", "subscribers/", "templates/", "outbox/", "preview/")
 
 
-@dataclass
+@record
 class InitReport:
     """What `init` wrote, what it left as it was, the generator it found and where the blog's
     details came from."""
@@ -164,7 +165,7 @@ def _unfilled(path: Path) -> list[str]:
     """The settings of ``path`` still at a placeholder, as ``section.key``."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, ValueError):  # not UTF-8, not TOML, a number too long to read
         return []  # every command says what is wrong with it
 
     def value_of(section: str, key: str):
@@ -186,13 +187,18 @@ def _write(root: Path, name: str, text: str, report: InitReport) -> None:
     if link_to_nothing(path) is not None:  # not a file to keep: opening it would say it exists
         raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as handle:  # never overwrites
-            handle.write(text)
+        handle = path.open("x", encoding="utf-8", newline="\n")  # never overwrites
     except FileExistsError:
         if path.is_dir():  # not a file kept: a folder in the way of one
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path)) from None
         report.skipped.append(name)
         return
+    try:
+        with handle:
+            handle.write(text)
+    except BaseException:  # a full disk, Ctrl-C: no part-written file, which init would keep
+        path.unlink(missing_ok=True)
+        raise
     report.written.append(name)
 
 

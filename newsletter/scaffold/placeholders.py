@@ -10,9 +10,10 @@ blog.example.com), so it sends as it is.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
+
+from newsletter.records import record
 
 # ".example" is reserved (RFC 2606): no real blog lives there.
 PLACEHOLDER_HOST = "your-blog.example"
@@ -76,7 +77,7 @@ def _is(text: str) -> Callable[[str], bool]:
     return lambda value: " ".join(value.split()).casefold() == text.casefold()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Placeholder:
     """A setting init may leave at an example value, and what the writer should put there."""
 

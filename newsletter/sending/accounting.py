@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from newsletter.errors import SiteLockedError, SubscriberError
+from newsletter.records import record
 from newsletter.sending.ledger import Ledger
 from newsletter.state import ledger_on_disk
 from newsletter.sending.lock import site_lock
@@ -41,7 +42,7 @@ def on_postgresql(ledger: Ledger | PostgresLedger | None) -> bool:
     return ledger is not None and not isinstance(ledger, Ledger)
 
 
-@dataclass
+@record
 class LedgerReport:
     """What the ledger says about each post, and who it has not reached."""
 
@@ -99,7 +100,7 @@ def count_active(store: ReaderStore, tags: Iterable[str] = ()) -> int:
     return tally_post(None, fresh_roster(store), "", tags).active
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tally:
     """One post's ledger rows by state, and the active readers of its segment it lacks."""
 

@@ -165,13 +165,13 @@ class Campaign:
         if on_postgresql(self.ledger) and self.select is None and self.budget is None:
             from newsletter.sending.queue_pg import SharedQueue
 
-            queue = SharedQueue(self.ledger, self.factory, post_id, self.tags)
+            queue = SharedQueue(self.ledger, self.store, self.factory, post_id, self.tags)
             queue.start()
             while not (report.stopped or report.limit_reached):
                 with queue.taking(size) as readers:  # committed as the block ends
                     claimed = self._claim(readers) if readers else None
                 if not readers:
-                    report.skipped += queue.drop_left()
+                    report.skipped += queue.dropped
                     return
                 yield claimed
             return

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
+from newsletter.records import record
 from newsletter.sending.states import State, ledger_time
 from newsletter.state import DOUBT_PREFIX, PENDING_PREFIX
 
 LEARNED = "; reconcile: "  # between a row's send-time reason and what reconcile learned
 
 
-@dataclass
+@record
 class DoubtfulBatch:
     """A recorded batch with readers in doubt (only counted: the search is matched against the
     ledger, so no reader is held in memory)."""

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TYPE_CHECKING
 
 from newsletter.check import Finding, errors_in
 from newsletter.errors import InputError, NewsletterError, SiteLockedError, SubscriberError
 from newsletter.posts import load_posts
 from newsletter.providers import DECLARATIONS, make_provider
+from newsletter.records import record
 from newsletter.sending.accounting import count_recipients, on_postgresql, recover_dead_runs
 from newsletter.sending.campaign import send_post
 from newsletter.sending.collector import fewer_collections
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 LEFT_STATES = (State.FAILED, State.IN_DOUBT, State.PENDING)
 
 
-@dataclass
+@record
 class PostOutcome:
     """What a run did with one due post."""
 
@@ -67,7 +68,7 @@ class PostOutcome:
         return detail + (f" ({why})" if why else "")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LimitNote:
     """A run stopped at a sending limit (ours or the provider's): not a failure."""
 
@@ -76,7 +77,7 @@ class LimitNote:
     finish: dt.datetime | None  # when they will have gone out at the limits; None: unknown
 
 
-@dataclass
+@record
 class DueRun:
     """What one `send --due` run did."""
 
@@ -114,7 +115,7 @@ def send_due(settings: Settings, now: dt.datetime, clock: dt.datetime | None = N
     return run
 
 
-@dataclass
+@record
 class DuePreview:
     """What a run at ``plan.now`` would do with one due post (`send --due --dry-run`)."""
 

@@ -16,10 +16,10 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from newsletter.records import record
 from newsletter.sending.ledger import LEDGER_FILE
 from newsletter.sending.states import State
 from newsletter.state import EVENTS, LEDGER, GroupCommit, postgres, sqlite
@@ -54,7 +54,7 @@ OUTCOMES = ("SELECT SUM(CASE WHEN b IS NULL OR d > b THEN 1 ELSE 0 END), "
             "MAX(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS hard FROM events "
             "WHERE post_id = ? AND kind IN (?, ?, ?) GROUP BY reader) AS outcome")
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeliveryEvent:
     """One event as stored."""
 

@@ -12,9 +12,10 @@ the email five times, counts once. `status POST --json` and the preview server's
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from newsletter.records import record
 from newsletter.sending.events import (
     CLICKED,
     COMPLAINED,
@@ -33,7 +34,7 @@ STEPS = ("delivered", "bounced", "complained", "unsubscribed", "opened", "clicke
 HEARD_CHUNK = 500  # readers in doubt asked of the event store at a time
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Funnel:
     """One post's figures; ``opened`` and ``clicked`` are None when not tracked."""
 

@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
 from newsletter.errors import SiteLockedError
+from newsletter.sending.ledger_pg_reports import ACTIVE, LedgerReports
 from newsletter.sending.ledger_sync import already_synced
-from newsletter.sending.states import SETTLED, Delivery, State, ledger_time
+from newsletter.sending.states import SETTLED, State, ledger_time
 from newsletter.state import DOUBT_PREFIX, LEDGER, LIST, PENDING_PREFIX, RUNNING_PREFIX, postgres
 
 SENDERS = 0x6E6C7364  # advisory lock: shared by every sender, exclusive to recover ("nlsd")
 DUE = 0x6E6C6475  # advisory lock: one `send --due` or `reconcile` at a time, every host ("nldu")
-ACTIVE = ["active", ""]
 RECOVERY_WAIT = 5.0  # seconds: a recovery holds the senders' lock for one UPDATE
 # Another session holds the senders' lock shared: a sender is alive. (Advisory locks on two
 # int4 keys show in pg_locks as classid, objid (unsigned) and objsubid 2.)
@@ -34,8 +33,17 @@ SENDER_ALIVE = """SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'adviso
     AND objid::bigint = (hashtext(current_schema())::bigint & 4294967295)
     AND pid <> pg_backend_pid())"""
 
+# Each run holds an advisory lock on its id while it lives (one bigint key: the schema's hash,
+# then the id; pg_locks shows them as classid and objid, objsubid 1): a run that never ended
+# and whose lock is free died.
+RUN_LOCK = "(hashtext(current_schema())::bigint << 32) | %s"
+OTHER_RUNS = """SELECT r.id, EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'
+    AND l.granted AND l.objsubid = 1 AND l.objid::bigint = r.id
+    AND l.classid::bigint = (hashtext(current_schema())::bigint & 4294967295))
+    FROM runs r WHERE r.post_id = %s AND r.id <> %s AND r.ended_at IS NULL"""
 
-class PostgresLedger:
+
+class PostgresLedger(LedgerReports):
     """The ledger of one site in PostgreSQL; one connection, held for the ledger's life."""
 
     def __init__(self, url: str, site: str | None = None):
@@ -43,6 +51,9 @@ class PostgresLedger:
         self._lent = self.database.connection(LIST, LEDGER)
         self.db = postgres.Guarded(self._lent.__enter__())
         self._sharing = False
+        self._run: int | None = None  # this ledger's run (running())
+        self._dead_before: set[int] = set()  # runs of its post dead as it began
+        self._recovered = False  # whether recover() found no other sender, and recovered
         self.synced = already_synced  # each commit here waits for the disk
         # (post, address) -> row id, of the rows a queue holds for the next claim (hold()) and
         # of those claimed here, until their result: both then go by primary key, not address.
@@ -82,21 +93,50 @@ class PostgresLedger:
 
     @contextmanager
     def running(self, post_id: str, segment: Sequence[str] | None = None) -> Iterator[None]:
-        """As :meth:`Ledger.running`; the mark stays while any sender has rows in flight."""
+        """As :meth:`Ledger.running`; the mark stays while any sender has rows in flight.
+        The run holds a lock of its own while it lives (:data:`OTHER_RUNS`)."""
         key = RUNNING_PREFIX + post_id
         with self.atomic():
             self.set_meta(key, ledger_time())
-            run = self.db.execute(
+            self._run = self.db.execute(
                 "INSERT INTO runs (post_id, segment, started_at) VALUES (%s, %s, %s) "
                 "RETURNING id", (post_id, None if segment is None else json.dumps(list(segment)),
                                  ledger_time())).fetchone()[0]
+            self.db.execute(f"SELECT pg_advisory_lock({RUN_LOCK})", (self._run,))
+            self._dead_before = {run for run, alive in self._other_runs(post_id) if not alive}
         yield
-        self.db.execute("UPDATE runs SET ended_at = %s WHERE id = %s", (ledger_time(), run))
-        if not self._holds(post_id, [State.SUBMITTING]):
+        self.db.execute("UPDATE runs SET ended_at = %s WHERE id = %s", (ledger_time(), self._run))
+        self.db.execute(f"SELECT pg_advisory_unlock({RUN_LOCK})", (self._run,))
+        if self._may_leave_submitting(post_id):
             self.delete_meta(key)
         if self._sharing:  # nothing of this run is in flight now: no sender any more (alone())
             self.db.execute(postgres.advisory("pg_advisory_unlock_shared"), (SENDERS,))
             self._sharing = False
+
+    def _may_leave_submitting(self, post_id: str) -> bool:
+        """Whether the run's mark may go as it ends: no row of the post left `submitting`.
+        Known without a pass over the post's rows when nothing of this run is in flight and
+        no run beside it died: a live one removes the mark itself when it ends (the check
+        comes after this run's end and lock were released, so the last of two ending at once
+        sees the other ended)."""
+        if any(post == post_id for post, _ in self._in_flight):
+            return False
+        others = dict(self._other_runs(post_id))
+        if any(others.values()):
+            return False
+        if set(others) <= self._dead_before and (self._recovered or not self._dead_before):
+            return True  # runs dead before it began were recovered then, or there were none
+        return not self._holds(post_id, [State.SUBMITTING])
+
+    def _other_runs(self, post_id: str) -> list[tuple[int, bool]]:
+        """The post's other runs that never ended, and whether each is alive."""
+        return self.db.execute(OTHER_RUNS, (post_id, self._run)).fetchall()
+
+    def lost_a_run(self, post_id: str) -> bool:
+        """Whether a run of the post died since this one began: rows it held may be `pending`
+        again behind this run's walk."""
+        return any(run not in self._dead_before
+                   for run, alive in self._other_runs(post_id) if not alive)
 
     def runs(self, post_id: str) -> list[tuple[str, list[str] | None, str | None]]:
         rows = self.db.execute("SELECT started_at, segment, ended_at FROM runs "
@@ -108,11 +148,12 @@ class PostgresLedger:
         """Leftover ``submitting`` rows become ``in_doubt`` when no other sender is alive
         (:meth:`recover_if_alone`); then this ledger joins the senders (a shared lock, until
         it is closed)."""
-        recovered = self.recover_if_alone() or 0
+        recovered = self.recover_if_alone()
+        self._recovered = recovered is not None
         if not self._sharing:
             self.db.execute(postgres.advisory("pg_advisory_lock_shared"), (SENDERS,))
             self._sharing = True
-        return recovered
+        return recovered or 0
 
     def recover_if_alone(self) -> int | None:
         """How many ``submitting`` rows of dead runs are now ``in_doubt``; None when a sender
@@ -274,57 +315,3 @@ class PostgresLedger:
         self.db.execute("UPDATE deliveries AS d SET state = %s, provider_message_id = %s, "
                         f"reason = %s, updated_at = %s WHERE {rows}",
                         (state, provider_id, reason, ledger_time(), *params))
-
-    # -- reports -------------------------------------------------------------------------------
-
-    def _holds(self, post_id: str, states: Iterable[State] | None = None) -> bool:
-        query = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = %s"
-        params: tuple = (post_id,)
-        if states is not None:
-            query += " AND state = ANY(%s)"
-            params += ([str(s) for s in states],)
-        return self.db.execute(query + ")", params).fetchone()[0]
-
-    def has_rows(self, post_id: str) -> bool:
-        return self._holds(post_id)
-
-    def post_ids(self) -> list[str]:
-        return [post for (post,) in self.db.execute("SELECT DISTINCT post_id FROM deliveries")]
-
-    def counts(self, post_id: str | None = None) -> dict[str, Counter]:
-        query = "SELECT post_id, state, count(*) FROM deliveries"
-        params: tuple = ()
-        if post_id is not None:
-            query, params = query + " WHERE post_id = %s", (post_id,)
-        result: dict[str, Counter] = {}
-        for post, state, count in self.db.execute(query + " GROUP BY post_id, state", params):
-            result.setdefault(post, Counter())[State(state)] = count
-        return result
-
-    def deliveries(self, post_id: str, states: Iterable[State]) -> list[Delivery]:
-        rows = self.db.execute(
-            "SELECT post_id, address, state, attempts, reason, provider, provider_message_id, "
-            "updated_at FROM deliveries WHERE post_id = %s AND state = ANY(%s) "
-            "ORDER BY state, address", (post_id, [str(s) for s in states]))
-        return [Delivery(post, address, State(state), *rest)
-                for post, address, state, *rest in rows]
-
-    def unsent(self, post_id: str, states: Iterable[State] = SETTLED,
-               tags: Iterable[str] = ()) -> int:
-        """Active readers of the segment (``tags``) the ledger does not hold in ``states``."""
-        wanted = [tag.lower() for tag in tags]
-        with self.atomic():
-            # A hash join whatever the planner guesses: without statistics of a table being
-            # written (a sender beside this one), it took the post's rows for a handful and
-            # compared every reader with each of them (17 s for 100,000 readers).
-            self.db.execute("SELECT set_config('enable_nestloop', 'off', true)")
-            readers = self.db.execute(
-                f"SELECT {'s.tags' if wanted else 'count(*)'} FROM subscribers s "
-                "WHERE s.status = ANY(%s) AND NOT EXISTS (SELECT 1 FROM deliveries d "
-                "WHERE d.post_id = %s AND d.address = s.key AND d.state = ANY(%s))",
-                (ACTIVE, post_id, [str(s) for s in states])).fetchall()
-        if not wanted:
-            return readers[0][0]
-        return sum(1 for (cell,) in readers
-                   if {tag.strip().lower() for tag in cell.replace(";", ",").replace("|", ",")
-                       .split(",")} & set(wanted))

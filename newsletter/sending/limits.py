@@ -16,9 +16,9 @@ import datetime as dt
 import heapq
 import math
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from newsletter.records import record
 from newsletter.sending.send_log import DAY, SendLog
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ HOUR = dt.timedelta(hours=1)
 MAX_PLANNED_RUNS = 500  # a plan longer than this is extrapolated at the daily pace
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """The windows a site's newsletters are held to."""
 

@@ -11,9 +11,9 @@ hand, `subscribers sync`) are missing from "left", and the weeks before make up 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsletter.records import record
 from newsletter.sending.events import BOUNCED, COMPLAINED, UNSUBSCRIBED, open_events
 from newsletter.subscribers import LEFT, Status, SubscriberStore
 
@@ -24,7 +24,7 @@ WEEKS = 26  # half a year of weeks on the report
 DEPARTURES = (UNSUBSCRIBED, BOUNCED, COMPLAINED)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Week:
     """One week of the list (``start``: its Monday, in the site's time zone)."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from newsletter.check import (
 from newsletter.config import SETTINGS_FILE, with_setting_line
 from newsletter.errors import ConfigError, ContentError, InputError
 from newsletter.posts import PostStatus, classify, find_post, load_posts, site_relative
+from newsletter.records import record
 from newsletter.render import CostlyMarkdownError, post_images, render_post
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.schedule import CampaignState, campaign_state, known_since
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 CHECKED_STATUSES = (PostStatus.READY, PostStatus.SCHEDULED)
 
 
-@dataclass
+@record
 class PostCheck:
     """The findings about one post (or about a post file that did not load)."""
 
@@ -57,7 +58,7 @@ class PostCheck:
     preflight: Preflight | None = None  # None when it did not render
 
 
-@dataclass
+@record
 class SiteCheck:
     """What `newsletter check` found."""
 

@@ -16,7 +16,8 @@ rows go back to ``pending``.
 
 Who is active is checked as each batch is taken, against the list's own status column (the
 ReaderStore's rule): a reader who left after the rows were written is never taken, and the
-row written for them is removed at the end (:meth:`SharedQueue.drop_left`), counted skipped.
+row written for them is removed as the walk finds it (:attr:`SharedQueue.dropped`, counted
+skipped).
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from contextlib import contextmanager
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from newsletter.message import MessageFactory, Prepared
 from newsletter.sending.ledger_pg import ACTIVE, PostgresLedger
 from newsletter.sending.states import ledger_time
 from newsletter.state import PENDING_PREFIX, postgres
+
+if TYPE_CHECKING:
+    from newsletter.subscribers import PostgresStore
 
 SEEDING = 0x6E6C7164  # advisory lock while a run writes its pending rows ("nlqd")
 SEEDED_PREFIX = "seeded:"  # ledger_meta, + post + segment: how far the run writing rows came
@@ -47,10 +51,10 @@ IN_INDEX_ORDER = ("SELECT set_config('enable_sort', 'off', true), "
 class SharedQueue:
     """The pending readers of one post's campaign, for the senders sharing it."""
 
-    def __init__(self, ledger: PostgresLedger, factory: MessageFactory, post_id: str,
-                 tags: Sequence[str] | None):
+    def __init__(self, ledger: PostgresLedger, store: PostgresStore, factory: MessageFactory,
+                 post_id: str, tags: Sequence[str] | None):
         self.db = ledger.db
-        self.ledger = ledger
+        self.ledger, self.store = ledger, store
         self.factory = factory
         self.params = {"post": post_id, "active": ACTIVE,
                        "tags": None if tags is None else sorted({t.lower() for t in tags})}
@@ -62,11 +66,14 @@ class SharedQueue:
         self.after = 0  # the id of the last row looked at
         self.taken = False  # whether rows were taken since the walk last began at the start
         self.position = 0  # the list position of the furthest reader taken
+        self.dropped = 0  # rows removed: their readers left after the rows were written
 
     def start(self) -> None:
         """Join the writing of this segment's rows that another sender began after this one
         asked (it waited for the lock meanwhile), or begin it again from the list's start
         (rows the ledger holds are kept: ``ON CONFLICT DO NOTHING``)."""
+        # Each batch is taken from readers active then: the send follows only later changes.
+        self.store.follow_suppressions_from_now()
         asked = self.db.execute("SELECT clock_timestamp()").fetchone()[0]
         with self.ledger.atomic():
             self.db.execute(postgres.advisory("pg_advisory_xact_lock"), (SEEDING,))
@@ -131,10 +138,12 @@ class SharedQueue:
                 if not locked and self.through is not None:  # the list goes on: write more
                     self.position, wait = self.through, True
                     continue
-                if not locked and self.after and self.taken:  # once more from the start:
-                    self.after, self.taken = 0, False  # rows another sender let go
-                    continue
-                rows = [row for row in locked if row[1] is not None]
+                if not locked and self.after and self.taken and \
+                        self.ledger.lost_a_run(self.params["post"]):
+                    self.after, self.taken = 0, False  # once more from the start: rows a
+                    continue  # sender that died let go (none died: no walk of every row)
+                self.dropped += self._drop_left([row[0] for row in locked if row[-1]])
+                rows = [row[:-1] for row in locked if row[1] is not None]
                 if locked:
                     self.after = locked[-1][0]
                 if locked and not rows:  # none to send now (committed: their locks go)
@@ -146,14 +155,20 @@ class SharedQueue:
                 readers = [(address, name, signer.tokens.make(address))
                            for *_, address, name in rows]
                 yield list(map(Prepared._make, signer.prepare_all(readers)))
+                # Readers who left between the look and the claim (the claim counted them
+                # skipped): their rows go too.
+                left = self.store.suppressed_addresses()
+                self._drop_left([row for row, _, key, _, _ in rows if key in left])
                 return
 
-    def _pending(self, size: int) -> list[tuple[int, int | None, str, str | None, str | None]]:
+    def _pending(self, size: int) -> list[tuple[int, int | None, str, str | None, str | None,
+                                                bool]]:
         """The next ``size`` pending rows no other sender holds, locked, after the last one
         this sender looked at (each look goes on from there: going back over the rows already
         sent, on a long list, would cost more every batch), in order; the reader's position,
         address and name, or None for a row not to send now (the reader left, or is outside
-        the segment: it stays ``pending``, and its lock goes with this transaction)."""
+        the segment: it stays ``pending``, and its lock goes with this transaction); and
+        whether the row is one to remove (never tried, its reader no longer active)."""
         # Locked first, then joined to the list: rows another sender holds are skipped before
         # any reader is looked up (two senders walk past each other's batches in flight; joined
         # first, each such row cost a look-up in the list too). Walked in order along the
@@ -162,19 +177,20 @@ class SharedQueue:
         # with sorting off for the walk, a sort would cost the plan enough to be compiled (JIT).
         self.db.execute(IN_INDEX_ORDER)
         return sorted(self.db.execute(
-            "WITH locked AS (SELECT d.id, d.address FROM deliveries d "
+            "WITH locked AS (SELECT d.id, d.address, d.attempts FROM deliveries d "
             "WHERE d.post_id = %(post)s AND d.id > %(after)s AND d.state = 'pending' "
             "ORDER BY d.id LIMIT %(size)s FOR UPDATE SKIP LOCKED) "
-            "SELECT d.id, s.position, d.address, s.address, s.name FROM locked d "
+            "SELECT d.id, s.position, d.address, s.address, s.name, "
+            "CASE WHEN s.key IS NULL AND d.attempts = 0 THEN NOT EXISTS (SELECT 1 FROM "
+            "subscribers a WHERE a.key = d.address AND a.status = ANY(%(active)s)) "
+            "ELSE false END FROM locked d "
             "LEFT JOIN subscribers s ON s.key = d.address AND s.status = ANY(%(active)s)"
             + self.segment, {**self.params, "after": self.after, "size": size}).fetchall())
 
-    def drop_left(self) -> int:
-        """Remove the rows written for readers who are no longer active (never sent, never
-        tried); how many."""
-        # `id IS NOT NULL`, true of every row, lets the post's index serve (m010).
+    def _drop_left(self, ids: list[int]) -> int:
+        """Remove the rows (locked here) written for readers who are no longer active, never
+        sent nor tried: as the walk finds them, not by a pass over the post's rows as the run
+        ends; how many."""
         return self.db.execute(
-            "DELETE FROM deliveries d WHERE d.post_id = %(post)s AND d.id IS NOT NULL "
-            "AND d.state = 'pending' "
-            "AND d.attempts = 0 AND NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.key = "
-            "d.address AND s.status = ANY(%(active)s))", self.params).rowcount
+            "DELETE FROM deliveries WHERE id = ANY(%b::bigint[]) AND state = 'pending' "
+            "AND attempts = 0", (ids,)).rowcount if ids else 0

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from newsletter.providers import DECLARATIONS, InDoubtBatch, LookupFailed, make_provider
+from newsletter.records import record
 from newsletter.sending.doubt import DoubtfulBatch, Doubts
 from newsletter.sending.doubt_pg import doubts
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 WRITE_EVERY = 500  # findings written (and committed) this many at a time
 
 
-@dataclass
+@record
 class Reconciled:
     """What `reconcile` did for one post."""
 

@@ -11,10 +11,10 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from newsletter.errors import AuthError, InDoubtError, NotSentError, QuotaError, TransientError
+from newsletter.records import record
 
 if TYPE_CHECKING:
     from newsletter.message import Message
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RetryPolicy:
     """How often and how patiently a batch is retried after a TransientError."""
 

@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from newsletter.errors import InputError
 from newsletter.posts import PostStatus, classify
+from newsletter.records import record
 from newsletter.sending.states import State
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class CampaignState(StrEnum):
     FINISHED = "finished"  # the whole list was walked and nobody is pending: never again
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DuePost:
     """A post that `send --due` sends now."""
 
@@ -75,7 +76,7 @@ class DuePost:
     resume: bool  # an earlier run started this campaign and left it unfinished
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Renamed:
     """A post that would be due but is a sent post under a new id (its file renamed)."""
 
@@ -88,7 +89,7 @@ class GoingOn(str):
     """The id a renamed post's unfinished campaign goes on under (:func:`held_back`)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DuePlan:
     """What `send --due` would do at ``now``."""
 

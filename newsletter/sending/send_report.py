@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from newsletter.records import record
 
 
-@dataclass
+@record
 class SendReport:
     """What one run did; handed to the progress callback after every batch."""
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
+
+from newsletter.records import record
 
 
 class State(StrEnum):
@@ -29,7 +30,7 @@ REPORT_ORDER = (State.SENT, State.FAILED, State.IN_DOUBT, State.PENDING, State.S
 SETTLED = (State.SENT, State.FAILED, State.IN_DOUBT, State.SUBMITTING)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Delivery:
     """One ledger row."""
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.errors import ConfigError, PostNotFoundError
 from newsletter.posts import find_post
+from newsletter.records import record
 from newsletter.sending.schedule import earlier_ids
 from newsletter.sending.welcome_state import (
     ENABLED_AT,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 CHUNK = 5000  # readers decided together: one look-up of their progress
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Series:
     """The series as settings and state say: its posts, its spacing, who is in it."""
 
@@ -60,7 +61,7 @@ class Series:
                            self.enrolled_all_at, self.left_out)
 
 
-@dataclass
+@record
 class Decision:
     """One pass over the list: per step of the series, readers due now, waiting, and given."""
 

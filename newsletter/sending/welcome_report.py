@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from newsletter.errors import InputError
 from newsletter.posts import Post, load_posts
+from newsletter.records import record
 from newsletter.sending.ledger import Ledger
 from newsletter.sending.welcome import (
     Decision,
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from newsletter.config import Settings
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WelcomeStatus:
     """The series at ``now``: per post, readers sent, due now and waiting."""
 

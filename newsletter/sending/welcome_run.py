@@ -11,11 +11,12 @@ before it are not in the series unless ``welcome enroll --all`` put them there.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from newsletter.check import Finding
 from newsletter.errors import InputError
+from newsletter.records import record
 from newsletter.sending.campaign import send_post
 from newsletter.sending.send_report import SendReport
 from newsletter.sending.preflight import prepare_welcome
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from newsletter.subscribers import ReaderStore
 
 
-@dataclass
+@record
 class WelcomeOutcome:
     """What a run did with one post of the series."""
 
@@ -61,7 +62,7 @@ class WelcomeOutcome:
         return (detail or "stopped") + (f" ({why})" if why else "")
 
 
-@dataclass
+@record
 class WelcomeRun:
     """The series' part of one run."""
 

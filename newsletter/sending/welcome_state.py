@@ -26,10 +26,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from newsletter.records import record
 from newsletter.sending.states import SETTLED
 from newsletter.state import WELCOME, sqlite
 
@@ -39,12 +39,13 @@ if TYPE_CHECKING:
 
 WELCOME_FILE = WELCOME.file  # its schema: newsletter.state.WELCOME
 # Each active reader's next step and when it is due: from their progress (the same post again
-# until the ledger settled it, then the next one `every` (after that post) later; a post moved in the series is
-# found by its id; after one taken out of it (still on the site) the reader starts again from
-# the first, the posts the ledger holds for them skipped, and after one gone from the site
-# (renamed: a new id the ledger does not hold) they keep their place) or, without progress,
-# from when they entered the series: when they joined, or for a reader an import added
-# (`arrivals`) the import's time, and only with its --welcome (else `enroll --all` alone).
+# until the ledger settled it, then the next one `every` (after that post) later; a post
+# moved in the series is found by its id; after one taken out of it (still on the site) the
+# reader starts again from the first, the posts the ledger holds for them skipped, and after
+# one gone from the site (renamed: a new id the ledger does not hold) they keep their place)
+# or, without progress, from when they entered the series: when they joined, or for a reader
+# an import added (`arrivals`) the import's time, and only with its --welcome (else `enroll
+# --all` alone).
 STANDING = """
 WITH standing AS (
     SELECT r.key AS key,
@@ -202,7 +203,7 @@ class WelcomeState:
         return dict(self.db.execute(f"SELECT post_id, readers FROM {self.SENT}").fetchall())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SeriesTerms:
     """What the standing query needs of the series (all times in UTC seconds)."""
 

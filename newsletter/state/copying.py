@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.errors import StoreError
+from newsletter.records import record
 from newsletter.state import owner, postgres, sqlite
 from newsletter.state.ledger_file import refuse_lost
 from newsletter.state.ledger_schema import LEDGER
@@ -24,7 +24,7 @@ from newsletter.state.tables import EVENTS, JOURNAL, SEND_LOG, SIGNUPS, WELCOME
 CHUNK = 5000
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Table:
     schema: Schema  # the kind, and so the SQLite file
     source: str  # its name in SQLite
@@ -67,7 +67,7 @@ TABLES = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Copied:
     table: str
     rows: int  # in the files (and, verified, in the database)

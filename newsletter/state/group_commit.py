@@ -9,8 +9,10 @@ together, one fsync for all of them, and each writer returns once its rows are o
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable, Generic, Sequence, TypeVar
+
+from newsletter.records import record
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -22,7 +24,7 @@ def _held_lock() -> threading.Lock:
     return lock
 
 
-@dataclass
+@record
 class _Waiting(Generic[Item]):
     """One caller's write, waiting for a commit, and how it went. ``done`` is held until the
     commit is over: a bare lock is the cheapest wake-up there is (an Event takes a Condition

@@ -11,23 +11,23 @@ does not know was made by a newer newsletter: every command refuses it (:func:`t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Union
 
 from newsletter.errors import StoreError
+from newsletter.records import record
 
 # A step: statements run in order, or a function given the open connection (in a transaction).
 Step = Union[tuple[str, ...], Callable[[Any], None], None]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Migration:
     name: str
     sqlite: Step
     postgresql: Step = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Schema:
     """The tables of one kind of state."""
 

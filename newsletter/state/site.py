@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 
+from newsletter.records import record
 from newsletter.state import owner, postgres, sqlite
 from newsletter.state.ledger_file import refuse_lost
 from newsletter.state.ledger_schema import LEDGER
@@ -17,7 +17,7 @@ from newsletter.state.tables import JOURNAL, SEND_LOG, SIGNUPS, WEBHOOK_TOKENS, 
 DURABLE = (LEDGER, JOURNAL, SIGNUPS, WEBHOOK_TOKENS, SEND_LOG, WELCOME)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Migrated:
     """One kind of state: where it lives and the migrations this run applied to it."""
 

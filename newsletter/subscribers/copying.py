@@ -11,12 +11,13 @@ does a reader the files lack, counted at the end (the store was not empty).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
 from newsletter.errors import StoreError, SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.export import export_readers
 from newsletter.subscribers.postgres_store import WRITABLE, PostgresStore, insert
 from newsletter.subscribers.rows import LEFT, Subscriber, nul_problem
@@ -25,7 +26,7 @@ from newsletter.subscribers.store import SubscriberStore
 CHUNK = 5000  # readers per transaction
 
 
-@dataclass
+@record
 class ListCopy:
     """What a copy of the list did."""
 

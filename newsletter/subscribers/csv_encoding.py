@@ -1,5 +1,5 @@
-"""How a subscriber file's bytes become text: an export's encoding, and the error naming a
-file that is not UTF-8.
+"""How a subscriber file's bytes become text: an export's encoding, and the errors naming a
+path that is no file, or a file that is not UTF-8.
 
 An export may come as UTF-8 (with or without a byte order mark) or UTF-16 (Excel's "Unicode
 Text"); a workbook, a zip archive or JSON handed over by mistake is refused by name. A file
@@ -21,12 +21,31 @@ from newsletter.errors import SubscriberError
 WORKBOOKS = ((b"PK\x03\x04", ".xlsx or .ods"), (b"\xd0\xcf\x11\xe0", ".xls"))
 
 
+def check_is_file(path: Path) -> None:
+    """Refuse, saying what it is, a path handed to `import` that is no file to read."""
+    if path.is_file():
+        return
+    if path.is_dir():  # an export unzipped: Mailchimp's holds one file per status
+        raise SubscriberError("a folder, not a file", where=str(path),
+                              hint="import each .csv file in it (an unzipped Mailchimp export "
+                                   "holds one per status)")
+    if path.exists():  # a device (a link to /dev/zero) or a pipe: no export to read
+        raise SubscriberError("not a file (a device or a pipe)", where=str(path),
+                              hint="save the export as a file and import that")
+    raise SubscriberError("no such file", where=str(path), hint="check the path")
+
+
 def export_encoding(path: Path, label: str) -> str:
     """How a file handed to `import` is encoded: UTF-8, or UTF-16 (Excel's "Unicode Text",
     with a byte order mark or, from other tools, without one: every other byte of its ASCII
-    header is 0). A workbook, a zip or gzip archive or JSON is refused by name."""
+    header is 0). A workbook, a zip or gzip archive, JSON or a vCard is refused by name."""
     with path.open("rb") as handle:
-        start = handle.read(4)
+        start = handle.read(16)
+    if start.removeprefix(codecs.BOM_UTF8).upper().startswith(b"BEGIN:VCARD"):
+        raise SubscriberError("a vCard (address book) file, not CSV text", where=label,
+                              hint="export the contacts as CSV, or list their addresses one a "
+                                   "line under an 'email' header")
+    start = start[:4]
     if start.startswith(b"PK\x03\x04") and path.suffix.lower() == ".zip":
         raise SubscriberError("a zip archive, not CSV text", where=label,
                               hint="unzip it and import the .csv files inside (Mailchimp's "

@@ -11,24 +11,33 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_encoding import not_utf8
+from newsletter.subscribers.csv_records import (
+    ROW_START,
+    Record,
+    split_records,
+)
 
 COLUMNS = ("email", "name", "status", "tags", "subscribed_at")
-# Header names spreadsheets and other tools use for the address column.
-EMAIL_HEADERS = {"email", "e-mail", "email address", "email_address", "e-mail address"}
+# Header names spreadsheets and other tools use for the address column; Google Contacts' CSV
+# names a contact's first address "E-mail 1 - Value" (its others stay columns of their own).
+EMAIL_HEADERS = {"email", "e-mail", "email address", "email_address", "e-mail address",
+                 "e-mail 1 - value"}
 DELIMITERS = (",", ";", "\t")
 # Characters in one line of a list: a reader's line holds well under a thousand. A longer one
 # is refused without being read whole (a 1 GB line once took 2 GB of memory).
 MAX_LINE = 100_000
+_SEPARATOR_LINE = re.compile(r'"?sep=([,;\t|])"?[,;\t|]*', re.IGNORECASE)
 
 
-@dataclass
+@record
 class Layout:
     """How one CSV file is written: what a rewrite must keep."""
 
@@ -49,30 +58,6 @@ class Layout:
             if self.columns[index] == name:
                 return index
         return None
-
-
-@dataclass(slots=True)
-class Record:
-    """One CSV record: where it starts, its cells (as written) and its text.
-
-    ``raw`` is None once the record is changed, and when it was read without keeping its text.
-    A record with a ``problem`` holds no cells: it stands for lines that could not be read.
-    """
-
-    line: int
-    cells: list[str]
-    raw: str | None
-    problem: str | None = None  # UNCLOSED_QUOTE: not a record, the rows around it are
-
-    @property
-    def blank(self) -> bool:
-        return not "".join(self.cells).strip()
-
-    def error(self, label: str) -> SubscriberError:
-        """The problem of a problem record, as ``file:line: ...``."""
-        return SubscriberError(self.problem or "unreadable record", where=f"{label}:{self.line}",
-                               hint="close the quote (or remove it); the file is not changed "
-                                    "by any command until then")
 
 
 def column_names(header: list[str]) -> list[str]:
@@ -112,87 +97,6 @@ def sniff_delimiter(line: str) -> str:
     counts = {d: unquoted.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
-
-
-# A line that starts like a record of its own: an address (maybe quoted), then a separator
-# (or nothing more: a list of addresses only).
-_ROW_START = re.compile(r'\s*"?[^\s"@,;\t]+@[^\s"@,;\t]+"?[ \t]*(?P<separator>[,;\t]|\r?\n|$)')
-UNCLOSED_QUOTE = "unclosed quote"
-_SEPARATOR_LINE = re.compile(r'"?sep=([,;\t|])"?[,;\t|]*', re.IGNORECASE)
-
-
-def _feed(lines: Iterable[str], taken: list[str], back: list[str],
-          ended: list[bool]) -> Iterator[str]:
-    """The lines csv.reader reads, each also appended to ``taken``; lines put ``back`` (the
-    next one last) are read again before the rest. ``ended[0]`` turns true once there is no
-    line left: a record the reader gives after that ran into the end of the file."""
-    ended[0] = False
-    for text in lines:
-        while back:
-            again = back.pop()
-            taken.append(again)
-            yield again
-        taken.append(text)
-        yield text
-    while back:
-        again = back.pop()
-        taken.append(again)
-        yield again
-    ended[0] = True
-
-
-def _swallowed_row(taken: list[str], delimiter: str) -> int | None:
-    """Index of the first continuation line of a multi-line record that starts like a row of
-    its own (then a quote left open swallowed it), or None. A record whose quotes all close
-    where a cell ends (a note whose second line starts with an address) is a record."""
-    for index in range(1, len(taken)):
-        found = _ROW_START.match(taken[index])
-        if found and found["separator"] in (delimiter, "\n", "\r\n", ""):
-            return None if _well_quoted(taken, delimiter) else index
-    return None
-
-
-def _well_quoted(taken: list[str], delimiter: str) -> bool:
-    """True if ``taken`` is one record whose every quote closes at the end of its cell: a quote
-    left open closes at the next quote in the file, which rarely ends a cell as well."""
-    try:
-        return sum(1 for _ in csv.reader(taken, delimiter=delimiter, strict=True)) == 1
-    except csv.Error:
-        return False
-
-
-def _records(lines: Iterable[str], delimiter: str, first_line: int = 1,
-             keep_text: bool = True) -> Iterator[Record]:
-    """Parse lines into records; each keeps the exact text it came from if ``keep_text``.
-
-    A quoted cell left open runs on into the following lines, and a CSV parser reads every
-    row up to the next quote into it. When a continuation line starts like a row of its own
-    (an address and the separator), the record is given back as a problem record at the line
-    before it, and parsing resumes at that line: no row after the quote is lost unreported.
-    """
-    taken: list[str] = []
-    back: list[str] = []
-    ended = [False]
-    line = first_line
-    source = iter(lines)
-    while True:
-        # csv.reader pulls one line at a time and never reads ahead of the record it returns,
-        # so `taken` holds exactly the lines of the record just parsed.
-        for cells in csv.reader(_feed(source, taken, back, ended), delimiter=delimiter):
-            count = len(taken)
-            if count > 1 and (resume := _swallowed_row(taken, delimiter)) is not None:
-                yield Record(line + resume - 1, [], None, problem=UNCLOSED_QUOTE)
-                back.extend(reversed(taken[resume:]))
-                line += resume
-            elif ended[0]:  # only a quote left open reads on into the end of the file
-                yield Record(line, [], None, problem=UNCLOSED_QUOTE)
-                line += count
-            else:
-                yield Record(line, cells, "".join(taken) if keep_text else None)
-                line += count
-            taken.clear()
-        if not back:  # lines put back after the quote ran to the end are read by a new reader
-            return
 
 
 def read_csv(path: Path, label: str | None = None, keep_text: bool = True,
@@ -252,6 +156,13 @@ def line_too_long(label: str, number: int) -> SubscriberError:
                                 "meant, and remove or fix that line")
 
 
+def records_from(lines: Iterable[str], delimiter: str, first_line: int,
+                 label: str) -> Iterator[Record]:
+    """The records (without text) of lines that follow a file's header, numbered from
+    ``first_line``; SubscriberError where the CSV becomes unreadable."""
+    return _guarded(label, split_records(lines, delimiter, first_line, keep_text=False))
+
+
 def _guarded(path: str, records: Iterator[Record],
              source: Path | None = None) -> Iterator[Record]:
     """Turn decoding and CSV errors met while streaming into a SubscriberError."""
@@ -297,7 +208,7 @@ def _read_layout(path: str, handle, keep_text: bool,
         raise not_utf8(path, exc, source) from None
     layout.delimiter = separator or sniff_delimiter(text)
     layout.newline = "\r\n" if text.endswith("\r\n") else "\n"
-    records = _records(chain([text], handle), layout.delimiter, count + 1, keep_text)
+    records = split_records(chain([text], handle), layout.delimiter, count + 1, keep_text)
     try:
         first = next(records)
     except csv.Error as exc:
@@ -311,7 +222,7 @@ def _read_layout(path: str, handle, keep_text: bool,
         layout.preamble += first.raw or ""
         return layout, records
     # a title above the header ("Exported by me@example.com"); a reader's row is no title
-    ahead = [] if _ROW_START.match(text) else list(islice(_guarded(path, records, source), 10))
+    ahead = [] if ROW_START.match(text) else list(islice(_guarded(path, records, source), 10))
     header_at = next((row.line for row in ahead if "@" not in "".join(row.cells) and "email"
                       in column_names(re.split("[,;\t]", "\t".join(row.cells)))), None)
     if header_at is not None:

@@ -7,18 +7,19 @@ loses another's change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Callable, Container, Iterable
 
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_file import CsvFile
 from newsletter.subscribers.csv_format import Record
 from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_values
 from newsletter.subscribers.adding import with_details
 
 
-@dataclass
+@record
 class ListFiles:
     """Every subscriber file, read whole inside one transaction."""
 

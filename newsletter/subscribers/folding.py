@@ -18,10 +18,10 @@ import sqlite3
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.errors import NewsletterError, SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_file import CsvFile
 from newsletter.subscribers.csv_format import Record
 from newsletter.subscribers.folder import ListFolder
@@ -35,7 +35,7 @@ FOLD_INTERVAL = 10.0  # seconds at least between two background folds
 WRITABLE = frozenset({"", Status.ACTIVE.value, Status.UNCONFIRMED.value})  # statuses that change
 
 
-@dataclass
+@record
 class Found:
     """Where the journalled addresses are listed, from one pass over the files."""
 

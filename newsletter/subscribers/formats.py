@@ -12,23 +12,26 @@ import ast
 import csv
 import json
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
+from newsletter.records import record
 from newsletter.subscribers.rows import TAG_SEPARATORS, Status, split_tags
 from newsletter.subscribers.status_columns import named_status
 
 Values = Mapping[str, str]  # one row's cells by header name, lower-cased and trimmed
 ACTIVE, UNSUBSCRIBED, BOUNCED, COMPLAINED, UNCONFIRMED = (
     Status.ACTIVE, Status.UNSUBSCRIBED, Status.BOUNCED, Status.COMPLAINED, Status.UNCONFIRMED)
-TRUE, FALSE = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0"})
+# With the words Excel saves a cell it took for a truth value in, in German, French, Spanish,
+# Italian and Dutch (a Ghost export re-saved there says WAHR and FALSCH).
+TRUE = frozenset({"true", "yes", "1", "wahr", "vrai", "verdadero", "vero", "waar"})
+FALSE = frozenset({"false", "no", "0", "falsch", "faux", "falso", "onwaar"})
 
 
 class UnknownStatus(ValueError):
     """A status value the format does not define."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reading:
     """One row of an export, in our terms."""
 
@@ -39,7 +42,7 @@ class Reading:
     subscribed_at: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExportFormat:
     """A service's export: how to recognise it and how to read one row."""
 

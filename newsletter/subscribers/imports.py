@@ -15,13 +15,14 @@ from __future__ import annotations
 import shlex
 from collections import Counter
 from itertools import chain
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from newsletter.addresses import bare_address, normalise_address
 from newsletter.errors import SubscriberError
-from newsletter.subscribers.csv_encoding import export_encoding
+from newsletter.records import record
+from newsletter.subscribers.csv_encoding import check_is_file, export_encoding
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
 from newsletter.subscribers.export import FORMULA_STARTS
@@ -61,7 +62,7 @@ SHOWN = 1000  # invalid rows an import names; the rest are counted
 OUR_TITLE = "newsletter subscriber file"
 
 
-@dataclass
+@record
 class ImportSummary:
     """What `import_file` did, reader by reader."""
 
@@ -69,7 +70,8 @@ class ImportSummary:
     arrived: Counter = field(default_factory=Counter)  # valid rows of the file, by status
     added: int = 0
     updated: int = 0  # status, name or tags changed
-    unchanged: int = 0  # already listed as the file says (or listed twice in the file)
+    unchanged: int = 0  # already listed as the file says
+    repeated: int = 0  # rows repeating a reader met earlier in the file (merged into it)
     skipped: int = 0  # unsubscribed, bounced or complained here, active in the file
     problems: list[SubscriberError] = field(default_factory=list)  # the first invalid rows
     invalid: int = 0  # rows not imported because they are not valid
@@ -77,7 +79,7 @@ class ImportSummary:
     name_status: str = ""  # that status
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImportOptions:
     """How to read the file: its format (None: recognise it), and for a file of no known
     format, the column that holds the status and the values of it that mean active."""
@@ -99,11 +101,7 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
     keys of the new active readers, a chunk at a time, before any of them is on the list.
     """
     path = Path(path)
-    if not path.is_file():
-        if path.exists():  # a device (a link to /dev/zero) or a pipe: no export to read
-            raise SubscriberError("not a file (a device, a pipe or a folder)", where=str(path),
-                                  hint="save the export as a file and import that")
-        raise SubscriberError("no such file", where=str(path), hint="check the path")
+    check_is_file(path)
     summary = ImportSummary()
     if isinstance(store, PostgresStore):  # staged and merged in one transaction there
         import_into_database(store, _valid(path, options, summary), f"import of {path.name}",
@@ -111,7 +109,7 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
         return summary
     stage = ImportStage(store.state_dir)  # the file's readers, on disk until the merge
     try:
-        summary.unchanged += stage.add(_valid(path, options, summary))
+        summary.repeated = stage.add(_valid(path, options, summary))
         with store.transaction() as files:
             index = index_copies(files, stage)
             for key, copies in index.items():
@@ -205,7 +203,7 @@ def _read(path: Path, options: ImportOptions,
             if named is not None and not row.values.get("status"):
                 row.values["status"] = named  # "list-unsubscribed.csv": nobody in it is active
                 summary.by_name, summary.name_status = summary.by_name + 1, named.value
-            _check_our_status(row, label)
+            _check_our_status(row, label, layout, record.cells)
         try:
             yield row.to_subscriber()
         except SubscriberError as error:
@@ -310,16 +308,23 @@ def _one_column_each(label: str, layout: Layout) -> None:
                                   hint=f"keep the one that holds the readers' {plural}")
 
 
-def _check_our_status(row: Row, label: str) -> None:
-    text = row.values.get("status", "")
-    if text and text.lower() not in STATUS_VALUES:
+def _check_our_status(row: Row, label: str, layout: Layout, cells: list[str]) -> None:
+    text, width = row.values.get("status", ""), len(layout.columns)
+    unknown = bool(text) and text.lower() not in STATUS_VALUES
+    spilled = {cell.strip().lower() for cell in cells[width:]} - {""}
+    if spilled and (unknown or not spilled.isdisjoint(STATUS_VALUES)):  # "Lee, Ann" unquoted
+        raise SubscriberError(
+            f"{len(cells)} cells where the header has {width}, a status among them out of "
+            f"place: a {layout.delimiter!r} inside a cell (a name such as 'Lee, Ann')? nothing "
+            "was imported", where=f"{label}:{row.line}", hint="put that cell in quotes")
+    if unknown:
         raise _refusal(f"{label}:{row.line}", "status", f"{text!r}, not a newsletter status")
 
 
 def _refusal(where: str, column: str, what: str) -> SubscriberError:
+    how = f"--status-column {shlex.quote(column)} --active-values A,B"
     return SubscriberError(
         f"column {column!r} holds {what}, in no export newsletter knows: nothing was imported",
-        where=where,
-        hint=f"say how to read it: --status-column {shlex.quote(column)} --active-values A,B "
-             "(or --from ghost|substack|buttondown|mailchimp|listmonk|kit|beehiiv)")
+        where=where, hint=f"say how to read it: {how} (or --from ghost|substack|buttondown|"
+                          "mailchimp|listmonk|kit|beehiiv)")
 

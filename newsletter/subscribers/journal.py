@@ -24,12 +24,12 @@ import json
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from newsletter.config import MAX_CONFIRM_WITHIN_DAYS
 from newsletter.errors import NewsletterError
+from newsletter.records import record
 from newsletter.state import JOURNAL, GroupCommit, sqlite
 
 JOURNAL_FILE = JOURNAL.file
@@ -41,7 +41,7 @@ BUSY_TIMEOUT = 30.0  # seconds: appends from many threads and processes queue fo
 REPEATED = ("UPDATE changes SET at = ? WHERE id = (SELECT max(id) FROM changes WHERE key = ? "
             "AND folded_at IS NULL) AND status = ? AND record_unknown >= ?")
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One journalled change."""
 
@@ -53,7 +53,7 @@ class Entry:
     record_unknown: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Marks:
     """The files as the last locked write left them (None: no write recorded yet), and the
     counters of edits by hand (``epoch``) and of writes that may add readers (``generation``)."""
@@ -63,7 +63,7 @@ class Marks:
     generation: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pending:
     """What the journal held at one moment: read it before the files it overlays."""
 

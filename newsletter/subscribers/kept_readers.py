@@ -101,6 +101,8 @@ class EarlierValues:
         before the last one found are dropped (removed from the list, or moved back)."""
         while self.lines is not None and len(self.ahead) < self.WINDOW + len(addresses):
             self._read_line()
+        if not self.ahead:  # nothing kept, or all of it taken
+            return {}
         found, last = {}, -1
         for address in addresses:
             kept = self.ahead.pop(address, None)
@@ -186,6 +188,11 @@ class Keeper:
         except OSError as error:
             logger.debug("the list's readers are not kept: %s", error)
             self.discard()
+
+    @property
+    def keeping(self) -> bool:
+        """Whether what is added will be kept (not a read of files changed just now)."""
+        return self.out is not None
 
     def add(self, chunk: list[tuple[str, str, str]]) -> None:
         """The next readers, (address, name, value) each: a line of them."""

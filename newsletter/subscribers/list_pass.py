@@ -21,13 +21,15 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
+from newsletter.subscribers.appended import mark
 from newsletter.subscribers.folder import ListFolder, file_version
-from newsletter.subscribers.rows import RepeatFilter, row_key, suppresses
+from newsletter.subscribers.rows import MAILED, RepeatFilter, row_key
 
 logger = logging.getLogger(__name__)
 
 PASS_FILE = "list_pass.json"  # in the site's state folder (.newsletter/)
-Cells = Callable[[], Iterable[tuple[object, object, str, str]]]  # (source, record, email, status)
+# (source, record, email, status) of each record; the files' problems go to the list given.
+Cells = Callable[[list], Iterable[tuple[object, object, str, str]]]
 
 
 def opened_signature(opened: list[tuple[Path, TextIO]]) -> list[list]:
@@ -38,45 +40,57 @@ def opened_signature(opened: list[tuple[Path, TextIO]]) -> list[list]:
 
 
 def suppressed_and_repeated(folder: ListFolder, opened: list[tuple[Path, TextIO]],
-                            cells: Cells) -> tuple[set[str], set[str]]:
-    """(keys the files suppress, keys that may occur more than once) of the opened files: kept
-    from an earlier read of the same files, else read from ``cells()`` and kept.
+                            cells: Cells, kept: dict | None) -> tuple[set[str], set[str]]:
+    """(keys the files suppress, keys that may occur more than once) of the opened files: the
+    ``kept`` answer (:func:`kept_pass`) when it is of the same files, else read from ``cells``
+    and kept.
 
     The second set holds every key occurring twice or more (and a few that only share a
     filter slot), so whoever de-duplicates compares only those exactly.
     """
     signature = opened_signature(opened)
-    path = Path(folder.state_dir) / PASS_FILE
-    kept = _read(path, signature)
-    if kept is not None:
-        return kept
+    if kept is not None and kept["signature"] == signature:
+        return kept["listed"], kept["repeats"]
     listed: set[str] = set()
     repeats: set[str] = set()
-    seen = RepeatFilter()
-    for _, _, email, status in cells():
+    seen_before = RepeatFilter().add
+    problems: list = []
+    for _, _, email, status in cells(problems):
         if key := row_key(email):
-            if suppresses(status):
+            if status not in MAILED:  # suppresses(status)
                 listed.add(key)
-            else:
-                seen.add(key)
-                if seen.may_repeat(key):  # its slot was taken: by an earlier copy, or by chance
-                    repeats.add(key)
-    _write(path, {"signature": signature, "listed": sorted(listed), "repeats": sorted(repeats)})
+            elif seen_before(key):  # its slot was taken: by an earlier copy, or by chance
+                repeats.add(key)
+    # The last file as it ends, for a send after rows were appended to it (appended.py).
+    last = mark(*opened[-1]) if opened and not problems else None
+    keep_pass(folder, signature, listed, repeats, last)
     return listed, repeats
 
 
-def _read(path: Path, signature: list[list]) -> tuple[set[str], set[str]] | None:
-    """The kept answer for ``signature``; None when there is none (or it is unreadable)."""
+def kept_pass(folder: ListFolder) -> dict | None:
+    """The kept answer, whatever files it was read from: signature, listed and repeats (sets),
+    and the last file's mark (or None); None when there is none (or it is unreadable)."""
     try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
+        kept = json.loads((Path(folder.state_dir) / PASS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("signature") != signature:
+    if not isinstance(kept, dict):
         return None
-    listed, repeats = kept.get("listed"), kept.get("repeats")
-    if not (_strings(listed) and _strings(repeats)):
+    listed, repeats, last = kept.get("listed"), kept.get("repeats"), kept.get("mark")
+    if not (_strings(listed) and _strings(repeats) and isinstance(kept.get("signature"), list)):
         return None
-    return set(listed), set(repeats)
+    marked = isinstance(last, dict) and isinstance(last.get("name"), str) and all(
+        isinstance(last.get(name), int) for name in ("size", "lines"))
+    return {"signature": kept["signature"], "listed": set(listed), "repeats": set(repeats),
+            "mark": last if marked and isinstance(last.get("digest"), str) else None}
+
+
+def keep_pass(folder: ListFolder, signature: list[list], listed: set[str], repeats: set[str],
+              last: dict | None) -> None:
+    """Keep the answer for the files of ``signature`` (``last``: the last one's mark)."""
+    _write(Path(folder.state_dir) / PASS_FILE, {
+        "signature": signature, "listed": sorted(listed), "repeats": sorted(repeats),
+        "mark": last})
 
 
 def _strings(value) -> bool:

@@ -31,7 +31,7 @@ def import_into_database(store: PostgresStore, readers: Iterable[Subscriber], re
     the transaction commits)."""
     with store.connection() as db, SavedWhole() as saving, db.transaction():
         stage = DatabaseStage(db)
-        summary.unchanged += stage.add(readers)
+        summary.repeated = stage.add(readers)
         for chunk in stage.chunks(CHUNK):
             listed = {key: (status or Status.ACTIVE.value, name, tags)
                       for key, status, name, tags in db.execute(

@@ -110,6 +110,15 @@ class PostgresStore:
                     self._seen_through = max(self._seen_through, change_id)
         return frozenset(self._suppressed)
 
+    def follow_suppressions_from_now(self) -> None:
+        """Have :meth:`suppressed_addresses` hold only the suppressions recorded from now on,
+        for a send that checks each batch's readers against the table as it takes them (the
+        shared queue): the earlier ones need no pass over the whole list."""
+        with self.connection() as db:
+            self._seen_through = db.execute("SELECT coalesce(max(id), 0) FROM journal_changes"
+                                            ).fetchone()[0]
+        self._suppressed = set()
+
     def load(self) -> tuple[list[Subscriber], list[SubscriberError]]:
         """Every reader, in list order; the table holds valid rows only, so no problems."""
         return list(self.each_reader([])), []

@@ -9,20 +9,28 @@ they changed in a way the journal does not explain (docs/subscribers.md#the-supp
 from __future__ import annotations
 
 from contextlib import ExitStack, closing
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import Callable, Container, Iterable, Iterator, TextIO
 
 from newsletter.addresses import address_key
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_format import Layout, Record
 from newsletter.subscribers.folder import ListFolder
+from newsletter.subscribers.appended import Appended, read_appended
 from newsletter.subscribers.journal import Pending
 from newsletter.subscribers.kept_readers import CHUNK as KEPT_CHUNK
 from newsletter.subscribers.kept_readers import EarlierValues, Keeper, read_kept
-from newsletter.subscribers.list_pass import opened_signature, suppressed_and_repeated
+from newsletter.subscribers.list_pass import (
+    keep_pass,
+    kept_pass,
+    opened_signature,
+    suppressed_and_repeated,
+)
 from newsletter.subscribers.rows import (
+    MAILED,
     STATUS_VALUES,
     PlainRows,
     Row,
@@ -37,7 +45,7 @@ from newsletter.subscribers.rows import (
 Source = tuple[Path, str, Layout, PlainRows]
 
 
-@dataclass
+@record
 class SuppressedView:
     """Who is suppressed, as of one read of the files and the journal since; picklable, so a
     send's helper process can hand over the view it read."""
@@ -113,10 +121,10 @@ def stream_active(folder: ListFolder, problems: list[SubscriberError] | None = N
     that may repeat are remembered, so memory stays flat.
     """
     with ExitStack() as stack:
-        opened, view, repeats = _opened(folder, stack)
+        opened, view, repeats, _ = _opened(folder, stack)
         seen_suppressed(view)
-        yield from _readers(folder, opened, view.listed, view.journalled, repeats, problems,
-                            tags)
+        yield from _readers(cells_from(folder, opened, problems), view.listed, view.journalled,
+                            repeats, problems, tags)
 
 
 def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[str]],
@@ -125,38 +133,53 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
                        ) -> Iterator[list]:
     """:func:`stream_active` (no tags) as lists of (address, name, value), each value from
     ``values(addresses)``: read back from :mod:`newsletter.subscribers.kept_readers` when the
-    files are those a complete read kept with values named ``values_id``, else read from the
-    files and kept for the next send (the values of readers an earlier kept read holds taken
-    from it: ``values`` is asked only for the others)."""
+    files are those a complete read kept with values named ``values_id``; with the rows
+    appended to the last file since (:mod:`newsletter.subscribers.appended`), those alone
+    read; else read from the files (the values of readers an earlier kept read holds taken
+    from it: ``values`` is asked only for the others). Kept for the next send."""
     problems = [] if problems is None else problems
     with ExitStack() as stack:
-        opened, view, repeats = _opened(folder, stack)
+        opened, view, repeats, grown = _opened(folder, stack, values_id)
         seen_suppressed(view)
         signature = opened_signature(opened)
         journalled = view.journalled
-        kept = read_kept(folder.state_dir, signature, values_id, problems)
+        kept = None if grown else read_kept(folder.state_dir, signature, values_id, problems)
         if kept is not None:
             for chunk in kept:
                 yield _not_in(chunk, journalled)
             return
-        earlier = stack.enter_context(closing(EarlierValues(folder.state_dir, values_id)))
         keeper = Keeper(folder.state_dir, signature, values_id)
         found: list[SubscriberError] = []
         try:
             # Kept readers are those the files let through (the journal's unsubscribes too):
             # whoever the journal suppresses is left out as they are yielded, here and when
             # they are read back, as _readers would (after the repeats: no copy of theirs).
-            readers = _readers(folder, opened, view.listed, frozenset(), repeats, found, None)
-            while batch := list(islice(readers, KEPT_CHUNK)):
-                addresses = [reader.address for reader in batch]
-                chunk = [(address, reader.name, value) for address, reader, value
-                         in zip(addresses, batch, _reused(addresses, earlier, values))]
+            if grown is not None:
+                chunks = grown[0].merged(grown[1], values, found)
+            else:
+                earlier = stack.enter_context(closing(EarlierValues(folder.state_dir,
+                                                                    values_id)))
+                readers = _readers(cells_from(folder, opened, found), view.listed,
+                                   frozenset(), repeats, found, None)
+                chunks = _valued(readers, earlier, values)
+            for chunk in chunks:
                 keeper.add(chunk)
                 yield _not_in(chunk, journalled)
+            if grown is not None and keeper.keeping:  # the pass of these files, for the next
+                keep_pass(folder, signature, grown[0].listed, grown[0].repeats, grown[0].mark)
             keeper.done(found)
         finally:
             problems.extend(found)
             keeper.discard()  # stopped early: nothing kept (after done(), nothing to do)
+
+
+def _valued(readers: Iterator[Subscriber], earlier: EarlierValues,
+            values: Callable[[list[str]], list[str]]) -> Iterator[list]:
+    """(address, name, value) of ``readers``, KEPT_CHUNK at a time."""
+    while batch := list(islice(readers, KEPT_CHUNK)):
+        addresses = [reader.address for reader in batch]
+        yield [(address, reader.name, value) for address, reader, value
+               in zip(addresses, batch, _reused(addresses, earlier, values))]
 
 
 def _reused(addresses: list[str], earlier: EarlierValues,
@@ -164,6 +187,8 @@ def _reused(addresses: list[str], earlier: EarlierValues,
     """The value of each address: kept by an earlier read, else from ``values`` (asked once,
     for the addresses no earlier read kept)."""
     earlier = earlier.take(addresses)
+    if not earlier:  # a first read: nothing kept
+        return values(addresses)
     missing = [address for address in addresses if address not in earlier]
     made = dict(zip(missing, values(missing))) if missing else {}
     return [earlier[address] if address in earlier else made[address] for address in addresses]
@@ -176,28 +201,52 @@ def _not_in(chunk: list, journalled: frozenset[str]) -> list:
     return [pair for pair in chunk if address_key(pair[0]) not in journalled]
 
 
-def _opened(folder: ListFolder, stack: ExitStack
-            ) -> tuple[list[tuple[Path, TextIO]], SuppressedView, set[str]]:
-    """The list's files opened (on ``stack``), the suppressed view of them, and the keys
-    that may repeat in them."""
+def _opened(folder: ListFolder, stack: ExitStack, values_id: str | None = None
+            ) -> tuple[list[tuple[Path, TextIO]], SuppressedView, set[str], tuple | None]:
+    """The list's files opened (on ``stack``), the suppressed view of them, the keys that may
+    repeat in them, and (with ``values_id``) what :func:`_grown` found, or None."""
     pending = folder.journal.pending()  # before the files: see read_suppressed()
     signature = folder.signature()  # before opening: a later change then forces a re-read
     opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
               for path in folder.files()]
-    listed, repeats = suppressed_and_repeated(folder, opened,
-                                              lambda: cells_from(folder, opened, []))
-    return opened, _view(signature, pending, listed), repeats
+    before = kept_pass(folder)
+    grown = None if values_id is None else _grown(folder, opened, values_id, before)
+    if grown is not None:
+        listed, repeats = grown[0].listed, grown[0].repeats
+    else:
+        listed, repeats = suppressed_and_repeated(
+            folder, opened, lambda found: cells_from(folder, opened, found), before)
+    return opened, _view(signature, pending, listed), repeats, grown
 
 
-def _readers(folder: ListFolder, opened: list[tuple[Path, TextIO]], listed: frozenset[str],
-             journalled: frozenset[str], repeats: set[str],
+def _grown(folder: ListFolder, opened: list[tuple[Path, TextIO]], values_id: str,
+           before: dict | None) -> tuple[Appended, Iterator[list]] | None:
+    """(the rows appended to the last file, the kept readers' chunks) when the files are
+    those of the kept read (``before``: its pass; values named ``values_id``) but for bytes
+    appended to the last one; else None."""
+    if before is None or before["mark"] is None or not opened:
+        return None
+    now = opened_signature(opened)
+    if len(now) != len(before["signature"]) or now[:-1] != before["signature"][:-1]:
+        return None
+    path, handle = opened[-1]
+    appended = read_appended(folder.label(path), path, handle, before["mark"],
+                             before["listed"], before["repeats"], record_cells, _readers)
+    if appended is None:
+        return None
+    kept = read_kept(folder.state_dir, before["signature"], values_id, appended.earlier)
+    return None if kept is None else (appended, kept)
+
+
+def _readers(cells: Iterable[tuple[Source, Record, str, str]], listed: frozenset[str],
+             journalled: frozenset[str], repeats: Container[str],
              problems: list[SubscriberError] | None,
              tags: frozenset[str] | None) -> Iterator[Subscriber]:
-    """The pass of :func:`stream_active`: suppressed by the files (``listed``) or the journal."""
+    """The pass of :func:`stream_active` over :func:`cells_from`'s ``cells``: suppressed by
+    the files (``listed``) or the journal."""
     seen: set[str] = set()  # of the repeats only
-    for (path, label, layout, plain), record, email, status in cells_from(
-            folder, opened, problems):
-        if suppresses(status):
+    for (path, label, layout, plain), record, email, status in cells:
+        if status not in MAILED:  # suppresses(status)
             if status in STATUS_VALUES:
                 continue  # suppressed: never sent to
             # An unknown status (a typo for "active"?) suppresses too, never guessed, and is
@@ -239,11 +288,17 @@ def cells_from(folder: ListFolder, opened: list[tuple[Path, TextIO]],
         handle.seek(0)
         label = folder.label(path)
         layout, records = open_records(path, label, problems, handle)
-        source = (path, label, layout, PlainRows(path, layout))
-        email_at, status_at = layout.position("email"), layout.position("status")
-        for record in records:
-            cells = record.cells
-            email = cells[email_at].strip() if email_at < len(cells) else ""
-            status = (cells[status_at].strip().lower()
-                      if status_at is not None and status_at < len(cells) else "")
-            yield source, record, email, status
+        yield from record_cells(path, label, layout, records)
+
+
+def record_cells(path: Path, label: str, layout: Layout, records: Iterable[Record]
+                 ) -> Iterator[tuple[Source, Record, str, str]]:
+    """:func:`cells_from` of one file's ``records``."""
+    source = (path, label, layout, PlainRows(path, layout))
+    email_at, status_at = layout.position("email"), layout.position("status")
+    for record in records:
+        cells = record.cells
+        email = cells[email_at].strip() if email_at < len(cells) else ""
+        status = (cells[status_at].strip().lower()
+                  if status_at is not None and status_at < len(cells) else "")
+        yield source, record, email, status

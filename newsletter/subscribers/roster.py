@@ -16,11 +16,11 @@ import json
 import os
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.state import ROSTER, joined_seconds, sqlite
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 ROSTER_FILE = ROSTER.file
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Roster:
     """A roster that is current once ``gone`` is left out of it."""
 

@@ -10,13 +10,14 @@ someone twice is worse than that theoretical miss.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
 from newsletter.addresses import address_key, fast_normalised, normalise_address, normalised_key
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, parse_csv, read_csv
 from newsletter.subscribers.status_columns import foreign_list_file
 
@@ -40,10 +41,10 @@ def suppresses(status: str) -> bool:
     """The one rule for who may be mailed: a status cell (stripped, lower-cased) suppresses its
     address unless it is empty or says active; an unknown status suppresses too (never guess).
     Any suppressing copy of an address wins over every active one, in any store."""
-    return status not in _MAILED
+    return status not in MAILED
 
 
-_MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a property call
+MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a property call
 
 
 _STATUS_BY_VALUE = {status.value: status for status in Status}  # Status(text), without enum's call
@@ -52,11 +53,10 @@ TAG_SEPARATORS = ",;|"  # what separates the tags of a cell
 STATUS_NAMES = ", ".join(Status)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Subscriber:
-    """One valid row of a subscriber file. Read-only by convention (change it with replace()):
-    not frozen, because a frozen dataclass costs several times as much to build, once a reader
-    of every send; slots, because an import of a long list holds one per reader."""
+    """One valid row of a subscriber file, read-only by convention (change it with replace()).
+    Not frozen: several times dearer to build, once a reader a send; slots: an import holds many."""
 
     email: str  # as written in the file (spaces trimmed)
     address: str  # normalised: domain lower-cased, local part as written
@@ -112,8 +112,8 @@ def row_key(email: str) -> str | None:
     gives the same key at a fraction of the cost; invalid ones simply never match a valid key.
     """
     email = email.strip()
-    if email.isascii() and "@" in email and "xn--" not in email.lower():
-        return address_key(email)
+    if email.isascii() and "@" in email and "xn--" not in (key := email.lower()):
+        return key  # address_key(email): stripped already
     try:
         return normalised_key(email)
     except SubscriberError:
@@ -137,7 +137,7 @@ def new_row(email: str, name: str = "", tags: Iterable[str] = (),
             "tags": ",".join(tags), "subscribed_at": stamp, **(extra or {})}
 
 
-@dataclass
+@record
 class Row:
     """A data record with its cells named by column; not yet validated."""
 
@@ -276,16 +276,16 @@ def open_records(path: Path, label: str, problems: list[SubscriberError],
         next(records, None)  # started, so that closing it closes the file it opened
         records.close()
         return Layout(), iter(())
-    return layout, _non_blank(records, label, problems)
+    return layout, _problems_reported(records, label, problems)
 
 
-def _non_blank(records: Iterator[Record], label: str,
-               problems: list[SubscriberError]) -> Iterator[Record]:
+def _problems_reported(records: Iterator[Record], label: str,
+                       problems: list[SubscriberError]) -> Iterator[Record]:
     try:
         for record in records:
             if record.problem:  # lines that could not be read: reported, the rest read on
                 problems.append(record.error(label))
-            elif not record.blank:
+            else:  # read without text: none is blank (a blank first one is the header's)
                 yield record
     except SubscriberError as error:
         problems.append(error)
@@ -315,14 +315,14 @@ class RepeatFilter:
         self.seen = bytearray(1 << (self.BITS - 3))
         self.again = bytearray(1 << (self.BITS - 3))
 
-    def add(self, key: str) -> None:
-        """Count one occurrence of ``key``."""
+    def add(self, key: str) -> bool:
+        """Count one occurrence of ``key``; whether it :meth:`may_repeat` now (one hash)."""
         slot = hash(key) & self.mask
         byte, bit = slot >> 3, 1 << (slot & 7)
         if self.seen[byte] & bit:
             self.again[byte] |= bit
-        else:
-            self.seen[byte] |= bit
+        self.seen[byte] |= bit
+        return bool(self.again[byte] & bit)
 
     def may_repeat(self, key: str) -> bool:
         """False only when ``key`` was added at most once."""

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
+
+from newsletter.records import record
 
 CONSENT_COLUMNS = ("consent_at", "consent_page", "consent_ip_hash")
 
@@ -21,7 +23,7 @@ class Standing(StrEnum):
     COMPLAINED = "complained"  # marked a newsletter as spam: never back through the form
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Signup:
     """One request to join: a normalised address and what the form said."""
 
@@ -31,7 +33,7 @@ class Signup:
     received_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Consent:
     """What a confirmation records: when, on which page the form was, and who (hashed IP)."""
 
@@ -44,7 +46,7 @@ class Consent:
         return dict(zip(CONSENT_COLUMNS, (timestamp(self.at), self.page, self.ip_hash)))
 
 
-@dataclass
+@record
 class PruneReport:
     """What `subscribers prune` removed (or would remove), and what it could not date."""
 

@@ -26,14 +26,28 @@ STATUS_LIKE = frozenset({
     "enabled", "disabled", "active", "inactive", "consent", "marketing_consent",
     "accepts_marketing", "email_marketing_consent", "do_not_email", "unsub_time", "clean_time",
     "unsubscribed_at", "deleted_at",
+    # a yes/no (or 0/1) for the mail itself, as shops and CRMs export their customers
+    "newsletter", "newsletters", "marketing", "marketing_email", "marketing_emails", "gdpr",
+    "permission", "email_permission",
 })
+# The same in the words of a European spreadsheet: German, French, Spanish, Italian, Dutch.
+_OTHER_LANGUAGES = re.compile(
+    r"(^|_)(abgemeldet|abmeldung|abbestellt|abonniert|angemeldet|statut|désinscrit|"
+    r"desinscrit|désinscription|désabonné|desabonne|estado|baja|suscrito|stato|iscritto|"
+    r"disiscritto|afgemeld|uitgeschreven|ingeschreven)(_|$)")
 _STATUS_WORDS = re.compile(r"(^|_)(status|state|opt_?(in|out)|unsubscribed?|bounced?|consent|"
                            r"subscription)$")
+# A state as a flag or as the date it began ("is_active", "disabled_at"): its FALSE, or an
+# empty date, is no reader.
+_STATE_FLAG = re.compile(r"^(is_)?(active|inactive|enabled|disabled)(_(at|on|date|time))?$")
 # Words that say whether someone may be mailed wherever they stand in a name:
 # "unsubscribed_date", "Bounced On", Brevo's "EMAIL_BLACKLISTED", Shopify's "Accepts Email
-# Marketing", "Is Subscribed", "Subscribed to newsletter".
+# Marketing", "Is Subscribed", "Subscribed to newsletter", MailUp's "OptOut_Date", Mailjet's
+# "IsExcludedFromCampaigns", "Deleted"; and whether someone confirmed or opted in at all
+# ("optInConfirmed", "Email Confirmed", "opt_in_timestamp": its 0 or empty cell never did).
 _LEAVING_WORDS = re.compile(r"(^|_)(unsub[a-z]*|bounced?|(black|block)list(ed)?|blocked|"
-                            r"suppress(ed|ion)?|complain(ed|ts?)?|spam|cleaned|opted_out|"
+                            r"suppress(ed|ion)?|complain(ed|ts?)?|spam|cleaned|opt(ed)?_?out|"
+                            r"excluded|exclusion|deleted|(un)?confirmed|opt(ed)?_?in|"
                             r"email_marketing|do_not_e?mail|(is|email|newsletter)_subscribed|"
                             r"subscribed_to)(_|$)")
 
@@ -52,10 +66,14 @@ NAMED_STATUSES = {
                      "unsubs", "optout", "optouts", "optedout", "blacklist", "blacklisted",
                      "blocklist", "blocklisted", "blocked", "suppressed", "suppression",
                      "suppressions", "deleted", "donotemail", "donotmail", "donotcontact",
-                     "removed", "cancelled", "canceled", "archived"),
+                     "removed", "cancelled", "canceled", "archived", "excluded", "exclusion",
+                     "exclusions", "blocks"),
                     "unsubscribed"),
-    **dict.fromkeys(("bounce", "bounced", "bounces", "cleaned"), "bounced"),
-    **dict.fromkeys(("complained", "complaints", "spam"), "complained"),
+    # "invalid": SendGrid's invalid_emails.csv, beehiiv's word for a bounced address
+    **dict.fromkeys(("bounce", "bounced", "bounces", "cleaned", "invalid", "undeliverable",
+                     "unreachable"), "bounced"),
+    # "junk": MailerLite's readers who marked a campaign as spam
+    **dict.fromkeys(("complained", "complaints", "spam", "junk"), "complained"),
     # "inactive": unsubscribed to beehiiv, never confirmed to Kit; never mailed either way,
     # and an unconfirmed row does not demote a reader active here
     **dict.fromkeys(("unconfirmed", "unactivated", "nonsubscribed", "inactive"), "unconfirmed"),
@@ -76,8 +94,8 @@ def status_like(column: str) -> bool:
     name = re.sub(r"[\W_]+", "_", words.lower()).strip("_")  # "Opt-In?": opt_in
     if name.endswith(("_url", "_link")):  # "Unsubscribe URL": a reader's link, not a status
         return False
-    return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name))
-            or bool(_LEAVING_WORDS.search(name))
+    return (name in STATUS_LIKE or bool(_STATUS_WORDS.search(name) or _STATE_FLAG.match(name))
+            or bool(_LEAVING_WORDS.search(name) or _OTHER_LANGUAGES.search(name))
             or bool(_CONSENT_VERB.search(name) and _CONSENT_OBJECT.search(name)))
 
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.csv_file import CsvFile, UnclosedQuoteError
 from newsletter.subscribers.adding import ACTIVE_AGAIN, ADDED, UPDATED, readd_refusal
 from newsletter.subscribers.edits import ListFiles, add_details, index_copies, set_statuses
@@ -52,7 +53,7 @@ from newsletter.subscribers.rows import (
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Snapshot:
     """Who is active and who is suppressed, as of one state of the files."""
 

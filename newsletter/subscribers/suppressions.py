@@ -9,11 +9,11 @@ at once, and says which readers changed.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Iterable
 
 from newsletter.addresses import address_key, normalise_address
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.subscribers.folding import fold_locked
 from newsletter.subscribers.journal import STRENGTH
 from newsletter.subscribers.store import SubscriberStore
@@ -21,7 +21,7 @@ from newsletter.subscribers.store import SubscriberStore
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suppression:
     """A status to give one address, and why."""
 

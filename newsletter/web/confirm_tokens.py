@@ -11,10 +11,11 @@ journal: a token confirms that sign-up only, and only while the journal says it 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 import binascii
 import hmac
 import time
+
+from newsletter.records import record
 
 PURPOSE = b"confirm-subscription\n"
 MAC_BYTES = 16  # 128 bits: unguessable, short enough for a link
@@ -30,7 +31,7 @@ class TokenError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Confirmation:
     """What a valid token asks: confirm sign-up ``signup_id``, of ``address``."""
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Iterable
+
+from newsletter.records import record
 
 # Nothing on these pages loads anything, and a token in the URL never leaves in a Referer.
 PAGE_HEADERS = (
@@ -54,7 +55,7 @@ def error_heading(status: int) -> str:
     return READER_HEADINGS.get(status) or HTTPStatus(status).phrase
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Response:
     """What the application answers: a status, headers and a body."""
 

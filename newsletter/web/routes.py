@@ -27,10 +27,12 @@ class UnsubscribeRoute:
     def __init__(self, template: str):
         parts = urlsplit(template)
         pieces = re.split(r"\{(email|token)\}", parts.path)
-        # Literal text and placeholders alternate; a placeholder matches one path segment.
+        # Literal text and placeholders alternate; a token matches one path segment, an
+        # address one or more: a/b@example.com is an address, and the server hands the path
+        # over with its %2F decoded.
         self.path = re.compile("".join(
-            f"(?P<{piece}>[^/]+)" if index % 2 else re.escape(piece)
-            for index, piece in enumerate(pieces)
+            (f"(?P<{piece}>.+)" if piece == "email" else f"(?P<{piece}>[^/]+)") if index % 2
+            else re.escape(piece) for index, piece in enumerate(pieces)
         ))
         # The configuration has checked that a query placeholder is a whole value.
         self.query = {name: value[1:-1] for name, value in parse_qsl(parts.query)

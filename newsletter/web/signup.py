@@ -28,7 +28,7 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 from newsletter.addresses import address_key
-from newsletter.config import duration_words
+from newsletter.config import confirm_token, duration_words
 from newsletter.errors import ConfigError, StoreError, SubscriberError
 from newsletter.render import CONFIRM, has_notice
 from newsletter.subscribers import (
@@ -107,8 +107,7 @@ class SignupRoutes:
         self.worker = SignupWorker(settings, store, self.journal, self.mailer, self.limits)
         self.trusted = trusted_networks(signup.trusted_proxies)
         self.origins = AllowedOrigins(signup.allowed_origins)
-        confirm_path = urlsplit(signup.confirm_url).path
-        self.confirm_prefix, self.confirm_suffix = confirm_path.split("{token}")
+        self.confirm_path = urlsplit(signup.confirm_url).path
         self._daily_logged = -3600.0  # when the daily cap was last logged (monotonic)
         self._proxy_warned = False
 
@@ -123,12 +122,8 @@ class SignupRoutes:
         path = request.path
         if path == self.settings.signup.path:
             return self.subscribe(request)
-        if (path.startswith(self.confirm_prefix) and path.endswith(self.confirm_suffix)
-                and len(path) > len(self.confirm_prefix) + len(self.confirm_suffix)):
-            token = path[len(self.confirm_prefix):len(path) - len(self.confirm_suffix)]
-            if "/" not in token:
-                return self.confirm(request, token)
-        return None
+        token = confirm_token(path, self.confirm_path)
+        return None if token is None else self.confirm(request, token)
 
     # -- the form ---------------------------------------------------------------------------
 

@@ -20,13 +20,13 @@ import re
 import sqlite3
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from newsletter.addresses import address_key
 from newsletter.errors import SiteLockedError
 from newsletter.locks import exclusive_lock
+from newsletter.records import record
 from newsletter.state import SIGNUPS, sqlite
 from newsletter.subscribers import Signup
 
@@ -42,7 +42,7 @@ class Refused(Exception):
         self.limit = limit
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """Confirmation emails per inbox and hour, sign-ups per client and hour, emails a day."""
 
@@ -51,7 +51,7 @@ class Limits:
     per_day: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One journalled sign-up."""
 

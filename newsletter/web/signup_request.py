@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from newsletter.addresses import normalise_address
 from newsletter.config import origin_of
 from newsletter.errors import SubscriberError
+from newsletter.records import record
 from newsletter.urls import split_url
 from newsletter.web.request import MAX_FORM_FIELDS, HttpError, Request
 
@@ -36,7 +36,7 @@ _NOT_A_NAME = re.compile(r"@|://|\bwww\.|[\w-]{2,}\.[a-z]{2,}\b", re.IGNORECASE)
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SignupRequest:
     """What a sign-up asked for, checked."""
 

@@ -160,3 +160,31 @@ def test_sign_ups_on_a_full_disk_are_asked_to_try_again_not_a_500(site):
         assert answer.headers["Retry-After"] == "60"
         assert "try again in a minute" in answer.text
     assert later.status_code == 200
+
+
+def test_init_on_a_full_disk_leaves_no_part_written_file_for_the_next_init_to_keep(tmp_path):
+    """init on a disk that filled up as it wrote left the file it was writing cut short (an
+    empty templates/confirm.html), and init run again once there was room kept it ("exists;
+    not changed"), so every sign-up's confirmation email was made from an empty template."""
+    def write_blog(root):
+        (root / "content" / "posts").mkdir(parents=True)
+        (root / "hugo.toml").write_text('baseURL = "https://full.example.org/"\ntitle = "Full"\n')
+        (root / "content" / "posts" / "a.md").write_text(
+            "---\ntitle: A\ndate: 2026-01-01\n---\n\nA.\n")
+        return root
+
+    fresh = write_blog(tmp_path / "fresh")
+    assert invoke(fresh, "init").exit_code == 0
+    root = tmp_path / "blog"
+    with tiny_disk(root, 12):
+        write_blog(root)
+        result = invoke(root, "init")
+    assert result.exit_code == 2
+    assert "No space left on device" in result.output and "Traceback" not in result.output
+    written = [path.relative_to(root) for path in root.rglob("*") if path.is_file()]
+    assert all((root / name).read_bytes() == (fresh / name).read_bytes() for name in written)
+
+    assert invoke(root, "init").exit_code == 0
+    made = sorted(path.relative_to(fresh) for path in fresh.rglob("*") if path.is_file())
+    assert sorted(path.relative_to(root) for path in root.rglob("*") if path.is_file()) == made
+    assert all((root / name).read_bytes() == (fresh / name).read_bytes() for name in made)

@@ -33,3 +33,19 @@ def test_a_description_of_false_is_still_no_description(site):
         encoding="utf-8")
     found = json.loads(invoke(site, "check", "plain", "--json").stdout)["findings"]
     assert "no-description" in [finding["code"] for finding in found]
+
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_a_date_outside_the_years_1_to_9999_in_utc_is_one_line_at_its_line(site, date):
+    """Both are dates Python reads, but not in UTC (the year 0, the year 10000): `posts`,
+    `check`, `preview` and `send --due` stopped with an OverflowError traceback."""
+    (site / "content" / "posts" / "edge.md").write_text(
+        f"---\ntitle: Edge\ndate: {date}\ndescription: d\n---\n\nBody.\n", encoding="utf-8")
+    refusal = "is before the year 1 or after 9999 in UTC or the site's time zone; check the year"
+    # send --due sends the other posts, and skips this file until it is fixed (exit 1)
+    for command, status in ((("posts",), 2), (("check", "edge"), 2), (("preview", "edge"), 2),
+                            (("send", "--due", "--yes"), 1)):
+        result = invoke(site, *command)
+        assert result.exit_code == status, (command, result.output)
+        line, = [line for line in result.output.splitlines() if refusal in line]
+        assert line.startswith("error: content/posts/edge.md:3: ") and "Traceback" not in line

@@ -45,7 +45,12 @@ def test_markup_inside_kramdown_math_is_text_never_html():
      "indent with spaces: YAML does not allow tabs"),
     ("title: Broken: twice\n", "_config.yml:1", 'quote values that contain ": "'),
     ("- title\n- url\n", "_config.yml", "write it as key: value lines"),
-])
+    # PyYAML raises a bare ValueError for these two: init and check crashed with a traceback
+    ("title: Dated\nlaunched: 2024-02-30\n", "_config.yml:2",
+     "launched: 2024-02-30 is not a real date"),
+    ("title: Paged\npaginate: " + "9" * 5000 + "\n", "_config.yml:2",
+     "a number of 5,000 digits (at most 4,300 are read)"),
+], ids=["tab", "colon", "not-a-mapping", "impossible-date", "long-number"])
 def test_a_config_jekyll_cannot_read_is_an_error_naming_its_line_not_a_guess(tmp_path, config,
                                                                              where, problem):
     """Jekyll stops at a _config.yml that is not valid YAML. newsletter read the blog without
@@ -130,3 +135,24 @@ def test_a_production_config_the_build_names_that_jekyll_cannot_read_is_an_error
     assert "Error: _config.production.yml:" in result.output
     assert "site-settings-unreadable: _config.production.yml is not valid YAML" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("remote", [
+    "https://tw:ghp_SECRETTOKEN123@github.com/tw/notes.git",  # a token pasted into the clone URL
+    "https://github.com/tw/notes.git@evil.example.net/x",  # not a github.com repository
+])
+def test_a_git_remote_gives_only_the_pages_address_never_its_credentials(tmp_path, remote):
+    """The GitHub Pages address comes from the origin remote's owner and name: a token in
+    the remote's URL is never written into newsletter.toml nor printed, and a URL that only
+    mentions github.com names no Pages address."""
+    root = write_files(tmp_path / "notes", {
+        "_config.yml": "title: Notes\n",
+        "_posts/2025-02-04-walls.md": "---\ntitle: Walls\n---\n\nRebuilt.\n",
+        ".git/HEAD": "ref: refs/heads/main\n",
+        ".git/config": f'[core]\n\tbare = false\n[remote "origin"]\n\turl = {remote}\n'
+                       '\tfetch = +refs/heads/*:refs/remotes/origin/*\n'})
+    result = invoke(root, "init")
+    settings = (root / "newsletter.toml").read_text()
+    assert "SECRETTOKEN" not in result.output + settings
+    expected = "https://tw.github.io/notes" if "SECRET" in remote else "https://your-blog.example"
+    assert load_settings(root, {}).site.url == expected

@@ -6,6 +6,7 @@ name now come first; one-click links still work."""
 from __future__ import annotations
 
 import requests
+from conftest import invoke
 from signup_support import configure_signup, settle, sign_up, signup_endpoint, wait_for_email
 from web_server import SECRET, statuses, subscriber_csv
 
@@ -28,3 +29,18 @@ def test_sign_ups_and_one_clicks_both_work_beside_a_root_unsubscribe_url(site):
                                   timeout=30)
         assert one_click.status_code == 200
     assert statuses(site)["old@example.com"] == "unsubscribed"
+
+
+def test_a_confirm_url_that_takes_the_unsubscribe_links_is_refused_at_its_line(site):
+    """The sign-up routes are served first, so a confirmation path that takes the
+    unsubscribe links' paths (the same /unsubscribe/{token}) answered every one-click
+    unsubscribe 403, "This link does not work", as a forged confirmation; `serve` started
+    without a word."""
+    configure_signup(site, confirm_url="https://blog.example.com/unsubscribe/{token}")
+    line = (site / "newsletter.toml").read_text().splitlines().index("[signup]") + 1
+    for command in ("check", "serve"):
+        result = invoke(site, command, env={"NEWSLETTER_SECRET": SECRET})
+        assert result.exit_code == 2
+        assert result.output.startswith(
+            f"error: newsletter.toml:{line}: signup.path and signup.confirm_url must not share "
+            "a path with the unsubscribe URL")

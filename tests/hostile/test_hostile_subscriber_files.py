@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import os
 import sqlite3
@@ -78,14 +79,21 @@ def test_terminal_escapes_and_line_breaks_in_a_name_do_not_reach_the_terminal(si
 
 
 NOT_CSV = {  # what is handed to import -> what the one line says it is
-    "a link to /dev/zero": ("not a file (a device, a pipe or a folder); save the export as a "
-                            "file and import that"),
-    "a named pipe": "not a file (a device, a pipe or a folder); save the export as a file and "
+    "a link to /dev/zero": ("not a file (a device or a pipe); save the export as a file and "
+                            "import that"),
+    "a named pipe": "not a file (a device or a pipe); save the export as a file and "
                     "import that",
     "an Excel 97-2003 workbook": ("a spreadsheet workbook (.xls), not CSV text; open it in your "
                                   "spreadsheet and save it as 'CSV UTF-8'"),
     "a gzipped export": "a gzip archive, not CSV text; unpack it (gunzip) and import the .csv "
                         "file inside",
+    "a path to nothing": "no such file; check the path",
+    # Apple Contacts and Outlook share contacts as vCards (was 'no email column in the header')
+    "a vCard file": "a vCard (address book) file, not CSV text; export the contacts as CSV, "
+                    "or list their addresses one a line under an 'email' header",
+    # Mailchimp's export unzipped: a folder of one file per status (was click's usage text)
+    "an unzipped export's folder": "a folder, not a file; import each .csv file in it (an "
+                                   "unzipped Mailchimp export holds one per status)",
 }
 
 
@@ -98,6 +106,14 @@ def test_what_is_no_csv_file_is_named_for_what_it_is(site, tmp_path, kind):
         path.symlink_to("/dev/zero")
     elif kind == "a named pipe":
         os.mkfifo(path)
+    elif kind == "a path to nothing":
+        pass
+    elif kind == "a vCard file":
+        path.write_bytes(codecs.BOM_UTF8 + b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\n"
+                         b"EMAIL;type=INTERNET:vera@example.com\r\nEND:VCARD\r\n")
+    elif kind == "an unzipped export's folder":
+        path.mkdir()
+        (path / "cleaned_members_export_1a.csv").write_text("Email Address\nx@example.com\n")
     elif kind == "an Excel 97-2003 workbook":
         path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
     else:

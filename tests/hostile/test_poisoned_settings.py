@@ -56,3 +56,19 @@ def test_every_numeric_setting_declares_its_range():
                 allowed = spec.metadata.get("range")
                 assert allowed is not None, f"{name}.{spec.name} declares no range"
                 assert math.isfinite(allowed.low) and math.isfinite(allowed.high)
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_a_since_outside_the_years_1_to_9999_in_utc_is_refused_at_its_line(site, since):
+    """TOML reads both, but neither is a moment in UTC: `send --due --dry-run` stopped with an
+    OverflowError traceback as it showed the plan."""
+    path = site / "newsletter.toml"
+    lines = [f"since = {since}" if line.startswith("since =") else line
+             for line in path.read_text().splitlines()]
+    path.write_text("\n".join(lines) + "\n")
+    number = lines.index(f"since = {since}") + 1
+    result = invoke(site, "send", "--due", "--dry-run")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: newsletter.toml:{number}: schedule.since {since.replace('T', ' ')} is before the "
+        "year 1 or after 9999 in UTC or the site's time zone; check the year\n")

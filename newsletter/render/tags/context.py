@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from newsletter.errors import ContentError
 from newsletter.posts import read_post
+from newsletter.records import record
 from newsletter.render.tags.html import IMAGE_FILE
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def _no_pictures(folder: str) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TagContext:
     """Everything a post's template tags may name.
 

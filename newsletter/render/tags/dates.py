@@ -24,8 +24,11 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def as_date(value: Any, zone: Any) -> dt.datetime | dt.date | None:
     """A value the date filters read (a date, or one written as ISO 8601: ``page.date``), on
-    the site's clock (``zone``, its ``timezone``); None for anything else."""
-    if isinstance(value, str):
+    the site's clock (``zone``, its ``timezone``); None for anything else. ``"now"`` (and
+    ``"today"``) is the time of rendering, as Liquid reads it at the site's build."""
+    if isinstance(value, str) and value.strip().lower() in ("now", "today"):
+        value = dt.datetime.now(dt.UTC)
+    elif isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:

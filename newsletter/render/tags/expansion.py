@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import lxml.html
+
+from newsletter.records import record
 
 OPENING = re.compile(r"\{\{|\{%")  # where a tag may begin: also what must never be mailed
 SNIPPET_CHARS = 60  # of a tag left in code, compared with the code the email shows
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TemplateProblem:
     """A tag left in the post as written (or, a warning, shown only in part): where, what,
     and what to do."""
@@ -23,7 +24,7 @@ class TemplateProblem:
     warning: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Piece:
     """What a piece of the post read as a whole becomes: where it ends, the text in its place,
     and a problem (reported at ``at``, else where the piece begins)."""
@@ -36,7 +37,7 @@ class Piece:
     warning: bool = False  # the problem is a warning: the piece is shown, in part
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Expansion:
     """The post's Markdown with its tags expanded, and the tags that could not be."""
 

@@ -8,13 +8,14 @@ the Markdown or HTML to put in the tag's place, or raises :class:`TagProblem`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
+from newsletter.records import record
 from newsletter.render.players import (BILIBILI_VIDEO, YOUTUBE_THUMBNAIL_WIDTH, bilibili_url,
                                        video_in_address, vimeo_url, watch_label, youtube_thumbnail,
                                        youtube_url)
+from newsletter.render.players import gist_link as gist_address  # its words and address
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.note_boxes import callout, quotation
 from newsletter.render.tags.html import (IMAGE_FILE, escape, inline_markdown, link,
@@ -27,7 +28,7 @@ _NUMERIC_ID = re.compile(r"[0-9]{1,30}")
 _DIGITS = re.compile(r"[0-9]{1,5}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Output:
     """What a tag becomes; a block stands on lines of its own. A tag shown only in part (a
     theme's shortcode) carries its warning: (message, hint)."""
@@ -124,13 +125,9 @@ def gist(tag: Tag, context: TagContext) -> Output:
 
 
 def gist_link(user: str | None, gist_id: str, file: str | None) -> Output:
-    """A link to a gist, or to one file in it (GitHub's anchor for the file); without the user,
-    gist.github.com/<id>, which GitHub sends on to the gist."""
-    named = f"{user}/{gist_id}" if user else gist_id
-    url = f"https://gist.github.com/{named}"
-    if file:
-        url += "#file-" + re.sub(r"[^a-z0-9]+", "-", file.lower()).strip("-")
-    return _embed(url, escape(f"View the code on GitHub: {file or named}"))
+    """A link to a gist, or to one file in it (:func:`newsletter.render.players.gist_link`)."""
+    url, words = gist_address(user, gist_id, file)
+    return _embed(url, escape(words))
 
 
 def x_post(tag: Tag, context: TagContext) -> Output:

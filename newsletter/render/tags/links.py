@@ -13,10 +13,10 @@ the blog serves as it is).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
+from newsletter.records import record
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.expansion import Piece
 from newsletter.render.tags.html import url_in_markdown
@@ -39,7 +39,7 @@ _SOURCE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx|mkd|mkdn|mdown)$", re.IGNOREC
 _UNREAD_SUFFIX = re.compile(r"\.(?:rst|adoc|asciidoc|org|ipynb|textile)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Resolved:
     """A destination's published address (None: leave it as written), or why it has none."""
 

@@ -34,6 +34,10 @@ _GIST = re.compile(r"(?:([A-Za-z0-9_-]{1,64})/)?([A-Za-z0-9]{1,64})(?:\s+([\w.-]
 # key="value" parameters of an include, as Minimal Mistakes' figure and video take them.
 _PARAMETER = re.compile(r"""([A-Za-z_][\w-]*)=("[^"]*"|'[^']*'|[^\s"']+)""")
 _LITERAL = re.compile(r"-?\d+(?:\.\d+)?|true|false")  # an unquoted value that is no variable
+# key: value parameters, as jekyll-responsive-image takes them (path: x.jpg alt: "A kite")
+_COLON_PARAMETER = re.compile(r"""(?<!\S)([A-Za-z_][\w-]*):\s+("[^"]*"|'[^']*'|[^\s"']+)""")
+# A tag's words, a quoted phrase one word (Octopress' {% img /x.png 300 "A title" %})
+_WORD = re.compile(r""""[^"]*"|'[^']*'|\S+""")
 # {% include_relative knots.py %} alone inside {% highlight %}: the code is that file
 _INCLUDED_CODE = re.compile(r"\s*\{%-?\s*include_relative\s+(\S+)\s*-?%\}\s*")
 # Arguments separated by commas, each maybe quoted (Hexo themes' tags); an icon's classes
@@ -193,11 +197,12 @@ def as_shortcode(tag: Tag, context: TagContext, name: str | None = None) -> Tag:
     Hexo's themes separate theirs with commas (NexT's ``{% button /shop/, Shop, fa fa-cart %}``,
     Butterfly's ``{% btn 'https://x',Shop,far fa-hand %}``): a link's text is then the argument
     that is not its address, an icon's classes or an image."""
-    named = parameters(tag, tag.body, context)
+    named = parameters(tag, tag.body, context) or {
+        key: value.strip("\"'") for key, value in _COLON_PARAMETER.findall(tag.body)}
     by_comma = not named and _COMMA_LIST.fullmatch(tag.body) and "," in tag.body
     positional = tuple(argument.strip().strip("\"'").strip() for argument in
                        _COMMA_ARGUMENT.findall(tag.body)) if by_comma else \
-        tuple(word.strip("\"',") for word in tag.body.split() if "=" not in word)
+        tuple(word.strip("\"',") for word in _WORD.findall(tag.body) if "=" not in word)
     url = next((word for word in positional
                 if re.match(r"https?://", word) or (by_comma and word.startswith("/"))), None)
     if url and not any(key in named for key in ("href", "link", "url")):

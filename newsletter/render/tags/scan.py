@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from newsletter.records import record
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
 
 # Python-Markdown's fenced_code opening line (FencedBlockPreprocessor.FENCED_BLOCK_RE).
@@ -46,7 +46,7 @@ _NEWLINE = re.compile("\n")
 _ANY_NEWLINE = re.compile("\r\n|\r|\n")  # CommonMark's line endings
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Region:
     """A stretch of the text that is code (or an HTML comment): ``text[start:end]``."""
 
@@ -215,7 +215,7 @@ def run_end(text: str, start: int) -> int:
     return _BACKTICKS.match(text, start).end()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Literal:
     """A stretch shown as written wherever it is: raw blocks, escaped shortcodes, Liquid's
     string outputs."""

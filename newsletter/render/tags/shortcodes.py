@@ -14,8 +14,9 @@ from __future__ import annotations
 import bisect
 import re
 import shlex
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from newsletter.records import record
 from newsletter.render.tags import (blowfish_cards, hexo, hugo, inline_elements, liquid, nikola,
                                     theme_embeds, theme_players, themes, zola)
 from newsletter.render.tags.syntax import Tag, TagProblem
@@ -51,7 +52,7 @@ _FRAMED = (set(_AROUND) | set(_WRAPPED) | themes.TAB_GROUPS
 _WITHOUT_CLOSING = themes.BUTTONS | inline_elements.ELEMENTS
 
 
-@dataclass
+@record
 class Frame:
     """A shortcode whose content is being read, until its closing tag."""
 

@@ -8,7 +8,9 @@ before it means the tag is not closed (``{{< a {{< b >}}``), so every character 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from newsletter.records import record
 
 MAX_TAG_CHARS = 4000  # a tag's own text, parameters included; a longer one is refused
 # Opening delimiter -> (kind, closing delimiter), longest first.
@@ -36,7 +38,7 @@ class TagProblem(Exception):
         self.message, self.hint = message, hint
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tag:
     """One tag as written: ``text[start:end]`` of the post."""
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import takewhile
 from typing import Callable
 
 from newsletter.render.tags import hexo
@@ -190,13 +191,15 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     if tag.name in LAYOUTS and (pictures := _gallery_pictures(tag, context)):
         return Output("\n\n".join(f"![]({url_in_markdown(place(path))})" for path in pictures))
     image = next((value.strip() for value in (*(tag.get(key) for key in _IMAGE_KEYS),
-                                              *tag.named.values(), *tag.positional[:1])
+                                              *tag.named.values(), *tag.positional[:2])
                   if value and IMAGE_FILE.search(value.strip())), None)
     if image:
-        by_position = tag.positional[:1] == (image,)  # LoveIt's {{< image "x.jpg" "alt" >}}
-        values = {"src": place(image), "alt": tag.get("alt", 1 if by_position else None),
+        after = _words_after(tag.positional, image)
+        sizes = [word for word in after if word.isdigit()]
+        values = {"src": place(image), "alt": tag.get("alt") or _alt_after(after),
                   "caption": tag.get("caption") or tag.get("title"),
-                  "width": tag.get("width"), "height": tag.get("height")}
+                  "width": tag.get("width") or (sizes[:1] or [None])[0],
+                  "height": tag.get("height") or (sizes[1:2] or [None])[0]}
         shown = figure(replace(tag, name="figure", positional=(), named={
             key: value for key, value in values.items() if value}), context)
         return replace(shown, warning=warning(tag, False, shown="image", what=what))
@@ -211,6 +214,21 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
         return Output(inline_markdown(text)[0], warning=warning(tag, False, shown="text",
                                                                 what=what))
     return Output("", warning=warning(tag, False, what=what))
+
+
+def _words_after(words: tuple[str, ...], image: str) -> tuple[str, ...]:
+    return words[words.index(image) + 1:] if image in words else ()
+
+
+def _alt_after(words: tuple[str, ...]) -> str | None:
+    """The alt text written after an image's path: jekyll_picture_tag's ``--alt`` words (up to
+    its next ``--option``), else the first word that is no size nor option (LoveIt's
+    ``{{< image "x.jpg" "alt" >}}``; Octopress' ``{% img x.png 300 200 "title" %}``)."""
+    if "--alt" in words:
+        rest = words[words.index("--alt") + 1:]
+        return " ".join(takewhile(lambda word: not word.startswith("--"), rest)) or None
+    return next((word for word in words if not word.isdigit() and not word.startswith("--")),
+                None)
 
 
 def _gallery_pictures(tag: Tag, context: TagContext) -> list[str]:

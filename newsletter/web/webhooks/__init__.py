@@ -18,11 +18,12 @@ from __future__ import annotations
 import importlib
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from newsletter.addresses import address_key
 from newsletter.message import one_line
 from newsletter.providers import DECLARATIONS
+from newsletter.records import record
 from newsletter.sending import DeliveryEvent, EventStore, PostFinder
 from newsletter.subscribers import Suppression, record_suppressions
 from newsletter.web.webhooks import mailgun
@@ -50,7 +51,7 @@ ONE_USE_TOKENS = {"mailgun": mailgun.signature_token}
 MAX_DETAIL = 500  # characters of an event's detail kept (a bounce's reason, say)
 
 
-@dataclass
+@record
 class WebhookReport:
     """What one webhook request did."""
 
@@ -60,7 +61,7 @@ class WebhookReport:
     ignored: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EventSink:
     """Where a webhook's delivery events go: the store, the finder of their posts, and the
     kinds kept (opens and clicks only while ``[tracking]`` turns them on)."""
