@@ -67,11 +67,17 @@ def test_send_due_waits_for_a_missing_list_and_sends_once_it_is_back(site, added
     for address in added:
         assert invoke(site, "subscribers", "add", address).exit_code == 0
     shutil.move(site / "subscribers", site / "elsewhere")
-    first = invoke(site, "send", "--due", "--now", "2026-11-21T00:00Z")
     folder = site.resolve() / "subscribers"
+    error = (f"error: /posts/what-matters not sent: no subscriber file in {folder} (newsletter "
+             f"reads {folder / '*.csv'}); it goes out once the list is back")
+    # the dry run tells what the run would do: not send it, and exit 1 (it said "would send
+    # ... to 0 readers" and exited 0)
+    plan = invoke(site, "send", "--due", "--dry-run", "--now", "2026-11-21T00:00Z")
+    assert plan.exit_code == 1 and error in plan.output, plan.output
+    assert 'would NOT send /posts/what-matters "' in plan.output
+    first = invoke(site, "send", "--due", "--now", "2026-11-21T00:00Z")
     assert first.exit_code == 1
-    assert (f"error: /posts/what-matters not sent: no subscriber file in {folder} (newsletter "
-            f"reads {folder / '*.csv'}); it goes out once the list is back") in first.output
+    assert error in first.output
     assert outbox(site) == []
 
     shutil.move(site / "elsewhere", site / "subscribers")

@@ -227,8 +227,8 @@ def test_more_posts_due_than_the_cap_sends_none_and_lists_how_to_send_each(blog)
     assert refused.returncode == 1 and refused.stdout == ""
     lines = refused.stderr.splitlines()
     assert lines[0] == (
-        "error: 3 posts are due at once, more than [schedule] max_posts_per_run (2): nothing was "
-        "sent. Send them on purpose, one by one (or raise max_posts_per_run, or move "
+        "error: 3 posts are due at once, more than [schedule] max_posts_per_run (2): none of "
+        "them was sent. Send them on purpose, one by one (or raise max_posts_per_run, or move "
         "[schedule] since):")
     assert [line.split("#")[0].strip() for line in lines[1:]] == [
         "newsletter send /posts/due-now",

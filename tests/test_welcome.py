@@ -186,6 +186,7 @@ def test_a_series_post_only_for_a_tag_is_not_sent_to_readers_without_it(blog):
     plan = invoke(site, "send", "--due", "--dry-run", "--now", (T0 + 2 * DAY).isoformat(), env=ENV)
     assert plan.exit_code == 1 and f"error: {line}\n" in plan.output, plan.output
     assert 'would NOT send welcome post /posts/best-a "Best-A" to 2 readers' in plan.output
+    assert "Nothing is due." not in plan.output  # it is due: the run would refuse it
     run = send_due(settings, T0 + 2 * DAY)
     assert run.failed and run.broken == [line]
     assert outbox(site) == {}

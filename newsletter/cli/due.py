@@ -148,7 +148,7 @@ def _print_welcome(welcome) -> None:
 def _refuse_over_cap(settings, plan) -> None:
     cap = settings.schedule.max_posts_per_run
     click.echo(f"error: {len(plan.new)} posts are due at once, more than [schedule] "
-               f"max_posts_per_run ({cap}): nothing was sent. Send them on purpose, one by one "
+               f"max_posts_per_run ({cap}): none of them was sent. Send them on purpose, one by one "
                f"(or raise max_posts_per_run, or move [schedule] since):", err=True)
     for item in plan.new:
         click.echo(f"  newsletter send {item.post.id}    # {_when(item.post.date, settings)}  "
@@ -182,10 +182,10 @@ def _show_plan(settings, plan, previews) -> int:
     broadcasting = {preview.item.post.id for preview in previews
                     if not (preview.broken or over_cap)}
     welcome_due, welcome_broken = _show_welcome_plan(settings, plan.now, broadcasting)
-    if not (plan.due or welcome_due):
+    if not (plan.due or welcome_due or welcome_broken):  # a post it would not send is due
         click.echo("Nothing is due.")
     _show_limit_plan(settings, plan.now, welcome_due + sum(
-        preview.readers for preview in previews if not preview.broken))
+        preview.readers for preview in previews if preview.item.post.id in broadcasting))
     if over_cap:
         click.echo(f"A run would send none of them: {len(plan.new)} new posts are more than "
                    f"[schedule] max_posts_per_run ({cap}). Send them on purpose, one by one "

@@ -78,17 +78,20 @@ def _outlook(settings, posts, report):
     import datetime as dt
 
     from newsletter.cli.echo import readers
-    from newsletter.sending import (Budget, Ledger, State, held_back, pending_only, resumed_posts,
-                                    welcome_sent)
+    from newsletter.sending import (Budget, GoingOn, Ledger, State, held_back, pending_only,
+                                    resumed_posts, welcome_sent)
 
     welcome = welcome_sent(settings)
     known = {post.id for post in posts}
     now = dt.datetime.now(dt.timezone.utc)
     renamed_to = {old: new for new, old in held_back(settings, posts, now).items()
                   if old and old != new}
+    going_on = {old for old in renamed_to if isinstance(old, GoingOn)}  # renamed mid-send
     budget = Budget.open(settings, now)
     with Ledger.open(settings) as ledger:
-        going_out = resumed_posts(settings, posts, ledger, now) if budget else set()
+        # of the posts counted (`status POST`: that one), those a run would resume
+        going_out = resumed_posts(settings, posts, ledger, now) & report.counts.keys() \
+            if budget else set()
         finished = {post for post in going_out if pending_only(ledger, post)}  # theirs only
     left = {post: report.counts[post][State.PENDING] + (post not in finished) * report.unsent[post]
             for post in going_out}
@@ -98,7 +101,9 @@ def _outlook(settings, posts, report):
 
     def extra(post_id: str) -> str:
         words = ("" if post_id in known
-                 else f"; renamed {renamed_to[post_id]} (not sent again)" if post_id in renamed_to
+                 else f"; renamed {renamed_to[post_id]} ("
+                      f"{'the rest go out under this id' if post_id in going_on else 'not sent again'})"
+                 if post_id in renamed_to
                  else f"; its file is gone from {_posts_folders(settings)}")
         if welcome.get(post_id):
             words += f"; {readers(welcome[post_id])} had it as a welcome email"

@@ -32,7 +32,7 @@ def status(site: Site) -> None:
              else f"{duration_words(welcome_.first_after)} after joining")
     state = "enabled" if welcome_.enabled else "disabled: send --due sends none of it"
     click.echo(f"Welcome series ({state}): {counted(len(series.posts), 'post')}, the first {first}, "
-               f"then one every {duration_words(welcome_.every)}.")
+               f"then {_spacing(welcome_.every, len(welcome_.posts))}.")
     if series.enabled_at is None and not welcome_.enabled:
         click.echo("Not started: list its posts in [welcome] posts and set enabled = true in "
                    "newsletter.toml (docs/welcome.md); the next send --due then starts it.")
@@ -60,7 +60,6 @@ def status(site: Site) -> None:
 @pass_site
 def enroll(site: Site, everyone: bool, yes: bool) -> None:
     """Put the readers who were on the list before the series started into it."""
-    from newsletter.config import duration_words
     from newsletter.sending import enroll_all, outside_the_series
 
     settings = site.settings
@@ -71,7 +70,7 @@ def enroll(site: Site, everyone: bool, yes: bool) -> None:
         return
     click.echo(f"{readers(count)} on the list {'is' if count == 1 else 'are'} not in the "
                f"welcome series. Enrolled, each gets its first post at the next send --due, "
-               f"then one every {duration_words(settings.welcome.every)}.")
+               f"then {_spacing(settings.welcome.every, len(settings.welcome.posts))}.")
     if not yes:
         if not sys.stdin.isatty():  # cron, a script: nobody to answer, as for `send`
             raise InputError("not on a terminal, so nobody was enrolled",
@@ -79,6 +78,20 @@ def enroll(site: Site, everyone: bool, yes: bool) -> None:
         click.confirm(f"Enroll {readers(count)}?", abort=True)
     enroll_all(settings, now)
     click.echo(f"Enrolled {readers(count)}.")
+
+
+def _spacing(every: str | tuple[str, ...], posts: int) -> str:
+    """``[welcome] every`` in words: "one every 3 days", or of a list "one 2 days after it,
+    then one 5 days after that" (", and one every 5 days after": the last gap, for the rest
+    of ``posts``)."""
+    from newsletter.config import duration_words
+
+    if isinstance(every, str) or len(every) == 1:
+        return f"one every {duration_words(every if isinstance(every, str) else every[0])}"
+    words = [duration_words(gap) for gap in every]
+    rest = f", and one every {words[-1]} after" if posts > len(words) + 1 else ""
+    return f"one {words[0]} after it, " + ", ".join(
+        f"then one {w} after that" for w in words[1:]) + rest
 
 
 def _when(seconds: int, settings) -> str:

@@ -202,6 +202,7 @@ _TYPE_NAMES = {
     "dt.datetime | None": "a date-time such as 2026-11-25T00:00:00Z",
     "tuple[str, ...]": "a list of strings",
     "tuple[str, ...] | None": "a list of strings",
+    "str | tuple[str, ...]": "a string or a list of strings",
 }
 
 
@@ -215,6 +216,8 @@ def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
         "bool": isinstance(value, bool),
         "dt.datetime": isinstance(value, (dt.datetime, dt.date, str)),
         "tuple[str, ...]": isinstance(value, list) and all(isinstance(v, str) for v in value),
+        "str | tuple[str, ...]": isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)),
     }[base]
     if not ok:
         raise ConfigError(
@@ -227,7 +230,7 @@ def _coerce(value: Any, type_name: str, key: str, where: str) -> Any:
             return math.inf
     if base == "dt.datetime":
         return _parse_since(value, key, where)
-    if base == "tuple[str, ...]":
+    if base.endswith("tuple[str, ...]") and isinstance(value, list):
         return tuple(value)
     return value
 

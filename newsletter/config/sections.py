@@ -216,13 +216,16 @@ class WelcomeSettings:
 
     enabled: bool = False
     posts: tuple[str, ...] = ()  # post ids or names, in the order readers get them
-    every: str = "3d"  # between two posts of the series
+    # between two posts of the series; a list: after the first, the second... (the last repeats)
+    every: str | tuple[str, ...] = "3d"
     first_after: str = "0"  # from joining to the first post; 0: the next cron run
     intro: str | None = None  # a line above each post: "You joined {site} ..."
 
     @property
-    def spacing(self) -> dt.timedelta:
-        return parse_duration(self.every)
+    def gaps(self) -> tuple[dt.timedelta, ...]:
+        """The time after each post of the series before the next (the last for the rest)."""
+        return tuple(parse_duration(text) for text in (
+            (self.every,) if isinstance(self.every, str) else self.every))
 
     @property
     def delay(self) -> dt.timedelta:

@@ -11,14 +11,16 @@ INTRO_FIELDS = ("site",)  # what welcome.intro may name: {site}, the blog's titl
 def check_welcome(welcome: WelcomeSettings, where: str) -> None:
     """ConfigError naming the first bad [welcome] value; which posts the series names is
     checked against the blog when a run reads its posts."""
-    for key, read in (("every", lambda: welcome.spacing), ("first_after", lambda: welcome.delay)):
+    for key, read in (("every", lambda: welcome.gaps), ("first_after", lambda: welcome.delay)):
         try:
             length = read()
         except ValueError as error:
             raise ConfigError(f"welcome.{key}: {error}", where=where) from None
-        if key == "every" and not length:
-            raise ConfigError("welcome.every must be longer than 0", where=where,
-                              hint='for example every = "3d"')
+        if key == "every" and not all(length or [None]):
+            raise ConfigError("welcome.every must be longer than 0" if length else
+                              "welcome.every lists no duration", where=where,
+                              hint='for example every = "3d", or ["2d", "5d"] after the first '
+                                   'and the second')
     if welcome.enabled and not welcome.posts:
         raise ConfigError("welcome.enabled is true but welcome.posts names no post",
                           where=where, hint='list them in order: posts = ["best-post", ...]')

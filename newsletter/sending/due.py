@@ -83,7 +83,7 @@ class DueRun:
 
     plan: DuePlan | None = None
     locked_out: str | None = None  # another run held the site lock: nothing was sent
-    over_cap: bool = False  # more new posts than max_posts_per_run: nothing was sent
+    over_cap: bool = False  # more new posts than max_posts_per_run: none of the due was sent
     skipped_rows: list = field(default_factory=list)  # subscriber rows that cannot be sent to
     broken: list[str] = field(default_factory=list)  # due posts not rendered, or with errors
     outcomes: list[PostOutcome] = field(default_factory=list)
@@ -137,6 +137,10 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
         plan = plan_due(settings, *load_posts(settings), ledger, now, record_since=False)
         store = open_store(settings)
         previews = [DuePreview(item, _recipients(store, ledger, item)) for item in plan.due]
+        waits = None if all(p.readers for p in previews) else _list_not_ready(store)
+        for preview in previews:  # a list not there: the run would not send, and says so
+            if waits and not preview.readers:
+                preview.broken.append(f"{preview.item.post.id} not sent: {waits}")
     finally:
         if ledger:
             ledger.close()
@@ -145,7 +149,8 @@ def preview_due(settings: Settings, now: dt.datetime) -> tuple[DuePlan, list[Due
     provider = make_provider(settings)
     try:
         for preview in previews:
-            email, preview.warnings, preview.broken = _prepare(settings, preview.item, plan)
+            email, preview.warnings, broken = _prepare(settings, preview.item, plan)
+            preview.broken += broken
             if not preview.broken:
                 try:  # offline: a dry run fetches no hosted image
                     check_images(settings, email, provider, online=False)
@@ -173,10 +178,9 @@ def _send_due(settings: Settings, ledger: Ledger, now: dt.datetime, run: DueRun,
         start_series(settings, now)
     for renamed in plan.renamed:  # said once: from now on it counts as sent
         mark_finished(ledger, renamed.post.id, now)
-    if len(plan.new) > settings.schedule.max_posts_per_run:
-        run.over_cap = True
-        return
-    emails = _render(settings, plan, run)
+    run.over_cap = len(plan.new) > settings.schedule.max_posts_per_run
+    # over the cap none of them goes out; the welcome series does, as the dry run says
+    emails = [] if run.over_cap else _render(settings, plan, run)
     if emails or settings.welcome.enabled:
         _send_all(settings, ledger, emails, now, run, (posts, problems), clock)
 

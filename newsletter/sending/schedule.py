@@ -7,7 +7,8 @@ keys everything on the post id, so editing a sent post or changing its date neve
 again. Where the id is the file's path (every generator but Lumen's `slug`), a renamed file is a
 new id: a post never sent whose address or title is the one a sent post went out under, that
 post's id gone from the site, is taken as it renamed (:class:`Renamed`) and not sent; the run
-says so once.
+says so once. Renamed mid-send (a sending limit stopped its campaign), it goes on under the id
+it began with, to the readers who do not have it yet (:class:`GoingOn`).
 
 A campaign is *finished* once a run has walked its whole recipient list; ``send --due`` then
 records ``finished:<post id>`` in the ledger's meta table. Until then it is resumed: a post with
@@ -29,8 +30,9 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import nullcontext
+from dataclasses import replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from newsletter.errors import InputError
@@ -83,6 +85,10 @@ class Renamed:
     same: str  # what it shares with it: "address" or "title"
 
 
+class GoingOn(str):
+    """The id a renamed post's unfinished campaign goes on under (:func:`held_back`)."""
+
+
 @record(frozen=True)
 class DuePlan:
     """What `send --due` would do at ``now``."""
@@ -131,7 +137,10 @@ def plan_due(settings: Settings, posts: list[Post], problems: list[ContentError]
     for post in sorted(published, key=lambda p: (p.date, p.id)):
         campaign = campaign_state(ledger, post.id)
         if campaign is CampaignState.NEW and (moved := _renamed(ledger, post, ids)):
-            renamed.append(moved)
+            if campaign_state(ledger, moved.sent_as) is CampaignState.FINISHED:
+                renamed.append(moved)
+            else:  # renamed mid-send: the readers who do not have it yet get it, once
+                due.append(DuePost(replace(post, id=moved.sent_as), resume=True))
         elif campaign is not CampaignState.FINISHED:
             due.append(DuePost(post, resume=campaign is CampaignState.UNFINISHED))
     return DuePlan(now, since, first_run, tuple(due), tuple(problems), tuple(renamed))
@@ -181,7 +190,8 @@ def resumed_posts(settings: Settings, posts: list[Post], ledger: Ledger,
 def held_back(settings: Settings, posts: list[Post], now: dt.datetime) -> dict[str, str | None]:
     """The posts published at ``now`` that no reader was sent and that `send --due` would not
     send though their own date says it would: id -> the id it went out under (another post's,
-    when it is that post renamed; its own, when a run found it no readers), else None (dated
+    when it is that post renamed, a :class:`GoingOn` if that campaign goes on; its own, when a
+    run found it no readers), else None (dated
     by its file's time, first seen before ``since``: an edit moved the file's time). Empty
     before any run recorded ``since``."""
     from newsletter.sending.ledger import Ledger
@@ -199,6 +209,9 @@ def held_back(settings: Settings, posts: list[Post], now: dt.datetime) -> dict[s
             # Finished with no rows of its own: a renamed post a run noted, or one that found
             # no readers.
             sent_as = [each for key in _sent_as(post).values() if (each := ledger.get_meta(key))]
+            if going_on := next((each for each in sent_as if each in due), None):
+                held[post.id] = GoingOn(going_on)  # renamed mid-send: it goes on as it began
+                continue
             held[post.id] = ((post.id if post.id in sent_as or not sent_as else sent_as[0])
                              if campaign_state(ledger, post.id) is CampaignState.FINISHED
                              else None)
@@ -225,15 +238,23 @@ def note_sent_posts(ledger: Ledger, posts: list[Post]) -> None:
 
 def _renamed(ledger: Ledger | None, post: Post, ids: set[str]) -> Renamed | None:
     """``post`` as a sent post renamed: one whose address or title a post no longer on the
-    site was sent under; None when it is not."""
-    if ledger is None:
-        return None
-    for what, key in _sent_as(post).items():
+    site (not in ``ids``) was sent under; None when it is not."""
+    return next((Renamed(post, old, what) for what, old in _went_out_as(ledger, post, ids)), None)
+
+
+def earlier_ids(ledger: Ledger | None, post: Post, ids: set[str]) -> set[str]:
+    """The ids ``post`` went out under before its file or slug was renamed."""
+    return {old for _, old in _went_out_as(ledger, post, ids)}
+
+
+def _went_out_as(ledger: Ledger | None, post: Post, ids: set[str]) -> Iterator[tuple[str, str]]:
+    """(what it shares: "address" or "title", its id) of each sent post not in ``ids`` that went
+    out under ``post``'s address or title."""
+    for what, key in _sent_as(post).items() if ledger is not None else ():
         sent_as = ledger.get_meta(key)
         if (sent_as and sent_as not in ids
                 and campaign_state(ledger, sent_as) is not CampaignState.NEW):
-            return Renamed(post, sent_as, what)
-    return None
+            yield what, sent_as
 
 
 def _sent_as(post: Post) -> dict[str, str]:

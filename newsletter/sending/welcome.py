@@ -3,7 +3,8 @@
 A reader is in the series when they joined (``subscribed_at``: confirmed, imported or added) at
 or after the series was first enabled, or when ``welcome enroll --all`` enrolled the list as it
 was then. Their first post is due ``first_after`` after they joined (or were enrolled), each
-next one ``every`` after the run that gave them the last; a post the ledger already holds for
+next one ``every`` after the run that gave them the last (``every`` may be a list: the
+time after the first post, after the second...); a post the ledger already holds for
 them (a broadcast they had) is skipped. :func:`decide` walks the active readers once, a chunk
 at a time, from the roster (the list's active readers and when each joined, kept in SQLite and
 current: docs/subscribers.md), so its memory does not grow with the list; readers who left are
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from newsletter.errors import ConfigError, PostNotFoundError
 from newsletter.posts import find_post
 from newsletter.records import record
+from newsletter.sending.schedule import earlier_ids
 from newsletter.sending.welcome_state import (
     ENABLED_AT,
     ENROLLED_ALL_AT,
@@ -43,7 +45,7 @@ class Series:
     """The series as settings and state say: its posts, its spacing, who is in it."""
 
     posts: tuple[Post, ...]
-    every: int  # seconds between two posts
+    gaps: tuple[int, ...]  # seconds after each post before the next (the last for the rest)
     first_after: int  # seconds from joining to the first
     enabled_at: int | None  # readers who joined from then on are in it; None: not started
     enrolled_all_at: int | None  # `enroll --all`: everyone who joined before then is in it
@@ -55,7 +57,7 @@ class Series:
 
     @property
     def terms(self) -> SeriesTerms:
-        return SeriesTerms(self.ids, self.every, self.first_after, self.enabled_at,
+        return SeriesTerms(self.ids, self.gaps, self.first_after, self.enabled_at,
                            self.enrolled_all_at, self.left_out)
 
 
@@ -96,7 +98,7 @@ def load_series(settings: Settings, posts: tuple[Post, ...], state: WelcomeState
     goes on with the first one they do not have)."""
     welcome = settings.welcome
     chosen = {post.id for post in posts}
-    return Series(posts, int(welcome.spacing.total_seconds()),
+    return Series(posts, tuple(int(gap.total_seconds()) for gap in welcome.gaps),
                   int(welcome.delay.total_seconds()), state and state.moment(ENABLED_AT),
                   state and state.moment(ENROLLED_ALL_AT),
                   tuple(post.id for post in on_site if post.id not in chosen))
@@ -176,7 +178,8 @@ def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
     held = {step for step, post_id in enumerate(ids) if post_id in held_back}
     received = {step for step, post_id in enumerate(ids) if post_id in broadcast}
     count = len(ids)
-    with state.standing(roster, series.terms, now) as standing:
+    terms = replace(series.terms, earlier=_earlier(series, ledger))
+    with state.standing(roster, terms, now) as standing:
         if not give:  # a run needs only who is due: counting the others is a second pass
             for step, due, readers in standing.counts():
                 if step >= count:
@@ -186,7 +189,7 @@ def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
         for chunk in standing.due(CHUNK):
             given = []
             if not standing.skips_received:
-                chunk = _skip_received(series, chunk, ledger)
+                chunk = _skip_received(terms, chunk, ledger)
             for key, step in chunk:
                 while step in received:
                     step += 1
@@ -205,14 +208,25 @@ def decide(series: Series, roster: Roster | None, ledger: Ledger | None,
     return decision
 
 
-def _skip_received(series: Series, due: list[tuple[str, int]],
+def _earlier(series: Series, ledger: Ledger | None) -> tuple[tuple[int, str], ...]:
+    """(step, id) of each id a post of the series went out under before its file or slug was
+    renamed: a reader who had it so has it."""
+    on_site = {*series.ids, *series.left_out}
+    return tuple((step, old) for step, post in enumerate(series.posts)
+                 for old in sorted(earlier_ids(ledger, post, on_site)))
+
+
+def _skip_received(terms: SeriesTerms, due: list[tuple[str, int]],
                    ledger: Ledger | None) -> list[tuple[str, int]]:
-    """``due`` with each reader moved past the posts the ledger already holds for them (past
-    the last: they had the whole series)."""
+    """``due`` with each reader moved past the posts the ledger already holds for them, under
+    their id or one they had before a rename (past the last: they had the whole series)."""
     if ledger is None:
         return due
-    for step, post_id in enumerate(series.ids):
+    for step, post_id in enumerate(terms.ids):
         here = [key for key, at in due if at == step]
-        if here and (received := ledger.settled(post_id, here)):
+        received = set()
+        for each in [post_id, *(old for at, old in terms.earlier if at == step)]:
+            received |= ledger.settled(each, here) if here else set()
+        if received:
             due = [(key, at + 1 if at == step and key in received else at) for key, at in due]
     return due

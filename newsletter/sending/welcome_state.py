@@ -39,18 +39,20 @@ if TYPE_CHECKING:
 
 WELCOME_FILE = WELCOME.file  # its schema: newsletter.state.WELCOME
 # Each active reader's next step and when it is due: from their progress (the same post again
-# until the ledger settled it, then the next one `every` later; a post moved in the series is
-# found by its id; after one taken out of it (still on the site) the reader starts again from
-# the first, the posts the ledger holds for them skipped, and after one gone from the site
-# (renamed: a new id the ledger does not hold) they keep their place) or, without progress,
-# from when they entered the series: when they joined, or for a reader an import added
-# (`arrivals`) the import's time, and only with its --welcome (else `enroll --all` alone).
+# until the ledger settled it, then the next one `every` (after that post) later; a post
+# moved in the series is found by its id; after one taken out of it (still on the site) the
+# reader starts again from the first, the posts the ledger holds for them skipped, and after
+# one gone from the site (renamed: a new id the ledger does not hold) they keep their place)
+# or, without progress, from when they entered the series: when they joined, or for a reader
+# an import added (`arrivals`) the import's time, and only with its --welcome (else `enroll
+# --all` alone).
 STANDING = """
 WITH standing AS (
     SELECT r.key AS key,
            CASE WHEN p.address IS NULL OR p.post_id IN temp.left_out THEN 0
                 ELSE coalesce(s.pos, p.step) + p.settled END AS next,
-           CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * :every
+           CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * json_extract(
+                    :gaps, printf('$[%d]', min(coalesce(s.pos, p.step), :last_gap)))
                 WHEN coalesce(a.joins, 1) AND coalesce(a.at, r.joined) >= :enabled_at
                     THEN coalesce(a.at, r.joined) + :first_after
                 WHEN :enrolled_all_at IS NOT NULL
@@ -206,11 +208,12 @@ class SeriesTerms:
     """What the standing query needs of the series (all times in UTC seconds)."""
 
     ids: tuple[str, ...]  # its posts, in order
-    every: int
+    gaps: tuple[int, ...]  # after each post, before the next (the last for the rest)
     first_after: int
     enabled_at: int | None
     enrolled_all_at: int | None
     left_out: tuple[str, ...] = ()  # the site's other posts: one taken out is among them
+    earlier: tuple[tuple[int, str], ...] = ()  # (step, id its post went out under before a rename)
 
 
 class Standing:
@@ -219,7 +222,8 @@ class Standing:
     def __init__(self, db: sqlite3.Connection, series: SeriesTerms, now: int):
         self.db = db
         self.count = len(series.ids)
-        self.params = {"every": series.every, "first_after": series.first_after,
+        self.params = {"gaps": json.dumps(series.gaps), "last_gap": len(series.gaps) - 1,
+                       "first_after": series.first_after,
                        "enabled_at": series.enabled_at, "now": now,
                        "enrolled_all_at": series.enrolled_all_at, "count": self.count}
 

@@ -31,11 +31,14 @@ STANDING = """
 WITH series AS (
     SELECT post_id, pos - 1 AS pos
     FROM unnest(%(ids)s::text[]) WITH ORDINALITY AS s(post_id, pos)),
+earlier AS (
+    SELECT * FROM unnest(%(earlier_steps)s::int[], %(earlier_ids)s::text[]) AS e(pos, post_id)),
 standing AS (
     SELECT r.key AS key,
            CASE WHEN p.address IS NULL OR p.post_id = ANY(%(left_out)s::text[]) THEN 0
                 ELSE coalesce(s.pos, p.step) + p.settled END AS next,
-           CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * %(every)s::bigint
+           CASE WHEN p.address IS NOT NULL THEN p.at + p.settled * (%(gaps)s::bigint[])[
+                    least(coalesce(s.pos, p.step), %(last_gap)s) + 1]
                 WHEN coalesce(a.joins, 1) = 1
                      AND coalesce(a.at, r.joined) >= %(enabled_at)s::bigint
                     THEN coalesce(a.at, r.joined) + %(first_after)s::bigint
@@ -102,15 +105,20 @@ class PostgresStanding(Standing):
     def __init__(self, db: postgres.Guarded, series: SeriesTerms, now: int):
         super().__init__(db, series, now)
         self.params.update(ids=list(series.ids), left_out=list(series.left_out),
+                           gaps=list(series.gaps),
+                           earlier_steps=[step for step, _ in series.earlier],
+                           earlier_ids=[old for _, old in series.earlier],
                            active=ACTIVE, settled=[state.value for state in SETTLED])
         self.staged = False  # welcome_given made
 
     QUERY = STANDING
     # Each due reader's next step moved past the posts the ledger already holds for them (a
-    # broadcast they had; the number of posts: they had them all), in the same query.
+    # broadcast they had, under the post's id or one it had before a rename; the number of
+    # posts: they had them all), in the same query.
     DUE = """SELECT r.key, coalesce((
                  SELECT min(s.pos) FROM series s WHERE s.pos >= r.next AND NOT EXISTS (
-                     SELECT 1 FROM deliveries d WHERE d.post_id = s.post_id
+                     SELECT 1 FROM deliveries d WHERE d.post_id = ANY(ARRAY[s.post_id] || ARRAY(
+                         SELECT e.post_id FROM earlier e WHERE e.pos = s.pos))
                      AND d.address = r.key AND d.state = ANY(%(settled)s))), %(count)s)
              FROM standing r WHERE r.due_at <= %(now)s AND r.next < %(count)s ORDER BY r.key"""
     skips_received = True

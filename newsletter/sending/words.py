@@ -14,6 +14,7 @@ from newsletter.config import Settings
 from newsletter.posts import Post, PostStatus, classify
 from newsletter.sending.accounting import recover_dead_runs
 from newsletter.sending.ledger import Ledger
+from newsletter.sending.schedule import GoingOn
 from newsletter.state import ledger_on_disk
 from newsletter.sending.states import REPORT_ORDER, State
 
@@ -63,6 +64,8 @@ def status_words(post: Post, now: dt.datetime, counts: dict[str, Counter],
             return BEFORE_SINCE
         if sent_as == post.id:
             return "sent", "sent to nobody (no active readers then)"
+        if isinstance(sent_as, GoingOn):
+            return "partial", f"renamed: going out as {sent_as} (send --due sends the rest)"
         return "renamed", f"renamed: sent as {sent_as} (not sent by --due)"
     if (since is not None and status in (PostStatus.READY, PostStatus.SCHEDULED)
             and post.date < since):
