@@ -69,8 +69,8 @@ class Bridgetown(Jekyll):
         return folder_setting(folder, "src")
 
     @property
-    def content_root(self) -> Path:
-        return self.root / self._source / self._collections_dir
+    def site_root(self) -> Path:
+        return self.root / self._source
 
     @property
     def base_path(self) -> str:

@@ -11,7 +11,7 @@ posts collection, in front matter defaults, or per post) under ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,11 +21,12 @@ from newsletter.generators.base import (
     Source,
     as_list,
     dated_name,
+    folder_setting,
     join_url,
     url_path,
 )
-from newsletter.generators.jekyll_config import (excluded, published_config, serves,
-                                                 smart_quotes)
+from newsletter.generators.jekyll_config import (commonmark_converter, excluded,
+                                                 markdown_options, published_config, serves)
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
 from newsletter.generators.jekyll_polyglot import translation
 from newsletter.generators.jekyll_permalinks import (
@@ -45,9 +46,6 @@ from newsletter.generators.slugs import jekyll_slug, titleize
 # name, starting with one of these (_posts/_old/2024-01-01-x.md is not built).
 _SKIPPED = ("_", ".", "#", "~")
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
-# _config.yml's `markdown:` naming a CommonMark converter: jekyll-commonmark ("CommonMark"),
-# jekyll-commonmark-ghpages ("CommonMarkGhPages"; GitHub Pages reads "GFM" as that one).
-_COMMONMARK_CONVERTERS = {"commonmark", "commonmarkghpages", "gfm"}
 
 
 class Jekyll(Generator):
@@ -85,36 +83,10 @@ class Jekyll(Generator):
     def markdown(self) -> str:  # type: ignore[override]
         """kramdown (Jekyll's default), or CommonMark where _config.yml's ``markdown`` names a
         CommonMark converter plugin."""
-        return "commonmark" if self._commonmark_converter() else "kramdown"
+        return "commonmark" if commonmark_converter(self.config) else "kramdown"
 
     def markdown_options(self) -> dict[str, Any]:
-        """For kramdown, its options ``parse_block_html`` (Markdown inside ``<div>``),
-        ``smart_quotes`` (the four quotes it writes) and ``hard_wrap`` (a line's end a line
-        break); for a CommonMark converter, its ``commonmark:`` options and extensions: smart
-        punctuation with SMART, bare addresses linked with ``autolink`` (on by default only for
-        GitHub's flavour, as jekyll-commonmark-ghpages sets it). With the jemoji plugin listed
-        (in ``plugins``, or ``gems`` before Jekyll 3.5), ``:ocean:`` is the emoji."""
-        converter = self._commonmark_converter()
-        plugins = as_list(self.config.get("plugins")) + as_list(self.config.get("gems"))
-        emoji = {"emoji": "jemoji" in plugins}
-        if converter is None:
-            kramdown = self.config.get("kramdown")
-            kramdown = kramdown if isinstance(kramdown, dict) else {}
-            return {**emoji, "parse_block_html": kramdown.get("parse_block_html") is True,
-                    "quotes": smart_quotes(kramdown.get("smart_quotes")),
-                    "hard_wraps": kramdown.get("hard_wrap") is True and  # GFM input's option
-                    str(kramdown.get("input") or "GFM").lower() == "gfm"}
-        settings = self.config.get("commonmark")
-        settings = settings if isinstance(settings, dict) else {}
-        options = {str(name).upper() for name in as_list(settings.get("options"))}
-        extensions = settings.get("extensions")
-        autolinks = (converter != "commonmark" if extensions is None
-                     else "autolink" in {str(name).lower() for name in as_list(extensions)})
-        return {**emoji, "smart_punctuation": "SMART" in options, "autolinks": autolinks}
-
-    def _commonmark_converter(self) -> str | None:
-        name = str(self.config.get("markdown") or "").strip().lower()
-        return name if name in _COMMONMARK_CONVERTERS else None
+        return markdown_options(self.config)
 
     def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
         """jekyll-seo-tag and jekyll-feed describe a post without a description by its excerpt:
@@ -145,44 +117,52 @@ class Jekyll(Generator):
         folder = self.config.get("data_dir")
         folder = folder.strip("/") if isinstance(folder, str) and folder.strip("/") else "_data"
         return {"time": dt.datetime.now(dt.UTC).replace(microsecond=0), **self.config,
-                "data": DataFolder(self.root / folder, self.root)}
+                "data": DataFolder(self.site_root / folder, self.root)}
+
+    @property
+    def site_root(self) -> Path:
+        """The folder Jekyll builds: _config.yml's ``source`` (``src``), else the site's own;
+        _config.yml itself stays where ``jekyll build`` runs."""
+        return self.root / folder_setting(self.config.get("source"), "")
 
     @property
     def content_root(self) -> Path:
-        return self.root / self._collections_dir
+        return self.site_root / self._collections_dir
 
     @property
     def base_path(self) -> str:
         return url_path(self.config.get("baseurl"))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        found = tuple(name for name in (folder.relative_to(self.root).as_posix()
-                                        for folder in post_folders(self.content_root))
-                      if not self._excluded(name))  # TeXt's exclude: [/docs] and docs/_posts
-        prefix = f"{self._collections_dir}/" if self._collections_dir else ""
+        found = tuple(folder.relative_to(self.root).as_posix()
+                      for folder in post_folders(self.content_root)
+                      if not self._excluded(folder))  # TeXt's exclude: [/docs] and docs/_posts
+        prefix = self.content_root.relative_to(self.root).as_posix().strip(".") + "/"
         if found:
             return found, f"{self.label}'s _posts, and _drafts as drafts"
         collections = self.config.get("collections")
         names = sorted(map(str, collections)) if isinstance(collections, dict) else []
-        output = tuple(f"{prefix}_{name}" for name in names
+        output = tuple(f"{prefix}_{name}".lstrip("/") for name in names
                        if self._outputs(name) and (self.content_root / f"_{name}").is_dir())
         if output:
             return output, "no _posts: the collections _config.yml outputs"
-        return (f"{prefix}_posts",), f"{self.label}'s _posts, and _drafts as drafts"
+        return (f"{prefix}_posts".lstrip("/"),), f"{self.label}'s _posts, and _drafts as drafts"
 
     def page_dirs(self) -> tuple[str, ...]:
-        return (".",)
+        return (self._built_folder,)
 
     def is_page_file(self, path: Path) -> bool:
         """A Markdown file with front matter outside ``_`` folders (unless _config.yml's
         ``include`` names them) and its ``exclude``: what Jekyll renders as a page."""
-        relative = path.relative_to(self.root).as_posix()
+        if self.site_root not in path.parents:
+            return False
+        relative = path.relative_to(self.site_root).as_posix()
         included = [str(name).strip("/") for name in as_list(self.config.get("include"))]
         parts = relative.split("/")
         if any(part.startswith("_") for part in parts[:-1]) and not any(
                 relative.startswith(name + "/") for name in included):
             return False
-        if self._excluded(relative):
+        if excluded(self.config, relative):
             return False
         try:
             with path.open("rb") as handle:
@@ -190,17 +170,25 @@ class Jekyll(Generator):
         except OSError:
             return False
 
-    def _excluded(self, relative: str) -> bool:
-        return excluded(self.config, relative)
+    def _excluded(self, path: Path) -> bool:
+        """Whether _config.yml's ``exclude`` (paths from the folder Jekyll builds) names the
+        file or folder at ``path``."""
+        return excluded(self.config, path.relative_to(self.site_root).as_posix())
 
     def publishes(self, names: tuple[str, ...]) -> list[str]:
+        if self.site_root != self.root:
+            return []  # Jekyll builds only its source folder, not the files beside it
         return [name for name in names if serves(self.config, name.strip("/"))]
 
     def serves(self, path: str) -> bool:
         return serves(self.config, path)
 
     def static_dirs(self) -> tuple[str, ...]:
-        return (".",)  # Jekyll copies every other file to the same path under the site
+        return (self._built_folder,)  # Jekyll copies every other file to the same path
+
+    @property
+    def _built_folder(self) -> str:
+        return self.site_root.relative_to(self.root).as_posix()
 
     def files_beside(self, path: Path, page: str) -> str | None:
         """jekyll-postfiles (Klise's): a post in a folder of its own in ``_posts`` has the
@@ -220,8 +208,9 @@ class Jekyll(Generator):
         folder = next((name for name in ("_posts", "_drafts") if name in parts), None)
         folder = folder or self._collection_folder(parts)
         if folder is None:
-            return Entry(id="/" + source.relative.with_suffix("").as_posix(),
-                         path=page_address(source.relative, source.meta.get("permalink"),
+            page = PurePosixPath(source.path.relative_to(self.site_root).as_posix())
+            return Entry(id="/" + page.with_suffix("").as_posix(),
+                         path=page_address(page, source.meta.get("permalink"),
                                            permalink_ending(self.config, self.styles,
                                                             self.default_style)),
                          page="outside _posts: a Jekyll page")
@@ -246,7 +235,7 @@ class Jekyll(Generator):
             categories = above[:]
         else:
             above, categories = [collection], []
-        if self._excluded(source.path.relative_to(self.root).as_posix()):
+        if self._excluded(source.path):
             return Entry(id=join_url(*above, stem), path=None,
                          page="excluded by _config.yml's exclude: Jekyll does not build it")
         categories += categories_of(fields.meta.get("categories"))

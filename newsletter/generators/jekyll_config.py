@@ -96,3 +96,41 @@ def smart_quotes(value: Any) -> str:
         elif (character := html.entities.html5.get(name + ";")) and len(character) == 1:
             quotes.append(character)
     return "".join(quotes[2:] + quotes[:2]) if len(quotes) == 4 and len(names) == 4 else ""
+
+
+# _config.yml's `markdown:` naming a CommonMark converter: jekyll-commonmark ("CommonMark"),
+# jekyll-commonmark-ghpages ("CommonMarkGhPages"; GitHub Pages reads "GFM" as that one).
+_COMMONMARK_CONVERTERS = {"commonmark", "commonmarkghpages", "gfm"}
+
+
+def commonmark_converter(config: dict[str, Any]) -> str | None:
+    """The CommonMark converter _config.yml's ``markdown`` names, in lower case; None for
+    kramdown."""
+    name = str(config.get("markdown") or "").strip().lower()
+    return name if name in _COMMONMARK_CONVERTERS else None
+
+
+def markdown_options(config: dict[str, Any]) -> dict[str, Any]:
+    """Jekyll's Markdown options: for kramdown, its ``parse_block_html`` (Markdown inside
+    ``<div>``), ``smart_quotes`` (the four quotes it writes) and ``hard_wrap`` (a line's end a
+    line break); for a CommonMark converter, its ``commonmark:`` options and extensions: smart
+    punctuation with SMART, bare addresses linked with ``autolink`` (on by default only for
+    GitHub's flavour, as jekyll-commonmark-ghpages sets it). With the jemoji plugin listed
+    (in ``plugins``, or ``gems`` before Jekyll 3.5), ``:ocean:`` is the emoji."""
+    converter = commonmark_converter(config)
+    plugins = as_list(config.get("plugins")) + as_list(config.get("gems"))
+    emoji = {"emoji": "jemoji" in plugins}
+    if converter is None:
+        kramdown = config.get("kramdown")
+        kramdown = kramdown if isinstance(kramdown, dict) else {}
+        return {**emoji, "parse_block_html": kramdown.get("parse_block_html") is True,
+                "quotes": smart_quotes(kramdown.get("smart_quotes")),
+                "hard_wraps": kramdown.get("hard_wrap") is True and  # GFM input's option
+                str(kramdown.get("input") or "GFM").lower() == "gfm"}
+    settings = config.get("commonmark")
+    settings = settings if isinstance(settings, dict) else {}
+    options = {str(name).upper() for name in as_list(settings.get("options"))}
+    extensions = settings.get("extensions")
+    autolinks = (converter != "commonmark" if extensions is None
+                 else "autolink" in {str(name).lower() for name in as_list(extensions)})
+    return {**emoji, "smart_punctuation": "SMART" in options, "autolinks": autolinks}
