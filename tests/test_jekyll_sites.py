@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from generator_sites import fill_in_settings, picture, write_files
 
 from conftest import invoke
@@ -37,3 +38,21 @@ def test_a_site_built_from_its_source_folder_has_its_addresses_and_files(tmp_pat
     assert "Flown by Ada Wren." in (preview / "email.txt").read_text()
     assert '<img src="images/' in (preview / "email.html").read_text()  # src/assets/kite.jpg
     assert len(list((preview / "images").iterdir())) == 1
+
+
+@pytest.mark.parametrize("setting, language", [
+    ('locale: "fr-FR"', "fr-FR"),  # Minimal Mistakes
+    ("lang: en_US", "en-US"),  # jekyll-seo-tag's og:locale form
+    ("lang: de\nlocale: fr-FR", "de"),
+])
+def test_the_language_is_the_one_the_sites_pages_declare(tmp_path, setting, language):
+    """Minimal Mistakes names the language with `locale`; newsletter read only `lang` and
+    wrote "en", and copied `en_US` into the email's lang attribute, which is no language tag."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": f"title: Kite Lines\nurl: https://kites.example.org\n{setting}\n",
+        "_posts/2025-03-01-lines.md": "---\ntitle: Lines\n---\n\nUp.\n"})
+    assert invoke(root, "init").exit_code == 0
+    assert f'language = "{language}"' in (root / "newsletter.toml").read_text()
+    fill_in_settings(root)
+    assert invoke(root, "preview", "2025-03-01-lines").exit_code == 0
+    assert f'lang="{language}"' in (root / "preview/2025-03-01-lines/email.html").read_text()

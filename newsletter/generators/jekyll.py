@@ -107,8 +107,11 @@ class Jekyll(Generator):
         title = config.get("title")
         if not (isinstance(title, str) and title.strip()):
             title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
-        return site_info(found, title, url, config.get("timezone"),
-                         config.get("lang") or config.get("default_lang"))  # polyglot's
+        # `lang` (jekyll-seo-tag's, en_US as og:locale writes it), Minimal Mistakes' `locale`,
+        # Polyglot's `default_lang`: the email's lang attribute, en-US
+        named = map(config.get, ("lang", "locale", "default_lang"))
+        language = next((value for value in named if isinstance(value, str) and value.strip()), "")
+        return site_info(found, title, url, config.get("timezone"), language.replace("_", "-"))
 
     @property
     def values(self) -> dict[str, Any]:
