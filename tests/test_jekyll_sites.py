@@ -56,3 +56,27 @@ def test_the_language_is_the_one_the_sites_pages_declare(tmp_path, setting, lang
     fill_in_settings(root)
     assert invoke(root, "preview", "2025-03-01-lines").exit_code == 0
     assert f'lang="{language}"' in (root / "preview/2025-03-01-lines/email.html").read_text()
+
+
+def test_multiple_languages_plugin_mails_the_first_language_once(tmp_path):
+    """jekyll-multiple-languages-plugin keeps each language's posts in _i18n/<lang>/_posts and
+    builds the first of `languages` at the site's root, the others under /<lang>/. newsletter
+    mailed the German post as a second one, and linked both under /_i18n/<lang>/."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": ("title: Kite Lines\nurl: https://kites.example.org\n"
+                        "languages: [de, en]\nplugins: [jekyll-multiple-languages-plugin]\n"),
+        "_i18n/de.yml": "greeting: Hallo\n",
+        "_i18n/de/_posts/2025-03-01-lines.md": "---\ntitle: Leinen\n---\n\nHoch.\n",
+        "_i18n/en/_posts/2025-03-01-lines.md": "---\ntitle: Lines\n---\n\nUp.\n",
+        "_i18n/de/_posts/2025-03-02-spools.md": (
+            "---\ntitle: Spulen\ncategory: gear\n---\n\nRund.\n")})
+    assert invoke(root, "init").exit_code == 0
+    assert 'language = "de"' in (root / "newsletter.toml").read_text()
+    listed = {item["id"]: (item["status"], item["url"])
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    assert listed == {
+        "/_i18n/de/2025-03-01-lines": ("ready", "https://kites.example.org/2025/03/01/lines.html"),
+        "/_i18n/de/2025-03-02-spools": (
+            "ready", "https://kites.example.org/gear/2025/03/02/spools.html"),
+        "/_i18n/en/2025-03-01-lines": (
+            "page", "https://kites.example.org/en/2025/03/01/lines.html")}

@@ -28,7 +28,7 @@ from newsletter.generators.base import (
 from newsletter.generators.jekyll_config import (commonmark_converter, excluded,
                                                  markdown_options, published_config, serves)
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
-from newsletter.generators.jekyll_polyglot import translation
+from newsletter.generators.jekyll_polyglot import i18n_language, translation
 from newsletter.generators.jekyll_permalinks import (
     STYLES,
     categories_of,
@@ -108,8 +108,9 @@ class Jekyll(Generator):
         if not (isinstance(title, str) and title.strip()):
             title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
         # `lang` (jekyll-seo-tag's, en_US as og:locale writes it), Minimal Mistakes' `locale`,
-        # Polyglot's `default_lang`: the email's lang attribute, en-US
-        named = map(config.get, ("lang", "locale", "default_lang"))
+        # Polyglot's `default_lang`, jekyll-multiple-languages' first: the lang attribute, en-US
+        named = (*map(config.get, ("lang", "locale", "default_lang")),
+                 *as_list(config.get("languages"))[:1])
         language = next((value for value in named if isinstance(value, str) and value.strip()), "")
         return site_info(found, title, url, config.get("timezone"), language.replace("_", "-"))
 
@@ -235,7 +236,7 @@ class Jekyll(Generator):
         date = written_date or (source.midnight(file_date) if file_date else None)
         if collection == "posts":
             above = list(parts[:parts.index(folder)])  # blog/_posts: the category "blog"
-            categories = above[:]
+            categories = above[2:] if i18n_language(self.config, above) else above[:]
         else:
             above, categories = [collection], []
         if self._excluded(source.path):
@@ -265,8 +266,8 @@ class Jekyll(Generator):
             return Entry(id=join_url(*above, stem), path=address,
                          page=f"in the collection {collection}, not a post folder")
         language = translation(self.config, fields.meta.get("lang"),
-                               parts[parts.index(folder) + 1:])
-        if language:  # jekyll-polyglot builds it into /fr/, the French site's copy
+                               parts[parts.index(folder) + 1:], above)
+        if language:  # built into /fr/, the French site's copy
             return Entry(id=join_url(*above, stem), path=join_url(language, address), date=date,
                          draft=draft, title=titleize(slug), page=f"a translation ({language}); "
                          "newsletter mails the default language")
