@@ -80,3 +80,20 @@ def test_multiple_languages_plugin_mails_the_first_language_once(tmp_path):
             "ready", "https://kites.example.org/gear/2025/03/02/spools.html"),
         "/_i18n/en/2025-03-01-lines": (
             "page", "https://kites.example.org/en/2025/03/01/lines.html")}
+
+
+def test_a_polyglot_post_and_its_translation_of_one_name_are_both_listed(tmp_path):
+    """jekyll-polyglot sites keep each language's copy under one file name in a folder per
+    language. The German copy took the English post's slug first: the post vanished from
+    `posts`, and `send --due` had nothing to mail."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": ("title: Kite Lines\nurl: https://kites.example.org\n"
+                        'languages: ["en", "de"]\ndefault_lang: "en"\n'),
+        "_posts/de/2025-03-01-lines.md": "---\ntitle: Leinen\nlang: de\n---\n\nHoch.\n",
+        "_posts/en/2025-03-01-lines.md": "---\ntitle: Lines\nlang: en\n---\n\nUp.\n"})
+    assert invoke(root, "init").exit_code == 0
+    listed = {item["id"]: (item["status"], item["url"])
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    assert listed == {
+        "/2025-03-01-lines": ("ready", "https://kites.example.org/2025/03/01/lines.html"),
+        "/de/2025-03-01-lines": ("page", "https://kites.example.org/de/2025/03/01/lines.html")}

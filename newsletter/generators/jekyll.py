@@ -267,8 +267,9 @@ class Jekyll(Generator):
                          page=f"in the collection {collection}, not a post folder")
         language = translation(self.config, fields.meta.get("lang"),
                                parts[parts.index(folder) + 1:], above)
-        if language:  # built into /fr/, the French site's copy
-            return Entry(id=join_url(*above, stem), path=join_url(language, address), date=date,
+        if language:  # built into /fr/, the French site's copy; its id apart from the post's
+            languaged = above if language in above else [language, *above]  # _posts/fr/x: /fr/x
+            return Entry(id=join_url(*languaged, stem), path=join_url(language, address), date=date,
                          draft=draft, title=titleize(slug), page=f"a translation ({language}); "
                          "newsletter mails the default language")
         return Entry(id=join_url(*above, stem), path=address, date=date, draft=draft,
