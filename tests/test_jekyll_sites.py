@@ -97,3 +97,24 @@ def test_a_polyglot_post_and_its_translation_of_one_name_are_both_listed(tmp_pat
     assert listed == {
         "/2025-03-01-lines": ("ready", "https://kites.example.org/2025/03/01/lines.html"),
         "/de/2025-03-01-lines": ("page", "https://kites.example.org/de/2025/03/01/lines.html")}
+
+
+def test_a_baseurl_written_as_a_whole_address_is_the_blogs_address(tmp_path):
+    """Older sites write the whole address in `baseurl` for themes that link
+    `{{ site.baseurl }}{{ post.url }}`. init wrote https://kites.example.org/https://kites
+    .example.org/blog, and every post was linked there."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": ("title: Kite Lines\nurl: https://kites.example.org\n"
+                        "baseurl: https://kites.example.org/blog/\n"),
+        "_posts/2025-03-01-lines.md": (
+            "---\ntitle: Lines\n---\n\nUp.\n\n![The kite]({{ site.baseurl }}/assets/kite.jpg)\n"),
+        "assets/kite.jpg": picture((40, 40, 200))})
+    assert invoke(root, "init").exit_code == 0
+    assert 'url = "https://kites.example.org/blog"' in (root / "newsletter.toml").read_text()
+    listed = {item["id"]: (item["status"], item["url"])
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    assert listed == {
+        "/2025-03-01-lines": ("ready", "https://kites.example.org/blog/2025/03/01/lines.html")}
+    fill_in_settings(root)
+    assert invoke(root, "preview", "2025-03-01-lines").exit_code == 0
+    assert '<img src="images/' in (root / "preview/2025-03-01-lines/email.html").read_text()

@@ -23,7 +23,6 @@ from newsletter.generators.base import (
     dated_name,
     folder_setting,
     join_url,
-    url_path,
 )
 from newsletter.generators.jekyll_config import (commonmark_converter, excluded,
                                                  markdown_options, published_config, serves)
@@ -38,7 +37,7 @@ from newsletter.generators.jekyll_permalinks import (
     permalink_ending,
     permalink_template,
 )
-from newsletter.generators.github_pages import published_url
+from newsletter.generators.github_pages import base_path, published_url
 from newsletter.generators.settings_files import SiteInfo, site_info, yaml_settings_problem
 from newsletter.generators.slugs import jekyll_slug, titleize
 
@@ -135,7 +134,7 @@ class Jekyll(Generator):
 
     @property
     def base_path(self) -> str:
-        return url_path(self.config.get("baseurl"))
+        return base_path(self.config)
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         found = tuple(folder.relative_to(self.root).as_posix()
