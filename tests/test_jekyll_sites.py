@@ -118,3 +118,17 @@ def test_a_baseurl_written_as_a_whole_address_is_the_blogs_address(tmp_path):
     fill_in_settings(root)
     assert invoke(root, "preview", "2025-03-01-lines").exit_code == 0
     assert '<img src="images/' in (root / "preview/2025-03-01-lines/email.html").read_text()
+
+
+def test_a_url_that_already_ends_in_the_baseurl_is_not_doubled(tmp_path):
+    """Beautiful Jekyll's earlier settings wrote the project's path in both `url` and
+    `baseurl`; its pages link `relative_url`, the path once. Posts were linked at
+    /kites/kites/..., a page that is not there."""
+    root = write_files(tmp_path / "kites", {
+        "_config.yml": ('title: Kite Lines\nurl: "https://kiter.github.io/kites"\n'
+                        'baseurl: "/kites"\n'),
+        "_posts/2025-03-01-lines.md": "---\ntitle: Lines\n---\n\nUp.\n"})
+    assert invoke(root, "init").exit_code == 0
+    assert 'url = "https://kiter.github.io/kites"' in (root / "newsletter.toml").read_text()
+    listed = [item["url"] for item in json.loads(invoke(root, "posts", "--json").stdout)]
+    assert listed == ["https://kiter.github.io/kites/2025/03/01/lines.html"]

@@ -49,7 +49,10 @@ def published_url(root: Path, config: dict[str, Any], source: str | None
             url, source = f"https://{owner}.github.io", "_config.yml and its GitHub repository"
             if repository != f"{owner}.github.io":
                 baseurl = baseurl or repository
-    if isinstance(url, str) and url.strip() and baseurl:
+    # Beautiful Jekyll's old settings wrote the path in both (url: https://o.github.io/kites,
+    # baseurl: /kites); its pages link relative_url, the path once
+    if isinstance(url, str) and url.strip() and baseurl and \
+            not url.strip().rstrip("/").endswith("/" + baseurl):
         url = url.rstrip("/") + "/" + baseurl
     return url, source
 
