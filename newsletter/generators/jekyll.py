@@ -11,6 +11,7 @@ posts collection, in front matter defaults, or per post) under ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -122,11 +123,14 @@ class Jekyll(Generator):
         return {"time": dt.datetime.now(dt.UTC).replace(microsecond=0), **self.config,
                 "data": DataFolder(self.site_root / folder, self.root)}
 
-    @property
+    @cached_property
     def site_root(self) -> Path:
-        """The folder Jekyll builds: _config.yml's ``source`` (``src``), else the site's own;
-        _config.yml itself stays where ``jekyll build`` runs."""
-        return self.root / folder_setting(self.config.get("source"), "")
+        """The folder Jekyll builds: _config.yml's ``source`` (``src``), else the site's own
+        (also for a ``source`` outside the site or missing: never read); _config.yml itself
+        stays where ``jekyll build`` runs."""
+        folder = self.root / folder_setting(self.config.get("source"), "")
+        inside = folder.resolve().is_relative_to(self.root.resolve()) and folder.is_dir()
+        return folder if inside else self.root
 
     @property
     def content_root(self) -> Path:

@@ -156,3 +156,24 @@ def test_a_git_remote_gives_only_the_pages_address_never_its_credentials(tmp_pat
     assert "SECRETTOKEN" not in result.output + settings
     expected = "https://tw.github.io/notes" if "SECRET" in remote else "https://your-blog.example"
     assert load_settings(root, {}).site.url == expected
+
+
+@pytest.mark.parametrize("source", ["../outside", "/etc", "missing"])
+def test_a_jekyll_source_outside_the_site_is_never_read(tmp_path, source):
+    """_config.yml's `source` names the folder Jekyll builds; one outside the site (or not
+    there) is never read: the site's own folder is. Before, ../outside/_posts was listed as
+    the posts and written into newsletter.toml, which then refused it."""
+    outside = tmp_path / "outside" / "_posts"
+    outside.mkdir(parents=True)
+    (outside / "2025-01-01-not-mine.md").write_text("---\ntitle: Not Mine\n---\n\nNo.\n")
+    blog = tmp_path / "blog"
+    (blog / "_posts").mkdir(parents=True)
+    (blog / "_config.yml").write_text(
+        f"title: Kites\nurl: https://kites.example.org\nsource: {source}\n")
+    (blog / "_posts" / "2025-03-01-lines.md").write_text("---\ntitle: Lines\n---\n\nUp.\n")
+
+    assert invoke(blog, "init").exit_code == 0
+    assert 'dirs = ["_posts"]' in (blog / "newsletter.toml").read_text()
+    result = invoke(blog, "posts")
+    assert result.exit_code == 0, result.output
+    assert "/2025-03-01-lines" in result.output and "Not Mine" not in result.output
