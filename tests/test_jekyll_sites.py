@@ -132,3 +132,19 @@ def test_a_url_that_already_ends_in_the_baseurl_is_not_doubled(tmp_path):
     assert 'url = "https://kiter.github.io/kites"' in (root / "newsletter.toml").read_text()
     listed = [item["url"] for item in json.loads(invoke(root, "posts", "--json").stdout)]
     assert listed == ["https://kiter.github.io/kites/2025/03/01/lines.html"]
+
+
+def test_settings_in_config_toml_are_read_as_jekyll_reads_them(tmp_path):
+    """Jekyll reads _config.toml when there is no _config.yml or _config.yaml. init wrote the
+    placeholder title and address, and posts had the date style, not the site's pretty."""
+    root = write_files(tmp_path / "kites", {
+        "_config.toml": ('title = "Kite Lines"\nurl = "https://kites.example.org"\n'
+                         'baseurl = "/journal"\npermalink = "pretty"\n'),
+        "_posts/2025-03-01-lines.md": "---\ntitle: Lines\n---\n\nUp.\n"})
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    settings = (root / "newsletter.toml").read_text()
+    assert 'title = "Kite Lines"  # from _config.toml' in settings
+    assert 'url = "https://kites.example.org/journal"  # from _config.toml' in settings
+    listed = [item["url"] for item in json.loads(invoke(root, "posts", "--json").stdout)]
+    assert listed == ["https://kites.example.org/journal/2025/03/01/lines/"]

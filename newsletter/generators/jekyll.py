@@ -25,7 +25,7 @@ from newsletter.generators.base import (
     folder_setting,
     join_url,
 )
-from newsletter.generators.jekyll_config import (commonmark_converter, excluded,
+from newsletter.generators.jekyll_config import (DEFAULT_FILES, commonmark_converter, excluded,
                                                  markdown_options, published_config, serves)
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
 from newsletter.generators.jekyll_polyglot import i18n_language, translation
@@ -64,7 +64,7 @@ class Jekyll(Generator):
 
     @classmethod
     def found(cls, root: Path) -> str | None:
-        for name in ("_config.yml", "_config.yaml", "_posts"):
+        for name in (*DEFAULT_FILES, "_posts"):
             if (root / name).exists():
                 return name
         return None

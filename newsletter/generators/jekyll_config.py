@@ -17,6 +17,8 @@ from typing import Any
 from newsletter.generators.base import as_list
 from newsletter.generators.settings_files import read_data, read_text
 
+# The settings file Jekyll reads without --config: the first of these there
+DEFAULT_FILES = ("_config.yml", "_config.yaml", "_config.toml")
 # Where a site's build command is written, looked at in this order.
 BUILD_FILES = ("netlify.toml", ".github/workflows/*.yml", ".github/workflows/*.yaml",
                "Makefile", "package.json", "Rakefile", "vercel.json", "*.sh", "script/*")
@@ -26,7 +28,7 @@ _BUILD = re.compile(r"""\bjekyll\s+(?:build|b)\b[^\n]*?--config[=\s]+["']?([\w./
 def published_config(root: Path) -> tuple[dict[str, Any], list[str], str]:
     """The site's settings as its build reads them, the files read, and where those came from
     (``_config.yml``, or the files the build names and the file naming them)."""
-    default = "_config.yml" if (root / "_config.yml").is_file() else "_config.yaml"
+    default = next((name for name in DEFAULT_FILES if (root / name).is_file()), DEFAULT_FILES[0])
     named, build = _build_config_files(root)
     if not named or named == [default]:
         return read_data(root / default) or {}, [default], default
