@@ -148,3 +148,15 @@ def test_settings_in_config_toml_are_read_as_jekyll_reads_them(tmp_path):
     assert 'url = "https://kites.example.org/journal"  # from _config.toml' in settings
     listed = [item["url"] for item in json.loads(invoke(root, "posts", "--json").stdout)]
     assert listed == ["https://kites.example.org/journal/2025/03/01/lines/"]
+
+
+def test_a_config_toml_that_is_not_toml_is_named_at_its_line(tmp_path):
+    """Jekyll stops on a _config.toml it cannot read; newsletter read it as no settings and
+    went on with the placeholder title and address, saying nothing."""
+    root = write_files(tmp_path / "kites", {
+        "_config.toml": 'title = "Kite Lines"\nurl = https://kites.example.org\n',
+        "_posts/2025-03-01-lines.md": "---\ntitle: Lines\n---\n\nUp.\n"})
+    result = invoke(root, "init")
+    assert ("Error: _config.toml:2: site-settings-unreadable: _config.toml: not valid TOML "
+            "(Invalid value): ") in result.output
+    assert 'put text in quotes (name = "postmark")' in result.output

@@ -26,7 +26,8 @@ from newsletter.generators.base import (
     join_url,
 )
 from newsletter.generators.jekyll_config import (DEFAULT_FILES, commonmark_converter, excluded,
-                                                 markdown_options, published_config, serves)
+                                                 markdown_options, published_config, serves,
+                                                 toml_settings_problem)
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
 from newsletter.generators.jekyll_polyglot import i18n_language, translation
 from newsletter.generators.jekyll_permalinks import (
@@ -70,10 +71,12 @@ class Jekyll(Generator):
         return None
 
     def settings_problem(self) -> tuple[str, str, str | None] | None:
-        """_config.yml (or .yaml, or a file the build names) when it is not valid YAML: Jekyll
-        stops there, and every address, excerpt and markup setting would be guessed without it."""
-        return next(filter(None, (yaml_settings_problem(self.root, name) for name in
-                                  self.config_files if name.endswith((".yml", ".yaml")))), None)
+        """_config.yml (or .yaml, .toml, or a file the build names) when it does not read (as
+        YAML, or TOML for .toml): Jekyll stops there, and every address, excerpt and markup
+        setting would be guessed without it."""
+        return next(filter(None, (
+            (toml_settings_problem if name.endswith(".toml") else yaml_settings_problem)(
+                self.root, name) for name in self.config_files)), None)
 
     def media_base(self) -> str | None:
         cdn = self.config.get("cdn") or self.config.get("img_cdn")  # Chirpy's (img_cdn before 6)

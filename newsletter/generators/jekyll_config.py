@@ -11,9 +11,11 @@ from __future__ import annotations
 import fnmatch
 import html.entities
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
+from newsletter.config import toml_problem
 from newsletter.generators.base import as_list
 from newsletter.generators.settings_files import read_data, read_text
 
@@ -36,6 +38,22 @@ def published_config(root: Path) -> tuple[dict[str, Any], list[str], str]:
     for name in named:
         merged = _deep_merge(merged, read_data(root / name) or {})
     return merged, named, f"{', '.join(named)} (as {build} builds the site)"
+
+
+def toml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] | None:
+    """(where, what, hint) when the TOML settings file ``name`` under ``root`` is there and is
+    not valid TOML: Jekyll stops there. None when it reads or is not there."""
+    text = read_text(root / name)
+    try:
+        tomllib.loads(text or "")
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
+        problem, line = (str(error)[:found.start()], int(found[1])) if found else (error, 0)
+        message, hint = toml_problem(str(problem), text or "", line)
+        return f"{name}:{line}" if line else name, f"{name}: {message}", hint
+    except ValueError:  # a number too long for Python to read: Jekyll's Ruby reads it
+        return None
+    return None
 
 
 def _build_config_files(root: Path) -> tuple[list[str], str | None]:
