@@ -183,7 +183,8 @@ class Jekyll(Generator):
     def _excluded(self, path: Path) -> bool:
         """Whether _config.yml's ``exclude`` (paths from the folder Jekyll builds) names the
         file or folder at ``path``."""
-        return excluded(self.config, path.relative_to(self.site_root).as_posix())
+        return self.site_root in path.parents and excluded(
+            self.config, path.relative_to(self.site_root).as_posix())
 
     def publishes(self, names: tuple[str, ...]) -> list[str]:
         if self.site_root != self.root:
@@ -218,7 +219,8 @@ class Jekyll(Generator):
         folder = next((name for name in ("_posts", "_drafts") if name in parts), None)
         folder = folder or self._collection_folder(parts)
         if folder is None:
-            page = PurePosixPath(source.path.relative_to(self.site_root).as_posix())
+            page = PurePosixPath(source.path.relative_to(self.site_root).as_posix()) if \
+                self.site_root in source.path.parents else source.relative
             return Entry(id="/" + page.with_suffix("").as_posix(),
                          path=page_address(page, source.meta.get("permalink"),
                                            permalink_ending(self.config, self.styles,
