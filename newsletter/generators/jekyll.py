@@ -110,12 +110,12 @@ class Jekyll(Generator):
         title = config.get("title")
         if not (isinstance(title, str) and title.strip()):
             title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
-        # `lang` (jekyll-seo-tag's, en_US as og:locale writes it), Minimal Mistakes' `locale`,
-        # Polyglot's `default_lang`, jekyll-multiple-languages' first: the lang attribute, en-US
+        # `lang` (jekyll-seo-tag's), Minimal Mistakes' `locale`, Polyglot's `default_lang`,
+        # jekyll-multiple-languages-plugin's first `languages`
         named = (*map(config.get, ("lang", "locale", "default_lang")),
                  *as_list(config.get("languages"))[:1])
         language = next((value for value in named if isinstance(value, str) and value.strip()), "")
-        return site_info(found, title, url, config.get("timezone"), language.replace("_", "-"))
+        return site_info(found, title, url, config.get("timezone"), language)
 
     @property
     def values(self) -> dict[str, Any]:
