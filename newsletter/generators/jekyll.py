@@ -57,6 +57,7 @@ class Jekyll(Generator):
     styles = STYLES  # the permalink styles a site's ``permalink`` may name
     default_style = "date"
     dated_names_only = True  # a _posts file without YYYY-MM-DD- in its name is no post
+    default_source = ""  # the folder built where the settings name no source: the site's
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -128,12 +129,12 @@ class Jekyll(Generator):
 
     @cached_property
     def site_root(self) -> Path:
-        """The folder Jekyll builds: _config.yml's ``source`` (``src``), else the site's own
-        (also for a ``source`` outside the site or missing: never read); _config.yml itself
-        stays where ``jekyll build`` runs."""
-        folder = self.root / folder_setting(self.config.get("source"), "")
-        inside = folder.resolve().is_relative_to(self.root.resolve()) and folder.is_dir()
-        return folder if inside else self.root
+        """The folder Jekyll builds (its settings stay beside): ``source`` (``src``), else the
+        default, else the site's own; one outside the site or missing is never read."""
+        return next((folder for folder in (self.root / folder_setting(name, self.default_source)
+                                           for name in (self.config.get("source"), None))
+                     if folder.is_dir() and folder.resolve().is_relative_to(self.root.resolve())),
+                    self.root)
 
     @property
     def content_root(self) -> Path:
