@@ -480,9 +480,9 @@ def test_a_jekyll_polyglot_blog_mails_its_default_language_and_not_each_translat
     assert found == {
         "/2024-03-01-greens-en": ("ready", "https://salad.example.org/2024/03/01/greens-en/"),
         "/2024-03-03-bread": ("ready", "https://salad.example.org/2024/03/03/bread/"),
-        "/2024-03-01-greens-fr": ("page", "https://salad.example.org/fr/2024/03/01/greens-fr/"),
-        "/2024-03-01-greens-sv": ("page", "https://salad.example.org/sv/2024/03/01/greens-sv/"),
-        "/2024-03-02-soupe": ("page", "https://salad.example.org/fr/2024/03/02/soupe/")}
+        "/fr/2024-03-01-greens-fr": ("page", "https://salad.example.org/fr/2024/03/01/greens-fr/"),
+        "/sv/2024-03-01-greens-sv": ("page", "https://salad.example.org/sv/2024/03/01/greens-sv/"),
+        "/fr/2024-03-02-soupe": ("page", "https://salad.example.org/fr/2024/03/02/soupe/")}
 
 
 @pytest.mark.parametrize("front_matter, preview", [

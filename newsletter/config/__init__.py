@@ -2,7 +2,7 @@
 
 from newsletter.config.catalogue import PROVIDER_NAMES, PROVIDER_SECRETS, SECRET_VARIABLES
 from newsletter.config.durations import duration_words, parse_duration
-from newsletter.config.lines import long_number, setting_line, with_setting_line
+from newsletter.config.lines import long_number, setting_line, toml_problem, with_setting_line
 from newsletter.config.loading import SETTINGS_FILE, load_settings, read_secrets, site_above
 from newsletter.config.moments import OUTSIDE_THE_CALENDAR, outside_the_calendar
 from newsletter.config.redaction import redact
@@ -14,4 +14,5 @@ __all__ = ["GENERATOR_NAMES", "MAX_CONFIRM_WITHIN_DAYS", "OUTSIDE_THE_CALENDAR",
            "PROVIDER_SECRETS", "SECRET_VARIABLES", "SETTINGS_FILE", "Settings", "check_url",
            "confirm_token", "duration_words", "load_settings", "long_number", "origin_of",
            "outside_the_calendar", "parse_duration", "read_secrets", "redact",
-           "refuse_password", "setting_line", "site_above", "url_secrets", "with_setting_line"]
+           "refuse_password", "setting_line", "site_above", "toml_problem", "url_secrets",
+           "with_setting_line"]

@@ -15,7 +15,6 @@ from newsletter.generators.base import (
     Entry,
     Generator,
     Source,
-    folder_setting,
     join_url,
     path_id,
     url_path,
@@ -37,6 +36,7 @@ class Bridgetown(Jekyll):
     styles = STYLES
     default_style = "pretty"
     dated_names_only = False
+    default_source = "src"
 
     def __init__(self, root: Path, evidence: str | None = None):
         Generator.__init__(self, root, evidence)
@@ -65,12 +65,7 @@ class Bridgetown(Jekyll):
 
     @property
     def _source(self) -> str:
-        folder = self.config.get("source")
-        return folder_setting(folder, "src")
-
-    @property
-    def content_root(self) -> Path:
-        return self.root / self._source / self._collections_dir
+        return self.site_root.relative_to(self.root).as_posix()
 
     @property
     def base_path(self) -> str:

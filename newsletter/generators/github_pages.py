@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from newsletter.generators.base import url_path
 from newsletter.generators.settings_files import read_text
 
 # A host name, as GitHub Pages' CNAME file holds one (blog.example.org)
@@ -26,13 +28,18 @@ _URL = re.compile(r"^[ \t]*url[ \t]*=[ \t]*(\S+)[ \t]*$", re.M)
 _GITHUB = re.compile(r"(?:https?://(?:[^@/\s]+@)?|ssh://git@|git@)github\.com[:/]"
                      r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([\w.-]{1,100}?)(?:\.git)?/?",
                      re.IGNORECASE)
+_ADDRESS = re.compile(r"https?://[^/\s]+(?:/\S*)?", re.IGNORECASE)
 _GIT_FOLDER_LEVELS = 6  # the site may be a folder (docs/) of the repository
 
 
 def published_url(root: Path, config: dict[str, Any], source: str | None
                   ) -> tuple[str | None, str | None]:
-    """The site's address with its ``baseurl``, and the files it is read from."""
+    """The site's address with its ``baseurl``, and the files it is read from. A ``baseurl``
+    that is a whole address (``https://host/blog``, as older sites wrote it for themes linking
+    ``{{ site.baseurl }}{{ post.url }}``) is the address."""
     url, baseurl = config.get("url"), config.get("baseurl")
+    if isinstance(baseurl, str) and _ADDRESS.fullmatch(baseurl.strip()):
+        return baseurl.strip().rstrip("/"), source
     baseurl = baseurl.strip("/") if isinstance(baseurl, str) else ""
     if not (isinstance(url, str) and url.strip()):
         if url := _cname_domain(root):
@@ -42,9 +49,21 @@ def published_url(root: Path, config: dict[str, Any], source: str | None
             url, source = f"https://{owner}.github.io", "_config.yml and its GitHub repository"
             if repository != f"{owner}.github.io":
                 baseurl = baseurl or repository
-    if isinstance(url, str) and url.strip() and baseurl:
+    # Beautiful Jekyll's old settings wrote the path in both (url: https://o.github.io/kites,
+    # baseurl: /kites); its pages link relative_url, the path once
+    if isinstance(url, str) and url.strip() and baseurl and \
+            not url.strip().rstrip("/").endswith("/" + baseurl):
         url = url.rstrip("/") + "/" + baseurl
     return url, source
+
+
+def base_path(config: dict[str, Any]) -> str:
+    """The path the site is served under: ``baseurl`` (``/blog``, ``blog``), or the path of a
+    ``baseurl`` that is a whole address; "" for none."""
+    baseurl = config.get("baseurl")
+    if isinstance(baseurl, str) and _ADDRESS.fullmatch(baseurl.strip()):
+        baseurl = urlsplit(baseurl.strip()).path
+    return url_path(baseurl)
 
 
 def _cname_domain(folder: Path) -> str | None:

@@ -11,7 +11,8 @@ posts collection, in front matter defaults, or per post) under ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from functools import cached_property
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,13 +22,14 @@ from newsletter.generators.base import (
     Source,
     as_list,
     dated_name,
+    folder_setting,
     join_url,
-    url_path,
 )
-from newsletter.generators.jekyll_config import (excluded, published_config, serves,
-                                                 smart_quotes)
+from newsletter.generators.jekyll_config import (DEFAULT_FILES, commonmark_converter, excluded,
+                                                 markdown_options, published_config, serves,
+                                                 toml_settings_problem)
 from newsletter.generators.jekyll_folders import DataFolder, post_folders
-from newsletter.generators.jekyll_polyglot import translation
+from newsletter.generators.jekyll_polyglot import i18n_language, translation
 from newsletter.generators.jekyll_permalinks import (
     STYLES,
     categories_of,
@@ -37,7 +39,7 @@ from newsletter.generators.jekyll_permalinks import (
     permalink_ending,
     permalink_template,
 )
-from newsletter.generators.github_pages import published_url
+from newsletter.generators.github_pages import base_path, published_url
 from newsletter.generators.settings_files import SiteInfo, site_info, yaml_settings_problem
 from newsletter.generators.slugs import jekyll_slug, titleize
 
@@ -45,9 +47,6 @@ from newsletter.generators.slugs import jekyll_slug, titleize
 # name, starting with one of these (_posts/_old/2024-01-01-x.md is not built).
 _SKIPPED = ("_", ".", "#", "~")
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
-# _config.yml's `markdown:` naming a CommonMark converter: jekyll-commonmark ("CommonMark"),
-# jekyll-commonmark-ghpages ("CommonMarkGhPages"; GitHub Pages reads "GFM" as that one).
-_COMMONMARK_CONVERTERS = {"commonmark", "commonmarkghpages", "gfm"}
 
 
 class Jekyll(Generator):
@@ -58,6 +57,7 @@ class Jekyll(Generator):
     styles = STYLES  # the permalink styles a site's ``permalink`` may name
     default_style = "date"
     dated_names_only = True  # a _posts file without YYYY-MM-DD- in its name is no post
+    default_source = ""  # the folder built where the settings name no source: the site's
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -66,16 +66,18 @@ class Jekyll(Generator):
 
     @classmethod
     def found(cls, root: Path) -> str | None:
-        for name in ("_config.yml", "_config.yaml", "_posts"):
+        for name in (*DEFAULT_FILES, "_posts"):
             if (root / name).exists():
                 return name
         return None
 
     def settings_problem(self) -> tuple[str, str, str | None] | None:
-        """_config.yml (or .yaml, or a file the build names) when it is not valid YAML: Jekyll
-        stops there, and every address, excerpt and markup setting would be guessed without it."""
-        return next(filter(None, (yaml_settings_problem(self.root, name) for name in
-                                  self.config_files if name.endswith((".yml", ".yaml")))), None)
+        """_config.yml (or .yaml, .toml, or a file the build names) when it does not read (as
+        YAML, or TOML for .toml): Jekyll stops there, and every address, excerpt and markup
+        setting would be guessed without it."""
+        return next(filter(None, (
+            (toml_settings_problem if name.endswith(".toml") else yaml_settings_problem)(
+                self.root, name) for name in self.config_files)), None)
 
     def media_base(self) -> str | None:
         cdn = self.config.get("cdn") or self.config.get("img_cdn")  # Chirpy's (img_cdn before 6)
@@ -85,36 +87,10 @@ class Jekyll(Generator):
     def markdown(self) -> str:  # type: ignore[override]
         """kramdown (Jekyll's default), or CommonMark where _config.yml's ``markdown`` names a
         CommonMark converter plugin."""
-        return "commonmark" if self._commonmark_converter() else "kramdown"
+        return "commonmark" if commonmark_converter(self.config) else "kramdown"
 
     def markdown_options(self) -> dict[str, Any]:
-        """For kramdown, its options ``parse_block_html`` (Markdown inside ``<div>``),
-        ``smart_quotes`` (the four quotes it writes) and ``hard_wrap`` (a line's end a line
-        break); for a CommonMark converter, its ``commonmark:`` options and extensions: smart
-        punctuation with SMART, bare addresses linked with ``autolink`` (on by default only for
-        GitHub's flavour, as jekyll-commonmark-ghpages sets it). With the jemoji plugin listed
-        (in ``plugins``, or ``gems`` before Jekyll 3.5), ``:ocean:`` is the emoji."""
-        converter = self._commonmark_converter()
-        plugins = as_list(self.config.get("plugins")) + as_list(self.config.get("gems"))
-        emoji = {"emoji": "jemoji" in plugins}
-        if converter is None:
-            kramdown = self.config.get("kramdown")
-            kramdown = kramdown if isinstance(kramdown, dict) else {}
-            return {**emoji, "parse_block_html": kramdown.get("parse_block_html") is True,
-                    "quotes": smart_quotes(kramdown.get("smart_quotes")),
-                    "hard_wraps": kramdown.get("hard_wrap") is True and  # GFM input's option
-                    str(kramdown.get("input") or "GFM").lower() == "gfm"}
-        settings = self.config.get("commonmark")
-        settings = settings if isinstance(settings, dict) else {}
-        options = {str(name).upper() for name in as_list(settings.get("options"))}
-        extensions = settings.get("extensions")
-        autolinks = (converter != "commonmark" if extensions is None
-                     else "autolink" in {str(name).lower() for name in as_list(extensions)})
-        return {**emoji, "smart_punctuation": "SMART" in options, "autolinks": autolinks}
-
-    def _commonmark_converter(self) -> str | None:
-        name = str(self.config.get("markdown") or "").strip().lower()
-        return name if name in _COMMONMARK_CONVERTERS else None
+        return markdown_options(self.config)
 
     def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
         """jekyll-seo-tag and jekyll-feed describe a post without a description by its excerpt:
@@ -135,8 +111,12 @@ class Jekyll(Generator):
         title = config.get("title")
         if not (isinstance(title, str) and title.strip()):
             title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
-        return site_info(found, title, url, config.get("timezone"),
-                         config.get("lang") or config.get("default_lang"))  # polyglot's
+        # `lang` (jekyll-seo-tag's), Minimal Mistakes' `locale`, Polyglot's `default_lang`,
+        # jekyll-multiple-languages-plugin's first `languages`
+        named = (*map(config.get, ("lang", "locale", "default_lang")),
+                 *as_list(config.get("languages"))[:1])
+        language = next((value for value in named if isinstance(value, str) and value.strip()), "")
+        return site_info(found, title, url, config.get("timezone"), language)
 
     @property
     def values(self) -> dict[str, Any]:
@@ -145,44 +125,55 @@ class Jekyll(Generator):
         folder = self.config.get("data_dir")
         folder = folder.strip("/") if isinstance(folder, str) and folder.strip("/") else "_data"
         return {"time": dt.datetime.now(dt.UTC).replace(microsecond=0), **self.config,
-                "data": DataFolder(self.root / folder, self.root)}
+                "data": DataFolder(self.site_root / folder, self.root)}
+
+    @cached_property
+    def site_root(self) -> Path:
+        """The folder Jekyll builds (its settings stay beside): ``source`` (``src``), else the
+        default, else the site's own; one outside the site or missing is never read."""
+        return next((folder for folder in (self.root / folder_setting(name, self.default_source)
+                                           for name in (self.config.get("source"), None))
+                     if folder.is_dir() and folder.resolve().is_relative_to(self.root.resolve())),
+                    self.root)
 
     @property
     def content_root(self) -> Path:
-        return self.root / self._collections_dir
+        return self.site_root / self._collections_dir
 
     @property
     def base_path(self) -> str:
-        return url_path(self.config.get("baseurl"))
+        return base_path(self.config)
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        found = tuple(name for name in (folder.relative_to(self.root).as_posix()
-                                        for folder in post_folders(self.content_root))
-                      if not self._excluded(name))  # TeXt's exclude: [/docs] and docs/_posts
-        prefix = f"{self._collections_dir}/" if self._collections_dir else ""
+        found = tuple(folder.relative_to(self.root).as_posix()
+                      for folder in post_folders(self.content_root)
+                      if not self._excluded(folder))  # TeXt's exclude: [/docs] and docs/_posts
+        prefix = self.content_root.relative_to(self.root).as_posix().strip(".") + "/"
         if found:
             return found, f"{self.label}'s _posts, and _drafts as drafts"
         collections = self.config.get("collections")
         names = sorted(map(str, collections)) if isinstance(collections, dict) else []
-        output = tuple(f"{prefix}_{name}" for name in names
+        output = tuple(f"{prefix}_{name}".lstrip("/") for name in names
                        if self._outputs(name) and (self.content_root / f"_{name}").is_dir())
         if output:
             return output, "no _posts: the collections _config.yml outputs"
-        return (f"{prefix}_posts",), f"{self.label}'s _posts, and _drafts as drafts"
+        return (f"{prefix}_posts".lstrip("/"),), f"{self.label}'s _posts, and _drafts as drafts"
 
     def page_dirs(self) -> tuple[str, ...]:
-        return (".",)
+        return (self._built_folder,)
 
     def is_page_file(self, path: Path) -> bool:
         """A Markdown file with front matter outside ``_`` folders (unless _config.yml's
         ``include`` names them) and its ``exclude``: what Jekyll renders as a page."""
-        relative = path.relative_to(self.root).as_posix()
+        if self.site_root not in path.parents:
+            return False
+        relative = path.relative_to(self.site_root).as_posix()
         included = [str(name).strip("/") for name in as_list(self.config.get("include"))]
         parts = relative.split("/")
         if any(part.startswith("_") for part in parts[:-1]) and not any(
                 relative.startswith(name + "/") for name in included):
             return False
-        if self._excluded(relative):
+        if excluded(self.config, relative):
             return False
         try:
             with path.open("rb") as handle:
@@ -190,17 +181,26 @@ class Jekyll(Generator):
         except OSError:
             return False
 
-    def _excluded(self, relative: str) -> bool:
-        return excluded(self.config, relative)
+    def _excluded(self, path: Path) -> bool:
+        """Whether _config.yml's ``exclude`` (paths from the folder Jekyll builds) names the
+        file or folder at ``path``."""
+        return self.site_root in path.parents and excluded(
+            self.config, path.relative_to(self.site_root).as_posix())
 
     def publishes(self, names: tuple[str, ...]) -> list[str]:
+        if self.site_root != self.root:
+            return []  # Jekyll builds only its source folder, not the files beside it
         return [name for name in names if serves(self.config, name.strip("/"))]
 
     def serves(self, path: str) -> bool:
         return serves(self.config, path)
 
     def static_dirs(self) -> tuple[str, ...]:
-        return (".",)  # Jekyll copies every other file to the same path under the site
+        return (self._built_folder,)  # Jekyll copies every other file to the same path
+
+    @property
+    def _built_folder(self) -> str:
+        return self.site_root.relative_to(self.root).as_posix()
 
     def files_beside(self, path: Path, page: str) -> str | None:
         """jekyll-postfiles (Klise's): a post in a folder of its own in ``_posts`` has the
@@ -220,8 +220,10 @@ class Jekyll(Generator):
         folder = next((name for name in ("_posts", "_drafts") if name in parts), None)
         folder = folder or self._collection_folder(parts)
         if folder is None:
-            return Entry(id="/" + source.relative.with_suffix("").as_posix(),
-                         path=page_address(source.relative, source.meta.get("permalink"),
+            page = PurePosixPath(source.path.relative_to(self.site_root).as_posix()) if \
+                self.site_root in source.path.parents else source.relative
+            return Entry(id="/" + page.with_suffix("").as_posix(),
+                         path=page_address(page, source.meta.get("permalink"),
                                            permalink_ending(self.config, self.styles,
                                                             self.default_style)),
                          page="outside _posts: a Jekyll page")
@@ -243,10 +245,10 @@ class Jekyll(Generator):
         date = written_date or (source.midnight(file_date) if file_date else None)
         if collection == "posts":
             above = list(parts[:parts.index(folder)])  # blog/_posts: the category "blog"
-            categories = above[:]
+            categories = above[2:] if i18n_language(self.config, above) else above[:]
         else:
             above, categories = [collection], []
-        if self._excluded(source.path.relative_to(self.root).as_posix()):
+        if self._excluded(source.path):
             return Entry(id=join_url(*above, stem), path=None,
                          page="excluded by _config.yml's exclude: Jekyll does not build it")
         categories += categories_of(fields.meta.get("categories"))
@@ -273,9 +275,10 @@ class Jekyll(Generator):
             return Entry(id=join_url(*above, stem), path=address,
                          page=f"in the collection {collection}, not a post folder")
         language = translation(self.config, fields.meta.get("lang"),
-                               parts[parts.index(folder) + 1:])
-        if language:  # jekyll-polyglot builds it into /fr/, the French site's copy
-            return Entry(id=join_url(*above, stem), path=join_url(language, address), date=date,
+                               parts[parts.index(folder) + 1:], above)
+        if language:  # built into /fr/, the French site's copy; its id apart from the post's
+            languaged = above if language in above else [language, *above]  # _posts/fr/x: /fr/x
+            return Entry(id=join_url(*languaged, stem), path=join_url(language, address), date=date,
                          draft=draft, title=titleize(slug), page=f"a translation ({language}); "
                          "newsletter mails the default language")
         return Entry(id=join_url(*above, stem), path=address, date=date, draft=draft,

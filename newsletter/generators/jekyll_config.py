@@ -11,12 +11,16 @@ from __future__ import annotations
 import fnmatch
 import html.entities
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
+from newsletter.config import toml_problem
 from newsletter.generators.base import as_list
 from newsletter.generators.settings_files import read_data, read_text
 
+# The settings file Jekyll reads without --config: the first of these there
+DEFAULT_FILES = ("_config.yml", "_config.yaml", "_config.toml")
 # Where a site's build command is written, looked at in this order.
 BUILD_FILES = ("netlify.toml", ".github/workflows/*.yml", ".github/workflows/*.yaml",
                "Makefile", "package.json", "Rakefile", "vercel.json", "*.sh", "script/*")
@@ -26,7 +30,7 @@ _BUILD = re.compile(r"""\bjekyll\s+(?:build|b)\b[^\n]*?--config[=\s]+["']?([\w./
 def published_config(root: Path) -> tuple[dict[str, Any], list[str], str]:
     """The site's settings as its build reads them, the files read, and where those came from
     (``_config.yml``, or the files the build names and the file naming them)."""
-    default = "_config.yml" if (root / "_config.yml").is_file() else "_config.yaml"
+    default = next((name for name in DEFAULT_FILES if (root / name).is_file()), DEFAULT_FILES[0])
     named, build = _build_config_files(root)
     if not named or named == [default]:
         return read_data(root / default) or {}, [default], default
@@ -34,6 +38,22 @@ def published_config(root: Path) -> tuple[dict[str, Any], list[str], str]:
     for name in named:
         merged = _deep_merge(merged, read_data(root / name) or {})
     return merged, named, f"{', '.join(named)} (as {build} builds the site)"
+
+
+def toml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] | None:
+    """(where, what, hint) when the TOML settings file ``name`` under ``root`` is there and is
+    not valid TOML: Jekyll stops there. None when it reads or is not there."""
+    text = read_text(root / name)
+    try:
+        tomllib.loads(text or "")
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
+        problem, line = (str(error)[:found.start()], int(found[1])) if found else (error, 0)
+        message, hint = toml_problem(str(problem), text or "", line)
+        return f"{name}:{line}" if line else name, f"{name}: {message}", hint
+    except ValueError:  # a number too long for Python to read: Jekyll's Ruby reads it
+        return None
+    return None
 
 
 def _build_config_files(root: Path) -> tuple[list[str], str | None]:
@@ -96,3 +116,41 @@ def smart_quotes(value: Any) -> str:
         elif (character := html.entities.html5.get(name + ";")) and len(character) == 1:
             quotes.append(character)
     return "".join(quotes[2:] + quotes[:2]) if len(quotes) == 4 and len(names) == 4 else ""
+
+
+# _config.yml's `markdown:` naming a CommonMark converter: jekyll-commonmark ("CommonMark"),
+# jekyll-commonmark-ghpages ("CommonMarkGhPages"; GitHub Pages reads "GFM" as that one).
+_COMMONMARK_CONVERTERS = {"commonmark", "commonmarkghpages", "gfm"}
+
+
+def commonmark_converter(config: dict[str, Any]) -> str | None:
+    """The CommonMark converter _config.yml's ``markdown`` names, in lower case; None for
+    kramdown."""
+    name = str(config.get("markdown") or "").strip().lower()
+    return name if name in _COMMONMARK_CONVERTERS else None
+
+
+def markdown_options(config: dict[str, Any]) -> dict[str, Any]:
+    """Jekyll's Markdown options: for kramdown, its ``parse_block_html`` (Markdown inside
+    ``<div>``), ``smart_quotes`` (the four quotes it writes) and ``hard_wrap`` (a line's end a
+    line break); for a CommonMark converter, its ``commonmark:`` options and extensions: smart
+    punctuation with SMART, bare addresses linked with ``autolink`` (on by default only for
+    GitHub's flavour, as jekyll-commonmark-ghpages sets it). With the jemoji plugin listed
+    (in ``plugins``, or ``gems`` before Jekyll 3.5), ``:ocean:`` is the emoji."""
+    converter = commonmark_converter(config)
+    plugins = as_list(config.get("plugins")) + as_list(config.get("gems"))
+    emoji = {"emoji": "jemoji" in plugins}
+    if converter is None:
+        kramdown = config.get("kramdown")
+        kramdown = kramdown if isinstance(kramdown, dict) else {}
+        return {**emoji, "parse_block_html": kramdown.get("parse_block_html") is True,
+                "quotes": smart_quotes(kramdown.get("smart_quotes")),
+                "hard_wraps": kramdown.get("hard_wrap") is True and  # GFM input's option
+                str(kramdown.get("input") or "GFM").lower() == "gfm"}
+    settings = config.get("commonmark")
+    settings = settings if isinstance(settings, dict) else {}
+    options = {str(name).upper() for name in as_list(settings.get("options"))}
+    extensions = settings.get("extensions")
+    autolinks = (converter != "commonmark" if extensions is None
+                 else "autolink" in {str(name).lower() for name in as_list(extensions)})
+    return {**emoji, "smart_punctuation": "SMART" in options, "autolinks": autolinks}

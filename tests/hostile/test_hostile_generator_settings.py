@@ -76,3 +76,24 @@ def test_an_eleventy_input_naming_a_file_reads_the_site_folder(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "/posts/a" in result.output
+
+
+def test_a_bridgetown_source_outside_the_site_is_never_read(tmp_path):
+    """bridgetown.config.yml's `source: ../outside` read ../outside/_data/site_metadata.yml
+    for the blog's title and listed ../outside/_posts as the posts; src/ is read instead."""
+    outside = tmp_path / "outside"
+    (outside / "_data").mkdir(parents=True)
+    (outside / "_data" / "site_metadata.yml").write_text("title: Not Mine\n")
+    blog = tmp_path / "blog"
+    (blog / "src" / "_posts").mkdir(parents=True)
+    (blog / "bridgetown.config.yml").write_text(
+        "url: https://kites.example.org\nsource: ../outside\n")
+    (blog / "src" / "_posts" / "2025-03-01-lines.md").write_text(
+        "---\ntitle: Lines\n---\n\nUp.\n")
+
+    result = invoke(blog, "init")
+
+    assert result.exit_code == 0, result.output
+    settings = (blog / "newsletter.toml").read_text()
+    assert "Not Mine" not in settings and 'dirs = ["src/_posts"]' in settings
+    assert "/2025-03-01-lines" in invoke(blog, "posts").output

@@ -156,3 +156,48 @@ def test_a_git_remote_gives_only_the_pages_address_never_its_credentials(tmp_pat
     assert "SECRETTOKEN" not in result.output + settings
     expected = "https://tw.github.io/notes" if "SECRET" in remote else "https://your-blog.example"
     assert load_settings(root, {}).site.url == expected
+
+
+@pytest.mark.parametrize("source", ["../outside", "/etc", "missing"])
+def test_a_jekyll_source_outside_the_site_is_never_read(tmp_path, source):
+    """_config.yml's `source` names the folder Jekyll builds; one outside the site (or not
+    there) is never read: the site's own folder is. Before, ../outside/_posts was listed as
+    the posts and written into newsletter.toml, which then refused it."""
+    outside = tmp_path / "outside" / "_posts"
+    outside.mkdir(parents=True)
+    (outside / "2025-01-01-not-mine.md").write_text("---\ntitle: Not Mine\n---\n\nNo.\n")
+    blog = tmp_path / "blog"
+    (blog / "_posts").mkdir(parents=True)
+    (blog / "_config.yml").write_text(
+        f"title: Kites\nurl: https://kites.example.org\nsource: {source}\n")
+    (blog / "_posts" / "2025-03-01-lines.md").write_text("---\ntitle: Lines\n---\n\nUp.\n")
+
+    assert invoke(blog, "init").exit_code == 0
+    assert 'dirs = ["_posts"]' in (blog / "newsletter.toml").read_text()
+    result = invoke(blog, "posts")
+    assert result.exit_code == 0, result.output
+    assert "/2025-03-01-lines" in result.output and "Not Mine" not in result.output
+
+
+def test_post_folders_beside_a_jekyll_source_folder_are_read_without_a_traceback(tmp_path):
+    """[posts] dirs may name folders beside the one _config.yml's `source` builds; a file
+    there stopped `posts` with a ValueError traceback (not in the subpath of src)."""
+    blog = tmp_path / "blog"
+    for folder in ("src/_posts", "notes", "other/_posts"):
+        (blog / folder).mkdir(parents=True)
+    (blog / "_config.yml").write_text("title: Kites\nurl: https://kites.example.org\n"
+                                      "source: src\n")
+    (blog / "src/_posts/2025-03-01-lines.md").write_text("---\ntitle: Lines\n---\n\nUp.\n")
+    (blog / "notes/note.md").write_text("---\ntitle: Note\ndate: 2025-04-02\n---\n\nA note.\n")
+    (blog / "other/_posts/2025-04-01-kept.md").write_text("---\ntitle: Kept\n---\n\nKept.\n")
+    assert invoke(blog, "init").exit_code == 0
+    settings = blog / "newsletter.toml"
+    settings.write_text(settings.read_text().replace(
+        'dirs = ["src/_posts"]', 'dirs = ["src/_posts", "notes", "other/_posts"]'))
+
+    result = invoke(blog, "posts")
+
+    assert result.exit_code == 0, result.output
+    assert [line.split()[:3] for line in result.output.splitlines()[1:4]] == [
+        ["ready", "2025-04-01", "/other/2025-04-01-kept"],
+        ["ready", "2025-03-01", "/2025-03-01-lines"], ["page", "(not", "emailed)"]]
