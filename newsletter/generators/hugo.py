@@ -19,7 +19,9 @@ from typing import Any
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
 from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
-from newsletter.generators.hugo_config import ROOT_NAMES, base_name, read_config
+from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_patterns, \
+    read_config, translation_language
+from newsletter.generators.hugo_mounts import content_mounts, mounted_path, served_mounts
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
 from newsletter.generators.hugo_permalinks import expand_permalink, page_directory, section_depth
@@ -48,6 +50,7 @@ class Hugo(Generator):
         super().__init__(root, evidence)
         self.config = read_config(root)
         self.post_sections: tuple[str, ...] = ()
+        self.mounts = content_mounts(root, self.config)  # blog-posts/ mounted as posts/
         self._read: dict[Path, dict[str, Any]] = {}  # _index files' front matter, for cascade
 
     def markdown_options(self) -> dict[str, Any]:
@@ -124,19 +127,22 @@ class Hugo(Generator):
         return parts.path.rstrip("/") if parts else ""  # a baseURL no parser takes: none
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        content = self.content_root.relative_to(self.root).as_posix()
-        main = self._main_sections()
-        if main:
-            found = tuple(section for section in main if (self.content_root / section).is_dir())
-            if found:
-                return tuple(f"{content}/{section}" for section in found), "mainSections"
+        found = tuple(folder for folder in map(self._section_dir, self._main_sections())
+                      if (self.root / folder).is_dir())
+        if found:
+            return found, "mainSections"
         likeliest = self._likeliest
         if likeliest:
-            return (f"{content}/{likeliest[0]}",), likeliest[1]
-        return (content,), "no sections: every page of the content folder"
+            return (self._section_dir(likeliest[0]),), likeliest[1]
+        return (self._section_dir(""),), "no sections: every page of the content folder"
+
+    def _section_dir(self, section: str) -> str:
+        """The site's folder of ``section``: a mounted one's source (``blog-posts``)."""
+        folder = self.mounts.get(PurePosixPath(section)) or self.content_root / section
+        return folder.relative_to(self.root).as_posix()
 
     def page_dirs(self) -> tuple[str, ...]:
-        folders = {self.content_root, *self._language_dirs().values()}
+        folders = {self.content_root, *self._language_dirs().values(), *self.mounts.values()}
         return tuple(sorted(folder.relative_to(self.root).as_posix() for folder in folders))
 
     def inherited(self, path: Path, front_matter_of: FrontMatterOf) -> dict[str, Any]:
@@ -165,7 +171,7 @@ class Hugo(Generator):
     def link_stem(self, path: Path) -> str | None:
         """``post`` for ``post.en.md`` in the default language; None in another language."""
         stem = path.stem
-        if _language(PurePosixPath(path.name), self.config) or any(
+        if translation_language(PurePosixPath(path.name), self.config) or any(
                 folder in path.parents for code, folder in self._language_dirs().items()
                 if code != self._default_language):
             return None
@@ -177,12 +183,17 @@ class Hugo(Generator):
         static = self.config.get("staticdir") or "static"
         folders = static if isinstance(static, list) else [static]
         assets = self.config.get("assetdir") or "assets"
-        return tuple(str(folder) for folder in (*folders, assets))
+        return tuple(str(folder) for folder in (*folders, assets, *served_mounts(self.config)))
 
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         content = self.content_root.relative_to(self.root).as_posix()
         named, whole = [], False
+        sources = {folder.relative_to(self.root).as_posix(): section.parts[0]
+                   for section, folder in self.mounts.items()}
         for pattern in post_dirs:
+            if pattern.strip("/") in sources:
+                named.append(sources[pattern.strip("/")])
+                continue
             parts = pattern.strip("/").split("/")
             if parts[0] != content:
                 continue
@@ -197,12 +208,15 @@ class Hugo(Generator):
 
     def entry(self, source: Source) -> Entry:
         fields, dates = source.fields, hugo_dates(source, self.config)
-        language, folder_of = _language(source.relative, self.config), ""
+        language, folder_of = translation_language(source.relative, self.config), ""
         for code, folder in self._language_dirs().items():  # a language's own folder
             if code != self._default_language and folder in source.path.parents:
                 language, folder_of = code, "/" + code  # its ids apart from the default's
                 source = replace(source, relative=PurePosixPath(
                     source.path.relative_to(folder).as_posix()))
+        mounted = mounted_path(source.path, self.mounts)
+        if mounted:
+            source = replace(source, relative=mounted[0])
         path = self._address(source, dates.date, dates.slug)
         relative = source.relative  # a bundle's index.en.md goes by its folder, as index.md
         if not language and base_name(relative.stem, self.config) == "index":
@@ -221,7 +235,8 @@ class Hugo(Generator):
             return "a section's list page (_index.md)"
         if any(pattern.search(source.path.absolute().as_posix()) for pattern in self._ignored):
             return "matched by ignoreFiles: Hugo does not build it"
-        bundle = bundle_of(source.path, self.content_root)
+        mounted = mounted_path(source.path, self.mounts)
+        bundle = bundle_of(source.path, mounted[1] if mounted else self.content_root)
         if bundle:
             return f"a resource of the bundle {bundle.relative_to(self.root).as_posix()}"
         if meta.get("headless") is True:
@@ -277,21 +292,14 @@ class Hugo(Generator):
 
     @functools.cached_property
     def _ignored(self) -> tuple[re.Pattern, ...]:
-        """``ignoreFiles``: regular expressions of the files' absolute paths Hugo leaves out (one
-        Python cannot read is passed over)."""
-        written = self.config.get("ignorefiles")
-        compiled = []
-        for pattern in written if isinstance(written, list) else [written] if written else []:
-            try:
-                compiled.append(re.compile(str(pattern)))
-            except re.error:
-                continue
-        return tuple(compiled)
+        return ignored_patterns(self.config)
 
     @functools.cached_property
     def _likeliest(self) -> tuple[str, str] | None:
         """The section of posts where mainSections is not set, and why (its pages read once)."""
-        return likeliest_section(self.content_root)
+        return likeliest_section(self.content_root, {
+            section.name: folder for section, folder in self.mounts.items()
+            if len(section.parts) == 1})
 
     def _ugly(self, section: str) -> bool:
         """``uglyURLs``: for the whole site, or per section (``[uglyURLs] posts = true``)."""
@@ -314,13 +322,3 @@ class Hugo(Generator):
             main = [main]
         return [str(section).strip("/") for section in main or [] if str(section).strip("/")]
 
-
-def _language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
-    """The language of ``x.fr.md`` when it is not the site's default language."""
-    stem = relative.stem
-    if "." not in stem:
-        return None
-    code = stem.rpartition(".")[2].lower()
-    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
-    default = str(config.get("defaultcontentlanguage") or "en").lower()
-    return None if code == default or code not in languages else code

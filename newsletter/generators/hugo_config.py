@@ -13,7 +13,8 @@ they are for the pages Hugo builds in that language. Content mounted with ``[[mo
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.settings_files import first_file, lower_keys, read_data
@@ -96,3 +97,27 @@ def _merge(into: dict[str, Any], update: dict[str, Any]) -> None:
             _merge(into[key], value)
         else:
             into[key] = value
+
+
+def translation_language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
+    """The language of ``x.fr.md`` when it is not the site's default language."""
+    stem = relative.stem
+    if "." not in stem:
+        return None
+    code = stem.rpartition(".")[2].lower()
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    default = str(config.get("defaultcontentlanguage") or "en").lower()
+    return None if code == default or code not in languages else code
+
+
+def ignored_patterns(config: dict[str, Any]) -> tuple[re.Pattern, ...]:
+    """``ignoreFiles``: regular expressions of the files' absolute paths Hugo leaves out (one
+    Python cannot read is passed over)."""
+    written = config.get("ignorefiles")
+    compiled = []
+    for pattern in written if isinstance(written, list) else [written] if written else []:
+        try:
+            compiled.append(re.compile(str(pattern)))
+        except re.error:
+            continue
+    return tuple(compiled)
