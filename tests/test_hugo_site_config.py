@@ -47,3 +47,24 @@ def test_content_mounted_below_content_is_that_sections_posts(tmp_path):
     fill_in_settings(root)
     checked = invoke(root, "check", "/posts/spores")
     assert checked.exit_code == 0, checked.output
+
+
+def test_remove_path_accents_drops_the_accents_of_a_posts_address(tmp_path):
+    """gohugo.io/configuration/all/#removepathaccents: with removePathAccents = true, a French
+    blog's crème-brûlée.md and its :slug made of the title are /posts/creme-brulee/; the
+    emails linked /posts/crème-brûlée/, a page the site does not have. Spaces around a hyphen
+    written in the title are that one hyphen, as Hugo's paths.Sanitize makes it (it was
+    ca-va---noel-)."""
+    root = write_files(tmp_path / "creme", {
+        "hugo.toml": ('baseURL = "https://creme.example.org/"\nremovePathAccents = true\n'
+                      '[permalinks]\nnotes = "/:year/:slug/"\n'),
+        "content/posts/crème-brûlée.md": post(title="Crème brûlée"),
+        "content/notes/ça-va.md": post(title="Ça va - Noël ?", date="2024-12-24"),
+    })
+    (root / "hugo.toml").write_text((root / "hugo.toml").read_text().replace(
+        "[permalinks]", '[params]\nmainSections = ["posts", "notes"]\n[permalinks]'))
+    site = "https://creme.example.org"
+    assert listed(root) == {
+        "/posts/crème-brûlée": ("ready", f"{site}/posts/creme-brulee/"),
+        "/notes/ça-va": ("ready", f"{site}/2024/ca-va-noel/"),
+    }

@@ -164,9 +164,8 @@ class Hugo(Generator):
         parts = list_page_parts(self.content_root, folder, self.config.get("taxonomies"))
         if parts is None:
             return None
-        lower = not self.config.get("disablepathtolower")
         return self._language_prefix(None) + "".join(
-            "/" + hugo_urlize(part, lower=lower) for part in parts) + "/"
+            "/" + self._urlize(part) for part in parts) + "/"
 
     def link_stem(self, path: Path) -> str | None:
         """``post`` for ``post.en.md`` in the default language; None in another language."""
@@ -262,14 +261,13 @@ class Hugo(Generator):
 
     def _address(self, source: Source, date: dt.datetime | None, named: str | None) -> str:
         meta, relative = source.meta, source.relative
-        lower = not self.config.get("disablepathtolower")
         url = meta.get("url")
         if isinstance(url, str) and url.strip():
             return page_directory(join_url(url.strip().replace("\\:", ":")), False, True)
         sections = list(relative.parts[:-1])
         if relative.stem.partition(".")[0] == "_index":  # a section's page: the section's path
             path = join_url(*sections, "/")
-            return "/".join(hugo_urlize(part, lower=lower) for part in path.split("/"))
+            return "/".join(self._urlize(part) for part in path.split("/"))
         basename, folder = base_name(relative.stem, self.config), source.path.parent
         if basename == "index" and sections:
             basename, folder = sections.pop(), folder.parent  # a bundle: its folder's name
@@ -280,15 +278,21 @@ class Hugo(Generator):
         path = ""
         if pattern:
             values = {"section": sections[0] if sections else "", "sections": chain,
-                      "title": hugo_urlize(str(meta.get("title") or ""), lower=lower),
-                      "slug": hugo_urlize(slug or str(meta.get("title") or ""), lower=lower),
+                      "title": self._urlize(str(meta.get("title") or "")),
+                      "slug": self._urlize(slug or str(meta.get("title") or "")),
                       "filename": basename, "contentbasename": basename,
                       "slugorfilename": slug or basename, "slugorcontentbasename": slug or basename}
             path = re.sub(r"/{2,}", "/", expand_permalink(pattern, values, date))
         if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
             path = join_url(*sections, slug or basename)
-        path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
+        path = "/".join(self._urlize(part) if part else "" for part in path.split("/"))
         return page_directory(path, self._ugly(relative.parts[0] if len(relative.parts) > 1 else ""))
+
+    def _urlize(self, text: str) -> str:
+        """A part of a path as Hugo makes it: lower case unless ``disablePathToLower``, its
+        accents dropped with ``removePathAccents`` (crème-brûlée is creme-brulee)."""
+        return hugo_urlize(text, lower=not self.config.get("disablepathtolower"),
+                           plain=self.config.get("removepathaccents") is True)
 
     @functools.cached_property
     def _ignored(self) -> tuple[re.Pattern, ...]:
