@@ -68,3 +68,68 @@ def test_remove_path_accents_drops_the_accents_of_a_posts_address(tmp_path):
         "/posts/crème-brûlée": ("ready", f"{site}/posts/creme-brulee/"),
         "/notes/ça-va": ("ready", f"{site}/2024/ca-va-noel/"),
     }
+
+
+NETLIFY = """[build]
+publish = "public"
+command = "hugo --gc --minify"
+
+[build.environment]
+HUGO_VERSION = "0.139.0"
+
+[context.production.environment]
+HUGO_BASEURL = "https://fern.example.net/"
+
+[context.deploy-preview]
+command = "hugo --gc --minify --buildFuture -b $DEPLOY_PRIME_URL"
+"""
+
+WORKFLOW = """name: Deploy Hugo site to Pages
+on:
+  push:
+    branches: ["main"]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    env:
+      HUGO_VERSION: 0.139.0
+      HUGO_ENVIRONMENT: staging
+    steps:
+      - name: Build with Hugo
+        run: |
+          hugo \\
+            --gc \\
+            --minify \\
+            --baseURL "${{ steps.pages.outputs.base_url }}/"
+"""
+
+
+def test_the_address_and_environment_the_deploy_sets_are_the_sites(tmp_path):
+    """gohugo.io/configuration/introduction: HUGO_BASEURL in netlify.toml's production build
+    is the address Hugo builds the blog with (hugo.toml keeps baseURL = "/" for `hugo
+    server`): init wrote its placeholder, so check and send refused the blog. A GitHub Actions
+    workflow setting HUGO_ENVIRONMENT = staging builds with config/staging/ over
+    config/_default/: its address and mainSections; a --baseURL made of the workflow's own
+    variables is passed over."""
+    fern = write_files(tmp_path / "fern", {
+        "hugo.toml": 'baseURL = "/"\ntitle = "Fern"\n', "netlify.toml": NETLIFY,
+        "content/posts/fronds.md": post(title="Fronds"),
+    })
+    assert listed(fern) == {
+        "/posts/fronds": ("ready", "https://fern.example.net/posts/fronds/")}
+    assert 'url = "https://fern.example.net"  # from hugo.toml and netlify.toml' in (
+        fern / "newsletter.toml").read_text()
+
+    slate = write_files(tmp_path / "slate", {
+        "config/_default/hugo.toml": 'baseURL = "http://localhost:1313/"\ntitle = "Slate"\n',
+        "config/production/hugo.toml": 'baseURL = "https://slate.example.net/"\n',
+        "config/staging/hugo.toml": ('baseURL = "https://staging.slate.example.net/"\n'
+                                     '[params]\nmainSections = ["notes"]\n'),
+        ".github/workflows/hugo.yml": WORKFLOW,
+        "content/notes/tide.md": post(title="Tide"),
+        "content/posts/one.md": post(title="One"), "content/posts/two.md": post(title="Two"),
+    })
+    site = "https://staging.slate.example.net"
+    assert listed(slate) == {"/notes/tide": ("ready", f"{site}/notes/tide/"),
+                             "/posts/one": ("page", f"{site}/posts/one/"),
+                             "/posts/two": ("page", f"{site}/posts/two/")}

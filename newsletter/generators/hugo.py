@@ -17,10 +17,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.hugo_build import build_settings
 from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_patterns, \
-    read_config, translation_language
+    main_sections, read_config, translation_language
 from newsletter.generators.hugo_mounts import content_mounts, mounted_path, served_mounts
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
@@ -48,7 +49,8 @@ class Hugo(Generator):
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
-        self.config = read_config(root)
+        self.build, self.build_file = build_settings(root)
+        self.config = read_config(root, self.build)
         self.post_sections: tuple[str, ...] = ()
         self.mounts = content_mounts(root, self.config)  # blog-posts/ mounted as posts/
         self._read: dict[Path, dict[str, Any]] = {}  # _index files' front matter, for cascade
@@ -80,7 +82,8 @@ class Hugo(Generator):
         site in Arabic that sets no ``languageCode``: its emails read right to left)."""
         config = self.config
         params = config.get("params") if isinstance(config.get("params"), dict) else {}
-        return site_info(self.evidence, config.get("title") or params.get("title"),
+        source = f"{self.evidence} and {self.build_file}" if self.build_file else self.evidence
+        return site_info(source, config.get("title") or params.get("title"),
                          config.get("baseurl"), config.get("timezone"),
                          config.get("languagecode") or config.get("defaultcontentlanguage"))
 
@@ -127,7 +130,7 @@ class Hugo(Generator):
         return parts.path.rstrip("/") if parts else ""  # a baseURL no parser takes: none
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        found = tuple(folder for folder in map(self._section_dir, self._main_sections())
+        found = tuple(folder for folder in map(self._section_dir, main_sections(self.config))
                       if (self.root / folder).is_dir())
         if found:
             return found, "mainSections"
@@ -202,7 +205,7 @@ class Hugo(Generator):
                 whole = True
         if whole or not named:
             likeliest = self._likeliest
-            named += list(self._main_sections() or [likeliest[0] if likeliest else ""])
+            named += list(main_sections(self.config) or [likeliest[0] if likeliest else ""])
         self.post_sections = tuple(dict.fromkeys(section for section in named if section))
 
     def entry(self, source: Source) -> Entry:
@@ -318,11 +321,3 @@ class Hugo(Generator):
         table = page if isinstance(page, dict) else permalinks
         pattern = table.get(section.lower()) or table.get("/" + section.lower())
         return pattern if isinstance(pattern, str) else None
-
-    def _main_sections(self) -> list[str]:
-        params = self.config.get("params") if isinstance(self.config.get("params"), dict) else {}
-        main = params.get("mainsections") or self.config.get("mainsections")
-        if isinstance(main, str):
-            main = [main]
-        return [str(section).strip("/") for section in main or [] if str(section).strip("/")]
-

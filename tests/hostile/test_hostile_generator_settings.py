@@ -76,3 +76,20 @@ def test_an_eleventy_input_naming_a_file_reads_the_site_folder(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "/posts/a" in result.output
+
+
+def test_a_hugo_deploys_address_that_is_no_web_address_or_an_environment_outside_is_not_taken(
+        tmp_path):
+    """A deploy setting HUGO_BASEURL = "file:///etc/passwd", or an environment named
+    ../../elsewhere (a config/ folder outside the site), leaves the settings files' values."""
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n")
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://own.example.org/"\n')
+    (tmp_path / "netlify.toml").write_text(
+        '[context.production.environment]\nHUGO_BASEURL = "file:///etc/passwd"\n'
+        'HUGO_ENVIRONMENT = "../../elsewhere"\n')
+    (tmp_path.parent / "elsewhere").mkdir(exist_ok=True)
+    (tmp_path.parent / "elsewhere" / "hugo.toml").write_text('baseURL = "https://evil.example/"\n')
+
+    assert invoke(tmp_path, "init").exit_code == 0
+    assert 'url = "https://own.example.org"' in (tmp_path / "newsletter.toml").read_text()

@@ -1,0 +1,79 @@
+"""What a Hugo site's deploy sets over its settings files (gohugo.io/configuration/introduction/
+#configure-with-environment-variables): ``hugo -b https://...`` (``--baseURL``), ``-e staging``
+(``--environment``) in its build command, and the ``HUGO_BASEURL``, ``HUGO_TITLE``,
+``HUGO_PARAMS_<KEY>`` and ``HUGO_ENVIRONMENT`` (or ``HUGO_ENV``) variables its build sets:
+netlify.toml's production build (``[build]`` and ``[context.production]``), else a GitHub
+Actions workflow. A value that is a variable of the deploy (``$DEPLOY_PRIME_URL``,
+``${{ steps.pages.outputs.base_url }}``) is not known here and is passed over.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from newsletter.generators.settings_files import read_data, read_text
+
+_FLAG = re.compile(r"""\bhugo\b[^\n]*?\s(--baseURL|-b|--environment|-e)[=\s]+["']?([^\s"']+)""",
+                   re.IGNORECASE)
+_VARIABLE = re.compile(r"""^\s*(?:-\s*)?["']?(HUGO_[A-Z_]+)["']?\s*[:=][ \t]*"""
+                       r"""(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#]+))""", re.MULTILINE)
+
+
+def build_settings(root: Path) -> tuple[dict[str, Any], str | None]:
+    """{``baseurl``, ``title``, ``environment``, ``params``: what the deploy sets}, and the
+    file setting them (None when none does)."""
+    netlify = read_data(root / "netlify.toml")
+    if netlify:
+        found = _from_netlify(netlify)
+        if found:
+            return found, "netlify.toml"
+    for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
+        text = read_text(path) or ""
+        variables = {name: "".join(values) for name, *values in _VARIABLE.findall(text)}
+        found = _settings(variables, _flags(text))
+        if found and re.search(r"\bhugo\b", text):
+            return found, path.relative_to(root).as_posix()
+    return {}, None
+
+
+def _from_netlify(netlify: dict[str, Any]) -> dict[str, Any]:
+    build = netlify.get("build") if isinstance(netlify.get("build"), dict) else {}
+    context = netlify.get("context") if isinstance(netlify.get("context"), dict) else {}
+    production = context.get("production") if isinstance(context.get("production"), dict) \
+        else {}
+    variables: dict[str, str] = {}
+    for table in (build, production):
+        environment = table.get("environment")
+        if isinstance(environment, dict):
+            variables.update({str(key).upper(): str(value) for key, value in environment.items()})
+    command = production.get("command") or build.get("command")
+    return _settings(variables, _flags(command if isinstance(command, str) else ""))
+
+
+def _flags(command: str) -> dict[str, str]:
+    """{``-b`` or ``-e``: its value} of the hugo commands in ``command``."""
+    found = {}
+    for flag, value in _FLAG.findall(command):
+        found["-b" if flag.lower() in ("--baseurl", "-b") else "-e"] = value
+    return found
+
+
+def _settings(variables: dict[str, str], flags: dict[str, str]) -> dict[str, Any]:
+    """The settings the variables and flags make; a flag over a variable, as for Hugo."""
+    known = {key: value for key, value in variables.items() if "$" not in value}
+    found: dict[str, Any] = {}
+    url = flags.get("-b", known.get("HUGO_BASEURL"))
+    if url and "$" not in url and url.lower().startswith(("https://", "http://")):
+        found["baseurl"] = url
+    environment = flags.get("-e", known.get("HUGO_ENVIRONMENT", known.get("HUGO_ENV")))
+    if environment and re.fullmatch(r"[\w-]+", environment):
+        found["environment"] = environment
+    if "HUGO_TITLE" in known:
+        found["title"] = known["HUGO_TITLE"]
+    params = {key.removeprefix("HUGO_PARAMS_").lower(): value
+              for key, value in known.items() if key.startswith("HUGO_PARAMS_")}
+    if params:
+        found["params"] = params
+    return found
