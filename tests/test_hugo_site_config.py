@@ -3,8 +3,11 @@ command: module mounts of the site's own folders, environment settings, path set
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 
+import lxml.html
 from generator_sites import fill_in_settings, picture, write_files
 from test_generator_urls import post
 
@@ -133,3 +136,31 @@ def test_the_address_and_environment_the_deploy_sets_are_the_sites(tmp_path):
     assert listed(slate) == {"/notes/tide": ("ready", f"{site}/notes/tide/"),
                              "/posts/one": ("page", f"{site}/posts/one/"),
                              "/posts/two": ("page", f"{site}/posts/two/")}
+
+
+def previewed_links(root, post_id: str, name: str) -> list[str]:
+    """The addresses the previewed email of ``post_id`` links, from preview/``name``."""
+    result = invoke(root, "preview", post_id)
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes((root / "preview" / name / "message.eml").read_bytes(),
+                                       policy=email.policy.default)
+    html = lxml.html.fromstring(message.get_body(("html",)).get_content())
+    return [link.get("href") for link in html.iter("a")]
+
+
+def test_canonify_urls_puts_a_link_from_the_root_under_the_sites_path(tmp_path):
+    """gohugo.io/content-management/urls/#canonical-urls: with canonifyURLs = true a blog
+    served under https://lichen.example.org/notes/ links [b](/posts/b/) as
+    https://lichen.example.org/notes/posts/b/ (relativeURLs = true as ../b/, the same page);
+    the email linked https://lichen.example.org/posts/b/, a page that is not there. Without
+    either, Hugo leaves the link as written, and so does the email."""
+    files = {"content/posts/a.md": post(title="A") + "\nSee [the other](/posts/b/).\n",
+             "content/posts/b.md": post(title="B", date="2024-05-02")}
+    for setting, expected in (("canonifyURLs = true", "/notes/posts/b/"),
+                              ("relativeURLs = true", "/notes/posts/b/"), ("", "/posts/b/")):
+        root = write_files(tmp_path / (setting.partition(" ")[0] or "plain"), {
+            "hugo.toml": f'baseURL = "https://lichen.example.org/notes/"\n{setting}\n',
+            **files})
+        assert invoke(root, "init").exit_code == 0
+        fill_in_settings(root)
+        assert f"https://lichen.example.org{expected}" in previewed_links(root, "/posts/a", "a")

@@ -181,6 +181,10 @@ class Hugo(Generator):
         return stem.rpartition(".")[0] if "." in stem and code == self._default_language \
             else stem
 
+    def prefixes_root_links(self) -> bool:
+        """``canonifyURLs`` (and ``relativeURLs``) publish ``/posts/b/`` under baseURL's path."""
+        return self.config.get("canonifyurls") is True or self.config.get("relativeurls") is True
+
     def static_dirs(self) -> tuple[str, ...]:
         static = self.config.get("staticdir") or "static"
         folders = static if isinstance(static, list) else [static]
