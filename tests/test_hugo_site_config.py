@@ -79,6 +79,7 @@ command = "hugo --gc --minify"
 
 [build.environment]
 HUGO_VERSION = "0.139.0"
+HUGO_PARAMS_MAINSECTIONS = "journal"
 
 [context.production.environment]
 HUGO_BASEURL = "https://fern.example.net/"
@@ -110,16 +111,21 @@ jobs:
 def test_the_address_and_environment_the_deploy_sets_are_the_sites(tmp_path):
     """gohugo.io/configuration/introduction: HUGO_BASEURL in netlify.toml's production build
     is the address Hugo builds the blog with (hugo.toml keeps baseURL = "/" for `hugo
-    server`): init wrote its placeholder, so check and send refused the blog. A GitHub Actions
+    server`): init wrote its placeholder, so check and send refused the blog; its
+    HUGO_PARAMS_MAINSECTIONS is params.mainSections, the blog's section. A GitHub Actions
     workflow setting HUGO_ENVIRONMENT = staging builds with config/staging/ over
     config/_default/: its address and mainSections; a --baseURL made of the workflow's own
     variables is passed over."""
     fern = write_files(tmp_path / "fern", {
         "hugo.toml": 'baseURL = "/"\ntitle = "Fern"\n', "netlify.toml": NETLIFY,
-        "content/posts/fronds.md": post(title="Fronds"),
+        "content/journal/fronds.md": post(title="Fronds"),
+        "content/posts/spores.md": post(title="Spores"),
+        "content/posts/moss.md": post(title="Moss"),
     })
     assert listed(fern) == {
-        "/posts/fronds": ("ready", "https://fern.example.net/posts/fronds/")}
+        "/journal/fronds": ("ready", "https://fern.example.net/journal/fronds/"),
+        "/posts/spores": ("page", "https://fern.example.net/posts/spores/"),
+        "/posts/moss": ("page", "https://fern.example.net/posts/moss/")}
     assert 'url = "https://fern.example.net"  # from hugo.toml and netlify.toml' in (
         fern / "newsletter.toml").read_text()
 

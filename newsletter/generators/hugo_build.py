@@ -72,8 +72,14 @@ def _settings(variables: dict[str, str], flags: dict[str, str]) -> dict[str, Any
         found["environment"] = environment
     if "HUGO_TITLE" in known:
         found["title"] = known["HUGO_TITLE"]
-    params = {key.removeprefix("HUGO_PARAMS_").lower(): value
-              for key, value in known.items() if key.startswith("HUGO_PARAMS_")}
-    if params:
-        found["params"] = params
+    for key, value in known.items():  # HUGO_PARAMS_SOCIAL_X is params.social.x, as for Hugo
+        if key.startswith("HUGO_PARAMS_") and key.strip("_") != "HUGO_PARAMS":
+            *tables, last = key.lower().removeprefix("hugo_").strip("_").split("_")
+            table: Any = found
+            for name in tables:
+                table = table.setdefault(name, {})
+                if not isinstance(table, dict):
+                    break  # HUGO_PARAMS_A_B where HUGO_PARAMS_A is a value
+            else:
+                table[last] = value
     return found
