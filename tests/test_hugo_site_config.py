@@ -24,9 +24,9 @@ def listed(root) -> dict[str, tuple[str, str]]:
 
 def test_content_mounted_below_content_is_that_sections_posts(tmp_path):
     """gohugo.io/configuration/module/#mounts: source = "blog-posts", target = "content/posts"
-    makes blog-posts/spores.md the page posts/spores.md; a folder mounted as static serves its
-    files at the site's root. newsletter took the site's only other section (about/) for the
-    blog and found no post at all."""
+    makes blog-posts/spores.md the page posts/spores.md, beside content/posts/ (mounted as
+    content); a folder mounted as static serves its files at the site's root. newsletter took
+    the site's only other section (about/) for the blog and found no post at all."""
     root = write_files(tmp_path / "moss", {
         "hugo.toml": ('baseURL = "https://moss.example.org/"\ntitle = "Moss"\n'
                       '[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
@@ -34,6 +34,7 @@ def test_content_mounted_below_content_is_that_sections_posts(tmp_path):
                       '[[module.mounts]]\nsource = "files"\ntarget = "static"\n'
                       '[[module.mounts]]\nsource = "../shared"\ntarget = "content/shared"\n'),
         "content/about/index.md": "---\ntitle: About\n---\n\nWho writes.\n",
+        "content/posts/lichen.md": post(title="Lichen", date="2023-04-01"),
         "blog-posts/spores.md": post(title="Spores") + "\n![Spores](/img/spores.png)\n",
         "blog-posts/cushions/index.md": post(title="Cushions", date="2024-06-01"),
         "blog-posts/cushions/notes.md": "---\ntitle: Notes\n---\n\nA resource.\n",
@@ -44,12 +45,27 @@ def test_content_mounted_below_content_is_that_sections_posts(tmp_path):
         "/posts/spores": ("ready", f"{site}/posts/spores/"),
         "/posts/cushions": ("ready", f"{site}/posts/cushions/"),
         "/posts/cushions/notes": ("page", f"{site}/posts/cushions/notes/"),
+        "/posts/lichen": ("ready", f"{site}/posts/lichen/"),
         "/about": ("page", f"{site}/about/"),
     }
-    assert 'dirs = ["blog-posts"]' in (root / "newsletter.toml").read_text()
+    assert 'dirs = ["content/posts", "blog-posts"]' in (root / "newsletter.toml").read_text()
     fill_in_settings(root)
     checked = invoke(root, "check", "/posts/spores")
     assert checked.exit_code == 0, checked.output
+
+
+def test_mounts_below_content_without_content_itself_leave_content_unread(tmp_path):
+    """gohugo.io/configuration/module/#mounts: "when you add a mount, the default mount for
+    the concerned target root is ignored". With only blog-posts mounted as content/posts,
+    Hugo builds nothing of content/: its old posts are not the blog's any more."""
+    root = write_files(tmp_path / "moss", {
+        "hugo.toml": ('baseURL = "https://moss.example.org/"\n'
+                      '[[module.mounts]]\nsource = "blog-posts"\ntarget = "content/posts"\n'),
+        "content/posts/a.md": post(title="A"), "content/posts/b.md": post(title="B"),
+        "blog-posts/spores.md": post(title="Spores"),
+    })
+    assert listed(root) == {
+        "/posts/spores": ("ready", "https://moss.example.org/posts/spores/")}
 
 
 def test_remove_path_accents_drops_the_accents_of_a_posts_address(tmp_path):

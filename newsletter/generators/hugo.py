@@ -22,10 +22,12 @@ from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_patterns, \
     main_sections, read_config, translation_language
-from newsletter.generators.hugo_mounts import content_mounts, mounted_path, served_mounts
+from newsletter.generators.hugo_mounts import content_mounts, content_replaced, mounted_path, \
+    served_mounts
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
-from newsletter.generators.hugo_permalinks import expand_permalink, page_directory, section_depth
+from newsletter.generators.hugo_permalinks import (expand_permalink, page_directory,
+                                                   section_depth, section_pattern, ugly_section)
 from newsletter.generators.hugo_sections import likeliest_section, list_page_parts
 from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
 from newsletter.generators.slugs import hugo_urlize
@@ -53,6 +55,7 @@ class Hugo(Generator):
         self.config = read_config(root, self.build)
         self.post_sections: tuple[str, ...] = ()
         self.mounts = content_mounts(root, self.config)  # blog-posts/ mounted as posts/
+        self.unmounted = content_replaced(self.config)  # content/ is not read then
         self._read: dict[Path, dict[str, Any]] = {}  # _index files' front matter, for cascade
 
     def markdown_options(self) -> dict[str, Any]:
@@ -130,22 +133,27 @@ class Hugo(Generator):
         return parts.path.rstrip("/") if parts else ""  # a baseURL no parser takes: none
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
-        found = tuple(folder for folder in map(self._section_dir, main_sections(self.config))
-                      if (self.root / folder).is_dir())
+        found = tuple(folder for section in main_sections(self.config)
+                      for folder in self._section_dirs(section))
         if found:
             return found, "mainSections"
+        content = self.content_root.relative_to(self.root).as_posix()
         likeliest = self._likeliest
         if likeliest:
-            return (self._section_dir(likeliest[0]),), likeliest[1]
-        return (self._section_dir(""),), "no sections: every page of the content folder"
+            return self._section_dirs(likeliest[0]) or (f"{content}/{likeliest[0]}",), likeliest[1]
+        return (content,), "no sections: every page of the content folder"
 
-    def _section_dir(self, section: str) -> str:
-        """The site's folder of ``section``: a mounted one's source (``blog-posts``)."""
-        folder = self.mounts.get(PurePosixPath(section)) or self.content_root / section
-        return folder.relative_to(self.root).as_posix()
+    def _section_dirs(self, section: str) -> tuple[str, ...]:
+        """The site's folders of ``section``: its folder of the content, unless mounts leave
+        the content folder out, and one mounted there (``blog-posts``)."""
+        folders = (None if self.unmounted else self.content_root / section,
+                   self.mounts.get(PurePosixPath(section)))
+        return tuple(folder.relative_to(self.root).as_posix() for folder in folders
+                     if folder and folder.is_dir())
 
     def page_dirs(self) -> tuple[str, ...]:
-        folders = {self.content_root, *self._language_dirs().values(), *self.mounts.values()}
+        folders = {*([] if self.unmounted else [self.content_root]),
+                   *self._language_dirs().values(), *self.mounts.values()}
         return tuple(sorted(folder.relative_to(self.root).as_posix() for folder in folders))
 
     def inherited(self, path: Path, front_matter_of: FrontMatterOf) -> dict[str, Any]:
@@ -281,7 +289,8 @@ class Hugo(Generator):
         chain = sections[:section_depth(folder, len(sections))]
         slug = meta.get("slug")
         slug = str(slug).strip() if slug not in (None, "") else named
-        pattern = self._pattern(relative.parts[0] if len(relative.parts) > 1 else "")
+        section = relative.parts[0] if len(relative.parts) > 1 else ""
+        pattern = section_pattern(self.config, section)
         path = ""
         if pattern:
             values = {"section": sections[0] if sections else "", "sections": chain,
@@ -293,7 +302,7 @@ class Hugo(Generator):
         if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
             path = join_url(*sections, slug or basename)
         path = "/".join(self._urlize(part) if part else "" for part in path.split("/"))
-        return page_directory(path, self._ugly(relative.parts[0] if len(relative.parts) > 1 else ""))
+        return page_directory(path, ugly_section(self.config, section))
 
     def _urlize(self, text: str) -> str:
         """A part of a path as Hugo makes it: lower case unless ``disablePathToLower``, its
@@ -308,20 +317,6 @@ class Hugo(Generator):
     @functools.cached_property
     def _likeliest(self) -> tuple[str, str] | None:
         """The section of posts where mainSections is not set, and why (its pages read once)."""
-        return likeliest_section(self.content_root, {
+        return likeliest_section(None if self.unmounted else self.content_root, {
             section.name: folder for section, folder in self.mounts.items()
             if len(section.parts) == 1})
-
-    def _ugly(self, section: str) -> bool:
-        """``uglyURLs``: for the whole site, or per section (``[uglyURLs] posts = true``)."""
-        ugly = self.config.get("uglyurls")
-        return (ugly.get(section.lower()) if isinstance(ugly, dict) else ugly) is True
-
-    def _pattern(self, section: str) -> str | None:
-        permalinks = self.config.get("permalinks")
-        if not isinstance(permalinks, dict):
-            return None
-        page = permalinks.get("page")
-        table = page if isinstance(page, dict) else permalinks
-        pattern = table.get(section.lower()) or table.get("/" + section.lower())
-        return pattern if isinstance(pattern, str) else None

@@ -4,7 +4,8 @@ A mount whose target is below ``content/`` (``source = "blog-posts"``, ``target 
 "content/posts"``) puts that folder's pages in that section: ``blog-posts/spores.md`` is the
 page ``posts/spores.md``, as Hugo reads it. One whose target is ``static`` or ``assets`` is a
 folder the site serves from (``source = "files"``, ``target = "static"``). A source outside the
-site folder (a theme's, ``../shared``) or that is not a folder is not followed.
+site folder (a theme's, ``../shared``) or that is not a folder is not followed. As for Hugo,
+mounts below ``content/`` without one of a folder as ``content`` leave ``content/`` unread.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 
-def _mounts(config: dict[str, Any]) -> list[tuple[str, str]]:
-    """(source, target) of each mount, both without their slashes at the ends."""
+def _mounts(config: dict[str, Any], *, languages: bool = False) -> list[tuple[str, str]]:
+    """(source, target) of each mount (a language's too with ``languages``), both without
+    their slashes at the ends."""
     module = config.get("module")
     mounts = module.get("mounts") if isinstance(module, dict) else None
     return [(str(mount.get("source") or "").strip().strip("/"),
               str(mount.get("target") or "").strip().strip("/"))
             for mount in (mounts if isinstance(mounts, list) else ())
-            if isinstance(mount, dict) and not mount.get("lang")]
+            if isinstance(mount, dict) and (languages or not mount.get("lang"))]
 
 
 def _inside(root: Path, source: str) -> Path | None:
@@ -40,6 +42,13 @@ def content_mounts(root: Path, config: dict[str, Any]) -> dict[PurePosixPath, Pa
         if len(parts) > 1 and parts[0] == "content" and folder:
             found[PurePosixPath(*parts[1:])] = folder
     return found
+
+
+def content_replaced(config: dict[str, Any]) -> bool:
+    """True when the mounts name content below ``content/`` but none mounts a folder as
+    ``content`` itself: Hugo then reads no ``content/`` (its default mount is left out)."""
+    targets = [target for _, target in _mounts(config, languages=True)]
+    return any(target.startswith("content/") for target in targets) and "content" not in targets
 
 
 def served_mounts(config: dict[str, Any]) -> tuple[str, ...]:
