@@ -186,3 +186,18 @@ def test_canonify_urls_puts_a_link_from_the_root_under_the_sites_path(tmp_path):
         assert invoke(root, "init").exit_code == 0
         fill_in_settings(root)
         assert f"https://lichen.example.org{expected}" in previewed_links(root, "/posts/a", "a")
+
+
+def test_the_address_a_build_script_passes_hugo_and_never_hugo_servers(tmp_path):
+    """A blog built by `npm run build` (package.json: "hugo --minify -b https://...") is
+    published at that address; a Makefile's `hugo server -b http://localhost:1313` serves
+    the writer's own computer and is never the blog's address."""
+    root = write_files(tmp_path / "sedge", {
+        "hugo.toml": 'baseURL = "/"\ntitle = "Sedge"\n',
+        "Makefile": "serve:\n\thugo server -D -b http://localhost:1313/\n",
+        "package.json": ('{"scripts": {"dev": "hugo server -b http://localhost:1313",\n'
+                         '  "build": "hugo --gc --minify -b https://sedge.example.net/"}}\n'),
+        "content/posts/rush.md": post(title="Rush"),
+    })
+    assert listed(root) == {"/posts/rush": ("ready", "https://sedge.example.net/posts/rush/")}
+    assert "# from hugo.toml and package.json" in (root / "newsletter.toml").read_text()

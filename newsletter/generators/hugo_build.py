@@ -3,8 +3,9 @@
 (``--environment``) in its build command, and the ``HUGO_BASEURL``, ``HUGO_TITLE``,
 ``HUGO_PARAMS_<KEY>`` and ``HUGO_ENVIRONMENT`` (or ``HUGO_ENV``) variables its build sets:
 netlify.toml's production build (``[build]`` and ``[context.production]``), else a GitHub
-Actions workflow. A value that is a variable of the deploy (``$DEPLOY_PRIME_URL``,
-``${{ steps.pages.outputs.base_url }}``) is not known here and is passed over.
+Actions workflow (or .gitlab-ci.yml, package.json's scripts, a Makefile, vercel.json); never
+``hugo server``'s, the writer's own computer. A value that is a variable of the deploy
+(``$DEPLOY_PRIME_URL``, ``${{ steps.pages.outputs.base_url }}``) is passed over.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from typing import Any
 
 from newsletter.generators.settings_files import read_data, read_text
 
-_FLAG = re.compile(r"""\bhugo\b[^\n]*?\s(--baseURL|-b|--environment|-e)[=\s]+["']?([^\s"']+)""",
-                   re.IGNORECASE)
+# A flag of a hugo build (not of `hugo server`, which serves the writer's own computer)
+_FLAG = re.compile(r"""\bhugo\b(?![ \t]+server)[^\n;&|]*?\s(--baseURL|-b|--environment|-e)[=\s]+"""
+                   r"""["']?([^\s"']+)""", re.IGNORECASE)
+# The other files a build is written in, after netlify.toml
+_BUILD_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml",
+                "package.json", "Makefile", "vercel.json")
 _VARIABLE = re.compile(r"""^\s*(?:-\s*)?["']?(HUGO_[A-Z_]+)["']?\s*[:=][ \t]*"""
                        r"""(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#]+))""", re.MULTILINE)
 
@@ -29,7 +34,7 @@ def build_settings(root: Path) -> tuple[dict[str, Any], str | None]:
         found = _from_netlify(netlify)
         if found:
             return found, "netlify.toml"
-    for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
+    for path in (path for pattern in _BUILD_FILES for path in sorted(root.glob(pattern))):
         text = read_text(path) or ""
         variables = {name: "".join(values) for name, *values in _VARIABLE.findall(text)}
         found = _settings(variables, _flags(text))
@@ -55,7 +60,7 @@ def _from_netlify(netlify: dict[str, Any]) -> dict[str, Any]:
 def _flags(command: str) -> dict[str, str]:
     """{``-b`` or ``-e``: its value} of the hugo commands in ``command``."""
     found = {}
-    for flag, value in _FLAG.findall(command):
+    for flag, value in _FLAG.findall(re.sub(r"\\\r?\n", " ", command)):  # lines ending in \ joined
         found["-b" if flag.lower() in ("--baseurl", "-b") else "-e"] = value
     return found
 
