@@ -25,8 +25,9 @@ def listed(root) -> dict[str, tuple[str, str]]:
 def test_content_mounted_below_content_is_that_sections_posts(tmp_path):
     """gohugo.io/configuration/module/#mounts: source = "blog-posts", target = "content/posts"
     makes blog-posts/spores.md the page posts/spores.md, beside content/posts/ (mounted as
-    content); a folder mounted as static serves its files at the site's root. newsletter took
-    the site's only other section (about/) for the blog and found no post at all."""
+    content), and its _index.md's cascade targets the pages by that path; a folder mounted as
+    static serves its files at the site's root. newsletter took the site's only other section
+    (about/) for the blog and found no post at all."""
     root = write_files(tmp_path / "moss", {
         "hugo.toml": ('baseURL = "https://moss.example.org/"\ntitle = "Moss"\n'
                       '[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
@@ -38,6 +39,9 @@ def test_content_mounted_below_content_is_that_sections_posts(tmp_path):
         "blog-posts/spores.md": post(title="Spores") + "\n![Spores](/img/spores.png)\n",
         "blog-posts/cushions/index.md": post(title="Cushions", date="2024-06-01"),
         "blog-posts/cushions/notes.md": "---\ntitle: Notes\n---\n\nA resource.\n",
+        "blog-posts/_index.md": ("---\ntitle: Posts\ncascade:\n  - draft: true\n"
+                                 "    target:\n      path: /posts/ideas/**\n---\n"),
+        "blog-posts/ideas/peat.md": post(title="Peat"),
         "files/img/spores.png": picture((90, 120, 60), "PNG"),
     })
     site = "https://moss.example.org"
@@ -46,6 +50,8 @@ def test_content_mounted_below_content_is_that_sections_posts(tmp_path):
         "/posts/cushions": ("ready", f"{site}/posts/cushions/"),
         "/posts/cushions/notes": ("page", f"{site}/posts/cushions/notes/"),
         "/posts/lichen": ("ready", f"{site}/posts/lichen/"),
+        "/posts/ideas/peat": ("draft", f"{site}/posts/ideas/peat/"),
+        "/posts": ("page", f"{site}/posts/"),
         "/about": ("page", f"{site}/about/"),
     }
     assert 'dirs = ["content/posts", "blog-posts"]' in (root / "newsletter.toml").read_text()

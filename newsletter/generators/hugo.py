@@ -22,8 +22,8 @@ from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_patterns, \
     main_sections, read_config, translation_language
-from newsletter.generators.hugo_mounts import content_mounts, content_replaced, mounted_path, \
-    served_mounts
+from newsletter.generators.hugo_mounts import (content_mounts, content_replaced, mounted_path,
+                                                section_folders, served_mounts)
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
 from newsletter.generators.hugo_permalinks import (expand_permalink, page_directory,
@@ -157,8 +157,15 @@ class Hugo(Generator):
         return tuple(sorted(folder.relative_to(self.root).as_posix() for folder in folders))
 
     def inherited(self, path: Path, front_matter_of: FrontMatterOf) -> dict[str, Any]:
-        return cascaded(path, self.content_root, self.config.get("cascade"),
-                        self._default_language, self._cached(front_matter_of))
+        mounted = mounted_path(path, self.mounts)
+        if not mounted and self.content_root not in path.parents:
+            return {}
+        relative = mounted[0] if mounted else PurePosixPath(
+            path.relative_to(self.content_root).as_posix())
+        content = None if self.unmounted else self.content_root
+        return cascaded(relative, lambda parts: section_folders(parts, content, self.mounts),
+                        self.config.get("cascade"), self._default_language,
+                        self._cached(front_matter_of))
 
     def _cached(self, front_matter_of: FrontMatterOf) -> FrontMatterOf:
         """Each _index file read once however many posts a section has."""

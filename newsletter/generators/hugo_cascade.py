@@ -20,15 +20,13 @@ from newsletter.generators.settings_files import lower_keys
 PASSED_DOWN = ("draft", "build", "_build", "publishdate", "pubdate", "published",
                "expirydate", "unpublishdate")
 FrontMatterOf = Callable[[Path], dict[str, Any]]
+FoldersOf = Callable[[tuple[str, ...]], list[Path]]
 
 
-def cascaded(page: Path, content: Path, site_cascade: Any, language: str,
+def cascaded(relative: PurePosixPath, folders_of: FoldersOf, site_cascade: Any, language: str,
              front_matter_of: FrontMatterOf) -> dict[str, Any]:
-    """The values the page file ``page`` (under the content folder ``content``) inherits."""
-    try:
-        relative = PurePosixPath(page.relative_to(content).as_posix())
-    except ValueError:
-        return {}
+    """The values the page at ``relative`` (its path in the content) inherits; ``folders_of``
+    gives the site's folders of a section path (``content/posts``, and one mounted there)."""
     base = relative.stem.partition(".")[0]
     kind = "section" if base == "_index" else "page"
     folders = relative.parts[:-1]
@@ -36,8 +34,8 @@ def cascaded(page: Path, content: Path, site_cascade: Any, language: str,
     found: dict[str, Any] = {}
     sources = [site_cascade]
     for depth in range(len(folders) + 1):
-        folder = content.joinpath(*folders[:depth])
-        index = next((folder / f"_index.{ext}" for ext in ("md", "markdown", "html")
+        index = next((folder / f"_index.{ext}" for folder in folders_of(folders[:depth])
+                      for ext in ("md", "markdown", "html")
                       if (folder / f"_index.{ext}").is_file()), None)
         if index is not None:
             sources.append(front_matter_of(index).get("cascade"))

@@ -66,3 +66,14 @@ def mounted_path(path: Path,
         if folder in path.parents:
             return section / path.relative_to(folder).as_posix(), folder
     return None
+
+
+def section_folders(parts: tuple[str, ...], content: Path | None,
+                    mounts: dict[PurePosixPath, Path]) -> list[Path]:
+    """The site's folders of the section path ``parts`` (``("posts",)``): its folder of the
+    content (None when mounts leave it out), and its place in a folder mounted at or above it."""
+    found = [content.joinpath(*parts)] if content else []
+    for section, folder in mounts.items():
+        if parts[:len(section.parts)] == section.parts:
+            found.append(folder.joinpath(*parts[len(section.parts):]))
+    return found
