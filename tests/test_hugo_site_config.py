@@ -136,8 +136,8 @@ def test_the_address_and_environment_the_deploy_sets_are_the_sites(tmp_path):
     server`): init wrote its placeholder, so check and send refused the blog; its
     HUGO_PARAMS_MAINSECTIONS is params.mainSections, the blog's section. A GitHub Actions
     workflow setting HUGO_ENVIRONMENT = staging builds with config/staging/ over
-    config/_default/: its address and mainSections; a --baseURL made of the workflow's own
-    variables is passed over."""
+    config/_default/: its address and mainSections, and a cascade targets staging, not
+    production; a --baseURL made of the workflow's own variables is passed over."""
     fern = write_files(tmp_path / "fern", {
         "hugo.toml": 'baseURL = "/"\ntitle = "Fern"\n', "netlify.toml": NETLIFY,
         "content/journal/fronds.md": post(title="Fronds"),
@@ -157,11 +157,18 @@ def test_the_address_and_environment_the_deploy_sets_are_the_sites(tmp_path):
         "config/staging/hugo.toml": ('baseURL = "https://staging.slate.example.net/"\n'
                                      '[params]\nmainSections = ["notes"]\n'),
         ".github/workflows/hugo.yml": WORKFLOW,
+        "content/notes/_index.md": ("---\ncascade:\n  - draft: true\n    target:\n"
+                                    "      environment: staging\n      path: /notes/rough/**\n"
+                                    "  - draft: true\n    target:\n"
+                                    "      environment: production\n---\n"),
+        "content/notes/rough/sketch.md": post(title="Sketch"),
         "content/notes/tide.md": post(title="Tide"),
         "content/posts/one.md": post(title="One"), "content/posts/two.md": post(title="Two"),
     })
     site = "https://staging.slate.example.net"
     assert listed(slate) == {"/notes/tide": ("ready", f"{site}/notes/tide/"),
+                             "/notes/rough/sketch": ("draft", f"{site}/notes/rough/sketch/"),
+                             "/notes": ("page", f"{site}/notes/"),
                              "/posts/one": ("page", f"{site}/posts/one/"),
                              "/posts/two": ("page", f"{site}/posts/two/")}
 

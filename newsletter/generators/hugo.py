@@ -163,9 +163,10 @@ class Hugo(Generator):
         relative = mounted[0] if mounted else PurePosixPath(
             path.relative_to(self.content_root).as_posix())
         content = None if self.unmounted else self.content_root
+        build = {"lang": self._default_language,
+                 "environment": self.build.get("environment") or "production"}
         return cascaded(relative, lambda parts: section_folders(parts, content, self.mounts),
-                        self.config.get("cascade"), self._default_language,
-                        self._cached(front_matter_of))
+                        self.config.get("cascade"), build, self._cached(front_matter_of))
 
     def _cached(self, front_matter_of: FrontMatterOf) -> FrontMatterOf:
         """Each _index file read once however many posts a section has."""
