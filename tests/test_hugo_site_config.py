@@ -214,3 +214,19 @@ def test_the_address_a_build_script_passes_hugo_and_never_hugo_servers(tmp_path)
     })
     assert listed(root) == {"/posts/rush": ("ready", "https://sedge.example.net/posts/rush/")}
     assert "# from hugo.toml and package.json" in (root / "newsletter.toml").read_text()
+
+
+def test_a_mount_below_content_for_the_default_language_fills_its_section(tmp_path):
+    """A bilingual blog mounting posts/en and posts/fr as content/posts, each with its lang:
+    the English ones are the blog's posts (nothing was read: content/ was left out and the
+    mounts, having a lang, were passed over); the French ones are translations, not read."""
+    root = write_files(tmp_path / "bilingual", {
+        "hugo.toml": ('baseURL = "https://two.example.org/"\ndefaultContentLanguage = "en"\n'
+                      '[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n'
+                      '[[module.mounts]]\nsource = "posts/en"\ntarget = "content/posts"\n'
+                      'lang = "en"\n'
+                      '[[module.mounts]]\nsource = "posts/fr"\ntarget = "content/posts"\n'
+                      'lang = "fr"\n'),
+        "posts/en/tide.md": post(title="Tide"), "posts/fr/maree.md": post(title="Marée"),
+    })
+    assert listed(root) == {"/posts/tide": ("ready", "https://two.example.org/posts/tide/")}

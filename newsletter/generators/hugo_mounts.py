@@ -14,15 +14,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 
-def _mounts(config: dict[str, Any], *, languages: bool = False) -> list[tuple[str, str]]:
-    """(source, target) of each mount (a language's too with ``languages``), both without
-    their slashes at the ends."""
+def _mounts(config: dict[str, Any], *, every: bool = False) -> list[tuple[str, str]]:
+    """(source, target) of each mount for the default language (with ``lang`` naming it, or
+    none; ``every``: each language's), both without their slashes at the ends."""
+    default = str(config.get("defaultcontentlanguage") or "en").lower()
     module = config.get("module")
     mounts = module.get("mounts") if isinstance(module, dict) else None
     return [(str(mount.get("source") or "").strip().strip("/"),
               str(mount.get("target") or "").strip().strip("/"))
             for mount in (mounts if isinstance(mounts, list) else ())
-            if isinstance(mount, dict) and (languages or not mount.get("lang"))]
+            if isinstance(mount, dict)
+            and (every or str(mount.get("lang") or default).lower() == default)]
 
 
 def _inside(root: Path, source: str) -> Path | None:
@@ -47,7 +49,7 @@ def content_mounts(root: Path, config: dict[str, Any]) -> dict[PurePosixPath, Pa
 def content_replaced(config: dict[str, Any]) -> bool:
     """True when the mounts name content below ``content/`` but none mounts a folder as
     ``content`` itself: Hugo then reads no ``content/`` (its default mount is left out)."""
-    targets = [target for _, target in _mounts(config, languages=True)]
+    targets = [target for _, target in _mounts(config, every=True)]
     return any(target.startswith("content/") for target in targets) and "content" not in targets
 
 
