@@ -16,13 +16,14 @@ from typing import Any
 
 from newsletter.generators.settings_files import read_data, read_text
 
-# A flag of a hugo build (not of `hugo server`, which serves the writer's own computer)
-_FLAG = re.compile(r"""\bhugo\b(?![ \t]+server)[^\n;&|]*?\s(--baseURL|-b|--environment|-e)[=\s]+"""
-                   r"""["']?([^\s"']+)""", re.IGNORECASE)
+# A hugo command (not `hugo server`, which serves the writer's own computer)
+_HUGO = re.compile(r"\bhugo\b(?![ \t]+server)", re.IGNORECASE)
+_FLAGS = {"--baseurl": "-b", "-b": "-b", "--environment": "-e", "-e": "-e"}
+_COMMAND_ENDS = ("&&", "||", ";", "|")
 # The other files a build is written in, after netlify.toml
 _BUILD_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml",
                 "package.json", "Makefile", "vercel.json")
-_VARIABLE = re.compile(r"""^\s*(?:-\s*)?["']?(HUGO_[A-Z_]+)["']?\s*[:=][ \t]*"""
+_VARIABLE = re.compile(r"""^[ \t]*(?:-[ \t]*)?["']?(HUGO_[A-Z_]{1,100})["']?[ \t]*[:=][ \t]*"""
                        r"""(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#]+))""", re.MULTILINE)
 
 
@@ -58,11 +59,26 @@ def _from_netlify(netlify: dict[str, Any]) -> dict[str, Any]:
 
 
 def _flags(command: str) -> dict[str, str]:
-    """{``-b`` or ``-e``: its value} of the hugo commands in ``command``."""
+    """{``-b`` or ``-e``: its value} of the hugo commands in ``command`` (a line ending in
+    ``\\`` goes on on the next), read word by word."""
     found = {}
-    for flag, value in _FLAG.findall(re.sub(r"\\\r?\n", " ", command)):  # lines ending in \ joined
-        found["-b" if flag.lower() in ("--baseurl", "-b") else "-e"] = value
+    joined, end = re.sub(r"\\\r?\n", " ", command), 0
+    while (start := _HUGO.search(joined, end)) is not None:  # one command a line
+        end = joined.find("\n", start.end())
+        end = len(joined) if end < 0 else end
+        words = joined[start.end():end].split()
+        for word, value in zip(words, [*words[1:], ""]):
+            if word.strip("\"'") in _COMMAND_ENDS:
+                break
+            flag, equals, written = word.partition("=")
+            if _FLAGS.get(flag.lower()):
+                found[_FLAGS[flag.lower()]] = _unquoted(written if equals else value)
     return found
+
+
+def _unquoted(word: str) -> str:
+    """``x`` of ``"x"``, and of ``x"}}`` (a command in package.json ends its string)."""
+    return re.split(r"[\"']", word.lstrip("\"'"))[0]
 
 
 def _settings(variables: dict[str, str], flags: dict[str, str]) -> dict[str, Any]:

@@ -93,3 +93,19 @@ def test_a_hugo_deploys_address_that_is_no_web_address_or_an_environment_outside
 
     assert invoke(tmp_path, "init").exit_code == 0
     assert 'url = "https://own.example.org"' in (tmp_path / "newsletter.toml").read_text()
+
+
+def test_hugo_build_files_of_repeated_commands_and_blank_lines_are_read_in_one_pass(tmp_path):
+    """A build file just under the 1 MB read: one line of 'hugo -' again and again, and a
+    workflow of blank lines (each hugo word or line start once re-read the rest of the text:
+    hours). init reads them and keeps the settings' address."""
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n")
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://own.example.org/"\n')
+    (tmp_path / "Makefile").write_text("build:\n\t" + "hugo -" * 170_000 + "\n")
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "hugo.yml").write_text(
+        "run: hugo\n" + "\n" * 1_000_000 + "  " * 1000 + "HUGO_" + "A" * 5000 + ": x\n")
+
+    assert invoke(tmp_path, "init").exit_code == 0
+    assert 'url = "https://own.example.org"' in (tmp_path / "newsletter.toml").read_text()
