@@ -17,12 +17,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
+from newsletter.generators.hugo_build import build_settings
 from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
-from newsletter.generators.hugo_config import ROOT_NAMES, base_name, read_config
+from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_patterns, \
+    main_sections, read_config, translation_language
+from newsletter.generators.hugo_mounts import (content_mounts, content_replaced, mounted_path,
+                                                section_folders, served_mounts)
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
-from newsletter.generators.hugo_permalinks import expand_permalink, page_directory, section_depth
+from newsletter.generators.hugo_permalinks import (expand_permalink, page_directory,
+                                                   section_depth, section_pattern, ugly_section)
 from newsletter.generators.hugo_sections import likeliest_section, list_page_parts
 from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
 from newsletter.generators.slugs import hugo_urlize
@@ -46,8 +51,11 @@ class Hugo(Generator):
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
-        self.config = read_config(root)
+        self.build, self.build_file = build_settings(root)
+        self.config = read_config(root, self.build)
         self.post_sections: tuple[str, ...] = ()
+        self.mounts = content_mounts(root, self.config)  # blog-posts/ mounted as posts/
+        self.unmounted = content_replaced(self.config)  # content/ is not read then
         self._read: dict[Path, dict[str, Any]] = {}  # _index files' front matter, for cascade
 
     def markdown_options(self) -> dict[str, Any]:
@@ -77,7 +85,8 @@ class Hugo(Generator):
         site in Arabic that sets no ``languageCode``: its emails read right to left)."""
         config = self.config
         params = config.get("params") if isinstance(config.get("params"), dict) else {}
-        return site_info(self.evidence, config.get("title") or params.get("title"),
+        source = f"{self.evidence} and {self.build_file}" if self.build_file else self.evidence
+        return site_info(source, config.get("title") or params.get("title"),
                          config.get("baseurl"), config.get("timezone"),
                          config.get("languagecode") or config.get("defaultcontentlanguage"))
 
@@ -124,24 +133,40 @@ class Hugo(Generator):
         return parts.path.rstrip("/") if parts else ""  # a baseURL no parser takes: none
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        found = tuple(folder for section in main_sections(self.config)
+                      for folder in self._section_dirs(section))
+        if found:
+            return found, "mainSections"
         content = self.content_root.relative_to(self.root).as_posix()
-        main = self._main_sections()
-        if main:
-            found = tuple(section for section in main if (self.content_root / section).is_dir())
-            if found:
-                return tuple(f"{content}/{section}" for section in found), "mainSections"
         likeliest = self._likeliest
         if likeliest:
-            return (f"{content}/{likeliest[0]}",), likeliest[1]
+            return self._section_dirs(likeliest[0]) or (f"{content}/{likeliest[0]}",), likeliest[1]
         return (content,), "no sections: every page of the content folder"
 
+    def _section_dirs(self, section: str) -> tuple[str, ...]:
+        """The site's folders of ``section``: its folder of the content, unless mounts leave
+        the content folder out, and one mounted there (``blog-posts``)."""
+        folders = (None if self.unmounted else self.content_root / section,
+                   self.mounts.get(PurePosixPath(section)))
+        return tuple(folder.relative_to(self.root).as_posix() for folder in folders
+                     if folder and folder.is_dir())
+
     def page_dirs(self) -> tuple[str, ...]:
-        folders = {self.content_root, *self._language_dirs().values()}
+        folders = {*([] if self.unmounted else [self.content_root]),
+                   *self._language_dirs().values(), *self.mounts.values()}
         return tuple(sorted(folder.relative_to(self.root).as_posix() for folder in folders))
 
     def inherited(self, path: Path, front_matter_of: FrontMatterOf) -> dict[str, Any]:
-        return cascaded(path, self.content_root, self.config.get("cascade"),
-                        self._default_language, self._cached(front_matter_of))
+        mounted = mounted_path(path, self.mounts)
+        if not mounted and self.content_root not in path.parents:
+            return {}
+        relative = mounted[0] if mounted else PurePosixPath(
+            path.relative_to(self.content_root).as_posix())
+        content = None if self.unmounted else self.content_root
+        build = {"lang": self._default_language,
+                 "environment": self.build.get("environment") or "production"}
+        return cascaded(relative, lambda parts: section_folders(parts, content, self.mounts),
+                        self.config.get("cascade"), build, self._cached(front_matter_of))
 
     def _cached(self, front_matter_of: FrontMatterOf) -> FrontMatterOf:
         """Each _index file read once however many posts a section has."""
@@ -158,14 +183,13 @@ class Hugo(Generator):
         parts = list_page_parts(self.content_root, folder, self.config.get("taxonomies"))
         if parts is None:
             return None
-        lower = not self.config.get("disablepathtolower")
         return self._language_prefix(None) + "".join(
-            "/" + hugo_urlize(part, lower=lower) for part in parts) + "/"
+            "/" + self._urlize(part) for part in parts) + "/"
 
     def link_stem(self, path: Path) -> str | None:
         """``post`` for ``post.en.md`` in the default language; None in another language."""
         stem = path.stem
-        if _language(PurePosixPath(path.name), self.config) or any(
+        if translation_language(PurePosixPath(path.name), self.config) or any(
                 folder in path.parents for code, folder in self._language_dirs().items()
                 if code != self._default_language):
             return None
@@ -173,16 +197,25 @@ class Hugo(Generator):
         return stem.rpartition(".")[0] if "." in stem and code == self._default_language \
             else stem
 
+    def prefixes_root_links(self) -> bool:
+        """``canonifyURLs`` (and ``relativeURLs``) publish ``/posts/b/`` under baseURL's path."""
+        return self.config.get("canonifyurls") is True or self.config.get("relativeurls") is True
+
     def static_dirs(self) -> tuple[str, ...]:
         static = self.config.get("staticdir") or "static"
         folders = static if isinstance(static, list) else [static]
         assets = self.config.get("assetdir") or "assets"
-        return tuple(str(folder) for folder in (*folders, assets))
+        return tuple(str(folder) for folder in (*folders, assets, *served_mounts(self.config)))
 
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         content = self.content_root.relative_to(self.root).as_posix()
         named, whole = [], False
+        sources = {folder.relative_to(self.root).as_posix(): section.parts[0]
+                   for section, folder in self.mounts.items()}
         for pattern in post_dirs:
+            if pattern.strip("/") in sources:
+                named.append(sources[pattern.strip("/")])
+                continue
             parts = pattern.strip("/").split("/")
             if parts[0] != content:
                 continue
@@ -192,17 +225,20 @@ class Hugo(Generator):
                 whole = True
         if whole or not named:
             likeliest = self._likeliest
-            named += list(self._main_sections() or [likeliest[0] if likeliest else ""])
+            named += list(main_sections(self.config) or [likeliest[0] if likeliest else ""])
         self.post_sections = tuple(dict.fromkeys(section for section in named if section))
 
     def entry(self, source: Source) -> Entry:
         fields, dates = source.fields, hugo_dates(source, self.config)
-        language, folder_of = _language(source.relative, self.config), ""
+        language, folder_of = translation_language(source.relative, self.config), ""
         for code, folder in self._language_dirs().items():  # a language's own folder
             if code != self._default_language and folder in source.path.parents:
                 language, folder_of = code, "/" + code  # its ids apart from the default's
                 source = replace(source, relative=PurePosixPath(
                     source.path.relative_to(folder).as_posix()))
+        mounted = mounted_path(source.path, self.mounts)
+        if mounted:
+            source = replace(source, relative=mounted[0])
         path = self._address(source, dates.date, dates.slug)
         relative = source.relative  # a bundle's index.en.md goes by its folder, as index.md
         if not language and base_name(relative.stem, self.config) == "index":
@@ -221,7 +257,8 @@ class Hugo(Generator):
             return "a section's list page (_index.md)"
         if any(pattern.search(source.path.absolute().as_posix()) for pattern in self._ignored):
             return "matched by ignoreFiles: Hugo does not build it"
-        bundle = bundle_of(source.path, self.content_root)
+        mounted = mounted_path(source.path, self.mounts)
+        bundle = bundle_of(source.path, mounted[1] if mounted else self.content_root)
         if bundle:
             return f"a resource of the bundle {bundle.relative_to(self.root).as_posix()}"
         if meta.get("headless") is True:
@@ -247,80 +284,47 @@ class Hugo(Generator):
 
     def _address(self, source: Source, date: dt.datetime | None, named: str | None) -> str:
         meta, relative = source.meta, source.relative
-        lower = not self.config.get("disablepathtolower")
         url = meta.get("url")
         if isinstance(url, str) and url.strip():
             return page_directory(join_url(url.strip().replace("\\:", ":")), False, True)
         sections = list(relative.parts[:-1])
         if relative.stem.partition(".")[0] == "_index":  # a section's page: the section's path
             path = join_url(*sections, "/")
-            return "/".join(hugo_urlize(part, lower=lower) for part in path.split("/"))
+            return "/".join(self._urlize(part) for part in path.split("/"))
         basename, folder = base_name(relative.stem, self.config), source.path.parent
         if basename == "index" and sections:
             basename, folder = sections.pop(), folder.parent  # a bundle: its folder's name
         chain = sections[:section_depth(folder, len(sections))]
         slug = meta.get("slug")
         slug = str(slug).strip() if slug not in (None, "") else named
-        pattern = self._pattern(relative.parts[0] if len(relative.parts) > 1 else "")
+        section = relative.parts[0] if len(relative.parts) > 1 else ""
+        pattern = section_pattern(self.config, section)
         path = ""
         if pattern:
             values = {"section": sections[0] if sections else "", "sections": chain,
-                      "title": hugo_urlize(str(meta.get("title") or ""), lower=lower),
-                      "slug": hugo_urlize(slug or str(meta.get("title") or ""), lower=lower),
+                      "title": self._urlize(str(meta.get("title") or "")),
+                      "slug": self._urlize(slug or str(meta.get("title") or "")),
                       "filename": basename, "contentbasename": basename,
                       "slugorfilename": slug or basename, "slugorcontentbasename": slug or basename}
             path = re.sub(r"/{2,}", "/", expand_permalink(pattern, values, date))
         if not pattern or ":" in path:  # no pattern, or an undated page's date tokens
             path = join_url(*sections, slug or basename)
-        path = "/".join(hugo_urlize(part, lower=lower) if part else "" for part in path.split("/"))
-        return page_directory(path, self._ugly(relative.parts[0] if len(relative.parts) > 1 else ""))
+        path = "/".join(self._urlize(part) if part else "" for part in path.split("/"))
+        return page_directory(path, ugly_section(self.config, section))
+
+    def _urlize(self, text: str) -> str:
+        """A part of a path as Hugo makes it: lower case unless ``disablePathToLower``, its
+        accents dropped with ``removePathAccents`` (crème-brûlée is creme-brulee)."""
+        return hugo_urlize(text, lower=not self.config.get("disablepathtolower"),
+                           plain=self.config.get("removepathaccents") is True)
 
     @functools.cached_property
     def _ignored(self) -> tuple[re.Pattern, ...]:
-        """``ignoreFiles``: regular expressions of the files' absolute paths Hugo leaves out (one
-        Python cannot read is passed over)."""
-        written = self.config.get("ignorefiles")
-        compiled = []
-        for pattern in written if isinstance(written, list) else [written] if written else []:
-            try:
-                compiled.append(re.compile(str(pattern)))
-            except re.error:
-                continue
-        return tuple(compiled)
+        return ignored_patterns(self.config)
 
     @functools.cached_property
     def _likeliest(self) -> tuple[str, str] | None:
         """The section of posts where mainSections is not set, and why (its pages read once)."""
-        return likeliest_section(self.content_root)
-
-    def _ugly(self, section: str) -> bool:
-        """``uglyURLs``: for the whole site, or per section (``[uglyURLs] posts = true``)."""
-        ugly = self.config.get("uglyurls")
-        return (ugly.get(section.lower()) if isinstance(ugly, dict) else ugly) is True
-
-    def _pattern(self, section: str) -> str | None:
-        permalinks = self.config.get("permalinks")
-        if not isinstance(permalinks, dict):
-            return None
-        page = permalinks.get("page")
-        table = page if isinstance(page, dict) else permalinks
-        pattern = table.get(section.lower()) or table.get("/" + section.lower())
-        return pattern if isinstance(pattern, str) else None
-
-    def _main_sections(self) -> list[str]:
-        params = self.config.get("params") if isinstance(self.config.get("params"), dict) else {}
-        main = params.get("mainsections") or self.config.get("mainsections")
-        if isinstance(main, str):
-            main = [main]
-        return [str(section).strip("/") for section in main or [] if str(section).strip("/")]
-
-
-def _language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
-    """The language of ``x.fr.md`` when it is not the site's default language."""
-    stem = relative.stem
-    if "." not in stem:
-        return None
-    code = stem.rpartition(".")[2].lower()
-    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
-    default = str(config.get("defaultcontentlanguage") or "en").lower()
-    return None if code == default or code not in languages else code
+        return likeliest_section(None if self.unmounted else self.content_root, {
+            section.name: folder for section, folder in self.mounts.items()
+            if len(section.parts) == 1})

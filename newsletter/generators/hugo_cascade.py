@@ -6,7 +6,7 @@ section (``cascade: {build: {render: never, list: never}}``) or keeps a whole se
 Only the values that decide whether and when a page is published are taken: ``draft``,
 ``build``, the publish and expiry dates. A ``target`` (or ``_target``) limits a cascade to
 pages whose logical path (``/posts/**``), kind (``page``, ``section``), language or environment
-(``production``, as ``hugo`` builds) match.
+(``production``, as ``hugo`` builds, unless the deploy names another) match.
 """
 
 from __future__ import annotations
@@ -20,15 +20,14 @@ from newsletter.generators.settings_files import lower_keys
 PASSED_DOWN = ("draft", "build", "_build", "publishdate", "pubdate", "published",
                "expirydate", "unpublishdate")
 FrontMatterOf = Callable[[Path], dict[str, Any]]
+FoldersOf = Callable[[tuple[str, ...]], list[Path]]
 
 
-def cascaded(page: Path, content: Path, site_cascade: Any, language: str,
-             front_matter_of: FrontMatterOf) -> dict[str, Any]:
-    """The values the page file ``page`` (under the content folder ``content``) inherits."""
-    try:
-        relative = PurePosixPath(page.relative_to(content).as_posix())
-    except ValueError:
-        return {}
+def cascaded(relative: PurePosixPath, folders_of: FoldersOf, site_cascade: Any,
+             build: dict[str, str], front_matter_of: FrontMatterOf) -> dict[str, Any]:
+    """The values the page at ``relative`` (its path in the content) inherits; ``folders_of``
+    gives the site's folders of a section path (``content/posts``, and one mounted there);
+    ``build`` the ``lang`` and ``environment`` Hugo builds the page in."""
     base = relative.stem.partition(".")[0]
     kind = "section" if base == "_index" else "page"
     folders = relative.parts[:-1]
@@ -36,24 +35,23 @@ def cascaded(page: Path, content: Path, site_cascade: Any, language: str,
     found: dict[str, Any] = {}
     sources = [site_cascade]
     for depth in range(len(folders) + 1):
-        folder = content.joinpath(*folders[:depth])
-        index = next((folder / f"_index.{ext}" for ext in ("md", "markdown", "html")
+        index = next((folder / f"_index.{ext}" for folder in folders_of(folders[:depth])
+                      for ext in ("md", "markdown", "html")
                       if (folder / f"_index.{ext}").is_file()), None)
         if index is not None:
             sources.append(front_matter_of(index).get("cascade"))
     for cascade in sources:  # the nearest last: its values win
         for entry in cascade if isinstance(cascade, list) else [cascade]:
             entry = lower_keys(entry) if isinstance(entry, dict) else None
-            if entry and _targets(entry, logical, kind, language):
+            if entry and _targets(entry, {"path": logical, "kind": kind, **build}):
                 found.update({key: value for key, value in entry.items() if key in PASSED_DOWN})
     return found
 
 
-def _targets(entry: dict[str, Any], logical: str, kind: str, language: str) -> bool:
+def _targets(entry: dict[str, Any], wanted: dict[str, str]) -> bool:
     target = entry.get("target") or entry.get("_target")
     if not isinstance(target, dict):
         return True
-    wanted = {"path": logical, "kind": kind, "lang": language, "environment": "production"}
     return all(_glob(str(pattern)).fullmatch(wanted[key])
                for key, pattern in target.items() if key in wanted and pattern)
 

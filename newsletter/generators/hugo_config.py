@@ -1,7 +1,8 @@
 """A Hugo site's settings as ``hugo`` builds the site (gohugo.io/configuration/introduction).
 
 The root file (``hugo.*``, else ``config.*``), then the configuration directory: ``config/_default/``
-and the production environment's ``config/production/`` over it (``hugo`` builds for production).
+and the environment's ``config/production/`` over it (``hugo`` builds for production, unless the
+deploy names another: hugo_build.py), then what the deploy sets (``HUGO_BASEURL``, ``-b``).
 There a file's name is its root key (``params.toml`` is ``[params]``) and a language code before
 the extension puts it under that language (``menus.en.toml`` is ``[languages.en.menus]``,
 ``languages.en.toml`` is ``[languages.en]``), as Blowfish and Congo lay their settings out. The
@@ -13,23 +14,25 @@ they are for the pages Hugo builds in that language. Content mounted with ``[[mo
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.generators.settings_files import first_file, lower_keys, read_data
 
 FORMATS = ("toml", "yaml", "yml", "json")
 ROOT_NAMES = tuple(f"{name}.{ext}" for name in ("hugo", "config") for ext in FORMATS)
-_ENVIRONMENTS = ("_default", "production")
 
 
-def read_config(root: Path) -> dict[str, Any]:
-    """The site's settings under ``root``, merged as Hugo merges them."""
+def read_config(root: Path, build: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The site's settings under ``root``, merged as Hugo merges them; ``build``: what the
+    deploy sets over them (its ``environment``, production by default, ``baseurl``, ...)."""
     config: dict[str, Any] = {}
+    build = build or {}
     found = first_file(root, *ROOT_NAMES)
     if found:
         _merge(config, _read(found))
-    for environment in _ENVIRONMENTS:
+    for environment in ("_default", build.get("environment") or "production"):
         folder = root / "config" / environment
         files = [path for path in folder.glob("*.*") if path.suffix[1:] in FORMATS]
         for path in sorted(files, key=lambda path: (path.stem.lower() not in ("hugo", "config"),
@@ -41,6 +44,7 @@ def read_config(root: Path) -> dict[str, Any]:
     own = languages.get(default) if isinstance(languages, dict) else None
     if isinstance(own, dict):
         _merge(config, own)
+    _merge(config, {key: value for key, value in build.items() if key != "environment"})
     return config
 
 
@@ -96,3 +100,36 @@ def _merge(into: dict[str, Any], update: dict[str, Any]) -> None:
             _merge(into[key], value)
         else:
             into[key] = value
+
+
+def translation_language(relative: PurePosixPath, config: dict[str, Any]) -> str | None:
+    """The language of ``x.fr.md`` when it is not the site's default language."""
+    stem = relative.stem
+    if "." not in stem:
+        return None
+    code = stem.rpartition(".")[2].lower()
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    default = str(config.get("defaultcontentlanguage") or "en").lower()
+    return None if code == default or code not in languages else code
+
+
+def ignored_patterns(config: dict[str, Any]) -> tuple[re.Pattern, ...]:
+    """``ignoreFiles``: regular expressions of the files' absolute paths Hugo leaves out (one
+    Python cannot read is passed over)."""
+    written = config.get("ignorefiles")
+    compiled = []
+    for pattern in written if isinstance(written, list) else [written] if written else []:
+        try:
+            compiled.append(re.compile(str(pattern)))
+        except re.error:
+            continue
+    return tuple(compiled)
+
+
+def main_sections(config: dict[str, Any]) -> list[str]:
+    """``mainSections``: in ``[params]`` (as themes read it), or at the top."""
+    params = config.get("params") if isinstance(config.get("params"), dict) else {}
+    main = params.get("mainsections") or config.get("mainsections")
+    if isinstance(main, str):
+        main = [main]
+    return [str(section).strip("/") for section in main or [] if str(section).strip("/")]

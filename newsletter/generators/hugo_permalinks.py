@@ -93,3 +93,20 @@ def page_directory(path: str, ugly: bool, written_extension: bool = False) -> st
     if (written_extension and "." in last) or path == "/":
         return path
     return path.rstrip("/") + (".html" if ugly else "/")
+
+
+def ugly_section(config: dict[str, Any], section: str) -> bool:
+    """``uglyURLs``: for the whole site, or per section (``[uglyURLs] posts = true``)."""
+    ugly = config.get("uglyurls")
+    return (ugly.get(section.lower()) if isinstance(ugly, dict) else ugly) is True
+
+
+def section_pattern(config: dict[str, Any], section: str) -> str | None:
+    """The ``[permalinks]`` pattern of the pages of ``section`` (``[permalinks.page]`` too)."""
+    permalinks = config.get("permalinks")
+    if not isinstance(permalinks, dict):
+        return None
+    page = permalinks.get("page")
+    table = page if isinstance(page, dict) else permalinks
+    pattern = table.get(section.lower()) or table.get("/" + section.lower())
+    return pattern if isinstance(pattern, str) else None

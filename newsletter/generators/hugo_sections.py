@@ -23,18 +23,20 @@ _BLOG = ("posts", "post", "blog")
 _TAXONOMIES = ("tags", "categories")  # Hugo's, where the settings name none
 
 
-def likeliest_section(content: Path) -> tuple[str, str] | None:
-    """The top-level folder of ``content`` most likely to be the blog, and why, if any."""
-    counts = {}
+def likeliest_section(content: Path | None, mounted: dict[str, Path]) -> tuple[str, str] | None:
+    """The top-level folder of ``content`` (None: mounts leave it out), or a section
+    ``mounted`` from another folder ({name: folder}), most likely to be the blog, and why."""
+    counts: dict[str, tuple[int, int]] = {}
     try:
-        folders = [folder for folder in content.iterdir() if folder.is_dir()]
+        folders = [folder for folder in content.iterdir() if folder.is_dir()] if content else []
     except OSError:
-        return None
-    for folder in folders:
-        if folder.name.startswith((".", "_")):
+        folders = []
+    for name, folder in (*((folder.name, folder) for folder in folders), *mounted.items()):
+        if name.startswith((".", "_")):
             continue
         pages = [path for path in folder.rglob("*.md") if path.stem != "_index"]
-        counts[folder.name] = (sum(1 for path in pages if _dated(path)), len(pages))
+        dated, written = counts.get(name, (0, 0))  # content/posts/ and a folder mounted there
+        counts[name] = (dated + sum(1 for path in pages if _dated(path)), written + len(pages))
     others = {name: count for name, count in counts.items()
               if name.lower() not in _DOCUMENTATION and count[0]}
     # Documentation none of whose pages is dated is no blog (a Hugo Book or Docsy site).

@@ -7,7 +7,7 @@ import unicodedata
 
 _JEKYLL_DEFAULT = re.compile(r"[\W_]+")
 _JEKYLL_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+")
-_HUGO_KEEP = set("./\\_-#+~")
+_HUGO_KEEP = set("./\\_-#+~@")
 
 
 def ascii_slug(text: str) -> str:
@@ -24,16 +24,34 @@ def jekyll_slug(text: str, *, pretty: bool = False, cased: bool = False) -> str:
     return slug if cased else slug.lower()
 
 
-def hugo_urlize(text: str, *, lower: bool = True) -> str:
-    """Hugo's path making: spaces become hyphens; letters, digits and ``./\\_-#+~`` stay."""
-    out = []
-    for char in text.strip():
-        if char == " ":
-            out.append("-")
-        elif char.isalnum() or char in _HUGO_KEEP or unicodedata.category(char).startswith("M"):
+def hugo_urlize(text: str, *, lower: bool = True, plain: bool = False) -> str:
+    """Hugo's path making (its paths.Sanitize): letters, digits, marks, ``./\\_-#+~@`` and
+    ``%`` escapes stay; a run of spaces between two of them is one hyphen, none beside a
+    hyphen written (``Hugo - a guide`` is ``hugo-a-guide``); the rest is left out.
+    ``plain``: without accents, as Hugo's removePathAccents makes them."""
+    out: list[str] = []
+    space = hyphen = False
+    for index, char in enumerate(text):
+        if _hugo_keeps(text, index, char):
+            hyphen = char == "-"
+            if space and not hyphen:
+                out.append("-")
             out.append(char)
+            space = False
+        elif out and not hyphen and char.isspace():
+            space = True
     slug = "".join(out)
+    if plain:
+        slug = unicodedata.normalize("NFC", "".join(
+            char for char in unicodedata.normalize("NFD", slug)
+            if unicodedata.category(char) != "Mn"))
     return slug.lower() if lower else slug
+
+
+def _hugo_keeps(text: str, index: int, char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] in "LM" or category == "Nd" or char in _HUGO_KEEP or (
+        char == "%" and re.fullmatch(r"[0-9A-Fa-f]{2}", text[index + 1:index + 3]) is not None)
 
 
 def pelican_slug(text: str) -> str:

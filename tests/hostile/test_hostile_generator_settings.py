@@ -97,3 +97,36 @@ def test_a_bridgetown_source_outside_the_site_is_never_read(tmp_path):
     settings = (blog / "newsletter.toml").read_text()
     assert "Not Mine" not in settings and 'dirs = ["src/_posts"]' in settings
     assert "/2025-03-01-lines" in invoke(blog, "posts").output
+
+
+def test_a_hugo_deploys_address_that_is_no_web_address_or_an_environment_outside_is_not_taken(
+        tmp_path):
+    """A deploy setting HUGO_BASEURL = "file:///etc/passwd", or an environment named
+    ../../elsewhere (a config/ folder outside the site), leaves the settings files' values."""
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n")
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://own.example.org/"\n')
+    (tmp_path / "netlify.toml").write_text(
+        '[context.production.environment]\nHUGO_BASEURL = "file:///etc/passwd"\n'
+        'HUGO_ENVIRONMENT = "../../elsewhere"\n')
+    (tmp_path.parent / "elsewhere").mkdir(exist_ok=True)
+    (tmp_path.parent / "elsewhere" / "hugo.toml").write_text('baseURL = "https://evil.example/"\n')
+
+    assert invoke(tmp_path, "init").exit_code == 0
+    assert 'url = "https://own.example.org"' in (tmp_path / "newsletter.toml").read_text()
+
+
+def test_hugo_build_files_of_repeated_commands_and_blank_lines_are_read_in_one_pass(tmp_path):
+    """A build file just under the 1 MB read: one line of 'hugo -' again and again, and a
+    workflow of blank lines (each hugo word or line start once re-read the rest of the text:
+    hours). init reads them and keeps the settings' address."""
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n")
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://own.example.org/"\n')
+    (tmp_path / "Makefile").write_text("build:\n\t" + "hugo -" * 170_000 + "\n")
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "hugo.yml").write_text(
+        "run: hugo\n" + "\n" * 1_000_000 + "  " * 1000 + "HUGO_" + "A" * 5000 + ": x\n")
+
+    assert invoke(tmp_path, "init").exit_code == 0
+    assert 'url = "https://own.example.org"' in (tmp_path / "newsletter.toml").read_text()
