@@ -22,7 +22,8 @@ from newsletter.generators.base import (Entry, Generator, Source, as_list, dated
 from newsletter.generators.eleventy_collections import COLLECTIONS, glob_collection
 from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
                                                   js_settings, js_string, read_data, read_text,
-                                                  site_info, without_js_comments)
+                                                  site_info, under_base,
+                                                  without_js_comments)
 from newsletter.generators.slugs import ascii_slug
 
 CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
@@ -96,7 +97,8 @@ class Eleventy(Generator):
         source, data = self._metadata()
         url = next((data[key] for key in ("url", "baseUrl", "baseURL", "siteUrl", "siteURL")
                     if isinstance(data.get(key), str) and data[key].strip()), None)
-        return site_info(source, data.get("title"), url, None, data.get("language"))
+        return site_info(source, data.get("title"), under_base(url, self.base_path), None,
+                         data.get("language"))
 
     def ignore_file(self) -> str | None:
         """Eleventy renders every .html of its input folder as a Liquid template: when that is

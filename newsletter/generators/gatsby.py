@@ -10,6 +10,7 @@ Addresses: a ``slug`` in the front matter (Lumen) is the address, ending in a sl
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,17 @@ from newsletter.generators.settings_files import (
     js_object,
     js_string,
     read_data,
+    read_text,
     remark_math,
     site_info,
+    under_base,
 )
 
 CONFIG_FILES = tuple(f"gatsby-config.{ext}" for ext in ("js", "ts", "mjs", "cjs"))
+# Where a build passes Gatsby --prefix-paths (or sets PREFIX_PATHS), without which Gatsby
+# ignores pathPrefix (gatsbyjs.com/docs/how-to/previews-deploys-hosting/path-prefix/)
+_BUILD_FILES = ("package.json", "netlify.toml", "vercel.json", ".gitlab-ci.yml",
+                ".github/workflows/*.yml", ".github/workflows/*.yaml")
 _SOURCE_PATH = re.compile(r"""path\s*:\s*(?:`\$\{__dirname\}/|path\.(?:resolve|join)\(\s*"""
                           r"""(?:__dirname\s*,\s*)?["'`]|["'`])\.?/?([^"'`$)]+)""")
 
@@ -58,14 +65,15 @@ class Gatsby(Generator):
     def info(self) -> SiteInfo:
         if self.lumen.get("title") or self.lumen.get("url") or self.lumen.get("siteUrl"):
             return site_info("content/config.json", self.lumen.get("title"),
-                             self.lumen.get("siteUrl") or self.lumen.get("url"))
+                             under_base(self.lumen.get("siteUrl") or self.lumen.get("url"),
+                                        self.base_path))
         metadata = js_object(self.config_text, "siteMetadata")
         # siteTitle: @lekoarts/gatsby-theme-minimal-blog's (its navigation has titles too)
         title = metadata.get("title") or metadata.get("siteTitle") or \
             js_string(self.config_text, "siteTitle") or js_string(self.config_text, "title")
         url = metadata.get("siteUrl") or metadata.get("url") or js_string(self.config_text,
                                                                           "siteUrl")
-        return site_info(self.evidence, title, url)
+        return site_info(self.evidence, title, under_base(url, self.base_path))
 
     @property
     def sources(self) -> list[Path]:
@@ -79,8 +87,16 @@ class Gatsby(Generator):
 
     @property
     def base_path(self) -> str:
+        """``pathPrefix``, where the build passes ``--prefix-paths``: else Gatsby builds the
+        site for the root of its address."""
         prefix = self.lumen.get("pathPrefix") or js_string(self.config_text, "pathPrefix")
-        return url_path(prefix)
+        return url_path(prefix) if self._prefixes_paths else ""
+
+    @functools.cached_property
+    def _prefixes_paths(self) -> bool:
+        return any("--prefix-paths" in text or "PREFIX_PATHS" in text
+                   for pattern in _BUILD_FILES for path in sorted(self.root.glob(pattern))
+                   if (text := read_text(path)))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         candidates = []
