@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from newsletter.errors import ContentError
 from newsletter.generators.base import (Entry, Generator, Source, first_of, glob_regex, join_url,
                                         path_id, url_path)
 from newsletter.generators.settings_files import (
@@ -49,6 +50,7 @@ _PATTERN = re.compile(
     rf"""\bpattern\s*:\s*({_QUOTED_TEXT}|\[(?:\s*{_QUOTED_TEXT}\s*,?)*\s*\])""")
 _ROUTE = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]\.(astro|md|mdx|ts|js)$")
 _ROUTE_FOLDER = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]$")
+_PARAMETER = re.compile(r"\[\w+\]")  # [lang] of src/pages/[lang]/blog/[...slug].astro
 _CONSTANT = re.compile(r"\$\{\s*([A-Za-z_$][\w$]*)\s*\}")
 
 
@@ -183,7 +185,14 @@ class Astro(Generator):
         else:
             in_collection = relative.relative_to(relative.parts[0])
             entry_id = _entry_id(in_collection, fields.string("slug"))
-            address = join_url(self._route(), self._address_in_route(in_collection, entry_id))
+            route = self._route()
+            address = _filled_route(route, self._address_in_route(in_collection, entry_id))
+            if unfilled := _PARAMETER.search(address):
+                raise ContentError(
+                    f"src/pages{route} takes {unfilled[0]} from the folder of the post in its "
+                    "collection, and it is in none", where=fields.where("title"),
+                    hint=f"move it into a folder named for its {unfilled[0][1:-1]}, as the "
+                    "other posts are")
             entry_id = "/" + relative.parts[0] + "/" + entry_id
         address = self._page_address(address, source.path.stem)
         return Entry(id=entry_id, path=address, date=date,
@@ -236,6 +245,20 @@ class Astro(Generator):
         if routes:
             return "/" + routes[0].relative_to(pages).as_posix().strip(".")
         return "/" + name
+
+
+def _filled_route(route: str, in_route: str) -> str:
+    """The address of an entry under a route with parameters before its slug
+    (``/[lang]/blog/[...slug]``, docs.astro.build's i18n recipe): each takes the next folder of
+    the entry's id, as ``const [lang, ...slug] = post.id.split("/")`` gives them
+    (``en/marram`` is ``/en/blog/marram/``)."""
+    parts = in_route.split("/")
+    filled = []
+    for segment in route.split("/"):
+        if _PARAMETER.fullmatch(segment) and len(parts) > 1:
+            segment = parts.pop(0)
+        filled.append(segment)
+    return join_url(*filled, *parts)
 
 
 def _route_text(folder: Path) -> str:
