@@ -95,6 +95,8 @@ class Astro(Generator):
         if url and base:
             url = url.rstrip("/") + base
         title = first_string(constants, "SITE_TITLE", "title", "TITLE")
+        if not title and self._starlight_blog:  # starlightBlog({ title }), else starlight's
+            title = js_string(self.config_text, "title")
         return site_info(source, title, url, language=first_string(constants, "lang", "LANG"))
 
     @property
@@ -161,10 +163,24 @@ class Astro(Generator):
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         folder = self.collection
+        if self._starlight_blog and folder.name == "docs":
+            blog = folder / self._starlight_blog
+            return (blog.relative_to(self.root).as_posix(),), "the starlight-blog plugin"
         return (folder.relative_to(self.root).as_posix(),), f"the {folder.name} collection"
 
     def page_dirs(self) -> tuple[str, ...]:
-        return ("src/pages",)
+        return ("src/pages", "src/content/docs") if self._starlight_blog else ("src/pages",)
+
+    @cached_property
+    def _starlight_blog(self) -> str | None:
+        """The folder of Starlight's docs the starlight-blog plugin makes the blog of: its
+        ``prefix``, by default ``blog``; None without the plugin."""
+        settings = without_js_comments(self.config_text)
+        call = re.search(r"\bstarlightBlog\(\s*(\{[^()]*\})?", settings)
+        if not call:
+            return None
+        prefix = js_string(call[1] or "", "prefix")
+        return (prefix or "blog").strip("/") or "blog"
 
     def static_dirs(self) -> tuple[str, ...]:
         return ("public",)
@@ -244,7 +260,8 @@ class Astro(Generator):
                                         not self._gets(folder, name), len(folder.parts)))
         if routes:
             return "/" + routes[0].relative_to(pages).as_posix().strip(".")
-        return "/" + name
+        # Starlight's own route renders its docs at the root: blog/x.md is /blog/x/
+        return "/" if self._starlight_blog and name == "docs" else "/" + name
 
 
 def _filled_route(route: str, in_route: str) -> str:
