@@ -128,20 +128,32 @@ class Eleventy(Generator):
         return tuple(dict.fromkeys(("public", self._relative(self.input_dir), ".")))
 
     def entry(self, source: Source) -> Entry:
-        fields, meta, relative = source.fields, source.meta, source.relative
+        fields, relative = source.fields, source.relative
         file_date, _ = dated_name(relative.stem)
         date = self._date(source, file_date)
-        page = None
         permalink = self._permalink(source)
-        if permalink[0] is False:
-            page = "permalink: false: Eleventy writes no page for it"
-        elif meta.get("eleventyexcludefromcollections") is True:
-            page = "eleventyExcludeFromCollections: true"
-        elif not (_collection(self._tags_of(source.path, meta)) or self._globbed(source.path)):
-            page = 'not in the "posts" or "post" collection (its tags)'
+        page = self._page_reason(source, permalink[0] is False)
         address = None if permalink[0] is False else self._address(source, permalink, date)
         return Entry(id=_id(relative), path=address, date=date, page=page,
                      draft=fields.boolean("draft", default=False))
+
+    def _page_reason(self, source: Source, unwritten: bool) -> str | None:
+        """Why the template is no post (None: it is one)."""
+        if unwritten:
+            return "permalink: false: Eleventy writes no page for it"
+        meta = source.meta
+        collection = _collection(self._tags_of(source.path, meta)) or \
+            (self._glob_collection[0] if self._globbed(source.path) else None)
+        excluded = meta.get("eleventyexcludefromcollections")
+        if "eleventyexcludefromcollections" not in meta:  # the nearest data file's then
+            excluded = next((data["eleventyExcludeFromCollections"]
+                             for _, data in self._cascade(source.path)
+                             if "eleventyExcludeFromCollections" in data), None)
+        if excluded is True:
+            return "eleventyExcludeFromCollections: true"
+        if collection and collection in as_list(excluded):  # Eleventy 3 names collections
+            return f'eleventyExcludeFromCollections: ["{collection}"]'
+        return None if collection else 'not in the "posts" or "post" collection (its tags)'
 
     def _date(self, source: Source, file_date: dt.date | None) -> dt.datetime | None:
         value = source.meta.get("date")
