@@ -1,12 +1,14 @@
-"""Eleventy templates left out of the posts collection (11ty.dev/docs/collections):
-eleventyExcludeFromCollections true, or (Eleventy 3) a list naming the collections, in the
-front matter or a directory data file. The blog is this project's own."""
+"""What Eleventy leaves out of a blog: templates left out of the posts collection
+(11ty.dev/docs/collections: eleventyExcludeFromCollections true, or Eleventy 3's list naming
+the collections, in the front matter or a directory data file), and the image transform's
+eleventy:* attributes. The blog is this project's own."""
 
 from __future__ import annotations
 
 import json
 
-from generator_sites import write_files
+import lxml.html
+from generator_sites import fill_in_settings, picture, write_files
 
 from conftest import invoke
 
@@ -36,3 +38,25 @@ def test_a_post_left_out_of_the_posts_collection_is_a_page_never_mailed(tmp_path
     assert result.exit_code != 0
     assert ('blog/trap-log.md: /blog/trap-log is a page (eleventyExcludeFromCollections: '
             '["posts"]), not a newsletter: not sent') in result.output
+
+
+def test_the_image_transforms_instructions_are_left_out_of_the_email(tmp_path):
+    """<img eleventy:ignore> and eleventy:widths tell eleventy-img's HTML transform what to
+    do, and Eleventy takes them out of the page; the email carried them to every reader."""
+    root = write_files(tmp_path / "moths", {
+        "eleventy.config.js": 'export default function (eleventyConfig) {}\n',
+        "_data/metadata.json": '{"title": "Moth Notes", "url": "https://moths.example.net/"}',
+        "blog/blog.json": '{"tags": ["posts"]}',
+        "blog/tiger/index.md": ('---\ntitle: Garden tiger\ndate: 2026-06-20\n---\n\n'
+                                '<img src="./tiger.jpg" alt="Tiger" eleventy:ignore>\n\n'
+                                '<img src="./tiger.jpg" alt="Again" eleventy:widths="200,400">\n'),
+        "blog/tiger/tiger.jpg": picture((200, 120, 20)),
+    })
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    assert invoke(root, "preview", "tiger").exit_code == 0
+    html = next((root / "preview").glob("*tiger/email.html")).read_text()
+    images = lxml.html.fromstring(html).findall(".//img")
+    assert [img.get("alt") for img in images] == ["Tiger", "Again"]
+    assert all(img.get("src").startswith("images/") for img in images)
+    assert "eleventy:" not in html
