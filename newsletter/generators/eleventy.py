@@ -20,6 +20,7 @@ from newsletter.errors import ContentError
 from newsletter.generators.base import (Entry, Generator, Source, as_list, dated_name, glob_regex,
                                         join_url)
 from newsletter.generators.eleventy_collections import COLLECTIONS, glob_collection
+from newsletter.generators.git_dates import committed
 from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
                                                   js_settings, js_string, read_data, read_text,
                                                   site_info, under_base,
@@ -158,7 +159,11 @@ class Eleventy(Generator):
     def _date(self, source: Source, file_date: dt.date | None) -> dt.datetime | None:
         value = source.meta.get("date")
         if isinstance(value, str) and value.strip().lower() in _FILE_DATES:
-            return dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
+            kind = value.strip().lower()
+            from_git = committed(source.path, first=kind == "git created") \
+                if kind.startswith("git ") else None
+            return from_git or dt.datetime.fromtimestamp(source.path.stat().st_mtime,
+                                                         dt.timezone.utc)
         if value is not None:
             return source.fields.date("date")
         return source.midnight(file_date) if file_date else None
