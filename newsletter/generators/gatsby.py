@@ -71,7 +71,7 @@ class Gatsby(Generator):
             return site_info("content/config.json", self.lumen.get("title"),
                              under_base(self.lumen.get("siteUrl") or self.lumen.get("url"),
                                         self.base_path))
-        metadata = js_object(self.config_text, "siteMetadata")
+        metadata = js_object(self.config_text, "siteMetadata", skip_code=True)
         # siteTitle: @lekoarts/gatsby-theme-minimal-blog's (its navigation has titles too)
         title = metadata.get("title") or metadata.get("siteTitle") or \
             js_string(self.config_text, "siteTitle") or js_string(self.config_text, "title")
