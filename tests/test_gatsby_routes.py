@@ -98,3 +98,37 @@ def test_a_front_matter_path_gatsby_node_pages_posts_at_is_the_address(tmp_path)
     assert invoke(root, "init").exit_code == 0
     assert post_urls(root) == {
         "src/markdown-pages/post-1.md": "https://icefair.example.org/blog/first-skate/"}
+
+
+TYPESCRIPT_NODE = """\
+import path from "path"
+import type { GatsbyNode } from "gatsby"
+import { createFilePath } from "gatsby-source-filesystem"
+
+export const createPages: GatsbyNode["createPages"] = async ({ graphql, actions }) => {
+  const result = await graphql<Queries.PostsQuery>(`
+    query Posts { allMarkdownRemark { nodes { id frontmatter { slug } } } }
+  `)
+  result.data?.allMarkdownRemark.nodes.forEach(node => {
+    actions.createPage({
+      path: `/skates${node.frontmatter.slug}`,
+      component: path.resolve(`./src/templates/post.tsx`),
+      context: { id: node.id },
+    })
+  })
+}
+"""
+
+
+def test_a_front_matter_slug_after_the_folder_gatsby_node_names_is_the_address(tmp_path):
+    """createPage({ path: `/skates${node.frontmatter.slug}` }): the email linked /edges/,
+    without the folder the blog's pages are in."""
+    root = write_files(tmp_path / "fair", {
+        "gatsby-config.js": CONFIG % "content/posts",
+        "gatsby-node.ts": TYPESCRIPT_NODE,
+        "content/posts/edges.md": ('---\ntitle: Sharp edges\ndate: "2026-05-01"\n'
+                                   'slug: "/edges"\n---\n\nHoned.\n'),
+    })
+    assert invoke(root, "init").exit_code == 0
+    assert post_urls(root) == {
+        "content/posts/edges.md": "https://icefair.example.org/skates/edges/"}

@@ -21,7 +21,9 @@ _ROUTE_FILE = re.compile(r"\{(?:mdx|markdownremark)\.(frontmatter__slug|frontmat
                          r"fields__slug)\}\.(?:js|jsx|ts|tsx)", re.IGNORECASE)
 # createNodeField({ node, name: `slug`, value: `/blog${slug}` }): the folder before the path
 _FIELD_PREFIX = re.compile(r"""\bvalue\s*:\s*`(/?[\w/-]*)\$\{""")
-_FRONT_MATTER_PATH = re.compile(r"\bpath\s*:\s*[\w.]*\bfrontmatter\.path\b")
+# createPage({ path: node.frontmatter.path }), or path: `/blog${node.frontmatter.slug}`
+_FRONT_MATTER_PAGE = re.compile(r"""\bpath\s*:\s*(?:`(/?[\w/-]*)\$\{\s*)?[\w.]*\bfrontmatter\."""
+                                r"""(slug|path)\b""")
 
 
 @record(frozen=True)
@@ -58,8 +60,9 @@ def post_route(root: Path) -> PostRoute | None:
             return PostRoute("file", folder.rstrip("/") + _field_prefix(node), source,
                              "frontmatter.slug" in node)
         return PostRoute(field.split("__")[1], folder.rstrip("/"), source)
-    if _FRONT_MATTER_PATH.search(node):
-        return PostRoute("path", "", named)
+    if page := _FRONT_MATTER_PAGE.search(node):
+        folder = (page[1] or "").strip("/")
+        return PostRoute(page[2], "/" + folder if folder else "", named)
     if "createFilePath" in node:
         return PostRoute("file", _field_prefix(node), named, "frontmatter.slug" in node)
     return None
