@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from newsletter.errors import ContentError
 from newsletter.generators.base import (Entry, Generator, Source, first_of, glob_regex, join_url,
                                         path_id, url_path)
 from newsletter.generators.settings_files import (
@@ -49,6 +50,7 @@ _PATTERN = re.compile(
     rf"""\bpattern\s*:\s*({_QUOTED_TEXT}|\[(?:\s*{_QUOTED_TEXT}\s*,?)*\s*\])""")
 _ROUTE = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]\.(astro|md|mdx|ts|js)$")
 _ROUTE_FOLDER = re.compile(r"^\[(?:\.\.\.)?(slug|id)\]$")
+_PARAMETER = re.compile(r"\[\w+\]")  # [lang] of src/pages/[lang]/blog/[...slug].astro
 _CONSTANT = re.compile(r"\$\{\s*([A-Za-z_$][\w$]*)\s*\}")
 
 
@@ -93,6 +95,8 @@ class Astro(Generator):
         if url and base:
             url = url.rstrip("/") + base
         title = first_string(constants, "SITE_TITLE", "title", "TITLE")
+        if not title and self._starlight_blog:  # starlightBlog({ title }), else starlight's
+            title = js_string(self.config_text, "title")
         return site_info(source, title, url, language=first_string(constants, "lang", "LANG"))
 
     @property
@@ -159,10 +163,24 @@ class Astro(Generator):
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         folder = self.collection
+        if self._starlight_blog and folder.name == "docs":
+            blog = folder / self._starlight_blog
+            return (blog.relative_to(self.root).as_posix(),), "the starlight-blog plugin"
         return (folder.relative_to(self.root).as_posix(),), f"the {folder.name} collection"
 
     def page_dirs(self) -> tuple[str, ...]:
-        return ("src/pages",)
+        return ("src/pages", "src/content/docs") if self._starlight_blog else ("src/pages",)
+
+    @cached_property
+    def _starlight_blog(self) -> str | None:
+        """The folder of Starlight's docs the starlight-blog plugin makes the blog of: its
+        ``prefix``, by default ``blog``; None without the plugin."""
+        settings = without_js_comments(self.config_text)
+        call = re.search(r"\bstarlightBlog\(\s*(\{[^()]*\})?", settings)
+        if not call:
+            return None
+        prefix = js_string(call[1] or "", "prefix")
+        return (prefix or "blog").strip("/") or "blog"
 
     def static_dirs(self) -> tuple[str, ...]:
         return ("public",)
@@ -183,7 +201,14 @@ class Astro(Generator):
         else:
             in_collection = relative.relative_to(relative.parts[0])
             entry_id = _entry_id(in_collection, fields.string("slug"))
-            address = join_url(self._route(), self._address_in_route(in_collection, entry_id))
+            route = self._route()
+            address = _filled_route(route, self._address_in_route(in_collection, entry_id))
+            if unfilled := _PARAMETER.search(address):
+                raise ContentError(
+                    f"src/pages{route} takes {unfilled[0]} from the folder of the post in its "
+                    "collection, and it is in none", where=fields.where("title"),
+                    hint=f"move it into a folder named for its {unfilled[0][1:-1]}, as the "
+                    "other posts are")
             entry_id = "/" + relative.parts[0] + "/" + entry_id
         address = self._page_address(address, source.path.stem)
         return Entry(id=entry_id, path=address, date=date,
@@ -235,7 +260,22 @@ class Astro(Generator):
                                         not self._gets(folder, name), len(folder.parts)))
         if routes:
             return "/" + routes[0].relative_to(pages).as_posix().strip(".")
-        return "/" + name
+        # Starlight's own route renders its docs at the root: blog/x.md is /blog/x/
+        return "/" if self._starlight_blog and name == "docs" else "/" + name
+
+
+def _filled_route(route: str, in_route: str) -> str:
+    """The address of an entry under a route with parameters before its slug
+    (``/[lang]/blog/[...slug]``, docs.astro.build's i18n recipe): each takes the next folder of
+    the entry's id, as ``const [lang, ...slug] = post.id.split("/")`` gives them
+    (``en/marram`` is ``/en/blog/marram/``)."""
+    parts = in_route.split("/")
+    filled = []
+    for segment in route.split("/"):
+        if _PARAMETER.fullmatch(segment) and len(parts) > 1:
+            segment = parts.pop(0)
+        filled.append(segment)
+    return join_url(*filled, *parts)
 
 
 def _route_text(folder: Path) -> str:

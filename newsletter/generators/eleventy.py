@@ -20,9 +20,11 @@ from newsletter.errors import ContentError
 from newsletter.generators.base import (Entry, Generator, Source, as_list, dated_name, glob_regex,
                                         join_url)
 from newsletter.generators.eleventy_collections import COLLECTIONS, glob_collection
+from newsletter.generators.git_dates import committed
 from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
                                                   js_settings, js_string, read_data, read_text,
-                                                  site_info, without_js_comments)
+                                                  site_info, under_base,
+                                                  without_js_comments)
 from newsletter.generators.slugs import ascii_slug
 
 CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
@@ -96,7 +98,8 @@ class Eleventy(Generator):
         source, data = self._metadata()
         url = next((data[key] for key in ("url", "baseUrl", "baseURL", "siteUrl", "siteURL")
                     if isinstance(data.get(key), str) and data[key].strip()), None)
-        return site_info(source, data.get("title"), url, None, data.get("language"))
+        return site_info(source, data.get("title"), under_base(url, self.base_path), None,
+                         data.get("language"))
 
     def ignore_file(self) -> str | None:
         """Eleventy renders every .html of its input folder as a Liquid template: when that is
@@ -126,25 +129,41 @@ class Eleventy(Generator):
         return tuple(dict.fromkeys(("public", self._relative(self.input_dir), ".")))
 
     def entry(self, source: Source) -> Entry:
-        fields, meta, relative = source.fields, source.meta, source.relative
+        fields, relative = source.fields, source.relative
         file_date, _ = dated_name(relative.stem)
         date = self._date(source, file_date)
-        page = None
         permalink = self._permalink(source)
-        if permalink[0] is False:
-            page = "permalink: false: Eleventy writes no page for it"
-        elif meta.get("eleventyexcludefromcollections") is True:
-            page = "eleventyExcludeFromCollections: true"
-        elif not (_collection(self._tags_of(source.path, meta)) or self._globbed(source.path)):
-            page = 'not in the "posts" or "post" collection (its tags)'
+        page = self._page_reason(source, permalink[0] is False)
         address = None if permalink[0] is False else self._address(source, permalink, date)
         return Entry(id=_id(relative), path=address, date=date, page=page,
                      draft=fields.boolean("draft", default=False))
 
+    def _page_reason(self, source: Source, unwritten: bool) -> str | None:
+        """Why the template is no post (None: it is one)."""
+        if unwritten:
+            return "permalink: false: Eleventy writes no page for it"
+        meta = source.meta
+        collection = _collection(self._tags_of(source.path, meta)) or \
+            (self._glob_collection[0] if self._globbed(source.path) else None)
+        excluded = meta.get("eleventyexcludefromcollections")
+        if "eleventyexcludefromcollections" not in meta:  # the nearest data file's then
+            excluded = next((data["eleventyExcludeFromCollections"]
+                             for _, data in self._cascade(source.path)
+                             if "eleventyExcludeFromCollections" in data), None)
+        if excluded is True:
+            return "eleventyExcludeFromCollections: true"
+        if collection and collection in as_list(excluded):  # Eleventy 3 names collections
+            return f'eleventyExcludeFromCollections: ["{collection}"]'
+        return None if collection else 'not in the "posts" or "post" collection (its tags)'
+
     def _date(self, source: Source, file_date: dt.date | None) -> dt.datetime | None:
         value = source.meta.get("date")
         if isinstance(value, str) and value.strip().lower() in _FILE_DATES:
-            return dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
+            kind = value.strip().lower()
+            from_git = committed(source.path, first=kind == "git created") \
+                if kind.startswith("git ") else None
+            return from_git or dt.datetime.fromtimestamp(source.path.stat().st_mtime,
+                                                         dt.timezone.utc)
         if value is not None:
             return source.fields.date("date")
         return source.midnight(file_date) if file_date else None

@@ -1,7 +1,8 @@
 """Gatsby: Markdown files of a ``gatsby-source-filesystem`` folder (``content/blog`` in
 gatsby-starter-blog, ``content/posts`` in Lumen).
 
-Addresses: a ``slug`` in the front matter (Lumen) is the address, ending in a slash unless
+Addresses: what the blog's own code pages a post at (:mod:`gatsby_routes`); where it says
+nothing, a ``slug`` in the front matter (Lumen) is the address, ending in a slash unless
 ``trailingSlash`` is ``never``, ``ignore`` or ``legacy``; otherwise Gatsby's
 ``createFilePath``: the file's path in its source folder, ``index`` standing for its folder,
 ``/hello-world/``. ``template: page`` is a page (Lumen), ``draft: true`` a draft.
@@ -10,11 +11,14 @@ Addresses: a ``slug`` in the front matter (Lumen) is the address, ending in a sl
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 from typing import Any
 
+from newsletter.errors import ContentError
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id, url_path
+from newsletter.generators.gatsby_routes import PostRoute, post_route
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
@@ -23,11 +27,18 @@ from newsletter.generators.settings_files import (
     js_object,
     js_string,
     read_data,
+    read_text,
     remark_math,
     site_info,
+    under_base,
 )
+from newsletter.generators.slugs import ascii_slug
 
 CONFIG_FILES = tuple(f"gatsby-config.{ext}" for ext in ("js", "ts", "mjs", "cjs"))
+# Where a build passes Gatsby --prefix-paths (or sets PREFIX_PATHS), without which Gatsby
+# ignores pathPrefix (gatsbyjs.com/docs/how-to/previews-deploys-hosting/path-prefix/)
+_BUILD_FILES = ("package.json", "netlify.toml", "vercel.json", ".gitlab-ci.yml",
+                ".github/workflows/*.yml", ".github/workflows/*.yaml")
 _SOURCE_PATH = re.compile(r"""path\s*:\s*(?:`\$\{__dirname\}/|path\.(?:resolve|join)\(\s*"""
                           r"""(?:__dirname\s*,\s*)?["'`]|["'`])\.?/?([^"'`$)]+)""")
 
@@ -58,14 +69,15 @@ class Gatsby(Generator):
     def info(self) -> SiteInfo:
         if self.lumen.get("title") or self.lumen.get("url") or self.lumen.get("siteUrl"):
             return site_info("content/config.json", self.lumen.get("title"),
-                             self.lumen.get("siteUrl") or self.lumen.get("url"))
-        metadata = js_object(self.config_text, "siteMetadata")
+                             under_base(self.lumen.get("siteUrl") or self.lumen.get("url"),
+                                        self.base_path))
+        metadata = js_object(self.config_text, "siteMetadata", skip_code=True)
         # siteTitle: @lekoarts/gatsby-theme-minimal-blog's (its navigation has titles too)
         title = metadata.get("title") or metadata.get("siteTitle") or \
             js_string(self.config_text, "siteTitle") or js_string(self.config_text, "title")
         url = metadata.get("siteUrl") or metadata.get("url") or js_string(self.config_text,
                                                                           "siteUrl")
-        return site_info(self.evidence, title, url)
+        return site_info(self.evidence, title, under_base(url, self.base_path))
 
     @property
     def sources(self) -> list[Path]:
@@ -79,8 +91,16 @@ class Gatsby(Generator):
 
     @property
     def base_path(self) -> str:
+        """``pathPrefix``, where the build passes ``--prefix-paths``: else Gatsby builds the
+        site for the root of its address."""
         prefix = self.lumen.get("pathPrefix") or js_string(self.config_text, "pathPrefix")
-        return url_path(prefix)
+        return url_path(prefix) if self._prefixes_paths else ""
+
+    @functools.cached_property
+    def _prefixes_paths(self) -> bool:
+        return any("--prefix-paths" in text or "PREFIX_PATHS" in text
+                   for pattern in _BUILD_FILES for path in sorted(self.root.glob(pattern))
+                   if (text := read_text(path)))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         candidates = []
@@ -95,18 +115,33 @@ class Gatsby(Generator):
     def page_dirs(self) -> tuple[str, ...]:
         return tuple(folder.relative_to(self.root).as_posix() for folder in self.sources)
 
+    @functools.cached_property
+    def _route(self) -> PostRoute | None:
+        return post_route(self.root)
+
     def entry(self, source: Source) -> Entry:
         generic = super().entry(source)
-        if (source.fields.string("slug") or "").strip("/"):
-            # Gatsby 5's trailingSlash is "always" unless set: the page is the slug's folder
-            if generic.path and js_string(self.config_text, "trailingSlash") not in (
-                    "never", "ignore", "legacy"):
-                generic = dataclasses.replace(generic, path=generic.path.rstrip("/") + "/")
-            return generic
+        route, fields = self._route, source.fields
+        value = "slug" if route is None or route.slug_first else route.value
+        written = (fields.string(value) or "").strip().strip("/") if value != "file" else ""
+        if value != "file" and not written and route is not None and not route.slug_first:
+            raise ContentError(f"the post has no {value}:, which {route.source} makes its "
+                               "address",
+                               where=fields.where("title"),
+                               hint=f'write it in the front matter: {value}: "/my-post/"')
+        if written:
+            if route is not None and route.slugged:
+                written = "/".join(ascii_slug(part) for part in written.split("/"))
+            path = join_url(route.folder if route else "", written)
+            # Gatsby 5's trailingSlash is "always" unless set: the page is the value's folder
+            if js_string(self.config_text, "trailingSlash") not in ("never", "ignore", "legacy"):
+                path = path.rstrip("/") + "/"
+            return dataclasses.replace(generic, path=path)
         source_root = max((folder for folder in self.sources
                            if folder in source.path.parents), key=lambda f: len(f.parts),
                           default=self.content_root)
         relative = source.path.relative_to(source_root)
-        path = join_url(path_id(relative.with_suffix("")), "/")  # createFilePath
+        path = join_url(route.folder if route else "", path_id(relative.with_suffix("")),
+                        "/")  # createFilePath
         return Entry(id=generic.id, path=path, date=generic.date, page=generic.page,
                      draft=generic.draft)

@@ -178,6 +178,8 @@ class _Parser:
             return self._array()
         if kind == "name" and text in _KEYWORDS:
             return _KEYWORDS[text]
+        if self.skip_code and text == "process" and self._environment_fallback():
+            return self.value()
         if text == "new" and self.peek() == "Date":  # new Date("2024-05-01"): the date's text
             self.take()
             self.expect("(")
@@ -189,6 +191,18 @@ class _Parser:
             return _unescape(text[1:-1])
         self.index -= 1
         self.fail("not a literal value")
+
+    def _environment_fallback(self) -> bool:
+        """Past ``.env.NAME ||`` (or ``??``) of ``process.env.SITE_URL || "https://..."``,
+        whose literal the site has where the variable is unset, as when it is built at home;
+        False, with nothing taken, when the code is other."""
+        start = self.index
+        words = [self.take()[1] if not self.at_end() else "" for _ in range(6)]
+        if words[:3] == [".", "env", "."] and words[4] == words[5] and words[4] in ("|", "?") \
+                and self.tokens[start + 3][0] == "name":
+            return True
+        self.index = start
+        return False
 
     def _object(self) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -48,6 +48,14 @@ def site_info(source: str | None, title: Any = None, url: Any = None, timezone: 
     return SiteInfo(source if values[0] or values[1] else None, *values)
 
 
+def under_base(url: Any, base: str) -> Any:
+    """The blog's address with the path it is served under (``/works`` of Eleventy's
+    ``pathPrefix``), unless the address names that path already."""
+    if not isinstance(url, str) or not url.strip() or not base:
+        return url
+    return url if url.rstrip("/").endswith(base) else url.rstrip("/") + base
+
+
 def read_text(path: Path) -> str | None:
     """The file's text, or None if it is missing, too large or not UTF-8."""
     try:

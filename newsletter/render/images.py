@@ -137,6 +137,10 @@ def place_images(settings: Settings, post: Post, fragment: lxml.html.HtmlElement
         raise _first_of(problems)
     images: dict[str, EmailImage] = {}
     for element, found in body:
+        # eleventy:ignore, eleventy:widths: the image transform's instructions, which Eleventy
+        # takes out of the page
+        for attribute in [name for name in element.attrib if name.startswith("eleventy:")]:
+            element.attrib.pop(attribute)
         if found.remote:  # a URL: shown as it is, at the column's width
             element.set("src", found.remote)
             element.set("width", str(found.shown_width))
