@@ -33,7 +33,7 @@ def test_content_mounted_below_content_is_that_sections_posts(tmp_path):
                       '[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
                       '[[module.mounts]]\nsource = "blog-posts"\ntarget = "content/posts"\n'
                       '[[module.mounts]]\nsource = "files"\ntarget = "static"\n'
-                      '[[module.mounts]]\nsource = "../shared"\ntarget = "content/shared"\n'),
+                      '[[module.mounts]]\nsource = "../common"\ntarget = "content/common"\n'),
         "content/about/index.md": "---\ntitle: About\n---\n\nWho writes.\n",
         "content/posts/lichen.md": post(title="Lichen", date="2023-04-01"),
         "blog-posts/spores.md": post(title="Spores") + "\n![Spores](/img/spores.png)\n",

@@ -4,7 +4,7 @@ A mount whose target is below ``content/`` (``source = "blog-posts"``, ``target 
 "content/posts"``) puts that folder's pages in that section: ``blog-posts/spores.md`` is the
 page ``posts/spores.md``, as Hugo reads it. One whose target is ``static`` or ``assets`` is a
 folder the site serves from (``source = "files"``, ``target = "static"``). A source outside the
-site folder (a theme's, ``../shared``) or that is not a folder is not followed. As for Hugo,
+site folder (a theme's, ``../common``) or that is not a folder is not followed. As for Hugo,
 mounts below ``content/`` without one of a folder as ``content`` leave ``content/`` unread.
 """
 
