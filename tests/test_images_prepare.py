@@ -14,7 +14,7 @@ from PIL import Image, ImageCms
 from newsletter.config import load_settings
 from newsletter.posts import find_post, load_posts
 from newsletter.render import render_post
-from newsletter.render.markdown import MAX_IMAGE_WIDTH
+from newsletter.render.image_widths import MAX_IMAGE_WIDTH
 
 
 def render(site, post_id):

@@ -54,7 +54,8 @@ from newsletter.render.directions import set_block_directions
 from newsletter.render.excerpt import excerpt_text
 from newsletter.render.images import EmailImage, place_images
 from newsletter.render.inlining import inline_css
-from newsletter.render.markdown import fluid_images, fragment_html, post_fragment, whole_url
+from newsletter.render.image_widths import fluid_images
+from newsletter.render.markdown import fragment_html, post_fragment, whole_url
 from newsletter.render.post_colours import dark_ink_rules
 from newsletter.render.tags import TemplateProblem, expand_post
 from newsletter.render.tags.html import inline_markdown

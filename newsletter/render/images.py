@@ -29,7 +29,8 @@ from newsletter.posts import Post, site_relative
 from newsletter.records import record
 from newsletter.render.image_files import is_local, resolve_image, served_from
 from newsletter.render.image_prep import PreparedImage, prepare_image, write_atomically
-from newsletter.render.markdown import MAX_IMAGE_WIDTH, display_width, post_fragment
+from newsletter.render.image_widths import MAX_IMAGE_WIDTH, display_width
+from newsletter.render.markdown import post_fragment
 from newsletter.render.tags import expand_post
 
 if TYPE_CHECKING:
