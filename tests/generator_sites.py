@@ -338,7 +338,8 @@ def zola_site(root: Path) -> Expected:
 
 def pelican_site(root: Path) -> Expected:
     """Pelican: pelicanconf.py and publishconf.py, Key: value metadata, a date from the file
-    name, PAGE_PATHS, a draft, a translation, ARTICLE_URL with the date, {static} images."""
+    name, PAGE_PATHS, a draft, a translation, ARTICLE_URL with the date, {static} images, and
+    a reStructuredText article (its title, :date: and :summary: fields, a section, an image)."""
     write_files(root, {
         "pelicanconf.py": ('AUTHOR = "Ana"\nSITENAME = "River Diary"\nSITEURL = ""\n'
                            'PATH = "content"\nTIMEZONE = "Europe/Paris"\nDEFAULT_LANG = "en"\n'
@@ -360,8 +361,15 @@ def pelican_site(root: Path) -> Expected:
                                          "Lang: fr\nSlug: the-first-crossing\n\nLe bac part à "
                                          "neuf heures.\n"),
         "content/pages/about.md": "Title: About\n\nWhy a river diary.\n",
-        "content/weirs.rst": "Weirs\n#####\n\n:date: 2024-08-01\n\nWater over stone.\n",
+        "content/weirs.rst": ("Weirs and Sluices\n#################\n\n:date: 2024-08-01 08:00\n"
+                              ":slug: weirs\n:tags: water, stone\n:summary: Where the river is "
+                              "held,\n    and let go.\n\nWater over *stone*, after "
+                              "`the crossing <{filename}/first-crossing.md>`_.\n\n"
+                              "The sluice\n----------\n\n.. image:: {static}/images/sluice.png\n"
+                              "   :alt: The sluice gate\n\n.. code-block:: text\n\n"
+                              "   gate: open\n"),
         "content/images/ferry.jpg": picture((70, 80, 90)),
+        "content/images/sluice.png": picture((90, 100, 80), "PNG"),
     })
     site = "https://river.example.com"
     return Expected("pelican", {
@@ -370,7 +378,8 @@ def pelican_site(root: Path) -> Expected:
         "/draft-bridges": ("draft", None),
         "/first-crossing-fr": ("page", None),
         "/pages/about": ("page", None),
-    }, images={"/first-crossing": 1}, not_read=["content/weirs.rst"])
+        "/weirs": ("ready", f"{site}/posts/2024/weirs/"),
+    }, images={"/first-crossing": 1, "/weirs": 1})
 
 
 def gatsby_site(root: Path) -> Expected:
@@ -650,7 +659,8 @@ COPYRIGHT = f"{time.gmtime().tm_year} Ana"
 def nikola_site(root: Path) -> Expected:
     """Nikola, shaped like its new site: conf.py with POSTS and PAGES, Markdown posts whose
     metadata is in a comment (or bare .. lines), a draft, a private post, a page, an .rst post
-    and an image in images/."""
+    (reStructuredText, its metadata in bare .. lines), an .html post (not read) and an image
+    in images/."""
     write_files(root, {
         "conf.py": NIKOLA_CONF,
         "posts/ink-and-rollers.md": (
@@ -665,7 +675,10 @@ def nikola_site(root: Path) -> Expected:
                             ".. date: 2024-05-01 10:00:00 UTC\n.. status: draft\n-->\n\nSoon.\n"),
         "posts/quoins.md": ("<!--\n.. title: Quoins\n.. slug: quoins\n"
                             ".. date: 2024-05-02 10:00:00 UTC\n.. status: private\n-->\n\nKeys.\n"),
-        "posts/old-press.rst": ".. title: The Old Press\n.. slug: old-press\n\nCast iron.\n",
+        "posts/old-press.rst": (".. title: The Old Press\n.. slug: old-press\n"
+                                ".. date: 2024-04-20 09:00:00 UTC\n\nCast *iron*.\n\n"
+                                "Platen\n======\n\n- a bed\n- a platen\n"),
+        "posts/press-notes.html": "<p>Notes kept as a page of HTML.</p>\n",
         "pages/about.md": "<!--\n.. title: About\n.. slug: about\n-->\n\nA small press.\n",
         "images/roller.png": picture((20, 20, 20), "PNG"),
     })
@@ -676,7 +689,8 @@ def nikola_site(root: Path) -> Expected:
         "/posts/chases": ("draft", None),
         "/posts/quoins": ("page", None),
         "/pages/about": ("page", f"{site}/about/"),
-    }, images={"/posts/ink-and-rollers": 1}, not_read=["posts/old-press.rst"])
+        "/posts/old-press": ("ready", f"{site}/blog/old-press/"),
+    }, images={"/posts/ink-and-rollers": 1}, not_read=["posts/press-notes.html"])
 
 
 def vitepress_site(root: Path) -> Expected:

@@ -28,10 +28,10 @@ def test_each_way_of_naming_a_post_file_becomes_its_address():
 
 def test_an_explicit_link_to_nothing_is_a_problem_and_a_plain_one_is_left_alone():
     markdown, problems = expand("Line one.\n[gone](@/blog/gone.md) and [old](old-notes.md)\n"
-                                "[rst]({filename}/essay.rst)\n")
+                                "[adoc]({filename}/essay.adoc)\n")
     assert problems == [
         (2, "the link @/blog/gone.md names no post or page of this site"),
-        (3, "the link {filename}/essay.rst names a file in a markup newsletter does not read, "
+        (3, "the link {filename}/essay.adoc names a file in a markup newsletter does not read, "
             "so its address is unknown")]
     assert "(old-notes.md)" in markdown
 

@@ -74,6 +74,9 @@ class Generator:
     # Posts it builds from other markups, which newsletter lists as not read (docs/generators.md)
     unread_extensions: ClassVar[tuple[str, ...]] = (".rst", ".adoc", ".asciidoc", ".org",
                                                     ".ipynb", ".textile", ".qmd")
+    # Posts written in reStructuredText it reads too (Pelican's .rst, Nikola's .rst and .txt):
+    # their metadata is the document's title and field list, or Nikola's ".. title:" lines
+    restructured_extensions: ClassVar[tuple[str, ...]] = ()
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
     # Other files of the content folder are published at their path there (Hugo's posts/x.png)
@@ -124,6 +127,10 @@ class Generator:
         """Whether the generator reads the post file at ``path`` as MDX (its imports, JSX and
         ``{expressions}`` the site's code): an ``.mdx`` file."""
         return path.suffix.lower() == ".mdx"
+
+    def reads_restructured(self, path: PurePath) -> bool:
+        """Whether the post file at ``path`` is reStructuredText to the generator."""
+        return path.suffix.lower() in self.restructured_extensions
 
     def runs_erb(self, front_matter: Mapping[str, Any]) -> bool:
         """Whether the generator runs the post with this (lower-cased) front matter through
@@ -253,7 +260,6 @@ def as_list(value: Any) -> list[str]:
     return [] if value is None else [str(value)]
 
 
-_GLOB_GROUP = re.compile(r"\[([^\]/]+)\]|\{([^{}/]*,[^{}/]*)\}")
 DATED_NAME = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)(?:[-_]+|$)(.*)$")
 
 
@@ -288,43 +294,3 @@ def join_url(*parts: str) -> str:
     trailing = text.endswith("/")
     text = "/" + "/".join(part for part in text.split("/") if part)
     return text + "/" if trailing and text != "/" else text
-
-
-def glob_matches(pattern: str, relative: str) -> bool:
-    """Whether a site-relative path is ``pattern`` or lies in a folder ``pattern`` matches."""
-    regex = glob_regex(pattern.strip().strip("/"))
-    parts = relative.split("/")
-    return any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
-
-
-def glob_regex(pattern: str) -> re.Pattern:
-    """A glob as a regular expression: ``**/`` any folders, ``*`` and ``?`` within one,
-    ``[^_]`` a class of characters, ``{md,mdx}`` one of the choices."""
-    out, index = [], 0
-    while index < len(pattern):
-        group = _GLOB_GROUP.match(pattern, index)
-        if group and group[0].startswith("["):
-            negated = group[1][:1] in ("!", "^")
-            inside = group[1][1:] if negated else group[1]
-            out.append(("[^/" if negated else "[") + inside.replace("\\", "\\\\") + "]")
-            index = group.end()
-        elif group:
-            out.append("(?:" + "|".join(glob_regex(choice).pattern
-                                         for choice in group[2].split(",")) + ")")
-            index = group.end()
-        elif pattern.startswith("**/", index):
-            out.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            out.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            out.append("[^/]")
-            index += 1
-        else:
-            out.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(out))

@@ -30,8 +30,10 @@ _META_LINES = ("title", "slug", "date", "tags", "link", "description")  # an old
 class Nikola(Generator):
     name = "nikola"
     label = "Nikola"
-    extensions = (".md", ".mdown", ".markdown")
-    unread_extensions = (*Generator.unread_extensions, ".txt", ".html")  # .txt is reST there
+    restructured_extensions = (".rst", ".txt")  # COMPILERS' "rest", as nikola init writes it
+    extensions = (".md", ".mdown", ".markdown", *restructured_extensions)
+    unread_extensions = (*sorted(set(Generator.unread_extensions) -
+                                 set(restructured_extensions)), ".html")
     comment_front_matter = True
 
     def __init__(self, root: Path, evidence: str | None = None):

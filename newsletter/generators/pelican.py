@@ -29,7 +29,10 @@ _DEFAULT_FILENAME_METADATA = r"(?P<date>\d{4}-\d{2}-\d{2}).*"
 class Pelican(Generator):
     name = "pelican"
     label = "Pelican"
-    extensions = (".md", ".markdown", ".mkd", ".mdown")
+    restructured_extensions = (".rst",)
+    extensions = (".md", ".markdown", ".mkd", ".mdown", *restructured_extensions)
+    unread_extensions = tuple(sorted(set(Generator.unread_extensions) -
+                                     set(restructured_extensions)))
     key_value_front_matter = True
 
     def __init__(self, root: Path, evidence: str | None = None):

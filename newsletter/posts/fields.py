@@ -35,8 +35,9 @@ class FieldReader:
         return self.spelling.get(key, key)
 
     def where(self, key: str) -> str:
-        match = re.search(rf"""^[ \t]*["']?{re.escape(key)}["']?[ \t]*[:=]""", self.text,
-                          re.MULTILINE | re.IGNORECASE)
+        # key: (YAML), key = (TOML), .. key: (Nikola's), :key: (reStructuredText's fields)
+        match = re.search(rf"""^[ \t]*(?:\.\.[ \t]+|:)?["']?{re.escape(key)}["']?[ \t]*[:=]""",
+                          self.text, re.MULTILINE | re.IGNORECASE)
         if not match:
             return self.file
         line = self.text.count("\n", 0, match.start()) + 1

@@ -8,7 +8,9 @@
   generator reads them;
 - YAML closed by a ``---`` line with no opening one (Hexo's), when the generator reads it;
 - ``.. key: value`` lines in an HTML comment opening the file (Nikola's), when the generator
-  reads them.
+  reads them; bare, they open its reStructuredText posts;
+- a reStructuredText post's title and field list (Pelican's ``:date:`` lines,
+  :mod:`newsletter.posts.rst_metadata`).
 
 Every problem is a ContentError naming the file's line. Keys come back in lower case (Hugo's and
 Pelican's are case-insensitive; a key written in lower case wins over another spelling).
@@ -29,6 +31,7 @@ from newsletter.config import long_number
 from newsletter.errors import ContentError
 from newsletter.generators import (YAML_LOADER, JsLiteralError, expands_past, load_yaml,
                                    parse_declarations, yaml_problem, yaml_value_problem)
+from newsletter.posts.rst_metadata import restructured_metadata
 from newsletter.records import record
 
 _OPENING = re.compile(r"(---|\+\+\+)(js|javascript|json|yaml)?[ \t]*$")
@@ -49,8 +52,10 @@ class FrontMatter:
 
 
 def split_front_matter(text: str, where: str, *, key_value: bool = False,
-                       open_ended: bool = False, comment: bool = False) -> FrontMatter:
-    """Split ``text`` (a post file at ``where``) into front matter and body."""
+                       open_ended: bool = False, comment: bool = False,
+                       restructured: bool = False) -> FrontMatter:
+    """Split ``text`` (a post file at ``where``, reStructuredText if ``restructured``) into
+    front matter and body."""
     lines = text.split("\n")
     opening = _OPENING.match(lines[0]) if lines else None
     try:
@@ -61,6 +66,9 @@ def split_front_matter(text: str, where: str, *, key_value: bool = False,
     except RecursionError:  # [[[[... thousands deep: no real front matter is
         raise ContentError("the front matter is nested too deeply to be read", where=where,
                            hint="write it as plain key: value lines") from None
+    if restructured and not (comment and _DOTTED.match(lines[0])):
+        meta, spelling, body = restructured_metadata(lines)
+        return FrontMatter(meta, body, 1, spelling)
     if key_value and _KEY_VALUE.match(lines[0]):
         return _key_values(lines)
     if comment and (lines[0].strip() == "<!--" or _DOTTED.match(lines[0])):

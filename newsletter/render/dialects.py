@@ -75,9 +75,12 @@ class Dialect:
     # Math delimiters, (opening, closing): a block's (or within text), and within text only
     math_blocks: tuple[tuple[str, str], ...] = ()
     math_inline: tuple[tuple[str, str], ...] = ()
+    # Not Markdown: reStructuredText, rendered by docutils (Pelican's and Nikola's .rst posts)
+    restructured: bool = False
 
 
 PYTHON_MARKDOWN = Dialect("python-markdown", commonmark=False)
+RESTRUCTURED_TEXT = Dialect("restructuredtext", commonmark=False, restructured=True)
 DIALECTS = {dialect.name: dialect for dialect in (
     PYTHON_MARKDOWN,
     Dialect("commonmark"),
@@ -90,8 +93,11 @@ DIALECTS = {dialect.name: dialect for dialect in (
 
 
 def markdown_dialect(settings: Settings, post: Post) -> Dialect:
-    """The dialect ``post`` is rendered in: ``[posts] markdown``, else its generator's."""
+    """The dialect ``post`` is rendered in: ``[posts] markdown``, else its generator's;
+    reStructuredText where its generator reads the file so."""
     generator = post.site.generator if post.site else None
+    if generator and generator.reads_restructured(post.path):
+        return RESTRUCTURED_TEXT
     chosen = settings.posts.markdown or (generator.markdown if generator else "")
     dialect = DIALECTS.get(chosen, PYTHON_MARKDOWN)
     if generator and dialect.name == generator.markdown:  # the site's settings apply

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from newsletter.errors import ContentError
+from newsletter.render.restructured import RestructuredTextError
 
 if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
@@ -149,8 +150,9 @@ def _check_scan_work(source: str, opener: re.Pattern, closer: str, what: str,
 
 @contextmanager
 def located_in(where: str, post: Post) -> Iterator[None]:
-    """A :class:`CostlyMarkdownError` raised inside, naming ``where`` and its line in ``post``."""
+    """A :class:`CostlyMarkdownError` (or :class:`RestructuredTextError`) raised inside, naming
+    ``where`` and its line in ``post``."""
     try:
         yield
-    except CostlyMarkdownError as error:
+    except (CostlyMarkdownError, RestructuredTextError) as error:
         raise error.located(where, post) from None

@@ -100,6 +100,10 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
 
 @lru_cache(maxsize=8)  # the render and then the preflight check read each post's Markdown
 def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
+    if dialect.restructured:
+        from newsletter.render.restructured import restructured_html  # docutils: when needed
+
+        return restructured_html(source)
     if dialect.commonmark:
         # markdown-it-py takes about 25 ms to import: loaded only for the blogs that need it.
         from newsletter.render import commonmark

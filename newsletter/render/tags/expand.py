@@ -53,6 +53,7 @@ class _Expander(ShortcodeReading):
         self.problems: list[TemplateProblem] = []
         self.snippets: list[tuple[int, str]] = []
         self.regions = code_regions(text, dialect)
+        self.restructured = dialect.restructured
         self.region_starts = [region.start for region in self.regions]
         self.literals = literal_spans(text, zola=context.zola)
         self.literal_starts = [literal.start for literal in self.literals]
@@ -123,8 +124,8 @@ class _Expander(ShortcodeReading):
             if literal and literal.start == pos:
                 self.out.append(literal.text)
                 return literal.end
-            if text[pos] == "`":
-                pos = self._code_span(pos, limit)
+            if text[pos] == "`" and not (self.restructured and links.DESTINATION.match(text, pos)):
+                pos = self._code_span(pos, limit)  # reST's `text <dest>`_ is a link
             elif OPENING.match(text, pos):
                 pos = self._tag(pos, limit)
             else:

@@ -26,8 +26,12 @@ from newsletter.urls import split_url
 # ``href="dest"``, a reference definition ``[name]: dest``. Pelican's ``{tag}Rock Pools`` holds
 # spaces, which Python-Markdown keeps in the link: it ends at the ``)``, the quote or the title.
 # An opening < is the destination's, unless it opens ERB (<%= relative_url "/x" %>: erb.py).
+# reStructuredText's: `text <dest>`_, a target ``.. _name: dest``, ``.. image:: dest`` (and
+# figure) and its ``:target: dest``.
 DESTINATION = re.compile(r"(?:\]\([ \t]*(?:<(?!%))?|\bhref[ \t]*=[ \t]*[\"']"
-                         r"|^[ ]{0,3}\[[^\]\n]{1,200}\]:[ \t]*(?:<(?!%))?)"
+                         r"|^[ ]{0,3}\[[^\]\n]{1,200}\]:[ \t]*(?:<(?!%))?"
+                         r"|`[^`<\n]{0,200}<|^[ \t]*\.\.[ \t]+_[^:\n]{1,200}:[ \t]+"
+                         r"|^[ \t]*(?:\.\.[ \t]+(?:image|figure)::|:target:)[ \t]+)"
                          r"(?P<dest>(?:\{(?:tag|category|author)\}|\|(?:tag|category|author)\|)"
                          r"[^\s()<>\"'`](?:[^\n()<>\"'`]{0,200}?[^\s()<>\"'`])??"
                          r"(?=[ \t]*[)>\"'])|[^\s()<>\"'`]{1,2000})", re.MULTILINE)
@@ -35,8 +39,8 @@ _EXPLICIT = ("@/", "{filename}", "|filename|")
 _INTERNAL = re.compile(r"\{(?P<brace>static|attach|tag|category|author|index)\}"
                        r"|\|(?P<bar>static|attach|tag|category|author|index)\|")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)$", re.IGNORECASE)
-_SOURCE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx|mkd|mkdn|mdown)$", re.IGNORECASE)
-_UNREAD_SUFFIX = re.compile(r"\.(?:rst|adoc|asciidoc|org|ipynb|textile)$", re.IGNORECASE)
+_SOURCE_SUFFIX = re.compile(r"\.(?:md|markdown|mdx|mkd|mkdn|mdown|rst)$", re.IGNORECASE)
+_UNREAD_SUFFIX = re.compile(r"\.(?:adoc|asciidoc|org|ipynb|textile)$", re.IGNORECASE)
 
 
 @record(frozen=True)
