@@ -77,6 +77,9 @@ class Generator:
     # Posts written in reStructuredText it reads too (Pelican's .rst, Nikola's .rst and .txt):
     # their metadata is the document's title and field list, or Nikola's ".. title:" lines
     restructured_extensions: ClassVar[tuple[str, ...]] = ()
+    # Posts written as HTML with template tags it reads too (Eleventy's .html, .njk, .liquid):
+    # their body is the email's HTML, its tags expanded as in Markdown posts
+    html_extensions: ClassVar[tuple[str, ...]] = ()
     # Front matter in "Key: value" lines (Pelican's Markdown metadata)
     key_value_front_matter: ClassVar[bool] = False
     # Other files of the content folder are published at their path there (Hugo's posts/x.png)
@@ -131,6 +134,15 @@ class Generator:
     def reads_restructured(self, path: PurePath) -> bool:
         """Whether the post file at ``path`` is reStructuredText to the generator."""
         return path.suffix.lower() in self.restructured_extensions
+
+    def reads_html(self, path: PurePath) -> bool:
+        """Whether the post file at ``path`` is HTML with template tags to the generator."""
+        return path.suffix.lower() in self.html_extensions
+
+    def builds_unread(self, path: Path) -> bool:
+        """Whether the file at ``path``, in one of ``unread_extensions``, is a post the
+        generator builds (named as not read), rather than code or data beside the posts."""
+        return True
 
     def runs_erb(self, front_matter: Mapping[str, Any]) -> bool:
         """Whether the generator runs the post with this (lower-cased) front matter through

@@ -16,35 +16,34 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
-from newsletter.errors import ContentError
-from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
+from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name
 from newsletter.generators.globs import glob_regex
 from newsletter.generators.eleventy_collections import COLLECTIONS, glob_collection
+from newsletter.generators.eleventy_permalinks import CODE, permalink_address
 from newsletter.generators.git_dates import committed
 from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
                                                   js_settings, js_string, read_data, read_text,
                                                   site_info, under_base,
                                                   without_js_comments)
-from newsletter.generators.slugs import ascii_slug
 
 CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs",
                 "eleventy.config.ts", ".eleventy.js", ".eleventy.cjs")
-# A data file's permalink that is not a literal (permalink(data) { ... }, permalink: (data) =>
-# ..., a template literal with ${}): code, which _CODE stands for. One in eleventyComputed
-# (google/eleventy-high-performance-blog's, data.permalink or false for a draft) is passed over.
-_CODE = object()
+# A data file's permalink written as code (permalink(data) {...}, permalink: (data) => ...)
 _CODE_PERMALINK = re.compile(r"""(?:\bpermalink|["']permalink["'])\s*[:(]""")
 _FILE_DATES = ("last modified", "created", "git last modified", "git created")
-# {{ page.fileSlug }}, {{ title | slugify }}, {{ page.date | date: "%Y/%m" }} (Liquid's date
-# filter, strftime's codes): the permalink templates newsletter works out.
-_TEMPLATE = re.compile(r"""{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*|\|\s*date:\s*(["'])"""
-                       r"""((?:%[A-Za-z]|[^%"'{}])*)\3\s*)?-?}}""")
+
 
 
 class Eleventy(Generator):
     name = "eleventy"
     label = "Eleventy"
     markdown = "markdown-it"
+    # Templates Eleventy renders to HTML (templateFormats' html, njk, liquid); the others are
+    # code newsletter does not run (.11ty.js) or languages of a plugin's, named as not read
+    html_extensions = (".html", ".njk", ".liquid")
+    extensions = (".md", *html_extensions)
+    unread_extensions = (*Generator.unread_extensions, ".js", ".cjs", ".mjs", ".webc", ".hbs",
+                         ".mustache", ".ejs", ".haml", ".pug")
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -125,6 +124,15 @@ class Eleventy(Generator):
     def page_dirs(self) -> tuple[str, ...]:
         return (self._relative(self.input_dir),)
 
+    def is_page_file(self, path: Path) -> bool:
+        """Markdown pages only: the input folder's other templates are its layouts, feeds and
+        lists (``_includes/``, ``feed.njk``), never a post."""
+        return not self.reads_html(path)
+
+    def builds_unread(self, path: Path) -> bool:
+        return path.suffix.lower() not in (".js", ".cjs", ".mjs") or \
+            path.name.lower().removesuffix(path.suffix.lower()).endswith(".11ty")
+
     def static_dirs(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(("public", self._relative(self.input_dir), ".")))
 
@@ -134,7 +142,7 @@ class Eleventy(Generator):
         date = self._date(source, file_date)
         permalink = self._permalink(source)
         page = self._page_reason(source, permalink[0] is False)
-        address = None if permalink[0] is False else self._address(source, permalink, date)
+        address = None if permalink[0] is False else permalink_address(source, permalink, date)
         return Entry(id=_id(relative), path=address, date=date, page=page,
                      draft=fields.boolean("draft", default=False))
 
@@ -152,6 +160,8 @@ class Eleventy(Generator):
                              if "eleventyExcludeFromCollections" in data), None)
         if excluded is True:
             return "eleventyExcludeFromCollections: true"
+        if meta.get("pagination"):
+            return "pagination: a list Eleventy makes pages of"
         if collection and collection in as_list(excluded):  # Eleventy 3 names collections
             return f'eleventyExcludeFromCollections: ["{collection}"]'
         return None if collection else 'not in the "posts" or "post" collection (its tags)'
@@ -162,46 +172,16 @@ class Eleventy(Generator):
             kind = value.strip().lower()
             from_git = committed(source.path, first=kind == "git created") \
                 if kind.startswith("git ") else None
-            return from_git or dt.datetime.fromtimestamp(source.path.stat().st_mtime,
-                                                         dt.timezone.utc)
+            if from_git:
+                return from_git
+            found = source.path.stat()
+            # Created is the file's birth time, as Node's fs.stat gives it, where the system
+            # keeps one Python can read (macOS, BSD); else, as for Last Modified, its mtime
+            when = getattr(found, "st_birthtime", None) if kind.endswith("created") else None
+            return dt.datetime.fromtimestamp(when or found.st_mtime, dt.timezone.utc)
         if value is not None:
             return source.fields.date("date")
         return source.midnight(file_date) if file_date else None
-
-    def _address(self, source: Source, written: tuple[Any, str],
-                 date: dt.datetime | None) -> str:
-        relative, meta = source.relative, source.meta
-        permalink, where = written
-        if permalink is _CODE:  # newsletter runs no code: the address it would guess is wrong
-            raise ContentError(f"the permalink of {where} is code, which newsletter does not run",
-                               where=source.fields.where("title"), hint="write the post's "
-                               'address in its front matter: permalink: "/blog/my-post/"')
-        if not isinstance(permalink, str) or not permalink.strip():
-            return _default_address(relative)
-        stem = relative.with_suffix("").as_posix()
-        values = {"page.fileSlug": _file_slug(relative), "page.filePathStem": "/" + stem,
-                  "title": meta.get("title")}
-
-        def fill(match: re.Match) -> str:
-            name, slugged, _, date_format = match.groups()
-            if date_format is not None and name == "page.date" and date is not None:
-                # Liquid formats the date where the site is built: UTC on a build server
-                return date.astimezone(dt.timezone.utc).strftime(date_format)
-            value = values.get(name) if date_format is None else None
-            if value is None:
-                raise ContentError(
-                    f"permalink {permalink!r} uses {match.group(0)}, which newsletter cannot "
-                    "work out", where=where,
-                    hint="write the post's address in permalink: without template syntax")
-            return ascii_slug(str(value)) if slugged else str(value)
-
-        path = _TEMPLATE.sub(fill, permalink.strip())
-        if "{{" in path or "{%" in path:
-            raise ContentError(f"permalink {permalink!r} uses template syntax newsletter cannot "
-                               "work out", where=where,
-                               hint="write the post's address without template syntax")
-        path = join_url(path)
-        return path[:-len("index.html")] if path.endswith("/index.html") else path
 
     @functools.cached_property
     def _glob_collection(self) -> tuple[str | None, tuple[str, ...]]:
@@ -267,7 +247,7 @@ class Eleventy(Generator):
         data = js_settings(path)
         code = "permalink" not in data and _CODE_PERMALINK.search(
             _without_computed(without_js_comments(read_text(path) or "")))
-        return {**data, "permalink": _CODE} if code else data
+        return {**data, "permalink": CODE} if code else data
 
     def _metadata(self) -> tuple[str | None, dict[str, Any]]:
         data_dir = self._directory("data") or "_data"
@@ -309,22 +289,3 @@ def _id(relative: PurePosixPath) -> str:
     if stem.name in ("index", stem.parent.name) and len(stem.parts) > 1:
         stem = stem.parent
     return "/" + stem.as_posix()
-
-
-def _default_address(relative: PurePosixPath) -> str:
-    """``blog/post.md`` → ``/blog/post/``; ``blog/post/index.md`` and ``blog/post/post.md`` →
-    ``/blog/post/``; ``index.md`` → ``/``."""
-    stem = relative.with_suffix("")
-    if stem.name == "index" or (len(stem.parts) > 1 and stem.name == stem.parent.name):
-        stem = stem.parent
-    return join_url(stem.as_posix(), "/") if stem.as_posix() != "." else "/"
-
-
-def _file_slug(relative: PurePosixPath) -> str:
-    """Eleventy's ``page.fileSlug``: the file's name without a leading date; a folder's for
-    ``index``."""
-    stem = relative.with_suffix("")
-    if stem.name == "index" and len(stem.parts) > 1:
-        return stem.parent.name
-    return dated_name(stem.name)[1] or stem.name
-

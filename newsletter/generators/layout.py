@@ -56,6 +56,10 @@ UNREAD_MARKUPS = {".rst": "reStructuredText", ".rest": "reStructuredText", ".ado
                   ".asciidoc": "AsciiDoc", ".ad": "AsciiDoc", ".pandoc": "Pandoc", ".pdc": "Pandoc",
                   ".org": "Org", ".ipynb": "a Jupyter notebook", ".textile": "Textile",
                   ".html": "HTML", ".htm": "HTML", ".qmd": "Quarto",
+                  ".js": "JavaScript (an .11ty.js template)", ".cjs": "JavaScript (an .11ty.cjs "
+                  "template)", ".mjs": "JavaScript (an .11ty.mjs template)", ".webc": "WebC",
+                  ".hbs": "Handlebars", ".mustache": "Mustache", ".ejs": "EJS", ".haml": "Haml",
+                  ".pug": "Pug",
                   ".txt": "reStructuredText (Nikola's .txt)"}
 
 
@@ -146,7 +150,8 @@ class SiteLayout:
 
     def unread(self) -> list[Path]:
         """Files under ``dirs`` in a markup newsletter does not read (reStructuredText, ...)."""
-        return self.files(self.generator.unread_extensions)
+        return [path for path in self.files(self.generator.unread_extensions)
+                if self.generator.builds_unread(path)]
 
     def relative(self, path: Path) -> PurePosixPath:
         """``path`` relative to the generator's content folder (else to the site)."""

@@ -55,7 +55,8 @@ def _refuse_unread(posts: list[Post], wanted: str, short: str) -> None:
     rather than "no post named" and another post's name to try."""
     layout = next((post.site for post in posts if post.site is not None), None)
     for path in layout.unread() if layout is not None else ():
-        if short in file_names(path) or _names_file(wanted, path):
+        # an Eleventy leprose.11ty.js goes by leprose too
+        if short in (*file_names(path), path.name.partition(".")[0]) or _names_file(wanted, path):
             markup = UNREAD_MARKUPS.get(path.suffix.lower(), path.suffix)
             where = path.relative_to(layout.root).as_posix() \
                 if layout.root in path.parents else str(path)

@@ -77,10 +77,13 @@ class Dialect:
     math_inline: tuple[tuple[str, str], ...] = ()
     # Not Markdown: reStructuredText, rendered by docutils (Pelican's and Nikola's .rst posts)
     restructured: bool = False
+    # Not Markdown: HTML with template tags (Eleventy's .html, .njk and .liquid posts)
+    html: bool = False
 
 
 PYTHON_MARKDOWN = Dialect("python-markdown", commonmark=False)
 RESTRUCTURED_TEXT = Dialect("restructuredtext", commonmark=False, restructured=True)
+HTML_TEMPLATE = Dialect("html", commonmark=False, html=True)
 DIALECTS = {dialect.name: dialect for dialect in (
     PYTHON_MARKDOWN,
     Dialect("commonmark"),
@@ -98,6 +101,8 @@ def markdown_dialect(settings: Settings, post: Post) -> Dialect:
     generator = post.site.generator if post.site else None
     if generator and generator.reads_restructured(post.path):
         return RESTRUCTURED_TEXT
+    if generator and generator.reads_html(post.path):
+        return HTML_TEMPLATE
     chosen = settings.posts.markdown or (generator.markdown if generator else "")
     dialect = DIALECTS.get(chosen, PYTHON_MARKDOWN)
     if generator and dialect.name == generator.markdown:  # the site's settings apply

@@ -100,6 +100,8 @@ def markdown_fragment(source: str, dialect: Dialect = PYTHON_MARKDOWN,
 
 @lru_cache(maxsize=8)  # the render and then the preflight check read each post's Markdown
 def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
+    if dialect.html:  # a template's HTML, its tags expanded: the email's as it is
+        return source
     if dialect.restructured:
         from newsletter.render.restructured import restructured_html  # docutils: when needed
 

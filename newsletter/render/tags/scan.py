@@ -74,6 +74,8 @@ class Finder:
 def code_regions(text: str, dialect: Dialect = PYTHON_MARKDOWN) -> list[Region]:
     """Every code region and HTML comment of ``text`` read in ``dialect``, in order, not
     overlapping."""
+    if dialect.html:  # HTML: its <pre>, <code> and comments alone
+        return _html(text, [])
     if dialect.commonmark:
         from newsletter.render.commonmark import code_block_lines  # markdown-it-py: when needed
 

@@ -1,0 +1,80 @@
+"""Eleventy's addresses (11ty.dev/docs/permalinks): a template's ``permalink``, its
+template syntax worked out where newsletter can (``{{ page.fileSlug }}``, ``{{ title | slugify
+}}``, Liquid's ``{{ page.date | date: "%Y/%m" }}``), else its path in the input folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from newsletter.errors import ContentError
+from newsletter.generators.base import Source, dated_name, join_url
+from newsletter.generators.slugs import ascii_slug
+
+# A data file's permalink that is not a literal (permalink(data) { ... }, permalink: (data) =>
+# ..., a template literal with ${}): code, which CODE stands for. One in eleventyComputed
+# (google/eleventy-high-performance-blog's, data.permalink or false for a draft) is passed over.
+CODE = object()
+# {{ page.fileSlug }}, {{ title | slugify }}, {{ page.date | date: "%Y/%m" }} (Liquid's date
+# filter, strftime's codes): the permalink templates newsletter works out.
+_TEMPLATE = re.compile(r"""{{-?\s*([\w.]+)\s*(?:\|\s*(slugify|slug)\s*|\|\s*date:\s*(["'])"""
+                       r"""((?:%[A-Za-z]|[^%"'{}])*)\3\s*)?-?}}""")
+
+
+def permalink_address(source: Source, written: tuple[Any, str],
+                      date: dt.datetime | None) -> str:
+    """The address of the template ``source`` from its permalink (``written``: the value and
+    where it is written), else from its path in the input folder."""
+    relative, meta = source.relative, source.meta
+    permalink, where = written
+    if permalink is CODE:  # newsletter runs no code: the address it would guess is wrong
+        raise ContentError(f"the permalink of {where} is code, which newsletter does not run",
+                           where=source.fields.where("title"), hint="write the post's "
+                           'address in its front matter: permalink: "/blog/my-post/"')
+    if not isinstance(permalink, str) or not permalink.strip():
+        return _default_address(relative)
+    stem = relative.with_suffix("").as_posix()
+    values = {"page.fileSlug": _file_slug(relative), "page.filePathStem": "/" + stem,
+              "title": meta.get("title")}
+
+    def fill(match: re.Match) -> str:
+        name, slugged, _, date_format = match.groups()
+        if date_format is not None and name == "page.date" and date is not None:
+            # Liquid formats the date where the site is built: UTC on a build server
+            return date.astimezone(dt.timezone.utc).strftime(date_format)
+        value = values.get(name) if date_format is None else None
+        if value is None:
+            raise ContentError(
+                f"permalink {permalink!r} uses {match.group(0)}, which newsletter cannot "
+                "work out", where=where,
+                hint="write the post's address in permalink: without template syntax")
+        return ascii_slug(str(value)) if slugged else str(value)
+
+    path = _TEMPLATE.sub(fill, permalink.strip())
+    if "{{" in path or "{%" in path:
+        raise ContentError(f"permalink {permalink!r} uses template syntax newsletter cannot "
+                           "work out", where=where,
+                           hint="write the post's address without template syntax")
+    path = join_url(path)
+    return path[:-len("index.html")] if path.endswith("/index.html") else path
+
+
+def _default_address(relative: PurePosixPath) -> str:
+    """``blog/post.md`` → ``/blog/post/``; ``blog/post/index.md`` and ``blog/post/post.md`` →
+    ``/blog/post/``; ``index.md`` → ``/``."""
+    stem = relative.with_suffix("")
+    if stem.name == "index" or (len(stem.parts) > 1 and stem.name == stem.parent.name):
+        stem = stem.parent
+    return join_url(stem.as_posix(), "/") if stem.as_posix() != "." else "/"
+
+
+def _file_slug(relative: PurePosixPath) -> str:
+    """Eleventy's ``page.fileSlug``: the file's name without a leading date; a folder's for
+    ``index``."""
+    stem = relative.with_suffix("")
+    if stem.name == "index" and len(stem.parts) > 1:
+        return stem.parent.name
+    return dated_name(stem.name)[1] or stem.name
+
