@@ -19,6 +19,7 @@ from typing import Any
 from newsletter.errors import ContentError
 from newsletter.generators.base import (Entry, Generator, Source, first_of, join_url, path_id,
                                         url_path)
+from newsletter.generators.astro_i18n import default_locale, locale_folders, locale_of
 from newsletter.generators.globs import glob_regex
 from newsletter.generators.settings_files import (
     SiteInfo,
@@ -191,7 +192,7 @@ class Astro(Generator):
         dates = {key: value for key, value in source.meta.items() if not isinstance(value, bool)}
         key = first_of(dates, "pubdate", "pubdatetime", "date", "publishdate", "published")
         date = fields.date(key) if key else None
-        pages = self.root / "src" / "pages"
+        pages, translation = self.root / "src" / "pages", None
         if pages in source.path.parents:  # a Markdown page: its path under src/pages
             path = PurePosixPath(source.path.relative_to(pages).as_posix())
             entry_id = _entry_id(path, None)
@@ -204,6 +205,17 @@ class Astro(Generator):
             entry_id = _entry_id(in_collection, fields.string("slug"))
             route = self._route()
             address = _filled_route(route, self._address_in_route(in_collection, entry_id))
+            folders = locale_folders(self.config_text)
+            locale = locale_of(in_collection, folders)
+            if locale and locale != default_locale(self.config_text):
+                translation = f"a translation ({locale}; i18n's defaultLocale is " \
+                              f"{default_locale(self.config_text)})"
+            if locale and not _PARAMETER.search(route):
+                # a page folder per locale: the locale's prefix, then the route, then the id
+                # within the locale's folder
+                in_locale = in_collection.relative_to(locale)
+                address = join_url(folders[locale], route, self._address_in_route(
+                    in_locale, _entry_id(in_locale, fields.string("slug"))))
             if unfilled := _PARAMETER.search(address):
                 raise ContentError(
                     f"src/pages{route} takes {unfilled[0]} from the folder of the post in its "
@@ -212,7 +224,7 @@ class Astro(Generator):
                     "other posts are")
             entry_id = "/" + relative.parts[0] + "/" + entry_id
         address = self._page_address(address, source.path.stem)
-        return Entry(id=entry_id, path=address, date=date,
+        return Entry(id=entry_id, path=address, date=date, page=translation,
                      draft=fields.boolean("draft", default=False))
 
     def _page_address(self, address: str, stem: str) -> str:
