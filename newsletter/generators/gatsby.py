@@ -13,12 +13,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.errors import ContentError
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id, url_path
 from newsletter.generators.gatsby_routes import PostRoute, post_route
+from newsletter.generators.gatsby_theme_blog import ThemeBlog, theme_blog
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,
@@ -79,10 +80,17 @@ class Gatsby(Generator):
                                                                           "siteUrl")
         return site_info(self.evidence, title, under_base(url, self.base_path))
 
+    @functools.cached_property
+    def _theme_blog(self) -> ThemeBlog | None:
+        return theme_blog(self.config_text)
+
     @property
     def sources(self) -> list[Path]:
-        """The folders gatsby-source-filesystem reads, as gatsby-config names them."""
+        """The folders gatsby-source-filesystem reads, as gatsby-config names them (and
+        gatsby-theme-blog's contentPath, which the theme reads)."""
         found = [self.root / path.strip("/") for path in _SOURCE_PATH.findall(self.config_text)]
+        if self._theme_blog:
+            found.append(self.root / self._theme_blog.content_path)
         return [folder for folder in found if folder.is_dir()] or [self.root / "content"]
 
     @property
@@ -103,6 +111,8 @@ class Gatsby(Generator):
                    if (text := read_text(path)))
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
+        if self._theme_blog and (self.root / self._theme_blog.content_path).is_dir():
+            return (self._theme_blog.content_path,), "gatsby-theme-blog's contentPath"
         candidates = []
         for source in self.sources:
             candidates += [source / name for name in ("posts", "blog")] + [source]
@@ -122,6 +132,12 @@ class Gatsby(Generator):
     def entry(self, source: Source) -> Entry:
         generic = super().entry(source)
         route, fields = self._route, source.fields
+        theme = self._theme_blog
+        if theme and (self.root / theme.content_path) in source.path.parents:
+            in_content = PurePosixPath(
+                source.path.relative_to(self.root / theme.content_path).as_posix())
+            return dataclasses.replace(generic, path=theme.address(fields.string("slug"),
+                                                                   in_content))
         value = "slug" if route is None or route.slug_first else route.value
         written = (fields.string(value) or "").strip().strip("/") if value != "file" else ""
         if value != "file" and not written and route is not None and not route.slug_first:
