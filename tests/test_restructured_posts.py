@@ -128,15 +128,35 @@ def test_a_nikola_txt_post_is_restructured_text_with_its_dotted_metadata(tmp_pat
     assert ">Results</h2>" in html and "Celadon" in html and ".. title" not in html
 
 
+def test_pelicans_and_nikolas_own_directives_and_roles_show_as_an_email_can(tmp_path):
+    """Pelican's sourcecode with its Pygments options (as its samples write it) stopped the
+    post with docutils' "Error in sourcecode directive"; two links on adjacent lines lost the
+    second to a code span."""
+    root = _pelican(tmp_path, **{"content/clip.rst": (
+        "Heron Clip\n##########\n\n:date: 2026-02-10\n\n"
+        "`first <{filename}/dyke-walk.md>`_\n`second <{filename}dyke-walk.md>`_\n\n"
+        "The :abbr:`RSPB (Royal Society for the Protection of Birds)` hide.\n\n"
+        ".. sourcecode:: python\n    :linenos: table\n    :hl_lines: 1\n\n"
+        "    herons = 2\n\n.. youtube:: Kx2b5Vq0T1w\n")})
+    result = invoke(root, "preview", "clip")
+    assert result.exit_code == 0, result.output
+    html = (root / "preview" / "clip" / "email.html").read_text()
+    text = (root / "preview" / "clip" / "email.txt").read_text()
+    assert html.count('href="https://marsh.example.org/2026/the-dyke-walk.html"') == 2
+    assert '<abbr title="Royal Society for the Protection of Birds">RSPB</abbr>' in html
+    assert "    herons = 2" in text
+    assert 'href="https://www.youtube.com/watch?v=Kx2b5Vq0T1w"' in html and "Watch on YouTube" in text
+
+
 def test_a_directive_docutils_does_not_know_is_refused_at_its_line(tmp_path):
     root = _pelican(tmp_path, **{"content/clip.rst": (
         "Heron Clip\n##########\n\n:date: 2026-02-10\n\nWatch it.\n\n"
-        ".. youtube:: dQw4w9WgXcQ\n")})
+        ".. gist:: 2c4f7a\n")})
     for command in (("check", "clip"), ("preview", "clip"), ("send", "clip", "--to",
                                                              "me@example.org")):
         result = invoke(root, *command)
         assert result.exit_code != 0
-        assert 'content/clip.rst:8: reStructuredText error: Unknown directive type "youtube"' \
+        assert 'content/clip.rst:8: reStructuredText error: Unknown directive type "gist"' \
             in result.stderr
         assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
     assert not (root / "outbox" / "clip").exists()

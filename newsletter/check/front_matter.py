@@ -11,6 +11,7 @@ from newsletter.render import columns
 
 if TYPE_CHECKING:
     from newsletter.check.context import CheckContext
+    from newsletter.posts import Post
 
 FAR_AHEAD = dt.timedelta(days=365)
 SUBJECT_MAX = 80  # characters; inboxes cut long subjects, phones at about 40
@@ -53,7 +54,18 @@ def _description(context: CheckContext) -> list[Finding]:
         return []
     return [warning("no-description", context.sources.post.where(1),
                     "the post has no description, so inboxes preview its first lines instead",
-                    "add description: ... to the front matter (one sentence, the point first)")]
+                    f"add {_description_line(context.post)} (one sentence, the point first)")]
+
+
+def _description_line(post: Post) -> str:
+    """Where the post's generator reads its description from, as the writer writes it."""
+    generator = post.site.generator if post.site is not None else None
+    if generator is not None and generator.name == "pelican":
+        return "a :summary: field under the title" \
+            if generator.reads_restructured(post.path) else "a line Summary: ... to the metadata"
+    if generator is not None and generator.name == "nikola":
+        return "a line .. description: ... to the metadata"
+    return "description: ... to the front matter"
 
 
 def _subject(context: CheckContext) -> list[Finding]:

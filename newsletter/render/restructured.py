@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 
 from newsletter.errors import ContentError
+from newsletter.render.rst_directives import register_blog_directives
 
 if TYPE_CHECKING:
     from newsletter.posts import Post
@@ -30,8 +31,9 @@ _SETTINGS = {
     "footnote_references": "superscript", "input_encoding": "unicode",
     "output_encoding": "unicode", "_disable_config": True,
 }
-_PLUGIN_HINT = ("newsletter reads docutils' own reStructuredText: write this without a Nikola, "
-                "Sphinx or plugin directive or role (a link to a video, say)")
+_PLUGIN_HINT = ("newsletter reads docutils' own reStructuredText, and Pelican's and Nikola's "
+                "code-block, sourcecode, abbr, youtube and vimeo: write this without another "
+                "plugin's or Sphinx's directive or role")
 _FIX_HINT = "the blog's page shows this error too: fix the line"
 _SYSTEM_MESSAGE = re.compile(r"^<string>:(\d*): \((\w+)/\d\) (.*?)\s*$", re.MULTILINE)
 
@@ -54,6 +56,7 @@ def restructured_html(source: str) -> str:
     from docutils.core import publish_parts  # tens of ms to import: only for such posts
     from docutils.utils import SystemMessage
 
+    register_blog_directives()
     try:
         parts = publish_parts(source, writer_name="html5", settings_overrides={
             **_SETTINGS, "warning_stream": io.StringIO()})

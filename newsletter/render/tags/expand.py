@@ -124,8 +124,8 @@ class _Expander(ShortcodeReading):
             if literal and literal.start == pos:
                 self.out.append(literal.text)
                 return literal.end
-            if text[pos] == "`" and not (self.restructured and links.DESTINATION.match(text, pos)):
-                pos = self._code_span(pos, limit)  # reST's `text <dest>`_ is a link
+            if text[pos] == "`" and not (self.restructured and not text.startswith("``", pos)):
+                pos = self._code_span(pos, limit)  # reST's `text <dest>`_ is a link, ``x`` code
             elif OPENING.match(text, pos):
                 pos = self._tag(pos, limit)
             else:
