@@ -119,10 +119,17 @@ def test_a_nikola_txt_post_is_restructured_text_with_its_dotted_metadata(tmp_pat
                                   ".. description: Six tiles, one good.\n\n"
                                   "Six tiles went in.\n\nResults\n=======\n\n1. Celadon\n"
                                   "2. Tenmoku\n"),
+        "posts/firing.txt": (".. title: Firing\n.. slug: firing\n"
+                             ".. date: 2026-03-08 08:00:00 UTC\n\nAfter :doc:`the tests "
+                             "<glaze-tests>`, see :doc:`glaze-tests` again.\n"),
     })
     listed = json.loads(invoke(root, "posts", "--json").stdout)
     assert [(item["id"], item["status"], item["url"]) for item in listed] == [
+        ("/posts/firing", "ready", "https://kiln.example.org/posts/firing/"),
         ("/posts/glaze-tests", "ready", "https://kiln.example.org/posts/glaze-tests/")]
+    assert invoke(root, "preview", "firing").exit_code == 0  # Nikola's :doc: role
+    assert (root / "preview" / "firing" / "email.html").read_text().count(
+        'href="https://kiln.example.org/posts/glaze-tests/"') == 2
     assert invoke(root, "preview", "glaze-tests").exit_code == 0
     html = (root / "preview" / "glaze-tests" / "email.html").read_text()
     assert ">Results</h2>" in html and "Celadon" in html and ".. title" not in html

@@ -2,7 +2,7 @@
 email can show them: Pelican's ``code-block`` and ``sourcecode`` (its Pygments options, line
 numbers and all, accepted; the code shown as plain text, as every code block of the email) and
 its ``:abbr:`` role, Nikola's ``youtube`` and ``vimeo`` (a link to the video: no mail client
-plays one)."""
+plays one) and ``:doc:`` role (a link to a post or page by its slug)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import re
 from functools import cache
 
 _ABBREVIATION = re.compile(r"^(.*?)\s*\((.*)\)$", re.DOTALL)  # HTML (HyperText Markup Language)
+# Nikola's :doc:`text <address>`, its slug made the page's address before (render/tags/links.py)
+_TITLED_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 _VIDEO_PAGES = {"youtube": ("YouTube", "https://www.youtube.com/watch?v={}"),
                 "vimeo": ("Vimeo", "https://vimeo.com/{}")}
 # Pelican's Pygments options (pelican/rstdirectives.py), read and left unused
@@ -56,8 +58,14 @@ def register_blog_directives() -> None:
             else f"<abbr>{html.escape(shown)}</abbr>"  # docutils' writer drops the title
         return [nodes.raw(rawtext, written, format="html")], []
 
+    def document(name, rawtext, text, lineno, inliner, options=None, content=None):
+        found = _TITLED_TARGET.match(text)
+        shown, url = (found[1], found[2]) if found else (text, text)
+        return [nodes.reference(rawtext, shown, refuri=url)], []
+
     for name in ("code-block", "sourcecode"):
         directives.register_directive(name, CodeBlock)
     for name in _VIDEO_PAGES:
         directives.register_directive(name, Video)
     roles.register_local_role("abbr", abbreviation)
+    roles.register_local_role("doc", document)

@@ -27,9 +27,10 @@ from newsletter.urls import split_url
 # spaces, which Python-Markdown keeps in the link: it ends at the ``)``, the quote or the title.
 # An opening < is the destination's, unless it opens ERB (<%= relative_url "/x" %>: erb.py).
 # reStructuredText's: `text <dest>`_, a target ``.. _name: dest``, ``.. image:: dest`` (and
-# figure) and its ``:target: dest``.
+# figure) and its ``:target: dest``, and Nikola's :doc:`text <slug>` (or :doc:`slug`).
 DESTINATION = re.compile(r"(?:\]\([ \t]*(?:<(?!%))?|\bhref[ \t]*=[ \t]*[\"']"
                          r"|^[ ]{0,3}\[[^\]\n]{1,200}\]:[ \t]*(?:<(?!%))?"
+                         r"|:doc:`(?:[^`<\n]{0,200}<)?"
                          r"|`[^`<\n]{0,200}<|^[ \t]*\.\.[ \t]+_[^:\n]{1,200}:[ \t]+"
                          r"|^[ \t]*(?:\.\.[ \t]+(?:image|figure)::|:target:)[ \t]+)"
                          r"(?P<dest>(?:\{(?:tag|category|author)\}|\|(?:tag|category|author)\|)"
@@ -138,10 +139,12 @@ class LinkFiles:
         """What the link whose destination :data:`DESTINATION` matched becomes: its address
         in place of a post's file, else its opening only, to be read on as prose."""
         start, written = destination.start("dest"), destination["dest"]
+        before = destination.string[destination.start():start]
+        if before.startswith(":doc:"):  # Nikola's: a post or page by its slug
+            written = "link://slug/" + written
         if written not in self.resolved:
             self.resolved[written] = resolve(written, self.context)
         resolved = self.resolved[written]
-        before = destination.string[destination.start():start]
         if resolved.url is None:
             return Piece(start, before, resolved.message, resolved.hint, at=start)
         return Piece(destination.end(), before + resolved.url)
