@@ -24,10 +24,18 @@ def test_a_container_becomes_a_label_and_every_line_keeps_its_number():
 
 
 def test_an_unclosed_container_is_left_and_a_leaf_directive_is_a_problem():
-    text, problems = rewrite(":::note\nNever closed.\n\n::github{repo=\"ana/knots\"}\n", 10)
+    text, problems = rewrite(":::note\nNever closed.\n\n::youtube{id=\"Kx2b5Vq0T1w\"}\n", 10)
     assert text.startswith(":::note\n")
     assert [(problem.line, problem.message.split(" is ")[0]) for problem in problems] == [
-        (13, '::github{repo="ana/knots"}')]
+        (13, '::youtube{id="Kx2b5Vq0T1w"}')]
+
+
+def test_fuwaris_repository_card_is_a_link_to_the_repository():
+    """Fuwari's ::github{repo="x/y"} (a card its code draws) stopped the post as a directive
+    an email cannot show; the card links the repository, and so does the email."""
+    text, problems = rewrite('Made with:\n\n::github{repo="ana/knots"}\n', 1)
+    assert problems == []
+    assert text == "Made with:\n\n[ana/knots](https://github.com/ana/knots)\n"
 
 
 def test_an_astro_post_with_an_admonition_reads_well_in_the_email(tmp_path):

@@ -8,8 +8,8 @@ callouts shown so too; a div of other classes (``::: {.column-margin}``) shows i
 Rewritten line for line (the opening line becomes ``**Note:**``, which starts the content's first
 paragraph; the closing line an empty one), so every line of the post keeps its number for the
 problems reported later. Code is left alone; a directive never closed is left as written. A leaf
-directive (``::github{repo="x/y"}``, a line the theme's code turns into a card) cannot be shown:
-a problem at its line.
+directive (``::youtube{id=...}``, a line the theme's code turns into a card) cannot be shown:
+a problem at its line; but Fuwari's ``::github{repo="x/y"}`` card is a link to the repository.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from newsletter.render.tags.scan import code_regions
 _FENCE = re.compile(r"^(:{2,})(?:[ \t]*([A-Za-z][\w-]{0,40})(?:\[([^\]\n]{0,200})\]|[ \t]+([^\s{\[]"
                     r"[^\n{]{0,199}?))?(?:\{[^}\n]{0,500}\})?|[ \t]*\{([^}\n]{0,500})\})?[ \t]*$",
                     re.MULTILINE)
+# Fuwari's repository card, ::github{repo="owner/name"}: in the email, a link to it
+_GITHUB_CARD = re.compile(r"""::github\{repo=(["'])([\w.-]{1,100}/[\w.-]{1,100})\1\}""")
 _CALLOUT = re.compile(r"(?:^|\s)\.callout-([\w-]{1,40})")
 _TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)')""")
 _HEADING = re.compile(r"\n[ \t]*#{1,6}[ \t]+([^\n]+?)[ \t#]*(?=\n)")
@@ -50,6 +52,8 @@ def rewrite(body: str, first_line: int = 1,
         colons, name, label, title, attributes = fence.groups()
         if attributes is not None:
             open_ones.append((fence, colons, _callout(attributes, body, fence.end())))
+        elif len(colons) == 2 and (card := _GITHUB_CARD.fullmatch(fence[0].strip())):
+            edits[fence.span()] = f"[{card[2]}](https://github.com/{card[2]})"
         elif len(colons) == 2:
             if name and not title and len(problems) < 100:
                 problems.append(TemplateProblem(
