@@ -122,3 +122,17 @@ def test_last_modified_is_the_files_time_and_created_its_birth_time_where_kept(t
     born = getattr((root / "blog" / "made.md").stat(), "st_birthtime", None)
     assert dates["blog/made.md"] == ("2026-01-01T00:00:00+00:00" if born is None else
                                      dates["blog/made.md"])
+
+
+def test_template_formats_the_settings_leave_out_are_no_posts(tmp_path):
+    """setTemplateFormats(["md", "njk"]): Eleventy builds neither the .liquid nor the .html
+    file, nor the .11ty.js one."""
+    files = {**SITE, "eleventy.config.js": (
+        'export default async function (eleventyConfig) {\n'
+        '  eleventyConfig.setTemplateFormats(["md", "njk"]);\n}\n'
+        'export const config = { dir: { input: "content" } };\n')}
+    root = write_files(tmp_path / "lichen", files)
+    assert invoke(root, "init").exit_code == 0
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    assert sorted(item["file"] for item in listed) == ["content/blog/crustose.md",
+                                                       "content/blog/foliose.njk"]

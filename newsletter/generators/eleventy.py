@@ -30,6 +30,9 @@ CONFIG_FILES = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cj
                 "eleventy.config.ts", ".eleventy.js", ".eleventy.cjs")
 # A data file's permalink written as code (permalink(data) {...}, permalink: (data) => ...)
 _CODE_PERMALINK = re.compile(r"""(?:\bpermalink|["']permalink["'])\s*[:(]""")
+# The template formats the settings build: setTemplateFormats("md,njk"), templateFormats: [...]
+_TEMPLATE_FORMATS = re.compile(r"""(?:\.setTemplateFormats\(\s*|\btemplateFormats\s*:\s*)"""
+                               r"""(\[[^\]]*\]|(["'`])[^"'`]*\2)""")
 _FILE_DATES = ("last modified", "created", "git last modified", "git created")
 
 
@@ -48,6 +51,13 @@ class Eleventy(Generator):
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
         self.config_text = first_text(root, CONFIG_FILES)
+        formats = _TEMPLATE_FORMATS.search(without_js_comments(self.config_text))
+        # setTemplateFormats(["md", "njk"]): the others are not built; None: the defaults
+        self.formats = set(re.findall(r"[\w.]+", formats[1])) if formats else None
+        if self.formats is not None:
+            self.html_extensions = tuple(suffix for suffix in Eleventy.html_extensions
+                                         if suffix[1:] in self.formats)
+            self.extensions = (".md", *self.html_extensions)
         self._folders: dict[Path, list[tuple[Path, dict[str, Any]]]] = {}
 
     @classmethod
@@ -130,8 +140,11 @@ class Eleventy(Generator):
         return not self.reads_html(path)
 
     def builds_unread(self, path: Path) -> bool:
-        return path.suffix.lower() not in (".js", ".cjs", ".mjs") or \
-            path.name.lower().removesuffix(path.suffix.lower()).endswith(".11ty")
+        name = path.name.lower()
+        kind = name[name.rfind(".11ty.") + 1:] if ".11ty." in name else path.suffix.lower()[1:]
+        if self.formats is not None:
+            return kind in self.formats
+        return path.suffix.lower() not in (".js", ".cjs", ".mjs") or kind.startswith("11ty.")
 
     def static_dirs(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(("public", self._relative(self.input_dir), ".")))
