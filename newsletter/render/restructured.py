@@ -5,8 +5,9 @@ Sections start at ``<h2>`` (the post's title is the email's heading, as Pelican'
 ``initial_header_level`` has it), code blocks stay plain text (no highlighter's markup), and
 ``<section>`` and ``<aside>`` (docutils' HTML5) are ``<div>``, which every mail client shows.
 Nothing is read from elsewhere: ``include`` and ``raw``'s ``:file:`` and ``:url:`` are turned
-off, as a post must not mail a file of the machine. A mistake docutils calls an error (an
-unknown directive: a Nikola ``.. youtube::`` or a Sphinx extension's) stops the post, naming
+off, as a post must not mail a file of the machine. Pelican's and Nikola's own directives are
+read as :mod:`newsletter.render.rst_directives` shows them. A mistake docutils calls an error
+(an unknown directive: Nikola's ``.. gist::``, a Sphinx extension's) stops the post, naming
 its line; its warnings (a title's underline too short) do not, as Pelican builds the page.
 """
 
@@ -32,7 +33,7 @@ _SETTINGS = {
     "output_encoding": "unicode", "_disable_config": True,
 }
 _PLUGIN_HINT = ("newsletter reads docutils' own reStructuredText, and Pelican's and Nikola's "
-                "code-block, sourcecode, abbr, youtube and vimeo: write this without another "
+                "code-block, sourcecode, abbr, doc, youtube and vimeo: write this without another "
                 "plugin's or Sphinx's directive or role")
 _FIX_HINT = "the blog's page shows this error too: fix the line"
 _SYSTEM_MESSAGE = re.compile(r"^<string>:(\d*): \((\w+)/\d\) (.*?)\s*$", re.MULTILINE)
