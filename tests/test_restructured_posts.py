@@ -118,7 +118,9 @@ def test_a_nikola_txt_post_is_restructured_text_with_its_dotted_metadata(tmp_pat
                                   ".. date: 2026-03-01 08:00:00 UTC\n"
                                   ".. description: Six tiles, one good.\n\n"
                                   "Six tiles went in.\n\nResults\n=======\n\n1. Celadon\n"
-                                  "2. Tenmoku\n"),
+                                  "2. Tenmoku\n\n.. thumbnail:: /images/tiles.png\n\n"
+                                  "   The six tiles, fired.\n"),
+        "images/tiles.png": picture((40, 120, 110), "PNG"),
         "posts/firing.txt": (".. title: Firing\n.. slug: firing\n"
                              ".. date: 2026-03-08 08:00:00 UTC\n\nAfter :doc:`the tests "
                              "<glaze-tests>`, see :doc:`glaze-tests` again.\n"),
@@ -133,6 +135,7 @@ def test_a_nikola_txt_post_is_restructured_text_with_its_dotted_metadata(tmp_pat
     assert invoke(root, "preview", "glaze-tests").exit_code == 0
     html = (root / "preview" / "glaze-tests" / "email.html").read_text()
     assert ">Results</h2>" in html and "Celadon" in html and ".. title" not in html
+    assert 'src="images/' in html and "The six tiles, fired." in html  # Nikola's thumbnail
 
 
 def test_pelicans_and_nikolas_own_directives_and_roles_show_as_an_email_can(tmp_path):

@@ -2,7 +2,8 @@
 email can show them: Pelican's ``code-block`` and ``sourcecode`` (its Pygments options, line
 numbers and all, accepted; the code shown as plain text, as every code block of the email) and
 its ``:abbr:`` role, Nikola's ``youtube`` and ``vimeo`` (a link to the video: no mail client
-plays one) and ``:doc:`` role (a link to a post or page by its slug)."""
+plays one), ``thumbnail`` (the picture, as a figure) and ``:doc:`` role (a link to a post
+or page by its slug)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def register_blog_directives() -> None:
     """Register them with docutils, once a process."""
     from docutils import nodes
     from docutils.parsers.rst import Directive, directives, roles
+    from docutils.parsers.rst.directives.images import Figure, Image
 
     class CodeBlock(Directive):
         optional_arguments = 1
@@ -51,6 +53,13 @@ def register_blog_directives() -> None:
             link = nodes.reference(url, f"Watch on {site}", refuri=url)
             return [nodes.paragraph("", "", link)]
 
+    class Thumbnail(Figure):  # Nikola's: the picture (the whole one), its content the caption
+        option_spec = {**Image.option_spec, "figwidth": directives.unchanged,
+                       "figclass": directives.class_option}
+
+        def run(self):
+            return Figure.run(self) if self.content else Image.run(self)
+
     def abbreviation(name, rawtext, text, lineno, inliner, options=None, content=None):
         found = _ABBREVIATION.match(text)
         shown, title = (found[1], found[2]) if found else (text, "")
@@ -65,6 +74,7 @@ def register_blog_directives() -> None:
 
     for name in ("code-block", "sourcecode"):
         directives.register_directive(name, CodeBlock)
+    directives.register_directive("thumbnail", Thumbnail)
     for name in _VIDEO_PAGES:
         directives.register_directive(name, Video)
     roles.register_local_role("abbr", abbreviation)
