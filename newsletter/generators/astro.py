@@ -19,6 +19,7 @@ from typing import Any
 from newsletter.errors import ContentError
 from newsletter.generators.base import (Entry, Generator, Source, first_of, join_url, path_id,
                                         url_path)
+from newsletter.generators.astrowind import SETTINGS, AstroWind, astrowind
 from newsletter.generators.astro_i18n import default_locale, locale_folders, locale_of
 from newsletter.generators.globs import glob_regex
 from newsletter.generators.settings_files import (
@@ -97,9 +98,16 @@ class Astro(Generator):
         if url and base:
             url = url.rstrip("/") + base
         title = first_string(constants, "SITE_TITLE", "title", "TITLE")
+        if self._astrowind and self._astrowind.site:  # src/config.yaml: site.name, site.site
+            source, title = SETTINGS, self._astrowind.name
+            url = self._astrowind.site.rstrip("/") + self._astrowind.base
         if not title and self._starlight_blog:  # starlightBlog({ title }), else starlight's
             title = js_string(self.config_text, "title")
         return site_info(source, title, url, language=first_string(constants, "lang", "LANG"))
+
+    @cached_property
+    def _astrowind(self) -> AstroWind | None:
+        return astrowind(self.root)
 
     @property
     def base_path(self) -> str:
@@ -203,6 +211,11 @@ class Astro(Generator):
         else:
             in_collection = relative.relative_to(relative.parts[0])
             entry_id = _entry_id(in_collection, fields.string("slug"))
+            if self._astrowind:  # the permalink of its src/config.yaml, its own route's
+                return Entry(id=f"/{relative.parts[0]}/{entry_id}", date=date,
+                             path=self._astrowind.address(entry_id, date,
+                                                          fields.string("category")),
+                             draft=fields.boolean("draft", default=False))
             route = self._route()
             address = _filled_route(route, self._address_in_route(in_collection, entry_id))
             folders = locale_folders(self.config_text)

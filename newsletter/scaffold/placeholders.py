@@ -26,13 +26,14 @@ PLACEHOLDER_POSTAL = "Your postal address"
 
 # The addresses blog starters ship with, which a blog made from one has not made its own yet:
 # the reserved example domains (Astro's blog template, Eleventy's base blog, Hexo, `hugo new
-# site`) and the starters' own demo sites (AstroPaper, Astro Cactus, Astro Micro, Fuwari,
+# site`) and the starters' own demo sites (AstroPaper, Astro Cactus, Astro Micro, Fuwari, AstroWind,
 # Tailwind Next.js Starter Blog, gatsby-starter-blog, Docusaurus's
 # your-docusaurus-site.example.com).
 _EXAMPLE_HOSTS = frozenset({"example.com", "example.org", "example.net",
                             "astro-paper.pages.dev", "astro-cactus.chriswilliams.dev",
                             "astro-micro.vercel.app", "tailwind-nextjs-starter-blog.vercel.app",
-                            "gatsbystarterblogsource.gatsbyjs.io", "fuwari.vercel.app"})
+                            "gatsbystarterblogsource.gatsbyjs.io", "fuwari.vercel.app",
+                            "astrowind.vercel.app"})
 
 
 def not_public(url: str) -> str | None:
