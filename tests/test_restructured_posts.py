@@ -155,7 +155,8 @@ def test_pelicans_and_nikolas_own_directives_and_roles_show_as_an_email_can(tmp_
     assert html.count('href="https://marsh.example.org/2026/the-dyke-walk.html"') == 2
     assert '<abbr title="Royal Society for the Protection of Birds">RSPB</abbr>' in html
     assert "    herons = 2" in text
-    assert 'href="https://www.youtube.com/watch?v=Kx2b5Vq0T1w"' in html and "Watch on YouTube" in text
+    assert 'href="https://www.youtube.com/watch?v=Kx2b5Vq0T1w"' in html
+    assert "Watch on YouTube" in text
 
 
 def test_a_directive_docutils_does_not_know_is_refused_at_its_line(tmp_path):

@@ -33,8 +33,8 @@ _SETTINGS = {
     "output_encoding": "unicode", "_disable_config": True,
 }
 _PLUGIN_HINT = ("newsletter reads docutils' own reStructuredText, and Pelican's and Nikola's "
-                "code-block, sourcecode, abbr, doc, thumbnail, youtube and vimeo: write this without another "
-                "plugin's or Sphinx's directive or role")
+                "code-block, sourcecode, abbr, doc, thumbnail, youtube and vimeo: write this "
+                "without another plugin's or Sphinx's directive or role")
 _FIX_HINT = "the blog's page shows this error too: fix the line"
 _SYSTEM_MESSAGE = re.compile(r"^<string>:(\d*): \((\w+)/\d\) (.*?)\s*$", re.MULTILINE)
 

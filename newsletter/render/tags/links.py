@@ -27,7 +27,8 @@ from newsletter.urls import split_url
 # spaces, which Python-Markdown keeps in the link: it ends at the ``)``, the quote or the title.
 # An opening < is the destination's, unless it opens ERB (<%= relative_url "/x" %>: erb.py).
 # reStructuredText's: `text <dest>`_, a target ``.. _name: dest``, ``.. image:: dest`` (and
-# figure, Nikola's thumbnail) and its ``:target: dest``, and Nikola's :doc:`text <slug>` (or :doc:`slug`).
+# figure, Nikola's thumbnail) and its ``:target: dest``, and Nikola's :doc:`text <slug>` (or
+# :doc:`slug`).
 DESTINATION = re.compile(r"(?:\]\([ \t]*(?:<(?!%))?|\bhref[ \t]*=[ \t]*[\"']"
                          r"|^[ ]{0,3}\[[^\]\n]{1,200}\]:[ \t]*(?:<(?!%))?"
                          r"|:doc:`(?:[^`<\n]{0,200}<)?"
