@@ -83,6 +83,8 @@ class Generator:
     title_from_heading: ClassVar[bool] = False
     # YAML front matter closed by a --- line without an opening one (Hexo's)
     open_front_matter: ClassVar[bool] = False
+    # YAML front matter closed by a ... line (YAML's document end), as Jekyll reads it
+    yaml_document_end: ClassVar[bool] = False
     # ".. key: value" lines in the <!-- --> comment opening the file (Nikola's)
     comment_front_matter: ClassVar[bool] = False
     excerpt_marker: ClassVar[str | None] = None  # Hexo's, Zola's, Material's <!-- more -->

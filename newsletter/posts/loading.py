@@ -91,7 +91,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     try:
         split = split_front_matter(text, where, key_value=generator.key_value_front_matter,
                                    open_ended=generator.open_front_matter,
-                                   comment=generator.comment_front_matter)
+                                   comment=generator.comment_front_matter,
+                                   document_end=generator.yaml_document_end)
     except ContentError:
         # A page by where it is (an _index.md, a file outside the post folders) is a page
         # however broken its front matter: never an error the cron run reports.
