@@ -108,6 +108,16 @@ class Generator:
         settings it can read: the generator would not build the blog."""
         return None
 
+    def settings_warnings(self) -> list[tuple[str, str, str | None]]:
+        """(where, what, hint) for each setting the generator builds the blog with otherwise
+        than the writer meant (Jekyll's misspelt ``timezone``: it builds in UTC)."""
+        return []
+
+    @property
+    def settings_file(self) -> str:
+        """The generator's settings file, where the writer changes what it builds."""
+        return self.evidence or ""
+
     def media_base(self) -> str | None:
         """The address a theme serves a post's images from instead of the site (Chirpy's
         ``cdn``), where a file the post names as a path is when the site does not keep it."""

@@ -2,8 +2,8 @@
 
 As jekyllrb.com/docs/posts and /docs/permalinks describe: the date and the slug come from the
 file name (a ``date`` in the front matter wins), the title from the slug when there is none,
-``_drafts`` holds drafts, ``published: false`` keeps a post unpublished, files outside ``_posts``
-are pages; a post in another language than jekyll-polyglot's ``default_lang`` is a
+``_drafts`` holds drafts, ``published: false`` keeps a post unpublished (unless the build shows
+them: ``show_drafts``, ``unpublished``), files outside ``_posts`` are pages; a post in another language than jekyll-polyglot's ``default_lang`` is a
 translation. Addresses follow ``permalink`` (a built-in style or placeholders, site-wide, for the
 posts collection, in front matter defaults, or per post) under ``baseurl``.
 """
@@ -118,7 +118,8 @@ class Jekyll(JekyllSite):
             return Entry(id=join_url(*parts[parts.index(folder) + 1:-1], stem), path=None,
                          page=f"Jekyll skips a name in {folder} starting with _ . # or ~")
         file_date, slug = dated_name(stem)
-        draft = folder == "_drafts" or fields.meta.get("published") is False
+        draft = (folder == "_drafts" and not self.builds("show_drafts")) or (
+            fields.meta.get("published") is False and not self.builds("unpublished"))
         if folder == "_posts" and file_date is None and self.dated_names_only:
             return Entry(id="/" + stem, path=None,
                          page="not a post: Jekyll reads only _posts files named "
@@ -128,6 +129,8 @@ class Jekyll(JekyllSite):
                          page=f"collection {collection} is not output: true in _config.yml")
         written_date = fields.date("date")
         date = written_date or (source.midnight(file_date) if file_date else None)
+        if date is None and folder == "_drafts" and not draft:  # built: dated by its file's time
+            date = dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
         if collection == "posts":
             above = list(parts[:parts.index(folder)])  # blog/_posts: the category "blog"
             categories = above[2:] if i18n_language(self.config, above) else above[:]

@@ -7,6 +7,7 @@ names), the folder Jekyll builds, its Markdown, address, zone, and what it copie
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from newsletter.generators.jekyll_config import (DEFAULT_FILES, commonmark_conve
                                                  markdown_options, published_config, serves,
                                                  toml_settings_problem)
 from newsletter.generators.jekyll_folders import DataFolder
-from newsletter.generators.settings_files import SiteInfo, site_info, yaml_settings_problem
+from newsletter.generators.settings_files import (SiteInfo, read_text, site_info,
+                                                  yaml_settings_problem)
 
 _MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
 
@@ -47,6 +49,28 @@ class JekyllSite(Generator):
         return next(filter(None, (
             (toml_settings_problem if name.endswith(".toml") else yaml_settings_problem)(
                 self.root, name) for name in self.config_files)), None)
+
+    def settings_warnings(self) -> list[tuple[str, str, str | None]]:
+        """A ``timezone`` that names no zone: Jekyll builds in UTC then, without a word, and
+        newsletter reads the posts' dates in UTC as it does."""
+        name = self.config.get("timezone")
+        if not isinstance(name, str) or not name.strip() or self._zone is not dt.UTC:
+            return []
+        where = next((f"{file}:{line}" for file in reversed(self.config_files)
+                      if (line := _key_line(self.root / file, "timezone"))), self.settings_file)
+        return [(where, f"timezone {name.strip()!r} is not a time zone: Jekyll builds the blog "
+                 "in UTC, and newsletter reads the posts' dates in UTC too",
+                 "write a zone of the tz database there, e.g. timezone: Europe/London")]
+
+    @property
+    def settings_file(self) -> str:
+        return self.config_files[0]
+
+    def builds(self, kind: str) -> bool:
+        """Whether the build publishes ``kind`` (``show_drafts``, ``unpublished``, ``future``):
+        set true in the settings, or by the build command's ``--drafts``, ``--unpublished``,
+        ``--future``."""
+        return self.config.get(kind) is True
 
     def media_base(self) -> str | None:
         cdn = self.config.get("cdn") or self.config.get("img_cdn")  # Chirpy's (img_cdn before 6)
@@ -149,3 +173,9 @@ class JekyllSite(Generator):
     def _collections_dir(self) -> str:
         folder = self.config.get("collections_dir")
         return folder.strip("/") if isinstance(folder, str) and folder.strip("/") else ""
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    """The line of ``path`` setting the top-level ``key`` (YAML's ``key:``, TOML's ``key =``)."""
+    found = re.search(rf"^{re.escape(key)}[ \t]*[:=]", read_text(path) or "", re.MULTILINE)
+    return found and found.string.count("\n", 0, found.start()) + 1
