@@ -56,6 +56,7 @@ class Entry:
     page: str | None = None  # why it is a page (never emailed), e.g. "section list (_index.md)"
     draft: bool = False
     expires: dt.datetime | None = None  # Hugo expiryDate: unpublished from then on
+    early: bool = False  # built before its date (Jekyll's future: true): published already
     title: str | None = None  # the title when the front matter has none (Jekyll: from the name)
     media_subpath: str | None = None  # of the post's relative images (Hexo's asset folder)
     image: str | None = None  # a feature image by the generator's convention where the front

@@ -170,7 +170,7 @@ class Jekyll(JekyllSite):
                          draft=draft, title=titleize(slug), page=f"a translation ({language}); "
                          "newsletter mails the default language")
         return Entry(id=join_url(*above, stem), path=address, date=date, draft=draft,
-                     title=titleize(slug))
+                     title=titleize(slug), early=self.builds("future"))
 
     def inherited(self, path: Path, front_matter_of: Any) -> dict[str, Any]:
         """What _config.yml's front matter ``defaults`` give the file (``published: false`` for

@@ -156,6 +156,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         body_line=split.body_line,
         page=entry.page,
         expires=entry.expires,
+        early=entry.early,
         media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
         or entry.media_subpath,
         template_tags=fields.boolean("render_with_liquid", default=True),
