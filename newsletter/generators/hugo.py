@@ -26,16 +26,13 @@ from newsletter.generators.hugo_mounts import (content_mounts, content_replaced,
                                                 section_folders, served_mounts)
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
+from newsletter.generators.hugo_pages import page_kind_reason, unbuilt_reason
 from newsletter.generators.hugo_permalinks import (expand_permalink, page_directory,
                                                    section_depth, section_pattern, ugly_section)
 from newsletter.generators.hugo_sections import likeliest_section, list_page_parts
 from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
 from newsletter.generators.slugs import hugo_urlize
 from newsletter.urls import split_url
-
-# Layouts of list-like pages a theme keeps among posts (PaperMod's archives and search).
-_PAGE_LAYOUTS = {"archives", "archive", "search", "list", "terms", "taxonomy", "term", "home",
-                 "index", "section", "tags", "categories"}
 
 
 class Hugo(Generator):
@@ -261,26 +258,13 @@ class Hugo(Generator):
         bundle = bundle_of(source.path, mounted[1] if mounted else self.content_root)
         if bundle:
             return f"a resource of the bundle {bundle.relative_to(self.root).as_posix()}"
-        if meta.get("headless") is True:
-            return "a headless bundle"
-        build = meta.get("build") or meta.get("_build")
-        if isinstance(build, dict):
-            build = {str(key).lower(): value for key, value in build.items()}
-            if build.get("render") in ("never", False, "false", "link"):
-                return "build.render = never (or link): Hugo publishes no page of it"
-            if build.get("list") in ("never", False, "false"):
-                return "build.list = never: a page Hugo keeps out of lists"
+        if unbuilt := unbuilt_reason(meta):
+            return unbuilt
         if len(relative.parts) < 2:
             return f"a page at the top of {self.content_root.name}/"
         if self.post_sections and relative.parts[0] not in self.post_sections:
             return f"outside the post sections ({', '.join(self.post_sections)})"
-        layout = str(meta.get("layout") or "").strip().lower()
-        if layout in _PAGE_LAYOUTS:
-            return f"layout: {layout}"
-        kind = str(meta.get("type") or "").strip().lower()  # Hugo's .Type, the section's else
-        if kind in ("page", "pages") and kind not in self.post_sections:
-            return f"type: {kind}: themes list the pages whose type is a post section's"
-        return None
+        return page_kind_reason(meta, self.post_sections)
 
     def _address(self, source: Source, date: dt.datetime | None, named: str | None) -> str:
         meta, relative = source.meta, source.relative
