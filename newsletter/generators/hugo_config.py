@@ -24,9 +24,11 @@ FORMATS = ("toml", "yaml", "yml", "json")
 ROOT_NAMES = tuple(f"{name}.{ext}" for name in ("hugo", "config") for ext in FORMATS)
 
 
-def read_config(root: Path, build: dict[str, Any] | None = None) -> dict[str, Any]:
+def read_config(root: Path, build: dict[str, Any] | None = None, *,
+                themes: bool = True) -> dict[str, Any]:
     """The site's settings under ``root``, merged as Hugo merges them; ``build``: what the
-    deploy sets over them (its ``environment``, production by default, ``baseurl``, ...)."""
+    deploy sets over them (its ``environment``, production by default, ``baseurl``, ...);
+    ``themes``: with the ``params`` of its themes under its own."""
     config: dict[str, Any] = {}
     build = build or {}
     found = first_file(root, *ROOT_NAMES)
@@ -45,7 +47,31 @@ def read_config(root: Path, build: dict[str, Any] | None = None) -> dict[str, An
     if isinstance(own, dict):
         _merge(config, own)
     _merge(config, {key: value for key, value in build.items() if key != "environment"})
+    if themes:
+        _theme_params(root, config, build)
     return config
+
+
+def _theme_params(root: Path, config: dict[str, Any], build: dict[str, Any]) -> None:
+    """The ``params`` of the site's themes (``theme``, in ``themesDir``) under the site's own,
+    the first theme's over the next, as Hugo merges them: Stack's ``mainSections = ["post"]``
+    in its config/_default/params.toml is the site's where the site sets none. A theme folder
+    outside the site, or missing (a Hugo module's), is not read; nor is ``theme.toml``, which
+    Hugo reads only for the theme's description."""
+    names = config.get("theme")
+    names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
+    folder = root / str(config.get("themesdir") or "themes").strip()
+    params: dict[str, Any] = {}
+    for name in reversed([str(name).strip() for name in names if str(name).strip()]):
+        theme = folder / name
+        if theme.is_dir() and theme.resolve().is_relative_to(root.resolve()):
+            found = read_config(theme, {"environment": build.get("environment")},
+                                themes=False).get("params")
+            _merge(params, found if isinstance(found, dict) else {})
+    if params:
+        own = config.get("params")
+        _merge(params, own if isinstance(own, dict) else {})
+        config["params"] = params
 
 
 def base_name(stem: str, config: dict[str, Any]) -> str:
