@@ -210,6 +210,11 @@ class Generator:
         """Folders the blog serves at its root, where a ``/x.jpg`` image is."""
         return ("static",)
 
+    def folders_served_below(self) -> tuple[tuple[str, str], ...]:
+        """(path, folder) of the site's folders the blog serves below its root, where a
+        ``/images/x.jpg`` is ``pics/x.jpg`` (Hugo's mount of ``pics`` as ``static/images``)."""
+        return ()
+
     def serves(self, path: str) -> bool:
         """Whether the file at ``path`` of a static folder is published as it is."""
         return True

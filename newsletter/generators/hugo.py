@@ -22,7 +22,8 @@ from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_patterns, \
     main_sections, read_config, translation_language
-from newsletter.generators.hugo_mounts import (content_mounts, content_replaced, mounted_path,
+from newsletter.generators.hugo_mounts import (content_mounts, content_replaced,
+                                                mounted_path, mounts_below_root,
                                                 section_folders, served_mounts)
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
@@ -203,6 +204,9 @@ class Hugo(Generator):
         folders = static if isinstance(static, list) else [static]
         assets = self.config.get("assetdir") or "assets"
         return tuple(str(folder) for folder in (*folders, assets, *served_mounts(self.config)))
+
+    def folders_served_below(self) -> tuple[tuple[str, str], ...]:
+        return mounts_below_root(self.config)
 
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         content = self.content_root.relative_to(self.root).as_posix()

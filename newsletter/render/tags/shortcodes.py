@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from newsletter.records import record
 from newsletter.render.tags import (blowfish_cards, hexo, hugo, inline_elements, liquid, nikola,
-                                    theme_embeds, theme_players, themes, zola)
+                                    theme_embeds, theme_pieces, theme_players, themes, zola)
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
@@ -44,7 +44,8 @@ _AROUND = {**hugo.CONTENT_SHORTCODES, "blockquote": _blockquote,
 _WRAPPED = {**hugo.QUOTED_SHORTCODES, "thumbnail": nikola.thumbnail,
             **dict.fromkeys(inline_elements.ELEMENTS, inline_elements.element)}
 _HANDLERS = {**theme_players.SHORTCODES, **hugo.SHORTCODES,  # shortcodes made in their place
-             **blowfish_cards.SHORTCODES, **theme_embeds.SHORTCODES, "media": nikola.media}
+             **blowfish_cards.SHORTCODES, **theme_embeds.SHORTCODES,
+             **theme_pieces.SHORTCODES, "media": nikola.media}
 # Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
 _FRAMED = (set(_AROUND) | set(_WRAPPED) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
