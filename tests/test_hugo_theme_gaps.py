@@ -1,0 +1,150 @@
+"""Hugo blogs as their themes lay them out, where newsletter read them otherwise than Hugo builds
+them: a theme's own `mainSections`, `build.list = local`, a folder mounted below `static/`, and
+the small shortcodes of FixIt, Blowfish and Docsy. Written here with this project's own text."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+from fake_providers import write_readers
+from generator_sites import fill_in_settings, picture, write_files
+from PIL import Image
+
+from conftest import invoke
+
+SITE = 'baseURL = "https://fen.example.org/"\ntitle = "Fen Notes"\n'
+
+
+def dated(title: str, day: int, extra: str = "") -> str:
+    return (f"---\ntitle: {title}\ndate: 2025-03-{day:02d}\ndescription: A note from the fen.\n"
+            f"{extra}---\n\nReeds and water.\n")
+
+
+def blog(root, files: dict, config: str = SITE):
+    write_files(root, {"hugo.toml": config, **files})
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    fill_in_settings(root, since="2000-01-01T00:00:00Z", max_posts_per_run="9")
+    write_readers(root, ["reader@example.org"])
+    return result
+
+
+def statuses(root) -> dict[str, str]:
+    result = invoke(root, "posts", "--json")
+    assert result.exit_code == 0, result.output
+    return {item["id"]: item["status"] for item in json.loads(result.stdout)}
+
+
+def would_send(root) -> list[str]:
+    result = invoke(root, "send", "--due", "--dry-run")
+    assert result.exit_code == 0, result.output
+    return sorted(line.split()[2] for line in result.stdout.splitlines()
+                  if line.startswith("  would send "))
+
+
+JOURNAL = {f"content/journal/j{day}.md": dated(f"Journal {day}", day) for day in (1, 2)}
+WALKS = {f"content/walks/w{day}.md": dated(f"Walk {day}", day) for day in (3, 4, 5)}
+
+
+def test_the_themes_main_sections_are_the_sites_where_it_sets_none(tmp_path):
+    """Stack keeps `mainSections` in its own config/_default/params.toml, PaperMod-like themes
+    in their hugo.toml: Hugo merges a theme's params under the site's. The section with the
+    most dated pages (the writer's walk log) was taken for the blog instead."""
+    root = tmp_path / "fen"
+    result = blog(root, {**JOURNAL, **WALKS,
+                         "themes/reed/config/_default/params.toml": 'mainSections = ["journal"]\n',
+                         "themes/reed/theme.toml": 'name = "Reed"\n'},
+                  SITE + 'theme = "reed"\n')
+    assert result.output.startswith("Hugo site: posts in content/journal (mainSections)")
+    assert would_send(root) == ["/journal/j1", "/journal/j2"]
+    assert statuses(root)["/walks/w3"] == "page"
+
+
+def test_the_sites_own_main_sections_win_over_the_themes(tmp_path):
+    root = tmp_path / "fen"
+    blog(root, {**JOURNAL, **WALKS,
+                "themes/reed/hugo.toml": '[params]\nmainSections = ["journal"]\n'},
+         SITE + 'theme = ["reed"]\n[params]\nmainSections = ["walks"]\n')
+    assert would_send(root) == ["/walks/w3", "/walks/w4", "/walks/w5"]
+
+
+def test_a_page_hugo_lists_only_in_its_section_is_not_mailed(tmp_path):
+    """`build.list = local` keeps a page out of the home page's list and the feed (Hugo's
+    site.RegularPages), where readers find posts: it was mailed as a post."""
+    root = tmp_path / "fen"
+    blog(root, {"content/posts/heron.md": dated("Heron", 1),
+                "content/posts/colophon.md": dated("Colophon", 2, "build:\n  list: local\n"),
+                "content/posts/drafts-note.md": dated("Note", 3, "_build:\n  list: never\n"),
+                "content/posts/hidden.md": dated("Hidden", 4, "_build:\n  render: never\n")},
+         SITE + '[params]\nmainSections = ["posts"]\n')
+    assert statuses(root) == {"/posts/heron": "ready", "/posts/colophon": "page",
+                              "/posts/drafts-note": "page", "/posts/hidden": "page"}
+    assert would_send(root) == ["/posts/heron"]
+
+
+def test_an_image_in_a_folder_mounted_below_static_is_found(tmp_path):
+    """`[[module.mounts]] source = "pics" target = "static/images"` serves pics/ at /images:
+    the post's /images/heron.jpg was "not found", and the post could not be sent."""
+    root = tmp_path / "fen"
+    blog(root, {"content/posts/heron.md": dated("Heron", 1).replace(
+                    "Reeds and water.", "![A heron](/images/heron.jpg)"),
+                "pics/heron.jpg": picture((20, 120, 60))},
+         SITE + '[[module.mounts]]\nsource = "content"\ntarget = "content"\n'
+                '[[module.mounts]]\nsource = "pics"\ntarget = "static/images"\n')
+    assert invoke(root, "check", "heron").exit_code == 0
+    assert invoke(root, "preview", "heron").exit_code == 0
+    folder = root / "preview" / "heron"
+    [image] = lxml.html.parse(folder / "email.html").iter("img")
+    red, green, blue = Image.open(folder / image.get("src")).convert("RGB").getpixel((0, 0))
+    assert abs(red - 20) + abs(green - 120) + abs(blue - 60) < 24
+    assert would_send(root) == ["/posts/heron"]
+
+
+SHORTCODES = """\
+Since {{< version 0.3.0 changed >}} the tide table is {{< icon "calendar" >}} daily.
+
+{{< asciinema src="/casts/tides.cast" >}}
+
+{{< friend name="Ria Fenn" url="https://ria.example.net/" word="Notes on reed beds." >}}
+
+The reed colours: {{< swatches "#64748b" "#3b82f6" >}}
+
+{{< mdimporter url="https://raw.githubusercontent.com/fen/tides/main/README.md" >}}
+
+{{< readfile file="tides.py" code="true" lang="python" >}}
+
+{{< readfile file="/includes/reeds.md" >}}
+"""
+
+
+def test_small_theme_shortcodes_are_shown_whole_and_not_reported(tmp_path):
+    """FixIt's version badge, asciinema recording and friend card, Blowfish's icon, swatches
+    and mdimporter, Docsy's readfile: each was left out or shown in part with a warning."""
+    root = tmp_path / "fen"
+    blog(root, {"content/posts/tides/index.md": "---\ntitle: Tides\ndate: 2025-03-01\n---\n\n"
+                + SHORTCODES,
+                "content/posts/tides/tides.py": "def high_water():\n    return 6\n",
+                "content/includes/reeds.md": "Reeds grow *fast* in spring.\n"},
+         SITE + '[params]\nmainSections = ["posts"]\n')
+    check = invoke(root, "check", "tides")
+    assert check.exit_code == 0, check.output
+    assert invoke(root, "preview", "tides").exit_code == 0
+    text = " ".join((root / "preview/tides/email.txt").read_text().split())
+    for shown in ("Changed in v0.3.0", "the tide table is daily",
+                  "Watch the terminal recording <https://fen.example.org/casts/tides.cast>",
+                  "Ria Fenn <https://ria.example.net/> — Notes on reed beds.",
+                  "#64748b", "#3b82f6", "Read README.md <https://raw.githubusercontent.com/"
+                  "fen/tides/main/README.md>", "def high_water():", "Reeds grow fast in spring."):
+        assert shown in text, shown
+
+
+def test_a_readfile_of_a_missing_file_is_an_error_at_its_line(tmp_path):
+    root = tmp_path / "fen"
+    blog(root, {"content/posts/tides.md": "---\ntitle: Tides\ndate: 2025-03-01\n---\n\n"
+                                          '{{< readfile file="gone.md" >}}\n'},
+         SITE + '[params]\nmainSections = ["posts"]\n')
+    check = invoke(root, "check", "tides")
+    assert check.exit_code == 2
+    assert 'error: content/posts/tides.md:6: template-syntax: {{< readfile file="gone.md" >}}: ' \
+        "no file gone.md in the site" in check.output
