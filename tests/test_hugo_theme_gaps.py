@@ -1,12 +1,13 @@
 """Hugo blogs as their themes lay them out, where newsletter read them otherwise than Hugo builds
-them: a theme's own `mainSections`, `build.list = local`, a folder mounted below `static/`, and
-the small shortcodes of FixIt, Blowfish and Docsy. Written here with this project's own text."""
+them: a theme's own `mainSections`, `build.list = local`, a folder mounted below `static/`,
+`buildDrafts`/`buildFuture`/`buildExpired`, and the small shortcodes of FixIt, Blowfish and Docsy. Written here with this project's own text."""
 
 from __future__ import annotations
 
 import json
 
 import lxml.html
+import pytest
 from fake_providers import write_readers
 from generator_sites import fill_in_settings, picture, write_files
 from PIL import Image
@@ -148,3 +149,25 @@ def test_a_readfile_of_a_missing_file_is_an_error_at_its_line(tmp_path):
     assert check.exit_code == 2
     assert 'error: content/posts/tides.md:6: template-syntax: {{< readfile file="gone.md" >}}: ' \
         "no file gone.md in the site" in check.output
+
+
+@pytest.mark.parametrize("config, command, sent", [
+    ("", "hugo --minify", ["/posts/heron"]),
+    ("buildDrafts = true\nbuildFuture = true\nbuildExpired = true\n", "hugo --minify",
+     ["/posts/bittern", "/posts/heron", "/posts/rail", "/posts/snipe"]),
+    ("buildDrafts = false\n", "hugo --minify -D -F", ["/posts/bittern", "/posts/heron",
+                                                      "/posts/snipe"]),
+    ("", "hugo --gc --buildExpired -e production", ["/posts/heron", "/posts/rail"]),
+])
+def test_drafts_future_and_expired_posts_the_build_publishes_are_sent(tmp_path, config,
+                                                                      command, sent):
+    """hello-friend-ng's settings name buildDrafts, buildFuture and buildExpired; a deploy may
+    pass -D, -F or -E: Hugo publishes those pages, and they were never mailed."""
+    root = tmp_path / "fen"
+    blog(root, {"content/posts/heron.md": dated("Heron", 1),
+                "content/posts/bittern.md": dated("Bittern", 2, "draft: true\n"),
+                "content/posts/snipe.md": dated("Snipe", 3).replace("2025-03-03", "2099-03-03"),
+                "content/posts/rail.md": dated("Rail", 4, "expiryDate: 2025-04-01\n"),
+                ".github/workflows/hugo.yml": f"jobs:\n  build:\n    steps:\n      - run: {command}\n"},
+         SITE + config + '[params]\nmainSections = ["posts"]\n')
+    assert would_send(root) == sent

@@ -247,8 +247,14 @@ class Hugo(Generator):
         return Entry(id=folder_of + path_id(relative), date=dates.publish,
                      path=path if "://" in path else self._language_prefix(language) + path,
                      page=self._page_reason(source, language),
-                     draft=fields.boolean("draft", default=False), expires=dates.expiry,
-                     image=featured_file(source.path))
+                     draft=fields.boolean("draft", default=False) and not self._builds("drafts"),
+                     expires=None if self._builds("expired") else dates.expiry,
+                     early=self._builds("future"), image=featured_file(source.path))
+
+    def _builds(self, kind: str) -> bool:
+        """``buildDrafts``, ``buildFuture``, ``buildExpired`` (or ``-D``, ``-F``, ``-E`` in the
+        deploy's command): Hugo publishes those pages, so they are posts like the others."""
+        return self.config.get(f"build{kind}") is True
 
     def _page_reason(self, source: Source, language: str | None) -> str | None:
         relative, meta = source.relative, source.meta
