@@ -171,3 +171,21 @@ def test_drafts_future_and_expired_posts_the_build_publishes_are_sent(tmp_path, 
                 ".github/workflows/hugo.yml": f"jobs:\n  build:\n    steps:\n      - run: {command}\n"},
          SITE + config + '[params]\nmainSections = ["posts"]\n')
     assert would_send(root) == sent
+
+
+def test_a_post_opening_with_its_title_as_a_heading_shows_it_once(tmp_path):
+    """Bear Blog's posts (`menu = "main"`, its theme then printing no title) write their title
+    as the first heading: the email showed it twice, the template's and the post's."""
+    root = tmp_path / "bear"
+    blog(root, {"content/_index.md": '+++\ntitle = "Home"\nmenu = "main"\n+++\n\nHello.\n',
+                "content/blog/_index.md": '+++\ntitle = "Blog"\nmenu = "main"\n+++\n',
+                "content/blog/kettles.md": (
+                    '+++\ntitle = "Kettles and Tea"\nmenu = "main"\ndate = "2020-01-02"\n'
+                    'description = "Water first."\n+++\n\n# Kettles and Tea\n\n'
+                    "Water first, then leaves.\n\n# Kettles, again\n\nA second heading stays.\n")},
+         SITE + "[permalinks]\n  blog = \"/:slug/\"\n")
+    assert would_send(root) == ["/blog/kettles"]
+    assert invoke(root, "preview", "kettles").exit_code == 0
+    text = (root / "preview/kettles/email.txt").read_text()
+    assert text.count("Kettles and Tea") == 1 and "Kettles, again" in text
+    assert "https://fen.example.org/kettles-and-tea/" in text

@@ -125,6 +125,9 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
             "no title" if "title" not in meta else "the title is empty",
             where=fields.where("title"), hint="add title: ... to the front matter",
         )
+    opening, rest = (None, body) if heading else heading_title(body)
+    if opening is not None and plain_line(opening).casefold() == title.casefold():
+        body = rest  # Bear Blog's posts repeat their title as a heading: the email shows it once
     if not unsendable:
         if entry.date is None:
             raise ContentError("no date", where=where, hint=_date_hint(text, generator))
