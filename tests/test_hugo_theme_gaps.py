@@ -189,3 +189,24 @@ def test_a_post_opening_with_its_title_as_a_heading_shows_it_once(tmp_path):
     text = (root / "preview/kettles/email.txt").read_text()
     assert text.count("Kettles and Tea") == 1 and "Kettles, again" in text
     assert "https://fen.example.org/kettles-and-tea/" in text
+
+
+def test_archies_callout_with_its_text_and_no_closing_tag_is_a_note_box(tmp_path):
+    """Archie writes `{{< callout type="tip" text="..." >}}` with no closing tag: each was
+    refused as never closed, and the post could not be sent."""
+    root = tmp_path / "lock"
+    blog(root, {"content/posts/signs.md": (
+        "---\ntitle: Signs at the Lock\ndate: 2025-03-01T12:13:36+05:30\n"
+        "description: The keeper's signs.\n---\n\n"
+        '{{< callout emoji="⚡️" text="Gates open at dawn." >}}\n\n'
+        '{{< callout type="custom" emoji="⚡️" title="Keeper\'s note" text="Ring twice." '
+        'style="border: 3px solid #d340e0;" >}}\n\n'
+        '{{< callout type="tip" >}}Bring a *rope*.{{< /callout >}}\n')},
+         SITE + 'theme = "archie"\n')
+    assert invoke(root, "check", "signs").exit_code == 0
+    assert would_send(root) == ["/posts/signs"]
+    assert invoke(root, "preview", "signs").exit_code == 0
+    text = (root / "preview/signs/email.txt").read_text()
+    for quoted in ("> Note\n>\n> Gates open at dawn.", "> Keeper’s note\n>\n> Ring twice.",
+                   "> Tip\n>\n> Bring a rope."):
+        assert quoted in text, quoted

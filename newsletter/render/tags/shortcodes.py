@@ -81,6 +81,7 @@ class ShortcodeReading:
         if name in _FRAMED:
             if tag.self_closing or name in themes.LINKS and tag.get("text") or \
                     name in inline_elements.ELEMENTS and inline_elements.words(tag) or \
+                    name in hugo.QUOTED_SHORTCODES and tag.get("text") or \
                     name in _WITHOUT_CLOSING and self._closing(name, tag.end) is None:
                 self.out.append(self._without_content(tag))
             else:
@@ -130,8 +131,8 @@ class ShortcodeReading:
     def _without_content(self, tag: Tag) -> str:
         if tag.name in hugo.CONTENT_SHORTCODES:
             return hugo.without_content(tag)
-        if tag.name in _WRAPPED:
-            return self._wrapped(tag, "")
+        if tag.name in _WRAPPED:  # Archie's {{< callout text="..." >}}: its text inside
+            return self._wrapped(tag, tag.get("text") or "")
         if tag.name in themes.BUTTONS:  # Hugoplate's: {{< button label="..." link="..." >}}
             return themes.button(tag, themes.button_text(tag), self.context)
         return themes.qr(tag, "") if tag.name in themes.LINKS else ""
