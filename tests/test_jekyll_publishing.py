@@ -145,3 +145,26 @@ def test_the_publishing_warning_names_config_toml_on_a_toml_site(tmp_path):
     assert f"Warning: {line}\n" in invoke(root, "init").output
     fill_in_settings(root)
     assert f"warning: {line}" in invoke(root, "check", "2024-03-01-neap").output
+
+
+def test_post_file_names_are_read_as_jekyll_reads_them(tmp_path):
+    """Reverie's demo and the blogs made from it: a one-digit month (2019-7-27-) is a date; a
+    post kept in folders of its own inside _posts has no category from them; but a name with
+    `_` after the date, or nothing, is not read by Jekyll (its DATE_FILENAME_MATCHER wants a
+    hyphen): those were mailed as posts that are not on the blog."""
+    root = tmp_path / "tides"
+    tide_blog(root, files={
+        "_posts/2019-7-27-content-styles.md": "---\ntitle: Content Styles\n---\n\nBold.\n",
+        "_posts/2020-03/2020-03-28/2020-03-28-data-scraping.md": (
+            "---\ntitle: Data Scraping\n---\n\nRows.\n"),
+        "_posts/2021-11-17_timeline.md": "---\ntitle: Timeline\n---\n\nDates.\n",
+        "_posts/2018-12-16.md": "---\ntitle: Untitled Day\n---\n\nNothing.\n"})
+    posts = listed(root)
+    assert posts["/2019-7-27-content-styles"]["url"] == \
+        "https://tides.example.org/2019/07/27/content-styles.html"
+    assert posts["/2020-03-28-data-scraping"]["url"] == \
+        "https://tides.example.org/2020/03/28/data-scraping.html"
+    assert posts["/2021-11-17_timeline"]["status"] == "page"
+    assert posts["/2018-12-16"]["status"] == "page"
+    assert would_send(root) == ["/2019-7-27-content-styles", "/2020-03-28-data-scraping",
+                                "/2024-03-01-neap"]

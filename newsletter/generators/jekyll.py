@@ -11,6 +11,7 @@ posts collection, in front matter defaults, or per post) under ``baseurl``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -33,6 +34,9 @@ from newsletter.generators.slugs import jekyll_slug, titleize
 # What Jekyll's EntryFilter passes over in a collection's folder: a path from it, or a file
 # name, starting with one of these (_posts/_old/2024-01-01-x.md is not built).
 _SKIPPED = ("_", ".", "#", "~")
+# Jekyll's Document::DATE_FILENAME_MATCHER: a hyphen after the date (2024-11-17_notes.md and
+# 2024-11-17.md are not read as posts)
+_DATED = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)-(.*)$")
 
 
 class Jekyll(JekyllSite):
@@ -117,7 +121,7 @@ class Jekyll(JekyllSite):
         if parts[parts.index(folder) + 1].startswith(_SKIPPED) or parts[-1].startswith(_SKIPPED):
             return Entry(id=join_url(*parts[parts.index(folder) + 1:-1], stem), path=None,
                          page=f"Jekyll skips a name in {folder} starting with _ . # or ~")
-        file_date, slug = dated_name(stem)
+        file_date, slug = dated_name(stem, _DATED)
         draft = (folder == "_drafts" and not self.builds("show_drafts")) or (
             fields.meta.get("published") is False and not self.builds("unpublished"))
         if folder == "_posts" and file_date is None and self.dated_names_only:
