@@ -3,8 +3,8 @@
 As jekyllrb.com/docs/posts and /docs/permalinks describe: the date and the slug come from the
 file name (a ``date`` in the front matter wins), the title from the slug when there is none,
 ``_drafts`` holds drafts, ``published: false`` keeps a post unpublished (unless the build shows
-them: ``show_drafts``, ``unpublished``), files outside ``_posts`` are pages; a post in another language than jekyll-polyglot's ``default_lang`` is a
-translation. Addresses follow ``permalink`` (a built-in style or placeholders, site-wide, for the
+them: ``show_drafts``, ``unpublished``), files outside ``_posts`` are pages; a post in another
+language than jekyll-polyglot's ``default_lang`` is a translation. Addresses follow ``permalink`` (a built-in style or placeholders, site-wide, for the
 posts collection, in front matter defaults, or per post) under ``baseurl``.
 """
 
@@ -47,6 +47,7 @@ class Jekyll(JekyllSite):
     default_style = "date"
     dated_names_only = True  # a _posts file without YYYY-MM-DD- in its name is no post
     yaml_document_end = True  # Jekyll's front matter may end with YAML's ... line
+    blog_collections: frozenset[str] = frozenset()  # collection folders read as posts
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         found = tuple(folder.relative_to(self.root).as_posix()

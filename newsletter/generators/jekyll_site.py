@@ -33,7 +33,6 @@ class JekyllSite(Generator):
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
         self.config, self.config_files, self.config_source = published_config(root)
-        self.blog_collections: frozenset[str] = frozenset()  # collection folders read as posts
 
     @classmethod
     def found(cls, root: Path) -> str | None:
