@@ -1,6 +1,7 @@
 """Hugo blogs as their themes lay them out, where newsletter read them otherwise than Hugo builds
 them: a theme's own `mainSections`, `build.list = local`, a folder mounted below `static/`,
-`buildDrafts`/`buildFuture`/`buildExpired`, and the small shortcodes of FixIt, Blowfish and Docsy. Written here with this project's own text."""
+`buildDrafts`/`buildFuture`/`buildExpired`, the small shortcodes of FixIt, Blowfish and Docsy,
+Archie's callout and Bear Blog's title heading. Written here with this project's own text."""
 
 from __future__ import annotations
 
@@ -168,7 +169,8 @@ def test_drafts_future_and_expired_posts_the_build_publishes_are_sent(tmp_path, 
                 "content/posts/bittern.md": dated("Bittern", 2, "draft: true\n"),
                 "content/posts/snipe.md": dated("Snipe", 3).replace("2025-03-03", "2099-03-03"),
                 "content/posts/rail.md": dated("Rail", 4, "expiryDate: 2025-04-01\n"),
-                ".github/workflows/hugo.yml": f"jobs:\n  build:\n    steps:\n      - run: {command}\n"},
+                ".github/workflows/hugo.yml": (
+                    f"jobs:\n  build:\n    steps:\n      - run: {command}\n")},
          SITE + config + '[params]\nmainSections = ["posts"]\n')
     assert would_send(root) == sent
 

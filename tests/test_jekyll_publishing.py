@@ -89,8 +89,8 @@ def test_drafts_and_unpublished_posts_the_build_publishes_are_sent(tmp_path, con
     with `unpublished: true` (`--unpublished`) the posts marked `published: false`: they are on
     the blog, and were never mailed."""
     root = tmp_path / "tides"
-    workflow = {".github/workflows/pages.yml": f"jobs:\n  build:\n    steps:\n      - run: {build}\n"
-                } if build else {}
+    workflow = {".github/workflows/pages.yml": (
+        f"jobs:\n  build:\n    steps:\n      - run: {build}\n")} if build else {}
     tide_blog(root, CONFIG + config, {"_drafts/slack-water.md": DRAFT,
                                       "_posts/2024-05-01-ebb.md": UNPUBLISHED, **workflow})
     posts = listed(root)

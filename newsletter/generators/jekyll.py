@@ -4,8 +4,9 @@ As jekyllrb.com/docs/posts and /docs/permalinks describe: the date and the slug 
 file name (a ``date`` in the front matter wins), the title from the slug when there is none,
 ``_drafts`` holds drafts, ``published: false`` keeps a post unpublished (unless the build shows
 them: ``show_drafts``, ``unpublished``), files outside ``_posts`` are pages; a post in another
-language than jekyll-polyglot's ``default_lang`` is a translation. Addresses follow ``permalink`` (a built-in style or placeholders, site-wide, for the
-posts collection, in front matter defaults, or per post) under ``baseurl``.
+language than jekyll-polyglot's ``default_lang`` is a translation. Addresses follow
+``permalink`` (a built-in style or placeholders, site-wide, for the posts collection, in front
+matter defaults, or per post) under ``baseurl``.
 """
 
 from __future__ import annotations
