@@ -114,6 +114,8 @@ The reed colours: {{< swatches "#64748b" "#3b82f6" >}}
 
 {{< mdimporter url="https://raw.githubusercontent.com/fen/tides/main/README.md" >}}
 
+{{< codeimporter url="https://raw.githubusercontent.com/fen/tides/main/tide.go" type="go" >}}
+
 {{< readfile file="tides.py" code="true" lang="python" >}}
 
 {{< readfile file="/includes/reeds.md" >}}
@@ -137,7 +139,8 @@ def test_small_theme_shortcodes_are_shown_whole_and_not_reported(tmp_path):
                   "Watch the terminal recording <https://fen.example.org/casts/tides.cast>",
                   "Ria Fenn <https://ria.example.net/> — Notes on reed beds.",
                   "#64748b", "#3b82f6", "Read README.md <https://raw.githubusercontent.com/"
-                  "fen/tides/main/README.md>", "def high_water():", "Reeds grow fast in spring."):
+                  "fen/tides/main/README.md>", "Read tide.go <https://raw.githubusercontent.com/fen/tides/"
+                  "main/tide.go>", "def high_water():", "Reeds grow fast in spring."):
         assert shown in text, shown
 
 

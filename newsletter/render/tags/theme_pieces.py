@@ -1,7 +1,7 @@
 """Small shortcodes of FixIt, Blowfish and Docsy that the email can show whole, so they are not
 reported (docs/template-tags.md): FixIt's ``version`` badge, ``asciinema`` recording and
-``friend`` card, Blowfish's ``icon`` (decoration, left out), ``swatches`` and ``mdimporter``,
-and Docsy's ``readfile`` (a file of the site in the post's place)."""
+``friend`` card, Blowfish's ``icon`` (decoration, left out), ``swatches``, ``mdimporter`` and
+``codeimporter``, and Docsy's ``readfile`` (a file of the site in the post's place)."""
 
 from __future__ import annotations
 
@@ -74,9 +74,10 @@ def swatches(tag: Tag, context: TagContext) -> Output:
                            for colour in colours))
 
 
-def mdimporter(tag: Tag, context: TagContext) -> Output:
-    """Blowfish's ``mdimporter``: a Markdown file from the web (a README) the build copies into
-    the page, which the email cannot fetch as it goes out: a link to it."""
+def imported(tag: Tag, context: TagContext) -> Output:
+    """Blowfish's ``mdimporter`` and ``codeimporter``: a file from the web (a README, a
+    program) the build copies into the page, which the email cannot fetch as it goes out: a
+    link to it."""
     url = web_url(tag.get("url", 0) or "")
     if not url or not url.startswith(("https://", "http://")):
         raise TagProblem(f"{tag.quoted()} needs the document's address",
@@ -106,4 +107,5 @@ def readfile(tag: Tag, context: TagContext) -> Output:
 
 SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "version": version, "asciinema": asciinema, "friend": friend, "icon": icon,
-    "swatches": swatches, "mdimporter": mdimporter, "readfile": readfile}
+    "swatches": swatches, "mdimporter": imported, "codeimporter": imported,
+    "readfile": readfile}
