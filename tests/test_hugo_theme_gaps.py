@@ -119,6 +119,10 @@ The reed colours: {{< swatches "#64748b" "#3b82f6" >}}
 {{< readfile file="tides.py" code="true" lang="python" >}}
 
 {{< readfile file="/includes/reeds.md" >}}
+
+{{< rtl >}}
+مد وجزر
+{{< /rtl >}}
 """
 
 
@@ -140,7 +144,7 @@ def test_small_theme_shortcodes_are_shown_whole_and_not_reported(tmp_path):
                   "Ria Fenn <https://ria.example.net/> — Notes on reed beds.",
                   "#64748b", "#3b82f6", "Read README.md <https://raw.githubusercontent.com/"
                   "fen/tides/main/README.md>", "Read tide.go <https://raw.githubusercontent.com/fen/tides/"
-                  "main/tide.go>", "def high_water():", "Reeds grow fast in spring."):
+                  "main/tide.go>", "مد وجزر", "def high_water():", "Reeds grow fast in spring."):
         assert shown in text, shown
 
 
