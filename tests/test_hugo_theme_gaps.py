@@ -166,6 +166,8 @@ def test_a_readfile_of_a_missing_file_is_an_error_at_its_line(tmp_path):
     ("buildDrafts = false\n", "hugo --minify -D -F", ["/posts/bittern", "/posts/heron",
                                                       "/posts/snipe"]),
     ("", "hugo --gc --buildExpired -e production", ["/posts/heron", "/posts/rail"]),
+    ("", 'hugo --minify\n        env:\n          HUGO_BUILDFUTURE: "true"',
+     ["/posts/heron", "/posts/snipe"]),
 ])
 def test_drafts_future_and_expired_posts_the_build_publishes_are_sent(tmp_path, config,
                                                                       command, sent):

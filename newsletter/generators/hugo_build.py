@@ -2,7 +2,8 @@
 #configure-with-environment-variables): ``hugo -b https://...`` (``--baseURL``), ``-e staging``
 (``--environment``), ``-D``, ``-F``, ``-E`` (``--buildDrafts``, ``--buildFuture``,
 ``--buildExpired``) in its build command, and the ``HUGO_BASEURL``, ``HUGO_TITLE``,
-``HUGO_PARAMS_<KEY>`` and ``HUGO_ENVIRONMENT`` (or ``HUGO_ENV``) variables its build sets:
+``HUGO_BUILDDRAFTS`` (``HUGO_BUILDFUTURE``, ``HUGO_BUILDEXPIRED``), ``HUGO_PARAMS_<KEY>`` and
+``HUGO_ENVIRONMENT`` (or ``HUGO_ENV``) variables its build sets:
 netlify.toml's production build (``[build]`` and ``[context.production]``), else a GitHub
 Actions workflow (or .gitlab-ci.yml, package.json's scripts, a Makefile, vercel.json); never
 ``hugo server``'s, the writer's own computer. A value that is a variable of the deploy
@@ -97,7 +98,8 @@ def _settings(variables: dict[str, str], flags: dict[str, str]) -> dict[str, Any
     environment = flags.get("-e", known.get("HUGO_ENVIRONMENT", known.get("HUGO_ENV")))
     if environment and re.fullmatch(r"[\w-]+", environment):
         found["environment"] = environment
-    found |= {key: True for key in _SWITCHES.values() if flags.get(key) == "true"}
+    found |= {key: True for key in _SWITCHES.values()  # -F, or HUGO_BUILDFUTURE=true
+              if flags.get(key, known.get(f"HUGO_{key.upper()}", "")).lower() == "true"}
     if "HUGO_TITLE" in known:
         found["title"] = known["HUGO_TITLE"]
     for key, value in known.items():  # HUGO_PARAMS_SOCIAL_X is params.social.x, as for Hugo
