@@ -56,14 +56,19 @@ class Jekyll(JekyllSite):
                       if not self._excluded(folder))  # TeXt's exclude: [/docs] and docs/_posts
         prefix = self.content_root.relative_to(self.root).as_posix().strip(".") + "/"
         if found:
-            return found, f"{self.label}'s _posts, and _drafts as drafts"
+            return found, self._why_posts
         collections = self.config.get("collections")
         names = sorted(map(str, collections)) if isinstance(collections, dict) else []
         output = tuple(f"{prefix}_{name}".lstrip("/") for name in names
                        if self._outputs(name) and (self.content_root / f"_{name}").is_dir())
         if output:
             return output, "no _posts: the collections _config.yml outputs"
-        return (f"{prefix}_posts".lstrip("/"),), f"{self.label}'s _posts, and _drafts as drafts"
+        return (f"{prefix}_posts".lstrip("/"),), self._why_posts
+
+    @property
+    def _why_posts(self) -> str:
+        drafts = "posts (the build shows drafts)" if self.builds("show_drafts") else "drafts"
+        return f"{self.label}'s _posts, and _drafts as {drafts}"
 
     def page_dirs(self) -> tuple[str, ...]:
         return (self._built_folder,)
