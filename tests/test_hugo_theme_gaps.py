@@ -221,3 +221,14 @@ def test_archies_callout_with_its_text_and_no_closing_tag_is_a_note_box(tmp_path
     for quoted in ("> Note\n>\n> Gates open at dawn.", "> Keeper’s note\n>\n> Ring twice.",
                    "> Tip\n>\n> Bring a rope."):
         assert quoted in text, quoted
+
+
+def test_a_vendored_theme_modules_main_sections_are_read(tmp_path):
+    """Stack installed as a Hugo module (`[[module.imports]]`) and vendored with `hugo mod
+    vendor` keeps its settings in _vendor/<module path>/: Hugo reads them from there."""
+    root = tmp_path / "fen"
+    blog(root, {**JOURNAL, **WALKS,
+                "_vendor/github.com/reed/hugo-theme-reed/v3/config/_default/params.toml":
+                    'mainSections = ["journal"]\n'},
+         SITE + '[module]\n[[module.imports]]\npath = "github.com/reed/hugo-theme-reed/v3"\n')
+    assert would_send(root) == ["/journal/j1", "/journal/j2"]

@@ -53,17 +53,14 @@ def read_config(root: Path, build: dict[str, Any] | None = None, *,
 
 
 def _theme_params(root: Path, config: dict[str, Any], build: dict[str, Any]) -> None:
-    """The ``params`` of the site's themes (``theme``, in ``themesDir``) under the site's own,
-    the first theme's over the next, as Hugo merges them: Stack's ``mainSections = ["post"]``
-    in its config/_default/params.toml is the site's where the site sets none. A theme folder
-    outside the site, or missing (a Hugo module's), is not read; nor is ``theme.toml``, which
+    """The ``params`` of the site's themes (``theme``, in ``themesDir``; a module it imports,
+    vendored in ``_vendor/`` by ``hugo mod vendor``) under the site's own, the first theme's
+    over the next, as Hugo merges them: Stack's ``mainSections = ["post"]`` in its
+    config/_default/params.toml is the site's where the site sets none. A theme folder outside
+    the site, or missing (a module not vendored), is not read; nor is ``theme.toml``, which
     Hugo reads only for the theme's description."""
-    names = config.get("theme")
-    names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
-    folder = root / str(config.get("themesdir") or "themes").strip()
     params: dict[str, Any] = {}
-    for name in reversed([str(name).strip() for name in names if str(name).strip()]):
-        theme = folder / name
+    for theme in reversed(_theme_folders(root, config)):
         if theme.is_dir() and theme.resolve().is_relative_to(root.resolve()):
             found = read_config(theme, {"environment": build.get("environment")},
                                 themes=False).get("params")
@@ -72,6 +69,19 @@ def _theme_params(root: Path, config: dict[str, Any], build: dict[str, Any]) -> 
         own = config.get("params")
         _merge(params, own if isinstance(own, dict) else {})
         config["params"] = params
+
+
+def _theme_folders(root: Path, config: dict[str, Any]) -> list[Path]:
+    """The folders of the site's themes and imported modules, the first over the next."""
+    names = config.get("theme")
+    names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
+    folder = root / str(config.get("themesdir") or "themes").strip()
+    module = config.get("module") if isinstance(config.get("module"), dict) else {}
+    imports = module.get("imports") if isinstance(module.get("imports"), list) else []
+    paths = [entry.get("path") if isinstance(entry, dict) else entry for entry in imports]
+    return [folder / str(name).strip() for name in names if str(name).strip()] + [
+        root / "_vendor" / str(path).strip().strip("/") for path in paths
+        if isinstance(path, str) and path.strip().strip("/") and ".." not in path]
 
 
 def base_name(stem: str, config: dict[str, Any]) -> str:
