@@ -232,3 +232,36 @@ def test_a_vendored_theme_modules_main_sections_are_read(tmp_path):
                     'mainSections = ["journal"]\n'},
          SITE + '[module]\n[[module.imports]]\npath = "github.com/reed/hugo-theme-reed/v3"\n')
     assert would_send(root) == ["/journal/j1", "/journal/j2"]
+
+
+FRENCH = 'baseURL = "https://ble.example.org/"\ntitle = "Champs"\ndefaultContentLanguage = "fr"\n'
+
+
+def test_a_post_named_for_the_default_language_keeps_its_id_and_is_found_by_its_name(tmp_path):
+    """epi.fr.md on a site in French is Hugo's page posts/epi: linked there, named `epi`; its
+    id stays /posts/epi.fr, the one earlier runs sent it under (a new id would send it again)."""
+    root = tmp_path / "champs"
+    blog(root, {"content/posts/epi.fr.md": dated("Épi", 1),
+                "content/posts/orge.md": dated("Orge", 2)}, FRENCH)
+    result = invoke(root, "posts", "--json")
+    assert {item["id"]: item["url"] for item in json.loads(result.stdout)} == {
+        "/posts/epi.fr": "https://ble.example.org/posts/epi/",
+        "/posts/orge": "https://ble.example.org/posts/orge/"}
+    assert invoke(root, "preview", "epi").exit_code == 0
+    assert would_send(root) == ["/posts/epi.fr", "/posts/orge"]
+
+
+def test_two_files_of_one_page_are_an_error_not_two_emails(tmp_path):
+    """epi.md beside epi.fr.md on a site in French are one page for Hugo (it builds one of
+    them): both were mailed, to every reader, as two posts."""
+    root = tmp_path / "champs"
+    blog(root, {"content/posts/epi.fr.md": dated("Épi", 1),
+                "content/posts/epi.md": dated("Épi encore", 2)}, FRENCH)
+    result = invoke(root, "posts", "--json")
+    assert result.exit_code == 2
+    broken = [item for item in json.loads(result.stdout) if item["status"] == "broken"]
+    assert [(item["file"], item["errors"]) for item in broken] == [(
+        "content/posts/epi.md", ["content/posts/epi.md: https://ble.example.org/posts/epi/ is "
+                                 "also the address of content/posts/epi.fr.md: the blog "
+                                 "publishes one page there; remove one of the two files, or "
+                                 "give one its own slug"])]

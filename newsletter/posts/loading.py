@@ -55,6 +55,7 @@ def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
     posts: list[Post] = []
     errors: list[ContentError] = []
     seen: dict[str, Post] = {}
+    published: dict[str, Post] = {}  # by address: the posts the blog publishes
     pages = layout.page_files()
     outside = f"outside the post folders ({', '.join(layout.dirs)})"
     for path in [*layout.files(), *pages]:
@@ -72,6 +73,14 @@ def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
                     f"slug {post.id} is already used by {site_relative(settings, other.path)}",
                     where=site_relative(settings, path), hint="give each post its own slug",
                 ))
+            continue
+        twin = published.setdefault(post.url, post) if post.page is None and not post.draft \
+            else post
+        if twin is not post:  # Hugo's epi.md and epi.fr.md in French: one page, mailed twice
+            errors.append(ContentError(
+                f"{post.url} is also the address of {site_relative(settings, twin.path)}: the "
+                "blog publishes one page there", where=site_relative(settings, path),
+                hint="remove one of the two files, or give one its own slug"))
             continue
         seen[post.id] = post
         posts.append(post)
