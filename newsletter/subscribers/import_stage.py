@@ -134,8 +134,9 @@ class ImportStage:
     def new_rows(self, skip: set[str]) -> Iterator[dict[str, str]]:
         """The cells of every staged reader not in ``skip`` as a new record (``new_row``),
         in the order the file gave them."""
-        for key, address, _, name, status, tags, subscribed_at, extra in self.db.execute(
-                f"SELECT {COLUMNS} FROM readers ORDER BY seq"):
+        for key, address, name, status, tags, subscribed_at, extra in self.db.execute(
+                "SELECT key, address, name, status, tags, subscribed_at, extra FROM readers "
+                "ORDER BY seq"):
             if key not in skip:
                 yield new_row(address, name, (tags,) if tags else (), status, subscribed_at,
                               json.loads(extra) if extra else None)
