@@ -131,9 +131,10 @@ def import_file(store: SubscriberStore | PostgresStore, path: Path, resubscribe:
 
 def _valid(path: Path, options: ImportOptions, summary: ImportSummary) -> Iterator[Subscriber]:
     """The file's valid readers; its problems go to ``summary``."""
+    label = str(path)
     for item in _read(path, options, summary):
         if not isinstance(item, SubscriberError):
-            item = nul_problem(item, str(path)) or item
+            item = nul_problem(item, label) or item
         if isinstance(item, SubscriberError):
             summary.invalid += 1  # the first SHOWN kept to be shown: a file may hold millions
             if len(summary.problems) < SHOWN:
