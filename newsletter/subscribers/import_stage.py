@@ -90,7 +90,8 @@ class ImportStage:
         if repeated:  # an active copy confirms an unconfirmed one met first, as in the list
             active = Status.ACTIVE.value
             cursor.executemany(f"UPDATE readers SET status='active' WHERE key={mark} AND "
-                               "status='unconfirmed'", [row[:1] for row in rows if row[4] == active])
+                               "status='unconfirmed'",
+                               [row[:1] for row in rows if row[4] == active])
         if left:  # a copy that left wins over one that did not, as in the list
             cursor.executemany(
                 f"""UPDATE readers SET address={mark}, email={mark}, name={mark},

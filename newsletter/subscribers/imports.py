@@ -25,7 +25,11 @@ from newsletter.subscribers.csv_encoding import check_is_file, export_encoding
 from newsletter.subscribers.csv_format import Record, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
 from newsletter.subscribers.export import FORMULA_STARTS
-from newsletter.subscribers.import_checks import check_our_status, one_column_each, our_status_reader
+from newsletter.subscribers.import_checks import (
+    check_our_status,
+    one_column_each,
+    our_status_reader,
+)
 from newsletter.subscribers.import_stage import ImportStage
 from newsletter.subscribers.postgres_import import import_into_database
 from newsletter.subscribers.postgres_store import PostgresStore
