@@ -270,11 +270,12 @@ def _read_export(path: Path, label: str, header: list[str], records: Iterable[Re
 
 
 def _whole(records: Iterable[Record], label: str) -> Iterator[Record]:
-    """Non-blank records; an unclosed quote refuses the whole file (nothing imported)."""
+    """The records; an unclosed quote refuses the whole file (nothing imported). None is
+    blank: records read without their text never are (csv_records.split_records leaves them
+    out), so none is asked (0.3 µs a row)."""
     for record in records:
         if record.problem:
             error = record.error(label)
             raise SubscriberError(error.message, where=error.where,
                                   hint="close the quote and import again; nothing was imported")
-        if not record.blank:
-            yield record
+        yield record
