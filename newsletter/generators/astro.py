@@ -17,10 +17,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.errors import ContentError
-from newsletter.generators.base import (Entry, Generator, Source, first_of, join_url, path_id,
-                                        url_path)
-from newsletter.generators.astrowind import SETTINGS, AstroWind, astrowind
+from newsletter.generators.base import (Entry, Generator, Source, first_of, join_url,
+                                        path_id, url_path)
 from newsletter.generators.astro_i18n import default_locale, locale_folders, locale_of
+from newsletter.generators.astrowind import SETTINGS, AstroWind, astrowind
 from newsletter.generators.globs import glob_regex
 from newsletter.generators.settings_files import (
     SiteInfo,

@@ -1,5 +1,5 @@
-"""Globs as blogs' settings write them (``src/posts/**/*.md``, ``[^_]*.{md,mdx}``): which
-paths under the site they name."""
+"""Globs as generators write them in their settings: ``**/`` any folders, ``*`` within one,
+``[^_]`` a class of characters, ``{md,mdx}`` one of the choices."""
 
 from __future__ import annotations
 

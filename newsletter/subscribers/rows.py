@@ -45,9 +45,11 @@ def suppresses(status: str) -> bool:
 
 
 MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a property call
+_ACTIVE = Status.ACTIVE
 
 
 _STATUS_BY_VALUE = {status.value: status for status in Status}  # Status(text), without enum's call
+_VALUES = {status: status.value for status in Status}  # a member's or its text's value
 _KNOWN_COLUMNS = frozenset(COLUMNS)
 TAG_SEPARATORS = ",;|"  # what separates the tags of a cell
 STATUS_NAMES = ", ".join(Status)
@@ -87,9 +89,9 @@ def nul_problem(reader: Subscriber, label: str) -> SubscriberError | None:
     """The problem of a reader whose row holds a NUL byte (0x00), or None. No text holds one
     (the file is damaged, or made to break things) and PostgreSQL cannot store one, so an
     import or a copy leaves the row behind, named (``label``: its file), whichever the store."""
-    cells = (reader.name, reader.subscribed_at, *reader.tags, *reader.extra,
-             *reader.extra.values())
-    if not any("\0" in cell for cell in cells):
+    extra = reader.extra
+    if "\0" not in "".join((reader.name, reader.subscribed_at, *reader.tags, *extra,
+                            *extra.values())):  # one search of the joined cells
         return None
     return SubscriberError("a NUL byte (0x00) in the row: not text",
                            where=f"{label}:{reader.line}",
@@ -125,7 +127,7 @@ def split_tags(text: str) -> tuple[str, ...]:
     if not text:
         return ()
     parts = text.replace(";", ",").replace("|", ",").split(",")  # TAG_SEPARATORS (fastest)
-    return tuple(tag.strip() for tag in parts if tag.strip())
+    return tuple(filter(None, map(str.strip, parts)))  # each stripped, empty ones left out
 
 
 def new_row(email: str, name: str = "", tags: Iterable[str] = (),
@@ -133,7 +135,8 @@ def new_row(email: str, name: str = "", tags: Iterable[str] = (),
             extra: dict[str, str] | None = None) -> dict[str, str]:
     """The cells of a new record by column name; subscribed_at defaults to now (UTC)."""
     stamp = subscribed_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    return {"email": email, "name": name, "status": Status(status).value,
+    # A known status's value from a dict (Status(status) is an enum call: an import's millions)
+    return {"email": email, "name": name, "status": _VALUES.get(status) or Status(status).value,
             "tags": ",".join(tags), "subscribed_at": stamp, **(extra or {})}
 
 
@@ -224,7 +227,7 @@ class PlainRows:
     def subscriber(self, record: Record, email: str, status: str) -> Subscriber | None:
         """The Subscriber of ``record`` (``email`` and ``status``: its cells, stripped), or None."""
         cells = record.cells
-        if not self.plain or len(cells) > self.width or status not in ("", Status.ACTIVE):
+        if not self.plain or len(cells) > self.width or status not in MAILED:
             return None
         address = fast_normalised(email)
         if address is None:
@@ -236,8 +239,9 @@ class PlainRows:
         tags = cells[at].strip() if at is not None and at < count else ""
         at = self.since_at
         since = cells[at].strip() if at is not None and at < count else ""
-        # Positional, in the field order: keywords made this a fifth of reading a reader.
-        return Subscriber(email, address, name, Status.ACTIVE, split_tags(tags) if tags else (),
+        # Positional, in the field order: keywords made this a fifth of reading a reader; the
+        # member read once (Status.ACTIVE is a lookup through the enum's class each time).
+        return Subscriber(email, address, name, _ACTIVE, split_tags(tags) if tags else (),
                           since, {}, self.source, record.line)
 
 
@@ -296,35 +300,3 @@ def read_rows(path: Path, label: str, problems: list[SubscriberError]) -> Iterat
     layout, records = open_records(path, label, problems)
     for record in records:
         yield Row(path, label, record.line, row_values(layout, record))
-
-
-class RepeatFilter:
-    """Which keys of a list may occur more than once, in 2 MB however long the list is.
-
-    Two bitmaps indexed by a slice of the key's hash: "seen" and "seen again". Every repeated
-    key finds its slot in "seen again"; a key whose slot is not there occurred once for sure.
-    Keys that merely share a slot with another are flagged too (about n / 8 million of them),
-    so whoever de-duplicates still compares flagged keys exactly: no repeat is ever missed.
-    hash() is salted per process: build and query a filter in the same process.
-    """
-
-    BITS = 23  # 8,388,608 slots; two bitmaps of 1 MiB
-
-    def __init__(self) -> None:
-        self.mask = (1 << self.BITS) - 1
-        self.seen = bytearray(1 << (self.BITS - 3))
-        self.again = bytearray(1 << (self.BITS - 3))
-
-    def add(self, key: str) -> bool:
-        """Count one occurrence of ``key``; whether it :meth:`may_repeat` now (one hash)."""
-        slot = hash(key) & self.mask
-        byte, bit = slot >> 3, 1 << (slot & 7)
-        if self.seen[byte] & bit:
-            self.again[byte] |= bit
-        self.seen[byte] |= bit
-        return bool(self.again[byte] & bit)
-
-    def may_repeat(self, key: str) -> bool:
-        """False only when ``key`` was added at most once."""
-        slot = hash(key) & self.mask
-        return bool(self.again[slot >> 3] & (1 << (slot & 7)))

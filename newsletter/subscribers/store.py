@@ -37,10 +37,10 @@ from newsletter.subscribers.reading import (
     stream_active,
     stream_active_with,
 )
+from newsletter.subscribers.repeat_filter import RepeatFilter
 from newsletter.subscribers.saved_whole import SavedWhole
 from newsletter.subscribers.rows import (
     LEFT,
-    RepeatFilter,
     Row,
     Status,
     Subscriber,
