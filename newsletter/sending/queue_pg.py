@@ -156,8 +156,8 @@ class SharedQueue:
                            for *_, address, name in rows]
                 yield list(map(Prepared._make, signer.prepare_all(readers)))
                 # Readers who left between the look and the claim (the claim counted them
-                # skipped): their rows go too.
-                left = self.store.suppressed_addresses()
+                # skipped, against what it read just now): their rows go too.
+                left = self.store.suppressed_as_last_read()
                 self._drop_left([row for row, _, key, _, _ in rows if key in left])
                 return
 
