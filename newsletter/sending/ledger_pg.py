@@ -27,7 +27,7 @@ BATCH = ("INSERT INTO batches (post_id, provider, key, subject, claimed_at) "
          "VALUES (%s, %s, %s, %s, %s)")
 # A batch's result, committed without waiting for the disk: the next claim's commit waits
 # (a claim is on disk before its request goes out) and takes this one with it. A crash of the
-# database's machine in between leaves the batch `submitting`: in doubt, never sent twice.
+# database in between (not a restart) leaves the batch `submitting`: in doubt, never twice.
 UNSYNCED = "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL AND "
 
 
