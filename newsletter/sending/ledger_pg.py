@@ -7,7 +7,11 @@ it got), so each reader is sent once, however many senders run.
 
 Who may recover: a sender holds a shared advisory lock for its whole run; recovery (leftover
 ``submitting`` rows become ``in_doubt``) needs the exclusive one, so it happens only when no
-other sender is alive. A killed sender's session ends with it, and its lock too.
+other sender is alive. A killed sender's session ends with it, and its lock too. The runs and
+their recovery are :mod:`newsletter.sending.ledger_pg_runs`.
+
+A batch costs one wait for the disk, its claim's: its result commits without waiting
+(:data:`UNSYNCED`), and the next claim's commit carries it.
 """
 
 from __future__ import annotations
