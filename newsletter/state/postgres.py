@@ -15,9 +15,9 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Iterator
 
 from newsletter.state import owner
+from newsletter.state.guarded import Guarded, storable  # noqa: F401 - postgres.*, as before
 from newsletter.state.ledger_schema import LEDGER
 from newsletter.state.migrations import Schema, run_step, too_new
-from newsletter.state.guarded import Guarded, storable  # noqa: F401 - postgres.*, as before
 from newsletter.state.pg_errors import WHERE, unusable
 from newsletter.state.tables import (
     EVENTS,
