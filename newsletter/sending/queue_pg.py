@@ -99,6 +99,10 @@ class SharedQueue:
             if self.through is None or self.through - self.position > AHEAD:
                 return
             at = ledger_time()
+            # Rows to send, not sent: their commit need not wait for the disk (the next
+            # claim's does, and takes them with it; lost in a crash of the database,
+            # with how far the writing came, they are written again).
+            self.db.execute("SELECT set_config('synchronous_commit', 'off', true)")
             written = self._write({**self.params, "at": at, "from": self.through,
                                    "to": self.through + STRETCH})
             last = self.db.execute("SELECT coalesce(max(position), 0) FROM subscribers"
@@ -156,8 +160,8 @@ class SharedQueue:
                            for *_, address, name in rows]
                 yield list(map(Prepared._make, signer.prepare_all(readers)))
                 # Readers who left between the look and the claim (the claim counted them
-                # skipped): their rows go too.
-                left = self.store.suppressed_addresses()
+                # skipped, against what it read just now): their rows go too.
+                left = self.store.suppressed_as_last_read()
                 self._drop_left([row for row, _, key, _, _ in rows if key in left])
                 return
 

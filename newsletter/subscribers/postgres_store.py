@@ -110,6 +110,11 @@ class PostgresStore:
                     self._seen_through = max(self._seen_through, change_id)
         return frozenset(self._suppressed)
 
+    def suppressed_as_last_read(self) -> frozenset[str]:
+        """What :meth:`suppressed_addresses` answered last, without asking the journal again
+        (the shared queue, right after the claim that asked it)."""
+        return frozenset(self._suppressed or ())
+
     def follow_suppressions_from_now(self) -> None:
         """Have :meth:`suppressed_addresses` hold only the suppressions recorded from now on,
         for a send that checks each batch's readers against the table as it takes them (the
