@@ -12,7 +12,8 @@ import pytest
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers import Status, SubscriberStore, export_readers, import_file
-from newsletter.subscribers.rows import RepeatFilter, Row
+from newsletter.subscribers.repeats import RepeatFilter
+from newsletter.subscribers.rows import Row
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 

@@ -25,8 +25,9 @@ from newsletter.records import record
 from newsletter.subscribers.csv_encoding import check_is_file, export_encoding
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, column_names, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
-from newsletter.subscribers.export import FORMULA_STARTS
+from newsletter.subscribers.import_cells import has_guard, unguard, unwrap_address
 from newsletter.subscribers.import_stage import ImportStage
+from newsletter.subscribers.misplaced import out_of_place, past_header
 from newsletter.subscribers.postgres_import import import_into_database
 from newsletter.subscribers.postgres_store import PostgresStore
 from newsletter.subscribers.formats import (
@@ -50,7 +51,7 @@ from newsletter.subscribers.rows import (
     Subscriber,
     light,
     nul_problem,
-    row_values,
+    row_of,
 )
 from newsletter.subscribers.status_columns import status_like
 
@@ -186,15 +187,17 @@ def _read(path: Path, options: ImportOptions,
             email = cells[email_at].strip() if email_at < len(cells) else ""
             status = (cells[status_at].strip().lower()
                       if status_at is not None and status_at < len(cells) else "")
-            if not _has_guard(cells) and (
+            if (status or not out_of_place(layout, cells)) and not has_guard(cells) and (
                     subscriber := plain.subscriber(record, email, status)) is not None:
                 yield subscriber
                 continue
-        row = Row(path, label, record.line, row_values(layout, record))
-        _unguard(row.values)
-        _unwrap_address(row.values)
+        row = row_of(path, label, layout, record)
+        unguard(row.values)
+        unwrap_address(row.values)
         if in_parts:  # "First Name", "Last Name": one name here
             row.values["name"] = name_in_parts(dict(zip(header, row_cells(record))))
+        if read_status is not None or named is not None:  # the status is not ours to find
+            row.spilled = past_header(layout, record.cells)
         if read_status is not None:
             status_column, read = read_status
             row.values.pop(status_column, None)  # read into our status, not kept as a column
@@ -203,35 +206,11 @@ def _read(path: Path, options: ImportOptions,
             if named is not None and not row.values.get("status"):
                 row.values["status"] = named  # "list-unsubscribed.csv": nobody in it is active
                 summary.by_name, summary.name_status = summary.by_name + 1, named.value
-            _check_our_status(row, label, layout, record.cells)
+            _check_our_status(row, layout)
         try:
             yield row.to_subscriber()
         except SubscriberError as error:
             yield error
-
-
-def _has_guard(cells: list[str]) -> bool:
-    """True if a cell holds our export's guard: a ``'`` before what a spreadsheet would run."""
-    return any(cell.lstrip()[:1] == "'" and cell.lstrip()[1:2] in FORMULA_STARTS
-               for cell in cells)
-
-
-def _unguard(values: dict[str, str]) -> None:
-    """Cells as they were before `subscribers export` guarded them from spreadsheets
-    (``'=Ann``, ``'-dash@example.com``): an export imported elsewhere is the same list."""
-    for column, value in values.items():
-        if value[:1] == "'" and value[1:2] and value[1:2] in FORMULA_STARTS:
-            values[column] = value[1:]
-
-
-def _unwrap_address(values: dict[str, str]) -> None:
-    """``Ann <ann@example.com>`` or ``mailto:ann@example.com`` in the email cell: the address,
-    and the name written with it when the row has none."""
-    email, shown = bare_address(values.get("email", ""))
-    if email != values.get("email", ""):
-        values["email"] = email
-        if shown and not values.get("name"):
-            values["name"] = shown
 
 
 def row_cells(record: Record) -> list[str]:
@@ -308,17 +287,15 @@ def _one_column_each(label: str, layout: Layout) -> None:
                                   hint=f"keep the one that holds the readers' {plural}")
 
 
-def _check_our_status(row: Row, label: str, layout: Layout, cells: list[str]) -> None:
-    text, width = row.values.get("status", ""), len(layout.columns)
-    unknown = bool(text) and text.lower() not in STATUS_VALUES
-    spilled = {cell.strip().lower() for cell in cells[width:]} - {""}
-    if spilled and (unknown or not spilled.isdisjoint(STATUS_VALUES)):  # "Lee, Ann" unquoted
-        raise SubscriberError(
-            f"{len(cells)} cells where the header has {width}, a status among them out of "
-            f"place: a {layout.delimiter!r} inside a cell (a name such as 'Lee, Ann')? nothing "
-            "was imported", where=f"{label}:{row.line}", hint="put that cell in quotes")
-    if unknown:
-        raise _refusal(f"{label}:{row.line}", "status", f"{text!r}, not a newsletter status")
+def _check_our_status(row: Row, layout: Layout) -> None:
+    text = row.values.get("status", "")
+    if row.spilled:  # "Lee, Ann" unquoted, or a cell typed in: whose status is where?
+        raise SubscriberError(f"{row.spilled}: a {layout.delimiter!r} inside a cell (a name "
+                              "such as 'Lee, Ann') or a cell too many? nothing was imported",
+                              where=row.where, hint="put the status in the status column (a "
+                                                    "cell holding a separator in quotes)")
+    if text and text.lower() not in STATUS_VALUES:
+        raise _refusal(row.where, "status", f"{text!r}, not a newsletter status")
 
 
 def _refusal(where: str, column: str, what: str) -> SubscriberError:

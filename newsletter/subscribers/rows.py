@@ -19,6 +19,7 @@ from newsletter.addresses import address_key, fast_normalised, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.records import record
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, parse_csv, read_csv
+from newsletter.subscribers.misplaced import out_of_place
 from newsletter.subscribers.status_columns import foreign_list_file
 
 
@@ -45,6 +46,7 @@ def suppresses(status: str) -> bool:
 
 
 MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a property call
+SPILLED = "unreadable"  # the status of a row whose status is out of place: suppresses
 
 
 _STATUS_BY_VALUE = {status.value: status for status in Status}  # Status(text), without enum's call
@@ -145,6 +147,7 @@ class Row:
     label: str  # the file as problems name it
     line: int
     values: dict[str, str]
+    spilled: str = ""  # why its status is a guess (misplaced.out_of_place): never sent to
 
     @property
     def where(self) -> str:
@@ -156,6 +159,8 @@ class Row:
 
     @property
     def status_text(self) -> str:
+        if self.spilled:
+            return SPILLED
         return self.values.get("status", "").lower() or Status.ACTIVE.value
 
     @property
@@ -177,6 +182,11 @@ class Row:
         """Validate the row; raise SubscriberError (where=file:line) when it cannot be sent to."""
         values = self.values
         email = values.get("email", "")
+        if self.spilled:
+            raise SubscriberError(
+                f"{self.spilled}: which cell is the status is a guess", where=self.where,
+                hint="put the status in the status column (a cell too many? a \"Lee, Ann\" "
+                     "without quotes?); the reader gets nothing until it is fixed")
         if not email:
             raise SubscriberError("no email address", where=self.where,
                                   hint="fill in the email column or delete the row")
@@ -241,6 +251,13 @@ class PlainRows:
                           since, {}, self.source, record.line)
 
 
+def row_of(source: Path, label: str, layout: Layout, record: Record) -> Row:
+    """The Row of a record; one whose status is :func:`out_of_place` suppresses its address
+    and is reported, never sent to."""
+    return Row(source, label, record.line, row_values(layout, record),
+               out_of_place(layout, record.cells))
+
+
 def row_values(layout: Layout, record: Record) -> dict[str, str]:
     """A record's cells by column name, spaces trimmed; a row shorter than the header lacks
     its last columns (read as empty: filling them in made each short row cost the width of
@@ -295,36 +312,4 @@ def read_rows(path: Path, label: str, problems: list[SubscriberError]) -> Iterat
     """Stream the non-blank rows of one file (see :func:`open_records`)."""
     layout, records = open_records(path, label, problems)
     for record in records:
-        yield Row(path, label, record.line, row_values(layout, record))
-
-
-class RepeatFilter:
-    """Which keys of a list may occur more than once, in 2 MB however long the list is.
-
-    Two bitmaps indexed by a slice of the key's hash: "seen" and "seen again". Every repeated
-    key finds its slot in "seen again"; a key whose slot is not there occurred once for sure.
-    Keys that merely share a slot with another are flagged too (about n / 8 million of them),
-    so whoever de-duplicates still compares flagged keys exactly: no repeat is ever missed.
-    hash() is salted per process: build and query a filter in the same process.
-    """
-
-    BITS = 23  # 8,388,608 slots; two bitmaps of 1 MiB
-
-    def __init__(self) -> None:
-        self.mask = (1 << self.BITS) - 1
-        self.seen = bytearray(1 << (self.BITS - 3))
-        self.again = bytearray(1 << (self.BITS - 3))
-
-    def add(self, key: str) -> bool:
-        """Count one occurrence of ``key``; whether it :meth:`may_repeat` now (one hash)."""
-        slot = hash(key) & self.mask
-        byte, bit = slot >> 3, 1 << (slot & 7)
-        if self.seen[byte] & bit:
-            self.again[byte] |= bit
-        self.seen[byte] |= bit
-        return bool(self.again[byte] & bit)
-
-    def may_repeat(self, key: str) -> bool:
-        """False only when ``key`` was added at most once."""
-        slot = hash(key) & self.mask
-        return bool(self.again[slot >> 3] & (1 << (slot & 7)))
+        yield row_of(path, label, layout, record)
