@@ -61,3 +61,15 @@ def test_our_own_list_with_email_address_and_status_is_not_taken_for_kit(site, t
     assert "Kit (ConvertKit) subscriber export" in invoke(site, "subscribers", "import",
                                                           str(kit)).stdout
     assert statuses(site)["kay@example.net"] == "unsubscribed"
+
+
+def test_an_empty_file_is_refused_not_imported_as_no_readers(site, tmp_path):
+    # Before: "0 reader(s) ... added 0" and exit 0, so a download that failed (0 bytes) looked
+    # like a list with nobody new in it.
+    path = tmp_path / "members.csv"
+    for text in ("", "\n\n  \n"):
+        path.write_text(text, encoding="utf-8")
+        result = invoke(site, "subscribers", "import", str(path))
+        assert result.exit_code == 2
+        assert result.stderr == (f"error: {path}: the file is empty (no header, no rows): "
+                                 "nothing was imported; export the list again\n")

@@ -160,6 +160,11 @@ def _read(path: Path, options: ImportOptions,
     label = str(path)
     layout, records = read_csv(path, label, keep_text=False,
                                encoding=export_encoding(path, label))
+    first = next(records, None)
+    if first is None and layout.header is None:  # a download or an export that went wrong
+        raise SubscriberError("the file is empty (no header, no rows): nothing was imported",
+                              where=label, hint="export the list again")
+    records = chain([first] if first is not None else [], records)
     header = [cell.strip().lstrip("\ufeff").lower() for cell in layout.header or []]
     source = ALIASES.get(options.source or "", options.source)
     if source and source not in FORMATS and source != OURS:
