@@ -303,6 +303,8 @@ def record_cells(path: Path, label: str, layout: Layout, records: Iterable[Recor
         email = cells[email_at].strip() if email_at < len(cells) else ""
         status = (cells[status_at].strip().lower()
                   if status_at is not None and status_at < len(cells) else "")
-        if (not status or len(cells) > width) and out_of_place(layout, cells):
+        # might_say_left, inline: the row's cells may say it left though its status is empty
+        if (len(cells) > width or not status and "ed" in "\0".join(cells).lower()) and \
+                out_of_place(layout, cells):
             status = SPILLED  # its status is a guess: suppressed, never sent to
         yield source, record, email, status
