@@ -2,10 +2,17 @@
 
     python bench/bench_subscribers.py [ROWS]
     python bench/bench_subscribers.py --quick     # 300 rows
+    python bench/bench_subscribers.py --import [ROWS]   # `subscribers import` (1,000,000)
+
+``--import`` runs `newsletter subscribers import` of bench_million.py's generated list into an
+empty list, in its own process, three times: wall and CPU seconds, its own peak memory, the
+load, and a digest of the list it wrote (the same before and after a change to the import).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 import tempfile
 import time
@@ -58,8 +65,32 @@ def main(rows: int) -> None:
                                              else Status.ACTIVE)))
 
 
+def import_run(rows: int, rounds: int = 3) -> None:
+    """`subscribers import` of a ``rows``-reader export into an empty list, ``rounds`` times."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_million import make_site, run, write_export
+
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        export = root / "export.csv"
+        write_export(export, rows)
+        print(f"subscribers import of {rows:,} rows, {os.cpu_count()} CPUs", flush=True)
+        for number in range(rounds):
+            site = make_site(root / f"round{number}")
+            load = os.getloadavg()[0]
+            figures = run(site, "subscribers", "import", str(export))
+            written = (site / "subscribers" / "subscribers.csv").read_bytes()
+            print(f"  {figures['wall']:6.2f} s wall {figures['cpu']:6.2f} s cpu  "
+                  f"peak {figures['peak_mb']:.0f} MB  load {load:.1f}  "
+                  f"list sha256 {hashlib.sha256(written).hexdigest()[:16]}", flush=True)
+
+
 if __name__ == "__main__":
-    if "--quick" in sys.argv:
+    if "--import" in sys.argv:
+        sizes = [arg for arg in sys.argv[1:] if arg.isdigit()]
+        import_run(300 if "--quick" in sys.argv else int(sizes[0]) if sizes else 1_000_000,
+                   rounds=1 if "--quick" in sys.argv else 3)
+    elif "--quick" in sys.argv:
         main(300)
     else:
         main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

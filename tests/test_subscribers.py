@@ -12,7 +12,7 @@ import pytest
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers import Status, SubscriberStore, export_readers, import_file
-from newsletter.subscribers.repeats import RepeatFilter
+from newsletter.subscribers.repeat_filter import RepeatFilter
 from newsletter.subscribers.rows import Row
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"

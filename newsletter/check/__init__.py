@@ -13,6 +13,7 @@ from newsletter.check.online import OnlineOptions, check_online, image_problems
 from newsletter.check.preflight import Preflight, check_rendered
 from newsletter.check.settings import (
     dirs_findings,
+    generator_setting_findings,
     published_finding,
     settings_findings,
     unreadable_settings_finding,
@@ -20,5 +21,5 @@ from newsletter.check.settings import (
 
 __all__ = ["Finding", "OnlineOptions", "Preflight", "Severity", "check_online", "check_rendered",
            "dirs_findings", "errors_in", "exit_status", "file_image_findings", "finding",
-           "image_problems", "in_order", "published_finding", "settings_findings",
-           "unreadable_settings_finding"]
+           "generator_setting_findings", "image_problems", "in_order", "published_finding",
+           "settings_findings", "unreadable_settings_finding"]

@@ -42,8 +42,9 @@ def _dates(context: CheckContext) -> list[Finding]:
             f"if the date is a typo, fix it; otherwise only `newsletter send {post.name}` "
             "sends it")]
     if post.date > context.now + FAR_AHEAD:
-        return [warning("date-far-future", where,
-                        f"dated {date}, more than a year ahead: send --due waits until then",
+        waits = "the blog publishes it already (built with future posts), and send --due " \
+            "sends it now" if post.early else "send --due waits until then"
+        return [warning("date-far-future", where, f"dated {date}, more than a year ahead: {waits}",
                         "check the year")]
     return []
 

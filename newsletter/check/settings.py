@@ -7,6 +7,7 @@ not read (Jekyll's _config.yml) is an error."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,14 @@ def settings_findings(settings: Settings) -> list[Finding]:
     generator = site_layout(settings).generator
     unreadable = unreadable_settings_finding(generator)  # then what it publishes is unknown
     found += [unreadable] if unreadable else filter(None, [published_finding(generator)])
-    return found + dirs_findings(settings)
+    return found + generator_setting_findings(generator) + dirs_findings(settings)
+
+
+def generator_setting_findings(generator: Generator) -> list[Finding]:
+    """A warning for each setting the blog is built with otherwise than its writer meant (a
+    Jekyll ``timezone`` naming no zone)."""
+    return [warning("site-setting-ignored", where, what, hint)
+            for where, what, hint in generator.settings_warnings()]
 
 
 def unreadable_settings_finding(generator: Generator) -> Finding | None:
@@ -78,7 +86,10 @@ def published_finding(generator: Generator) -> Finding | None:
     published = generator.publishes(PRIVATE)
     if not published:
         return None
-    return warning("site-publishes-readers", "_config.yml",
+    file = generator.settings_file
+    listed = (f"exclude = [{', '.join(map(json.dumps, published))}]" if file.endswith(".toml")
+              else f"exclude: [{', '.join(published)}]")
+    return warning("site-publishes-readers", file,
                    f"{generator.label} copies {', '.join(published)} into the built site as "
                    "they are: the reader list, the settings and the mail would be on the web",
-                   f"list them under exclude: in _config.yml (exclude: [{', '.join(published)}])")
+                   f"list them under exclude in {file} ({listed})")

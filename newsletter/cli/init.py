@@ -62,13 +62,16 @@ def init(ctx: click.Context, directory: Path | None) -> None:
         click.echo(f"  wrote   {name}")
     for name in report.skipped:
         click.echo(f"  kept    {name} (exists; not changed)")
-    from newsletter.check import published_finding, unreadable_settings_finding
+    from newsletter.check import (generator_setting_findings, published_finding,
+                                  unreadable_settings_finding)
 
     unreadable = unreadable_settings_finding(report.generator)
     if unreadable:  # what init read of the blog's settings is a guess: said now, and by check
         click.echo(f"Error: {unreadable.line()}")
     elif report.published:  # Jekyll would publish the reader list: said now, and by check
         click.echo(f"Warning: {published_finding(report.generator).line()}")
+    for finding in generator_setting_findings(report.generator):  # check says them too
+        click.echo(f"Warning: {finding.line()}")
     if report.unfilled:  # check and send refuse these until they are the writer's own
         click.echo(f"Next: fill in {', '.join(report.unfilled)} in {root / 'newsletter.toml'} "
                    "(init could not know them); add readers with `newsletter subscribers add "

@@ -155,7 +155,7 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
     header). Readers who left there never become active here."""
     import time
 
-    from newsletter.sending import import_arrivals
+    from newsletter.sending import fewer_collections, import_arrivals
     from newsletter.subscribers import ImportOptions, import_file
 
     values = frozenset(value.strip().lower() for value in (active_values or "").split(",")
@@ -166,7 +166,8 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
         raise click.UsageError("--status-column and --active-values go together")
     options = ImportOptions(source, status_column, values)
     try:
-        with import_arrivals(site.settings, welcome, int(time.time())) as adding:
+        with import_arrivals(site.settings, welcome, int(time.time())) as adding, \
+                fewer_collections():  # millions of short-lived rows, hardly a cycle among them
             summary = import_file(_store(site), file, resubscribe=resubscribe, options=options,
                                   adding=adding)
     except KeyboardInterrupt:  # before the save: once it begins, it finishes (SavedWhole)

@@ -17,8 +17,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsletter.errors import ContentError
-from newsletter.generators.base import (Entry, Generator, Source, first_of, glob_regex, join_url,
+from newsletter.generators.base import (Entry, Generator, Source, first_of, join_url,
                                         path_id, url_path)
+from newsletter.generators.globs import glob_regex
 from newsletter.generators.settings_files import (
     SiteInfo,
     depends_on,

@@ -56,6 +56,7 @@ class Entry:
     page: str | None = None  # why it is a page (never emailed), e.g. "section list (_index.md)"
     draft: bool = False
     expires: dt.datetime | None = None  # Hugo expiryDate: unpublished from then on
+    early: bool = False  # built before its date (Jekyll's future: true): published already
     title: str | None = None  # the title when the front matter has none (Jekyll: from the name)
     media_subpath: str | None = None  # of the post's relative images (Hexo's asset folder)
     image: str | None = None  # a feature image by the generator's convention where the front
@@ -83,6 +84,8 @@ class Generator:
     title_from_heading: ClassVar[bool] = False
     # YAML front matter closed by a --- line without an opening one (Hexo's)
     open_front_matter: ClassVar[bool] = False
+    # YAML front matter closed by a ... line (YAML's document end), as Jekyll reads it
+    yaml_document_end: ClassVar[bool] = False
     # ".. key: value" lines in the <!-- --> comment opening the file (Nikola's)
     comment_front_matter: ClassVar[bool] = False
     excerpt_marker: ClassVar[str | None] = None  # Hexo's, Zola's, Material's <!-- more -->
@@ -105,6 +108,16 @@ class Generator:
         """(where, what, hint) when the generator's settings file is there but holds no
         settings it can read: the generator would not build the blog."""
         return None
+
+    def settings_warnings(self) -> list[tuple[str, str, str | None]]:
+        """(where, what, hint) for each setting the generator builds the blog with otherwise
+        than the writer meant (Jekyll's misspelt ``timezone``: it builds in UTC)."""
+        return []
+
+    @property
+    def settings_file(self) -> str:
+        """The generator's settings file, where the writer changes what it builds."""
+        return self.evidence or ""
 
     def media_base(self) -> str | None:
         """The address a theme serves a post's images from instead of the site (Chirpy's
@@ -197,6 +210,11 @@ class Generator:
         """Folders the blog serves at its root, where a ``/x.jpg`` image is."""
         return ("static",)
 
+    def folders_served_below(self) -> tuple[tuple[str, str], ...]:
+        """(path, folder) of the site's folders the blog serves below its root, where a
+        ``/images/x.jpg`` is ``pics/x.jpg`` (Hugo's mount of ``pics`` as ``static/images``)."""
+        return ()
+
     def serves(self, path: str) -> bool:
         """Whether the file at ``path`` of a static folder is published as it is."""
         return True
@@ -253,7 +271,6 @@ def as_list(value: Any) -> list[str]:
     return [] if value is None else [str(value)]
 
 
-_GLOB_GROUP = re.compile(r"\[([^\]/]+)\]|\{([^{}/]*,[^{}/]*)\}")
 DATED_NAME = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)(?:[-_]+|$)(.*)$")
 
 
@@ -288,43 +305,3 @@ def join_url(*parts: str) -> str:
     trailing = text.endswith("/")
     text = "/" + "/".join(part for part in text.split("/") if part)
     return text + "/" if trailing and text != "/" else text
-
-
-def glob_matches(pattern: str, relative: str) -> bool:
-    """Whether a site-relative path is ``pattern`` or lies in a folder ``pattern`` matches."""
-    regex = glob_regex(pattern.strip().strip("/"))
-    parts = relative.split("/")
-    return any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
-
-
-def glob_regex(pattern: str) -> re.Pattern:
-    """A glob as a regular expression: ``**/`` any folders, ``*`` and ``?`` within one,
-    ``[^_]`` a class of characters, ``{md,mdx}`` one of the choices."""
-    out, index = [], 0
-    while index < len(pattern):
-        group = _GLOB_GROUP.match(pattern, index)
-        if group and group[0].startswith("["):
-            negated = group[1][:1] in ("!", "^")
-            inside = group[1][1:] if negated else group[1]
-            out.append(("[^/" if negated else "[") + inside.replace("\\", "\\\\") + "]")
-            index = group.end()
-        elif group:
-            out.append("(?:" + "|".join(glob_regex(choice).pattern
-                                         for choice in group[2].split(",")) + ")")
-            index = group.end()
-        elif pattern.startswith("**/", index):
-            out.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            out.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            out.append("[^/]")
-            index += 1
-        else:
-            out.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(out))

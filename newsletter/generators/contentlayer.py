@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from newsletter.generators.base import (Entry, Generator, Source, folder_setting, glob_regex,
+from newsletter.generators.base import (Entry, Generator, Source, folder_setting,
                                         path_id)
+from newsletter.generators.globs import glob_regex
 from newsletter.generators.settings_files import (
     SiteInfo,
     first_file,

@@ -17,9 +17,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 from newsletter.errors import ContentError
-from newsletter.generators.base import (Entry, Generator, Source, as_list, dated_name, glob_regex,
-                                        join_url)
+from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
 from newsletter.generators.eleventy_collections import COLLECTIONS, glob_collection
+from newsletter.generators.globs import glob_regex
 from newsletter.generators.git_dates import committed
 from newsletter.generators.settings_files import (SiteInfo, depends_on, first_file, first_text,
                                                   js_settings, js_string, read_data, read_text,

@@ -22,20 +22,18 @@ from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_patterns, \
     main_sections, read_config, translation_language
-from newsletter.generators.hugo_mounts import (content_mounts, content_replaced, mounted_path,
+from newsletter.generators.hugo_mounts import (content_mounts, content_replaced,
+                                                mounted_path, mounts_below_root,
                                                 section_folders, served_mounts)
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
+from newsletter.generators.hugo_pages import page_kind_reason, unbuilt_reason
 from newsletter.generators.hugo_permalinks import (expand_permalink, page_directory,
                                                    section_depth, section_pattern, ugly_section)
 from newsletter.generators.hugo_sections import likeliest_section, list_page_parts
 from newsletter.generators.settings_files import SiteInfo, lower_keys, read_data, site_info
 from newsletter.generators.slugs import hugo_urlize
 from newsletter.urls import split_url
-
-# Layouts of list-like pages a theme keeps among posts (PaperMod's archives and search).
-_PAGE_LAYOUTS = {"archives", "archive", "search", "list", "terms", "taxonomy", "term", "home",
-                 "index", "section", "tags", "categories"}
 
 
 class Hugo(Generator):
@@ -207,6 +205,9 @@ class Hugo(Generator):
         assets = self.config.get("assetdir") or "assets"
         return tuple(str(folder) for folder in (*folders, assets, *served_mounts(self.config)))
 
+    def folders_served_below(self) -> tuple[tuple[str, str], ...]:
+        return mounts_below_root(self.config)
+
     def configure(self, post_dirs: tuple[str, ...]) -> None:
         content = self.content_root.relative_to(self.root).as_posix()
         named, whole = [], False
@@ -246,8 +247,14 @@ class Hugo(Generator):
         return Entry(id=folder_of + path_id(relative), date=dates.publish,
                      path=path if "://" in path else self._language_prefix(language) + path,
                      page=self._page_reason(source, language),
-                     draft=fields.boolean("draft", default=False), expires=dates.expiry,
-                     image=featured_file(source.path))
+                     draft=fields.boolean("draft", default=False) and not self._builds("drafts"),
+                     expires=None if self._builds("expired") else dates.expiry,
+                     early=self._builds("future"), image=featured_file(source.path))
+
+    def _builds(self, kind: str) -> bool:
+        """``buildDrafts``, ``buildFuture``, ``buildExpired`` (or ``-D``, ``-F``, ``-E`` in the
+        deploy's command): Hugo publishes those pages, so they are posts like the others."""
+        return self.config.get(f"build{kind}") is True
 
     def _page_reason(self, source: Source, language: str | None) -> str | None:
         relative, meta = source.relative, source.meta
@@ -261,26 +268,13 @@ class Hugo(Generator):
         bundle = bundle_of(source.path, mounted[1] if mounted else self.content_root)
         if bundle:
             return f"a resource of the bundle {bundle.relative_to(self.root).as_posix()}"
-        if meta.get("headless") is True:
-            return "a headless bundle"
-        build = meta.get("build") or meta.get("_build")
-        if isinstance(build, dict):
-            build = {str(key).lower(): value for key, value in build.items()}
-            if build.get("render") in ("never", False, "false", "link"):
-                return "build.render = never (or link): Hugo publishes no page of it"
-            if build.get("list") in ("never", False, "false"):
-                return "build.list = never: a page Hugo keeps out of lists"
+        if unbuilt := unbuilt_reason(meta):
+            return unbuilt
         if len(relative.parts) < 2:
             return f"a page at the top of {self.content_root.name}/"
         if self.post_sections and relative.parts[0] not in self.post_sections:
             return f"outside the post sections ({', '.join(self.post_sections)})"
-        layout = str(meta.get("layout") or "").strip().lower()
-        if layout in _PAGE_LAYOUTS:
-            return f"layout: {layout}"
-        kind = str(meta.get("type") or "").strip().lower()  # Hugo's .Type, the section's else
-        if kind in ("page", "pages") and kind not in self.post_sections:
-            return f"type: {kind}: themes list the pages whose type is a post section's"
-        return None
+        return page_kind_reason(meta, self.post_sections)
 
     def _address(self, source: Source, date: dt.datetime | None, named: str | None) -> str:
         meta, relative = source.meta, source.relative

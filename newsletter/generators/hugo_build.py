@@ -1,7 +1,9 @@
 """What a Hugo site's deploy sets over its settings files (gohugo.io/configuration/introduction/
 #configure-with-environment-variables): ``hugo -b https://...`` (``--baseURL``), ``-e staging``
-(``--environment``) in its build command, and the ``HUGO_BASEURL``, ``HUGO_TITLE``,
-``HUGO_PARAMS_<KEY>`` and ``HUGO_ENVIRONMENT`` (or ``HUGO_ENV``) variables its build sets:
+(``--environment``), ``-D``, ``-F``, ``-E`` (``--buildDrafts``, ``--buildFuture``,
+``--buildExpired``) in its build command, and the ``HUGO_BASEURL``, ``HUGO_TITLE``,
+``HUGO_BUILDDRAFTS`` (``HUGO_BUILDFUTURE``, ``HUGO_BUILDEXPIRED``), ``HUGO_PARAMS_<KEY>`` and
+``HUGO_ENVIRONMENT`` (or ``HUGO_ENV``) variables its build sets:
 netlify.toml's production build (``[build]`` and ``[context.production]``), else a GitHub
 Actions workflow (or .gitlab-ci.yml, package.json's scripts, a Makefile, vercel.json); never
 ``hugo server``'s, the writer's own computer. A value that is a variable of the deploy
@@ -19,6 +21,9 @@ from newsletter.generators.settings_files import read_data, read_text
 # A hugo command (not `hugo server`, which serves the writer's own computer)
 _HUGO = re.compile(r"\bhugo\b(?![ \t]+server)", re.IGNORECASE)
 _FLAGS = {"--baseurl": "-b", "-b": "-b", "--environment": "-e", "-e": "-e"}
+# Switches that publish what Hugo leaves out by default, as their settings' keys
+_SWITCHES = {"-D": "builddrafts", "--buildDrafts": "builddrafts", "-F": "buildfuture",
+             "--buildFuture": "buildfuture", "-E": "buildexpired", "--buildExpired": "buildexpired"}
 _COMMAND_ENDS = ("&&", "||", ";", "|")
 # The other files a build is written in, after netlify.toml
 _BUILD_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml",
@@ -71,7 +76,9 @@ def _flags(command: str) -> dict[str, str]:
             if word.strip("\"'") in _COMMAND_ENDS:
                 break
             flag, equals, written = word.partition("=")
-            if _FLAGS.get(flag.lower()):
+            if flag in _SWITCHES:  # -D, -F, -E: before -e's lower case
+                found[_SWITCHES[flag]] = "true" if not equals else _unquoted(written).lower()
+            elif _FLAGS.get(flag.lower()):
                 found[_FLAGS[flag.lower()]] = _unquoted(written if equals else value)
     return found
 
@@ -91,6 +98,8 @@ def _settings(variables: dict[str, str], flags: dict[str, str]) -> dict[str, Any
     environment = flags.get("-e", known.get("HUGO_ENVIRONMENT", known.get("HUGO_ENV")))
     if environment and re.fullmatch(r"[\w-]+", environment):
         found["environment"] = environment
+    found |= {key: True for key in _SWITCHES.values()  # -F, or HUGO_BUILDFUTURE=true
+              if flags.get(key, known.get(f"HUGO_{key.upper()}", "")).lower() == "true"}
     if "HUGO_TITLE" in known:
         found["title"] = known["HUGO_TITLE"]
     for key, value in known.items():  # HUGO_PARAMS_SOCIAL_X is params.social.x, as for Hugo

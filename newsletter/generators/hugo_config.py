@@ -24,9 +24,11 @@ FORMATS = ("toml", "yaml", "yml", "json")
 ROOT_NAMES = tuple(f"{name}.{ext}" for name in ("hugo", "config") for ext in FORMATS)
 
 
-def read_config(root: Path, build: dict[str, Any] | None = None) -> dict[str, Any]:
+def read_config(root: Path, build: dict[str, Any] | None = None, *,
+                themes: bool = True) -> dict[str, Any]:
     """The site's settings under ``root``, merged as Hugo merges them; ``build``: what the
-    deploy sets over them (its ``environment``, production by default, ``baseurl``, ...)."""
+    deploy sets over them (its ``environment``, production by default, ``baseurl``, ...);
+    ``themes``: with the ``params`` of its themes under its own."""
     config: dict[str, Any] = {}
     build = build or {}
     found = first_file(root, *ROOT_NAMES)
@@ -45,7 +47,41 @@ def read_config(root: Path, build: dict[str, Any] | None = None) -> dict[str, An
     if isinstance(own, dict):
         _merge(config, own)
     _merge(config, {key: value for key, value in build.items() if key != "environment"})
+    if themes:
+        _theme_params(root, config, build)
     return config
+
+
+def _theme_params(root: Path, config: dict[str, Any], build: dict[str, Any]) -> None:
+    """The ``params`` of the site's themes (``theme``, in ``themesDir``; a module it imports,
+    vendored in ``_vendor/`` by ``hugo mod vendor``) under the site's own, the first theme's
+    over the next, as Hugo merges them: Stack's ``mainSections = ["post"]`` in its
+    config/_default/params.toml is the site's where the site sets none. A theme folder outside
+    the site, or missing (a module not vendored), is not read; nor is ``theme.toml``, which
+    Hugo reads only for the theme's description."""
+    params: dict[str, Any] = {}
+    for theme in reversed(_theme_folders(root, config)):
+        if theme.is_dir() and theme.resolve().is_relative_to(root.resolve()):
+            found = read_config(theme, {"environment": build.get("environment")},
+                                themes=False).get("params")
+            _merge(params, found if isinstance(found, dict) else {})
+    if params:
+        own = config.get("params")
+        _merge(params, own if isinstance(own, dict) else {})
+        config["params"] = params
+
+
+def _theme_folders(root: Path, config: dict[str, Any]) -> list[Path]:
+    """The folders of the site's themes and imported modules, the first over the next."""
+    names = config.get("theme")
+    names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
+    folder = root / str(config.get("themesdir") or "themes").strip()
+    module = config.get("module") if isinstance(config.get("module"), dict) else {}
+    imports = module.get("imports") if isinstance(module.get("imports"), list) else []
+    paths = [entry.get("path") if isinstance(entry, dict) else entry for entry in imports]
+    return [folder / str(name).strip() for name in names if str(name).strip()] + [
+        root / "_vendor" / str(path).strip().strip("/") for path in paths
+        if isinstance(path, str) and path.strip().strip("/") and ".." not in path]
 
 
 def base_name(stem: str, config: dict[str, Any]) -> str:

@@ -3,7 +3,8 @@
 A mount whose target is below ``content/`` (``source = "blog-posts"``, ``target =
 "content/posts"``) puts that folder's pages in that section: ``blog-posts/spores.md`` is the
 page ``posts/spores.md``, as Hugo reads it. One whose target is ``static`` or ``assets`` is a
-folder the site serves from (``source = "files"``, ``target = "static"``). A source outside the
+folder the site serves from (``source = "files"``, ``target = "static"``); one below them
+(``target = "static/images"``) is served at that path (``/images``). A source outside the
 site folder (a theme's, ``../common``) or that is not a folder is not followed. As for Hugo,
 mounts below ``content/`` without one of a folder as ``content`` leave ``content/`` unread.
 """
@@ -51,6 +52,18 @@ def content_replaced(config: dict[str, Any]) -> bool:
     ``content`` itself: Hugo then reads no ``content/`` (its default mount is left out)."""
     targets = [target for _, target in _mounts(config, every=True)]
     return any(target.startswith("content/") for target in targets) and "content" not in targets
+
+
+def mounts_below_root(config: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(the path the site serves it at, the site's folder) of each mount below ``static`` or
+    ``assets``: ``source = "images"``, ``target = "static/images"`` is served at /images."""
+    found = []
+    for source, target in _mounts(config):
+        top, _, below = target.partition("/")
+        if top in ("static", "assets") and below and source and \
+                ".." not in PurePosixPath(source).parts and not Path(source).is_absolute():
+            found.append(("/" + below, source))
+    return tuple(found)
 
 
 def served_mounts(config: dict[str, Any]) -> tuple[str, ...]:

@@ -2,33 +2,23 @@
 
 As jekyllrb.com/docs/posts and /docs/permalinks describe: the date and the slug come from the
 file name (a ``date`` in the front matter wins), the title from the slug when there is none,
-``_drafts`` holds drafts, ``published: false`` keeps a post unpublished, files outside ``_posts``
-are pages; a post in another language than jekyll-polyglot's ``default_lang`` is a
-translation. Addresses follow ``permalink`` (a built-in style or placeholders, site-wide, for the
-posts collection, in front matter defaults, or per post) under ``baseurl``.
+``_drafts`` holds drafts, ``published: false`` keeps a post unpublished (unless the build shows
+them: ``show_drafts``, ``unpublished``), files outside ``_posts`` are pages; a post in another
+language than jekyll-polyglot's ``default_lang`` is a translation. Addresses follow
+``permalink`` (a built-in style or placeholders, site-wide, for the posts collection, in front
+matter defaults, or per post) under ``baseurl``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsletter.generators.base import (
-    Entry,
-    Generator,
-    Source,
-    as_list,
-    dated_name,
-    folder_setting,
-    join_url,
-)
-from newsletter.generators.jekyll_config import (DEFAULT_FILES, commonmark_converter, excluded,
-                                                 markdown_options, published_config, serves,
-                                                 toml_settings_problem)
-from newsletter.generators.jekyll_folders import DataFolder, post_folders
+from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name, join_url
+from newsletter.generators.jekyll_config import excluded
+from newsletter.generators.jekyll_folders import post_folders
 from newsletter.generators.jekyll_polyglot import i18n_language, translation
 from newsletter.generators.jekyll_permalinks import (
     STYLES,
@@ -39,110 +29,26 @@ from newsletter.generators.jekyll_permalinks import (
     permalink_ending,
     permalink_template,
 )
-from newsletter.generators.github_pages import base_path, published_url
-from newsletter.generators.settings_files import SiteInfo, site_info, yaml_settings_problem
+from newsletter.generators.jekyll_site import JekyllSite
 from newsletter.generators.slugs import jekyll_slug, titleize
 
 # What Jekyll's EntryFilter passes over in a collection's folder: a path from it, or a file
 # name, starting with one of these (_posts/_old/2024-01-01-x.md is not built).
 _SKIPPED = ("_", ".", "#", "~")
-_MARKDOWN = (".markdown", ".mkdown", ".mkdn", ".mkd", ".md")
+# Jekyll's Document::DATE_FILENAME_MATCHER: a hyphen after the date (2024-11-17_notes.md and
+# 2024-11-17.md are not read as posts)
+_DATED = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)-(.*)$")
 
 
-class Jekyll(Generator):
+class Jekyll(JekyllSite):
     name = "jekyll"
     label = "Jekyll"
     unread_extensions = (*Generator.unread_extensions, ".html", ".htm")  # HTML posts
-    markdown = "kramdown"
     styles = STYLES  # the permalink styles a site's ``permalink`` may name
     default_style = "date"
     dated_names_only = True  # a _posts file without YYYY-MM-DD- in its name is no post
-    default_source = ""  # the folder built where the settings name no source: the site's
-
-    def __init__(self, root: Path, evidence: str | None = None):
-        super().__init__(root, evidence)
-        self.config, self.config_files, self.config_source = published_config(root)
-        self.blog_collections: frozenset[str] = frozenset()  # collection folders read as posts
-
-    @classmethod
-    def found(cls, root: Path) -> str | None:
-        for name in (*DEFAULT_FILES, "_posts"):
-            if (root / name).exists():
-                return name
-        return None
-
-    def settings_problem(self) -> tuple[str, str, str | None] | None:
-        """_config.yml (or .yaml, .toml, or a file the build names) when it does not read (as
-        YAML, or TOML for .toml): Jekyll stops there, and every address, excerpt and markup
-        setting would be guessed without it."""
-        return next(filter(None, (
-            (toml_settings_problem if name.endswith(".toml") else yaml_settings_problem)(
-                self.root, name) for name in self.config_files)), None)
-
-    def media_base(self) -> str | None:
-        cdn = self.config.get("cdn") or self.config.get("img_cdn")  # Chirpy's (img_cdn before 6)
-        return cdn.strip().rstrip("/") if isinstance(cdn, str) and "//" in cdn else None
-
-    @property
-    def markdown(self) -> str:  # type: ignore[override]
-        """kramdown (Jekyll's default), or CommonMark where _config.yml's ``markdown`` names a
-        CommonMark converter plugin."""
-        return "commonmark" if commonmark_converter(self.config) else "kramdown"
-
-    def markdown_options(self) -> dict[str, Any]:
-        return markdown_options(self.config)
-
-    def excerpt_separator(self, meta: dict[str, Any]) -> str | None:
-        """jekyll-seo-tag and jekyll-feed describe a post without a description by its excerpt:
-        the text before its ``excerpt_separator``, else _config.yml's, else a blank line."""
-        return next((value for value in (meta.get("excerpt_separator"), self.config.get(
-            "excerpt_separator")) if isinstance(value, str)), "\n\n")
-
-    @property
-    def extensions(self) -> tuple[str, ...]:  # type: ignore[override]
-        configured = self.config.get("markdown_ext")
-        if isinstance(configured, str) and configured.strip():
-            return tuple(f".{ext.strip().lstrip('.')}" for ext in configured.split(","))
-        return _MARKDOWN
-
-    def info(self) -> SiteInfo:
-        config = self.config
-        url, found = published_url(self.root, config, self.config_source)
-        title = config.get("title")
-        if not (isinstance(title, str) and title.strip()):
-            title = config.get("name")  # Jekyll Now's; jekyll-seo-tag reads it without a title
-        # `lang` (jekyll-seo-tag's), Minimal Mistakes' `locale`, Polyglot's `default_lang`,
-        # jekyll-multiple-languages-plugin's first `languages`
-        named = (*map(config.get, ("lang", "locale", "default_lang")),
-                 *as_list(config.get("languages"))[:1])
-        language = next((value for value in named if isinstance(value, str) and value.strip()), "")
-        return site_info(found, title, url, config.get("timezone"), language)
-
-    @property
-    def values(self) -> dict[str, Any]:
-        """_config.yml's values, ``data``: the files of its ``data_dir`` (``_data``), and
-        ``time``: now, as the build's time is when the email is made."""
-        folder = self.config.get("data_dir")
-        folder = folder.strip("/") if isinstance(folder, str) and folder.strip("/") else "_data"
-        return {"time": dt.datetime.now(dt.UTC).replace(microsecond=0), **self.config,
-                "data": DataFolder(self.site_root / folder, self.root)}
-
-    @cached_property
-    def site_root(self) -> Path:
-        """The folder Jekyll builds (its settings stay beside): ``source`` (``src``), else the
-        default, else the site's own; one outside the site or missing is never read."""
-        return next((folder for folder in (self.root / folder_setting(name, self.default_source)
-                                           for name in (self.config.get("source"), None))
-                     if folder.is_dir() and folder.resolve().is_relative_to(self.root.resolve())),
-                    self.root)
-
-    @property
-    def content_root(self) -> Path:
-        return self.site_root / self._collections_dir
-
-    @property
-    def base_path(self) -> str:
-        return base_path(self.config)
+    yaml_document_end = True  # Jekyll's front matter may end with YAML's ... line
+    blog_collections: frozenset[str] = frozenset()  # collection folders read as posts
 
     def post_dirs(self) -> tuple[tuple[str, ...], str]:
         found = tuple(folder.relative_to(self.root).as_posix()
@@ -150,14 +56,19 @@ class Jekyll(Generator):
                       if not self._excluded(folder))  # TeXt's exclude: [/docs] and docs/_posts
         prefix = self.content_root.relative_to(self.root).as_posix().strip(".") + "/"
         if found:
-            return found, f"{self.label}'s _posts, and _drafts as drafts"
+            return found, self._why_posts
         collections = self.config.get("collections")
         names = sorted(map(str, collections)) if isinstance(collections, dict) else []
         output = tuple(f"{prefix}_{name}".lstrip("/") for name in names
                        if self._outputs(name) and (self.content_root / f"_{name}").is_dir())
         if output:
             return output, "no _posts: the collections _config.yml outputs"
-        return (f"{prefix}_posts".lstrip("/"),), f"{self.label}'s _posts, and _drafts as drafts"
+        return (f"{prefix}_posts".lstrip("/"),), self._why_posts
+
+    @property
+    def _why_posts(self) -> str:
+        drafts = "posts (the build shows drafts)" if self.builds("show_drafts") else "drafts"
+        return f"{self.label}'s _posts, and _drafts as {drafts}"
 
     def page_dirs(self) -> tuple[str, ...]:
         return (self._built_folder,)
@@ -186,21 +97,6 @@ class Jekyll(Generator):
         file or folder at ``path``."""
         return self.site_root in path.parents and excluded(
             self.config, path.relative_to(self.site_root).as_posix())
-
-    def publishes(self, names: tuple[str, ...]) -> list[str]:
-        if self.site_root != self.root:
-            return []  # Jekyll builds only its source folder, not the files beside it
-        return [name for name in names if serves(self.config, name.strip("/"))]
-
-    def serves(self, path: str) -> bool:
-        return serves(self.config, path)
-
-    def static_dirs(self) -> tuple[str, ...]:
-        return (self._built_folder,)  # Jekyll copies every other file to the same path
-
-    @property
-    def _built_folder(self) -> str:
-        return self.site_root.relative_to(self.root).as_posix()
 
     def files_beside(self, path: Path, page: str) -> str | None:
         """jekyll-postfiles (Klise's): a post in a folder of its own in ``_posts`` has the
@@ -232,8 +128,9 @@ class Jekyll(Generator):
         if parts[parts.index(folder) + 1].startswith(_SKIPPED) or parts[-1].startswith(_SKIPPED):
             return Entry(id=join_url(*parts[parts.index(folder) + 1:-1], stem), path=None,
                          page=f"Jekyll skips a name in {folder} starting with _ . # or ~")
-        file_date, slug = dated_name(stem)
-        draft = folder == "_drafts" or fields.meta.get("published") is False
+        file_date, slug = dated_name(stem, _DATED)
+        draft = (folder == "_drafts" and not self.builds("show_drafts")) or (
+            fields.meta.get("published") is False and not self.builds("unpublished"))
         if folder == "_posts" and file_date is None and self.dated_names_only:
             return Entry(id="/" + stem, path=None,
                          page="not a post: Jekyll reads only _posts files named "
@@ -243,6 +140,8 @@ class Jekyll(Generator):
                          page=f"collection {collection} is not output: true in _config.yml")
         written_date = fields.date("date")
         date = written_date or (source.midnight(file_date) if file_date else None)
+        if date is None and folder == "_drafts" and not draft:  # built: dated by its file's time
+            date = dt.datetime.fromtimestamp(source.path.stat().st_mtime, dt.timezone.utc)
         if collection == "posts":
             above = list(parts[:parts.index(folder)])  # blog/_posts: the category "blog"
             categories = above[2:] if i18n_language(self.config, above) else above[:]
@@ -282,7 +181,7 @@ class Jekyll(Generator):
                          draft=draft, title=titleize(slug), page=f"a translation ({language}); "
                          "newsletter mails the default language")
         return Entry(id=join_url(*above, stem), path=address, date=date, draft=draft,
-                     title=titleize(slug))
+                     title=titleize(slug), early=self.builds("future"))
 
     def inherited(self, path: Path, front_matter_of: Any) -> dict[str, Any]:
         """What _config.yml's front matter ``defaults`` give the file (``published: false`` for
@@ -305,26 +204,3 @@ class Jekyll(Generator):
         names = {f"_{name}" for name in collections} if isinstance(
             collections, (dict, list)) else set()
         return parts[0] if len(parts) > 1 and parts[0] in names else None
-
-    def _outputs(self, collection: str) -> bool:
-        """Whether Jekyll makes a page of each document of ``collection`` (``output: true``)."""
-        collections = self.config.get("collections")
-        settings = collections.get(collection) if isinstance(collections, dict) else None
-        return isinstance(settings, dict) and settings.get("output") is True
-
-    @property
-    def _zone(self) -> dt.tzinfo:
-        """The zone Jekyll builds in, whose day a front matter ``date`` is in the address: its
-        ``timezone``, else UTC, as GitHub Pages and CI machines build (Jekyll converts a
-        ``2024-08-08 22:44:26 -0700`` to it: /2024/08/09/ there)."""
-        name = self.config.get("timezone")
-        try:
-            return ZoneInfo(name.strip()) if isinstance(name, str) and name.strip() else dt.UTC
-        except (ZoneInfoNotFoundError, ValueError):
-            return dt.UTC
-
-    @property
-    def _collections_dir(self) -> str:
-        folder = self.config.get("collections_dir")
-        return folder.strip("/") if isinstance(folder, str) and folder.strip("/") else ""
-

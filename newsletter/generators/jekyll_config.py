@@ -24,6 +24,9 @@ DEFAULT_FILES = ("_config.yml", "_config.yaml", "_config.toml")
 # Where a site's build command is written, looked at in this order.
 BUILD_FILES = ("netlify.toml", ".github/workflows/*.yml", ".github/workflows/*.yaml",
                "Makefile", "package.json", "Rakefile", "vercel.json", "*.sh", "script/*")
+_COMMAND = re.compile(r"\bjekyll\s+(?:build|b)\b([^\n]*)")
+_FLAGS = {"--drafts": "show_drafts", "-D": "show_drafts", "--unpublished": "unpublished",
+          "--future": "future"}
 _BUILD = re.compile(r"""\bjekyll\s+(?:build|b)\b[^\n]*?--config[=\s]+["']?([\w./,-]+)""")
 
 
@@ -33,11 +36,23 @@ def published_config(root: Path) -> tuple[dict[str, Any], list[str], str]:
     default = next((name for name in DEFAULT_FILES if (root / name).is_file()), DEFAULT_FILES[0])
     named, build = _build_config_files(root)
     if not named or named == [default]:
-        return read_data(root / default) or {}, [default], default
+        return {**(read_data(root / default) or {}), **_build_flags(root)}, [default], default
     merged: dict[str, Any] = {}
     for name in named:
         merged = _deep_merge(merged, read_data(root / name) or {})
-    return merged, named, f"{', '.join(named)} (as {build} builds the site)"
+    return ({**merged, **_build_flags(root)}, named,
+            f"{', '.join(named)} (as {build} builds the site)")
+
+
+def _build_flags(root: Path) -> dict[str, bool]:
+    """The settings the first ``jekyll build`` command found turns on: ``--drafts`` (``-D``)
+    is ``show_drafts``, ``--unpublished`` and ``--future`` are theirs."""
+    for pattern in BUILD_FILES:
+        for path in sorted(root.glob(pattern)):
+            if found := _COMMAND.search(read_text(path) or ""):
+                words = re.split(r"[\s\"';&|]+", found[1])
+                return {_FLAGS[word]: True for word in words if word in _FLAGS}
+    return {}
 
 
 def toml_settings_problem(root: Path, name: str) -> tuple[str, str, str | None] | None:

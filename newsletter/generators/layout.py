@@ -18,7 +18,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable
 
 from newsletter.generators.astro import Astro
-from newsletter.generators.base import Generator, glob_matches
+from newsletter.generators.base import Generator
+from newsletter.generators.globs import glob_matches
 from newsletter.generators.bridgetown import Bridgetown
 from newsletter.generators.contentlayer import Contentlayer
 from newsletter.generators.docusaurus import Docusaurus

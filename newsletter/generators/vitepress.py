@@ -21,11 +21,11 @@ from newsletter.generators.base import (
     Generator,
     Source,
     folder_setting,
-    glob_matches,
     join_url,
     path_id,
     url_path,
 )
+from newsletter.generators.globs import glob_matches
 from newsletter.generators.settings_files import (
     SiteInfo,
     first_text,

@@ -1,6 +1,7 @@
 """Front matter in every form static site generators write it, split from the post's body.
 
-- YAML between ``---`` lines (every generator); ``---yaml`` too;
+- YAML between ``---`` lines (every generator); ``---yaml`` too; closed by ``...`` (YAML's
+  document end) where the generator reads it so (Jekyll's);
 - TOML between ``+++`` lines (Hugo, Zola), read with the standard library's ``tomllib``;
 - JSON: an object opening the file (Hugo), or between ``---json`` and ``---`` (Eleventy);
 - JavaScript between ``---js`` and ``---`` (Eleventy), where it only declares literal values;
@@ -49,13 +50,14 @@ class FrontMatter:
 
 
 def split_front_matter(text: str, where: str, *, key_value: bool = False,
-                       open_ended: bool = False, comment: bool = False) -> FrontMatter:
+                       open_ended: bool = False, comment: bool = False,
+                       document_end: bool = False) -> FrontMatter:
     """Split ``text`` (a post file at ``where``) into front matter and body."""
     lines = text.split("\n")
     opening = _OPENING.match(lines[0]) if lines else None
     try:
         if opening:
-            return _fenced(lines, opening.group(1), opening.group(2) or "", where)
+            return _fenced(lines, opening.group(1), opening.group(2) or "", where, document_end)
         if _JSON_OPENING.match(text):
             return _json_object(text, where)
     except RecursionError:  # [[[[... thousands deep: no real front matter is
@@ -73,8 +75,11 @@ def split_front_matter(text: str, where: str, *, key_value: bool = False,
     return FrontMatter({}, text, 1)
 
 
-def _fenced(lines: list[str], fence: str, language: str, where: str) -> FrontMatter:
-    closing = re.compile(re.escape(fence) + r"[ \t]*$")
+def _fenced(lines: list[str], fence: str, language: str, where: str,
+            document_end: bool) -> FrontMatter:
+    ends = (re.escape(fence), r"\.\.\.") if document_end and fence == "---" and \
+        language in ("", "yaml") else (re.escape(fence),)
+    closing = re.compile(f"(?:{'|'.join(ends)})" + r"[ \t]*$")
     end = next((index for index in range(1, len(lines)) if closing.match(lines[index])), None)
     if end is None:
         marks = "dashes: ---" if fence == "---" else "plus signs: +++"

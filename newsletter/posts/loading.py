@@ -55,6 +55,7 @@ def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
     posts: list[Post] = []
     errors: list[ContentError] = []
     seen: dict[str, Post] = {}
+    published: dict[str, Post] = {}  # by address: the posts the blog publishes
     pages = layout.page_files()
     outside = f"outside the post folders ({', '.join(layout.dirs)})"
     for path in [*layout.files(), *pages]:
@@ -72,6 +73,14 @@ def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
                     f"slug {post.id} is already used by {site_relative(settings, other.path)}",
                     where=site_relative(settings, path), hint="give each post its own slug",
                 ))
+            continue
+        twin = published.setdefault(post.url, post) if post.page is None and not post.draft \
+            else post
+        if twin is not post:  # Hugo's epi.md and epi.fr.md in French: one page, mailed twice
+            errors.append(ContentError(
+                f"{post.url} is also the address of {site_relative(settings, twin.path)}: the "
+                "blog publishes one page there", where=site_relative(settings, path),
+                hint="remove one of the two files, or give one its own slug"))
             continue
         seen[post.id] = post
         posts.append(post)
@@ -91,7 +100,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     try:
         split = split_front_matter(text, where, key_value=generator.key_value_front_matter,
                                    open_ended=generator.open_front_matter,
-                                   comment=generator.comment_front_matter)
+                                   comment=generator.comment_front_matter,
+                                   document_end=generator.yaml_document_end)
     except ContentError:
         # A page by where it is (an _index.md, a file outside the post folders) is a page
         # however broken its front matter: never an error the cron run reports.
@@ -124,6 +134,9 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
             "no title" if "title" not in meta else "the title is empty",
             where=fields.where("title"), hint="add title: ... to the front matter",
         )
+    opening, rest = (None, body) if heading else heading_title(body)
+    if opening is not None and plain_line(opening).casefold() == title.casefold():
+        body = rest  # Bear Blog's posts repeat their title as a heading: the email shows it once
     if not unsendable:
         if entry.date is None:
             raise ContentError("no date", where=where, hint=_date_hint(text, generator))
@@ -155,6 +168,7 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
         body_line=split.body_line,
         page=entry.page,
         expires=entry.expires,
+        early=entry.early,
         media_subpath=(fields.string("media_subpath") or fields.string("img_path") or "").strip()
         or entry.media_subpath,
         template_tags=fields.boolean("render_with_liquid", default=True),

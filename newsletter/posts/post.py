@@ -28,7 +28,7 @@ class PostStatus(StrEnum):
 
     DRAFT = "draft"  # draft: true, Jekyll's _drafts and published: false, Pelican's Status: draft
     EXPIRED = "expired"  # Hugo's expiryDate has passed: no longer published
-    SCHEDULED = "scheduled"  # dated in the future
+    SCHEDULED = "scheduled"  # dated in the future (and not published before its date)
     READY = "ready"  # published: may be sent
     PAGE = "page"  # a page of the site, not a post (Post.page says why): never emailed
     OPTED_OUT = "opted-out"  # newsletter: false, never emailed
@@ -59,6 +59,7 @@ class Post:
     body_line: int = 1  # the file line the body starts on, for errors about the body
     page: str | None = None  # why this file is a page of the site and not a post
     expires: dt.datetime | None = None  # Hugo's expiryDate
+    early: bool = False  # published before its date (Jekyll's future: true): not scheduled
     media_subpath: str | None = None  # Chirpy's: the folder of the post's relative image paths
     template_tags: bool = True  # False: Jekyll's render_with_liquid: false, its tags are text
     # Every front matter key (lower case; Hugo's params and Zola's extra keys too), as the
@@ -103,7 +104,7 @@ def classify(post: Post, now: dt.datetime) -> PostStatus:
         return PostStatus.EXPIRED
     if not post.newsletter:
         return PostStatus.OPTED_OUT
-    if post.date is not None and post.date > now:
+    if post.date is not None and post.date > now and not post.early:
         return PostStatus.SCHEDULED
     return PostStatus.READY
 

@@ -63,7 +63,10 @@ def resolve_image(settings: Settings, post: Post, src: str, where: str) -> Path:
     tried = []
     served = [*static, content] if layout and layout.generator.publishes_content_files \
         else static
-    for base, name in _places(post, served, relative, layout.base_path if layout else ""):
+    below = [(path.rstrip("/") + "/", settings.root / folder)
+             for path, folder in layout.generator.folders_served_below()] if layout else []
+    for base, name in _places(post, served, relative, layout.base_path if layout else "",
+                              below):
         candidate = Path(os.path.normpath(base / name))
         if not any(_inside(candidate, folder) for folder in allowed):
             raise ContentError(f"image {src} points outside the site folder", where=where,
@@ -91,9 +94,10 @@ def served_from(post: Post, src: str) -> str | None:
     return "/".join([base, *(part.strip("/") for part in parts if part.strip("/"))])
 
 
-def _places(post: Post, static: list[Path], relative: str,
-            base_path: str) -> list[tuple[Path, str]]:
-    """(folder, name) pairs where the image may be, in the order they are looked at."""
+def _places(post: Post, static: list[Path], relative: str, base_path: str,
+            below: list[tuple[str, Path]]) -> list[tuple[Path, str]]:
+    """(folder, name) pairs where the image may be, in the order they are looked at; ``below``:
+    (path, folder) of folders served below the root (``/images/``, ``pics``)."""
     names = [relative]
     for prefix in ("{attach}", "|attach|"):  # Pelican: beside the post
         if relative.startswith(prefix):
@@ -106,6 +110,8 @@ def _places(post: Post, static: list[Path], relative: str,
     if post.media_subpath and not relative.startswith("/"):  # Chirpy: media_subpath: /img/x
         names.insert(0, post.media_subpath.rstrip("/") + "/" + relative.removeprefix("./"))
     places = [(base, name.lstrip("/")) for name in names for base in (post.path.parent, *static)]
+    places += [(folder, name[len(path):]) for name in names for path, folder in below
+               if name.startswith(path)]  # written from the site's root: /images/x.jpg
     page = post.site.generator.files_beside(post.path, _page_path(post)) if post.site else None
     if page and relative.startswith(page):  # a bundle's file (jekyll-postfiles'), by its address
         places.append((post.path.parent, relative[len(page):]))

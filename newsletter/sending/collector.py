@@ -1,4 +1,5 @@
-"""Python's cycle collector kept out of a send's way.
+"""Python's cycle collector kept out of a send's way (and an import's: `subscribers import`
+runs in :func:`fewer_collections`, 6% of its CPU before, a hundred thousand rows at load 20).
 
 A send allocates a few short-lived containers per reader (its row, its message, their
 dicts), and hardly any of them is in a cycle. With the default threshold (a collection every 700

@@ -12,7 +12,7 @@ import io
 import os
 import tempfile
 from contextlib import contextmanager
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
@@ -28,6 +28,9 @@ from newsletter.subscribers.csv_format import (
     parse_csv,
 )
 from newsletter.subscribers.status_columns import foreign_list_file
+
+
+APPENDED = 1000  # records added at the end, encoded at once
 
 
 class UnclosedQuoteError(SubscriberError):
@@ -138,6 +141,9 @@ class CsvFile:
 
     def new_record(self, values: dict[str, str]) -> Record:
         """A record holding ``values`` by column; unknown columns join the header (if any)."""
+        return Record(0, self._cells(values), None)
+
+    def _cells(self, values: dict[str, str]) -> list[str]:
         if self.layout.header is None:  # no header: no room for columns beyond the standard five
             values = {name: value for name, value in values.items() if name in COLUMNS}
         positions = self._positions
@@ -148,7 +154,7 @@ class CsvFile:
             cells[positions[name]] = value
         while cells and not cells[-1]:
             cells.pop()
-        return Record(0, cells, None)
+        return cells
 
     def append(self, values: dict[str, str]) -> Record:
         """Add a record at the end (see :meth:`new_record`)."""
@@ -188,14 +194,20 @@ class CsvFile:
         self.dropped = False
         last = self.preamble
         yield last
-        appended = (self.new_record(values) for values in self._appended)
-        self._appended = ()
-        for record in chain(self.records, appended):
+        appended, self._appended = iter(self._appended), ()
+        for record in self.records:
             if last and not last.endswith(("\n", "\r")):
                 yield layout.newline  # the last line had no line ending
             if record.raw is None:
                 record.raw = self._encode(record.cells)
             last = record.raw
+            yield last
+        # Records added as the file is written: encoded APPENDED at a time, the same text.
+        while batch := list(islice(appended, APPENDED)):
+            if last and not last.endswith(("\n", "\r")):
+                yield layout.newline
+            last = self._encode_row.many([cells for values in batch
+                                          if (cells := self._cells(values))])
             yield last
 
     def _encode(self, cells: list[str]) -> str:

@@ -19,11 +19,13 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from newsletter.addresses import address_keys
 from newsletter.subscribers.adding import with_details
 from newsletter.subscribers.rows import LEFT, Status, Subscriber, new_row, split_tags
 
 CHUNK = 2000  # readers per statement
 _LEFT = tuple(status.value for status in LEFT)
+_VALUE = {status: status.value for status in Status}
 
 
 COLUMNS = "key, address, email, name, status, tags, subscribed_at, extra"
@@ -67,9 +69,12 @@ class ImportStage:
         return repeated + (self._add(chunk) if chunk else 0)
 
     def _add(self, chunk: list[Subscriber]) -> int:
-        # Tags joined by commas, as the tags cell holds them (a tag never holds a comma).
-        rows = [(r.key, r.address, r.email, r.name, r.status.value, ",".join(r.tags),
-                 r.subscribed_at, json.dumps(r.extra) if r.extra else "") for r in chunk]
+        # Tags joined by commas, as the tags cell holds them (a tag never holds a comma); keys
+        # in C loops and each status's value from a dict: a property call each a row before.
+        value = _VALUE
+        rows = [(key, r.address, r.email, r.name, value[r.status], ",".join(r.tags),
+                 r.subscribed_at, json.dumps(r.extra) if r.extra else "")
+                for key, r in zip(address_keys([r.address for r in chunk]), chunk)]
         marks = ",".join([self.MARK] * 8)
         cursor = self.db.cursor()
         cursor.executemany(f"INSERT INTO readers ({COLUMNS}) VALUES ({marks}) "
@@ -83,9 +88,10 @@ class ImportStage:
         left = [row[1:] + row[:1] for row in rows if row[4] in _LEFT]
         mark = self.MARK
         if repeated:  # an active copy confirms an unconfirmed one met first, as in the list
+            active = Status.ACTIVE.value
             cursor.executemany(f"UPDATE readers SET status='active' WHERE key={mark} AND "
                                "status='unconfirmed'",
-                               [row[:1] for row in rows if row[4] == Status.ACTIVE.value])
+                               [row[:1] for row in rows if row[4] == active])
         if left:  # a copy that left wins over one that did not, as in the list
             cursor.executemany(
                 f"""UPDATE readers SET address={mark}, email={mark}, name={mark},
@@ -129,8 +135,9 @@ class ImportStage:
     def new_rows(self, skip: set[str]) -> Iterator[dict[str, str]]:
         """The cells of every staged reader not in ``skip`` as a new record (``new_row``),
         in the order the file gave them."""
-        for key, address, _, name, status, tags, subscribed_at, extra in self.db.execute(
-                f"SELECT {COLUMNS} FROM readers ORDER BY seq"):
+        for key, address, name, status, tags, subscribed_at, extra in self.db.execute(
+                "SELECT key, address, name, status, tags, subscribed_at, extra FROM readers "
+                "ORDER BY seq"):
             if key not in skip:
                 yield new_row(address, name, (tags,) if tags else (), status, subscribed_at,
                               json.loads(extra) if extra else None)

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, TextIO
 
 from newsletter.subscribers.appended import mark
 from newsletter.subscribers.folder import ListFolder, file_version
-from newsletter.subscribers.repeats import RepeatFilter
+from newsletter.subscribers.repeat_filter import RepeatFilter
 from newsletter.subscribers.rows import MAILED, row_key
 
 logger = logging.getLogger(__name__)

@@ -37,8 +37,8 @@ from newsletter.subscribers.reading import (
     stream_active,
     stream_active_with,
 )
+from newsletter.subscribers.repeat_filter import RepeatFilter
 from newsletter.subscribers.saved_whole import SavedWhole
-from newsletter.subscribers.repeats import RepeatFilter
 from newsletter.subscribers.rows import (
     LEFT,
     Row,

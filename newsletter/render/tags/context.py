@@ -84,6 +84,8 @@ class TagContext:
     variables: Mapping[str, Any] = field(default_factory=dict)  # assigned in the post so far
     read_beside: Callable[[str], str | None] = _no_files
     read_page: Callable[[str], str | None] = _no_files
+    read_site: Callable[[str], str | None] = _no_files  # a file from the content folder, else
+    # from the site's (Docsy's readfile "/x"), as read_beside reads one
     page_title: Callable[[str], str | None] = _no_files  # the title of the page read_page reads
     pictures: Callable[[str], list[str]] = _no_pictures
 
@@ -126,6 +128,7 @@ def default_tag_context(settings: Settings, post: Post) -> TagContext:
                           post.front_matter),
                       zola=layout is not None and layout.generator.name == "zola",
                       read_beside=_beside(settings.root, Path(post.path).parent),
+                      read_site=_from_site(settings.root, post),
                       read_page=_page_reader(settings, post),
                       page_title=_page_reader(settings, post, "title"),
                       pictures=_pictures(settings.root, post))
@@ -179,6 +182,13 @@ def _pictures(root: Path, post: Post) -> Callable[[str], list[str]]:
         return []
 
     return pictures
+
+
+def _from_site(root: Path, post: Post) -> Callable[[str], str | None]:
+    """A reader of a file named from the content folder, else from the site's folder."""
+    folders = [post.site.generator.content_root] if post.site is not None else []
+    readers = [_beside(root, folder) for folder in (*folders, root)]
+    return lambda name: next(filter(None, (read(name.lstrip("/")) for read in readers)), None)
 
 
 def _beside(root: Path, folder: Path) -> Callable[[str], str | None]:

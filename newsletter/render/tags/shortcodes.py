@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from newsletter.records import record
 from newsletter.render.tags import (blowfish_cards, hexo, hugo, inline_elements, liquid, nikola,
-                                    theme_embeds, theme_players, themes, zola)
+                                    theme_embeds, theme_pieces, theme_players, themes, zola)
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 # Every closing shortcode, {{< /name >}} or {{% /name %}}: where a theme's own one closes; and
@@ -44,7 +44,8 @@ _AROUND = {**hugo.CONTENT_SHORTCODES, "blockquote": _blockquote,
 _WRAPPED = {**hugo.QUOTED_SHORTCODES, "thumbnail": nikola.thumbnail,
             **dict.fromkeys(inline_elements.ELEMENTS, inline_elements.element)}
 _HANDLERS = {**theme_players.SHORTCODES, **hugo.SHORTCODES,  # shortcodes made in their place
-             **blowfish_cards.SHORTCODES, **theme_embeds.SHORTCODES, "media": nikola.media}
+             **blowfish_cards.SHORTCODES, **theme_embeds.SHORTCODES,
+             **theme_pieces.SHORTCODES, "media": nikola.media}
 # Shortcodes whose content the frames hold: expanded Markdown, wrapped at the closing tag.
 _FRAMED = (set(_AROUND) | set(_WRAPPED) | themes.TAB_GROUPS
            | themes.TABS | themes.BUTTONS | themes.LINKS)
@@ -80,6 +81,7 @@ class ShortcodeReading:
         if name in _FRAMED:
             if tag.self_closing or name in themes.LINKS and tag.get("text") or \
                     name in inline_elements.ELEMENTS and inline_elements.words(tag) or \
+                    name in hugo.QUOTED_SHORTCODES and tag.get("text") or \
                     name in _WITHOUT_CLOSING and self._closing(name, tag.end) is None:
                 self.out.append(self._without_content(tag))
             else:
@@ -129,8 +131,8 @@ class ShortcodeReading:
     def _without_content(self, tag: Tag) -> str:
         if tag.name in hugo.CONTENT_SHORTCODES:
             return hugo.without_content(tag)
-        if tag.name in _WRAPPED:
-            return self._wrapped(tag, "")
+        if tag.name in _WRAPPED:  # Archie's {{< callout text="..." >}}: its text inside
+            return self._wrapped(tag, tag.get("text") or "")
         if tag.name in themes.BUTTONS:  # Hugoplate's: {{< button label="..." link="..." >}}
             return themes.button(tag, themes.button_text(tag), self.context)
         return themes.qr(tag, "") if tag.name in themes.LINKS else ""

@@ -50,10 +50,11 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
 # hold is shown whole, one picture after another, unreported.
 LAYOUTS = frozenset({"gallery", "carousel", "timeline"})  # Blowfish's timeline: its items
 # Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
-# FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote): what they hold is
-# shown whole, unreported.
+# FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote; Blowfish's rtl and
+# ltr, whose direction the email sets per paragraph from its words): what they hold is shown
+# whole, unreported.
 STYLING = frozenset({"lead", "badge", "keyword", "typeit", "style", "align", "float",
-                     "center-quote"})
+                     "center-quote", "rtl", "ltr"})
 _TAB_COMMENT = re.compile(r"<!--\s*(end)?tab\b(.{0,200}?)-->", re.IGNORECASE | re.DOTALL)
 _TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")

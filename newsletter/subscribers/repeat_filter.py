@@ -1,4 +1,5 @@
-"""Which keys of a list may occur more than once, without remembering every key."""
+"""Which keys of a list may occur more than once, in 2 MB however long the list is (a list's
+pass and the store's check for repeated readers)."""
 
 from __future__ import annotations
 
