@@ -451,13 +451,20 @@ def test_an_export_cut_short_mid_row_reports_that_row_and_imports_the_rest(site,
 
 def test_a_leaver_written_in_our_own_word_leaves_whatever_the_formats_word_for_it(site,
                                                                                    tmp_path):
-    # email_address and status: read as Kit's export, whose leavers are "cancelled"; this
-    # file's are "unsubscribed", and Ada, active here, was reported and left active
+    # email_address and status, read as Kit's export (--from kit), whose leavers are
+    # "cancelled"; this file's are "unsubscribed", and Ada, active here, was reported and left
+    # active
     path = write_export(tmp_path, "subscribers-2024.csv", "email_address,status,created_at",
                         ["ada@example.com,unsubscribed,2024-01-01",
                          "bounced.w@example.com,Bounced,2024-01-01",
                          "new.w@example.com,subscribed,2024-01-01"])
-    result = invoke(site, "subscribers", "import", str(path))
+    # Without --from, `email_address` and `status` are our own columns (Kit's is `state`):
+    # before, any such file was taken for Kit's; now a word that is not our status stops it.
+    refused = invoke(site, "subscribers", "import", str(path))
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(f"error: {path}:4: column 'status' holds 'subscribed', "
+                                     "not a newsletter status")
+    result = invoke(site, "subscribers", "import", str(path), "--from", "kit")
     assert result.exit_code == 0, result.output
     assert "added 1, updated 1, unchanged 0, skipped 0, invalid 1" in result.output
     assert (f"not imported: {path}:4: status 'subscribed' is not a kit status newsletter "

@@ -29,6 +29,11 @@ def disk_problem(error: BaseException, root: Path) -> str | None:
     if isinstance(error, OSError) and error.errno in DISK_ERRNOS:
         where = _shown(error.filename, root) if error.filename else ""
         return f"error: {where + ': ' if where else ''}{error.strerror}; {DISK_HINT}"
+    if isinstance(error, (FileExistsError, NotADirectoryError)) and error.filename:
+        blocking = _file_in_the_way(error)
+        if blocking is not None:  # `.newsletter` (or `outbox`) made a file: nothing fits in it
+            return (f"error: {_shown(blocking, root)}: a file where newsletter keeps a folder; "
+                    "move it aside (or remove it), then run the command again")
     if isinstance(error, sqlite3.OperationalError) and any(
             words in str(error).lower() for words in SQLITE_DISK_WORDS):
         return f"error: the tool's state in .newsletter/ cannot be written ({error}); {DISK_HINT}"
@@ -42,3 +47,12 @@ def _shown(filename, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def _file_in_the_way(error: OSError) -> Path | None:
+    """The file that stands where a folder must be, for a folder that could not be made (a
+    file of its name exists) or a path that could not be opened (one of its folders is a
+    file); None when there is none."""
+    path = Path(os.fsdecode(error.filename))
+    candidates = [path] if isinstance(error, FileExistsError) else list(reversed(path.parents))
+    return next((each for each in candidates if each.exists() and not each.is_dir()), None)

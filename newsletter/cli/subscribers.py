@@ -174,6 +174,12 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
         click.echo("\nerror: stopped (Ctrl-C): nothing was imported; the list is unchanged",
                    err=True)
         click.get_current_context().exit(1)
+    if summary.invalid and not summary.arrived:  # not a list of readers, as it was read
+        first = summary.problems[0]
+        click.echo(f"error: {file}: none of its {summary.invalid} row(s) is a reader to import "
+                   f"(line {first.where.rpartition(':')[2]}: {first.message}); nothing was "
+                   "imported", err=True)
+        click.get_current_context().exit(2)
     for problem in summary.problems:
         click.echo(f"not imported: {problem.where}: {problem.message}", err=True)
     if summary.invalid > len(summary.problems):

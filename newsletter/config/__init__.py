@@ -9,8 +9,9 @@ from newsletter.config.redaction import redact
 from newsletter.config.sections import GENERATOR_NAMES, Settings
 from newsletter.config.signup import MAX_CONFIRM_WITHIN_DAYS, confirm_token, origin_of
 from newsletter.config.store import check_url, refuse_password, url_secrets
+from newsletter.config.url_settings import HEALTH_PATH
 
-__all__ = ["GENERATOR_NAMES", "MAX_CONFIRM_WITHIN_DAYS", "OUTSIDE_THE_CALENDAR", "PROVIDER_NAMES",
+__all__ = ["GENERATOR_NAMES", "HEALTH_PATH", "MAX_CONFIRM_WITHIN_DAYS", "OUTSIDE_THE_CALENDAR", "PROVIDER_NAMES",
            "PROVIDER_SECRETS", "SECRET_VARIABLES", "SETTINGS_FILE", "Settings", "check_url",
            "confirm_token", "duration_words", "load_settings", "long_number", "origin_of",
            "outside_the_calendar", "parse_duration", "read_secrets", "redact",

@@ -7,6 +7,7 @@ way (a dotted key, an inline table) is not found, and the refusal names the file
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import sys
@@ -92,8 +93,25 @@ def toml_problem(problem: str, text: str, line: int) -> tuple[str, str | None]:
     if problem.startswith(("Cannot declare", "Cannot overwrite")) and table:
         return (f"[{table['name']}] is written a second time (not valid TOML)",
                 "put its settings under the first one and remove this one")
+    if key and (day := _DATE_VALUE.match(written, key.end())) and not _real_date(day):
+        return (f"{key[1]} = {'-'.join(day.groups())} is no date on the calendar (not valid "
+                "TOML)",
+                "write it as YYYY-MM-DD, a month 01-12 and a day that month has")
     hint = next((hint for start, hint in _TOML_HINTS if problem.startswith(start)), None)
     return f"not valid TOML ({problem})", hint
+
+
+# A TOML date (maybe with a time) after `key =`: one that is no day (2026-13-01, 2026-02-30)
+# made tomllib say only "Expected newline or end of document after a statement".
+_DATE_VALUE = re.compile(r"[ \t]*(\d{4})-(\d{2})-(\d{2})")
+
+
+def _real_date(found: re.Match) -> bool:
+    try:
+        dt.date(*map(int, found.groups()))
+    except ValueError:
+        return False
+    return True
 
 
 # What a writer most often got wrong, by the start of tomllib's message.

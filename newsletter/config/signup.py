@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from newsletter.config.durations import parse_duration
 from newsletter.config.sections import Settings, SignupSettings
+from newsletter.config.url_settings import HEALTH_PATH
 from newsletter.errors import ConfigError
 from newsletter.urls import WEB_PORTS
 
@@ -91,9 +92,12 @@ def _check_confirm_url(signup: SignupSettings, settings: Settings, where: str) -
     link = re.sub(r"\{(?:token|email)\}", "x", unsubscribe_path)
     if (signup.path == unsubscribe_path or confirm_prefix in (unsubscribe_path, signup.path)
             or confirm_token(link, parts.path) is not None
-            or any(path.startswith("/webhooks/") for path in (signup.path, confirm_prefix))):
+            or any(path.startswith("/webhooks/") for path in (signup.path, confirm_prefix))
+            or HEALTH_PATH in (signup.path.rstrip("/"), confirm_prefix.rstrip("/"))
+            or confirm_token(HEALTH_PATH, parts.path) is not None):
         raise ConfigError("signup.path and signup.confirm_url must not share a path with the "
-                          "unsubscribe URL, each other or /webhooks/", where=where,
+                          f"unsubscribe URL, each other, {HEALTH_PATH} or /webhooks/",
+                          where=where,
                           hint="for example /subscribe and https://blog.example.com/confirm/"
                                "{token}, beside /unsubscribe/{token}")
 

@@ -3,6 +3,7 @@ reader by ``{token}`` where `serve` reads it."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
@@ -40,6 +41,11 @@ def check_urls(settings: Settings, where: str) -> None:
             raise ConfigError(f"{key} {value!r} names no host", where=where, hint=hint)
 
 
+# Where `serve` answers load balancers and uptime monitors (newsletter/web/routes.py): no
+# unsubscribe or sign-up path may take it.
+HEALTH_PATH = "/health"
+
+
 def check_unsubscribe_url(url: str, site_url: str, where: str) -> None:
     """The URL must be https and name each reader by ``{token}`` where the endpoint can read it.
 
@@ -69,3 +75,7 @@ def check_unsubscribe_url(url: str, site_url: str, where: str) -> None:
     if "{" in parts.netloc or "{" in parts.fragment or in_query_names or partial_values:
         raise ConfigError("email.unsubscribe_url must put {token} in the path or as a whole "
                           "query value (?t={token})", where=where, hint=example)
+    if re.sub(r"/?\{(email|token)\}", "", parts.path).rstrip("/") == HEALTH_PATH:
+        raise ConfigError(f"email.unsubscribe_url must not be under {HEALTH_PATH}: `serve` "
+                          "answers health checks there, not unsubscribes", where=where,
+                          hint=example)

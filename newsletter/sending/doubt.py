@@ -60,20 +60,24 @@ class Doubts:
                                       "AND state = ? AND batch IS NULL", (post_id, State.IN_DOUBT))
         return [address for (address,) in rows]
 
-    def readers_after(self, post_id: str, after: str, limit: int) -> list[str]:
-        """Up to ``limit`` readers in doubt for this post, in address order after ``after``."""
+    def readers_after(self, post_id: str, after: str, limit: int,
+                      state: State = State.IN_DOUBT) -> list[str]:
+        """Up to ``limit`` readers in doubt (in ``state``) for this post, in address order
+        after ``after``."""
         rows = self.ledger.db.execute(
             "SELECT address FROM deliveries WHERE post_id = ? AND state = ? AND address > ? "
-            "ORDER BY address LIMIT ?", (post_id, State.IN_DOUBT, after, limit))
+            "ORDER BY address LIMIT ?", (post_id, state, after, limit))
         return [address for (address,) in rows]
 
-    def heard_of(self, post_id: str, events, chunk: int) -> Iterator[list[str]]:
-        """Readers in doubt for this post whom a provider's webhook told of a message of it
-        (``events``: the site's EventStore), read ``chunk`` readers at a time: the provider
-        took their message, whatever the ledger could record."""
+    def heard_of(self, post_id: str, events, chunk: int,
+                 state: State = State.IN_DOUBT) -> Iterator[list[str]]:
+        """Readers in doubt (in ``state``: in flight, as a send runs) for this post whom a
+        provider's webhook told of a message of it (``events``: the site's EventStore), read
+        ``chunk`` readers at a time: the provider took their message, whatever the ledger could
+        record (yet)."""
         after = ""
         while True:
-            readers = self.readers_after(post_id, after, chunk)
+            readers = self.readers_after(post_id, after, chunk, state)
             if not readers:
                 return
             after = readers[-1]

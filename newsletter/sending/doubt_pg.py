@@ -40,10 +40,11 @@ class PostgresDoubts(Doubts):
                                       "AND state = %s AND batch IS NULL", (post_id, DOUBTFUL))
         return [address for (address,) in rows]
 
-    def readers_after(self, post_id: str, after: str, limit: int) -> list[str]:
+    def readers_after(self, post_id: str, after: str, limit: int,
+                      state: State = State.IN_DOUBT) -> list[str]:
         rows = self.ledger.db.execute(
             "SELECT address FROM deliveries WHERE post_id = %s AND state = %s AND address > %s "
-            "ORDER BY address LIMIT %s", (post_id, DOUBTFUL, after, limit))
+            "ORDER BY address LIMIT %s", (post_id, state.value, after, limit))
         return [address for (address,) in rows]
 
     def matched(self, post_id: str, readers: Sequence[str]) -> list[str]:

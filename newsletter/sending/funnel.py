@@ -1,7 +1,8 @@
 """A post's funnel: what the ledger handed over, and what the delivery events say happened.
 
-Accepted (the ledger's ``sent``, and the readers it holds in doubt whom the provider's
-webhooks told of: the provider took their message, `reconcile` makes them sent), then
+Accepted (the ledger's ``sent``, and the readers it holds in doubt, or in flight as a send
+runs, whom the provider's webhooks told of: the provider took their message, `reconcile` or
+the send makes them sent), then
 delivered or bounced (hard or soft: whichever came last for the reader, so the two never add
 up past accepted) or no word yet (the rest of accepted: still deferred, say), complained,
 unsubscribed (from this post) and, while ``[tracking]`` turns them on, opened and clicked,
@@ -64,6 +65,10 @@ class Funnel:
     opened_by_machine: int | None = None
     clicked_by_machine: int | None = None
     deferred: int = 0  # of ``no_word_yet``, those the provider said it is still trying
+    # Of the readers in flight (a send running now: the ledger records them once the provider
+    # answers), those whose delivery or bounce came first: without them, delivered outran
+    # accepted as a send went on, and "no word yet" hid it at 0.
+    heard_in_flight: int = 0
 
     @property
     def no_word_yet(self) -> int:
@@ -73,7 +78,7 @@ class Funnel:
     @property
     def accepted(self) -> int:
         """Readers the provider took: sent, and in doubt but told of by its events."""
-        return self.sent + self.heard
+        return self.sent + self.heard + self.heard_in_flight
 
     def as_json(self) -> dict:
         """The figures `status --json` prints: ``accepted`` before the steps after it, and
@@ -81,7 +86,7 @@ class Funnel:
         (9 hard)", ``opened_by_machine`` after ``opened``)."""
         figures = asdict(self)
         parts = {step: (part, figures.pop(part)) for step, part in PARTS.items()}
-        del figures["heard"]
+        del figures["heard"], figures["heard_in_flight"]
         steps = {step: figures.pop(step, getattr(self, step)) for step in STEPS}
         figures["accepted"] = self.accepted
         for step, count in steps.items():
@@ -122,7 +127,8 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
         machine = store.machine_only(post_id) if store is not None else Counter()
         delivered, bounced, hard, deferred = (store.outcomes(post_id) if store is not None
                                               else (0, 0, 0, 0))
-        heard = _heard_in_doubt(settings, post_id, store) if rows[State.IN_DOUBT] else 0
+        heard, in_flight = (_heard_of(settings, post_id, store, state) if rows[state] else 0
+                            for state in (State.IN_DOUBT, State.SUBMITTING))
     finally:
         if events is None and store is not None:
             store.close()
@@ -134,14 +140,16 @@ def post_funnel(settings: Settings, post_id: str, rows: Counter,
         unsubscribed=readers[UNSUBSCRIBED],
         opened=readers[OPENED] if tracking.opens else None,
         clicked=readers[CLICKED] if tracking.clicks else None,
-        hard_bounced=hard, heard=heard, deferred=deferred,
+        hard_bounced=hard, heard=heard, deferred=deferred, heard_in_flight=in_flight,
         opened_by_machine=machine[MACHINE_OPENED] if tracking.opens else None,
         clicked_by_machine=machine[MACHINE_CLICKED] if tracking.clicks else None)
 
 
-def _heard_in_doubt(settings: Settings, post_id: str, store: EventStore | None) -> int:
-    """How many of the post's readers in doubt the provider's webhooks told of: without them,
-    a send killed mid-run showed "delivered 5, 500.0%" of one reader accepted."""
+def _heard_of(settings: Settings, post_id: str, store: EventStore | None,
+              state: State) -> int:
+    """How many of the post's readers in doubt (or in flight: ``state``) the provider's
+    webhooks told of: without them, a send killed mid-run showed "delivered 5, 500.0%" of one
+    reader accepted."""
     if store is None:
         return 0
     from newsletter.sending.doubt_pg import doubts
@@ -151,7 +159,7 @@ def _heard_in_doubt(settings: Settings, post_id: str, store: EventStore | None) 
     if ledger is None:
         return 0
     with ledger:
-        return sum(map(len, doubts(ledger).heard_of(post_id, store, HEARD_CHUNK)))
+        return sum(map(len, doubts(ledger).heard_of(post_id, store, HEARD_CHUNK, state)))
 
 
 def no_events_note(settings: Settings, funnel: Funnel) -> str | None:

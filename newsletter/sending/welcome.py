@@ -153,10 +153,16 @@ def import_arrivals(settings: Settings, joins: bool, now: int
             yield lambda keys: state.record_arrivals(keys, now, joins)
 
 
-def roster_of(store: ReaderStore) -> Roster | None:
+def roster_of(store: ReaderStore, state: WelcomeState | None = None) -> Roster | None:
     """What :func:`decide` walks: the files store's roster (rebuilt if stale); a database's
-    list is read in place."""
-    return fresh_roster(store) if isinstance(store, SubscriberStore) else None
+    list is read in place. With ``state``, a reader whose address was changed by hand in the
+    files takes their progress in the series to the new address first."""
+    if not isinstance(store, SubscriberStore):
+        return None
+    roster = fresh_roster(store)
+    if state is not None:
+        state.carry_moved(roster, store.suppressed_addresses())
+    return roster
 
 
 def decide(series: Series, roster: Roster | None, ledger: Ledger | None,

@@ -52,7 +52,7 @@ def welcome_status(settings: Settings, now: dt.datetime,
     state = existing_state(settings)
     with state or nullcontext(), Ledger.open_existing(settings) or nullcontext() as ledger:
         series = load_series(settings, chosen, state, posts)
-        decision = decide(series, roster_of(open_store(settings)), ledger, state,
+        decision = decide(series, roster_of(open_store(settings), state), ledger, state,
                           int(now.timestamp()), broadcast=broadcasting)
         sent = state.sent_counts() if state else {}
     return WelcomeStatus(series, decision, sent)

@@ -92,7 +92,7 @@ def send_welcome(settings: Settings, posts: list[Post], problems: list, ledger: 
                               if ledger.may_have_pending(post.id)])
         series = load_series(settings, series_list, state, posts)
         room = None if budget is None else budget.left
-        decision = decide(series, roster_of(store), ledger, state, at, room=room,
+        decision = decide(series, roster_of(store, state), ledger, state, at, room=room,
                           give=True, held_back=broadcasting)
         run.due, run.given = sum(decision.due.values()), sum(decision.given.values())
         try:

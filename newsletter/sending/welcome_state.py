@@ -196,11 +196,47 @@ class WelcomeState:
     def _transaction(self):
         return sqlite.immediate(self.db)
 
+    def carry_moved(self, roster: Roster, listed: Iterable[str]) -> int:
+        """Move the progress of each reader whose address was changed by hand to the new
+        address; how many moved. The old address is gone from the list (not in ``roster``, nor
+        among the ``listed`` suppressed keys) and one new reader without progress joined at
+        the same second as it: exactly one on each side, else no guess is made."""
+        self.db.execute("ATTACH DATABASE ? AS roster", (str(roster.path),))
+        try:
+            gone = {*roster.gone, *listed}
+            departed = [(key, joined) for key, joined in self.db.execute(
+                "SELECT address, joined FROM progress p WHERE joined IS NOT NULL AND NOT "
+                "EXISTS (SELECT 1 FROM roster.readers r INDEXED BY readers_by_key "
+                "WHERE r.key = p.address)") if key not in gone]
+            if not departed:
+                return 0
+            once = _once(departed)
+            newcomers = self.db.execute(
+                "SELECT key, joined FROM roster.readers r WHERE joined IN (SELECT value FROM "
+                "json_each(?)) AND NOT EXISTS (SELECT 1 FROM progress p WHERE p.address = "
+                "r.key) AND NOT EXISTS (SELECT 1 FROM arrivals a WHERE a.address = r.key)",
+                (json.dumps(list(once)),)).fetchall()
+            moves = [(new, once[joined]) for joined, new in _once(newcomers).items()
+                     if new not in gone]
+            with self._transaction():
+                self.db.executemany("UPDATE progress SET address = ? WHERE address = ?", moves)
+            return len(moves)
+        finally:
+            self.db.execute("DETACH DATABASE roster")
+
     # -- reports -------------------------------------------------------------------------------
 
     def sent_counts(self) -> dict[str, int]:
         """{post id: readers the series sent it to}."""
         return dict(self.db.execute(f"SELECT post_id, readers FROM {self.SENT}").fetchall())
+
+
+def _once(pairs: list[tuple[str, int]]) -> dict[int, str]:
+    """{join time: key} of the join times only one of ``pairs`` (key, join time) has."""
+    keys: dict[int, list[str]] = {}
+    for key, joined in pairs:
+        keys.setdefault(joined, []).append(key)
+    return {joined: found[0] for joined, found in keys.items() if len(found) == 1}
 
 
 @record(frozen=True)
@@ -263,6 +299,7 @@ class Standing:
     def give(self) -> None:
         """Record, in one transaction, that this run gives each reader staged their post."""
         self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute("INSERT OR REPLACE INTO progress SELECT key, step, post_id, ?, 0 "
-                        "FROM temp.given", (self.params["now"],))
+        self.db.execute("INSERT OR REPLACE INTO progress SELECT g.key, g.step, g.post_id, ?, "
+                        "0, r.joined FROM temp.given g LEFT JOIN roster.readers r "
+                        "INDEXED BY readers_by_key ON r.key = g.key", (self.params["now"],))
         self.db.execute("COMMIT")

@@ -145,7 +145,8 @@ class PostgresStanding(Standing):
                                          for k, s, p in given]),))
 
     def give(self) -> None:
-        self.db.execute("INSERT INTO welcome_progress SELECT key, step, post_id, %s, 0 "
-                        "FROM welcome_given ON CONFLICT (address) DO UPDATE SET "
-                        "step = excluded.step, post_id = excluded.post_id, at = excluded.at, "
-                        "settled = 0", (self.params["now"],))
+        self.db.execute("INSERT INTO welcome_progress SELECT g.key, g.step, g.post_id, %s, 0, "
+                        "r.joined FROM welcome_given g LEFT JOIN subscribers r ON r.key = g.key "
+                        "ON CONFLICT (address) DO UPDATE SET step = excluded.step, "
+                        "post_id = excluded.post_id, at = excluded.at, settled = 0, "
+                        "joined = excluded.joined", (self.params["now"],))

@@ -61,7 +61,7 @@ TABLES = (
     Table(SEND_LOG, "sends", "send_log", ("minute", "messages")),
     Table(WELCOME, "meta", "welcome_meta", ("key", "value")),
     Table(WELCOME, "progress", "welcome_progress",
-          ("address", "step", "post_id", "at", "settled")),
+          ("address", "step", "post_id", "at", "settled", "joined")),
     Table(WELCOME, "sent", "welcome_sent", ("post_id", "readers")),
     Table(WELCOME, "arrivals", "welcome_arrivals", ("address", "at", "joins")),
 )

@@ -273,4 +273,12 @@ WELCOME = Schema("welcome", "welcome.db", (
             joins INTEGER NOT NULL
         )""",
     )),
+    # When each reader given a post joined (the list's subscribed_at): a reader whose address
+    # was changed by hand (the old one gone from the list, a new one there with the same join
+    # time) carries on where they were instead of starting again.
+    Migration("m003_progress_joined", (
+        "ALTER TABLE progress ADD COLUMN joined INTEGER",
+    ), (
+        "ALTER TABLE welcome_progress ADD COLUMN joined BIGINT",
+    )),
 ))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from newsletter.errors import SubscriberError
-from newsletter.subscribers.rows import Status, split_tags
+from newsletter.subscribers.rows import SPILLED, Status, split_tags
 
 # What an add changed ("" when nothing: the reader was active with that name and those tags).
 ADDED = "added"
@@ -16,6 +16,10 @@ UPDATED = "updated"  # their name or tags
 
 def readd_refusal(address: str, status: str, where: str) -> SubscriberError:
     """Why `subscribers add` leaves a suppressed reader as they are, and what to do."""
+    if status == SPILLED:
+        return SubscriberError(f"{address}'s row has more cells than its header: whether they "
+                               "left is a guess", where=where,
+                               hint="fix that row by hand first (`newsletter subscribers check`)")
     if status == Status.UNCONFIRMED:
         hint = ("they signed up but never confirmed; pass --resubscribe only if they agreed "
                 "to receive it")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import field
 from itertools import chain, islice
 from pathlib import Path
@@ -29,7 +30,13 @@ COLUMNS = ("email", "name", "status", "tags", "subscribed_at")
 # Header names spreadsheets and other tools use for the address column; Google Contacts' CSV
 # names a contact's first address "E-mail 1 - Value" (its others stay columns of their own).
 EMAIL_HEADERS = {"email", "e-mail", "email address", "email_address", "e-mail address",
-                 "e-mail 1 - value"}
+                 "e-mail 1 - value",
+                 # the same in the languages spreadsheets and mail services are set to
+                 "e-mail-adresse", "e-mail adresse", "courriel", "adresse e-mail",
+                 "adresse email", "adresse électronique", "adresse de courriel",
+                 "correo electrónico", "dirección de correo electrónico",
+                 "indirizzo email", "indirizzo e-mail", "e-mailadres", "endereço de e-mail",
+                 "endereço de email"}
 DELIMITERS = (",", ";", "\t")
 # Characters in one line of a list: a reader's line holds well under a thousand. A longer one
 # is refused without being read whole (a 1 GB line once took 2 GB of memory).
@@ -65,7 +72,7 @@ def column_names(header: list[str]) -> list[str]:
     names = []
     for cell in header:
         name = cell.strip().lstrip("\ufeff")
-        lowered = name.lower()
+        lowered = unicodedata.normalize("NFC", name.lower())  # "ó" as one character or two
         if lowered in EMAIL_HEADERS:
             lowered = "email"
         names.append(lowered if lowered in COLUMNS else name)

@@ -15,7 +15,7 @@ from newsletter.errors import SubscriberError
 from newsletter.records import record
 from newsletter.subscribers.csv_file import CsvFile
 from newsletter.subscribers.csv_format import Record
-from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_values
+from newsletter.subscribers.rows import Row, Status, Subscriber, row_key, row_of
 from newsletter.subscribers.adding import with_details
 
 
@@ -72,7 +72,7 @@ def index_copies(files: ListFiles, keys: Container[str] | None = None,
                 continue
             key = row_key(record.cells[email_at])
             if key and (keys is None or key in keys):
-                row = Row(path, csv_file.label, record.line, row_values(csv_file.layout, record))
+                row = row_of(path, csv_file.label, csv_file.layout, record)
                 index.setdefault(key, []).append((csv_file, record, row))
     return index
 

@@ -247,7 +247,10 @@ FORMATS = {format_.name: format_ for format_ in (
     ExportFormat("listmonk", "listmonk subscriber export",
                  _has("uuid", "email", "attributes", "status"), ("email", "status"), _listmonk),
     ExportFormat("kit", "Kit (ConvertKit) subscriber export",
-                 lambda h: "email_address" in h and bool({"state", "status"} & h),
+                 # Kit's own column is `state`: `status` beside `email_address` is as likely
+                 # a list of ours (`email_address` is one of our address headers), so that
+                 # takes --from kit.
+                 _has("email_address", "state"),
                  ("email_address|email", "state|status"), _kit),
     ExportFormat("beehiiv", "beehiiv subscriber export",
                  lambda h: {"email", "status"} <= h and bool(

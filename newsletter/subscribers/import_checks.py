@@ -46,17 +46,17 @@ def one_column_each(label: str, layout: Layout) -> None:
                                   hint=f"keep the one that holds the readers' {plural}")
 
 
-def check_our_status(row: Row, label: str, layout: Layout, cells: list[str]) -> None:
-    text, width = row.values.get("status", ""), len(layout.columns)
-    unknown = bool(text) and text.lower() not in STATUS_VALUES
-    spilled = {cell.strip().lower() for cell in cells[width:]} - {""}
-    if spilled and (unknown or not spilled.isdisjoint(STATUS_VALUES)):  # "Lee, Ann" unquoted
-        raise SubscriberError(
-            f"{len(cells)} cells where the header has {width}, a status among them out of "
-            f"place: a {layout.delimiter!r} inside a cell (a name such as 'Lee, Ann')? nothing "
-            "was imported", where=f"{label}:{row.line}", hint="put that cell in quotes")
-    if unknown:
-        raise refusal(f"{label}:{row.line}", "status", f"{text!r}, not a newsletter status")
+def check_our_status(row: Row, layout: Layout) -> None:
+    """Refuse a row of our own columns whose status is a guess (out of place: ``row.spilled``)
+    or a word that is not ours: the whole import stops, nothing changed."""
+    text = row.values.get("status", "")
+    if row.spilled:  # "Lee, Ann" unquoted, or a cell typed in: whose status is where?
+        raise SubscriberError(f"{row.spilled}: a {layout.delimiter!r} inside a cell (a name "
+                              "such as 'Lee, Ann') or a cell too many? nothing was imported",
+                              where=row.where, hint="put the status in the status column (a "
+                                                    "cell holding a separator in quotes)")
+    if text and text.lower() not in STATUS_VALUES:
+        raise refusal(row.where, "status", f"{text!r}, not a newsletter status")
 
 
 def refusal(where: str, column: str, what: str) -> SubscriberError:

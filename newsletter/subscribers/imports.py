@@ -24,13 +24,14 @@ from newsletter.records import record
 from newsletter.subscribers.csv_encoding import check_is_file, export_encoding
 from newsletter.subscribers.csv_format import Record, read_csv
 from newsletter.subscribers.edits import index_copies, leave, merge_reader
-from newsletter.subscribers.export import FORMULA_STARTS
+from newsletter.subscribers.import_cells import has_guard, unguard, unwrap_address
 from newsletter.subscribers.import_checks import (
     check_our_status,
     one_column_each,
     our_status_reader,
 )
 from newsletter.subscribers.import_stage import ImportStage
+from newsletter.subscribers.misplaced import out_of_place, past_header
 from newsletter.subscribers.postgres_import import import_into_database
 from newsletter.subscribers.postgres_store import PostgresStore
 from newsletter.subscribers.formats import (
@@ -48,11 +49,10 @@ from newsletter.subscribers.formats import (
 from newsletter.subscribers.rows import (
     LEFT,
     PlainRows,
-    Row,
     Subscriber,
     light,
     nul_problem,
-    row_values,
+    row_of,
 )
 
 if TYPE_CHECKING:
@@ -161,6 +161,11 @@ def _read(path: Path, options: ImportOptions,
     label = str(path)
     layout, records = read_csv(path, label, keep_text=False,
                                encoding=export_encoding(path, label))
+    first = next(records, None)
+    if first is None and layout.header is None:  # a download or an export that went wrong
+        raise SubscriberError("the file is empty (no header, no rows): nothing was imported",
+                              where=label, hint="export the list again")
+    records = chain([first] if first is not None else [], records)
     header = [cell.strip().lstrip("\ufeff").lower() for cell in layout.header or []]
     source = ALIASES.get(options.source or "", options.source)
     if source and source not in FORMATS and source != OURS:
@@ -189,15 +194,20 @@ def _read(path: Path, options: ImportOptions,
             email = cells[email_at].strip() if email_at < len(cells) else ""
             status = (cells[status_at].strip().lower()
                       if status_at is not None and status_at < len(cells) else "")
-            if not _has_guard(cells) and (
+            # An empty status, and a cell that may say they left (misplaced.might_say_left,
+            # inline): the Row reads it.
+            if (status or "ed" not in "\0".join(cells).lower() or not out_of_place(
+                    layout, cells)) and not has_guard(cells) and (
                     subscriber := plain.subscriber(record, email, status)) is not None:
                 yield subscriber
                 continue
-        row = Row(path, label, record.line, row_values(layout, record))
-        _unguard(row.values)
-        _unwrap_address(row.values)
+        row = row_of(path, label, layout, record)
+        unguard(row.values)
+        unwrap_address(row.values)
         if in_parts:  # "First Name", "Last Name": one name here
             row.values["name"] = name_in_parts(dict(zip(header, row_cells(record))))
+        if read_status is not None or named is not None:  # the status is not ours to find
+            row.spilled = past_header(layout, record.cells)
         if read_status is not None:
             status_column, read = read_status
             row.values.pop(status_column, None)  # read into our status, not kept as a column
@@ -206,36 +216,11 @@ def _read(path: Path, options: ImportOptions,
             if named is not None and not row.values.get("status"):
                 row.values["status"] = named  # "list-unsubscribed.csv": nobody in it is active
                 summary.by_name, summary.name_status = summary.by_name + 1, named.value
-            check_our_status(row, label, layout, record.cells)
+            check_our_status(row, layout)
         try:
             yield row.to_subscriber()
         except SubscriberError as error:
             yield error
-
-
-def _has_guard(cells: list[str]) -> bool:
-    """True if a cell holds our export's guard: a ``'`` before what a spreadsheet would run.
-    Rows without a ``'`` (nearly all) are told so by one search of their joined cells."""
-    return "'" in "".join(cells) and any(
-        cell.lstrip()[:1] == "'" and cell.lstrip()[1:2] in FORMULA_STARTS for cell in cells)
-
-
-def _unguard(values: dict[str, str]) -> None:
-    """Cells as they were before `subscribers export` guarded them from spreadsheets
-    (``'=Ann``, ``'-dash@example.com``): an export imported elsewhere is the same list."""
-    for column, value in values.items():
-        if value[:1] == "'" and value[1:2] and value[1:2] in FORMULA_STARTS:
-            values[column] = value[1:]
-
-
-def _unwrap_address(values: dict[str, str]) -> None:
-    """``Ann <ann@example.com>`` or ``mailto:ann@example.com`` in the email cell: the address,
-    and the name written with it when the row has none."""
-    email, shown = bare_address(values.get("email", ""))
-    if email != values.get("email", ""):
-        values["email"] = email
-        if shown and not values.get("name"):
-            values["name"] = shown
 
 
 def row_cells(record: Record) -> list[str]:

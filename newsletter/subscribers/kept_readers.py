@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 
 KEPT_FILE = "list_readers.jsonl"  # in the site's state folder (.newsletter/)
 # Raise it whenever what a read yields from the same files changes (checks, de-duplication).
-FORMAT = 3  # 3: an export saved among the list files is not read as readers
+FORMAT = 4  # 3: an export saved among the list files is not read as readers; 4: nor a row
+# whose status is out of place (misplaced.py)
 CHUNK = 500  # readers a line
 RECENT = 3  # seconds: a file changed this recently may change again within its mtime's tick
 

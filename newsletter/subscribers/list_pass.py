@@ -29,6 +29,9 @@ from newsletter.subscribers.rows import MAILED, row_key
 logger = logging.getLogger(__name__)
 
 PASS_FILE = "list_pass.json"  # in the site's state folder (.newsletter/)
+# Raise it whenever which keys a read suppresses changes (2: a row whose status is out of
+# place, misplaced.py, suppresses its address).
+PASS_FORMAT = 2
 # (source, record, email, status) of each record; the files' problems go to the list given.
 Cells = Callable[[list], Iterable[tuple[object, object, str, str]]]
 
@@ -75,7 +78,7 @@ def kept_pass(folder: ListFolder) -> dict | None:
         kept = json.loads((Path(folder.state_dir) / PASS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(kept, dict):
+    if not isinstance(kept, dict) or kept.get("format") != PASS_FORMAT:
         return None
     listed, repeats, last = kept.get("listed"), kept.get("repeats"), kept.get("mark")
     if not (_strings(listed) and _strings(repeats) and isinstance(kept.get("signature"), list)):
@@ -90,7 +93,7 @@ def keep_pass(folder: ListFolder, signature: list[list], listed: set[str], repea
               last: dict | None) -> None:
     """Keep the answer for the files of ``signature`` (``last``: the last one's mark)."""
     _write(Path(folder.state_dir) / PASS_FILE, {
-        "signature": signature, "listed": sorted(listed), "repeats": sorted(repeats),
+        "format": PASS_FORMAT, "signature": signature, "listed": sorted(listed), "repeats": sorted(repeats),
         "mark": last})
 
 

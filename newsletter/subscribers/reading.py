@@ -23,6 +23,7 @@ from newsletter.subscribers.appended import Appended, read_appended
 from newsletter.subscribers.journal import Pending
 from newsletter.subscribers.kept_readers import CHUNK as KEPT_CHUNK
 from newsletter.subscribers.kept_readers import EarlierValues, Keeper, read_kept
+from newsletter.subscribers.misplaced import out_of_place
 from newsletter.subscribers.list_pass import (
     keep_pass,
     kept_pass,
@@ -32,13 +33,13 @@ from newsletter.subscribers.list_pass import (
 from newsletter.subscribers.rows import (
     MAILED,
     STATUS_VALUES,
+    SPILLED,
     PlainRows,
-    Row,
     Subscriber,
     light,
     open_records,
     row_key,
-    row_values,
+    row_of,
     suppresses,
 )
 
@@ -255,7 +256,7 @@ def _readers(cells: Iterable[tuple[Source, Record, str, str]], listed: frozenset
         else:
             subscriber = plain.subscriber(record, email, status)
         if subscriber is None:  # not a plain row: the Row validates it, or says why not
-            row = Row(path, label, record.line, row_values(layout, record))
+            row = row_of(path, label, layout, record)
             try:
                 subscriber = row.to_subscriber()
             except SubscriberError as error:
@@ -296,9 +297,14 @@ def record_cells(path: Path, label: str, layout: Layout, records: Iterable[Recor
     """:func:`cells_from` of one file's ``records``."""
     source = (path, label, layout, PlainRows(path, layout))
     email_at, status_at = layout.position("email"), layout.position("status")
+    width = len(layout.columns)
     for record in records:
         cells = record.cells
         email = cells[email_at].strip() if email_at < len(cells) else ""
         status = (cells[status_at].strip().lower()
                   if status_at is not None and status_at < len(cells) else "")
+        # might_say_left, inline: the row's cells may say it left though its status is empty
+        if (len(cells) > width or not status and "ed" in "\0".join(cells).lower()) and \
+                out_of_place(layout, cells):
+            status = SPILLED  # its status is a guess: suppressed, never sent to
         yield source, record, email, status

@@ -19,6 +19,7 @@ from newsletter.addresses import address_key, fast_normalised, normalise_address
 from newsletter.errors import SubscriberError
 from newsletter.records import record
 from newsletter.subscribers.csv_format import COLUMNS, Layout, Record, parse_csv, read_csv
+from newsletter.subscribers.misplaced import out_of_place
 from newsletter.subscribers.status_columns import foreign_list_file
 
 
@@ -45,6 +46,7 @@ def suppresses(status: str) -> bool:
 
 
 MAILED = ("", Status.ACTIVE.value)  # read once: an enum member's .value is a property call
+SPILLED = "unreadable"  # the status of a row whose status is out of place: suppresses
 _ACTIVE = Status.ACTIVE
 
 
@@ -148,6 +150,7 @@ class Row:
     label: str  # the file as problems name it
     line: int
     values: dict[str, str]
+    spilled: str = ""  # why its status is a guess (misplaced.out_of_place): never sent to
 
     @property
     def where(self) -> str:
@@ -159,6 +162,8 @@ class Row:
 
     @property
     def status_text(self) -> str:
+        if self.spilled:
+            return SPILLED
         return self.values.get("status", "").lower() or Status.ACTIVE.value
 
     @property
@@ -180,6 +185,11 @@ class Row:
         """Validate the row; raise SubscriberError (where=file:line) when it cannot be sent to."""
         values = self.values
         email = values.get("email", "")
+        if self.spilled:
+            raise SubscriberError(
+                f"{self.spilled}: which cell is the status is a guess", where=self.where,
+                hint="put the status in the status column (a cell too many? a \"Lee, Ann\" "
+                     "without quotes?); the reader gets nothing until it is fixed")
         if not email:
             raise SubscriberError("no email address", where=self.where,
                                   hint="fill in the email column or delete the row")
@@ -245,6 +255,13 @@ class PlainRows:
                           since, {}, self.source, record.line)
 
 
+def row_of(source: Path, label: str, layout: Layout, record: Record) -> Row:
+    """The Row of a record; one whose status is :func:`out_of_place` suppresses its address
+    and is reported, never sent to."""
+    return Row(source, label, record.line, row_values(layout, record),
+               out_of_place(layout, record.cells))
+
+
 def row_values(layout: Layout, record: Record) -> dict[str, str]:
     """A record's cells by column name, spaces trimmed; a row shorter than the header lacks
     its last columns (read as empty: filling them in made each short row cost the width of
@@ -299,4 +316,4 @@ def read_rows(path: Path, label: str, problems: list[SubscriberError]) -> Iterat
     """Stream the non-blank rows of one file (see :func:`open_records`)."""
     layout, records = open_records(path, label, problems)
     for record in records:
-        yield Row(path, label, record.line, row_values(layout, record))
+        yield row_of(path, label, layout, record)

@@ -316,8 +316,9 @@ class SubscriberStore(ListFolder):
         address = normalise_address(email)
         with self.transaction() as files:
             copies = index_copies(files, {address_key(address)}).get(address_key(address), [])
-            suppressed = [row for _, _, row in copies if row.suppressed]
-            if suppressed and not resubscribe:
+            suppressed = sorted((row for _, _, row in copies if row.suppressed),
+                                key=lambda row: not row.spilled)  # a row to fix by hand first
+            if suppressed and (not resubscribe or suppressed[0].spilled):
                 raise readd_refusal(address, suppressed[0].status_text, suppressed[0].where)
             if not copies:
                 files.default.append(new_row(address, name, tags))

@@ -235,7 +235,9 @@ class NewsletterApp:
             self.journalled()
         return text_response(200, f"ok: {len(report.changes)} status changes, "
                                   f"{report.new_events} events recorded, {report.repeated} "
-                                  f"seen before, {report.ignored} ignored")
+                                  f"seen before, {report.ignored} ignored"
+                                  + (f", {report.malformed} malformed (skipped)"
+                                     if report.malformed else ""))
 
     def count_unsubscribe(self, address: str) -> None:
         """Count a one-click unsubscribe against the post last mailed to the reader (the link

@@ -7,11 +7,11 @@ import re
 from typing import Mapping
 from urllib.parse import parse_qsl, urlsplit
 
+from newsletter.config import HEALTH_PATH  # for load balancers and uptime monitors
 from newsletter.web.request import HttpError
 
 WEBHOOK_PREFIX = "/webhooks/"
 LEGACY_QUERY = {"email": "email", "token": "token"}  # links mailed as ?email=...&token=...
-HEALTH_PATH = "/health"  # for load balancers and uptime monitors: 200 while serve answers
 
 
 class UnsubscribeRoute:

@@ -188,3 +188,18 @@ def test_init_on_a_full_disk_leaves_no_part_written_file_for_the_next_init_to_ke
     made = sorted(path.relative_to(fresh) for path in fresh.rglob("*") if path.is_file())
     assert sorted(path.relative_to(root) for path in root.rglob("*") if path.is_file()) == made
     assert all((root / name).read_bytes() == (fresh / name).read_bytes() for name in made)
+
+
+def test_a_file_where_the_state_folder_goes_is_one_line_for_every_command(site):
+    """Before: a file named .newsletter (a stray `touch`, a sync tool's conflict copy) made
+    `send` and `subscribers add` end in a FileExistsError traceback, `send` with exit 1."""
+    (site / ".newsletter").write_text("")
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    for command in (("subscribers", "add", "z@example.com"), ("send", POST, "--yes"),
+                    ("send", "--due")):
+        result = invoke(site, *command)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == ("error: .newsletter: a file where newsletter keeps a folder; "
+                                 "move it aside (or remove it), then run the command again\n")
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+    assert not (site / "outbox").exists()  # nothing was sent

@@ -5,6 +5,7 @@ name now come first; one-click links still work."""
 
 from __future__ import annotations
 
+import pytest
 import requests
 from conftest import invoke
 from signup_support import configure_signup, settle, sign_up, signup_endpoint, wait_for_email
@@ -44,3 +45,37 @@ def test_a_confirm_url_that_takes_the_unsubscribe_links_is_refused_at_its_line(s
         assert result.output.startswith(
             f"error: newsletter.toml:{line}: signup.path and signup.confirm_url must not share "
             "a path with the unsubscribe URL")
+
+
+@pytest.mark.parametrize("setting", [
+    {"path": "/health"}, {"path": "/health/"},
+    {"confirm_url": "https://blog.example.com/health/{token}"},
+])
+def test_a_sign_up_path_on_the_health_check_is_refused_at_its_line(site, setting):
+    """Before: `signup.path = "/health"` was taken (the sign-up routes come first), so the
+    load balancer's GET /health got the sign-up route's answer, not 200 ok, and took the
+    endpoint out of service; `check` said nothing."""
+    configure_signup(site, **setting)
+    lines = (site / "newsletter.toml").read_text().splitlines()
+    key = next(iter(setting))  # its line, or the table's when the setting has none of its own
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key} = ")
+                 and key == "path"), lines.index("[signup]") + 1)
+    for command in ("check", "serve"):
+        result = invoke(site, command, env={"NEWSLETTER_SECRET": SECRET})
+        assert result.exit_code == 2
+        assert result.output.startswith(
+            f"error: newsletter.toml:{line}: signup.path and signup.confirm_url must not share "
+            "a path with the unsubscribe URL, each other, /health or /webhooks/")
+
+
+def test_an_unsubscribe_url_under_the_health_check_is_refused(site):
+    """Before: with email.unsubscribe_url = https://.../health?t={token}, every one-click
+    POST to it got the health check's 405, so no reader could leave."""
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("https://blog.example.com/unsubscribe/{token}",
+                                             "https://blog.example.com/health?t={token}"))
+    for command in ("check", "serve"):
+        result = invoke(site, command, env={"NEWSLETTER_SECRET": SECRET})
+        assert result.exit_code == 2
+        assert "email.unsubscribe_url must not be under /health" in result.output
+        assert "Traceback" not in result.output

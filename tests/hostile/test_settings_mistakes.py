@@ -147,6 +147,17 @@ def test_text_without_quotes_is_named_with_its_line_and_the_fix(site):
                              "lower case\n")
 
 
+@pytest.mark.parametrize("written, shown", [("2026-13-01", "2026-13-01"),
+                                             ("2026-02-30T09:00:00Z", "2026-02-30")])
+def test_a_date_that_is_no_day_names_the_date(site, written, shown):
+    # Before: "not valid TOML (Expected newline or end of document after a statement)", which
+    # sent the writer looking for a missing line break.
+    number = rewrite(site, "since = ", f"since = {written}")
+    assert refusal(site) == (f"error: newsletter.toml:{number}: since = {shown} is no date on "
+                             "the calendar (not valid TOML); write it as YYYY-MM-DD, a month "
+                             "01-12 and a day that month has\n")
+
+
 OUTSIDE = "must be a folder inside the site, other than the site's own folder"
 
 

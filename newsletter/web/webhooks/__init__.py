@@ -28,6 +28,7 @@ from newsletter.sending import DeliveryEvent, EventStore, PostFinder
 from newsletter.subscribers import Suppression, record_suppressions
 from newsletter.web.webhooks import mailgun
 from newsletter.web.webhooks.common import (
+    MALFORMED,
     STATUS_KINDS,
     Event,
     Replayed,
@@ -59,6 +60,7 @@ class WebhookReport:
     new_events: int = 0  # stored, not seen before
     repeated: int = 0  # stored before: the provider sent them again
     ignored: int = 0
+    malformed: int = 0  # items of a batch that are no event: skipped, the rest applied
 
 
 @record(frozen=True)
@@ -96,6 +98,9 @@ def _apply(provider: str, events: list[Event], store, sink: EventSink,
     report = WebhookReport()
     suppressions, kept = [], []
     for event in events:
+        if event.kind == MALFORMED:
+            report.malformed += 1
+            continue
         # The detail may be a receiving mail server's text (a bounce's reason): anyone with a
         # domain writes it, so it is kept on one line and short, as logs and the list show it.
         detail = one_line(event.detail[:MAX_DETAIL])
@@ -114,4 +119,8 @@ def _apply(provider: str, events: list[Event], store, sink: EventSink,
                     change.reason)
     report.new_events = sink.store.record(kept)
     report.repeated = len(kept) - report.new_events
+    if report.malformed:
+        logger.warning("%s webhook: %d item(s) of the batch were no event (not a JSON object): "
+                       "skipped, the other %d applied", provider, report.malformed,
+                       len(events) - report.malformed)
     return report

@@ -32,6 +32,9 @@ DELIVERED, DEFERRED, OPENED, CLICKED = "delivered", "deferred", "opened", "click
 # Protection loads every image of every email it receives, a scanner follows every link.
 MACHINE_OPENED, MACHINE_CLICKED = "machine_opened", "machine_clicked"
 IGNORED = "ignored"
+# An item of a batch that is no event (not a JSON object): counted and skipped, so the good
+# events of its batch are kept and the provider is not asked to send the batch again forever.
+MALFORMED = "malformed"
 
 
 class WebhookError(Exception):

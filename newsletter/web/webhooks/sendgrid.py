@@ -23,6 +23,7 @@ from newsletter.web.webhooks.common import (
     DELIVERED,
     IGNORED,
     MACHINE_OPENED,
+    MALFORMED,
     OPENED,
     SOFT_BOUNCE,
     Event,
@@ -75,7 +76,9 @@ def parse_events(payload, headers) -> list[Event]:
     send's ``custom_args`` (flattened into the event as ``post``) or its first category."""
     events = []
     for record in require_records(payload, list, "a JSON array of events"):
-        record = require_records(record, dict, "events as JSON objects")
+        if not isinstance(record, dict):  # the rest of the batch is still SendGrid's word
+            events.append(Event(MALFORMED, "", "not a JSON object"))
+            continue
         kind, detail = _classify(record)
         category = record.get("category")
         if isinstance(category, list):

@@ -1,0 +1,69 @@
+"""A hand-edited row whose status is out of place: never mailed, named on every path.
+
+Before: ``ann@example.net,Ann Lee,,unsubscribed`` (a cell typed in too many) put Ann's
+"unsubscribed" in the tags column and left the status cell empty, and a row with more cells than
+the header pushed it past the header: both read as active, and the send mailed a reader who
+had left. Such a row now suppresses its address and is reported as ``file:line``.
+"""
+
+from __future__ import annotations
+
+from conftest import invoke
+from pg_support import pg_url, store_site  # noqa: F401 (fixtures)
+
+LEAVERS = ("ann@example.net,Ann Lee,,unsubscribed\n"      # a cell too many: status in tags
+           "zed@example.net,Zed,,active,,,bounced\n")      # cells past the header
+PROBLEMS = ("subscribers/subscribers.csv:7: the status cell is empty but column 'tags' says "
+            "'unsubscribed'", "subscribers/subscribers.csv:8: 7 cells where the header names 5")
+
+
+def hand_edited(site):
+    with (site / "subscribers" / "subscribers.csv").open("a", encoding="utf-8") as list_file:
+        list_file.write(LEAVERS)
+
+
+def test_a_leaver_whose_status_moved_is_not_mailed_and_every_command_names_the_row(site):
+    hand_edited(site)
+    sent = invoke(site, "send", "what-matters", "--yes")
+    assert sent.exit_code == 0, sent.output
+    mailed = {path.stem for path in (site / "outbox" / "what-matters").glob("*.eml")}
+    assert mailed == {"ada@example.com", "grace@example.org", "katherine@example.org",
+                      "edsger@example.com"}
+    assert all(problem in sent.stderr for problem in PROBLEMS)
+
+    checked = invoke(site, "subscribers", "check")
+    assert checked.exit_code == 2
+    assert all(problem in checked.stdout + checked.stderr for problem in PROBLEMS)
+    assert "invalid rows        2" in invoke(site, "subscribers", "count").stdout
+    listed = invoke(site, "subscribers", "list", "--status", "active").stdout
+    exported = invoke(site, "subscribers", "export").stdout
+    assert "ann@" not in listed + exported and "zed@" not in listed + exported
+    # Growing the list after a send (the appended rows read alone) is read the same way.
+    hand_edited(site)
+    again = invoke(site, "send", "what-matters", "--yes")
+    assert again.exit_code == 0, again.output
+    assert len(list((site / "outbox" / "what-matters").glob("*.eml"))) == 4
+
+
+def test_adding_the_reader_again_asks_for_the_row_to_be_fixed_first(site):
+    hand_edited(site)
+    for flags in ((), ("--resubscribe",)):
+        added = invoke(site, "subscribers", "add", "ann@example.net", *flags)
+        assert added.exit_code == 2
+        assert added.stderr == ("error: subscribers/subscribers.csv:7: ann@example.net's row has "
+                                "more cells than its header: whether they left is a guess; fix "
+                                "that row by hand first (`newsletter subscribers check`)\n")
+
+
+def test_an_import_with_a_status_out_of_place_imports_nothing_on_either_store(store_site,
+                                                                              tmp_path):
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text("email,name,status,tags\nnew@example.net,New,,\n"
+                        "ann@example.net,Ann Lee,,unsubscribed\n", encoding="utf-8")
+    before = invoke(store_site, "subscribers", "export").stdout
+    result = invoke(store_site, "subscribers", "import", str(incoming))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {incoming}:3: the status cell is empty but "
+                                    "column 'tags' says 'unsubscribed'")
+    assert result.stderr.count("\n") == 1
+    assert invoke(store_site, "subscribers", "export").stdout == before
