@@ -232,15 +232,18 @@ def test_a_row_split_by_an_unquoted_separator_is_named_for_it(site, tmp_path):
     export.write_text("email,name,status\nbo@example.com,Bo,active\n"
                       "ann@example.com,Lee, Ann,unsubscribed\n", encoding="utf-8")
     refused(site, export, "4 cells where the header names 3: a ',' inside a cell (a name such "
-                          "as 'Lee, Ann') or a cell too many? nothing was imported; put the "
-                          "status in the status column (a cell holding a separator in quotes)", line=3)
+                          "as 'Lee, Ann') or a cell too many? nothing was imported; quote a "
+                          "cell that holds the separator, put the status in the status column, "
+                          "delete a cell too many", line=3)
     # 'Ann Lee,' typed with its comma: the status column was empty, the reader active
     export.write_text("email,name,status\nann@example.com,Ann Lee,,unsubscribed\n")
     refused(site, export, "4 cells where the header names 3: a ',' inside a cell (a name such "
-                          "as 'Lee, Ann') or a cell too many? nothing was imported; put the "
-                          "status in the status column (a cell holding a separator in quotes)", line=2)
+                          "as 'Lee, Ann') or a cell too many? nothing was imported; quote a "
+                          "cell that holds the separator, put the status in the status column, "
+                          "delete a cell too many", line=2)
     # A list of leavers without a status column, its status typed after the name
     export.write_text("email,name\nann@example.com,Ann,unsubscribed\n")
     refused(site, export, "3 cells where the header names 2: a ',' inside a cell (a name such "
-                          "as 'Lee, Ann') or a cell too many? nothing was imported; put the "
-                          "status in the status column (a cell holding a separator in quotes)", line=2)
+                          "as 'Lee, Ann') or a cell too many? nothing was imported; quote a "
+                          "cell that holds the separator, put the status in the status column, "
+                          "delete a cell too many", line=2)

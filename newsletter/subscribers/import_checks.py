@@ -53,8 +53,9 @@ def check_our_status(row: Row, layout: Layout) -> None:
     if row.spilled:  # "Lee, Ann" unquoted, or a cell typed in: whose status is where?
         raise SubscriberError(f"{row.spilled}: a {layout.delimiter!r} inside a cell (a name "
                               "such as 'Lee, Ann') or a cell too many? nothing was imported",
-                              where=row.where, hint="put the status in the status column (a "
-                                                    "cell holding a separator in quotes)")
+                              where=row.where, hint="quote a cell that holds the separator, "
+                                                    "put the status in the status column, delete "
+                                                    "a cell too many")
     if text and text.lower() not in STATUS_VALUES:
         raise refusal(row.where, "status", f"{text!r}, not a newsletter status")
 
