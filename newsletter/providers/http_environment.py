@@ -35,7 +35,8 @@ class HttpEnvironment:
         if parts.username is None:
             return {}
         login = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-        return urllib3.util.make_headers(proxy_basic_auth=login)
+        return {"Proxy-Authorization":  # as requests writes it
+                urllib3.util.make_headers(proxy_basic_auth=login)["proxy-authorization"]}
 
 
 def http_environment(url: str) -> HttpEnvironment:
