@@ -1,7 +1,8 @@
 """The `newsletter` command: a click group over the library.
 
 Each command lives in a small module beside this one (``posts``, ``preview``, ``send``, ...),
-parses its options, calls one library function and prints. This module holds the root group,
+imported only when that command runs (:mod:`newsletter.cli.lazy_group`), parses its options,
+calls one library function and prints. This module holds the root group,
 the :class:`Site` handed to every command, and the one boundary that turns a
 :class:`~newsletter.errors.NewsletterError` (or a full disk, a read-only folder:
 :mod:`newsletter.cli.disk`) into a one-line message and an exit code.
@@ -19,9 +20,42 @@ from pathlib import Path
 
 import click
 
+from newsletter.cli.lazy_group import LazyGroup
 from newsletter.errors import NewsletterError
 
 SUPPORTED_PLATFORMS = ("linux", "darwin")
+# Every command: its module, imported only when it runs, and the first sentence of its help,
+# which `newsletter --help` lists (tests/test_cli_lazy.py keeps them the commands' own).
+COMMANDS = {
+    "init": ("newsletter.cli.init",
+             "Write the files a site needs into DIRECTORY (default: --site, the current folder)."),
+    "posts": ("newsletter.cli.posts",
+              "List every post: status, date, id and title; pages and drafts too; broken files "
+              "with their error (exit status 2)."),
+    "preview": ("newsletter.cli.preview",
+                "Write email.html, email.txt and message.eml for POST, or for the posts send "
+                "--due could send (ready or scheduled, from [schedule] since, not sent yet; when "
+                "there is none, the newest ready post)."),
+    "check": ("newsletter.cli.check",
+              "Check the settings and posts before they are sent: links, images, footer, size, "
+              "spam traps, dates; settings left at init's example values, the provider's key "
+              "and settings."),
+    "send": ("newsletter.cli.send", "Send POST to every active subscriber who has not had it yet."),
+    "reconcile": ("newsletter.cli.reconcile",
+                  "Ask the provider about every reader in doubt (of POST, or of every post)."),
+    "status": ("newsletter.cli.status",
+               "Show sent / failed / in doubt / pending / not yet sent per post, or one POST's "
+               "funnel (delivered, bounced, complained, unsubscribed; opened and clicked when "
+               "tracked) and problems."),
+    "subscribers": ("newsletter.cli.subscribers",
+                    "Read and change the subscriber list (subscribers/*.csv)."),
+    "serve": ("newsletter.cli.serve", "Serve the one-click unsubscribe URL, sign-ups and "
+              "/webhooks/<provider> until stopped."),
+    "form": ("newsletter.cli.form", "Print the sign-up form's HTML, for a blog template."),
+    "store": ("newsletter.cli.store", "Set up and upgrade where the site keeps its state."),
+    "welcome": ("newsletter.cli.welcome", "The welcome series: the blog's best posts, one every "
+                "few days, for each new reader."),
+}
 
 
 class Site:
@@ -40,7 +74,7 @@ class Site:
 pass_site = click.make_pass_decorator(Site)
 
 
-class NewsletterGroup(click.Group):
+class NewsletterGroup(LazyGroup):
     """A click group whose commands report expected failures as one line."""
 
     def invoke(self, ctx: click.Context):
@@ -67,7 +101,8 @@ class NewsletterGroup(click.Group):
             ctx.exit(2)
 
 
-@click.group(cls=NewsletterGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=NewsletterGroup, lazy_commands=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--site",
     type=click.Path(file_okay=False, path_type=Path),
@@ -94,32 +129,6 @@ def _close_databases() -> None:
     if postgres is not None:
         postgres.close_all()
 
-
-def _register_commands() -> None:
-    # Explicit imports: every command module is listed here and nowhere else.
-    from newsletter.cli import (
-        check,
-        form,
-        init,
-        posts,
-        preview,
-        reconcile,
-        send,
-        serve,
-        status,
-        store,
-        subscribers,
-        welcome,
-    )
-
-    for module in (init, posts, preview, check, send, reconcile, status, subscribers, serve, form,
-                   store,
-                   welcome):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import email.utils
 import json
-import re
 import logging
+import re
 import math
 import threading
 import time
@@ -35,17 +35,21 @@ from abc import abstractmethod
 from dataclasses import field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from urllib.parse import quote
 
-import requests
+import urllib3
 
 from newsletter.errors import (AuthError, ConfigError, InDoubtError, NotSentError, QuotaError,
                                TransientError)
 from newsletter.providers.base import Provider, Result
-from newsletter.providers.transport import (body_read, in_handshake, make_session,
-                                            never_connected, proxy_refusal)
+from newsletter.providers.http_environment import HttpEnvironment, http_environment
+from newsletter.providers.transport import (PROXY_HINT, Answer, Connection, TransportError,
+                                            make_session, read_answer, transport_failure)
 from newsletter.records import record
 
 if TYPE_CHECKING:
+    import requests
+
     from newsletter.config import Settings
     from newsletter.message import Message
 
@@ -53,8 +57,9 @@ logger = logging.getLogger(__name__)
 
 # A provider's words for a used-up sending quota, which no short back-off clears.
 QUOTA_WORDS = re.compile(r"quota|daily (sending )?limit|sending limit|credits exceeded", re.I)
-PROXY_HINT = "check the proxy settings (HTTPS_PROXY, and the user and password in it)"
 QUOTA_WAIT = 15 * 60  # a 429 asking to wait longer than this is a quota, not a rate limit
+URL_SAFE = "!#$%&'()*+,/:;=?@[]~"  # what requests' requote_uri leaves as it is in a path
+_BAD_HEADER_VALUE = re.compile(r"[\r\n]|^\s")  # what requests refuses in a header's value
 
 
 @record
@@ -75,7 +80,7 @@ def json_body(payload: Any) -> bytes:
 
 
 class HttpProvider(Provider):
-    """A provider reached over HTTPS with ``requests``; subclasses hold only the wire format."""
+    """A provider reached over HTTPS (``transport.py``); subclasses hold only the wire format."""
 
     default_api_url: ClassVar[str]
     secret_name: ClassVar[str]  # environment variable holding the API key
@@ -89,10 +94,10 @@ class HttpProvider(Provider):
         self.api_key = self.read_api_key(settings)
         self.api_url = (settings.provider.api_url or self.default_api_url).rstrip("/")
         self.timeout = settings.provider.timeout
-        self._local = threading.local()  # one Session per sending thread
-        self._sessions: list[requests.Session] = []
+        self._local = threading.local()  # one Connection (and Session) per sending thread
+        self._sessions: list[requests.Session | Connection] = []
         self._sessions_lock = threading.Lock()
-        self._environments: dict[str, dict[str, Any]] = {}  # URL -> _environment's options
+        self._environment: HttpEnvironment | None = None  # proxy and CA, read once
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.api_url} key hidden>"
@@ -133,7 +138,7 @@ class HttpProvider(Provider):
         """The request that sends this batch."""
 
     @abstractmethod
-    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+    def parse_response(self, response: Answer, messages: list[Message]) -> list[Result]:
         """One Result per message, same order, from a 2xx response."""
 
     def send_batch(self, messages: list[Message]) -> list[Result]:
@@ -153,29 +158,16 @@ class HttpProvider(Provider):
         logger.warning("%s rejected a batch of %d: %s", self.name, len(messages), reason)
         return [Result.rejected(reason) for _ in messages]
 
-    def post(self, request: HttpRequest) -> requests.Response:
-        """POST once; sort transport failures by whether the request can have been received."""
-        prepared, options = self.prepare(request)
+    def post(self, request: HttpRequest, method: str = "POST") -> Answer:
+        """Send once; sort transport failures by whether the request can have been received."""
+        url, headers = self.prepare(request)
         try:
-            response = self.session.send(prepared, **options)
-        except requests.ConnectTimeout:
-            raise TransientError(f"{self.name}: no connection to {self.api_url} (timed out)") from None
-        except (requests.ReadTimeout, requests.ConnectionError) as exc:
-            # A TLS error or timeout may come after the request was written: only one in the
-            # handshake (refused certificate, no answer, reset) proves nothing was sent.
-            if in_handshake(exc):
-                raise TransientError(f"{self.name}: TLS handshake with {self.api_url} failed") from None
-            if isinstance(exc, requests.ReadTimeout):
-                raise InDoubtError(f"{self.name}: no answer within {self.timeout:g} s") from None
-            if refusal := proxy_refusal(exc):
-                raise AuthError(f"{self.name}: the proxy answered {self.provider_text(refusal)}; "
-                                "nothing was sent", hint=PROXY_HINT) from None
-            if never_connected(exc):
-                raise TransientError(f"{self.name}: cannot connect to {self.api_url}") from None
-            raise InDoubtError(f"{self.name}: connection lost after sending") from None
-        if body_read(response):
-            return response
-        status = response.status_code
+            response = self.connection.request(method, url, request.body, headers, self.timeout)
+        except TransportError as exc:
+            raise transport_failure(self, exc) from None
+        if (answer := read_answer(response)) is not None:
+            return answer
+        status = response.status
         # The status came whole: a refusal (a 3xx or 4xx) sent nothing, whatever its lost
         # body said (an account's or a reader's refusal, a quota): try again later.
         if 300 <= status < 500:
@@ -183,36 +175,31 @@ class HttpProvider(Provider):
                                  "nothing was sent")
         raise InDoubtError(f"{self.name} answered {status}, but the answer was cut short")
 
-    def prepare(self, request: HttpRequest) -> tuple[requests.PreparedRequest, dict[str, Any]]:
-        """The request as it will be sent, and the options to send it with (what
-        ``Session.request`` does before sending); NotSentError if any of it fails."""
+    def prepare(self, request: HttpRequest) -> tuple[str, dict[str, str]]:
+        """The URL and headers the request goes with (what requests' ``prepare_request``
+        checks and adds); NotSentError if any of it fails."""
         headers = {"Accept": "application/json", **request.headers}
         if request.body is not None:
             headers.setdefault("Content-Type", "application/json")
+        url = self.api_url + quote(request.path, safe=URL_SAFE)
         try:
             if not (math.isfinite(self.timeout) and self.timeout > 0):
                 raise ValueError(f"timeout {self.timeout!r} s")  # else it fails on connecting
-            prepared = self.session.prepare_request(requests.Request(
-                "POST", self.api_url + request.path, data=request.body,
-                headers=headers, auth=request.auth))
-            options = self._environment(prepared.url)
+            parts = urllib3.util.parse_url(url)
+            if parts.scheme not in ("http", "https") or not parts.host:
+                raise ValueError(f"no http:// or https:// host in {url!r}")
+            if request.auth is not None:
+                headers.update(urllib3.util.make_headers(basic_auth=":".join(request.auth)))
+            if any(_BAD_HEADER_VALUE.search(value) for value in headers.values()):
+                raise ValueError("a header value holding a line break or a leading space")
+            self.connection  # noqa: B018 - a proxy it cannot use is refused before anything is sent
         except Exception as exc:  # noqa: BLE001 - whatever it was, no byte has left yet
             raise NotSentError(f"{self.name}: the request could not be prepared "
                                f"({self.provider_text(repr(exc))}); nothing was sent",
                                hint="check provider.api_url and the settings") from None
-        # stream: the head first, then the body, read by post() knowing the status.
-        return prepared, {**options, "timeout": self.timeout, "allow_redirects": False,
-                          "stream": True}
+        return url, headers
 
-    def _environment(self, url: str) -> dict[str, Any]:
-        """What the environment says for requests to ``url`` (proxies, CA bundle), read once a
-        run: requests reads every variable again for each request (0.2 ms)."""
-        if (options := self._environments.get(url)) is None:
-            options = self._environments[url] = self.session.merge_environment_settings(
-                url, {}, None, None, None)
-        return options
-
-    def raise_for_status(self, response: requests.Response) -> None:
+    def raise_for_status(self, response: Answer) -> None:
         """Raise the error class for a failed response; a rejection of the request falls through."""
         status = response.status_code
         if status in (401, 403, 429) and self.quota_used_up(response):
@@ -242,7 +229,7 @@ class HttpProvider(Provider):
         if status >= 500:
             raise InDoubtError(self.describe_response(response))
 
-    def quota_used_up(self, response: requests.Response) -> bool:
+    def quota_used_up(self, response: Answer) -> bool:
         """True when a 401, 403 or 429 says the account may send no more for now (a daily or
         monthly quota, used-up credits) rather than "slow down" or "who are you"."""
         if QUOTA_WORDS.search(self.error_message(response) or ""):
@@ -250,16 +237,16 @@ class HttpProvider(Provider):
         wait = self.retry_after(response) if response.status_code == 429 else None
         return wait is not None and wait > QUOTA_WAIT
 
-    def retry_after(self, response: requests.Response) -> float | None:
+    def retry_after(self, response: Answer) -> float | None:
         """Seconds to wait before retrying, from a standard Retry-After header."""
         return parse_retry_after(response.headers.get("Retry-After"))
 
-    def describe_response(self, response: requests.Response) -> str:
+    def describe_response(self, response: Answer) -> str:
         """Provider, status and the provider's short reason; never our headers, body or key."""
         reason = self.error_message(response) or response.reason or "no reason given"
         return f"{self.name} answered {response.status_code}: {self.provider_text(reason)}"
 
-    def error_message(self, response: requests.Response) -> str | None:
+    def error_message(self, response: Answer) -> str | None:
         """The provider's own error text: ``message``/``Message`` or SendGrid's ``errors[]``."""
         try:
             body = response.json()
@@ -275,7 +262,7 @@ class HttpProvider(Provider):
             return f"{message} (ErrorCode {body['ErrorCode']})"
         return str(message) if message else None
 
-    def read_json(self, response: requests.Response) -> Any:
+    def read_json(self, response: Answer) -> Any:
         """The JSON of an accepted response; unreadable means we cannot tell what was sent."""
         try:
             return response.json()
@@ -285,14 +272,28 @@ class HttpProvider(Provider):
             ) from None
 
     @property
+    def connection(self) -> Connection:
+        """This thread's connection for the sends, through the proxy the environment names
+        (read once a run: requests read every variable again for each request, 0.2 ms)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            if self._environment is None:
+                self._environment = http_environment(self.api_url + "/")
+            connection = self._local.connection = self._kept(Connection(self._environment))
+        return connection
+
+    @property
     def session(self) -> requests.Session:
+        """This thread's requests Session, for the read-only calls (lookups, key checks)."""
         session = getattr(self._local, "session", None)
         if session is None:
-            session = make_session(pool_size=1)
-            self._local.session = session
-            with self._sessions_lock:
-                self._sessions.append(session)
+            session = self._local.session = self._kept(make_session(pool_size=1))
         return session
+
+    def _kept(self, each):
+        with self._sessions_lock:
+            self._sessions.append(each)
+        return each
 
     def close(self) -> None:
         """Close every thread's connections."""
@@ -303,7 +304,7 @@ class HttpProvider(Provider):
         self._local = threading.local()
 
 
-def json_field(response: requests.Response, key: str) -> Any:
+def json_field(response: Answer, key: str) -> Any:
     """``key`` of the JSON object a response carries, or None."""
     try:
         return response.json().get(key)

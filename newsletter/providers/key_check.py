@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import requests
-
 from newsletter.errors import AuthError, ProviderError
 
 if TYPE_CHECKING:
+    import requests
+
     from newsletter.providers.http import HttpProvider
 
 
@@ -28,6 +28,8 @@ class KeyUnchecked(ProviderError):
 
 def read(provider: HttpProvider, path: str, **request: Any) -> requests.Response:
     """GET ``path`` under the provider's API URL; the answer, whatever its status."""
+    import requests  # the read-only calls go through requests (providers/transport.py)
+
     headers = {"Accept": "application/json", **request.pop("headers", {})}
     try:
         response = provider.session.get(provider.api_url + path, headers=headers,

@@ -17,11 +17,11 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-import requests
-
 from newsletter.records import record
 
 if TYPE_CHECKING:
+    import requests
+
     from newsletter.providers.http import HttpProvider
 
 # A provider's clock and ours may differ, and a request may be taken in a little after it was
@@ -109,6 +109,8 @@ class Pages:
         """The JSON at ``url`` (under the API URL unless absolute). ``missing``: what a 403 or
         404 means (an account without this API); ``refused``: what a 401 or 403 means (a key
         that may send but not read)."""
+        import requests  # the read-only calls go through requests (providers/transport.py)
+
         full = url if url.startswith(("https://", "http://")) else self.provider.api_url + url
         problem = ""
         for _ in range(READ_TRIES):

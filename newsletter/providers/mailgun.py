@@ -16,8 +16,6 @@ import re
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote, urlsplit
 
-import requests
-
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError, ConfigError, InDoubtError
 from newsletter.providers.base import TEST_COPY, Result, ascii_label
@@ -48,6 +46,7 @@ from newsletter.subscribers import Suppression
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
+    from newsletter.providers.transport import Answer
     from newsletter.render import Email
 
 # What Mailgun answers, 200 and plain text, to a path it does not serve (a wrong domain or
@@ -147,7 +146,7 @@ class MailgunProvider(HttpProvider):
         return HttpRequest(f"/v3/{self.domain}/messages", body=body, auth=("api", self.api_key),
                            headers={"Content-Type": content_type})
 
-    def raise_for_status(self, response: requests.Response) -> None:
+    def raise_for_status(self, response: Answer) -> None:
         if response.status_code == 404:  # "Domain not found": wrong domain or region
             raise AuthError(self.describe_response(response),
                             hint="check provider.domain; EU domains need "
@@ -159,7 +158,7 @@ class MailgunProvider(HttpProvider):
                                  "authorized recipients: send from your own domain at Mailgun")
         super().raise_for_status(response)
 
-    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+    def parse_response(self, response: Answer, messages: list[Message]) -> list[Result]:
         # 200 {"id", "message": "Queued. Thank you."}: one id for the whole call.
         if NO_SUCH_ENDPOINT in response.text[:100]:  # as text, or as a JSON message
             raise AuthError(f"{self.name} answered {response.status_code} {NO_SUCH_ENDPOINT!r}, "
@@ -171,7 +170,7 @@ class MailgunProvider(HttpProvider):
             raise InDoubtError(f"{self.name} answered {response.status_code} without a message id")
         return [Result.sent(message_id) for _ in messages]
 
-    def retry_after(self, response: requests.Response) -> float | None:
+    def retry_after(self, response: Answer) -> float | None:
         # 429 says when in its body: "... try again after 120 seconds" or after an RFC date.
         message = self.error_message(response) or ""
         _, found, when = message.partition("try again after ")

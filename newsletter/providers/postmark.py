@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-import requests
-
 from newsletter.errors import AuthError, InDoubtError, NewsletterError, QuotaError, TransientError
 from newsletter.providers.base import Alone, Result
 from newsletter.providers.declaration import Declaration
@@ -43,6 +41,7 @@ from newsletter.subscribers import Suppression
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
+    from newsletter.providers.transport import Answer
     from newsletter.render import Email
 
 logger = logging.getLogger(__name__)
@@ -156,7 +155,7 @@ class PostmarkProvider(HttpProvider):
             **common,
         }
 
-    def raise_for_status(self, response: requests.Response) -> None:
+    def raise_for_status(self, response: Answer) -> None:
         # A whole-request failure is 422 with one {ErrorCode, Message} (docs/providers.md#postmark-errors).
         if response.status_code == 422:
             code = json_field(response, "ErrorCode")
@@ -177,7 +176,7 @@ class PostmarkProvider(HttpProvider):
                 raise AuthError(self.describe_response(response), hint=TEMPLATE_HINT)
         super().raise_for_status(response)
 
-    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+    def parse_response(self, response: Answer, messages: list[Message]) -> list[Result]:
         # 200 even when some messages failed: one entry per message, in input order.
         entries = self.read_json(response)
         if (not isinstance(entries, list) or len(entries) != len(messages)

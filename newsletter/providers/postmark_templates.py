@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from newsletter.errors import AuthError, NewsletterError
 from newsletter.message import one_line
-from newsletter.providers.http import json_body
+from newsletter.providers.http import HttpRequest, json_body
 from newsletter.providers.postmark_codes import TEMPLATE_NOT_FOUND
 from newsletter.records import record
 from newsletter.render import RECIPIENT_FIELDS
@@ -209,9 +209,7 @@ class TemplateStore:
         if body is not None:
             headers["Content-Type"] = "application/json"
         try:
-            response = provider.session.request(method, provider.api_url + path, data=body,
-                                                headers=headers, timeout=provider.timeout,
-                                                allow_redirects=False)
+            response = provider.post(HttpRequest(path, body, headers), method)
         except Exception as error:  # noqa: BLE001 - a bad URL or timeout too: no template then
             raise NewsletterError(f"postmark: {method} {path.split('?')[0]} failed "
                                   f"({type(error).__name__})") from None

@@ -11,8 +11,6 @@ import datetime as dt
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, Iterator
 
-import requests
-
 from newsletter.addresses import address_key
 from newsletter.errors import ConfigError, InDoubtError, QuotaError, TransientError
 from newsletter.providers.base import TEST_COPY, Result, key_of, safe_label
@@ -28,6 +26,7 @@ from newsletter.subscribers import Suppression
 if TYPE_CHECKING:
     from newsletter.config import Settings
     from newsletter.message import Message
+    from newsletter.providers.transport import Answer
     from newsletter.render import Email
 
 QUOTA_ERRORS = ("daily_quota_exceeded", "monthly_quota_exceeded")
@@ -86,7 +85,7 @@ class ResendProvider(HttpProvider):
             item["reply_to"] = message.headers["Reply-To"]
         return item
 
-    def raise_for_status(self, response: requests.Response) -> None:
+    def raise_for_status(self, response: Answer) -> None:
         name = json_field(response, "name")
         if name == "concurrent_idempotent_requests":  # the first request is still running
             raise TransientError(self.describe_response(response),
@@ -100,7 +99,7 @@ class ResendProvider(HttpProvider):
                                   "sent by a later run")
         super().raise_for_status(response)
 
-    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+    def parse_response(self, response: Answer, messages: list[Message]) -> list[Result]:
         # {"data": [{"id"}...]} in input order, plus "errors": [{"index", "message"}] for the
         # emails permissive validation refused; "data" then holds only the accepted ones.
         answer = self.read_json(response)

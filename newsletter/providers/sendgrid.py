@@ -13,8 +13,6 @@ import time
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Iterator
 
-import requests
-
 from newsletter.addresses import address_key
 from newsletter.errors import AuthError, InDoubtError
 from newsletter.providers.base import Result, ascii_label, key_of
@@ -38,6 +36,7 @@ from newsletter.subscribers import Suppression
 
 if TYPE_CHECKING:
     from newsletter.message import Message
+    from newsletter.providers.transport import Answer
     from newsletter.render import Email
 
 
@@ -104,7 +103,7 @@ class SendGridProvider(HttpProvider):
         return HttpRequest("/v3/mail/send", body=body,
                            headers={"Authorization": f"Bearer {self.api_key}"})
 
-    def parse_response(self, response: requests.Response, messages: list[Message]) -> list[Result]:
+    def parse_response(self, response: Answer, messages: list[Message]) -> list[Result]:
         # 202 (200 in sandbox mode), empty body; one X-Message-Id for the whole request, so
         # one (frozen) Result serves every message. Another 2xx is not SendGrid's answer to a
         # send (a proxy's page, another server at api_url): nobody can say what it did.
@@ -114,7 +113,7 @@ class SendGridProvider(HttpProvider):
                                f"{accepted} that accepts a send: it may or may not have gone out")
         return [Result.sent(response.headers.get("X-Message-Id"))] * len(messages)
 
-    def raise_for_status(self, response: requests.Response) -> None:
+    def raise_for_status(self, response: Answer) -> None:
         # A 400 names the field of each error: one outside the personalizations (from,
         # content, subject...) is in what every batch of the post carries: stop the run.
         fields = [e.get("field") if isinstance(e, dict) else None
@@ -128,7 +127,7 @@ class SendGridProvider(HttpProvider):
                                  "and send again")
         super().raise_for_status(response)
 
-    def retry_after(self, response: requests.Response) -> float | None:
+    def retry_after(self, response: Answer) -> float | None:
         # 429 carries X-RateLimit-Reset (a unix time), not Retry-After (docs/providers.md#sendgrid-errors).
         reset = response.headers.get("X-RateLimit-Reset")
         try:
