@@ -16,6 +16,7 @@ import pytest
 from machine import missing
 
 SERVER = os.environ.get("NEWSLETTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+NO_COMMIT_WAIT = "-csynchronous_commit=off"  # see url_in_schema
 
 
 @lru_cache(maxsize=1)
@@ -39,9 +40,13 @@ def require_postgresql() -> None:
 
 
 def url_in_schema(schema: str) -> str:
-    """The server's URL with ``schema`` first on the search path."""
+    """The server's URL with ``schema`` first on the search path (the URL's last option), and
+    commits that return before their WAL reaches the disk: a test's data never needs to
+    survive a crash of the machine's server, and a commit waiting on that server's disk took
+    9 ms at load 16 (1.5 ms without the wait); a PostgreSQL test makes a few hundred."""
     glue = "&" if "?" in SERVER else "?"
-    return f"{SERVER}{glue}options={quote(f'-csearch_path={schema}')}"
+    options = f"{NO_COMMIT_WAIT} -csearch_path={schema}"
+    return f"{SERVER}{glue}options={quote(options)}"
 
 
 @pytest.fixture
@@ -51,12 +56,12 @@ def pg_url():
     import psycopg
 
     schema = f"t_{secrets.token_hex(6)}"
-    with psycopg.connect(SERVER, autocommit=True) as db:
+    with psycopg.connect(SERVER, autocommit=True, options=NO_COMMIT_WAIT) as db:
         db.execute(f"CREATE SCHEMA {schema}")
     try:
         yield url_in_schema(schema)
     finally:
-        with psycopg.connect(SERVER, autocommit=True) as db:
+        with psycopg.connect(SERVER, autocommit=True, options=NO_COMMIT_WAIT) as db:
             db.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
