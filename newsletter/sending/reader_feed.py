@@ -218,7 +218,7 @@ def _from_helper(helper: Helper, store: SubscriberStore,
         while True:
             try:
                 kind, payload = helper.receiver.recv()
-            except EOFError:
+            except (EOFError, OSError):  # OSError: it died in the middle of a chunk
                 helper.process.join()
                 raise NewsletterError(
                     f"the helper process reading the subscriber list stopped "
