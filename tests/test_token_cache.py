@@ -13,9 +13,9 @@ def test_a_kept_token_is_the_token_and_another_secret_never_gets_it(tmp_path):
     made = []
 
     def make_with(secret):
-        def make(address):
-            made.append(address)
-            return UnsubscribeTokens(secret).make(address)
+        def make(addresses):
+            made.extend(addresses)
+            return UnsubscribeTokens(secret).make_all(addresses)
         return make
 
     first = TokenCache(tmp_path, "secret-one")
@@ -72,9 +72,9 @@ def test_a_chunk_the_cache_cannot_keep_is_still_sent_and_the_next_is_kept(tmp_pa
     tokens = UnsubscribeTokens("secret")
     made = []
 
-    def make(address):
-        made.append(address)
-        return tokens.make(address)
+    def make(addresses):
+        made.extend(addresses)
+        return tokens.make_all(addresses)
 
     cache = TokenCache(tmp_path, "secret")
     try:
@@ -95,3 +95,14 @@ def test_a_chunk_the_cache_cannot_keep_is_still_sent_and_the_next_is_kept(tmp_pa
             "c@example.com": tokens.make("c@example.com")}
     finally:
         again.close()
+
+
+def test_tokens_made_together_are_each_the_token_made_alone_and_read_back():
+    tokens = UnsubscribeTokens("secret")
+    # Lengths that pad base64 with none, one and two "=", a long one, one not ASCII.
+    addresses = ["a@b.co", "ab@b.co", "abc@b.co", "reader12345@example.org", "ü@exämple.com",
+                 "x" * 64 + "@" + "d" * 180 + ".com"]
+    made = tokens.make_all(addresses)
+    assert made == [tokens.make(address) for address in addresses]
+    assert [tokens.read(token) for token in made] == addresses
+    assert tokens.make_all([]) == []

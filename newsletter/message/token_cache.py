@@ -70,17 +70,19 @@ class TokenCache:
             raise
         return db
 
-    def tokens(self, addresses: list[str], make: Callable[[str], str]) -> list[str]:
-        """The token of each address: from the cache, else made (and kept)."""
+    def tokens(self, addresses: list[str], make: Callable[[list[str]], list[str]]) -> list[str]:
+        """The token of each address: from the cache, else made (``make`` of a list: one
+        token each) and kept."""
         if self.db is None:
-            return [make(address) for address in addresses]
+            return make(addresses)
         try:
             known = dict(self.db.execute(
                 f"SELECT address, token FROM tokens WHERE address IN "
                 f"({','.join('?' * len(addresses))})", addresses))
         except sqlite3.Error:
             known = {}
-        made = {address: make(address) for address in addresses if address not in known}
+        missing = [address for address in addresses if address not in known]
+        made = dict(zip(missing, make(missing)))
         if made and self.keep:
             try:
                 self._keep(made)

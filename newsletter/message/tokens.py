@@ -74,6 +74,18 @@ class UnsubscribeTokens:
         return (binascii.b2a_base64(sealed, newline=False).rstrip(b"=").translate(_URL_SAFE)
                 .decode("ascii"))
 
+    def make_all(self, addresses: list[str]) -> list[str]:
+        """:meth:`make` of each address, the base64 of all of them turned URL-safe at once
+        (base64 holds no line break, and "=" only as padding): a first send makes a token a
+        reader, and the calls around the cipher were a fifth of a token's cost (a third of
+        them are left; the cipher's own call is the rest, docs/performance.md)."""
+        if not addresses:
+            return []
+        encrypt, purpose, b2a = self._siv.encrypt, _PURPOSE, binascii.b2a_base64
+        sealed = b"\n".join([b2a(encrypt(address.encode(), purpose), newline=False)
+                             for address in addresses])
+        return sealed.replace(b"=", b"").translate(_URL_SAFE).decode("ascii").split("\n")
+
     def read(self, token: str) -> str | None:
         """The address ``token`` was made for, or None if it was not made with this secret."""
         if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():

@@ -76,7 +76,7 @@ def _prepared_chunks(store: ReaderStore, signer: ReaderSigner, tags: Sequence[st
     # to tokens.db as well, they cost a first send 0.36 s of CPU a 100,000 for nothing.
     with closing(TokenCache(files, signer.secret, keep=not _whole_list(store, tags, select))
                  ) as cache:
-        tokens = partial(cache.tokens, make=signer.tokens.make)
+        tokens = partial(cache.tokens, make=signer.tokens.make_all)
         for chunk in _reader_chunks(store, signer, tokens, tags, problems, select):
             yield signer.prepare_all(chunk)
 
@@ -218,7 +218,7 @@ def _from_helper(helper: Helper, store: SubscriberStore,
         while True:
             try:
                 kind, payload = helper.receiver.recv()
-            except EOFError:
+            except (EOFError, OSError):  # OSError: it died in the middle of a chunk
                 helper.process.join()
                 raise NewsletterError(
                     f"the helper process reading the subscriber list stopped "

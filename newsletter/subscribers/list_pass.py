@@ -18,8 +18,9 @@ import json
 import logging
 import os
 import tempfile
+from collections import deque
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from newsletter.subscribers.appended import mark
 from newsletter.subscribers.folder import ListFolder, file_version
@@ -57,18 +58,32 @@ def suppressed_and_repeated(folder: ListFolder, opened: list[tuple[Path, TextIO]
         return kept["listed"], kept["repeats"]
     listed: set[str] = set()
     repeats: set[str] = set()
-    seen_before = RepeatFilter().add
     problems: list = []
-    for _, _, email, status in cells(problems):
-        if key := row_key(email):
-            if status not in MAILED:  # suppresses(status)
+    deque(watched(cells(problems), listed, repeats), maxlen=0)
+    kept_whole(folder, opened, signature, listed, repeats, problems)
+    return listed, repeats
+
+
+def watched(cells: Iterable[tuple], listed: set[str], repeats: set[str]) -> Iterator[tuple]:
+    """``cells`` as they are, adding to ``listed`` the keys they suppress and to ``repeats``
+    the keys that may occur more than once (see :func:`suppressed_and_repeated`)."""
+    seen_before = RepeatFilter().add
+    for cell in cells:
+        if key := row_key(cell[2]):
+            if cell[3] not in MAILED:  # suppresses(status)
                 listed.add(key)
             elif seen_before(key):  # its slot was taken: by an earlier copy, or by chance
                 repeats.add(key)
+        yield cell
+
+
+def kept_whole(folder: ListFolder, opened: list[tuple[Path, TextIO]], signature: list[list],
+               listed: set[str], repeats: set[str], problems: list) -> None:
+    """Keep the answer of a whole pass over the ``opened`` files (``problems``: what their
+    records could not be read for; with any, the last file is not marked)."""
     # The last file as it ends, for a send after rows were appended to it (appended.py).
     last = mark(*opened[-1]) if opened and not problems else None
     keep_pass(folder, signature, listed, repeats, last)
-    return listed, repeats
 
 
 def kept_pass(folder: ListFolder) -> dict | None:

@@ -12,38 +12,20 @@ from contextlib import ExitStack, closing
 from dataclasses import field
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Container, Iterable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from newsletter.addresses import address_key
 from newsletter.errors import SubscriberError
 from newsletter.records import record
-from newsletter.subscribers.csv_format import Layout, Record
 from newsletter.subscribers.folder import ListFolder
 from newsletter.subscribers.appended import Appended, read_appended
 from newsletter.subscribers.journal import Pending
 from newsletter.subscribers.kept_readers import CHUNK as KEPT_CHUNK
 from newsletter.subscribers.kept_readers import EarlierValues, Keeper, read_kept
-from newsletter.subscribers.misplaced import out_of_place
-from newsletter.subscribers.list_pass import (
-    keep_pass,
-    kept_pass,
-    opened_signature,
-    suppressed_and_repeated,
-)
-from newsletter.subscribers.rows import (
-    MAILED,
-    STATUS_VALUES,
-    SPILLED,
-    PlainRows,
-    Subscriber,
-    light,
-    open_records,
-    row_key,
-    row_of,
-    suppresses,
-)
-
-Source = tuple[Path, str, Layout, PlainRows]
+from newsletter.subscribers.first_read import read_once, read_pass
+from newsletter.subscribers.list_cells import cells_from, pass_readers, record_cells
+from newsletter.subscribers.list_pass import keep_pass, kept_pass, opened_signature
+from newsletter.subscribers.rows import Subscriber, row_key, suppresses
 
 
 @record
@@ -122,10 +104,12 @@ def stream_active(folder: ListFolder, problems: list[SubscriberError] | None = N
     that may repeat are remembered, so memory stays flat.
     """
     with ExitStack() as stack:
-        opened, view, repeats, _ = _opened(folder, stack)
+        opened, pending, files = _opened(folder, stack)
+        listed, repeats = read_pass(folder, opened, kept_pass(folder))
+        view = _view(files, pending, listed)
         seen_suppressed(view)
-        yield from _readers(cells_from(folder, opened, problems), view.listed, view.journalled,
-                            repeats, problems, tags)
+        yield from pass_readers(cells_from(folder, opened, problems), view.listed,
+                                view.journalled, repeats, problems, tags)
 
 
 def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[str]],
@@ -139,30 +123,41 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
     read; else read from the files (the values of readers an earlier kept read holds taken
     from it: ``values`` is asked only for the others). Kept for the next send."""
     problems = [] if problems is None else problems
+    found: list[SubscriberError] = []
     with ExitStack() as stack:
-        opened, view, repeats, grown = _opened(folder, stack, values_id)
-        seen_suppressed(view)
+        opened, pending, files = _opened(folder, stack)
         signature = opened_signature(opened)
+        before = kept_pass(folder)
+        grown = _grown(folder, opened, values_id, before)
+        spill = None
+        if grown is not None:
+            listed, repeats = grown[0].listed, grown[0].repeats
+        elif before is None or before["signature"] != signature:  # a first read of these files
+            listed, repeats, spill = read_once(folder, opened, signature, found, stack)
+        else:
+            listed, repeats = read_pass(folder, opened, before)
+        view = _view(files, pending, listed)
+        seen_suppressed(view)
         journalled = view.journalled
-        kept = None if grown else read_kept(folder.state_dir, signature, values_id, problems)
+        kept = (None if grown or spill
+                else read_kept(folder.state_dir, signature, values_id, problems))
         if kept is not None:
             for chunk in kept:
                 yield _not_in(chunk, journalled)
             return
         keeper = Keeper(folder.state_dir, signature, values_id)
-        found: list[SubscriberError] = []
         try:
             # Kept readers are those the files let through (the journal's unsubscribes too):
             # whoever the journal suppresses is left out as they are yielded, here and when
-            # they are read back, as _readers would (after the repeats: no copy of theirs).
+            # they are read back, as pass_readers would (after the repeats: no copy of theirs).
             if grown is not None:
                 chunks = grown[0].merged(grown[1], values, found)
             else:
                 earlier = stack.enter_context(closing(EarlierValues(folder.state_dir,
                                                                     values_id)))
-                readers = _readers(cells_from(folder, opened, found), view.listed,
-                                   frozenset(), repeats, found, None)
-                chunks = _valued(readers, earlier, values)
+                chunks = _valued(spill.read(listed, repeats) if spill else _pairs(pass_readers(
+                    cells_from(folder, opened, found), view.listed, frozenset(), repeats, found,
+                    None)), earlier, values)
             for chunk in chunks:
                 keeper.add(chunk)
                 yield _not_in(chunk, journalled)
@@ -174,13 +169,19 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
             keeper.discard()  # stopped early: nothing kept (after done(), nothing to do)
 
 
-def _valued(readers: Iterator[Subscriber], earlier: EarlierValues,
+def _pairs(readers: Iterator[Subscriber]) -> Iterator[list[tuple[str, str]]]:
+    """(address, name) of ``readers``, KEPT_CHUNK at a time."""
+    while batch := [(reader.address, reader.name) for reader in islice(readers, KEPT_CHUNK)]:
+        yield batch
+
+
+def _valued(chunks: Iterator[list[tuple[str, str]]], earlier: EarlierValues,
             values: Callable[[list[str]], list[str]]) -> Iterator[list]:
-    """(address, name, value) of ``readers``, KEPT_CHUNK at a time."""
-    while batch := list(islice(readers, KEPT_CHUNK)):
-        addresses = [reader.address for reader in batch]
-        yield [(address, reader.name, value) for address, reader, value
-               in zip(addresses, batch, _reused(addresses, earlier, values))]
+    """(address, name, value) of the readers of ``chunks``."""
+    for batch in chunks:
+        addresses = [address for address, _ in batch]
+        yield [(address, name, value) for (address, name), value
+               in zip(batch, _reused(addresses, earlier, values))]
 
 
 def _reused(addresses: list[str], earlier: EarlierValues,
@@ -202,22 +203,16 @@ def _not_in(chunk: list, journalled: frozenset[str]) -> list:
     return [pair for pair in chunk if address_key(pair[0]) not in journalled]
 
 
-def _opened(folder: ListFolder, stack: ExitStack, values_id: str | None = None
-            ) -> tuple[list[tuple[Path, TextIO]], SuppressedView, set[str], tuple | None]:
-    """The list's files opened (on ``stack``), the suppressed view of them, the keys that may
-    repeat in them, and (with ``values_id``) what :func:`_grown` found, or None."""
-    pending = folder.journal.pending()  # before the files: see read_suppressed()
-    signature = folder.signature()  # before opening: a later change then forces a re-read
+def _opened(folder: ListFolder, stack: ExitStack
+            ) -> tuple[list[tuple[Path, TextIO]], Pending, tuple]:
+    """The list's files opened (on ``stack``), with the journal's pending changes and the
+    files' signature, both read before they were opened (see :func:`read_suppressed`: a later
+    change then forces a re-read)."""
+    pending = folder.journal.pending()
+    signature = folder.signature()
     opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
               for path in folder.files()]
-    before = kept_pass(folder)
-    grown = None if values_id is None else _grown(folder, opened, values_id, before)
-    if grown is not None:
-        listed, repeats = grown[0].listed, grown[0].repeats
-    else:
-        listed, repeats = suppressed_and_repeated(
-            folder, opened, lambda found: cells_from(folder, opened, found), before)
-    return opened, _view(signature, pending, listed), repeats, grown
+    return opened, pending, signature
 
 
 def _grown(folder: ListFolder, opened: list[tuple[Path, TextIO]], values_id: str,
@@ -232,79 +227,8 @@ def _grown(folder: ListFolder, opened: list[tuple[Path, TextIO]], values_id: str
         return None
     path, handle = opened[-1]
     appended = read_appended(folder.label(path), path, handle, before["mark"],
-                             before["listed"], before["repeats"], record_cells, _readers)
+                             before["listed"], before["repeats"], record_cells, pass_readers)
     if appended is None:
         return None
     kept = read_kept(folder.state_dir, before["signature"], values_id, appended.earlier)
     return None if kept is None else (appended, kept)
-
-
-def _readers(cells: Iterable[tuple[Source, Record, str, str]], listed: frozenset[str],
-             journalled: frozenset[str], repeats: Container[str],
-             problems: list[SubscriberError] | None,
-             tags: frozenset[str] | None) -> Iterator[Subscriber]:
-    """The pass of :func:`stream_active` over :func:`cells_from`'s ``cells``: suppressed by
-    the files (``listed``) or the journal."""
-    seen: set[str] = set()  # of the repeats only
-    for (path, label, layout, plain), record, email, status in cells:
-        if status not in MAILED:  # suppresses(status)
-            if status in STATUS_VALUES:
-                continue  # suppressed: never sent to
-            # An unknown status (a typo for "active"?) suppresses too, never guessed, and is
-            # named with the rows the send cannot use, so no reader is left out unsaid.
-            subscriber = None
-        else:
-            subscriber = plain.subscriber(record, email, status)
-        if subscriber is None:  # not a plain row: the Row validates it, or says why not
-            row = row_of(path, label, layout, record)
-            try:
-                subscriber = row.to_subscriber()
-            except SubscriberError as error:
-                if problems is not None:
-                    problems.append(light(error))
-                continue
-        key = subscriber.key
-        if key in listed:
-            continue
-        if tags is not None and not subscriber.tagged(tags):
-            continue
-        if key in repeats:
-            if key in seen:
-                continue
-            seen.add(key)
-        if key in journalled:  # after the repeats: every copy of theirs stays unsent
-            continue
-        yield subscriber
-
-
-def cells_from(folder: ListFolder, opened: list[tuple[Path, TextIO]],
-               problems: list[SubscriberError] | None,
-               ) -> Iterator[tuple[Source, Record, str, str]]:
-    """((path, label, layout, plain rows), record, email, lower-cased status) of each record.
-
-    Reads already opened files from their start; file problems go to ``problems``.
-    """
-    problems = [] if problems is None else problems
-    for path, handle in opened:
-        handle.seek(0)
-        label = folder.label(path)
-        layout, records = open_records(path, label, problems, handle)
-        yield from record_cells(path, label, layout, records)
-
-
-def record_cells(path: Path, label: str, layout: Layout, records: Iterable[Record]
-                 ) -> Iterator[tuple[Source, Record, str, str]]:
-    """:func:`cells_from` of one file's ``records``."""
-    source = (path, label, layout, PlainRows(path, layout))
-    email_at, status_at = layout.position("email"), layout.position("status")
-    width = len(layout.columns)
-    for record in records:
-        cells = record.cells
-        email = cells[email_at].strip() if email_at < len(cells) else ""
-        status = (cells[status_at].strip().lower()
-                  if status_at is not None and status_at < len(cells) else "")
-        # might_say_left, inline: the row's cells may say it left though its status is empty
-        if (len(cells) > width or not status and "ed" in "\0".join(cells).lower()) and \
-                out_of_place(layout, cells):
-            status = SPILLED  # its status is a guess: suppressed, never sent to
-        yield source, record, email, status

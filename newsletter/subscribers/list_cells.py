@@ -1,0 +1,96 @@
+"""A list's records as a send reads them: the cells that decide each one, and the readers a
+pass over them lets through (reading.py streams them; first_read.py and appended.py read
+them in their own ways)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Container, Iterable, Iterator, TextIO
+
+from newsletter.errors import SubscriberError
+from newsletter.subscribers.csv_format import Layout, Record
+from newsletter.subscribers.folder import ListFolder
+from newsletter.subscribers.misplaced import out_of_place
+from newsletter.subscribers.rows import (
+    MAILED,
+    SPILLED,
+    STATUS_VALUES,
+    PlainRows,
+    Subscriber,
+    light,
+    open_records,
+    row_of,
+)
+
+Source = tuple[Path, str, Layout, PlainRows]
+
+
+def pass_readers(cells: Iterable[tuple[Source, Record, str, str]], listed: frozenset[str],
+                 journalled: frozenset[str], repeats: Container[str],
+                 problems: list[SubscriberError] | None,
+                 tags: frozenset[str] | None) -> Iterator[Subscriber]:
+    """The pass of :func:`stream_active` over :func:`cells_from`'s ``cells``: suppressed by
+    the files (``listed``) or the journal."""
+    seen: set[str] = set()  # of the repeats only
+    for (path, label, layout, plain), record, email, status in cells:
+        if status not in MAILED:  # suppresses(status)
+            if status in STATUS_VALUES:
+                continue  # suppressed: never sent to
+            # An unknown status (a typo for "active"?) suppresses too, never guessed, and is
+            # named with the rows the send cannot use, so no reader is left out unsaid.
+            subscriber = None
+        else:
+            subscriber = plain.subscriber(record, email, status)
+        if subscriber is None:  # not a plain row: the Row validates it, or says why not
+            row = row_of(path, label, layout, record)
+            try:
+                subscriber = row.to_subscriber()
+            except SubscriberError as error:
+                if problems is not None:
+                    problems.append(light(error))
+                continue
+        key = subscriber.key
+        if key in listed:
+            continue
+        if tags is not None and not subscriber.tagged(tags):
+            continue
+        if key in repeats:
+            if key in seen:
+                continue
+            seen.add(key)
+        if key in journalled:  # after the repeats: every copy of theirs stays unsent
+            continue
+        yield subscriber
+
+
+def cells_from(folder: ListFolder, opened: list[tuple[Path, TextIO]],
+               problems: list[SubscriberError] | None,
+               ) -> Iterator[tuple[Source, Record, str, str]]:
+    """((path, label, layout, plain rows), record, email, lower-cased status) of each record.
+
+    Reads already opened files from their start; file problems go to ``problems``.
+    """
+    problems = [] if problems is None else problems
+    for path, handle in opened:
+        handle.seek(0)
+        label = folder.label(path)
+        layout, records = open_records(path, label, problems, handle)
+        yield from record_cells(path, label, layout, records)
+
+
+def record_cells(path: Path, label: str, layout: Layout, records: Iterable[Record]
+                 ) -> Iterator[tuple[Source, Record, str, str]]:
+    """:func:`cells_from` of one file's ``records``."""
+    source = (path, label, layout, PlainRows(path, layout))
+    email_at, status_at = layout.position("email"), layout.position("status")
+    width = len(layout.columns)
+    for record in records:
+        cells = record.cells
+        email = cells[email_at].strip() if email_at < len(cells) else ""
+        status = (cells[status_at].strip().lower()
+                  if status_at is not None and status_at < len(cells) else "")
+        # might_say_left, inline: the row's cells may say it left though its status is empty
+        if (len(cells) > width or not status and "ed" in "\0".join(cells).lower()) and \
+                out_of_place(layout, cells):
+            status = SPILLED  # its status is a guess: suppressed, never sent to
+        yield source, record, email, status
