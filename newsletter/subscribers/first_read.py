@@ -1,128 +1,116 @@
-"""The first read of a list for a send to every reader: one pass over the files, where it was two.
+"""The first read of a list for a send: who the files suppress and which keys repeat, in a lean scan.
 
-A send yields no reader before it knows who the files suppress and which keys repeat
-(list_pass.py). When no earlier read kept that answer for these files, finding it was a pass of
-its own, and the readers a second: every record parsed twice (a first send of 100,000 readers:
-~0.2 s of CPU for the first pass alone, docs/performance.md). Now the one pass reads both: each
-reader a later pass would yield, were nobody suppressed or repeated, goes to a :class:`Spill`
-as it is read (its problems reported where that pass reports them), and once the files end the
-spill gives them back in list order without the suppressed keys and the later copies of a
-repeated one, exactly what the second pass yielded. The spill is a temporary file of this
-process (gone when closed, and if the process dies), so memory stays flat however long the list.
+A send yields no reader before it knows both (list_pass.py). When no earlier read kept that
+answer for these files, finding it took a whole pass parsing every record as a send does (and
+checking each reader), so a first send's first request waited for it (~0.6 s of CPU on 100,000
+readers, docs/performance.md). The answer needs only two cells of each record: the address and
+the status. Most of a list's lines hold no quote, and each such line is a record whose cells
+are the line split at the separator (csv_records.split_records' fast path), so
+:func:`lean_cells` reads the text in big blocks and splits each line itself; a block holding
+a quote, a lone carriage return or an over-long line, or one that cannot be decoded, is read
+from its start by the full reader, as is the rest of its file (and a file without a header,
+or whose header is a problem, whole). The rows' own checks are left to the pass that streams
+the readers once the answer is known: the first chunk leaves right after the scan.
 """
 
 from __future__ import annotations
 
-import logging
-import marshal
-import tempfile
-from contextlib import ExitStack, closing
-from itertools import islice
 from pathlib import Path
-from typing import Container, Iterable, Iterator, TextIO
+from typing import Iterator, TextIO
 
-from newsletter.addresses import address_key
-from newsletter.errors import SubscriberError
+from newsletter.subscribers.csv_format import MAX_LINE, bounded_lines, records_from
 from newsletter.subscribers.folder import ListFolder
-from newsletter.subscribers.list_cells import cells_from, pass_readers
-from newsletter.subscribers.list_pass import kept_whole, suppressed_and_repeated, watched
-from newsletter.subscribers.rows import Subscriber
+from newsletter.subscribers.list_cells import record_cells
+from newsletter.subscribers.list_pass import suppressed_and_repeated
+from newsletter.subscribers.misplaced import out_of_place
+from newsletter.subscribers.rows import SPILLED, problems_reported, open_records
 
-logger = logging.getLogger(__name__)
-
-CHUNK = 500  # readers written at a time (what a send's chunk holds)
-_SIZE = 4  # bytes of the length before each chunk
-
-
-def read_once(folder: ListFolder, opened: list[tuple[Path, TextIO]], signature: list[list],
-              found: list[SubscriberError], stack: ExitStack
-              ) -> tuple[set[str], set[str], Spill | None]:
-    """(listed, repeats, the readers spilled on ``stack``) of one pass over files no kept pass
-    holds, its problems in ``found``, the pass kept for the next read; without a spill file
-    (an unwritable state folder), the pass of :func:`read_pass`, and None: the caller reads
-    the files again."""
-    listed: set[str] = set()
-    repeats: set[str] = set()
-    try:
-        spill = stack.enter_context(closing(Spill(folder.state_dir)))
-        of_records = _Both(found)  # the records' problems: with any, the last file is not marked
-        spill.write(pass_readers(watched(cells_from(folder, opened, of_records), listed,
-                                         repeats), frozenset(), frozenset(), (), found, None))
-    except OSError as error:
-        logger.debug("the list is read twice (no spill: %s)", error)
-        found.clear()
-        return *read_pass(folder, opened, None), None
-    kept_whole(folder, opened, signature, listed, repeats, of_records)
-    return listed, repeats, spill
-
-
-class _Both(list):
-    """A list of problems whose every one is added to ``found`` too, in its place there."""
-
-    def __init__(self, found: list):
-        super().__init__()
-        self.found = found
-
-    def append(self, problem) -> None:
-        super().append(problem)
-        self.found.append(problem)
+BLOCK = 1 << 20  # characters read at a time
 
 
 def read_pass(folder: ListFolder, opened: list[tuple[Path, TextIO]], before: dict | None
               ) -> tuple[set[str], set[str]]:
     """The keys the opened files suppress and those that may repeat: kept (``before``), or
-    read in a pass of their own."""
+    read by :func:`lean_cells` (and kept)."""
     return suppressed_and_repeated(
-        folder, opened, lambda found: cells_from(folder, opened, found), before)
+        folder, opened, lambda found: lean_cells(folder, opened, found), before)
 
 
-class Spill:
-    """Readers written once, then read back in their order (address and name each)."""
-
-    def __init__(self, directory: Path):
-        """A file in ``directory`` (the site's state folder): OSError when it cannot be made."""
-        self.file = tempfile.TemporaryFile(dir=directory)
-
-    def write(self, readers: Iterable[Subscriber]) -> None:
-        """Write every one of ``readers`` (marshal: the process reads back what it wrote)."""
-        readers, dumps, write = iter(readers), marshal.dumps, self.file.write
-        while chunk := [(reader.address, reader.name) for reader in islice(readers, CHUNK)]:
-            data = dumps(chunk)
-            write(len(data).to_bytes(_SIZE, "big") + data)
-        self.file.seek(0)
-
-    def read(self, listed: Container[str], repeats: Container[str]
-             ) -> Iterator[list[tuple[str, str]]]:
-        """The readers written, a chunk at a time, but those whose key is in ``listed`` and
-        every copy after the first of a key in ``repeats``: what reading the files again with
-        both sets known would yield. Closes the file at the end."""
-        seen: set[str] = set()  # of the repeats only
-        loads, read = marshal.loads, self.file.read
-        with self.file:
-            # Each chunk read whole: marshal.load(file) would call file.read for every string.
-            while size := int.from_bytes(read(_SIZE), "big"):
-                chunk = loads(read(size))
-                if listed or repeats:
-                    chunk = _left(chunk, listed, repeats, seen)
-                if chunk:
-                    yield chunk
-
-    def close(self) -> None:
-        self.file.close()
-
-
-def _left(chunk: list[tuple[str, str]], listed: Container[str], repeats: Container[str],
-          seen: set[str]) -> list[tuple[str, str]]:
-    """The readers of ``chunk`` that are neither suppressed nor a later copy (in the order
-    reading.py's pass checks them: a suppressed key's copies are never seen)."""
-    left = []
-    for reader in chunk:
-        key = address_key(reader[0])
-        if key in listed:
+def lean_cells(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: list
+               ) -> Iterator[tuple[None, None, str, str]]:
+    """(None, None, email, lower-cased status) of each record the send's pass reads
+    (list_cells.cells_from gives the same email and status, record by record, and the same
+    file problems in ``problems``), most of them without a Record or a csv reader."""
+    for path, handle in opened:
+        handle.seek(0)
+        label = folder.label(path)
+        found: list = []
+        layout, records = open_records(path, label, found, handle)
+        problems.extend(found)
+        if layout.header is None or found:  # read as the pass reads it (header or not)
+            for _, _, email, status in record_cells(path, label, layout, records):
+                yield None, None, email, status
             continue
-        if key in repeats:
-            if key in seen:
-                continue
-            seen.add(key)
-        left.append(reader)
-    return left
+        records.close()  # not started: the handle stands right after the header
+        yield from _lean_file(path, label, layout, handle, problems)
+
+
+def _lean_file(path: Path, label: str, layout, handle: TextIO, problems: list
+               ) -> Iterator[tuple[None, None, str, str]]:
+    """:func:`lean_cells` of the records after the header of one file."""
+    delimiter, width = layout.delimiter, len(layout.columns)
+    email_at, status_at = layout.position("email"), layout.position("status")
+    while True:
+        start = handle.tell()
+        try:
+            block = _block(handle)
+        except UnicodeDecodeError:
+            block = None
+        if block == "":
+            return
+        lines = None if block is None else _plain_lines(block)
+        if lines is None:  # the full reader from the block's start, to the file's end
+            handle.seek(start)
+            records = problems_reported(records_from(bounded_lines(handle, label), delimiter,
+                                                      0, label), label, problems)
+            for _, _, email, status in record_cells(path, label, layout, records):
+                yield None, None, email, status
+            return
+        for line in lines:
+            cells = line.split(delimiter)
+            email = cells[email_at].strip() if email_at < len(cells) else ""
+            if not email:
+                continue  # no key: nothing to suppress or repeat
+            status = (cells[status_at].strip().lower()
+                      if status_at is not None and status_at < len(cells) else "")
+            if (len(cells) > width or not status and "ed" in "\0".join(cells).lower()) and \
+                    out_of_place(layout, cells):
+                status = SPILLED  # as list_cells.record_cells: suppressed, never sent to
+            yield None, None, email, status
+
+
+def _block(handle: TextIO) -> str:
+    """The next BLOCK characters or so of ``handle``, ending where a line ends (or the file
+    does); "" at the end."""
+    block = handle.read(BLOCK)
+    if block.endswith("\r"):  # a CRLF cut in two
+        block += handle.read(1)
+    if block and not block.endswith("\n"):
+        block += handle.readline(MAX_LINE + 1)
+    return block
+
+
+def _plain_lines(block: str) -> list[str] | None:
+    """The lines of ``block`` without their line ends, when each is a record split_records
+    splits at the separator alone (no quote, no lone carriage return, none over MAX_LINE
+    characters); else None."""
+    if '"' in block:
+        return None
+    if "\r" in block:
+        if block.count("\r") != block.count("\r\n"):
+            return None
+        block = block.replace("\r\n", "\n")
+    lines = block.split("\n")
+    if max(map(len, lines)) >= MAX_LINE - 1:  # bounded_lines counts the line end too
+        return None
+    return lines

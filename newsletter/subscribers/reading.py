@@ -22,7 +22,7 @@ from newsletter.subscribers.appended import Appended, read_appended
 from newsletter.subscribers.journal import Pending
 from newsletter.subscribers.kept_readers import CHUNK as KEPT_CHUNK
 from newsletter.subscribers.kept_readers import EarlierValues, Keeper, read_kept
-from newsletter.subscribers.first_read import read_once, read_pass
+from newsletter.subscribers.first_read import read_pass
 from newsletter.subscribers.list_cells import cells_from, pass_readers, record_cells
 from newsletter.subscribers.list_pass import keep_pass, kept_pass, opened_signature
 from newsletter.subscribers.rows import Subscriber, row_key, suppresses
@@ -129,17 +129,14 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
         signature = opened_signature(opened)
         before = kept_pass(folder)
         grown = _grown(folder, opened, values_id, before)
-        spill = None
         if grown is not None:
             listed, repeats = grown[0].listed, grown[0].repeats
-        elif before is None or before["signature"] != signature:  # a first read of these files
-            listed, repeats, spill = read_once(folder, opened, signature, found, stack)
         else:
             listed, repeats = read_pass(folder, opened, before)
         view = _view(files, pending, listed)
         seen_suppressed(view)
         journalled = view.journalled
-        kept = (None if grown or spill
+        kept = (None if grown
                 else read_kept(folder.state_dir, signature, values_id, problems))
         if kept is not None:
             for chunk in kept:
@@ -155,7 +152,7 @@ def stream_active_with(folder: ListFolder, values: Callable[[list[str]], list[st
             else:
                 earlier = stack.enter_context(closing(EarlierValues(folder.state_dir,
                                                                     values_id)))
-                chunks = _valued(spill.read(listed, repeats) if spill else _pairs(pass_readers(
+                chunks = _valued(_pairs(pass_readers(
                     cells_from(folder, opened, found), view.listed, frozenset(), repeats, found,
                     None)), earlier, values)
             for chunk in chunks:

@@ -297,11 +297,13 @@ def open_records(path: Path, label: str, problems: list[SubscriberError],
         next(records, None)  # started, so that closing it closes the file it opened
         records.close()
         return Layout(), iter(())
-    return layout, _problems_reported(records, label, problems)
+    return layout, problems_reported(records, label, problems)
 
 
-def _problems_reported(records: Iterator[Record], label: str,
-                       problems: list[SubscriberError]) -> Iterator[Record]:
+def problems_reported(records: Iterator[Record], label: str,
+                      problems: list[SubscriberError]) -> Iterator[Record]:
+    """``records`` but those that could not be read, reported in ``problems`` (where the CSV
+    becomes unreadable, its end)."""
     try:
         for record in records:
             if record.problem:  # lines that could not be read: reported, the rest read on

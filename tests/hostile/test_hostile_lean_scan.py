@@ -1,0 +1,102 @@
+"""The lean scan of a first read (subscribers/first_read.py) finds exactly the suppressed and
+repeated keys of the full pass, on the tests' fixture lists and on generated hostile ones,
+with blocks small enough that every kind of line meets a block's edge."""
+
+from __future__ import annotations
+
+import random
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from newsletter.subscribers import first_read
+from newsletter.subscribers.csv_format import MAX_LINE
+from newsletter.subscribers.folder import ListFolder
+from newsletter.subscribers.first_read import lean_cells
+from newsletter.subscribers.list_cells import cells_from
+from newsletter.subscribers.list_pass import watched
+
+FIXTURES = sorted((Path(__file__).parent.parent / "fixtures").rglob("*.csv"))
+HEADERS = ["email,name,status,tags", "Email;Name;Status", "e-mail\tname\ttags\tstatus",
+           "\ufeffemail,name,status", "sep=;\nemail;status;name", "name,email", ""]
+ADDRESSES = ["ann@example.com", "ANN@Example.COM", " bob@example.com ", "cid@xn--bcher-kva.de",
+             "dée@exämple.com", "Ann Lee <ann@example.com>", "not-an-address", "", "eve@",
+             "fay@example.com", "gus@bücher.de", "gus@xn--bcher-kva.de"]
+STATUSES = ["active", "", "Unsubscribed", " bounced ", "actve", "complained", "ACTIVE",
+            "unconfirmed"]
+ODD = ['"Lee, Ann"', '"two\nlines"', '"open quote', "unsubscribed", "x\ry", "=cmd()",
+       "a\x00b", "tagged", '"say ""hi"""', "extra,cells,unsubscribed"]
+
+
+def scans(directory: Path) -> tuple:
+    """(listed, repeats, whether a problem was found) of the full pass, then of the lean scan."""
+    folder = ListFolder(directory=directory, state_dir=directory.parent)
+    answers = []
+    with ExitStack() as stack:
+        opened = [(path, stack.enter_context(path.open("r", encoding="utf-8", newline="")))
+                  for path in folder.files()]
+        for cells in (cells_from, lean_cells):
+            listed, repeats, problems = set(), set(), []
+            for _ in watched(cells(folder, opened, problems), listed, repeats):
+                pass
+            answers.append((listed, repeats, bool(problems)))
+    return answers[0], answers[1]
+
+
+def hostile_list(seed: int) -> bytes:
+    rng = random.Random(seed)
+    header = rng.choice(HEADERS)
+    delimiter = ";" if ";" in header else "\t" if "\t" in header else ","
+    newline = rng.choice(["\n", "\r\n"])
+    lines = [header] if header else []
+    for _ in range(rng.randrange(20, 120)):
+        cells = [rng.choice(ADDRESSES), rng.choice(["Ann", "Bob", ""]), rng.choice(STATUSES)]
+        if rng.random() < 0.15:
+            cells[rng.randrange(3)] = rng.choice(ODD)
+        if rng.random() < 0.1:
+            cells.append(rng.choice(["", "unsubscribed", "vip"]))
+        rng.shuffle(cells) if rng.random() < 0.05 else None
+        lines.append(delimiter.join(cells) if rng.random() > 0.03 else "")
+    text = newline.join(lines) + rng.choice([newline, ""])
+    data = text.encode()
+    if rng.random() < 0.1:  # a byte that is not UTF-8
+        at = rng.randrange(len(data) + 1)
+        data = data[:at] + b"\xff" + data[at:]
+    if rng.random() < 0.1:  # a line longer than a list's lines may be
+        data += b"long@example.com," + b"x" * MAX_LINE + newline.encode()
+        data += b"after@example.com,After,unsubscribed" + newline.encode()
+    return data
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, first_read.BLOCK])
+def test_the_fixture_lists_scan_as_the_full_pass_reads_them(tmp_path, monkeypatch, block):
+    monkeypatch.setattr(first_read, "BLOCK", block)
+    for number, fixture in enumerate(FIXTURES):
+        directory = tmp_path / str(number) / "subscribers"
+        directory.mkdir(parents=True)
+        (directory / fixture.name).write_bytes(fixture.read_bytes())
+        full, lean = scans(directory)
+        assert lean == full, fixture.name
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_generated_hostile_lists_scan_as_the_full_pass_reads_them(tmp_path, monkeypatch, seed):
+    monkeypatch.setattr(first_read, "BLOCK", random.Random(seed).choice([1, 5, 40, 300]))
+    directory = tmp_path / "subscribers"
+    directory.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (directory / name).write_bytes(hostile_list(seed * 2 + (name == "b.csv")))
+    full, lean = scans(directory)
+    assert lean == full
+
+
+def test_the_generated_lists_suppress_and_repeat_readers(tmp_path):
+    answers = []
+    for seed in range(0, 60, 6):
+        directory = tmp_path / str(seed) / "subscribers"
+        directory.mkdir(parents=True)
+        (directory / "a.csv").write_bytes(hostile_list(seed * 2))
+        answers.append(scans(directory)[0])
+    assert sum(bool(listed) and bool(repeats) for listed, repeats, _ in answers) >= 5
+    assert any(problem for _, _, problem in answers)
