@@ -1,4 +1,4 @@
-"""The first read of a list for a send: who the files suppress and which keys repeat, in a lean scan.
+"""A list's first read for a send: who the files suppress and which keys repeat, scanned lean.
 
 A send yields no reader before it knows both (list_pass.py). When no earlier read kept that
 answer for these files, finding it took a whole pass parsing every record as a send does (and
