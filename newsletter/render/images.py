@@ -272,9 +272,18 @@ class _SourceLines:
         if at < 0:
             at = self._after_liquid(src)
         if at < 0:
+            at = self._named_alone(src)
+        if at < 0:
             return self.file
         self.next_search[src] = self.cursor = at + len(src)
         return f"{self.file}:{self.first_line + bisect.bisect_left(self.line_ends, at)}"
+
+    def _named_alone(self, src: str) -> int:
+        """Where the body names the file of ``src`` alone, quoted, as a shortcode's argument
+        whose folder the theme adds (apollo's ``character(image="owl.png")``), else -1."""
+        name = src.partition("?")[0].rpartition("/")[2]
+        return next((at + 1 for start in (self.cursor, 0) for quote in "\"'"
+                     if name and (at := self.body.find(quote + name + quote, start)) >= 0), -1)
 
     def _after_liquid(self, src: str) -> int:
         """Where the body writes the path of ``src`` after a Liquid output (``{{ site.baseurl
