@@ -57,3 +57,75 @@ def test_a_static_mount_replaces_static_and_blowfish_display_shortcodes_are_warn
     missing = invoke(root, "check", "/posts/dusk")
     assert missing.exit_code == 2, missing.output
     assert "content/posts/dusk.md:7: image-missing" in missing.output
+
+
+APOLLO_TALK = """+++
+title = "Talk"
+date = 2025-01-02
+description = "Two animals talk."
++++
+
+Intro.
+
+{% character(name="fox", image="fox.png", position="left") %}
+I am a **fox**.
+{% end %}
+
+{{ character(name="hooded", body="Short *words*.") }}
+"""
+
+
+def test_apollos_character_is_a_quote_headed_by_its_picture_and_name(tmp_path):
+    """apollo's character shortcode shows the picture image= names from /images/characters/
+    beside the speaker's name, over their words: the email has the same (it showed the words
+    alone, with a warning). A picture the site does not have is image-missing at its line."""
+    root = _ready(write_files(tmp_path / "den", {
+        "config.toml": 'base_url = "https://den.example.org"\ntitle = "Den"\ntheme = "apollo"\n',
+        "static/images/characters/fox.png": picture((200, 90, 20), "PNG", (64, 64)),
+        "content/posts/talk.md": APOLLO_TALK,
+        "content/posts/owl.md": APOLLO_TALK.replace("fox", "owl").replace("Talk", "Owl"),
+    }))
+    checked = invoke(root, "check", "talk")
+    assert checked.exit_code == 0, checked.output
+    assert invoke(root, "preview", "talk").exit_code == 0
+    text = (root / "preview/talk/email.txt").read_text()
+    assert "Intro.\n\n> [Image: fox] fox\n>\n> I am a fox.\n\n> hooded\n>\n> Short words.\n" in text
+    html = (root / "preview/talk/email.html").read_text()
+    assert 'alt="fox"' in html and "<strong>fox</strong>" in html
+    missing = invoke(root, "check", "owl")
+    assert missing.exit_code == 2
+    assert "error: content/posts/owl.md:9: image-missing: image /images/characters/owl.png " \
+           "not found" in missing.output
+
+
+def test_nikolas_gallery_tag_and_category_links_are_the_blogs_addresses(tmp_path):
+    """link://gallery/name is the page Nikola's galleries plugin writes for that folder of
+    galleries/ (found by its own name when only one has it); the email carried link://gallery/,
+    which no mail client opens. A gallery the site does not have is a problem at its line, as
+    Nikola's build stops there."""
+    root = _ready(write_files(tmp_path / "kiln", {
+        "conf.py": ('# Nikola\nBLOG_TITLE = "Kiln"\nSITE_URL = "https://kiln.example.org/"\n'
+                    'POSTS = (("posts/*.md", "posts", "post.tmpl"),)\n'),
+        "galleries/firings/spring/bowl.jpg": picture((150, 80, 40)),
+        "galleries/glazes/bowl.jpg": picture((40, 80, 150)),
+        "posts/firing.md": ("<!--\n.. title: Spring firing\n.. slug: firing\n"
+                            ".. date: 2026-03-01\n.. description: Cone six.\n-->\n\n"
+                            "See [the pots](link://gallery/spring), [the glazes]"
+                            "(link://gallery/glazes#top), the [tag](link://tag/Stoneware) and "
+                            "the [category](link://category/kilns).\n"),
+        "posts/lost.md": ("<!--\n.. title: Lost\n.. slug: lost\n.. date: 2026-03-02\n"
+                          ".. description: Gone.\n-->\n\nSee [them](link://gallery/winter).\n"),
+    }))
+    checked = invoke(root, "check", "firing")
+    assert checked.exit_code == 0, checked.output
+    assert invoke(root, "preview", "firing").exit_code == 0
+    text = (root / "preview/firing/email.txt").read_text()
+    site = "https://kiln.example.org"
+    for address in (f"{site}/galleries/firings/spring/", f"{site}/galleries/glazes/#top",
+                    f"{site}/categories/stoneware/", f"{site}/categories/cat_kilns/"):
+        assert f"<{address}>" in text, address
+    assert "link://" not in text
+    lost = invoke(root, "check", "lost")
+    assert lost.exit_code == 2
+    assert "error: posts/lost.md:8: template-syntax: the link link://gallery/winter names no " \
+           "gallery of this site" in lost.output
