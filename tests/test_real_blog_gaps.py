@@ -5,6 +5,8 @@ display shortcodes, Jekyll themes' ``hidden: true``, Zola apollo's characters an
 
 from __future__ import annotations
 
+import json
+
 from conftest import invoke
 from generator_sites import fill_in_settings, picture, write_files
 
@@ -129,3 +131,44 @@ def test_nikolas_gallery_tag_and_category_links_are_the_blogs_addresses(tmp_path
     assert lost.exit_code == 2
     assert "error: posts/lost.md:8: template-syntax: the link link://gallery/winter names no " \
            "gallery of this site" in lost.output
+
+
+MEDIUMISH = ("title: Kiln Notes\nurl: https://kiln.example.org\npaginate: 6\n"
+             "paginate_path: /page:num/\nplugins:\n  - jekyll-paginate\n  - jekyll-feed\n"
+             "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n")
+
+
+def test_a_hidden_post_is_published_and_in_the_feed_so_it_is_mailed(tmp_path):
+    """hidden: true only keeps a post out of the home page's list (jekyll-paginate skips it;
+    Mediumish's demo hides its featured posts, shown above the list already; Chirpy's and
+    Minimal Mistakes' home lists skip it too): the blog publishes it and jekyll-feed (and
+    Chirpy's own feed) carries it. So it is a post like the others, ready to send, with its
+    address, description and feature image."""
+    root = _ready(write_files(tmp_path / "kiln", {
+        "_config.yml": MEDIUMISH,
+        "assets/images/bowl.jpg": picture((150, 80, 40)),
+        "_posts/2026-03-01-glaze-review.md": (
+            "---\nlayout: post\ntitle: \"Glaze review\"\nauthor: ria\n"
+            "categories: [ Pottery, review ]\nimage: assets/images/bowl.jpg\n"
+            "description: \"Three glazes, fired twice.\"\nfeatured: true\nhidden: true\n"
+            "rating: 4.5\n---\n\nThe celadon ran.\n"),
+        "_posts/2026-03-02-wedging.md": ("---\nlayout: post\ntitle: Wedging\n"
+                                         "description: Clay first.\n---\n\nPress and fold.\n"),
+    }))
+    listed = invoke(root, "posts", "--json")
+    assert listed.exit_code == 0, listed.output
+    posts = {item["id"]: item for item in json.loads(listed.stdout)}
+    glaze = posts["/2026-03-01-glaze-review"]
+    assert (glaze["status"], glaze["url"]) == (
+        "ready", "https://kiln.example.org/pottery/review/2026/03/01/glaze-review.html")
+    checked = invoke(root, "check", "2026-03-01-glaze-review")
+    assert checked.exit_code == 0, checked.output
+    assert invoke(root, "preview", "2026-03-01-glaze-review").exit_code == 0
+    message = (root / "preview/2026-03-01-glaze-review/message.eml").read_text()
+    assert "Three glazes, fired twice." in message
+    html = (root / "preview/2026-03-01-glaze-review/email.html").read_text()
+    assert html.count("<img") == 1  # the feature image
+    assert invoke(root, "subscribers", "add", "reader@example.net").exit_code == 0
+    sent = invoke(root, "send", "--dry-run", "2026-03-01-glaze-review")
+    assert sent.exit_code == 0, sent.output
+    assert "Glaze review" in sent.output
