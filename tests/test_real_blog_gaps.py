@@ -172,3 +172,75 @@ def test_a_hidden_post_is_published_and_in_the_feed_so_it_is_mailed(tmp_path):
     sent = invoke(root, "send", "--dry-run", "2026-03-01-glaze-review")
     assert sent.exit_code == 0, sent.output
     assert "Glaze review" in sent.output
+
+
+def _preview(root, name: str) -> tuple[str, str]:
+    checked = invoke(root, "check", name)
+    assert checked.exit_code == 0, checked.output
+    assert invoke(root, "preview", name).exit_code == 0
+    folder = root / "preview" / name.rpartition("/")[2]
+    return (folder / "email.txt").read_text(), (folder / "email.html").read_text()
+
+
+def test_a_congo_blog_its_title_summary_feature_and_screenshot(tmp_path):
+    """Congo's demo: settings in config/_default/ (the title in languages.en.toml, posts in its
+    mainSections), a post bundle with feature.jpg, its summary, and its shortcodes. Its
+    screenshot (a picture of the bundle whose name holds src) was left out with a warning; it
+    is the picture, as the page shows it."""
+    root = _ready(write_files(tmp_path / "kestrel", {
+        "config/_default/config.toml": ('theme = "congo"\nbaseURL = "https://kestrel.example.org/"'
+                                        '\ndefaultContentLanguage = "en"\nsummaryLength = 0\n'),
+        "config/_default/languages.en.toml": (
+            'languageCode = "en-GB"\nweight = 1\ntitle = "Kestrel Watch"\n[params]\n'
+            'mainSections = ["sightings"]\ndescription = "Birds over the ridge."\n'),
+        "config/_default/params.toml": '[article]\nshowHero = true\nheroStyle = "big"\n',
+        "content/sightings/_index.md": '---\ntitle: "Sightings"\ncascade:\n  showDate: true\n---\n',
+        "content/sightings/hover/index.md": (
+            '---\ntitle: "The hover"\ndate: 2025-05-01\n'
+            'summary: "A kestrel holds still in the wind."\n---\n\n'
+            '{{< lead >}}\nHow it stays still.\n{{< /lead >}}\n\n'
+            '{{< screenshot src="ridge" alt="The ridge at dawn" caption="The ridge" >}}\n'),
+        "content/sightings/hover/feature.jpg": picture((180, 120, 40)),
+        "content/sightings/hover/ridge-view.png": picture((40, 120, 40), "PNG"),
+    }))
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    assert [(item["id"], item["status"], item["url"]) for item in listed
+            if item["status"] == "ready"] == [
+        ("/sightings/hover", "ready", "https://kestrel.example.org/sightings/hover/")]
+    assert 'title = "Kestrel Watch"' in (root / "newsletter.toml").read_text()
+    text, html = _preview(root, "/sightings/hover")
+    assert "How it stays still.\n\n[Image: The ridge at dawn]\n\nThe ridge\n" in text
+    assert html.count("<img") == 2 and 'class="feature"' in html
+    message = (root / "preview/hover/message.eml").read_text()
+    assert "A kestrel holds still in the wind." in message
+
+
+def test_an_ananke_blog_its_featured_images_and_private_posts(tmp_path):
+    """Ananke's demo, the theme as a Hugo module: featured_image written without its leading
+    slash is the site's static file (the theme makes it an address from the root), a bundle's
+    picture named *cover* its featured image when none is set, and private: true only asks
+    search engines to skip the page: it is published, so it is a post like the others."""
+    root = _ready(write_files(tmp_path / "loom", {
+        "hugo.toml": ('baseURL = "https://loom.example.org/"\ntitle = "Loom"\n[module]\n'
+                      '[[module.imports]]\npath = "github.com/theNewDynamic/gohugo-theme-ananke/v2"'
+                      '\n[params]\ndescription = "Weaving notes"\n'),
+        "content/about/_index.md": ('---\ntitle: "About"\nfeatured_image: "/images/warp.jpg"\n'
+                                    "menu:\n  main:\n    weight: 1\n---\n\nA weaver.\n"),
+        "content/posts/chapter-1.md": (
+            '+++\ndate = 2025-03-01T10:58:08-04:00\ndescription = "Setting up the warp"\n'
+            'title = "Chapter I: the warp"\nfeatured_image = "images/warp.jpg"\n+++\n\n'
+            "Linen is strong.\n"),
+        "content/posts/chapter-2/index.md": (
+            '+++\ndate = 2025-03-02T10:58:08-04:00\ndescription = "The weft goes across"\n'
+            'title = "Chapter II: the weft"\nprivate = true\n+++\n\nCotton is soft.\n'),
+        "content/posts/chapter-2/cover-weft.jpg": picture((10, 120, 60)),
+        "static/images/warp.jpg": picture((120, 20, 60)),
+    }))
+    listed = {item["id"]: (item["status"], item["url"])
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    assert listed["/posts/chapter-1"] == ("ready", "https://loom.example.org/posts/chapter-1/")
+    assert listed["/posts/chapter-2"] == ("ready", "https://loom.example.org/posts/chapter-2/")
+    assert listed["/about"][0] == "page"
+    for name in ("/posts/chapter-1", "/posts/chapter-2"):
+        _, html = _preview(root, name)
+        assert html.count("<img") == 1 and 'class="feature"' in html, name
