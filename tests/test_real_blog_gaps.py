@@ -213,6 +213,12 @@ def test_a_congo_blog_its_title_summary_feature_and_screenshot(tmp_path):
     assert html.count("<img") == 2 and 'class="feature"' in html
     message = (root / "preview/hover/message.eml").read_text()
     assert "A kestrel holds still in the wind." in message
+    post = root / "content/sightings/hover/index.md"
+    post.write_text(post.read_text().replace('src="ridge"', 'src="valley"'))
+    refused = invoke(root, "check", "/sightings/hover")
+    assert refused.exit_code == 2
+    assert "error: content/sightings/hover/index.md:11: template-syntax: " in refused.output
+    assert "no picture of the post's folder is named *valley*" in refused.output
 
 
 def test_an_ananke_blog_its_featured_images_and_private_posts(tmp_path):
