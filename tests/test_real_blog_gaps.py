@@ -250,3 +250,36 @@ def test_an_ananke_blog_its_featured_images_and_private_posts(tmp_path):
     for name in ("/posts/chapter-1", "/posts/chapter-2"):
         _, html = _preview(root, name)
         assert html.count("<img") == 1 and 'class="feature"' in html, name
+
+
+def test_an_al_folio_blog_its_redirect_post_is_a_page_and_its_figures_show(tmp_path):
+    """al-folio's demo blog: posts at /blog/:year/:title/, pictures through its figure.liquid
+    include in Bootstrap rows, and a post whose front matter is only redirect: (a file or
+    another site, where its page sends the reader). That post stopped every command with
+    "the post has no body"; it is a page, never mailed, and the others are posts."""
+    root = _ready(write_files(tmp_path / "ria", {
+        "_config.yml": ("title: Ria Fenn\nurl: https://ria.example.org\nbaseurl: \n"
+                        "permalink: /blog/:year/:title/\nplugins:\n  - jekyll-feed\n"
+                        "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n"),
+        "assets/pdf/cv.pdf": "%PDF-1.4\n",
+        "assets/img/9.jpg": picture((9, 9, 90)),
+        "_posts/2022-02-01-redirect.md": (
+            "---\nlayout: post\ntitle: a post with redirect\ndate: 2021-07-04 17:39:00\n"
+            "description: it sends readers to a file\nredirect: /assets/pdf/cv.pdf\n---\n"),
+        "_posts/2015-05-15-images.md": (
+            "---\nlayout: post\ntitle: a post with images\ndate: 2015-05-15 21:01:00\n"
+            "description: what pictures look like\ncategories: sample-posts\n"
+            "related_posts: false\ntoc:\n  sidebar: left\n---\nGalleries.\n\n"
+            '<div class="row mt-3">\n    <div class="col-sm mt-3 mt-md-0">\n'
+            '        {% include figure.liquid loading="eager" path="assets/img/9.jpg" '
+            'alt="A blue square" class="img-fluid rounded z-depth-1" zoomable=true %}\n'
+            '    </div>\n</div>\n<div class="caption">\n    A caption under the row.\n</div>\n'),
+    }))
+    listed = {item["id"]: (item["status"], item["url"])
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    assert listed == {
+        "/2022-02-01-redirect": ("page", "https://ria.example.org/blog/2021/redirect/"),
+        "/2015-05-15-images": ("ready", "https://ria.example.org/blog/2015/images/")}
+    text, html = _preview(root, "2015-05-15-images")
+    assert "Galleries.\n\n[Image: A blue square]\n\nA caption under the row.\n" in text
+    assert html.count("<img") == 1
