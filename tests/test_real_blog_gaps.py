@@ -283,3 +283,64 @@ def test_an_al_folio_blog_its_redirect_post_is_a_page_and_its_figures_show(tmp_p
     text, html = _preview(root, "2015-05-15-images")
     assert "Galleries.\n\n[Image: A blue square]\n\nA caption under the row.\n" in text
     assert html.count("<img") == 1
+
+
+HEXTRA_POST = """---
+title: "Millwheel v0.2"
+date: 2026-02-20
+authors:
+  - name: ria
+    link: https://github.com/ria
+    image: https://github.com/ria.png
+tags:
+  - Release
+---
+
+Version 0.2 grinds finer flour.
+
+<!--more-->
+
+See the [stones]({{% relref "docs/guide/stones" %}}) page.
+
+{{< filetree/container >}}
+  {{< filetree/folder name="content" >}}
+    {{< filetree/file name="_index.md" >}}
+    {{< filetree/folder name="blog" state="closed" >}}
+      {{< filetree/file name="v0-2.md" >}}
+    {{< /filetree/folder >}}
+  {{< /filetree/folder >}}
+  {{< filetree/file name='hugo.yaml' >}}
+{{< /filetree/container >}}
+
+New {{< badge "v0.2" >}}, see the {{< badge content="changes" link="https://example.net/changes" >}}.
+"""
+
+
+def test_a_hextra_blog_beside_its_docs_its_file_tree_and_badges(tmp_path):
+    """Hextra's demo: a blog section beside a larger docs section, the theme as a Hugo module.
+    The blog's dated posts are the posts, the docs pages. Its file tree was left out (only a
+    folder's name kept, with three warnings) and a badge written without content lost its
+    words ("New , see the ."): the tree is a code block of names indented under their
+    folders, a badge its words, linked to its link."""
+    root = _ready(write_files(tmp_path / "mill", {
+        "hugo.yaml": ('baseURL: "https://mill.example.org/"\ntitle: "Millwheel"\nmodule:\n'
+                      "  imports:\n    - path: github.com/imfing/hextra\n"),
+        "content/_index.md": "---\ntitle: Millwheel\nlayout: hextra-home\n---\n\nGrinding.\n",
+        "content/docs/_index.md": "---\ntitle: Documentation\n---\n\nHow it works.\n",
+        "content/docs/getting-started.md": "---\ntitle: Getting started\n---\n\nStart.\n",
+        "content/docs/guide/_index.md": "---\ntitle: Guide\n---\n\nThe guide.\n",
+        "content/docs/guide/stones.md": "---\ntitle: Stones\n---\n\nStones grind.\n",
+        "content/blog/_index.md": '---\ntitle: "Blog"\n---\n',
+        "content/blog/v0-2.md": HEXTRA_POST,
+    }))
+    listed = {item["id"]: (item["status"], item["url"])
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    assert [key for key, (status, _) in listed.items() if status == "ready"] == ["/blog/v0-2"]
+    assert listed["/blog/v0-2"][1] == "https://mill.example.org/blog/v0-2/"
+    assert listed["/docs/guide/stones"][0] == "page"
+    text, html = _preview(root, "/blog/v0-2")
+    assert ("\n    content/\n      _index.md\n      blog/\n        v0-2.md\n    hugo.yaml\n"
+            in text)
+    assert "New v0.2, see the changes <https://example.net/changes>." in text
+    assert "<https://mill.example.org/docs/guide/stones/>" in text
+    assert "Version 0.2 grinds finer flour." in (root / "preview/v0-2/message.eml").read_text()

@@ -52,7 +52,8 @@ LAYOUTS = frozenset({"gallery", "carousel", "timeline"})  # Blowfish's timeline:
 # Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
 # FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote; Blowfish's rtl and
 # ltr, whose direction the email sets per paragraph from its words): what they hold is shown
-# whole, unreported.
+# whole, unreported; written without content, their words (Hextra's ``{{< badge "v0.2" >}}``,
+# ``content=``), linked to their ``link``.
 STYLING = frozenset({"lead", "badge", "keyword", "typeit", "style", "align", "float",
                      "center-quote", "rtl", "ltr"})
 _TAB_COMMENT = re.compile(r"<!--\s*(end)?tab\b(.{0,200}?)-->", re.IGNORECASE | re.DOTALL)
@@ -189,6 +190,9 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     themes render it); else nothing."""
     if tag.name in FURNITURE:
         return Output("", warning=warning(tag, False, what=what))
+    if tag.name in STYLING and (words := tag.get("content") or tag.get("text", 0)):
+        shown, url = inline_markdown(words)[0], _address(tag, context)  # Hextra's badge
+        return Output(f"[{shown}]({url_in_markdown(url)})" if url else shown)
     if tag.name in LAYOUTS and (pictures := _gallery_pictures(tag, context)):
         return Output("\n\n".join(f"![]({url_in_markdown(place(path))})" for path in pictures))
     image = next((value.strip() for value in (*(tag.get(key) for key in _IMAGE_KEYS),
