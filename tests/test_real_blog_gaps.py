@@ -174,9 +174,10 @@ def test_a_hidden_post_is_published_and_in_the_feed_so_it_is_mailed(tmp_path):
     assert "Glaze review" in sent.output
 
 
-def _preview(root, name: str) -> tuple[str, str]:
+def _preview(root, name: str, exit_code: int = 0) -> tuple[str, str]:
+    """The email's text and HTML, once check has passed (1: with warnings only)."""
     checked = invoke(root, "check", name)
-    assert checked.exit_code == 0, checked.output
+    assert checked.exit_code == exit_code, checked.output
     assert invoke(root, "preview", name).exit_code == 0
     folder = root / "preview" / name.rpartition("/")[2]
     return (folder / "email.txt").read_text(), (folder / "email.html").read_text()
@@ -313,6 +314,10 @@ See the [stones]({{% relref "docs/guide/stones" %}}) page.
 {{< /filetree/container >}}
 
 New {{< badge "v0.2" >}}, see the {{< badge content="changes" link="https://example.net/changes" >}}.
+
+{{< cards >}}
+{{< card link="https://example.net/flour" title="Flour" subtitle="Where it *goes*" icon="cog" >}}
+{{< /cards >}}
 """
 
 
@@ -321,7 +326,8 @@ def test_a_hextra_blog_beside_its_docs_its_file_tree_and_badges(tmp_path):
     The blog's dated posts are the posts, the docs pages. Its file tree was left out (only a
     folder's name kept, with three warnings) and a badge written without content lost its
     words ("New , see the ."): the tree is a code block of names indented under their
-    folders, a badge its words, linked to its link."""
+    folders, a badge its words, linked to its link. A card is its title linked, then its
+    subtitle (lost before); the cards around it only lay them out."""
     root = _ready(write_files(tmp_path / "mill", {
         "hugo.yaml": ('baseURL: "https://mill.example.org/"\ntitle: "Millwheel"\nmodule:\n'
                       "  imports:\n    - path: github.com/imfing/hextra\n"),
@@ -338,9 +344,12 @@ def test_a_hextra_blog_beside_its_docs_its_file_tree_and_badges(tmp_path):
     assert [key for key, (status, _) in listed.items() if status == "ready"] == ["/blog/v0-2"]
     assert listed["/blog/v0-2"][1] == "https://mill.example.org/blog/v0-2/"
     assert listed["/docs/guide/stones"][0] == "page"
-    text, html = _preview(root, "/blog/v0-2")
+    text, html = _preview(root, "/blog/v0-2", exit_code=1)
     assert ("\n    content/\n      _index.md\n      blog/\n        v0-2.md\n    hugo.yaml\n"
             in text)
     assert "New v0.2, see the changes <https://example.net/changes>." in text
     assert "<https://mill.example.org/docs/guide/stones/>" in text
+    assert '<a href="https://example.net/flour"' in html and "\u2014 Where it <em>goes</em>" in html
+    warned = invoke(root, "check", "/blog/v0-2").output
+    assert "shortcode card " in warned and "shortcode cards " not in warned  # its icon only
     assert "Version 0.2 grinds finer flour." in (root / "preview/v0-2/message.eml").read_text()

@@ -48,7 +48,8 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
                        "load-photoswipe"})
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
-LAYOUTS = frozenset({"gallery", "carousel", "timeline"})  # Blowfish's timeline: its items
+# Blowfish's timeline: its items; Hextra's cards: its cards
+LAYOUTS = frozenset({"gallery", "carousel", "timeline", "cards"})
 # Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
 # FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote; Blowfish's rtl and
 # ltr, whose direction the email sets per paragraph from its words): what they hold is shown
@@ -212,7 +213,10 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     if url:
         text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), None) or \
             (tag.get("content", 1) if tag.name == LINK else None) or url
-        return Output(f"[{escape(text)}]({url_in_markdown(url)})", warning=None
+        subtitle = tag.get("subtitle") if tag.name == "card" else None  # Hextra's, a block
+        shown = f"[{escape(text)}]({url_in_markdown(url)})" + \
+            (f" \u2014 {inline_markdown(subtitle)[0]}" if subtitle else "")
+        return Output(shown, block=tag.name == "card", warning=None
                       if tag.name == LINK else warning(tag, False, shown="link", what=what))
     text = next((tag.get(name) for name in _TEXTS if tag.get(name)), None)
     if text:
