@@ -1,7 +1,7 @@
 """Gaps a tenth sweep of real blogs found, on sites written here with this project's own text
 laid out as each theme's demo lays them out: Hugo's static mounts replacing static/, Blowfish's
 display shortcodes, Jekyll themes' ``hidden: true``, Zola apollo's characters and Nikola's
-``link://`` addresses."""
+``link://`` addresses; then Congo, Ananke, Hextra (Hugo), al-folio and So Simple (Jekyll)."""
 
 from __future__ import annotations
 
@@ -353,3 +353,36 @@ def test_a_hextra_blog_beside_its_docs_its_file_tree_and_badges(tmp_path):
     warned = invoke(root, "check", "/blog/v0-2").output
     assert "shortcode card " in warned and "shortcode cards " not in warned  # its icon only
     assert "Version 0.2 grinds finer flour." in (root / "preview/v0-2/message.eml").read_text()
+
+
+def test_a_so_simple_blog_its_hero_image_categories_and_untitled_post(tmp_path):
+    """So Simple's demo: a project site (baseurl), posts at /:categories/:title/ (a category
+    with a space is escaped, as Jekyll writes the folder), the hero image as image.path, a
+    post without a title titled from its file name, as the theme shows it."""
+    root = _ready(write_files(tmp_path / "hedge", {
+        "_config.yml": ('remote_theme: mmistakes/so-simple-theme\ntitle: "Hedgerow"\n'
+                        'baseurl: "/hedgerow"\nurl: "https://ria.example.org"\n'
+                        "permalink: /:categories/:title/\nplugins:\n  - jekyll-feed\n"
+                        "  - jekyll-paginate\ndefaults:\n  - scope:\n      path: \"_posts\"\n"
+                        "      type: posts\n    values:\n      layout: post\n      share: true\n"
+                        "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n"),
+        "images/hedge-1600x600.jpg": picture((60, 110, 40)),
+        "images/hedge-400x200.jpg": picture((60, 110, 40), size=(400, 200)),
+        "_posts/2025-03-14-layout-hero-image.md": (
+            '---\ntitle: "Layout: Hero Image"\nexcerpt: "A large picture on top."\nimage:\n'
+            "  path: /images/hedge-1600x600.jpg\n  thumbnail: /images/hedge-400x200.jpg\n"
+            '  caption: "Photo by [Ria](https://ria.example.org/about/)"\n'
+            "categories:\n  - Layout\n---\n\nThe picture is above.\n"),
+        "_posts/2025-03-16-edge-case-no-yaml-title.md": (
+            "---\ncategories:\n  - Edge Case\n---\n\nThis post has no title of its own.\n"),
+    }))
+    listed = {item["id"]: (item["status"], item["title"], item["url"])
+              for item in json.loads(invoke(root, "posts", "--json").stdout)}
+    site = "https://ria.example.org/hedgerow"
+    assert listed == {
+        "/2025-03-14-layout-hero-image": ("ready", "Layout: Hero Image",
+                                          f"{site}/layout/layout-hero-image/"),
+        "/2025-03-16-edge-case-no-yaml-title": ("ready", "Edge Case No Yaml Title",
+                                                f"{site}/edge%20case/edge-case-no-yaml-title/")}
+    _, html = _preview(root, "2025-03-14-layout-hero-image")
+    assert html.count("<img") == 1 and 'class="feature"' in html and 'width="520"' in html
