@@ -7,8 +7,9 @@ themes' note boxes (tabi's ``admonition``, Duckquill's ``alert(tip=true)``, sere
 ``tip``...), collapsible sections (serene's ``detail``) and quotes a quote headed by the box's
 title or kind, a summary in bold over its content, a quote ending in its source, as Hugo's
 theme shortcodes are shown; apollo's ``character`` is a quote headed by the speaker's picture
-(from ``/images/characters/``, where the theme looks) and name. Any other is shown in part with a warning, as a theme's Hugo
-shortcode is (docs/template-tags.md); one whose arguments cannot be read is a problem naming it.
+(from ``/images/characters/``, where the theme looks) and name. Any other is shown in part
+with a warning, as a theme's Hugo shortcode is (docs/template-tags.md); one whose arguments
+cannot be read is a problem naming it.
 """
 
 from __future__ import annotations
