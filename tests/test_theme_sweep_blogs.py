@@ -115,6 +115,12 @@ def test_an_al_folio_blog_its_redirect_post_is_a_page_and_its_figures_show(tmp_p
     text, html = checked_email(root, "2015-05-15-images")
     assert "Galleries.\n\n[Image: A blue square]\n\nA caption under the row.\n" in text
     assert html.count("<img") == 1
+    post = root / "_posts/2015-05-15-images.md"
+    post.write_text(post.read_text().replace("img/9.jpg", "img/10.jpg"))
+    missing = invoke(root, "check", "2015-05-15-images")
+    assert missing.exit_code == 2
+    assert "error: _posts/2015-05-15-images.md:15: image-missing: image /assets/img/10.jpg " \
+           "not found" in missing.output  # at the include's line
 
 
 HEXTRA_POST = """---
