@@ -201,7 +201,8 @@ class Hugo(Generator):
         return self.config.get("canonifyurls") is True or self.config.get("relativeurls") is True
 
     def static_dirs(self) -> tuple[str, ...]:
-        """The default folders (but a component's some mount replaces), and the mounted ones."""
+        """The default static and assets folders (unless a mount replaces them), then the
+        mounted ones."""
         static = self.config.get("staticdir") or "static"
         replaced = replaced_components(self.config)
         folders = [] if "static" in replaced else static if isinstance(static, list) else [static]

@@ -19,7 +19,7 @@ def gallery_address(root: Path, config: dict[str, Any], name: str) -> str | None
     (Nikola's build stops there), has it."""
     name = name.strip("/")
     parts = PurePosixPath(name).parts
-    if not name or ".." in parts:
+    if not name or ".." in parts or any(char in name for char in "*?["):  # a name, no glob
         return None
     folders = config.get("GALLERY_FOLDERS")
     folders = folders if isinstance(folders, dict) else DEFAULT_FOLDERS

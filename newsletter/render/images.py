@@ -285,8 +285,8 @@ class _SourceLines:
         path = src.partition("?")[0]
         tails = [path[at + 1:] for at, char in enumerate(path) if char == "/"]
         return next((at + 1 for tail in tails if tail for start in (self.cursor, 0)
-                     for quote in "\"'" if (at := self.body.find(quote + tail + quote, start)) >= 0),
-                    -1)
+                     for quote in "\"'"
+                     if (at := self.body.find(quote + tail + quote, start)) >= 0), -1)
 
     def _after_liquid(self, src: str) -> int:
         """Where the body writes the path of ``src`` after a Liquid output (``{{ site.baseurl
