@@ -272,9 +272,21 @@ class _SourceLines:
         if at < 0:
             at = self._after_liquid(src)
         if at < 0:
+            at = self._named_alone(src)
+        if at < 0:
             return self.file
         self.next_search[src] = self.cursor = at + len(src)
         return f"{self.file}:{self.first_line + bisect.bisect_left(self.line_ends, at)}"
+
+    def _named_alone(self, src: str) -> int:
+        """Where the body names the end of ``src``'s path, quoted, as an argument whose folder
+        the theme or include adds (apollo's ``character(image="owl.png")``, al-folio's
+        ``{% include figure.liquid path="assets/img/9.jpg" %}``), else -1."""
+        path = src.partition("?")[0]
+        tails = [path[at + 1:] for at, char in enumerate(path) if char == "/"]
+        return next((at + 1 for tail in tails if tail for start in (self.cursor, 0)
+                     for quote in "\"'"
+                     if (at := self.body.find(quote + tail + quote, start)) >= 0), -1)
 
     def _after_liquid(self, src: str) -> int:
         """Where the body writes the path of ``src`` after a Liquid output (``{{ site.baseurl

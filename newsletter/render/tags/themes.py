@@ -48,11 +48,13 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
                        "load-photoswipe"})
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
-LAYOUTS = frozenset({"gallery", "carousel", "timeline"})  # Blowfish's timeline: its items
+# Blowfish's timeline: its items; Hextra's cards: its cards
+LAYOUTS = frozenset({"gallery", "carousel", "timeline", "cards"})
 # Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
 # FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote; Blowfish's rtl and
 # ltr, whose direction the email sets per paragraph from its words): what they hold is shown
-# whole, unreported.
+# whole, unreported; written without content, their words (Hextra's ``{{< badge "v0.2" >}}``,
+# ``content=``), linked to their ``link``.
 STYLING = frozenset({"lead", "badge", "keyword", "typeit", "style", "align", "float",
                      "center-quote", "rtl", "ltr"})
 _TAB_COMMENT = re.compile(r"<!--\s*(end)?tab\b(.{0,200}?)-->", re.IGNORECASE | re.DOTALL)
@@ -189,6 +191,9 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     themes render it); else nothing."""
     if tag.name in FURNITURE:
         return Output("", warning=warning(tag, False, what=what))
+    if tag.name in STYLING and (words := tag.get("content") or tag.get("text", 0)):
+        shown, url = inline_markdown(words)[0], _address(tag, context)  # Hextra's badge
+        return Output(f"[{shown}]({url_in_markdown(url)})" if url else shown)
     if tag.name in LAYOUTS and (pictures := _gallery_pictures(tag, context)):
         return Output("\n\n".join(f"![]({url_in_markdown(place(path))})" for path in pictures))
     image = next((value.strip() for value in (*(tag.get(key) for key in _IMAGE_KEYS),
@@ -208,7 +213,10 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     if url:
         text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), None) or \
             (tag.get("content", 1) if tag.name == LINK else None) or url
-        return Output(f"[{escape(text)}]({url_in_markdown(url)})", warning=None
+        subtitle = tag.get("subtitle") if tag.name == "card" else None  # Hextra's, a block
+        shown = f"[{escape(text)}]({url_in_markdown(url)})" + \
+            (f" \u2014 {inline_markdown(subtitle)[0]}" if subtitle else "")
+        return Output(shown, block=tag.name == "card", warning=None
                       if tag.name == LINK else warning(tag, False, shown="link", what=what))
     text = next((tag.get(name) for name in _TEXTS if tag.get(name)), None)
     if text:
