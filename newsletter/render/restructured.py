@@ -11,8 +11,9 @@ docutils gets the CPU time Markdown gets (:func:`newsletter.render.effort.render
 a post of dense markup, thousands of sections or substitutions that expand each other is
 refused past it, naming the line docutils was reading.
 Nothing is read from elsewhere: ``include`` and ``raw``'s ``:file:`` and ``:url:`` are turned
-off, as a post must not mail a file of the machine. Pelican's and Nikola's own directives are
-read as :mod:`newsletter.render.rst_directives` shows them. A mistake docutils calls an error
+off, as a post must not mail a file of the machine: such a directive is an error naming its
+line, as the email would lack what the blog's page shows. Pelican's and Nikola's own
+directives are read as :mod:`newsletter.render.rst_directives` shows them. A mistake docutils calls an error
 (an unknown directive: Nikola's ``.. gist::``, a Sphinx extension's) stops the post, naming
 its line; its warnings (a title's underline too short) do not, as Pelican builds the page.
 """
@@ -46,6 +47,10 @@ _PLUGIN_HINT = ("newsletter reads docutils' own reStructuredText, and Pelican's 
                 "code-block, sourcecode, abbr, doc, thumbnail, youtube and vimeo: write this "
                 "without another plugin's or Sphinx's directive or role")
 _FIX_HINT = "the blog's page shows this error too: fix the line"
+_FILE_HINT = "write what it shows into the post itself"
+# docutils' warnings for a directive turned off by file_insertion_enabled
+_READS_FILE = re.compile(r'"(\S+)" directive disabled|File and URL access deactivated; '
+                         r'ignoring "(\S+)" directive')
 _SYSTEM_MESSAGE = re.compile(r"^<string>:(\d*): \((\w+)/\d\) (.*?)\s*$", re.MULTILINE)
 _COSTLY_HINT = ("split its long paragraphs, tables and lists with blank lines or headings, "
                 "or put text meant as it is in a literal block (::)")
@@ -58,10 +63,12 @@ def restructured_html(source: str) -> str:
 
     register_blog_directives()
     seconds = render_seconds(source)
+    file_reads: list = []
     try:
         with cpu_deadline(seconds):
-            parts = publish_parts(source, writer_name="html5", settings_overrides={
-                **_SETTINGS, "warning_stream": io.StringIO()})
+            parts = publish_parts(source, parser=_parser_noting(file_reads),
+                                  writer_name="html5", settings_overrides={
+                                      **_SETTINGS, "warning_stream": io.StringIO()})
     except OverDeadline as error:
         raise RestructuredTextError(
             f"reStructuredText too costly to render: docutils took over {seconds:.1f} s of CPU "
@@ -77,6 +84,11 @@ def restructured_html(source: str) -> str:
         raise RestructuredTextError(
             f"reStructuredText {found[2].lower() if found else 'error'}: {what}", line,
             _PLUGIN_HINT if what.startswith("Unknown") else _FIX_HINT) from None
+    if file_reads:
+        found = _READS_FILE.search(file_reads[0].astext())
+        raise RestructuredTextError(
+            f"reStructuredText {found[1] or found[2]} reads another file, which newsletter never "
+            "puts into an email", file_reads[0].get("line") or 1, _FILE_HINT)
     root = lxml.html.fragment_fromstring(parts["fragment"], create_parent="div")
     for block in root.iter("aside", "nav"):
         block.tag = "div"
@@ -86,6 +98,20 @@ def restructured_html(source: str) -> str:
         if len(item) == 1 and item[0].tag == "p" and not (item.text or "").strip():
             item[0].drop_tag()  # a list of one-line items: no gap between them
     return lxml.html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]
+
+
+def _parser_noting(file_reads: list):
+    """docutils' reStructuredText parser, noting in ``file_reads`` each directive left out for
+    reading a file or URL (its warning, which the post's page would not show)."""
+    from docutils.parsers.rst import Parser
+
+    class NotingParser(Parser):
+        def parse(self, inputstring, document):
+            document.reporter.attach_observer(
+                lambda message: _READS_FILE.search(message.astext()) and file_reads.append(message))
+            super().parse(inputstring, document)
+
+    return NotingParser()
 
 
 def _give_heading_id(section: lxml.html.HtmlElement) -> None:
