@@ -13,9 +13,10 @@ refused past it, naming the line docutils was reading.
 Nothing is read from elsewhere: ``include`` and ``raw``'s ``:file:`` and ``:url:`` are turned
 off, as a post must not mail a file of the machine: such a directive is an error naming its
 line, as the email would lack what the blog's page shows. Pelican's and Nikola's own
-directives are read as :mod:`newsletter.render.rst_directives` shows them. A mistake docutils calls an error
-(an unknown directive: Nikola's ``.. gist::``, a Sphinx extension's) stops the post, naming
-its line; its warnings (a title's underline too short) do not, as Pelican builds the page.
+directives are read as :mod:`newsletter.render.rst_directives` shows them. A mistake docutils
+calls an error (an unknown directive: Nikola's ``.. gist::``, a Sphinx extension's) stops the
+post, naming its line; its warnings (a title's underline too short) do not, as Pelican builds
+the page.
 """
 
 from __future__ import annotations
