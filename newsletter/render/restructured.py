@@ -52,9 +52,11 @@ _FILE_HINT = "write what it shows into the post itself"
 # docutils' warnings for a directive turned off by file_insertion_enabled
 _READS_FILE = re.compile(r'"(\S+)" directive disabled|File and URL access deactivated; '
                          r'ignoring "(\S+)" directive')
+_TOO_LONG = re.compile(r"Line (\d+) exceeds the line-length-limit")
+_LONG_HINT = "break it into lines of fewer than 10,000 characters, as docutils reads no longer"
 _SYSTEM_MESSAGE = re.compile(r"^<string>:(\d*): \((\w+)/\d\) (.*?)\s*$", re.MULTILINE)
-_COSTLY_HINT = ("split its long paragraphs, tables and lists with blank lines or headings, "
-                "or put text meant as it is in a literal block (::)")
+_COSTLY_HINT = ("simplify the markup from that line: split long paragraphs, tables and lists, "
+                "give each section a title of its own, let no substitution expand others")
 
 
 def restructured_html(source: str) -> str:
@@ -80,11 +82,13 @@ def restructured_html(source: str) -> str:
                                     "write it with fewer blocks inside blocks") from None
     except SystemMessage as error:
         found = _SYSTEM_MESSAGE.search(str(error))
-        line = int(found[1]) if found and found[1] else 1
         what = found[3].rstrip(".") if found else str(error)
+        too_long = _TOO_LONG.match(what)
+        line = int(found[1]) if found and found[1] else int(too_long[1]) if too_long else 1
         raise RestructuredTextError(
             f"reStructuredText {found[2].lower() if found else 'error'}: {what}", line,
-            _PLUGIN_HINT if what.startswith("Unknown") else _FIX_HINT) from None
+            _PLUGIN_HINT if what.startswith("Unknown") else _LONG_HINT if too_long
+            else _FIX_HINT) from None
     if file_reads:
         found = _READS_FILE.search(file_reads[0].astext())
         raise RestructuredTextError(
@@ -128,13 +132,15 @@ def _give_heading_id(section: lxml.html.HtmlElement) -> None:
 
 
 def _line_read(trace: TracebackType | None) -> int:
-    """The line of the post docutils was reading when it was stopped (its parser's innermost
-    ``lineno``); 1 past the parser (its transforms, its writer)."""
+    """The line of the post docutils was at when it was stopped: its parser's innermost
+    ``lineno``, or the line of the innermost node a transform or the writer was at; 1 if
+    none."""
     line = 1
     while trace is not None:
-        found = trace.tb_frame.f_locals.get("lineno")
-        if isinstance(found, int) and trace.tb_frame.f_globals.get("__name__", "").startswith(
-                "docutils.parsers"):
-            line = found
+        frame = trace.tb_frame
+        if frame.f_globals.get("__name__", "").startswith("docutils."):
+            found = [frame.f_locals.get("lineno"), *(getattr(value, "line", None)
+                                                     for value in frame.f_locals.values())]
+            line = next((each for each in found if isinstance(each, int) and each > 0), line)
         trace = trace.tb_next
-    return max(line, 1)
+    return line
