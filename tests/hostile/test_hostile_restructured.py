@@ -153,7 +153,7 @@ def test_raw_html_and_raw_roles_obey_the_markdown_paths_rules(tmp_path):
 
 def test_headings_carry_the_ids_the_contents_and_links_lead_to(tmp_path):
     root = _blog(tmp_path, (
-        ".. contents:: On this page\n\nSee `Spring tides`_.\n\n"
+        ".. contents:: On this page\n\nSee `Neap tides`_.\n\n"
         "Spring tides\n------------\n\nHigh.\n\nNeap tides\n----------\n\nLow.\n\n"
         "Spring tides\n------------\n\nAgain.\n"))
 
@@ -167,6 +167,7 @@ def test_headings_carry_the_ids_the_contents_and_links_lead_to(tmp_path):
     page = "https://marsh.example.org/tides.html"
     for heading_id in ids:  # the contents' links go to the blog's page, as Markdown's do
         assert f'href="{page}#{heading_id}"' in html
+    assert html.count(f'href="{page}#neap-tides"') == 2  # `Neap tides`_ too
     assert 'id="spring-tides"' not in html.replace('<h2 id="spring-tides"', "")
     assert f"- Spring tides <{page}#spring-tides>\n" in text  # a list, in the text part too
     assert "toc-entry" not in html.split("On this page")[1].split("</ul>")[-1]  # no backlinks
