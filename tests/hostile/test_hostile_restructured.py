@@ -14,12 +14,10 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import run_cli
-from fake_providers import KEYS, provider_environ, start_fake, write_provider_settings, \
-    write_readers
-from generator_sites import fill_in_settings, write_files
-
-from conftest import invoke
+from conftest import invoke, run_cli
+from fake_providers import (KEYS, provider_environ, start_fake, write_provider_settings,
+                            write_readers)
+from generator_sites import fill_in_settings, picture, write_files
 
 GUARD_SECONDS = 240  # docutils took minutes on each costly case; the fixed code 1 s to 6 s of CPU
 PELICAN_CONF = ('SITENAME = "Marsh Log"\nSITEURL = "https://marsh.example.org"\n'
@@ -171,3 +169,16 @@ def test_headings_carry_the_ids_the_contents_and_links_lead_to(tmp_path):
     assert 'id="spring-tides"' not in html.replace('<h2 id="spring-tides"', "")
     assert f"- Spring tides <{page}#spring-tides>\n" in text  # a list, in the text part too
     assert "toc-entry" not in html.split("On this page")[1].split("</ul>")[-1]  # no backlinks
+
+
+def test_images_of_the_machine_outside_the_site_are_refused_unread(tmp_path):
+    (tmp_path / "secret.png").write_bytes(picture((1, 2, 3), "PNG"))
+    root = _blog(tmp_path, f"Calm.\n\n.. image:: ../../secret.png\n\n.. image:: {tmp_path}/"
+                 "secret.png\n\n.. figure:: ../../../../../../../../../etc/passwd\n")
+
+    done = run_cli(root, "check", "tides")
+
+    assert done.returncode == 2
+    assert [line.split(": ")[1:3] for line in done.stdout.splitlines()[:3]] == [
+        ["content/tides.rst:9", "image-unusable"], ["content/tides.rst:11", "image-missing"],
+        ["content/tides.rst:13", "image-unusable"]]
