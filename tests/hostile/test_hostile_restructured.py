@@ -1,7 +1,9 @@
-"""Hostile reStructuredText posts (Pelican's ``.rst``), through the CLI: docutils gets the CPU
-time Markdown gets and is stopped past it (newsletter/render/cpu_deadline.py), a directive that
-would read a file of the machine is refused at its line, raw HTML obeys the Markdown path's
-rules, and headings carry the ids the contents' links lead to.
+"""Hostile reStructuredText posts (Pelican's ``.rst``), through the CLI: nothing of the machine
+is mailed (an ``include`` of a file of it, a ``raw`` directive's ``:file:`` or ``:url:``: a
+directive that would read one is refused at its line), what cannot be read is one line naming
+the file (blocks nested thousands deep), docutils gets the CPU time Markdown gets and is
+stopped past it (newsletter/render/cpu_deadline.py), raw HTML obeys the Markdown path's rules,
+and headings carry the ids the contents' links lead to.
 
 Before, a post of sections all titled alike, or of substitutions that expand each other, kept
 docutils busy for minutes (nothing stopped it); ``.. include:: /etc/passwd`` was dropped
@@ -182,3 +184,35 @@ def test_images_of_the_machine_outside_the_site_are_refused_unread(tmp_path):
     assert [line.split(": ")[1:3] for line in done.stdout.splitlines()[:3]] == [
         ["content/tides.rst:9", "image-unusable"], ["content/tides.rst:11", "image-missing"],
         ["content/tides.rst:13", "image-unusable"]]
+
+
+REACH_CONF = 'SITENAME = "Fen"\nSITEURL = "https://fen.example.org"\nPATH = "content"\n'
+REACH_HEAD = "Reaching Out\n############\n\n:date: 2026-02-01\n\nA line of the post.\n\n"
+
+
+def _reaching_site(tmp_path, body: str):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("THE-SECRET-LINE\n")
+    root = write_files(tmp_path / "blog", {"pelicanconf.py": REACH_CONF,
+                                           "content/reach.rst": REACH_HEAD + body.format(secret)})
+    assert invoke(root, "init").exit_code == 0
+    fill_in_settings(root)
+    return root
+
+
+def test_an_include_or_a_raw_file_or_url_mails_nothing_of_the_machine(tmp_path):
+    root = _reaching_site(tmp_path, ".. include:: {0}\n\n.. raw:: html\n   :file: {0}\n\n"
+                           ".. raw:: html\n   :url: file://{0}\n\n.. literalinclude:: {0}\n")
+    invoke(root, "preview", "reach")
+    for name in ("email.html", "email.txt"):
+        shown = (root / "preview" / "reach" / name)
+        assert not shown.exists() or "THE-SECRET-LINE" not in shown.read_text()
+    assert "THE-SECRET-LINE" not in invoke(root, "check", "reach").output
+
+
+def test_blocks_nested_thousands_deep_are_one_line_naming_the_file(tmp_path):
+    root = _reaching_site(tmp_path, "".join(" " * depth + "x\n\n" for depth in range(1, 500)))
+    result = invoke(root, "preview", "reach")
+    assert result.exit_code != 0
+    assert result.stderr.startswith("error: content/reach.rst:")
+    assert "nested too deeply" in result.stderr and "Traceback" not in result.output
