@@ -11,12 +11,19 @@ before each checkpoint copies it into the database, so nothing reaches the datab
 An outcome reaches the disk with the next batch's sync or the run's end (a FULL commit); lost
 to a power cut, it would leave its readers `submitting`, which recover() makes in_doubt: never
 a reader mailed twice.
+
+The syncs are grouped: an fsync covers every commit written before it began, so a worker whose
+claim an fsync begun after it already covered sends without one of its own. Batches waiting on
+the disk together (at a provider that answers at once, the disk is the pace: the fsyncs of one
+file queue in the kernel) then share one fsync instead of taking turns, each ~5-10 ms on this
+machine's disk.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
@@ -33,6 +40,10 @@ class LogSync:
         self.db = db
         self.log = Path(f"{path}-wal")  # SQLite's name for it
         self._fd: int | None = None
+        # Deferred commits made so far, and how many of them an fsync has covered: a sync
+        # whose commits an fsync begun after them covered has nothing left to wait for.
+        self._commits = self._synced = 0
+        self._counting, self._syncing = threading.Lock(), threading.Lock()
 
     @contextmanager
     def run(self) -> Iterator[None]:
@@ -56,17 +67,25 @@ class LogSync:
             yield
         finally:
             self.db.execute("PRAGMA synchronous=FULL")
+            with self._counting:  # counted once written (or failed: one sync more, no harm)
+                self._commits += 1
 
     def sync(self) -> None:
         """Every commit so far on disk (from any thread); NotSentError if the disk fails: the
         batch that asked must not leave."""
         if self._fd is None:
             return  # outside a run every commit waited for the disk
-        try:
-            os.fsync(self._fd)
-        except OSError as error:
-            raise NotSentError(f"the ledger could not be written to disk ({error.strerror}); "
-                               "nothing was sent", hint=DISK_HINT) from None
+        wanted = self._commits  # the caller's own commit among them
+        with self._syncing:
+            if self._synced >= wanted:
+                return  # an fsync begun after those commits were written covered them
+            written = self._commits
+            try:
+                os.fsync(self._fd)
+            except OSError as error:
+                raise NotSentError(f"the ledger could not be written to disk ({error.strerror}); "
+                                   "nothing was sent", hint=DISK_HINT) from None
+            self._synced = written
 
     def synced(self, job: Callable[..., T]) -> Callable[..., T]:
         """``job``, run once every commit so far is on disk (:meth:`sync`)."""
