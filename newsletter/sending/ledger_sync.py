@@ -61,10 +61,10 @@ class LogSync:
         try:
             yield
         finally:
-            if relaxed:
-                self.db.execute("PRAGMA synchronous=FULL")
             os.close(self._fd)
             self._fd = None
+            if relaxed:
+                self.db.execute("PRAGMA synchronous=FULL")
 
     @contextmanager
     def deferred(self) -> Iterator[None]:
@@ -78,8 +78,8 @@ class LogSync:
                     self._commits += 1
 
     def sync(self) -> None:
-        """Every commit so far on disk (from any thread); NotSentError if the disk fails: the
-        batch that asked must not leave."""
+        """Every claim and outcome of the run committed so far on disk (from any thread);
+        NotSentError if the disk fails: the batch that asked must not leave."""
         if self._fd is None:
             return  # outside a run every commit waited for the disk
         wanted = self._commits  # the caller's own commit among them
