@@ -35,7 +35,7 @@ def _email(root, post_id: str):
 def _post(root, post_id: str) -> dict:
     result = invoke(root, "posts", "--json")
     assert result.exit_code == 0, result.output
-    return next(post for post in json.loads(result.stdout) if post["id"].strip("/") == post_id)
+    return next(post for post in json.loads(result.stdout) if post["id"].endswith("/" + post_id))
 
 
 def _every_command_works(root, post_id: str) -> None:
@@ -64,3 +64,71 @@ def test_a_title_written_in_markdown_is_emphasis_in_the_heading_and_words_elsewh
     assert html.findtext(".//title") == "Herons in March"
     assert text.startswith("Herons in March\n===============\n")
     assert "*" not in text
+
+
+HUGO = 'baseURL = "https://fells.example.org/"\ntitle = "Fell Notes"\nlanguageCode = "en-us"\n'
+
+
+def test_a_beautiful_hugo_post_with_its_big_image_and_shortcodes(tmp_path):
+    """Beautiful Hugo's posts name their header picture in ``bigimg: [{src, desc}]`` and
+    write callouts, details, columns and tabs as shortcodes."""
+    root = _site(tmp_path / "fells", {
+        "hugo.toml": HUGO + 'theme = "beautifulhugo"\n',
+        "static/img/ridge.jpg": picture((70, 110, 60)),
+        "content/post/2025-04-02-ridge-walk.md": (
+            "---\ntitle: Ridge walk\nsubtitle: Three tops before the rain\n"
+            'author: "[Ann Moss](https://fells.example.org/about/)"\ndate: 2025-04-02\n'
+            'categories: ["walks"]\ntags: ["fells", "weather"]\n'
+            'bigimg: [{src: "/img/ridge.jpg", desc: "The ridge from the tarn"}]\n---\n\n'
+            "We left the car at seven.\n\n<!-- more -->\n\n"
+            '{{< callout warning "Mind the weather" >}}\nCloud came down **fast** on the '
+            "second top.\n{{< /callout >}}\n\n"
+            '{{< details "What we packed" >}}\nTwo flasks and a map.\n{{< /details >}}\n\n'
+            "{{< columns >}}\nMorning: clear.\n{{< column >}}\nAfternoon: rain.\n"
+            "{{< /columns >}}\n\n"
+            '{{< tabs >}}\n{{< tab "Short" >}}\nFour miles.\n{{< /tab >}}\n'
+            '{{< tab "Long" >}}\nNine miles.\n{{< /tab >}}\n{{< /tabs >}}\n\n'
+            "{{< no-ai-summary >}}\nThe last stile is broken.\n{{< /no-ai-summary >}}\n")})
+    _every_command_works(root, "2025-04-02-ridge-walk")
+    post = _post(root, "2025-04-02-ridge-walk")
+    assert post["url"] == "https://fells.example.org/post/2025-04-02-ridge-walk/"
+    assert post["date"].startswith("2025-04-02")
+    message, html, text = _email(root, "2025-04-02-ridge-walk")
+    assert message["Subject"] == "Ridge walk"
+    assert [image.get("alt") for image in html.iter("img")] == ["The ridge from the tarn"]
+    assert html.cssselect(".preheader")[0].text_content().startswith("Three tops before the rain")
+    body = " ".join(text.split())
+    for words in ("Mind the weather", "Cloud came down fast on the second top.", "What we packed",
+                  "Two flasks and a map.", "Morning: clear.", "Afternoon: rain.", "Short",
+                  "Four miles.", "Long", "Nine miles.", "The last stile is broken."):
+        assert words in body, words
+    assert "{{" not in text and "{{" not in lxml.html.tostring(html, encoding="unicode")
+
+
+def test_a_hello_friend_ng_post_with_its_cover_and_image_shortcode(tmp_path):
+    """Hello Friend NG shows ``cover`` (through absURL) above the post with ``coverCaption``
+    under it, and places pictures with its ``image`` shortcode; a translation sits beside the
+    post as ``name.fr.md``."""
+    root = _site(tmp_path / "fells", {
+        "config.toml": HUGO + 'theme = "hello-friend-ng"\ndefaultContentLanguage = "en"\n'
+                       '[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n',
+        "static/img/tarn.jpg": picture((40, 70, 130)),
+        "static/img/stile.png": picture((150, 120, 60), "PNG"),
+        "content/posts/tarn-swim.md": (
+            '+++\ntitle = "A cold tarn"\ndescription = "Five minutes in the water."\n'
+            'type = ["posts","post"]\ndate = "2025-05-06"\ncover = "img/tarn.jpg"\n'
+            'coverCaption = "The tarn at *noon*"\ntags = ["swims"]\n[author]\n  name = "Ann Moss"\n'
+            "+++\n\nThe water was cold.\n\n"
+            '{{< image src="/img/stile.png" alt="The old stile" position="center" '
+            'style="border-radius: 8px;" >}}\n\nWe dried off by the wall.\n'),
+        "content/posts/tarn-swim.fr.md": (
+            '+++\ntitle = "Un lac froid"\ndate = "2025-05-06"\n+++\n\nL\'eau était froide.\n')})
+    _every_command_works(root, "tarn-swim")
+    post = _post(root, "tarn-swim")
+    assert post["url"] == "https://fells.example.org/posts/tarn-swim/"
+    assert post["date"].startswith("2025-05-06")
+    message, html, text = _email(root, "tarn-swim")
+    assert message["Subject"] == "A cold tarn"
+    assert [image.get("alt") for image in html.iter("img")][-2:] == ["A cold tarn", "The old stile"]
+    assert "[Image: The old stile]" in text
+    assert "{{" not in text
