@@ -132,3 +132,29 @@ def test_a_hello_friend_ng_post_with_its_cover_and_image_shortcode(tmp_path):
     assert [image.get("alt") for image in html.iter("img")][-2:] == ["A cold tarn", "The old stile"]
     assert "[Image: The old stile]" in text
     assert "{{" not in text
+
+
+def test_a_mediumish_post_with_its_relative_image_under_a_baseurl(tmp_path):
+    """Mediumish writes ``image: assets/images/x.jpg`` (no leading slash, under the site's
+    baseurl), ``author`` as a key of site.authors and ``hidden: true`` for a post kept off the
+    home page's list but published; a star ``rating`` the page draws."""
+    root = _site(tmp_path / "reviews", {
+        "_config.yml": ('title: "Shelf Life"\nurl: https://shelf.example.org\n'
+                        "baseurl: /reviews\npermalink: /:title/\n"
+                        "authors:\n  ines:\n    name: Ines\n    display_name: Ines\n"
+                        "plugins: [jekyll-seo-tag, jekyll-feed]\n"
+                        "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n"),
+        "assets/images/kettle.jpg": picture((180, 60, 40)),
+        "_posts/2025-06-07-a-kettle.md": (
+            '---\nlayout: post\ntitle:  "A kettle that lasts"\nauthor: ines\n'
+            "categories: [ Kitchen, reviews ]\ntags: [steel]\nimage: assets/images/kettle.jpg\n"
+            'description: "Ten years on one element."\nfeatured: true\nhidden: true\n'
+            "rating: 4.5\n---\n\nIt boils in three minutes.\n\n## The handle\n\n"
+            "It stays cool.\n")})
+    _every_command_works(root, "2025-06-07-a-kettle")
+    post = _post(root, "2025-06-07-a-kettle")
+    assert (post["status"], post["url"]) == ("ready", "https://shelf.example.org/reviews/a-kettle/")
+    message, html, text = _email(root, "2025-06-07-a-kettle")
+    assert message["Subject"] == "A kettle that lasts"
+    assert [image.get("alt") for image in html.iter("img")] == ["A kettle that lasts"]
+    assert "It boils in three minutes." in text and "The handle" in text
