@@ -158,3 +158,58 @@ def test_a_mediumish_post_with_its_relative_image_under_a_baseurl(tmp_path):
     assert message["Subject"] == "A kettle that lasts"
     assert [image.get("alt") for image in html.iter("img")] == ["A kettle that lasts"]
     assert "It boils in three minutes." in text and "The handle" in text
+
+
+NANO_CONFIG = ('import { defineConfig } from "astro/config";\nimport mdx from "@astrojs/mdx";\n\n'
+               'export default defineConfig({\n  site: "https://dunes.example.org",\n'
+               "  integrations: [mdx()],\n});\n")
+
+
+def test_an_astro_nano_post_in_its_folder_with_a_written_out_date_and_a_rule_first(tmp_path):
+    """Astro Nano keeps each post as ``src/content/blog/<nn-name>/index.md`` with its date as
+    JavaScript reads it ("Mar 16 2024", "12/31/2022"), often opens the body with a rule, and
+    its MDX posts use a component of the site."""
+    root = _site(tmp_path / "dunes", {
+        "package.json": '{"name": "dunes", "dependencies": {"astro": "^4.0.0"}}\n',
+        "astro.config.mjs": NANO_CONFIG,
+        "src/consts.ts": 'export const SITE = {\n  NAME: "Dune Log",\n  NUM_POSTS_ON_HOMEPAGE: 3,\n};\n',
+        "src/content/config.ts": (
+            'import { defineCollection, z } from "astro:content";\n'
+            'const blog = defineCollection({\n  type: "content",\n  schema: z.object({\n'
+            "    title: z.string(),\n    description: z.string(),\n    date: z.coerce.date(),\n"
+            "    draft: z.boolean().optional()\n  }),\n});\n"
+            "export const collections = { blog };\n"),
+        "src/pages/blog/[...slug].astro": "---\nconst { post } = Astro.props;\n---\n<article />\n",
+        "src/content/blog/01-shifting-sand/index.md": (
+            '---\ntitle: "Shifting sand"\ndescription: "The dune moved a metre."\n'
+            'date: "Mar 16 2024"\n---\n\n---\n\n## Measured\n\nWe set two stakes in March.\n'),
+        "src/content/blog/02-old-notes/index.md": (
+            '---\ntitle: "Old notes"\ndescription: "From the first winter."\n'
+            'date: "12/31/2022"\ndraft: false\n---\n\nThe first winter was wet.\n')})
+    for post_id, url, date in (("01-shifting-sand", "https://dunes.example.org/blog/01-shifting-sand/",
+                                "2024-03-16"),
+                               ("02-old-notes", "https://dunes.example.org/blog/02-old-notes/",
+                                "2022-12-31")):
+        _every_command_works(root, post_id)
+        post = _post(root, post_id)
+        assert (post["status"], post["url"], post["date"][:10]) == ("ready", url, date)
+    message, html, text = _email(root, "01-shifting-sand")
+    assert message["Subject"] == "Shifting sand"
+    assert "Measured\n--------\n\nWe set two stakes in March." in text
+
+
+def test_a_slashed_date_that_reads_either_way_is_refused_in_one_line(tmp_path):
+    """"05/06/2024" is May 6 to JavaScript and June 5 to Ruby: the post is refused with its
+    line, never sent under a guessed date."""
+    root = _site(tmp_path / "dunes", {
+        "package.json": '{"name": "dunes", "dependencies": {"astro": "^4.0.0"}}\n',
+        "astro.config.mjs": NANO_CONFIG,
+        "src/pages/blog/[...slug].astro": "---\nconst { post } = Astro.props;\n---\n<article />\n",
+        "src/content/blog/03-spring/index.md": (
+            '---\ntitle: "Spring"\ndescription: "Green again."\ndate: "05/06/2024"\n---\n\n'
+            "Marram grass came up.\n")})
+    result = invoke(root, "check", "03-spring")
+    assert result.exit_code != 0
+    assert ("src/content/blog/03-spring/index.md:4: post-unreadable: date '05/06/2024' reads as "
+            "month/day or as day/month; write it year first: 2024-05-06") in result.output
+    assert "Traceback" not in result.output
