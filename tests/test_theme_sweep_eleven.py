@@ -14,6 +14,9 @@ from generator_sites import fill_in_settings, picture, write_files
 from conftest import invoke
 
 
+EXCLUDE = "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n"
+
+
 def _site(root, files: dict):
     write_files(root, files)
     assert invoke(root, "init").exit_code == 0
@@ -49,10 +52,12 @@ def test_a_title_written_in_markdown_is_emphasis_in_the_heading_and_words_elsewh
     emphasis, its <title> plain words. The email showed the asterisks in its heading, subject
     and text part."""
     root = _site(tmp_path / "marks", {
-        "_config.yml": "title: Salt Marsh\nurl: https://marsh.example.org\ntheme: jekyll-theme-so-simple\n"
-                       "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n",
+        "_config.yml": "title: Salt Marsh\nurl: https://marsh.example.org\n"
+                       "theme: jekyll-theme-so-simple\n" + EXCLUDE,
+        "assets/heron.jpg": picture((120, 130, 140)),
         "_posts/2025-03-04-herons.md": (
-            "---\ntitle: Herons *in* **March**\nexcerpt: The birds came back early.\n---\n\n"
+            "---\ntitle: Herons *in* **March**\nexcerpt: The birds came back early.\n"
+            "image: /assets/heron.jpg\n---\n\n"
             "Grey herons stood in the shallows all week.\n")})
     _every_command_works(root, "2025-03-04-herons")
     assert _post(root, "2025-03-04-herons")["title"] == "Herons *in* **March**"
@@ -62,6 +67,7 @@ def test_a_title_written_in_markdown_is_emphasis_in_the_heading_and_words_elsewh
     assert heading.text_content() == "Herons in March"
     assert [(mark.tag, mark.text) for mark in heading] == [("em", "in"), ("strong", "March")]
     assert html.findtext(".//title") == "Herons in March"
+    assert [image.get("alt") for image in html.iter("img")] == ["Herons in March"]
     assert text.startswith("Herons in March\n===============\n")
     assert "*" not in text
 
@@ -143,7 +149,7 @@ def test_a_mediumish_post_with_its_relative_image_under_a_baseurl(tmp_path):
                         "baseurl: /reviews\npermalink: /:title/\n"
                         "authors:\n  ines:\n    name: Ines\n    display_name: Ines\n"
                         "plugins: [jekyll-seo-tag, jekyll-feed]\n"
-                        "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n"),
+                        + EXCLUDE),
         "assets/images/kettle.jpg": picture((180, 60, 40)),
         "_posts/2025-06-07-a-kettle.md": (
             '---\nlayout: post\ntitle:  "A kettle that lasts"\nauthor: ines\n'
@@ -172,7 +178,8 @@ def test_an_astro_nano_post_in_its_folder_with_a_written_out_date_and_a_rule_fir
     root = _site(tmp_path / "dunes", {
         "package.json": '{"name": "dunes", "dependencies": {"astro": "^4.0.0"}}\n',
         "astro.config.mjs": NANO_CONFIG,
-        "src/consts.ts": 'export const SITE = {\n  NAME: "Dune Log",\n  NUM_POSTS_ON_HOMEPAGE: 3,\n};\n',
+        "src/consts.ts": ('export const SITE = {\n  NAME: "Dune Log",\n'
+                          "  NUM_POSTS_ON_HOMEPAGE: 3,\n};\n"),
         "src/content/config.ts": (
             'import { defineCollection, z } from "astro:content";\n'
             'const blog = defineCollection({\n  type: "content",\n  schema: z.object({\n'
@@ -186,10 +193,8 @@ def test_an_astro_nano_post_in_its_folder_with_a_written_out_date_and_a_rule_fir
         "src/content/blog/02-old-notes/index.md": (
             '---\ntitle: "Old notes"\ndescription: "From the first winter."\n'
             'date: "12/31/2022"\ndraft: false\n---\n\nThe first winter was wet.\n')})
-    for post_id, url, date in (("01-shifting-sand", "https://dunes.example.org/blog/01-shifting-sand/",
-                                "2024-03-16"),
-                               ("02-old-notes", "https://dunes.example.org/blog/02-old-notes/",
-                                "2022-12-31")):
+    for post_id, date in (("01-shifting-sand", "2024-03-16"), ("02-old-notes", "2022-12-31")):
+        url = f"https://dunes.example.org/blog/{post_id}/"
         _every_command_works(root, post_id)
         post = _post(root, post_id)
         assert (post["status"], post["url"], post["date"][:10]) == ("ready", url, date)

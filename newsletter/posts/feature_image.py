@@ -24,7 +24,8 @@ from newsletter.records import record
 # exports (feature_image) write them; the first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
-              "feature-img", "featured-img", "cover-img", "bigimg", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
+              "feature-img", "featured-img", "cover-img", "bigimg", "header", "thumbnail",
+              "thumbnail-img", "shareimage", "ogimage",
               "social_media_card", "previewimage", "index_img", "article_header", "img",
               "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
