@@ -218,3 +218,45 @@ def test_a_slashed_date_that_reads_either_way_is_refused_in_one_line(tmp_path):
     assert ("src/content/blog/03-spring/index.md:4: post-unreadable: date '05/06/2024' reads as "
             "month/day or as day/month; write it year first: 2024-05-06") in result.output
     assert "Traceback" not in result.output
+
+
+EXCELLENT_CONFIG = (
+    "import shortcodes from './src/_config/shortcodes.js';\n\n"
+    "export default async function (eleventyConfig) {\n"
+    "  eleventyConfig.addShortcode('image', shortcodes.imageShortcode);\n"
+    "  return {\n    markdownTemplateEngine: 'njk',\n"
+    "    dir: {output: 'dist', input: 'src', includes: '_includes', layouts: '_layouts'}\n"
+    "  };\n}\n")
+
+
+def test_an_eleventy_excellent_post_addressed_by_its_title_with_its_image(tmp_path):
+    """Eleventy Excellent's posts sit in ``src/posts/<year>/`` under a ``posts.json`` whose
+    permalink is the slugified title; ``image`` with ``alt`` beside it is the feature image,
+    and ``{% image "path", "alt", "caption" %}`` places a picture."""
+    root = _site(tmp_path / "orchard", {
+        "package.json": '{"name": "orchard", "dependencies": {"@11ty/eleventy": "^3.0.0"}}\n',
+        "eleventy.config.js": EXCELLENT_CONFIG,
+        "src/_data/meta.js": ("export const url = process.env.URL || 'http://localhost:8080';\n"
+                              "export const siteName = 'Orchard Diary';\n"),
+        "src/posts/posts.json": ('{\n  "layout": "post",\n  "tags": "posts",\n'
+                                 '  "permalink": "/blog/{{ title | slugify }}/index.html"\n}\n'),
+        "src/assets/images/blossom.jpg": picture((230, 180, 200)),
+        "src/assets/images/ladder.jpg": picture((120, 90, 40)),
+        "src/posts/2025/2025-04-20-first-blossom.md": (
+            "---\ntitle: 'First blossom on the old pear'\n"
+            'description: "The pear flowered a week early."\ndate: 2025-04-20\n'
+            "tags: ['trees', 'spring']\nimage: '/assets/images/blossom.jpg'\n"
+            "alt: 'White pear blossom against a grey sky'\n---\n\n"
+            "The old pear flowered first this year.\n\n"
+            '{% image "/assets/images/ladder.jpg", "The orchard ladder", "We picked from it '
+            'last autumn." %}\n\nThe apples are still bare.\n')})
+    post_id = "2025-04-20-first-blossom"
+    _every_command_works(root, post_id)
+    post = _post(root, post_id)
+    assert (post["status"], post["date"][:10]) == ("ready", "2025-04-20")
+    assert post["url"].endswith("/blog/first-blossom-on-the-old-pear/")
+    message, html, text = _email(root, post_id)
+    assert message["Subject"] == "First blossom on the old pear"
+    assert [image.get("alt") for image in html.iter("img")] == [
+        "White pear blossom against a grey sky", "The orchard ladder"]
+    assert "We picked from it last autumn." in text

@@ -32,9 +32,10 @@ IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail", "article_header", "img")
 # The image's alt text where themes write it beside the key: Clarity's featureImageAlt, Congo's
-# featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows.
+# featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows;
+# Eleventy Excellent's alt beside its image.
 ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "featurealt",
-            "cover_alt", "coveralt", "thumbnailalt")
+            "cover_alt", "coveralt", "thumbnailalt", "alt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
 # `image: {path: ...}`, Minimal Mistakes' `header: {overlay_image: ..., teaser: ...}`, TeXt's
 # `article_header: {image: {src: ...}}` (a mapping in the mapping).
