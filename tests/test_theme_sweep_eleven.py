@@ -1,6 +1,6 @@
 """Blogs shaped as the themes of an eleventh sweep write them (So Simple's Markdown titles,
-Beautiful Hugo, Hello Friend NG, Mediumish, Astro Nano), with this project's own text: every
-command works on them and the email reads like the post."""
+Beautiful Hugo, Hello Friend NG, Mediumish, Astro Nano, Eleventy Excellent), with this
+project's own text: every command works on them and the email reads like the post."""
 
 from __future__ import annotations
 
@@ -249,7 +249,9 @@ def test_an_eleventy_excellent_post_addressed_by_its_title_with_its_image(tmp_pa
             "alt: 'White pear blossom against a grey sky'\n---\n\n"
             "The old pear flowered first this year.\n\n"
             '{% image "/assets/images/ladder.jpg", "The orchard ladder", "We picked from it '
-            'last autumn." %}\n\nThe apples are still bare.\n')})
+            'last autumn." %}\n\nThe apples are still bare.\n\n'
+            '{% image "/assets/images/ladder.jpg", "The ladder folded", '
+            '"(min-width: 30em) 50vw, 100vw" %}\n')})
     post_id = "2025-04-20-first-blossom"
     _every_command_works(root, post_id)
     post = _post(root, post_id)
@@ -258,5 +260,7 @@ def test_an_eleventy_excellent_post_addressed_by_its_title_with_its_image(tmp_pa
     message, html, text = _email(root, post_id)
     assert message["Subject"] == "First blossom on the old pear"
     assert [image.get("alt") for image in html.iter("img")] == [
-        "White pear blossom against a grey sky", "The orchard ladder"]
+        "White pear blossom against a grey sky", "The orchard ladder", "The ladder folded"]
+    assert [caption.text_content() for caption in html.iter("figcaption")] == [
+        "We picked from it last autumn."]  # the plugin's sizes are no caption
     assert "We picked from it last autumn." in text
