@@ -32,6 +32,7 @@ from newsletter.render.image_prep import PreparedImage, prepare_image, write_ato
 from newsletter.render.image_widths import MAX_IMAGE_WIDTH, display_width
 from newsletter.render.markdown import post_fragment
 from newsletter.render.tags import expand_post
+from newsletter.render.tags.html import inline_markdown
 
 if TYPE_CHECKING:
     from newsletter.render.email import Email
@@ -229,7 +230,7 @@ def _feature(settings: Settings, post: Post, found: FoundImage | None,
              images: dict[str, EmailImage]) -> FeatureImage | None:
     if not settings.email.feature_image or post.image is None:
         return None
-    alt, src = post.image.alt or post.title, post.image.src
+    alt, src = post.image.alt or inline_markdown(post.title)[1], post.image.src  # words, no marks
     if not is_local(src):  # a URL: shown as it is, at the column's width
         return FeatureImage("https:" + src if src.startswith("//") else src, MAX_IMAGE_WIDTH,
                             None, alt, post.url)
