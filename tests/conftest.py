@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 
 from newsletter.config import SECRET_VARIABLES
-from slow_first import long_modules_first
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_PARTS = ("newsletter.toml", "content", "templates", "subscribers", "static")
@@ -70,12 +69,6 @@ def pytest_xdist_auto_num_workers(config) -> int:
     with 3, 5 min 53 s with 4, 6 min 23 s with 5)."""
     return len(os.sched_getaffinity(0)) + 2 if hasattr(os, "sched_getaffinity") else (
         (os.cpu_count() or 1) + 2)
-
-
-def pytest_collection_modifyitems(config, items) -> None:
-    """The long modules first, spread over the workers (tests/slow_first.py)."""
-    workers = getattr(config, "workerinput", {}).get("workercount", 1)
-    items[:] = long_modules_first(items, workers)
 
 
 @pytest.fixture(autouse=True)
