@@ -79,13 +79,13 @@ def make_site(root: Path, readers: int) -> Path:
             given = min(len(SERIES), int((LAST_RUN - joined) / EVERY) + 1)
             last = joined + EVERY * (given - 1)
             progress.append((address, given - 1, f"/posts/{SERIES[given - 1]}",
-                             int(last.timestamp()), 1))
+                             int(last.timestamp()), 1, int(joined.timestamp())))
             sent += [(f"/posts/{SERIES[step]}", address) for step in range(given)]
     settings_dir = site / ".newsletter"
     with WelcomeState.open(settings_dir) as state:
         state.record_moment(ENABLED_AT, int(ENABLED.timestamp()))
         state.db.execute("BEGIN")
-        state.db.executemany("INSERT INTO progress VALUES (?, ?, ?, ?, ?)", progress)
+        state.db.executemany("INSERT INTO progress VALUES (?, ?, ?, ?, ?, ?)", progress)
         state.db.execute("COMMIT")
     with Ledger(settings_dir / "ledger.db") as ledger:
         ledger.db.execute("BEGIN")

@@ -246,3 +246,27 @@ def test_a_runs_claims_reach_the_disk_before_a_worker_sends_and_other_commits_wa
     assert sent == ["batch 1"]
     assert ledger.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL outside a run
     assert states(ledger) == {"a@example.com": "sent"}
+
+
+def test_one_sync_serves_every_claim_written_before_it_began(ledger):
+    # Workers whose claims one fsync covered send without one each (a group sync); a claim
+    # written after it still waits for the disk. A log that cannot be synced (its descriptor
+    # closed stands for a failing disk) shows which batches asked the disk again.
+    import os
+
+    from newsletter.errors import NotSentError
+
+    sent = []
+    with ledger.running(POST):
+        assert ledger.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL in a run
+        ledger.claim(POST, ["a@example.com"], "outbox", key="k1")
+        ledger.claim(POST, ["b@example.com"], "outbox", key="k2")
+        ledger.synced(sent.append)("batch 1")
+        os.close(ledger._log._fd)
+        ledger.synced(sent.append)("batch 2")  # its claim was on disk with batch 1's
+        ledger.claim(POST, ["c@example.com"], "outbox", key="k3")
+        with pytest.raises(NotSentError, match="could not be written to disk"):
+            ledger.synced(sent.append)("batch 3")
+        ledger._log._fd = os.open(ledger._log.log, os.O_RDONLY)  # for the run's end to close
+    assert sent == ["batch 1", "batch 2"]
+    assert ledger.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL after the run

@@ -24,7 +24,8 @@ from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_pat
     main_sections, read_config, translation_language
 from newsletter.generators.hugo_mounts import (content_mounts, content_replaced,
                                                 mounted_path, mounts_below_root,
-                                                section_folders, served_mounts)
+                                                replaced_components, section_folders,
+                                                served_mounts)
 from newsletter.generators.hugo_dates import hugo_dates
 from newsletter.generators.hugo_markup import SUMMARY_DIVIDER, goldmark_options
 from newsletter.generators.hugo_pages import page_kind_reason, unbuilt_reason
@@ -200,10 +201,13 @@ class Hugo(Generator):
         return self.config.get("canonifyurls") is True or self.config.get("relativeurls") is True
 
     def static_dirs(self) -> tuple[str, ...]:
+        """The default static and assets folders (unless a mount replaces them), then the
+        mounted ones."""
         static = self.config.get("staticdir") or "static"
-        folders = static if isinstance(static, list) else [static]
-        assets = self.config.get("assetdir") or "assets"
-        return tuple(str(folder) for folder in (*folders, assets, *served_mounts(self.config)))
+        replaced = replaced_components(self.config)
+        folders = [] if "static" in replaced else static if isinstance(static, list) else [static]
+        assets = [] if "assets" in replaced else [self.config.get("assetdir") or "assets"]
+        return tuple(str(folder) for folder in (*folders, *assets, *served_mounts(self.config)))
 
     def folders_served_below(self) -> tuple[tuple[str, str], ...]:
         return mounts_below_root(self.config)

@@ -6,7 +6,9 @@ page ``posts/spores.md``, as Hugo reads it. One whose target is ``static`` or ``
 folder the site serves from (``source = "files"``, ``target = "static"``); one below them
 (``target = "static/images"``) is served at that path (``/images``). A source outside the
 site folder (a theme's, ``../common``) or that is not a folder is not followed. As for Hugo,
-mounts below ``content/`` without one of a folder as ``content`` leave ``content/`` unread.
+mounts below ``content/`` without one of a folder as ``content`` leave ``content/`` unread, and
+any mount into ``static`` (or ``assets``) leaves the default ``static/`` (``assets/``) unserved
+unless a mount names it again.
 """
 
 from __future__ import annotations
@@ -64,6 +66,13 @@ def mounts_below_root(config: dict[str, Any]) -> tuple[tuple[str, str], ...]:
                 ".." not in PurePosixPath(source).parts and not Path(source).is_absolute():
             found.append(("/" + below, source))
     return tuple(found)
+
+
+def replaced_components(config: dict[str, Any]) -> frozenset[str]:
+    """Of ``static`` and ``assets``, those some mount targets (at or below them): Hugo then
+    drops that component's default folder (``staticDir``, ``assetDir``)."""
+    return frozenset(target.partition("/")[0] for _, target in _mounts(config, every=True)
+                     if target.partition("/")[0] in ("static", "assets"))
 
 
 def served_mounts(config: dict[str, Any]) -> tuple[str, ...]:

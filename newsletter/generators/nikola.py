@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from newsletter.generators.base import Entry, Generator, Source, as_list, join_url, path_id
+from newsletter.generators.nikola_galleries import gallery_address
 from newsletter.generators.settings_files import (SiteInfo, python_markdown_options, python_settings,
                                                   read_text, site_info)
 from newsletter.generators.slugs import pelican_slug
@@ -65,7 +66,10 @@ class Nikola(Generator):
         """getnikola.com/path-handlers.html: ``link://tag/name`` is the tag's page under
         ``TAG_PATH`` (``categories``), ``link://category/name`` the category's under
         ``CATEGORY_PATH``, its name after ``CATEGORY_PREFIX`` (``cat_``); a folder with
-        ``PRETTY_URLS``, else an ``.html`` file."""
+        ``PRETTY_URLS``, else an ``.html`` file. ``link://gallery/name``: see
+        :mod:`newsletter.generators.nikola_galleries`."""
+        if kind == "gallery":
+            return gallery_address(self.root, self.config, name)
         if kind not in ("tag", "category") or not pelican_slug(name):
             return None
         folder = _in_default_language(self.config.get(f"{kind.upper()}_PATH")) or "categories"

@@ -13,7 +13,8 @@ from newsletter.records import record
 # (Lumen: socialImage), Hugo themes (images: [...], cover.image, featured_image, LoveIt's and
 # FixIt's featuredImage, else their featuredImagePreview, Mainroad's thumbnail, Beautiful
 # Hugo's share_img, Clarity's shareImage after its featureImage), Jekyll (image, image.path,
-# HPSTR's image.feature under /images/; Beautiful Jekyll's share-img, cover-img and thumbnail-img; Minimal Mistakes'
+# HPSTR's image.feature under /images/; Beautiful Jekyll's share-img, cover-img and thumbnail-img
+# (Beautiful Hugo's bigimg: [{src, desc}], the first of those its header cycles); Minimal Mistakes'
 # header.overlay_image, header.image and header.teaser; Type on Strap's feature-img before its
 # thumbnail; Sleek's featured-img, a name in /assets/img/posts/; Flexible Jekyll's img;
 # TeXt's cover, else
@@ -23,16 +24,18 @@ from newsletter.records import record
 # exports (feature_image) write them; the first one present wins.
 IMAGE_KEYS = ("socialimage", "share-img", "share_img", "image", "images", "cover", "heroimage",
               "coverimage", "featured_image", "feature_image", "featureimage", "featuredimage",
-              "feature-img", "featured-img", "cover-img", "header", "thumbnail", "thumbnail-img", "shareimage", "ogimage",
+              "feature-img", "featured-img", "cover-img", "bigimg", "header", "thumbnail",
+              "thumbnail-img", "shareimage", "ogimage",
               "social_media_card", "previewimage", "index_img", "article_header", "img",
               "featuredimagepreview")
 # Keys other themes also use for something else (Minimal Mistakes' header: {overlay_color: ...},
 # a theme's thumbnail: true): passed over when they hold no image.
 _LOOSE_KEYS = ("header", "thumbnail", "article_header", "img")
 # The image's alt text where themes write it beside the key: Clarity's featureImageAlt, Congo's
-# featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows.
+# featureAlt (else coverAlt, thumbnailAlt), also for the bundle's *feature* file it shows;
+# Eleventy Excellent's alt beside its image.
 ALT_KEYS = ("image_alt", "socialimagealt", "heroimagealt", "featureimagealt", "featurealt",
-            "cover_alt", "coveralt", "thumbnailalt")
+            "cover_alt", "coveralt", "thumbnailalt", "alt")
 # The source in a mapping: Hugo's `cover: {image: ..., alt: ...}`, jekyll-seo-tag's
 # `image: {path: ...}`, Minimal Mistakes' `header: {overlay_image: ..., teaser: ...}`, TeXt's
 # `article_header: {image: {src: ...}}` (a mapping in the mapping).
@@ -97,7 +100,7 @@ def _one_line(alt: Any) -> str | None:
 
 def _source(key: str, value: Any) -> tuple[Any, Any]:
     """The image source a key's value names, and the alt text written with it."""
-    if key in ("images", "cover-img") and isinstance(value, list) and value:
+    if key in ("images", "cover-img", "bigimg") and isinstance(value, list) and value:
         value = value[0]  # Hugo's: the first is the page's image; Beautiful Jekyll's rotate
     if key == "featured-img" and isinstance(value, str) and not {"/", "."} & set(value):
         return f"/assets/img/posts/{value.strip()}.jpg", None  # Sleek's: a name, its JPEG
@@ -113,5 +116,6 @@ def _source(key: str, value: Any) -> tuple[Any, Any]:
         return feature if "//" in feature or feature.startswith("/") else f"/images/{feature}", None
     if source is None and key == "cover-img" and len(value) == 1:
         return next(iter(value.items()))  # Beautiful Jekyll's ["/img/x.jpg" : "caption"]
-    return source, value.get("alt") or value.get("image_description")  # Minimal Mistakes'
+    # Minimal Mistakes' image_description; Beautiful Hugo's desc
+    return source, value.get("alt") or value.get("image_description") or value.get("desc")
 

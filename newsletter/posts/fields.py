@@ -19,6 +19,9 @@ _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S
                  "%B %d %Y %H:%M", "%a %b %d %Y", "%A, %B %d, %Y", "%a, %d %b %Y %H:%M:%S %z")
 _UTC = re.compile(r"(?<=\d) ?UTC([+-]\d\d:?\d\d)?$")
 _SHORT_PARTS = re.compile(r"^(\d{4})-(\d\d?)-(\d\d?)(?=$|[ T])")
+# JavaScript's Date reads "12/31/2022" month first (Astro Nano's posts write it); Ruby reads
+# it day first, so one that reads either way ("05/06/2024") is refused, never guessed.
+_SLASHED = re.compile(r"^(\d\d?)/(\d\d?)/(\d{4})$")
 
 
 class FieldReader:
@@ -69,6 +72,10 @@ class FieldReader:
         if value is None or value == "":
             return None
         parsed = to_datetime(value)
+        if parsed is None and isinstance(value, str) and _SLASHED.match(value.strip()):
+            raise ContentError(
+                f"{self.name(key)} {value!r} reads as month/day or as day/month",
+                where=self.where(key), hint="write it year first: 2024-05-06")
         if parsed is None:
             raise ContentError(
                 f"{self.name(key)} {value!r} is not a date", where=self.where(key),
@@ -100,12 +107,24 @@ def to_datetime(value: Any) -> dt.datetime | None:
         return dt.datetime.fromisoformat(text.replace(" Z", "Z"))
     except ValueError:
         pass
+    slashed = _SLASHED.match(text)
+    if slashed:
+        month, day, year = map(int, slashed.groups())
+        unambiguous = month == day or day > 12
+        return _valid(year, month, day) if unambiguous else None
     for pattern in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, pattern)
         except ValueError:
             continue
     return None
+
+
+def _valid(year: int, month: int, day: int) -> dt.datetime | None:
+    try:
+        return dt.datetime(year, month, day)
+    except ValueError:
+        return None
 
 
 def tag_list(value: Any, fields: FieldReader, key: str = "tags") -> tuple[str, ...]:

@@ -43,9 +43,9 @@ _OPENING_HEADING = re.compile(r"\A(?:[ \t]*\n|(?:import|export)\b[^\n]*\n)*"
                               r"(?P<line>#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*)(?=\n|\Z)")
 # A post whose page sends its reader elsewhere (jekyll-redirect-from's ``redirect_to``, the
 # ``externalUrl`` of Hugo and Astro themes that list links to other sites, Hugo Coder's
-# ``externalLink``, Anatole's ``redirectUrl``): no post to mail.
+# ``externalLink``, Anatole's ``redirectUrl``, al-folio's ``redirect``): no post to mail.
 _ELSEWHERE_KEYS = ("redirect_to", "externalurl", "external_url", "externallink", "external_link",
-                   "redirecturl")
+                   "redirecturl", "redirect")
 
 
 def load_posts(settings: Settings) -> tuple[list[Post], list[ContentError]]:
@@ -121,7 +121,8 @@ def read_post(settings: Settings, layout: SiteLayout, path: Path, *,
     _refuse_control_slug(entry.id + (entry.path or ""), meta, fields)
     if page and entry.page is None:
         entry = replace(entry, page=page)
-    elsewhere = next((key for key in _ELSEWHERE_KEYS if meta.get(key)), None)
+    elsewhere = next((key for key in _ELSEWHERE_KEYS if meta.get(key)  # an address, not a flag
+                      and (key != "redirect" or isinstance(meta[key], str))), None)
     if elsewhere and entry.page is None:
         entry = replace(entry, page=f"{split.spelling.get(elsewhere, elsewhere)}: its page "
                                      "sends readers to another address")

@@ -10,7 +10,8 @@ as the work is known from the text: ``<`` that open HTML tags never closed (Pyth
 HTML parser reads on to the next ``>``), code fences nothing closes, blocks of many reference
 definitions or definition lines. markdown-it reads linearly but for its smart quotes, weighed
 as a paragraph's length times its quotes. Past a limit the post is refused in one line naming
-its line, so `send`, `check` and `preview` answer within seconds.
+its line, so `send`, `check` and `preview` answer within seconds. A reStructuredText post
+gets the same CPU time for docutils' whole reading of it (:func:`render_seconds`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from newsletter.errors import ContentError
-from newsletter.render.restructured import RestructuredTextError
+from newsletter.render.rst_errors import RestructuredTextError
 
 if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
@@ -66,6 +67,12 @@ class CostlyMarkdownError(ContentError):
         return located
 
 
+def render_seconds(source: str) -> float:
+    """The CPU time rendering ``source`` may take: Python-Markdown's inline pass, or docutils'
+    whole reading of a reStructuredText post (:mod:`newsletter.render.restructured`)."""
+    return INLINE_SECONDS + INLINE_SECONDS_PER_MB * len(source) / 1_000_000
+
+
 class InlineBudget:
     """The CPU time one post's Python-Markdown inline pass may still take (module docstring)."""
 
@@ -76,7 +83,7 @@ class InlineBudget:
 
     @classmethod
     def for_source(cls, source: str) -> InlineBudget:
-        return cls(INLINE_SECONDS + INLINE_SECONDS_PER_MB * len(source) / 1_000_000)
+        return cls(render_seconds(source))
 
     def check(self) -> None:
         if time.thread_time() > self.deadline:

@@ -207,12 +207,14 @@ def cta_url(settings: Settings, post: Post) -> str:
 def _template_context(settings: Settings, post: Post) -> dict:
     email = settings.email
     date = post.date.astimezone(settings.site.zone) if post.date else None
+    title_html, title_words = inline_markdown(post.title)
     return {
         "lang": language_tag(post.language),
         "dir": text_direction(post.language),
         "site_lang": language_tag(settings.site.language),
         "site_dir": text_direction(settings.site.language),
-        "title": post.title,
+        "title": title_words,
+        "title_html": Markup(title_html),
         "date": f"{date:%B} {date.day}, {date.year}" if date else "",
         "preheader": inline_markdown(post.preheader)[1] if post.preheader else described(post),
         "preheader_padding": PREHEADER_PADDING,
@@ -239,6 +241,13 @@ def described(post: Post) -> str:
     return inline_markdown(post.description)[1] if post.description else ""
 
 
+def title_words(post: Post) -> str:
+    """The post's title as plain words: So Simple and Minimal Mistakes print a title through
+    ``markdownify`` (``Title *with* **Markdown**`` is emphasis on the page) and jekyll-seo-tag
+    strips that to words, so the subject and text part carry no asterisks."""
+    return inline_markdown(post.title)[1]
+
+
 def text_direction(language: str) -> str:
     """``rtl`` for a right-to-left language tag (``ar``, ``he-IL``, ``he_IL``...), else ``ltr``."""
     return "rtl" if language_tag(language).split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
@@ -247,7 +256,7 @@ def text_direction(language: str) -> str:
 def _subject(settings: Settings, post: Post, where: str) -> str:
     if post.subject:
         return post.subject
-    fields = {"title": post.title, "description": described(post), "slug": post.id,
+    fields = {"title": title_words(post), "description": described(post), "slug": post.id,
               "url": post.url, "date": post.date, "site": settings.site.title}
     try:
         subject = settings.email.subject.format(**fields)

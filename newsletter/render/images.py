@@ -32,6 +32,7 @@ from newsletter.render.image_prep import PreparedImage, prepare_image, write_ato
 from newsletter.render.image_widths import MAX_IMAGE_WIDTH, display_width
 from newsletter.render.markdown import post_fragment
 from newsletter.render.tags import expand_post
+from newsletter.render.tags.html import inline_markdown
 
 if TYPE_CHECKING:
     from newsletter.render.email import Email
@@ -229,7 +230,7 @@ def _feature(settings: Settings, post: Post, found: FoundImage | None,
              images: dict[str, EmailImage]) -> FeatureImage | None:
     if not settings.email.feature_image or post.image is None:
         return None
-    alt, src = post.image.alt or post.title, post.image.src
+    alt, src = post.image.alt or inline_markdown(post.title)[1], post.image.src  # words, no marks
     if not is_local(src):  # a URL: shown as it is, at the column's width
         return FeatureImage("https:" + src if src.startswith("//") else src, MAX_IMAGE_WIDTH,
                             None, alt, post.url)
@@ -272,9 +273,21 @@ class _SourceLines:
         if at < 0:
             at = self._after_liquid(src)
         if at < 0:
+            at = self._named_alone(src)
+        if at < 0:
             return self.file
         self.next_search[src] = self.cursor = at + len(src)
         return f"{self.file}:{self.first_line + bisect.bisect_left(self.line_ends, at)}"
+
+    def _named_alone(self, src: str) -> int:
+        """Where the body names the end of ``src``'s path, quoted, as an argument whose folder
+        the theme or include adds (apollo's ``character(image="owl.png")``, al-folio's
+        ``{% include figure.liquid path="assets/img/9.jpg" %}``), else -1."""
+        path = src.partition("?")[0]
+        tails = [path[at + 1:] for at, char in enumerate(path) if char == "/"]
+        return next((at + 1 for tail in tails if tail for start in (self.cursor, 0)
+                     for quote in "\"'"
+                     if (at := self.body.find(quote + tail + quote, start)) >= 0), -1)
 
     def _after_liquid(self, src: str) -> int:
         """Where the body writes the path of ``src`` after a Liquid output (``{{ site.baseurl

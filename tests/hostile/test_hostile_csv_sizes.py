@@ -134,6 +134,14 @@ def test_a_file_of_invalid_rows_is_counted_not_held(site, tmp_path):
     invalid = tmp_path / "invalid.csv"
     invalid.write_text("email\n" + "not-an-address\n" * INVALID_ROWS, encoding="utf-8")
     result = run_capped(site, "subscribers", "import", str(invalid))
+    assert result.returncode == 2, result.stderr[-500:]  # not one reader in it: refused
+    assert result.stderr.splitlines() == [
+        f"error: {invalid}: none of its {INVALID_ROWS} row(s) is a reader to import (line 2: "
+        "'not-an-address' is not a valid address (An email address must have an @-sign.)); "
+        "nothing was imported"]
+    with invalid.open("a", encoding="utf-8") as handle:
+        handle.write("ann@example.com\n")  # one reader: the import goes on, the rest named
+    result = run_capped(site, "subscribers", "import", str(invalid))
     assert result.returncode == 0, result.stderr[-500:]
     lines = result.stderr.splitlines()
     assert len(lines) == 1001 and lines[0].startswith(f"not imported: {invalid}:2: ")

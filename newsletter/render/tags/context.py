@@ -29,8 +29,10 @@ _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")  # a scheme, or a host
 
 
 MAX_INCLUDED_BYTES = 256 * 1024  # a file {% include_relative %} puts into the post
-# Pelican's links to its own content but posts (its {filename} is a "file" link)
-INTERNAL_LINKS = ("static", "attach", "tag", "category", "author", "index")
+# Pelican's links to its own content but posts (its {filename} is a "file" link), and Nikola's
+# link://tag/, link://category/ and link://gallery/
+INTERNAL_LINKS = ("static", "attach", "tag", "category", "author", "index",
+                  "gallery")
 
 
 def _no_links(kind: str, target: str) -> str | None:

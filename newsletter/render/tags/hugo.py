@@ -38,6 +38,10 @@ class Output:
     warning: tuple[str, str] | None = None
 
 
+_FILETREE_ITEM = re.compile(r"\{\{[<%]\s*(/?)\s*filetree/(folder|file)\b([^}]*)\}\}")
+_FILETREE_NAME = re.compile(r"""\bname\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
 def _embed(url: str, label_html: str) -> Output:
     """A link to what the blog embeds (a player, a post, a gist): a block of the page, so a
     paragraph of its own when written on a line of its own, not run into the next one."""
@@ -191,6 +195,22 @@ def highlight(tag: Tag, code: str) -> Output:
     return Output(fenced(tag.get("lang", 0) or "", code), block=True)
 
 
+def filetree(tag: Tag, content: str) -> Output:
+    """Hextra's ``filetree/container`` of ``filetree/folder`` (paired) and ``filetree/file``
+    shortcodes: the tree as a code block, each name indented under its folder's, a folder's
+    ending in a slash."""
+    lines, depth = [], 0
+    for closing, kind, arguments in _FILETREE_ITEM.findall(content):
+        if closing:
+            depth = max(0, depth - 1)
+            continue
+        name = _FILETREE_NAME.search(arguments)
+        shown = (name[1] or name[2] or "") if name else ""
+        lines.append("  " * depth + shown + ("/" if kind == "folder" else ""))
+        depth += kind == "folder"
+    return Output(fenced("", "\n".join(lines)), block=True)
+
+
 def inline(tag: Tag, content: str) -> Output:
     """An inline shortcode (``{{< name.inline >}}...{{< /name.inline >}}``) is a template
     written in the post: text without template actions is what Hugo shows, as it is."""
@@ -258,7 +278,7 @@ SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "relref": ref, "param": param, "include": include, "video": media, "audio": media,
     "bilibili": bilibili, "tencent": tencent, "gitlab": gitlab}
 # Shortcodes whose content is code: shown as written, never expanded.
-CODE_SHORTCODES = {"highlight": highlight}
+CODE_SHORTCODES = {"highlight": highlight, "filetree/container": filetree}
 # Shortcodes whose content is Markdown, expanded like the rest of the post: what each puts
 # before it and after it.
 CONTENT_SHORTCODES = dict.fromkeys(("details", "collapse", "accordion", "expand", "spoiler"),

@@ -111,14 +111,19 @@ def _internal(destination: str, found: re.Match, fragment: str, context: TagCont
 def _nikola(destination: str, path: str, fragment: str, context: TagContext) -> Resolved:
     """Nikola's path handlers (getnikola.com/path-handlers.html): ``link://slug/name`` (found
     by its file's name, as ``nikola new_post`` names it), ``link://filename/posts/x.md`` and
-    ``link://post_path/...`` (from the site's folder), ``link://root``, ``link://tag/name`` and
-    ``link://category/name``; the others (archives, feeds...) are left for the check to
-    report."""
+    ``link://post_path/...`` (from the site's folder), ``link://root``, ``link://tag/name``,
+    ``link://category/name`` and ``link://gallery/name``; the others (archives, feeds...) are
+    left for the check to report."""
     kind, _, name = path.removeprefix("link://").partition("/")
     if kind in ("root", "index") and not name.strip("/"):
         return Resolved(url_in_markdown(context.site_url.rstrip("/") + "/"))
-    if kind in ("tag", "category") and (url := context.link_url(kind, unquote(name))):
+    if kind in ("tag", "category", "gallery") and \
+            (url := context.link_url(kind, unquote(name))):
         return Resolved(url_in_markdown(url + (f"#{fragment}" if fragment else "")))
+    if kind == "gallery":
+        return Resolved(message=f"the link {destination} names no gallery of this site",
+                        hint="name a folder of GALLERY_FOLDERS (galleries/), or write the "
+                             "gallery's full address")
     if kind not in ("slug", "filename", "post_path") or not name.strip("/"):
         return Resolved()
     url = context.link_url("file", name if kind == "slug" else "/" + name.lstrip("/"))

@@ -1,16 +1,18 @@
 """Small shortcodes of FixIt, Blowfish and Docsy that the email can show whole, so they are not
 reported (docs/template-tags.md): FixIt's ``version`` badge, ``asciinema`` recording and
 ``friend`` card, Blowfish's ``icon`` (decoration, left out), ``swatches``, ``mdimporter`` and
-``codeimporter``, and Docsy's ``readfile`` (a file of the site in the post's place)."""
+``codeimporter``, Congo's ``screenshot`` (a picture of the post's bundle), and Docsy's
+``readfile`` (a file of the site in the post's place)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable
 
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.html import escape, link, web_url
-from newsletter.render.tags.hugo import Output, fenced
+from newsletter.render.tags.hugo import Output, fenced, figure
 from newsletter.render.tags.syntax import Tag, TagProblem
 
 _VERSION = re.compile(r"v?[0-9][\w.+-]{0,40}")
@@ -105,7 +107,21 @@ def readfile(tag: Tag, context: TagContext) -> Output:
     return Output(text.strip("\n"), block=True)
 
 
+def screenshot(tag: Tag, context: TagContext) -> Output:
+    """Congo's ``{{< screenshot src="ridge" alt="..." caption="..." >}}``: the first picture
+    of the post's bundle whose name holds ``src`` (its ``*ridge*`` match), as a figure."""
+    wanted = (tag.get("src") or "").strip()
+    found = next((path for path in context.pictures(".")
+                  if wanted and wanted in path.rpartition("/")[2]), None)
+    if found is None:
+        raise TagProblem(f"{tag.quoted()}: no picture of the post's folder is named "
+                         f"*{wanted}*", "put the picture beside the post (index.md)")
+    named = {key: tag.get(key) for key in ("alt", "caption", "href") if tag.get(key)}
+    return figure(replace(tag, name="figure", positional=(), named={"src": found, **named}),
+                  context)
+
+
 SHORTCODES: dict[str, Callable[[Tag, TagContext], Output]] = {
     "version": version, "asciinema": asciinema, "friend": friend, "icon": icon,
     "swatches": swatches, "mdimporter": imported, "codeimporter": imported,
-    "readfile": readfile}
+    "readfile": readfile, "screenshot": screenshot}

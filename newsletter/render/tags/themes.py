@@ -43,18 +43,22 @@ RAW = frozenset({"rawhtml", "html", "raw"})
 LINKS = frozenset({"qr"})  # Hugo's own: what it encodes, shown whole
 # Written alone, these only add to the page around the post (a table of contents; KaTeX's or
 # MathJax's script, which Blowfish's {{< katex >}} loads): the email goes without, unreported.
-# Beautiful Hugo's load-photoswipe loads its gallery's script.
+# Beautiful Hugo's load-photoswipe loads its gallery's script; its column (and the older
+# columns ... endcolumns) splits the words around it into two columns, which an email stacks.
 FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related", "share",
-                       "load-photoswipe"})
+                       "load-photoswipe", "column", "columns", "endcolumns"})
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
-LAYOUTS = frozenset({"gallery", "carousel", "timeline"})  # Blowfish's timeline: its items
+# Blowfish's timeline: its items; Hextra's cards: its cards
+LAYOUTS = frozenset({"gallery", "carousel", "timeline", "cards"})
 # Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
 # FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote; Blowfish's rtl and
-# ltr, whose direction the email sets per paragraph from its words): what they hold is shown
-# whole, unreported.
+# ltr, whose direction the email sets per paragraph from its words; Beautiful Hugo's columns
+# and no-ai-summary, which only keeps search engines' summaries away): what they hold is shown
+# whole, unreported; written without content, their words (Hextra's ``{{< badge "v0.2" >}}``,
+# ``content=``), linked to their ``link``.
 STYLING = frozenset({"lead", "badge", "keyword", "typeit", "style", "align", "float",
-                     "center-quote", "rtl", "ltr"})
+                     "center-quote", "rtl", "ltr", "columns", "no-ai-summary"})
 _TAB_COMMENT = re.compile(r"<!--\s*(end)?tab\b(.{0,200}?)-->", re.IGNORECASE | re.DOTALL)
 _TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")
@@ -62,6 +66,10 @@ _LINK_TEXTS = ("content", "title", "text", "label", "name")
 LINK = "link"
 _TEXTS = ("content", "text", "body", "message")
 _IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
+# An image shortcode named with these only (Hello Friend NG's image: src, alt, position, style)
+# is its image whole: the rest only places it on the page.
+_WHOLE_IMAGE_KEYS = frozenset({*_IMAGE_KEYS, "alt", "caption", "title", "width", "height",
+                               "position", "style", "class", "align"})
 
 
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
@@ -189,6 +197,9 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     themes render it); else nothing."""
     if tag.name in FURNITURE:
         return Output("", warning=warning(tag, False, what=what))
+    if tag.name in STYLING and (words := tag.get("content") or tag.get("text", 0)):
+        shown, url = inline_markdown(words)[0], _address(tag, context)  # Hextra's badge
+        return Output(f"[{shown}]({url_in_markdown(url)})" if url else shown)
     if tag.name in LAYOUTS and (pictures := _gallery_pictures(tag, context)):
         return Output("\n\n".join(f"![]({url_in_markdown(place(path))})" for path in pictures))
     image = next((value.strip() for value in (*(tag.get(key) for key in _IMAGE_KEYS),
@@ -203,12 +214,17 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
                   "height": tag.get("height") or (sizes[1:2] or [None])[0]}
         shown = figure(replace(tag, name="figure", positional=(), named={
             key: value for key, value in values.items() if value}), context)
-        return replace(shown, warning=warning(tag, False, shown="image", what=what))
+        whole = not tag.positional and set(tag.named) <= _WHOLE_IMAGE_KEYS
+        return replace(shown, warning=None if whole else warning(tag, False, shown="image",
+                                                                        what=what))
     url = _address(tag, context)
     if url:
         text = next((tag.get(name) for name in _LINK_TEXTS if tag.get(name)), None) or \
             (tag.get("content", 1) if tag.name == LINK else None) or url
-        return Output(f"[{escape(text)}]({url_in_markdown(url)})", warning=None
+        subtitle = tag.get("subtitle") if tag.name == "card" else None  # Hextra's, a block
+        shown = f"[{escape(text)}]({url_in_markdown(url)})" + \
+            (f" \u2014 {inline_markdown(subtitle)[0]}" if subtitle else "")
+        return Output(shown, block=tag.name == "card", warning=None
                       if tag.name == LINK else warning(tag, False, shown="link", what=what))
     text = next((tag.get(name) for name in _TEXTS if tag.get(name)), None)
     if text:

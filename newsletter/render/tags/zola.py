@@ -6,8 +6,10 @@ ones many Zola themes ship (``youtube``, ``vimeo``, ``gist``) become what Hugo's
 themes' note boxes (tabi's ``admonition``, Duckquill's ``alert(tip=true)``, serene's ``note``,
 ``tip``...), collapsible sections (serene's ``detail``) and quotes a quote headed by the box's
 title or kind, a summary in bold over its content, a quote ending in its source, as Hugo's
-theme shortcodes are shown. Any other is shown in part with a warning, as a theme's Hugo
-shortcode is (docs/template-tags.md); one whose arguments cannot be read is a problem naming it.
+theme shortcodes are shown; apollo's ``character`` is a quote headed by the speaker's picture
+(from ``/images/characters/``, where the theme looks) and name. Any other is shown in part
+with a warning, as a theme's Hugo shortcode is (docs/template-tags.md); one whose arguments
+cannot be read is a problem naming it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _BOX_KINDS = frozenset({"note", "tip", "info", "important", "warning", "caution"
 BOXES = frozenset({"admonition", "alert", "callout", "notice", "hint"}) | _BOX_KINDS - {"edit"}
 DETAILS = frozenset({"details", "detail", "collapse", "accordion"})
 QUOTES = frozenset({"quote", "blockquote"})
+CHARACTERS = "/images/characters/"  # where apollo's character shortcode finds image=
 _GIST = re.compile(r"https://gist\.github\.com/([\w-]{1,64})/([\w-]{1,64})/?")
 
 
@@ -75,8 +78,10 @@ def around(tag: Tag) -> tuple[Output, str]:
     else nothing, with a warning (:func:`themes.liquid_around`)."""
     call = CALL.fullmatch(tag.name + tag.body)
     arguments = _arguments(call[2]) if call else None
-    if arguments is None or tag.name not in BOXES | DETAILS | QUOTES:
+    if arguments is None or tag.name not in BOXES | DETAILS | QUOTES | {"character"}:
         return themes.liquid_around(tag, True)
+    if tag.name == "character":
+        return Output(f"\n\n<blockquote>\n\n{_speaker(arguments)}\n\n"), "\n\n</blockquote>\n\n"
     if tag.name in DETAILS:
         summary = inline_markdown(arguments.get("title") or arguments.get("summary")
                                   or "Details")[0]
@@ -109,6 +114,22 @@ def _box_label(name: str, arguments: dict[str, str]) -> str:
     return " ".join(title.split()).capitalize() if title == kind else " ".join(title.split())
 
 
+def _speaker(arguments: dict[str, str]) -> str:
+    """apollo's character: its picture (``image=``, under /images/characters/) and its name."""
+    name = escape(arguments.get("name") or "hooded")
+    image = arguments.get("image")
+    picture = f'<img src="{escape(CHARACTERS + image)}" alt="{name}"> ' if image else ""
+    return f"<p>{picture}<strong>{name}</strong></p>"
+
+
+def _character(tag: Tag, context: TagContext) -> Output:
+    """``{{ character(name="fox", body="...") }}``: the words (``body=``) in a quote headed
+    by the speaker."""
+    words = inline_markdown(tag.get("body") or "")[0]
+    return Output(f"<blockquote>\n\n{_speaker(tag.named)}\n\n<p>{words}</p>\n\n</blockquote>",
+                  block=True)
+
+
 def _gist(tag: Tag, context: TagContext) -> Output:
     """``{{ gist(url="https://gist.github.com/user/id", file="x.py") }}``."""
     found = _GIST.fullmatch(tag.get("url") or "")
@@ -119,4 +140,5 @@ def _gist(tag: Tag, context: TagContext) -> Output:
 
 
 _SHORTCODES = {"youtube": hugo.youtube, "vimeo": hugo.vimeo, "gist": _gist,
+               "character": _character,
                **dict.fromkeys(BOXES, _box)}
