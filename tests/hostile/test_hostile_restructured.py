@@ -50,11 +50,15 @@ def test_sections_all_titled_alike_are_refused_within_the_budget_and_nothing_is_
         server.close()
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
-    error = next(line for line in done.stderr.splitlines() if "too costly" in line)
-    assert error.startswith("error: content/tides.rst:")
+    errors = [line for line in done.stderr.splitlines()
+              if line.startswith("error: content/tides.rst")]
+    costly = [line for line in errors if "too costly" in line]
+    if not costly:  # docutils 0.23 names duplicates in linear time: rendered, then too long
+        assert any("size-clipped" in line for line in errors), done.stderr[-500:]
+        return
     # the budget grows with the post, as Markdown's: 1 s and 20 s a megabyte
     assert re.search(r"reStructuredText too costly to render: docutils took over 5\.2 s of CPU "
-                     r"reading 210,0\d\d characters; simplify the markup from that line", error)
+                     r"reading 210,0\d\d characters; simplify the markup from that line", costly[0])
 
 
 def test_substitutions_that_expand_each_other_are_refused_at_once(tmp_path):
