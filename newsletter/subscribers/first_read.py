@@ -20,10 +20,9 @@ from typing import Iterator, TextIO
 
 from newsletter.subscribers.csv_format import MAX_LINE, bounded_lines, records_from
 from newsletter.subscribers.folder import ListFolder
-from newsletter.subscribers.list_cells import record_cells
+from newsletter.subscribers.list_cells import record_cells, status_reader
 from newsletter.subscribers.list_pass import suppressed_and_repeated
-from newsletter.subscribers.misplaced import out_of_place
-from newsletter.subscribers.rows import SPILLED, problems_reported, open_records
+from newsletter.subscribers.rows import problems_reported, open_records
 
 BLOCK = 1 << 20  # characters read at a time
 
@@ -58,8 +57,8 @@ def lean_cells(folder: ListFolder, opened: list[tuple[Path, TextIO]], problems: 
 def _lean_file(path: Path, label: str, layout, handle: TextIO, problems: list
                ) -> Iterator[tuple[None, None, str, str]]:
     """:func:`lean_cells` of the records after the header of one file."""
-    delimiter, width = layout.delimiter, len(layout.columns)
-    email_at, status_at = layout.position("email"), layout.position("status")
+    delimiter = layout.delimiter
+    email_and_status = status_reader(layout)
     while True:
         start = handle.tell()
         try:
@@ -77,16 +76,9 @@ def _lean_file(path: Path, label: str, layout, handle: TextIO, problems: list
                 yield None, None, email, status
             return
         for line in lines:
-            cells = line.split(delimiter)
-            email = cells[email_at].strip() if email_at < len(cells) else ""
-            if not email:
-                continue  # no key: nothing to suppress or repeat
-            status = (cells[status_at].strip().lower()
-                      if status_at is not None and status_at < len(cells) else "")
-            if (len(cells) > width or not status and "ed" in "\0".join(cells).lower()) and \
-                    out_of_place(layout, cells):
-                status = SPILLED  # as list_cells.record_cells: suppressed, never sent to
-            yield None, None, email, status
+            email, status = email_and_status(line.split(delimiter))
+            if email:  # no key: nothing to suppress or repeat
+                yield None, None, email, status
 
 
 def _block(handle: TextIO) -> str:

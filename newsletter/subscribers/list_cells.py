@@ -5,7 +5,7 @@ them in their own ways)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Container, Iterable, Iterator, TextIO
+from typing import Callable, Container, Iterable, Iterator, TextIO
 
 from newsletter.errors import SubscriberError
 from newsletter.subscribers.csv_format import Layout, Record
@@ -82,15 +82,25 @@ def record_cells(path: Path, label: str, layout: Layout, records: Iterable[Recor
                  ) -> Iterator[tuple[Source, Record, str, str]]:
     """:func:`cells_from` of one file's ``records``."""
     source = (path, label, layout, PlainRows(path, layout))
+    email_and_status = status_reader(layout)
+    for record in records:
+        yield (source, record, *email_and_status(record.cells))
+
+
+def status_reader(layout: Layout) -> Callable[[list[str]], tuple[str, str]]:
+    """(email, lower-cased status) of a record's cells in ``layout``: SPILLED where its status
+    is out of place (misplaced.py), so the reader is suppressed, never sent to."""
     email_at, status_at = layout.position("email"), layout.position("status")
     width = len(layout.columns)
-    for record in records:
-        cells = record.cells
+
+    def email_and_status(cells: list[str]) -> tuple[str, str]:
         email = cells[email_at].strip() if email_at < len(cells) else ""
         status = (cells[status_at].strip().lower()
                   if status_at is not None and status_at < len(cells) else "")
         # might_say_left, inline: the row's cells may say it left though its status is empty
         if (len(cells) > width or not status and "ed" in "\0".join(cells).lower()) and \
                 out_of_place(layout, cells):
-            status = SPILLED  # its status is a guess: suppressed, never sent to
-        yield source, record, email, status
+            status = SPILLED
+        return email, status
+
+    return email_and_status
