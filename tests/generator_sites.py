@@ -68,6 +68,20 @@ def fill_in_settings(root: Path, **schedule: str) -> None:
     tomllib.loads(text)
 
 
+def blog_after_init(root: Path, files: dict[str, str | bytes]):
+    """A blog of ``files`` after `init`, its settings filled in (every post since 2000, nine a
+    run) and one reader: `init`'s result."""
+    from conftest import invoke
+    from fake_providers import write_readers
+
+    write_files(root, files)
+    result = invoke(root, "init")
+    assert result.exit_code == 0, result.output
+    fill_in_settings(root, since="2000-01-01T00:00:00Z", max_posts_per_run="9")
+    write_readers(root, ["reader@example.org"])
+    return result
+
+
 HUGO_CONFIG = """\
 baseURL = "https://notes.example.org/"
 title = "Field Notes"

@@ -9,8 +9,7 @@ import json
 
 import lxml.html
 import pytest
-from fake_providers import write_readers
-from generator_sites import fill_in_settings, picture, write_files
+from generator_sites import blog_after_init, picture
 from PIL import Image
 
 from conftest import invoke
@@ -24,12 +23,7 @@ def dated(title: str, day: int, extra: str = "") -> str:
 
 
 def blog(root, files: dict, config: str = SITE):
-    write_files(root, {"hugo.toml": config, **files})
-    result = invoke(root, "init")
-    assert result.exit_code == 0, result.output
-    fill_in_settings(root, since="2000-01-01T00:00:00Z", max_posts_per_run="9")
-    write_readers(root, ["reader@example.org"])
-    return result
+    return blog_after_init(root, {"hugo.toml": config, **files})
 
 
 def statuses(root) -> dict[str, str]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_providers import write_readers
-from generator_sites import fill_in_settings, write_files
+from generator_sites import blog_after_init, fill_in_settings, write_files
 
 from conftest import invoke
 
@@ -18,15 +17,10 @@ CONFIG = "title: Tide Tables\nurl: https://tides.example.org\n" + EXCLUDE
 
 def tide_blog(root, config: str = CONFIG, files: dict | None = None):
     """A Jekyll blog (minima's layout) after `init`, its settings filled in, one reader."""
-    write_files(root, {
+    return blog_after_init(root, {
         "_config.yml": config,
         "_posts/2024-03-01-neap.md": "---\nlayout: post\ntitle: Neap Tide\n---\n\nLow water.\n",
         **(files or {})})
-    result = invoke(root, "init")
-    assert result.exit_code == 0, result.output
-    fill_in_settings(root, since="2000-01-01T00:00:00Z", max_posts_per_run="9")
-    write_readers(root, ["reader@example.org"])
-    return result
 
 
 def listed(root) -> dict[str, dict]:
