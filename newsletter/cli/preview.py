@@ -26,7 +26,9 @@ from newsletter.cli.echo import echo_findings
 @pass_site
 def preview(site, post: str | None, out: Path | None, serve: bool, port: int, host: str,
             open_browser: bool) -> None:
-    """Write email.html, email.txt and message.eml for POST, or for the posts send --due could
+    """Show each post's email as readers will see it.
+
+    Write email.html, email.txt and message.eml for POST, or for the posts send --due could
     send (ready or scheduled, from [schedule] since, not sent yet; when there is none, the
     newest ready post).
 

@@ -19,7 +19,9 @@ from newsletter.cli.echo import warn_skipped_rows
                    "list of the posts the ledger holds).")
 @pass_site
 def status(site: Site, post: str | None, as_json: bool) -> None:
-    """Show sent / failed / in doubt / pending / not yet sent per post, or one POST's funnel
+    """Show how far each post's sending got, or one POST's funnel.
+
+    Show sent / failed / in doubt / pending / not yet sent per post, or one POST's funnel
     (delivered, bounced, complained, unsubscribed; opened and clicked when tracked) and problems.
 
     "Not yet sent" counts the active readers (of the post's newsletter_tags, if it has any)
