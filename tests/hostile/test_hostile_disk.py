@@ -232,3 +232,19 @@ def test_a_preview_onto_a_full_disk_leaves_every_file_it_wrote_whole(site, tmp_p
             [line] = [line for line in result.stderr.splitlines() if line.startswith("error")]
             assert "(No space left on device); free some space there" in line
     assert failed >= 2  # the test saw the disk fill, at more than one place
+
+
+def test_list_edits_onto_a_full_state_folder_say_so_and_work_once_there_is_room(site):
+    """Before: `subscribers add` and `remove` on a full .newsletter/ called the empty journal
+    "not a suppression journal" and said to restore it from a backup (exit 1), when all it
+    lacked was room."""
+    before = (site / "subscribers" / "subscribers.csv").read_bytes()
+    with tiny_disk(site / ".newsletter", 4):
+        for command in (("subscribers", "add", "z@example.com"),
+                        ("subscribers", "remove", "ada@example.com")):
+            line = one_error_line(invoke(site, *command))
+            assert "disk is full" in line and "backup" not in line
+    assert (site / "subscribers" / "subscribers.csv").read_bytes() == before
+    assert invoke(site, "subscribers", "remove", "ada@example.com").exit_code == 0
+    assert invoke(site, "subscribers", "list", "--status", "unsubscribed").stdout.count(
+        "ada@example.com") == 1
