@@ -206,7 +206,7 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
     click.echo(f"{file.name}: {summary.source}, {sum(summary.arrived.values())} reader(s)"
                f"{': ' + arrived if arrived else ''}")
     click.echo(f"added {summary.added}, updated {summary.updated}, "
-               f"unchanged {summary.unchanged}, skipped {summary.skipped}, "
+               f"unchanged {summary.unchanged}, skipped {summary.skipped + summary.misplaced}, "
                f"invalid {summary.invalid}")
     if summary.repeated:
         click.echo(f"{summary.repeated} row(s) repeat a reader listed above them in the file "
@@ -215,6 +215,9 @@ def import_(site, file: Path, source: str | None, status_column: str | None,
         click.echo(f"{summary.by_name} reader(s) taken as {summary.name_status}: the file's "
                    "name says so (no column does); if they are readers, not leavers, rename "
                    "the file before importing it")
+    if summary.misplaced:
+        click.echo(f"{summary.misplaced} reader(s) left as they are: their row here has its "
+                   "status out of place; fix it first (`newsletter subscribers check`)")
     if summary.skipped and not resubscribe:
         click.echo(f"{summary.skipped} reader(s) unsubscribed, bounced or complained here and "
                    "were left so; --resubscribe only with their consent")

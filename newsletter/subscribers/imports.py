@@ -74,6 +74,7 @@ class ImportSummary:
     unchanged: int = 0  # already listed as the file says
     repeated: int = 0  # rows repeating a reader met earlier in the file (merged into it)
     skipped: int = 0  # unsubscribed, bounced or complained here, active in the file
+    misplaced: int = 0  # active in the file, listed here in a row whose status is out of place
     problems: list[SubscriberError] = field(default_factory=list)  # the first invalid rows
     invalid: int = 0  # rows not imported because they are not valid
     by_name: int = 0  # rows whose status the file's name gave (no status column said it)

@@ -128,3 +128,21 @@ def test_a_link_sent_before_the_row_moved_out_of_place_waits_for_the_fix(site, c
         again = requests.post(link, data={"confirm": "yes"}, timeout=30)
     assert again.status_code == 200 and "You are subscribed" in again.text
     assert "nora@example.net,,active," in list_file.read_text()
+
+
+def test_an_import_naming_a_reader_whose_row_is_out_of_place_leaves_the_row_and_says_so(
+        site, tmp_path):
+    """Before: `import --resubscribe` set that row's status cell to active on a guess, leaving
+    "unsubscribed" among Ann's tags, while `subscribers add --resubscribe` refused."""
+    hand_edited(site)
+    listed = (site / "subscribers" / "subscribers.csv").read_bytes()
+    incoming = tmp_path / "members.csv"
+    incoming.write_text("email,name\nann@example.net,Ann\n")
+    for flags in ((), ("--resubscribe",)):
+        result = invoke(site, "subscribers", "import", str(incoming), *flags)
+        assert result.exit_code == 0, result.output
+        assert "added 0, updated 0, unchanged 0, skipped 1, invalid 0" in result.stdout
+        assert ("1 reader(s) left as they are: their row here has its status out of place; fix "
+                "it first (`newsletter subscribers check`)") in result.stdout
+        assert "--resubscribe only with their consent" not in result.stdout
+        assert (site / "subscribers" / "subscribers.csv").read_bytes() == listed
