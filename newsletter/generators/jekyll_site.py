@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsletter.generators.authors import author_of
 from newsletter.generators.base import Generator, as_list, folder_setting
 from newsletter.generators.github_pages import base_path, published_url
 from newsletter.generators.jekyll_config import (DEFAULT_FILES, commonmark_converter,
@@ -108,7 +110,8 @@ class JekyllSite(Generator):
         named = (*map(config.get, ("lang", "locale", "default_lang")),
                  *as_list(config.get("languages"))[:1])
         language = next((value for value in named if isinstance(value, str) and value.strip()), "")
-        return site_info(found, title, url, config.get("timezone"), language)
+        return replace(site_info(found, title, url, config.get("timezone"), language),
+                       author=author_of(config.get("author"), config.get("email")))
 
     @property
     def values(self) -> dict[str, Any]:
