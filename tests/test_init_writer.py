@@ -26,6 +26,15 @@ def jekyll_blog(root, config: str):
     return root
 
 
+def hugo_blog(root, params: str):
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "hugo.toml").write_text('baseURL = "https://jottings.example.org/"\n'
+                                    'title = "Jottings"\n' + params)
+    (root / "content" / "posts" / "welcome.md").write_text(
+        "---\ntitle: Welcome\ndate: 2026-11-20\n---\nHello, readers.\n")
+    return root
+
+
 def eleventy_blog(root, author):
     (root / "posts").mkdir(parents=True)
     (root / "_data").mkdir()
@@ -45,6 +54,8 @@ def eleventy_blog(root, author):
      "_config.yml"),
     (lambda root: eleventy_blog(root, {"name": "Jo Park", "email": "jo@jottings.example.org"}),
      "_data/metadata.json"),
+    (lambda root: hugo_blog(root, '[params.author]\nname = "Jo Park"\n'
+                                  'email = "jo@jottings.example.org"\n'), "hugo.toml"),
 ])
 def test_init_sends_replies_to_the_writer_the_blog_names_and_asks_only_for_the_sender(
         tmp_path, make, source):
@@ -81,3 +92,13 @@ def test_a_writer_whose_name_needs_quotes_and_whose_email_is_no_address(tmp_path
     settings = load_settings(root, dict(os.environ))
     assert (settings.email.from_name, settings.email.from_address) == ("Park, Jo",
                                                                          "you@example.com")
+
+
+def test_a_writer_named_without_an_address_is_the_senders_name_alone(tmp_path):
+    root = hugo_blog(tmp_path / "blog", '[params]\nauthor = "Jo Park"\n')
+    result = invoke(root, "init")
+    assert "Next: fill in email.from, email.reply_to, email.cta_url, email.postal_address" in \
+        result.output
+    text = (root / "newsletter.toml").read_text()
+    assert 'from = "Jo Park <you@example.com>"  # the name from hugo.toml;' in text
+    assert 'reply_to = "you@example.com"\n' in text

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
+
+from newsletter.generators.settings_files import SiteInfo
+
+
+def with_author(info: SiteInfo, author: Any, email: Any = None) -> SiteInfo:
+    """``info`` with the writer that ``author`` and ``email`` say (see :func:`author_of`)."""
+    return replace(info, author=author_of(author, email))
 
 
 def author_of(author: Any, email: Any = None) -> tuple[str | None, str | None]:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
-from newsletter.generators.authors import author_of
+from newsletter.generators.authors import with_author
 from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name
 from newsletter.generators.eleventy_collections import COLLECTIONS, glob_collection
 from newsletter.generators.eleventy_permalinks import CODE, permalink_address
@@ -109,9 +108,9 @@ class Eleventy(Generator):
         source, data = self._metadata()
         url = next((data[key] for key in ("url", "baseUrl", "baseURL", "siteUrl", "siteURL")
                     if isinstance(data.get(key), str) and data[key].strip()), None)
-        return replace(site_info(source, data.get("title"), under_base(url, self.base_path),
-                                 None, data.get("language")),
-                       author=author_of(data.get("author"), data.get("email")))
+        return with_author(site_info(source, data.get("title"), under_base(url, self.base_path),
+                                     None, data.get("language")),
+                           data.get("author"), data.get("email"))
 
     def ignore_file(self) -> str | None:
         """Eleventy renders every .html of its input folder as a Liquid template: when that is
