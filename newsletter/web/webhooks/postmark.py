@@ -30,15 +30,12 @@ from newsletter.web.webhooks.common import (
 
 # Bounce `Type`s that mean the address will never take mail; the soft kinds say this message
 # was not delivered (an ISP's block, the sender's DMARC policy, an address deactivated by
-# hand, a template Postmark could not render, the receiver's spam or virus filter sending it
-# back, an error taking it in through Postmark's SMTP), and are counted only. An
-# AutoResponder is an automatic reply to a message that was delivered, and no bounce at all;
-# nor are a reply asking to subscribe or to change address, or an Unknown one Postmark could
-# not classify (no word yet). (Postmark bounce API, "Bounce types".)
+# hand, a template Postmark could not render), and are counted only. An AutoResponder is an
+# automatic reply to a message that was delivered, and no bounce at all. (Postmark bounce
+# API, "Bounce types".)
 HARD_BOUNCE_TYPES = {"HardBounce", "BadEmailAddress"}
 SOFT_BOUNCE_TYPES = {"SoftBounce", "DnsError", "Blocked", "DMARCPolicy", "ManuallyDeactivated",
-                     "TemplateRenderingFailed", "SpamNotification", "VirusNotification",
-                     "SMTPApiError"}
+                     "TemplateRenderingFailed"}
 DEFERRED_TYPES = {"Transient"}  # "Message delayed": Postmark is still trying
 # "Unsubscribe or Remove request": the reader replied asking to be taken off (TypeCode 16).
 UNSUBSCRIBE_TYPES = {"Unsubscribe"}
