@@ -160,10 +160,8 @@ def _show_funnel(settings, post_id: str, counter) -> None:
                                                 if count is not None))  # as wide as the list
     click.echo("\nAfter the hand-off (readers; share of those accepted):")
     # Short enough for an 80-column terminal: docs/events.md says why they count.
-    heard = (f"  ({funnel.heard} in doubt, told of by webhooks: run reconcile)"
-             if funnel.heard else "")
-    if funnel.heard_in_flight:  # a send running now: the ledger records them in a moment
-        heard += f"  ({funnel.heard_in_flight} in flight, told of by webhooks)"
+    # In doubt or in flight (a send running now), told of by webhooks: docs/events.md.
+    heard = f"  ({funnel.part_text('accepted')})" if funnel.part_text("accepted") else ""
     click.echo(f"  {'accepted':<13}{funnel.accepted:>{width}}{heard}")
     for step, count in funnel.steps():
         if count is None:

@@ -102,6 +102,11 @@ class Funnel:
     def part_text(self, step: str) -> str:
         """What a step's figure holds or leaves out, as `status` and the report say it after
         the figure ("9 hard" after bounced), or ""."""
+        if step == "accepted":  # readers the ledger does not yet call sent
+            return "; ".join(words for count, words in (
+                (self.heard, f"{self.heard:,} in doubt, told of by webhooks: run reconcile"),
+                (self.heard_in_flight, f"{self.heard_in_flight:,} in flight, told of by webhooks"))
+                if count)
         if step == "bounced" and self.bounced:
             return f"{self.hard_bounced:,} hard"
         if step == "no_word_yet" and self.deferred:
