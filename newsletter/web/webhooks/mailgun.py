@@ -26,6 +26,7 @@ from newsletter.web.webhooks.common import (
     OPENED,
     RETRY_WINDOW,
     SOFT_BOUNCE,
+    TAKEN,
     Event,
     NotAuthenticated,
     WebhookError,
@@ -46,7 +47,8 @@ from newsletter.web.webhooks.common import (
 SOFT_REASONS = {"old", "espblock", "suppress-bounce", "suppress-unsubscribe",
                 "suppress-complaint"}
 EVENT_KINDS = {"delivered": DELIVERED, "complained": "complained",
-               "unsubscribed": "unsubscribed", "opened": OPENED, "clicked": CLICKED}
+               "unsubscribed": "unsubscribed", "opened": OPENED, "clicked": CLICKED,
+               "accepted": TAKEN}
 # An open or click Mailgun's bot detection names (client-info.bot: "apple" for Apple Mail
 # Privacy Protection, "gmail", "generic" for a firewall or virus scanner): nobody's.
 BY_MACHINE = {OPENED: MACHINE_OPENED, CLICKED: MACHINE_CLICKED}
