@@ -14,7 +14,6 @@ second preview or send reads two small files instead of decoding and encoding ag
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import tempfile
