@@ -27,11 +27,11 @@ from newsletter.generators.base import (
     join_url,
     path_id,
 )
+from newsletter.generators.python_markdown import python_markdown_options
 from newsletter.generators.settings_files import (
     SiteInfo,
     expands_past,
     first_file,
-    python_markdown_options,
     read_text,
     site_info,
 )

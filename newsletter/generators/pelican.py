@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
-from newsletter.generators.settings_files import (SiteInfo, python_markdown_options, python_settings,
+from newsletter.generators.python_markdown import python_markdown_options
+from newsletter.generators.settings_files import (SiteInfo, python_settings,
                                                   site_info)
 from newsletter.generators.slugs import pelican_slug
 
