@@ -1,0 +1,71 @@
+"""Eleventy blogs as writers keep them (a posts folder whose directory data file computes the
+posts' addresses, a list page written as an .11ty.js template beside them), read from `init`
+on. The text is this project's own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import invoke
+from generator_sites import write_files
+
+POSTS_DATA = """\
+// src/posts/posts.11tydata.js
+module.exports = {
+  layout: "post.njk",
+  tags: ["posts"],
+  eleventyComputed: {
+    %s
+    byline: (data) => data.byline || "Tom",
+  },
+};
+"""
+LIST_PAGE = """\
+exports.data = { layout: "base.njk", eleventyExcludeFromCollections: true };
+exports.render = function (data) {
+  return `<ul>${data.collections.posts.map((p) => `<li>${p.data.title}</li>`).join("")}</ul>`;
+};
+"""
+
+
+def hedgerow(root, permalink: str):
+    return write_files(root, {
+        "eleventy.config.js": 'module.exports = () => ({ dir: { input: "src" } });\n',
+        "package.json": '{"dependencies": {"@11ty/eleventy": "^2.0.1"}}',
+        "src/_data/metadata.json": '{"url": "https://tom.example.co.uk", "title": "Tom"}',
+        "src/posts/posts.11tydata.js": POSTS_DATA % permalink,
+        "src/posts/index.11ty.js": LIST_PAGE,
+        "src/posts/2024-03-02-hedges.md": ("---\ntitle: Hedges in March\ndescription: White "
+                                           "first.\n---\n\nBlackthorn before green.\n"),
+    })
+
+
+def listed(root) -> list[tuple[str, str | None, list[str]]]:
+    assert invoke(root, "init").exit_code == 0
+    return [(item["status"], item["url"], item["errors"])
+            for item in json.loads(invoke(root, "posts", "--json").stdout)]
+
+
+@pytest.mark.parametrize("permalink", [
+    "permalink: (data) => `/writing/${data.page.fileSlug}/`,",
+    "permalink(data) { return `/writing/${this.slugify(data.title)}/`; },",
+])
+def test_a_computed_permalink_of_the_datas_values_is_the_posts_address(tmp_path, permalink):
+    """eleventyComputed's permalink returning one template literal was passed over: the email
+    linked /posts/hedges/, while the blog publishes the post at /writing/hedges/ (or its
+    slugged title). The list page beside it, an .11ty.js kept out of the collections, was
+    listed as a post newsletter does not read."""
+    root = hedgerow(tmp_path / "hedges", permalink)
+    slug = "hedges" if "fileSlug" in permalink else "hedges-in-march"
+    assert listed(root) == [("ready", f"https://tom.example.co.uk/writing/{slug}/", [])]
+
+
+def test_a_computed_permalink_newsletter_cannot_read_stops_the_post(tmp_path):
+    """A template literal of other code (the date's year worked out in JavaScript) is an
+    error naming the data file, not a guessed address."""
+    root = hedgerow(tmp_path / "hedges", "permalink: (data) => "
+                    "`/${data.page.date.getFullYear()}/${data.page.fileSlug}/`,")
+    [(status, url, errors)] = listed(root)
+    assert (status, url) == ("broken", None)
+    assert "the permalink of src/posts/posts.11tydata.js is code" in errors[0]
