@@ -97,3 +97,22 @@ def test_a_material_blogs_boxed_code_and_marks_reach_the_email_as_the_page_shows
     assert "the first version\n<https://rook.example.io/log/blog/2023/09/21/first/>" in text \
         or "the first version <https://rook.example.io/log/blog/2023/09/21/first/>" in text
     assert len(list(html.iter("img"))) == 1
+
+
+def test_the_plugins_draft_setting_publishes_drafts_so_they_are_mailed(tmp_path):
+    """A standalone Material blog (blog_dir: .) with the plugin's draft: true builds its drafts:
+    they are on the blog and in its feed, but newsletter held them back as drafts for ever."""
+    settings = ("site_name: Quiet Compiler\nsite_url: https://quiet.example.org\n"
+                "theme:\n  name: material\nplugins:\n  - blog:\n      blog_dir: .\n{draft}")
+    post = "---\ndate:\n  created: 2024-04-01\ndraft: true\n---\n\n# Half a thought\n\nMore.\n"
+    statuses = {}
+    for name, draft in (("built", "      draft: true\n"), ("kept", "")):
+        root = write_files(tmp_path / name, {"mkdocs.yml": settings.format(draft=draft),
+                                             "docs/index.md": "# Quiet\n",
+                                             "docs/posts/half.md": post})
+        assert invoke(root, "init").exit_code == 0
+        statuses[name] = [(item["status"], item["url"]) for item in
+                          json.loads(invoke(root, "posts", "--json").stdout)
+                          if item["file"] == "docs/posts/half.md"]
+    url = "https://quiet.example.org/2024/04/01/half-a-thought/"
+    assert statuses == {"built": [("ready", url)], "kept": [("draft", url)]}
