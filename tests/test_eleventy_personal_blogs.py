@@ -69,3 +69,29 @@ def test_a_computed_permalink_newsletter_cannot_read_stops_the_post(tmp_path):
     [(status, url, errors)] = listed(root)
     assert (status, url) == ("broken", None)
     assert "the permalink of src/posts/posts.11tydata.js is code" in errors[0]
+
+
+def test_a_computed_permalink_falls_back_as_the_blogs_code_does(tmp_path):
+    """`this.slug(data.slug || data.page.fileSlug)`: a post's own slug, else its file's name,
+    slugged; and a data file's permalink template naming a front matter value ({{ sub |
+    slugify }}) reads the post's value, where it was an error."""
+    root = write_files(tmp_path / "ink", {
+        "eleventy.config.js": 'module.exports = () => ({ dir: { input: "src" } });\n',
+        "package.json": '{"dependencies": {"@11ty/eleventy": "^2.0.1"}}',
+        "src/_data/metadata.json": '{"url": "https://ink.example.org", "title": "Ink"}',
+        "src/posts/posts.11tydata.js": (
+            "module.exports = {\n\ttags: ['posts'],\n\televentyComputed: {\n"
+            "\t\tpermalink: function (data) {\n"
+            "\t\t\treturn `blog/${this.slug(data.slug || data.page.fileSlug)}/index.html`;\n"
+            "\t\t},\n\t},\n};\n"),
+        "src/posts/Nib Widths.md": "---\ntitle: Nibs\ndate: 2024-01-02\n---\n\nBroad.\n",
+        "src/posts/iron-gall.md": ("---\ntitle: Iron gall\ndate: 2024-02-03\nslug: Oak Galls\n"
+                                   "---\n\nBlack.\n"),
+        "src/notes/notes.json": ('{"tags": "posts", "permalink": '
+                                 '"/p/{{ sub | slugify }}/{{ title | slugify }}/"}'),
+        "src/notes/quills.md": ("---\ntitle: Goose Quills\nsub: Tools Of Old\ndate: 2024-03-04\n"
+                                "---\n\nCut.\n"),
+    })
+    assert sorted(url for _, url, _ in listed(root)) == [
+        "https://ink.example.org/blog/nib-widths/", "https://ink.example.org/blog/oak-galls/",
+        "https://ink.example.org/p/tools-of-old/goose-quills/"]
