@@ -95,3 +95,30 @@ def test_a_computed_permalink_falls_back_as_the_blogs_code_does(tmp_path):
     assert sorted(url for _, url, _ in listed(root)) == [
         "https://ink.example.org/blog/nib-widths/", "https://ink.example.org/blog/oak-galls/",
         "https://ink.example.org/p/tools-of-old/goose-quills/"]
+
+
+@pytest.mark.parametrize("feed", [
+    {"src/feed.njk": "---\npermalink: /feed.xml\n---\n{% for post in collections._posts_en %}"
+                     "<entry>{{ post.data.title }}</entry>{% endfor %}\n"},
+    {"eleventy.config.js": (
+        'const { feedPlugin } = require("@11ty/eleventy-plugin-rss");\n'
+        "module.exports = (config) => {\n  config.addPlugin(feedPlugin, { outputPath: "
+        '"/feed.xml", collection: { name: "_posts_en", limit: 10 } });\n'
+        '  return { dir: { input: "src" } };\n};\n')},
+])
+def test_the_collection_the_feed_lists_is_the_posts(tmp_path, feed):
+    """Posts tagged _posts_en (a collection named to stay out of the tag pages) were pages,
+    even in the folder init said to name in [posts] dirs: the feed lists that collection, so
+    its posts are the ones a reader gets, and the ones to mail."""
+    root = write_files(tmp_path / "grid", {
+        "eleventy.config.js": 'module.exports = () => ({ dir: { input: "src" } });\n',
+        "package.json": '{"dependencies": {"@11ty/eleventy": "^2.0.1"}}',
+        "src/_data/metadata.json": '{"url": "https://grid.example.com", "title": "Grid"}',
+        "src/en/posts/posts.11tydata.js": "module.exports = { tags: ['_posts_en'] };\n",
+        "src/en/posts/subgrid.md": "---\ntitle: Subgrid\ndate: 2024-01-02\n---\n\nAt last.\n",
+        "src/en/about.md": "---\ntitle: About\n---\n\nMe.\n",
+        **feed,
+    })
+    assert [(status, url) for status, url, _ in listed(root)] == [
+        ("ready", "https://grid.example.com/en/posts/subgrid/"),
+        ("page", "https://grid.example.com/en/about/")]

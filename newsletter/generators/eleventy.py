@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name
-from newsletter.generators.eleventy_collections import COLLECTIONS, glob_collection
+from newsletter.generators.eleventy_collections import (COLLECTIONS, feed_collection,
+                                                        glob_collection)
 from newsletter.generators.eleventy_permalinks import CODE, computed_permalink, permalink_address
 from newsletter.generators.globs import glob_regex
 from newsletter.generators.git_dates import committed
@@ -119,7 +120,7 @@ class Eleventy(Generator):
         name, globs = self._glob_collection
         if globs:
             return globs, f'the "{name}" collection of {self.evidence or "its settings"}'
-        tagged = {path.parent: _collection(as_list(self._data(path).get("tags")))
+        tagged = {path.parent: self._collection(as_list(self._data(path).get("tags")))
                   for path in self._data_files()}
         tagged = {folder: name for folder, name in sorted(tagged.items()) if name}
         if tagged:
@@ -166,7 +167,7 @@ class Eleventy(Generator):
         if unwritten:
             return "permalink: false: Eleventy writes no page for it"
         meta = source.meta
-        collection = _collection(self._tags_of(source.path, meta)) or \
+        collection = self._collection(self._tags_of(source.path, meta)) or \
             (self._glob_collection[0] if self._globbed(source.path) else None)
         excluded = meta.get("eleventyexcludefromcollections")
         if "eleventyexcludefromcollections" not in meta:  # the nearest data file's then
@@ -197,6 +198,15 @@ class Eleventy(Generator):
         if value is not None:
             return source.fields.date("date")
         return source.midnight(file_date) if file_date else None
+
+    def _collection(self, tags: list[Any]) -> str | None:
+        """The post collection among ``tags``: ``posts``, ``post`` or the one the feed lists."""
+        feed = self._feed_collection
+        return next((name for name in (*COLLECTIONS, feed) if name and name in tags), None)
+
+    @functools.cached_property
+    def _feed_collection(self) -> str | None:
+        return feed_collection(without_js_comments(self.config_text), self.input_dir)
 
     @functools.cached_property
     def _glob_collection(self) -> tuple[str | None, tuple[str, ...]]:
@@ -293,11 +303,6 @@ def _in_no_collection(path: Path) -> bool:
     data = js_object(read_text(path) or "", "data", skip_code=True)
     return data.get("eleventyExcludeFromCollections") is True or data.get("permalink") is False \
         or "pagination" in data
-
-
-def _collection(tags: list[Any]) -> str | None:
-    """The post collection among ``tags``, if one is."""
-    return next((name for name in COLLECTIONS if name in tags), None)
 
 
 def _computed_span(text: str) -> tuple[int, int]:
