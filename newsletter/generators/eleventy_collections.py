@@ -53,7 +53,7 @@ def feed_collection(config_text: str, input_dir: Path) -> str | None:
     for feed in sorted(input_dir.glob("feed*")) + sorted(input_dir.glob("*/feed*")):
         text = feed.read_text(encoding="utf-8", errors="replace") if feed.is_file() else ""
         names = [first or second for first, second in _FEED_LOOP.findall(text)]
-        if names:
+        if names and names[0] != "all":  # every template of the site: no telling posts apart
             return names[0]
     return None
 
