@@ -16,6 +16,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
+from newsletter.generators.authors import with_author
 from newsletter.generators.base import Entry, Generator, Source, as_list, dated_name
 from newsletter.generators.eleventy_collections import (COLLECTIONS, feed_collection,
                                                         glob_collection)
@@ -108,8 +109,9 @@ class Eleventy(Generator):
         source, data = self._metadata()
         url = next((data[key] for key in ("url", "baseUrl", "baseURL", "siteUrl", "siteURL")
                     if isinstance(data.get(key), str) and data[key].strip()), None)
-        return site_info(source, data.get("title"), under_base(url, self.base_path), None,
-                         data.get("language"))
+        return with_author(site_info(source, data.get("title"), under_base(url, self.base_path),
+                                     None, data.get("language")),
+                           data.get("author"), data.get("email"))
 
     def ignore_file(self) -> str | None:
         """Eleventy renders every .html of its input folder as a Liquid template: when that is

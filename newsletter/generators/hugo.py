@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from newsletter.generators.authors import with_author
 from newsletter.generators.base import Entry, Generator, Source, join_url, path_id
 from newsletter.generators.hugo_build import build_settings
 from newsletter.generators.hugo_bundles import bundle_of, featured_file
@@ -85,9 +86,10 @@ class Hugo(Generator):
         config = self.config
         params = config.get("params") if isinstance(config.get("params"), dict) else {}
         source = f"{self.evidence} and {self.build_file}" if self.build_file else self.evidence
-        return site_info(source, config.get("title") or params.get("title"),
-                         config.get("baseurl"), config.get("timezone"),
-                         config.get("languagecode") or config.get("defaultcontentlanguage"))
+        return with_author(site_info(source, config.get("title") or params.get("title"),
+                                     config.get("baseurl"), config.get("timezone"), config.get(
+                                         "languagecode") or config.get("defaultcontentlanguage")),
+                           params.get("author") or config.get("author"), params.get("email"))
 
     @property
     def content_root(self) -> Path:

@@ -31,13 +31,14 @@ MAX_NESTING = 100  # lists and mappings inside each other; real settings need a 
 
 @record(frozen=True)
 class SiteInfo:
-    """The blog's title, address, time zone and language, and the file they came from."""
+    """The blog's title, address, time zone, language and writer, and the file they came from."""
 
     source: str | None = None
     title: str | None = None
     url: str | None = None
     timezone: str | None = None
     language: str | None = None
+    author: tuple[str | None, str | None] = (None, None)  # the writer's name and address
 
 
 def site_info(source: str | None, title: Any = None, url: Any = None, timezone: Any = None,

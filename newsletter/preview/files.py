@@ -18,7 +18,7 @@ from newsletter.config import Settings
 from newsletter.message import sample_message
 from newsletter.posts import Post, PostStatus, classify, folder_name, newest_first
 from newsletter.records import record
-from newsletter.render import Email
+from newsletter.render import Email, write_atomically
 from newsletter.sending import prepare_post, sendable_by_due, since_of
 
 IMAGES_FOLDER = "images"  # beside each post's preview files
@@ -80,6 +80,6 @@ def write_preview(settings: Settings, post: Post, out_dir: Path, now: dt.datetim
     paths = []
     for name, data in files.items():
         path = folder / name
-        path.write_bytes(data)
+        write_atomically(path, data, shared=True)  # a full disk leaves no half-written file
         paths.append(path)
     return Preview(post=post, email=email, findings=findings, paths=tuple(paths))

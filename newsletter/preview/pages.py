@@ -41,6 +41,7 @@ from newsletter.render import (
     IMAGE_WARNING_BYTES,
     Email,
     encoded_html_size,
+    write_atomically,
 )
 from newsletter.sending import held_back, ledger_counts, schedule_note, since_of, status_words
 from newsletter.urls import split_url
@@ -145,15 +146,16 @@ def write_pages(settings: Settings, previews: list[Preview], out_dir: Path,
     for preview in previews:
         path = out_dir / folder_name(preview.post.name) / PAGE_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(post_page(settings, preview.post, now,
-                                  PageLinks(f"../{PAGE_FILE}", live=False),
-                                  (preview.email, preview.findings)), encoding="utf-8")
+        page_html = post_page(settings, preview.post, now,
+                              PageLinks(f"../{PAGE_FILE}", live=False),
+                              (preview.email, preview.findings))
+        write_atomically(path, page_html.encode("utf-8"), shared=True)
         paths.append(path)
     # Link every post whose page is on disk, including those written by earlier runs.
     written = frozenset(page.parent.name for page in out_dir.glob(f"*/{PAGE_FILE}"))
     index = out_dir / PAGE_FILE
-    index.write_text(index_page(settings, now, PageLinks(PAGE_FILE, live=False, written=written)),
-                     encoding="utf-8")
+    write_atomically(index, index_page(settings, now, PageLinks(
+        PAGE_FILE, live=False, written=written)).encode("utf-8"), shared=True)
     return [*paths, index]
 
 

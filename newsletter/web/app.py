@@ -245,7 +245,7 @@ class NewsletterApp:
         recorded, so a failure here is only logged."""
         reader = address_key(address)
         try:
-            post = self.events.finder.post_for(reader, "")
+            post = self.events.finder.post_for(reader, "", in_doubt_too=True)
             self.events.store.record([DeliveryEvent(
                 ONE_CLICK_PROVIDER, f"one-click:{post}:{reader}", "unsubscribed", reader,
                 post, time.time(), "one-click unsubscribe")])
