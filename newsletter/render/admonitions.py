@@ -39,7 +39,7 @@ def site_extensions(dialect: Dialect) -> list[markdown.Extension]:
 
     return [extension for extension, on in (
         (Admonitions(), dialect.admonitions), (Tabs(), dialect.tabs),
-        (NestedFences(), dialect.admonitions or dialect.tabs),
+        (NestedFences(), dialect.nested_fences and (dialect.admonitions or dialect.tabs)),
         (MarkdownInHtmlExtension(), dialect.parse_block_html), (Emoji(), dialect.emoji),
         (Marks(dialect.extras), bool(dialect.extras))) if on]
 
