@@ -116,7 +116,8 @@ def _markdown_html(source: str, dialect: Dialect, written: str | None) -> str:
     names = [name for name in MARKDOWN_EXTENSIONS if name != "smarty" or dialect.smart_punctuation]
     extensions = [import_module(f"markdown.extensions.{name}").makeExtension()
                   for name in names + ["nl2br"] * dialect.hard_wraps]
-    if dialect.admonitions or dialect.tabs or dialect.parse_block_html or dialect.emoji:
+    if (dialect.admonitions or dialect.tabs or dialect.parse_block_html or dialect.emoji
+            or dialect.extras):
         from newsletter.render.admonitions import site_extensions
 
         extensions += site_extensions(dialect)
