@@ -68,7 +68,8 @@ def link_tag(tag: Tag, context: TagContext) -> Output:
     if not url:
         hint = ("name the post by its file name without .md, e.g. 2024-05-01-my-post"
                 if tag.name == "post_url" else "give the file's path from the site's folder")
-        raise TagProblem(f"{tag.quoted()}: no post {target} on this site", hint)
+        raise context.unloaded_link(tag, target) or TagProblem(
+            f"{tag.quoted()}: no post {target} on this site", hint)
     return Output(url_in_markdown(url))
 
 
