@@ -24,7 +24,8 @@ from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion,
 from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
                                          literal_spans, run_end)
 from newsletter.render.tags.shortcodes import Frame, ShortcodeReading
-from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
+from newsletter.render.tags.syntax import (DELIMITERS, INCLUDE_BY_VALUE, MAX_TAG_CHARS, Tag,
+                                           TagProblem, read_tag)
 
 _BACKTICK = re.compile("`")
 _HUGO_COMMENT_END = re.compile(r"\*/\}\}")
@@ -193,7 +194,11 @@ class _Expander(ShortcodeReading):
         if kind == "hugo-comment":
             return self._drop_until(pos, opener, _HUGO_COMMENT_END, "*/}}")
         close = self.closers[closer].next(pos + len(opener))
-        nested = self.openings.next(pos + 2)
+        after = pos + 2  # Jekyll's {% include {{ page.widget }} %} holds the value's tag
+        if kind == "liquid" and (by_value := INCLUDE_BY_VALUE.match(text, pos)) and \
+                (inner := self.closers["}}"].next(by_value.end())):
+            close, after = self.closers[closer].next(inner.end()), inner.end()
+        nested = self.openings.next(after)
         if close is None or close.start() >= limit or (nested and nested.start() < close.start()):
             self._report(pos, f"{text[pos:pos + 40].split(chr(10))[0]}\u2026 is never closed",
                          f"end the tag with {closer}, or put it in code if it is meant literally")
