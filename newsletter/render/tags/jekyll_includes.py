@@ -14,9 +14,11 @@ import re
 
 from newsletter.records import record
 
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_CAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
-_INCLUDE_VALUE = re.compile(r"\{\{-?\s*include\.([A-Za-z_][\w-]*)[^}]*\}\}")
+# Each searched for from its first opening only: a file of openings never closed costs one pass.
+_IMG = re.compile(r"<img\b[^>]{0,4000}>", re.IGNORECASE)
+_CAPTION = re.compile(r"<figcaption\b[^>]{0,4000}>(.{0,4000}?)</figcaption>",
+                      re.IGNORECASE | re.DOTALL)
+_INCLUDE_VALUE = re.compile(r"\{\{-?\s*include\.([A-Za-z_][\w-]{0,100})[^}]{0,400}\}\}")
 _SITE_VALUE = re.compile(r"\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\}")
 _ANY_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
@@ -37,13 +39,13 @@ class PictureInclude:
 def picture_include(text: str) -> PictureInclude | None:
     """What the include file ``text`` makes of its parameters, where it is a picture whose
     ``src`` prints one of them; else None."""
-    image = _IMG.search(text)
+    image = _first(_IMG, text, "<img")
     src = _attribute(image[0], "src") if image else None
     source = _INCLUDE_VALUE.search(src or "")
     if not source:
         return None
     alt = _INCLUDE_VALUE.search(_attribute(image[0], "alt") or "")
-    caption = _CAPTION.search(text)
+    caption = _first(_CAPTION, text, "<figcaption")
     captioned = _INCLUDE_VALUE.search(caption[1]) if caption else None
     folder = _SITE_VALUE.sub("", src[:source.start()]).strip()
     if _ANY_TAG.search(folder) or re.search(r"[\"'<>\s]", folder):
@@ -57,3 +59,9 @@ def picture_include(text: str) -> PictureInclude | None:
 def _attribute(element: str, name: str) -> str | None:
     found = re.search(rf"""\s{name}\s*=\s*(?:"([^"]*)"|'([^']*)')""", element, re.IGNORECASE)
     return (found[1] if found[1] is not None else found[2]) if found else None
+
+
+def _first(pattern: re.Pattern, text: str, opening: str) -> re.Match | None:
+    """``pattern`` matched at the first ``opening`` of ``text`` (any case), else None."""
+    at = text.lower().find(opening)
+    return pattern.match(text, at) if at >= 0 else None
