@@ -29,8 +29,7 @@ def as_clients_show(html: str) -> str:
             continue  # inside a form already marked
         marked.add(element)
         mark = lxml.html.Element("span", style=_MARK_STYLE)
-        mark.text = (f"<{element.tag}> dropped here: mail clients remove it, and newsletter "
-                     "check refuses the post")
+        mark.text = f"<{element.tag}> dropped here: mail clients remove it"
         mark.tail = element.tail
         element.getparent().replace(element, mark)
     return lxml.html.tostring(document.getroottree(), encoding="unicode", doctype=_doctype(html))

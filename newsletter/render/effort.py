@@ -83,12 +83,17 @@ class CostlyMarkdownError(ContentError):
 
 
 class OversizedHtmlError(ContentError):
-    """A post whose HTML would be past :data:`MAX_HTML_CHARS` (module docstring)."""
+    """A post whose HTML would be past :data:`MAX_HTML_CHARS` (module docstring), or whose
+    template tags put more than that into it (at ``line`` of its file)."""
+
+    def __init__(self, message: str, hint: str, line: int | None = None):
+        self.line = line
+        super().__init__(message, hint=hint)
 
     def located(self, where: str, post: Post) -> OversizedHtmlError:
-        """The same error, naming the post's file."""
+        """The same error, naming the post's file (and line)."""
         located = copy.copy(self)
-        located.where = where
+        located.where = where if self.line is None else f"{where}:{self.line}"
         return located
 
 
@@ -97,10 +102,25 @@ def check_html_size(chars: int, source: str) -> None:
     :data:`MAX_HTML_CHARS`."""
     if chars > MAX_HTML_CHARS:
         raise OversizedHtmlError(
-            f"the post makes {chars / 1_000_000:.1f} MB of HTML from {len(source) / 1000:.0f} KB "
+            f"the post makes {chars / 1_000_000:.1f} MB of HTML from {size_text(len(source))} "
             "of text (a link, image or abbreviation repeats a long text at each use); an email "
-            f"over {MAX_HTML_CHARS / 1_000_000:.1f} MB can never be sent",
+            f"over {size_text(MAX_HTML_CHARS)} can never be sent",
             hint="shorten the post, and write a long address once rather than in every link")
+
+
+def check_placed_size(placed: int, this_one: int, line: int) -> None:
+    """Refuse the post whose template tags have put ``placed`` characters into it, past
+    :data:`MAX_HTML_CHARS`, at the ``line`` of the tag that put ``this_one``."""
+    if placed > MAX_HTML_CHARS:
+        raise OversizedHtmlError(
+            f"the post's template tags put over {size_text(MAX_HTML_CHARS)} into it, this one "
+            f"{size_text(this_one)}; an email that long can never be sent",
+            "put a long file or text into the post once, or link to it", line)
+
+
+def size_text(chars: int) -> str:
+    """``chars`` as people read a size: ``24 KB``, ``10.0 MB``."""
+    return f"{chars / 1000:.0f} KB" if chars < 1_000_000 else f"{chars / 1_000_000:.1f} MB"
 
 
 class HtmlSizeCheck(Treeprocessor):
