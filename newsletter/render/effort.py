@@ -119,7 +119,9 @@ def check_placed_size(placed: int, this_one: int, line: int) -> None:
 
 
 def size_text(chars: int) -> str:
-    """``chars`` as people read a size: ``24 KB``, ``10.0 MB``."""
+    """``chars`` as people read a size: ``500 characters``, ``24 KB``, ``10.0 MB``."""
+    if chars < 1000:
+        return f"{chars} characters"
     return f"{chars / 1000:.0f} KB" if chars < 1_000_000 else f"{chars / 1_000_000:.1f} MB"
 
 

@@ -19,6 +19,9 @@ import pytest
 from conftest import invoke, run_cli
 from generator_sites import fill_in_settings, write_files
 
+from newsletter.errors import ContentError
+from newsletter.render.tags import TagContext, expand_tags
+
 GUARD_SECONDS = 240  # the code before the fix took about a minute; the fixed one 1-2 s
 FRONT_MATTER = ('---\ntitle: "Echo"\ndate: "2026-01-01T09:00:00Z"\n'
                 'description: "Echoes."\n---\n\nIntro.\n\n')
@@ -106,3 +109,16 @@ def test_template_tags_putting_megabytes_into_a_small_post_are_one_line_at_their
         f"error: _posts/2026-01-02-echo.md:{line}: render-failed: the post's template tags put "
         f"over 2.0 MB into it, this one {this_one}; an email that long can never be sent; put a "
         "long file or text into the post once, or link to it")
+
+
+def test_an_mdx_constant_shown_at_each_use_is_refused_past_the_limit():
+    # 500 characters exported once (the most a constant holds), shown 5,000 times: 2.5 MB (in
+    # a 1 MB post: 70 MB, which Python-Markdown then had 1,400 s of CPU to read)
+    body = 'export const tide = "' + "tide" * 125 + '"\n\n' + "{tide} " * 5000 + "\n"
+
+    with pytest.raises(ContentError) as refused:
+        expand_tags(body, TagContext(site_url="https://example.com", mdx=True))
+
+    assert refused.value.message == ("the post's template tags put over 2.0 MB into it, this "
+                                     "one 500 characters; an email that long can never be sent")
+    assert refused.value.line == 3

@@ -150,6 +150,8 @@ class _Expander(ShortcodeReading):
         if piece.message:
             self._report(pos if piece.at is None else piece.at, piece.message, piece.hint,
                          warning=piece.warning)
+        self.placed += len(piece.output)  # an MDX constant's value at each {name}
+        check_placed_size(self.placed, len(piece.output), self._line(pos))
         self.out.append(piece.output)
         return max(piece.end, pos + 1)
 
