@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 
 from newsletter.render.dialects import PYTHON_MARKDOWN, Dialect
+from newsletter.render.effort import check_placed_size
 from newsletter.render.tags import erb, links, liquid, mdx, themes, values, zola
 from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
@@ -77,6 +78,7 @@ class _Expander(ShortcodeReading):
         self.open_blocks: dict[str, list[str]] = {}
         self.captures: list[tuple[str, int]] = []  # {% capture name %}s open: name, out index
         self.before: dict[int, str] = {}  # what goes before out[index]: content shortcodes
+        self.placed = 0  # characters the tags put into the post
 
     def run(self) -> Expansion:
         pos, length = 0, len(self.text)
@@ -148,6 +150,8 @@ class _Expander(ShortcodeReading):
         if piece.message:
             self._report(pos if piece.at is None else piece.at, piece.message, piece.hint,
                          warning=piece.warning)
+        self.placed += len(piece.output)  # an MDX constant's value at each {name}
+        check_placed_size(self.placed, len(piece.output), self._line(pos))
         self.out.append(piece.output)
         return max(piece.end, pos + 1)
 
@@ -283,6 +287,8 @@ class _Expander(ShortcodeReading):
         if not output.markdown and self.out and _PUNCTUATION.match(self.text, end):
             self.out[-1] = self.out[-1].rstrip(" \t")
         alone = (start == 0 or self.text[start - 1] == "\n") and _REST_OF_LINE.match(self.text, end)
+        self.placed += len(output.markdown)  # a file included a thousand times: gigabytes
+        check_placed_size(self.placed, len(output.markdown), self._line(start))
         self.out.append(f"\n{output.markdown}\n" if output.block and alone else output.markdown)
 
     def _leave(self, start: int, end: int, problem: TagProblem) -> int:
