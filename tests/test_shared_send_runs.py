@@ -106,3 +106,36 @@ def test_a_sender_ending_as_another_starts_keeps_the_running_mark_of_the_one_sta
     finally:
         starting.close()
         fake.close()
+
+
+def test_a_sender_walks_the_rows_there_before_it_began_whatever_another_run_walked(
+        site, pg_url):
+    """A sender starts its look past the furthest another live run of the post has walked,
+    but only among rows written since it began: the rows already there (an earlier run's,
+    or put back to `pending` by --retry-failed) that another run walked past are its own to
+    walk, and every reader gets the post once; its walk leaves no mark behind."""
+    from newsletter.sending.queue_pg import WALKED_PREFIX
+
+    addresses, fake = on_postgresql(site, pg_url, 60, latency=0.0)
+    other = psycopg.connect(pg_url)
+    try:
+        run = another_hosts_run(other)
+        other.execute("INSERT INTO deliveries (post_id, address, state, attempts, created_at, "
+                      "updated_at) SELECT %s, key, 'pending', 0, 'now', 'now' "
+                      "FROM subscribers ORDER BY position", (POST,))
+        # its walk came to the last of them (as its look walked rows not to send then)
+        other.execute("INSERT INTO ledger_meta SELECT %s, max(id)::text FROM deliveries",
+                      (f"{WALKED_PREFIX}{POST}:null:{run}",))
+        other.commit()
+        out, err = sender(site).communicate(timeout=300)
+    finally:
+        other.close()
+        fake.close()
+    assert "Sent 60," in out, out + err
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}
+    assert set(ledger(pg_url).values()) == {"sent"}
+    with psycopg.connect(pg_url) as db:
+        marks = [key for (key,) in db.execute("SELECT key FROM ledger_meta WHERE key LIKE "
+                                              "'walked:%' ORDER BY key")]
+    assert marks == [f"{WALKED_PREFIX}{POST}:null:{run}"]  # the other run's, alive

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 from newsletter.message import MessageFactory, Prepared
 from newsletter.sending.ledger_pg import ACTIVE, PostgresLedger
+from newsletter.sending.ledger_pg_runs import ALIVE
 from newsletter.sending.states import ledger_time
 from newsletter.state import PENDING_PREFIX, postgres
 
@@ -102,14 +103,15 @@ class SharedQueue:
 
     def _begin_walk(self) -> None:
         """Note the last row id there is now (rows past it are written from now on, pending
-        until taken), and remove the walks' marks no run can use any more (theirs all end
-        before it: a mark of a live run is written again by its next look)."""
+        until taken), and remove the marks of the segment's runs no longer alive (a run
+        that stopped early, or died)."""
         with self.ledger.atomic():
             self.fresh_from = self.db.execute("SELECT coalesce(max(id), 0) FROM deliveries"
                                               ).fetchone()[0]
-            self.db.execute(f"DELETE FROM ledger_meta WHERE CASE WHEN {A_WALK} "
-                            "THEN value::bigint <= %(to)s END",
-                            {"walked": self.walked, "to": self.fresh_from})
+            self.db.execute(f"DELETE FROM ledger_meta WHERE CASE WHEN {A_WALK} THEN NOT "
+                            "EXISTS (SELECT 1 FROM runs r WHERE r.id = substr(key, "
+                            f"length(%(walked)s) + 1)::bigint AND {ALIVE}) END",
+                            {"walked": self.walked})
 
     def _write_more(self, wait: bool) -> None:
         """Write the rows of the list's next stretch, unless another sender has (then go on
