@@ -14,7 +14,7 @@ stays open until the batch is claimed (``submitting``, committed) and is over be
 request is handed to a worker, as on the files store; a sender that dies first only lets its
 rows go back to ``pending``.
 
-Each sender leaves, as each look begins, how far its walk has come (``ledger_meta``, a row of
+Each look leaves how far the sender's walk has come (``ledger_meta``, a row of
 its own run: no row two senders write), and a look starts past the furthest another sender
 of the segment has walked: rows written after this run began that it walked are taken, or
 left as not to send now. Two senders so no longer walk each other's batches (each walked
@@ -181,6 +181,7 @@ class SharedQueue:
                 rows = [row[:-1] for row in locked if row[1] is not None]
                 if locked:
                     self.after = locked[-1][0]
+                    self._mark_walk()
                 if locked and not rows:  # none to send now (committed: their locks go)
                     continue
                 if rows:
@@ -210,16 +211,14 @@ class SharedQueue:
         # post's index, stopping at ``size``: the planner, without statistics of a table just
         # written, would rather fetch every later row and sort. Sorted here, not by the query:
         # with sorting off for the walk, a sort would cost the plan enough to be compiled (JIT).
-        # This run's walk is marked as having come to ``after``; past the rows there were as
-        # the run began, it starts after the furthest mark of another run of the segment.
+        # Past the rows there were as the run began, a look starts after the furthest mark of
+        # another run of the segment (:meth:`_mark_walk`).
         self.db.execute(IN_INDEX_ORDER)
         jump = self.fresh_from is not None and self.after >= self.fresh_from
         start = ("greatest(%(after)s, (SELECT max(value::bigint) FROM ledger_meta "
                  f"WHERE {A_WALK} AND key <> %(mine)s))" if jump else "%(after)s")
         return sorted(self.db.execute(
-            "WITH walked AS (INSERT INTO ledger_meta VALUES (%(mine)s, %(walked_to)s) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value), "
-            "locked AS (SELECT d.id, d.address, d.attempts FROM deliveries d "
+            "WITH locked AS (SELECT d.id, d.address, d.attempts FROM deliveries d "
             f"WHERE d.post_id = %(post)s AND d.id > {start} AND d.state = 'pending' "
             "ORDER BY d.id LIMIT %(size)s FOR UPDATE SKIP LOCKED) "
             "SELECT d.id, s.position, d.address, s.address, s.name, "
@@ -228,8 +227,20 @@ class SharedQueue:
             "ELSE false END FROM locked d "
             "LEFT JOIN subscribers s ON s.key = d.address AND s.status = ANY(%(active)s)"
             + self.segment, {**self.params, "after": self.after, "size": size,
-                             "walked": self.walked, "walked_to": str(self.after),
+                             "walked": self.walked,
                              "mine": self._mine()}).fetchall())
+
+    def _mark_walk(self) -> None:
+        """Let the other senders know at once how far this walk came: written beside the
+        look's transaction, not in it (committed with the claim, the mark came too late for
+        the other's next look, which then walked the rows this look holds; a sender that dies
+        before its claim leaves rows ``pending`` behind the mark, and the senders beside it
+        walk again from the start for them). Only a hint: its commit need not wait for the
+        disk."""
+        with self.store.connection() as db:
+            db.execute("INSERT INTO ledger_meta SELECT %s, %s WHERE (SELECT set_config("
+                       "'synchronous_commit', 'off', true)) IS NOT NULL ON CONFLICT (key) "
+                       "DO UPDATE SET value = excluded.value", (self._mine(), str(self.after)))
 
     def _mine(self) -> str:
         """The key of this run's walk's mark."""
