@@ -139,3 +139,40 @@ def test_a_sender_walks_the_rows_there_before_it_began_whatever_another_run_walk
         marks = [key for (key,) in db.execute("SELECT key FROM ledger_meta WHERE key LIKE "
                                               "'walked:%' ORDER BY key")]
     assert marks == [f"{WALKED_PREFIX}{POST}:null:{run}"]  # the other run's, alive
+
+
+def test_rows_a_sender_held_past_its_walks_mark_as_it_died_are_sent_by_the_one_beside_it(
+        site, pg_url):
+    """Another host's sender takes every row this one has not, marks its walk past them, then
+    dies before its claim: this sender's next look starts past that mark and finds nothing,
+    so it walks again from the start, jumping no more, and everyone gets the post once."""
+    from newsletter.sending.queue_pg import WALKED_PREFIX
+    from tests.test_shared_send import BATCH, CONCURRENCY
+
+    addresses, fake = on_postgresql(site, pg_url, 60, latency=0.0)
+    fake.enqueue(*[slow()] * CONCURRENCY)  # this sender waits with its first batches in flight
+    dying = psycopg.connect(pg_url)
+    try:
+        run = another_hosts_run(dying)
+        dying.commit()
+        process = sender(site)
+        deadline = time.monotonic() + 120
+        while fake.request_count < CONCURRENCY and time.monotonic() < deadline:
+            time.sleep(0.02)
+        held = dying.execute("SELECT id FROM deliveries WHERE state = 'pending' ORDER BY id "
+                             "FOR UPDATE SKIP LOCKED").fetchall()
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            db.execute("INSERT INTO ledger_meta VALUES (%s, %s)",
+                       (f"{WALKED_PREFIX}{POST}:null:{run}", str(held[-1][0])))
+        dying.close()
+        wait_until_its_lock_is_free(pg_url, run)
+        fake.closing.set()
+        out, err = process.communicate(timeout=300)
+    finally:
+        dying.close()
+        fake.close()
+    assert len(held) == len(addresses) - CONCURRENCY * BATCH
+    assert process.returncode == 0, out + err
+    assert sorted(fake.accepted) == sorted(addresses)
+    assert set(fake.accepted.values()) == {1}  # nobody twice
+    assert set(ledger(pg_url).values()) == {"sent"}
