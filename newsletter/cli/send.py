@@ -171,6 +171,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         send_post,
         settled_states,
         site_lock,
+        unfinished_on_site,
     )
     from newsletter.subscribers import open_store
 
@@ -193,7 +194,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         if existing:
             existing.close()
     who = f"subscriber tagged {', '.join(tags)}" if tags else "active subscriber"
-    note_recovered(recovered, post)
+    note_recovered(recovered, post, unfinished_on_site(settings))
     provider_name = settings.provider.name
     if total == 0 and count_active(store, tags) == 0:  # not "everyone has it": nobody is there
         click.echo(empty_list(store, tags), err=True)
