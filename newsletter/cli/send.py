@@ -176,7 +176,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
     from newsletter.subscribers import open_store
 
     # Before counting: a dead run's batches are in doubt, and must be reported as such.
-    recovered = recover_dead_runs(settings) or 0
+    recovered = recover_dead_runs(settings, writing=not dry_run) or 0
     store = open_store(settings)
     states = settled_states(retry_failed, resend_in_doubt)
     existing = Ledger.open_existing(settings)

@@ -54,17 +54,22 @@ class LedgerReport:
     unfinished: dict[str, int] = field(default_factory=dict)
 
 
-def recover_dead_runs(settings: Settings) -> int | None:
+def recover_dead_runs(settings: Settings, writing: bool = False) -> int | None:
     """Turn the ``submitting`` rows of runs that died into ``in_doubt``; return how many, or
-    None when a send holds the site lock (its rows really are on their way)."""
+    None when a send holds the site lock (its rows really are on their way). ``writing``: for
+    a send, which takes the lock even before there is a ledger, so that on a read-only site
+    it refuses before anything else is said."""
     if settings.store_url:
         with Ledger.open(settings) as ledger:
             return ledger.recover_if_alone()
-    if not ledger_on_disk(settings.state_dir) or not writable_ledger(settings):
+    if not writing and not (ledger_on_disk(settings.state_dir) and writable_ledger(settings)):
         return 0  # read-only: left for a run that can write (unfinished_on_site says so)
     try:
-        with site_lock(settings), Ledger.open(settings) as ledger:
-            return ledger.recover()
+        with site_lock(settings):
+            if not ledger_on_disk(settings.state_dir):
+                return 0
+            with Ledger.open(settings) as ledger:
+                return ledger.recover()
     except SiteLockedError:
         return None
 

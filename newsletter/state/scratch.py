@@ -19,9 +19,10 @@ from pathlib import Path
 
 def writable_folder(folder: Path) -> bool:
     """Whether this process may make files in ``folder``, or make it (its nearest existing
-    parent may take it); False on a read-only file system, for root too."""
+    parent may take it); False on a read-only file system, for root too. A file in the way
+    is not read-only: writing there says what stands in the way."""
     existing = next(path for path in (folder, *folder.parents) if path.exists())
-    return existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
+    return not existing.is_dir() or os.access(existing, os.W_OK | os.X_OK)
 
 
 def scratch_or(state_dir: Path) -> Path:
