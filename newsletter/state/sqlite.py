@@ -18,8 +18,10 @@ from typing import Iterator
 
 from newsletter.errors import DISK_HINT, StateFolderError, StoreError
 from newsletter.state.migrations import Schema, run_step
+from newsletter.state.scratch import writable_folder
 
 BUSY_TIMEOUT = 10.0  # seconds a connection waits for another one's write
+MEMORY = ":memory:"  # SQLite's name for a database of this connection's own
 
 
 def connect(path: Path, *, durable: bool = True, timeout: float = BUSY_TIMEOUT,
@@ -127,3 +129,12 @@ def open_kind(path: Path, schema: Schema, *, durable: bool = True,
         db.close()
         raise
     return db
+
+
+def open_kind_or_empty(path: Path, schema: Schema) -> sqlite3.Connection:
+    """:func:`open_kind`, or an empty file of ``schema`` in memory where ``path`` does not
+    exist and its folder may not be written (a read-only site): what a command that only
+    looks reads there. A command that writes has refused before (the site lock)."""
+    if path.exists() or writable_folder(path.parent):
+        return open_kind(path, schema)
+    return open_kind(Path(MEMORY), schema)

@@ -11,6 +11,7 @@ without the capability that overrides file modes for `chmod`): tests/disk_limits
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,8 @@ HINT = ("make sure the site's folders (subscribers/, .newsletter/, the outbox) a
 # What a writable site says once it has put the dead run's batch in doubt: a read-only one
 # cannot, and says NOTE instead.
 RECOVERED = ("A send was interrupted with 1 message(s)", "An earlier run was interrupted with 1")
+# The moments the dry runs print move on with the clock, between the two runs compared too.
+MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?")
 
 
 def looking(out: Path) -> list[tuple[str, ...]]:
@@ -52,11 +55,12 @@ def used_site(site: Path) -> Path:
 
 
 def said(result, site: Path, out: Path) -> str:
-    """A command's output with its folders named alike, and a writable site's recovery line
-    left out."""
+    """A command's output with its folders and moments named alike, and a writable site's
+    recovery line left out."""
     lines = [line for line in result.stdout.splitlines(keepends=True)
              if not line.startswith(RECOVERED)]
-    return "".join(lines).replace(str(out), "OUT").replace(str(site), "SITE")
+    text = "".join(lines).replace(str(out), "OUT").replace(str(site), "SITE")
+    return MOMENT.sub("MOMENT", text)
 
 
 def refused(stderr: str) -> bool:
@@ -72,22 +76,42 @@ def test_every_command_that_only_looks_works_on_a_read_only_site(site, tmp_path)
     used_site(site)
     before = files_of(site)
     for number, command in enumerate(looking(tmp_path / "looked")):
-        # The same command on a writable copy of the same site: what the writer expects.
-        twin = tmp_path / f"twin-{number}"
-        shutil.copytree(site, twin, symlinks=True)
-        (tmp_path / f"out-{number}").mkdir()
-        writable = invoke(twin, *looking(tmp_path / f"out-{number}")[number])
-        shutil.rmtree(tmp_path / "looked", ignore_errors=True)
-        (tmp_path / "looked").mkdir()
-        with read_only(site):
-            result = invoke(site, *command)
-        assert result.exit_code == 0 == writable.exit_code, (command, result.output)
-        assert said(result, site, tmp_path / "looked") == said(
-            writable, twin, tmp_path / f"out-{number}"), command
-        assert not refused(result.stderr), command
+        result = looked_as_on_a_writable_copy(site, tmp_path, number)
         if command[0] in ("posts", "status", "send"):
             assert NOTE in result.stderr, command  # the dead run, said as left undone
     assert files_of(site) == before  # nothing written, not even a cache
+
+
+def test_the_dry_runs_count_the_sending_limits_on_a_read_only_site(site, tmp_path):
+    """Before: the send log (.newsletter/sendlog.db), not there yet, could not be made."""
+    toml = site / "newsletter.toml"
+    toml.write_text(toml.read_text().replace("[provider]\n", "[provider]\ndaily_limit = 2\n", 1))
+    used_site(site)
+    for number, command in enumerate(looking(tmp_path / "looked")):
+        if "--dry-run" in command and command[0] == "send":
+            result = looked_as_on_a_writable_copy(site, tmp_path, number)
+            # `send POST`: the "Limit:" line; `send --due`: the days the limit spreads it over
+            assert ("Limit:" if command[1] == POST else " 1 message\n") in result.stdout, command
+    assert not (site / ".newsletter" / "sendlog.db").exists()
+
+
+def looked_as_on_a_writable_copy(site: Path, tmp_path: Path, number: int):
+    """The ``number``th command of :func:`looking` on ``site`` made read-only, once it has
+    said, and exited, as on a writable copy of it (what the writer expects)."""
+    twin = tmp_path / f"twin-{number}"
+    shutil.copytree(site, twin, symlinks=True)
+    (tmp_path / f"out-{number}").mkdir()
+    writable = invoke(twin, *looking(tmp_path / f"out-{number}")[number])
+    shutil.rmtree(tmp_path / "looked", ignore_errors=True)
+    (tmp_path / "looked").mkdir()
+    command = looking(tmp_path / "looked")[number]
+    with read_only(site):
+        result = invoke(site, *command)
+    assert result.exit_code == 0 == writable.exit_code, (command, result.output)
+    assert said(result, site, tmp_path / "looked") == said(
+        writable, twin, tmp_path / f"out-{number}"), command
+    assert not refused(result.stderr), command
+    return result
 
 
 def test_what_it_looked_at_it_wrote_whole_outside_the_site(site, tmp_path):
