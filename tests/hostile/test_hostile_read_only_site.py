@@ -168,6 +168,32 @@ def test_a_fresh_clone_without_a_state_folder_is_looked_at_as_it_is(site, tmp_pa
     assert "Nothing sent yet" in invoke(site, "status").stdout
 
 
+def test_a_site_without_write_permission_is_looked_at_as_a_read_only_mount_is(site, tmp_path):
+    """`chmod -R a-w` (or a site owned by another user): the system says "permission denied"
+    where a read-only mount says "read-only file system"."""
+    used_site(site)
+    folders = [site, *(path for path in site.rglob("*") if path.is_dir() and not path.is_symlink())]
+    files = [path for path in site.rglob("*") if path.is_file() and not path.is_symlink()]
+    for path in files + folders:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        before = files_of(site)
+        for command in looking(tmp_path):
+            result = run_cli_as_owner(site, *command)
+            assert result.returncode == 0, (command, result.stderr)
+            assert not refused(result.stderr) and "Traceback" not in result.stderr, command
+            if command[0] in ("posts", "status", "send"):
+                assert NOTE in result.stderr, command
+        assert "in doubt 1, pending 0, not yet sent 3" in run_cli_as_owner(
+            site, "status", POST).stdout
+        sent = run_cli_as_owner(site, "send", POST, "--yes")
+        assert sent.returncode == 2 and sent.stderr.endswith(f"{HINT}\n"), sent.stderr
+        assert files_of(site) == before
+    finally:
+        for path in folders + files:
+            path.chmod(path.stat().st_mode | 0o200)
+
+
 def test_state_files_alone_read_only_are_read_and_not_written(site, tmp_path):
     """The .newsletter/*.db files chmod 444 in a writable folder (restored from a backup that
     kept no write bit): the commands that look read them; a send refuses before claiming."""
@@ -175,8 +201,7 @@ def test_state_files_alone_read_only_are_read_and_not_written(site, tmp_path):
     for path in (site / ".newsletter").glob("*.db"):
         path.chmod(0o444)
     ledger = (site / ".newsletter" / "ledger.db").read_bytes()
-    for command in [("status", POST), ("posts",), ("send", POST, "--dry-run"),
-                    ("send", "--due", "--dry-run"), ("subscribers", "count")]:
+    for command in looking(tmp_path):
         result = run_cli_as_owner(site, *command)
         assert result.returncode == 0, (command, result.stderr)
         assert "Traceback" not in result.stderr and not refused(result.stderr), command
