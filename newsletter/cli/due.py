@@ -12,7 +12,8 @@ import os
 
 import click
 
-from newsletter.cli.echo import counted, echo_findings, limit_line, readers, warn_skipped_rows
+from newsletter.cli.echo import (counted, echo_findings, limit_line, note_unfinished, readers,
+                                 warn_skipped_rows)
 from newsletter.errors import InputError
 
 
@@ -162,9 +163,12 @@ def _report_broken(plan) -> None:
 
 def _show_plan(settings, plan, previews) -> int:
     """--dry-run: what a run at plan.now would send, and what would stop it; 1 if anything would."""
+    from newsletter.sending import unfinished_on_site
+
     click.echo(f"Schedule at {_when(plan.now, settings)}, sending posts dated from "
                f"{_when(plan.since, settings)}"
                f"{' (first run: this would be recorded as since)' if plan.first_run else ''}.")
+    note_unfinished(unfinished_on_site(settings))  # a read-only site: left for a writable run
     cap = settings.schedule.max_posts_per_run
     over_cap = len(plan.new) > cap  # then a run sends none of them
     for preview in previews:

@@ -61,3 +61,12 @@ def empty_list(store, tags: tuple[str, ...]) -> str:
         found = f"no active subscriber in {where} ({names})"
     return (f"error: the list is empty: {found}; nothing sent. Add readers with `newsletter "
             "subscribers add EMAIL` or `newsletter subscribers import FILE`.")
+
+
+def note_unfinished(unfinished: dict[str, int]) -> None:
+    """On a read-only site: the runs that died, which a command there cannot put in doubt
+    (sending/unfinished.py), and where to finish them."""
+    for post_id, count in unfinished.items():
+        click.echo(f"note: a run of {post_id} ended without finishing ({count} message(s) on "
+                   "their way, shown in doubt); .newsletter/ cannot be written here: run "
+                   "`newsletter status` where it can be to finish it", err=True)

@@ -9,6 +9,7 @@ import re
 import click
 
 from newsletter.cli import pass_site
+from newsletter.cli.echo import note_unfinished
 
 # `posts --json` statuses (docs/generators.md#newsletter-posts-json): the ledger's and the schedule's
 # words, and the class of a post nothing was sent of; an unpublished kind reads as "draft"
@@ -40,6 +41,7 @@ def posts(site, as_json: bool) -> None:
     unread = _unread(settings)
     now = dt.datetime.now(dt.timezone.utc)
     report = ledger_report(settings, {post.id: post.newsletter_tags for post in found})
+    note_unfinished(report.unfinished)
     since = since_of(settings)
     ordered = newest_first(found)
     held = held_back(settings, found, now)

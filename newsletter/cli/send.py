@@ -171,11 +171,12 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         send_post,
         settled_states,
         site_lock,
+        unfinished_on_site,
     )
     from newsletter.subscribers import open_store
 
     # Before counting: a dead run's batches are in doubt, and must be reported as such.
-    recovered = recover_dead_runs(settings) or 0
+    recovered = recover_dead_runs(settings, writing=not dry_run) or 0
     store = open_store(settings)
     states = settled_states(retry_failed, resend_in_doubt)
     existing = Ledger.open_existing(settings)
@@ -193,7 +194,7 @@ def _send(settings, post, email, provider, *, dry_run: bool, yes: bool,
         if existing:
             existing.close()
     who = f"subscriber tagged {', '.join(tags)}" if tags else "active subscriber"
-    note_recovered(recovered, post)
+    note_recovered(recovered, post, unfinished_on_site(settings))
     provider_name = settings.provider.name
     if total == 0 and count_active(store, tags) == 0:  # not "everyone has it": nobody is there
         click.echo(empty_list(store, tags), err=True)
