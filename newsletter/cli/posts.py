@@ -9,6 +9,7 @@ import re
 import click
 
 from newsletter.cli import pass_site
+from newsletter.cli.echo import shown_title
 
 # `posts --json` statuses (docs/generators.md#newsletter-posts-json): the ledger's and the schedule's
 # words, and the class of a post nothing was sent of; an unpublished kind reads as "draft"
@@ -67,7 +68,7 @@ def posts(site, as_json: bool) -> None:
 def _print_table(settings, ordered, words, errors) -> None:
     rows = [(status,
              post.date.astimezone(settings.site.zone).strftime("%Y-%m-%d") if post.date else "-",
-             post.id, post.title)
+             post.id, shown_title(post))
             for post, status in zip(ordered, words)]
     if rows:
         header = ("STATUS", "DATE", "SLUG", "TITLE")
