@@ -21,7 +21,7 @@ from newsletter.render.tags.context import TagContext
 from newsletter.render.tags.hugo import Output
 from newsletter.render.tags.expansion import (OPENING, SNIPPET_CHARS, Expansion, Piece,
                                               TemplateProblem, snippet)
-from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions,
+from newsletter.render.tags.scan import (BacktickRuns, Finder, Literal, code_regions, list_indent,
                                          literal_spans, run_end)
 from newsletter.render.tags.shortcodes import Frame, ShortcodeReading
 from newsletter.render.tags.syntax import DELIMITERS, MAX_TAG_CHARS, Tag, TagProblem, read_tag
@@ -282,8 +282,13 @@ class _Expander(ShortcodeReading):
         space before it along ("in this {% include toc.html %}." is "in this.")."""
         if not output.markdown and self.out and _PUNCTUATION.match(self.text, end):
             self.out[-1] = self.out[-1].rstrip(" \t")
-        alone = (start == 0 or self.text[start - 1] == "\n") and _REST_OF_LINE.match(self.text, end)
-        self.out.append(f"\n{output.markdown}\n" if output.block and alone else output.markdown)
+        at_line_start = start == 0 or self.text[start - 1] == "\n"
+        indent = "" if at_line_start or not output.block else list_indent(self.text, start)
+        if output.block and (at_line_start or indent) and _REST_OF_LINE.match(self.text, end):
+            # indented in a list item: its lines stay in the item
+            self.out.append("\n" + re.sub(r"(?m)^(?=.)", indent, output.markdown) + "\n")
+        else:
+            self.out.append(output.markdown)
 
     def _leave(self, start: int, end: int, problem: TagProblem) -> int:
         """Report the tag, and show it as written: as text, whatever markup it holds."""

@@ -64,6 +64,7 @@ _TAB_LABELS = ("title", "name", "label", "header", "tabName")
 _LINK_TEXTS = ("content", "title", "text", "label", "name")
 # FixIt's, LoveIt's and DoIt's link (href, content, title; named or by position): a link whole.
 LINK = "link"
+_CARD_KEYS = frozenset({"link", "title", "subtitle"})  # Hextra's card the email shows whole
 _TEXTS = ("content", "text", "body", "message")
 _IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
 # An image shortcode named with these only (Hello Friend NG's image: src, alt, position, style)
@@ -224,8 +225,9 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
         subtitle = tag.get("subtitle") if tag.name == "card" else None  # Hextra's, a block
         shown = f"[{escape(text)}]({url_in_markdown(url)})" + \
             (f" \u2014 {inline_markdown(subtitle)[0]}" if subtitle else "")
+        whole = tag.name == LINK or tag.name == "card" and set(tag.named) <= _CARD_KEYS
         return Output(shown, block=tag.name == "card", warning=None
-                      if tag.name == LINK else warning(tag, False, shown="link", what=what))
+                      if whole else warning(tag, False, shown="link", what=what))
     text = next((tag.get(name) for name in _TEXTS if tag.get(name)), None)
     if text:
         return Output(inline_markdown(text)[0], warning=warning(tag, False, shown="text",
