@@ -13,6 +13,7 @@ before it goes out; tabs and buttons are shown whole and are not.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import replace
 from itertools import takewhile
@@ -49,8 +50,10 @@ FURNITURE = frozenset({"toc", "katex", "mathjax", "math", "comments", "related",
                        "load-photoswipe", "column", "columns", "endcolumns"})
 # Wrapped around pictures only to lay them out (Beautiful Hugo's gallery of figures): what they
 # hold is shown whole, one picture after another, unreported.
-# Blowfish's timeline: its items; Hextra's cards: its cards
-LAYOUTS = frozenset({"gallery", "carousel", "timeline", "cards"})
+# Blowfish's timeline, steps, stats and marquee: their items; its slider: the bundle's pictures
+# its pattern matches; Hextra's cards: its cards
+LAYOUTS = frozenset({"gallery", "carousel", "timeline", "cards", "steps", "stats", "marquee",
+                     "slider"})
 # Wrapped around words only to style them (Blowfish's and Congo's lead, badge, keyword;
 # FixIt's, LoveIt's and DoIt's typeit, style, align, float, center-quote; Blowfish's rtl and
 # ltr, whose direction the email sets per paragraph from its words; Beautiful Hugo's columns
@@ -254,13 +257,17 @@ def _gallery_pictures(tag: Tag, context: TagContext) -> list[str]:
     """The pictures of the folder a gallery lists: Hugoplate's ``dir`` (beside the post, in
     ``assets/`` or ``static/``), Hugo Blox's ``album`` (the post's ``gallery/<album>``),
     Blowfish's carousel's ``images`` (``"gallery/*"``, or pictures named in braces,
-    ``"{gallery/03.jpg,https://...}"``)."""
+    ``"{gallery/03.jpg,https://...}"``), its slider's ``pattern`` of the bundle's files."""
     album, folder, images = tag.get("album"), tag.get("dir"), (tag.get("images") or "").strip()
     if images.startswith("{") and images.endswith("}"):
         return [name.strip() for name in images[1:-1].split(",")
                 if IMAGE_FILE.search(name.strip()) and web_url(name.strip())]
     if images.endswith("/*"):
         folder = images[:-2]
+    if pattern := (tag.get("pattern") or "").strip():  # Blowfish's slider: "gallery/*.jpg"
+        inside, _, files = pattern.rpartition("/")
+        return [path for path in context.pictures(inside or ".")
+                if fnmatch.fnmatchcase(path.rpartition("/")[2], files)]
     names = ([f"gallery/{album}", album] if album else []) + ([folder] if folder else [])
     return next(filter(None, map(context.pictures, names)), [])
 
