@@ -42,12 +42,14 @@ See [the knots]({% link _notes/knots.md %}) and [the box kite]({% post_url 2020/
 ![A red kite]({{ site.baseurl }}/assets/kite.jpg)
 """
 
+# What Jekyll must not publish of newsletter's files (check warns otherwise)
+EXCLUDED = "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n"
 KITES = {
     "_config.yml": ("title: Kite Diary\nurl: http://localhost:4000\nbaseurl: /blog\n"
                     "permalink: /:categories/:year/:month/:title.html\n"
                     "plugins:\n  - jekyll-paginate\n  - jekyll-feed\npaginate: 5\n"
                     "collections:\n  notes:\n    output: true\n    permalink: /notes/:path/\n"
-                    "exclude: [newsletter.toml, subscribers/, templates/, outbox/, preview/]\n"),
+                    + EXCLUDED),
     "_config_prod.yml": "url: https://kites.example.io\n",
     "Makefile": "build:\n\tbundle exec jekyll build --config _config.yml,_config_prod.yml\n",
     "index.html": "---\nlayout: default\n---\n{% for post in paginator.posts %}{% endfor %}\n",
@@ -106,3 +108,22 @@ def test_a_drifted_jekyll_blog_from_init_to_status(tmp_path):
     assert invoke(root, "send", "--due").output == ""  # nothing sent twice
     status = invoke(root, "status").output
     assert "/2020-05-05-box: sent 1, failed 0" in status
+
+
+def test_an_image_include_described_has_its_description_as_alt(tmp_path):
+    """Personal Jekyll blogs' own {% include image.html url="..." description="..." %}: the
+    description is what the picture shows. It was read as no alt at all (image-no-alt), its
+    quoted words split into stray arguments."""
+    root = tmp_path / "pond"
+    blog_after_init(root, {
+        "_config.yml": "title: Pond\nurl: https://pond.example.com\n" + EXCLUDED,
+        "_includes/image.html": '<figure><img src="{{ include.url }}"></figure>\n',
+        "_posts/2019-03-04-newts.md": (
+            "---\ntitle: Newts\ndescription: Newts.\n---\n\nIn the pond.\n\n"
+            '{% include image.html url="/assets/newt.jpg" description="A newt on a stone" %}\n'),
+        "assets/newt.jpg": picture((10, 200, 10))})
+    checked = invoke(root, "check", "2019-03-04-newts")
+    assert "image-no-alt" not in checked.output and checked.exit_code == 1  # degraded only
+    assert invoke(root, "preview", "2019-03-04-newts").exit_code == 0
+    html = (root / "preview/2019-03-04-newts/email.html").read_text()
+    assert 'alt="A newt on a stone"' in html

@@ -73,7 +73,7 @@ _IMAGE_KEYS = ("src", "url", "image", "img", "path", "file")
 # An image shortcode named with these only (Hello Friend NG's image: src, alt, position, style)
 # is its image whole: the rest only places it on the page.
 _WHOLE_IMAGE_KEYS = frozenset({*_IMAGE_KEYS, "alt", "caption", "title", "width", "height",
-                               "position", "style", "class", "align"})
+                               "position", "style", "class", "align", "description"})
 
 
 def tab_label(tag: Tag, group: Tag | None, ordinal: int) -> str:
@@ -212,8 +212,10 @@ def left_out(tag: Tag, context: TagContext, what: str = "the shortcode",
     if image:
         after = _words_after(tag.positional, image)
         sizes = [word for word in after if word.isdigit()]
-        values = {"src": place(image), "alt": tag.get("alt") or _alt_after(after),
-                  "caption": tag.get("caption") or tag.get("title"),
+        described = tag.get("description")  # a site's image.html include: its alt, or caption
+        values = {"src": place(image), "alt": tag.get("alt") or described or _alt_after(after),
+                  "caption": tag.get("caption") or tag.get("title")
+                  or (described if tag.get("alt") else None),
                   "width": tag.get("width") or (sizes[:1] or [None])[0],
                   "height": tag.get("height") or (sizes[1:2] or [None])[0]}
         shown = figure(replace(tag, name="figure", positional=(), named={
