@@ -62,7 +62,8 @@ def test_a_drifted_hugo_blog_from_init_to_status(tmp_path):
     init = blog_after_init(root, DRIFTED)
     assert "posts in content/post, content/posts (mainSections)" in init.output
     assert "3 files not read (.adoc, .html, .org: newsletter reads Markdown)" in init.output
-    assert f'url = "{SITE}"  # from hugo.toml' in (root / "newsletter.toml").read_text()
+    assert f'url = "{SITE}"  # from hugo.toml and config/production' in (
+        root / "newsletter.toml").read_text()
     listed = {item["id"]: (item["status"], item["url"], item["date"])
               for item in json.loads(invoke(root, "posts", "--json").stdout) if item["id"]}
     assert listed == {

@@ -21,7 +21,7 @@ from newsletter.generators.hugo_build import build_settings
 from newsletter.generators.hugo_bundles import bundle_of, featured_file
 from newsletter.generators.hugo_cascade import FrontMatterOf, cascaded
 from newsletter.generators.hugo_config import ROOT_NAMES, base_name, ignored_patterns, \
-    main_sections, read_config, translation_language
+    main_sections, read_config, settings_source, translation_language
 from newsletter.generators.hugo_mounts import (content_mounts, content_replaced,
                                                 mounted_path, mounts_below_root,
                                                 replaced_components, section_folders,
@@ -84,7 +84,7 @@ class Hugo(Generator):
         site in Arabic that sets no ``languageCode``: its emails read right to left)."""
         config = self.config
         params = config.get("params") if isinstance(config.get("params"), dict) else {}
-        source = f"{self.evidence} and {self.build_file}" if self.build_file else self.evidence
+        source = settings_source(self.root, self.evidence, self.build, self.build_file)
         return site_info(source, config.get("title") or params.get("title"),
                          config.get("baseurl"), config.get("timezone"),
                          config.get("languagecode") or config.get("defaultcontentlanguage"))
