@@ -100,6 +100,8 @@ def test_a_drifted_hugo_blog_from_init_to_status(tmp_path):
     text = (root / "preview/lichen/email.txt").read_text()
     assert text.startswith("Why I left the city\n===") and "Lichen grows slow.[1]" in text
 
+    one = invoke(root, "send", "/post/lichen", "--dry-run")
+    assert "Post:       Why I left the city (/post/lichen)" in one.output
     planned = invoke(root, "send", "--due", "--dry-run")
     assert '  would send /post/lichen "Why I left the city" (2019-03-04T10:00+00:00)' \
         in planned.output
