@@ -47,7 +47,11 @@ DRIFTED = {
     "content/posts/epi.fr.md": "---\ntitle: Épiphyte\ndate: 2022-02-02\n---\n\nSur les arbres.\n",
     "content/posts/notes.org": "#+TITLE: Org notes\n#+DATE: 2022-03-03\n\nSome *org* text.\n",
     "content/posts/guide.adoc": "---\ntitle: Ascii\ndate: 2022-03-04\n---\n\n== Hello\n",
-    "content/posts/raw.html": "---\ntitle: Raw page\ndate: 2022-03-05\n---\n<p>hi</p>\n",
+    # blogdown's post: the HTML it renders from regression.Rmd, which Hugo leaves alone
+    "content/posts/regression.Rmd": "---\ntitle: Regression\n---\n\n```{r}\nlm(y ~ x)\n```\n",
+    "content/posts/regression.html": ('---\ntitle: "Regression"\ndate: 2022-03-05\n---\n'
+                                      '<p>The slope is <code>0.8</code>.</p>\n'),
+    "content/posts/static.html": "<p>A page copied as it is.</p>\n",
 }
 SITE = "https://moss.example.org"
 
@@ -55,13 +59,14 @@ SITE = "https://moss.example.org"
 def test_a_drifted_hugo_blog_from_init_to_status(tmp_path):
     """Every command on the blog: the settings Hugo reads (hugo.toml, not the old config.toml;
     mainSections from config/_default/), both post sections, dates as each was written, a
-    draft of "false" is a post and of "true" a draft, the French file a translation, the
-    other markups listed as not read. A Markdown title is printed in words, as its subject.
+    draft of "false" is a post and of "true" a draft, the French file a translation; an HTML
+    post (blogdown's) sent as it is, one without front matter a page; Org and AsciiDoc
+    listed as not read (Hugo hands them to programs newsletter does not run). A Markdown title is printed in words, as its subject.
     WordPress's url: /?p=19 is an error at its line: its link shows the home page."""
     root = tmp_path / "moss"
     init = blog_after_init(root, DRIFTED)
     assert "posts in content/post, content/posts (mainSections)" in init.output
-    assert "3 files not read (.adoc, .html, .org: newsletter reads Markdown)" in init.output
+    assert "2 files not read (.adoc, .org: newsletter reads Markdown)" in init.output
     assert f'url = "{SITE}"  # from hugo.toml and config/production' in (
         root / "newsletter.toml").read_text()
     listed = {item["id"]: (item["status"], item["url"], item["date"])
@@ -77,6 +82,9 @@ def test_a_drifted_hugo_blog_from_init_to_status(tmp_path):
         "/posts/walls/part-one": ("ready", f"{SITE}/2021/05/walls-part-one/",
                                   "2021-05-06T00:00:00+00:00"),
         "/posts/epi": ("ready", f"{SITE}/2022/02/epiphyte/", "2022-02-02T00:00:00+00:00"),
+        "/posts/regression": ("ready", f"{SITE}/2022/03/regression/",
+                              "2022-03-05T00:00:00+00:00"),
+        "/posts/static": ("page", f"{SITE}/posts/static/", None),
         "/posts/epi.fr": ("page", f"{SITE}/fr/2022/02/épiphyte/", "2022-02-02T00:00:00+00:00"),
         "/posts/gone": ("draft", f"{SITE}/2021/01/gone/", "2021-01-01T00:00:00+00:00"),
         "/posts/wip": ("draft", f"{SITE}/2022/04/wip/", "2022-04-04T00:00:00+00:00"),
@@ -107,11 +115,12 @@ def test_a_drifted_hugo_blog_from_init_to_status(tmp_path):
         in planned.output
     assert '  would NOT send /post/2011-04-16-tide-tables "Tide tables"' in planned.output
     sent = invoke(root, "send", "--due")
-    assert sent.output.count("Sent ") == 5 and 'Sent /post/lichen "Why I left the city"' \
+    assert sent.output.count("Sent ") == 6 and 'Sent /post/lichen "Why I left the city"' \
         in sent.output
     assert "error: /post/2011-04-16-tide-tables not sent: " in sent.output
     assert sorted(folder.name for folder in (root / "outbox").iterdir()) == [
-        "epi", "lichen", "moss", "part-one", "stone-walls"]
+        "epi", "lichen", "moss", "part-one", "regression", "stone-walls"]
+    assert "The slope is 0.8." in next((root / "outbox/regression").iterdir()).read_text()
     status = invoke(root, "status").output
     assert "/posts/moss: sent 1, failed 0" in status and "tide-tables" not in status
 

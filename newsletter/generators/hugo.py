@@ -42,11 +42,11 @@ class Hugo(Generator):
     label = "Hugo"
     markdown = "goldmark"
     publishes_content_files = True
-    # Hugo's content files (hugofs/files/classifier.go): Markdown, and the markups it hands to
-    # other programs (AsciiDoc's .ad, reStructuredText's .rest, Pandoc's), or HTML
-    extensions = (".md", ".markdown", ".mdown")
-    unread_extensions = (*Generator.unread_extensions, ".ad", ".rest", ".pandoc", ".pdc", ".html",
-                         ".htm")
+    # Hugo's content files (hugofs/files/classifier.go): Markdown, HTML (blogdown renders .Rmd
+    # to it), and the markups Hugo hands to other programs (AsciiDoc, reStructuredText, Pandoc)
+    html_extensions = (".html", ".htm")
+    extensions = (".md", ".markdown", ".mdown", *html_extensions)
+    unread_extensions = (*Generator.unread_extensions, ".ad", ".rest", ".pandoc", ".pdc")
 
     def __init__(self, root: Path, evidence: str | None = None):
         super().__init__(root, evidence)
@@ -264,6 +264,8 @@ class Hugo(Generator):
         relative, meta = source.relative, source.meta
         if language and language != self._default_language:
             return f"a translation ({language}); newsletter mails the default language"
+        if self.reads_html(source.path) and not source.meta:
+            return "an HTML file without front matter: Hugo copies it as it is"
         if relative.stem.partition(".")[0] == "_index":
             return "a section's list page (_index.md)"
         if any(pattern.search(source.path.absolute().as_posix()) for pattern in self._ignored):
