@@ -151,3 +151,43 @@ def test_hextra_cards_indented_under_a_list_item_stay_in_it(tmp_path):
     item = html[html.index("<li"):html.index("</li>")]
     assert item.count("<p") == 3
     assert item.count('href="https://fern.example.com/posts/fronds/"') == 2
+
+
+BLOGDOWN_POST = """---
+title: "Means"
+date: 2020-01-01
+description: Means of things.
+---
+
+<script src="{{< blogdown/postref >}}index_files/header-attrs/header-attrs.js"></script>
+
+<div id="the-data" class="section level2">
+<h2>The data</h2>
+<pre class="r"><code>mean(x)</code></pre>
+<p><img src="{{< blogdown/postref >}}index_files/figure-html/plot-1.png" alt="A plot" /></p>
+</div>
+"""
+
+
+def test_a_blogdown_post_is_its_rendered_html(tmp_path):
+    """An R writer's blogdown post: index.Rmd, and the index.html it renders with the files
+    beside it. The HTML was not read; read, R Markdown's header-attrs.js script (atop every
+    such post, showing nothing) stopped it as an embed, and {{< blogdown/postref >}}, the
+    post's own path before its plots, was an unknown shortcode."""
+    root = tmp_path / "stats"
+    blog_after_init(root, {
+        "config.toml": ('baseURL = "https://stats.example.org/"\ntitle = "Stats"\n'
+                        'theme = "hugo-lithium"\nignoreFiles = ["\\\\.Rmd$", "_cache$"]\n'),
+        "content/post/means/index.Rmd": "---\ntitle: Means\n---\n\n```{r}\nmean(x)\n```\n",
+        "content/post/means/index.html": BLOGDOWN_POST,
+        "content/post/means/index_files/figure-html/plot-1.png": picture((1, 2, 3), "PNG"),
+        "content/post/means/index_files/header-attrs/header-attrs.js": "// attributes\n"})
+    listed = json.loads(invoke(root, "posts", "--json").stdout)
+    assert [(item["id"], item["status"]) for item in listed] == [("/post/means", "ready")]
+    checked = invoke(root, "check", "/post/means")
+    assert checked.exit_code == 0, checked.output
+    assert invoke(root, "preview", "/post/means").exit_code == 0
+    text = (root / "preview/means/email.txt").read_text()
+    assert "The data\n--------\n\n    mean(x)\n\n[Image: A plot]\n" in text
+    html = (root / "preview/means/email.html").read_text()
+    assert html.count("<img") == 1 and "<script" not in html
