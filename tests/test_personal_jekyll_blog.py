@@ -1,6 +1,6 @@
 """A writer's own Jekyll blog after years of drift, laid out as personal GitHub Pages blogs are
 (a project site under /blog, _config.yml for `jekyll serve` and _config_prod.yml for the build,
-posts in year folders and in .markdown, .textile and .html, categories in the permalink, a
+posts in year folders and in .markdown, .textile and .html (WordPress's, imported), categories in the permalink, a
 collection with output, jekyll-paginate, Liquid tags and kramdown's attribute lists in the
 posts), written here with this project's own text: every command from init to status."""
 
@@ -59,7 +59,11 @@ KITES = {
                                       "date: 2020-05-05 10:00:00 +0100\ncategory: kites\n---\n"
                                       "\nFour cells.\n"),
     "_posts/2020/2020-06-06-textile.textile": "---\ntitle: Textile one\n---\n\nh2. Hello\n",
-    "_posts/2020/2020-07-07-page.html": "---\ntitle: Html one\n---\n<p>Hi</p>\n",
+    # as jekyll-import writes a post from WordPress: HTML, with Liquid
+    "_posts/2010/2010-07-07-imported.html": ("---\nlayout: post\ntitle: An imported kite\n"
+                                             "categories: [kites]\n---\n<p>From the old blog, "
+                                             "by {{ site.title }}.</p>\n<ul>\n<li>Paper</li>\n"
+                                             "</ul>\n"),
     "_drafts/third-kite.md": "---\nlayout: post\ntitle: Third\n---\n\nSoon.\n",
     "_notes/knots.md": "---\ntitle: Knots\n---\n\nBowline.\n",
     "assets/kite.jpg": picture((200, 30, 30)),
@@ -70,11 +74,11 @@ SITE = "https://kites.example.io/blog"
 def test_a_drifted_jekyll_blog_from_init_to_status(tmp_path):
     """The published address from the production settings the Makefile names, under baseurl;
     posts in year folders at their categories' addresses; the .textile and .html posts listed
-    as not read; Liquid tags and kramdown's attribute lists and table of contents in the
+    as not read, the HTML one imported from WordPress a post; Liquid tags and kramdown's attribute lists and table of contents in the
     email as the blog shows them, nothing raw; each command's lines name a title in words."""
     root = tmp_path / "kites"
     init = blog_after_init(root, KITES)
-    assert "2 files not read (.html, .textile: newsletter reads Markdown)" in init.output
+    assert "1 file not read (.textile: newsletter reads Markdown)" in init.output
     assert f'url = "{SITE}"  # from _config.yml, _config_prod.yml (as Makefile builds the site)' \
         in (root / "newsletter.toml").read_text()
     listed = {item["id"]: (item["status"], item["url"])
@@ -82,6 +86,7 @@ def test_a_drifted_jekyll_blog_from_init_to_status(tmp_path):
     assert {key: value for key, value in listed.items() if value[0] != "draft"} == {
         "/2019-03-04-first-kite": ("ready", f"{SITE}/kites/builds/2019/03/first-kite.html"),
         "/2020-05-05-box": ("ready", f"{SITE}/kites/2020/05/box.html"),
+        "/2010-07-07-imported": ("ready", f"{SITE}/kites/2010/07/imported.html"),
         "/about": ("page", f"{SITE}/about")}  # Jekyll ends a page as the permalink: no .html
     assert listed["/third-kite"][0] == "draft"
     assert "/2020-05-05-box         A box kite\n" in invoke(root, "posts").output
@@ -103,8 +108,13 @@ def test_a_drifted_jekyll_blog_from_init_to_status(tmp_path):
         in planned
     sent = invoke(root, "send", "--due")
     assert sent.exit_code == 0, sent.output
-    assert sent.output.splitlines() == ['Sent /2019-03-04-first-kite "First kite" to 1 reader.',
-                                        'Sent /2020-05-05-box "A box kite" to 1 reader.']
+    assert sent.output.splitlines() == [
+        'Sent /2010-07-07-imported "An imported kite" to 1 reader.',
+        'Sent /2019-03-04-first-kite "First kite" to 1 reader.',
+        'Sent /2020-05-05-box "A box kite" to 1 reader.']
+    imported = (root / "preview/2010-07-07-imported/email.txt")
+    assert invoke(root, "preview", "2010-07-07-imported").exit_code == 0
+    assert "From the old blog, by Kite Diary.\n\n- Paper\n" in imported.read_text()
     assert invoke(root, "send", "--due").output == ""  # nothing sent twice
     status = invoke(root, "status").output
     assert "/2020-05-05-box: sent 1, failed 0" in status

@@ -104,8 +104,8 @@ def _as_json(settings, post, kind: str) -> dict:
 
 
 def _unread(settings) -> list[tuple[str, str]]:
-    """(file, why) of each post file in a markup newsletter does not read (Pelican's .rst,
-    Jekyll's .html posts): listed, so none is left out without a word."""
+    """(file, why) of each post file in a markup newsletter does not read (Hugo's .adoc,
+    Jekyll's .textile posts): listed, so none is left out without a word."""
     from newsletter.generators import UNREAD_MARKUPS, site_layout
     from newsletter.posts import site_relative
 
