@@ -61,8 +61,8 @@ def test_a_drifted_hugo_blog_from_init_to_status(tmp_path):
     mainSections from config/_default/), both post sections, dates as each was written, a
     draft of "false" is a post and of "true" a draft, the French file a translation; an HTML
     post (blogdown's) sent as it is, one without front matter a page; Org and AsciiDoc
-    listed as not read (Hugo hands them to programs newsletter does not run). A Markdown title is printed in words, as its subject.
-    WordPress's url: /?p=19 is an error at its line: its link shows the home page."""
+    listed as not read. A Markdown title is printed in words, as its subject. WordPress's
+    url: /?p=19 is an error at its line: its link shows the home page."""
     root = tmp_path / "moss"
     init = blog_after_init(root, DRIFTED)
     assert "posts in content/post, content/posts (mainSections)" in init.output

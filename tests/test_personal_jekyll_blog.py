@@ -1,7 +1,8 @@
 """A writer's own Jekyll blog after years of drift, laid out as personal GitHub Pages blogs are
 (a project site under /blog, _config.yml for `jekyll serve` and _config_prod.yml for the build,
-posts in year folders and in .markdown, .textile and .html (WordPress's, imported), categories in the permalink, a
-collection with output, jekyll-paginate, Liquid tags and kramdown's attribute lists in the
+posts in year folders and in .markdown, .textile and .html (WordPress's, imported),
+categories in the permalink, a collection with output, jekyll-paginate, Liquid tags and
+kramdown's attribute lists in the
 posts), written here with this project's own text: every command from init to status."""
 
 from __future__ import annotations
@@ -73,9 +74,10 @@ SITE = "https://kites.example.io/blog"
 
 def test_a_drifted_jekyll_blog_from_init_to_status(tmp_path):
     """The published address from the production settings the Makefile names, under baseurl;
-    posts in year folders at their categories' addresses; the .textile and .html posts listed
-    as not read, the HTML one imported from WordPress a post; Liquid tags and kramdown's attribute lists and table of contents in the
-    email as the blog shows them, nothing raw; each command's lines name a title in words."""
+    posts in year folders at their categories' addresses; the .textile post listed as not
+    read, the HTML one imported from WordPress a post (it was listed as not read); Liquid
+    tags, kramdown's attribute lists and table of contents in the email as the blog shows
+    them, nothing raw; each command's lines name a title in words."""
     root = tmp_path / "kites"
     init = blog_after_init(root, KITES)
     assert "1 file not read (.textile: newsletter reads Markdown)" in init.output
