@@ -2,7 +2,8 @@
 (a project site under /blog, _config.yml for `jekyll serve` and _config_prod.yml for the build,
 posts in year folders and in .markdown, .textile and .html (WordPress's, imported),
 categories in the permalink, a collection with output, jekyll-paginate, Liquid tags and
-kramdown's attribute lists in the posts), written here with this project's own text: every command from init to status."""
+kramdown's attribute lists in the posts), written here with this project's own text: every
+command from init to status."""
 
 from __future__ import annotations
 
